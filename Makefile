@@ -1,0 +1,44 @@
+# Phalanx: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+VENDOR := src/phalanx/web/static/vendor
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export PHALANX_DATABASE_URL ?= sqlite:///var/phalanx.db
+
+.PHONY: run test install assets lint clean
+
+install: $(STAMP) $(VENDOR)/.copied
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Front-end libraries come from the npm registry at set-up and are served locally.
+$(VENDOR)/.copied: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/htmx-ext-sse/dist/sse.min.js $(VENDOR)/htmx-sse.min.js
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+run: install
+	mkdir -p var
+	$(VENV)/bin/phalanx db upgrade
+	$(VENV)/bin/phalanx load --builtin csto
+	$(VENV)/bin/phalanx demo
+	$(VENV)/bin/phalanx serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,247 @@
+"""Read an organization file into the domain, or say exactly what is wrong and where.
+
+Every problem is reported as `file:line: path: message`, the path being the place
+inside the file (`membership.12.on`). Nothing is returned unless the whole file is
+valid: the schema (`schema.py`) and the organization's own consistency
+(`phalanx.domain.membership.check`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from phalanx.dataset.schema import DatasetIn
+from phalanx.domain.membership import check
+from phalanx.domain.organization import (
+    Agreement,
+    AgreementParty,
+    Appointment,
+    Body,
+    Chairmanship,
+    EventKind,
+    ExternalStatus,
+    MembershipEvent,
+    Observer,
+    Office,
+    Organization,
+    Period,
+    Post,
+    SeatHolder,
+    State,
+    Text,
+)
+
+BUILTIN = "csto"
+
+
+def builtin_path(name: str = BUILTIN) -> Path:
+    """The path of a dataset shipped with the package."""
+    return Path(str(resources.files("phalanx.data").joinpath(f"{name}.yaml")))
+
+
+@dataclass(frozen=True)
+class Located:
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class DatasetError(Exception):
+    """A dataset file that cannot be loaded; `problems` lists every reason."""
+
+    def __init__(self, file: str, problems: list[Located]) -> None:
+        self.file = file
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is a validation error with a
+    place, not a crash inside the YAML parser, and that reads only `true` and `false`
+    as booleans (YAML 1.1 would turn a key `on:` into `True`)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _line_of(node: yaml.Node | None, path: tuple[str | int, ...]) -> int | None:
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
+    """Validate a dataset's text; raise `DatasetError` naming every problem."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DatasetError(file, [Located(file, line, "", f"not valid YAML: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise DatasetError(file, [Located(file, 1, "", "the file must hold a mapping")])
+    try:
+        ds = DatasetIn.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not isinstance(p, str) or "[" not in p)
+            problems.append(Located(file, _line_of(node, loc), _dotted(loc), err["msg"]))
+        raise DatasetError(file, problems) from exc
+    problems = [
+        Located(file, _line_of(node, path), _dotted(path), message)
+        for path, message in _duplicate_keys(ds)
+    ]
+    org = to_domain(ds)
+    problems += [Located(file, _line_of(node, p.path), _dotted(p.path), p.message)
+                 for p in check(org)]
+    if problems:
+        raise DatasetError(file, problems)
+    return ds, org
+
+
+def read(path: Path | str) -> tuple[Organization, str]:
+    """Read and validate a dataset file: the organization and the file's SHA-256."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(str(path), [Located(str(path), None, "", exc.strerror or str(exc))]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(str(path), [Located(str(path), None, "", f"not UTF-8: {exc}")]) from exc
+    _, org = parse(text, str(path))
+    return org, hashlib.sha256(raw).hexdigest()
+
+
+def _duplicate_keys(ds: DatasetIn) -> list[tuple[tuple[str | int, ...], str]]:
+    out = []
+    for name, items, attr in (
+        ("states", ds.states, "code"),
+        ("offices", ds.offices, "key"),
+        ("agreements", ds.agreements, "key"),
+        ("bodies", ds.bodies, "key"),
+        ("posts", ds.posts, "key"),
+    ):
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            key = getattr(item, attr)
+            if key in first:
+                out.append(((name, i, attr), f"{key!r} already defined at {name}.{first[key]}"))
+            first.setdefault(key, i)
+    return out
+
+
+def _text(t: object) -> Text:
+    return Text(en=t.en, ru=t.ru)  # type: ignore[attr-defined]
+
+
+def to_domain(ds: DatasetIn) -> Organization:
+    o = ds.organization
+    return Organization(
+        key=o.key,
+        name=_text(o.name),
+        abbreviation=_text(o.abbreviation),
+        founding_agreement=o.founding_agreement,
+        settings=dict(o.settings),
+        version=ds.version,
+        states={s.code: State(s.code, _text(s.name)) for s in ds.states},
+        offices={f.key: Office(f.key, _text(f.name)) for f in ds.offices},
+        agreements={
+            a.key: Agreement(
+                key=a.key, title=_text(a.title), kind=a.kind, signed=a.signed, place=a.place,
+                in_force=a.in_force, term_years=a.term_years, note=a.note, source=a.source,
+                parties=tuple(
+                    AgreementParty(p.state, p.status, p.signed, Period(p.bound_from, p.bound_until),
+                                   p.note, p.source)
+                    for p in a.parties
+                ),
+            )
+            for a in ds.agreements
+        },
+        membership=tuple(
+            MembershipEvent(e.state, EventKind(e.event), e.on, e.agreement, e.note, e.source)
+            for e in ds.membership
+        ),
+        bodies={
+            b.key: Body(
+                key=b.key, name=_text(b.name), kind=b.kind,
+                abbreviation=_text(b.abbreviation) if b.abbreviation else None,
+                role=_text(b.role) if b.role else None,
+                parent=b.parent, existence=Period(b.established, b.dissolved), seat=b.seat,
+                attendees=tuple(b.attendees),
+                seat_holders=tuple(
+                    SeatHolder(h.state, h.person, Period(h.from_, h.until), h.office, h.source)
+                    for h in b.seat_holders
+                ),
+                chairs=tuple(Chairmanship(c.year, c.state, c.person, c.source) for c in b.chairs),
+                observers=tuple(
+                    Observer(x.name, Period(x.from_, x.until), x.state, x.status, x.source)
+                    for x in b.observers
+                ),
+                rules={
+                    "session_kinds": list(b.session_kinds),
+                    "video_conference": b.video_conference,
+                    "decision_rules": {k: r.model_dump() for k, r in b.decision_rules.items()},
+                },
+                source=b.source,
+            )
+            for b in ds.bodies
+        },
+        posts={
+            p.key: Post(
+                p.key, _text(p.name), p.body,
+                tuple(Appointment(a.person, Period(a.from_, a.until), a.state, a.note, a.source)
+                      for a in p.appointments),
+            )
+            for p in ds.posts
+        },
+        external_statuses=tuple(
+            ExternalStatus(x.counterpart, x.status, Period(x.from_, x.until), x.source)
+            for x in ds.external_statuses
+        ),
+    )

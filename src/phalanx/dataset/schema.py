@@ -1,0 +1,195 @@
+"""The organization file format, `phalanx-organization/1`, as Pydantic models.
+
+The file is YAML; this module says what may stand where. `loader.py` turns a
+validated file into the domain's `Organization`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from phalanx.domain.organization import AgreementKind, EventKind, PartyStatus
+
+FORMAT = "phalanx-organization/1"
+
+Key = Field(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=64)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextIn(Model):
+    en: str = Field(min_length=1)
+    ru: str = ""
+
+
+def _iso3(code: str) -> str:
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 code")
+    return code
+
+
+class StateIn(Model):
+    code: str = Field(pattern=r"^[A-Z]{3}$")
+    name: TextIn
+    source: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        return _iso3(value)
+
+
+class OfficeIn(Model):
+    key: str = Key
+    name: TextIn
+
+
+class PartyIn(Model):
+    state: str
+    status: PartyStatus = PartyStatus.PARTY
+    signed: date | None = None
+    bound_from: date | None = None
+    bound_until: date | None = None
+    note: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _bound(self) -> PartyIn:
+        if self.status is PartyStatus.PARTY and self.bound_from is None:
+            raise ValueError("a party needs bound_from (the date it became bound)")
+        if self.status in (PartyStatus.NOT_SIGNED, PartyStatus.ABSTAINED) and self.bound_from:
+            raise ValueError(f"a state that {self.status.value.replace('_', ' ')} is not bound")
+        return self
+
+
+class AgreementIn(Model):
+    key: str = Key
+    title: TextIn
+    kind: AgreementKind
+    signed: date
+    place: str = ""
+    in_force: date | None = None
+    term_years: int | None = Field(default=None, ge=1)
+    parties: list[PartyIn] = []
+    note: str = ""
+    source: str = ""
+
+
+class EventIn(Model):
+    state: str
+    event: EventKind
+    on: date
+    agreement: str | None = None
+    note: str = ""
+    source: str = ""
+
+
+class SeatHolderIn(Model):
+    state: str
+    person: str = Field(min_length=1)
+    office: str | None = None
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class ChairIn(Model):
+    year: int = Field(ge=1900, le=2200)
+    state: str
+    person: str = ""
+    source: str = ""
+
+
+class ObserverIn(Model):
+    name: str = Field(min_length=1)
+    state: str | None = None
+    status: Literal["observer", "partner"] = "observer"
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class DecisionRuleIn(Model):
+    """How one kind of question is decided in a body. Values not in a source text are
+    marked `setting: true`: parameters of the dataset, not facts."""
+
+    quorum: Literal["all", "two_thirds", "majority"] = "all"
+    consensus: Literal["no_objection"] = "no_objection"
+    limited_format: bool = False
+    setting: bool = False
+    note: str = ""
+
+
+class BodyIn(Model):
+    key: str = Key
+    name: TextIn
+    abbreviation: TextIn | None = None
+    kind: Literal[
+        "council", "committee", "assembly", "secretariat", "staff", "coordination_council",
+        "working_group", "expert_council", "institute", "commission",
+    ]
+    role: TextIn | None = None
+    parent: str | None = None
+    established: date | None = None
+    dissolved: date | None = None
+    seat: str | None = None
+    attendees: list[str] = []
+    seat_holders: list[SeatHolderIn] = []
+    chairs: list[ChairIn] = []
+    observers: list[ObserverIn] = []
+    session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
+    video_conference: bool = False
+    decision_rules: dict[str, DecisionRuleIn] = {}
+    source: str = ""
+
+
+class AppointmentIn(Model):
+    person: str = Field(min_length=1)
+    state: str | None = None
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    note: str = ""
+    source: str = ""
+
+
+class PostIn(Model):
+    key: str = Key
+    name: TextIn
+    body: str | None = None
+    appointments: list[AppointmentIn] = []
+
+
+class ExternalStatusIn(Model):
+    counterpart: str = Field(min_length=1)
+    status: str = Field(min_length=1)
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class OrganizationIn(Model):
+    key: str = Key
+    name: TextIn
+    abbreviation: TextIn
+    founding_agreement: str
+    settings: dict[str, Any] = {}
+
+
+class DatasetIn(Model):
+    format: Literal["phalanx-organization/1"]
+    version: str = Field(min_length=1)
+    organization: OrganizationIn
+    states: list[StateIn] = Field(min_length=1)
+    offices: list[OfficeIn] = []
+    agreements: list[AgreementIn] = Field(min_length=1)
+    membership: list[EventIn] = []
+    bodies: list[BodyIn] = []
+    posts: list[PostIn] = []
+    external_statuses: list[ExternalStatusIn] = []
+
