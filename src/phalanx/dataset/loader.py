@@ -115,7 +115,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
     """Validate a dataset's text; raise `DatasetError` naming every problem."""
     try:
-        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -149,7 +149,8 @@ def read(path: Path | str) -> tuple[Organization, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DatasetError(str(path), [Located(str(path), None, "", exc.strerror or str(exc))]) from exc
+        reason = exc.strerror or str(exc)
+        raise DatasetError(str(path), [Located(str(path), None, "", reason)]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -175,7 +175,8 @@ def composition_on(org: Organization, body_key: str, day: date) -> Composition:
     if exists and body.seat is not None:
         for m in members_on(org, day):
             person = next(
-                (h.person for h in body.seat_holders if h.state == m.state and h.term.contains(day)),
+                (h.person for h in body.seat_holders
+                 if h.state == m.state and h.term.contains(day)),
                 None,
             )
             seats.append(
@@ -300,7 +301,8 @@ def check(org: Organization) -> list[Problem]:
             need_state((*base, "chairs", j, "state"), c.state)
             if c.year in years:
                 problems.append(Problem((*base, "chairs", j, "year"),
-                                        f"{c.year} already has a chair (chairs.{years[c.year]})"))
+                                        f"{c.year} already has a chair "
+                                        f"(chairs.{years[c.year]})"))
             years.setdefault(c.year, j)
         for j, o in enumerate(body.observers):
             need_state((*base, "observers", j, "state"), o.state)

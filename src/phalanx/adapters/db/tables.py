@@ -1,0 +1,237 @@
+"""The relational schema, as SQLAlchemy Core tables. Alembic migrations create it;
+`tests/integration/test_migrations.py` checks that the two agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+STATE_CODE = String(3)
+KEY = String(64)
+
+# --- the organization (loaded from its dataset file) ----------------------------------
+
+organization = Table(
+    "organization",
+    metadata,
+    Column("key", KEY, primary_key=True),
+    Column("name_en", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("abbr_en", Text, nullable=False),
+    Column("abbr_ru", Text, nullable=False),
+    Column("founding_agreement", KEY, nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("dataset_version", Text, nullable=False),
+    Column("dataset_sha256", String(64), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+state = Table(
+    "state",
+    metadata,
+    Column("code", STATE_CODE, primary_key=True),
+    Column("name_en", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+)
+
+office = Table(
+    "office",
+    metadata,
+    Column("key", KEY, primary_key=True),
+    Column("name_en", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+)
+
+agreement = Table(
+    "agreement",
+    metadata,
+    Column("key", KEY, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("title_ru", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("signed", Date, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("in_force", Date),
+    Column("term_years", Integer),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+agreement_party = Table(
+    "agreement_party",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agreement_key", KEY, ForeignKey("agreement.key", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("signed", Date),
+    Column("bound_from", Date),
+    Column("bound_until", Date),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    UniqueConstraint("agreement_key", "state_code", name="uq_agreement_party_state"),
+)
+
+membership_event = Table(
+    "membership_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("agreement_key", KEY, ForeignKey("agreement.key")),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+body = Table(
+    "body",
+    metadata,
+    Column("key", KEY, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("abbr_en", Text),
+    Column("abbr_ru", Text),
+    Column("kind", String(32), nullable=False),
+    Column("role_en", Text),
+    Column("role_ru", Text),
+    Column("parent_key", KEY),
+    Column("established", Date),
+    Column("dissolved", Date),
+    Column("seat_office", KEY, ForeignKey("office.key")),
+    Column("attendees", JSON, nullable=False),
+    Column("rules", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+seat_holder = Table(
+    "seat_holder",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_key", KEY, ForeignKey("body.key", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("office", KEY),
+    Column("person", Text, nullable=False),
+    Column("term_from", Date),
+    Column("term_until", Date),
+    Column("source", Text, nullable=False),
+)
+
+chairmanship = Table(
+    "chairmanship",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_key", KEY, ForeignKey("body.key", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("person", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    UniqueConstraint("body_key", "year", name="uq_chairmanship_body_year"),
+)
+
+observer = Table(
+    "observer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_key", KEY, ForeignKey("body.key", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code")),
+    Column("status", String(16), nullable=False),
+    Column("term_from", Date),
+    Column("term_until", Date),
+    Column("source", Text, nullable=False),
+)
+
+post = Table(
+    "post",
+    metadata,
+    Column("key", KEY, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("body_key", KEY, ForeignKey("body.key")),
+)
+
+appointment = Table(
+    "appointment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_key", KEY, ForeignKey("post.key", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("person", Text, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code")),
+    Column("term_from", Date),
+    Column("term_until", Date),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+external_status = Table(
+    "external_status",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("counterpart", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("term_from", Date),
+    Column("term_until", Date),
+    Column("source", Text, nullable=False),
+)
+
+# --- the audit trail -----------------------------------------------------------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 UTC, exactly as hashed
+    Column("actor", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("acting_for", STATE_CODE),
+    Column("action", String(64), nullable=False),
+    Column("target_kind", String(32), nullable=False),
+    Column("target_id", Text, nullable=False),
+    Column("change", Text, nullable=False),  # canonical JSON, exactly as hashed
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    CheckConstraint("id > 0", name="positive_id"),
+)
+
+audit_checkpoint = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", Text, nullable=False),
+)

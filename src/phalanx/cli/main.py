@@ -1,0 +1,185 @@
+"""The `phalanx` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from phalanx.config import get_settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+app = typer.Typer(no_args_is_help=True, help="Phalanx: the collective-security information system.")
+db_app = typer.Typer(no_args_is_help=True, help="The database: migrations.")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
+
+
+def database() -> Database:
+    return Database.from_url(get_settings().database_url)
+
+
+def emit_json(data: Any) -> None:
+    def plain(x: Any) -> Any:
+        if isinstance(x, BaseModel):
+            return x.model_dump(mode="json")
+        if isinstance(x, list):
+            return [plain(i) for i in x]
+        return x
+
+    sys.stdout.write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def current_org(db: Database) -> Any:
+    try:
+        with db.read() as conn:
+            return orgs.organization(conn)
+    except orgs.NotLoaded as exc:
+        raise fail(str(exc)) from exc
+
+
+OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to the configured database."""
+    from phalanx.adapters.db.migrate import upgrade
+
+    db = database()
+    upgrade(db.engine)
+    out.print(f"database at head: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("load")
+def load(
+    file: Annotated[Path | None, typer.Argument(help="An organization file (YAML).")] = None,
+    builtin: Annotated[str | None, typer.Option(help="A dataset shipped with Phalanx.")] = None,
+) -> None:
+    """Load an organization file; a broken file changes nothing."""
+    if (file is None) == (builtin is None):
+        raise fail("give a FILE or --builtin NAME (one of them)", 2)
+    path = loader.builtin_path(builtin) if builtin else file
+    assert path is not None
+    try:
+        result = orgs.load_dataset(database(), path, actor=SYSTEM)
+    except loader.DatasetError as exc:
+        err.print(f"[bold red]error:[/] {len(exc.problems)} problem(s); nothing was loaded",
+                  highlight=False)
+        for p in exc.problems:
+            err.print(f"  {p}", highlight=False, markup=False)
+        raise typer.Exit(1) from exc
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if result.changed:
+        total = sum(result.counts.values())
+        out.print(f"loaded {result.key} {result.version} ({total} records, sha256 "
+                  f"{result.sha256[:12]})")
+    else:
+        out.print(f"{result.key} {result.version} already loaded; nothing changed")
+
+
+@app.command("members")
+def members(on: OnOption = None, as_json: JsonOption = False) -> None:
+    """The member states on a date (today by default)."""
+    day = parse_day(on) or date.today()
+    org = current_org(database())
+    rows = orgs.members_on(org, day)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"{org.abbreviation.en} members on {day.isoformat()}")
+    for col in ("code", "state", "status", "since"):
+        table.add_column(col)
+    for m in rows:
+        table.add_row(m.code, m.name, m.status.value, m.since.isoformat())
+    out.print(table)
+
+
+@app.command("bodies")
+def bodies(on: OnOption = None, as_json: JsonOption = False) -> None:
+    """The organization's bodies; with --on, those existing on that date."""
+    day = parse_day(on)
+    org = current_org(database())
+    rows = orgs.bodies(org, day)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"{org.abbreviation.en} bodies" + (f" on {day}" if day else ""))
+    for col in ("key", "name", "kind", "established", "seat"):
+        table.add_column(col)
+    for b in rows:
+        table.add_row(b.key, b.name, b.kind, str(b.established or ""), b.seat or "")
+    out.print(table)
+
+
+@app.command("composition")
+def composition(
+    body: Annotated[str, typer.Argument(help="Body key, e.g. csc.")],
+    on: OnOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who sits in a body on a date."""
+    day = parse_day(on) or date.today()
+    org = current_org(database())
+    try:
+        comp = orgs.composition(org, body, day)
+    except orgs.NotFound as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(comp)
+        return
+    table = Table(title=f"{comp.body.name} on {day}")
+    for col in ("state", "office", "person", "note"):
+        table.add_column(col)
+    for s in comp.seats:
+        table.add_row(s.state, s.office or "", s.person or "—",
+                      "participation suspended" if s.suspended else "")
+    out.print(table)
+    if comp.chair:
+        out.print(f"chair {comp.chair.year}: {comp.chair.state} {comp.chair.person}".rstrip())
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web pages and the API."""
+    import uvicorn
+
+    from phalanx.web.app import create_app
+
+    out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

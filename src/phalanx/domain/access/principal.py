@@ -1,0 +1,41 @@
+"""Who is acting: a user with one role, acting for at most one state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    SECRETARIAT = "secretariat"  # secretariat officer
+    PLANNER = "planner"  # joint-staff planner
+    REPRESENTATIVE = "representative"  # state representative (Permanent Council)
+    REPORTER = "reporter"  # national agency reporter: one state, one agency
+    OBSERVER = "observer"  # a non-member state or an international organization
+    AUDITOR = "auditor"
+    SYSTEM = "system"  # the installation itself: migrations, dataset loads from the CLI
+
+
+class Agency(StrEnum):
+    CUSTOMS = "customs"
+    BORDER_GUARD = "border_guard"
+    POLICE = "police"
+    DRUG_CONTROL = "drug_control"
+    STATE_SECURITY = "state_security"
+    FINANCIAL_INTELLIGENCE = "financial_intelligence"
+    EMERGENCY_SERVICE = "emergency_service"
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: Role
+    state: str | None = None  # the state the user acts for
+    agency: Agency | None = None
+    observer_of: str | None = None  # for observers: the state code or organization name
+    user_id: int | None = None
+
+
+SYSTEM = Principal("system", Role.SYSTEM)
+ANONYMOUS = Principal("anonymous", Role.OBSERVER, observer_of="public")

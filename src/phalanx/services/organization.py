@@ -1,0 +1,284 @@
+"""The organization capability: load a dataset, and answer who was a member, bound by
+what, sitting where, on a date. The CLI, the API and the pages all call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from phalanx.adapters.db import org_repository
+from phalanx.dataset import loader
+from phalanx.domain import membership as rules
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.services.db import Database
+
+
+class NotLoaded(LookupError):
+    """No dataset has been loaded into this database yet."""
+
+
+class NotFound(LookupError):
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind, self.key = kind, key
+        super().__init__(f"no {kind} {key!r}")
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    key: str
+    version: str
+    sha256: str
+    changed: bool
+    counts: dict[str, int]
+
+
+def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadResult:
+    """Validate a dataset file and make the stored organization equal to it, in one
+    transaction. Loading the same file twice changes nothing."""
+    org, sha = loader.read(path)  # raises DatasetError before anything is touched
+    with db.write(actor) as w:
+        current = org_repository.dataset_identity(w.conn)
+        if current is not None and current[2] == sha:
+            w.audit("dataset.load", "organization", org.key,
+                    {"version": org.version, "sha256": sha, "changed": False})
+            return LoadResult(org.key, org.version, sha, False, {})
+        if current is not None and current[0] != org.key:
+            raise ValueError(
+                f"this database holds organization {current[0]!r}; {path} describes "
+                f"{org.key!r}. Use a separate database for each organization.")
+        counts = org_repository.save(w.conn, org, sha)
+        w.audit("dataset.load", "organization", org.key,
+                {"version": org.version, "sha256": sha, "changed": True,
+                 "previous": current[2] if current else None, "counts": counts})
+    _CACHE.clear()
+    return LoadResult(org.key, org.version, sha, True, counts)
+
+
+_CACHE: dict[tuple[str, str], Organization] = {}
+
+
+def organization(conn: Connection) -> Organization:
+    """The stored organization (cached per dataset checksum)."""
+    ident = org_repository.dataset_identity(conn)
+    if ident is None:
+        raise NotLoaded("no organization loaded: run `phalanx load --builtin csto`")
+    cache_key = (str(conn.engine.url), ident[2])
+    org = _CACHE.get(cache_key)
+    if org is None:
+        org = org_repository.load(conn)
+        assert org is not None
+        _CACHE.clear()
+        _CACHE[cache_key] = org
+    return org
+
+
+# --- read models, shared by the CLI's --json and the API -------------------------------
+
+
+class StateOut(BaseModel):
+    code: str
+    name: str
+    name_ru: str
+
+
+class MemberOut(StateOut):
+    status: MembershipStatus
+    since: date
+
+
+class PartyOut(BaseModel):
+    state: str
+    status: str
+    signed: date | None
+    bound_from: date | None
+    bound_until: date | None
+    note: str
+
+
+class AgreementOut(BaseModel):
+    key: str
+    title: str
+    title_ru: str
+    kind: str
+    signed: date
+    place: str
+    in_force: date | None
+    term_years: int | None
+    parties: list[PartyOut]
+    bound_on: list[str] | None = None
+    source: str
+
+
+class BodyOut(BaseModel):
+    key: str
+    name: str
+    name_ru: str
+    abbreviation: str | None
+    kind: str
+    role: str | None
+    role_ru: str | None
+    parent: str | None
+    established: date | None
+    dissolved: date | None
+    seat: str | None
+    exists: bool | None = None
+
+
+class SeatOut(BaseModel):
+    state: str
+    state_name: str
+    office: str | None
+    person: str | None
+    suspended: bool
+
+
+class OfficialOut(BaseModel):
+    post: str
+    person: str
+    state: str | None
+
+
+class ChairOut(BaseModel):
+    year: int
+    state: str
+    person: str
+
+
+class CompositionOut(BaseModel):
+    body: BodyOut
+    on: date
+    exists: bool
+    chair: ChairOut | None
+    seats: list[SeatOut]
+    officials: list[OfficialOut]
+    attendees: list[str]
+    observers: list[str]
+
+
+class StintOut(BaseModel):
+    status: MembershipStatus
+    start: date
+    end: date | None
+
+
+class TimelineRowOut(BaseModel):
+    code: str
+    name: str
+    name_ru: str
+    stints: list[StintOut]
+
+
+class OrganizationOut(BaseModel):
+    key: str
+    name: str
+    name_ru: str
+    abbreviation: str
+    abbreviation_ru: str
+    dataset_version: str
+
+
+def organization_info(org: Organization) -> OrganizationOut:
+    return OrganizationOut(key=org.key, name=org.name.en, name_ru=org.name.ru,
+                           abbreviation=org.abbreviation.en, abbreviation_ru=org.abbreviation.ru,
+                           dataset_version=org.version)
+
+
+def members_on(org: Organization, day: date) -> list[MemberOut]:
+    return [
+        MemberOut(code=m.state, name=org.states[m.state].name.en,
+                  name_ru=org.states[m.state].name.ru, status=m.status, since=m.since)
+        for m in rules.members_on(org, day)
+    ]
+
+
+def states(org: Organization) -> list[StateOut]:
+    return [StateOut(code=s.code, name=s.name.en, name_ru=s.name.ru)
+            for s in sorted(org.states.values(), key=lambda s: s.code)]
+
+
+def state(org: Organization, code: str) -> StateOut:
+    s = org.states.get(code.upper())
+    if s is None:
+        raise NotFound("state", code)
+    return StateOut(code=s.code, name=s.name.en, name_ru=s.name.ru)
+
+
+def agreements(org: Organization, on: date | None = None) -> list[AgreementOut]:
+    return [_agreement(org, key, on) for key in org.agreements]
+
+
+def agreement(org: Organization, key: str, on: date | None = None) -> AgreementOut:
+    if key not in org.agreements:
+        raise NotFound("agreement", key)
+    return _agreement(org, key, on)
+
+
+def _agreement(org: Organization, key: str, on: date | None) -> AgreementOut:
+    a = org.agreements[key]
+    return AgreementOut(
+        key=a.key, title=a.title.en, title_ru=a.title.ru, kind=a.kind.value, signed=a.signed,
+        place=a.place, in_force=a.in_force, term_years=a.term_years, source=a.source,
+        parties=[PartyOut(state=p.state, status=p.status.value, signed=p.signed,
+                          bound_from=p.bound.start, bound_until=p.bound.end, note=p.note)
+                 for p in a.parties],
+        bound_on=rules.parties_bound(a, on) if on is not None else None,
+    )
+
+
+def bodies(org: Organization, on: date | None = None) -> list[BodyOut]:
+    out = [_body(org, key, on) for key in org.bodies]
+    return [b for b in out if on is None or b.exists]
+
+
+def _body(org: Organization, key: str, on: date | None) -> BodyOut:
+    b = org.bodies[key]
+    return BodyOut(
+        key=b.key, name=b.name.en, name_ru=b.name.ru,
+        abbreviation=b.abbreviation.en if b.abbreviation else None, kind=b.kind,
+        role=b.role.en if b.role else None, role_ru=b.role.ru if b.role else None,
+        parent=b.parent, established=b.existence.start, dissolved=b.existence.end, seat=b.seat,
+        exists=rules.body_exists(b, on) if on is not None else None,
+    )
+
+
+def composition(org: Organization, key: str, on: date) -> CompositionOut:
+    if key not in org.bodies:
+        raise NotFound("body", key)
+    c = rules.composition_on(org, key, on)
+    return CompositionOut(
+        body=_body(org, key, on), on=on, exists=c.exists,
+        chair=ChairOut(year=c.chair.year, state=c.chair.state, person=c.chair.person)
+        if c.chair else None,
+        seats=[SeatOut(state=s.state, state_name=org.states[s.state].name.en, office=s.office,
+                       person=s.person, suspended=s.suspended) for s in c.seats],
+        officials=[OfficialOut(post=o.post, person=o.person, state=o.state)
+                   for o in c.officials],
+        attendees=list(c.attendees), observers=list(c.observers),
+    )
+
+
+def chair_in(org: Organization, body_key: str, year: int) -> ChairOut | None:
+    if body_key not in org.bodies:
+        raise NotFound("body", body_key)
+    c = rules.chair_in(org.bodies[body_key], year)
+    return ChairOut(year=c.year, state=c.state, person=c.person) if c else None
+
+
+def timeline(org: Organization) -> list[TimelineRowOut]:
+    stints, _ = rules.timeline(org)
+    return [
+        TimelineRowOut(
+            code=code, name=org.states[code].name.en, name_ru=org.states[code].name.ru,
+            stints=[StintOut(status=s.status, start=s.period.start, end=s.period.end)
+                    for s in stints[code] if s.period.start is not None],
+        )
+        for code in sorted(stints)
+    ]

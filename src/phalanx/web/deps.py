@@ -1,0 +1,30 @@
+"""Request-scoped dependencies: the database and the organization."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection
+
+from phalanx.domain.organization import Organization
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_conn(db: Annotated[Database, Depends(get_db)]) -> Iterator[Connection]:
+    with db.read() as conn:
+        yield conn
+
+
+def get_org(conn: Annotated[Connection, Depends(get_conn)]) -> Organization:
+    return orgs.organization(conn)
+
+
+Org = Annotated[Organization, Depends(get_org)]

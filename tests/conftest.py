@@ -1,0 +1,58 @@
+"""Shared fixtures. Storage tests take `db` and run once on SQLite and once on
+PostgreSQL; the schema always comes from the Alembic migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.adapters.db.migrate import upgrade
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+pytest_plugins = ["tests.support.postgres", "tests.support.browser"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'phalanx.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(make_engine(db_url))
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(make_engine(f"sqlite:///{tmp_path / 'phalanx.db'}"))
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def loaded_db(sqlite_db: Database) -> Database:
+    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
+    return sqlite_db
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'phalanx.db'}",
+                    audit_key_file=tmp_path / "audit.key")

@@ -1,0 +1,66 @@
+"""The command line as a user types it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from phalanx.cli.main import app
+from phalanx.config import get_settings
+from phalanx.dataset import loader
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
+    get_settings.cache_clear()
+    r = runner.invoke(app, ["db", "upgrade"])
+    assert r.exit_code == 0, r.output
+    yield url
+    get_settings.cache_clear()
+
+
+def test_members_json_on_two_dates(cli_db: str) -> None:
+    r = runner.invoke(app, ["load", "--builtin", "csto"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["members", "--on", "1995-01-01", "--json"])
+    assert r.exit_code == 0
+    assert [m["code"] for m in json.loads(r.stdout)] == [
+        "ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+    r = runner.invoke(app, ["members", "--on", "2000-01-01", "--json"])
+    assert [m["code"] for m in json.loads(r.stdout)] == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+
+
+def test_a_bad_date_exits_non_zero_naming_it(cli_db: str) -> None:
+    r = runner.invoke(app, ["members", "--on", "1995-13-45"])
+    assert r.exit_code != 0
+    assert "1995-13-45" in r.output
+
+
+def test_a_broken_file_names_file_line_and_path(cli_db: str, tmp_path: Path) -> None:
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    lines = text.splitlines()
+    n = next(i for i, line in enumerate(lines) if "{state: GEO, event: sign" in line)
+    lines[n] = lines[n].replace("GEO", "GEX")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("\n".join(lines), encoding="utf-8")
+    r = runner.invoke(app, ["load", str(broken)])
+    assert r.exit_code == 1
+    assert f"broken.yaml:{n + 1}:" in r.output.replace("\n", "")
+    assert "unknown state code 'GEX'" in r.output
+    r = runner.invoke(app, ["members", "--json"])
+    assert "no organization loaded" in r.output
+
+
+def test_bodies_on_a_date(cli_db: str) -> None:
+    runner.invoke(app, ["load", "--builtin", "csto"])
+    r = runner.invoke(app, ["bodies", "--on", "2004-01-01", "--json"])
+    assert r.exit_code == 0
+    keys = [b["key"] for b in json.loads(r.stdout)]
+    assert "csc" in keys

@@ -1,0 +1,92 @@
+"""The organization in storage, on SQLite and PostgreSQL: loads are transactions,
+idempotent, audited, and what is stored reads back as what the file says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from phalanx.adapters.db import audit_store, org_repository
+from phalanx.adapters.db import tables as t
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.audit import verify
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database, UnauditedWrite
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.read() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in t.metadata.tables.items()
+        }
+
+
+def test_a_loaded_dataset_reads_back_as_the_file_says(db: Database) -> None:
+    expected, _ = loader.read(loader.builtin_path())
+    result = orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    assert result.changed
+    with db.read() as conn:
+        stored = org_repository.load(conn)
+    assert stored == expected
+
+
+def test_loading_the_same_file_twice_changes_nothing(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    before = counts(db)
+    again = orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    after = counts(db)
+    assert not again.changed
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {
+        k: v for k, v in before.items() if k != "audit_log"}
+
+
+def test_a_broken_file_changes_nothing(db: Database, tmp_path: Path) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    before = counts(db)
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("{state: TJK, event: sign", "{state: TJX, event: sign"),
+                      encoding="utf-8")
+    with pytest.raises(loader.DatasetError) as info:
+        orgs.load_dataset(db, broken, actor=SYSTEM)
+    assert any("unknown state code 'TJX'" in p.message for p in info.value.problems)
+    assert counts(db) == before
+
+
+def test_a_failure_inside_the_transaction_rolls_everything_back(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.write(SYSTEM) as w:
+        org, sha = loader.read(loader.builtin_path())
+        org_repository.save(w.conn, org, sha)
+        w.audit("dataset.load", "organization", org.key)
+        raise RuntimeError("power cut")
+    assert all(v == 0 for k, v in counts(db).items() if k != "alembic_version")
+
+
+def test_every_load_is_in_the_audit_trail_and_the_chain_verifies(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    with db.read() as conn:
+        entries = list(audit_store.entries(conn))
+    assert [e.action for e in entries] == ["dataset.load", "dataset.load"]
+    assert entries[0].actor == "system"
+    assert verify(entries).ok
+
+
+def test_a_write_without_an_audit_entry_is_refused(db: Database) -> None:
+    with pytest.raises(UnauditedWrite), db.write(SYSTEM) as w:
+        w.conn.execute(t.state.insert().values(code="ARM", name_en="Armenia", name_ru=""))
+    assert counts(db)["state"] == 0
+
+
+def test_a_second_organization_is_another_file(db: Database) -> None:
+    example = loader.builtin_path("example-alliance")
+    if not example.exists():
+        pytest.fail("the example organization file is missing")
+    result = orgs.load_dataset(db, example, actor=SYSTEM)
+    with db.read() as conn:
+        org = orgs.organization(conn)
+    assert org.key == result.key != "csto"

@@ -1,0 +1,84 @@
+"""The hash chain catches every kind of tampering and names the first bad entry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from phalanx.domain.audit import GENESIS, Checkpoint, Entry, canonical, verify
+
+
+def chain(n: int) -> list[Entry]:
+    out: list[Entry] = []
+    prev = GENESIS
+    for i in range(1, n + 1):
+        e = Entry(i, f"2026-01-01T00:00:{i:02d}+00:00", "alice", "secretariat", "RUS",
+                  "thing.change", "thing", str(i), canonical({"n": i}), prev).sealed()
+        out.append(e)
+        prev = e.hash
+    return out
+
+
+def test_an_untouched_chain_verifies() -> None:
+    v = verify(chain(10))
+    assert v.ok and v.entries == 10 and v.first_bad is None
+
+
+def test_an_altered_field_is_named() -> None:
+    entries = chain(10)
+    entries[4] = replace(entries[4], actor="mallory")
+    v = verify(entries)
+    assert not v.ok and v.first_bad == 5 and "altered" in v.reason
+
+
+def test_an_altered_and_rehashed_entry_breaks_the_link_to_the_next() -> None:
+    entries = chain(10)
+    entries[4] = replace(entries[4], change=canonical({"n": 999})).sealed()
+    v = verify(entries)
+    assert not v.ok and v.first_bad == 6
+
+
+def test_a_removed_entry_is_named() -> None:
+    entries = chain(10)
+    del entries[3]
+    v = verify(entries)
+    assert not v.ok and v.first_bad == 4 and "missing" in v.reason
+
+
+def test_two_swapped_entries_are_caught_at_the_first() -> None:
+    entries = chain(10)
+    a, b = entries[2], entries[3]
+    entries[2] = replace(b, id=a.id)
+    entries[3] = replace(a, id=b.id)
+    v = verify(entries)
+    assert not v.ok and v.first_bad == 3
+
+
+def test_an_inserted_entry_is_caught() -> None:
+    entries = chain(10)
+    forged = Entry(4, "2026-01-01T00:00:04+00:00", "mallory", "administrator", None, "x", "x",
+                   "x", "{}", entries[2].hash).sealed()
+    renumbered = [replace(e, id=e.id + 1) for e in entries[3:]]
+    v = verify([*entries[:3], forged, *renumbered])
+    assert not v.ok and v.first_bad == 5
+
+
+def test_a_truncated_tail_is_caught_by_a_checkpoint() -> None:
+    entries = chain(10)
+    cp = Checkpoint(1, 10, entries[9].hash, "t", "k", "sig")
+    assert verify(entries, [cp]).ok
+    v = verify(entries[:8], [cp])
+    assert not v.ok and v.first_bad == 10
+
+
+def test_a_bad_checkpoint_signature_fails() -> None:
+    entries = chain(3)
+    cp = Checkpoint(1, 3, entries[2].hash, "t", "k", "sig")
+    v = verify(entries, [cp], signature_ok=lambda _c: False)
+    assert not v.ok and "signature" in v.reason
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_short_chains(n: int) -> None:
+    assert verify(chain(n)).ok
