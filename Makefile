@@ -32,6 +32,7 @@ run: install
 	mkdir -p var
 	$(VENV)/bin/phalanx db upgrade
 	$(VENV)/bin/phalanx load --builtin csto
+	$(VENV)/bin/phalanx demo
 	$(VENV)/bin/phalanx serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -2,67 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
 from rich.table import Table
 
-from phalanx.config import get_settings
+from phalanx.cli import audit as audit_cli
+from phalanx.cli import identity as identity_cli
+from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import organization as orgs
-from phalanx.services.db import Database
 
 app = typer.Typer(no_args_is_help=True, help="Phalanx: the collective-security information system.")
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrations.")
 app.add_typer(db_app, name="db")
-
-out = Console()
-err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
-
-
-def database() -> Database:
-    return Database.from_url(get_settings().database_url)
-
-
-def emit_json(data: Any) -> None:
-    def plain(x: Any) -> Any:
-        if isinstance(x, BaseModel):
-            return x.model_dump(mode="json")
-        if isinstance(x, list):
-            return [plain(i) for i in x]
-        return x
-
-    sys.stdout.write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
-
-
-def current_org(db: Database) -> Any:
-    try:
-        with db.read() as conn:
-            return orgs.organization(conn)
-    except orgs.NotLoaded as exc:
-        raise fail(str(exc)) from exc
-
+app.add_typer(identity_cli.users, name="users")
+app.add_typer(identity_cli.tokens, name="tokens")
+app.add_typer(audit_cli.app, name="audit")
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -167,6 +126,28 @@ def composition(
         out.print(f"chair {comp.chair.year}: {comp.chair.state} {comp.chair.person}".rstrip())
 
 
+@app.command("demo")
+def demo() -> None:
+    """Create the demo accounts (not in production) and print them."""
+    from phalanx.config import get_settings
+    from phalanx.services.demo import ensure_demo_accounts
+
+    if get_settings().environment == "production":
+        raise fail("demo accounts are not created in production")
+    try:
+        accounts = ensure_demo_accounts(database(), actor=SYSTEM)
+    except orgs.NotLoaded as exc:
+        raise fail(str(exc)) from exc
+    table = Table(title="demo accounts (log in at /login)")
+    for col in ("user", "password", "role", "acts for"):
+        table.add_column(col)
+    for a in accounts:
+        table.add_row(a.username, a.password, a.role.value,
+                      " ".join(x for x in (a.state, a.agency.value if a.agency else None,
+                                           a.observer_of) if x))
+    out.print(table)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
@@ -177,7 +158,7 @@ def serve(
 
     from phalanx.web.app import create_app
 
-    out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 

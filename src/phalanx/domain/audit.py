@@ -99,8 +99,10 @@ def verify(
             return Verdict(False, count, c.entry_id,
                            f"checkpoint {c.id}: signature does not verify")
         if c.entry_id not in hashes:
-            return Verdict(False, count, c.entry_id,
-                           f"checkpoint {c.id} names entry {c.entry_id}, which is gone")
+            first_missing = expected_id if c.entry_id >= expected_id else c.entry_id
+            return Verdict(False, count, first_missing,
+                           f"checkpoint {c.id} signed entry {c.entry_id}; entries from "
+                           f"{first_missing} on are gone")
         if hashes[c.entry_id] != c.entry_hash:
             return Verdict(False, count, c.entry_id, f"checkpoint {c.id}: entry {c.entry_id} "
                            "was rewritten since it was signed")

@@ -3,7 +3,7 @@ principal and must leave at least one audit entry, written in the same transacti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +37,8 @@ class Write:
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # called before each write commits, e.g. to sign an audit checkpoint when due
+        self.before_commit: Callable[[Connection], None] | None = None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -54,6 +56,8 @@ class Database:
             yield w
             if not w.entries:
                 raise UnauditedWrite("a state-changing transaction must write an audit entry")
+            if self.before_commit is not None:
+                self.before_commit(conn)
 
     def dispose(self) -> None:
         self.engine.dispose()

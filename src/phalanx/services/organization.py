@@ -16,16 +16,11 @@ from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services.db import Database
+from phalanx.services.errors import NotFound
 
 
 class NotLoaded(LookupError):
     """No dataset has been loaded into this database yet."""
-
-
-class NotFound(LookupError):
-    def __init__(self, kind: str, key: str) -> None:
-        self.kind, self.key = kind, key
-        super().__init__(f"no {kind} {key!r}")
 
 
 # --- loading ---------------------------------------------------------------------------

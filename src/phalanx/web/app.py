@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from phalanx import __version__
 from phalanx.config import Settings, get_settings
+from phalanx.domain.access.policy import Permission
+from phalanx.services import audit
 from phalanx.services.db import Database
 from phalanx.web import problems
+from phalanx.web.api import audit as audit_api
+from phalanx.web.api import documents as documents_api
+from phalanx.web.api import identity as identity_api
 from phalanx.web.api import organization as org_api
+from phalanx.web.auth import requires
+from phalanx.web.middleware import BodyLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+API = "/api/v1"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -21,16 +29,25 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = FastAPI(
         title="Phalanx",
         version=__version__,
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,  # the explorer would load scripts from a CDN; the document is enough
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db or Database.from_url(settings.database_url)
+    key = audit.signing_key(settings.audit_key_file)
+    app.state.audit_key = key
+    app.state.db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
     problems.install(app)
-    app.include_router(org_api.router, prefix="/api/v1")
+    public = [Depends(requires(Permission.PUBLIC))]
+    app.include_router(org_api.router, prefix=API, dependencies=public)
+    app.include_router(identity_api.router, prefix=API)
+    app.include_router(documents_api.router, prefix=API)
+    app.include_router(audit_api.router, prefix=API)
     from phalanx.web.pages import routes as pages
 
-    app.include_router(pages.router)
+    app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -27,4 +27,6 @@ def get_org(conn: Annotated[Connection, Depends(get_conn)]) -> Organization:
     return orgs.organization(conn)
 
 
+DB = Annotated[Database, Depends(get_db)]
+Conn = Annotated[Connection, Depends(get_conn)]
 Org = Annotated[Organization, Depends(get_org)]

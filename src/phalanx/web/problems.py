@@ -9,7 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from phalanx.services.organization import NotFound, NotLoaded
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.identity import AuthFailed, IdentityError, Throttled
+from phalanx.services.organization import NotLoaded
 
 PROBLEM = "application/problem+json"
 
@@ -44,6 +46,33 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), instance=request.url.path)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc), instance=request.url.path)
+
+    @app.exception_handler(Invalid)
+    async def _invalid_input(request: Request, exc: Invalid) -> JSONResponse:
+        return problem(422, "Invalid request", str(exc), instance=request.url.path,
+                       errors=[{"where": exc.where, "message": exc.message}])
+
+    @app.exception_handler(IdentityError)
+    async def _identity(request: Request, exc: IdentityError) -> JSONResponse:
+        return problem(422, "Invalid request", str(exc), instance=request.url.path)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, "Conflict", str(exc), instance=request.url.path)
+
+    @app.exception_handler(AuthFailed)
+    async def _auth_failed(request: Request, exc: AuthFailed) -> JSONResponse:
+        return problem(401, "Unauthorized", str(exc), instance=request.url.path)
+
+    @app.exception_handler(Throttled)
+    async def _throttled(request: Request, exc: Throttled) -> JSONResponse:
+        resp = problem(429, "Too Many Requests", str(exc), instance=request.url.path)
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
 
     @app.exception_handler(NotLoaded)
     async def _not_loaded(request: Request, exc: NotLoaded) -> JSONResponse:

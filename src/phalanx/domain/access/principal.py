@@ -35,6 +35,7 @@ class Principal:
     agency: Agency | None = None
     observer_of: str | None = None  # for observers: the state code or organization name
     user_id: int | None = None
+    scopes: frozenset[str] | None = None  # an API token's scopes; None for a browser session
 
 
 SYSTEM = Principal("system", Role.SYSTEM)

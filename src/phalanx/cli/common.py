@@ -1,0 +1,64 @@
+"""What every command shares: consoles, errors, dates, JSON, the database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.markup import escape
+
+from phalanx.config import get_settings
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code)
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
+
+
+def database() -> Database:
+    """The configured database; writes sign an audit checkpoint when one is due."""
+    from phalanx.services import audit
+
+    settings = get_settings()
+    db = Database.from_url(settings.database_url)
+    key = audit.signing_key(settings.audit_key_file)
+    db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
+    return db
+
+
+def emit_json(data: Any) -> None:
+    def plain(x: Any) -> Any:
+        if isinstance(x, BaseModel):
+            return x.model_dump(mode="json")
+        if isinstance(x, list):
+            return [plain(i) for i in x]
+        return x
+
+    sys.stdout.write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def current_org(db: Database) -> Any:
+    try:
+        with db.read() as conn:
+            return orgs.organization(conn)
+    except orgs.NotLoaded as exc:
+        raise fail(str(exc)) from exc

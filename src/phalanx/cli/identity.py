@@ -1,0 +1,121 @@
+"""`phalanx users ...` and `phalanx tokens ...`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from phalanx.cli.common import database, emit_json, fail, out
+from phalanx.domain.access.principal import SYSTEM, Agency, Role
+from phalanx.services import identity
+
+users = typer.Typer(no_args_is_help=True, help="User accounts.")
+tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.")
+
+
+@users.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    role: Annotated[Role, typer.Option(help="The user's role.")],
+    state: Annotated[str | None, typer.Option(help="The state the user acts for.")] = None,
+    agency: Annotated[Agency | None, typer.Option(help="A reporter's agency.")] = None,
+    observer_of: Annotated[str | None, typer.Option(help="An observer's state or organization.")
+                           ] = None,
+    display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from stdin.")] = False,
+) -> None:
+    """Add a user. The password is read from standard input, never from the command line."""
+    if not password_stdin:
+        raise fail("give --password-stdin and the password on standard input", 2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user_id = identity.add_user(database(), identity.NewUser(
+            name, password, role, state.upper() if state else None, agency, observer_of,
+            display_name), actor=SYSTEM)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name} added (id {user_id}, {role.value}"
+              + (f", for {state.upper()}" if state else "") + ")")
+
+
+@users.command("list")
+def list_users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the users."""
+    with database().read() as conn:
+        rows = identity.list_users(conn)
+    if as_json:
+        emit_json([{"username": p.username, "role": p.role.value, "state": p.state,
+                    "agency": p.agency.value if p.agency else None} for p in rows])
+        return
+    table = Table(title="users")
+    for col in ("user", "role", "state", "agency"):
+        table.add_column(col)
+    for p in rows:
+        table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "")
+    out.print(table)
+
+
+@users.command("deactivate")
+def deactivate(name: str) -> None:
+    """Stop a user from logging in (what the user did stays in the audit trail)."""
+    try:
+        identity.set_active(database(), name, False, actor=SYSTEM)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name} deactivated")
+
+
+@tokens.command("issue")
+def issue(
+    name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    expires: Annotated[int, typer.Option(help="Days until it expires.")] = 90,
+    scope: Annotated[list[str] | None, typer.Option(help="A permission (repeatable); "
+                                                        "default: all the user's role has.")
+                     ] = None,
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Issue an API token. It is shown once; only its hash is stored."""
+    try:
+        t = identity.issue_token(database(), name, name=label, days=expires, scopes=scope,
+                                 actor=SYSTEM)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json({"token": t.token, "id": t.id, "expires_at": t.expires_at.isoformat(),
+                   "scopes": t.scopes})
+        return
+    out.print(f"token {t.id} for {name}, expires {t.expires_at:%Y-%m-%d}, scopes "
+              f"{', '.join(t.scopes)}:\n{t.token}", highlight=False)
+
+
+@tokens.command("list")
+def list_tokens(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List issued tokens (never the tokens themselves)."""
+    with database().read() as conn:
+        rows = identity.list_tokens(conn)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="API tokens")
+    for col in ("id", "user", "name", "prefix", "expires", "revoked"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["user"], r["name"], r["prefix"], r["expires_at"][:10],
+                      "yes" if r["revoked"] else "")
+    out.print(table)
+
+
+@tokens.command("revoke")
+def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (tokens list).")]
+           ) -> None:
+    """Revoke a token: it stops working at once."""
+    try:
+        identity.revoke_token(database(), token_id, actor=SYSTEM)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"token {token_id} revoked")

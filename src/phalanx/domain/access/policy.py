@@ -1,0 +1,168 @@
+"""Who may see and change what. The one place these rules are written.
+
+Every record carries a `Classification`: an owner (a state, a body or the
+Secretariat) and a marking:
+
+| marking       | who sees it                                                      |
+|---------------|------------------------------------------------------------------|
+| PUBLIC        | everyone, observers and anonymous visitors included              |
+| ORGANIZATION  | every user of the organization (member states and its staff)     |
+| PARTICIPANTS  | the listed states, and the organization's staff                  |
+| NATIONAL      | the owning state only, until it releases it (re-marks it)        |
+
+A state always sees the records it owns, whatever their marking; and, separately,
+a record can be released to observers explicitly. Observers see PUBLIC records
+and records released to observers, nothing else. The system principal sees all.
+
+`read_scope` states a principal's entitlement as data; `allows` evaluates it on one
+record in Python; the storage adapter turns the same scope into a query filter, so
+that lists, counts, searches and exports obey exactly the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from phalanx.domain.access.principal import Principal, Role
+
+
+class Marking(StrEnum):
+    PUBLIC = "PUBLIC"
+    ORGANIZATION = "ORGANIZATION"
+    PARTICIPANTS = "PARTICIPANTS"
+    NATIONAL = "NATIONAL"
+
+
+class OwnerKind(StrEnum):
+    STATE = "state"
+    BODY = "body"
+    SECRETARIAT = "secretariat"
+
+
+@dataclass(frozen=True)
+class Classification:
+    owner_kind: OwnerKind
+    owner: str  # state code, body key, or "secretariat"
+    marking: Marking
+    participants: frozenset[str] = frozenset()
+    observers: bool = False  # released to observers
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.marking is Marking.PARTICIPANTS and not self.participants:
+            out.append("a PARTICIPANTS marking needs the list of participating states")
+        if self.marking is not Marking.PARTICIPANTS and self.participants:
+            out.append("participants are listed only with the PARTICIPANTS marking")
+        if self.marking is Marking.NATIONAL and self.owner_kind is not OwnerKind.STATE:
+            out.append("only a state can own a NATIONAL record")
+        if self.owner_kind is OwnerKind.SECRETARIAT and self.owner != "secretariat":
+            out.append("a Secretariat record is owned by 'secretariat'")
+        return out
+
+
+# Roles that work for the organization as a whole rather than for one state.
+STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.PLANNER, Role.AUDITOR})
+STATE_ROLES = frozenset({Role.REPRESENTATIVE, Role.REPORTER})
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a principal may read, as data that can become a query filter."""
+
+    everything: bool = False
+    markings: frozenset[Marking] = frozenset()  # visible whatever the owner
+    participant: str | None = None  # PARTICIPANTS records listing this state
+    all_participants: bool = False  # every PARTICIPANTS record
+    own_state: str | None = None  # every record this state owns, NATIONAL included
+    observer_releases: bool = False  # anything released to observers
+
+
+def read_scope(p: Principal) -> ReadScope:
+    if p.role is Role.SYSTEM:
+        return ReadScope(everything=True)
+    if p.role is Role.OBSERVER:
+        return ReadScope(markings=frozenset({Marking.PUBLIC}), observer_releases=True)
+    if p.role in STAFF:
+        return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
+                         all_participants=True)
+    if p.role in STATE_ROLES and p.state:
+        return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
+                         participant=p.state, own_state=p.state)
+    return ReadScope(markings=frozenset({Marking.PUBLIC}))
+
+
+def allows(scope: ReadScope, c: Classification) -> bool:
+    if scope.everything or c.marking in scope.markings:
+        return True
+    if scope.observer_releases and c.observers:
+        return True
+    if (scope.own_state is not None and c.owner_kind is OwnerKind.STATE
+            and c.owner == scope.own_state):
+        return True
+    if c.marking is Marking.PARTICIPANTS:
+        return scope.all_participants or (
+            scope.participant is not None and scope.participant in c.participants)
+    return False
+
+
+def can_read(p: Principal, c: Classification) -> bool:
+    return allows(read_scope(p), c)
+
+
+def can_own(p: Principal, owner_kind: OwnerKind, owner: str) -> bool:
+    """May `p` create or change records with this owner?"""
+    if p.role is Role.SYSTEM:
+        return True
+    if owner_kind is OwnerKind.STATE:
+        return p.role in STATE_ROLES and p.state == owner
+    return p.role in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
+
+
+def can_change(p: Principal, c: Classification) -> bool:
+    return can_read(p, c) and can_own(p, c.owner_kind, c.owner)
+
+
+def why_not_change(p: Principal, c: Classification) -> str | None:
+    if can_change(p, c):
+        return None
+    if c.owner_kind is OwnerKind.STATE:
+        return f"only users acting for {c.owner} may change this record"
+    return "only the Secretariat and the Joint Staff may change this record"
+
+
+# --- permissions: what each role may do, declared by every route ----------------------
+
+
+class Permission(StrEnum):
+    PUBLIC = "public"  # no login needed
+    READ = "read"  # any logged-in user; records are filtered by the read scope
+    RECORDS_WRITE = "records.write"  # create and change records (owner rules apply)
+    RECORDS_RELEASE = "records.release"  # re-mark, release to observers (owner rules apply)
+    AUDIT_READ = "audit.read"
+    USERS_MANAGE = "users.manage"
+    TOKENS_MANAGE = "tokens.manage"
+
+
+_WRITERS = {Role.ADMINISTRATOR, Role.SECRETARIAT, Role.PLANNER, Role.REPRESENTATIVE,
+            Role.REPORTER}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    role: frozenset(
+        {Permission.PUBLIC, Permission.READ}
+        | ({Permission.RECORDS_WRITE, Permission.RECORDS_RELEASE} if role in _WRITERS else set())
+        | ({Permission.AUDIT_READ} if role in (Role.AUDITOR, Role.ADMINISTRATOR) else set())
+        | ({Permission.USERS_MANAGE, Permission.TOKENS_MANAGE}
+           if role is Role.ADMINISTRATOR else set())
+    )
+    for role in Role
+}
+ROLE_PERMISSIONS[Role.SYSTEM] = frozenset(Permission)
+
+
+def has_permission(p: Principal, permission: Permission) -> bool:
+    """The role grants it, and, for an API token, the token's scopes include it."""
+    if permission is Permission.PUBLIC:
+        return True
+    if permission not in ROLE_PERMISSIONS.get(p.role, frozenset()):
+        return False
+    return p.scopes is None or permission.value in p.scopes

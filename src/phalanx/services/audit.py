@@ -1,0 +1,146 @@
+"""The audit trail for people: verify it, sign checkpoints, search it.
+
+Checkpoints are signed with an Ed25519 key kept outside the database (a file named
+by PHALANX_AUDIT_KEY_FILE, created on first use). Whoever can rewrite the database
+cannot forge a checkpoint without that key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import Connection, func, insert, select
+
+from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.audit import Checkpoint, Verdict, verify
+from phalanx.services.db import Database
+
+CHECKPOINT_EVERY = 100
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private: Ed25519PrivateKey
+
+    @property
+    def public(self) -> Ed25519PublicKey:
+        return self.private.public_key()
+
+    @property
+    def key_id(self) -> str:
+        raw = self.public.public_bytes(serialization.Encoding.Raw,
+                                       serialization.PublicFormat.Raw)
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+    def sign(self, message: bytes) -> str:
+        return base64.b64encode(self.private.sign(message)).decode("ascii")
+
+    def check(self, c: Checkpoint) -> bool:
+        if c.key_id != self.key_id:
+            return False
+        try:
+            self.public.verify(base64.b64decode(c.signature), c.message())
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+def signing_key(path: Path, create: bool = True) -> SigningKey | None:
+    """The installation's checkpoint key; created (mode 0600) when missing."""
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path}: not an Ed25519 private key")
+        return SigningKey(key)
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    return SigningKey(key)
+
+
+def write_checkpoint(conn: Connection, key: SigningKey) -> Checkpoint | None:
+    """Sign the current last entry (inside the caller's transaction)."""
+    last_id, last_hash = audit_store.last(conn)
+    if last_id == 0:
+        return None
+    c = Checkpoint(0, last_id, last_hash, audit_store.now_iso(), key.key_id, "")
+    c = Checkpoint(0, c.entry_id, c.entry_hash, c.at, c.key_id, key.sign(c.message()))
+    cid = conn.execute(insert(t.audit_checkpoint).values(
+        entry_id=c.entry_id, entry_hash=c.entry_hash, at=c.at, key_id=c.key_id,
+        signature=c.signature).returning(t.audit_checkpoint.c.id)).scalar_one()
+    return Checkpoint(int(cid), c.entry_id, c.entry_hash, c.at, c.key_id, c.signature)
+
+
+def checkpoint(db: Database, key: SigningKey, *, actor: Principal) -> Checkpoint | None:
+    with db.write(actor) as w:
+        w.audit("audit.checkpoint", "audit", "chain", {"key_id": key.key_id})
+        return write_checkpoint(w.conn, key)
+
+
+def checkpoint_if_due(conn: Connection, key: SigningKey | None) -> None:
+    """Write a checkpoint when CHECKPOINT_EVERY entries have passed since the last one."""
+    if key is None:
+        return
+    last_id, _ = audit_store.last(conn)
+    signed = conn.execute(select(func.max(t.audit_checkpoint.c.entry_id))).scalar() or 0
+    if last_id - signed >= CHECKPOINT_EVERY:
+        write_checkpoint(conn, key)
+
+
+def verify_trail(db: Database, key: SigningKey | None) -> Verdict:
+    with db.read() as conn:
+        cps = audit_store.checkpoints(conn)
+        check = key.check if key is not None else (lambda _c: True)
+        return verify(audit_store.entries(conn), cps, check)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    acting_for: str | None = None
+    target_kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def search(conn: Connection, f: AuditFilter) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching the filter, newest first, and how many match in all."""
+    c = t.audit_log.c
+    where = []
+    if f.actor:
+        where.append(c.actor == f.actor)
+    if f.action:
+        where.append(c.action.startswith(f.action, autoescape=True))
+    if f.acting_for:
+        where.append(c.acting_for == f.acting_for)
+    if f.target_kind:
+        where.append(c.target_kind == f.target_kind)
+    if f.since:
+        where.append(c.at >= datetime.combine(f.since, time()).isoformat())
+    if f.until:
+        where.append(c.at < datetime.combine(f.until + timedelta(days=1), time()).isoformat())
+    total = conn.execute(select(func.count()).select_from(t.audit_log).where(*where)).scalar_one()
+    rows = conn.execute(select(t.audit_log).where(*where).order_by(c.id.desc())
+                        .limit(f.limit).offset(f.offset))
+    return [dict(r._mapping) for r in rows], int(total)
+

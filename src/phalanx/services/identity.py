@@ -1,0 +1,320 @@
+"""Users, passwords, browser sessions, API tokens and login throttling.
+
+Passwords are hashed with argon2id. Session and API tokens are random; only their
+SHA-256 is stored, so a stolen database does not yield a usable token. A wrong
+password and an unknown user get the same error after the same work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
+from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
+from phalanx.services.db import Database
+
+_hasher = PasswordHasher()  # argon2id with the library's current parameters
+_DUMMY_HASH = _hasher.hash("a password nobody has, verified for unknown users")
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+SESSION_TTL = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+TOKEN_PREFIX = "phx_"  # noqa: S105 - a marker, not a secret
+
+
+class IdentityError(ValueError):
+    """Bad input for an identity action; the message says which field and why."""
+
+
+class AuthFailed(Exception):
+    """Login refused. The message is the same whatever the reason."""
+
+    def __init__(self) -> None:
+        super().__init__("unknown user or wrong password")
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; try again in {retry_after} s")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def principal_of(row: Any, scopes: frozenset[str] | None = None) -> Principal:
+    return Principal(
+        username=row.username, role=Role(row.role), state=row.state_code,
+        agency=Agency(row.agency) if row.agency else None, observer_of=row.observer_of,
+        user_id=row.id, scopes=scopes,
+    )
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    password: str
+    role: Role
+    state: str | None = None
+    agency: Agency | None = None
+    observer_of: str | None = None
+    display_name: str = ""
+
+    def problems(self) -> list[str]:
+        out = []
+        if not USERNAME.match(self.username):
+            out.append(f"username {self.username!r}: 2-64 characters a-z 0-9 . _ -, "
+                       "starting with a letter or digit")
+        if len(self.password) < MIN_PASSWORD:
+            out.append(f"password: at least {MIN_PASSWORD} characters")
+        if self.role in (Role.REPRESENTATIVE, Role.REPORTER) and not self.state:
+            out.append(f"state: a {self.role.value} acts for a state (--state CODE)")
+        if self.role not in (Role.REPRESENTATIVE, Role.REPORTER) and self.state:
+            out.append(f"state: a {self.role.value} does not act for a state")
+        if self.role is Role.REPORTER and self.agency is None:
+            out.append("agency: a reporter is bound to one agency (--agency KIND)")
+        if self.role is not Role.REPORTER and self.agency is not None:
+            out.append("agency: only reporters are bound to an agency")
+        if self.role is Role.SYSTEM:
+            out.append("role: 'system' is not a user role")
+        return out
+
+
+def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
+    problems = new.problems()
+    if problems:
+        raise IdentityError("; ".join(problems))
+    with db.write(actor) as w:
+        if new.state is not None and w.conn.execute(
+                select(t.state.c.code).where(t.state.c.code == new.state)).first() is None:
+            raise IdentityError(f"state: unknown state code {new.state!r}")
+        if w.conn.execute(select(t.app_user.c.id).where(
+                t.app_user.c.username == new.username)).first() is not None:
+            raise IdentityError(f"username: {new.username!r} is taken")
+        user_id = w.conn.execute(insert(t.app_user).values(
+            username=new.username, display_name=new.display_name or new.username,
+            password_hash=_hasher.hash(new.password), role=new.role.value, state_code=new.state,
+            agency=new.agency.value if new.agency else None, observer_of=new.observer_of,
+            active=True, created_at=now(),
+        ).returning(t.app_user.c.id)).scalar_one()
+        w.audit("user.add", "user", user_id, {
+            "username": new.username, "role": new.role.value, "state": new.state,
+            "agency": new.agency.value if new.agency else None, "observer_of": new.observer_of})
+    return int(user_id)
+
+
+def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> None:
+    with db.write(actor) as w:
+        row = _user(w.conn, username)
+        w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id).values(active=active))
+        w.audit("user.activate" if active else "user.deactivate", "user", row.id,
+                {"username": username})
+
+
+def _user(conn: Connection, username: str) -> Any:
+    row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
+    if row is None:
+        raise IdentityError(f"no user {username!r}")
+    return row
+
+
+def list_users(conn: Connection) -> list[Principal]:
+    rows = conn.execute(select(t.app_user).order_by(t.app_user.c.username))
+    return [principal_of(r) for r in rows]
+
+
+def user_exists(conn: Connection, username: str) -> bool:
+    return conn.execute(select(t.app_user.c.id).where(
+        t.app_user.c.username == username)).first() is not None
+
+
+# --- passwords and throttling ------------------------------------------------------------
+
+
+def _locked(conn: Connection, keys: list[str], at: datetime) -> int:
+    rows = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key.in_(keys)))
+    waits = [int((_aware(r.locked_until) - at).total_seconds()) + 1
+             for r in rows if r.locked_until and _aware(r.locked_until) > at]
+    return max(waits, default=0)
+
+
+def _fail(conn: Connection, key: str, limit: int, at: datetime) -> None:
+    row = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key == key)
+                       .with_for_update()).first()
+    if row is None:
+        conn.execute(insert(t.login_throttle).values(key=key, failures=1, window_start=at))
+        return
+    if at - _aware(row.window_start) > THROTTLE_WINDOW:
+        failures, start = 1, at
+    else:
+        failures, start = row.failures + 1, _aware(row.window_start)
+    conn.execute(update(t.login_throttle).where(t.login_throttle.c.key == key).values(
+        failures=failures, window_start=start,
+        locked_until=at + THROTTLE_WINDOW if failures >= limit else None))
+
+
+def authenticate(db: Database, username: str, password: str, address: str) -> Principal:
+    """The user's principal, or AuthFailed / Throttled. Failures are recorded and audited."""
+    keys = [f"user:{username}"[:200], f"addr:{address}"[:200]]
+    at = now()
+    with db.read() as conn:
+        wait = _locked(conn, keys, at)
+        row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
+    if wait:
+        raise Throttled(wait)
+    ok = False
+    try:
+        ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if row is None or not row.active:
+        ok = False
+    if not ok:
+        with db.write(ANONYMOUS) as w:
+            _fail(w.conn, keys[0], MAX_FAILURES_PER_USER, at)
+            _fail(w.conn, keys[1], MAX_FAILURES_PER_ADDRESS, at)
+            w.audit("auth.login_failed", "user", username[:64], {"address": address})
+        raise AuthFailed()
+    principal = principal_of(row)
+    with db.write(principal) as w:
+        w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == keys[0]))
+        if _hasher.check_needs_rehash(row.password_hash):
+            w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
+                           .values(password_hash=_hasher.hash(password)))
+        w.audit("auth.login", "user", row.id, {"address": address})
+    return principal
+
+
+# --- browser sessions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    csrf: str
+    principal: Principal
+
+
+def start_session(db: Database, principal: Principal) -> Session:
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    at = now()
+    with db.write(principal) as w:
+        sid = w.conn.execute(insert(t.web_session).values(
+            token_hash=sha256(token), user_id=principal.user_id, csrf_token=csrf, created_at=at,
+            expires_at=at + SESSION_TTL).returning(t.web_session.c.id)).scalar_one()
+        w.audit("auth.session_start", "session", sid, {})
+    return Session(token, csrf, principal)
+
+
+def session(conn: Connection, token: str) -> Session | None:
+    row = conn.execute(
+        select(t.web_session.c.csrf_token, t.web_session.c.expires_at, t.app_user)
+        .join(t.app_user, t.app_user.c.id == t.web_session.c.user_id)
+        .where(t.web_session.c.token_hash == sha256(token))
+    ).first()
+    if row is None or _aware(row.expires_at) <= now() or not row.active:
+        return None
+    return Session(token, row.csrf_token, principal_of(row))
+
+
+def end_session(db: Database, token: str, principal: Principal) -> None:
+    with db.write(principal) as w:
+        w.conn.execute(t.web_session.delete().where(t.web_session.c.token_hash == sha256(token)))
+        w.audit("auth.logout", "user", principal.user_id or principal.username, {})
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    token: str
+    expires_at: datetime
+    scopes: list[str]
+
+
+def issue_token(db: Database, username: str, *, name: str = "", days: int = 90,
+                scopes: list[str] | None = None, actor: Principal) -> IssuedToken:
+    if not 1 <= days <= 730:
+        raise IdentityError("expires: between 1 and 730 days")
+    with db.write(actor) as w:
+        row = _user(w.conn, username)
+        allowed = {p.value for p in ROLE_PERMISSIONS[Role(row.role)]} - {Permission.PUBLIC.value}
+        wanted = sorted(set(scopes) if scopes else allowed)
+        extra = set(wanted) - allowed
+        if extra:
+            raise IdentityError(f"scopes: {sorted(extra)} are beyond what a {row.role} may do "
+                                f"(allowed: {sorted(allowed)})")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        at = now()
+        expires = at + timedelta(days=days)
+        token_id = w.conn.execute(insert(t.api_token).values(
+            user_id=row.id, name=name or f"{username} token", token_hash=sha256(token),
+            prefix=token[:12], scopes=wanted, created_at=at, expires_at=expires,
+        ).returning(t.api_token.c.id)).scalar_one()
+        w.audit("token.issue", "token", token_id,
+                {"user": username, "scopes": wanted, "expires_at": expires.isoformat()})
+    return IssuedToken(int(token_id), token, expires, wanted)
+
+
+def revoke_token(db: Database, token_id: int, *, actor: Principal) -> None:
+    with db.write(actor) as w:
+        row = w.conn.execute(select(t.api_token).where(t.api_token.c.id == token_id)).first()
+        if row is None:
+            raise IdentityError(f"no token {token_id}")
+        if row.revoked_at is None:
+            w.conn.execute(update(t.api_token).where(t.api_token.c.id == token_id)
+                           .values(revoked_at=now()))
+        w.audit("token.revoke", "token", token_id, {"prefix": row.prefix})
+
+
+def list_tokens(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(t.api_token, t.app_user.c.username)
+        .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
+        .order_by(t.api_token.c.id))
+    return [{"id": r.id, "user": r.username, "name": r.name, "prefix": r.prefix,
+             "scopes": r.scopes, "expires_at": _aware(r.expires_at).isoformat(),
+             "revoked": r.revoked_at is not None} for r in rows]
+
+
+def token_principal(conn: Connection, token: str) -> Principal | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = conn.execute(
+        select(t.api_token.c.scopes, t.api_token.c.expires_at, t.api_token.c.revoked_at,
+               t.app_user)
+        .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
+        .where(t.api_token.c.token_hash == sha256(token))
+    ).first()
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now():
+        return None
+    if not row.active:
+        return None
+    return principal_of(row, frozenset(row.scopes))

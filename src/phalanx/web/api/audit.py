@@ -1,0 +1,50 @@
+"""The audit trail for auditors under /api/v1/audit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from phalanx.services import audit
+from phalanx.web.auth import Auditor
+from phalanx.web.deps import DB, Conn
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditPage(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+
+
+class VerdictOut(BaseModel):
+    ok: bool
+    entries: int
+    first_bad: int | None
+    reason: str
+
+
+@router.get("/audit", response_model=AuditPage)
+def search_audit(
+    actor: Auditor, conn: Conn,
+    who: Annotated[str | None, Query(alias="actor", max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    acting_for: Annotated[str | None, Query(max_length=3)] = None,
+    target_kind: Annotated[str | None, Query(max_length=32)] = None,
+    since: date | None = None, until: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AuditPage:
+    items, total = audit.search(conn, audit.AuditFilter(
+        who, action, acting_for, target_kind, since, until, limit, offset))
+    return AuditPage(items=items, total=total)
+
+
+@router.get("/audit/verify", response_model=VerdictOut)
+def verify_audit(actor: Auditor, db: DB, request: Request) -> VerdictOut:
+    key = request.app.state.audit_key
+    v = audit.verify_trail(db, key)
+    return VerdictOut(ok=v.ok, entries=v.entries, first_bad=v.first_bad, reason=v.reason)

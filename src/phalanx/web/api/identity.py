@@ -1,0 +1,85 @@
+"""Users, API tokens and the caller's own identity under /api/v1."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
+
+from phalanx.domain.access.principal import Agency, Principal, Role
+from phalanx.services import identity
+from phalanx.web.auth import Admin, Public
+from phalanx.web.deps import DB, Conn
+
+router = APIRouter(tags=["identity"])
+
+
+class PrincipalOut(BaseModel):
+    username: str
+    role: Role
+    state: str | None
+    agency: Agency | None
+    observer_of: str | None
+    authenticated: bool
+
+
+def _out(p: Principal, authenticated: bool = True) -> PrincipalOut:
+    return PrincipalOut(username=p.username, role=p.role, state=p.state, agency=p.agency,
+                        observer_of=p.observer_of, authenticated=authenticated)
+
+
+@router.get("/me", response_model=PrincipalOut)
+def me(actor: Public) -> PrincipalOut:
+    """Who the API thinks you are (anonymous without a token or session)."""
+    return _out(actor, actor.user_id is not None)
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64)
+    password: str = Field(min_length=identity.MIN_PASSWORD, max_length=1024)
+    role: Role
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    agency: Agency | None = None
+    observer_of: str | None = Field(default=None, max_length=200)
+    display_name: str = Field(default="", max_length=200)
+
+
+@router.get("/users", response_model=list[PrincipalOut])
+def list_users(actor: Admin, conn: Conn) -> list[PrincipalOut]:
+    return [_out(p) for p in identity.list_users(conn)]
+
+
+@router.post("/users", response_model=PrincipalOut, status_code=201)
+def add_user(data: UserIn, actor: Admin, db: DB) -> PrincipalOut:
+    identity.add_user(db, identity.NewUser(
+        data.username, data.password, data.role, data.state, data.agency, data.observer_of,
+        data.display_name), actor=actor)
+    return _out(Principal(data.username, data.role, data.state, data.agency, data.observer_of))
+
+
+class TokenIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+    days: int = Field(default=90, ge=1, le=730)
+    scopes: list[str] | None = None
+
+
+class TokenOut(BaseModel):
+    id: int
+    token: str
+    expires_at: str
+    scopes: list[str]
+
+
+@router.post("/users/{username}/tokens", response_model=TokenOut, status_code=201)
+def issue_token(username: str, actor: Admin, db: DB,
+                data: Annotated[TokenIn, Body()] = TokenIn()) -> TokenOut:
+    t = identity.issue_token(db, username, name=data.name, days=data.days, scopes=data.scopes,
+                             actor=actor)
+    return TokenOut(id=t.id, token=t.token, expires_at=t.expires_at.isoformat(),
+                    scopes=t.scopes)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, actor: Admin, db: DB) -> None:
+    identity.revoke_token(db, token_id, actor=actor)

@@ -1,0 +1,100 @@
+"""Log in and out in the browser. The session cookie is HttpOnly, SameSite=Lax, and
+Secure whenever the request came over HTTPS or the installation runs in production."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.services import identity
+from phalanx.web.auth import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    client_address,
+    login_csrf,
+    requires,
+)
+from phalanx.web.deps import DB
+from phalanx.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.url.scheme == "https"
+                or request.app.state.settings.environment == "production")
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _form(request: Request, status: int = 200, error: str = "", username: str = "",
+          next_: str = "/") -> HTMLResponse:
+    token = login_csrf(request)
+    response = render(request, "login.html", {"csrf_token": token, "error": error,
+                                              "username": username, "next": next_},
+                      status_code=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=_secure(request), path="/login")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, _: Annotated[Principal, Depends(requires(Permission.PUBLIC))],
+               next: str | None = None) -> HTMLResponse:  # noqa: A002 - the query's name
+    return _form(request, next_=_safe_next(next))
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    db: DB,
+    _: Annotated[Principal, Depends(requires(Permission.PUBLIC))],
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",  # noqa: A002
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie, csrf_token):
+        return _form(request, 403, "The form has expired; please try again.", username, next)
+    try:
+        principal = identity.authenticate(db, username.strip(), password,
+                                          client_address(request))
+    except identity.Throttled as exc:
+        resp = _form(request, 429, f"Too many failed attempts. Try again in "
+                                   f"{exc.retry_after // 60 + 1} min.", username, next)
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
+    except identity.AuthFailed:
+        return _form(request, 401, "Unknown user or wrong password.", username, next)
+    session = identity.start_session(db, principal)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="lax",
+                        secure=_secure(request), max_age=int(identity.SESSION_TTL.total_seconds()))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DB,
+           actor: Annotated[Principal, Depends(requires(Permission.READ))]) -> Response:
+    token = getattr(request.state, "session_token", None)
+    if token:
+        identity.end_session(db, token, actor)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,189 @@
+"""Logins, sessions, tokens, CSRF and request limits, as an attacker would try them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import identity
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_db(loaded_db: Database) -> Database:
+    identity.add_user(loaded_db, identity.NewUser("rep-kaz", PASSWORD, Role.REPRESENTATIVE,
+                                                  "KAZ"), actor=SYSTEM)
+    identity.add_user(loaded_db, identity.NewUser("admin", PASSWORD, Role.ADMINISTRATOR),
+                      actor=SYSTEM)
+    return loaded_db
+
+
+@pytest.fixture
+def client(app_db: Database, settings: Settings) -> Iterator[TestClient]:
+    settings = settings.model_copy(update={"max_body_bytes": 4096})
+    with TestClient(create_app(settings, app_db)) as c:
+        yield c
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_valid_token_identifies_its_user(client: TestClient, app_db: Database) -> None:
+    token = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me == {"username": "rep-kaz", "role": "representative", "state": "KAZ",
+                  "agency": None, "observer_of": None, "authenticated": True}
+
+
+def test_expired_revoked_and_altered_tokens_get_401(client: TestClient,
+                                                    app_db: Database) -> None:
+    issued = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    altered = issued.token[:-2] + ("AA" if not issued.token.endswith("AA") else "BB")
+    r = client.get("/api/v1/documents", headers=bearer(altered))
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/api/v1/documents", headers=bearer(issued.token)).status_code == 200
+    identity.revoke_token(app_db, issued.id, actor=SYSTEM)
+    assert client.get("/api/v1/documents", headers=bearer(issued.token)).status_code == 401
+    old = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    with app_db.engine.begin() as conn:
+        conn.execute(update(t.api_token).where(t.api_token.c.id == old.id)
+                     .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    assert client.get("/api/v1/documents", headers=bearer(old.token)).status_code == 401
+
+
+def test_the_stored_token_is_only_a_hash(client: TestClient, app_db: Database) -> None:
+    issued = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    with app_db.read() as conn:
+        stored = [r.token_hash for r in conn.execute(t.api_token.select())]
+    assert issued.token not in stored
+    assert identity.sha256(issued.token) in stored
+
+
+def test_a_token_scope_limits_what_it_may_do(client: TestClient, app_db: Database) -> None:
+    ro = identity.issue_token(app_db, "rep-kaz", scopes=["read"], actor=SYSTEM).token
+    body = {"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL"}
+    assert client.post("/api/v1/documents", json=body, headers=bearer(ro)).status_code == 403
+    rw = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    assert client.post("/api/v1/documents", json=body, headers=bearer(rw)).status_code == 201
+    with pytest.raises(identity.IdentityError):
+        identity.issue_token(app_db, "rep-kaz", scopes=["users.manage"], actor=SYSTEM)
+
+
+def test_unknown_user_and_wrong_password_look_the_same(client: TestClient,
+                                                       app_db: Database) -> None:
+    def attempt(user: str) -> tuple[int, str, float]:
+        start = time.perf_counter()
+        with pytest.raises(identity.AuthFailed) as info:
+            identity.authenticate(app_db, user, "wrong password!", f"10.0.0.{len(user)}")
+        return 401, str(info.value), time.perf_counter() - start
+
+    # warm up, then compare medians of several tries
+    attempt("nobody")
+    wrong = sorted(attempt("admin")[2] for _ in range(3))[1]
+    unknown = sorted(attempt("nobody-at-all")[2] for _ in range(3))[1]
+    assert attempt("admin")[1] == attempt("nobody-else")[1]
+    assert 0.3 < wrong / unknown < 3.3  # both pay for one argon2 verification
+
+
+def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
+    client.get("/login")
+    csrf = client.cookies.get("phalanx_login_csrf")
+    for _ in range(identity.MAX_FAILURES_PER_USER):
+        r = client.post("/login", data={"username": "admin", "password": "nope-nope-nope",
+                                        "csrf_token": csrf})
+        assert r.status_code == 401
+    r = client.post("/login", data={"username": "admin", "password": PASSWORD,
+                                    "csrf_token": csrf})
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_login_sets_a_safe_cookie_and_forms_need_the_csrf_token(client: TestClient) -> None:
+    client.get("/login")
+    csrf = client.cookies.get("phalanx_login_csrf")
+    r = client.post("/login", data={"username": "rep-kaz", "password": PASSWORD},
+                    follow_redirects=False)
+    assert r.status_code == 403  # no CSRF token
+    r = client.post("/login", data={"username": "rep-kaz", "password": PASSWORD,
+                                    "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"].lower()
+    assert "phalanx_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert client.get("/api/v1/me").json()["username"] == "rep-kaz"
+    body = {"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL"}
+    assert client.post("/api/v1/documents", json=body).status_code == 403
+    assert client.post("/logout").status_code == 403
+
+
+def test_an_invisible_record_is_404_not_403(client: TestClient, app_db: Database) -> None:
+    identity.add_user(app_db, identity.NewUser("rep-arm", PASSWORD, Role.REPRESENTATIVE, "ARM"),
+                      actor=SYSTEM)
+    kaz = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    arm = identity.issue_token(app_db, "rep-arm", actor=SYSTEM).token
+    body = {"title": "seizure figures", "owner_kind": "state", "owner": "KAZ",
+            "marking": "NATIONAL"}
+    doc = client.post("/api/v1/documents", json=body, headers=bearer(kaz)).json()
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=bearer(arm)).status_code == 404
+    assert client.get("/api/v1/documents/999999", headers=bearer(arm)).status_code == 404
+    r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(arm),
+                    json={"marking": "PUBLIC", "version": 1})
+    assert r.status_code == 404
+    r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(kaz),
+                    json={"marking": "ORGANIZATION", "version": 1})
+    assert r.status_code == 200
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=bearer(arm)).status_code == 200
+    r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(kaz),
+                    json={"marking": "PUBLIC", "version": 1})
+    assert r.status_code == 409
+
+
+def test_oversized_bodies_get_413(client: TestClient, app_db: Database) -> None:
+    token = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    body = {"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL",
+            "body": "y" * 10_000}
+    r = client.post("/api/v1/documents", json=body, headers=bearer(token))
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"title": "x", "body": "'
+        for _ in range(10):
+            yield b"z" * 1000
+        yield b'"}'
+
+    r = client.post("/api/v1/documents", content=chunks(), headers={
+        **bearer(token), "content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_security_headers(client: TestClient) -> None:
+    r = client.get("/api/v1/organization")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_admin_routes_need_the_admin_role(client: TestClient, app_db: Database) -> None:
+    rep = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    admin = identity.issue_token(app_db, "admin", actor=SYSTEM).token
+    assert client.get("/api/v1/users", headers=bearer(rep)).status_code == 403
+    assert client.get("/api/v1/users").status_code == 401
+    users = client.get("/api/v1/users", headers=bearer(admin)).json()
+    assert {u["username"] for u in users} == {"rep-kaz", "admin"}
+    r = client.post("/api/v1/users", headers=bearer(admin), json={
+        "username": "aud", "password": "short", "role": "auditor"})
+    assert r.status_code == 422
