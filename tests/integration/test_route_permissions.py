@@ -63,9 +63,9 @@ def test_classified_tables_are_read_only_through_the_access_module() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "select"
-                    or isinstance(node, ast.Call)
-                    and getattr(node.func, "attr", None) in ("select", "select_from")):
+            if ((isinstance(node, ast.Call) and getattr(node.func, "id", None) == "select")
+                    or (isinstance(node, ast.Call)
+                    and getattr(node.func, "attr", None) in ("select", "select_from"))):
                 for arg in ast.walk(node):
                     if (isinstance(arg, ast.Attribute) and arg.attr in CLASSIFIED
                             and getattr(arg.value, "id", "") == "t"):

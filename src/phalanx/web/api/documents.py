@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from phalanx.domain.access.policy import Marking
 from phalanx.services import documents as docs
 from phalanx.web.auth import Reader, Releaser, Writer
-from phalanx.web.deps import Conn, DB
+from phalanx.web.deps import DB, Conn
 
 router = APIRouter(tags=["documents"])
 

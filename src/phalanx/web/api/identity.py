@@ -73,7 +73,8 @@ class TokenOut(BaseModel):
 
 @router.post("/users/{username}/tokens", response_model=TokenOut, status_code=201)
 def issue_token(username: str, actor: Admin, db: DB,
-                data: Annotated[TokenIn, Body()] = TokenIn()) -> TokenOut:
+                data: Annotated[TokenIn | None, Body()] = None) -> TokenOut:
+    data = data or TokenIn()
     t = identity.issue_token(db, username, name=data.name, days=data.days, scopes=data.scopes,
                              actor=actor)
     return TokenOut(id=t.id, token=t.token, expires_at=t.expires_at.isoformat(),

@@ -54,7 +54,7 @@ def _form(request: Request, status: int = 200, error: str = "", username: str = 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, _: Annotated[Principal, Depends(requires(Permission.PUBLIC))],
-               next: str | None = None) -> HTMLResponse:  # noqa: A002 - the query's name
+               next: str | None = None) -> HTMLResponse:
     return _form(request, next_=_safe_next(next))
 
 
@@ -66,7 +66,7 @@ def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
-    next: Annotated[str, Form(max_length=500)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
