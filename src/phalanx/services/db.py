@@ -14,6 +14,7 @@ from phalanx.adapters.db import audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Entry
+from phalanx.services.events import Event, EventBus
 
 
 class UnauditedWrite(RuntimeError):
@@ -25,6 +26,11 @@ class Write:
     conn: Connection
     actor: Principal
     entries: list[Entry] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, topic: str, kind: str, **data: Any) -> None:
+        """Announce a change to open pages, once the transaction has committed."""
+        self.events.append(Event(topic, kind, data))
 
     def audit(self, action: str, target_kind: str, target_id: str | int,
               change: dict[str, Any] | None = None) -> Entry:
@@ -39,6 +45,7 @@ class Database:
         self.engine = engine
         # called before each write commits, e.g. to sign an audit checkpoint when due
         self.before_commit: Callable[[Connection], None] | None = None
+        self.bus: EventBus | None = None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -51,13 +58,18 @@ class Database:
 
     @contextmanager
     def write(self, actor: Principal) -> Iterator[Write]:
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            w = Write(conn, actor)
-            yield w
-            if not w.entries:
-                raise UnauditedWrite("a state-changing transaction must write an audit entry")
-            if self.before_commit is not None:
-                self.before_commit(conn)
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
+            with conn.begin():
+                w = Write(conn, actor)
+                yield w
+                if not w.entries:
+                    raise UnauditedWrite("a state-changing transaction must write an audit "
+                                         "entry")
+                if self.before_commit is not None:
+                    self.before_commit(conn)
+            if self.bus is not None:
+                for event in w.events:
+                    self.bus.publish(event)
 
     def dispose(self) -> None:
         self.engine.dispose()

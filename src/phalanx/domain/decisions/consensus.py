@@ -1,0 +1,182 @@
+"""The decision rule: consensus as the organization practises it.
+
+A draft is adopted when no member with a say formally objects and the quorum is met.
+
+- Who has a say: members of the body on the date, less those suspended or in arrears
+  under the dataset's rules. Those without a say neither count nor block nor are bound.
+- Quorum: members present, plus members absent who declared a position in advance,
+  against all members with a say (`all`, `two_thirds` or `majority`).
+- An absent member's declared non-objection counts as no objection; a declared
+  disagreement (a written objection, or a declaration that its absence means
+  disagreement) blocks like an objection made in the room.
+- Silence is not an objection: a member present who states nothing does not block;
+  it is listed as `silent` so the chair can see it.
+- Limited format (where the body's rule allows it): a member may declare it does not
+  take part; it neither blocks nor is bound. The decision binds exactly the members
+  with a say who took part (abstainers included). If nobody takes part, there is no
+  decision.
+- Members absent without a declaration do not block; when the draft is adopted they
+  receive the text for consideration (`for_consideration`) and are not listed as bound.
+- A blocked draft is not voted down: it is returned for revision, with the objections.
+- A question decided by `majority` (procedural questions, where the dataset says so)
+  passes with more support than objection among those taking part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+
+class Position(StrEnum):
+    SUPPORT = "support"
+    NO_OBJECTION = "no_objection"
+    ABSTAIN = "abstain"
+    OBJECT = "object"
+    NOT_TAKING_PART = "not_taking_part"
+    NOT_STATED = "not_stated"
+
+
+class Standing(StrEnum):
+    FULL = "full"
+    SUSPENDED = "suspended"
+    IN_ARREARS = "in_arrears"
+
+
+class Quorum(StrEnum):
+    ALL = "all"
+    TWO_THIRDS = "two_thirds"
+    MAJORITY = "majority"
+
+    def met(self, represented: int, total: int) -> bool:
+        if total == 0:
+            return False
+        share = Fraction(represented, total)
+        return {Quorum.ALL: share == 1, Quorum.TWO_THIRDS: share >= Fraction(2, 3),
+                Quorum.MAJORITY: share > Fraction(1, 2)}[self]
+
+    def needed(self, total: int) -> int:
+        return next(n for n in range(total + 1) if self.met(n, total)) if total else 0
+
+
+class Method(StrEnum):
+    CONSENSUS = "no_objection"
+    MAJORITY = "majority"
+
+
+@dataclass(frozen=True)
+class Rule:
+    quorum: Quorum = Quorum.ALL
+    method: Method = Method.CONSENSUS
+    limited_format: bool = False  # whether members may opt out of the decision
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One member's part in one draft."""
+
+    state: str
+    present: bool
+    position: Position = Position.NOT_STATED
+    standing: Standing = Standing.FULL
+
+    @property
+    def declared(self) -> bool:
+        return self.position is not Position.NOT_STATED
+
+
+class Outcome(StrEnum):
+    ADOPTED = "adopted"
+    RETURNED = "returned"  # blocked: back for revision with the objections
+    NO_QUORUM = "no_quorum"
+    NO_DECISION = "no_decision"  # limited format and nobody took part
+
+
+class RuleError(ValueError):
+    """The stances cannot be judged under this rule (e.g. an opt-out where the body
+    does not allow the limited format)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    reason: str
+    binding: frozenset[str] = frozenset()
+    objectors: frozenset[str] = frozenset()
+    opted_out: frozenset[str] = frozenset()
+    without_say: frozenset[str] = frozenset()
+    for_consideration: frozenset[str] = frozenset()
+    silent: frozenset[str] = frozenset()
+    represented: int = 0
+    with_say: int = 0
+    quorum_needed: int = 0
+    limited: bool = field(default=False)
+
+    @property
+    def adopted(self) -> bool:
+        return self.outcome is Outcome.ADOPTED
+
+
+def _names(states: frozenset[str] | set[str]) -> str:
+    return ", ".join(sorted(states))
+
+
+def decide(stances: list[Stance], rule: Rule) -> Result:
+    """The outcome of a draft under `rule`, with the reason in words."""
+    seen: set[str] = set()
+    for s in stances:
+        if s.state in seen:
+            raise RuleError(f"{s.state} has two stances")
+        seen.add(s.state)
+    without_say = frozenset(s.state for s in stances if s.standing is not Standing.FULL)
+    voters = [s for s in stances if s.standing is Standing.FULL]
+    opted_out = frozenset(s.state for s in voters if s.position is Position.NOT_TAKING_PART)
+    if opted_out and not rule.limited_format:
+        raise RuleError(f"{_names(opted_out)}: this body does not decide in a limited format, "
+                        "so a member cannot stay out of the decision")
+    represented = sum(1 for s in voters if s.present or s.declared)
+    needed = rule.quorum.needed(len(voters))
+    taking_part = [s for s in voters if s.position is not Position.NOT_TAKING_PART]
+    objectors = frozenset(s.state for s in taking_part if s.position is Position.OBJECT)
+    absent_silent = frozenset(s.state for s in taking_part if not s.present and not s.declared)
+    silent = frozenset(s.state for s in taking_part if s.present and not s.declared)
+    def result(outcome: Outcome, reason: str, binding: frozenset[str] = frozenset(),
+               for_consideration: frozenset[str] = frozenset()) -> Result:
+        return Result(outcome, reason, binding=binding, objectors=objectors,
+                      opted_out=opted_out, without_say=without_say,
+                      for_consideration=for_consideration, silent=silent,
+                      represented=represented, with_say=len(voters), quorum_needed=needed,
+                      limited=bool(opted_out))
+
+    if not voters:
+        return result(Outcome.NO_QUORUM, "no member has a say")
+    if not rule.quorum.met(represented, len(voters)):
+        return result(Outcome.NO_QUORUM,
+                      f"quorum not met: {represented} of {len(voters)} members present or "
+                      f"declared, {needed} needed ({rule.quorum.value})")
+    if not taking_part:
+        return result(Outcome.NO_DECISION, "every member declared it does not take part")
+    if rule.method is Method.MAJORITY:
+        support = sum(1 for s in taking_part
+                      if s.position in (Position.SUPPORT, Position.NO_OBJECTION))
+        if support <= len(objectors):
+            return result(Outcome.RETURNED,
+                          f"not carried: {support} in favour, {len(objectors)} against")
+    elif objectors:
+        verb = "objects" if len(objectors) == 1 else "object"
+        return result(Outcome.RETURNED,
+                      f"returned for revision: {_names(objectors)} formally {verb}")
+    binding = frozenset(s.state for s in taking_part) - absent_silent
+    parts = ["adopted"]
+    if rule.method is Method.CONSENSUS:
+        parts.append("no member with a say objects")
+    if opted_out:
+        one = len(opted_out) == 1
+        parts.append(f"limited format: {_names(opted_out)} stay{'s' if one else ''} out and "
+                     f"{'is' if one else 'are'} not bound")
+    if absent_silent:
+        parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
+    if without_say:
+        parts.append(f"{_names(without_say)} without a say")
+    return result(Outcome.ADOPTED, "; ".join(parts), binding, absent_silent)
