@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
+from phalanx.adapters.db.engine import make_engine
 from phalanx.config import get_settings
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
@@ -38,8 +39,11 @@ def database() -> Database:
     """The configured database; writes sign an audit checkpoint when one is due."""
     from phalanx.services import audit
 
+    from sqlalchemy.pool import NullPool
+
     settings = get_settings()
-    db = Database.from_url(settings.database_url)
+    # a command is short: no pool, so no connection outlives it
+    db = Database(make_engine(settings.database_url, poolclass=NullPool))
     key = audit.signing_key(settings.audit_key_file)
     db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
     return db

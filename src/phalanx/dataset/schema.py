@@ -120,7 +120,7 @@ class DecisionRuleIn(Model):
     marked `setting: true`: parameters of the dataset, not facts."""
 
     quorum: Literal["all", "two_thirds", "majority"] = "all"
-    consensus: Literal["no_objection"] = "no_objection"
+    consensus: Literal["no_objection", "majority"] = "no_objection"
     limited_format: bool = False
     setting: bool = False
     note: str = ""

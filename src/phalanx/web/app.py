@@ -12,9 +12,12 @@ from phalanx.config import Settings, get_settings
 from phalanx.domain.access.policy import Permission
 from phalanx.services import audit
 from phalanx.services.db import Database
+from phalanx.services.events import EventBus
 from phalanx.web import problems
 from phalanx.web.api import audit as audit_api
+from phalanx.web.api import decisions as decisions_api
 from phalanx.web.api import documents as documents_api
+from phalanx.web.api import events as events_api
 from phalanx.web.api import identity as identity_api
 from phalanx.web.api import organization as org_api
 from phalanx.web.auth import requires
@@ -38,12 +41,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     key = audit.signing_key(settings.audit_key_file)
     app.state.audit_key = key
     app.state.db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
+    app.state.bus = app.state.db.bus or EventBus()
+    app.state.db.bus = app.state.bus
     problems.install(app)
     public = [Depends(requires(Permission.PUBLIC))]
     app.include_router(org_api.router, prefix=API, dependencies=public)
     app.include_router(identity_api.router, prefix=API)
     app.include_router(documents_api.router, prefix=API)
     app.include_router(audit_api.router, prefix=API)
+    app.include_router(decisions_api.router, prefix=API)
+    app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import routes as pages
 
     app.include_router(pages.router, dependencies=public)

@@ -1,0 +1,112 @@
+"""Printable PDFs (reportlab): a title, the classification marking on every page, and
+sections of paragraphs and tables. Cyrillic needs a TrueType font: DejaVu Sans from the
+system (Debian's fonts-dejavu-core) or the copy matplotlib ships."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    dirs = list(FONT_DIRS)
+    try:
+        import matplotlib
+
+        dirs.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    except ImportError:
+        pass
+    for d in dirs:
+        regular, bold = d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            pdfmetrics.registerFont(TTFont("PhxSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("PhxSans-Bold", str(bold)))
+            return "PhxSans", "PhxSans-Bold"
+    raise FontMissing("no DejaVu Sans font found: install Debian's fonts-dejavu-core")
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: Sequence[str] = ()
+    table: Sequence[Sequence[Any]] | None = None  # first row: the header
+    preformatted: str | None = None
+
+
+@dataclass
+class PdfDocument:
+    title: str
+    marking: str
+    subtitle: str = ""
+    sections: list[Section] = field(default_factory=list)
+    exercise: bool = False
+
+
+def render(doc: PdfDocument) -> bytes:
+    regular, bold = _fonts()
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=regular, fontSize=10,
+                          leading=13)
+    h1 = ParagraphStyle("h1", parent=styles["Title"], fontName=bold, fontSize=16, leading=20)
+    h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName=bold, fontSize=12)
+    mono = ParagraphStyle("mono", parent=body, fontSize=8.5, leading=11)
+    head = ParagraphStyle("head", parent=body, fontName=bold, textColor=colors.white)
+    banner = doc.marking + ("  ·  EXERCISE" if doc.exercise else "")
+
+    def decorate(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(bold, 9)
+        canvas.setFillColor(colors.HexColor("#8b0000"))
+        w, h = A4
+        canvas.drawCentredString(w / 2, h - 12 * mm, banner)
+        canvas.drawCentredString(w / 2, 10 * mm, banner)
+        canvas.setFillColor(colors.grey)
+        canvas.setFont(regular, 8)
+        canvas.drawRightString(w - 18 * mm, 10 * mm, f"{canvas.getPageNumber()}")
+        canvas.restoreState()
+
+    story: list[Any] = [Paragraph(escape(doc.title), h1)]
+    if doc.subtitle:
+        story.append(Paragraph(escape(doc.subtitle), body))
+    for s in doc.sections:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(s.heading), h2)]
+        story += [Paragraph(escape(p), body) for p in s.paragraphs]
+        if s.preformatted:
+            story += [Paragraph(escape(line) or "&nbsp;", mono)
+                      for line in s.preformatted.splitlines()]
+        if s.table:
+            data = [[Paragraph(escape(str(c)), head if i == 0 else body) for c in row]
+                    for i, row in enumerate(s.table)]
+            table = Table(data, repeatRows=1)
+            table.setStyle(TableStyle([
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f2a44")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]))
+            story.append(table)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title=doc.title, topMargin=20 * mm,
+                      bottomMargin=18 * mm).build(story, onFirstPage=decorate,
+                                                  onLaterPages=decorate)
+    return out.getvalue()

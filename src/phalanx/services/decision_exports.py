@@ -1,0 +1,62 @@
+"""Adopted decisions as Akoma Ntoso XML and as PDF."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection
+
+from phalanx.adapters.exports import akn, pdf
+from phalanx.domain.access.principal import Principal
+from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
+
+LANGUAGES = {"en": "eng", "ru": "rus"}
+
+
+def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
+    by: dict[str, list[str]] = defaultdict(list)
+    for s in draft.stances:
+        by[s.position.value].append(s.state)
+    if draft.procedure == "written":
+        by = {"support": list(draft.signed)}  # type: ignore[assignment]
+    return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
+
+
+def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Principal) -> bytes:
+    d = dec.get_decision(conn, decision_id, actor=actor)
+    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    org = orgs.organization(conn)
+    body = org.bodies[d.body]
+    return akn.to_akn(akn.AknDecision(
+        organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(lang),
+        kind=d.kind, adopted_on=d.adopted_on, title=d.title,
+        text=d.text_ru if lang == "ru" and d.text_ru else d.text_en,
+        language=LANGUAGES.get(lang, "eng"), outcome="adopted", reason=d.reason,
+        quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
+        votes=_votes(draft), binding=tuple(d.binding),
+        state_names={code: s.name.get(lang) for code, s in org.states.items()}))
+
+
+def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal) -> bytes:
+    d = dec.get_decision(conn, decision_id, actor=actor)
+    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    org = orgs.organization(conn)
+    body = org.bodies[d.body]
+    positions = [["State", "Position", "Statement"]] + [
+        [s.state, s.position.value.replace("_", " "), s.statement] for s in draft.stances]
+    sections = [
+        pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]),
+    ]
+    if d.text_ru:
+        sections.append(pdf.Section("Текст", [p for p in d.text_ru.splitlines() if p.strip()]))
+    sections += [
+        pdf.Section("Outcome", [d.reason, "Binding on: " + (", ".join(d.binding) or "—")]),
+        pdf.Section("Positions", table=positions),
+    ]
+    return pdf.render(pdf.PdfDocument(
+        title=f"{d.number} · {d.title}",
+        subtitle=f"{body.name.en} · adopted {d.adopted_on.isoformat()}",
+        marking=d.marking.value if not d.limited_format
+        else f"PARTICIPANTS: {', '.join(d.participants)}",
+        sections=sections))

@@ -1,0 +1,210 @@
+"""Sessions, drafts, positions, decisions and tasks under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import decision_exports as exports
+from phalanx.services import decisions as dec
+from phalanx.web.auth import Reader, Writer
+from phalanx.web.deps import DB, Conn
+
+router = APIRouter(tags=["decisions"])
+
+
+@router.get("/sessions", response_model=list[dec.MeetingOut])
+def list_sessions(actor: Reader, conn: Conn,
+                  body: Annotated[str | None, Query(max_length=64)] = None
+                  ) -> list[dec.MeetingOut]:
+    return dec.list_meetings(conn, actor=actor, body=body)
+
+
+@router.post("/sessions", response_model=dec.MeetingOut, status_code=201)
+def convene(data: dec.MeetingIn, actor: Writer, db: DB) -> dec.MeetingOut:
+    """Convene a session of a body (regular, extraordinary or emergency; in person or by
+    video conference). Its members on that date are seated."""
+    return dec.convene(db, data, actor=actor)
+
+
+@router.get("/sessions/{session_id}", response_model=dec.MeetingOut)
+def get_session(session_id: int, actor: Reader, conn: Conn) -> dec.MeetingOut:
+    return dec.get_meeting(conn, session_id, actor=actor)
+
+
+class AttendanceIn(BaseModel):
+    state: str = Field(pattern=r"^[A-Z]{3}$")
+    present: bool
+    note: str = Field(default="", max_length=500)
+
+
+@router.post("/sessions/{session_id}/attendance", response_model=dec.MeetingOut)
+def attendance(session_id: int, data: AttendanceIn, actor: Writer, db: DB) -> dec.MeetingOut:
+    return dec.record_attendance(db, session_id, data.state, data.present, data.note,
+                                 actor=actor)
+
+
+class AgendaIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    document_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+@router.post("/sessions/{session_id}/agenda", response_model=dec.MeetingOut)
+def agenda(session_id: int, data: AgendaIn, actor: Writer, db: DB) -> dec.MeetingOut:
+    return dec.add_agenda_item(db, session_id, data.title, data.document_ids, actor=actor)
+
+
+class StatusIn(BaseModel):
+    status: Literal["open", "closed"]
+
+
+@router.post("/sessions/{session_id}/status", response_model=dec.MeetingOut)
+def session_status(session_id: int, data: StatusIn, actor: Writer, db: DB) -> dec.MeetingOut:
+    return dec.set_session_status(db, session_id, data.status, actor=actor)
+
+
+@router.post("/drafts", response_model=dec.DraftOut, status_code=201)
+def propose_draft(data: dec.DraftIn, actor: Writer, db: DB) -> dec.DraftOut:
+    return dec.propose_draft(db, data, actor=actor)
+
+
+@router.get("/drafts/{draft_id}", response_model=dec.DraftOut)
+def get_draft(draft_id: int, actor: Reader, conn: Conn) -> dec.DraftOut:
+    """A draft with its versions, amendments, each member's position and the outcome the
+    rule gives at this moment (`preview`)."""
+    return dec.get_draft(conn, draft_id, actor=actor)
+
+
+class PositionIn(BaseModel):
+    position: Position
+    statement: str = Field(default="", max_length=10_000)
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+@router.post("/drafts/{draft_id}/positions", response_model=dec.DraftOut)
+def state_position(draft_id: int, data: PositionIn, actor: Writer, db: DB) -> dec.DraftOut:
+    return dec.state_position(db, draft_id, data.position, data.statement, data.state,
+                              actor=actor)
+
+
+class AmendmentIn(BaseModel):
+    against_version: int = Field(ge=1)
+    text_en: str = Field(min_length=1, max_length=200_000)
+    text_ru: str = Field(default="", max_length=200_000)
+    note: str = Field(default="", max_length=5_000)
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+@router.post("/drafts/{draft_id}/amendments", response_model=dec.AmendmentOut,
+             status_code=201)
+def propose_amendment(draft_id: int, data: AmendmentIn, actor: Writer,
+                      db: DB) -> dec.AmendmentOut:
+    return dec.propose_amendment(db, draft_id, data.against_version, data.text_en,
+                                 data.text_ru, data.note, data.state, actor=actor)
+
+
+class AmendmentDecisionIn(BaseModel):
+    accept: bool
+
+
+@router.post("/amendments/{amendment_id}/decision", response_model=dec.DraftOut)
+def decide_amendment(amendment_id: int, data: AmendmentDecisionIn, actor: Writer,
+                     db: DB) -> dec.DraftOut:
+    return dec.decide_amendment(db, amendment_id, data.accept, actor=actor)
+
+
+class RevisionIn(BaseModel):
+    text_en: str = Field(min_length=1, max_length=200_000)
+    text_ru: str = Field(default="", max_length=200_000)
+
+
+@router.post("/drafts/{draft_id}/revise", response_model=dec.DraftOut)
+def revise(draft_id: int, data: RevisionIn, actor: Writer, db: DB) -> dec.DraftOut:
+    return dec.revise_draft(db, draft_id, data.text_en, data.text_ru, actor=actor)
+
+
+class CloseIn(BaseModel):
+    tasks: list[dec.TaskIn] = Field(default_factory=list, max_length=100)
+
+
+@router.post("/drafts/{draft_id}/close", response_model=dec.DraftOut)
+def close(draft_id: int, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
+    """Judge the draft by the body's rule and register it if adopted."""
+    return dec.close_draft(db, draft_id, (data or CloseIn()).tasks, actor=actor)
+
+
+class SignIn(BaseModel):
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+@router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut)
+def sign(draft_id: int, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
+    return dec.sign(db, draft_id, (data or SignIn()).state, actor=actor)
+
+
+@router.get("/decisions", response_model=list[dec.DecisionOut])
+def list_decisions(actor: Reader, conn: Conn,
+                   body: Annotated[str | None, Query(max_length=64)] = None,
+                   kind: Annotated[str | None, Query(max_length=16)] = None,
+                   year: Annotated[int | None, Query(ge=1990, le=2200)] = None
+                   ) -> list[dec.DecisionOut]:
+    return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year)
+
+
+@router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
+def get_decision(decision_id: int, actor: Reader, conn: Conn) -> dec.DecisionOut:
+    return dec.get_decision(conn, decision_id, actor=actor)
+
+
+@router.get("/decisions/{decision_id}/akn.xml", response_class=Response,
+            responses={200: {"content": {"application/akn+xml": {}}}})
+def decision_akn(decision_id: int, actor: Reader, conn: Conn,
+                 lang: Literal["en", "ru"] = "en") -> Response:
+    """The decision as Akoma Ntoso 3.0 (a `statement` with its `voting`)."""
+    return Response(exports.akoma_ntoso(conn, decision_id, lang, actor=actor),
+                    media_type="application/akn+xml")
+
+
+@router.get("/decisions/{decision_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def decision_pdf(decision_id: int, actor: Reader, conn: Conn) -> Response:
+    return Response(exports.decision_pdf(conn, decision_id, actor=actor),
+                    media_type="application/pdf")
+
+
+@router.post("/decisions/{decision_id}/publish", response_model=dec.DecisionOut)
+def publish(decision_id: int, actor: Writer, db: DB) -> dec.DecisionOut:
+    return dec.publish(db, decision_id, actor=actor)
+
+
+@router.post("/decisions/{decision_id}/tasks", response_model=dec.TaskOut, status_code=201)
+def add_task(decision_id: int, data: dec.TaskIn, actor: Writer, db: DB) -> dec.TaskOut:
+    return dec.add_task(db, decision_id, data, actor=actor)
+
+
+@router.get("/tasks", response_model=list[dec.TaskOut])
+def list_tasks(actor: Reader, conn: Conn, overdue: bool = False) -> list[dec.TaskOut]:
+    return dec.list_tasks(conn, actor=actor, overdue_only=overdue)
+
+
+class TaskUpdateIn(BaseModel):
+    status: Literal["open", "in_progress", "done"]
+    note: str = Field(default="", max_length=5_000)
+    revision: int = Field(ge=1)
+
+
+@router.post("/tasks/{task_id}", response_model=dec.TaskOut)
+def update_task(task_id: int, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.TaskOut:
+    return dec.update_task(db, task_id, data.status, data.note, data.revision, actor=actor)
+
+
+@router.get("/statements/counts", response_model=dict[str, dict[str, int]])
+def statement_counts(actor: Reader, conn: Conn, start: date, end: date
+                     ) -> dict[str, dict[str, int]]:
+    """Adopted decisions, joint statements and collective instructions per body."""
+    return dec.count_by_kind(conn, actor=actor, start=start, end=end)

@@ -1,0 +1,65 @@
+"""Server-sent events: open pages follow a topic (a session, a draft, the registers)
+and are told at once when something in it changes. The event says what changed; the
+page then fetches it through the normal, access-checked routes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from phalanx.services import decisions as dec
+from phalanx.services.events import EventBus
+from phalanx.web.auth import Reader
+from phalanx.web.deps import DB
+
+router = APIRouter(tags=["events"])
+
+PUBLIC_TOPICS = {"sessions", "decisions", "tasks", "crises"}
+KEEPALIVE_S = 15.0
+
+
+def check_topic(db: DB, topic: str, actor: Reader) -> None:
+    """A topic naming a record is followed only by those who may see the record."""
+    kind, _, ident = topic.partition(":")
+    if topic in PUBLIC_TOPICS:
+        return
+    with db.read() as conn:
+        if kind == "draft" and ident.isdigit():
+            dec.get_draft(conn, int(ident), actor=actor)
+            return
+        if kind == "session" and ident.isdigit():
+            dec.get_meeting(conn, int(ident), actor=actor)
+            return
+    from phalanx.services.errors import Invalid
+
+    raise Invalid("topic", f"unknown topic {topic!r}")
+
+
+@router.get("/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def events(request: Request, actor: Reader, db: DB,
+                 topic: Annotated[list[str], Query(max_length=20)]) -> StreamingResponse:
+    for t in topic:
+        await asyncio.to_thread(check_topic, db, t, actor)
+    bus: EventBus = request.app.state.bus
+    sub = bus.subscribe(set(topic))
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield ": connected\n\n"
+            while not await request.is_disconnected():
+                try:
+                    event = await asyncio.wait_for(sub.queue.get(), KEEPALIVE_S)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+                    continue
+                yield f"event: {event.kind}\ndata: {event.encode()}\n\n"
+        finally:
+            sub.close()
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})

@@ -1,0 +1,120 @@
+"""A real PostgreSQL server for the tests.
+
+`postgres_admin_url` (session): PHALANX_TEST_POSTGRES_URL if set; otherwise a
+throwaway cluster started with the PostgreSQL binaries found on this machine, on
+127.0.0.1 and a free port, removed at the end. Without a server the tests that need
+one skip, except under PHALANX_REQUIRE_ALL=1 (CI), where they fail.
+
+`postgres_url` (function): a fresh, empty database on that server, dropped after.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+
+def require_or_skip(reason: str) -> None:
+    if os.environ.get("PHALANX_REQUIRE_ALL") == "1":
+        pytest.fail(f"{reason} (PHALANX_REQUIRE_ALL=1: this may not be skipped)")
+    pytest.skip(reason)
+
+
+def _bin_dir() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found and Path(found).resolve().exists():
+        return Path(found).resolve().parent
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if (Path(candidate) / "pg_ctl").exists():
+            return Path(candidate)
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_postgres(cmd: list[str], owner: str | None) -> list[str]:
+    return ["runuser", "-u", owner, "--", *cmd] if owner else cmd
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    url = os.environ.get("PHALANX_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    bindir = _bin_dir()
+    if bindir is None:
+        require_or_skip("no PostgreSQL server binaries (Debian package postgresql) and no "
+                        "PHALANX_TEST_POSTGRES_URL")
+    assert bindir is not None
+    owner = None
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            require_or_skip("running as root without a 'postgres' system user")
+        owner = "postgres"
+    tmp = Path(tempfile.mkdtemp(prefix="phalanx-pg-"))
+    data, sock = tmp / "data", tmp / "sock"
+    sock.mkdir()
+    if owner:
+        shutil.chown(tmp, owner)
+        shutil.chown(sock, owner)
+    port = _free_port()
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "phalanx",
+                                 "--auth=trust", "--encoding=UTF8", "--no-sync"], owner),
+                   check=True, capture_output=True)
+    opts = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200")
+    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-w",
+                                 "-l", str(tmp / "log"), "start"], owner),
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://phalanx@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                     "stop"], owner), capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    name = f"phalanx_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT",
+                             poolclass=sa.pool.NullPool)
+    for attempt in range(30):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            break
+        except sa.exc.OperationalError:
+            if attempt == 29:
+                raise
+            time.sleep(0.2)
+    url = sa.engine.make_url(postgres_admin_url).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
