@@ -37,9 +37,9 @@ def parse_day(value: str | None) -> date | None:
 
 def database() -> Database:
     """The configured database; writes sign an audit checkpoint when one is due."""
-    from phalanx.services import audit
-
     from sqlalchemy.pool import NullPool
+
+    from phalanx.services import audit
 
     settings = get_settings()
     # a command is short: no pool, so no connection outlives it
