@@ -130,12 +130,14 @@ def composition(
 def demo() -> None:
     """Create the demo accounts (not in production) and print them."""
     from phalanx.config import get_settings
-    from phalanx.services.demo import ensure_demo_accounts
+    from phalanx.services.demo import ensure_demo_accounts, ensure_demo_records
 
     if get_settings().environment == "production":
         raise fail("demo accounts are not created in production")
     try:
-        accounts = ensure_demo_accounts(database(), actor=SYSTEM)
+        db = database()
+        accounts = ensure_demo_accounts(db, actor=SYSTEM)
+        created = ensure_demo_records(db, actor=SYSTEM)
     except orgs.NotLoaded as exc:
         raise fail(str(exc)) from exc
     table = Table(title="demo accounts (log in at /login)")
@@ -146,6 +148,8 @@ def demo() -> None:
                       " ".join(x for x in (a.state, a.agency.value if a.agency else None,
                                            a.observer_of) if x))
     out.print(table)
+    if created:
+        out.print(f"demo records: {', '.join(created)}")
 
 
 @app.command("serve")

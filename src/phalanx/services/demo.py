@@ -55,3 +55,94 @@ def ensure_demo_accounts(db: Database, *, actor: Principal) -> list[DemoAccount]
                 display_name=f"Demo {a.role.value}" + (f" ({a.state})" if a.state else "")),
                 actor=actor)
     return accounts
+
+
+def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
+    """A session of the supreme body with three drafts: one adopted, one returned after
+    an objection, one adopted in the limited format by four members; and documents of
+    every marking. Created once; returns what was created."""
+    from datetime import UTC, datetime, timedelta
+
+    from phalanx.domain.access.policy import Marking, OwnerKind
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import decisions as dec
+    from phalanx.services import documents as docs
+
+    with db.read() as conn:
+        if dec.list_meetings(conn, actor=actor):
+            return []
+        org = orgs.organization(conn)
+    body = next((k for k, b in org.bodies.items() if b.seat and b.rules.get(
+        "decision_rules", {}).get("default", {}).get("limited_format")), None)
+    if body is None:
+        return []
+    opens = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(
+        days=2)
+    meeting = dec.convene(db, dec.MeetingIn(body=body, opens_at=opens, place="Moscow",
+                                            title=""), actor=actor)
+    seated = [a.state for a in meeting.attendance]
+    for s in seated:
+        dec.record_attendance(db, meeting.id, s, True, actor=actor)
+    first = dec.propose_draft(db, dec.DraftIn(
+        body=body, meeting_id=meeting.id, title="On the plan of consultations",
+        text_en="The Council decides:\n1. To approve the plan of consultations of the foreign "
+                "ministers for the next year.\n",
+        text_ru="Совет решил:\n1. Утвердить план консультаций министров иностранных дел на "
+                "следующий год.\n"), actor=actor)
+    voters = [s.state for s in first.stances if s.standing.value == "full"]
+
+    def rep(state: str) -> Principal:
+        return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+    created = []
+    first_draft = first.id
+    for s in voters:
+        dec.state_position(db, first_draft, Position.SUPPORT, actor=rep(s))
+    dec.close_draft(db, first_draft, [dec.TaskIn(
+        assignee_kind="secretariat", assignee="secretariat",
+        title="Circulate the plan to the members' foreign ministries",
+        due_on=opens.date() - timedelta(days=1))], actor=actor)
+    created.append("adopted draft")
+
+    returned = dec.propose_draft(db, dec.DraftIn(
+        body=body, meeting_id=meeting.id, title="On the joint information policy",
+        text_en="The Council decides:\n1. To adopt the joint information policy.\n"),
+        actor=actor)
+    for i, s in enumerate(voters):
+        objecting = i == 1
+        dec.state_position(db, returned.id, Position.OBJECT if objecting else Position.SUPPORT,
+                           "The text needs consultation with national agencies first."
+                           if objecting else "", actor=rep(s))
+    dec.close_draft(db, returned.id, actor=actor)
+    created.append("returned draft")
+
+    limited = dec.propose_draft(db, dec.DraftIn(
+        body=body, meeting_id=meeting.id, limited_format=True,
+        title="On a joint contingent for the border exercise",
+        text_en="The participating members decide:\n1. To form a joint contingent.\n"),
+        actor=actor)
+    for i, s in enumerate(voters):
+        out = i >= 4
+        dec.state_position(db, limited.id, Position.NOT_TAKING_PART if out else Position.SUPPORT,
+                           actor=rep(s))
+    dec.close_draft(db, limited.id, [dec.TaskIn(
+        assignee_kind="body", assignee="joint-staff" if "joint-staff" in org.bodies else body,
+        title="Propose the composition of the contingent",
+        due_on=opens.date() + timedelta(days=30))], actor=actor)
+    created.append("limited-format decision")
+
+    for title, owner_kind, owner, marking, participants, observers in (
+        ("Press release on the session", OwnerKind.SECRETARIAT, "secretariat",
+         Marking.PUBLIC, [], False),
+        ("Assessment of the situation in the area of responsibility", OwnerKind.SECRETARIAT,
+         "secretariat", Marking.ORGANIZATION, [], True),
+        ("Note on the joint contingent", OwnerKind.BODY, body, Marking.PARTICIPANTS,
+         voters[:4], False),
+        (f"National report of {voters[2]}", OwnerKind.STATE, voters[2], Marking.NATIONAL, [],
+         False),
+    ):
+        docs.create(db, docs.DocumentIn(title=title, owner_kind=owner_kind, owner=owner,
+                                        marking=marking, participants=participants,
+                                        observers=observers), actor=actor)
+    created.append("documents")
+    return created

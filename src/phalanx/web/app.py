@@ -51,8 +51,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(audit_api.router, prefix=API)
     app.include_router(decisions_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
+    from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import routes as pages
+    from phalanx.web.pages import work as work_pages
 
+    app.include_router(auth_pages.router)
+    app.include_router(work_pages.router)
     app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")

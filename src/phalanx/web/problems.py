@@ -1,12 +1,15 @@
-"""Errors as RFC 9457 problem details (application/problem+json)."""
+"""Errors: RFC 9457 problem details (application/problem+json) on the API, an error
+page (or the login page, for 401) on the web pages."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -24,65 +27,75 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResp
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def respond(request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> Response:
+    if request.url.path.startswith("/api/"):
+        resp: Response = problem(status, _title(status), detail, instance=request.url.path,
+                                 **extra)
+    elif status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        resp = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    else:
+        from phalanx.web.pages.render import render
+
+        resp = render(request, "error.html", {"title": f"{status} {_title(status)}",
+                                              "detail": detail}, status_code=status)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""),
              "value": e.get("input") if isinstance(e.get("input"), str | int | float) else None}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors)
-        return problem(422, "Invalid request", detail, instance=request.url.path, errors=errors)
+        return respond(request, 422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        resp = problem(exc.status_code, _title(exc.status_code), str(exc.detail or ""),
-                       instance=request.url.path)
-        for k, v in (exc.headers or {}).items():
-            resp.headers[k] = v
-        return resp
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return respond(request, exc.status_code, str(exc.detail or ""), exc.headers)
 
     @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return problem(404, "Not found", str(exc), instance=request.url.path)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return respond(request, 404, str(exc))
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
-        return problem(403, "Forbidden", str(exc), instance=request.url.path)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return respond(request, 403, str(exc))
 
     @app.exception_handler(Invalid)
-    async def _invalid_input(request: Request, exc: Invalid) -> JSONResponse:
-        return problem(422, "Invalid request", str(exc), instance=request.url.path,
+    async def _invalid_input(request: Request, exc: Invalid) -> Response:
+        return respond(request, 422, str(exc),
                        errors=[{"where": exc.where, "message": exc.message}])
 
     @app.exception_handler(IdentityError)
-    async def _identity(request: Request, exc: IdentityError) -> JSONResponse:
-        return problem(422, "Invalid request", str(exc), instance=request.url.path)
+    async def _identity(request: Request, exc: IdentityError) -> Response:
+        return respond(request, 422, str(exc))
 
     @app.exception_handler(Conflict)
-    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
-        return problem(409, "Conflict", str(exc), instance=request.url.path)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return respond(request, 409, str(exc))
 
     @app.exception_handler(AuthFailed)
-    async def _auth_failed(request: Request, exc: AuthFailed) -> JSONResponse:
-        return problem(401, "Unauthorized", str(exc), instance=request.url.path)
+    async def _auth_failed(request: Request, exc: AuthFailed) -> Response:
+        return respond(request, 401, str(exc))
 
     @app.exception_handler(Throttled)
-    async def _throttled(request: Request, exc: Throttled) -> JSONResponse:
-        resp = problem(429, "Too Many Requests", str(exc), instance=request.url.path)
-        resp.headers["Retry-After"] = str(exc.retry_after)
-        return resp
+    async def _throttled(request: Request, exc: Throttled) -> Response:
+        return respond(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(NotLoaded)
-    async def _not_loaded(request: Request, exc: NotLoaded) -> JSONResponse:
-        return problem(503, "No organization loaded", str(exc), instance=request.url.path)
-
-
-def _title(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+    async def _not_loaded(request: Request, exc: NotLoaded) -> Response:
+        return respond(request, 503, str(exc))

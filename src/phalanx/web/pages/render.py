@@ -1,0 +1,69 @@
+"""Rendering a page: the template, plus what every page shows (the organization, the
+user and the state they act for, the language, the CSRF token for forms)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from phalanx.services import organization as orgs
+from phalanx.web.auth import identify
+from phalanx.web.i18n import LANGUAGES, localized, translator
+
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+LANG_COOKIE = "lang"
+
+
+def language(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    default: str = request.app.state.settings.default_language
+    return default
+
+
+def _org_info(request: Request) -> orgs.OrganizationOut | None:
+    try:
+        with request.app.state.db.read() as conn:
+            return orgs.organization_info(orgs.organization(conn))
+    except orgs.NotLoaded:
+        return None
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    lang = language(request)
+    try:
+        principal = identify(request)
+    except Exception:
+        principal = None
+    ctx = {
+        "lang": lang,
+        "t": translator(lang),
+        "name": localized(lang),
+        "principal": principal,
+        "csrf_token": getattr(request.state, "csrf", None),
+        "org": _org_info(request),
+        "today": date.today(),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def parse_day(value: str | None) -> date | None:
+    """A date from a query string; ValueError names the bad value."""
+    if value in (None, ""):
+        return None
+    return date.fromisoformat(value)
