@@ -1,0 +1,109 @@
+"""The pages in a real browser (Debian's Chromium through Playwright): the members
+table follows the date picker without a reload, the language switches, a logged-in
+representative states a position and the Secretariat's open page sees it arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.adapters.db.migrate import upgrade
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import demo
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.browser import ARTIFACTS, serve_asgi
+
+pytestmark = pytest.mark.browser
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
+    upgrade(db.engine)
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    demo.ensure_demo_records(db, actor=SYSTEM)
+    settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
+    with serve_asgi(create_app(settings, db)) as url:
+        yield url
+    db.dispose()
+
+
+def login(page: Any, base_url: str, user: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_members_follow_the_date_without_a_reload(page: Any, base_url: str) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base_url}/members")
+    page.evaluate("window.__stay = 'same page'")
+    page.fill("#on", "2000-01-01")
+    page.dispatch_event("#on", "change")
+    page.wait_for_function(
+        "document.querySelector('#members-heading').textContent.includes('2000-01-01')")
+    codes = page.locator("#members-table td.code").all_inner_texts()
+    assert codes == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    assert page.evaluate("window.__stay") == "same page"
+    assert page.locator("svg.timeline rect.stint").count() >= 12
+    page.fill("#on", "2013-06-01")
+    page.dispatch_event("#on", "change")
+    page.wait_for_function(
+        "document.querySelector('#members-heading').textContent.includes('2013-06-01')")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "screenshot.png"), full_page=True)
+    page.click("text=Русский")
+    page.wait_for_selector("text=Государства-члены")
+    assert "Узбекистан" in page.content()
+    page.click("text=English")
+    assert errors == []
+
+
+def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> None:
+    sec_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    rep_ctx = browser.new_context()
+    try:
+        sec, rep = sec_ctx.new_page(), rep_ctx.new_page()
+        login(sec, base_url, "secretariat", "demo-secretariat")
+        sec.goto(f"{base_url}/sessions/1")
+        assert "rep-" not in sec.inner_text("header")
+        assert "secretariat" in sec.inner_text("header")
+        # the convener tables a new draft; both pages then look at it
+        sec.fill("input[name=title]", "On the exercise calendar")
+        sec.fill("textarea[name=text_en]", "The Council decides:\n1. To hold the exercise.")
+        sec.click("text=Submit")
+        sec.wait_for_url(f"{base_url}/drafts/*")
+        draft_url = sec.url
+        sec.evaluate("window.__stay = 1")
+        seat = sec.locator("#draft-board .seat[data-state=ARM]")
+        assert seat.get_attribute("data-position") == "not_stated"
+
+        login(rep, base_url, "rep-arm", "demo-rep-arm")
+        assert "ARM" in rep.inner_text("header .user")
+        rep.goto(draft_url)
+        rep.select_option("#position-form select[name=position]", "no_objection")
+        rep.fill("#position-form textarea[name=statement]", "Armenia does not object.")
+        rep.click("#position-form button[type=submit]")
+
+        sec.wait_for_selector("#draft-board .seat[data-state=ARM][data-position=no_objection]",
+                              timeout=5000)
+        assert sec.evaluate("window.__stay") == 1  # updated in place, not reloaded
+        ARTIFACTS.mkdir(exist_ok=True)
+        sec.screenshot(path=str(ARTIFACTS / "live-board.png"), full_page=True)
+    finally:
+        sec_ctx.close()
+        rep_ctx.close()
