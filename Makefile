@@ -36,7 +36,7 @@ run: install
 	$(VENV)/bin/phalanx serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from phalanx.cli import audit as audit_cli
+from phalanx.cli import decisions as decisions_cli
 from phalanx.cli import identity as identity_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
 from phalanx.dataset import loader
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(identity_cli.users, name="users")
 app.add_typer(identity_cli.tokens, name="tokens")
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(decisions_cli.app, name="decisions")
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -1,0 +1,53 @@
+"""`phalanx decisions ...`: the register of decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from phalanx.cli.common import database, emit_json, fail, out
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import decisions as dec
+from phalanx.services.errors import NotFound
+
+app = typer.Typer(no_args_is_help=True, help="The register of decisions.")
+
+
+@app.command("list")
+def list_decisions(
+    body: Annotated[str | None, typer.Option(help="Only this body's decisions.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only decisions of this year.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List adopted decisions, statements and instructions."""
+    with database().read() as conn:
+        rows = dec.list_decisions(conn, actor=SYSTEM, body=body, year=year)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="register of decisions")
+    for col in ("id", "number", "adopted", "title", "binding on", "marking"):
+        table.add_column(col)
+    for d in rows:
+        table.add_row(str(d.id), d.number, d.adopted_on.isoformat(), d.title,
+                      ", ".join(d.binding), d.marking.value)
+    out.print(table)
+
+
+@app.command("show")
+def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One decision, with its text."""
+    try:
+        with database().read() as conn:
+            d = dec.get_decision(conn, decision_id, actor=SYSTEM)
+    except NotFound as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(d)
+        return
+    out.print(f"[bold]{d.number}[/] · {d.title} · adopted {d.adopted_on} · {d.marking.value}")
+    out.print(d.text_en, highlight=False, markup=False)
+    out.print(f"{d.reason}. Binding on: {', '.join(d.binding)}", highlight=False)

