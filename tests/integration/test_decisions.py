@@ -176,3 +176,15 @@ def test_seven_representatives_at_the_same_second_lose_nothing(org_db: Database)
         entries = list(audit_store.entries(conn))
     assert {s.state for s in stances if s.position is Position.NO_OBJECTION} == {*MEMBERS, "UZB"}
     assert verify(entries).ok
+
+
+def test_statements_are_counted_beside_the_historical_figures(org_db: Database) -> None:
+    m = session(org_db, opens_at=datetime(2014, 9, 23, 10, tzinfo=UTC))
+    d = draft(org_db, m.id, kind="statement", title="Joint statement on Afghanistan")
+    for s in MEMBERS:
+        dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
+    dec.close_draft(org_db, d.id, actor=SEC)
+    with org_db.read() as conn:
+        c = dec.counts(conn, actor=rep("ARM"), start=date(2014, 1, 1), end=date(2014, 12, 31))
+    assert c.recorded == {"csc": {"statement": 1}}
+    assert sorted((h.body or "", h.count) for h in c.historical) == [("", 17), ("cmfa", 6)]

@@ -27,6 +27,7 @@ from phalanx.domain.organization import (
     Chairmanship,
     EventKind,
     ExternalStatus,
+    HistoricalCount,
     MembershipEvent,
     Observer,
     Office,
@@ -244,5 +245,9 @@ def to_domain(ds: DatasetIn) -> Organization:
         external_statuses=tuple(
             ExternalStatus(x.counterpart, x.status, Period(x.from_, x.until), x.source)
             for x in ds.external_statuses
+        ),
+        historical_counts=tuple(
+            HistoricalCount(h.kind, h.period, h.count, h.body, h.note, h.source)
+            for h in ds.historical_counts
         ),
     )

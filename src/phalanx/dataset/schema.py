@@ -173,6 +173,15 @@ class ExternalStatusIn(Model):
     source: str = ""
 
 
+class HistoricalCountIn(Model):
+    kind: str = Field(min_length=1, max_length=32)
+    period: str = Field(min_length=4, max_length=32)
+    count: int = Field(ge=0)
+    body: str | None = None
+    note: str = ""
+    source: str = ""
+
+
 class OrganizationIn(Model):
     key: str = Key
     name: TextIn
@@ -192,4 +201,5 @@ class DatasetIn(Model):
     bodies: list[BodyIn] = []
     posts: list[PostIn] = []
     external_statuses: list[ExternalStatusIn] = []
+    historical_counts: list[HistoricalCountIn] = []
 

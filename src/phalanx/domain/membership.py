@@ -307,6 +307,10 @@ def check(org: Organization) -> list[Problem]:
         for j, o in enumerate(body.observers):
             need_state((*base, "observers", j, "state"), o.state)
 
+    for i, h in enumerate(org.historical_counts):
+        if h.body is not None and h.body not in org.bodies:
+            problems.append(Problem(("historical_counts", i, "body"), f"unknown body {h.body!r}"))
+
     for i, post in enumerate(org.posts.values()):
         if post.body is not None and post.body not in org.bodies:
             problems.append(Problem(("posts", i, "body"), f"unknown body {post.body!r}"))

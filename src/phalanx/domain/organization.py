@@ -207,6 +207,20 @@ class ExternalStatus:
 
 
 @dataclass(frozen=True)
+class HistoricalCount:
+    """A count the organization reports for a period before (or outside) the system,
+    e.g. 17 joint statements in the 2014 chairmanship. Shown beside what is recorded,
+    never turned into invented records."""
+
+    kind: str
+    period: str
+    count: int
+    body: str | None = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Organization:
     key: str
     name: Text
@@ -219,5 +233,6 @@ class Organization:
     bodies: dict[str, Body] = field(default_factory=dict)
     posts: dict[str, Post] = field(default_factory=dict)
     external_statuses: tuple[ExternalStatus, ...] = ()
+    historical_counts: tuple[HistoricalCount, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""

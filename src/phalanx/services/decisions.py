@@ -873,6 +873,31 @@ def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
                                             .where(t.decision.c.id == decision_id)).one())
 
 
+class HistoricalCountOut(BaseModel):
+    kind: str
+    period: str
+    count: int
+    body: str | None
+    note: str
+    source: str
+
+
+class CountsOut(BaseModel):
+    recorded: dict[str, dict[str, int]]  # body -> kind -> adopted in the system
+    historical: list[HistoricalCountOut]  # what the organization reported, from its dataset
+
+
+def counts(conn: Connection, *, actor: Principal, start: date, end: date) -> CountsOut:
+    """Decisions, joint statements and collective instructions per body in [start, end],
+    beside the historical counts of the dataset for the years in that span."""
+    years = {str(y) for y in range(start.year, end.year + 1)}
+    return CountsOut(
+        recorded=count_by_kind(conn, actor=actor, start=start, end=end),
+        historical=[HistoricalCountOut(kind=h.kind, period=h.period, count=h.count,
+                                       body=h.body, note=h.note, source=h.source)
+                    for h in _org(conn).historical_counts if h.period[:4] in years])
+
+
 def count_by_kind(conn: Connection, *, actor: Principal, start: date, end: date
                   ) -> dict[str, dict[str, int]]:
     """Adopted decisions, statements and instructions per body in [start, end]."""

@@ -22,6 +22,7 @@ from phalanx.domain.organization import (
     Chairmanship,
     EventKind,
     ExternalStatus,
+    HistoricalCount,
     MembershipEvent,
     Observer,
     Office,
@@ -38,6 +39,7 @@ from phalanx.domain.organization import (
 _CONTENT = (
     t.appointment, t.post, t.observer, t.chairmanship, t.seat_holder, t.body,
     t.membership_event, t.agreement_party, t.agreement, t.office, t.external_status,
+    t.historical_count,
 )
 
 
@@ -59,6 +61,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         "state": [], "office": [], "agreement": [], "agreement_party": [],
         "membership_event": [], "body": [], "seat_holder": [], "chairmanship": [],
         "observer": [], "post": [], "appointment": [], "external_status": [],
+        "historical_count": [],
     }
     existing = {code for (code,) in conn.execute(select(t.state.c.code))}
     gone = existing - set(org.states)
@@ -132,9 +135,14 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "position": i, "counterpart": x.counterpart, "status": x.status,
             "term_from": x.term.start, "term_until": x.term.end, "source": x.source,
         })
+    for i, h in enumerate(org.historical_counts):
+        rows["historical_count"].append({
+            "position": i, "kind": h.kind, "period": h.period, "count": h.count,
+            "body_key": h.body, "note": h.note, "source": h.source,
+        })
     for name in ("state", "office", "agreement", "agreement_party", "membership_event", "body",
                  "seat_holder", "chairmanship", "observer", "post", "appointment",
-                 "external_status"):
+                 "external_status", "historical_count"):
         if rows[name]:
             conn.execute(insert(t.metadata.tables[name]), rows[name])
     conn.execute(insert(t.organization).values(
@@ -226,5 +234,9 @@ def load(conn: Connection) -> Organization | None:
         external_statuses=tuple(
             ExternalStatus(r.counterpart, r.status, Period(r.term_from, r.term_until), r.source)
             for r in all_rows(t.external_status, t.external_status.c.position)
+        ),
+        historical_counts=tuple(
+            HistoricalCount(r.kind, r.period, r.count, r.body_key, r.note, r.source)
+            for r in all_rows(t.historical_count, t.historical_count.c.position)
         ),
     )

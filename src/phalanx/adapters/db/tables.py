@@ -447,6 +447,19 @@ task = Table(
 # Tables whose rows are classified: reads of them go through adapters/db/access.py.
 CLASSIFIED = frozenset({"document", "meeting", "draft", "decision"})
 
+historical_count = Table(
+    "historical_count",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("body_key", KEY),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
 # --- the audit trail -----------------------------------------------------------------
 
 audit_log = Table(

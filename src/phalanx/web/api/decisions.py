@@ -203,8 +203,8 @@ def update_task(task_id: int, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.
     return dec.update_task(db, task_id, data.status, data.note, data.revision, actor=actor)
 
 
-@router.get("/statements/counts", response_model=dict[str, dict[str, int]])
-def statement_counts(actor: Reader, conn: Conn, start: date, end: date
-                     ) -> dict[str, dict[str, int]]:
-    """Adopted decisions, joint statements and collective instructions per body."""
-    return dec.count_by_kind(conn, actor=actor, start=start, end=end)
+@router.get("/statements/counts", response_model=dec.CountsOut)
+def statement_counts(actor: Reader, conn: Conn, start: date, end: date) -> dec.CountsOut:
+    """Adopted decisions, joint statements and collective instructions per body, beside
+    the counts the organization reported before the system (marked historical)."""
+    return dec.counts(conn, actor=actor, start=start, end=end)
