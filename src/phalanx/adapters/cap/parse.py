@@ -300,7 +300,7 @@ class CapOut:
 
 def to_cap12(c: CapOut) -> bytes:
     """A CAP 1.2 alert (validates against the OASIS schema)."""
-    E = etree.Element  # noqa: N806
+    E = etree.Element
     root = E(f"{{{CAP12}}}alert", nsmap={None: CAP12})  # type: ignore[dict-item]
 
     def add(parent: etree._Element, name: str, value: str) -> etree._Element:
