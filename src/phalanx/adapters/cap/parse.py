@@ -181,12 +181,13 @@ def _rules(root: etree._Element, ns: str) -> list[CapProblem]:
         if ns != CAP12:
             for name in ("event", "urgency", "severity", "certainty"):
                 if info.find(f"{{{ns}}}{name}") is None:
-                    out.append(CapProblem(f"{_path(info)}/{name}", "required element is missing"))
-        expires, effective = _text(info, ns, "expires"), _text(info, ns, "effective") or sent
-        if expires and effective and _parse_time(expires) and _parse_time(effective):
-            if _parse_time(expires) < _parse_time(effective):  # type: ignore[operator]
-                out.append(CapProblem(f"{_path(info)}/expires",
-                                      "the alert expires before it takes effect"))
+                    out.append(CapProblem(f"{_path(info)}/{name}",
+                                          "required element is missing"))
+        expires = _parse_time(_text(info, ns, "expires"))
+        effective = _parse_time(_text(info, ns, "effective") or sent)
+        if expires and effective and expires < effective:
+            out.append(CapProblem(f"{_path(info)}/expires",
+                                  "the alert expires before it takes effect"))
         for poly in info.iter(f"{{{ns}}}polygon"):
             if not (poly.text or "").strip():
                 continue  # an empty polygon, as some issuers send, says nothing
