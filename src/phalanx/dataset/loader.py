@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from phalanx.dataset.schema import DatasetIn
+from phalanx.domain.crisis.workflow import Category, Measure
 from phalanx.domain.membership import check
 from phalanx.domain.organization import (
     Agreement,
@@ -168,6 +169,7 @@ def _duplicate_keys(ds: DatasetIn) -> list[tuple[tuple[str | int, ...], str]]:
         ("agreements", ds.agreements, "key"),
         ("bodies", ds.bodies, "key"),
         ("posts", ds.posts, "key"),
+        ("crisis_categories", ds.crisis_categories, "key"),
     ):
         first: dict[str, int] = {}
         for i, item in enumerate(items):
@@ -250,4 +252,12 @@ def to_domain(ds: DatasetIn) -> Organization:
             HistoricalCount(h.kind, h.period, h.count, h.body, h.note, h.source)
             for h in ds.historical_counts
         ),
+        crisis_categories={
+            c.key: Category(
+                key=c.key, name_en=c.name.en, name_ru=c.name.ru, basis=c.basis,
+                convene=tuple(c.convene), measures=frozenset(Measure(m) for m in c.measures),
+                obligation=c.obligation, obliged=c.obliged, targets=dict(c.targets),
+                cap_categories=tuple(c.cap_categories))
+            for c in ds.crisis_categories
+        },
     )

@@ -182,6 +182,21 @@ class HistoricalCountIn(Model):
     source: str = ""
 
 
+class CrisisCategoryIn(Model):
+    key: str = Key
+    name: TextIn
+    basis: str = Field(min_length=1)
+    convene: list[str] = Field(min_length=1)
+    measures: list[Literal["political", "informational", "humanitarian", "logistic",
+                           "military_crrf", "military_peacekeeping"]] = Field(min_length=1)
+    obligation: str = Field(min_length=1)
+    obliged: Literal["all_members", "volunteers"]
+    targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
+                          "deployed", "monitoring"], int] = {}
+    cap_categories: list[str] = []
+    source: str = ""
+
+
 class OrganizationIn(Model):
     key: str = Key
     name: TextIn
@@ -202,4 +217,5 @@ class DatasetIn(Model):
     posts: list[PostIn] = []
     external_statuses: list[ExternalStatusIn] = []
     historical_counts: list[HistoricalCountIn] = []
+    crisis_categories: list[CrisisCategoryIn] = []
 

@@ -307,6 +307,12 @@ def check(org: Organization) -> list[Problem]:
         for j, o in enumerate(body.observers):
             need_state((*base, "observers", j, "state"), o.state)
 
+    for i, cat in enumerate(org.crisis_categories.values()):
+        for j, body in enumerate(cat.convene):
+            if body not in org.bodies:
+                problems.append(Problem(("crisis_categories", i, "convene", j),
+                                        f"unknown body {body!r}"))
+
     for i, h in enumerate(org.historical_counts):
         if h.body is not None and h.body not in org.bodies:
             problems.append(Problem(("historical_counts", i, "body"), f"unknown body {h.body!r}"))

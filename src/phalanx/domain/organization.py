@@ -234,5 +234,6 @@ class Organization:
     posts: dict[str, Post] = field(default_factory=dict)
     external_statuses: tuple[ExternalStatus, ...] = ()
     historical_counts: tuple[HistoricalCount, ...] = ()
+    crisis_categories: dict[str, Any] = field(default_factory=dict)  # key -> crisis.Category
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""

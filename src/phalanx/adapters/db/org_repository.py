@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from phalanx.adapters.db import tables as t
+from phalanx.domain.crisis.workflow import Category, Measure
 from phalanx.domain.organization import (
     Agreement,
     AgreementKind,
@@ -149,6 +150,11 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         key=org.key, name_en=org.name.en, name_ru=org.name.ru, abbr_en=org.abbreviation.en,
         abbr_ru=org.abbreviation.ru, founding_agreement=org.founding_agreement,
         settings=org.settings, dataset_version=org.version, dataset_sha256=sha256,
+        crisis_categories=[{
+            "key": c.key, "name_en": c.name_en, "name_ru": c.name_ru, "basis": c.basis,
+            "convene": list(c.convene), "measures": sorted(m.value for m in c.measures),
+            "obligation": c.obligation, "obliged": c.obliged, "targets": c.targets,
+            "cap_categories": list(c.cap_categories)} for c in org.crisis_categories.values()],
         loaded_at=datetime.now(UTC),
     ))
     counts = {name: len(v) for name, v in rows.items()}
@@ -239,4 +245,12 @@ def load(conn: Connection) -> Organization | None:
             HistoricalCount(r.kind, r.period, r.count, r.body_key, r.note, r.source)
             for r in all_rows(t.historical_count, t.historical_count.c.position)
         ),
+        crisis_categories={
+            c["key"]: Category(
+                key=c["key"], name_en=c["name_en"], name_ru=c["name_ru"], basis=c["basis"],
+                convene=tuple(c["convene"]), measures=frozenset(Measure(m) for m in c["measures"]),
+                obligation=c["obligation"], obliged=c["obliged"], targets=dict(c["targets"]),
+                cap_categories=tuple(c["cap_categories"]))
+            for c in o.crisis_categories
+        },
     )

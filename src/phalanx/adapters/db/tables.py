@@ -19,6 +19,9 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import (
+    Float as sa_Float,
+)
 
 metadata = MetaData(
     naming_convention={
@@ -45,6 +48,7 @@ organization = Table(
     Column("abbr_ru", Text, nullable=False),
     Column("founding_agreement", KEY, nullable=False),
     Column("settings", JSON, nullable=False),
+    Column("crisis_categories", JSON, nullable=False, server_default="[]"),
     Column("dataset_version", Text, nullable=False),
     Column("dataset_sha256", String(64), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
@@ -444,8 +448,135 @@ task = Table(
     Column("revision", Integer, nullable=False),
 )
 
+# --- crises -------------------------------------------------------------------------------
+
+crisis = Table(
+    "crisis",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("severity", String(16), nullable=False),  # extreme, severe, moderate, minor
+    Column("affected", Text, nullable=False),  # ",KGZ,TJK,"
+    Column("place", Text, nullable=False),
+    Column("lat", sa_Float()),
+    Column("lon", sa_Float()),
+    Column("description", Text, nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("opened_by", String(64), nullable=False),
+    Column("origin", String(16), nullable=False),  # representative, monitoring, cap
+    Column("cap_identifier", Text),
+    Column("exercise", Boolean, nullable=False),
+    Column("bilateral_dispute", Boolean, nullable=False),
+    Column("against_cis_or_neighbour", Boolean, nullable=False),
+    Column("official_request", Boolean, nullable=False),
+    Column("un_mandate", Boolean, nullable=False),
+    Column("on_member_territory", Boolean, nullable=False),
+    Column("measures", JSON, nullable=False),
+    Column("session_id", Integer, ForeignKey("meeting.id")),
+    Column("decision_id", Integer, ForeignKey("decision.id")),
+    Column("authorizes", JSON, nullable=False),
+    Column("closing_reason", Text, nullable=False),
+    Column("review", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    *classification_columns(),
+)
+
+crisis_event = Table(
+    "crisis_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(24), nullable=False),  # stage, escalation, note, offer, sitrep
+    Column("stage", String(16)),
+    Column("actor", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+assistance_request = Table(
+    "assistance_request",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("resource", Text, nullable=False),  # EDXL-RM: ResourceInformation
+    Column("measure", String(24), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("place", Text, nullable=False),
+    Column("needed_by", DateTime(timezone=True), nullable=False),
+    Column("lapses_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # open, covered, lapsed, withdrawn
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+assistance_offer = Table(
+    "assistance_offer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("assistance_request.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("kind", String(16), nullable=False),  # units, supplies, aid
+    Column("description", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # offered, accepted, declined, withdrawn
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+)
+
+sitrep = Table(
+    "sitrep",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("state_code", STATE_CODE),
+    Column("situation", Text, nullable=False),
+    Column("casualties", Text, nullable=False),
+    Column("measures", Text, nullable=False),
+    Column("needs", Text, nullable=False),
+)
+
+watch_item = Table(
+    "watch_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("risk", String(16), nullable=False),  # low, elevated, high, critical
+    Column("next_review", Date, nullable=False),
+    Column("status", String(16), nullable=False),  # watching, escalated, closed
+    Column("crisis_id", Integer, ForeignKey("crisis.id")),
+    Column("note", Text, nullable=False),
+    *classification_columns(),
+)
+
+notification = Table(
+    "notification",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),  # email
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("acknowledged_at", DateTime(timezone=True)),
+)
+
 # Tables whose rows are classified: reads of them go through adapters/db/access.py.
-CLASSIFIED = frozenset({"document", "meeting", "draft", "decision"})
+CLASSIFIED = frozenset({"document", "meeting", "draft", "decision", "crisis", "watch_item"})
 
 historical_count = Table(
     "historical_count",

@@ -1,0 +1,158 @@
+"""The algorithm of collective response, as a state machine.
+
+    reported ──▶ consultations ──▶ assessment ──▶ decision ──▶ response ──▶ deployed
+       │              │               │    │          │           │            │
+       │              ▼               ▼    ▼          ▼           ▼            ▼
+       └──▶ rejected  no action ◀─────┘  rejected  no action   monitoring ◀───┘
+                                                                  │
+                                                                  ▼
+                                                               closed (after-action review)
+
+Every move is checked by `refusals`, which answers with the reasons it may not happen
+(an empty list means it may). The guards encode the treaty: consultations are convened
+before anything else (art. 2); a response needs an adopted decision; military measures
+need a decision that authorizes them; the CRRF is not used for a bilateral dispute
+between members nor against CIS partners or neighbouring states; peacekeepers go to a
+member's territory only at its official request, elsewhere only with a UN Security
+Council mandate; "no action" and "rejected" need a recorded reason; closing needs the
+after-action review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    REPORTED = "reported"
+    CONSULTATIONS = "consultations"
+    ASSESSMENT = "assessment"
+    DECISION = "decision"
+    RESPONSE = "response"
+    DEPLOYED = "deployed"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+    NO_ACTION = "no_action"
+    REJECTED = "rejected"
+
+
+ORDER = (Stage.REPORTED, Stage.CONSULTATIONS, Stage.ASSESSMENT, Stage.DECISION,
+         Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING, Stage.CLOSED)
+FINAL = frozenset({Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED})
+
+TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.REPORTED: frozenset({Stage.CONSULTATIONS, Stage.REJECTED}),
+    Stage.CONSULTATIONS: frozenset({Stage.ASSESSMENT, Stage.NO_ACTION}),
+    Stage.ASSESSMENT: frozenset({Stage.DECISION, Stage.NO_ACTION, Stage.REJECTED}),
+    Stage.DECISION: frozenset({Stage.RESPONSE, Stage.NO_ACTION}),
+    Stage.RESPONSE: frozenset({Stage.DEPLOYED, Stage.MONITORING}),
+    Stage.DEPLOYED: frozenset({Stage.MONITORING}),
+    Stage.MONITORING: frozenset({Stage.CLOSED}),
+    Stage.CLOSED: frozenset(),
+    Stage.NO_ACTION: frozenset(),
+    Stage.REJECTED: frozenset(),
+}
+
+
+class Measure(StrEnum):
+    POLITICAL = "political"
+    INFORMATIONAL = "informational"
+    HUMANITARIAN = "humanitarian"
+    LOGISTIC = "logistic"
+    MILITARY_CRRF = "military_crrf"
+    MILITARY_PEACEKEEPING = "military_peacekeeping"
+
+
+MILITARY = frozenset({Measure.MILITARY_CRRF, Measure.MILITARY_PEACEKEEPING})
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of crisis and what the treaty makes of it (from the dataset)."""
+
+    key: str
+    name_en: str
+    name_ru: str
+    basis: str
+    convene: tuple[str, ...]  # bodies that consult
+    measures: frozenset[Measure]
+    obligation: str
+    obliged: str  # "all_members" (art. 4) or "volunteers"
+    targets: dict[str, int] = field(default_factory=dict)  # stage -> minutes
+    cap_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the guards look at."""
+
+    category: Category
+    stage: Stage
+    consultations_convened: bool = False
+    decision_adopted: bool = False
+    decision_authorizes: frozenset[Measure] = frozenset()
+    measures: frozenset[Measure] = frozenset()
+    bilateral_dispute: bool = False  # a dispute between two members
+    against_cis_or_neighbour: bool = False
+    official_request: bool = False  # the affected member asked officially
+    un_mandate: bool = False
+    on_member_territory: bool = True
+    units_committed: int = 0
+    review: str = ""
+
+
+def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
+    """Why the crisis may not move from its stage to `target` (empty: it may)."""
+    if target not in TRANSITIONS[s.stage]:
+        allowed = ", ".join(sorted(t.value for t in TRANSITIONS[s.stage])) or "none"
+        return [f"a crisis cannot go from {s.stage.value} to {target.value} "
+                f"(from {s.stage.value}: {allowed})"]
+    out: list[str] = []
+    if target in (Stage.NO_ACTION, Stage.REJECTED) and not reason.strip():
+        out.append(f"'{target.value.replace('_', ' ')}' needs a recorded reason")
+    if target is Stage.CONSULTATIONS and not s.consultations_convened:
+        out.append("consultations must be convened first (Treaty art. 2): convene a session")
+    if target is Stage.DECISION and not s.decision_adopted:
+        out.append("the decision stage needs a decision adopted by the body's rule")
+    if target is Stage.RESPONSE:
+        if not s.decision_adopted:
+            out.append("a response needs an adopted decision")
+        if not s.measures:
+            out.append("choose the measures of the response")
+        ineligible = s.measures - s.category.measures
+        if ineligible:
+            out.append(f"{', '.join(sorted(m.value for m in ineligible))} "
+                       f"not eligible for {s.category.key}")
+        out += military_refusals(s)
+    if target is Stage.DEPLOYED and s.units_committed == 0:
+        out.append("nothing is deployed yet: no offered unit has been accepted")
+    if target is Stage.CLOSED and not s.review.strip():
+        out.append("closing needs the after-action review")
+    return out
+
+
+def military_refusals(s: Situation) -> list[str]:
+    out: list[str] = []
+    military = s.measures & MILITARY
+    unauthorized = military - s.decision_authorizes
+    if unauthorized:
+        out.append(f"{', '.join(sorted(m.value for m in unauthorized))}: military measures need "
+                   "a decision that authorizes them")
+    if Measure.MILITARY_CRRF in s.measures:
+        if s.bilateral_dispute:
+            out.append("the CRRF is not used to settle a bilateral dispute between members")
+        if s.against_cis_or_neighbour:
+            out.append("the CRRF is not used against CIS partners or neighbouring states")
+    if Measure.MILITARY_PEACEKEEPING in s.measures:
+        if s.on_member_territory and not s.official_request:
+            out.append("peacekeepers go to a member's territory only at its official request")
+        if not s.on_member_territory and not s.un_mandate:
+            out.append("outside members' territory peacekeepers need a UN Security Council "
+                       "mandate")
+    return out
+
+
+def next_stages(stage: Stage) -> list[Stage]:
+    return sorted(TRANSITIONS[stage], key=lambda x: (x not in ORDER, ORDER.index(x)
+                                                     if x in ORDER else 0))
