@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from phalanx.cli import audit as audit_cli
+from phalanx.cli import crises as crises_cli
 from phalanx.cli import decisions as decisions_cli
 from phalanx.cli import identity as identity_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
@@ -24,6 +25,9 @@ app.add_typer(identity_cli.users, name="users")
 app.add_typer(identity_cli.tokens, name="tokens")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(decisions_cli.app, name="decisions")
+app.add_typer(crises_cli.cap_app, name="cap")
+app.add_typer(crises_cli.exercise_app, name="exercise")
+app.add_typer(crises_cli.crises_app, name="crises")
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -217,6 +217,7 @@ class DecisionOut(BaseModel):
     published: bool
     marking: Marking
     participants: list[str]
+    exercise: bool = False
 
 
 class TaskIn(BaseModel):
@@ -748,8 +749,15 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                            result.binding, False)
     else:
         c = access.classification_of(row)
+    exercise = False
+    if row.meeting_id is not None:
+        exercise = bool(w.conn.execute(access.select_visible(
+            t.meeting, SYSTEM, t.meeting.c.exercise).where(
+            t.meeting.c.id == row.meeting_id)).scalar())
+    if exercise:
+        number = f"EX-{number}"
     decision_id = w.conn.execute(insert(t.decision).values(
-        number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
+        exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
         adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
         reason=result.reason, published=False,
@@ -832,13 +840,16 @@ def _decision_out(r: Any) -> DecisionOut:
         adopted_on=r.adopted_on, title=r.title, text_en=r.text_en, text_ru=r.text_ru,
         binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
         reason=r.reason, published=r.published, marking=c.marking,
-        participants=sorted(c.participants))
+        participants=sorted(c.participants), exercise=r.exercise)
 
 
 def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
-                   kind: str | None = None, year: int | None = None) -> list[DecisionOut]:
-    stmt = access.select_visible(t.decision, actor).order_by(t.decision.c.adopted_on.desc(),
-                                                             t.decision.c.id.desc())
+                   kind: str | None = None, year: int | None = None,
+                   exercise: bool = False) -> list[DecisionOut]:
+    """The register: real decisions, or (exercise=True) those of exercises, never mixed."""
+    stmt = access.select_visible(t.decision, actor).where(
+        t.decision.c.exercise.is_(exercise)).order_by(t.decision.c.adopted_on.desc(),
+                                                      t.decision.c.id.desc())
     if body:
         stmt = stmt.where(t.decision.c.body_key == body)
     if kind:
@@ -904,7 +915,8 @@ def count_by_kind(conn: Connection, *, actor: Principal, start: date, end: date
     rows = conn.execute(
         access.select_visible(t.decision, actor, t.decision.c.body_key, t.decision.c.kind,
                               func.count())
-        .where(t.decision.c.adopted_on >= start, t.decision.c.adopted_on <= end)
+        .where(t.decision.c.adopted_on >= start, t.decision.c.adopted_on <= end,
+               t.decision.c.exercise.is_(False))
         .group_by(t.decision.c.body_key, t.decision.c.kind))
     out: dict[str, dict[str, int]] = {}
     for body, kind, n in rows:

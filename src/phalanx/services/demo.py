@@ -68,9 +68,21 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
     from phalanx.services import decisions as dec
     from phalanx.services import documents as docs
 
+    created = []
     with db.read() as conn:
-        if dec.list_meetings(conn, actor=actor):
-            return []
+        from phalanx.services import crises
+
+        no_crisis = not crises.board(conn, actor=actor, include_closed=True, exercise=True)
+    if no_crisis:
+        from phalanx.services import exercise
+
+        scenario = exercise.load(exercise.scenarios_dir() / "frontier.yaml")
+        exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
+                     - timedelta(days=3))
+        created.append("the Frontier exercise, run to its after-action review")
+    with db.read() as conn:
+        if [m for m in dec.list_meetings(conn, actor=actor) if not m.exercise]:
+            return created
         org = orgs.organization(conn)
     body = next((k for k, b in org.bodies.items() if b.seat and b.rules.get(
         "decision_rules", {}).get("default", {}).get("limited_format")), None)
@@ -94,7 +106,6 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
     def rep(state: str) -> Principal:
         return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
 
-    created = []
     first_draft = first.id
     for s in voters:
         dec.state_position(db, first_draft, Position.SUPPORT, actor=rep(s))

@@ -15,6 +15,7 @@ from phalanx.services.db import Database
 from phalanx.services.events import EventBus
 from phalanx.web import problems
 from phalanx.web.api import audit as audit_api
+from phalanx.web.api import crises as crises_api
 from phalanx.web.api import decisions as decisions_api
 from phalanx.web.api import documents as documents_api
 from phalanx.web.api import events as events_api
@@ -50,13 +51,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(documents_api.router, prefix=API)
     app.include_router(audit_api.router, prefix=API)
     app.include_router(decisions_api.router, prefix=API)
+    app.include_router(crises_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import auth as auth_pages
+    from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import routes as pages
     from phalanx.web.pages import work as work_pages
 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(crisis_pages.router)
     app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     Float as sa_Float,
 )
+from sqlalchemy import false as sa_false
 
 metadata = MetaData(
     naming_convention={
@@ -429,6 +430,7 @@ decision = Table(
     Column("limited_format", Boolean, nullable=False),
     Column("reason", Text, nullable=False),
     Column("published", Boolean, nullable=False),
+    Column("exercise", Boolean, nullable=False, server_default=sa_false()),
     *classification_columns(),
 )
 

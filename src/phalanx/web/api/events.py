@@ -31,6 +31,11 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
         if kind == "draft" and ident.isdigit():
             dec.get_draft(conn, int(ident), actor=actor)
             return
+        if kind == "crisis" and ident.isdigit():
+            from phalanx.services import crises
+
+            crises.get(conn, int(ident), actor=actor)
+            return
         if kind == "session" and ident.isdigit():
             dec.get_meeting(conn, int(ident), actor=actor)
             return

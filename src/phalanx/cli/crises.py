@@ -1,0 +1,131 @@
+"""`phalanx cap import`, `phalanx exercise run`, `phalanx crises ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from phalanx.cli.common import database, emit_json, err, fail, out
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import crises, exercise
+from phalanx.services.errors import Invalid
+
+cap_app = typer.Typer(no_args_is_help=True, help="OASIS CAP alerts.")
+exercise_app = typer.Typer(no_args_is_help=True, help="Exercise scenarios.")
+crises_app = typer.Typer(no_args_is_help=True, help="The crisis board.")
+
+
+@cap_app.command("import")
+def cap_import(
+    file: Annotated[Path, typer.Argument(help="A CAP 1.2, 1.1 or 1.0 alert.")],
+    affected: Annotated[list[str], typer.Option(help="An affected member (repeatable).")],
+    category: Annotated[str | None, typer.Option(help="Crisis category; default: from the "
+                                                      "alert's CAP category.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Open a crisis from a CAP alert; every problem is reported with its element path."""
+    from phalanx.adapters.cap.parse import CapError
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise fail(f"{file}: {exc.strerror}") from exc
+    try:
+        c = crises.import_cap(database(), data, [a.upper() for a in affected], actor=SYSTEM,
+                              category=category)
+    except CapError as exc:
+        err.print(f"[bold red]error:[/] {file}: {len(exc.problems)} problem(s); nothing stored",
+                  highlight=False)
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    except Invalid as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(c)
+        return
+    out.print(f"crisis {c.id} ({c.category}, {c.stage.value}"
+              + (", EXERCISE" if c.exercise else "") + f"): {c.title}", highlight=False)
+
+
+def _scenario_path(name: str) -> Path:
+    path = Path(name)
+    if path.exists():
+        return path
+    shipped = exercise.scenarios_dir() / f"{name}.yaml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(sorted(p.stem for p in exercise.scenarios_dir().glob("*.yaml")))
+    raise fail(f"no scenario {name!r} (a file, or one of: {names})")
+
+
+@exercise_app.command("run")
+def run(
+    file: Annotated[str, typer.Argument(help="A scenario file, or a shipped one's name.")],
+    speed: Annotated[float, typer.Option(help="Scenario minutes per real second "
+                                              "(0: no waiting).")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Run a scenario through the crisis engine; print the timeline and the scorecard."""
+    path = _scenario_path(file)
+    try:
+        scenario = exercise.load(path)
+    except Invalid as exc:
+        raise fail(str(exc)) from exc
+    db = database()
+    with Progress(transient=True, disable=as_json) as progress:
+        task = progress.add_task(scenario.name, total=len(scenario.injects))
+        result = exercise.run(db, scenario, speed=speed,
+                              progress=lambda n, total, text: progress.update(
+                                  task, completed=n, description=text[:60]))
+    if as_json:
+        emit_json({"scenario": result.scenario, "crisis": result.crisis_id,
+                   "stage": result.stage, "escalations": result.escalations,
+                   "timeline": [{"minute": m, "event": e} for m, e in result.timeline],
+                   "scorecard": result.scorecard})
+        return
+    table = Table(title=f"EXERCISE {scenario.name}: crisis {result.crisis_id}")
+    table.add_column("minute", justify="right")
+    table.add_column("event")
+    for minute, text in result.timeline:
+        table.add_row(f"{minute:g}", text)
+    out.print(table)
+    card = Table(title="response scorecard (minutes from the first report)")
+    card.add_column("measure")
+    card.add_column("minutes", justify="right")
+    for key, value in result.scorecard.items():
+        card.add_row(key.replace("_minutes", "").replace("_", " "),
+                     "—" if value is None else f"{value:g}")
+    card.add_row("escalations", str(result.escalations))
+    out.print(card)
+
+
+@crises_app.command("list")
+def list_crises(closed: Annotated[bool, typer.Option(help="Include closed ones.")] = False,
+                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The crisis board, most urgent first."""
+    with database().read() as conn:
+        rows = crises.board(conn, actor=SYSTEM, include_closed=closed)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="crises")
+    for col in ("id", "title", "category", "stage", "severity", "overdue"):
+        table.add_column(col)
+    for c in rows:
+        table.add_row(str(c.id), ("[EX] " if c.exercise else "") + c.title, c.category,
+                      c.stage.value, c.severity,
+                      f"{c.overdue_minutes:g} min" if c.overdue else "")
+    out.print(table)
+
+
+@crises_app.command("escalate")
+def escalate() -> None:
+    """Escalate every overdue stage to the Secretary General and the chair (run it from
+    a timer, e.g. every minute)."""
+    done = crises.escalate_overdue(database())
+    out.print(f"escalated: {', '.join(map(str, done)) or 'nothing overdue'}")

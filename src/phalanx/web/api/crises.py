@@ -1,0 +1,122 @@
+"""The crisis response system under /api/v1/crises."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.services import crises
+from phalanx.web.auth import Reader, Writer
+from phalanx.web.deps import DB, Conn
+
+router = APIRouter(tags=["crises"])
+
+
+@router.get("/crises", response_model=list[crises.CrisisOut])
+def board(actor: Reader, conn: Conn, closed: bool = False,
+          exercise: bool | None = None) -> list[crises.CrisisOut]:
+    """Open crises, most urgent first (severity, then overdue time)."""
+    return crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+
+
+@router.post("/crises", response_model=crises.CrisisOut, status_code=201)
+def open_crisis(data: crises.CrisisIn, actor: Writer, db: DB) -> crises.CrisisOut:
+    return crises.open_crisis(db, data, actor=actor)
+
+
+@router.post("/crises/cap", response_model=crises.CrisisOut, status_code=201,
+             openapi_extra={"requestBody": {"content": {"application/xml": {}}}})
+async def import_cap(request: Request, actor: Writer, db: DB,
+                     affected: Annotated[list[str], Query(min_length=1, max_length=20)],
+                     category: Annotated[str | None, Query(max_length=64)] = None
+                     ) -> crises.CrisisOut:
+    """Open a crisis from an OASIS CAP 1.2 (or 1.1, 1.0) alert sent as the body."""
+    data = await request.body()
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(crises.import_cap, db, data, affected, actor=actor,
+                                   category=category)
+
+
+@router.get("/crises/{crisis_id}", response_model=crises.CrisisOut)
+def get_crisis(crisis_id: int, actor: Reader, conn: Conn) -> crises.CrisisOut:
+    """The crisis room: stage and clocks, scorecard, timeline, requests, offers and gaps,
+    situation reports."""
+    return crises.get(conn, crisis_id, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/cap.xml", response_class=Response,
+            responses={200: {"content": {"application/cap+xml": {}}}})
+def export_cap(crisis_id: int, actor: Reader, conn: Conn) -> Response:
+    return Response(crises.export_cap(conn, crisis_id, actor=actor),
+                    media_type="application/cap+xml")
+
+
+class TransitionIn(BaseModel):
+    to: Stage
+    reason: str = Field(default="", max_length=5000)
+    review: str = Field(default="", max_length=50_000)
+    revision: int | None = Field(default=None, ge=1)
+
+
+@router.post("/crises/{crisis_id}/transition", response_model=crises.CrisisOut)
+def transition(crisis_id: int, data: TransitionIn, actor: Writer,
+               db: DB) -> crises.CrisisOut:
+    """Move the crisis along the algorithm; a 409 says every reason it may not."""
+    return crises.transition(db, crisis_id, data.to, actor=actor, reason=data.reason,
+                             review=data.review, revision=data.revision)
+
+
+@router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut)
+def consultations(crisis_id: int, actor: Writer, db: DB) -> crises.CrisisOut:
+    """Convene emergency consultations (Treaty art. 2) and enter that stage."""
+    return crises.convene_consultations(db, crisis_id, actor=actor)
+
+
+class DecisionLinkIn(BaseModel):
+    decision_id: int
+    authorizes: list[Measure] = Field(default_factory=list)
+
+
+@router.post("/crises/{crisis_id}/decision", response_model=crises.CrisisOut)
+def link_decision(crisis_id: int, data: DecisionLinkIn, actor: Writer,
+                  db: DB) -> crises.CrisisOut:
+    return crises.link_decision(db, crisis_id, data.decision_id, data.authorizes, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut)
+def set_response(crisis_id: int, data: crises.ResponseIn, actor: Writer,
+                 db: DB) -> crises.CrisisOut:
+    return crises.set_response(db, crisis_id, data, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/requests", response_model=crises.CrisisOut, status_code=201)
+def request_assistance(crisis_id: int, data: crises.RequestIn, actor: Writer,
+                       db: DB) -> crises.CrisisOut:
+    return crises.request_assistance(db, crisis_id, data, actor=actor)
+
+
+@router.post("/requests/{request_id}/offers", response_model=crises.CrisisOut,
+             status_code=201)
+def offer(request_id: int, data: crises.OfferIn, actor: Writer, db: DB) -> crises.CrisisOut:
+    return crises.offer_assistance(db, request_id, data, actor=actor)
+
+
+class OfferDecisionIn(BaseModel):
+    accept: bool
+
+
+@router.post("/offers/{offer_id}/decision", response_model=crises.CrisisOut)
+def decide_offer(offer_id: int, data: OfferDecisionIn, actor: Writer,
+                 db: DB) -> crises.CrisisOut:
+    return crises.decide_offer(db, offer_id, data.accept, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/sitreps", response_model=crises.CrisisOut, status_code=201)
+def sitrep(crisis_id: int, data: crises.SitrepIn, actor: Writer,
+           db: DB) -> crises.CrisisOut:
+    return crises.add_sitrep(db, crisis_id, data, actor=actor)

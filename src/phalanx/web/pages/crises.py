@@ -1,0 +1,130 @@
+"""The crisis board and the crisis room."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
+from phalanx.services import crises
+from phalanx.web import maps
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+
+@router.get("/crises", response_class=HTMLResponse)
+def board(request: Request, actor: Reader, conn: Conn, org: Org,
+          exercise: bool = False, closed: bool = False) -> HTMLResponse:
+    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+    members = {s.name.en for k, s in org.states.items()
+               if any(k in c.affected for c in items)}
+    svg = maps.render(maps.REGION, [
+        maps.Marker(c.lat, c.lon, f"{c.id}: {c.title}",
+                    "overdue" if c.overdue else "crisis", f"/crises/{c.id}")
+        for c in items if c.lat is not None and c.lon is not None], highlight=members)
+    return render(request, "crises.html", {
+        "crises": items, "exercise": exercise, "closed": closed, "map_svg": svg,
+        "categories": list(org.crisis_categories.values()),
+        "states": sorted(org.states.values(), key=lambda s: s.code)})
+
+
+@router.post("/crises")
+def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
+                category: Annotated[str, Form(max_length=64)],
+                affected: Annotated[list[str], Form()],
+                severity: Annotated[str, Form()] = "severe",
+                place: Annotated[str, Form(max_length=300)] = "",
+                description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
+    c = crises.open_crisis(db, crises.CrisisIn.model_validate({
+        "title": title, "category": category, "affected": affected, "severity": severity,
+        "place": place, "description": description}), actor=actor)
+    return RedirectResponse(f"/crises/{c.id}", status_code=303)
+
+
+@router.get("/crises/{crisis_id}", response_class=HTMLResponse)
+def room(request: Request, crisis_id: int, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    return render(request, "crisis.html", _room(conn, crisis_id, actor, org))
+
+
+@router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
+def room_live(request: Request, crisis_id: int, actor: Reader, conn: Conn,
+              org: Org) -> HTMLResponse:
+    return render(request, "_crisis_live.html", _room(conn, crisis_id, actor, org))
+
+
+def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, object]:
+    c = crises.get(conn, crisis_id, actor=actor)
+    svg = ""
+    if c.lat is not None and c.lon is not None:
+        svg = maps.render(maps.Box.around(c.lat, c.lon), [maps.Marker(c.lat, c.lon, c.place
+                                                                      or c.title)],
+                          highlight={org.states[s].name.en for s in c.affected})
+    return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
+            "military_problems": crises.military_check(conn, crisis_id, actor=actor),
+            "now": datetime.now(UTC)}
+
+
+@router.post("/crises/{crisis_id}/transition")
+def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form()],
+               revision: Annotated[int, Form()], reason: Annotated[str, Form()] = "",
+               review: Annotated[str, Form()] = "") -> Response:
+    crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
+                      revision=revision)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/consultations")
+def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
+    crises.convene_consultations(db, crisis_id, actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/requests")
+def request_assistance(crisis_id: int, actor: Writer, db: DB,
+                       resource: Annotated[str, Form(max_length=300)],
+                       quantity: Annotated[int, Form(ge=1)],
+                       unit: Annotated[str, Form(max_length=32)] = "units",
+                       measure: Annotated[Measure, Form()] = Measure.HUMANITARIAN,
+                       hours: Annotated[int, Form(ge=1, le=2160)] = 24) -> Response:
+    crises.request_assistance(db, crisis_id, crises.RequestIn(
+        resource=resource, quantity=quantity, unit=unit, measure=measure,
+        needed_by=datetime.now(UTC) + timedelta(hours=hours)), actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/requests/{request_id}/offers")
+def offer(request_id: int, actor: Writer, db: DB,
+          description: Annotated[str, Form(max_length=2000)],
+          quantity: Annotated[int, Form(ge=1)],
+          kind: Annotated[str, Form()] = "units") -> Response:
+    c = crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
+        {"kind": kind, "description": description, "quantity": quantity}), actor=actor)
+    return RedirectResponse(f"/crises/{c.id}", status_code=303)
+
+
+@router.post("/offers/{offer_id}/decision")
+def decide_offer(offer_id: int, actor: Writer, db: DB,
+                 accept: Annotated[bool, Form()]) -> Response:
+    c = crises.decide_offer(db, offer_id, accept, actor=actor)
+    return RedirectResponse(f"/crises/{c.id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/sitreps")
+def sitrep(crisis_id: int, actor: Writer, db: DB,
+           situation: Annotated[str, Form(max_length=20_000)],
+           casualties: Annotated[str, Form(max_length=5000)] = "",
+           needs: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    crises.add_sitrep(db, crisis_id, crises.SitrepIn(situation=situation,
+                                                     casualties=casualties, needs=needs),
+                      actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
