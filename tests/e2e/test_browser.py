@@ -105,3 +105,44 @@ def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> 
     finally:
         sec_ctx.close()
         rep_ctx.close()
+
+
+def test_a_crisis_driven_in_the_browser(browser: Any, base_url: str) -> None:
+    """A representative reports; the Secretariat's open board shows it at once; the
+    Secretariat convenes consultations, assesses, and records no action with a reason."""
+    sec_ctx, rep_ctx = browser.new_context(), browser.new_context()
+    try:
+        sec, rep = sec_ctx.new_page(), rep_ctx.new_page()
+        login(sec, base_url, "secretariat", "demo-secretariat")
+        sec.goto(f"{base_url}/crises")
+        sec.evaluate("window.__stay = 1")
+        login(rep, base_url, "rep-tjk", "demo-rep-tjk")
+        rep.goto(f"{base_url}/crises")
+        rep.fill("form.stack input[name=title]", "Mudflow blocks the Pamir highway")
+        rep.select_option("form.stack select[name=category]", "natural_disaster")
+        rep.fill("form.stack input[name=place]", "Khorog")
+        rep.click("form.stack button[type=submit]")
+        rep.wait_for_url(f"{base_url}/crises/*")
+        assert "Mudflow" in rep.inner_text("h1")
+
+        sec.locator("#crisis-board", has_text="Mudflow").wait_for(timeout=5000)
+        assert sec.evaluate("window.__stay") == 1  # arrived live
+        sec.click("text=Mudflow blocks the Pamir highway")
+        sec.click("#convene")
+        sec.locator("#flow li.current", has_text="consultations").wait_for()
+        sec.select_option("#transition-form select[name=to]", "assessment")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.current", has_text="assessment").wait_for()
+        sec.select_option("#transition-form select[name=to]", "no_action")
+        sec.click("#transition-form button[type=submit]")  # no reason: refused
+        assert "needs a recorded reason" in sec.content()
+        sec.go_back()
+        sec.reload()
+        sec.select_option("#transition-form select[name=to]", "no_action")
+        sec.fill("#transition-form input[name=reason]", "handled by the national service")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.final", has_text="handled by the national service").wait_for()
+        sec.screenshot(path=str(ARTIFACTS / "crisis-room.png"), full_page=True)
+    finally:
+        sec_ctx.close()
+        rep_ctx.close()

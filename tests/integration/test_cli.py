@@ -64,3 +64,45 @@ def test_bodies_on_a_date(cli_db: str) -> None:
     assert r.exit_code == 0
     keys = [b["key"] for b in json.loads(r.stdout)]
     assert "csc" in keys
+
+
+@pytest.mark.parametrize(("scenario", "to_consultations"), [
+    ("frontier", 75.0), ("atom-antiterror", 40.0), ("aftermath", 50.0), ("earthquake", 30.0)])
+def test_shipped_exercises_run_to_their_review(cli_db: str, scenario: str,
+                                               to_consultations: float) -> None:
+    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
+    r = runner.invoke(app, ["exercise", "run", scenario, "--json"])
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.stdout)
+    assert result["stage"] == "closed"
+    assert result["scorecard"]["to_consultations_minutes"] == to_consultations
+    assert result["escalations"] == (1 if scenario == "frontier" else 0)
+    r = runner.invoke(app, ["crises", "list", "--closed", "--json"])
+    listed = json.loads(r.stdout)
+    assert all(c["exercise"] for c in listed)
+    assert all(c["title"].startswith("[EXERCISE]") for c in listed)
+    r = runner.invoke(app, ["decisions", "list", "--json"])
+    assert json.loads(r.stdout) == []  # exercise decisions stay out of the real register
+
+
+def test_a_broken_scenario_names_the_place(cli_db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ninjects:\n  - {at: 0, do: open, title: t, category: c,"
+                   " affected: [KGZ]}\n  - {at: 5, do: fly}\n", encoding="utf-8")
+    r = runner.invoke(app, ["exercise", "run", str(bad)])
+    assert r.exit_code == 1
+    assert "injects.1" in r.output
+
+
+def test_cap_import_reports_every_problem(cli_db: str) -> None:
+    from tests.conftest import SHARED
+
+    runner.invoke(app, ["load", "--builtin", "csto"])
+    bad = SHARED / "fixtures" / "cap" / "google-cap-library" / "noaa_errors.cap"
+    r = runner.invoke(app, ["cap", "import", str(bad), "--affected", "KGZ"])
+    assert r.exit_code == 1
+    assert "/alert/references" in r.output and "nothing stored" in r.output
+    good = SHARED / "fixtures" / "cap" / "oasiscap" / "v1dot2_appendix_adot2.xml"
+    r = runner.invoke(app, ["cap", "import", str(good), "--affected", "KGZ"])
+    assert r.exit_code == 0, r.output
+    assert "crisis 1" in r.output

@@ -17,7 +17,8 @@ from phalanx.web.app import create_app
 
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
           "/bodies", "/bodies/csc?on=2014-06-01", "/agreements?on=2010-01-01", "/login"]
-PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents"]
+PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents",
+           "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1"]
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db.dispose()
 
 
+@pytest.fixture(scope="module")
+def page_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # one installation, one checkpoint key, for every test on the shared database
+    return Settings(environment="test", audit_key_file=tmp_path_factory.mktemp("k") / "key")
+
+
 @pytest.fixture
-def client(demo_db: Database, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, demo_db)) as c:
+def client(demo_db: Database, page_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(page_settings, demo_db)) as c:
         yield c
 
 
@@ -103,9 +110,15 @@ def test_private_pages_for_a_representative(client: TestClient, path: str) -> No
     assert "rep-arm" in r.text and "ARM" in r.text  # who is logged in, for which state
 
 
-def test_the_session_page_shows_the_three_demo_outcomes(client: TestClient) -> None:
+def test_the_session_page_shows_the_three_demo_outcomes(client: TestClient,
+                                                        demo_db: Database) -> None:
+    from phalanx.services import decisions as dec
+
+    with demo_db.read() as conn:
+        real = [m for m in dec.list_meetings(conn, actor=SYSTEM) if not m.exercise]
+    assert len(real) == 1
     login(client, "secretariat", "demo-secretariat")
-    html = client.get("/sessions/1").text
+    html = client.get(f"/sessions/{real[0].id}").text
     no_inline_code(html)
     assert html.count('class="outcome adopted"') == 2
     assert html.count('class="outcome returned"') == 1
@@ -127,3 +140,14 @@ def test_audit_page_for_auditors_only(client: TestClient) -> None:
     r = client.get("/audit", params={"verify": "true"})
     assert r.status_code == 200
     assert 'id="verdict"' in r.text and "intact" in r.text
+
+
+def test_the_demo_exercise_is_a_full_crisis_marked_exercise(client: TestClient) -> None:
+    login(client, "rep-arm", "demo-rep-arm")
+    board = client.get("/crises").text
+    assert "Batken" not in board  # exercises never mix with real crises
+    html = client.get("/crises?exercise=true&closed=true").text
+    assert "Batken" in html and "EXERCISE" in html
+    room = client.get("/crises/1").text
+    assert 'data-stage="closed"' in room and "overdue 15 min" in room
+    assert "<svg" in room and "Kyrgyzstan" in room

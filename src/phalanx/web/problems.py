@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from phalanx.adapters.cap.parse import CapError
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled
 from phalanx.services.organization import NotLoaded
@@ -95,6 +96,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Throttled)
     async def _throttled(request: Request, exc: Throttled) -> Response:
         return respond(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(CapError)
+    async def _cap(request: Request, exc: CapError) -> Response:
+        return respond(request, 422, str(exc), errors=[
+            {"where": p.path, "message": p.message, "line": p.line} for p in exc.problems])
 
     @app.exception_handler(NotLoaded)
     async def _not_loaded(request: Request, exc: NotLoaded) -> Response:

@@ -1,0 +1,68 @@
+"""The crisis API as a national system would use it: CAP upload with a token, the board,
+refusals as problem+json with every reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import identity
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "cap"
+
+
+@pytest.fixture
+def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    identity.add_user(loaded_db, identity.NewUser("sec", "long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    with TestClient(create_app(settings, loaded_db)) as c:
+        yield c, {"Authorization": f"Bearer {token}"}
+
+
+def test_cap_upload_opens_a_crisis_and_refusals_say_why(
+        api: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = api
+    data = (FIXTURES / "google-cap-library" / "earthquake.cap").read_bytes()
+    r = c.post("/api/v1/crises/cap", params={"affected": "KGZ"}, content=data,
+               headers={**auth, "content-type": "application/xml"})
+    assert r.status_code == 201, r.text
+    crisis = r.json()
+    assert crisis["category"] == "natural_disaster" and crisis["stage"] == "reported"
+    assert [x["id"] for x in c.get("/api/v1/crises", headers=auth).json()] == [crisis["id"]]
+    r = c.post(f"/api/v1/crises/{crisis['id']}/transition", json={"to": "decision"},
+               headers=auth)
+    assert r.status_code == 409
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "cannot go from reported to decision" in r.json()["detail"]
+    r = c.post(f"/api/v1/crises/{crisis['id']}/consultations", headers=auth)
+    assert r.status_code == 200 and r.json()["stage"] == "consultations"
+    assert c.get(f"/api/v1/crises/{crisis['id']}/cap.xml", headers=auth).content.startswith(
+        b"<?xml")
+
+
+def test_a_hostile_cap_upload_stores_nothing(api: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = api
+    for name in ("xee.cap", "invalid.cap"):
+        data = (FIXTURES / "google-cap-library" / name).read_bytes()
+        r = c.post("/api/v1/crises/cap", params={"affected": "KGZ"}, content=data,
+                   headers={**auth, "content-type": "application/xml"})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["where"].startswith("/")
+    assert c.get("/api/v1/crises", headers=auth).json() == []
+
+
+def test_observers_cannot_see_the_board(api: tuple[TestClient, dict[str, str]],
+                                        loaded_db: Database) -> None:
+    c, _ = api
+    identity.add_user(loaded_db, identity.NewUser("osce", "long-password", Role.OBSERVER,
+                                                  observer_of="OSCE"), actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "osce", actor=SYSTEM).token
+    assert c.get("/api/v1/crises", headers={"Authorization": f"Bearer {token}"}).json() == []
