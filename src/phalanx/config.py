@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     audit_key_file: Path = Path("var/audit-signing.key")
     max_body_bytes: int = 10 * 1024 * 1024
     default_language: Literal["en", "ru"] = "en"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "phalanx@localhost"
 
     @model_validator(mode="after")
     def _production_needs_real_values(self) -> Settings:

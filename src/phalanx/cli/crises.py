@@ -129,3 +129,20 @@ def escalate() -> None:
     a timer, e.g. every minute)."""
     done = crises.escalate_overdue(database())
     out.print(f"escalated: {', '.join(map(str, done)) or 'nothing overdue'}")
+
+
+outbox_app = typer.Typer(no_args_is_help=True, help="The notification outbox.")
+
+
+@outbox_app.command("send")
+def send() -> None:
+    """Deliver pending notifications by email through PHALANX_SMTP_HOST:PHALANX_SMTP_PORT
+    (run it from a timer)."""
+    from phalanx.config import get_settings
+    from phalanx.services import outbox
+
+    s = get_settings()
+    d = outbox.deliver(database(), s.smtp_host, s.smtp_port, s.smtp_from)
+    out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}")
+    if d.failed:
+        raise typer.Exit(1)

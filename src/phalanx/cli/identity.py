@@ -25,6 +25,7 @@ def add(
     observer_of: Annotated[str | None, typer.Option(help="An observer's state or organization.")
                            ] = None,
     display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    email: Annotated[str | None, typer.Option(help="Where notifications are sent.")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="Read the password from stdin.")] = False,
 ) -> None:
@@ -35,7 +36,7 @@ def add(
     try:
         user_id = identity.add_user(database(), identity.NewUser(
             name, password, role, state.upper() if state else None, agency, observer_of,
-            display_name), actor=SYSTEM)
+            display_name, email), actor=SYSTEM)
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} added (id {user_id}, {role.value}"

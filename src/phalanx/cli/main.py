@@ -28,6 +28,7 @@ app.add_typer(decisions_cli.app, name="decisions")
 app.add_typer(crises_cli.cap_app, name="cap")
 app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
+app.add_typer(crises_cli.outbox_app, name="outbox")
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

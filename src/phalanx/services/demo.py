@@ -52,7 +52,8 @@ def ensure_demo_accounts(db: Database, *, actor: Principal) -> list[DemoAccount]
         if not exists:
             identity.add_user(db, identity.NewUser(
                 a.username, a.password, a.role, a.state, a.agency, a.observer_of,
-                display_name=f"Demo {a.role.value}" + (f" ({a.state})" if a.state else "")),
+                display_name=f"Demo {a.role.value}" + (f" ({a.state})" if a.state else ""),
+                email=f"{a.username}@demo.phalanx.invalid"),
                 actor=actor)
     return accounts
 

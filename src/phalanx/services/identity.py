@@ -84,6 +84,7 @@ class NewUser:
     agency: Agency | None = None
     observer_of: str | None = None
     display_name: str = ""
+    email: str | None = None
 
     def problems(self) -> list[str]:
         out = []
@@ -102,6 +103,8 @@ class NewUser:
             out.append("agency: only reporters are bound to an agency")
         if self.role is Role.SYSTEM:
             out.append("role: 'system' is not a user role")
+        if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
+            out.append(f"email: {self.email!r} is not an address")
         return out
 
 
@@ -120,7 +123,7 @@ def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
             username=new.username, display_name=new.display_name or new.username,
             password_hash=_hasher.hash(new.password), role=new.role.value, state_code=new.state,
             agency=new.agency.value if new.agency else None, observer_of=new.observer_of,
-            active=True, created_at=now(),
+            email=new.email, active=True, created_at=now(),
         ).returning(t.app_user.c.id)).scalar_one()
         w.audit("user.add", "user", user_id, {
             "username": new.username, "role": new.role.value, "state": new.state,

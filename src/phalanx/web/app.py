@@ -20,6 +20,7 @@ from phalanx.web.api import decisions as decisions_api
 from phalanx.web.api import documents as documents_api
 from phalanx.web.api import events as events_api
 from phalanx.web.api import identity as identity_api
+from phalanx.web.api import notifications as notifications_api
 from phalanx.web.api import organization as org_api
 from phalanx.web.auth import requires
 from phalanx.web.middleware import BodyLimit, SecurityHeaders
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(audit_api.router, prefix=API)
     app.include_router(decisions_api.router, prefix=API)
     app.include_router(crises_api.router, prefix=API)
+    app.include_router(notifications_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages

@@ -226,6 +226,7 @@ app_user = Table(
     Column("state_code", STATE_CODE),
     Column("agency", String(32)),
     Column("observer_of", Text),
+    Column("email", Text),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
