@@ -3,6 +3,7 @@ PostgreSQL; the schema always comes from the Alembic migrations."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from phalanx.services.db import Database
 pytest_plugins = ["tests.support.postgres", "tests.support.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# the shared fixtures (real CAP alerts and schemas) lie beside the project's clone
+SHARED = Path(os.environ.get("PHALANX_SHARED", ROOT.parent / "shared"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

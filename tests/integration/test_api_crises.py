@@ -4,7 +4,6 @@ refusals as problem+json with every reason."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +13,9 @@ from phalanx.domain.access.principal import SYSTEM, Role
 from phalanx.services import identity
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.conftest import SHARED
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "cap"
+FIXTURES = SHARED / "fixtures" / "cap"
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, NotFound
+from tests.conftest import SHARED
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "cap"
+FIXTURES = SHARED / "fixtures" / "cap"
 SEC = Principal("secretariat", Role.SECRETARIAT)
 T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 
@@ -166,6 +167,11 @@ GOOD = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".cap", ".xml")
               and not any(x in p.name for x in ("invalid", "_errors", "xee")))
 BAD = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".cap", ".xml")
              and any(x in p.name for x in ("invalid", "_errors")))
+
+
+def test_the_cap_fixtures_are_there() -> None:
+    assert len(GOOD) >= 25, f"the CAP fixtures are missing from {FIXTURES}"
+    assert len(BAD) >= 3
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
