@@ -220,3 +220,29 @@ def test_a_cap_alert_opens_a_crisis_once_and_exports_as_valid_cap(org_db: Databa
     official = etree.XMLSchema(etree.parse(str(FIXTURES / "schema" / "cap12.xsd")))
     assert official.validate(etree.fromstring(out)), official.error_log
     assert cap.parse(out).title == c.title
+
+
+def test_a_watched_situation_is_reviewed_and_escalated(org_db: Database) -> None:
+    from datetime import date
+
+    from phalanx.services import watch
+
+    today = date(2026, 11, 20)
+    w = watch.add(org_db, watch.WatchIn(title="Tension on the Tajik-Afghan border",
+                                        region="Gorno-Badakhshan", category="armed_attack",
+                                        risk="elevated"), actor=SEC, today=today)
+    assert w.next_review == date(2026, 11, 27) and not w.due
+    with org_db.read() as conn:
+        assert [x.id for x in watch.listing(conn, actor=SEC, due_only=True,
+                                            today=date(2026, 11, 28))] == [w.id]
+    w = watch.review(org_db, w.id, "high", "two incidents this week", actor=SEC, today=today)
+    assert w.next_review == date(2026, 11, 22)
+    with pytest.raises(Forbidden):
+        watch.review(org_db, w.id, "low", "", actor=rep("TJK"))
+    c = watch.escalate(org_db, w.id, ["TJK"], actor=SEC)
+    assert c.origin == "monitoring" and c.stage is Stage.REPORTED
+    with pytest.raises(Conflict):
+        watch.escalate(org_db, w.id, ["TJK"], actor=SEC)
+    with org_db.read() as conn:
+        pdf = crises.report_pdf(conn, c.id, actor=SEC)
+    assert pdf.startswith(b"%PDF")

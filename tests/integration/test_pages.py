@@ -18,7 +18,7 @@ from phalanx.web.app import create_app
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
           "/bodies", "/bodies/csc?on=2014-06-01", "/agreements?on=2010-01-01", "/login"]
 PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents",
-           "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1"]
+           "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1", "/watch"]
 
 
 @pytest.fixture(scope="module")

@@ -773,3 +773,39 @@ def escalate_overdue(db: Database, *, at: datetime | None = None) -> list[int]:
             w.emit(f"crisis:{c.id}", "escalation", stage=c.stage.value)
         done.append(c.id)
     return done
+
+
+def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
+    """A crisis's situation report as PDF, marked with its classification."""
+    from phalanx.adapters.exports import pdf
+
+    c = get(conn, crisis_id, actor=actor)
+    card = c.scorecard.model_dump() if c.scorecard else {}
+    sections = [
+        pdf.Section("Situation", [c.description or "—", f"Category: {c.category_name}. "
+                                  f"Basis: {c.basis}.", f"Obligation: {c.obligation}."]),
+        pdf.Section("Stages and clocks", table=[["stage", "entered", "minutes", "target",
+                                                 "overdue"]] + [
+            [k.stage.value, k.entered.strftime("%Y-%m-%d %H:%M"), f"{k.elapsed_minutes:g}",
+             "—" if k.target_minutes is None else f"{k.target_minutes:g}",
+             f"{k.overdue_minutes:g}" if k.overdue else ""] for k in c.clocks]),
+        pdf.Section("Response scorecard (minutes)", table=[["measure", "minutes"]] + [
+            [k.replace("_minutes", "").replace("_", " "), "—" if v is None else f"{v:g}"]
+            for k, v in card.items()]),
+        pdf.Section("Requests, offers and gaps", table=[["from", "need", "quantity",
+                                                         "covered", "gap", "status"]] + [
+            [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
+             r.status] for r in c.requests]),
+        pdf.Section("Situation reports", [
+            f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation} "
+            f"{('Casualties: ' + s.casualties) if s.casualties else ''} "
+            f"{('Needs: ' + s.needs) if s.needs else ''}" for s in c.sitreps] or ["—"]),
+        pdf.Section("Timeline", [f"{e.at:%Y-%m-%d %H:%M} {e.kind}: {e.text}"
+                                 for e in c.timeline]),
+    ]
+    if c.review:
+        sections.append(pdf.Section("After-action review", [c.review]))
+    return pdf.render(pdf.PdfDocument(
+        title=f"Situation report · crisis {c.id}: {c.title}",
+        subtitle=f"{', '.join(c.affected)} · {c.place} · stage {c.stage.value}",
+        marking=c.marking.value, exercise=c.exercise, sections=sections))

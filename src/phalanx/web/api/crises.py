@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import crises
+from phalanx.services import crises, watch
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn
 
@@ -120,3 +120,45 @@ def decide_offer(offer_id: int, data: OfferDecisionIn, actor: Writer,
 def sitrep(crisis_id: int, data: crises.SitrepIn, actor: Writer,
            db: DB) -> crises.CrisisOut:
     return crises.add_sitrep(db, crisis_id, data, actor=actor)
+
+
+@router.get("/watch", response_model=list[watch.WatchOut])
+def watch_list(actor: Reader, conn: Conn, due: bool = False) -> list[watch.WatchOut]:
+    """The Secretariat's watch list; `due=true`: the items whose review is due."""
+    return watch.listing(conn, actor=actor, due_only=due)
+
+
+@router.post("/watch", response_model=watch.WatchOut, status_code=201)
+def add_watch(data: watch.WatchIn, actor: Writer, db: DB) -> watch.WatchOut:
+    return watch.add(db, data, actor=actor)
+
+
+class ReviewIn(BaseModel):
+    risk: watch.Risk
+    note: str = Field(default="", max_length=20_000)
+
+
+@router.post("/watch/{watch_id}/review", response_model=watch.WatchOut)
+def review_watch(watch_id: int, data: ReviewIn, actor: Writer, db: DB) -> watch.WatchOut:
+    return watch.review(db, watch_id, data.risk, data.note, actor=actor)
+
+
+class EscalateIn(BaseModel):
+    affected: list[str] = Field(min_length=1, max_length=20)
+    severity: crises.Severity = "severe"
+
+
+@router.post("/watch/{watch_id}/escalate", response_model=crises.CrisisOut, status_code=201)
+def escalate_watch(watch_id: int, data: EscalateIn, actor: Writer,
+                   db: DB) -> crises.CrisisOut:
+    """Escalate a watched situation into a crisis."""
+    return watch.escalate(db, watch_id, data.affected, actor=actor, severity=data.severity)
+
+
+@router.get("/crises/{crisis_id}/report.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def report_pdf(crisis_id: int, actor: Reader, conn: Conn) -> Response:
+    """The situation report: stage and clocks, scorecard, assistance and gaps, reports,
+    timeline; marked with its classification (and EXERCISE)."""
+    return Response(crises.report_pdf(conn, crisis_id, actor=actor),
+                    media_type="application/pdf")

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises
+from phalanx.services import crises, watch
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
@@ -128,3 +128,29 @@ def sitrep(crisis_id: int, actor: Writer, db: DB,
                                                      casualties=casualties, needs=needs),
                       actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.get("/watch", response_class=HTMLResponse)
+def watch_page(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    return render(request, "watch.html", {
+        "items": watch.listing(conn, actor=actor),
+        "categories": list(org.crisis_categories.values()),
+        "states": sorted(org.states.values(), key=lambda s: s.code)})
+
+
+@router.post("/watch")
+def add_watch(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
+              region: Annotated[str, Form(max_length=300)],
+              category: Annotated[str, Form(max_length=64)],
+              risk: Annotated[str, Form()] = "elevated") -> Response:
+    watch.add(db, watch.WatchIn.model_validate({"title": title, "region": region,
+                                                "category": category, "risk": risk}),
+              actor=actor)
+    return RedirectResponse("/watch", status_code=303)
+
+
+@router.post("/watch/{watch_id}/escalate")
+def escalate_watch(watch_id: int, actor: Writer, db: DB,
+                   affected: Annotated[list[str], Form()]) -> Response:
+    c = watch.escalate(db, watch_id, affected, actor=actor)
+    return RedirectResponse(f"/crises/{c.id}", status_code=303)
