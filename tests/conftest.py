@@ -58,3 +58,16 @@ def loaded_db(sqlite_db: Database) -> Database:
 def settings(tmp_path: Path) -> Settings:
     return Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'phalanx.db'}",
                     audit_key_file=tmp_path / "audit.key")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (PHALANX_REQUIRE_ALL=1) a skipped test fails the run: nothing may hide a
+    missing server, browser or fixture."""
+    if os.environ.get("PHALANX_REQUIRE_ALL") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter.write_line(f"PHALANX_REQUIRE_ALL=1: {len(skipped)} test(s) were skipped",
+                            red=True)
