@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -31,7 +33,26 @@ API = "/api/v1"
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """With PostgreSQL, share live events with the other app processes."""
+        relay = None
+        database: Database = app.state.db
+        if database.engine.dialect.name == "postgresql":
+            from phalanx.adapters.db.notify import PgRelay
+
+            relay = PgRelay(database.engine.url.render_as_string(hide_password=False),
+                            app.state.bus)
+            relay.start()
+        try:
+            yield
+        finally:
+            if relay is not None:
+                relay.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Phalanx",
         version=__version__,
         openapi_url=f"{API}/openapi.json",

@@ -1,0 +1,76 @@
+"""Live events across several app processes through PostgreSQL LISTEN/NOTIFY.
+
+Each process publishes with NOTIFY on one channel and listens on it in a background
+thread; every event, its own included, comes back through the listener and is
+delivered to that process's open pages. So a position stated through one process
+reaches a page served by another.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from phalanx.services.events import Event, EventBus
+
+CHANNEL = "phalanx_events"
+log = logging.getLogger(__name__)
+
+
+def _dsn(url: str) -> str:
+    u = make_url(url)
+    return u.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class PgRelay:
+    def __init__(self, url: str, bus: EventBus) -> None:
+        self.dsn = _dsn(url)
+        self.bus = bus
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pub: psycopg.Connection[Any] | None = None
+        self._pub_lock = threading.Lock()
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._thread = threading.Thread(target=self._listen, name="pg-listen", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError("could not LISTEN on PostgreSQL")
+        self.bus.relay = self.publish
+
+    def publish(self, event: Event) -> None:
+        with self._pub_lock:
+            if self._pub is None or self._pub.closed:
+                self._pub = psycopg.connect(self.dsn, autocommit=True)
+            self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, event.encode()))
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._ready.set()
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=0.5, stop_after=100):
+                            try:
+                                self.bus.deliver(Event.decode(note.payload))
+                            except (ValueError, KeyError):
+                                log.warning("ignored a malformed event on %s", CHANNEL)
+            except psycopg.OperationalError as exc:  # the server went away: retry
+                log.warning("LISTEN connection lost (%s); reconnecting", exc)
+                self._stop.wait(1.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.bus.relay = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self._pub_lock:
+            if self._pub is not None:
+                self._pub.close()
+                self._pub = None

@@ -1,0 +1,65 @@
+"""Live events: in one process through the in-memory bus, and between two app
+processes' buses through PostgreSQL LISTEN/NOTIFY."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.adapters.db.migrate import upgrade
+from phalanx.adapters.db.notify import PgRelay
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import crises
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.events import Event, EventBus
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+
+
+def test_the_bus_delivers_to_subscribers_of_the_topic() -> None:
+    async def scenario() -> list[Event]:
+        bus = EventBus()
+        mine, other = bus.subscribe({"crisis:1"}), bus.subscribe({"crisis:2"})
+        bus.publish(Event("crisis:1", "stage", {"stage": "consultations"}))
+        got = [await asyncio.wait_for(mine.queue.get(), 2)]
+        assert other.queue.empty()
+        mine.close()
+        other.close()
+        assert bus.subscribers == 0
+        return got
+
+    assert asyncio.run(scenario())[0].data == {"stage": "consultations"}
+
+
+@pytest.mark.postgres
+def test_a_write_in_one_process_reaches_pages_of_another(postgres_url: str) -> None:
+    writer_db, reader_db = (Database(make_engine(postgres_url)) for _ in range(2))
+    upgrade(writer_db.engine)
+    orgs.load_dataset(writer_db, loader.builtin_path(), actor=SYSTEM)
+    writer_bus, reader_bus = EventBus(), EventBus()
+    writer_db.bus = writer_bus
+    relays = [PgRelay(postgres_url, writer_bus), PgRelay(postgres_url, reader_bus)]
+    for r in relays:
+        r.start()
+
+    async def scenario() -> Event:
+        sub = reader_bus.subscribe({"crises"})
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, lambda: crises.open_crisis(writer_db, crises.CrisisIn(
+            title="Flood", category="natural_disaster", affected=["KGZ"]), actor=SEC))
+        event = await asyncio.wait_for(sub.queue.get(), 5)
+        sub.close()
+        return event
+
+    try:
+        event = asyncio.run(scenario())
+    finally:
+        for r in relays:
+            r.stop()
+        writer_db.dispose()
+        reader_db.dispose()
+    assert event.topic == "crises" and event.kind == "opened"
