@@ -10,12 +10,12 @@ import pytest
 from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.adapters.db.notify import PgRelay
+from phalanx.adapters.events import Event, EventBus
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.events import Event, EventBus
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 

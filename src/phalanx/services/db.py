@@ -12,9 +12,9 @@ from sqlalchemy import Connection, Engine
 
 from phalanx.adapters.db import audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
+from phalanx.adapters.events import Event, EventBus
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Entry
-from phalanx.services.events import Event, EventBus
 
 
 class UnauditedWrite(RuntimeError):

@@ -10,11 +10,11 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from phalanx import __version__
+from phalanx.adapters.events import EventBus
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.policy import Permission
 from phalanx.services import audit
 from phalanx.services.db import Database
-from phalanx.services.events import EventBus
 from phalanx.web import problems
 from phalanx.web.api import audit as audit_api
 from phalanx.web.api import crises as crises_api

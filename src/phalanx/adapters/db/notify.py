@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from phalanx.services.events import Event, EventBus
+from phalanx.adapters.events import Event, EventBus
 
 CHANNEL = "phalanx_events"
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from phalanx.adapters.events import EventBus
 from phalanx.services import decisions as dec
-from phalanx.services.events import EventBus
 from phalanx.web.auth import Reader
 from phalanx.web.deps import DB
 
