@@ -146,3 +146,82 @@ def test_a_crisis_driven_in_the_browser(browser: Any, base_url: str) -> None:
     finally:
         sec_ctx.close()
         rep_ctx.close()
+
+
+def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: str) -> None:
+    """The demo accounts drive a crisis along the whole algorithm in the pages."""
+    ctx = {u: browser.new_context() for u in ("sec", "kgz", "kaz")}
+    try:
+        sec, kgz, kaz = (ctx[u].new_page() for u in ("sec", "kgz", "kaz"))
+        login(sec, base_url, "secretariat", "demo-secretariat")
+        login(kgz, base_url, "rep-kgz", "demo-rep-kgz")
+        login(kaz, base_url, "rep-kaz", "demo-rep-kaz")
+
+        kgz.goto(f"{base_url}/crises")
+        kgz.fill("form.stack input[name=title]", "Floods in the Chui valley")
+        kgz.select_option("form.stack select[name=category]", "natural_disaster")
+        kgz.click("form.stack button[type=submit]")
+        kgz.wait_for_url(f"{base_url}/crises/*")
+        room = kgz.url
+
+        sec.goto(room)
+        sec.click("#convene")
+        sec.locator("#flow li.current", has_text="consultations").wait_for()
+        sec.select_option("#transition-form select[name=to]", "assessment")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.current", has_text="assessment").wait_for()
+
+        # the consultations session: attendance, a draft, silence is no objection
+        sec.click("text=The consultations session")
+        session_url = sec.url
+        for _ in range(7):
+            absent = sec.locator(".seat.absent form button")
+            if absent.count() == 0:
+                break
+            absent.first.click()
+            sec.wait_for_url(session_url)
+        assert sec.locator(".seat.absent").count() == 0
+        sec.fill("input[name=title]", "On help to Kyrgyzstan")
+        sec.fill("textarea[name=text_en]", "The Council decides to send rescue teams.")
+        sec.click("text=Submit")
+        sec.wait_for_url(f"{base_url}/drafts/*")
+        sec.click("#close-draft")
+        sec.locator(".outcome.adopted").wait_for()
+
+        sec.goto(room)
+        sec.check("#decision-form input[value=humanitarian]")
+        sec.click("#decision-form button[type=submit]")
+        sec.select_option("#transition-form select[name=to]", "decision")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.current", has_text="decision").wait_for()
+        sec.check("#response-form input[name=measures][value=humanitarian]")
+        sec.click("#response-form button[type=submit]")
+        sec.select_option("#transition-form select[name=to]", "response")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.current", has_text="response").wait_for()
+
+        kgz.goto(room)
+        kgz.fill("#request-form input[name=resource]", "rescue team")
+        kgz.click("#request-form button[type=submit]")
+        kgz.locator("div.request", has_text="rescue team").wait_for()
+        kaz.goto(room)
+        kaz.fill(".offer-form input[name=description]", "rescue team, 40 people")
+        kaz.click(".offer-form button[type=submit]")
+        kgz.goto(room)
+        kgz.click("div.request button:has-text('Accept')")
+        kgz.locator("span.covered", has_text="0").wait_for()
+
+        sec.goto(room)
+        for stage in ("deployed", "monitoring"):
+            sec.select_option("#transition-form select[name=to]", stage)
+            sec.click("#transition-form button[type=submit]")
+            sec.locator("#flow li.current", has_text=stage).wait_for()
+        sec.select_option("#transition-form select[name=to]", "closed")
+        sec.fill("#transition-form input[name=review]", "Teams arrived within the day.")
+        sec.click("#transition-form button[type=submit]")
+        sec.locator("#flow li.current", has_text="closed").wait_for()
+        assert "to first offer of assistance" in sec.inner_text("#scorecard")
+        sec.screenshot(path=str(ARTIFACTS / "crisis-closed.png"), full_page=True)
+    finally:
+        for c in ctx.values():
+            c.close()

@@ -135,6 +135,7 @@ class SitrepOut(BaseModel):
     casualties: str
     measures: str
     needs: str
+    attachments: list[dict[str, Any]] = []
 
 
 class CrisisOut(BaseModel):
@@ -231,7 +232,18 @@ def _requests(conn: Connection, crisis_id: int, at: datetime) -> list[RequestOut
     return out
 
 
-def _out(conn: Connection, row: Any, at: datetime, detail: bool = False) -> CrisisOut:
+def _attachments(conn: Connection, ids: list[int], actor: Principal) -> list[dict[str, Any]]:
+    """The attached documents this user may see (the others are not mentioned)."""
+    if not ids:
+        return []
+    rows = conn.execute(access.select_visible(t.document, actor, t.document.c.id,
+                                              t.document.c.title, t.document.c.marking)
+                        .where(t.document.c.id.in_(ids)))
+    return [{"id": r.id, "title": r.title, "marking": r.marking} for r in rows]
+
+
+def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
+         actor: Principal = SYSTEM) -> CrisisOut:
     org = orgs.organization(conn)
     cat = _category(org, row.category)
     history = _history(conn, row.id)
@@ -275,7 +287,8 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False) -> Cris
         out.requests = _requests(conn, row.id, at)
         out.sitreps = [SitrepOut(id=s.id, at=_aware(s.at), author=s.author, state=s.state_code,
                                  situation=s.situation, casualties=s.casualties,
-                                 measures=s.measures, needs=s.needs)
+                                 measures=s.measures, needs=s.needs,
+                                 attachments=_attachments(conn, list(s.document_ids), actor))
                        for s in conn.execute(select(t.sitrep).where(
                            t.sitrep.c.crisis_id == row.id).order_by(t.sitrep.c.at))]
     return out
@@ -283,7 +296,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False) -> Cris
 
 def get(conn: Connection, crisis_id: int, *, actor: Principal,
         at: datetime | None = None) -> CrisisOut:
-    return _out(conn, _row(conn, crisis_id, actor), at or now(), detail=True)
+    return _out(conn, _row(conn, crisis_id, actor), at or now(), detail=True, actor=actor)
 
 
 def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
@@ -721,6 +734,8 @@ class SitrepIn(BaseModel):
     casualties: str = Field(default="", max_length=5000)
     measures: str = Field(default="", max_length=5000)
     needs: str = Field(default="", max_length=5000)
+    document_ids: list[int] = Field(default_factory=list, max_length=20,
+                                    description="attachments: documents of the register")
 
 
 def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal,
@@ -730,6 +745,10 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         raise Forbidden("observers and auditors do not file situation reports")
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor)
+        found = {a["id"] for a in _attachments(w.conn, data.document_ids, actor)}
+        missing = sorted(set(data.document_ids) - found)
+        if missing:
+            raise Invalid("document_ids", f"no documents {missing}")
         sid = w.conn.execute(insert(t.sitrep).values(
             crisis_id=crisis_id, at=at, author=actor.username, state_code=actor.state,
             **data.model_dump()).returning(t.sitrep.c.id)).scalar_one()

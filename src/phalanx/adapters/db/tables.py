@@ -545,6 +545,7 @@ sitrep = Table(
     Column("casualties", Text, nullable=False),
     Column("measures", Text, nullable=False),
     Column("needs", Text, nullable=False),
+    Column("document_ids", JSON, nullable=False, server_default="[]"),  # attachments
 )
 
 watch_item = Table(

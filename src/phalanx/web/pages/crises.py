@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, watch
+from phalanx.services import crises, documents, watch
+from phalanx.services import decisions as dec
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
@@ -71,6 +72,8 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
                           highlight={org.states[s].name.en for s in c.affected})
     return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
+            "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
+            "documents": documents.search(conn, actor=actor, limit=100)[0],
             "now": datetime.now(UTC)}
 
 
@@ -86,6 +89,27 @@ def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form(
 @router.post("/crises/{crisis_id}/consultations")
 def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/decision")
+def link_decision(crisis_id: int, actor: Writer, db: DB,
+                  decision_id: Annotated[int, Form()],
+                  authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
+    crises.link_decision(db, crisis_id, decision_id, authorizes or [], actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/response")
+def set_response(crisis_id: int, actor: Writer, db: DB,
+                 measures: Annotated[list[Measure], Form()],
+                 flags: Annotated[list[str] | None, Form()] = None) -> Response:
+    chosen = set(flags or [])
+    crises.set_response(db, crisis_id, crises.ResponseIn(
+        measures=measures, bilateral_dispute="bilateral_dispute" in chosen,
+        against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
+        official_request="official_request" in chosen, un_mandate="un_mandate" in chosen,
+        on_member_territory="abroad" not in chosen), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
@@ -123,10 +147,11 @@ def decide_offer(offer_id: int, actor: Writer, db: DB,
 def sitrep(crisis_id: int, actor: Writer, db: DB,
            situation: Annotated[str, Form(max_length=20_000)],
            casualties: Annotated[str, Form(max_length=5000)] = "",
-           needs: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    crises.add_sitrep(db, crisis_id, crises.SitrepIn(situation=situation,
-                                                     casualties=casualties, needs=needs),
-                      actor=actor)
+           needs: Annotated[str, Form(max_length=5000)] = "",
+           document_ids: Annotated[list[int] | None, Form()] = None) -> Response:
+    crises.add_sitrep(db, crisis_id, crises.SitrepIn(
+        situation=situation, casualties=casualties, needs=needs,
+        document_ids=document_ids or []), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
