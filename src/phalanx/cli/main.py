@@ -13,6 +13,7 @@ from phalanx.cli import audit as audit_cli
 from phalanx.cli import crises as crises_cli
 from phalanx.cli import decisions as decisions_cli
 from phalanx.cli import identity as identity_cli
+from phalanx.cli import operations as operations_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
@@ -29,6 +30,7 @@ app.add_typer(crises_cli.cap_app, name="cap")
 app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
 app.add_typer(crises_cli.outbox_app, name="outbox")
+app.add_typer(operations_cli.app, name="ops")
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -260,4 +260,5 @@ def to_domain(ds: DatasetIn) -> Organization:
                 cap_categories=tuple(c.cap_categories))
             for c in ds.crisis_categories
         },
+        operations={op.key: op.model_dump(mode="json") for op in ds.operations},
     )

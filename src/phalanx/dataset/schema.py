@@ -197,6 +197,47 @@ class CrisisCategoryIn(Model):
     source: str = ""
 
 
+class OperationStageIn(Model):
+    key: str = Key
+    name: str = Field(min_length=1)
+    start: date
+    end: date
+    areas: list[str] = []
+    plan: str = ""
+
+
+class OperationTotalIn(Model):
+    metric: str
+    substance: str | None = None
+    value: float = Field(ge=0)
+    unit: Literal["kg", "l", "count"]
+    note: str = ""
+    source: str = ""
+
+
+class OperationObserverIn(Model):
+    name: str = Field(min_length=1)
+    state: str | None = None
+    source: str = ""
+
+
+class OperationIn(Model):
+    key: str = Key
+    name: TextIn
+    kind: Literal["anti_drug", "migration", "information"]
+    first_held: int = Field(ge=1990, le=2200)
+    permanent_since: date | None = None
+    led_by: str | None = None
+    aims: str = ""
+    agencies: dict[str, list[Literal["customs", "border_guard", "police", "drug_control",
+                                     "state_security", "financial_intelligence",
+                                     "emergency_service"]]] = {}
+    observers: list[OperationObserverIn] = []
+    stages: list[OperationStageIn] = []
+    historical_totals: list[OperationTotalIn] = []
+    source: str = ""
+
+
 class OrganizationIn(Model):
     key: str = Key
     name: TextIn
@@ -218,4 +259,5 @@ class DatasetIn(Model):
     external_statuses: list[ExternalStatusIn] = []
     historical_counts: list[HistoricalCountIn] = []
     crisis_categories: list[CrisisCategoryIn] = []
+    operations: list[OperationIn] = []
 

@@ -313,6 +313,17 @@ def check(org: Organization) -> list[Problem]:
                 problems.append(Problem(("crisis_categories", i, "convene", j),
                                         f"unknown body {body!r}"))
 
+    for i, op in enumerate(org.operations.values()):
+        for state in op.get("agencies", {}):
+            need_state(("operations", i, "agencies", state), state)
+        if op.get("led_by") and op["led_by"] not in org.bodies:
+            problems.append(Problem(("operations", i, "led_by"),
+                                    f"unknown body {op['led_by']!r}"))
+        for j, st in enumerate(op.get("stages", [])):
+            if st["end"] < st["start"]:
+                problems.append(Problem(("operations", i, "stages", j, "end"),
+                                        "ends before it starts"))
+
     for i, h in enumerate(org.historical_counts):
         if h.body is not None and h.body not in org.bodies:
             problems.append(Problem(("historical_counts", i, "body"), f"unknown body {h.body!r}"))

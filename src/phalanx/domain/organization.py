@@ -235,5 +235,6 @@ class Organization:
     external_statuses: tuple[ExternalStatus, ...] = ()
     historical_counts: tuple[HistoricalCount, ...] = ()
     crisis_categories: dict[str, Any] = field(default_factory=dict)  # key -> crisis.Category
+    operations: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> as in the file
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""

@@ -155,6 +155,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "convene": list(c.convene), "measures": sorted(m.value for m in c.measures),
             "obligation": c.obligation, "obliged": c.obliged, "targets": c.targets,
             "cap_categories": list(c.cap_categories)} for c in org.crisis_categories.values()],
+        operations=org.operations,
         loaded_at=datetime.now(UTC),
     ))
     counts = {name: len(v) for name, v in rows.items()}
@@ -253,4 +254,5 @@ def load(conn: Connection) -> Organization | None:
                 cap_categories=tuple(c["cap_categories"]))
             for c in o.crisis_categories
         },
+        operations=dict(o.operations),
     )

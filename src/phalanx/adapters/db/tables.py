@@ -50,6 +50,7 @@ organization = Table(
     Column("founding_agreement", KEY, nullable=False),
     Column("settings", JSON, nullable=False),
     Column("crisis_categories", JSON, nullable=False, server_default="[]"),
+    Column("operations", JSON, nullable=False, server_default="{}"),
     Column("dataset_version", Text, nullable=False),
     Column("dataset_sha256", String(64), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
@@ -579,8 +580,55 @@ notification = Table(
     Column("acknowledged_at", DateTime(timezone=True)),
 )
 
+# --- joint operations: national result reports -------------------------------------------
+
+op_batch = Table(
+    "op_batch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("operation", String(64), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("agency", String(32), nullable=False),
+    Column("source", Text, nullable=False),  # file name or "api"
+    Column("rows", Integer, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("replaced", Integer, nullable=False),
+    Column("errors", JSON, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+op_report = Table(
+    "op_report",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("op_batch.id"), nullable=False),
+    Column("operation", String(64), nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("agency", String(32), nullable=False),
+    Column("reference", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("metric", String(32), nullable=False),
+    Column("substance", String(32)),
+    Column("quantity", sa_Float(), nullable=False),
+    Column("unit", String(8), nullable=False),
+    Column("area", Text, nullable=False),
+    Column("lat", sa_Float()),
+    Column("lon", sa_Float()),
+    Column("route_from", String(64)),
+    Column("route_to", String(64)),
+    Column("synthetic", Boolean, nullable=False, server_default=sa_false()),
+    *classification_columns(),
+    UniqueConstraint("operation", "state_code", "agency", "reference", "version",
+                     name="uq_op_report_version"),
+)
+
 # Tables whose rows are classified: reads of them go through adapters/db/access.py.
-CLASSIFIED = frozenset({"document", "meeting", "draft", "decision", "crisis", "watch_item"})
+CLASSIFIED = frozenset({"document", "meeting", "draft", "decision", "crisis", "watch_item",
+                        "op_report"})
 
 historical_count = Table(
     "historical_count",

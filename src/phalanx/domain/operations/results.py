@@ -1,0 +1,178 @@
+"""Results of the joint operations as national agencies report them: the controlled
+vocabulary, the units, and the check of one reported row.
+
+A row is checked field by field; every problem names its column, so a file's errors
+can be shown row by row and column by column. Quantities are normalized: masses to
+kilograms, volumes to litres, everything else to a count.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+# What can be reported, per operation kind, and how it is measured.
+METRICS: dict[str, str] = {
+    "seizure": "mass_or_volume",  # needs a substance
+    "laboratory": "count",  # clandestine laboratories suppressed
+    "firearms": "count",
+    "ammunition": "count",  # rounds
+    "explosives": "mass",
+    "detained": "count",  # persons detained
+    "criminal_cases": "count",
+    "irregular_migrants": "count",
+    "facilitation_groups": "count",  # groups dismantled
+    "resources_blocked": "count",  # information resources blocked
+}
+OPERATION_METRICS: dict[str, frozenset[str]] = {
+    "anti_drug": frozenset({"seizure", "laboratory", "firearms", "ammunition", "explosives",
+                            "detained", "criminal_cases"}),
+    "migration": frozenset({"irregular_migrants", "facilitation_groups", "detained",
+                            "criminal_cases"}),
+    "information": frozenset({"resources_blocked", "criminal_cases", "detained"}),
+}
+SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_amphetamines",
+              "synthetic_cathinones", "synthetic_cannabinoids", "synthetic_opioids",
+              "synthetic_other", "precursors")
+MASS_UNITS = {"g": 0.001, "kg": 1.0, "t": 1000.0}
+VOLUME_UNITS = {"ml": 0.001, "l": 1.0}
+MAX_SINGLE_SEIZURE_KG = 100_000.0  # a single seizure over 100 t is absurd
+MAX_COUNT = 1_000_000
+AGENCIES = ("customs", "border_guard", "police", "drug_control", "state_security",
+            "financial_intelligence", "emergency_service")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    reference: str  # the agency's own reference: resubmitting it replaces the earlier one
+    date: date
+    stage: str
+    metric: str
+    quantity: float  # kg, l or count
+    unit: str  # "kg", "l" or "count"
+    substance: str | None = None
+    area: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    route_from: str | None = None
+    route_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    start: date
+    end: date
+
+
+def _float(raw: Any) -> float | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    try:
+        return float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _date(raw: Any) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        return None
+
+
+def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
+              ) -> tuple[ResultRow | None, list[tuple[str, str]]]:
+    """A clean row, or the problems as (column, message)."""
+    problems: list[tuple[str, str]] = []
+
+    def text(col: str) -> str:
+        v = raw.get(col)
+        return "" if v is None else str(v).strip()
+
+    reference = text("reference")
+    if not reference:
+        problems.append(("reference", "the agency's reference is required"))
+    elif len(reference) > 100:
+        problems.append(("reference", "at most 100 characters"))
+    day = _date(raw.get("date"))
+    if day is None:
+        problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD)"))
+    stage_key = text("stage")
+    stage = stages.get(stage_key)
+    if stage is None:
+        problems.append(("stage", f"unknown stage {stage_key!r} (stages: "
+                                  f"{', '.join(stages) or 'none'})"))
+    elif day is not None and not stage.start <= day <= stage.end:
+        problems.append(("date", f"{day} is outside stage {stage.key} "
+                                 f"({stage.start} to {stage.end})"))
+    metric = text("metric")
+    allowed = OPERATION_METRICS.get(operation_kind, frozenset())
+    if metric not in METRICS:
+        problems.append(("metric", f"unknown metric {metric!r}"))
+    elif metric not in allowed:
+        problems.append(("metric", f"{metric} is not reported in a {operation_kind} operation"))
+    qty = _float(raw.get("quantity"))
+    unit_in = text("unit").lower()
+    substance = text("substance").lower() or None
+    quantity, unit = 0.0, "count"
+    if qty is None or not math.isfinite(qty):
+        problems.append(("quantity", f"{text('quantity')!r} is not a number"))
+    elif qty < 0:
+        problems.append(("quantity", "must not be negative"))
+    elif metric in METRICS:
+        measure = METRICS[metric]
+        if measure == "count":
+            if unit_in not in ("", "count", "pcs"):
+                problems.append(("unit", f"{metric} is counted; {unit_in!r} is not a count"))
+            elif qty != int(qty) or qty > MAX_COUNT:
+                problems.append(("quantity", f"a count must be a whole number up to {MAX_COUNT}"))
+            quantity = qty
+        elif unit_in in MASS_UNITS:
+            quantity, unit = qty * MASS_UNITS[unit_in], "kg"
+        elif unit_in in VOLUME_UNITS and measure == "mass_or_volume":
+            quantity, unit = qty * VOLUME_UNITS[unit_in], "l"
+        else:
+            units = list(MASS_UNITS) + (list(VOLUME_UNITS) if measure == "mass_or_volume"
+                                        else [])
+            problems.append(("unit", f"{unit_in!r} is not one of {', '.join(units)}"))
+        if unit == "kg" and quantity > MAX_SINGLE_SEIZURE_KG:
+            problems.append(("quantity", f"{quantity:,.0f} kg in one report is more than 100 t"))
+    if metric == "seizure":
+        if substance not in SUBSTANCES:
+            problems.append(("substance", f"unknown substance {substance!r} (one of "
+                                          f"{', '.join(SUBSTANCES)})"))
+    elif substance:
+        problems.append(("substance", f"only seizures name a substance, not {metric}"))
+    lat, lon = _float(raw.get("lat")), _float(raw.get("lon"))
+    if (lat is None) != (lon is None):
+        problems.append(("lat" if lat is None else "lon", "give both lat and lon, or neither"))
+    if lat is not None and not -90 <= lat <= 90:
+        problems.append(("lat", f"{lat} is not a latitude"))
+    if lon is not None and not -180 <= lon <= 180:
+        problems.append(("lon", f"{lon} is not a longitude"))
+    area = text("area")
+    if lat is None and not area:
+        problems.append(("area", "give the place: lat and lon, or an administrative area"))
+    route_from, route_to = text("route_from") or None, text("route_to") or None
+    if (route_from or route_to) and metric != "seizure":
+        problems.append(("route_from", "routes are given for seizures only"))
+    if problems:
+        return None, problems
+    assert day is not None and stage is not None
+    return ResultRow(reference, day, stage.key, metric, round(quantity, 6), unit, substance,
+                     area[:200], lat, lon, route_from, route_to), []
+
+
+COLUMNS = ("reference", "date", "stage", "metric", "substance", "quantity", "unit", "area",
+           "lat", "lon", "route_from", "route_to")

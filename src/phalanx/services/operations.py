@@ -1,0 +1,285 @@
+"""The joint operations: national result reports in, statistics and corridors out.
+
+Ingestion checks every row (`domain/operations/results.py`), stores nothing from a
+file with errors unless the reporter asks to store the valid rows, and is idempotent:
+a report carries the agency's own reference and a resubmission supersedes the earlier
+version (kept, not counted). A batch is one transaction and one audit entry.
+
+A state's reports are NATIONAL until it releases them to the organization (and,
+separately, to the observers); statistics are computed through the access filter, so
+every user's totals count exactly the reports they may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Marking
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.operations import corridors as corr
+from phalanx.domain.operations.results import ResultRow, Stage, check_row
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.errors import Forbidden, Invalid, NotFound
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class IngestResult:
+    batch_id: int | None
+    rows: int
+    stored: int
+    replaced: int
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"batch": self.batch_id, "rows": self.rows, "stored": self.stored,
+                "replaced": self.replaced,
+                "errors": [{"row": e.row, "column": e.column, "message": e.message}
+                           for e in self.errors]}
+
+
+def operation(conn: Connection, key: str) -> dict[str, Any]:
+    org = orgs.organization(conn)
+    op = org.operations.get(key)
+    if op is None:
+        raise NotFound("operation", key)
+    return op
+
+
+def _stages(op: dict[str, Any]) -> dict[str, Stage]:
+    return {s["key"]: Stage(s["key"], date.fromisoformat(s["start"]),
+                            date.fromisoformat(s["end"])) for s in op.get("stages", [])}
+
+
+def _may_report(actor: Principal, state: str, agency: str) -> None:
+    if actor.role is Role.SYSTEM:
+        return
+    if actor.role is not Role.REPORTER:
+        raise Forbidden("results are reported by the national agencies' reporters")
+    if actor.state != state or (actor.agency and actor.agency.value != agency):
+        raise Forbidden(f"you report for {actor.state} {actor.agency.value if actor.agency else ''}"
+                        f", not for {state} {agency}".replace("  ", " "))
+
+
+def ingest(db: Database, operation_key: str, state: str, agency: str,
+           rows: Iterable[tuple[int, dict[str, Any]]], *, actor: Principal,
+           source: str = "api", store_valid: bool = False, synthetic: bool = False,
+           progress: Any = None) -> IngestResult:
+    """Check and store a batch of result rows (row number, raw values)."""
+    _may_report(actor, state, agency)
+    with db.read() as conn:
+        op = operation(conn, operation_key)
+    if agency not in op.get("agencies", {}).get(state, []):
+        raise Invalid("agency", f"{state} {agency} does not take part in "
+                                f"{operation_key} (the operation's agencies for {state}: "
+                                f"{', '.join(op.get('agencies', {}).get(state, [])) or 'none'})")
+    stages = _stages(op)
+    result = IngestResult(None, 0, 0, 0)
+    seen: dict[str, int] = {}
+    try:
+        with db.write(actor) as w:
+            at = datetime.now(UTC)
+            result.batch_id = w.conn.execute(insert(t.op_batch).values(
+                operation=operation_key, state_code=state, agency=agency, source=source[:300],
+                rows=0, stored=0, replaced=0, errors=[], created_by=actor.username,
+                created_at=at).returning(t.op_batch.c.id)).scalar_one()
+            chunk: list[ResultRow] = []
+
+            def flush() -> None:
+                stored, replaced = _store(w.conn, result.batch_id or 0, operation_key, state,
+                                          agency, chunk, synthetic)
+                result.stored += stored
+                result.replaced += replaced
+                chunk.clear()
+
+            # streamed: rows are checked and written in chunks inside one transaction,
+            # which is rolled back if any row is wrong (unless the valid ones are wanted)
+            for n, raw in rows:
+                result.rows += 1
+                row, problems = check_row(raw, op["kind"], stages)
+                for column, message in problems:
+                    result.errors.append(RowError(n, column, message))
+                if row is not None:
+                    first = seen.setdefault(row.reference, n)
+                    if first != n:
+                        result.errors.append(RowError(
+                            n, "reference", f"{row.reference!r} appears again (first at row "
+                                            f"{first})"))
+                    else:
+                        chunk.append(row)
+                        if len(chunk) >= CHUNK:
+                            flush()
+                if progress is not None and result.rows % 1000 == 0:
+                    progress(result.rows)
+            if result.errors and not store_valid:
+                raise _Rejected()
+            if chunk:
+                flush()
+            w.conn.execute(update(t.op_batch).where(t.op_batch.c.id == result.batch_id).values(
+                rows=result.rows, stored=result.stored, replaced=result.replaced,
+                errors=[e.__dict__ for e in result.errors[:1000]]))
+            w.audit("operations.ingest", "op_batch", result.batch_id, {
+                "operation": operation_key, "state": state, "agency": agency,
+                "source": source, "rows": result.rows, "stored": result.stored,
+                "replaced": result.replaced, "errors": len(result.errors)})
+            w.emit(f"operation:{operation_key}", "ingest", batch=result.batch_id)
+    except _Rejected:
+        result.batch_id, result.stored, result.replaced = None, 0, 0
+    return result
+
+
+class _Rejected(Exception):
+    """A file with errors: the transaction is rolled back, nothing is stored."""
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
+           rows: list[ResultRow], synthetic: bool) -> tuple[int, int]:
+    """Insert a chunk; a reference already reported gets a new version and the old one
+    stops counting."""
+    c = t.op_report.c
+    refs = [r.reference for r in rows]
+    existing = {r.reference: r.version for r in conn.execute(
+        select(c.reference, c.version).where(
+            c.operation == op, c.state_code == state, c.agency == agency, c.current.is_(True),
+            c.reference.in_(refs)))}
+    if existing:
+        conn.execute(update(t.op_report).where(
+            c.operation == op, c.state_code == state, c.agency == agency,
+            c.current.is_(True), c.reference.in_(list(existing))).values(current=False))
+    values = [{
+        "batch_id": batch_id, "operation": op, "stage": r.stage, "state_code": state,
+        "agency": agency, "reference": r.reference, "version": existing.get(r.reference, 0) + 1,
+        "current": True, "day": r.date, "metric": r.metric, "substance": r.substance,
+        "quantity": r.quantity, "unit": r.unit, "area": r.area, "lat": r.lat, "lon": r.lon,
+        "route_from": r.route_from, "route_to": r.route_to, "synthetic": synthetic,
+        "owner_kind": "state", "owner": state, "marking": Marking.NATIONAL.value,
+        "participants": "", "observers": False} for r in rows]
+    conn.execute(insert(t.op_report), values)
+    return len(values), len(existing)
+
+
+def release(db: Database, operation_key: str, *, actor: Principal,
+            to_observers: bool = False, stage: str | None = None) -> int:
+    """The state's representative releases its current reports of an operation to the
+    organization (and, if asked, to the observers). Returns how many."""
+    if actor.role is not Role.REPRESENTATIVE or actor.state is None:
+        raise Forbidden("a state's representative releases its national reports")
+    with db.write(actor) as w:
+        operation(w.conn, operation_key)
+        c = t.op_report.c
+        where = [c.operation == operation_key, c.state_code == actor.state, c.current.is_(True)]
+        if stage:
+            where.append(c.stage == stage)
+        values: dict[str, Any] = {"marking": Marking.ORGANIZATION.value}
+        if to_observers:
+            values["observers"] = True
+        n = w.conn.execute(update(t.op_report).where(*where).values(**values)).rowcount
+        w.audit("operations.release", "operation", operation_key, {
+            "state": actor.state, "stage": stage, "to_observers": to_observers, "reports": n})
+        return int(n)
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+GROUPS = {"year": func.extract("year", t.op_report.c.day), "stage": t.op_report.c.stage,
+          "state": t.op_report.c.state_code, "agency": t.op_report.c.agency,
+          "substance": t.op_report.c.substance, "metric": t.op_report.c.metric,
+          "unit": t.op_report.c.unit}
+
+
+class TotalRow(BaseModel):
+    key: dict[str, Any]
+    quantity: float
+    reports: int
+
+
+class HistoricalTotal(BaseModel):
+    metric: str
+    substance: str | None
+    value: float
+    unit: str
+    note: str
+    source: str
+
+
+class Statistics(BaseModel):
+    operation: str
+    by: list[str]
+    rows: list[TotalRow]
+    historical: list[HistoricalTotal]
+
+
+def statistics(conn: Connection, operation_key: str, by: list[str], *,
+               actor: Principal, stage: str | None = None,
+               metric: str | None = None) -> Statistics:
+    """Totals of the current reports the user may see, grouped, beside the operation's
+    historical totals (marked as such)."""
+    op = operation(conn, operation_key)
+    unknown = sorted(set(by) - set(GROUPS))
+    if unknown:
+        raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
+    cols = [GROUPS[g].label(g) for g in by]
+    c = t.op_report.c
+    stmt = (access.select_visible(t.op_report, actor, *cols, func.sum(c.quantity),
+                                  func.count())
+            .where(c.operation == operation_key, c.current.is_(True)))
+    if stage:
+        stmt = stmt.where(c.stage == stage)
+    if metric:
+        stmt = stmt.where(c.metric == metric)
+    if cols:
+        stmt = stmt.group_by(*cols).order_by(*cols)
+    rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
+                          for g, v in zip(by, r[:len(by)], strict=True)},
+                     quantity=round(float(r[len(by)] or 0), 6), reports=int(r[len(by) + 1]))
+            for r in conn.execute(stmt)]
+    return Statistics(operation=operation_key, by=by, rows=rows,
+                      historical=[HistoricalTotal(**{"substance": None, "note": "",
+                                                     "source": "", **h})
+                                  for h in op.get("historical_totals", [])])
+
+
+def corridors(conn: Connection, operation_key: str, *, actor: Principal,
+              top: int = 10) -> list[corr.Corridor]:
+    """The most active trafficking corridors from seizures with a known route."""
+    operation(conn, operation_key)
+    c = t.op_report.c
+    rows = conn.execute(access.select_visible(
+        t.op_report, actor, c.route_from, c.route_to, c.quantity).where(
+        c.operation == operation_key, c.current.is_(True), c.metric == "seizure",
+        c.unit == "kg", and_(c.route_from.is_not(None), c.route_to.is_not(None))))
+    return corr.rank([corr.Seizure(a, b, q) for a, b, q in rows], top)
+
+
+def history(conn: Connection, operation_key: str, state: str, agency: str, reference: str,
+            *, actor: Principal) -> list[dict[str, Any]]:
+    """Every version of one report, newest first (corrections keep their history)."""
+    c = t.op_report.c
+    rows = conn.execute(access.select_visible(t.op_report, actor).where(
+        c.operation == operation_key, c.state_code == state, c.agency == agency,
+        c.reference == reference).order_by(c.version.desc()))
+    return [{"version": r.version, "current": r.current, "day": r.day, "metric": r.metric,
+             "substance": r.substance, "quantity": r.quantity, "unit": r.unit,
+             "batch": r.batch_id} for r in rows]

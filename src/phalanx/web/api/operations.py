@@ -1,0 +1,104 @@
+"""The joint operations under /api/v1/operations."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile
+from pydantic import BaseModel, Field
+
+from phalanx.adapters.ingest import FileProblem, read_file
+from phalanx.services import operations as ops
+from phalanx.services import organization as orgs
+from phalanx.services.errors import Invalid
+from phalanx.web.auth import Reader, Releaser, Writer
+from phalanx.web.deps import DB, Conn
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/operations", response_model=list[dict[str, Any]])
+def list_operations(actor: Reader, conn: Conn) -> list[dict[str, Any]]:
+    """Each operation with its stages, agencies per member, observers and historical
+    totals, as the dataset gives them."""
+    return list(orgs.organization(conn).operations.values())
+
+
+class IngestOut(BaseModel):
+    batch: int | None
+    rows: int
+    stored: int
+    replaced: int
+    errors: list[dict[str, Any]]
+
+
+class ReportsIn(BaseModel):
+    state: str = Field(pattern=r"^[A-Z]{3}$")
+    agency: str = Field(max_length=32)
+    store_valid: bool = False
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
+
+
+@router.post("/operations/{key}/reports", response_model=IngestOut)
+def report(key: str, data: ReportsIn, actor: Writer, db: DB) -> IngestOut:
+    """Submit result reports as JSON rows (the template's columns). Rows are numbered
+    from 1 in the errors; with errors nothing is stored unless `store_valid`."""
+    result = ops.ingest(db, key, data.state, data.agency,
+                        ((n, row) for n, row in enumerate(data.rows, start=1)), actor=actor,
+                        store_valid=data.store_valid)
+    return IngestOut(**result.as_dict())
+
+
+@router.post("/operations/{key}/upload", response_model=IngestOut)
+def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
+           state: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
+           agency: Annotated[str, Query(max_length=32)],
+           store_valid: bool = False) -> IngestOut:
+    """Upload a CSV or XLSX file in the template's columns."""
+    name = Path(file.filename or "upload").name
+    suffix = Path(name).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        while chunk := file.file.read(1024 * 1024):
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            result = ops.ingest(db, key, state, agency, read_file(Path(tmp.name)),
+                                actor=actor, source=name, store_valid=store_valid)
+        except FileProblem as exc:
+            raise Invalid(f"{name}: row {exc.row}, {exc.column}", exc.message) from exc
+    return IngestOut(**result.as_dict())
+
+
+@router.get("/operations/{key}/statistics", response_model=ops.Statistics)
+def statistics(key: str, actor: Reader, conn: Conn,
+               by: Annotated[list[str], Query(max_length=5)] = ["metric", "unit"],  # noqa: B006
+               stage: str | None = None, metric: str | None = None) -> ops.Statistics:
+    return ops.statistics(conn, key, by, actor=actor, stage=stage, metric=metric)
+
+
+class CorridorOut(BaseModel):
+    route_from: str
+    route_to: str
+    seizures: int
+    kg: float
+
+
+@router.get("/operations/{key}/corridors", response_model=list[CorridorOut])
+def corridors(key: str, actor: Reader, conn: Conn,
+              top: Annotated[int, Query(ge=1, le=100)] = 10) -> list[CorridorOut]:
+    return [CorridorOut(**c.__dict__) for c in ops.corridors(conn, key, actor=actor, top=top)]
+
+
+class ReleaseIn(BaseModel):
+    to_observers: bool = False
+    stage: str | None = None
+
+
+@router.post("/operations/{key}/release", response_model=dict[str, int])
+def release(key: str, data: ReleaseIn, actor: Releaser, db: DB) -> dict[str, int]:
+    """The representative releases the state's reports to the organization (and to the
+    observers, if asked)."""
+    return {"released": ops.release(db, key, actor=actor, to_observers=data.to_observers,
+                                    stage=data.stage)}
