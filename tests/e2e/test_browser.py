@@ -225,3 +225,22 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
     finally:
         for c in ctx.values():
             c.close()
+
+
+def test_an_upload_with_errors_shows_each_error_in_its_row(page: Any, base_url: str,
+                                                           tmp_path: Path) -> None:
+    bad = tmp_path / "kaz-customs.csv"
+    bad.write_text("reference,date,stage,metric,substance,quantity,unit,area\n"
+                   "K-1,2026-03-10,spring-2026,seizure,heroin,5,kg,Aktau\n"
+                   "K-2,2026-03-11,spring-2026,seizure,unobtainium,5,kg,Aktau\n"
+                   "K-3,2026-07-01,spring-2026,seizure,heroin,-4,kg,Aktau\n", encoding="utf-8")
+    login(page, base_url, "reporter-kaz", "demo-reporter-kaz")
+    page.goto(f"{base_url}/operations/channel/upload")
+    page.set_input_files("#upload-form input[type=file]", str(bad))
+    page.click("#upload-form button[type=submit]")
+    page.locator("#upload-errors").wait_for()
+    rows = page.locator("#upload-errors tbody tr").all_inner_texts()
+    assert [r.split("\t")[:2] for r in rows] == [["3", "substance"], ["4", "date"],
+                                                 ["4", "quantity"]]
+    assert "0 stored" in page.inner_text("#upload-result")
+    page.screenshot(path=str(ARTIFACTS / "upload-errors.png"), full_page=True)

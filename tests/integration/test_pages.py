@@ -18,7 +18,8 @@ from phalanx.web.app import create_app
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
           "/bodies", "/bodies/csc?on=2014-06-01", "/agreements?on=2010-01-01", "/login"]
 PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents",
-           "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1", "/watch"]
+           "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1", "/watch",
+           "/operations", "/operations/channel", "/operations/channel?stage=spring-2026"]
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,30 @@ def test_the_demo_exercise_is_a_full_crisis_marked_exercise(client: TestClient) 
     room = client.get("/crises/1").text
     assert 'data-stage="closed"' in room and "overdue 15 min" in room
     assert "<svg" in room and "Kyrgyzstan" in room
+
+
+def test_operation_dashboard_charts_and_report(client: TestClient) -> None:
+    login(client, "secretariat", "demo-secretariat")
+    html = client.get("/operations/channel").text
+    assert "synthetic reports" in html
+    first = re.search(r'<table class="data compact" id="corridors">.*?<tbody><tr><td>(\w+)'
+                      r'</td><td>(\w+)</td>', html, re.S)
+    assert first is not None and first.groups() == ("AFG", "TJK")  # the Northern route
+    for path in ("/operations/channel/seizures.png", "/operations/channel/stages.png"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    r = client.get("/operations/channel/report.pdf", params={"stage": "spring-2026"})
+    assert r.content.startswith(b"%PDF")
+
+
+def test_observers_see_only_what_was_released_to_them(client: TestClient,
+                                                      demo_db: Database) -> None:
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import operations as ops
+
+    with demo_db.read() as conn:
+        seen = ops.statistics(conn, "channel", ["state"], actor=Principal(
+            "observer", Role.OBSERVER, observer_of="OSCE"))
+        everything = ops.statistics(conn, "channel", ["state"], actor=SYSTEM)
+    assert {r.key["state"] for r in seen.rows} == {"KAZ", "KGZ", "TJK"}
+    assert len(everything.rows) == 7

@@ -81,6 +81,15 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
                      - timedelta(days=3))
         created.append("the Frontier exercise, run to its after-action review")
+    from phalanx.services import operations as ops
+    from phalanx.services import opsdemo
+
+    with db.read() as conn:
+        has_reports = bool(ops.statistics(conn, "channel", [], actor=actor).rows[0].reports) \
+            if "channel" in orgs.organization(conn).operations else True
+    if not has_reports:
+        n = opsdemo.load_channel_demo(db)
+        created.append(f"{n} synthetic Channel reports")
     with db.read() as conn:
         if [m for m in dec.list_meetings(conn, actor=actor) if not m.exercise]:
             return created

@@ -229,6 +229,7 @@ class Statistics(BaseModel):
     by: list[str]
     rows: list[TotalRow]
     historical: list[HistoricalTotal]
+    synthetic_reports: int = 0  # demo data among the counted reports
 
 
 def statistics(conn: Connection, operation_key: str, by: list[str], *,
@@ -255,7 +256,9 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
                           for g, v in zip(by, r[:len(by)], strict=True)},
                      quantity=round(float(r[len(by)] or 0), 6), reports=int(r[len(by) + 1]))
             for r in conn.execute(stmt)]
-    return Statistics(operation=operation_key, by=by, rows=rows,
+    synthetic = conn.execute(access.count_visible(t.op_report, actor).where(
+        c.operation == operation_key, c.current.is_(True), c.synthetic.is_(True))).scalar_one()
+    return Statistics(operation=operation_key, by=by, rows=rows, synthetic_reports=synthetic,
                       historical=[HistoricalTotal(**{"substance": None, "note": "",
                                                      "source": "", **h})
                                   for h in op.get("historical_totals", [])])

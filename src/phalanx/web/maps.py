@@ -73,9 +73,32 @@ def available() -> bool:
     return _countries() is not None
 
 
+# Where a route into or out of a country is drawn from: a city on the usual routes
+# (a country's geometric middle can be far from them, as Russia's is).
+ANCHORS = {"Afghanistan": (36.7, 67.1), "Tajikistan": (38.56, 68.78),
+           "Kyrgyzstan": (42.87, 74.59), "Kazakhstan": (43.24, 76.89),
+           "Russia": (51.77, 55.10), "Uzbekistan": (41.30, 69.24), "Belarus": (53.90, 27.56),
+           "Armenia": (40.18, 44.51), "Turkmenistan": (37.95, 58.38), "Iran": (35.69, 51.39),
+           "China": (43.83, 87.62), "Azerbaijan": (40.41, 49.87), "Georgia": (41.72, 44.79)}
+
+
+def centroid(name: str) -> tuple[float, float] | None:
+    """(lat, lon) to draw a country's routes from: its anchor city, or the middle of
+    its largest ring."""
+    if name in ANCHORS:
+        return ANCHORS[name]
+    for country, rings in _countries() or []:
+        if country == name and rings:
+            ring = max(rings, key=len)
+            return (sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring))
+    return None
+
+
 def render(box: Box, markers: list[Marker], width: int = 720,
-           highlight: set[str] | None = None) -> str:
-    """An SVG map of `box` (equirectangular, scaled for its middle latitude)."""
+           highlight: set[str] | None = None,
+           routes: list[tuple[str, str, float]] | None = None) -> str:
+    """An SVG map of `box` (equirectangular, scaled for its middle latitude), with
+    markers and, optionally, routes between countries drawn by weight."""
     countries = _countries()
     if countries is None:
         return '<p class="muted">Map data missing: run make assets.</p>'
@@ -103,6 +126,21 @@ def render(box: Box, markers: list[Marker], width: int = 720,
             css = "land hl" if highlight and name in highlight else "land"
             parts.append(f'<path class="{css}" d="{"".join(paths)}"><title>{escape(name)}'
                          f'</title></path>')
+    heaviest = max((w for _, _, w in routes or []), default=0.0) or 1.0
+    for a, b, weight in routes or []:
+        ca, cb = centroid(a), centroid(b)
+        if ca is None or cb is None:
+            continue
+        (x1, y1), (x2, y2) = xy(ca[1], ca[0]), xy(cb[1], cb[0])
+        stroke = 1.5 + 8 * weight / heaviest
+        parts.append(f'<line class="route" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+                     f'y2="{y2:.1f}" stroke-width="{stroke:.1f}" marker-end="url(#arrow)">'
+                     f'<title>{escape(a)} → {escape(b)}: {weight:,.0f} kg</title></line>')
+    if routes:
+        parts.insert(2, '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" '
+                        'markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" '
+                        'orient="auto-start-reverse">'
+                        '<path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>')
     for m in markers:
         x, y = xy(m.lon, m.lat)
         dot = (f'<circle class="marker {m.css}" cx="{x:.1f}" cy="{y:.1f}" r="7">'

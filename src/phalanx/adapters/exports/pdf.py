@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 
@@ -51,6 +51,7 @@ class Section:
     paragraphs: Sequence[str] = ()
     table: Sequence[Sequence[Any]] | None = None  # first row: the header
     preformatted: str | None = None
+    images: Sequence[bytes] = ()  # PNG charts
 
 
 @dataclass
@@ -94,6 +95,11 @@ def render(doc: PdfDocument) -> bytes:
         if s.preformatted:
             story += [Paragraph(escape(line) or "&nbsp;", mono)
                       for line in s.preformatted.splitlines()]
+        for png in s.images:
+            img = Image(io.BytesIO(png))
+            scale = min(1.0, (A4[0] - 40 * mm) / img.drawWidth)
+            img.drawWidth, img.drawHeight = img.drawWidth * scale, img.drawHeight * scale
+            story.append(img)
         if s.table:
             data = [[Paragraph(escape(str(c)), head if i == 0 else body) for c in row]
                     for i, row in enumerate(s.table)]

@@ -1,0 +1,63 @@
+"""Charts as PNG (matplotlib, no display), for the pages and the printed reports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+NAVY, GOLD, GREY = "#2c3b5e", "#b8860b", "#9aa7bd"
+
+
+def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
+         reference: Sequence[float] | None = None, reference_label: str = "",
+         marking: str = "") -> bytes:
+    """Horizontal bars, largest first; optional reference bars (e.g. historical totals)."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 3) + 1.2), dpi=110)
+    pos = range(len(labels))
+    ax.barh([p + (0.2 if reference else 0) for p in pos], values,
+            height=0.4 if reference else 0.7, color=NAVY, label="reported through Phalanx")
+    if reference:
+        ax.barh([p - 0.2 for p in pos], reference, height=0.4, color=GOLD,
+                label=reference_label)
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_yticks(list(pos), labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(unit, fontsize=9)
+    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#e3e7ee")
+    ax.set_axisbelow(True)
+    if marking:
+        fig.text(0.99, 0.01, marking, ha="right", va="bottom", fontsize=7, color="#8b0000")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
+          marking: str = "") -> bytes:
+    """One line per series over ordered x labels (e.g. stages)."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
+    for name, points in sorted(series.items()):
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    ax.set_ylabel(unit, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e3e7ee")
+    if len(series) > 1:
+        ax.legend(fontsize=7, frameon=False, ncol=4)
+    if marking:
+        fig.text(0.99, 0.01, marking, ha="right", va="bottom", fontsize=7, color="#8b0000")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()

@@ -1,0 +1,99 @@
+"""Operation pages: the list, the dashboard (figures, charts, corridors on a map),
+the upload with every error in its row, and the printable report."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from phalanx.adapters.ingest import FileProblem, read_file
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import operations as ops
+from phalanx.services import opsreport
+from phalanx.web import maps
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+
+def _marking(actor: Principal) -> str:
+    """What a printed page carries: the widest marking its figures may include."""
+    if actor.role is Role.OBSERVER:
+        return "RELEASED TO OBSERVERS"
+    return f"ORGANIZATION · includes NATIONAL data of {actor.state}" if actor.state else \
+        "ORGANIZATION"
+
+
+@router.get("/operations", response_class=HTMLResponse)
+def operations(request: Request, actor: Reader, org: Org) -> HTMLResponse:
+    return render(request, "operations.html", {"ops": list(org.operations.values())})
+
+
+@router.get("/operations/{key}", response_class=HTMLResponse)
+def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
+              stage: str | None = None) -> HTMLResponse:
+    d = opsreport.dashboard(conn, key, actor=actor, stage=stage or None)
+    names = {code: s.name.en for code, s in org.states.items()}
+    svg = maps.render(maps.Box(west=24, south=33, east=82, north=57),
+                      [], routes=[(names.get(c.route_from, c.route_from),
+                                   names.get(c.route_to, c.route_to), c.kg)
+                                  for c in d["corridors"]])
+    return render(request, "operation.html", {**d, "key": key, "map_svg": svg,
+                                              "marking": _marking(actor)})
+
+
+@router.get("/operations/{key}/seizures.png")
+def seizures_png(key: str, actor: Reader, conn: Conn, stage: str | None = None) -> Response:
+    return Response(opsreport.seizures_chart(conn, key, actor=actor, stage=stage or None,
+                                             marking=_marking(actor)), media_type="image/png")
+
+
+@router.get("/operations/{key}/stages.png")
+def stages_png(key: str, actor: Reader, conn: Conn) -> Response:
+    return Response(opsreport.stages_chart(conn, key, actor=actor, marking=_marking(actor)),
+                    media_type="image/png")
+
+
+@router.get("/operations/{key}/report.pdf")
+def report(key: str, actor: Reader, conn: Conn, stage: str | None = None) -> Response:
+    return Response(opsreport.report_pdf(conn, key, actor=actor, stage=stage or None,
+                                         marking=_marking(actor)),
+                    media_type="application/pdf")
+
+
+@router.get("/operations/{key}/upload", response_class=HTMLResponse)
+def upload_form(request: Request, key: str, actor: Writer, conn: Conn) -> HTMLResponse:
+    return render(request, "upload.html", {"op": ops.operation(conn, key), "key": key,
+                                           "result": None, "problem": None})
+
+
+@router.post("/operations/{key}/upload", response_class=HTMLResponse)
+def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
+           file: Annotated[UploadFile, File()],
+           store_valid: Annotated[bool, Form()] = False) -> HTMLResponse:
+    op = ops.operation(conn, key)
+    name = Path(file.filename or "upload").name
+    problem, result = None, None
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix.lower()) as tmp:
+        while chunk := file.file.read(1024 * 1024):
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            result = ops.ingest(db, key, actor.state or "", actor.agency.value
+                                if actor.agency else "", read_file(Path(tmp.name)),
+                                actor=actor, source=name, store_valid=store_valid)
+        except FileProblem as exc:
+            problem = f"{name}: row {exc.row}, {exc.column}: {exc.message}"
+    status = 422 if problem or (result and result.errors and not store_valid) else 200
+    return render(request, "upload.html", {"op": op, "key": key, "result": result,
+                                           "problem": problem, "file": name},
+                  status_code=status)
