@@ -194,3 +194,22 @@ def test_the_api_upload_reports_errors_by_row(client: tuple[TestClient, str],
     stats = c.get("/api/v1/operations/channel/statistics", params={"by": "substance"},
                   headers=auth).json()
     assert stats["rows"] == [{"key": {"substance": "heroin"}, "quantity": 12.5, "reports": 1}]
+
+
+def test_malformed_files_are_refused_clearly(tmp_path: Path) -> None:
+    fake = tmp_path / "report.xlsx"
+    fake.write_bytes(b"this is not a zip archive")
+    with pytest.raises(FileProblem, match="not an XLSX workbook"):
+        list(read_file(fake))
+    binary = tmp_path / "report.csv"
+    binary.write_bytes(b"reference,date\n\xff\xfe\x00garbage\n")
+    with pytest.raises(FileProblem, match="UTF-8|unreadable|missing"):
+        list(read_file(binary))
+    other = tmp_path / "report.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(FileProblem, match="csv or .xlsx"):
+        list(read_file(other))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(FileProblem, match="empty"):
+        list(read_file(empty))

@@ -20,6 +20,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,17 +59,30 @@ def postgres_admin_url() -> Iterator[str]:
     if url:
         yield url
         return
+    try:
+        with throwaway_cluster() as admin_url:
+            yield admin_url
+    except NoServer as exc:
+        require_or_skip(str(exc))
+
+
+class NoServer(RuntimeError):
+    pass
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary directory on 127.0.0.1, removed afterwards."""
     bindir = _bin_dir()
     if bindir is None:
-        require_or_skip("no PostgreSQL server binaries (Debian package postgresql) and no "
-                        "PHALANX_TEST_POSTGRES_URL")
-    assert bindir is not None
+        raise NoServer("no PostgreSQL server binaries (Debian package postgresql) and no "
+                       "PHALANX_TEST_POSTGRES_URL")
     owner = None
     if os.geteuid() == 0:  # initdb refuses to run as root
         try:
             pwd.getpwnam("postgres")
         except KeyError:
-            require_or_skip("running as root without a 'postgres' system user")
+            raise NoServer("running as root without a 'postgres' system user") from None
         owner = "postgres"
     tmp = Path(tempfile.mkdtemp(prefix="phalanx-pg-"))
     data, sock = tmp / "data", tmp / "sock"

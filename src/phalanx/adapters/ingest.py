@@ -55,12 +55,19 @@ def read_csv(text: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("rb") as fh:
+        yield from _read_xlsx(fh)
+
+
+def _read_xlsx(fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        wb = load_workbook(fh, read_only=True, data_only=False)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise FileProblem(1, "", f"not an XLSX workbook: {exc}") from exc
     try:
         ws = wb.worksheets[0]

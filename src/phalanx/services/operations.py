@@ -168,16 +168,29 @@ def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
         conn.execute(update(t.op_report).where(
             c.operation == op, c.state_code == state, c.agency == agency,
             c.current.is_(True), c.reference.in_(list(existing))).values(current=False))
-    values = [{
-        "batch_id": batch_id, "operation": op, "stage": r.stage, "state_code": state,
-        "agency": agency, "reference": r.reference, "version": existing.get(r.reference, 0) + 1,
-        "current": True, "day": r.date, "metric": r.metric, "substance": r.substance,
-        "quantity": r.quantity, "unit": r.unit, "area": r.area, "lat": r.lat, "lon": r.lon,
-        "route_from": r.route_from, "route_to": r.route_to, "synthetic": synthetic,
-        "owner_kind": "state", "owner": state, "marking": Marking.NATIONAL.value,
-        "participants": "", "observers": False} for r in rows]
-    conn.execute(insert(t.op_report), values)
+    # the driver's executemany with plain tuples: the bulk path, without per-row
+    # SQLAlchemy parameter processing
+    sqlite = conn.dialect.name == "sqlite"
+    values = [(
+        batch_id, op, r.stage, state, agency, r.reference, existing.get(r.reference, 0) + 1,
+        True, r.date.isoformat() if sqlite else r.date, r.metric, r.substance, r.quantity,
+        r.unit, r.area, r.lat, r.lon, r.route_from, r.route_to, synthetic, "state", state,
+        Marking.NATIONAL.value, "", False) for r in rows]
+    conn.exec_driver_sql(_insert_sql(conn.dialect.name), values)
     return len(values), len(existing)
+
+
+_INSERT_COLUMNS = ("batch_id", "operation", "stage", "state_code", "agency", "reference",
+                   "version", "current", "day", "metric", "substance", "quantity", "unit",
+                   "area", "lat", "lon", "route_from", "route_to", "synthetic", "owner_kind",
+                   "owner", "marking", "participants", "observers")
+
+
+def _insert_sql(dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    # fixed column names and placeholders only: no value is ever formatted in
+    return (f"INSERT INTO op_report ({', '.join(_INSERT_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join([mark] * len(_INSERT_COLUMNS))})")
 
 
 def release(db: Database, operation_key: str, *, actor: Principal,
