@@ -19,7 +19,8 @@ PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-
           "/bodies", "/bodies/csc?on=2014-06-01", "/agreements?on=2010-01-01", "/login"]
 PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents",
            "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1", "/watch",
-           "/operations", "/operations/channel", "/operations/channel?stage=spring-2026"]
+           "/operations", "/operations/channel", "/operations/channel?stage=spring-2026",
+           "/operations/channel?year=2026"]
 
 
 @pytest.fixture(scope="module")

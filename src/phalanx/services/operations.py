@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
 from phalanx.services import organization as orgs
@@ -132,6 +132,7 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                 raise _Rejected()
             if chunk:
                 flush()
+            rebuild_totals(w.conn, operation_key, state, agency)
             w.conn.execute(update(t.op_batch).where(t.op_batch.c.id == result.batch_id).values(
                 rows=result.rows, stored=result.stored, replaced=result.replaced,
                 errors=[e.__dict__ for e in result.errors[:1000]]))
@@ -180,6 +181,31 @@ def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
     return len(values), len(existing)
 
 
+_TOTAL_KEYS = ("operation", "stage", "state_code", "agency", "metric", "substance", "unit",
+               "route_from", "route_to", "synthetic", "owner_kind", "owner", "marking",
+               "participants", "observers")
+
+
+def rebuild_totals(conn: Connection, operation_key: str, state: str,
+                   agency: str | None = None) -> None:
+    """Recount the totals of one state's (or one agency's) current reports."""
+    c, tot = t.op_report.c, t.op_total
+    where = [tot.c.operation == operation_key, tot.c.state_code == state]
+    src = [c.operation == operation_key, c.state_code == state, c.current.is_(True)]
+    if agency is not None:
+        where.append(tot.c.agency == agency)
+        src.append(c.agency == agency)
+    conn.execute(tot.delete().where(*where))
+    year = func.extract("year", c.day)
+    keys = [getattr(c, k) for k in _TOTAL_KEYS]
+    # internal bookkeeping over every row; reads of the totals go through the access filter
+    select_all = access.select_visible(t.op_report, SYSTEM, *keys, year,
+                                       func.sum(c.quantity), func.count())
+    conn.execute(tot.insert().from_select(
+        [*_TOTAL_KEYS, "year", "quantity", "reports"],
+        select_all.where(*src).group_by(*keys, year)))
+
+
 _INSERT_COLUMNS = ("batch_id", "operation", "stage", "state_code", "agency", "reference",
                    "version", "current", "day", "metric", "substance", "quantity", "unit",
                    "area", "lat", "lon", "route_from", "route_to", "synthetic", "owner_kind",
@@ -209,6 +235,7 @@ def release(db: Database, operation_key: str, *, actor: Principal,
         if to_observers:
             values["observers"] = True
         n = w.conn.execute(update(t.op_report).where(*where).values(**values)).rowcount
+        rebuild_totals(w.conn, operation_key, actor.state)
         w.audit("operations.release", "operation", operation_key, {
             "state": actor.state, "stage": stage, "to_observers": to_observers, "reports": n})
         return int(n)
@@ -216,10 +243,10 @@ def release(db: Database, operation_key: str, *, actor: Principal,
 
 # --- statistics ------------------------------------------------------------------------------
 
-GROUPS = {"year": func.extract("year", t.op_report.c.day), "stage": t.op_report.c.stage,
-          "state": t.op_report.c.state_code, "agency": t.op_report.c.agency,
-          "substance": t.op_report.c.substance, "metric": t.op_report.c.metric,
-          "unit": t.op_report.c.unit}
+GROUPS = {"year": t.op_total.c.year, "stage": t.op_total.c.stage,
+          "state": t.op_total.c.state_code, "agency": t.op_total.c.agency,
+          "substance": t.op_total.c.substance, "metric": t.op_total.c.metric,
+          "unit": t.op_total.c.unit}
 
 
 class TotalRow(BaseModel):
@@ -247,7 +274,7 @@ class Statistics(BaseModel):
 
 def statistics(conn: Connection, operation_key: str, by: list[str], *,
                actor: Principal, stage: str | None = None,
-               metric: str | None = None) -> Statistics:
+               metric: str | None = None, year: int | None = None) -> Statistics:
     """Totals of the current reports the user may see, grouped, beside the operation's
     historical totals (marked as such)."""
     op = operation(conn, operation_key)
@@ -255,22 +282,25 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     if unknown:
         raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
     cols = [GROUPS[g].label(g) for g in by]
-    c = t.op_report.c
-    stmt = (access.select_visible(t.op_report, actor, *cols, func.sum(c.quantity),
-                                  func.count())
-            .where(c.operation == operation_key, c.current.is_(True)))
+    c = t.op_total.c
+    stmt = (access.select_visible(t.op_total, actor, *cols, func.sum(c.quantity),
+                                  func.sum(c.reports))
+            .where(c.operation == operation_key))
     if stage:
         stmt = stmt.where(c.stage == stage)
     if metric:
         stmt = stmt.where(c.metric == metric)
+    if year:
+        stmt = stmt.where(GROUPS["year"] == year)
     if cols:
         stmt = stmt.group_by(*cols).order_by(*cols)
     rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
                           for g, v in zip(by, r[:len(by)], strict=True)},
                      quantity=round(float(r[len(by)] or 0), 6), reports=int(r[len(by) + 1]))
             for r in conn.execute(stmt)]
-    synthetic = conn.execute(access.count_visible(t.op_report, actor).where(
-        c.operation == operation_key, c.current.is_(True), c.synthetic.is_(True))).scalar_one()
+    synthetic = conn.execute(access.select_visible(t.op_total, actor, func.sum(c.reports))
+                             .where(c.operation == operation_key, c.synthetic.is_(True))
+                             ).scalar() or 0
     return Statistics(operation=operation_key, by=by, rows=rows, synthetic_reports=synthetic,
                       historical=[HistoricalTotal(**{"substance": None, "note": "",
                                                      "source": "", **h})
@@ -281,12 +311,15 @@ def corridors(conn: Connection, operation_key: str, *, actor: Principal,
               top: int = 10) -> list[corr.Corridor]:
     """The most active trafficking corridors from seizures with a known route."""
     operation(conn, operation_key)
-    c = t.op_report.c
+    c = t.op_total.c
     rows = conn.execute(access.select_visible(
-        t.op_report, actor, c.route_from, c.route_to, c.quantity).where(
-        c.operation == operation_key, c.current.is_(True), c.metric == "seizure",
-        c.unit == "kg", and_(c.route_from.is_not(None), c.route_to.is_not(None))))
-    return corr.rank([corr.Seizure(a, b, q) for a, b, q in rows], top)
+        t.op_total, actor, c.route_from, c.route_to, func.sum(c.quantity),
+        func.sum(c.reports)).where(
+        c.operation == operation_key, c.metric == "seizure", c.unit == "kg",
+        and_(c.route_from.is_not(None), c.route_to.is_not(None)))
+        .group_by(c.route_from, c.route_to))
+    return corr.rank_totals([corr.Corridor(a, b, int(n), float(q)) for a, b, q, n in rows],
+                            top)
 
 
 def history(conn: Connection, operation_key: str, state: str, agency: str, reference: str,

@@ -626,9 +626,31 @@ op_report = Table(
                      name="uq_op_report_version"),
 )
 
+# Totals of the current reports, kept by ingestion and release, so that dashboards read
+# a few thousand rows instead of millions; classified like the reports they sum.
+op_total = Table(
+    "op_total",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("operation", String(64), nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("state_code", STATE_CODE, nullable=False),
+    Column("agency", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("metric", String(32), nullable=False),
+    Column("substance", String(32)),
+    Column("unit", String(8), nullable=False),
+    Column("route_from", String(64)),
+    Column("route_to", String(64)),
+    Column("synthetic", Boolean, nullable=False),
+    Column("quantity", sa_Float(), nullable=False),
+    Column("reports", Integer, nullable=False),
+    *classification_columns(),
+)
+
 # Tables whose rows are classified: reads of them go through adapters/db/access.py.
 CLASSIFIED = frozenset({"document", "meeting", "draft", "decision", "crisis", "watch_item",
-                        "op_report"})
+                        "op_report", "op_total"})
 
 historical_count = Table(
     "historical_count",

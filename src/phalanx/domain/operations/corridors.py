@@ -34,6 +34,13 @@ def rank(seizures: list[Seizure], top: int = 10) -> list[Corridor]:
     return [Corridor(a, b, count[(a, b)], round(kg[(a, b)], 3)) for a, b in ranked[:top]]
 
 
+def rank_totals(totals: list[Corridor], top: int = 10) -> list[Corridor]:
+    """Corridors already summed per edge, ranked as `rank` ranks seizures."""
+    ranked = sorted(totals, key=lambda c: (-c.kg, -c.seizures, c.route_from, c.route_to))
+    return [Corridor(c.route_from, c.route_to, c.seizures, round(c.kg, 3))
+            for c in ranked[:top]]
+
+
 def chains(corridors: list[Corridor]) -> list[list[str]]:
     """Routes made of consecutive corridors (a → b → c), longest first: how goods move
     through several countries."""

@@ -40,8 +40,8 @@ def operations(request: Request, actor: Reader, org: Org) -> HTMLResponse:
 
 @router.get("/operations/{key}", response_class=HTMLResponse)
 def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
-              stage: str | None = None) -> HTMLResponse:
-    d = opsreport.dashboard(conn, key, actor=actor, stage=stage or None)
+              stage: str | None = None, year: str | None = None) -> HTMLResponse:
+    d = opsreport.dashboard(conn, key, actor=actor, stage=stage or None, year=_year(year))
     names = {code: s.name.en for code, s in org.states.items()}
     svg = maps.render(maps.Box(west=24, south=33, east=82, north=57),
                       [], routes=[(names.get(c.route_from, c.route_from),
@@ -51,10 +51,16 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
                                               "marking": _marking(actor)})
 
 
+def _year(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and 1990 <= int(raw) <= 2200 else None
+
+
 @router.get("/operations/{key}/seizures.png")
-def seizures_png(key: str, actor: Reader, conn: Conn, stage: str | None = None) -> Response:
+def seizures_png(key: str, actor: Reader, conn: Conn, stage: str | None = None,
+                 year: str | None = None) -> Response:
     return Response(opsreport.seizures_chart(conn, key, actor=actor, stage=stage or None,
-                                             marking=_marking(actor)), media_type="image/png")
+                                             marking=_marking(actor), year=_year(year)),
+                    media_type="image/png")
 
 
 @router.get("/operations/{key}/stages.png")
@@ -64,9 +70,11 @@ def stages_png(key: str, actor: Reader, conn: Conn) -> Response:
 
 
 @router.get("/operations/{key}/report.pdf")
-def report(key: str, actor: Reader, conn: Conn, stage: str | None = None) -> Response:
+def report(key: str, actor: Reader, conn: Conn, stage: str | None = None,
+           year: str | None = None) -> Response:
+    """The printable report of a stage, a year, or the whole operation."""
     return Response(opsreport.report_pdf(conn, key, actor=actor, stage=stage or None,
-                                         marking=_marking(actor)),
+                                         marking=_marking(actor), year=_year(year)),
                     media_type="application/pdf")
 
 
