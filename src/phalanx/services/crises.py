@@ -9,7 +9,7 @@ Actions take `at=` so that an exercise can run the same engine on its own clock.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -37,6 +37,7 @@ from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import identity
 from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -45,12 +46,6 @@ CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate"
                 "Minor": "minor"}
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _states(packed: str) -> list[str]:
@@ -195,7 +190,7 @@ def _row(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False)
 
 
 def _history(conn: Connection, crisis_id: int) -> list[tuple[Stage, datetime]]:
-    return [(Stage(r.stage), _aware(r.at)) for r in conn.execute(
+    return [(Stage(r.stage), aware(r.at)) for r in conn.execute(
         select(t.crisis_event.c.stage, t.crisis_event.c.at).where(
             t.crisis_event.c.crisis_id == crisis_id, t.crisis_event.c.kind == "stage")
         .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
@@ -222,12 +217,12 @@ def _requests(conn: Connection, crisis_id: int, at: datetime) -> list[RequestOut
         status = r.status
         if status == "open" and covered >= r.quantity:
             status = "covered"
-        elif status == "open" and _aware(r.lapses_at) <= at:
+        elif status == "open" and aware(r.lapses_at) <= at:
             status = "lapsed"
         out.append(RequestOut(
             id=r.id, state=r.state_code, resource=r.resource, measure=r.measure,
-            quantity=r.quantity, unit=r.unit, place=r.place, needed_by=_aware(r.needed_by),
-            lapses_at=_aware(r.lapses_at), status=status, covered=covered,
+            quantity=r.quantity, unit=r.unit, place=r.place, needed_by=aware(r.needed_by),
+            lapses_at=aware(r.lapses_at), status=status, covered=covered,
             gap=max(r.quantity - covered, 0) if status != "withdrawn" else 0, offers=mine))
     return out
 
@@ -254,13 +249,13 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
         .where(t.assistance_request.c.crisis_id == row.id)
         .order_by(t.assistance_offer.c.created_at).limit(1)).scalar()
-    card = clocks.scorecard(history, _aware(first_offer) if first_offer else None)
+    card = clocks.scorecard(history, aware(first_offer) if first_offer else None)
     out = CrisisOut(
         id=row.id, title=row.title, category=row.category, category_name=cat.name_en,
         category_name_ru=cat.name_ru, basis=cat.basis, obligation=cat.obligation,
         stage=Stage(row.stage), severity=row.severity, affected=_states(row.affected),
         place=row.place, lat=row.lat, lon=row.lon, description=row.description,
-        reported_at=_aware(row.reported_at), origin=row.origin,
+        reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
         eligible_measures=sorted(m.value for m in cat.measures), convene=list(cat.convene),
         session_id=row.session_id, decision_id=row.decision_id,
@@ -279,13 +274,13 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             stage=c.stage, entered=c.entered, left=c.left,
             elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
             overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
-        out.timeline = [EventOut(at=_aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
+        out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
                                  text=e.text)
                         for e in conn.execute(select(t.crisis_event).where(
                             t.crisis_event.c.crisis_id == row.id)
                             .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
         out.requests = _requests(conn, row.id, at)
-        out.sitreps = [SitrepOut(id=s.id, at=_aware(s.at), author=s.author, state=s.state_code,
+        out.sitreps = [SitrepOut(id=s.id, at=aware(s.at), author=s.author, state=s.state_code,
                                  situation=s.situation, casualties=s.casualties,
                                  measures=s.measures, needs=s.needs,
                                  attachments=_attachments(conn, list(s.document_ids), actor))

@@ -8,7 +8,7 @@ decisions go through the access layer.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -37,6 +37,7 @@ from phalanx.domain.decisions.consensus import (
 )
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -44,12 +45,6 @@ DraftKind = Literal["decision", "statement", "instruction"]
 AssigneeKind = Literal["body", "secretariat", "state"]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _staff_or_system(actor: Principal) -> bool:
@@ -312,8 +307,8 @@ def _draft_day(conn: Connection, row: Any) -> date:
         # the session's date is needed for the rule, whoever is asking
         opens = conn.execute(access.select_visible(t.meeting, SYSTEM, t.meeting.c.opens_at)
                              .where(t.meeting.c.id == row.meeting_id)).scalar_one()
-        return _aware(opens).date()
-    return _aware(row.created_at).date()
+        return aware(opens).date()
+    return aware(row.created_at).date()
 
 
 def _acting_state(actor: Principal, state: str | None) -> str:
@@ -423,7 +418,7 @@ def _meeting(conn: Connection, meeting_id: int, actor: Principal) -> MeetingOut:
                           .where(t.draft.c.meeting_id == meeting_id).order_by(t.draft.c.id))
     return MeetingOut(
         id=row.id, body=row.body_key, kind=row.kind, mode=row.mode, link=row.link,
-        place=row.place, title=row.title, opens_at=_aware(row.opens_at),
+        place=row.place, title=row.title, opens_at=aware(row.opens_at),
         convened_by=row.convened_by, status=row.status, exercise=row.exercise,
         marking=Marking(row.marking),
         attendance=[AttendanceOut(state=a.state_code, present=a.present, note=a.note)
@@ -444,7 +439,7 @@ def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None
         stmt = stmt.where(t.meeting.c.body_key == body)
     return [MeetingOut(
         id=r.id, body=r.body_key, kind=r.kind, mode=r.mode, link=r.link, place=r.place,
-        title=r.title, opens_at=_aware(r.opens_at), convened_by=r.convened_by,
+        title=r.title, opens_at=aware(r.opens_at), convened_by=r.convened_by,
         status=r.status, exercise=r.exercise, marking=Marking(r.marking))
         for r in conn.execute(stmt)]
 
@@ -472,7 +467,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
                 raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
             if meeting.status == "closed":
                 raise Conflict(f"session {data.meeting_id} is closed")
-            day = _aware(meeting.opens_at).date()
+            day = aware(meeting.opens_at).date()
         elif data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
         seated = _seated_states(org, data.body, day)
@@ -730,7 +725,7 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
         select(t.signature).where(t.signature.c.draft_id == row.id)
         .order_by(t.signature.c.signed_at, t.signature.c.id))]
     return proc.WrittenProcedure(tuple(row.signing_order), tuple(signed),
-                                 _aware(row.deadline))
+                                 aware(row.deadline))
 
 
 def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
@@ -776,7 +771,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     org = _org(conn)
     versions = [VersionOut(number=v.number, text_en=v.text_en, text_ru=v.text_ru,
                            amendment_id=v.amendment_id, created_by=v.created_by,
-                           created_at=_aware(v.created_at))
+                           created_at=aware(v.created_at))
                 for v in conn.execute(select(t.draft_version).where(
                     t.draft_version.c.draft_id == draft_id).order_by(t.draft_version.c.number))]
     by_number = {v.number: v for v in versions}
@@ -789,7 +784,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             text_ru=a.text_ru, note=a.note, status=a.status,
             diff=proc.diff(base.text_en if base else "", a.text_en,
                            f"version {a.against_version}", f"amendment {a.id} ({a.state_code})"),
-            created_by=a.created_by, created_at=_aware(a.created_at)))
+            created_by=a.created_by, created_at=aware(a.created_at)))
     positions = {p.state_code: p for p in conn.execute(
         select(t.position).where(t.position.c.draft_id == draft_id))}
     stances = _stances(conn, org, row)
@@ -800,7 +795,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             state=s.state, present=s.present, position=s.position,
             statement=p.statement if p is not None and s.position is not Position.NOT_STATED
             else "", stated_by=p.stated_by if p is not None else None,
-            stated_at=_aware(p.stated_at) if p is not None else None,
+            stated_at=aware(p.stated_at) if p is not None else None,
             on_version=p.version_number if p is not None else None, standing=s.standing))
     preview = None
     if row.procedure == "session":
@@ -819,7 +814,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         question=row.question, procedure=row.procedure, limited_format=row.limited_format,
         title=row.title, current_version=row.current_version, status=row.status,
         outcome=row.outcome, outcome_reason=row.outcome_reason,
-        deadline=_aware(row.deadline) if row.deadline else None,
+        deadline=aware(row.deadline) if row.deadline else None,
         signing_order=list(row.signing_order), signed=signed, revision=row.revision,
         marking=Marking(row.marking), on_date=_draft_day(conn, row), versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,

@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
+from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
@@ -52,12 +53,6 @@ class Throttled(Exception):
         super().__init__(f"too many failed logins; try again in {retry_after} s")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def sha256(value: str) -> str:
@@ -161,8 +156,8 @@ def user_exists(conn: Connection, username: str) -> bool:
 
 def _locked(conn: Connection, keys: list[str], at: datetime) -> int:
     rows = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key.in_(keys)))
-    waits = [int((_aware(r.locked_until) - at).total_seconds()) + 1
-             for r in rows if r.locked_until and _aware(r.locked_until) > at]
+    waits = [int((aware(r.locked_until) - at).total_seconds()) + 1
+             for r in rows if r.locked_until and aware(r.locked_until) > at]
     return max(waits, default=0)
 
 
@@ -172,10 +167,10 @@ def _fail(conn: Connection, key: str, limit: int, at: datetime) -> None:
     if row is None:
         conn.execute(insert(t.login_throttle).values(key=key, failures=1, window_start=at))
         return
-    if at - _aware(row.window_start) > THROTTLE_WINDOW:
+    if at - aware(row.window_start) > THROTTLE_WINDOW:
         failures, start = 1, at
     else:
-        failures, start = row.failures + 1, _aware(row.window_start)
+        failures, start = row.failures + 1, aware(row.window_start)
     conn.execute(update(t.login_throttle).where(t.login_throttle.c.key == key).values(
         failures=failures, window_start=start,
         locked_until=at + THROTTLE_WINDOW if failures >= limit else None))
@@ -240,7 +235,7 @@ def session(conn: Connection, token: str) -> Session | None:
         .join(t.app_user, t.app_user.c.id == t.web_session.c.user_id)
         .where(t.web_session.c.token_hash == sha256(token))
     ).first()
-    if row is None or _aware(row.expires_at) <= now() or not row.active:
+    if row is None or aware(row.expires_at) <= now() or not row.active:
         return None
     return Session(token, row.csrf_token, principal_of(row))
 
@@ -303,7 +298,7 @@ def list_tokens(conn: Connection) -> list[dict[str, Any]]:
         .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
         .order_by(t.api_token.c.id))
     return [{"id": r.id, "user": r.username, "name": r.name, "prefix": r.prefix,
-             "scopes": r.scopes, "expires_at": _aware(r.expires_at).isoformat(),
+             "scopes": r.scopes, "expires_at": aware(r.expires_at).isoformat(),
              "revoked": r.revoked_at is not None} for r in rows]
 
 
@@ -316,7 +311,7 @@ def token_principal(conn: Connection, token: str) -> Principal | None:
         .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
         .where(t.api_token.c.token_hash == sha256(token))
     ).first()
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now():
+    if row is None or row.revoked_at is not None or aware(row.expires_at) <= now():
         return None
     if not row.active:
         return None
