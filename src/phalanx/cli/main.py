@@ -170,9 +170,11 @@ def serve(
     import uvicorn
 
     from phalanx.web.app import create_app
+    from phalanx.web.observability import configure_logging
 
+    configure_logging()
     out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

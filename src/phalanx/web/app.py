@@ -27,6 +27,8 @@ from phalanx.web.api import operations as operations_api
 from phalanx.web.api import organization as org_api
 from phalanx.web.auth import requires
 from phalanx.web.middleware import BodyLimit, SecurityHeaders
+from phalanx.web.observability import RequestId
+from phalanx.web.observability import router as health_router
 
 STATIC = Path(__file__).parent / "static"
 API = "/api/v1"
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.bus = app.state.db.bus or EventBus()
     app.state.db.bus = app.state.bus
     problems.install(app)
+    app.include_router(health_router)
     public = [Depends(requires(Permission.PUBLIC))]
     app.include_router(org_api.router, prefix=API, dependencies=public)
     app.include_router(identity_api.router, prefix=API)
@@ -92,4 +95,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestId)
     return app

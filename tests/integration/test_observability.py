@@ -1,0 +1,61 @@
+"""Health, readiness, request ids and JSON logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.adapters.db.migrate import upgrade
+from phalanx.config import Settings
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from phalanx.web.observability import JsonFormatter, request_id
+
+
+@pytest.fixture
+def client(loaded_db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, loaded_db)) as c:
+        yield c
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    r = client.get("/readyz")
+    assert r.status_code == 200
+    assert r.json()["checks"] == {"database": "ok", "organization": "ok", "migrations": "ok"}
+
+
+def test_not_ready_without_an_organization(tmp_path: Path, settings: Settings) -> None:
+    db = Database(make_engine(f"sqlite:///{tmp_path / 'empty.db'}"))
+    upgrade(db.engine)
+    with TestClient(create_app(settings, db)) as c:
+        r = c.get("/readyz")
+    db.dispose()
+    assert r.status_code == 503 and r.json()["checks"]["organization"] == "not loaded"
+
+
+def test_every_response_carries_a_request_id(client: TestClient) -> None:
+    mine = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert mine.headers["x-request-id"] == "abc-123"
+    made = client.get("/healthz").headers["x-request-id"]
+    assert len(made) == 32
+    hostile = client.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert hostile.headers["x-request-id"] != "<script>"
+
+
+def test_logs_are_json_with_the_request_id() -> None:
+    token = request_id.set("r-42")
+    try:
+        record = logging.LogRecord("phalanx.access", logging.INFO, __file__, 1, "request",
+                                   None, None)
+        record.fields = {"status": 200}
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id.reset(token)
+    assert line["request_id"] == "r-42" and line["status"] == 200 and line["level"] == "INFO"
