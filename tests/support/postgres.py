@@ -108,10 +108,11 @@ def throwaway_cluster() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server of `admin_url`, dropped afterwards."""
     name = f"phalanx_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT",
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT",
                              poolclass=sa.pool.NullPool)
     for attempt in range(30):
         try:
@@ -122,7 +123,7 @@ def postgres_url(postgres_admin_url: str) -> Iterator[str]:
             if attempt == 29:
                 raise
             time.sleep(0.2)
-    url = sa.engine.make_url(postgres_admin_url).set(database=name)
+    url = sa.engine.make_url(admin_url).set(database=name)
     try:
         yield url.render_as_string(hide_password=False)
     finally:
@@ -132,3 +133,16 @@ def postgres_url(postgres_admin_url: str) -> Iterator[str]:
                 f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    with fresh_database(postgres_admin_url) as url:
+        yield url
+
+
+@pytest.fixture
+def another_postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A second empty database, e.g. to restore a backup into."""
+    with fresh_database(postgres_admin_url) as url:
+        yield url

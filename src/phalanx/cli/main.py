@@ -161,6 +161,42 @@ def demo() -> None:
         out.print(f"demo records: {', '.join(created)}")
 
 
+@app.command("backup")
+def backup(file: Annotated[Path, typer.Argument(help="Where to write the backup.")]) -> None:
+    """Back up the database while it runs (SQLite backup API, or pg_dump)."""
+    from phalanx.adapters.db.backup import BackupError
+    from phalanx.adapters.db.backup import backup as run_backup
+
+    db = database()
+    try:
+        size = run_backup(db.engine, file)
+    except BackupError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"backed up to {file} ({size:,} bytes)")
+
+
+@app.command("restore")
+def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx backup.")]
+            ) -> None:
+    """Restore a backup into the configured, empty database; then verify the audit trail."""
+    from phalanx.adapters.db.backup import BackupError
+    from phalanx.adapters.db.backup import restore as run_restore
+    from phalanx.config import get_settings
+    from phalanx.services import audit
+
+    db = database()
+    try:
+        run_restore(db.engine, file)
+    except BackupError as exc:
+        raise fail(str(exc)) from exc
+    key = audit.signing_key(get_settings().audit_key_file, create=False)
+    verdict = audit.verify_trail(database(), key)
+    if not verdict.ok:
+        raise fail(f"restored, but the audit trail does not verify: entry "
+                   f"{verdict.first_bad}: {verdict.reason}")
+    out.print(f"restored from {file}; audit trail intact ({verdict.entries} entries)")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",

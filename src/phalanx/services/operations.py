@@ -296,7 +296,8 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
         stmt = stmt.group_by(*cols).order_by(*cols)
     rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
                           for g, v in zip(by, r[:len(by)], strict=True)},
-                     quantity=round(float(r[len(by)] or 0), 6), reports=int(r[len(by) + 1]))
+                     quantity=round(float(r[len(by)] or 0), 6),
+                     reports=int(r[len(by) + 1] or 0))
             for r in conn.execute(stmt)]
     synthetic = conn.execute(access.select_visible(t.op_total, actor, func.sum(c.reports))
                              .where(c.operation == operation_key, c.synthetic.is_(True))
