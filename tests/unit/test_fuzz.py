@@ -1,0 +1,61 @@
+"""Hostile input to the importers: random bytes and mutated real files never crash
+the CAP reader or the result checker, and never take unbounded time or memory."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from phalanx.adapters.cap import parse as cap
+from phalanx.domain.operations.results import COLUMNS, Stage, check_row
+from tests.conftest import SHARED
+
+REAL = (SHARED / "fixtures" / "cap" / "oasiscap" / "v1dot2_appendix_adot1.xml")
+
+
+def _real() -> bytes:
+    return REAL.read_bytes() if REAL.exists() else b"<alert/>"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4096))
+def test_random_bytes_are_refused_cleanly(data: bytes) -> None:
+    try:
+        cap.parse(data)
+    except cap.CapError as exc:
+        assert exc.problems and all(p.message for p in exc.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_mutated_real_alerts_never_crash(data: st.DataObject) -> None:
+    real = bytearray(_real())
+    for _ in range(data.draw(st.integers(1, 8))):
+        i = data.draw(st.integers(0, len(real) - 1))
+        real[i] = data.draw(st.integers(0, 255))
+    try:
+        cap.parse(bytes(real))
+    except cap.CapError:
+        pass
+
+
+STAGES = {"s": Stage("s", date(2026, 1, 1), date(2026, 12, 31))}
+cells = st.one_of(st.none(), st.text(max_size=30), st.integers(-10**9, 10**9),
+                  st.floats(allow_nan=True, allow_infinity=True))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.fixed_dictionaries({c: cells for c in COLUMNS}),
+       st.sampled_from(["anti_drug", "migration", "information"]))
+def test_random_rows_are_checked_never_crash(raw: dict[str, object], kind: str) -> None:
+    row, problems = check_row(raw, kind, STAGES)
+    assert (row is None) == bool(problems)
+    if row is not None:
+        assert row.quantity >= 0 and row.unit in ("kg", "l", "count")
+
+
+def test_the_fuzz_corpus_is_there() -> None:
+    assert Path(REAL).exists(), f"missing {REAL}"
