@@ -45,7 +45,7 @@ def backup(engine: Engine, target: Path) -> int:
         dst.close()
         src.close()
     elif engine.dialect.name == "postgresql":
-        done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner",
+        done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner",  # noqa: S603
                                "--file", str(target), _pg_dsn(engine)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -79,7 +79,7 @@ def restore(engine: Engine, source: Path) -> None:
         if not head.startswith(PG_MAGIC):
             raise BackupError(f"{source} is not a pg_dump custom-format backup")
         engine.dispose()
-        done = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error",
+        done = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error",  # noqa: S603
                                "--dbname", _pg_dsn(engine), str(source)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
