@@ -40,6 +40,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.types import RecordId
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
 CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
@@ -729,7 +730,7 @@ class SitrepIn(BaseModel):
     casualties: str = Field(default="", max_length=5000)
     measures: str = Field(default="", max_length=5000)
     needs: str = Field(default="", max_length=5000)
-    document_ids: list[int] = Field(default_factory=list, max_length=20,
+    document_ids: list[RecordId] = Field(default_factory=list, max_length=20,
                                     description="attachments: documents of the register")
 
 

@@ -40,6 +40,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.types import RecordId
 
 DraftKind = Literal["decision", "statement", "instruction"]
 AssigneeKind = Literal["body", "secretariat", "state"]
@@ -107,8 +108,8 @@ class MeetingOut(BaseModel):
 
 class DraftIn(BaseModel):
     body: str = Field(min_length=1, max_length=64)
-    meeting_id: int | None = None
-    agenda_item_id: int | None = None
+    meeting_id: RecordId | None = None
+    agenda_item_id: RecordId | None = None
     kind: DraftKind = "decision"
     question: str = Field(default="default", max_length=32)
     procedure: Literal["session", "written"] = "session"

@@ -25,6 +25,7 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import Principal
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.types import Revision
 
 DocumentKind = Literal["note", "report", "communication", "draft", "statement", "minutes"]
 
@@ -52,7 +53,7 @@ class RemarkIn(BaseModel):
     marking: Marking
     participants: list[str] = Field(default_factory=list, max_length=50)
     observers: bool = False
-    version: int = Field(ge=1, description="The version you are changing (optimistic lock).")
+    version: Revision = Field(description="The version you are changing (optimistic lock).")
 
 
 class DocumentOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Connection
 
 from phalanx.domain.organization import Organization
@@ -30,3 +30,6 @@ def get_org(conn: Annotated[Connection, Depends(get_conn)]) -> Organization:
 DB = Annotated[Database, Depends(get_db)]
 Conn = Annotated[Connection, Depends(get_conn)]
 Org = Annotated[Organization, Depends(get_org)]
+
+# A record's id in a path: bounded, so that no value reaches the database unchecked.
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.services import crises, watch
+from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["crises"])
 
@@ -43,7 +44,7 @@ async def import_cap(request: Request, actor: Writer, db: DB,
 
 
 @router.get("/crises/{crisis_id}", response_model=crises.CrisisOut)
-def get_crisis(crisis_id: int, actor: Reader, conn: Conn) -> crises.CrisisOut:
+def get_crisis(crisis_id: Id, actor: Reader, conn: Conn) -> crises.CrisisOut:
     """The crisis room: stage and clocks, scorecard, timeline, requests, offers and gaps,
     situation reports."""
     return crises.get(conn, crisis_id, actor=actor)
@@ -51,7 +52,7 @@ def get_crisis(crisis_id: int, actor: Reader, conn: Conn) -> crises.CrisisOut:
 
 @router.get("/crises/{crisis_id}/cap.xml", response_class=Response,
             responses={200: {"content": {"application/cap+xml": {}}}})
-def export_cap(crisis_id: int, actor: Reader, conn: Conn) -> Response:
+def export_cap(crisis_id: Id, actor: Reader, conn: Conn) -> Response:
     return Response(crises.export_cap(conn, crisis_id, actor=actor),
                     media_type="application/cap+xml")
 
@@ -60,11 +61,11 @@ class TransitionIn(BaseModel):
     to: Stage
     reason: str = Field(default="", max_length=5000)
     review: str = Field(default="", max_length=50_000)
-    revision: int | None = Field(default=None, ge=1)
+    revision: Revision | None = None
 
 
 @router.post("/crises/{crisis_id}/transition", response_model=crises.CrisisOut)
-def transition(crisis_id: int, data: TransitionIn, actor: Writer,
+def transition(crisis_id: Id, data: TransitionIn, actor: Writer,
                db: DB) -> crises.CrisisOut:
     """Move the crisis along the algorithm; a 409 says every reason it may not."""
     return crises.transition(db, crisis_id, data.to, actor=actor, reason=data.reason,
@@ -72,37 +73,37 @@ def transition(crisis_id: int, data: TransitionIn, actor: Writer,
 
 
 @router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut)
-def consultations(crisis_id: int, actor: Writer, db: DB) -> crises.CrisisOut:
+def consultations(crisis_id: Id, actor: Writer, db: DB) -> crises.CrisisOut:
     """Convene emergency consultations (Treaty art. 2) and enter that stage."""
     return crises.convene_consultations(db, crisis_id, actor=actor)
 
 
 class DecisionLinkIn(BaseModel):
-    decision_id: int
+    decision_id: RecordId
     authorizes: list[Measure] = Field(default_factory=list)
 
 
 @router.post("/crises/{crisis_id}/decision", response_model=crises.CrisisOut)
-def link_decision(crisis_id: int, data: DecisionLinkIn, actor: Writer,
+def link_decision(crisis_id: Id, data: DecisionLinkIn, actor: Writer,
                   db: DB) -> crises.CrisisOut:
     return crises.link_decision(db, crisis_id, data.decision_id, data.authorizes, actor=actor)
 
 
 @router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut)
-def set_response(crisis_id: int, data: crises.ResponseIn, actor: Writer,
+def set_response(crisis_id: Id, data: crises.ResponseIn, actor: Writer,
                  db: DB) -> crises.CrisisOut:
     return crises.set_response(db, crisis_id, data, actor=actor)
 
 
 @router.post("/crises/{crisis_id}/requests", response_model=crises.CrisisOut, status_code=201)
-def request_assistance(crisis_id: int, data: crises.RequestIn, actor: Writer,
+def request_assistance(crisis_id: Id, data: crises.RequestIn, actor: Writer,
                        db: DB) -> crises.CrisisOut:
     return crises.request_assistance(db, crisis_id, data, actor=actor)
 
 
 @router.post("/requests/{request_id}/offers", response_model=crises.CrisisOut,
              status_code=201)
-def offer(request_id: int, data: crises.OfferIn, actor: Writer, db: DB) -> crises.CrisisOut:
+def offer(request_id: Id, data: crises.OfferIn, actor: Writer, db: DB) -> crises.CrisisOut:
     return crises.offer_assistance(db, request_id, data, actor=actor)
 
 
@@ -111,13 +112,13 @@ class OfferDecisionIn(BaseModel):
 
 
 @router.post("/offers/{offer_id}/decision", response_model=crises.CrisisOut)
-def decide_offer(offer_id: int, data: OfferDecisionIn, actor: Writer,
+def decide_offer(offer_id: Id, data: OfferDecisionIn, actor: Writer,
                  db: DB) -> crises.CrisisOut:
     return crises.decide_offer(db, offer_id, data.accept, actor=actor)
 
 
 @router.post("/crises/{crisis_id}/sitreps", response_model=crises.CrisisOut, status_code=201)
-def sitrep(crisis_id: int, data: crises.SitrepIn, actor: Writer,
+def sitrep(crisis_id: Id, data: crises.SitrepIn, actor: Writer,
            db: DB) -> crises.CrisisOut:
     return crises.add_sitrep(db, crisis_id, data, actor=actor)
 
@@ -139,7 +140,7 @@ class ReviewIn(BaseModel):
 
 
 @router.post("/watch/{watch_id}/review", response_model=watch.WatchOut)
-def review_watch(watch_id: int, data: ReviewIn, actor: Writer, db: DB) -> watch.WatchOut:
+def review_watch(watch_id: Id, data: ReviewIn, actor: Writer, db: DB) -> watch.WatchOut:
     return watch.review(db, watch_id, data.risk, data.note, actor=actor)
 
 
@@ -149,7 +150,7 @@ class EscalateIn(BaseModel):
 
 
 @router.post("/watch/{watch_id}/escalate", response_model=crises.CrisisOut, status_code=201)
-def escalate_watch(watch_id: int, data: EscalateIn, actor: Writer,
+def escalate_watch(watch_id: Id, data: EscalateIn, actor: Writer,
                    db: DB) -> crises.CrisisOut:
     """Escalate a watched situation into a crisis."""
     return watch.escalate(db, watch_id, data.affected, actor=actor, severity=data.severity)
@@ -157,7 +158,7 @@ def escalate_watch(watch_id: int, data: EscalateIn, actor: Writer,
 
 @router.get("/crises/{crisis_id}/report.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def report_pdf(crisis_id: int, actor: Reader, conn: Conn) -> Response:
+def report_pdf(crisis_id: Id, actor: Reader, conn: Conn) -> Response:
     """The situation report: stage and clocks, scorecard, assistance and gaps, reports,
     timeline; marked with its classification (and EXERCISE)."""
     return Response(crises.report_pdf(conn, crisis_id, actor=actor),

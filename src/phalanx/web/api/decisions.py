@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
+from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["decisions"])
 
@@ -33,7 +34,7 @@ def convene(data: dec.MeetingIn, actor: Writer, db: DB) -> dec.MeetingOut:
 
 
 @router.get("/sessions/{session_id}", response_model=dec.MeetingOut)
-def get_session(session_id: int, actor: Reader, conn: Conn) -> dec.MeetingOut:
+def get_session(session_id: Id, actor: Reader, conn: Conn) -> dec.MeetingOut:
     return dec.get_meeting(conn, session_id, actor=actor)
 
 
@@ -44,18 +45,18 @@ class AttendanceIn(BaseModel):
 
 
 @router.post("/sessions/{session_id}/attendance", response_model=dec.MeetingOut)
-def attendance(session_id: int, data: AttendanceIn, actor: Writer, db: DB) -> dec.MeetingOut:
+def attendance(session_id: Id, data: AttendanceIn, actor: Writer, db: DB) -> dec.MeetingOut:
     return dec.record_attendance(db, session_id, data.state, data.present, data.note,
                                  actor=actor)
 
 
 class AgendaIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    document_ids: list[int] = Field(default_factory=list, max_length=50)
+    document_ids: list[RecordId] = Field(default_factory=list, max_length=50)
 
 
 @router.post("/sessions/{session_id}/agenda", response_model=dec.MeetingOut)
-def agenda(session_id: int, data: AgendaIn, actor: Writer, db: DB) -> dec.MeetingOut:
+def agenda(session_id: Id, data: AgendaIn, actor: Writer, db: DB) -> dec.MeetingOut:
     return dec.add_agenda_item(db, session_id, data.title, data.document_ids, actor=actor)
 
 
@@ -64,7 +65,7 @@ class StatusIn(BaseModel):
 
 
 @router.post("/sessions/{session_id}/status", response_model=dec.MeetingOut)
-def session_status(session_id: int, data: StatusIn, actor: Writer, db: DB) -> dec.MeetingOut:
+def session_status(session_id: Id, data: StatusIn, actor: Writer, db: DB) -> dec.MeetingOut:
     return dec.set_session_status(db, session_id, data.status, actor=actor)
 
 
@@ -74,7 +75,7 @@ def propose_draft(data: dec.DraftIn, actor: Writer, db: DB) -> dec.DraftOut:
 
 
 @router.get("/drafts/{draft_id}", response_model=dec.DraftOut)
-def get_draft(draft_id: int, actor: Reader, conn: Conn) -> dec.DraftOut:
+def get_draft(draft_id: Id, actor: Reader, conn: Conn) -> dec.DraftOut:
     """A draft with its versions, amendments, each member's position and the outcome the
     rule gives at this moment (`preview`)."""
     return dec.get_draft(conn, draft_id, actor=actor)
@@ -87,13 +88,13 @@ class PositionIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/positions", response_model=dec.DraftOut)
-def state_position(draft_id: int, data: PositionIn, actor: Writer, db: DB) -> dec.DraftOut:
+def state_position(draft_id: Id, data: PositionIn, actor: Writer, db: DB) -> dec.DraftOut:
     return dec.state_position(db, draft_id, data.position, data.statement, data.state,
                               actor=actor)
 
 
 class AmendmentIn(BaseModel):
-    against_version: int = Field(ge=1)
+    against_version: Revision
     text_en: str = Field(min_length=1, max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
     note: str = Field(default="", max_length=5_000)
@@ -102,7 +103,7 @@ class AmendmentIn(BaseModel):
 
 @router.post("/drafts/{draft_id}/amendments", response_model=dec.AmendmentOut,
              status_code=201)
-def propose_amendment(draft_id: int, data: AmendmentIn, actor: Writer,
+def propose_amendment(draft_id: Id, data: AmendmentIn, actor: Writer,
                       db: DB) -> dec.AmendmentOut:
     return dec.propose_amendment(db, draft_id, data.against_version, data.text_en,
                                  data.text_ru, data.note, data.state, actor=actor)
@@ -113,7 +114,7 @@ class AmendmentDecisionIn(BaseModel):
 
 
 @router.post("/amendments/{amendment_id}/decision", response_model=dec.DraftOut)
-def decide_amendment(amendment_id: int, data: AmendmentDecisionIn, actor: Writer,
+def decide_amendment(amendment_id: Id, data: AmendmentDecisionIn, actor: Writer,
                      db: DB) -> dec.DraftOut:
     return dec.decide_amendment(db, amendment_id, data.accept, actor=actor)
 
@@ -124,7 +125,7 @@ class RevisionIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/revise", response_model=dec.DraftOut)
-def revise(draft_id: int, data: RevisionIn, actor: Writer, db: DB) -> dec.DraftOut:
+def revise(draft_id: Id, data: RevisionIn, actor: Writer, db: DB) -> dec.DraftOut:
     return dec.revise_draft(db, draft_id, data.text_en, data.text_ru, actor=actor)
 
 
@@ -133,7 +134,7 @@ class CloseIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/close", response_model=dec.DraftOut)
-def close(draft_id: int, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
+def close(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
     """Judge the draft by the body's rule and register it if adopted."""
     return dec.close_draft(db, draft_id, (data or CloseIn()).tasks, actor=actor)
 
@@ -143,7 +144,7 @@ class SignIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut)
-def sign(draft_id: int, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
+def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
     return dec.sign(db, draft_id, (data or SignIn()).state, actor=actor)
 
 
@@ -157,13 +158,13 @@ def list_decisions(actor: Reader, conn: Conn,
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
-def get_decision(decision_id: int, actor: Reader, conn: Conn) -> dec.DecisionOut:
+def get_decision(decision_id: Id, actor: Reader, conn: Conn) -> dec.DecisionOut:
     return dec.get_decision(conn, decision_id, actor=actor)
 
 
 @router.get("/decisions/{decision_id}/akn.xml", response_class=Response,
             responses={200: {"content": {"application/akn+xml": {}}}})
-def decision_akn(decision_id: int, actor: Reader, conn: Conn,
+def decision_akn(decision_id: Id, actor: Reader, conn: Conn,
                  lang: Literal["en", "ru"] = "en") -> Response:
     """The decision as Akoma Ntoso 3.0 (a `statement` with its `voting`)."""
     return Response(exports.akoma_ntoso(conn, decision_id, lang, actor=actor),
@@ -172,18 +173,18 @@ def decision_akn(decision_id: int, actor: Reader, conn: Conn,
 
 @router.get("/decisions/{decision_id}/pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def decision_pdf(decision_id: int, actor: Reader, conn: Conn) -> Response:
+def decision_pdf(decision_id: Id, actor: Reader, conn: Conn) -> Response:
     return Response(exports.decision_pdf(conn, decision_id, actor=actor),
                     media_type="application/pdf")
 
 
 @router.post("/decisions/{decision_id}/publish", response_model=dec.DecisionOut)
-def publish(decision_id: int, actor: Writer, db: DB) -> dec.DecisionOut:
+def publish(decision_id: Id, actor: Writer, db: DB) -> dec.DecisionOut:
     return dec.publish(db, decision_id, actor=actor)
 
 
 @router.post("/decisions/{decision_id}/tasks", response_model=dec.TaskOut, status_code=201)
-def add_task(decision_id: int, data: dec.TaskIn, actor: Writer, db: DB) -> dec.TaskOut:
+def add_task(decision_id: Id, data: dec.TaskIn, actor: Writer, db: DB) -> dec.TaskOut:
     return dec.add_task(db, decision_id, data, actor=actor)
 
 
@@ -195,11 +196,11 @@ def list_tasks(actor: Reader, conn: Conn, overdue: bool = False) -> list[dec.Tas
 class TaskUpdateIn(BaseModel):
     status: Literal["open", "in_progress", "done"]
     note: str = Field(default="", max_length=5_000)
-    revision: int = Field(ge=1)
+    revision: Revision
 
 
 @router.post("/tasks/{task_id}", response_model=dec.TaskOut)
-def update_task(task_id: int, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.TaskOut:
+def update_task(task_id: Id, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.TaskOut:
     return dec.update_task(db, task_id, data.status, data.note, data.revision, actor=actor)
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from phalanx.domain.access.policy import Marking
 from phalanx.services import documents as docs
 from phalanx.web.auth import Reader, Releaser, Writer
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["documents"])
 
@@ -59,12 +59,12 @@ def document_stats(actor: Reader, conn: Conn) -> docs.DocumentStats:
 
 
 @router.get("/documents/{doc_id}", response_model=docs.DocumentOut)
-def get_document(doc_id: int, actor: Reader, conn: Conn) -> docs.DocumentOut:
+def get_document(doc_id: Id, actor: Reader, conn: Conn) -> docs.DocumentOut:
     return docs.get(conn, doc_id, actor=actor)
 
 
 @router.post("/documents/{doc_id}/marking", response_model=docs.DocumentOut)
-def remark_document(doc_id: int, data: docs.RemarkIn, actor: Releaser,
+def remark_document(doc_id: Id, data: docs.RemarkIn, actor: Releaser,
                     db: DB) -> docs.DocumentOut:
     """Re-mark a document or release it to observers (its owner only; audited)."""
     return docs.remark(db, doc_id, data, actor=actor)

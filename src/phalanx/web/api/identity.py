@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.services import identity
 from phalanx.web.auth import Admin, Public
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["identity"])
 
@@ -82,5 +82,5 @@ def issue_token(username: str, actor: Admin, db: DB,
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, actor: Admin, db: DB) -> None:
+def revoke_token(token_id: Id, actor: Admin, db: DB) -> None:
     identity.revoke_token(db, token_id, actor=actor)

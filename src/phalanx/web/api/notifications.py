@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from phalanx.services import outbox
 from phalanx.web.auth import Reader
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["notifications"])
 
@@ -17,6 +17,6 @@ def my_notifications(actor: Reader, conn: Conn) -> list[outbox.NotificationOut]:
 
 
 @router.post("/notifications/{notification_id}/ack", status_code=204)
-def acknowledge(notification_id: int, actor: Reader, db: DB) -> None:
+def acknowledge(notification_id: Id, actor: Reader, db: DB) -> None:
     """Acknowledge a notification (recorded, so the Secretariat sees who has seen it)."""
     outbox.acknowledge(db, notification_id, actor=actor)
