@@ -4,6 +4,9 @@ processes' buses through PostgreSQL LISTEN/NOTIFY."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -17,7 +20,15 @@ from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
+T = TypeVar("T")
 SEC = Principal("secretariat", Role.SECRETARIAT)
+
+
+def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine on a loop of its own thread (the browser tests' Playwright keeps
+    a loop running on the main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(factory())).result()
 
 
 def test_the_bus_delivers_to_subscribers_of_the_topic() -> None:
@@ -32,7 +43,7 @@ def test_the_bus_delivers_to_subscribers_of_the_topic() -> None:
         assert bus.subscribers == 0
         return got
 
-    assert asyncio.run(scenario())[0].data == {"stage": "consultations"}
+    assert run_async(scenario)[0].data == {"stage": "consultations"}
 
 
 @pytest.mark.postgres
@@ -56,7 +67,7 @@ def test_a_write_in_one_process_reaches_pages_of_another(postgres_url: str) -> N
         return event
 
     try:
-        event = asyncio.run(scenario())
+        event = run_async(scenario)
     finally:
         for r in relays:
             r.stop()
