@@ -62,6 +62,8 @@ def test_members_follow_the_date_without_a_reload(page: Any, base_url: str) -> N
     page.fill("#on", "2013-06-01")
     page.dispatch_event("#on", "change")
     page.locator("#members-heading", has_text="2013-06-01").wait_for()
+    marker = page.locator("svg.timeline line.marker title").text_content()
+    assert marker == "2013-06-01"  # the chart follows the date too
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "screenshot.png"), full_page=True)
     page.click("text=Русский")

@@ -53,9 +53,10 @@ def members(request: Request, org: Org) -> HTMLResponse:
 @router.get("/members/table", response_class=HTMLResponse)
 def members_table(request: Request, org: Org) -> HTMLResponse:
     day, error = _day(request)
+    svg = charts.membership_timeline(orgs.timeline(org), day, date.today(), language(request))
     return render(request, "_members_table.html", {
-        "day": day, "error": error, "members": [] if error else orgs.members_on(org, day)},
-        status_code=400 if error else 200)
+        "day": day, "error": error, "members": [] if error else orgs.members_on(org, day),
+        "timeline_svg": svg}, status_code=400 if error else 200)
 
 
 @router.get("/bodies", response_class=HTMLResponse)
