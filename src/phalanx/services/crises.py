@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -238,18 +238,39 @@ def _attachments(conn: Connection, ids: list[int], actor: Principal) -> list[dic
     return [{"id": r.id, "title": r.title, "marking": r.marking} for r in rows]
 
 
+def _first_offers(conn: Connection, ids: list[int]) -> dict[int, datetime]:
+    """The time of the first offer of assistance, per crisis, in one query."""
+    rows = conn.execute(
+        select(t.assistance_request.c.crisis_id, func.min(t.assistance_offer.c.created_at))
+        .join(t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+        .where(t.assistance_request.c.crisis_id.in_(ids))
+        .group_by(t.assistance_request.c.crisis_id))
+    return {cid: at for cid, at in rows if at is not None}
+
+
+def _histories(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Stage, datetime]]]:
+    out: dict[int, list[tuple[Stage, datetime]]] = {i: [] for i in ids}
+    for r in conn.execute(select(t.crisis_event.c.crisis_id, t.crisis_event.c.stage,
+                                 t.crisis_event.c.at).where(
+            t.crisis_event.c.crisis_id.in_(ids), t.crisis_event.c.kind == "stage")
+            .order_by(t.crisis_event.c.at, t.crisis_event.c.id)):
+        out[r.crisis_id].append((Stage(r.stage), aware(r.at)))
+    return out
+
+
 def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
-         actor: Principal = SYSTEM) -> CrisisOut:
+         actor: Principal = SYSTEM,
+         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None
+         ) -> CrisisOut:
     org = orgs.organization(conn)
     cat = _category(org, row.category)
-    history = _history(conn, row.id)
+    if prefetched is not None:
+        history, first_offer = prefetched
+    else:
+        history = _history(conn, row.id)
+        first_offer = _first_offers(conn, [row.id]).get(row.id)
     cl = clocks.stage_clocks(history, cat.targets, at)
     current = cl[-1] if cl else None
-    first_offer = conn.execute(
-        select(t.assistance_offer.c.created_at).join(
-            t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
-        .where(t.assistance_request.c.crisis_id == row.id)
-        .order_by(t.assistance_offer.c.created_at).limit(1)).scalar()
     card = clocks.scorecard(history, aware(first_offer) if first_offer else None)
     out = CrisisOut(
         id=row.id, title=row.title, category=row.category, category_name=cat.name_en,
@@ -304,7 +325,10 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
         stmt = stmt.where(t.crisis.c.stage.not_in([s.value for s in FINAL]))
     if exercise is not None:
         stmt = stmt.where(t.crisis.c.exercise.is_(exercise))
-    items = [_out(conn, r, at) for r in conn.execute(stmt)]
+    rows = list(conn.execute(stmt))
+    ids = [r.id for r in rows]
+    histories, offers = _histories(conn, ids), _first_offers(conn, ids)
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id))) for r in rows]
     return sorted(items, key=lambda c: clocks.urgency(
         c.severity, timedelta(minutes=c.overdue_minutes)))
 
