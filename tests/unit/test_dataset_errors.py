@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from phalanx.dataset.loader import DatasetError, parse
@@ -38,18 +38,23 @@ agreements:
     kind: treaty
     signed: 1992-05-15
 membership:
+  - {state: ARM, event: sign, on: 1992-05-15}
   - {state: ARM, event: join, on: 1994-04-20}
   - {state: KAZ, event: join, on: 1994-04-20}
 bodies:
   - key: council
     name: {en: Council}
     kind: council
+    seat: head
+offices:
+  - {key: head, name: {en: Head of state}}
 """
 
 
 def line_of(text: str, needle: str, nth: int = 1) -> int:
     """1-based number of the line holding the nth occurrence of `needle`."""
     hits = [i + 1 for i, line in enumerate(text.splitlines()) if needle in line]
+    assert len(hits) >= nth, f"{needle!r} occurs {len(hits)} times"
     return hits[nth - 1]
 
 
@@ -57,74 +62,214 @@ def problems(text: str) -> list[tuple[int | None, str, str]]:
     with pytest.raises(DatasetError) as info:
         parse(text, "org.yaml")
     assert info.value.file == "org.yaml"
+    # the exception's text is the problems, one per line, as `file:line: path: message`
+    assert str(info.value).splitlines()[0].startswith("org.yaml")
     return [(p.line, p.path, p.message) for p in info.value.problems]
 
 
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
 def test_the_valid_file_loads() -> None:
-    _, org = parse(VALID, "org.yaml")
+    ds, org = parse(VALID, "org.yaml")
     assert [x.state for x in m.members_on(org, date(2000, 1, 1))] == ["ARM", "KAZ"]
+    assert ds.organization.key == "test"
 
 
-def test_unknown_state_code() -> None:
-    text = VALID.replace("{state: KAZ, event: join", "{state: KAX, event: join")
-    assert problems(text) == [(line_of(text, "KAX"), "membership.1.state",
-                               "unknown state code 'KAX'")]
+def test_unknown_state_code_in_a_membership_event() -> None:
+    text = replace_once(VALID, "{state: KAZ, event: join", "{state: KAX, event: join")
+    assert problems(text) == [
+        (line_of(text, "KAX"), "membership.2.state", "unknown state code 'KAX'")]
 
 
-def test_overlapping_membership() -> None:
-    text = VALID.replace("  - {state: KAZ, event: join, on: 1994-04-20}\n",
-                         "  - {state: KAZ, event: join, on: 1994-04-20}\n"
-                         "  - {state: ARM, event: join, on: 1996-01-01}\n")
-    (line, path, message), = problems(text)
-    assert (line, path) == (line_of(text, "1996-01-01"), "membership.2.event")
-    assert "overlapping membership: already a member since 1994-04-20" in message
+def test_unknown_state_code_is_located_in_block_style_too() -> None:
+    text = replace_once(VALID, "  - {state: KAZ, event: join, on: 1994-04-20}\n",
+                        "  - event: join\n    on: 1994-04-20\n    state: KAX\n")
+    assert problems(text) == [
+        (line_of(text, "state: KAX"), "membership.2.state", "unknown state code 'KAX'")]
 
 
-def test_event_before_the_treaty_exists() -> None:
-    text = VALID.replace("{state: ARM, event: join, on: 1994-04-20}",
-                         "{state: ARM, event: join, on: 1990-01-01}")
-    (line, path, message), = problems(text)
-    assert (line, path) == (line_of(text, "1990-01-01"), "membership.0.on")
-    assert "before the treaty exists" in message
+def test_overlapping_membership_joining_twice() -> None:
+    text = replace_once(VALID, "  - {state: KAZ, event: join, on: 1994-04-20}\n",
+                        "  - {state: KAZ, event: join, on: 1994-04-20}\n"
+                        "  - {state: ARM, event: join, on: 1996-01-01}\n")
+    assert problems(text) == [
+        (line_of(text, "1996-01-01"), "membership.3.event",
+         "overlapping membership: already a member since 1994-04-20")]
 
 
-def test_invalid_date() -> None:
-    text = VALID.replace("on: 1994-04-20}\n  - {state: KAZ", "on: 1995-13-45}\n  - {state: KAZ")
-    (line, path, message), = problems(text)
-    assert (line, path) == (line_of(text, "1995-13-45"), "membership.0.on")
-    assert "date" in message.lower()
+def test_overlap_is_found_whatever_the_order_in_the_file() -> None:
+    # the second join is written first: events are read in date order
+    text = replace_once(VALID, "  - {state: ARM, event: sign, on: 1992-05-15}\n",
+                        "  - {state: ARM, event: join, on: 1996-01-01}\n"
+                        "  - {state: ARM, event: sign, on: 1992-05-15}\n")
+    assert problems(text) == [
+        (line_of(text, "1996-01-01"), "membership.0.event",
+         "overlapping membership: already a member since 1994-04-20")]
 
 
-def test_unknown_key_is_named() -> None:
-    text = VALID.replace("    kind: council\n", "    kind: council\n    sesion_kinds: [regular]\n")
-    (line, path, message), = problems(text)
-    assert (line, path) == (line_of(text, "sesion_kinds"), "bodies.0.sesion_kinds")
-    assert "Extra inputs" in message
+def test_an_event_before_the_founding_treaty_is_signed() -> None:
+    text = replace_once(VALID, "{state: KAZ, event: join, on: 1994-04-20}",
+                        "{state: KAZ, event: join, on: 1990-01-01}")
+    assert problems(text) == [
+        (line_of(text, "1990-01-01"), "membership.2.on",
+         "1990-01-01 is before the treaty exists (t signed 1992-05-15)")]
 
 
-def test_duplicate_key() -> None:
-    text = VALID + "  - key: council\n    name: {en: Again}\n    kind: council\n"
-    assert problems(text) == [(line_of(text, "- key: council", 2), "bodies.1.key",
-                               "'council' already defined at bodies.0")]
+def test_an_event_on_the_day_of_signature_is_fine() -> None:
+    parse(VALID, "org.yaml")  # ARM signs on 1992-05-15, the treaty's own day
 
 
-def test_not_an_iso_code() -> None:
-    text = VALID.replace("{code: KAZ, name:", "{code: XXX, name:").replace(
-        "{state: KAZ", "{state: XXX")
-    (line, path, message), = problems(text)
-    assert (line, path) == (line_of(text, "code: XXX"), "states.1.code")
-    assert "ISO 3166-1 alpha-3" in message
+@pytest.mark.parametrize("bad", ["1995-13-45", "1995-02-30", "95-01-01", "tomorrow"])
+def test_an_invalid_date(bad: str) -> None:
+    text = replace_once(VALID, "{state: KAZ, event: join, on: 1994-04-20}",
+                        f"{{state: KAZ, event: join, on: {bad}}}")
+    ((line, path, message),) = problems(text)
+    assert (line, path) == (line_of(text, bad), "membership.2.on")
+    assert message.startswith("Input should be a valid date")
 
 
-@pytest.mark.parametrize("text", ["", "just text", "a: [unclosed", "- 1\n- 2\n"])
-def test_not_a_dataset(text: str) -> None:
-    assert problems(text)
+def test_an_unknown_key_in_a_body() -> None:
+    text = replace_once(VALID, "    kind: council\n",
+                        "    kind: council\n    sesion_kinds: [regular]\n")
+    assert problems(text) == [
+        (line_of(text, "sesion_kinds"), "bodies.0.sesion_kinds", "Extra inputs are not permitted")]
+
+
+def test_a_duplicated_body_key() -> None:
+    text = replace_once(VALID, "offices:\n",
+                        "  - key: council\n    name: {en: Again}\n    kind: council\n"
+                        "offices:\n")
+    assert problems(text) == [
+        (line_of(text, "- key: council", 2), "bodies.1.key",
+         "'council' already defined at bodies.0")]
+
+
+@pytest.mark.parametrize("code", ["XXX", "ZZZ", "SUN"])
+def test_a_code_that_is_not_iso_3166_alpha_3(code: str) -> None:
+    text = replace_once(VALID, "{code: KAZ, name:", f"{{code: {code}, name:"
+                        ).replace("{state: KAZ", f"{{state: {code}")
+    assert problems(text) == [
+        (line_of(text, f"code: {code}"), "states.1.code",
+         f"Value error, {code!r} is not an ISO 3166-1 alpha-3 code")]
+
+
+def test_a_lower_case_code_is_refused_by_its_pattern() -> None:
+    text = replace_once(VALID, "{code: KAZ, name:", "{code: kaz, name:")
+    located = problems(text)
+    assert (line_of(text, "code: kaz"), "states.1.code") in [(ln, p) for ln, p, _ in located]
+
+
+@pytest.mark.parametrize(("text", "line", "start"), [
+    ("a: [unclosed\nb: 1\n", 2, "not valid YAML: while parsing a flow sequence"),
+    ("format: x\n\tversion: tab\n", 2, "not valid YAML: while scanning for the next token"),
+    ("a: b: c\n", 1, "not valid YAML: mapping values are not allowed here"),
+    ("{{{", 1, "not valid YAML: while parsing a flow node"),
+])
+def test_not_yaml_at_all(text: str, line: int, start: str) -> None:
+    ((got_line, path, message),) = problems(text)
+    assert (got_line, path) == (line, "")
+    assert message.startswith(start)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "just text", "- 1\n- 2\n",
+                                  "42\n"])
+def test_an_empty_file_or_one_without_a_mapping(text: str) -> None:
+    assert problems(text) == [(1, "", "the file must hold a mapping")]
+
+
+def test_a_mapping_that_is_not_a_dataset_names_every_missing_section() -> None:
+    paths = {p for _, p, _ in problems("colour: blue\n")}
+    assert {"format", "version", "organization", "states", "agreements", "colour"} <= paths
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = replace_once(VALID, "{state: KAZ, event: join, on: 1994-04-20}",
+                        "{state: KAX, event: join, on: 1990-01-01}")
+    assert sorted(problems(text)) == sorted([
+        (line_of(text, "KAX"), "membership.2.state", "unknown state code 'KAX'"),
+        (line_of(text, "KAX"), "membership.2.on",
+         "1990-01-01 is before the treaty exists (t signed 1992-05-15)"),
+    ])
+
+
+@pytest.mark.xfail(strict=True, reason="loader: after a duplicated key the domain dict has one "
+                   "entry fewer, so check() numbers the later bodies one too low")
+def test_a_problem_after_a_duplicated_key_keeps_its_own_place() -> None:
+    text = replace_once(VALID, "offices:\n",
+                        "  - key: council\n    name: {en: Again}\n    kind: council\n"
+                        "  - key: other\n    name: {en: Other}\n    kind: council\n"
+                        "    parent: nope\n"
+                        "offices:\n")
+    assert (line_of(text, "parent: nope"), "bodies.2.parent", "unknown body 'nope'") in \
+        problems(text)
+
+
+@pytest.mark.xfail(strict=True, reason="loader: a YAML reader error (a control character) "
+                   "carries a position, not a problem_mark, so no line is given")
+def test_a_control_character_is_located() -> None:
+    text = VALID.replace("version: \"1\"", "version: \"1\x01\"")
+    ((line, _, message),) = problems(text)
+    assert message.startswith("not valid YAML")
+    assert line == line_of(text, "version:")
 
 
 # --- the membership rule on random histories, against its own statement ----------------
+#
+# The rule of membership.py, stated here independently of its transition table:
+#   sign     - only a state that is nothing (never in, or withdrawn) becomes a signatory;
+#   join     - a state that is nothing or a signatory becomes a member;
+#   suspend  - only a member becomes suspended;
+#   resume   - only a suspended member becomes a member again;
+#   withdraw - a signatory, member or suspended member becomes nothing again.
+# Each state's events are taken in date order (file order on the same day); an event
+# that breaks the rule is reported and changes nothing. A member on a day is a state
+# that is a member or suspended on it; its `since` is the join that began the stretch.
 
 STATES = ["ARM", "BLR", "KAZ"]
-KINDS = list(EventKind)
+START = date(1991, 1, 1)
+BROKEN = "broken"
+
+
+def next_status(status: str | None, kind: str) -> str | None:
+    if kind == "sign":
+        return "signatory" if status is None else BROKEN
+    if kind == "join":
+        return "member" if status in (None, "signatory") else BROKEN
+    if kind == "suspend":
+        return "suspended" if status == "member" else BROKEN
+    if kind == "resume":
+        return "member" if status == "suspended" else BROKEN
+    if kind == "withdraw":
+        return None if status is not None else BROKEN
+    raise AssertionError(kind)
+
+
+def replay(events: list[MembershipEvent], day: date) -> tuple[dict[str, tuple[str, date]],
+                                                              set[int]]:
+    """Members on `day` as {state: (status, since)} and the indices of broken events."""
+    members: dict[str, tuple[str, date]] = {}
+    broken: set[int] = set()
+    for s in STATES:
+        status: str | None = None
+        since: date | None = None
+        on_day: tuple[str | None, date | None] = (None, None)
+        for on, i in sorted((e.on, i) for i, e in enumerate(events) if e.state == s):
+            kind = events[i].kind.value
+            nxt = next_status(status, kind)
+            if nxt == BROKEN:
+                broken.add(i)
+                continue
+            if kind == "join":
+                since = on
+            status = nxt
+            if on <= day:
+                on_day = (status, since)
+        if on_day[0] in ("member", "suspended"):
+            members[s] = (on_day[0], on_day[1])  # type: ignore[assignment]
+    return members, broken
 
 
 def org_with(events: list[MembershipEvent]) -> Organization:
@@ -135,40 +280,60 @@ def org_with(events: list[MembershipEvent]) -> Organization:
         membership=tuple(events))
 
 
-ALLOWED = {(None, "sign"): "signatory", (None, "join"): "member",
-           ("signatory", "join"): "member", ("signatory", "withdraw"): None,
-           ("member", "suspend"): "suspended", ("member", "withdraw"): None,
-           ("suspended", "resume"): "member", ("suspended", "withdraw"): None}
-
-events_strategy = st.lists(
-    st.tuples(st.sampled_from(STATES), st.sampled_from(KINDS), st.integers(0, 4000)),
-    max_size=12)
+def withdrew_and_rejoined_on_one_day(events: list[MembershipEvent]) -> bool:
+    """The one case where membership.py reports a longer `since` (see the xfail below)."""
+    days = {(e.state, e.on) for e in events if e.kind is EventKind.WITHDRAW}
+    return any(e.kind is EventKind.JOIN and (e.state, e.on) in days for e in events)
 
 
-@settings(max_examples=400, deadline=None)
-@given(raw=events_strategy, probe=st.integers(0, 4200))
-def test_membership_follows_the_documented_state_machine(
-        raw: list[tuple[str, EventKind, int]], probe: int) -> None:
-    start = date(1991, 1, 1)
-    events = [MembershipEvent(s, k, start + timedelta(days=d)) for s, k, d in raw]
+# Few days, so that several events often fall on one day, and the probe on event days.
+event = st.tuples(st.sampled_from(STATES), st.sampled_from(list(EventKind)),
+                  st.integers(0, 40))
+histories = st.lists(event, max_size=14)
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=histories, probe=st.integers(-1, 42))
+@example(raw=[("ARM", EventKind.JOIN, 0), ("ARM", EventKind.JOIN, 5)], probe=10)
+@example(raw=[("ARM", EventKind.RESUME, 0)], probe=1)
+@example(raw=[("ARM", EventKind.SIGN, 0), ("ARM", EventKind.WITHDRAW, 3),
+              ("ARM", EventKind.JOIN, 3), ("ARM", EventKind.SUSPEND, 4)], probe=4)
+def test_membership_follows_the_documented_rule(raw: list[tuple[str, EventKind, int]],
+                                                probe: int) -> None:
+    events = [MembershipEvent(s, k, START + timedelta(days=n)) for s, k, n in raw]
     org = org_with(events)
-    day = start + timedelta(days=probe)
-    # independent statement: replay each state's events in (date, file order)
-    expected_status: dict[str, str | None] = {}
-    broken = False
-    for s in STATES:
-        status: str | None = None
-        mine = sorted((e.on, i, e.kind.value) for i, e in enumerate(events) if e.state == s)
-        at_day: str | None = None
-        for on, _, kind in mine:
-            if (status, kind) not in ALLOWED:
-                broken = True
-                continue
-            if on <= day:
-                at_day = ALLOWED[(status, kind)]
-            status = ALLOWED[(status, kind)]
-        expected_status[s] = at_day
-    members = {x.state: x.status.value for x in m.members_on(org, day)}
-    assert members == {s: v for s, v in expected_status.items() if v in ("member", "suspended")}
-    timeline_problems = [p for p in m.check(org) if p.path[0] == "membership"]
-    assert bool(timeline_problems) == broken
+    day = START + timedelta(days=probe)
+    expected, broken = replay(events, day)
+
+    got = {x.state: (x.status.value, x.since) for x in m.members_on(org, day)}
+    assert {s: v[0] for s, v in got.items()} == {s: v[0] for s, v in expected.items()}
+    if not withdrew_and_rejoined_on_one_day(events):
+        assert got == expected
+
+    # check() reports exactly the events that break the rule, each at its own place
+    flagged = {p.path[1] for p in m.check(org) if p.path[0] == "membership"}
+    assert flagged == broken
+    assert all(p.path == ("membership", p.path[1], "event") for p in m.check(org))
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=histories, probe=st.integers(-1, 42))
+def test_no_member_whose_last_event_is_a_withdrawal(raw: list[tuple[str, EventKind, int]],
+                                                   probe: int) -> None:
+    events = [MembershipEvent(s, k, START + timedelta(days=n)) for s, k, n in raw]
+    day = START + timedelta(days=probe)
+    for x in m.members_on(org_with(events), day):
+        mine = sorted((e.on, i) for i, e in enumerate(events)
+                      if e.state == x.state and e.on <= day)
+        assert mine, x  # a member has at least one event on or before the day
+        assert events[mine[-1][1]].kind is not EventKind.WITHDRAW, x
+
+
+@pytest.mark.xfail(strict=True, reason="membership.members_on walks back across a withdrawal "
+                   "followed by a rejoin on the same day and reports the old `since`")
+def test_a_same_day_withdrawal_and_rejoin_starts_a_new_membership() -> None:
+    events = [MembershipEvent("ARM", EventKind.JOIN, date(1995, 1, 1)),
+              MembershipEvent("ARM", EventKind.WITHDRAW, date(2000, 1, 1)),
+              MembershipEvent("ARM", EventKind.JOIN, date(2000, 1, 1))]
+    (arm,) = m.members_on(org_with(events), date(2001, 1, 1))
+    assert arm.since == date(2000, 1, 1)
