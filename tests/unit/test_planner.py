@@ -1,0 +1,113 @@
+"""The deployment planner's first part: every plan it returns passes the independent
+checker, broken plans do not, consent is respected, bounds hold and are reproducible."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from phalanx.domain.forces.planner import (
+    Aircraft,
+    Plan,
+    Problem,
+    Requirement,
+    Unit,
+    bounds,
+    check,
+    plan,
+)
+
+KANT = (42.85, 74.85)
+OSH = (40.53, 72.80)
+DUSHANBE = (38.56, 68.78)
+ALMATY = (43.24, 76.89)
+MOSCOW = (55.75, 37.62)
+
+
+def instance(seed: int, units: int = 20, reqs: int = 6, planes: int = 3) -> Problem:
+    rng = random.Random(seed)
+    caps = ["airborne", "motorized_rifle", "special_police", "medical"]
+    homes = [KANT, OSH, DUSHANBE, ALMATY, MOSCOW]
+    return Problem(
+        units=tuple(Unit(f"u{i}", rng.choice(["RUS", "KAZ", "KGZ", "TJK"]), rng.choice(caps),
+                         rng.choice([300, 500, 800]), rng.choice(homes),
+                         rng.uniform(2, 24), rng.uniform(20, 200), rng.random() > 0.15)
+                    for i in range(units)),
+        requirements=tuple(Requirement(f"r{i}", f"c{i % 2}", rng.choice(caps),
+                                       rng.choice([300, 500]), rng.choice([OSH, DUSHANBE]),
+                                       rng.uniform(12, 72)) for i in range(reqs)),
+        aircraft=tuple(Aircraft(f"a{i}", "Il-76", 40, 750, 4000, KANT) for i in range(planes)),
+        crisis_weight={"c0": 2.0, "c1": 1.0})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_every_plan_passes_the_checker_and_respects_its_bounds(seed: int) -> None:
+    problem = instance(seed)
+    p = plan(problem)
+    assert check(problem, p) == []
+    b = bounds(problem)
+    assert p.objective.uncovered >= b.min_uncovered
+    assert set(b.uncoverable) <= set(p.uncovered)
+    if p.objective.uncovered == 0:
+        assert p.objective.closure >= b.closure - 1e-6
+    assert plan(problem) == p  # same inputs, same plan
+
+
+def test_units_not_made_available_are_never_used() -> None:
+    problem = instance(3)
+    withheld = {u.id for u in problem.units if not u.available}
+    assert withheld
+    assert not withheld & {m.unit for m in plan(problem).movements}
+
+
+def test_the_checker_catches_broken_plans() -> None:
+    problem = instance(7, units=30, reqs=8)
+    good = plan(problem)
+    assert check(problem, good) == []
+    air = next(m for m in good.movements if m.mode == "air" and m.sorties)
+    faster = replace(air, sorties=tuple(replace(s, arrive_h=s.depart_h + 0.01)
+                                        for s in air.sorties),
+                     arrive_h=air.sorties[0].depart_h + 0.01)
+    broken = Plan(tuple(faster if m is air else m for m in good.movements), good.uncovered,
+                  good.objective)
+    problems = check(problem, broken)
+    assert any("faster" in e for e in problems)
+    twice = Plan((*good.movements, replace(good.movements[0], requirement=good.uncovered[0]
+                                           if good.uncovered else "r0")),
+                 good.uncovered, good.objective)
+    assert check(problem, twice)
+    withheld = next(u for u in problem.units if not u.available)
+    stolen = replace(good.movements[0], unit=withheld.id)
+    assert any("not made available" in e
+               for e in check(problem, Plan((stolen, *good.movements[1:]), good.uncovered,
+                                            good.objective)))
+
+
+def test_an_uncoverable_requirement_is_proven_so() -> None:
+    problem = instance(1)
+    impossible = Requirement("rx", "c0", "submarine", 10, OSH, 24)
+    problem = replace(problem, requirements=(*problem.requirements, impossible))
+    b = bounds(problem)
+    assert "rx" in b.uncoverable
+    assert "rx" in plan(problem).uncovered
+
+
+def test_air_beats_road_over_long_distances_and_heavy_units_need_several_sorties() -> None:
+    far = Unit("ru-vdv", "RUS", "airborne", 500, MOSCOW, 6, 100)
+    need = Requirement("r", "c", "airborne", 500, OSH, 48)
+    problem = Problem((far,), (need,), (Aircraft("a", "Il-76", 40, 750, 4000, KANT),))
+    p = plan(problem)
+    (m,) = p.movements
+    assert m.mode == "air" and len(m.sorties) == 3  # 100 t in 40 t loads
+    assert check(problem, p) == []
+
+
+@pytest.mark.parametrize("units", [60, 200])
+def test_larger_instances_still_check(units: int) -> None:
+    problem = instance(42, units=units, reqs=units // 10, planes=8)
+    assert check(problem, plan(problem)) == []
