@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 ROAD_KMH = 45.0  # convoy speed by road
 ROAD_FACTOR = 1.3  # roads are longer than great circles
@@ -269,7 +270,7 @@ def check(problem: Problem, p: Plan) -> list[str]:
         first = sorties[0]
         if first.depart_h + 1e-6 < distance_km(a.base, units[first.unit].home) / a.speed_kmh:
             errors.append(f"{pid}: leaves {first.unit}'s home before it could fly there")
-        for prev, nxt in zip(sorties, sorties[1:], strict=False):
+        for prev, nxt in pairwise(sorties):
             u = units[nxt.unit]
             ferry = distance_km(reqs[prev.requirement].place, u.home) / a.speed_kmh
             if nxt.depart_h + 1e-6 < prev.arrive_h + a.turnaround_h + ferry:
