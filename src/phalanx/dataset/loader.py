@@ -121,7 +121,9 @@ def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        position = getattr(exc, "position", None)  # the reader's errors (control characters)
+        line = (mark.line + 1 if mark is not None
+                else text.count("\n", 0, position) + 1 if isinstance(position, int) else None)
         raise DatasetError(file, [Located(file, line, "", f"not valid YAML: {exc}")]) from exc
     if not isinstance(data, dict):
         raise DatasetError(file, [Located(file, 1, "", "the file must hold a mapping")])
@@ -137,6 +139,8 @@ def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
         Located(file, _line_of(node, path), _dotted(path), message)
         for path, message in _duplicate_keys(ds)
     ]
+    if problems:  # later checks number items by key and would point at the wrong ones
+        raise DatasetError(file, problems)
     org = to_domain(ds)
     problems += [Located(file, _line_of(node, p.path), _dotted(p.path), p.message)
                  for p in check(org)]

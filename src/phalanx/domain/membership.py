@@ -48,6 +48,7 @@ class Stint:
     state: str
     status: MembershipStatus
     period: Period
+    fresh: bool = False  # began from no membership (a first join, or a rejoin)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def timeline(org: Organization) -> tuple[dict[str, list[Stint]], list[Problem]]:
     for state, items in by_state.items():
         status: MembershipStatus | None = None
         since: date | None = None
+        fresh = False
         out: list[Stint] = []
         for on, i in sorted(items):
             kind = org.membership[i].kind
@@ -97,10 +99,11 @@ def timeline(org: Organization) -> tuple[dict[str, list[Stint]], list[Problem]]:
                 problems.append(Problem(("membership", i, "event"), _refusal(status, kind, since)))
                 continue
             if status is not None and since is not None:
-                out.append(Stint(state, status, Period(since, on)))
+                out.append(Stint(state, status, Period(since, on), fresh))
+            fresh = status is None or status is MembershipStatus.SIGNATORY
             status, since = nxt, on  # type: ignore[assignment]
         if status is not None and since is not None:
-            out.append(Stint(state, status, Period(since, None)))
+            out.append(Stint(state, status, Period(since, None), fresh))
         stints[state] = out
     return stints, problems
 
@@ -123,7 +126,8 @@ def members_on(org: Organization, day: date) -> list[Membership]:
                 since = s.period.start or day
                 # a suspension does not end membership: walk back to where it began
                 k = n
-                while k > 0 and items[k - 1].status is not MembershipStatus.SIGNATORY and (
+                while k > 0 and not items[k].fresh and (
+                    items[k - 1].status is not MembershipStatus.SIGNATORY) and (
                     items[k - 1].period.end == items[k].period.start
                 ):
                     k -= 1
