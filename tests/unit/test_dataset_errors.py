@@ -328,3 +328,16 @@ def test_a_same_day_withdrawal_and_rejoin_starts_a_new_membership() -> None:
               MembershipEvent("ARM", EventKind.JOIN, date(2000, 1, 1))]
     (arm,) = m.members_on(org_with(events), date(2001, 1, 1))
     assert arm.since == date(2000, 1, 1)
+
+
+def test_arrears_settings_are_checked_at_load() -> None:
+    bad_date = replace_once(VALID, "  founding_agreement: t\n",
+                            "  founding_agreement: t\n  settings:\n    in_arrears:\n"
+                            "      - {state: ARM, from: 2020-13-01}\n")
+    ((_, path, message),) = problems(bad_date)
+    assert path == "organization.settings" and "in_arrears.0.from" in message
+    unknown = replace_once(VALID, "  founding_agreement: t\n",
+                           "  founding_agreement: t\n  settings:\n    in_arrears:\n"
+                           "      - {state: ARX, from: 2020-01-01}\n")
+    assert ("organization.settings.in_arrears.0.state", "unknown state code 'ARX'") in [
+        (p, m) for _, p, m in problems(unknown)]

@@ -10,7 +10,14 @@ from datetime import date
 from typing import Any, Literal
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from phalanx.domain.organization import AgreementKind, EventKind, PartyStatus
 
@@ -238,12 +245,33 @@ class OperationIn(Model):
     source: str = ""
 
 
+class ArrearsIn(Model):
+    """A member in arrears over a period has no say in decisions (Charter practice)."""
+
+    state: str
+    from_: date = Field(alias="from")
+    until: date | None = None
+    source: str = ""
+
+
 class OrganizationIn(Model):
     key: str = Key
     name: TextIn
     abbreviation: TextIn
     founding_agreement: str
     settings: dict[str, Any] = {}
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for i, entry in enumerate(value.get("in_arrears", []) or []):
+            try:
+                ArrearsIn.model_validate(entry)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ValueError(f"in_arrears.{i}.{where}: {first['msg']}") from None
+        return value
 
 
 class DatasetIn(Model):

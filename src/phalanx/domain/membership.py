@@ -311,6 +311,9 @@ def check(org: Organization) -> list[Problem]:
         for j, o in enumerate(body.observers):
             need_state((*base, "observers", j, "state"), o.state)
 
+    for i, entry in enumerate(org.settings.get("in_arrears", []) or []):
+        need_state(("organization", "settings", "in_arrears", i, "state"), entry.get("state"))
+
     for i, cat in enumerate(org.crisis_categories.values()):
         for j, body in enumerate(cat.convene):
             if body not in org.bodies:
