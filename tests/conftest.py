@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
@@ -18,6 +19,11 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 pytest_plugins = ["tests.support.postgres", "tests.support.browser"]
+
+# In CI the property tests are reproducible: the same examples every run.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 # the shared fixtures (real CAP alerts and schemas) lie beside the project's clone

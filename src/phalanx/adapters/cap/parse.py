@@ -137,11 +137,11 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> CapAlert:
     except DefusedXmlException as exc:
         raise CapError([CapProblem("/", "refused: a DOCTYPE or entity declaration is not "
                                         f"allowed in an alert ({type(exc).__name__})")]) from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: the encoding
         raise CapError([CapProblem("/", f"not well-formed XML: {exc}")]) from exc
     try:
         root = etree.fromstring(data, _SAFE_PARSER)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
         raise CapError([CapProblem("/", f"not well-formed XML: {exc}")]) from exc
     qn = etree.QName(root)
     if qn.localname != "alert" or qn.namespace not in VERSIONS:
