@@ -1,10 +1,10 @@
-"""The pages in a real browser (Debian's Chromium through Playwright): the members
-table follows the date picker without a reload, the language switches, a logged-in
-representative states a position and the Secretariat's open page sees it arrive."""
+"""The working pages in a real browser (Debian's Chromium through Playwright): a
+logged-in representative states a position and the Secretariat's open page sees it
+arrive, crises driven through the algorithm, an upload with errors. The public pages
+(members, bodies, agreements, the language switch) are in test_pages_browser.py."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from phalanx.web.app import create_app
 from tests.support.browser import ARTIFACTS, serve_asgi
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -46,35 +45,6 @@ def login(page: Any, base_url: str, user: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{base_url}/")
-
-
-def test_members_follow_the_date_without_a_reload(page: Any, base_url: str) -> None:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{base_url}/members")
-    page.evaluate("window.__stay = 'same page'")
-    page.fill("#on", "2000-01-01")
-    page.dispatch_event("#on", "change")
-    page.locator("#members-heading", has_text="2000-01-01").wait_for()
-    codes = page.locator("#members-table td.code").all_inner_texts()
-    assert codes == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
-    assert page.evaluate("window.__stay") == "same page"
-    assert page.locator("svg.timeline rect.stint").count() >= 12
-    page.fill("#on", "2013-06-01")
-    page.dispatch_event("#on", "change")
-    page.locator("#members-heading", has_text="2013-06-01").wait_for()
-    marker = page.locator("svg.timeline line.marker title").text_content()
-    assert marker == "2013-06-01"  # the chart follows the date too
-    # the README's picture is refreshed on demand, so that test runs leave the tree clean
-    shot = (DOCS / "screenshot.png" if os.environ.get("PHALANX_UPDATE_SCREENSHOT")
-            else ARTIFACTS / "members.png")
-    shot.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(shot), full_page=True)
-    page.click("text=Русский")
-    page.wait_for_selector("text=Государства-члены")
-    assert "Узбекистан" in page.content()
-    page.click("text=English")
-    assert errors == []
 
 
 def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,9 @@ from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
-          "/bodies", "/bodies/csc?on=2014-06-01", "/agreements?on=2010-01-01", "/login"]
+          "/bodies", "/bodies?on=1995-01-01", "/bodies/csc?on=2014-06-01", "/bodies/pa",
+          "/bodies/secretariat?on=2005-01-01", "/bodies/military-committee?on=2000-01-01",
+          "/agreements", "/agreements?on=2010-01-01", "/login"]
 PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documents",
            "/crises", "/crises?exercise=true", "/crises?closed=true", "/crises/1", "/watch",
            "/operations", "/operations/channel", "/operations/channel?stage=spring-2026",
@@ -59,11 +62,53 @@ def login(client: TestClient, user: str, password: str) -> None:
     assert r.status_code == 303, r.text
 
 
+class _Inline(HTMLParser):
+    """Collects what a strict Content-Security-Policy would block: inline scripts, style
+    elements and attributes, event-handler attributes, javascript: links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {k.lower() for k, _ in attrs}
+        if tag == "script":
+            self._script = "src" not in names
+            if self._script:
+                self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style> element")
+        if "style" in names:
+            self.found.append(f"style attribute on <{tag}>")
+        self.found += [f"{k} on <{tag}>" for k in names if k.startswith("on")]
+        self.found += [f"javascript: in <{tag}>" for k, v in attrs
+                       if k in ("href", "src", "action") and (v or "").strip().lower()
+                       .startswith("javascript:")]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = False
+
+
 def no_inline_code(html: str) -> None:
+    parser = _Inline()
+    parser.feed(html)
+    parser.close()
+    assert parser.found == [], parser.found
+    # and the plain-text check, in case the parser was lenient somewhere
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
     assert "<style" not in html
     assert not re.search(r"\sstyle=", html), "inline style attribute"
-    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+
+
+def cells(html: str, table_id: str) -> list[list[str]]:
+    """The text of each body row of a table, cell by cell."""
+    m = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S)
+    assert m is not None, f"no table #{table_id}"
+    return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in
+             re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1), re.S)]
 
 
 @pytest.mark.parametrize("path", PUBLIC)
@@ -72,11 +117,65 @@ def test_public_pages(client: TestClient, path: str, lang: str) -> None:
     client.cookies.set("lang", lang)
     r = client.get(path)
     assert r.status_code == 200, r.text
+    assert "text/html" in r.headers["content-type"]
     no_inline_code(r.text)
     if lang == "ru" and path.startswith("/members"):
         assert "Армения" in r.text
     if lang == "en" and path.startswith("/members"):
         assert "Armenia" in r.text
+
+
+# a text each page must show in each language (what the page is about, and data in it)
+EXPECTED = [
+    ("/", "Collective Security Treaty Organization", "Организация Договора о коллективной"),
+    ("/", "Members today", "Государства-члены сегодня"),
+    ("/members?on=2000-01-01", "Members on 1 January 2000",
+     "Государства-члены на 1 января 2000 г."),
+    ("/members?on=2000-01-01", "Membership over time", "Членство во времени"),
+    ("/members?on=2000-01-01", "Tajikistan", "Таджикистан"),
+    ("/bodies?on=2014-06-01", "Collective Security Council", "Совет коллективной безопасности"),
+    ("/bodies?on=2014-06-01", "working group", "рабочая группа"),
+    ("/bodies/csc?on=2014-06-01", "Chair in 2014", "Председатель в 2014 г."),
+    ("/bodies/csc?on=2014-06-01", "Head of state", "Глава государства"),
+    ("/bodies/csc?on=2014-06-01", "participation suspended", "участие приостановлено"),
+    ("/agreements?on=2010-01-01", "Collective Security Treaty",
+     "Договор о коллективной безопасности"),
+    ("/agreements?on=2010-01-01", "did not sign", "не подписало"),
+    ("/agreements?on=2010-01-01", "abstained", "воздержалось"),
+]
+
+
+@pytest.mark.parametrize(("path", "en", "ru"), EXPECTED)
+def test_pages_speak_the_chosen_language(client: TestClient, path: str, en: str,
+                                         ru: str) -> None:
+    client.cookies.set("lang", "en")
+    english = client.get(path).text
+    client.cookies.set("lang", "ru")
+    russian = client.get(path).text
+    assert en in english
+    assert ru in russian
+    assert '<html lang="ru">' in russian and '<html lang="en">' in english
+
+
+def test_the_language_switch_keeps_the_page_and_persists(client: TestClient) -> None:
+    client.cookies.clear()
+    html = client.get("/members", params={"on": "2000-01-01"}).text
+    assert 'href="/members?on=2000-01-01&amp;lang=ru"' in html
+    r = client.get("/members", params={"on": "2000-01-01", "lang": "ru"})
+    assert "Армения" in r.text
+    assert r.cookies.get("lang") == "ru" or "lang=ru" in r.headers.get("set-cookie", "")
+    again = client.get("/bodies")  # no ?lang: the cookie decides
+    assert "Органы" in again.text and "Совет коллективной безопасности" in again.text
+    assert client.get("/bodies", params={"lang": "en"}).text.count("Bodies") >= 1
+    assert "Collective Security Council" in client.get("/bodies").text
+    client.cookies.clear()
+
+
+def test_an_unknown_language_falls_back_to_the_default(client: TestClient) -> None:
+    client.cookies.set("lang", "xx")
+    html = client.get("/members", params={"lang": "de"}).text
+    assert '<html lang="en">' in html
+    client.cookies.clear()
 
 
 def test_members_on_a_date(client: TestClient) -> None:
@@ -85,16 +184,101 @@ def test_members_on_a_date(client: TestClient) -> None:
         "ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
 
 
-def test_a_bad_date_is_explained(client: TestClient) -> None:
-    r = client.get("/members", params={"on": "1995-13-45"})
+def test_members_table_statuses_and_since(client: TestClient) -> None:
+    rows = cells(client.get("/members", params={"on": "2015-01-01"}).text, "members-table")
+    # suspended participation: still a member, since its return in 2006
+    assert rows[-1] == ["UZB", "Uzbekistan", "participation suspended", "2006-08-16"]
+    assert rows[0] == ["ARM", "Armenia", "member", "1994-04-20"]
+    # before the Treaty entered into force the signatories were not yet members
+    early = client.get("/members", params={"on": "1993-01-01"}).text
+    assert cells(early, "members-table") == [["No state was in the Organization on that date."]]
+    assert "(0)" in early
+
+
+def test_the_members_page_carries_the_timeline(client: TestClient) -> None:
+    html = client.get("/members", params={"on": "2000-01-01"}).text
+    svg = re.search(r"<svg.*?</svg>", html, re.S)
+    assert svg is not None
+    assert svg.group(0).count('class="stint') >= 12
+    assert "<title>2000-01-01</title>" in svg.group(0)
+
+
+def test_the_htmx_partial_moves_the_address_and_the_language_links(
+        client: TestClient) -> None:
+    r = client.get("/members/table", params={"on": "2000-01-01"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert r.headers["HX-Push-Url"] == "/members?on=2000-01-01"
+    assert "<html" not in r.text  # a fragment, not a page
+    assert 'hx-swap-oob="true"' in r.text
+    assert 'href="/members?on=2000-01-01&amp;lang=ru"' in r.text
+
+
+@pytest.mark.parametrize("path", ["/members", "/members/table", "/bodies", "/bodies/csc",
+                                  "/agreements"])
+@pytest.mark.parametrize("bad", ["1995-13-45", "yesterday", "2000-1-1", "<b>x</b>"])
+def test_a_bad_date_is_explained(client: TestClient, path: str, bad: str) -> None:
+    client.cookies.set("lang", "en")
+    r = client.get(path, params={"on": bad})
     assert r.status_code == 400
-    assert "1995-13-45" in r.text and "YYYY-MM-DD" in r.text
+    assert "text/html" in r.headers["content-type"]
+    assert "YYYY-MM-DD" in r.text and 'class="error" role="alert"' in r.text
+    assert "<b>x</b>" not in r.text  # what was typed is shown, escaped
+    no_inline_code(r.text)
+    client.cookies.set("lang", "ru")
+    assert "ГГГГ-ММ-ДД" in client.get(path, params={"on": bad}).text
+    client.cookies.clear()
 
 
 def test_an_unknown_body_is_a_404_page(client: TestClient) -> None:
     r = client.get("/bodies/nope")
     assert r.status_code == 404
     assert "text/html" in r.headers["content-type"]
+    assert "There is no body “nope”." in r.text
+    no_inline_code(r.text)
+    client.cookies.set("lang", "ru")
+    assert "Органа «nope» нет." in client.get("/bodies/nope").text
+    client.cookies.clear()
+
+
+def test_bodies_on_a_date_nest_under_their_parent(client: TestClient) -> None:
+    early = client.get("/bodies", params={"on": "2000-01-01"}).text
+    assert "Parliamentary Assembly" not in early  # from 2006
+    assert "Military Committee" not in early  # from 2012
+    later = client.get("/bodies", params={"on": "2014-06-01"}).text
+    cmo = later.index("Council of Defence Ministers")
+    nested = re.search(r'<ul class="tree">\s*<li>\s*<div class="node">\s*<a href="/bodies/'
+                       r'military-committee\?on=2014-06-01">', later[cmo:])
+    assert nested is not None, "the Military Committee is listed under the CMO"
+
+
+def test_a_body_composition(client: TestClient) -> None:
+    html = client.get("/bodies/csc", params={"on": "2014-06-01"}).text
+    assert "Russia — Vladimir Putin" in html
+    seats = cells(html, "seats")
+    assert len(seats) == 7
+    assert seats[-1] == ["UZB Uzbekistan", "Head of state", "Islam Karimov",
+                         "participation suspended"]
+    assert "Secretary General" in html  # attends
+    pa = client.get("/bodies/pa", params={"on": "2014-06-01"}).text
+    assert {r[2] for r in cells(pa, "seats")} == {"—"}  # no person recorded
+    assert "Sergei Naryshkin" in pa and "Serbia" in pa and "Afghanistan" in pa
+    sec = client.get("/bodies/secretariat", params={"on": "2005-01-01"}).text
+    assert "Nikolai Bordyuzha" in sec
+    before = client.get("/bodies/military-committee", params={"on": "2000-01-01"}).text
+    assert "This body did not exist on that date." in before
+
+
+def test_agreements_say_who_is_bound(client: TestClient) -> None:
+    html = client.get("/agreements", params={"on": "2010-01-01"}).text
+    crrf = html[html.index('id="crrf-2009"'):]
+    crrf = crrf[:crrf.index("</section>")]
+    rows = {r[0]: r for r in cells(crrf.replace('<table class="data compact parties">',
+                                                '<table id="p">'), "p")}
+    assert rows["UZB Uzbekistan"][1] == "abstained" and rows["UZB Uzbekistan"][5] == "no"
+    assert rows["RUS Russia"][5] == "yes"
+    assert rows["BLR Belarus"][2] == "2009-10-20"
+    early = client.get("/agreements", params={"on": "2000-01-01"}).text
+    assert "Not yet signed on that date." in early
 
 
 def test_private_pages_send_strangers_to_the_login(client: TestClient) -> None:

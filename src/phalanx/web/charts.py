@@ -1,59 +1,172 @@
-"""Charts drawn on the server as SVG (no script, no inline style: CSS classes and
-presentation attributes only), so they print and need nothing from the internet."""
+"""Charts drawn on the server as SVG: no script and no inline style (the pages' CSS
+colours them through classes, presentation attributes give a plain default), so they
+work under a strict Content-Security-Policy, print, and need nothing from the internet.
+
+`membership_timeline` is a pure function of the timeline rows and dates: one row per
+state, one bar per stint (signatory, member, suspended) with a <title> tooltip, a year
+axis from the first event to today, and a marker line at the chosen date."""
 
 from __future__ import annotations
 
-from datetime import date
-from xml.sax.saxutils import escape
+from dataclasses import dataclass
+from datetime import date, timedelta
+from xml.sax.saxutils import escape, quoteattr
 
 from phalanx.services.organization import TimelineRowOut
+from phalanx.web.i18n import translator
 
-ROW = 26
-LABEL = 150
 WIDTH = 1100
-TOP = 28
-COLOURS = {"member": "member", "suspended": "suspended", "signatory": "signatory"}
+ROW = 24  # height of a state's row
+BAR = 14  # height of a bar in the row
+TOP = 44  # above the rows: the marker's date, then the years
+LEGEND = 40  # below the rows
+RIGHT = 16
+STATUSES = ("signatory", "member", "suspended")
+FILL = {"signatory": "#9aa7bd", "member": "#2f5d9b", "suspended": "#c98a1a"}
+MAX_AHEAD = timedelta(days=5 * 366)  # a marker this far after today widens the axis
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Dates to x coordinates, linear from `first` at `left` to `last` at `right`."""
+
+    first: date
+    last: date
+    left: float
+    right: float
+
+    def x(self, day: date) -> float:
+        """The x of a date; dates outside [first, last] are drawn at the edge."""
+        span = (self.last - self.first).days or 1
+        day = min(max(day, self.first), self.last)
+        return self.left + (self.right - self.left) * (day - self.first).days / span
+
+    def inside(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def label_width(rows: list[TimelineRowOut], lang: str) -> int:
+    """Room for the longest state name (about 8 px a character at 12 px in bold), bounded."""
+    longest = max((len(_label(r, lang)) for r in rows), default=8)
+    return max(100, min(280, 8 * longest + 20))
+
+
+def scale(rows: list[TimelineRowOut], marker: date, today: date, lang: str = "en") -> Scale:
+    """The axis: from 1 January of the year of the first event to today (or to the
+    marker, when it is a little after today)."""
+    starts = [s.start for r in rows for s in r.stints]
+    first = date(min(starts).year, 1, 1) if starts else date(today.year - 1, 1, 1)
+    last = today
+    if today < marker <= today + MAX_AHEAD:
+        last = marker
+    if last <= first:
+        last = first + timedelta(days=365)
+    return Scale(first, last, label_width(rows, lang), WIDTH - RIGHT)
+
+
+def _label(row: TimelineRowOut, lang: str) -> str:
+    return row.name_ru if lang == "ru" and row.name_ru else row.name
+
+
+def _year_step(years: int) -> int:
+    for step in (1, 2, 5, 10, 20, 50):
+        if years / step <= 20:
+            return step
+    return 100
+
+
+def _status_on(row: TimelineRowOut, day: date) -> str | None:
+    for s in row.stints:
+        if s.start <= day and (s.end is None or day < s.end):
+            return s.status.value
+    return None
 
 
 def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
                         lang: str = "en") -> str:
-    """One row per state, a bar per stint (member, suspended, signatory), a year axis,
-    and a vertical line at `marker`."""
-    starts = [s.start for r in rows for s in r.stints]
-    first = date(min(starts).year, 1, 1) if starts else date(today.year - 1, 1, 1)
-    last = date(max(today, marker).year + 1, 1, 1)
-    span = (last - first).days or 1
-    plot = WIDTH - LABEL - 30
+    """The membership timeline as an SVG document (a string to place in the page)."""
+    t = translator(lang)
+    sc = scale(rows, marker, today, lang)
+    bottom = TOP + ROW * len(rows)
+    height = bottom + LEGEND
+    first_year = sc.first.year
+    out: list[str] = []
+    add = out.append
 
-    def x(d: date) -> float:
-        d = min(max(d, first), last)
-        return LABEL + plot * (d - first).days / span
+    status_on = {r.code: _status_on(r, marker) for r in rows}
+    inside = sum(1 for v in status_on.values() if v in ("member", "suspended"))
+    summary = t("chart_summary", n=len(rows), first=first_year, last=sc.last.year,
+                day=marker.isoformat(), members=inside)
+    add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
+        f'{height}" width="100%" role="img" aria-labelledby="timeline-title timeline-desc" '
+        f'font-family="sans-serif" font-size="12">')
+    add(f'<title id="timeline-title">{escape(t("members_timeline"))}</title>')
+    add(f'<desc id="timeline-desc">{escape(summary)}</desc>')
 
-    height = TOP + ROW * len(rows) + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
-           f'{height}" width="100%" role="img" aria-label="membership timeline">']
-    step = 1 if last.year - first.year <= 12 else (2 if last.year - first.year <= 30 else 5)
-    for year in range(first.year, last.year + 1, step):
-        gx = x(date(year, 1, 1))
-        out.append(f'<line class="grid" x1="{gx:.1f}" y1="{TOP - 6}" x2="{gx:.1f}" '
-                   f'y2="{height - 10}"/>')
-        out.append(f'<text class="axis" x="{gx:.1f}" y="{TOP - 10}" '
-                   f'text-anchor="middle">{year}</text>')
+    # rows: a light band on every other row, so the eye follows a state across
+    for i in range(1, len(rows), 2):
+        add(f'<rect class="band" x="0" y="{TOP + i * ROW}" width="{WIDTH}" height="{ROW}" '
+            f'fill="#f3f5f9"/>')
+
+    # the year axis: a grid line every year, a label every `step` years
+    step = _year_step(sc.last.year - first_year)
+    add('<g class="axis">')
+    for year in range(first_year, sc.last.year + 1):
+        gx = sc.x(date(year, 1, 1))
+        major = (year - first_year) % step == 0
+        add(f'<line class="{"grid major" if major else "grid"}" x1="{gx:.1f}" y1="{TOP - 6}" '
+            f'x2="{gx:.1f}" y2="{bottom}" stroke="#e3e7ee"/>')
+        if major:
+            add(f'<text class="year" x="{gx:.1f}" y="{TOP - 10}" text-anchor="middle" '
+                f'fill="#5d6778">{year}</text>')
+    add("</g>")
+
+    # the states and their stints
     for i, row in enumerate(rows):
         y = TOP + i * ROW
-        label = row.name_ru if lang == "ru" and row.name_ru else row.name
-        out.append(f'<text class="label" x="{LABEL - 8}" y="{y + ROW / 2 + 4:.1f}" '
-                   f'text-anchor="end">{escape(label)}</text>')
+        label = _label(row, lang)
+        now = status_on[row.code]
+        cls = f"label {now}" if now else "label out"
+        add(f'<g class="row" data-state={quoteattr(row.code)}>')
+        add(f'<text class="{cls}" x="{sc.left - 8}" y="{y + ROW / 2 + 4:.1f}" '
+            f'text-anchor="end" fill="#1d232f">{escape(label)}</text>')
         for s in row.stints:
-            x0, x1 = x(s.start), x(s.end or last)
-            end = s.end.isoformat() if s.end else "…"
-            out.append(
-                f'<rect class="stint {COLOURS[s.status.value]}" data-state="{row.code}" '
-                f'x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 1.5):.1f}" height="{ROW - 8}" '
-                f'rx="3"><title>{escape(label)}: {s.status.value} {s.start.isoformat()} – '
-                f'{end}</title></rect>')
-    mx = x(marker)
-    out.append(f'<line class="marker" x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" '
-               f'y2="{height - 10}"><title>{marker.isoformat()}</title></line>')
-    out.append("</svg>")
+            status = s.status.value
+            end = s.end or sc.last
+            x0, x1 = sc.x(s.start), sc.x(end)
+            until = s.end.isoformat() if s.end else t("chart_ongoing")
+            tip = f"{label}: {t(status)}, {s.start.isoformat()} – {until}"
+            add(f'<rect class="stint {status}{"" if s.end else " open"}" '
+                f'data-status="{status}" data-start="{s.start.isoformat()}" '
+                f'data-end="{s.end.isoformat() if s.end else ""}" x="{x0:.1f}" '
+                f'y="{y + (ROW - BAR) / 2}" width="{max(x1 - x0, 2.0):.1f}" height="{BAR}" '
+                f'rx="2" fill="{FILL.get(status, "#888")}"><title>{escape(tip)}</title></rect>')
+        add("</g>")
+
+    # the chosen date
+    mx = sc.x(marker)
+    where = "" if sc.inside(marker) else " outside"
+    anchor = "end" if mx > WIDTH - 80 else ("start" if mx < sc.left + 40 else "middle")
+    add(f'<g class="marker{where}">')
+    add(f'<line class="marker" x1="{mx:.1f}" y1="{TOP - 4}" x2="{mx:.1f}" y2="{bottom}" '
+        f'stroke="#b3261e" stroke-width="2"><title>{marker.isoformat()}</title></line>')
+    add(f'<text class="marker-label" x="{mx:.1f}" y="12" text-anchor="{anchor}" '
+        f'fill="#b3261e">{marker.isoformat()}</text>')
+    add("</g>")
+
+    # the legend
+    lx, ly = sc.left, bottom + 16
+    add('<g class="legend">')
+    for status in STATUSES:
+        text = t(status)
+        add(f'<rect class="swatch {status}" x="{lx}" y="{ly}" width="18" height="{BAR - 2}" '
+            f'rx="2" fill="{FILL[status]}"/>')
+        add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">{escape(text)}</text>')
+        lx += 24 + 7 * len(text) + 28
+    add(f'<line class="marker-key" x1="{lx + 9}" y1="{ly - 2}" x2="{lx + 9}" y2="{ly + BAR}" '
+        f'stroke="#b3261e" stroke-width="2"/>')
+    add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">'
+        f'{escape(t("chart_marker"))}</text>')
+    add("</g>")
+    add("</svg>")
     return "".join(out)

@@ -1,22 +1,27 @@
 """Rendering a page: the template, plus what every page shows (the organization, the
-user and the state they act for, the language, the CSRF token for forms)."""
+user and the state they act for, the language and its switch, the CSRF token for
+forms). Texts and names in templates: see `phalanx.web.i18n`."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from phalanx.services import organization as orgs
+from phalanx.web import i18n
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, localized, translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+i18n.install(templates.env)
 LANG_COOKIE = "lang"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
 def language(request: Request) -> str:
@@ -30,6 +35,15 @@ def language(request: Request) -> str:
     return default
 
 
+def language_links(request: Request, path: str | None = None) -> list[tuple[str, str, str]]:
+    """(code, label, URL) per language: the same page and query, in that language. An
+    htmx partial gives the `path` of the page it belongs to."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return [(code, LANGUAGE_NAMES.get(code, code),
+             (path or request.url.path) + "?" + urlencode([*params, ("lang", code)]))
+            for code in LANGUAGES]
+
+
 def _org_info(request: Request) -> orgs.OrganizationOut | None:
     try:
         with request.app.state.db.read() as conn:
@@ -39,7 +53,7 @@ def _org_info(request: Request) -> orgs.OrganizationOut | None:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     lang = language(request)
     try:
         principal = identify(request)
@@ -49,6 +63,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "lang": lang,
         "t": translator(lang),
         "name": localized(lang),
+        "languages": language_links(request),
         "principal": principal,
         "csrf_token": getattr(request.state, "csrf", None),
         "org": _org_info(request),
@@ -56,7 +71,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "path": request.url.path,
         **(context or {}),
     }
-    response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
+                                          headers=headers)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
@@ -66,4 +82,7 @@ def parse_day(value: str | None) -> date | None:
     """A date from a query string; ValueError names the bad value."""
     if value in (None, ""):
         return None
+    assert value is not None
+    if len(value) != 10:  # fromisoformat also takes 20000101 and week dates
+        raise ValueError(value)
     return date.fromisoformat(value)

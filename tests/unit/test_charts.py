@@ -1,0 +1,188 @@
+"""The membership timeline: well-formed SVG, a bar per stint where its dates say, the
+marker where the chosen date is, no inline style, texts in the page's language."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from phalanx.domain.organization import MembershipStatus as S
+from phalanx.services.organization import StintOut, TimelineRowOut
+from phalanx.web.charts import membership_timeline, scale
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+TODAY = date(2026, 6, 1)
+
+
+def row(code: str, name: str, name_ru: str,
+        *stints: tuple[S, date, date | None]) -> TimelineRowOut:
+    return TimelineRowOut(code=code, name=name, name_ru=name_ru,
+                          stints=[StintOut(status=s, start=a, end=b) for s, a, b in stints])
+
+
+ROWS = [
+    row("ARM", "Armenia", "Армения",
+        (S.SIGNATORY, date(1992, 5, 15), date(1994, 4, 20)),
+        (S.MEMBER, date(1994, 4, 20), None)),
+    row("GEO", "Georgia", "Грузия",
+        (S.SIGNATORY, date(1993, 12, 9), date(1994, 4, 20)),
+        (S.MEMBER, date(1994, 4, 20), date(1999, 4, 20))),
+    row("UZB", "Uzbekistan", "Узбекистан",
+        (S.SIGNATORY, date(1992, 5, 15), date(1994, 4, 20)),
+        (S.MEMBER, date(1994, 4, 20), date(1999, 4, 20)),
+        (S.MEMBER, date(2006, 8, 16), date(2012, 12, 19)),
+        (S.SUSPENDED, date(2012, 12, 19), None)),
+]
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # raises on anything that is not well-formed XML
+
+
+def stints(root: ET.Element) -> list[ET.Element]:
+    return [r for r in root.iter(f"{{{NS['svg']}}}rect") if "stint" in r.get("class", "")]
+
+
+def marker(root: ET.Element) -> ET.Element:
+    found = root.findall(".//svg:g[@class='marker']/svg:line", NS) or \
+        root.findall(".//svg:g[@class='marker outside']/svg:line", NS)
+    assert len(found) == 1
+    return found[0]
+
+
+def year_line(root: ET.Element, year: int) -> float:
+    """The x of the grid line of 1 January of `year`, found through its label."""
+    labels = {t.text: float(t.get("x", "nan")) for t in root.iter(f"{{{NS['svg']}}}text")
+              if "year" in t.get("class", "")}
+    return labels[str(year)]
+
+
+def test_the_chart_is_well_formed_svg_with_a_title_and_a_description() -> None:
+    root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
+    assert root.tag == f"{{{NS['svg']}}}svg"
+    assert root.get("role") == "img"
+    labelled = (root.get("aria-labelledby") or "").split()
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    assert labelled and set(labelled) <= ids
+    desc = root.find("svg:desc", NS)
+    assert desc is not None and "2000-01-01" in (desc.text or "")
+    assert "1 of them" in (desc.text or "")  # Armenia; Georgia and Uzbekistan left in 1999
+
+
+def test_one_bar_per_stint_with_its_status_and_a_tooltip() -> None:
+    root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
+    bars = stints(root)
+    assert len(bars) == sum(len(r.stints) for r in ROWS) == 8
+    classes = [b.get("class", "").split() for b in bars]
+    assert [c[1] for c in classes] == ["signatory", "member", "signatory", "member",
+                                       "signatory", "member", "member", "suspended"]
+    for bar in bars:
+        title = bar.find("svg:title", NS)
+        assert title is not None and re.search(r"\d{4}-\d{2}-\d{2} – ", title.text or "")
+    first_uzb = bars[4].find("svg:title", NS)
+    assert first_uzb is not None
+    assert first_uzb.text == "Uzbekistan: signatory, 1992-05-15 – 1994-04-20"
+
+
+def test_bars_start_and_end_at_their_dates() -> None:
+    root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
+    sc = scale(ROWS, date(2000, 1, 1), TODAY)
+    bars = stints(root)
+    for bar, (r, s) in zip(bars, [(r, s) for r in ROWS for s in r.stints], strict=True):
+        x, w = float(bar.get("x", "nan")), float(bar.get("width", "nan"))
+        assert x == pytest.approx(sc.x(s.start), abs=0.06)
+        assert x + w == pytest.approx(sc.x(s.end or TODAY), abs=0.11)
+    # a stint still going on reaches today, the right end of the axis
+    assert float(bars[1].get("x", "0")) + float(bars[1].get("width", "0")) == \
+        pytest.approx(sc.right, abs=0.11)
+    assert "open" in bars[1].get("class", "")
+    assert "open" not in bars[2].get("class", "")
+
+
+def test_the_axis_runs_from_the_first_event_to_today() -> None:
+    sc = scale(ROWS, date(2000, 1, 1), TODAY)
+    assert sc.first == date(1992, 1, 1)
+    assert sc.last == TODAY
+    root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
+    years = [int(t.text or 0) for t in root.iter(f"{{{NS['svg']}}}text")
+             if "year" in t.get("class", "")]
+    assert years[0] == 1992 and years[-1] <= 2026
+    assert years == sorted(years)
+
+
+@pytest.mark.parametrize("day", [date(2000, 1, 1), date(2013, 6, 1), date(1992, 1, 1)])
+def test_the_marker_is_at_the_chosen_date(day: date) -> None:
+    root = parse(membership_timeline(ROWS, day, TODAY))
+    line = marker(root)
+    x1 = float(line.get("x1", "nan"))
+    assert x1 == float(line.get("x2", "nan"))
+    assert x1 == pytest.approx(scale(ROWS, day, TODAY).x(day), abs=0.06)
+    title = line.find("svg:title", NS)
+    assert title is not None and title.text == day.isoformat()
+    if day.month == 1 and day.day == 1:
+        # on 1 January the marker lies on that year's grid line, when the year is labelled
+        years = {t.text for t in root.iter(f"{{{NS['svg']}}}text")
+                 if "year" in t.get("class", "")}
+        if str(day.year) in years:
+            assert x1 == pytest.approx(year_line(root, day.year), abs=0.06)
+
+
+def test_the_marker_moves_right_with_the_date() -> None:
+    xs = [float(marker(parse(membership_timeline(ROWS, d, TODAY))).get("x1", "nan"))
+          for d in (date(1995, 1, 1), date(2000, 1, 1), date(2010, 1, 1))]
+    assert xs == sorted(xs) and len(set(xs)) == 3
+    # linear: ten years are twice five
+    assert xs[2] - xs[1] == pytest.approx(2 * (xs[1] - xs[0]), rel=0.01)
+
+
+def test_a_date_beyond_the_axis_is_drawn_at_the_edge_and_said() -> None:
+    root = parse(membership_timeline(ROWS, date(1900, 1, 1), TODAY))
+    g = root.find(".//svg:g[@class='marker outside']", NS)
+    assert g is not None
+    assert float(marker(root).get("x1", "nan")) == pytest.approx(scale(ROWS, TODAY, TODAY).left)
+    # a date a little after today widens the axis up to it
+    soon = date(2027, 1, 1)
+    assert scale(ROWS, soon, TODAY).last == soon
+
+
+def test_states_in_the_organization_on_the_date_are_marked() -> None:
+    root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
+    labels = {t.text: t.get("class", "") for t in root.iter(f"{{{NS['svg']}}}text")
+              if "label" in t.get("class", "").split()}
+    assert labels == {"Armenia": "label member", "Georgia": "label out",
+                      "Uzbekistan": "label out"}
+    later = parse(membership_timeline(ROWS, date(2020, 1, 1), TODAY))
+    assert any(t.text == "Uzbekistan" and "suspended" in t.get("class", "")
+               for t in later.iter(f"{{{NS['svg']}}}text"))
+
+
+def test_russian_names_and_texts() -> None:
+    svg = membership_timeline(ROWS, date(2000, 1, 1), TODAY, "ru")
+    root = parse(svg)
+    assert "Армения" in svg and "Armenia" not in svg
+    titles = [t.text or "" for t in root.iter(f"{{{NS['svg']}}}title")]
+    assert "Узбекистан: участие приостановлено, 2012-12-19 – по сей день" in titles
+
+
+def test_no_inline_style_and_nothing_to_run() -> None:
+    svg = membership_timeline(ROWS, date(2000, 1, 1), TODAY)
+    root = parse(svg)
+    for e in root.iter():
+        assert "style" not in e.attrib
+        assert not any(a.startswith("on") for a in e.attrib)
+        assert e.tag.split("}")[1] not in ("script", "style", "foreignObject")
+
+
+def test_names_are_escaped() -> None:
+    rows = [row("XXX", "Tom & <Jerry>", "", (S.MEMBER, date(2000, 1, 1), None))]
+    root = parse(membership_timeline(rows, date(2001, 1, 1), TODAY))
+    assert any(t.text == "Tom & <Jerry>" for t in root.iter(f"{{{NS['svg']}}}text"))
+
+
+def test_no_rows_still_draws_an_axis() -> None:
+    root = parse(membership_timeline([], date(2020, 1, 1), TODAY))
+    assert stints(root) == []
+    assert marker(root) is not None
