@@ -1,11 +1,14 @@
-"""The deployment planner, first part: the model, a constructive plan (earliest arrival
-greedy over several orderings), an independent checker, and lower bounds with the gap.
+"""The deployment planner: the model, a constructive plan (earliest-arrival greedy over
+several orderings), an independent checker, lower bounds and the gap, explanations, and
+repair of a plan that is already under way. The improvement by CP-SAT is in `improve.py`.
 
-Times are hours from the start of planning. A unit moves by road to the place, or by
-air: an aircraft flies empty from where it is to the unit's home, carries it (several
-sorties when the unit is heavier than the payload), and is free again after its
-turnaround at the destination. One aircraft flies one sortie at a time; a sortie leaves
-only once the unit is ready; every leg is within the aircraft's range.
+Times are hours from the start of planning. A unit moves by ground to the place (road, or
+a listed rail/road time between two nodes), or by air: an aircraft flies empty from where
+it is to the unit's home, carries it (several sorties when the unit is heavier than the
+payload), and is free again after its turnaround at the destination. One aircraft flies
+one sortie at a time; a sortie leaves only once the unit is ready; every leg is within
+the aircraft's range. A unit serves at most one requirement; a unit is used only where
+its state made it available for that crisis and no rule bars it (`barred`).
 
 Objective, in order: uncovered requirements, weighted crisis closure times (a crisis
 closes when its last requirement arrives), lateness against needed-by, sorties.
@@ -14,15 +17,22 @@ closes when its last requirement arrives), lateness against needed-by, sorties.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 ROAD_KMH = 45.0  # convoy speed by road
 ROAD_FACTOR = 1.3  # roads are longer than great circles
+EPS = 1e-6
+REFUEL_H = 1.0  # a stop to refuel on an empty ferry flight beyond range
+
+Point = tuple[float, float]
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+@lru_cache(maxsize=200_000)
+def distance_km(a: Point, b: Point) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
@@ -35,10 +45,11 @@ class Unit:
     state: str
     capability: str
     strength: int
-    home: tuple[float, float]
+    home: Point
     readiness_h: float
     weight_t: float
-    available: bool = True  # its state made it available for this crisis
+    available: bool = True  # its state made it available (for every crisis of the problem)
+    garrison: str = ""  # node key of its home, for listed ground movement times
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,9 @@ class Requirement:
     crisis: str
     capability: str
     strength: int
-    place: tuple[float, float]
+    place: Point
     needed_by_h: float
+    node: str = ""  # node key of the place, when it is one
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ class Aircraft:
     payload_t: float
     speed_kmh: float
     range_km: float
-    base: tuple[float, float]
+    base: Point
     turnaround_h: float = 2.0
 
 
@@ -70,7 +82,7 @@ class Sortie:
     depart_h: float  # loaded, from the unit's home
     arrive_h: float
     load_t: float
-    start: tuple[float, float]  # where the aircraft was before flying to the unit
+    start: Point  # where the aircraft was before flying to the unit
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,17 @@ class Problem:
     requirements: tuple[Requirement, ...]
     aircraft: tuple[Aircraft, ...]
     crisis_weight: dict[str, float] = field(default_factory=dict)
+    # (unit, crisis) pairs a rule or a withheld consent bars, with the reason
+    barred: dict[tuple[str, str], str] = field(default_factory=dict)
+    # listed ground movement times between nodes, hours: (from, to) -> hours
+    ground_times: dict[tuple[str, str], float] = field(default_factory=dict)
+    # where and when each aircraft is free at the start (repair); default: its base at 0
+    aircraft_start: dict[str, tuple[float, Point]] = field(default_factory=dict)
+    # movements already under way, kept as they are (repair)
+    fixed: tuple[Movement, ...] = ()
+
+    def start_of(self, a: Aircraft) -> tuple[float, Point]:
+        return self.aircraft_start.get(a.id, (0.0, a.base))
 
 
 @dataclass(frozen=True)
@@ -109,31 +132,60 @@ class Plan:
     method: str = "greedy"
 
 
-def eligible(unit: Unit, req: Requirement) -> bool:
-    return unit.available and unit.capability == req.capability and unit.strength >= req.strength
+def eligible(unit: Unit, req: Requirement, barred: dict[tuple[str, str], str] | None = None
+             ) -> bool:
+    return (unit.available and unit.capability == req.capability
+            and unit.strength >= req.strength
+            and not (barred and (unit.id, req.crisis) in barred))
 
 
-def road_arrival(unit: Unit, req: Requirement) -> float:
-    return unit.readiness_h + distance_km(unit.home, req.place) * ROAD_FACTOR / ROAD_KMH
+def ground_hours(problem: Problem, unit: Unit, req: Requirement) -> float:
+    """Ground movement time: the listed time between the two nodes when there is one,
+    otherwise road over the great-circle distance stretched by the road factor."""
+    road = distance_km(unit.home, req.place) * ROAD_FACTOR / ROAD_KMH
+    if unit.garrison and req.node:
+        if unit.garrison == req.node:
+            return 0.0
+        listed = problem.ground_times.get((unit.garrison, req.node))
+        if listed is not None:
+            return min(road, listed)
+    return road
 
 
-def air_legs_ok(a: Aircraft, start: tuple[float, float], unit: Unit, req: Requirement) -> bool:
-    return (distance_km(start, unit.home) <= a.range_km
-            and distance_km(unit.home, req.place) <= a.range_km)
+def road_arrival(unit: Unit, req: Requirement, problem: Problem | None = None) -> float:
+    hours = (ground_hours(problem, unit, req) if problem is not None
+             else distance_km(unit.home, req.place) * ROAD_FACTOR / ROAD_KMH)
+    return unit.readiness_h + hours
 
 
-def _fly(a: Aircraft, free_at: float, at: tuple[float, float], unit: Unit, req: Requirement,
-         trips: int) -> tuple[list[Sortie], float, tuple[float, float]] | None:
-    """Sorties of one aircraft carrying `unit`, from when it is free; None if out of range."""
-    if not air_legs_ok(a, at, unit, req) or not air_legs_ok(a, req.place, unit, req):
+def air_legs_ok(a: Aircraft, start: Point, unit: Unit, req: Requirement) -> bool:
+    """The loaded leg is within range (an empty ferry beyond range stops to refuel)."""
+    return distance_km(unit.home, req.place) <= a.range_km
+
+
+def ferry_h(a: Aircraft, frm: Point, to: Point) -> float:
+    """An empty flight: beyond the aircraft's range it stops to refuel on the way."""
+    d = distance_km(frm, to)
+    stops = max(0, math.ceil(d / a.range_km - EPS) - 1)
+    return d / a.speed_kmh + stops * REFUEL_H
+
+
+def trips(a: Aircraft, unit: Unit) -> int:
+    return max(1, math.ceil(unit.weight_t / a.payload_t - EPS))
+
+
+def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement
+        ) -> tuple[list[Sortie], float, Point] | None:
+    """Sorties of one aircraft carrying `unit` from when and where it is free, with the
+    time and place it is free again; None if a leg is out of range."""
+    if not air_legs_ok(a, at, unit, req):
         return None
     out: list[Sortie] = []
     where, t = at, free_at
     haul = distance_km(unit.home, req.place) / a.speed_kmh
     left = unit.weight_t
-    for _ in range(trips):
-        ferry = distance_km(where, unit.home) / a.speed_kmh
-        depart = max(t + ferry, unit.readiness_h)
+    for _ in range(trips(a, unit)):
+        depart = max(t + ferry_h(a, where, unit.home), unit.readiness_h)
         arrive = depart + haul
         load = min(a.payload_t, left)
         left -= load
@@ -142,23 +194,46 @@ def _fly(a: Aircraft, free_at: float, at: tuple[float, float], unit: Unit, req: 
     return out, t, where
 
 
-def best_air(problem: Problem, unit: Unit, req: Requirement,
-             free: dict[str, tuple[float, tuple[float, float]]]
-             ) -> tuple[float, list[Sortie], dict[str, tuple[float, tuple[float, float]]]] | None:
-    """The earliest arrival by air using one aircraft (the lightest that can carry it in
-    the fewest sorties is tried with all others), or None."""
-    best = None
+Free = dict[str, tuple[float, Point]]
+
+
+def air_arrival(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement
+                ) -> float:
+    """When `fly` would land the last load (without building the sorties)."""
+    haul_km = distance_km(unit.home, req.place)
+    if haul_km > a.range_km:
+        return math.inf
+    haul = haul_km / a.speed_kmh
+    n = trips(a, unit)
+    first = max(free_at + ferry_h(a, at, unit.home), unit.readiness_h)
+    return first + n * haul + (n - 1) * (a.turnaround_h + ferry_h(a, req.place, unit.home))
+
+
+def best_air(problem: Problem, unit: Unit, req: Requirement, free: Free,
+             beat: float = math.inf
+             ) -> tuple[float, list[Sortie], str, tuple[float, Point]] | None:
+    """The earliest arrival by air using one aircraft, or None (also when no aircraft
+    arrives before `beat`)."""
+    best: tuple[float, int, Aircraft] | None = None
+    haul_km = distance_km(unit.home, req.place)
     for a in problem.aircraft:
-        trips = max(1, math.ceil(unit.weight_t / a.payload_t))
-        t0, at = free[a.id]
-        flown = _fly(a, t0, at, unit, req, trips)
-        if flown is None:
+        if haul_km > a.range_km:
             continue
-        sorties, t_free, where = flown
-        arrive = sorties[-1].arrive_h
-        if best is None or (arrive, len(sorties)) < (best[0], len(best[1])):
-            best = (arrive, sorties, {**free, a.id: (t_free, where)})
-    return best
+        t0, at = free[a.id]
+        if max(t0, unit.readiness_h) + haul_km / a.speed_kmh > min(beat, best[0] if best
+                                                                    else math.inf) + EPS:
+            continue
+        arrive = air_arrival(a, t0, at, unit, req)
+        n = trips(a, unit)
+        if arrive < beat + EPS and (best is None or (arrive, n) < best[:2]):
+            best = (arrive, n, a)
+    if best is None:
+        return None
+    a = best[2]
+    flown = fly(a, *free[a.id], unit, req)
+    assert flown is not None
+    sorties, t_free, where = flown
+    return sorties[-1].arrive_h, sorties, a.id, (t_free, where)
 
 
 def objective(problem: Problem, movements: Iterable[Movement], uncovered: int) -> Objective:
@@ -175,23 +250,69 @@ def objective(problem: Problem, movements: Iterable[Movement], uncovered: int) -
     return Objective(uncovered, closure, lateness, sorties)
 
 
-def greedy(problem: Problem, order: Callable[[Requirement], object]) -> Plan:
-    used: set[str] = set()
-    free = {a.id: (0.0, a.base) for a in problem.aircraft}
-    movements: list[Movement] = []
+def initial_free(problem: Problem) -> Free:
+    """When and where each aircraft is free once the fixed movements are flown."""
+    free = {a.id: problem.start_of(a) for a in problem.aircraft}
+    reqs = {r.id: r for r in problem.requirements}
+    planes = {a.id: a for a in problem.aircraft}
+    for m in problem.fixed:
+        for s in m.sorties:
+            done = s.arrive_h + planes[s.aircraft].turnaround_h
+            if done > free[s.aircraft][0]:
+                free[s.aircraft] = (done, reqs[s.requirement].place)
+    return free
+
+
+class Candidates:
+    """For each requirement, the units that may serve it, ordered by an optimistic
+    arrival (no competition for aircraft): the greedy stops scanning once the optimistic
+    arrival of the next unit is later than the best arrival found."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        fastest = max((a.speed_kmh for a in problem.aircraft), default=0.0)
+        fixed_units = {m.unit for m in problem.fixed}
+        self.by_req: dict[str, list[tuple[float, Unit]]] = {}
+        by_cap: dict[str, list[Unit]] = {}
+        for u in problem.units:
+            if u.available and u.id not in fixed_units:
+                by_cap.setdefault(u.capability, []).append(u)
+        for r in problem.requirements:
+            opts = []
+            for u in by_cap.get(r.capability, ()):
+                if not eligible(u, r, problem.barred):
+                    continue
+                lb = road_arrival(u, r, problem)
+                if fastest:
+                    lb = min(lb, u.readiness_h + distance_km(u.home, r.place) / fastest)
+                opts.append((lb, u))
+            opts.sort(key=lambda x: (x[0], x[1].id))
+            self.by_req[r.id] = opts
+
+
+def greedy(problem: Problem, order: Callable[[Requirement], object],
+           cands: Candidates | None = None) -> Plan:
+    cands = cands or Candidates(problem)
+    used: set[str] = {m.unit for m in problem.fixed}
+    done = {m.requirement for m in problem.fixed}
+    free = initial_free(problem)
+    movements: list[Movement] = list(problem.fixed)
     uncovered: list[str] = []
-    for req in sorted(problem.requirements, key=order):
-        best: tuple[float, int, Movement, dict[str, tuple[float, tuple[float, float]]]] | None
-        best = None
-        for unit in problem.units:
-            if unit.id in used or not eligible(unit, req):
+    for req in sorted((r for r in problem.requirements if r.id not in done), key=order):
+        best: tuple[float, int, Movement, str | None, tuple[float, Point] | None] | None = None
+        for lb, unit in cands.by_req[req.id]:
+            if best is not None and lb > best[0] + EPS:
+                break
+            if unit.id in used:
                 continue
-            road = road_arrival(unit, req)
-            cand = (road, 0, Movement(req.id, unit.id, "road", road), free)
-            air = best_air(problem, unit, req, free)
-            if air is not None and air[0] < road:
-                cand = (air[0], len(air[1]), Movement(req.id, unit.id, "air", air[0],
-                                                      tuple(air[1])), air[2])
+            road = road_arrival(unit, req, problem)
+            cand: tuple[float, int, Movement, str | None, tuple[float, Point] | None]
+            cand = (road, 0, Movement(req.id, unit.id, "road", road), None, None)
+            beat = min(road, best[0] if best is not None else math.inf)
+            air = best_air(problem, unit, req, free, beat)
+            if air is not None and air[0] < road - EPS:
+                cand = (air[0], len(air[1]),
+                        Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2], air[3])
             if best is None or cand[:2] < best[:2]:
                 best = cand
         if best is None:
@@ -199,7 +320,8 @@ def greedy(problem: Problem, order: Callable[[Requirement], object]) -> Plan:
             continue
         movements.append(best[2])
         used.add(best[2].unit)
-        free = best[3]
+        if best[3] is not None and best[4] is not None:
+            free[best[3]] = best[4]
     return Plan(tuple(movements), tuple(uncovered),
                 objective(problem, movements, len(uncovered)))
 
@@ -208,14 +330,17 @@ ORDERINGS: dict[str, Callable[[Requirement], object]] = {
     "needed-by": lambda r: (r.needed_by_h, r.id),
     "crisis": lambda r: (r.crisis, r.needed_by_h, r.id),
     "largest": lambda r: (-r.strength, r.needed_by_h, r.id),
+    "fewest-options": lambda r: (r.id,),  # replaced per problem in `plan`
 }
 
 
 def plan(problem: Problem) -> Plan:
     """The best of the greedy plans over several orderings (deterministic)."""
-    plans = [greedy(problem, order) for order in ORDERINGS.values()]
-    best = min(plans, key=lambda p: p.objective.key())
-    return best
+    cands = Candidates(problem)
+    orderings = dict(ORDERINGS)
+    orderings["fewest-options"] = lambda r: (len(cands.by_req[r.id]), r.needed_by_h, r.id)
+    plans = [greedy(problem, order, cands) for order in orderings.values()]
+    return min(plans, key=lambda p: p.objective.key())
 
 
 # --- proof of quality ------------------------------------------------------------------------
@@ -238,57 +363,91 @@ def check(problem: Problem, p: Plan) -> list[str]:
         seen_units[m.unit] = m.requirement
         if not u.available:
             errors.append(f"unit {u.id} was not made available by {u.state}")
+        if (u.id, r.crisis) in problem.barred:
+            errors.append(f"unit {u.id} may not serve {r.crisis}: "
+                          f"{problem.barred[(u.id, r.crisis)]}")
         if u.capability != r.capability or u.strength < r.strength:
             errors.append(f"unit {u.id} cannot meet {r.id}")
         if m.mode == "road":
-            if m.arrive_h + 1e-6 < road_arrival(u, r):
+            if m.sorties:
+                errors.append(f"{r.id}: a road movement has sorties")
+            if m.arrive_h + EPS < road_arrival(u, r, problem):
                 errors.append(f"{r.id}: arrives by road before it could")
         else:
+            if not m.sorties:
+                errors.append(f"{r.id}: an air movement without sorties")
             carried = sum(s.load_t for s in m.sorties)
-            if carried + 1e-6 < u.weight_t:
+            if carried + EPS < u.weight_t:
                 errors.append(f"{r.id}: {carried} t carried of {u.weight_t} t")
             for s in m.sorties:
-                a = planes[s.aircraft]
-                if s.load_t > a.payload_t + 1e-6:
+                a = planes.get(s.aircraft)
+                if a is None:
+                    errors.append(f"{r.id}: unknown aircraft {s.aircraft}")
+                    continue
+                if s.unit != u.id or s.requirement != r.id:
+                    errors.append(f"{s.aircraft}: a sortie of {r.id} carries another unit")
+                if s.load_t > a.payload_t + EPS:
                     errors.append(f"{s.aircraft}: {s.load_t} t over its payload")
-                if s.depart_h + 1e-6 < u.readiness_h:
+                if s.depart_h + EPS < u.readiness_h:
                     errors.append(f"{s.aircraft}: leaves before {u.id} is ready")
                 if not air_legs_ok(a, s.start, u, r):
                     errors.append(f"{s.aircraft}: a leg is beyond its range")
                 need = distance_km(u.home, r.place) / a.speed_kmh
-                if s.arrive_h - s.depart_h + 1e-6 < need:
+                if s.arrive_h - s.depart_h + EPS < need:
                     errors.append(f"{s.aircraft}: flies faster than it can")
-            if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > 1e-6:
+            if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > EPS:
                 errors.append(f"{r.id}: arrival is not its last sortie's")
     by_plane: dict[str, list[Sortie]] = {}
     for m in p.movements:
         for s in m.sorties:
-            by_plane.setdefault(s.aircraft, []).append(s)
+            if s.aircraft in planes:
+                by_plane.setdefault(s.aircraft, []).append(s)
     for pid, sorties in by_plane.items():
         a = planes[pid]
         sorties.sort(key=lambda s: s.depart_h)
+        t0, at = problem.start_of(a)
         first = sorties[0]
-        if first.depart_h + 1e-6 < distance_km(a.base, units[first.unit].home) / a.speed_kmh:
+        if first.depart_h + EPS < t0 + ferry_h(a, at, units[first.unit].home):
             errors.append(f"{pid}: leaves {first.unit}'s home before it could fly there")
         for prev, nxt in pairwise(sorties):
             u = units[nxt.unit]
-            ferry = distance_km(reqs[prev.requirement].place, u.home) / a.speed_kmh
-            if nxt.depart_h + 1e-6 < prev.arrive_h + a.turnaround_h + ferry:
+            ferry = ferry_h(a, reqs[prev.requirement].place, u.home)
+            if nxt.depart_h + EPS < prev.arrive_h + a.turnaround_h + ferry:
                 errors.append(f"{pid}: two sorties overlap ({prev.unit}, {nxt.unit})")
-    covered = {m.requirement for m in p.movements}
-    if set(p.uncovered) | covered != set(reqs) or set(p.uncovered) & covered:
+            if distance_km(nxt.start, reqs[prev.requirement].place) > 1e-3:
+                errors.append(f"{pid}: a sortie starts away from where the last one ended")
+    covered = [m.requirement for m in p.movements]
+    if (set(p.uncovered) | set(covered) != set(reqs) or set(p.uncovered) & set(covered)
+            or len(covered) != len(set(covered))):
         errors.append("requirements are lost or counted twice")
+    kept = {(m.requirement, m.unit) for m in p.movements}
+    for m in problem.fixed:
+        if (m.requirement, m.unit) not in kept:
+            errors.append(f"{m.requirement}: a movement under way ({m.unit}) was dropped")
     recomputed = objective(problem, p.movements, len(p.uncovered))
     if recomputed.key() != p.objective.key():
         errors.append(f"the objective is {recomputed}, not {p.objective}")
     return errors
 
 
-def max_coverable(problem: Problem) -> int:
-    """How many requirements can be covered at all (maximum bipartite matching)."""
-    match: dict[str, str] = {}
-    options = {r.id: [u.id for u in problem.units if eligible(u, r)]
-               for r in problem.requirements}
+def _options(problem: Problem) -> dict[str, list[str]]:
+    fixed = {m.requirement: m.unit for m in problem.fixed}
+    fixed_units = set(fixed.values())
+    out = {}
+    for r in problem.requirements:
+        if r.id in fixed:
+            out[r.id] = [fixed[r.id]]
+        else:
+            out[r.id] = [u.id for u in problem.units
+                         if u.id not in fixed_units and eligible(u, r, problem.barred)]
+    return out
+
+
+def max_matching(problem: Problem) -> dict[str, str]:
+    """A maximum matching of requirements to units (requirement -> unit): no plan covers
+    more requirements than it does."""
+    match: dict[str, str] = {}  # unit -> requirement
+    options = _options(problem)
 
     def augment(rid: str, seen: set[str]) -> bool:
         for uid in options[rid]:
@@ -300,7 +459,13 @@ def max_coverable(problem: Problem) -> int:
                 return True
         return False
 
-    return sum(1 for r in problem.requirements if augment(r.id, set()))
+    for r in sorted(problem.requirements, key=lambda r: len(options[r.id])):
+        augment(r.id, set())
+    return {rid: uid for uid, rid in match.items()}
+
+
+def max_coverable(problem: Problem) -> int:
+    return len(max_matching(problem))
 
 
 @dataclass(frozen=True)
@@ -308,6 +473,10 @@ class Bounds:
     min_uncovered: int  # proven: no plan covers more
     closure: float  # no plan closes the crises sooner (with all requirements covered)
     uncoverable: tuple[str, ...]  # requirements no available unit can ever meet
+    earliest: dict[str, float] = field(default_factory=dict)  # per requirement
+    crisis_closure: dict[str, float] = field(default_factory=dict)  # per crisis
+    fleet_bound: dict[str, float] = field(default_factory=dict)  # per crisis, fleet-hours
+    makespan: float = 0.0  # no plan closes every crisis before this (fleet-hours, all)
 
     def gap(self, p: Plan) -> float | None:
         """Relative gap of the closure term, when the coverage is optimal."""
@@ -316,30 +485,200 @@ class Bounds:
         return max(0.0, (p.objective.closure - self.closure) / p.objective.closure)
 
 
+@dataclass(frozen=True)
+class _AirOption:
+    arrive: float  # earliest arrival with this home group and aircraft, uncontested
+    busy: float  # hours the aircraft is at least busy carrying the unit
+    tkm: float  # tonne-kilometres flown loaded, whatever the aircraft
+
+
+def _air_options(problem: Problem, r: Requirement, units: list[Unit]) -> list[_AirOption]:
+    """Per (home, readiness) group and aircraft: the earliest uncontested arrival, the
+    aircraft hours and the tonne-kilometres it takes at least (the group's lightest unit
+    stands for all: each figure is a lower bound for every unit of the group)."""
+    groups: dict[tuple[Point, float], float] = {}  # (home, readiness) -> least weight
+    for u in units:
+        k = (u.home, u.readiness_h)
+        groups[k] = min(groups.get(k, math.inf), u.weight_t)
+    out = []
+    kinds: dict[tuple[float, float, float, float, float, Point], float] = {}
+    for a in problem.aircraft:  # aircraft alike and free alike count once
+        t0, at = problem.start_of(a)
+        k = (a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h, t0, at)
+        kinds.setdefault(k, t0)
+    for (payload, speed, range_km, turn, t0, at) in kinds:
+        for (home, ready), weight in groups.items():
+            haul_km = distance_km(home, r.place)
+            if haul_km > range_km:
+                continue
+            haul = haul_km / speed
+            n = max(1, math.ceil(weight / payload - EPS))
+            d = distance_km(at, home)
+            ferry = d / speed + max(0, math.ceil(d / range_km - EPS) - 1) * REFUEL_H
+            first = max(t0 + ferry, ready)
+            busy = n * haul + (n - 1) * (turn + haul)
+            out.append(_AirOption(first + busy, busy, weight * haul_km))
+    return out
+
+
+Curve = tuple[list[float], list[float], list[float]]  # arrivals, least hours, least t-km
+
+
+def _fleet_time(problem: Problem, reqs: list[Requirement], road: dict[str, float],
+                air: dict[str, Curve], lo: float, hi: float) -> float:
+    """The latest time T at which the fleet cannot carry, by T, every requirement in
+    `reqs` that cannot arrive by ground by T (a lower bound on their last arrival): either
+    the aircraft hours or the tonne-kilometres the fleet can fly by T fall short."""
+    starts = [(problem.start_of(a)[0], a.payload_t * a.speed_kmh) for a in problem.aircraft]
+
+    def feasible(t: float) -> bool:
+        hours = tkm = 0.0
+        for r in reqs:
+            if road[r.id] <= t + EPS:
+                continue
+            arrivals, busy, loads = air[r.id]
+            i = bisect_right(arrivals, t + EPS)
+            if i == 0:
+                return False
+            hours += busy[i - 1]
+            tkm += loads[i - 1]
+        return (hours <= sum(max(0.0, t - s) for s, _c in starts) + EPS
+                and tkm <= sum(c * max(0.0, t - s) for s, c in starts) + EPS)
+
+    if feasible(lo):
+        return lo
+    for _ in range(40):
+        if hi - lo < 1e-3:
+            break
+        mid = (lo + hi) / 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
 def bounds(problem: Problem) -> Bounds:
     """Lower bounds: coverage by exact matching; closure from each requirement's earliest
-    possible arrival with nothing competing for units or aircraft."""
+    possible arrival with nothing competing for units or aircraft, raised by the
+    fleet-hours bound (by time T the fleet has flown at most its hours up to T)."""
+    fixed = {m.requirement: m for m in problem.fixed}
+    options = _options(problem)
+    units = {u.id: u for u in problem.units}
     earliest: dict[str, float] = {}
+    road_best: dict[str, float] = {}
+    air_curve: dict[str, Curve] = {}
     uncoverable = []
     for r in problem.requirements:
-        times = []
-        for u in problem.units:
-            if not eligible(u, r):
-                continue
-            times.append(road_arrival(u, r))
-            for a in problem.aircraft:
-                if air_legs_ok(a, a.base, u, r) and air_legs_ok(a, r.place, u, r):
-                    ferry = distance_km(a.base, u.home) / a.speed_kmh
-                    times.append(max(ferry, u.readiness_h)
-                                 + distance_km(u.home, r.place) / a.speed_kmh)
-        if times:
-            earliest[r.id] = min(times)
-        else:
+        if r.id in fixed:
+            earliest[r.id] = road_best[r.id] = fixed[r.id].arrive_h
+            air_curve[r.id] = ([], [], [])
+            continue
+        cands = [units[uid] for uid in options[r.id]]
+        if not cands:
             uncoverable.append(r.id)
-    close: dict[str, float] = {}
+            continue
+        road_best[r.id] = min(road_arrival(u, r, problem) for u in cands)
+        air = sorted(_air_options(problem, r, cands), key=lambda o: o.arrive)
+        arrivals, busy, loads, low, light = [], [], [], math.inf, math.inf
+        for o in air:  # prefix minima of the aircraft hours and t-km, by arrival
+            low, light = min(low, o.busy), min(light, o.tkm)
+            arrivals.append(o.arrive)
+            busy.append(low)
+            loads.append(light)
+        air_curve[r.id] = (arrivals, busy, loads)
+        earliest[r.id] = min([road_best[r.id], *arrivals[:1]])
+    by_crisis: dict[str, list[Requirement]] = {}
     for r in problem.requirements:
         if r.id in earliest:
-            close[r.crisis] = max(close.get(r.crisis, 0.0), earliest[r.id])
-    closure = sum(problem.crisis_weight.get(c, 1.0) * t for c, t in close.items())
+            by_crisis.setdefault(r.crisis, []).append(r)
+    close: dict[str, float] = {}
+    fleet: dict[str, float] = {}
+    for c, reqs in by_crisis.items():
+        e = max(earliest[r.id] for r in reqs)
+        hi = max(road_best[r.id] for r in reqs)
+        fleet[c] = _fleet_time(problem, reqs, road_best, air_curve, e, max(e, hi))
+        close[c] = max(e, fleet[c])
+    every = [r for rs in by_crisis.values() for r in rs]
+    makespan = 0.0
+    if every:
+        e = max(close.values())
+        makespan = _fleet_time(problem, every, road_best, air_curve, e,
+                               max(e, max(road_best[r.id] for r in every)))
+    weight = problem.crisis_weight
+    closure = sum(weight.get(c, 1.0) * t for c, t in close.items())
+    if close and makespan > max(close.values()):
+        # some crisis closes no sooner than `makespan`: raise the cheapest one
+        closure += min(weight.get(c, 1.0) * (makespan - t) for c, t in close.items())
     return Bounds(len(problem.requirements) - max_coverable(problem), closure,
-                  tuple(sorted(uncoverable)))
+                  tuple(sorted(uncoverable)), earliest, close, fleet, makespan)
+
+
+# --- explanations ---------------------------------------------------------------------------
+
+
+def explain(problem: Problem, p: Plan) -> dict[str, str]:
+    """One line for each unit: why it was chosen, or why it was passed over."""
+    reqs = {r.id: r for r in problem.requirements}
+    chosen = {m.unit: m for m in p.movements}
+    by_cap: dict[str, list[Movement]] = {}
+    for m in p.movements:
+        by_cap.setdefault(reqs[m.requirement].capability, []).append(m)
+    wanted = {r.capability for r in problem.requirements}
+    out: dict[str, str] = {}
+    for u in problem.units:
+        m = chosen.get(u.id)
+        if m is not None:
+            r = reqs[m.requirement]
+            how = (f"by air, {len(m.sorties)} sortie(s) of {m.sorties[0].aircraft}"
+                   if m.sorties else "by ground")
+            late = m.arrive_h - r.needed_by_h
+            when = f"{late:.1f} h late" if late > EPS else "in time"
+            out[u.id] = (f"serves {r.id} ({r.capability} {r.strength}) of {r.crisis}: arrives "
+                         f"at {m.arrive_h:.1f} h {how}, {when} (needed by {r.needed_by_h:.1f} h)")
+            continue
+        if not u.available:
+            out[u.id] = f"not made available by {u.state}"
+            continue
+        barred = sorted({why for (uid, _c), why in problem.barred.items() if uid == u.id})
+        if u.capability not in wanted:
+            out[u.id] = f"no requirement asks for {u.capability}"
+        elif all((u.id, r.crisis) in problem.barred for r in problem.requirements
+                 if r.capability == u.capability):
+            out[u.id] = "barred: " + "; ".join(barred)
+        elif all(u.strength < r.strength for r in problem.requirements
+                 if r.capability == u.capability):
+            need = min(r.strength for r in problem.requirements
+                       if r.capability == u.capability)
+            out[u.id] = f"too small: {u.strength} where at least {need} are needed"
+        else:
+            rivals = [m for m in by_cap.get(u.capability, ())
+                      if reqs[m.requirement].strength <= u.strength]
+            if rivals:
+                best = min(rivals, key=lambda m: m.arrive_h)
+                mine = min(road_arrival(u, reqs[m.requirement], problem) for m in rivals)
+                out[u.id] = (f"passed over: {best.unit} reaches {best.requirement} at "
+                             f"{best.arrive_h:.1f} h; this unit by ground at {mine:.1f} h "
+                             "at the earliest")
+            else:
+                out[u.id] = "passed over: its requirements are covered by faster units"
+    return out
+
+
+# --- repair --------------------------------------------------------------------------------
+
+
+def under_way(problem: Problem, p: Plan, now_h: float) -> tuple[Movement, ...]:
+    """The movements of `p` already moving at `now_h`: a sortie has left, or a unit on the
+    ground has set off (it is ready and goes by road)."""
+    units = {u.id: u for u in problem.units}
+    out = []
+    for m in p.movements:
+        u = units.get(m.unit)
+        if u is None or not u.available:
+            continue  # withdrawn: it stops
+        started = (min(s.depart_h for s in m.sorties) <= now_h if m.sorties
+                   else u.readiness_h <= now_h)
+        if started:
+            out.append(m)
+    return tuple(out)

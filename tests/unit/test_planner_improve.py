@@ -1,0 +1,208 @@
+"""The planner's improvement, bounds, explanations and repair: every plan CP-SAT yields
+is checked, never worse than the greedy plan, reproducible; the bounds never exceed the
+true optimum of instances small enough to enumerate; a repair keeps what is moving."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import replace
+
+import pytest
+
+from phalanx.domain.forces.generate import instance
+from phalanx.domain.forces.improve import repair, solve
+from phalanx.domain.forces.planner import (
+    Aircraft,
+    Movement,
+    Plan,
+    Problem,
+    Requirement,
+    Unit,
+    bounds,
+    check,
+    explain,
+    fly,
+    objective,
+    plan,
+    road_arrival,
+)
+
+KANT = (42.85, 74.85)
+OSH = (40.61, 72.79)
+BATKEN = (40.06, 70.82)
+MOSCOW = (55.88, 38.06)
+DUSHANBE = (38.54, 68.83)
+
+
+def test_the_improved_plan_is_checked_and_never_worse_than_greedy() -> None:
+    problem = instance("small", 3)
+    seen: list[Plan] = []
+    result = solve(problem, time_limit=4, on_plan=seen.append)
+    assert check(problem, result.plan) == []
+    assert result.plan.objective.key() <= result.greedy.objective.key()
+    assert seen[0] == result.greedy and seen[-1] == result.plan
+    assert all(check(problem, p) == [] for p in seen)
+    keys = [p.objective.key() for p in seen]
+    assert keys == sorted(keys, reverse=True)  # each one reported is better
+    assert result.bounds.closure <= result.plan.objective.closure + 1e-6
+    assert result.gap is not None and 0 <= result.gap < 1
+
+
+def test_same_inputs_and_seed_give_the_same_plan() -> None:
+    problem = instance("small", 5)
+    a = solve(problem, time_limit=3, seed=7)
+    b = solve(problem, time_limit=3, seed=7)
+    assert a.plan == b.plan
+
+
+def _exact_optimum(problem: Problem) -> tuple[float, ...]:
+    """Every assignment and every order of the single aircraft, flown exactly."""
+    (a,) = problem.aircraft
+    best = None
+    reqs = problem.requirements
+    for units in itertools.permutations(problem.units, len(reqs)):
+        if any(u.capability != r.capability or u.strength < r.strength
+               for u, r in zip(units, reqs, strict=True)):
+            continue
+        for modes in itertools.product(("road", "air"), repeat=len(reqs)):
+            flown = [i for i, mode in enumerate(modes) if mode == "air"]
+            for order in itertools.permutations(flown):
+                t, at = 0.0, a.base
+                arrive = {}
+                for i in order:
+                    sorties, t, at = fly(a, t, at, units[i], reqs[i])
+                    arrive[i] = sorties[-1].arrive_h
+                ms = [Movement(r.id, u.id, "road", road_arrival(u, r, problem))
+                      if i not in arrive else Movement(r.id, u.id, "air", arrive[i])
+                      for i, (u, r) in enumerate(zip(units, reqs, strict=True))]
+                key = objective(problem, ms, 0).key()
+                best = key if best is None or key < best else best
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounds_never_exceed_the_optimum_and_cp_sat_finds_it(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000, KANT, 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    optimum = _exact_optimum(problem)
+    b = bounds(problem)
+    assert b.closure <= optimum[1] + 1e-6
+    result = solve(problem, time_limit=5)
+    assert check(problem, result.plan) == []
+    # minutes are rounded up in the model: within a minute per crisis of the optimum
+    assert result.plan.objective.closure <= optimum[1] + 3 / 60 + 1e-6
+
+
+def test_the_fleet_hours_bound_sees_a_queue_of_sorties() -> None:
+    """Six heavy units, all far away, one aircraft: the earliest-arrival bound ignores the
+    queue; the fleet-hours bound does not."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, MOSCOW, 2.0, 40.0) for i in range(6))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 400, OSH, 24.0) for i in range(6))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000, MOSCOW, 2.0),))
+    b = bounds(problem)
+    single = max(b.earliest.values())
+    assert b.fleet_bound["c"] > 3 * single
+    assert b.closure == pytest.approx(b.fleet_bound["c"])
+    assert plan(problem).objective.closure >= b.closure - 1e-6
+
+
+def test_every_unit_gets_one_line_of_explanation() -> None:
+    problem = instance("small", 2)
+    withheld = problem.units[0]
+    barred = problem.units[1]
+    problem = replace(problem, units=(replace(withheld, available=False), *problem.units[1:]),
+                      barred={(barred.id, c): "the CRRF is not used in a bilateral dispute"
+                              for c in problem.crisis_weight})
+    p = plan(problem)
+    lines = explain(problem, p)
+    assert set(lines) == {u.id for u in problem.units}
+    assert lines[withheld.id] == f"not made available by {withheld.state}"
+    assert barred.id not in {m.unit for m in p.movements}
+    for m in p.movements:
+        assert lines[m.unit].startswith(f"serves {m.requirement} ")
+    if any(r.capability == barred.capability and r.strength <= barred.strength
+           for r in problem.requirements):
+        assert "bilateral" in lines[barred.id]
+
+
+def test_barred_units_are_never_used_and_the_checker_catches_them() -> None:
+    problem = instance("small", 4)
+    p = plan(problem)
+    used = p.movements[0]
+    crisis = next(r.crisis for r in problem.requirements if r.id == used.requirement)
+    barred = replace(problem, barred={(used.unit, crisis): "withheld for this crisis"})
+    assert any("withheld" in e for e in check(barred, p))
+    assert used.unit not in {m.unit for m in plan(barred).movements
+                             if m.requirement.startswith(crisis)}
+
+
+def test_repair_keeps_what_is_moving_and_drops_a_withdrawn_unit() -> None:
+    problem = instance("small", 6)
+    first = solve(problem, time_limit=2).plan
+    now = sorted(m.arrive_h for m in first.movements)[len(first.movements) // 3]
+    moving = [m for m in first.movements
+              if (min(s.depart_h for s in m.sorties) if m.sorties
+                  else next(u for u in problem.units if u.id == m.unit).readiness_h) <= now]
+    assert moving
+    idle = next(m for m in first.movements if m not in moving)
+    withdrawn = replace(problem, units=tuple(replace(u, available=False) if u.id == idle.unit
+                                             else u for u in problem.units))
+    result = repair(withdrawn, first, now, time_limit=2)
+    assert check(result.problem, result.plan) == []
+    assert set(result.problem.fixed) == set(moving)
+    kept = {(m.requirement, m.unit, m.arrive_h) for m in result.plan.movements}
+    assert {(m.requirement, m.unit, m.arrive_h) for m in moving} <= kept
+    assert idle.unit not in {m.unit for m in result.plan.movements}
+    fresh = [m for m in result.plan.movements if m not in moving]
+    units = {u.id: u for u in problem.units}
+    for m in fresh:  # nothing new leaves before the re-plan
+        assert all(s.depart_h >= now - 1e-6 for s in m.sorties)
+        if not m.sorties:
+            assert m.arrive_h >= now + road_arrival(units[m.unit], next(
+                r for r in problem.requirements if r.id == m.requirement), problem) \
+                - units[m.unit].readiness_h - 1e-6
+
+
+def test_repair_after_a_new_crisis_covers_it() -> None:
+    problem = instance("small", 8, crises=2)
+    first = plan(problem)
+    extra = instance("small", 8, crises=3)
+    added = replace(extra, units=problem.units, aircraft=problem.aircraft)
+    result = repair(added, first, 1.0, time_limit=2)
+    assert check(result.problem, result.plan) == []
+    assert set(result.problem.fixed) <= set(first.movements)
+    new = {r.id for r in added.requirements} - {r.id for r in problem.requirements}
+    assert new & {m.requirement for m in result.plan.movements}
+    assert math.isfinite(result.plan.objective.closure)
+
+
+def test_or_tools_and_highs_import_together() -> None:
+    """OR-Tools bundles HiGHS; a second highspy in the same process would clash."""
+    import importlib.util
+
+    from ortools.linear_solver import pywraplp
+    from ortools.sat.python import cp_model
+
+    assert cp_model.CpModel() is not None
+    solver = pywraplp.Solver.CreateSolver("HIGHS")
+    assert solver is not None
+    cost = [[4, 1, 3], [2, 0, 5], [3, 2, 2]]
+    x = [[solver.BoolVar(f"x{i}{j}") for j in range(3)] for i in range(3)]
+    for i in range(3):
+        solver.Add(sum(x[i]) == 1)
+        solver.Add(sum(x[k][i] for k in range(3)) == 1)
+    solver.Minimize(sum(cost[i][j] * x[i][j] for i in range(3) for j in range(3)))
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    assert solver.Objective().Value() == pytest.approx(5)
+    assert importlib.util.find_spec("highspy") is None, "a separate highspy is installed"
