@@ -25,6 +25,7 @@ $(VENDOR)/.copied: package.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/htmx-ext-sse/dist/sse.min.js $(VENDOR)/htmx-sse.min.js
 	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/countries-50m.json
+	cp node_modules/milsymbol/dist/milsymbol.js $(VENDOR)/milsymbol.js
 	touch $@
 
 assets: $(VENDOR)/.copied

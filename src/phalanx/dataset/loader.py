@@ -141,7 +141,12 @@ def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
     ]
     if problems:  # later checks number items by key and would point at the wrong ones
         raise DatasetError(file, problems)
-    org = to_domain(ds)
+    airfields = _airfields(ds)
+    problems += [Located(file, _line_of(node, path), _dotted(path), message)
+                 for path, message in airfields.problems]
+    if problems:
+        raise DatasetError(file, problems)
+    org = to_domain(ds, airfields.places)
     problems += [Located(file, _line_of(node, p.path), _dotted(p.path), p.message)
                  for p in check(org)]
     if problems:
@@ -188,7 +193,50 @@ def _text(t: object) -> Text:
     return Text(en=t.en, ru=t.ru)  # type: ignore[attr-defined]
 
 
-def to_domain(ds: DatasetIn) -> Organization:
+@dataclass
+class _Airfields:
+    places: dict[str, tuple[float, float]]
+    problems: list[tuple[tuple[str | int, ...], str]]
+
+
+def _airfields(ds: DatasetIn) -> _Airfields:
+    """Coordinates of the registry's airfields, from the `airportsdata` package by ICAO."""
+    out = _Airfields({}, [])
+    if ds.forces is None:
+        return out
+    needed = [(i, b) for i, b in enumerate(ds.forces.bases) if b.icao]
+    if needed:
+        import airportsdata
+
+        airports = airportsdata.load("ICAO")
+        for i, b in needed:
+            found = airports.get(b.icao or "")
+            if found is None:
+                out.problems.append((("forces", "bases", i, "icao"),
+                                     f"no airfield with ICAO code {b.icao!r}"))
+                continue
+            if b.lat is not None and b.lon is not None:
+                out.places[b.key] = (b.lat, b.lon)  # the file's own coordinates win
+            else:
+                out.places[b.key] = (float(found["lat"]), float(found["lon"]))
+    for b in ds.forces.bases:
+        if b.key not in out.places and b.lat is not None and b.lon is not None:
+            out.places[b.key] = (b.lat, b.lon)
+    return out
+
+
+def _forces(ds: DatasetIn, places: dict[str, tuple[float, float]]) -> dict[str, object]:
+    if ds.forces is None:
+        return {}
+    forces = ds.forces.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for b in forces["bases"]:
+        if b["key"] in places:
+            b["lat"], b["lon"] = places[b["key"]]
+    return forces
+
+
+def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = None
+              ) -> Organization:
     o = ds.organization
     return Organization(
         key=o.key,
@@ -265,4 +313,5 @@ def to_domain(ds: DatasetIn) -> Organization:
             for c in ds.crisis_categories
         },
         operations={op.key: op.model_dump(mode="json") for op in ds.operations},
+        forces=_forces(ds, places or {}),
     )

@@ -331,6 +331,12 @@ def check(org: Organization) -> list[Problem]:
                 problems.append(Problem(("operations", i, "stages", j, "end"),
                                         "ends before it starts"))
 
+    if org.forces:
+        from phalanx.domain.forces.registry import registry_problems
+
+        problems += [Problem(path, message)
+                     for path, message in registry_problems(org.forces, org.states)]
+
     for i, h in enumerate(org.historical_counts):
         if h.body is not None and h.body not in org.bodies:
             problems.append(Problem(("historical_counts", i, "body"), f"unknown body {h.body!r}"))

@@ -236,5 +236,6 @@ class Organization:
     historical_counts: tuple[HistoricalCount, ...] = ()
     crisis_categories: dict[str, Any] = field(default_factory=dict)  # key -> crisis.Category
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> as in the file
+    forces: dict[str, Any] = field(default_factory=dict)  # the registry, as in the file
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""

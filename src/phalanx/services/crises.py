@@ -190,6 +190,9 @@ def _row(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False)
     return row
 
 
+crisis_row = _row  # for the other services of the crisis (forces)
+
+
 def _history(conn: Connection, crisis_id: int) -> list[tuple[Stage, datetime]]:
     return [(Stage(r.stage), aware(r.at)) for r in conn.execute(
         select(t.crisis_event.c.stage, t.crisis_event.c.at).where(
@@ -343,6 +346,9 @@ def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
         actor=w.actor.username, text=text))
 
 
+add_event = _event  # for the other services of the crisis (forces)
+
+
 def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
             topic: str, at: datetime, only: set[str] | None = None) -> int:
     """One outbox record per entitled, active user (email delivery is the outbox's job)."""
@@ -472,10 +478,18 @@ def _situation(row: Any, cat: Category, units: int) -> Situation:
 
 
 def _accepted_units(conn: Connection, crisis_id: int) -> int:
-    return len(list(conn.execute(select(t.assistance_offer.c.id).join(
+    """Units committed: accepted offers of units, and the movements of the crisis's
+    decided deployment plan."""
+    offers = len(list(conn.execute(select(t.assistance_offer.c.id).join(
         t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
         .where(t.assistance_request.c.crisis_id == crisis_id,
                t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
+    plan = conn.execute(select(t.deployment_plan.c.movements).where(
+        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    planned = 0 if plan is None else sum(1 for m in plan.movements
+                                         if m["crisis_id"] == crisis_id)
+    return offers + planned
 
 
 def _require_staff(actor: Principal, what: str) -> None:

@@ -21,6 +21,7 @@ from phalanx.web.api import crises as crises_api
 from phalanx.web.api import decisions as decisions_api
 from phalanx.web.api import documents as documents_api
 from phalanx.web.api import events as events_api
+from phalanx.web.api import forces as forces_api
 from phalanx.web.api import identity as identity_api
 from phalanx.web.api import notifications as notifications_api
 from phalanx.web.api import operations as operations_api
@@ -80,9 +81,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crises_api.router, prefix=API)
     app.include_router(notifications_api.router, prefix=API)
     app.include_router(operations_api.router, prefix=API)
+    app.include_router(forces_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
+    from phalanx.web.pages import forces as forces_pages
     from phalanx.web.pages import operations as operation_pages
     from phalanx.web.pages import routes as pages
     from phalanx.web.pages import work as work_pages
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
     app.include_router(crisis_pages.router)
+    app.include_router(forces_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

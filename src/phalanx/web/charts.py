@@ -170,3 +170,82 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     add("</g>")
     add("</svg>")
     return "".join(out)
+
+
+def strength_bars(rows: list[tuple[str, int, int | None]], listed: str = "listed",
+                  declared: str = "declared") -> str:
+    """Horizontal bars per formation: the strength listed in the registry, with the
+    declared strength as a marker line where there is one."""
+    if not rows:
+        return ""
+    left, width, row = 230, 760, 26
+    top = 10
+    height = top + row * len(rows) + 34
+    most = max(max(v, d or 0) for _l, v, d in rows) or 1
+    span = width - left - RIGHT
+
+    def x(v: float) -> float:
+        return left + span * v / most
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} '
+           f'{height}" width="100%" role="img" aria-label={quoteattr(listed)}>']
+    for i, (label, value, decl) in enumerate(rows):
+        y = top + i * row
+        out.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" '
+                   f'font-size="12">{escape(label[:34])}</text>')
+        out.append(f'<rect class="bar listed" x="{left}" y="{y + 4}" width="{x(value) - left:.1f}"'
+                   f' height="{BAR}" fill="#2f5d9b"><title>{escape(label)}: {value:,} '
+                   f'{escape(listed)}</title></rect>')
+        out.append(f'<text class="value" x="{x(value) + 4:.1f}" y="{y + 16}" font-size="11">'
+                   f'{value:,}</text>')
+        if decl:
+            out.append(f'<line class="declared" x1="{x(decl):.1f}" x2="{x(decl):.1f}" '
+                       f'y1="{y + 1}" y2="{y + row - 3}" stroke="#c98a1a" stroke-width="3">'
+                       f'<title>{escape(declared)}: {decl:,}</title></line>')
+    y = top + row * len(rows) + 18
+    out.append(f'<rect x="{left}" y="{y - 10}" width="14" height="10" fill="#2f5d9b"/>'
+               f'<text x="{left + 20}" y="{y}" font-size="12">{escape(listed)}</text>'
+               f'<line x1="{left + 140}" x2="{left + 140}" y1="{y - 12}" y2="{y + 2}" '
+               f'stroke="#c98a1a" stroke-width="3"/><text x="{left + 148}" y="{y}" '
+               f'font-size="12">{escape(declared)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def plan_gantt(rows: list[tuple[str, float, float, float, str]], hours: str = "hours") -> str:
+    """One row per movement: from departure to arrival (hours from the plan's start),
+    air or ground, with the needed-by time as a tick; late arrivals are marked."""
+    if not rows:
+        return ""
+    left, width, row, top = 200, 1000, 22, 28
+    end = max(max(a, n) for _l, _d, a, n, _m in rows) * 1.05 or 1.0
+    height = top + row * len(rows) + 12
+    span = width - left - RIGHT
+
+    def x(h: float) -> float:
+        return left + span * max(0.0, h) / end
+
+    step = max(1, round(end / 10 / 6) * 6) if end > 12 else 2
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart gantt" viewBox="0 0 {width} '
+           f'{height}" width="100%" role="img" aria-label="plan">']
+    h = 0
+    while h <= end:
+        out.append(f'<line class="grid" x1="{x(h):.1f}" x2="{x(h):.1f}" y1="{top - 6}" '
+                   f'y2="{height - 8}" stroke="#ddd"/><text class="axis" x="{x(h):.1f}" '
+                   f'y="{top - 10}" text-anchor="middle" font-size="11">{h} h</text>')
+        h += step
+    for i, (label, dep, arr, need, mode) in enumerate(rows):
+        y = top + i * row
+        late = arr > need + 1e-6
+        css = f"bar {mode}{' late' if late else ''}"
+        fill = "#b03a2e" if late else ("#2f5d9b" if mode == "air" else "#5b8c3a")
+        out.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" '
+                   f'font-size="12">{escape(label[:28])}</text>')
+        out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" '
+                   f'width="{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}">'
+                   f'<title>{escape(label)}: {mode}, {dep:.1f}–{arr:.1f} {escape(hours)}'
+                   f'{" (late)" if late else ""}</title></rect>')
+        out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 1}" '
+                   f'y2="{y + row - 3}" stroke="#222" stroke-width="2"/>')
+    out.append("</svg>")
+    return "".join(out)

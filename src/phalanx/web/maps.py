@@ -24,6 +24,33 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Symbol:
+    """A military symbol at a place: drawn in the browser by milsymbol from its SIDC
+    (the server draws a plain mark first, replaced by the symbol)."""
+
+    lat: float
+    lon: float
+    sidc: str
+    label: str
+    kind: str  # unit, base, aircraft, crisis
+    href: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A planned movement from a unit's home to its destination."""
+
+    lat1: float
+    lon1: float
+    lat2: float
+    lon2: float
+    mode: str  # air, road
+    status: str  # decided, proposed
+    label: str
+
+
+@dataclass(frozen=True)
 class Box:
     west: float
     south: float
@@ -96,7 +123,8 @@ def centroid(name: str) -> tuple[float, float] | None:
 
 def render(box: Box, markers: list[Marker], width: int = 720,
            highlight: set[str] | None = None,
-           routes: list[tuple[str, str, float]] | None = None) -> str:
+           routes: list[tuple[str, str, float]] | None = None,
+           symbols: list[Symbol] | None = None, moves: list[Move] | None = None) -> str:
     """An SVG map of `box` (equirectangular, scaled for its middle latitude), with
     markers and, optionally, routes between countries drawn by weight."""
     countries = _countries()
@@ -141,6 +169,16 @@ def render(box: Box, markers: list[Marker], width: int = 720,
                         'markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" '
                         'orient="auto-start-reverse">'
                         '<path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>')
+    for mv in moves or []:
+        (x1, y1), (x2, y2) = xy(mv.lon1, mv.lat1), xy(mv.lon2, mv.lat2)
+        parts.append(f'<line class="move {mv.mode} {mv.status}" x1="{x1:.1f}" y1="{y1:.1f}" '
+                     f'x2="{x2:.1f}" y2="{y2:.1f}"><title>{escape(mv.label)}</title></line>')
+    for sym in symbols or []:
+        x, y = xy(sym.lon, sym.lat)
+        mark = (f'<g class="sym {sym.kind}" data-sidc="{escape(sym.sidc)}" '
+                f'data-key="{escape(sym.key)}" transform="translate({x:.1f},{y:.1f})">'
+                f'<circle class="sym-fallback" r="4"/><title>{escape(sym.label)}</title></g>')
+        parts.append(f'<a href="{escape(sym.href)}">{mark}</a>' if sym.href else mark)
     for m in markers:
         x, y = xy(m.lon, m.lat)
         dot = (f'<circle class="marker {m.css}" cx="{x:.1f}" cy="{y:.1f}" r="7">'

@@ -16,6 +16,7 @@ from phalanx.services import decisions as dec
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
-            "now": datetime.now(UTC)}
+            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor)}
 
 
 @router.post("/crises/{crisis_id}/transition")

@@ -1,0 +1,160 @@
+"""The registry of forces and means, and what may be used for a crisis.
+
+A unit's state decides, crisis by crisis, whether its units take part (Charter art. 5,
+voluntary participation): all of them, some named ones, or none, possibly with
+conditions. A unit is used for a crisis only when its state has made it available, its
+certification has not expired, and no rule of the treaty bars its formation: the CRRF is
+not used for a bilateral dispute between members nor against CIS partners or neighbours
+(DOMAIN.md §3); peacekeepers go to a member's territory only at its official request,
+elsewhere only with a UN Security Council mandate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+CAPABILITIES = ("motorized_rifle", "airborne", "special_police", "special_forces",
+                "emergency_rescue", "anti_drug", "engineer", "medical", "aviation")
+
+
+class Scope(StrEnum):
+    ALL = "all"
+    SOME = "some"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A state's answer for one crisis."""
+
+    state: str
+    scope: Scope
+    units: frozenset[str] = frozenset()  # with SOME: the units made available
+    conditions: str = ""
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the rules look at for one unit."""
+
+    key: str
+    state: str
+    formation: str
+    use_constraint: str  # of its formation: crrf, peacekeeping, none
+    certified_until: date | None = None
+    withdrawn: bool = False  # its state withdrew it from the registry's use
+
+
+@dataclass(frozen=True)
+class CrisisFacts:
+    key: str
+    bilateral_dispute: bool = False
+    against_cis_or_neighbour: bool = False
+    official_request: bool = False
+    un_mandate: bool = False
+    on_member_territory: bool = True
+
+
+def consent_problems(consents: Iterable[Consent], units: Mapping[str, UnitFacts]
+                     ) -> list[str]:
+    """Contradictions in the consents given for one crisis, each naming the item."""
+    out: list[str] = []
+    seen: dict[str, Consent] = {}
+    for c in consents:
+        if c.state in seen:
+            out.append(f"{c.state} answered twice for this crisis")
+        seen[c.state] = c
+        if c.scope is Scope.SOME and not c.units:
+            out.append(f"{c.state}: 'some' names no unit")
+        if c.scope is not Scope.SOME and c.units:
+            out.append(f"{c.state}: units are named only with 'some' (the answer is "
+                       f"'{c.scope.value}')")
+        for key in sorted(c.units):
+            u = units.get(key)
+            if u is None:
+                out.append(f"{c.state}: unknown unit {key!r}")
+            elif u.state != c.state:
+                out.append(f"{c.state}: unit {key} belongs to {u.state}, "
+                           "which alone may make it available")
+    return out
+
+
+def availability(units: Iterable[UnitFacts], consents: Iterable[Consent], crisis: CrisisFacts,
+                 on: date) -> tuple[set[str], dict[str, str]]:
+    """The units that may serve `crisis`, and for every other unit the reason it may not."""
+    answers = {c.state: c for c in consents}
+    ok: set[str] = set()
+    why: dict[str, str] = {}
+    for u in units:
+        reason = _bar(u, answers.get(u.state), crisis, on)
+        if reason is None:
+            ok.add(u.key)
+        else:
+            why[u.key] = reason
+    return ok, why
+
+
+def _bar(u: UnitFacts, answer: Consent | None, crisis: CrisisFacts, on: date) -> str | None:
+    if u.withdrawn:
+        return f"withdrawn by {u.state}"
+    if answer is None:
+        return f"{u.state} has not made its units available for this crisis"
+    if answer.scope is Scope.NONE:
+        return f"{u.state} declined to take part in this crisis"
+    if answer.scope is Scope.SOME and u.key not in answer.units:
+        return f"{u.state} made other units available, not this one"
+    if u.certified_until is not None and u.certified_until < on:
+        return f"certification expired on {u.certified_until.isoformat()}"
+    if u.use_constraint == "crrf":
+        if crisis.bilateral_dispute:
+            return "the CRRF is not used to settle a bilateral dispute between members"
+        if crisis.against_cis_or_neighbour:
+            return "the CRRF is not used against CIS partners or neighbouring states"
+    if u.use_constraint == "peacekeeping":
+        if crisis.on_member_territory and not crisis.official_request:
+            return "peacekeepers go to a member's territory only at its official request"
+        if not crisis.on_member_territory and not crisis.un_mandate:
+            return "peacekeepers go outside the members' territory only with a UN mandate"
+    return None
+
+
+def registry_problems(forces: Mapping[str, Any], states: Iterable[str]
+                      ) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-references of the dataset's `forces` section, each with its path."""
+    known = set(states)
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    bases = {b["key"] for b in forces.get("bases", [])}
+    formations = {f["key"] for f in forces.get("formations", [])}
+    for name, items in (("bases", forces.get("bases", [])), ("units", forces.get("units", [])),
+                        ("aircraft", forces.get("aircraft", []))):
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item["key"] in first:
+                where = f"forces.{name}.{first[item['key']]}"
+                out.append((("forces", name, i, "key"),
+                            f"{item['key']!r} already defined at {where}"))
+            first.setdefault(item["key"], i)
+            if item.get("state") not in known:
+                out.append((("forces", name, i, "state"),
+                            f"unknown state code {item.get('state')!r}"))
+    for i, g in enumerate(forces.get("ground_times", [])):
+        for end in ("from", "to"):
+            if g[end] not in bases:
+                out.append((("forces", "ground_times", i, end), f"unknown base {g[end]!r}"))
+    for i, u in enumerate(forces.get("units", [])):
+        if u["formation"] not in formations:
+            out.append((("forces", "units", i, "formation"),
+                        f"unknown formation {u['formation']!r}"))
+        if u.get("garrison") is not None and u["garrison"] not in bases:
+            out.append((("forces", "units", i, "garrison"), f"unknown base {u['garrison']!r}"))
+    for i, a in enumerate(forces.get("aircraft", [])):
+        if a.get("formation") is not None and a["formation"] not in formations:
+            out.append((("forces", "aircraft", i, "formation"),
+                        f"unknown formation {a['formation']!r}"))
+        if a["base"] not in bases:
+            out.append((("forces", "aircraft", i, "base"), f"unknown base {a['base']!r}"))
+    return out

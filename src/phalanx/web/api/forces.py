@@ -1,0 +1,110 @@
+"""Forces and means under /api/v1: the registry, consent per crisis, force requirements,
+the deployment planner's runs, and the common operational picture."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from phalanx.services import forces
+from phalanx.web.auth import Reader, Writer
+from phalanx.web.deps import DB, Conn, Id
+
+router = APIRouter(tags=["forces"])
+Key = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
+StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
+
+
+@router.get("/forces/formations", response_model=list[forces.FormationOut])
+def formations(actor: Reader, conn: Conn) -> list[forces.FormationOut]:
+    """Formations with their declared and listed strength."""
+    return forces.formations(conn, actor=actor)
+
+
+@router.get("/forces/units", response_model=list[forces.UnitOut])
+def units(actor: Reader, conn: Conn,
+          state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+          formation: Annotated[str | None, Query(max_length=64)] = None
+          ) -> list[forces.UnitOut]:
+    return forces.units(conn, actor=actor, state=state, formation=formation)
+
+
+@router.get("/forces/units/{key}", response_model=forces.UnitOut)
+def unit(key: Key, actor: Reader, conn: Conn) -> forces.UnitOut:
+    return forces.unit(conn, key, actor=actor)
+
+
+@router.patch("/forces/units/{key}", response_model=forces.UnitOut)
+def update_unit(key: Key, data: forces.UnitPatch, actor: Writer, db: DB) -> forces.UnitOut:
+    """Change a unit (its state's representative or the Joint Staff); audited."""
+    return forces.update_unit(db, key, data, actor=actor)
+
+
+@router.get("/forces/aircraft", response_model=list[forces.AircraftOut])
+def aircraft(actor: Reader, conn: Conn) -> list[forces.AircraftOut]:
+    return forces.aircraft(conn, actor=actor)
+
+
+@router.get("/forces/bases", response_model=list[forces.BaseOut])
+def bases(actor: Reader, conn: Conn) -> list[forces.BaseOut]:
+    return forces.bases(conn)
+
+
+@router.get("/forces/picture")
+def picture(actor: Reader, conn: Conn) -> dict[str, Any]:
+    """Units, aircraft, bases, open crises and planned movements (for the map)."""
+    return forces.picture(conn, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/requirements", response_model=list[forces.RequirementOut])
+def requirements(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.RequirementOut]:
+    return forces.requirements(conn, crisis_id, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/requirements", response_model=forces.RequirementOut,
+             status_code=201)
+def add_requirement(crisis_id: Id, data: forces.RequirementIn, actor: Writer,
+                    db: DB) -> forces.RequirementOut:
+    return forces.add_requirement(db, crisis_id, data, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/consents", response_model=list[forces.ConsentOut])
+def consents(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.ConsentOut]:
+    return forces.consents(conn, crisis_id, actor=actor)
+
+
+@router.put("/crises/{crisis_id}/consents/{state}", response_model=forces.ConsentOut)
+def give_consent(crisis_id: Id, state: StateCode, data: forces.ConsentIn, actor: Writer,
+                 db: DB) -> forces.ConsentOut:
+    """A state makes its units available for the crisis: all, some (named) or none."""
+    return forces.give_consent(db, crisis_id, state, data, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/plans", response_model=list[forces.PlanOut])
+def plans(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.PlanOut]:
+    return forces.plans(conn, crisis_id, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/plans", response_model=forces.PlanOut, status_code=201)
+def run_plan(crisis_id: Id, data: forces.PlanIn, actor: Writer, db: DB) -> forces.PlanOut:
+    """Run the deployment planner (within `time_limit` seconds): the plan, its bound and
+    gap, every unit's explanation; stored as proposed."""
+    return forces.run_plan(db, crisis_id, data, actor=actor)
+
+
+@router.get("/plans/{plan_id}", response_model=forces.PlanOut)
+def plan(plan_id: Id, actor: Reader, conn: Conn) -> forces.PlanOut:
+    return forces.plan_out(conn, plan_id, actor=actor)
+
+
+@router.post("/plans/{plan_id}/decide", response_model=forces.PlanOut)
+def decide(plan_id: Id, actor: Writer, db: DB) -> forces.PlanOut:
+    """The proposed plan becomes the crisis's deployment."""
+    return forces.decide_plan(db, plan_id, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/deployment", response_model=forces.ProgressOut | None)
+def deployment(crisis_id: Id, actor: Reader, conn: Conn) -> forces.ProgressOut | None:
+    """The decided deployment's progress: waiting, moving, arrived."""
+    return forces.progress(conn, crisis_id, actor=actor)

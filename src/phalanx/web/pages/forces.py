@@ -1,0 +1,142 @@
+"""The forces pages: the registry, the common operational picture, and the crisis room's
+forms for force requirements, consent and the deployment planner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.forces.registry import Scope
+from phalanx.services import forces
+from phalanx.web import charts, maps
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn
+from phalanx.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+
+@router.get("/forces", response_class=HTMLResponse)
+def registry(request: Request, actor: Reader, conn: Conn,
+             formation: str | None = None, state: str | None = None) -> HTMLResponse:
+    fs = forces.formations(conn, actor=actor)
+    chart = charts.strength_bars([(f.abbreviation or f.name, f.listed_strength,
+                                   f.declared_strength) for f in fs if f.units])
+    return render(request, "forces.html", {
+        "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
+                                                state=state),
+        "aircraft": forces.aircraft(conn, actor=actor), "formation": formation,
+        "state": state, "chart": chart, "today": datetime.now(UTC).date()})
+
+
+@router.post("/forces/units/{key}")
+def edit_unit(key: str, actor: Writer, db: DB,
+              strength: Annotated[int, Form(ge=1, le=100_000)],
+              readiness_h: Annotated[float, Form(ge=0, le=8760)],
+              withdrawn: Annotated[str | None, Form()] = None,
+              note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    forces.update_unit(db, key, forces.UnitPatch(
+        strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
+        actor=actor)
+    return RedirectResponse(f"/forces#unit-{key}", status_code=303)
+
+
+@router.get("/forces/map", response_class=HTMLResponse)
+def operational_picture(request: Request, actor: Reader, conn: Conn,
+                        crisis: int | None = None) -> HTMLResponse:
+    pic = forces.picture(conn, actor=actor)
+    symbols = [maps.Symbol(b["lat"], b["lon"], "SFGPIBA---H----", b["name"], "base",
+                           key=b["key"]) for b in pic["bases"] if b["kind"] != "node"]
+    symbols += [maps.Symbol(u["lat"], u["lon"], u["sidc"],
+                            f"{u['name']} ({u['state']}, {u['strength']})", "unit",
+                            key=u["key"]) for u in pic["units"] if not u["withdrawn"]]
+    symbols += [maps.Symbol(c["lat"], c["lon"], c["sidc"], f"{c['id']}: {c['title']}",
+                            "crisis", href=f"/crises/{c['id']}", key=f"crisis-{c['id']}")
+                for c in pic["crises"]]
+    moves = [maps.Move(m["from"][0], m["from"][1], m["to"][0], m["to"][1], m["mode"],
+                       m["status"], f"{m['unit']} → crisis {m['crisis']} ({m['mode']}, "
+                                    f"{m['arrive_h']:.1f} h)")
+             for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
+    svg = maps.render(maps.Box(west=22, south=34, east=90, north=60), [], width=1100,
+                      symbols=symbols, moves=moves)
+    plan = None
+    if crisis is not None:
+        found = forces.plans(conn, crisis, actor=actor)
+        plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
+    return render(request, "forces_map.html", {
+        "map_svg": svg, "picture": pic, "crisis": crisis, "plan": plan,
+        "moves": len(moves)})
+
+
+# --- the crisis room's forms -----------------------------------------------------------
+
+
+@router.post("/crises/{crisis_id}/requirements")
+def add_requirement(crisis_id: int, actor: Writer, db: DB,
+                    capability: Annotated[str, Form(max_length=32)],
+                    strength: Annotated[int, Form(ge=1, le=100_000)],
+                    place: Annotated[str, Form(min_length=1, max_length=300)],
+                    hours: Annotated[int, Form(ge=1, le=2160)] = 24,
+                    node: Annotated[str, Form(max_length=64)] = "") -> Response:
+    forces.add_requirement(db, crisis_id, forces.RequirementIn.model_validate({
+        "capability": capability, "strength": strength, "place": place,
+        "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours)}),
+        actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/consents")
+def give_consent(crisis_id: int, actor: Writer, db: DB,
+                 scope: Annotated[Scope, Form()],
+                 units: Annotated[list[str] | None, Form()] = None,
+                 conditions: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
+        scope=scope, units=(units or []) if scope is Scope.SOME else [], conditions=conditions),
+        actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/plans")
+def run_plan(crisis_id: int, actor: Writer, db: DB,
+             time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
+    forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+
+
+@router.post("/plans/{plan_id}/decide")
+def decide_plan(plan_id: int, actor: Writer, db: DB) -> Response:
+    p = forces.decide_plan(db, plan_id, actor=actor)
+    return RedirectResponse(f"/crises/{p.crisis_id}#forces", status_code=303)
+
+
+def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, object]:
+    """What the crisis room shows of the forces."""
+    reqs = forces.requirements(conn, crisis_id, actor=actor)
+    found = forces.plans(conn, crisis_id, actor=actor)
+    plan = found[0] if found else None
+    gantt = ""
+    if plan is not None:
+        by_req = {r.id: r for r in reqs}
+        rows = []
+        for m in plan.movements:
+            r = by_req.get(m.requirement)
+            if m.crisis_id != crisis_id or r is None:
+                continue
+            dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
+            need = (r.needed_by - plan.starts_at).total_seconds() / 3600
+            rows.append((f"{m.unit} ({m.state})", dep, m.arrive_h, need, m.mode))
+        gantt = charts.plan_gantt(rows)
+    own_units = []
+    if actor.state:
+        own_units = forces.units(conn, actor=actor, state=actor.state)
+    return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
+            "plan": plan, "plans": found, "gantt": gantt,
+            "progress": forces.progress(conn, crisis_id, actor=actor),
+            "own_units": own_units, "capabilities": list(forces.CAPABILITIES)}

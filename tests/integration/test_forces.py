@@ -1,0 +1,273 @@
+"""Forces through the services and the API, on SQLite and PostgreSQL: the registry is
+loaded from the dataset and read through the access filter; consent is the state's alone
+and contradictions are refused; the CRRF rule and withheld units keep units out of the
+plan; a planner run is checked, stored with its bound and gap, decided, shown as the
+deployment, and re-planned after a unit is withdrawn, keeping what is already moving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.domain.forces import planner as pl
+from phalanx.domain.forces.registry import Scope
+from phalanx.services import crises, demo, forces, forcesdemo, identity
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.errors import Forbidden, Invalid
+from phalanx.web.app import create_app
+
+T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+PLANNER = forcesdemo.PLANNER
+OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def org_db(db: Database) -> Database:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    return db
+
+
+@pytest.fixture
+def demo_crisis(org_db: Database) -> int:
+    return forcesdemo.run(org_db, start=T0, time_limit=2)
+
+
+def test_the_registry_is_loaded_and_filtered_by_access(org_db: Database) -> None:
+    with org_db.read() as conn:
+        us = forces.units(conn, actor=rep("ARM"))
+        assert len(us) == 60 and {u.state for u in us} >= {"RUS", "KAZ", "ARM"}
+        assert forces.units(conn, actor=OBSERVER) == []  # the registry is not public
+        kant = next(b for b in forces.bases(conn) if b.key == "kant")
+        assert kant.icao == "UAFW"
+        fs = {f.key: f for f in forces.formations(conn, actor=PLANNER)}
+        assert fs["crrf"].listed_strength > 20_000 and fs["crdf-car"].units == 10
+
+
+def test_a_unit_is_changed_only_by_its_state_or_the_staff_and_it_is_audited(
+        org_db: Database) -> None:
+    with pytest.raises(Forbidden, match="RUS's representative"):
+        forces.update_unit(org_db, "crdf-rus-1", forces.UnitPatch(strength=300),
+                           actor=rep("KAZ"))
+    u = forces.update_unit(org_db, "crdf-rus-1", forces.UnitPatch(strength=350,
+                                                                  revision=1),
+                           actor=rep("RUS"))
+    assert (u.strength, u.edited, u.revision) == (350, True, 2)
+    with org_db.read() as conn:
+        entry = conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action == "forces.unit.update")).one()
+        assert entry.target_id == "crdf-rus-1"
+    # a reload of the same dataset keeps the change made in the app
+    orgs.load_dataset(org_db, loader.builtin_path(), actor=SYSTEM)
+    with org_db.read() as conn:
+        assert forces.unit(conn, "crdf-rus-1", actor=PLANNER).strength == 350
+
+
+def _crisis_in_response(db: Database, **flags: bool) -> int:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Flooding in the Fergana valley", category="natural_disaster",
+        affected=["KGZ"], severity="severe", place="Osh", lat=40.53, lon=72.80),
+        actor=rep("KGZ"), at=T0)
+    if flags:
+        with db.write(SYSTEM) as w:  # the facts the guards look at
+            w.conn.execute(t.crisis.update().where(t.crisis.c.id == c.id).values(**flags))
+            w.audit("test.flags", "crisis", c.id, flags)
+    return c.id
+
+
+def test_consent_is_the_states_alone_and_contradictions_are_refused(org_db: Database) -> None:
+    cid = _crisis_in_response(org_db)
+    with pytest.raises(Forbidden, match="only KAZ's representative"):
+        forces.give_consent(org_db, cid, "KAZ", forces.ConsentIn(scope=Scope.ALL),
+                            actor=PLANNER)
+    with pytest.raises(Invalid, match="belongs to RUS"):
+        forces.give_consent(org_db, cid, "KAZ", forces.ConsentIn(
+            scope=Scope.SOME, units=["crdf-rus-1"]), actor=rep("KAZ"))
+    with pytest.raises(Invalid, match="'some' names no unit"):
+        forces.give_consent(org_db, cid, "KAZ", forces.ConsentIn(scope=Scope.SOME),
+                            actor=rep("KAZ"))
+    with pytest.raises(Invalid, match="named only with 'some'"):
+        forces.give_consent(org_db, cid, "KAZ", forces.ConsentIn(
+            scope=Scope.NONE, units=["crdf-kaz-1"]), actor=rep("KAZ"))
+    forces.give_consent(org_db, cid, "KAZ", forces.ConsentIn(
+        scope=Scope.SOME, units=["crdf-kaz-1"], conditions="rescue only"), actor=rep("KAZ"))
+    with org_db.read() as conn:
+        (k,) = forces.consents(conn, cid, actor=PLANNER)
+    assert (k.state, k.scope, k.units, k.conditions) == ("KAZ", Scope.SOME, ["crdf-kaz-1"],
+                                                         "rescue only")
+
+
+def test_the_crrf_rule_and_withheld_consent_keep_units_out_of_the_plan(
+        org_db: Database) -> None:
+    cid = _crisis_in_response(org_db, bilateral_dispute=True)
+    forces.add_requirement(org_db, cid, forces.RequirementIn(
+        capability="airborne", strength=400, place="Osh", node="osh",
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    forces.add_requirement(org_db, cid, forces.RequirementIn(
+        capability="motorized_rifle", strength=300, place="Osh", node="osh",
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    for state in ("RUS", "KAZ", "KGZ"):
+        forces.give_consent(org_db, cid, state, forces.ConsentIn(scope=Scope.ALL),
+                            actor=rep(state), at=T0)
+    with org_db.read() as conn:
+        built = forces.build(conn, cid, actor=PLANNER, at=T0)
+    crrf = {u["key"] for u in orgs_units(org_db) if u["formation"] in ("crrf", "crdf-car")
+            and u["state"] in ("RUS", "KAZ", "KGZ")}
+    cs = str(cid)
+    expired = "crdf-kgz-1"  # its certification ran out on 2026-06-30 (in the dataset)
+    assert "certification expired on 2026-06-30" in built.problem.barred[(expired, cs)]
+    for key in crrf - {expired}:
+        assert "bilateral dispute" in built.problem.barred[(key, cs)], key
+    # peacekeepers without an official request, and states that did not answer, are out too
+    assert "official request" in built.problem.barred[("pk-kaz-1", cs)]
+    assert "has not made its units available" in built.problem.barred[("crrf-tjk-mr-1", cs)]
+    p = forces.run_plan(org_db, cid, forces.PlanIn(time_limit=1), actor=PLANNER, at=T0)
+    assert not {m.unit for m in p.movements} & crrf
+    assert p.uncovered and all(u["proven"] for u in p.uncovered)
+    assert any("no available unit can meet it" in w for w in p.warnings)
+
+
+def orgs_units(db: Database) -> list[dict[str, object]]:
+    with db.read() as conn:
+        return [u.model_dump() for u in forces.units(conn, actor=PLANNER)]
+
+
+def test_the_demo_crisis_gets_a_checked_decided_deployment(org_db: Database,
+                                                           demo_crisis: int) -> None:
+    with org_db.read() as conn:
+        (p,) = forces.plans(conn, demo_crisis, actor=PLANNER)
+        built = forces.build(conn, demo_crisis, actor=PLANNER, at=T0 + timedelta(hours=5))
+        progress = forces.progress(conn, demo_crisis, actor=PLANNER,
+                                   at=T0 + timedelta(hours=10))
+        c = crises.get(conn, demo_crisis, actor=PLANNER)
+    assert p.status == "decided" and p.gap is not None and 0 <= p.gap < 1
+    assert p.bound <= p.objective["closure"] + 1e-6
+    assert p.objective["closure"] <= p.greedy["closure"] + 1e-6
+    assert len(p.movements) == len(forcesdemo.REQUIREMENTS) - len(p.uncovered)
+    # nothing from a state that declined, nothing KAZ did not name
+    used = {m.unit for m in p.movements}
+    assert not {u for u in used if u.startswith(("crrf-arm", "crdf-arm", "pk-arm"))}
+    kaz = {u for u in used if "-kaz-" in u}
+    assert kaz <= set(forcesdemo.CONSENTS[1][2])
+    assert set(p.explanations) >= used
+    assert progress is not None and progress.waiting + progress.moving + progress.arrived \
+        == len(p.movements)
+    assert built.previous is not None  # the decided plan is kept when re-planning
+    assert c.stage is Stage.RESPONSE
+    assert crises.transition(org_db, demo_crisis, Stage.DEPLOYED, actor=PLANNER,
+                             at=T0 + timedelta(hours=6)).stage is Stage.DEPLOYED
+
+
+def test_a_withdrawn_unit_is_replanned_keeping_what_is_moving(org_db: Database,
+                                                             demo_crisis: int) -> None:
+    with org_db.read() as conn:
+        (first,) = forces.plans(conn, demo_crisis, actor=PLANNER)
+    start = first.starts_at
+    now = start + timedelta(hours=3)
+    moving = {m.unit for m in first.movements if m.depart is not None and m.depart <= now}
+    waiting = [m for m in first.movements if m.depart is not None and m.depart > now]
+    assert waiting, "the demo plan has movements that have not left after three hours"
+    victim = waiting[0].unit
+    state = waiting[0].state
+    forces.update_unit(org_db, victim, forces.UnitPatch(withdrawn=True), actor=rep(state))
+    second = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=2),
+                             actor=PLANNER, at=now)
+    assert second.starts_at == start
+    assert victim not in {m.unit for m in second.movements}
+    again = {m.unit: m for m in second.movements}
+    for m in first.movements:
+        if m.unit in moving:
+            assert again[m.unit].arrive_h == pytest.approx(m.arrive_h)
+    for m in second.movements:
+        if m.unit not in moving:
+            assert all(s["depart_h"] >= 3 - 1e-6 for s in m.sorties)
+    forces.decide_plan(org_db, second.id, actor=PLANNER, at=now)
+    with org_db.read() as conn:
+        statuses = [p.status for p in forces.plans(conn, demo_crisis, actor=PLANNER)]
+        audited = conn.execute(select(func.count()).select_from(t.audit_log).where(
+            t.audit_log.c.action.like("forces.%"))).scalar_one()
+    assert statuses == ["decided", "superseded"]
+    assert audited >= 3 + len(forcesdemo.REQUIREMENTS) + len(forcesdemo.CONSENTS)
+
+
+def test_every_stored_plan_passes_the_checker(org_db: Database, demo_crisis: int) -> None:
+    with org_db.read() as conn:
+        (p,) = forces.plans(conn, demo_crisis, actor=PLANNER)
+        built = forces.build(conn, demo_crisis, actor=PLANNER, at=p.starts_at)
+    stored = forces._plan_from_json(
+        [m.model_dump() | {"requirement_key": str(m.requirement)} for m in p.movements],
+        [u | {"key": str(u["requirement"])} for u in p.uncovered])
+    problem = built.problem
+    # the stored plan in its own clock, as the planner produced it
+    objective = pl.objective(problem, stored.movements, len(stored.uncovered))
+    assert pl.check(problem, pl.Plan(stored.movements, stored.uncovered, objective)) == []
+
+
+@pytest.fixture
+def api(org_db: Database, settings: Settings, demo_crisis: int
+        ) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    tokens = {}
+    for name in ("planner", "rep-kaz", "observer"):
+        tokens[name] = {"Authorization": "Bearer "
+                        + identity.issue_token(org_db, name, actor=SYSTEM).token}
+    with TestClient(create_app(settings, org_db)) as c:
+        yield c, tokens
+
+
+def test_the_api_runs_the_planner_and_refuses_bad_input_clearly(
+        api: tuple[TestClient, dict[str, dict[str, str]]], demo_crisis: int) -> None:
+    c, tok = api
+    r = c.get(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"])
+    assert r.status_code == 200 and r.json()[0]["status"] == "decided"
+    r = c.post(f"/api/v1/crises/{demo_crisis}/requirements", headers=tok["planner"],
+               json={"capability": "airborne", "strength": -5, "place": "Osh",
+                     "needed_by": "2026-11-21T00:00:00Z"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "strength" in r.text
+    r = c.put(f"/api/v1/crises/{demo_crisis}/consents/KAZ", headers=tok["rep-kaz"],
+              json={"scope": "some", "units": ["no-such-unit"]})
+    assert r.status_code == 422 and "unknown unit 'no-such-unit'" in r.text
+    r = c.put(f"/api/v1/crises/{demo_crisis}/consents/RUS", headers=tok["rep-kaz"],
+              json={"scope": "all"})
+    assert r.status_code == 403
+    r = c.post(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["rep-kaz"],
+               json={"time_limit": 1})
+    assert r.status_code == 403
+    r = c.post(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"],
+               json={"time_limit": 1, "seed": 3})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["status"] == "proposed" and body["bound"] <= body["objective"]["closure"]
+    assert c.get("/api/v1/forces/units", headers=tok["observer"]).json() == []
+    pic = c.get("/api/v1/forces/picture", headers=tok["planner"]).json()
+    assert {m["crisis"] for m in pic["movements"]} == {demo_crisis}
+    assert any(x["id"] == demo_crisis for x in pic["crises"])
+
+
+def test_the_pages_show_the_plan_and_the_map(
+        api: tuple[TestClient, dict[str, dict[str, str]]], demo_crisis: int) -> None:
+    c, tok = api
+    r = c.get(f"/crises/{demo_crisis}", headers=tok["planner"])
+    assert r.status_code == 200
+    assert 'id="plan-gap"' in r.text and 'class="chart gantt"' in r.text
+    r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
+    assert r.status_code == 200
+    assert r.text.count('class="sym unit"') >= 50 and 'class="move ' in r.text
+    assert "/static/vendor/milsymbol.js" in r.text
+    r = c.get("/forces", headers=tok["rep-kaz"])
+    assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
