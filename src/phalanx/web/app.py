@@ -25,6 +25,7 @@ from phalanx.web.api import identity as identity_api
 from phalanx.web.api import notifications as notifications_api
 from phalanx.web.api import operations as operations_api
 from phalanx.web.api import organization as org_api
+from phalanx.web.api import registers as registers_api
 from phalanx.web.auth import requires
 from phalanx.web.middleware import BodyLimit, SecurityHeaders
 from phalanx.web.observability import RequestId
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crises_api.router, prefix=API)
     app.include_router(notifications_api.router, prefix=API)
     app.include_router(operations_api.router, prefix=API)
+    app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages

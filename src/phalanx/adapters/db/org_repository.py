@@ -156,6 +156,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "obligation": c.obligation, "obliged": c.obliged, "targets": c.targets,
             "cap_categories": list(c.cap_categories)} for c in org.crisis_categories.values()],
         operations=org.operations,
+        registers=org.registers,
         loaded_at=datetime.now(UTC),
     ))
     counts = {name: len(v) for name, v in rows.items()}
@@ -255,4 +256,5 @@ def load(conn: Connection) -> Organization | None:
             for c in o.crisis_categories
         },
         operations=dict(o.operations),
+        registers=dict(o.registers or {}),
     )
