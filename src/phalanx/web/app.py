@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import operations as operation_pages
+    from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
     from phalanx.web.pages import work as work_pages
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(work_pages.router)
     app.include_router(crisis_pages.router)
     app.include_router(operation_pages.router)
+    app.include_router(register_pages.router)
     app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
