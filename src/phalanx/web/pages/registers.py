@@ -56,7 +56,7 @@ def _supply_chart(request: Request, totals: mtc.TotalsOut) -> str:
 
 def _quota_chart(request: Request, use: list[tr.UseOut]) -> str:
     t = _t(request)
-    labels = [f"{u.year} {t('inst_' + u.type.value)}" for u in use]
+    labels = [f"{u.year} {t('inst_short_' + u.type.value)}" for u in use]
     return charts.bars(labels, {t(k): [float(getattr(u, k)) for u in use]
                                 for k in ("offered", "allocated", "enrolled", "graduated")},
                        t("chart_quotas"), t("places"), chart_id="quota-chart")
