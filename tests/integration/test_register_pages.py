@@ -115,3 +115,15 @@ def test_the_annual_report_form_leads_to_the_pdf(web: TestClient) -> None:
                     "Joint exercises 2014", "External relations"):
         assert heading in text
     assert "Interaction-2014" in text and "Frontier-2014" in text
+
+
+def test_open_findings_are_tracked_beside_the_implementation_tasks(web: TestClient) -> None:
+    login(web, "secretariat", "demo-secretariat")
+    html = web.get("/tasks").text
+    table = re.search(r'<table class="data" id="findings-tasks">.*?</table>', html, re.S)
+    assert table is not None
+    assert "Review the host nation support plan" in table.group(0)
+    assert "Shorten the notification" not in table.group(0)  # done in the dataset
+    login(web, "observer", "demo-observer-pass")
+    table = re.search(r'id="findings-tasks">.*?</table>', web.get("/tasks").text, re.S)
+    assert table is not None and "host nation" not in table.group(0)
