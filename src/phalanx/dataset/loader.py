@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from phalanx.dataset.schema import DatasetIn
+from phalanx.dataset.schema import REGISTER_SECTIONS, DatasetIn, register_problems
 from phalanx.domain.crisis.workflow import Category, Measure
 from phalanx.domain.membership import check
 from phalanx.domain.organization import (
@@ -46,6 +46,12 @@ BUILTIN = "csto"
 def builtin_path(name: str = BUILTIN) -> Path:
     """The path of a dataset shipped with the package."""
     return Path(str(resources.files("phalanx.data").joinpath(f"{name}.yaml")))
+
+
+def scenarios() -> set[str]:
+    """The keys (file names) of the exercise scenarios shipped with the package."""
+    folder = resources.files("phalanx.data").joinpath("exercises")
+    return {Path(str(f.name)).stem for f in folder.iterdir() if str(f.name).endswith(".yaml")}
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
         raise DatasetError(file, problems) from exc
     problems = [
         Located(file, _line_of(node, path), _dotted(path), message)
-        for path, message in _duplicate_keys(ds)
+        for path, message in [*_duplicate_keys(ds), *register_problems(ds, scenarios())]
     ]
     if problems:  # later checks number items by key and would point at the wrong ones
         raise DatasetError(file, problems)
@@ -314,4 +320,12 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         },
         operations={op.key: op.model_dump(mode="json") for op in ds.operations},
         forces=_forces(ds, places or {}),
+        registers={name: _dump(getattr(ds, name)) for name in REGISTER_SECTIONS
+                   if getattr(ds, name)},
     )
+
+
+def _dump(section: object) -> object:
+    if isinstance(section, list):
+        return [item.model_dump(mode="json") for item in section]
+    return section.model_dump(mode="json")  # type: ignore[attr-defined]

@@ -20,6 +20,10 @@ from pydantic import (
 )
 
 from phalanx.domain.organization import AgreementKind, EventKind, PartyStatus
+from phalanx.domain.registers import exercises as ex_rules
+from phalanx.domain.registers import parliament as pa_rules
+from phalanx.domain.registers import quotas as quota_rules
+from phalanx.domain.registers import supply as supply_rules
 
 FORMAT = "phalanx-organization/1"
 
@@ -355,6 +359,273 @@ class ArrearsIn(Model):
     source: str = ""
 
 
+# --- the year-round registers (all optional; figures not in a source are marked
+# `illustrative: true`) -------------------------------------------------------------------
+
+MarkingIn = Literal["PUBLIC", "ORGANIZATION"]
+
+
+def _checked(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
+
+
+class TranspositionIn(Model):
+    state: str
+    status: pa_rules.Transposition
+    on: date
+    reference: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _reference(self) -> TranspositionIn:
+        if self.status is pa_rules.Transposition.ADOPTED and not self.reference.strip():
+            raise ValueError("an adopted national act needs its reference")
+        return self
+
+
+class ModelLawIn(Model):
+    key: str = Key
+    kind: pa_rules.LawKind = pa_rules.LawKind.MODEL_LAW
+    title: TextIn
+    commission: str
+    drafted: date
+    adopted: date | None = None
+    text: str = ""
+    transposition: list[TranspositionIn] = []
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> ModelLawIn:
+        _checked(pa_rules.law_problems(self.drafted, self.adopted))
+        for i, tr in enumerate(self.transposition):
+            if self.adopted is None or tr.on < self.adopted:
+                raise ValueError(f"transposition.{i}.on: {tr.on.isoformat()} is before the "
+                                 f"model law was adopted")
+        return self
+
+
+class FieldSessionIn(Model):
+    commission: str
+    state: str
+    place: str = Field(min_length=1)
+    start: date
+    end: date
+    topic: str = Field(min_length=1)
+    report: str = ""
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> FieldSessionIn:
+        _checked(ex_rules.exercise_problems(self.start, self.end))
+        return self
+
+
+class ObserverParliamentIn(Model):
+    state: str
+    name: TextIn
+    source: str = ""
+
+
+class ParliamentaryAssemblyIn(Model):
+    body: str
+    commissions: list[str] = []
+    observer_parliaments: list[ObserverParliamentIn] = []
+    model_laws: list[ModelLawIn] = []
+    field_sessions: list[FieldSessionIn] = []
+
+
+class DeliveryIn(Model):
+    quantity: int = Field(gt=0)
+    value: float = Field(ge=0)
+    on: date
+    note: str = ""
+
+
+class SupplyIn(Model):
+    key: str = Key
+    supplier: str
+    recipient: str
+    category: str
+    item: str = Field(min_length=1)
+    quantity: int = Field(gt=0)
+    value: float = Field(ge=0)  # millions of the currency below
+    currency: str = "USD"
+    agreed: date
+    due: date | None = None
+    deliveries: list[DeliveryIn] = []
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _checks(self) -> SupplyIn:
+        a = supply_rules.Agreement(self.supplier, self.recipient, self.quantity, self.value,
+                                   self.agreed, self.due)
+        problems = supply_rules.agreement_problems(a)
+        done = 0
+        for i, d in enumerate(self.deliveries):
+            problems += [(f"deliveries.{i}.{f}", m) for f, m in supply_rules.delivery_problems(
+                a, done, supply_rules.Delivery(d.quantity, d.value, d.on))]
+            done += d.quantity
+        _checked(problems)
+        return self
+
+
+class ProgrammeIn(Model):
+    key: str = Key
+    title: TextIn
+    kind: Literal["research", "modernization", "joint_venture"]
+    states: list[str] = Field(min_length=1)
+    start: date
+    end: date | None = None
+    status: Literal["planned", "running", "completed"] = "running"
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> ProgrammeIn:
+        _checked(ex_rules.exercise_problems(self.start, self.end or self.start))
+        return self
+
+
+class MtcNoteIn(Model):
+    text: str = Field(min_length=1)
+    source: str = ""
+
+
+class MilitaryTechnicalIn(Model):
+    commission: TextIn
+    categories: dict[str, TextIn] = Field(min_length=1)
+    notes: list[MtcNoteIn] = []
+    supplies: list[SupplyIn] = []
+    programmes: list[ProgrammeIn] = []
+
+
+class InstitutionIn(Model):
+    key: str = Key
+    name: TextIn
+    state: str
+    type: quota_rules.InstitutionType
+    source: str = ""
+
+
+class LimitIn(Model):
+    state: str
+    type: quota_rules.InstitutionType
+    places: int = Field(ge=0)
+    note: str = ""
+    source: str = ""
+
+
+class AllocationIn(Model):
+    state: str
+    allocated: int = Field(ge=0)
+    enrolled: int = Field(default=0, ge=0)
+    graduated: int = Field(default=0, ge=0)
+
+
+class QuotaIn(Model):
+    year: int = Field(ge=1990, le=2200)
+    institution: str
+    offered: int = Field(ge=0)
+    allocations: list[AllocationIn] = []
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _arithmetic(self) -> QuotaIn:
+        _checked(quota_rules.quota_problems(self.offered, [
+            quota_rules.Allocation(a.state, a.allocated, a.enrolled, a.graduated)
+            for a in self.allocations]))
+        return self
+
+
+class TrainingIn(Model):
+    institutions: list[InstitutionIn] = Field(min_length=1)
+    limits: list[LimitIn] = []
+    quotas: list[QuotaIn] = []
+
+
+class ParticipantIn(Model):
+    state: str
+    formation: str = Field(min_length=1)
+    unit: str | None = None
+    strength: int = Field(ge=1)
+
+
+class FindingIn(Model):
+    title: str = Field(min_length=1)
+    owner: str  # a body key, "secretariat", or a state code
+    due: date
+    status: ex_rules.FindingStatus = ex_rules.FindingStatus.OPEN
+
+
+class ExerciseIn(Model):
+    key: str = Key
+    name: TextIn
+    series: str = Field(min_length=1)
+    start: date
+    end: date
+    host: str
+    place: str = ""
+    scenario: str | None = None  # a file of data/exercises/
+    description: str = ""
+    marking: MarkingIn = "PUBLIC"
+    participants: list[ParticipantIn] = []
+    findings: list[FindingIn] = []
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> ExerciseIn:
+        _checked(ex_rules.exercise_problems(self.start, self.end))
+        return self
+
+
+class PartnerIn(Model):
+    key: str = Key
+    name: TextIn
+    relation: Literal["instrument", "contact"]
+    source: str = ""
+
+
+class InstrumentIn(Model):
+    partner: str
+    kind: Literal["memorandum", "protocol", "declaration", "observer_status", "agreement"]
+    title: str = Field(min_length=1)
+    signed: date | None = None
+    until: date | None = None
+    scope: str = ""
+    illustrative: bool = False
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> InstrumentIn:
+        if self.signed and self.until:
+            _checked(ex_rules.exercise_problems(self.signed, self.until))
+        return self
+
+
+class RelationEventIn(Model):
+    partner: str | None = None
+    kind: Literal["meeting", "joint_event", "statement"]
+    on: date
+    title: str = Field(min_length=1)
+    by: str | None = None  # the body that made a statement
+    text: str = ""
+    marking: MarkingIn = "PUBLIC"
+    illustrative: bool = False
+    source: str = ""
+
+
+class ExternalRelationsIn(Model):
+    partners: list[PartnerIn] = []
+    instruments: list[InstrumentIn] = []
+    events: list[RelationEventIn] = []
+
+
 class OrganizationIn(Model):
     key: str = Key
     name: TextIn
@@ -390,4 +661,148 @@ class DatasetIn(Model):
     crisis_categories: list[CrisisCategoryIn] = []
     operations: list[OperationIn] = []
     forces: ForcesIn | None = None
+    parliamentary_assembly: ParliamentaryAssemblyIn | None = None
+    military_technical: MilitaryTechnicalIn | None = None
+    training: TrainingIn | None = None
+    exercises: list[ExerciseIn] = []
+    external_relations: ExternalRelationsIn | None = None
+
+
+REGISTER_SECTIONS = ("parliamentary_assembly", "military_technical", "training", "exercises",
+                     "external_relations")
+
+
+def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[str | int, ...],
+                                                                         str]]:
+    """What the registers refer to exists: states, bodies, categories, institutions,
+    partners, scenarios, and the forces registry's units when the file has one."""
+    states = {s.code for s in ds.states}
+    bodies = {b.key for b in ds.bodies}
+    out: list[tuple[tuple[str | int, ...], str]] = []
+
+    def state(path: tuple[str | int, ...], code: str) -> None:
+        if code not in states:
+            out.append((path, f"unknown state {code!r}"))
+
+    def body(path: tuple[str | int, ...], key: str) -> None:
+        if key not in bodies:
+            out.append((path, f"unknown body {key!r}"))
+
+    def unique(section: str, items: list[Any], attr: str, *where: str | int) -> None:
+        first: dict[Any, int] = {}
+        for i, item in enumerate(items):
+            value = getattr(item, attr)
+            if value in first:
+                out.append(((section, *where, i, attr),
+                            f"{value!r} already defined at item {first[value]}"))
+            first.setdefault(value, i)
+
+    if pa := ds.parliamentary_assembly:
+        body(("parliamentary_assembly", "body"), pa.body)
+        for i, c in enumerate(pa.commissions):
+            body(("parliamentary_assembly", "commissions", i), c)
+        for i, o in enumerate(pa.observer_parliaments):
+            state(("parliamentary_assembly", "observer_parliaments", i, "state"), o.state)
+        unique("parliamentary_assembly", pa.model_laws, "key", "model_laws")
+        for i, law in enumerate(pa.model_laws):
+            where = ("parliamentary_assembly", "model_laws", i)
+            if law.commission not in pa.commissions:
+                out.append(((*where, "commission"), f"{law.commission!r} is not one of the "
+                                                    f"Assembly's commissions"))
+            seen: set[str] = set()
+            for j, tr in enumerate(law.transposition):
+                state((*where, "transposition", j, "state"), tr.state)
+                if tr.state in seen:
+                    out.append(((*where, "transposition", j, "state"),
+                                f"{tr.state} is listed twice"))
+                seen.add(tr.state)
+        for i, fs in enumerate(pa.field_sessions):
+            where = ("parliamentary_assembly", "field_sessions", i)
+            if fs.commission not in pa.commissions:
+                out.append(((*where, "commission"), f"{fs.commission!r} is not one of the "
+                                                    f"Assembly's commissions"))
+            state((*where, "state"), fs.state)
+    if mt := ds.military_technical:
+        unique("military_technical", mt.supplies, "key", "supplies")
+        for i, sp in enumerate(mt.supplies):
+            where = ("military_technical", "supplies", i)
+            state((*where, "supplier"), sp.supplier)
+            state((*where, "recipient"), sp.recipient)
+            if sp.category not in mt.categories:
+                out.append(((*where, "category"), f"unknown category {sp.category!r} "
+                                                  f"(categories: {', '.join(mt.categories)})"))
+        unique("military_technical", mt.programmes, "key", "programmes")
+        for i, pr in enumerate(mt.programmes):
+            for j, code in enumerate(pr.states):
+                state(("military_technical", "programmes", i, "states", j), code)
+    if tr := ds.training:
+        unique("training", tr.institutions, "key", "institutions")
+        institutions = {x.key: x for x in tr.institutions}
+        for i, inst in enumerate(tr.institutions):
+            state(("training", "institutions", i, "state"), inst.state)
+        limits = {(lim.state, lim.type): lim.places for lim in tr.limits}
+        for i, lim in enumerate(tr.limits):
+            state(("training", "limits", i, "state"), lim.state)
+        offered: dict[tuple[int, str, str], int] = {}
+        seen_quota: dict[tuple[int, str], int] = {}
+        for i, q in enumerate(tr.quotas):
+            where = ("training", "quotas", i)
+            inst = institutions.get(q.institution)
+            if inst is None:
+                out.append(((*where, "institution"), f"unknown institution {q.institution!r}"))
+                continue
+            if (q.year, q.institution) in seen_quota:
+                out.append(((*where, "institution"),
+                            f"{q.institution} {q.year} already offered at item "
+                            f"{seen_quota[q.year, q.institution]}"))
+            seen_quota.setdefault((q.year, q.institution), i)
+            for j, a in enumerate(q.allocations):
+                state((*where, "allocations", j, "state"), a.state)
+            k = (q.year, inst.state, inst.type.value)
+            offered[k] = offered.get(k, 0) + q.offered
+            limit = limits.get((inst.state, inst.type))
+            if limit is not None and offered[k] > limit:
+                out.append(((*where, "offered"), f"{inst.state} offers {offered[k]} "
+                                                 f"{inst.type.value} places in {q.year}, over "
+                                                 f"its limit of {limit}"))
+    if ds.exercises:
+        units = _forces_units(ds)
+        unique("exercises", ds.exercises, "key")
+        for i, ex in enumerate(ds.exercises):
+            where = ("exercises", i)
+            state((*where, "host"), ex.host)
+            if ex.scenario is not None and ex.scenario not in scenarios:
+                out.append(((*where, "scenario"), f"unknown scenario {ex.scenario!r} "
+                                                  f"(scenarios: {', '.join(sorted(scenarios))})"))
+            for j, p in enumerate(ex.participants):
+                for f, m in ex_rules.participant_problems(
+                        ex_rules.Participant(p.state, p.formation, p.strength, p.unit),
+                        states, units):
+                    out.append(((*where, "participants", j, f), m))
+            for j, f in enumerate(ex.findings):
+                if f.owner != "secretariat" and f.owner not in bodies and f.owner not in states:
+                    out.append(((*where, "findings", j, "owner"),
+                                f"{f.owner!r} is neither a body, a state nor 'secretariat'"))
+    if er := ds.external_relations:
+        unique("external_relations", er.partners, "key", "partners")
+        partners = {p.key for p in er.partners}
+        for section, items in (("instruments", er.instruments), ("events", er.events)):
+            for i, item in enumerate(items):
+                if item.partner is not None and item.partner not in partners:
+                    out.append((("external_relations", section, i, "partner"),
+                                f"unknown partner {item.partner!r}"))
+        for i, ev in enumerate(er.events):
+            if ev.by is not None:
+                body(("external_relations", "events", i, "by"), ev.by)
+    return out
+
+
+def _forces_units(ds: DatasetIn) -> set[str] | None:
+    """The unit keys of the forces registry, or None when the file keeps none."""
+    forces = getattr(ds, "forces", None)
+    if forces is None:
+        return None
+    units = forces.get("units", []) if isinstance(forces, dict) else getattr(forces, "units",
+                                                                              [])
+    return {u["key"] if isinstance(u, dict) else u.key for u in units or []}
 

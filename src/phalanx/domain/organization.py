@@ -237,5 +237,7 @@ class Organization:
     crisis_categories: dict[str, Any] = field(default_factory=dict)  # key -> crisis.Category
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> as in the file
     forces: dict[str, Any] = field(default_factory=dict)  # the registry, as in the file
+    # the year-round registers' sections as in the file (parliamentary_assembly, ...)
+    registers: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""

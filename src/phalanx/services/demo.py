@@ -81,6 +81,11 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
                      - timedelta(days=3))
         created.append("the Frontier exercise, run to its after-action review")
+    from phalanx.services import forcesdemo
+
+    if orgs.organization_forces(db) and forcesdemo.existing(db) is None:
+        forcesdemo.run(db)
+        created.append("a crisis answered by the CRRF, with its decided deployment plan")
     from phalanx.services import operations as ops
     from phalanx.services import opsdemo
 

@@ -17,6 +17,7 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
+from phalanx.services.registers.seed import seed as seed_registers
 
 
 class NotLoaded(LookupError):
@@ -50,6 +51,7 @@ def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadRes
                 f"this database holds organization {current[0]!r}; {path} describes "
                 f"{org.key!r}. Use a separate database for each organization.")
         counts = org_repository.save(w.conn, org, sha)
+        counts.update(seed_registers(w.conn, org))
         w.audit("dataset.load", "organization", org.key,
                 {"version": org.version, "sha256": sha, "changed": True,
                  "previous": current[2] if current else None, "counts": counts})
@@ -58,6 +60,12 @@ def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadRes
 
 
 _CACHE: dict[tuple[str, str], Organization] = {}
+
+
+def organization_forces(db: Database) -> bool:
+    """Whether the loaded organization keeps a forces registry."""
+    with db.read() as conn:
+        return bool(organization(conn).forces.get("units"))
 
 
 def organization(conn: Connection) -> Organization:

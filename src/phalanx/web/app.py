@@ -26,6 +26,7 @@ from phalanx.web.api import identity as identity_api
 from phalanx.web.api import notifications as notifications_api
 from phalanx.web.api import operations as operations_api
 from phalanx.web.api import organization as org_api
+from phalanx.web.api import registers as registers_api
 from phalanx.web.auth import requires
 from phalanx.web.middleware import BodyLimit, SecurityHeaders
 from phalanx.web.observability import RequestId
@@ -82,11 +83,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(notifications_api.router, prefix=API)
     app.include_router(operations_api.router, prefix=API)
     app.include_router(forces_api.router, prefix=API)
+    app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import forces as forces_pages
     from phalanx.web.pages import operations as operation_pages
+    from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
     from phalanx.web.pages import work as work_pages
 
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crisis_pages.router)
     app.include_router(forces_pages.router)
     app.include_router(operation_pages.router)
+    app.include_router(register_pages.router)
     app.include_router(pages.router, dependencies=public)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")

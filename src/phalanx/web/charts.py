@@ -249,3 +249,70 @@ def plan_gantt(rows: list[tuple[str, float, float, float, str]], hours: str = "h
                    f'y2="{y + row - 3}" stroke="#222" stroke-width="2"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+# --- bar charts for the registers and the Secretariat's overview -------------------------
+
+SERIES_FILL = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")
+BAR_W, BAR_H, BAR_TOP, BAR_BOTTOM, BAR_LEFT = 560, 230, 30, 44, 56
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    step = 10 ** (len(str(int(value))) - 1)
+    for m in (1, 2, 2.5, 5, 10):
+        if m * step >= value:
+            return float(m * step)
+    return float(10 * step)
+
+
+def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: str = "",
+         chart_id: str = "chart") -> str:
+    """Grouped vertical bars: one group per label (a year, a kind), one bar per series,
+    a value axis with four grid lines, a legend, and a <title> tooltip on every bar."""
+    names = list(series)
+    top = _nice_max(max((v for vals in series.values() for v in vals), default=0.0))
+    plot_w = BAR_W - BAR_LEFT - 10
+    plot_h = BAR_H - BAR_TOP - BAR_BOTTOM
+    group = plot_w / max(len(labels), 1)
+    bar = max(min(group * 0.8 / max(len(names), 1), 40.0), 2.0)
+    out: list[str] = []
+    add = out.append
+    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {series[n][i]:g}" for n in names)
+                        for i, label in enumerate(labels))
+    add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {BAR_H}" '
+        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="sans-serif" font-size="11" data-chart={quoteattr(chart_id)}>')
+    add(f'<title id="{chart_id}-title">{escape(title)}</title>')
+    add(f'<desc id="{chart_id}-desc">{escape(summary or title)}</desc>')
+    add(f'<text x="{BAR_LEFT}" y="16" class="chart-title" fill="#1f2a44" '
+        f'font-weight="600">{escape(title)}{escape(f" ({unit})" if unit else "")}</text>')
+    base = BAR_TOP + plot_h
+    for k in range(5):
+        v = top * k / 4
+        y = base - plot_h * k / 4
+        add(f'<line class="grid" x1="{BAR_LEFT}" y1="{y:.1f}" x2="{BAR_W - 10}" y2="{y:.1f}" '
+            f'stroke="#e3e7ee"/>')
+        add(f'<text x="{BAR_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
+            f'fill="#5d6778">{v:,.4g}</text>')
+    for i, label in enumerate(labels):
+        gx = BAR_LEFT + group * i + (group - bar * len(names)) / 2
+        for j, name in enumerate(names):
+            v = series[name][i]
+            h = plot_h * v / top
+            add(f'<rect class="bar s{j}" data-series={quoteattr(name)} '
+                f'data-label={quoteattr(label)} data-value="{v:g}" x="{gx + j * bar:.1f}" '
+                f'y="{base - h:.1f}" width="{bar - 1:.1f}" height="{max(h, 0):.1f}" '
+                f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}">'
+                f'<title>{escape(f"{label}, {name}: {v:,.6g}")}</title></rect>')
+        add(f'<text x="{BAR_LEFT + group * i + group / 2:.1f}" y="{base + 14}" '
+            f'text-anchor="middle" fill="#1d232f">{escape(label)}</text>')
+    lx = BAR_LEFT
+    for j, name in enumerate(names):
+        add(f'<rect x="{lx}" y="{BAR_H - 16}" width="12" height="10" '
+            f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}"/>')
+        add(f'<text x="{lx + 16}" y="{BAR_H - 7}" fill="#1d232f">{escape(name)}</text>')
+        lx += 16 + 7 * len(name) + 18
+    add("</svg>")
+    return "".join(out)

@@ -157,6 +157,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "cap_categories": list(c.cap_categories)} for c in org.crisis_categories.values()],
         operations=org.operations,
         forces=org.forces,  # as in the file; the registry tables hold the live units
+        registers=org.registers,
         loaded_at=datetime.now(UTC),
     ))
     counts = {name: len(v) for name, v in rows.items()}
@@ -330,4 +331,5 @@ def load(conn: Connection) -> Organization | None:
         },
         operations=dict(o.operations),
         forces=dict(o.forces or {}),
+        registers=dict(o.registers or {}),
     )

@@ -16,6 +16,7 @@ from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
+from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
 from phalanx.web.pages.render import render
@@ -145,6 +146,8 @@ def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
 def tasks(request: Request, actor: Reader, conn: Conn, overdue: bool = False) -> HTMLResponse:
     return render(request, "tasks.html", {
         "tasks": dec.list_tasks(conn, actor=actor, overdue_only=overdue), "overdue": overdue,
+        "findings": [f for f in joint_exercises.findings(conn, actor=actor, open_only=True)
+                     if f.overdue or not overdue],
         "today": date.today()})
 
 

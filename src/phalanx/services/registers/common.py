@@ -1,0 +1,85 @@
+"""What the register services share: who may act, membership, keys, classification."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+from phalanx.adapters.db import access
+from phalanx.domain import membership
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_own
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.organization import Organization
+from phalanx.domain.registers import Problem
+from phalanx.services.errors import Forbidden, Invalid
+
+
+def staff(actor: Principal) -> bool:
+    """The Secretariat, the Joint Staff, the administrator (and the system)."""
+    return can_own(actor, OwnerKind.SECRETARIAT, "secretariat")
+
+
+def acts_for(actor: Principal, state: str) -> bool:
+    return can_own(actor, OwnerKind.STATE, state)
+
+
+def require_staff(actor: Principal, what: str) -> None:
+    if not staff(actor):
+        raise Forbidden(f"only the Secretariat and the Joint Staff {what}")
+
+
+def raise_problems(problems: list[Problem], prefix: str = "") -> None:
+    if problems:
+        field, message = problems[0]
+        rest = [f"{f}: {m}" for f, m in problems[1:]]
+        raise Invalid(prefix + field, message + (f" (also {'; '.join(rest)})" if rest else ""))
+
+
+def members(org: Organization, day: date | None = None) -> list[str]:
+    return [m.state for m in membership.members_on(org, day or date.today())]
+
+
+def require_member(org: Organization, state: str, field: str = "state",
+                   day: date | None = None) -> None:
+    if state not in org.states:
+        raise Invalid(field, f"unknown state {state!r}")
+    if state not in members(org, day):
+        raise Invalid(field, f"{state} is not a member state"
+                             + (f" on {day.isoformat()}" if day else ""))
+
+
+def new_key(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def stable_key(prefix: str, *parts: object) -> str:
+    """A key for a dataset item that has none, the same at every load."""
+    digest = hashlib.sha1("|".join(str(p) for p in parts).encode(),
+                          usedforsecurity=False).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def classified(owner_kind: OwnerKind, owner: str, marking: Marking,
+               participants: frozenset[str] = frozenset(),
+               observers: bool = False) -> dict[str, Any]:
+    return access.classification_values(
+        Classification(owner_kind, owner, marking, participants, observers))
+
+
+def pack(states: list[str] | set[str] | frozenset[str]) -> str:
+    return access.pack_participants(set(states))
+
+
+def unpack(packed: str) -> list[str]:
+    return [s for s in packed.split(",") if s]
+
+
+def key_taken(conn: Connection, table: Table, key: str) -> bool:
+    """Keys are unique over all records, seen or not (internal bookkeeping: the
+    answer names no record's content)."""
+    return conn.execute(access.select_visible(table, SYSTEM, table.c.id)
+                        .where(table.c.key == key)).first() is not None

@@ -1,0 +1,238 @@
+"""The Secretariat's view of every register ("where do we stand"), and the annual report
+that assembles the registers with the year's decisions, crises and operations. Every
+figure is computed through the reader's access filter, so a state's report leaves out
+the bilateral supplies it is not a party to."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from phalanx.adapters.exports import charts, pdf
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import crises as crisis_service
+from phalanx.services import decisions as dec
+from phalanx.services import operations as ops
+from phalanx.services import organization as orgs
+from phalanx.services.registers import exercises as ex
+from phalanx.services.registers import external as ext
+from phalanx.services.registers import parliament as pa
+from phalanx.services.registers import supply as mtc
+from phalanx.services.registers import training as tr
+
+
+def marking_for(actor: Principal) -> str:
+    """What a printed report carries: the widest marking its content may include."""
+    if actor.role is Role.OBSERVER:
+        return "PUBLIC · RELEASED TO OBSERVERS"
+    if actor.state:
+        return f"ORGANIZATION · includes PARTICIPANTS and NATIONAL data of {actor.state}"
+    return "ORGANIZATION · includes PARTICIPANTS data"
+
+
+class OverviewOut(BaseModel):
+    parliament: dict[str, Any]
+    mtc: dict[str, Any]
+    training: dict[str, Any]
+    exercises: dict[str, Any]
+    external: dict[str, Any]
+
+
+def overview(conn: Connection, *, actor: Principal, today: date | None = None) -> OverviewOut:
+    today = today or date.today()
+    laws = pa.list_laws(conn, actor=actor)
+    matrix = pa.matrix(conn, actor=actor)
+    cells = [c for row in matrix.laws for c in row["cells"].values()]
+    sup = mtc.list_supplies(conn, actor=actor)
+    tot = mtc.totals(conn, actor=actor)
+    use = tr.use_by_year(conn, actor=actor)
+    latest = max((u.year for u in use), default=None)
+    cal = ex.calendar(conn, actor=actor)
+    open_findings = ex.findings(conn, actor=actor, open_only=True)
+    instruments = ext.instruments(conn, actor=actor)
+    events = ext.events(conn, actor=actor)
+    org = orgs.organization(conn)
+    return OverviewOut(
+        parliament={
+            "laws": len(laws), "adopted": sum(1 for x in laws if x.adopted),
+            "cells": len(cells), "transposed": cells.count("adopted"),
+            "in_progress": cells.count("in_progress"), "declined": cells.count("declined"),
+            "progress": matrix.progress,
+            "observers": len(pa.section(org)["observer_parliaments"])},
+        mtc={
+            "supplies": len(sup), "agreed_value": round(sum(s.value for s in sup), 3),
+            "delivered_value": round(sum(s.delivered_value for s in sup), 3),
+            "open": sum(1 for s in sup if s.delivered_quantity < s.quantity),
+            "years": [y.model_dump() for y in tot.years], "currency": tot.currency,
+            "programmes": len(mtc.programmes(conn, actor=actor))},
+        training={
+            "year": latest, "years": [u.model_dump(mode="json") for u in use],
+            **{k: sum(getattr(u, k) for u in use if u.year == latest)
+               for k in ("offered", "allocated", "enrolled", "graduated")}},
+        exercises={
+            "count": len(cal), "upcoming": [e.key for e in cal if e.start >= today],
+            "next": next((e.name for e in sorted(cal, key=lambda e: e.start)
+                          if e.start >= today), None),
+            "open_findings": len(open_findings),
+            "overdue_findings": sum(1 for f in open_findings if f.overdue),
+            "by_year": _count_by_year([e.start.year for e in cal])},
+        external={
+            "partners": len(ext.partners(org)), "instruments": len(instruments),
+            "events": len(events),
+            "statements": sum(1 for e in events if e.kind == "statement"),
+            "by_kind": _count_by_year([i.kind for i in instruments])},
+    )
+
+
+SYMBOLS = {"adopted": "✓", "in_progress": "…", "declined": "✗", "not_started": "–"}
+
+
+def _count_by_year(values: list[Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in sorted(values):
+        out[str(v)] = out.get(str(v), 0) + 1
+    return out
+
+
+def _money(v: float) -> str:
+    return f"{v:,.1f}"
+
+
+def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes:
+    org = orgs.organization(conn)
+    marking = marking_for(actor)
+    sections: list[pdf.Section] = []
+
+    # decisions, crises, operations of the year
+    decisions = dec.list_decisions(conn, actor=actor, year=year)
+    sections.append(pdf.Section(
+        f"Decisions adopted in {year}",
+        [] if decisions else ["No decision recorded."],
+        table=[["number", "body", "adopted", "title"]]
+        + [[d.number, d.body, d.adopted_on.isoformat(), d.title] for d in decisions]
+        if decisions else None))
+    crises = [c for c in crisis_service.board(conn, actor=actor, include_closed=True,
+                                              exercise=False) if c.reported_at.year == year]
+    sections.append(pdf.Section(
+        f"Crises reported in {year}", [] if crises else ["No crisis recorded."],
+        table=[["title", "category", "affected", "stage"]]
+        + [[c.title, c.category_name, ", ".join(c.affected), c.stage.value] for c in crises]
+        if crises else None))
+    op_rows = []
+    for key, op in org.operations.items():
+        s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
+        op_rows += [[op["name"]["en"], r.key["metric"], f"{r.quantity:,.2f}", r.key["unit"],
+                     str(r.reports)] for r in s.rows if r.reports]
+    sections.append(pdf.Section(
+        f"Joint operations in {year}",
+        [] if op_rows else ["No result reported through Phalanx."],
+        table=[["operation", "metric", "quantity", "unit", "reports"], *op_rows]
+        if op_rows else None))
+
+    # Parliamentary Assembly
+    laws = pa.list_laws(conn, actor=actor)
+    adopted = [x for x in laws if x.adopted and x.adopted.year == year]
+    changes = pa.changes(conn, actor=actor, year=year)
+    sessions = pa.field_sessions(conn, actor=actor, year=year)
+    matrix = pa.matrix(conn, actor=actor)
+    progress = [p for p in matrix.progress if p["year"] <= year]
+    paras = [f"Model laws and recommendations adopted in {year}: {len(adopted)}"
+             + (" — " + "; ".join(x.title for x in adopted) if adopted else "") + "."]
+    paras.append("Transposition by member: " + ", ".join(
+        f"{v} {k.replace('_', ' ')}" for k, v in SYMBOLS.items()) + ".")
+    paras += [f"Field session of {s.commission} in {s.place} ({s.start.isoformat()}): "
+              f"{s.topic}. {s.report}" for s in sessions]
+    sections.append(pdf.Section(
+        "Parliamentary Assembly: harmonization of legislation", paras,
+        table=[["model law", *matrix.states]]
+        + [[row["title"], *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
+           for row in matrix.laws] if matrix.laws else None,
+        images=[charts.lines({"national acts adopted": [(str(p["year"]), p["adopted"])
+                                                        for p in progress]},
+                             "Transposition into national law (cumulative)", "acts",
+                             marking=marking)] if progress else []))
+    if changes:
+        sections.append(pdf.Section(
+            f"Transposition changes in {year}",
+            table=[["model law", "state", "status", "reference", "on"]]
+            + [[c.law, c.state, c.status.value.replace("_", " "), c.reference,
+                c.on.isoformat()] for c in changes]))
+
+    # military-technical cooperation
+    sup = [s for s in mtc.list_supplies(conn, actor=actor)
+           if s.agreed.year == year or any(d.on.year == year for d in s.deliveries)]
+    tot = mtc.totals(conn, actor=actor)
+    yt = next((y for y in tot.years if y.year == year), None)
+    sections.append(pdf.Section(
+        "Military-technical cooperation",
+        [f"Supplies agreed in {year}: {yt.agreements if yt else 0}, "
+         f"{_money(yt.agreed_value if yt else 0)} million {tot.currency}; delivered in {year}: "
+         f"{_money(yt.delivered_value if yt else 0)} million {tot.currency}."],
+        table=[["supply", "supplier", "recipient", "item", "quantity", "delivered",
+                f"value (m {tot.currency})"]]
+        + [[s.key, s.supplier, s.recipient, s.item, str(s.quantity),
+            str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
+        images=[charts.lines({"agreed": [(str(y.year), y.agreed_value) for y in tot.years],
+                              "delivered": [(str(y.year), y.delivered_value)
+                                            for y in tot.years]},
+                             "Supplies by year", f"million {tot.currency}",
+                             marking=marking)] if tot.years else []))
+
+    # training quotas
+    quotas = tr.list_quotas(conn, actor=actor, year=year)
+    sections.append(pdf.Section(
+        f"Training quotas {year}", [] if quotas else ["No quota recorded for the year."],
+        table=[["institution", "host", "type", "offered", "allocated", "enrolled",
+                "graduated"]]
+        + [[q.institution, q.host, q.type.value, str(q.offered), str(q.allocated),
+            str(q.enrolled), str(q.graduated)] for q in quotas] if quotas else None,
+        images=[charts.bars([f"{q.institution}" for q in quotas],
+                            [float(q.enrolled) for q in quotas],
+                            f"Quota use {year}: enrolled (gold: places offered)", "places",
+                            reference=[float(q.offered) for q in quotas],
+                            reference_label="offered", marking=marking)] if quotas else []))
+
+    # exercises
+    cal = ex.calendar(conn, actor=actor, year=year)
+    findings = [f for e in cal for f in e.findings]
+    sections.append(pdf.Section(
+        f"Joint exercises {year}", [] if cal else ["No exercise in the calendar."],
+        table=[["exercise", "dates", "host", "participants", "strength", "scenario"]]
+        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}", e.host,
+            ", ".join(sorted({p.state for p in e.participants})), str(e.strength),
+            e.scenario or ""] for e in cal] if cal else None))
+    if findings:
+        sections.append(pdf.Section(
+            "After-action findings",
+            table=[["exercise", "finding", "owner", "due", "status"]]
+            + [[f.exercise, f.title, f.assignee, f.due.isoformat(), f.status.value]
+               for f in findings]))
+
+    # external relations
+    instruments = [i for i in ext.instruments(conn, actor=actor)
+                   if i.signed and i.signed.year == year]
+    events = ext.events(conn, actor=actor, year=year)
+    counts = [h for h in org.historical_counts if h.period == str(year)]
+    sections.append(pdf.Section(
+        "External relations",
+        [f"Instruments signed in {year}: {len(instruments)}; meetings, joint events and "
+         f"statements: {len(events)}."]
+        + [f"Reported by the organization: {h.count} {h.kind}s — {h.note} ({h.source})."
+           for h in counts],
+        table=[["date", "kind", "partner", "title"]]
+        + [[e.on.isoformat(), e.kind.replace("_", " "), e.partner or "", e.title]
+           for e in events]
+        + [[i.signed.isoformat() if i.signed else "", i.kind.replace("_", " "), i.partner,
+            i.title] for i in instruments] if events or instruments else None))
+    illustrative = any(x.illustrative for x in laws) or any(s.illustrative for s in sup)
+    if illustrative:
+        sections.append(pdf.Section("Note", [
+            "Figures marked illustrative in the dataset stand in for the organization's "
+            "own records."]))
+    return pdf.render(pdf.PdfDocument(
+        title=f"{org.name.en}: annual report {year}",
+        subtitle="The Secretariat's report on the organization's work", marking=marking,
+        sections=sections))

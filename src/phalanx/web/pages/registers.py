@@ -1,0 +1,207 @@
+"""The registers' pages: the Parliamentary Assembly (/parliament), military-technical
+cooperation (/mtc), training quotas (/training), joint exercises (/joint-exercises),
+external relations (/external), and the Secretariat's overview (/secretariat) with the
+annual report. Each page shows what the reader may see, with its chart drawn as SVG on
+the server; the forms post to the same services as the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.registers.parliament import Transposition
+from phalanx.services.registers import exercises as ex
+from phalanx.services.registers import external as ext
+from phalanx.services.registers import overview as ov
+from phalanx.services.registers import parliament as pa
+from phalanx.services.registers import supply as mtc
+from phalanx.services.registers import training as tr
+from phalanx.services.registers.common import staff
+from phalanx.web import charts
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.i18n import translator
+from phalanx.web.pages.render import language, render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+
+def _t(request: Request):  # type: ignore[no-untyped-def]
+    return translator(language(request))
+
+
+def _progress_chart(request: Request, progress: list[dict[str, int]]) -> str:
+    t = _t(request)
+    keys = ("adopted", "in_progress", "declined")
+    return charts.bars([str(p["year"]) for p in progress],
+                       {t(f"tr_{k}"): [float(p[k]) for p in progress] for k in keys},
+                       t("chart_transposition"), chart_id="transposition-chart")
+
+
+def _supply_chart(request: Request, totals: mtc.TotalsOut) -> str:
+    t = _t(request)
+    return charts.bars([str(y.year) for y in totals.years],
+                       {t("agreed"): [y.agreed_value for y in totals.years],
+                        t("delivered"): [y.delivered_value for y in totals.years]},
+                       t("chart_supplies"), t("million", currency=totals.currency),
+                       chart_id="supply-chart")
+
+
+def _quota_chart(request: Request, use: list[tr.UseOut]) -> str:
+    t = _t(request)
+    labels = [f"{u.year} {t('inst_short_' + u.type.value)}" for u in use]
+    return charts.bars(labels, {t(k): [float(getattr(u, k)) for u in use]
+                                for k in ("offered", "allocated", "enrolled", "graduated")},
+                       t("chart_quotas"), t("places"), chart_id="quota-chart")
+
+
+def _exercise_chart(request: Request, by_year: dict[str, int]) -> str:
+    t = _t(request)
+    return charts.bars(list(by_year), {t("exercises"): [float(v) for v in by_year.values()]},
+                       t("chart_exercises"), chart_id="exercise-chart")
+
+
+def _external_chart(request: Request, by_kind: dict[str, int]) -> str:
+    t = _t(request)
+    return charts.bars([t("instrument_" + k, default=k) for k in by_kind],
+                       {t("instruments"): [float(v) for v in by_kind.values()]},
+                       t("chart_instruments"), chart_id="instrument-chart")
+
+
+# --- Parliamentary Assembly --------------------------------------------------------------
+
+
+@router.get("/parliament", response_class=HTMLResponse)
+def parliament(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    matrix = pa.matrix(conn, actor=actor)
+    laws = pa.list_laws(conn, actor=actor)
+    editable = matrix.states if staff(actor) else [s for s in matrix.states
+                                                  if s == actor.state]
+    return render(request, "parliament.html", {
+        "laws": laws, "matrix": matrix, "sessions": pa.field_sessions(conn, actor=actor),
+        "section": pa.section(org), "bodies": org.bodies, "editable": editable,
+        "statuses": [s.value for s in Transposition if s is not Transposition.NOT_STARTED],
+        "chart": _progress_chart(request, matrix.progress)})
+
+
+@router.post("/parliament/transposition")
+def transposition(actor: Writer, db: DB, law: Annotated[str, Form(max_length=64)],
+                  state: Annotated[str, Form(max_length=3)],
+                  status: Annotated[Transposition, Form()], on: Annotated[date, Form()],
+                  reference: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
+    pa.set_transposition(db, law, state, pa.TranspositionIn(status=status, on=on,
+                                                            reference=reference), actor=actor)
+    return RedirectResponse(f"/parliament#law-{law}", status_code=303)
+
+
+# --- military-technical cooperation ------------------------------------------------------
+
+
+@router.get("/mtc", response_class=HTMLResponse)
+def military_technical(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    totals = mtc.totals(conn, actor=actor)
+    return render(request, "mtc.html", {
+        "supplies": mtc.list_supplies(conn, actor=actor), "totals": totals,
+        "programmes": mtc.programmes(conn, actor=actor), "section": mtc.section(org),
+        "may_record": staff(actor) or actor.state is not None,
+        "chart": _supply_chart(request, totals)})
+
+
+@router.post("/mtc/deliveries")
+def delivery(actor: Writer, db: DB, supply: Annotated[str, Form(max_length=64)],
+             quantity: Annotated[int, Form()],
+             value: Annotated[float, Form()], on: Annotated[date, Form()]) -> RedirectResponse:
+    mtc.add_delivery(db, supply, mtc.DeliveryIn(quantity=quantity, value=value, on=on),
+                     actor=actor)
+    return RedirectResponse(f"/mtc#supply-{supply}", status_code=303)
+
+
+# --- training quotas ---------------------------------------------------------------------
+
+
+@router.get("/training", response_class=HTMLResponse)
+def training(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    use = tr.use_by_year(conn, actor=actor)
+    return render(request, "training.html", {
+        "quotas": tr.list_quotas(conn, actor=actor), "institutions": tr.institutions(org),
+        "limits": tr.section(org)["limits"], "use": use, "chart": _quota_chart(request, use)})
+
+
+# --- joint exercises ---------------------------------------------------------------------
+
+
+@router.get("/joint-exercises", response_class=HTMLResponse)
+def exercises(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
+    cal = ex.calendar(conn, actor=actor)
+    by_year: dict[str, int] = {}
+    for e in sorted(cal, key=lambda e: e.start):
+        by_year[str(e.start.year)] = by_year.get(str(e.start.year), 0) + 1
+    return render(request, "joint_exercises.html", {
+        "calendar": cal, "open": ex.findings(conn, actor=actor, open_only=True),
+        "is_staff": staff(actor), "chart": _exercise_chart(request, by_year)})
+
+
+@router.post("/joint-exercises/findings/{finding_id}")
+def finding_done(finding_id: int, actor: Writer, db: DB) -> RedirectResponse:
+    ex.update_finding(db, finding_id, ex.FindingUpdate(status="done"), actor=actor)
+    return RedirectResponse("/joint-exercises#findings", status_code=303)
+
+
+# --- external relations ------------------------------------------------------------------
+
+
+@router.get("/external", response_class=HTMLResponse)
+def external(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    instruments = ext.instruments(conn, actor=actor)
+    by_kind: dict[str, int] = {}
+    for i in instruments:
+        by_kind[i.kind] = by_kind.get(i.kind, 0) + 1
+    return render(request, "external.html", {
+        "partners": ext.partners(org), "instruments": instruments,
+        "events": ext.events(conn, actor=actor),
+        "counts": [h for h in org.historical_counts if h.kind == "statement"],
+        "chart": _external_chart(request, by_kind)})
+
+
+# --- the Secretariat's overview ----------------------------------------------------------
+
+
+@router.get("/secretariat", response_class=HTMLResponse)
+def secretariat(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
+    o = ov.overview(conn, actor=actor)
+    totals = mtc.TotalsOut(years=o.mtc["years"], by_category={}, growth=None,
+                           currency=o.mtc["currency"])
+    use = [tr.UseOut(**u) for u in o.training["years"]]
+    year = date.today().year
+    return render(request, "secretariat.html", {
+        "o": o, "year": year, "years": list(range(year, year - 8, -1)),
+        "charts": {
+            "parliament": _progress_chart(request, o.parliament["progress"][-8:]),
+            "mtc": _supply_chart(request, totals),
+            "training": _quota_chart(request, use[-6:]),
+            "exercises": _exercise_chart(request, o.exercises["by_year"]),
+            "external": _external_chart(request, o.external["by_kind"])}})
+
+
+@router.get("/secretariat/annual-report.pdf")
+def annual_report_form(actor: Reader, year: int | None = None) -> RedirectResponse:
+    y = year if year and 1990 <= year <= 2200 else date.today().year
+    return RedirectResponse(f"/secretariat/annual-report/{y}.pdf", status_code=303)
+
+
+@router.get("/secretariat/annual-report/{year}.pdf")
+def annual_report(year: int, actor: Reader, conn: Conn) -> Response:
+    if not 1990 <= year <= 2200:
+        from phalanx.services.errors import Invalid
+
+        raise Invalid("year", f"{year} is not a year of the organization")
+    return Response(ov.annual_report_pdf(conn, year, actor=actor), media_type="application/pdf",
+                    headers={"Content-Disposition":
+                             f'inline; filename="annual-report-{year}.pdf"'})
