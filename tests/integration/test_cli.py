@@ -106,3 +106,25 @@ def test_cap_import_reports_every_problem(cli_db: str) -> None:
     r = runner.invoke(app, ["cap", "import", str(good), "--affected", "KGZ"])
     assert r.exit_code == 0, r.output
     assert "crisis 1" in r.output
+
+
+def test_plan_prints_the_plan_with_its_bound_and_gap(cli_db: str) -> None:
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import demo, forcesdemo
+    from phalanx.services.db import Database
+
+    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
+    db = Database.from_url(cli_db)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    crisis = forcesdemo.run(db, time_limit=1)
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.stdout)
+    assert plan["status"] == "proposed" and plan["crisis_id"] == crisis
+    assert plan["bound"] <= plan["objective"]["closure"] + 1e-6
+    assert plan["gap"] is not None
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1"])
+    assert r.exit_code == 0
+    assert "lower bound" in r.stdout and "gap" in r.stdout
+    r = runner.invoke(app, ["plan", "--crisis", "999", "--time-limit", "1"])
+    assert r.exit_code == 1 and "no crisis 999" in r.output

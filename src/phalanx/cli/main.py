@@ -12,6 +12,7 @@ from rich.table import Table
 from phalanx.cli import audit as audit_cli
 from phalanx.cli import crises as crises_cli
 from phalanx.cli import decisions as decisions_cli
+from phalanx.cli import forces as forces_cli
 from phalanx.cli import identity as identity_cli
 from phalanx.cli import operations as operations_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
@@ -31,6 +32,8 @@ app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
 app.add_typer(crises_cli.outbox_app, name="outbox")
 app.add_typer(operations_cli.app, name="ops")
+app.add_typer(forces_cli.cot_app, name="cot")
+app.command("plan")(forces_cli.plan)
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -141,6 +141,14 @@ def _user(conn: Connection, username: str) -> Any:
     return row
 
 
+def principal(conn: Connection, username: str) -> Principal:
+    """The principal of an active user, for a command that acts or reads as them."""
+    row = _user(conn, username)
+    if not row.active:
+        raise IdentityError(f"user {username!r} is deactivated")
+    return principal_of(row)
+
+
 def list_users(conn: Connection) -> list[Principal]:
     rows = conn.execute(select(t.app_user).order_by(t.app_user.c.username))
     return [principal_of(r) for r in rows]

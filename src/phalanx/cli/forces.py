@@ -1,0 +1,105 @@
+"""`phalanx plan` and `phalanx cot serve`: the deployment planner and the
+Cursor-on-Target feed from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from phalanx.cli.common import database, emit_json, err, fail, out
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.forces.planner import Plan
+from phalanx.services import forces, identity
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+cot_app = typer.Typer(no_args_is_help=True, help="The Cursor-on-Target feed for TAK clients.")
+
+
+def plan(
+    crisis: Annotated[int, typer.Option("--crisis", help="The crisis to plan for.", min=1)],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.5, max=3600,
+                                              help="Seconds for the improvement.")] = 10.0,
+    seed: Annotated[int, typer.Option(min=0, help="Same inputs and seed, same plan.")] = 0,
+    decide: Annotated[bool, typer.Option("--decide", help="Decide the plan at once.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Plan the deployment for a crisis (and the crises competing with it): the plan,
+    its lower bound and gap, stored as proposed on the crisis."""
+    db = database()
+    best: list[Plan] = []
+    started = time.perf_counter()
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      disable=as_json, console=err, transient=True) as progress:
+            task = progress.add_task("planning", total=time_limit)
+
+            def seen(p: Plan) -> None:
+                best.append(p)
+                progress.update(task, completed=min(time_limit,
+                                                    time.perf_counter() - started),
+                                description=f"{p.method}: closure "
+                                            f"{p.objective.closure:.1f} h, "
+                                            f"{p.objective.uncovered} uncovered")
+
+            result = forces.run_plan(db, crisis, forces.PlanIn(time_limit=time_limit,
+                                                               seed=seed),
+                                     actor=SYSTEM, on_plan=seen)
+        if decide:
+            result = forces.decide_plan(db, result.id, actor=SYSTEM)
+    except (Invalid, Forbidden, NotFound, Conflict) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(result)
+        return
+    mine = [m for m in result.movements if m.crisis_id == crisis]
+    gap = "—" if result.gap is None else f"{result.gap:.1%}"
+    better = "" if result.improvement is None else f" ({result.improvement:.1%} better)"
+    out.print(f"plan {result.id} for crisis {crisis} ({result.status}); crises planned "
+              f"together: {', '.join(map(str, result.crises))}", highlight=False)
+    out.print(f"weighted closure {result.objective['closure']:.1f} h{better}; greedy "
+              f"{result.greedy['closure']:.1f} h; lower bound {result.bound:.1f} h; "
+              f"gap {gap}; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
+    table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
+    for m in mine:
+        table.add_row(str(m.requirement), m.unit, m.state,
+                      m.mode + (f" ×{len(m.sorties)} {m.sorties[0]['aircraft']}"
+                                if m.sorties else ""),
+                      m.depart.strftime("%m-%d %H:%M") if m.depart else "",
+                      m.arrive.strftime("%m-%d %H:%M"),
+                      f"{m.late_h:.1f} h" if m.late_h > 0 else "")
+    out.print(table)
+    for u in result.uncovered:
+        if u["crisis_id"] == crisis:
+            out.print(f"uncovered: requirement {u['requirement']} ({u['capability']} "
+                      f"{u['strength']})" + (" — no available unit can meet it"
+                                             if u["proven"] else ""), highlight=False)
+    for w in result.warnings:
+        err.print(f"warning: {w}", highlight=False, markup=False)
+
+
+@cot_app.command("serve")
+def cot_serve(
+    as_user: Annotated[str, typer.Option("--as", help="The user whose access the feed has.")],
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8087,
+    interval: Annotated[float, typer.Option(min=1)] = 30.0,
+) -> None:
+    """Serve units, bases and open crises as CoT events over TCP (what `--as` may see)."""
+    from phalanx.services import cot
+
+    db = database()
+    try:
+        with db.read() as conn:
+            who: Principal = identity.principal(conn, as_user)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    err.print(f"CoT feed on tcp://{host}:{port} as {who.username}, every {interval:g} s",
+              highlight=False)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(cot.serve(db, host, port, actor=who, interval=interval))

@@ -1,0 +1,137 @@
+"""The Cursor-on-Target feed, read by the TAK client libraries: a pytak TCP client
+connects to the feed and receives one event per unit, base and open crisis; each event
+converts to TAK protobuf with takproto and back, with the type that matches its symbol.
+An observer's feed carries no unit of the registry."""
+
+from __future__ import annotations
+
+import asyncio
+import configparser
+import contextlib
+import threading
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from phalanx.adapters.cot import cot_type
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import cot, demo, forces, forcesdemo
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+with warnings.catch_warnings():  # pytak mentions an optional package it does not need here
+    warnings.simplefilter("ignore")
+    import pytak
+import takproto
+
+PLANNER = Principal("planner", Role.PLANNER)
+OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
+
+
+@pytest.mark.parametrize(("sidc", "expected"), [
+    ("SFGPUCI----F---", "a-f-G-U-C-I"),  # friendly infantry
+    ("SFGPUCIA---F---", "a-f-G-U-C-I-A"),  # airborne infantry
+    ("SFAPMFC--------", "a-f-A-M-F-C"),  # cargo airlift
+    ("SFAPMHU--------", "a-f-A-M-H-U"),  # utility helicopter
+    ("SHGPUCI----E---", "a-h-G-U-C-I"),  # hostile infantry
+    ("SFFPG------F---", "a-f-G"),  # special operations forces
+    ("EFOPBJ---------", "a-f-G"),  # emergency operation: no 2525 function derivation
+])
+def test_cot_types_follow_the_symbols(sidc: str, expected: str) -> None:
+    assert cot_type(sidc) == expected
+
+
+@pytest.fixture
+def feed_db(sqlite_db: Database) -> Database:
+    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
+    forcesdemo.run(sqlite_db, start=datetime.now(UTC) - timedelta(hours=6), time_limit=1)
+    return sqlite_db
+
+
+def _serve(db: Database, actor: Principal) -> Iterator[int]:
+    """The feed on an ephemeral port, its loop in a thread of its own."""
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    bound: list[int] = []
+    stop: list[asyncio.Event] = []
+
+    async def main() -> None:
+        ready, done = asyncio.Event(), asyncio.Event()
+        stop.append(done)
+        task = asyncio.create_task(cot.serve(db, "127.0.0.1", 0, actor=actor, interval=60,
+                                             started=ready, bound=bound))
+        await ready.wait()
+        started.set()
+        await done.wait()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    def run() -> None:
+        loop.run_until_complete(main())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    yield bound[0]
+    loop.call_soon_threadsafe(stop[0].set)
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def _receive(port: int, count: int) -> list[Any]:
+    """Connect with pytak's client factory and read `count` events; parse each with
+    takproto (XML to TAK protobuf and back)."""
+
+    async def run() -> list[Any]:
+        config = configparser.ConfigParser()
+        config["feed"] = {"COT_URL": f"tcp://127.0.0.1:{port}"}
+        reader, writer = await pytak.protocol_factory(config["feed"])
+        messages = []
+        for _ in range(count):
+            raw = await asyncio.wait_for(reader.readuntil(b"</event>"), 10)
+            proto = takproto.xml2proto(raw.decode())
+            messages.append(takproto.parse_proto(bytearray(proto)))
+        writer.close()
+        await writer.wait_closed()
+        return messages
+
+    box: list[Any] = []
+    thread = threading.Thread(target=lambda: box.append(asyncio.run(run())))
+    thread.start()
+    thread.join(30)
+    assert box, "no events arrived"
+    return box[0]
+
+
+def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> None:
+    with feed_db.read() as conn:
+        units = {u.key: u for u in forces.units(conn, actor=PLANNER) if not u.withdrawn}
+        bases = [b for b in forces.bases(conn) if b.kind != "node"]
+    expected = cot.snapshot(feed_db, actor=PLANNER)
+    assert len(expected) == len(units) + len(bases) + 1
+    for port in _serve(feed_db, PLANNER):
+        got = _receive(port, len(expected))
+    by_uid = {m.cotEvent.uid: m.cotEvent for m in got}
+    assert len(by_uid) == len(expected)
+    for key, u in units.items():
+        ev = by_uid[f"phalanx.unit.{key}"]
+        assert ev.type == cot_type(u.sidc)
+        assert (round(ev.lat, 4), round(ev.lon, 4)) == (round(u.lat, 4), round(u.lon, 4))
+        assert ev.detail.contact.callsign == u.name
+    kant = by_uid["phalanx.base.kant"]
+    assert kant.type == "a-f-G-I-B-A"
+    (crisis,) = [e for uid, e in by_uid.items() if uid.startswith("phalanx.crisis.")]
+    assert crisis.type == cot_type("SHGPUCI----E---")  # an armed attack: hostile ground
+    assert abs(crisis.lat - 40.06) < 1e-6
+
+
+def test_an_observers_feed_carries_no_unit(feed_db: Database) -> None:
+    assert cot.snapshot(feed_db, actor=OBSERVER) == []
