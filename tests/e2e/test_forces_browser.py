@@ -6,7 +6,9 @@ decides the plan."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from tests.e2e.test_browser import login
 from tests.support.browser import ARTIFACTS, serve_asgi
 
 pytestmark = pytest.mark.browser
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +66,8 @@ def test_the_operational_picture_draws_valid_app6_symbols(browser: Any,
         assert violations == []
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "operational-picture.png"), full_page=True)
+        if os.environ.get("PHALANX_UPDATE_SCREENSHOT"):
+            page.screenshot(path=str(DOCS / "operational-picture.png"))
     finally:
         ctx.close()
 

@@ -38,7 +38,9 @@ def test_akoma_ntoso_validates_against_the_official_schema(
     c, token = client
     auth = {"Authorization": f"Bearer {token}"}
     decisions = c.get("/api/v1/decisions", headers=auth).json()
-    assert len(decisions) == 2  # ARM sees the ordinary and the limited-format decision
+    # ARM sees the ordinary and the limited-format decision, and the decision answering
+    # the demo crisis (the CRRF sent to Kyrgyzstan)
+    assert len(decisions) == 3
     for d in decisions:
         for lang in ("en", "ru"):
             r = c.get(f"/api/v1/decisions/{d['id']}/akn.xml", params={"lang": lang},
@@ -86,7 +88,7 @@ def test_cli_lists_and_shows_decisions(loaded_db: Database, tmp_path: Path,
         r = CliRunner().invoke(cli, ["decisions", "list", "--body", "csc", "--json"])
         assert r.exit_code == 0, r.output
         rows = json.loads(r.stdout)
-        assert len(rows) == 2
+        assert len(rows) == 3  # adopted, limited format, the demo crisis's
         assert all(x["number"].startswith("CSC-") for x in rows)
         r = CliRunner().invoke(cli, ["decisions", "show", str(rows[0]["id"]), "--json"])
         assert json.loads(r.stdout)["binding"]

@@ -301,8 +301,9 @@ def test_the_session_page_shows_the_three_demo_outcomes(client: TestClient,
     from phalanx.services import decisions as dec
 
     with demo_db.read() as conn:
-        real = [m for m in dec.list_meetings(conn, actor=SYSTEM) if not m.exercise]
-    assert len(real) == 1
+        real = [m for m in dec.list_meetings(conn, actor=SYSTEM)
+                if not m.exercise and m.kind == "regular"]
+    assert len(real) == 1  # (the demo crisis's emergency consultations are another)
     login(client, "secretariat", "demo-secretariat")
     html = client.get(f"/sessions/{real[0].id}").text
     no_inline_code(html)
@@ -331,9 +332,11 @@ def test_audit_page_for_auditors_only(client: TestClient) -> None:
 def test_the_demo_exercise_is_a_full_crisis_marked_exercise(client: TestClient) -> None:
     login(client, "rep-arm", "demo-rep-arm")
     board = client.get("/crises").text
-    assert "Batken" not in board  # exercises never mix with real crises
+    exercise = "Armed incursion in the Batken region"  # the Frontier exercise's crisis
+    assert exercise not in board  # exercises never mix with real crises
+    assert "Armed attack by an illegal armed formation" in board  # the demo's real crisis
     html = client.get("/crises?exercise=true&closed=true").text
-    assert "Batken" in html and "EXERCISE" in html
+    assert exercise in html and "EXERCISE" in html
     room = client.get("/crises/1").text
     assert 'data-stage="closed"' in room and "overdue 15 min" in room
     assert "<svg" in room and "Kyrgyzstan" in room

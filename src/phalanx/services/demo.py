@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from phalanx.domain import membership
 from phalanx.domain.access.principal import Agency, Principal, Role
@@ -64,10 +65,7 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
     every marking. Created once; returns what was created."""
     from datetime import UTC, datetime, timedelta
 
-    from phalanx.domain.access.policy import Marking, OwnerKind
-    from phalanx.domain.decisions.consensus import Position
     from phalanx.services import decisions as dec
-    from phalanx.services import documents as docs
 
     created = []
     with db.read() as conn:
@@ -81,11 +79,6 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
                      - timedelta(days=3))
         created.append("the Frontier exercise, run to its after-action review")
-    from phalanx.services import forcesdemo
-
-    if orgs.organization_forces(db) and forcesdemo.existing(db) is None:
-        forcesdemo.run(db)
-        created.append("a crisis answered by the CRRF, with its decided deployment plan")
     from phalanx.services import operations as ops
     from phalanx.services import opsdemo
 
@@ -96,9 +89,29 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         n = opsdemo.load_channel_demo(db)
         created.append(f"{n} synthetic Channel reports")
     with db.read() as conn:
-        if [m for m in dec.list_meetings(conn, actor=actor) if not m.exercise]:
-            return created
+        has_session = bool([m for m in dec.list_meetings(conn, actor=actor) if not m.exercise])
         org = orgs.organization(conn)
+    if not has_session:
+        created += _council_session(db, org, actor)
+    from phalanx.services import forcesdemo
+
+    if org.forces.get("units") and forcesdemo.existing(db) is None:
+        forcesdemo.run(db)
+        created.append("a crisis answered by the CRRF, with its decided deployment plan")
+    return created
+
+
+def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
+    """A session of the supreme body: one draft adopted, one returned, one adopted in the
+    limited format; and documents of every marking."""
+    from datetime import UTC, datetime, timedelta
+
+    from phalanx.domain.access.policy import Marking, OwnerKind
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import decisions as dec
+    from phalanx.services import documents as docs
+
+    created: list[str] = []
     body = next((k for k, b in org.bodies.items() if b.seat and b.rules.get(
         "decision_rules", {}).get("default", {}).get("limited_format")), None)
     if body is None:
