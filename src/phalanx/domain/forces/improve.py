@@ -247,10 +247,34 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         return Result(first, first, b, "greedy only", time.perf_counter() - started, 0, problem)
 
     n = max(1, len(problem.requirements))  # smaller instances get wider choices
-    units_per_req = units_per_req or max(4, min(12, 240 // n))
-    aircraft_per_pair = aircraft_per_pair or max(3, min(8, 160 // n))
-    per_aircraft = per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))
-    options = _build_options(problem, first, units_per_req, aircraft_per_pair, per_aircraft)
+    sizes = [units_per_req or max(4, min(12, 240 // n)),
+             aircraft_per_pair or max(3, min(8, 160 // n)),
+             per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))]
+    status = "UNKNOWN"
+    rounds = 0
+    while True:
+        left = time_limit - (time.perf_counter() - started)
+        if left <= 0.2:
+            break
+        rounds += 1
+        status = _round(problem, best[0], sizes, left, seed, workers, keep)
+        if status != "OPTIMAL":
+            break  # out of time within this neighbourhood
+        # optimal among these choices: widen them (more units, aircraft and options)
+        wider = [min(len(problem.units), sizes[0] * 2), min(len(problem.aircraft),
+                                                            sizes[1] + 3), sizes[2] + 20]
+        if wider == sizes or sum(wider) > 4 * sum(sizes) + 200:
+            break
+        sizes = wider
+    return Result(best[0], first, b, f"{status} ({rounds} round{'s' if rounds != 1 else ''})",
+                  time.perf_counter() - started, improvements[0], problem)
+
+
+def _round(problem: Problem, start: Plan, sizes: list[int], left: float, seed: int,
+           workers: int, keep: Callable[[Plan], None]) -> str:
+    """One CP-SAT run over the options `sizes` allow, hinted with `start`."""
+    first = start
+    options = _build_options(problem, first, *sizes)
     m = cp_model.CpModel()
     horizon = _minutes(max([first.objective.closure, *(mv.arrive_h for mv in first.movements),
                             1.0]) * 4 + 48) + max([o.block for o in options] or [0])
@@ -335,7 +359,6 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         _hint(m, problem, first, options, y, dep, arcs, idles, arr, covered, close, late, horizon,
               {c: _minutes(t) for c, t in fixed_close.items()})
     solver = cp_model.CpSolver()
-    left = time_limit - (time.perf_counter() - started)
     solver.parameters.max_time_in_seconds = max(0.1, left * 1.5)
     solver.parameters.max_deterministic_time = max(0.1, left)
     solver.parameters.num_workers = workers
@@ -343,9 +366,9 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     solver.parameters.random_seed = seed
     solver.parameters.repair_hint = False
     watcher = _Watcher(problem, y, dep, options, keep)
-    status = solver.Solve(m, watcher)
-    return Result(best[0], first, b, solver.StatusName(status),
-                  time.perf_counter() - started, improvements[0], problem)
+    return str(solver.StatusName(solver.Solve(m, watcher)))
+
+
 
 
 def _hint(m: cp_model.CpModel, problem: Problem, first: Plan, options: list[_Option],
