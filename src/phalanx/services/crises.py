@@ -40,7 +40,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import RecordId
+from phalanx.services.types import RecordId, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
 CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
@@ -73,8 +73,8 @@ class CrisisIn(BaseModel):
 
 class StageClockOut(BaseModel):
     stage: Stage
-    entered: datetime
-    left: datetime | None
+    entered: UtcDateTime
+    left: UtcDateTime | None
     elapsed_minutes: float
     target_minutes: float | None
     overdue: bool
@@ -89,7 +89,7 @@ class ScorecardOut(BaseModel):
 
 
 class EventOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     kind: str
     stage: str | None
     actor: str
@@ -114,8 +114,8 @@ class RequestOut(BaseModel):
     quantity: int
     unit: str
     place: str
-    needed_by: datetime
-    lapses_at: datetime
+    needed_by: UtcDateTime
+    lapses_at: UtcDateTime
     status: str
     covered: int
     gap: int
@@ -124,7 +124,7 @@ class RequestOut(BaseModel):
 
 class SitrepOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     author: str
     state: str | None
     situation: str
@@ -149,7 +149,7 @@ class CrisisOut(BaseModel):
     lat: float | None
     lon: float | None
     description: str
-    reported_at: datetime
+    reported_at: UtcDateTime
     origin: str
     cap_identifier: str | None
     exercise: bool

@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crisis_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(pages.router, dependencies=public)
+    problems.document(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
