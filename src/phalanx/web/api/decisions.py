@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -14,7 +13,7 @@ from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.deps import DB, Conn, Id, IsoDate
 from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["decisions"])
@@ -216,7 +215,8 @@ def update_task(task_id: Id, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.T
 
 
 @router.get("/statements/counts", response_model=dec.CountsOut)
-def statement_counts(actor: Reader, conn: Conn, start: date, end: date) -> dec.CountsOut:
+def statement_counts(actor: Reader, conn: Conn, start: IsoDate,
+                     end: IsoDate) -> dec.CountsOut:
     """Adopted decisions, joint statements and collective instructions per body, beside
     the counts the organization reported before the system (marked historical)."""
     return dec.counts(conn, actor=actor, start=start, end=end)
