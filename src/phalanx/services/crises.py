@@ -166,11 +166,11 @@ class CrisisOut(BaseModel):
     next_stages: list[Stage]
     overdue: bool
     overdue_minutes: float
-    clocks: list[StageClockOut] = []
+    clocks: list[StageClockOut] = Field(default_factory=list)  # not copied per crisis
     scorecard: ScorecardOut | None = None
-    timeline: list[EventOut] = []
-    requests: list[RequestOut] = []
-    sitreps: list[SitrepOut] = []
+    timeline: list[EventOut] = Field(default_factory=list)  # not copied per crisis
+    requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
+    sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -260,10 +260,9 @@ def _histories(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Stage, 
 
 def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
          actor: Principal = SYSTEM,
-         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None
-         ) -> CrisisOut:
-    org = orgs.organization(conn)
-    cat = _category(org, row.category)
+         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None,
+         org: Organization | None = None) -> CrisisOut:
+    cat = _category(org or orgs.organization(conn), row.category)
     if prefetched is not None:
         history, first_offer = prefetched
     else:
@@ -328,7 +327,9 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     rows = list(conn.execute(stmt))
     ids = [r.id for r in rows]
     histories, offers = _histories(conn, ids), _first_offers(conn, ids)
-    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id))) for r in rows]
+    org = orgs.organization(conn)  # once for the board, not once a crisis
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org)
+             for r in rows]
     return sorted(items, key=lambda c: clocks.urgency(
         c.severity, timedelta(minutes=c.overdue_minutes)))
 
@@ -346,17 +347,14 @@ def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
 def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
             topic: str, at: datetime, only: set[str] | None = None) -> int:
     """One outbox record per entitled, active user (email delivery is the outbox's job)."""
-    n = 0
-    for user in identity.list_users(w.conn):
-        if only is not None and user.username not in only:
-            continue
-        if user.role is Role.SYSTEM or not can_read(user, c):
-            continue
-        w.conn.execute(insert(t.notification).values(
-            created_at=at, recipient=user.username, channel="email", subject=subject,
-            body=body, topic=topic, attempts=0))
-        n += 1
-    return n
+    rows = [dict(created_at=at, recipient=user.username, channel="email", subject=subject,
+                 body=body, topic=topic, attempts=0)
+            for user in identity.list_users(w.conn)
+            if (only is None or user.username in only)
+            and user.role is not Role.SYSTEM and can_read(user, c)]
+    if rows:  # one statement for all of them
+        w.conn.execute(insert(t.notification), rows)
+    return len(rows)
 
 
 def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str = "",
@@ -402,7 +400,8 @@ def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str =
             "severity": data.severity, "exercise": data.exercise, "origin": origin,
             "notified": sent})
         w.emit("crises", "opened", id=crisis_id)
-        return _out(w.conn, _row(w.conn, crisis_id, SYSTEM), at, detail=True)
+    with db.read() as conn:  # after the commit: the open pages are told before this is read
+        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True)
 
 
 def import_cap(db: Database, data: bytes, affected: list[str], *, actor: Principal,

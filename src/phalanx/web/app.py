@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = db or Database.from_url(settings.database_url)
+    app.state.db = db or Database.from_url(settings.database_url, settings.db_pool_size,
+                                           settings.db_max_overflow)
     key = audit.signing_key(settings.audit_key_file)
     app.state.audit_key = key
     app.state.db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)

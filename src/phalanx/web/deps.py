@@ -16,7 +16,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:  # no I/O: no worker thread
     db: Database = request.app.state.db
     return db
 
