@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from bench.durability import free_port, serve, wait_ready
 
 from phalanx.adapters.db.engine import make_engine
@@ -48,6 +49,7 @@ class Stack:
     verify: ssl.SSLContext
     tokens: dict[str, str]
     access_log: Path
+    url: str  # the database
     app_logs: list[Path] = field(default_factory=list)
 
     def client(self, **kw: object) -> httpx.Client:
@@ -86,7 +88,7 @@ def stack(postgres_admin_url: str, nginx_binary: str,
                             plain=f"http://127.0.0.1:{http_port}",
                             apps=[f"http://127.0.0.1:{p}" for p in ports], app_ports=ports,
                             verify=ssl.create_default_context(cafile=str(cert)),
-                            tokens=tokens, access_log=access, app_logs=logs)
+                            tokens=tokens, access_log=access, url=url, app_logs=logs)
         finally:
             for proc in procs:
                 proc.terminate()
@@ -173,6 +175,25 @@ def test_login_through_the_proxy_sets_secure_cookies(stack: Stack) -> None:
     # without the proxy, over plain HTTP, the same processes do not mark cookies Secure
     direct = httpx.get(stack.apps[1] + "/login", timeout=10)
     assert "secure" not in direct.headers["set-cookie"].lower()
+
+
+def test_the_login_throttle_counts_the_clients_address_not_the_proxys(stack: Stack) -> None:
+    # the client comes from 127.0.0.2; nginx reaches the app from 127.0.0.1
+    transport = httpx.HTTPTransport(verify=stack.verify, local_address="127.0.0.2")
+    with httpx.Client(base_url=stack.proxy, transport=transport, timeout=10) as client:
+        form = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token
+        r = client.post("/login", data={"username": "rep-kaz", "password": "wrong-password",
+                                        "csrf_token": token.group(1)})
+        assert r.status_code == 401
+    engine = sa.create_engine(stack.url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            keys = set(conn.execute(sa.text("SELECT key FROM login_throttle")).scalars())
+    finally:
+        engine.dispose()
+    assert "addr:127.0.0.2" in keys and "addr:127.0.0.1" not in keys, keys
 
 
 def test_a_body_over_the_limit_gets_a_problem_from_nginx(stack: Stack) -> None:
