@@ -164,9 +164,10 @@ def document(app: FastAPI) -> None:
     """Declare in the OpenAPI document, on every operation, the problem responses it
     can give: 401 wherever the caller is identified (a bad token is refused even on
     public routes), 403 where a permission beyond PUBLIC is required, 404 where the
-    path names a record, 400 and 413 where a body is read, 422 where any input is, 503
-    where the organization is needed. What a route answers beyond these (409, a 404 for
-    a record named in the body) it declares itself with `problem_responses`."""
+    path names a record, 400 where a body is parsed, 413 where one may be sent, 422
+    where any input is read, 503 where the organization is needed. What a route answers
+    beyond these (409, a 404 for a record named in the body) it declares itself with
+    `problem_responses`."""
     from phalanx.domain.access.policy import Permission
     from phalanx.web.auth import declared_permission
     from phalanx.web.deps import get_org
@@ -180,11 +181,11 @@ def document(app: FastAPI) -> None:
             found.add(403)
         if dependant.path_params:
             found.add(404)
-        reads_body = bool(dependant.body_params) or bool(route.methods & {"POST", "PUT",
-                                                                         "PATCH"})
-        if reads_body:
-            found |= {400, 413}  # a body that does not parse; one over the size limit
-        if reads_body or dependant.path_params or dependant.query_params:
+        if dependant.body_params:
+            found.add(400)  # a body that does not parse
+        if dependant.body_params or route.methods & {"POST", "PUT", "PATCH"}:
+            found.add(413)  # one over the size limit, refused before it is read
+        if dependant.body_params or dependant.path_params or dependant.query_params:
             found.add(422)
         if get_org in calls:
             found.add(503)
@@ -199,7 +200,8 @@ def document(app: FastAPI) -> None:
                 continue
             for method in ctx.methods:
                 responses = schema["paths"][ctx.path_format][method.lower()]["responses"]
-                responses.pop("422", None)  # FastAPI's own shape; ours is a Problem
+                if "HTTPValidationError" in str(responses.get("422")):
+                    del responses["422"]  # FastAPI's own shape; ours is a Problem
                 for status, entry in problem_responses(*statuses(ctx)).items():
                     responses.setdefault(str(status), entry)
         models = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
