@@ -4,8 +4,10 @@ processes sharing live events through PostgreSQL LISTEN/NOTIFY. Reports page lat
 (median, 99th percentile), write throughput, and the delay from a write to the event
 on every open page; and the same page query from a bare Starlette endpoint in the same
 run (the ratio is the figure). Targets: p99 page latency under 250 ms, events under 1 s.
+The load generator is one asyncio process with a lean HTTP/1.1 client (the same for
+Phalanx and the bare endpoint), so that it takes as little of the machine as it can.
 
-    .venv/bin/python bench/surge.py [--users 50] [--seconds 30] [--pg URL]
+    .venv/bin/python bench/surge.py [--users 50] [--seconds 30] [--pg URL] [--logs DIR]
 """
 
 from __future__ import annotations
