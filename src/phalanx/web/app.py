@@ -49,7 +49,7 @@ def settle(app: FastAPI) -> None:
     # a request makes thousands of short-lived objects (rows, models): collect the young
     # generation every 50,000 allocations, not every 700, so that they die before it
     # runs instead of being promoted and traversed again in the older generations
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(50_000, 20, 100)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
