@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -52,6 +53,35 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def serve(env: dict[str, str], port: int, *, gunicorn: bool = False,
+          stderr: Any = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """One application process on 127.0.0.1:`port`: uvicorn, or gunicorn with one uvicorn
+    worker as docs/deploy.md runs it."""
+    if gunicorn:
+        cmd = [sys.executable, "-m", "gunicorn", "phalanx.asgi:app", "-k",
+               "uvicorn_worker.UvicornWorker", "-w", "1", "-b", f"127.0.0.1:{port}",
+               "--graceful-timeout", "30"]
+    else:
+        cmd = [sys.executable, "-m", "uvicorn", "phalanx.asgi:app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning"]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Until GET /readyz answers 200; the server is killed if it never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise RuntimeError("the server did not become ready")
+        time.sleep(0.1)
 
 
 def prepare(url: str, key: Path) -> tuple[Database, dict[str, str], int]:
@@ -142,22 +172,9 @@ def run(cycles: int, url: str, workdir: Path, quiet: bool = False) -> dict[str, 
     totals = {"cycles": 0, "acknowledged": 0, "lost": 0}
     for cycle in range(cycles):
         port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "phalanx.asgi:app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = serve(env, port)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.1)
+        wait_ready(base, server)
         stop = threading.Event()
         before = len(acked.positions) + len(acked.reports) + len(acked.crises)
         threads = [threading.Thread(target=writer, args=(base, tokens, draft_id, acked,

@@ -4,8 +4,10 @@ processes sharing live events through PostgreSQL LISTEN/NOTIFY. Reports page lat
 (median, 99th percentile), write throughput, and the delay from a write to the event
 on every open page; and the same page query from a bare Starlette endpoint in the same
 run (the ratio is the figure). Targets: p99 page latency under 250 ms, events under 1 s.
+The load generator is one asyncio process with a lean HTTP/1.1 client (the same for
+Phalanx and the bare endpoint), so that it takes as little of the machine as it can.
 
-    .venv/bin/python bench/surge.py [--users 50] [--seconds 30] [--pg URL]
+    .venv/bin/python bench/surge.py [--users 50] [--seconds 30] [--pg URL] [--logs DIR]
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -63,63 +67,150 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+class Http:
+    """A lean HTTP/1.1 client on one keep-alive connection (asyncio streams): the load
+    generator shares the two cores with the servers, so it must cost little. The same
+    client drives Phalanx and the bare endpoint."""
+
+    def __init__(self, base: str) -> None:
+        u = urlsplit(base)
+        self.host, self.port = u.hostname or "127.0.0.1", u.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def _send(self, method: str, path: str, headers: dict[str, str],
+                    body: bytes) -> asyncio.StreamReader:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        assert self.reader is not None
+        return self.reader
+
+    @staticmethod
+    async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+        status = int((await reader.readline()).split()[1])
+        headers = {}
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return status, headers
+
+    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                      json_body: object = None) -> tuple[int, bytes]:
+        body = b"" if json_body is None else json.dumps(json_body).encode()
+        hdrs = {**(headers or {}), **({"Content-Type": "application/json"} if body else {})}
+        reader = await self._send(method, path, hdrs, body)
+        status, head = await self._head(reader)
+        if head.get("transfer-encoding") == "chunked":
+            data = b"".join([chunk async for chunk in self._chunks(reader)])
+        else:
+            data = await reader.readexactly(int(head.get("content-length", "0")))
+        if head.get("connection") == "close":
+            await self.close()
+        return status, data
+
+    @staticmethod
+    async def _chunks(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+        while size := int((await reader.readline()).strip() or b"0", 16):
+            yield (await reader.readexactly(size + 2))[:-2]
+        await reader.readline()
+
+    async def stream_lines(self, path: str, headers: dict[str, str]) -> AsyncIterator[str]:
+        """The lines of a streamed (chunked) answer, e.g. server-sent events."""
+        reader = await self._send("GET", path, headers, b"")
+        status, head = await self._head(reader)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        pending = b""
+        async for chunk in (self._chunks(reader) if head.get("transfer-encoding") == "chunked"
+                            else _raw(reader)):
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                yield line.decode()
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+async def _raw(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    while data := await reader.read(65536):
+        yield data
+
+
 async def sse_listener(base: str, token: str, arrivals: dict[int, list[float]],
                        ready: asyncio.Event, stop: asyncio.Event) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=None) as client:  # noqa: SIM117
-        async with client.stream("GET", "/api/v1/events", params={"topic": "crises"},
-                                 headers={"Authorization": f"Bearer {token}"}) as r:
-            ready.set()
-            async for line in r.aiter_lines():
-                if stop.is_set():
-                    return
-                if line.startswith("data: "):
-                    event = json.loads(line[6:])
-                    if event.get("kind") == "opened":
-                        arrivals.setdefault(event["data"]["id"], []).append(time.perf_counter())
+    client = Http(base)
+    try:
+        async for line in client.stream_lines("/api/v1/events?topic=crises",
+                                              {"Authorization": f"Bearer {token}"}):
+            if line.startswith(": connected"):
+                ready.set()
+            elif line.startswith("data: "):
+                event = json.loads(line[6:])
+                if event.get("kind") == "opened":
+                    arrivals.setdefault(event["data"]["id"], []).append(time.perf_counter())
+    finally:  # runs until cancelled, after the last writes have had time to arrive
+        await client.close()
 
 
 async def page_reader(base: str, path: str, token: str | None, latencies: list[float],
                       stop: asyncio.Event, pause: float) -> None:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+    client = Http(base)
+    try:
         while not stop.is_set():
             t0 = time.perf_counter()
-            r = await client.get(path, headers=headers)
-            if r.status_code == 200:
+            status, _ = await client.request("GET", path, headers)
+            if status == 200:
                 latencies.append((time.perf_counter() - t0) * 1000)
             await asyncio.sleep(pause)
+    finally:
+        await client.close()
 
 
 async def crisis_writer(base: str, token: str, sent: dict[int, float], stop: asyncio.Event,
-                        n: int) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        i = 0
+                        n: int, write_ms: list[float]) -> None:
+    client = Http(base)
+    i = 0
+    try:
         while not stop.is_set():
             i += 1
             t0 = time.perf_counter()
-            r = await client.post("/api/v1/crises", json={
-                "title": f"surge {n}-{i}", "category": "natural_disaster", "affected": ["KGZ"]},
-                headers={"Authorization": f"Bearer {token}"})
-            if r.status_code == 201:
-                sent[r.json()["id"]] = t0
+            status, body = await client.request("POST", "/api/v1/crises", {
+                "Authorization": f"Bearer {token}"}, {
+                "title": f"surge {n}-{i}", "category": "natural_disaster", "affected": ["KGZ"]})
+            if status == 201:
+                sent[json.loads(body)["id"]] = t0
+                write_ms.append((time.perf_counter() - t0) * 1000)
             await asyncio.sleep(0.5)
+    finally:
+        await client.close()
 
 
 async def report_writer(base: str, token: str, counter: list[int], stop: asyncio.Event,
                         n: int) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        i = 0
+    client = Http(base)
+    i = 0
+    try:
         while not stop.is_set():
             i += 1
             rows = [{"reference": f"S-{n}-{i}-{k}", "date": "2026-03-10",
                      "stage": "spring-2026", "metric": "seizure", "substance": "heroin",
                      "quantity": "1", "unit": "kg", "area": "Aktau"} for k in range(50)]
-            r = await client.post("/api/v1/operations/channel/reports", json={
-                "state": "KAZ", "agency": "customs", "rows": rows},
-                headers={"Authorization": f"Bearer {token}"})
-            if r.status_code == 200:
-                counter[0] += r.json()["stored"]
+            status, body = await client.request(
+                "POST", "/api/v1/operations/channel/reports",
+                {"Authorization": f"Bearer {token}"},
+                {"state": "KAZ", "agency": "customs", "rows": rows})
+            if status == 200:
+                counter[0] += json.loads(body)["stored"]
             await asyncio.sleep(0.2)
+    finally:
+        await client.close()
 
 
 async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
@@ -129,6 +220,7 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
     sent: dict[int, float] = {}
     page_ms: list[float] = []
     bare_ms: list[float] = []
+    write_ms: list[float] = []
     stored = [0]
     listeners = []
     readies = []
@@ -147,7 +239,7 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
     tasks += [asyncio.create_task(page_reader(bare, "/board", None, bare_ms, stop, 0.05))
               for _ in range(20)]
     tasks += [asyncio.create_task(crisis_writer(bases[k % len(bases)], tokens["secretariat"],
-                                                sent, stop, k)) for k in range(2)]
+                                                sent, stop, k, write_ms)) for k in range(2)]
     tasks += [asyncio.create_task(report_writer(bases[k % len(bases)], tokens["reporter-kaz"],
                                                 stored, stop, k)) for k in range(2)]
     await asyncio.sleep(seconds)
@@ -169,6 +261,8 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
     if bare_ms and page_ms:
         print(f"ratio phalanx / bare: median {pct(page_ms, .5) / pct(bare_ms, .5):.2f}x, "
               f"p99 {pct(page_ms, .99) / pct(bare_ms, .99):.2f}x")
+    print(f"opening a crisis (POST, where the event starts): median {pct(write_ms, .5):.0f} ms, "
+          f"p99 {pct(write_ms, .99):.0f} ms")
     print(f"event delivery: {len(delays)} of {expected} deliveries, median "
           f"{statistics.median(delays) if delays else float('nan'):.0f} ms, p99 "
           f"{pct(delays, .99):.0f} ms, max {max(delays) if delays else float('nan'):.0f} ms "
@@ -180,6 +274,8 @@ def main() -> None:
     p.add_argument("--users", type=int, default=50, help="users per state")
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--pg", default="")
+    p.add_argument("--logs", default="", help="a directory for the app processes' JSON "
+                   "logs (each request's time inside the app, for diagnosis)")
     args = p.parse_args()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         url = args.pg
@@ -199,13 +295,15 @@ def main() -> None:
                "BARE_DSN": url.replace("postgresql+psycopg://", "postgresql://")}
         (Path(tmp) / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
         procs, bases = [], []
-        for module, cwd in (("phalanx.asgi:app", None), ("phalanx.asgi:app", None),
-                            ("bare_app:app", tmp)):
+        for n, (module, cwd) in enumerate((("phalanx.asgi:app", None),
+                                           ("phalanx.asgi:app", None), ("bare_app:app", tmp))):
             port = free_port()
+            log = (Path(args.logs) / f"app-{n}.log").open("wb") if args.logs \
+                else subprocess.DEVNULL
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port",
                  str(port), "--log-level", "warning", "--no-access-log"], env=env, cwd=cwd,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                stdout=subprocess.DEVNULL, stderr=log))
             bases.append(f"http://127.0.0.1:{port}")
         try:
             for base in bases:
@@ -216,7 +314,13 @@ def main() -> None:
                         break
                     except httpx.HTTPError:
                         time.sleep(0.1)
-            asyncio.run(surge(bases[:2], bases[2], tokens, args.users, args.seconds))
+            run = surge(bases[:2], bases[2], tokens, args.users, args.seconds)
+            try:  # the generator's own loop as cheap as the servers' (uvicorn uses uvloop)
+                import uvloop
+
+                uvloop.run(run)
+            except ImportError:
+                asyncio.run(run)
         finally:
             for proc in procs:
                 proc.terminate()

@@ -18,7 +18,7 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
-pytest_plugins = ["tests.support.postgres", "tests.support.browser"]
+pytest_plugins = ["tests.support.postgres", "tests.support.browser", "tests.support.nginx"]
 
 # In CI the property tests are reproducible: the same examples every run.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)

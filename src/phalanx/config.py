@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     audit_key_file: Path = Path("var/audit-signing.key")
     max_body_bytes: int = 10 * 1024 * 1024
+    # PostgreSQL connections kept open by each app process, and how many more it may
+    # open at a peak (closed again after): processes x (pool + overflow) + the LISTEN
+    # connections must stay under the server's max_connections
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
     default_language: Literal["en", "ru"] = "en"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

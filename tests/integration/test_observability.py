@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Iterator
@@ -13,8 +14,9 @@ from fastapi.testclient import TestClient
 from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
+from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.web.app import create_app
+from phalanx.web.app import create_app, settle
 from phalanx.web.observability import JsonFormatter, request_id
 
 
@@ -59,3 +61,20 @@ def test_logs_are_json_with_the_request_id() -> None:
     finally:
         request_id.reset(token)
     assert line["request_id"] == "r-42" and line["status"] == 200 and line["level"] == "INFO"
+
+
+def test_a_server_process_settles_its_long_lived_objects(loaded_db: Database,
+                                                           settings: Settings) -> None:
+    """The organization model is loaded and, with everything else alive at start-up,
+    kept out of the garbage collector's full collections; the young generation is
+    collected less often."""
+    orgs._CACHE.clear()
+    before = gc.get_threshold()
+    try:
+        settle(create_app(settings, loaded_db))
+        assert orgs._CACHE, "the organization model was not loaded"
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -9,6 +9,7 @@ write in one process reaches pages served by another.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -26,6 +27,14 @@ class Event:
         return json.dumps({"topic": self.topic, "kind": self.kind, "data": self.data},
                           default=str, separators=(",", ":"))
 
+    def sse(self) -> str:
+        """The event as a server-sent event; made once, however many pages follow it."""
+        cached: str | None = self.__dict__.get("_sse")
+        if cached is None:
+            cached = f"event: {self.kind}\ndata: {self.encode()}\n\n"
+            object.__setattr__(self, "_sse", cached)
+        return cached
+
     @staticmethod
     def decode(text: str) -> Event:
         raw = json.loads(text)
@@ -38,8 +47,11 @@ class Subscription:
         self.bus, self.topics, self.loop = bus, topics, loop
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=1000)
 
+    def wants(self, event: Event) -> bool:
+        return event.topic in self.topics or "*" in self.topics
+
     def offer(self, event: Event) -> None:
-        if event.topic in self.topics or "*" in self.topics:
+        if self.wants(event):
             self.loop.call_soon_threadsafe(self._put, event)
 
     def _put(self, event: Event) -> None:
@@ -77,12 +89,23 @@ class EventBus:
             self.deliver(event)
 
     def deliver(self, event: Event) -> None:
+        """Hand the event to every interested subscriber: one call into each event loop
+        for all of its subscribers (not one wake-up a page)."""
         with self._lock:
-            subs = list(self._subs)
+            subs = [sub for sub in self._subs if sub.wants(event)]
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
-            sub.offer(event)
+            by_loop.setdefault(sub.loop, []).append(sub)
+        for loop, group in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop has closed: no pages left
+                loop.call_soon_threadsafe(_put_all, group, event)
 
     @property
     def subscribers(self) -> int:
         with self._lock:
             return len(self._subs)
+
+
+def _put_all(subs: list[Subscription], event: Event) -> None:
+    for sub in subs:
+        sub._put(event)

@@ -208,12 +208,14 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    from phalanx.web.app import create_app
+    from phalanx.web.app import create_app, settle
     from phalanx.web.observability import configure_logging
 
     configure_logging()
     out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
-    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
+    web = create_app()
+    settle(web)
+    uvicorn.run(web, host=host, port=port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

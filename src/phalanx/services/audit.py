@@ -98,9 +98,10 @@ def checkpoint_if_due(conn: Connection, key: SigningKey | None) -> None:
     """Write a checkpoint when CHECKPOINT_EVERY entries have passed since the last one."""
     if key is None:
         return
-    last_id, _ = audit_store.last(conn)
-    signed = conn.execute(select(func.max(t.audit_checkpoint.c.entry_id))).scalar() or 0
-    if last_id - signed >= CHECKPOINT_EVERY:
+    last_id, signed = conn.execute(select(  # one round trip, at every commit
+        select(func.max(t.audit_log.c.id)).scalar_subquery(),
+        select(func.max(t.audit_checkpoint.c.entry_id)).scalar_subquery())).one()
+    if (last_id or 0) - (signed or 0) >= CHECKPOINT_EVERY:
         write_checkpoint(conn, key)
 
 

@@ -40,7 +40,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import RecordId
+from phalanx.services.types import RecordId, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
 CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
@@ -73,8 +73,8 @@ class CrisisIn(BaseModel):
 
 class StageClockOut(BaseModel):
     stage: Stage
-    entered: datetime
-    left: datetime | None
+    entered: UtcDateTime
+    left: UtcDateTime | None
     elapsed_minutes: float
     target_minutes: float | None
     overdue: bool
@@ -89,7 +89,7 @@ class ScorecardOut(BaseModel):
 
 
 class EventOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     kind: str
     stage: str | None
     actor: str
@@ -114,8 +114,8 @@ class RequestOut(BaseModel):
     quantity: int
     unit: str
     place: str
-    needed_by: datetime
-    lapses_at: datetime
+    needed_by: UtcDateTime
+    lapses_at: UtcDateTime
     status: str
     covered: int
     gap: int
@@ -124,7 +124,7 @@ class RequestOut(BaseModel):
 
 class SitrepOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     author: str
     state: str | None
     situation: str
@@ -149,7 +149,7 @@ class CrisisOut(BaseModel):
     lat: float | None
     lon: float | None
     description: str
-    reported_at: datetime
+    reported_at: UtcDateTime
     origin: str
     cap_identifier: str | None
     exercise: bool
@@ -166,11 +166,11 @@ class CrisisOut(BaseModel):
     next_stages: list[Stage]
     overdue: bool
     overdue_minutes: float
-    clocks: list[StageClockOut] = []
+    clocks: list[StageClockOut] = Field(default_factory=list)  # not copied per crisis
     scorecard: ScorecardOut | None = None
-    timeline: list[EventOut] = []
-    requests: list[RequestOut] = []
-    sitreps: list[SitrepOut] = []
+    timeline: list[EventOut] = Field(default_factory=list)  # not copied per crisis
+    requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
+    sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -263,10 +263,9 @@ def _histories(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Stage, 
 
 def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
          actor: Principal = SYSTEM,
-         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None
-         ) -> CrisisOut:
-    org = orgs.organization(conn)
-    cat = _category(org, row.category)
+         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None,
+         org: Organization | None = None) -> CrisisOut:
+    cat = _category(org or orgs.organization(conn), row.category)
     if prefetched is not None:
         history, first_offer = prefetched
     else:
@@ -331,7 +330,9 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     rows = list(conn.execute(stmt))
     ids = [r.id for r in rows]
     histories, offers = _histories(conn, ids), _first_offers(conn, ids)
-    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id))) for r in rows]
+    org = orgs.organization(conn)  # once for the board, not once a crisis
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org)
+             for r in rows]
     return sorted(items, key=lambda c: clocks.urgency(
         c.severity, timedelta(minutes=c.overdue_minutes)))
 
@@ -352,17 +353,14 @@ add_event = _event  # for the other services of the crisis (forces)
 def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
             topic: str, at: datetime, only: set[str] | None = None) -> int:
     """One outbox record per entitled, active user (email delivery is the outbox's job)."""
-    n = 0
-    for user in identity.list_users(w.conn):
-        if only is not None and user.username not in only:
-            continue
-        if user.role is Role.SYSTEM or not can_read(user, c):
-            continue
-        w.conn.execute(insert(t.notification).values(
-            created_at=at, recipient=user.username, channel="email", subject=subject,
-            body=body, topic=topic, attempts=0))
-        n += 1
-    return n
+    rows = [dict(created_at=at, recipient=user.username, channel="email", subject=subject,
+                 body=body, topic=topic, attempts=0)
+            for user in identity.list_users(w.conn)
+            if (only is None or user.username in only)
+            and user.role is not Role.SYSTEM and can_read(user, c)]
+    if rows:  # one statement for all of them
+        w.conn.execute(insert(t.notification), rows)
+    return len(rows)
 
 
 def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str = "",
@@ -408,7 +406,8 @@ def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str =
             "severity": data.severity, "exercise": data.exercise, "origin": origin,
             "notified": sent})
         w.emit("crises", "opened", id=crisis_id)
-        return _out(w.conn, _row(w.conn, crisis_id, SYSTEM), at, detail=True)
+    with db.read() as conn:  # after the commit: the open pages are told before this is read
+        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True)
 
 
 def import_cap(db: Database, data: bytes, affected: list[str], *, actor: Principal,

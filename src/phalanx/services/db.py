@@ -32,12 +32,20 @@ class Write:
         """Announce a change to open pages, once the transaction has committed."""
         self.events.append(Event(topic, kind, data))
 
+    pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
+
     def audit(self, action: str, target_kind: str, target_id: str | int,
-              change: dict[str, Any] | None = None) -> Entry:
-        entry = audit_store.append(self.conn, self.actor, action, target_kind, str(target_id),
-                                   change or {})
-        self.entries.append(entry)
-        return entry
+              change: dict[str, Any] | None = None) -> None:
+        """Record what this transaction does. The entries join the chain just before the
+        commit, in the order recorded: appending serializes all writers (one chain),
+        so the lock is taken as late as possible and held only until the commit."""
+        self.pending.append((action, target_kind, str(target_id), change or {}))
+
+    def seal(self) -> None:
+        for action, target_kind, target_id, change in self.pending:
+            self.entries.append(audit_store.append(self.conn, self.actor, action,
+                                                   target_kind, target_id, change))
+        self.pending.clear()
 
 
 class Database:
@@ -48,13 +56,24 @@ class Database:
         self.bus: EventBus | None = None
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, pool_size: int = 10, max_overflow: int = 10) -> Database:
+        pool = {} if url.startswith("sqlite") else {"pool_size": pool_size,
+                                                    "max_overflow": max_overflow}
+        return cls(make_engine(url, **pool))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A connection for reading. On PostgreSQL, at READ COMMITTED, every statement
+        sees its own snapshot whether or not a transaction is open, so reads run without
+        one (saving the BEGIN and COMMIT round trips of every request); SQLite reads in a
+        transaction, which keeps one snapshot for all of them."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+        else:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
 
     @contextmanager
     def write(self, actor: Principal) -> Iterator[Write]:
@@ -62,9 +81,10 @@ class Database:
             with conn.begin():
                 w = Write(conn, actor)
                 yield w
-                if not w.entries:
+                if not w.pending:
                     raise UnauditedWrite("a state-changing transaction must write an audit "
                                          "entry")
+                w.seal()
                 if self.before_commit is not None:
                     self.before_commit(conn)
             if self.bus is not None:

@@ -40,7 +40,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import RecordId
+from phalanx.services.types import RecordId, UtcDateTime
 
 DraftKind = Literal["decision", "statement", "instruction"]
 AssigneeKind = Literal["body", "secretariat", "state"]
@@ -96,7 +96,7 @@ class MeetingOut(BaseModel):
     link: str | None
     place: str
     title: str
-    opens_at: datetime
+    opens_at: UtcDateTime
     convened_by: str
     status: str
     exercise: bool
@@ -130,7 +130,7 @@ class StanceOut(BaseModel):
     position: Position
     statement: str
     stated_by: str | None
-    stated_at: datetime | None
+    stated_at: UtcDateTime | None
     on_version: int | None
     standing: Standing
 
@@ -155,7 +155,7 @@ class VersionOut(BaseModel):
     text_ru: str
     amendment_id: int | None
     created_by: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class AmendmentOut(BaseModel):
@@ -168,7 +168,7 @@ class AmendmentOut(BaseModel):
     status: str
     diff: str
     created_by: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class DraftOut(BaseModel):
@@ -184,7 +184,7 @@ class DraftOut(BaseModel):
     status: str
     outcome: str | None
     outcome_reason: str | None
-    deadline: datetime | None
+    deadline: UtcDateTime | None
     signing_order: list[str]
     signed: list[str] = []
     revision: int

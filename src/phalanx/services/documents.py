@@ -25,7 +25,7 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import Principal
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import Revision
+from phalanx.services.types import Revision, UtcDateTime
 
 DocumentKind = Literal["note", "report", "communication", "draft", "statement", "minutes"]
 
@@ -61,9 +61,9 @@ class DocumentOut(BaseModel):
     title: str
     kind: str
     language: str
-    created_at: datetime
+    created_at: UtcDateTime
     created_by: str
-    updated_at: datetime
+    updated_at: UtcDateTime
     version: int
     owner_kind: OwnerKind
     owner: str

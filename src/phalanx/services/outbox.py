@@ -15,13 +15,14 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
+from phalanx.services.types import UtcDateTime
 
 MAX_ATTEMPTS = 5
 
 
 class NotificationOut(BaseModel):
     id: int
-    created_at: datetime
+    created_at: UtcDateTime
     subject: str
     body: str
     topic: str

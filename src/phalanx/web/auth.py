@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from phalanx.domain.access.policy import Permission, has_permission
 from phalanx.domain.access.principal import ANONYMOUS, Principal
@@ -86,7 +87,11 @@ def requires(permission: Permission) -> Callable[[Request], Awaitable[Principal]
     """A dependency that authenticates the request and checks `permission`."""
 
     async def dependency(request: Request) -> Principal:
-        principal = identify(request)
+        if hasattr(request.state, "principal") or not (
+                request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE)):
+            principal = identify(request)  # cached, or anonymous: no database
+        else:  # the lookup waits on the database: not on the event loop
+            principal = await run_in_threadpool(identify, request)
         if principal is None:
             if permission is Permission.PUBLIC:
                 return ANONYMOUS

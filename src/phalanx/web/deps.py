@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from pydantic import BeforeValidator
 from sqlalchemy import Connection
 
 from phalanx.domain.organization import Organization
@@ -13,7 +16,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:  # no I/O: no worker thread
     db: Database = request.app.state.db
     return db
 
@@ -33,3 +36,13 @@ Org = Annotated[Organization, Depends(get_org)]
 
 # A record's id in a path: bounded, so that no value reaches the database unchecked.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# A date in a query: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

@@ -8,10 +8,11 @@ import json
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -86,13 +87,19 @@ class RequestId:
 router = APIRouter(tags=["health"], dependencies=[Depends(requires(Permission.PUBLIC))])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=dict[str, str])
 def health() -> dict[str, str]:
     """The process answers."""
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class ReadyOut(BaseModel):
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str]
+
+
+@router.get("/readyz", response_model=ReadyOut,
+            responses={503: {"model": ReadyOut, "description": "Not ready; `checks` says why"}})
 def ready(request: Request) -> JSONResponse:
     """The database answers, its schema is current and an organization is loaded."""
     db = request.app.state.db

@@ -3,13 +3,18 @@ page (or the login page, for 401) on the web pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from phalanx.adapters.cap.parse import CapError
@@ -18,6 +23,28 @@ from phalanx.services.identity import AuthFailed, IdentityError, Throttled
 from phalanx.services.organization import NotLoaded
 
 PROBLEM = "application/problem+json"
+
+
+class ProblemError(BaseModel):
+    """One thing wrong with the request: where, what, and (for input) the value sent."""
+
+    where: str
+    message: str
+    value: str | int | float | bool | None = None
+    line: int | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: every error the API answers has this shape."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[ProblemError] | None = None
 
 
 def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
@@ -105,3 +132,85 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotLoaded)
     async def _not_loaded(request: Request, exc: NotLoaded) -> Response:
         return respond(request, 503, str(exc))
+
+
+_DESCRIPTIONS = {
+    400: "The body does not parse (malformed JSON or form)",
+    401: "Not authenticated: a malformed, unknown, expired or revoked API token, or none",
+    403: "Not allowed for the caller's role, state or agency (or a missing CSRF token)",
+    404: "No such record, or one the caller may not see",
+    409: "Conflicts with the record's current state or revision",
+    413: "The request body is too large",
+    422: "Invalid input; `errors` says where",
+    429: "Too many attempts; see Retry-After",
+    503: "No organization is loaded yet",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for errors a route answers beyond those `document` derives."""
+    return {status: {"description": _DESCRIPTIONS.get(status, _title(status)),
+                     "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for status in statuses}
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def document(app: FastAPI) -> None:
+    """Declare in the OpenAPI document, on every operation, the problem responses it
+    can give: 401 wherever the caller is identified (a bad token is refused even on
+    public routes), 403 where a permission beyond PUBLIC is required, 404 where the
+    path names a record, 400 where a body is parsed, 413 where one may be sent, 422
+    where any input is read, 503 where the organization is needed. What a route answers
+    beyond these (409, a 404 for a record named in the body) it declares itself with
+    `problem_responses`."""
+    from phalanx.domain.access.policy import Permission
+    from phalanx.web.auth import declared_permission
+    from phalanx.web.deps import get_org
+
+    def statuses(route: Any) -> list[int]:
+        dependant: Dependant = route.dependant
+        calls = list(_calls(dependant))
+        permissions = {declared_permission(c) for c in calls} - {None}
+        found = {401} if permissions else set()
+        if permissions - {Permission.PUBLIC}:
+            found.add(403)
+        if dependant.path_params:
+            found.add(404)
+        if dependant.body_params:
+            found.add(400)  # a body that does not parse
+        if dependant.body_params or route.methods & {"POST", "PUT", "PATCH"}:
+            found.add(413)  # one over the size limit, refused before it is read
+        if dependant.body_params or dependant.path_params or dependant.query_params:
+            found.add(422)
+        if get_org in calls:
+            found.add(503)
+        return sorted(found)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        for ctx in iter_route_contexts(app.routes):
+            if not isinstance(ctx.original_route, APIRoute) or not ctx.include_in_schema:
+                continue
+            for method in ctx.methods:
+                responses = schema["paths"][ctx.path_format][method.lower()]["responses"]
+                if "HTTPValidationError" in str(responses.get("422")):
+                    del responses["422"]  # FastAPI's own shape; ours is a Problem
+                for status, entry in problem_responses(*statuses(ctx)).items():
+                    responses.setdefault(str(status), entry)
+        models = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(models.pop("$defs", {}))
+        components["Problem"] = models
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +9,7 @@ from pydantic import BaseModel
 
 from phalanx.services import audit
 from phalanx.web.auth import Auditor
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, IsoDate
 
 router = APIRouter(tags=["audit"])
 
@@ -34,7 +33,7 @@ def search_audit(
     action: Annotated[str | None, Query(max_length=64)] = None,
     acting_for: Annotated[str | None, Query(max_length=3)] = None,
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
-    since: date | None = None, until: date | None = None,
+    since: IsoDate | None = None, until: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:

@@ -13,6 +13,7 @@ from phalanx.services import crises, watch
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["crises"])
 
@@ -64,7 +65,8 @@ class TransitionIn(BaseModel):
     revision: Revision | None = None
 
 
-@router.post("/crises/{crisis_id}/transition", response_model=crises.CrisisOut)
+@router.post("/crises/{crisis_id}/transition", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
 def transition(crisis_id: Id, data: TransitionIn, actor: Writer,
                db: DB) -> crises.CrisisOut:
     """Move the crisis along the algorithm; a 409 says every reason it may not."""
@@ -72,7 +74,8 @@ def transition(crisis_id: Id, data: TransitionIn, actor: Writer,
                              review=data.review, revision=data.revision)
 
 
-@router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut)
+@router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
 def consultations(crisis_id: Id, actor: Writer, db: DB) -> crises.CrisisOut:
     """Convene emergency consultations (Treaty art. 2) and enter that stage."""
     return crises.convene_consultations(db, crisis_id, actor=actor)
@@ -111,7 +114,8 @@ class OfferDecisionIn(BaseModel):
     accept: bool
 
 
-@router.post("/offers/{offer_id}/decision", response_model=crises.CrisisOut)
+@router.post("/offers/{offer_id}/decision", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
 def decide_offer(offer_id: Id, data: OfferDecisionIn, actor: Writer,
                  db: DB) -> crises.CrisisOut:
     return crises.decide_offer(db, offer_id, data.accept, actor=actor)
@@ -139,7 +143,8 @@ class ReviewIn(BaseModel):
     note: str = Field(default="", max_length=20_000)
 
 
-@router.post("/watch/{watch_id}/review", response_model=watch.WatchOut)
+@router.post("/watch/{watch_id}/review", response_model=watch.WatchOut,
+             responses=problem_responses(409))
 def review_watch(watch_id: Id, data: ReviewIn, actor: Writer, db: DB) -> watch.WatchOut:
     return watch.review(db, watch_id, data.risk, data.note, actor=actor)
 
@@ -149,7 +154,8 @@ class EscalateIn(BaseModel):
     severity: crises.Severity = "severe"
 
 
-@router.post("/watch/{watch_id}/escalate", response_model=crises.CrisisOut, status_code=201)
+@router.post("/watch/{watch_id}/escalate", response_model=crises.CrisisOut, status_code=201,
+             responses=problem_responses(409))
 def escalate_watch(watch_id: Id, data: EscalateIn, actor: Writer,
                    db: DB) -> crises.CrisisOut:
     """Escalate a watched situation into a crisis."""

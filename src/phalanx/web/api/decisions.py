@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -14,7 +13,8 @@ from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.deps import DB, Conn, Id, IsoDate
+from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["decisions"])
 
@@ -64,12 +64,14 @@ class StatusIn(BaseModel):
     status: Literal["open", "closed"]
 
 
-@router.post("/sessions/{session_id}/status", response_model=dec.MeetingOut)
+@router.post("/sessions/{session_id}/status", response_model=dec.MeetingOut,
+             responses=problem_responses(409))
 def session_status(session_id: Id, data: StatusIn, actor: Writer, db: DB) -> dec.MeetingOut:
     return dec.set_session_status(db, session_id, data.status, actor=actor)
 
 
-@router.post("/drafts", response_model=dec.DraftOut, status_code=201)
+@router.post("/drafts", response_model=dec.DraftOut, status_code=201,
+             responses=problem_responses(404, 409))  # 404: the session it names
 def propose_draft(data: dec.DraftIn, actor: Writer, db: DB) -> dec.DraftOut:
     return dec.propose_draft(db, data, actor=actor)
 
@@ -87,7 +89,8 @@ class PositionIn(BaseModel):
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
-@router.post("/drafts/{draft_id}/positions", response_model=dec.DraftOut)
+@router.post("/drafts/{draft_id}/positions", response_model=dec.DraftOut,
+             responses=problem_responses(409))
 def state_position(draft_id: Id, data: PositionIn, actor: Writer, db: DB) -> dec.DraftOut:
     return dec.state_position(db, draft_id, data.position, data.statement, data.state,
                               actor=actor)
@@ -102,7 +105,8 @@ class AmendmentIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/amendments", response_model=dec.AmendmentOut,
-             status_code=201)
+             status_code=201,
+             responses=problem_responses(409))
 def propose_amendment(draft_id: Id, data: AmendmentIn, actor: Writer,
                       db: DB) -> dec.AmendmentOut:
     return dec.propose_amendment(db, draft_id, data.against_version, data.text_en,
@@ -113,7 +117,8 @@ class AmendmentDecisionIn(BaseModel):
     accept: bool
 
 
-@router.post("/amendments/{amendment_id}/decision", response_model=dec.DraftOut)
+@router.post("/amendments/{amendment_id}/decision", response_model=dec.DraftOut,
+             responses=problem_responses(409))
 def decide_amendment(amendment_id: Id, data: AmendmentDecisionIn, actor: Writer,
                      db: DB) -> dec.DraftOut:
     return dec.decide_amendment(db, amendment_id, data.accept, actor=actor)
@@ -124,7 +129,8 @@ class RevisionIn(BaseModel):
     text_ru: str = Field(default="", max_length=200_000)
 
 
-@router.post("/drafts/{draft_id}/revise", response_model=dec.DraftOut)
+@router.post("/drafts/{draft_id}/revise", response_model=dec.DraftOut,
+             responses=problem_responses(409))
 def revise(draft_id: Id, data: RevisionIn, actor: Writer, db: DB) -> dec.DraftOut:
     return dec.revise_draft(db, draft_id, data.text_en, data.text_ru, actor=actor)
 
@@ -133,7 +139,8 @@ class CloseIn(BaseModel):
     tasks: list[dec.TaskIn] = Field(default_factory=list, max_length=100)
 
 
-@router.post("/drafts/{draft_id}/close", response_model=dec.DraftOut)
+@router.post("/drafts/{draft_id}/close", response_model=dec.DraftOut,
+             responses=problem_responses(409))
 def close(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
     """Judge the draft by the body's rule and register it if adopted."""
     return dec.close_draft(db, draft_id, (data or CloseIn()).tasks, actor=actor)
@@ -143,7 +150,8 @@ class SignIn(BaseModel):
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
-@router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut)
+@router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut,
+             responses=problem_responses(409))
 def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
     return dec.sign(db, draft_id, (data or SignIn()).state, actor=actor)
 
@@ -178,7 +186,8 @@ def decision_pdf(decision_id: Id, actor: Reader, conn: Conn) -> Response:
                     media_type="application/pdf")
 
 
-@router.post("/decisions/{decision_id}/publish", response_model=dec.DecisionOut)
+@router.post("/decisions/{decision_id}/publish", response_model=dec.DecisionOut,
+             responses=problem_responses(409))
 def publish(decision_id: Id, actor: Writer, db: DB) -> dec.DecisionOut:
     return dec.publish(db, decision_id, actor=actor)
 
@@ -199,13 +208,15 @@ class TaskUpdateIn(BaseModel):
     revision: Revision
 
 
-@router.post("/tasks/{task_id}", response_model=dec.TaskOut)
+@router.post("/tasks/{task_id}", response_model=dec.TaskOut,
+             responses=problem_responses(409))
 def update_task(task_id: Id, data: TaskUpdateIn, actor: Writer, db: DB) -> dec.TaskOut:
     return dec.update_task(db, task_id, data.status, data.note, data.revision, actor=actor)
 
 
 @router.get("/statements/counts", response_model=dec.CountsOut)
-def statement_counts(actor: Reader, conn: Conn, start: date, end: date) -> dec.CountsOut:
+def statement_counts(actor: Reader, conn: Conn, start: IsoDate,
+                     end: IsoDate) -> dec.CountsOut:
     """Adopted decisions, joint statements and collective instructions per body, beside
     the counts the organization reported before the system (marked historical)."""
     return dec.counts(conn, actor=actor, start=start, end=end)

@@ -13,6 +13,7 @@ from phalanx.domain.access.policy import Marking
 from phalanx.services import documents as docs
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["documents"])
 
@@ -63,7 +64,8 @@ def get_document(doc_id: Id, actor: Reader, conn: Conn) -> docs.DocumentOut:
     return docs.get(conn, doc_id, actor=actor)
 
 
-@router.post("/documents/{doc_id}/marking", response_model=docs.DocumentOut)
+@router.post("/documents/{doc_id}/marking", response_model=docs.DocumentOut,
+             responses=problem_responses(409))
 def remark_document(doc_id: Id, data: docs.RemarkIn, actor: Releaser,
                     db: DB) -> docs.DocumentOut:
     """Re-mark a document or release it to observers (its owner only; audited)."""

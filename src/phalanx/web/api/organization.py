@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from phalanx.services import organization as orgs
-from phalanx.web.deps import Org
+from phalanx.web.deps import IsoDate, Org
 
 router = APIRouter(tags=["organization"])
 
-On = Annotated[date | None, Query(description="The date, YYYY-MM-DD.")]
+On = Annotated[IsoDate | None, Query(description="The date, YYYY-MM-DD.")]
 
 
 @router.get("/organization", response_model=orgs.OrganizationOut)
