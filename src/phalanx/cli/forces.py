@@ -47,8 +47,9 @@ def plan(
                                             f"{p.objective.closure:.1f} h, "
                                             f"{p.objective.uncovered} uncovered")
 
-            result = forces.run_plan(db, crisis, forces.PlanIn(time_limit=time_limit,
-                                                               seed=seed),
+            # the command line may run longer than a web request may
+            result = forces.run_plan(db, crisis, forces.PlanIn.model_construct(
+                time_limit=time_limit, seed=seed),
                                      actor=SYSTEM, on_plan=seen)
         if decide:
             result = forces.decide_plan(db, result.id, actor=SYSTEM)

@@ -415,7 +415,7 @@ class PlanOut(BaseModel):
 
 
 class PlanIn(BaseModel):
-    time_limit: float = Field(default=10.0, ge=0.5, le=600)
+    time_limit: float = Field(default=10.0, ge=0.5, le=120)  # longer runs: the CLI
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["forces"])
 Key = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
@@ -35,7 +36,8 @@ def unit(key: Key, actor: Reader, conn: Conn) -> forces.UnitOut:
     return forces.unit(conn, key, actor=actor)
 
 
-@router.patch("/forces/units/{key}", response_model=forces.UnitOut)
+@router.patch("/forces/units/{key}", response_model=forces.UnitOut,
+              responses=problem_responses(409))
 def update_unit(key: Key, data: forces.UnitPatch, actor: Writer, db: DB) -> forces.UnitOut:
     """Change a unit (its state's representative or the Joint Staff); audited."""
     return forces.update_unit(db, key, data, actor=actor)
@@ -63,7 +65,7 @@ def requirements(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.Requir
 
 
 @router.post("/crises/{crisis_id}/requirements", response_model=forces.RequirementOut,
-             status_code=201)
+             status_code=201, responses=problem_responses(409))
 def add_requirement(crisis_id: Id, data: forces.RequirementIn, actor: Writer,
                     db: DB) -> forces.RequirementOut:
     return forces.add_requirement(db, crisis_id, data, actor=actor)
@@ -98,7 +100,8 @@ def plan(plan_id: Id, actor: Reader, conn: Conn) -> forces.PlanOut:
     return forces.plan_out(conn, plan_id, actor=actor)
 
 
-@router.post("/plans/{plan_id}/decide", response_model=forces.PlanOut)
+@router.post("/plans/{plan_id}/decide", response_model=forces.PlanOut,
+             responses=problem_responses(409))
 def decide(plan_id: Id, actor: Writer, db: DB) -> forces.PlanOut:
     """The proposed plan becomes the crisis's deployment."""
     return forces.decide_plan(db, plan_id, actor=actor)

@@ -237,7 +237,8 @@ def overview(actor: Reader, conn: Conn) -> ov.OverviewOut:
     return ov.overview(conn, actor=actor)
 
 
-@router.get("/secretariat/annual-report/{year}.pdf")
+@router.get("/secretariat/annual-report/{year}.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
 def annual_report(year: Year, actor: Reader, conn: Conn) -> Response:
     """The year's registers, decisions, crises and operations, as the reader may see them."""
     return Response(ov.annual_report_pdf(conn, year, actor=actor),
