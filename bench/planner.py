@@ -69,7 +69,7 @@ def _measure(size: str, seed: int, time_limit: float, save_best: bool) -> dict[s
     result = solve(problem, time_limit=time_limit, seed=seed)
     assert check(problem, result.plan) == []
     out["solve_s"] = result.seconds
-    out["status"] = result.status
+    out["status"] = f"{result.status}, {result.rounds} round(s)"
     out["plan"] = result.plan.objective.closure
     out["uncovered"] = result.plan.objective.uncovered
     out["improvement"] = (greedy.objective.closure - result.plan.objective.closure) \

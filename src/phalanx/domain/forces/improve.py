@@ -66,6 +66,7 @@ class Result:
     seconds: float
     improvements: int
     problem: Problem  # as solved (a repair fixes what is moving)
+    rounds: int = 0  # CP-SAT runs, each over wider choices than the one before
 
     @property
     def gap(self) -> float | None:
@@ -252,12 +253,17 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
              per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))]
     status = "UNKNOWN"
     rounds = 0
+    seen = -1
     while True:
         left = time_limit - (time.perf_counter() - started)
         if left <= 0.2:
             break
+        options = _build_options(problem, best[0], *sizes)
+        if len(options) <= seen:
+            break  # wider choices add nothing: the last round was over all there is
+        seen = len(options)
         rounds += 1
-        status = _round(problem, best[0], sizes, left, seed, workers, keep)
+        status = _round(problem, best[0], options, left, seed, workers, keep)
         if status != "OPTIMAL":
             break  # out of time within this neighbourhood
         # optimal among these choices: widen them (more units, aircraft and options)
@@ -266,15 +272,14 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         if wider == sizes or sum(wider) > 4 * sum(sizes) + 200:
             break
         sizes = wider
-    return Result(best[0], first, b, f"{status} ({rounds} round{'s' if rounds != 1 else ''})",
-                  time.perf_counter() - started, improvements[0], problem)
+    return Result(best[0], first, b, status, time.perf_counter() - started, improvements[0],
+                  problem, rounds)
 
 
-def _round(problem: Problem, start: Plan, sizes: list[int], left: float, seed: int,
+def _round(problem: Problem, start: Plan, options: list[_Option], left: float, seed: int,
            workers: int, keep: Callable[[Plan], None]) -> str:
-    """One CP-SAT run over the options `sizes` allow, hinted with `start`."""
+    """One CP-SAT run over `options`, hinted with `start`."""
     first = start
-    options = _build_options(problem, first, *sizes)
     m = cp_model.CpModel()
     horizon = _minutes(max([first.objective.closure, *(mv.arrive_h for mv in first.movements),
                             1.0]) * 4 + 48) + max([o.block for o in options] or [0])
