@@ -364,8 +364,10 @@ def _round(problem: Problem, start: Plan, options: list[_Option], left: float, s
         _hint(m, problem, first, options, y, dep, arcs, idles, arr, covered, close, late, horizon,
               {c: _minutes(t) for c, t in fixed_close.items()})
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, left * 1.5)
-    solver.parameters.max_deterministic_time = max(0.1, left)
+    # the deterministic limit normally ends the search (same inputs and seed, same plan);
+    # the wall clock bounds it whatever the machine's load
+    solver.parameters.max_time_in_seconds = max(0.1, left)
+    solver.parameters.max_deterministic_time = max(0.1, left * 0.8)
     solver.parameters.num_workers = workers
     solver.parameters.interleave_search = workers > 1 and INTERLEAVE
     solver.parameters.random_seed = seed
