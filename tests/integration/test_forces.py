@@ -271,3 +271,28 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "/static/vendor/milsymbol.js" in r.text
     r = c.get("/forces", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
+
+
+def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
+                                                        demo_crisis: int) -> None:
+    """Two crises compete for the same units; a state that may not see the second one
+    sees none of its movements in the first one's plan."""
+    secret = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
+        severity="severe", place="Shymkent", lat=42.32, lon=69.59,
+        marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
+    forces.add_requirement(org_db, secret.id, forces.RequirementIn(
+        capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
+                        actor=rep("RUS"), at=T0)
+    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
+                        at=T0 + timedelta(hours=5))
+    assert set(p.crises) == {demo_crisis, secret.id}  # planned together, seen by the staff
+    assert secret.id in {m.crisis_id for m in p.movements}
+    with org_db.read() as conn:
+        seen = forces.plan_out(conn, p.id, actor=rep("ARM"))
+    assert seen.crises == [demo_crisis]
+    assert {m.crisis_id for m in seen.movements} == {demo_crisis}
+    theirs = {m.unit for m in p.movements if m.crisis_id == secret.id}
+    assert not theirs & set(seen.explanations)

@@ -643,8 +643,16 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     start = aware(r.starts_at)
     closure = r.objective.get("closure", 0.0)
     greedy = r.greedy.get("closure", 0.0)
+    # the crises planned together that this reader may see; the others' movements stay out
+    visible = {c.id for c in conn.execute(access.select_visible(t.crisis, actor, t.crisis.c.id)
+                                          .where(t.crisis.c.id.in_(r.crises or [-1])))}
+    hidden_units = {m["unit"] for m in r.movements if m["crisis_id"] not in visible}
+    visible_reqs = {x.id for x in conn.execute(select(t.force_requirement.c.id).where(
+        t.force_requirement.c.crisis_id.in_(visible or {-1})))}
     moves = []
     for m in r.movements:
+        if m["crisis_id"] not in visible:
+            continue
         departs = [s["depart_h"] for s in m["sorties"]]
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"], unit=m["unit"],
@@ -658,9 +666,24 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         decided_at=aware(r.decided_at) if r.decided_at else None, method=r.method,
         solver_status=r.solver_status, seconds=r.seconds, seed=r.seed, objective=r.objective,
         greedy=r.greedy, bound=r.bound, gap=r.gap,
-        improvement=(greedy - closure) / greedy if greedy > 0 else None, crises=r.crises,
-        movements=moves, uncovered=r.uncovered, explanations=r.explanations,
-        warnings=r.warnings)
+        improvement=(greedy - closure) / greedy if greedy > 0 else None,
+        crises=[c for c in r.crises if c in visible], movements=moves,
+        uncovered=[u for u in r.uncovered if u["crisis_id"] in visible],
+        explanations={k: v for k, v in r.explanations.items() if k not in hidden_units},
+        warnings=[w for w in r.warnings if _warning_visible(w, visible, visible_reqs)])
+
+
+def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
+    """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...")."""
+    kind, _, rest = w.partition(" ")
+    number = rest.split(" ", 1)[0].rstrip(":")
+    if not number.isdigit():
+        return True
+    if kind == "crisis":
+        return int(number) in crises
+    if kind == "requirement":
+        return int(number) in requirements
+    return True
 
 
 def plans(conn: Connection, crisis_id: int, *, actor: Principal) -> list[PlanOut]:
