@@ -77,6 +77,28 @@ def test_a_unit_is_changed_only_by_its_state_or_the_staff_and_it_is_audited(
         assert forces.unit(conn, "crdf-rus-1", actor=PLANNER).strength == 350
 
 
+def test_a_lift_asset_is_moved_or_withdrawn_and_the_planner_follows(org_db: Database) -> None:
+    with pytest.raises(Forbidden):
+        forces.update_aircraft(org_db, "kant-il76-1", forces.AircraftPatch(withdrawn=True),
+                               actor=rep("KAZ"))
+    with pytest.raises(Invalid, match="unknown base 'nowhere'"):
+        forces.update_aircraft(org_db, "kant-il76-1", forces.AircraftPatch(base="nowhere"),
+                               actor=rep("RUS"))
+    a = forces.update_aircraft(org_db, "kant-il76-1", forces.AircraftPatch(
+        base="dushanbe", withdrawn=True), actor=rep("RUS"))
+    assert (a.base, a.withdrawn, round(a.lat, 1)) == ("dushanbe", True, 38.5)
+    cid = _crisis_in_response(org_db)
+    forces.add_requirement(org_db, cid, forces.RequirementIn(
+        capability="airborne", strength=400, place="Osh", node="osh",
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    with org_db.read() as conn:
+        built = forces.build(conn, cid, actor=PLANNER, at=T0)
+        entry = conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action == "forces.aircraft.update")).one()
+    assert "kant-il76-1" not in {x.id for x in built.problem.aircraft}
+    assert entry.target_id == "kant-il76-1"
+
+
 def _crisis_in_response(db: Database, **flags: bool) -> int:
     c = crises.open_crisis(db, crises.CrisisIn(
         title="Flooding in the Fergana valley", category="natural_disaster",

@@ -219,6 +219,43 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
                                         .where(t.force_unit.c.key == key)).one())
 
 
+class AircraftPatch(BaseModel):
+    base: str | None = Field(default=None, min_length=1, max_length=64)
+    payload_t: float | None = Field(default=None, gt=0, le=1000)
+    speed_kmh: float | None = Field(default=None, gt=0, le=3000)
+    range_km: float | None = Field(default=None, gt=0, le=20_000)
+    turnaround_h: float | None = Field(default=None, ge=0, le=48)
+    withdrawn: bool | None = None
+
+
+def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
+                    actor: Principal) -> AircraftOut:
+    """Change a lift asset (its state's representative or the Joint Staff): moved to
+    another base, withdrawn, its figures corrected. Audited."""
+    with db.write(actor) as w:
+        stmt = access.select_visible(t.force_aircraft, actor).where(
+            t.force_aircraft.c.key == key)
+        row = w.conn.execute(stmt.with_for_update()).first()
+        if row is None:
+            raise NotFound("aircraft", key)
+        if actor.role not in STAFF_ROLES and not (
+                actor.role is Role.REPRESENTATIVE and actor.state == row.state_code):
+            raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
+                            "change this aircraft")
+        change = patch.model_dump(exclude_none=True, mode="json")
+        if not change:
+            raise Invalid("body", "nothing to change")
+        if patch.base is not None and patch.base not in {b.key for b in bases(w.conn)}:
+            raise Invalid("base", f"unknown base {patch.base!r}")
+        w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
+                       .values(**patch.model_dump(exclude_none=True), edited=True))
+        w.audit("forces.aircraft.update", "force_aircraft", key, {
+            "before": {k: getattr(row, k) for k in change}, "after": change})
+        w.emit("forces", "aircraft", key=key)
+    with db.read() as conn:
+        return next(a for a in aircraft(conn, actor=actor) if a.key == key)
+
+
 def _jsonable(v: Any) -> Any:
     return v.isoformat() if isinstance(v, date) else v
 

@@ -48,6 +48,13 @@ def aircraft(actor: Reader, conn: Conn) -> list[forces.AircraftOut]:
     return forces.aircraft(conn, actor=actor)
 
 
+@router.patch("/forces/aircraft/{key}", response_model=forces.AircraftOut)
+def update_aircraft(key: Key, data: forces.AircraftPatch, actor: Writer,
+                    db: DB) -> forces.AircraftOut:
+    """Move, correct or withdraw a lift asset (its state or the Joint Staff); audited."""
+    return forces.update_aircraft(db, key, data, actor=actor)
+
+
 @router.get("/forces/bases", response_model=list[forces.BaseOut])
 def bases(actor: Reader, conn: Conn) -> list[forces.BaseOut]:
     return forces.bases(conn)
