@@ -120,3 +120,34 @@ def test_a_truncated_tail_is_caught_by_the_signed_checkpoint(trail: Database) ->
     code, out = verify()
     assert code == 1
     assert out["first_bad"] == 9
+
+
+def test_app_processes_starting_together_share_one_signing_key(tmp_path: Path) -> None:
+    """Several processes creating the key file at once all end up with the same key (the
+    first to link its key into place wins), never with an error."""
+    import threading
+
+    from phalanx.services.audit import signing_key
+
+    path = tmp_path / "keys" / "audit.key"
+    start = threading.Barrier(8)
+    ids: list[str] = []
+    errors: list[BaseException] = []
+
+    def make() -> None:
+        start.wait()
+        try:
+            key = signing_key(path)
+            assert key is not None
+            ids.append(key.key_id)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == [] and len(ids) == 8 and len(set(ids)) == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in path.parent.iterdir()] == ["audit.key"]  # nothing left aside

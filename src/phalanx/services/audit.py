@@ -8,6 +8,7 @@ cannot forge a checkpoint without that key.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -69,10 +70,20 @@ def signing_key(path: Path, create: bool = True) -> SigningKey | None:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    return SigningKey(key)
+    # several app processes may start at once: each writes its key aside, and the first
+    # to link it into place wins; the others use the winner's key
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(key)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return signing_key(path, create=False)
 
 
 def write_checkpoint(conn: Connection, key: SigningKey) -> Checkpoint | None:
