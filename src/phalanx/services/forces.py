@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
@@ -31,6 +31,7 @@ from phalanx.domain.forces.registry import (
     UnitFacts,
     availability,
     consent_problems,
+    crisis_weight,
 )
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
@@ -40,7 +41,6 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 Capability = Literal["motorized_rifle", "airborne", "special_police", "special_forces",
                      "emergency_rescue", "anti_drug", "engineer", "medical", "aviation"]
-SEVERITY_WEIGHT = {"extreme": 3.0, "severe": 2.0, "moderate": 1.0, "minor": 1.0}
 STAFF_ROLES = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM)
 
 
@@ -381,7 +381,7 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         if state not in orgs.organization(w.conn).states:
             raise Invalid("state", f"unknown state {state!r}")
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
-        problems = consent_problems([consent], _unit_facts(w.conn, SYSTEM_READER))
+        problems = consent_problems([consent], _unit_facts(w.conn, SYSTEM))
         if problems:
             raise Invalid("units", "; ".join(problems))
         old = w.conn.execute(select(t.unit_consent).where(
@@ -407,8 +407,6 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         return ConsentOut(state=state, scope=data.scope, units=sorted(data.units),
                           conditions=data.conditions, given_by=actor.username, given_at=at)
 
-
-SYSTEM_READER = Principal(username="system", role=Role.SYSTEM)
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -461,7 +459,7 @@ def _active_crises(conn: Connection, actor: Principal, include: int) -> list[Any
     with_reqs = {r.crisis_id for r in conn.execute(
         select(t.force_requirement.c.crisis_id).where(t.force_requirement.c.withdrawn.is_(False))
         .distinct())}
-    rows = [r for r in conn.execute(access.select_visible(t.crisis, SYSTEM_READER)
+    rows = [r for r in conn.execute(access.select_visible(t.crisis, SYSTEM)
                                     .where(t.crisis.c.id.in_(with_reqs or {-1})))
             if Stage(r.stage) not in FINAL and (r.exercise is False or r.id == include)]
     return sorted(rows, key=lambda r: r.id)
@@ -494,9 +492,9 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     if crisis_id not in {r.id for r in rows}:
         raise Invalid("requirements", f"crisis {crisis_id} has no force requirements yet")
     warnings: list[str] = []
-    facts = _unit_facts(conn, SYSTEM_READER)
+    facts = _unit_facts(conn, SYSTEM)
     unit_rows = {r.key: r for r in conn.execute(access.select_visible(t.force_unit,
-                                                                      SYSTEM_READER))}
+                                                                      SYSTEM))}
     units = tuple(pl.Unit(r.key, r.state_code, r.capability, r.strength, (r.lat, r.lon),
                           r.readiness_h, r.weight_t, available=not r.withdrawn,
                           garrison=r.garrison or "")
@@ -506,7 +504,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     weights: dict[str, float] = {}
     for row in rows:
         cid = str(row.id)
-        weights[cid] = SEVERITY_WEIGHT.get(row.severity, 1.0)
+        weights[cid] = crisis_weight(row.severity)
         given = [Consent(c.state_code, Scope(c.scope), frozenset(c.units), c.conditions)
                  for c in conn.execute(select(t.unit_consent)
                                        .where(t.unit_consent.c.crisis_id == row.id))]
@@ -524,7 +522,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                                        (r.lat, r.lon), _hours(r.needed_by, at),
                                        node=r.node or ""))
     planes = []
-    for r in conn.execute(access.select_visible(t.force_aircraft, SYSTEM_READER)
+    for r in conn.execute(access.select_visible(t.force_aircraft, SYSTEM)
                           .order_by(t.force_aircraft.c.position)):
         if r.role != "transport" or r.withdrawn or r.base not in nodes:
             continue
@@ -532,33 +530,10 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
         planes.append(pl.Aircraft(r.key, r.type, r.payload_t, r.speed_kmh, r.range_km,
                                   (b["lat"], b["lon"]), r.turnaround_h))
     problem = pl.Problem(units, tuple(reqs), tuple(planes), weights, barred, ground)
-    warnings += input_warnings(problem)
+    warnings += pl.input_warnings(problem)
     previous, start = _decided_plan(conn, rows, at)
     states = {r.key: r.state_code for r in unit_rows.values()}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states)
-
-
-def input_warnings(problem: pl.Problem) -> list[str]:
-    """What the planner cannot do, said before it runs: a requirement no available unit
-    can meet (with why), a place beyond the range of every aircraft."""
-    out = []
-    for r in problem.requirements:
-        able = [u for u in problem.units if u.capability == r.capability
-                and u.strength >= r.strength]
-        usable = [u for u in able if pl.eligible(u, r, problem.barred)]
-        if not able:
-            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no unit in the "
-                       "registry has that capability and strength")
-        elif not usable:
-            reasons = sorted({problem.barred.get((u.id, r.crisis), "withdrawn")
-                              for u in able})
-            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
-                       f"can meet it ({'; '.join(reasons[:3])})")
-        if problem.aircraft and all(pl.distance_km(u.home, r.place) > a.range_km
-                                    for a in problem.aircraft for u in usable or able):
-            out.append(f"requirement {r.id} at ({r.place[0]:.2f}, {r.place[1]:.2f}) is beyond "
-                       "the range of every aircraft from every unit's home: by ground only")
-    return out
 
 
 def _decided_plan(conn: Connection, rows: list[Any], at: datetime

@@ -52,9 +52,7 @@ from phalanx.domain.forces.planner import (
 )
 
 MIN = 60  # the model counts in minutes
-INTERLEAVE = False
 ARCS = 24_000  # the sequence model's size: arcs over all aircraft
-HINT = True
 
 
 @dataclass(frozen=True)
@@ -223,7 +221,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
           units_per_req: int | None = None, aircraft_per_pair: int | None = None,
           per_aircraft: int | None = None) -> Result:
     """The greedy plan at once, then CP-SAT within `time_limit` seconds (deterministic for
-    the same inputs and seed: the search is interleaved and limited in deterministic
+    the same inputs and seed with one worker: the search is limited in deterministic
     time, with the wall clock as a safety net)."""
     started = time.perf_counter()
     first = plan(problem)
@@ -360,16 +358,14 @@ def _round(problem: Problem, start: Plan, options: list[_Option], left: float, s
     weights = {c: max(1, round(problem.crisis_weight.get(c, 1.0) * 100)) for c in close}
     m.Minimize(1000 * sum(weights[c] * v for c, v in close.items()) + 10 * sum(late.values())
                + sorties)
-    if HINT:
-        _hint(m, problem, first, options, y, dep, arcs, idles, arr, covered, close, late, horizon,
-              {c: _minutes(t) for c, t in fixed_close.items()})
+    _hint(m, problem, first, options, y, dep, arcs, idles, arr, covered, close, late, horizon,
+          {c: _minutes(t) for c, t in fixed_close.items()})
     solver = cp_model.CpSolver()
     # the deterministic limit normally ends the search (same inputs and seed, same plan);
     # the wall clock bounds it whatever the machine's load
     solver.parameters.max_time_in_seconds = max(0.1, left)
     solver.parameters.max_deterministic_time = max(0.1, left * 0.8)
     solver.parameters.num_workers = workers
-    solver.parameters.interleave_search = workers > 1 and INTERLEAVE
     solver.parameters.random_seed = seed
     solver.parameters.repair_hint = False
     watcher = _Watcher(problem, y, dep, options, keep)

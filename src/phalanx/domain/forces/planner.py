@@ -330,15 +330,14 @@ ORDERINGS: dict[str, Callable[[Requirement], object]] = {
     "needed-by": lambda r: (r.needed_by_h, r.id),
     "crisis": lambda r: (r.crisis, r.needed_by_h, r.id),
     "largest": lambda r: (-r.strength, r.needed_by_h, r.id),
-    "fewest-options": lambda r: (r.id,),  # replaced per problem in `plan`
 }
 
 
 def plan(problem: Problem) -> Plan:
     """The best of the greedy plans over several orderings (deterministic)."""
     cands = Candidates(problem)
-    orderings = dict(ORDERINGS)
-    orderings["fewest-options"] = lambda r: (len(cands.by_req[r.id]), r.needed_by_h, r.id)
+    orderings = {**ORDERINGS,  # and the requirements with the fewest candidates first
+                 "fewest-options": lambda r: (len(cands.by_req[r.id]), r.needed_by_h, r.id)}
     plans = [greedy(problem, order, cands) for order in orderings.values()]
     return min(plans, key=lambda p: p.objective.key())
 
@@ -612,6 +611,29 @@ def bounds(problem: Problem) -> Bounds:
         closure += min(weight.get(c, 1.0) * (makespan - t) for c, t in close.items())
     return Bounds(len(problem.requirements) - max_coverable(problem), closure,
                   tuple(sorted(uncoverable)), earliest, close, fleet, makespan)
+
+
+def input_warnings(problem: Problem) -> list[str]:
+    """What the planner cannot do, said before it runs: a requirement no available unit
+    can meet (with why), a place beyond the range of every aircraft."""
+    out = []
+    for r in problem.requirements:
+        able = [u for u in problem.units if u.capability == r.capability
+                and u.strength >= r.strength]
+        usable = [u for u in able if eligible(u, r, problem.barred)]
+        if not able:
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no unit in the "
+                       "registry has that capability and strength")
+        elif not usable:
+            reasons = sorted({problem.barred.get((u.id, r.crisis), "withdrawn")
+                              for u in able})
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
+                       f"can meet it ({'; '.join(reasons[:3])})")
+        if problem.aircraft and all(distance_km(u.home, r.place) > a.range_km
+                                    for a in problem.aircraft for u in usable or able):
+            out.append(f"requirement {r.id} at ({r.place[0]:.2f}, {r.place[1]:.2f}) is beyond "
+                       "the range of every aircraft from every unit's home: by ground only")
+    return out
 
 
 # --- explanations ---------------------------------------------------------------------------

@@ -59,6 +59,14 @@ class CrisisFacts:
     on_member_territory: bool = True
 
 
+SEVERITY_WEIGHT = {"extreme": 3.0, "severe": 2.0, "moderate": 1.0, "minor": 1.0}
+
+
+def crisis_weight(severity: str) -> float:
+    """How much a crisis's closure time counts in the plan: by its severity."""
+    return SEVERITY_WEIGHT.get(severity, 1.0)
+
+
 def consent_problems(consents: Iterable[Consent], units: Mapping[str, UnitFacts]
                      ) -> list[str]:
     """Contradictions in the consents given for one crisis, each naming the item."""
