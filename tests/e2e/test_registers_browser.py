@@ -45,7 +45,9 @@ def watched(page: Any) -> Iterator[Any]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))
+    # a request the browser cancels because the page moved on (ERR_ABORTED) is no failure
+    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
     yield page
     assert problems == [], "\n".join(problems)
 
