@@ -44,7 +44,7 @@ def _plan_file(p: Plan) -> dict[str, Any]:
             "method": p.method,
             "movements": [{"requirement": m.requirement, "unit": m.unit, "mode": m.mode,
                            "arrive_h": round(m.arrive_h, 4),
-                           "aircraft": m.sorties[0].aircraft if m.sorties else None,
+                           "aircraft": sorted({s.aircraft for s in m.sorties}),
                            "sorties": len(m.sorties)} for m in p.movements],
             "uncovered": list(p.uncovered)}
 

@@ -1,9 +1,12 @@
 """A crisis surge: 7 states x 50 users with the crisis board open (server-sent events),
-while representatives report crises and agencies upload results, against two app
+while the secretariat opens crises and closes older ones, representatives state positions
+on a draft and agencies upload results, against two app
 processes sharing live events through PostgreSQL LISTEN/NOTIFY. Reports page latency
 (median, 99th percentile), write throughput, and the delay from a write to the event
 on every open page; and the same page query from a bare Starlette endpoint in the same
 run (the ratio is the figure). Targets: p99 page latency under 250 ms, events under 1 s.
+The page readers ask Phalanx in the first half of the run and the bare endpoint in the
+second, with the same surge going on throughout.
 The load generator is one asyncio process with a lean HTTP/1.1 client (the same for
 Phalanx and the bare endpoint), so that it takes as little of the machine as it can.
 
@@ -23,6 +26,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +40,8 @@ from bench.durability import free_port  # noqa: E402
 from phalanx.adapters.db.engine import make_engine  # noqa: E402
 from phalanx.adapters.db.migrate import upgrade  # noqa: E402
 from phalanx.dataset import loader  # noqa: E402
-from phalanx.domain.access.principal import SYSTEM  # noqa: E402
+from phalanx.domain.access.principal import SYSTEM, Principal, Role  # noqa: E402
+from phalanx.services import decisions as dec  # noqa: E402
 from phalanx.services import demo, identity  # noqa: E402
 from phalanx.services import organization as orgs  # noqa: E402
 from phalanx.services.db import Database  # noqa: E402
@@ -174,20 +179,50 @@ async def page_reader(base: str, path: str, token: str | None, latencies: list[f
 
 
 async def crisis_writer(base: str, token: str, sent: dict[int, float], stop: asyncio.Event,
-                        n: int, write_ms: list[float]) -> None:
+                        n: int, write_ms: list[float], moved: list[int]) -> None:
+    """The secretariat opening crises and closing the oldest as duplicates of an earlier
+    report (a stage change every page follows too), so that the board holds a few open
+    crises as it would in a surge, not an ever longer list."""
     client = Http(base)
+    auth = {"Authorization": f"Bearer {token}"}
+    open_: list[int] = []
     i = 0
     try:
         while not stop.is_set():
             i += 1
             t0 = time.perf_counter()
-            status, body = await client.request("POST", "/api/v1/crises", {
-                "Authorization": f"Bearer {token}"}, {
+            status, body = await client.request("POST", "/api/v1/crises", auth, {
                 "title": f"surge {n}-{i}", "category": "natural_disaster", "affected": ["KGZ"]})
             if status == 201:
                 sent[json.loads(body)["id"]] = t0
                 write_ms.append((time.perf_counter() - t0) * 1000)
+                open_.append(json.loads(body)["id"])
+            if len(open_) > 3:  # the oldest is closed
+                status, _ = await client.request(
+                    "POST", f"/api/v1/crises/{open_.pop(0)}/transition", auth,
+                    {"to": "rejected", "reason": "surge: a duplicate of an earlier report"})
+                if status == 200:
+                    moved[0] += 1
             await asyncio.sleep(0.5)
+    finally:
+        await client.close()
+
+
+async def position_writer(base: str, token: str, draft_id: int, counter: list[int],
+                          stop: asyncio.Event, n: int) -> None:
+    """A representative stating (and restating) the state's position on the draft."""
+    client = Http(base)
+    choices = ["support", "no_objection", "abstain"]
+    i = 0
+    try:
+        while not stop.is_set():
+            i += 1
+            status, _ = await client.request(
+                "POST", f"/api/v1/drafts/{draft_id}/positions",
+                {"Authorization": f"Bearer {token}"}, {"position": choices[(n + i) % 3]})
+            if status == 200:
+                counter[0] += 1
+            await asyncio.sleep(2.0)
     finally:
         await client.close()
 
@@ -213,8 +248,8 @@ async def report_writer(base: str, token: str, counter: list[int], stop: asyncio
         await client.close()
 
 
-async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
-                seconds: float) -> None:
+async def surge(bases: list[str], bare: str, tokens: dict[str, str], draft_id: int,
+                users: int, seconds: float) -> None:
     stop = asyncio.Event()
     arrivals: dict[int, list[float]] = {}
     sent: dict[int, float] = {}
@@ -222,6 +257,7 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
     bare_ms: list[float] = []
     write_ms: list[float] = []
     stored = [0]
+    stated = [0]
     listeners = []
     readies = []
     for i in range(len(STATES) * users):
@@ -233,27 +269,43 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
     await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 60)
     print(f"{len(listeners)} pages following the crisis board over SSE "
           f"({len(bases)} app processes)")
-    tasks = [asyncio.create_task(page_reader(bases[k % len(bases)], "/api/v1/crises",
-                                             tokens["rep-kaz"], page_ms, stop, 0.05))
-             for k in range(20)]
-    tasks += [asyncio.create_task(page_reader(bare, "/board", None, bare_ms, stop, 0.05))
-              for _ in range(20)]
-    tasks += [asyncio.create_task(crisis_writer(bases[k % len(bases)], tokens["secretariat"],
-                                                sent, stop, k, write_ms)) for k in range(2)]
+    # the writers and the open pages run throughout; the page readers ask Phalanx in the
+    # first half and the bare endpoint in the second, under the same surge (asking both at
+    # once would make each compete with the other's readers)
+    moved = [0]
+    tasks = [asyncio.create_task(crisis_writer(bases[k % len(bases)], tokens["secretariat"],
+                                               sent, stop, k, write_ms, moved))
+             for k in range(2)]
     tasks += [asyncio.create_task(report_writer(bases[k % len(bases)], tokens["reporter-kaz"],
                                                 stored, stop, k)) for k in range(2)]
-    await asyncio.sleep(seconds)
+    tasks += [asyncio.create_task(position_writer(
+        bases[k % len(bases)], tokens[f"rep-{state.lower()}"], draft_id, stated, stop, k))
+        for k, state in enumerate(STATES)]
+    half = asyncio.Event()
+    readers = [asyncio.create_task(page_reader(bases[k % len(bases)], "/api/v1/crises",
+                                               tokens["rep-kaz"], page_ms, half, 0.05))
+               for k in range(20)]
+    await asyncio.sleep(seconds / 2)
+    half.set()
+    await asyncio.gather(*readers, return_exceptions=True)
+    paged = dict(sent)  # the writes made while the pages were read from Phalanx
+    readers = [asyncio.create_task(page_reader(bare, "/board", None, bare_ms, stop, 0.05))
+               for _ in range(20)]
+    await asyncio.sleep(seconds / 2)
     stop.set()
     await asyncio.sleep(2)  # let the last events arrive
-    for task in [*tasks, *listeners]:
+    for task in [*tasks, *readers, *listeners]:
         task.cancel()
-    await asyncio.gather(*tasks, *listeners, return_exceptions=True)
+    await asyncio.gather(*tasks, *readers, *listeners, return_exceptions=True)
 
     delays = [(a - sent[cid]) * 1000 for cid, times in arrivals.items() if cid in sent
               for a in times]
+    busy = [(a - paged[cid]) * 1000 for cid, times in arrivals.items() if cid in paged
+            for a in times]
     expected = len(sent) * len(listeners)
-    print(f"writes: {len(sent)} crises opened, {stored[0]:,} report rows stored "
-          f"({stored[0] / seconds:,.0f} rows/s) in {seconds:.0f} s")
+    print(f"writes: {len(sent)} crises opened, {moved[0]} closed, {stated[0]} positions "
+          f"stated, {stored[0]:,} "
+          f"report rows stored ({stored[0] / seconds:,.0f} rows/s) in {seconds:.0f} s")
     print(f"page /api/v1/crises:  {len(page_ms):>6} requests, median {pct(page_ms, .5):6.1f} ms, "
           f"p99 {pct(page_ms, .99):6.1f} ms  (target p99 < 250 ms)")
     print(f"bare Starlette board: {len(bare_ms):>6} requests, median {pct(bare_ms, .5):6.1f} ms, "
@@ -267,6 +319,8 @@ async def surge(bases: list[str], bare: str, tokens: dict[str, str], users: int,
           f"{statistics.median(delays) if delays else float('nan'):.0f} ms, p99 "
           f"{pct(delays, .99):.0f} ms, max {max(delays) if delays else float('nan'):.0f} ms "
           "(target < 1 s)")
+    print(f"  while pages were read from Phalanx: {len(busy)} deliveries, p99 "
+          f"{pct(busy, .99):.0f} ms, max {max(busy) if busy else float('nan'):.0f} ms")
 
 
 def main() -> None:
@@ -287,6 +341,12 @@ def main() -> None:
         upgrade(db.engine)
         orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
         demo.ensure_demo_accounts(db, actor=SYSTEM)
+        sec = Principal("secretariat", Role.SECRETARIAT)  # a session with a draft before it
+        m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=datetime.now(UTC)), actor=sec)
+        for a in m.attendance:
+            dec.record_attendance(db, m.id, a.state, True, actor=sec)
+        draft = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="Surge",
+                                                  text_en="x"), actor=sec)
         tokens = {u: identity.issue_token(db, u, actor=SYSTEM).token
                   for u in ["secretariat", "reporter-kaz", *[f"rep-{s.lower()}" for s in STATES]]}
         db.dispose()
@@ -314,7 +374,7 @@ def main() -> None:
                         break
                     except httpx.HTTPError:
                         time.sleep(0.1)
-            run = surge(bases[:2], bases[2], tokens, args.users, args.seconds)
+            run = surge(bases[:2], bases[2], tokens, draft.id, args.users, args.seconds)
             try:  # the generator's own loop as cheap as the servers' (uvicorn uses uvloop)
                 import uvloop
 

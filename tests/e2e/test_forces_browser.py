@@ -111,3 +111,30 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
     finally:
         rep_ctx.close()
         staff_ctx.close()
+
+
+def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
+        browser: Any, site: tuple[str, int]) -> None:
+    url, _crisis = site
+    kaz_ctx, rus_ctx = browser.new_context(), browser.new_context()
+    try:
+        kaz = kaz_ctx.new_page()
+        login(kaz, url, "rep-kaz", "demo-rep-kaz")
+        kaz.goto(f"{url}/forces")
+        assert kaz.locator("#aircraft-kant-mi8-5").count() == 1
+        assert kaz.locator("#aircraft-kant-mi8-5 form").count() == 0  # Russia's helicopter
+
+        rus = rus_ctx.new_page()
+        login(rus, url, "rep-rus", "demo-rep-rus")
+        rus.goto(f"{url}/forces")
+        row = rus.locator("#aircraft-kant-mi8-5")
+        row.locator("summary").click()
+        row.locator("select[name=base]").select_option("dushanbe")
+        row.locator("input[name=turnaround_h]").fill("1.5")
+        row.locator("button[type=submit]").click()
+        rus.wait_for_url(f"{url}/forces*")
+        cells = rus.locator("#aircraft-kant-mi8-5 td").all_inner_texts()
+        assert cells[2] == "dushanbe" and cells[6] == "1.5 h"
+    finally:
+        kaz_ctx.close()
+        rus_ctx.close()

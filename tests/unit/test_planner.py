@@ -18,6 +18,8 @@ from phalanx.domain.forces.planner import (
     Unit,
     bounds,
     check,
+    distance_km,
+    objective,
     plan,
 )
 
@@ -111,3 +113,26 @@ def test_air_beats_road_over_long_distances_and_heavy_units_need_several_sorties
 def test_larger_instances_still_check(units: int) -> None:
     problem = instance(42, units=units, reqs=units // 10, planes=8)
     assert check(problem, plan(problem)) == []
+
+
+def test_several_aircraft_share_a_heavy_unit_and_the_checker_holds_them_to_it() -> None:
+    """100 t with three Il-76 at hand: three aircraft fly one load each at once, instead
+    of one aircraft flying three sorties; the last load lands one sortie after the unit
+    is ready. A plan whose loads fall short of the unit's weight fails the checker."""
+    far = Unit("ru-vdv", "RUS", "airborne", 500, MOSCOW, 6, 100)
+    need = Requirement("r", "c", "airborne", 500, OSH, 48)
+    fleet = tuple(Aircraft(f"a{i}", "Il-76", 40, 750, 4000, MOSCOW) for i in range(3))
+    problem = Problem((far,), (need,), fleet)
+    p = plan(problem)
+    (m,) = p.movements
+    assert m.mode == "air" and sorted(s.aircraft for s in m.sorties) == ["a0", "a1", "a2"]
+    assert sorted(s.load_t for s in m.sorties) == [20, 40, 40]
+    haul = distance_km(MOSCOW, OSH) / 750
+    assert m.arrive_h == pytest.approx(6 + haul)
+    assert check(problem, p) == []
+    short = replace(m, sorties=m.sorties[:2])
+    broken = Plan((short,), (), objective(problem, [short], 0))
+    assert any("carried of 100" in e for e in check(problem, broken))
+    b = bounds(problem)  # the earliest-arrival bound allows for the sharing
+    assert b.closure <= p.objective.closure + 1e-6
+    assert b.closure == pytest.approx(6 + haul)

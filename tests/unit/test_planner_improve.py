@@ -11,14 +11,16 @@ from dataclasses import replace
 import pytest
 
 from phalanx.domain.forces.generate import instance
-from phalanx.domain.forces.improve import repair, solve
+from phalanx.domain.forces.improve import priority_search, repair, solve
 from phalanx.domain.forces.planner import (
     Aircraft,
+    Candidates,
     Movement,
     Plan,
     Problem,
     Requirement,
     Unit,
+    best_greedy,
     bounds,
     check,
     explain,
@@ -206,3 +208,50 @@ def test_or_tools_and_highs_import_together() -> None:
     assert solver.Solve() == pywraplp.Solver.OPTIMAL
     assert solver.Objective().Value() == pytest.approx(5)
     assert importlib.util.find_spec("highspy") is None, "a separate highspy is installed"
+
+
+def test_the_priority_search_stops_a_light_crisis_starving_a_heavy_one() -> None:
+    """One aircraft. Every greedy ordering serves crisis a first (needed sooner, larger,
+    first by name): its unit takes the aircraft and crisis b, which weighs three times as
+    much, waits for it. Moving b's requirement ahead, as the search does, flies b first
+    and a after it."""
+    ua = Unit("ua", "RUS", "airborne", 500, KANT, 2.0, 30.0)
+    ub = Unit("ub", "RUS", "special_police", 100, MOSCOW, 2.0, 30.0)
+    ra = Requirement("ra", "a", "airborne", 500, BATKEN, 12.0)
+    rb = Requirement("rb", "b", "special_police", 100, OSH, 24.0)
+    problem = Problem((ua, ub), (ra, rb), (Aircraft("il76", "Il-76MD", 40, 750, 4000, KANT),),
+                      {"a": 1.0, "b": 3.0})
+    cands = Candidates(problem)
+    first, order = best_greedy(problem, cands)
+    assert order[0] == "ra" and first.objective.closure > 30  # b waits for the aircraft
+    found: list[Plan] = []
+    better = priority_search(problem, cands, first, order, 10_000, math.inf, 0, found.append)
+    assert better.objective.closure < first.objective.closure - 5
+    assert found and found[-1] == replace(better, method="priority-search")
+    assert check(problem, better) == []
+    by_req = {m.requirement: m for m in better.movements}
+    assert by_req["rb"].arrive_h < by_req["ra"].arrive_h
+    assert by_req["rb"].sorties[0].depart_h < by_req["ra"].sorties[0].depart_h
+
+
+def test_cp_sat_shares_units_among_aircraft_and_reorders_them() -> None:
+    """Two aircraft; each unit takes both (70 t in 40 t loads). The greedy serves the
+    lighter crisis first; CP-SAT alone (no priority search) flies the heavier crisis's
+    unit first, on both aircraft, and proves it optimal among its choices."""
+    ua = Unit("ua", "RUS", "airborne", 500, KANT, 2.0, 70.0)
+    ub = Unit("ub", "RUS", "special_police", 100, MOSCOW, 2.0, 70.0)
+    ra = Requirement("ra", "a", "airborne", 500, BATKEN, 12.0)
+    rb = Requirement("rb", "b", "special_police", 100, OSH, 24.0)
+    fleet = tuple(Aircraft(f"il{i}", "Il-76MD", 40, 750, 4000, KANT) for i in (1, 2))
+    problem = Problem((ua, ub), (ra, rb), fleet, {"a": 1.0, "b": 3.0})
+    seen: list[Plan] = []
+    result = solve(problem, time_limit=5, search_share=0, on_plan=seen.append)
+    assert result.status == "OPTIMAL"
+    assert result.plan.method == "cp-sat"
+    assert result.plan.objective.closure < result.greedy.objective.closure - 5
+    assert all(check(problem, p) == [] for p in seen)
+    by_req = {m.requirement: m for m in result.plan.movements}
+    assert by_req["rb"].arrive_h < by_req["ra"].arrive_h
+    for m in by_req.values():
+        assert {s.aircraft for s in m.sorties} == {"il1", "il2"}
+        assert sum(s.load_t for s in m.sorties) == pytest.approx(70.0)

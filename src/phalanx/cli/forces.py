@@ -69,7 +69,8 @@ def plan(
     table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
     for m in mine:
         table.add_row(str(m.requirement), m.unit, m.state,
-                      m.mode + (f" ×{len(m.sorties)} {m.sorties[0]['aircraft']}"
+                      m.mode + (f" ×{len(m.sorties)} "
+                                + ", ".join(sorted({s['aircraft'] for s in m.sorties}))
                                 if m.sorties else ""),
                       m.depart.strftime("%m-%d %H:%M") if m.depart else "",
                       m.arrive.strftime("%m-%d %H:%M"),

@@ -3,12 +3,13 @@ several orderings), an independent checker, lower bounds and the gap, explanatio
 repair of a plan that is already under way. The improvement by CP-SAT is in `improve.py`.
 
 Times are hours from the start of planning. A unit moves by ground to the place (road, or
-a listed rail/road time between two nodes), or by air: an aircraft flies empty from where
-it is to the unit's home, carries it (several sorties when the unit is heavier than the
-payload), and is free again after its turnaround at the destination. One aircraft flies
-one sortie at a time; a sortie leaves only once the unit is ready; every leg is within
-the aircraft's range. A unit serves at most one requirement; a unit is used only where
-its state made it available for that crisis and no rule bars it (`barred`).
+a listed rail/road time between two nodes), or by air: its loads are shared among one or
+several aircraft, each flying empty from where it is to the unit's home, carrying a load
+(at most its payload) and free again after its turnaround at the destination; a unit
+has arrived when its last load lands. One aircraft flies one sortie at a time; a sortie
+leaves only once the unit is ready; every loaded leg is within the aircraft's range. A
+unit serves at most one requirement; a unit is used only where its state made it
+available for that crisis and no rule bars it (`barred`).
 
 Objective, in order: uncovered requirements, weighted crisis closure times (a crisis
 closes when its last requirement arrives), lateness against needed-by, sorties.
@@ -171,20 +172,22 @@ def ferry_h(a: Aircraft, frm: Point, to: Point) -> float:
 
 
 def trips(a: Aircraft, unit: Unit) -> int:
+    """Sorties of `a` alone to carry `unit`."""
     return max(1, math.ceil(unit.weight_t / a.payload_t - EPS))
 
 
-def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement
-        ) -> tuple[list[Sortie], float, Point] | None:
-    """Sorties of one aircraft carrying `unit` from when and where it is free, with the
-    time and place it is free again; None if a leg is out of range."""
+def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement,
+        weight_t: float | None = None) -> tuple[list[Sortie], float, Point] | None:
+    """Sorties of one aircraft carrying `weight_t` of `unit` (all of it by default) from
+    when and where it is free, with the time and place it is free again; None if the
+    loaded leg is out of range."""
     if not air_legs_ok(a, at, unit, req):
         return None
     out: list[Sortie] = []
     where, t = at, free_at
     haul = distance_km(unit.home, req.place) / a.speed_kmh
-    left = unit.weight_t
-    for _ in range(trips(a, unit)):
+    left = unit.weight_t if weight_t is None else weight_t
+    while left > EPS or not out:
         depart = max(t + ferry_h(a, where, unit.home), unit.readiness_h)
         arrive = depart + haul
         load = min(a.payload_t, left)
@@ -197,43 +200,51 @@ def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement
 Free = dict[str, tuple[float, Point]]
 
 
-def air_arrival(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement
-                ) -> float:
-    """When `fly` would land the last load (without building the sorties)."""
-    haul_km = distance_km(unit.home, req.place)
-    if haul_km > a.range_km:
-        return math.inf
-    haul = haul_km / a.speed_kmh
-    n = trips(a, unit)
-    first = max(free_at + ferry_h(a, at, unit.home), unit.readiness_h)
-    return first + n * haul + (n - 1) * (a.turnaround_h + ferry_h(a, req.place, unit.home))
+class Work:
+    """A count of the planner's steps (aircraft weighed for a load): a measure of effort
+    that does not depend on the machine, for limits that give the same plan each time."""
+
+    def __init__(self) -> None:
+        self.steps = 0
 
 
-def best_air(problem: Problem, unit: Unit, req: Requirement, free: Free,
-             beat: float = math.inf
-             ) -> tuple[float, list[Sortie], str, tuple[float, Point]] | None:
-    """The earliest arrival by air using one aircraft, or None (also when no aircraft
-    arrives before `beat`)."""
-    best: tuple[float, int, Aircraft] | None = None
+def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
+            beat: float = math.inf, work: Work | None = None
+            ) -> tuple[float, list[Sortie], Free] | None:
+    """The unit carried by air, load by load: each load goes to the aircraft that lands
+    it soonest (several aircraft may share a unit). Returns the last landing, the
+    sorties, and when and where each aircraft used is free again; None when no aircraft
+    can reach or the last load would land after `beat`."""
     haul_km = distance_km(unit.home, req.place)
-    for a in problem.aircraft:
-        if haul_km > a.range_km:
-            continue
-        t0, at = free[a.id]
-        if max(t0, unit.readiness_h) + haul_km / a.speed_kmh > min(beat, best[0] if best
-                                                                    else math.inf) + EPS:
-            continue
-        arrive = air_arrival(a, t0, at, unit, req)
-        n = trips(a, unit)
-        if arrive < beat + EPS and (best is None or (arrive, n) < best[:2]):
-            best = (arrive, n, a)
-    if best is None:
+    planes = [a for a in problem.aircraft if haul_km <= a.range_km]
+    if not planes:
         return None
-    a = best[2]
-    flown = fly(a, *free[a.id], unit, req)
-    assert flown is not None
-    sorties, t_free, where = flown
-    return sorties[-1].arrive_h, sorties, a.id, (t_free, where)
+    moved: Free = {}
+    sorties: list[Sortie] = []
+    left = unit.weight_t
+    last = 0.0
+    while left > EPS or not sorties:
+        best: tuple[float, float, str, Aircraft] | None = None
+        if work is not None:
+            work.steps += len(planes)
+        for a in planes:
+            t, at = moved.get(a.id) or free[a.id]
+            land = max(t + ferry_h(a, at, unit.home), unit.readiness_h) + haul_km / a.speed_kmh
+            key = (land, -min(a.payload_t, left), a.id, a)
+            if best is None or key[:3] < best[:3]:
+                best = key
+        assert best is not None
+        land, _load, _id, a = best
+        if land > beat + EPS:
+            return None
+        t, at = moved.get(a.id) or free[a.id]
+        load = min(a.payload_t, left)
+        sorties.append(Sortie(a.id, unit.id, req.id, land - haul_km / a.speed_kmh, land, load,
+                              at))
+        moved[a.id] = (land + a.turnaround_h, req.place)
+        left -= load
+        last = max(last, land)
+    return last, sorties, moved
 
 
 def objective(problem: Problem, movements: Iterable[Movement], uncovered: int) -> Objective:
@@ -291,7 +302,7 @@ class Candidates:
 
 
 def greedy(problem: Problem, order: Callable[[Requirement], object],
-           cands: Candidates | None = None) -> Plan:
+           cands: Candidates | None = None, work: Work | None = None) -> Plan:
     cands = cands or Candidates(problem)
     used: set[str] = {m.unit for m in problem.fixed}
     done = {m.requirement for m in problem.fixed}
@@ -299,20 +310,22 @@ def greedy(problem: Problem, order: Callable[[Requirement], object],
     movements: list[Movement] = list(problem.fixed)
     uncovered: list[str] = []
     for req in sorted((r for r in problem.requirements if r.id not in done), key=order):
-        best: tuple[float, int, Movement, str | None, tuple[float, Point] | None] | None = None
+        best: tuple[float, int, Movement, Free] | None = None
         for lb, unit in cands.by_req[req.id]:
             if best is not None and lb > best[0] + EPS:
                 break
             if unit.id in used:
                 continue
+            if work is not None:
+                work.steps += 16  # weighing a unit costs about as much as 16 aircraft
             road = road_arrival(unit, req, problem)
-            cand: tuple[float, int, Movement, str | None, tuple[float, Point] | None]
-            cand = (road, 0, Movement(req.id, unit.id, "road", road), None, None)
+            cand: tuple[float, int, Movement, Free]
+            cand = (road, 0, Movement(req.id, unit.id, "road", road), {})
             beat = min(road, best[0] if best is not None else math.inf)
-            air = best_air(problem, unit, req, free, beat)
+            air = airlift(problem, unit, req, free, beat, work)
             if air is not None and air[0] < road - EPS:
                 cand = (air[0], len(air[1]),
-                        Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2], air[3])
+                        Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2])
             if best is None or cand[:2] < best[:2]:
                 best = cand
         if best is None:
@@ -320,8 +333,7 @@ def greedy(problem: Problem, order: Callable[[Requirement], object],
             continue
         movements.append(best[2])
         used.add(best[2].unit)
-        if best[3] is not None and best[4] is not None:
-            free[best[3]] = best[4]
+        free.update(best[3])
     return Plan(tuple(movements), tuple(uncovered),
                 objective(problem, movements, len(uncovered)))
 
@@ -333,13 +345,25 @@ ORDERINGS: dict[str, Callable[[Requirement], object]] = {
 }
 
 
-def plan(problem: Problem) -> Plan:
-    """The best of the greedy plans over several orderings (deterministic)."""
-    cands = Candidates(problem)
+def best_greedy(problem: Problem, cands: Candidates | None = None, work: Work | None = None
+                ) -> tuple[Plan, list[str]]:
+    """The best of the greedy plans over several orderings, with its order of the
+    requirements (deterministic)."""
+    cands = cands or Candidates(problem)
     orderings = {**ORDERINGS,  # and the requirements with the fewest candidates first
                  "fewest-options": lambda r: (len(cands.by_req[r.id]), r.needed_by_h, r.id)}
-    plans = [greedy(problem, order, cands) for order in orderings.values()]
-    return min(plans, key=lambda p: p.objective.key())
+    best: tuple[Plan, list[str]] | None = None
+    for order in orderings.values():
+        p = greedy(problem, order, cands, work)
+        if best is None or p.objective.key() < best[0].objective.key():
+            best = (p, [r.id for r in sorted(problem.requirements, key=order)])
+    assert best is not None
+    return best
+
+
+def plan(problem: Problem) -> Plan:
+    """The best of the greedy plans over several orderings (deterministic)."""
+    return best_greedy(problem)[0]
 
 
 # --- proof of quality ------------------------------------------------------------------------
@@ -492,32 +516,83 @@ class _AirOption:
 
 
 def _air_options(problem: Problem, r: Requirement, units: list[Unit]) -> list[_AirOption]:
-    """Per (home, readiness) group and aircraft: the earliest uncontested arrival, the
-    aircraft hours and the tonne-kilometres it takes at least (the group's lightest unit
-    stands for all: each figure is a lower bound for every unit of the group)."""
+    """Per (home, readiness) group and kind of aircraft: the earliest uncontested arrival,
+    the loaded aircraft hours and the tonne-kilometres it takes at least (the group's
+    lightest unit stands for all: each figure is a lower bound for every unit of the
+    group, whichever aircraft share its loads)."""
     groups: dict[tuple[Point, float], float] = {}  # (home, readiness) -> least weight
     for u in units:
         k = (u.home, u.readiness_h)
         groups[k] = min(groups.get(k, math.inf), u.weight_t)
     out = []
-    kinds: dict[tuple[float, float, float, float, float, Point], float] = {}
+    kinds: dict[tuple[float, float, float, float, Point], float] = {}
     for a in problem.aircraft:  # aircraft alike and free alike count once
         t0, at = problem.start_of(a)
-        k = (a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h, t0, at)
-        kinds.setdefault(k, t0)
-    for (payload, speed, range_km, turn, t0, at) in kinds:
+        kinds.setdefault((a.payload_t, a.speed_kmh, a.range_km, t0, at), t0)
+    for (payload, speed, range_km, t0, at) in kinds:
         for (home, ready), weight in groups.items():
             haul_km = distance_km(home, r.place)
             if haul_km > range_km:
                 continue
             haul = haul_km / speed
-            n = max(1, math.ceil(weight / payload - EPS))
             d = distance_km(at, home)
             ferry = d / speed + max(0, math.ceil(d / range_km - EPS) - 1) * REFUEL_H
             first = max(t0 + ferry, ready)
-            busy = n * haul + (n - 1) * (turn + haul)
-            out.append(_AirOption(first + busy, busy, weight * haul_km))
+            # several aircraft may share the unit: its last load lands no sooner than one
+            # sortie, and the loads take at least their share of loaded flying hours
+            out.append(_AirOption(first + haul, max(haul, weight / payload * haul),
+                                  weight * haul_km))
     return out
+
+
+def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: float) -> float:
+    """The earliest the last load of any of `units` can land at `r` with the whole fleet
+    free for it alone (or `beat` if none can beat it): the first time at which the loads
+    every aircraft can land, each after its first flight there and then one round trip
+    after another, add up to the unit's weight. Exact for a unit alone, so a lower bound
+    with competition; per (home, readiness) group, the group's lightest unit."""
+    groups: dict[tuple[Point, float], float] = {}
+    for u in units:
+        k = (u.home, u.readiness_h)
+        groups[k] = min(groups.get(k, math.inf), u.weight_t)
+    fleet: dict[tuple[float, float, float, float, float, Point], int] = {}
+    for a in problem.aircraft:  # aircraft alike and free alike: one kind, counted
+        t0, at = problem.start_of(a)
+        k = (a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h, t0, at)
+        fleet[k] = fleet.get(k, 0) + 1
+    scored = []
+    for (home, ready), weight in groups.items():
+        haul_km = distance_km(home, r.place)
+        soonest = min((max(t0 + distance_km(at, home) / speed, ready) + haul_km / speed
+                       for (_p, speed, range_km, _t, t0, at) in fleet if haul_km <= range_km),
+                      default=math.inf)
+        scored.append((soonest, home, ready, weight))
+    scored.sort(key=lambda x: x[0])
+    best = beat
+    for soonest, home, ready, weight in scored:
+        if soonest >= best - EPS:
+            break
+        haul_km = distance_km(home, r.place)
+        landings: list[tuple[float, float]] = []  # (time, tonnes landed then)
+        for (payload, speed, range_km, turn, t0, at), count in fleet.items():
+            if haul_km > range_km:
+                continue
+            a = Aircraft("", "", payload, speed, range_km, at, turn)
+            land = max(t0 + ferry_h(a, at, home), ready) + haul_km / speed
+            cycle = turn + ferry_h(a, r.place, home) + haul_km / speed
+            for _ in range(math.ceil(weight / (payload * count) - EPS)):
+                if land >= best:
+                    break
+                landings.append((land, payload * count))
+                land += cycle
+        landings.sort()
+        carried = 0.0
+        for land, tonnes in landings:
+            carried += tonnes
+            if carried + EPS >= weight:
+                best = min(best, land)
+                break
+    return best
 
 
 Curve = tuple[list[float], list[float], list[float]]  # arrivals, least hours, least t-km
@@ -586,7 +661,7 @@ def bounds(problem: Problem) -> Bounds:
             busy.append(low)
             loads.append(light)
         air_curve[r.id] = (arrivals, busy, loads)
-        earliest[r.id] = min([road_best[r.id], *arrivals[:1]])
+        earliest[r.id] = _airlift_alone(problem, r, cands, road_best[r.id])
     by_crisis: dict[str, list[Requirement]] = {}
     for r in problem.requirements:
         if r.id in earliest:
@@ -652,7 +727,8 @@ def explain(problem: Problem, p: Plan) -> dict[str, str]:
         m = chosen.get(u.id)
         if m is not None:
             r = reqs[m.requirement]
-            how = (f"by air, {len(m.sorties)} sortie(s) of {m.sorties[0].aircraft}"
+            how = (f"by air, {len(m.sorties)} sortie(s) of "
+                   + ", ".join(sorted({s.aircraft for s in m.sorties}))
                    if m.sorties else "by ground")
             late = m.arrive_h - r.needed_by_h
             when = f"{late:.1f} h late" if late > EPS else "in time"

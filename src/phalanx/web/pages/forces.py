@@ -32,7 +32,8 @@ def registry(request: Request, actor: Reader, conn: Conn,
     return render(request, "forces.html", {
         "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
                                                 state=state),
-        "aircraft": forces.aircraft(conn, actor=actor), "formation": formation,
+        "aircraft": forces.aircraft(conn, actor=actor), "bases": forces.bases(conn),
+        "formation": formation,
         "state": state, "chart": chart, "today": datetime.now(UTC).date()})
 
 
@@ -46,6 +47,20 @@ def edit_unit(key: str, actor: Writer, db: DB,
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
         actor=actor)
     return RedirectResponse(f"/forces#unit-{key}", status_code=303)
+
+
+@router.post("/forces/aircraft/{key}")
+def edit_aircraft(key: str, actor: Writer, db: DB,
+                  base: Annotated[str, Form(min_length=1, max_length=64)],
+                  payload_t: Annotated[float, Form(gt=0, le=1000)],
+                  speed_kmh: Annotated[float, Form(gt=0, le=3000)],
+                  range_km: Annotated[float, Form(gt=0, le=20_000)],
+                  turnaround_h: Annotated[float, Form(ge=0, le=48)],
+                  withdrawn: Annotated[str | None, Form()] = None) -> Response:
+    forces.update_aircraft(db, key, forces.AircraftPatch(
+        base=base, payload_t=payload_t, speed_kmh=speed_kmh, range_km=range_km,
+        turnaround_h=turnaround_h, withdrawn=withdrawn == "on"), actor=actor)
+    return RedirectResponse(f"/forces#aircraft-{key}", status_code=303)
 
 
 @router.get("/forces/map", response_class=HTMLResponse)
