@@ -255,3 +255,18 @@ def test_cp_sat_shares_units_among_aircraft_and_reorders_them() -> None:
     for m in by_req.values():
         assert {s.aircraft for s in m.sorties} == {"il1", "il2"}
         assert sum(s.load_t for s in m.sorties) == pytest.approx(70.0)
+
+
+def test_a_plan_at_the_lower_bound_ends_the_search_at_once() -> None:
+    """Three aircraft at the unit's home carry its 100 t in one wave: the greedy plan
+    meets the earliest-arrival bound, on time, so nothing can beat it and the time limit
+    is not spent."""
+    unit = Unit("ru-vdv", "RUS", "airborne", 500, MOSCOW, 6, 100)
+    need = Requirement("r", "c", "airborne", 500, OSH, 48)
+    fleet = tuple(Aircraft(f"a{i}", "Il-76", 40, 750, 4000, MOSCOW) for i in range(3))
+    problem = Problem((unit,), (need,), fleet)
+    result = solve(problem, time_limit=30)
+    assert result.status == "at the bound"
+    assert result.seconds < 5
+    assert result.gap == pytest.approx(0.0)
+    assert check(problem, result.plan) == []

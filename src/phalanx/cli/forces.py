@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -69,9 +69,7 @@ def plan(
     table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
     for m in mine:
         table.add_row(str(m.requirement), m.unit, m.state,
-                      m.mode + (f" ×{len(m.sorties)} "
-                                + ", ".join(sorted({s['aircraft'] for s in m.sorties}))
-                                if m.sorties else ""),
+                      m.mode + (_lift(m.sorties) if m.sorties else ""),
                       m.depart.strftime("%m-%d %H:%M") if m.depart else "",
                       m.arrive.strftime("%m-%d %H:%M"),
                       f"{m.late_h:.1f} h" if m.late_h > 0 else "")
@@ -105,3 +103,10 @@ def cot_serve(
               highlight=False)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(cot.serve(db, host, port, actor=who, interval=interval))
+
+
+def _lift(sorties: list[dict[str, Any]]) -> str:
+    """The sorties and the aircraft that fly them, e.g. " ×6 (kant-il76-2 +5)"."""
+    planes = sorted({s["aircraft"] for s in sorties})
+    more = f" +{len(planes) - 1}" if len(planes) > 1 else ""
+    return f" ×{len(sorties)} ({planes[0]}{more})"
