@@ -136,3 +136,56 @@ def test_several_aircraft_share_a_heavy_unit_and_the_checker_holds_them_to_it() 
     b = bounds(problem)  # the earliest-arrival bound allows for the sharing
     assert b.closure <= p.objective.closure + 1e-6
     assert b.closure == pytest.approx(6 + haul)
+
+
+FLEET = [("Il-76", 40, 750, 4000, 2.0), ("An-124", 120, 800, 4800, 3.0),
+         ("An-26", 5.5, 440, 1100, 1.0), ("Mi-8", 4, 230, 580, 0.75),
+         ("Mi-26", 20, 255, 670, 1.5)]
+
+
+def mixed(seed: int) -> Problem:
+    """A mixed fleet at several bases, units of all weights: every bound must stay below
+    every plan the planner can fly."""
+    rng = random.Random(seed)
+    base = instance(seed, units=16, reqs=5)
+    planes = []
+    for i in range(rng.randint(1, 5)):
+        kind, payload, speed, range_km, turn = rng.choice(FLEET)
+        planes.append(Aircraft(f"m{i}", kind, payload, speed, range_km,
+                               rng.choice([KANT, MOSCOW, DUSHANBE, ALMATY]), turn))
+    return replace(base, aircraft=tuple(planes))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_the_bounds_stay_below_plans_with_mixed_fleets(seed: int) -> None:
+    problem = mixed(seed)
+    p = plan(problem)
+    assert check(problem, p) == []
+    b = bounds(problem)
+    if set(p.uncovered) == set(b.uncoverable):  # every requirement that can be, covered
+        assert b.gap(p) is not None
+        assert p.objective.closure >= b.closure - 1e-6
+        for crisis, close in b.crisis_closure.items():
+            reached = [m.arrive_h for m in p.movements if m.requirement.startswith("r")
+                       and int(m.requirement[1:]) % 2 == int(crisis[1:])]
+            if reached:
+                assert max(reached) >= close - 1e-6
+    else:  # the closure bound assumes them covered: no gap is claimed
+        assert b.gap(p) is None
+
+
+def test_the_flow_bound_sees_one_aircraft_serving_two_requirements() -> None:
+    """Two 40 t units at Moscow for one crisis at Osh, one Il-76 there: each alone lands
+    one sortie after it is ready, but the aircraft carries them one after the other, so
+    the crisis closes no sooner than a second landing (a round trip later, counting the
+    haul and the turnaround; the empty flight back is not counted)."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 40) for i in range(2))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
+    haul = distance_km(MOSCOW, OSH) / 750
+    b = bounds(problem)
+    assert max(b.earliest.values()) == pytest.approx(6 + haul)
+    assert b.crisis_closure["c"] == pytest.approx(6 + 2 * haul + 2.0, abs=1e-2)
+    p = plan(problem)
+    assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)  # and back for the second

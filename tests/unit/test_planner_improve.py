@@ -19,6 +19,7 @@ from phalanx.domain.forces.planner import (
     Plan,
     Problem,
     Requirement,
+    Sortie,
     Unit,
     best_greedy,
     bounds,
@@ -28,6 +29,7 @@ from phalanx.domain.forces.planner import (
     objective,
     plan,
     road_arrival,
+    under_way,
 )
 
 KANT = (42.85, 74.85)
@@ -270,3 +272,50 @@ def test_a_plan_at_the_lower_bound_ends_the_search_at_once() -> None:
     assert result.seconds < 5
     assert result.gap == pytest.approx(0.0)
     assert check(problem, result.plan) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_improved_plans_with_mixed_fleets_stay_above_the_bounds(seed: int) -> None:
+    """The improved plans come closest to the bounds: they must not cross them."""
+    from tests.unit.test_planner import mixed
+
+    problem = mixed(seed)
+    result = solve(problem, time_limit=1.5, seed=seed)
+    p, b = result.plan, result.bounds
+    assert check(problem, p) == []
+    if set(p.uncovered) == set(b.uncoverable):
+        assert p.objective.closure >= b.closure - 1e-6
+        assert result.gap is not None and result.gap >= 0
+
+
+def test_an_aircraft_route_up_to_a_sortie_under_way_is_kept() -> None:
+    """Unit ux's loads are shared by a0 and a1; a0 has left, a1 first carries uy, then
+    ux's second load. At 2 h ux is moving, so a1's route up to ux's load (uy's sortie)
+    is committed too; a1's sortie after ux's is not."""
+    m_x = Movement("r1", "ux", "air", 9.0, (
+        Sortie("a0", "ux", "r1", 1.0, 4.0, 40, MOSCOW),
+        Sortie("a1", "ux", "r1", 7.0, 9.0, 40, OSH)))
+    m_y = Movement("r2", "uy", "air", 5.0, (Sortie("a1", "uy", "r2", 3.0, 5.0, 40, KANT),))
+    m_z = Movement("r3", "uz", "air", 14.0, (Sortie("a1", "uz", "r3", 12.0, 14.0, 40, OSH),))
+    units = tuple(Unit(u, "RUS", "airborne", 500, MOSCOW, 0.5, 80) for u in ("ux", "uy", "uz"))
+    problem = Problem(units, (), ())
+    p = Plan((m_x, m_y, m_z), (), objective(problem, [], 0))
+    assert set(under_way(problem, p, 2.0)) == {m_x, m_y}
+    assert under_way(problem, p, 0.5) == ()
+
+
+def test_a_withdrawal_mid_flight_is_repaired_into_a_checked_plan() -> None:
+    """A unit withdrawn while one of its loads is in the air: the aircraft that carried it
+    goes on with the movement it had already begun, and the repaired plan passes the
+    checker (found by a sweep of withdrawals over random mixed fleets)."""
+    from tests.unit.test_planner import mixed
+
+    problem = mixed(24)
+    first = plan(problem)
+    moved = [m for m in first.movements if m.sorties][1]
+    assert moved.unit == "u14"
+    withdrawn = replace(problem, units=tuple(
+        replace(u, available=False) if u.id == moved.unit else u for u in problem.units))
+    result = repair(withdrawn, first, 9.404874068960407, time_limit=0.5)
+    assert check(result.problem, result.plan) == []
+    assert moved.unit not in {m.unit for m in result.plan.movements}

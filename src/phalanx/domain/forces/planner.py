@@ -420,6 +420,7 @@ def check(problem: Problem, p: Plan) -> list[str]:
                     errors.append(f"{s.aircraft}: flies faster than it can")
             if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > EPS:
                 errors.append(f"{r.id}: arrival is not its last sortie's")
+    history = {s for m in problem.fixed for s in m.sorties}  # already flown or flying
     by_plane: dict[str, list[Sortie]] = {}
     for m in p.movements:
         for s in m.sorties:
@@ -437,7 +438,8 @@ def check(problem: Problem, p: Plan) -> list[str]:
             ferry = ferry_h(a, reqs[prev.requirement].place, u.home)
             if nxt.depart_h + EPS < prev.arrive_h + a.turnaround_h + ferry:
                 errors.append(f"{pid}: two sorties overlap ({prev.unit}, {nxt.unit})")
-            if distance_km(nxt.start, reqs[prev.requirement].place) > 1e-3:
+            if (distance_km(nxt.start, reqs[prev.requirement].place) > 1e-3
+                    and nxt not in history):  # a flight under way may follow one withdrawn
                 errors.append(f"{pid}: a sortie starts away from where the last one ended")
     covered = [m.requirement for m in p.movements]
     if (set(p.uncovered) | set(covered) != set(reqs) or set(p.uncovered) & set(covered)
@@ -498,12 +500,14 @@ class Bounds:
     uncoverable: tuple[str, ...]  # requirements no available unit can ever meet
     earliest: dict[str, float] = field(default_factory=dict)  # per requirement
     crisis_closure: dict[str, float] = field(default_factory=dict)  # per crisis
-    fleet_bound: dict[str, float] = field(default_factory=dict)  # per crisis, fleet-hours
+    fleet_bound: dict[str, float] = field(default_factory=dict)  # per crisis: hours, flow
     makespan: float = 0.0  # no plan closes every crisis before this (fleet-hours, all)
 
     def gap(self, p: Plan) -> float | None:
-        """Relative gap of the closure term, when the coverage is optimal."""
-        if p.objective.uncovered != self.min_uncovered or p.objective.closure <= 0:
+        """Relative gap of the closure term, when the plan covers every requirement some
+        available unit can meet (the closure bound counts all of those)."""
+        if (p.objective.uncovered != self.min_uncovered
+                or set(p.uncovered) != set(self.uncoverable) or p.objective.closure <= 0):
             return None
         return max(0.0, (p.objective.closure - self.closure) / p.objective.closure)
 
@@ -632,10 +636,131 @@ def _fleet_time(problem: Problem, reqs: list[Requirement], road: dict[str, float
     return lo
 
 
+class _Waves:
+    """What the fleet can land by a time T, for the flow bound: per aircraft and
+    requirement, the (first landing, round trip) of each home group that is not beaten on
+    both, and the first landing there and the shortest time between two landings (haul
+    and turnaround) from any home."""
+
+    def __init__(self, problem: Problem, reqs: list[Requirement],
+                 cands: dict[str, list[Unit]]) -> None:
+        self.free = initial_free(problem)
+        self.planes = [a for a in problem.aircraft]
+        self.pair: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        self.first: dict[tuple[str, str], float] = {}
+        self.cycle: dict[tuple[str, str], float] = {}
+        for r in reqs:
+            groups: dict[tuple[Point, float], None] = {}
+            for u in cands.get(r.id, ()):
+                groups[(u.home, u.readiness_h)] = None
+            for a in self.planes:
+                t0, at = self.free[a.id]
+                waves = []
+                for home, ready in groups:
+                    haul_km = distance_km(home, r.place)
+                    if haul_km > a.range_km:
+                        continue
+                    haul = haul_km / a.speed_kmh
+                    land = max(t0 + ferry_h(a, at, home), ready) + haul
+                    waves.append((land, haul + a.turnaround_h + ferry_h(a, r.place, home)))
+                    k = (a.id, r.id)
+                    self.first[k] = min(self.first.get(k, math.inf), land)
+                    self.cycle[k] = min(self.cycle.get(k, math.inf), haul + a.turnaround_h)
+                waves.sort()
+                kept: list[tuple[float, float]] = []
+                for land, cycle in waves:  # earliest first: keep those with a shorter trip
+                    if not kept or cycle < kept[-1][1]:
+                        kept.append((land, cycle))
+                if kept:
+                    self.pair[(a.id, r.id)] = kept
+
+    @staticmethod
+    def count(t: float, first: float, cycle: float) -> int:
+        """Landings by `t`: the first, then one a round trip."""
+        if first > t + EPS:
+            return 0
+        return 1 + (math.floor((t - first) / cycle + EPS) if cycle > EPS else 10**6)
+
+
+def _flow_time(problem: Problem, reqs: list[Requirement], cands: dict[str, list[Unit]],
+               waves: _Waves, road: dict[str, float], fixed: dict[str, Movement],
+               lo: float, hi: float) -> float:
+    """The latest time T at which the fleet cannot land, by T, a unit for every
+    requirement in `reqs` that no unit reaches by ground by T (a lower bound on their last
+    arrival). A maximum flow of tonnes: each aircraft lands at most as many loads as it
+    can fly by T in all, at each requirement as many as it can fly there by T from the
+    best home, and each requirement needs its lightest unit's weight (capacities rounded
+    up, needs down: the flow never falls short where a plan exists)."""
+    if not reqs or not problem.aircraft:
+        return lo
+    from ortools.graph.python import max_flow
+
+    lightest = {r.id: min((u.weight_t for u in cands.get(r.id, ())), default=0.0)
+                for r in reqs}
+    planes = waves.planes
+    index = {a.id: 1 + i for i, a in enumerate(planes)}
+    sink = 1 + len(planes) + len(reqs)
+
+    def feasible(t: float) -> bool:
+        flow = max_flow.SimpleMaxFlow()
+        need = 0
+        needy: list[str] = []
+        for j, r in enumerate(reqs):
+            if r.id in fixed:
+                if fixed[r.id].arrive_h > t + EPS:
+                    return False
+                continue
+            if road[r.id] <= t + EPS:
+                continue
+            tenths = math.floor(lightest[r.id] * 10 + EPS)
+            if tenths <= 0:
+                continue
+            node = 1 + len(planes) + j
+            flow.add_arc_with_capacity(node, sink, tenths)
+            need += tenths
+            needy.append(r.id)
+            for a in planes:
+                kept = waves.pair.get((a.id, r.id))
+                if not kept:
+                    continue
+                n = max(_Waves.count(t, land, cycle) for land, cycle in kept)
+                if n:
+                    flow.add_arc_with_capacity(index[a.id], node,
+                                               math.ceil(n * a.payload_t * 10 - EPS))
+        if need == 0:
+            return True
+        for a in planes:  # its landings at the requirements still in need, all told
+            first = min((waves.first[(a.id, rid)] for rid in needy
+                         if (a.id, rid) in waves.first), default=math.inf)
+            if first < math.inf:
+                cycle = min(waves.cycle[(a.id, rid)] for rid in needy
+                            if (a.id, rid) in waves.cycle)
+                n = _Waves.count(t, first, cycle)
+                if n:
+                    flow.add_arc_with_capacity(0, index[a.id],
+                                               math.ceil(n * a.payload_t * 10 - EPS))
+        flow.solve(0, sink)
+        return bool(flow.optimal_flow() >= need)
+
+    if feasible(lo):
+        return lo
+    for _ in range(40):
+        if hi - lo < 1e-3:
+            break
+        mid = (lo + hi) / 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
 def bounds(problem: Problem) -> Bounds:
     """Lower bounds: coverage by exact matching; closure from each requirement's earliest
     possible arrival with nothing competing for units or aircraft, raised by the
-    fleet-hours bound (by time T the fleet has flown at most its hours up to T)."""
+    fleet-hours bound (by time T the fleet has flown at most its hours up to T) and the
+    flow bound (by time T each aircraft has landed at most so many loads, at each place
+    and in all), per crisis and for all crises together."""
     fixed = {m.requirement: m for m in problem.fixed}
     options = _options(problem)
     units = {u.id: u for u in problem.units}
@@ -668,17 +793,24 @@ def bounds(problem: Problem) -> Bounds:
             by_crisis.setdefault(r.crisis, []).append(r)
     close: dict[str, float] = {}
     fleet: dict[str, float] = {}
+    cand_units = {rid: [units[uid] for uid in uids] for rid, uids in options.items()
+                  if rid not in fixed}
+    every = [r for rs in by_crisis.values() for r in rs]
+    waves = _Waves(problem, [r for r in every if r.id not in fixed], cand_units)
     for c, reqs in by_crisis.items():
         e = max(earliest[r.id] for r in reqs)
-        hi = max(road_best[r.id] for r in reqs)
-        fleet[c] = _fleet_time(problem, reqs, road_best, air_curve, e, max(e, hi))
+        hi = max(e, max(road_best[r.id] for r in reqs))
+        fleet[c] = _fleet_time(problem, reqs, road_best, air_curve, e, hi)
+        fleet[c] = _flow_time(problem, reqs, cand_units, waves, road_best, fixed, fleet[c],
+                              max(hi, fleet[c]))
         close[c] = max(e, fleet[c])
-    every = [r for rs in by_crisis.values() for r in rs]
     makespan = 0.0
     if every:
         e = max(close.values())
-        makespan = _fleet_time(problem, every, road_best, air_curve, e,
-                               max(e, max(road_best[r.id] for r in every)))
+        hi = max(e, max(road_best[r.id] for r in every))
+        makespan = _fleet_time(problem, every, road_best, air_curve, e, hi)
+        makespan = _flow_time(problem, every, cand_units, waves, road_best, fixed, makespan,
+                              max(hi, makespan))
     weight = problem.crisis_weight
     closure = sum(weight.get(c, 1.0) * t for c, t in close.items())
     if close and makespan > max(close.values()):
@@ -768,15 +900,27 @@ def explain(problem: Problem, p: Plan) -> dict[str, str]:
 
 def under_way(problem: Problem, p: Plan, now_h: float) -> tuple[Movement, ...]:
     """The movements of `p` already moving at `now_h`: a sortie has left, or a unit on the
-    ground has set off (it is ready and goes by road)."""
+    ground has set off (it is ready and goes by road); and, since a unit's loads may be
+    shared among aircraft, every movement an aircraft flies before a sortie of one of
+    these (its route up to that sortie is committed)."""
     units = {u.id: u for u in problem.units}
-    out = []
-    for m in p.movements:
-        u = units.get(m.unit)
-        if u is None or not u.available:
-            continue  # withdrawn: it stops
-        started = (min(s.depart_h for s in m.sorties) <= now_h if m.sorties
-                   else u.readiness_h <= now_h)
-        if started:
-            out.append(m)
-    return tuple(out)
+    live = [m for m in p.movements if m.unit in units and units[m.unit].available]
+    kept = {id(m) for m in live
+            if (min(s.depart_h for s in m.sorties) <= now_h if m.sorties
+                else units[m.unit].readiness_h <= now_h)}
+    by_plane: dict[str, list[tuple[float, Movement]]] = {}
+    for m in live:
+        for s in m.sorties:
+            by_plane.setdefault(s.aircraft, []).append((s.depart_h, m))
+    changed = True
+    while changed:
+        changed = False
+        for flights in by_plane.values():
+            last = max((d for d, m in flights if id(m) in kept), default=None)
+            if last is None:
+                continue
+            for d, m in flights:
+                if d < last and id(m) not in kept:
+                    kept.add(id(m))
+                    changed = True
+    return tuple(m for m in live if id(m) in kept)
