@@ -189,3 +189,22 @@ def test_the_flow_bound_sees_one_aircraft_serving_two_requirements() -> None:
     assert b.crisis_closure["c"] == pytest.approx(6 + 2 * haul + 2.0, abs=1e-2)
     p = plan(problem)
     assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)  # and back for the second
+
+
+def test_the_order_bound_sees_crises_closing_one_after_another() -> None:
+    """Three crises at Osh, each wanting one 40 t unit from Moscow, one Il-76: whichever
+    closes first, the second waits for a second landing and the third for a third, so
+    the closures add up to at least three crises' worth of waiting — more than the
+    per-crisis bounds with the last one raised to the fleet's makespan."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 40) for i in range(3))
+    reqs = tuple(Requirement(f"r{i}", f"c{i}", "airborne", 500, OSH, 72) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
+    haul = distance_km(MOSCOW, OSH) / 750
+    b = bounds(problem)
+    alone = 6 + haul
+    assert b.makespan == pytest.approx(6 + 3 * haul + 4.0, abs=1e-2)
+    per_crisis = 3 * alone + (b.makespan - alone)
+    assert b.closure == pytest.approx(alone + (alone + haul + 2) + (alone + 2 * haul + 4),
+                                      abs=3e-2)
+    assert b.closure > per_crisis + haul
+    assert plan(problem).objective.closure >= b.closure - 1e-6

@@ -755,12 +755,38 @@ def _flow_time(problem: Problem, reqs: list[Requirement], cands: dict[str, list[
     return lo
 
 
+ORDER_BOUND_CRISES = 8  # the order bound looks at every subset of the crises: up to 2^8
+
+
+def _order_bound(problem: Problem, by_crisis: dict[str, list[Requirement]],
+                 close: dict[str, float], cands: dict[str, list[Unit]], waves: _Waves,
+                 road: dict[str, float], fixed: dict[str, Movement]) -> float:
+    """Whatever order the crises close in, the j-th to close waits for everything the
+    first j need: by its closure the fleet has landed all their units (the flow bound
+    over their requirements together). The least weighted closure over every order, by
+    dynamic programming over the subsets of crises."""
+    crises = sorted(by_crisis)
+    weight = problem.crisis_weight
+    best: dict[int, float] = {0: 0.0}
+    for mask in range(1, 1 << len(crises)):
+        members = [c for i, c in enumerate(crises) if mask >> i & 1]
+        reqs = [r for c in members for r in by_crisis[c]]
+        lo = max(close[c] for c in members)
+        hi = max(lo, max(road[r.id] for r in reqs))
+        together = _flow_time(problem, reqs, cands, waves, road, fixed, lo, hi)
+        best[mask] = min(best[mask & ~(1 << i)] + weight.get(c, 1.0) * max(close[c], together)
+                         for i, c in enumerate(crises) if mask >> i & 1)
+    return best[(1 << len(crises)) - 1]
+
+
 def bounds(problem: Problem) -> Bounds:
     """Lower bounds: coverage by exact matching; closure from each requirement's earliest
     possible arrival with nothing competing for units or aircraft, raised by the
     fleet-hours bound (by time T the fleet has flown at most its hours up to T) and the
     flow bound (by time T each aircraft has landed at most so many loads, at each place
-    and in all), per crisis and for all crises together."""
+    and in all), per crisis and for all crises together; and, for up to eight crises,
+    the order bound (the crises closing one after another, each waiting for the flow of
+    all those before it)."""
     fixed = {m.requirement: m for m in problem.fixed}
     options = _options(problem)
     units = {u.id: u for u in problem.units}
@@ -816,6 +842,9 @@ def bounds(problem: Problem) -> Bounds:
     if close and makespan > max(close.values()):
         # some crisis closes no sooner than `makespan`: raise the cheapest one
         closure += min(weight.get(c, 1.0) * (makespan - t) for c, t in close.items())
+    if 1 < len(by_crisis) <= ORDER_BOUND_CRISES:
+        closure = max(closure, _order_bound(problem, by_crisis, close, cand_units, waves,
+                                            road_best, fixed))
     return Bounds(len(problem.requirements) - max_coverable(problem), closure,
                   tuple(sorted(uncoverable)), earliest, close, fleet, makespan)
 
