@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces import planner as pl
@@ -32,6 +33,7 @@ from phalanx.domain.forces.registry import (
     availability,
     consent_problems,
     crisis_weight,
+    may_change,
 )
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
@@ -41,7 +43,6 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 Capability = Literal["motorized_rifle", "airborne", "special_police", "special_forces",
                      "emergency_rescue", "anti_drug", "engineer", "medical", "aviation"]
-STAFF_ROLES = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM)
 
 
 # --- the registry --------------------------------------------------------------------------
@@ -200,8 +201,7 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
         row = w.conn.execute(stmt.with_for_update()).first()
         if row is None:
             raise NotFound("unit", key)
-        if actor.role not in STAFF_ROLES and not (
-                actor.role is Role.REPRESENTATIVE and actor.state == row.state_code):
+        if not may_change(actor, row.state_code):
             raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
                             "change this unit")
         if patch.revision is not None and patch.revision != row.revision:
@@ -238,8 +238,7 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
         row = w.conn.execute(stmt.with_for_update()).first()
         if row is None:
             raise NotFound("aircraft", key)
-        if actor.role not in STAFF_ROLES and not (
-                actor.role is Role.REPRESENTATIVE and actor.state == row.state_code):
+        if not may_change(actor, row.state_code):
             raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
                             "change this aircraft")
         change = patch.model_dump(exclude_none=True, mode="json")
@@ -303,7 +302,7 @@ def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor:
                     at: datetime | None = None) -> RequirementOut:
     """The Joint Staff (or the Secretariat) states what forces the crisis needs."""
     at = at or now()
-    if actor.role not in STAFF_ROLES:
+    if not is_staff(actor):
         raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
     with db.write(actor) as w:
         row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
@@ -563,7 +562,7 @@ def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,
              ) -> PlanOut:
     """Plan the deployment for `crisis_id` (and the crises competing with it), keeping
     movements of decided plans already under way; store the run as proposed."""
-    if actor.role not in STAFF_ROLES:
+    if not is_staff(actor):
         raise Forbidden("the deployment planner is run by the Joint Staff or the Secretariat")
     at = at or now()
     with db.read() as conn:
@@ -709,7 +708,7 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                 at: datetime | None = None) -> PlanOut:
     """The proposed plan becomes the crisis's deployment; an earlier one is superseded."""
     at = at or now()
-    if actor.role not in STAFF_ROLES:
+    if not is_staff(actor):
         raise Forbidden("a deployment is decided by the Joint Staff or the Secretariat")
     with db.write(actor) as w:
         r = w.conn.execute(select(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)

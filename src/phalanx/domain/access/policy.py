@@ -119,6 +119,11 @@ def can_own(p: Principal, owner_kind: OwnerKind, owner: str) -> bool:
     return p.role in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 
+def is_staff(p: Principal) -> bool:
+    """The Secretariat, the Joint Staff, the administrator (and the system)."""
+    return can_own(p, OwnerKind.SECRETARIAT, "secretariat")
+
+
 def can_change(p: Principal, c: Classification) -> bool:
     return can_read(p, c) and can_own(p, c.owner_kind, c.owner)
 

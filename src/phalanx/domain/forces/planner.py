@@ -524,10 +524,7 @@ def _air_options(problem: Problem, r: Requirement, units: list[Unit]) -> list[_A
     the loaded aircraft hours and the tonne-kilometres it takes at least (the group's
     lightest unit stands for all: each figure is a lower bound for every unit of the
     group, whichever aircraft share its loads)."""
-    groups: dict[tuple[Point, float], float] = {}  # (home, readiness) -> least weight
-    for u in units:
-        k = (u.home, u.readiness_h)
-        groups[k] = min(groups.get(k, math.inf), u.weight_t)
+    groups = _groups(units)
     out = []
     kinds: dict[tuple[float, float, float, float, Point], float] = {}
     for a in problem.aircraft:  # aircraft alike and free alike count once
@@ -555,15 +552,13 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
     every aircraft can land, each after its first flight there and then one round trip
     after another, add up to the unit's weight. Exact for a unit alone, so a lower bound
     with competition; per (home, readiness) group, the group's lightest unit."""
-    groups: dict[tuple[Point, float], float] = {}
-    for u in units:
-        k = (u.home, u.readiness_h)
-        groups[k] = min(groups.get(k, math.inf), u.weight_t)
-    fleet: dict[tuple[float, float, float, float, float, Point], int] = {}
-    for a in problem.aircraft:  # aircraft alike and free alike: one kind, counted
+    groups = _groups(units)
+    # aircraft alike and free alike: one kind, counted (the first stands for the others)
+    fleet: dict[tuple[float, float, float, float, float, Point], tuple[Aircraft, int]] = {}
+    for a in problem.aircraft:
         t0, at = problem.start_of(a)
         k = (a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h, t0, at)
-        fleet[k] = fleet.get(k, 0) + 1
+        fleet[k] = (fleet[k][0], fleet[k][1] + 1) if k in fleet else (a, 1)
     scored = []
     for (home, ready), weight in groups.items():
         haul_km = distance_km(home, r.place)
@@ -578,10 +573,9 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
             break
         haul_km = distance_km(home, r.place)
         landings: list[tuple[float, float]] = []  # (time, tonnes landed then)
-        for (payload, speed, range_km, turn, t0, at), count in fleet.items():
+        for (payload, speed, range_km, turn, t0, at), (a, count) in fleet.items():
             if haul_km > range_km:
                 continue
-            a = Aircraft("", "", payload, speed, range_km, at, turn)
             land = max(t0 + ferry_h(a, at, home), ready) + haul_km / speed
             cycle = turn + ferry_h(a, r.place, home) + haul_km / speed
             for _ in range(math.ceil(weight / (payload * count) - EPS)):
@@ -600,6 +594,32 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
 
 
 Curve = tuple[list[float], list[float], list[float]]  # arrivals, least hours, least t-km
+
+
+def _last_infeasible(feasible: Callable[[float], bool], lo: float, hi: float) -> float:
+    """Bisection of a monotone test: `lo` if it passes there, otherwise (within a
+    thousandth of an hour) the latest time it fails — a lower bound on when it passes."""
+    if feasible(lo):
+        return lo
+    for _ in range(40):
+        if hi - lo < 1e-3:
+            break
+        mid = (lo + hi) / 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
+def _groups(units: Iterable[Unit]) -> dict[tuple[Point, float], float]:
+    """Units by (home, readiness), with the least weight of each group: the lightest unit
+    stands for the group in every bound."""
+    groups: dict[tuple[Point, float], float] = {}
+    for u in units:
+        k = (u.home, u.readiness_h)
+        groups[k] = min(groups.get(k, math.inf), u.weight_t)
+    return groups
 
 
 def _fleet_time(problem: Problem, reqs: list[Requirement], road: dict[str, float],
@@ -623,17 +643,7 @@ def _fleet_time(problem: Problem, reqs: list[Requirement], road: dict[str, float
         return (hours <= sum(max(0.0, t - s) for s, _c in starts) + EPS
                 and tkm <= sum(c * max(0.0, t - s) for s, c in starts) + EPS)
 
-    if feasible(lo):
-        return lo
-    for _ in range(40):
-        if hi - lo < 1e-3:
-            break
-        mid = (lo + hi) / 2
-        if feasible(mid):
-            hi = mid
-        else:
-            lo = mid
-    return lo
+    return _last_infeasible(feasible, lo, hi)
 
 
 class _Waves:
@@ -645,14 +655,12 @@ class _Waves:
     def __init__(self, problem: Problem, reqs: list[Requirement],
                  cands: dict[str, list[Unit]]) -> None:
         self.free = initial_free(problem)
-        self.planes = [a for a in problem.aircraft]
+        self.planes = list(problem.aircraft)
         self.pair: dict[tuple[str, str], list[tuple[float, float]]] = {}
         self.first: dict[tuple[str, str], float] = {}
         self.cycle: dict[tuple[str, str], float] = {}
         for r in reqs:
-            groups: dict[tuple[Point, float], None] = {}
-            for u in cands.get(r.id, ()):
-                groups[(u.home, u.readiness_h)] = None
+            groups = _groups(cands.get(r.id, ()))
             for a in self.planes:
                 t0, at = self.free[a.id]
                 waves = []
@@ -742,17 +750,7 @@ def _flow_time(problem: Problem, reqs: list[Requirement], cands: dict[str, list[
         flow.solve(0, sink)
         return bool(flow.optimal_flow() >= need)
 
-    if feasible(lo):
-        return lo
-    for _ in range(40):
-        if hi - lo < 1e-3:
-            break
-        mid = (lo + hi) / 2
-        if feasible(mid):
-            hi = mid
-        else:
-            lo = mid
-    return lo
+    return _last_infeasible(feasible, lo, hi)
 
 
 ORDER_BOUND_CRISES = 8  # the order bound looks at every subset of the crises: up to 2^8

@@ -11,16 +11,13 @@ from sqlalchemy import Connection, Table
 
 from phalanx.adapters.db import access
 from phalanx.domain import membership
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_own
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_own, is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.organization import Organization
 from phalanx.domain.registers import Problem
 from phalanx.services.errors import Forbidden, Invalid
 
-
-def staff(actor: Principal) -> bool:
-    """The Secretariat, the Joint Staff, the administrator (and the system)."""
-    return can_own(actor, OwnerKind.SECRETARIAT, "secretariat")
+staff = is_staff  # the Secretariat, the Joint Staff, the administrator (and the system)
 
 
 def acts_for(actor: Principal, state: str) -> bool:

@@ -4,14 +4,15 @@ forms for force requirements, consent and the deployment planner."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.forces.registry import Scope
+from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
@@ -33,7 +34,7 @@ def registry(request: Request, actor: Reader, conn: Conn,
         "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
                                                 state=state),
         "aircraft": forces.aircraft(conn, actor=actor), "bases": forces.bases(conn),
-        "formation": formation,
+        "may_change": partial(may_change, actor), "formation": formation,
         "state": state, "chart": chart, "today": datetime.now(UTC).date()})
 
 
@@ -154,4 +155,5 @@ def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, obje
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
             "plan": plan, "plans": found, "gantt": gantt,
             "progress": forces.progress(conn, crisis_id, actor=actor),
-            "own_units": own_units, "capabilities": list(forces.CAPABILITIES)}
+            "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
+            "is_staff": is_staff(actor)}
