@@ -15,7 +15,7 @@ from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.organization import Organization
 from phalanx.domain.registers import Problem
-from phalanx.services.errors import Forbidden, Invalid
+from phalanx.services.errors import Forbidden, Invalid, NotFound
 
 staff = is_staff  # the Secretariat, the Joint Staff, the administrator (and the system)
 
@@ -27,6 +27,17 @@ def acts_for(actor: Principal, state: str) -> bool:
 def require_staff(actor: Principal, what: str) -> None:
     if not staff(actor):
         raise Forbidden(f"only the Secretariat and the Joint Staff {what}")
+
+
+def visible_row(conn: Connection, table: Table, column: str, value: object,
+                actor: Principal, what: str) -> Any:
+    """The record whose `column` is `value`, if `actor` may see it; otherwise not found
+    (an invisible record is not said to exist)."""
+    row = conn.execute(access.select_visible(table, actor)
+                       .where(table.c[column] == value)).first()
+    if row is None:
+        raise NotFound(what, value)
+    return row
 
 
 def raise_problems(problems: list[Problem], prefix: str = "") -> None:

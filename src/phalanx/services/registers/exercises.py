@@ -34,6 +34,7 @@ from phalanx.services.registers.common import (
     require_member,
     require_staff,
     staff,
+    visible_row,
 )
 
 
@@ -173,11 +174,7 @@ def calendar(conn: Connection, *, actor: Principal, year: int | None = None) -> 
 
 
 def _row(conn: Connection, key: str, actor: Principal) -> Any:
-    row = conn.execute(access.select_visible(t.joint_exercise, actor)
-                       .where(t.joint_exercise.c.key == key)).first()
-    if row is None:
-        raise NotFound("exercise", key)
-    return row
+    return visible_row(conn, t.joint_exercise, "key", key, actor, "exercise")
 
 
 def get(conn: Connection, key: str, *, actor: Principal) -> ExerciseOut:

@@ -21,7 +21,7 @@ from phalanx.domain.organization import Organization
 from phalanx.domain.registers import parliament as rules
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.services.registers.common import (
     acts_for,
     classified,
@@ -32,6 +32,7 @@ from phalanx.services.registers.common import (
     require_member,
     require_staff,
     staff,
+    visible_row,
 )
 
 
@@ -114,11 +115,7 @@ def list_laws(conn: Connection, *, actor: Principal) -> list[LawOut]:
 
 
 def _row(conn: Connection, key: str, actor: Principal) -> Any:
-    row = conn.execute(access.select_visible(t.model_law, actor)
-                       .where(t.model_law.c.key == key)).first()
-    if row is None:
-        raise NotFound("model law", key)
-    return row
+    return visible_row(conn, t.model_law, "key", key, actor, "model law")
 
 
 def get_law(conn: Connection, key: str, *, actor: Principal) -> LawOut:

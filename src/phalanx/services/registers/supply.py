@@ -22,7 +22,7 @@ from phalanx.domain.registers import date_range
 from phalanx.domain.registers import supply as rules
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.services.registers.common import (
     acts_for,
     classified,
@@ -34,6 +34,7 @@ from phalanx.services.registers.common import (
     require_staff,
     staff,
     unpack,
+    visible_row,
 )
 
 
@@ -123,11 +124,7 @@ def count_supplies(conn: Connection, *, actor: Principal) -> int:
 
 
 def _row(conn: Connection, key: str, actor: Principal) -> Any:
-    row = conn.execute(access.select_visible(t.supply_agreement, actor)
-                       .where(t.supply_agreement.c.key == key)).first()
-    if row is None:
-        raise NotFound("supply agreement", key)
-    return row
+    return visible_row(conn, t.supply_agreement, "key", key, actor, "supply agreement")
 
 
 def get_supply(conn: Connection, key: str, *, actor: Principal) -> SupplyOut:

@@ -20,13 +20,14 @@ from phalanx.domain.organization import Organization
 from phalanx.domain.registers import quotas as rules
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Forbidden, Invalid, NotFound
+from phalanx.services.errors import Forbidden, Invalid
 from phalanx.services.registers.common import (
     acts_for,
     classified,
     raise_problems,
     require_member,
     staff,
+    visible_row,
 )
 
 
@@ -111,11 +112,7 @@ def list_quotas(conn: Connection, *, actor: Principal, year: int | None = None) 
 
 
 def _row(conn: Connection, quota_id: int, actor: Principal) -> Any:
-    row = conn.execute(access.select_visible(t.training_quota, actor)
-                       .where(t.training_quota.c.id == quota_id)).first()
-    if row is None:
-        raise NotFound("training quota", quota_id)
-    return row
+    return visible_row(conn, t.training_quota, "id", quota_id, actor, "training quota")
 
 
 def get_quota(conn: Connection, quota_id: int, *, actor: Principal) -> QuotaOut:
