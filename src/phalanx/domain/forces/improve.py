@@ -365,7 +365,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     priority_search(problem, cands, first, order,
                     int(time_limit * search_share * STEPS_PER_SECOND),
                     started + time_limit * 0.9, seed, keep)
-    cp_time = [time_limit * (1 - search_share) * 0.8]  # CP-SAT's deterministic seconds
+    cp_time = time_limit * (1 - search_share) * 0.8  # CP-SAT's deterministic seconds
     if at_bound():
         return Result(best[0], first, b, "at the bound", time.perf_counter() - started,
                       improvements[0], problem)
@@ -386,10 +386,10 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
             break  # wider choices add nothing: the last round was over all there is
         seen = len(options) + len(nodes)
         rounds += 1
-        status, spent = _round(problem, best[0], options, nodes, left, cp_time[0], seed,
+        status, spent = _round(problem, best[0], options, nodes, left, cp_time, seed,
                                workers, keep)
-        cp_time[0] -= spent
-        if cp_time[0] <= 0.1:
+        cp_time -= spent
+        if cp_time <= 0.1:
             break
         if status != "OPTIMAL":
             break  # out of time within this neighbourhood
