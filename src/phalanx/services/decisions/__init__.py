@@ -1,0 +1,72 @@
+"""Consultations and decisions: sessions, drafts and their versions, amendments,
+positions, the written procedure, the register of decisions and their implementation.
+
+Every action here loads what it needs, asks the domain (`domain/decisions`), writes,
+audits, and announces the change to open pages. Reads of sessions, drafts and
+decisions go through the access layer. The modules, by concept:
+
+| module | what |
+|---|---|
+| `schemas` | what the services take and give |
+| `common` | the body's rules on a date, rows read through the access layer, who acts |
+| `sessions` | convening, attendance, agenda, opening and closing |
+| `drafts` | drafts, versions, amendments; reading a draft |
+| `positions` | positions in session, closing a draft by the body's rule |
+| `written` | the written procedure |
+| `register` | the register of decisions, publication, counts, tasks |
+"""
+
+from phalanx.services.decisions.drafts import (
+    decide_amendment,
+    get_draft,
+    propose_amendment,
+    propose_draft,
+    revise_draft,
+)
+from phalanx.services.decisions.positions import close_draft, state_position
+from phalanx.services.decisions.register import (
+    add_task,
+    count_by_kind,
+    counts,
+    get_decision,
+    list_decisions,
+    list_tasks,
+    publish,
+    update_task,
+)
+from phalanx.services.decisions.schemas import (
+    AgendaItemOut,
+    AmendmentOut,
+    AttendanceOut,
+    CountsOut,
+    DecisionOut,
+    DraftIn,
+    DraftOut,
+    HistoricalCountOut,
+    MeetingIn,
+    MeetingOut,
+    OutcomeOut,
+    StanceOut,
+    TaskIn,
+    TaskOut,
+    VersionOut,
+)
+from phalanx.services.decisions.sessions import (
+    add_agenda_item,
+    convene,
+    get_meeting,
+    list_meetings,
+    record_attendance,
+    set_session_status,
+)
+from phalanx.services.decisions.written import sign
+
+__all__ = [
+    "AgendaItemOut", "AmendmentOut", "AttendanceOut", "CountsOut", "DecisionOut", "DraftIn",
+    "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut", "OutcomeOut", "StanceOut",
+    "TaskIn", "TaskOut", "VersionOut", "add_agenda_item", "add_task", "close_draft",
+    "convene", "count_by_kind", "counts", "decide_amendment", "get_decision", "get_draft",
+    "get_meeting", "list_decisions", "list_meetings", "list_tasks", "propose_amendment",
+    "propose_draft", "publish", "record_attendance", "revise_draft", "set_session_status",
+    "sign", "state_position", "update_task",
+]

@@ -1,0 +1,157 @@
+"""What the decision services share: the body's rules on a date, rows read through
+the access layer, and the state an action is taken for."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
+from phalanx.domain.access.policy import STAFF, Classification, Marking, OwnerKind
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import (
+    Position,
+    Stance,
+    Standing,
+)
+from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Write
+from phalanx.services.errors import Forbidden, Invalid, NotFound
+
+
+def _staff_or_system(actor: Principal) -> bool:
+    return actor.role in STAFF or actor.role is Role.SYSTEM
+
+
+def _require_staff(actor: Principal, what: str) -> None:
+    if not (_staff_or_system(actor) and actor.role is not Role.AUDITOR):
+        raise Forbidden(f"only the Secretariat and the Joint Staff may {what}")
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _org(conn: Connection) -> Organization:
+    return orgs.organization(conn)
+
+
+def _body_rules(org: Organization, body_key: str) -> dict[str, Any]:
+    if body_key not in org.bodies:
+        raise Invalid("body", f"unknown body {body_key!r}")
+    return org.bodies[body_key].rules
+
+
+def _seated_states(org: Organization, body_key: str, day: date) -> list[str]:
+    comp = membership.composition_on(org, body_key, day)
+    if not comp.exists:
+        raise Invalid("body", f"{body_key} does not exist on {day}")
+    return [s.state for s in comp.seats]
+
+
+def _standing(org: Organization, state: str, day: date) -> Standing:
+    if membership.status_on(org, state, day) is MembershipStatus.SUSPENDED:
+        return Standing.SUSPENDED
+    for entry in org.settings.get("in_arrears", []):
+        start = date.fromisoformat(str(entry["from"]))
+        end = date.fromisoformat(str(entry["until"])) if entry.get("until") else None
+        if entry["state"] == state and start <= day and (end is None or day < end):
+            return Standing.IN_ARREARS
+    return Standing.FULL
+
+
+def _classification(owner_kind: OwnerKind, owner: str, marking: Marking,
+                    participants: list[str], observers: bool) -> Classification:
+    c = Classification(owner_kind, owner, marking, frozenset(participants), observers)
+    for problem in c.problems():
+        raise Invalid("marking", problem)
+    return c
+
+
+def _meeting_row(conn: Connection, meeting_id: int, actor: Principal,
+                 lock: bool = False) -> Any:
+    stmt = access.select_visible(t.meeting, actor).where(t.meeting.c.id == meeting_id)
+    row = conn.execute(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound("session", meeting_id)
+    return row
+
+
+def _draft_row(conn: Connection, draft_id: int, actor: Principal, lock: bool = False) -> Any:
+    stmt = access.select_visible(t.draft, actor).where(t.draft.c.id == draft_id)
+    row = conn.execute(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound("draft", draft_id)
+    return row
+
+
+def _draft_day(conn: Connection, row: Any) -> date:
+    if row.meeting_id is not None:
+        # the session's date is needed for the rule, whoever is asking
+        opens = conn.execute(access.select_visible(t.meeting, SYSTEM, t.meeting.c.opens_at)
+                             .where(t.meeting.c.id == row.meeting_id)).scalar_one()
+        return aware(opens).date()
+    return aware(row.created_at).date()
+
+
+def _acting_state(actor: Principal, state: str | None) -> str:
+    """The state an action is taken for: the user's own; staff may act for any."""
+    if actor.role in (Role.REPRESENTATIVE, Role.REPORTER):
+        if state is not None and state != actor.state:
+            raise Forbidden(f"you act for {actor.state}, not for {state}")
+        assert actor.state is not None
+        return actor.state
+    if _staff_or_system(actor) and actor.role is not Role.AUDITOR and state:
+        return state
+    raise Forbidden("only a state's representative states its position")
+
+
+def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
+    v = conn.execute(select(t.draft_version).where(
+        t.draft_version.c.draft_id == row.id,
+        t.draft_version.c.number == row.current_version)).one()
+    return v.text_en, v.text_ru
+
+
+def _new_version(w: Write, row: Any, text_en: str, text_ru: str,
+                 amendment_id: int | None) -> None:
+    number = row.current_version + 1
+    w.conn.execute(insert(t.draft_version).values(
+        draft_id=row.id, number=number, text_en=text_en, text_ru=text_ru,
+        amendment_id=amendment_id, created_by=w.actor.username, created_at=now()))
+    w.conn.execute(update(t.draft).where(t.draft.c.id == row.id).values(
+        current_version=number, revision=row.revision + 1))
+
+
+def _stances(conn: Connection, org: Organization, row: Any) -> list[Stance]:
+    day = _draft_day(conn, row)
+    seated = _seated_states(org, row.body_key, day)
+    present: dict[str, bool] = {}
+    if row.meeting_id is not None:
+        present = {a.state_code: a.present for a in conn.execute(
+            select(t.attendance).where(t.attendance.c.meeting_id == row.meeting_id))}
+    positions = {p.state_code: p for p in conn.execute(
+        select(t.position).where(t.position.c.draft_id == row.id))}
+    out = []
+    for s in seated:
+        p = positions.get(s)
+        pos = (Position(p.position) if p is not None
+               and p.version_number == row.current_version else Position.NOT_STATED)
+        out.append(Stance(s, present.get(s, False), pos, _standing(org, s, day)))
+    return out
+
+
+def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
+    signed = [s.state_code for s in conn.execute(
+        select(t.signature).where(t.signature.c.draft_id == row.id)
+        .order_by(t.signature.c.signed_at, t.signature.c.id))]
+    return proc.WrittenProcedure(tuple(row.signing_order), tuple(signed),
+                                 aware(row.deadline))
+
+

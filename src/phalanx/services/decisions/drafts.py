@@ -1,0 +1,223 @@
+"""Drafts, their versions and amendments, and reading a draft with its stances and preview."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Marking, OwnerKind
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import (
+    Position,
+    RuleError,
+    decide,
+)
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database
+from phalanx.services.decisions.common import (
+    _acting_state,
+    _body_rules,
+    _classification,
+    _current_text,
+    _draft_day,
+    _draft_row,
+    _meeting_row,
+    _new_version,
+    _org,
+    _require_staff,
+    _seated_states,
+    _stances,
+    _written,
+)
+from phalanx.services.decisions.schemas import (
+    AmendmentOut,
+    DraftIn,
+    DraftOut,
+    StanceOut,
+    VersionOut,
+    _outcome,
+)
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+# --- drafts, versions, amendments ------------------------------------------------------
+
+
+def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
+    _require_staff(actor, "table a draft")
+    at = now()
+    with db.write(actor) as w:
+        org = _org(w.conn)
+        rules = _body_rules(org, data.body)
+        rule = proc.rule_for(rules, data.question)
+        if data.question != "default" and data.question not in rules.get("decision_rules", {}):
+            raise Invalid("question", f"{data.body} has no rule for {data.question!r} questions")
+        if data.limited_format and not rule.limited_format:
+            raise Invalid("limited_format", f"{data.body} does not decide in a limited format")
+        day = at.date()
+        if data.procedure == "session":
+            if data.meeting_id is None:
+                raise Invalid("meeting_id", "a draft for a session names the session")
+            meeting = _meeting_row(w.conn, data.meeting_id, actor)
+            if meeting.body_key != data.body:
+                raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
+            if meeting.status == "closed":
+                raise Conflict(f"session {data.meeting_id} is closed")
+            day = aware(meeting.opens_at).date()
+        elif data.deadline is None:
+            raise Invalid("deadline", "the written procedure needs a deadline")
+        seated = _seated_states(org, data.body, day)
+        order = data.signing_order or seated
+        if data.procedure == "written":
+            stray = sorted(set(order) - set(seated))
+            if stray:
+                raise Invalid("signing_order", f"{stray} have no seat in {data.body}")
+        c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
+                            data.observers)
+        draft_id = w.conn.execute(insert(t.draft).values(
+            body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
+            kind=data.kind, question=data.question, procedure=data.procedure,
+            limited_format=data.limited_format, title=data.title, current_version=1,
+            status="open", deadline=data.deadline,
+            signing_order=order if data.procedure == "written" else [],
+            created_by=actor.username, created_at=at, revision=1,
+            **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
+        w.conn.execute(insert(t.draft_version).values(
+            draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
+            created_by=actor.username, created_at=at))
+        w.audit("draft.propose", "draft", draft_id, {
+            "body": data.body, "title": data.title, "procedure": data.procedure,
+            "limited_format": data.limited_format, "kind": data.kind})
+        if data.meeting_id is not None:
+            w.emit(f"session:{data.meeting_id}", "draft", id=draft_id)
+        return _draft(w.conn, draft_id, actor)
+
+
+def propose_amendment(db: Database, draft_id: int, against_version: int, text_en: str,
+                      text_ru: str = "", note: str = "", state: str | None = None, *,
+                      actor: Principal) -> AmendmentOut:
+    at = now()
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
+        if row.status != "open":
+            raise Conflict(f"draft {draft_id} is {row.status}; amendments are closed")
+        if against_version != row.current_version:
+            raise Conflict(f"the amendment is against version {against_version}, but the draft "
+                           f"is at version {row.current_version}")
+        proposer = _acting_state(actor, state)
+        if proposer not in _seated_states(_org(w.conn), row.body_key, _draft_day(w.conn, row)):
+            raise Forbidden(f"{proposer} has no seat in {row.body_key}")
+        amendment_id = w.conn.execute(insert(t.amendment).values(
+            draft_id=draft_id, against_version=against_version, state_code=proposer,
+            text_en=text_en, text_ru=text_ru, note=note, status="proposed",
+            created_by=actor.username, created_at=at).returning(t.amendment.c.id)).scalar_one()
+        w.audit("amendment.propose", "draft", draft_id,
+                {"amendment": amendment_id, "state": proposer, "against": against_version})
+        w.emit(f"draft:{draft_id}", "amendment", id=amendment_id)
+        return next(a for a in _draft(w.conn, draft_id, actor).amendments
+                    if a.id == amendment_id)
+
+
+def decide_amendment(db: Database, amendment_id: int, accept: bool, *,
+                     actor: Principal) -> DraftOut:
+    _require_staff(actor, "accept or reject an amendment")
+    with db.write(actor) as w:
+        a = w.conn.execute(select(t.amendment).where(t.amendment.c.id == amendment_id)).first()
+        if a is None:
+            raise NotFound("amendment", amendment_id)
+        row = _draft_row(w.conn, a.draft_id, actor, lock=True)
+        if a.status != "proposed":
+            raise Conflict(f"amendment {amendment_id} is already {a.status}")
+        if accept and a.against_version != row.current_version:
+            raise Conflict(f"amendment {amendment_id} is against version {a.against_version}; "
+                           f"the draft is at version {row.current_version}")
+        w.conn.execute(update(t.amendment).where(t.amendment.c.id == amendment_id)
+                       .values(status="accepted" if accept else "rejected"))
+        if accept:
+            _new_version(w, row, a.text_en, a.text_ru or _current_text(w.conn, row)[1],
+                         amendment_id)
+        w.audit("amendment.accept" if accept else "amendment.reject", "draft", row.id,
+                {"amendment": amendment_id})
+        w.emit(f"draft:{row.id}", "amendment", id=amendment_id)
+        return _draft(w.conn, row.id, actor)
+
+
+def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *,
+                 actor: Principal) -> DraftOut:
+    """A new version by the Secretariat, e.g. of a draft returned for revision."""
+    _require_staff(actor, "revise a draft")
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
+        if row.status == "adopted":
+            raise Conflict(f"draft {draft_id} is adopted")
+        _new_version(w, row, text_en, text_ru, None)
+        w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
+                       .values(status="open", outcome=None, outcome_reason=None))
+        w.audit("draft.revise", "draft", draft_id, {"version": row.current_version + 1})
+        w.emit(f"draft:{draft_id}", "version", number=row.current_version + 1)
+        return _draft(w.conn, draft_id, actor)
+
+
+# --- reading drafts ----------------------------------------------------------------------
+
+
+def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
+    row = _draft_row(conn, draft_id, actor)
+    org = _org(conn)
+    versions = [VersionOut(number=v.number, text_en=v.text_en, text_ru=v.text_ru,
+                           amendment_id=v.amendment_id, created_by=v.created_by,
+                           created_at=aware(v.created_at))
+                for v in conn.execute(select(t.draft_version).where(
+                    t.draft_version.c.draft_id == draft_id).order_by(t.draft_version.c.number))]
+    by_number = {v.number: v for v in versions}
+    amendments = []
+    for a in conn.execute(select(t.amendment).where(t.amendment.c.draft_id == draft_id)
+                          .order_by(t.amendment.c.id)):
+        base = by_number.get(a.against_version)
+        amendments.append(AmendmentOut(
+            id=a.id, against_version=a.against_version, state=a.state_code, text_en=a.text_en,
+            text_ru=a.text_ru, note=a.note, status=a.status,
+            diff=proc.diff(base.text_en if base else "", a.text_en,
+                           f"version {a.against_version}", f"amendment {a.id} ({a.state_code})"),
+            created_by=a.created_by, created_at=aware(a.created_at)))
+    positions = {p.state_code: p for p in conn.execute(
+        select(t.position).where(t.position.c.draft_id == draft_id))}
+    stances = _stances(conn, org, row)
+    stance_out = []
+    for s in stances:
+        p = positions.get(s.state)
+        stance_out.append(StanceOut(
+            state=s.state, present=s.present, position=s.position,
+            statement=p.statement if p is not None and s.position is not Position.NOT_STATED
+            else "", stated_by=p.stated_by if p is not None else None,
+            stated_at=aware(p.stated_at) if p is not None else None,
+            on_version=p.version_number if p is not None else None, standing=s.standing))
+    preview = None
+    if row.procedure == "session":
+        try:
+            preview = _outcome(decide(stances, proc.rule_for(org.bodies[row.body_key].rules,
+                                                             row.question)))
+        except RuleError:
+            preview = None
+    signed: list[str] = []
+    if row.procedure == "written":
+        signed = list(_written(conn, row).signed)
+    decision = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
+                            .where(t.decision.c.draft_id == draft_id)).first()
+    return DraftOut(
+        id=row.id, body=row.body_key, meeting_id=row.meeting_id, kind=row.kind,
+        question=row.question, procedure=row.procedure, limited_format=row.limited_format,
+        title=row.title, current_version=row.current_version, status=row.status,
+        outcome=row.outcome, outcome_reason=row.outcome_reason,
+        deadline=aware(row.deadline) if row.deadline else None,
+        signing_order=list(row.signing_order), signed=signed, revision=row.revision,
+        marking=Marking(row.marking), on_date=_draft_day(conn, row), versions=versions,
+        amendments=amendments, stances=stance_out, preview=preview,
+        decision_id=decision.id if decision else None)
+
+
+def get_draft(conn: Connection, draft_id: int, *, actor: Principal) -> DraftOut:
+    return _draft(conn, draft_id, actor)
+
+

@@ -1,0 +1,128 @@
+"""Members' positions on a draft in session, and closing it by the body's rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import (
+    Outcome,
+    Position,
+    RuleError,
+    decide,
+)
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.services.decisions.common import (
+    _acting_state,
+    _draft_day,
+    _draft_row,
+    _org,
+    _require_staff,
+    _seated_states,
+    _stances,
+)
+from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.register import _register
+from phalanx.services.decisions.schemas import (
+    DraftOut,
+    TaskIn,
+)
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+
+# --- positions and the outcome ---------------------------------------------------------------
+
+
+def state_position(db: Database, draft_id: int, position: Position, statement: str = "",
+                   state: str | None = None, *, actor: Principal) -> DraftOut:
+    """State (or change) a member's position on the current version of an open draft."""
+    for attempt in range(3):
+        try:
+            return _state_position(db, draft_id, position, statement, state, actor)
+        except IntegrityError:  # two first statements for one state at once: retry as update
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _state_position(db: Database, draft_id: int, position: Position, statement: str,
+                    state: str | None, actor: Principal) -> DraftOut:
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor)
+        if row.status != "open":
+            raise Conflict(f"draft {draft_id} is {row.status}; positions can no longer change")
+        if row.procedure != "session":
+            raise Conflict(f"draft {draft_id} is under the written procedure: sign it instead")
+        who = _acting_state(actor, state)
+        org = _org(w.conn)
+        day = _draft_day(w.conn, row)
+        if who not in _seated_states(org, row.body_key, day):
+            raise Forbidden(f"{who} has no seat in {row.body_key} on {day}")
+        rule = proc.rule_for(org.bodies[row.body_key].rules, row.question)
+        problems = proc.position_problems(position, rule, row.limited_format)
+        if problems:
+            raise Invalid("position", "; ".join(problems))
+        at = now()
+        values = {"version_number": row.current_version, "position": position.value,
+                  "statement": statement, "stated_by": actor.username, "stated_at": at}
+        existing = w.conn.execute(select(t.position.c.id).where(
+            t.position.c.draft_id == draft_id, t.position.c.state_code == who)
+            .with_for_update()).first()
+        if existing is None:
+            w.conn.execute(insert(t.position).values(draft_id=draft_id, state_code=who,
+                                                     **values))
+        else:
+            w.conn.execute(update(t.position).where(t.position.c.id == existing.id)
+                           .values(**values))
+        w.audit("position.state", "draft", draft_id, {
+            "state": who, "position": position.value, "version": row.current_version,
+            "statement": statement})
+        w.emit(f"draft:{draft_id}", "position", state=who, position=position.value)
+        if row.meeting_id is not None:
+            w.emit(f"session:{row.meeting_id}", "position", draft=draft_id, state=who,
+                   position=position.value)
+        return _draft(w.conn, draft_id, actor)
+
+
+def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
+                actor: Principal) -> DraftOut:
+    """Judge the draft by the body's rule: adopted (a numbered decision is registered,
+    with its implementation tasks), returned for revision with the objections, or no
+    quorum (the draft stays open)."""
+    _require_staff(actor, "close a draft")
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
+        if row.status != "open":
+            raise Conflict(f"draft {draft_id} is already {row.status}")
+        if row.procedure != "session":
+            raise Conflict("a draft under the written procedure is adopted by its signatures")
+        org = _org(w.conn)
+        rule = proc.rule_for(org.bodies[row.body_key].rules, row.question)
+        try:
+            result = decide(_stances(w.conn, org, row), rule)
+        except RuleError as exc:
+            raise Invalid("positions", str(exc)) from exc
+        status = {Outcome.ADOPTED: "adopted", Outcome.RETURNED: "returned",
+                  Outcome.NO_DECISION: "closed", Outcome.NO_QUORUM: "open"}[result.outcome]
+        w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
+            status=status, outcome=result.outcome.value, outcome_reason=result.reason,
+            revision=row.revision + 1))
+        change: dict[str, Any] = {"outcome": result.outcome.value, "reason": result.reason,
+                                  "binding": sorted(result.binding),
+                                  "objectors": sorted(result.objectors)}
+        if result.adopted:
+            change["decision"] = _register(w, org, row, result, _draft_day(w.conn, row),
+                                           tasks or [])
+        w.audit("draft.close", "draft", draft_id, change)
+        w.emit(f"draft:{draft_id}", "outcome", outcome=result.outcome.value)
+        if row.meeting_id is not None:
+            w.emit(f"session:{row.meeting_id}", "outcome", draft=draft_id,
+                   outcome=result.outcome.value)
+        return _draft(w.conn, draft_id, actor)
+
+

@@ -1,0 +1,211 @@
+"""The register of decisions, publication, counts, and implementation tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import Connection, func, insert, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions.consensus import (
+    Result,
+)
+from phalanx.domain.organization import Organization
+from phalanx.services.db import Database, Write
+from phalanx.services.decisions.common import (
+    _current_text,
+    _org,
+    _require_staff,
+    _staff_or_system,
+)
+from phalanx.services.decisions.schemas import (
+    CountsOut,
+    DecisionOut,
+    HistoricalCountOut,
+    TaskIn,
+    TaskOut,
+)
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
+              tasks: list[TaskIn]) -> str:
+    """Enter an adopted draft in the register of decisions; returns its number."""
+    body = org.bodies[row.body_key]
+    prefix = (body.abbreviation.en if body.abbreviation else body.key).upper()
+    # numbering counts every decision of the body, visible to this user or not
+    count = w.conn.execute(access.count_visible(t.decision, SYSTEM).where(
+        t.decision.c.body_key == row.body_key,
+        func.extract("year", t.decision.c.adopted_on) == day.year)).scalar_one()
+    number = f"{prefix}-{day.year}-{count + 1:03d}"
+    text_en, text_ru = _current_text(w.conn, row)
+    if result.limited:
+        c = Classification(OwnerKind.BODY, row.body_key, Marking.PARTICIPANTS,
+                           result.binding, False)
+    else:
+        c = access.classification_of(row)
+    exercise = False
+    if row.meeting_id is not None:
+        exercise = bool(w.conn.execute(access.select_visible(
+            t.meeting, SYSTEM, t.meeting.c.exercise).where(
+            t.meeting.c.id == row.meeting_id)).scalar())
+    if exercise:
+        number = f"EX-{number}"
+    decision_id = w.conn.execute(insert(t.decision).values(
+        exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
+        adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
+        binding=access.pack_participants(result.binding), limited_format=result.limited,
+        reason=result.reason, published=False,
+        **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
+    for task_in in tasks:
+        _insert_task(w, decision_id, task_in, org)
+    w.emit("decisions", "adopted", id=decision_id, number=number)
+    return number
+
+
+# --- the register and implementation ------------------------------------------------------
+
+
+def _decision_out(r: Any) -> DecisionOut:
+    c = access.classification_of(r)
+    return DecisionOut(
+        id=r.id, number=r.number, draft_id=r.draft_id, body=r.body_key, kind=r.kind,
+        adopted_on=r.adopted_on, title=r.title, text_en=r.text_en, text_ru=r.text_ru,
+        binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
+        reason=r.reason, published=r.published, marking=c.marking,
+        participants=sorted(c.participants), exercise=r.exercise)
+
+
+def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
+                   kind: str | None = None, year: int | None = None,
+                   exercise: bool = False) -> list[DecisionOut]:
+    """The register: real decisions, or (exercise=True) those of exercises, never mixed."""
+    stmt = access.select_visible(t.decision, actor).where(
+        t.decision.c.exercise.is_(exercise)).order_by(t.decision.c.adopted_on.desc(),
+                                                      t.decision.c.id.desc())
+    if body:
+        stmt = stmt.where(t.decision.c.body_key == body)
+    if kind:
+        stmt = stmt.where(t.decision.c.kind == kind)
+    if year:
+        stmt = stmt.where(func.extract("year", t.decision.c.adopted_on) == year)
+    return [_decision_out(r) for r in conn.execute(stmt)]
+
+
+def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> DecisionOut:
+    row = conn.execute(access.select_visible(t.decision, actor)
+                       .where(t.decision.c.id == decision_id)).first()
+    if row is None:
+        raise NotFound("decision", decision_id)
+    return _decision_out(row)
+
+
+def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
+    """Publish an adopted statement or decision: it becomes PUBLIC."""
+    _require_staff(actor, "publish")
+    with db.write(actor) as w:
+        row = w.conn.execute(access.select_visible(t.decision, actor)
+                             .where(t.decision.c.id == decision_id).with_for_update()).first()
+        if row is None:
+            raise NotFound("decision", decision_id)
+        if row.limited_format:
+            raise Conflict("a limited-format decision is published by its participants only")
+        w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
+                       .values(published=True, marking=Marking.PUBLIC.value))
+        w.audit("decision.publish", "decision", decision_id, {"number": row.number})
+        return _decision_out(w.conn.execute(access.select_visible(t.decision, actor)
+                                            .where(t.decision.c.id == decision_id)).one())
+
+
+def counts(conn: Connection, *, actor: Principal, start: date, end: date) -> CountsOut:
+    """Decisions, joint statements and collective instructions per body in [start, end],
+    beside the historical counts of the dataset for the years in that span."""
+    years = {str(y) for y in range(start.year, end.year + 1)}
+    return CountsOut(
+        recorded=count_by_kind(conn, actor=actor, start=start, end=end),
+        historical=[HistoricalCountOut(kind=h.kind, period=h.period, count=h.count,
+                                       body=h.body, note=h.note, source=h.source)
+                    for h in _org(conn).historical_counts if h.period[:4] in years])
+
+
+def count_by_kind(conn: Connection, *, actor: Principal, start: date, end: date
+                  ) -> dict[str, dict[str, int]]:
+    """Adopted decisions, statements and instructions per body in [start, end]."""
+    rows = conn.execute(
+        access.select_visible(t.decision, actor, t.decision.c.body_key, t.decision.c.kind,
+                              func.count())
+        .where(t.decision.c.adopted_on >= start, t.decision.c.adopted_on <= end,
+               t.decision.c.exercise.is_(False))
+        .group_by(t.decision.c.body_key, t.decision.c.kind))
+    out: dict[str, dict[str, int]] = {}
+    for body, kind, n in rows:
+        out.setdefault(body, {})[kind] = n
+    return out
+
+
+def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization) -> int:
+    if data.assignee_kind == "state" and data.assignee not in org.states:
+        raise Invalid("assignee", f"unknown state {data.assignee!r}")
+    if data.assignee_kind == "body" and data.assignee not in org.bodies:
+        raise Invalid("assignee", f"unknown body {data.assignee!r}")
+    task_id = w.conn.execute(insert(t.task).values(
+        decision_id=decision_id, assignee_kind=data.assignee_kind, assignee=data.assignee,
+        title=data.title, due_on=data.due_on, status="open", note="", revision=1,
+    ).returning(t.task.c.id)).scalar_one()
+    w.audit("task.create", "task", task_id, {"decision": decision_id, **data.model_dump(
+        mode="json")})
+    return int(task_id)
+
+
+def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) -> TaskOut:
+    _require_staff(actor, "assign implementation tasks")
+    with db.write(actor) as w:
+        get_decision(w.conn, decision_id, actor=actor)
+        task_id = _insert_task(w, decision_id, data, _org(w.conn))
+        return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
+
+
+def update_task(db: Database, task_id: int, status: Literal["open", "in_progress", "done"],
+                note: str, revision: int, *, actor: Principal) -> TaskOut:
+    with db.write(actor) as w:
+        current = next((x for x in list_tasks(w.conn, actor=actor) if x.id == task_id), None)
+        if current is None:
+            raise NotFound("task", task_id)
+        if current.assignee_kind == "state":
+            if actor.state != current.assignee and not _staff_or_system(actor):
+                raise Forbidden(f"only {current.assignee} or the Secretariat update this task")
+        elif not _staff_or_system(actor) or actor.role is Role.AUDITOR:
+            raise Forbidden("only the Secretariat updates this task")
+        done = w.conn.execute(update(t.task).where(
+            t.task.c.id == task_id, t.task.c.revision == revision).values(
+            status=status, note=note, revision=revision + 1,
+            completed_on=date.today() if status == "done" else None))
+        if done.rowcount != 1:
+            raise Conflict(f"task {task_id} is at revision {current.revision}, not {revision}")
+        w.audit("task.update", "task", task_id, {"status": status, "note": note})
+        w.emit("tasks", "update", id=task_id, status=status)
+        return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
+
+
+def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
+               today: date | None = None) -> list[TaskOut]:
+    """Implementation tasks of the decisions the user may see."""
+    today = today or date.today()
+    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
+            .join(t.task, t.task.c.decision_id == t.decision.c.id)
+            .order_by(t.task.c.due_on, t.task.c.id))
+    out = []
+    for r in conn.execute(stmt):
+        overdue = r.status != "done" and r.due_on < today
+        if overdue_only and not overdue:
+            continue
+        out.append(TaskOut(
+            id=r.id, decision_id=r.decision_id, decision_number=r.number,
+            assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
+            due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
+            revision=r.revision, overdue=overdue))
+    return out

@@ -1,0 +1,228 @@
+"""What the decision services take and give: sessions, drafts, positions, outcomes,
+decisions and tasks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from phalanx.domain.access.policy import Marking
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import (
+    Outcome,
+    Position,
+    Result,
+    Standing,
+)
+from phalanx.services.types import RecordId, UtcDateTime
+
+DraftKind = Literal["decision", "statement", "instruction"]
+AssigneeKind = Literal["body", "secretariat", "state"]
+
+
+# --- read models -------------------------------------------------------------------------
+
+
+class MeetingIn(BaseModel):
+    body: str = Field(min_length=1, max_length=64)
+    kind: proc.SessionKind = proc.SessionKind.REGULAR
+    mode: proc.Mode = proc.Mode.IN_PERSON
+    link: str | None = Field(default=None, max_length=500)
+    place: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=300)
+    opens_at: datetime
+    convened_by: proc.Convener = proc.Convener.CHAIR
+    marking: Marking = Marking.ORGANIZATION
+    participants: list[str] = Field(default_factory=list, max_length=50)
+    observers: bool = False
+    exercise: bool = False
+
+
+class AttendanceOut(BaseModel):
+    state: str
+    present: bool
+    note: str
+
+
+class AgendaItemOut(BaseModel):
+    id: int
+    position: int
+    title: str
+    document_ids: list[int]
+
+
+class MeetingOut(BaseModel):
+    id: int
+    body: str
+    kind: str
+    mode: str
+    link: str | None
+    place: str
+    title: str
+    opens_at: UtcDateTime
+    convened_by: str
+    status: str
+    exercise: bool
+    marking: Marking
+    attendance: list[AttendanceOut] = []
+    agenda: list[AgendaItemOut] = []
+    drafts: list[int] = []
+
+
+class DraftIn(BaseModel):
+    body: str = Field(min_length=1, max_length=64)
+    meeting_id: RecordId | None = None
+    agenda_item_id: RecordId | None = None
+    kind: DraftKind = "decision"
+    question: str = Field(default="default", max_length=32)
+    procedure: Literal["session", "written"] = "session"
+    limited_format: bool = False
+    title: str = Field(min_length=1, max_length=300)
+    text_en: str = Field(min_length=1, max_length=200_000)
+    text_ru: str = Field(default="", max_length=200_000)
+    deadline: datetime | None = None
+    signing_order: list[str] = Field(default_factory=list, max_length=50)
+    marking: Marking = Marking.ORGANIZATION
+    participants: list[str] = Field(default_factory=list, max_length=50)
+    observers: bool = False
+
+
+class StanceOut(BaseModel):
+    state: str
+    present: bool
+    position: Position
+    statement: str
+    stated_by: str | None
+    stated_at: UtcDateTime | None
+    on_version: int | None
+    standing: Standing
+
+
+class OutcomeOut(BaseModel):
+    outcome: Outcome
+    reason: str
+    binding: list[str]
+    objectors: list[str]
+    opted_out: list[str]
+    for_consideration: list[str]
+    without_say: list[str]
+    silent: list[str]
+    represented: int
+    with_say: int
+    quorum_needed: int
+
+
+class VersionOut(BaseModel):
+    number: int
+    text_en: str
+    text_ru: str
+    amendment_id: int | None
+    created_by: str
+    created_at: UtcDateTime
+
+
+class AmendmentOut(BaseModel):
+    id: int
+    against_version: int
+    state: str
+    text_en: str
+    text_ru: str
+    note: str
+    status: str
+    diff: str
+    created_by: str
+    created_at: UtcDateTime
+
+
+class DraftOut(BaseModel):
+    id: int
+    body: str
+    meeting_id: int | None
+    kind: str
+    question: str
+    procedure: str
+    limited_format: bool
+    title: str
+    current_version: int
+    status: str
+    outcome: str | None
+    outcome_reason: str | None
+    deadline: UtcDateTime | None
+    signing_order: list[str]
+    signed: list[str] = []
+    revision: int
+    marking: Marking
+    on_date: date
+    versions: list[VersionOut] = []
+    amendments: list[AmendmentOut] = []
+    stances: list[StanceOut] = []
+    preview: OutcomeOut | None = None
+    decision_id: int | None = None
+
+
+class DecisionOut(BaseModel):
+    id: int
+    number: str
+    draft_id: int
+    body: str
+    kind: str
+    adopted_on: date
+    title: str
+    text_en: str
+    text_ru: str
+    binding: list[str]
+    limited_format: bool
+    reason: str
+    published: bool
+    marking: Marking
+    participants: list[str]
+    exercise: bool = False
+
+
+class TaskIn(BaseModel):
+    assignee_kind: AssigneeKind
+    assignee: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=300)
+    due_on: date
+
+
+class TaskOut(BaseModel):
+    id: int
+    decision_id: int
+    decision_number: str
+    assignee_kind: str
+    assignee: str
+    title: str
+    due_on: date
+    status: str
+    completed_on: date | None
+    note: str
+    revision: int
+    overdue: bool
+
+
+def _outcome(r: Result) -> OutcomeOut:
+    return OutcomeOut(
+        outcome=r.outcome, reason=r.reason, binding=sorted(r.binding),
+        objectors=sorted(r.objectors), opted_out=sorted(r.opted_out),
+        for_consideration=sorted(r.for_consideration), without_say=sorted(r.without_say),
+        silent=sorted(r.silent), represented=r.represented, with_say=r.with_say,
+        quorum_needed=r.quorum_needed)
+
+
+class HistoricalCountOut(BaseModel):
+    kind: str
+    period: str
+    count: int
+    body: str | None
+    note: str
+    source: str
+
+
+class CountsOut(BaseModel):
+    recorded: dict[str, dict[str, int]]  # body -> kind -> adopted in the system
+    historical: list[HistoricalCountOut]  # what the organization reported, from its dataset
+
+

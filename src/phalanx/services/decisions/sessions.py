@@ -1,0 +1,153 @@
+"""Sessions: convening, attendance, the agenda, opening and closing."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Marking, OwnerKind
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.decisions import procedure as proc
+from phalanx.services.clock import aware
+from phalanx.services.db import Database
+from phalanx.services.decisions.common import (
+    _acting_state,
+    _body_rules,
+    _classification,
+    _meeting_row,
+    _org,
+    _require_staff,
+    _seated_states,
+)
+from phalanx.services.decisions.schemas import (
+    AgendaItemOut,
+    AttendanceOut,
+    MeetingIn,
+    MeetingOut,
+)
+from phalanx.services.errors import Conflict, Invalid
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def convene(db: Database, data: MeetingIn, *, actor: Principal) -> MeetingOut:
+    _require_staff(actor, "convene a session")
+    with db.write(actor) as w:
+        org = _org(w.conn)
+        rules = _body_rules(org, data.body)
+        problems = proc.session_problems(rules, data.kind, data.mode, data.link)
+        if problems:
+            raise Invalid("kind" if "sessions" in problems[0] else "mode", "; ".join(problems))
+        seated = _seated_states(org, data.body, data.opens_at.date())
+        c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
+                            data.observers)
+        body = org.bodies[data.body]
+        title = data.title or f"{body.name.en}: {data.kind.value} session, {data.opens_at:%Y-%m-%d}"
+        meeting_id = w.conn.execute(insert(t.meeting).values(
+            body_key=data.body, kind=data.kind.value, mode=data.mode.value, link=data.link,
+            place=data.place, title=title, opens_at=data.opens_at,
+            convened_by=data.convened_by.value, status="scheduled",
+            created_by=actor.username, exercise=data.exercise,
+            **access.classification_values(c)).returning(t.meeting.c.id)).scalar_one()
+        if seated:
+            w.conn.execute(insert(t.attendance), [
+                {"meeting_id": meeting_id, "state_code": s, "present": False, "note": ""}
+                for s in seated])
+        w.audit("session.convene", "session", meeting_id, {
+            "body": data.body, "kind": data.kind.value, "mode": data.mode.value,
+            "opens_at": data.opens_at.isoformat(), "convened_by": data.convened_by.value})
+        w.emit("sessions", "convened", id=meeting_id)
+        return _meeting(w.conn, meeting_id, actor)
+
+
+def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
+                      note: str = "", *, actor: Principal) -> MeetingOut:
+    with db.write(actor) as w:
+        _meeting_row(w.conn, meeting_id, actor, lock=True)
+        if actor.role in (Role.REPRESENTATIVE, Role.REPORTER):
+            _acting_state(actor, state)
+        else:
+            _require_staff(actor, "record attendance")
+        done = w.conn.execute(update(t.attendance).where(
+            t.attendance.c.meeting_id == meeting_id, t.attendance.c.state_code == state
+        ).values(present=present, note=note))
+        if done.rowcount != 1:
+            raise Invalid("state", f"{state} has no seat in this session")
+        w.audit("session.attendance", "session", meeting_id,
+                {"state": state, "present": present, "note": note})
+        w.emit(f"session:{meeting_id}", "attendance", state=state, present=present)
+        return _meeting(w.conn, meeting_id, actor)
+
+
+def add_agenda_item(db: Database, meeting_id: int, title: str,
+                    document_ids: list[int] | None = None, *, actor: Principal) -> MeetingOut:
+    _require_staff(actor, "set the agenda")
+    with db.write(actor) as w:
+        _meeting_row(w.conn, meeting_id, actor, lock=True)
+        for doc_id in document_ids or []:
+            if w.conn.execute(access.select_visible(t.document, actor, t.document.c.id)
+                              .where(t.document.c.id == doc_id)).first() is None:
+                raise Invalid("document_ids", f"no document {doc_id}")
+        n = w.conn.execute(select(func.count()).select_from(t.agenda_item).where(
+            t.agenda_item.c.meeting_id == meeting_id)).scalar_one()
+        item_id = w.conn.execute(insert(t.agenda_item).values(
+            meeting_id=meeting_id, position=n + 1, title=title,
+            document_ids=list(document_ids or [])).returning(t.agenda_item.c.id)).scalar_one()
+        w.audit("session.agenda_add", "session", meeting_id, {"item": item_id, "title": title})
+        return _meeting(w.conn, meeting_id, actor)
+
+
+def set_session_status(db: Database, meeting_id: int, status: Literal["open", "closed"], *,
+                       actor: Principal) -> MeetingOut:
+    _require_staff(actor, "open or close a session")
+    with db.write(actor) as w:
+        row = _meeting_row(w.conn, meeting_id, actor, lock=True)
+        allowed = {"scheduled": {"open", "closed"}, "open": {"closed"}, "closed": set()}
+        if status not in allowed[row.status]:
+            raise Conflict(f"a {row.status} session cannot become {status}")
+        w.conn.execute(update(t.meeting).where(t.meeting.c.id == meeting_id)
+                       .values(status=status))
+        w.audit(f"session.{status}", "session", meeting_id, {"from": row.status})
+        w.emit(f"session:{meeting_id}", "status", status=status)
+        return _meeting(w.conn, meeting_id, actor)
+
+
+def _meeting(conn: Connection, meeting_id: int, actor: Principal) -> MeetingOut:
+    row = _meeting_row(conn, meeting_id, actor)
+    att = conn.execute(select(t.attendance).where(t.attendance.c.meeting_id == meeting_id)
+                       .order_by(t.attendance.c.state_code))
+    agenda = conn.execute(select(t.agenda_item).where(t.agenda_item.c.meeting_id == meeting_id)
+                          .order_by(t.agenda_item.c.position))
+    drafts = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
+                          .where(t.draft.c.meeting_id == meeting_id).order_by(t.draft.c.id))
+    return MeetingOut(
+        id=row.id, body=row.body_key, kind=row.kind, mode=row.mode, link=row.link,
+        place=row.place, title=row.title, opens_at=aware(row.opens_at),
+        convened_by=row.convened_by, status=row.status, exercise=row.exercise,
+        marking=Marking(row.marking),
+        attendance=[AttendanceOut(state=a.state_code, present=a.present, note=a.note)
+                    for a in att],
+        agenda=[AgendaItemOut(id=a.id, position=a.position, title=a.title,
+                              document_ids=list(a.document_ids)) for a in agenda],
+        drafts=[d.id for d in drafts])
+
+
+def get_meeting(conn: Connection, meeting_id: int, *, actor: Principal) -> MeetingOut:
+    return _meeting(conn, meeting_id, actor)
+
+
+def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None
+                  ) -> list[MeetingOut]:
+    stmt = access.select_visible(t.meeting, actor).order_by(t.meeting.c.opens_at.desc())
+    if body:
+        stmt = stmt.where(t.meeting.c.body_key == body)
+    return [MeetingOut(
+        id=r.id, body=r.body_key, kind=r.kind, mode=r.mode, link=r.link, place=r.place,
+        title=r.title, opens_at=aware(r.opens_at), convened_by=r.convened_by,
+        status=r.status, exercise=r.exercise, marking=Marking(r.marking))
+        for r in conn.execute(stmt)]
+
+
