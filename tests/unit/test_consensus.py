@@ -40,6 +40,9 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
     taking = [s for s in voting if s.position != "not_taking_part"]
     if not taking:
         return "no_decision", frozenset()
+    someone_out = len(taking) < len(voting)
+    if someone_out and len(taking) < rule.min_participants:
+        return "no_decision", frozenset()
     against = len([s for s in taking if s.position == "object"])
     if rule.method == Method.CONSENSUS and against > 0:
         return "returned", frozenset()
@@ -47,8 +50,11 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
         in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
         if in_favour <= against:
             return "returned", frozenset()
+    # arrears cost the vote, never the obligations: bound unless the format was limited
+    in_arrears = set() if someone_out else {s.state for s in stances
+                                            if s.standing == Standing.IN_ARREARS}
     return "adopted", frozenset(s.state for s in taking
-                                if s.present or s.position != "not_stated")
+                                if s.present or s.position != "not_stated") | in_arrears
 
 
 def check(stances: list[Stance], rule: Rule) -> None:
@@ -79,7 +85,7 @@ stances_strategy = st.lists(
     min_size=len(SEVEN), max_size=len(SEVEN),
 ).map(lambda xs: [Stance(s, *x) for s, x in zip(SEVEN, xs, strict=True)])
 rules_strategy = st.builds(Rule, st.sampled_from(list(Quorum)), st.sampled_from(list(Method)),
-                           st.booleans())
+                           st.booleans(), st.integers(min_value=1, max_value=4))
 
 
 @settings(max_examples=3000, deadline=None)
@@ -101,3 +107,37 @@ def test_the_reasons_read_as_a_secretary_would_write_them() -> None:
     assert "KAZ stays out" in r.reason and "UZB without a say" in r.reason
     r = decide([Stance("ARM", True), Stance("BLR", False)], Rule())
     assert r.outcome is Outcome.NO_QUORUM and "1 of 2" in r.reason
+
+
+def test_arrears_cost_the_vote_not_the_obligations() -> None:
+    """Two years unpaid cost the vote (setting `arrears_years_to_lose_vote`, Charter as
+    stated publicly), never the obligations: the member is bound by the whole body's
+    decision, but not by a limited-format one it had no say in."""
+    whole = decide([Stance("ARM", True, Position.SUPPORT), Stance("BLR", True, Position.SUPPORT),
+                    Stance("KGZ", True, Position.OBJECT, Standing.IN_ARREARS)], Rule())
+    assert whole.adopted and whole.binding == {"ARM", "BLR", "KGZ"}
+    assert "KGZ in arrears, without a vote and bound" in whole.reason
+    limited = decide([Stance("ARM", True, Position.SUPPORT),
+                      Stance("BLR", True, Position.NOT_TAKING_PART),
+                      Stance("KGZ", True, standing=Standing.IN_ARREARS)],
+                     Rule(limited_format=True))
+    assert limited.binding == {"ARM"}
+
+
+def test_a_member_not_taking_part_in_the_work_neither_blocks_nor_is_bound() -> None:
+    """A member that stays away from the organization's work without leaving (Armenia from
+    February 2024, public statements) has no say, and receives the adopted text."""
+    r = decide([Stance("ARM", False, standing=Standing.NOT_PARTICIPATING),
+                Stance("BLR", True, Position.SUPPORT), Stance("KAZ", True, Position.SUPPORT)],
+               Rule(quorum=Quorum.ALL))
+    assert r.adopted and r.binding == {"BLR", "KAZ"}
+    assert r.for_consideration == {"ARM"}
+
+
+def test_a_limited_format_decision_needs_the_minimum_of_participants() -> None:
+    """One interested member cannot make a decision of the body (min_participants, setting)."""
+    stances = [Stance("ARM", True, Position.SUPPORT), Stance("BLR", True, Position.NOT_TAKING_PART),
+               Stance("KAZ", True, Position.NOT_TAKING_PART)]
+    r = decide(stances, Rule(limited_format=True, min_participants=2))
+    assert r.outcome is Outcome.NO_DECISION and "1 member(s) take part, 2 needed" in r.reason
+    assert decide(stances, Rule(limited_format=True)).adopted

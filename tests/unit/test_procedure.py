@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from phalanx.domain.decisions.consensus import Method, Position, Quorum
+from phalanx.domain.decisions.consensus import Method, Position, Quorum, Standing
 from phalanx.domain.decisions.procedure import (
+    Answer,
     Mode,
     SessionKind,
+    Signature,
     WrittenProcedure,
     WrittenStatus,
     diff,
+    limited_format_problems,
     position_problems,
     rule_for,
     session_problems,
+    signatories,
 )
 
 REGULAR_ONLY = {"session_kinds": ["regular"], "video_conference": False}
@@ -35,18 +39,56 @@ def test_rules_per_kind_of_question_fall_back_to_default() -> None:
     assert rule_for(rules, "procedural").quorum is Quorum.TWO_THIRDS
     assert rule_for(rules, "procedural").method is Method.MAJORITY
     assert rule_for(rules, "budget").quorum is Quorum.ALL
-    assert position_problems(Position.NOT_TAKING_PART, rule_for(rules, "default"), False)
-    assert not position_problems(Position.NOT_TAKING_PART, rule_for(rules, "default"), True)
+    day = date(2026, 1, 1)
+    assert not position_problems(Position.NOT_TAKING_PART, rules, "default", day, None)
+    assert position_problems(Position.NOT_TAKING_PART, rules, "procedural", day, None) == [
+        "this body does not decide 'procedural' questions in a limited format"]
+
+
+def test_the_limited_format_exists_from_the_agreement_that_introduced_it() -> None:
+    """The 2010 reform introduced decisions in a limited format (seeds): a member cannot
+    stay out of a decision of 2009, and the body's minimum of participants applies."""
+    rules = {"decision_rules": {"default": {"limited_format": True}},
+             "limited_format": {"introduced_by": "charter-amendment-2010",
+                                "min_participants": 2}}
+    since = date(2010, 12, 10)
+    assert limited_format_problems(rules, "default", date(2009, 6, 1), since) == [
+        "the limited format exists from 2010-12-10; this draft is of 2009-06-01"]
+    assert not rule_for(rules, "default", date(2009, 6, 1), since).limited_format
+    rule = rule_for(rules, "default", date(2011, 1, 1), since)
+    assert rule.limited_format and rule.min_participants == 2
 
 
 def test_written_procedure_goes_in_turn_until_the_deadline() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     wp = WrittenProcedure(("RUS", "ARM"), (), now + timedelta(days=1))
     assert wp.next_signatory() == "RUS"
-    assert wp.sign_problems("ARM", now) == ["it is RUS's turn to sign"]
+    assert wp.answer_problems("ARM", Answer.SIGN, now) == ["it is RUS's turn to sign"]
     assert wp.status(now + timedelta(days=2)) is WrittenStatus.LAPSED
-    done = WrittenProcedure(("RUS", "ARM"), ("RUS", "ARM"), now)
+    assert wp.reason(now + timedelta(days=2)).endswith("not signed by RUS, ARM")
+    done = WrittenProcedure(("RUS", "ARM"), (Signature("RUS", Answer.SIGN),
+                                             Signature("ARM", Answer.RESERVATION, "art. 3")),
+                            now)
     assert done.status(now + timedelta(days=9)) is WrittenStatus.ADOPTED
+    assert "with reservations: ARM (art. 3)" in done.reason(now)
+
+
+def test_an_objection_returns_the_draft_at_once_and_need_not_wait_its_turn() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    wp = WrittenProcedure(("RUS", "ARM", "KAZ"), (), now + timedelta(days=1))
+    assert wp.answer_problems("KAZ", Answer.OBJECT, now) == []
+    objected = WrittenProcedure(wp.order, (Signature("KAZ", Answer.OBJECT),), wp.deadline)
+    assert objected.status(now) is WrittenStatus.RETURNED
+    assert objected.answer_problems("RUS", Answer.SIGN, now) == ["the procedure is returned"]
+
+
+def test_the_signing_list_is_every_member_with_a_say() -> None:
+    """Suspended members and members not taking part sign nothing; members in arrears only
+    where the dataset says so (setting)."""
+    standings = {"ARM": Standing.NOT_PARTICIPATING, "BLR": Standing.FULL,
+                 "KGZ": Standing.IN_ARREARS, "UZB": Standing.SUSPENDED, "RUS": Standing.FULL}
+    assert signatories(standings, in_arrears_sign=False) == ("BLR", "RUS")
+    assert signatories(standings, in_arrears_sign=True) == ("BLR", "KGZ", "RUS")
 
 
 def test_diff_shows_the_change() -> None:

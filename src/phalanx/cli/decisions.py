@@ -51,3 +51,16 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
     out.print(f"[bold]{d.number}[/] · {d.title} · adopted {d.adopted_on} · {d.marking.value}")
     out.print(d.text_en, highlight=False, markup=False)
     out.print(f"{d.reason}. Binding on: {', '.join(d.binding)}", highlight=False)
+
+
+@app.command("settle")
+def settle(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Store the lapse of every written procedure whose deadline has passed."""
+    from phalanx.services.decisions.written import settle_lapsed
+
+    lapsed = settle_lapsed(database(), actor=SYSTEM)
+    if as_json:
+        emit_json({"lapsed": lapsed})
+        return
+    out.print(f"{len(lapsed)} written procedure(s) lapsed" + (
+        f": drafts {', '.join(map(str, lapsed))}" if lapsed else ""))

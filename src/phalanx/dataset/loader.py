@@ -289,6 +289,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                     "session_kinds": list(b.session_kinds),
                     "video_conference": b.video_conference,
                     "decision_rules": {k: r.model_dump() for k, r in b.decision_rules.items()},
+                    **({"limited_format": b.limited_format.model_dump()}
+                       if b.limited_format else {}),
                 },
                 source=b.source,
             )

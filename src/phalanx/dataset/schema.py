@@ -134,7 +134,34 @@ class DecisionRuleIn(Model):
     consensus: Literal["no_objection", "majority"] = "no_objection"
     limited_format: bool = False
     setting: bool = False
+    source: str = ""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> DecisionRuleIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("a decision rule cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
+
+
+class LimitedFormatIn(Model):
+    """A body's limited format (decisions by the interested members only): the agreement
+    that introduced it, the fewest participants, and who reads such a decision."""
+
+    introduced_by: str | None = None  # an agreement's key; absent: always existed
+    min_participants: int = Field(default=1, ge=1)
+    readers: Literal["body", "participants"] = "participants"
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> LimitedFormatIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("the limited format cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
 
 
 class BodyIn(Model):
@@ -157,6 +184,7 @@ class BodyIn(Model):
     session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
     video_conference: bool = False
     decision_rules: dict[str, DecisionRuleIn] = {}
+    limited_format: LimitedFormatIn | None = None
     source: str = ""
 
 
@@ -696,6 +724,12 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                 out.append(((section, *where, i, attr),
                             f"{value!r} already defined at item {first[value]}"))
             first.setdefault(value, i)
+
+    agreements = {a.key for a in ds.agreements}
+    for i, b in enumerate(ds.bodies):
+        if b.limited_format and b.limited_format.introduced_by not in (None, *agreements):
+            out.append((("bodies", i, "limited_format", "introduced_by"),
+                        f"unknown agreement {b.limited_format.introduced_by!r}"))
 
     if pa := ds.parliamentary_assembly:
         body(("parliamentary_assembly", "body"), pa.body)

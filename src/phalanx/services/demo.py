@@ -156,7 +156,7 @@ def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
     created.append("returned draft")
 
     limited = dec.propose_draft(db, dec.DraftIn(
-        body=body, meeting_id=meeting.id, limited_format=True,
+        body=body, meeting_id=meeting.id,
         title="On a joint contingent for the border exercise",
         text_en="The participating members decide:\n1. To form a joint contingent.\n"),
         actor=actor)

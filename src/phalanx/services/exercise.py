@@ -254,7 +254,7 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
         body = dec.get_meeting(conn, c.session_id, actor=SYSTEM).body
     d = dec.propose_draft(db, dec.DraftIn(
         body=body, meeting_id=c.session_id, title=f"[EXERCISE] {i.title}", text_en=i.text,
-        limited_format=i.limited_format, marking=c.marking), actor=SECRETARIAT)
+        marking=c.marking), actor=SECRETARIAT)
     for s in d.stances:
         if s.standing.value != "full":
             continue

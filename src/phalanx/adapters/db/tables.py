@@ -415,6 +415,9 @@ signature = Table(
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("signed_by", String(64), nullable=False),
     Column("signed_at", DateTime(timezone=True), nullable=False),
+    # sign, reservation (signed with a reservation), object (returns the draft)
+    Column("answer", String(16), nullable=False, server_default="sign"),
+    Column("reservation", Text, nullable=False, server_default=""),
     UniqueConstraint("draft_id", "state_code", name="uq_signature_draft_state"),
 )
 
@@ -431,6 +434,8 @@ decision = Table(
     Column("text_en", Text, nullable=False),
     Column("text_ru", Text, nullable=False),
     Column("binding", Text, nullable=False),  # ",ARM,KAZ,"
+    # members that receive the adopted text for consideration (absent, without a say)
+    Column("for_consideration", Text, nullable=False, server_default=""),
     Column("limited_format", Boolean, nullable=False),
     Column("reason", Text, nullable=False),
     Column("published", Boolean, nullable=False),

@@ -110,12 +110,59 @@ def can_read(p: Principal, c: Classification) -> bool:
     return allows(read_scope(p), c)
 
 
+# --- who acts for a state -----------------------------------------------------------------
+
+
+class StateAct(StrEnum):
+    """What is done in a member state's name."""
+
+    POSITION = "position"  # state, change or withdraw its position; declare it stays out
+    AMEND = "amend"  # propose an amendment to a draft
+    SIGN = "sign"  # sign, sign with a reservation or object under the written procedure
+    ATTENDANCE = "attendance"  # record its own attendance at a session
+    CONSENT = "consent"  # answer whether its units take part in a response
+    CRISIS = "crisis"  # open a crisis, request or offer assistance, accept or decline offers
+    RECORDS = "records"  # create, change, re-mark or release the state's own records
+    REPORT = "report"  # submit its agency's results of the joint operations
+
+
+# Source: each member state appoints its authorized representative (the Permanent
+# Council, seeds). Setting: no other role acts for a state; a national agency's reporter
+# only submits that agency's records.
+ACTS_BY_ROLE: dict[Role, frozenset[StateAct]] = {
+    Role.REPRESENTATIVE: frozenset(StateAct),
+    Role.REPORTER: frozenset({StateAct.REPORT}),
+}
+
+
+def acts_for(p: Principal, state: str, act: StateAct) -> bool:
+    """May `p` do `act` in `state`'s name? Its own state's representative may do all of it;
+    a reporter only submit its agency's records; the system (loads, exercises) anything.
+    The organization's staff never speak for a state."""
+    if p.role is Role.SYSTEM:
+        return True
+    return p.state == state and act in ACTS_BY_ROLE.get(p.role, frozenset())
+
+
+def why_not_act(p: Principal, state: str, act: StateAct) -> str | None:
+    """Why `p` may not do `act` for `state`, in words (None if it may)."""
+    if acts_for(p, state, act):
+        return None
+    if p.role is Role.REPORTER and p.state == state:
+        return (f"a national agency's reporter submits its agency's records; only {state}'s "
+                "authorized representative acts for it here")
+    if p.state and p.state != state:
+        return f"you act for {p.state}, not for {state}"
+    return f"only {state}'s authorized representative acts for it"
+
+
 def can_own(p: Principal, owner_kind: OwnerKind, owner: str) -> bool:
-    """May `p` create or change records with this owner?"""
+    """May `p` create or change records with this owner? A state's records are its
+    representative's (`acts_for` … RECORDS); the others the staff's."""
     if p.role is Role.SYSTEM:
         return True
     if owner_kind is OwnerKind.STATE:
-        return p.role in STATE_ROLES and p.state == owner
+        return acts_for(p, owner, StateAct.RECORDS)
     return p.role in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 

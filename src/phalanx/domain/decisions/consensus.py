@@ -2,8 +2,12 @@
 
 A draft is adopted when no member with a say formally objects and the quorum is met.
 
-- Who has a say: members of the body on the date, less those suspended or in arrears
-  under the dataset's rules. Those without a say neither count nor block nor are bound.
+- Who has a say: members of the body on the date, less those suspended, not taking part
+  in the organization's work (a member that stays away without leaving), or in arrears
+  under the dataset's rules. Those without a say neither count nor block. Suspended and
+  non-participating members are not bound and receive an adopted text for consideration;
+  a member in arrears loses its vote, never its obligations: it is bound by a decision of
+  the whole body (dataset settings: `arrears_years_to_lose_vote`; Charter, public).
 - Quorum: members present, plus members absent who declared a position in advance,
   against all members with a say (`all`, `two_thirds` or `majority`).
 - An absent member's declared non-objection counts as no objection; a declared
@@ -11,10 +15,11 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   disagreement) blocks like an objection made in the room.
 - Silence is not an objection: a member present who states nothing does not block;
   it is listed as `silent` so the chair can see it.
-- Limited format (where the body's rule allows it): a member may declare it does not
-  take part; it neither blocks nor is bound. The decision binds exactly the members
-  with a say who took part (abstainers included). If nobody takes part, there is no
-  decision.
+- Limited format (where the body's rule allows it: from the agreement that introduced
+  it, for the questions the dataset names): a member may declare it does not take part,
+  provided it does not object; it neither blocks nor is bound. The decision binds exactly
+  the members with a say who took part (abstainers included). Fewer participants than
+  the dataset's minimum (`min_participants`, setting), or none, make no decision.
 - Members absent without a declaration do not block; when the draft is adopted they
   receive the text for consideration (`for_consideration`) and are not listed as bound.
 - A blocked draft is not voted down: it is returned for revision, with the objections.
@@ -42,6 +47,7 @@ class Standing(StrEnum):
     FULL = "full"
     SUSPENDED = "suspended"
     IN_ARREARS = "in_arrears"
+    NOT_PARTICIPATING = "not_participating"
 
 
 class Quorum(StrEnum):
@@ -70,6 +76,7 @@ class Rule:
     quorum: Quorum = Quorum.ALL
     method: Method = Method.CONSENSUS
     limited_format: bool = False  # whether members may opt out of the decision
+    min_participants: int = 1  # the fewest members taking part in a limited-format decision
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,10 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                       f"declared, {needed} needed ({rule.quorum.value})")
     if not taking_part:
         return result(Outcome.NO_DECISION, "every member declared it does not take part")
+    if opted_out and len(taking_part) < rule.min_participants:
+        return result(Outcome.NO_DECISION,
+                      f"limited format: {len(taking_part)} member(s) take part, "
+                      f"{rule.min_participants} needed")
     if rule.method is Method.MAJORITY:
         support = sum(1 for s in taking_part
                       if s.position in (Position.SUPPORT, Position.NO_OBJECTION))
@@ -168,6 +179,11 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         return result(Outcome.RETURNED,
                       f"returned for revision: {_names(objectors)} formally {verb}")
     binding = frozenset(s.state for s in taking_part) - absent_silent
+    in_arrears = frozenset(s.state for s in stances if s.standing is Standing.IN_ARREARS)
+    away = frozenset(s.state for s in stances
+                     if s.standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING))
+    if not opted_out:  # arrears cost the vote, not the obligations
+        binding |= in_arrears
     parts = ["adopted"]
     if rule.method is Method.CONSENSUS:
         parts.append("no member with a say objects")
@@ -177,6 +193,9 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                      f"{'is' if one else 'are'} not bound")
     if absent_silent:
         parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
-    if without_say:
-        parts.append(f"{_names(without_say)} without a say")
-    return result(Outcome.ADOPTED, "; ".join(parts), binding, absent_silent)
+    if away:
+        parts.append(f"{_names(away)} without a say, sent the text for consideration")
+    if in_arrears:
+        parts.append(f"{_names(in_arrears)} in arrears, without a vote"
+                     + ("" if opted_out else " and bound"))
+    return result(Outcome.ADOPTED, "; ".join(parts), binding, absent_silent | away)

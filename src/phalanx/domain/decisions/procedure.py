@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule
+from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
 
 
 class SessionKind(StrEnum):
@@ -43,20 +43,60 @@ def session_problems(body_rules: dict[str, Any], kind: SessionKind, mode: Mode,
     return out
 
 
-def rule_for(body_rules: dict[str, Any], question: str) -> Rule:
-    """The body's decision rule for a kind of question, falling back to `default`."""
+def limited_format_since(body_rules: dict[str, Any]) -> str | None:
+    """The key of the agreement that introduced the body's limited format, if any."""
+    lf = body_rules.get("limited_format") or {}
+    return lf.get("introduced_by")
+
+
+def limited_format_problems(body_rules: dict[str, Any], question: str, day: date,
+                            since: date | None) -> list[str]:
+    """Why a member may not stay out of a decision on `question` taken on `day` (empty if
+    it may): the format exists from the entry into force of the agreement that introduced
+    it (`since`; for the CSTO the 2010 amendments, seeds), and only for the questions whose
+    rule allows it (dataset)."""
+    raw = _raw_rule(body_rules, question)
+    if not raw.get("limited_format", False):
+        return [f"this body does not decide {question!r} questions in a limited format"]
+    if since is not None and day < since:
+        return [f"the limited format exists from {since.isoformat()}; this draft is of "
+                f"{day.isoformat()}"]
+    return []
+
+
+def limited_format_readers(body_rules: dict[str, Any]) -> str:
+    """Who reads a limited-format decision: the whole `body` (the members sat at the table;
+    only the participants are bound) or only its `participants` (dataset setting)."""
+    return str((body_rules.get("limited_format") or {}).get("readers", "participants"))
+
+
+def _raw_rule(body_rules: dict[str, Any], question: str) -> dict[str, Any]:
     rules = body_rules.get("decision_rules", {})
-    raw = rules.get(question) or rules.get("default") or {}
+    return dict(rules.get(question) or rules.get("default") or {})
+
+
+def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
+             since: date | None = None) -> Rule:
+    """The body's decision rule for a kind of question, falling back to `default`; the
+    limited format only where `limited_format_problems` finds nothing on `day`."""
+    raw = _raw_rule(body_rules, question)
+    limited = bool(raw.get("limited_format", False))
+    if limited and day is not None:
+        limited = not limited_format_problems(body_rules, question, day, since)
+    lf = body_rules.get("limited_format") or {}
     return Rule(
         quorum=Quorum(raw.get("quorum", "all")),
         method=Method(raw.get("consensus", "no_objection")),
-        limited_format=bool(raw.get("limited_format", False)),
+        limited_format=limited,
+        min_participants=int(lf.get("min_participants", 1)),
     )
 
 
-def position_problems(position: Position, rule: Rule, limited_requested: bool) -> list[str]:
-    if position is Position.NOT_TAKING_PART and not (rule.limited_format and limited_requested):
-        return ["'not taking part' is possible only for a draft in the limited format"]
+def position_problems(position: Position, body_rules: dict[str, Any], question: str,
+                      day: date, since: date | None) -> list[str]:
+    """Why a member may not state `position` on a draft (empty if it may)."""
+    if position is Position.NOT_TAKING_PART:
+        return limited_format_problems(body_rules, question, day, since)
     return []
 
 
@@ -69,35 +109,92 @@ def diff(old: str, new: str, old_label: str, new_label: str) -> str:
 class WrittenStatus(StrEnum):
     CIRCULATING = "circulating"
     ADOPTED = "adopted"
-    LAPSED = "lapsed"
+    RETURNED = "returned"  # a member objected: back for revision
+    LAPSED = "lapsed"  # the deadline passed without every signature
+
+
+class Answer(StrEnum):
+    """A member's answer to a draft under the written procedure."""
+
+    SIGN = "sign"
+    RESERVATION = "reservation"  # signs, with a reservation stated in writing
+    OBJECT = "object"  # objects: the draft is returned for revision
+
+
+@dataclass(frozen=True)
+class Signature:
+    state: str
+    answer: Answer
+    reservation: str = ""
+
+
+def signatories(standings: dict[str, Standing], in_arrears_sign: bool) -> tuple[str, ...]:
+    """Who signs a draft under the written procedure: every member of the body with a say
+    on the date, in the dataset's order of the seats. Suspended members and members not
+    taking part in the work are out; members in arrears sign only where the dataset says
+    so (`written_procedure_in_arrears_sign`, setting). Nobody may shorten the list."""
+    allowed = {Standing.FULL} | ({Standing.IN_ARREARS} if in_arrears_sign else set())
+    return tuple(s for s, standing in standings.items() if standing in allowed)
 
 
 @dataclass(frozen=True)
 class WrittenProcedure:
-    """A draft circulated for signature in turn, without a session."""
+    """A draft circulated to every member with a say, each head of state signing in turn,
+    without a session (public: the appointment of a Secretary General). A member signs,
+    signs with a reservation, or objects; an objection returns the draft at once; the
+    last signature adopts it; the deadline passing first lapses it."""
 
-    order: tuple[str, ...]  # states in the order they sign
-    signed: tuple[str, ...]  # states that signed, in order
+    order: tuple[str, ...]  # every member with a say, in the order they sign
+    answers: tuple[Signature, ...]  # in the order given
     deadline: datetime
 
+    @property
+    def signed(self) -> tuple[str, ...]:
+        return tuple(a.state for a in self.answers if a.answer is not Answer.OBJECT)
+
+    @property
+    def objectors(self) -> tuple[str, ...]:
+        return tuple(a.state for a in self.answers if a.answer is Answer.OBJECT)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        answered = {a.state for a in self.answers}
+        return tuple(s for s in self.order if s not in answered)
+
     def next_signatory(self) -> str | None:
-        remaining = [s for s in self.order if s not in self.signed]
-        return remaining[0] if remaining else None
+        return self.missing[0] if self.missing else None
 
     def status(self, now: datetime) -> WrittenStatus:
-        if self.next_signatory() is None:
+        if self.objectors:
+            return WrittenStatus.RETURNED
+        if not self.missing:
             return WrittenStatus.ADOPTED
         return WrittenStatus.LAPSED if now > self.deadline else WrittenStatus.CIRCULATING
 
-    def sign_problems(self, state: str, now: datetime) -> list[str]:
+    def answer_problems(self, state: str, answer: Answer, now: datetime) -> list[str]:
         status = self.status(now)
         if status is not WrittenStatus.CIRCULATING:
             return [f"the procedure is {status.value}"]
         if state not in self.order:
-            return [f"{state} is not among the signatories"]
-        if state in self.signed:
-            return [f"{state} has already signed"]
+            return [f"{state} is not among the signatories (members with a say)"]
+        if state in {a.state for a in self.answers}:
+            return [f"{state} has already answered"]
         nxt = self.next_signatory()
-        if nxt != state:
-            return [f"it is {nxt}'s turn to sign"]
+        if answer is not Answer.OBJECT and nxt != state:
+            return [f"it is {nxt}'s turn to sign"]  # an objection need not wait its turn
         return []
+
+    def reason(self, now: datetime) -> str:
+        status = self.status(now)
+        if status is WrittenStatus.RETURNED:
+            return (f"returned for revision: {', '.join(self.objectors)} object"
+                    f"{'s' if len(self.objectors) == 1 else ''} in the written procedure")
+        if status is WrittenStatus.LAPSED:
+            return (f"lapsed on {self.deadline:%Y-%m-%d %H:%M} UTC: not signed by "
+                    f"{', '.join(self.missing)}")
+        reserved = [f"{a.state} ({a.reservation})" for a in self.answers
+                    if a.answer is Answer.RESERVATION]
+        if status is WrittenStatus.ADOPTED:
+            return ("adopted by written procedure: every member with a say signed"
+                    + (f"; with reservations: {'; '.join(reserved)}" if reserved else ""))
+        return f"circulating: {len(self.signed)} of {len(self.order)} signed"

@@ -46,6 +46,7 @@ from phalanx.services.decisions.schemas import (
     MeetingIn,
     MeetingOut,
     OutcomeOut,
+    SignatureOut,
     StanceOut,
     TaskIn,
     TaskOut,
@@ -59,14 +60,15 @@ from phalanx.services.decisions.sessions import (
     record_attendance,
     set_session_status,
 )
-from phalanx.services.decisions.written import sign
+from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
     "AgendaItemOut", "AmendmentOut", "AttendanceOut", "CountsOut", "DecisionOut", "DraftIn",
-    "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut", "OutcomeOut", "StanceOut",
+    "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut", "OutcomeOut",
+    "SignatureOut", "StanceOut",
     "TaskIn", "TaskOut", "VersionOut", "add_agenda_item", "add_task", "close_draft",
     "convene", "count_by_kind", "counts", "decide_amendment", "get_decision", "get_draft",
     "get_meeting", "list_decisions", "list_meetings", "list_tasks", "propose_amendment",
     "propose_draft", "publish", "record_attendance", "revise_draft", "set_session_status",
-    "sign", "state_position", "update_task",
+    "settle_lapsed", "sign", "state_position", "update_task",
 ]

@@ -11,11 +11,19 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import STAFF, Classification, Marking, OwnerKind
+from phalanx.domain.access.policy import (
+    STAFF,
+    Classification,
+    Marking,
+    OwnerKind,
+    StateAct,
+    why_not_act,
+)
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Position,
+    Rule,
     Stance,
     Standing,
 )
@@ -56,6 +64,8 @@ def _seated_states(org: Organization, body_key: str, day: date) -> list[str]:
 
 
 def _standing(org: Organization, state: str, day: date) -> Standing:
+    """Whether a member has a say on a date: suspended, not taking part in the work, in
+    arrears (dataset), or in full standing."""
     if membership.status_on(org, state, day) is MembershipStatus.SUSPENDED:
         return Standing.SUSPENDED
     for entry in org.settings.get("in_arrears", []):
@@ -100,16 +110,33 @@ def _draft_day(conn: Connection, row: Any) -> date:
     return aware(row.created_at).date()
 
 
-def _acting_state(actor: Principal, state: str | None) -> str:
-    """The state an action is taken for: the user's own; staff may act for any."""
-    if actor.role in (Role.REPRESENTATIVE, Role.REPORTER):
-        if state is not None and state != actor.state:
-            raise Forbidden(f"you act for {actor.state}, not for {state}")
-        assert actor.state is not None
-        return actor.state
-    if _staff_or_system(actor) and actor.role is not Role.AUDITOR and state:
-        return state
-    raise Forbidden("only a state's representative states its position")
+def _acting_state(actor: Principal, state: str | None, act: StateAct) -> str:
+    """The state an action is taken for, by the one rule of who acts for a state
+    (`policy.acts_for`): the user's own state's representative (or the system)."""
+    who = state or actor.state
+    if who is None:
+        raise Forbidden("only a state's authorized representative acts for a state; "
+                        "name the state")
+    reason = why_not_act(actor, who, act)
+    if reason is not None:
+        raise Forbidden(reason)
+    return who
+
+
+def _limited_since(org: Organization, body_key: str) -> date | None:
+    """The date from which the body's limited format exists: the entry into force of the
+    agreement the dataset names as introducing it (or its signature, if not in force)."""
+    key = proc.limited_format_since(org.bodies[body_key].rules)
+    if key is None or key not in org.agreements:
+        return None
+    ag = org.agreements[key]
+    return ag.in_force or ag.signed
+
+
+def _rule(org: Organization, row: Any, day: date) -> Rule:
+    """The body's rule for the draft's question on its date."""
+    return proc.rule_for(org.bodies[row.body_key].rules, row.question, day,
+                         _limited_since(org, row.body_key))
 
 
 def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
@@ -148,10 +175,8 @@ def _stances(conn: Connection, org: Organization, row: Any) -> list[Stance]:
 
 
 def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
-    signed = [s.state_code for s in conn.execute(
-        select(t.signature).where(t.signature.c.draft_id == row.id)
-        .order_by(t.signature.c.signed_at, t.signature.c.id))]
-    return proc.WrittenProcedure(tuple(row.signing_order), tuple(signed),
+    answers = [proc.Signature(s.state_code, proc.Answer(s.answer), s.reservation)
+               for s in conn.execute(select(t.signature).where(t.signature.c.draft_id == row.id)
+                                     .order_by(t.signature.c.signed_at, t.signature.c.id))]
+    return proc.WrittenProcedure(tuple(row.signing_order), tuple(answers),
                                  aware(row.deadline))
-
-

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking, OwnerKind
+from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
@@ -23,18 +23,22 @@ from phalanx.services.decisions.common import (
     _current_text,
     _draft_day,
     _draft_row,
+    _limited_since,
     _meeting_row,
     _new_version,
     _org,
     _require_staff,
+    _rule,
     _seated_states,
     _stances,
+    _standing,
     _written,
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
     DraftIn,
     DraftOut,
+    SignatureOut,
     StanceOut,
     VersionOut,
     _outcome,
@@ -45,16 +49,19 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
+    """Table a draft in a session, or circulate it under the written procedure to every
+    member with a say on the day (the signing list is the rule's, not the Secretariat's)."""
     _require_staff(actor, "table a draft")
     at = now()
     with db.write(actor) as w:
         org = _org(w.conn)
         rules = _body_rules(org, data.body)
-        rule = proc.rule_for(rules, data.question)
         if data.question != "default" and data.question not in rules.get("decision_rules", {}):
             raise Invalid("question", f"{data.body} has no rule for {data.question!r} questions")
-        if data.limited_format and not rule.limited_format:
-            raise Invalid("limited_format", f"{data.body} does not decide in a limited format")
+        if data.limited_format:
+            raise Invalid("limited_format", "the limited format is not chosen when tabling: "
+                          "a member declares that it stays out (position 'not_taking_part') "
+                          "while the draft is open")
         day = at.date()
         if data.procedure == "session":
             if data.meeting_id is None:
@@ -67,20 +74,28 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             day = aware(meeting.opens_at).date()
         elif data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
-        seated = _seated_states(org, data.body, day)
-        order = data.signing_order or seated
+        elif aware(data.deadline) <= at:
+            raise Invalid("deadline", f"the deadline {data.deadline.isoformat()} has passed")
+        order: list[str] = []
         if data.procedure == "written":
-            stray = sorted(set(order) - set(seated))
-            if stray:
-                raise Invalid("signing_order", f"{stray} have no seat in {data.body}")
+            seated = _seated_states(org, data.body, day)
+            order = list(proc.signatories(
+                {s: _standing(org, s, day) for s in seated},
+                bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+            if data.signing_order and data.signing_order != order:
+                raise Invalid("signing_order", (
+                    f"the signing list is every member of {data.body} with a say on {day}, "
+                    f"in the dataset's order: {', '.join(order)}; it cannot be shortened "
+                    "or reordered"))
+            if not order:
+                raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
         c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
                             data.observers)
         draft_id = w.conn.execute(insert(t.draft).values(
             body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
             kind=data.kind, question=data.question, procedure=data.procedure,
-            limited_format=data.limited_format, title=data.title, current_version=1,
-            status="open", deadline=data.deadline,
-            signing_order=order if data.procedure == "written" else [],
+            limited_format=False, title=data.title, current_version=1,
+            status="open", deadline=data.deadline, signing_order=order,
             created_by=actor.username, created_at=at, revision=1,
             **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
         w.conn.execute(insert(t.draft_version).values(
@@ -88,7 +103,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             created_by=actor.username, created_at=at))
         w.audit("draft.propose", "draft", draft_id, {
             "body": data.body, "title": data.title, "procedure": data.procedure,
-            "limited_format": data.limited_format, "kind": data.kind})
+            "kind": data.kind, "question": data.question, "signing_list": order})
         if data.meeting_id is not None:
             w.emit(f"session:{data.meeting_id}", "draft", id=draft_id)
         return _draft(w.conn, draft_id, actor)
@@ -105,7 +120,7 @@ def propose_amendment(db: Database, draft_id: int, against_version: int, text_en
         if against_version != row.current_version:
             raise Conflict(f"the amendment is against version {against_version}, but the draft "
                            f"is at version {row.current_version}")
-        proposer = _acting_state(actor, state)
+        proposer = _acting_state(actor, state, StateAct.AMEND)
         if proposer not in _seated_states(_org(w.conn), row.body_key, _draft_day(w.conn, row)):
             raise Forbidden(f"{proposer} has no seat in {row.body_key}")
         amendment_id = w.conn.execute(insert(t.amendment).values(
@@ -151,6 +166,13 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status == "adopted":
             raise Conflict(f"draft {draft_id} is adopted")
+        if row.procedure == "written":
+            if aware(row.deadline) <= now():
+                raise Conflict(f"the written procedure's deadline has passed "
+                               f"({aware(row.deadline):%Y-%m-%d %H:%M} UTC): circulate the "
+                               "text again as a new draft")
+            # a new text is a new round of signatures
+            w.conn.execute(delete(t.signature).where(t.signature.c.draft_id == draft_id))
         _new_version(w, row, text_en, text_ru, None)
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
                        .values(status="open", outcome=None, outcome_reason=None))
@@ -194,15 +216,21 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             stated_at=aware(p.stated_at) if p is not None else None,
             on_version=p.version_number if p is not None else None, standing=s.standing))
     preview = None
+    day = _draft_day(conn, row)
     if row.procedure == "session":
         try:
-            preview = _outcome(decide(stances, proc.rule_for(org.bodies[row.body_key].rules,
-                                                             row.question)))
+            preview = _outcome(decide(stances, _rule(org, row, day)))
         except RuleError:
             preview = None
     signed: list[str] = []
+    answers: list[SignatureOut] = []
+    written_status = None
     if row.procedure == "written":
-        signed = list(_written(conn, row).signed)
+        wp = _written(conn, row)
+        signed = list(wp.signed)
+        answers = [SignatureOut(state=a.state, answer=a.answer.value,
+                                reservation=a.reservation) for a in wp.answers]
+        written_status = wp.status(now()).value
     decision = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
                             .where(t.decision.c.draft_id == draft_id)).first()
     return DraftOut(
@@ -211,8 +239,11 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         title=row.title, current_version=row.current_version, status=row.status,
         outcome=row.outcome, outcome_reason=row.outcome_reason,
         deadline=aware(row.deadline) if row.deadline else None,
-        signing_order=list(row.signing_order), signed=signed, revision=row.revision,
-        marking=Marking(row.marking), on_date=_draft_day(conn, row), versions=versions,
+        signing_order=list(row.signing_order), signed=signed, answers=answers,
+        written_status=written_status, revision=row.revision,
+        limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
+            org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
+        marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
         decision_id=decision.id if decision else None)
 

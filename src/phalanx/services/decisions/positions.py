@@ -8,12 +8,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Outcome,
     Position,
     RuleError,
+    Standing,
     decide,
 )
 from phalanx.services.clock import now
@@ -22,10 +24,13 @@ from phalanx.services.decisions.common import (
     _acting_state,
     _draft_day,
     _draft_row,
+    _limited_since,
     _org,
     _require_staff,
+    _rule,
     _seated_states,
     _stances,
+    _standing,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
@@ -58,13 +63,17 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
             raise Conflict(f"draft {draft_id} is {row.status}; positions can no longer change")
         if row.procedure != "session":
             raise Conflict(f"draft {draft_id} is under the written procedure: sign it instead")
-        who = _acting_state(actor, state)
+        who = _acting_state(actor, state, StateAct.POSITION)
         org = _org(w.conn)
         day = _draft_day(w.conn, row)
         if who not in _seated_states(org, row.body_key, day):
             raise Forbidden(f"{who} has no seat in {row.body_key} on {day}")
-        rule = proc.rule_for(org.bodies[row.body_key].rules, row.question)
-        problems = proc.position_problems(position, rule, row.limited_format)
+        standing = _standing(org, who, day)
+        if standing is not Standing.FULL:
+            raise Conflict(f"{who} has no say in {row.body_key} on {day} "
+                           f"({standing.value.replace('_', ' ')})")
+        problems = proc.position_problems(position, org.bodies[row.body_key].rules,
+                                          row.question, day, _limited_since(org, row.body_key))
         if problems:
             raise Invalid("position", "; ".join(problems))
         at = now()
@@ -100,9 +109,10 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
         if row.status != "open":
             raise Conflict(f"draft {draft_id} is already {row.status}")
         if row.procedure != "session":
-            raise Conflict("a draft under the written procedure is adopted by its signatures")
+            raise Conflict("a draft under the written procedure is adopted by its signatures "
+                           "and lapses at its deadline")
         org = _org(w.conn)
-        rule = proc.rule_for(org.bodies[row.body_key].rules, row.question)
+        rule = _rule(org, row, _draft_day(w.conn, row))
         try:
             result = decide(_stances(w.conn, org, row), rule)
         except RuleError as exc:
@@ -114,7 +124,9 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
             revision=row.revision + 1))
         change: dict[str, Any] = {"outcome": result.outcome.value, "reason": result.reason,
                                   "binding": sorted(result.binding),
-                                  "objectors": sorted(result.objectors)}
+                                  "objectors": sorted(result.objectors),
+                                  "opted_out": sorted(result.opted_out),
+                                  "for_consideration": sorted(result.for_consideration)}
         if result.adopted:
             change["decision"] = _register(w, org, row, result, _draft_day(w.conn, row),
                                            tasks or [])

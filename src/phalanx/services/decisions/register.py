@@ -9,8 +9,15 @@ from sqlalchemy import Connection, func, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.policy import (
+    Classification,
+    Marking,
+    OwnerKind,
+    StateAct,
+    acts_for,
+)
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Result,
 )
@@ -43,11 +50,16 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         func.extract("year", t.decision.c.adopted_on) == day.year)).scalar_one()
     number = f"{prefix}-{day.year}-{count + 1:03d}"
     text_en, text_ru = _current_text(w.conn, row)
+    c = access.classification_of(row)
     if result.limited:
-        c = Classification(OwnerKind.BODY, row.body_key, Marking.PARTICIPANTS,
-                           result.binding, False)
-    else:
-        c = access.classification_of(row)
+        w.conn.execute(update(t.draft).where(t.draft.c.id == row.id).values(limited_format=True))
+        if proc.limited_format_readers(body.rules) == "participants":
+            # the decision and everything it came from (the draft, its versions, its place
+            # on the session board) are read by the participants and the staff only
+            c = Classification(OwnerKind.BODY, row.body_key, Marking.PARTICIPANTS,
+                               result.binding, False)
+            w.conn.execute(update(t.draft).where(t.draft.c.id == row.id)
+                           .values(**access.classification_values(c)))
     exercise = False
     if row.meeting_id is not None:
         exercise = bool(w.conn.execute(access.select_visible(
@@ -59,6 +71,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
         adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
+        for_consideration=access.pack_participants(result.for_consideration),
         reason=result.reason, published=False,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
     for task_in in tasks:
@@ -76,7 +89,8 @@ def _decision_out(r: Any) -> DecisionOut:
         id=r.id, number=r.number, draft_id=r.draft_id, body=r.body_key, kind=r.kind,
         adopted_on=r.adopted_on, title=r.title, text_en=r.text_en, text_ru=r.text_ru,
         binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
-        reason=r.reason, published=r.published, marking=c.marking,
+        for_consideration=[s for s in r.for_consideration.split(",") if s], reason=r.reason,
+        published=r.published, marking=c.marking,
         participants=sorted(c.participants), exercise=r.exercise)
 
 
@@ -176,8 +190,10 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
         if current is None:
             raise NotFound("task", task_id)
         if current.assignee_kind == "state":
-            if actor.state != current.assignee and not _staff_or_system(actor):
-                raise Forbidden(f"only {current.assignee} or the Secretariat update this task")
+            if not (acts_for(actor, current.assignee, StateAct.RECORDS)
+                    or (_staff_or_system(actor) and actor.role is not Role.AUDITOR)):
+                raise Forbidden(f"only {current.assignee}'s representative or the Secretariat "
+                                "update this task")
         elif not _staff_or_system(actor) or actor.role is Role.AUDITOR:
             raise Forbidden("only the Secretariat updates this task")
         done = w.conn.execute(update(t.task).where(

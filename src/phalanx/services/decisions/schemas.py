@@ -136,6 +136,12 @@ class AmendmentOut(BaseModel):
     created_at: UtcDateTime
 
 
+class SignatureOut(BaseModel):
+    state: str
+    answer: str  # sign, reservation, object
+    reservation: str
+
+
 class DraftOut(BaseModel):
     id: int
     body: str
@@ -152,6 +158,9 @@ class DraftOut(BaseModel):
     deadline: UtcDateTime | None
     signing_order: list[str]
     signed: list[str] = []
+    answers: list[SignatureOut] = []  # the written procedure's answers, in order
+    written_status: str | None = None  # circulating, adopted, returned, lapsed
+    limited_format_open: bool = False  # a member may declare now that it stays out
     revision: int
     marking: Marking
     on_date: date
@@ -173,6 +182,7 @@ class DecisionOut(BaseModel):
     text_en: str
     text_ru: str
     binding: list[str]
+    for_consideration: list[str] = []  # absent or without a say: receive the text
     limited_format: bool
     reason: str
     published: bool

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking, OwnerKind
+from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services.clock import aware
@@ -21,6 +21,7 @@ from phalanx.services.decisions.common import (
     _org,
     _require_staff,
     _seated_states,
+    _staff_or_system,
 )
 from phalanx.services.decisions.schemas import (
     AgendaItemOut,
@@ -67,10 +68,9 @@ def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
                       note: str = "", *, actor: Principal) -> MeetingOut:
     with db.write(actor) as w:
         _meeting_row(w.conn, meeting_id, actor, lock=True)
-        if actor.role in (Role.REPRESENTATIVE, Role.REPORTER):
-            _acting_state(actor, state)
-        else:
-            _require_staff(actor, "record attendance")
+        if not _staff_or_system(actor) or actor.role is Role.AUDITOR:
+            # the session's secretary records everyone's; a member its own
+            _acting_state(actor, state, StateAct.ATTENDANCE)
         done = w.conn.execute(update(t.attendance).where(
             t.attendance.c.meeting_id == meeting_id, t.attendance.c.state_code == state
         ).values(present=present, note=note))

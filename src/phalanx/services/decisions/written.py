@@ -1,61 +1,126 @@
-"""The written procedure: a draft circulated for signature without a session."""
+"""The written procedure: a draft circulated for signature without a session.
+
+Every member with a say on the day signs in turn, signs with a reservation, or objects
+(`domain/decisions/procedure.py: WrittenProcedure`). An objection returns the draft; the
+last signature adopts it under the question's rule; a deadline passing first lapses it,
+and the lapse is stored with who did not sign. Times come from the services' clock, so an
+exercise plays the procedure on its own clock."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert, update
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.policy import StateAct
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
-from phalanx.domain.decisions.consensus import (
-    Outcome,
-    Result,
-)
-from phalanx.services.clock import now
-from phalanx.services.db import Database
+from phalanx.domain.decisions.consensus import Outcome, Position, Result, Stance, decide
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
+    _draft_day,
     _draft_row,
     _org,
+    _require_staff,
+    _rule,
+    _standing,
     _written,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
-from phalanx.services.decisions.schemas import (
-    DraftOut,
-)
-from phalanx.services.errors import Conflict
+from phalanx.services.decisions.schemas import DraftOut
+from phalanx.services.errors import Conflict, Invalid
 
 
 def sign(db: Database, draft_id: int, state: str | None = None, *,
+         answer: proc.Answer = proc.Answer.SIGN, reservation: str = "",
          actor: Principal) -> DraftOut:
-    """Sign a draft under the written procedure, in turn; the last signature adopts it."""
+    """A member's answer under the written procedure: sign in turn, sign with a
+    reservation, or object (which returns the draft). Only the state's authorized
+    representative answers for it."""
+    if answer is proc.Answer.RESERVATION and not reservation.strip():
+        raise Invalid("reservation", "a signature with a reservation states the reservation")
+    if answer is not proc.Answer.RESERVATION and reservation:
+        raise Invalid("reservation", "a reservation goes with the answer 'reservation'")
+    who = _acting_state(actor, state, StateAct.SIGN)
+    if _lapse_if_due(db, draft_id, actor):
+        raise Conflict(f"draft {draft_id}'s written procedure lapsed at its deadline")
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.procedure != "written":
             raise Conflict(f"draft {draft_id} is decided in session, not by signatures")
         if row.status != "open":
             raise Conflict(f"draft {draft_id} is {row.status}")
-        who = _acting_state(actor, state)
+        at = now()
         wp = _written(w.conn, row)
-        problems = wp.sign_problems(who, now())
+        problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
-        w.conn.execute(insert(t.signature).values(draft_id=draft_id, state_code=who,
-                                                  signed_by=actor.username, signed_at=now()))
-        w.audit("draft.sign", "draft", draft_id, {"state": who})
-        wp = _written(w.conn, row)
-        if wp.status(now()) is proc.WrittenStatus.ADOPTED:
-            org = _org(w.conn)
-            result = Result(Outcome.ADOPTED, "adopted by written procedure: every signature "
-                            "is in", binding=frozenset(wp.signed))
-            w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
-                status="adopted", outcome="adopted", outcome_reason=result.reason,
-                revision=row.revision + 1))
-            number = _register(w, org, row, result, now().date(), [])
-            w.audit("draft.close", "draft", draft_id, {"outcome": "adopted",
-                                                       "decision": number})
-        w.emit(f"draft:{draft_id}", "signature", state=who)
+        w.conn.execute(insert(t.signature).values(
+            draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
+            answer=answer.value, reservation=reservation))
+        w.audit("draft.sign", "draft", draft_id,
+                {"state": who, "answer": answer.value, "reservation": reservation})
+        _settle(w, row, _written(w.conn, row))
+        w.emit(f"draft:{draft_id}", "signature", state=who, answer=answer.value)
         return _draft(w.conn, draft_id, actor)
 
 
+def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
+    """Store the procedure's outcome once it has one; returns it (None while circulating)."""
+    at = now()
+    status = wp.status(at)
+    if status is proc.WrittenStatus.CIRCULATING:
+        return None
+    org = _org(w.conn)
+    change: dict[str, Any] = {"outcome": status.value, "reason": wp.reason(at)}
+    if status is proc.WrittenStatus.ADOPTED:
+        day = _draft_day(w.conn, row)
+        # every member with a say signed: the question's rule judges it like a session
+        stances = [Stance(s, True, Position.SUPPORT, _standing(org, s, day)) for s in wp.order]
+        judged = decide(stances, _rule(org, row, day))
+        if not judged.adopted:
+            status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
+        else:
+            result = Result(Outcome.ADOPTED, wp.reason(at), binding=frozenset(wp.order))
+            change["decision"] = _register(w, org, row, result, at.date(), [])
+    elif status is proc.WrittenStatus.LAPSED:
+        change["not_signed"] = list(wp.missing)
+    draft_status = {proc.WrittenStatus.ADOPTED: "adopted",
+                    proc.WrittenStatus.RETURNED: "returned",
+                    proc.WrittenStatus.LAPSED: "lapsed"}[status]
+    w.conn.execute(update(t.draft).where(t.draft.c.id == row.id).values(
+        status=draft_status, outcome=status.value, outcome_reason=change["reason"],
+        revision=row.revision + 1))
+    w.audit("draft.close", "draft", row.id, change)
+    w.emit(f"draft:{row.id}", "outcome", outcome=status.value)
+    return status.value
+
+
+def _lapse_if_due(db: Database, draft_id: int, actor: Principal) -> bool:
+    """Store the lapse of one draft whose deadline has passed; True if it lapsed now."""
+    with db.read() as conn:
+        row = _draft_row(conn, draft_id, actor)
+    if row.procedure != "written" or row.status != "open" or aware(row.deadline) >= now():
+        return False
+    with db.write(SYSTEM) as w:
+        row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
+        if row.status != "open":
+            return False
+        return _settle(w, row, _written(w.conn, row)) == "lapsed"
+
+
+def settle_lapsed(db: Database, *, actor: Principal) -> list[int]:
+    """Store the lapse of every circulating draft whose deadline has passed (the
+    Secretariat's `phalanx decisions settle`, or any scheduler); returns their ids."""
+    _require_staff(actor, "settle the written procedure")
+    with db.read() as conn:
+        due = [r.id for r in conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
+                                          .where(t.draft.c.procedure == "written",
+                                                 t.draft.c.status == "open",
+                                                 t.draft.c.deadline < now()))]
+    return [d for d in due if _lapse_if_due(db, d, actor)]

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services.types import RecordId, Revision
@@ -148,12 +149,18 @@ def close(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> d
 
 class SignIn(BaseModel):
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    answer: Answer = Answer.SIGN  # sign, reservation (with its text), object
+    reservation: str = Field(default="", max_length=10_000)
 
 
 @router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut,
              responses=problem_responses(409))
 def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
-    return dec.sign(db, draft_id, (data or SignIn()).state, actor=actor)
+    """A member's answer under the written procedure: sign in turn, sign with a
+    reservation, or object (the draft is returned)."""
+    data = data or SignIn()
+    return dec.sign(db, draft_id, data.state, answer=data.answer,
+                    reservation=data.reservation, actor=actor)
 
 
 @router.get("/decisions", response_model=list[dec.DecisionOut])

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Position
-from phalanx.domain.decisions.procedure import Mode, SessionKind
+from phalanx.domain.decisions.procedure import Answer, Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
 from phalanx.services.registers import exercises as joint_exercises
@@ -88,12 +88,11 @@ def attendance(session_id: int, actor: Writer, db: DB, state: Annotated[str, For
 def table_draft(session_id: int, actor: Writer, db: DB, conn: Conn,
                 title: Annotated[str, Form(max_length=300)],
                 text_en: Annotated[str, Form(max_length=200_000)],
-                text_ru: Annotated[str, Form(max_length=200_000)] = "",
-                limited_format: Annotated[bool, Form()] = False) -> Response:
+                text_ru: Annotated[str, Form(max_length=200_000)] = "") -> Response:
     m = dec.get_meeting(conn, session_id, actor=actor)
     d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id, title=title,
                                           text_en=text_en, text_ru=text_ru,
-                                          limited_format=limited_format, marking=m.marking),
+                                          marking=m.marking),
                           actor=actor)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
@@ -128,8 +127,10 @@ def close(draft_id: int, actor: Writer, db: DB) -> Response:
 
 
 @router.post("/drafts/{draft_id}/sign")
-def sign(draft_id: int, actor: Writer, db: DB) -> Response:
-    dec.sign(db, draft_id, actor=actor)
+def sign(draft_id: int, actor: Writer, db: DB,
+         answer: Annotated[Answer, Form()] = Answer.SIGN,
+         reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
+    dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
     return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
 
