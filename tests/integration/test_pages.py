@@ -311,11 +311,15 @@ def test_the_session_page_shows_the_three_demo_outcomes(client: TestClient,
     assert html.count('class="outcome returned"') == 1
 
 
-def test_a_limited_format_decision_is_hidden_from_those_who_stayed_out(
+def test_a_limited_format_decision_binds_only_those_who_took_part(
         client: TestClient) -> None:
+    """The CSTO's dataset lets the whole Council read a limited-format decision (setting
+    `readers: body`): TJK, which stayed out, reads it and is not listed as bound."""
     login(client, "rep-tjk", "demo-rep-tjk")  # TJK stays out of the demo's limited decision
     html = client.get("/decisions").text
-    assert "joint contingent" not in html
+    row = html[html.index("joint contingent"):]
+    row = row[:row.index("</tr>")]
+    assert "limited format" in row and "TJK" not in row
     login(client, "rep-arm", "demo-rep-arm")
     assert "joint contingent" in client.get("/decisions").text
 

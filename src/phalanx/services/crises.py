@@ -19,7 +19,16 @@ from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import STAFF, Classification, Marking, OwnerKind, can_read
+from phalanx.domain.access.policy import (
+    STAFF,
+    Classification,
+    Marking,
+    OwnerKind,
+    StateAct,
+    acts_for,
+    can_read,
+    why_not_act,
+)
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import clocks
 from phalanx.domain.crisis.workflow import (
@@ -363,16 +372,20 @@ def _notify(w: Write, org: Organization, c: Classification, subject: str, body: 
     return len(rows)
 
 
+def _staff(actor: Principal) -> bool:
+    """The Secretariat, the Joint Staff, the administrator (and the system) act for the
+    organization; the auditor reads only."""
+    return actor.role is not Role.AUDITOR and (actor.role in STAFF or actor.role is Role.SYSTEM)
+
+
 def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str = "",
                 cap_identifier: str | None = None, at: datetime | None = None) -> CrisisOut:
     """Open a crisis: the clock starts, and every entitled user is told at once."""
     at = at or now()
-    if actor.role in (Role.REPRESENTATIVE, Role.REPORTER):
-        if actor.state not in data.affected:
-            raise Forbidden(f"a representative opens a crisis affecting their own state "
-                            f"({actor.state})")
-    elif not (actor.role in STAFF or actor.role is Role.SYSTEM) or actor.role is Role.AUDITOR:
-        raise Forbidden("only a state's representative or the Secretariat opens a crisis")
+    if not _staff(actor) and not any(acts_for(actor, s, StateAct.CRISIS) for s in data.affected):
+        raise Forbidden(why_not_act(actor, (data.affected or ["?"])[0], StateAct.CRISIS)
+                        or "only an affected state's representative or the Secretariat "
+                           "opens a crisis")
     with db.write(actor) as w:
         org = orgs.organization(w.conn)
         cat = _category(org, data.category)
@@ -665,14 +678,12 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
     at = at or now()
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
-        state = actor.state if actor.role is Role.REPRESENTATIVE else data.state
-        if actor.role is Role.REPRESENTATIVE and data.state not in (None, actor.state):
-            raise Forbidden(f"you act for {actor.state}, not {data.state}")
+        state = data.state or actor.state
+        if not _staff(actor) and (reason := why_not_act(actor, state or "?", StateAct.CRISIS)):
+            raise Forbidden(reason)
         if state is None or state not in _states(row.affected):
             raise Invalid("state", f"requests come from an affected state "
                                    f"({', '.join(_states(row.affected))})")
-        if actor.role not in (Role.REPRESENTATIVE, Role.SECRETARIAT, Role.SYSTEM):
-            raise Forbidden("requests come from the affected state or the Secretariat")
         req_id = w.conn.execute(insert(t.assistance_request).values(
             crisis_id=crisis_id, state_code=state, resource=data.resource,
             measure=data.measure.value, quantity=data.quantity, unit=data.unit,
@@ -705,14 +716,11 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         if req is None:
             raise NotFound("request", request_id)
         row = _row(w.conn, req.crisis_id, actor, lock=True)
-        if actor.role is Role.REPRESENTATIVE:
-            state = actor.state
-        elif actor.role is Role.SYSTEM:
-            state = data.state
-        else:
-            raise Forbidden("offers are made by the states' representatives")
+        state = data.state or actor.state
         if state is None:
             raise Invalid("state", "the offering state is missing")
+        if reason := why_not_act(actor, state, StateAct.CRISIS):
+            raise Forbidden(reason)
         org = orgs.organization(w.conn)
         if state not in {m.state for m in membership.members_on(org, at.date())}:
             raise Invalid("state", f"{state} is not a member")
@@ -743,10 +751,9 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
         if offer is None:
             raise NotFound("offer", offer_id)
         row = _row(w.conn, offer.crisis_id, actor, lock=True)
-        if actor.role is Role.REPRESENTATIVE and actor.state != offer.requester:
-            raise Forbidden(f"only {offer.requester}, which asked, accepts or declines")
-        if actor.role not in (Role.REPRESENTATIVE, Role.SECRETARIAT, Role.SYSTEM):
-            raise Forbidden("offers are accepted by the requesting state or the Secretariat")
+        if not _staff(actor) and not acts_for(actor, offer.requester, StateAct.CRISIS):
+            raise Forbidden(f"only {offer.requester}, which asked, or the Secretariat accepts "
+                            "or declines")
         if offer.status != "offered":
             raise Conflict(f"offer {offer_id} is already {offer.status}")
         status = "accepted" if accept else "declined"
@@ -774,8 +781,9 @@ class SitrepIn(BaseModel):
 def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal,
                at: datetime | None = None) -> CrisisOut:
     at = at or now()
-    if actor.role in (Role.OBSERVER, Role.AUDITOR):
-        raise Forbidden("observers and auditors do not file situation reports")
+    if not (_staff(actor) or (actor.state and acts_for(actor, actor.state, StateAct.CRISIS))):
+        raise Forbidden("situation reports are filed by the Secretariat, the Joint Staff or "
+                        "a state's authorized representative")
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor)
         found = {a["id"] for a in _attachments(w.conn, data.document_ids, actor)}

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import is_staff
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.policy import StateAct, acts_for, is_staff
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
@@ -372,8 +372,7 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
     """A state makes its units available for the crisis: all, some (named), or none,
     with its conditions. Only that state's representative answers for it."""
     at = at or now()
-    if not (actor.role is Role.REPRESENTATIVE and actor.state == state) \
-            and actor.role is not Role.SYSTEM:
+    if not acts_for(actor, state, StateAct.CONSENT):
         raise Forbidden(f"only {state}'s representative decides whether its units take part")
     with db.write(actor) as w:
         crs.crisis_row(w.conn, crisis_id, actor, lock=True)

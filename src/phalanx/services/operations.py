@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking
+from phalanx.domain.access.policy import Marking, StateAct, acts_for
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
@@ -71,7 +71,7 @@ def _stages(op: dict[str, Any]) -> dict[str, Stage]:
 def _may_report(actor: Principal, state: str, agency: str) -> None:
     if actor.role is Role.SYSTEM:
         return
-    if actor.role is not Role.REPORTER:
+    if not acts_for(actor, state, StateAct.REPORT) and actor.role is not Role.REPORTER:
         raise Forbidden("results are reported by the national agencies' reporters")
     if actor.state != state or (actor.agency and actor.agency.value != agency):
         raise Forbidden(f"you report for {actor.state} {actor.agency.value if actor.agency else ''}"
@@ -223,7 +223,7 @@ def release(db: Database, operation_key: str, *, actor: Principal,
             to_observers: bool = False, stage: str | None = None) -> int:
     """The state's representative releases its current reports of an operation to the
     organization (and, if asked, to the observers). Returns how many."""
-    if actor.role is not Role.REPRESENTATIVE or actor.state is None:
+    if actor.state is None or not acts_for(actor, actor.state, StateAct.RECORDS):
         raise Forbidden("a state's representative releases its national reports")
     with db.write(actor) as w:
         operation(w.conn, operation_key)

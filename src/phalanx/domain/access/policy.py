@@ -128,9 +128,9 @@ class StateAct(StrEnum):
 
 # Source: each member state appoints its authorized representative (the Permanent
 # Council, seeds). Setting: no other role acts for a state; a national agency's reporter
-# only submits that agency's records.
+# only submits that agency's records, which the representative then releases.
 ACTS_BY_ROLE: dict[Role, frozenset[StateAct]] = {
-    Role.REPRESENTATIVE: frozenset(StateAct),
+    Role.REPRESENTATIVE: frozenset(StateAct) - {StateAct.REPORT},
     Role.REPORTER: frozenset({StateAct.REPORT}),
 }
 

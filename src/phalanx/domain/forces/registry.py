@@ -17,8 +17,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from phalanx.domain.access.policy import is_staff
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import StateAct, acts_for, is_staff
+from phalanx.domain.access.principal import Principal
 
 CAPABILITIES = ("motorized_rifle", "airborne", "special_police", "special_forces",
                 "emergency_rescue", "anti_drug", "engineer", "medical", "aviation")
@@ -26,7 +26,7 @@ CAPABILITIES = ("motorized_rifle", "airborne", "special_police", "special_forces
 
 def may_change(p: Principal, state: str) -> bool:
     """A unit or a lift asset is changed by its own state's representative or the staff."""
-    return is_staff(p) or (p.role is Role.REPRESENTATIVE and p.state == state)
+    return is_staff(p) or acts_for(p, state, StateAct.RECORDS)
 
 
 class Scope(StrEnum):
