@@ -42,6 +42,7 @@ class Standing(StrEnum):
     FULL = "full"
     SUSPENDED = "suspended"
     IN_ARREARS = "in_arrears"
+    NOT_PARTICIPATING = "not_participating"
 
 
 class Quorum(StrEnum):
