@@ -25,7 +25,7 @@ An appointment (not acting) that runs past the end of its term is an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from phalanx.domain.decisions.consensus import Standing
@@ -186,3 +186,31 @@ def _post_problems(org: Organization) -> list:
 
 def problems(org: Organization) -> list:
     return _chair_problems(org) + _post_problems(org)
+
+
+def appoint(post: Post, new: Appointment) -> Post:
+    """The post after `new` takes it from its start: a holder whose term covers that
+    day leaves it then (an appointment by decision updates the post)."""
+    start = new.term.start
+    kept = []
+    for a in post.appointments:
+        if start is not None and a.term.contains(start):
+            if a.term.start == start:
+                continue  # replaced from its first day
+            a = replace(a, term=Period(a.term.start, start))
+        elif start is not None and a.term.start is not None and a.term.start > start:
+            continue  # a later appointment recorded before this one is superseded
+        kept.append(a)
+    return replace(post, appointments=(*kept, new))
+
+
+def with_records(org: Organization, events: tuple = (), ledger: tuple | None = None,
+                 appointments: list | None = None) -> Organization:
+    """The organization with what was recorded after loading: confirmed membership
+    events, the stored ledger, appointments by decision."""
+    posts = dict(org.posts)
+    for key, a in appointments or []:
+        if key in posts:
+            posts[key] = appoint(posts[key], a)
+    return replace(org, membership=(*org.membership, *events), posts=posts,
+                   contributions=org.contributions if ledger is None else ledger)
