@@ -128,8 +128,8 @@ def _insert(w: Write, data: EventIn, status: str, decision_id: int | None) -> in
     now = datetime.now(UTC)
     row = {"state_code": data.state, "kind": KINDS[data.kind].value, "on_date": data.on,
            "note": data.note, "source": data.source, "decision_id": decision_id,
-           "status": status, "proposed_by": w.actor.name, "proposed_at": now,
-           "confirmed_by": w.actor.name if status == "confirmed" else None,
+           "status": status, "proposed_by": w.actor.username, "proposed_at": now,
+           "confirmed_by": w.actor.username if status == "confirmed" else None,
            "confirmed_at": now if status == "confirmed" else None}
     return int(w.conn.execute(insert(t.membership_record).values(**row))
                .inserted_primary_key[0])
@@ -170,7 +170,7 @@ def propose_from_decision(w: Write, *, decision_id: int, state: str, kind: str, 
     _validate(orgs.organization(w.conn), state, KINDS[kind], on)
     rid = _insert(w, data, "proposed", decision_id)
     w.audit("membership.propose", "membership_record", rid,
-            {**data.model_dump(mode="json"), "decision_id": decision_id, "by": actor.name})
+            {**data.model_dump(mode="json"), "decision_id": decision_id, "by": actor.username})
     return rid
 
 
@@ -183,7 +183,7 @@ def confirm(db: Database, proposal_id: int, *, actor: Principal) -> RecordOut:
             raise Conflict(f"membership record {proposal_id} is {r.status}, not proposed")
         _validate(orgs.organization(w.conn), r.state_code, EventKind(r.kind), r.on_date)
         w.conn.execute(update(t.membership_record).where(t.membership_record.c.id == r.id)
-                       .values(status="confirmed", confirmed_by=actor.name,
+                       .values(status="confirmed", confirmed_by=actor.username,
                                confirmed_at=datetime.now(UTC)))
         w.audit("membership.confirm", "membership_record", r.id,
                 {"state": r.state_code, "event": r.kind, "on": r.on_date.isoformat()})
@@ -227,7 +227,7 @@ def set_contribution(db: Database, state: str, year: int, data: ContributionIn, 
         old = w.conn.execute(select(t.contribution).where(c.state_code == state,
                                                           c.year == year)).first()
         values = {"assessed": data.assessed, "paid": data.paid, "paid_on": data.paid_on,
-                  "illustrative": False, "source": f"Secretariat ({actor.name})",
+                  "illustrative": False, "source": f"Secretariat ({actor.username})",
                   "edited": True}
         if old is None:
             w.conn.execute(insert(t.contribution).values(state_code=state, year=year, **values))
@@ -273,7 +273,7 @@ def appoint_from_decision(w: Write, *, decision_id: int, post: str, person: str,
     rid = int(w.conn.execute(insert(t.post_record).values(
         post_key=post, person=person.strip(), state_code=state, start=start, acting=acting,
         decision_id=decision_id, note=f"appointed by decision {d.number}",
-        recorded_by=actor.name, recorded_at=datetime.now(UTC)))
+        recorded_by=actor.username, recorded_at=datetime.now(UTC)))
         .inserted_primary_key[0])
     w.audit("post.appoint", "post", post, {"person": person, "state": state,
                                            "start": start.isoformat(), "acting": acting,
