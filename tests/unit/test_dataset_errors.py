@@ -224,10 +224,16 @@ def test_a_control_character_is_located() -> None:
 #   join     - a state that is nothing or a signatory becomes a member;
 #   suspend  - only a member becomes suspended;
 #   resume   - only a suspended member becomes a member again;
-#   withdraw - a signatory, member or suspended member becomes nothing again.
+#   stand_aside - only a member stops taking part (and stays a member);
+#   take_part   - only a member not taking part takes part again;
+#   suspend  - a member not taking part may also be suspended;
+#   withdraw - a signatory, member, suspended member or member not taking part becomes
+#              nothing again; expel - the same, a signatory excepted.
 # Each state's events are taken in date order (file order on the same day); an event
 # that breaks the rule is reported and changes nothing. A member on a day is a state
-# that is a member or suspended on it; its `since` is the join that began the stretch.
+# that is a member, suspended or not taking part on it; its `since` is the join that
+# began the stretch. (Notices of withdrawal, whose effect comes months later, have
+# their own tests in test_membership_events.py.)
 
 STATES = ["ARM", "BLR", "KAZ"]
 START = date(1991, 1, 1)
@@ -240,11 +246,17 @@ def next_status(status: str | None, kind: str) -> str | None:
     if kind == "join":
         return "member" if status in (None, "signatory") else BROKEN
     if kind == "suspend":
-        return "suspended" if status == "member" else BROKEN
+        return "suspended" if status in ("member", "not_taking_part") else BROKEN
     if kind == "resume":
         return "member" if status == "suspended" else BROKEN
+    if kind == "stand_aside":
+        return "not_taking_part" if status == "member" else BROKEN
+    if kind == "take_part":
+        return "member" if status == "not_taking_part" else BROKEN
     if kind == "withdraw":
         return None if status is not None else BROKEN
+    if kind == "expel":
+        return None if status not in (None, "signatory") else BROKEN
     raise AssertionError(kind)
 
 
@@ -268,7 +280,7 @@ def replay(events: list[MembershipEvent], day: date) -> tuple[dict[str, tuple[st
             status = nxt
             if on <= day:
                 on_day = (status, since)
-        if on_day[0] in ("member", "suspended"):
+        if on_day[0] in ("member", "suspended", "not_taking_part"):
             members[s] = (on_day[0], on_day[1])  # type: ignore[assignment]
     return members, broken
 
@@ -278,11 +290,12 @@ def org_with(events: list[MembershipEvent]) -> Organization:
         key="t", name=Text("T", ""), abbreviation=Text("T", ""), founding_agreement="t",
         states={s: State(s, Text(s, "")) for s in STATES},
         agreements={"t": Agreement("t", Text("t", ""), AgreementKind.TREATY, date(1990, 1, 1))},
-        membership=tuple(events))
+        membership=tuple(events), settings={"expulsion_allowed": True})
 
 
 # Few days, so that several events often fall on one day, and the probe on event days.
-event = st.tuples(st.sampled_from(STATES), st.sampled_from(list(EventKind)),
+KINDS = [k for k in EventKind if k not in (EventKind.NOTICE, EventKind.SETTLE)]
+event = st.tuples(st.sampled_from(STATES), st.sampled_from(KINDS),
                   st.integers(0, 40))
 histories = st.lists(event, max_size=14)
 

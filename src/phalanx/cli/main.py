@@ -14,6 +14,7 @@ from phalanx.cli import crises as crises_cli
 from phalanx.cli import decisions as decisions_cli
 from phalanx.cli import forces as forces_cli
 from phalanx.cli import identity as identity_cli
+from phalanx.cli import membership as membership_cli
 from phalanx.cli import operations as operations_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
 from phalanx.dataset import loader
@@ -32,6 +33,7 @@ app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
 app.add_typer(crises_cli.outbox_app, name="outbox")
 app.add_typer(operations_cli.app, name="ops")
+app.add_typer(membership_cli.app, name="membership")
 app.add_typer(forces_cli.cot_app, name="cot")
 app.command("plan")(forces_cli.plan)
 
@@ -75,6 +77,9 @@ def load(
                   f"{result.sha256[:12]})")
     else:
         out.print(f"{result.key} {result.version} already loaded; nothing changed")
+    if result.as_of:
+        out.print(f"sourced facts as of {result.as_of.isoformat()}; later entries are "
+                  "illustrative")
 
 
 @app.command("members")
@@ -87,10 +92,11 @@ def members(on: OnOption = None, as_json: JsonOption = False) -> None:
         emit_json(rows)
         return
     table = Table(title=f"{org.abbreviation.en} members on {day.isoformat()}")
-    for col in ("code", "state", "status", "since"):
+    for col in ("code", "state", "status", "since", "say", "bound"):
         table.add_column(col)
     for m in rows:
-        table.add_row(m.code, m.name, m.status.value, m.since.isoformat())
+        table.add_row(m.code, m.name, m.status.value, m.since.isoformat(), m.standing.value,
+                      "yes" if m.bound else "no")
     out.print(table)
 
 
@@ -132,7 +138,9 @@ def composition(
         table.add_column(col)
     for s in comp.seats:
         table.add_row(s.state, s.office or "", s.person or "—",
-                      "participation suspended" if s.suspended else "")
+                      "participation suspended" if s.suspended else
+                      "not taking part" if s.not_taking_part else
+                      "in arrears" if s.standing.value == "in_arrears" else "")
     out.print(table)
     if comp.chair:
         out.print(f"chair {comp.chair.year}: {comp.chair.state} {comp.chair.person}".rstrip())

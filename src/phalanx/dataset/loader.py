@@ -26,6 +26,7 @@ from phalanx.domain.organization import (
     Appointment,
     Body,
     Chairmanship,
+    Contribution,
     EventKind,
     ExternalStatus,
     HistoricalCount,
@@ -251,6 +252,12 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         founding_agreement=o.founding_agreement,
         settings=dict(o.settings),
         version=ds.version,
+        as_of=ds.as_of,
+        contributions=tuple(
+            Contribution(c.state, c.year, c.assessed, c.paid, c.paid_on, c.illustrative,
+                         c.source)
+            for c in ds.contributions
+        ),
         states={s.code: State(s.code, _text(s.name)) for s in ds.states},
         offices={f.key: Office(f.key, _text(f.name)) for f in ds.offices},
         agreements={
@@ -266,7 +273,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
             for a in ds.agreements
         },
         membership=tuple(
-            MembershipEvent(e.state, EventKind(e.event), e.on, e.agreement, e.note, e.source)
+            MembershipEvent(e.state, EventKind(e.event), e.on, e.agreement, e.note, e.source,
+                            e.illustrative)
             for e in ds.membership
         ),
         bodies={
@@ -275,12 +283,14 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                 abbreviation=_text(b.abbreviation) if b.abbreviation else None,
                 role=_text(b.role) if b.role else None,
                 parent=b.parent, existence=Period(b.established, b.dissolved), seat=b.seat,
+                chair_rotation=b.chair_rotation,
                 attendees=tuple(b.attendees),
                 seat_holders=tuple(
                     SeatHolder(h.state, h.person, Period(h.from_, h.until), h.office, h.source)
                     for h in b.seat_holders
                 ),
-                chairs=tuple(Chairmanship(c.year, c.state, c.person, c.source) for c in b.chairs),
+                chairs=tuple(Chairmanship(c.year, c.state, c.person, c.source, c.exception)
+                             for c in b.chairs),
                 observers=tuple(
                     Observer(x.name, Period(x.from_, x.until), x.state, x.status, x.source)
                     for x in b.observers
@@ -299,8 +309,10 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         posts={
             p.key: Post(
                 p.key, _text(p.name), p.body,
-                tuple(Appointment(a.person, Period(a.from_, a.until), a.state, a.note, a.source)
+                tuple(Appointment(a.person, Period(a.from_, a.until), a.state, a.note, a.source,
+                                  a.acting)
                       for a in p.appointments),
+                p.terms_from, p.term_years,
             )
             for p in ds.posts
         },

@@ -99,6 +99,20 @@ class EventIn(Model):
     agreement: str | None = None
     note: str = ""
     source: str = ""
+    illustrative: bool = False
+
+
+class ContributionIn(Model):
+    """One line of the contributions ledger: a state's assessment for a year and what it
+    paid (reaching `paid` on `paid_on`)."""
+
+    state: str
+    year: int = Field(ge=1990, le=2200)
+    assessed: float = Field(ge=0)
+    paid: float = Field(default=0, ge=0)
+    paid_on: date | None = None
+    illustrative: bool = False
+    source: str = ""
 
 
 class SeatHolderIn(Model):
@@ -114,6 +128,7 @@ class ChairIn(Model):
     year: int = Field(ge=1900, le=2200)
     state: str
     person: str = ""
+    exception: str = ""  # the Council decision departing from the rotation
     source: str = ""
 
 
@@ -179,6 +194,7 @@ class BodyIn(Model):
     seat: str | None = None
     attendees: list[str] = []
     seat_holders: list[SeatHolderIn] = []
+    chair_rotation: bool = False
     chairs: list[ChairIn] = []
     observers: list[ObserverIn] = []
     session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
@@ -193,6 +209,7 @@ class AppointmentIn(Model):
     state: str | None = None
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
+    acting: bool = False
     note: str = ""
     source: str = ""
 
@@ -201,6 +218,8 @@ class PostIn(Model):
     key: str = Key
     name: TextIn
     body: str | None = None
+    terms_from: date | None = None
+    term_years: int | None = Field(default=None, ge=1, le=20)
     appointments: list[AppointmentIn] = []
 
 
@@ -677,11 +696,13 @@ class OrganizationIn(Model):
 class DatasetIn(Model):
     format: Literal["phalanx-organization/1"]
     version: str = Field(min_length=1)
+    as_of: date | None = None  # the cut-off of the sourced facts
     organization: OrganizationIn
     states: list[StateIn] = Field(min_length=1)
     offices: list[OfficeIn] = []
     agreements: list[AgreementIn] = Field(min_length=1)
     membership: list[EventIn] = []
+    contributions: list[ContributionIn] = []
     bodies: list[BodyIn] = []
     posts: list[PostIn] = []
     external_statuses: list[ExternalStatusIn] = []

@@ -4,7 +4,25 @@ Membership is derived from a state's events in date order by a small state machi
 
     (none) --sign--> signatory --join--> member <--resume-- suspended
     (none) --join--> member --suspend--> suspended
-    member / suspended / signatory --withdraw--> (none)      (and may join again)
+    member --stand_aside--> not taking part --take_part--> member
+    member / suspended / not taking part / signatory --withdraw--> (none)  (may join again)
+    member / suspended / not taking part --expel--> (none)   (only where the dataset's
+                                                              `expulsion_allowed` says so)
+
+- A written notice of withdrawal (`notice`) changes nothing on its day: the state leaves
+  when the notice period ends (`withdrawal_notice_months`, setting of the dataset; the
+  CSTO's six months are the Charter's), unless a withdrawal is recorded for a later day.
+  A recorded withdrawal before the period ends is a problem. `settle` records that the
+  obligations were settled (Charter: withdrawal after settling obligations).
+- "Not taking part" is not a suspension: the state stays a member and bound by the
+  Treaty and by decisions; it takes no part in sessions and has no say, so its absence
+  blocks nothing (consensus.Standing.NOT_PARTICIPATING).
+- Bound by an agreement: a party row may be repeated for one state, one row per period;
+  bound counts from entry into force for that state (`bound_from`). A member (taking
+  part or not) is bound by the founding agreement on every day of its membership.
+- Standing (who has a say), `standing_on`: suspended, not taking part, in arrears under
+  the two-year rule of `contributions.py`, or full. Arrears cost the say, never the
+  obligations.
 
 `check` returns every inconsistency of an organization as `Problem`s whose `path`
 names the place in the organization's structure (the dataset file mirrors it), so a
@@ -14,10 +32,10 @@ loader can point at the exact line.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import (
     Agreement,
     Body,
@@ -49,6 +67,7 @@ class Stint:
     status: MembershipStatus
     period: Period
     fresh: bool = False  # began from no membership (a first join, or a rejoin)
+    event: int | None = None  # index of the event that began it (None: a notice's effect)
 
 
 @dataclass(frozen=True)
@@ -58,16 +77,69 @@ class Membership:
     since: date  # start of the current continuous membership (suspension included)
 
 
+_M, _S, _N = (MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
+              MembershipStatus.NOT_TAKING_PART)
 _TRANSITIONS: dict[tuple[MembershipStatus | None, EventKind], MembershipStatus | None] = {
     (None, EventKind.SIGN): MembershipStatus.SIGNATORY,
-    (None, EventKind.JOIN): MembershipStatus.MEMBER,
-    (MembershipStatus.SIGNATORY, EventKind.JOIN): MembershipStatus.MEMBER,
+    (None, EventKind.JOIN): _M,
+    (MembershipStatus.SIGNATORY, EventKind.JOIN): _M,
     (MembershipStatus.SIGNATORY, EventKind.WITHDRAW): None,
-    (MembershipStatus.MEMBER, EventKind.SUSPEND): MembershipStatus.SUSPENDED,
-    (MembershipStatus.MEMBER, EventKind.WITHDRAW): None,
-    (MembershipStatus.SUSPENDED, EventKind.RESUME): MembershipStatus.MEMBER,
-    (MembershipStatus.SUSPENDED, EventKind.WITHDRAW): None,
+    (_M, EventKind.SUSPEND): _S,
+    (_M, EventKind.STAND_ASIDE): _N,
+    (_N, EventKind.TAKE_PART): _M,
+    (_N, EventKind.SUSPEND): _S,
+    (_S, EventKind.RESUME): _M,
+    **{(status, kind): None for status in (_M, _S, _N)
+       for kind in (EventKind.WITHDRAW, EventKind.EXPEL)},
 }
+_MEMBERS = (_M, _S, _N)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it has fewer days)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A written notice of withdrawal and what followed it."""
+
+    state: str
+    given: date
+    effective: date  # the day the state leaves
+    settled: date | None  # obligations settled on, if recorded
+    event: int
+
+
+def notice_months(org: Organization) -> int:
+    return int(org.settings.get("withdrawal_notice_months", 6))
+
+
+def notices(org: Organization) -> list[Notice]:
+    """Every notice of withdrawal with its effective day (the later of the notice period's
+    end and a withdrawal recorded after it)."""
+    out: list[Notice] = []
+    events = sorted(enumerate(org.membership), key=lambda x: (x[1].on, x[0]))
+    for i, ev in events:
+        if ev.kind is not EventKind.NOTICE:
+            continue
+        effective = add_months(ev.on, notice_months(org))
+        later = [e for j, e in events if e.state == ev.state and (e.on, j) > (ev.on, i)]
+        leave = next((e.on for e in later if e.kind in (EventKind.WITHDRAW, EventKind.EXPEL)),
+                     None)
+        if leave is not None and leave >= effective:
+            effective = leave
+        settled = next((e.on for e in later if e.kind is EventKind.SETTLE
+                        and e.on <= effective), None)
+        out.append(Notice(ev.state, ev.on, effective, settled, i))
+    return out
 
 
 def _refusal(status: MembershipStatus | None, kind: EventKind, since: date | None) -> str:
@@ -83,27 +155,51 @@ def _refusal(status: MembershipStatus | None, kind: EventKind, since: date | Non
 def timeline(org: Organization) -> tuple[dict[str, list[Stint]], list[Problem]]:
     """Each state's stints, and the problems met while deriving them."""
     problems: list[Problem] = []
-    by_state: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    by_state: dict[str, list[tuple[date, int, EventKind, int]]] = defaultdict(list)
     for i, ev in enumerate(org.membership):
-        by_state[ev.state].append((ev.on, i))
+        by_state[ev.state].append((ev.on, i, ev.kind, i))
+    for n in notices(org):
+        leave = next((e for e in org.membership if e.state == n.state and n.given < e.on
+                      and e.kind in (EventKind.WITHDRAW, EventKind.EXPEL)), None)
+        if leave is not None and leave.on < n.effective:
+            problems.append(Problem(("membership", org.membership.index(leave), "on"),
+                                    f"withdrawal on {leave.on} before the notice period "
+                                    f"ends ({n.effective}, notice of {n.given})"))
+        elif leave is None:  # the notice takes effect by itself
+            by_state[n.state].append((n.effective, len(org.membership), EventKind.WITHDRAW,
+                                      n.event))
     stints: dict[str, list[Stint]] = {}
     for state, items in by_state.items():
         status: MembershipStatus | None = None
         since: date | None = None
+        began: int | None = None
         fresh = False
         out: list[Stint] = []
-        for on, i in sorted(items):
-            kind = org.membership[i].kind
+        noticed = False
+        for on, order, kind, i in sorted(items):
+            if kind in (EventKind.NOTICE, EventKind.SETTLE):
+                if kind is EventKind.NOTICE and status not in _MEMBERS:
+                    problems.append(Problem(("membership", i, "event"),
+                                            "a notice of withdrawal needs a member"))
+                if kind is EventKind.SETTLE and not noticed:
+                    problems.append(Problem(("membership", i, "event"),
+                                            "obligations settled without a notice of "
+                                            "withdrawal before it"))
+                noticed = noticed or kind is EventKind.NOTICE
+                continue
             nxt = _TRANSITIONS.get((status, kind), "refused")
             if nxt == "refused":
                 problems.append(Problem(("membership", i, "event"), _refusal(status, kind, since)))
                 continue
             if status is not None and since is not None:
-                out.append(Stint(state, status, Period(since, on), fresh))
+                out.append(Stint(state, status, Period(since, on), fresh, began))
             fresh = status is None or status is MembershipStatus.SIGNATORY
             status, since = nxt, on  # type: ignore[assignment]
+            began = i if order < len(org.membership) else None
+            if nxt is None:
+                noticed = False
         if status is not None and since is not None:
-            out.append(Stint(state, status, Period(since, None), fresh))
+            out.append(Stint(state, status, Period(since, None), fresh, began))
         stints[state] = out
     return stints, problems
 
@@ -147,6 +243,8 @@ class Seat:
     office: str | None
     person: str | None  # None where the dataset names nobody for that date
     suspended: bool = False
+    not_taking_part: bool = False
+    standing: Standing = Standing.FULL
 
 
 @dataclass(frozen=True)
@@ -184,7 +282,9 @@ def composition_on(org: Organization, body_key: str, day: date) -> Composition:
                 None,
             )
             seats.append(
-                Seat(m.state, body.seat, person, m.status is MembershipStatus.SUSPENDED)
+                Seat(m.state, body.seat, person, m.status is MembershipStatus.SUSPENDED,
+                     m.status is MembershipStatus.NOT_TAKING_PART,
+                     standing_on(org, m.state, day))
             )
     officials = tuple(
         PostHolder(post.key, a.person, a.state)
@@ -202,12 +302,48 @@ def composition_on(org: Organization, body_key: str, day: date) -> Composition:
         officials=officials,
         attendees=body.attendees,
         observers=observers,
-        chair=chair_in(body, day.year),
+        chair=chair_of(org, body_key, day.year),
     )
 
 
 def chair_in(body: Body, year: int) -> Chairmanship | None:
+    """The chair typed in the dataset for `year` (see `chair_of` for the derived one)."""
     return next((c for c in body.chairs if c.year == year), None)
+
+
+def chair_of(org: Organization, body_key: str, year: int) -> Chairmanship | None:
+    """The chair of `year`: derived by the rotation rule where the body rotates its chair,
+    otherwise as typed in the dataset."""
+    from phalanx.domain import rotation
+
+    body = org.bodies[body_key]
+    if body.chair_rotation:
+        return rotation.chair(org, body_key, year)
+    return chair_in(body, year)
+
+
+def standing_on(org: Organization, state: str, day: date) -> Standing:
+    """Who has a say on `day`: SUSPENDED, NOT_PARTICIPATING (a member not taking part),
+    IN_ARREARS (the two-year rule of `contributions.py`, or a period the dataset's
+    setting `in_arrears` lists), or FULL. A state that is not a member on `day` has no
+    standing: ValueError."""
+    from phalanx.domain import contributions
+
+    status = status_on(org, state, day)
+    if status is MembershipStatus.SUSPENDED:
+        return Standing.SUSPENDED
+    if status is MembershipStatus.NOT_TAKING_PART:
+        return Standing.NOT_PARTICIPATING
+    if status is not MembershipStatus.MEMBER:
+        raise ValueError(f"{state} is not a member on {day.isoformat()}")
+    if contributions.in_arrears(org, state, day):
+        return Standing.IN_ARREARS
+    return Standing.FULL
+
+
+def bound_by_founding(org: Organization, state: str, day: date) -> bool:
+    founding = org.agreements.get(org.founding_agreement)
+    return founding is not None and state in parties_bound(founding, day)
 
 
 def holder_on(org: Organization, post_key: str, day: date) -> PostHolder | None:
@@ -218,137 +354,8 @@ def holder_on(org: Organization, post_key: str, day: date) -> PostHolder | None:
     return None
 
 
-# --- consistency ---------------------------------------------------------------------
-
-
-def _periods(
-    items: Iterable[tuple[Path, Period]], what: str, problems: list[Problem]
-) -> None:
-    seen: list[tuple[Path, Period]] = []
-    for path, period in items:
-        if period.start and period.end and period.end <= period.start:
-            problems.append(Problem((*path, "until"), "ends before it starts"))
-            continue
-        for other_path, other in seen:
-            if period.overlaps(other):
-                where = ".".join(str(p) for p in other_path)
-                problems.append(Problem(path, f"{what} overlaps the one at {where}"))
-                break
-        seen.append((path, period))
-
-
 def check(org: Organization) -> list[Problem]:
-    """Every inconsistency of the organization, each with the place it is found."""
-    problems: list[Problem] = []
-    states = org.states
+    """Every inconsistency of the organization (see `consistency.py`)."""
+    from phalanx.domain.consistency import check as run
 
-    def need_state(path: Path, code: str | None) -> None:
-        if code is not None and code not in states:
-            problems.append(Problem(path, f"unknown state code {code!r}"))
-
-    founding = org.agreements.get(org.founding_agreement)
-    if founding is None:
-        problems.append(
-            Problem(("organization", "founding_agreement"),
-                    f"unknown agreement {org.founding_agreement!r}")
-        )
-
-    for i, (key, ag) in enumerate(org.agreements.items()):
-        if ag.in_force and ag.in_force < ag.signed:
-            problems.append(Problem(("agreements", i, "in_force"), "in force before it is signed"))
-        for j, p in enumerate(ag.parties):
-            path: Path = ("agreements", i, "parties", j)
-            need_state((*path, "state"), p.state)
-            if p.signed and p.signed < ag.signed:
-                problems.append(
-                    Problem((*path, "signed"), f"signed before {key} itself ({ag.signed})")
-                )
-            if p.bound.start and p.bound.end and p.bound.end <= p.bound.start:
-                problems.append(Problem((*path, "bound_until"), "ends before it starts"))
-        dup: dict[str, int] = {}
-        for j, p in enumerate(ag.parties):
-            if p.state in dup:
-                problems.append(
-                    Problem(("agreements", i, "parties", j, "state"),
-                            f"{p.state} is listed twice (first at parties.{dup[p.state]})")
-                )
-            dup.setdefault(p.state, j)
-
-    for i, ev in enumerate(org.membership):
-        need_state(("membership", i, "state"), ev.state)
-        if ev.agreement is not None and ev.agreement not in org.agreements:
-            problems.append(Problem(("membership", i, "agreement"),
-                                    f"unknown agreement {ev.agreement!r}"))
-        if founding is not None and ev.on < founding.signed:
-            problems.append(
-                Problem(("membership", i, "on"),
-                        f"{ev.on} is before the treaty exists ({founding.key} signed "
-                        f"{founding.signed})")
-            )
-    problems.extend(timeline(org)[1])
-
-    for i, body in enumerate(org.bodies.values()):
-        base: Path = ("bodies", i)
-        if body.parent is not None and body.parent not in org.bodies:
-            problems.append(Problem((*base, "parent"), f"unknown body {body.parent!r}"))
-        if body.seat is not None and body.seat not in org.offices:
-            problems.append(Problem((*base, "seat"), f"unknown office {body.seat!r}"))
-        for j, h in enumerate(body.seat_holders):
-            need_state((*base, "seat_holders", j, "state"), h.state)
-        by_state: dict[str, list[tuple[Path, Period]]] = defaultdict(list)
-        for j, h in enumerate(body.seat_holders):
-            by_state[h.state].append(((*base, "seat_holders", j), h.term))
-        for items in by_state.values():
-            _periods(items, "term", problems)
-        years: dict[int, int] = {}
-        for j, c in enumerate(body.chairs):
-            need_state((*base, "chairs", j, "state"), c.state)
-            if c.year in years:
-                problems.append(Problem((*base, "chairs", j, "year"),
-                                        f"{c.year} already has a chair "
-                                        f"(chairs.{years[c.year]})"))
-            years.setdefault(c.year, j)
-        for j, o in enumerate(body.observers):
-            need_state((*base, "observers", j, "state"), o.state)
-
-    for i, entry in enumerate(org.settings.get("in_arrears", []) or []):
-        need_state(("organization", "settings", "in_arrears", i, "state"), entry.get("state"))
-
-    for i, cat in enumerate(org.crisis_categories.values()):
-        for j, body in enumerate(cat.convene):
-            if body not in org.bodies:
-                problems.append(Problem(("crisis_categories", i, "convene", j),
-                                        f"unknown body {body!r}"))
-
-    for i, op in enumerate(org.operations.values()):
-        for state in op.get("agencies", {}):
-            need_state(("operations", i, "agencies", state), state)
-        if op.get("led_by") and op["led_by"] not in org.bodies:
-            problems.append(Problem(("operations", i, "led_by"),
-                                    f"unknown body {op['led_by']!r}"))
-        for j, st in enumerate(op.get("stages", [])):
-            if st["end"] < st["start"]:
-                problems.append(Problem(("operations", i, "stages", j, "end"),
-                                        "ends before it starts"))
-
-    if org.forces:
-        from phalanx.domain.forces.registry import registry_problems
-
-        problems += [Problem(path, message)
-                     for path, message in registry_problems(org.forces, org.states)]
-
-    for i, h in enumerate(org.historical_counts):
-        if h.body is not None and h.body not in org.bodies:
-            problems.append(Problem(("historical_counts", i, "body"), f"unknown body {h.body!r}"))
-
-    for i, post in enumerate(org.posts.values()):
-        if post.body is not None and post.body not in org.bodies:
-            problems.append(Problem(("posts", i, "body"), f"unknown body {post.body!r}"))
-        for j, a in enumerate(post.appointments):
-            need_state(("posts", i, "appointments", j, "state"), a.state)
-        _periods(
-            ((("posts", i, "appointments", j), a.term) for j, a in enumerate(post.appointments)),
-            "appointment",
-            problems,
-        )
-    return problems
+    return run(org)

@@ -103,12 +103,18 @@ class EventKind(StrEnum):
     SUSPEND = "suspend"  # participation suspended: still a member, no say
     RESUME = "resume"  # participation resumed
     WITHDRAW = "withdraw"  # leaves (withdrawal, or the treaty lapsing for it)
+    NOTICE = "notice"  # written notice of withdrawal: leaves when the notice period ends
+    SETTLE = "settle"  # obligations settled after a notice of withdrawal
+    EXPEL = "expel"  # expelled by the Council (only where the dataset allows it)
+    STAND_ASIDE = "stand_aside"  # stops taking part: still a member, still bound
+    TAKE_PART = "take_part"  # takes part again
 
 
 class MembershipStatus(StrEnum):
     SIGNATORY = "signatory"
     MEMBER = "member"
     SUSPENDED = "suspended"
+    NOT_TAKING_PART = "not_taking_part"  # a member, bound, that takes no part in sessions
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,21 @@ class MembershipEvent:
     on: date
     agreement: str | None = None
     note: str = ""
+    source: str = ""
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One state's assessed contribution to the budget for one year, and what it paid
+    (`paid` reached on `paid_on`; before that day the payment does not count)."""
+
+    state: str
+    year: int
+    assessed: float
+    paid: float = 0.0
+    paid_on: date | None = None
+    illustrative: bool = False
     source: str = ""
 
 
@@ -146,6 +167,7 @@ class Chairmanship:
     state: str
     person: str = ""
     source: str = ""
+    exception: str = ""  # the Council decision departing from the rotation, if any
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,7 @@ class Body:
     role: Text | None = None
     parent: str | None = None
     existence: Period = field(default_factory=Period)
+    chair_rotation: bool = False  # the chair rotates yearly by the rule of `rotation.py`
     seat: str | None = None  # the office each member state sends; None: no per-state seats
     attendees: tuple[str, ...] = ()  # posts or offices that attend without a seat
     seat_holders: tuple[SeatHolder, ...] = ()
@@ -184,6 +207,8 @@ class Appointment:
     state: str | None = None
     note: str = ""
     source: str = ""
+    acting: bool = False  # holds the post in acting capacity, outside the term rotation
+    decision: str = ""  # the decision that appointed, when recorded after loading
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,8 @@ class Post:
     name: Text
     body: str | None = None
     appointments: tuple[Appointment, ...] = ()
+    terms_from: date | None = None  # first day of the terms' rotation
+    term_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -241,3 +268,5 @@ class Organization:
     registers: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""
+    contributions: tuple[Contribution, ...] = ()
+    as_of: date | None = None  # the dataset's cut-off: sourced facts run to this day

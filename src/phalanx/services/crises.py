@@ -809,7 +809,7 @@ def escalate_overdue(db: Database, *, at: datetime | None = None) -> list[int]:
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
             t.crisis_event.c.kind == "escalation"))}
-    chair = membership.chair_in(next(iter(org.bodies.values())), at.year) if org.bodies else None
+    chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
     done = []
     for c in overdue:
         if (c.id, c.stage.value) in already:

@@ -14,7 +14,9 @@ from phalanx.adapters.db import org_repository
 from phalanx.dataset import loader
 from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.domain.rotation import post_term, with_records
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.registers.seed import seed as seed_registers
@@ -34,6 +36,7 @@ class LoadResult:
     sha256: str
     changed: bool
     counts: dict[str, int]
+    as_of: date | None = None
 
 
 def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadResult:
@@ -45,7 +48,7 @@ def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadRes
         if current is not None and current[2] == sha:
             w.audit("dataset.load", "organization", org.key,
                     {"version": org.version, "sha256": sha, "changed": False})
-            return LoadResult(org.key, org.version, sha, False, {})
+            return LoadResult(org.key, org.version, sha, False, {}, org.as_of)
         if current is not None and current[0] != org.key:
             raise ValueError(
                 f"this database holds organization {current[0]!r}; {path} describes "
@@ -56,7 +59,7 @@ def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadRes
                 {"version": org.version, "sha256": sha, "changed": True,
                  "previous": current[2] if current else None, "counts": counts})
     _CACHE.clear()
-    return LoadResult(org.key, org.version, sha, True, counts)
+    return LoadResult(org.key, org.version, sha, True, counts, org.as_of)
 
 
 _CACHE: dict[tuple[str, str], Organization] = {}
@@ -69,7 +72,15 @@ def organization_forces(db: Database) -> bool:
 
 
 def organization(conn: Connection) -> Organization:
-    """The stored organization (cached per dataset checksum)."""
+    """The stored organization: the dataset (cached per checksum) with what was recorded
+    after loading (confirmed membership events, the ledger, appointments by decision)."""
+    base = _dataset_organization(conn)
+    return with_records(base, org_repository.recorded_events(conn),
+                        org_repository.contributions(conn),
+                        org_repository.recorded_appointments(conn))
+
+
+def _dataset_organization(conn: Connection) -> Organization:
     ident = org_repository.dataset_identity(conn)
     if ident is None:
         raise NotLoaded("no organization loaded: run `phalanx load --builtin csto`")
@@ -95,6 +106,8 @@ class StateOut(BaseModel):
 class MemberOut(StateOut):
     status: MembershipStatus
     since: date
+    standing: Standing  # who has a say: full, suspended, not_participating, in_arrears
+    bound: bool  # bound by the founding treaty that day (arrears never change it)
 
 
 class PartyOut(BaseModel):
@@ -141,6 +154,8 @@ class SeatOut(BaseModel):
     office: str | None
     person: str | None
     suspended: bool
+    not_taking_part: bool = False
+    standing: Standing = Standing.FULL
 
 
 class OfficialOut(BaseModel):
@@ -153,6 +168,8 @@ class ChairOut(BaseModel):
     year: int
     state: str
     person: str
+    derived: bool = False  # by the rotation rule, not typed in the dataset
+    exception: str = ""  # the Council decision departing from the rule
 
 
 class CompositionOut(BaseModel):
@@ -186,18 +203,21 @@ class OrganizationOut(BaseModel):
     abbreviation: str
     abbreviation_ru: str
     dataset_version: str
+    as_of: date | None  # the dataset's cut-off: sourced facts run to this day
 
 
 def organization_info(org: Organization) -> OrganizationOut:
     return OrganizationOut(key=org.key, name=org.name.en, name_ru=org.name.ru,
                            abbreviation=org.abbreviation.en, abbreviation_ru=org.abbreviation.ru,
-                           dataset_version=org.version)
+                           dataset_version=org.version, as_of=org.as_of)
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:
     return [
         MemberOut(code=m.state, name=org.states[m.state].name.en,
-                  name_ru=org.states[m.state].name.ru, status=m.status, since=m.since)
+                  name_ru=org.states[m.state].name.ru, status=m.status, since=m.since,
+                  standing=rules.standing_on(org, m.state, day),
+                  bound=rules.bound_by_founding(org, m.state, day))
         for m in rules.members_on(org, day)
     ]
 
@@ -258,10 +278,11 @@ def composition(org: Organization, key: str, on: date) -> CompositionOut:
     c = rules.composition_on(org, key, on)
     return CompositionOut(
         body=_body(org, key, on), on=on, exists=c.exists,
-        chair=ChairOut(year=c.chair.year, state=c.chair.state, person=c.chair.person)
-        if c.chair else None,
+        chair=_chair(c.chair),
         seats=[SeatOut(state=s.state, state_name=org.states[s.state].name.en, office=s.office,
-                       person=s.person, suspended=s.suspended) for s in c.seats],
+                       person=s.person, suspended=s.suspended,
+                       not_taking_part=s.not_taking_part, standing=s.standing)
+               for s in c.seats],
         officials=[OfficialOut(post=o.post, person=o.person, state=o.state)
                    for o in c.officials],
         attendees=list(c.attendees), observers=list(c.observers),
@@ -271,8 +292,52 @@ def composition(org: Organization, key: str, on: date) -> CompositionOut:
 def chair_in(org: Organization, body_key: str, year: int) -> ChairOut | None:
     if body_key not in org.bodies:
         raise NotFound("body", body_key)
-    c = rules.chair_in(org.bodies[body_key], year)
-    return ChairOut(year=c.year, state=c.state, person=c.person) if c else None
+    return _chair(rules.chair_of(org, body_key, year))
+
+
+def _chair(c: object) -> ChairOut | None:
+    if c is None:
+        return None
+    return ChairOut(year=c.year, state=c.state, person=c.person,  # type: ignore[attr-defined]
+                    derived=c.source.startswith("derived"),  # type: ignore[attr-defined]
+                    exception=c.exception)  # type: ignore[attr-defined]
+
+
+def chairs(org: Organization, body_key: str, until: int) -> list[ChairOut]:
+    """Every year's chair from the first recorded to `until`."""
+    from phalanx.domain import rotation
+
+    if body_key not in org.bodies:
+        raise NotFound("body", body_key)
+    if not org.bodies[body_key].chair_rotation:
+        return [c for c in (_chair(x) for x in org.bodies[body_key].chairs) if c]
+    return [c for c in (_chair(x) for x in rotation.chairs(org, body_key, until).values())
+            if c]
+
+
+class PostTermOut(BaseModel):
+    post: str
+    on: date
+    holder: str | None
+    holder_state: str | None
+    acting: bool
+    term_start: date | None
+    term_end: date | None
+    term_state: str | None
+    next_term_start: date | None
+    next_state: str | None
+
+
+def post_on(org: Organization, post_key: str, on: date) -> PostTermOut:
+    if post_key not in org.posts:
+        raise NotFound("post", post_key)
+    p = post_term(org, post_key, on)
+    return PostTermOut(
+        post=post_key, on=on, holder=p.holder.person if p.holder else None,
+        holder_state=p.holder.state if p.holder else None,
+        acting=bool(p.holder and p.holder.acting),
+        term_start=p.term.start if p.term else None, term_end=p.term.end if p.term else None,
+        term_state=p.term_state, next_term_start=p.next_start, next_state=p.next_state)
 
 
 def timeline(org: Organization) -> list[TimelineRowOut]:

@@ -21,6 +21,7 @@ from phalanx.domain.organization import (
     Appointment,
     Body,
     Chairmanship,
+    Contribution,
     EventKind,
     ExternalStatus,
     HistoricalCount,
@@ -93,6 +94,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         rows["membership_event"].append({
             "position": i, "state_code": e.state, "kind": e.kind.value, "on_date": e.on,
             "agreement_key": e.agreement, "note": e.note, "source": e.source,
+            "illustrative": e.illustrative,
         })
     for i, b in enumerate(org.bodies.values()):
         rows["body"].append({
@@ -102,6 +104,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "kind": b.kind, "role_en": b.role.en if b.role else None,
             "role_ru": b.role.ru if b.role else None, "parent_key": b.parent,
             "established": b.existence.start, "dissolved": b.existence.end,
+            "chair_rotation": b.chair_rotation,
             "seat_office": b.seat, "attendees": list(b.attendees), "rules": b.rules,
             "source": b.source,
         })
@@ -114,7 +117,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         for c in b.chairs:
             rows["chairmanship"].append({
                 "body_key": b.key, "year": c.year, "state_code": c.state, "person": c.person,
-                "source": c.source,
+                "source": c.source, "exception": c.exception,
             })
         for j, o in enumerate(b.observers):
             rows["observer"].append({
@@ -124,12 +127,13 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             })
     for i, p in enumerate(org.posts.values()):
         rows["post"].append({"key": p.key, "position": i, "name_en": p.name.en,
-                             "name_ru": p.name.ru, "body_key": p.body})
+                             "name_ru": p.name.ru, "body_key": p.body,
+                             "terms_from": p.terms_from, "term_years": p.term_years})
         for j, a in enumerate(p.appointments):
             rows["appointment"].append({
                 "post_key": p.key, "position": j, "person": a.person, "state_code": a.state,
                 "term_from": a.term.start, "term_until": a.term.end, "note": a.note,
-                "source": a.source,
+                "source": a.source, "acting": a.acting,
             })
     for i, x in enumerate(org.external_statuses):
         rows["external_status"].append({
@@ -159,11 +163,53 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         forces=org.forces,  # as in the file; the registry tables hold the live units
         registers=org.registers,
         loaded_at=datetime.now(UTC),
+        as_of=org.as_of,
     ))
     counts = {name: len(v) for name, v in rows.items()}
     counts["state"] = len(org.states)
+    counts["contribution"] = sync_contributions(conn, org)
     counts.update(sync_forces(conn, org))
     return counts
+
+
+def sync_contributions(conn: Connection, org: Organization) -> int:
+    """Make the ledger the file's, except rows the Secretariat changed since (`edited`)."""
+    edited = {(r.state_code, r.year) for r in conn.execute(
+        select(t.contribution.c.state_code, t.contribution.c.year)
+        .where(t.contribution.c.edited.is_(True)))}
+    conn.execute(delete(t.contribution).where(t.contribution.c.edited.is_(False)))
+    rows = [{"state_code": c.state, "year": c.year, "assessed": c.assessed, "paid": c.paid,
+             "paid_on": c.paid_on, "illustrative": c.illustrative, "source": c.source,
+             "edited": False}
+            for c in org.contributions if (c.state, c.year) not in edited]
+    if rows:
+        conn.execute(insert(t.contribution), rows)
+    return len(rows)
+
+
+def contributions(conn: Connection) -> tuple[Contribution, ...]:
+    return tuple(
+        Contribution(r.state_code, r.year, r.assessed, r.paid, r.paid_on, r.illustrative,
+                     r.source)
+        for r in conn.execute(select(t.contribution).order_by(t.contribution.c.id)))
+
+
+def recorded_events(conn: Connection) -> tuple[MembershipEvent, ...]:
+    """Membership events confirmed after loading, oldest record first."""
+    return tuple(
+        MembershipEvent(r.state_code, EventKind(r.kind), r.on_date, None, r.note, r.source)
+        for r in conn.execute(select(t.membership_record)
+                              .where(t.membership_record.c.status == "confirmed")
+                              .order_by(t.membership_record.c.id)))
+
+
+def recorded_appointments(conn: Connection) -> list[tuple[str, Appointment]]:
+    return [(r.post_key, Appointment(r.person, Period(r.start, None), r.state_code, r.note,
+                                     f"decision {r.decision_id}" if r.decision_id else "",
+                                     r.acting,
+                                     str(r.decision_id) if r.decision_id else ""))
+            for r in conn.execute(select(t.post_record).order_by(t.post_record.c.start,
+                                                                 t.post_record.c.id))]
 
 
 def sync_forces(conn: Connection, org: Organization) -> dict[str, int]:
@@ -265,7 +311,7 @@ def load(conn: Connection) -> Organization | None:
     chairs: dict[str, list[Chairmanship]] = {}
     for r in all_rows(t.chairmanship, t.chairmanship.c.body_key, t.chairmanship.c.year):
         chairs.setdefault(r.body_key, []).append(
-            Chairmanship(r.year, r.state_code, r.person, r.source))
+            Chairmanship(r.year, r.state_code, r.person, r.source, r.exception))
     observers: dict[str, list[Observer]] = {}
     for r in all_rows(t.observer, t.observer.c.body_key, t.observer.c.position):
         observers.setdefault(r.body_key, []).append(
@@ -275,7 +321,7 @@ def load(conn: Connection) -> Organization | None:
     for r in all_rows(t.appointment, t.appointment.c.post_key, t.appointment.c.position):
         appointments.setdefault(r.post_key, []).append(
             Appointment(r.person, Period(r.term_from, r.term_until), r.state_code, r.note,
-                        r.source))
+                        r.source, r.acting))
     return Organization(
         key=o.key,
         name=Text(o.name_en, o.name_ru),
@@ -283,6 +329,8 @@ def load(conn: Connection) -> Organization | None:
         founding_agreement=o.founding_agreement,
         settings=dict(o.settings),
         version=o.dataset_version,
+        as_of=o.as_of,
+        contributions=contributions(conn),
         states={r.code: State(r.code, Text(r.name_en, r.name_ru))
                 for r in all_rows(t.state, t.state.c.code)},
         offices={r.key: Office(r.key, Text(r.name_en, r.name_ru))
@@ -295,7 +343,7 @@ def load(conn: Connection) -> Organization | None:
         },
         membership=tuple(
             MembershipEvent(r.state_code, EventKind(r.kind), r.on_date, r.agreement_key, r.note,
-                            r.source)
+                            r.source, r.illustrative)
             for r in all_rows(t.membership_event, t.membership_event.c.position)
         ),
         bodies={
@@ -303,6 +351,7 @@ def load(conn: Connection) -> Organization | None:
                 key=r.key, name=Text(r.name_en, r.name_ru), kind=r.kind,
                 abbreviation=_text(r.abbr_en, r.abbr_ru), role=_text(r.role_en, r.role_ru),
                 parent=r.parent_key, existence=Period(r.established, r.dissolved),
+                chair_rotation=r.chair_rotation,
                 seat=r.seat_office, attendees=tuple(r.attendees),
                 seat_holders=tuple(holders.get(r.key, ())), chairs=tuple(chairs.get(r.key, ())),
                 observers=tuple(observers.get(r.key, ())), rules=dict(r.rules), source=r.source)
@@ -310,7 +359,7 @@ def load(conn: Connection) -> Organization | None:
         },
         posts={
             r.key: Post(r.key, Text(r.name_en, r.name_ru), r.body_key,
-                        tuple(appointments.get(r.key, ())))
+                        tuple(appointments.get(r.key, ())), r.terms_from, r.term_years)
             for r in all_rows(t.post, t.post.c.position)
         },
         external_statuses=tuple(

@@ -56,6 +56,7 @@ organization = Table(
     Column("dataset_version", Text, nullable=False),
     Column("dataset_sha256", String(64), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("as_of", Date),  # the dataset's cut-off
 )
 
 state = Table(
@@ -103,7 +104,8 @@ agreement_party = Table(
     Column("bound_until", Date),
     Column("note", Text, nullable=False),
     Column("source", Text, nullable=False),
-    UniqueConstraint("agreement_key", "state_code", name="uq_agreement_party_state"),
+    # one row per period: a state may be bound more than once (Uzbekistan, the Treaty)
+    UniqueConstraint("agreement_key", "position", name="uq_agreement_party_position"),
 )
 
 membership_event = Table(
@@ -117,6 +119,59 @@ membership_event = Table(
     Column("agreement_key", KEY, ForeignKey("agreement.key")),
     Column("note", Text, nullable=False),
     Column("source", Text, nullable=False),
+    Column("illustrative", Boolean, nullable=False, server_default=sa_false()),
+)
+
+# Membership events recorded after loading (by the Secretariat, or proposed by an adopted
+# decision and confirmed by the Secretariat); a reload of the dataset keeps them.
+membership_record = Table(
+    "membership_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("decision_id", Integer, ForeignKey("decision.id")),
+    Column("status", String(16), nullable=False),  # proposed | confirmed
+    Column("proposed_by", Text, nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_by", Text),
+    Column("confirmed_at", DateTime(timezone=True)),
+)
+
+# The contributions ledger: from the dataset, then edited by the Secretariat (`edited`
+# rows are kept as they are when the dataset is loaded again).
+contribution = Table(
+    "contribution",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("assessed", sa_Float, nullable=False),
+    Column("paid", sa_Float, nullable=False),
+    Column("paid_on", Date),
+    Column("illustrative", Boolean, nullable=False, server_default=sa_false()),
+    Column("source", Text, nullable=False),
+    Column("edited", Boolean, nullable=False, server_default=sa_false()),
+    UniqueConstraint("state_code", "year", name="uq_contribution_state_year"),
+)
+
+# Appointments to posts made by decisions after loading; a reload keeps them.
+post_record = Table(
+    "post_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_key", KEY, nullable=False),
+    Column("person", Text, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code")),
+    Column("start", Date, nullable=False),
+    Column("acting", Boolean, nullable=False, server_default=sa_false()),
+    Column("decision_id", Integer, ForeignKey("decision.id")),
+    Column("note", Text, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 body = Table(
@@ -134,6 +189,7 @@ body = Table(
     Column("parent_key", KEY),
     Column("established", Date),
     Column("dissolved", Date),
+    Column("chair_rotation", Boolean, nullable=False, server_default=sa_false()),
     Column("seat_office", KEY, ForeignKey("office.key")),
     Column("attendees", JSON, nullable=False),
     Column("rules", JSON, nullable=False),
@@ -163,6 +219,7 @@ chairmanship = Table(
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("person", Text, nullable=False),
     Column("source", Text, nullable=False),
+    Column("exception", Text, nullable=False, server_default=""),
     UniqueConstraint("body_key", "year", name="uq_chairmanship_body_year"),
 )
 
@@ -188,6 +245,8 @@ post = Table(
     Column("name_en", Text, nullable=False),
     Column("name_ru", Text, nullable=False),
     Column("body_key", KEY, ForeignKey("body.key")),
+    Column("terms_from", Date),
+    Column("term_years", Integer),
 )
 
 appointment = Table(
@@ -202,6 +261,7 @@ appointment = Table(
     Column("term_until", Date),
     Column("note", Text, nullable=False),
     Column("source", Text, nullable=False),
+    Column("acting", Boolean, nullable=False, server_default=sa_false()),
 )
 
 external_status = Table(

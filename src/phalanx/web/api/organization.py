@@ -1,14 +1,17 @@
-"""The organization under /api/v1: states, members on a date, agreements, bodies."""
+"""The organization under /api/v1: states, members on a date, agreements, bodies, chairs
+and posts; membership events recorded after loading; the contributions ledger."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
+from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
-from phalanx.web.deps import IsoDate, Org
+from phalanx.web.auth import Reader, Writer
+from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
 
 router = APIRouter(tags=["organization"])
 
@@ -66,3 +69,60 @@ def body_composition(key: str, org: Org, on: On = None) -> orgs.CompositionOut:
 def body_chair(key: str, org: Org,
                year: Annotated[int, Query(ge=1900, le=2200)]) -> orgs.ChairOut | None:
     return orgs.chair_in(org, key, year)
+
+
+@router.get("/bodies/{key}/chairs", response_model=list[orgs.ChairOut])
+def body_chairs(key: str, org: Org,
+                until: Annotated[int, Query(ge=1900, le=2200)]) -> list[orgs.ChairOut]:
+    """Every year's chair up to `until`: derived by the rotation rule where the body
+    rotates its chair (`derived`), with the Council's recorded exceptions."""
+    return orgs.chairs(org, key, until)
+
+
+@router.get("/posts/{key}", response_model=orgs.PostTermOut)
+def post_on(key: str, org: Org, on: On = None) -> orgs.PostTermOut:
+    """The post's holder on a date (acting or not), its term, and the next rotation."""
+    return orgs.post_on(org, key, on or date.today())
+
+
+# --- membership events, contributions ------------------------------------------------
+
+
+@router.get("/membership/records", response_model=list[ms.RecordOut])
+def membership_records(actor: Reader, conn: Conn) -> list[ms.RecordOut]:
+    """Membership events recorded after loading, proposed (by a decision) or confirmed."""
+    return ms.records(conn)
+
+
+@router.post("/membership/events", response_model=ms.RecordOut, status_code=201)
+def record_membership_event(data: ms.EventIn, actor: Writer, db: DB) -> ms.RecordOut:
+    """The Secretariat records a membership event (422 when the membership rules refuse
+    it, e.g. a withdrawal before the notice period ends)."""
+    return ms.record_event(db, data, actor=actor)
+
+
+@router.post("/membership/records/{record_id}/confirm", response_model=ms.RecordOut)
+def confirm_membership_event(record_id: Id, actor: Writer, db: DB) -> ms.RecordOut:
+    """The Secretariat confirms an event proposed by an adopted decision."""
+    return ms.confirm(db, record_id, actor=actor)
+
+
+@router.get("/contributions", response_model=list[ms.ContributionOut])
+def contributions(actor: Reader, conn: Conn,
+                  state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+                  ) -> list[ms.ContributionOut]:
+    return ms.ledger(conn, state)
+
+
+@router.put("/contributions/{state}/{year}", response_model=ms.ContributionOut)
+def set_contribution(state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
+                     year: Annotated[int, Path(ge=1990, le=2200)], data: ms.ContributionIn,
+                     actor: Writer, db: DB) -> ms.ContributionOut:
+    """The Secretariat enters or corrects one line of the ledger."""
+    return ms.set_contribution(db, state, year, data, actor=actor)
+
+
+@router.get("/arrears", response_model=list[ms.ArrearsOut])
+def arrears(actor: Reader, org: Org, on: On = None) -> list[ms.ArrearsOut]:
+    """Each member's arrears and standing on a date under the two-year rule."""
+    return ms.arrears(org, on or date.today())

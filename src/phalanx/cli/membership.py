@@ -1,0 +1,126 @@
+"""`phalanx membership ...`: membership events recorded after loading, the contributions
+ledger, arrears, and the chair's rotation. Changes run as the system principal (the
+Secretariat's console), each one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from phalanx.cli.common import current_org, database, emit_json, fail, out, parse_day
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import membership as ms
+from phalanx.services import organization as orgs
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Membership events, contributions and arrears, the chair's rotation.")
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+ERRORS = (Invalid, Conflict, NotFound, Forbidden)
+
+
+@app.command("record")
+def record(
+    state: Annotated[str, typer.Argument(help="ISO code of the state, e.g. ARM.")],
+    kind: Annotated[str, typer.Argument(help="One of: " + ", ".join(ms.KINDS))],
+    on: Annotated[str, typer.Option("--on", help="The day it takes place, YYYY-MM-DD.")],
+    note: Annotated[str, typer.Option(help="What happened, in words.")] = "",
+    source: Annotated[str, typer.Option(help="Where it is documented.")] = "",
+) -> None:
+    """Record a membership event (e.g. a notice of withdrawal received)."""
+    if kind not in ms.KINDS:
+        raise fail(f"unknown kind {kind!r}; one of: {', '.join(ms.KINDS)}", 2)
+    day = parse_day(on)
+    assert day is not None
+    try:
+        r = ms.record_event(database(), ms.EventIn(state=state.upper(), kind=kind,  # type: ignore[arg-type]
+                                                   on=day, note=note, source=source),
+                            actor=SYSTEM)
+    except ERRORS as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"recorded #{r.id}: {r.state} {r.kind} on {r.on}")
+
+
+@app.command("confirm")
+def confirm(record_id: Annotated[int, typer.Argument(help="The proposal's number.")]) -> None:
+    """Confirm a membership event proposed by an adopted decision."""
+    try:
+        r = ms.confirm(database(), record_id, actor=SYSTEM)
+    except ERRORS as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"confirmed #{r.id}: {r.state} {r.kind} on {r.on}")
+
+
+@app.command("records")
+def records(as_json: JsonOption = False) -> None:
+    """Membership events recorded after loading."""
+    with database().read() as conn:
+        rows = ms.records(conn)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="membership events recorded after loading")
+    for col in ("#", "state", "kind", "on", "status", "decision"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r.id), r.state, r.kind, r.on.isoformat(), r.status,
+                      str(r.decision_id or ""))
+    out.print(table)
+
+
+@app.command("arrears")
+def arrears(on: Annotated[str | None, typer.Option("--on")] = None,
+            as_json: JsonOption = False) -> None:
+    """Each member's arrears and standing on a date under the two-year rule."""
+    day = parse_day(on) or date.today()
+    rows = ms.arrears(current_org(database()), day)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"arrears on {day}")
+    for col in ("state", "owed", "two years' assessments", "in arrears", "standing"):
+        table.add_column(col)
+    for a in rows:
+        table.add_row(a.state, f"{a.owed:g}", f"{a.threshold:g}", "yes" if a.in_arrears
+                      else "no", a.standing)
+    out.print(table)
+
+
+@app.command("contribution")
+def contribution(
+    state: Annotated[str, typer.Argument()],
+    year: Annotated[int, typer.Argument()],
+    assessed: Annotated[float, typer.Option()],
+    paid: Annotated[float, typer.Option()] = 0.0,
+    paid_on: Annotated[str | None, typer.Option("--paid-on")] = None,
+) -> None:
+    """Enter or correct one line of the contributions ledger."""
+    try:
+        c = ms.set_contribution(database(), state.upper(), year,
+                                ms.ContributionIn(assessed=assessed, paid=paid,
+                                                  paid_on=parse_day(paid_on)), actor=SYSTEM)
+    except ERRORS as exc:
+        raise fail(str(exc)) from exc
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    out.print(f"{c.state} {c.year}: assessed {c.assessed:g}, paid {c.paid:g}")
+
+
+@app.command("chairs")
+def chairs(body: Annotated[str, typer.Argument(help="Body key, e.g. csc.")],
+           until: Annotated[int, typer.Option(help="The last year shown.")] = date.today().year,
+           as_json: JsonOption = False) -> None:
+    """The chair of every year: derived by the rotation rule, with recorded exceptions."""
+    try:
+        rows = orgs.chairs(current_org(database()), body, until)
+    except NotFound as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(rows)
+        return
+    for c in rows:
+        how = f"exception: {c.exception}" if c.exception else "derived" if c.derived else ""
+        out.print(f"{c.year} {c.state} {c.person} {how}".rstrip())
