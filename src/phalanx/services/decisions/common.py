@@ -27,7 +27,7 @@ from phalanx.domain.decisions.consensus import (
     Stance,
     Standing,
 )
-from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Write
@@ -64,16 +64,13 @@ def _seated_states(org: Organization, body_key: str, day: date) -> list[str]:
 
 
 def _standing(org: Organization, state: str, day: date) -> Standing:
-    """Whether a member has a say on a date: suspended, not taking part in the work, in
-    arrears (dataset), or in full standing."""
-    if membership.status_on(org, state, day) is MembershipStatus.SUSPENDED:
+    """Whether a member has a say on a date (`membership.standing_on`, the one rule):
+    suspended, not taking part in the work, in arrears, or in full standing. A seat of a
+    state that is no member that day (none should exist) has no say."""
+    try:
+        return membership.standing_on(org, state, day)
+    except ValueError:
         return Standing.SUSPENDED
-    for entry in org.settings.get("in_arrears", []):
-        start = date.fromisoformat(str(entry["from"]))
-        end = date.fromisoformat(str(entry["until"])) if entry.get("until") else None
-        if entry["state"] == state and start <= day and (end is None or day < end):
-            return Standing.IN_ARREARS
-    return Standing.FULL
 
 
 def _classification(owner_kind: OwnerKind, owner: str, marking: Marking,
