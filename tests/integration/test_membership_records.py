@@ -90,8 +90,9 @@ def adopted_decision(db: Database) -> int:
     d = dec.propose_draft(db, dec.DraftIn.model_validate(
         {"body": "csc", "meeting_id": m.id, "title": "On a member's request",
          "text_en": "The Council decides:\n1. To suspend.\n"}), actor=SEC)
-    for a in m.attendance:
-        if a.state != "UZB":
+    for s in d.stances:
+        if s.standing.value == "full":  # Armenia takes no part since 2024; UZB left
+            a = s
             dec.state_position(db, d.id, Position.SUPPORT,
                                actor=Principal(f"rep-{a.state}", Role.REPRESENTATIVE,
                                                state=a.state))

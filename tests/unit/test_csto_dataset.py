@@ -319,11 +319,13 @@ def _model_of(annotation: Any) -> tuple[str, type[BaseModel]] | None:
 
 
 def missing_sources(model: type[BaseModel], data: Any, path: str = "") -> list[str]:
-    """Paths of the items in `data` whose schema model has a `source` field left empty."""
+    """Paths of the items in `data` whose schema model has a `source` field left empty
+    (an item marked `setting: true` states that no source fixes it)."""
     if not isinstance(data, dict):
         return []
     out = []
-    if "source" in model.model_fields and not str(data.get("source") or "").strip():
+    if ("source" in model.model_fields and not str(data.get("source") or "").strip()
+            and not ("setting" in model.model_fields and data.get("setting") is True)):
         out.append(path or "<top>")
     for name, field in model.model_fields.items():
         key = field.alias or name
