@@ -17,7 +17,7 @@ from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import crises, demo
+from phalanx.services import crises, crisis_requests, demo
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
@@ -59,10 +59,17 @@ def test_a_crisis_from_first_report_to_review(org_db: Database) -> None:
     with pytest.raises(Conflict, match="decision adopted"):
         crises.transition(org_db, c.id, Stage.DECISION, actor=SEC)
 
-    # the decision, by the body's rule
+    # the affected state's official request, then the decision, by the body's rule
+    crisis_requests.record_request(org_db, c.id, crisis_requests.OfficialRequestIn(
+        state="KGZ", person="the President of Kyrgyzstan", office="head_of_state",
+        at=T0 + timedelta(minutes=20), article="Treaty art. 4",
+        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN], forces="two battalions"),
+        actor=rep("KGZ"), at=T0 + timedelta(minutes=25))
     d = dec.propose_draft(org_db, dec.DraftIn(
         body="csc", meeting_id=c.session_id, title="On assistance to Kyrgyzstan",
-        text_en="The Council decides to assist, the CRRF included."), actor=SEC)
+        text_en="The Council decides to assist, the CRRF included.",
+        measures=[Measure.HUMANITARIAN, Measure.MILITARY_CRRF], formations=["crrf"],
+        period_days=30), actor=SEC)
     with org_db.read() as conn:
         seated = [s.state for s in dec.get_draft(conn, d.id, actor=SEC).stances
                   if s.standing.value == "full"]
@@ -71,8 +78,7 @@ def test_a_crisis_from_first_report_to_review(org_db: Database) -> None:
         dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(org_db, d.id, actor=SEC)
     assert closed.decision_id is not None
-    crises.link_decision(org_db, c.id, closed.decision_id,
-                         [Measure.HUMANITARIAN, Measure.MILITARY_CRRF], actor=SEC)
+    crises.link_decision(org_db, c.id, closed.decision_id, actor=SEC)
     c = crises.transition(org_db, c.id, Stage.DECISION, actor=SEC,
                           at=T0 + timedelta(hours=5))
 
@@ -82,7 +88,7 @@ def test_a_crisis_from_first_report_to_review(org_db: Database) -> None:
     with pytest.raises(Conflict, match="bilateral dispute"):
         crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC)
     crises.set_response(org_db, c.id, crises.ResponseIn(
-        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN], official_request=True),
+        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN]),
         actor=SEC)
     c = crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC,
                           at=T0 + timedelta(hours=6))

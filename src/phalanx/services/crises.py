@@ -9,6 +9,7 @@ Actions take `at=` so that an exercise can run the same engine on its own clock.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -30,7 +31,7 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import clocks
+from phalanx.domain.crisis import authority, clocks
 from phalanx.domain.crisis.workflow import (
     FINAL,
     MILITARY,
@@ -47,6 +48,7 @@ from phalanx.services import decisions as dec
 from phalanx.services import identity
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
+from phalanx.services.crisis_requests import OfficialRequestOut, as_domain, requests_of
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.types import RecordId, UtcDateTime
@@ -180,6 +182,7 @@ class CrisisOut(BaseModel):
     timeline: list[EventOut] = Field(default_factory=list)  # not copied per crisis
     requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
     sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
+    official_requests: list[OfficialRequestOut] = Field(default_factory=list)
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -199,7 +202,11 @@ def _row(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False)
     return row
 
 
-crisis_row = _row  # for the other services of the crisis (forces)
+crisis_row = _row  # for the other services of the crisis (forces, requests)
+
+
+def affected_of(row: Any) -> list[str]:
+    return _states(row.affected)
 
 
 def _history(conn: Connection, crisis_id: int) -> list[tuple[Stage, datetime]]:
@@ -313,6 +320,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                             t.crisis_event.c.crisis_id == row.id)
                             .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
         out.requests = _requests(conn, row.id, at)
+        out.official_requests = requests_of(conn, row.id)
         out.sitreps = [SitrepOut(id=s.id, at=aware(s.at), author=s.author, state=s.state_code,
                                  situation=s.situation, casualties=s.casualties,
                                  measures=s.measures, needs=s.needs,
@@ -358,6 +366,9 @@ def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
 
 add_event = _event  # for the other services of the crisis (forces)
 
+
+
+timeline_event = _event  # for the other services of the crisis
 
 def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
             topic: str, at: datetime, only: set[str] | None = None) -> int:
@@ -477,7 +488,11 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
 # --- the algorithm --------------------------------------------------------------------------
 
 
-def _situation(row: Any, cat: Category, units: int) -> Situation:
+def _situation(row: Any, cat: Category, units: int,
+               requests: Sequence[authority.OfficialRequest] = ()) -> Situation:
+    affected = _states(row.affected)
+    requested = frozenset(m for m in MILITARY
+                          if authority.covering_requests(requests, affected, m))
     return Situation(
         category=cat, stage=Stage(row.stage), consultations_convened=row.session_id is not None,
         decision_adopted=row.decision_id is not None,
@@ -485,8 +500,9 @@ def _situation(row: Any, cat: Category, units: int) -> Situation:
         measures=frozenset(Measure(m) for m in row.measures),
         bilateral_dispute=row.bilateral_dispute,
         against_cis_or_neighbour=row.against_cis_or_neighbour,
-        official_request=row.official_request, un_mandate=row.un_mandate,
-        on_member_territory=row.on_member_territory, units_committed=units, review=row.review)
+        official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
+        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
+        units_committed=units, review=row.review)
 
 
 def _accepted_units(conn: Connection, crisis_id: int) -> int:
@@ -523,7 +539,8 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
                            f"not {revision}): reload")
         org = orgs.organization(w.conn)
         cat = _category(org, row.category)
-        situation = _situation(row, cat, _accepted_units(w.conn, crisis_id))
+        situation = _situation(row, cat, _accepted_units(w.conn, crisis_id),
+                               as_domain(requests_of(w.conn, crisis_id)))
         if review:
             situation = Situation(**{**situation.__dict__, "review": review})
         problems = refusals(situation, target, reason)
@@ -595,21 +612,45 @@ def _consultation_format(org: Organization, cat: Category) -> tuple[str, Session
 
 
 def link_decision(db: Database, crisis_id: int, decision_id: int,
-                  authorizes: list[Measure], *, actor: Principal,
+                  authorizes: list[Measure] | None = None, *, actor: Principal,
                   at: datetime | None = None) -> CrisisOut:
-    """Attach the adopted decision that answers the crisis, and the measures it
-    authorizes (military ones included only if the decision says so)."""
+    """Attach the adopted decision that answers the crisis. What it authorizes is what it
+    adopted (its measures, formations, contributing states and period), and only if it
+    can (`domain/crisis/authority.py`): a decision, of a competent body, on or after the
+    crisis and the request, binding the affected state, with the crisis's exercise flag.
+    Each condition that fails is named."""
     at = at or now()
     _require_staff(actor, "attach a decision")
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
         decision = dec.get_decision(w.conn, decision_id, actor=actor)
+        adopted = sorted(decision.authorizes.measures)
+        if authorizes is not None and sorted(set(authorizes)) != adopted and authorizes:
+            raise Invalid("authorizes", (
+                f"what a decision authorizes is adopted with it: {decision.number} authorizes "
+                f"{', '.join(m.value for m in adopted) or 'no measure'}"))
+        org = orgs.organization(w.conn)
+        basis = authority.DecisionBasis(
+            number=decision.number, kind=decision.kind, body=decision.body,
+            adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
+            exercise=decision.exercise, measures=frozenset(adopted))
+        problems = authority.authority_problems(
+            basis, affected=_states(row.affected), reported_on=aware(row.reported_at).date(),
+            requests=as_domain(requests_of(w.conn, crisis_id)),
+            competent=org.settings.get("measure_authority", {}), exercise=row.exercise,
+            on_member_territory=row.on_member_territory)
+        if problems:
+            raise Conflict(f"{decision.number} cannot authorize the response: "
+                           + "; ".join(problems))
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
-            decision_id=decision_id, authorizes=sorted(m.value for m in authorizes),
+            decision_id=decision_id, authorizes=[m.value for m in adopted],
             revision=row.revision + 1))
         _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at)
         w.audit("crisis.decision", "crisis", crisis_id, {
-            "decision": decision.number, "authorizes": sorted(m.value for m in authorizes)})
+            "decision": decision.number, "authorizes": [m.value for m in adopted],
+            "formations": decision.authorizes.formations,
+            "contributing_states": decision.authorizes.contributing_states,
+            "period_days": decision.authorizes.period_days})
         w.emit(f"crisis:{crisis_id}", "decision", number=decision.number)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
 
@@ -618,9 +659,10 @@ class ResponseIn(BaseModel):
     measures: list[Measure] = Field(min_length=1)
     bilateral_dispute: bool = False
     against_cis_or_neighbour: bool = False
-    official_request: bool = False
     un_mandate: bool = False
     on_member_territory: bool = True
+    # the official request is a record of its own (`crisis_requests.record_request`),
+    # never a box ticked here
 
 
 def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Principal,
@@ -640,7 +682,7 @@ def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Princ
             measures=sorted(m.value for m in data.measures),
             bilateral_dispute=data.bilateral_dispute,
             against_cis_or_neighbour=data.against_cis_or_neighbour,
-            official_request=data.official_request, un_mandate=data.un_mandate,
+            un_mandate=data.un_mandate,
             on_member_territory=data.on_member_territory, revision=row.revision + 1))
         _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
             m.value for m in data.measures)), at)
@@ -654,7 +696,7 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> lis
     cat = _category(orgs.organization(conn), row.category)
     from phalanx.domain.crisis.workflow import military_refusals
 
-    s = _situation(row, cat, 0)
+    s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)))
     return military_refusals(s) if s.measures & MILITARY else []
 
 
@@ -679,8 +721,12 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
         state = data.state or actor.state
-        if not _staff(actor) and (reason := why_not_act(actor, state or "?", StateAct.CRISIS)):
-            raise Forbidden(reason)
+        if not _staff(actor):
+            if state is None:
+                raise Forbidden("requests come from an affected state's representative or "
+                                "the Secretariat")
+            if reason := why_not_act(actor, state, StateAct.CRISIS):
+                raise Forbidden(reason)
         if state is None or state not in _states(row.affected):
             raise Invalid("state", f"requests come from an affected state "
                                    f"({', '.join(_states(row.affected))})")
@@ -718,7 +764,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         row = _row(w.conn, req.crisis_id, actor, lock=True)
         state = data.state or actor.state
         if state is None:
-            raise Invalid("state", "the offering state is missing")
+            raise Forbidden("offers are made by a state's authorized representative")
         if reason := why_not_act(actor, state, StateAct.CRISIS):
             raise Forbidden(reason)
         org = orgs.organization(w.conn)

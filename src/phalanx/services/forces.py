@@ -21,7 +21,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.domain.crisis.workflow import FINAL, Stage
+from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
 from phalanx.domain.forces.registry import (
@@ -36,6 +36,7 @@ from phalanx.domain.forces.registry import (
     may_change,
 )
 from phalanx.services import crises as crs
+from phalanx.services import crisis_requests
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
@@ -508,8 +509,10 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                                        .where(t.unit_consent.c.crisis_id == row.id))]
         for p in consent_problems(given, facts):
             warnings.append(f"crisis {row.id}: {p}")
+        peacekeeping_requested = crisis_requests.requested(
+            conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
         crisis = CrisisFacts(cid, row.bilateral_dispute, row.against_cis_or_neighbour,
-                             row.official_request, row.un_mandate, row.on_member_territory)
+                             peacekeeping_requested, row.un_mandate, row.on_member_territory)
         _ok, why = availability(facts.values(), given, crisis, at.date())
         for key, reason in why.items():
             barred[(key, cid)] = reason

@@ -12,7 +12,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.forces.registry import Scope
-from phalanx.services import crises, forces
+from phalanx.services import crises, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 
@@ -69,10 +69,18 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
     c = crises.convene_consultations(db, c.id, actor=SEC, at=t0 + timedelta(minutes=30))
     c = crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=t0 + timedelta(hours=1))
     assert c.session_id is not None
+    crisis_requests.record_request(db, c.id, crisis_requests.OfficialRequestIn(
+        state="KGZ", person="the President of the Kyrgyz Republic", office="head_of_state",
+        at=t0 + timedelta(minutes=10), article="Treaty art. 4",
+        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN],
+        forces="the Collective Rapid Reaction Force", period_days=30),
+        actor=rep("KGZ"), at=t0 + timedelta(minutes=15))
     d = dec.propose_draft(db, dec.DraftIn(
         body="csc", meeting_id=c.session_id, title="On collective assistance to Kyrgyzstan",
         text_en="The Council decides to give Kyrgyzstan collective assistance, the "
-                "Collective Rapid Reaction Force included."), actor=SEC)
+                "Collective Rapid Reaction Force included.",
+        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN], formations=["crrf"],
+        period_days=30), actor=SEC)
     with db.read() as conn:
         seated = [s.state for s in dec.get_draft(conn, d.id, actor=SEC).stances
                   if s.standing.value == "full"]
@@ -81,11 +89,10 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
         dec.state_position(db, d.id, Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(db, d.id, actor=SEC)
     assert closed.decision_id is not None
-    crises.link_decision(db, c.id, closed.decision_id,
-                         [Measure.MILITARY_CRRF, Measure.HUMANITARIAN], actor=SEC)
+    crises.link_decision(db, c.id, closed.decision_id, actor=SEC)
     crises.transition(db, c.id, Stage.DECISION, actor=SEC, at=t0 + timedelta(hours=3))
     crises.set_response(db, c.id, crises.ResponseIn(
-        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN], official_request=True),
+        measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN]),
         actor=SEC)
     at = t0 + timedelta(hours=4)
     crises.transition(db, c.id, Stage.RESPONSE, actor=SEC, at=at)

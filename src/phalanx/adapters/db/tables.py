@@ -400,6 +400,15 @@ agenda_item = Table(
     Column("document_ids", JSON, nullable=False),
 )
 
+def authorization_columns() -> list[Column[object]]:
+    """What a draft (and the decision adopted from it) authorizes in a crisis: measures,
+    formations, the contributing states (peacekeeping) and the period in days."""
+    return [Column("measures", JSON, nullable=False, server_default="[]"),
+            Column("formations", JSON, nullable=False, server_default="[]"),
+            Column("contributing_states", JSON, nullable=False, server_default="[]"),
+            Column("period_days", Integer)]
+
+
 draft = Table(
     "draft",
     metadata,
@@ -422,6 +431,7 @@ draft = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revision", Integer, nullable=False),  # bumped on every change: optimistic lock
     *classification_columns(),
+    *authorization_columns(),
 )
 
 draft_version = Table(
@@ -501,6 +511,7 @@ decision = Table(
     Column("published", Boolean, nullable=False),
     Column("exercise", Boolean, nullable=False, server_default=sa_false()),
     *classification_columns(),
+    *authorization_columns(),
 )
 
 task = Table(
@@ -565,6 +576,26 @@ crisis_event = Table(
     Column("stage", String(16)),
     Column("actor", String(64), nullable=False),
     Column("text", Text, nullable=False),
+)
+
+official_request = Table(
+    "official_request",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("person", Text, nullable=False),  # who signed it, by name when known
+    Column("office", String(64), nullable=False),  # head_of_state, head_of_government, ...
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("article", String(64), nullable=False),  # e.g. "Treaty art. 4"
+    Column("measures", JSON, nullable=False),
+    Column("forces", Text, nullable=False),
+    Column("period_days", Integer),
+    Column("text", Text, nullable=False),
+    Column("document_id", Integer, ForeignKey("document.id")),  # the letter in the register
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 assistance_request = Table(

@@ -14,8 +14,9 @@ before anything else (art. 2); a response needs an adopted decision; military me
 need a decision that authorizes them; the CRRF is not used for a bilateral dispute
 between members nor against CIS partners or neighbouring states; peacekeepers go to a
 member's territory only at its official request, elsewhere only with a UN Security
-Council mandate; "no action" and "rejected" need a recorded reason; closing needs the
-after-action review.
+Council mandate; any military assistance on a member's territory answers the affected
+state's recorded official request (`authority.py`); "no action" and "rejected" need a
+recorded reason; closing needs the after-action review.
 """
 
 from __future__ import annotations
@@ -95,7 +96,9 @@ class Situation:
     measures: frozenset[Measure] = frozenset()
     bilateral_dispute: bool = False  # a dispute between two members
     against_cis_or_neighbour: bool = False
-    official_request: bool = False  # the affected member asked officially
+    official_request: bool = False  # the affected member asked officially (for peacekeeping)
+    # the military measures an affected member's recorded official request asks for
+    requested: frozenset[Measure] = frozenset()
     un_mandate: bool = False
     on_member_territory: bool = True
     units_committed: int = 0
@@ -139,6 +142,10 @@ def military_refusals(s: Situation) -> list[str]:
     if unauthorized:
         out.append(f"{', '.join(sorted(m.value for m in unauthorized))}: military measures need "
                    "a decision that authorizes them")
+    if s.on_member_territory:
+        for m in sorted(military - s.requested - {Measure.MILITARY_PEACEKEEPING}):
+            out.append(f"{m.value}: military assistance under Treaty art. 4 is given at the "
+                       "affected state's request: record its official request")
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
             out.append("the CRRF is not used to settle a bilateral dispute between members")

@@ -58,6 +58,14 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
         rules = _body_rules(org, data.body)
         if data.question != "default" and data.question not in rules.get("decision_rules", {}):
             raise Invalid("question", f"{data.body} has no rule for {data.question!r} questions")
+        unknown = sorted(set(data.contributing_states) - set(org.states))
+        if unknown:
+            raise Invalid("contributing_states", f"unknown states {unknown}")
+        formations = {f["key"] for f in org.forces.get("formations", [])}
+        unknown = sorted(set(data.formations) - formations)
+        if unknown:
+            raise Invalid("formations", f"unknown formations {unknown} (the registry has "
+                                        f"{', '.join(sorted(formations)) or 'none'})")
         if data.limited_format:
             raise Invalid("limited_format", "the limited format is not chosen when tabling: "
                           "a member declares that it stays out (position 'not_taking_part') "
@@ -97,13 +105,17 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             limited_format=False, title=data.title, current_version=1,
             status="open", deadline=data.deadline, signing_order=order,
             created_by=actor.username, created_at=at, revision=1,
+            measures=sorted(m.value for m in data.measures), formations=data.formations,
+            contributing_states=data.contributing_states, period_days=data.period_days,
             **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
         w.conn.execute(insert(t.draft_version).values(
             draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
             created_by=actor.username, created_at=at))
         w.audit("draft.propose", "draft", draft_id, {
             "body": data.body, "title": data.title, "procedure": data.procedure,
-            "kind": data.kind, "question": data.question, "signing_list": order})
+            "kind": data.kind, "question": data.question, "signing_list": order,
+            "measures": sorted(m.value for m in data.measures), "formations": data.formations,
+            "contributing_states": data.contributing_states, "period_days": data.period_days})
         if data.meeting_id is not None:
             w.emit(f"session:{data.meeting_id}", "draft", id=draft_id)
         return _draft(w.conn, draft_id, actor)

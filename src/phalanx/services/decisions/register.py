@@ -30,6 +30,7 @@ from phalanx.services.decisions.common import (
     _staff_or_system,
 )
 from phalanx.services.decisions.schemas import (
+    Authorizes,
     CountsOut,
     DecisionOut,
     HistoricalCountOut,
@@ -72,6 +73,8 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
         for_consideration=access.pack_participants(result.for_consideration),
+        measures=row.measures, formations=row.formations,
+        contributing_states=row.contributing_states, period_days=row.period_days,
         reason=result.reason, published=False,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
     for task_in in tasks:
@@ -91,7 +94,10 @@ def _decision_out(r: Any) -> DecisionOut:
         binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
         for_consideration=[s for s in r.for_consideration.split(",") if s], reason=r.reason,
         published=r.published, marking=c.marking,
-        participants=sorted(c.participants), exercise=r.exercise)
+        participants=sorted(c.participants), exercise=r.exercise,
+        authorizes=Authorizes(measures=list(r.measures), formations=list(r.formations),
+                              contributing_states=list(r.contributing_states),
+                              period_days=r.period_days))
 
 
 def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,

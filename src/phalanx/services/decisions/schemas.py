@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from phalanx.domain.access.policy import Marking
+from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Outcome,
@@ -87,6 +88,21 @@ class DraftIn(BaseModel):
     marking: Marking = Marking.ORGANIZATION
     participants: list[str] = Field(default_factory=list, max_length=50)
     observers: bool = False
+    # what the decision authorizes in a crisis, adopted with its text
+    measures: list[Measure] = Field(default_factory=list, max_length=10)
+    formations: list[str] = Field(default_factory=list, max_length=20)
+    contributing_states: list[str] = Field(default_factory=list, max_length=20)
+    period_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class Authorizes(BaseModel):
+    """What an adopted text authorizes in a crisis: measures, formations, contributing
+    states (for peacekeeping) and the period in days."""
+
+    measures: list[Measure] = []
+    formations: list[str] = []
+    contributing_states: list[str] = []
+    period_days: int | None = None
 
 
 class StanceOut(BaseModel):
@@ -189,6 +205,7 @@ class DecisionOut(BaseModel):
     marking: Marking
     participants: list[str]
     exercise: bool = False
+    authorizes: Authorizes = Authorizes()
 
 
 class TaskIn(BaseModel):

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import crises, watch
+from phalanx.services import crises, crisis_requests, watch
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -83,13 +83,28 @@ def consultations(crisis_id: Id, actor: Writer, db: DB) -> crises.CrisisOut:
 
 class DecisionLinkIn(BaseModel):
     decision_id: RecordId
+    # optional: if given, it must be what the decision adopted (it is never typed here)
     authorizes: list[Measure] = Field(default_factory=list)
 
 
-@router.post("/crises/{crisis_id}/decision", response_model=crises.CrisisOut)
+@router.post("/crises/{crisis_id}/decision", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
 def link_decision(crisis_id: Id, data: DecisionLinkIn, actor: Writer,
                   db: DB) -> crises.CrisisOut:
-    return crises.link_decision(db, crisis_id, data.decision_id, data.authorizes, actor=actor)
+    """Attach the decision that authorizes the response; a 409 names each condition it
+    fails (a decision, of a competent body, after the crisis and the request, binding the
+    affected state, of the same exercise flag)."""
+    return crises.link_decision(db, crisis_id, data.decision_id, data.authorizes or None,
+                                actor=actor)
+
+
+@router.post("/crises/{crisis_id}/official-requests",
+             response_model=crisis_requests.OfficialRequestOut, status_code=201)
+def record_official_request(crisis_id: Id, data: crisis_requests.OfficialRequestIn,
+                            actor: Writer, db: DB) -> crisis_requests.OfficialRequestOut:
+    """Record the affected state's official request: who, when, under which article,
+    what it asks. Military measures on a member's territory answer such a request."""
+    return crisis_requests.record_request(db, crisis_id, data, actor=actor)
 
 
 @router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, documents, watch
+from phalanx.services import crises, crisis_requests, documents, watch
 from phalanx.services import decisions as dec
 from phalanx.web import maps
 from phalanx.web.auth import requires
@@ -97,7 +97,25 @@ def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
 def link_decision(crisis_id: int, actor: Writer, db: DB,
                   decision_id: Annotated[int, Form()],
                   authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
-    crises.link_decision(db, crisis_id, decision_id, authorizes or [], actor=actor)
+    crises.link_decision(db, crisis_id, decision_id, authorizes or None, actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/official-requests")
+def official_request(crisis_id: int, actor: Writer, db: DB,
+                     state: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
+                     person: Annotated[str, Form(min_length=1, max_length=300)],
+                     office: Annotated[str, Form(max_length=64)],
+                     at: Annotated[datetime, Form()],
+                     article: Annotated[str, Form(min_length=1, max_length=64)],
+                     measures: Annotated[list[Measure], Form()],
+                     forces: Annotated[str, Form(max_length=2000)] = "",
+                     period_days: Annotated[int | None, Form(ge=1, le=3650)] = None
+                     ) -> Response:
+    crisis_requests.record_request(db, crisis_id, crisis_requests.OfficialRequestIn(
+        state=state, person=person, office=office,
+        at=at if at.tzinfo else at.replace(tzinfo=UTC), article=article, measures=measures,
+        forces=forces, period_days=period_days), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
@@ -109,7 +127,7 @@ def set_response(crisis_id: int, actor: Writer, db: DB,
     crises.set_response(db, crisis_id, crises.ResponseIn(
         measures=measures, bilateral_dispute="bilateral_dispute" in chosen,
         against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
-        official_request="official_request" in chosen, un_mandate="un_mandate" in chosen,
+        un_mandate="un_mandate" in chosen,
         on_member_territory="abroad" not in chosen), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 

@@ -1,0 +1,64 @@
+"""official requests of affected states; the measures, forces and period a decision
+authorizes, adopted with its text
+
+Revision ID: 0019
+Revises: 0013
+Create Date: 2026-12-01 12:10:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+AUTHORIZES = ("measures", "formations", "contributing_states")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "official_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("crisis_id", sa.Integer(), nullable=False),
+        sa.Column("state_code", sa.String(length=3), nullable=False),
+        sa.Column("person", sa.Text(), nullable=False),
+        sa.Column("office", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("article", sa.String(length=64), nullable=False),
+        sa.Column("measures", sa.JSON(), nullable=False),
+        sa.Column("forces", sa.Text(), nullable=False),
+        sa.Column("period_days", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["crisis_id"], ["crisis.id"],
+                                name=op.f("fk_official_request_crisis_id_crisis"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["state_code"], ["state.code"],
+                                name=op.f("fk_official_request_state_code_state")),
+        sa.ForeignKeyConstraint(["document_id"], ["document.id"],
+                                name=op.f("fk_official_request_document_id_document")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_official_request")),
+    )
+    op.create_index(op.f("ix_official_request_crisis_id"), "official_request", ["crisis_id"])
+    for table in ("draft", "decision"):
+        with op.batch_alter_table(table) as batch:
+            for column in AUTHORIZES:
+                batch.add_column(sa.Column(column, sa.JSON(), nullable=False,
+                                           server_default="[]"))
+            batch.add_column(sa.Column("period_days", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    for table in ("decision", "draft"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("period_days")
+            for column in reversed(AUTHORIZES):
+                batch.drop_column(column)
+    op.drop_index(op.f("ix_official_request_crisis_id"), table_name="official_request")
+    op.drop_table("official_request")

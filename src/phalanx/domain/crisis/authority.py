@@ -1,0 +1,111 @@
+"""What makes a response lawful: the affected state's official request, and a decision
+that authorizes the measures.
+
+- The request (DOMAIN §7, public statements): assistance under Treaty art. 4 is given at
+  the request of the attacked state, and peacekeeping forces go to a member's territory by
+  a Council decision on that state's official request. So every military measure on a
+  member's territory needs an official request of an affected state, recorded as such
+  (who, when, under which article, what it asks) — never a box ticked by the Secretariat.
+- The decision: a crisis's measures are authorized only by a *decision* (a statement or
+  an instruction authorizes nothing), adopted by a body the dataset makes competent for
+  each measure (`measure_authority`; setting where no text says so), on or after the
+  crisis was reported and, for measures that need a request, on or after the request;
+  it must bind every affected state (a limited-format decision the affected state stayed
+  out of binds it to nothing), and an exercise's decision answers only an exercise's
+  crisis. The measures are the decision's own, adopted with its text; nobody types them
+  when linking it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from phalanx.domain.crisis.workflow import MILITARY, Measure
+
+
+@dataclass(frozen=True)
+class OfficialRequest:
+    """An affected state's official request, as recorded."""
+
+    state: str
+    at: datetime
+    article: str  # e.g. "Treaty art. 4"
+    measures: frozenset[Measure]
+
+
+@dataclass(frozen=True)
+class DecisionBasis:
+    """What the rules look at in an adopted text."""
+
+    number: str
+    kind: str  # decision, statement, instruction
+    body: str
+    adopted_on: date
+    binding: frozenset[str]
+    exercise: bool
+    measures: frozenset[Measure]
+
+
+def needs_request(measures: Iterable[Measure], on_member_territory: bool) -> frozenset[Measure]:
+    """The measures that need an affected state's official request."""
+    return frozenset(m for m in measures if m in MILITARY and on_member_territory)
+
+
+def covering_requests(requests: Iterable[OfficialRequest], affected: Iterable[str],
+                      measure: Measure) -> list[OfficialRequest]:
+    """The affected states' requests that ask for `measure`, earliest first."""
+    states = set(affected)
+    return sorted((r for r in requests if r.state in states and measure in r.measures),
+                  key=lambda r: r.at)
+
+
+def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialRequest],
+                     affected: Iterable[str], on_member_territory: bool) -> list[str]:
+    """Why the measures lack the request they need (empty when every one has it)."""
+    requests, affected = list(requests), list(affected)
+    out = []
+    for m in sorted(needs_request(measures, on_member_territory)):
+        if not covering_requests(requests, affected, m):
+            out.append(f"{m.value}: no official request of {', '.join(sorted(affected))} "
+                       "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
+                       "territory are given at the affected state's request)")
+    return out
+
+
+def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on: date,
+                       requests: Iterable[OfficialRequest],
+                       competent: dict[str, list[str]], exercise: bool,
+                       on_member_territory: bool) -> list[str]:
+    """Why decision `d` cannot authorize its measures for this crisis (empty: it can).
+    Each condition that fails is named."""
+    affected, requests = sorted(set(affected)), list(requests)
+    out: list[str] = []
+    if d.kind != "decision":
+        out.append(f"{d.number} is a {d.kind}: only a decision authorizes measures")
+    if d.exercise != exercise:
+        out.append(f"{d.number} is {'an exercise' if d.exercise else 'a real'} decision and "
+                   f"the crisis is {'an exercise' if exercise else 'real'}")
+    if not d.measures:
+        out.append(f"{d.number} authorizes no measure (its text names none)")
+    for m in sorted(d.measures):
+        bodies = competent.get(m.value) or competent.get("default") or []
+        if d.body not in bodies:
+            out.append(f"{m.value}: {d.body} is not competent (the dataset names "
+                       f"{', '.join(bodies) or 'no body'})")
+    if d.adopted_on < reported_on:
+        out.append(f"{d.number} was adopted on {d.adopted_on.isoformat()}, before the crisis "
+                   f"was reported ({reported_on.isoformat()})")
+    unbound = [s for s in affected if s not in d.binding]
+    if unbound:
+        out.append(f"{d.number} does not bind {', '.join(unbound)} (the affected state"
+                   f"{'s' if len(unbound) > 1 else ''})")
+    for m in sorted(needs_request(d.measures, on_member_territory)):
+        covering = covering_requests(requests, affected, m)
+        if not covering:
+            out.append(f"{m.value}: no official request of {', '.join(affected)} asks for it")
+        elif d.adopted_on < covering[0].at.date():
+            out.append(f"{m.value}: {d.number} was adopted before the request of "
+                       f"{covering[0].at.date().isoformat()}")
+    return out
