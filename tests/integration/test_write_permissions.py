@@ -173,6 +173,13 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/crises/{crisis}/consultations", None, staff),
         ("POST", "/api/v1/crises/{crisis_id}/decision"): Case(
             f"/api/v1/crises/{crisis}/decision", {"decision_id": ids["decision"]}, staff),
+        ("POST", "/api/v1/crises/{crisis_id}/official-requests"): Case(
+            f"/api/v1/crises/{crisis}/official-requests", {
+                "state": ME, "person": "the President", "office": "head_of_state",
+                "at": "2026-11-30T10:00:00Z", "article": "Treaty art. 4",
+                "measures": ["humanitarian"]}, acting_or_staff(ME, StateAct.CRISIS)),
+        ("POST", "/api/v1/crises/{crisis_id}/sessions"): Case(
+            f"/api/v1/crises/{crisis}/sessions", {"opens_at": future}, staff),
         ("POST", "/api/v1/crises/{crisis_id}/response"): Case(
             f"/api/v1/crises/{crisis}/response", {"measures": ["humanitarian"]}, staff),
         ("POST", "/api/v1/crises/{crisis_id}/requests"): Case(

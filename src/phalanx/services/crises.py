@@ -183,6 +183,7 @@ class CrisisOut(BaseModel):
     requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
     sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
     official_requests: list[OfficialRequestOut] = Field(default_factory=list)
+    sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -321,6 +322,9 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                             .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
         out.requests = _requests(conn, row.id, at)
         out.official_requests = requests_of(conn, row.id)
+        out.sessions = [r.meeting_id for r in conn.execute(
+            select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
+            .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
         out.sitreps = [SitrepOut(id=s.id, at=aware(s.at), author=s.author, state=s.state_code,
                                  situation=s.situation, casualties=s.casualties,
                                  measures=s.measures, needs=s.needs,
@@ -590,10 +594,44 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
     with db.write(actor) as w:
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             session_id=meeting.id, revision=row.revision + 1))
+        w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
+                                                       meeting_id=meeting.id, convened_at=at))
         _event(w, crisis_id, "note", f"consultations convened: {meeting.title}", at)
         w.audit("crisis.consultations", "crisis", crisis_id, {"session": meeting.id,
                                                               "body": body})
     return transition(db, crisis_id, Stage.CONSULTATIONS, actor=actor, at=at)
+
+
+def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
+                    body: str | None = None, kind: SessionKind = SessionKind.EXTRAORDINARY,
+                    mode: Mode = Mode.VIDEO, link: str = "",
+                    at: datetime | None = None) -> CrisisOut:
+    """Another session on the crisis (e.g. an extraordinary session by video days after
+    the first consultations): a crisis holds as many as it needs, each on its timeline."""
+    at = at or now()
+    _require_staff(actor, "convene a session on a crisis")
+    with db.read() as conn:
+        row = _row(conn, crisis_id, actor)
+        org = orgs.organization(conn)
+        cat = _category(org, row.category)
+    if row.session_id is None:
+        raise Conflict("convene the consultations first (Treaty art. 2)")
+    body = body or _consultation_format(org, cat)[0]
+    meeting = dec.convene(db, dec.MeetingIn(
+        body=body, kind=kind, mode=mode,
+        link=(link or f"https://vc.{org.key}.example/crisis-{crisis_id}")
+        if mode is Mode.VIDEO else None,
+        title=f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}"[:300],
+        opens_at=opens_at, exercise=row.exercise, marking=Marking(row.marking),
+        participants=_states(row.participants), observers=row.observers), actor=actor)
+    with db.write(actor) as w:
+        w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
+                                                       meeting_id=meeting.id, convened_at=at))
+        _event(w, crisis_id, "note", f"session convened: {meeting.title}", at)
+        w.audit("crisis.session", "crisis", crisis_id, {"session": meeting.id, "body": body,
+                                                        "kind": kind.value})
+        w.emit(f"crisis:{crisis_id}", "session", id=meeting.id)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
 
 
 def _consultation_format(org: Organization, cat: Category) -> tuple[str, SessionKind, Mode]:

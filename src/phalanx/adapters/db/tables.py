@@ -578,6 +578,14 @@ crisis_event = Table(
     Column("text", Text, nullable=False),
 )
 
+crisis_session = Table(
+    "crisis_session",  # every session held on a crisis: consultations, then any other
+    metadata,
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meeting.id"), primary_key=True),
+    Column("convened_at", DateTime(timezone=True), nullable=False),
+)
+
 official_request = Table(
     "official_request",
     metadata,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -9,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import crises, crisis_requests, watch
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
@@ -96,6 +98,24 @@ def link_decision(crisis_id: Id, data: DecisionLinkIn, actor: Writer,
     affected state, of the same exercise flag)."""
     return crises.link_decision(db, crisis_id, data.decision_id, data.authorizes or None,
                                 actor=actor)
+
+
+class SessionIn(BaseModel):
+    opens_at: datetime
+    body: str | None = Field(default=None, max_length=64)
+    kind: SessionKind = SessionKind.EXTRAORDINARY
+    mode: Mode = Mode.VIDEO
+    link: str = Field(default="", max_length=500)
+
+
+@router.post("/crises/{crisis_id}/sessions", response_model=crises.CrisisOut, status_code=201,
+             responses=problem_responses(409))
+def convene_session(crisis_id: Id, data: SessionIn, actor: Writer,
+                    db: DB) -> crises.CrisisOut:
+    """Another session on the crisis (extraordinary, by video): as many as it needs."""
+    return crises.convene_session(db, crisis_id, actor=actor, opens_at=data.opens_at,
+                                  body=data.body, kind=data.kind, mode=data.mode,
+                                  link=data.link)
 
 
 @router.post("/crises/{crisis_id}/official-requests",

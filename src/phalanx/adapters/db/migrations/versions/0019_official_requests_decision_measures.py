@@ -1,5 +1,5 @@
 """official requests of affected states; the measures, forces and period a decision
-authorizes, adopted with its text
+authorizes, adopted with its text; every session held on a crisis
 
 Revision ID: 0019
 Revises: 0013
@@ -46,6 +46,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_official_request")),
     )
     op.create_index(op.f("ix_official_request_crisis_id"), "official_request", ["crisis_id"])
+    op.create_table(
+        "crisis_session",
+        sa.Column("crisis_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("convened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["crisis_id"], ["crisis.id"],
+                                name=op.f("fk_crisis_session_crisis_id_crisis"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"],
+                                name=op.f("fk_crisis_session_meeting_id_meeting")),
+        sa.PrimaryKeyConstraint("crisis_id", "meeting_id", name=op.f("pk_crisis_session")),
+    )
     for table in ("draft", "decision"):
         with op.batch_alter_table(table) as batch:
             for column in AUTHORIZES:
@@ -60,5 +72,6 @@ def downgrade() -> None:
             batch.drop_column("period_days")
             for column in reversed(AUTHORIZES):
                 batch.drop_column(column)
+    op.drop_table("crisis_session")
     op.drop_index(op.f("ix_official_request_crisis_id"), table_name="official_request")
     op.drop_table("official_request")

@@ -1,0 +1,146 @@
+"""The collective-response chain as the treaty writes it, replayed on a peacekeeping case
+(Kyrgyzstan, June 2010: an official request for collective peacekeeping forces):
+no military measure without the affected state's recorded request; only a decision of a
+competent body, after the crisis and the request, binding the affected state, authorizes
+it, and what it authorizes is what it adopted; a crisis holds as many sessions as it
+needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
+from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import clock, crises, crisis_requests
+from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+T0 = datetime(2023, 6, 11, 2, 0, tzinfo=UTC)
+PK = Measure.MILITARY_PEACEKEEPING
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def org_db(db: Database) -> Database:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    return db
+
+
+def crisis(db: Database) -> crises.CrisisOut:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Mass unrest in Osh and Jalal-Abad", category="armed_attack", affected=["KGZ"],
+        severity="extreme", place="Osh", lat=40.53, lon=72.8), actor=SEC, at=T0)
+    return crises.convene_consultations(db, c.id, actor=SEC, at=T0 + timedelta(hours=1))
+
+
+def adopt(db: Database, meeting_id: int, *, body: str = "csc", kind: str = "decision",
+          out: tuple[str, ...] = (), **authorizes: object) -> int:
+    """A text adopted in `meeting_id` by every member with a say (those in `out` stay out
+    of a limited-format decision)."""
+    d = dec.propose_draft(db, dec.DraftIn.model_validate({
+        "body": body, "meeting_id": meeting_id, "kind": kind, "title": "On Kyrgyzstan",
+        "text_en": "The Council decides ...", **authorizes}), actor=SEC)
+    for s in d.stances:
+        if s.standing.value == "full":
+            dec.record_attendance(db, meeting_id, s.state, True, actor=SEC)
+            dec.state_position(db, d.id, Position.NOT_TAKING_PART if s.state in out
+                               else Position.SUPPORT, actor=rep(s.state))
+    closed = dec.close_draft(db, d.id, actor=SEC)
+    assert closed.decision_id is not None, closed.outcome_reason
+    return closed.decision_id
+
+
+def request(db: Database, crisis_id: int, at: datetime, who: Principal = SEC) -> None:
+    crisis_requests.record_request(db, crisis_id, crisis_requests.OfficialRequestIn(
+        state="KGZ", person="Roza Otunbayeva", office="head_of_state", at=at,
+        article="Treaty art. 4", measures=[PK, Measure.HUMANITARIAN],
+        forces="collective peacekeeping forces", period_days=30), actor=who, at=at)
+
+
+def test_no_military_measure_without_the_recorded_request(org_db: Database) -> None:
+    c = crisis(org_db)
+    with clock.use(T0 + timedelta(hours=2)):
+        decision = adopt(org_db, c.session_id or 0, measures=[PK], formations=["peacekeeping"])
+    with pytest.raises(Conflict, match="no official request of KGZ asks for it"):
+        crises.link_decision(org_db, c.id, decision, actor=SEC)
+    crises.set_response(org_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                        actor=SEC)
+    crises.transition(org_db, c.id, Stage.ASSESSMENT, actor=SEC, at=T0 + timedelta(hours=2))
+    with org_db.read() as conn:
+        assert any("record its official request" in p
+                   for p in crises.military_check(conn, c.id, actor=SEC))
+
+
+def test_only_a_decision_that_can_authorize_does(org_db: Database) -> None:
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        session = c.session_id or 0
+        statement = adopt(org_db, session, kind="statement", measures=[PK])
+        limited = adopt(org_db, session, measures=[PK], out=("KGZ",))
+        good = adopt(org_db, session, measures=[PK, Measure.HUMANITARIAN],
+                     formations=["peacekeeping"], contributing_states=["KAZ", "RUS"],
+                     period_days=30)
+    earlier = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Later events", category="armed_attack", affected=["KGZ"]), actor=SEC,
+        at=T0 + timedelta(days=3))
+    with pytest.raises(Conflict, match="is a statement: only a decision authorizes"):
+        crises.link_decision(org_db, c.id, statement, actor=SEC)
+    with pytest.raises(Conflict, match="does not bind KGZ"):
+        crises.link_decision(org_db, c.id, limited, actor=SEC)
+    with pytest.raises(Conflict, match="before the crisis was reported"):
+        crises.link_decision(org_db, earlier.id, good, actor=SEC)
+    with pytest.raises(Invalid, match="authorizes humanitarian, military_peacekeeping"):
+        crises.link_decision(org_db, c.id, good, [Measure.MILITARY_CRRF], actor=SEC)
+    linked = crises.link_decision(org_db, c.id, good, actor=SEC)
+    assert linked.authorizes == ["humanitarian", "military_peacekeeping"]
+    assert linked.official_requests[0].person == "Roza Otunbayeva"
+
+
+def test_a_coordination_council_statement_authorizes_nothing(org_db: Database) -> None:
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=3)):
+        m = dec.convene(org_db, dec.MeetingIn(body="cc-emergencies", opens_at=T0 + timedelta(
+            hours=3)), actor=SEC)
+        statement = adopt(org_db, m.id, body="cc-emergencies", kind="statement",
+                          measures=[PK])
+    with pytest.raises(Conflict) as refused:
+        crises.link_decision(org_db, c.id, statement, actor=SEC)
+    assert "only a decision authorizes" in str(refused.value)
+    assert "cc-emergencies is not competent (the dataset names csc)" in str(refused.value)
+
+
+def test_the_request_is_the_affected_states_own(org_db: Database) -> None:
+    c = crisis(org_db)
+    reporter = Principal("reporter-kgz", Role.REPORTER, state="KGZ", agency=Agency.POLICE)
+    with pytest.raises(Forbidden, match="reporter"):
+        request(org_db, c.id, T0, who=reporter)
+    with pytest.raises(Forbidden, match="act for KAZ, not for KGZ"):
+        request(org_db, c.id, T0, who=rep("KAZ"))
+    request(org_db, c.id, T0 + timedelta(minutes=5), who=rep("KGZ"))
+    with org_db.read() as conn:
+        got = crises.get(conn, c.id, actor=rep("KAZ"))
+    assert [(r.state, r.article, r.period_days) for r in got.official_requests] == [
+        ("KGZ", "Treaty art. 4", 30)]
+    assert any("official request of KGZ (Roza Otunbayeva" in e.text for e in got.timeline)
+
+
+def test_a_crisis_holds_as_many_sessions_as_it_needs(org_db: Database) -> None:
+    c = crisis(org_db)
+    again = crises.convene_session(org_db, c.id, actor=SEC, opens_at=T0 + timedelta(days=3),
+                                   at=T0 + timedelta(days=2))
+    assert len(again.sessions) == 2 and again.sessions[0] == c.session_id
+    assert any("extraordinary session" in e.text.lower() for e in again.timeline)
+    with pytest.raises(Forbidden):
+        crises.convene_session(org_db, c.id, actor=rep("KGZ"), opens_at=T0)

@@ -1,0 +1,66 @@
+"""What makes a response lawful (`domain/crisis/authority.py`): the affected state's
+official request, and a decision that can authorize the measures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from phalanx.domain.crisis.authority import (
+    DecisionBasis,
+    OfficialRequest,
+    authority_problems,
+    request_problems,
+)
+from phalanx.domain.crisis.workflow import Measure
+
+PK = Measure.MILITARY_PEACEKEEPING
+COMPETENT = {"military_peacekeeping": ["csc"], "military_crrf": ["csc"],
+             "default": ["csc", "permanent-council"]}
+REQUEST = OfficialRequest("KGZ", datetime(2010, 6, 12, 9, tzinfo=UTC), "Treaty art. 4",
+                          frozenset({PK}))
+
+
+def basis(**kw: object) -> DecisionBasis:
+    data: dict[str, object] = dict(
+        number="CSC-2010-004", kind="decision", body="csc", adopted_on=date(2010, 6, 14),
+        binding=frozenset({"KGZ", "KAZ", "RUS"}), exercise=False, measures=frozenset({PK}))
+    return DecisionBasis(**(data | kw))  # type: ignore[arg-type]
+
+
+def problems(d: DecisionBasis, requests: list[OfficialRequest] | None = None,
+             exercise: bool = False) -> list[str]:
+    return authority_problems(d, affected=["KGZ"], reported_on=date(2010, 6, 11),
+                              requests=[REQUEST] if requests is None else requests,
+                              competent=COMPETENT, exercise=exercise,
+                              on_member_territory=True)
+
+
+def test_a_council_decision_after_the_request_binding_the_state_authorizes() -> None:
+    assert problems(basis()) == []
+
+
+def test_each_failed_condition_is_named() -> None:
+    assert problems(basis(kind="statement")) == [
+        "CSC-2010-004 is a statement: only a decision authorizes measures"]
+    assert problems(basis(body="permanent-council")) == [
+        "military_peacekeeping: permanent-council is not competent (the dataset names csc)"]
+    assert problems(basis(adopted_on=date(2010, 6, 1))) == [
+        "CSC-2010-004 was adopted on 2010-06-01, before the crisis was reported (2010-06-11)",
+        "military_peacekeeping: CSC-2010-004 was adopted before the request of 2010-06-12"]
+    assert problems(basis(binding=frozenset({"KAZ", "RUS"}))) == [
+        "CSC-2010-004 does not bind KGZ (the affected state)"]
+    assert problems(basis(), requests=[]) == [
+        "military_peacekeeping: no official request of KGZ asks for it"]
+    assert problems(basis(exercise=True)) == [
+        "CSC-2010-004 is an exercise decision and the crisis is real"]
+    assert problems(basis(measures=frozenset())) == [
+        "CSC-2010-004 authorizes no measure (its text names none)"]
+
+
+def test_military_measures_on_a_member_territory_need_a_request() -> None:
+    assert request_problems([Measure.MILITARY_CRRF, Measure.HUMANITARIAN], [REQUEST], ["KGZ"],
+                            on_member_territory=True) == [
+        "military_crrf: no official request of KGZ asks for it (Treaty art. 4 assistance and "
+        "peacekeeping on a member's territory are given at the affected state's request)"]
+    assert request_problems([PK], [REQUEST], ["KGZ"], on_member_territory=True) == []
+    assert request_problems([PK], [], ["KGZ"], on_member_territory=False) == []
