@@ -32,7 +32,7 @@ from phalanx.dataset import loader
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, forcesdemo, identity, watch
+from phalanx.services import clock, forcesdemo, identity, membership, watch
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import documents as docs
@@ -216,6 +216,12 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/operations/{key}/release"): Case(
             "/api/v1/operations/channel/release", {},
             lambda p: bool(p.state and acts_for(p, p.state, StateAct.RECORDS))),
+        ("POST", "/api/v1/membership/events"): Case("/api/v1/membership/events", {
+            "state": "KGZ", "kind": "notice_of_withdrawal", "on": "2026-11-30"}, staff),
+        ("POST", "/api/v1/membership/records/{record_id}/confirm"): Case(
+            f"/api/v1/membership/records/{ids['proposal']}/confirm", None, staff),
+        ("PUT", "/api/v1/contributions/{state}/{year}"): Case(
+            f"/api/v1/contributions/{ME}/2026", {"assessed": 100.0, "paid": 100.0}, staff),
         ("POST", "/api/v1/users"): Case("/api/v1/users", {
             "username": "newcomer", "password": "another-long-password-9", "role": "observer",
             "observer_of": "UN"}, admin),
@@ -304,6 +310,10 @@ def _build(db: Database) -> dict[str, Any]:
         ids["draft"] = d.id
         ids["amendment"] = dec.propose_amendment(
             db, d.id, 1, "The Council decides, amended.", actor=USERS[6]).id
+    with db.write(sec) as w:
+        ids["proposal"] = membership.propose_from_decision(
+            w, decision_id=ids["decision"], state="TJK", kind="suspension",
+            on=date(2027, 1, 1), actor=sec)
     ids["written"] = dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="Written", text_en="To appoint ...",
         deadline=datetime(2027, 1, 1, tzinfo=UTC)), actor=sec).id
@@ -386,7 +396,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
-    "finding")}))
+    "finding", "proposal")}))
 
 
 def test_the_table_names_every_write_route(sqlite_db: Database, settings: Settings) -> None:
