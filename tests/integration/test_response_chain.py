@@ -15,7 +15,7 @@ from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, crises, crisis_requests
+from phalanx.services import clock, crises, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
@@ -144,3 +144,27 @@ def test_a_crisis_holds_as_many_sessions_as_it_needs(org_db: Database) -> None:
     assert any("extraordinary session" in e.text.lower() for e in again.timeline)
     with pytest.raises(Forbidden):
         crises.convene_session(org_db, c.id, actor=rep("KGZ"), opens_at=T0)
+
+
+def test_the_planner_uses_only_what_the_decision_authorizes(org_db: Database) -> None:
+    """A peacekeeping-only decision: the plan moves peacekeepers, never the CRRF or the
+    rapid-deployment forces, though they are nearer and every state consents."""
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        good = adopt(org_db, c.session_id or 0, measures=[PK], formations=["peacekeeping"])
+    crises.link_decision(org_db, c.id, good, actor=SEC)
+    planner = Principal("planner", Role.PLANNER)
+    forces.add_requirement(org_db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=400, place="Osh", lat=40.53, lon=72.8,
+        needed_by=datetime.now(UTC) + timedelta(days=2)), actor=planner)
+    with org_db.read() as conn:
+        states = sorted({u.state for u in forces.units(conn, actor=SEC)})
+    for s in states:
+        forces.give_consent(org_db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s))
+    plan = forces.run_plan(org_db, c.id, forces.PlanIn(time_limit=2), actor=planner)
+    with org_db.read() as conn:
+        formation = {u.key: u.formation for u in forces.units(conn, actor=SEC)}
+    assert plan.movements, plan.uncovered
+    assert {formation[m.unit] for m in plan.movements} == {"peacekeeping"}
+    assert any("authorizes peacekeeping, not crrf" in e for e in plan.explanations.values())

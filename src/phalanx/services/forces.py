@@ -21,6 +21,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
@@ -516,6 +517,14 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
         _ok, why = availability(facts.values(), given, crisis, at.date())
         for key, reason in why.items():
             barred[(key, cid)] = reason
+        authorization = _authorization(conn, row)
+        if authorization is None:
+            warnings.append(f"crisis {row.id}: no decision authorizing forces is linked yet")
+        else:
+            for key, reason in authority.unauthorized_units(
+                    ((u.key, u.state_code, u.formation) for u in unit_rows.values()),
+                    authorization, org.settings.get("measure_formations", {})).items():
+                barred.setdefault((key, cid), reason)
         for r in conn.execute(select(t.force_requirement).where(
                 t.force_requirement.c.crisis_id == row.id,
                 t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)):
@@ -535,6 +544,19 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     previous, start = _decided_plan(conn, rows, at)
     states = {r.key: r.state_code for r in unit_rows.values()}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states)
+
+
+def _authorization(conn: Connection, row: Any) -> authority.Authorization | None:
+    """What the crisis's linked decision authorizes (None if no decision is linked)."""
+    if row.decision_id is None:
+        return None
+    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
+        t.decision.c.id == row.decision_id)).first()
+    if d is None:
+        return None
+    return authority.Authorization(
+        d.number, frozenset(Measure(m) for m in row.authorizes), frozenset(d.formations),
+        frozenset(d.contributing_states))
 
 
 def _decided_plan(conn: Connection, rows: list[Any], at: datetime

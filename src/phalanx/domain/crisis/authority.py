@@ -14,6 +14,10 @@ that authorizes the measures.
   out of binds it to nothing), and an exercise's decision answers only an exercise's
   crisis. The measures are the decision's own, adopted with its text; nobody types them
   when linking it.
+- The forces follow the decision: the planner uses only units of the formations the
+  decision authorizes (named in its text, or else those the dataset gives for its military
+  measures, `measure_formations`) and, where the decision names contributing states, only
+  theirs. Consent is asked besides (`forces/registry.py`).
 """
 
 from __future__ import annotations
@@ -108,4 +112,36 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on
         elif d.adopted_on < covering[0].at.date():
             out.append(f"{m.value}: {d.number} was adopted before the request of "
                        f"{covering[0].at.date().isoformat()}")
+    return out
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """What the crisis's decision lets the planner use."""
+
+    number: str
+    measures: frozenset[Measure]
+    formations: frozenset[str]  # as named in the decision (empty: from its measures)
+    states: frozenset[str]  # contributing states (empty: any that consents)
+
+
+def authorized_formations(a: Authorization, measure_formations: dict[str, list[str]]
+                          ) -> frozenset[str]:
+    if a.formations:
+        return a.formations
+    return frozenset(f for m in a.measures for f in measure_formations.get(m.value, []))
+
+
+def unauthorized_units(units: Iterable[tuple[str, str, str]], a: Authorization,
+                       measure_formations: dict[str, list[str]]) -> dict[str, str]:
+    """Units (key, state, formation) the decision does not let the planner use, with
+    the reason in words."""
+    formations = authorized_formations(a, measure_formations)
+    out: dict[str, str] = {}
+    for key, state, formation in units:
+        if formation not in formations:
+            out[key] = (f"{a.number} authorizes "
+                        f"{', '.join(sorted(formations)) or 'no formation'}, not {formation}")
+        elif a.states and state not in a.states:
+            out[key] = f"{a.number} names the contributing states {', '.join(sorted(a.states))}"
     return out
