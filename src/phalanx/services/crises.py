@@ -791,12 +791,15 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         return _out(w.conn, row, at, detail=True)
 
 
-def escalate_overdue(db: Database, *, at: datetime | None = None) -> list[int]:
+def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
+                     only: int | None = None) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
-    stage: a timeline entry and a notice to the Secretariat and the chair's state."""
+    stage: a timeline entry and a notice to the Secretariat and the chair's state.
+    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
     at = at or now()
     with db.read() as conn:
-        overdue = [c for c in board(conn, actor=SYSTEM, at=at) if c.overdue]
+        overdue = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
+                   if c.overdue and (only is None or c.id == only)]
         org = orgs.organization(conn)
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(

@@ -11,7 +11,8 @@ offer, accept, decline, sitrep, delay — with that action's fields.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,13 +20,16 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection
 
+from phalanx.adapters.events import Event
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import crises
 from phalanx.services import decisions as dec
-from phalanx.services.db import Database
+from phalanx.services.clock import playing_at
+from phalanx.services.db import Database, UnauditedWrite, Write
 from phalanx.services.errors import Invalid
 
 SECRETARIAT = Principal("exercise-secretariat", Role.SECRETARIAT)
@@ -160,11 +164,48 @@ class Run:
     stage: str = ""
 
 
+class _OneTransaction(Database):
+    """The run's database: every action of the run in one transaction (each action a
+    savepoint in it), committed at the end or rolled back whole, so that a run that fails
+    half-way leaves nothing behind."""
+
+    def __init__(self, outer: Database, conn: Connection) -> None:
+        super().__init__(outer.engine)
+        self.conn = conn
+        self.events: list[Event] = []
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        yield self.conn
+
+    @contextmanager
+    def write(self, actor: Principal) -> Iterator[Write]:
+        with self.conn.begin_nested():
+            w = Write(self.conn, actor)
+            yield w
+            if not w.pending:
+                raise UnauditedWrite("a state-changing action must write an audit entry")
+            w.seal()
+        self.events += w.events
+
+
 def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         start: datetime | None = None,
         progress: Callable[[int, int, str], None] | None = None) -> Run:
-    """Play the scenario. `speed`: scenario minutes per real second (0: no waiting)."""
+    """Play the scenario, all of it or nothing. `speed`: scenario minutes per real second
+    (0: no waiting)."""
     start = start or datetime.now(UTC).replace(microsecond=0)
+    with db.write(SYSTEM) as w:
+        tx = _OneTransaction(db, w.conn)
+        result = _run(tx, scenario, speed, start, progress)
+        w.events += tx.events
+        w.audit("exercise.run", "crisis", result.crisis_id or 0,
+                {"scenario": scenario.name, "start": start.isoformat()})
+    return result
+
+
+def _run(db: Database, scenario: Scenario, speed: float, start: datetime,
+         progress: Callable[[int, int, str], None] | None) -> Run:
     result = Run(scenario.name)
     requests: list[int] = []
     offers: list[int] = []
@@ -174,8 +215,11 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
             time.sleep((inject.at - last) / speed)
         last = inject.at
         at = start + timedelta(minutes=inject.at)
-        result.escalations += len(crises.escalate_overdue(db, at=at))
-        text = _play(db, inject, at, result, requests, offers)
+        with playing_at(at):
+            if result.crisis_id is not None:
+                result.escalations += len(crises.escalate_overdue(
+                    db, at=at, exercise=True, only=result.crisis_id))
+            text = _play(db, inject, at, result, requests, offers)
         result.timeline.append((inject.at, text))
         if progress:
             progress(n + 1, len(scenario.injects), text)
