@@ -119,16 +119,23 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
     (default: the file's `start`, else now). `speed`: scenario minutes per real second
     (0: no waiting)."""
     start = start or scenario.start or datetime.now(UTC).replace(microsecond=0)
-    check(db, scenario, start)
+    zone = start.tzinfo
+    start = start.astimezone(UTC)  # stored in UTC (SQLite keeps no offset); days as the
+    check(db, scenario, start)     # engine counts them, in UTC
     if speed > 0:
         _rehearse(db, scenario, start)
-        return _run(db, scenario, speed, start, progress)
+        return _zoned(_run(db, scenario, speed, start, progress), zone)
     with db.write(SYSTEM) as w:
         tx = _OneTransaction(db, w.conn)
         result = _run(tx, scenario, 0.0, start, progress)
         w.events += tx.events
         w.audit("exercise.run", "crisis", result.crisis_id or 0,
                 {"scenario": scenario.name, "start": start.isoformat()})
+    return _zoned(result, zone)
+
+
+def _zoned(result: Run, zone: Any) -> Run:
+    result.start = result.start.astimezone(zone) if result.start else None
     return result
 
 
@@ -286,10 +293,13 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
         dec.state_position(db, d.id, i.positions.get(s.state, Position.SUPPORT),
                            actor=representative(s.state))
     closed = dec.close_draft(db, d.id, actor=SECRETARIAT)
+    number = ""
     if closed.decision_id is not None:
-        crises.link_decision(db, cid, closed.decision_id, i.authorizes, actor=SECRETARIAT,
-                             at=at)
-    return f"decision: {closed.outcome} — {_short(closed.outcome_reason, 120)}"
+        c = crises.link_decision(db, cid, closed.decision_id, i.authorizes,
+                                 actor=SECRETARIAT, at=at)
+        with db.read() as conn:
+            number = f" {dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number}"
+    return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
 
 
 def scenarios_dir() -> Path:
