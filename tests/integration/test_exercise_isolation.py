@@ -130,7 +130,7 @@ def test_every_shipped_scenario_leaves_the_real_records_as_they_were(demo_db: Da
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     for name in names:
         scenario = exercise.load(exercise.scenarios_dir() / f"{name}.yaml")
-        result = exercise.run(demo_db, scenario, start=getattr(scenario, "start", None) or start)
+        result = exercise.run(demo_db, scenario, start=scenario.start or start)
         assert result.crisis_id is not None
     after = _rows(demo_db)
     own = ownership(before, after)
