@@ -15,7 +15,7 @@ from phalanx.domain.crisis.workflow import Measure
 
 PK = Measure.MILITARY_PEACEKEEPING
 COMPETENT = {"military_peacekeeping": ["csc"], "military_crrf": ["csc"],
-             "default": ["csc", "permanent-council"]}
+             "humanitarian": ["csc", "permanent-council"]}
 REQUEST = OfficialRequest("KGZ", datetime(2010, 6, 12, 9, tzinfo=UTC), "Treaty art. 4",
                           frozenset({PK}))
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from phalanx.cli import exercise_report as replay
 from phalanx.cli.common import database, emit_json, err, fail, out
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise
@@ -63,45 +66,53 @@ def _scenario_path(name: str) -> Path:
     raise fail(f"no scenario {name!r} (a file, or one of: {names})")
 
 
+def _start(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a time like 2022-01-05T23:00+06:00"
+                                 ) from exc
+    if at.tzinfo is None:
+        raise typer.BadParameter(f"{value!r} needs its time zone, e.g. +06:00 or Z")
+    return at
+
+
 @exercise_app.command("run")
 def run(
     file: Annotated[str, typer.Argument(help="A scenario file, or a shipped one's name.")],
     speed: Annotated[float, typer.Option(help="Scenario minutes per real second "
                                               "(0: no waiting).")] = 0.0,
+    start: Annotated[str | None, typer.Option(
+        help="The scenario's first minute, e.g. 2022-01-05T23:00+06:00 (default: the "
+             "file's `start`, else now).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Run a scenario through the crisis engine; print the timeline and the scorecard."""
+    """Run a scenario through the crisis engine on its own dates; print the timeline, the
+    scorecard, and the real case beside it when the file has a reference."""
     path = _scenario_path(file)
+    at = _start(start)
+    db = database()
     try:
         scenario = exercise.load(path)
+        with Progress(transient=True, disable=as_json, console=err) as progress:
+            task = progress.add_task(scenario.name, total=len(scenario.injects))
+            result = exercise.run(db, scenario, speed=speed, start=at,
+                                  progress=lambda n, total, text: progress.update(
+                                      task, completed=n, description=text[:60]))
+    except exercise.ScenarioError as exc:
+        for p in exc.problems:
+            err.print(f"[bold red]error:[/] {escape(str(p))}", highlight=False)
+        err.print("nothing stored", highlight=False)
+        raise typer.Exit(1) from exc
     except Invalid as exc:
         raise fail(str(exc)) from exc
-    db = database()
-    with Progress(transient=True, disable=as_json) as progress:
-        task = progress.add_task(scenario.name, total=len(scenario.injects))
-        result = exercise.run(db, scenario, speed=speed,
-                              progress=lambda n, total, text: progress.update(
-                                  task, completed=n, description=text[:60]))
+    report = replay.compare(scenario, result)
     if as_json:
-        emit_json({"scenario": result.scenario, "crisis": result.crisis_id,
-                   "stage": result.stage, "escalations": result.escalations,
-                   "timeline": [{"minute": m, "event": e} for m, e in result.timeline],
-                   "scorecard": result.scorecard})
+        emit_json(report)
         return
-    table = Table(title=f"EXERCISE {scenario.name}: crisis {result.crisis_id}")
-    table.add_column("minute", justify="right")
-    table.add_column("event")
-    for minute, text in result.timeline:
-        table.add_row(f"{minute:g}", text)
-    out.print(table)
-    card = Table(title="response scorecard (minutes from the first report)")
-    card.add_column("measure")
-    card.add_column("minutes", justify="right")
-    for key, value in result.scorecard.items():
-        card.add_row(key.replace("_minutes", "").replace("_", " "),
-                     "—" if value is None else f"{value:g}")
-    card.add_row("escalations", str(result.escalations))
-    out.print(card)
+    replay.print_report(out, scenario, result, report)
 
 
 @crises_app.command("list")

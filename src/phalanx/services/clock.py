@@ -2,7 +2,8 @@
 (SQLite gives naive ones back).
 
 Every action reads the time from `now()`. An exercise or a replay plays the same actions
-on its own clock: inside `use(at)` the services' `now()` is `at`, so signatures, deadlines,
+on its own clock: inside `use(at)` (or `playing_at(at)`, the exercise runner's name for
+it) the services' `now()` is `at`, so sessions, drafts, positions, signatures, deadlines,
 numbering and stage clocks are the scenario's, not the wall clock's."""
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ def aware(value: datetime) -> datetime:
 
 @contextmanager
 def use(at: datetime) -> Iterator[None]:
-    """Run the enclosed actions at `at` (an aware datetime)."""
-    if at.tzinfo is None:
-        raise ValueError("the clock needs an aware datetime")
-    token = _fixed.set(at.astimezone(UTC))
+    """Run the enclosed actions at `at` (an aware datetime; a naive one is taken as UTC)."""
+    token = _fixed.set(aware(at).astimezone(UTC))
     try:
         yield
     finally:
         _fixed.reset(token)
+
+
+playing_at = use

@@ -42,6 +42,7 @@ from phalanx.domain.crisis.workflow import (
     next_stages,
     refusals,
 )
+from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
@@ -668,14 +669,25 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
                 f"what a decision authorizes is adopted with it: {decision.number} authorizes "
                 f"{', '.join(m.value for m in adopted) or 'no measure'}"))
         org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        # military measures: the bodies the dataset names; the others: those that consult
+        # on such a crisis (the category's `convene`) and those competent for the military
+        named = org.settings.get("measure_authority", {})
+        wider = [*cat.convene, *(b for bodies in named.values() for b in bodies)]
+        competent = {m.value: list(named.get(m.value) or wider) for m in adopted}
+        # the affected members that a decision can bind: in full standing or in arrears
+        members = {m.state for m in membership.members_on(org, decision.adopted_on)
+                   if membership.standing_on(org, m.state, decision.adopted_on)
+                   in (Standing.FULL, Standing.IN_ARREARS)}
         basis = authority.DecisionBasis(
             number=decision.number, kind=decision.kind, body=decision.body,
             adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
             exercise=decision.exercise, measures=frozenset(adopted))
         problems = authority.authority_problems(
-            basis, affected=_states(row.affected), reported_on=aware(row.reported_at).date(),
+            basis, affected=[s for s in _states(row.affected) if s in members],
+            reported_on=aware(row.reported_at).date(),
             requests=as_domain(requests_of(w.conn, crisis_id)),
-            competent=org.settings.get("measure_authority", {}), exercise=row.exercise,
+            competent=competent, exercise=row.exercise,
             on_member_territory=row.on_member_territory)
         if problems:
             raise Conflict(f"{decision.number} cannot authorize the response: "
@@ -883,12 +895,15 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         return _out(w.conn, row, at, detail=True)
 
 
-def escalate_overdue(db: Database, *, at: datetime | None = None) -> list[int]:
+def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
+                     only: int | None = None) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
-    stage: a timeline entry and a notice to the Secretariat and the chair's state."""
+    stage: a timeline entry and a notice to the Secretariat and the chair's state.
+    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
     at = at or now()
     with db.read() as conn:
-        overdue = [c for c in board(conn, actor=SYSTEM, at=at) if c.overdue]
+        overdue = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
+                   if c.overdue and (only is None or c.id == only)]
         org = orgs.organization(conn)
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(

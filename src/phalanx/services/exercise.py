@@ -1,194 +1,186 @@
-"""Exercise mode: a scenario file of timed injects run through the same engine as a real
-crisis, on the scenario's own clock, at a chosen speed. Everything it creates is
-marked EXERCISE (the crisis, its sessions and decisions, the CAP status) and stays out
-of the real registers.
+"""Exercise mode: a scenario file of timed injects (`exercise_scenario.py`) run through
+the same services as a real crisis — each inject calls the function the pages and the
+API call — on the scenario's own clock and dates, at a chosen speed.
 
-A scenario is YAML: `name`, `description`, and `injects`, each with `at` (minutes from
-the start) and `do` — open, consultations, transition, decide, response, request,
-offer, accept, decline, sitrep, delay — with that action's fields.
+Everything it creates is marked EXERCISE (the crisis, its sessions and decisions, the
+CAP status); it reads the real organization as of the scenario's dates and writes
+nothing real: escalation, planning and plan decisions look at its own crisis only.
+
+All or nothing: the scenario is checked whole first (`exercise_check.py`); then it is
+played in one transaction, which a failure rolls back. Played live (`speed` > 0), it is
+first rehearsed in a transaction that is rolled back, so that a failure shows before the
+first inject is written.
 """
 
 from __future__ import annotations
 
+import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection
 
+from phalanx.adapters.db.engine import WRITE
+from phalanx.adapters.events import Event
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import crises
+from phalanx.services import crises, crisis_requests, forces
 from phalanx.services import decisions as dec
-from phalanx.services.db import Database
-from phalanx.services.errors import Invalid
+from phalanx.services import organization as orgs
+from phalanx.services.clock import playing_at
+from phalanx.services.db import Database, UnauditedWrite, Write
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.exercise_check import problems as org_problems
+from phalanx.services.exercise_scenario import (
+    AcceptInject,
+    ConsentInject,
+    ConsultationsInject,
+    DecideInject,
+    OfferInject,
+    OfficialRequestInject,
+    OpenInject,
+    PlanInject,
+    Problem,
+    ProgressInject,
+    RequestInject,
+    RequirementInject,
+    ResponseInject,
+    Scenario,
+    ScenarioError,
+    SitrepInject,
+    TransitionInject,
+    load,
+)
+
+__all__ = ["Run", "Scenario", "ScenarioError", "load", "run", "scenarios_dir"]
 
 SECRETARIAT = Principal("exercise-secretariat", Role.SECRETARIAT)
+JOINT_STAFF = Principal("exercise-joint-staff", Role.PLANNER)
 
 
 def representative(state: str) -> Principal:
     return Principal(f"exercise-rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
 
 
-class _Inject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    at: float = Field(ge=0, description="minutes from the start")
-    note: str = ""
-
-
-class OpenInject(_Inject):
-    do: Literal["open"]
-    title: str
-    category: str
-    affected: list[str] = Field(min_length=1)
-    severity: Literal["extreme", "severe", "moderate", "minor"] = "severe"
-    place: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    description: str = ""
-    reported_by: str | None = None  # a state code; default the first affected
-
-
-class ConsultationsInject(_Inject):
-    do: Literal["consultations"]
-
-
-class TransitionInject(_Inject):
-    do: Literal["transition"]
-    to: Stage
-    reason: str = ""
-    review: str = ""
-
-
-class DecideInject(_Inject):
-    do: Literal["decide"]
-    title: str
-    text: str = "The Council decides to assist the affected member."
-    limited_format: bool = False
-    positions: dict[str, Position] = {}  # state -> position; others support
-    absent: list[str] = []
-    authorizes: list[Measure] = []
-
-
-class ResponseInject(_Inject):
-    do: Literal["response"]
-    measures: list[Measure] = Field(min_length=1)
-    official_request: bool = False
-    un_mandate: bool = False
-    bilateral_dispute: bool = False
-    against_cis_or_neighbour: bool = False
-
-
-class RequestInject(_Inject):
-    do: Literal["request"]
-    state: str
-    resource: str
-    measure: Measure = Measure.HUMANITARIAN
-    quantity: int = Field(ge=1)
-    unit: str = "units"
-    needed_within: float = Field(default=1440, description="minutes")
-
-
-class OfferInject(_Inject):
-    do: Literal["offer"]
-    state: str
-    request: int = Field(ge=1, description="the scenario's n-th request")
-    kind: Literal["units", "supplies", "aid"] = "units"
-    description: str
-    quantity: int = Field(ge=1)
-
-
-class AcceptInject(_Inject):
-    do: Literal["accept", "decline"]
-    offer: int = Field(ge=1, description="the scenario's n-th offer")
-
-
-class SitrepInject(_Inject):
-    do: Literal["sitrep"]
-    state: str | None = None
-    situation: str
-    casualties: str = ""
-    measures: str = ""
-    needs: str = ""
-
-
-class DelayInject(_Inject):
-    do: Literal["delay"]
-
-
-Inject = Annotated[
-    OpenInject | ConsultationsInject | TransitionInject | DecideInject | ResponseInject
-    | RequestInject | OfferInject | AcceptInject | SitrepInject | DelayInject,
-    Field(discriminator="do")]
-
-
-class Scenario(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    description: str = ""
-    injects: list[Inject] = Field(min_length=1)
-
-
-def load(path: Path | str) -> Scenario:
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        scenario = Scenario.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise Invalid(str(path), str(exc)) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise Invalid(f"{path}: {where}", first["msg"]) from exc
-    if scenario.injects[0].do != "open":
-        raise Invalid(f"{path}: injects.0.do", "a scenario starts by opening the crisis")
-    return scenario
-
-
 @dataclass
 class Run:
     scenario: str
+    start: datetime | None = None
     crisis_id: int | None = None
     timeline: list[tuple[float, str]] = field(default_factory=list)
     scorecard: dict[str, float | None] = field(default_factory=dict)
     escalations: int = 0
     stage: str = ""
+    crisis: crises.CrisisOut | None = None
+    targets: dict[str, int] = field(default_factory=dict)  # the category's, in minutes
+
+
+class _OneTransaction(Database):
+    """The run's database: every action of the run in one transaction (each action a
+    savepoint in it), committed at the end or rolled back whole."""
+
+    def __init__(self, outer: Database, conn: Connection) -> None:
+        super().__init__(outer.engine)
+        self.conn = conn
+        self.events: list[Event] = []
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        yield self.conn
+
+    @contextmanager
+    def write(self, actor: Principal) -> Iterator[Write]:
+        with self.conn.begin_nested():
+            w = Write(self.conn, actor)
+            yield w
+            if not w.pending:
+                raise UnauditedWrite("a state-changing action must write an audit entry")
+            w.seal()
+        self.events += w.events
+
+
+def check(db: Database, scenario: Scenario, start: datetime) -> None:
+    """Every problem of the scenario against the organization as of its dates."""
+    with db.read() as conn:
+        org = orgs.organization(conn)
+    found = org_problems(scenario, org, start)
+    if found:
+        raise ScenarioError(found)
 
 
 def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         start: datetime | None = None,
         progress: Callable[[int, int, str], None] | None = None) -> Run:
-    """Play the scenario. `speed`: scenario minutes per real second (0: no waiting)."""
-    start = start or datetime.now(UTC).replace(microsecond=0)
-    result = Run(scenario.name)
-    requests: list[int] = []
-    offers: list[int] = []
+    """Play the scenario, all of it or nothing. `start`: the scenario's first minute
+    (default: the file's `start`, else now). `speed`: scenario minutes per real second
+    (0: no waiting)."""
+    start = start or scenario.start or datetime.now(UTC).replace(microsecond=0)
+    zone = start.tzinfo
+    start = start.astimezone(UTC)  # stored in UTC (SQLite keeps no offset); days as the
+    check(db, scenario, start)     # engine counts them, in UTC
+    if speed > 0:
+        _rehearse(db, scenario, start)
+        return _zoned(_run(db, scenario, speed, start, progress), zone)
+    with db.write(SYSTEM) as w:
+        tx = _OneTransaction(db, w.conn)
+        result = _run(tx, scenario, 0.0, start, progress)
+        w.events += tx.events
+        w.audit("exercise.run", "crisis", result.crisis_id or 0,
+                {"scenario": scenario.name, "start": start.isoformat()})
+    return _zoned(result, zone)
+
+
+def _zoned(result: Run, zone: Any) -> Run:
+    result.start = result.start.astimezone(zone) if result.start else None
+    return result
+
+
+def _rehearse(db: Database, scenario: Scenario, start: datetime) -> None:
+    with db.engine.connect().execution_options(**{WRITE: True}) as conn:
+        trans = conn.begin()
+        try:
+            _run(_OneTransaction(db, conn), scenario, 0.0, start, None)
+        finally:
+            trans.rollback()
+
+
+def _run(db: Database, scenario: Scenario, speed: float, start: datetime,
+         progress: Callable[[int, int, str], None] | None) -> Run:
+    result = Run(scenario.name, start)
+    refs: dict[str, list[int]] = {"requests": [], "offers": []}
     last = 0.0
     for n, inject in enumerate(scenario.injects):
         if speed > 0 and inject.at > last:
             time.sleep((inject.at - last) / speed)
         last = inject.at
         at = start + timedelta(minutes=inject.at)
-        result.escalations += len(crises.escalate_overdue(db, at=at))
-        text = _play(db, inject, at, result, requests, offers)
+        try:
+            with playing_at(at):
+                if result.crisis_id is not None:
+                    result.escalations += len(crises.escalate_overdue(
+                        db, at=at, exercise=True, only=result.crisis_id))
+                text = _play(db, inject, at, result, refs)
+        except (Invalid, Conflict, Forbidden, NotFound) as exc:
+            raise ScenarioError([Problem(scenario.where(n), f"refused: {exc}")]) from exc
         result.timeline.append((inject.at, text))
         if progress:
             progress(n + 1, len(scenario.injects), text)
     assert result.crisis_id is not None
     with db.read() as conn:
         c = crises.get(conn, result.crisis_id, actor=SYSTEM, at=start + timedelta(minutes=last))
+        result.targets = dict(orgs.organization(conn).crisis_categories[c.category].targets)
+    result.crisis = c
     result.stage = c.stage.value
     result.scorecard = c.scorecard.model_dump() if c.scorecard else {}
     return result
 
 
-def _play(db: Database, i: Any, at: datetime, r: Run, requests: list[int],
-          offers: list[int]) -> str:
+def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]) -> str:
     if isinstance(i, OpenInject):
         who = representative(i.reported_by or i.affected[0])
         c = crises.open_crisis(db, crises.CrisisIn(
@@ -205,13 +197,20 @@ def _play(db: Database, i: Any, at: datetime, r: Run, requests: list[int],
     if isinstance(i, TransitionInject):
         crises.transition(db, cid, i.to, actor=SECRETARIAT, reason=i.reason, review=i.review,
                           at=at)
-        return f"stage: {i.to.value}" + (f" ({i.reason or i.review})" if i.reason or i.review
-                                          else "")
+        why = i.reason or i.review
+        return f"stage: {i.to.value}" + (f" ({_short(why)})" if why else "")
+    if isinstance(i, OfficialRequestInject):
+        crisis_requests.record_request(db, cid, crisis_requests.OfficialRequestIn(
+            state=i.state, person=i.person, office=i.office, at=at, article=i.article,
+            measures=i.measures, forces=i.forces, period_days=i.period_days),
+            actor=representative(i.state), at=at)
+        return (f"official request of {i.state} ({i.person}), {i.article}: "
+                + ", ".join(m.value for m in i.measures))
     if isinstance(i, DecideInject):
         return _decide(db, cid, i, at)
     if isinstance(i, ResponseInject):
         crises.set_response(db, cid, crises.ResponseIn(
-            measures=i.measures, official_request=i.official_request, un_mandate=i.un_mandate,
+            measures=i.measures, un_mandate=i.un_mandate,
             bilateral_dispute=i.bilateral_dispute,
             against_cis_or_neighbour=i.against_cis_or_neighbour), actor=SECRETARIAT, at=at)
         return "measures: " + ", ".join(m.value for m in i.measures)
@@ -220,18 +219,19 @@ def _play(db: Database, i: Any, at: datetime, r: Run, requests: list[int],
             resource=i.resource, measure=i.measure, quantity=i.quantity, unit=i.unit,
             needed_by=at + timedelta(minutes=i.needed_within)),
             actor=representative(i.state), at=at)
-        requests.append(c.requests[-1].id)
+        refs["requests"].append(c.requests[-1].id)
         return f"{i.state} requests {i.quantity} {i.unit} of {i.resource}"
     if isinstance(i, OfferInject):
-        c = crises.offer_assistance(db, requests[i.request - 1], crises.OfferIn(
+        c = crises.offer_assistance(db, refs["requests"][i.request - 1], crises.OfferIn(
             kind=i.kind, description=i.description, quantity=i.quantity),
             actor=representative(i.state), at=at)
-        offers.append(max(o.id for req in c.requests for o in req.offers))
+        refs["offers"].append(max(o.id for req in c.requests for o in req.offers))
         return f"{i.state} offers {i.quantity} ({i.kind}): {i.description}"
     if isinstance(i, AcceptInject):
         with db.read() as conn:
-            c = crises.get(conn, cid, actor=SYSTEM)
-        offer = next(o for req in c.requests for o in req.offers if o.id == offers[i.offer - 1])
+            c = crises.get(conn, cid, actor=SYSTEM, at=at)
+        wanted = refs["offers"][i.offer - 1]
+        offer = next(o for req in c.requests for o in req.offers if o.id == wanted)
         requester = next(req.state for req in c.requests if req.id == offer.request_id)
         crises.decide_offer(db, offer.id, i.do == "accept", actor=representative(requester),
                             at=at)
@@ -241,34 +241,77 @@ def _play(db: Database, i: Any, at: datetime, r: Run, requests: list[int],
         crises.add_sitrep(db, cid, crises.SitrepIn(
             situation=i.situation, casualties=i.casualties, measures=i.measures,
             needs=i.needs), actor=who, at=at)
-        return f"situation report: {i.situation[:80]}"
-    return f"({i.note or 'delay'})"
+        return f"situation report: {_short(i.situation)}"
+    return _play_forces(db, cid, i, at)
+
+
+def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
+    if isinstance(i, RequirementInject):
+        req = forces.add_requirement(db, cid, forces.RequirementIn(
+            capability=i.capability, strength=i.strength, place=i.place, lat=i.lat,
+            lon=i.lon, node=i.node, needed_by=at + timedelta(minutes=i.needed_within)),
+            actor=JOINT_STAFF, at=at)
+        return f"force requirement {req.id}: {i.capability} {i.strength} at {i.place}"
+    if isinstance(i, ConsentInject):
+        forces.give_consent(db, cid, i.state, forces.ConsentIn(
+            scope=i.scope, units=i.units, conditions=i.conditions),
+            actor=representative(i.state), at=at)
+        return f"{i.state} consents: units {i.scope.value}" + (
+            f" ({', '.join(i.units)})" if i.units else "")
+    if isinstance(i, PlanInject):
+        plan = forces.run_plan(db, cid, forces.PlanIn(time_limit=i.time_limit, seed=i.seed),
+                               actor=JOINT_STAFF, at=at)
+        text = (f"deployment plan {plan.id}: {len(plan.movements)} movements, "
+                f"{len(plan.uncovered)} uncovered")
+        if i.decide:
+            forces.decide_plan(db, plan.id, actor=JOINT_STAFF, at=at)
+            text += ", decided"
+        return text
+    if isinstance(i, ProgressInject):
+        with db.read() as conn:
+            p = forces.progress(conn, cid, actor=SYSTEM, at=at)
+        if p is None:
+            return "movements: no decided deployment"
+        return f"movements: {p.arrived} arrived, {p.moving} moving, {p.waiting} waiting"
+    return f"({_short(i.note) if i.note else 'delay'})"
+
+
+def _short(text: str, width: int = 80) -> str:
+    """A line of the timeline: whole words, with an ellipsis if cut."""
+    return textwrap.shorten(" ".join(text.split()), width, placeholder=" …")
 
 
 def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
     with db.read() as conn:
-        c = crises.get(conn, cid, actor=SYSTEM)
+        c = crises.get(conn, cid, actor=SYSTEM, at=at)
     if c.session_id is None:
         raise Invalid("decide", "convene consultations before deciding")
     with db.read() as conn:
         body = dec.get_meeting(conn, c.session_id, actor=SYSTEM).body
+    session = c.session_id
+    if i.body and i.body != body:  # the competent body meets in an extraordinary session
+        c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=i.body,
+                                   at=at)
+        body, session = i.body, c.sessions[-1]
     d = dec.propose_draft(db, dec.DraftIn(
-        body=body, meeting_id=c.session_id, title=f"[EXERCISE] {i.title}", text_en=i.text,
-        marking=c.marking), actor=SECRETARIAT)
+        body=body, meeting_id=session, title=f"[EXERCISE] {i.title}", text_en=i.text,
+        marking=c.marking, measures=i.authorizes), actor=SECRETARIAT)
     for s in d.stances:
         if s.standing.value != "full":
             continue
-        dec.record_attendance(db, c.session_id, s.state, s.state not in i.absent,
+        dec.record_attendance(db, session, s.state, s.state not in i.absent,
                               actor=SECRETARIAT)
         if s.state in i.absent and s.state not in i.positions:
             continue
         dec.state_position(db, d.id, i.positions.get(s.state, Position.SUPPORT),
                            actor=representative(s.state))
     closed = dec.close_draft(db, d.id, actor=SECRETARIAT)
+    number = ""
     if closed.decision_id is not None:
-        crises.link_decision(db, cid, closed.decision_id, i.authorizes, actor=SECRETARIAT,
-                             at=at)
-    return f"decision: {closed.outcome} — {closed.outcome_reason}"
+        c = crises.link_decision(db, cid, closed.decision_id, actor=SECRETARIAT, at=at)
+        with db.read() as conn:
+            number = f" {dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number}"
+    return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
 
 
 def scenarios_dir() -> Path:

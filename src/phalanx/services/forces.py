@@ -455,13 +455,17 @@ class PlanIn(BaseModel):
 
 
 def _active_crises(conn: Connection, actor: Principal, include: int) -> list[Any]:
-    """Crises still being answered that have force requirements (they compete)."""
+    """Crises still being answered that have force requirements (they compete). Real
+    crises compete with each other; an exercise crisis is planned alone."""
     with_reqs = {r.crisis_id for r in conn.execute(
         select(t.force_requirement.c.crisis_id).where(t.force_requirement.c.withdrawn.is_(False))
         .distinct())}
     rows = [r for r in conn.execute(access.select_visible(t.crisis, SYSTEM)
                                     .where(t.crisis.c.id.in_(with_reqs or {-1})))
-            if Stage(r.stage) not in FINAL and (r.exercise is False or r.id == include)]
+            if Stage(r.stage) not in FINAL]
+    if any(r.exercise for r in rows if r.id == include):
+        return [r for r in rows if r.id == include]
+    rows = [r for r in rows if not r.exercise]
     return sorted(rows, key=lambda r: r.id)
 
 
@@ -745,8 +749,10 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
+        same_kind = select(t.crisis.c.id).where(  # an exercise never supersedes a real plan
+            t.crisis.c.id.in_(r.crises), t.crisis.c.exercise.is_(bool(row.exercise)))
         w.conn.execute(update(t.deployment_plan).where(
-            t.deployment_plan.c.crisis_id.in_(r.crises), t.deployment_plan.c.status == "decided")
+            t.deployment_plan.c.crisis_id.in_(same_kind), t.deployment_plan.c.status == "decided")
             .values(status="superseded"))
         w.conn.execute(update(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)
                        .values(status="decided", decided_at=at))

@@ -7,10 +7,11 @@ that authorizes the measures.
   member's territory needs an official request of an affected state, recorded as such
   (who, when, under which article, what it asks) — never a box ticked by the Secretariat.
 - The decision: a crisis's measures are authorized only by a *decision* (a statement or
-  an instruction authorizes nothing), adopted by a body the dataset makes competent for
-  each measure (`measure_authority`; setting where no text says so), on or after the
+  an instruction authorizes nothing), adopted by a body competent for each measure (for
+  military measures the dataset's `measure_authority`, for the others a body that consults
+  on the crisis; the service gives the list per measure), on or after the
   crisis was reported and, for measures that need a request, on or after the request;
-  it must bind every affected state (a limited-format decision the affected state stayed
+  it must bind every affected member (a limited-format decision the affected state stayed
   out of binds it to nothing), and an exercise's decision answers only an exercise's
   crisis. The measures are the decision's own, adopted with its text; nobody types them
   when linking it.
@@ -94,7 +95,7 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on
     if not d.measures:
         out.append(f"{d.number} authorizes no measure (its text names none)")
     for m in sorted(d.measures):
-        bodies = competent.get(m.value) or competent.get("default") or []
+        bodies = competent.get(m.value) or []
         if d.body not in bodies:
             out.append(f"{m.value}: {d.body} is not competent (the dataset names "
                        f"{', '.join(bodies) or 'no body'})")

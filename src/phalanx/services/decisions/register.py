@@ -45,9 +45,15 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
     """Enter an adopted draft in the register of decisions; returns its number."""
     body = org.bodies[row.body_key]
     prefix = (body.abbreviation.en if body.abbreviation else body.key).upper()
-    # numbering counts every decision of the body, visible to this user or not
+    exercise = False
+    if row.meeting_id is not None:
+        exercise = bool(w.conn.execute(access.select_visible(
+            t.meeting, SYSTEM, t.meeting.c.exercise).where(
+            t.meeting.c.id == row.meeting_id)).scalar())
+    # numbering counts every decision of the body and year, visible to this user or not,
+    # real and exercise decisions apart (an exercise never moves a real number)
     count = w.conn.execute(access.count_visible(t.decision, SYSTEM).where(
-        t.decision.c.body_key == row.body_key,
+        t.decision.c.body_key == row.body_key, t.decision.c.exercise.is_(exercise),
         func.extract("year", t.decision.c.adopted_on) == day.year)).scalar_one()
     number = f"{prefix}-{day.year}-{count + 1:03d}"
     text_en, text_ru = _current_text(w.conn, row)
@@ -61,11 +67,6 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                                result.binding, False)
             w.conn.execute(update(t.draft).where(t.draft.c.id == row.id)
                            .values(**access.classification_values(c)))
-    exercise = False
-    if row.meeting_id is not None:
-        exercise = bool(w.conn.execute(access.select_visible(
-            t.meeting, SYSTEM, t.meeting.c.exercise).where(
-            t.meeting.c.id == row.meeting_id)).scalar())
     if exercise:
         number = f"EX-{number}"
     decision_id = w.conn.execute(insert(t.decision).values(

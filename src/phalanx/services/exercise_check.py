@@ -1,0 +1,149 @@
+"""A scenario checked against the organization as of its dates, before anything is
+written: the crisis category exists; every state named is a member on the day of its
+inject (an affected state for a request); and every move of the crisis is one the
+algorithm (`domain/crisis/workflow.py: refusals`) allows at that point, given what the
+injects before it did."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from phalanx.domain import membership
+from phalanx.domain.crisis.workflow import MILITARY, Category, Measure, Situation, Stage, refusals
+from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.organization import Organization
+from phalanx.services.exercise_scenario import (
+    AcceptInject,
+    ConsentInject,
+    ConsultationsInject,
+    DecideInject,
+    OfferInject,
+    OfficialRequestInject,
+    OpenInject,
+    PlanInject,
+    Problem,
+    RequestInject,
+    RequirementInject,
+    ResponseInject,
+    Scenario,
+    SitrepInject,
+    TransitionInject,
+)
+
+
+def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
+    out: list[Problem] = []
+    sit: Situation | None = None
+    affected: list[str] = []
+    offer_kinds: list[str] = []
+    requirements = 0
+    for n, i in enumerate(s.injects):
+        where = s.where(n)
+        day = (start + timedelta(minutes=i.at)).date()
+        members = {m.state for m in membership.members_on(org, day)}
+
+        def state(code: str | None, role: str, where: str = where,
+                  members: set[str] = members, day: object = day) -> None:
+            if code is None:
+                return
+            if code not in org.states:
+                out.append(Problem(where, f"unknown state {code!r} ({role})"))
+            elif code not in members:
+                out.append(Problem(where, f"{code} ({role}) is not a member on {day} "
+                                          f"(members: {', '.join(sorted(members))})"))
+
+        if isinstance(i, OpenInject):
+            for code in i.affected:
+                state(code, "affected")
+            state(i.reported_by, "reported_by")
+            if i.reported_by and i.reported_by not in i.affected:
+                out.append(Problem(where, f"reported_by {i.reported_by} is not an affected "
+                                          "state"))
+            affected = i.affected
+            cat = org.crisis_categories.get(i.category)
+            if cat is None:
+                out.append(Problem(where, f"unknown crisis category {i.category!r} (known: "
+                                          f"{', '.join(org.crisis_categories)})"))
+                return out  # the moves cannot be judged without the category
+            assert isinstance(cat, Category)
+            sit = Situation(category=cat, stage=Stage.REPORTED)
+            continue
+        if sit is None:
+            return out
+        if isinstance(i, ConsultationsInject):
+            if sit.consultations_convened:
+                out.append(Problem(where, "consultations are convened already"))
+            sit = replace(sit, consultations_convened=True)
+            sit = _move(out, where, sit, Stage.CONSULTATIONS, "")
+        elif isinstance(i, TransitionInject):
+            sit = _move(out, where, replace(sit, review=i.review or sit.review), i.to,
+                        i.reason)
+        elif isinstance(i, OfficialRequestInject):
+            state(i.state, "requesting state")
+            if i.state in org.states and i.state not in affected:
+                out.append(Problem(where, f"an official request comes from an affected state "
+                                          f"({', '.join(affected)}), not {i.state}"))
+            requested = sit.requested | frozenset(m for m in i.measures if m in MILITARY)
+            sit = replace(sit, requested=requested,
+                          official_request=Measure.MILITARY_PEACEKEEPING in requested)
+        elif isinstance(i, DecideInject):
+            if not sit.consultations_convened:
+                out.append(Problem(where, "a decision needs consultations convened first "
+                                          "(do: consultations)"))
+            for code in [*i.positions, *i.absent]:
+                state(code, "positions/absent")
+            adopted = Position.OBJECT not in i.positions.values()
+            sit = replace(sit, decision_adopted=sit.decision_adopted or adopted,
+                          decision_authorizes=frozenset(i.authorizes) if adopted
+                          else sit.decision_authorizes)
+        elif isinstance(i, ResponseInject):
+            ineligible = sorted(m.value for m in set(i.measures) - sit.category.measures)
+            if ineligible:
+                out.append(Problem(where, f"{', '.join(ineligible)} not eligible for "
+                                          f"{sit.category.key} (eligible: "
+                                          f"{', '.join(sorted(sit.category.measures))})"))
+            sit = replace(sit, measures=frozenset(i.measures),
+                          un_mandate=i.un_mandate,
+                          bilateral_dispute=i.bilateral_dispute,
+                          against_cis_or_neighbour=i.against_cis_or_neighbour)
+        elif isinstance(i, RequestInject):
+            state(i.state, "requesting state")
+            if i.state in org.states and i.state not in affected:
+                out.append(Problem(where, f"requests come from an affected state "
+                                          f"({', '.join(affected)}), not {i.state}"))
+        elif isinstance(i, OfferInject):
+            state(i.state, "offering state")
+            offer_kinds.append(i.kind)
+        elif isinstance(i, AcceptInject):
+            if i.do == "accept" and i.offer <= len(offer_kinds) \
+                    and offer_kinds[i.offer - 1] == "units":
+                sit = replace(sit, units_committed=sit.units_committed + 1)
+        elif isinstance(i, SitrepInject):
+            state(i.state, "reporting state")
+        elif isinstance(i, ConsentInject):
+            state(i.state, "consenting state")
+        elif isinstance(i, RequirementInject):
+            if sit.stage in (Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
+                out.append(Problem(where, f"the crisis is {sit.stage.value}: no more "
+                                          "requirements"))
+            requirements += 1
+        elif isinstance(i, PlanInject):
+            if not requirements:
+                out.append(Problem(where, "planning needs a force requirement first "
+                                          "(do: requirement)"))
+            elif i.decide:
+                if sit.stage not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
+                    out.append(Problem(where, f"a deployment is decided in the response "
+                                              f"stage; the crisis is at {sit.stage.value}"))
+                sit = replace(sit, units_committed=sit.units_committed + 1)
+    return out
+
+
+def _move(out: list[Problem], where: str, sit: Situation, to: Stage,
+          reason: str) -> Situation:
+    refused = refusals(sit, to, reason)
+    if refused:
+        out.append(Problem(where, f"the crisis cannot move from {sit.stage.value} to "
+                                  f"{to.value} here: {'; '.join(refused)}"))
+    return replace(sit, stage=to)
