@@ -63,17 +63,17 @@ def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> 
         sec.wait_for_url(f"{base_url}/drafts/*")
         draft_url = sec.url
         sec.evaluate("window.__stay = 1")
-        seat = sec.locator("#draft-board .seat[data-state=ARM]")
+        seat = sec.locator("#draft-board .seat[data-state=KAZ]")
         assert seat.get_attribute("data-position") == "not_stated"
 
-        login(rep, base_url, "rep-arm", "demo-rep-arm")
-        assert "ARM" in rep.inner_text("header .user")
+        login(rep, base_url, "rep-kaz", "demo-rep-kaz")
+        assert "KAZ" in rep.inner_text("header .user")
         rep.goto(draft_url)
         rep.select_option("#position-form select[name=position]", "no_objection")
-        rep.fill("#position-form textarea[name=statement]", "Armenia does not object.")
+        rep.fill("#position-form textarea[name=statement]", "Kazakhstan does not object.")
         rep.click("#position-form button[type=submit]")
 
-        sec.wait_for_selector("#draft-board .seat[data-state=ARM][data-position=no_objection]",
+        sec.wait_for_selector("#draft-board .seat[data-state=KAZ][data-position=no_objection]",
                               timeout=5000)
         assert sec.evaluate("window.__stay") == 1  # updated in place, not reloaded
         ARTIFACTS.mkdir(exist_ok=True)
