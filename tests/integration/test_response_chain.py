@@ -168,3 +168,53 @@ def test_the_planner_uses_only_what_the_decision_authorizes(org_db: Database) ->
     assert plan.movements, plan.uncovered
     assert {formation[m.unit] for m in plan.movements} == {"peacekeeping"}
     assert any("authorizes peacekeeping, not crrf" in e for e in plan.explanations.values())
+
+
+def test_every_member_answers_the_obligation_and_the_un_is_notified(org_db: Database) -> None:
+    """Art. 4: every member other than the affected one has a line (an answer, or "no
+    answer yet" with its clock); the notice to the UN Security Council opens with the
+    decision, with a letter in English and Russian, and is recorded as sent."""
+    import io
+
+    from pypdf import PdfReader
+
+    from phalanx.services import crisis_obligations as ob
+
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with org_db.read() as conn:
+        lines = crises.get(conn, c.id, actor=SEC, at=T0 + timedelta(hours=25)).obligations
+    assert "KGZ" not in [x.state for x in lines] and len(lines) >= 5
+    assert all(x.answer is None and x.overdue for x in lines)
+    with pytest.raises(Invalid, match="states its reason"):
+        ob.answer(org_db, c.id, "KAZ", ob.ObligationIn(answer="declined"), actor=rep("KAZ"))
+    with pytest.raises(Forbidden, match="reporter"):
+        ob.answer(org_db, c.id, "KAZ", ob.ObligationIn(answer="other", detail="tents"),
+                  actor=Principal("r", Role.REPORTER, state="KAZ", agency=Agency.CUSTOMS))
+    with pytest.raises(Conflict, match="owes no answer"):
+        ob.answer(org_db, c.id, "KGZ", ob.ObligationIn(answer="other", detail="x"),
+                  actor=rep("KGZ"))
+    after = ob.answer(org_db, c.id, "KAZ", ob.ObligationIn(
+        answer="forces", detail="a peacekeeping battalion"), actor=rep("KAZ"),
+        at=T0 + timedelta(hours=3))
+    assert next(x for x in after if x.state == "KAZ").answer == "forces"
+
+    with clock.use(T0 + timedelta(hours=2)):
+        good = adopt(org_db, c.session_id or 0, measures=[PK], formations=["peacekeeping"],
+                     period_days=30)
+    crises.link_decision(org_db, c.id, good, actor=SEC, at=T0 + timedelta(hours=4))
+    with org_db.read() as conn:
+        late = crises.get(conn, c.id, actor=SEC, at=T0 + timedelta(hours=6)).un_notice
+        letters = {lang: ob.letter_pdf(conn, c.id, lang, actor=rep("KAZ"))
+                   for lang in ("en", "ru")}
+    assert late is not None and late.status == "overdue"
+    text = {k: "".join(p.extract_text() for p in PdfReader(io.BytesIO(v)).pages)
+            for k, v in letters.items()}
+    assert "Article 51" in text["en"] and "Roza Otunbayeva" in text["en"]
+    assert "статьёй 51" in text["ru"]
+    with pytest.raises(Forbidden):
+        ob.mark_sent(org_db, c.id, "S/2023/1", actor=rep("KAZ"))
+    sent = ob.mark_sent(org_db, c.id, "S/2023/1", actor=SEC, at=T0 + timedelta(hours=5))
+    assert sent.status == "sent" and sent.reference == "S/2023/1"
+    with pytest.raises(Conflict, match="was sent"):
+        ob.mark_sent(org_db, c.id, "again", actor=SEC)

@@ -178,6 +178,12 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
                 "state": ME, "person": "the President", "office": "head_of_state",
                 "at": "2026-11-30T10:00:00Z", "article": "Treaty art. 4",
                 "measures": ["humanitarian"]}, acting_or_staff(ME, StateAct.CRISIS)),
+        ("PUT", "/api/v1/crises/{crisis_id}/obligations/{state}"): Case(
+            f"/api/v1/crises/{crisis}/obligations/{OTHER}",
+            {"answer": "other", "detail": "field hospital"}, acting(OTHER, StateAct.CRISIS)),
+        ("POST", "/api/v1/crises/{crisis_id}/un-notice/sent"): Case(
+            f"/api/v1/crises/{crisis}/un-notice/sent", {"reference": "S/2026/1"},
+            lambda p: p.role in (Role.SECRETARIAT, Role.ADMINISTRATOR)),
         ("POST", "/api/v1/crises/{crisis_id}/sessions"): Case(
             f"/api/v1/crises/{crisis}/sessions", {"opens_at": future}, staff),
         ("POST", "/api/v1/crises/{crisis_id}/response"): Case(

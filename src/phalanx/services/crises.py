@@ -45,10 +45,11 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
+from phalanx.services import crisis_obligations, identity
 from phalanx.services import decisions as dec
-from phalanx.services import identity
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
+from phalanx.services.crisis_obligations import LineOut, NoticeOut
 from phalanx.services.crisis_requests import OfficialRequestOut, as_domain, requests_of
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -185,6 +186,8 @@ class CrisisOut(BaseModel):
     sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
     official_requests: list[OfficialRequestOut] = Field(default_factory=list)
     sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
+    obligations: list[LineOut] = Field(default_factory=list)  # art. 4: every member's line
+    un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -323,6 +326,9 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                             .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
         out.requests = _requests(conn, row.id, at)
         out.official_requests = requests_of(conn, row.id)
+        the_org = org or orgs.organization(conn)
+        out.obligations = crisis_obligations.lines(conn, the_org, row, at)
+        out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)
         out.sessions = [r.meeting_id for r in conn.execute(
             select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
             .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
@@ -696,6 +702,9 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             decision_id=decision_id, authorizes=[m.value for m in adopted],
             revision=row.revision + 1))
         _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at)
+        if crisis_obligations.open_notice(w, org, row, decision_id, at):
+            _event(w, crisis_id, "note", "notice to the UN Security Council opened "
+                                         "(UN Charter art. 51)", at)
         w.audit("crisis.decision", "crisis", crisis_id, {
             "decision": decision.number, "authorizes": [m.value for m in adopted],
             "formations": decision.authorizes.formations,

@@ -586,6 +586,30 @@ crisis_session = Table(
     Column("convened_at", DateTime(timezone=True), nullable=False),
 )
 
+obligation_answer = Table(
+    "obligation_answer",  # a member's answer to the art. 4 obligation; the latest counts
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("answer", String(16), nullable=False),  # forces, other, declined
+    Column("detail", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("answered_by", String(64), nullable=False),
+)
+
+un_notice = Table(
+    "un_notice",  # the UN Security Council notified of art. 4 assistance (UN Charter art. 51)
+    metadata,
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
+    Column("decision_id", Integer, ForeignKey("decision.id"), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("sent_by", String(64)),
+    Column("reference", Text, nullable=False),  # e.g. the letter's UN document symbol
+)
+
 official_request = Table(
     "official_request",
     metadata,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import crises, crisis_requests, watch
+from phalanx.services import crises, crisis_obligations, crisis_requests, watch
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -116,6 +116,37 @@ def convene_session(crisis_id: Id, data: SessionIn, actor: Writer,
     return crises.convene_session(db, crisis_id, actor=actor, opens_at=data.opens_at,
                                   body=data.body, kind=data.kind, mode=data.mode,
                                   link=data.link)
+
+
+@router.put("/crises/{crisis_id}/obligations/{state}",
+             response_model=list[crisis_obligations.LineOut], responses=problem_responses(409))
+def answer_obligation(crisis_id: Id, state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
+                      data: crisis_obligations.ObligationIn, actor: Writer,
+                      db: DB) -> list[crisis_obligations.LineOut]:
+    """A member's answer to the art. 4 obligation: forces or means, other assistance, or
+    declined with its reason."""
+    return crisis_obligations.answer(db, crisis_id, state, data, actor=actor)
+
+
+class NoticeSentIn(BaseModel):
+    reference: str = Field(default="", max_length=300)
+
+
+@router.post("/crises/{crisis_id}/un-notice/sent", response_model=crisis_obligations.NoticeOut,
+             responses=problem_responses(409))
+def un_notice_sent(crisis_id: Id, data: NoticeSentIn, actor: Writer,
+                   db: DB) -> crisis_obligations.NoticeOut:
+    """Record the notice to the UN Security Council as sent."""
+    return crisis_obligations.mark_sent(db, crisis_id, data.reference, actor=actor)
+
+
+@router.get("/crises/{crisis_id}/un-letter.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **problem_responses(409)})
+def un_letter(crisis_id: Id, actor: Reader, conn: Conn,
+              lang: Annotated[str, Query(pattern="^(en|ru)$")] = "en") -> Response:
+    """The letter to the UN Security Council, in English or Russian."""
+    return Response(crisis_obligations.letter_pdf(conn, crisis_id, lang, actor=actor),
+                    media_type="application/pdf")
 
 
 @router.post("/crises/{crisis_id}/official-requests",

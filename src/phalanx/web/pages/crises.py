@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, crisis_requests, documents, watch
+from phalanx.services import crises, crisis_obligations, crisis_requests, documents, watch
 from phalanx.services import decisions as dec
+from phalanx.services.errors import Forbidden
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
@@ -116,6 +117,24 @@ def official_request(crisis_id: int, actor: Writer, db: DB,
         state=state, person=person, office=office,
         at=at if at.tzinfo else at.replace(tzinfo=UTC), article=article, measures=measures,
         forces=forces, period_days=period_days), actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/obligations")
+def answer_obligation(crisis_id: int, actor: Writer, db: DB,
+                      answer: Annotated[str, Form(pattern="^(forces|other|declined)$")],
+                      detail: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    if actor.state is None:
+        raise Forbidden("a member's answer is given by its authorized representative")
+    crisis_obligations.answer(db, crisis_id, actor.state, crisis_obligations.ObligationIn(
+        answer=answer, detail=detail), actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/un-notice")
+def un_notice(crisis_id: int, actor: Writer, db: DB,
+              reference: Annotated[str, Form(max_length=300)] = "") -> Response:
+    crisis_obligations.mark_sent(db, crisis_id, reference, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 

@@ -1,5 +1,6 @@
 """official requests of affected states; the measures, forces and period a decision
-authorizes, adopted with its text; every session held on a crisis
+authorizes, adopted with its text; every session held on a crisis; members' answers to
+the art. 4 obligation and the UN Security Council notice
 
 Revision ID: 0019
 Revises: 0013
@@ -58,6 +59,37 @@ def upgrade() -> None:
                                 name=op.f("fk_crisis_session_meeting_id_meeting")),
         sa.PrimaryKeyConstraint("crisis_id", "meeting_id", name=op.f("pk_crisis_session")),
     )
+    op.create_table(
+        "obligation_answer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("crisis_id", sa.Integer(), nullable=False),
+        sa.Column("state_code", sa.String(length=3), nullable=False),
+        sa.Column("answer", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered_by", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["crisis_id"], ["crisis.id"],
+                                name=op.f("fk_obligation_answer_crisis_id_crisis"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["state_code"], ["state.code"],
+                                name=op.f("fk_obligation_answer_state_code_state")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_obligation_answer")),
+    )
+    op.create_index(op.f("ix_obligation_answer_crisis_id"), "obligation_answer", ["crisis_id"])
+    op.create_table(
+        "un_notice",
+        sa.Column("crisis_id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_by", sa.String(length=64), nullable=True),
+        sa.Column("reference", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["crisis_id"], ["crisis.id"],
+                                name=op.f("fk_un_notice_crisis_id_crisis"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["decision_id"], ["decision.id"],
+                                name=op.f("fk_un_notice_decision_id_decision")),
+        sa.PrimaryKeyConstraint("crisis_id", name=op.f("pk_un_notice")),
+    )
     for table in ("draft", "decision"):
         with op.batch_alter_table(table) as batch:
             for column in AUTHORIZES:
@@ -72,6 +104,9 @@ def downgrade() -> None:
             batch.drop_column("period_days")
             for column in reversed(AUTHORIZES):
                 batch.drop_column(column)
+    op.drop_table("un_notice")
+    op.drop_index(op.f("ix_obligation_answer_crisis_id"), table_name="obligation_answer")
+    op.drop_table("obligation_answer")
     op.drop_table("crisis_session")
     op.drop_index(op.f("ix_official_request_crisis_id"), table_name="official_request")
     op.drop_table("official_request")

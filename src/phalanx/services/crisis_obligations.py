@@ -1,0 +1,219 @@
+"""The art. 4 obligation and the UN Security Council notice, as records of a crisis
+(`domain/crisis/obligations.py` states the rules).
+
+Each member other than the affected ones answers the obligation — forces or means,
+other assistance, or declined with its reason — by its authorized representative
+(`policy.acts_for` … CRISIS); the crisis room and the scorecard show every member's line
+with its clock. The UN notice opens when a decision authorizing assistance is linked to
+such a crisis; the letter is generated in English and Russian from the decision's
+fields; the Secretariat records it as sent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.adapters.exports import pdf
+from phalanx.domain import membership
+from phalanx.domain.access.policy import StateAct, why_not_act
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis import obligations as ob
+from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database, Write
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.types import UtcDateTime
+
+
+class ObligationIn(BaseModel):
+    answer: ob.Answer
+    detail: str = Field(default="", max_length=5000)  # what is offered, or the reason
+
+
+class LineOut(BaseModel):
+    state: str
+    answer: ob.Answer | None
+    detail: str
+    at: UtcDateTime | None
+    waiting_minutes: float | None
+    overdue: bool
+
+
+class NoticeOut(BaseModel):
+    decision_id: int
+    opened_at: UtcDateTime
+    due_at: UtcDateTime
+    sent_at: UtcDateTime | None
+    reference: str
+    status: ob.NoticeStatus
+
+
+def _obliged_all(org: Organization, category: str) -> bool:
+    cat = org.crisis_categories.get(category)
+    return cat is not None and cat.obliged == "all_members"
+
+
+def _target(org: Organization, key: str, default: float) -> float:
+    return float(org.settings.get(key, default))
+
+
+def obliged_states(org: Organization, row: Any) -> list[str]:
+    """The members that owe an answer: every member on the day but the affected ones."""
+    if not _obliged_all(org, row.category):
+        return []
+    affected = {s for s in row.affected.split(",") if s}
+    day = aware(row.reported_at).date()
+    return [m.state for m in membership.members_on(org, day) if m.state not in affected]
+
+
+def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
+    obliged = obliged_states(org, row)
+    if not obliged:
+        return []
+    given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
+             for g in conn.execute(select(t.obligation_answer).where(
+                 t.obligation_answer.c.crisis_id == row.id))]
+    target = timedelta(hours=_target(org, "obligation_answer_target_hours", 24))
+    return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
+                    waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
+                    overdue=x.overdue)
+            for x in ob.lines(obliged, given, aware(row.reported_at), at, target)]
+
+
+def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
+           ) -> NoticeOut | None:
+    n = conn.execute(select(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)).first()
+    if n is None:
+        return None
+    target = timedelta(minutes=_target(org, "un_notification_target_minutes", 60))
+    opened = aware(n.opened_at)
+    return NoticeOut(decision_id=n.decision_id, opened_at=opened, due_at=opened + target,
+                     sent_at=aware(n.sent_at) if n.sent_at else None, reference=n.reference,
+                     status=ob.notice_status(opened, aware(n.sent_at) if n.sent_at else None,
+                                             at, target))
+
+
+def open_notice(w: Write, org: Organization, row: Any, decision_id: int, at: datetime) -> bool:
+    """Called when a decision is linked: an art. 4 crisis's notice to the UN Security
+    Council opens (once). Returns whether it opened now."""
+    if not _obliged_all(org, row.category):
+        return False
+    if w.conn.execute(select(t.un_notice.c.crisis_id).where(
+            t.un_notice.c.crisis_id == row.id)).first() is not None:
+        return False
+    w.conn.execute(insert(t.un_notice).values(crisis_id=row.id, decision_id=decision_id,
+                                              opened_at=at, reference=""))
+    return True
+
+
+def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
+           actor: Principal, at: datetime | None = None) -> list[LineOut]:
+    """A member's answer to the obligation (the latest answer counts)."""
+    from phalanx.services import crises, organization
+
+    at = at or now()
+    if reason := why_not_act(actor, state, StateAct.CRISIS):
+        raise Forbidden(reason)
+    problems = ob.answer_problems(data.answer, data.detail)
+    if problems:
+        raise Invalid("detail", "; ".join(problems))
+    with db.write(actor) as w:
+        row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        org = organization.organization(w.conn)
+        if state not in obliged_states(org, row):
+            raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
+                           "than the affected ones, where the category obliges all members)")
+        w.conn.execute(insert(t.obligation_answer).values(
+            crisis_id=crisis_id, state_code=state, answer=data.answer.value,
+            detail=data.detail, at=at, answered_by=actor.username))
+        crises.timeline_event(w, crisis_id, "obligation",
+                              f"{state}: {data.answer.value}"
+                              + (f" — {data.detail}" if data.detail else ""), at)
+        w.audit("crisis.obligation", "crisis", crisis_id,
+                {"state": state, **data.model_dump(mode="json")})
+        w.emit(f"crisis:{crisis_id}", "obligation", state=state)
+        return lines(w.conn, org, row, at)
+
+
+def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
+              at: datetime | None = None) -> NoticeOut:
+    """The Secretariat records the notice to the UN Security Council as sent."""
+    from phalanx.services import crises, organization
+
+    at = at or now()
+    if actor.role not in (Role.SECRETARIAT, Role.ADMINISTRATOR, Role.SYSTEM):
+        raise Forbidden("the Secretariat sends the notice to the UN Security Council")
+    with db.write(actor) as w:
+        crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        org = organization.organization(w.conn)
+        current = notice(w.conn, org, crisis_id, at)
+        if current is None:
+            raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council open "
+                           "(it opens with a decision on an art. 4 crisis)")
+        if current.sent_at is not None:
+            raise Conflict(f"the notice was sent at {current.sent_at.isoformat()}")
+        w.conn.execute(update(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)
+                       .values(sent_at=at, sent_by=actor.username, reference=reference))
+        crises.timeline_event(w, crisis_id, "note", "UN Security Council notified"
+                              + (f" ({reference})" if reference else ""), at)
+        w.audit("crisis.un_notice", "crisis", crisis_id, {"reference": reference})
+        w.emit(f"crisis:{crisis_id}", "un_notice")
+        sent = notice(w.conn, org, crisis_id, at)
+        assert sent is not None
+        return sent
+
+
+LETTER = {
+    "en": ("Letter to the President of the United Nations Security Council",
+           "Under Article 51 of the Charter of the United Nations, and on behalf of the member "
+           "states of the {org}, I have the honour to inform you that on {day} the {body} "
+           "adopted decision {number} \"{title}\" on collective assistance to {affected} "
+           "under Article 4 of the {treaty}, at the request of {requesters}. The measures "
+           "taken: {measures}.{period} The Security Council will be informed of further "
+           "measures.", "Secretary General of the {org}"),
+    "ru": ("Письмо Председателю Совета Безопасности Организации Объединённых Наций",
+           "В соответствии со статьёй 51 Устава Организации Объединённых Наций и от имени "
+           "государств — членов {org} имею честь сообщить, что {day} {body} принял решение "
+           "{number} «{title}» о коллективной помощи {affected} на основании статьи 4 "
+           "{treaty} по просьбе {requesters}. Принятые меры: {measures}.{period} Совет "
+           "Безопасности будет информирован о дальнейших мерах.",
+           "Генеральный секретарь {org}"),
+}
+
+
+def letter_pdf(conn: Connection, crisis_id: int, lang: str, *, actor: Principal) -> bytes:
+    """The letter to the UN Security Council, from the decision's fields."""
+    from phalanx.services import crises, crisis_requests, organization
+
+    row = crises.crisis_row(conn, crisis_id, actor)
+    org = organization.organization(conn)
+    n = notice(conn, org, crisis_id, now())
+    if n is None:
+        raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council")
+    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
+        t.decision.c.id == n.decision_id)).one()
+    title, text, signature = LETTER["ru" if lang == "ru" else "en"]
+    def name(code: str) -> str:
+        s = org.states.get(code)
+        return s.name.get(lang) if s else code
+    body = org.bodies[d.body_key].name.get(lang)
+    requests = crisis_requests.requests_of(conn, crisis_id)
+    requesters = ", ".join(f"{name(r.state)} ({r.person})" for r in requests) or "—"
+    treaty = org.agreements[org.founding_agreement].title.get(lang)
+    period = (f" {'Period' if lang != 'ru' else 'Срок'}: {d.period_days} "
+              f"{'days' if lang != 'ru' else 'дн.'}." if d.period_days else "")
+    paragraph = text.format(
+        org=org.name.get(lang), day=d.adopted_on.isoformat(), body=body, number=d.number,
+        title=d.title, affected=", ".join(name(s) for s in row.affected.split(",") if s),
+        treaty=treaty, requesters=requesters, measures=", ".join(d.measures) or "—",
+        period=period)
+    return pdf.render(pdf.PdfDocument(
+        title=title, marking=str(row.marking), exercise=bool(row.exercise),
+        subtitle=f"{org.abbreviation.get(lang)} · {d.number}",
+        sections=[pdf.Section("", paragraphs=[paragraph, signature.format(
+            org=org.name.get(lang))])]))
