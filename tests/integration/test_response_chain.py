@@ -218,3 +218,55 @@ def test_every_member_answers_the_obligation_and_the_un_is_notified(org_db: Data
     assert sent.status == "sent" and sent.reference == "S/2023/1"
     with pytest.raises(Conflict, match="was sent"):
         ob.mark_sent(org_db, c.id, "again", actor=SEC)
+
+
+def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
+        org_db: Database) -> None:
+    """A member asks for collective peacekeeping forces against a terrorist threat with
+    outside interference (the category of a threat to a member's security; January 2022
+    as the public record tells it): the CRRF is not eligible, peacekeepers are."""
+    t0 = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Attacks on government buildings in Almaty", category="threat_to_security",
+        affected=["KAZ"], severity="extreme", place="Almaty", lat=43.24, lon=76.89),
+        actor=rep("KAZ"), at=t0)
+    crisis_requests.record_request(org_db, c.id, crisis_requests.OfficialRequestIn(
+        state="KAZ", person="the President of Kazakhstan", office="head_of_state",
+        at=t0 + timedelta(hours=1), article="Treaty art. 2 and 4",
+        measures=[PK], forces="collective peacekeeping forces", period_days=14),
+        actor=rep("KAZ"), at=t0 + timedelta(hours=1))
+    c = crises.convene_consultations(org_db, c.id, actor=SEC, at=t0 + timedelta(hours=2))
+    crises.transition(org_db, c.id, Stage.ASSESSMENT, actor=SEC, at=t0 + timedelta(hours=3))
+    with clock.use(t0 + timedelta(hours=4)):
+        decision = adopt(org_db, c.session_id or 0, measures=[PK], formations=["peacekeeping"],
+                         contributing_states=["ARM", "BLR", "KGZ", "RUS", "TJK"],
+                         period_days=14)
+    crises.link_decision(org_db, c.id, decision, actor=SEC, at=t0 + timedelta(hours=4))
+    crises.transition(org_db, c.id, Stage.DECISION, actor=SEC, at=t0 + timedelta(hours=4))
+    with pytest.raises(Invalid, match="not eligible"):
+        crises.set_response(org_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                            actor=SEC)
+    crises.set_response(org_db, c.id, crises.ResponseIn(measures=[PK]), actor=SEC)
+    crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC, at=t0 + timedelta(hours=5))
+    planner = Principal("planner", Role.PLANNER)
+    forces.add_requirement(org_db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
+        needed_by=t0 + timedelta(days=2)), actor=planner, at=t0 + timedelta(hours=5))
+    for s in ["BLR", "KGZ", "RUS", "TJK"]:
+        forces.give_consent(org_db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s),
+                            at=t0 + timedelta(hours=5))
+    plan = forces.run_plan(org_db, c.id, forces.PlanIn(time_limit=2), actor=planner,
+                           at=t0 + timedelta(hours=6))
+    with org_db.read() as conn:
+        units = {u.key: u for u in forces.units(conn, actor=SEC)}
+    assert plan.movements
+    assert {units[m.unit].formation for m in plan.movements} == {"peacekeeping"}
+    assert {units[m.unit].state for m in plan.movements} <= {"BLR", "KGZ", "RUS", "TJK"}
+    forces.decide_plan(org_db, plan.id, actor=planner, at=t0 + timedelta(hours=6))
+    for stage, hours in ((Stage.DEPLOYED, 30), (Stage.MONITORING, 200)):
+        crises.transition(org_db, c.id, stage, actor=SEC, at=t0 + timedelta(hours=hours))
+    done = crises.transition(org_db, c.id, Stage.CLOSED, actor=SEC,
+                             review="Peacekeepers guarded sites for two weeks and went home.",
+                             at=t0 + timedelta(days=14))
+    assert done.stage is Stage.CLOSED and done.official_requests[0].state == "KAZ"
+    assert done.authorizes == ["military_peacekeeping"]
