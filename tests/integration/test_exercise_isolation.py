@@ -83,7 +83,8 @@ def ownership(before: dict[str, list[dict[str, Any]]],
                      | {("draft", str(i)) for i in draft})
     checkpoints = {r["id"] for r in new("audit_checkpoint")}
     by_crisis = {"crisis_event", "assistance_request", "sitrep", "force_requirement",
-                 "unit_consent", "deployment_plan", "official_request", "crisis_session"}
+                 "unit_consent", "deployment_plan", "official_request", "crisis_session",
+                 "obligation_answer", "un_notice"}
     by_meeting = {"attendance", "agenda_item", "draft"}
     by_draft = {"draft_version", "position", "amendment", "signature", "decision"}
 

@@ -29,7 +29,8 @@ from phalanx.adapters.db.engine import WRITE
 from phalanx.adapters.events import Event
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import crises, crisis_requests, forces
+from phalanx.domain.decisions.procedure import Mode, SessionKind
+from phalanx.services import crises, crisis_obligations, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import playing_at
@@ -41,6 +42,7 @@ from phalanx.services.exercise_scenario import (
     ConsentInject,
     ConsultationsInject,
     DecideInject,
+    ObligationInject,
     OfferInject,
     OfficialRequestInject,
     OpenInject,
@@ -52,8 +54,10 @@ from phalanx.services.exercise_scenario import (
     ResponseInject,
     Scenario,
     ScenarioError,
+    SessionInject,
     SitrepInject,
     TransitionInject,
+    UnNoticeInject,
     load,
 )
 
@@ -267,6 +271,18 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
             forces.decide_plan(db, plan.id, actor=JOINT_STAFF, at=at)
             text += ", decided"
         return text
+    if isinstance(i, SessionInject):
+        c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=i.body,
+                                   kind=SessionKind(i.kind), mode=Mode(i.mode), at=at)
+        return f"session {c.sessions[-1]} convened ({i.kind}, {i.mode.replace('_', ' ')})"
+    if isinstance(i, ObligationInject):
+        crisis_obligations.answer(db, cid, i.state, crisis_obligations.ObligationIn(
+            answer=i.answer, detail=i.detail), actor=representative(i.state), at=at)
+        return f"{i.state} answers the obligation: {i.answer}" + (
+            f" ({_short(i.detail)})" if i.detail else "")
+    if isinstance(i, UnNoticeInject):
+        crisis_obligations.mark_sent(db, cid, i.reference, actor=SECRETARIAT, at=at)
+        return "UN Security Council notified" + (f" ({i.reference})" if i.reference else "")
     if isinstance(i, ProgressInject):
         with db.read() as conn:
             p = forces.progress(conn, cid, actor=SYSTEM, at=at)

@@ -18,6 +18,7 @@ from phalanx.services.exercise_scenario import (
     ConsentInject,
     ConsultationsInject,
     DecideInject,
+    ObligationInject,
     OfferInject,
     OfficialRequestInject,
     OpenInject,
@@ -27,6 +28,7 @@ from phalanx.services.exercise_scenario import (
     RequirementInject,
     ResponseInject,
     Scenario,
+    SessionInject,
     SitrepInject,
     TransitionInject,
 )
@@ -128,6 +130,17 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
                 out.append(Problem(where, f"the crisis is {sit.stage.value}: no more "
                                           "requirements"))
             requirements += 1
+        elif isinstance(i, ObligationInject):
+            state(i.state, "answering state")
+            if i.state in affected:
+                out.append(Problem(where, f"{i.state} is affected: it owes no answer to the "
+                                          "obligation"))
+            if sit.category.obliged != "all_members":
+                out.append(Problem(where, f"{sit.category.key} obliges no member (volunteers)"))
+        elif isinstance(i, SessionInject):
+            if not sit.consultations_convened:
+                out.append(Problem(where, "another session needs the consultations first "
+                                          "(do: consultations)"))
         elif isinstance(i, PlanInject):
             if not requirements:
                 out.append(Problem(where, "planning needs a force requirement first "

@@ -159,6 +159,31 @@ class ProgressInject(_Inject):
     do: Literal["progress"]
 
 
+class SessionInject(_Inject):
+    """Another session on the crisis (an extraordinary one, by video by default)."""
+
+    do: Literal["session"]
+    body: str | None = None
+    kind: Literal["regular", "extraordinary", "emergency"] = "extraordinary"
+    mode: Literal["in_person", "video_conference"] = "video_conference"
+
+
+class ObligationInject(_Inject):
+    """A member's answer to the art. 4 obligation."""
+
+    do: Literal["obligation"]
+    state: str
+    answer: Literal["forces", "other", "declined"]
+    detail: str = ""
+
+
+class UnNoticeInject(_Inject):
+    """The notice to the UN Security Council recorded as sent."""
+
+    do: Literal["un_notice"]
+    reference: str = ""
+
+
 class DelayInject(_Inject):
     do: Literal["delay"]
 
@@ -167,11 +192,12 @@ Inject = Annotated[
     OpenInject | ConsultationsInject | TransitionInject | OfficialRequestInject
     | DecideInject | ResponseInject
     | RequestInject | OfferInject | AcceptInject | SitrepInject | RequirementInject
-    | ConsentInject | PlanInject | ProgressInject | DelayInject,
+    | ConsentInject | PlanInject | ProgressInject | SessionInject | ObligationInject
+    | UnNoticeInject | DelayInject,
     Field(discriminator="do")]
 ACTIONS = ("open", "consultations", "transition", "official_request", "decide", "response",
            "request", "offer", "accept", "decline", "sitrep", "requirement", "consent", "plan",
-           "progress", "delay")
+           "progress", "session", "obligation", "un_notice", "delay")
 
 Milestone = Literal["reported", "consultations", "decision", "first_offer",
                     "first_deployment", "other"]
