@@ -270,3 +270,10 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
                              at=t0 + timedelta(days=14))
     assert done.stage is Stage.CLOSED and done.official_requests[0].state == "KAZ"
     assert done.authorizes == ["military_peacekeeping"]
+    card = {m.measure: m for m in done.response_card}  # hours from the request (t0 + 1 h)
+    assert "un_notification" not in card  # not an art. 4 crisis
+    assert (card["consultations"].elapsed_minutes, card["consultations"].verdict) == (60, "met")
+    assert (card["decision"].elapsed_minutes, card["decision"].verdict) == (180, "met")
+    assert card["first_unit"].elapsed_minutes is not None
+    assert card["full_deployment"].verdict in ("met", "missed")
+    assert card["closing"].verdict == "no target"

@@ -45,10 +45,11 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_obligations, identity
+from phalanx.services import crisis_card, crisis_obligations, identity
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
+from phalanx.services.crisis_card import MarkOut
 from phalanx.services.crisis_obligations import LineOut, NoticeOut
 from phalanx.services.crisis_requests import OfficialRequestOut, as_domain, requests_of
 from phalanx.services.db import Database, Write
@@ -188,6 +189,8 @@ class CrisisOut(BaseModel):
     sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
     obligations: list[LineOut] = Field(default_factory=list)  # art. 4: every member's line
     un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
+    # from the official request (else the report) to each step, beside its target
+    response_card: list[MarkOut] = Field(default_factory=list)
 
 
 def _category(org: Organization, key: str) -> Category:
@@ -329,6 +332,11 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         the_org = org or orgs.organization(conn)
         out.obligations = crisis_obligations.lines(conn, the_org, row, at)
         out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)
+        out.response_card = crisis_card.response_card(
+            conn, the_org, row, history,
+            out.official_requests[0].at if out.official_requests else None,
+            out.un_notice.sent_at if out.un_notice else None,
+            cat.obliged == "all_members", at)
         out.sessions = [r.meeting_id for r in conn.execute(
             select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
             .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
@@ -960,6 +968,12 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
         pdf.Section("Response scorecard (minutes)", table=[["measure", "minutes"]] + [
             [k.replace("_minutes", "").replace("_", " "), "—" if v is None else f"{v:g}"]
             for k, v in card.items()]),
+        pdf.Section("Response card (hours from the official request, else the report)",
+                    table=[["measure", "hours", "target", "verdict"]] + [
+            [m.measure.replace("_", " "),
+             "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",
+             "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}", m.verdict]
+            for m in c.response_card]),
         pdf.Section("Requests, offers and gaps", table=[["from", "need", "quantity",
                                                          "covered", "gap", "status"]] + [
             [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),

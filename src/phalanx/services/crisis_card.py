@@ -1,0 +1,67 @@
+"""The crisis's response card (`domain/crisis/card.py`) from its records: the official
+request, the stage history, the decided deployment, the UN notice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
+
+from phalanx.adapters.db import tables as t
+from phalanx.domain.crisis import card
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware
+
+
+class MarkOut(BaseModel):
+    measure: str
+    elapsed_minutes: float | None
+    target_minutes: float | None
+    verdict: str  # met, missed, open, overdue, no target
+
+
+def _deployment(conn: Connection, crisis_id: int, at: datetime
+                ) -> tuple[datetime | None, datetime | None]:
+    """When the first unit arrived, and when the deployment was complete (every
+    requirement covered, every unit arrived), from the crisis's decided plan."""
+    plan = conn.execute(select(t.deployment_plan).where(
+        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    if plan is None:
+        return None, None
+    start = aware(plan.starts_at)
+    arrivals = sorted(start + timedelta(hours=float(m["arrive_h"]))
+                      for m in plan.movements if m["crisis_id"] == crisis_id)
+    arrived = [a for a in arrivals if a <= at]
+    first = arrived[0] if arrived else None
+    uncovered = [u for u in plan.uncovered if u.get("crisis_id", crisis_id) == crisis_id]
+    full = arrivals[-1] if arrivals and not uncovered and arrivals[-1] <= at else None
+    return first, full
+
+
+def response_card(conn: Connection, org: Organization, row: Any,
+                  history: list[tuple[Stage, datetime]], requested_at: datetime | None,
+                  un_sent: datetime | None, un_applies: bool, at: datetime) -> list[MarkOut]:
+    start = requested_at or aware(row.reported_at)
+
+    def entered(stage: Stage) -> datetime | None:
+        return next((aware(when) for s, when in history if s is stage), None)
+
+    first_unit, full = _deployment(conn, row.id, at)
+    reached = {"consultations": entered(Stage.CONSULTATIONS),
+               "decision": entered(Stage.DECISION),
+               "first_unit": first_unit or entered(Stage.DEPLOYED),
+               "full_deployment": full, "un_notification": un_sent,
+               "closing": entered(Stage.CLOSED)}
+    applies = frozenset(card.MEASURES) - (frozenset() if un_applies
+                                          else frozenset({"un_notification"}))
+    targets = {k: int(v) for k, v in org.settings.get("response_targets", {}).items()}
+    return [MarkOut(measure=m.measure,
+                    elapsed_minutes=m.elapsed.total_seconds() / 60 if m.elapsed else (
+                        0.0 if m.elapsed is not None else None),
+                    target_minutes=m.target.total_seconds() / 60 if m.target else None,
+                    verdict=m.verdict)
+            for m in card.card(start, reached, targets, at, applies)]
