@@ -159,14 +159,15 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
         assert sec.locator(".seat.absent").count() == 0
         sec.fill("input[name=title]", "On help to Kyrgyzstan")
         sec.fill("textarea[name=text_en]", "The Council decides to send rescue teams.")
+        sec.check("#draft-measures input[value=humanitarian]")  # adopted with the text
         sec.click("text=Submit")
         sec.wait_for_url(f"{base_url}/drafts/*")
         sec.click("#close-draft")
         sec.locator(".outcome.adopted").wait_for()
 
         sec.goto(room)
-        sec.check("#decision-form input[value=humanitarian]")
         sec.click("#decision-form button[type=submit]")
+        assert "humanitarian" in sec.inner_text("#authorized")
         sec.select_option("#transition-form select[name=to]", "decision")
         sec.click("#transition-form button[type=submit]")
         sec.locator("#flow li.current", has_text="decision").wait_for()

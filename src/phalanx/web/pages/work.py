@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Answer, Mode, SessionKind
 from phalanx.services import audit, documents
@@ -19,7 +20,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
-from phalanx.web.pages.render import render
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -64,8 +65,13 @@ def session(request: Request, session_id: int, actor: Reader, conn: Conn,
             org: Org) -> HTMLResponse:
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
+    lang = language(request)
+    formations = [{"key": f["key"], "name": (f.get("name") or {}).get(lang) or f["key"]}
+                  for f in org.forces.get("formations", [])]
     return render(request, "session.html", {"m": m, "drafts": drafts,
-                                            "states": _names(org), "body": org.bodies[m.body]})
+                                            "states": _names(org), "body": org.bodies[m.body],
+                                            "measures": [x.value for x in Measure],
+                                            "formations": formations})
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -88,11 +94,16 @@ def attendance(session_id: int, actor: Writer, db: DB, state: Annotated[str, For
 def table_draft(session_id: int, actor: Writer, db: DB, conn: Conn,
                 title: Annotated[str, Form(max_length=300)],
                 text_en: Annotated[str, Form(max_length=200_000)],
-                text_ru: Annotated[str, Form(max_length=200_000)] = "") -> Response:
+                text_ru: Annotated[str, Form(max_length=200_000)] = "",
+                measures: Annotated[list[Measure] | None, Form()] = None,
+                formations: Annotated[list[str] | None, Form()] = None,
+                period_days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> Response:
     m = dec.get_meeting(conn, session_id, actor=actor)
     d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id, title=title,
                                           text_en=text_en, text_ru=text_ru,
-                                          marking=m.marking),
+                                          marking=m.marking, measures=measures or [],
+                                          formations=formations or [],
+                                          period_days=period_days),
                           actor=actor)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
