@@ -76,20 +76,31 @@ def max_coverable(problem: Problem) -> int:
 @dataclass(frozen=True)
 class Bounds:
     min_uncovered: int  # proven: no plan covers more
-    closure: float  # no plan closes the crises sooner (with all requirements covered)
+    closure: float  # weighted hours: no plan covering `counted` closes the crises sooner
     uncoverable: tuple[str, ...]  # requirements no available unit can ever meet
     earliest: dict[str, float] = field(default_factory=dict)  # per requirement
     crisis_closure: dict[str, float] = field(default_factory=dict)  # per crisis
     fleet_bound: dict[str, float] = field(default_factory=dict)  # per crisis: hours, flow
     makespan: float = 0.0  # no plan closes every crisis before this (fleet-hours, all)
 
+    # the requirements the closure bound counts (every one some unit can meet, or those a
+    # plan covers when the bound is taken over them): it holds for every plan covering
+    # all of them, since covering more never closes a crisis sooner
+    counted: frozenset[str] = frozenset()
+    proven: str = ""  # how the plan was proven optimal, when it was
+
     def gap(self, p: Plan) -> float | None:
-        """Relative gap of the closure term, when the plan covers every requirement some
-        available unit can meet (the closure bound counts all of those)."""
-        if (p.objective.uncovered != self.min_uncovered
-                or set(p.uncovered) != set(self.uncoverable) or p.objective.closure <= 0):
+        """Relative gap of the closure term (weighted hours), when the plan covers every
+        requirement the bound counts."""
+        covered = {m.requirement for m in p.movements}
+        if not self.counted <= covered or p.objective.closure <= 0:
             return None
         return max(0.0, (p.objective.closure - self.closure) / p.objective.closure)
+
+    def reached(self, p: Plan) -> bool:
+        """The plan reaches the bound: nothing closes the crises sooner."""
+        gap = self.gap(p)
+        return gap is not None and p.objective.closure <= self.closure + 1e-6
 
 
 @dataclass(frozen=True)
@@ -240,4 +251,5 @@ def bounds(problem: Problem) -> Bounds:
         closure = max(closure, _order_bound(problem, by_crisis, close, cand_units, waves,
                                             road_best, fixed))
     return Bounds(len(problem.requirements) - max_coverable(problem), closure,
-                  tuple(sorted(uncoverable)), earliest, close, fleet, makespan)
+                  tuple(sorted(uncoverable)), earliest, close, fleet, makespan,
+                  frozenset(earliest))

@@ -108,7 +108,7 @@ class Problem:
 @dataclass(frozen=True)
 class Objective:
     uncovered: int
-    closure: float  # weighted sum of crisis closure times, hours
+    closure: float  # sum over crises of weight x closure time: weighted hours
     lateness: float  # hours past needed-by, summed
     sorties: int
 
@@ -143,3 +143,13 @@ def objective(problem: Problem, movements: Iterable[Movement], uncovered: int) -
         sorties += len(m.sorties)
     closure = sum(problem.crisis_weight.get(c, 1.0) * t for c, t in close.items())
     return Objective(uncovered, closure, lateness, sorties)
+
+
+def closures(problem: Problem, movements: Iterable[Movement]) -> dict[str, float]:
+    """Each crisis's closure in hours: when its last requirement arrives."""
+    req = {r.id: r for r in problem.requirements}
+    close: dict[str, float] = {}
+    for m in movements:
+        c = req[m.requirement].crisis
+        close[c] = max(close.get(c, 0.0), m.arrive_h)
+    return dict(sorted(close.items()))
