@@ -11,7 +11,8 @@ making only some units available, listed ground times); small is the plain insta
 
 For each: the greedy baseline (time and objective), the first checked plan, the lower
 bound, the plan after the time limit, its improvement over the greedy plan, its gap to
-the bound and to the best-known plan, peak memory; for the stress instance also a
+the bound (the cheap bounds first, then tightened by the time-space relaxation)
+and to the best-known plan, peak memory; for the stress instance also a
 re-plan after one change (a unit in the plan withdrawn). Objectives are in weighted
 hours (each crisis's weight times its closure in hours, summed); each crisis's closure
 is printed beside. The search is limited in work only (steps and CP-SAT's deterministic
@@ -70,7 +71,7 @@ def _measure(size: str, seed: int, time_limit: float, save_best: bool) -> dict[s
     t = time.perf_counter()
     b = bounds(problem)
     out["bounds_s"] = time.perf_counter() - t
-    out["bound"] = b.closure
+    out["cheap_bound"] = b.closure
     out["uncovered_min"] = b.min_uncovered
     result = solve(problem, time_limit=time_limit, seed=seed, wall_clock=False)
     assert check(problem, result.plan) == []
@@ -81,6 +82,7 @@ def _measure(size: str, seed: int, time_limit: float, save_best: bool) -> dict[s
                                                            result.plan.movements).items()}
     out["uncovered"] = result.plan.objective.uncovered
     out["uncovered_ids"] = list(result.plan.uncovered)
+    out["bound"] = result.bounds.closure  # tightened by the time-space bound
     out["plan_bound"] = result.bounds.closure  # the bound the gap is taken against
     out["improvement"] = (greedy.objective.closure - result.plan.objective.closure) \
         / greedy.objective.closure
@@ -147,7 +149,8 @@ def _print(r: dict[str, Any]) -> None:
     wh = "weighted h"
     print(f"  greedy baseline      {r['greedy']:10.1f} {wh}   in {r['greedy_s']:.2f} s "
           f"(first checked plan {r['first_plan_s']:.2f} s)")
-    print(f"  lower bound          {r['bound']:10.1f} {wh}   in {r['bounds_s']:.2f} s")
+    print(f"  first lower bound    {r['cheap_bound']:10.1f} {wh}   in {r['bounds_s']:.2f} s")
+    print(f"  lower bound          {r['bound']:10.1f} {wh}   (time-space, after the search)")
     print(f"  plan after {r['solve_s']:5.1f} s  {r['plan']:10.1f} {wh}   ({r['status']}), "
           f"{pct(r['improvement'])} better than greedy")
     over = "" if abs(r["plan_bound"] - r["bound"]) < 1e-9 else \

@@ -188,11 +188,13 @@ ORDER_BOUND_CRISES = 8  # the order bound looks at every subset of the crises: u
 
 def _order_bound(problem: Problem, by_crisis: dict[str, list[Requirement]],
                  close: dict[str, float], cands: dict[str, list[Unit]], waves: _Waves,
-                 road: dict[str, float], fixed: dict[str, Movement]) -> float:
+                 road: dict[str, float], fixed: dict[str, Movement],
+                 known: dict[frozenset[str], float] | None = None) -> float:
     """Whatever order the crises close in, the j-th to close waits for everything the
     first j need: by its closure the fleet has landed all their units (the flow bound
-    over their requirements together). The least weighted closure over every order, by
-    dynamic programming over the subsets of crises."""
+    over their requirements together, or a bound `known` for that set of crises). The
+    least weighted closure over every order, by dynamic programming over the subsets of
+    crises."""
     crises = sorted(by_crisis)
     weight = problem.crisis_weight
     best: dict[int, float] = {0: 0.0}
@@ -202,6 +204,7 @@ def _order_bound(problem: Problem, by_crisis: dict[str, list[Requirement]],
         lo = max(close[c] for c in members)
         hi = max(lo, max(road[r.id] for r in reqs))
         together = _flow_time(problem, reqs, cands, waves, road, fixed, lo, hi)
+        together = max(together, (known or {}).get(frozenset(members), 0.0))
         best[mask] = min(best[mask & ~(1 << i)] + weight.get(c, 1.0) * max(close[c], together)
                          for i, c in enumerate(crises) if mask >> i & 1)
     return best[(1 << len(crises)) - 1]

@@ -17,6 +17,9 @@ ways within the time limit:
 Every plan either finds is flown again (`fly`), checked, and kept when better: the best
 checked plan so far is available at any moment through `on_plan`.
 
+After the search, the time-space bound (`timespace.py`) tightens the cheap bounds,
+searched up to the best plan's closures.
+
 The model counts in whole minutes, rounded up: flying its order exactly lands at the
 same times or a little earlier. Its choices are limited to the most promising units per
 requirement and aircraft per unit (sizes scale with the instance); the lower bounds of
@@ -34,6 +37,7 @@ from phalanx.domain.forces.bounds import (
     Bounds,
     bounds,
 )
+from phalanx.domain.forces.capacity import ORDER_BOUND_CRISES
 from phalanx.domain.forces.cpsat import (
     ARCS,
     _build_options,
@@ -57,6 +61,7 @@ from phalanx.domain.forces.search import (
     STEPS_PER_SECOND,
     priority_search,
 )
+from phalanx.domain.forces.timespace import LpWork
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ class Result:
     def optimal(self) -> bool:
         """Proven: the plan reaches the lower bound (gap 0)."""
         return self.bounds.reached(self.plan)
+
+
+LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
@@ -134,6 +142,12 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
                     int(time_limit * search_share * STEPS_PER_SECOND),
                     started + time_limit * 0.9 if wall_clock else math.inf, seed, keep)
     cp_time = time_limit * (1 - search_share) * 0.8  # CP-SAT's deterministic seconds
+    # the time-space bound, searched up to the best plan so far, in counted work
+    if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
+        tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND)))
+        if tighter.closure > b.closure:
+            b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
+                        makespan=tighter.makespan)
     if at_bound():
         return _result(problem, best[0], first, b, "at the bound", started, improvements[0])
 
