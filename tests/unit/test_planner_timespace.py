@@ -115,3 +115,30 @@ def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None
     optimum = _exact_optimum(problem)
     tight = bounds(problem, plan(problem), LpWork(10**7))
     assert tight.closure <= optimum[1] + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_small_cases_are_solved_to_proven_optimality(seed: int) -> None:
+    """Few sortie options: the sortie-level model proves the optimum the enumeration
+    finds; the plan says "optimal", its gap is 0, and its bound stays below the optimum."""
+    from phalanx.domain.forces.cpsat import exact_options
+    from phalanx.domain.forces.improve import solve
+
+    rng = random.Random(seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                             rng.choice(homes), 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    assert exact_options(problem) is not None
+    optimum = _exact_optimum(problem)[1]
+    result = solve(problem, time_limit=10, seed=seed, wall_clock=False)
+    assert check(problem, result.plan) == []
+    assert result.bounds.closure <= optimum + 1e-6
+    assert result.plan.objective.closure == pytest.approx(optimum, abs=1e-6)
+    assert result.optimal and result.gap is not None and result.gap <= 1e-4
+    assert result.status in ("optimal", "at the bound")

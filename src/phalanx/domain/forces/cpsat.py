@@ -20,6 +20,7 @@ from phalanx.domain.forces.bounds import (
     max_matching,
 )
 from phalanx.domain.forces.cpdata import _hint, _minutes, _Node, _Option
+from phalanx.domain.forces.cpdata import _minutes as _ceil_minutes
 from phalanx.domain.forces.flying import (
     air_legs_ok,
     airlift,
@@ -42,6 +43,7 @@ from phalanx.domain.forces.model import (
     Sortie,
     Unit,
     distance_km,
+    eligible,
     objective,
 )
 
@@ -144,25 +146,26 @@ def _decode(problem: Problem, options: list[_Option],
                                       road_arrival(o.unit, o.req, problem)))
     # the weight each node carries: the unit's loads, to the nodes in the model's order
     left = {i: options[i].unit.weight_t for i, mode in chosen.items() if mode == "air"}
-    share: dict[tuple[int, str], float] = {}
-    for n, _dep, k in sorted(flights, key=lambda f: (f[1], f[0].aircraft.id)):
+    share: dict[int, float] = {}  # flight -> tonnes
+    for f, (n, _dep, k) in sorted(enumerate(flights),
+                                  key=lambda x: (x[1][1], x[1][0].aircraft.id, x[0])):
         w = min(left.get(n.option, 0.0), k * n.aircraft.payload_t)
         if w > EPS:
-            share[(n.option, n.aircraft.id)] = w
+            share[f] = w
             left[n.option] -= w
     if any(w > EPS for w in left.values()):
-        raise AssertionError("the model's sorties do not carry every unit")
-    by_plane: dict[str, list[tuple[int, _Node]]] = {}
-    for n, dep, _k in flights:
-        if (n.option, n.aircraft.id) in share:
-            by_plane.setdefault(n.aircraft.id, []).append((dep, n))
+        raise ValueError("the model's sorties do not carry every unit")
+    by_plane: dict[str, list[tuple[int, int, _Node]]] = {}
+    for f, (n, dep, _k) in enumerate(flights):
+        if f in share:
+            by_plane.setdefault(n.aircraft.id, []).append((dep, f, n))
     sorties: dict[int, list[Sortie]] = {}
     for pid, items in sorted(by_plane.items()):
-        items.sort(key=lambda x: (x[0], x[1].option))
+        items.sort(key=lambda x: (x[0], x[2].option, x[1]))
         t, at = free[pid]
-        for _dep, n in items:
+        for _dep, f, n in items:
             o = options[n.option]
-            flown = fly(n.aircraft, t, at, o.unit, o.req, share[(n.option, pid)])
+            flown = fly(n.aircraft, t, at, o.unit, o.req, share[f])
             if flown is None:  # cannot happen: the options were built within range
                 raise AssertionError(f"{pid} cannot fly {o.unit.id}")
             legs, t, at = flown
@@ -182,8 +185,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def __init__(self, problem: Problem, options: list[_Option], nodes: list[_Node],
                  road: dict[int, cp_model.IntVar], air: dict[int, cp_model.IntVar],
                  count: dict[int, cp_model.IntVar], dep: dict[int, cp_model.IntVar],
-                 keep: Callable[[Plan], None]) -> None:
+                 keep: Callable[[Plan], None], method: str = "cp-sat") -> None:
         super().__init__()
+        self.method = method
         self.problem, self.options, self.nodes = problem, options, nodes
         self.road, self.air, self.count, self.dep, self.keep = road, air, count, dep, keep
 
@@ -192,17 +196,27 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         chosen.update({i: "air" for i, v in self.air.items() if self.Value(v)})
         flights = [(n, self.Value(self.dep[j]), self.Value(self.count[j]))
                    for j, n in enumerate(self.nodes) if self.Value(self.count[j])]
-        self.keep(_decode(self.problem, self.options, chosen, flights, "cp-sat"))
+        try:
+            plan = _decode(self.problem, self.options, chosen, flights, self.method)
+        except ValueError:  # the exact model's loads, rounded in its favour, fall short
+            return
+        self.keep(plan)
 
 
 def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_Node],
-           left: float, budget: float, seed: int, workers: int, keep: Callable[[Plan], None]
-           ) -> tuple[str, float]:
+           left: float, budget: float, seed: int, workers: int, keep: Callable[[Plan], None],
+           exact: bool = False) -> tuple[str, float, float]:
     """One CP-SAT run over `options` and their aircraft `nodes`, hinted with `start`,
     within `budget` deterministic seconds (and `left` seconds of wall clock); returns
-    CP-SAT's status and the deterministic time it spent."""
+    CP-SAT's status, the deterministic time it spent, and (`exact`) the lower bound it
+    proved on the weighted closure, in weighted hours.
+
+    `exact`: the model is a relaxation of the problem (see `exact_options`): times in
+    seconds rounded down, payloads up and weights down, crisis weights down to the
+    hundredth, and closure alone minimized; its proven bound holds for every plan."""
+    tick = _floor_seconds if exact else _ceil_minutes
     m = cp_model.CpModel()
-    horizon = _minutes(max([start.objective.closure, *(mv.arrive_h for mv in start.movements),
+    horizon = tick(max([start.objective.closure, *(mv.arrive_h for mv in start.movements),
                             1.0]) * 4 + 48) + max([n.block(n.max_sorties) for n in nodes] or [0])
     road = {i: m.NewBoolVar(f"road{i}") for i in range(len(options))}
     air = {i: m.NewBoolVar(f"air{i}") for i, o in enumerate(options) if o.aircraft}
@@ -237,7 +251,8 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
         m.Add(arr[o.req.id] >= o.road).OnlyEnforceIf(road[i])
         if i in air:  # by air: the nodes' sorties carry the whole unit
             idx = by_option.get(i, [])
-            weight = math.ceil(o.unit.weight_t * 10 - EPS)
+            weight = (math.floor(o.unit.weight_t * 10 + EPS) if exact
+                      else math.ceil(o.unit.weight_t * 10 - EPS))
             if idx:
                 m.Add(sum(nodes[j].payload * count[j] for j in idx) >= weight
                       ).OnlyEnforceIf(air[i])
@@ -260,12 +275,12 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
                     continue
                 ni, nj = nodes[i], nodes[j]
                 oi, oj = options[ni.option], options[nj.option]
-                if oi.unit.id == oj.unit.id:
+                if oi.unit.id == oj.unit.id and ni.option != nj.option:
                     continue  # one unit is carried for one requirement
                 lit = m.NewBoolVar(f"a{i}_{j}")
                 arcs[(i, j)] = lit
                 circuit.append((k1, k2, lit))
-                gap = _minutes(ferry_h(ni.aircraft, oi.req.place, oj.unit.home))
+                gap = tick(ferry_h(ni.aircraft, oi.req.place, oj.unit.home))
                 m.Add(dep[j] >= dep[i] + size[i] + gap).OnlyEnforceIf(lit)
         m.AddNoOverlap(intervals[pid])  # implied by the sequence; it helps the search
         idle = m.NewBoolVar(f"idle_{pid}")
@@ -295,19 +310,29 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
     close = {}
     for r in open_reqs:
         if r.crisis not in close:
-            close[r.crisis] = m.NewIntVar(_minutes(fixed_close.get(r.crisis, 0.0)), horizon,
+            close[r.crisis] = m.NewIntVar(tick(fixed_close.get(r.crisis, 0.0)), horizon,
                                           f"close_{r.crisis}")
         m.Add(close[r.crisis] >= arr[r.id]).OnlyEnforceIf(covered[r.id])
     late = {}
     for r in open_reqs:
         late[r.id] = m.NewIntVar(0, horizon, f"late_{r.id}")
-        m.Add(late[r.id] >= arr[r.id] - _minutes(r.needed_by_h)).OnlyEnforceIf(covered[r.id])
-    weights = {c: max(1, round(problem.crisis_weight.get(c, 1.0) * 100)) for c in close}
-    m.Minimize(1000 * sum(weights[c] * v for c, v in close.items()) + 10 * sum(late.values())
-               + sum(count.values()))
-    _hint(m, problem, start, options, nodes, road, air, count, used, dep, size, end, arcs,
-          idles,
-          arr, covered, close, late, horizon, {c: _minutes(t) for c, t in fixed_close.items()})
+        m.Add(late[r.id] >= arr[r.id] - tick(r.needed_by_h)).OnlyEnforceIf(covered[r.id])
+    if exact:
+        weights = {c: math.floor(problem.crisis_weight.get(c, 1.0) * 100 + EPS) for c in close}
+        m.Minimize(sum(weights[c] * v for c, v in close.items()))
+        for j in range(1, len(nodes)):  # sorties alike fly in their order
+            a, b = nodes[j - 1], nodes[j]
+            if (a.option, a.aircraft.id) == (b.option, b.aircraft.id):
+                m.AddImplication(used[j], used[j - 1])
+                m.Add(dep[j] >= dep[j - 1]).OnlyEnforceIf(used[j])
+    else:
+        weights = {c: max(1, round(problem.crisis_weight.get(c, 1.0) * 100)) for c in close}
+        m.Minimize(1000 * sum(weights[c] * v for c, v in close.items())
+                   + 10 * sum(late.values()) + sum(count.values()))
+    if not exact:
+            _hint(m, problem, start, options, nodes, road, air, count, used, dep, size, end, arcs,
+              idles, arr, covered, close, late, horizon,
+              {c: tick(t) for c, t in fixed_close.items()})
     solver = cp_model.CpSolver()
     # the deterministic limit normally ends the search (same inputs and seed, same plan);
     # the wall clock bounds it whatever the machine's load
@@ -316,6 +341,53 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.repair_hint = False
-    watcher = _Watcher(problem, options, nodes, road, air, count, dep, keep)
+    watcher = _Watcher(problem, options, nodes, road, air, count, dep, keep,
+                       "exact cp-sat" if exact else "cp-sat")
     status = str(solver.StatusName(solver.Solve(m, watcher)))
-    return status, float(solver.deterministic_time)
+    proven = 0.0
+    if exact and status in ("OPTIMAL", "FEASIBLE"):
+        proven = solver.BestObjectiveBound() / (100 * SECONDS)
+    return status, float(solver.deterministic_time), proven
+
+
+EXACT_NODES = 24  # sortie options up to which the sortie-level model runs
+SECONDS = 3600  # the exact model's clock: seconds
+
+
+def _floor_seconds(h: float) -> int:
+    return math.floor(h * SECONDS + EPS)
+
+
+def exact_options(problem: Problem, limit: int = EXACT_NODES
+                  ) -> tuple[list[_Option], list[_Node]] | None:
+    """The sortie-level model over everything: every unit that may serve each
+    requirement, every aircraft in range, and one node for each sortie an aircraft may
+    fly for it (as many as it would need alone), so that an aircraft may alternate the
+    sorties of several units. Every time is rounded down to the second, payloads up and
+    weights down: every plan is a solution, so what it proves bounds every plan. None
+    when it has more than `limit` sortie options, or movements are under way."""
+    if problem.fixed:
+        return None
+    free = initial_free(problem)
+    options: list[_Option] = []
+    nodes: list[_Node] = []
+    for r in problem.requirements:
+        for u in problem.units:
+            if not eligible(u, r, problem.barred):
+                continue
+            planes = tuple(a for a in problem.aircraft
+                           if air_legs_ok(a, free[a.id][1], u, r))
+            i = len(options)
+            options.append(_Option(r, u, _floor_seconds(road_arrival(u, r, problem)), planes))
+            for a in planes:
+                t0, at = free[a.id]
+                haul_h = distance_km(u.home, r.place) / a.speed_kmh
+                haul, turn = _floor_seconds(haul_h), _floor_seconds(a.turnaround_h)
+                back = _floor_seconds(ferry_h(a, r.place, u.home))
+                first = _floor_seconds(max(t0 + ferry_h(a, at, u.home), u.readiness_h))
+                for _ in range(trips(a, u)):
+                    nodes.append(_Node(i, a, 1, math.ceil(a.payload_t * 10 - EPS), haul,
+                                       haul + turn + back, back, turn, first))
+                if len(nodes) > limit:
+                    return None
+    return options, nodes

@@ -17,6 +17,8 @@ ways within the time limit:
 Every plan either finds is flown again (`fly`), checked, and kept when better: the best
 checked plan so far is available at any moment through `on_plan`.
 
+Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
+aircraft (`cpsat.exact_options`) proves the optimum: the plan says "optimal", gap 0.
 After the search, the time-space bound (`timespace.py`) tightens the cheap bounds,
 searched up to the best plan's closures.
 
@@ -40,8 +42,10 @@ from phalanx.domain.forces.bounds import (
 from phalanx.domain.forces.capacity import ORDER_BOUND_CRISES
 from phalanx.domain.forces.cpsat import (
     ARCS,
+    EXACT_NODES,
     _build_options,
     _round,
+    exact_options,
 )
 from phalanx.domain.forces.flying import (
     check,
@@ -69,9 +73,9 @@ class Result:
     plan: Plan
     greedy: Plan
     bounds: Bounds
-    # what CP-SAT said: OPTIMAL, FEASIBLE, UNKNOWN; or "greedy only" (no time left), or
-    # "at the bound" (the plan meets the lower bound, on time: nothing can beat it but
-    # fewer sorties)
+    # what CP-SAT said over its last neighbourhood: OPTIMAL (over its choices), FEASIBLE,
+    # UNKNOWN; or "greedy only" (no time left), "at the bound" (the plan meets the lower
+    # bound), or "optimal" (the exact sortie-level model proved it)
     status: str
     seconds: float
     improvements: int
@@ -86,10 +90,12 @@ class Result:
 
     @property
     def optimal(self) -> bool:
-        """Proven: the plan reaches the lower bound (gap 0)."""
-        return self.bounds.reached(self.plan)
+        """Proven: the plan reaches the lower bound (gap 0), or the exact model proved it
+        optimal (to within its clock of one second a flight: `EXACT_GAP`)."""
+        return self.status == "optimal" or self.bounds.reached(self.plan)
 
 
+EXACT_GAP = 1e-4  # what the exact model's one-second clock may leave between plan and bound
 LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
 
 
@@ -97,12 +103,13 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
           on_plan: Callable[[Plan], None] | None = None, workers: int = 1,
           units_per_req: int | None = None, aircraft_per_pair: int | None = None,
           per_aircraft: int | None = None, search_share: float = SEARCH_SHARE,
-          wall_clock: bool = True) -> Result:
+          wall_clock: bool = True, exact_nodes: int = EXACT_NODES) -> Result:
     """The greedy plan at once, then a priority search over the greedy's order and CP-SAT
     within `time_limit` seconds, `search_share` of it for the search (deterministic for the
     same inputs and seed with one worker: both are limited in deterministic work, with the
     wall clock as a safety net; `wall_clock=False` drops the net, so that a loaded machine
-    takes longer but finds the same plan, as the benchmark needs)."""
+    takes longer but finds the same plan, as the benchmark needs; up to `exact_nodes`
+    sortie options, the exact model runs first)."""
     started = time.perf_counter()
 
     def remaining() -> float:
@@ -136,12 +143,23 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
 
     if at_bound():
         return _result(problem, first, first, b, "at the bound", started, 0)
+    cp_time = time_limit * (1 - search_share) * 0.8  # CP-SAT's deterministic seconds
+    # small enough: the sortie-level model over everything proves the optimum
+    exact = exact_options(problem, exact_nodes)
+    if exact is not None:
+        # what it proves holds for every plan covering as many requirements as can be
+        status, spent, proven = _round(problem, best[0], *exact, min(remaining(), 1e6),
+                                       time_limit * 0.8, seed, workers, keep, exact=True)
+        if status == "OPTIMAL":
+            done = _result(problem, best[0], first, b, "optimal", started, improvements[0], 1,
+                           proven)
+            if done.gap is not None and done.gap <= EXACT_GAP:
+                return done
     # the work limits follow from the time limit alone (the same plan each time); the
     # wall clock is only a safety net on a slower machine
     priority_search(problem, cands, first, order,
                     int(time_limit * search_share * STEPS_PER_SECOND),
                     started + time_limit * 0.9 if wall_clock else math.inf, seed, keep)
-    cp_time = time_limit * (1 - search_share) * 0.8  # CP-SAT's deterministic seconds
     # the time-space bound, searched up to the best plan so far, in counted work
     if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
         tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND)))
@@ -167,8 +185,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
             break  # wider choices add nothing: the last round was over all there is
         seen = len(options) + len(nodes)
         rounds += 1
-        status, spent = _round(problem, best[0], options, nodes, min(left, 1e6), cp_time,
-                               seed, workers, keep)
+        status, spent, _ = _round(problem, best[0], options, nodes, min(left, 1e6), cp_time,
+                                  seed, workers, keep)
         cp_time -= spent
         if cp_time <= 0.1:
             break
@@ -184,9 +202,10 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
 
 
 def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, started: float,
-            improvements: int, rounds: int = 0) -> Result:
+            improvements: int, rounds: int = 0, proven: float = 0.0) -> Result:
     """The result, its bound taken over the requirements the plan covers when it leaves
-    some coverable ones uncovered (so that the gap is still reported, over those)."""
+    some coverable ones uncovered (so that the gap is still reported, over those), and
+    raised to what the exact model `proven` for plans covering as many as can be."""
     if b.gap(p) is None and p.movements:
         covered = {m.requirement for m in p.movements}
         part = bounds(replace(problem, requirements=tuple(
@@ -194,6 +213,8 @@ def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, star
         b = replace(b, closure=part.closure, crisis_closure=part.crisis_closure,
                     fleet_bound=part.fleet_bound, makespan=part.makespan,
                     counted=part.counted)
+    if proven > b.closure and p.objective.uncovered == b.min_uncovered:
+        b = replace(b, closure=proven)
     if b.reached(p) and status not in ("at the bound", "optimal"):
         status = "at the bound"
     return Result(p, first, b, status, time.perf_counter() - started, improvements, problem,
