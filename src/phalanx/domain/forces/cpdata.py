@@ -66,7 +66,9 @@ def _hint(m: cp_model.CpModel, problem: Problem, first: Plan, options: list[_Opt
           ) -> None:
     """The greedy plan as a complete hint, in the model's minutes."""
     opt_index = {(o.req.id, o.unit.id): i for i, o in enumerate(options)}
-    node_index = {(n.option, n.aircraft.id): j for j, n in enumerate(nodes)}
+    node_index: dict[tuple[int, str], int] = {}  # the first of nodes alike
+    for j, n in enumerate(nodes):
+        node_index.setdefault((n.option, n.aircraft.id), j)
     modes: dict[int, str] = {}
     sorties: dict[int, int] = {}  # node -> sorties
     first_dep: dict[int, float] = {}  # node -> its first departure (hours), for the order

@@ -59,8 +59,11 @@ def _alone(problem: Problem, free: dict[str, tuple[float, Point]], u: Unit, r: R
 
 
 def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
-                   aircraft_per_pair: int, per_aircraft: int
+                   aircraft_per_pair: int, per_aircraft: int, blocks: int = 1
                    ) -> tuple[list[_Option], list[_Node]]:
+    """The neighbourhood: the most promising units per requirement and aircraft per
+    unit, and for each (unit, aircraft) up to `blocks` nodes of sorties, so that with two
+    an aircraft may fly another unit's sorties between two of one unit's."""
     cands = Candidates(problem)
     free = initial_free(problem)
     done = {m.requirement for m in problem.fixed}
@@ -107,7 +110,10 @@ def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
                                haul, haul + turn + back, back, turn,
                                _minutes(max(t0 + ferry_h(a, at, o.unit.home),
                                             o.unit.readiness_h))))
-    return options, _cap_per_aircraft(options, nodes, greedy_plan, per_aircraft)
+    out = []
+    for n in _cap_per_aircraft(options, nodes, greedy_plan, per_aircraft):
+        out += [n] * (blocks if n.max_sorties > 1 else 1)  # alike nodes stay together
+    return options, out
 
 
 def _cap_per_aircraft(options: list[_Option], nodes: list[_Node], greedy_plan: Plan,
@@ -317,14 +323,14 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
     for r in open_reqs:
         late[r.id] = m.NewIntVar(0, horizon, f"late_{r.id}")
         m.Add(late[r.id] >= arr[r.id] - tick(r.needed_by_h)).OnlyEnforceIf(covered[r.id])
+    for j in range(1, len(nodes)):  # nodes alike fly in their order
+        a, b = nodes[j - 1], nodes[j]
+        if (a.option, a.aircraft.id) == (b.option, b.aircraft.id):
+            m.AddImplication(used[j], used[j - 1])
+            m.Add(dep[j] >= dep[j - 1]).OnlyEnforceIf(used[j])
     if exact:
         weights = {c: math.floor(problem.crisis_weight.get(c, 1.0) * 100 + EPS) for c in close}
         m.Minimize(sum(weights[c] * v for c, v in close.items()))
-        for j in range(1, len(nodes)):  # sorties alike fly in their order
-            a, b = nodes[j - 1], nodes[j]
-            if (a.option, a.aircraft.id) == (b.option, b.aircraft.id):
-                m.AddImplication(used[j], used[j - 1])
-                m.Add(dep[j] >= dep[j - 1]).OnlyEnforceIf(used[j])
     else:
         weights = {c: max(1, round(problem.crisis_weight.get(c, 1.0) * 100)) for c in close}
         m.Minimize(1000 * sum(weights[c] * v for c, v in close.items())

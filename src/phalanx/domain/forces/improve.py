@@ -96,6 +96,7 @@ class Result:
 
 
 EXACT_GAP = 1e-4  # what the exact model's one-second clock may leave between plan and bound
+BLOCKS = 2  # nodes per (unit, aircraft) in the neighbourhood: 2 lets it alternate units
 LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
 
 
@@ -103,7 +104,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
           on_plan: Callable[[Plan], None] | None = None, workers: int = 1,
           units_per_req: int | None = None, aircraft_per_pair: int | None = None,
           per_aircraft: int | None = None, search_share: float = SEARCH_SHARE,
-          wall_clock: bool = True, exact_nodes: int = EXACT_NODES) -> Result:
+          wall_clock: bool = True, exact_nodes: int = EXACT_NODES, blocks: int = BLOCKS
+          ) -> Result:
     """The greedy plan at once, then a priority search over the greedy's order and CP-SAT
     within `time_limit` seconds, `search_share` of it for the search (deterministic for the
     same inputs and seed with one worker: both are limited in deterministic work, with the
@@ -180,7 +182,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         left = remaining()
         if left <= 0.2:
             break
-        options, nodes = _build_options(problem, best[0], *sizes)
+        options, nodes = _build_options(problem, best[0], *sizes, blocks)
         if len(options) + len(nodes) <= seen:
             break  # wider choices add nothing: the last round was over all there is
         seen = len(options) + len(nodes)
