@@ -24,6 +24,7 @@ from phalanx.domain.forces.planner import (
     best_greedy,
     bounds,
     check,
+    distance_km,
     explain,
     fly,
     objective,
@@ -247,9 +248,13 @@ def test_cp_sat_shares_units_among_aircraft_and_reorders_them() -> None:
     fleet = tuple(Aircraft(f"il{i}", "Il-76MD", 40, 750, 4000, KANT) for i in (1, 2))
     problem = Problem((ua, ub), (ra, rb), fleet, {"a": 1.0, "b": 3.0})
     seen: list[Plan] = []
-    result = solve(problem, time_limit=5, search_share=0, on_plan=seen.append)
+    result = solve(problem, time_limit=5, search_share=0, on_plan=seen.append, exact_nodes=0)
     assert result.status == "OPTIMAL"
     assert result.plan.method == "cp-sat"
+    exact = solve(problem, time_limit=5, search_share=0)  # the sortie-level model proves it
+    assert exact.status == "optimal" and exact.optimal and exact.gap is not None
+    assert exact.plan.objective.closure == pytest.approx(result.plan.objective.closure,
+                                                         abs=2 / 60)
     assert result.plan.objective.closure < result.greedy.objective.closure - 5
     assert all(check(problem, p) == [] for p in seen)
     by_req = {m.requirement: m for m in result.plan.movements}
@@ -319,3 +324,27 @@ def test_a_withdrawal_mid_flight_is_repaired_into_a_checked_plan() -> None:
     result = repair(withdrawn, first, 9.404874068960407, time_limit=0.5)
     assert check(result.problem, result.plan) == []
     assert moved.unit not in {m.unit for m in result.plan.movements}
+
+
+def test_the_neighbourhood_lets_one_aircraft_alternate_units() -> None:
+    """One Il-76 at Moscow; unit x (80 t: two loads) is ready at once, unit y (one load)
+    only when the aircraft is back from x's first load, and y's crisis weighs three
+    times as much. The best plan flies x, then y, then x again: whole blocks per unit
+    (x x y or y x x) close the crises later. Two blocks per unit and aircraft find it."""
+    haul = distance_km(MOSCOW, OSH) / 750
+    cycle = 2 * haul + 2.0
+    ux = Unit("ux", "RUS", "airborne", 500, MOSCOW, 0.0, 80.0)
+    uy = Unit("uy", "RUS", "special_police", 100, MOSCOW, cycle, 40.0)
+    rx = Requirement("rx", "a", "airborne", 500, OSH, 72.0)
+    ry = Requirement("ry", "b", "special_police", 100, OSH, 72.0)
+    problem = Problem((ux, uy), (rx, ry), (Aircraft("il", "Il-76MD", 40, 750, 4000, MOSCOW),),
+                      {"a": 1.0, "b": 3.0})
+    alternating = 3 * (cycle + haul) + (2 * cycle + haul)
+    kw = {"time_limit": 5, "search_share": 0.0, "exact_nodes": 0, "wall_clock": False}
+    blocks = solve(problem, blocks=1, **kw)  # type: ignore[arg-type]
+    assert blocks.plan.objective.closure > alternating + 5
+    both = solve(problem, blocks=2, **kw)  # type: ignore[arg-type]
+    assert check(problem, both.plan) == []
+    assert both.plan.objective.closure == pytest.approx(alternating, abs=0.05)
+    order = sorted((s.depart_h, s.unit) for m in both.plan.movements for s in m.sorties)
+    assert [u for _d, u in order] == ["ux", "uy", "ux"]

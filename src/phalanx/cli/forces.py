@@ -43,8 +43,8 @@ def plan(
                 best.append(p)
                 progress.update(task, completed=min(time_limit,
                                                     time.perf_counter() - started),
-                                description=f"{p.method}: closure "
-                                            f"{p.objective.closure:.1f} h, "
+                                description=f"{p.method}: "
+                                            f"{p.objective.closure:.1f} weighted h, "
                                             f"{p.objective.uncovered} uncovered")
 
             # the command line may run longer than a web request may
@@ -63,9 +63,16 @@ def plan(
     better = "" if result.improvement is None else f" ({result.improvement:.1%} better)"
     out.print(f"plan {result.id} for crisis {crisis} ({result.status}); crises planned "
               f"together: {', '.join(map(str, result.crises))}", highlight=False)
-    out.print(f"weighted closure {result.objective['closure']:.1f} h{better}; greedy "
-              f"{result.greedy['closure']:.1f} h; lower bound {result.bound:.1f} h; "
-              f"gap {gap}; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
+    closes = max((m.arrive for m in mine), default=None)
+    out.print(f"objective {result.objective['closure']:.1f} weighted h{better}"
+              + (f" (this crisis closes {closes:%m-%d %H:%M})" if closes else "")
+              + f"; greedy {result.greedy['closure']:.1f} weighted h; lower bound "
+              f"{result.bound:.1f} weighted h; gap {gap}"
+              + (" over the requirements covered" if result.uncovered and result.gap
+                 is not None else "")
+              + ("; optimal: the plan reaches its lower bound" if result.gap is not None
+                 and result.gap < 1e-6 else "")
+              + f"; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
     table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
     for m in mine:
         table.add_row(str(m.requirement), m.unit, m.state,

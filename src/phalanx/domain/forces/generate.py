@@ -1,12 +1,30 @@
 """Seeded synthetic planning instances for tests and benchmarks: units at garrisons across
 the member states, crises in Central Asia and the Caucasus, a mixed lift fleet. The same
-seed gives the same instance. Nothing here is real data."""
+seed gives the same instance. Nothing here is real data.
+
+With `rules`, the instance exercises the registry's rules through `registry.availability`
+(the same function the service applies): a few units withdrawn, some certifications
+expired, CRRF units barred from a crisis that is a bilateral dispute, peacekeepers from
+a crisis without an official request, one state declining a crisis and another making
+only some of its units available; and listed ground times (rail) between some garrisons
+and the crisis places."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from datetime import date
 
-from phalanx.domain.forces.planner import Aircraft, Problem, Requirement, Unit
+from phalanx.domain.forces.model import (
+    ROAD_FACTOR,
+    ROAD_KMH,
+    Aircraft,
+    Problem,
+    Requirement,
+    Unit,
+    distance_km,
+)
+from phalanx.domain.forces.registry import Consent, CrisisFacts, Scope, UnitFacts, availability
 
 GARRISONS = [
     ("moscow", 55.88, 38.06), ("pskov", 57.78, 28.40), ("ivanovo", 56.94, 40.94),
@@ -48,14 +66,19 @@ SIZES = {  # units, crises, aircraft, requirements per crisis
     "operational": (1000, 5, 24, 8),
     "stress": (10000, 20, 50, 8),
 }
+RULES = {"small": False, "operational": True, "stress": True}  # the benchmark's instances
+PLANNED_ON = date(2026, 12, 1)  # certifications are checked on this day
 
 
 def instance(size: str = "small", seed: int = 1, *, units: int | None = None,
              crises: int | None = None, aircraft: int | None = None,
-             per_crisis: int | None = None, contested: bool = True) -> Problem:
+             per_crisis: int | None = None, contested: bool = True,
+             rules: bool | None = None) -> Problem:
     """A seeded instance. `contested`: requirements ask for more of the scarce
     capabilities near the crises than the nearby garrisons hold, so that crises compete
-    for the same units and aircraft."""
+    for the same units and aircraft. `rules` (by default as `RULES` says for the size):
+    consent, certification and formation rules bar some units, and some ground times are
+    listed."""
     n_units, n_crises, n_planes, n_req = SIZES[size]
     n_units, n_crises = units or n_units, crises or n_crises
     n_planes, n_req = aircraft or n_planes, per_crisis or n_req
@@ -95,4 +118,49 @@ def instance(size: str = "small", seed: int = 1, *, units: int | None = None,
         _k, payload, speed, rng_km, turn, _s = next(f for f in FLEET if f[0] == kind)
         _g, lat, lon = rng.choice(bases)
         planes.append(Aircraft(f"a{i:02d}", kind, payload, speed, rng_km, (lat, lon), turn))
-    return Problem(tuple(out_units), tuple(reqs), tuple(planes), weights)
+    problem = Problem(tuple(out_units), tuple(reqs), tuple(planes), weights)
+    if RULES.get(size, False) if rules is None else rules:
+        problem = _with_rules(problem, random.Random(seed * 7919 + 1))
+    return problem
+
+
+def _with_rules(problem: Problem, rng: random.Random) -> Problem:
+    """Consent, certification and formation rules, and listed ground times (see above)."""
+    facts = []
+    for u in problem.units:
+        formation = rng.choices(["crrf", "peacekeeping", "none"], [0.5, 0.15, 0.35])[0]
+        expired = rng.random() < 0.04
+        certified = date(2026, rng.randint(1, 11), 1) if expired else date(2028, 1, 1)
+        facts.append(UnitFacts(u.id, u.state, formation, formation, certified,
+                               withdrawn=rng.random() < 0.02))
+    crises = sorted({r.crisis for r in problem.requirements})
+    states = sorted({u.state for u in problem.units})
+    barred: dict[tuple[str, str], str] = {}
+    for i, c in enumerate(crises):
+        consents = []
+        for s in states:
+            if i % 5 == 1 and s == states[(i // 5) % len(states)]:
+                consents.append(Consent(s, Scope.NONE))
+            elif i % 5 == 2 and s == states[(i // 5 + 1) % len(states)]:
+                own = sorted(u.id for u in problem.units if u.state == s)
+                some = frozenset(rng.sample(own, k=max(1, len(own) // 2)))
+                consents.append(Consent(s, Scope.SOME, some))
+            else:
+                consents.append(Consent(s, Scope.ALL))
+        crisis = CrisisFacts(c, bilateral_dispute=i % 4 == 3, official_request=i % 3 != 2)
+        _ok, why = availability(facts, consents, crisis, PLANNED_ON)
+        barred.update({(key, c): reason for key, reason in why.items()})
+    # withdrawn units are unavailable everywhere; the rest is barred per crisis
+    withdrawn = {f.key for f in facts if f.withdrawn}
+    units = tuple(replace(u, available=False) if u.id in withdrawn else u
+                  for u in problem.units)
+    barred = {k: v for k, v in barred.items() if k[0] not in withdrawn}
+    homes = {g: (lat, lon) for g, lat, lon in GARRISONS}
+    places = {r.node: r.place for r in problem.requirements}
+    ground: dict[tuple[str, str], float] = {}
+    for g, home in sorted(homes.items()):
+        for node, place in sorted(places.items()):
+            road = distance_km(home, place) * ROAD_FACTOR / ROAD_KMH
+            if road < 30 and rng.random() < 0.5:  # a rail link, faster than the road
+                ground[(g, node)] = round(road * rng.uniform(0.5, 0.8), 2)
+    return replace(problem, units=units, barred=barred, ground_times=ground)

@@ -1,0 +1,89 @@
+"""What the planner says about its inputs and its plan: warnings before it runs (a
+requirement no available unit can meet, a place beyond every aircraft's range), and one
+line for each unit on why it was chosen or passed over."""
+
+from __future__ import annotations
+
+from phalanx.domain.forces.flying import (
+    road_arrival,
+)
+from phalanx.domain.forces.model import (
+    EPS,
+    Movement,
+    Plan,
+    Problem,
+    distance_km,
+    eligible,
+)
+
+
+def input_warnings(problem: Problem) -> list[str]:
+    """What the planner cannot do, said before it runs: a requirement no available unit
+    can meet (with why), a place beyond the range of every aircraft."""
+    out = []
+    for r in problem.requirements:
+        able = [u for u in problem.units if u.capability == r.capability
+                and u.strength >= r.strength]
+        usable = [u for u in able if eligible(u, r, problem.barred)]
+        if not able:
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no unit in the "
+                       "registry has that capability and strength")
+        elif not usable:
+            reasons = sorted({problem.barred.get((u.id, r.crisis), "withdrawn")
+                              for u in able})
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
+                       f"can meet it ({'; '.join(reasons[:3])})")
+        if problem.aircraft and all(distance_km(u.home, r.place) > a.range_km
+                                    for a in problem.aircraft for u in usable or able):
+            out.append(f"requirement {r.id} at ({r.place[0]:.2f}, {r.place[1]:.2f}) is beyond "
+                       "the range of every aircraft from every unit's home: by ground only")
+    return out
+
+
+def explain(problem: Problem, p: Plan) -> dict[str, str]:
+    """One line for each unit: why it was chosen, or why it was passed over."""
+    reqs = {r.id: r for r in problem.requirements}
+    chosen = {m.unit: m for m in p.movements}
+    by_cap: dict[str, list[Movement]] = {}
+    for m in p.movements:
+        by_cap.setdefault(reqs[m.requirement].capability, []).append(m)
+    wanted = {r.capability for r in problem.requirements}
+    out: dict[str, str] = {}
+    for u in problem.units:
+        m = chosen.get(u.id)
+        if m is not None:
+            r = reqs[m.requirement]
+            how = (f"by air, {len(m.sorties)} sortie(s) of "
+                   + ", ".join(sorted({s.aircraft for s in m.sorties}))
+                   if m.sorties else "by ground")
+            late = m.arrive_h - r.needed_by_h
+            when = f"{late:.1f} h late" if late > EPS else "in time"
+            out[u.id] = (f"serves {r.id} ({r.capability} {r.strength}) of {r.crisis}: arrives "
+                         f"at {m.arrive_h:.1f} h {how}, {when} (needed by {r.needed_by_h:.1f} h)")
+            continue
+        if not u.available:
+            out[u.id] = f"not made available by {u.state}"
+            continue
+        barred = sorted({why for (uid, _c), why in problem.barred.items() if uid == u.id})
+        if u.capability not in wanted:
+            out[u.id] = f"no requirement asks for {u.capability}"
+        elif all((u.id, r.crisis) in problem.barred for r in problem.requirements
+                 if r.capability == u.capability):
+            out[u.id] = "barred: " + "; ".join(barred)
+        elif all(u.strength < r.strength for r in problem.requirements
+                 if r.capability == u.capability):
+            need = min(r.strength for r in problem.requirements
+                       if r.capability == u.capability)
+            out[u.id] = f"too small: {u.strength} where at least {need} are needed"
+        else:
+            rivals = [m for m in by_cap.get(u.capability, ())
+                      if reqs[m.requirement].strength <= u.strength]
+            if rivals:
+                best = min(rivals, key=lambda m: m.arrive_h)
+                mine = min(road_arrival(u, reqs[m.requirement], problem) for m in rivals)
+                out[u.id] = (f"passed over: {best.unit} reaches {best.requirement} at "
+                             f"{best.arrive_h:.1f} h; this unit by ground at {mine:.1f} h "
+                             "at the earliest")
+            else:
+                out[u.id] = "passed over: its requirements are covered by faster units"
+    return out

@@ -1,0 +1,119 @@
+"""The constructive plan: an earliest-arrival greedy over several orderings of the
+requirements; each requirement takes the unit that arrives soonest, by ground or with its
+loads shared among the aircraft that land them soonest."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from phalanx.domain.forces.flying import (
+    Free,
+    Work,
+    airlift,
+    initial_free,
+    road_arrival,
+)
+from phalanx.domain.forces.model import (
+    EPS,
+    Movement,
+    Plan,
+    Problem,
+    Requirement,
+    Unit,
+    distance_km,
+    eligible,
+    objective,
+)
+
+
+class Candidates:
+    """For each requirement, the units that may serve it, ordered by an optimistic
+    arrival (no competition for aircraft): the greedy stops scanning once the optimistic
+    arrival of the next unit is later than the best arrival found."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        fastest = max((a.speed_kmh for a in problem.aircraft), default=0.0)
+        fixed_units = {m.unit for m in problem.fixed}
+        self.by_req: dict[str, list[tuple[float, Unit]]] = {}
+        by_cap: dict[str, list[Unit]] = {}
+        for u in problem.units:
+            if u.available and u.id not in fixed_units:
+                by_cap.setdefault(u.capability, []).append(u)
+        for r in problem.requirements:
+            opts = []
+            for u in by_cap.get(r.capability, ()):
+                if not eligible(u, r, problem.barred):
+                    continue
+                lb = road_arrival(u, r, problem)
+                if fastest:
+                    lb = min(lb, u.readiness_h + distance_km(u.home, r.place) / fastest)
+                opts.append((lb, u))
+            opts.sort(key=lambda x: (x[0], x[1].id))
+            self.by_req[r.id] = opts
+
+
+def greedy(problem: Problem, order: Callable[[Requirement], object],
+           cands: Candidates | None = None, work: Work | None = None) -> Plan:
+    cands = cands or Candidates(problem)
+    used: set[str] = {m.unit for m in problem.fixed}
+    done = {m.requirement for m in problem.fixed}
+    free = initial_free(problem)
+    movements: list[Movement] = list(problem.fixed)
+    uncovered: list[str] = []
+    for req in sorted((r for r in problem.requirements if r.id not in done), key=order):
+        best: tuple[float, int, Movement, Free] | None = None
+        for lb, unit in cands.by_req[req.id]:
+            if best is not None and lb > best[0] + EPS:
+                break
+            if unit.id in used:
+                continue
+            if work is not None:
+                work.steps += 16  # weighing a unit costs about as much as 16 aircraft
+            road = road_arrival(unit, req, problem)
+            cand: tuple[float, int, Movement, Free]
+            cand = (road, 0, Movement(req.id, unit.id, "road", road), {})
+            beat = min(road, best[0] if best is not None else math.inf)
+            air = airlift(problem, unit, req, free, beat, work)
+            if air is not None and air[0] < road - EPS:
+                cand = (air[0], len(air[1]),
+                        Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2])
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+        if best is None:
+            uncovered.append(req.id)
+            continue
+        movements.append(best[2])
+        used.add(best[2].unit)
+        free.update(best[3])
+    return Plan(tuple(movements), tuple(uncovered),
+                objective(problem, movements, len(uncovered)))
+
+
+ORDERINGS: dict[str, Callable[[Requirement], object]] = {
+    "needed-by": lambda r: (r.needed_by_h, r.id),
+    "crisis": lambda r: (r.crisis, r.needed_by_h, r.id),
+    "largest": lambda r: (-r.strength, r.needed_by_h, r.id),
+}
+
+
+def best_greedy(problem: Problem, cands: Candidates | None = None, work: Work | None = None
+                ) -> tuple[Plan, list[str]]:
+    """The best of the greedy plans over several orderings, with its order of the
+    requirements (deterministic)."""
+    cands = cands or Candidates(problem)
+    orderings = {**ORDERINGS,  # and the requirements with the fewest candidates first
+                 "fewest-options": lambda r: (len(cands.by_req[r.id]), r.needed_by_h, r.id)}
+    best: tuple[Plan, list[str]] | None = None
+    for order in orderings.values():
+        p = greedy(problem, order, cands, work)
+        if best is None or p.objective.key() < best[0].objective.key():
+            best = (p, [r.id for r in sorted(problem.requirements, key=order)])
+    assert best is not None
+    return best
+
+
+def plan(problem: Problem) -> Plan:
+    """The best of the greedy plans over several orderings (deterministic)."""
+    return best_greedy(problem)[0]

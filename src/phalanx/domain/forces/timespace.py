@@ -1,0 +1,248 @@
+"""The time-space bound: a linear relaxation of the lift over a time grid, solved with
+GLOP (OR-Tools' simplex), that says by when a set of requirements can at the earliest
+all have arrived.
+
+Aircraft alike (payload, speed, range, turnaround) are pooled; their positions are
+tracked over a grid of `step` hours: at the units' homes and at the crisis places (the
+requirements of one place node together, each travel time the shortest to any of them).
+An aircraft waits, flies empty from its start or a place to a home, or flies loaded from
+a home to a place and turns around there. Every duration is rounded down to whole steps
+and every readiness to the step it falls in, so that every plan maps onto the grid: the
+relaxation never rules out what a plan can do. Units alike (home, readiness, garrison,
+and the requirements of the set they may serve) are pooled with their lightest weight;
+each requirement takes a unit (fractions allowed), each unit serves at most one, by
+ground when it arrives by the deadline, otherwise by the tonnes aircraft load at its home
+no sooner than it is ready and land by the deadline. When even the relaxation cannot
+cover every requirement by a deadline, no plan can.
+
+The grid's size and the number of solves are counted (`LpWork`), not timed, so that the
+bound is the same on every machine."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+
+from phalanx.domain.forces.flying import ferry_h, road_arrival
+from phalanx.domain.forces.model import (
+    EPS,
+    Aircraft,
+    Point,
+    Problem,
+    Requirement,
+    Unit,
+    distance_km,
+)
+
+STEPS = 96  # grid steps up to the latest deadline looked at
+MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
+
+
+class LpWork:
+    """Work left for the time-space bound, in variable-solves (a model's variables, once
+    for each solve): a limit that gives the same bound on every machine."""
+
+    def __init__(self, budget: int) -> None:
+        self.left = budget
+
+    def spend(self, n: int) -> bool:
+        if self.left < n:
+            return False
+        self.left -= n
+        return True
+
+
+@dataclass(frozen=True)
+class _Class:
+    home: Point
+    ready: float
+    weight: float  # the lightest of the class
+    count: int
+    unit: Unit  # one of them, for the ground time
+    serves: tuple[str, ...]  # the requirements of the set they may serve
+
+
+def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Class]:
+    serves: dict[str, list[str]] = {}
+    units: dict[str, Unit] = {}
+    for r in reqs:
+        for u in cands.get(r.id, ()):
+            serves.setdefault(u.id, []).append(r.id)
+            units[u.id] = u
+    grouped: dict[tuple[object, ...], list[Unit]] = {}
+    for uid, rids in serves.items():
+        u = units[uid]
+        grouped.setdefault((u.home, u.readiness_h, u.garrison, tuple(rids)), []).append(u)
+    return [_Class(k[0], k[1], min(u.weight_t for u in us), len(us),  # type: ignore[arg-type]
+                   min(us, key=lambda u: u.id), k[3])  # type: ignore[arg-type]
+            for k, us in sorted(grouped.items(), key=lambda kv: str(kv[0]))]
+
+
+def _kinds(problem: Problem) -> dict[tuple[float, float, float, float], Aircraft]:
+    out: dict[tuple[float, float, float, float], Aircraft] = {}
+    for a in problem.aircraft:
+        out.setdefault((a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h), a)
+    return out
+
+
+def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, list[Unit]],
+                   lo: float, hi: float, work: LpWork) -> float:
+    """A lower bound on when every requirement of `reqs` has arrived, at least `lo`: the
+    latest grid time at which the relaxation cannot cover them all (searched up to `hi`),
+    or `lo` when the work left does not allow it."""
+    if problem.fixed or not reqs or not problem.aircraft or hi <= lo + EPS:
+        return lo
+    step = max(hi / STEPS, 0.05)
+    model = _Model(problem, reqs, cands, step, math.floor(hi / step + EPS), lo)
+    n_lo = math.floor(lo / step + EPS)
+    n_hi = model.n
+    size = model.solver.NumVariables()
+    if not work.spend(2 * size) or not model.infeasible(n_lo) or model.infeasible(n_hi):
+        return lo  # covered by `lo`, or not even by `hi` (the set cannot all be covered)
+    while n_hi - n_lo > 1:  # n_lo infeasible, n_hi feasible
+        mid = (n_lo + n_hi) // 2
+        if not work.spend(size):
+            break
+        if model.infeasible(mid):
+            n_lo = mid
+        else:
+            n_hi = mid
+    # infeasible with n_lo whole steps: no plan has them all by any time before n_lo + 1
+    return max(lo, (n_lo + 1) * step - 1e-6)
+
+
+class _Model:
+    def __init__(self, problem: Problem, reqs: list[Requirement],
+                 cands: dict[str, list[Unit]], step: float, n: int, lo: float = 0.0
+                 ) -> None:
+        self.step, self.n = step, n
+        s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        inf = s.infinity()
+
+        def steps(h: float) -> int:
+            return math.floor(h / step + EPS)
+
+        classes = _classes(reqs, cands)
+        kinds = sorted(_kinds(problem).items())
+        by_req = {r.id: r for r in reqs}
+        where: dict[str, str] = {r.id: r.node or f"{r.place}" for r in reqs}
+        pts: dict[str, list[Point]] = {}
+        for r in reqs:
+            pts.setdefault(where[r.id], []).append(r.place)
+        # the pairs that may need the air: not by ground by `lo`, and some kind lands in time
+        road: dict[tuple[int, str], float] = {}
+        lifts: list[tuple[int, str]] = []
+        for ci, c in enumerate(classes):
+            for rid in c.serves:
+                road[(ci, rid)] = road_arrival(c.unit, by_req[rid], problem)
+                if road[(ci, rid)] <= lo + EPS:
+                    continue
+                d = min(distance_km(c.home, q) for q in pts[where[rid]])
+                if any(d <= key[2] and steps(c.ready) + steps(d / key[1]) <= n
+                       for key, _a in kinds):
+                    lifts.append((ci, rid))
+        homes = sorted({classes[ci].home for ci, _r in lifts})
+        places = sorted({where[rid] for _c, rid in lifts})
+        first_dep: dict[tuple[Point, str], int] = {}
+        for ci, rid in lifts:
+            k2 = (classes[ci].home, where[rid])
+            first_dep[k2] = min(first_dep.get(k2, n), steps(classes[ci].ready))
+        # node balance rows: (kind, location, step) -> out - in <= 0
+        rows: dict[tuple[int, object, int], pywraplp.Constraint] = {}
+
+        def row(k: int, loc: object, t: int) -> pywraplp.Constraint:
+            key = (k, loc, t)
+            if key not in rows:
+                rows[key] = s.Constraint(-inf, 0.0)
+            return rows[key]
+
+        def arc(k: int, frm: tuple[object, int] | None, to: tuple[object, int]
+                ) -> pywraplp.Variable:
+            v = s.NumVar(0.0, inf, "")
+            if frm is not None:
+                row(k, *frm).SetCoefficient(v, 1.0)
+            if to[1] <= n:
+                row(k, *to).SetCoefficient(v, -1.0)
+            return v
+
+        self.loads: list[tuple[pywraplp.Variable, int]] = []  # (variable, landing step)
+        lifted: dict[tuple[Point, str], list[tuple[int, float, pywraplp.Variable]]] = {}
+        for k, (key, a) in enumerate(kinds):
+            payload, speed, range_km, turn = key
+            for loc in [*homes, *places]:
+                for t in range(n):
+                    arc(k, (loc, t), (loc, t + 1))
+            for h in homes:
+                for p in places:
+                    if (h, p) not in first_dep:
+                        continue
+                    d = min(distance_km(h, q) for q in pts[p])
+                    if d > range_km:
+                        continue
+                    haul = steps(d / speed)
+                    back = steps(min(ferry_h(a, q, h) for q in pts[p]))
+                    for t in range(first_dep[(h, p)], n - haul + 1):
+                        v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
+                        self.loads.append((v, t + haul))
+                        lifted.setdefault((h, p), []).append((t, payload, v))
+                    for t in range(n - back + 1):
+                        arc(k, (p, t), (h, t + back))
+            # the aircraft of this kind at their starts: each flies to a home once
+            starts: dict[tuple[float, Point], int] = {}
+            for b in problem.aircraft:
+                if (b.payload_t, b.speed_kmh, b.range_km, b.turnaround_h) == key:
+                    st = problem.start_of(b)
+                    starts[st] = starts.get(st, 0) + 1
+            for (t0, at), count in sorted(starts.items()):
+                fleet = s.Constraint(-inf, float(count))
+                for h in homes:
+                    fleet.SetCoefficient(arc(k, None, (h, steps(t0) + steps(ferry_h(a, at, h)))),
+                                         1.0)
+        # units: each requirement one unit (or a miss), each unit at most once
+        self.road: list[tuple[pywraplp.Variable, float, float]] = []  # (var, arrival, ub)
+        cover = {r.id: s.Constraint(1.0, 1.0) for r in reqs}
+        objective = s.Objective()
+        for r in reqs:
+            miss = s.NumVar(0.0, 1.0, "")
+            cover[r.id].SetCoefficient(miss, 1.0)
+            objective.SetCoefficient(miss, 1.0)
+        air = set(lifts)
+        demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
+        for ci, c in enumerate(classes):
+            once = s.Constraint(0.0, float(c.count))
+            for rid in c.serves:
+                x = s.NumVar(0.0, float(c.count), "")
+                cover[rid].SetCoefficient(x, 1.0)
+                once.SetCoefficient(x, 1.0)
+                self.road.append((x, road[(ci, rid)], float(c.count)))
+                lift = lifted.get((c.home, where[rid]))
+                if (ci, rid) not in air or not lift:
+                    continue
+                y = s.NumVar(0.0, float(c.count), "")
+                cover[rid].SetCoefficient(y, 1.0)
+                once.SetCoefficient(y, 1.0)
+                # tonnes loaded at its home for this place from its readiness on
+                for level in sorted({steps(d.ready) for d in classes if d.home == c.home
+                                     and d.ready <= c.ready}):
+                    key2 = (c.home, where[rid], level)
+                    if key2 not in demand:
+                        demand[key2] = s.Constraint(0.0, inf)
+                        for t, payload, v in lift:
+                            if t >= level:
+                                demand[key2].SetCoefficient(v, payload)
+                    demand[key2].SetCoefficient(y, -c.weight)
+        objective.SetMinimization()
+
+    def infeasible(self, n_t: int) -> bool:
+        """No cover of every requirement with each landing by step `n_t`."""
+        for v, land in self.loads:
+            v.SetUb(self.solver.infinity() if land <= n_t else 0.0)
+        for x, arrive, ub in self.road:
+            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= n_t else 0.0)
+        status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            return False  # not proven: count it as feasible (the bound stays valid)
+        return bool(self.solver.Objective().Value() > MISS)
+

@@ -1,0 +1,144 @@
+"""The time-space bound: it sees where the aircraft are (the empty flight back to a home
+counts), it never rises above a plan, nor above the exact optimum of instances small
+enough to enumerate, and it is the same on every run (counted work, not time)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from phalanx.domain.forces.bounds import _options
+from phalanx.domain.forces.improve import priority_search
+from phalanx.domain.forces.planner import (
+    Aircraft,
+    Candidates,
+    Problem,
+    Requirement,
+    Unit,
+    best_greedy,
+    bounds,
+    check,
+    distance_km,
+    ferry_h,
+    plan,
+)
+from phalanx.domain.forces.timespace import LpWork, deadline_bound
+from tests.unit.test_planner import mixed
+from tests.unit.test_planner_improve import _exact_optimum
+
+MOSCOW = (55.88, 38.06)
+OSH = (40.61, 72.79)
+KANT = (42.85, 74.85)
+DUSHANBE = (38.54, 68.83)
+BATKEN = (40.06, 70.82)
+
+
+def _cands(problem: Problem) -> dict[str, list[Unit]]:
+    units = {u.id: u for u in problem.units}
+    return {rid: [units[u] for u in us] for rid, us in _options(problem).items()}
+
+
+def test_the_empty_flight_back_to_a_home_counts() -> None:
+    """Two 40 t units at Moscow for Osh, one Il-76 at Moscow: the second load waits for
+    the aircraft to fly back. The flow bound counts a round trip as haul and turnaround;
+    the time-space bound also counts the empty flight back (within its grid)."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 40) for i in range(2))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    a = Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0)
+    problem = Problem(units, reqs, (a,))
+    haul = distance_km(MOSCOW, OSH) / 750
+    p = plan(problem)
+    assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)
+    cheap = bounds(problem)
+    assert cheap.closure == pytest.approx(6 + 2 * haul + 2.0, abs=1e-2)
+    tight = bounds(problem, p, LpWork(10**7))
+    step = p.objective.closure / 96
+    assert tight.closure >= 6 + 3 * haul + 2.0 - 4 * step
+    assert tight.closure <= p.objective.closure + 1e-6  # here the plan is optimal
+    assert ferry_h(a, OSH, MOSCOW) == pytest.approx(haul)
+
+
+def test_no_work_left_keeps_the_cheap_bound() -> None:
+    problem = mixed(3)
+    p = plan(problem)
+    assert bounds(problem, p, LpWork(0)).closure == bounds(problem).closure
+
+
+def test_a_set_covered_by_the_lower_end_or_never_covered_gives_back_the_lower_end() -> None:
+    units = (Unit("u0", "RUS", "airborne", 500, MOSCOW, 6, 40),)
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
+    # one unit for two requirements: no deadline covers both, so nothing is claimed
+    assert deadline_bound(problem, list(reqs), _cands(problem), 5.0, 50.0, LpWork(10**7)) == 5
+    one = Problem(units, reqs[:1], problem.aircraft)
+    haul = distance_km(MOSCOW, OSH) / 750
+    assert deadline_bound(one, list(reqs[:1]), _cands(one), 30.0, 50.0, LpWork(10**7)) == 30
+    t = deadline_bound(one, list(reqs[:1]), _cands(one), 1.0, 50.0, LpWork(10**7))
+    assert 6 + haul - 2 * 50 / 96 <= t <= 6 + haul + 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_the_time_space_bound_stays_below_plans_with_mixed_fleets(seed: int) -> None:
+    problem = mixed(seed)
+    cands = Candidates(problem)
+    first, order = best_greedy(problem, cands)
+    better = priority_search(problem, cands, first, order, 30_000, float("inf"), seed,
+                             lambda _p: None)
+    assert check(problem, better) == []
+    cheap = bounds(problem)
+    tight = bounds(problem, first, LpWork(10**7))
+    assert tight.closure >= cheap.closure - 1e-9
+    assert tight.makespan >= cheap.makespan - 1e-9
+    for p in (first, better):
+        if tight.gap(p) is not None:  # every requirement that can be, covered
+            assert p.objective.closure >= tight.closure - 1e-6
+            assert max(m.arrive_h for m in p.movements) >= tight.makespan - 1e-6
+    assert bounds(problem, first, LpWork(10**7)) == tight  # the same each time
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
+    rng = random.Random(seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                             rng.choice(homes), 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    optimum = _exact_optimum(problem)
+    tight = bounds(problem, plan(problem), LpWork(10**7))
+    assert tight.closure <= optimum[1] + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_small_cases_are_solved_to_proven_optimality(seed: int) -> None:
+    """Few sortie options: the sortie-level model proves the optimum the enumeration
+    finds; the plan says "optimal", its gap is 0, and its bound stays below the optimum."""
+    from phalanx.domain.forces.cpsat import exact_options
+    from phalanx.domain.forces.improve import solve
+
+    rng = random.Random(seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                             rng.choice(homes), 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    assert exact_options(problem) is not None
+    optimum = _exact_optimum(problem)[1]
+    result = solve(problem, time_limit=10, seed=seed, wall_clock=False)
+    assert check(problem, result.plan) == []
+    assert result.bounds.closure <= optimum + 1e-6
+    assert result.plan.objective.closure == pytest.approx(optimum, abs=1e-6)
+    assert result.optimal and result.gap is not None and result.gap <= 1e-4
+    assert result.status in ("optimal", "at the bound")
