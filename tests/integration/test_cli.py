@@ -95,14 +95,14 @@ def test_a_broken_scenario_names_the_place(cli_db: str, tmp_path: Path) -> None:
 
 
 def test_cap_import_reports_every_problem(cli_db: str) -> None:
-    from tests.conftest import SHARED
+    from tests.conftest import shared_file
 
+    bad = shared_file("fixtures", "cap", "google-cap-library", "noaa_errors.cap")
+    good = shared_file("fixtures", "cap", "oasiscap", "v1dot2_appendix_adot2.xml")
     runner.invoke(app, ["load", "--builtin", "csto"])
-    bad = SHARED / "fixtures" / "cap" / "google-cap-library" / "noaa_errors.cap"
     r = runner.invoke(app, ["cap", "import", str(bad), "--affected", "KGZ"])
     assert r.exit_code == 1
     assert "/alert/references" in r.output and "nothing stored" in r.output
-    good = SHARED / "fixtures" / "cap" / "oasiscap" / "v1dot2_appendix_adot2.xml"
     r = runner.invoke(app, ["cap", "import", str(good), "--affected", "KGZ"])
     assert r.exit_code == 0, r.output
     assert "crisis 1" in r.output
