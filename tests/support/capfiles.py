@@ -55,3 +55,42 @@ Advisory System threat level to ORANGE / High in response to intelligence.</desc
   </info>
 </alert>
 """
+
+NS = {"1.2": "urn:oasis:names:tc:emergency:cap:1.2",
+      "1.1": "urn:oasis:names:tc:emergency:cap:1.1",
+      "1.0": "http://www.incident.com/cap/1.0"}
+HEADER = ("<identifier>{identifier}</identifier><sender>{sender}</sender>"
+          "<sent>{sent}</sent><status>{status}</status><msgType>{msg_type}</msgType>"
+          "<scope>Public</scope>")
+AREA = ("<area><areaDesc>{area}</areaDesc>"
+        "<polygon>{polygon}</polygon></area>")
+INFO = ("<info><language>{language}</language><category>{category}</category>"
+        "<event>{event}</event><urgency>Immediate</urgency><severity>{severity}</severity>"
+        "<certainty>Observed</certainty><headline>{headline}</headline>"
+        "<description>{description}</description>{areas}</info>")
+SQUARE = "43.0,74.0 43.0,75.0 42.0,75.0 42.0,74.0 43.0,74.0"  # near Bishkek
+
+
+def info(headline: str = "Earthquake near Bishkek", *, language: str = "en-US",
+         category: str = "Geo", event: str = "Earthquake", severity: str = "Severe",
+         description: str = "", polygons: tuple[str, ...] = (SQUARE,),
+         area: str = "Chuy region", raw_areas: str | None = None) -> str:
+    areas = raw_areas if raw_areas is not None else "".join(
+        AREA.format(area=area, polygon=p) for p in polygons)
+    return INFO.format(language=language, category=category, event=event,
+                       severity=severity, headline=headline, description=description,
+                       areas=areas)
+
+
+def alert(*infos: str, identifier: str = "KG-2026-0001", sender: str = "mchs@gov.kg",
+          sent: str = "2026-11-20T06:00:00+06:00", status: str = "Actual",
+          msg_type: str = "Alert", references: str = "", version: str = "1.2",
+          header: str | None = None, extra: str = "") -> bytes:
+    """A CAP alert as the tests need it; `header` replaces the alert's first elements
+    as written (to put them out of order or leave one out)."""
+    head = header if header is not None else HEADER.format(
+        identifier=identifier, sender=sender, sent=sent, status=status, msg_type=msg_type)
+    refs = f"<references>{references}</references>" if references else ""
+    body = head + refs + extra + "\n" + "\n".join(infos or (info(),)) + "\n"
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<alert xmlns="{NS[version]}">'
+            f"{body}</alert>\n").encode()
