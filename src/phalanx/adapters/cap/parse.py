@@ -192,6 +192,17 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> CapAlert:
 
 
 def _root(data: bytes, max_bytes: int) -> etree._Element:
+    root = safe_root(data, max_bytes)
+    qn = etree.QName(root)
+    if qn.localname != "alert" or qn.namespace not in VERSIONS:
+        raise CapError([CapProblem(element_path(root), "not a CAP alert (expected an <alert> "
+                                   "in the CAP 1.2, 1.1 or 1.0 namespace)", root.sourceline)])
+    return root
+
+
+def safe_root(data: bytes, max_bytes: int = MAX_BYTES * 4) -> etree._Element:
+    """Any XML document (an alert, a feed index), refused as an alert would be: too
+    large, not well-formed, or declaring a DOCTYPE or entities."""
     if len(data) > max_bytes:
         raise CapError([CapProblem("/", f"the file is {len(data)} bytes; the limit is "
                                         f"{max_bytes}")])
@@ -207,10 +218,6 @@ def _root(data: bytes, max_bytes: int) -> etree._Element:
         root = etree.fromstring(data, _SAFE_PARSER)
     except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
         raise CapError([CapProblem("/", f"not well-formed XML: {exc}")]) from exc
-    qn = etree.QName(root)
-    if qn.localname != "alert" or qn.namespace not in VERSIONS:
-        raise CapError([CapProblem(element_path(root), "not a CAP alert (expected an <alert> "
-                                   "in the CAP 1.2, 1.1 or 1.0 namespace)", root.sourceline)])
     return root
 
 

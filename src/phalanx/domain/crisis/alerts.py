@@ -83,3 +83,33 @@ def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
         return Decision(Action.OPEN_WATCH, f"{signature} signature: the setting allows a "
                                            "watch entry only", exercise)
     return Decision(Action.OPEN_CRISIS, "a new alert", exercise)
+
+
+SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
+
+
+@dataclass(frozen=True)
+class FeedRule:
+    """Setting, per feed: a new alert opens a crisis when its severity reaches
+    `min_severity`, one of its CAP categories is listed (any, when none are), and — with
+    `member_area` — its place lies inside a member's territory; otherwise it becomes a
+    watch entry."""
+
+    min_severity: str = "Severe"
+    categories: tuple[str, ...] = ()
+    member_area: bool = True
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.min_severity not in SEVERITY_RANK:
+            out.append(f"min_severity {self.min_severity!r} is not one of "
+                       f"{', '.join(SEVERITY_RANK)}")
+        return out
+
+    def opens_crisis(self, severity: str, categories: tuple[str, ...],
+                     inside_member: bool | None) -> bool:
+        if SEVERITY_RANK.get(severity, 0) < SEVERITY_RANK[self.min_severity]:
+            return False
+        if self.categories and not set(categories) & set(self.categories):
+            return False
+        return not (self.member_area and inside_member is False)
