@@ -42,7 +42,7 @@ def site() -> Iterator[tuple[Site, str]]:
     s = Site()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             s.log.append((self.path, self.headers.get("If-None-Match")))
             if s.fail:
                 self.send_error(503, "down for maintenance")

@@ -35,6 +35,7 @@ from phalanx.services import watch as watchlist
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid, NotFound
+from phalanx.services.types import UtcDateTime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_BACKOFF = timedelta(days=1)
@@ -85,8 +86,8 @@ class FeedOut(BaseModel):
     interval_s: int
     active: bool
     status: str
-    last_polled: datetime | None
-    next_poll: datetime | None
+    last_polled: UtcDateTime | None
+    next_poll: UtcDateTime | None
     failures: int
     last_error: str
     received: int

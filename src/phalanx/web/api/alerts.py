@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from phalanx.services import alerts
+from phalanx.services import alerts, feeds
+from phalanx.services import watch as watchlist
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
 
@@ -56,3 +58,36 @@ def crisis_areas(crisis_id: Id, actor: Reader, conn: Conn) -> dict[str, Any]:
     """Every area of the crisis's latest CAP alert or update, as a GeoJSON
     FeatureCollection (split at the 180th meridian)."""
     return alerts.crisis_areas(conn, crisis_id, actor=actor)
+
+
+@router.get("/feeds", response_model=list[feeds.FeedOut])
+def feed_list(actor: Reader, conn: Conn) -> list[feeds.FeedOut]:
+    """The CAP feeds polled for alerts, with their status and last error."""
+    watchlist.may_keep(actor)
+    return feeds.listing(conn)
+
+
+@router.post("/feeds", response_model=feeds.FeedOut, status_code=201)
+def feed_add(data: feeds.FeedIn, actor: Writer, db: DB) -> feeds.FeedOut:
+    """Register a feed (the Secretariat); the rule decides crisis or watch entry."""
+    return feeds.add(db, data, actor=actor)
+
+
+class FeedState(BaseModel):
+    active: bool
+
+
+@router.patch("/feeds/{feed_id}", response_model=feeds.FeedOut)
+def feed_state(feed_id: Id, data: FeedState, actor: Writer, db: DB) -> feeds.FeedOut:
+    """Pause or resume a feed."""
+    return feeds.set_active(db, feed_id, data.active, actor=actor)
+
+
+@router.post("/feeds/{feed_id}/poll", response_model=feeds.FeedOut)
+async def feed_poll(feed_id: Id, request: Request, actor: Writer, db: DB) -> feeds.FeedOut:
+    """Poll a feed now; its status says how it went."""
+    watchlist.may_keep(actor)
+    trust = alerts.trust_settings(request.app.state.settings)
+    await run_in_threadpool(feeds.poll, db, feed_id, actor=actor, **trust)
+    with db.read() as conn:
+        return feeds.get(conn, feed_id)
