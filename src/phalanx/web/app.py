@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(forces_api.router, prefix=API)
     app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
+    from phalanx.web.pages import alerts as alert_pages
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import forces as forces_pages
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
     app.include_router(crisis_pages.router)
+    app.include_router(alert_pages.router)
     app.include_router(forces_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)
