@@ -143,7 +143,8 @@ def test_every_language_and_area_is_kept_and_placed_across_the_antimeridian(
     data = alert(info("Штормовое предупреждение", language="ru-RU", category="Met",
                       event="Шторм", polygons=CHUKOTKA, area="Чукотка"),
                  info("Storm warning", language="en-US", category="Met", event="Storm",
-                      polygons=CHUKOTKA, area="Chukotka"),
+                      polygons=CHUKOTKA, area="Chukotka", urgency="Expected",
+                      certainty="Likely"),
                  info("风暴", language="zh-CN", category="Met", event="Storm",
                       polygons=CHUKOTKA))
     r = alerts.receive(org_db, data, alerts.Route(("RUS",)), actor=SEC)
@@ -172,7 +173,8 @@ def test_every_language_and_area_is_kept_and_placed_across_the_antimeridian(
     assert [i.language for i in back.infos] == ["ru-RU", "en-US", "zh-CN"]
     assert back.infos[0].categories == ("Met",) and back.infos[0].event == "Шторм"
     assert len(back.infos[1].areas) == 2 and len(back.infos[1].areas[0].polygons[0]) == 5
-    assert back.infos[1].certainty == "Observed" and back.infos[1].urgency == "Immediate"
+    assert back.infos[1].certainty == "Likely" and back.infos[1].urgency == "Expected"
+    assert back.infos[0].certainty == "Observed" and not back.infos[1].areas[0].circles
 
 
 def test_circles_and_geocodes_are_kept(org_db: Database) -> None:

@@ -65,20 +65,22 @@ HEADER = ("<identifier>{identifier}</identifier><sender>{sender}</sender>"
 AREA = ("<area><areaDesc>{area}</areaDesc>"
         "<polygon>{polygon}</polygon></area>")
 INFO = ("<info><language>{language}</language><category>{category}</category>"
-        "<event>{event}</event><urgency>Immediate</urgency><severity>{severity}</severity>"
-        "<certainty>Observed</certainty><headline>{headline}</headline>"
+        "<event>{event}</event><urgency>{urgency}</urgency><severity>{severity}</severity>"
+        "<certainty>{certainty}</certainty><headline>{headline}</headline>"
         "<description>{description}</description>{areas}</info>")
 SQUARE = "43.0,74.0 43.0,75.0 42.0,75.0 42.0,74.0 43.0,74.0"  # near Bishkek
 
 
 def info(headline: str = "Earthquake near Bishkek", *, language: str = "en-US",
          category: str = "Geo", event: str = "Earthquake", severity: str = "Severe",
+         urgency: str = "Immediate", certainty: str = "Observed",
          description: str = "", polygons: tuple[str, ...] = (SQUARE,),
          area: str = "Chuy region", raw_areas: str | None = None) -> str:
     areas = raw_areas if raw_areas is not None else "".join(
         AREA.format(area=area, polygon=p) for p in polygons)
     return INFO.format(language=language, category=category, event=event,
-                       severity=severity, headline=headline, description=description,
+                       severity=severity, urgency=urgency, certainty=certainty,
+                       headline=headline, description=description,
                        areas=areas)
 
 

@@ -26,7 +26,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.domain.crisis.alerts import Action, Trust, decide
+from phalanx.domain.crisis.alerts import Action, Decision, Trust, decide
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
@@ -181,6 +181,13 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
                                                                           watch_id):
             warnings.append({"where": "/alert/references", "line": None, "message":
                              "references name no message received here (or none)"})
+        if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
+                and not route.require_crisis:
+            try:
+                crises.category_for_cap(orgs.organization(w.conn),
+                                        tuple(c for i in alert.infos for c in i.categories))
+            except Invalid as exc:  # nothing to file it under: kept, and said why
+                d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
         if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
                 d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
             raise Invalid("alert", f"this message opens no crisis: {d.why}")
