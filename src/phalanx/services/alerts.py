@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert
 
 from phalanx.adapters.cap import geometry as geo
 from phalanx.adapters.cap import parse as cap
@@ -27,6 +27,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis.alerts import Action, Decision, Trust, decide
+from phalanx.services import alert_effects as effects
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
@@ -36,8 +37,6 @@ from phalanx.services.errors import Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 READER_ORDER = ("ru", "en")  # then the alert's first info
-SEVERITY_RISK = {"extreme": "critical", "severe": "high", "moderate": "elevated",
-                 "minor": "low"}
 ALERT_MARKING = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
 
 
@@ -193,15 +192,15 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             raise Invalid("alert", f"this message opens no crisis: {d.why}")
         if d.action is Action.OPEN_CRISIS:
             crises.may_open(actor, list(route.affected))
-            crisis_id = crises.open_in(w, _crisis_in(w, alert, route, where, d.exercise),
+            crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
                                        origin="cap", cap_identifier=alert.key, at=at)
         elif d.action is Action.OPEN_WATCH:
             watchlist.may_keep(actor)
-            watch_id = _open_watch(w, alert, route, where, at)
+            watch_id = effects.open_watch(w, alert, route, where, at)
         elif d.action is Action.UPDATE:
-            _update(w, alert, crisis_id, watch_id, where, at)
+            effects.update_target(w, alert, crisis_id, watch_id, where, at)
         elif d.action is Action.CANCEL:
-            _cancel(w, alert, crisis_id, watch_id, at)
+            effects.cancel_target(w, alert, crisis_id, watch_id, at)
         if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
             crisis_id = watch_id = None  # a test message attaches to nothing real
         alert_id = w.conn.execute(insert(t.cap_alert).values(
@@ -227,7 +226,7 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     return _result(db, alert_id, actor, duplicate=False)
 
 
-def _crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, float] | None,
+def crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, float] | None,
                exercise: bool) -> crises.CrisisIn:
     info = alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
     org = orgs.organization(w.conn)
@@ -242,88 +241,6 @@ def _crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, 
         place=area[:300], lat=where[0] if where else None, lon=where[1] if where else None,
         description=((info.description if info else "") or alert.note)[:20_000],
         exercise=exercise)
-
-
-def _open_watch(w: Write, alert: cap.CapAlert, route: Route,
-                where: tuple[float, float] | None, at: datetime) -> int:
-    data = _crisis_in(w, alert, route, where, False)
-    risk = SEVERITY_RISK.get(data.severity, "elevated")
-    c = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
-    wid = w.conn.execute(insert(t.watch_item).values(
-        title=data.title, region=data.place or ", ".join(route.affected),
-        category=data.category, risk=risk,
-        next_review=at.date() + timedelta(days=watchlist.REVIEW_EVERY[risk]), status="watching",
-        note=f"From CAP {alert.key}. {data.description}"[:20_000],
-        **access.classification_values(c)).returning(t.watch_item.c.id)).scalar_one()
-    w.audit("watch.add", "watch", wid, {"title": data.title, "origin": "cap",
-                                        "alert": alert.key})
-    return int(wid)
-
-
-def _update(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
-            where: tuple[float, float] | None, at: datetime) -> None:
-    info = alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
-    severity = crises.CAP_SEVERITY.get(info.severity) if info else None
-    area = ", ".join(dict.fromkeys(a.description for i in alert.infos[:1] for a in i.areas))
-    if crisis_id is not None:
-        row = w.conn.execute(access.select_visible(t.crisis, SYSTEM).where(
-            t.crisis.c.id == crisis_id)).one()
-        changes: dict[str, Any] = {}
-        said = []
-        if severity and severity != row.severity:
-            changes["severity"] = severity
-            said.append(f"severity {row.severity} → {severity}")
-        if area and area != row.place:
-            changes.update(place=area[:300])
-            said.append(f"area {row.place or '-'} → {area}")
-        if where and (row.lat, row.lon) != where:
-            changes.update(lat=where[0], lon=where[1])
-        text = info.description if info else ""
-        if text and text != row.description:
-            changes["description"] = text[:20_000]
-            said.append("text updated")
-        if info and info.headline and info.headline != row.title:
-            changes["title"] = info.headline[:300]
-            said.append(f"title → {info.headline[:80]}")
-        if changes:
-            w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
-                revision=t.crisis.c.revision + 1, **changes))
-        crises.add_event(w, crisis_id, "cap", f"CAP Update {alert.identifier} "
-                         f"({alert.sent_text}): " + ("; ".join(said) or "no change"), at)
-        w.audit("crisis.cap_update", "crisis", crisis_id, {"alert": alert.key,
-                                                           "changes": said})
-        w.emit(f"crisis:{crisis_id}", "updated", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
-    elif watch_id is not None:
-        values: dict[str, Any] = {}
-        if severity:
-            values["risk"] = SEVERITY_RISK[severity]
-        if area:
-            values["region"] = area
-        if info and info.headline:
-            values["title"] = info.headline[:300]
-        if values:
-            w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id)
-                           .values(**values))
-        w.audit("watch.cap_update", "watch", watch_id, {"alert": alert.key, **values})
-
-
-def _cancel(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
-            at: datetime) -> None:
-    if crisis_id is not None:
-        reason = (alert.note or (alert.infos[0].description if alert.infos else ""))[:500]
-        crises.add_event(w, crisis_id, "cap", f"CAP Cancel {alert.identifier} "
-                         f"({alert.sent_text}): the alert is cancelled; closing is "
-                         f"proposed" + (f" — {reason}" if reason else ""), at)
-        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
-            revision=t.crisis.c.revision + 1))
-        w.audit("crisis.cap_cancel", "crisis", crisis_id, {"alert": alert.key})
-        w.emit(f"crisis:{crisis_id}", "cancelled", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
-    elif watch_id is not None:
-        w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
-            status="cancelled"))
-        w.audit("watch.cap_cancel", "watch", watch_id, {"alert": alert.key})
 
 
 def _out(row: Any) -> AlertOut:
