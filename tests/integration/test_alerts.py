@@ -192,3 +192,27 @@ def test_the_place_of_a_plain_square_is_its_centre(org_db: Database) -> None:
     assert (r.alert.lat, r.alert.lon) == (pytest.approx(42.5), pytest.approx(74.5))
     assert r.alert.received_at.tzinfo is not None
     assert r.alert.sent == datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+
+
+def test_the_same_message_received_twice_at_once_is_kept_once(org_db: Database) -> None:
+    import threading
+
+    barrier = threading.Barrier(2)
+    results: list[alerts.IntakeOut] = []
+    errors: list[BaseException] = []
+
+    def take() -> None:
+        barrier.wait()
+        try:
+            results.append(alerts.receive(org_db, alert(identifier="TWICE"), KGZ, actor=SEC))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == [] and len(results) == 2
+    assert count(org_db, t.cap_alert) == 1 and count(org_db, t.crisis) == 1
+    assert len({r.alert.id for r in results}) == 1

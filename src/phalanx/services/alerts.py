@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, insert
+from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.cap import geometry as geo
 from phalanx.adapters.cap import parse as cap
@@ -148,6 +149,13 @@ def _targets(conn: Connection, alert: cap.CapAlert) -> tuple[int | None, int | N
     return crisis_id, watch_id
 
 
+def _existing(db: Database, alert: cap.CapAlert) -> int | None:
+    with db.read() as conn:
+        return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
+            t.cap_alert.c.sender == alert.sender,
+            t.cap_alert.c.identifier == alert.identifier)).scalar()
+
+
 def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             trust: Trust | None = None, anchors: sig.Anchors | None = None,
             at: datetime | None = None) -> IntakeOut:
@@ -156,73 +164,76 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     at = at or now()
     alert = cap.parse(data)
     signature, why = sig.verify(data, alert.sender, alert.sent, anchors or sig.Anchors())
-    with db.read() as conn:
-        existing = conn.execute(access.select_visible(t.cap_alert, SYSTEM).where(
-            t.cap_alert.c.sender == alert.sender,
-            t.cap_alert.c.identifier == alert.identifier)).first()
+    existing = _existing(db, alert)
     if existing is not None:
-        return _result(db, existing.id, actor, duplicate=True)
+        return _result(db, existing, actor, duplicate=True)
     where = geo.place(shapes(alert))
-    with db.write(actor) as w:
-        crisis_id, watch_id = _targets(w.conn, alert)
-        target_exercise = False
-        if crisis_id is not None:
-            target_exercise = bool(w.conn.execute(access.select_visible(
-                t.crisis, SYSTEM, t.crisis.c.exercise).where(
-                t.crisis.c.id == crisis_id)).scalar())
-        to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
-        d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
-                   trust=trust or Trust(), target="crisis" if crisis_id else
-                   ("watch" if watch_id else None), target_exercise=target_exercise,
-                   route_to_crisis=to_crisis)
-        warnings = [p.as_dict() for p in alert.warnings]
-        if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
-                                                                          watch_id):
-            warnings.append({"where": "/alert/references", "line": None, "message":
-                             "references name no message received here (or none)"})
-        if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
-                and not route.require_crisis:
-            try:
-                crises.category_for_cap(orgs.organization(w.conn),
-                                        tuple(c for i in alert.infos for c in i.categories))
-            except Invalid as exc:  # nothing to file it under: kept, and said why
-                d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
-        if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
-                d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
-            raise Invalid("alert", f"this message opens no crisis: {d.why}")
-        if d.action is Action.OPEN_CRISIS:
-            crises.may_open(actor, list(route.affected))
-            crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
-                                       origin="cap", cap_identifier=alert.key, at=at)
-        elif d.action is Action.OPEN_WATCH:
-            watchlist.may_keep(actor)
-            watch_id = effects.open_watch(w, alert, route, where, at)
-        elif d.action is Action.UPDATE:
-            effects.update_target(w, alert, crisis_id, watch_id, where, at)
-        elif d.action is Action.CANCEL:
-            effects.cancel_target(w, alert, crisis_id, watch_id, at)
-        if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
-            crisis_id = watch_id = None  # a test message attaches to nothing real
-        alert_id = w.conn.execute(insert(t.cap_alert).values(
-            sender=alert.sender, identifier=alert.identifier,
-            sent=alert.sent.astimezone(UTC) if alert.sent else None,
-            sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
-            status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
-            refs=[list(r) for r in alert.references], note=alert.note,
-            infos=[_info_json(i) for i in alert.infos],
-            lat=where[0] if where else None, lon=where[1] if where else None,
-            extent=list(e) if (e := geo.extent(shapes(alert))) else None,
-            warnings=warnings, signature=signature, signature_detail=why,
-            action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
-            watch_id=watch_id, feed_id=route.feed_id, xml=data.decode("utf-8", "replace"),
-            **access.classification_values(ALERT_MARKING)).returning(
-            t.cap_alert.c.id)).scalar_one()
-        w.audit("cap.receive", "cap_alert", alert_id, {
-            "sender": alert.sender, "identifier": alert.identifier,
-            "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
-            "signature": signature, "crisis": crisis_id, "watch": watch_id,
-            "warnings": len(warnings)})
-        w.emit("alerts", "received", id=alert_id)
+    try:
+        with db.write(actor) as w:
+            crisis_id, watch_id = _targets(w.conn, alert)
+            target_exercise = False
+            if crisis_id is not None:
+                target_exercise = bool(w.conn.execute(access.select_visible(
+                    t.crisis, SYSTEM, t.crisis.c.exercise).where(
+                    t.crisis.c.id == crisis_id)).scalar())
+            to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
+            d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
+                       trust=trust or Trust(), target="crisis" if crisis_id else
+                       ("watch" if watch_id else None), target_exercise=target_exercise,
+                       route_to_crisis=to_crisis)
+            warnings = [p.as_dict() for p in alert.warnings]
+            if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
+                                                                              watch_id):
+                warnings.append({"where": "/alert/references", "line": None, "message":
+                                 "references name no message received here (or none)"})
+            if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
+                    and not route.require_crisis:
+                try:
+                    crises.category_for_cap(orgs.organization(w.conn),
+                                            tuple(c for i in alert.infos for c in i.categories))
+                except Invalid as exc:  # nothing to file it under: kept, and said why
+                    d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
+            if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
+                    d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
+                raise Invalid("alert", f"this message opens no crisis: {d.why}")
+            if d.action is Action.OPEN_CRISIS:
+                crises.may_open(actor, list(route.affected))
+                crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
+                                           origin="cap", cap_identifier=alert.key, at=at)
+            elif d.action is Action.OPEN_WATCH:
+                watchlist.may_keep(actor)
+                watch_id = effects.open_watch(w, alert, route, where, at)
+            elif d.action is Action.UPDATE:
+                effects.update_target(w, alert, crisis_id, watch_id, where, at)
+            elif d.action is Action.CANCEL:
+                effects.cancel_target(w, alert, crisis_id, watch_id, at)
+            if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
+                crisis_id = watch_id = None  # a test message attaches to nothing real
+            alert_id = w.conn.execute(insert(t.cap_alert).values(
+                sender=alert.sender, identifier=alert.identifier,
+                sent=alert.sent.astimezone(UTC) if alert.sent else None,
+                sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
+                status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
+                refs=[list(r) for r in alert.references], note=alert.note,
+                infos=[_info_json(i) for i in alert.infos],
+                lat=where[0] if where else None, lon=where[1] if where else None,
+                extent=list(e) if (e := geo.extent(shapes(alert))) else None,
+                warnings=warnings, signature=signature, signature_detail=why,
+                action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
+                watch_id=watch_id, feed_id=route.feed_id, xml=data.decode("utf-8", "replace"),
+                **access.classification_values(ALERT_MARKING)).returning(
+                t.cap_alert.c.id)).scalar_one()
+            w.audit("cap.receive", "cap_alert", alert_id, {
+                "sender": alert.sender, "identifier": alert.identifier,
+                "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
+                "signature": signature, "crisis": crisis_id, "watch": watch_id,
+                "warnings": len(warnings)})
+            w.emit("alerts", "received", id=alert_id)
+    except IntegrityError:  # the same message taken at the same moment elsewhere
+        existing = _existing(db, alert)
+        if existing is None:
+            raise
+        return _result(db, existing, actor, duplicate=True)
     return _result(db, alert_id, actor, duplicate=False)
 
 
