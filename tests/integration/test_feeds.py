@@ -1,7 +1,8 @@
-"""CAP feeds served from a local HTTP server (127.0.0.1; nothing reaches outside): an
-alert, its update and its cancellation arrive through an Atom index and end in one
-crisis with its history; conditional requests, back-off, per-feed status, dedup by
-sender and identifier, and the feed's rule deciding crisis or watch entry."""
+"""CAP feeds served from a local HTTP server (127.0.0.1; nothing reaches outside), on
+SQLite and PostgreSQL: an alert, its update and its cancellation arrive through an Atom
+index and end in one crisis with its history; conditional requests, back-off, per-feed
+status, dedup by sender and identifier, and the feed's rule deciding crisis or watch
+entry."""
 
 from __future__ import annotations
 
@@ -94,9 +95,9 @@ def rss(names: list[str]) -> bytes:
 
 
 @pytest.fixture
-def org_db(sqlite_db: Database) -> Database:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    return sqlite_db
+def org_db(db: Database) -> Database:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    return db
 
 
 def ref(identifier: str) -> str:
