@@ -4,8 +4,9 @@ PostgreSQL; the schema always comes from the Alembic migrations."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +29,32 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 # the shared fixtures (real CAP alerts and schemas) lie beside the project's clone
 SHARED = Path(os.environ.get("PHALANX_SHARED", ROOT.parent / "shared"))
+CAP_FIXTURES = SHARED / "fixtures" / "cap"
+
+
+def _absent(folder: Path) -> str:
+    return (f"the shared fixtures folder {folder} is absent (PHALANX_SHARED names another "
+            "place; PHALANX_REQUIRE_ALL=1 turns this skip into a failure)")
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the shared fixtures read in place; the test skips, naming the folder,
+    when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(_absent(path.parent))
+    return path
+
+
+def shared_params(folder: Path, keep: Callable[[Path], bool]) -> list[Any]:
+    """Files of a shared fixtures folder as test parameters; one skipped parameter naming
+    the folder when it is absent."""
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and keep(p)) \
+        if folder.is_dir() else []
+    if found:
+        return found
+    return [pytest.param(folder, marks=pytest.mark.skip(reason=_absent(folder)),
+                         id="absent")]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "phalanx@localhost"
+    # CAP intake: trust anchors per sender (YAML: sender: [cert.pem, ...]), and what an
+    # alert whose signature is not verified may open
+    cap_trust_file: Path | None = None
+    cap_unsigned: Literal["crisis", "watch"] = "crisis"
+    cap_invalid: Literal["crisis", "watch"] = "watch"
 
     @model_validator(mode="after")
     def _production_needs_real_values(self) -> Settings:

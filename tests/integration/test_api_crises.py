@@ -13,9 +13,8 @@ from phalanx.domain.access.principal import SYSTEM, Role
 from phalanx.services import identity
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
-from tests.conftest import SHARED
-
-FIXTURES = SHARED / "fixtures" / "cap"
+from tests.conftest import shared_file
+from tests.support.capfiles import XXE
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, d
 def test_cap_upload_opens_a_crisis_and_refusals_say_why(
         api: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = api
-    data = (FIXTURES / "google-cap-library" / "earthquake.cap").read_bytes()
+    data = shared_file("fixtures", "cap", "google-cap-library", "earthquake.cap").read_bytes()
     r = c.post("/api/v1/crises/cap", params={"affected": "KGZ"}, content=data,
                headers={**auth, "content-type": "application/xml"})
     assert r.status_code == 201, r.text
@@ -50,8 +49,9 @@ def test_cap_upload_opens_a_crisis_and_refusals_say_why(
 
 def test_a_hostile_cap_upload_stores_nothing(api: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = api
-    for name in ("xee.cap", "invalid.cap"):
-        data = (FIXTURES / "google-cap-library" / name).read_bytes()
+    not_cap = b'<?xml version="1.0"?><alert xmlns="urn:example:not-cap"><identifier>1' \
+              b'</identifier></alert>'
+    for data in (XXE, not_cap):
         r = c.post("/api/v1/crises/cap", params={"affected": "KGZ"}, content=data,
                    headers={**auth, "content-type": "application/xml"})
         assert r.status_code == 422, r.text

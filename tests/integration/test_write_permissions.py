@@ -32,7 +32,7 @@ from phalanx.dataset import loader
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, forcesdemo, identity, membership, watch
+from phalanx.services import clock, feeds, forcesdemo, identity, membership, watch
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import documents as docs
@@ -166,6 +166,14 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             acting_or_staff(ME, StateAct.CRISIS)),
         ("POST", "/api/v1/crises/cap"): Case(f"/api/v1/crises/cap?affected={ME}", None,
                                              acting_or_staff(ME, StateAct.CRISIS), content=CAP),
+        ("POST", "/api/v1/alerts"): Case(f"/api/v1/alerts?affected={ME}", None,
+                                         acting_or_staff(ME, StateAct.CRISIS), content=CAP),
+        ("POST", "/api/v1/feeds"): Case("/api/v1/feeds", {
+            "url": "http://127.0.0.1:9/alerts.atom", "country": ME}, staff),
+        ("PATCH", "/api/v1/feeds/{feed_id}"): Case(
+            f"/api/v1/feeds/{ids['feed']}", {"active": False}, staff),
+        ("POST", "/api/v1/feeds/{feed_id}/poll"): Case(
+            f"/api/v1/feeds/{ids['feed']}/poll", None, staff),
         ("POST", "/api/v1/crises/{crisis_id}/transition"): Case(
             f"/api/v1/crises/{crisis}/transition", {"to": "no_action", "reason": "hoax"},
             staff),
@@ -339,6 +347,8 @@ def _build(db: Database) -> dict[str, Any]:
     ids["watch"] = watch.add(db, watch.WatchIn(title="Border", region="Fergana valley",
                                                category="armed_attack"), actor=sec).id
     ids["token"] = identity.issue_token(db, "rep-kaz", actor=SYSTEM).id
+    ids["feed"] = feeds.add(db, feeds.FeedIn(url="http://127.0.0.1:9/alerts.atom",
+                                             country=ME), actor=sec).id
     with db.read() as conn:
         ids["task"] = dec.list_tasks(conn, actor=SYSTEM)[0].id
         unit = conn.execute(select(t.force_unit.c.key, t.force_unit.c.state_code)
@@ -402,7 +412,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
-    "finding", "proposal")}))
+    "finding", "proposal", "feed")}))
 
 
 def test_the_table_names_every_write_route(sqlite_db: Database, settings: Settings) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +13,8 @@ from hypothesis import strategies as st
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.domain.operations.results import COLUMNS, Stage, check_row
-from tests.conftest import SHARED
+from tests.conftest import SHARED, shared_file
+from tests.support.capfiles import ALERT
 
 # deterministic in the suite (CI must not fail at random); PHALANX_FUZZ_EXAMPLES=5000
 # PHALANX_FUZZ_RANDOM=1 runs a long random hunt
@@ -24,7 +24,7 @@ REAL = (SHARED / "fixtures" / "cap" / "oasiscap" / "v1dot2_appendix_adot1.xml")
 
 
 def _real() -> bytes:
-    return REAL.read_bytes() if REAL.exists() else b"<alert/>"
+    return REAL.read_bytes() if REAL.exists() else ALERT
 
 
 @settings(max_examples=N, deadline=None, suppress_health_check=[HealthCheck.too_slow],
@@ -67,12 +67,12 @@ def test_random_rows_are_checked_never_crash(raw: dict[str, object], kind: str) 
 
 
 def test_the_fuzz_corpus_is_there() -> None:
-    assert Path(REAL).exists(), f"missing {REAL}"
+    assert shared_file("fixtures", "cap", "oasiscap", REAL.name).exists()
 
 
 def test_an_unknown_encoding_is_refused_not_raised() -> None:
     """Found by the fuzzing above: a mutated XML declaration naming no real encoding."""
-    data = _real().replace(b'"UTF-8"', b'"ATF-8"', 1)
+    data = ALERT.replace(b'"UTF-8"', b'"ATF-8"', 1)
     assert b"ATF-8" in data
     with pytest.raises(cap.CapError, match="not well-formed"):
         cap.parse(data)

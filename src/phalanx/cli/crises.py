@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -24,35 +24,62 @@ crises_app = typer.Typer(no_args_is_help=True, help="The crisis board.")
 
 @cap_app.command("import")
 def cap_import(
-    file: Annotated[Path, typer.Argument(help="A CAP 1.2, 1.1 or 1.0 alert.")],
+    file: Annotated[Path, typer.Argument(help="A CAP 1.2, 1.1 or 1.0 message.")],
     affected: Annotated[list[str], typer.Option(help="An affected member (repeatable).")],
     category: Annotated[str | None, typer.Option(help="Crisis category; default: from the "
                                                       "alert's CAP category.")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="An alert opens a watch entry, "
+                                                        "not a crisis.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Open a crisis from a CAP alert; every problem is reported with its element path."""
+    """Receive a CAP message: an alert opens a crisis (or a watch entry), an update or
+    cancellation changes what it references, the rest is stored. Warnings and errors
+    name the element and line; --json prints the result or the errors on stdout."""
     from phalanx.adapters.cap.parse import CapError
+    from phalanx.config import get_settings
+    from phalanx.services import alerts
+
+    def refuse(problems: list[dict[str, object]], message: str, exc: Exception) -> NoReturn:
+        if as_json:
+            emit_json({"file": str(file), "stored": False, "errors": problems})
+        err.print(f"[bold red]error:[/] {file}: {message}; nothing stored", highlight=False)
+        for p in problems:
+            line = f"line {p['line']}, " if p.get("line") else ""
+            err.print(f"  {line}{p['where']}: {p['message']}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
 
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise fail(f"{file}: {exc.strerror}") from exc
+        refuse([{"where": str(file), "line": None, "message": exc.strerror or str(exc)}],
+               "cannot be read", exc)
+    route = alerts.Route(tuple(a.upper() for a in affected), category,
+                         to_crisis=(lambda *_: False) if watch else None)
     try:
-        c = crises.import_cap(database(), data, [a.upper() for a in affected], actor=SYSTEM,
-                              category=category)
+        r = alerts.receive(database(), data, route, actor=SYSTEM,
+                           **alerts.trust_settings(get_settings()))
     except CapError as exc:
-        err.print(f"[bold red]error:[/] {file}: {len(exc.problems)} problem(s); nothing stored",
-                  highlight=False)
-        for p in exc.problems:
-            err.print(f"  {p}", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
+        refuse([p.as_dict() for p in exc.problems], f"{len(exc.problems)} problem(s)", exc)
     except Invalid as exc:
-        raise fail(str(exc)) from exc
+        refuse([{"where": exc.where, "line": None, "message": exc.message}], str(exc), exc)
     if as_json:
-        emit_json(c)
+        emit_json(r)
         return
-    out.print(f"crisis {c.id} ({c.category}, {c.stage.value}"
-              + (", EXERCISE" if c.exercise else "") + f"): {c.title}", highlight=False)
+    a = r.alert
+    head = "already received" if r.duplicate else a.action
+    out.print(f"{a.msg_type} {a.sender}/{a.identifier} ({a.status}, signature "
+              f"{a.signature}): {head} — {a.action_detail}", highlight=False)
+    if r.crisis is not None:
+        c = r.crisis
+        out.print(f"crisis {c.id} ({c.category}, {c.stage.value}"
+                  + (", EXERCISE" if c.exercise else "") + f"): {c.title}", highlight=False)
+    if r.watch is not None:
+        out.print(f"watch entry {r.watch.id} ({r.watch.risk}): {r.watch.title}",
+                  highlight=False)
+    for w in a.warnings:
+        line = f"line {w['line']}, " if w.get("line") else ""
+        err.print(f"  warning: {line}{w['where']}: {w['message']}", markup=False,
+                  highlight=False)
 
 
 def _scenario_path(name: str) -> Path:

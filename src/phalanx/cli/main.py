@@ -12,6 +12,7 @@ from rich.table import Table
 from phalanx.cli import audit as audit_cli
 from phalanx.cli import crises as crises_cli
 from phalanx.cli import decisions as decisions_cli
+from phalanx.cli import feeds as feeds_cli
 from phalanx.cli import forces as forces_cli
 from phalanx.cli import identity as identity_cli
 from phalanx.cli import membership as membership_cli
@@ -29,6 +30,7 @@ app.add_typer(identity_cli.tokens, name="tokens")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(decisions_cli.app, name="decisions")
 app.add_typer(crises_cli.cap_app, name="cap")
+app.add_typer(feeds_cli.app, name="feeds")
 app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
 app.add_typer(crises_cli.outbox_app, name="outbox")

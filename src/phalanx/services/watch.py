@@ -43,7 +43,7 @@ class WatchOut(BaseModel):
     due: bool
 
 
-def _staff(actor: Principal) -> None:
+def may_keep(actor: Principal) -> None:
     if actor.role not in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM):
         raise Forbidden("the watch list is kept by the Secretariat")
 
@@ -56,7 +56,7 @@ def _out(r: Any, today: date) -> WatchOut:
 
 
 def add(db: Database, data: WatchIn, *, actor: Principal, today: date | None = None) -> WatchOut:
-    _staff(actor)
+    may_keep(actor)
     today = today or date.today()
     c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking)
     for problem in c.problems():
@@ -92,7 +92,7 @@ def listing(conn: Connection, *, actor: Principal, due_only: bool = False,
 def review(db: Database, watch_id: int, risk: Risk, note: str, *, actor: Principal,
            today: date | None = None) -> WatchOut:
     """Record a review: the risk as now assessed sets the next review date."""
-    _staff(actor)
+    may_keep(actor)
     today = today or date.today()
     with db.write(actor) as w:
         current = get(w.conn, watch_id, actor=actor, today=today)
@@ -109,7 +109,7 @@ def review(db: Database, watch_id: int, risk: Risk, note: str, *, actor: Princip
 def escalate(db: Database, watch_id: int, affected: list[str], *, actor: Principal,
              severity: crises.Severity = "severe") -> crises.CrisisOut:
     """Turn a watched situation into a crisis: the algorithm and its clocks start."""
-    _staff(actor)
+    may_keep(actor)
     with db.read() as conn:
         item = get(conn, watch_id, actor=actor)
     if item.status != "watching":

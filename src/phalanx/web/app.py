@@ -19,6 +19,7 @@ from phalanx.services import audit
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web import problems
+from phalanx.web.api import alerts as alerts_api
 from phalanx.web.api import audit as audit_api
 from phalanx.web.api import crises as crises_api
 from phalanx.web.api import decisions as decisions_api
@@ -99,11 +100,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(audit_api.router, prefix=API)
     app.include_router(decisions_api.router, prefix=API)
     app.include_router(crises_api.router, prefix=API)
+    app.include_router(alerts_api.router, prefix=API)
     app.include_router(notifications_api.router, prefix=API)
     app.include_router(operations_api.router, prefix=API)
     app.include_router(forces_api.router, prefix=API)
     app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
+    from phalanx.web.pages import alerts as alert_pages
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import forces as forces_pages
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
     app.include_router(crisis_pages.router)
+    app.include_router(alert_pages.router)
     app.include_router(forces_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)

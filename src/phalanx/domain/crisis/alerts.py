@@ -1,0 +1,115 @@
+"""What a CAP message does on arrival (source: OASIS CAP 1.2 §3.2.1, `status` and
+`msgType`; the trust and routing choices are settings).
+
+- `status` Draft, System and Test never open nor change anything real: the message is
+  stored. Exercise opens or changes only what is in exercise mode.
+- `msgType` Alert opens a crisis, or a watch entry when the routing rule of its feed says
+  so (setting, per feed) or when its signature is not trusted enough (setting: whether
+  an unsigned, and whether an invalidly signed, alert may open a crisis or only a watch
+  entry).
+- Update changes the crisis or watch entry its `references` point to; Cancel marks it
+  cancelled and proposes closing it. A reference to nothing received here is a warning
+  and the message is stored: it never opens a new crisis. An invalid signature never
+  changes anything.
+- Ack and Error are stored, attached to what they reference, and not acted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+
+class Action(StrEnum):
+    OPEN_CRISIS = "opened-crisis"
+    OPEN_WATCH = "opened-watch"
+    UPDATE = "updated"
+    CANCEL = "cancelled"
+    STORE = "stored"
+
+
+Signature = Literal["verified", "unsigned", "invalid"]
+Opens = Literal["crisis", "watch"]
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Setting: what an alert whose signature is not verified may open."""
+
+    unsigned: Opens = "crisis"
+    invalid: Opens = "watch"
+
+    def allows_crisis(self, signature: Signature) -> bool:
+        return signature == "verified" or getattr(self, signature) == "crisis"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    why: str
+    exercise: bool = False
+
+
+def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
+           target: Literal["crisis", "watch"] | None, target_exercise: bool,
+           route_to_crisis: bool) -> Decision:
+    """The action for one message; `target` is what its references point to, if any."""
+    if status in ("Draft", "System", "Test"):
+        return Decision(Action.STORE, f"status {status}: stored, never acted on")
+    exercise = status == "Exercise"
+    if msg_type in ("Ack", "Error"):
+        return Decision(Action.STORE, f"{msg_type}: stored, not acted on", exercise)
+    if msg_type in ("Update", "Cancel"):
+        if target is None:
+            return Decision(Action.STORE, f"{msg_type} of nothing received here: stored "
+                                          "(no new crisis)", exercise)
+        if signature == "invalid":
+            return Decision(Action.STORE, f"{msg_type} with an invalid signature: stored, "
+                                          "nothing changed", exercise)
+        if exercise != target_exercise:
+            mode = "an exercise" if exercise else "a real"
+            return Decision(Action.STORE, f"{msg_type} from {mode} message cannot change "
+                                          f"{'a real' if exercise else 'an exercise'} "
+                                          f"{target}: stored", exercise)
+        if msg_type == "Update":
+            return Decision(Action.UPDATE, f"Update of the {target}", exercise)
+        return Decision(Action.CANCEL, f"Cancel: the {target} is marked cancelled and "
+                                       "closing is proposed", exercise)
+    if not route_to_crisis:
+        return Decision(Action.OPEN_WATCH, "the feed's rule makes it a watch entry",
+                        exercise)
+    if not trust.allows_crisis(signature):
+        return Decision(Action.OPEN_WATCH, f"{signature} signature: the setting allows a "
+                                           "watch entry only", exercise)
+    return Decision(Action.OPEN_CRISIS, "a new alert", exercise)
+
+
+SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
+
+
+@dataclass(frozen=True)
+class FeedRule:
+    """Setting, per feed: a new alert opens a crisis when its severity reaches
+    `min_severity`, one of its CAP categories is listed (any, when none are), and — with
+    `member_area` — its place lies inside a member's territory; otherwise it becomes a
+    watch entry."""
+
+    min_severity: str = "Severe"
+    categories: tuple[str, ...] = ()
+    member_area: bool = True
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.min_severity not in SEVERITY_RANK:
+            out.append(f"min_severity {self.min_severity!r} is not one of "
+                       f"{', '.join(SEVERITY_RANK)}")
+        return out
+
+    def opens_crisis(self, severity: str, categories: tuple[str, ...],
+                     inside_member: bool | None) -> bool:
+        if SEVERITY_RANK.get(severity, 0) < SEVERITY_RANK[self.min_severity]:
+            return False
+        if self.categories and not set(categories) & set(self.categories):
+            return False
+        return not (self.member_area and inside_member is False)

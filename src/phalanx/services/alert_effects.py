@@ -1,0 +1,116 @@
+"""What a CAP message does to the crisis or watch entry it opens or references: a watch
+entry opened, an update's changes (severity, title, area, place, text) written with a
+line in the crisis's timeline, a cancellation marked and closing proposed. Called inside
+the write of `services/alerts.receive`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, update
+
+from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import crises
+from phalanx.services import watch as watchlist
+from phalanx.services.db import Write
+
+if TYPE_CHECKING:
+    from phalanx.services.alerts import Route
+
+SEVERITY_RISK = {"extreme": "critical", "severe": "high", "moderate": "elevated",
+                 "minor": "low"}
+
+
+def _pick_en(alert: cap.CapAlert) -> cap.CapInfo | None:
+    from phalanx.services.alerts import pick_info
+
+    return alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
+
+
+def open_watch(w: Write, alert: cap.CapAlert, route: Route,
+                where: tuple[float, float] | None, at: datetime) -> int:
+    from phalanx.services.alerts import crisis_in
+
+    data = crisis_in(w, alert, route, where, False)
+    risk = SEVERITY_RISK.get(data.severity, "elevated")
+    c = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+    wid = w.conn.execute(insert(t.watch_item).values(
+        title=data.title, region=data.place or ", ".join(route.affected),
+        category=data.category, risk=risk,
+        next_review=at.date() + timedelta(days=watchlist.REVIEW_EVERY[risk]), status="watching",
+        note=f"From CAP {alert.key}. {data.description}"[:20_000],
+        **access.classification_values(c)).returning(t.watch_item.c.id)).scalar_one()
+    w.audit("watch.add", "watch", wid, {"title": data.title, "origin": "cap",
+                                        "alert": alert.key})
+    return int(wid)
+
+
+def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
+            where: tuple[float, float] | None, at: datetime) -> None:
+    info = _pick_en(alert)
+    severity = crises.CAP_SEVERITY.get(info.severity) if info else None
+    area = ", ".join(dict.fromkeys(a.description for i in alert.infos[:1] for a in i.areas))
+    if crisis_id is not None:
+        row = w.conn.execute(access.select_visible(t.crisis, SYSTEM).where(
+            t.crisis.c.id == crisis_id)).one()
+        changes: dict[str, Any] = {}
+        said = []
+        if severity and severity != row.severity:
+            changes["severity"] = severity
+            said.append(f"severity {row.severity} → {severity}")
+        if area and area != row.place:
+            changes.update(place=area[:300])
+            said.append(f"area {row.place or '-'} → {area}")
+        if where and (row.lat, row.lon) != where:
+            changes.update(lat=where[0], lon=where[1])
+        text = info.description if info else ""
+        if text and text != row.description:
+            changes["description"] = text[:20_000]
+            said.append("text updated")
+        if info and info.headline and info.headline != row.title:
+            changes["title"] = info.headline[:300]
+            said.append(f"title → {info.headline[:80]}")
+        if changes:
+            w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
+                revision=t.crisis.c.revision + 1, **changes))
+        crises.add_event(w, crisis_id, "cap", f"CAP Update {alert.identifier} "
+                         f"({alert.sent_text}): " + ("; ".join(said) or "no change"), at)
+        w.audit("crisis.cap_update", "crisis", crisis_id, {"alert": alert.key,
+                                                           "changes": said})
+        w.emit(f"crisis:{crisis_id}", "updated", alert=alert.identifier)
+        w.emit("crises", "updated", id=crisis_id)
+    elif watch_id is not None:
+        values: dict[str, Any] = {}
+        if severity:
+            values["risk"] = SEVERITY_RISK[severity]
+        if area:
+            values["region"] = area
+        if info and info.headline:
+            values["title"] = info.headline[:300]
+        if values:
+            w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id)
+                           .values(**values))
+        w.audit("watch.cap_update", "watch", watch_id, {"alert": alert.key, **values})
+
+
+def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
+            at: datetime) -> None:
+    if crisis_id is not None:
+        reason = (alert.note or (alert.infos[0].description if alert.infos else ""))[:500]
+        crises.add_event(w, crisis_id, "cap", f"CAP Cancel {alert.identifier} "
+                         f"({alert.sent_text}): the alert is cancelled; closing is "
+                         f"proposed" + (f" — {reason}" if reason else ""), at)
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
+            revision=t.crisis.c.revision + 1))
+        w.audit("crisis.cap_cancel", "crisis", crisis_id, {"alert": alert.key})
+        w.emit(f"crisis:{crisis_id}", "cancelled", alert=alert.identifier)
+        w.emit("crises", "updated", id=crisis_id)
+    elif watch_id is not None:
+        w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
+            status="cancelled"))
+        w.audit("watch.cap_cancel", "watch", watch_id, {"alert": alert.key})

@@ -1,0 +1,348 @@
+"""CAP messages as records: every alert, update, cancellation, acknowledgement and error
+received is kept (identifier, sender, `sent` with its zone, status, message type,
+scope, references, every info and every area with its geometry, warnings, signature)
+with what it did (`domain/crisis/alerts.py` decides): open a crisis or a watch entry,
+change the one its references point to, mark it cancelled, or nothing.
+
+A message already received (same sender and identifier) is not taken twice. Receiving
+is one transaction: the record, the crisis or watch entry it opens or changes, the
+crisis's history and the audit entry, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, insert
+from sqlalchemy.exc import IntegrityError
+
+from phalanx.adapters.cap import geometry as geo
+from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.cap import signature as sig
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis.alerts import Action, Decision, Trust, decide
+from phalanx.services import alert_effects as effects
+from phalanx.services import crises
+from phalanx.services import organization as orgs
+from phalanx.services import watch as watchlist
+from phalanx.services.clock import now
+from phalanx.services.db import Database, Write
+from phalanx.services.errors import Invalid, NotFound
+from phalanx.services.types import UtcDateTime
+
+READER_ORDER = ("ru", "en")  # then the alert's first info
+ALERT_MARKING = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+
+
+class AlertOut(BaseModel):
+    id: int
+    sender: str
+    identifier: str
+    sent: UtcDateTime | None
+    sent_text: str
+    received_at: UtcDateTime
+    version: str
+    status: str
+    msg_type: str
+    scope: str
+    references: list[list[str]]
+    note: str
+    infos: list[dict[str, Any]]
+    lat: float | None
+    lon: float | None
+    extent: list[float] | None
+    warnings: list[dict[str, Any]]
+    signature: str
+    signature_detail: str
+    action: str
+    action_detail: str
+    crisis_id: int | None
+    watch_id: int | None
+    feed_id: int | None
+
+
+class IntakeOut(BaseModel):
+    """What one message did."""
+
+    alert: AlertOut
+    duplicate: bool
+    crisis: crises.CrisisOut | None = None
+    watch: watchlist.WatchOut | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a message goes: the affected members, the crisis category (else from the
+    CAP categories), whether a new alert may open a crisis (a feed's rule) or only a
+    watch entry, the feed it came from."""
+
+    affected: tuple[str, ...]
+    category: str | None = None
+    to_crisis: Callable[[cap.CapAlert, tuple[float, float] | None], bool] | None = None
+    feed_id: int | None = None
+    require_crisis: bool = False  # the crisis API: refuse (store nothing) otherwise
+
+
+def pick_info(infos: list[dict[str, Any]] | tuple[cap.CapInfo, ...],
+              language: str | None = None) -> int:
+    """The index of the info to show: the reader's language, then ru, en, then the
+    first."""
+    order = ((language,) if language else ()) + READER_ORDER
+
+    def lang(i: Any) -> str:
+        value = i["language"] if isinstance(i, dict) else i.language
+        return str(value).lower().split("-")[0]
+
+    for want in order:
+        for n, info in enumerate(infos):
+            if lang(info) == want:
+                return n
+    return 0
+
+
+def _info_json(info: cap.CapInfo) -> dict[str, Any]:
+    areas = []
+    for a in info.areas:
+        shape = geo.area_shape(a.polygons, a.circles)
+        areas.append({
+            "description": a.description, "polygons": [list(map(list, r)) for r in a.polygons],
+            "circles": [list(c) for c in a.circles], "geocodes": [list(g) for g in a.geocodes],
+            "geojson": geo.geojson(shape) if shape is not None else None})
+    return {
+        "language": info.language, "categories": list(info.categories), "event": info.event,
+        "urgency": info.urgency, "severity": info.severity, "certainty": info.certainty,
+        "headline": info.headline, "description": info.description,
+        "instruction": info.instruction, "sender_name": info.sender_name, "web": info.web,
+        "contact": info.contact,
+        "effective": info.effective.isoformat() if info.effective else None,
+        "onset": info.onset.isoformat() if info.onset else None,
+        "expires": info.expires.isoformat() if info.expires else None,
+        "areas": areas}
+
+
+def shapes(alert: cap.CapAlert) -> list[Any]:
+    out = []
+    for info in alert.infos:
+        for a in info.areas:
+            shape = geo.area_shape(a.polygons, a.circles)
+            if shape is not None:
+                out.append(shape)
+    return out
+
+
+def _targets(conn: Connection, alert: cap.CapAlert) -> tuple[int | None, int | None]:
+    """The crisis and watch entry the message's references point to (the latest
+    referenced message that is attached to one)."""
+    crisis_id = watch_id = None
+    for sender, identifier, _ in alert.references:
+        row = conn.execute(access.select_visible(t.cap_alert, SYSTEM).where(
+            t.cap_alert.c.sender == sender, t.cap_alert.c.identifier == identifier)).first()
+        if row is not None and (row.crisis_id or row.watch_id):
+            crisis_id, watch_id = row.crisis_id, row.watch_id
+    return crisis_id, watch_id
+
+
+def _existing(db: Database, alert: cap.CapAlert) -> int | None:
+    with db.read() as conn:
+        return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
+            t.cap_alert.c.sender == alert.sender,
+            t.cap_alert.c.identifier == alert.identifier)).scalar()
+
+
+def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
+            trust: Trust | None = None, anchors: sig.Anchors | None = None,
+            at: datetime | None = None) -> IntakeOut:
+    """Take one CAP message: CapError (nothing stored) if it means nothing; otherwise
+    the record and what it did."""
+    at = at or now()
+    alert = cap.parse(data)
+    signature, why = sig.verify(data, alert.sender, alert.sent, anchors or sig.Anchors())
+    existing = _existing(db, alert)
+    if existing is not None:
+        return _result(db, existing, actor, duplicate=True)
+    where = geo.place(shapes(alert))
+    try:
+        with db.write(actor) as w:
+            crisis_id, watch_id = _targets(w.conn, alert)
+            target_exercise = False
+            if crisis_id is not None:
+                target_exercise = bool(w.conn.execute(access.select_visible(
+                    t.crisis, SYSTEM, t.crisis.c.exercise).where(
+                    t.crisis.c.id == crisis_id)).scalar())
+            to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
+            d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
+                       trust=trust or Trust(), target="crisis" if crisis_id else
+                       ("watch" if watch_id else None), target_exercise=target_exercise,
+                       route_to_crisis=to_crisis)
+            warnings = [p.as_dict() for p in alert.warnings]
+            if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
+                                                                              watch_id):
+                warnings.append({"where": "/alert/references", "line": None, "message":
+                                 "references name no message received here (or none)"})
+            if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
+                    and not route.require_crisis:
+                try:
+                    crises.category_for_cap(orgs.organization(w.conn),
+                                            tuple(c for i in alert.infos for c in i.categories))
+                except Invalid as exc:  # nothing to file it under: kept, and said why
+                    d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
+            if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
+                    d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
+                raise Invalid("alert", f"this message opens no crisis: {d.why}")
+            if d.action is Action.OPEN_CRISIS:
+                crises.may_open(actor, list(route.affected))
+                crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
+                                           origin="cap", cap_identifier=alert.key, at=at)
+            elif d.action is Action.OPEN_WATCH:
+                watchlist.may_keep(actor)
+                watch_id = effects.open_watch(w, alert, route, where, at)
+            elif d.action is Action.UPDATE:
+                effects.update_target(w, alert, crisis_id, watch_id, where, at)
+            elif d.action is Action.CANCEL:
+                effects.cancel_target(w, alert, crisis_id, watch_id, at)
+            if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
+                crisis_id = watch_id = None  # a test message attaches to nothing real
+            alert_id = w.conn.execute(insert(t.cap_alert).values(
+                sender=alert.sender, identifier=alert.identifier,
+                sent=alert.sent.astimezone(UTC) if alert.sent else None,
+                sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
+                status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
+                refs=[list(r) for r in alert.references], note=alert.note,
+                infos=[_info_json(i) for i in alert.infos],
+                lat=where[0] if where else None, lon=where[1] if where else None,
+                extent=list(e) if (e := geo.extent(shapes(alert))) else None,
+                warnings=warnings, signature=signature, signature_detail=why,
+                action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
+                watch_id=watch_id, feed_id=route.feed_id, xml=data.decode("utf-8", "replace"),
+                **access.classification_values(ALERT_MARKING)).returning(
+                t.cap_alert.c.id)).scalar_one()
+            w.audit("cap.receive", "cap_alert", alert_id, {
+                "sender": alert.sender, "identifier": alert.identifier,
+                "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
+                "signature": signature, "crisis": crisis_id, "watch": watch_id,
+                "warnings": len(warnings)})
+            w.emit("alerts", "received", id=alert_id)
+    except IntegrityError:  # the same message taken at the same moment elsewhere
+        existing = _existing(db, alert)
+        if existing is None:
+            raise
+        return _result(db, existing, actor, duplicate=True)
+    return _result(db, alert_id, actor, duplicate=False)
+
+
+def crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, float] | None,
+               exercise: bool) -> crises.CrisisIn:
+    info = alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
+    org = orgs.organization(w.conn)
+    cats = tuple(c for i in alert.infos for c in i.categories)
+    key = route.category or crises.category_for_cap(org, cats)
+    area = ", ".join(dict.fromkeys(a.description for i in alert.infos[:1] for a in i.areas))
+    return crises.CrisisIn(
+        title=(alert.title if info is None else (info.headline or info.event or
+                                                 alert.identifier))[:300],
+        category=key, affected=list(route.affected),
+        severity=crises.CAP_SEVERITY.get(info.severity, "moderate") if info else "moderate",  # type: ignore[arg-type]
+        place=area[:300], lat=where[0] if where else None, lon=where[1] if where else None,
+        description=((info.description if info else "") or alert.note)[:20_000],
+        exercise=exercise)
+
+
+def _out(row: Any) -> AlertOut:
+    return AlertOut(
+        id=row.id, sender=row.sender, identifier=row.identifier, sent=row.sent,
+        sent_text=row.sent_text, received_at=row.received_at, version=row.version,
+        status=row.status, msg_type=row.msg_type, scope=row.scope, references=row.refs,
+        note=row.note, infos=row.infos, lat=row.lat, lon=row.lon, extent=row.extent,
+        warnings=row.warnings, signature=row.signature,
+        signature_detail=row.signature_detail, action=row.action,
+        action_detail=row.action_detail, crisis_id=row.crisis_id, watch_id=row.watch_id,
+        feed_id=row.feed_id)
+
+
+def get(conn: Connection, alert_id: int, *, actor: Principal) -> AlertOut:
+    row = conn.execute(access.select_visible(t.cap_alert, actor).where(
+        t.cap_alert.c.id == alert_id)).first()
+    if row is None:
+        raise NotFound("alert", alert_id)
+    return _out(row)
+
+
+def listing(conn: Connection, *, actor: Principal, crisis_id: int | None = None,
+            limit: int = 200) -> list[AlertOut]:
+    stmt = access.select_visible(t.cap_alert, actor)
+    if crisis_id is not None:
+        stmt = stmt.where(t.cap_alert.c.crisis_id == crisis_id)
+    rows = conn.execute(stmt.order_by(t.cap_alert.c.received_at.desc(),
+                                      t.cap_alert.c.id.desc()).limit(limit))
+    return [_out(r) for r in rows]
+
+
+def cancelled(conn: Connection, crisis_id: int, *, actor: Principal) -> bool:
+    """A crisis whose alert was cancelled by its sender (closing is proposed)."""
+    return any(a.action == Action.CANCEL.value
+               for a in listing(conn, actor=actor, crisis_id=crisis_id))
+
+
+def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[str, Any]:
+    """Every area of the crisis's latest alert as a GeoJSON FeatureCollection."""
+    crises.get(conn, crisis_id, actor=actor)  # the crisis's own marking first
+    features = []
+    alerts = [a for a in listing(conn, actor=actor, crisis_id=crisis_id)
+              if a.msg_type in ("Alert", "Update")]
+    for a in alerts[:1]:
+        for n, info in enumerate(a.infos):
+            for area in info["areas"]:
+                if area.get("geojson"):
+                    features.append({"type": "Feature", "geometry": area["geojson"],
+                                     "properties": {
+                                         "alert": a.identifier, "info": n,
+                                         "language": info["language"],
+                                         "area": area["description"],
+                                         "severity": info["severity"],
+                                         "geocodes": area["geocodes"]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:
+    with db.read() as conn:
+        a = get(conn, alert_id, actor=SYSTEM)
+        c = crises.get(conn, a.crisis_id, actor=actor) if a.crisis_id else None
+        wi = watchlist.get(conn, a.watch_id, actor=SYSTEM, today=date.today()) \
+            if a.watch_id else None
+    return IntakeOut(alert=a, duplicate=duplicate, crisis=c, watch=wi)
+
+
+def trust_settings(settings: Any) -> dict[str, Any]:
+    """The intake's trust choices from the settings (PHALANX_CAP_*)."""
+    return {"trust": Trust(unsigned=settings.cap_unsigned, invalid=settings.cap_invalid),
+            "anchors": sig.load_anchors(settings.cap_trust_file)}
+
+
+def export_infos(conn: Connection, crisis_id: int, *, actor: Principal,
+                 closed: bool) -> tuple[cap.InfoOut, ...]:
+    """The infos of the crisis's latest CAP alert or update, for the crisis's export:
+    every language, category, event, urgency, certainty and area as received."""
+    latest = [a for a in listing(conn, actor=actor, crisis_id=crisis_id)
+              if a.msg_type in ("Alert", "Update")]
+    if not latest:
+        return ()
+    out = []
+    for i in latest[0].infos:
+        areas = tuple(cap.AreaOut(
+            a["description"], tuple(tuple((p[0], p[1]) for p in r) for r in a["polygons"]),
+            tuple((c[0], c[1], c[2]) for c in a["circles"]),
+            tuple((g[0], g[1]) for g in a["geocodes"])) for a in i["areas"])
+        out.append(cap.InfoOut(
+            language=i["language"], categories=tuple(i["categories"]), event=i["event"],
+            urgency="Past" if closed else i["urgency"], severity=i["severity"],
+            certainty=i["certainty"], headline=i["headline"] or i["event"],
+            description=i["description"], instruction=i["instruction"],
+            sender_name=i["sender_name"], areas=areas))
+    return tuple(out)

@@ -1,0 +1,296 @@
+"""CAP feeds polled on a schedule: an Atom or RSS index of alerts, or a single alert URL.
+
+Each poll sends a conditional request (If-None-Match / If-Modified-Since with the
+feed's last ETag and Last-Modified); a 304 changes nothing. Each alert of the index is
+fetched and received (`services/alerts.py`, which skips what was already received by
+sender and identifier), with the feed's country as the affected member and the feed's
+rule (`domain/crisis/alerts.FeedRule`) deciding whether a new alert opens a crisis or
+a watch entry. A failing feed backs off (interval x 2^failures, at most a day) and
+shows its status and last error. Fetching is over HTTP(S) only, with a timeout and a
+size limit.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+from lxml import etree
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.cap import signature as sig
+from phalanx.adapters.cap import territory
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.alerts import SEVERITY_RANK, FeedRule, Trust
+from phalanx.services import alerts
+from phalanx.services import watch as watchlist
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Invalid, NotFound
+from phalanx.services.types import UtcDateTime
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MAX_BACKOFF = timedelta(days=1)
+TIMEOUT_S = 20
+
+
+class FeedIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000)
+    country: str = Field(min_length=3, max_length=3)
+    interval_s: int = Field(default=300, ge=30, le=86_400)
+    min_severity: str = "Severe"
+    categories: list[str] = Field(default_factory=list, max_length=12)
+    member_area: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, v: str) -> str:
+        if urlparse(v).scheme not in ("http", "https") or not urlparse(v).netloc:
+            raise ValueError("a feed is an http:// or https:// URL")
+        return v
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+    @field_validator("min_severity")
+    @classmethod
+    def _severity(cls, v: str) -> str:
+        if v not in SEVERITY_RANK:
+            raise ValueError(f"one of {', '.join(SEVERITY_RANK)}")
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if c not in cap.CATEGORIES]
+        if bad:
+            raise ValueError(f"{bad} are not CAP categories")
+        return v
+
+
+class FeedOut(BaseModel):
+    id: int
+    url: str
+    country: str
+    rule: dict[str, Any]
+    interval_s: int
+    active: bool
+    status: str
+    last_polled: UtcDateTime | None
+    next_poll: UtcDateTime | None
+    failures: int
+    last_error: str
+    received: int
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int  # 200 or 304
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+
+Fetch = Callable[[str, dict[str, str]], Fetched]
+
+
+def http_fetch(url: str, headers: dict[str, str]) -> Fetched:
+    """GET with the given headers; 304 is an answer, other errors raise OSError."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise OSError(f"{url}: only http and https are fetched")
+    req = urllib.request.Request(url, headers={"User-Agent": "phalanx-cap-intake",  # noqa: S310
+                                               **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as r:  # noqa: S310 - checked
+            body = r.read(cap.MAX_BYTES * 4 + 1)
+            if len(body) > cap.MAX_BYTES * 4:
+                raise OSError(f"{url}: more than {cap.MAX_BYTES * 4} bytes")
+            return Fetched(r.status, body, r.headers.get("ETag"),
+                           r.headers.get("Last-Modified"))
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return Fetched(304, b"", exc.headers.get("ETag"), exc.headers.get("Last-Modified"))
+        raise OSError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise OSError(f"{url}: {exc.reason}") from exc
+
+
+def _out(r: Any) -> FeedOut:
+    return FeedOut(id=r.id, url=r.url, country=r.country, rule=r.rule,
+                   interval_s=r.interval_s, active=r.active, status=r.status,
+                   last_polled=r.last_polled, next_poll=r.next_poll, failures=r.failures,
+                   last_error=r.last_error, received=r.received)
+
+
+def add(db: Database, data: FeedIn, *, actor: Principal) -> FeedOut:
+    """Register a feed (the Secretariat); it is polled at the next round."""
+    watchlist.may_keep(actor)
+    rule = FeedRule(data.min_severity, tuple(data.categories), data.member_area)
+    with db.write(actor) as w:
+        from phalanx.services import organization as orgs
+
+        org = orgs.organization(w.conn)
+        if data.country not in org.states:
+            raise Invalid("country", f"{data.country} is not a state of the organization")
+        if w.conn.execute(select(t.cap_feed.c.id).where(t.cap_feed.c.url == data.url)).first():
+            raise Conflict(f"the feed {data.url} is already registered")
+        fid = w.conn.execute(insert(t.cap_feed).values(
+            url=data.url, country=data.country, rule=asdict(rule) | {
+                "categories": list(rule.categories)}, interval_s=data.interval_s,
+            active=True, status="new", next_poll=now(), failures=0, last_error="",
+            received=0, created_by=actor.username).returning(t.cap_feed.c.id)).scalar_one()
+        w.audit("feed.add", "cap_feed", fid, data.model_dump())
+        return get(w.conn, fid)
+
+
+def set_active(db: Database, feed_id: int, active: bool, *, actor: Principal) -> FeedOut:
+    watchlist.may_keep(actor)
+    with db.write(actor) as w:
+        get(w.conn, feed_id)
+        w.conn.execute(update(t.cap_feed).where(t.cap_feed.c.id == feed_id).values(
+            active=active, next_poll=now() if active else None))
+        w.audit("feed.active" if active else "feed.pause", "cap_feed", feed_id,
+                {"active": active})
+        return get(w.conn, feed_id)
+
+
+def get(conn: Connection, feed_id: int) -> FeedOut:
+    row = conn.execute(select(t.cap_feed).where(t.cap_feed.c.id == feed_id)).first()
+    if row is None:
+        raise NotFound("feed", feed_id)
+    return _out(row)
+
+
+def listing(conn: Connection) -> list[FeedOut]:
+    return [_out(r) for r in conn.execute(select(t.cap_feed).order_by(t.cap_feed.c.id))]
+
+
+def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
+    """The alerts an index lists: (URL, inline CAP or None). A CAP document is itself the
+    one entry; Atom entries give their CAP link (or inline content), RSS items their
+    link."""
+    root = cap.safe_root(body)
+    name = etree.QName(root)
+    if name.localname == "alert":
+        return [(base, body)]
+    found: list[tuple[str, bytes | None]] = []
+    if name.namespace == ATOM[1:-1] and name.localname == "feed":
+        for entry in root.iter(f"{ATOM}entry"):
+            inline = next((c for c in entry.iter() if isinstance(c.tag, str)
+                           and etree.QName(c).localname == "alert"
+                           and etree.QName(c).namespace in cap.VERSIONS), None)
+            links = entry.findall(f"{ATOM}link")
+            href = next((ln.get("href") for ln in links
+                         if "cap" in (ln.get("type") or "")), None) or next(
+                (ln.get("href") for ln in links if ln.get("rel", "alternate") == "alternate"),
+                None)
+            if inline is not None:
+                found.append((urljoin(base, href or base), etree.tostring(inline)))
+            elif href:
+                found.append((urljoin(base, href), None))
+        return found
+    if name.localname in ("rss", "RDF"):
+        for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
+            link = item.findtext("link") or item.findtext("{http://purl.org/rss/1.0/}link")
+            if link and link.strip():
+                found.append((urljoin(base, link.strip()), None))
+        return found
+    raise cap.CapError([cap.CapProblem(cap.element_path(root), "neither a CAP alert nor an "
+                                       "Atom or RSS index of alerts", root.sourceline)])
+
+
+def _to_crisis(rule: FeedRule, country: str) -> Callable[[cap.CapAlert, Any], bool]:
+    def decide(alert: cap.CapAlert, place: tuple[float, float] | None) -> bool:
+        info = alert.infos[alerts.pick_info(alert.infos, "en")] if alert.infos else None
+        if info is None:
+            return False
+        inside = territory.inside(place[0], place[1], [country]) if place else None
+        return rule.opens_crisis(info.severity, info.categories, inside)
+    return decide
+
+
+@dataclass
+class PollResult:
+    feed_id: int
+    status: str
+    received: list[alerts.IntakeOut]
+    errors: list[str]
+
+
+def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fetch,
+         trust: Trust | None = None, anchors: sig.Anchors | None = None,
+         at: datetime | None = None) -> PollResult:
+    """Poll one feed now."""
+    at = at or now()
+    with db.read() as conn:
+        feed = conn.execute(select(t.cap_feed).where(t.cap_feed.c.id == feed_id)).first()
+    if feed is None:
+        raise NotFound("feed", feed_id)
+    rule = FeedRule(feed.rule.get("min_severity", "Severe"),
+                    tuple(feed.rule.get("categories", ())), feed.rule.get("member_area", True))
+    route = alerts.Route((feed.country,), to_crisis=_to_crisis(rule, feed.country),
+                         feed_id=feed.id)
+    headers = {}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    received: list[alerts.IntakeOut] = []
+    errors: list[str] = []
+    try:
+        index = fetch(feed.url, headers)
+        items = entries(index.body, feed.url) if index.status != 304 else []
+    except (OSError, cap.CapError) as exc:
+        return _failed(db, feed, str(exc), at, actor)
+    for url, inline in items:
+        try:
+            body = inline if inline is not None else fetch(url, {}).body
+            received.append(alerts.receive(db, body, route, actor=actor, trust=trust,
+                                           anchors=anchors, at=at))
+        except (OSError, cap.CapError, Invalid) as exc:
+            errors.append(f"{url}: {exc}")
+    fresh = sum(1 for r in received if not r.duplicate)
+    status = "not-modified" if index.status == 304 else ("ok" if not errors else "partial")
+    with db.write(actor) as w:
+        w.conn.execute(update(t.cap_feed).where(t.cap_feed.c.id == feed.id).values(
+            status=status, etag=index.etag or feed.etag,
+            last_modified=index.last_modified or feed.last_modified, last_polled=at,
+            next_poll=at + timedelta(seconds=feed.interval_s), failures=0,
+            last_error="; ".join(errors)[:2000], received=feed.received + fresh))
+        w.audit("feed.poll", "cap_feed", feed.id, {"status": status, "new": fresh,
+                                                   "errors": len(errors)})
+    return PollResult(feed.id, status, received, errors)
+
+
+def _failed(db: Database, feed: Any, error: str, at: datetime,
+            actor: Principal) -> PollResult:
+    failures = feed.failures + 1
+    wait = min(timedelta(seconds=feed.interval_s) * 2 ** min(failures, 12), MAX_BACKOFF)
+    with db.write(actor) as w:
+        w.conn.execute(update(t.cap_feed).where(t.cap_feed.c.id == feed.id).values(
+            status="failing", failures=failures, last_error=error[:2000], last_polled=at,
+            next_poll=at + wait))
+        w.audit("feed.poll", "cap_feed", feed.id, {"status": "failing", "error": error[:300]})
+    return PollResult(feed.id, "failing", [], [error])
+
+
+def poll_due(db: Database, *, actor: Principal, fetch: Fetch = http_fetch,
+             at: datetime | None = None, **trust: Any) -> list[PollResult]:
+    """Poll every active feed whose time has come."""
+    at = at or now()
+    with db.read() as conn:
+        due = [r.id for r in conn.execute(select(t.cap_feed.c.id, t.cap_feed.c.next_poll)
+                                          .where(t.cap_feed.c.active.is_(True)))
+               if r.next_poll is None or aware(r.next_poll) <= at]
+    return [poll(db, fid, actor=actor, fetch=fetch, at=at, **trust) for fid in due]
+

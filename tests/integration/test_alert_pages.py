@@ -1,0 +1,71 @@
+"""The CAP pages: messages in the reader's language with the others one click away,
+warnings with their element and line, the feeds page, and the crisis room's card with
+its areas drawn."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import alerts
+from phalanx.services.db import Database
+from tests.integration.test_pages import (  # noqa: F401 (fixtures)
+    client,
+    demo_db,
+    login,
+    no_inline_code,
+    page_settings,
+)
+from tests.support.capfiles import alert, info
+
+CHUKOTKA = ("66.0,177.0 66.0,-178.0 64.0,-178.0 64.0,177.0",)  # unclosed: a warning
+
+
+@pytest.fixture
+def received(demo_db: Database) -> alerts.IntakeOut:  # noqa: F811
+    data = alert(info("Штормовое предупреждение", language="ru-RU", category="Met",
+                      event="Шторм", polygons=CHUKOTKA, area="Чукотка"),
+                 info("Storm warning", language="en-US", category="Met", event="Storm",
+                      polygons=CHUKOTKA, area="Chukotka"),
+                 identifier="PAGE-1", sender="dvmeteo@example.ru")
+    return alerts.receive(demo_db, data, alerts.Route(("RUS",)), actor=SYSTEM)
+
+
+def test_an_alert_in_the_readers_language_with_the_others_one_click_away(
+        client: TestClient, received: alerts.IntakeOut) -> None:  # noqa: F811
+    login(client, "secretariat", "demo-secretariat")
+    a = received.alert
+    ru = client.get(f"/alerts/{a.id}", params={"lang": "ru"}).text
+    shown = re.search(r'<section class="card" id="info-shown">(.*?)</section>', ru, re.S)
+    assert shown is not None and "Штормовое предупреждение" in shown.group(1)
+    assert '<details class="card other-language"><summary>en-US · Storm warning' in ru
+    en = client.get(f"/alerts/{a.id}", params={"lang": "en"}).text
+    shown = re.search(r'<section class="card" id="info-shown">(.*?)</section>', en, re.S)
+    assert shown is not None and "Storm warning" in shown.group(1)
+    assert "/alert/info[1]/area[1]/polygon</code>: the polygon does not end where it starts" \
+        in en and "line 3," in en
+    no_inline_code(en)
+    listing = client.get("/alerts", params={"lang": "en"}).text
+    assert "Storm warning" in listing and f'href="/alerts/{a.id}"' in listing
+    assert received.crisis is not None
+    card = client.get(f"/crises/{received.crisis.id}/alerts-card").text
+    assert 'class="cap-areas"' in card and card.count("<polygon") == 4  # split at 180°
+    no_inline_code(card)
+    room = client.get(f"/crises/{received.crisis.id}").text
+    assert f'hx-get="/crises/{received.crisis.id}/alerts-card"' in room
+
+
+def test_the_feeds_page_adds_and_lists_feeds(client: TestClient) -> None:  # noqa: F811
+    login(client, "secretariat", "demo-secretariat")
+    page = client.get("/feeds")
+    assert page.status_code == 200
+    no_inline_code(page.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    r = client.post("/feeds", data={"url": "http://127.0.0.1:9/kz.atom", "country": "KAZ",
+                                    "csrf_token": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "http://127.0.0.1:9/kz.atom" in client.get("/feeds").text

@@ -1,0 +1,98 @@
+"""CAP messages through the API as a national system sends them: the record with its
+warnings, refusals as problem+json naming elements, updates changing the crisis, the
+crisis's areas as GeoJSON, feeds registered and listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import identity
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.capfiles import alert, info
+
+XML = {"content-type": "application/xml"}
+
+
+@pytest.fixture
+def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    identity.add_user(loaded_db, identity.NewUser("sec", "long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    with TestClient(create_app(settings, loaded_db)) as c:
+        yield c, {"Authorization": f"Bearer {token}"}
+
+
+def test_an_alert_and_its_update_through_the_api(api: tuple[TestClient, dict[str, str]]
+                                                 ) -> None:
+    c, auth = api
+    first = alert(info(polygons=("43.0,74.0 43.0,75.0 42.0,75.0 42.0,74.0",)), identifier="A1",
+                  extra="<references/>")
+    r = c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=first,
+               headers={**auth, **XML})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["crisis"]["severity"] == "severe" and body["alert"]["signature"] == "unsigned"
+    wheres = {w["where"] for w in body["alert"]["warnings"]}
+    assert {"/alert/references", "/alert/info[1]/area[1]/polygon"} <= wheres
+    crisis_id = body["crisis"]["id"]
+    update = alert(info(severity="Extreme"), identifier="A2", msg_type="Update",
+                   references="mchs@gov.kg,A1,2026-11-20T06:00:00+06:00")
+    r = c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=update,
+               headers={**auth, **XML})
+    assert r.status_code == 201 and r.json()["crisis"]["id"] == crisis_id
+    assert r.json()["crisis"]["severity"] == "extreme"
+    chain = c.get(f"/api/v1/crises/{crisis_id}/alerts", headers=auth).json()
+    assert [a["msg_type"] for a in chain] == ["Update", "Alert"]
+    areas = c.get(f"/api/v1/crises/{crisis_id}/areas", headers=auth).json()
+    assert areas["type"] == "FeatureCollection" and areas["features"]
+    assert areas["features"][0]["geometry"]["type"] == "Polygon"
+    assert c.get("/api/v1/crises/999/areas", headers=auth).status_code == 404
+    xml = c.get(f"/api/v1/crises/{crisis_id}/cap.xml", headers=auth).content
+    assert b"<polygon>" in xml and b"<language>en-US</language>" in xml
+
+
+def test_a_refusal_names_the_elements(api: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = api
+    r = c.post("/api/v1/alerts", params={"affected": "KGZ"},
+               content=alert(identifier="", status="Bogus"), headers={**auth, **XML})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    wheres = [e["where"] for e in r.json()["errors"]]
+    assert "/alert/identifier" in wheres and "/alert/status" in wheres
+    assert c.get("/api/v1/alerts", headers=auth).json() == []
+    draft = c.post("/api/v1/crises/cap", params={"affected": "KGZ"},
+                   content=alert(status="Draft"), headers={**auth, **XML})
+    assert draft.status_code == 422 and "opens no crisis" in draft.json()["detail"]
+    assert c.get("/api/v1/alerts", headers=auth).json() == []  # nothing half-written
+
+
+def test_feeds_are_registered_and_listed(api: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = api
+    r = c.post("/api/v1/feeds", json={"url": "http://127.0.0.1:9/feed.atom",
+                                      "country": "KAZ"}, headers=auth)
+    assert r.status_code == 201 and r.json()["status"] == "new"
+    assert c.post("/api/v1/feeds", json={"url": "ftp://x/y", "country": "KAZ"},
+                  headers=auth).status_code == 422
+    r = c.patch(f"/api/v1/feeds/{r.json()['id']}", json={"active": False}, headers=auth)
+    assert r.status_code == 200 and r.json()["active"] is False
+    assert [f["country"] for f in c.get("/api/v1/feeds", headers=auth).json()] == ["KAZ"]
+
+
+def test_observers_see_no_alerts(api: tuple[TestClient, dict[str, str]],
+                                 loaded_db: Database) -> None:
+    c, auth = api
+    c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=alert(),
+           headers={**auth, **XML})
+    identity.add_user(loaded_db, identity.NewUser("osce", "long-password", Role.OBSERVER,
+                                                  observer_of="OSCE"), actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "osce", actor=SYSTEM).token
+    other = {"Authorization": f"Bearer {token}"}
+    assert c.get("/api/v1/alerts", headers=other).json() == []
+    assert c.get("/api/v1/crises/1/areas", headers=other).status_code == 404
+    assert c.get("/api/v1/feeds", headers=other).status_code == 403
