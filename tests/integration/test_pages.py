@@ -379,3 +379,13 @@ def test_the_footer_states_the_dataset_s_cut_off(client: TestClient) -> None:
     html = client.get("/members").text
     footer = html[html.index("<footer>"):]
     assert "sourced facts as of 2025-11-30" in footer
+
+
+def test_the_secretariat_page_shows_the_term_and_the_next_rotation(client: TestClient) -> None:
+    html = client.get("/bodies/secretariat", params={"on": "2026-06-01"}).text
+    assert "Taalatbek Masadykov" in html
+    assert "term 2026-01-01 to 2029-01-01" in html and "next term from 2029-01-01: Russia" in html
+    council = client.get("/bodies/csc", params={"on": "2028-06-01"}).text
+    chair = re.search(r'<p class="chair">(.*?)</p>', council, re.S)
+    assert chair is not None and "Belarus" in chair.group(1)
+    assert "by the rotation rule" in chair.group(1)
