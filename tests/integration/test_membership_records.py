@@ -60,6 +60,8 @@ def test_a_notice_of_withdrawal_takes_effect_six_months_later_and_survives_a_rel
     o = org(org_db)
     assert rules.status_on(o, "KAZ", date(2027, 5, 31)) is not None
     assert rules.status_on(o, "KAZ", date(2027, 6, 1)) is None
+    kaz = next(x for x in orgs.members_on(o, date(2027, 1, 1)) if x.code == "KAZ")
+    assert (kaz.leaving_on, kaz.obligations_settled) == (date(2027, 6, 1), None)
     # a reload of the same file and of a changed one keeps what was recorded after it
     orgs.load_dataset(org_db, loader.builtin_path(), actor=SYSTEM)
     assert rules.status_on(org(org_db), "KAZ", date(2027, 6, 1)) is None
