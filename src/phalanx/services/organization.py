@@ -16,7 +16,8 @@ from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import MembershipStatus, Organization
-from phalanx.domain.rotation import post_term, with_records
+from phalanx.domain.records import with_records
+from phalanx.domain.rotation import post_term
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.registers.seed import seed as seed_registers
