@@ -234,6 +234,7 @@ class OperationStageIn(Model):
     end: date
     areas: list[str] = []
     plan: str = ""
+    illustrative: bool = False
 
 
 class OperationTotalIn(Model):
