@@ -87,7 +87,7 @@ def test_every_member_taking_part_or_not_is_bound_by_the_treaty_every_year(csto)
 
 def test_a_notice_takes_effect_after_the_notice_period() -> None:
     """Withdrawal by written notice: the state leaves `withdrawal_notice_months` later
-    (Charter art. 19, six months for the CSTO)."""
+    (six months for the CSTO: the Charter's written notice, DOMAIN.md §7)."""
     org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1)),
                     ev("ARM", EventKind.NOTICE, date(2010, 8, 31)),
                     ev("ARM", EventKind.SETTLE, date(2010, 12, 1))],
