@@ -60,6 +60,8 @@ def test_a_notice_of_withdrawal_takes_effect_six_months_later_and_survives_a_rel
     o = org(org_db)
     assert rules.status_on(o, "KAZ", date(2027, 5, 31)) is not None
     assert rules.status_on(o, "KAZ", date(2027, 6, 1)) is None
+    kaz = next(x for x in orgs.members_on(o, date(2027, 1, 1)) if x.code == "KAZ")
+    assert (kaz.leaving_on, kaz.obligations_settled) == (date(2027, 6, 1), None)
     # a reload of the same file and of a changed one keeps what was recorded after it
     orgs.load_dataset(org_db, loader.builtin_path(), actor=SYSTEM)
     assert rules.status_on(org(org_db), "KAZ", date(2027, 6, 1)) is None
@@ -247,3 +249,19 @@ def test_the_cli_records_and_refuses(cli_db: str) -> None:
     assert [x["event"] for x in json.loads(r.stdout)] == ["notice"]
     r = runner.invoke(cli, ["membership", "chairs", "csc", "--until", "2028"])
     assert "2028 BLR" in r.output and "derived" in r.output
+
+
+def test_an_admission_binds_by_the_treaty_and_leaving_ends_it(org_db: Database) -> None:
+    """The founding agreement binds exactly the members: an admission recorded after
+    loading binds from its day, a notice's effect ends the period."""
+    ms.record_event(org_db, ms.EventIn(state="AZE", kind="admission", on=date(2027, 3, 1)),
+                    actor=SEC)
+    ms.record_event(org_db, ms.EventIn(state="KAZ", kind="notice_of_withdrawal",
+                                       on=date(2027, 1, 1)), actor=SEC)
+    o = org(org_db)
+    treaty = o.agreements["cst-1992"]
+    assert "AZE" in rules.parties_bound(treaty, date(2027, 3, 1))
+    assert "AZE" not in rules.parties_bound(treaty, date(2027, 2, 28))
+    assert "KAZ" in rules.parties_bound(treaty, date(2027, 6, 30))
+    assert "KAZ" not in rules.parties_bound(treaty, date(2027, 7, 1))
+    assert rules.check(o) == []

@@ -187,8 +187,14 @@ def test_members_on_a_date(client: TestClient) -> None:
 def test_members_table_statuses_and_since(client: TestClient) -> None:
     rows = cells(client.get("/members", params={"on": "2015-01-01"}).text, "members-table")
     # suspended participation: still a member, since its return in 2006
-    assert rows[-1] == ["UZB", "Uzbekistan", "participation suspended", "2006-08-16"]
-    assert rows[0] == ["ARM", "Armenia", "member", "1994-04-20"]
+    # (no say; no longer bound by the Treaty after 2012)
+    assert rows[-1] == ["UZB", "Uzbekistan", "participation suspended", "2006-08-16",
+                        "none (suspended)", "no"]
+    assert rows[0] == ["ARM", "Armenia", "member", "1994-04-20", "full", "yes"]
+    # not taking part: a member, bound, without a say
+    later = cells(client.get("/members", params={"on": "2024-06-01"}).text, "members-table")
+    assert later[0] == ["ARM", "Armenia", "not taking part", "1994-04-20",
+                        "none (not taking part)", "yes"]
     # before the Treaty entered into force the signatories were not yet members
     early = client.get("/members", params={"on": "1993-01-01"}).text
     assert cells(early, "members-table") == [["No state was in the Organization on that date."]]
@@ -371,3 +377,19 @@ def test_observers_see_only_what_was_released_to_them(client: TestClient,
         everything = ops.statistics(conn, "channel", ["state"], actor=SYSTEM)
     assert {r.key["state"] for r in seen.rows} == {"KAZ", "KGZ", "TJK"}
     assert len(everything.rows) == 7
+
+
+def test_the_footer_states_the_dataset_s_cut_off(client: TestClient) -> None:
+    html = client.get("/members").text
+    footer = html[html.index("<footer>"):]
+    assert "sourced facts as of 2025-11-30" in footer
+
+
+def test_the_secretariat_page_shows_the_term_and_the_next_rotation(client: TestClient) -> None:
+    html = client.get("/bodies/secretariat", params={"on": "2026-06-01"}).text
+    assert "Taalatbek Masadykov" in html
+    assert "term 2026-01-01 to 2029-01-01" in html and "next term from 2029-01-01: Russia" in html
+    council = client.get("/bodies/csc", params={"on": "2028-06-01"}).text
+    chair = re.search(r'<p class="chair">(.*?)</p>', council, re.S)
+    assert chair is not None and "Belarus" in chair.group(1)
+    assert "by the rotation rule" in chair.group(1)

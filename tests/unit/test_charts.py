@@ -186,3 +186,17 @@ def test_no_rows_still_draws_an_axis() -> None:
     root = parse(membership_timeline([], date(2020, 1, 1), TODAY))
     assert stints(root) == []
     assert marker(root) is not None
+
+
+def test_a_member_not_taking_part_has_its_own_bar_and_legend_entry() -> None:
+    rows = [row("ARM", "Armenia", "Армения",
+                (S.MEMBER, date(1994, 4, 20), date(2024, 2, 1)),
+                (S.NOT_TAKING_PART, date(2024, 2, 1), None))]
+    svg = membership_timeline(rows, date(2024, 6, 1), TODAY)
+    root = ET.fromstring(svg)
+    bars = root.findall(".//svg:rect[@data-status='not_taking_part']", NS)
+    assert len(bars) == 1 and bars[0].get("data-start") == "2024-02-01"
+    assert "not taking part" in (bars[0].findtext("svg:title", namespaces=NS) or "")
+    assert root.findall(".//svg:rect[@class='swatch not_taking_part']", NS)
+    assert "1 of them were in the Organization" in (root.findtext("svg:desc", namespaces=NS)
+                                                     or "")

@@ -87,7 +87,7 @@ def test_every_member_taking_part_or_not_is_bound_by_the_treaty_every_year(csto)
 
 def test_a_notice_takes_effect_after_the_notice_period() -> None:
     """Withdrawal by written notice: the state leaves `withdrawal_notice_months` later
-    (Charter art. 19, six months for the CSTO)."""
+    (six months for the CSTO: the Charter's written notice, DOMAIN.md §7)."""
     org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1)),
                     ev("ARM", EventKind.NOTICE, date(2010, 8, 31)),
                     ev("ARM", EventKind.SETTLE, date(2010, 12, 1))],
@@ -289,3 +289,34 @@ def test_a_not_taking_part_member_is_still_seated_and_flagged(csto) -> None:
     assert arm.not_taking_part and not arm.suspended
     assert arm.standing is Standing.NOT_PARTICIPATING
     assert dataclasses.replace(arm, not_taking_part=False) != arm
+
+
+def test_nothing_dated_after_the_cut_off_passes_for_a_sourced_fact() -> None:
+    """Every dated entry after `as_of` is marked illustrative, except what a source
+    before the cut-off announced (the Secretary General's term from 2026-01-01)."""
+    import re
+
+    import yaml
+
+    from phalanx.dataset.loader import _Loader
+
+    data = yaml.load(_csto_text(), Loader=_Loader)
+    cut = data["as_of"]
+    found = []
+
+    def walk(x: object, path: tuple, marked: bool) -> None:
+        if isinstance(x, dict):
+            marked = marked or x.get("illustrative") is True or "illustrative" in str(
+                x.get("source", ""))
+            for k, v in x.items():
+                if (isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) and v > cut
+                        and not marked):
+                    found.append((*path, k))
+                walk(v, (*path, k), marked)
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, (*path, i), marked)
+
+    walk(data, (), False)
+    assert found == [("posts", 0, "appointments", 5, "until"),
+                     ("posts", 0, "appointments", 6, "from")]

@@ -262,6 +262,7 @@ class OperationStageIn(Model):
     end: date
     areas: list[str] = []
     plan: str = ""
+    illustrative: bool = False
 
 
 class OperationTotalIn(Model):

@@ -203,14 +203,3 @@ def appoint(post: Post, new: Appointment) -> Post:
         kept.append(a)
     return replace(post, appointments=(*kept, new))
 
-
-def with_records(org: Organization, events: tuple = (), ledger: tuple | None = None,
-                 appointments: list | None = None) -> Organization:
-    """The organization with what was recorded after loading: confirmed membership
-    events, the stored ledger, appointments by decision."""
-    posts = dict(org.posts)
-    for key, a in appointments or []:
-        if key in posts:
-            posts[key] = appoint(posts[key], a)
-    return replace(org, membership=(*org.membership, *events), posts=posts,
-                   contributions=org.contributions if ledger is None else ledger)

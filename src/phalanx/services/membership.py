@@ -25,6 +25,7 @@ from phalanx.domain import rotation
 from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import EventKind, MembershipEvent, Organization
+from phalanx.domain.records import with_records
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -105,7 +106,7 @@ def _validate(org: Organization, state: str, kind: EventKind, on: date) -> None:
         raise Invalid("state", f"unknown state {state!r}")
     if kind is EventKind.EXPEL and not org.settings.get("expulsion_allowed"):
         raise Invalid("kind", "this organization's rules do not provide for expulsion")
-    candidate = rotation.with_records(org, (MembershipEvent(state, kind, on),))
+    candidate = with_records(org, (MembershipEvent(state, kind, on),))
     index = len(candidate.membership) - 1
     _, problems = rules.timeline(candidate)
     mine = [p for p in problems if p.path[:2] == ("membership", index)]

@@ -16,7 +16,8 @@ from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import MembershipStatus, Organization
-from phalanx.domain.rotation import post_term, with_records
+from phalanx.domain.records import with_records
+from phalanx.domain.rotation import post_term
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.registers.seed import seed as seed_registers
@@ -108,6 +109,8 @@ class MemberOut(StateOut):
     since: date
     standing: Standing  # who has a say: full, suspended, not_participating, in_arrears
     bound: bool  # bound by the founding treaty that day (arrears never change it)
+    leaving_on: date | None = None  # a notice of withdrawal given: the day it takes effect
+    obligations_settled: date | None = None  # recorded for that notice
 
 
 class PartyOut(BaseModel):
@@ -213,11 +216,15 @@ def organization_info(org: Organization) -> OrganizationOut:
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:
+    pending = {n.state: n for n in rules.notices(org) if n.given <= day < n.effective}
     return [
         MemberOut(code=m.state, name=org.states[m.state].name.en,
                   name_ru=org.states[m.state].name.ru, status=m.status, since=m.since,
                   standing=rules.standing_on(org, m.state, day),
-                  bound=rules.bound_by_founding(org, m.state, day))
+                  bound=rules.bound_by_founding(org, m.state, day),
+                  leaving_on=pending[m.state].effective if m.state in pending else None,
+                  obligations_settled=pending[m.state].settled if m.state in pending
+                  else None)
         for m in rules.members_on(org, day)
     ]
 

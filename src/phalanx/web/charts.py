@@ -3,8 +3,9 @@ colours them through classes, presentation attributes give a plain default), so 
 work under a strict Content-Security-Policy, print, and need nothing from the internet.
 
 `membership_timeline` is a pure function of the timeline rows and dates: one row per
-state, one bar per stint (signatory, member, suspended) with a <title> tooltip, a year
-axis from the first event to today, and a marker line at the chosen date."""
+state, one bar per stint (signatory, member, not taking part, suspended) with a <title>
+tooltip, a year axis from the first event to today, and a marker line at the chosen
+date."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ BAR = 14  # height of a bar in the row
 TOP = 44  # above the rows: the marker's date, then the years
 LEGEND = 40  # below the rows
 RIGHT = 16
-STATUSES = ("signatory", "member", "suspended")
-FILL = {"signatory": "#9aa7bd", "member": "#2f5d9b", "suspended": "#c98a1a"}
+STATUSES = ("signatory", "member", "not_taking_part", "suspended")
+FILL = {"signatory": "#9aa7bd", "member": "#2f5d9b", "not_taking_part": "#7fa3cf",
+        "suspended": "#c98a1a"}
 MAX_AHEAD = timedelta(days=5 * 366)  # a marker this far after today widens the axis
 
 
@@ -94,7 +96,8 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     add = out.append
 
     status_on = {r.code: _status_on(r, marker) for r in rows}
-    inside = sum(1 for v in status_on.values() if v in ("member", "suspended"))
+    inside = sum(1 for v in status_on.values()
+                 if v in ("member", "suspended", "not_taking_part"))
     summary = t("chart_summary", n=len(rows), first=first_year, last=sc.last.year,
                 day=marker.isoformat(), members=inside)
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '

@@ -12,6 +12,7 @@ from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
+from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["organization"])
 
@@ -94,14 +95,16 @@ def membership_records(actor: Reader, conn: Conn) -> list[ms.RecordOut]:
     return ms.records(conn)
 
 
-@router.post("/membership/events", response_model=ms.RecordOut, status_code=201)
+@router.post("/membership/events", response_model=ms.RecordOut, status_code=201,
+             responses=problem_responses(503))
 def record_membership_event(data: ms.EventIn, actor: Writer, db: DB) -> ms.RecordOut:
     """The Secretariat records a membership event (422 when the membership rules refuse
     it, e.g. a withdrawal before the notice period ends)."""
     return ms.record_event(db, data, actor=actor)
 
 
-@router.post("/membership/records/{record_id}/confirm", response_model=ms.RecordOut)
+@router.post("/membership/records/{record_id}/confirm", response_model=ms.RecordOut,
+             responses=problem_responses(409, 503))
 def confirm_membership_event(record_id: Id, actor: Writer, db: DB) -> ms.RecordOut:
     """The Secretariat confirms an event proposed by an adopted decision."""
     return ms.confirm(db, record_id, actor=actor)
@@ -114,7 +117,8 @@ def contributions(actor: Reader, conn: Conn,
     return ms.ledger(conn, state)
 
 
-@router.put("/contributions/{state}/{year}", response_model=ms.ContributionOut)
+@router.put("/contributions/{state}/{year}", response_model=ms.ContributionOut,
+            responses=problem_responses(503))
 def set_contribution(state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
                      year: Annotated[int, Path(ge=1990, le=2200)], data: ms.ContributionIn,
                      actor: Writer, db: DB) -> ms.ContributionOut:

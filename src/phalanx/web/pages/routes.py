@@ -108,6 +108,8 @@ def body(request: Request, key: str, org: Org) -> HTMLResponse:
         "parent": every.get(parent) if parent else None,
         "children": [b for b in orgs.bodies(org, day) if b.parent == key] if day else [],
         "c": orgs.composition(org, key, day) if day else None,
+        "terms": {p.key: orgs.post_on(org, p.key, day) for p in org.posts.values()
+                  if p.body == key and p.terms_from} if day else {},
         **_names(org, lang)}, status_code=_status(error))
 
 
