@@ -318,3 +318,38 @@ def test_statements_are_counted_beside_the_historical_figures(org_db: Database) 
         c = dec.counts(conn, actor=rep("ARM"), start=date(2014, 1, 1), end=date(2014, 12, 31))
     assert c.recorded == {"csc": {"statement": 1}}
     assert sorted((h.body or "", h.count) for h in c.historical) == [("", 17), ("cmfa", 6)]
+
+
+def test_a_decision_on_a_membership_question_proposes_the_event(org_db: Database) -> None:
+    """Suspension is decided by the Council (dataset question `suspension`); adopting the
+    decision proposes the event and the Secretariat confirms it; then the state has no
+    say."""
+    from phalanx.domain import membership as rules
+    from phalanx.services import membership as ms
+
+    m = session(org_db)
+    d = draft(org_db, m.id, question="suspension", title="On suspending participation",
+              subject={"state": "TJK", "on": "2024-01-01"})
+    for s in MEMBERS:
+        dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
+    closed = dec.close_draft(org_db, d.id, actor=SEC)
+    with org_db.read() as conn:
+        proposed = [r for r in ms.records(conn) if r.decision_id == closed.decision_id]
+    assert [(r.state, r.kind, r.status) for r in proposed] == [
+        ("TJK", "suspension", "proposed")]
+    ms.confirm(org_db, proposed[0].id, actor=SEC)
+    with org_db.read() as conn:
+        org = orgs.organization(conn)
+    assert rules.standing_on(org, "TJK", date(2024, 2, 1)).value == "suspended"
+
+
+def test_an_appointment_by_written_procedure_updates_the_post(org_db: Database) -> None:
+    d = written(org_db, subject={"state": "KGZ", "post": "secretary_general",
+                                 "person": "A. Nominee", "on": "2026-01-01"})
+    with clock.use(datetime(2023, 12, 2, tzinfo=UTC)):
+        for s in MEMBERS:
+            done = dec.sign(org_db, d.id, actor=rep(s))
+    assert done.status == "adopted"
+    with org_db.read() as conn:
+        post = orgs.post_on(orgs.organization(conn), "secretary_general", date(2026, 6, 1))
+    assert post.holder == "A. Nominee"

@@ -432,6 +432,9 @@ draft = Table(
     Column("revision", Integer, nullable=False),  # bumped on every change: optimistic lock
     *classification_columns(),
     *authorization_columns(),
+    # what a membership or appointment decision is about: {"state", "on"} or
+    # {"post", "person", "state", "on"}; adopting it proposes the change
+    Column("subject", JSON, nullable=False, server_default="{}"),
 )
 
 draft_version = Table(

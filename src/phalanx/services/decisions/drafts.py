@@ -107,6 +107,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             created_by=actor.username, created_at=at, revision=1,
             measures=sorted(m.value for m in data.measures), formations=data.formations,
             contributing_states=data.contributing_states, period_days=data.period_days,
+            subject=data.subject.model_dump(mode="json") if data.subject else {},
             **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
         w.conn.execute(insert(t.draft_version).values(
             draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,

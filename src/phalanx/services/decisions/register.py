@@ -80,6 +80,8 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
     for task_in in tasks:
         _insert_task(w, decision_id, task_in, org)
+    if not exercise:
+        _propose_subject(w, row, decision_id, day)
     w.emit("decisions", "adopted", id=decision_id, number=number)
     return number
 
@@ -232,3 +234,29 @@ def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False
             due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
             revision=r.revision, overdue=overdue))
     return out
+
+
+# the membership questions whose adoption proposes a membership event (the dataset's
+# question keys; the Secretariat confirms the proposal)
+MEMBERSHIP_QUESTIONS = {"admission": "admission", "suspension": "suspension",
+                        "lifting_of_suspension": "lifting_of_suspension",
+                        "withdrawal": "withdrawal", "expulsion": "expulsion"}
+
+
+def _propose_subject(w: Write, row: Any, decision_id: int, day: date) -> None:
+    """An adopted decision on a membership question proposes the event; an appointment
+    decision updates the post."""
+    from phalanx.services import membership as ms
+
+    subject = dict(row.subject or {})
+    if not subject.get("state"):
+        return
+    on = date.fromisoformat(subject["on"]) if subject.get("on") else day
+    if row.question in MEMBERSHIP_QUESTIONS:
+        ms.propose_from_decision(w, decision_id=decision_id, state=subject["state"],
+                                 kind=MEMBERSHIP_QUESTIONS[row.question], on=on,
+                                 actor=w.actor)
+    elif row.question == "appointment" and subject.get("post") and subject.get("person"):
+        ms.appoint_from_decision(w, decision_id=decision_id, post=subject["post"],
+                                 person=subject["person"], state=subject["state"], start=on,
+                                 actor=w.actor)

@@ -72,6 +72,15 @@ class MeetingOut(BaseModel):
     drafts: list[int] = []
 
 
+class Subject(BaseModel):
+    """Whom a membership or appointment decision concerns."""
+
+    state: str = Field(pattern=r"^[A-Z]{3}$")
+    on: date | None = None  # the day it takes effect (default: the day of adoption)
+    post: str | None = Field(default=None, max_length=64)  # appointments
+    person: str | None = Field(default=None, max_length=300)
+
+
 class DraftIn(BaseModel):
     body: str = Field(min_length=1, max_length=64)
     meeting_id: RecordId | None = None
@@ -93,6 +102,9 @@ class DraftIn(BaseModel):
     formations: list[str] = Field(default_factory=list, max_length=20)
     contributing_states: list[str] = Field(default_factory=list, max_length=20)
     period_days: int | None = Field(default=None, ge=1, le=3650)
+    # a decision on a membership question (admission, suspension ...) or an appointment
+    # names whom it concerns; adopting it proposes the change, the Secretariat confirms it
+    subject: Subject | None = None
 
 
 class Authorizes(BaseModel):

@@ -96,9 +96,13 @@ def upgrade() -> None:
                 batch.add_column(sa.Column(column, sa.JSON(), nullable=False,
                                            server_default="[]"))
             batch.add_column(sa.Column("period_days", sa.Integer(), nullable=True))
+    with op.batch_alter_table("draft") as batch:
+        batch.add_column(sa.Column("subject", sa.JSON(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("draft") as batch:
+        batch.drop_column("subject")
     for table in ("decision", "draft"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("period_days")
