@@ -51,8 +51,11 @@ class Write:
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # called before each write commits, e.g. to sign an audit checkpoint when due
-        self.before_commit: Callable[[Connection], None] | None = None
+        # called before each write commits, with the write's chained audit entries (e.g.
+        # to sign a checkpoint when due); what it returns is called once committed (e.g.
+        # to copy the entries' hashes outside the database)
+        self.before_commit: Callable[[Connection, list[Entry]],
+                                     Callable[[], None] | None] | None = None
         self.bus: EventBus | None = None
 
     @classmethod
@@ -85,8 +88,10 @@ class Database:
                     raise UnauditedWrite("a state-changing transaction must write an audit "
                                          "entry")
                 w.seal()
-                if self.before_commit is not None:
-                    self.before_commit(conn)
+                committed = (self.before_commit(conn, w.entries)
+                             if self.before_commit is not None else None)
+            if committed is not None:
+                committed()
             if self.bus is not None:
                 for event in w.events:
                     self.bus.publish(event)
