@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     audit_checkpoint_max_age_minutes: float = 30.0
     audit_copy_grace_seconds: float = 60.0
     max_body_bytes: int = 10 * 1024 * 1024
+    # addresses of reverse proxies whose X-Forwarded-For/-Proto `phalanx serve` believes
+    # (comma-separated, as uvicorn takes them); empty: none, the peer is the client
+    forwarded_allow_ips: str = ""
     # PostgreSQL connections kept open by each app process, and how many more it may
     # open at a peak (closed again after): processes x (pool + overflow) + the LISTEN
     # connections must stay under the server's max_connections

@@ -211,6 +211,7 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
+    from phalanx.config import get_settings
     from phalanx.web.app import create_app, settle
     from phalanx.web.observability import configure_logging
 
@@ -218,7 +219,16 @@ def serve(
     out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
     web = create_app()
     settle(web)
-    uvicorn.run(web, host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(web, host=host, port=port, log_config=None, access_log=False,
+                **proxy_options(get_settings().forwarded_allow_ips))
+
+
+def proxy_options(allowed: str) -> dict[str, object]:
+    """uvicorn's handling of forwarded headers: believed only from the configured proxies
+    (PHALANX_FORWARDED_ALLOW_IPS), never by default, not even from loopback; otherwise
+    any local process could pick its address, e.g. to pass the login throttle."""
+    allowed = allowed.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
 if __name__ == "__main__":
