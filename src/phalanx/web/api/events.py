@@ -27,6 +27,8 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
     kind, _, ident = topic.partition(":")
     if topic in PUBLIC_TOPICS:
         return
+    if not (ident.isascii() and ident.isdigit() and 1 <= int(ident) <= 2_147_483_647):
+        ident = ""  # not an id a record can have: an unknown topic
     with db.read() as conn:
         if kind == "draft" and ident.isdigit():
             dec.get_draft(conn, int(ident), actor=actor)

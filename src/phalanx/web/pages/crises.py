@@ -15,7 +15,7 @@ from phalanx.services import crises, documents, watch
 from phalanx.services import decisions as dec
 from phalanx.web import maps
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import render
 
@@ -54,12 +54,12 @@ def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300
 
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
-def room(request: Request, crisis_id: int, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
     return render(request, "crisis.html", _room(conn, crisis_id, actor, org))
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
-def room_live(request: Request, crisis_id: int, actor: Reader, conn: Conn,
+def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
               org: Org) -> HTMLResponse:
     return render(request, "_crisis_live.html", _room(conn, crisis_id, actor, org))
 
@@ -79,8 +79,9 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
 
 
 @router.post("/crises/{crisis_id}/transition")
-def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form()],
-               revision: Annotated[int, Form()], reason: Annotated[str, Form()] = "",
+def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()],
+               revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
+               reason: Annotated[str, Form()] = "",
                review: Annotated[str, Form()] = "") -> Response:
     crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
                       revision=revision)
@@ -88,21 +89,21 @@ def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form(
 
 
 @router.post("/crises/{crisis_id}/consultations")
-def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
+def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/decision")
-def link_decision(crisis_id: int, actor: Writer, db: DB,
-                  decision_id: Annotated[int, Form()],
+def link_decision(crisis_id: Id, actor: Writer, db: DB,
+                  decision_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
                   authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
     crises.link_decision(db, crisis_id, decision_id, authorizes or [], actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/response")
-def set_response(crisis_id: int, actor: Writer, db: DB,
+def set_response(crisis_id: Id, actor: Writer, db: DB,
                  measures: Annotated[list[Measure], Form()],
                  flags: Annotated[list[str] | None, Form()] = None) -> Response:
     chosen = set(flags or [])
@@ -115,7 +116,7 @@ def set_response(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/requests")
-def request_assistance(crisis_id: int, actor: Writer, db: DB,
+def request_assistance(crisis_id: Id, actor: Writer, db: DB,
                        resource: Annotated[str, Form(max_length=300)],
                        quantity: Annotated[int, Form(ge=1)],
                        unit: Annotated[str, Form(max_length=32)] = "units",
@@ -128,7 +129,7 @@ def request_assistance(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/requests/{request_id}/offers")
-def offer(request_id: int, actor: Writer, db: DB,
+def offer(request_id: Id, actor: Writer, db: DB,
           description: Annotated[str, Form(max_length=2000)],
           quantity: Annotated[int, Form(ge=1)],
           kind: Annotated[str, Form()] = "units") -> Response:
@@ -138,14 +139,14 @@ def offer(request_id: int, actor: Writer, db: DB,
 
 
 @router.post("/offers/{offer_id}/decision")
-def decide_offer(offer_id: int, actor: Writer, db: DB,
+def decide_offer(offer_id: Id, actor: Writer, db: DB,
                  accept: Annotated[bool, Form()]) -> Response:
     c = crises.decide_offer(db, offer_id, accept, actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/sitreps")
-def sitrep(crisis_id: int, actor: Writer, db: DB,
+def sitrep(crisis_id: Id, actor: Writer, db: DB,
            situation: Annotated[str, Form(max_length=20_000)],
            casualties: Annotated[str, Form(max_length=5000)] = "",
            needs: Annotated[str, Form(max_length=5000)] = "",
@@ -176,7 +177,7 @@ def add_watch(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)]
 
 
 @router.post("/watch/{watch_id}/escalate")
-def escalate_watch(watch_id: int, actor: Writer, db: DB,
+def escalate_watch(watch_id: Id, actor: Writer, db: DB,
                    affected: Annotated[list[str], Form()]) -> Response:
     c = watch.escalate(db, watch_id, affected, actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
