@@ -44,7 +44,7 @@ def board(request: Request, actor: Reader, conn: Conn, org: Org,
 def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
                 category: Annotated[str, Form(max_length=64)],
                 affected: Annotated[list[str], Form()],
-                severity: Annotated[str, Form()] = "severe",
+                severity: Annotated[str, Form(max_length=32)] = "severe",
                 place: Annotated[str, Form(max_length=300)] = "",
                 description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     c = crises.open_crisis(db, crises.CrisisIn.model_validate({
@@ -81,8 +81,8 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
 @router.post("/crises/{crisis_id}/transition")
 def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()],
                revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
-               reason: Annotated[str, Form()] = "",
-               review: Annotated[str, Form()] = "") -> Response:
+               reason: Annotated[str, Form(max_length=5000)] = "",
+               review: Annotated[str, Form(max_length=5000)] = "") -> Response:
     crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
                       revision=revision)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
@@ -132,7 +132,7 @@ def request_assistance(crisis_id: Id, actor: Writer, db: DB,
 def offer(request_id: Id, actor: Writer, db: DB,
           description: Annotated[str, Form(max_length=2000)],
           quantity: Annotated[int, Form(ge=1)],
-          kind: Annotated[str, Form()] = "units") -> Response:
+          kind: Annotated[str, Form(max_length=32)] = "units") -> Response:
     c = crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
         {"kind": kind, "description": description, "quantity": quantity}), actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
@@ -169,7 +169,7 @@ def watch_page(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRes
 def add_watch(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
               region: Annotated[str, Form(max_length=300)],
               category: Annotated[str, Form(max_length=64)],
-              risk: Annotated[str, Form()] = "elevated") -> Response:
+              risk: Annotated[str, Form(max_length=32)] = "elevated") -> Response:
     watch.add(db, watch.WatchIn.model_validate({"title": title, "region": region,
                                                 "category": category, "risk": risk}),
               actor=actor)

@@ -42,7 +42,7 @@ def registry(request: Request, actor: Reader, conn: Conn,
 def edit_unit(key: str, actor: Writer, db: DB,
               strength: Annotated[int, Form(ge=1, le=100_000)],
               readiness_h: Annotated[float, Form(ge=0, le=8760)],
-              withdrawn: Annotated[str | None, Form()] = None,
+              withdrawn: Annotated[str | None, Form(max_length=8)] = None,
               note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     forces.update_unit(db, key, forces.UnitPatch(
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
@@ -57,7 +57,7 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
                   speed_kmh: Annotated[float, Form(gt=0, le=3000)],
                   range_km: Annotated[float, Form(gt=0, le=20_000)],
                   turnaround_h: Annotated[float, Form(ge=0, le=48)],
-                  withdrawn: Annotated[str | None, Form()] = None) -> Response:
+                  withdrawn: Annotated[str | None, Form(max_length=8)] = None) -> Response:
     forces.update_aircraft(db, key, forces.AircraftPatch(
         base=base, payload_t=payload_t, speed_kmh=speed_kmh, range_km=range_km,
         turnaround_h=turnaround_h, withdrawn=withdrawn == "on"), actor=actor)

@@ -41,7 +41,8 @@ def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRespo
 
 @router.post("/sessions")
 def convene(request: Request, actor: Writer, db: DB,
-            body: Annotated[str, Form()], opens_at: Annotated[str, Form()],
+            body: Annotated[str, Form(max_length=64)],
+            opens_at: Annotated[str, Form(max_length=40)],
             kind: Annotated[SessionKind, Form()] = SessionKind.REGULAR,
             mode: Annotated[Mode, Form()] = Mode.IN_PERSON,
             link: Annotated[str, Form(max_length=500)] = "",
@@ -78,7 +79,7 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
 
 
 @router.post("/sessions/{session_id}/attendance")
-def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form()],
+def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
                present: Annotated[bool, Form()] = False) -> Response:
     dec.record_attendance(db, session_id, state, present, actor=actor)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
