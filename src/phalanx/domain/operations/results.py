@@ -5,8 +5,8 @@ A row is checked field by field; every problem names its column, so a file's err
 can be shown row by row and column by column. A text that a spreadsheet would run as a
 formula when the data is exported again (starting with =, +, -, @, a tab or a carriage
 return, unless it is a plain signed number such as -12.5) is refused (setting, after
-OWASP's advice on CSV injection), and every text has a length limit. Quantities are normalized: masses to
-kilograms, volumes to litres, everything else to a count.
+OWASP's advice on CSV injection), and every text has a length limit. Quantities are
+normalized: masses to kilograms, volumes to litres, everything else to a count.
 """
 
 from __future__ import annotations
