@@ -195,6 +195,33 @@ def test_phalanx_serve_believes_forwarded_addresses_only_from_configured_proxies
                                           "forwarded_allow_ips": "127.0.0.1"}
 
 
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "password123", "qwertyuiop12",
+                                      "1234567890", "rep-kaz2rep-kaz2", "phalanx2026!"])
+def test_common_and_repetitive_passwords_are_refused(app_db: Database, password: str) -> None:
+    with pytest.raises(identity.IdentityError, match="password: "):
+        identity.add_user(app_db, identity.NewUser("rep-kaz2", password, Role.REPRESENTATIVE,
+                                                   "KAZ"), actor=SYSTEM)
+    with pytest.raises(identity.IdentityError, match="not a user role"):
+        identity.add_user(app_db, identity.NewUser("anon", PASSWORD, Role.ANONYMOUS),
+                          actor=SYSTEM)
+
+
+def test_authenticated_answers_are_not_stored_by_caches(client: TestClient,
+                                                        app_db: Database) -> None:
+    token = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    for path in ("/api/v1/me", "/api/v1/documents", "/", "/crises", "/api/v1/nope"):
+        r = client.get(path, headers=bearer(token))
+        assert r.headers["cache-control"] == "no-store", path
+    client.get("/login")
+    r = client.post("/login", data={"username": "rep-kaz", "password": PASSWORD,
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.headers["cache-control"] == "no-store"
+    assert client.get("/crises").headers["cache-control"] == "no-store"  # by the cookie
+    client.cookies.clear()
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
 def test_login_sets_a_safe_cookie_and_forms_need_the_csrf_token(client: TestClient) -> None:
     client.get("/login")
     csrf = client.cookies.get("phalanx_login_csrf")

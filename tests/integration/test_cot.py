@@ -19,7 +19,7 @@ import pytest
 from phalanx.adapters.cot import cot_type
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import cot, demo, forces, forcesdemo
+from phalanx.services import cot, demo, forces, forcesdemo, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
@@ -53,7 +53,7 @@ def feed_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def _serve(db: Database, actor: Principal) -> Iterator[int]:
+def _serve(db: Database, interval: float = 60) -> Iterator[int]:
     """The feed on an ephemeral port, its loop in a thread of its own."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -63,7 +63,7 @@ def _serve(db: Database, actor: Principal) -> Iterator[int]:
     async def main() -> None:
         ready, done = asyncio.Event(), asyncio.Event()
         stop.append(done)
-        task = asyncio.create_task(cot.serve(db, "127.0.0.1", 0, actor=actor, interval=60,
+        task = asyncio.create_task(cot.serve(db, "127.0.0.1", 0, interval=interval,
                                              started=ready, bound=bound))
         await ready.wait()
         started.set()
@@ -86,14 +86,15 @@ def _serve(db: Database, actor: Principal) -> Iterator[int]:
     assert not thread.is_alive()
 
 
-def _receive(port: int, count: int) -> list[Any]:
-    """Connect with pytak's client factory and read `count` events; parse each with
-    takproto (XML to TAK protobuf and back)."""
+def _receive(port: int, count: int, token: str) -> list[Any]:
+    """Connect with pytak's client factory, send the token, and read `count` events;
+    parse each with takproto (XML to TAK protobuf and back)."""
 
     async def run() -> list[Any]:
         config = configparser.ConfigParser()
         config["feed"] = {"COT_URL": f"tcp://127.0.0.1:{port}"}
         reader, writer = await pytak.protocol_factory(config["feed"])
+        writer.write(token.encode() + b"\n")
         messages = []
         for _ in range(count):
             raw = await asyncio.wait_for(reader.readuntil(b"</event>"), 10)
@@ -117,8 +118,9 @@ def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> 
         bases = [b for b in forces.bases(conn) if b.kind != "node"]
     expected = cot.snapshot(feed_db, actor=PLANNER)
     assert len(expected) == len(units) + len(bases) + 1
-    for port in _serve(feed_db, PLANNER):
-        got = _receive(port, len(expected))
+    token = identity.issue_token(feed_db, "planner", actor=SYSTEM).token
+    for port in _serve(feed_db):
+        got = _receive(port, len(expected), token)
     by_uid = {m.cotEvent.uid: m.cotEvent for m in got}
     assert len(by_uid) == len(expected)
     for key, u in units.items():
@@ -135,3 +137,48 @@ def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> 
 
 def test_an_observers_feed_carries_no_unit(feed_db: Database) -> None:
     assert cot.snapshot(feed_db, actor=OBSERVER) == []
+
+
+def _read_all(port: int, hello: bytes, seconds: float) -> bytes:
+    """Everything the feed sends on one connection within `seconds` (or until it closes)."""
+
+    async def run() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(hello)
+        data = b""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while chunk := await reader.read(65536):
+                    data += chunk
+                data += b"<closed/>"
+        writer.close()
+        return data
+
+    return asyncio.run(run())
+
+
+def test_the_feed_needs_credentials_and_checks_them_before_every_send(
+        feed_db: Database) -> None:
+    token = identity.issue_token(feed_db, "planner", actor=SYSTEM).token
+    for port in _serve(feed_db, interval=0.3):
+        assert _read_all(port, b"\n", 3) == b"<closed/>"  # no token: nothing, closed
+        assert _read_all(port, b"phx_forged\n", 3) == b"<closed/>"
+        first = _read_all(port, token.encode() + b"\n", 1)
+        assert first.count(b"<event") >= 2 and not first.endswith(b"<closed/>")
+
+        async def follow() -> tuple[int, bool]:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(token.encode() + b"\n")
+            await reader.readuntil(b"</event>")
+            await asyncio.to_thread(identity.set_active, feed_db, "planner", False,
+                                    actor=SYSTEM)
+            rest = b""
+            async with asyncio.timeout(5):
+                while chunk := await reader.read(65536):
+                    rest += chunk
+            writer.close()
+            return rest.count(b"<event"), True
+
+        _, closed = asyncio.run(follow())
+        assert closed  # the deactivated user's feed ended within one interval
+        assert _read_all(port, token.encode() + b"\n", 2) == b"<closed/>"

@@ -194,7 +194,7 @@ def test_formula_like_cells_and_overlong_texts_are_refused_by_row_and_column(
 
 @pytest.fixture
 def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
-    identity.add_user(loaded_db, identity.NewUser("kaz-customs", "long-password",
+    identity.add_user(loaded_db, identity.NewUser("kaz-customs", "a-long-password",
                                                   Role.REPORTER, "KAZ", Agency.CUSTOMS),
                       actor=SYSTEM)
     token = identity.issue_token(loaded_db, "kaz-customs", actor=SYSTEM).token

@@ -32,6 +32,10 @@ _DUMMY_HASH = _hasher.hash("a password nobody has, verified for unknown users")
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+# zxcvbn's score (0-4) a password must reach: 3 means about 10^8 guesses or more, "safely
+# unguessable" by an online attack (setting, after the checker's own guidance)
+MIN_PASSWORD_SCORE = 3
 SESSION_TTL = timedelta(hours=12)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
@@ -56,6 +60,20 @@ class Throttled(Exception):
         super().__init__(f"too many failed logins; try again in {retry_after} s")
 
 
+
+
+def password_weakness(password: str, context: list[str]) -> str | None:
+    """Why a password is too easy to guess (common, repetitive, a keyboard pattern, the
+    user's own name...), as the maintained zxcvbn checker judges it; None if it is not."""
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password, user_inputs=[c for c in context if c] + ["phalanx"])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result.get("feedback") or {}
+    reason = feedback.get("warning") or "too easy to guess"
+    hints = " ".join(feedback.get("suggestions") or [])
+    return f"{reason.rstrip('.')}. {hints}".strip()
 
 
 def sha256(value: str) -> str:
@@ -83,6 +101,9 @@ class NewUser:
     observer_of: str | None = None
     display_name: str = ""
     email: str | None = None
+    # the development demo accounts (refused in production) keep their documented
+    # passwords; every other account's password must pass the strength check
+    demo: bool = False
 
     def problems(self) -> list[str]:
         out = []
@@ -91,6 +112,11 @@ class NewUser:
                        "starting with a letter or digit")
         if len(self.password) < MIN_PASSWORD:
             out.append(f"password: at least {MIN_PASSWORD} characters")
+        elif len(self.password) > MAX_PASSWORD:
+            out.append(f"password: at most {MAX_PASSWORD} characters")
+        elif not self.demo and (weak := password_weakness(
+                self.password, [self.username, self.display_name, self.email or ""])):
+            out.append(f"password: {weak}")
         if self.role in (Role.REPRESENTATIVE, Role.REPORTER) and not self.state:
             out.append(f"state: a {self.role.value} acts for a state (--state CODE)")
         if self.role not in (Role.REPRESENTATIVE, Role.REPORTER) and self.state:
@@ -99,8 +125,8 @@ class NewUser:
             out.append("agency: a reporter is bound to one agency (--agency KIND)")
         if self.role is not Role.REPORTER and self.agency is not None:
             out.append("agency: only reporters are bound to an agency")
-        if self.role is Role.SYSTEM:
-            out.append("role: 'system' is not a user role")
+        if self.role in (Role.SYSTEM, Role.ANONYMOUS):
+            out.append(f"role: {self.role.value!r} is not a user role")
         if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
             out.append(f"email: {self.email!r} is not an address")
         return out
