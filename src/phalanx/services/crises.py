@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -282,7 +282,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
         eligible_measures=sorted(m.value for m in cat.measures), convene=list(cat.convene),
-        session_id=row.session_id, decision_id=row.decision_id,
+        session_id=row.session_id,
+        decision_id=row.decision_id if row.decision_id is None or actor.role is Role.SYSTEM
+        or conn.execute(_visible_decisions(actor).where(
+            t.decision.c.id == row.decision_id)).first() else None,
         authorizes=list(row.authorizes), closing_reason=row.closing_reason, review=row.review,
         revision=row.revision, marking=Marking(row.marking),
         next_stages=next_stages(Stage(row.stage)),
@@ -298,11 +301,15 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             stage=c.stage, entered=c.entered, left=c.left,
             elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
             overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
+        ev = t.crisis_event.c
         out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
                                  text=e.text)
                         for e in conn.execute(select(t.crisis_event).where(
-                            t.crisis_event.c.crisis_id == row.id)
-                            .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
+                            ev.crisis_id == row.id,
+                            # an entry naming a decision obeys the decision's marking
+                            or_(ev.decision_id.is_(None),
+                                ev.decision_id.in_(_visible_decisions(actor))))
+                            .order_by(ev.at, ev.id))]
         out.requests = _requests(conn, row.id, at)
         out.sitreps = [SitrepOut(id=s.id, at=aware(s.at), author=s.author, state=s.state_code,
                                  situation=s.situation, casualties=s.casualties,
@@ -311,6 +318,11 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                        for s in conn.execute(select(t.sitrep).where(
                            t.sitrep.c.crisis_id == row.id).order_by(t.sitrep.c.at))]
     return out
+
+
+def _visible_decisions(actor: Principal) -> Any:
+    """The ids of the decisions `actor` may read (a subquery)."""
+    return access.select_visible(t.decision, actor, t.decision.c.id)
 
 
 def get(conn: Connection, crisis_id: int, *, actor: Principal,
@@ -331,7 +343,8 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     ids = [r.id for r in rows]
     histories, offers = _histories(conn, ids), _first_offers(conn, ids)
     org = orgs.organization(conn)  # once for the board, not once a crisis
-    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org)
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org,
+                  actor=actor)
              for r in rows]
     return sorted(items, key=lambda c: clocks.urgency(
         c.severity, timedelta(minutes=c.overdue_minutes)))
@@ -341,10 +354,10 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
 
 
 def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
-           stage: Stage | None = None) -> None:
+           stage: Stage | None = None, decision_id: int | None = None) -> None:
     w.conn.execute(insert(t.crisis_event).values(
         crisis_id=crisis_id, at=at, kind=kind, stage=stage.value if stage else None,
-        actor=w.actor.username, text=text))
+        actor=w.actor.username, text=text, decision_id=decision_id))
 
 
 add_event = _event  # for the other services of the crisis (forces)
@@ -405,9 +418,9 @@ def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str =
             "title": data.title, "category": cat.key, "affected": data.affected,
             "severity": data.severity, "exercise": data.exercise, "origin": origin,
             "notified": sent})
-        w.emit("crises", "opened", id=crisis_id)
+        w.emit("crises", "opened", classification=c, id=crisis_id)
     with db.read() as conn:  # after the commit: the open pages are told before this is read
-        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True)
+        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True, actor=actor)
 
 
 def import_cap(db: Database, data: bytes, affected: list[str], *, actor: Principal,
@@ -530,8 +543,9 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
         w.audit("crisis.transition", "crisis", crisis_id, {
             "from": row.stage, "to": target.value, "reason": reason, "review": review})
         w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
-        w.emit("crises", "stage", id=crisis_id, stage=target.value)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        w.emit("crises", "stage", classification=access.classification_of(row),
+               id=crisis_id, stage=target.value)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
@@ -594,11 +608,18 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             decision_id=decision_id, authorizes=sorted(m.value for m in authorizes),
             revision=row.revision + 1))
-        _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at)
+        # the timeline entry and the live event name the decision: they obey its marking
+        _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at,
+               decision_id=decision_id)
         w.audit("crisis.decision", "crisis", crisis_id, {
             "decision": decision.number, "authorizes": sorted(m.value for m in authorizes)})
-        w.emit(f"crisis:{crisis_id}", "decision", number=decision.number)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        marked = w.conn.execute(access.select_visible(
+            t.decision, SYSTEM, t.decision.c.owner_kind, t.decision.c.owner,
+            t.decision.c.marking, t.decision.c.participants, t.decision.c.observers).where(
+            t.decision.c.id == decision_id)).one()
+        w.emit(f"crisis:{crisis_id}", "decision", classification=access.classification_of(marked),
+               number=decision.number)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 class ResponseIn(BaseModel):
@@ -632,7 +653,7 @@ def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Princ
         _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
             m.value for m in data.measures)), at)
         w.audit("crisis.response", "crisis", crisis_id, data.model_dump(mode="json"))
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> list[str]:
@@ -685,7 +706,7 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
         w.audit("assistance.request", "crisis", crisis_id,
                 {"request": req_id, **data.model_dump(mode="json"), "state": state})
         w.emit(f"crisis:{crisis_id}", "request", id=req_id)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 class OfferIn(BaseModel):
@@ -727,7 +748,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
                 {"offer": offer_id, "request": request_id, "state": state,
                  **data.model_dump(mode="json", exclude={"state"})})
         w.emit(f"crisis:{req.crisis_id}", "offer", id=offer_id)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
@@ -756,7 +777,7 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                                             f"{offer.state_code}", at)
         w.audit(f"assistance.{status}", "crisis", offer.crisis_id, {"offer": offer_id})
         w.emit(f"crisis:{offer.crisis_id}", "offer", id=offer_id, status=status)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 # --- situation reports, monitoring, escalation ---------------------------------------------
@@ -788,7 +809,7 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         _event(w, crisis_id, "sitrep", data.situation[:200], at)
         w.audit("crisis.sitrep", "crisis", crisis_id, {"sitrep": sid})
         w.emit(f"crisis:{crisis_id}", "sitrep", id=sid)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None) -> list[int]:

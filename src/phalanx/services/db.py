@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 from phalanx.adapters.db import audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
 from phalanx.adapters.events import Event, EventBus
+from phalanx.domain.access.policy import Classification
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Entry
 
@@ -28,9 +29,14 @@ class Write:
     entries: list[Entry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
-    def emit(self, topic: str, kind: str, **data: Any) -> None:
-        """Announce a change to open pages, once the transaction has committed."""
-        self.events.append(Event(topic, kind, data))
+    def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
+             **data: Any) -> None:
+        """Announce a change to open pages, once the transaction has committed. Pass the
+        classification of the record the event announces: each page gets the event only
+        if its reader may read that. Without one, the event reaches only the pages of a
+        record's topic (`crisis:3`, which checked access when subscribing), never those of
+        a broad topic (`crises`)."""
+        self.events.append(Event(topic, kind, data, classification))
 
     pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
 
