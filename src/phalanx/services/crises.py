@@ -39,7 +39,7 @@ from phalanx.services import identity
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound, missing_as
 from phalanx.services.types import RecordId, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
@@ -725,7 +725,8 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
             t.assistance_request.c.id == request_id)).first()
         if req is None:
             raise NotFound("request", request_id)
-        row = _row(w.conn, req.crisis_id, actor, lock=True)
+        with missing_as("request", request_id):
+            row = _row(w.conn, req.crisis_id, actor, lock=True)
         if actor.role is Role.REPRESENTATIVE:
             state = actor.state
         elif actor.role is Role.SYSTEM:
@@ -763,7 +764,8 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                                .where(t.assistance_offer.c.id == offer_id)).first()
         if offer is None:
             raise NotFound("offer", offer_id)
-        row = _row(w.conn, offer.crisis_id, actor, lock=True)
+        with missing_as("offer", offer_id):
+            row = _row(w.conn, offer.crisis_id, actor, lock=True)
         if actor.role is Role.REPRESENTATIVE and actor.state != offer.requester:
             raise Forbidden(f"only {offer.requester}, which asked, accepts or declines")
         if actor.role not in (Role.REPRESENTATIVE, Role.SECRETARIAT, Role.SYSTEM):
