@@ -149,3 +149,36 @@ def test_the_classification_crosses_processes_but_not_to_the_page() -> None:
     e = Event("crises", "opened", {"id": 3}, c)
     assert Event.decode(e.encode()) == e
     assert "PARTICIPANTS" not in e.sse() and '"id":3' in e.sse()
+
+
+def test_the_audit_search_shows_an_entry_only_to_readers_of_its_record(
+        org_db: Database) -> None:
+    """Auditors read the trail, but an entry about a NATIONAL document stays with those
+    who may read the document; entries about users and logins are there for them."""
+    from phalanx.services import audit, documents, identity
+
+    auditor = Principal("aud", Role.AUDITOR)
+    kaz = documents.create(org_db, documents.DocumentIn(
+        title="Kazakh national assessment", owner_kind="state", owner="KAZ",
+        marking="NATIONAL"), actor=rep("KAZ"))
+    org = documents.create(org_db, documents.DocumentIn(
+        title="Shared note", owner_kind="state", owner="KAZ", marking="ORGANIZATION"),
+        actor=rep("KAZ"))
+    identity.add_user(org_db, identity.NewUser("aud2", "Quiet-Lantern-Basket-7",
+                                               Role.AUDITOR), actor=SYSTEM)
+
+    def targets(who: Principal) -> set[tuple[str, str]]:
+        with org_db.read() as conn:
+            items, total = audit.search(conn, audit.AuditFilter(limit=1000), actor=who)
+        assert total == len(items)
+        return {(i["target_kind"], i["target_id"]) for i in items}
+
+    seen = targets(auditor)
+    assert ("document", str(org.id)) in seen
+    assert ("document", str(kaz.id)) not in seen
+    assert any(kind == "user" for kind, _ in seen)
+    assert ("document", str(kaz.id)) in targets(rep("KAZ"))
+    assert ("document", str(kaz.id)) in targets(SYSTEM)
+    with org_db.read() as conn:
+        text = str(audit.search(conn, audit.AuditFilter(limit=1000), actor=auditor)[0])
+    assert "Kazakh national assessment" not in text

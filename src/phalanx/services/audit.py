@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, func, insert, select
 
-from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Checkpoint, Outside, Verdict, verify
@@ -162,10 +162,14 @@ class AuditFilter:
     offset: int = 0
 
 
-def search(conn: Connection, f: AuditFilter) -> tuple[list[dict[str, Any]], int]:
-    """Entries matching the filter, newest first, and how many match in all."""
+def search(conn: Connection, f: AuditFilter, *, actor: Principal
+           ) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching the filter that `actor` may read, newest first, and how many in
+    all. An entry about a classified record is read only by those who may read the
+    record (adapters/db/access.py: audit_visible); verifying the chain needs no reader
+    to see any entry's content (it runs on the server and answers only the verdict)."""
     c = t.audit_log.c
-    where = []
+    where = [access.audit_visible(actor)]
     if f.actor:
         where.append(c.actor == f.actor)
     if f.action:

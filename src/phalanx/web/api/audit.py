@@ -39,7 +39,7 @@ def search_audit(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
     items, total = audit.search(conn, audit.AuditFilter(
-        who, action, acting_for, target_kind, since, until, limit, offset))
+        who, action, acting_for, target_kind, since, until, limit, offset), actor=actor)
     return AuditPage(items=items, total=total)
 
 

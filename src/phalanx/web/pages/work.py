@@ -171,7 +171,8 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
                verify: bool = False,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     items, total = audit.search(conn, audit.AuditFilter(
-        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100))
+        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100),
+        actor=actor)
     verdict = audit.verify_installation(db, request.app.state.settings,
                                         request.app.state.audit_key) if verify else None
     return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
