@@ -182,3 +182,93 @@ def test_the_feed_needs_credentials_and_checks_them_before_every_send(
         _, closed = asyncio.run(follow())
         assert closed  # the deactivated user's feed ended within one interval
         assert _read_all(port, token.encode() + b"\n", 2) == b"<closed/>"
+
+
+def _pki(tmp: Any, client_cn: str) -> dict[str, str]:
+    """A CA, a server certificate for 127.0.0.1 and a client certificate (CN = user)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def write(stem: str, key: Any, cert: x509.Certificate) -> None:
+        (tmp / f"{stem}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        (tmp / f"{stem}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("test ca")).issuer_name(name("test ca"))
+          .public_key(ca_key.public_key()).serial_number(1)
+          .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    write("ca", ca_key, ca)
+    for stem, cn, san in (("server", "127.0.0.1", True), ("client", client_cn, False)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        b = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(ca.subject)
+             .public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - timedelta(hours=1))
+             .not_valid_after(now + timedelta(days=1)))
+        if san:
+            b = b.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        write(stem, key, b.sign(ca_key, hashes.SHA256()))
+    return {k: str(tmp / k) for k in ("ca.pem", "server.pem", "server.key", "client.pem",
+                                       "client.key")}
+
+
+def test_a_client_certificate_identifies_the_user_over_tls(feed_db: Database,
+                                                           tmp_path: Any) -> None:
+    import ssl
+
+    pki = _pki(tmp_path, "planner")
+    tls = cot.tls_context(pki["server.pem"], pki["server.key"], pki["ca.pem"])
+    loop = asyncio.new_event_loop()
+    bound: list[int] = []
+
+    async def run() -> tuple[int, bytes]:
+        ready = asyncio.Event()
+        task = asyncio.create_task(cot.serve(feed_db, "127.0.0.1", 0, interval=0.3, tls=tls,
+                                             started=ready, bound=bound))
+        await ready.wait()
+        client = ssl.create_default_context(cafile=pki["ca.pem"])
+        client.load_cert_chain(pki["client.pem"], pki["client.key"])
+        reader, writer = await asyncio.open_connection("127.0.0.1", bound[0], ssl=client)
+        first = await asyncio.wait_for(reader.readuntil(b"</event>"), 10)
+        await asyncio.to_thread(identity.set_active, feed_db, "planner", False, actor=SYSTEM)
+        rest = b""
+        async with asyncio.timeout(5):
+            while chunk := await reader.read(65536):
+                rest += chunk
+        writer.close()
+        # without a client certificate the handshake itself is refused
+        bare = ssl.create_default_context(cafile=pki["ca.pem"])
+        refused = 0
+        try:
+            r2, w2 = await asyncio.open_connection("127.0.0.1", bound[0], ssl=bare)
+            refused = 0 if await asyncio.wait_for(r2.read(100), 5) else 1
+            w2.close()
+        except (ssl.SSLError, ConnectionError):
+            refused = 1
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return refused, first
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:  # on a thread of its own: a browser test may keep a loop on the main thread
+        with ThreadPoolExecutor(1) as pool:
+            refused, first = pool.submit(loop.run_until_complete, run()).result()
+    finally:
+        loop.close()
+    assert b"<event" in first
+    assert refused == 1
