@@ -248,6 +248,20 @@ def test_a_stale_checkpoint_or_a_missing_file_fails_and_says_which(
     assert verify("--checkpoints", str(tmp_path / "moved.jsonl"))[0] == 0
 
 
+def test_the_timer_signs_every_m_minutes_even_when_nothing_is_written(
+        trail: Database, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    settings = get_settings()
+    tail = audit.tail_from(settings, audit.signing_key(settings.audit_key_file))
+    file = tmp_path / "audit-checkpoints.jsonl"
+    before = file.read_text().count('"checkpoint"')
+    assert replace(tail, minutes=60).checkpoint_now(trail.engine) is None  # one is fresh
+    cp = replace(tail, minutes=0).checkpoint_now(trail.engine)
+    assert cp is not None and file.read_text().count('"checkpoint"') == before + 1
+    assert verify("--max-age", "0.5")[0] == 0
+
+
 def test_a_witness_keeps_the_tail_when_the_local_file_is_cut(
         db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
