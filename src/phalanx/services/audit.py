@@ -112,10 +112,14 @@ def public_key(path: Path) -> Ed25519PublicKey:
     return key
 
 
+def key_id_of(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
 def checker(key: Ed25519PublicKey) -> Any:
     """The signature check of checkpoints made with this key."""
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    key_id = hashlib.sha256(raw).hexdigest()[:16]
+    key_id = key_id_of(key)
 
     def check(c: Checkpoint) -> bool:
         if c.key_id != key_id:
@@ -196,15 +200,16 @@ def tail_from(settings: Any, key: SigningKey | None) -> Tail:
 
 
 def outside_from(settings: Any, files: list[Path] | None = None,
-                 max_age_minutes: float | None = None) -> Outside:
+                 max_age_minutes: float | None = None, key_id: str | None = None) -> Outside:
     """The copies kept outside the database: the given files, or the installation's
-    file (and the witness's files when a witness directory is set)."""
+    file (and, when a witness directory is set, the witness's file of this key)."""
     from phalanx.services.audit_tail import outside
 
     if not files:
         files = [settings.checkpoint_file]
-        if settings.audit_witness_dir is not None and settings.audit_witness_dir.is_dir():
-            files += sorted(settings.audit_witness_dir.glob("audit-*.jsonl"))
+        witness = settings.audit_witness_dir
+        if witness is not None and key_id is not None:
+            files.append(witness / f"audit-{key_id}.jsonl")
     age = settings.audit_checkpoint_max_age_minutes if max_age_minutes is None \
         else max_age_minutes
     return outside(files, timedelta(minutes=age),
@@ -218,8 +223,10 @@ def verify_installation(db: Database, settings: Any, key: Any,
     a missing or unreadable file of copies is a failed verification, said as such."""
     from phalanx.services.audit_tail import TailFileError
 
+    key_id = key.key_id if isinstance(key, SigningKey) else (
+        key_id_of(key) if key is not None else None)
     try:
-        out = outside_from(settings, files, max_age_minutes)
+        out = outside_from(settings, files, max_age_minutes, key_id)
     except (OSError, TailFileError) as exc:
         return Verdict(False, 0, None, str(exc), "no-checkpoints")
     return verify_trail(db, key, out)
