@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     # committed entry may stay uncopied before it counts as forged
     audit_checkpoint_file: Path | None = None
     audit_witness_dir: Path | None = None
+    audit_witness_syslog: str | None = None  # host:port (UDP) or a socket path
     audit_checkpoint_every: int = 100
     audit_checkpoint_minutes: float = 10.0
     audit_checkpoint_max_age_minutes: float = 30.0

@@ -309,3 +309,35 @@ def test_app_processes_starting_together_share_one_signing_key(tmp_path: Path) -
     assert errors == [] and len(ids) == 8 and len(set(ids)) == 1
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert [p.name for p in path.parent.iterdir()] == ["audit.key"]  # nothing left aside
+
+
+def test_a_syslog_witness_receives_the_lines_and_its_log_verifies(
+        db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5)
+    monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_AUDIT_WITNESS_SYSLOG", f"127.0.0.1:{sock.getsockname()[1]}")
+    monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    settings = get_settings()
+    tail = audit.tail_from(settings, audit.signing_key(settings.audit_key_file))
+    db.before_commit = tail.sealed
+    grow(db, 3)
+    db.before_commit = None
+    assert tail.syslog is not None
+    tail.syslog.close()
+    log = tmp_path / "witness-syslog.log"
+    with log.open("w") as fh:
+        fh.write("Dec  1 12:00:00 host sshd[1]: unrelated line\n")
+        for _ in range(3):
+            fh.write("Dec  1 12:00:00 host " + sock.recv(65536).decode().split(">", 1)[1]
+                     + "\n")
+    sock.close()
+    (tmp_path / "audit-checkpoints.jsonl").unlink()
+    code, out = verify("--checkpoints", str(log))
+    assert (code, out["ok"]) == (0, True), out["reason"]
+    get_settings.cache_clear()

@@ -195,8 +195,12 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
 
 def tail_from(settings: Any, key: SigningKey | None) -> Tail:
     """The installation's outside copy, as the settings describe it."""
+    from phalanx.services.audit_tail import SyslogWitness
+
+    witness = settings.audit_witness_syslog
     return Tail(key, settings.checkpoint_file, settings.audit_witness_dir,
-                settings.audit_checkpoint_every, settings.audit_checkpoint_minutes)
+                settings.audit_checkpoint_every, settings.audit_checkpoint_minutes,
+                SyslogWitness(witness) if witness else None)
 
 
 def outside_from(settings: Any, files: list[Path] | None = None,

@@ -3,7 +3,10 @@
 After each write commits, the hashes of its new audit entries (their first 32 hex
 digits) are appended to a file of the installation (`PHALANX_AUDIT_CHECKPOINT_FILE`),
 and, when a witness directory is set (`PHALANX_AUDIT_WITNESS_DIR`, e.g. another host's
-share), to a file of the same lines there. A signed checkpoint is made, in the database
+share), to a file of the same lines there; when a syslog witness is set
+(`PHALANX_AUDIT_WITNESS_SYSLOG`, host:port over UDP, or a socket path such as /dev/log),
+each line is also sent there as `phalanx-audit: LINE`, and the receiving host's log file
+can be given to `audit verify --checkpoints` as it is. A signed checkpoint is made, in the database
 and in these files, every N entries and every M minutes (settings
 `PHALANX_AUDIT_CHECKPOINT_EVERY` and `PHALANX_AUDIT_CHECKPOINT_MINUTES`); the server makes
 one every M minutes even when nothing is written, so that a fresh checkpoint proves the
@@ -56,6 +59,32 @@ def _checkpoint_record(c: Checkpoint) -> dict[str, Any]:
             "key_id": c.key_id, "signature": c.signature}
 
 
+SYSLOG_TAG = "phalanx-audit: "
+
+
+class SyslogWitness:
+    """Sends one line at a time to a syslog witness: `host:port` (UDP) or a socket path."""
+
+    def __init__(self, address: str) -> None:
+        import logging.handlers
+
+        target: Any = address
+        if ":" in address and not address.startswith("/"):
+            host, _, port = address.rpartition(":")
+            target = (host, int(port))
+        self.handler = logging.handlers.SysLogHandler(
+            address=target, facility=logging.handlers.SysLogHandler.LOG_AUTH)
+        self.handler.setFormatter(logging.Formatter("%(message)s"))
+        self.handler.append_nul = False
+
+    def __call__(self, line: str) -> None:
+        self.handler.emit(logging.LogRecord("phalanx.audit", logging.WARNING, __file__, 0,
+                                            SYSLOG_TAG + line, None, None))
+
+    def close(self) -> None:
+        self.handler.close()
+
+
 @dataclass
 class Tail:
     """Copies the tail out and signs checkpoints when due (one per installation)."""
@@ -64,6 +93,7 @@ class Tail:
     witness_dir: Path | None = None
     every: int = 100
     minutes: float = 10.0
+    syslog: SyslogWitness | None = None
 
     def files(self) -> list[Path]:
         out = [self.file]
@@ -105,6 +135,11 @@ class Tail:
                 append_line(path, record, sync=sync)
             except OSError:  # the write is committed; verify will name the uncopied entry
                 log.exception("could not copy audit entries to %s", path)
+        if self.syslog is not None:
+            try:
+                self.syslog(json.dumps(record, separators=(",", ":"), sort_keys=True))
+            except OSError:
+                log.exception("could not send audit entries to the syslog witness")
 
     def checkpoint_now(self, engine: Any, force: bool = False) -> Checkpoint | None:
         """Sign the end of the trail when M minutes passed since the last checkpoint (or
@@ -129,6 +164,10 @@ def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint
     for path in paths:
         lines = path.read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines, 1):
+            if SYSLOG_TAG in line:  # a syslog witness's log: the record follows the tag
+                line = line.split(SYSLOG_TAG, 1)[1].rstrip("\x00 \r")
+            elif not line.lstrip().startswith("{"):
+                continue  # another program's line in a shared log
             try:
                 rec = json.loads(line)
                 start = int(rec.get("from", 0))
