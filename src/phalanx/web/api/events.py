@@ -31,7 +31,8 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
     kind, _, ident = topic.partition(":")
     if topic in PUBLIC_TOPICS:
         return
-    if not (ident.isascii() and ident.isdigit() and 1 <= int(ident) <= 2_147_483_647):
+    if not (ident.isascii() and ident.isdigit() and len(ident) <= 10
+            and 1 <= int(ident) <= 2_147_483_647):
         ident = ""  # not an id a record can have: an unknown topic
     with db.read() as conn:
         if kind == "draft" and ident.isdigit():
@@ -54,6 +55,10 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
             responses={200: {"content": {"text/event-stream": {}}}})
 async def events(request: Request, actor: Reader, db: DB,
                  topic: Annotated[list[str], Query(max_length=20)]) -> StreamingResponse:
+    if any(len(t) > 100 for t in topic):
+        from phalanx.services.errors import Invalid
+
+        raise Invalid("topic", "a topic is at most 100 characters")
     for t in topic:
         if t not in PUBLIC_TOPICS:  # a record's topic: its access check reads the database
             await asyncio.to_thread(check_topic, db, t, actor)
