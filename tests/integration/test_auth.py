@@ -146,8 +146,12 @@ def test_concurrent_wrong_passwords_cannot_pass_the_account_limit(db: Database) 
 
 
 def test_a_success_gives_the_address_its_attempt_back(app_db: Database) -> None:
+    from sqlalchemy import select
+
     for _ in range(identity.MAX_FAILURES_PER_ADDRESS + 5):
         identity.authenticate(app_db, "rep-kaz", PASSWORD, "10.8.0.1")
+    with app_db.read() as conn:  # successes leave no throttle record behind
+        assert list(conn.execute(select(t.login_throttle.c.key))) == []
     with pytest.raises(identity.AuthFailed):
         identity.authenticate(app_db, "rep-kaz", "wrong password!", "10.8.0.1")
 

@@ -248,10 +248,12 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
     principal = principal_of(row)
     with db.write(principal) as w:
         w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == keys[0]))
+        lt = t.login_throttle.c
+        w.conn.execute(t.login_throttle.delete().where(  # this attempt was its only one
+            lt.key == keys[1], lt.failures <= 1, lt.locked_until.is_(None)))
         w.conn.execute(update(t.login_throttle).where(
-            t.login_throttle.c.key == keys[1], t.login_throttle.c.failures > 0,
-            t.login_throttle.c.locked_until.is_(None)).values(
-                failures=t.login_throttle.c.failures - 1))
+            lt.key == keys[1], lt.failures > 1, lt.locked_until.is_(None)).values(
+                failures=lt.failures - 1))
         if _hasher.check_needs_rehash(row.password_hash):
             w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
                            .values(password_hash=_hasher.hash(password)))
