@@ -20,7 +20,22 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/phalanx.db"
     secret_key: str = DEV_SECRET
     audit_key_file: Path = Path("var/audit-signing.key")
+    # the audit trail's tail outside the database (services/audit_tail.py): the
+    # installation's append-only file (default: next to the key), an optional witness
+    # directory (another host's share), a checkpoint every N entries and M minutes, the
+    # age beyond which `audit verify` calls the newest checkpoint stale, and how long a
+    # committed entry may stay uncopied before it counts as forged
+    audit_checkpoint_file: Path | None = None
+    audit_witness_dir: Path | None = None
+    audit_witness_syslog: str | None = None  # host:port (UDP) or a socket path
+    audit_checkpoint_every: int = 100
+    audit_checkpoint_minutes: float = 10.0
+    audit_checkpoint_max_age_minutes: float = 30.0
+    audit_copy_grace_seconds: float = 60.0
     max_body_bytes: int = 10 * 1024 * 1024
+    # addresses of reverse proxies whose X-Forwarded-For/-Proto `phalanx serve` believes
+    # (comma-separated, as uvicorn takes them); empty: none, the peer is the client
+    forwarded_allow_ips: str = ""
     # PostgreSQL connections kept open by each app process, and how many more it may
     # open at a peak (closed again after): processes x (pool + overflow) + the LISTEN
     # connections must stay under the server's max_connections
@@ -35,6 +50,11 @@ class Settings(BaseSettings):
     cap_trust_file: Path | None = None
     cap_unsigned: Literal["crisis", "watch"] = "crisis"
     cap_invalid: Literal["crisis", "watch"] = "watch"
+
+    @property
+    def checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.audit_key_file.with_name(
+            "audit-checkpoints.jsonl")
 
     @model_validator(mode="after")
     def _production_needs_real_values(self) -> Settings:

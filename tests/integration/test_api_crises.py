@@ -19,7 +19,7 @@ from tests.support.capfiles import XXE
 
 @pytest.fixture
 def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    identity.add_user(loaded_db, identity.NewUser("sec", "long-password", Role.SECRETARIAT),
+    identity.add_user(loaded_db, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
                       actor=SYSTEM)
     token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
@@ -62,7 +62,7 @@ def test_a_hostile_cap_upload_stores_nothing(api: tuple[TestClient, dict[str, st
 def test_observers_cannot_see_the_board(api: tuple[TestClient, dict[str, str]],
                                         loaded_db: Database) -> None:
     c, _ = api
-    identity.add_user(loaded_db, identity.NewUser("osce", "long-password", Role.OBSERVER,
+    identity.add_user(loaded_db, identity.NewUser("osce", "a-long-password", Role.OBSERVER,
                                                   observer_of="OSCE"), actor=SYSTEM)
     token = identity.issue_token(loaded_db, "osce", actor=SYSTEM).token
     assert c.get("/api/v1/crises", headers={"Authorization": f"Bearer {token}"}).json() == []

@@ -16,7 +16,7 @@ from phalanx.cli.main import app
 from phalanx.config import get_settings
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity
+from phalanx.services import audit, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
@@ -26,39 +26,50 @@ runner = CliRunner()
 @pytest.fixture
 def trail(db: Database, db_url: str, tmp_path: Path,
           monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A trail written as the server writes it: each write's entries copied outside the
+    database, a checkpoint every 20 entries (setting)."""
     monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_AUDIT_CHECKPOINT_EVERY", "20")
+    monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
     get_settings.cache_clear()
+    settings = get_settings()
+    db.before_commit = audit.tail_from(settings, audit.signing_key(settings.audit_key_file)).sealed
     orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     for i in range(8):
         identity.add_user(db, identity.NewUser(f"user{i}", "long-enough-pw", Role.AUDITOR),
                           actor=SYSTEM)
     yield db
+    db.before_commit = None
     get_settings.cache_clear()
 
 
-def verify() -> tuple[int, dict[str, object]]:
-    r = runner.invoke(app, ["audit", "verify", "--json"])
+def verify(*args: str) -> tuple[int, dict[str, object]]:
+    r = runner.invoke(app, ["audit", "verify", "--json", *args])
     return r.exit_code, json.loads(r.stdout)
 
 
 def unguarded(db: Database, change: Callable[[sa.Connection], None]) -> None:
     """Do what the append-only triggers forbid, as a database owner could."""
     with db.engine.begin() as conn:
-        if db.engine.dialect.name == "sqlite":
-            for trig in ("audit_log_no_update", "audit_log_no_delete"):
-                conn.exec_driver_sql(f"DROP TRIGGER {trig}")
-        else:
-            conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        for table in ("audit_log", "audit_checkpoint"):
+            if db.engine.dialect.name == "sqlite":
+                for verb in ("update", "delete"):
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+            else:
+                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         change(conn)
 
 
 def test_an_untouched_trail_verifies(trail: Database) -> None:
+    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
     code, out = verify()
-    assert (code, out) == (0, {"ok": True, "entries": 9, "first_bad": None})
+    assert (code, out) == (0, {"ok": True, "entries": 10, "first_bad": None, "problem": None,
+                               "reason": ""})
 
 
 def test_the_trail_refuses_update_and_delete(trail: Database) -> None:
+    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
     for stmt in ("UPDATE audit_log SET actor = 'mallory' WHERE id = 3",
                  "DELETE FROM audit_log WHERE id = 3"):
         with pytest.raises(DBAPIError), trail.engine.begin() as conn:
@@ -122,6 +133,153 @@ def test_a_truncated_tail_is_caught_by_the_signed_checkpoint(trail: Database) ->
     assert out["first_bad"] == 9
 
 
+# --- the tail: what the database alone could not protect ------------------------------
+
+def grow(db: Database, n: int) -> int:
+    """n more writes of one entry each, as the server makes them; the last entry's id."""
+    for i in range(n):
+        with db.write(SYSTEM) as w:
+            w.audit("test.note", "note", i, {"n": i})
+    with db.read() as conn:
+        return int(conn.exec_driver_sql("SELECT max(id) FROM audit_log").scalar())
+
+
+def rechain(c: sa.Connection, start: int, change: str | None = None) -> None:
+    """Rewrite entry `start` (its change) and recompute every hash after it, as someone
+    who knows the hashing would: the chain in the database is consistent again."""
+    from phalanx.domain.audit import Entry
+
+    rows = [dict(r._mapping) for r in c.execute(sa.text(
+        "SELECT * FROM audit_log WHERE id >= :s ORDER BY id"), {"s": start})]
+    prev = c.execute(sa.text("SELECT hash FROM audit_log WHERE id = :i"),
+                     {"i": start - 1}).scalar() or "0" * 64
+    for r in rows:
+        if r["id"] == start and change is not None:
+            r["change"] = change
+        e = Entry(**{**r, "prev_hash": prev, "hash": ""}).sealed()
+        c.execute(sa.text("UPDATE audit_log SET change = :c, prev_hash = :p, hash = :h "
+                          "WHERE id = :i"), {"c": e.change, "p": e.prev_hash, "h": e.hash,
+                                             "i": e.id})
+        prev = e.hash
+
+
+@pytest.mark.parametrize("cut", [1, 5, 43])
+def test_a_cut_tail_is_caught_without_any_checkpoint_in_the_database(
+        trail: Database, cut: int) -> None:
+    last = grow(trail, 60)
+    assert verify()[0] == 0
+
+    def truncate(c: sa.Connection) -> None:
+        c.exec_driver_sql(f"DELETE FROM audit_log WHERE id > {last - cut}")
+        c.exec_driver_sql(f"DELETE FROM audit_checkpoint WHERE entry_id > {last - cut}")
+
+    unguarded(trail, truncate)
+    code, out = verify()
+    assert code == 1
+    assert (out["first_bad"], out["problem"]) == (last - cut + 1, "truncated")
+
+
+def test_a_forged_append_with_a_correct_hash_is_caught(trail: Database) -> None:
+    from phalanx.domain.audit import Entry, canonical
+
+    last = grow(trail, 3)
+
+    def forge(c: sa.Connection) -> None:
+        prev = c.exec_driver_sql(f"SELECT hash FROM audit_log WHERE id = {last}").scalar()
+        e = Entry(last + 1, "2026-12-01T00:00:00.000000+00:00", "mallory", "administrator",
+                  None, "user.add", "user", "99", canonical({"username": "mallory"}),
+                  prev).sealed()
+        c.execute(sa.insert(sa.table("audit_log", *[sa.column(k) for k in e.__dict__]))
+                  .values(**e.__dict__))
+
+    unguarded(trail, forge)
+    code, out = verify()
+    assert code == 1
+    assert (out["first_bad"], out["problem"]) == (last + 1, "forged")
+
+
+def test_a_rewrite_after_the_last_checkpoint_is_named(trail: Database) -> None:
+    last = grow(trail, 25)  # 34 entries; the last checkpoint signed entry 20
+    unguarded(trail, lambda c: rechain(c, last - 2, '{"username":"mallory"}'))
+    code, out = verify()
+    assert code == 1
+    assert (out["first_bad"], out["problem"]) == (last - 2, "altered")
+
+
+def test_an_early_rewrite_is_named_even_with_every_checkpoint_deleted(trail: Database) -> None:
+    grow(trail, 100)
+
+    def rewrite(c: sa.Connection) -> None:
+        rechain(c, 42, '{"username":"mallory"}')
+        c.exec_driver_sql("DELETE FROM audit_checkpoint")
+
+    unguarded(trail, rewrite)
+    code, out = verify()
+    assert code == 1
+    assert (out["first_bad"], out["problem"]) == (42, "altered")
+
+
+def test_a_missing_key_fails_and_says_so_and_nothing_is_written(
+        trail: Database, tmp_path: Path) -> None:
+    grow(trail, 2)
+    pem = runner.invoke(app, ["audit", "public-key"]).stdout
+    (tmp_path / "public.pem").write_text(pem)
+    (tmp_path / "audit.key").rename(tmp_path / "elsewhere.key")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    code, out = verify()
+    assert (code, out["ok"], out["problem"]) == (1, False, "no-key")
+    assert "key" in str(out["reason"])
+    assert not (tmp_path / "audit.key").exists()  # verify made no key
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before
+    assert verify("--key", str(tmp_path / "public.pem"))[0] == 0
+    assert verify("--key", str(tmp_path / "elsewhere.key"))[0] == 0  # the private key too
+
+
+def test_a_stale_checkpoint_or_a_missing_file_fails_and_says_which(
+        trail: Database, tmp_path: Path) -> None:
+    grow(trail, 1)
+    code, out = verify("--max-age", "0")
+    assert (code, out["problem"]) == (1, "stale")
+    (tmp_path / "audit-checkpoints.jsonl").rename(tmp_path / "moved.jsonl")
+    code, out = verify()
+    assert (code, out["problem"]) == (1, "no-checkpoints")
+    assert "audit-checkpoints.jsonl" in str(out["reason"])
+    assert verify("--checkpoints", str(tmp_path / "moved.jsonl"))[0] == 0
+
+
+def test_the_timer_signs_every_m_minutes_even_when_nothing_is_written(
+        trail: Database, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    settings = get_settings()
+    tail = audit.tail_from(settings, audit.signing_key(settings.audit_key_file))
+    file = tmp_path / "audit-checkpoints.jsonl"
+    before = file.read_text().count('"checkpoint"')
+    assert replace(tail, minutes=60).checkpoint_now(trail.engine) is None  # one is fresh
+    cp = replace(tail, minutes=0).checkpoint_now(trail.engine)
+    assert cp is not None and file.read_text().count('"checkpoint"') == before + 1
+    assert verify("--max-age", "0.5")[0] == 0
+
+
+def test_a_witness_keeps_the_tail_when_the_local_file_is_cut(
+        db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_AUDIT_WITNESS_DIR", str(tmp_path / "witness"))
+    monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    settings = get_settings()
+    db.before_commit = audit.tail_from(settings, audit.signing_key(settings.audit_key_file)).sealed
+    last = grow(db, 10)
+    local = tmp_path / "audit-checkpoints.jsonl"
+    local.write_text("".join(local.read_text().splitlines(keepends=True)[:5]))
+    unguarded(db, lambda c: c.exec_driver_sql(f"DELETE FROM audit_log WHERE id > {last - 4}"))
+    code, out = verify()
+    assert (code, out["first_bad"], out["problem"]) == (1, last - 3, "truncated")
+    get_settings.cache_clear()
+
+
 def test_app_processes_starting_together_share_one_signing_key(tmp_path: Path) -> None:
     """Several processes creating the key file at once all end up with the same key (the
     first to link its key into place wins), never with an error."""
@@ -151,3 +309,35 @@ def test_app_processes_starting_together_share_one_signing_key(tmp_path: Path) -
     assert errors == [] and len(ids) == 8 and len(set(ids)) == 1
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert [p.name for p in path.parent.iterdir()] == ["audit.key"]  # nothing left aside
+
+
+def test_a_syslog_witness_receives_the_lines_and_its_log_verifies(
+        db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5)
+    monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_AUDIT_WITNESS_SYSLOG", f"127.0.0.1:{sock.getsockname()[1]}")
+    monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    settings = get_settings()
+    tail = audit.tail_from(settings, audit.signing_key(settings.audit_key_file))
+    db.before_commit = tail.sealed
+    grow(db, 3)
+    db.before_commit = None
+    assert tail.syslog is not None
+    tail.syslog.close()
+    log = tmp_path / "witness-syslog.log"
+    with log.open("w") as fh:
+        fh.write("Dec  1 12:00:00 host sshd[1]: unrelated line\n")
+        for _ in range(3):
+            fh.write("Dec  1 12:00:00 host " + sock.recv(65536).decode().split(">", 1)[1]
+                     + "\n")
+    sock.close()
+    (tmp_path / "audit-checkpoints.jsonl").unlink()
+    code, out = verify("--checkpoints", str(log))
+    assert (code, out["ok"]) == (0, True), out["reason"]
+    get_settings.cache_clear()

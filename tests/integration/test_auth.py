@@ -111,6 +111,121 @@ def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
     assert int(r.headers["Retry-After"]) > 0
 
 
+def test_concurrent_wrong_passwords_cannot_pass_the_account_limit(db: Database) -> None:
+    """40 wrong passwords at once for one account, from 40 addresses: each attempt is
+    counted before its password is checked, so no more than the limit are even tried,
+    and the right password is then refused too (SQLite and PostgreSQL)."""
+    import threading
+
+    identity.add_user(db, identity.NewUser("admin", PASSWORD, Role.ADMINISTRATOR),
+                      actor=SYSTEM)
+    app_db = db
+
+    start = threading.Barrier(40)
+    results: list[str] = []
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            identity.authenticate(app_db, "admin", f"wrong-guess-{i:04d}", f"10.9.0.{i}")
+            results.append("ok")
+        except identity.AuthFailed:
+            results.append("401")
+        except identity.Throttled:
+            results.append("429")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(results) == 40 and "ok" not in results
+    assert results.count("401") == identity.MAX_FAILURES_PER_USER
+    with pytest.raises(identity.Throttled):
+        identity.authenticate(app_db, "admin", PASSWORD, "10.9.1.1")
+
+
+def test_a_success_gives_the_address_its_attempt_back(app_db: Database) -> None:
+    from sqlalchemy import select
+
+    for _ in range(identity.MAX_FAILURES_PER_ADDRESS + 5):
+        identity.authenticate(app_db, "rep-kaz", PASSWORD, "10.8.0.1")
+    with app_db.read() as conn:  # successes leave no throttle record behind
+        assert list(conn.execute(select(t.login_throttle.c.key))) == []
+    with pytest.raises(identity.AuthFailed):
+        identity.authenticate(app_db, "rep-kaz", "wrong password!", "10.8.0.1")
+
+
+def _served(app: object, options: dict[str, object]) -> tuple[str, object]:
+    import socket
+    import threading
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
+                                           log_level="warning", **options))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return f"http://127.0.0.1:{port}", server
+
+
+@pytest.mark.parametrize("allowed", ["", "10.1.1.1"])
+def test_phalanx_serve_believes_forwarded_addresses_only_from_configured_proxies(
+        app_db: Database, settings: Settings, allowed: str) -> None:
+    """A client on the same host rotating X-Forwarded-For is still one address: the
+    per-address throttle catches it (by default and with a proxy configured elsewhere)."""
+    import httpx
+
+    from phalanx.cli.main import proxy_options
+
+    url, server = _served(create_app(settings, app_db), proxy_options(allowed))
+    try:
+        with httpx.Client(base_url=url) as c:
+            c.get("/login")
+            csrf = c.cookies.get("phalanx_login_csrf")
+            codes = [c.post("/login", headers={"X-Forwarded-For": f"10.7.{i}.{i}"},
+                            data={"username": f"nobody{i}", "password": "nope-nope-nope",
+                                  "csrf_token": csrf}).status_code
+                     for i in range(identity.MAX_FAILURES_PER_ADDRESS + 1)]
+    finally:
+        server.should_exit = True  # type: ignore[attr-defined]
+    assert codes[-1] == 429 and codes.count(401) == identity.MAX_FAILURES_PER_ADDRESS
+    assert proxy_options("127.0.0.1") == {"proxy_headers": True,
+                                          "forwarded_allow_ips": "127.0.0.1"}
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "password123", "qwertyuiop12",
+                                      "1234567890", "rep-kaz2rep-kaz2", "phalanx2026!"])
+def test_common_and_repetitive_passwords_are_refused(app_db: Database, password: str) -> None:
+    with pytest.raises(identity.IdentityError, match="password: "):
+        identity.add_user(app_db, identity.NewUser("rep-kaz2", password, Role.REPRESENTATIVE,
+                                                   "KAZ"), actor=SYSTEM)
+    with pytest.raises(identity.IdentityError, match="not a user role"):
+        identity.add_user(app_db, identity.NewUser("anon", PASSWORD, Role.ANONYMOUS),
+                          actor=SYSTEM)
+
+
+def test_authenticated_answers_are_not_stored_by_caches(client: TestClient,
+                                                        app_db: Database) -> None:
+    token = identity.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    for path in ("/api/v1/me", "/api/v1/documents", "/", "/crises", "/api/v1/nope"):
+        r = client.get(path, headers=bearer(token))
+        assert r.headers["cache-control"] == "no-store", path
+    client.get("/login")
+    r = client.post("/login", data={"username": "rep-kaz", "password": PASSWORD,
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.headers["cache-control"] == "no-store"
+    assert client.get("/crises").headers["cache-control"] == "no-store"  # by the cookie
+    client.cookies.clear()
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
 def test_login_sets_a_safe_cookie_and_forms_need_the_csrf_token(client: TestClient) -> None:
     client.get("/login")
     csrf = client.cookies.get("phalanx_login_csrf")

@@ -19,7 +19,7 @@ import pytest
 from phalanx.adapters.cot import cot_type
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import cot, demo, forces, forcesdemo
+from phalanx.services import cot, demo, forces, forcesdemo, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
@@ -53,7 +53,7 @@ def feed_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def _serve(db: Database, actor: Principal) -> Iterator[int]:
+def _serve(db: Database, interval: float = 60) -> Iterator[int]:
     """The feed on an ephemeral port, its loop in a thread of its own."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -63,7 +63,7 @@ def _serve(db: Database, actor: Principal) -> Iterator[int]:
     async def main() -> None:
         ready, done = asyncio.Event(), asyncio.Event()
         stop.append(done)
-        task = asyncio.create_task(cot.serve(db, "127.0.0.1", 0, actor=actor, interval=60,
+        task = asyncio.create_task(cot.serve(db, "127.0.0.1", 0, interval=interval,
                                              started=ready, bound=bound))
         await ready.wait()
         started.set()
@@ -86,14 +86,15 @@ def _serve(db: Database, actor: Principal) -> Iterator[int]:
     assert not thread.is_alive()
 
 
-def _receive(port: int, count: int) -> list[Any]:
-    """Connect with pytak's client factory and read `count` events; parse each with
-    takproto (XML to TAK protobuf and back)."""
+def _receive(port: int, count: int, token: str) -> list[Any]:
+    """Connect with pytak's client factory, send the token, and read `count` events;
+    parse each with takproto (XML to TAK protobuf and back)."""
 
     async def run() -> list[Any]:
         config = configparser.ConfigParser()
         config["feed"] = {"COT_URL": f"tcp://127.0.0.1:{port}"}
         reader, writer = await pytak.protocol_factory(config["feed"])
+        writer.write(token.encode() + b"\n")
         messages = []
         for _ in range(count):
             raw = await asyncio.wait_for(reader.readuntil(b"</event>"), 10)
@@ -117,8 +118,9 @@ def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> 
         bases = [b for b in forces.bases(conn) if b.kind != "node"]
     expected = cot.snapshot(feed_db, actor=PLANNER)
     assert len(expected) == len(units) + len(bases) + 1
-    for port in _serve(feed_db, PLANNER):
-        got = _receive(port, len(expected))
+    token = identity.issue_token(feed_db, "planner", actor=SYSTEM).token
+    for port in _serve(feed_db):
+        got = _receive(port, len(expected), token)
     by_uid = {m.cotEvent.uid: m.cotEvent for m in got}
     assert len(by_uid) == len(expected)
     for key, u in units.items():
@@ -135,3 +137,138 @@ def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> 
 
 def test_an_observers_feed_carries_no_unit(feed_db: Database) -> None:
     assert cot.snapshot(feed_db, actor=OBSERVER) == []
+
+
+def _read_all(port: int, hello: bytes, seconds: float) -> bytes:
+    """Everything the feed sends on one connection within `seconds` (or until it closes)."""
+
+    async def run() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(hello)
+        data = b""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while chunk := await reader.read(65536):
+                    data += chunk
+                data += b"<closed/>"
+        writer.close()
+        return data
+
+    return asyncio.run(run())
+
+
+def test_the_feed_needs_credentials_and_checks_them_before_every_send(
+        feed_db: Database) -> None:
+    token = identity.issue_token(feed_db, "planner", actor=SYSTEM).token
+    for port in _serve(feed_db, interval=0.3):
+        assert _read_all(port, b"\n", 3) == b"<closed/>"  # no token: nothing, closed
+        assert _read_all(port, b"phx_forged\n", 3) == b"<closed/>"
+        first = _read_all(port, token.encode() + b"\n", 1)
+        assert first.count(b"<event") >= 2 and not first.endswith(b"<closed/>")
+
+        async def follow() -> tuple[int, bool]:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(token.encode() + b"\n")
+            await reader.readuntil(b"</event>")
+            await asyncio.to_thread(identity.set_active, feed_db, "planner", False,
+                                    actor=SYSTEM)
+            rest = b""
+            async with asyncio.timeout(5):
+                while chunk := await reader.read(65536):
+                    rest += chunk
+            writer.close()
+            return rest.count(b"<event"), True
+
+        _, closed = asyncio.run(follow())
+        assert closed  # the deactivated user's feed ended within one interval
+        assert _read_all(port, token.encode() + b"\n", 2) == b"<closed/>"
+
+
+def _pki(tmp: Any, client_cn: str) -> dict[str, str]:
+    """A CA, a server certificate for 127.0.0.1 and a client certificate (CN = user)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def write(stem: str, key: Any, cert: x509.Certificate) -> None:
+        (tmp / f"{stem}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        (tmp / f"{stem}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("test ca")).issuer_name(name("test ca"))
+          .public_key(ca_key.public_key()).serial_number(1)
+          .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    write("ca", ca_key, ca)
+    for stem, cn, san in (("server", "127.0.0.1", True), ("client", client_cn, False)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        b = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(ca.subject)
+             .public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - timedelta(hours=1))
+             .not_valid_after(now + timedelta(days=1)))
+        if san:
+            b = b.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        write(stem, key, b.sign(ca_key, hashes.SHA256()))
+    return {k: str(tmp / k) for k in ("ca.pem", "server.pem", "server.key", "client.pem",
+                                       "client.key")}
+
+
+def test_a_client_certificate_identifies_the_user_over_tls(feed_db: Database,
+                                                           tmp_path: Any) -> None:
+    import ssl
+
+    pki = _pki(tmp_path, "planner")
+    tls = cot.tls_context(pki["server.pem"], pki["server.key"], pki["ca.pem"])
+    loop = asyncio.new_event_loop()
+    bound: list[int] = []
+
+    async def run() -> tuple[int, bytes]:
+        ready = asyncio.Event()
+        task = asyncio.create_task(cot.serve(feed_db, "127.0.0.1", 0, interval=0.3, tls=tls,
+                                             started=ready, bound=bound))
+        await ready.wait()
+        client = ssl.create_default_context(cafile=pki["ca.pem"])
+        client.load_cert_chain(pki["client.pem"], pki["client.key"])
+        reader, writer = await asyncio.open_connection("127.0.0.1", bound[0], ssl=client)
+        first = await asyncio.wait_for(reader.readuntil(b"</event>"), 10)
+        await asyncio.to_thread(identity.set_active, feed_db, "planner", False, actor=SYSTEM)
+        rest = b""
+        async with asyncio.timeout(5):
+            while chunk := await reader.read(65536):
+                rest += chunk
+        writer.close()
+        # without a client certificate the handshake itself is refused
+        bare = ssl.create_default_context(cafile=pki["ca.pem"])
+        refused = 0
+        try:
+            r2, w2 = await asyncio.open_connection("127.0.0.1", bound[0], ssl=bare)
+            refused = 0 if await asyncio.wait_for(r2.read(100), 5) else 1
+            w2.close()
+        except (ssl.SSLError, ConnectionError):
+            refused = 1
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return refused, first
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:  # on a thread of its own: a browser test may keep a loop on the main thread
+        with ThreadPoolExecutor(1) as pool:
+            refused, first = pool.submit(loop.run_until_complete, run()).result()
+    finally:
+        loop.close()
+    assert b"<event" in first
+    assert refused == 1

@@ -26,7 +26,7 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 @pytest.fixture
 def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
     demo.ensure_demo_records(loaded_db, actor=SYSTEM)
-    identity.add_user(loaded_db, identity.NewUser("rep-arm", "long-password", Role.REPRESENTATIVE,
+    identity.add_user(loaded_db, identity.NewUser("rep-arm", "a-long-password", Role.REPRESENTATIVE,
                                                   "ARM"), actor=SYSTEM)
     token = identity.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
@@ -67,7 +67,7 @@ def test_pdf_export(client: tuple[TestClient, str]) -> None:
 def test_limited_decision_exports_are_hidden_from_non_participants(
         client: tuple[TestClient, str], loaded_db: Database) -> None:
     c, token = client
-    identity.add_user(loaded_db, identity.NewUser("rep-tjk", "long-password",
+    identity.add_user(loaded_db, identity.NewUser("rep-tjk", "a-long-password",
                                                   Role.REPRESENTATIVE, "TJK"), actor=SYSTEM)
     tjk = identity.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
     mine = c.get("/api/v1/decisions", headers={"Authorization": f"Bearer {token}"}).json()

@@ -318,3 +318,57 @@ def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
     assert {m.crisis_id for m in seen.movements} == {demo_crisis}
     theirs = {m.unit for m in p.movements if m.crisis_id == secret.id}
     assert not theirs & set(seen.explanations)
+
+
+def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database,
+                                                                demo_crisis: int) -> None:
+    """Explanations, objective, sorties, bound and gap are limited to what the reader may
+    see; a hidden crisis's plan, request and offer answer as missing ones ("no plan N",
+    "no request N"), never "no crisis N"."""
+    from phalanx.services.errors import NotFound
+
+    secret = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
+        severity="severe", place="Shymkent", lat=42.32, lon=69.59,
+        marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
+    req = forces.add_requirement(org_db, secret.id, forces.RequirementIn(
+        capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
+                        actor=rep("RUS"), at=T0)
+    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
+                        at=T0 + timedelta(hours=5))
+    assert not p.partial and p.bound is not None
+    hidden_reqs = {str(m.requirement) for m in p.movements if m.crisis_id == secret.id}
+    hidden_reqs |= {str(getattr(req, "id", ""))} - {""}
+    with org_db.read() as conn:
+        seen = forces.plan_out(conn, p.id, actor=rep("ARM"))
+    assert seen.partial
+    assert (seen.bound, seen.gap, seen.improvement, seen.greedy) == (None, None, None, {})
+    mine = [m for m in p.movements if m.crisis_id == demo_crisis]
+    assert seen.objective["sorties"] == sum(len(m.sorties) for m in mine)
+    assert seen.objective["uncovered"] == len([u for u in p.uncovered
+                                               if u["crisis_id"] == demo_crisis])
+    assert all("start" not in s for m in seen.movements for s in m.sorties)
+    assert set(seen.explanations) <= {m.unit for m in mine}
+    for text in seen.explanations.values():
+        assert f"of {secret.id}:" not in text
+        assert not any(f" {r} " in f" {text} " or f"{r} (" in text for r in hidden_reqs)
+    assert "Shymkent" not in seen.model_dump_json()
+    # the hidden crisis's own plan, request and offer: missing, not "no crisis"
+    theirs = forces.run_plan(org_db, secret.id, forces.PlanIn(time_limit=1), actor=PLANNER,
+                             at=T0 + timedelta(hours=5))
+    with org_db.read() as conn, pytest.raises(NotFound) as info:
+        forces.plan_out(conn, theirs.id, actor=rep("ARM"))
+    assert str(info.value) == f"no plan {theirs.id}"
+    with org_db.write(SYSTEM) as w:
+        rid = w.conn.execute(t.assistance_request.insert().values(
+            crisis_id=secret.id, state_code="KAZ", resource="police", measure="humanitarian",
+            quantity=1, unit="companies", place="Shymkent", needed_by=T0, lapses_at=T0,
+            status="open", created_by="rep-kaz", created_at=T0)
+            .returning(t.assistance_request.c.id)).scalar_one()
+        w.audit("test.request", "assistance_request", rid)
+    with pytest.raises(NotFound) as info:
+        crises.offer_assistance(org_db, rid, crises.OfferIn(
+            kind="units", description="a company", quantity=1), actor=rep("ARM"))
+    assert str(info.value) == f"no request {rid}"

@@ -164,9 +164,37 @@ def test_csv_and_xlsx_files(tmp_path: Path, org_db: Database) -> None:
         list(read_file(bad_header))
 
 
+def test_formula_like_cells_and_overlong_texts_are_refused_by_row_and_column(
+        tmp_path: Path, org_db: Database) -> None:
+    """Text a spreadsheet would run when the data is exported again is refused in a CSV
+    file as in an XLSX one, naming row and column; a signed number is not a formula."""
+    path = tmp_path / "kaz.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*row("x"), "lat", "lon"])
+        w.writeheader()
+        w.writerow(row("K-1", area='=HYPERLINK("http://x","y")'))
+        w.writerow(row("K-2", route_from="+cmd|' /C calc'!A0"))
+        w.writerow(row("K-3", route_to="-2+3"))
+        w.writerow(row("@SUM(A1)"))
+        w.writerow(row("K-5", route_from="A" * 65))
+        w.writerow(row("K-6", area="Aktau " * 40))
+        w.writerow(row("K-7", area="\tTAB"))
+        w.writerow(row("K-8", lat="-12.5", lon="+43.25", area=""))
+    r = ops.ingest(org_db, "channel", "KAZ", "customs", read_file(path), actor=KAZ_CUSTOMS)
+    assert {(e.row, e.column) for e in r.errors} == {
+        (2, "area"), (3, "route_from"), (4, "route_to"), (5, "reference"), (6, "route_from"),
+        (7, "area"), (8, "area")}, r.errors
+    assert r.stored == 0
+    tab = tmp_path / "tab.csv"
+    tab.write_text("reference,date,stage,metric,substance,quantity,unit,area\n"
+                   "K-9,2026-03-10,spring-2026,seizure,heroin,5,kg,\"\tcalc\"\n")
+    bad = ops.ingest(org_db, "channel", "KAZ", "customs", read_file(tab), actor=KAZ_CUSTOMS)
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "area")]
+
+
 @pytest.fixture
 def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
-    identity.add_user(loaded_db, identity.NewUser("kaz-customs", "long-password",
+    identity.add_user(loaded_db, identity.NewUser("kaz-customs", "a-long-password",
                                                   Role.REPORTER, "KAZ", Agency.CUSTOMS),
                       actor=SYSTEM)
     token = identity.issue_token(loaded_db, "kaz-customs", actor=SYSTEM).token

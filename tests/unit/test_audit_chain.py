@@ -82,3 +82,47 @@ def test_a_bad_checkpoint_signature_fails() -> None:
 @pytest.mark.parametrize("n", [0, 1])
 def test_short_chains(n: int) -> None:
     assert verify(chain(n)).ok
+
+
+def _outside(entries: list[Entry], *, age_minutes: float = 1.0, upto: int | None = None
+             ) -> object:
+    from datetime import UTC, datetime, timedelta
+
+    from phalanx.domain.audit import MARK_LENGTH, Outside
+
+    now = datetime(2026, 1, 1, 1, tzinfo=UTC)
+    marks = {e.id: e.hash[:MARK_LENGTH] for e in entries if upto is None or e.id <= upto}
+    cp = Checkpoint(0, entries[-1].id, entries[-1].hash,
+                    (now - timedelta(minutes=age_minutes)).isoformat(), "k", "s")
+    return Outside(marks, (cp,), now, timedelta(minutes=30), timedelta(0))
+
+
+def test_a_rechained_rewrite_is_named_where_it_was_made_not_at_the_checkpoint() -> None:
+    good = chain(60)
+    out = _outside(good)
+    forged = good[:41]
+    prev = forged[-1].hash
+    for e in good[41:]:
+        e = replace(e, prev_hash=prev, change=canonical({"n": -1}) if e.id == 42 else e.change)
+        e = e.sealed()
+        forged.append(e)
+        prev = e.hash
+    v = verify(forged, outside=out)  # type: ignore[arg-type]
+    assert (v.ok, v.first_bad, v.problem) == (False, 42, "altered")
+
+
+def test_without_a_key_or_with_a_stale_checkpoint_the_trail_is_not_verified() -> None:
+    entries = chain(10)
+    assert verify(entries, outside=_outside(entries)).ok  # type: ignore[arg-type]
+    v = verify(entries, signature_ok=None, outside=_outside(entries))  # type: ignore[arg-type]
+    assert (v.ok, v.problem) == (False, "no-key")
+    v = verify(entries, outside=_outside(entries, age_minutes=31))  # type: ignore[arg-type]
+    assert (v.ok, v.problem) == (False, "stale")
+
+
+def test_a_cut_tail_and_a_forged_append_are_told_apart() -> None:
+    entries = chain(10)
+    v = verify(entries[:7], outside=_outside(entries))  # type: ignore[arg-type]
+    assert (v.first_bad, v.problem) == (8, "truncated")
+    v = verify(entries, outside=_outside(entries[:8], upto=8))  # type: ignore[arg-type]
+    assert (v.first_bad, v.problem) == (9, "forged")

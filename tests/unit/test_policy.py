@@ -44,6 +44,19 @@ def test_who_sees_what(who: Principal, record: Classification, sees: bool) -> No
     assert can_read(who, record) is sees
 
 
+def test_an_anonymous_visitor_is_no_observer() -> None:
+    """Anonymous visitors have a principal of their own: PUBLIC only, no observer
+    release, no permission beyond the public pages."""
+    from phalanx.domain.access.principal import ANONYMOUS
+
+    assert ANONYMOUS.role is Role.ANONYMOUS
+    assert can_read(ANONYMOUS, PUBLIC)
+    assert not can_read(ANONYMOUS, RELEASED)
+    assert not can_read(ANONYMOUS, ORG)
+    assert not has_permission(ANONYMOUS, Permission.READ)
+    assert has_permission(ANONYMOUS, Permission.PUBLIC)
+
+
 def test_a_state_sees_its_own_records_whatever_the_marking() -> None:
     own = Classification(OwnerKind.STATE, "ARM", Marking.PARTICIPANTS, frozenset({"KAZ"}))
     assert can_read(ARM_REP, own)

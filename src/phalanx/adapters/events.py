@@ -1,5 +1,13 @@
 """Live events for open pages. Actions publish after their transaction commits;
-subscribers (server-sent-event streams) get every event of the topics they follow.
+subscribers (server-sent-event streams) get the events of the topics they follow that
+their reader may see.
+
+An event carries the classification (marking, owner, participants, release to
+observers) of the record it announces, and each subscriber gets it only if the access
+policy lets the subscriber's reader read that classification. An event without one is
+delivered only on a topic naming a record (`crisis:3`), whose access was checked when
+the page subscribed; on a broad topic (`crises`) it goes to no page at all, so that a
+forgotten classification hides an announcement rather than leaks it.
 
 In one process the bus fans out in memory. With PostgreSQL and several app
 processes, `adapters/db/notify.py` relays events through LISTEN/NOTIFY so that a
@@ -16,39 +24,70 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from phalanx.domain.access.policy import (
+    Classification,
+    Marking,
+    OwnerKind,
+    ReadScope,
+    allows,
+)
+
 
 @dataclass(frozen=True)
 class Event:
     topic: str  # e.g. "draft:12", "crisis:3", "board"
     kind: str  # e.g. "position", "outcome"
     data: dict[str, Any] = field(default_factory=dict)
+    # the marking and owner of what the event announces (None: the topic's record's)
+    classification: Classification | None = None
 
-    def encode(self) -> str:
+    def _public(self) -> str:
         return json.dumps({"topic": self.topic, "kind": self.kind, "data": self.data},
                           default=str, separators=(",", ":"))
 
+    def encode(self) -> str:
+        """The event with its classification, for the relay between processes."""
+        raw: dict[str, Any] = {"topic": self.topic, "kind": self.kind, "data": self.data}
+        c = self.classification
+        if c is not None:
+            raw["c"] = [c.owner_kind.value, c.owner, c.marking.value, sorted(c.participants),
+                        c.observers]
+        return json.dumps(raw, default=str, separators=(",", ":"))
+
     def sse(self) -> str:
-        """The event as a server-sent event; made once, however many pages follow it."""
+        """The event as a server-sent event (without its classification); made once,
+        however many pages follow it."""
         cached: str | None = self.__dict__.get("_sse")
         if cached is None:
-            cached = f"event: {self.kind}\ndata: {self.encode()}\n\n"
+            cached = f"event: {self.kind}\ndata: {self._public()}\n\n"
             object.__setattr__(self, "_sse", cached)
         return cached
 
     @staticmethod
     def decode(text: str) -> Event:
         raw = json.loads(text)
-        return Event(raw["topic"], raw["kind"], raw.get("data", {}))
+        c = None
+        if raw.get("c"):
+            kind, owner, marking, participants, observers = raw["c"]
+            c = Classification(OwnerKind(kind), owner, Marking(marking),
+                               frozenset(participants), bool(observers))
+        return Event(raw["topic"], raw["kind"], raw.get("data", {}), c)
 
 
 class Subscription:
     def __init__(self, bus: EventBus, topics: frozenset[str],
-                 loop: asyncio.AbstractEventLoop) -> None:
-        self.bus, self.topics, self.loop = bus, topics, loop
+                 loop: asyncio.AbstractEventLoop, scope: ReadScope | None = None) -> None:
+        self.bus, self.topics, self.loop, self.scope = bus, topics, loop, scope
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=1000)
 
     def wants(self, event: Event) -> bool:
-        return event.topic in self.topics or "*" in self.topics
+        if not (event.topic in self.topics or "*" in self.topics):
+            return False
+        if self.scope is None:  # an internal subscriber, not a page
+            return True
+        if event.classification is not None:
+            return allows(self.scope, event.classification)
+        return ":" in event.topic  # a record's topic, checked when subscribing
 
     def offer(self, event: Event) -> None:
         if self.wants(event):
@@ -70,8 +109,10 @@ class EventBus:
         # set by a relay (PostgreSQL NOTIFY) to carry events to other processes
         self.relay: Callable[[Event], None] | None = None
 
-    def subscribe(self, topics: set[str] | frozenset[str]) -> Subscription:
-        sub = Subscription(self, frozenset(topics), asyncio.get_running_loop())
+    def subscribe(self, topics: set[str] | frozenset[str],
+                  scope: ReadScope | None = None) -> Subscription:
+        """Follow `topics`; with `scope` (a page's reader), only what the reader may see."""
+        sub = Subscription(self, frozenset(topics), asyncio.get_running_loop(), scope)
         with self._lock:
             self._subs.append(sub)
         return sub

@@ -1,6 +1,8 @@
 """Reading result files row by row (streamed, never whole in memory): CSV and XLSX
 with the documented template (the columns of `domain.operations.results.COLUMNS`).
-A cell holding a formula is refused: the value shown is not what was computed here."""
+A cell holding a formula is refused: the value shown is not what was computed here.
+Text a spreadsheet would take for a formula is refused by the row check
+(`domain.operations.results.formula_like`), in CSV and XLSX alike."""
 
 from __future__ import annotations
 
@@ -80,8 +82,7 @@ def _read_xlsx(fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         for n, cells in enumerate(rows, start=2):
             values: dict[str, Any] = {}
             for name, cell in zip(names, cells, strict=False):
-                if cell.data_type == "f" or (isinstance(cell.value, str)
-                                             and cell.value.startswith("=")):
+                if cell.data_type == "f":
                     raise FileProblem(n, name, "a formula is not accepted; enter the value")
                 values[name] = cell.value
             if any(v not in (None, "") for v in values.values()):

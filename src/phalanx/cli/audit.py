@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from cryptography.hazmat.primitives import serialization
 
-from phalanx.cli.common import database, emit_json, out
+from phalanx.cli.common import database, emit_json, fail, out
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import audit
@@ -15,19 +16,47 @@ from phalanx.services import audit
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
 
+def _key(path: Path | None) -> Any:
+    """The public key to check signatures with: --key, else the installation's key file
+    when it is readable here (never created)."""
+    if path is None:
+        path = get_settings().audit_key_file
+        if not path.is_file():
+            return None
+    try:
+        return audit.public_key(path)
+    except (OSError, ValueError) as exc:
+        raise fail(f"--key {path}: {exc}", code=2) from exc
+
+
 @app.command("verify")
-def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Walk the hash chain and the signed checkpoints; exit 1 if anything was tampered with."""
-    key = audit.signing_key(get_settings().audit_key_file, create=False)
-    verdict = audit.verify_trail(database(), key)
+def verify(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    key: Annotated[Path | None, typer.Option(
+        "--key", help="The checkpoint key's public half (PEM, from `audit public-key`); "
+        "default: the installation's key file if readable here.")] = None,
+    checkpoints: Annotated[list[Path] | None, typer.Option(
+        "--checkpoints", help="A file of checkpoints kept outside the database (may be "
+        "given several times, e.g. the witness's copy); default: the installation's file "
+        "and the witness directory's files.")] = None,
+    max_age: Annotated[float | None, typer.Option(
+        "--max-age", min=0, help="Minutes the newest checkpoint may be old (default: "
+        "PHALANX_AUDIT_CHECKPOINT_MAX_AGE_MINUTES).")] = None,
+) -> None:
+    """Walk the hash chain, the signed checkpoints and the copies kept outside the
+    database; exit 1 if anything was tampered with, if the newest checkpoint is stale or
+    if no key is at hand. Writes nothing."""
+    settings = get_settings()
+    public = _key(key)
+    verdict = audit.verify_installation(database(read_only=True), settings, public,
+                                        checkpoints, max_age)
     if as_json:
-        emit_json({"ok": verdict.ok, "entries": verdict.entries,
-                   "first_bad": verdict.first_bad})
+        emit_json(verdict.as_dict())
     elif verdict.ok:
-        out.print(f"audit trail intact: {verdict.entries} entries"
-                  + ("" if key else " (no signing key here: checkpoint signatures unchecked)"))
+        out.print(f"audit trail intact: {verdict.entries} entries")
     else:
-        out.print(f"[bold red]audit trail NOT intact[/]: first bad entry {verdict.first_bad}: "
+        where = f"first bad entry {verdict.first_bad}: " if verdict.first_bad else ""
+        out.print(f"[bold red]audit trail NOT verified[/] ({verdict.problem}): {where}"
                   f"{verdict.reason} ({verdict.entries} entries read)")
     if not verdict.ok:
         raise typer.Exit(1)
@@ -35,11 +64,12 @@ def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 @app.command("checkpoint")
 def checkpoint() -> None:
-    """Sign the current end of the trail with the installation's key."""
-    key = audit.signing_key(get_settings().audit_key_file)
-    assert key is not None
-    c = audit.checkpoint(database(), key, actor=SYSTEM)
-    out.print(f"checkpoint at entry {c.entry_id} signed with key {key.key_id}" if c
+    """Sign the current end of the trail with the installation's key, in the database
+    and in the files outside it (e.g. from cron when the server is not running)."""
+    settings = get_settings()
+    key = audit.signing_key(settings.audit_key_file)
+    c = audit.checkpoint(database(), audit.tail_from(settings, key), actor=SYSTEM)
+    out.print(f"checkpoint at entry {c.entry_id} signed with key {key.key_id}" if c and key
               else "the trail is empty")
 
 

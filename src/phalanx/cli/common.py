@@ -35,8 +35,9 @@ def parse_day(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
 
 
-def database() -> Database:
-    """The configured database; writes sign an audit checkpoint when one is due."""
+def database(read_only: bool = False) -> Database:
+    """The configured database; writes copy their audit entries outside the database and
+    sign a checkpoint when one is due. `read_only`: touch no key and no file."""
     from sqlalchemy.pool import NullPool
 
     from phalanx.services import audit
@@ -44,8 +45,9 @@ def database() -> Database:
     settings = get_settings()
     # a command is short: no pool, so no connection outlives it
     db = Database(make_engine(settings.database_url, poolclass=NullPool))
-    key = audit.signing_key(settings.audit_key_file)
-    db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
+    if not read_only:
+        db.before_commit = audit.tail_from(
+            settings, audit.signing_key(settings.audit_key_file)).sealed
     return db
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,9 +14,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from phalanx.cli.common import database, emit_json, err, fail, out
-from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.forces.planner import Plan
-from phalanx.services import forces, identity
+from phalanx.services import forces
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 cot_app = typer.Typer(no_args_is_help=True, help="The Cursor-on-Target feed for TAK clients.")
@@ -92,24 +93,38 @@ def plan(
 
 @cot_app.command("serve")
 def cot_serve(
-    as_user: Annotated[str, typer.Option("--as", help="The user whose access the feed has.")],
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8087,
     interval: Annotated[float, typer.Option(min=1)] = 30.0,
+    tls_cert: Annotated[Path | None, typer.Option(help="The server's certificate (PEM).")
+                        ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="Its private key (PEM).")] = None,
+    client_ca: Annotated[Path | None, typer.Option(
+        help="Require client certificates signed by this CA (PEM); the certificate's "
+             "common name is the username.")] = None,
 ) -> None:
-    """Serve units, bases and open crises as CoT events over TCP (what `--as` may see)."""
+    """Serve units, bases and open crises as CoT events over TCP or TLS, to each client
+    what its user may see. A client sends an API token as its first line, or shows a
+    client certificate; both are checked again before every send."""
     from phalanx.services import cot
 
-    db = database()
-    try:
-        with db.read() as conn:
-            who: Principal = identity.principal(conn, as_user)
-    except identity.IdentityError as exc:
-        raise fail(str(exc)) from exc
-    err.print(f"CoT feed on tcp://{host}:{port} as {who.username}, every {interval:g} s",
+    if (tls_cert is None) != (tls_key is None) or (client_ca and tls_cert is None):
+        raise fail("--tls-cert and --tls-key go together; --client-ca needs them", code=2)
+    if tls_cert is None and host not in ("127.0.0.1", "::1", "localhost"):
+        raise fail(f"--host {host}: tokens would cross the network in clear; give "
+                   "--tls-cert and --tls-key", code=2)
+    tls = None
+    if tls_cert is not None and tls_key is not None:
+        try:
+            tls = cot.tls_context(str(tls_cert), str(tls_key),
+                                  str(client_ca) if client_ca else None)
+        except (OSError, ValueError) as exc:
+            raise fail(f"TLS: {exc}") from exc
+    err.print(f"CoT feed on {'tls' if tls else 'tcp'}://{host}:{port}, every {interval:g} s"
+              + (", client certificates required" if client_ca else ", API token first"),
               highlight=False)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(cot.serve(db, host, port, actor=who, interval=interval))
+        asyncio.run(cot.serve(database(), host, port, interval=interval, tls=tls))
 
 
 def _lift(sorties: list[dict[str, Any]]) -> str:

@@ -203,11 +203,14 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx 
     except BackupError as exc:
         raise fail(str(exc)) from exc
     key = audit.signing_key(get_settings().audit_key_file, create=False)
-    verdict = audit.verify_trail(database(), key)
-    if not verdict.ok:
+    verdict = audit.verify_trail(database(read_only=True), key)
+    unsigned = verdict.problem == "no-key"
+    if not verdict.ok and not unsigned:
         raise fail(f"restored, but the audit trail does not verify: entry "
                    f"{verdict.first_bad}: {verdict.reason}")
-    out.print(f"restored from {file}; audit trail intact ({verdict.entries} entries)")
+    out.print(f"restored from {file}; audit trail intact ({verdict.entries} entries)"
+              + (" (no signing key here: checkpoint signatures unchecked; run "
+                 "`phalanx audit verify --key` with the public key)" if unsigned else ""))
 
 
 @app.command("serve")
@@ -218,6 +221,7 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
+    from phalanx.config import get_settings
     from phalanx.web.app import create_app, settle
     from phalanx.web.observability import configure_logging
 
@@ -225,7 +229,16 @@ def serve(
     out.print(f"Phalanx on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
     web = create_app()
     settle(web)
-    uvicorn.run(web, host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(web, host=host, port=port, log_config=None, access_log=False,
+                **proxy_options(get_settings().forwarded_allow_ips))
+
+
+def proxy_options(allowed: str) -> dict[str, object]:
+    """uvicorn's handling of forwarded headers: believed only from the configured proxies
+    (PHALANX_FORWARDED_ALLOW_IPS), never by default, not even from loopback; otherwise
+    any local process could pick its address, e.g. to pass the login throttle."""
+    allowed = allowed.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
 if __name__ == "__main__":

@@ -5,17 +5,29 @@ removing, inserting or reordering an entry breaks the chain at that place. Signe
 checkpoints pin the hash of an entry at a moment, so that a truncated tail or a
 whole rewritten chain is caught as well. Signing itself is done outside the domain;
 `verify` takes the signature check as a function.
+
+The database alone cannot protect its own end: whoever can delete the last entries can
+also delete the checkpoints that named them. So each committed entry's hash is also
+copied outside the database (an append-only file, optionally a witness on another
+host), with the signed checkpoints. `verify` then compares every entry with its outside
+copy and names the first that differs, reports entries that were never copied out
+(a forged append) and copies whose entry is gone (a cut tail), and fails when the newest
+checkpoint is older than allowed (setting) or when no key is there to check signatures.
+It never needs an entry's content beyond its hash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 GENESIS = "0" * 64
+# an entry's hash copied outside the database: its first 32 hex digits (128 bits)
+MARK_LENGTH = 32
 
 
 def canonical(obj: Any) -> str:
@@ -67,43 +79,101 @@ class Verdict:
     entries: int
     first_bad: int | None
     reason: str = ""
+    problem: str = ""  # altered | missing | forged | truncated | signature | stale | no-key | ...
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "entries": self.entries, "first_bad": self.first_bad,
-                "reason": self.reason}
+                "problem": self.problem or None, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Outside:
+    """What was copied outside the database: each entry's hash mark (by id) and the
+    signed checkpoints, and how verification must judge the tail (settings)."""
+    marks: Mapping[int, str]
+    checkpoints: tuple[Checkpoint, ...]
+    now: datetime
+    max_age: timedelta  # the newest checkpoint may not be older
+    grace: timedelta = timedelta(minutes=1)  # an entry this recent may still be uncopied
+
+
+def _chain(entries: Iterable[Entry], marks: Mapping[int, str],
+           hashes: dict[int, tuple[str, str]]) -> Verdict | None:
+    prev_hash, expected_id = GENESIS, 1
+    for count, e in enumerate(entries, 1):
+        if e.id != expected_id:
+            if e.id > expected_id:
+                return Verdict(False, count, expected_id, f"entry {expected_id} is missing",
+                               "missing")
+            return Verdict(False, count, e.id, f"entry {e.id} is out of order", "order")
+        mark = marks.get(e.id)
+        if mark is not None and e.hash[:MARK_LENGTH] != mark:
+            return Verdict(False, count, e.id, "entry differs from the copy of its hash "
+                           "kept outside the database", "altered")
+        if e.compute_hash() != e.hash:
+            return Verdict(False, count, e.id, "entry altered: its hash does not match its "
+                           "content", "altered")
+        if e.prev_hash != prev_hash:
+            return Verdict(False, count, e.id,
+                           "chain broken: entry does not follow the one before it", "chain")
+        hashes[e.id] = (e.hash, e.at)
+        prev_hash, expected_id = e.hash, e.id + 1
+    return None
 
 
 def verify(
     entries: Iterable[Entry],
     checkpoints: Iterable[Checkpoint] = (),
-    signature_ok: Callable[[Checkpoint], bool] = lambda _c: True,
+    signature_ok: Callable[[Checkpoint], bool] | None = lambda _c: True,
+    outside: Outside | None = None,
 ) -> Verdict:
-    """Walk the chain in id order; name the first entry that does not fit."""
-    prev_hash, expected_id, count = GENESIS, 1, 0
-    hashes: dict[int, str] = {}
-    for e in entries:
-        count += 1
-        if e.id != expected_id:
-            if e.id > expected_id:
-                return Verdict(False, count, expected_id, f"entry {expected_id} is missing")
-            return Verdict(False, count, e.id, f"entry {e.id} is out of order")
-        if e.compute_hash() != e.hash:
-            return Verdict(False, count, e.id, "entry altered: its hash does not match its content")
-        if e.prev_hash != prev_hash:
-            return Verdict(False, count, e.id,
-                           "chain broken: entry does not follow the one before it")
-        hashes[e.id] = e.hash
-        prev_hash, expected_id = e.hash, e.id + 1
-    for c in sorted(checkpoints, key=lambda c: c.entry_id):
+    """Walk the chain in id order; name the first entry that does not fit. With
+    `outside`, also check the tail against the copies kept outside the database.
+    `signature_ok=None` means no key is at hand: that alone fails the verification."""
+    marks = outside.marks if outside else {}
+    hashes: dict[int, tuple[str, str]] = {}
+    bad = _chain(entries, marks, hashes)
+    if bad is not None:
+        return bad
+    count = len(hashes)
+    last = max(hashes, default=0)
+    if outside is not None:
+        copied = [i for i in marks if i > last]
+        if copied:
+            return Verdict(False, count, last + 1, f"entries from {last + 1} to {max(copied)} "
+                           "were copied outside the database and are gone", "truncated")
+        recorded = max(marks, default=0)
+        for i in range(recorded + 1, last + 1):
+            if _older(hashes[i][1], outside.now - outside.grace):
+                return Verdict(False, count, i, f"entry {i} was never copied outside the "
+                               "database: it was added behind the application's back",
+                               "forged")
+    all_cps = list(checkpoints) + list(outside.checkpoints if outside else ())
+    if signature_ok is None:
+        return Verdict(False, count, None, "no public key: checkpoint signatures cannot be "
+                       "checked (give --key)", "no-key")
+    for c in sorted(all_cps, key=lambda c: c.entry_id):
         if not signature_ok(c):
             return Verdict(False, count, c.entry_id,
-                           f"checkpoint {c.id}: signature does not verify")
+                           f"checkpoint at entry {c.entry_id}: signature does not verify",
+                           "signature")
         if c.entry_id not in hashes:
-            first_missing = expected_id if c.entry_id >= expected_id else c.entry_id
+            first_missing = last + 1 if c.entry_id > last else c.entry_id
             return Verdict(False, count, first_missing,
-                           f"checkpoint {c.id} signed entry {c.entry_id}; entries from "
-                           f"{first_missing} on are gone")
-        if hashes[c.entry_id] != c.entry_hash:
-            return Verdict(False, count, c.entry_id, f"checkpoint {c.id}: entry {c.entry_id} "
-                           "was rewritten since it was signed")
+                           f"a checkpoint signed entry {c.entry_id}; entries from "
+                           f"{first_missing} on are gone", "truncated")
+        if hashes[c.entry_id][0] != c.entry_hash:
+            return Verdict(False, count, c.entry_id, f"checkpoint at entry {c.entry_id}: the "
+                           "entry was rewritten since it was signed", "altered")
+    if outside is not None:
+        newest = max((c.at for c in outside.checkpoints), default=None)
+        if newest is None:
+            return Verdict(False, count, None, "no checkpoint outside the database", "stale")
+        if _older(newest, outside.now - outside.max_age):
+            return Verdict(False, count, None, f"the newest checkpoint ({newest}) is older "
+                           f"than allowed ({outside.max_age})", "stale")
     return Verdict(True, count, None)
+
+
+def _older(at: str, than: datetime) -> bool:
+    return datetime.fromisoformat(at) < than

@@ -1,8 +1,10 @@
 """The audit trail for people: verify it, sign checkpoints, search it.
 
 Checkpoints are signed with an Ed25519 key kept outside the database (a file named
-by PHALANX_AUDIT_KEY_FILE, created on first use). Whoever can rewrite the database
-cannot forge a checkpoint without that key.
+by PHALANX_AUDIT_KEY_FILE, created on first use by the server and the writing commands,
+never by `verify`). Whoever can rewrite the database cannot forge a checkpoint without
+that key; the entries' hashes and the checkpoints are also copied outside the database
+(services/audit_tail.py), so that a cut or rewritten tail is caught as well.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, func, insert, select
 
-from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.audit import Checkpoint, Verdict, verify
+from phalanx.domain.audit import Checkpoint, Outside, Verdict, verify
+from phalanx.services.audit_tail import Tail
 from phalanx.services.db import Database
-
-CHECKPOINT_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -99,28 +100,58 @@ def write_checkpoint(conn: Connection, key: SigningKey) -> Checkpoint | None:
     return Checkpoint(int(cid), c.entry_id, c.entry_hash, c.at, c.key_id, c.signature)
 
 
-def checkpoint(db: Database, key: SigningKey, *, actor: Principal) -> Checkpoint | None:
+def public_key(path: Path) -> Ed25519PublicKey:
+    """A public key from a PEM file (the public half, or the private key itself)."""
+    data = path.read_bytes()
+    try:
+        key: Any = serialization.load_pem_public_key(data)
+    except ValueError:
+        key = serialization.load_pem_private_key(data, password=None).public_key()
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path}: not an Ed25519 key")
+    return key
+
+
+def key_id_of(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def checker(key: Ed25519PublicKey) -> Any:
+    """The signature check of checkpoints made with this key."""
+    key_id = key_id_of(key)
+
+    def check(c: Checkpoint) -> bool:
+        if c.key_id != key_id:
+            return False
+        try:
+            key.verify(base64.b64decode(c.signature), c.message())
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+    return check
+
+
+def checkpoint(db: Database, tail: Tail, *, actor: Principal) -> Checkpoint | None:
+    """Sign the end of the trail now (an audited action), in the database and outside."""
     with db.write(actor) as w:
-        w.audit("audit.checkpoint", "audit", "chain", {"key_id": key.key_id})
-        return write_checkpoint(w.conn, key)
+        w.audit("audit.checkpoint", "audit", "chain",
+                {"key_id": tail.key.key_id if tail.key else None})
+    return tail.checkpoint_now(db.engine, force=True)
 
 
-def checkpoint_if_due(conn: Connection, key: SigningKey | None) -> None:
-    """Write a checkpoint when CHECKPOINT_EVERY entries have passed since the last one."""
-    if key is None:
-        return
-    last_id, signed = conn.execute(select(  # one round trip, at every commit
-        select(func.max(t.audit_log.c.id)).scalar_subquery(),
-        select(func.max(t.audit_checkpoint.c.entry_id)).scalar_subquery())).one()
-    if (last_id or 0) - (signed or 0) >= CHECKPOINT_EVERY:
-        write_checkpoint(conn, key)
-
-
-def verify_trail(db: Database, key: SigningKey | None) -> Verdict:
+def verify_trail(db: Database, key: SigningKey | Ed25519PublicKey | None,
+                 outside: Outside | None = None) -> Verdict:
+    """Verify the chain, its signed checkpoints and, when given, the copies kept outside
+    the database. Reads only the entries' fields and hashes; writes nothing."""
+    check = None
+    if isinstance(key, SigningKey):
+        check = key.check
+    elif key is not None:
+        check = checker(key)
     with db.read() as conn:
         cps = audit_store.checkpoints(conn)
-        check = key.check if key is not None else (lambda _c: True)
-        return verify(audit_store.entries(conn), cps, check)
+        return verify(audit_store.entries(conn), cps, check, outside)
 
 
 @dataclass(frozen=True)
@@ -135,10 +166,14 @@ class AuditFilter:
     offset: int = 0
 
 
-def search(conn: Connection, f: AuditFilter) -> tuple[list[dict[str, Any]], int]:
-    """Entries matching the filter, newest first, and how many match in all."""
+def search(conn: Connection, f: AuditFilter, *, actor: Principal
+           ) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching the filter that `actor` may read, newest first, and how many in
+    all. An entry about a classified record is read only by those who may read the
+    record (adapters/db/access.py: audit_visible); verifying the chain needs no reader
+    to see any entry's content (it runs on the server and answers only the verdict)."""
     c = t.audit_log.c
-    where = []
+    where = [access.audit_visible(actor)]
     if f.actor:
         where.append(c.actor == f.actor)
     if f.action:
@@ -156,3 +191,46 @@ def search(conn: Connection, f: AuditFilter) -> tuple[list[dict[str, Any]], int]
                         .limit(f.limit).offset(f.offset))
     return [dict(r._mapping) for r in rows], int(total)
 
+
+
+def tail_from(settings: Any, key: SigningKey | None) -> Tail:
+    """The installation's outside copy, as the settings describe it."""
+    from phalanx.services.audit_tail import SyslogWitness
+
+    witness = settings.audit_witness_syslog
+    return Tail(key, settings.checkpoint_file, settings.audit_witness_dir,
+                settings.audit_checkpoint_every, settings.audit_checkpoint_minutes,
+                SyslogWitness(witness) if witness else None)
+
+
+def outside_from(settings: Any, files: list[Path] | None = None,
+                 max_age_minutes: float | None = None, key_id: str | None = None) -> Outside:
+    """The copies kept outside the database: the given files, or the installation's
+    file (and, when a witness directory is set, the witness's file of this key)."""
+    from phalanx.services.audit_tail import outside
+
+    if not files:
+        files = [settings.checkpoint_file]
+        witness = settings.audit_witness_dir
+        if witness is not None and key_id is not None:
+            files.append(witness / f"audit-{key_id}.jsonl")
+    age = settings.audit_checkpoint_max_age_minutes if max_age_minutes is None \
+        else max_age_minutes
+    return outside(files, timedelta(minutes=age),
+                   timedelta(seconds=settings.audit_copy_grace_seconds))
+
+
+def verify_installation(db: Database, settings: Any, key: Any,
+                        files: list[Path] | None = None,
+                        max_age_minutes: float | None = None) -> Verdict:
+    """Verify the trail against this installation's outside copies (or the given files);
+    a missing or unreadable file of copies is a failed verification, said as such."""
+    from phalanx.services.audit_tail import TailFileError
+
+    key_id = key.key_id if isinstance(key, SigningKey) else (
+        key_id_of(key) if key is not None else None)
+    try:
+        out = outside_from(settings, files, max_age_minutes, key_id)
+    except (OSError, TailFileError) as exc:
+        return Verdict(False, 0, None, str(exc), "no-checkpoints")
+    return verify_trail(db, key, out)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -53,7 +53,7 @@ from phalanx.services.crisis_card import MarkOut
 from phalanx.services.crisis_obligations import LineOut, NoticeOut
 from phalanx.services.crisis_requests import OfficialRequestOut, as_domain, requests_of
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound, missing_as
 from phalanx.services.types import RecordId, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
@@ -306,7 +306,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
         eligible_measures=sorted(m.value for m in cat.measures), convene=list(cat.convene),
-        session_id=row.session_id, decision_id=row.decision_id,
+        session_id=row.session_id,
+        decision_id=row.decision_id if row.decision_id is None or actor.role is Role.SYSTEM
+        or conn.execute(_visible_decisions(actor).where(
+            t.decision.c.id == row.decision_id)).first() else None,
         authorizes=list(row.authorizes), closing_reason=row.closing_reason, review=row.review,
         revision=row.revision, marking=Marking(row.marking),
         next_stages=next_stages(Stage(row.stage)),
@@ -322,11 +325,15 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             stage=c.stage, entered=c.entered, left=c.left,
             elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
             overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
+        ev = t.crisis_event.c
         out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
                                  text=e.text)
                         for e in conn.execute(select(t.crisis_event).where(
-                            t.crisis_event.c.crisis_id == row.id)
-                            .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
+                            ev.crisis_id == row.id,
+                            # an entry naming a decision obeys the decision's marking
+                            or_(ev.decision_id.is_(None),
+                                ev.decision_id.in_(_visible_decisions(actor))))
+                            .order_by(ev.at, ev.id))]
         out.requests = _requests(conn, row.id, at)
         out.official_requests = requests_of(conn, row.id)
         the_org = org or orgs.organization(conn)
@@ -349,6 +356,11 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
     return out
 
 
+def _visible_decisions(actor: Principal) -> Any:
+    """The ids of the decisions `actor` may read (a subquery)."""
+    return access.select_visible(t.decision, actor, t.decision.c.id)
+
+
 def get(conn: Connection, crisis_id: int, *, actor: Principal,
         at: datetime | None = None) -> CrisisOut:
     return _out(conn, _row(conn, crisis_id, actor), at or now(), detail=True, actor=actor)
@@ -367,7 +379,8 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     ids = [r.id for r in rows]
     histories, offers = _histories(conn, ids), _first_offers(conn, ids)
     org = orgs.organization(conn)  # once for the board, not once a crisis
-    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org)
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org,
+                  actor=actor)
              for r in rows]
     return sorted(items, key=lambda c: clocks.urgency(
         c.severity, timedelta(minutes=c.overdue_minutes)))
@@ -377,10 +390,10 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
 
 
 def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
-           stage: Stage | None = None) -> None:
+           stage: Stage | None = None, decision_id: int | None = None) -> None:
     w.conn.execute(insert(t.crisis_event).values(
         crisis_id=crisis_id, at=at, kind=kind, stage=stage.value if stage else None,
-        actor=w.actor.username, text=text))
+        actor=w.actor.username, text=text, decision_id=decision_id))
 
 
 add_event = _event  # for the other services of the crisis (forces)
@@ -425,7 +438,7 @@ def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str =
     with db.write(actor) as w:
         crisis_id = open_in(w, data, origin=origin, cap_identifier=cap_identifier, at=at)
     with db.read() as conn:  # after the commit: the open pages are told before this is read
-        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True)
+        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True, actor=actor)
 
 
 def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None,
@@ -464,7 +477,7 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
         "title": data.title, "category": cat.key, "affected": data.affected,
         "severity": data.severity, "exercise": data.exercise, "origin": origin,
         "notified": sent})
-    w.emit("crises", "opened", id=crisis_id)
+    w.emit("crises", "opened", classification=c, id=crisis_id)
     return int(crisis_id)
 
 
@@ -590,8 +603,9 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
         w.audit("crisis.transition", "crisis", crisis_id, {
             "from": row.stage, "to": target.value, "reason": reason, "review": review})
         w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
-        w.emit("crises", "stage", id=crisis_id, stage=target.value)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        w.emit("crises", "stage", classification=access.classification_of(row),
+               id=crisis_id, stage=target.value)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
@@ -720,7 +734,9 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             decision_id=decision_id, authorizes=[m.value for m in adopted],
             revision=row.revision + 1))
-        _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at)
+        # the timeline entry and the live event name the decision: they obey its marking
+        _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at,
+               decision_id=decision_id)
         if crisis_obligations.open_notice(w, org, row, decision_id, at):
             _event(w, crisis_id, "note", "notice to the UN Security Council opened "
                                          "(UN Charter art. 51)", at)
@@ -729,8 +745,13 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             "formations": decision.authorizes.formations,
             "contributing_states": decision.authorizes.contributing_states,
             "period_days": decision.authorizes.period_days})
-        w.emit(f"crisis:{crisis_id}", "decision", number=decision.number)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        marked = w.conn.execute(access.select_visible(
+            t.decision, SYSTEM, t.decision.c.owner_kind, t.decision.c.owner,
+            t.decision.c.marking, t.decision.c.participants, t.decision.c.observers).where(
+            t.decision.c.id == decision_id)).one()
+        w.emit(f"crisis:{crisis_id}", "decision", classification=access.classification_of(marked),
+               number=decision.number)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 class ResponseIn(BaseModel):
@@ -765,7 +786,7 @@ def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Princ
         _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
             m.value for m in data.measures)), at)
         w.audit("crisis.response", "crisis", crisis_id, data.model_dump(mode="json"))
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
 def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> list[str]:
@@ -820,7 +841,7 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
         w.audit("assistance.request", "crisis", crisis_id,
                 {"request": req_id, **data.model_dump(mode="json"), "state": state})
         w.emit(f"crisis:{crisis_id}", "request", id=req_id)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 class OfferIn(BaseModel):
@@ -839,7 +860,8 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
             t.assistance_request.c.id == request_id)).first()
         if req is None:
             raise NotFound("request", request_id)
-        row = _row(w.conn, req.crisis_id, actor, lock=True)
+        with missing_as("request", request_id):
+            row = _row(w.conn, req.crisis_id, actor, lock=True)
         state = data.state or actor.state
         if state is None:
             raise Forbidden("offers are made by a state's authorized representative")
@@ -859,7 +881,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
                 {"offer": offer_id, "request": request_id, "state": state,
                  **data.model_dump(mode="json", exclude={"state"})})
         w.emit(f"crisis:{req.crisis_id}", "offer", id=offer_id)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
@@ -874,7 +896,8 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                                .where(t.assistance_offer.c.id == offer_id)).first()
         if offer is None:
             raise NotFound("offer", offer_id)
-        row = _row(w.conn, offer.crisis_id, actor, lock=True)
+        with missing_as("offer", offer_id):
+            row = _row(w.conn, offer.crisis_id, actor, lock=True)
         if not _staff(actor) and not acts_for(actor, offer.requester, StateAct.CRISIS):
             raise Forbidden(f"only {offer.requester}, which asked, or the Secretariat accepts "
                             "or declines")
@@ -887,7 +910,7 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                                             f"{offer.state_code}", at)
         w.audit(f"assistance.{status}", "crisis", offer.crisis_id, {"offer": offer_id})
         w.emit(f"crisis:{offer.crisis_id}", "offer", id=offer_id, status=status)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 # --- situation reports, monitoring, escalation ---------------------------------------------
@@ -920,7 +943,7 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         _event(w, crisis_id, "sitrep", data.situation[:200], at)
         w.audit("crisis.sitrep", "crisis", crisis_id, {"sitrep": sid})
         w.emit(f"crisis:{crisis_id}", "sitrep", id=sid)
-        return _out(w.conn, row, at, detail=True)
+        return _out(w.conn, row, at, detail=True, actor=actor)
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,

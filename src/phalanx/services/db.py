@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 from phalanx.adapters.db import audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
 from phalanx.adapters.events import Event, EventBus
+from phalanx.domain.access.policy import Classification
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Entry
 
@@ -28,9 +29,14 @@ class Write:
     entries: list[Entry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
-    def emit(self, topic: str, kind: str, **data: Any) -> None:
-        """Announce a change to open pages, once the transaction has committed."""
-        self.events.append(Event(topic, kind, data))
+    def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
+             **data: Any) -> None:
+        """Announce a change to open pages, once the transaction has committed. Pass the
+        classification of the record the event announces: each page gets the event only
+        if its reader may read that. Without one, the event reaches only the pages of a
+        record's topic (`crisis:3`, which checked access when subscribing), never those of
+        a broad topic (`crises`)."""
+        self.events.append(Event(topic, kind, data, classification))
 
     pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
 
@@ -51,8 +57,11 @@ class Write:
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # called before each write commits, e.g. to sign an audit checkpoint when due
-        self.before_commit: Callable[[Connection], None] | None = None
+        # called before each write commits, with the write's chained audit entries (e.g.
+        # to sign a checkpoint when due); what it returns is called once committed (e.g.
+        # to copy the entries' hashes outside the database)
+        self.before_commit: Callable[[Connection, list[Entry]],
+                                     Callable[[], None] | None] | None = None
         self.bus: EventBus | None = None
 
     @classmethod
@@ -85,8 +94,10 @@ class Database:
                     raise UnauditedWrite("a state-changing transaction must write an audit "
                                          "entry")
                 w.seal()
-                if self.before_commit is not None:
-                    self.before_commit(conn)
+                committed = (self.before_commit(conn, w.entries)
+                             if self.before_commit is not None else None)
+            if committed is not None:
+                committed()
             if self.bus is not None:
                 for event in w.events:
                     self.bus.publish(event)

@@ -54,7 +54,7 @@ def ensure_demo_accounts(db: Database, *, actor: Principal) -> list[DemoAccount]
             identity.add_user(db, identity.NewUser(
                 a.username, a.password, a.role, a.state, a.agency, a.observer_of,
                 display_name=f"Demo {a.role.value}" + (f" ({a.state})" if a.state else ""),
-                email=f"{a.username}@demo.phalanx.invalid"),
+                email=f"{a.username}@demo.phalanx.invalid", demo=True),
                 actor=actor)
     return accounts
 

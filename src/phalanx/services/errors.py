@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class NotFound(LookupError):
     """No such record, or one the user may not know exists: the two look the same."""
@@ -9,6 +12,17 @@ class NotFound(LookupError):
     def __init__(self, kind: str, key: object) -> None:
         self.kind, self.key = kind, key
         super().__init__(f"no {kind} {key!r}")
+
+
+@contextmanager
+def missing_as(kind: str, key: object) -> Iterator[None]:
+    """A record reached through another (a request's crisis, a plan's crisis) that the
+    reader may not see answers as if the record asked for did not exist: "no request 5",
+    never "no crisis 3", which would confirm that crisis 3 exists."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(kind, key) from None
 
 
 class Forbidden(PermissionError):

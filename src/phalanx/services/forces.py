@@ -41,7 +41,7 @@ from phalanx.services import crisis_requests
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound, missing_as
 
 Capability = Literal["motorized_rifle", "airborne", "special_police", "special_forces",
                      "emergency_rescue", "anti_drug", "engineer", "medical", "aviation"]
@@ -439,7 +439,7 @@ class PlanOut(BaseModel):
     seed: int
     objective: dict[str, Any]
     greedy: dict[str, Any]
-    bound: float
+    bound: float | None
     gap: float | None
     improvement: float | None  # against the greedy plan, closure term
     crises: list[int]
@@ -447,6 +447,9 @@ class PlanOut(BaseModel):
     uncovered: list[dict[str, Any]]
     explanations: dict[str, str]
     warnings: list[str]
+    # the plan also serves crises this reader may not see: the figures are those of the
+    # visible movements only, and the whole plan's bound, gap and greedy run are withheld
+    partial: bool = False
 
 
 class PlanIn(BaseModel):
@@ -678,7 +681,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     r = conn.execute(select(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)).first()
     if r is None:
         raise NotFound("plan", plan_id)
-    crs.crisis_row(conn, r.crisis_id, actor)  # seen only by those who see the crisis
+    with missing_as("plan", plan_id):  # seen only by those who see the crisis
+        crs.crisis_row(conn, r.crisis_id, actor)
     start = aware(r.starts_at)
     closure = r.objective.get("closure", 0.0)
     greedy = r.greedy.get("closure", 0.0)
@@ -688,28 +692,45 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     hidden_units = {m["unit"] for m in r.movements if m["crisis_id"] not in visible}
     visible_reqs = {x.id for x in conn.execute(select(t.force_requirement.c.id).where(
         t.force_requirement.c.crisis_id.in_(visible or {-1})))}
+    partial = not set(r.crises or [r.crisis_id]) <= visible
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
             continue
         departs = [s["depart_h"] for s in m["sorties"]]
+        # where an aircraft starts a sortie tells where its previous one went
+        sorties = m["sorties"] if not partial else [
+            {k: v for k, v in s.items() if k != "start"} for s in m["sorties"]]
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"], unit=m["unit"],
             state=m["state"], mode=m["mode"],
             depart=start + timedelta(hours=min(departs)) if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
-            late_h=m["late_h"], sorties=m["sorties"]))
+            late_h=m["late_h"], sorties=sorties))
+    uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
+    explanations = {k: v for k, v in r.explanations.items() if k not in hidden_units}
+    objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap
+    improvement = (greedy - closure) / greedy if greedy > 0 else None
+    if partial:
+        # only what the visible movements say: why a unit was passed over, barred or too
+        # small is weighed against every requirement, the hidden ones included
+        served = {m.unit for m in moves}
+        explanations = {k: v for k, v in explanations.items() if k in served}
+        objective = {"uncovered": len(uncovered),
+                     "closure": max((m.arrive_h for m in moves), default=0.0),
+                     "lateness": sum(m.late_h for m in moves),
+                     "sorties": sum(len(m.sorties) for m in moves)}
+        greedy_out, bound, gap, improvement = {}, None, None, None
     return PlanOut(
         id=r.id, crisis_id=r.crisis_id, status=r.status, starts_at=start,
         created_by=r.created_by, created_at=aware(r.created_at),
         decided_at=aware(r.decided_at) if r.decided_at else None, method=r.method,
-        solver_status=r.solver_status, seconds=r.seconds, seed=r.seed, objective=r.objective,
-        greedy=r.greedy, bound=r.bound, gap=r.gap,
-        improvement=(greedy - closure) / greedy if greedy > 0 else None,
-        crises=[c for c in r.crises if c in visible], movements=moves,
-        uncovered=[u for u in r.uncovered if u["crisis_id"] in visible],
-        explanations={k: v for k, v in r.explanations.items() if k not in hidden_units},
-        warnings=[w for w in r.warnings if _warning_visible(w, visible, visible_reqs)])
+        solver_status=r.solver_status, seconds=r.seconds, seed=r.seed, objective=objective,
+        greedy=greedy_out, bound=bound, gap=gap, improvement=improvement,
+        crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
+        explanations=explanations,
+        warnings=[w for w in r.warnings if _warning_visible(w, visible, visible_reqs)],
+        partial=partial)
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
@@ -743,7 +764,8 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                            .with_for_update()).first()
         if r is None:
             raise NotFound("plan", plan_id)
-        row = crs.crisis_row(w.conn, r.crisis_id, actor, lock=True)
+        with missing_as("plan", plan_id):
+            row = crs.crisis_row(w.conn, r.crisis_id, actor, lock=True)
         if r.status != "proposed":
             raise Conflict(f"plan {plan_id} is {r.status}")
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):

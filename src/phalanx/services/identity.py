@@ -17,8 +17,11 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.engine import WRITE
 from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.services.clock import aware, now
@@ -29,6 +32,10 @@ _DUMMY_HASH = _hasher.hash("a password nobody has, verified for unknown users")
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+# zxcvbn's score (0-4) a password must reach: 3 means about 10^8 guesses or more, "safely
+# unguessable" by an online attack (setting, after the checker's own guidance)
+MIN_PASSWORD_SCORE = 3
 SESSION_TTL = timedelta(hours=12)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
@@ -53,6 +60,20 @@ class Throttled(Exception):
         super().__init__(f"too many failed logins; try again in {retry_after} s")
 
 
+
+
+def password_weakness(password: str, context: list[str]) -> str | None:
+    """Why a password is too easy to guess (common, repetitive, a keyboard pattern, the
+    user's own name...), as the maintained zxcvbn checker judges it; None if it is not."""
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password, user_inputs=[c for c in context if c] + ["phalanx"])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result.get("feedback") or {}
+    reason = feedback.get("warning") or "too easy to guess"
+    hints = " ".join(feedback.get("suggestions") or [])
+    return f"{reason.rstrip('.')}. {hints}".strip()
 
 
 def sha256(value: str) -> str:
@@ -80,6 +101,9 @@ class NewUser:
     observer_of: str | None = None
     display_name: str = ""
     email: str | None = None
+    # the development demo accounts (refused in production) keep their documented
+    # passwords; every other account's password must pass the strength check
+    demo: bool = False
 
     def problems(self) -> list[str]:
         out = []
@@ -88,6 +112,11 @@ class NewUser:
                        "starting with a letter or digit")
         if len(self.password) < MIN_PASSWORD:
             out.append(f"password: at least {MIN_PASSWORD} characters")
+        elif len(self.password) > MAX_PASSWORD:
+            out.append(f"password: at most {MAX_PASSWORD} characters")
+        elif not self.demo and (weak := password_weakness(
+                self.password, [self.username, self.display_name, self.email or ""])):
+            out.append(f"password: {weak}")
         if self.role in (Role.REPRESENTATIVE, Role.REPORTER) and not self.state:
             out.append(f"state: a {self.role.value} acts for a state (--state CODE)")
         if self.role not in (Role.REPRESENTATIVE, Role.REPORTER) and self.state:
@@ -96,8 +125,8 @@ class NewUser:
             out.append("agency: a reporter is bound to one agency (--agency KIND)")
         if self.role is not Role.REPORTER and self.agency is not None:
             out.append("agency: only reporters are bound to an agency")
-        if self.role is Role.SYSTEM:
-            out.append("role: 'system' is not a user role")
+        if self.role in (Role.SYSTEM, Role.ANONYMOUS):
+            out.append(f"role: {self.role.value!r} is not a user role")
         if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
             out.append(f"email: {self.email!r} is not an address")
         return out
@@ -162,19 +191,20 @@ def user_exists(conn: Connection, username: str) -> bool:
 # --- passwords and throttling ------------------------------------------------------------
 
 
-def _locked(conn: Connection, keys: list[str], at: datetime) -> int:
-    rows = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key.in_(keys)))
-    waits = [int((aware(r.locked_until) - at).total_seconds()) + 1
-             for r in rows if r.locked_until and aware(r.locked_until) > at]
-    return max(waits, default=0)
-
-
-def _fail(conn: Connection, key: str, limit: int, at: datetime) -> None:
+def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
+    """Count one attempt against `key`, atomically, before the password is checked: 0 when
+    the attempt may go on (the limit-th attempt locks the key for the ones after it), else
+    the seconds to wait. The row is created if missing without a race (INSERT ... ON
+    CONFLICT DO NOTHING) and then locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serializes writers)."""
+    dialect = conn.dialect.name
+    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(t.login_throttle)
+    conn.execute(ins.values(key=key, failures=0, window_start=at)
+                 .on_conflict_do_nothing(index_elements=["key"]))
     row = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key == key)
-                       .with_for_update()).first()
-    if row is None:
-        conn.execute(insert(t.login_throttle).values(key=key, failures=1, window_start=at))
-        return
+                       .with_for_update()).one()
+    if row.locked_until and aware(row.locked_until) > at:
+        return int((aware(row.locked_until) - at).total_seconds()) + 1
     if at - aware(row.window_start) > THROTTLE_WINDOW:
         failures, start = 1, at
     else:
@@ -182,17 +212,28 @@ def _fail(conn: Connection, key: str, limit: int, at: datetime) -> None:
     conn.execute(update(t.login_throttle).where(t.login_throttle.c.key == key).values(
         failures=failures, window_start=start,
         locked_until=at + THROTTLE_WINDOW if failures >= limit else None))
+    return 0
+
+
+def _claim_attempt(db: Database, keys: list[str], at: datetime) -> None:
+    """Count the attempt for the account and the address in one short transaction of its
+    own (bookkeeping, not an action: a failed login is audited when it is known)."""
+    with db.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        waits = [_claim(conn, keys[0], MAX_FAILURES_PER_USER, at),
+                 _claim(conn, keys[1], MAX_FAILURES_PER_ADDRESS, at)]
+    if max(waits):
+        raise Throttled(max(waits))
 
 
 def authenticate(db: Database, username: str, password: str, address: str) -> Principal:
-    """The user's principal, or AuthFailed / Throttled. Failures are recorded and audited."""
+    """The user's principal, or AuthFailed / Throttled. Every attempt is counted before the
+    password is checked, so concurrent guesses cannot pass the limit; a success forgets
+    the account's count and gives the address its attempt back. Failures are audited."""
     keys = [f"user:{username}"[:200], f"addr:{address}"[:200]]
     at = now()
+    _claim_attempt(db, keys, at)
     with db.read() as conn:
-        wait = _locked(conn, keys, at)
         row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
-    if wait:
-        raise Throttled(wait)
     ok = False
     try:
         ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
@@ -202,13 +243,17 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
         ok = False
     if not ok:
         with db.write(ANONYMOUS) as w:
-            _fail(w.conn, keys[0], MAX_FAILURES_PER_USER, at)
-            _fail(w.conn, keys[1], MAX_FAILURES_PER_ADDRESS, at)
             w.audit("auth.login_failed", "user", username[:64], {"address": address})
         raise AuthFailed()
     principal = principal_of(row)
     with db.write(principal) as w:
         w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == keys[0]))
+        lt = t.login_throttle.c
+        w.conn.execute(t.login_throttle.delete().where(  # this attempt was its only one
+            lt.key == keys[1], lt.failures <= 1, lt.locked_until.is_(None)))
+        w.conn.execute(update(t.login_throttle).where(
+            lt.key == keys[1], lt.failures > 1, lt.locked_until.is_(None)).values(
+                failures=lt.failures - 1))
         if _hasher.check_needs_rehash(row.password_hash):
             w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
                            .values(password_hash=_hasher.hash(password)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +38,7 @@ from phalanx.web.middleware import BodyLimit, SecurityHeaders
 from phalanx.web.observability import RequestId
 from phalanx.web.observability import router as health_router
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 API = "/api/v1"
 
@@ -55,6 +58,19 @@ def settle(app: FastAPI) -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+async def _checkpoints(app: FastAPI) -> None:
+    """Every M minutes (setting), sign the end of the audit trail, in the database and
+    outside, unless another process just did: a fresh checkpoint proves the trail was
+    whole at that time even when nothing is written."""
+    tail = app.state.tail
+    while True:
+        await asyncio.sleep(tail.minutes * 60)
+        try:
+            await asyncio.to_thread(tail.checkpoint_now, app.state.db.engine)
+        except Exception:  # the database may be away for a while; try again next time
+            log.exception("periodic audit checkpoint failed")
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -63,6 +79,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         """With PostgreSQL, share live events with the other app processes."""
         relay = None
         database: Database = app.state.db
+        ticker = asyncio.create_task(_checkpoints(app))
         if database.engine.dialect.name == "postgresql":
             from phalanx.adapters.db.notify import PgRelay
 
@@ -72,6 +89,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         try:
             yield
         finally:
+            ticker.cancel()
             if relay is not None:
                 relay.stop()
 
@@ -88,7 +106,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                                            settings.db_max_overflow)
     key = audit.signing_key(settings.audit_key_file)
     app.state.audit_key = key
-    app.state.db.before_commit = lambda conn: audit.checkpoint_if_due(conn, key)
+    app.state.tail = audit.tail_from(settings, key)
+    app.state.db.before_commit = app.state.tail.sealed
     app.state.bus = app.state.db.bus or EventBus()
     app.state.db.bus = app.state.bus
     problems.install(app)

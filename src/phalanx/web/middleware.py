@@ -73,7 +73,20 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _authenticated(scope: Scope) -> bool:
+    """The request carries credentials: an API token or a session cookie."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return True
+        if name == b"cookie" and b"phalanx_session=" in value:
+            return True
+    return False
+
+
 class SecurityHeaders:
+    """Security headers on every answer, and `Cache-Control: no-store` on every answer
+    to a request that carries credentials (the static files excepted)."""
+
     def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app, self.hsts = app, hsts
 
@@ -82,6 +95,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         docs = scope.get("path", "").startswith("/api/v1/docs")
+        private = _authenticated(scope) and not scope.get("path", "").startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -96,6 +110,10 @@ class SecurityHeaders:
                     extra[b"content-security-policy"] = CSP.encode()
                 if self.hsts or scope.get("scheme") == "https":
                     extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
+                if private or any(k.lower() == b"set-cookie" for k, _ in headers):
+                    # what a user may read, or a new session, stays out of every cache
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    extra[b"cache-control"] = b"no-store"
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in extra.items() if k not in present]
                 message["headers"] = headers

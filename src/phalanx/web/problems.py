@@ -47,12 +47,24 @@ class Problem(BaseModel):
     errors: list[ProblemError] | None = None
 
 
+def printable(value: Any) -> Any:
+    """A value fit to be sent back as UTF-8: a lone surrogate (which JSON may carry but
+    UTF-8 cannot) is written as its escape, in strings, lists and dicts alike."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    return value
+
+
 def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(printable(body), status_code=status, media_type=PROBLEM)
 
 
 def _title(status: int) -> str:
@@ -74,7 +86,8 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
         from phalanx.web.pages.render import render
 
         resp = render(request, "error.html", {"title": f"{status} {_title(status)}",
-                                              "detail": detail}, status_code=status)
+                                              "detail": printable(detail)},
+                      status_code=status)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

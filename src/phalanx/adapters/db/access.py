@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    and_,
+    cast,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 
 from phalanx.domain.access.policy import (
     Classification,
@@ -65,3 +78,47 @@ def classification_of(row: Any) -> Classification:
     return Classification(
         OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
         frozenset(p for p in row.participants.split(",") if p), bool(row.observers))
+
+
+# --- the audit trail: an entry about a record obeys the record's marking -----------------
+
+# audit target kinds that name a classified record: (table, column the target id names)
+_AUDIT_TARGETS: dict[str, tuple[str, str]] = {
+    "crisis": ("crisis", "id"), "decision": ("decision", "id"), "document": ("document", "id"),
+    "draft": ("draft", "id"), "watch": ("watch_item", "id"),
+    "exercise_finding": ("exercise_finding", "id"), "training_quota": ("training_quota", "id"),
+    "joint_exercise": ("joint_exercise", "key"), "ext_instrument": ("ext_instrument", "key"),
+    "ext_event": ("ext_event", "key"), "model_law": ("model_law", "key"),
+    "pa_field_session": ("pa_field_session", "key"),
+    "supply_agreement": ("supply_agreement", "key"), "mtc_programme": ("mtc_programme", "key"),
+    "force_unit": ("force_unit", "key"), "force_aircraft": ("force_aircraft", "key"),
+}
+
+
+def audit_visible(principal: Principal) -> ColumnElement[bool]:
+    """The audit entries `principal` may read (on top of the permission to read the
+    trail): an entry about a classified record only if the principal may read that record
+    now (a session's, a task's and a result batch's entries follow the session, the
+    decision and the reports); an entry about anything else (users, tokens, logins, the
+    organization, the trail itself) is there for every reader of the trail."""
+    from phalanx.adapters.db import tables as t
+
+    scope = read_scope(principal)
+    if scope.everything:
+        return true()
+    c = t.audit_log.c
+
+    def ids(table: Table, column: str) -> Any:
+        return select(cast(table.c[column], String)).where(visible(table, scope))
+
+    named = [and_(c.target_kind == kind, c.target_id.in_(ids(t.metadata.tables[tab], col)))
+             for kind, (tab, col) in _AUDIT_TARGETS.items()]
+    meeting = and_(c.target_kind == "session", c.action.startswith("session."))
+    named.append(and_(meeting, c.target_id.in_(ids(t.meeting, "id"))))
+    named.append(and_(c.target_kind == "task", c.target_id.in_(
+        select(cast(t.task.c.id, String)).where(t.task.c.decision_id.in_(
+            select(t.decision.c.id).where(visible(t.decision, scope)))))))
+    named.append(and_(c.target_kind == "op_batch", c.target_id.in_(
+        select(cast(t.op_report.c.batch_id, String)).where(visible(t.op_report, scope)))))
+    classified = or_(c.target_kind.in_([*_AUDIT_TARGETS, "task", "op_batch"]), meeting)
+    return or_(not_(classified), *named)

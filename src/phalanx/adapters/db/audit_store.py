@@ -16,7 +16,7 @@ from phalanx.domain.audit import GENESIS, Checkpoint, Entry, canonical
 _LOCK_KEY = 0x50484C58  # "PHLX"
 
 
-def _lock(conn: Connection) -> None:
+def lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
 
@@ -34,7 +34,7 @@ def last(conn: Connection) -> tuple[int, str]:
 
 def append(conn: Connection, actor: Principal, action: str, target_kind: str, target_id: str,
            change: dict[str, Any]) -> Entry:
-    _lock(conn)
+    lock(conn)
     last_id, last_hash = last(conn)
     entry = Entry(
         id=last_id + 1, at=now_iso(), actor=actor.username, role=actor.role.value,

@@ -579,6 +579,8 @@ crisis_event = Table(
     Column("stage", String(16)),
     Column("actor", String(64), nullable=False),
     Column("text", Text, nullable=False),
+    # the decision an entry mentions: the entry is shown only to readers of the decision
+    Column("decision_id", Integer, ForeignKey("decision.id")),
 )
 
 crisis_session = Table(

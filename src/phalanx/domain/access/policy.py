@@ -12,7 +12,8 @@ Secretariat) and a marking:
 
 A state always sees the records it owns, whatever their marking; and, separately,
 a record can be released to observers explicitly. Observers see PUBLIC records
-and records released to observers, nothing else. The system principal sees all.
+and records released to observers, nothing else. An anonymous visitor (a principal of
+its own, not an observer) sees PUBLIC records only. The system principal sees all.
 
 `read_scope` states a principal's entitlement as data; `allows` evaluates it on one
 record in Python; the storage adapter turns the same scope into a query filter, so
@@ -209,6 +210,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     for role in Role
 }
 ROLE_PERMISSIONS[Role.SYSTEM] = frozenset(Permission)
+ROLE_PERMISSIONS[Role.ANONYMOUS] = frozenset({Permission.PUBLIC})
 
 
 def has_permission(p: Principal, permission: Permission) -> bool:

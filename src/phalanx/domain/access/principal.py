@@ -15,6 +15,7 @@ class Role(StrEnum):
     OBSERVER = "observer"  # a non-member state or an international organization
     AUDITOR = "auditor"
     SYSTEM = "system"  # the installation itself: migrations, dataset loads from the CLI
+    ANONYMOUS = "anonymous"  # a visitor who has not logged in (never a user's role)
 
 
 class Agency(StrEnum):
@@ -39,4 +40,4 @@ class Principal:
 
 
 SYSTEM = Principal("system", Role.SYSTEM)
-ANONYMOUS = Principal("anonymous", Role.OBSERVER, observer_of="public")
+ANONYMOUS = Principal("anonymous", Role.ANONYMOUS)

@@ -2,8 +2,11 @@
 vocabulary, the units, and the check of one reported row.
 
 A row is checked field by field; every problem names its column, so a file's errors
-can be shown row by row and column by column. Quantities are normalized: masses to
-kilograms, volumes to litres, everything else to a count.
+can be shown row by row and column by column. A text that a spreadsheet would run as a
+formula when the data is exported again (starting with =, +, -, @, a tab or a carriage
+return, unless it is a plain signed number such as -12.5) is refused (setting, after
+OWASP's advice on CSV injection), and every text has a length limit. Quantities are
+normalized: masses to kilograms, volumes to litres, everything else to a count.
 """
 
 from __future__ import annotations
@@ -40,8 +43,26 @@ MASS_UNITS = {"g": 0.001, "kg": 1.0, "t": 1000.0}
 VOLUME_UNITS = {"ml": 0.001, "l": 1.0}
 MAX_SINGLE_SEIZURE_KG = 100_000.0  # a single seizure over 100 t is absurd
 MAX_COUNT = 1_000_000
+MAX_AREA = 200  # characters of an administrative area (setting)
+MAX_ROUTE = 64  # characters of a route's end, a place or country (setting)
 AGENCIES = ("customs", "border_guard", "police", "drug_control", "state_security",
             "financial_intelligence", "emergency_service")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: object) -> bool:
+    """A text a spreadsheet would run as a formula (a signed number is not one)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return False
+    if value[0] in "+-":
+        try:
+            float(value)
+        except ValueError:
+            return True
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -94,7 +115,13 @@ def _date(raw: Any) -> date | None:
 def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
               ) -> tuple[ResultRow | None, list[tuple[str, str]]]:
     """A clean row, or the problems as (column, message)."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = [
+        (col, f"{str(v).strip()[:20]!r} would be taken for a formula by a spreadsheet; "
+              "enter the value without a leading =, +, -, @")
+        for col, v in raw.items()
+        if isinstance(v, str) and (formula_like(v) or formula_like(v.strip(" ")))]
+    if problems:
+        return None, problems
 
     def text(col: str) -> str:
         v = raw.get(col)
@@ -164,14 +191,19 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
     area = text("area")
     if lat is None and not area:
         problems.append(("area", "give the place: lat and lon, or an administrative area"))
+    elif len(area) > MAX_AREA:
+        problems.append(("area", f"at most {MAX_AREA} characters"))
     route_from, route_to = text("route_from") or None, text("route_to") or None
     if (route_from or route_to) and metric != "seizure":
         problems.append(("route_from", "routes are given for seizures only"))
+    for col, value in (("route_from", route_from), ("route_to", route_to)):
+        if value is not None and len(value) > MAX_ROUTE:
+            problems.append((col, f"at most {MAX_ROUTE} characters (a place or country)"))
     if problems:
         return None, problems
     assert day is not None and stage is not None
     return ResultRow(reference, day, stage.key, metric, round(quantity, 6), unit, substance,
-                     area[:200], lat, lon, route_from, route_to), []
+                     area, lat, lon, route_from, route_to), []
 
 
 COLUMNS = ("reference", "date", "stage", "metric", "substance", "quantity", "unit", "area",

@@ -118,7 +118,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             "measures": sorted(m.value for m in data.measures), "formations": data.formations,
             "contributing_states": data.contributing_states, "period_days": data.period_days})
         if data.meeting_id is not None:
-            w.emit(f"session:{data.meeting_id}", "draft", id=draft_id)
+            w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)
         return _draft(w.conn, draft_id, actor)
 
 
@@ -142,7 +142,8 @@ def propose_amendment(db: Database, draft_id: int, against_version: int, text_en
             created_by=actor.username, created_at=at).returning(t.amendment.c.id)).scalar_one()
         w.audit("amendment.propose", "draft", draft_id,
                 {"amendment": amendment_id, "state": proposer, "against": against_version})
-        w.emit(f"draft:{draft_id}", "amendment", id=amendment_id)
+        w.emit(f"draft:{draft_id}", "amendment", classification=access.classification_of(row),
+               id=amendment_id)
         return next(a for a in _draft(w.conn, draft_id, actor).amendments
                     if a.id == amendment_id)
 
@@ -167,7 +168,8 @@ def decide_amendment(db: Database, amendment_id: int, accept: bool, *,
                          amendment_id)
         w.audit("amendment.accept" if accept else "amendment.reject", "draft", row.id,
                 {"amendment": amendment_id})
-        w.emit(f"draft:{row.id}", "amendment", id=amendment_id)
+        w.emit(f"draft:{row.id}", "amendment", classification=access.classification_of(row),
+               id=amendment_id)
         return _draft(w.conn, row.id, actor)
 
 
@@ -190,7 +192,8 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
                        .values(status="open", outcome=None, outcome_reason=None))
         w.audit("draft.revise", "draft", draft_id, {"version": row.current_version + 1})
-        w.emit(f"draft:{draft_id}", "version", number=row.current_version + 1)
+        w.emit(f"draft:{draft_id}", "version", classification=access.classification_of(row),
+               number=row.current_version + 1)
         return _draft(w.conn, draft_id, actor)
 
 

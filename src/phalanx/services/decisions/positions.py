@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Outcome,
@@ -91,9 +92,12 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         w.audit("position.state", "draft", draft_id, {
             "state": who, "position": position.value, "version": row.current_version,
             "statement": statement})
-        w.emit(f"draft:{draft_id}", "position", state=who, position=position.value)
+        marked = access.classification_of(row)
+        w.emit(f"draft:{draft_id}", "position", classification=marked, state=who,
+               position=position.value)
         if row.meeting_id is not None:
-            w.emit(f"session:{row.meeting_id}", "position", draft=draft_id, state=who,
+            w.emit(f"session:{row.meeting_id}", "position", classification=marked,
+                   draft=draft_id, state=who,
                    position=position.value)
         return _draft(w.conn, draft_id, actor)
 
@@ -131,9 +135,12 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
             change["decision"] = _register(w, org, row, result, _draft_day(w.conn, row),
                                            tasks or [])
         w.audit("draft.close", "draft", draft_id, change)
-        w.emit(f"draft:{draft_id}", "outcome", outcome=result.outcome.value)
+        # the draft's marking as it stands now (a limited-format decision may re-mark it)
+        marked = access.classification_of(_draft_row(w.conn, draft_id, SYSTEM))
+        w.emit(f"draft:{draft_id}", "outcome", classification=marked,
+               outcome=result.outcome.value)
         if row.meeting_id is not None:
-            w.emit(f"session:{row.meeting_id}", "outcome", draft=draft_id,
+            w.emit(f"session:{row.meeting_id}", "outcome", classification=marked, draft=draft_id,
                    outcome=result.outcome.value)
         return _draft(w.conn, draft_id, actor)
 

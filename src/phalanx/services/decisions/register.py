@@ -82,7 +82,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         _insert_task(w, decision_id, task_in, org)
     if not exercise:
         _propose_subject(w, row, decision_id, day)
-    w.emit("decisions", "adopted", id=decision_id, number=number)
+    w.emit("decisions", "adopted", classification=c, id=decision_id, number=number)
     return number
 
 
@@ -212,7 +212,10 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} is at revision {current.revision}, not {revision}")
         w.audit("task.update", "task", task_id, {"status": status, "note": note})
-        w.emit("tasks", "update", id=task_id, status=status)
+        decision = w.conn.execute(access.select_visible(t.decision, SYSTEM).where(
+            t.decision.c.id == current.decision_id)).one()
+        w.emit("tasks", "update", classification=access.classification_of(decision),
+               id=task_id, status=status)
         return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
 
 

@@ -60,14 +60,14 @@ def convene(db: Database, data: MeetingIn, *, actor: Principal) -> MeetingOut:
         w.audit("session.convene", "session", meeting_id, {
             "body": data.body, "kind": data.kind.value, "mode": data.mode.value,
             "opens_at": data.opens_at.isoformat(), "convened_by": data.convened_by.value})
-        w.emit("sessions", "convened", id=meeting_id)
+        w.emit("sessions", "convened", classification=c, id=meeting_id)
         return _meeting(w.conn, meeting_id, actor)
 
 
 def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
                       note: str = "", *, actor: Principal) -> MeetingOut:
     with db.write(actor) as w:
-        _meeting_row(w.conn, meeting_id, actor, lock=True)
+        meeting = _meeting_row(w.conn, meeting_id, actor, lock=True)
         if not _staff_or_system(actor) or actor.role is Role.AUDITOR:
             # the session's secretary records everyone's; a member its own
             _acting_state(actor, state, StateAct.ATTENDANCE)
@@ -78,7 +78,8 @@ def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
             raise Invalid("state", f"{state} has no seat in this session")
         w.audit("session.attendance", "session", meeting_id,
                 {"state": state, "present": present, "note": note})
-        w.emit(f"session:{meeting_id}", "attendance", state=state, present=present)
+        w.emit(f"session:{meeting_id}", "attendance",
+               classification=access.classification_of(meeting), state=state, present=present)
         return _meeting(w.conn, meeting_id, actor)
 
 
@@ -111,7 +112,8 @@ def set_session_status(db: Database, meeting_id: int, status: Literal["open", "c
         w.conn.execute(update(t.meeting).where(t.meeting.c.id == meeting_id)
                        .values(status=status))
         w.audit(f"session.{status}", "session", meeting_id, {"from": row.status})
-        w.emit(f"session:{meeting_id}", "status", status=status)
+        w.emit(f"session:{meeting_id}", "status", classification=access.classification_of(row),
+               status=status)
         return _meeting(w.conn, meeting_id, actor)
 
 

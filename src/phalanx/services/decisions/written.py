@@ -66,7 +66,8 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         w.audit("draft.sign", "draft", draft_id,
                 {"state": who, "answer": answer.value, "reservation": reservation})
         _settle(w, row, _written(w.conn, row))
-        w.emit(f"draft:{draft_id}", "signature", state=who, answer=answer.value)
+        w.emit(f"draft:{draft_id}", "signature", classification=access.classification_of(row),
+               state=who, answer=answer.value)
         return _draft(w.conn, draft_id, actor)
 
 
@@ -97,7 +98,8 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
         status=draft_status, outcome=status.value, outcome_reason=change["reason"],
         revision=row.revision + 1))
     w.audit("draft.close", "draft", row.id, change)
-    w.emit(f"draft:{row.id}", "outcome", outcome=status.value)
+    w.emit(f"draft:{row.id}", "outcome", classification=access.classification_of(
+        _draft_row(w.conn, row.id, SYSTEM)), outcome=status.value)
     return status.value
 
 

@@ -23,6 +23,7 @@ class VerdictOut(BaseModel):
     ok: bool
     entries: int
     first_bad: int | None
+    problem: str | None = None
     reason: str
 
 
@@ -38,12 +39,12 @@ def search_audit(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
     items, total = audit.search(conn, audit.AuditFilter(
-        who, action, acting_for, target_kind, since, until, limit, offset))
+        who, action, acting_for, target_kind, since, until, limit, offset), actor=actor)
     return AuditPage(items=items, total=total)
 
 
 @router.get("/audit/verify", response_model=VerdictOut)
 def verify_audit(actor: Auditor, db: DB, request: Request) -> VerdictOut:
     key = request.app.state.audit_key
-    v = audit.verify_trail(db, key)
-    return VerdictOut(ok=v.ok, entries=v.entries, first_bad=v.first_bad, reason=v.reason)
+    v = audit.verify_installation(db, request.app.state.settings, key)
+    return VerdictOut(**v.as_dict())

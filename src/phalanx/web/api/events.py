@@ -1,6 +1,9 @@
-"""Server-sent events: open pages follow a topic (a session, a draft, the registers)
-and are told at once when something in it changes. The event says what changed; the
-page then fetches it through the normal, access-checked routes."""
+"""Server-sent events: open pages follow a topic (a session, a draft, a crisis, or a
+broad one such as `crises`) and are told at once when something in it changes. The
+event says what changed; the page then fetches it through the normal, access-checked
+routes. A topic naming a record the reader may not read is refused like the record (404);
+on every topic, each event reaches the page only if the reader may read what it
+announces (the bus applies the access policy per subscriber)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from phalanx.adapters.events import EventBus
+from phalanx.domain.access.policy import read_scope
 from phalanx.services import decisions as dec
 from phalanx.web.auth import Reader
 from phalanx.web.deps import DB
@@ -27,6 +31,9 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
     kind, _, ident = topic.partition(":")
     if topic in PUBLIC_TOPICS:
         return
+    if not (ident.isascii() and ident.isdigit() and len(ident) <= 10
+            and 1 <= int(ident) <= 2_147_483_647):
+        ident = ""  # not an id a record can have: an unknown topic
     with db.read() as conn:
         if kind == "draft" and ident.isdigit():
             dec.get_draft(conn, int(ident), actor=actor)
@@ -48,11 +55,15 @@ def check_topic(db: DB, topic: str, actor: Reader) -> None:
             responses={200: {"content": {"text/event-stream": {}}}})
 async def events(request: Request, actor: Reader, db: DB,
                  topic: Annotated[list[str], Query(max_length=20)]) -> StreamingResponse:
+    if any(len(t) > 100 for t in topic):
+        from phalanx.services.errors import Invalid
+
+        raise Invalid("topic", "a topic is at most 100 characters")
     for t in topic:
         if t not in PUBLIC_TOPICS:  # a record's topic: its access check reads the database
             await asyncio.to_thread(check_topic, db, t, actor)
     bus: EventBus = request.app.state.bus
-    sub = bus.subscribe(set(topic))
+    sub = bus.subscribe(set(topic), read_scope(actor))
 
     async def stream() -> AsyncIterator[str]:
         try:

@@ -93,7 +93,7 @@ def corridors(key: str, actor: Reader, conn: Conn,
 
 class ReleaseIn(BaseModel):
     to_observers: bool = False
-    stage: str | None = None
+    stage: str | None = Field(default=None, max_length=64)
 
 
 @router.post("/operations/{key}/release", response_model=dict[str, int])

@@ -16,7 +16,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.errors import Forbidden
 from phalanx.web import maps
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import render
 
@@ -45,7 +45,7 @@ def board(request: Request, actor: Reader, conn: Conn, org: Org,
 def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
                 category: Annotated[str, Form(max_length=64)],
                 affected: Annotated[list[str], Form()],
-                severity: Annotated[str, Form()] = "severe",
+                severity: Annotated[str, Form(max_length=32)] = "severe",
                 place: Annotated[str, Form(max_length=300)] = "",
                 description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     c = crises.open_crisis(db, crises.CrisisIn.model_validate({
@@ -55,12 +55,12 @@ def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300
 
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
-def room(request: Request, crisis_id: int, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
     return render(request, "crisis.html", _room(conn, crisis_id, actor, org))
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
-def room_live(request: Request, crisis_id: int, actor: Reader, conn: Conn,
+def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
               org: Org) -> HTMLResponse:
     return render(request, "_crisis_live.html", _room(conn, crisis_id, actor, org))
 
@@ -80,23 +80,24 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
 
 
 @router.post("/crises/{crisis_id}/transition")
-def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form()],
-               revision: Annotated[int, Form()], reason: Annotated[str, Form()] = "",
-               review: Annotated[str, Form()] = "") -> Response:
+def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()],
+               revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
+               reason: Annotated[str, Form(max_length=5000)] = "",
+               review: Annotated[str, Form(max_length=5000)] = "") -> Response:
     crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
                       revision=revision)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consultations")
-def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
+def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/decision")
-def link_decision(crisis_id: int, actor: Writer, db: DB,
-                  decision_id: Annotated[int, Form()],
+def link_decision(crisis_id: Id, actor: Writer, db: DB,
+                  decision_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
                   authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
     crises.link_decision(db, crisis_id, decision_id, authorizes or None, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
@@ -139,7 +140,7 @@ def un_notice(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/response")
-def set_response(crisis_id: int, actor: Writer, db: DB,
+def set_response(crisis_id: Id, actor: Writer, db: DB,
                  measures: Annotated[list[Measure], Form()],
                  flags: Annotated[list[str] | None, Form()] = None) -> Response:
     chosen = set(flags or [])
@@ -152,7 +153,7 @@ def set_response(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/requests")
-def request_assistance(crisis_id: int, actor: Writer, db: DB,
+def request_assistance(crisis_id: Id, actor: Writer, db: DB,
                        resource: Annotated[str, Form(max_length=300)],
                        quantity: Annotated[int, Form(ge=1)],
                        unit: Annotated[str, Form(max_length=32)] = "units",
@@ -165,24 +166,24 @@ def request_assistance(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/requests/{request_id}/offers")
-def offer(request_id: int, actor: Writer, db: DB,
+def offer(request_id: Id, actor: Writer, db: DB,
           description: Annotated[str, Form(max_length=2000)],
           quantity: Annotated[int, Form(ge=1)],
-          kind: Annotated[str, Form()] = "units") -> Response:
+          kind: Annotated[str, Form(max_length=32)] = "units") -> Response:
     c = crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
         {"kind": kind, "description": description, "quantity": quantity}), actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
 @router.post("/offers/{offer_id}/decision")
-def decide_offer(offer_id: int, actor: Writer, db: DB,
+def decide_offer(offer_id: Id, actor: Writer, db: DB,
                  accept: Annotated[bool, Form()]) -> Response:
     c = crises.decide_offer(db, offer_id, accept, actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/sitreps")
-def sitrep(crisis_id: int, actor: Writer, db: DB,
+def sitrep(crisis_id: Id, actor: Writer, db: DB,
            situation: Annotated[str, Form(max_length=20_000)],
            casualties: Annotated[str, Form(max_length=5000)] = "",
            needs: Annotated[str, Form(max_length=5000)] = "",
@@ -205,7 +206,7 @@ def watch_page(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRes
 def add_watch(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
               region: Annotated[str, Form(max_length=300)],
               category: Annotated[str, Form(max_length=64)],
-              risk: Annotated[str, Form()] = "elevated") -> Response:
+              risk: Annotated[str, Form(max_length=32)] = "elevated") -> Response:
     watch.add(db, watch.WatchIn.model_validate({"title": title, "region": region,
                                                 "category": category, "risk": risk}),
               actor=actor)
@@ -213,7 +214,7 @@ def add_watch(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)]
 
 
 @router.post("/watch/{watch_id}/escalate")
-def escalate_watch(watch_id: int, actor: Writer, db: DB,
+def escalate_watch(watch_id: Id, actor: Writer, db: DB,
                    affected: Annotated[list[str], Form()]) -> Response:
     c = watch.escalate(db, watch_id, affected, actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)

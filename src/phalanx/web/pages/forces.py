@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission, is_staff
@@ -16,7 +16,7 @@ from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 from phalanx.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,7 @@ def registry(request: Request, actor: Reader, conn: Conn,
 def edit_unit(key: str, actor: Writer, db: DB,
               strength: Annotated[int, Form(ge=1, le=100_000)],
               readiness_h: Annotated[float, Form(ge=0, le=8760)],
-              withdrawn: Annotated[str | None, Form()] = None,
+              withdrawn: Annotated[str | None, Form(max_length=8)] = None,
               note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     forces.update_unit(db, key, forces.UnitPatch(
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
@@ -57,7 +57,7 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
                   speed_kmh: Annotated[float, Form(gt=0, le=3000)],
                   range_km: Annotated[float, Form(gt=0, le=20_000)],
                   turnaround_h: Annotated[float, Form(ge=0, le=48)],
-                  withdrawn: Annotated[str | None, Form()] = None) -> Response:
+                  withdrawn: Annotated[str | None, Form(max_length=8)] = None) -> Response:
     forces.update_aircraft(db, key, forces.AircraftPatch(
         base=base, payload_t=payload_t, speed_kmh=speed_kmh, range_km=range_km,
         turnaround_h=turnaround_h, withdrawn=withdrawn == "on"), actor=actor)
@@ -66,7 +66,8 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
 
 @router.get("/forces/map", response_class=HTMLResponse)
 def operational_picture(request: Request, actor: Reader, conn: Conn,
-                        crisis: int | None = None) -> HTMLResponse:
+                        crisis: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
+                        ) -> HTMLResponse:
     pic = forces.picture(conn, actor=actor)
     symbols = [maps.Symbol(b["lat"], b["lon"], "SFGPIBA---H----", b["name"], "base",
                            key=b["key"]) for b in pic["bases"] if b["kind"] != "node"]
@@ -95,7 +96,7 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
 
 
 @router.post("/crises/{crisis_id}/requirements")
-def add_requirement(crisis_id: int, actor: Writer, db: DB,
+def add_requirement(crisis_id: Id, actor: Writer, db: DB,
                     capability: Annotated[str, Form(max_length=32)],
                     strength: Annotated[int, Form(ge=1, le=100_000)],
                     place: Annotated[str, Form(min_length=1, max_length=300)],
@@ -109,7 +110,7 @@ def add_requirement(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/consents")
-def give_consent(crisis_id: int, actor: Writer, db: DB,
+def give_consent(crisis_id: Id, actor: Writer, db: DB,
                  scope: Annotated[Scope, Form()],
                  units: Annotated[list[str] | None, Form()] = None,
                  conditions: Annotated[str, Form(max_length=2000)] = "") -> Response:
@@ -120,19 +121,19 @@ def give_consent(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/plans")
-def run_plan(crisis_id: int, actor: Writer, db: DB,
+def run_plan(crisis_id: Id, actor: Writer, db: DB,
              time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
     forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
 
 
 @router.post("/plans/{plan_id}/decide")
-def decide_plan(plan_id: int, actor: Writer, db: DB) -> Response:
+def decide_plan(plan_id: Id, actor: Writer, db: DB) -> Response:
     p = forces.decide_plan(db, plan_id, actor=actor)
     return RedirectResponse(f"/crises/{p.crisis_id}#forces", status_code=303)
 
 
-def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, object]:
+def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, object]:
     """What the crisis room shows of the forces."""
     reqs = forces.requirements(conn, crisis_id, actor=actor)
     found = forces.plans(conn, crisis_id, actor=actor)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission
@@ -24,7 +24,7 @@ from phalanx.services.registers import training as tr
 from phalanx.services.registers.common import staff
 from phalanx.web import charts
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
 from phalanx.web.pages.render import language, render
 
@@ -116,7 +116,7 @@ def military_technical(request: Request, actor: Reader, conn: Conn, org: Org) ->
 
 @router.post("/mtc/deliveries")
 def delivery(actor: Writer, db: DB, supply: Annotated[str, Form(max_length=64)],
-             quantity: Annotated[int, Form()],
+             quantity: Annotated[int, Form(ge=-2_147_483_647, le=2_147_483_647)],
              value: Annotated[float, Form()], on: Annotated[date, Form()]) -> RedirectResponse:
     mtc.add_delivery(db, supply, mtc.DeliveryIn(quantity=quantity, value=value, on=on),
                      actor=actor)
@@ -149,7 +149,7 @@ def exercises(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
 
 
 @router.post("/joint-exercises/findings/{finding_id}")
-def finding_done(finding_id: int, actor: Writer, db: DB) -> RedirectResponse:
+def finding_done(finding_id: Id, actor: Writer, db: DB) -> RedirectResponse:
     ex.update_finding(db, finding_id, ex.FindingUpdate(status="done"), actor=actor)
     return RedirectResponse("/joint-exercises#findings", status_code=303)
 
@@ -191,13 +191,15 @@ def secretariat(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
 
 
 @router.get("/secretariat/annual-report.pdf")
-def annual_report_form(actor: Reader, year: int | None = None) -> RedirectResponse:
+def annual_report_form(actor: Reader,
+                       year: Annotated[int | None, Query(ge=1, le=9999)] = None
+                       ) -> RedirectResponse:
     y = year if year and 1990 <= year <= 2200 else date.today().year
     return RedirectResponse(f"/secretariat/annual-report/{y}.pdf", status_code=303)
 
 
 @router.get("/secretariat/annual-report/{year}.pdf")
-def annual_report(year: int, actor: Reader, conn: Conn) -> Response:
+def annual_report(year: Annotated[int, Path(ge=1, le=9999)], actor: Reader, conn: Conn) -> Response:
     if not 1990 <= year <= 2200:
         from phalanx.services.errors import Invalid
 

@@ -19,7 +19,7 @@ from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,8 @@ def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRespo
 
 @router.post("/sessions")
 def convene(request: Request, actor: Writer, db: DB,
-            body: Annotated[str, Form()], opens_at: Annotated[str, Form()],
+            body: Annotated[str, Form(max_length=64)],
+            opens_at: Annotated[str, Form(max_length=40)],
             kind: Annotated[SessionKind, Form()] = SessionKind.REGULAR,
             mode: Annotated[Mode, Form()] = Mode.IN_PERSON,
             link: Annotated[str, Form(max_length=500)] = "",
@@ -61,7 +62,7 @@ def convene(request: Request, actor: Writer, db: DB,
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
-def session(request: Request, session_id: int, actor: Reader, conn: Conn,
+def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
             org: Org) -> HTMLResponse:
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
@@ -75,7 +76,7 @@ def session(request: Request, session_id: int, actor: Reader, conn: Conn,
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
-def session_board(request: Request, session_id: int, actor: Reader, conn: Conn,
+def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
                   org: Org) -> HTMLResponse:
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
@@ -84,14 +85,14 @@ def session_board(request: Request, session_id: int, actor: Reader, conn: Conn,
 
 
 @router.post("/sessions/{session_id}/attendance")
-def attendance(session_id: int, actor: Writer, db: DB, state: Annotated[str, Form()],
+def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
                present: Annotated[bool, Form()] = False) -> Response:
     dec.record_attendance(db, session_id, state, present, actor=actor)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
 
 
 @router.post("/sessions/{session_id}/drafts")
-def table_draft(session_id: int, actor: Writer, db: DB, conn: Conn,
+def table_draft(session_id: Id, actor: Writer, db: DB, conn: Conn,
                 title: Annotated[str, Form(max_length=300)],
                 text_en: Annotated[str, Form(max_length=200_000)],
                 text_ru: Annotated[str, Form(max_length=200_000)] = "",
@@ -109,21 +110,21 @@ def table_draft(session_id: int, actor: Writer, db: DB, conn: Conn,
 
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
-def draft(request: Request, draft_id: int, actor: Reader, conn: Conn,
+def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
           org: Org) -> HTMLResponse:
     return render(request, "draft.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
                                           "states": _names(org), "positions": list(Position)})
 
 
 @router.get("/drafts/{draft_id}/board", response_class=HTMLResponse)
-def draft_board(request: Request, draft_id: int, actor: Reader, conn: Conn,
+def draft_board(request: Request, draft_id: Id, actor: Reader, conn: Conn,
                 org: Org) -> HTMLResponse:
     return render(request, "_board.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
                                            "states": _names(org)})
 
 
 @router.post("/drafts/{draft_id}/position")
-def position(request: Request, draft_id: int, actor: Writer, db: DB,
+def position(request: Request, draft_id: Id, actor: Writer, db: DB,
              position: Annotated[Position, Form()],
              statement: Annotated[str, Form(max_length=10_000)] = "",
              state: Annotated[str | None, Form(max_length=3)] = None) -> Response:
@@ -132,13 +133,13 @@ def position(request: Request, draft_id: int, actor: Writer, db: DB,
 
 
 @router.post("/drafts/{draft_id}/close")
-def close(draft_id: int, actor: Writer, db: DB) -> Response:
+def close(draft_id: Id, actor: Writer, db: DB) -> Response:
     dec.close_draft(db, draft_id, actor=actor)
     return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/sign")
-def sign(draft_id: int, actor: Writer, db: DB,
+def sign(draft_id: Id, actor: Writer, db: DB,
          answer: Annotated[Answer, Form()] = Answer.SIGN,
          reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
     dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
@@ -182,8 +183,10 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
                verify: bool = False,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     items, total = audit.search(conn, audit.AuditFilter(
-        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100))
-    verdict = audit.verify_trail(db, request.app.state.audit_key) if verify else None
+        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100),
+        actor=actor)
+    verdict = audit.verify_installation(db, request.app.state.settings,
+                                        request.app.state.audit_key) if verify else None
     return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
                                           "action": action or "", "verdict": verdict,
                                           "page": page})

@@ -1,0 +1,64 @@
+"""Input that once caused a server error answers 4xx, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import identity
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+HUGE = "99999999999999999999"
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings) -> Iterator[TestClient]:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    identity.add_user(db, identity.NewUser("staff", "Kettle-Harbour-Violet-42",
+                                           Role.SECRETARIAT), actor=SYSTEM)
+    token = identity.issue_token(db, "staff", actor=SYSTEM).token
+    with TestClient(create_app(settings, db), raise_server_exceptions=False) as c:
+        c.headers["Authorization"] = f"Bearer {token}"
+        yield c
+
+
+@pytest.mark.parametrize("body", [
+    b'{"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "\\ud800"}',
+    b'{"title": "\\udfff", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL"}',
+    b'{"\\ud800": 1}',
+])
+def test_a_lone_surrogate_is_refused_not_a_server_error(client: TestClient,
+                                                        body: bytes) -> None:
+    r = client.post("/api/v1/documents", content=body,
+                    headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500, r.text
+    if r.status_code != 201:
+        assert r.headers["content-type"].startswith("application/problem+json")
+        json.loads(r.content.decode("utf-8"))  # valid UTF-8 and JSON
+
+
+@pytest.mark.parametrize("path", [
+    f"/sessions/{HUGE}", f"/crises/{HUGE}", f"/crises/{HUGE}/live", f"/drafts/{HUGE}",
+    f"/forces/map?crisis={HUGE}", f"/api/v1/events?topic=crisis:{HUGE}",
+    f"/api/v1/events?topic=session:{HUGE}", f"/api/v1/events?topic=draft:{HUGE}",
+    "/api/v1/events?topic=crisis:%D9%A3", f"/api/v1/events?topic=crisis:{'9' * 5000}",
+    f"/secretariat/annual-report/{HUGE}.pdf", f"/sessions/{'9' * 5000}",
+    f"/secretariat/annual-report.pdf?year={HUGE}",
+])
+def test_huge_and_odd_ids_are_refused_not_a_server_error(client: TestClient,
+                                                         path: str) -> None:
+    r = client.get(path)
+    assert 400 <= r.status_code < 500, (path, r.status_code)
+
+
+def test_huge_form_numbers_are_refused_not_a_server_error(client: TestClient) -> None:
+    r = client.post("/crises/1/decision", data={"decision_id": HUGE})
+    assert 400 <= r.status_code < 500, r.status_code
