@@ -9,6 +9,7 @@ import asyncio
 import io
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pypdf
@@ -18,7 +19,6 @@ from phalanx.adapters.events import Event, EventBus
 from phalanx.dataset import loader
 from phalanx.domain.access.policy import read_scope
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import crises
 from phalanx.services import decisions as dec
@@ -42,17 +42,29 @@ def org_db(db: Database) -> Database:
 
 
 def limited_decision(db: Database) -> int:
-    """A limited-format decision of ARM, KAZ, RUS and TJK (BLR and KGZ stayed out)."""
+    """A limited-format decision of KAZ, RUS and TJK (BLR and KGZ stayed out; Armenia takes
+    no part), in a Council whose dataset lets only the participants read such a decision."""
     from datetime import UTC, datetime
 
+    from sqlalchemy import select, update
+
+    from phalanx.adapters.db import tables as t
+
+    with db.write(SYSTEM) as w:
+        rules = w.conn.execute(select(t.body.c.rules).where(t.body.c.key == "csc")).scalar_one()
+        rules = {**rules, "limited_format": {**rules["limited_format"],
+                                             "readers": "participants"}}
+        w.conn.execute(update(t.body).where(t.body.c.key == "csc").values(rules=rules))
+        w.audit("test.rules", "body", "csc", {"limited_format.readers": "participants"})
     m = dec.convene(db, dec.MeetingIn.model_validate(
         {"body": "csc", "opens_at": datetime(2026, 11, 20, 10, tzinfo=UTC)}), actor=SEC)
     for s in [a.state for a in m.attendance]:
         dec.record_attendance(db, m.id, s, True, actor=SEC)
     d = dec.propose_draft(db, dec.DraftIn.model_validate(
-        {"body": "csc", "meeting_id": m.id, "title": LIMITED_TITLE, "limited_format": True,
+        {"body": "csc", "meeting_id": m.id, "title": LIMITED_TITLE,
+         "measures": ["humanitarian"],
          "text_en": "The Council decides:\n1. To form the contingent.\n"}), actor=SEC)
-    for s in MEMBERS:
+    for s in [x.state for x in d.stances if x.standing.value == "full"]:
         dec.state_position(db, d.id, Position.NOT_TAKING_PART if s in ("BLR", "KGZ")
                            else Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(db, d.id, actor=SEC)
@@ -90,15 +102,15 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_a_linked_limited_decision_is_named_only_to_its_readers(org_db: Database) -> None:
+    decision_id = limited_decision(org_db)  # first: it changes the dataset's rules
     c = crises.open_crisis(org_db, crises.CrisisIn(
-        title="Flood in the Fergana valley", category="natural_disaster",
-        affected=["KGZ"]), actor=SEC)
-    decision_id = limited_decision(org_db)
+        title="Flood in the Kazakh steppe", category="natural_disaster",
+        affected=["KAZ"]), actor=SEC, at=datetime(2026, 11, 19, tzinfo=UTC))
     with org_db.read() as conn:
         number = dec.get_decision(conn, decision_id, actor=SEC).number
     readers = {"kaz": rep("KAZ"), "blr": rep("BLR"), "kgz": rep("KGZ"), "sec": SEC}
     events = collect(org_db, readers, {f"crisis:{c.id}"}, lambda: crises.link_decision(
-        org_db, c.id, decision_id, [Measure.HUMANITARIAN], actor=SEC))
+        org_db, c.id, decision_id, actor=SEC))
     assert [e.kind for e in events["kaz"]] == ["decision"]
     assert [e.kind for e in events["sec"]] == ["decision"]
     assert events["blr"] == [] and events["kgz"] == []
