@@ -18,6 +18,12 @@ or any template of its ``templates`` object that gets a ``request``):
   what to show when the catalog has no such key.
 - ``{{ name(obj) }}`` is ``obj.name_ru`` on a Russian page (when not empty), else
   ``obj.name``; ``{{ name(obj, 'title') }}`` picks ``title``/``title_ru`` the same way.
+- ``{{ label('stage', c.stage) }}`` is the name of an enumerated value (a stage, status,
+  role, marking, mode, kind...) in the page's language: the catalog's ``stage.reported``
+  (a dotted key, one group per kind of value; ``tests/unit/test_i18n.py`` checks that
+  every value of the domain's enumerations has one), else the value with spaces.
+- a ``Text`` (a name in the organization's working languages) written as
+  ``{{ body.name }}`` shows in the page's language, never as Python's text for it.
 - ``{{ day|long_date }}`` writes a date in words ("1 January 2000",
   "1 января 2000 г.").
 
@@ -38,6 +44,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+
+from phalanx.domain.organization import Text
 
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "ru")
@@ -80,6 +88,11 @@ def localized(lang: str) -> Callable[..., str]:
     def name(obj: Any, field: str = "name") -> str:
         if obj is None:
             return ""
+        if isinstance(obj, Text):
+            return obj.get(lang)
+        value = get(obj, field)
+        if isinstance(value, Text):
+            return value.get(lang)
         if lang == "ru":
             value = get(obj, f"{field}_ru")
             if value:
@@ -87,6 +100,20 @@ def localized(lang: str) -> Callable[..., str]:
         return str(get(obj, field) or "")
 
     return name
+
+
+def labeller(lang: str) -> Callable[[str, Any], str]:
+    """`label(group, value)`: the name of an enumerated value in `lang` (its catalog key is
+    `group.value`); a value with no label shows with spaces for underscores."""
+    t = translator(lang)
+
+    def label(group: str, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        raw = str(getattr(value, "value", value))
+        return t(f"{group}.{raw}", default=raw.replace("_", " "))
+
+    return label
 
 
 def long_date(day: date, lang: str) -> str:
@@ -123,6 +150,19 @@ def install(env: Environment) -> None:
     def long_date_filter(ctx: Context, day: date | None) -> str:
         return long_date(day, _lang_of(ctx)) if day is not None else ""
 
+    @pass_context
+    def label(ctx: Context, group: str, value: Any) -> str:
+        return labeller(_lang_of(ctx))(group, value)
+
+    @pass_context
+    def finalize(ctx: Context, value: Any) -> Any:
+        # a name in both working languages shows in the page's one
+        if isinstance(value, Text):
+            return value.get(_lang_of(ctx))
+        return value
+
     env.globals["t"] = t
     env.globals["name"] = name
+    env.globals["label"] = label
+    env.finalize = finalize
     env.filters["long_date"] = long_date_filter

@@ -47,8 +47,9 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
                       [], routes=[(names.get(c.route_from, c.route_from),
                                    names.get(c.route_to, c.route_to), c.kg)
                                   for c in d["corridors"]])
-    return render(request, "operation.html", {**d, "key": key, "map_svg": svg,
-                                              "marking": _marking(actor)})
+    return render(request, "operation.html", {
+        **d, "key": key, "map_svg": svg, "marking": _marking(actor),
+        "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state})
 
 
 def _year(raw: str | None) -> int | None:
