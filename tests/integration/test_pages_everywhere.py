@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,7 +88,7 @@ class _Texts(HTMLParser):
     """The text a person reads as words of the page: text nodes outside scripts, code,
     drawings and user names (class "username": a user called "planner" is no role)."""
 
-    HIDDEN = {"script", "style", "code", "svg", "pre"}
+    HIDDEN: ClassVar[set[str]] = {"script", "style", "code", "svg", "pre"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
