@@ -17,6 +17,7 @@ from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, localized, translator
+from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 i18n.install(templates.env)
@@ -65,6 +66,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,
+        "nav_items": menu(principal),
         "csrf_token": getattr(request.state, "csrf", None),
         "org": _org_info(request),
         "today": date.today(),
