@@ -5,6 +5,7 @@ arrive, crises driven through the algorithm, an upload with errors. The public p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def login(page: Any, base_url: str, user: str, password: str) -> None:
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page.wait_for_url(re.compile(re.escape(base_url) + r"/(inbox)?$"))  # the inbox, or home
 
 
 def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> None:

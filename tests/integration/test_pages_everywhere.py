@@ -111,7 +111,8 @@ class _Texts(HTMLParser):
 
 def _raw_values() -> set[str]:
     """The keys of every labelled enumeration (`group.value` in the catalog)."""
-    return {k.split(".", 1)[1] for k in catalog("en") if "." in k}
+    return {k.split(".", 1)[1] for k in catalog("en") if "." in k and
+            not k.startswith("plural.")}
 
 
 def raw_enum_text(html: str, values: set[str]) -> list[str]:

@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import forces as forces_pages
+    from phalanx.web.pages import inbox as inbox_pages
     from phalanx.web.pages import operations as operation_pages
     from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(inbox_pages.router)
     app.include_router(crisis_pages.router)
     app.include_router(forces_pages.router)
     app.include_router(operation_pages.router)

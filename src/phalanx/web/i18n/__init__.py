@@ -24,6 +24,9 @@ or any template of its ``templates`` object that gets a ``request``):
   every value of the domain's enumerations has one), else the value with spaces.
 - a ``Text`` (a name in the organization's working languages) written as
   ``{{ body.name }}`` shows in the page's language, never as Python's text for it.
+- ``{{ plural(n, 'inbox_count') }}`` is the text for a number with the language's
+  plural rule: the catalog's ``plural.inbox_count.one`` / ``.few`` / ``.many`` (Russian),
+  ``.one`` / ``.other`` (English), with ``{n}`` filled.
 - ``{{ day|long_date }}`` writes a date in words ("1 January 2000",
   "1 января 2000 г.").
 
@@ -116,6 +119,29 @@ def labeller(lang: str) -> Callable[[str, Any], str]:
     return label
 
 
+def plural_form(n: int, lang: str) -> str:
+    """The CLDR plural category of `n` in `lang`: Russian has one (1, 21, 101...), few
+    (2-4, 22-24...) and many (0, 5-20, 25...); English one and other."""
+    if lang == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return "few"
+        return "many"
+    return "one" if n == 1 else "other"
+
+
+def pluralizer(lang: str) -> Callable[..., str]:
+    """`plural(n, key, **values)`: the text `plural.key.<category>` for `n` (with `{n}`
+    and the other placeholders filled)."""
+    t = translator(lang)
+
+    def plural(n: int, key: str, /, **values: Any) -> str:
+        return t(f"plural.{key}.{plural_form(n, lang)}", n=n, **values)
+
+    return plural
+
+
 def long_date(day: date, lang: str) -> str:
     """A date in words: "1 January 2000", "1 января 2000 г."."""
     t = translator(lang)
@@ -155,6 +181,10 @@ def install(env: Environment) -> None:
         return labeller(_lang_of(ctx))(group, value)
 
     @pass_context
+    def plural(ctx: Context, n: int, key: str, /, **values: Any) -> str:
+        return pluralizer(_lang_of(ctx))(n, key, **values)
+
+    @pass_context
     def finalize(ctx: Context, value: Any) -> Any:
         # a name in both working languages shows in the page's one
         if isinstance(value, Text):
@@ -164,5 +194,6 @@ def install(env: Environment) -> None:
     env.globals["t"] = t
     env.globals["name"] = name
     env.globals["label"] = label
+    env.globals["plural"] = plural
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter

@@ -1,6 +1,7 @@
 """The main menu: the pages a person can use, by role.
 
-Everybody sees the public pages. A logged-in user also sees the working pages of its
+Everybody sees the public pages. A logged-in user also sees its inbox (but an observer,
+who is asked for nothing) and the working pages of its
 role: an observer (a non-member state or an international organization) only the pages
 that hold what may be released to observers (the operations' figures, the forces
 registry's public part, the registers, documents); a national agency's reporter the
@@ -33,6 +34,7 @@ _WITH_REPORTER = _STAFF | {Role.REPORTER}
 _WITH_OBSERVER = _STAFF | {Role.OBSERVER}
 
 ITEMS: tuple[Item, ...] = (
+    Item("/inbox", "nav_inbox", _WITH_REPORTER),
     Item("/", "nav_home", public=True),
     Item("/members", "nav_members", public=True),
     Item("/bodies", "nav_bodies", public=True),
@@ -59,4 +61,5 @@ def menu(principal: Principal | None) -> list[Item]:
     """The menu of `principal` (None: a visitor who is not logged in)."""
     if principal is None:
         return [i for i in ITEMS if i.public]
+    # (an observer is asked for nothing: no inbox)
     return [i for i in ITEMS if i.public or i.roles is None or principal.role in i.roles]
