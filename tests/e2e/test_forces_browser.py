@@ -45,29 +45,93 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
 
 def test_the_operational_picture_draws_valid_app6_symbols(browser: Any,
                                                           site: tuple[str, int]) -> None:
+    """The interactive map (Leaflet): every unit, airfield and crisis as a valid APP-6
+    symbol, the plan's movements, zoom and pan, layers that switch off, a legend, the
+    details of a symbol on a click; nothing blocked by the Content-Security-Policy."""
     url, crisis = site
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
+            if m.type == "error" or "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: violations.append(str(e)))
     try:
         login(page, url, "planner", "demo-planner-pass")
         page.goto(f"{url}/forces/map?crisis={crisis}")
-        cop = page.locator("#cop[data-symbols]")
-        cop.wait_for(timeout=10_000)
+        cop = page.locator("#cop[data-ready='1']")
+        cop.wait_for(timeout=15_000)
+        page.locator("#cop[data-land-ready] path.land").first.wait_for(timeout=15_000)
+        data = page.request.get(f"{url}/forces/map/data.json?crisis={crisis}").json()
         drawn = int(cop.get_attribute("data-symbols") or 0)
-        marks = page.locator("#cop g.sym").count()
-        assert drawn == marks and marks >= 60 + 18 + 1  # units, airfields, the crisis
+        assert drawn == len(data["symbols"]) >= 60 + 18 + 1  # units, airfields, the crisis
         assert cop.get_attribute("data-invalid") == "0"
-        assert page.locator("#cop g.sym[data-drawn=ok] svg").count() == marks
-        assert page.locator("#cop line.move.decided").count() >= 5
+        assert page.locator("#cop path.land").count() > 20  # the countries, no tiles
+        assert page.locator("#cop img.leaflet-tile").count() == 0
+        assert page.locator("#cop path.move.decided").count() >= 5
         assert page.locator("#cop-gap").inner_text().endswith("%")
+        # overlapping symbols are clustered; the crisis carries its label
+        assert page.locator("#cop .marker-cluster, #cop .cluster").count() >= 1
+        assert "Batken" in page.locator("#cop .leaflet-tooltip.lbl.crises").inner_text()
+        # the legend and the layers
+        legend = page.locator("#cop .cop-legend").inner_text()
+        assert "Units" in legend and "Airfields" in legend and "proposed movement" in legend
+        zoom = page.evaluate("document.getElementById('cop').leafletMap.getZoom()")
+        page.locator("#cop .leaflet-control-zoom-in").click()
+        page.wait_for_function(
+            f"document.getElementById('cop').leafletMap.getZoom() > {zoom}")
+        centre = page.evaluate("document.getElementById('cop').leafletMap.getCenter().lng")
+        page.locator("#cop").focus()  # pan with the keyboard, as with a drag
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            f"document.getElementById('cop').leafletMap.getCenter().lng > {centre}")
+        # the crisis's details on a click
+        page.locator("#cop .leaflet-marker-icon.sym.crises").first.click()
+        popup = page.locator("#cop .leaflet-popup .cop-details")
+        popup.wait_for()
+        assert "Stage" in popup.inner_text() and popup.locator(
+            f"a[href='/crises/{crisis}']").count() == 1
+        # switching off a layer removes its symbols
+        airfields = page.locator("#cop .leaflet-marker-icon.sym.airfields, #cop .cluster.airfields")
+        assert airfields.count() > 0
+        page.locator("#cop .leaflet-control-layers label", has_text="Airfields").locator(
+            "input").uncheck()
+        assert airfields.count() == 0
         assert violations == []
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "operational-picture.png"), full_page=True)
         if os.environ.get("PHALANX_UPDATE_SCREENSHOT"):
             page.screenshot(path=str(DOCS / "operational-picture.png"))
+    finally:
+        ctx.close()
+
+
+def test_the_crisis_board_map_is_framed_on_the_crises_and_fits_a_phone(
+        browser: Any, site: tuple[str, int]) -> None:
+    url, _crisis = site
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    page = ctx.new_page()
+    try:
+        login(page, url, "secretariat", "demo-secretariat")
+        page.goto(f"{url}/crises?lang=ru")
+        page.locator("#crisis-map[data-ready='1']").wait_for(timeout=15_000)
+        box = page.locator("#crisis-map").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 300
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        data = page.request.get(f"{url}/crises/map.json").json()
+        where = [[s["lat"], s["lon"]] for s in data["symbols"] if s["layer"] == "crises"]
+        assert where
+        framed = page.evaluate(
+            "(w) => { const m = document.getElementById('crisis-map').leafletMap;"
+            " return [w.every(p => m.getBounds().contains(p)), m.getZoom()]; }", where)
+        region = page.evaluate("(() => { const m = document.getElementById('crisis-map')"
+                               ".leafletMap; return m.getBoundsZoom([[34, 22], [60, 90]]); })()")
+        assert framed[0] and framed[1] > region, (framed, region)  # on the crisis, closer
+        label = page.locator("#crisis-map .leaflet-tooltip.lbl.crises")
+        assert label.count() >= 1
+        legend = page.locator("#crisis-map .cop-legend").inner_text()
+        assert "Подразделения" in legend and "Кризисы" in legend
+        page.locator("#crisis-map .leaflet-marker-icon.sym.crises").first.click()
+        assert "Этап" in page.locator("#crisis-map .leaflet-popup").inner_text()
     finally:
         ctx.close()
 

@@ -123,7 +123,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router, dependencies=public)
     problems.document(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production",
+                       tile_url=settings.map_tile_url)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestId)
     return app

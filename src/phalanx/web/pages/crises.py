@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, documents, watch
+from phalanx.services import crises, documents, forces, watch
 from phalanx.services import decisions as dec
-from phalanx.web import maps
+from phalanx.web import cop, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
 from phalanx.web.pages import forces as forces_pages
-from phalanx.web.pages.render import render
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -28,16 +29,25 @@ Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 def board(request: Request, actor: Reader, conn: Conn, org: Org,
           exercise: bool = False, closed: bool = False) -> HTMLResponse:
     items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
-    members = {s.name.en for k, s in org.states.items()
-               if any(k in c.affected for c in items)}
-    svg = maps.render(maps.REGION, [
-        maps.Marker(c.lat, c.lon, f"{c.id}: {c.title}",
-                    "overdue" if c.overdue else "crisis", f"/crises/{c.id}")
-        for c in items if c.lat is not None and c.lon is not None], highlight=members)
+    query = urlencode({"exercise": str(exercise).lower(), "closed": str(closed).lower()})
     return render(request, "crises.html", {
-        "crises": items, "exercise": exercise, "closed": closed, "map_svg": svg,
+        "crises": items, "exercise": exercise, "closed": closed,
+        "map_data": f"/crises/map.json?{query}",
+        "tile_url": request.app.state.settings.map_tile_url,
         "categories": list(org.crisis_categories.values()),
         "states": sorted(org.states.values(), key=lambda s: s.code)})
+
+
+@router.get("/crises/map.json")
+def board_map(request: Request, actor: Reader, conn: Conn, org: Org,
+              exercise: bool = False, closed: bool = False) -> JSONResponse:
+    """The crisis board's map: the board's crises (framed on them), with the forces."""
+    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+    lang = language(request)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
+                                         board=items, state_names=names),
+                        headers={"cache-control": "no-store"})
 
 
 @router.post("/crises")

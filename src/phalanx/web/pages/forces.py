@@ -8,16 +8,16 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
-from phalanx.web import charts, maps
+from phalanx.web import charts, cop
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
-from phalanx.web.pages.render import render
+from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -68,27 +68,26 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
 def operational_picture(request: Request, actor: Reader, conn: Conn,
                         crisis: int | None = None) -> HTMLResponse:
     pic = forces.picture(conn, actor=actor)
-    symbols = [maps.Symbol(b["lat"], b["lon"], "SFGPIBA---H----", b["name"], "base",
-                           key=b["key"]) for b in pic["bases"] if b["kind"] != "node"]
-    symbols += [maps.Symbol(u["lat"], u["lon"], u["sidc"],
-                            f"{u['name']} ({u['state']}, {u['strength']})", "unit",
-                            key=u["key"]) for u in pic["units"] if not u["withdrawn"]]
-    symbols += [maps.Symbol(c["lat"], c["lon"], c["sidc"], f"{c['id']}: {c['title']}",
-                            "crisis", href=f"/crises/{c['id']}", key=f"crisis-{c['id']}")
-                for c in pic["crises"]]
-    moves = [maps.Move(m["from"][0], m["from"][1], m["to"][0], m["to"][1], m["mode"],
-                       m["status"], f"{m['unit']} → crisis {m['crisis']} ({m['mode']}, "
-                                    f"{m['arrive_h']:.1f} h)")
-             for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
-    svg = maps.render(maps.Box(west=22, south=34, east=90, north=60), [], width=1100,
-                      symbols=symbols, moves=moves)
     plan = None
     if crisis is not None:
         found = forces.plans(conn, crisis, actor=actor)
         plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
+    moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
+    data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
     return render(request, "forces_map.html", {
-        "map_svg": svg, "picture": pic, "crisis": crisis, "plan": plan,
-        "moves": len(moves)})
+        "picture": pic, "crisis": crisis, "plan": plan, "moves": len(moves),
+        "map_data": data, "tile_url": request.app.state.settings.map_tile_url})
+
+
+@router.get("/forces/map/data.json")
+def operational_picture_data(request: Request, actor: Reader, conn: Conn, org: Org,
+                             crisis: int | None = None) -> JSONResponse:
+    """The symbols, movements, legend and frame of the interactive map (static/cop.js)."""
+    lang = language(request)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
+                                         crisis=crisis, state_names=names),
+                        headers={"cache-control": "no-store"})
 
 
 # --- the crisis room's forms -----------------------------------------------------------
