@@ -97,7 +97,9 @@ def test_a_crisis_driven_in_the_browser(browser: Any, base_url: str) -> None:
         rep.goto(f"{base_url}/crises")
         rep.fill("form.stack input[name=title]", "Mudflow blocks the Pamir highway")
         rep.select_option("form.stack select[name=category]", "natural_disaster")
-        rep.fill("form.stack input[name=place]", "Khorog")
+        rep.fill("form.stack input[name=place]", "Khorog")  # not a place of the dataset:
+        rep.fill("form.stack input[name=lat]", "37.49")  # its coordinates, typed
+        rep.fill("form.stack input[name=lon]", "71.55")
         rep.click("form.stack button[type=submit]")
         rep.wait_for_url(f"{base_url}/crises/*")
         assert "Mudflow" in rep.inner_text("h1")
@@ -137,6 +139,7 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
         kgz.goto(f"{base_url}/crises")
         kgz.fill("form.stack input[name=title]", "Floods in the Chui valley")
         kgz.select_option("form.stack select[name=category]", "natural_disaster")
+        kgz.fill("form.stack input[name=place]", "Manas (Bishkek)")  # a place of the list
         kgz.click("form.stack button[type=submit]")
         kgz.wait_for_url(f"{base_url}/crises/*")
         room = kgz.url

@@ -71,3 +71,28 @@ def test_a_tile_server_is_allowed_by_the_policy_only_when_set() -> None:
     assert csp("") == CSP
     policy = csp("https://{s}.tiles.example.org/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://*.tiles.example.org;" in policy
+
+
+def test_a_crisis_report_needs_a_place_and_keeps_the_input(loaded_db: Database,
+                                                           settings: Settings) -> None:
+    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
+    with TestClient(create_app(settings, loaded_db)) as client:
+        _login(client, "rep-kgz", "demo-rep-kgz")
+        client.cookies.set("lang", "ru")
+        token = client.get("/crises").text.split('name="csrf_token" value="')[1].split('"')[0]
+        form = {"csrf_token": token, "title": "Сель у Оша", "category": "natural_disaster",
+                "affected": ["KGZ"], "severity": "extreme", "place": "somewhere"}
+        r = client.post("/crises", data=form, follow_redirects=False)
+        assert r.status_code == 400 and 'id="report-error"' in r.text
+        assert "Укажите место" in r.text and 'value="Сель у Оша"' in r.text
+        assert '<option value="extreme" selected>' in r.text and 'value="somewhere"' in r.text
+        r = client.post("/crises", data={**form, "lat": "91", "lon": "70"},
+                        follow_redirects=False)
+        assert r.status_code == 400 and "Координаты неверны" in r.text
+        r = client.post("/crises", data={**form, "place": "osh"}, follow_redirects=False)
+        assert r.status_code == 303  # a place of the dataset, by its name
+        room = client.get(r.headers["location"]).text
+        assert "Сель у Оша" in room
+        r = client.post("/crises", data={**form, "lat": "40,5", "lon": "72.8"},
+                        follow_redirects=False)
+        assert r.status_code == 303  # coordinates typed (a decimal comma is fine)

@@ -8,15 +8,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
 from phalanx.services import crises, documents, forces, watch
 from phalanx.services import decisions as dec
+from phalanx.services.errors import Invalid
 from phalanx.web import cop, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
+from phalanx.web.i18n import translator
 from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import language, render
 
@@ -25,17 +28,33 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
-@router.get("/crises", response_class=HTMLResponse)
-def board(request: Request, actor: Reader, conn: Conn, org: Org,
-          exercise: bool = False, closed: bool = False) -> HTMLResponse:
+def places(conn: Conn) -> list[dict[str, object]]:
+    """The dataset's places a crisis or a requirement can be placed at: its airfields,
+    air bases, garrisons and named nodes (name, kind and coordinates)."""
+    return [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat, "lon": b.lon}
+            for b in sorted(forces.bases(conn), key=lambda b: b.name)]
+
+
+def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
+                exercise: bool = False, closed: bool = False,
+                form: dict[str, object] | None = None, error: str = "",
+                status_code: int = 200) -> HTMLResponse:
     items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
     query = urlencode({"exercise": str(exercise).lower(), "closed": str(closed).lower()})
     return render(request, "crises.html", {
         "crises": items, "exercise": exercise, "closed": closed,
         "map_data": f"/crises/map.json?{query}",
         "tile_url": request.app.state.settings.map_tile_url,
+        "places": places(conn), "form": form or {}, "form_error": error,
         "categories": list(org.crisis_categories.values()),
-        "states": sorted(org.states.values(), key=lambda s: s.code)})
+        "states": sorted(org.states.values(), key=lambda s: s.code)},
+        status_code=status_code)
+
+
+@router.get("/crises", response_class=HTMLResponse)
+def board(request: Request, actor: Reader, conn: Conn, org: Org,
+          exercise: bool = False, closed: bool = False) -> HTMLResponse:
+    return _board_page(request, actor, conn, org, exercise, closed)
 
 
 @router.get("/crises/map.json")
@@ -50,16 +69,53 @@ def board_map(request: Request, actor: Reader, conn: Conn, org: Org,
                         headers={"cache-control": "no-store"})
 
 
-@router.post("/crises")
-def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
+def _coordinate(raw: str, low: float, high: float) -> float | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@router.post("/crises", response_model=None)
+def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
+                title: Annotated[str, Form(max_length=300)],
                 category: Annotated[str, Form(max_length=64)],
-                affected: Annotated[list[str], Form()],
+                affected: Annotated[list[str] | None, Form()] = None,
                 severity: Annotated[str, Form()] = "severe",
                 place: Annotated[str, Form(max_length=300)] = "",
+                lat: Annotated[str, Form(max_length=32)] = "",
+                lon: Annotated[str, Form(max_length=32)] = "",
                 description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
-    c = crises.open_crisis(db, crises.CrisisIn.model_validate({
-        "title": title, "category": category, "affected": affected, "severity": severity,
-        "place": place, "description": description}), actor=actor)
+    """Report a crisis. Its place is a point: the coordinates the form's map or search
+    filled in, or those of the dataset's place of that name. Without one, or with bad
+    input, the board comes back with the message beside the form and the input kept."""
+    t = translator(language(request))
+    form = {"title": title, "category": category, "affected": affected or [],
+            "severity": severity, "place": place, "lat": lat, "lon": lon,
+            "description": description}
+    y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
+    if (lat or lon) and (y is None or x is None):
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=t("bad_coordinates"))
+    if y is None or x is None:
+        known = {p["name"].casefold(): p for p in places(conn)}  # type: ignore[union-attr]
+        found = known.get(place.strip().casefold())
+        if found is None:
+            return _board_page(request, actor, conn, org, form=form, status_code=400,
+                               error=t("place_needed"))
+        y, x = float(found["lat"]), float(found["lon"])  # type: ignore[arg-type]
+    if not affected:
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=t("affected_needed"))
+    try:
+        c = crises.open_crisis(db, crises.CrisisIn.model_validate({
+            "title": title, "category": category, "affected": affected,
+            "severity": severity, "place": place.strip(), "lat": y, "lon": x,
+            "description": description}), actor=actor)
+    except (Invalid, ValidationError) as exc:
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=str(exc))
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 

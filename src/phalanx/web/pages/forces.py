@@ -100,6 +100,10 @@ def add_requirement(crisis_id: int, actor: Writer, db: DB,
                     place: Annotated[str, Form(min_length=1, max_length=300)],
                     hours: Annotated[int, Form(ge=1, le=2160)] = 24,
                     node: Annotated[str, Form(max_length=64)] = "") -> Response:
+    if not node:  # a place of the dataset chosen by its name: its coordinates
+        with db.read() as conn:
+            node = next((b.key for b in forces.bases(conn)
+                         if b.name.casefold() == place.strip().casefold()), "")
     forces.add_requirement(db, crisis_id, forces.RequirementIn.model_validate({
         "capability": capability, "strength": strength, "place": place,
         "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours)}),
@@ -155,4 +159,6 @@ def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, obje
             "plan": plan, "plans": found, "gantt": gantt,
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
-            "is_staff": is_staff(actor)}
+            "is_staff": is_staff(actor),
+            "places": [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat,
+                        "lon": b.lon} for b in sorted(forces.bases(conn), key=lambda b: b.name)]}

@@ -155,3 +155,81 @@
   document.addEventListener("DOMContentLoaded", function () { start(document); });
   document.addEventListener("htmx:afterSwap", function (e) { start(e.target); });
 })();
+
+// Choosing a place in a form: a place or airfield of the list (the input's datalist) or
+// a click on the form's small map fills the form's latitude and longitude, and the map
+// shows the point.
+(function () {
+  "use strict";
+
+  function fieldset(el) { return el.closest("[data-place-picker]"); }
+
+  function setPoint(box, lat, lon, name) {
+    box.querySelector("input[name=lat]").value = lat.toFixed(4);
+    box.querySelector("input[name=lon]").value = lon.toFixed(4);
+    if (name !== undefined) { box.querySelector("input[name=place]").value = name; }
+    var mapEl = box.querySelector(".pick-map");
+    var map = mapEl && mapEl.leafletMap;
+    if (map) {
+      if (mapEl.pickMarker) { mapEl.pickMarker.setLatLng([lat, lon]); }
+      else { mapEl.pickMarker = L.circleMarker([lat, lon], { radius: 8, className: "picked" }).addTo(map); }
+      mapEl.setAttribute("data-picked", lat.toFixed(4) + "," + lon.toFixed(4));
+    }
+  }
+
+  function fromList(input) {
+    var box = fieldset(input);
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!box || !list) { return; }
+    var want = input.value.trim().toLowerCase();
+    Array.prototype.forEach.call(list.options, function (o) {
+      if (o.value.toLowerCase() === want) {
+        setPoint(box, parseFloat(o.getAttribute("data-lat")), parseFloat(o.getAttribute("data-lon")));
+      }
+    });
+  }
+
+  function build(el) {
+    if (typeof L === "undefined" || el.leafletMap) { return; }
+    var map = L.map(el, { minZoom: 2, maxZoom: 12, attributionControl: false });
+    el.leafletMap = map;
+    map.fitBounds([[34, 22], [60, 90]]);
+    var tiles = el.getAttribute("data-tiles");
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 12 }).addTo(map);
+    } else {
+      fetch(el.getAttribute("data-land"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (geo) {
+          L.geoJSON(geo, { interactive: false, style: { className: "land", weight: 0.6 } }).addTo(map);
+          el.setAttribute("data-land-ready", "1");
+        });
+    }
+    var box = fieldset(el);
+    var list = box && box.querySelector("datalist");
+    if (list) {
+      Array.prototype.forEach.call(list.options, function (o) {
+        var lat = parseFloat(o.getAttribute("data-lat")), lon = parseFloat(o.getAttribute("data-lon"));
+        L.circleMarker([lat, lon], { radius: 5, className: "place" })
+          .bindTooltip(o.value)
+          .on("click", function (e) { L.DomEvent.stopPropagation(e); setPoint(box, lat, lon, o.value); })
+          .addTo(map);
+      });
+    }
+    map.on("click", function (e) { setPoint(box, e.latlng.lat, e.latlng.lng); });
+    var lat = parseFloat(box.querySelector("input[name=lat]").value);
+    var lon = parseFloat(box.querySelector("input[name=lon]").value);
+    if (!isNaN(lat) && !isNaN(lon)) { setPoint(box, lat, lon); }
+    el.setAttribute("data-ready", "1");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".pick-map[data-pick]").forEach(build);
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("[data-place-picker] input[name=place]")) { fromList(e.target); }
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("[data-place-picker] input[name=place]")) { fromList(e.target); }
+  });
+})();
