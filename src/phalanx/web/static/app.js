@@ -57,3 +57,15 @@ function labelCells(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
 document.addEventListener("htmx:afterSettle", function (event) { labelCells(event.target); });
+
+// A box that scrolls sideways (a wide chart or table on a small screen) can be reached
+// and scrolled with the keyboard.
+function focusScrollers(root) {
+  root.querySelectorAll(".chart, figure.chart, table.data").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { focusScrollers(document); });
+document.addEventListener("htmx:afterSettle", function (event) { focusScrollers(event.target); });
