@@ -138,6 +138,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
                                                                       or c.title)],
                           highlight={org.states[s].name.en for s in c.affected})
     return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
+            "stage_options": crises.stage_options(conn, crisis_id, actor=actor),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
