@@ -7,6 +7,7 @@ decides the plan."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     db.dispose()
 
 
+def until(page: Any, condition: str, timeout: float = 5.0) -> None:
+    """Wait for a condition in the page (wait_for_function would evaluate it with eval,
+    which the Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(condition):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached in {timeout} s: {condition}")
+        page.wait_for_timeout(50)
+
+
 def test_the_operational_picture_draws_valid_app6_symbols(browser: Any,
                                                           site: tuple[str, int]) -> None:
     """The interactive map (Leaflet): every unit, airfield and crisis as a valid APP-6
@@ -77,13 +88,11 @@ def test_the_operational_picture_draws_valid_app6_symbols(browser: Any,
         assert "Units" in legend and "Airfields" in legend and "proposed movement" in legend
         zoom = page.evaluate("document.getElementById('cop').leafletMap.getZoom()")
         page.locator("#cop .leaflet-control-zoom-in").click()
-        page.wait_for_function(
-            f"document.getElementById('cop').leafletMap.getZoom() > {zoom}")
+        until(page, f"document.getElementById('cop').leafletMap.getZoom() > {zoom}")
         centre = page.evaluate("document.getElementById('cop').leafletMap.getCenter().lng")
         page.locator("#cop").focus()  # pan with the keyboard, as with a drag
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            f"document.getElementById('cop').leafletMap.getCenter().lng > {centre}")
+        until(page, f"document.getElementById('cop').leafletMap.getCenter().lng > {centre}")
         # the crisis's details on a click
         page.locator("#cop .leaflet-marker-icon.sym.crises").first.click()
         popup = page.locator("#cop .leaflet-popup .cop-details")
@@ -152,7 +161,7 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         rep.click("#consent-form button[type=submit]")
         rep.wait_for_url(f"{url}/crises/{crisis}*")
         row = rep.locator("#consents tr[data-state=ARM]").inner_text()
-        assert "crrf-arm-er-1" in row and "rescue only" in row
+        assert "crrf-arm-er-1" not in row and "rescue only" in row  # the unit's name
 
         staff = staff_ctx.new_page()
         login(staff, url, "planner", "demo-planner-pass")

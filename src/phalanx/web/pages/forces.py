@@ -141,6 +141,7 @@ def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, obje
     found = forces.plans(conn, crisis_id, actor=actor)
     plan = found[0] if found else None
     gantt = ""
+    names = {u.key: u.name for u in forces.units(conn, actor=actor)}
     if plan is not None:
         by_req = {r.id: r for r in reqs}
         rows = []
@@ -150,15 +151,19 @@ def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, obje
                 continue
             dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
             need = (r.needed_by - plan.starts_at).total_seconds() / 3600
-            rows.append((f"{m.unit} ({m.state})", dep, m.arrive_h, need, m.mode))
+            rows.append((f"{names.get(m.unit, m.unit)} ({m.state})", dep, m.arrive_h, need,
+                         m.mode))
         gantt = charts.plan_gantt(rows)
     own_units = []
     if actor.state:
         own_units = forces.units(conn, actor=actor, state=actor.state)
+    unit_names = {u.key: u.name for u in forces.units(conn, actor=actor)}
+    aircraft_types = {a.key: a.type for a in forces.aircraft(conn, actor=actor)}
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
             "plan": plan, "plans": found, "gantt": gantt,
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
-            "is_staff": is_staff(actor),
+            "is_staff": is_staff(actor), "unit_names": unit_names,
+            "aircraft_types": aircraft_types,
             "places": [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat,
                         "lon": b.lon} for b in sorted(forces.bases(conn), key=lambda b: b.name)]}
