@@ -41,6 +41,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def login(page: Any, base_url: str, user: str, password: str) -> None:
+    """Log in; the page then answers yes to the confirmations it asks (closing,
+    deciding)."""
+    if not getattr(page, "_accepts", False):
+        page.on("dialog", lambda d: d.accept())
+        page._accepts = True
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)

@@ -160,6 +160,7 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         rep.fill("#consent-form input[name=conditions]", "rescue only")
         rep.click("#consent-form button[type=submit]")
         rep.wait_for_url(f"{url}/crises/{crisis}*")
+        assert rep.locator("#saved").inner_text() == "Saved."
         row = rep.locator("#consents tr[data-state=ARM]").inner_text()
         assert "crrf-arm-er-1" not in row and "rescue only" in row  # the unit's name
 
@@ -175,8 +176,12 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         assert summary.get_attribute("data-status") == "proposed"
         assert staff.locator("#plan-gap").inner_text().endswith("%")
         assert staff.locator("svg.gantt rect.bar").count() >= 5
+        asked: list[str] = []
+        staff.on("dialog", lambda d: asked.append(d.message))  # (login() accepts it)
         staff.click("#decide-plan")
         staff.wait_for_url(f"{url}/crises/{crisis}*")
+        assert asked and "Decide plan" in asked[0]  # deciding asks first
+        assert staff.locator("#saved").is_visible()  # and says it is done
         assert staff.locator("#plan-summary").get_attribute("data-status") == "decided"
         assert staff.locator("#progress tr").count() >= 5
         ARTIFACTS.mkdir(exist_ok=True)

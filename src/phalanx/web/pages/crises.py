@@ -151,13 +151,13 @@ def transition(crisis_id: int, actor: Writer, db: DB, to: Annotated[Stage, Form(
                review: Annotated[str, Form()] = "") -> Response:
     crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
                       revision=revision)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consultations")
 def consultations(crisis_id: int, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/decision")
@@ -165,7 +165,7 @@ def link_decision(crisis_id: int, actor: Writer, db: DB,
                   decision_id: Annotated[int, Form()],
                   authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
     crises.link_decision(db, crisis_id, decision_id, authorizes or [], actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/response")
@@ -178,7 +178,7 @@ def set_response(crisis_id: int, actor: Writer, db: DB,
         against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
         official_request="official_request" in chosen, un_mandate="un_mandate" in chosen,
         on_member_territory="abroad" not in chosen), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/requests")
@@ -191,7 +191,7 @@ def request_assistance(crisis_id: int, actor: Writer, db: DB,
     crises.request_assistance(db, crisis_id, crises.RequestIn(
         resource=resource, quantity=quantity, unit=unit, measure=measure,
         needed_by=datetime.now(UTC) + timedelta(hours=hours)), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/requests/{request_id}/offers")
@@ -220,7 +220,7 @@ def sitrep(crisis_id: int, actor: Writer, db: DB,
     crises.add_sitrep(db, crisis_id, crises.SitrepIn(
         situation=situation, casualties=casualties, needs=needs,
         document_ids=document_ids or []), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.get("/watch", response_class=HTMLResponse)

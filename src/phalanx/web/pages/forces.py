@@ -47,7 +47,7 @@ def edit_unit(key: str, actor: Writer, db: DB,
     forces.update_unit(db, key, forces.UnitPatch(
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
         actor=actor)
-    return RedirectResponse(f"/forces#unit-{key}", status_code=303)
+    return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
 
 @router.post("/forces/aircraft/{key}")
@@ -61,7 +61,7 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
     forces.update_aircraft(db, key, forces.AircraftPatch(
         base=base, payload_t=payload_t, speed_kmh=speed_kmh, range_km=range_km,
         turnaround_h=turnaround_h, withdrawn=withdrawn == "on"), actor=actor)
-    return RedirectResponse(f"/forces#aircraft-{key}", status_code=303)
+    return RedirectResponse(f"/forces?saved=1#aircraft-{key}", status_code=303)
 
 
 @router.get("/forces/map", response_class=HTMLResponse)
@@ -108,7 +108,7 @@ def add_requirement(crisis_id: int, actor: Writer, db: DB,
         "capability": capability, "strength": strength, "place": place,
         "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours)}),
         actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consents")
@@ -119,20 +119,20 @@ def give_consent(crisis_id: int, actor: Writer, db: DB,
     forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
         scope=scope, units=(units or []) if scope is Scope.SOME else [], conditions=conditions),
         actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/plans")
 def run_plan(crisis_id: int, actor: Writer, db: DB,
              time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
     forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/plans/{plan_id}/decide")
 def decide_plan(plan_id: int, actor: Writer, db: DB) -> Response:
     p = forces.decide_plan(db, plan_id, actor=actor)
-    return RedirectResponse(f"/crises/{p.crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{p.crisis_id}?saved=1#forces", status_code=303)
 
 
 def room_context(conn: Conn, crisis_id: int, actor: Principal) -> dict[str, object]:

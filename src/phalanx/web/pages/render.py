@@ -39,7 +39,8 @@ def language(request: Request) -> str:
 def language_links(request: Request, path: str | None = None) -> list[tuple[str, str, str]]:
     """(code, label, URL) per language: the same page and query, in that language. An
     htmx partial gives the `path` of the page it belongs to."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params = [(k, v) for k, v in request.query_params.multi_items()
+              if k not in ("lang", "saved")]
     return [(code, LANGUAGE_NAMES.get(code, code),
              (path or request.url.path) + "?" + urlencode([*params, ("lang", code)]))
             for code in LANGUAGES]
@@ -71,6 +72,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "org": _org_info(request),
         "today": date.today(),
         "path": request.url.path,
+        # a change just made (a form sent, then this page): say it was saved
+        "saved": request.query_params.get("saved") == "1",
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code,

@@ -69,3 +69,17 @@ function focusScrollers(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { focusScrollers(document); });
 document.addEventListener("htmx:afterSettle", function (event) { focusScrollers(event.target); });
+
+// A form (or the chosen option of its select) marked data-confirm asks before it is sent:
+// closing, deciding, what cannot be taken back.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var ask = form.getAttribute("data-confirm");
+  var chosen = form.querySelector("select option:checked[data-confirm]");
+  if (chosen) {
+    ask = chosen.getAttribute("data-confirm");
+  }
+  if (ask && !window.confirm(ask)) {
+    event.preventDefault();
+  }
+});
