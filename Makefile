@@ -28,6 +28,7 @@ $(VENDOR)/.copied: package.json
 	cp node_modules/milsymbol/dist/milsymbol.js $(VENDOR)/milsymbol.js
 	mkdir -p $(VENDOR)/leaflet
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet/
