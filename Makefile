@@ -26,6 +26,12 @@ $(VENDOR)/.copied: package.json
 	cp node_modules/htmx-ext-sse/dist/sse.min.js $(VENDOR)/htmx-sse.min.js
 	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/countries-50m.json
 	cp node_modules/milsymbol/dist/milsymbol.js $(VENDOR)/milsymbol.js
+	mkdir -p $(VENDOR)/leaflet
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet/
 	touch $@
 
 assets: $(VENDOR)/.copied

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     default_language: Literal["en", "ru"] = "en"
+    # a map tile server for the operational picture ("https://{s}.tiles.example/{z}/{x}/{y}.png");
+    # empty: the maps draw the world-atlas country shapes only and fetch nothing
+    map_tile_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "phalanx@localhost"

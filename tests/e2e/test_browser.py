@@ -5,6 +5,7 @@ arrive, crises driven through the algorithm, an upload with errors. The public p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,16 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def login(page: Any, base_url: str, user: str, password: str) -> None:
+    """Log in; the page then answers yes to the confirmations it asks (closing,
+    deciding)."""
+    if not getattr(page, "_accepts", False):
+        page.on("dialog", lambda d: d.accept())
+        page._accepts = True
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page.wait_for_url(re.compile(re.escape(base_url) + r"/(inbox)?$"))  # the inbox, or home
 
 
 def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> None:
@@ -96,7 +102,9 @@ def test_a_crisis_driven_in_the_browser(browser: Any, base_url: str) -> None:
         rep.goto(f"{base_url}/crises")
         rep.fill("form.stack input[name=title]", "Mudflow blocks the Pamir highway")
         rep.select_option("form.stack select[name=category]", "natural_disaster")
-        rep.fill("form.stack input[name=place]", "Khorog")
+        rep.fill("form.stack input[name=place]", "Khorog")  # not a place of the dataset:
+        rep.fill("form.stack input[name=lat]", "37.49")  # its coordinates, typed
+        rep.fill("form.stack input[name=lon]", "71.55")
         rep.click("form.stack button[type=submit]")
         rep.wait_for_url(f"{base_url}/crises/*")
         assert "Mudflow" in rep.inner_text("h1")
@@ -136,6 +144,7 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
         kgz.goto(f"{base_url}/crises")
         kgz.fill("form.stack input[name=title]", "Floods in the Chui valley")
         kgz.select_option("form.stack select[name=category]", "natural_disaster")
+        kgz.fill("form.stack input[name=place]", "Manas (Bishkek)")  # a place of the list
         kgz.click("form.stack button[type=submit]")
         kgz.wait_for_url(f"{base_url}/crises/*")
         room = kgz.url

@@ -289,8 +289,10 @@ def test_the_pages_show_the_plan_and_the_map(
     assert 'id="plan-gap"' in r.text and 'class="chart gantt"' in r.text
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
-    assert r.text.count('class="sym unit"') >= 50 and 'class="move ' in r.text
-    assert "/static/vendor/milsymbol.js" in r.text
+    assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map
+    assert "/static/vendor/milsymbol.js" in r.text and "/static/vendor/leaflet/leaflet.js" in r.text
+    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
+    assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
     r = c.get("/forces", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
 

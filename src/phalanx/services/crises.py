@@ -1025,3 +1025,15 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
         title=f"Situation report · crisis {c.id}: {c.title}",
         subtitle=f"{', '.join(c.affected)} · {c.place} · stage {c.stage.value}",
         marking=c.marking.value, exercise=c.exercise, sections=sections))
+
+
+def stage_options(conn: Connection, crisis_id: int, *, actor: Principal
+                  ) -> list[tuple[Stage, list[str]]]:
+    """Each stage the crisis may go to next, with what the algorithm says stands in the
+    way now (empty: the move is allowed; a reason or a review still to be written does
+    not count, the form asks for them)."""
+    row = _row(conn, crisis_id, actor)
+    cat = _category(orgs.organization(conn), row.category)
+    situation = _situation(row, cat, _accepted_units(conn, crisis_id))
+    situation = Situation(**{**situation.__dict__, "review": situation.review or "-"})
+    return [(s, refusals(situation, s, "-")) for s in next_stages(Stage(row.stage))]

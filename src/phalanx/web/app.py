@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import forces as forces_pages
+    from phalanx.web.pages import inbox as inbox_pages
     from phalanx.web.pages import operations as operation_pages
     from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(inbox_pages.router)
     app.include_router(crisis_pages.router)
     app.include_router(alert_pages.router)
     app.include_router(forces_pages.router)
@@ -144,7 +146,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router, dependencies=public)
     problems.document(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production",
+                       tile_url=settings.map_tile_url)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestId)
     return app

@@ -96,6 +96,11 @@ def _countries() -> list[tuple[str, list[list[tuple[float, float]]]]] | None:
     return result
 
 
+def countries() -> list[tuple[str, list[list[tuple[float, float]]]]]:
+    """Each country's name and rings of (lon, lat); none when the atlas is missing."""
+    return _countries() or []
+
+
 def available() -> bool:
     return _countries() is not None
 

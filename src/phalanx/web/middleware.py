@@ -83,12 +83,24 @@ def _authenticated(scope: Scope) -> bool:
     return False
 
 
+def csp(tile_url: str = "") -> str:
+    """The Content-Security-Policy: everything from the installation itself, and map
+    tiles from the tile server when one is set (`Settings.map_tile_url`)."""
+    if not tile_url:
+        return CSP
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(tile_url.replace("{s}", "*"))  # Leaflet's subdomains: any
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {parts.scheme}://"
+                                               f"{parts.netloc}")
+
+
 class SecurityHeaders:
     """Security headers on every answer, and `Cache-Control: no-store` on every answer
     to a request that carries credentials (the static files excepted)."""
 
-    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
-        self.app, self.hsts = app, hsts
+    def __init__(self, app: ASGIApp, hsts: bool = False, tile_url: str = "") -> None:
+        self.app, self.hsts, self.csp = app, hsts, csp(tile_url).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,7 +119,7 @@ class SecurityHeaders:
                     b"cross-origin-opener-policy": b"same-origin",
                 }
                 if not docs:  # the OpenAPI explorer loads its own scripts
-                    extra[b"content-security-policy"] = CSP.encode()
+                    extra[b"content-security-policy"] = self.csp
                 if self.hsts or scope.get("scheme") == "https":
                     extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
                 if private or any(k.lower() == b"set-cookie" for k, _ in headers):

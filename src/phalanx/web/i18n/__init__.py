@@ -18,6 +18,15 @@ or any template of its ``templates`` object that gets a ``request``):
   what to show when the catalog has no such key.
 - ``{{ name(obj) }}`` is ``obj.name_ru`` on a Russian page (when not empty), else
   ``obj.name``; ``{{ name(obj, 'title') }}`` picks ``title``/``title_ru`` the same way.
+- ``{{ label('stage', c.stage) }}`` is the name of an enumerated value (a stage, status,
+  role, marking, mode, kind...) in the page's language: the catalog's ``stage.reported``
+  (a dotted key, one group per kind of value; ``tests/unit/test_i18n.py`` checks that
+  every value of the domain's enumerations has one), else the value with spaces.
+- a ``Text`` (a name in the organization's working languages) written as
+  ``{{ body.name }}`` shows in the page's language, never as Python's text for it.
+- ``{{ plural(n, 'inbox_count') }}`` is the text for a number with the language's
+  plural rule: the catalog's ``plural.inbox_count.one`` / ``.few`` / ``.many`` (Russian),
+  ``.one`` / ``.other`` (English), with ``{n}`` filled.
 - ``{{ day|long_date }}`` writes a date in words ("1 January 2000",
   "1 января 2000 г.").
 
@@ -38,6 +47,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+
+from phalanx.domain.organization import Text
 
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "ru")
@@ -80,6 +91,11 @@ def localized(lang: str) -> Callable[..., str]:
     def name(obj: Any, field: str = "name") -> str:
         if obj is None:
             return ""
+        if isinstance(obj, Text):
+            return obj.get(lang)
+        value = get(obj, field)
+        if isinstance(value, Text):
+            return value.get(lang)
         if lang == "ru":
             value = get(obj, f"{field}_ru")
             if value:
@@ -87,6 +103,43 @@ def localized(lang: str) -> Callable[..., str]:
         return str(get(obj, field) or "")
 
     return name
+
+
+def labeller(lang: str) -> Callable[[str, Any], str]:
+    """`label(group, value)`: the name of an enumerated value in `lang` (its catalog key is
+    `group.value`); a value with no label shows with spaces for underscores."""
+    t = translator(lang)
+
+    def label(group: str, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        raw = str(getattr(value, "value", value))
+        return t(f"{group}.{raw}", default=raw.replace("_", " "))
+
+    return label
+
+
+def plural_form(n: int, lang: str) -> str:
+    """The CLDR plural category of `n` in `lang`: Russian has one (1, 21, 101...), few
+    (2-4, 22-24...) and many (0, 5-20, 25...); English one and other."""
+    if lang == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return "few"
+        return "many"
+    return "one" if n == 1 else "other"
+
+
+def pluralizer(lang: str) -> Callable[..., str]:
+    """`plural(n, key, **values)`: the text `plural.key.<category>` for `n` (with `{n}`
+    and the other placeholders filled)."""
+    t = translator(lang)
+
+    def plural(n: int, key: str, /, **values: Any) -> str:
+        return t(f"plural.{key}.{plural_form(n, lang)}", n=n, **values)
+
+    return plural
 
 
 def long_date(day: date, lang: str) -> str:
@@ -123,6 +176,24 @@ def install(env: Environment) -> None:
     def long_date_filter(ctx: Context, day: date | None) -> str:
         return long_date(day, _lang_of(ctx)) if day is not None else ""
 
+    @pass_context
+    def label(ctx: Context, group: str, value: Any) -> str:
+        return labeller(_lang_of(ctx))(group, value)
+
+    @pass_context
+    def plural(ctx: Context, n: int, key: str, /, **values: Any) -> str:
+        return pluralizer(_lang_of(ctx))(n, key, **values)
+
+    @pass_context
+    def finalize(ctx: Context, value: Any) -> Any:
+        # a name in both working languages shows in the page's one
+        if isinstance(value, Text):
+            return value.get(_lang_of(ctx))
+        return value
+
     env.globals["t"] = t
     env.globals["name"] = name
+    env.globals["label"] = label
+    env.globals["plural"] = plural
+    env.finalize = finalize
     env.filters["long_date"] = long_date_filter

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import identity
 from phalanx.web.auth import (
     CSRF_FIELD,
@@ -82,7 +82,10 @@ def login(
     except identity.AuthFailed:
         return _form(request, 401, "Unknown user or wrong password.", username, next)
     session = identity.start_session(db, principal)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if target == "/" and principal.role is not Role.OBSERVER:
+        target = "/inbox"  # a working user lands on what awaits it
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="lax",
                         secure=_secure(request), max_age=int(identity.SESSION_TTL.total_seconds()))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")

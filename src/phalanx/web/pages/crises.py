@@ -4,53 +4,118 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, crisis_obligations, crisis_requests, documents, watch
+from phalanx.services import crises, crisis_obligations, crisis_requests, documents, forces, watch
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Forbidden
-from phalanx.web import maps
+from phalanx.services.errors import Forbidden, Invalid
+from phalanx.web import cop, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.i18n import translator
 from phalanx.web.pages import forces as forces_pages
-from phalanx.web.pages.render import render
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
+def places(conn: Conn) -> list[dict[str, object]]:
+    """The dataset's places a crisis or a requirement can be placed at: its airfields,
+    air bases, garrisons and named nodes (name, kind and coordinates)."""
+    return [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat, "lon": b.lon}
+            for b in sorted(forces.bases(conn), key=lambda b: b.name)]
+
+
+def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
+                exercise: bool = False, closed: bool = False,
+                form: dict[str, object] | None = None, error: str = "",
+                status_code: int = 200) -> HTMLResponse:
+    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+    query = urlencode({"exercise": str(exercise).lower(), "closed": str(closed).lower()})
+    return render(request, "crises.html", {
+        "crises": items, "exercise": exercise, "closed": closed,
+        "map_data": f"/crises/map.json?{query}",
+        "tile_url": request.app.state.settings.map_tile_url,
+        "places": places(conn), "form": form or {}, "form_error": error,
+        "categories": list(org.crisis_categories.values()),
+        "states": sorted(org.states.values(), key=lambda s: s.code)},
+        status_code=status_code)
+
+
 @router.get("/crises", response_class=HTMLResponse)
 def board(request: Request, actor: Reader, conn: Conn, org: Org,
           exercise: bool = False, closed: bool = False) -> HTMLResponse:
+    return _board_page(request, actor, conn, org, exercise, closed)
+
+
+@router.get("/crises/map.json")
+def board_map(request: Request, actor: Reader, conn: Conn, org: Org,
+              exercise: bool = False, closed: bool = False) -> JSONResponse:
+    """The crisis board's map: the board's crises (framed on them), with the forces."""
     items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
-    members = {s.name.en for k, s in org.states.items()
-               if any(k in c.affected for c in items)}
-    svg = maps.render(maps.REGION, [
-        maps.Marker(c.lat, c.lon, f"{c.id}: {c.title}",
-                    "overdue" if c.overdue else "crisis", f"/crises/{c.id}")
-        for c in items if c.lat is not None and c.lon is not None], highlight=members)
-    return render(request, "crises.html", {
-        "crises": items, "exercise": exercise, "closed": closed, "map_svg": svg,
-        "categories": list(org.crisis_categories.values()),
-        "states": sorted(org.states.values(), key=lambda s: s.code)})
+    lang = language(request)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
+                                         board=items, state_names=names),
+                        headers={"cache-control": "no-store"})
 
 
-@router.post("/crises")
-def open_crisis(actor: Writer, db: DB, title: Annotated[str, Form(max_length=300)],
+def _coordinate(raw: str, low: float, high: float) -> float | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@router.post("/crises", response_model=None)
+def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
+                title: Annotated[str, Form(max_length=300)],
                 category: Annotated[str, Form(max_length=64)],
-                affected: Annotated[list[str], Form()],
+                affected: Annotated[list[str] | None, Form()] = None,
                 severity: Annotated[str, Form(max_length=32)] = "severe",
                 place: Annotated[str, Form(max_length=300)] = "",
+                lat: Annotated[str, Form(max_length=32)] = "",
+                lon: Annotated[str, Form(max_length=32)] = "",
                 description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
-    c = crises.open_crisis(db, crises.CrisisIn.model_validate({
-        "title": title, "category": category, "affected": affected, "severity": severity,
-        "place": place, "description": description}), actor=actor)
+    """Report a crisis. Its place is a point: the coordinates the form's map or search
+    filled in, or those of the dataset's place of that name. Without one, or with bad
+    input, the board comes back with the message beside the form and the input kept."""
+    t = translator(language(request))
+    form = {"title": title, "category": category, "affected": affected or [],
+            "severity": severity, "place": place, "lat": lat, "lon": lon,
+            "description": description}
+    y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
+    if (lat or lon) and (y is None or x is None):
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=t("bad_coordinates"))
+    if y is None or x is None:
+        known = {p["name"].casefold(): p for p in places(conn)}  # type: ignore[union-attr]
+        found = known.get(place.strip().casefold())
+        if found is None:
+            return _board_page(request, actor, conn, org, form=form, status_code=400,
+                               error=t("place_needed"))
+        y, x = float(found["lat"]), float(found["lon"])  # type: ignore[arg-type]
+    if not affected:
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=t("affected_needed"))
+    try:
+        c = crises.open_crisis(db, crises.CrisisIn.model_validate({
+            "title": title, "category": category, "affected": affected,
+            "severity": severity, "place": place.strip(), "lat": y, "lon": x,
+            "description": description}), actor=actor)
+    except (Invalid, ValidationError) as exc:
+        return _board_page(request, actor, conn, org, form=form, status_code=400,
+                           error=str(exc))
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
@@ -73,6 +138,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
                                                                       or c.title)],
                           highlight={org.states[s].name.en for s in c.affected})
     return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
+            "stage_options": crises.stage_options(conn, crisis_id, actor=actor),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
@@ -86,13 +152,13 @@ def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()
                review: Annotated[str, Form(max_length=5000)] = "") -> Response:
     crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
                       revision=revision)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consultations")
 def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/decision")
@@ -100,7 +166,7 @@ def link_decision(crisis_id: Id, actor: Writer, db: DB,
                   decision_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
                   authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
     crises.link_decision(db, crisis_id, decision_id, authorizes or None, actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/official-requests")
@@ -149,7 +215,7 @@ def set_response(crisis_id: Id, actor: Writer, db: DB,
         against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
         un_mandate="un_mandate" in chosen,
         on_member_territory="abroad" not in chosen), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/requests")
@@ -162,7 +228,7 @@ def request_assistance(crisis_id: Id, actor: Writer, db: DB,
     crises.request_assistance(db, crisis_id, crises.RequestIn(
         resource=resource, quantity=quantity, unit=unit, measure=measure,
         needed_by=datetime.now(UTC) + timedelta(hours=hours)), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/requests/{request_id}/offers")
@@ -191,7 +257,7 @@ def sitrep(crisis_id: Id, actor: Writer, db: DB,
     crises.add_sitrep(db, crisis_id, crises.SitrepIn(
         situation=situation, casualties=casualties, needs=needs,
         document_ids=document_ids or []), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.get("/watch", response_class=HTMLResponse)

@@ -8,16 +8,16 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
-from phalanx.web import charts, maps
+from phalanx.web import charts, cop
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Id
-from phalanx.web.pages.render import render
+from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -47,7 +47,7 @@ def edit_unit(key: str, actor: Writer, db: DB,
     forces.update_unit(db, key, forces.UnitPatch(
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
         actor=actor)
-    return RedirectResponse(f"/forces#unit-{key}", status_code=303)
+    return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
 
 @router.post("/forces/aircraft/{key}")
@@ -61,7 +61,7 @@ def edit_aircraft(key: str, actor: Writer, db: DB,
     forces.update_aircraft(db, key, forces.AircraftPatch(
         base=base, payload_t=payload_t, speed_kmh=speed_kmh, range_km=range_km,
         turnaround_h=turnaround_h, withdrawn=withdrawn == "on"), actor=actor)
-    return RedirectResponse(f"/forces#aircraft-{key}", status_code=303)
+    return RedirectResponse(f"/forces?saved=1#aircraft-{key}", status_code=303)
 
 
 @router.get("/forces/map", response_class=HTMLResponse)
@@ -69,27 +69,26 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
                         crisis: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
                         ) -> HTMLResponse:
     pic = forces.picture(conn, actor=actor)
-    symbols = [maps.Symbol(b["lat"], b["lon"], "SFGPIBA---H----", b["name"], "base",
-                           key=b["key"]) for b in pic["bases"] if b["kind"] != "node"]
-    symbols += [maps.Symbol(u["lat"], u["lon"], u["sidc"],
-                            f"{u['name']} ({u['state']}, {u['strength']})", "unit",
-                            key=u["key"]) for u in pic["units"] if not u["withdrawn"]]
-    symbols += [maps.Symbol(c["lat"], c["lon"], c["sidc"], f"{c['id']}: {c['title']}",
-                            "crisis", href=f"/crises/{c['id']}", key=f"crisis-{c['id']}")
-                for c in pic["crises"]]
-    moves = [maps.Move(m["from"][0], m["from"][1], m["to"][0], m["to"][1], m["mode"],
-                       m["status"], f"{m['unit']} → crisis {m['crisis']} ({m['mode']}, "
-                                    f"{m['arrive_h']:.1f} h)")
-             for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
-    svg = maps.render(maps.Box(west=22, south=34, east=90, north=60), [], width=1100,
-                      symbols=symbols, moves=moves)
     plan = None
     if crisis is not None:
         found = forces.plans(conn, crisis, actor=actor)
         plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
+    moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
+    data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
     return render(request, "forces_map.html", {
-        "map_svg": svg, "picture": pic, "crisis": crisis, "plan": plan,
-        "moves": len(moves)})
+        "picture": pic, "crisis": crisis, "plan": plan, "moves": len(moves),
+        "map_data": data, "tile_url": request.app.state.settings.map_tile_url})
+
+
+@router.get("/forces/map/data.json")
+def operational_picture_data(request: Request, actor: Reader, conn: Conn, org: Org,
+                             crisis: int | None = None) -> JSONResponse:
+    """The symbols, movements, legend and frame of the interactive map (static/cop.js)."""
+    lang = language(request)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
+                                         crisis=crisis, state_names=names),
+                        headers={"cache-control": "no-store"})
 
 
 # --- the crisis room's forms -----------------------------------------------------------
@@ -102,11 +101,15 @@ def add_requirement(crisis_id: Id, actor: Writer, db: DB,
                     place: Annotated[str, Form(min_length=1, max_length=300)],
                     hours: Annotated[int, Form(ge=1, le=2160)] = 24,
                     node: Annotated[str, Form(max_length=64)] = "") -> Response:
+    if not node:  # a place of the dataset chosen by its name: its coordinates
+        with db.read() as conn:
+            node = next((b.key for b in forces.bases(conn)
+                         if b.name.casefold() == place.strip().casefold()), "")
     forces.add_requirement(db, crisis_id, forces.RequirementIn.model_validate({
         "capability": capability, "strength": strength, "place": place,
         "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours)}),
         actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consents")
@@ -117,20 +120,20 @@ def give_consent(crisis_id: Id, actor: Writer, db: DB,
     forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
         scope=scope, units=(units or []) if scope is Scope.SOME else [], conditions=conditions),
         actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/plans")
 def run_plan(crisis_id: Id, actor: Writer, db: DB,
              time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
     forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/plans/{plan_id}/decide")
 def decide_plan(plan_id: Id, actor: Writer, db: DB) -> Response:
     p = forces.decide_plan(db, plan_id, actor=actor)
-    return RedirectResponse(f"/crises/{p.crisis_id}#forces", status_code=303)
+    return RedirectResponse(f"/crises/{p.crisis_id}?saved=1#forces", status_code=303)
 
 
 def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, object]:
@@ -139,6 +142,7 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, objec
     found = forces.plans(conn, crisis_id, actor=actor)
     plan = found[0] if found else None
     gantt = ""
+    names = {u.key: u.name for u in forces.units(conn, actor=actor)}
     if plan is not None:
         by_req = {r.id: r for r in reqs}
         rows = []
@@ -148,13 +152,19 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, objec
                 continue
             dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
             need = (r.needed_by - plan.starts_at).total_seconds() / 3600
-            rows.append((f"{m.unit} ({m.state})", dep, m.arrive_h, need, m.mode))
+            rows.append((f"{names.get(m.unit, m.unit)} ({m.state})", dep, m.arrive_h, need,
+                         m.mode))
         gantt = charts.plan_gantt(rows)
     own_units = []
     if actor.state:
         own_units = forces.units(conn, actor=actor, state=actor.state)
+    unit_names = {u.key: u.name for u in forces.units(conn, actor=actor)}
+    aircraft_types = {a.key: a.type for a in forces.aircraft(conn, actor=actor)}
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
             "plan": plan, "plans": found, "gantt": gantt,
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
-            "is_staff": is_staff(actor)}
+            "is_staff": is_staff(actor), "unit_names": unit_names,
+            "aircraft_types": aircraft_types,
+            "places": [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat,
+                        "lon": b.lon} for b in sorted(forces.bases(conn), key=lambda b: b.name)]}

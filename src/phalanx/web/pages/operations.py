@@ -3,9 +3,11 @@ the upload with every error in its row, and the printable report."""
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -13,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.operations import results
 from phalanx.services import operations as ops
 from phalanx.services import opsreport
 from phalanx.web import maps
@@ -47,8 +50,9 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
                       [], routes=[(names.get(c.route_from, c.route_from),
                                    names.get(c.route_to, c.route_to), c.kg)
                                   for c in d["corridors"]])
-    return render(request, "operation.html", {**d, "key": key, "map_svg": svg,
-                                              "marking": _marking(actor)})
+    return render(request, "operation.html", {
+        **d, "key": key, "map_svg": svg, "marking": _marking(actor),
+        "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state})
 
 
 def _year(raw: str | None) -> int | None:
@@ -78,10 +82,38 @@ def report(key: str, actor: Reader, conn: Conn, stage: str | None = None,
                     media_type="application/pdf")
 
 
+def _allowed(op: dict[str, Any]) -> dict[str, Any]:
+    """What the upload page lists as the values each column takes."""
+    return {"columns": list(results.COLUMNS),
+            "metrics": sorted(results.OPERATION_METRICS.get(op.get("kind", ""), results.METRICS)),
+            "substances": list(results.SUBSTANCES),
+            "units": [*results.MASS_UNITS, *results.VOLUME_UNITS, "count"]}
+
+
 @router.get("/operations/{key}/upload", response_class=HTMLResponse)
 def upload_form(request: Request, key: str, actor: Writer, conn: Conn) -> HTMLResponse:
-    return render(request, "upload.html", {"op": ops.operation(conn, key), "key": key,
-                                           "result": None, "problem": None})
+    op = ops.operation(conn, key)
+    return render(request, "upload.html", {"op": op, "key": key, "result": None,
+                                           "problem": None, **_allowed(op)})
+
+
+@router.get("/operations/{key}/upload/template.csv")
+def upload_template(key: str, actor: Writer, conn: Conn) -> Response:
+    """The file to fill in: the columns, and one example row of this operation."""
+    op = ops.operation(conn, key)
+    stage = (op.get("stages") or [{}])[-1]
+    metric = sorted(results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"}))[0]
+    example = {"reference": "EXAMPLE-1", "date": stage.get("start", ""),
+               "stage": stage.get("key", ""), "metric": metric,
+               "substance": "heroin" if metric == "seizure" else "",
+               "quantity": "1.5" if metric == "seizure" else "1",
+               "unit": "kg" if metric == "seizure" else "count"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(results.COLUMNS)
+    writer.writerow([example.get(c, "") for c in results.COLUMNS])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="{key}-template.csv"'})
 
 
 @router.post("/operations/{key}/upload", response_class=HTMLResponse)
@@ -99,9 +131,11 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
             result = ops.ingest(db, key, actor.state or "", actor.agency.value
                                 if actor.agency else "", read_file(Path(tmp.name)),
                                 actor=actor, source=name, store_valid=store_valid)
-        except FileProblem as exc:
-            problem = f"{name}: row {exc.row}, {exc.column}: {exc.message}"
+        except FileProblem as exc:  # (said of the file by its name, not the temporary one)
+            message = exc.message.replace(Path(tmp.name).name, name)
+            problem = f"{name}: {message}" if exc.row == 0 else \
+                f"{name}: row {exc.row}, {exc.column}: {message}"
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
-                                           "problem": problem, "file": name},
+                                           "problem": problem, "file": name, **_allowed(op)},
                   status_code=status)

@@ -17,6 +17,7 @@ from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, localized, translator
+from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 i18n.install(templates.env)
@@ -38,7 +39,8 @@ def language(request: Request) -> str:
 def language_links(request: Request, path: str | None = None) -> list[tuple[str, str, str]]:
     """(code, label, URL) per language: the same page and query, in that language. An
     htmx partial gives the `path` of the page it belongs to."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params = [(k, v) for k, v in request.query_params.multi_items()
+              if k not in ("lang", "saved")]
     return [(code, LANGUAGE_NAMES.get(code, code),
              (path or request.url.path) + "?" + urlencode([*params, ("lang", code)]))
             for code in LANGUAGES]
@@ -65,10 +67,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,
+        "nav_items": menu(principal),
         "csrf_token": getattr(request.state, "csrf", None),
         "org": _org_info(request),
         "today": date.today(),
         "path": request.url.path,
+        # a change just made (a form sent, then this page): say it was saved
+        "saved": request.query_params.get("saved") == "1",
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code,

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
-from phalanx.web import charts
+from phalanx.web import charts, cop
 from phalanx.web.deps import Org
 from phalanx.web.i18n import translator
 from phalanx.web.pages.render import language, language_links, parse_day, render
@@ -119,3 +119,13 @@ def agreements(request: Request, org: Org) -> HTMLResponse:
     return render(request, "agreements.html", {
         "day": day, "error": error, "agreements": orgs.agreements(org, day) if day else [],
         **_names(org, language(request))}, status_code=_status(error))
+
+
+@router.get("/maps/land.geojson")
+def land(request: Request) -> Response:
+    """The base layer of the interactive maps: the countries' shapes (public data)."""
+    gz = "gzip" in request.headers.get("accept-encoding", "")
+    headers = {"cache-control": "public, max-age=86400", "vary": "Accept-Encoding"}
+    if gz:
+        headers["content-encoding"] = "gzip"
+    return Response(cop.land_bytes(gz), media_type="application/geo+json", headers=headers)

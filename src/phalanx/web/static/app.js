@@ -18,3 +18,68 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// The menu folds behind one button on a narrow screen.
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest && event.target.closest(".menu-toggle");
+  if (!toggle) {
+    return;
+  }
+  var nav = toggle.closest("nav");
+  var open = nav.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
+
+// On a narrow screen a data table too wide for it shows each row as a card; each cell
+// carries the name of its column (from the table's head) to show beside it.
+function labelCells(root) {
+  root.querySelectorAll("table.data").forEach(function (table) {
+    if (table.classList.contains("reflow") || table.scrollWidth <= table.clientWidth + 1) {
+      return;
+    }
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!heads.length) {
+      return;
+    }
+    table.classList.add("reflow");
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var i = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        if (heads[i] && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", heads[i]);
+        }
+        i += cell.colSpan || 1;
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+document.addEventListener("htmx:afterSettle", function (event) { labelCells(event.target); });
+
+// A box that scrolls sideways (a wide chart or table on a small screen) can be reached
+// and scrolled with the keyboard.
+function focusScrollers(root) {
+  root.querySelectorAll(".chart, figure.chart, table.data").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { focusScrollers(document); });
+document.addEventListener("htmx:afterSettle", function (event) { focusScrollers(event.target); });
+
+// A form (or the chosen option of its select) marked data-confirm asks before it is sent:
+// closing, deciding, what cannot be taken back.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var ask = form.getAttribute("data-confirm");
+  var chosen = form.querySelector("select option:checked[data-confirm]");
+  if (chosen) {
+    ask = chosen.getAttribute("data-confirm");
+  }
+  if (ask && !window.confirm(ask)) {
+    event.preventDefault();
+  }
+});

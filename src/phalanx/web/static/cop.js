@@ -1,37 +1,235 @@
-// The common operational picture: every <g class="sym" data-sidc="..."> on the map
-// becomes its APP-6 / MIL-STD-2525 symbol, drawn by milsymbol (served from /static/vendor).
+// The interactive operational picture: every <div class="cop-map" data-src="..."> becomes
+// a Leaflet map (served from /static/vendor). The base layer is the countries' shapes
+// (data-land, GeoJSON), or the installation's tile server (data-tiles) when it has one;
+// over it four layers that can be switched off: units and airfields (clustered where they
+// overlap), crises and planned movements, each unit, airfield and crisis drawn as its
+// APP-6 symbol by milsymbol. A symbol's label shows beside it when zoomed in, its details
+// on a click (or Enter); a legend explains the layers. No inline script or style anywhere.
 (function () {
   "use strict";
-  function draw(root) {
-    if (typeof ms === "undefined") { return; }
-    var marks = root.querySelectorAll("g.sym[data-sidc]:not([data-drawn])");
-    var valid = 0, invalid = 0;
-    marks.forEach(function (g) {
-      var size = g.classList.contains("crisis") ? 22 : (g.classList.contains("unit") ? 16 : 13);
-      var symbol = new ms.Symbol(g.getAttribute("data-sidc"), { size: size });
-      if (!symbol.isValid()) {
-        invalid += 1;
-        g.setAttribute("data-drawn", "invalid");
-        return;
+
+  var SIZE = { crises: 24, units: 18, airfields: 15 };
+
+  function icon(sym) {
+    var size = SIZE[sym.layer] || 16;
+    if (typeof ms !== "undefined") {
+      var s = new ms.Symbol(sym.sidc, { size: size });
+      if (s.isValid()) {
+        var anchor = s.getAnchor(), box = s.getSize();
+        var el = document.createElement("span");
+        el.className = "sym-svg";
+        el.appendChild(s.asDOM());
+        return { icon: L.divIcon({ html: el, className: "sym " + sym.layer + (sym.overdue ? " overdue" : ""),
+                                    iconSize: [box.width, box.height],
+                                    iconAnchor: [anchor.x, anchor.y] }), valid: true };
       }
-      var anchor = symbol.getAnchor();
-      var svg = symbol.asDOM();
-      var holder = document.createElementNS("http://www.w3.org/2000/svg", "g");
-      holder.setAttribute("class", "sym-drawn");
-      holder.setAttribute("transform", "translate(" + (-anchor.x) + "," + (-anchor.y) + ")");
-      holder.appendChild(svg);
-      var fallback = g.querySelector(".sym-fallback");
-      if (fallback) { fallback.remove(); }
-      g.appendChild(holder);
-      g.setAttribute("data-drawn", "ok");
-      valid += 1;
+    }
+    return { icon: L.divIcon({ className: "sym fallback " + sym.layer, iconSize: [12, 12] }),
+             valid: false };
+  }
+
+  function details(sym, labels) {
+    var box = document.createElement("div");
+    box.className = "cop-details";
+    var title = document.createElement("strong");
+    title.textContent = sym.label;
+    box.appendChild(title);
+    var dl = document.createElement("dl");
+    (sym.details || []).forEach(function (pair) {
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = pair[0];
+      dd.textContent = pair[1];
+      dl.appendChild(dt);
+      dl.appendChild(dd);
     });
-    var map = root.querySelector("[data-cop]");
+    box.appendChild(dl);
+    if (sym.href) {
+      var a = document.createElement("a");
+      a.href = sym.href;
+      a.textContent = labels.open;
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function legend(data) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "cop-legend");
+      div.setAttribute("data-legend", "1");
+      data.legend.forEach(function (item) {
+        var row = document.createElement("div");
+        var key = document.createElement("span");
+        key.className = "key " + item[0];
+        var text = document.createElement("span");
+        text.textContent = item[1];
+        row.appendChild(key);
+        row.appendChild(text);
+        div.appendChild(row);
+      });
+      return div;
+    };
+    return control;
+  }
+
+  function build(el) {
+    if (typeof L === "undefined" || el.getAttribute("data-ready")) { return; }
+    el.setAttribute("data-ready", "loading");
+    var map = L.map(el, { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false,
+                         attributionControl: false });
+    el.leafletMap = map;
+    map.fitBounds([[34, 22], [60, 90]]);
+    var tiles = el.getAttribute("data-tiles");
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 12 }).addTo(map);
+    } else {
+      el.classList.add("no-tiles");
+      fetch(el.getAttribute("data-land"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (geo) {
+          L.geoJSON(geo, { interactive: false, style: { className: "land", weight: 0.6 } })
+            .addTo(map).bringToBack();
+          el.setAttribute("data-land-ready", "1");
+        });
+    }
+    fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { draw(el, map, data); })
+      .catch(function (err) {
+        el.setAttribute("data-ready", "failed");
+        el.setAttribute("data-error", String(err));
+      });
+  }
+
+  function draw(el, map, data) {
+    var layers = {
+      units: L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false }),
+      airfields: L.markerClusterGroup({ maxClusterRadius: 24, showCoverageOnHover: false,
+                                        iconCreateFunction: function (c) {
+                                          return L.divIcon({ html: "<span>" + c.getChildCount() + "</span>",
+                                                             className: "cluster airfields", iconSize: [28, 28] });
+                                        } }),
+      crises: L.layerGroup(),
+      movements: L.layerGroup()
+    };
+    var valid = 0, invalid = 0;
+    data.moves.forEach(function (m) {
+      L.polyline([m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
+        .bindTooltip(m.label, { sticky: true })
+        .addTo(layers.movements);
+    });
+    data.symbols.forEach(function (sym) {
+      var made = icon(sym);
+      if (made.valid) { valid += 1; } else { invalid += 1; }
+      var marker = L.marker([sym.lat, sym.lon], { icon: made.icon, title: sym.label,
+                                                  alt: sym.label, keyboard: true,
+                                                  riseOnHover: true });
+      marker.bindTooltip(sym.label, { permanent: true, direction: "right", offset: [10, 0],
+                                      className: "lbl " + sym.layer });
+      marker.bindPopup(details(sym, data.labels));
+      marker.addTo(layers[sym.layer]);
+    });
+    var overlays = {};
+    Object.keys(layers).forEach(function (k) {
+      layers[k].addTo(map);
+      overlays[data.layers[k]] = layers[k];
+    });
+    L.control.layers(null, overlays, { collapsed: window.innerWidth < 700 }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    legend(data).addTo(map);
+    function labels() {
+      el.classList.toggle("labels-all", map.getZoom() >= 7);
+    }
+    map.on("zoomend", labels);
+    map.fitBounds(data.frame);
+    labels();
+    el.setAttribute("data-symbols", String(valid));
+    el.setAttribute("data-invalid", String(invalid));
+    el.setAttribute("data-moves", String(data.moves.length));
+    el.setAttribute("data-ready", "1");
+  }
+
+  function start(root) {
+    root.querySelectorAll(".cop-map[data-src]").forEach(build);
+  }
+  document.addEventListener("DOMContentLoaded", function () { start(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { start(e.target); });
+})();
+
+// Choosing a place in a form: a place or airfield of the list (the input's datalist) or
+// a click on the form's small map fills the form's latitude and longitude, and the map
+// shows the point.
+(function () {
+  "use strict";
+
+  function fieldset(el) { return el.closest("[data-place-picker]"); }
+
+  function setPoint(box, lat, lon, name) {
+    box.querySelector("input[name=lat]").value = lat.toFixed(4);
+    box.querySelector("input[name=lon]").value = lon.toFixed(4);
+    if (name !== undefined) { box.querySelector("input[name=place]").value = name; }
+    var mapEl = box.querySelector(".pick-map");
+    var map = mapEl && mapEl.leafletMap;
     if (map) {
-      map.setAttribute("data-symbols", String(valid));
-      map.setAttribute("data-invalid", String(invalid));
+      if (mapEl.pickMarker) { mapEl.pickMarker.setLatLng([lat, lon]); }
+      else { mapEl.pickMarker = L.circleMarker([lat, lon], { radius: 8, className: "picked" }).addTo(map); }
+      mapEl.setAttribute("data-picked", lat.toFixed(4) + "," + lon.toFixed(4));
     }
   }
-  document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); });
+
+  function fromList(input) {
+    var box = fieldset(input);
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!box || !list) { return; }
+    var want = input.value.trim().toLowerCase();
+    Array.prototype.forEach.call(list.options, function (o) {
+      if (o.value.toLowerCase() === want) {
+        setPoint(box, parseFloat(o.getAttribute("data-lat")), parseFloat(o.getAttribute("data-lon")));
+      }
+    });
+  }
+
+  function build(el) {
+    if (typeof L === "undefined" || el.leafletMap) { return; }
+    var map = L.map(el, { minZoom: 2, maxZoom: 12, attributionControl: false });
+    el.leafletMap = map;
+    map.fitBounds([[34, 22], [60, 90]]);
+    var tiles = el.getAttribute("data-tiles");
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 12 }).addTo(map);
+    } else {
+      fetch(el.getAttribute("data-land"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (geo) {
+          L.geoJSON(geo, { interactive: false, style: { className: "land", weight: 0.6 } }).addTo(map);
+          el.setAttribute("data-land-ready", "1");
+        });
+    }
+    var box = fieldset(el);
+    var list = box && box.querySelector("datalist");
+    if (list) {
+      Array.prototype.forEach.call(list.options, function (o) {
+        var lat = parseFloat(o.getAttribute("data-lat")), lon = parseFloat(o.getAttribute("data-lon"));
+        L.circleMarker([lat, lon], { radius: 5, className: "place" })
+          .bindTooltip(o.value)
+          .on("click", function (e) { L.DomEvent.stopPropagation(e); setPoint(box, lat, lon, o.value); })
+          .addTo(map);
+      });
+    }
+    map.on("click", function (e) { setPoint(box, e.latlng.lat, e.latlng.lng); });
+    var lat = parseFloat(box.querySelector("input[name=lat]").value);
+    var lon = parseFloat(box.querySelector("input[name=lon]").value);
+    if (!isNaN(lat) && !isNaN(lon)) { setPoint(box, lat, lon); }
+    el.setAttribute("data-ready", "1");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".pick-map[data-pick]").forEach(build);
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("[data-place-picker] input[name=place]")) { fromList(e.target); }
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("[data-place-picker] input[name=place]")) { fromList(e.target); }
+  });
 })();

@@ -1,0 +1,173 @@
+"""What awaits a user: the things its role is asked to do now, each with its deadline.
+
+- a state's representative: its position on every open draft where it has not stated one
+  (session drafts it has a say on), its signature on drafts in written procedure that
+  ask for it, its consent on crises that need forces and have no answer from it,
+  assistance requested in an open crisis that it has not offered for, the implementation
+  tasks given to its state that are overdue;
+- the Secretariat, the planners and the administrator: crises whose current stage is
+  overdue, crises that need forces and have no decided plan, watch-list entries due for
+  review, overdue implementation tasks;
+- everybody: its notifications not yet acknowledged.
+
+Only records the user may see are read (every query goes through the access filter), and
+nothing is written. The items come most urgent first: overdue, then by deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis.workflow import FINAL
+from phalanx.domain.decisions.consensus import Position, Standing
+from phalanx.services import crises as crs
+from phalanx.services import decisions as dec
+from phalanx.services import outbox, watch
+from phalanx.services.clock import aware, now
+
+STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # position, signature, consent, request, task, stage, plan, review, notification
+    title: str
+    href: str
+    deadline: datetime | None
+    overdue: bool
+    topic: str = ""  # the live-event topic that changes it ("" when none)
+    detail: str = ""
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=UTC)
+
+
+def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
+    items: list[Item] = []
+    rows = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
+                        .where(t.draft.c.status.in_(("open", "circulating")))
+                        .order_by(t.draft.c.id)).scalars().all()
+    for draft_id in rows:
+        d = dec.get_draft(conn, draft_id, actor=actor)
+        deadline = d.deadline
+        if d.procedure == "written":
+            if actor.state in d.signing_order and actor.state not in d.signed:
+                items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
+                                  bool(deadline and deadline < at), f"draft:{d.id}"))
+            continue
+        mine = next((s for s in d.stances if s.state == actor.state), None)
+        if mine is None or mine.position is not Position.NOT_STATED \
+                or mine.standing is Standing.SUSPENDED:
+            continue
+        if deadline is None and d.meeting_id is not None:
+            deadline = dec.get_meeting(conn, d.meeting_id, actor=actor).opens_at
+        items.append(Item("position", d.title, f"/drafts/{d.id}", deadline, False,
+                          f"draft:{d.id}"))
+    return items
+
+
+def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
+    items: list[Item] = []
+    board = crs.board(conn, actor=actor, at=at, exercise=None)
+    for c in board:
+        if c.stage in FINAL:
+            continue
+        needs = conn.execute(select(t.force_requirement.c.needed_by).where(
+            t.force_requirement.c.crisis_id == c.id, t.force_requirement.c.withdrawn.is_(False))
+            .order_by(t.force_requirement.c.needed_by)
+        ).scalars().first()
+        topic = f"crisis:{c.id}"
+        if actor.role is Role.REPRESENTATIVE:
+            if needs is not None and _has_units(conn, actor) and conn.execute(
+                    select(t.unit_consent.c.id).where(
+                        t.unit_consent.c.crisis_id == c.id,
+                        t.unit_consent.c.state_code == actor.state)).first() is None:
+                items.append(Item("consent", c.title, f"/crises/{c.id}#forces", aware(needs),
+                                  aware(needs) < at, topic))
+            for r in crs.get(conn, c.id, actor=actor, at=at).requests:
+                if r.status == "open" and r.state != actor.state and \
+                        not any(o.state == actor.state for o in r.offers):
+                    items.append(Item("request", c.title, f"/crises/{c.id}#requests",
+                                      r.lapses_at, False, topic,
+                                      f"{r.quantity} {r.unit} · {r.resource}"))
+        elif actor.role in STAFF:
+            if c.overdue:
+                items.append(Item("stage", c.title, f"/crises/{c.id}", None, True, topic,
+                                  c.stage.value))
+            if needs is not None and actor.role in (Role.PLANNER, Role.ADMINISTRATOR) and \
+                    conn.execute(select(t.deployment_plan.c.id).where(
+                        t.deployment_plan.c.crisis_id == c.id,
+                        t.deployment_plan.c.status == "decided")).first() is None:
+                items.append(Item("plan", c.title, f"/crises/{c.id}#forces", aware(needs),
+                                  aware(needs) < at, topic))
+    return items
+
+
+def _has_units(conn: Connection, actor: Principal) -> bool:
+    return conn.execute(access.select_visible(t.force_unit, actor, t.force_unit.c.key)
+                        .where(t.force_unit.c.state_code == actor.state)).first() is not None
+
+
+def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
+    out = []
+    for x in dec.list_tasks(conn, actor=actor, overdue_only=True, today=today):
+        if actor.role is Role.REPRESENTATIVE and not (
+                x.assignee_kind == "state" and x.assignee == actor.state):
+            continue
+        if actor.role not in STAFF and actor.role is not Role.REPRESENTATIVE:
+            continue
+        out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(x.due_on), True,
+                        "tasks", x.decision_number))
+    return out
+
+
+def _reviews(conn: Connection, actor: Principal) -> list[Item]:
+    if actor.role not in STAFF:
+        return []
+    return [Item("review", w.title, "/watch", _day_end(w.next_review), True, "crises")
+            for w in watch.listing(conn, actor=actor, due_only=True)]
+
+
+def _notifications(conn: Connection, actor: Principal) -> list[Item]:
+    return [Item("notification", n.subject, f"/inbox#notification-{n.id}", None, False,
+                 "", n.body[:200])
+            for n in outbox.mine(conn, actor=actor, limit=50) if not n.acknowledged]
+
+
+def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> list[Item]:
+    """What awaits `actor`, most urgent first."""
+    at = at or now()
+    items: list[Item] = []
+    if actor.role is Role.REPRESENTATIVE:
+        items += _drafts(conn, actor, at)
+    if actor.role is Role.REPRESENTATIVE or actor.role in STAFF:
+        items += _crises(conn, actor, at)
+        items += _tasks(conn, actor, at.date())
+        items += _reviews(conn, actor)
+    items += _notifications(conn, actor)
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(items, key=lambda i: (not i.overdue, i.deadline or far, i.kind))
+
+
+def topics(conn: Connection, items: list[Item], *, actor: Principal,
+           limit: int = 20) -> list[str]:
+    """The live-event topics an open inbox follows, as many as the event stream takes:
+    the lists' own, those of the records it shows, and the sessions not yet closed (a
+    draft tabled there asks for a position)."""
+    own: dict[str, Any] = dict.fromkeys(["sessions", "decisions", "tasks", "crises"])
+    more = [i.topic for i in items if i.topic]
+    if actor.role is Role.REPRESENTATIVE:
+        more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor)
+                 if m.status != "closed"]
+    for topic in more:
+        if len(own) < limit:
+            own.setdefault(topic)
+    return list(own)

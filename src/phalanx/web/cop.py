@@ -1,0 +1,148 @@
+"""The interactive operational picture's data, as the browser's map (Leaflet, in
+static/cop.js) draws it: the symbols of four layers (units, airfields, crises,
+movements) with their labels and details in the page's language, the legend, and the
+frame to show first. Only what the user may see: everything comes from
+`services.forces.picture` and `services.crises.board`, which go through the access filter.
+
+The base layer is the world-atlas country shapes (`land`, as GeoJSON, from the TopoJSON
+copied at set-up): no tiles are fetched unless the installation sets a tile server
+(`Settings.map_tile_url`)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from functools import cache
+from typing import Any
+
+from phalanx.services import crises as crs
+from phalanx.web import maps
+from phalanx.web.i18n import labeller, translator
+
+LAYERS = ("units", "airfields", "crises", "movements")
+# the members' region, when nothing narrower is asked for
+REGION = ((34.0, 22.0), (60.0, 90.0))
+
+
+def _frame(points: list[tuple[float, float]], pad_lat: float = 3.0,
+           pad_lon: float = 6.0) -> list[list[float]]:
+    if not points:
+        return [list(REGION[0]), list(REGION[1])]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
+
+
+def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
+                 board: list[crs.CrisisOut] | None = None,
+                 state_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The map's data. `pic` is `forces.picture(...)`; `crisis` narrows the movements to
+    one crisis and frames it; `board` replaces the crises by the board's ones and frames
+    them (the crisis board's map)."""
+    t, label = translator(lang), labeller(lang)
+    names = state_names or {}
+    symbols: list[dict[str, Any]] = []
+    for b in pic["bases"]:
+        if b["kind"] == "node":
+            continue
+        symbols.append({
+            "layer": "airfields", "lat": b["lat"], "lon": b["lon"], "sidc": "SFGPIBA---H----",
+            "label": b["name"], "details": [
+                [t("state"), names.get(b["state"], b["state"])],
+                *([["ICAO", b["icao"]]] if b.get("icao") else [])]})
+    for u in pic["units"]:
+        if u["withdrawn"]:
+            continue
+        symbols.append({
+            "layer": "units", "lat": u["lat"], "lon": u["lon"], "sidc": u["sidc"],
+            "label": f"{u['name']} ({u['state']})", "details": [
+                [t("state"), names.get(u["state"], u["state"])],
+                [t("capability"), t("cap_" + u["capability"], default=u["capability"])],
+                [t("strength"), str(u["strength"])],
+                [t("readiness"), f"{u['readiness_h']:g} h"],
+                *([[t("garrison"), u["garrison"]]] if u.get("garrison") else [])]})
+    if board is None:
+        shown = [{"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"],
+                  "sidc": c["sidc"], "stage": c["stage"], "severity": c["severity"],
+                  "overdue": False} for c in pic["crises"]]
+    else:
+        sidc = {c["id"]: c["sidc"] for c in pic["crises"]}
+        shown = [{"id": c.id, "title": c.title, "lat": c.lat, "lon": c.lon,
+                  "sidc": sidc.get(c.id, "EHIPA----------"), "stage": c.stage.value,
+                  "severity": c.severity, "overdue": c.overdue}
+                 for c in board if c.lat is not None and c.lon is not None]
+    for c in shown:
+        symbols.append({
+            "layer": "crises", "lat": c["lat"], "lon": c["lon"], "sidc": c["sidc"],
+            "label": f"{c['id']}: {c['title']}", "href": f"/crises/{c['id']}",
+            "overdue": c["overdue"], "details": [
+                [t("stage"), label("stage", c["stage"])],
+                [t("severity"), label("severity", c["severity"])]]})
+    ids = {c["id"] for c in shown}
+    unit_names = {u["key"]: u["name"] for u in pic["units"]}
+    moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
+              "label": f"{unit_names.get(m['unit'], m['unit'])} → {m['crisis']} "
+                       f"({t('mode_' + m['mode'], default=m['mode'])}, "
+                       f"{m['arrive_h']:.1f} h)"}
+             for m in pic["movements"]
+             if (crisis is None or m["crisis"] == crisis) and (board is None or m["crisis"] in ids)]
+    if crisis is not None:
+        where = [(c["lat"], c["lon"]) for c in shown if c["id"] == crisis]
+        where += [tuple(m["from"]) for m in moves]
+        frame = _frame(where)  # type: ignore[arg-type]
+    elif board is not None:
+        frame = _frame([(c["lat"], c["lon"]) for c in shown], 4.0, 10.0)
+    else:
+        frame = [list(REGION[0]), list(REGION[1])]
+    return {
+        "layers": {k: t("layer_" + k) for k in LAYERS},
+        "legend": [[k, t("layer_" + k)] for k in LAYERS] + [
+            ["decided", t("move_decided")], ["proposed", t("move_proposed")]],
+        "symbols": symbols, "moves": moves, "frame": frame,
+        "labels": {"open": t("open_record"), "details": t("details")}}
+
+
+# the part of the world the maps show: Europe, the Middle East, Central, South and North
+# Asia (a ring with no point in it is left out)
+LAND_BOX = (-25.0, 5.0, 180.0, 82.0)  # west, south, east, north
+
+
+def _inside(lon: float, lat: float) -> bool:
+    w, s, e, n = LAND_BOX
+    return w <= lon <= e and s <= lat <= n
+
+
+@cache
+def land() -> dict[str, Any]:
+    """The countries as a GeoJSON FeatureCollection, to a hundredth of a degree (about
+    1 km; rings crossing the antimeridian are moved east of it, so that no polygon
+    streaks across the map)."""
+    features = []
+    for name, rings in maps.countries():
+        polys = []
+        for ring in rings:
+            if not any(_inside(lon, lat) for lon, lat in ring):
+                continue
+            pts: list[tuple[float, float]] = []
+            for lon, lat in ring:
+                p = (round(lon, 2), round(lat, 2))
+                if not pts or p != pts[-1]:
+                    pts.append(p)
+            if len(pts) < 4:
+                continue
+            if any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(pts)):
+                pts = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in pts]
+            polys.append([[list(p) for p in pts]])
+        if not polys:
+            continue
+        features.append({"type": "Feature", "properties": {"name": name},
+                         "geometry": {"type": "MultiPolygon", "coordinates": polys}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@cache
+def land_bytes(compressed: bool = False) -> bytes:
+    """`land()` as JSON, gzip-compressed when asked (740 kB, or 220 kB compressed)."""
+    raw = json.dumps(land(), separators=(",", ":")).encode()
+    return gzip.compress(raw, mtime=0) if compressed else raw

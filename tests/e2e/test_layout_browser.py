@@ -1,0 +1,157 @@
+"""Every page fits its screen: no page is wider than the viewport on a phone (390 px) or
+on a desktop (1440 px), for every role; on a phone the menu folds behind one button and
+holds only what the role can use.
+
+The pages are the ones the demo links to (found by following links as the Secretariat,
+as in tests/integration/test_pages_everywhere.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.adapters.db.migrate import upgrade
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import demo
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.browser import ARTIFACTS, serve_asgi
+
+pytestmark = pytest.mark.browser
+ROLES: list[tuple[str, str] | None] = [
+    None, ("secretariat", "demo-secretariat"), ("rep-arm", "demo-rep-arm"),
+    ("observer", "demo-observer-pass"), ("reporter-kaz", "demo-reporter-kaz"),
+    ("planner", "demo-planner-pass"), ("auditor", "demo-auditor-pass"),
+    ("admin", "demo-admin-pass")]
+# (width, language): the phone in Russian (the longer words), the desktop in English
+SCREENS = [(390, "ru"), (1440, "en")]
+SKIP = (".pdf", ".png", ".csv", ".json", ".xml")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("layout")
+    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
+    upgrade(db.engine)
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    demo.ensure_demo_records(db, actor=SYSTEM)
+    settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
+    with serve_asgi(create_app(settings, db)) as url:
+        yield url
+    db.dispose()
+
+
+def sign_in(page: Any, base_url: str, who: tuple[str, str] | None) -> None:
+    if who is None:
+        return
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", who[0])
+    page.fill("input[name=password]", who[1])
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def pages(browser: Any, base_url: str) -> list[str]:
+    """The pages the Secretariat reaches by links, all but the bodies (one stands for
+    them: they share a template)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+    found: set[str] = set()
+    todo = ["/"]
+    while todo:
+        path = todo.pop()
+        if path in found:
+            continue
+        found.add(path)
+        r = page.request.get(base_url + path)
+        if not r.ok or "text/html" not in r.headers.get("content-type", ""):
+            continue
+        todo += [h for h in re.findall(r'href="(/[^"#?]*)"', r.text())
+                 if not h.startswith(("/static", "/api", "/logout")) and not h.endswith(SKIP)]
+    ctx.close()
+    bodies = sorted(p for p in found if p.startswith("/bodies/"))
+    chosen = sorted(p for p in found if not p.startswith("/bodies/")) + bodies[:1]
+    assert len(chosen) > 25, chosen
+    return [*chosen, "/login"]
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda w: w[0] if w else "anonymous")
+def test_no_page_is_wider_than_the_screen(browser: Any, base_url: str, pages: list[str],
+                                          who: tuple[str, str] | None) -> None:
+    too_wide: list[str] = []
+    for width, lang in SCREENS:
+        ctx = browser.new_context(viewport={"width": width, "height": 900})
+        page = ctx.new_page()
+        try:
+            sign_in(page, base_url, who)
+            for path in pages:
+                sep = "&" if "?" in path else "?"
+                response = page.goto(f"{base_url}{path}{sep}lang={lang}")
+                if response is None or response.status >= 400:
+                    continue  # not this role's page (tested elsewhere)
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                if wide > width:
+                    too_wide.append(f"{path} at {width} px: {wide} px wide")
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    name = re.sub(r"\W+", "_", f"{who[0] if who else 'anon'}{path}{width}")
+                    page.screenshot(path=str(ARTIFACTS / f"wide_{name}.png"))
+        finally:
+            ctx.close()
+    assert too_wide == [], "\n".join(too_wide)
+
+
+def test_the_phone_menu_folds_and_holds_the_roles_pages(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("observer", "demo-observer-pass"))
+        page.goto(f"{base_url}/members")
+        links = page.locator("nav.main .links a")
+        toggle = page.locator("nav.main button.menu-toggle")
+        assert toggle.is_visible() and not links.first.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        # the content starts right under the header and the folded menu
+        assert page.locator("main h1").bounding_box()["y"] < 300
+        toggle.click()
+        assert links.first.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        # an observer has no crises, sessions, decisions or audit trail to work on
+        assert "/operations" in hrefs and "/documents" in hrefs
+        assert not {"/crises", "/sessions", "/decisions", "/tasks", "/audit"} & set(hrefs)
+        toggle.click()
+        assert not links.first.is_visible()
+    finally:
+        ctx.close()
+    wide = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = wide.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/members")
+        assert not page.locator("nav.main button.menu-toggle").is_visible()
+        assert page.locator("nav.main .links a[href='/crises']").is_visible()
+    finally:
+        wide.close()
+
+
+def test_a_wide_table_reflows_into_cards_on_a_phone(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/sessions?lang=en")
+        cell = page.locator("table.data.reflow tbody tr").first.locator("td").nth(2)
+        assert cell.get_attribute("data-label") == "Kind"
+        box = page.locator("table.data.reflow tbody tr").first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        ctx.close()

@@ -1,0 +1,147 @@
+"""The inbox, on SQLite and PostgreSQL: what awaits a representative (its position on an
+open draft, its signature in a written procedure, its consent when a crisis needs
+forces), what awaits the Secretariat (overdue tasks, overdue stages), and nothing for an
+observer; an item leaves the inbox once done. The page: the landing page after login,
+"nothing to show" when empty."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.forces.registry import Scope
+from phalanx.services import crises, demo, forces
+from phalanx.services import decisions as dec
+from phalanx.services import inbox as ib
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+def kinds(db: Database, actor: Principal) -> list[tuple[str, str]]:
+    with db.read() as conn:
+        return [(i.kind, i.title) for i in ib.inbox(conn, actor=actor)
+                if i.kind != "notification"]
+
+
+def _session(db: Database) -> int:
+    m = dec.convene(db, dec.MeetingIn.model_validate({
+        "body": "csc", "kind": "regular", "mode": "in_person", "title": "Council",
+        "opens_at": (now() + timedelta(days=2)).isoformat()}), actor=SEC)
+    return m.id
+
+
+def test_a_draft_asks_each_seated_state_for_its_position(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    meeting = _session(db)
+    d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=meeting,
+                                          title="On the exercise calendar",
+                                          text_en="The Council decides."), actor=SEC)
+    assert ("position", "On the exercise calendar") in kinds(db, rep("ARM"))
+    with db.read() as conn:
+        item = next(i for i in ib.inbox(conn, actor=rep("ARM")) if i.kind == "position")
+    assert item.href == f"/drafts/{d.id}" and item.topic == f"draft:{d.id}"
+    assert item.deadline is not None and item.deadline > now()  # the session's opening
+    dec.state_position(db, d.id, Position.SUPPORT, actor=rep("ARM"))
+    assert ("position", "On the exercise calendar") not in kinds(db, rep("ARM"))
+    assert ("position", "On the exercise calendar") in kinds(db, rep("KAZ"))
+    assert kinds(db, OBSERVER) == []
+    assert all(k != "position" for k, _ in kinds(db, SEC))  # staff state no positions
+
+
+def test_a_written_procedure_asks_for_the_signatures_in_its_order(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    deadline = now() + timedelta(days=5)
+    d = dec.propose_draft(db, dec.DraftIn(
+        body="csc", procedure="written", title="Written: the budget", text_en="Adopted.",
+        deadline=deadline, signing_order=["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]),
+        actor=SEC)
+    with db.read() as conn:
+        items = [i for i in ib.inbox(conn, actor=rep("ARM")) if i.kind == "signature"]
+    assert [(i.title, i.deadline) for i in items] == [("Written: the budget", deadline)]
+    dec.sign(db, d.id, actor=rep("ARM"))
+    assert ("signature", "Written: the budget") not in kinds(db, rep("ARM"))
+    assert ("signature", "Written: the budget") in kinds(db, rep("BLR"))
+
+
+def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Armed incursion in the Batken region", category="armed_attack",
+        affected=["KGZ"], severity="severe", place="Batken", lat=40.06, lon=70.82),
+        actor=rep("KGZ"))
+    needed = now() + timedelta(hours=30)
+    forces.add_requirement(db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=200, place="Batken", lat=40.06, lon=70.82,
+        needed_by=needed), actor=SEC)
+    with db.read() as conn:
+        has_units = bool(forces.units(conn, actor=rep("RUS"), state="RUS"))
+    assert has_units
+    assert ("consent", c.title) in kinds(db, rep("RUS"))
+    planner = Principal("planner", Role.PLANNER)
+    assert ("plan", c.title) in kinds(db, planner)
+    forces.give_consent(db, c.id, "RUS", forces.ConsentIn(scope=Scope.ALL), actor=rep("RUS"))
+    assert ("consent", c.title) not in kinds(db, rep("RUS"))
+
+
+def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    demo.ensure_demo_records(db, actor=SYSTEM)
+    with db.read() as conn:
+        overdue = [x for x in dec.list_tasks(conn, actor=SEC, overdue_only=True)]
+        items = ib.inbox(conn, actor=SEC)
+    assert overdue, "the demo has an overdue task"
+    tasks = [i for i in items if i.kind == "task"]
+    assert {i.title for i in tasks} == {x.title for x in overdue}
+    assert all(i.overdue for i in tasks)
+    assert items[0].overdue  # most urgent first
+
+
+def test_the_inbox_page_is_where_a_login_lands(loaded_db: Database, settings: Settings) -> None:
+    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
+    with TestClient(create_app(settings, loaded_db)) as client:
+        client.get("/login")
+        r = client.post("/login", data={
+            "username": "rep-arm", "password": "demo-rep-arm",
+            "csrf_token": client.cookies.get("phalanx_login_csrf")}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/inbox"
+        client.cookies.set("lang", "ru")
+        page = client.get("/inbox").text
+        assert "Входящие" in page and 'sse-connect="/api/v1/events?topic=sessions' in page
+        assert 'id="inbox-empty"' in page and "Нечего показать" in page
+        assert client.get("/inbox/items").text.strip().startswith("<p")
+        # an observer is asked for nothing: it lands on the home page, no inbox in its menu
+        client.cookies.clear()
+        client.get("/login")
+        r = client.post("/login", data={
+            "username": "observer", "password": "demo-observer-pass",
+            "csrf_token": client.cookies.get("phalanx_login_csrf")}, follow_redirects=False)
+        assert r.headers["location"] == "/"
+        assert 'href="/inbox"' not in client.get("/").text
+
+
+def test_plural_forms() -> None:
+    from phalanx.web.i18n import pluralizer
+
+    ru, en = pluralizer("ru"), pluralizer("en")
+    assert [ru(n, "inbox_count") for n in (1, 3, 5, 11, 21, 22, 112)] == [
+        "1 дело ждёт вас", "3 дела ждут вас", "5 дел ждут вас", "11 дел ждут вас",
+        "21 дело ждёт вас", "22 дела ждут вас", "112 дел ждут вас"]
+    assert [en(n, "inbox_count") for n in (1, 2)] == ["1 thing awaits you",
+                                                     "2 things await you"]
+    assert date.today() <= datetime.now(UTC).date() + timedelta(days=1)

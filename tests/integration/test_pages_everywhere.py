@@ -1,0 +1,163 @@
+"""Every page, as every role, in both languages: no Python text for a name (`Text(en=...`)
+and, on a Russian page, no enumerated value shown as its raw key (a stage, status, role,
+marking, mode, kind...) where a label belongs.
+
+The pages are found by following the links of the demo as the Secretariat sees it, so a
+new page is covered as soon as a menu or a list links to it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import ClassVar
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import demo
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from phalanx.web.i18n import catalog
+
+ROLES: list[tuple[str, str] | None] = [
+    None, ("secretariat", "demo-secretariat"), ("rep-arm", "demo-rep-arm"),
+    ("observer", "demo-observer-pass"), ("reporter-kaz", "demo-reporter-kaz"),
+    ("planner", "demo-planner-pass"), ("auditor", "demo-auditor-pass"),
+    ("admin", "demo-admin-pass")]
+EXTRA = ["/crises?exercise=true&closed=true", "/tasks?overdue=true", "/login"]
+SKIP = (".pdf", ".png", ".csv", ".json", ".xml")
+
+
+@pytest.fixture(scope="module")
+def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    from phalanx.adapters.db.engine import make_engine
+    from phalanx.adapters.db.migrate import upgrade
+    from phalanx.dataset import loader
+    from phalanx.services import organization as orgs
+
+    where = tmp_path_factory.mktemp("everywhere")
+    db = Database(make_engine(f"sqlite:///{where / 'p.db'}"))
+    upgrade(db.engine)
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    demo.ensure_demo_records(db, actor=SYSTEM)
+    settings = Settings(environment="test", audit_key_file=where / "key")
+    with TestClient(create_app(settings, db)) as c:
+        yield c
+    db.dispose()
+
+
+def _login(client: TestClient, who: tuple[str, str] | None) -> None:
+    client.cookies.clear()
+    if who is None:
+        return
+    client.get("/login")
+    r = client.post("/login", data={"username": who[0], "password": who[1],
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+@pytest.fixture(scope="module")
+def every_page(app_client: TestClient) -> list[str]:
+    """Every page the Secretariat can reach by links from the home page."""
+    _login(app_client, ("secretariat", "demo-secretariat"))
+    seen: set[str] = set()
+    todo = ["/"]
+    pages: list[str] = []
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        r = app_client.get(path)
+        if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+            continue
+        pages.append(path)
+        for href in re.findall(r'href="(/[^"#?]*)"', r.text):
+            if not href.startswith(("/static", "/api")) and not href.endswith(SKIP):
+                todo.append(href)
+    assert len(pages) > 30, pages  # the crawl found the working pages
+    return sorted(pages) + EXTRA
+
+
+class _Texts(HTMLParser):
+    """The text a person reads as words of the page: text nodes outside scripts, code,
+    drawings and user names (class "username": a user called "planner" is no role)."""
+
+    HIDDEN: ClassVar[set[str]] = {"script", "style", "code", "svg", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: list[str] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.HIDDEN or "username" in classes:
+            self.hidden.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.hidden and self.hidden[-1] == tag:
+            self.hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.texts.append(data)
+
+
+def _raw_values() -> set[str]:
+    """The keys of every labelled enumeration (`group.value` in the catalog)."""
+    return {k.split(".", 1)[1] for k in catalog("en") if "." in k and
+            not k.startswith("plural.")}
+
+
+def raw_enum_text(html: str, values: set[str]) -> list[str]:
+    """What shows a raw value: a text that is the value itself (a cell, an option, a
+    badge), or a piece of a text between separators that is a value written as a key
+    (with an underscore, or a marking in capitals)."""
+    parser = _Texts()
+    parser.feed(html)
+    found = []
+    for text in parser.texts:
+        if text.strip() in values:
+            found.append(text.strip())
+            continue
+        for piece in re.split(r"[·,;:()\[\]/\n]", text):
+            p = piece.strip()
+            if p in values and ("_" in p or p.isupper()):
+                found.append(text.strip()[:80])
+    return found
+
+
+def test_the_checker_catches_raw_values() -> None:
+    values = _raw_values()
+    assert {"in_person", "reported", "ORGANIZATION", "support"} <= values
+    assert raw_enum_text("<td>regular</td><p>a · in_person · b</p>", values) == [
+        "regular", "a · in_person · b"]
+    assert raw_enum_text("<td>очередное</td><p>reported the matter</p><code>x_y</code>"
+                         '<span class="muted username">planner</span>', values) == []
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda w: w[0] if w else "anonymous")
+def test_no_python_text_and_no_raw_values(app_client: TestClient, every_page: list[str],
+                                          who: tuple[str, str] | None) -> None:
+    _login(app_client, who)
+    values = _raw_values()
+    problems: list[str] = []
+    for lang in ("en", "ru"):
+        app_client.cookies.set("lang", lang)
+        for path in every_page:
+            r = app_client.get(path, follow_redirects=False)
+            assert r.status_code < 500, (path, r.text[:300])
+            if "text/html" not in r.headers.get("content-type", ""):
+                continue
+            problems += [f"{lang} {path}: Python text {m!r}"
+                         for m in re.findall(r".{0,30}Text\(en=.{0,20}", r.text)]
+            if lang == "ru":
+                problems += [f"ru {path}: raw value {m!r}"
+                             for m in sorted(set(raw_enum_text(r.text, values)))]
+    assert problems == [], "\n".join(problems[:60])
