@@ -393,3 +393,38 @@ def test_the_secretariat_page_shows_the_term_and_the_next_rotation(client: TestC
     chair = re.search(r'<p class="chair">(.*?)</p>', council, re.S)
     assert chair is not None and "Belarus" in chair.group(1)
     assert "by the rotation rule" in chair.group(1)
+
+
+def test_a_stated_position_is_shown_and_kept_and_closing_asks_first(
+        client: TestClient, demo_db: Database) -> None:
+    """After stating a position the page says so and the form keeps it (a second submit
+    does not silently flip it to 'support'); closing a draft asks for confirmation; before
+    anyone speaks the board says so instead of announcing an outcome."""
+    from datetime import UTC, datetime
+
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import decisions as dec
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    m = dec.convene(demo_db, dec.MeetingIn(body="csc", opens_at=datetime(2023, 11, 23, 10,
+                                                                         tzinfo=UTC)),
+                    actor=sec)
+    d = dec.propose_draft(demo_db, dec.DraftIn(body="csc", meeting_id=m.id, title="Open one",
+                                               text_en="The Council decides."), actor=sec)
+    login(client, "rep-kaz", "demo-rep-kaz")
+    page = client.get(f"/drafts/{d.id}").text
+    assert 'id="my-position"' not in page and 'id="outcome-' in page
+    assert "Nobody has stated a position yet." in page
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    r = client.post(f"/drafts/{d.id}/position", data={
+        "position": "object", "statement": "Not yet.", "csrf_token": token.group(1)},
+        follow_redirects=True)
+    assert r.status_code == 200 and 'id="saved"' in r.text
+    assert 'id="my-position"' in r.text
+    assert '<option value="object" selected>' in r.text
+    login(client, "secretariat", "demo-secretariat")
+    page = client.get(f"/drafts/{d.id}").text
+    assert f'action="/drafts/{d.id}/close" data-confirm=' in page

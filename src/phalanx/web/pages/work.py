@@ -129,7 +129,7 @@ def position(request: Request, draft_id: Id, actor: Writer, db: DB,
              statement: Annotated[str, Form(max_length=10_000)] = "",
              state: Annotated[str | None, Form(max_length=3)] = None) -> Response:
     dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/close")
@@ -143,7 +143,7 @@ def sign(draft_id: Id, actor: Writer, db: DB,
          answer: Annotated[Answer, Form()] = Answer.SIGN,
          reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
     dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 
 @router.get("/decisions", response_class=HTMLResponse)
