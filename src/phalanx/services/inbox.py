@@ -16,7 +16,7 @@ nothing is written. The items come most urgent first: overdue, then by deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services import outbox, watch
 from phalanx.services.clock import aware, now
 
@@ -59,13 +60,15 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
         d = dec.get_draft(conn, draft_id, actor=actor)
         deadline = d.deadline
         if d.procedure == "written":
-            if actor.state in d.signing_order and actor.state not in d.signed:
+            answered = {a.state for a in d.answers}
+            if (d.written_status == "circulating" and actor.state in d.signing_order
+                    and actor.state not in answered):
                 items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
                                   bool(deadline and deadline < at), f"draft:{d.id}"))
             continue
         mine = next((s for s in d.stances if s.state == actor.state), None)
         if mine is None or mine.position is not Position.NOT_STATED \
-                or mine.standing is Standing.SUSPENDED:
+                or mine.standing is not Standing.FULL:
             continue
         if deadline is None and d.meeting_id is not None:
             deadline = dec.get_meeting(conn, d.meeting_id, actor=actor).opens_at
@@ -92,13 +95,26 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                         t.unit_consent.c.state_code == actor.state)).first() is None:
                 items.append(Item("consent", c.title, f"/crises/{c.id}#forces", aware(needs),
                                   aware(needs) < at, topic))
-            for r in crs.get(conn, c.id, actor=actor, at=at).requests:
+            room = crs.get(conn, c.id, actor=actor, at=at)
+            for line in room.obligations:
+                if line.state == actor.state and line.answer is None:
+                    hours = float(orgs.organization(conn).settings.get(
+                        "obligation_answer_target_hours", 24))
+                    items.append(Item("obligation", c.title, f"/crises/{c.id}#obligations",
+                                      aware(c.reported_at) + timedelta(hours=hours),
+                                      line.overdue, topic))
+            for r in room.requests:
                 if r.status == "open" and r.state != actor.state and \
                         not any(o.state == actor.state for o in r.offers):
                     items.append(Item("request", c.title, f"/crises/{c.id}#requests",
                                       r.lapses_at, False, topic,
                                       f"{r.quantity} {r.unit} · {r.resource}"))
         elif actor.role in STAFF:
+            notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
+            if notice is not None and notice.sent_at is None and actor.role in (
+                    Role.SECRETARIAT, Role.ADMINISTRATOR):
+                items.append(Item("un_notice", c.title, f"/crises/{c.id}#obligations",
+                                  notice.due_at, notice.status == "overdue", topic))
             if c.overdue:
                 items.append(Item("stage", c.title, f"/crises/{c.id}", None, True, topic,
                                   c.stage.value))
