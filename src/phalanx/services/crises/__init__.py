@@ -1,0 +1,68 @@
+"""The crisis response system: intake (a representative, the Secretariat's watch list,
+an OASIS CAP alert), consultations, decision, response with requests and offers of
+assistance, deployment, monitoring, closing with the after-action review — each step
+guarded by `domain/crisis/workflow.py`, timed by `domain/crisis/clocks.py`, audited,
+announced live and through the notification outbox.
+
+Actions take `at=` so that an exercise can run the same engine on its own clock.
+
+The modules, by concept: `schemas` (what the services take and give), `common` (a crisis's
+row, history, timeline entries, notices, the guards' situation), `reading` (the crisis
+room, the board, the situation report), `intake` (opening, CAP in and out), `workflow`
+(stages, sessions, the decision, the measures, escalation), `assistance` (requests,
+offers, situation reports). The official request, the art. 4 obligation and the UN notice,
+and the response card live beside them (`crisis_requests`, `crisis_obligations`,
+`crisis_card`).
+"""
+
+from phalanx.services.crises.assistance import (
+    add_sitrep,
+    decide_offer,
+    offer_assistance,
+    request_assistance,
+)
+from phalanx.services.crises.common import add_event, affected_of, crisis_row, timeline_event
+from phalanx.services.crises.intake import (
+    category_for_cap,
+    export_cap,
+    import_cap,
+    may_open,
+    open_crisis,
+    open_in,
+)
+from phalanx.services.crises.reading import board, get, report_pdf, stage_options
+from phalanx.services.crises.schemas import (
+    CAP_SEVERITY,
+    CrisisIn,
+    CrisisOut,
+    EventOut,
+    OfferIn,
+    OfferOut,
+    RequestIn,
+    RequestOut,
+    ResponseIn,
+    ScorecardOut,
+    Severity,
+    SitrepIn,
+    SitrepOut,
+    StageClockOut,
+)
+from phalanx.services.crises.workflow import (
+    convene_consultations,
+    convene_session,
+    escalate_overdue,
+    link_decision,
+    military_check,
+    set_response,
+    transition,
+)
+
+__all__ = [
+    "CAP_SEVERITY", "CrisisIn", "CrisisOut", "EventOut", "OfferIn", "OfferOut", "RequestIn",
+    "RequestOut", "ResponseIn", "ScorecardOut", "Severity", "SitrepIn", "SitrepOut",
+    "StageClockOut", "add_event", "add_sitrep", "affected_of", "board", "category_for_cap",
+    "convene_consultations", "convene_session", "crisis_row", "decide_offer",
+    "escalate_overdue", "export_cap", "get", "import_cap", "link_decision", "may_open",
+    "military_check", "offer_assistance", "open_crisis", "open_in", "report_pdf",
+    "request_assistance", "set_response", "stage_options", "timeline_event", "transition",
+]

@@ -1,0 +1,157 @@
+"""Requests and offers of assistance (EDXL-RM vocabulary), and situation reports."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
+from phalanx.domain.access.policy import (
+    StateAct,
+    acts_for,
+    why_not_act,
+)
+from phalanx.domain.access.principal import Principal
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now
+from phalanx.services.crises.common import (
+    _attachments,
+    _event,
+    _row,
+    _staff,
+)
+from phalanx.services.crises.reading import _out
+from phalanx.services.crises.schemas import (
+    CrisisOut,
+    OfferIn,
+    RequestIn,
+    SitrepIn,
+    _states,
+)
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound, missing_as
+
+# --- requests and offers of assistance (EDXL-RM vocabulary) -------------------------------
+
+
+def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: Principal,
+                       at: datetime | None = None) -> CrisisOut:
+    """The affected state lists a need. Requests lapse unless renewed."""
+    at = at or now()
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        state = data.state or actor.state
+        if not _staff(actor):
+            if state is None:
+                raise Forbidden("requests come from an affected state's representative or "
+                                "the Secretariat")
+            if reason := why_not_act(actor, state, StateAct.CRISIS):
+                raise Forbidden(reason)
+        if state is None or state not in _states(row.affected):
+            raise Invalid("state", f"requests come from an affected state "
+                                   f"({', '.join(_states(row.affected))})")
+        req_id = w.conn.execute(insert(t.assistance_request).values(
+            crisis_id=crisis_id, state_code=state, resource=data.resource,
+            measure=data.measure.value, quantity=data.quantity, unit=data.unit,
+            place=data.place or row.place, needed_by=data.needed_by,
+            lapses_at=at + timedelta(hours=data.lapses_in_hours), status="open",
+            created_by=actor.username, created_at=at).returning(
+            t.assistance_request.c.id)).scalar_one()
+        _event(w, crisis_id, "request", f"{state} requests {data.quantity} {data.unit} "
+                                        f"of {data.resource}", at)
+        w.audit("assistance.request", "crisis", crisis_id,
+                {"request": req_id, **data.model_dump(mode="json"), "state": state})
+        w.emit(f"crisis:{crisis_id}", "request", id=req_id)
+        return _out(w.conn, row, at, detail=True, actor=actor)
+
+
+
+
+def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Principal,
+                     at: datetime | None = None) -> CrisisOut:
+    """A member offers what it chooses to (voluntary participation)."""
+    at = at or now()
+    with db.write(actor) as w:
+        req = w.conn.execute(select(t.assistance_request).where(
+            t.assistance_request.c.id == request_id)).first()
+        if req is None:
+            raise NotFound("request", request_id)
+        with missing_as("request", request_id):
+            row = _row(w.conn, req.crisis_id, actor, lock=True)
+        state = data.state or actor.state
+        if state is None:
+            raise Forbidden("offers are made by a state's authorized representative")
+        if reason := why_not_act(actor, state, StateAct.CRISIS):
+            raise Forbidden(reason)
+        org = orgs.organization(w.conn)
+        if state not in {m.state for m in membership.members_on(org, at.date())}:
+            raise Invalid("state", f"{state} is not a member")
+        offer_id = w.conn.execute(insert(t.assistance_offer).values(
+            request_id=request_id, state_code=state, kind=data.kind,
+            description=data.description, quantity=data.quantity, status="offered",
+            created_by=actor.username, created_at=at).returning(
+            t.assistance_offer.c.id)).scalar_one()
+        _event(w, req.crisis_id, "offer", f"{state} offers {data.quantity} "
+                                          f"({data.kind}): {data.description}", at)
+        w.audit("assistance.offer", "crisis", req.crisis_id,
+                {"offer": offer_id, "request": request_id, "state": state,
+                 **data.model_dump(mode="json", exclude={"state"})})
+        w.emit(f"crisis:{req.crisis_id}", "offer", id=offer_id)
+        return _out(w.conn, row, at, detail=True, actor=actor)
+
+
+def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
+                 at: datetime | None = None) -> CrisisOut:
+    """The requesting state (or the Secretariat on its behalf) accepts or declines."""
+    at = at or now()
+    with db.write(actor) as w:
+        offer = w.conn.execute(select(t.assistance_offer, t.assistance_request.c.crisis_id,
+                                      t.assistance_request.c.state_code.label("requester"))
+                               .join(t.assistance_request, t.assistance_request.c.id
+                                     == t.assistance_offer.c.request_id)
+                               .where(t.assistance_offer.c.id == offer_id)).first()
+        if offer is None:
+            raise NotFound("offer", offer_id)
+        with missing_as("offer", offer_id):
+            row = _row(w.conn, offer.crisis_id, actor, lock=True)
+        if not _staff(actor) and not acts_for(actor, offer.requester, StateAct.CRISIS):
+            raise Forbidden(f"only {offer.requester}, which asked, or the Secretariat accepts "
+                            "or declines")
+        if offer.status != "offered":
+            raise Conflict(f"offer {offer_id} is already {offer.status}")
+        status = "accepted" if accept else "declined"
+        w.conn.execute(update(t.assistance_offer).where(t.assistance_offer.c.id == offer_id)
+                       .values(status=status, decided_at=at))
+        _event(w, offer.crisis_id, "offer", f"{offer.requester} {status} the offer of "
+                                            f"{offer.state_code}", at)
+        w.audit(f"assistance.{status}", "crisis", offer.crisis_id, {"offer": offer_id})
+        w.emit(f"crisis:{offer.crisis_id}", "offer", id=offer_id, status=status)
+        return _out(w.conn, row, at, detail=True, actor=actor)
+
+
+# --- situation reports, monitoring, escalation ---------------------------------------------
+
+
+def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal,
+               at: datetime | None = None) -> CrisisOut:
+    at = at or now()
+    if not (_staff(actor) or (actor.state and acts_for(actor, actor.state, StateAct.CRISIS))):
+        raise Forbidden("situation reports are filed by the Secretariat, the Joint Staff or "
+                        "a state's authorized representative")
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor)
+        found = {a["id"] for a in _attachments(w.conn, data.document_ids, actor)}
+        missing = sorted(set(data.document_ids) - found)
+        if missing:
+            raise Invalid("document_ids", f"no documents {missing}")
+        sid = w.conn.execute(insert(t.sitrep).values(
+            crisis_id=crisis_id, at=at, author=actor.username, state_code=actor.state,
+            **data.model_dump()).returning(t.sitrep.c.id)).scalar_one()
+        _event(w, crisis_id, "sitrep", data.situation[:200], at)
+        w.audit("crisis.sitrep", "crisis", crisis_id, {"sitrep": sid})
+        w.emit(f"crisis:{crisis_id}", "sitrep", id=sid)
+        return _out(w.conn, row, at, detail=True, actor=actor)
+
+

@@ -1,0 +1,210 @@
+"""What the crisis services share: a crisis's row through the access layer, its history,
+timeline entries and notices, who acts for the organization, the guards' situation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import (
+    STAFF,
+    Classification,
+    can_read,
+)
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis import authority
+from phalanx.domain.crisis.workflow import (
+    MILITARY,
+    Category,
+    Measure,
+    Situation,
+    Stage,
+)
+from phalanx.domain.organization import Organization
+from phalanx.services import identity
+from phalanx.services.clock import aware
+from phalanx.services.crises.schemas import (
+    OfferOut,
+    RequestOut,
+    _states,
+)
+from phalanx.services.db import Write
+from phalanx.services.errors import Forbidden, Invalid, NotFound
+
+
+def _category(org: Organization, key: str) -> Category:
+    cat = org.crisis_categories.get(key)
+    if cat is None:
+        raise Invalid("category", f"unknown category {key!r} (known: "
+                                  f"{', '.join(org.crisis_categories)})")
+    assert isinstance(cat, Category)
+    return cat
+
+
+def _row(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False) -> Any:
+    stmt = access.select_visible(t.crisis, actor).where(t.crisis.c.id == crisis_id)
+    row = conn.execute(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound("crisis", crisis_id)
+    return row
+
+
+crisis_row = _row  # for the other services of the crisis (forces, requests)
+
+
+def affected_of(row: Any) -> list[str]:
+    return _states(row.affected)
+
+
+def _history(conn: Connection, crisis_id: int) -> list[tuple[Stage, datetime]]:
+    return [(Stage(r.stage), aware(r.at)) for r in conn.execute(
+        select(t.crisis_event.c.stage, t.crisis_event.c.at).where(
+            t.crisis_event.c.crisis_id == crisis_id, t.crisis_event.c.kind == "stage")
+        .order_by(t.crisis_event.c.at, t.crisis_event.c.id))]
+
+
+def _minutes(d: timedelta | None) -> float | None:
+    return round(d.total_seconds() / 60, 1) if d is not None else None
+
+
+def _requests(conn: Connection, crisis_id: int, at: datetime) -> list[RequestOut]:
+    offers: dict[int, list[OfferOut]] = {}
+    for o in conn.execute(select(t.assistance_offer).join(
+            t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+            .where(t.assistance_request.c.crisis_id == crisis_id)
+            .order_by(t.assistance_offer.c.id)):
+        offers.setdefault(o.request_id, []).append(OfferOut(
+            id=o.id, request_id=o.request_id, state=o.state_code, kind=o.kind,
+            description=o.description, quantity=o.quantity, status=o.status))
+    out = []
+    for r in conn.execute(select(t.assistance_request).where(
+            t.assistance_request.c.crisis_id == crisis_id).order_by(t.assistance_request.c.id)):
+        mine = offers.get(r.id, [])
+        covered = sum(o.quantity for o in mine if o.status == "accepted")
+        status = r.status
+        if status == "open" and covered >= r.quantity:
+            status = "covered"
+        elif status == "open" and aware(r.lapses_at) <= at:
+            status = "lapsed"
+        out.append(RequestOut(
+            id=r.id, state=r.state_code, resource=r.resource, measure=r.measure,
+            quantity=r.quantity, unit=r.unit, place=r.place, needed_by=aware(r.needed_by),
+            lapses_at=aware(r.lapses_at), status=status, covered=covered,
+            gap=max(r.quantity - covered, 0) if status != "withdrawn" else 0, offers=mine))
+    return out
+
+
+def _attachments(conn: Connection, ids: list[int], actor: Principal) -> list[dict[str, Any]]:
+    """The attached documents this user may see (the others are not mentioned)."""
+    if not ids:
+        return []
+    rows = conn.execute(access.select_visible(t.document, actor, t.document.c.id,
+                                              t.document.c.title, t.document.c.marking)
+                        .where(t.document.c.id.in_(ids)))
+    return [{"id": r.id, "title": r.title, "marking": r.marking} for r in rows]
+
+
+def _first_offers(conn: Connection, ids: list[int]) -> dict[int, datetime]:
+    """The time of the first offer of assistance, per crisis, in one query."""
+    rows = conn.execute(
+        select(t.assistance_request.c.crisis_id, func.min(t.assistance_offer.c.created_at))
+        .join(t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+        .where(t.assistance_request.c.crisis_id.in_(ids))
+        .group_by(t.assistance_request.c.crisis_id))
+    return {cid: at for cid, at in rows if at is not None}
+
+
+def _histories(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Stage, datetime]]]:
+    out: dict[int, list[tuple[Stage, datetime]]] = {i: [] for i in ids}
+    for r in conn.execute(select(t.crisis_event.c.crisis_id, t.crisis_event.c.stage,
+                                 t.crisis_event.c.at).where(
+            t.crisis_event.c.crisis_id.in_(ids), t.crisis_event.c.kind == "stage")
+            .order_by(t.crisis_event.c.at, t.crisis_event.c.id)):
+        out[r.crisis_id].append((Stage(r.stage), aware(r.at)))
+    return out
+
+
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+def _event(w: Write, crisis_id: int, kind: str, text: str, at: datetime,
+           stage: Stage | None = None, decision_id: int | None = None) -> None:
+    w.conn.execute(insert(t.crisis_event).values(
+        crisis_id=crisis_id, at=at, kind=kind, stage=stage.value if stage else None,
+        actor=w.actor.username, text=text, decision_id=decision_id))
+
+
+add_event = _event  # for the other services of the crisis (forces)
+
+
+
+timeline_event = _event  # for the other services of the crisis
+
+def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
+            topic: str, at: datetime, only: set[str] | None = None) -> int:
+    """One outbox record per entitled, active user (email delivery is the outbox's job)."""
+    rows = [dict(created_at=at, recipient=user.username, channel="email", subject=subject,
+                 body=body, topic=topic, attempts=0)
+            for user in identity.list_users(w.conn)
+            if (only is None or user.username in only)
+            and user.role is not Role.SYSTEM and can_read(user, c)]
+    if rows:  # one statement for all of them
+        w.conn.execute(insert(t.notification), rows)
+    return len(rows)
+
+
+def _staff(actor: Principal) -> bool:
+    """The Secretariat, the Joint Staff, the administrator (and the system) act for the
+    organization; the auditor reads only."""
+    return actor.role is not Role.AUDITOR and (actor.role in STAFF or actor.role is Role.SYSTEM)
+
+
+
+
+# --- the algorithm --------------------------------------------------------------------------
+
+
+def _situation(row: Any, cat: Category, units: int,
+               requests: Sequence[authority.OfficialRequest] = ()) -> Situation:
+    affected = _states(row.affected)
+    requested = frozenset(m for m in MILITARY
+                          if authority.covering_requests(requests, affected, m))
+    return Situation(
+        category=cat, stage=Stage(row.stage), consultations_convened=row.session_id is not None,
+        decision_adopted=row.decision_id is not None,
+        decision_authorizes=frozenset(Measure(m) for m in row.authorizes),
+        measures=frozenset(Measure(m) for m in row.measures),
+        bilateral_dispute=row.bilateral_dispute,
+        against_cis_or_neighbour=row.against_cis_or_neighbour,
+        official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
+        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
+        units_committed=units, review=row.review)
+
+
+def _accepted_units(conn: Connection, crisis_id: int) -> int:
+    """Units committed: accepted offers of units, and the movements of the crisis's
+    decided deployment plan."""
+    offers = len(list(conn.execute(select(t.assistance_offer.c.id).join(
+        t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+        .where(t.assistance_request.c.crisis_id == crisis_id,
+               t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
+    plan = conn.execute(select(t.deployment_plan.c.movements).where(
+        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    planned = 0 if plan is None else sum(1 for m in plan.movements
+                                         if m["crisis_id"] == crisis_id)
+    return offers + planned
+
+
+def _require_staff(actor: Principal, what: str) -> None:
+    if actor.role not in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM):
+        raise Forbidden(f"only the Secretariat and the Joint Staff {what}")
+
+

@@ -1,0 +1,152 @@
+"""Intake: a crisis opened by a representative, the Secretariat, the watch list or a CAP
+alert; the crisis exported as CAP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
+from phalanx.domain.access.policy import (
+    Classification,
+    OwnerKind,
+    StateAct,
+    acts_for,
+    why_not_act,
+)
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis.workflow import (
+    FINAL,
+    Stage,
+)
+from phalanx.domain.organization import Organization
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now
+from phalanx.services.crises.common import (
+    _category,
+    _event,
+    _notify,
+    _row,
+    _staff,
+)
+from phalanx.services.crises.reading import _out, get
+from phalanx.services.crises.schemas import (
+    CrisisIn,
+    CrisisOut,
+)
+from phalanx.services.db import Database, Write
+from phalanx.services.errors import Forbidden, Invalid
+
+
+def may_open(actor: Principal, affected: list[str]) -> None:
+    """Who opens a crisis: the Secretariat, the Joint Staff, or an affected state's
+    authorized representative (`policy.acts_for` … CRISIS)."""
+    if not _staff(actor) and not any(acts_for(actor, s, StateAct.CRISIS) for s in affected):
+        raise Forbidden(why_not_act(actor, (affected or ["?"])[0], StateAct.CRISIS)
+                        or "only an affected state's representative or the Secretariat "
+                           "opens a crisis")
+
+
+def open_crisis(db: Database, data: CrisisIn, *, actor: Principal, origin: str = "",
+                cap_identifier: str | None = None, at: datetime | None = None) -> CrisisOut:
+    """Open a crisis: the clock starts, and every entitled user is told at once."""
+    at = at or now()
+    may_open(actor, data.affected)
+    with db.write(actor) as w:
+        crisis_id = open_in(w, data, origin=origin, cap_identifier=cap_identifier, at=at)
+    with db.read() as conn:  # after the commit: the open pages are told before this is read
+        return _out(conn, _row(conn, crisis_id, SYSTEM), at, detail=True, actor=actor)
+
+
+def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None,
+            at: datetime) -> int:
+    """Open a crisis inside a write already under way (CAP intake records the alert in
+    the same transaction); the caller has checked that the actor may."""
+    actor = w.actor
+    org = orgs.organization(w.conn)
+    cat = _category(org, data.category)
+    members = {m.state for m in membership.members_on(org, at.date())}
+    strangers = sorted(set(data.affected) - members)
+    if strangers:
+        raise Invalid("affected", f"{strangers} are not members on {at.date()}")
+    c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking,
+                       frozenset(data.participants), data.observers)
+    for problem in c.problems():
+        raise Invalid("marking", problem)
+    crisis_id = w.conn.execute(insert(t.crisis).values(
+        title=data.title, category=cat.key, stage=Stage.REPORTED.value,
+        severity=data.severity, affected=access.pack_participants(set(data.affected)),
+        place=data.place, lat=data.lat, lon=data.lon, description=data.description,
+        reported_at=at, opened_by=actor.username,
+        origin=origin or ("representative" if actor.state else "secretariat"),
+        cap_identifier=cap_identifier, exercise=data.exercise, bilateral_dispute=False,
+        against_cis_or_neighbour=False, official_request=False, un_mandate=False,
+        on_member_territory=True, measures=[], authorizes=[], closing_reason="",
+        review="", revision=1, **access.classification_values(c),
+    ).returning(t.crisis.c.id)).scalar_one()
+    _event(w, crisis_id, "stage", f"reported: {data.title}", at, Stage.REPORTED)
+    prefix = "[EXERCISE] " if data.exercise else ""
+    sent = _notify(w, org, c, f"{prefix}Crisis reported: {data.title}",
+                   f"{cat.name_en} affecting {', '.join(data.affected)}. {cat.basis}. "
+                   f"Consultations are due within "
+                   f"{cat.targets.get('reported', 60)} minutes.", f"crisis:{crisis_id}", at)
+    w.audit("crisis.open", "crisis", crisis_id, {
+        "title": data.title, "category": cat.key, "affected": data.affected,
+        "severity": data.severity, "exercise": data.exercise, "origin": origin,
+        "notified": sent})
+    w.emit("crises", "opened", classification=c, id=crisis_id)
+    return int(crisis_id)
+
+
+def import_cap(db: Database, data: bytes, affected: list[str], *, actor: Principal,
+               category: str | None = None, at: datetime | None = None,
+               **trust: Any) -> CrisisOut:
+    """The crisis an OASIS CAP message (1.2, 1.1 or 1.0) opens or changes
+    (`services/alerts.py`); a message that would open no crisis is refused, and a
+    message already received returns its crisis."""
+    from phalanx.services import alerts
+
+    r = alerts.receive(db, data, alerts.Route(tuple(affected), category,
+                                              require_crisis=True),
+                       actor=actor, at=at, **trust)
+    if r.crisis is None:
+        raise Invalid("alert", f"already received; it opened no crisis "
+                               f"({r.alert.action_detail})")
+    return r.crisis
+
+
+def category_for_cap(org: Organization, categories: tuple[str, ...]) -> str:
+    for c in categories:
+        for cat in org.crisis_categories.values():
+            if c in cat.cap_categories:
+                return str(cat.key)
+    if not org.crisis_categories:
+        raise Invalid("category", "the organization defines no crisis categories")
+    raise Invalid("category", f"no crisis category maps the CAP categories {list(categories)}; "
+                              "name one with --category")
+
+
+def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
+    c = get(conn, crisis_id, actor=actor)
+    org = orgs.organization(conn)
+    cat = _category(org, c.category)
+    point = ((c.lat, c.lon, 0.0),) if c.lat is not None and c.lon is not None else ()
+    from phalanx.services import alerts  # the CAP messages the crisis came from
+
+    received = alerts.export_infos(conn, crisis_id, actor=actor, closed=c.stage in FINAL)
+    return cap.to_cap12(cap.CapOut(
+        identifier=f"{org.key}-crisis-{c.id}", sender=f"secretariat@{org.key}.phalanx",
+        sent=c.reported_at, exercise=c.exercise, infos=received or (cap.InfoOut(
+            language="en-US", categories=(cat.cap_categories[0],) if cat.cap_categories
+            else ("Security",), event=c.category_name,
+            urgency="Immediate" if c.stage not in FINAL else "Past",
+            severity=c.severity.capitalize(), certainty="Observed", headline=c.title,
+            description=c.description, areas=(cap.AreaOut(
+                c.place or ", ".join(c.affected), circles=point),)),)))
+
+

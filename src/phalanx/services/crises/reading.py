@@ -1,0 +1,206 @@
+"""Reading crises: the crisis room, the board, the situation report, the moves the
+algorithm allows now."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import (
+    Marking,
+)
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis import clocks
+from phalanx.domain.crisis.workflow import (
+    FINAL,
+    Situation,
+    Stage,
+    next_stages,
+    refusals,
+)
+from phalanx.domain.organization import Organization
+from phalanx.services import crisis_card, crisis_obligations
+from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
+from phalanx.services.crises.common import (
+    _accepted_units,
+    _attachments,
+    _category,
+    _first_offers,
+    _histories,
+    _history,
+    _minutes,
+    _requests,
+    _row,
+    _situation,
+)
+from phalanx.services.crises.schemas import (
+    CrisisOut,
+    EventOut,
+    ScorecardOut,
+    SitrepOut,
+    StageClockOut,
+    _states,
+)
+from phalanx.services.crisis_requests import requests_of
+
+
+def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
+         actor: Principal = SYSTEM,
+         prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None,
+         org: Organization | None = None) -> CrisisOut:
+    cat = _category(org or orgs.organization(conn), row.category)
+    if prefetched is not None:
+        history, first_offer = prefetched
+    else:
+        history = _history(conn, row.id)
+        first_offer = _first_offers(conn, [row.id]).get(row.id)
+    cl = clocks.stage_clocks(history, cat.targets, at)
+    current = cl[-1] if cl else None
+    card = clocks.scorecard(history, aware(first_offer) if first_offer else None)
+    out = CrisisOut(
+        id=row.id, title=row.title, category=row.category, category_name=cat.name_en,
+        category_name_ru=cat.name_ru, basis=cat.basis, obligation=cat.obligation,
+        stage=Stage(row.stage), severity=row.severity, affected=_states(row.affected),
+        place=row.place, lat=row.lat, lon=row.lon, description=row.description,
+        reported_at=aware(row.reported_at), origin=row.origin,
+        cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
+        eligible_measures=sorted(m.value for m in cat.measures), convene=list(cat.convene),
+        session_id=row.session_id,
+        decision_id=row.decision_id if row.decision_id is None or actor.role is Role.SYSTEM
+        or conn.execute(_visible_decisions(actor).where(
+            t.decision.c.id == row.decision_id)).first() else None,
+        authorizes=list(row.authorizes), closing_reason=row.closing_reason, review=row.review,
+        revision=row.revision, marking=Marking(row.marking),
+        next_stages=next_stages(Stage(row.stage)),
+        overdue=bool(current and current.overdue),
+        overdue_minutes=_minutes(current.overdue_by) or 0.0 if current else 0.0,
+        scorecard=ScorecardOut(
+            to_consultations_minutes=_minutes(card.to_consultations),
+            to_decision_minutes=_minutes(card.to_decision),
+            to_first_offer_minutes=_minutes(card.to_first_offer),
+            to_first_deployment_minutes=_minutes(card.to_first_deployment)))
+    if detail:
+        out.clocks = [StageClockOut(
+            stage=c.stage, entered=c.entered, left=c.left,
+            elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
+            overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
+        ev = t.crisis_event.c
+        out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
+                                 text=e.text)
+                        for e in conn.execute(select(t.crisis_event).where(
+                            ev.crisis_id == row.id,
+                            # an entry naming a decision obeys the decision's marking
+                            or_(ev.decision_id.is_(None),
+                                ev.decision_id.in_(_visible_decisions(actor))))
+                            .order_by(ev.at, ev.id))]
+        out.requests = _requests(conn, row.id, at)
+        out.official_requests = requests_of(conn, row.id)
+        the_org = org or orgs.organization(conn)
+        out.obligations = crisis_obligations.lines(conn, the_org, row, at)
+        out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)
+        out.response_card = crisis_card.response_card(
+            conn, the_org, row, history,
+            out.official_requests[0].at if out.official_requests else None,
+            out.un_notice.sent_at if out.un_notice else None,
+            cat.obliged == "all_members", at)
+        out.sessions = [r.meeting_id for r in conn.execute(
+            select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
+            .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
+        out.sitreps = [SitrepOut(id=s.id, at=aware(s.at), author=s.author, state=s.state_code,
+                                 situation=s.situation, casualties=s.casualties,
+                                 measures=s.measures, needs=s.needs,
+                                 attachments=_attachments(conn, list(s.document_ids), actor))
+                       for s in conn.execute(select(t.sitrep).where(
+                           t.sitrep.c.crisis_id == row.id).order_by(t.sitrep.c.at))]
+    return out
+
+
+def _visible_decisions(actor: Principal) -> Any:
+    """The ids of the decisions `actor` may read (a subquery)."""
+    return access.select_visible(t.decision, actor, t.decision.c.id)
+
+
+def get(conn: Connection, crisis_id: int, *, actor: Principal,
+        at: datetime | None = None) -> CrisisOut:
+    return _out(conn, _row(conn, crisis_id, actor), at or now(), detail=True, actor=actor)
+
+
+def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
+          include_closed: bool = False, exercise: bool | None = None) -> list[CrisisOut]:
+    """Open crises, most urgent first: by severity, then by how overdue they are."""
+    at = at or now()
+    stmt = access.select_visible(t.crisis, actor)
+    if not include_closed:
+        stmt = stmt.where(t.crisis.c.stage.not_in([s.value for s in FINAL]))
+    if exercise is not None:
+        stmt = stmt.where(t.crisis.c.exercise.is_(exercise))
+    rows = list(conn.execute(stmt))
+    ids = [r.id for r in rows]
+    histories, offers = _histories(conn, ids), _first_offers(conn, ids)
+    org = orgs.organization(conn)  # once for the board, not once a crisis
+    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org,
+                  actor=actor)
+             for r in rows]
+    return sorted(items, key=lambda c: clocks.urgency(
+        c.severity, timedelta(minutes=c.overdue_minutes)))
+
+
+
+
+def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
+    """A crisis's situation report as PDF, marked with its classification."""
+    from phalanx.adapters.exports import pdf
+
+    c = get(conn, crisis_id, actor=actor)
+    card = c.scorecard.model_dump() if c.scorecard else {}
+    sections = [
+        pdf.Section("Situation", [c.description or "—", f"Category: {c.category_name}. "
+                                  f"Basis: {c.basis}.", f"Obligation: {c.obligation}."]),
+        pdf.Section("Stages and clocks", table=[["stage", "entered", "minutes", "target",
+                                                 "overdue"]] + [
+            [k.stage.value, k.entered.strftime("%Y-%m-%d %H:%M"), f"{k.elapsed_minutes:g}",
+             "—" if k.target_minutes is None else f"{k.target_minutes:g}",
+             f"{k.overdue_minutes:g}" if k.overdue else ""] for k in c.clocks]),
+        pdf.Section("Response scorecard (minutes)", table=[["measure", "minutes"]] + [
+            [k.replace("_minutes", "").replace("_", " "), "—" if v is None else f"{v:g}"]
+            for k, v in card.items()]),
+        pdf.Section("Response card (hours from the official request, else the report)",
+                    table=[["measure", "hours", "target", "verdict"]] + [
+            [m.measure.replace("_", " "),
+             "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",
+             "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}", m.verdict]
+            for m in c.response_card]),
+        pdf.Section("Requests, offers and gaps", table=[["from", "need", "quantity",
+                                                         "covered", "gap", "status"]] + [
+            [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
+             r.status] for r in c.requests]),
+        pdf.Section("Situation reports", [
+            f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation} "
+            f"{('Casualties: ' + s.casualties) if s.casualties else ''} "
+            f"{('Needs: ' + s.needs) if s.needs else ''}" for s in c.sitreps] or ["—"]),
+        pdf.Section("Timeline", [f"{e.at:%Y-%m-%d %H:%M} {e.kind}: {e.text}"
+                                 for e in c.timeline]),
+    ]
+    if c.review:
+        sections.append(pdf.Section("After-action review", [c.review]))
+    return pdf.render(pdf.PdfDocument(
+        title=f"Situation report · crisis {c.id}: {c.title}",
+        subtitle=f"{', '.join(c.affected)} · {c.place} · stage {c.stage.value}",
+        marking=c.marking.value, exercise=c.exercise, sections=sections))
+
+
+def stage_options(conn: Connection, crisis_id: int, *, actor: Principal
+                  ) -> list[tuple[Stage, list[str]]]:
+    """Each stage the crisis may go to next, with what the algorithm says stands in the
+    way now (empty: the move is allowed; a reason or a review still to be written does
+    not count, the form asks for them)."""
+    row = _row(conn, crisis_id, actor)
+    cat = _category(orgs.organization(conn), row.category)
+    situation = _situation(row, cat, _accepted_units(conn, crisis_id))
+    situation = Situation(**{**situation.__dict__, "review": situation.review or "-"})
+    return [(s, refusals(situation, s, "-")) for s in next_stages(Stage(row.stage))]

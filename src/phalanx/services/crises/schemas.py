@@ -1,0 +1,203 @@
+"""What the crisis services take and give."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from phalanx.domain.access.policy import (
+    Marking,
+)
+from phalanx.domain.crisis.workflow import (
+    Measure,
+    Stage,
+)
+from phalanx.services.crisis_card import MarkOut
+from phalanx.services.crisis_obligations import LineOut, NoticeOut
+from phalanx.services.crisis_requests import OfficialRequestOut
+from phalanx.services.types import RecordId, UtcDateTime
+
+Severity = Literal["extreme", "severe", "moderate", "minor"]
+CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
+                "Minor": "minor"}
+
+
+
+
+def _states(packed: str) -> list[str]:
+    return [s for s in packed.split(",") if s]
+
+
+# --- read models --------------------------------------------------------------------------
+
+
+class CrisisIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    category: str = Field(min_length=1, max_length=64)
+    affected: list[str] = Field(min_length=1, max_length=20)
+    severity: Severity = "severe"
+    place: str = Field(default="", max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    description: str = Field(default="", max_length=20_000)
+    exercise: bool = False
+    marking: Marking = Marking.ORGANIZATION
+    participants: list[str] = Field(default_factory=list, max_length=20)
+    observers: bool = False
+
+
+class StageClockOut(BaseModel):
+    stage: Stage
+    entered: UtcDateTime
+    left: UtcDateTime | None
+    elapsed_minutes: float
+    target_minutes: float | None
+    overdue: bool
+    overdue_minutes: float
+
+
+class ScorecardOut(BaseModel):
+    to_consultations_minutes: float | None
+    to_decision_minutes: float | None
+    to_first_offer_minutes: float | None
+    to_first_deployment_minutes: float | None
+
+
+class EventOut(BaseModel):
+    at: UtcDateTime
+    kind: str
+    stage: str | None
+    actor: str
+    text: str
+
+
+class OfferOut(BaseModel):
+    id: int
+    request_id: int
+    state: str
+    kind: str
+    description: str
+    quantity: int
+    status: str
+
+
+class RequestOut(BaseModel):
+    id: int
+    state: str
+    resource: str
+    measure: str
+    quantity: int
+    unit: str
+    place: str
+    needed_by: UtcDateTime
+    lapses_at: UtcDateTime
+    status: str
+    covered: int
+    gap: int
+    offers: list[OfferOut]
+
+
+class SitrepOut(BaseModel):
+    id: int
+    at: UtcDateTime
+    author: str
+    state: str | None
+    situation: str
+    casualties: str
+    measures: str
+    needs: str
+    attachments: list[dict[str, Any]] = []
+
+
+class CrisisOut(BaseModel):
+    id: int
+    title: str
+    category: str
+    category_name: str
+    category_name_ru: str
+    basis: str
+    obligation: str
+    stage: Stage
+    severity: str
+    affected: list[str]
+    place: str
+    lat: float | None
+    lon: float | None
+    description: str
+    reported_at: UtcDateTime
+    origin: str
+    cap_identifier: str | None
+    exercise: bool
+    measures: list[str]
+    eligible_measures: list[str]
+    convene: list[str]
+    session_id: int | None
+    decision_id: int | None
+    authorizes: list[str]
+    closing_reason: str
+    review: str
+    revision: int
+    marking: Marking
+    next_stages: list[Stage]
+    overdue: bool
+    overdue_minutes: float
+    clocks: list[StageClockOut] = Field(default_factory=list)  # not copied per crisis
+    scorecard: ScorecardOut | None = None
+    timeline: list[EventOut] = Field(default_factory=list)  # not copied per crisis
+    requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
+    sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
+    official_requests: list[OfficialRequestOut] = Field(default_factory=list)
+    sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
+    obligations: list[LineOut] = Field(default_factory=list)  # art. 4: every member's line
+    un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
+    # from the official request (else the report) to each step, beside its target
+    response_card: list[MarkOut] = Field(default_factory=list)
+
+
+
+
+class ResponseIn(BaseModel):
+    measures: list[Measure] = Field(min_length=1)
+    bilateral_dispute: bool = False
+    against_cis_or_neighbour: bool = False
+    un_mandate: bool = False
+    on_member_territory: bool = True
+    # the official request is a record of its own (`crisis_requests.record_request`),
+    # never a box ticked here
+
+
+
+
+class RequestIn(BaseModel):
+    resource: str = Field(min_length=1, max_length=300)
+    measure: Measure = Measure.HUMANITARIAN
+    quantity: int = Field(ge=1, le=1_000_000)
+    unit: str = Field(default="units", max_length=32)
+    place: str = Field(default="", max_length=300)
+    needed_by: datetime
+    lapses_in_hours: int = Field(default=72, ge=1, le=24 * 90)
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+
+
+class OfferIn(BaseModel):
+    kind: Literal["units", "supplies", "aid"]
+    description: str = Field(min_length=1, max_length=2000)
+    quantity: int = Field(ge=1, le=1_000_000)
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+
+
+class SitrepIn(BaseModel):
+    situation: str = Field(min_length=1, max_length=20_000)
+    casualties: str = Field(default="", max_length=5000)
+    measures: str = Field(default="", max_length=5000)
+    needs: str = Field(default="", max_length=5000)
+    document_ids: list[RecordId] = Field(default_factory=list, max_length=20,
+                                    description="attachments: documents of the register")
+
+

@@ -1,0 +1,319 @@
+"""The algorithm: moves between stages, consultations and other sessions, the decision that
+authorizes the response, the measures, escalation of overdue stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
+from phalanx.domain.access.policy import (
+    Classification,
+    Marking,
+    OwnerKind,
+)
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis import authority
+from phalanx.domain.crisis.workflow import (
+    MILITARY,
+    Category,
+    Measure,
+    Situation,
+    Stage,
+    refusals,
+)
+from phalanx.domain.decisions.consensus import Standing
+from phalanx.domain.decisions.procedure import Mode, SessionKind
+from phalanx.domain.organization import Organization
+from phalanx.services import crisis_obligations, identity
+from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
+from phalanx.services.crises.common import (
+    _accepted_units,
+    _category,
+    _event,
+    _notify,
+    _require_staff,
+    _row,
+    _situation,
+)
+from phalanx.services.crises.reading import _out, board
+from phalanx.services.crises.schemas import (
+    CrisisOut,
+    ResponseIn,
+    _states,
+)
+from phalanx.services.crisis_requests import as_domain, requests_of
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Invalid
+
+
+def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
+               reason: str = "", review: str = "", revision: int | None = None,
+               at: datetime | None = None) -> CrisisOut:
+    """Move the crisis to `target` if the algorithm allows it; otherwise Conflict with
+    every reason. `revision` guards against acting on a stale page."""
+    at = at or now()
+    _require_staff(actor, "move a crisis through the algorithm")
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        if revision is not None and revision != row.revision:
+            raise Conflict(f"the crisis changed since you saw it (revision {row.revision}, "
+                           f"not {revision}): reload")
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        situation = _situation(row, cat, _accepted_units(w.conn, crisis_id),
+                               as_domain(requests_of(w.conn, crisis_id)))
+        if review:
+            situation = Situation(**{**situation.__dict__, "review": review})
+        problems = refusals(situation, target, reason)
+        if problems:
+            raise Conflict("; ".join(problems))
+        values: dict[str, Any] = {"stage": target.value, "revision": row.revision + 1}
+        if reason:
+            values["closing_reason"] = reason
+        if review:
+            values["review"] = review
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
+        _event(w, crisis_id, "stage", reason or review or target.value, at, target)
+        if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
+            _notify(w, org, access.classification_of(row),
+                    f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
+                    f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
+        w.audit("crisis.transition", "crisis", crisis_id, {
+            "from": row.stage, "to": target.value, "reason": reason, "review": review})
+        w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
+        w.emit("crises", "stage", classification=access.classification_of(row),
+               id=crisis_id, stage=target.value)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+
+
+def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
+                          at: datetime | None = None, link: str = "") -> CrisisOut:
+    """Convene emergency consultations (Treaty art. 2) of the first body the category
+    names that may meet so, by video conference where it may; then move the crisis to
+    the consultations stage."""
+    at = at or now()
+    _require_staff(actor, "convene consultations")
+    with db.read() as conn:
+        row = _row(conn, crisis_id, actor)
+        org = orgs.organization(conn)
+        cat = _category(org, row.category)
+    if row.session_id is not None:
+        raise Conflict(f"consultations on crisis {crisis_id} are convened already "
+                       f"(session {row.session_id})")
+    body, kind, mode = _consultation_format(org, cat)
+    meeting = dec.convene(db, dec.MeetingIn(
+        body=body, kind=kind, mode=mode,
+        link=(link or f"https://vc.{org.key}.example/crisis-{crisis_id}")
+        if mode is Mode.VIDEO else None,
+        title=f"Consultations on crisis {crisis_id}: {row.title}"[:300], opens_at=at,
+        convened_by="secretary_general", exercise=row.exercise,
+        marking=Marking(row.marking), participants=_states(row.participants),
+        observers=row.observers), actor=actor)
+    with db.write(actor) as w:
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
+            session_id=meeting.id, revision=row.revision + 1))
+        w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
+                                                       meeting_id=meeting.id, convened_at=at))
+        _event(w, crisis_id, "note", f"consultations convened: {meeting.title}", at)
+        w.audit("crisis.consultations", "crisis", crisis_id, {"session": meeting.id,
+                                                              "body": body})
+    return transition(db, crisis_id, Stage.CONSULTATIONS, actor=actor, at=at)
+
+
+def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
+                    body: str | None = None, kind: SessionKind = SessionKind.EXTRAORDINARY,
+                    mode: Mode = Mode.VIDEO, link: str = "",
+                    at: datetime | None = None) -> CrisisOut:
+    """Another session on the crisis (e.g. an extraordinary session by video days after
+    the first consultations): a crisis holds as many as it needs, each on its timeline."""
+    at = at or now()
+    _require_staff(actor, "convene a session on a crisis")
+    with db.read() as conn:
+        row = _row(conn, crisis_id, actor)
+        org = orgs.organization(conn)
+        cat = _category(org, row.category)
+    if row.session_id is None:
+        raise Conflict("convene the consultations first (Treaty art. 2)")
+    body = body or _consultation_format(org, cat)[0]
+    meeting = dec.convene(db, dec.MeetingIn(
+        body=body, kind=kind, mode=mode,
+        link=(link or f"https://vc.{org.key}.example/crisis-{crisis_id}")
+        if mode is Mode.VIDEO else None,
+        title=f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}"[:300],
+        opens_at=opens_at, exercise=row.exercise, marking=Marking(row.marking),
+        participants=_states(row.participants), observers=row.observers), actor=actor)
+    with db.write(actor) as w:
+        w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
+                                                       meeting_id=meeting.id, convened_at=at))
+        _event(w, crisis_id, "note", f"session convened: {meeting.title}", at)
+        w.audit("crisis.session", "crisis", crisis_id, {"session": meeting.id, "body": body,
+                                                        "kind": kind.value})
+        w.emit(f"crisis:{crisis_id}", "session", id=meeting.id)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+
+
+def _consultation_format(org: Organization, cat: Category) -> tuple[str, SessionKind, Mode]:
+    for body in cat.convene:
+        rules = org.bodies[body].rules
+        kinds = rules.get("session_kinds", [])
+        if org.bodies[body].seat is None:
+            continue
+        kind = (SessionKind.EMERGENCY if "emergency" in kinds else
+                SessionKind.EXTRAORDINARY if "extraordinary" in kinds else None)
+        if kind is not None:
+            mode = Mode.VIDEO if rules.get("video_conference") else Mode.IN_PERSON
+            return body, kind, mode
+    raise Invalid("category", f"none of {list(cat.convene)} may hold an emergency or "
+                              "extraordinary session")
+
+
+def link_decision(db: Database, crisis_id: int, decision_id: int,
+                  authorizes: list[Measure] | None = None, *, actor: Principal,
+                  at: datetime | None = None) -> CrisisOut:
+    """Attach the adopted decision that answers the crisis. What it authorizes is what it
+    adopted (its measures, formations, contributing states and period), and only if it
+    can (`domain/crisis/authority.py`): a decision, of a competent body, on or after the
+    crisis and the request, binding the affected state, with the crisis's exercise flag.
+    Each condition that fails is named."""
+    at = at or now()
+    _require_staff(actor, "attach a decision")
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        decision = dec.get_decision(w.conn, decision_id, actor=actor)
+        adopted = sorted(decision.authorizes.measures)
+        if authorizes is not None and sorted(set(authorizes)) != adopted and authorizes:
+            raise Invalid("authorizes", (
+                f"what a decision authorizes is adopted with it: {decision.number} authorizes "
+                f"{', '.join(m.value for m in adopted) or 'no measure'}"))
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        # military measures: the bodies the dataset names; the others: those that consult
+        # on such a crisis (the category's `convene`) and those competent for the military
+        named = org.settings.get("measure_authority", {})
+        wider = [*cat.convene, *(b for bodies in named.values() for b in bodies)]
+        competent = {m.value: list(named.get(m.value) or wider) for m in adopted}
+        # the affected members that a decision can bind: in full standing or in arrears
+        members = {m.state for m in membership.members_on(org, decision.adopted_on)
+                   if membership.standing_on(org, m.state, decision.adopted_on)
+                   in (Standing.FULL, Standing.IN_ARREARS)}
+        basis = authority.DecisionBasis(
+            number=decision.number, kind=decision.kind, body=decision.body,
+            adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
+            exercise=decision.exercise, measures=frozenset(adopted))
+        problems = authority.authority_problems(
+            basis, affected=[s for s in _states(row.affected) if s in members],
+            reported_on=aware(row.reported_at).date(),
+            requests=as_domain(requests_of(w.conn, crisis_id)),
+            competent=competent, exercise=row.exercise,
+            on_member_territory=row.on_member_territory)
+        if problems:
+            raise Conflict(f"{decision.number} cannot authorize the response: "
+                           + "; ".join(problems))
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
+            decision_id=decision_id, authorizes=[m.value for m in adopted],
+            revision=row.revision + 1))
+        # the timeline entry and the live event name the decision: they obey its marking
+        _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at,
+               decision_id=decision_id)
+        if crisis_obligations.open_notice(w, org, row, decision_id, at):
+            _event(w, crisis_id, "note", "notice to the UN Security Council opened "
+                                         "(UN Charter art. 51)", at)
+        w.audit("crisis.decision", "crisis", crisis_id, {
+            "decision": decision.number, "authorizes": [m.value for m in adopted],
+            "formations": decision.authorizes.formations,
+            "contributing_states": decision.authorizes.contributing_states,
+            "period_days": decision.authorizes.period_days})
+        marked = w.conn.execute(access.select_visible(
+            t.decision, SYSTEM, t.decision.c.owner_kind, t.decision.c.owner,
+            t.decision.c.marking, t.decision.c.participants, t.decision.c.observers).where(
+            t.decision.c.id == decision_id)).one()
+        w.emit(f"crisis:{crisis_id}", "decision", classification=access.classification_of(marked),
+               number=decision.number)
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+
+
+
+
+def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Principal,
+                 at: datetime | None = None) -> CrisisOut:
+    """Choose the measures and record the facts the guards need (a dispute between
+    members, a CIS partner or neighbour involved, an official request, a UN mandate)."""
+    at = at or now()
+    _require_staff(actor, "set the response")
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        cat = _category(orgs.organization(w.conn), row.category)
+        ineligible = sorted(m.value for m in set(data.measures) - cat.measures)
+        if ineligible:
+            raise Invalid("measures", f"{ineligible} are not eligible for {cat.key} "
+                                      f"(eligible: {sorted(m.value for m in cat.measures)})")
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
+            measures=sorted(m.value for m in data.measures),
+            bilateral_dispute=data.bilateral_dispute,
+            against_cis_or_neighbour=data.against_cis_or_neighbour,
+            un_mandate=data.un_mandate,
+            on_member_territory=data.on_member_territory, revision=row.revision + 1))
+        _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
+            m.value for m in data.measures)), at)
+        w.audit("crisis.response", "crisis", crisis_id, data.model_dump(mode="json"))
+        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+
+
+def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> list[str]:
+    """The guards of the military measures as they stand (for the crisis room)."""
+    row = _row(conn, crisis_id, actor)
+    cat = _category(orgs.organization(conn), row.category)
+    from phalanx.domain.crisis.workflow import military_refusals
+
+    s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)))
+    return military_refusals(s) if s.measures & MILITARY else []
+
+
+
+
+def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
+                     only: int | None = None) -> list[int]:
+    """Every open crisis whose current stage is past its target is escalated once per
+    stage: a timeline entry and a notice to the Secretariat and the chair's state.
+    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
+    at = at or now()
+    with db.read() as conn:
+        overdue = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
+                   if c.overdue and (only is None or c.id == only)]
+        org = orgs.organization(conn)
+        already = {(r.crisis_id, r.stage) for r in conn.execute(select(
+            t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
+            t.crisis_event.c.kind == "escalation"))}
+    chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
+    done = []
+    for c in overdue:
+        if (c.id, c.stage.value) in already:
+            continue
+        with db.write(SYSTEM) as w:
+            recipients = {u.username for u in identity.list_users(w.conn)
+                          if u.role is Role.SECRETARIAT
+                          or (chair is not None and u.state == chair.state
+                              and u.role is Role.REPRESENTATIVE)}
+            text = (f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min; "
+                    "escalated to the Secretary General and the chair")
+            w.conn.execute(insert(t.crisis_event).values(
+                crisis_id=c.id, at=at, kind="escalation", stage=c.stage.value,
+                actor="system", text=text))
+            _notify(w, org, Classification(OwnerKind.SECRETARIAT, "secretariat",
+                                           Marking(c.marking)),
+                    f"Overdue: crisis {c.id} ({c.title})", text, f"crisis:{c.id}", at,
+                    only=recipients)
+            w.audit("crisis.escalate", "crisis", c.id, {"stage": c.stage.value,
+                                                        "overdue_minutes": c.overdue_minutes})
+            w.emit(f"crisis:{c.id}", "escalation", stage=c.stage.value)
+        done.append(c.id)
+    return done
+
+
