@@ -1,0 +1,68 @@
+"""Forces and means: the registry, each state's consent per crisis, a crisis's force
+requirements, and the deployment planner's runs attached to the crisis.
+
+A planner run takes every crisis still being answered that has force requirements: they
+compete for the same units and aircraft. Movements of decided plans already under way
+are kept (`improve.repair`). A run is stored as *proposed*; once decided it is the
+crisis's deployment, whose progress the crisis room shows, and it commits units.
+
+The modules, by concept: `registry` (formations, units, lift, bases, their edits),
+`requirements` (a crisis's force requirements and each state's consent), `planning`
+(planner runs and reading plans), `deployment` (deciding a plan, commitments, progress,
+the common operational picture).
+"""
+
+from phalanx.domain.forces.registry import CAPABILITIES
+from phalanx.services.forces.deployment import (
+    ProgressOut,
+    committed_units,
+    decide_plan,
+    picture,
+    progress,
+)
+from phalanx.services.forces.planning import (
+    Built,
+    MovementOut,
+    PlanIn,
+    PlanOut,
+    _plan_from_json,
+    build,
+    plan_out,
+    plans,
+    run_plan,
+)
+from phalanx.services.forces.registry import (
+    AircraftOut,
+    AircraftPatch,
+    BaseOut,
+    Capability,
+    FormationOut,
+    UnitOut,
+    UnitPatch,
+    aircraft,
+    bases,
+    formations,
+    unit,
+    units,
+    update_aircraft,
+    update_unit,
+)
+from phalanx.services.forces.requirements import (
+    ConsentIn,
+    ConsentOut,
+    RequirementIn,
+    RequirementOut,
+    add_requirement,
+    consents,
+    give_consent,
+    requirements,
+)
+
+__all__ = [
+    "CAPABILITIES", "AircraftOut", "AircraftPatch", "BaseOut", "Built", "Capability",
+    "ConsentIn", "ConsentOut", "FormationOut", "MovementOut", "PlanIn", "PlanOut",
+    "ProgressOut", "RequirementIn", "RequirementOut", "UnitOut", "UnitPatch",
+    "_plan_from_json", "add_requirement", "aircraft", "bases", "build", "committed_units",
+    "consents", "decide_plan", "formations", "give_consent", "picture", "plan_out", "plans",
+    "progress", "requirements", "run_plan", "unit", "units", "update_aircraft", "update_unit",
+]

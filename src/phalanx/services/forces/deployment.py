@@ -1,0 +1,157 @@
+"""Deployments: deciding a plan, the units it commits, its progress, the common operational
+picture."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import is_staff
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.workflow import FINAL, Stage
+from phalanx.domain.forces.registry import (
+    CAPABILITIES,
+)
+from phalanx.services import crises as crs
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, NotFound, missing_as
+from phalanx.services.forces.planning import (
+    PlanOut,
+    plan_out,
+)
+from phalanx.services.forces.registry import (
+    aircraft,
+    bases,
+    units,
+)
+
+# --- deployment -------------------------------------------------------------------------
+
+
+def decide_plan(db: Database, plan_id: int, *, actor: Principal,
+                at: datetime | None = None) -> PlanOut:
+    """The proposed plan becomes the crisis's deployment; an earlier one is superseded."""
+    at = at or now()
+    if not is_staff(actor):
+        raise Forbidden("a deployment is decided by the Joint Staff or the Secretariat")
+    with db.write(actor) as w:
+        r = w.conn.execute(select(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)
+                           .with_for_update()).first()
+        if r is None:
+            raise NotFound("plan", plan_id)
+        with missing_as("plan", plan_id):
+            row = crs.crisis_row(w.conn, r.crisis_id, actor, lock=True)
+        if r.status != "proposed":
+            raise Conflict(f"plan {plan_id} is {r.status}")
+        if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
+            raise Conflict(f"a deployment is decided in the response stage; crisis "
+                           f"{row.id} is at {row.stage}")
+        same_kind = select(t.crisis.c.id).where(  # an exercise never supersedes a real plan
+            t.crisis.c.id.in_(r.crises), t.crisis.c.exercise.is_(bool(row.exercise)))
+        w.conn.execute(update(t.deployment_plan).where(
+            t.deployment_plan.c.crisis_id.in_(same_kind), t.deployment_plan.c.status == "decided")
+            .values(status="superseded"))
+        w.conn.execute(update(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)
+                       .values(status="decided", decided_at=at))
+        mine = [m for m in r.movements if m["crisis_id"] == r.crisis_id]
+        w.audit("forces.plan.decide", "crisis", r.crisis_id,
+                {"plan": plan_id, "movements": len(mine)})
+        crs.add_event(w, r.crisis_id, "deployment",
+                      f"deployment plan {plan_id} decided: {len(mine)} units move", at)
+        w.emit(f"crisis:{r.crisis_id}", "deployment", id=plan_id)
+        return plan_out(w.conn, plan_id, actor=actor)
+
+
+def committed_units(conn: Connection, crisis_id: int) -> int:
+    """Units the crisis's decided deployment plan moves."""
+    r = conn.execute(select(t.deployment_plan.c.movements).where(
+        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    if r is None:
+        return 0
+    return sum(1 for m in r.movements if m["crisis_id"] == crisis_id)
+
+
+class ProgressOut(BaseModel):
+    plan_id: int
+    at: datetime
+    moving: int
+    arrived: int
+    waiting: int
+    rows: list[dict[str, Any]]
+
+
+def progress(conn: Connection, crisis_id: int, *, actor: Principal,
+             at: datetime | None = None) -> ProgressOut | None:
+    """The decided deployment, movement by movement: waiting, moving, arrived."""
+    at = at or now()
+    crs.crisis_row(conn, crisis_id, actor)
+    r = conn.execute(select(t.deployment_plan.c.id).where(
+        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    if r is None:
+        return None
+    p = plan_out(conn, r.id, actor=actor)
+    rows = []
+    counts = {"waiting": 0, "moving": 0, "arrived": 0}
+    for m in p.movements:
+        if m.crisis_id != crisis_id:
+            continue
+        leaves = m.depart or (p.starts_at + timedelta(hours=0))
+        status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")
+        counts[status] += 1
+        span = (m.arrive - leaves).total_seconds() or 1.0
+        done = min(1.0, max(0.0, (at - leaves).total_seconds() / span))
+        rows.append({"unit": m.unit, "state": m.state, "mode": m.mode,
+                     "requirement": m.requirement, "arrive": m.arrive, "status": status,
+                     "done": round(done, 3), "late_h": m.late_h})
+    return ProgressOut(plan_id=p.id, at=at, rows=rows, **counts)
+
+
+# --- the common operational picture --------------------------------------------------------
+
+
+def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
+    """Units, bases, aircraft, crises and planned movements, for the map and the CoT feed
+    (what the actor may see)."""
+    org = orgs.organization(conn)
+    crisis_symbols = org.forces.get("crisis_symbols", {})
+    the_units = [u.model_dump(mode="json") for u in units(conn, actor=actor)]
+    crisis_rows = [r for r in conn.execute(access.select_visible(t.crisis, actor))
+                   if Stage(r.stage) not in FINAL and r.lat is not None and not r.exercise]
+    the_crises = [{"id": r.id, "title": r.title, "category": r.category, "stage": r.stage,
+                   "severity": r.severity, "lat": r.lat, "lon": r.lon,
+                   "sidc": crisis_symbols.get(r.category, "EHIPA----------")}
+                  for r in crisis_rows]
+    where = {u["key"]: (u["lat"], u["lon"]) for u in the_units}
+    movements = []
+    for c in crisis_rows:
+        found = conn.execute(select(t.deployment_plan).where(
+            t.deployment_plan.c.crisis_id == c.id,
+            t.deployment_plan.c.status.in_(("decided", "proposed")))
+            .order_by(t.deployment_plan.c.status, t.deployment_plan.c.id.desc())).first()
+        if found is None:
+            continue
+        reqs = {r.id: r for r in conn.execute(select(t.force_requirement).where(
+            t.force_requirement.c.crisis_id == c.id))}
+        for m in found.movements:
+            if m["crisis_id"] != c.id or m["requirement"] not in reqs or m["unit"] not in where:
+                continue
+            r = reqs[m["requirement"]]
+            movements.append({"plan": found.id, "status": found.status, "crisis": c.id,
+                              "unit": m["unit"], "mode": m["mode"],
+                              "from": list(where[m["unit"]]), "to": [r.lat, r.lon],
+                              "arrive_h": m["arrive_h"]})
+    return {"units": the_units,
+            "aircraft": [a.model_dump(mode="json") for a in aircraft(conn, actor=actor)],
+            "bases": [b.model_dump(mode="json") for b in bases(conn)],
+            "crises": the_crises, "movements": movements,
+            "capabilities": list(CAPABILITIES)}
+

@@ -1,0 +1,179 @@
+"""A crisis's force requirements, and each state's consent to the use of its units."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, insert, select, update
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import StateAct, acts_for, is_staff
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis.workflow import FINAL, Stage
+from phalanx.domain.forces.registry import (
+    Consent,
+    Scope,
+    UnitFacts,
+    consent_problems,
+)
+from phalanx.services import crises as crs
+from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.forces.registry import (
+    Capability,
+    bases,
+)
+
+# --- requirements and consent ------------------------------------------------------------
+
+
+class RequirementIn(BaseModel):
+    capability: Capability
+    strength: int = Field(ge=1, le=100_000)
+    place: str = Field(min_length=1, max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    node: str | None = Field(default=None, max_length=64)
+    needed_by: datetime
+
+
+class RequirementOut(BaseModel):
+    id: int
+    crisis_id: int
+    capability: str
+    strength: int
+    place: str
+    lat: float
+    lon: float
+    node: str | None
+    needed_by: datetime
+
+
+def _req_out(r: Any) -> RequirementOut:
+    return RequirementOut(id=r.id, crisis_id=r.crisis_id, capability=r.capability,
+                          strength=r.strength, place=r.place, lat=r.lat, lon=r.lon,
+                          node=r.node, needed_by=aware(r.needed_by))
+
+
+def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[RequirementOut]:
+    crs.crisis_row(conn, crisis_id, actor)
+    return [_req_out(r) for r in conn.execute(
+        select(t.force_requirement).where(t.force_requirement.c.crisis_id == crisis_id,
+                                          t.force_requirement.c.withdrawn.is_(False))
+        .order_by(t.force_requirement.c.id))]
+
+
+def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor: Principal,
+                    at: datetime | None = None) -> RequirementOut:
+    """The Joint Staff (or the Secretariat) states what forces the crisis needs."""
+    at = at or now()
+    if not is_staff(actor):
+        raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
+    with db.write(actor) as w:
+        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
+        if Stage(row.stage) in FINAL:
+            raise Conflict(f"crisis {crisis_id} is {row.stage}")
+        nodes = {b.key: b for b in bases(w.conn)}
+        lat, lon = data.lat, data.lon
+        if data.node is not None:
+            if data.node not in nodes:
+                raise Invalid("node", f"unknown base or node {data.node!r}")
+            if lat is None or lon is None:
+                lat, lon = nodes[data.node].lat, nodes[data.node].lon
+        if lat is None or lon is None:
+            lat, lon = row.lat, row.lon
+        if lat is None or lon is None:
+            raise Invalid("lat", "give the place's coordinates (lat, lon) or a known node")
+        if aware(data.needed_by) < at - timedelta(days=1):
+            raise Invalid("needed_by", "is in the past")
+        rid = w.conn.execute(insert(t.force_requirement).values(
+            crisis_id=crisis_id, capability=data.capability, strength=data.strength,
+            place=data.place, lat=lat, lon=lon, node=data.node, needed_by=data.needed_by,
+            created_by=actor.username, created_at=at).returning(
+            t.force_requirement.c.id)).scalar_one()
+        w.audit("forces.requirement", "crisis", crisis_id,
+                {"requirement": rid, **data.model_dump(mode="json"), "lat": lat, "lon": lon})
+        w.emit(f"crisis:{crisis_id}", "requirement", id=rid)
+        return _req_out(w.conn.execute(select(t.force_requirement)
+                                       .where(t.force_requirement.c.id == rid)).one())
+
+
+class ConsentIn(BaseModel):
+    scope: Scope
+    units: list[str] = Field(default_factory=list, max_length=500)
+    conditions: str = Field(default="", max_length=2000)
+
+
+class ConsentOut(BaseModel):
+    state: str
+    scope: Scope
+    units: list[str]
+    conditions: str
+    given_by: str
+    given_at: datetime
+
+
+def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[ConsentOut]:
+    crs.crisis_row(conn, crisis_id, actor)
+    return [ConsentOut(state=r.state_code, scope=Scope(r.scope), units=list(r.units),
+                       conditions=r.conditions, given_by=r.given_by,
+                       given_at=aware(r.given_at))
+            for r in conn.execute(select(t.unit_consent)
+                                  .where(t.unit_consent.c.crisis_id == crisis_id)
+                                  .order_by(t.unit_consent.c.state_code))]
+
+
+def _unit_facts(conn: Connection, actor: Principal) -> dict[str, UnitFacts]:
+    constraint = {f["key"]: f.get("use_constraint", "none")
+                  for f in orgs.organization(conn).forces.get("formations", [])}
+    return {r.key: UnitFacts(r.key, r.state_code, r.formation,
+                             constraint.get(r.formation, "none"), r.certified_until,
+                             r.withdrawn)
+            for r in conn.execute(access.select_visible(t.force_unit, actor))}
+
+
+def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
+                 actor: Principal, at: datetime | None = None) -> ConsentOut:
+    """A state makes its units available for the crisis: all, some (named), or none,
+    with its conditions. Only that state's representative answers for it."""
+    at = at or now()
+    if not acts_for(actor, state, StateAct.CONSENT):
+        raise Forbidden(f"only {state}'s representative decides whether its units take part")
+    with db.write(actor) as w:
+        crs.crisis_row(w.conn, crisis_id, actor, lock=True)
+        if state not in orgs.organization(w.conn).states:
+            raise Invalid("state", f"unknown state {state!r}")
+        consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
+        problems = consent_problems([consent], _unit_facts(w.conn, SYSTEM))
+        if problems:
+            raise Invalid("units", "; ".join(problems))
+        old = w.conn.execute(select(t.unit_consent).where(
+            t.unit_consent.c.crisis_id == crisis_id, t.unit_consent.c.state_code == state)
+        ).first()
+        values = {"scope": data.scope.value, "units": sorted(data.units),
+                  "conditions": data.conditions, "given_by": actor.username, "given_at": at}
+        if old is None:
+            w.conn.execute(insert(t.unit_consent).values(crisis_id=crisis_id,
+                                                         state_code=state, **values))
+        else:
+            w.conn.execute(update(t.unit_consent).where(t.unit_consent.c.id == old.id)
+                           .values(**values))
+        w.audit("forces.consent", "crisis", crisis_id, {
+            "state": state, "scope": data.scope.value, "units": sorted(data.units),
+            "conditions": data.conditions,
+            "before": None if old is None else {"scope": old.scope, "units": old.units}})
+        crs.add_event(w, crisis_id, "consent",
+                      f"{state}: units {data.scope.value}"
+                      + (f" ({', '.join(sorted(data.units))})" if data.units else "")
+                      + (f"; conditions: {data.conditions}" if data.conditions else ""), at)
+        w.emit(f"crisis:{crisis_id}", "consent", state=state)
+        return ConsentOut(state=state, scope=data.scope, units=sorted(data.units),
+                          conditions=data.conditions, given_by=actor.username, given_at=at)
+
+
+
