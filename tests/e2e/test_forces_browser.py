@@ -44,7 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     db.dispose()
 
 
-def until(page: Any, condition: str, timeout: float = 15.0) -> None:
+def until(page: Any, condition: str, timeout: float = 30.0) -> None:
     """Wait for a condition in the page (wait_for_function would evaluate it with eval,
     which the Content-Security-Policy forbids)."""
     deadline = time.monotonic() + timeout
