@@ -21,7 +21,7 @@ XML = {"content-type": "application/xml"}
 
 @pytest.fixture
 def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    identity.add_user(loaded_db, identity.NewUser("sec", "long-password", Role.SECRETARIAT),
+    identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
                       actor=SYSTEM)
     token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
@@ -89,7 +89,7 @@ def test_observers_see_no_alerts(api: tuple[TestClient, dict[str, str]],
     c, auth = api
     c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=alert(),
            headers={**auth, **XML})
-    identity.add_user(loaded_db, identity.NewUser("osce", "long-password", Role.OBSERVER,
+    identity.add_user(loaded_db, identity.NewUser("osce", "quartz-ledger-41", Role.OBSERVER,
                                                   observer_of="OSCE"), actor=SYSTEM)
     token = identity.issue_token(loaded_db, "osce", actor=SYSTEM).token
     other = {"Authorization": f"Bearer {token}"}

@@ -64,17 +64,28 @@ def test_pdf_export(client: tuple[TestClient, str]) -> None:
     assert r.headers["content-type"] == "application/pdf"
 
 
-def test_limited_decision_exports_are_hidden_from_non_participants(
+def test_limited_decision_exports_follow_the_decisions_marking(
         client: tuple[TestClient, str], loaded_db: Database) -> None:
+    """The CSTO's Council reads a limited-format decision whole (dataset setting `readers:
+    body`): TJK, which stayed out, reads the text and its exports and is not bound by it;
+    an observer reads none of them."""
     c, token = client
     identity.add_user(loaded_db, identity.NewUser("rep-tjk", "a-long-password",
                                                   Role.REPRESENTATIVE, "TJK"), actor=SYSTEM)
+    identity.add_user(loaded_db, identity.NewUser("osce-reader", "a-long-password",
+                                                  Role.OBSERVER, observer_of="OSCE"),
+                      actor=SYSTEM)
     tjk = identity.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
+    osce = identity.issue_token(loaded_db, "osce-reader", actor=SYSTEM).token
     mine = c.get("/api/v1/decisions", headers={"Authorization": f"Bearer {token}"}).json()
     limited = next(d for d in mine if d["limited_format"])
+    assert "TJK" not in limited["binding"]
     for suffix in ("", "/akn.xml", "/pdf"):
         r = c.get(f"/api/v1/decisions/{limited['id']}{suffix}",
                   headers={"Authorization": f"Bearer {tjk}"})
+        assert r.status_code == 200
+        r = c.get(f"/api/v1/decisions/{limited['id']}{suffix}",
+                  headers={"Authorization": f"Bearer {osce}"})
         assert r.status_code == 404
 
 

@@ -166,9 +166,9 @@ def test_the_ledger_is_edited_and_the_two_year_rule_follows(org_db: Database) ->
 
 @pytest.fixture
 def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict, dict]]:
-    identity.add_user(loaded_db, identity.NewUser("sec", "long-password", Role.SECRETARIAT),
+    identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
                       actor=SYSTEM)
-    identity.add_user(loaded_db, identity.NewUser("rep", "long-password", Role.REPRESENTATIVE,
+    identity.add_user(loaded_db, identity.NewUser("rep", "quartz-ledger-41", Role.REPRESENTATIVE,
                                                   "KAZ"), actor=SYSTEM)
     sec = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
     rep = identity.issue_token(loaded_db, "rep", actor=SYSTEM).token
