@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import is_staff
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces.registry import (
     CAPABILITIES,
@@ -53,7 +53,8 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
-        same_kind = select(t.crisis.c.id).where(  # an exercise never supersedes a real plan
+        # an exercise never supersedes a real plan, nor a real one an exercise's
+        same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
             t.crisis.c.id.in_(r.crises), t.crisis.c.exercise.is_(bool(row.exercise)))
         w.conn.execute(update(t.deployment_plan).where(
             t.deployment_plan.c.crisis_id.in_(same_kind), t.deployment_plan.c.status == "decided")
