@@ -6,6 +6,7 @@ An observer's feed carries no unit of the registry."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import configparser
 import contextlib
 import threading
@@ -154,7 +155,14 @@ def _read_all(port: int, hello: bytes, seconds: float) -> bytes:
         writer.close()
         return data
 
-    return asyncio.run(run())
+    return _in_thread(run)
+
+
+def _in_thread(factory: Any) -> Any:
+    """Run a coroutine in a thread of its own: the browser tests of the same session keep
+    an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(factory())).result()
 
 
 def test_the_feed_needs_credentials_and_checks_them_before_every_send(
@@ -179,7 +187,7 @@ def test_the_feed_needs_credentials_and_checks_them_before_every_send(
             writer.close()
             return rest.count(b"<event"), True
 
-        _, closed = asyncio.run(follow())
+        _, closed = _in_thread(follow)
         assert closed  # the deactivated user's feed ended within one interval
         assert _read_all(port, token.encode() + b"\n", 2) == b"<closed/>"
 
