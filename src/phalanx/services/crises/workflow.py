@@ -93,6 +93,19 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
+def _convene(db: Database, org: Organization, row: Any, body: str, kind: SessionKind,
+             mode: Mode, link: str, opens_at: datetime, title: str,
+             actor: Principal) -> dec.MeetingOut:
+    """A session on the crisis, with the crisis's marking and exercise flag."""
+    return dec.convene(db, dec.MeetingIn(
+        body=body, kind=kind, mode=mode,
+        link=(link or f"https://vc.{org.key}.example/crisis-{row.id}")
+        if mode is Mode.VIDEO else None, title=title[:300], opens_at=opens_at,
+        convened_by="secretary_general", exercise=row.exercise,
+        marking=Marking(row.marking), participants=_states(row.participants),
+        observers=row.observers), actor=actor)
+
+
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
                           at: datetime | None = None, link: str = "") -> CrisisOut:
     """Convene emergency consultations (Treaty art. 2) of the first body the category
@@ -108,14 +121,8 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         raise Conflict(f"consultations on crisis {crisis_id} are convened already "
                        f"(session {row.session_id})")
     body, kind, mode = _consultation_format(org, cat)
-    meeting = dec.convene(db, dec.MeetingIn(
-        body=body, kind=kind, mode=mode,
-        link=(link or f"https://vc.{org.key}.example/crisis-{crisis_id}")
-        if mode is Mode.VIDEO else None,
-        title=f"Consultations on crisis {crisis_id}: {row.title}"[:300], opens_at=at,
-        convened_by="secretary_general", exercise=row.exercise,
-        marking=Marking(row.marking), participants=_states(row.participants),
-        observers=row.observers), actor=actor)
+    meeting = _convene(db, org, row, body, kind, mode, link, at,
+                       f"Consultations on crisis {crisis_id}: {row.title}", actor)
     with db.write(actor) as w:
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             session_id=meeting.id, revision=row.revision + 1))
@@ -142,13 +149,9 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
     if row.session_id is None:
         raise Conflict("convene the consultations first (Treaty art. 2)")
     body = body or _consultation_format(org, cat)[0]
-    meeting = dec.convene(db, dec.MeetingIn(
-        body=body, kind=kind, mode=mode,
-        link=(link or f"https://vc.{org.key}.example/crisis-{crisis_id}")
-        if mode is Mode.VIDEO else None,
-        title=f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}"[:300],
-        opens_at=opens_at, exercise=row.exercise, marking=Marking(row.marking),
-        participants=_states(row.participants), observers=row.observers), actor=actor)
+    meeting = _convene(db, org, row, body, kind, mode, link, opens_at,
+                       f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}",
+                       actor)
     with db.write(actor) as w:
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
                                                        meeting_id=meeting.id, convened_at=at))
