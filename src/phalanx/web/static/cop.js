@@ -75,8 +75,11 @@
   function build(el) {
     if (typeof L === "undefined" || el.getAttribute("data-ready")) { return; }
     el.setAttribute("data-ready", "loading");
+    // a reader who asks for reduced motion gets the map without zoom and fade animations
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false,
-                         attributionControl: false });
+                         attributionControl: false, zoomAnimation: !still,
+                         fadeAnimation: !still, markerZoomAnimation: !still });
     el.leafletMap = map;
     map.fitBounds([[34, 22], [60, 90]]);
     var tiles = el.getAttribute("data-tiles");
