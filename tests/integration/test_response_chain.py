@@ -277,3 +277,29 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
     assert card["first_unit"].elapsed_minutes is not None
     assert card["full_deployment"].verdict in ("met", "missed")
     assert card["closing"].verdict == "no target"
+
+
+def test_the_un_letter_obeys_the_decisions_marking(org_db: Database) -> None:
+    """The letter quotes the decision: a reader of the crisis who may not read the
+    decision (a PARTICIPANTS decision it is not party to) gets no letter."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.services import crisis_obligations as ob
+    from phalanx.services.errors import NotFound
+
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        good = adopt(org_db, c.session_id or 0, measures=[PK], formations=["peacekeeping"])
+    crises.link_decision(org_db, c.id, good, actor=SEC, at=T0 + timedelta(hours=3))
+    with org_db.write(SYSTEM) as w:
+        w.conn.execute(update(t.decision).where(t.decision.c.id == good).values(
+            marking="PARTICIPANTS", participants=",KGZ,RUS,"))
+        w.audit("test.remark", "decision", good, {"marking": "PARTICIPANTS"})
+    with org_db.read() as conn:
+        assert ob.letter_pdf(conn, c.id, "en", actor=rep("RUS")).startswith(b"%PDF")
+        with pytest.raises(NotFound):
+            ob.letter_pdf(conn, c.id, "en", actor=rep("KAZ"))
+        notice = crises.get(conn, c.id, actor=rep("KAZ")).un_notice
+    assert notice is not None and "decision_id" not in notice.model_dump()

@@ -21,12 +21,12 @@ from phalanx.adapters.db import tables as t
 from phalanx.adapters.exports import pdf
 from phalanx.domain import membership
 from phalanx.domain.access.policy import StateAct, why_not_act
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import Organization
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 
@@ -45,7 +45,6 @@ class LineOut(BaseModel):
 
 
 class NoticeOut(BaseModel):
-    decision_id: int
     opened_at: UtcDateTime
     due_at: UtcDateTime
     sent_at: UtcDateTime | None
@@ -92,7 +91,7 @@ def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
         return None
     target = timedelta(minutes=_target(org, "un_notification_target_minutes", 60))
     opened = aware(n.opened_at)
-    return NoticeOut(decision_id=n.decision_id, opened_at=opened, due_at=opened + target,
+    return NoticeOut(opened_at=opened, due_at=opened + target,
                      sent_at=aware(n.sent_at) if n.sent_at else None, reference=n.reference,
                      status=ob.notice_status(opened, aware(n.sent_at) if n.sent_at else None,
                                              at, target))
@@ -192,11 +191,14 @@ def letter_pdf(conn: Connection, crisis_id: int, lang: str, *, actor: Principal)
 
     row = crises.crisis_row(conn, crisis_id, actor)
     org = organization.organization(conn)
-    n = notice(conn, org, crisis_id, now())
+    n = conn.execute(select(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)).first()
     if n is None:
         raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council")
-    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
-        t.decision.c.id == n.decision_id)).one()
+    # the letter quotes the decision: it obeys the decision's marking
+    d = conn.execute(access.select_visible(t.decision, actor).where(
+        t.decision.c.id == n.decision_id)).first()
+    if d is None:
+        raise NotFound("letter", crisis_id)
     title, text, signature = LETTER["ru" if lang == "ru" else "en"]
     def name(code: str) -> str:
         s = org.states.get(code)

@@ -144,7 +144,7 @@ def un_notice_sent(crisis_id: Id, data: NoticeSentIn, actor: Writer,
 
 
 @router.get("/crises/{crisis_id}/un-letter.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **problem_responses(409)})
+            responses={200: {"content": {"application/pdf": {}}}, **problem_responses(404, 409)})
 def un_letter(crisis_id: Id, actor: Reader, conn: Conn,
               lang: Annotated[str, Query(pattern="^(en|ru)$")] = "en") -> Response:
     """The letter to the UN Security Council, in English or Russian."""
