@@ -45,3 +45,69 @@ def test_only_allowed_moves_are_offered(loaded_db: Database, settings: Settings)
         page = client.get(r.headers["location"]).text
         assert 'id="saved"' in page and "Saved." in page
         assert "saved=1" not in page.split('id="lang-switch"')[1].split("</nav>")[0]
+
+
+def _login(client: TestClient, username: str, password: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    client.post("/login", data={"username": username, "password": password,
+                                "csrf_token": client.cookies.get("phalanx_login_csrf")})
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_a_decision_by_consultation_through_the_pages(loaded_db: Database,
+                                                      settings: Settings) -> None:
+    """The Secretariat puts a draft to the heads of state from the crisis room; the chair
+    (this year's, by the rotation) records every answer and announces it."""
+    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
+    c = crises.open_crisis(loaded_db, crises.CrisisIn(
+        title="Terrorist threat with outside interference", category="threat_to_security",
+        affected=["KGZ"], severity="severe", place="Osh", lat=40.53, lon=72.8),
+        actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
+    crises.convene_consultations(loaded_db, c.id, actor=SYSTEM)
+    with TestClient(create_app(settings, loaded_db)) as client:
+        _login(client, "secretariat", "demo-secretariat")
+        room = client.get(f"/crises/{c.id}").text
+        assert 'id="consultation-draft-form"' in room
+        r = client.post(f"/crises/{c.id}/consultation", data={
+            "csrf_token": _token(room), "body": "csc", "question": "peacekeeping",
+            "title": "On collective peacekeeping forces", "text_en": "To send ...",
+            "measures": "military_peacekeeping", "formations": "peacekeeping",
+            "contributing_states": ["KAZ", "RUS"], "period_days": "30"},
+            follow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = r.headers["location"]
+        html = client.get(page).text
+        chair = re.search(r"Chair: ([^·]+) ·", html)
+        assert chair is not None
+        # the Secretariat sees the list but not the chair's form
+        assert 'id="consultation-form"' not in html and "not yet reached" in html
+        draft_id = int(page.rsplit("/", 1)[1])
+        with loaded_db.read() as conn:
+            from phalanx.services import decisions as dec
+
+            d = dec.get_draft(conn, draft_id, actor=SYSTEM)
+        _login(client, f"rep-{(d.chair or '').lower()}", f"demo-rep-{(d.chair or '').lower()}")
+        html = client.get(page).text
+        assert 'id="consultation-form"' in html
+        assert re.search(r'<button type="submit" id="announce" disabled', html)
+        for state in d.signing_order:
+            r = client.post(f"/drafts/{draft_id}/consultation", data={
+                "csrf_token": _token(html), "state": state, "position": "support",
+                "given_at": d.versions[0].created_at.strftime("%Y-%m-%dT%H:%M:%S"),
+                "channel": "telephone"}, follow_redirects=False)
+            assert r.status_code == 303, r.text
+        html = client.get(page).text
+        assert "not yet reached" not in html
+        assert re.search(r'<button type="submit" id="announce" >', html)
+        r = client.post(f"/drafts/{draft_id}/announce", data={"csrf_token": _token(html)},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        html = client.get(page).text
+        assert 'id="announced"' in html and "announced by the chair" in html
+        _login(client, "rep-kgz", "demo-rep-kgz")
+        ru = client.get(page + "?lang=ru").text
+        assert "Консультации глав государств" in ru and "телефон" in ru

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +271,13 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/drafts/{draft_id}/signatures"): Case(
             f"/api/v1/drafts/{written}/signatures", {"answer": "object", "state": ME},
             acting(ME, StateAct.SIGN)),
+        ("POST", "/api/v1/drafts/{draft_id}/consultation"): Case(
+            f"/api/v1/drafts/{ids['consulted']}/consultation", {
+                "state": OTHER, "position": "support", "given_at": ids["consulted_at"],
+                "channel": "telephone"}, acting(ids["chair"], StateAct.CHAIR)),
+        ("POST", "/api/v1/drafts/{draft_id}/announce"): Case(
+            f"/api/v1/drafts/{ids['announceable']}/announce", None,
+            acting(ids["chair"], StateAct.CHAIR)),
         ("POST", "/api/v1/decisions/{decision_id}/publish"): Case(
             f"/api/v1/decisions/{ids['decision']}/publish", None, staff),
         ("POST", "/api/v1/decisions/{decision_id}/tasks"): Case(
@@ -331,6 +338,23 @@ def _build(db: Database) -> dict[str, Any]:
     ids["written"] = dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="Written", text_en="To appoint ...",
         deadline=datetime(2027, 1, 1, tzinfo=UTC)), actor=sec).id
+    # two drafts decided by consultation in a year Kazakhstan chairs the Council: one
+    # just opened, one where every head of state has answered (the chair may announce)
+    opened = datetime(2024, 6, 1, 9, tzinfo=UTC)
+    with clock.use(opened):
+        for key in ("consulted", "announceable"):
+            draft = dec.propose_draft(db, dec.DraftIn(
+                body="csc", procedure="consultation", title=f"By consultation ({key})",
+                text_en="The Council decides ..."), actor=sec)
+            ids[key], ids["chair"] = draft.id, draft.chair
+        ids["consulted_at"] = opened.isoformat()
+    with clock.use(opened + timedelta(hours=3)):
+        with db.read() as conn:
+            consulted = dec.get_draft(conn, ids["announceable"], actor=SYSTEM).signing_order
+        for state in consulted:
+            dec.record_answer(db, ids["announceable"], dec.ConsultationAnswerIn(
+                state=state, position=Position.SUPPORT, given_at=opened + timedelta(hours=1)),
+                actor=Principal("rep-kaz", Role.REPRESENTATIVE, state=ids["chair"]))
     c = crs.open_crisis(db, crs.CrisisIn(title="Floods", category="armed_attack",
                                          affected=[ME]), actor=sec)
     ids["crisis"] = c.id
@@ -412,7 +436,8 @@ ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
-    "finding", "proposal", "feed")}))
+    "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
+    | {"chair": ME}))
 
 
 def test_the_table_names_every_write_route(sqlite_db: Database, settings: Settings) -> None:

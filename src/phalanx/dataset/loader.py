@@ -301,6 +301,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                     "decision_rules": {k: r.model_dump() for k, r in b.decision_rules.items()},
                     **({"limited_format": b.limited_format.model_dump()}
                        if b.limited_format else {}),
+                    **({"consultation": b.consultation.model_dump()}
+                       if b.consultation else {}),
                 },
                 source=b.source,
             )

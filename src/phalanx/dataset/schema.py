@@ -179,6 +179,23 @@ class LimitedFormatIn(Model):
         return self
 
 
+class ConsultationIn(Model):
+    """Which questions a body may decide by consultation of the heads of state (by
+    telephone or video, announced by the chair: `domain/decisions/consultation.py`)."""
+
+    questions: list[str] = Field(min_length=1)
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> ConsultationIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("decisions by consultation cite their source (`source:`) or are "
+                             "marked `setting: true`")
+        return self
+
+
 class BodyIn(Model):
     key: str = Key
     name: TextIn
@@ -201,6 +218,7 @@ class BodyIn(Model):
     video_conference: bool = False
     decision_rules: dict[str, DecisionRuleIn] = {}
     limited_format: LimitedFormatIn | None = None
+    consultation: ConsultationIn | None = None
     source: str = ""
 
 
@@ -749,6 +767,11 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
 
     agreements = {a.key for a in ds.agreements}
     for i, b in enumerate(ds.bodies):
+        unknown_q = sorted(set(b.consultation.questions if b.consultation else ())
+                           - {"default", *b.decision_rules})
+        if unknown_q:
+            out.append((("bodies", i, "consultation", "questions"),
+                        f"no decision rule for {', '.join(unknown_q)}"))
         if b.limited_format and b.limited_format.introduced_by not in (None, *agreements):
             out.append((("bodies", i, "limited_format", "introduced_by"),
                         f"unknown agreement {b.limited_format.introduced_by!r}"))

@@ -418,7 +418,7 @@ draft = Table(
     Column("agenda_item_id", Integer, ForeignKey("agenda_item.id")),
     Column("kind", String(16), nullable=False),  # decision, statement, instruction
     Column("question", String(32), nullable=False),  # the body's rule key: default, procedural
-    Column("procedure", String(16), nullable=False),  # session, written
+    Column("procedure", String(16), nullable=False),  # session, written, consultation
     Column("limited_format", Boolean, nullable=False),
     Column("title", Text, nullable=False),
     Column("current_version", Integer, nullable=False),
@@ -435,6 +435,8 @@ draft = Table(
     # what a membership or appointment decision is about: {"state", "on"} or
     # {"post", "person", "state", "on"}; adopting it proposes the change
     Column("subject", JSON, nullable=False, server_default="{}"),
+    # the chair who consults the heads of state and announces (procedure consultation)
+    Column("chair_state", STATE_CODE, ForeignKey("state.code")),
 )
 
 draft_version = Table(
@@ -492,6 +494,22 @@ signature = Table(
     Column("answer", String(16), nullable=False, server_default="sign"),
     Column("reservation", Text, nullable=False, server_default=""),
     UniqueConstraint("draft_id", "state_code", name="uq_signature_draft_state"),
+)
+
+consultation_answer = Table(
+    "consultation_answer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("position", String(20), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),  # when the head of state gave it
+    Column("channel", String(16), nullable=False),  # telephone, video, in_writing
+    Column("given_by", Text, nullable=False),  # the head of state, by name
+    Column("note", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 decision = Table(

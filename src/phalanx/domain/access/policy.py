@@ -120,6 +120,7 @@ class StateAct(StrEnum):
     POSITION = "position"  # state, change or withdraw its position; declare it stays out
     AMEND = "amend"  # propose an amendment to a draft
     SIGN = "sign"  # sign, sign with a reservation or object under the written procedure
+    CHAIR = "chair"  # as the body's chair: record the heads of state's answers, announce
     ATTENDANCE = "attendance"  # record its own attendance at a session
     CONSENT = "consent"  # answer whether its units take part in a response
     CRISIS = "crisis"  # open a crisis, request or offer assistance, accept or decline offers

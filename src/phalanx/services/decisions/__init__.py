@@ -13,9 +13,11 @@ decisions go through the access layer. The modules, by concept:
 | `drafts` | drafts, versions, amendments; reading a draft |
 | `positions` | positions in session, closing a draft by the body's rule |
 | `written` | the written procedure |
+| `consultation` | decisions by consultation of the heads of state, announced by the chair |
 | `register` | the register of decisions, publication, counts, tasks |
 """
 
+from phalanx.services.decisions.consultation import announce, record_answer
 from phalanx.services.decisions.drafts import (
     decide_amendment,
     get_draft,
@@ -38,6 +40,7 @@ from phalanx.services.decisions.schemas import (
     AgendaItemOut,
     AmendmentOut,
     AttendanceOut,
+    ConsultationAnswerIn,
     CountsOut,
     DecisionOut,
     DraftIn,
@@ -63,12 +66,12 @@ from phalanx.services.decisions.sessions import (
 from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
-    "AgendaItemOut", "AmendmentOut", "AttendanceOut", "CountsOut", "DecisionOut", "DraftIn",
-    "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut", "OutcomeOut",
-    "SignatureOut", "StanceOut",
-    "TaskIn", "TaskOut", "VersionOut", "add_agenda_item", "add_task", "close_draft",
-    "convene", "count_by_kind", "counts", "decide_amendment", "get_decision", "get_draft",
-    "get_meeting", "list_decisions", "list_meetings", "list_tasks", "propose_amendment",
-    "propose_draft", "publish", "record_attendance", "revise_draft", "set_session_status",
+    "AgendaItemOut", "AmendmentOut", "AttendanceOut", "ConsultationAnswerIn", "CountsOut",
+    "DecisionOut", "DraftIn", "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut",
+    "OutcomeOut", "SignatureOut", "StanceOut", "TaskIn", "TaskOut", "VersionOut",
+    "add_agenda_item", "add_task", "announce", "close_draft", "convene", "count_by_kind",
+    "counts", "decide_amendment", "get_decision", "get_draft", "get_meeting", "list_decisions",
+    "list_meetings", "list_tasks", "propose_amendment", "propose_draft", "publish",
+    "record_answer", "record_attendance", "revise_draft", "set_session_status",
     "settle_lapsed", "sign", "state_position", "update_task",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership
+from phalanx.domain import membership, rotation
 from phalanx.domain.access.policy import (
     STAFF,
     Classification,
@@ -20,6 +20,7 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Position,
@@ -177,3 +178,32 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
                                      .order_by(t.signature.c.signed_at, t.signature.c.id))]
     return proc.WrittenProcedure(tuple(row.signing_order), tuple(answers),
                                  aware(row.deadline))
+
+
+def _chair_state(org: Organization, body_key: str, day: date) -> str:
+    """The state chairing the body in `day`'s year (the rotation rule, or the dataset's
+    exception)."""
+    c = rotation.chair(org, body_key, day.year)
+    if c is None:
+        raise Invalid("procedure", f"{body_key} has no chair in {day.year}: nobody to consult "
+                                   "the heads of state and announce")
+    return c.state
+
+
+def _consultation_answers(conn: Connection, draft_id: int) -> list[Any]:
+    from phalanx.services.decisions.schemas import ConsultationAnswerOut
+
+    return [ConsultationAnswerOut(
+        state=a.state_code, position=Position(a.position), given_at=aware(a.given_at),
+        channel=consult.Channel(a.channel), given_by=a.given_by, note=a.note,
+        recorded_by=a.recorded_by)
+        for a in conn.execute(select(t.consultation_answer).where(
+            t.consultation_answer.c.draft_id == draft_id)
+            .order_by(t.consultation_answer.c.recorded_at, t.consultation_answer.c.id))]
+
+
+def _consultation(conn: Connection, row: Any) -> consult.Consultation:
+    answers = [consult.Answer(a.state, a.position, a.given_at, a.channel, a.given_by)
+               for a in _consultation_answers(conn, row.id)]
+    return consult.Consultation(row.chair_state or "", tuple(row.signing_order),
+                                tuple(answers), aware(row.created_at))

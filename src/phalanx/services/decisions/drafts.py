@@ -8,6 +8,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Position,
@@ -19,7 +20,10 @@ from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
     _body_rules,
+    _chair_state,
     _classification,
+    _consultation,
+    _consultation_answers,
     _current_text,
     _draft_day,
     _draft_row,
@@ -36,6 +40,7 @@ from phalanx.services.decisions.common import (
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
+    ConsultationAnswerOut,
     DraftIn,
     DraftOut,
     SignatureOut,
@@ -80,11 +85,22 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             if meeting.status == "closed":
                 raise Conflict(f"session {data.meeting_id} is closed")
             day = aware(meeting.opens_at).date()
-        elif data.deadline is None:
+        elif data.procedure == "written" and data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
-        elif aware(data.deadline) <= at:
+        elif data.deadline is not None and aware(data.deadline) <= at:
             raise Invalid("deadline", f"the deadline {data.deadline.isoformat()} has passed")
         order: list[str] = []
+        chair = None
+        if data.procedure == "consultation":
+            problems = consult.consultation_problems(rules, data.question)
+            if problems:
+                raise Invalid("procedure", "; ".join(problems))
+            chair = _chair_state(org, data.body, day)
+            order = list(proc.signatories(
+                {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},
+                bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+            if not order:
+                raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
         if data.procedure == "written":
             seated = _seated_states(org, data.body, day)
             order = list(proc.signatories(
@@ -108,6 +124,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             measures=sorted(m.value for m in data.measures), formations=data.formations,
             contributing_states=data.contributing_states, period_days=data.period_days,
             subject=data.subject.model_dump(mode="json") if data.subject else {},
+            chair_state=chair,
             **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
         w.conn.execute(insert(t.draft_version).values(
             draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
@@ -115,6 +132,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
         w.audit("draft.propose", "draft", draft_id, {
             "body": data.body, "title": data.title, "procedure": data.procedure,
             "kind": data.kind, "question": data.question, "signing_list": order,
+            "chair": chair,
             "measures": sorted(m.value for m in data.measures), "formations": data.formations,
             "contributing_states": data.contributing_states, "period_days": data.period_days})
         if data.meeting_id is not None:
@@ -247,6 +265,11 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         answers = [SignatureOut(state=a.state, answer=a.answer.value,
                                 reservation=a.reservation) for a in wp.answers]
         written_status = wp.status(now()).value
+    consultation: list[ConsultationAnswerOut] = []
+    not_reached: list[str] = []
+    if row.procedure == "consultation":
+        consultation = _consultation_answers(conn, row.id)
+        not_reached = list(_consultation(conn, row).missing)
     decision = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
                             .where(t.decision.c.draft_id == draft_id)).first()
     return DraftOut(
@@ -257,6 +280,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         deadline=aware(row.deadline) if row.deadline else None,
         signing_order=list(row.signing_order), signed=signed, answers=answers,
         written_status=written_status, revision=row.revision,
+        chair=row.chair_state, consultation=consultation, not_reached=not_reached,
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
         marking=Marking(row.marking), on_date=day, versions=versions,

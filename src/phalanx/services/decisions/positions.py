@@ -62,8 +62,11 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         row = _draft_row(w.conn, draft_id, actor)
         if row.status != "open":
             raise Conflict(f"draft {draft_id} is {row.status}; positions can no longer change")
-        if row.procedure != "session":
+        if row.procedure == "written":
             raise Conflict(f"draft {draft_id} is under the written procedure: sign it instead")
+        if row.procedure == "consultation":
+            raise Conflict(f"draft {draft_id} is decided by consultation: the chair "
+                           f"({row.chair_state}) records each head of state's answer")
         who = _acting_state(actor, state, StateAct.POSITION)
         org = _org(w.conn)
         day = _draft_day(w.conn, row)
@@ -112,9 +115,12 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status != "open":
             raise Conflict(f"draft {draft_id} is already {row.status}")
-        if row.procedure != "session":
+        if row.procedure == "written":
             raise Conflict("a draft under the written procedure is adopted by its signatures "
                            "and lapses at its deadline")
+        if row.procedure == "consultation":
+            raise Conflict(f"a draft decided by consultation is announced by the chair "
+                           f"({row.chair_state})")
         org = _org(w.conn)
         rule = _rule(org, row, _draft_day(w.conn, row))
         try:

@@ -17,6 +17,7 @@ from phalanx.domain.decisions.consensus import (
     Result,
     Standing,
 )
+from phalanx.domain.decisions.consultation import Channel
 from phalanx.services.types import RecordId, UtcDateTime
 
 DraftKind = Literal["decision", "statement", "instruction"]
@@ -87,7 +88,7 @@ class DraftIn(BaseModel):
     agenda_item_id: RecordId | None = None
     kind: DraftKind = "decision"
     question: str = Field(default="default", max_length=32)
-    procedure: Literal["session", "written"] = "session"
+    procedure: Literal["session", "written", "consultation"] = "session"
     limited_format: bool = False
     title: str = Field(min_length=1, max_length=300)
     text_en: str = Field(min_length=1, max_length=200_000)
@@ -170,6 +171,25 @@ class SignatureOut(BaseModel):
     reservation: str
 
 
+class ConsultationAnswerIn(BaseModel):
+    state: str = Field(pattern=r"^[A-Z]{3}$")
+    position: Position
+    given_at: datetime  # when the head of state gave it (with its zone)
+    channel: Channel = Channel.TELEPHONE
+    given_by: str = Field(default="", max_length=300)  # default: the body's seat holder
+    note: str = Field(default="", max_length=5000)
+
+
+class ConsultationAnswerOut(BaseModel):
+    state: str
+    position: Position
+    given_at: UtcDateTime
+    channel: Channel
+    given_by: str
+    note: str
+    recorded_by: str
+
+
 class DraftOut(BaseModel):
     id: int
     body: str
@@ -188,6 +208,9 @@ class DraftOut(BaseModel):
     signed: list[str] = []
     answers: list[SignatureOut] = []  # the written procedure's answers, in order
     written_status: str | None = None  # circulating, adopted, returned, lapsed
+    chair: str | None = None  # the chair who consults and announces (consultation)
+    consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order
+    not_reached: list[str] = []  # members consulted who have not answered yet
     limited_format_open: bool = False  # a member may declare now that it stays out
     revision: int
     marking: Marking

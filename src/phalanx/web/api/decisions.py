@@ -163,6 +163,22 @@ def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec
                     reservation=data.reservation, actor=actor)
 
 
+@router.post("/drafts/{draft_id}/consultation", response_model=dec.DraftOut,
+             responses=problem_responses(409))
+def consultation_answer(draft_id: Id, data: dec.ConsultationAnswerIn, actor: Writer,
+                        db: DB) -> dec.DraftOut:
+    """The chair records a head of state's answer given by telephone, video or in
+    writing, with its time (a decision by consultation)."""
+    return dec.record_answer(db, draft_id, data, actor=actor)
+
+
+@router.post("/drafts/{draft_id}/announce", response_model=dec.DraftOut,
+             responses=problem_responses(409))
+def announce(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
+    """The chair announces the decision once every member consulted has answered."""
+    return dec.announce(db, draft_id, (data or CloseIn()).tasks, actor=actor)
+
+
 @router.get("/decisions", response_model=list[dec.DecisionOut])
 def list_decisions(actor: Reader, conn: Conn,
                    body: Annotated[str | None, Query(max_length=64)] = None,

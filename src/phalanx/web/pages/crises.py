@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
+from phalanx.domain.decisions import consultation as consult
+from phalanx.domain.organization import Text
 from phalanx.services import crises, crisis_obligations, crisis_requests, documents, forces, watch
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Forbidden, Invalid
@@ -142,7 +144,22 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
-            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor)}
+            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor),
+            **_consultation_context(org)}
+
+
+def _consultation_context(org: Org) -> dict[str, object]:
+    """What the form for a decision by consultation offers: the bodies that decide so
+    (dataset), their questions, the formations and the member states."""
+    bodies = [b for b in org.bodies.values() if consult.questions(b.rules)]
+    return {"consulting_bodies": bodies,
+            "consultation_questions": sorted({q for b in bodies
+                                              for q in consult.questions(b.rules)}),
+            "formation_options": [
+                {"key": f["key"], "name": Text((f.get("name") or {}).get("en") or f["key"],
+                                               (f.get("name") or {}).get("ru", ""))}
+                for f in org.forces.get("formations", [])],
+            "state_names": {k: s.name for k, s in org.states.items()}}
 
 
 @router.post("/crises/{crisis_id}/transition")
@@ -159,6 +176,29 @@ def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()
 def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/consultation")
+def consultation_draft(crisis_id: Id, actor: Writer, db: DB, conn: Conn,
+                       body: Annotated[str, Form(max_length=64)],
+                       title: Annotated[str, Form(min_length=1, max_length=300)],
+                       text_en: Annotated[str, Form(min_length=1, max_length=200_000)],
+                       text_ru: Annotated[str, Form(max_length=200_000)] = "",
+                       question: Annotated[str, Form(max_length=32)] = "default",
+                       measures: Annotated[list[Measure] | None, Form()] = None,
+                       formations: Annotated[list[str] | None, Form()] = None,
+                       contributing_states: Annotated[list[str] | None, Form()] = None,
+                       period_days: Annotated[int | None, Form(ge=1, le=3650)] = None
+                       ) -> Response:
+    """Put a draft to the heads of state by consultation; the chair records the answers
+    and announces on the draft's page."""
+    c = crises.get(conn, crisis_id, actor=actor)
+    d = dec.propose_draft(db, dec.DraftIn(
+        body=body, procedure="consultation", question=question, title=title,
+        text_en=text_en, text_ru=text_ru, marking=c.marking, measures=measures or [],
+        formations=formations or [], contributing_states=contributing_states or [],
+        period_days=period_days), actor=actor)
+    return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/decision")

@@ -14,9 +14,11 @@ from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.procedure import Answer, Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
+from phalanx.services.errors import Invalid
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
@@ -51,8 +53,6 @@ def convene(request: Request, actor: Writer, db: DB,
     try:
         when = datetime.fromisoformat(opens_at)
     except ValueError:
-        from phalanx.services.errors import Invalid
-
         raise Invalid("opens_at", f"{opens_at!r} is not a date and time") from None
     m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
                                       place=place, opens_at=when.replace(tzinfo=when.tzinfo
@@ -113,7 +113,10 @@ def table_draft(session_id: Id, actor: Writer, db: DB, conn: Conn,
 def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
           org: Org) -> HTMLResponse:
     return render(request, "draft.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
-                                          "states": _names(org), "positions": list(Position)})
+                                          "states": _names(org, language(request)),
+                                          "positions": list(Position),
+                                          "channels": list(Channel),
+                                          "now": datetime.now(UTC)})
 
 
 @router.get("/drafts/{draft_id}/board", response_class=HTMLResponse)
@@ -143,6 +146,31 @@ def sign(draft_id: Id, actor: Writer, db: DB,
          answer: Annotated[Answer, Form()] = Answer.SIGN,
          reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
     dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/consultation")
+def consultation_answer(draft_id: Id, actor: Writer, db: DB,
+                        state: Annotated[str, Form(max_length=3)],
+                        position: Annotated[Position, Form()],
+                        given_at: Annotated[str, Form(max_length=40)],
+                        channel: Annotated[Channel, Form()] = Channel.TELEPHONE,
+                        given_by: Annotated[str, Form(max_length=300)] = "",
+                        note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    """The chair records a head of state's answer (the time as entered, in UTC)."""
+    try:
+        when = datetime.fromisoformat(given_at)
+    except ValueError:
+        raise Invalid("given_at", f"{given_at!r} is not a date and time") from None
+    dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
+        state=state, position=position, given_at=when.replace(tzinfo=when.tzinfo or UTC),
+        channel=channel, given_by=given_by, note=note), actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/announce")
+def announce(draft_id: Id, actor: Writer, db: DB) -> Response:
+    dec.announce(db, draft_id, actor=actor)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 

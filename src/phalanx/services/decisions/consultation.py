@@ -1,0 +1,127 @@
+"""Decisions by consultation: the chair records the heads of state's answers, gathered by
+telephone or video, each with its time, and announces the decision
+(`domain/decisions/consultation.py` states the rule). Only the chair state's authorized
+representative acts as chair (`StateAct.CHAIR`); times come from the services' clock."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import StateAct, why_not_act
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.decisions import consultation as consult
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import Outcome, RuleError, decide
+from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware, now
+from phalanx.services.db import Database
+from phalanx.services.decisions.common import (
+    _consultation,
+    _draft_day,
+    _draft_row,
+    _limited_since,
+    _org,
+    _rule,
+    _seated_states,
+    _standing,
+)
+from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.register import _register
+from phalanx.services.decisions.schemas import ConsultationAnswerIn, DraftOut, TaskIn
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+
+
+def _as_chair(actor: Principal, row: Any) -> None:
+    if row.procedure != "consultation":
+        raise Conflict(f"draft {row.id} is decided by {row.procedure}, not by consultation")
+    if row.status != "open":
+        raise Conflict(f"draft {row.id} is {row.status}")
+    if reason := why_not_act(actor, row.chair_state, StateAct.CHAIR):
+        raise Forbidden(f"only the chair ({row.chair_state}) records the heads of state's "
+                        f"answers and announces the decision: {reason}")
+
+
+def _seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
+    for h in org.bodies[body_key].seat_holders:
+        if h.state == state and h.term.contains(day):
+            return h.person
+    return ""
+
+
+def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
+                  actor: Principal) -> DraftOut:
+    """The chair records one head of state's answer; a later answer of the same state
+    replaces the earlier one until the announcement (both stay in the record)."""
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
+        _as_chair(actor, row)
+        org = _org(w.conn)
+        day = _draft_day(w.conn, row)
+        given_at = aware(data.given_at)
+        answer = consult.Answer(data.state, data.position, given_at, data.channel,
+                                data.given_by.strip()
+                                or _seat_holder(org, row.body_key, data.state, day))
+        problems = _consultation(w.conn, row).answer_problems(answer, now())
+        problems += proc.position_problems(data.position, org.bodies[row.body_key].rules,
+                                           row.question, day, _limited_since(org, row.body_key))
+        if problems:
+            raise Invalid("answer", "; ".join(problems))
+        try:
+            w.conn.execute(insert(t.consultation_answer).values(
+                draft_id=draft_id, state_code=answer.state, position=answer.position.value,
+                given_at=given_at, channel=answer.channel.value, given_by=answer.given_by,
+                note=data.note, recorded_by=actor.username, recorded_at=now()))
+        except IntegrityError as exc:
+            raise Invalid("state", f"unknown state {data.state!r}") from exc
+        w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
+                       .values(revision=row.revision + 1))
+        w.audit("consultation.answer", "draft", draft_id, {
+            "state": answer.state, "position": answer.position.value,
+            "given_at": given_at.isoformat(), "channel": answer.channel.value,
+            "given_by": answer.given_by, "note": data.note})
+        w.emit(f"draft:{draft_id}", "consultation", classification=access.classification_of(row),
+               state=answer.state, position=answer.position.value)
+        return _draft(w.conn, draft_id, actor)
+
+
+def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
+             actor: Principal) -> DraftOut:
+    """The chair announces the outcome once every member consulted has answered: the
+    question's rule judges the answers as in a session where all of them are present."""
+    with db.write(actor) as w:
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
+        _as_chair(actor, row)
+        c = _consultation(w.conn, row)
+        if problems := c.announce_problems():
+            raise Conflict("; ".join(problems))
+        org = _org(w.conn)
+        day = _draft_day(w.conn, row)
+        standings = {s: _standing(org, s, day) for s in _seated_states(org, row.body_key, day)}
+        try:
+            result = decide(c.stances(standings), _rule(org, row, day))
+        except RuleError as exc:
+            raise Invalid("answers", str(exc)) from exc
+        reason = f"{c.reason_prefix()}: {result.reason}"
+        status = {Outcome.ADOPTED: "adopted", Outcome.RETURNED: "returned",
+                  Outcome.NO_DECISION: "closed", Outcome.NO_QUORUM: "closed"}[result.outcome]
+        w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
+            status=status, outcome=result.outcome.value, outcome_reason=reason,
+            revision=row.revision + 1))
+        change: dict[str, Any] = {"outcome": result.outcome.value, "reason": reason,
+                                  "announced_by": row.chair_state,
+                                  "binding": sorted(result.binding),
+                                  "objectors": sorted(result.objectors),
+                                  "opted_out": sorted(result.opted_out)}
+        if result.adopted:
+            change["decision"] = _register(w, org, row, result, now().date(), tasks or [])
+        w.audit("draft.close", "draft", draft_id, change)
+        marked = access.classification_of(_draft_row(w.conn, draft_id, SYSTEM))
+        w.emit(f"draft:{draft_id}", "outcome", classification=marked,
+               outcome=result.outcome.value)
+        return _draft(w.conn, draft_id, actor)

@@ -1,0 +1,146 @@
+"""A decision by consultation, replayed on Kazakhstan, January 2022: the President of
+Kazakhstan asks the Council for help on the evening of 5 January; the chair (Armenia's
+Prime Minister) reaches the heads of state by telephone and announces the sending of
+collective peacekeeping forces within hours. The chair records each answer with its time;
+it announces only once every member with a say has answered; the decision authorizes the
+crisis's peacekeeping like one taken in session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import clock, crises, crisis_requests
+from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+T0 = datetime(2022, 1, 5, 18, 0, tzinfo=UTC)  # the request, about 00:00 in Almaty
+PK = Measure.MILITARY_PEACEKEEPING
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def org_db(db: Database) -> Database:
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    return db
+
+
+def draft(db: Database, question: str = "peacekeeping") -> dec.DraftOut:
+    with clock.use(T0 + timedelta(minutes=30)):
+        return dec.propose_draft(db, dec.DraftIn(
+            body="csc", procedure="consultation", question=question,
+            title="On sending CSTO collective peacekeeping forces to Kazakhstan",
+            text_en="To send collective peacekeeping forces for a limited period ...",
+            measures=[PK], formations=["peacekeeping"],
+            contributing_states=["ARM", "BLR", "KGZ", "RUS", "TJK"], period_days=30),
+            actor=SEC)
+
+
+def answer(db: Database, draft_id: int, state: str, minutes: int,
+           position: Position = Position.SUPPORT, who: Principal | None = None,
+           at: datetime | None = None) -> dec.DraftOut:
+    given = T0 + timedelta(minutes=minutes)
+    with clock.use(at or given + timedelta(minutes=5)):
+        return dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
+            state=state, position=position, given_at=given), actor=who or rep("ARM"))
+
+
+def test_the_chair_consults_every_member_with_a_say_and_announces(org_db: Database) -> None:
+    d = draft(org_db)
+    # January 2022: Armenia chairs; every member had a say then
+    assert d.chair == "ARM"
+    assert d.procedure == "consultation"
+    assert sorted(d.not_reached) == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    for i, state in enumerate(["KAZ", "RUS", "BLR", "KGZ", "TJK"]):
+        d = answer(org_db, d.id, state, 40 + 10 * i)
+    assert d.not_reached == ["ARM"]
+    # the head of state by name comes from the Council's seat holders when not given
+    assert [a.given_by for a in d.consultation][1] == "Vladimir Putin"
+    with clock.use(T0 + timedelta(hours=2)), pytest.raises(Conflict, match="not yet reached: ARM"):
+        dec.announce(org_db, d.id, actor=rep("ARM"))
+    answer(org_db, d.id, "ARM", 100)
+    with clock.use(T0 + timedelta(hours=2, minutes=30)):
+        done = dec.announce(org_db, d.id, actor=rep("ARM"))
+    assert done.status == "adopted" and done.decision_id is not None
+    assert "by consultation of the heads of state, announced by the chair (ARM)" in (
+        done.outcome_reason or "")
+    with org_db.read() as conn:
+        decision = dec.get_decision(conn, done.decision_id, actor=SEC)
+    assert decision.adopted_on.isoformat() == "2022-01-05"
+
+
+def test_only_the_chair_records_and_announces(org_db: Database) -> None:
+    d = draft(org_db)
+    with pytest.raises(Forbidden, match="only the chair \\(ARM\\)"):
+        answer(org_db, d.id, "KAZ", 40, who=rep("RUS"))
+    with pytest.raises(Forbidden, match="only the chair"):
+        answer(org_db, d.id, "KAZ", 40, who=SEC)
+    with clock.use(T0 + timedelta(hours=1)), pytest.raises(Forbidden):
+        dec.announce(org_db, d.id, actor=rep("KAZ"))
+    with pytest.raises(Conflict, match="decided by consultation"):
+        dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep("KAZ"))
+    with pytest.raises(Conflict, match="announced by the chair"):
+        dec.close_draft(org_db, d.id, actor=SEC)
+
+
+def test_answers_are_dated_inside_the_consultation(org_db: Database) -> None:
+    d = draft(org_db)
+    with pytest.raises(Invalid, match="before the consultation opened"):
+        answer(org_db, d.id, "KAZ", 0)
+    with pytest.raises(Invalid, match="in the future"):
+        answer(org_db, d.id, "KAZ", 120, at=T0 + timedelta(hours=1))
+    with pytest.raises(Invalid, match="not among the members consulted"):
+        answer(org_db, d.id, "UZB", 40)
+    # a later answer replaces the earlier one until the announcement; both are kept
+    answer(org_db, d.id, "KAZ", 40, Position.ABSTAIN)
+    d = answer(org_db, d.id, "KAZ", 50)
+    assert [a.position for a in d.consultation] == [Position.ABSTAIN, Position.SUPPORT]
+    assert "KAZ" not in d.not_reached
+
+
+def test_an_objection_returns_the_draft(org_db: Database) -> None:
+    d = draft(org_db)
+    for i, state in enumerate(d.signing_order):
+        answer(org_db, d.id, state, 40 + i,
+               Position.OBJECT if state == "BLR" else Position.SUPPORT)
+    with clock.use(T0 + timedelta(hours=2)):
+        done = dec.announce(org_db, d.id, actor=rep("ARM"))
+    assert done.status == "returned" and done.decision_id is None
+    assert "BLR" in (done.outcome_reason or "")
+
+
+def test_only_the_questions_the_dataset_allows(org_db: Database) -> None:
+    with pytest.raises(Invalid, match="only on default, peacekeeping questions, not 'admission'"):
+        draft(org_db, question="admission")
+    with clock.use(T0), pytest.raises(Invalid, match="does not decide by consultation"):
+        dec.propose_draft(org_db, dec.DraftIn(
+            body="cmfa", procedure="consultation", title="x", text_en="x"), actor=SEC)
+
+
+def test_a_decision_by_consultation_authorizes_the_peacekeeping(org_db: Database) -> None:
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Mass unrest with outside interference", category="threat_to_security",
+        affected=["KAZ"], severity="extreme", place="Almaty", lat=43.24, lon=76.89),
+        actor=SEC, at=T0 - timedelta(hours=6))
+    crisis_requests.record_request(org_db, c.id, crisis_requests.OfficialRequestIn(
+        state="KAZ", person="Kassym-Jomart Tokayev", office="head_of_state", at=T0,
+        article="Treaty art. 4", measures=[PK], forces="collective peacekeeping forces",
+        period_days=30), actor=SEC, at=T0)
+    d = draft(org_db)
+    for i, state in enumerate(d.signing_order):
+        answer(org_db, d.id, state, 40 + i)
+    with clock.use(T0 + timedelta(hours=6)):
+        done = dec.announce(org_db, d.id, actor=rep("ARM"))
+        linked = crises.link_decision(org_db, c.id, done.decision_id or 0, actor=SEC)
+    assert linked.authorizes == ["military_peacekeeping"]

@@ -1,0 +1,56 @@
+"""The rule of a decision by consultation, alone: who is consulted, which answers count,
+when the chair may announce, and how the question's rule judges the answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from phalanx.domain.decisions import consultation as consult
+from phalanx.domain.decisions.consensus import Outcome, Position, Rule, Standing, decide
+
+OPENED = datetime(2022, 1, 5, 18, 30, 17, tzinfo=UTC)
+SIX = ("ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK")
+
+
+def answer(state: str, minutes: int, position: Position = Position.SUPPORT) -> consult.Answer:
+    return consult.Answer(state, position, OPENED.replace(second=0) + timedelta(minutes=minutes),
+                          consult.Channel.TELEPHONE)
+
+
+def test_questions_come_from_the_body_rules() -> None:
+    rules = {"consultation": {"questions": ["default", "peacekeeping"]}}
+    assert consult.consultation_problems(rules, "peacekeeping") == []
+    assert "not 'admission'" in consult.consultation_problems(rules, "admission")[0]
+    assert consult.consultation_problems({}, "default") == [
+        "this body does not decide by consultation"]
+
+
+def test_the_latest_answer_counts_and_the_chair_waits_for_everyone() -> None:
+    c = consult.Consultation("ARM", SIX, (answer("KAZ", 5, Position.ABSTAIN), answer("KAZ", 9)),
+                             OPENED)
+    assert c.latest["KAZ"].position is Position.SUPPORT
+    assert c.missing == ("ARM", "BLR", "KGZ", "RUS", "TJK")
+    assert "not yet reached: ARM, BLR, KGZ, RUS, TJK" in c.announce_problems()[0]
+    full = consult.Consultation("ARM", SIX, tuple(answer(s, 10) for s in SIX), OPENED)
+    assert full.announce_problems() == []
+
+
+def test_answers_are_dated_to_the_minute_inside_the_consultation() -> None:
+    c = consult.Consultation("ARM", SIX, (), OPENED)
+    now = OPENED + timedelta(hours=1)
+    assert c.answer_problems(answer("KAZ", 0), now) == []  # the minute it opened
+    assert "before the consultation opened" in c.answer_problems(answer("KAZ", -1), now)[0]
+    assert "in the future" in c.answer_problems(answer("KAZ", 90), now)[0]
+    assert "not among the members consulted" in c.answer_problems(answer("UZB", 5), now)[0]
+
+
+def test_an_objection_by_telephone_blocks_as_in_a_session() -> None:
+    answers = tuple(answer(s, 10, Position.OBJECT if s == "BLR" else Position.SUPPORT)
+                    for s in SIX)
+    c = consult.Consultation("ARM", SIX, answers, OPENED)
+    standings = {s: Standing.FULL for s in SIX} | {"UZB": Standing.SUSPENDED}
+    stances = c.stances(standings)
+    assert [s.present for s in stances] == [True] * 6 + [False]
+    assert decide(stances, Rule()).outcome is Outcome.RETURNED
+    adopted = consult.Consultation("ARM", SIX, tuple(answer(s, 10) for s in SIX), OPENED)
+    assert decide(adopted.stances(standings), Rule()).outcome is Outcome.ADOPTED
