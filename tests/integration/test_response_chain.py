@@ -208,13 +208,21 @@ def test_every_member_answers_the_obligation_and_the_un_is_notified(org_db: Data
         letters = {lang: ob.letter_pdf(conn, c.id, lang, actor=rep("KAZ"))
                    for lang in ("en", "ru")}
     assert late is not None and late.status == "overdue"
+    # an overdue notice is escalated once, like an overdue stage
+    crises.escalate_overdue(org_db, at=T0 + timedelta(hours=5, minutes=30))
+    crises.escalate_overdue(org_db, at=T0 + timedelta(hours=5, minutes=40))
+    with org_db.read() as conn:
+        timeline = crises.get(conn, c.id, actor=SEC).timeline
+    escalations = [e.text for e in timeline if "UN Security Council" in e.text
+                   and "escalated" in e.text]
+    assert len(escalations) == 1 and "overdue by 30 min" in escalations[0]
     text = {k: "".join(p.extract_text() for p in PdfReader(io.BytesIO(v)).pages)
             for k, v in letters.items()}
     assert "Article 51" in text["en"] and "Roza Otunbayeva" in text["en"]
     assert "статьёй 51" in text["ru"]
     with pytest.raises(Forbidden):
         ob.mark_sent(org_db, c.id, "S/2023/1", actor=rep("KAZ"))
-    sent = ob.mark_sent(org_db, c.id, "S/2023/1", actor=SEC, at=T0 + timedelta(hours=5))
+    sent = ob.mark_sent(org_db, c.id, "S/2023/1", actor=SEC, at=T0 + timedelta(hours=6))
     assert sent.status == "sent" and sent.reference == "S/2023/1"
     with pytest.raises(Conflict, match="was sent"):
         ob.mark_sent(org_db, c.id, "again", actor=SEC)

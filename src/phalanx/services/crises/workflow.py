@@ -281,42 +281,56 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> lis
 
 
 
+UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
+
+
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
                      only: int | None = None) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
-    stage: a timeline entry and a notice to the Secretariat and the chair's state.
+    stage, and one whose notice to the UN Security Council is past its target once for
+    the notice: a timeline entry and a notice to the Secretariat and the chair's state.
     Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
     at = at or now()
     with db.read() as conn:
-        overdue = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
-                   if c.overdue and (only is None or c.id == only)]
+        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
+                 if only is None or c.id == only]
         org = orgs.organization(conn)
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
             t.crisis_event.c.kind == "escalation"))}
+        due: list[tuple[Any, str, str, float]] = []
+        for c in open_:
+            if c.overdue:
+                due.append((c, c.stage.value, f"stage {c.stage.value} overdue by "
+                            f"{c.overdue_minutes:.0f} min", c.overdue_minutes))
+            n = crisis_obligations.notice(conn, org, c.id, at)
+            if n is not None and n.status == "overdue":
+                late = (at - n.due_at).total_seconds() / 60
+                due.append((c, UN_NOTICE, "the notice to the UN Security Council (UN Charter "
+                            f"art. 51) overdue by {late:.0f} min", late))
     chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
     done = []
-    for c in overdue:
-        if (c.id, c.stage.value) in already:
+    for c, key, what, late in due:
+        if (c.id, key) in already:
             continue
         with db.write(SYSTEM) as w:
             recipients = {u.username for u in identity.list_users(w.conn)
                           if u.role is Role.SECRETARIAT
                           or (chair is not None and u.state == chair.state
                               and u.role is Role.REPRESENTATIVE)}
-            text = (f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min; "
-                    "escalated to the Secretary General and the chair")
+            text = f"{what}; escalated to the Secretary General and the chair"
             w.conn.execute(insert(t.crisis_event).values(
-                crisis_id=c.id, at=at, kind="escalation", stage=c.stage.value,
-                actor="system", text=text))
+                crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
+                text=text))
             _notify(w, org, Classification(OwnerKind.SECRETARIAT, "secretariat",
                                            Marking(c.marking)),
                     f"Overdue: crisis {c.id} ({c.title})", text, f"crisis:{c.id}", at,
                     only=recipients)
-            w.audit("crisis.escalate", "crisis", c.id, {"stage": c.stage.value,
-                                                        "overdue_minutes": c.overdue_minutes})
-            w.emit(f"crisis:{c.id}", "escalation", stage=c.stage.value)
-        done.append(c.id)
+            w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
+                                                        "overdue_minutes": round(late, 1)})
+            w.emit(f"crisis:{c.id}", "escalation", stage=key)
+        if c.id not in done:
+            done.append(c.id)
     return done
 
 
