@@ -49,10 +49,10 @@ def test_a_run_is_dated_numbered_and_escalated_in_its_own_year(org_db: Database)
         assert decision.number.startswith("EX-") and "-2022-" in decision.number
         assert decision.adopted_on.year == 2022
         draft = conn.execute(select(t.draft).where(t.draft.c.id == decision.draft_id)).one()
-        assert aware(draft.created_at) == START + timedelta(minutes=300)
+        assert aware(draft.created_at) == START + timedelta(minutes=190)
         stated = [aware(p.stated_at) for p in conn.execute(
             select(t.position).where(t.position.c.draft_id == draft.id))]
-        assert stated and all(s == START + timedelta(minutes=300) for s in stated)
+        assert stated and all(s == START + timedelta(minutes=190) for s in stated)
         events = list(conn.execute(select(t.crisis_event).where(
             t.crisis_event.c.crisis_id == result.crisis_id)))
         assert all(aware(e.at).year == 2022 for e in events)

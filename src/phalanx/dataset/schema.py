@@ -765,6 +765,16 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                             f"{value!r} already defined at item {first[value]}"))
             first.setdefault(value, i)
 
+    first_unit = (ds.organization.settings.get("response_targets") or {}).get("first_unit")
+    for i, cat in enumerate(ds.crisis_categories):
+        to_unit = sum(m for stage, m in cat.targets.items()
+                      if stage in ("reported", "consultations", "assessment", "decision",
+                                   "response"))
+        if first_unit and "response" in cat.targets and to_unit > first_unit:
+            out.append((("crisis_categories", i, "targets"),
+                        f"the stage targets allow {to_unit} min from the report to the first "
+                        f"unit, more than the response card's first_unit target "
+                        f"({first_unit} min)"))
     agreements = {a.key for a in ds.agreements}
     for i, b in enumerate(ds.bodies):
         unknown_q = sorted(set(b.consultation.questions if b.consultation else ())
