@@ -86,7 +86,8 @@ def ownership(before: dict[str, list[dict[str, Any]]],
                  "unit_consent", "deployment_plan", "official_request", "crisis_session",
                  "obligation_answer", "un_notice"}
     by_meeting = {"attendance", "agenda_item", "draft"}
-    by_draft = {"draft_version", "position", "amendment", "signature", "decision"}
+    by_draft = {"draft_version", "position", "amendment", "signature", "decision",
+                "consultation_answer"}
 
     def own(name: str, r: dict[str, Any]) -> bool:
         if name == "crisis":

@@ -24,7 +24,8 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.exercise_replay import compare
 
-CASES = {"kyrgyzstan-2010": "partial", "armenia-2021": "no", "armenia-2022": "no"}
+CASES = {"kyrgyzstan-2010": "partial", "armenia-2021": "no", "armenia-2022": "no",
+         "kazakhstan-2022": "in_time"}
 
 
 @pytest.fixture
@@ -117,3 +118,33 @@ def test_force_injects_call_the_services_of_the_pages_and_api(
     moved = [t for _m, t in result.timeline if t.startswith("movements:")]
     assert moved[-1].startswith("movements: 3 arrived")
     assert compare(scenario, result)["outcome"]["product"] == "in_time"
+
+
+def test_kazakhstan_2022_is_decided_by_consultation_within_hours(org_db: Database) -> None:
+    """The chair (Armenia, by the rotation) reaches the six heads of state by telephone,
+    the last call at the announcement, three hours after the request; the decision is an
+    exercise decision, authorizes the peacekeeping, and each stage target is met."""
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    scenario = exercise.load(exercise.scenarios_dir() / "kazakhstan-2022.yaml")
+    result = exercise.run(org_db, scenario)
+    assert result.escalations == 0 and result.stage == "closed"
+    with org_db.read() as conn:
+        crisis = crises.get(conn, result.crisis_id or 0, actor=SYSTEM)
+        decision = conn.execute(select(t.decision).where(
+            t.decision.c.id == crisis.decision_id)).one()
+        draft = conn.execute(select(t.draft).where(t.draft.c.id == decision.draft_id)).one()
+        answers = list(conn.execute(select(t.consultation_answer).where(
+            t.consultation_answer.c.draft_id == draft.id)))
+    assert decision.exercise and decision.number.startswith("EX-")
+    assert draft.procedure == "consultation" and draft.chair_state == "ARM"
+    assert sorted(a.state_code for a in answers) == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    assert crisis.authorizes == ["military_peacekeeping"]
+    assert len(crisis.sessions) == 2  # the consultations and the video session of 10 January
+    report = compare(scenario, result)
+    by = {m["measure"]: m for m in report["measures"]}
+    assert by["to_decision"]["product"] == 180 and by["to_decision"]["reference"] == 180
+    assert by["to_first_deployment"]["product_target"] == "met"
+    assert by["to_first_deployment"]["reference_target"] == "met"

@@ -309,9 +309,23 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
         c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=i.body,
                                    at=at)
         body, session = i.body, c.sessions[-1]
+    if i.by == "consultation":
+        closed = _by_consultation(db, body, session, c.marking, i, at)
+    else:
+        closed = _in_session(db, body, session, c.marking, i)
+    number = ""
+    if closed.decision_id is not None:
+        c = crises.link_decision(db, cid, closed.decision_id, actor=SECRETARIAT, at=at)
+        with db.read() as conn:
+            number = f" {dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number}"
+    return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
+
+
+def _in_session(db: Database, body: str, session: int, marking: Any,
+                i: DecideInject) -> dec.DraftOut:
     d = dec.propose_draft(db, dec.DraftIn(
         body=body, meeting_id=session, title=f"[EXERCISE] {i.title}", text_en=i.text,
-        marking=c.marking, measures=i.authorizes), actor=SECRETARIAT)
+        marking=marking, measures=i.authorizes), actor=SECRETARIAT)
     for s in d.stances:
         if s.standing.value != "full":
             continue
@@ -321,13 +335,31 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
             continue
         dec.state_position(db, d.id, i.positions.get(s.state, Position.SUPPORT),
                            actor=representative(s.state))
-    closed = dec.close_draft(db, d.id, actor=SECRETARIAT)
-    number = ""
-    if closed.decision_id is not None:
-        c = crises.link_decision(db, cid, closed.decision_id, actor=SECRETARIAT, at=at)
-        with db.read() as conn:
-            number = f" {dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number}"
-    return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
+    return dec.close_draft(db, d.id, actor=SECRETARIAT)
+
+
+def _by_consultation(db: Database, body: str, session: int, marking: Any, i: DecideInject,
+                     at: datetime) -> dec.DraftOut:
+    """The chair reaches every head of state by telephone, five minutes apart, the last
+    call at the inject's time, when it announces (on the exercise's clock)."""
+    with db.read() as conn:
+        org = orgs.organization(conn)
+    first = at - timedelta(minutes=5 * (len(org.states) - 1))
+    with playing_at(first):
+        d = dec.propose_draft(db, dec.DraftIn(
+            body=body, meeting_id=session, procedure="consultation",
+            title=f"[EXERCISE] {i.title}", text_en=i.text, marking=marking,
+            measures=i.authorizes), actor=SECRETARIAT)
+    chair = representative(d.chair or "")
+    calls = d.signing_order
+    for n, state in enumerate(calls):
+        given = at - timedelta(minutes=5 * (len(calls) - 1 - n))
+        with playing_at(given):
+            d = dec.record_answer(db, d.id, dec.ConsultationAnswerIn(
+                state=state, position=i.positions.get(state, Position.SUPPORT),
+                given_at=given), actor=chair)
+    with playing_at(at):
+        return dec.announce(db, d.id, actor=chair)
 
 
 def scenarios_dir() -> Path:

@@ -79,6 +79,9 @@ class DecideInject(_Inject):
     positions: dict[str, Position] = {}  # state -> position; others support
     absent: list[str] = []
     authorizes: list[Measure] = []
+    # "consultation": the chair reaches the heads of state by telephone, five minutes
+    # apart, the last call at the inject's time, and announces then (no session is held)
+    by: Literal["session", "consultation"] = "session"
 
 
 class ResponseInject(_Inject):

@@ -95,6 +95,11 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             problems = consult.consultation_problems(rules, data.question)
             if problems:
                 raise Invalid("procedure", "; ".join(problems))
+            if data.meeting_id is not None:  # held within a session's frame (a crisis's)
+                meeting = _meeting_row(w.conn, data.meeting_id, actor)
+                if meeting.body_key != data.body:
+                    raise Invalid("meeting_id", f"session {data.meeting_id} is of "
+                                                f"{meeting.body_key}")
             chair = _chair_state(org, data.body, day)
             order = list(proc.signatories(
                 {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},

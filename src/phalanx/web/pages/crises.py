@@ -193,8 +193,12 @@ def consultation_draft(crisis_id: Id, actor: Writer, db: DB, conn: Conn,
     """Put a draft to the heads of state by consultation; the chair records the answers
     and announces on the draft's page."""
     c = crises.get(conn, crisis_id, actor=actor)
+    # within the frame of the crisis's session of that body, if it has one (an exercise
+    # crisis's decision is then an exercise decision)
+    framed = [m for m in c.sessions if dec.get_meeting(conn, m, actor=actor).body == body]
     d = dec.propose_draft(db, dec.DraftIn(
         body=body, procedure="consultation", question=question, title=title,
+        meeting_id=framed[-1] if framed else None,
         text_en=text_en, text_ru=text_ru, marking=c.marking, measures=measures or [],
         formations=formations or [], contributing_states=contributing_states or [],
         period_days=period_days), actor=actor)
