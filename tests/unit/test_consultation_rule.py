@@ -54,3 +54,19 @@ def test_an_objection_by_telephone_blocks_as_in_a_session() -> None:
     assert decide(stances, Rule()).outcome is Outcome.RETURNED
     adopted = consult.Consultation("ARM", SIX, tuple(answer(s, 10) for s in SIX), OPENED)
     assert decide(adopted.stances(standings), Rule()).outcome is Outcome.ADOPTED
+
+
+def test_a_request_under_the_collective_defence_article_obliges_every_member() -> None:
+    from phalanx.domain.crisis import obligations as ob
+
+    cd = ["Treaty art. 4", "Договор ст. 4"]
+    for cited in ("Treaty art. 4", "Treaty art. 2 and 4", "treaty art 4",
+                  "Article 4 of the Collective Security Treaty", "статья 4 Договора"):
+        assert ob.invokes(cited, cd), cited
+    for cited in ("UN Charter art. 51", "Treaty art. 2", "Charter art. 4", ""):
+        assert not ob.invokes(cited, cd), cited
+    request = OPENED + timedelta(hours=1)
+    assert ob.arises(True, OPENED, [], cd) == OPENED
+    assert ob.arises(False, OPENED, [("Treaty art. 2", OPENED)], cd) is None
+    assert ob.arises(False, OPENED, [("Treaty art. 2", OPENED), ("Treaty art. 4", request)],
+                     cd) == request

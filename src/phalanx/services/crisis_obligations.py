@@ -23,7 +23,7 @@ from phalanx.domain import membership
 from phalanx.domain.access.policy import StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import obligations as ob
-from phalanx.domain.organization import Organization
+from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -52,27 +52,42 @@ class NoticeOut(BaseModel):
     status: ob.NoticeStatus
 
 
-def _obliged_all(org: Organization, category: str) -> bool:
-    cat = org.crisis_categories.get(category)
-    return cat is not None and cat.obliged == "all_members"
+def _arose(conn: Connection, org: Organization, row: Any) -> datetime | None:
+    """When every member's obligation arose on this crisis (None: volunteers only)."""
+    cat = org.crisis_categories.get(row.category)
+    requests = [(r.article, aware(r.at)) for r in conn.execute(
+        select(t.official_request.c.article, t.official_request.c.at).where(
+            t.official_request.c.crisis_id == row.id))]
+    return ob.arises(cat is not None and cat.obliged == "all_members",
+                     aware(row.reported_at), requests,
+                     org.settings.get("collective_defence_articles", ()))
 
 
 def _target(org: Organization, key: str, default: float) -> float:
     return float(org.settings.get(key, default))
 
 
-def obliged_states(org: Organization, row: Any) -> list[str]:
-    """The members that owe an answer: every member on the day but the affected ones."""
-    if not _obliged_all(org, row.category):
+def collective_defence(conn: Connection, org: Organization, row: Any) -> bool:
+    """Is this an art. 4 crisis: does every member owe assistance and the UN a notice?"""
+    return _arose(conn, org, row) is not None
+
+
+def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
+    """The members that owe an answer: every member on the day the obligation arose but
+    the affected ones and those whose participation is suspended (a member not taking
+    part in the work, or in arrears, is still bound)."""
+    arose = _arose(conn, org, row)
+    if arose is None:
         return []
     affected = {s for s in row.affected.split(",") if s}
-    day = aware(row.reported_at).date()
-    return [m.state for m in membership.members_on(org, day) if m.state not in affected]
+    return [m.state for m in membership.members_on(org, arose.date())
+            if m.state not in affected and m.status is not MembershipStatus.SUSPENDED]
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
-    obliged = obliged_states(org, row)
-    if not obliged:
+    obliged = obliged_states(conn, org, row)
+    arose = _arose(conn, org, row)
+    if not obliged or arose is None:
         return []
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(
@@ -81,7 +96,7 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[L
     return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
                     waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
                     overdue=x.overdue)
-            for x in ob.lines(obliged, given, aware(row.reported_at), at, target)]
+            for x in ob.lines(obliged, given, arose, at, target)]
 
 
 def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
@@ -100,7 +115,7 @@ def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
 def open_notice(w: Write, org: Organization, row: Any, decision_id: int, at: datetime) -> bool:
     """Called when a decision is linked: an art. 4 crisis's notice to the UN Security
     Council opens (once). Returns whether it opened now."""
-    if not _obliged_all(org, row.category):
+    if _arose(w.conn, org, row) is None:
         return False
     if w.conn.execute(select(t.un_notice.c.crisis_id).where(
             t.un_notice.c.crisis_id == row.id)).first() is not None:
@@ -124,9 +139,10 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
     with db.write(actor) as w:
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
         org = organization.organization(w.conn)
-        if state not in obliged_states(org, row):
+        if state not in obliged_states(w.conn, org, row):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
-                           "than the affected ones, where the category obliges all members)")
+                           "than the affected ones, where the category obliges all members "
+                           "or the affected state's request invokes collective defence)")
         w.conn.execute(insert(t.obligation_answer).values(
             crisis_id=crisis_id, state_code=state, answer=data.answer.value,
             detail=data.detail, at=at, answered_by=actor.username))

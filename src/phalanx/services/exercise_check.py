@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from phalanx.domain import membership
+from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.crisis.workflow import MILITARY, Category, Measure, Situation, Stage, refusals
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.organization import Organization
@@ -40,6 +41,7 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
     affected: list[str] = []
     offer_kinds: list[str] = []
     requirements = 0
+    collective_defence = False  # an official request invoked the collective-defence article
     for n, i in enumerate(s.injects):
         where = s.where(n)
         day = (start + timedelta(minutes=i.at)).date()
@@ -89,6 +91,8 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             requested = sit.requested | frozenset(m for m in i.measures if m in MILITARY)
             sit = replace(sit, requested=requested,
                           official_request=Measure.MILITARY_PEACEKEEPING in requested)
+            collective_defence = collective_defence or ob.invokes(
+                i.article, org.settings.get("collective_defence_articles", ()))
         elif isinstance(i, DecideInject):
             if not sit.consultations_convened:
                 out.append(Problem(where, "a decision needs consultations convened first "
@@ -135,8 +139,10 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             if i.state in affected:
                 out.append(Problem(where, f"{i.state} is affected: it owes no answer to the "
                                           "obligation"))
-            if sit.category.obliged != "all_members":
-                out.append(Problem(where, f"{sit.category.key} obliges no member (volunteers)"))
+            if sit.category.obliged != "all_members" and not collective_defence:
+                out.append(Problem(where, f"{sit.category.key} obliges no member (volunteers) "
+                                          "and no official request before it invokes "
+                                          "collective defence"))
         elif isinstance(i, SessionInject):
             if not sit.consultations_convened:
                 out.append(Problem(where, "another session needs the consultations first "
