@@ -72,6 +72,7 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
     plan = None
     if crisis is not None:
         found = forces.plans(conn, crisis, actor=actor)
+        found = [p for p in found if p.kind == "deployment"]
         plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
     moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
     data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
