@@ -139,6 +139,9 @@ def test_fourteen_sites_are_guarded_by_parts_of_peacekeeping_units(org_db: Datab
     # a unit is planned as its parts or whole, never both
     wholes = {m.unit.split("#")[0] for m in plan.movements}
     assert not wholes & {m.unit for m in plan.movements}
+    with org_db.read() as conn:  # the operational picture draws each part from its home
+        pic = forces.picture(conn, actor=SEC)
+    assert len([m for m in pic["movements"] if m["crisis"] == cid]) == 14
 
 
 def test_a_strength_is_covered_without_moving_whole_battalions(org_db: Database) -> None:

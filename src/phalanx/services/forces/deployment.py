@@ -17,6 +17,7 @@ from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces.registry import (
     CAPABILITIES,
 )
+from phalanx.domain.forces.tasks import whole_of
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
@@ -159,12 +160,13 @@ def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
         reqs = {r.id: r for r in conn.execute(select(t.force_requirement).where(
             t.force_requirement.c.crisis_id == c.id))}
         for m in found.movements:
-            if m["crisis_id"] != c.id or m["requirement"] not in reqs or m["unit"] not in where:
+            home = where.get(m["unit"]) or where.get(whole_of(m["unit"]))  # a part: its unit's
+            if m["crisis_id"] != c.id or m["requirement"] not in reqs or home is None:
                 continue
             r = reqs[m["requirement"]]
             movements.append({"plan": found.id, "status": found.status, "crisis": c.id,
                               "unit": m["unit"], "mode": m["mode"],
-                              "from": list(where[m["unit"]]), "to": [r.lat, r.lon],
+                              "from": list(home), "to": [r.lat, r.lon],
                               "arrive_h": m["arrive_h"]})
     return {"units": the_units,
             "aircraft": [a.model_dump(mode="json") for a in aircraft(conn, actor=actor)],
