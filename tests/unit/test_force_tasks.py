@@ -64,6 +64,16 @@ def test_a_unit_is_planned_whole_or_as_parts_never_both() -> None:
     assert {u.id for u in whole.units} == {u.id for u in UNITS}
 
 
+def test_on_a_replan_a_unit_keeps_the_form_the_decided_plan_gave_it() -> None:
+    tasks = [task(kind="strength", strength=300)]
+    e = tk.expand(UNITS, tasks, {}, {"3": 1.0}, DETACH, whole=["pk-kaz-1"])
+    ids = {u.id for u in e.units}
+    assert "pk-kaz-1" in ids and not any(i.startswith("pk-kaz-1#") for i in ids)
+    kept = tk.expand(UNITS, [task(strength=100)], {}, {"3": 1.0}, DETACH, cut=["pk-kgz-1"])
+    ids = {u.id for u in kept.units}
+    assert "pk-kgz-1#1" in ids and "pk-rus-1" in ids and "pk-kgz-1" not in ids
+
+
 def test_a_strength_is_covered_by_parts_without_moving_a_whole_battalion() -> None:
     """1,885 needed: the parts move 1,900, not 5,620."""
     e = tk.expand(UNITS, [task(kind="strength", strength=1885)], {("crrf-rus-1", "3"): "x"},
@@ -92,6 +102,12 @@ def test_a_site_larger_than_a_part_is_held_by_several() -> None:
                   {("crrf-rus-1", "3"): "x"}, {"3": 1.0}, DETACH)
     assert [r.strength for r in e.requirements] == [100, 100, 50, 100, 100, 50]
     assert e.pieces["7.2.3"].label() == "requirement 7, site 2 of 2, part 3 of 3"
+
+
+def test_a_whole_unit_task_among_parts_says_how_to_state_it() -> None:
+    e = tk.expand(UNITS, [task(id="7", kind="sites", sites=2), task(id="8", strength=300)],
+                  {("crrf-rus-1", "3"): "x"}, {"3": 1.0}, DETACH)
+    assert any(n.startswith("requirement 8: one whole unit") for n in e.notes)
 
 
 def test_a_required_state_bars_the_others_for_that_task_only() -> None:

@@ -20,7 +20,9 @@ strength. The rule that keeps a unit and its parts apart: **a unit is planned ei
 whole or as its parts, never both** — it is replaced by its parts in a problem where
 some task asks for its capability by strength or by sites, and stays whole otherwise. A
 whole-unit requirement (`unit`) of that capability is then served only by parts large
-enough or by units of formations that send no detachments.
+enough or by units of formations that send no detachments. On a re-plan a unit keeps the
+form it has in the decided plan (`whole`, `cut`), so that a movement under way is never
+lost to a change of form.
 
 A state for a task: *required* — only that state's units serve it; *preferred* — its
 units serve it first: when they suffice (enough candidates, each large enough, for every
@@ -124,20 +126,25 @@ def slices(need: int, candidates: Iterable[int]) -> tuple[list[int], bool]:
 
 
 def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[str, str], str],
-           weights: Mapping[str, float], detachments: Mapping[str, int]) -> Expanded:
+           weights: Mapping[str, float], detachments: Mapping[str, int],
+           whole: Iterable[str] = (), cut: Iterable[str] = ()) -> Expanded:
     """The planner's units and requirements for these tasks. `detachments`: for a unit id,
-    the strength of the smallest detachment its formation sends (absent: whole only)."""
+    the strength of the smallest detachment its formation sends (absent: whole only);
+    `whole` and `cut`: units that a decided plan moves whole, or as parts (they keep
+    that form)."""
     tasks = list(tasks)
     by_parts = {t.capability for t in tasks if t.kind in ("strength", "sites")}
+    keep_whole, keep_cut = set(whole), set(cut)
     out_units: list[Unit] = []
     parent: dict[str, str] = {}
     for u in units:
-        cut = (parts(u, detachments[u.id]) if u.capability in by_parts
-               and detachments.get(u.id) else (u,))
-        for p in cut:
+        split = detachments.get(u.id) and u.id not in keep_whole and (
+            u.capability in by_parts or u.id in keep_cut)
+        cut_up = parts(u, detachments[u.id]) if split else (u,)
+        for p in cut_up:
             if p.id != u.id:
                 parent[p.id] = u.id
-        out_units.extend(cut)
+        out_units.extend(cut_up)
     bars = dict(barred)
     for pid, uid in parent.items():
         for (b_uid, crisis), why in barred.items():
@@ -178,6 +185,10 @@ def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[s
                 notes.append(f"requirement {t.id}: {t.state}'s units do not suffice; open to "
                              "every state's units")
         pool = [u.strength for u in candidates(crisis=crisis)]
+        if t.kind == "unit" and t.capability in by_parts and max(pool, default=0) < t.strength:
+            notes.append(f"requirement {t.id}: one whole unit of {t.capability} "
+                         f"{t.strength} is asked, and this plan moves {t.capability} as parts"
+                         " of units: state it as a strength to be covered by parts")
         for rid, strength, piece in _pieces(t, pool):
             reqs.append(Requirement(rid, crisis, t.capability, strength, t.place,
                                     t.needed_by_h, t.node))

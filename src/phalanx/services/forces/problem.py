@@ -160,10 +160,13 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                                  _hours(r.needed_by, at), r.node or "", r.task,
                                  r.sites or 1, r.state_code or "", r.state_rule or ""))
     planes = lift(conn, forces)
-    e = tk.expand(units, tasks, barred, weights, detachments(forces, unit_rows))
+    previous, start = _decided_plan(conn, rows, at)
+    moved = [m.unit for m in previous.movements] if previous else []
+    e = tk.expand(units, tasks, barred, weights, detachments(forces, unit_rows),
+                  whole=[u for u in moved if "#" not in u],
+                  cut=[tk.whole_of(u) for u in moved if "#" in u])
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground)
     warnings += e.notes + pl.input_warnings(problem)
-    previous, start = _decided_plan(conn, rows, at)
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
                  e.pieces, e.parent)
