@@ -49,6 +49,10 @@ def test_offer_task_and_withdrawal_through_the_pages(loaded_db: Database,
                      {"description": "a company", "kind": "units", "units": "pk-blr-1"})
         offered = re.search(r'class="offered-units">([^<]*)<', html)
         assert offered is not None and offered.group(1) == "Peacekeeping company"
+        html = _post(blr, page, f"/requests/{c.requests[0].id}/offers", {
+            "description": "more", "kind": "units", "capability": "motorized_rifle",
+            "strength": 200})
+        assert "Motorized rifle" in html and ", 200)" in html
     with _client(settings, loaded_db, "planner", "demo-planner-pass") as planner:
         html = _post(planner, page, f"/crises/{cid}/requirements", {
             "capability": "motorized_rifle", "strength": 100, "task": "sites", "sites": 4,

@@ -121,6 +121,30 @@ def test_an_offer_names_registry_units_that_the_plan_then_uses(org_db: Database)
     assert seen.requests[0].offers[0].units[0].name == "Peacekeeping company"
 
 
+def test_an_offer_of_a_strength_makes_the_units_that_may_take_part_available(
+        org_db: Database) -> None:
+    """RUS offers 600 motorized rifles: its rapid-deployment battalions come first in the
+    registry, but the decision authorizes peacekeepers only, so its peacekeeping
+    battalion is what the offer makes available."""
+    cid = response(org_db)
+    c = crises.request_assistance(org_db, cid, crises.RequestIn(
+        resource="peacekeepers", measure=PK, quantity=600, unit="troops",
+        needed_by=T0 + timedelta(days=2)), actor=rep("KAZ"), at=T0 + timedelta(hours=5))
+    with pytest.raises(Invalid, match="less than 5000"):
+        crises.offer_assistance(org_db, c.requests[0].id, crises.OfferIn(
+            kind="units", description="a battalion", capability="motorized_rifle",
+            strength=5000), actor=rep("RUS"))
+    c = crises.offer_assistance(org_db, c.requests[0].id, crises.OfferIn(
+        kind="units", description="a battalion", capability="motorized_rifle", strength=600),
+        actor=rep("RUS"), at=T0 + timedelta(hours=5))
+    o = c.requests[0].offers[0]
+    assert (o.quantity, o.capability, o.strength, o.units) == (600, "motorized_rifle", 600, [])
+    crises.decide_offer(org_db, o.id, True, actor=SEC, at=T0 + timedelta(hours=5))
+    need(org_db, cid, strength=600)
+    plan = run(org_db, cid)
+    assert [m.unit for m in plan.movements] == ["pk-rus-1"]
+
+
 def test_fourteen_sites_are_guarded_by_parts_of_peacekeeping_units(org_db: Database) -> None:
     cid = response(org_db)
     consent_all(org_db, cid)

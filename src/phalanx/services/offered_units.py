@@ -50,19 +50,20 @@ def authorization(conn: Connection, row: Any) -> authority.Authorization | None:
         frozenset(d.contributing_states))
 
 
-def _formation_problems(conn: Connection, row: Any, units: Iterable[Any]) -> list[str]:
+def _unauthorized(conn: Connection, row: Any, units: Iterable[Any]) -> dict[str, str]:
+    """The units that the crisis's decision (or, before one is linked, its chosen military
+    measures) does not let take part, with the reason."""
     org = orgs.organization(conn)
     measure_formations = org.settings.get("measure_formations", {})
     auth = authorization(conn, row)
     if auth is None:
         chosen = [Measure(m) for m in row.measures if Measure(m) in MILITARY]
         if not chosen:
-            return []
+            return {}
         auth = authority.Authorization("the chosen measures", frozenset(chosen),
                                        frozenset(), frozenset())
-    bad = authority.unauthorized_units(((u.key, u.state_code, u.formation) for u in units),
-                                       auth, measure_formations)
-    return [f"{key}: {why}" for key, why in sorted(bad.items())]
+    return authority.unauthorized_units(((u.key, u.state_code, u.formation) for u in units),
+                                        auth, measure_formations)
 
 
 def check(conn: Connection, row: Any, state: str, keys: list[str], capability: str | None,
@@ -88,14 +89,19 @@ def check(conn: Connection, row: Any, state: str, keys: list[str], capability: s
         else:
             named.append(u)
     if capability and strength:
-        named = [u for u in registry.values() if u.state_code == state
-                 and u.capability == capability and not u.withdrawn]
+        of_kind = [u for u in registry.values() if u.state_code == state
+                   and u.capability == capability and not u.withdrawn]
+        bad = _unauthorized(conn, row, of_kind)
+        named = [u for u in of_kind if u.key not in bad]
         if not named:
-            problems.append(f"{state} has no {capability} unit in the registry")
+            problems.append(f"{state} has no {capability} unit in the registry that may "
+                            "take part" + (f" ({next(iter(bad.values()))})" if bad else ""))
         elif sum(u.strength for u in named) < strength:
-            problems.append(f"{state}'s {capability} units number "
+            problems.append(f"{state}'s {capability} units that may take part number "
                             f"{sum(u.strength for u in named)}, less than {strength}")
-    problems += _formation_problems(conn, row, named)
+    else:
+        problems += [f"{key}: {why}"
+                     for key, why in sorted(_unauthorized(conn, row, named).items())]
     total = strength if capability and strength else sum(u.strength for u in named)
     return total, problems
 
@@ -116,9 +122,13 @@ def resolve(registry: dict[str, Any], state: str, keys: list[str], capability: s
     return out
 
 
-def accepted(conn: Connection, crisis_id: int) -> dict[str, set[str]]:
-    """Per state, the units its accepted offers for the crisis make available."""
-    registry = _units(conn)
+def accepted(conn: Connection, row: Any) -> dict[str, set[str]]:
+    """Per state, the units its accepted offers for the crisis make available (for a
+    strength of a capability: the units that may take part, in registry order)."""
+    crisis_id = row.id
+    every = _units(conn)
+    bad = _unauthorized(conn, row, every.values())
+    registry = {k: u for k, u in every.items() if k not in bad}
     out: dict[str, set[str]] = {}
     for o in conn.execute(select(t.assistance_offer).join(
             t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
@@ -126,7 +136,8 @@ def accepted(conn: Connection, crisis_id: int) -> dict[str, set[str]]:
                    t.assistance_offer.c.kind == "units",
                    t.assistance_offer.c.status == "accepted")
             .order_by(t.assistance_offer.c.id)):
-        keys = resolve(registry, o.state_code, list(o.units or []), o.capability, o.strength)
+        keys = (list(o.units) if o.units else
+                resolve(registry, o.state_code, [], o.capability, o.strength))
         if keys:
             out.setdefault(o.state_code, set()).update(keys)
     return out

@@ -137,7 +137,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
         for p in consent_problems(given, facts):
             warnings.append(f"crisis {row.id}: {p}")
         # an accepted offer of units is its state's consent for them (offered_units.py)
-        given = offered_units.with_offers(given, offered_units.accepted(conn, row.id))
+        given = offered_units.with_offers(given, offered_units.accepted(conn, row))
         peacekeeping_requested = crisis_requests.requested(
             conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
         crisis = CrisisFacts(cid, row.bilateral_dispute, row.against_cis_or_neighbour,
