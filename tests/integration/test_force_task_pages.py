@@ -73,3 +73,4 @@ def test_offer_task_and_withdrawal_through_the_pages(loaded_db: Database,
         assert 'id="decide-withdrawal"' in html
         ru = planner.get(page + "?lang=ru").text
         assert "Возвращение домой" in ru and "4 объектов × 100" in ru
+        assert "объект 4 из 4" in planner.get(page + "?lang=ru").text

@@ -41,6 +41,10 @@ class MovementOut(BaseModel):
     late_h: float
     sorties: list[dict[str, Any]]
     label: str | None = None  # the piece of a task it serves ("site 3 of 14")
+    site: int = 0  # the site of a task of sites, of `sites` (0: not one)
+    sites: int = 0
+    part: int = 0  # the slice of its task or site, of `parts` (0 or 1 part: whole)
+    parts: int = 0
     strength: int | None = None  # of the unit or part that moves
 
 
@@ -135,6 +139,7 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "requirement_key": m.requirement, "requirement": built.requirement_of(r.id),
             "crisis_id": built.crisis_of(r.id, r.crisis), "unit": m.unit,
             "state": built.states.get(m.unit, ""), "label": built.label_of(r.id),
+            **built.piece_of(r.id),
             "strength": strength[m.unit].strength, "weight_t": strength[m.unit].weight_t,
             "mode": m.mode, "arrive_h": m.arrive_h,
             "late_h": max(0.0, m.arrive_h - r.needed_by_h),
@@ -219,7 +224,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             depart=start + timedelta(hours=min(departs)) if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
-            strength=m.get("strength")))
+            strength=m.get("strength"), site=m.get("site", 0), sites=m.get("sites", 0),
+            part=m.get("part", 0), parts=m.get("parts", 0)))
     uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
     explanations = {k: v for k, v in r.explanations.items() if k not in hidden_units}
     objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap

@@ -73,6 +73,12 @@ class Built:
         piece = self.pieces.get(rid)
         return int(piece.task if piece else rid)
 
+    def piece_of(self, rid: str) -> dict[str, int]:
+        """Which site and which part of its task a planner requirement is (0: none)."""
+        p = self.pieces.get(rid)
+        return ({"site": p.site, "sites": p.sites, "part": p.part, "parts": p.parts} if p
+                else {"site": 0, "sites": 0, "part": 0, "parts": 0})
+
     def label_of(self, rid: str) -> str | None:
         piece = self.pieces.get(rid)
         return piece.label() if piece and (piece.sites or piece.parts > 1) else None
