@@ -106,11 +106,10 @@ def check(conn: Connection, row: Any, state: str, keys: list[str], capability: s
     return total, problems
 
 
-def resolve(registry: dict[str, Any], state: str, keys: list[str], capability: str | None,
+def resolve(registry: dict[str, Any], state: str, capability: str | None,
             strength: int | None) -> list[str]:
-    """The unit keys an offer makes available."""
-    if keys:
-        return [k for k in keys if k in registry and registry[k].state_code == state]
+    """The unit keys an offer of a strength of a capability makes available: the state's
+    units of that capability in `registry` order until their strength reaches it."""
     out: list[str] = []
     total = 0
     for u in registry.values():
@@ -137,7 +136,7 @@ def accepted(conn: Connection, row: Any) -> dict[str, set[str]]:
                    t.assistance_offer.c.status == "accepted")
             .order_by(t.assistance_offer.c.id)):
         keys = (list(o.units) if o.units else
-                resolve(registry, o.state_code, [], o.capability, o.strength))
+                resolve(registry, o.state_code, o.capability, o.strength))
         if keys:
             out.setdefault(o.state_code, set()).update(keys)
     return out
