@@ -131,3 +131,13 @@ def test_plan_prints_the_plan_with_its_bound_and_gap(cli_db: str) -> None:
     assert "lower bound" in r.stdout and "gap" in r.stdout
     r = runner.invoke(app, ["plan", "--crisis", "999", "--time-limit", "1"])
     assert r.exit_code == 1 and "no crisis 999" in r.output
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--withdrawal"])
+    assert r.exit_code == 1 and "after the mission" in r.output
+    from phalanx.domain.crisis.workflow import Stage
+    from phalanx.services import crises
+
+    crises.transition(db, crisis, Stage.MONITORING, actor=SYSTEM)
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--withdrawal", "--time-limit",
+                            "1", "--decide"])
+    assert r.exit_code == 0, r.output
+    assert "withdrawal plan" in r.stdout and "(decided)" in r.stdout

@@ -112,6 +112,8 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             acting(ME, StateAct.CONSENT)),
         ("POST", "/api/v1/crises/{crisis_id}/plans"): Case(
             f"/api/v1/crises/{crisis}/plans", {"time_limit": 1}, staff),
+        ("POST", "/api/v1/crises/{crisis_id}/withdrawal"): Case(
+            f"/api/v1/crises/{crisis}/withdrawal", {"time_limit": 1}, staff),
         ("POST", "/api/v1/plans/{plan_id}/decide"): Case(
             f"/api/v1/plans/{ids['plan']}/decide", None, staff),
         ("POST", "/api/v1/parliament/model-laws"): Case("/api/v1/parliament/model-laws", {

@@ -105,3 +105,17 @@ def test_a_broken_registry_entry_is_refused_with_its_line(old: str, new: str, pa
         assert what == message
     needle = new.split(",")[0] if new else "key: a1"
     assert line == line_of(text, needle)
+
+
+def test_a_detachment_strength_cites_its_source_or_is_a_setting() -> None:
+    cited = FORCES.replace("use_constraint: crrf}",
+                           "use_constraint: crrf, detachment: {strength: 100, setting: true}}")
+    _, org = parse(VALID + cited, "org.yaml")
+    assert org.forces["formations"][0]["detachment"]["strength"] == 100
+    bare = FORCES.replace("use_constraint: crrf}",
+                          "use_constraint: crrf, detachment: {strength: 100}}")
+    found = _problems(VALID + bare)
+    assert [(w, m) for _line, w, m in found] == [(
+        "forces.formations.0.detachment",
+        "Value error, a detachment strength cites its source (`source:`) or is marked "
+        "`setting: true`")]

@@ -28,10 +28,13 @@ def plan(
                                               help="Seconds for the improvement.")] = 10.0,
     seed: Annotated[int, typer.Option(min=0, help="Same inputs and seed, same plan.")] = 0,
     decide: Annotated[bool, typer.Option("--decide", help="Decide the plan at once.")] = False,
+    withdrawal: Annotated[bool, typer.Option(
+        "--withdrawal", help="Plan the way home after the mission instead.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Plan the deployment for a crisis (and the crises competing with it): the plan,
-    its lower bound and gap, stored as proposed on the crisis."""
+    its lower bound and gap, stored as proposed on the crisis. With --withdrawal, after
+    the mission: the return of the deployed units to their garrisons."""
     db = database()
     best: list[Plan] = []
     started = time.perf_counter()
@@ -49,9 +52,12 @@ def plan(
                                             f"{p.objective.uncovered} uncovered")
 
             # the command line may run longer than a web request may
-            result = forces.run_plan(db, crisis, forces.PlanIn.model_construct(
-                time_limit=time_limit, seed=seed),
-                                     actor=SYSTEM, on_plan=seen)
+            if withdrawal:
+                result = forces.plan_withdrawal(db, crisis, forces.WithdrawalIn.model_construct(
+                    time_limit=time_limit, seed=seed), actor=SYSTEM)
+            else:
+                result = forces.run_plan(db, crisis, forces.PlanIn.model_construct(
+                    time_limit=time_limit, seed=seed), actor=SYSTEM, on_plan=seen)
         if decide:
             result = forces.decide_plan(db, result.id, actor=SYSTEM)
     except (Invalid, Forbidden, NotFound, Conflict) as exc:
@@ -62,7 +68,8 @@ def plan(
     mine = [m for m in result.movements if m.crisis_id == crisis]
     gap = "—" if result.gap is None else f"{result.gap:.1%}"
     better = "" if result.improvement is None else f" ({result.improvement:.1%} better)"
-    out.print(f"plan {result.id} for crisis {crisis} ({result.status}); crises planned "
+    out.print(f"{result.kind} plan {result.id} for crisis {crisis} ({result.status}); "
+              "crises planned "
               f"together: {', '.join(map(str, result.crises))}", highlight=False)
     closes = max((m.arrive for m in mine), default=None)
     out.print(f"objective {result.objective['closure']:.1f} weighted h{better}"
@@ -76,7 +83,7 @@ def plan(
               + f"; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
     table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
     for m in mine:
-        table.add_row(str(m.requirement), m.unit, m.state,
+        table.add_row(m.label or str(m.requirement), m.unit, m.state,
                       m.mode + (_lift(m.sorties) if m.sorties else ""),
                       m.depart.strftime("%m-%d %H:%M") if m.depart else "",
                       m.arrive.strftime("%m-%d %H:%M"),

@@ -347,6 +347,23 @@ class GroundTimeIn(Model):
     hours: float = Field(gt=0, le=24 * 30)
 
 
+class DetachmentIn(Model):
+    """The smallest detachment a formation's units may send alone (a unit is then planned
+    as parts of that strength, `domain/forces/tasks.py`); cited, or a setting."""
+
+    strength: int = Field(ge=1, le=100_000)
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> DetachmentIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("a detachment strength cites its source (`source:`) or is "
+                             "marked `setting: true`")
+        return self
+
+
 class FormationIn(Model):
     key: str = Key
     name: TextIn
@@ -354,6 +371,7 @@ class FormationIn(Model):
     decided: date | None = None
     declared_strength: int | None = Field(default=None, ge=0)
     use_constraint: Literal["crrf", "peacekeeping", "none"] = "none"
+    detachment: DetachmentIn | None = None  # absent: its units move whole
     illustrative_composition: bool = False
     note: str = ""
     source: str = ""

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain.crisis import card
-from phalanx.domain.crisis.workflow import Stage
+from phalanx.domain.crisis.workflow import MILITARY, Measure, Stage
 from phalanx.domain.organization import Organization
 from phalanx.services.clock import aware
 
@@ -28,7 +28,7 @@ def _deployment(conn: Connection, crisis_id: int, at: datetime
     """When the first unit arrived, and when the deployment was complete (every
     requirement covered, every unit arrived), from the crisis's decided plan."""
     plan = conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
         t.deployment_plan.c.crisis_id == crisis_id)).first()
     if plan is None:
         return None, None
@@ -42,6 +42,21 @@ def _deployment(conn: Connection, crisis_id: int, at: datetime
     return first, full
 
 
+def withdrawal_span(conn: Connection, crisis_id: int, at: datetime
+                    ) -> tuple[datetime | None, datetime | None]:
+    """When the decided withdrawal started (the first unit left) and ended (the last unit
+    was home), as far as `at` has reached."""
+    plan = conn.execute(select(t.deployment_plan).where(
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "withdrawal",
+        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    if plan is None or not plan.movements:
+        return None, None
+    start = aware(plan.starts_at)
+    first = start + timedelta(hours=min(float(m["depart_h"]) for m in plan.movements))
+    last = start + timedelta(hours=max(float(m["arrive_h"]) for m in plan.movements))
+    return (first if first <= at else None), (last if last <= at else None)
+
+
 def response_card(conn: Connection, org: Organization, row: Any,
                   history: list[tuple[Stage, datetime]], requested_at: datetime | None,
                   un_sent: datetime | None, un_applies: bool, at: datetime) -> list[MarkOut]:
@@ -51,13 +66,17 @@ def response_card(conn: Connection, org: Organization, row: Any,
         return next((aware(when) for s, when in history if s is stage), None)
 
     first_unit, full = _deployment(conn, row.id, at)
+    leaves, home = withdrawal_span(conn, row.id, at)
     reached = {"consultations": entered(Stage.CONSULTATIONS),
                "decision": entered(Stage.DECISION),
                "first_unit": first_unit or entered(Stage.DEPLOYED),
                "full_deployment": full, "un_notification": un_sent,
+               "withdrawal_start": leaves, "withdrawal_end": home,
                "closing": entered(Stage.CLOSED)}
     applies = frozenset(card.MEASURES) - (frozenset() if un_applies
                                           else frozenset({"un_notification"}))
+    if not MILITARY & {Measure(m) for m in row.measures}:
+        applies -= card.WITHDRAWAL
     targets = {k: int(v) for k, v in org.settings.get("response_targets", {}).items()}
     return [MarkOut(measure=m.measure,
                     elapsed_minutes=m.elapsed.total_seconds() / 60 if m.elapsed else (

@@ -121,7 +121,8 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             if needs is not None and actor.role in (Role.PLANNER, Role.ADMINISTRATOR) and \
                     conn.execute(select(t.deployment_plan.c.id).where(
                         t.deployment_plan.c.crisis_id == c.id,
-                        t.deployment_plan.c.status == "decided")).first() is None:
+                        t.deployment_plan.c.status == "decided",
+                        t.deployment_plan.c.kind == "deployment")).first() is None:
                 items.append(Item("plan", c.title, f"/crises/{c.id}#forces", aware(needs),
                                   aware(needs) < at, topic))
     return items

@@ -82,7 +82,7 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     ids = {c["id"] for c in shown}
     unit_names = {u["key"]: u["name"] for u in pic["units"]}
     moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
-              "label": f"{unit_names.get(m['unit'], m['unit'])} → {m['crisis']} "
+              "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
                        f"({t('mode_' + m['mode'], default=m['mode'])}, "
                        f"{m['arrive_h']:.1f} h)"}
              for m in pic["movements"]
@@ -146,3 +146,9 @@ def land_bytes(compressed: bool = False) -> bytes:
     """`land()` as JSON, gzip-compressed when asked (740 kB, or 220 kB compressed)."""
     raw = json.dumps(land(), separators=(",", ":")).encode()
     return gzip.compress(raw, mtime=0) if compressed else raw
+
+
+def _unit_name(names: dict[str, str], key: str) -> str:
+    """A unit's name; a part of a unit (`key#2`) is its unit's name and its number."""
+    whole, _, part = key.partition("#")
+    return f"{names[whole]} #{part}" if part and whole in names else names.get(key, key)

@@ -685,6 +685,11 @@ assistance_offer = Table(
     Column("created_by", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("decided_at", DateTime(timezone=True)),
+    # an offer of units names registry units of the offering state, or a strength of a
+    # capability (services/offered_units.py)
+    Column("units", JSON, nullable=False, server_default="[]"),
+    Column("capability", String(32)),
+    Column("strength", Integer),
 )
 
 sitrep = Table(
@@ -869,6 +874,11 @@ force_requirement = Table(
     Column("created_by", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("withdrawn", Boolean, nullable=False, server_default=sa_false()),
+    # the task (domain/forces/tasks.py): unit, strength, sites; a preferred or required state
+    Column("task", String(12), nullable=False, server_default="unit"),
+    Column("sites", Integer),
+    Column("state_code", STATE_CODE),
+    Column("state_rule", String(12), nullable=False, server_default=""),
 )
 
 unit_consent = Table(
@@ -909,6 +919,7 @@ deployment_plan = Table(
     Column("explanations", JSON, nullable=False),
     Column("warnings", JSON, nullable=False),
     Column("crises", JSON, nullable=False),  # the crises planned together
+    Column("kind", String(12), nullable=False, server_default="deployment"),  # or withdrawal
 )
 
 # --- the year-round registers: Parliamentary Assembly, military-technical cooperation,

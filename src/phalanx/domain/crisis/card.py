@@ -10,7 +10,12 @@ said met, missed, or open.
 | first unit | the first unit of the decided deployment arrived (else the deployed stage) |
 | full deployment | every requirement of the crisis covered and every unit arrived |
 | UN notification | the notice to the UN Security Council was sent (art. 4 crises only) |
+| start of withdrawal | the first unit of the decided withdrawal left for home |
+| end of withdrawal | the last unit of the decided withdrawal was home |
 | closing | the crisis was closed (after the after-action review) |
+
+The withdrawal's marks apply where the response has military measures (forces to bring
+home).
 
 The targets are minutes from the request (dataset setting `response_targets`: the Treaty
 says "immediately" for consultations and the UN notice; the rest are settings).
@@ -22,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MEASURES = ("consultations", "decision", "first_unit", "full_deployment", "un_notification",
-            "closing")
+            "withdrawal_start", "withdrawal_end", "closing")
+WITHDRAWAL = frozenset({"withdrawal_start", "withdrawal_end"})
 
 
 @dataclass(frozen=True)

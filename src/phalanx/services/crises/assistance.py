@@ -14,6 +14,7 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import Principal
+from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.crises.common import (
@@ -88,13 +89,27 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         org = orgs.organization(w.conn)
         if state not in {m.state for m in membership.members_on(org, at.date())}:
             raise Invalid("state", f"{state} is not a member")
+        quantity = data.quantity
+        if data.kind == "units" and (data.units or data.capability or data.strength):
+            total, problems = offered_units.check(w.conn, row, state, data.units,
+                                                  data.capability, data.strength)
+            if problems:
+                raise Invalid("units", "; ".join(problems))
+            quantity = quantity or total
+        if quantity is None:
+            raise Invalid("quantity", "give the quantity offered, or name the units")
+        units = list(dict.fromkeys(data.units))
         offer_id = w.conn.execute(insert(t.assistance_offer).values(
             request_id=request_id, state_code=state, kind=data.kind,
-            description=data.description, quantity=data.quantity, status="offered",
-            created_by=actor.username, created_at=at).returning(
+            description=data.description, quantity=quantity, status="offered",
+            created_by=actor.username, created_at=at, units=units,
+            capability=data.capability, strength=data.strength).returning(
             t.assistance_offer.c.id)).scalar_one()
-        _event(w, req.crisis_id, "offer", f"{state} offers {data.quantity} "
-                                          f"({data.kind}): {data.description}", at)
+        what = (", ".join(units) if units else f"{data.strength} {data.capability}"
+                if data.capability else "")
+        _event(w, req.crisis_id, "offer", f"{state} offers {quantity} "
+                                          f"({data.kind}{': ' + what if what else ''}): "
+                                          f"{data.description}", at)
         w.audit("assistance.offer", "crisis", req.crisis_id,
                 {"offer": offer_id, "request": request_id, "state": state,
                  **data.model_dump(mode="json", exclude={"state"})})

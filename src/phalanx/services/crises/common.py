@@ -26,9 +26,10 @@ from phalanx.domain.crisis.workflow import (
     Stage,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import identity
+from phalanx.services import identity, offered_units
 from phalanx.services.clock import aware
 from phalanx.services.crises.schemas import (
+    OfferedUnitOut,
     OfferOut,
     RequestOut,
     _states,
@@ -72,15 +73,20 @@ def _minutes(d: timedelta | None) -> float | None:
     return round(d.total_seconds() / 60, 1) if d is not None else None
 
 
-def _requests(conn: Connection, crisis_id: int, at: datetime) -> list[RequestOut]:
+def _requests(conn: Connection, crisis_id: int, at: datetime,
+              actor: Principal | None = None) -> list[RequestOut]:
     offers: dict[int, list[OfferOut]] = {}
-    for o in conn.execute(select(t.assistance_offer).join(
-            t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
-            .where(t.assistance_request.c.crisis_id == crisis_id)
-            .order_by(t.assistance_offer.c.id)):
+    rows = list(conn.execute(select(t.assistance_offer).join(
+        t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+        .where(t.assistance_request.c.crisis_id == crisis_id)
+        .order_by(t.assistance_offer.c.id)))
+    names = offered_units.names(conn, (k for o in rows for k in o.units or []), actor)
+    for o in rows:
         offers.setdefault(o.request_id, []).append(OfferOut(
             id=o.id, request_id=o.request_id, state=o.state_code, kind=o.kind,
-            description=o.description, quantity=o.quantity, status=o.status))
+            description=o.description, quantity=o.quantity, status=o.status,
+            units=[OfferedUnitOut(key=k, name=names.get(k, k)) for k in o.units or []],
+            capability=o.capability, strength=o.strength))
     out = []
     for r in conn.execute(select(t.assistance_request).where(
             t.assistance_request.c.crisis_id == crisis_id).order_by(t.assistance_request.c.id)):
@@ -196,7 +202,7 @@ def _accepted_units(conn: Connection, crisis_id: int) -> int:
         .where(t.assistance_request.c.crisis_id == crisis_id,
                t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
     plan = conn.execute(select(t.deployment_plan.c.movements).where(
-        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
         t.deployment_plan.c.crisis_id == crisis_id)).first()
     planned = 0 if plan is None else sum(1 for m in plan.movements
                                          if m["crisis_id"] == crisis_id)

@@ -98,7 +98,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                             or_(ev.decision_id.is_(None),
                                 ev.decision_id.in_(_visible_decisions(actor))))
                             .order_by(ev.at, ev.id))]
-        out.requests = _requests(conn, row.id, at)
+        out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id)
         the_org = org or orgs.organization(conn)
         out.obligations = crisis_obligations.lines(conn, the_org, row, at)

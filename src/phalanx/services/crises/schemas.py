@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from phalanx.domain.access.policy import (
     Marking,
@@ -73,6 +73,11 @@ class EventOut(BaseModel):
     text: str
 
 
+class OfferedUnitOut(BaseModel):
+    key: str
+    name: str
+
+
 class OfferOut(BaseModel):
     id: int
     request_id: int
@@ -81,6 +86,10 @@ class OfferOut(BaseModel):
     description: str
     quantity: int
     status: str
+    # an offer of units: the registry units it names (by name), or a capability's strength
+    units: list[OfferedUnitOut] = Field(default_factory=list)
+    capability: str | None = None
+    strength: int | None = None
 
 
 class RequestOut(BaseModel):
@@ -186,8 +195,23 @@ class RequestIn(BaseModel):
 class OfferIn(BaseModel):
     kind: Literal["units", "supplies", "aid"]
     description: str = Field(min_length=1, max_length=2000)
-    quantity: int = Field(ge=1, le=1_000_000)
+    # for units: the strength the named units (or the capability's strength) amount to,
+    # when not given
+    quantity: int | None = Field(default=None, ge=1, le=1_000_000)
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    # an offer of units names registry units of the offering state, or a strength of a
+    # capability (`services/offered_units.py`)
+    units: list[str] = Field(default_factory=list, max_length=200)
+    capability: str | None = Field(default=None, max_length=32)
+    strength: int | None = Field(default=None, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _what(self) -> OfferIn:
+        if self.kind != "units" and (self.units or self.capability or self.strength):
+            raise ValueError("only an offer of units names units or a capability")
+        if self.kind != "units" and self.quantity is None:
+            raise ValueError("give the quantity offered")
+        return self
 
 
 

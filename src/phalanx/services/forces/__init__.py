@@ -7,9 +7,11 @@ are kept (`improve.repair`). A run is stored as *proposed*; once decided it is t
 crisis's deployment, whose progress the crisis room shows, and it commits units.
 
 The modules, by concept: `registry` (formations, units, lift, bases, their edits),
-`requirements` (a crisis's force requirements and each state's consent), `planning`
-(planner runs and reading plans), `deployment` (deciding a plan, commitments, progress,
-the common operational picture).
+`requirements` (a crisis's force requirements by task and each state's consent),
+`problem` (the planning problem: consents with accepted offers of units, tasks and parts
+of units expanded), `planning` (planner runs and reading plans), `withdrawal` (the way
+home after the mission), `deployment` (deciding a plan, commitments, progress, the
+common operational picture).
 """
 
 from phalanx.domain.forces.registry import CAPABILITIES
@@ -57,12 +59,46 @@ from phalanx.services.forces.requirements import (
     give_consent,
     requirements,
 )
+from phalanx.services.forces.withdrawal import WithdrawalIn, plan_withdrawal
 
 __all__ = [
-    "CAPABILITIES", "AircraftOut", "AircraftPatch", "BaseOut", "Built", "Capability",
-    "ConsentIn", "ConsentOut", "FormationOut", "MovementOut", "PlanIn", "PlanOut",
-    "ProgressOut", "RequirementIn", "RequirementOut", "UnitOut", "UnitPatch",
-    "_plan_from_json", "add_requirement", "aircraft", "bases", "build", "committed_units",
-    "consents", "decide_plan", "formations", "give_consent", "picture", "plan_out", "plans",
-    "progress", "requirements", "run_plan", "unit", "units", "update_aircraft", "update_unit",
+    "CAPABILITIES",
+    "AircraftOut",
+    "AircraftPatch",
+    "BaseOut",
+    "Built",
+    "Capability",
+    "ConsentIn",
+    "ConsentOut",
+    "FormationOut",
+    "MovementOut",
+    "PlanIn",
+    "PlanOut",
+    "ProgressOut",
+    "RequirementIn",
+    "RequirementOut",
+    "UnitOut",
+    "UnitPatch",
+    "WithdrawalIn",
+    "_plan_from_json",
+    "add_requirement",
+    "aircraft",
+    "bases",
+    "build",
+    "committed_units",
+    "consents",
+    "decide_plan",
+    "formations",
+    "give_consent",
+    "picture",
+    "plan_out",
+    "plan_withdrawal",
+    "plans",
+    "progress",
+    "requirements",
+    "run_plan",
+    "unit",
+    "units",
+    "update_aircraft",
+    "update_unit",
 ]

@@ -17,6 +17,7 @@ from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces.registry import (
     CAPABILITIES,
 )
+from phalanx.domain.forces.tasks import whole_of
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
@@ -31,6 +32,7 @@ from phalanx.services.forces.registry import (
     bases,
     units,
 )
+from phalanx.services.forces.withdrawal import return_times
 
 # --- deployment -------------------------------------------------------------------------
 
@@ -50,6 +52,9 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
             row = crs.crisis_row(w.conn, r.crisis_id, actor, lock=True)
         if r.status != "proposed":
             raise Conflict(f"plan {plan_id} is {r.status}")
+        if r.kind == "withdrawal" and Stage(row.stage) is not Stage.MONITORING:
+            raise Conflict(f"a withdrawal is decided after the mission (monitoring); crisis "
+                           f"{row.id} is at {row.stage}")
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
@@ -57,15 +62,16 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
             t.crisis.c.id.in_(r.crises), t.crisis.c.exercise.is_(bool(row.exercise)))
         w.conn.execute(update(t.deployment_plan).where(
-            t.deployment_plan.c.crisis_id.in_(same_kind), t.deployment_plan.c.status == "decided")
-            .values(status="superseded"))
+            t.deployment_plan.c.crisis_id.in_(same_kind), t.deployment_plan.c.status == "decided",
+            t.deployment_plan.c.kind == r.kind).values(status="superseded"))
         w.conn.execute(update(t.deployment_plan).where(t.deployment_plan.c.id == plan_id)
                        .values(status="decided", decided_at=at))
         mine = [m for m in r.movements if m["crisis_id"] == r.crisis_id]
         w.audit("forces.plan.decide", "crisis", r.crisis_id,
-                {"plan": plan_id, "movements": len(mine)})
+                {"plan": plan_id, "kind": r.kind, "movements": len(mine)})
         crs.add_event(w, r.crisis_id, "deployment",
-                      f"deployment plan {plan_id} decided: {len(mine)} units move", at)
+                      f"{r.kind} plan {plan_id} decided: {len(mine)} units move"
+                      + (" home" if r.kind == "withdrawal" else ""), at)
         w.emit(f"crisis:{r.crisis_id}", "deployment", id=plan_id)
         return plan_out(w.conn, plan_id, actor=actor)
 
@@ -73,7 +79,7 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
 def committed_units(conn: Connection, crisis_id: int) -> int:
     """Units the crisis's decided deployment plan moves."""
     r = conn.execute(select(t.deployment_plan.c.movements).where(
-        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
         t.deployment_plan.c.crisis_id == crisis_id)).first()
     if r is None:
         return 0
@@ -83,37 +89,48 @@ def committed_units(conn: Connection, crisis_id: int) -> int:
 class ProgressOut(BaseModel):
     plan_id: int
     at: datetime
-    moving: int
-    arrived: int
+    moving: int  # arriving
+    arrived: int  # in place
     waiting: int
+    leaving: int = 0  # on the way home (a decided withdrawal)
+    returned: int = 0  # home again
+    withdrawal_plan_id: int | None = None
     rows: list[dict[str, Any]]
 
 
 def progress(conn: Connection, crisis_id: int, *, actor: Principal,
              at: datetime | None = None) -> ProgressOut | None:
-    """The decided deployment, movement by movement: waiting, moving, arrived."""
+    """The decided deployment, unit by unit at `at`: waiting, moving (arriving), arrived
+    (in place); once a withdrawal is decided, leaving and returned."""
     at = at or now()
     crs.crisis_row(conn, crisis_id, actor)
     r = conn.execute(select(t.deployment_plan.c.id).where(
-        t.deployment_plan.c.status == "decided",
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
         t.deployment_plan.c.crisis_id == crisis_id)).first()
     if r is None:
         return None
     p = plan_out(conn, r.id, actor=actor)
+    home_id, home = return_times(conn, crisis_id)
     rows = []
-    counts = {"waiting": 0, "moving": 0, "arrived": 0}
+    counts = {"waiting": 0, "moving": 0, "arrived": 0, "leaving": 0, "returned": 0}
     for m in p.movements:
         if m.crisis_id != crisis_id:
             continue
         leaves = m.depart or (p.starts_at + timedelta(hours=0))
         status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")
-        counts[status] += 1
         span = (m.arrive - leaves).total_seconds() or 1.0
         done = min(1.0, max(0.0, (at - leaves).total_seconds() / span))
-        rows.append({"unit": m.unit, "state": m.state, "mode": m.mode,
+        back = home.get(m.unit)
+        if back is not None and status == "arrived" and at >= back[0]:
+            status = "returned" if at >= back[1] else "leaving"
+            span = (back[1] - back[0]).total_seconds() or 1.0
+            done = min(1.0, max(0.0, (at - back[0]).total_seconds() / span))
+        counts[status] += 1
+        rows.append({"unit": m.unit, "state": m.state, "mode": m.mode, "label": m.label,
                      "requirement": m.requirement, "arrive": m.arrive, "status": status,
-                     "done": round(done, 3), "late_h": m.late_h})
-    return ProgressOut(plan_id=p.id, at=at, rows=rows, **counts)
+                     "done": round(done, 3), "late_h": m.late_h,
+                     "leaves": back[0] if back else None, "home": back[1] if back else None})
+    return ProgressOut(plan_id=p.id, at=at, rows=rows, withdrawal_plan_id=home_id, **counts)
 
 
 # --- the common operational picture --------------------------------------------------------
@@ -135,7 +152,7 @@ def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
     movements = []
     for c in crisis_rows:
         found = conn.execute(select(t.deployment_plan).where(
-            t.deployment_plan.c.crisis_id == c.id,
+            t.deployment_plan.c.crisis_id == c.id, t.deployment_plan.c.kind == "deployment",
             t.deployment_plan.c.status.in_(("decided", "proposed")))
             .order_by(t.deployment_plan.c.status, t.deployment_plan.c.id.desc())).first()
         if found is None:
@@ -143,12 +160,13 @@ def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
         reqs = {r.id: r for r in conn.execute(select(t.force_requirement).where(
             t.force_requirement.c.crisis_id == c.id))}
         for m in found.movements:
-            if m["crisis_id"] != c.id or m["requirement"] not in reqs or m["unit"] not in where:
+            home = where.get(m["unit"]) or where.get(whole_of(m["unit"]))  # a part: its unit's
+            if m["crisis_id"] != c.id or m["requirement"] not in reqs or home is None:
                 continue
             r = reqs[m["requirement"]]
             movements.append({"plan": found.id, "status": found.status, "crisis": c.id,
                               "unit": m["unit"], "mode": m["mode"],
-                              "from": list(where[m["unit"]]), "to": [r.lat, r.lon],
+                              "from": list(home), "to": [r.lat, r.lon],
                               "arrive_h": m["arrive_h"]})
     return {"units": the_units,
             "aircraft": [a.model_dump(mode="json") for a in aircraft(conn, actor=actor)],

@@ -1,6 +1,5 @@
-"""Planner runs attached to crises: the problem built from the stored crises, registry,
-consents and the decision's authorization; runs stored as proposed; plans read through
-what the reader may see."""
+"""Planner runs attached to crises: the problem (`problem.py`) planned, checked, stored
+as proposed; plans read through what the reader may see."""
 
 from __future__ import annotations
 
@@ -15,28 +14,17 @@ from sqlalchemy import Connection, insert, select
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import is_staff
-from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.domain.crisis import authority
-from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
-from phalanx.domain.forces.registry import (
-    Consent,
-    CrisisFacts,
-    Scope,
-    availability,
-    consent_problems,
-    crisis_weight,
-)
 from phalanx.services import crises as crs
-from phalanx.services import crisis_requests
-from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
-from phalanx.services.errors import Forbidden, Invalid, NotFound, missing_as
-from phalanx.services.forces.requirements import (
-    _unit_facts,
-)
+from phalanx.services.errors import Forbidden, NotFound, missing_as
+from phalanx.services.forces.problem import Built, _hours, _plan_from_json, build
+
+__all__ = ["Built", "MovementOut", "PlanIn", "PlanOut", "_plan_from_json", "build",
+           "plan_out", "plans", "run_plan"]
 
 # --- planning ------------------------------------------------------------------------------
 
@@ -52,12 +40,19 @@ class MovementOut(BaseModel):
     arrive_h: float
     late_h: float
     sorties: list[dict[str, Any]]
+    label: str | None = None  # the piece of a task it serves ("site 3 of 14")
+    site: int = 0  # the site of a task of sites, of `sites` (0: not one)
+    sites: int = 0
+    part: int = 0  # the slice of its task or site, of `parts` (0 or 1 part: whole)
+    parts: int = 0
+    strength: int | None = None  # of the unit or part that moves
 
 
 class PlanOut(BaseModel):
     id: int
     crisis_id: int
     status: str
+    kind: str  # deployment, or withdrawal (the way home)
     starts_at: datetime
     created_by: str
     created_at: datetime
@@ -84,137 +79,6 @@ class PlanOut(BaseModel):
 class PlanIn(BaseModel):
     time_limit: float = Field(default=10.0, ge=0.5, le=120)  # longer runs: the CLI
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
-
-
-def _active_crises(conn: Connection, actor: Principal, include: int) -> list[Any]:
-    """Crises still being answered that have force requirements (they compete). Real
-    crises compete with each other; an exercise crisis is planned alone."""
-    with_reqs = {r.crisis_id for r in conn.execute(
-        select(t.force_requirement.c.crisis_id).where(t.force_requirement.c.withdrawn.is_(False))
-        .distinct())}
-    rows = [r for r in conn.execute(access.select_visible(t.crisis, SYSTEM)
-                                    .where(t.crisis.c.id.in_(with_reqs or {-1})))
-            if Stage(r.stage) not in FINAL]
-    if any(r.exercise for r in rows if r.id == include):
-        return [r for r in rows if r.id == include]
-    rows = [r for r in rows if not r.exercise]
-    return sorted(rows, key=lambda r: r.id)
-
-
-def _hours(at: datetime, start: datetime) -> float:
-    return (aware(at) - start).total_seconds() / 3600
-
-
-class Built:
-    """A planning problem built from the stored crises, registry and consents."""
-
-    def __init__(self, problem: pl.Problem, start: datetime, crisis_ids: list[int],
-                 warnings: list[str], previous: pl.Plan | None, states: dict[str, str]) -> None:
-        self.problem, self.start, self.crisis_ids = problem, start, crisis_ids
-        self.warnings, self.previous, self.states = warnings, previous, states
-
-
-def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | None = None
-          ) -> Built:
-    """The planning problem for `crisis_id` and every crisis competing with it."""
-    at = at or now()
-    crs.crisis_row(conn, crisis_id, actor)  # the actor must see the crisis
-    org = orgs.organization(conn)
-    forces = org.forces
-    nodes = {b["key"]: b for b in forces.get("bases", [])}
-    ground = {(g["from"], g["to"]): float(g["hours"]) for g in forces.get("ground_times", [])}
-    ground.update({(b, a): h for (a, b), h in list(ground.items()) if (b, a) not in ground})
-    rows = _active_crises(conn, actor, crisis_id)
-    if crisis_id not in {r.id for r in rows}:
-        raise Invalid("requirements", f"crisis {crisis_id} has no force requirements yet")
-    warnings: list[str] = []
-    facts = _unit_facts(conn, SYSTEM)
-    unit_rows = {r.key: r for r in conn.execute(access.select_visible(t.force_unit,
-                                                                      SYSTEM))}
-    units = tuple(pl.Unit(r.key, r.state_code, r.capability, r.strength, (r.lat, r.lon),
-                          r.readiness_h, r.weight_t, available=not r.withdrawn,
-                          garrison=r.garrison or "")
-                  for r in sorted(unit_rows.values(), key=lambda r: (r.position, r.key)))
-    reqs: list[pl.Requirement] = []
-    barred: dict[tuple[str, str], str] = {}
-    weights: dict[str, float] = {}
-    for row in rows:
-        cid = str(row.id)
-        weights[cid] = crisis_weight(row.severity)
-        given = [Consent(c.state_code, Scope(c.scope), frozenset(c.units), c.conditions)
-                 for c in conn.execute(select(t.unit_consent)
-                                       .where(t.unit_consent.c.crisis_id == row.id))]
-        for p in consent_problems(given, facts):
-            warnings.append(f"crisis {row.id}: {p}")
-        peacekeeping_requested = crisis_requests.requested(
-            conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
-        crisis = CrisisFacts(cid, row.bilateral_dispute, row.against_cis_or_neighbour,
-                             peacekeeping_requested, row.un_mandate, row.on_member_territory)
-        _ok, why = availability(facts.values(), given, crisis, at.date())
-        for key, reason in why.items():
-            barred[(key, cid)] = reason
-        authorization = _authorization(conn, row)
-        if authorization is None:
-            warnings.append(f"crisis {row.id}: no decision authorizing forces is linked yet")
-        else:
-            for key, reason in authority.unauthorized_units(
-                    ((u.key, u.state_code, u.formation) for u in unit_rows.values()),
-                    authorization, org.settings.get("measure_formations", {})).items():
-                barred.setdefault((key, cid), reason)
-        for r in conn.execute(select(t.force_requirement).where(
-                t.force_requirement.c.crisis_id == row.id,
-                t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)):
-            reqs.append(pl.Requirement(str(r.id), cid, r.capability, r.strength,
-                                       (r.lat, r.lon), _hours(r.needed_by, at),
-                                       node=r.node or ""))
-    planes = []
-    for r in conn.execute(access.select_visible(t.force_aircraft, SYSTEM)
-                          .order_by(t.force_aircraft.c.position)):
-        if r.role != "transport" or r.withdrawn or r.base not in nodes:
-            continue
-        b = nodes[r.base]
-        planes.append(pl.Aircraft(r.key, r.type, r.payload_t, r.speed_kmh, r.range_km,
-                                  (b["lat"], b["lon"]), r.turnaround_h))
-    problem = pl.Problem(units, tuple(reqs), tuple(planes), weights, barred, ground)
-    warnings += pl.input_warnings(problem)
-    previous, start = _decided_plan(conn, rows, at)
-    states = {r.key: r.state_code for r in unit_rows.values()}
-    return Built(problem, start or at, [r.id for r in rows], warnings, previous, states)
-
-
-def _authorization(conn: Connection, row: Any) -> authority.Authorization | None:
-    """What the crisis's linked decision authorizes (None if no decision is linked)."""
-    if row.decision_id is None:
-        return None
-    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
-        t.decision.c.id == row.decision_id)).first()
-    if d is None:
-        return None
-    return authority.Authorization(
-        d.number, frozenset(Measure(m) for m in row.authorizes), frozenset(d.formations),
-        frozenset(d.contributing_states))
-
-
-def _decided_plan(conn: Connection, rows: list[Any], at: datetime
-                  ) -> tuple[pl.Plan | None, datetime | None]:
-    """The movements of the crises' decided plans, in the newest one's hours."""
-    ids = [r.id for r in rows]
-    found = conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.crisis_id.in_(ids or [-1]),
-        t.deployment_plan.c.status == "decided").order_by(t.deployment_plan.c.id.desc())).first()
-    if found is None:
-        return None, None
-    return _plan_from_json(found.movements, found.uncovered), aware(found.starts_at)
-
-
-def _plan_from_json(movements: list[dict[str, Any]], uncovered: list[dict[str, Any]]
-                    ) -> pl.Plan:
-    ms = tuple(pl.Movement(m["requirement_key"], m["unit"], m["mode"], m["arrive_h"],
-                           tuple(pl.Sortie(s["aircraft"], m["unit"], m["requirement_key"],
-                                           s["depart_h"], s["arrive_h"], s["load_t"],
-                                           tuple(s["start"])) for s in m["sorties"]))
-               for m in movements)
-    return pl.Plan(ms, tuple(u["key"] for u in uncovered), pl.Objective(0, 0, 0, 0))
 
 
 def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,
@@ -264,23 +128,31 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
     problem = result.problem
     p = result.plan
     reqs = {r.id: r for r in problem.requirements}
+    strength = {u.id: u for u in problem.units}
     movements = []
-    for m in sorted(p.movements, key=lambda m: (int(reqs[m.requirement].crisis),
-                                                 int(m.requirement))):
+    for m in sorted(p.movements, key=lambda m: (built.crisis_of(m.requirement,
+                                                                 reqs[m.requirement].crisis),
+                                                 built.requirement_of(m.requirement),
+                                                 m.requirement)):
         r = reqs[m.requirement]
         movements.append({
-            "requirement_key": m.requirement, "requirement": int(m.requirement),
-            "crisis_id": int(r.crisis), "unit": m.unit, "state": built.states.get(m.unit, ""),
+            "requirement_key": m.requirement, "requirement": built.requirement_of(r.id),
+            "crisis_id": built.crisis_of(r.id, r.crisis), "unit": m.unit,
+            "state": built.states.get(m.unit, ""), "label": built.label_of(r.id),
+            **built.piece_of(r.id),
+            "strength": strength[m.unit].strength, "weight_t": strength[m.unit].weight_t,
             "mode": m.mode, "arrive_h": m.arrive_h,
             "late_h": max(0.0, m.arrive_h - r.needed_by_h),
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})
-    uncovered = [{"key": rid, "requirement": int(rid), "crisis_id": int(reqs[rid].crisis),
+    uncovered = [{"key": rid, "requirement": built.requirement_of(rid),
+                  "crisis_id": built.crisis_of(rid, reqs[rid].crisis),
+                  "label": built.label_of(rid),
                   "capability": reqs[rid].capability, "strength": reqs[rid].strength,
                   "proven": rid in result.bounds.uncoverable}
                  for rid in p.uncovered]
-    explanations = pl.explain(problem, p)
+    explanations = _named(pl.explain(problem, p), built, p, reqs)
     with db.write(actor) as w:
         crs.crisis_row(w.conn, crisis_id, actor, lock=True)
         pid = w.conn.execute(insert(t.deployment_plan).values(
@@ -302,6 +174,20 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
         return plan_out(w.conn, pid, actor=actor)
 
 
+
+
+def _named(explanations: dict[str, str], built: Built, p: pl.Plan,
+           reqs: dict[str, pl.Requirement]) -> dict[str, str]:
+    """The planner's lines, naming the task's piece and the stored crisis."""
+    out = dict(explanations)
+    for m in p.movements:
+        r = reqs[m.requirement]
+        text = out.get(m.unit, "")
+        label = built.label_of(r.id) or f"requirement {built.requirement_of(r.id)}"
+        text = text.replace(f"serves {r.id} (", f"serves {label} (", 1)
+        out[m.unit] = text.replace(f" of {r.crisis}: ",
+                                   f" of crisis {built.crisis_of(r.id, r.crisis)}: ", 1)
+    return out
 
 
 def _pct(gap: float | None) -> str:
@@ -337,7 +223,9 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             state=m["state"], mode=m["mode"],
             depart=start + timedelta(hours=min(departs)) if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
-            late_h=m["late_h"], sorties=sorties))
+            late_h=m["late_h"], sorties=sorties, label=m.get("label"),
+            strength=m.get("strength"), site=m.get("site", 0), sites=m.get("sites", 0),
+            part=m.get("part", 0), parts=m.get("parts", 0)))
     uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
     explanations = {k: v for k, v in r.explanations.items() if k not in hidden_units}
     objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap
@@ -353,7 +241,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                      "sorties": sum(len(m.sorties) for m in moves)}
         greedy_out, bound, gap, improvement = {}, None, None, None
     return PlanOut(
-        id=r.id, crisis_id=r.crisis_id, status=r.status, starts_at=start,
+        id=r.id, crisis_id=r.crisis_id, status=r.status, kind=r.kind, starts_at=start,
         created_by=r.created_by, created_at=aware(r.created_at),
         decided_at=aware(r.decided_at) if r.decided_at else None, method=r.method,
         solver_status=r.solver_status, seconds=r.seconds, seed=r.seed, objective=objective,
@@ -367,7 +255,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
     """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...")."""
     kind, _, rest = w.partition(" ")
-    number = rest.split(" ", 1)[0].rstrip(":")
+    number = rest.split(" ", 1)[0].rstrip(":").split(".", 1)[0]
     if not number.isdigit():
         return True
     if kind == "crisis":

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
@@ -33,6 +33,12 @@ from phalanx.services.forces.registry import (
 
 
 class RequirementIn(BaseModel):
+    """A force requirement, by task (`domain/forces/tasks.py`): `unit` — one unit of at
+    least `strength`; `strength` — `strength` at the place, covered by one or more units
+    (or parts of units where the formation sends detachments); `sites` — `sites` sites to
+    guard, `strength` each. `state` with `state_rule`: only that state's units serve it
+    (required), or they serve it first (preferred)."""
+
     capability: Capability
     strength: int = Field(ge=1, le=100_000)
     place: str = Field(min_length=1, max_length=300)
@@ -40,6 +46,18 @@ class RequirementIn(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180)
     node: str | None = Field(default=None, max_length=64)
     needed_by: datetime
+    task: Literal["unit", "strength", "sites"] = "unit"
+    sites: int | None = Field(default=None, ge=1, le=500)
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    state_rule: Literal["preferred", "required"] | None = None
+
+    @model_validator(mode="after")
+    def _task(self) -> RequirementIn:
+        if (self.task == "sites") != (self.sites is not None):
+            raise ValueError("give the number of sites with a task of sites, and only then")
+        if (self.state is None) != (self.state_rule is None):
+            raise ValueError("a state is given with its rule (preferred or required)")
+        return self
 
 
 class RequirementOut(BaseModel):
@@ -52,12 +70,17 @@ class RequirementOut(BaseModel):
     lon: float
     node: str | None
     needed_by: datetime
+    task: str = "unit"
+    sites: int | None = None
+    state: str | None = None
+    state_rule: str | None = None
 
 
 def _req_out(r: Any) -> RequirementOut:
     return RequirementOut(id=r.id, crisis_id=r.crisis_id, capability=r.capability,
                           strength=r.strength, place=r.place, lat=r.lat, lon=r.lon,
-                          node=r.node, needed_by=aware(r.needed_by))
+                          node=r.node, needed_by=aware(r.needed_by), task=r.task,
+                          sites=r.sites, state=r.state_code, state_rule=r.state_rule or None)
 
 
 def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[RequirementOut]:
@@ -91,10 +114,13 @@ def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor:
             raise Invalid("lat", "give the place's coordinates (lat, lon) or a known node")
         if aware(data.needed_by) < at - timedelta(days=1):
             raise Invalid("needed_by", "is in the past")
+        if data.state is not None and data.state not in orgs.organization(w.conn).states:
+            raise Invalid("state", f"unknown state {data.state!r}")
         rid = w.conn.execute(insert(t.force_requirement).values(
             crisis_id=crisis_id, capability=data.capability, strength=data.strength,
             place=data.place, lat=lat, lon=lon, node=data.node, needed_by=data.needed_by,
-            created_by=actor.username, created_at=at).returning(
+            created_by=actor.username, created_at=at, task=data.task, sites=data.sites,
+            state_code=data.state, state_rule=data.state_rule or "").returning(
             t.force_requirement.c.id)).scalar_one()
         w.audit("forces.requirement", "crisis", crisis_id,
                 {"requirement": rid, **data.model_dump(mode="json"), "lat": lat, "lon": lon})

@@ -102,6 +102,16 @@ def run_plan(crisis_id: Id, data: forces.PlanIn, actor: Writer, db: DB) -> force
     return forces.run_plan(db, crisis_id, data, actor=actor)
 
 
+@router.post("/crises/{crisis_id}/withdrawal", response_model=forces.PlanOut, status_code=201,
+             responses=problem_responses(409))
+def plan_withdrawal(crisis_id: Id, data: forces.WithdrawalIn, actor: Writer,
+                    db: DB) -> forces.PlanOut:
+    """After the mission (monitoring): plan the return of the deployed units to their
+    garrisons (same lift, same checker); stored as a proposed plan of kind withdrawal,
+    decided at /plans/{id}/decide."""
+    return forces.plan_withdrawal(db, crisis_id, data, actor=actor)
+
+
 @router.get("/plans/{plan_id}", response_model=forces.PlanOut)
 def plan(plan_id: Id, actor: Reader, conn: Conn) -> forces.PlanOut:
     return forces.plan_out(conn, plan_id, actor=actor)
@@ -116,5 +126,6 @@ def decide(plan_id: Id, actor: Writer, db: DB) -> forces.PlanOut:
 
 @router.get("/crises/{crisis_id}/deployment", response_model=forces.ProgressOut | None)
 def deployment(crisis_id: Id, actor: Reader, conn: Conn) -> forces.ProgressOut | None:
-    """The decided deployment's progress: waiting, moving, arrived."""
+    """The decided deployment's progress: waiting, moving, arrived; once a withdrawal is
+    decided, leaving and returned."""
     return forces.progress(conn, crisis_id, actor=actor)

@@ -278,10 +278,23 @@ def request_assistance(crisis_id: Id, actor: Writer, db: DB,
 @router.post("/requests/{request_id}/offers")
 def offer(request_id: Id, actor: Writer, db: DB,
           description: Annotated[str, Form(max_length=2000)],
-          quantity: Annotated[int, Form(ge=1)],
-          kind: Annotated[str, Form(max_length=32)] = "units") -> Response:
-    c = crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
-        {"kind": kind, "description": description, "quantity": quantity}), actor=actor)
+          quantity: Annotated[int | None, Form(ge=1)] = None,
+          kind: Annotated[str, Form(max_length=32)] = "units",
+          units: Annotated[list[str] | None, Form()] = None,
+          capability: Annotated[str, Form(max_length=32)] = "",
+          strength: Annotated[int | None, Form(ge=1, le=100_000)] = None) -> Response:
+    by_strength = kind == "units" and not units and capability and strength
+    try:
+        data = crises.OfferIn.model_validate(
+            {"kind": kind, "description": description, "quantity": quantity,
+             "units": (units or []) if kind == "units" else [],
+             "capability": capability if by_strength else None,
+             "strength": strength if by_strength else None})
+    except ValidationError as exc:  # said as the API says it
+        first = exc.errors()[0]
+        raise Invalid(".".join(str(p) for p in first["loc"]) or "offer",
+                      first["msg"].removeprefix("Value error, ")) from None
+    c = crises.offer_assistance(db, request_id, data, actor=actor)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 

@@ -9,11 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
+from phalanx.services.errors import Invalid
 from phalanx.web import charts, cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
@@ -72,6 +74,7 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
     plan = None
     if crisis is not None:
         found = forces.plans(conn, crisis, actor=actor)
+        found = [p for p in found if p.kind == "deployment"]
         plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
     moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
     data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
@@ -100,16 +103,39 @@ def add_requirement(crisis_id: Id, actor: Writer, db: DB,
                     strength: Annotated[int, Form(ge=1, le=100_000)],
                     place: Annotated[str, Form(min_length=1, max_length=300)],
                     hours: Annotated[int, Form(ge=1, le=2160)] = 24,
-                    node: Annotated[str, Form(max_length=64)] = "") -> Response:
+                    node: Annotated[str, Form(max_length=64)] = "",
+                    task: Annotated[str, Form(max_length=12)] = "unit",
+                    sites: Annotated[int | None, Form(ge=1, le=500)] = None,
+                    state: Annotated[str, Form(max_length=3)] = "",
+                    state_rule: Annotated[str, Form(max_length=12)] = "") -> Response:
     if not node:  # a place of the dataset chosen by its name: its coordinates
         with db.read() as conn:
             node = next((b.key for b in forces.bases(conn)
                          if b.name.casefold() == place.strip().casefold()), "")
-    forces.add_requirement(db, crisis_id, forces.RequirementIn.model_validate({
+    forces.add_requirement(db, crisis_id, _requirement({
         "capability": capability, "strength": strength, "place": place,
-        "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours)}),
+        "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours),
+        "task": task, "sites": sites if task == "sites" else None,
+        "state": state or None, "state_rule": (state_rule or "preferred") if state else None}),
         actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
+
+
+def _requirement(values: dict[str, object]) -> forces.RequirementIn:
+    try:
+        return forces.RequirementIn.model_validate(values)
+    except ValidationError as exc:  # said as the API says it
+        first = exc.errors()[0]
+        raise Invalid(".".join(str(p) for p in first["loc"]) or "task",
+                      first["msg"].removeprefix("Value error, ")) from None
+
+
+@router.post("/crises/{crisis_id}/withdrawal")
+def plan_withdrawal(crisis_id: Id, actor: Writer, db: DB,
+                    time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
+    forces.plan_withdrawal(db, crisis_id, forces.WithdrawalIn(time_limit=time_limit),
+                           actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#withdrawal", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consents")
@@ -139,8 +165,10 @@ def decide_plan(plan_id: Id, actor: Writer, db: DB) -> Response:
 def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, object]:
     """What the crisis room shows of the forces."""
     reqs = forces.requirements(conn, crisis_id, actor=actor)
-    found = forces.plans(conn, crisis_id, actor=actor)
+    every = forces.plans(conn, crisis_id, actor=actor)
+    found = [p for p in every if p.kind == "deployment"]
     plan = found[0] if found else None
+    withdrawal = next((p for p in every if p.kind == "withdrawal"), None)
     gantt = ""
     names = {u.key: u.name for u in forces.units(conn, actor=actor)}
     if plan is not None:
@@ -159,9 +187,16 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, objec
     if actor.state:
         own_units = forces.units(conn, actor=actor, state=actor.state)
     unit_names = {u.key: u.name for u in forces.units(conn, actor=actor)}
+    for p in (plan, withdrawal):  # parts of a unit: its name and the part's number
+        for m in p.movements if p else []:
+            whole, _, part = m.unit.partition("#")
+            if part and whole in unit_names:
+                unit_names[m.unit] = f"{unit_names[whole]} #{part}"
     aircraft_types = {a.key: a.type for a in forces.aircraft(conn, actor=actor)}
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
-            "plan": plan, "plans": found, "gantt": gantt,
+            "plan": plan, "plans": found, "gantt": gantt, "withdrawal": withdrawal,
+            "decided_deployment": any(p.status == "decided" for p in found),
+            "unit_states": sorted({u.state for u in forces.units(conn, actor=actor)}),
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
             "is_staff": is_staff(actor), "unit_names": unit_names,

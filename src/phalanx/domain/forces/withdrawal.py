@@ -1,0 +1,59 @@
+"""The way home: after the mission, the units deployed at a crisis's places return to
+their garrisons, planned by the same planner, with the same lift, and checked by the same
+checker (`flying.check`).
+
+The reverse problem: each deployed unit (or part of a unit) is a unit *at the place it
+served*, ready when it has arrived there (and not before the withdrawal starts); each has
+one requirement *at its home*, which only it can serve — the requirement's capability is
+`return:{unit}`, a capability no other unit has — of its own strength, needed by the
+withdrawal's target. The aircraft start from their bases, as in any plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from phalanx.domain.forces.model import Aircraft, Point, Problem, Requirement, Unit
+
+RETURN = "return:"
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """A unit at the place it served."""
+
+    unit: Unit  # as in the deployment (id, state, strength, weight; home = its garrison)
+    place: Point
+    node: str  # the place's node, when it is one
+    ready_h: float  # when it may leave, hours from the withdrawal's start
+
+
+def requirement_id(unit_id: str) -> str:
+    return f"home:{unit_id}"
+
+
+def problem(deployed: Iterable[Deployed], aircraft: Iterable[Aircraft], crisis: str,
+            needed_by_h: float, ground_times: Mapping[tuple[str, str], float] | None = None,
+            weight: float = 1.0) -> Problem:
+    """The return movements' problem for one crisis."""
+    units: list[Unit] = []
+    reqs: list[Requirement] = []
+    for d in deployed:
+        u = d.unit
+        cap = f"{RETURN}{u.id}"
+        units.append(Unit(u.id, u.state, cap, u.strength, d.place, max(0.0, d.ready_h),
+                          u.weight_t, True, d.node))
+        reqs.append(Requirement(requirement_id(u.id), crisis, cap, u.strength, u.home,
+                                needed_by_h, u.garrison))
+    return Problem(tuple(units), tuple(reqs), tuple(aircraft), {crisis: weight}, {},
+                   dict(ground_times or {}))
+
+
+def span(movements: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
+    """The withdrawal's start and end, hours: the first departure and the last arrival
+    home, from (depart_h, arrive_h) per movement."""
+    ms = list(movements)
+    if not ms:
+        return None
+    return min(d for d, _ in ms), max(a for _, a in ms)

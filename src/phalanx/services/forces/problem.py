@@ -1,0 +1,201 @@
+"""The planning problem built from the stored crises, registry, consents, accepted offers
+of units and the decision's authorization; requirements by task and parts of units are
+expanded here into the planner's terms (`domain/forces/tasks.py`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis import authority
+from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
+from phalanx.domain.forces import planner as pl
+from phalanx.domain.forces import tasks as tk
+from phalanx.domain.forces.registry import (
+    Consent,
+    CrisisFacts,
+    Scope,
+    availability,
+    consent_problems,
+    crisis_weight,
+)
+from phalanx.services import crises as crs
+from phalanx.services import crisis_requests, offered_units
+from phalanx.services import organization as orgs
+from phalanx.services.clock import aware, now
+from phalanx.services.errors import Invalid
+from phalanx.services.forces.requirements import _unit_facts
+
+
+def _active_crises(conn: Connection, actor: Principal, include: int) -> list[Any]:
+    """Crises still being answered that have force requirements (they compete). Real
+    crises compete with each other; an exercise crisis is planned alone."""
+    with_reqs = {r.crisis_id for r in conn.execute(
+        select(t.force_requirement.c.crisis_id).where(t.force_requirement.c.withdrawn.is_(False))
+        .distinct())}
+    rows = [r for r in conn.execute(access.select_visible(t.crisis, SYSTEM)
+                                    .where(t.crisis.c.id.in_(with_reqs or {-1})))
+            if Stage(r.stage) not in FINAL]
+    if any(r.exercise for r in rows if r.id == include):
+        return [r for r in rows if r.id == include]
+    rows = [r for r in rows if not r.exercise]
+    return sorted(rows, key=lambda r: r.id)
+
+
+def _hours(at: datetime, start: datetime) -> float:
+    return (aware(at) - start).total_seconds() / 3600
+
+
+class Built:
+    """A planning problem built from the stored crises, registry and consents; `pieces`
+    name the planner requirements that stand for part of a task, `parent` the unit a
+    part belongs to."""
+
+    def __init__(self, problem: pl.Problem, start: datetime, crisis_ids: list[int],
+                 warnings: list[str], previous: pl.Plan | None, states: dict[str, str],
+                 pieces: dict[str, tk.Piece] | None = None,
+                 parent: dict[str, str] | None = None) -> None:
+        self.problem, self.start, self.crisis_ids = problem, start, crisis_ids
+        self.warnings, self.previous, self.states = warnings, previous, states
+        self.pieces, self.parent = pieces or {}, parent or {}
+
+    def crisis_of(self, rid: str, crisis: str) -> int:
+        """The stored crisis of a planner requirement (a sub-crisis maps back)."""
+        piece = self.pieces.get(rid)
+        return int(piece.crisis if piece else crisis.split("/", 1)[0])
+
+    def requirement_of(self, rid: str) -> int:
+        piece = self.pieces.get(rid)
+        return int(piece.task if piece else rid)
+
+    def piece_of(self, rid: str) -> dict[str, int]:
+        """Which site and which part of its task a planner requirement is (0: none)."""
+        p = self.pieces.get(rid)
+        return ({"site": p.site, "sites": p.sites, "part": p.part, "parts": p.parts} if p
+                else {"site": 0, "sites": 0, "part": 0, "parts": 0})
+
+    def label_of(self, rid: str) -> str | None:
+        piece = self.pieces.get(rid)
+        return piece.label() if piece and (piece.sites or piece.parts > 1) else None
+
+
+def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """The listed ground times, both ways."""
+    ground = {(g["from"], g["to"]): float(g["hours"]) for g in forces.get("ground_times", [])}
+    ground.update({(b, a): h for (a, b), h in list(ground.items()) if (b, a) not in ground})
+    return ground
+
+
+def lift(conn: Connection, forces: dict[str, Any]) -> list[pl.Aircraft]:
+    """The transport aircraft not withdrawn, at their bases."""
+    nodes = {b["key"]: b for b in forces.get("bases", [])}
+    planes = []
+    for r in conn.execute(access.select_visible(t.force_aircraft, SYSTEM)
+                          .order_by(t.force_aircraft.c.position)):
+        if r.role != "transport" or r.withdrawn or r.base not in nodes:
+            continue
+        b = nodes[r.base]
+        planes.append(pl.Aircraft(r.key, r.type, r.payload_t, r.speed_kmh, r.range_km,
+                                  (b["lat"], b["lon"]), r.turnaround_h))
+    return planes
+
+
+def detachments(forces: dict[str, Any], unit_rows: dict[str, Any]) -> dict[str, int]:
+    """The detachment strength for each unit whose formation sends detachments."""
+    size = {f["key"]: f["detachment"]["strength"] for f in forces.get("formations", [])
+            if f.get("detachment")}
+    return {k: size[r.formation] for k, r in unit_rows.items() if r.formation in size}
+
+
+def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | None = None
+          ) -> Built:
+    """The planning problem for `crisis_id` and every crisis competing with it."""
+    at = at or now()
+    crs.crisis_row(conn, crisis_id, actor)  # the actor must see the crisis
+    org = orgs.organization(conn)
+    forces = org.forces
+    ground = ground_times(forces)
+    rows = _active_crises(conn, actor, crisis_id)
+    if crisis_id not in {r.id for r in rows}:
+        raise Invalid("requirements", f"crisis {crisis_id} has no force requirements yet")
+    warnings: list[str] = []
+    facts = _unit_facts(conn, SYSTEM)
+    unit_rows = {r.key: r for r in conn.execute(access.select_visible(t.force_unit,
+                                                                      SYSTEM))}
+    units = tuple(pl.Unit(r.key, r.state_code, r.capability, r.strength, (r.lat, r.lon),
+                          r.readiness_h, r.weight_t, available=not r.withdrawn,
+                          garrison=r.garrison or "")
+                  for r in sorted(unit_rows.values(), key=lambda r: (r.position, r.key)))
+    tasks: list[tk.Task] = []
+    barred: dict[tuple[str, str], str] = {}
+    weights: dict[str, float] = {}
+    for row in rows:
+        cid = str(row.id)
+        weights[cid] = crisis_weight(row.severity)
+        given = [Consent(c.state_code, Scope(c.scope), frozenset(c.units), c.conditions)
+                 for c in conn.execute(select(t.unit_consent)
+                                       .where(t.unit_consent.c.crisis_id == row.id))]
+        for p in consent_problems(given, facts):
+            warnings.append(f"crisis {row.id}: {p}")
+        # an accepted offer of units is its state's consent for them (offered_units.py)
+        given = offered_units.with_offers(given, offered_units.accepted(conn, row))
+        peacekeeping_requested = crisis_requests.requested(
+            conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
+        crisis = CrisisFacts(cid, row.bilateral_dispute, row.against_cis_or_neighbour,
+                             peacekeeping_requested, row.un_mandate, row.on_member_territory)
+        _ok, why = availability(facts.values(), given, crisis, at.date())
+        for key, reason in why.items():
+            barred[(key, cid)] = reason
+        authorization = offered_units.authorization(conn, row)
+        if authorization is None:
+            warnings.append(f"crisis {row.id}: no decision authorizing forces is linked yet")
+        else:
+            for key, reason in authority.unauthorized_units(
+                    ((u.key, u.state_code, u.formation) for u in unit_rows.values()),
+                    authorization, org.settings.get("measure_formations", {})).items():
+                barred.setdefault((key, cid), reason)
+        for r in conn.execute(select(t.force_requirement).where(
+                t.force_requirement.c.crisis_id == row.id,
+                t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)):
+            tasks.append(tk.Task(str(r.id), cid, r.capability, r.strength, (r.lat, r.lon),
+                                 _hours(r.needed_by, at), r.node or "", r.task,
+                                 r.sites or 1, r.state_code or "", r.state_rule or ""))
+    planes = lift(conn, forces)
+    previous, start = _decided_plan(conn, rows, at)
+    moved = [m.unit for m in previous.movements] if previous else []
+    e = tk.expand(units, tasks, barred, weights, detachments(forces, unit_rows),
+                  whole=[u for u in moved if "#" not in u],
+                  cut=[tk.whole_of(u) for u in moved if "#" in u])
+    problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground)
+    warnings += e.notes + pl.input_warnings(problem)
+    states = {u.id: u.state for u in e.units}
+    return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
+                 e.pieces, e.parent)
+
+
+def _decided_plan(conn: Connection, rows: list[Any], at: datetime
+                  ) -> tuple[pl.Plan | None, datetime | None]:
+    """The movements of the crises' decided deployment plans, in the newest one's hours."""
+    ids = [r.id for r in rows]
+    found = conn.execute(select(t.deployment_plan).where(
+        t.deployment_plan.c.crisis_id.in_(ids or [-1]),
+        t.deployment_plan.c.kind == "deployment",
+        t.deployment_plan.c.status == "decided").order_by(t.deployment_plan.c.id.desc())).first()
+    if found is None:
+        return None, None
+    return _plan_from_json(found.movements, found.uncovered), aware(found.starts_at)
+
+
+def _plan_from_json(movements: list[dict[str, Any]], uncovered: list[dict[str, Any]]
+                    ) -> pl.Plan:
+    ms = tuple(pl.Movement(m["requirement_key"], m["unit"], m["mode"], m["arrive_h"],
+                           tuple(pl.Sortie(s["aircraft"], m["unit"], m["requirement_key"],
+                                           s["depart_h"], s["arrive_h"], s["load_t"],
+                                           tuple(s["start"])) for s in m["sorties"]))
+               for m in movements)
+    return pl.Plan(ms, tuple(u["key"] for u in uncovered), pl.Objective(0, 0, 0, 0))

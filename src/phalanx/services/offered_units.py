@@ -1,0 +1,170 @@
+"""Offers of units that name the registry: which units an offer may name, and what an
+accepted offer makes available to the planner.
+
+An offer of kind `units` names registry units of the offering state (`units`), or a
+strength of a capability (`capability`, `strength`). It is refused when a unit is not in
+the registry, belongs to another state, is withdrawn, or is of a formation the crisis's
+decision does not authorize (its formations, and its contributing states when it names
+them; before a decision is linked: the formations of the crisis's chosen military
+measures, `measure_formations`, when measures are chosen).
+
+The rule: **an accepted offer is its state's consent for the units it names** (Charter
+art. 5: participation is the state's own act, and offering is such an act). The planner
+adds them to whatever the state answered otherwise ("some" gains them; "none" becomes
+"some" with them; "all" already has them). An offer of a strength of a capability makes
+the offering state's units of that capability available, in registry order, until their
+strength reaches the offered strength.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis import authority
+from phalanx.domain.crisis.workflow import MILITARY, Measure
+from phalanx.domain.forces.registry import Consent, Scope
+from phalanx.services import organization as orgs
+
+
+def _units(conn: Connection) -> dict[str, Any]:
+    return {r.key: r for r in conn.execute(access.select_visible(t.force_unit, SYSTEM)
+                                           .order_by(t.force_unit.c.position))}
+
+
+def authorization(conn: Connection, row: Any) -> authority.Authorization | None:
+    """What the crisis's linked decision authorizes (None if no decision is linked)."""
+    if row.decision_id is None:
+        return None
+    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
+        t.decision.c.id == row.decision_id)).first()
+    if d is None:
+        return None
+    return authority.Authorization(
+        d.number, frozenset(Measure(m) for m in row.authorizes), frozenset(d.formations),
+        frozenset(d.contributing_states))
+
+
+def _unauthorized(conn: Connection, row: Any, units: Iterable[Any]) -> dict[str, str]:
+    """The units that the crisis's decision (or, before one is linked, its chosen military
+    measures) does not let take part, with the reason."""
+    org = orgs.organization(conn)
+    measure_formations = org.settings.get("measure_formations", {})
+    auth = authorization(conn, row)
+    if auth is None:
+        chosen = [Measure(m) for m in row.measures if Measure(m) in MILITARY]
+        if not chosen:
+            return {}
+        auth = authority.Authorization("the chosen measures", frozenset(chosen),
+                                       frozenset(), frozenset())
+    return authority.unauthorized_units(((u.key, u.state_code, u.formation) for u in units),
+                                        auth, measure_formations)
+
+
+def check(conn: Connection, row: Any, state: str, keys: list[str], capability: str | None,
+          strength: int | None) -> tuple[int, list[str]]:
+    """The strength an offer of units amounts to, and why it may not be made (empty: it
+    may)."""
+    registry = _units(conn)
+    problems: list[str] = []
+    if keys and (capability or strength):
+        problems.append("name units, or a strength of a capability, not both")
+    if not keys and not (capability and strength):
+        problems.append("an offer of units names registry units, or a capability with a "
+                        "strength")
+    named = []
+    for key in dict.fromkeys(keys):
+        u = registry.get(key)
+        if u is None:
+            problems.append(f"{key}: not in the registry")
+        elif u.state_code != state:
+            problems.append(f"{key} belongs to {u.state_code}, which alone may offer it")
+        elif u.withdrawn:
+            problems.append(f"{key} is withdrawn from the registry's use")
+        else:
+            named.append(u)
+    if capability and strength:
+        of_kind = [u for u in registry.values() if u.state_code == state
+                   and u.capability == capability and not u.withdrawn]
+        bad = _unauthorized(conn, row, of_kind)
+        named = [u for u in of_kind if u.key not in bad]
+        if not named:
+            problems.append(f"{state} has no {capability} unit in the registry that may "
+                            "take part" + (f" ({next(iter(bad.values()))})" if bad else ""))
+        elif sum(u.strength for u in named) < strength:
+            problems.append(f"{state}'s {capability} units that may take part number "
+                            f"{sum(u.strength for u in named)}, less than {strength}")
+    else:
+        problems += [f"{key}: {why}"
+                     for key, why in sorted(_unauthorized(conn, row, named).items())]
+    total = strength if capability and strength else sum(u.strength for u in named)
+    return total, problems
+
+
+def resolve(registry: dict[str, Any], state: str, capability: str | None,
+            strength: int | None) -> list[str]:
+    """The unit keys an offer of a strength of a capability makes available: the state's
+    units of that capability in `registry` order until their strength reaches it."""
+    out: list[str] = []
+    total = 0
+    for u in registry.values():
+        if total >= (strength or 0):
+            break
+        if u.state_code == state and u.capability == capability and not u.withdrawn:
+            out.append(u.key)
+            total += u.strength
+    return out
+
+
+def accepted(conn: Connection, row: Any) -> dict[str, set[str]]:
+    """Per state, the units its accepted offers for the crisis make available (for a
+    strength of a capability: the units that may take part, in registry order)."""
+    crisis_id = row.id
+    every = _units(conn)
+    bad = _unauthorized(conn, row, every.values())
+    registry = {k: u for k, u in every.items() if k not in bad}
+    out: dict[str, set[str]] = {}
+    for o in conn.execute(select(t.assistance_offer).join(
+            t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
+            .where(t.assistance_request.c.crisis_id == crisis_id,
+                   t.assistance_offer.c.kind == "units",
+                   t.assistance_offer.c.status == "accepted")
+            .order_by(t.assistance_offer.c.id)):
+        keys = (list(o.units) if o.units else
+                resolve(registry, o.state_code, o.capability, o.strength))
+        if keys:
+            out.setdefault(o.state_code, set()).update(keys)
+    return out
+
+
+def with_offers(consents: list[Consent], offered: dict[str, set[str]]) -> list[Consent]:
+    """The consents, each state's accepted offered units added (the rule above)."""
+    out = []
+    seen = set()
+    for c in consents:
+        seen.add(c.state)
+        extra = offered.get(c.state, set())
+        if not extra or c.scope is Scope.ALL:
+            out.append(c)
+        else:
+            units = (c.units if c.scope is Scope.SOME else frozenset()) | extra
+            out.append(Consent(c.state, Scope.SOME, frozenset(units), c.conditions))
+    for state, keys in sorted(offered.items()):
+        if state not in seen and keys:
+            out.append(Consent(state, Scope.SOME, frozenset(keys), "offered"))
+    return out
+
+
+def names(conn: Connection, keys: Iterable[str], actor: Principal | None) -> dict[str, str]:
+    """The names of the units that `actor` may see (the others keep their keys)."""
+    wanted = set(keys)
+    if not wanted or actor is None:
+        return {}
+    return {r.key: r.name for r in conn.execute(access.select_visible(
+        t.force_unit, actor, t.force_unit.c.key, t.force_unit.c.name)
+        .where(t.force_unit.c.key.in_(wanted)))}
