@@ -255,6 +255,8 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
         crises.set_response(org_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
                             actor=SEC)
     crises.set_response(org_db, c.id, crises.ResponseIn(measures=[PK]), actor=SEC)
+    with org_db.read() as conn:  # the page offers the move the request allows
+        assert dict(crises.stage_options(conn, c.id, actor=SEC))[Stage.RESPONSE] == []
     crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC, at=t0 + timedelta(hours=5))
     planner = Principal("planner", Role.PLANNER)
     forces.add_requirement(org_db, c.id, forces.RequirementIn(

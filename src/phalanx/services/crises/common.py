@@ -178,7 +178,9 @@ def _staff(actor: Principal) -> bool:
 
 
 def _situation(row: Any, cat: Category, units: int,
-               requests: Sequence[authority.OfficialRequest] = ()) -> Situation:
+               requests: Sequence[authority.OfficialRequest]) -> Situation:
+    """The crisis as the algorithm sees it. The official requests are always given: the
+    moves offered on a page and the moves allowed are judged on the same facts."""
     affected = _states(row.affected)
     requested = frozenset(m for m in MILITARY
                           if authority.covering_requests(requests, affected, m))

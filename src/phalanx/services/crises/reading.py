@@ -46,7 +46,7 @@ from phalanx.services.crises.schemas import (
     StageClockOut,
     _states,
 )
-from phalanx.services.crisis_requests import requests_of
+from phalanx.services.crisis_requests import as_domain, requests_of
 
 
 def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
@@ -201,6 +201,7 @@ def stage_options(conn: Connection, crisis_id: int, *, actor: Principal
     not count, the form asks for them)."""
     row = _row(conn, crisis_id, actor)
     cat = _category(orgs.organization(conn), row.category)
-    situation = _situation(row, cat, _accepted_units(conn, crisis_id))
+    situation = _situation(row, cat, _accepted_units(conn, crisis_id),
+                           as_domain(requests_of(conn, crisis_id)))
     situation = Situation(**{**situation.__dict__, "review": situation.review or "-"})
     return [(s, refusals(situation, s, "-")) for s in next_stages(Stage(row.stage))]
