@@ -83,6 +83,16 @@ def test_shipped_exercises_run_to_their_review(cli_db: str, scenario: str,
     assert all(c["title"].startswith("[EXERCISE]") for c in listed)
     r = runner.invoke(app, ["decisions", "list", "--json"])
     assert json.loads(r.stdout) == []  # exercise decisions stay out of the real register
+    shown = runner.invoke(app, ["crises", "show", str(listed[0]["id"]), "--json"])
+    assert shown.exit_code == 0, shown.output
+    card = {m["measure"]: m for m in json.loads(shown.stdout)["response_card"]}
+    assert card["consultations"]["verdict"] == "met"
+    # closed without a decided deployment plan: never fully deployed, not "open"
+    assert card["full_deployment"]["verdict"] == "not reached"
+    assert "response card" in runner.invoke(app, ["crises", "show", str(listed[0]["id"])]
+                                            ).output
+    missing = runner.invoke(app, ["crises", "show", "999"])
+    assert missing.exit_code == 1 and "999" in missing.output
 
 
 def test_a_broken_scenario_names_the_place(cli_db: str, tmp_path: Path) -> None:

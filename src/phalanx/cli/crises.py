@@ -15,7 +15,7 @@ from phalanx.cli import exercise_report as replay
 from phalanx.cli.common import database, emit_json, err, fail, out
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Invalid, NotFound
 
 cap_app = typer.Typer(no_args_is_help=True, help="OASIS CAP alerts.")
 exercise_app = typer.Typer(no_args_is_help=True, help="Exercise scenarios.")
@@ -158,6 +158,34 @@ def list_crises(closed: Annotated[bool, typer.Option(help="Include closed ones."
         table.add_row(str(c.id), ("[EX] " if c.exercise else "") + c.title, c.category,
                       c.stage.value, c.severity,
                       f"{c.overdue_minutes:g} min" if c.overdue else "")
+    out.print(table)
+
+
+@crises_app.command("show")
+def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One crisis: its stage, clocks, official requests and the response card (each
+    measure beside its target: met, missed, open or overdue)."""
+    with database().read() as conn:
+        try:
+            c = crises.get(conn, crisis_id, actor=SYSTEM)
+        except NotFound as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        emit_json(c)
+        return
+    out.print(f"crisis {c.id}: {'[EX] ' if c.exercise else ''}{c.title} — {c.category} · "
+              f"{', '.join(c.affected)} · stage {c.stage.value}")
+    for r in c.official_requests:
+        out.print(f"request: {r.state} · {r.person} · {r.at:%Y-%m-%d %H:%M} UTC · {r.article}")
+    table = Table(title="response card (hours from the official request, else the report)")
+    for col in ("measure", "hours", "target", "verdict"):
+        table.add_column(col)
+    for m in c.response_card:
+        table.add_row(m.measure.replace("_", " "),
+                      "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",
+                      "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}",
+                      m.verdict)
     out.print(table)
 
 

@@ -36,12 +36,16 @@ class Mark:
     measure: str
     elapsed: timedelta | None  # None: not reached yet
     target: timedelta | None
-    verdict: str  # met, missed, open (not reached, target not passed), overdue, no target
+    # met, missed, open (not reached, target not passed), overdue, no target, not reached
+    # (the crisis closed without it)
+    verdict: str
 
 
 def card(start: datetime, reached: dict[str, datetime | None], targets: dict[str, int],
          now: datetime, applies: frozenset[str] = frozenset(MEASURES)) -> list[Mark]:
-    """One mark per measure that applies, in the order of `MEASURES`."""
+    """One mark per measure that applies, in the order of `MEASURES`. Once the crisis is
+    closed, a measure never reached is "not reached", not open."""
+    closed = reached.get("closing")
     out = []
     for m in MEASURES:
         if m not in applies:
@@ -53,6 +57,8 @@ def card(start: datetime, reached: dict[str, datetime | None], targets: dict[str
             verdict = "no target"
         elif elapsed is not None:
             verdict = "met" if elapsed <= target else "missed"
+        elif closed is not None:
+            verdict = "not reached"  # the crisis closed without it
         else:
             verdict = "overdue" if now - start > target else "open"
         out.append(Mark(m, elapsed, target, verdict))
