@@ -90,24 +90,27 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     """Report a crisis. Its place is a point: the coordinates the form's map or search
     filled in, or those of the dataset's place of that name. Without one, or with bad
     input, the board comes back with the message beside the form and the input kept."""
-    t = translator(language(request))
+    _ = translator(language(request))
     form = {"title": title, "category": category, "affected": affected or [],
             "severity": severity, "place": place, "lat": lat, "lon": lon,
             "description": description}
     y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
     if (lat or lon) and (y is None or x is None):
         return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=t("bad_coordinates"))
+                           error=_("The coordinates are not valid: latitude between -90 and 90, "
+                                   "longitude between -180 and 180, in degrees (e.g. "
+                                   "40.06 and 70.82)."))
     if y is None or x is None:
         known = {p["name"].casefold(): p for p in places(conn)}  # type: ignore[union-attr]
         found = known.get(place.strip().casefold())
         if found is None:
             return _board_page(request, actor, conn, org, form=form, status_code=400,
-                               error=t("place_needed"))
+                               error=_("Give the place: choose one of the list, click the map, "
+                                       "or enter its latitude and longitude."))
         y, x = float(found["lat"]), float(found["lon"])  # type: ignore[arg-type]
     if not affected:
         return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=t("affected_needed"))
+                           error=_("Choose at least one affected state."))
     try:
         c = crises.open_crisis(db, crises.CrisisIn.model_validate({
             "title": title, "category": category, "affected": affected,

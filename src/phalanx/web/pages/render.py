@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
-from phalanx.web.i18n import LANGUAGES, localized, translator
+from phalanx.web.i18n import LANGUAGES, localized
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -63,7 +63,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         principal = None
     ctx = {
         "lang": lang,
-        "t": translator(lang),
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,
