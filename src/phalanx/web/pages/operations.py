@@ -21,7 +21,8 @@ from phalanx.services import opsreport
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
-from phalanx.web.pages.render import render
+from phalanx.web.i18n import errors, translator
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -132,9 +133,12 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
                                 if actor.agency else "", read_file(Path(tmp.name)),
                                 actor=actor, source=name, store_valid=store_valid)
         except FileProblem as exc:  # (said of the file by its name, not the temporary one)
-            message = exc.message.replace(Path(tmp.name).name, name)
-            problem = f"{name}: {message}" if exc.row == 0 else \
-                f"{name}: row {exc.row}, {exc.column}: {message}"
+            lang = language(request)
+            message = errors.translate(exc.message.replace(Path(tmp.name).name, name), lang)
+            _ = translator(lang)
+            problem = _("%(file)s: %(message)s", file=name, message=message) if exc.row == 0 \
+                else _("%(file)s: row %(row)s, %(column)s: %(message)s", file=name,
+                       row=exc.row, column=exc.column, message=message)
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
                                            "problem": problem, "file": name, **_allowed(op)},
