@@ -15,12 +15,12 @@ NAVY, GOLD, GREY = "#2c3b5e", "#b8860b", "#9aa7bd"
 
 def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
          reference: Sequence[float] | None = None, reference_label: str = "",
-         marking: str = "") -> bytes:
+         marking: str = "", value_label: str = "reported through Phalanx") -> bytes:
     """Horizontal bars, largest first; optional reference bars (e.g. historical totals)."""
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 3) + 1.2), dpi=110)
     pos = range(len(labels))
     ax.barh([p + (0.2 if reference else 0) for p in pos], values,
-            height=0.4 if reference else 0.7, color=NAVY, label="reported through Phalanx")
+            height=0.4 if reference else 0.7, color=NAVY, label=value_label)
     if reference:
         ax.barh([p - 0.2 for p in pos], reference, height=0.4, color=GOLD,
                 label=reference_label)

@@ -60,6 +60,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from phalanx.domain.organization import Text
+from phalanx.services.texts import Texts
 from phalanx.web.i18n.labels import LABELS
 
 HERE = Path(__file__).parent
@@ -168,6 +169,11 @@ def labeller(lang: str) -> Callable[[str, Any], str]:
         return str(tr.pgettext(group, english))
 
     return label
+
+
+def texts_for(lang: str) -> Texts:
+    """What the services print (PDFs, charts), in `lang`."""
+    return Texts(gettext=translator(lang), label=labeller(lang), lang=lang)
 
 
 def long_date(day: date, lang: str) -> str:

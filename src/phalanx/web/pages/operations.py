@@ -21,7 +21,7 @@ from phalanx.services import opsreport
 from phalanx.web import maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
-from phalanx.web.i18n import errors, translator
+from phalanx.web.i18n import errors, labeller, texts_for, translator
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,12 +29,14 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
-def _marking(actor: Principal) -> str:
+def _marking(actor: Principal, lang: str = "en") -> str:
     """What a printed page carries: the widest marking its figures may include."""
+    _, label = translator(lang), labeller(lang)
     if actor.role is Role.OBSERVER:
-        return "RELEASED TO OBSERVERS"
-    return f"ORGANIZATION · includes NATIONAL data of {actor.state}" if actor.state else \
-        "ORGANIZATION"
+        return _("RELEASED TO OBSERVERS")
+    organization = label("marking", "ORGANIZATION")
+    return (f"{organization} · " + _("includes NATIONAL data of %(state)s", state=actor.state)
+            if actor.state else organization)
 
 
 @router.get("/operations", response_class=HTMLResponse)
@@ -61,25 +63,33 @@ def _year(raw: str | None) -> int | None:
 
 
 @router.get("/operations/{key}/seizures.png")
-def seizures_png(key: str, actor: Reader, conn: Conn, stage: str | None = None,
-                 year: str | None = None) -> Response:
+def seizures_png(request: Request, key: str, actor: Reader, conn: Conn,
+                 stage: str | None = None, year: str | None = None) -> Response:
+    lang = language(request)
     return Response(opsreport.seizures_chart(conn, key, actor=actor, stage=stage or None,
-                                             marking=_marking(actor), year=_year(year)),
+                                             marking=_marking(actor, lang), year=_year(year),
+                                             texts=texts_for(lang)),
                     media_type="image/png")
 
 
 @router.get("/operations/{key}/stages.png")
-def stages_png(key: str, actor: Reader, conn: Conn) -> Response:
-    return Response(opsreport.stages_chart(conn, key, actor=actor, marking=_marking(actor)),
+def stages_png(request: Request, key: str, actor: Reader, conn: Conn) -> Response:
+    lang = language(request)
+    return Response(opsreport.stages_chart(conn, key, actor=actor,
+                                           marking=_marking(actor, lang),
+                                           texts=texts_for(lang)),
                     media_type="image/png")
 
 
 @router.get("/operations/{key}/report.pdf")
-def report(key: str, actor: Reader, conn: Conn, stage: str | None = None,
+def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | None = None,
            year: str | None = None) -> Response:
-    """The printable report of a stage, a year, or the whole operation."""
+    """The printable report of a stage, a year, or the whole operation, in the reader's
+    language."""
+    lang = language(request)
     return Response(opsreport.report_pdf(conn, key, actor=actor, stage=stage or None,
-                                         marking=_marking(actor), year=_year(year)),
+                                         marking=_marking(actor, lang), year=_year(year),
+                                         texts=texts_for(lang)),
                     media_type="application/pdf")
 
 

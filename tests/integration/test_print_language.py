@@ -1,0 +1,66 @@
+"""Charts and PDFs in the reader's language: the operation's charts name substances by
+their label, not their key, and the operation's report and the crisis situation report
+are printed in Russian for a Russian reader (and in English otherwise)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pypdf
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.integration.test_pages import demo_db, login, page_settings  # noqa: F401
+
+
+@pytest.fixture
+def client(demo_db: Database, page_settings: Any) -> Iterator[TestClient]:  # noqa: F811
+    with TestClient(create_app(page_settings, demo_db)) as c:
+        login(c, "secretariat", "demo-secretariat")
+        yield c
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_seizures_chart_names_substances_in_the_readers_language(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.adapters.exports import charts
+
+    drawn: list[dict[str, Any]] = []
+    real = charts.bars
+
+    def spy(labels: Any, values: Any, title: str, unit: str, **kw: Any) -> bytes:
+        drawn.append({"labels": list(labels), "title": title, "unit": unit, **kw})
+        return real(labels, values, title, unit, **kw)
+
+    monkeypatch.setattr(charts, "bars", spy)
+    assert client.get("/operations/channel/seizures.png?lang=ru").status_code == 200
+    assert client.get("/operations/channel/seizures.png?lang=en").status_code == 200
+    ru, en = drawn
+    assert ru["title"] == "Изъятия по веществам" and ru["unit"] == "кг"
+    assert not any("_" in label for label in ru["labels"] + en["labels"]), ru["labels"]
+    assert "героин" in ru["labels"] and "heroin" in en["labels"]
+    assert ru["value_label"] == "представлено через Phalanx"
+    assert en["title"] == "Seizures by substance"
+
+
+def test_the_operations_report_in_russian(client: TestClient) -> None:
+    ru = pdf_text(client.get("/operations/channel/report.pdf?lang=ru").content)
+    assert "Отчёт о совместной операции" in ru and "Цели" in ru
+    assert "Report of the joint operation" not in ru and "synthetic_" not in ru
+    en = pdf_text(client.get("/operations/channel/report.pdf?lang=en").content)
+    assert "Report of the joint operation" in en
+
+
+def test_the_situation_report_in_russian(client: TestClient) -> None:
+    ru = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=ru").content)
+    assert "Доклад об обстановке" in ru and "Стадии и сроки" in ru
+    assert "Situation report" not in ru and "Stages and clocks" not in ru
+    en = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=en").content)
+    assert "Situation report" in en
