@@ -64,3 +64,13 @@ def test_the_situation_report_in_russian(client: TestClient) -> None:
     assert "Situation report" not in ru and "Stages and clocks" not in ru
     en = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=en").content)
     assert "Situation report" in en
+
+
+def test_a_decision_pdf_in_russian(client: TestClient) -> None:
+    decisions = client.get("/api/v1/decisions").json()
+    assert decisions, "the demo has an adopted decision"
+    ru = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=ru").content)
+    assert "Итог" in ru and "Позиции" in ru and "Обязательно для" in ru
+    assert "Binding on" not in ru and "Positions" not in ru
+    en = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=en").content)
+    assert "Binding on" in en

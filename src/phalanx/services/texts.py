@@ -24,11 +24,14 @@ def _raw(group: str, value: Any) -> str:
 
 @dataclass(frozen=True)
 class Texts:
-    """`gettext(message, **values)`, `label(group, value)` and the language's code."""
+    """`gettext(message, **values)`, `label(group, value)`, `message(text)` (a message of
+    the services or the domain, e.g. a decision's outcome reason) and the language's
+    code."""
 
     gettext: Callable[..., str] = _english
     label: Callable[[str, Any], str] = _raw
     lang: str = "en"
+    message: Callable[[str], str] = str
 
 
 ENGLISH = Texts()

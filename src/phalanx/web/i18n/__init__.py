@@ -173,7 +173,10 @@ def labeller(lang: str) -> Callable[[str, Any], str]:
 
 def texts_for(lang: str) -> Texts:
     """What the services print (PDFs, charts), in `lang`."""
-    return Texts(gettext=translator(lang), label=labeller(lang), lang=lang)
+    from phalanx.web.i18n.errors import translate
+
+    return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
+                 message=lambda text: translate(text, lang))
 
 
 def long_date(day: date, lang: str) -> str:
