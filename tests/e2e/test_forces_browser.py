@@ -1,8 +1,8 @@
 """Forces in a real browser: the operational picture draws every unit, base and crisis
 as its APP-6 symbol with milsymbol (each one valid, no Content-Security-Policy
 violation), with the demo crisis's planned movements and its gap; a representative
-answers for its state's units; the Joint Staff runs the planner from the crisis room and
-decides the plan."""
+answers for its state's units; the Joint Staff runs the planner from the crisis room
+(its progress shown, the button disabled while it runs) and decides the plan."""
 
 from __future__ import annotations
 
@@ -180,9 +180,14 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         login(staff, url, "planner", "demo-planner-pass")
         staff.goto(f"{url}/crises/{crisis}")
         first = staff.locator("#plan-summary").get_attribute("data-plan")
-        staff.fill("#plan-form input[name=time_limit]", "1")
+        staff.fill("#plan-form input[name=time_limit]", "2")
         staff.click("#plan-form button[type=submit]")
-        staff.wait_for_url(f"{url}/crises/{crisis}*", timeout=30_000)
+        # while it runs: its progress, the run button disabled, a cancel button
+        until(staff, "!!document.querySelector('#planner-progress')", 10)
+        assert staff.locator("#planner-run-button").is_disabled()
+        assert staff.locator("#planner-cancel").is_enabled()
+        # then the page reloads on the new plan
+        staff.wait_for_url(f"{url}/crises/{crisis}?saved=1*", timeout=60_000)
         summary = staff.locator("#plan-summary")
         assert summary.get_attribute("data-plan") != first
         assert summary.get_attribute("data-status") == "proposed"
