@@ -233,3 +233,32 @@ def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
     finally:
         kaz_ctx.close()
         rus_ctx.close()
+
+
+def test_the_crisis_rooms_place_map_is_interactive(own_browser: Any,
+                                                   site: tuple[str, int]) -> None:
+    """The crisis room's small map is the Leaflet one, framed on the crisis: its symbol
+    and movements drawn, zoom buttons that zoom, usable at 390 px."""
+    url, crisis = site
+    ctx = own_browser.new_context(viewport={"width": 390, "height": 844},
+                                  reduced_motion="reduce")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" or "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        login(page, url, "planner", "demo-planner-pass")
+        page.goto(f"{url}/crises/{crisis}")
+        until(page, "document.querySelector('#place-map')?.getAttribute('data-ready') == '1'")
+        assert page.locator("#place-map .leaflet-marker-icon.crises").count() == 1
+        assert int(page.locator("#place-map").get_attribute("data-moves") or 0) >= 1
+        assert page.evaluate("document.querySelector('#place-map').getBoundingClientRect()"
+                             ".right") <= 390
+        before = page.evaluate("document.querySelector('#place-map').leafletMap.getZoom()")
+        page.locator("#place-map .leaflet-control-zoom-in").click()
+        until(page, f"document.querySelector('#place-map').leafletMap.getZoom() > {before}")
+        assert before >= 4  # framed on the crisis, not on the region
+        assert errors == []
+    finally:
+        ctx.close()

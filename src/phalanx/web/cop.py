@@ -103,6 +103,50 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
         "labels": {"open": _("Open"), "details": _("Details")}}
 
 
+def _points(geometry: dict[str, Any]) -> list[tuple[float, float]]:
+    """The (lat, lon) of every vertex of a GeoJSON geometry."""
+    out: list[tuple[float, float]] = []
+
+    def walk(c: Any) -> None:
+        if c and isinstance(c[0], int | float):
+            out.append((float(c[1]), float(c[0])))
+        else:
+            for x in c:
+                walk(x)
+
+    walk(geometry.get("coordinates", []))
+    return out
+
+
+def crisis_map_data(pic: dict[str, Any], c: crs.CrisisOut, areas: dict[str, Any], lang: str,
+                    state_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The crisis room's map: the crisis, its movements, the areas of its CAP alert
+    (`areas`, GeoJSON), framed on the place and the areas."""
+    data = picture_data(pic, lang, crisis=c.id, board=[c], state_names=state_names)
+    where = [(c.lat, c.lon)] if c.lat is not None and c.lon is not None else []
+    area_points = [p for f in areas.get("features", []) for p in _points(f.get("geometry") or {})]
+    if any(lon < -90 for _, lon in area_points) and any(lon > 90 for _, lon in area_points):
+        # areas split at the antimeridian: their western parts east of it, as the land's
+        areas = _east_of_antimeridian(areas)
+        area_points = [(lat, lon + 360 if lon < 0 else lon) for lat, lon in area_points]
+    where += area_points
+    if where:
+        data["frame"] = _frame(where, 1.0, 2.0)  # type: ignore[arg-type]
+    data["areas"] = areas
+    return data
+
+
+def _east_of_antimeridian(areas: dict[str, Any]) -> dict[str, Any]:
+    def shift(c: Any) -> Any:
+        if c and isinstance(c[0], int | float):
+            return [c[0] + 360 if c[0] < 0 else c[0], *c[1:]]
+        return [shift(x) for x in c]
+
+    return {**areas, "features": [
+        {**f, "geometry": {**f["geometry"], "coordinates": shift(f["geometry"]["coordinates"])}}
+        for f in areas.get("features", []) if f.get("geometry")]}
+
+
 # the part of the world the maps show: Europe, the Middle East, Central, South and North
 # Asia (a ring with no point in it is left out)
 LAND_BOX = (-25.0, 5.0, 180.0, 82.0)  # west, south, east, north

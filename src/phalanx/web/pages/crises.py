@@ -13,10 +13,18 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
-from phalanx.services import crises, crisis_obligations, crisis_requests, documents, forces, watch
+from phalanx.services import (
+    alerts,
+    crises,
+    crisis_obligations,
+    crisis_requests,
+    documents,
+    forces,
+    watch,
+)
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Forbidden, Invalid
-from phalanx.web import cop, maps
+from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
@@ -124,7 +132,11 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
 def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
-    return render(request, "crisis.html", _room(conn, crisis_id, actor, org))
+    room = _room(conn, crisis_id, actor, org)
+    if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
+        room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
+    return render(request, "crisis.html", {
+        **room, "tile_url": request.app.state.settings.map_tile_url})
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
@@ -135,12 +147,10 @@ def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
 
 def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, object]:
     c = crises.get(conn, crisis_id, actor=actor)
-    svg = ""
-    if c.lat is not None and c.lon is not None:
-        svg = maps.render(maps.Box.around(c.lat, c.lon), [maps.Marker(c.lat, c.lon, c.place
-                                                                      or c.title)],
-                          highlight={org.states[s].name.en for s in c.affected})
-    return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
+    # the place's interactive map (static/cop.js), framed on the place and its CAP areas
+    place_map = f"/crises/{crisis_id}/map.json" if c.lat is not None and c.lon is not None \
+        else ""
+    return {"c": c, "flow": ORDER, "place_map": place_map, "measures": list(Measure),
             "stage_options": crises.stage_options(conn, crisis_id, actor=actor),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),

@@ -93,6 +93,22 @@ def operational_picture_data(request: Request, actor: Reader, conn: Conn, org: O
                         headers={"cache-control": "no-store"})
 
 
+@router.get("/crises/{crisis_id}/map.json")
+def crisis_map_data(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
+                    org: Org) -> JSONResponse:
+    """The crisis room's interactive map (static/cop.js): the crisis, its movements and
+    the areas of its CAP alert, framed on them."""
+    from phalanx.services import alerts, crises
+
+    lang = language(request)
+    c = crises.get(conn, crisis_id, actor=actor)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.crisis_map_data(forces.picture(conn, actor=actor), c,
+                                            alerts.crisis_areas(conn, crisis_id, actor=actor),
+                                            lang, state_names=names),
+                        headers={"cache-control": "no-store"})
+
+
 # --- the crisis room's forms -----------------------------------------------------------
 
 
