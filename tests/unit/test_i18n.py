@@ -98,6 +98,7 @@ def test_dates_and_numbers() -> None:
     assert long_date(date(2000, 1, 1), "ru") == "1 января 2000 г."
     assert number(12345.5, "en") == "12,345.5"
     assert number(12345.5, "ru").replace("\xa0", " ") == "12 345,5"
+    assert number(12345.5, "en", 2) == "12,345.50" and number(12345.5, "en", 0) == "12,346"
 
 
 def test_every_enumerated_value_has_a_label_in_both_languages() -> None:

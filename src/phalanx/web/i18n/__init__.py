@@ -185,9 +185,12 @@ def long_date(day: date, lang: str) -> str:
     return text.replace("\u202f", " ")  # CLDR's narrow space before "г." as a space
 
 
-def number(value: float, lang: str) -> str:
-    """A number with the language's separators: "12,345.6", "12 345,6"."""
-    return str(format_decimal(value, locale=LOCALES.get(lang, LOCALES[DEFAULT])))
+def number(value: float, lang: str, digits: int | None = None) -> str:
+    """A number with the language's separators: "12,345.6", "12 345,6"; with `digits`
+    decimals when given."""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern,
+                              locale=LOCALES.get(lang, LOCALES[DEFAULT])))
 
 
 def _lang_of(ctx: Context) -> str:
@@ -236,8 +239,8 @@ def install(env: Environment) -> None:
         return long_date(day, _lang_of(ctx)) if day is not None else ""
 
     @pass_context
-    def number_filter(ctx: Context, value: float | None) -> str:
-        return number(value, _lang_of(ctx)) if value is not None else ""
+    def number_filter(ctx: Context, value: float | None, digits: int | None = None) -> str:
+        return number(value, _lang_of(ctx), digits) if value is not None else ""
 
     @pass_context
     def label(ctx: Context, group: str, value: Any) -> str:
