@@ -74,3 +74,12 @@ def test_a_decision_pdf_in_russian(client: TestClient) -> None:
     assert "Binding on" not in ru and "Positions" not in ru
     en = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=en").content)
     assert "Binding on" in en
+
+
+def test_the_annual_report_in_russian(client: TestClient) -> None:
+    ru = " ".join(pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=ru")
+                           .content).split())  # (a long title wraps)
+    assert "ежегодный доклад за 2024 год" in ru and "Квоты на подготовку 2024" in ru
+    assert "annual report" not in ru and "Training quotas" not in ru
+    en = pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=en").content)
+    assert "annual report 2024" in " ".join(en.split()), en[:300]

@@ -25,7 +25,7 @@ from phalanx.services.registers.common import staff
 from phalanx.web import charts
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.i18n import labeller, translator
+from phalanx.web.i18n import labeller, texts_for, translator
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -204,11 +204,14 @@ def annual_report_form(actor: Reader,
 
 
 @router.get("/secretariat/annual-report/{year}.pdf")
-def annual_report(year: Annotated[int, Path(ge=1, le=9999)], actor: Reader, conn: Conn) -> Response:
+def annual_report(request: Request, year: Annotated[int, Path(ge=1, le=9999)], actor: Reader,
+                  conn: Conn) -> Response:
     if not 1990 <= year <= 2200:
         from phalanx.services.errors import Invalid
 
         raise Invalid("year", f"{year} is not a year of the organization")
-    return Response(ov.annual_report_pdf(conn, year, actor=actor), media_type="application/pdf",
+    return Response(ov.annual_report_pdf(conn, year, actor=actor,
+                                         texts=texts_for(language(request))),
+                    media_type="application/pdf",
                     headers={"Content-Disposition":
                              f'inline; filename="annual-report-{year}.pdf"'})
