@@ -83,3 +83,15 @@ def test_the_annual_report_in_russian(client: TestClient) -> None:
     assert "annual report" not in ru and "Training quotas" not in ru
     en = pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=en").content)
     assert "annual report 2024" in " ".join(en.split()), en[:300]
+
+
+def test_the_operation_page_draws_its_charts_as_the_other_pages(client: TestClient) -> None:
+    """One chart style on the pages: server-drawn SVG, in the page's language (the
+    pictures of matplotlib are for the PDFs, in the same colours)."""
+    html = client.get("/operations/channel?lang=ru").text
+    assert '<img class="chart"' not in html
+    substances = html.split('data-chart="substance-chart"')[1].split("</svg>")[0]
+    assert "героин" in substances and "Изъятия по веществам" in substances
+    assert "synthetic_" not in substances
+    stages = html.split('data-chart="stage-chart"')[1].split("</svg>")[0]
+    assert "Channel – Spring 2026" in stages and "spring-2026" not in stages

@@ -33,18 +33,44 @@ def _scope(texts: Texts, stage: str | None, year: int | None) -> str:
             + (f", {year}" if year else ""))
 
 
-def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
-                   marking: str = "", year: int | None = None,
-                   texts: Texts = ENGLISH) -> bytes:
-    _ = texts.gettext
+def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+                 year: int | None = None
+                 ) -> tuple[list[str], list[float], list[float] | None]:
+    """The seizures' substances (largest first), their kg, and the organization's
+    historical totals for them (None when it reported none): what the charts show."""
     s = ops.statistics(conn, key, ["substance"], actor=actor, stage=stage, metric="seizure",
                        year=year)
     rows = sorted((r for r in s.rows if r.key["substance"]), key=lambda r: -r.quantity)
     hist = {h.substance: h.value for h in s.historical if h.metric == "seizure" and h.substance}
     keys = [r.key["substance"] for r in rows]
-    return charts.bars([texts.label("substance", k) for k in keys], [r.quantity for r in rows],
+    return keys, [r.quantity for r in rows], [hist.get(k, 0.0) for k in keys] if hist else None
+
+
+def by_stage(conn: Connection, key: str, *, actor: Principal
+             ) -> dict[str, list[tuple[str, float]]]:
+    """The kg seized per state, stage by stage in the operation's order (each stage by
+    its name)."""
+    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure")
+    op = ops.operation(conn, key)
+    names = {st["key"]: st.get("name") or st["key"] for st in op.get("stages", [])}
+    order = list(names.values())
+    series: dict[str, list[tuple[str, float]]] = {}
+    for r in s.rows:
+        series.setdefault(r.key["state"], []).append(
+            (names.get(r.key["stage"], r.key["stage"]), r.quantity))
+    for name in series:
+        series[name].sort(key=lambda p: order.index(p[0]) if p[0] in order else 99)
+    return series
+
+
+def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+                   marking: str = "", year: int | None = None,
+                   texts: Texts = ENGLISH) -> bytes:
+    _ = texts.gettext
+    keys, values, hist = by_substance(conn, key, actor=actor, stage=stage, year=year)
+    return charts.bars([texts.label("substance", k) for k in keys], values,
                        _("Seizures by substance") + _scope(texts, stage, year), _("kg"),
-                       reference=[hist.get(k, 0.0) for k in keys] if hist else None,
+                       reference=hist,
                        reference_label=_("historical total (reported by the organization)"),
                        marking=marking, value_label=_("reported through Phalanx"))
 
@@ -52,15 +78,8 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
 def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
                  texts: Texts = ENGLISH) -> bytes:
     _ = texts.gettext
-    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure")
-    op = ops.operation(conn, key)
-    order = [st["key"] for st in op.get("stages", [])]
-    series: dict[str, list[tuple[str, float]]] = {}
-    for r in s.rows:
-        series.setdefault(r.key["state"], []).append((r.key["stage"], r.quantity))
-    for name in series:
-        series[name].sort(key=lambda p: order.index(p[0]) if p[0] in order else 99)
-    return charts.lines(series, _("Seizures by stage and state"), _("kg"), marking=marking)
+    return charts.lines(by_stage(conn, key, actor=actor), _("Seizures by stage and state"),
+                        _("kg"), marking=marking)
 
 
 def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,

@@ -10,7 +10,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-NAVY, GOLD, GREY = "#2c3b5e", "#b8860b", "#9aa7bd"
+# the palette of the pages' charts (phalanx.web.charts), so that a printed chart looks
+# like the one on the page
+NAVY, GOLD, GREY = "#2f5d9b", "#c98a1a", "#9aa7bd"
+INK = "#1f2a44"
+SERIES = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")
 
 
 def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
@@ -28,7 +32,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
     ax.set_yticks(list(pos), labels, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(unit, fontsize=9)
-    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e3e7ee")
     ax.set_axisbelow(True)
@@ -45,9 +49,10 @@ def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
           marking: str = "") -> bytes:
     """One line per series over ordered x labels (e.g. stages)."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
-    for name, points in sorted(series.items()):
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
-    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    for i, (name, points) in enumerate(sorted(series.items())):
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name,
+                color=SERIES[i % len(SERIES)])
+    ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.set_ylabel(unit, fontsize=9)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)

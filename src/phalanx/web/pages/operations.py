@@ -18,7 +18,7 @@ from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import results
 from phalanx.services import operations as ops
 from phalanx.services import opsreport
-from phalanx.web import maps
+from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
 from phalanx.web.i18n import errors, labeller, texts_for, translator
@@ -54,8 +54,30 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
                                    names.get(c.route_to, c.route_to), c.kg)
                                   for c in d["corridors"]])
     return render(request, "operation.html", {
+        **_charts(request, conn, key, actor, stage or None, _year(year)),
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),
         "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state})
+
+
+def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str | None,
+            year: int | None) -> dict[str, str]:
+    """The page's charts, drawn as the other pages' (SVG), in the page's language."""
+    lang = language(request)
+    _, label = translator(lang), labeller(lang)
+    keys, values, hist = opsreport.by_substance(conn, key, actor=actor, stage=stage,
+                                                year=year)
+    series = {_("reported through Phalanx"): values}
+    if hist is not None:
+        series[_("historical total (reported by the organization)")] = hist
+    stages = opsreport.by_stage(conn, key, actor=actor)
+    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
+    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
+                 for state, points in sorted(stages.items())}
+    return {"substance_chart": charts.bars([label("substance", k) for k in keys], series,
+                                           _("Seizures by substance"), _("kg"),
+                                           chart_id="substance-chart"),
+            "stage_chart": charts.bars(columns, per_state, _("Seizures by stage and state"),
+                                       _("kg"), chart_id="stage-chart")}
 
 
 def _year(raw: str | None) -> int | None:
