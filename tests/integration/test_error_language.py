@@ -89,3 +89,12 @@ def test_a_drafts_outcome_in_russian() -> None:
                                        "направлено на рассмотрение: ARM, KGZ (отсутствовали)")
     assert translate("not carried: 2 in favour, 1 against", "ru") == (
         "не принято: за — 2, против — 1")
+
+
+def test_a_failed_login_in_russian(client: TestClient) -> None:
+    client.get("/login?lang=ru")
+    r = client.post("/login", data={"username": "nobody", "password": "wrong",
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")})
+    assert r.status_code == 401
+    assert "Неизвестный пользователь или неверный пароль." in r.text
+    assert "Unknown user" not in r.text

@@ -46,6 +46,8 @@ MESSAGES = (
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),
     N_("is in the past"),
+    N_("missing or wrong CSRF token"),
+    N_("a member's answer is given by its authorized representative"),
     # the outcome of a draft (the decision rule's reasons)
     N_("no member has a say"),
     N_("every member declared it does not take part"),
@@ -89,6 +91,8 @@ TEMPLATES = (
     N_("%(state)s is not a member state"),
     N_("%(state)s has no seat in this session"),
     N_("%(value)s is not a date (use YYYY-MM-DD)"),
+    N_("%(year)s is not a year of the organization"),
+    N_("%(value)s is not a date and time"),
     # the outcome of a draft (the decision rule's reasons)
     N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
        "%(needed)s needed (%(quorum)s)"),
