@@ -85,6 +85,20 @@ def test_a_stale_compiled_catalog_is_compiled_again() -> None:
     assert compile_catalog("ru").exists()
 
 
+def test_a_read_only_installation_compiles_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.web import i18n
+
+    def read_only(lang: str) -> Path:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(i18n, "compile_catalog", read_only)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.translator("ru")("Members") == "Члены"
+    finally:
+        i18n.translations.cache_clear()
+
+
 @pytest.mark.parametrize(("n", "text"), [
     (1, "1 дело ждёт вас"), (3, "3 дела ждут вас"), (5, "5 дел ждут вас"),
     (11, "11 дел ждут вас"), (21, "21 дело ждёт вас"), (22, "22 дела ждут вас"),

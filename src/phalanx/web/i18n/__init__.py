@@ -79,16 +79,20 @@ def N_(text: str) -> str:
     return text
 
 
+def _compiled(po: Path, lang: str) -> bytes:
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
 def compile_catalog(lang: str) -> Path:
     """The .mo file of `lang`, compiled from its .po file when missing or older."""
     po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=lang)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        mo.write_bytes(buffer.getvalue())
+        mo.write_bytes(_compiled(po, lang))
     return mo
 
 
@@ -97,8 +101,11 @@ def translations(lang: str) -> NullTranslations:
     """The gettext translations of `lang` (none for English, the source language)."""
     if lang not in LANGUAGES or lang == DEFAULT:
         return NullTranslations()
-    with compile_catalog(lang).open("rb") as f:
-        return Translations(f, domain="messages")
+    try:
+        data = compile_catalog(lang).read_bytes()
+    except OSError:  # an installation where the package is read-only: compiled in memory
+        data = _compiled(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
+    return Translations(io.BytesIO(data), domain="messages")
 
 
 def _format(text: str, values: Mapping[str, Any]) -> str:
