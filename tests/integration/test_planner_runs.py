@@ -76,7 +76,8 @@ def _slow_planner(monkeypatch: pytest.MonkeyPatch) -> None:
     """A planner that searches until it is cancelled (the demo's finds its plan at once)."""
 
     def run_plan(db: object, crisis_id: int, data: object, *, actor: object,
-                 on_plan: object = None, cancelled: Callable[[], bool]) -> None:
+                 on_plan: object = None, cancelled: Callable[[], bool],
+                 solver: object = None) -> None:
         while not cancelled():
             time.sleep(0.02)
         raise forces.Cancelled()
@@ -125,3 +126,50 @@ def test_the_service_stops_a_cancelled_run(sqlite_db: Database) -> None:
     with pytest.raises(forces.Cancelled):
         forces.run_plan(sqlite_db, crisis, forces.PlanIn(time_limit=1),
                         actor=forcesdemo.PLANNER, cancelled=lambda: True)
+
+
+def _problem(sqlite_db: Database) -> object:
+    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
+    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
+    with sqlite_db.read() as conn:
+        return forces.build(conn, crisis, actor=forcesdemo.PLANNER).problem
+
+
+def test_the_search_runs_in_a_process_of_its_own(sqlite_db: Database) -> None:
+    import multiprocessing
+
+    from phalanx.services.forces.planning import direct
+
+    problem = _problem(sqlite_db)
+    run = planner_runs.Run("t1", 1, 2.0)
+    far = planner_runs._process_solver(run)("solve", problem, time_limit=2, seed=0)
+    here = direct("solve", problem, time_limit=2, seed=0)
+    assert far.plan.objective.uncovered == here.plan.objective.uncovered
+    assert run.improvements >= 1 and run.uncovered == here.plan.objective.uncovered
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("planner")]
+
+
+def test_a_cancel_stops_the_search_process_at_once(sqlite_db: Database) -> None:
+    import multiprocessing
+    import threading
+
+    problem = _problem(sqlite_db)
+    run = planner_runs.Run("t2", 1, 120.0)
+    outcome: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            planner_runs._process_solver(run)("solve", problem, time_limit=120, seed=0,
+                                              wall_clock=False)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=search)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    run.cancel.set()
+    thread.join(10)
+    assert not thread.is_alive() and time.monotonic() - started < 5
+    assert outcome and isinstance(outcome[0], forces.Cancelled)
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("planner")]

@@ -5,19 +5,23 @@ The planner searches for up to two minutes. A run started from the page (htmx) g
 a thread of its own; the page polls `/planner-runs/{id}` every second for its progress
 (time spent, better plans found, the best so far: requirements uncovered, hours late)
 and shows a Cancel button, the Run button disabled meanwhile. When the run ends the
-page reloads on the new plan; a cancelled run stores nothing (the search stops at its
-next better plan, or when its time is up, whichever comes first). Without JavaScript the
-form runs the planner in the request, as before.
+page reloads on the new plan. The search itself runs in a process of its own (the plan
+is stored here, with the audit trail and the live events): a cancel stops that process
+at once, and nothing is stored. Without JavaScript the form runs the planner in the
+request, as before.
 
 The runs live in this process (the demo's single worker); a run is seen and cancelled
 by the staff only."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from phalanx.domain.access.principal import Principal
@@ -81,7 +85,60 @@ def get(run_id: str) -> Run | None:
         return _RUNS.get(run_id)
 
 
-def start(db: Database, crisis_id: int, time_limit: float, actor: Principal) -> Run:
+def _search(conn: Connection, kind: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+            ) -> None:
+    """The child process: the search, telling the parent of each better plan."""
+    from phalanx.services.forces.planning import direct
+
+    def better(p: pl.Plan) -> None:
+        conn.send(("plan", p.objective.uncovered, p.objective.lateness))
+
+    try:
+        conn.send(("done", direct(kind, *args, on_plan=better, **kwargs)))
+    except Exception as exc:  # the parent says it
+        conn.send(("error", str(exc)))
+
+
+def _process_solver(run: Run) -> Callable[..., Any]:
+    """A solver for `forces.run_plan` that searches in a child process, reports its
+    progress into `run` and stops the child when the run is cancelled."""
+
+    def solver(kind: str, *args: Any, on_plan: Any = None, **kwargs: Any) -> Any:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        parent, child = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_search, args=(child, kind, args, kwargs), daemon=True,
+                              name=f"planner-search-{run.id[:8]}")
+        process.start()
+        child.close()
+        try:
+            while True:
+                if run.cancel.is_set():
+                    raise forces.Cancelled()
+                if parent.poll(0.1):
+                    try:
+                        message = parent.recv()
+                    except EOFError:
+                        raise RuntimeError("the planner's process ended unexpectedly") from None
+                    if message[0] == "plan":
+                        run.improvements += 1
+                        run.uncovered, run.lateness = message[1], round(message[2], 1)
+                    elif message[0] == "done":
+                        return message[1]
+                    else:
+                        raise RuntimeError(message[1])
+                elif not process.is_alive() and not parent.poll():
+                    raise RuntimeError("the planner's process ended unexpectedly")
+        finally:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=5)
+            parent.close()
+
+    return solver
+
+
+def start(db: Database, crisis_id: int, time_limit: float, actor: Principal,
+          in_process: bool = False) -> Run:
     """Start a run for the crisis (or give the one under way: one run at a time)."""
     with _LOCK:
         _forget_old()
@@ -98,8 +155,10 @@ def start(db: Database, crisis_id: int, time_limit: float, actor: Principal) -> 
 
     def work() -> None:
         try:
+            solver = {} if in_process else {"solver": _process_solver(run)}
             out = forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit),
-                                  actor=actor, on_plan=better, cancelled=run.cancel.is_set)
+                                  actor=actor, on_plan=better, cancelled=run.cancel.is_set,
+                                  **solver)
             run.plan_id, run.status = out.id, "done"
         except forces.Cancelled:
             run.status = "cancelled"
