@@ -4,13 +4,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 VENDOR := src/phalanx/web/static/vendor
+LOCALE := src/phalanx/web/i18n/locale
+MO     := $(LOCALE)/ru/LC_MESSAGES/messages.mo
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PHALANX_DATABASE_URL ?= sqlite:///var/phalanx.db
 
-.PHONY: run test install assets lint clean
+.PHONY: run test install assets lint clean i18n
 
-install: $(STAMP) $(VENDOR)/.copied
+install: $(STAMP) $(VENDOR)/.copied $(MO)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,20 @@ $(VENDOR)/.copied: package.json
 	touch $@
 
 assets: $(VENDOR)/.copied
+
+# Translations (gettext through Babel): the compiled catalog is built at install; the app
+# also compiles it when it is missing or older than the .po file.
+$(MO): $(LOCALE)/ru/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -l ru
+
+# After changing texts in the sources: extract them, merge them into messages.po
+# (translate its new empty entries), compile.
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k L_:1c,2 --no-location --sort-output \
+	  --project Phalanx -o $(LOCALE)/messages.pot src
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l ru \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -l ru
 
 run: install
 	mkdir -p var

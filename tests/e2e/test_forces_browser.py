@@ -1,8 +1,8 @@
 """Forces in a real browser: the operational picture draws every unit, base and crisis
 as its APP-6 symbol with milsymbol (each one valid, no Content-Security-Policy
 violation), with the demo crisis's planned movements and its gap; a representative
-answers for its state's units; the Joint Staff runs the planner from the crisis room and
-decides the plan."""
+answers for its state's units; the Joint Staff runs the planner from the crisis room
+(its progress shown, the button disabled while it runs) and decides the plan."""
 
 from __future__ import annotations
 
@@ -180,9 +180,14 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         login(staff, url, "planner", "demo-planner-pass")
         staff.goto(f"{url}/crises/{crisis}")
         first = staff.locator("#plan-summary").get_attribute("data-plan")
-        staff.fill("#plan-form input[name=time_limit]", "1")
+        staff.fill("#plan-form input[name=time_limit]", "2")
         staff.click("#plan-form button[type=submit]")
-        staff.wait_for_url(f"{url}/crises/{crisis}*", timeout=30_000)
+        # while it runs: its progress, the run button disabled, a cancel button
+        until(staff, "!!document.querySelector('#planner-progress')", 10)
+        assert staff.locator("#planner-run-button").is_disabled()
+        assert staff.locator("#planner-cancel").is_enabled()
+        # then the page reloads on the new plan
+        staff.wait_for_url(f"{url}/crises/{crisis}?saved=1*", timeout=60_000)
         summary = staff.locator("#plan-summary")
         assert summary.get_attribute("data-plan") != first
         assert summary.get_attribute("data-status") == "proposed"
@@ -228,3 +233,32 @@ def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
     finally:
         kaz_ctx.close()
         rus_ctx.close()
+
+
+def test_the_crisis_rooms_place_map_is_interactive(own_browser: Any,
+                                                   site: tuple[str, int]) -> None:
+    """The crisis room's small map is the Leaflet one, framed on the crisis: its symbol
+    and movements drawn, zoom buttons that zoom, usable at 390 px."""
+    url, crisis = site
+    ctx = own_browser.new_context(viewport={"width": 390, "height": 844},
+                                  reduced_motion="reduce")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" or "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        login(page, url, "planner", "demo-planner-pass")
+        page.goto(f"{url}/crises/{crisis}")
+        until(page, "document.querySelector('#place-map')?.getAttribute('data-ready') == '1'")
+        assert page.locator("#place-map .leaflet-marker-icon.crises").count() == 1
+        assert int(page.locator("#place-map").get_attribute("data-moves") or 0) >= 1
+        assert page.evaluate("document.querySelector('#place-map').getBoundingClientRect()"
+                             ".right") <= 390
+        before = page.evaluate("document.querySelector('#place-map').leafletMap.getZoom()")
+        page.locator("#place-map .leaflet-control-zoom-in").click()
+        until(page, f"document.querySelector('#place-map').leafletMap.getZoom() > {before}")
+        assert before >= 4  # framed on the crisis, not on the region
+        assert errors == []
+    finally:
+        ctx.close()

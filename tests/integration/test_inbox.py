@@ -147,12 +147,13 @@ def test_the_inbox_page_is_where_a_login_lands(loaded_db: Database, settings: Se
 
 
 def test_plural_forms() -> None:
-    from phalanx.web.i18n import pluralizer
+    from phalanx.web.i18n import plurals
 
-    ru, en = pluralizer("ru"), pluralizer("en")
-    assert [ru(n, "inbox_count") for n in (1, 3, 5, 11, 21, 22, 112)] == [
+    ru, en = plurals("ru"), plurals("en")
+    one, other = "%(num)d thing awaits you", "%(num)d things await you"
+    assert [ru(one, other, n) for n in (1, 3, 5, 11, 21, 22, 112)] == [
         "1 дело ждёт вас", "3 дела ждут вас", "5 дел ждут вас", "11 дел ждут вас",
         "21 дело ждёт вас", "22 дела ждут вас", "112 дел ждут вас"]
-    assert [en(n, "inbox_count") for n in (1, 2)] == ["1 thing awaits you",
-                                                     "2 things await you"]
+    assert [en(one, other, n) for n in (1, 2)] == ["1 thing awaits you",
+                                                  "2 things await you"]
     assert date.today() <= datetime.now(UTC).date() + timedelta(days=1)

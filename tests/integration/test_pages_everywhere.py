@@ -1,6 +1,7 @@
 """Every page, as every role, in both languages: no Python text for a name (`Text(en=...`)
 and, on a Russian page, no enumerated value shown as its raw key (a stage, status, role,
-marking, mode, kind...) where a label belongs.
+marking, mode, kind...) where a label belongs, and no text left in English (a text of the
+page that is an English message of the catalog).
 
 The pages are found by following the links of the demo as the Secretariat sees it, so a
 new page is covered as soon as a menu or a list links to it."""
@@ -20,7 +21,8 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import demo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
-from phalanx.web.i18n import catalog
+from phalanx.web.i18n import translations
+from phalanx.web.i18n.labels import LABELS
 
 ROLES: list[tuple[str, str] | None] = [
     None, ("secretariat", "demo-secretariat"), ("rep-arm", "demo-rep-arm"),
@@ -109,10 +111,32 @@ class _Texts(HTMLParser):
             self.texts.append(data)
 
 
+# the enumerations of the domain (the label groups named after a field, not a key prefix)
+ENUMS = ("agency", "amendment_status", "draft_kind", "draft_status", "event",
+         "finding_status", "marking", "measure", "offer_kind", "offer_status", "outcome",
+         "owner_kind", "place_kind", "plan_status", "position", "request_status", "risk",
+         "role", "session_kind", "session_mode", "session_status", "severity", "stage",
+         "standing", "task_status", "watch_status")
+
+
 def _raw_values() -> set[str]:
-    """The keys of every labelled enumeration (`group.value` in the catalog)."""
-    return {k.split(".", 1)[1] for k in catalog("en") if "." in k and
-            not k.startswith("plural.")}
+    """The raw values of every labelled enumeration."""
+    return {v for g in ENUMS for v in LABELS[g]}
+
+
+def _english_messages() -> set[str]:
+    """The English messages that have a different Russian text (without placeholders:
+    those are whole texts a page shows as they are)."""
+    catalog = translations("ru")._catalog  # type: ignore[attr-defined]
+    return {k for k, v in catalog.items() if isinstance(k, str) and k and "%" not in k
+            and "\x04" not in k and v != k and re.search("[A-Za-z]{3}", k)}
+
+
+def untranslated(html: str, english: set[str]) -> list[str]:
+    """The texts of a page that are an English message of the catalog."""
+    parser = _Texts()
+    parser.feed(html)
+    return [t.strip() for t in parser.texts if t.strip() in english]
 
 
 def raw_enum_text(html: str, values: set[str]) -> list[str]:
@@ -140,13 +164,16 @@ def test_the_checker_catches_raw_values() -> None:
         "regular", "a · in_person · b"]
     assert raw_enum_text("<td>очередное</td><p>reported the matter</p><code>x_y</code>"
                          '<span class="muted username">planner</span>', values) == []
+    english = _english_messages()
+    assert untranslated("<h1>Members</h1><p>Члены</p><code>Members</code>", english) == [
+        "Members"]
 
 
 @pytest.mark.parametrize("who", ROLES, ids=lambda w: w[0] if w else "anonymous")
 def test_no_python_text_and_no_raw_values(app_client: TestClient, every_page: list[str],
                                           who: tuple[str, str] | None) -> None:
     _login(app_client, who)
-    values = _raw_values()
+    values, english = _raw_values(), _english_messages()
     problems: list[str] = []
     for lang in ("en", "ru"):
         app_client.cookies.set("lang", lang)
@@ -160,4 +187,6 @@ def test_no_python_text_and_no_raw_values(app_client: TestClient, every_page: li
             if lang == "ru":
                 problems += [f"ru {path}: raw value {m!r}"
                              for m in sorted(set(raw_enum_text(r.text, values)))]
+                problems += [f"ru {path}: English {m!r}"
+                             for m in sorted(set(untranslated(r.text, english)))]
     assert problems == [], "\n".join(problems[:60])

@@ -43,3 +43,13 @@ def test_the_upload_page_guides(loaded_db: Database, settings: Settings) -> None
         assert r.status_code == 422 and 'id="upload-problem"' in r.text
         problem = r.text.split('id="upload-problem">')[1].split("</p>")[0]
         assert "notes.txt" in problem and "tmp" not in problem
+        # in the page's language, the file's problem and each row's
+        assert "загрузите файл .csv или .xlsx" in problem, problem
+        bad = "reference,date,stage,metric,quantity,unit,substance,area\r\n" \
+              "R1,2026-13-01,nowhere,seizure,-1,kg,heroin,Almaty\r\n"
+        r = client.post("/operations/channel/upload", data={"csrf_token": token},
+                        files={"file": ("bad.csv", bad.encode(), "text/csv")})
+        errors = r.text.split('id="upload-errors"')[1].split("</table>")[0]
+        assert "не дата" in errors and "неизвестный этап" in errors, errors
+        assert "не может быть отрицательным" in errors
+        assert "is not a date" not in errors and "must not be negative" not in errors

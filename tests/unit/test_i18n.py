@@ -1,33 +1,118 @@
-"""Both languages have exactly the same texts to show, and every key a template uses
-exists."""
+"""The translations (gettext through Babel): the template is up to date with the
+sources, every message has a Russian text, every enumerated value has a label, and the
+plural, date and number formats follow the language's CLDR rules."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
-from phalanx.web.i18n import catalog
+import pytest
+from babel.messages.pofile import read_po
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "phalanx" / "web" / "templates"
+from phalanx.web.i18n import (
+    LOCALE_DIR,
+    compile_catalog,
+    labeller,
+    long_date,
+    number,
+    plurals,
+    translator,
+)
+from phalanx.web.i18n.labels import LABELS
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "messages.po"
+POT = LOCALE_DIR / "messages.pot"
 
 
-def test_catalogs_have_the_same_keys() -> None:
-    assert set(catalog("en")) == set(catalog("ru"))
+def _ids(path: Path) -> set[tuple[str | None, str]]:
+    with path.open("rb") as f:
+        return {(m.context, m.id if isinstance(m.id, str) else m.id[0])
+                for m in read_po(f) if m.id}
 
 
-def test_every_key_used_in_a_template_is_translated() -> None:
-    used: set[str] = set()
-    for path in TEMPLATES.glob("*.html"):
-        used |= {k for k in re.findall(r"\bt\('([a-z_]+)'", path.read_text(encoding="utf-8"))
-                 if not k.endswith("_")}  # a prefix joined with a value in the template
-    assert used, "no t('...') found: the pattern is stale"
-    assert used - set(catalog("en")) == set()
+def test_the_template_is_up_to_date_with_the_sources(tmp_path: Path) -> None:
+    """`make i18n` was run after the last change of a text."""
+    out = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract",
+                    "-F", "babel.cfg", "-k", "L_:1c,2", "--no-location", "-o", str(out),
+                    "src"], cwd=ROOT, check=True, capture_output=True)
+    extracted, committed = _ids(out), _ids(POT)
+    assert extracted - committed == set(), "new texts: run `make i18n` and translate"
+    assert committed - extracted == set(), "texts gone from the sources: run `make i18n`"
+    assert len(extracted) > 500
 
 
-def test_russian_texts_are_russian() -> None:
-    ru = catalog("ru")
-    assert ru["nav_members"] == "Члены"
-    assert sum(1 for v in ru.values() if re.search("[а-яА-Я]", v)) > 0.8 * len(ru)
+def test_every_message_has_a_russian_text() -> None:
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="ru")
+    assert _ids(PO) >= _ids(POT)
+    missing = [m.id for m in catalog if m.id and (
+        m.fuzzy or not (all(m.string) if isinstance(m.id, tuple) else m.string))]
+    assert missing == []
+    plural = [m for m in catalog if isinstance(m.id, tuple)]
+    assert plural and all(len(m.string) == 3 for m in plural)  # one, few, many
+    texts = [m.string for m in catalog if m.id and isinstance(m.id, str)]
+    assert sum(1 for s in texts if re.search("[а-яА-Я]", s)) > 0.8 * len(texts)
+
+
+def test_the_checker_fails_on_an_untranslated_message(tmp_path: Path) -> None:
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="ru")
+    catalog.add("Members", "Члены")
+    catalog.add("Agenda", "")
+    catalog.add("Stage", "Стадия", flags=["fuzzy"])
+    missing = [m.id for m in catalog if m.id and (m.fuzzy or not m.string)]
+    assert missing == ["Agenda", "Stage"]
+
+
+def test_russian_texts() -> None:
+    _ = translator("ru")
+    assert _("Members") == "Члены"
+    assert translator("en")("Members") == "Members"
+    assert "2000" in _("Members on %(day)s", day="2000")
+
+
+def test_a_stale_compiled_catalog_is_compiled_again() -> None:
+    mo = compile_catalog("ru")
+    assert mo.stat().st_mtime >= PO.stat().st_mtime
+    mo.unlink()
+    assert compile_catalog("ru").exists()
+
+
+def test_a_read_only_installation_compiles_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.web import i18n
+
+    def read_only(lang: str) -> Path:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(i18n, "compile_catalog", read_only)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.translator("ru")("Members") == "Члены"
+    finally:
+        i18n.translations.cache_clear()
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (1, "1 дело ждёт вас"), (3, "3 дела ждут вас"), (5, "5 дел ждут вас"),
+    (11, "11 дел ждут вас"), (21, "21 дело ждёт вас"), (22, "22 дела ждут вас"),
+    (112, "112 дел ждут вас")])
+def test_russian_plural_rule(n: int, text: str) -> None:
+    assert plurals("ru")("%(num)d thing awaits you", "%(num)d things await you", n) == text
+
+
+def test_dates_and_numbers() -> None:
+    assert long_date(date(2000, 1, 1), "en") == "1 January 2000"
+    assert long_date(date(2000, 1, 1), "ru") == "1 января 2000 г."
+    assert number(12345.5, "en") == "12,345.5"
+    assert number(12345.5, "ru").replace("\xa0", " ") == "12 345,5"
+    assert number(12345.5, "en", 2) == "12,345.50" and number(12345.5, "en", 0) == "12,346"
 
 
 def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
@@ -43,15 +128,9 @@ def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
               "agency": Agency, "position": Position, "outcome": Outcome,
               "standing": Standing, "session_mode": Mode, "session_kind": SessionKind,
               "owner_kind": OwnerKind}
-    en, ru = catalog("en"), catalog("ru")
     missing = [f"{g}.{v.value}" for g, enum in groups.items() for v in enum
-               if f"{g}.{v.value}" not in en or f"{g}.{v.value}" not in ru]
+               if v.value not in LABELS.get(g, {})]
     assert missing == []
-    assert all(re.search("[а-яА-Я]", ru[f"stage.{s.value}"]) for s in Stage)
-
-
-def test_russian_plurals_have_every_form() -> None:
-    keys = {k.rsplit(".", 1)[0] for k in catalog("ru") if k.startswith("plural.")}
-    assert keys
-    for key in keys:
-        assert {f"{key}.{f}" for f in ("one", "few", "many", "other")} <= set(catalog("ru"))
+    ru = labeller("ru")
+    assert all(re.search("[а-яА-Я]", ru("stage", s)) for s in Stage)
+    assert ru("nosuchgroup", "in_person") == "in person"

@@ -10,6 +10,7 @@ from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.principal import Principal
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services.texts import ENGLISH, Texts
 
 LANGUAGES = {"en": "eng", "ru": "rus"}
 
@@ -38,25 +39,32 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         state_names={code: s.name.get(lang) for code, s in org.states.items()}))
 
 
-def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal) -> bytes:
+def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
+                 texts: Texts = ENGLISH) -> bytes:
+    """An adopted decision as PDF: its text in both working languages (the authentic
+    texts), the rest in the reader's language (`texts`)."""
+    _, label = texts.gettext, texts.label
     d = dec.get_decision(conn, decision_id, actor=actor)
     draft = dec.get_draft(conn, d.draft_id, actor=actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
-    positions = [["State", "Position", "Statement"]] + [
-        [s.state, s.position.value.replace("_", " "), s.statement] for s in draft.stances]
+    positions = [[_("State"), _("Position"), _("Statement")]] + [
+        [s.state, label("position", s.position), s.statement] for s in draft.stances]
     sections = [
         pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]),
     ]
     if d.text_ru:
         sections.append(pdf.Section("Текст", [p for p in d.text_ru.splitlines() if p.strip()]))
     sections += [
-        pdf.Section("Outcome", [d.reason, "Binding on: " + (", ".join(d.binding) or "—")]),
-        pdf.Section("Positions", table=positions),
+        pdf.Section(_("Outcome"), [texts.message(d.reason),
+                                   _("Binding on: %(states)s",
+                                     states=", ".join(d.binding) or "—")]),
+        pdf.Section(_("Positions"), table=positions),
     ]
     return pdf.render(pdf.PdfDocument(
         title=f"{d.number} · {d.title}",
-        subtitle=f"{body.name.en} · adopted {d.adopted_on.isoformat()}",
-        marking=d.marking.value if not d.limited_format
-        else f"PARTICIPANTS: {', '.join(d.participants)}",
-        sections=sections))
+        subtitle=_("%(body)s · adopted %(day)s", body=body.name.get(texts.lang),
+                   day=d.adopted_on.isoformat()),
+        marking=label("marking", d.marking) if not d.limited_format
+        else _("PARTICIPANTS: %(states)s", states=", ".join(d.participants)),
+        exercise_label=_("EXERCISE"), sections=sections))

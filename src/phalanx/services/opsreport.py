@@ -1,4 +1,5 @@
-"""What the operation pages and printed reports show: the figures, the charts."""
+"""What the operation pages and printed reports show: the figures, the charts. The
+charts and the PDF are in the reader's language (`texts`, see `phalanx.services.texts`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import Connection
 from phalanx.adapters.exports import charts, pdf
 from phalanx.domain.access.principal import Principal
 from phalanx.services import operations as ops
+from phalanx.services.texts import ENGLISH, Texts
 
 
 def dashboard(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
@@ -25,62 +27,97 @@ def dashboard(conn: Connection, key: str, *, actor: Principal, stage: str | None
             "corridors": ops.corridors(conn, key, actor=actor, top=8)}
 
 
-def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
-                   marking: str = "", year: int | None = None) -> bytes:
+def _scope(texts: Texts, stage: str | None, year: int | None) -> str:
+    _ = texts.gettext
+    return ((_(", stage %(stage)s", stage=stage) if stage else "")
+            + (f", {year}" if year else ""))
+
+
+def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+                 year: int | None = None
+                 ) -> tuple[list[str], list[float], list[float] | None]:
+    """The seizures' substances (largest first), their kg, and the organization's
+    historical totals for them (None when it reported none): what the charts show."""
     s = ops.statistics(conn, key, ["substance"], actor=actor, stage=stage, metric="seizure",
                        year=year)
     rows = sorted((r for r in s.rows if r.key["substance"]), key=lambda r: -r.quantity)
     hist = {h.substance: h.value for h in s.historical if h.metric == "seizure" and h.substance}
-    labels = [r.key["substance"] for r in rows]
-    return charts.bars(labels, [r.quantity for r in rows],
-                       "Seizures by substance" + (f", stage {stage}" if stage else "")
-                       + (f", {year}" if year else ""), "kg",
-                       reference=[hist.get(label, 0.0) for label in labels] if hist else None,
-                       reference_label="historical total (reported by the organization)",
-                       marking=marking)
+    keys = [r.key["substance"] for r in rows]
+    return keys, [r.quantity for r in rows], [hist.get(k, 0.0) for k in keys] if hist else None
 
 
-def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "") -> bytes:
+def by_stage(conn: Connection, key: str, *, actor: Principal
+             ) -> dict[str, list[tuple[str, float]]]:
+    """The kg seized per state, stage by stage in the operation's order (each stage by
+    its name)."""
     s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure")
     op = ops.operation(conn, key)
-    order = [st["key"] for st in op.get("stages", [])]
+    names = {st["key"]: st.get("name") or st["key"] for st in op.get("stages", [])}
+    order = list(names.values())
     series: dict[str, list[tuple[str, float]]] = {}
     for r in s.rows:
-        series.setdefault(r.key["state"], []).append((r.key["stage"], r.quantity))
+        series.setdefault(r.key["state"], []).append(
+            (names.get(r.key["stage"], r.key["stage"]), r.quantity))
     for name in series:
         series[name].sort(key=lambda p: order.index(p[0]) if p[0] in order else 99)
-    return charts.lines(series, "Seizures by stage and state", "kg", marking=marking)
+    return series
+
+
+def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+                   marking: str = "", year: int | None = None,
+                   texts: Texts = ENGLISH) -> bytes:
+    _ = texts.gettext
+    keys, values, hist = by_substance(conn, key, actor=actor, stage=stage, year=year)
+    return charts.bars([texts.label("substance", k) for k in keys], values,
+                       _("Seizures by substance") + _scope(texts, stage, year), _("kg"),
+                       reference=hist,
+                       reference_label=_("historical total (reported by the organization)"),
+                       marking=marking, value_label=_("reported through Phalanx"))
+
+
+def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
+                 texts: Texts = ENGLISH) -> bytes:
+    _ = texts.gettext
+    return charts.lines(by_stage(conn, key, actor=actor), _("Seizures by stage and state"),
+                        _("kg"), marking=marking)
 
 
 def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
-               marking: str, year: int | None = None) -> bytes:
+               marking: str, year: int | None = None, texts: Texts = ENGLISH) -> bytes:
+    _, label = texts.gettext, texts.label
     d = dashboard(conn, key, actor=actor, stage=stage, year=year)
     op = d["op"]
     subst: ops.Statistics = d["by_substance"]
     state: ops.Statistics = d["by_state"]
+    name = (op["name"].get(texts.lang) or op["name"]["en"]) if isinstance(op["name"], dict) \
+        else str(op["name"])
     sections = [
-        pdf.Section("Aims", [op.get("aims", "")]),
-        pdf.Section("Totals reported through Phalanx", table=[["metric", "substance",
-                                                               "quantity", "unit", "reports"]]
-                    + [[r.key["metric"], r.key["substance"] or "", f"{r.quantity:,.2f}",
-                        r.key["unit"], str(r.reports)] for r in subst.rows],
+        pdf.Section(_("Aims"), [op.get("aims", "")]),
+        pdf.Section(_("Totals reported through Phalanx"), table=[
+            [_("Metric"), _("Substance"), _("Quantity"), _("Unit"), _("Reports")]]
+            + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
+                f"{r.quantity:,.2f}", r.key["unit"], str(r.reports)] for r in subst.rows],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
-                                           marking=marking, year=year)]),
-        pdf.Section("By state", table=[["state", "metric", "quantity", "unit", "reports"]]
-                    + [[r.key["state"], r.key["metric"], f"{r.quantity:,.2f}", r.key["unit"],
-                        str(r.reports)] for r in state.rows]),
-        pdf.Section("Most active corridors", table=[["from", "to", "seizures", "kg"]]
-                    + [[c.route_from, c.route_to, str(c.seizures), f"{c.kg:,.1f}"]
-                       for c in d["corridors"]]),
-        pdf.Section("Historical totals (reported by the organization, not records)",
-                    table=[["metric", "substance", "value", "unit", "note"]]
-                    + [[h.metric, h.substance or "", f"{h.value:,.0f}", h.unit, h.note]
-                       for h in subst.historical]),
+                                           marking=marking, year=year, texts=texts)]),
+        pdf.Section(_("By state"), table=[
+            [_("State"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")]]
+            + [[r.key["state"], label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
+                r.key["unit"], str(r.reports)] for r in state.rows]),
+        pdf.Section(_("Most active corridors"), table=[
+            [_("From"), _("To"), _("Seizures"), _("kg")]]
+            + [[c.route_from, c.route_to, str(c.seizures), f"{c.kg:,.1f}"]
+               for c in d["corridors"]]),
+        pdf.Section(_("Historical totals (reported by the organization, not records)"),
+                    table=[[_("Metric"), _("Substance"), _("Value"), _("Unit"), _("Note")]]
+                    + [[label("metric", h.metric), label("substance", h.substance),
+                        f"{h.value:,.0f}", h.unit, h.note] for h in subst.historical]),
     ]
     if subst.synthetic_reports:
-        sections.insert(0, pdf.Section("Demo data", [
-            f"{subst.synthetic_reports} of the counted reports are synthetic demo data."]))
+        sections.insert(0, pdf.Section(_("Demo data"), [
+            _("%(n)s of the counted reports are synthetic demo data.",
+              n=subst.synthetic_reports)]))
     return pdf.render(pdf.PdfDocument(
-        title=f"{op['name']['en']}" + (f" — stage {stage}" if stage else "")
+        title=name + (_(" — stage %(stage)s", stage=stage) if stage else "")
         + (f" — {year}" if year else ""),
-        subtitle="Report of the joint operation", marking=marking, sections=sections))
+        subtitle=_("Report of the joint operation"), marking=marking, sections=sections,
+        exercise_label=_("EXERCISE")))

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 from phalanx.services.organization import TimelineRowOut
-from phalanx.web.i18n import translator
+from phalanx.web.i18n import labeller, translator
 
 WIDTH = 1100
 ROW = 24  # height of a state's row
@@ -87,7 +87,7 @@ def _status_on(row: TimelineRowOut, day: date) -> str | None:
 def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
                         lang: str = "en") -> str:
     """The membership timeline as an SVG document (a string to place in the page)."""
-    t = translator(lang)
+    _, label = translator(lang), labeller(lang)
     sc = scale(rows, marker, today, lang)
     bottom = TOP + ROW * len(rows)
     height = bottom + LEGEND
@@ -98,12 +98,14 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     status_on = {r.code: _status_on(r, marker) for r in rows}
     inside = sum(1 for v in status_on.values()
                  if v in ("member", "suspended", "not_taking_part"))
-    summary = t("chart_summary", n=len(rows), first=first_year, last=sc.last.year,
-                day=marker.isoformat(), members=inside)
+    summary = _("%(n)s states, %(first)s to %(last)s. On %(day)s, %(members)s of them were "
+                "in the Organization (members, including those with participation "
+                "suspended or not taking part).", n=len(rows), first=first_year,
+                last=sc.last.year, day=marker.isoformat(), members=inside)
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
         f'{height}" width="100%" role="img" aria-labelledby="timeline-title timeline-desc" '
         f'font-family="sans-serif" font-size="12">')
-    add(f'<title id="timeline-title">{escape(t("members_timeline"))}</title>')
+    add(f'<title id="timeline-title">{escape(_("Membership over time"))}</title>')
     add(f'<desc id="timeline-desc">{escape(summary)}</desc>')
 
     # rows: a light band on every other row, so the eye follows a state across
@@ -127,18 +129,18 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     # the states and their stints
     for i, row in enumerate(rows):
         y = TOP + i * ROW
-        label = _label(row, lang)
+        row_name = _label(row, lang)
         now = status_on[row.code]
         cls = f"label {now}" if now else "label out"
         add(f'<g class="row" data-state={quoteattr(row.code)}>')
         add(f'<text class="{cls}" x="{sc.left - 8}" y="{y + ROW / 2 + 4:.1f}" '
-            f'text-anchor="end" fill="#1d232f">{escape(label)}</text>')
+            f'text-anchor="end" fill="#1d232f">{escape(row_name)}</text>')
         for s in row.stints:
             status = s.status.value
             end = s.end or sc.last
             x0, x1 = sc.x(s.start), sc.x(end)
-            until = s.end.isoformat() if s.end else t("chart_ongoing")
-            tip = f"{label}: {t(status)}, {s.start.isoformat()} – {until}"
+            until = s.end.isoformat() if s.end else _("today")
+            tip = f"{row_name}: {label('member_status', status)}, {s.start.isoformat()} – {until}"
             add(f'<rect class="stint {status}{"" if s.end else " open"}" '
                 f'data-status="{status}" data-start="{s.start.isoformat()}" '
                 f'data-end="{s.end.isoformat() if s.end else ""}" x="{x0:.1f}" '
@@ -161,7 +163,7 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     lx, ly = sc.left, bottom + 16
     add('<g class="legend">')
     for status in STATUSES:
-        text = t(status)
+        text = label("member_status", status)
         add(f'<rect class="swatch {status}" x="{lx}" y="{ly}" width="18" height="{BAR - 2}" '
             f'rx="2" fill="{FILL[status]}"/>')
         add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">{escape(text)}</text>')
@@ -169,7 +171,7 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     add(f'<line class="marker-key" x1="{lx + 9}" y1="{ly - 2}" x2="{lx + 9}" y2="{ly + BAR}" '
         f'stroke="#b3261e" stroke-width="2"/>')
     add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">'
-        f'{escape(t("chart_marker"))}</text>')
+        f'{escape(_("chosen date"))}</text>')
     add("</g>")
     add("</svg>")
     return "".join(out)

@@ -40,7 +40,7 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     """The map's data. `pic` is `forces.picture(...)`; `crisis` narrows the movements to
     one crisis and frames it; `board` replaces the crises by the board's ones and frames
     them (the crisis board's map)."""
-    t, label = translator(lang), labeller(lang)
+    _, label = translator(lang), labeller(lang)
     names = state_names or {}
     symbols: list[dict[str, Any]] = []
     for b in pic["bases"]:
@@ -49,7 +49,7 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
         symbols.append({
             "layer": "airfields", "lat": b["lat"], "lon": b["lon"], "sidc": "SFGPIBA---H----",
             "label": b["name"], "details": [
-                [t("state"), names.get(b["state"], b["state"])],
+                [_("State"), names.get(b["state"], b["state"])],
                 *([["ICAO", b["icao"]]] if b.get("icao") else [])]})
     for u in pic["units"]:
         if u["withdrawn"]:
@@ -57,11 +57,11 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
         symbols.append({
             "layer": "units", "lat": u["lat"], "lon": u["lon"], "sidc": u["sidc"],
             "label": f"{u['name']} ({u['state']})", "details": [
-                [t("state"), names.get(u["state"], u["state"])],
-                [t("capability"), t("cap_" + u["capability"], default=u["capability"])],
-                [t("strength"), str(u["strength"])],
-                [t("readiness"), f"{u['readiness_h']:g} h"],
-                *([[t("garrison"), u["garrison"]]] if u.get("garrison") else [])]})
+                [_("State"), names.get(u["state"], u["state"])],
+                [_("Capability"), label("cap", u["capability"])],
+                [_("Strength"), str(u["strength"])],
+                [_("Readiness"), f"{u['readiness_h']:g} h"],
+                *([[_("Garrison"), u["garrison"]]] if u.get("garrison") else [])]})
     if board is None:
         shown = [{"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"],
                   "sidc": c["sidc"], "stage": c["stage"], "severity": c["severity"],
@@ -77,13 +77,13 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
             "layer": "crises", "lat": c["lat"], "lon": c["lon"], "sidc": c["sidc"],
             "label": f"{c['id']}: {c['title']}", "href": f"/crises/{c['id']}",
             "overdue": c["overdue"], "details": [
-                [t("stage"), label("stage", c["stage"])],
-                [t("severity"), label("severity", c["severity"])]]})
+                [_("Stage"), label("stage", c["stage"])],
+                [_("Severity"), label("severity", c["severity"])]]})
     ids = {c["id"] for c in shown}
     unit_names = {u["key"]: u["name"] for u in pic["units"]}
     moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
               "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
-                       f"({t('mode_' + m['mode'], default=m['mode'])}, "
+                       f"({label('mode', m['mode'])}, "
                        f"{m['arrive_h']:.1f} h)"}
              for m in pic["movements"]
              if (crisis is None or m["crisis"] == crisis) and (board is None or m["crisis"] in ids)]
@@ -96,11 +96,55 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     else:
         frame = [list(REGION[0]), list(REGION[1])]
     return {
-        "layers": {k: t("layer_" + k) for k in LAYERS},
-        "legend": [[k, t("layer_" + k)] for k in LAYERS] + [
-            ["decided", t("move_decided")], ["proposed", t("move_proposed")]],
+        "layers": {k: label("layer", k) for k in LAYERS},
+        "legend": [[k, label("layer", k)] for k in LAYERS] + [
+            ["decided", _("decided movement")], ["proposed", _("proposed movement")]],
         "symbols": symbols, "moves": moves, "frame": frame,
-        "labels": {"open": t("open_record"), "details": t("details")}}
+        "labels": {"open": _("Open"), "details": _("Details")}}
+
+
+def _points(geometry: dict[str, Any]) -> list[tuple[float, float]]:
+    """The (lat, lon) of every vertex of a GeoJSON geometry."""
+    out: list[tuple[float, float]] = []
+
+    def walk(c: Any) -> None:
+        if c and isinstance(c[0], int | float):
+            out.append((float(c[1]), float(c[0])))
+        else:
+            for x in c:
+                walk(x)
+
+    walk(geometry.get("coordinates", []))
+    return out
+
+
+def crisis_map_data(pic: dict[str, Any], c: crs.CrisisOut, areas: dict[str, Any], lang: str,
+                    state_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The crisis room's map: the crisis, its movements, the areas of its CAP alert
+    (`areas`, GeoJSON), framed on the place and the areas."""
+    data = picture_data(pic, lang, crisis=c.id, board=[c], state_names=state_names)
+    where = [(c.lat, c.lon)] if c.lat is not None and c.lon is not None else []
+    area_points = [p for f in areas.get("features", []) for p in _points(f.get("geometry") or {})]
+    if any(lon < -90 for _, lon in area_points) and any(lon > 90 for _, lon in area_points):
+        # areas split at the antimeridian: their western parts east of it, as the land's
+        areas = _east_of_antimeridian(areas)
+        area_points = [(lat, lon + 360 if lon < 0 else lon) for lat, lon in area_points]
+    where += area_points
+    if where:
+        data["frame"] = _frame(where, 1.0, 2.0)  # type: ignore[arg-type]
+    data["areas"] = areas
+    return data
+
+
+def _east_of_antimeridian(areas: dict[str, Any]) -> dict[str, Any]:
+    def shift(c: Any) -> Any:
+        if c and isinstance(c[0], int | float):
+            return [c[0] + 360 if c[0] < 0 else c[0], *c[1:]]
+        return [shift(x) for x in c]
+
+    return {**areas, "features": [
+        {**f, "geometry": {**f["geometry"], "coordinates": shift(f["geometry"]["coordinates"])}}
+        for f in areas.get("features", []) if f.get("geometry")]}
 
 
 # the part of the world the maps show: Europe, the Middle East, Central, South and North

@@ -1,5 +1,6 @@
 """Errors: RFC 9457 problem details (application/problem+json) on the API, an error
-page (or the login page, for 401) on the web pages."""
+page (or the login page, for 401) on the web pages; both in the request's language
+(`phalanx.web.i18n.errors` translates the services' English messages)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from phalanx.adapters.cap.parse import CapError
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled
 from phalanx.services.organization import NotLoaded
+from phalanx.web.i18n import errors as texts
 
 PROBLEM = "application/problem+json"
 
@@ -74,10 +76,25 @@ def _title(status: int) -> str:
         return "Error"
 
 
+def _lang(request: Request) -> str:
+    from phalanx.web.pages.render import language
+
+    try:
+        return language(request)
+    except Exception:  # no settings (a bare app in a test): the source language
+        return "en"
+
+
 def respond(request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
-            **extra: Any) -> Response:
+            *, translated: bool = False, **extra: Any) -> Response:
+    """The error answer: `detail` is an English message of the services (translated here)
+    or, with `translated`, already in the request's language."""
+    lang = _lang(request)
+    if not translated:
+        detail = texts.translate(detail, lang)
+    title = texts.status_title(status, lang)
     if request.url.path.startswith("/api/"):
-        resp: Response = problem(status, _title(status), detail, instance=request.url.path,
+        resp: Response = problem(status, title, detail, instance=request.url.path,
                                  **extra)
     elif status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -85,7 +102,7 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
     else:
         from phalanx.web.pages.render import render
 
-        resp = render(request, "error.html", {"title": f"{status} {_title(status)}",
+        resp = render(request, "error.html", {"title": f"{status} {title}",
                                               "detail": printable(detail)},
                       status_code=status)
     for k, v in (headers or {}).items():
@@ -96,13 +113,15 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        lang = _lang(request)
         errors = [
-            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""),
+            {"where": ".".join(str(p) for p in e.get("loc", ())),
+             "message": texts.validation_message(e, lang),
              "value": e.get("input") if isinstance(e.get("input"), str | int | float) else None}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors)
-        return respond(request, 422, detail, errors=errors)
+        return respond(request, 422, detail, translated=True, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -110,7 +129,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return respond(request, 404, str(exc))
+        return respond(request, 404, texts.not_found(exc.kind, exc.key, _lang(request)),
+                       translated=True)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -118,8 +138,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Invalid)
     async def _invalid_input(request: Request, exc: Invalid) -> Response:
-        return respond(request, 422, str(exc),
-                       errors=[{"where": exc.where, "message": exc.message}])
+        message = texts.translate(exc.message, _lang(request))
+        return respond(request, 422, f"{exc.where}: {message}", translated=True,
+                       errors=[{"where": exc.where, "message": message}])
 
     @app.exception_handler(IdentityError)
     async def _identity(request: Request, exc: IdentityError) -> Response:

@@ -10,17 +10,21 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-NAVY, GOLD, GREY = "#2c3b5e", "#b8860b", "#9aa7bd"
+# the palette of the pages' charts (phalanx.web.charts), so that a printed chart looks
+# like the one on the page
+NAVY, GOLD, GREY = "#2f5d9b", "#c98a1a", "#9aa7bd"
+INK = "#1f2a44"
+SERIES = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")
 
 
 def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
          reference: Sequence[float] | None = None, reference_label: str = "",
-         marking: str = "") -> bytes:
+         marking: str = "", value_label: str = "reported through Phalanx") -> bytes:
     """Horizontal bars, largest first; optional reference bars (e.g. historical totals)."""
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 3) + 1.2), dpi=110)
     pos = range(len(labels))
     ax.barh([p + (0.2 if reference else 0) for p in pos], values,
-            height=0.4 if reference else 0.7, color=NAVY, label="reported through Phalanx")
+            height=0.4 if reference else 0.7, color=NAVY, label=value_label)
     if reference:
         ax.barh([p - 0.2 for p in pos], reference, height=0.4, color=GOLD,
                 label=reference_label)
@@ -28,7 +32,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
     ax.set_yticks(list(pos), labels, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(unit, fontsize=9)
-    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e3e7ee")
     ax.set_axisbelow(True)
@@ -45,9 +49,10 @@ def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
           marking: str = "") -> bytes:
     """One line per series over ordered x labels (e.g. stages)."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
-    for name, points in sorted(series.items()):
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
-    ax.set_title(title, fontsize=11, loc="left", color=NAVY)
+    for i, (name, points) in enumerate(sorted(series.items())):
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name,
+                color=SERIES[i % len(SERIES)])
+    ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.set_ylabel(unit, fontsize=9)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)

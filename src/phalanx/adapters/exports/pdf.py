@@ -61,6 +61,7 @@ class PdfDocument:
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
     exercise: bool = False
+    exercise_label: str = "EXERCISE"  # the banner's word, in the reader's language
 
 
 def render(doc: PdfDocument) -> bytes:
@@ -72,7 +73,7 @@ def render(doc: PdfDocument) -> bytes:
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName=bold, fontSize=12)
     mono = ParagraphStyle("mono", parent=body, fontSize=8.5, leading=11)
     head = ParagraphStyle("head", parent=body, fontName=bold, textColor=colors.white)
-    banner = doc.marking + ("  ·  EXERCISE" if doc.exercise else "")
+    banner = doc.marking + (f"  ·  {doc.exercise_label}" if doc.exercise else "")
 
     def decorate(canvas: Any, _doc: Any) -> None:
         canvas.saveState()

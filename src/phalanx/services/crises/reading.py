@@ -47,6 +47,7 @@ from phalanx.services.crises.schemas import (
     _states,
 )
 from phalanx.services.crisis_requests import as_domain, requests_of
+from phalanx.services.texts import ENGLISH, Texts
 
 
 def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
@@ -152,46 +153,57 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
 
 
 
-def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
-    """A crisis's situation report as PDF, marked with its classification."""
+def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
+               texts: Texts = ENGLISH) -> bytes:
+    """A crisis's situation report as PDF, marked with its classification, in the
+    reader's language (`texts`)."""
     from phalanx.adapters.exports import pdf
 
+    _, label = texts.gettext, texts.label
     c = get(conn, crisis_id, actor=actor)
     card = c.scorecard.model_dump() if c.scorecard else {}
     sections = [
-        pdf.Section("Situation", [c.description or "—", f"Category: {c.category_name}. "
-                                  f"Basis: {c.basis}.", f"Obligation: {c.obligation}."]),
-        pdf.Section("Stages and clocks", table=[["stage", "entered", "minutes", "target",
-                                                 "overdue"]] + [
-            [k.stage.value, k.entered.strftime("%Y-%m-%d %H:%M"), f"{k.elapsed_minutes:g}",
+        pdf.Section(_("Situation"), [
+            c.description or "—",
+            _("Category: %(category)s.", category=c.category_name) + " "
+            + _("Basis: %(basis)s.", basis=c.basis),
+            _("Obligation: %(obligation)s.", obligation=c.obligation)]),
+        pdf.Section(_("Stages and clocks"), table=[
+            [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
+            [label("stage", k.stage), k.entered.strftime("%Y-%m-%d %H:%M"),
+             f"{k.elapsed_minutes:g}",
              "—" if k.target_minutes is None else f"{k.target_minutes:g}",
              f"{k.overdue_minutes:g}" if k.overdue else ""] for k in c.clocks]),
-        pdf.Section("Response scorecard (minutes)", table=[["measure", "minutes"]] + [
-            [k.replace("_minutes", "").replace("_", " "), "—" if v is None else f"{v:g}"]
+        pdf.Section(_("Response scorecard (minutes)"), table=[[_("Measure"), _("Minutes")]] + [
+            [label("scorecard", k.replace("_minutes", "")), "—" if v is None else f"{v:g}"]
             for k, v in card.items()]),
-        pdf.Section("Response card (hours from the official request, else the report)",
-                    table=[["measure", "hours", "target", "verdict"]] + [
-            [m.measure.replace("_", " "),
+        pdf.Section(_("Response card (hours from the official request, else the report)"),
+                    table=[[_("Measure"), _("Hours"), _("Target"), _("Verdict")]] + [
+            [label("measure", m.measure),
              "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",
-             "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}", m.verdict]
+             "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}",
+             label("verdict", m.verdict)]
             for m in c.response_card]),
-        pdf.Section("Requests, offers and gaps", table=[["from", "need", "quantity",
-                                                         "covered", "gap", "status"]] + [
+        pdf.Section(_("Requests, offers and gaps"), table=[
+            [_("From"), _("Need"), _("Quantity"), _("Covered"), _("Gap"), _("Status")]] + [
             [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
-             r.status] for r in c.requests]),
-        pdf.Section("Situation reports", [
+             label("request_status", r.status)] for r in c.requests]),
+        pdf.Section(_("Situation reports"), [
             f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation} "
-            f"{('Casualties: ' + s.casualties) if s.casualties else ''} "
-            f"{('Needs: ' + s.needs) if s.needs else ''}" for s in c.sitreps] or ["—"]),
-        pdf.Section("Timeline", [f"{e.at:%Y-%m-%d %H:%M} {e.kind}: {e.text}"
-                                 for e in c.timeline]),
+            f"{_('Casualties: %(text)s', text=s.casualties) if s.casualties else ''} "
+            f"{_('Needs: %(text)s', text=s.needs) if s.needs else ''}" for s in c.sitreps]
+            or ["—"]),
+        pdf.Section(_("Timeline"), [f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: {e.text}"
+                                    for e in c.timeline]),
     ]
     if c.review:
-        sections.append(pdf.Section("After-action review", [c.review]))
+        sections.append(pdf.Section(_("After-action review"), [c.review]))
     return pdf.render(pdf.PdfDocument(
-        title=f"Situation report · crisis {c.id}: {c.title}",
-        subtitle=f"{', '.join(c.affected)} · {c.place} · stage {c.stage.value}",
-        marking=c.marking.value, exercise=c.exercise, sections=sections))
+        title=_("Situation report · crisis %(id)s: %(title)s", id=c.id, title=c.title),
+        subtitle=f"{', '.join(c.affected)} · {c.place} · "
+                 + _("stage %(stage)s", stage=label("stage", c.stage)),
+        marking=label("marking", c.marking), exercise=c.exercise,
+        exercise_label=_("EXERCISE"), sections=sections))
 
 
 def stage_options(conn: Connection, crisis_id: int, *, actor: Principal

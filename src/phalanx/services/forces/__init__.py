@@ -24,6 +24,7 @@ from phalanx.services.forces.deployment import (
 )
 from phalanx.services.forces.planning import (
     Built,
+    Cancelled,
     MovementOut,
     PlanIn,
     PlanOut,
@@ -67,6 +68,7 @@ __all__ = [
     "AircraftPatch",
     "BaseOut",
     "Built",
+    "Cancelled",
     "Capability",
     "ConsentIn",
     "ConsentOut",

@@ -76,16 +76,43 @@ class PlanOut(BaseModel):
     partial: bool = False
 
 
+class Cancelled(Exception):
+    """The run was cancelled by its user: nothing is stored."""
+
+
 class PlanIn(BaseModel):
     time_limit: float = Field(default=10.0, ge=0.5, le=120)  # longer runs: the CLI
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
+# runs the search: solver("solve" or "repair", *args, **kwargs) -> Result, as
+# improve.solve / improve.repair would (the pages run it in a process of its own, which a
+# cancel stops at once)
+Solver = Callable[..., Result]
+
+
+def direct(kind: str, *args: Any, **kwargs: Any) -> Result:
+    """The search in this process."""
+    return (solve if kind == "solve" else repair)(*args, **kwargs)
+
+
 def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,
-             at: datetime | None = None, on_plan: Callable[[pl.Plan], None] | None = None
-             ) -> PlanOut:
+             at: datetime | None = None, on_plan: Callable[[pl.Plan], None] | None = None,
+             cancelled: Callable[[], bool] | None = None,
+             solver: Solver = direct) -> PlanOut:
     """Plan the deployment for `crisis_id` (and the crises competing with it), keeping
-    movements of decided plans already under way; store the run as proposed."""
+    movements of decided plans already under way; store the run as proposed.
+    `cancelled` is asked at each better plan the search finds and before the plan is
+    stored: once it says yes, the run stops with `Cancelled` and stores nothing.
+    `solver` runs the search (`direct`: here)."""
+    if cancelled is not None:
+        report = on_plan
+
+        def on_plan(p: pl.Plan) -> None:
+            if cancelled():
+                raise Cancelled()
+            if report is not None:
+                report(p)
     if not is_staff(actor):
         raise Forbidden("the deployment planner is run by the Joint Staff or the Secretariat")
     at = at or now()
@@ -98,13 +125,16 @@ def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,
         start = built.start
         shift = _hours(at, start)
         problem = _shifted(problem, shift)
-        result = repair(problem, _keep_known(problem, built.previous), shift,
+        result = solver("repair", problem, _keep_known(problem, built.previous), shift,
                         time_limit=data.time_limit, seed=data.seed, on_plan=on_plan)
     else:
-        result = solve(problem, time_limit=data.time_limit, seed=data.seed, on_plan=on_plan)
+        result = solver("solve", problem, time_limit=data.time_limit, seed=data.seed,
+                        on_plan=on_plan)
     problems = pl.check(result.problem, result.plan)
     if problems:  # never shown: the checker guards every plan
         raise AssertionError(f"the plan fails the checker: {problems}")
+    if cancelled is not None and cancelled():
+        raise Cancelled()
     return _store(db, crisis_id, built, result, start, data, actor=actor, at=at)
 
 

@@ -22,6 +22,7 @@ from phalanx.services.registers import external as ext
 from phalanx.services.registers import parliament as pa
 from phalanx.services.registers import supply as mtc
 from phalanx.services.registers import training as tr
+from phalanx.services.texts import ENGLISH, Texts
 
 
 def marking_for(actor: Principal) -> str:
@@ -101,7 +102,10 @@ def _money(v: float) -> str:
     return f"{v:,.1f}"
 
 
-def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes:
+def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
+                      texts: Texts = ENGLISH) -> bytes:
+    """The year's report as PDF, in the reader's language (`texts`)."""
+    _, label = texts.gettext, texts.label
     org = orgs.organization(conn)
     marking = marking_for(actor)
     sections: list[pdf.Section] = []
@@ -109,28 +113,32 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes
     # decisions, crises, operations of the year
     decisions = dec.list_decisions(conn, actor=actor, year=year)
     sections.append(pdf.Section(
-        f"Decisions adopted in {year}",
-        [] if decisions else ["No decision recorded."],
-        table=[["number", "body", "adopted", "title"]]
+        _("Decisions adopted in %(year)s", year=year),
+        [] if decisions else [_("No decision recorded.")],
+        table=[[_("Number"), _("Body"), _("Adopted"), _("Title")]]
         + [[d.number, d.body, d.adopted_on.isoformat(), d.title] for d in decisions]
         if decisions else None))
     crises = [c for c in crisis_service.board(conn, actor=actor, include_closed=True,
                                               exercise=False) if c.reported_at.year == year]
     sections.append(pdf.Section(
-        f"Crises reported in {year}", [] if crises else ["No crisis recorded."],
-        table=[["title", "category", "affected", "stage"]]
-        + [[c.title, c.category_name, ", ".join(c.affected), c.stage.value] for c in crises]
+        _("Crises reported in %(year)s", year=year),
+        [] if crises else [_("No crisis recorded.")],
+        table=[[_("Title"), _("Category"), _("Affected"), _("Stage")]]
+        + [[c.title, c.category_name_ru if texts.lang == "ru" and c.category_name_ru
+            else c.category_name, ", ".join(c.affected), label("stage", c.stage)]
+           for c in crises]
         if crises else None))
     op_rows = []
     for key, op in org.operations.items():
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
-        op_rows += [[op["name"]["en"], r.key["metric"], f"{r.quantity:,.2f}", r.key["unit"],
-                     str(r.reports)] for r in s.rows if r.reports]
+        name = op["name"].get(texts.lang) or op["name"]["en"]
+        op_rows += [[name, label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
+                     r.key["unit"], str(r.reports)] for r in s.rows if r.reports]
     sections.append(pdf.Section(
-        f"Joint operations in {year}",
-        [] if op_rows else ["No result reported through Phalanx."],
-        table=[["operation", "metric", "quantity", "unit", "reports"], *op_rows]
-        if op_rows else None))
+        _("Joint operations in %(year)s", year=year),
+        [] if op_rows else [_("No result reported through Phalanx.")],
+        table=[[_("Operation"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")],
+               *op_rows] if op_rows else None))
 
     # Parliamentary Assembly
     laws = pa.list_laws(conn, actor=actor)
@@ -139,26 +147,28 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes
     sessions = pa.field_sessions(conn, actor=actor, year=year)
     matrix = pa.matrix(conn, actor=actor)
     progress = [p for p in matrix.progress if p["year"] <= year]
-    paras = [f"Model laws and recommendations adopted in {year}: {len(adopted)}"
+    paras = [_("Model laws and recommendations adopted in %(year)s: %(n)s", year=year,
+               n=len(adopted))
              + (" — " + "; ".join(x.title for x in adopted) if adopted else "") + "."]
-    paras.append("Transposition by member: " + ", ".join(
-        f"{v} {k.replace('_', ' ')}" for k, v in SYMBOLS.items()) + ".")
-    paras += [f"Field session of {s.commission} in {s.place} ({s.start.isoformat()}): "
-              f"{s.topic}. {s.report}" for s in sessions]
+    paras.append(_("Transposition by member:") + " " + ", ".join(
+        f"{v} {label('tr', k)}" for k, v in SYMBOLS.items()) + ".")
+    paras += [_("Field session of %(commission)s in %(place)s (%(day)s):",
+                commission=s.commission, place=s.place, day=s.start.isoformat())
+              + f" {s.topic}. {s.report}" for s in sessions]
     sections.append(pdf.Section(
-        "Parliamentary Assembly: harmonization of legislation", paras,
-        table=[["model law", *matrix.states]]
+        _("Parliamentary Assembly: harmonization of legislation"), paras,
+        table=[[_("Model law"), *matrix.states]]
         + [[row["title"], *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
            for row in matrix.laws] if matrix.laws else None,
-        images=[charts.lines({"national acts adopted": [(str(p["year"]), p["adopted"])
-                                                        for p in progress]},
-                             "Transposition into national law (cumulative)", "acts",
+        images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
+                                                           for p in progress]},
+                             _("Transposition into national law (cumulative)"), _("acts"),
                              marking=marking)] if progress else []))
     if changes:
         sections.append(pdf.Section(
-            f"Transposition changes in {year}",
-            table=[["model law", "state", "status", "reference", "on"]]
-            + [[c.law, c.state, c.status.value.replace("_", " "), c.reference,
+            _("Transposition changes in %(year)s", year=year),
+            table=[[_("Model law"), _("State"), _("Status"), _("Reference"), _("On")]]
+            + [[c.law, c.state, label("tr", c.status), c.reference,
                 c.on.isoformat()] for c in changes]))
 
     # military-technical cooperation
@@ -166,50 +176,57 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes
            if s.agreed.year == year or any(d.on.year == year for d in s.deliveries)]
     tot = mtc.totals(conn, actor=actor)
     yt = next((y for y in tot.years if y.year == year), None)
+    million = _("million %(currency)s", currency=tot.currency)
     sections.append(pdf.Section(
-        "Military-technical cooperation",
-        [f"Supplies agreed in {year}: {yt.agreements if yt else 0}, "
-         f"{_money(yt.agreed_value if yt else 0)} million {tot.currency}; delivered in {year}: "
-         f"{_money(yt.delivered_value if yt else 0)} million {tot.currency}."],
-        table=[["supply", "supplier", "recipient", "item", "quantity", "delivered",
-                f"value (m {tot.currency})"]]
+        _("Military-technical cooperation"),
+        [_("Supplies agreed in %(year)s: %(n)s, %(agreed)s %(million)s; delivered in "
+           "%(year)s: %(delivered)s %(million)s.", year=year, n=yt.agreements if yt else 0,
+           agreed=_money(yt.agreed_value if yt else 0), million=million,
+           delivered=_money(yt.delivered_value if yt else 0))],
+        table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
+                _("Delivered"), f"{_('Value')} ({million})"]]
         + [[s.key, s.supplier, s.recipient, s.item, str(s.quantity),
             str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
-        images=[charts.lines({"agreed": [(str(y.year), y.agreed_value) for y in tot.years],
-                              "delivered": [(str(y.year), y.delivered_value)
-                                            for y in tot.years]},
-                             "Supplies by year", f"million {tot.currency}",
+        images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],
+                              _("Delivered"): [(str(y.year), y.delivered_value)
+                                               for y in tot.years]},
+                             _("Supplies by year"), million,
                              marking=marking)] if tot.years else []))
 
     # training quotas
     quotas = tr.list_quotas(conn, actor=actor, year=year)
     sections.append(pdf.Section(
-        f"Training quotas {year}", [] if quotas else ["No quota recorded for the year."],
-        table=[["institution", "host", "type", "offered", "allocated", "enrolled",
-                "graduated"]]
-        + [[q.institution, q.host, q.type.value, str(q.offered), str(q.allocated),
+        _("Training quotas %(year)s", year=year),
+        [] if quotas else [_("No quota recorded for the year.")],
+        table=[[_("Institution"), _("Host"), _("Type"), _("offered"), _("allocated"),
+                _("enrolled"), _("graduated")]]
+        + [[q.institution, q.host, label("inst", q.type), str(q.offered), str(q.allocated),
             str(q.enrolled), str(q.graduated)] for q in quotas] if quotas else None,
         images=[charts.bars([f"{q.institution}" for q in quotas],
                             [float(q.enrolled) for q in quotas],
-                            f"Quota use {year}: enrolled (gold: places offered)", "places",
+                            _("Quota use %(year)s: enrolled (gold: places offered)",
+                              year=year), _("places"),
                             reference=[float(q.offered) for q in quotas],
-                            reference_label="offered", marking=marking)] if quotas else []))
+                            reference_label=_("offered"), marking=marking,
+                            value_label=_("enrolled"))] if quotas else []))
 
     # exercises
     cal = ex.calendar(conn, actor=actor, year=year)
     findings = [f for e in cal for f in e.findings]
     sections.append(pdf.Section(
-        f"Joint exercises {year}", [] if cal else ["No exercise in the calendar."],
-        table=[["exercise", "dates", "host", "participants", "strength", "scenario"]]
+        _("Joint exercises %(year)s", year=year),
+        [] if cal else [_("No exercise in the calendar.")],
+        table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
+                _("Scenario")]]
         + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}", e.host,
             ", ".join(sorted({p.state for p in e.participants})), str(e.strength),
             e.scenario or ""] for e in cal] if cal else None))
     if findings:
         sections.append(pdf.Section(
-            "After-action findings",
-            table=[["exercise", "finding", "owner", "due", "status"]]
-            + [[f.exercise, f.title, f.assignee, f.due.isoformat(), f.status.value]
-               for f in findings]))
+            _("After-action findings"),
+            table=[[_("Exercise"), _("Finding"), _("Owner"), _("Due"), _("Status")]]
+            + [[f.exercise, f.title, f.assignee, f.due.isoformat(),
+                label("finding_status", f.status)] for f in findings]))
 
     # external relations
     instruments = [i for i in ext.instruments(conn, actor=actor)
@@ -217,22 +234,24 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal) -> bytes
     events = ext.events(conn, actor=actor, year=year)
     counts = [h for h in org.historical_counts if h.period == str(year)]
     sections.append(pdf.Section(
-        "External relations",
-        [f"Instruments signed in {year}: {len(instruments)}; meetings, joint events and "
-         f"statements: {len(events)}."]
-        + [f"Reported by the organization: {h.count} {h.kind}s — {h.note} ({h.source})."
+        _("External relations"),
+        [_("Instruments signed in %(year)s: %(n)s; meetings, joint events and statements: "
+           "%(events)s.", year=year, n=len(instruments), events=len(events))]
+        + [_("Reported by the organization: %(count)s %(kind)s — %(note)s (%(source)s).",
+             count=h.count, kind=label("event_text", h.kind), note=h.note, source=h.source)
            for h in counts],
-        table=[["date", "kind", "partner", "title"]]
-        + [[e.on.isoformat(), e.kind.replace("_", " "), e.partner or "", e.title]
+        table=[[_("Date"), _("Kind"), _("Partner"), _("Title")]]
+        + [[e.on.isoformat(), label("event_text", e.kind), e.partner or "", e.title]
            for e in events]
-        + [[i.signed.isoformat() if i.signed else "", i.kind.replace("_", " "), i.partner,
+        + [[i.signed.isoformat() if i.signed else "", label("instrument", i.kind), i.partner,
             i.title] for i in instruments] if events or instruments else None))
     illustrative = any(x.illustrative for x in laws) or any(s.illustrative for s in sup)
     if illustrative:
-        sections.append(pdf.Section("Note", [
-            "Figures marked illustrative in the dataset stand in for the organization's "
-            "own records."]))
+        sections.append(pdf.Section(_("Note"), [
+            _("Figures marked illustrative in the dataset stand in for the organization's "
+              "own records.")]))
     return pdf.render(pdf.PdfDocument(
-        title=f"{org.name.en}: annual report {year}",
-        subtitle="The Secretariat's report on the organization's work", marking=marking,
-        sections=sections))
+        title=_("%(organization)s: annual report %(year)s", organization=org.name.get(
+            texts.lang), year=year),
+        subtitle=_("The Secretariat's report on the organization's work"), marking=marking,
+        sections=sections, exercise_label=_("EXERCISE")))

@@ -233,8 +233,13 @@ def escalate_watch(watch_id: Id, data: EscalateIn, actor: Writer,
 
 @router.get("/crises/{crisis_id}/report.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def report_pdf(crisis_id: Id, actor: Reader, conn: Conn) -> Response:
+def report_pdf(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> Response:
     """The situation report: stage and clocks, scorecard, assistance and gaps, reports,
-    timeline; marked with its classification (and EXERCISE)."""
-    return Response(crises.report_pdf(conn, crisis_id, actor=actor),
+    timeline; marked with its classification (and EXERCISE); in the reader's language
+    (`?lang=`, else the `lang` cookie, else the installation's default)."""
+    from phalanx.web.i18n import texts_for
+    from phalanx.web.pages.render import language
+
+    return Response(crises.report_pdf(conn, crisis_id, actor=actor,
+                                      texts=texts_for(language(request))),
                     media_type="application/pdf")

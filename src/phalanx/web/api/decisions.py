@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -204,8 +204,14 @@ def decision_akn(decision_id: Id, actor: Reader, conn: Conn,
 
 @router.get("/decisions/{decision_id}/pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def decision_pdf(decision_id: Id, actor: Reader, conn: Conn) -> Response:
-    return Response(exports.decision_pdf(conn, decision_id, actor=actor),
+def decision_pdf(request: Request, decision_id: Id, actor: Reader, conn: Conn) -> Response:
+    """The decision as PDF: its authentic texts in both working languages, the rest in the
+    reader's language (`?lang=`, else the `lang` cookie, else the default)."""
+    from phalanx.web.i18n import texts_for
+    from phalanx.web.pages.render import language
+
+    return Response(exports.decision_pdf(conn, decision_id, actor=actor,
+                                         texts=texts_for(language(request))),
                     media_type="application/pdf")
 
 

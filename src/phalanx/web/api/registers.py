@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -239,9 +239,14 @@ def overview(actor: Reader, conn: Conn) -> ov.OverviewOut:
 
 @router.get("/secretariat/annual-report/{year}.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def annual_report(year: Year, actor: Reader, conn: Conn) -> Response:
-    """The year's registers, decisions, crises and operations, as the reader may see them."""
-    return Response(ov.annual_report_pdf(conn, year, actor=actor),
+def annual_report(request: Request, year: Year, actor: Reader, conn: Conn) -> Response:
+    """The year's registers, decisions, crises and operations, as the reader may see them,
+    in the reader's language (`?lang=`, else the `lang` cookie, else the default)."""
+    from phalanx.web.i18n import texts_for
+    from phalanx.web.pages.render import language
+
+    return Response(ov.annual_report_pdf(conn, year, actor=actor,
+                                         texts=texts_for(language(request))),
                     media_type="application/pdf",
                     headers={"Content-Disposition":
                              f'inline; filename="annual-report-{year}.pdf"'})

@@ -1,81 +1,137 @@
-"""Translations of the page texts.
+"""Translations of the page texts, with gettext through Babel.
 
-One YAML catalog per language (``en.yaml``, ``ru.yaml``), flat ``key: text`` pairs, with
-exactly the same keys in every catalog (``tests/unit/test_i18n.py`` checks it, and that
-every ``t('key')`` a template uses exists). Texts may hold ``{placeholders}`` filled
-with ``str.format``.
+The texts are written in English in the sources; English is the message id. The
+Russian catalog is ``locale/ru/LC_MESSAGES/messages.po`` (``messages.pot`` is the
+template extracted from the sources). ``tests/unit/test_i18n.py`` checks that the
+template is up to date with the sources and that every message has a Russian text
+(neither empty nor fuzzy). To change or add texts::
+
+    make i18n         # pybabel extract + update: new texts appear in messages.po
+    (translate the empty msgstr entries of messages.po)
+    make i18n         # compiles messages.mo (the app also compiles it when missing or
+                      # older than the .po, so a fresh checkout works as is)
+
+To add a language: add its code to ``LANGUAGES`` and ``LOCALES``, run
+``pybabel init -i src/phalanx/web/i18n/locale/messages.pot -d src/phalanx/web/i18n/locale
+-l xx``, translate, and add its name to ``LANGUAGE_NAMES`` in ``pages/render.py``.
 
 The language of a request is, in this order: ``?lang=xx`` in the query (the page then
 sets the ``lang`` cookie, so the choice persists), the ``lang`` cookie, and
 ``settings.default_language``. ``phalanx.web.pages.render.language`` decides it.
 
-In a template (any template rendered with ``render`` from ``phalanx.web.pages.render``,
-or any template of its ``templates`` object that gets a ``request``):
+In a template (any template of ``pages.render.templates``; ``jinja2.ext.i18n`` with
+new-style gettext, in the language of the template's ``lang`` or ``request``):
 
-- ``{{ t('nav_members') }}`` is the text for the page's language;
-  ``{{ t('members_on', day=...) }}`` fills a placeholder;
-  ``{{ t('kind_' ~ body.kind, default=body.kind) }}`` for keys built from data, with
-  what to show when the catalog has no such key.
+- ``{{ _('Members') }}``; ``{{ _('Members on %(day)s', day=...) }}`` fills a named
+  placeholder (a literal ``%`` is written ``%%``); ``{% trans %}...{% endtrans %}``;
+  ``{{ pgettext('context', 'Text') }}`` when one English text needs two translations.
+- ``{{ ngettext('%(num)d row', '%(num)d rows', n) }}``: the plural rule of the language
+  (CLDR: Russian one / few / many).
+- ``{{ label('stage', c.stage) }}`` is the name of an enumerated value (a stage, status,
+  role, marking, mode, kind...): ``labels.LABELS[group][value]``, translated with the
+  group as message context; a value with no label shows with spaces for underscores.
 - ``{{ name(obj) }}`` is ``obj.name_ru`` on a Russian page (when not empty), else
   ``obj.name``; ``{{ name(obj, 'title') }}`` picks ``title``/``title_ru`` the same way.
-- ``{{ label('stage', c.stage) }}`` is the name of an enumerated value (a stage, status,
-  role, marking, mode, kind...) in the page's language: the catalog's ``stage.reported``
-  (a dotted key, one group per kind of value; ``tests/unit/test_i18n.py`` checks that
-  every value of the domain's enumerations has one), else the value with spaces.
-- a ``Text`` (a name in the organization's working languages) written as
-  ``{{ body.name }}`` shows in the page's language, never as Python's text for it.
-- ``{{ plural(n, 'inbox_count') }}`` is the text for a number with the language's
-  plural rule: the catalog's ``plural.inbox_count.one`` / ``.few`` / ``.many`` (Russian),
-  ``.one`` / ``.other`` (English), with ``{n}`` filled.
-- ``{{ day|long_date }}`` writes a date in words ("1 January 2000",
-  "1 января 2000 г.").
+  A ``Text`` (a name in the working languages) written as ``{{ body.name }}`` shows in
+  the page's language.
+- ``{{ day|long_date }}`` ("1 January 2000", "1 января 2000 г.") and
+  ``{{ x|number }}`` use Babel's CLDR formats.
 
-To add a page: write the route in ``phalanx/web/pages/``, return
-``render(request, "mypage.html", {...})``, and in ``mypage.html`` extend ``base.html``
-and fill the ``title`` and ``content`` blocks. To add a text: add the same key to
-``en.yaml`` and ``ru.yaml``. In Python, ``translator(lang)`` gives the same ``t``.
+In Python: ``translator(lang)`` is ``_(msgid, **values)``, ``plurals(lang)`` is
+``ngettext(singular, plural, n, **values)``, ``labeller(lang)`` is ``label``; mark a text
+to translate later with ``N_('Text')``.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from phalanx.domain.organization import Text
+from phalanx.services.texts import Texts
+from phalanx.web.i18n.labels import LABELS
 
 HERE = Path(__file__).parent
+LOCALE_DIR = HERE / "locale"
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
+# the CLDR locale of each language (dates and numbers): British English writes
+# "1 January 2000"
+LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 
 Translate = Callable[..., str]
 
 
+def N_(text: str) -> str:
+    """Mark `text` for extraction; translate it where it is shown."""
+    return text
+
+
+def _compiled(po: Path, lang: str) -> bytes:
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_catalog(lang: str) -> Path:
+    """The .mo file of `lang`, compiled from its .po file when missing or older."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        mo.write_bytes(_compiled(po, lang))
+    return mo
+
+
 @cache
-def catalog(lang: str) -> dict[str, str]:
-    """The texts of one language, key to text."""
-    data = yaml.safe_load((HERE / f"{lang}.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.items()}
+def translations(lang: str) -> NullTranslations:
+    """The gettext translations of `lang` (none for English, the source language)."""
+    if lang not in LANGUAGES or lang == DEFAULT:
+        return NullTranslations()
+    try:
+        data = compile_catalog(lang).read_bytes()
+    except OSError:  # an installation where the package is read-only: compiled in memory
+        data = _compiled(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
+    return Translations(io.BytesIO(data), domain="messages")
+
+
+def _format(text: str, values: Mapping[str, Any]) -> str:
+    # as jinja2.ext.i18n's new-style gettext: always a %-format string
+    return text % values
 
 
 def translator(lang: str) -> Translate:
-    """`t(key, default=None, **values)` for a language. An unknown key shows `default`,
-    or the English text, or the key itself, so a missing text never breaks a page."""
-    messages = catalog(lang if lang in LANGUAGES else DEFAULT)
-    fallback = catalog(DEFAULT)
+    """`_(msgid, **values)`: the text in `lang` with its `%(name)s` placeholders filled."""
+    tr = translations(lang)
 
-    def t(key: str, /, default: str | None = None, **values: Any) -> str:
-        text = messages.get(key) or (default if default is not None else None) \
-            or fallback.get(key) or key
-        return text.format(**values) if values else text
+    def _(msgid: str, /, **values: Any) -> str:
+        return _format(tr.gettext(msgid), values)
 
-    return t
+    return _
+
+
+def plurals(lang: str) -> Callable[..., str]:
+    """`ngettext(singular, plural, n, **values)` with the language's plural rule;
+    `%(num)d` is `n`."""
+    tr = translations(lang)
+
+    def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
+        return _format(tr.ngettext(singular, plural, n), {"num": n, **values})
+
+    return ngettext
 
 
 def localized(lang: str) -> Callable[..., str]:
@@ -106,46 +162,42 @@ def localized(lang: str) -> Callable[..., str]:
 
 
 def labeller(lang: str) -> Callable[[str, Any], str]:
-    """`label(group, value)`: the name of an enumerated value in `lang` (its catalog key is
-    `group.value`); a value with no label shows with spaces for underscores."""
-    t = translator(lang)
+    """`label(group, value)`: the name of an enumerated value in `lang`; a value with no
+    label shows with spaces for underscores."""
+    tr = translations(lang)
 
     def label(group: str, value: Any) -> str:
         if value is None or value == "":
             return ""
         raw = str(getattr(value, "value", value))
-        return t(f"{group}.{raw}", default=raw.replace("_", " "))
+        english = LABELS.get(group, {}).get(raw)
+        if english is None:
+            return raw.replace("_", " ")
+        return str(tr.pgettext(group, english))
 
     return label
 
 
-def plural_form(n: int, lang: str) -> str:
-    """The CLDR plural category of `n` in `lang`: Russian has one (1, 21, 101...), few
-    (2-4, 22-24...) and many (0, 5-20, 25...); English one and other."""
-    if lang == "ru":
-        if n % 10 == 1 and n % 100 != 11:
-            return "one"
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return "few"
-        return "many"
-    return "one" if n == 1 else "other"
+def texts_for(lang: str) -> Texts:
+    """What the services print (PDFs, charts), in `lang`."""
+    from phalanx.web.i18n.errors import translate
 
-
-def pluralizer(lang: str) -> Callable[..., str]:
-    """`plural(n, key, **values)`: the text `plural.key.<category>` for `n` (with `{n}`
-    and the other placeholders filled)."""
-    t = translator(lang)
-
-    def plural(n: int, key: str, /, **values: Any) -> str:
-        return t(f"plural.{key}.{plural_form(n, lang)}", n=n, **values)
-
-    return plural
+    return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
+                 message=lambda text: translate(text, lang))
 
 
 def long_date(day: date, lang: str) -> str:
     """A date in words: "1 January 2000", "1 января 2000 г."."""
-    t = translator(lang)
-    return t("date_long", d=day.day, month=t(f"month_{day.month}"), y=day.year)
+    text = str(format_date(day, "long", locale=LOCALES.get(lang, LOCALES[DEFAULT])))
+    return text.replace("\u202f", " ")  # CLDR's narrow space before "г." as a space
+
+
+def number(value: float, lang: str, digits: int | None = None) -> str:
+    """A number with the language's separators: "12,345.6", "12 345,6"; with `digits`
+    decimals when given."""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern,
+                              locale=LOCALES.get(lang, LOCALES[DEFAULT])))
 
 
 def _lang_of(ctx: Context) -> str:
@@ -161,12 +213,29 @@ def _lang_of(ctx: Context) -> str:
 
 
 def install(env: Environment) -> None:
-    """Make `t`, `name` and the `long_date` filter available to every template of `env`,
-    in the language of the template's context (its `lang`, or its `request`)."""
+    """`jinja2.ext.i18n` (`_`, `gettext`, `ngettext`, `pgettext`, `{% trans %}`), `label`,
+    `name` and the `long_date` and `number` filters, for every template of `env`, in the
+    language of the template's context (its `lang`, or its `request`)."""
+    env.add_extension("jinja2.ext.i18n")
 
     @pass_context
-    def t(ctx: Context, key: str, /, default: str | None = None, **values: Any) -> str:
-        return translator(_lang_of(ctx))(key, default, **values)
+    def gettext(ctx: Context, message: str) -> str:
+        return str(translations(_lang_of(ctx)).gettext(message))
+
+    @pass_context
+    def ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
+        return str(translations(_lang_of(ctx)).ngettext(singular, plural, n))
+
+    @pass_context
+    def pgettext(ctx: Context, context: str, message: str) -> str:
+        return str(translations(_lang_of(ctx)).pgettext(context, message))
+
+    @pass_context
+    def npgettext(ctx: Context, context: str, singular: str, plural: str, n: int) -> str:
+        return str(translations(_lang_of(ctx)).npgettext(context, singular, plural, n))
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
 
     @pass_context
     def name(ctx: Context, obj: Any, field: str = "name") -> str:
@@ -177,12 +246,12 @@ def install(env: Environment) -> None:
         return long_date(day, _lang_of(ctx)) if day is not None else ""
 
     @pass_context
-    def label(ctx: Context, group: str, value: Any) -> str:
-        return labeller(_lang_of(ctx))(group, value)
+    def number_filter(ctx: Context, value: float | None, digits: int | None = None) -> str:
+        return number(value, _lang_of(ctx), digits) if value is not None else ""
 
     @pass_context
-    def plural(ctx: Context, n: int, key: str, /, **values: Any) -> str:
-        return pluralizer(_lang_of(ctx))(n, key, **values)
+    def label(ctx: Context, group: str, value: Any) -> str:
+        return labeller(_lang_of(ctx))(group, value)
 
     @pass_context
     def finalize(ctx: Context, value: Any) -> Any:
@@ -191,9 +260,8 @@ def install(env: Environment) -> None:
             return value.get(_lang_of(ctx))
         return value
 
-    env.globals["t"] = t
     env.globals["name"] = name
     env.globals["label"] = label
-    env.globals["plural"] = plural
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter
+    env.filters["number"] = number_filter

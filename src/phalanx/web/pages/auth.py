@@ -22,7 +22,8 @@ from phalanx.web.auth import (
     requires,
 )
 from phalanx.web.deps import DB
-from phalanx.web.pages.render import render
+from phalanx.web.i18n import translator
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,19 +69,22 @@ def login(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
+    gettext = translator(language(request))  # (`_` is the principal here)
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
-        return _form(request, 403, "The form has expired; please try again.", username, next)
+        return _form(request, 403, gettext("The form has expired; please try again."), username,
+                     next)
     try:
         principal = identity.authenticate(db, username.strip(), password,
                                           client_address(request))
     except identity.Throttled as exc:
-        resp = _form(request, 429, f"Too many failed attempts. Try again in "
-                                   f"{exc.retry_after // 60 + 1} min.", username, next)
+        wait = gettext("Too many failed attempts. Try again in %(minutes)s min.",
+                       minutes=exc.retry_after // 60 + 1)
+        resp = _form(request, 429, wait, username, next)
         resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
     except identity.AuthFailed:
-        return _form(request, 401, "Unknown user or wrong password.", username, next)
+        return _form(request, 401, gettext("Unknown user or wrong password."), username, next)
     session = identity.start_session(db, principal)
     target = _safe_next(next)
     if target == "/" and principal.role is not Role.OBSERVER:

@@ -15,10 +15,18 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.organization import Text
-from phalanx.services import crises, crisis_obligations, crisis_requests, documents, forces, watch
+from phalanx.services import (
+    alerts,
+    crises,
+    crisis_obligations,
+    crisis_requests,
+    documents,
+    forces,
+    watch,
+)
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Forbidden, Invalid
-from phalanx.web import cop, maps
+from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
@@ -92,24 +100,27 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     """Report a crisis. Its place is a point: the coordinates the form's map or search
     filled in, or those of the dataset's place of that name. Without one, or with bad
     input, the board comes back with the message beside the form and the input kept."""
-    t = translator(language(request))
+    _ = translator(language(request))
     form = {"title": title, "category": category, "affected": affected or [],
             "severity": severity, "place": place, "lat": lat, "lon": lon,
             "description": description}
     y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
     if (lat or lon) and (y is None or x is None):
         return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=t("bad_coordinates"))
+                           error=_("The coordinates are not valid: latitude between -90 and 90, "
+                                   "longitude between -180 and 180, in degrees (e.g. "
+                                   "40.06 and 70.82)."))
     if y is None or x is None:
         known = {p["name"].casefold(): p for p in places(conn)}  # type: ignore[union-attr]
         found = known.get(place.strip().casefold())
         if found is None:
             return _board_page(request, actor, conn, org, form=form, status_code=400,
-                               error=t("place_needed"))
+                               error=_("Give the place: choose one of the list, click the map, "
+                                       "or enter its latitude and longitude."))
         y, x = float(found["lat"]), float(found["lon"])  # type: ignore[arg-type]
     if not affected:
         return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=t("affected_needed"))
+                           error=_("Choose at least one affected state."))
     try:
         c = crises.open_crisis(db, crises.CrisisIn.model_validate({
             "title": title, "category": category, "affected": affected,
@@ -123,7 +134,11 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
 def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
-    return render(request, "crisis.html", _room(conn, crisis_id, actor, org))
+    room = _room(conn, crisis_id, actor, org)
+    if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
+        room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
+    return render(request, "crisis.html", {
+        **room, "tile_url": request.app.state.settings.map_tile_url})
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
@@ -134,12 +149,10 @@ def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
 
 def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, object]:
     c = crises.get(conn, crisis_id, actor=actor)
-    svg = ""
-    if c.lat is not None and c.lon is not None:
-        svg = maps.render(maps.Box.around(c.lat, c.lon), [maps.Marker(c.lat, c.lon, c.place
-                                                                      or c.title)],
-                          highlight={org.states[s].name.en for s in c.affected})
-    return {"c": c, "flow": ORDER, "map_svg": svg, "measures": list(Measure),
+    # the place's interactive map (static/cop.js), framed on the place and its CAP areas
+    place_map = f"/crises/{crisis_id}/map.json" if c.lat is not None and c.lon is not None \
+        else ""
+    return {"c": c, "flow": ORDER, "place_map": place_map, "measures": list(Measure),
             "stage_options": crises.stage_options(conn, crisis_id, actor=actor),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),

@@ -15,10 +15,11 @@ from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.pages import planner_runs
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -94,6 +95,22 @@ def operational_picture_data(request: Request, actor: Reader, conn: Conn, org: O
                         headers={"cache-control": "no-store"})
 
 
+@router.get("/crises/{crisis_id}/map.json")
+def crisis_map_data(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
+                    org: Org) -> JSONResponse:
+    """The crisis room's interactive map (static/cop.js): the crisis, its movements and
+    the areas of its CAP alert, framed on them."""
+    from phalanx.services import alerts, crises
+
+    lang = language(request)
+    c = crises.get(conn, crisis_id, actor=actor)
+    names = {k: s.name.get(lang) for k, s in org.states.items()}
+    return JSONResponse(cop.crisis_map_data(forces.picture(conn, actor=actor), c,
+                                            alerts.crisis_areas(conn, crisis_id, actor=actor),
+                                            lang, state_names=names),
+                        headers={"cache-control": "no-store"})
+
+
 # --- the crisis room's forms -----------------------------------------------------------
 
 
@@ -150,10 +167,47 @@ def give_consent(crisis_id: Id, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/plans")
-def run_plan(crisis_id: Id, actor: Writer, db: DB,
+def run_plan(request: Request, crisis_id: Id, actor: Writer, db: DB,
              time_limit: Annotated[float, Form(ge=0.5, le=120)] = 5.0) -> Response:
+    """Run the planner: from the page (htmx) in the background, with its progress and a
+    cancel button (`planner_runs`); without JavaScript in the request."""
+    if request.headers.get("HX-Request") == "true":
+        if not is_staff(actor):  # as run_plan itself says, before a thread is started
+            forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
+        run = planner_runs.start(db, crisis_id, time_limit, actor)
+        return _planner(request, crisis_id, run)
     forces.run_plan(db, crisis_id, forces.PlanIn(time_limit=time_limit), actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
+
+
+def _planner(request: Request, crisis_id: int, run: planner_runs.Run | None) -> Response:
+    if run is not None and run.status == "done":
+        # the page reloads on the new plan
+        return Response(status_code=204, headers={
+            "HX-Redirect": f"/crises/{crisis_id}?saved=1#forces"})
+    return render(request, "_planner.html", {"crisis_id": crisis_id,
+                                             "run": run.view() if run else None})
+
+
+def _staff_run(run_id: str, actor: Principal) -> planner_runs.Run:
+    run = planner_runs.get(run_id)
+    if run is None or not is_staff(actor):
+        raise NotFound("planner run", run_id)
+    return run
+
+
+@router.get("/planner-runs/{run_id}", response_class=HTMLResponse)
+def planner_run(request: Request, run_id: str, actor: Reader) -> Response:
+    """A run's progress (the page asks every second while it runs)."""
+    run = _staff_run(run_id, actor)
+    return _planner(request, run.crisis_id, run)
+
+
+@router.post("/planner-runs/{run_id}/cancel", response_class=HTMLResponse)
+def cancel_planner_run(request: Request, run_id: str, actor: Writer) -> Response:
+    run = _staff_run(run_id, actor)
+    planner_runs.cancel(run)
+    return _planner(request, run.crisis_id, run)
 
 
 @router.post("/plans/{plan_id}/decide")
@@ -199,6 +253,7 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, objec
             "unit_states": sorted({u.state for u in forces.units(conn, actor=actor)}),
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
+            "planner_run": run.view() if (run := planner_runs.running_for(crisis_id)) else None,
             "is_staff": is_staff(actor), "unit_names": unit_names,
             "aircraft_types": aircraft_types,
             "places": [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.web.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -34,30 +35,30 @@ _WITH_REPORTER = _STAFF | {Role.REPORTER}
 _WITH_OBSERVER = _STAFF | {Role.OBSERVER}
 
 ITEMS: tuple[Item, ...] = (
-    Item("/inbox", "nav_inbox", _WITH_REPORTER),
-    Item("/", "nav_home", public=True),
-    Item("/members", "nav_members", public=True),
-    Item("/bodies", "nav_bodies", public=True),
-    Item("/agreements", "nav_agreements", public=True),
-    Item("/crises", "nav_crises", _WITH_REPORTER),
-    Item("/watch", "watch", _WITH_REPORTER),
-    Item("/alerts", "cap_alerts", frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT,
+    Item("/inbox", N_("Inbox"), _WITH_REPORTER),
+    Item("/", N_("Home"), public=True),
+    Item("/members", N_("Members"), public=True),
+    Item("/bodies", N_("Bodies"), public=True),
+    Item("/agreements", N_("Agreements"), public=True),
+    Item("/crises", N_("Crises"), _WITH_REPORTER),
+    Item("/watch", N_("Watch list"), _WITH_REPORTER),
+    Item("/alerts", N_("CAP alerts"), frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT,
                                              Role.PLANNER, Role.AUDITOR})),
-    Item("/feeds", "cap_feeds", frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT,
+    Item("/feeds", N_("CAP feeds"), frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT,
                                            Role.PLANNER})),
-    Item("/operations", "nav_operations"),
-    Item("/forces", "nav_forces", _WITH_OBSERVER),
-    Item("/joint-exercises", "nav_joint_exercises", _WITH_OBSERVER),
-    Item("/parliament", "nav_parliament", _WITH_OBSERVER),
-    Item("/mtc", "nav_mtc", _WITH_OBSERVER),
-    Item("/training", "nav_training", _STAFF),
-    Item("/external", "nav_external", _WITH_OBSERVER),
-    Item("/secretariat", "nav_secretariat", _STAFF),
-    Item("/sessions", "nav_sessions", _STAFF),
-    Item("/decisions", "nav_decisions", _STAFF),
-    Item("/tasks", "nav_tasks", _STAFF),
-    Item("/documents", "nav_documents"),
-    Item("/audit", "nav_audit", frozenset({Role.AUDITOR, Role.ADMINISTRATOR})),
+    Item("/operations", N_("Operations")),
+    Item("/forces", N_("Forces"), _WITH_OBSERVER),
+    Item("/joint-exercises", N_("Joint exercises"), _WITH_OBSERVER),
+    Item("/parliament", N_("Parliamentary Assembly"), _WITH_OBSERVER),
+    Item("/mtc", N_("Military-technical cooperation"), _WITH_OBSERVER),
+    Item("/training", N_("Training quotas"), _STAFF),
+    Item("/external", N_("External relations"), _WITH_OBSERVER),
+    Item("/secretariat", N_("Secretariat overview"), _STAFF),
+    Item("/sessions", N_("Sessions"), _STAFF),
+    Item("/decisions", N_("Decisions"), _STAFF),
+    Item("/tasks", N_("Implementation"), _STAFF),
+    Item("/documents", N_("Documents")),
+    Item("/audit", N_("Audit trail"), frozenset({Role.AUDITOR, Role.ADMINISTRATOR})),
 )
 
 

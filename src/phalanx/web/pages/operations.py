@@ -18,22 +18,25 @@ from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import results
 from phalanx.services import operations as ops
 from phalanx.services import opsreport
-from phalanx.web import maps
+from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
-from phalanx.web.pages.render import render
+from phalanx.web.i18n import errors, labeller, texts_for, translator
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
-def _marking(actor: Principal) -> str:
+def _marking(actor: Principal, lang: str = "en") -> str:
     """What a printed page carries: the widest marking its figures may include."""
+    _, label = translator(lang), labeller(lang)
     if actor.role is Role.OBSERVER:
-        return "RELEASED TO OBSERVERS"
-    return f"ORGANIZATION · includes NATIONAL data of {actor.state}" if actor.state else \
-        "ORGANIZATION"
+        return _("RELEASED TO OBSERVERS")
+    organization = label("marking", "ORGANIZATION")
+    return (f"{organization} · " + _("includes NATIONAL data of %(state)s", state=actor.state)
+            if actor.state else organization)
 
 
 @router.get("/operations", response_class=HTMLResponse)
@@ -51,8 +54,30 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
                                    names.get(c.route_to, c.route_to), c.kg)
                                   for c in d["corridors"]])
     return render(request, "operation.html", {
+        **_charts(request, conn, key, actor, stage or None, _year(year)),
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),
         "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state})
+
+
+def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str | None,
+            year: int | None) -> dict[str, str]:
+    """The page's charts, drawn as the other pages' (SVG), in the page's language."""
+    lang = language(request)
+    _, label = translator(lang), labeller(lang)
+    keys, values, hist = opsreport.by_substance(conn, key, actor=actor, stage=stage,
+                                                year=year)
+    series = {_("reported through Phalanx"): values}
+    if hist is not None:
+        series[_("historical total (reported by the organization)")] = hist
+    stages = opsreport.by_stage(conn, key, actor=actor)
+    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
+    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
+                 for state, points in sorted(stages.items())}
+    return {"substance_chart": charts.bars([label("substance", k) for k in keys], series,
+                                           _("Seizures by substance"), _("kg"),
+                                           chart_id="substance-chart"),
+            "stage_chart": charts.bars(columns, per_state, _("Seizures by stage and state"),
+                                       _("kg"), chart_id="stage-chart")}
 
 
 def _year(raw: str | None) -> int | None:
@@ -60,25 +85,33 @@ def _year(raw: str | None) -> int | None:
 
 
 @router.get("/operations/{key}/seizures.png")
-def seizures_png(key: str, actor: Reader, conn: Conn, stage: str | None = None,
-                 year: str | None = None) -> Response:
+def seizures_png(request: Request, key: str, actor: Reader, conn: Conn,
+                 stage: str | None = None, year: str | None = None) -> Response:
+    lang = language(request)
     return Response(opsreport.seizures_chart(conn, key, actor=actor, stage=stage or None,
-                                             marking=_marking(actor), year=_year(year)),
+                                             marking=_marking(actor, lang), year=_year(year),
+                                             texts=texts_for(lang)),
                     media_type="image/png")
 
 
 @router.get("/operations/{key}/stages.png")
-def stages_png(key: str, actor: Reader, conn: Conn) -> Response:
-    return Response(opsreport.stages_chart(conn, key, actor=actor, marking=_marking(actor)),
+def stages_png(request: Request, key: str, actor: Reader, conn: Conn) -> Response:
+    lang = language(request)
+    return Response(opsreport.stages_chart(conn, key, actor=actor,
+                                           marking=_marking(actor, lang),
+                                           texts=texts_for(lang)),
                     media_type="image/png")
 
 
 @router.get("/operations/{key}/report.pdf")
-def report(key: str, actor: Reader, conn: Conn, stage: str | None = None,
+def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | None = None,
            year: str | None = None) -> Response:
-    """The printable report of a stage, a year, or the whole operation."""
+    """The printable report of a stage, a year, or the whole operation, in the reader's
+    language."""
+    lang = language(request)
     return Response(opsreport.report_pdf(conn, key, actor=actor, stage=stage or None,
-                                         marking=_marking(actor), year=_year(year)),
+                                         marking=_marking(actor, lang), year=_year(year),
+                                         texts=texts_for(lang)),
                     media_type="application/pdf")
 
 
@@ -132,9 +165,12 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
                                 if actor.agency else "", read_file(Path(tmp.name)),
                                 actor=actor, source=name, store_valid=store_valid)
         except FileProblem as exc:  # (said of the file by its name, not the temporary one)
-            message = exc.message.replace(Path(tmp.name).name, name)
-            problem = f"{name}: {message}" if exc.row == 0 else \
-                f"{name}: row {exc.row}, {exc.column}: {message}"
+            lang = language(request)
+            message = errors.translate(exc.message.replace(Path(tmp.name).name, name), lang)
+            _ = translator(lang)
+            problem = _("%(file)s: %(message)s", file=name, message=message) if exc.row == 0 \
+                else _("%(file)s: row %(row)s, %(column)s: %(message)s", file=name,
+                       row=exc.row, column=exc.column, message=message)
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
                                            "problem": problem, "file": name, **_allowed(op)},

@@ -25,7 +25,7 @@ from phalanx.services.registers.common import staff
 from phalanx.web import charts
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.i18n import translator
+from phalanx.web.i18n import labeller, texts_for, translator
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -34,45 +34,50 @@ Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
 def _t(request: Request):  # type: ignore[no-untyped-def]
-    return translator(language(request))
+    lang = language(request)
+    return translator(lang), labeller(lang)
 
 
 def _progress_chart(request: Request, progress: list[dict[str, int]]) -> str:
-    t = _t(request)
+    _, label = _t(request)
     keys = ("adopted", "in_progress", "declined")
     return charts.bars([str(p["year"]) for p in progress],
-                       {t(f"tr_{k}"): [float(p[k]) for p in progress] for k in keys},
-                       t("chart_transposition"), chart_id="transposition-chart")
+                       {label("tr", k): [float(p[k]) for p in progress] for k in keys},
+                       _("National acts by status, end of each year"),
+                       chart_id="transposition-chart")
 
 
 def _supply_chart(request: Request, totals: mtc.TotalsOut) -> str:
-    t = _t(request)
+    _ = _t(request)[0]
     return charts.bars([str(y.year) for y in totals.years],
-                       {t("agreed"): [y.agreed_value for y in totals.years],
-                        t("delivered"): [y.delivered_value for y in totals.years]},
-                       t("chart_supplies"), t("million", currency=totals.currency),
+                       {_("Agreed"): [y.agreed_value for y in totals.years],
+                        _("Delivered"): [y.delivered_value for y in totals.years]},
+                       _("Supplies by year"),
+                       _("million %(currency)s", currency=totals.currency),
                        chart_id="supply-chart")
 
 
 def _quota_chart(request: Request, use: list[tr.UseOut]) -> str:
-    t = _t(request)
-    labels = [f"{u.year} {t('inst_short_' + u.type.value)}" for u in use]
-    return charts.bars(labels, {t(k): [float(getattr(u, k)) for u in use]
-                                for k in ("offered", "allocated", "enrolled", "graduated")},
-                       t("chart_quotas"), t("places"), chart_id="quota-chart")
+    _, label = _t(request)
+    labels = [f"{u.year} {label('inst_short', u.type.value)}" for u in use]
+    series = {"offered": _("offered"), "allocated": _("allocated"),
+              "enrolled": _("enrolled"), "graduated": _("graduated")}
+    return charts.bars(labels, {text: [float(getattr(u, k)) for u in use]
+                                for k, text in series.items()},
+                       _("Quota use"), _("places"), chart_id="quota-chart")
 
 
 def _exercise_chart(request: Request, by_year: dict[str, int]) -> str:
-    t = _t(request)
-    return charts.bars(list(by_year), {t("exercises"): [float(v) for v in by_year.values()]},
-                       t("chart_exercises"), chart_id="exercise-chart")
+    _ = _t(request)[0]
+    return charts.bars(list(by_year), {_("Exercises"): [float(v) for v in by_year.values()]},
+                       _("Exercises by year"), chart_id="exercise-chart")
 
 
 def _external_chart(request: Request, by_kind: dict[str, int]) -> str:
-    t = _t(request)
-    return charts.bars([t("instrument_" + k, default=k) for k in by_kind],
-                       {t("instruments"): [float(v) for v in by_kind.values()]},
-                       t("chart_instruments"), chart_id="instrument-chart")
+    _, label = _t(request)
+    return charts.bars([label("instrument", k) for k in by_kind],
+                       {_("Instruments"): [float(v) for v in by_kind.values()]},
+                       _("Instruments by kind"), chart_id="instrument-chart")
 
 
 # --- Parliamentary Assembly --------------------------------------------------------------
@@ -199,11 +204,14 @@ def annual_report_form(actor: Reader,
 
 
 @router.get("/secretariat/annual-report/{year}.pdf")
-def annual_report(year: Annotated[int, Path(ge=1, le=9999)], actor: Reader, conn: Conn) -> Response:
+def annual_report(request: Request, year: Annotated[int, Path(ge=1, le=9999)], actor: Reader,
+                  conn: Conn) -> Response:
     if not 1990 <= year <= 2200:
         from phalanx.services.errors import Invalid
 
         raise Invalid("year", f"{year} is not a year of the organization")
-    return Response(ov.annual_report_pdf(conn, year, actor=actor), media_type="application/pdf",
+    return Response(ov.annual_report_pdf(conn, year, actor=actor,
+                                         texts=texts_for(language(request))),
+                    media_type="application/pdf",
                     headers={"Content-Disposition":
                              f'inline; filename="annual-report-{year}.pdf"'})

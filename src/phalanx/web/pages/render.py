@@ -12,15 +12,26 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
-from phalanx.web.i18n import LANGUAGES, localized, translator
+from phalanx.web.i18n import LANGUAGES, errors, localized
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 i18n.install(templates.env)
+
+
+@pass_context
+def _error_text(ctx: Context, message: object) -> str:
+    """A message of the services (a row's problem, a refusal) in the page's language."""
+    return errors.translate(str(message), str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["error_text"] = _error_text
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -63,7 +74,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         principal = None
     ctx = {
         "lang": lang,
-        "t": translator(lang),
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,

@@ -28,7 +28,8 @@ def _day(request: Request) -> tuple[date | None, str | None]:
     try:
         return parse_day(raw) or date.today(), None
     except ValueError:
-        return None, translator(language(request))("bad_date", value=raw)
+        _ = translator(language(request))
+        return None, _("“%(value)s” is not a date (use YYYY-MM-DD).", value=raw)
 
 
 def _names(org: Organization, lang: str) -> dict[str, dict[str, str]]:
@@ -96,10 +97,10 @@ def bodies(request: Request, org: Org) -> HTMLResponse:
 def body(request: Request, key: str, org: Org) -> HTMLResponse:
     lang = language(request)
     if key not in org.bodies:
-        t = translator(lang)
+        _ = translator(lang)
         return render(request, "error.html", {
-            "title": t("not_found"), "detail": t("body_not_found", key=key),
-            "back": ("/bodies", t("all_bodies"))}, status_code=404)
+            "title": _("Not found"), "detail": _("There is no body “%(key)s”.", key=key),
+            "back": ("/bodies", _("All bodies"))}, status_code=404)
     day, error = _day(request)
     every = {b.key: b for b in orgs.bodies(org)}
     parent = org.bodies[key].parent

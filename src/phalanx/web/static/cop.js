@@ -116,6 +116,13 @@
       movements: L.layerGroup()
     };
     var valid = 0, invalid = 0;
+    if (data.areas && data.areas.features && data.areas.features.length) {
+      // the areas of the crisis's CAP alert, under its symbol
+      L.geoJSON(data.areas, { style: { className: "cap-area", weight: 1.5 } })
+        .bindTooltip(function (layer) { return layer.feature.properties.area || ""; })
+        .addTo(layers.crises);
+      el.setAttribute("data-areas", String(data.areas.features.length));
+    }
     data.moves.forEach(function (m) {
       L.polyline([m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
         .bindTooltip(m.label, { sticky: true })

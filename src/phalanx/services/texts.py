@@ -1,0 +1,37 @@
+"""The texts of what the services print (PDFs, chart images) in the reader's language.
+
+The services write in English; the web edge, which knows the reader's language, passes
+a `Texts` made of the gettext catalog (`phalanx.web.i18n.texts_for`). A service call
+with no `Texts` prints English. In a service, name the texts `_ = texts.gettext` and
+write `_("Seizures by %(what)s", what=...)` (English, named placeholders) so that
+`pybabel extract` finds them; `texts.label("substance", key)` names an enumerated value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _english(message: str, /, **values: Any) -> str:
+    return message % values
+
+
+def _raw(group: str, value: Any) -> str:
+    return str(getattr(value, "value", value) or "").replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Texts:
+    """`gettext(message, **values)`, `label(group, value)`, `message(text)` (a message of
+    the services or the domain, e.g. a decision's outcome reason) and the language's
+    code."""
+
+    gettext: Callable[..., str] = _english
+    label: Callable[[str, Any], str] = _raw
+    lang: str = "en"
+    message: Callable[[str], str] = str
+
+
+ENGLISH = Texts()

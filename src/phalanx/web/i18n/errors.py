@@ -1,0 +1,231 @@
+"""Error messages in the reader's language, at the web edge.
+
+The services and the domain refuse in English (`NotFound`, `Forbidden`, `Invalid`,
+`Conflict`, the crisis algorithm's refusals); the API's problem details and the error
+pages translate them here. A fixed message is its own msgid; a message with values is
+matched against the stable templates of `TEMPLATES` (English, with named placeholders),
+and the template is translated and filled. Values that are enumerated (a stage, a
+role, a kind of record) are shown with their label. A message no template matches shows
+as it is (the tests list the ones users meet).
+
+To translate a new message with values: add its template to `TEMPLATES` with `N_`, run
+`make i18n` and write its Russian text in `messages.po`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+from phalanx.web.i18n import N_, labeller, translations
+
+# the titles of the error statuses
+TITLES = {
+    400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"),
+    404: N_("Not Found"), 405: N_("Method Not Allowed"), 409: N_("Conflict"),
+    413: N_("Content Too Large"), 415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Content"), 429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"), 503: N_("Service Unavailable"),
+}
+
+# fixed messages of the services and the domain that users meet (their own msgids)
+MESSAGES = (
+    N_("consultations must be convened first (Treaty art. 2): convene a session"),
+    N_("the decision stage needs a decision adopted by the body's rule"),
+    N_("a response needs an adopted decision"),
+    N_("choose the measures of the response"),
+    N_("nothing is deployed yet: no offered unit has been accepted"),
+    N_("closing needs the after-action review"),
+    N_("the CRRF is not used to settle a bilateral dispute between members"),
+    N_("the CRRF is not used against CIS partners or neighbouring states"),
+    N_("peacekeepers go to a member's territory only at its official request"),
+    N_("outside members' territory peacekeepers need a UN Security Council mandate"),
+    N_("convene the consultations first (Treaty art. 2)"),
+    N_("only the Secretariat and the Joint Staff may change this record"),
+    N_("nothing to change"),
+    N_("is in the past"),
+    N_("missing or wrong CSRF token"),
+    N_("a member's answer is given by its authorized representative"),
+    # the outcome of a draft (the decision rule's reasons)
+    N_("no member has a say"),
+    N_("every member declared it does not take part"),
+    N_("adopted"),
+    N_("no member with a say objects"),
+    # an upload's rows and files
+    N_("the agency's reference is required"),
+    N_("must not be negative"),
+    N_("give both lat and lon, or neither"),
+    N_("give the place: lat and lon, or an administrative area"),
+    N_("routes are given for seizures only"),
+    N_("the file is empty"),
+    N_("the sheet is empty"),
+    N_("a formula is not accepted; enter the value"),
+)
+
+# messages with values: the placeholder's name says how its value shows (see VALUES)
+TEMPLATES = (
+    N_("no %(record)s %(key)s"),
+    N_("your role (%(role)s) does not allow %(permission)s"),
+    N_("you act for %(state)s, not for %(other)s"),
+    N_("only %(state)s's authorized representative acts for it"),
+    N_("a national agency's reporter submits its agency's records; only %(state)s's "
+       "authorized representative acts for it here"),
+    N_("only users acting for %(state)s may change this record"),
+    N_("a crisis cannot go from %(stage)s to %(target)s (from %(from)s: %(allowed)s)"),
+    N_("'%(target)s' needs a recorded reason"),
+    N_("%(measures)s not eligible for %(category)s"),
+    N_("%(measures)s: military measures need a decision that authorizes them"),
+    N_("%(measure)s: military assistance under Treaty art. 4 is given at the affected "
+       "state's request: record its official request"),
+    N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
+    N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
+    N_("crisis %(crisis)s is %(stage)s"),
+    N_("plan %(plan)s is %(plan_status)s"),
+    N_("offer %(offer)s is already %(offer_status)s"),
+    N_("watch item %(item)s is %(watch_status)s"),
+    N_("crisis %(crisis)s has no force requirements yet"),
+    N_("unknown state %(state)s"),
+    N_("%(state)s is not a member"),
+    N_("%(state)s is not a member state"),
+    N_("%(state)s has no seat in this session"),
+    N_("%(value)s is not a date (use YYYY-MM-DD)"),
+    N_("%(year)s is not a year of the organization"),
+    N_("%(value)s is not a date and time"),
+    # the outcome of a draft (the decision rule's reasons)
+    N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
+       "%(needed)s needed (%(quorum)s)"),
+    N_("limited format: %(n)s member(s) take part, %(min)s needed"),
+    N_("not carried: %(support)s in favour, %(against)s against"),
+    N_("returned for revision: %(states)s formally objects"),
+    N_("returned for revision: %(states)s formally object"),
+    N_("limited format: %(states)s stays out and is not bound"),
+    N_("limited format: %(states)s stay out and are not bound"),
+    N_("sent for consideration to %(states)s (absent)"),
+    N_("%(states)s without a say, sent the text for consideration"),
+    N_("%(states)s in arrears, without a vote and bound"),
+    N_("%(states)s in arrears, without a vote"),
+    # an upload's rows and files
+    N_("%(value)s is not a date (YYYY-MM-DD)"),
+    N_("unknown stage %(value)s (stages: %(stages)s)"),
+    N_("%(day)s is outside stage %(stage_key)s (%(start)s to %(end)s)"),
+    N_("unknown metric %(value)s"),
+    N_("%(metric)s is not reported in a %(kind)s operation"),
+    N_("%(value)s is not a number"),
+    N_("%(metric)s is counted; %(value)s is not a count"),
+    N_("a count must be a whole number up to %(max)s"),
+    N_("%(value)s is not one of %(units)s"),
+    N_("%(value)s kg in one report is more than 100 t"),
+    N_("unknown substance %(value)s (one of %(substances)s)"),
+    N_("only seizures name a substance, not %(metric)s"),
+    N_("%(value)s is not a latitude"),
+    N_("%(value)s is not a longitude"),
+    N_("at most %(n)s characters"),
+    N_("missing column(s); the template is: %(columns)s"),
+    N_("unknown column(s); the template is: %(columns)s"),
+    N_("%(cells)s cells, the header has %(n)s"),
+    N_("not a UTF-8 CSV file: %(detail)s"),
+    N_("not an XLSX workbook: %(detail)s"),
+    N_("unreadable: %(detail)s"),
+    N_("the file is %(size)s bytes; the limit is %(limit)s"),
+    N_("%(file)s: upload a .csv or .xlsx file"),
+)
+
+# how the value of a placeholder shows: a label of this group
+VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "role": "role",
+          "stage": "stage", "target": "stage",
+          "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
+          "watch_status": "watch_status", "measure": "measure", "permission": "permission"}
+# placeholders holding a list of values (", "-separated), and the group of each
+LISTS = {"allowed": "stage", "measures": "measure"}
+
+# what pydantic says of a bad field (its error type), in words a person reads
+VALIDATION = {
+    "missing": N_("required"),
+    "int_parsing": N_("give a whole number"),
+    "int_type": N_("give a whole number"),
+    "float_parsing": N_("give a number"),
+    "float_type": N_("give a number"),
+    "bool_parsing": N_("give yes or no"),
+    "date_from_datetime_parsing": N_("give a date (YYYY-MM-DD)"),
+    "date_parsing": N_("give a date (YYYY-MM-DD)"),
+    "datetime_parsing": N_("give a date and time"),
+    "datetime_from_date_parsing": N_("give a date and time"),
+    "enum": N_("not one of the allowed values"),
+    "literal_error": N_("not one of the allowed values"),
+    "string_too_long": N_("too long"),
+    "string_too_short": N_("too short"),
+    "greater_than_equal": N_("too small"),
+    "greater_than": N_("too small"),
+    "less_than_equal": N_("too large"),
+    "less_than": N_("too large"),
+}
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for template in TEMPLATES:
+        parts = re.split(r"%\((\w+)\)s", template)
+        regex = "".join(re.escape(p.replace("%%", "%")) if i % 2 == 0 else
+                        f"['\"]?(?P<{p}>.+?)['\"]?" for i, p in enumerate(parts))
+        out.append((template, re.compile(f"^{regex}$", re.S)))
+    return out
+
+
+def status_title(status: int, lang: str) -> str:
+    """The title of an error status ("Not Found", "Не найдено")."""
+    english = TITLES.get(status)
+    if english is None:
+        try:
+            return HTTPStatus(status).phrase
+        except ValueError:
+            return "Error"
+    return str(translations(lang).gettext(english))
+
+
+def translate(message: str, lang: str) -> str:
+    """An English message of the services in `lang`: the message itself when it is a
+    msgid, else the first template it matches, filled; several refusals joined by "; "
+    are translated one by one."""
+    if lang == "en" or not message:
+        return message
+    tr = translations(lang)
+    own = tr.gettext(message)
+    if own != message:
+        return str(own)
+    parts = [translate(p, lang) for p in message.split("; ")] if "; " in message else []
+    if parts and all(t != p for t, p in zip(parts, message.split("; "), strict=True)):
+        return "; ".join(parts)  # several refusals, each known
+    label = labeller(lang)
+    for template, pattern in _patterns():
+        m = pattern.match(message)
+        if m is None:
+            continue
+        values: dict[str, Any] = {}
+        for name, value in m.groupdict().items():
+            if name in VALUES:
+                values[name] = label(VALUES[name], value)
+            elif name in LISTS:
+                values[name] = ", ".join(label(LISTS[name], v)
+                                         for v in value.split(", "))
+            else:
+                values[name] = value
+        return str(tr.gettext(template)) % values
+    return "; ".join(parts) if parts else message
+
+
+def not_found(kind: str, key: object, lang: str) -> str:
+    """"no crisis 5" in `lang`, with the kind of record as its label."""
+    shown = repr(key) if isinstance(key, str) else str(key)
+    return str(translations(lang).gettext("no %(record)s %(key)s")) % {
+        "record": labeller(lang)("record", kind), "key": shown}
+
+
+def validation_message(error: dict[str, Any], lang: str) -> str:
+    """What is wrong with one field of a request, in `lang`."""
+    english = VALIDATION.get(str(error.get("type", "")))
+    if english is None:
+        return translate(str(error.get("msg", "")), lang)
+    return str(translations(lang).gettext(english))

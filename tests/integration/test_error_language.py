@@ -1,0 +1,100 @@
+"""Errors speak the reader's language: the error pages and the API's problem details
+(404, 403, 422, 409) are in Russian on a Russian page, in English on an English one;
+the services' English messages are translated at the web edge."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from phalanx.web.i18n.errors import not_found, translate
+from tests.integration.test_pages import demo_db, login, page_settings  # noqa: F401
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def client(demo_db: Database, page_settings) -> Iterator[TestClient]:  # noqa: F811
+    with TestClient(create_app(page_settings, demo_db)) as c:
+        yield c
+
+
+def _error_text(html: str) -> str:
+    start = html.index('<p class="error"')
+    return html[start:html.index("</p>", start)]
+
+
+def test_a_404_page_in_russian(client: TestClient) -> None:
+    login(client, "secretariat", "demo-secretariat")
+    r = client.get("/crises/999999?lang=ru")
+    assert r.status_code == 404
+    assert "<h1>404 Не найдено</h1>" in r.text
+    assert "не найдено: кризис 999999" in _error_text(r.text)
+    r = client.get("/crises/999999?lang=en")
+    assert "<h1>404 Not Found</h1>" in r.text
+    assert "no crisis 999999" in _error_text(r.text)
+
+
+def test_a_404_problem_in_russian(client: TestClient) -> None:
+    login(client, "secretariat", "demo-secretariat")
+    client.cookies.set("lang", "ru")
+    r = client.get("/api/v1/crises/999999")
+    assert r.status_code == 404
+    body = r.json()
+    assert body["title"] == "Не найдено"
+    assert body["detail"] == "не найдено: кризис 999999"
+
+
+def test_a_403_page_in_russian(client: TestClient) -> None:
+    login(client, "observer", "demo-observer-pass")
+    r = client.get("/audit?lang=ru")
+    assert r.status_code == 403
+    text = _error_text(r.text)
+    assert "ваша роль (наблюдатель) не позволяет: читать журнал аудита" in text, text
+    assert "audit.read" not in r.text
+
+
+def test_a_422_page_in_russian(client: TestClient) -> None:
+    login(client, "secretariat", "demo-secretariat")
+    r = client.get("/decisions?year=abc&lang=ru")
+    assert r.status_code == 422
+    assert "Неверные данные" in r.text
+    assert "укажите целое число" in _error_text(r.text)
+    assert "Input should be" not in r.text
+
+
+def test_the_algorithms_refusals_in_russian() -> None:
+    message = ("a crisis cannot go from reported to closed (from reported: assessment, "
+               "rejected); closing needs the after-action review")
+    ru = translate(message, "ru")
+    assert ru.startswith("кризис не может перейти из стадии «")
+    assert "closed" not in ru and "reported" not in ru
+    assert "нужен разбор итогов" in ru
+    assert translate(message, "en") == message
+    assert translate("an unknown message 5", "ru") == "an unknown message 5"
+    assert not_found("watch item", 7, "ru") == "не найдено: пункт наблюдения 7"
+    assert json.dumps(translate("crisis 3 is deployed", "ru"), ensure_ascii=False).count(
+        "deployed") == 0
+
+
+def test_a_drafts_outcome_in_russian() -> None:
+    reason = ("adopted; no member with a say objects; sent for consideration to ARM, KGZ "
+              "(absent)")
+    assert translate(reason, "ru") == ("принято; ни один член с правом голоса не возражает; "
+                                       "направлено на рассмотрение: ARM, KGZ (отсутствовали)")
+    assert translate("not carried: 2 in favour, 1 against", "ru") == (
+        "не принято: за — 2, против — 1")
+
+
+def test_a_failed_login_in_russian(client: TestClient) -> None:
+    client.get("/login?lang=ru")
+    r = client.post("/login", data={"username": "nobody", "password": "wrong",
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")})
+    assert r.status_code == 401
+    assert "Неизвестный пользователь или неверный пароль." in r.text
+    assert "Unknown user" not in r.text

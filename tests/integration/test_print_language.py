@@ -1,0 +1,97 @@
+"""Charts and PDFs in the reader's language: the operation's charts name substances by
+their label, not their key, and the operation's report and the crisis situation report
+are printed in Russian for a Russian reader (and in English otherwise)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pypdf
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.integration.test_pages import demo_db, login, page_settings  # noqa: F401
+
+
+@pytest.fixture
+def client(demo_db: Database, page_settings: Any) -> Iterator[TestClient]:  # noqa: F811
+    with TestClient(create_app(page_settings, demo_db)) as c:
+        login(c, "secretariat", "demo-secretariat")
+        yield c
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_seizures_chart_names_substances_in_the_readers_language(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.adapters.exports import charts
+
+    drawn: list[dict[str, Any]] = []
+    real = charts.bars
+
+    def spy(labels: Any, values: Any, title: str, unit: str, **kw: Any) -> bytes:
+        drawn.append({"labels": list(labels), "title": title, "unit": unit, **kw})
+        return real(labels, values, title, unit, **kw)
+
+    monkeypatch.setattr(charts, "bars", spy)
+    assert client.get("/operations/channel/seizures.png?lang=ru").status_code == 200
+    assert client.get("/operations/channel/seizures.png?lang=en").status_code == 200
+    ru, en = drawn
+    assert ru["title"] == "Изъятия по веществам" and ru["unit"] == "кг"
+    assert not any("_" in label for label in ru["labels"] + en["labels"]), ru["labels"]
+    assert "героин" in ru["labels"] and "heroin" in en["labels"]
+    assert ru["value_label"] == "представлено через Phalanx"
+    assert en["title"] == "Seizures by substance"
+
+
+def test_the_operations_report_in_russian(client: TestClient) -> None:
+    ru = pdf_text(client.get("/operations/channel/report.pdf?lang=ru").content)
+    assert "Отчёт о совместной операции" in ru and "Цели" in ru
+    assert "Report of the joint operation" not in ru and "synthetic_" not in ru
+    en = pdf_text(client.get("/operations/channel/report.pdf?lang=en").content)
+    assert "Report of the joint operation" in en
+
+
+def test_the_situation_report_in_russian(client: TestClient) -> None:
+    ru = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=ru").content)
+    assert "Доклад об обстановке" in ru and "Стадии и сроки" in ru
+    assert "Situation report" not in ru and "Stages and clocks" not in ru
+    en = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=en").content)
+    assert "Situation report" in en
+
+
+def test_a_decision_pdf_in_russian(client: TestClient) -> None:
+    decisions = client.get("/api/v1/decisions").json()
+    assert decisions, "the demo has an adopted decision"
+    ru = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=ru").content)
+    assert "Итог" in ru and "Позиции" in ru and "Обязательно для" in ru
+    assert "Binding on" not in ru and "Positions" not in ru
+    en = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=en").content)
+    assert "Binding on" in en
+
+
+def test_the_annual_report_in_russian(client: TestClient) -> None:
+    ru = " ".join(pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=ru")
+                           .content).split())  # (a long title wraps)
+    assert "ежегодный доклад за 2024 год" in ru and "Квоты на подготовку 2024" in ru
+    assert "annual report" not in ru and "Training quotas" not in ru
+    en = pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=en").content)
+    assert "annual report 2024" in " ".join(en.split()), en[:300]
+
+
+def test_the_operation_page_draws_its_charts_as_the_other_pages(client: TestClient) -> None:
+    """One chart style on the pages: server-drawn SVG, in the page's language (the
+    pictures of matplotlib are for the PDFs, in the same colours)."""
+    html = client.get("/operations/channel?lang=ru").text
+    assert '<img class="chart"' not in html
+    substances = html.split('data-chart="substance-chart"')[1].split("</svg>")[0]
+    assert "героин" in substances and "Изъятия по веществам" in substances
+    assert "synthetic_" not in substances
+    stages = html.split('data-chart="stage-chart"')[1].split("</svg>")[0]
+    assert "Channel – Spring 2026" in stages and "spring-2026" not in stages
