@@ -68,7 +68,7 @@ def test_a_run_from_the_page_shows_its_progress_then_the_plan(
     run = _wait(run_id)
     assert run.status == "done" and run.plan_id is not None and run.improvements >= 1
     r = c.get(f"/planner-runs/{run_id}", headers=HX)
-    assert r.headers["HX-Redirect"] == f"/crises/{crisis}?saved=1#forces"
+    assert r.headers["HX-Redirect"] == f"/crises/{crisis}?saved=1&plan={run.plan_id}#forces"
     assert _plans(c, crisis) == before + 1
 
 

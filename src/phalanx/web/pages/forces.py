@@ -182,9 +182,10 @@ def run_plan(request: Request, crisis_id: Id, actor: Writer, db: DB,
 
 def _planner(request: Request, crisis_id: int, run: planner_runs.Run | None) -> Response:
     if run is not None and run.status == "done":
-        # the page reloads on the new plan
+        # the page reloads on the new plan (the plan's id in the address: a page already
+        # at "?saved=1#forces" would otherwise only scroll to the anchor)
         return Response(status_code=204, headers={
-            "HX-Redirect": f"/crises/{crisis_id}?saved=1#forces"})
+            "HX-Redirect": f"/crises/{crisis_id}?saved=1&plan={run.plan_id}#forces"})
     return render(request, "_planner.html", {"crisis_id": crisis_id,
                                              "run": run.view() if run else None})
 
