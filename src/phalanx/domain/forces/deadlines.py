@@ -56,6 +56,8 @@ SCAN = 6  # units weighed for a requirement after the first that meets its deadl
 SHRINK = (0.12, 0.06, 0.03, 0.015)  # how far a deadline is lowered, as a share of it
 TRADE = 0.25  # how often another crisis's deadline is raised at the same time
 AHEAD = 0.3  # how often a crisis's deadline moves ahead of the one closing before it
+WORSE = 0.05  # how often the walk goes on from a worse plan
+RESTART = 60  # plans built without a better one before the walk goes back to the best
 STEPS_PER_SECOND = 500_000  # the search's pace on a 2-core machine (Work steps)
 
 
@@ -155,9 +157,10 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
 
 
 def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
-          rank: dict[str, float], work: Work | None = None, method: str = "deadlines"
-          ) -> Plan:
-    """A plan for the crisis deadlines `deadline` (see the module's rule)."""
+          rank: dict[str, float], work: Work | None = None, method: str = "deadlines",
+          order: dict[str, float] | None = None) -> Plan:
+    """A plan for the crisis deadlines `deadline` (see the module's rule); the crises are
+    taken in the order of their deadlines, or of `order` when it is given."""
     used: set[str] = {m.unit for m in problem.fixed}
     done = {m.requirement for m in problem.fixed}
     lines = Timelines(problem)
@@ -165,7 +168,8 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
     uncovered: list[str] = []
     units = {u.id: u for u in problem.units}
     todo = sorted((r for r in problem.requirements if r.id not in done),
-                  key=lambda r: (deadline.get(r.crisis, math.inf), rank.get(r.id, 0.0), r.id))
+                  key=lambda r: ((order or deadline).get(r.crisis, math.inf),
+                                 rank.get(r.id, 0.0), r.id))
     by_road = _road_matching(problem, cands, todo, deadline, used, work)
     used |= set(by_road.values())
     air: dict[str, str] = {}  # requirement -> unit
@@ -238,33 +242,42 @@ def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int
     if not crises:
         return start
     # the first plan: the deadlines the best plan meets
-    tried = build(problem, cands, _deadlines(problem, best, crises), rank, work)
+    due = _deadlines(problem, best, crises)
+    tried = build(problem, cands, due, rank, work)
     if tried.objective.key() < best.objective.key():
         best = tried
-        keep(tried)
+        keep(replace(tried, method="deadline search"))
+    current, cur_due, cur_rank = tried, due, rank
+    best_due = due
     level = 0
-    fails = 0
+    fails = since = 0
     while work.steps < steps and time.perf_counter() < until:
-        close = _deadlines(problem, best, crises)
+        since += 1
+        if since > RESTART:  # a long walk without a better plan: back to the best
+            current, cur_due, cur_rank, since = best, best_due, best_rank, 0
+        close = _deadlines(problem, current, crises)
+        base = {c: min(cur_due[c], close[c]) for c in crises}
         weights = [max(EPS, weight.get(c, 1.0) * close[c]) for c in crises]
         c = rng.choices(crises, weights)[0]
-        due = dict(close)
-        ahead = [x for x in crises if close[x] < close[c] - EPS]
+        due = dict(base)
+        ahead = [x for x in crises if base[x] < base[c] - EPS]
         if ahead and rng.random() < AHEAD:  # ahead of the crisis closing just before it
-            prev = max(ahead, key=lambda x: (close[x], x))
-            due[c] = close[prev] - 0.01
+            prev = max(ahead, key=lambda x: (base[x], x))
+            due[c] = base[prev] - 0.01
         else:
-            due[c] = close[c] * (1 - SHRINK[level] * rng.uniform(0.5, 1.0))
+            due[c] = base[c] * (1 - SHRINK[level] * rng.uniform(0.5, 1.0))
         if len(crises) > 1 and rng.random() < TRADE:
             other = rng.choice([x for x in crises if x != c])
-            due[other] = close[other] * (1 + SHRINK[level] * rng.uniform(0.5, 1.0))
-        rank = dict(best_rank)
-        late = _latest(problem, best, c, reqs, fixed)
+            due[other] = base[other] * (1 + SHRINK[level] * rng.uniform(0.5, 1.0))
+        rank = dict(cur_rank)
+        late = _latest(problem, current, c, reqs, fixed)
         if late is not None and rng.random() < 0.5:
             rank[late] -= rng.uniform(1.0, max(1.0, len(rank) / 4)) + 0.5
         tried = build(problem, cands, due, rank, work)
+        if tried.objective.key() <= current.objective.key() or rng.random() < WORSE:
+            current, cur_due, cur_rank = tried, due, rank
         if tried.objective.key() < best.objective.key():
-            best, best_rank, fails = tried, rank, 0
+            best, best_due, best_rank, fails, since = tried, due, rank, 0, 0
             keep(replace(tried, method="deadline search"))
         else:
             fails += 1
