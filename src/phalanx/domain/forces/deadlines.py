@@ -157,10 +157,9 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
 
 
 def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
-          rank: dict[str, float], work: Work | None = None, method: str = "deadlines",
-          order: dict[str, float] | None = None) -> Plan:
-    """A plan for the crisis deadlines `deadline` (see the module's rule); the crises are
-    taken in the order of their deadlines, or of `order` when it is given."""
+          rank: dict[str, float], work: Work | None = None, method: str = "deadlines"
+          ) -> Plan:
+    """A plan for the crisis deadlines `deadline` (see the module's rule)."""
     used: set[str] = {m.unit for m in problem.fixed}
     done = {m.requirement for m in problem.fixed}
     lines = Timelines(problem)
@@ -168,8 +167,7 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
     uncovered: list[str] = []
     units = {u.id: u for u in problem.units}
     todo = sorted((r for r in problem.requirements if r.id not in done),
-                  key=lambda r: ((order or deadline).get(r.crisis, math.inf),
-                                 rank.get(r.id, 0.0), r.id))
+                  key=lambda r: (deadline.get(r.crisis, math.inf), rank.get(r.id, 0.0), r.id))
     by_road = _road_matching(problem, cands, todo, deadline, used, work)
     used |= set(by_road.values())
     air: dict[str, str] = {}  # requirement -> unit
