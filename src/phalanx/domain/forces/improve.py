@@ -1,12 +1,15 @@
 """Improving a plan, and repairing a plan under way.
 
-`solve` starts from the greedy plan (a checked plan at once), then improves it in two
+`solve` starts from the greedy plan (a checked plan at once), then improves it in three
 ways within the time limit:
 
 1. a priority search (squeaky wheel) over the greedy's order of the requirements: the
    requirement that closes a crisis late moves ahead and the greedy runs again, so that
    the greedy's first-come choices stop starving the crises that weigh most;
-2. OR-Tools CP-SAT over the best plan so far: the assignment as an integer program (each
+2. a search over crisis deadlines (`deadlines.py`): a plan built for a deadline on each
+   crisis (units by ground where they arrive in time, aircraft loads fitted into the
+   gaps of each aircraft's timeline), the deadlines lowered while the plans improve;
+3. OR-Tools CP-SAT over the best plan so far: the assignment as an integer program (each
    requirement to one unit, by ground or by air; each unit at most once; as many
    requirements covered as a maximum matching proves possible), the number of sorties
    each aircraft flies for each unit (together they carry its weight), and the schedule
@@ -47,6 +50,8 @@ from phalanx.domain.forces.cpsat import (
     _round,
     exact_options,
 )
+from phalanx.domain.forces.deadlines import STEPS_PER_SECOND as DEADLINE_STEPS
+from phalanx.domain.forces.deadlines import deadline_search
 from phalanx.domain.forces.flying import (
     check,
     under_way,
@@ -97,6 +102,7 @@ class Result:
 
 EXACT_GAP = 1e-4  # what the exact model's one-second clock may leave between plan and bound
 BLOCKS = 2  # nodes per (unit, aircraft) in the neighbourhood: 2 lets it alternate units
+DEADLINE_SHARE = 0.25  # of the searches' share, for the search over crisis deadlines
 LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
 
 
@@ -104,10 +110,11 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
           on_plan: Callable[[Plan], None] | None = None, workers: int = 1,
           units_per_req: int | None = None, aircraft_per_pair: int | None = None,
           per_aircraft: int | None = None, search_share: float = SEARCH_SHARE,
-          wall_clock: bool = True, exact_nodes: int = EXACT_NODES, blocks: int = BLOCKS
-          ) -> Result:
+          wall_clock: bool = True, exact_nodes: int = EXACT_NODES, blocks: int = BLOCKS,
+          deadline_share: float = DEADLINE_SHARE) -> Result:
     """The greedy plan at once, then a priority search over the greedy's order and CP-SAT
-    within `time_limit` seconds, `search_share` of it for the search (deterministic for the
+    within `time_limit` seconds, `search_share` of it for the searches (`deadline_share` of
+    that for the search over crisis deadlines; deterministic for the
     same inputs and seed with one worker: both are limited in deterministic work, with the
     wall clock as a safety net; `wall_clock=False` drops the net, so that a loaded machine
     takes longer but finds the same plan, as the benchmark needs; up to `exact_nodes`
@@ -159,9 +166,14 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
                 return done
     # the work limits follow from the time limit alone (the same plan each time); the
     # wall clock is only a safety net on a slower machine
+    until = started + time_limit * 0.9 if wall_clock else math.inf
     priority_search(problem, cands, first, order,
-                    int(time_limit * search_share * STEPS_PER_SECOND),
-                    started + time_limit * 0.9 if wall_clock else math.inf, seed, keep)
+                    int(time_limit * search_share * (1 - deadline_share) * STEPS_PER_SECOND),
+                    until, seed, keep)
+    # the search over crisis deadlines, from the best plan so far
+    deadline_search(problem, cands, best[0],
+                    int(time_limit * search_share * deadline_share * DEADLINE_STEPS), seed,
+                    keep, until)
     # the time-space bound, searched up to the best plan so far, in counted work
     if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
         tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND)))

@@ -3,7 +3,8 @@
 and the gap, explanations, and repair of a plan that is already under way. The parts,
 by concept: `model` (the problem and the objective), `flying` (moving units, and the
 checker), `greedy`, `bounds` and `capacity` (lower bounds and the gap), `explain`; the
-improvement is in `improve` (`search`: priority search, `cpsat` and `cpdata`: CP-SAT).
+improvement is in `improve` (`search`: priority search, `deadlines`: the search over
+crisis deadlines, `cpsat` and `cpdata`: CP-SAT).
 
 Times are hours from the start of planning. A unit moves by ground to the place (road, or
 a listed rail/road time between two nodes), or by air: its loads are shared among one or

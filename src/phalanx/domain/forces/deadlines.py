@@ -1,0 +1,336 @@
+"""The search over crisis deadlines: a plan built for a deadline on each crisis, the
+deadlines lowered while the plans built for them get better.
+
+Rule of the construction (`build`): the requirements are taken crisis deadline first
+(then by a rank within a crisis). As many as can arrive by ground by their crisis's
+deadline do, each by its own unit (a maximum matching: no aircraft at all). Each of the
+others takes the unit that meets the deadline at the least cost to the fleet (the hours
+its aircraft fly, empty to the unit's home, loaded and turning around), or, when none
+meets it, the unit that arrives soonest. A unit's loads go one by one into each
+aircraft's timeline: into the first gap where the aircraft can fly to the unit's home,
+carry the load, turn around and still reach its next flight in time (`Timelines`), on
+the aircraft that lands it by the deadline for the fewest hours a tonne, or, when none
+can, the soonest; so one aircraft carries loads of several units in turn. The plan is
+flown exactly as built and handed to `keep`, which checks it.
+
+Rule of the search (`deadline_search`): from the best plan so far, one crisis's deadline
+is lowered below its closure (the crisis drawn by its weighted closure), or moved ahead
+of the crisis closing just before it, now and then with another crisis's deadline
+raised a little (a trade between crises); a plan is built for the new deadlines and kept
+when its objective is better. The requirement that closes the crisis late may move
+ahead within its crisis. Limited in steps of work (`Work`): the same plan for the same
+seed."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from phalanx.domain.forces.flying import (
+    Work,
+    ferry_h,
+    initial_free,
+    road_arrival,
+)
+from phalanx.domain.forces.greedy import Candidates
+from phalanx.domain.forces.model import (
+    EPS,
+    Aircraft,
+    Movement,
+    Plan,
+    Point,
+    Problem,
+    Requirement,
+    Sortie,
+    Unit,
+    closures,
+    distance_km,
+    objective,
+)
+
+ROAD_OPTIONS = 40  # units weighed for a requirement by ground
+SCAN = 6  # units weighed for a requirement after the first that meets its deadline
+SHRINK = (0.12, 0.06, 0.03, 0.015)  # how far a deadline is lowered, as a share of it
+TRADE = 0.25  # how often another crisis's deadline is raised at the same time
+AHEAD = 0.3  # how often a crisis's deadline moves ahead of the one closing before it
+WORSE = 0.05  # how often the walk goes on from a worse plan
+RESTART = 60  # plans built without a better one before the walk goes back to the best
+STEPS_PER_SECOND = 500_000  # the search's pace on a 2-core machine (Work steps)
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """A loaded flight on an aircraft's timeline."""
+    depart: float
+    arrive: float
+    home: Point  # where it loads
+    place: Point  # where it lands
+    unit: str
+    req: str
+    load: float
+
+
+class Timelines:
+    """Every aircraft's loaded flights in time order, from when and where it is free at the
+    start: a load goes into the first gap where the aircraft can fly to the unit's home,
+    carry it, turn around and still fly on to its next flight's home in time (or after
+    its last flight), so that one aircraft may carry loads of several units in turn."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.start = initial_free(problem)
+        self.legs: dict[str, list[_Leg]] = {a.id: [] for a in problem.aircraft}
+
+    def place(self, a: Aircraft, unit: Unit, req: Requirement, legs: list[_Leg]
+              ) -> tuple[float, float, int]:
+        """The first gap of `legs` (the aircraft's flights) for one load of `unit`: its
+        departure, landing and index."""
+        haul = distance_km(unit.home, req.place) / a.speed_kmh
+        t, at = self.start[a.id]
+        for i, leg in enumerate(legs):
+            dep = max(t + ferry_h(a, at, unit.home), unit.readiness_h)
+            land = dep + haul
+            if land + a.turnaround_h + ferry_h(a, req.place, leg.home) <= leg.depart + EPS:
+                return dep, land, i
+            t, at = leg.arrive + a.turnaround_h, leg.place
+        dep = max(t + ferry_h(a, at, unit.home), unit.readiness_h)
+        return dep, dep + haul, len(legs)
+
+    def sorties(self, problem: Problem) -> dict[str, list[Sortie]]:
+        """Every flight as a sortie from where its aircraft was before it: requirement ->
+        sorties."""
+        out: dict[str, list[Sortie]] = {}
+        for a in problem.aircraft:
+            at = self.start[a.id][1]
+            for leg in self.legs[a.id]:
+                out.setdefault(leg.req, []).append(Sortie(a.id, leg.unit, leg.req, leg.depart,
+                                                          leg.arrive, leg.load, at))
+                at = leg.place
+        return out
+
+
+def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
+               deadline: float, work: Work | None = None
+               ) -> tuple[float, dict[str, list[_Leg]], float] | None:
+    """The unit by air, load by load, each load in the first gap of the aircraft that
+    lands it by `deadline` for the fewest hours of flying (empty to the unit's home,
+    loaded, turning around), or, when none can, that lands it soonest. Returns the last
+    landing, the aircraft's new timelines (not yet kept) and the hours flown; None when
+    no aircraft can reach."""
+    haul_km = distance_km(unit.home, req.place)
+    planes = [a for a in problem.aircraft if haul_km <= a.range_km]
+    if not planes:
+        return None
+    changed: dict[str, list[_Leg]] = {}
+    left = unit.weight_t
+    last = 0.0
+    held = 0.0
+    first = True
+    while left > EPS or first:
+        first = False
+        best: tuple[bool, float, float, float, str] | None = None
+        pick: tuple[Aircraft, float, int] | None = None
+        for a in planes:
+            legs = changed.get(a.id, lines.legs[a.id])
+            if work is not None:
+                work.steps += 1 + len(legs) // 4
+            dep, land, i = lines.place(a, unit, req, legs)
+            late = land > deadline + EPS
+            hours = (haul_km / a.speed_kmh + a.turnaround_h
+                     + ferry_h(a, legs[i - 1].place if i else lines.start[a.id][1], unit.home))
+            key = (late, land if late else hours / min(a.payload_t, left), land,
+                   -min(a.payload_t, left), a.id)
+            if best is None or key < best:
+                best, pick = key, (a, dep, i)
+        assert best is not None and pick is not None
+        a, dep, i = pick
+        load = min(a.payload_t, left)
+        legs = list(changed.get(a.id, lines.legs[a.id]))
+        legs.insert(i, _Leg(dep, best[2], unit.home, req.place, unit.id, req.id, load))
+        changed[a.id] = legs
+        left -= load
+        last = max(last, best[2])
+        held += best[1] * load if not best[0] else math.inf
+    return last, changed, held
+
+
+def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
+          rank: dict[str, float], work: Work | None = None, method: str = "deadlines"
+          ) -> Plan:
+    """A plan for the crisis deadlines `deadline` (see the module's rule)."""
+    used: set[str] = {m.unit for m in problem.fixed}
+    done = {m.requirement for m in problem.fixed}
+    lines = Timelines(problem)
+    movements: list[Movement] = list(problem.fixed)
+    uncovered: list[str] = []
+    units = {u.id: u for u in problem.units}
+    todo = sorted((r for r in problem.requirements if r.id not in done),
+                  key=lambda r: (deadline.get(r.crisis, math.inf), rank.get(r.id, 0.0), r.id))
+    by_road = _road_matching(problem, cands, todo, deadline, used, work)
+    used |= set(by_road.values())
+    air: dict[str, str] = {}  # requirement -> unit
+    for req in todo:
+        due = deadline.get(req.crisis, math.inf)
+        if req.id in by_road:
+            unit = units[by_road[req.id]]
+            movements.append(Movement(req.id, unit.id, "road", road_arrival(unit, req, problem)))
+            continue
+        # key: (misses the deadline, hours flown or, when late, arrival; arrival; sorties)
+        Key = tuple[bool, float, float, int, Movement | None, dict[str, list[_Leg]]]
+        best: Key | None = None
+        in_time = 0
+        for lb, unit in cands.by_req[req.id]:
+            if unit.id in used:
+                continue
+            if best is not None and (in_time > SCAN or lb > max(due, best[2]) + EPS):
+                break
+            if work is not None:
+                work.steps += 16
+            road = road_arrival(unit, req, problem)
+            cand: Key = (road > due + EPS, 0.0 if road <= due + EPS else road, road, 0,
+                         Movement(req.id, unit.id, "road", road), {})
+            if cand[0]:
+                flown = airlift_by(problem, lines, unit, req, due, work)
+                if flown is not None and flown[0] < road - EPS:
+                    late = flown[0] > due + EPS
+                    cand = (late, flown[0] if late else flown[2], flown[0],
+                            sum(len(v) for v in flown[1].values()), None, flown[1])
+            if not cand[0]:
+                in_time += 1
+            if best is None or cand[:4] < best[:4]:
+                best = cand
+                if cand[4] is None:
+                    air[req.id] = unit.id
+        if best is None:
+            uncovered.append(req.id)
+            continue
+        if best[4] is not None:
+            movements.append(best[4])
+            used.add(best[4].unit)
+            air.pop(req.id, None)
+        else:
+            used.add(air[req.id])
+            lines.legs.update(best[5])
+    flights = lines.sorties(problem)
+    for rid, uid in sorted(air.items()):
+        legs = sorted(flights[rid], key=lambda s: (s.depart_h, s.aircraft))
+        movements.append(Movement(rid, uid, "air", max(s.arrive_h for s in legs), tuple(legs)))
+    return Plan(tuple(movements), tuple(uncovered),
+                objective(problem, movements, len(uncovered)), method)
+
+
+def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int, seed: int,
+                    keep: Callable[[Plan], None], until: float = math.inf) -> Plan:
+    """Lower the crisis deadlines of the best plan so far, one crisis at a time, building
+    a plan for each (see the module's rule), within `steps` of work (and, as a safety net,
+    until the `time.perf_counter()` reaches `until`)."""
+    reqs = {r.id: r for r in problem.requirements}
+    fixed = set(problem.fixed)
+    rng = random.Random(seed)
+    work = Work()
+    best = start
+    rank = {r.id: float(i) for i, r in enumerate(
+        sorted(problem.requirements, key=lambda r: (r.needed_by_h, r.id)))}
+    best_rank = dict(rank)
+    weight = problem.crisis_weight
+    crises = sorted({r.crisis for r in problem.requirements if r.id not in
+                     {m.requirement for m in fixed}})
+    if not crises:
+        return start
+    # the first plan: the deadlines the best plan meets
+    due = _deadlines(problem, best, crises)
+    tried = build(problem, cands, due, rank, work)
+    if tried.objective.key() < best.objective.key():
+        best = tried
+        keep(replace(tried, method="deadline search"))
+    current, cur_due, cur_rank = tried, due, rank
+    best_due = due
+    level = 0
+    fails = since = 0
+    while work.steps < steps and time.perf_counter() < until:
+        since += 1
+        if since > RESTART:  # a long walk without a better plan: back to the best
+            current, cur_due, cur_rank, since = best, best_due, best_rank, 0
+        close = _deadlines(problem, current, crises)
+        base = {c: min(cur_due[c], close[c]) for c in crises}
+        weights = [max(EPS, weight.get(c, 1.0) * close[c]) for c in crises]
+        c = rng.choices(crises, weights)[0]
+        due = dict(base)
+        ahead = [x for x in crises if base[x] < base[c] - EPS]
+        if ahead and rng.random() < AHEAD:  # ahead of the crisis closing just before it
+            prev = max(ahead, key=lambda x: (base[x], x))
+            due[c] = base[prev] - 0.01
+        else:
+            due[c] = base[c] * (1 - SHRINK[level] * rng.uniform(0.5, 1.0))
+        if len(crises) > 1 and rng.random() < TRADE:
+            other = rng.choice([x for x in crises if x != c])
+            due[other] = base[other] * (1 + SHRINK[level] * rng.uniform(0.5, 1.0))
+        rank = dict(cur_rank)
+        late = _latest(problem, current, c, reqs, fixed)
+        if late is not None and rng.random() < 0.5:
+            rank[late] -= rng.uniform(1.0, max(1.0, len(rank) / 4)) + 0.5
+        tried = build(problem, cands, due, rank, work)
+        if tried.objective.key() <= current.objective.key() or rng.random() < WORSE:
+            current, cur_due, cur_rank = tried, due, rank
+        if tried.objective.key() < best.objective.key():
+            best, best_due, best_rank, fails, since = tried, due, rank, 0, 0
+            keep(replace(tried, method="deadline search"))
+        else:
+            fails += 1
+            if fails > 4 * len(crises):  # nothing comes of this step: smaller steps
+                level, fails = (level + 1) % len(SHRINK), 0
+    return best
+
+
+def _road_matching(problem: Problem, cands: Candidates, todo: list[Requirement],
+                   deadline: dict[str, float], used: set[str], work: Work | None
+                   ) -> dict[str, str]:
+    """As many requirements as can be served by ground by their crisis's deadline, each
+    by its own unit (a maximum matching, the requirements taken in the build's order):
+    requirement -> unit."""
+    ok: dict[str, list[str]] = {}
+    for r in todo:
+        due = deadline.get(r.crisis, math.inf)
+        ok[r.id] = []
+        for lb, u in cands.by_req[r.id]:
+            if lb > due + EPS or len(ok[r.id]) >= ROAD_OPTIONS:
+                break
+            if u.id not in used and road_arrival(u, r, problem) <= due + EPS:
+                ok[r.id].append(u.id)
+        if work is not None:
+            work.steps += 1 + len(ok[r.id])
+    match: dict[str, str] = {}  # unit -> requirement
+
+    def augment(rid: str, seen: set[str]) -> bool:
+        for uid in ok[rid]:
+            if uid in seen:
+                continue
+            seen.add(uid)
+            if uid not in match or augment(match[uid], seen):
+                match[uid] = rid
+                return True
+        return False
+
+    for r in todo:
+        if ok[r.id]:
+            augment(r.id, set())
+    return {rid: uid for uid, rid in match.items()}
+
+
+def _deadlines(problem: Problem, p: Plan, crises: list[str]) -> dict[str, float]:
+    close = closures(problem, p.movements)
+    return {c: close.get(c, math.inf) for c in crises}
+
+
+def _latest(problem: Problem, p: Plan, crisis: str, reqs: dict[str, Requirement],
+            fixed: set[Movement]) -> str | None:
+    """The requirement of `crisis` that arrives last in `p` (not one already moving)."""
+    last: tuple[float, str] | None = None
+    for m in p.movements:
+        if m in fixed or reqs[m.requirement].crisis != crisis:
+            continue
+        if last is None or (m.arrive_h, m.requirement) > last:
+            last = (m.arrive_h, m.requirement)
+    return None if last is None else last[1]

@@ -1,0 +1,92 @@
+"""The search over crisis deadlines: every plan it builds passes the checker, whatever the
+deadlines; its timelines let one aircraft carry loads of several units in turn; it never
+returns a plan worse than the one it started from, and the same seed gives the same
+plan."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from phalanx.domain.forces.deadlines import build, deadline_search
+from phalanx.domain.forces.generate import instance
+from phalanx.domain.forces.greedy import Candidates, best_greedy
+from phalanx.domain.forces.improve import solve
+from phalanx.domain.forces.model import Aircraft, Plan, Problem, Requirement, Unit, closures
+from phalanx.domain.forces.planner import check, distance_km
+
+MOSCOW = (55.88, 38.06)
+OSH = (40.61, 72.79)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_every_plan_built_for_any_deadlines_passes_the_checker(seed: int) -> None:
+    problem = instance("operational", seed, units=150, crises=3, aircraft=8, per_crisis=4)
+    cands = Candidates(problem)
+    greedy, _order = best_greedy(problem, cands)
+    close = closures(problem, greedy.movements)
+    rng = random.Random(seed)
+    for _ in range(6):
+        due = {c: t * rng.uniform(0.3, 1.2) for c, t in close.items()}
+        rank = {r.id: rng.random() for r in problem.requirements}
+        built = build(problem, cands, due, rank)
+        assert check(problem, built) == []
+        assert built.objective.uncovered == greedy.objective.uncovered
+
+
+def test_one_aircraft_carries_loads_of_two_units_in_turn() -> None:
+    """One Il-76 at Moscow; x (80 t: two loads) is ready at once, y (one load) only when
+    the aircraft is back from x's first load, and y's crisis comes first. y's load takes
+    the aircraft when y is ready; x's first load fits in the gap before it, its second
+    after it: x, y, x."""
+    haul = distance_km(MOSCOW, OSH) / 750
+    cycle = 2 * haul + 2.0
+    ux = Unit("ux", "RUS", "airborne", 500, MOSCOW, 0.0, 80.0)
+    uy = Unit("uy", "RUS", "special_police", 100, MOSCOW, cycle, 40.0)
+    rx = Requirement("rx", "a", "airborne", 500, OSH, 72.0)
+    ry = Requirement("ry", "b", "special_police", 100, OSH, 72.0)
+    problem = Problem((ux, uy), (rx, ry), (Aircraft("il", "Il-76MD", 40, 750, 4000, MOSCOW),),
+                      {"a": 1.0, "b": 3.0})
+    built = build(problem, Candidates(problem), {"b": cycle + haul, "a": 3 * cycle}, {})
+    assert check(problem, built) == []
+    order = sorted((s.depart_h, s.unit) for m in built.movements for s in m.sorties)
+    assert [u for _d, u in order] == ["ux", "uy", "ux"]
+    alternating = 3 * (cycle + haul) + (2 * cycle + haul)
+    assert built.objective.closure == pytest.approx(alternating, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_the_search_never_returns_worse_and_is_reproducible(seed: int) -> None:
+    problem = instance("small", seed)
+    cands = Candidates(problem)
+    greedy, _order = best_greedy(problem, cands)
+    kept: list[Plan] = []
+    found = deadline_search(problem, cands, greedy, 150_000, seed, kept.append)
+    assert found.objective.key() <= greedy.objective.key()
+    assert all(check(problem, p) == [] for p in kept)
+    keys = [p.objective.key() for p in kept]
+    assert keys == sorted(keys, reverse=True)
+    again = deadline_search(problem, cands, greedy, 150_000, seed, lambda p: None)
+    assert again == found
+
+
+def test_the_search_improves_on_greedy_where_crises_compete() -> None:
+    problem = instance("small", 1)
+    cands = Candidates(problem)
+    greedy, _order = best_greedy(problem, cands)
+    found = deadline_search(problem, cands, greedy, 300_000, 1, lambda p: None)
+    assert found.objective.closure < 0.95 * greedy.objective.closure
+
+
+def test_plans_built_under_way_keep_what_is_moving() -> None:
+    problem = instance("operational", 2, units=150, crises=3, aircraft=8, per_crisis=4)
+    first = solve(problem, time_limit=0.1).plan
+    moving = tuple(m for m in first.movements if m.sorties)[:2]
+    fixed = replace(problem, fixed=moving)
+    cands = Candidates(fixed)
+    close = closures(problem, first.movements)
+    built = build(fixed, cands, {c: t * 0.8 for c, t in close.items()}, {})
+    assert check(fixed, built) == []
+    assert set(moving) <= set(built.movements)
