@@ -2,7 +2,7 @@
 
 Every problem is reported as `file:line: path: message`, the path being the place
 inside the file (`membership.12.on`). Nothing is returned unless the whole file is
-valid: the schema (`schema.py`) and the organization's own consistency
+valid: the schema (`schema/`) and the organization's own consistency
 (`phalanx.domain.membership.check`).
 """
 

@@ -1,0 +1,227 @@
+"""Documents, meetings and the drafts, positions and decisions of consultations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import false as sa_false
+
+from phalanx.adapters.db.tables.base import (
+    KEY,
+    STATE_CODE,
+    authorization_columns,
+    classification_columns,
+    metadata,
+)
+
+# --- classified records -----------------------------------------------------------------
+
+document = Table(
+    "document",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    *classification_columns(),
+)
+
+# --- consultations and decisions ----------------------------------------------------------
+
+meeting = Table(
+    "meeting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_key", KEY, ForeignKey("body.key"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("link", Text),
+    Column("place", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("opens_at", DateTime(timezone=True), nullable=False),
+    Column("convened_by", String(20), nullable=False),
+    Column("status", String(16), nullable=False),  # scheduled, open, closed
+    Column("created_by", String(64), nullable=False),
+    Column("exercise", Boolean, nullable=False),
+    *classification_columns(),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("present", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    UniqueConstraint("meeting_id", "state_code", name="uq_attendance_meeting_state"),
+)
+
+agenda_item = Table(
+    "agenda_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("document_ids", JSON, nullable=False),
+)
+
+
+draft = Table(
+    "draft",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_key", KEY, ForeignKey("body.key"), nullable=False),
+    Column("meeting_id", Integer, ForeignKey("meeting.id")),
+    Column("agenda_item_id", Integer, ForeignKey("agenda_item.id")),
+    Column("kind", String(16), nullable=False),  # decision, statement, instruction
+    Column("question", String(32), nullable=False),  # the body's rule key: default, procedural
+    Column("procedure", String(16), nullable=False),  # session, written, consultation
+    Column("limited_format", Boolean, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # open, closed
+    Column("outcome", String(16)),
+    Column("outcome_reason", Text),
+    Column("deadline", DateTime(timezone=True)),
+    Column("signing_order", JSON, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revision", Integer, nullable=False),  # bumped on every change: optimistic lock
+    *classification_columns(),
+    *authorization_columns(),
+    # what a membership or appointment decision is about: {"state", "on"} or
+    # {"post", "person", "state", "on"}; adopting it proposes the change
+    Column("subject", JSON, nullable=False, server_default="{}"),
+    # the chair who consults the heads of state and announces (procedure consultation)
+    Column("chair_state", STATE_CODE, ForeignKey("state.code")),
+)
+
+draft_version = Table(
+    "draft_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("text_ru", Text, nullable=False),
+    Column("amendment_id", Integer),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("draft_id", "number", name="uq_draft_version_number"),
+)
+
+amendment = Table(
+    "amendment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False),
+    Column("against_version", Integer, nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("text_ru", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # proposed, accepted, rejected
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+position = Table(
+    "position",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("version_number", Integer, nullable=False),
+    Column("position", String(20), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("stated_by", String(64), nullable=False),
+    Column("stated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("draft_id", "state_code", name="uq_position_draft_state"),
+)
+
+signature = Table(
+    "signature",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("signed_by", String(64), nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    # sign, reservation (signed with a reservation), object (returns the draft)
+    Column("answer", String(16), nullable=False, server_default="sign"),
+    Column("reservation", Text, nullable=False, server_default=""),
+    UniqueConstraint("draft_id", "state_code", name="uq_signature_draft_state"),
+)
+
+consultation_answer = Table(
+    "consultation_answer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("position", String(20), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),  # when the head of state gave it
+    Column("channel", String(16), nullable=False),  # telephone, video, in_writing
+    Column("given_by", Text, nullable=False),  # the head of state, by name
+    Column("note", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+decision = Table(
+    "decision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("draft_id", Integer, ForeignKey("draft.id"), nullable=False, unique=True),
+    Column("body_key", KEY, ForeignKey("body.key"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("adopted_on", Date, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("text_ru", Text, nullable=False),
+    Column("binding", Text, nullable=False),  # ",ARM,KAZ,"
+    # members that receive the adopted text for consideration (absent, without a say)
+    Column("for_consideration", Text, nullable=False, server_default=""),
+    Column("limited_format", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("published", Boolean, nullable=False),
+    Column("exercise", Boolean, nullable=False, server_default=sa_false()),
+    *classification_columns(),
+    *authorization_columns(),
+)
+
+task = Table(
+    "task",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("decision_id", Integer, ForeignKey("decision.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("assignee_kind", String(16), nullable=False),  # body, secretariat, state
+    Column("assignee", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),  # open, in_progress, done
+    Column("completed_on", Date),
+    Column("note", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+)

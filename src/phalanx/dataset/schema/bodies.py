@@ -1,0 +1,154 @@
+"""The statutory bodies (seats, chairs, observers, decision rules, consultations), posts,
+external statuses and historical counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from phalanx.dataset.schema.base import Key, Model, TextIn
+
+
+class SeatHolderIn(Model):
+    state: str
+    person: str = Field(min_length=1)
+    office: str | None = None
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class ChairIn(Model):
+    year: int = Field(ge=1900, le=2200)
+    state: str
+    person: str = ""
+    exception: str = ""  # the Council decision departing from the rotation
+    source: str = ""
+
+
+class ObserverIn(Model):
+    name: str = Field(min_length=1)
+    state: str | None = None
+    status: Literal["observer", "partner"] = "observer"
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class DecisionRuleIn(Model):
+    """How one kind of question is decided in a body. Values not in a source text are
+    marked `setting: true`: parameters of the dataset, not facts."""
+
+    quorum: Literal["all", "two_thirds", "majority"] = "all"
+    consensus: Literal["no_objection", "majority"] = "no_objection"
+    limited_format: bool = False
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> DecisionRuleIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("a decision rule cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
+
+
+class LimitedFormatIn(Model):
+    """A body's limited format (decisions by the interested members only): the agreement
+    that introduced it, the fewest participants, and who reads such a decision."""
+
+    introduced_by: str | None = None  # an agreement's key; absent: always existed
+    min_participants: int = Field(default=1, ge=1)
+    readers: Literal["body", "participants"] = "participants"
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> LimitedFormatIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("the limited format cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
+
+
+class ConsultationIn(Model):
+    """Which questions a body may decide by consultation of the heads of state (by
+    telephone or video, announced by the chair: `domain/decisions/consultation.py`)."""
+
+    questions: list[str] = Field(min_length=1)
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> ConsultationIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("decisions by consultation cite their source (`source:`) or are "
+                             "marked `setting: true`")
+        return self
+
+
+class BodyIn(Model):
+    key: str = Key
+    name: TextIn
+    abbreviation: TextIn | None = None
+    kind: Literal[
+        "council", "committee", "assembly", "secretariat", "staff", "coordination_council",
+        "working_group", "expert_council", "institute", "commission",
+    ]
+    role: TextIn | None = None
+    parent: str | None = None
+    established: date | None = None
+    dissolved: date | None = None
+    seat: str | None = None
+    attendees: list[str] = []
+    seat_holders: list[SeatHolderIn] = []
+    chair_rotation: bool = False
+    chairs: list[ChairIn] = []
+    observers: list[ObserverIn] = []
+    session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
+    video_conference: bool = False
+    decision_rules: dict[str, DecisionRuleIn] = {}
+    limited_format: LimitedFormatIn | None = None
+    consultation: ConsultationIn | None = None
+    source: str = ""
+
+
+class AppointmentIn(Model):
+    person: str = Field(min_length=1)
+    state: str | None = None
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    acting: bool = False
+    note: str = ""
+    source: str = ""
+
+
+class PostIn(Model):
+    key: str = Key
+    name: TextIn
+    body: str | None = None
+    terms_from: date | None = None
+    term_years: int | None = Field(default=None, ge=1, le=20)
+    appointments: list[AppointmentIn] = []
+
+
+class ExternalStatusIn(Model):
+    counterpart: str = Field(min_length=1)
+    status: str = Field(min_length=1)
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    source: str = ""
+
+
+class HistoricalCountIn(Model):
+    kind: str = Field(min_length=1, max_length=32)
+    period: str = Field(min_length=4, max_length=32)
+    count: int = Field(ge=0)
+    body: str | None = None
+    note: str = ""
+    source: str = ""

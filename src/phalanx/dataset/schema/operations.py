@@ -1,0 +1,67 @@
+"""Crisis categories and the joint operations with their stages, totals and observers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from phalanx.dataset.schema.base import Key, Model, TextIn
+
+
+class CrisisCategoryIn(Model):
+    key: str = Key
+    name: TextIn
+    basis: str = Field(min_length=1)
+    convene: list[str] = Field(min_length=1)
+    measures: list[Literal["political", "informational", "humanitarian", "logistic",
+                           "military_crrf", "military_peacekeeping"]] = Field(min_length=1)
+    obligation: str = Field(min_length=1)
+    obliged: Literal["all_members", "volunteers"]
+    targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
+                          "deployed", "monitoring"], int] = {}
+    cap_categories: list[str] = []
+    source: str = ""
+
+
+class OperationStageIn(Model):
+    key: str = Key
+    name: str = Field(min_length=1)
+    start: date
+    end: date
+    areas: list[str] = []
+    plan: str = ""
+    illustrative: bool = False
+
+
+class OperationTotalIn(Model):
+    metric: str
+    substance: str | None = None
+    value: float = Field(ge=0)
+    unit: Literal["kg", "l", "count"]
+    note: str = ""
+    source: str = ""
+
+
+class OperationObserverIn(Model):
+    name: str = Field(min_length=1)
+    state: str | None = None
+    source: str = ""
+
+
+class OperationIn(Model):
+    key: str = Key
+    name: TextIn
+    kind: Literal["anti_drug", "migration", "information"]
+    first_held: int = Field(ge=1990, le=2200)
+    permanent_since: date | None = None
+    led_by: str | None = None
+    aims: str = ""
+    agencies: dict[str, list[Literal["customs", "border_guard", "police", "drug_control",
+                                     "state_security", "financial_intelligence",
+                                     "emergency_service"]]] = {}
+    observers: list[OperationObserverIn] = []
+    stages: list[OperationStageIn] = []
+    historical_totals: list[OperationTotalIn] = []
+    source: str = ""
