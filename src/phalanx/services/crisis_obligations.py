@@ -76,7 +76,10 @@ def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
     """The members that owe an answer: every member on the day the obligation arose but
     the affected ones and those whose participation is suspended (a member not taking
     part in the work, or in arrears, is still bound)."""
-    arose = _arose(conn, org, row)
+    return _obliged_on(org, row, _arose(conn, org, row))
+
+
+def _obliged_on(org: Organization, row: Any, arose: datetime | None) -> list[str]:
     if arose is None:
         return []
     affected = {s for s in row.affected.split(",") if s}
@@ -85,8 +88,8 @@ def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
-    obliged = obliged_states(conn, org, row)
     arose = _arose(conn, org, row)
+    obliged = _obliged_on(org, row, arose)
     if not obliged or arose is None:
         return []
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from phalanx.domain.access.policy import Marking, Permission
+from phalanx.domain.access.policy import Marking, Permission, StateAct, acts_for
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
@@ -112,7 +112,10 @@ def table_draft(session_id: Id, actor: Writer, db: DB, conn: Conn,
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
 def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
           org: Org) -> HTMLResponse:
-    return render(request, "draft.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
+    d = dec.get_draft(conn, draft_id, actor=actor)
+    return render(request, "draft.html", {"d": d,
+                                          "may_chair": bool(d.chair) and acts_for(
+                                              actor, d.chair or "", StateAct.CHAIR),
                                           "states": _names(org, language(request)),
                                           "positions": list(Position),
                                           "channels": list(Channel),
