@@ -16,6 +16,7 @@ from phalanx.domain.forces.greedy import Candidates, best_greedy
 from phalanx.domain.forces.improve import solve
 from phalanx.domain.forces.model import Aircraft, Plan, Problem, Requirement, Unit, closures
 from phalanx.domain.forces.planner import check, distance_km
+from phalanx.domain.forces.timelines import Timelines, airlift_by
 
 MOSCOW = (55.88, 38.06)
 OSH = (40.61, 72.79)
@@ -90,3 +91,28 @@ def test_plans_built_under_way_keep_what_is_moving() -> None:
     built = build(fixed, cands, {c: t * 0.8 for c, t in close.items()}, {})
     assert check(fixed, built) == []
     assert set(moving) <= set(built.movements)
+
+
+def test_no_unit_lands_by_air_before_the_soonest_first_load() -> None:
+    """The build skips a unit late by ground when its first load could not land in time
+    (`Timelines.soonest`): that must be a true bound on its air arrival, also on busy
+    timelines, and the remembered gaps must be what a fresh look finds."""
+    problem = instance("operational", 2, units=200, crises=3, aircraft=6, per_crisis=6)
+    cands = Candidates(problem)
+    lines = Timelines(problem)
+    rng = random.Random(2)
+    checked = 0
+    for req in problem.requirements:
+        for _lb, unit in cands.by_req[req.id][:8]:
+            flown = airlift_by(problem, lines, unit, req, rng.uniform(5.0, 40.0))
+            if flown is None:
+                continue
+            assert lines.soonest(problem, unit, req, None) <= flown[0] + 1e-9
+            for a in problem.aircraft:  # remembered before the last commit, or fresh
+                if distance_km(unit.home, req.place) <= a.range_km:
+                    fresh = lines.place(a, unit, req, lines.legs[a.id])
+                    assert lines.gap(a, unit, req, None, None)[:3] == fresh
+            checked += 1
+            lines.commit(flown[1])  # each unit weighed flies: the timelines fill up
+    assert checked > 20
+    assert sum(len(v) for v in lines.legs.values()) > 20  # busy timelines

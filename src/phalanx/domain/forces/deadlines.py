@@ -27,29 +27,23 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from phalanx.domain.forces.flying import (
     Work,
-    ferry_h,
-    initial_free,
     road_arrival,
 )
 from phalanx.domain.forces.greedy import Candidates
 from phalanx.domain.forces.model import (
     EPS,
-    Aircraft,
     Movement,
     Plan,
-    Point,
     Problem,
     Requirement,
-    Sortie,
-    Unit,
     closures,
-    distance_km,
     objective,
 )
+from phalanx.domain.forces.timelines import Timelines, _Leg, airlift_by
 
 ROAD_OPTIONS = 40  # units weighed for a requirement by ground
 SCAN = 6  # units weighed for a requirement after the first that meets its deadline
@@ -59,101 +53,6 @@ AHEAD = 0.3  # how often a crisis's deadline moves ahead of the one closing befo
 WORSE = 0.05  # how often the walk goes on from a worse plan
 RESTART = 60  # plans built without a better one before the walk goes back to the best
 STEPS_PER_SECOND = 500_000  # the search's pace on a 2-core machine (Work steps)
-
-
-@dataclass(frozen=True)
-class _Leg:
-    """A loaded flight on an aircraft's timeline."""
-    depart: float
-    arrive: float
-    home: Point  # where it loads
-    place: Point  # where it lands
-    unit: str
-    req: str
-    load: float
-
-
-class Timelines:
-    """Every aircraft's loaded flights in time order, from when and where it is free at the
-    start: a load goes into the first gap where the aircraft can fly to the unit's home,
-    carry it, turn around and still fly on to its next flight's home in time (or after
-    its last flight), so that one aircraft may carry loads of several units in turn."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.start = initial_free(problem)
-        self.legs: dict[str, list[_Leg]] = {a.id: [] for a in problem.aircraft}
-
-    def place(self, a: Aircraft, unit: Unit, req: Requirement, legs: list[_Leg]
-              ) -> tuple[float, float, int]:
-        """The first gap of `legs` (the aircraft's flights) for one load of `unit`: its
-        departure, landing and index."""
-        haul = distance_km(unit.home, req.place) / a.speed_kmh
-        t, at = self.start[a.id]
-        for i, leg in enumerate(legs):
-            dep = max(t + ferry_h(a, at, unit.home), unit.readiness_h)
-            land = dep + haul
-            if land + a.turnaround_h + ferry_h(a, req.place, leg.home) <= leg.depart + EPS:
-                return dep, land, i
-            t, at = leg.arrive + a.turnaround_h, leg.place
-        dep = max(t + ferry_h(a, at, unit.home), unit.readiness_h)
-        return dep, dep + haul, len(legs)
-
-    def sorties(self, problem: Problem) -> dict[str, list[Sortie]]:
-        """Every flight as a sortie from where its aircraft was before it: requirement ->
-        sorties."""
-        out: dict[str, list[Sortie]] = {}
-        for a in problem.aircraft:
-            at = self.start[a.id][1]
-            for leg in self.legs[a.id]:
-                out.setdefault(leg.req, []).append(Sortie(a.id, leg.unit, leg.req, leg.depart,
-                                                          leg.arrive, leg.load, at))
-                at = leg.place
-        return out
-
-
-def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
-               deadline: float, work: Work | None = None
-               ) -> tuple[float, dict[str, list[_Leg]], float] | None:
-    """The unit by air, load by load, each load in the first gap of the aircraft that
-    lands it by `deadline` for the fewest hours of flying (empty to the unit's home,
-    loaded, turning around), or, when none can, that lands it soonest. Returns the last
-    landing, the aircraft's new timelines (not yet kept) and the hours flown; None when
-    no aircraft can reach."""
-    haul_km = distance_km(unit.home, req.place)
-    planes = [a for a in problem.aircraft if haul_km <= a.range_km]
-    if not planes:
-        return None
-    changed: dict[str, list[_Leg]] = {}
-    left = unit.weight_t
-    last = 0.0
-    held = 0.0
-    first = True
-    while left > EPS or first:
-        first = False
-        best: tuple[bool, float, float, float, str] | None = None
-        pick: tuple[Aircraft, float, int] | None = None
-        for a in planes:
-            legs = changed.get(a.id, lines.legs[a.id])
-            if work is not None:
-                work.steps += 1 + len(legs) // 4
-            dep, land, i = lines.place(a, unit, req, legs)
-            late = land > deadline + EPS
-            hours = (haul_km / a.speed_kmh + a.turnaround_h
-                     + ferry_h(a, legs[i - 1].place if i else lines.start[a.id][1], unit.home))
-            key = (late, land if late else hours / min(a.payload_t, left), land,
-                   -min(a.payload_t, left), a.id)
-            if best is None or key < best:
-                best, pick = key, (a, dep, i)
-        assert best is not None and pick is not None
-        a, dep, i = pick
-        load = min(a.payload_t, left)
-        legs = list(changed.get(a.id, lines.legs[a.id]))
-        legs.insert(i, _Leg(dep, best[2], unit.home, req.place, unit.id, req.id, load))
-        changed[a.id] = legs
-        left -= load
-        last = max(last, best[2])
-        held += best[1] * load if not best[0] else math.inf
-    return last, changed, held
 
 
 def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
@@ -189,6 +88,10 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
             if work is not None:
                 work.steps += 16
             road = road_arrival(unit, req, problem)
+            if best is not None and road > due + EPS:  # late by ground
+                bar = best[2] if best[0] else due  # what it must beat to be chosen
+                if road > bar + EPS and lines.soonest(problem, unit, req, work) > bar + EPS:
+                    continue  # by air no sooner than its first load could land
             cand: Key = (road > due + EPS, 0.0 if road <= due + EPS else road, road, 0,
                          Movement(req.id, unit.id, "road", road), {})
             if cand[0]:
@@ -212,7 +115,7 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
             air.pop(req.id, None)
         else:
             used.add(air[req.id])
-            lines.legs.update(best[5])
+            lines.commit(best[5])
     flights = lines.sorties(problem)
     for rid, uid in sorted(air.items()):
         legs = sorted(flights[rid], key=lambda s: (s.depart_h, s.aircraft))
