@@ -14,6 +14,7 @@ that the many units of one garrison weighed for one requirement cost one look ea
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -59,7 +60,8 @@ class Timelines:
         # hours flown
         self._gaps: dict[tuple[str, int, Point, float, str],
                          tuple[float, float, int, float]] = {}
-        self._soonest: dict[tuple[Point, float, str], float] = {}  # until a change
+        # (home, readiness, requirement) -> each aircraft's first landing, cycle, payload
+        self._soonest: dict[tuple[Point, float, str], list[tuple[float, float, float]]] = {}
 
     def ferry(self, a: Aircraft, frm: Point, to: Point) -> float:
         key = (a.id, frm, to)
@@ -75,12 +77,15 @@ class Timelines:
         haul = distance_km(unit.home, req.place) / a.speed_kmh
         ferry = self.ferry
         t, at = self.start[a.id]
+        ready, turn = unit.readiness_h, a.turnaround_h
         for i, leg in enumerate(legs):
-            dep = max(t + ferry(a, at, unit.home), unit.readiness_h)
-            land = dep + haul
-            if land + a.turnaround_h + ferry(a, req.place, leg.home) <= leg.depart + EPS:
-                return dep, land, i
-            t, at = leg.arrive + a.turnaround_h, leg.place
+            # no gap before this leg when even without the empty flights it would not fit
+            if max(t, ready) + haul + turn <= leg.depart + EPS:
+                dep = max(t + ferry(a, at, unit.home), ready)
+                land = dep + haul
+                if land + turn + ferry(a, req.place, leg.home) <= leg.depart + EPS:
+                    return dep, land, i
+            t, at = leg.arrive + turn, leg.place
         dep = max(t + ferry(a, at, unit.home), unit.readiness_h)
         return dep, dep + haul, len(legs)
 
@@ -109,16 +114,28 @@ class Timelines:
 
     def soonest(self, problem: Problem, unit: Unit, req: Requirement, work: Work | None
                 ) -> float:
-        """When the first load of `unit` could land at the soonest, over every aircraft in
-        range (its last load lands no sooner): infinite when none is."""
+        """A lower bound on when the last load of `unit` lands by air (infinite when no
+        aircraft is in range): each aircraft's first load lands no sooner than in its
+        first gap, each further one a cycle (turnaround, empty back, loaded out) later, and
+        the loads so landing must add up to the unit's weight."""
         key = (unit.home, unit.readiness_h, req.id)
-        got = self._soonest.get(key)
-        if got is None:
+        firsts = self._soonest.get(key)
+        if firsts is None:
             haul_km = distance_km(unit.home, req.place)
-            got = min((self.gap(a, unit, req, None, work)[1] for a in problem.aircraft
-                       if haul_km <= a.range_km), default=math.inf)
-            self._soonest[key] = got
-        return got
+            firsts = self._soonest[key] = sorted(
+                (self.gap(a, unit, req, None, work)[1],
+                 haul_km / a.speed_kmh + a.turnaround_h + self.ferry(a, req.place, unit.home),
+                 a.payload_t) for a in problem.aircraft if haul_km <= a.range_km)
+        if not firsts:
+            return math.inf
+        left = unit.weight_t
+        landings = list(firsts)  # a heap: sorted already
+        while True:
+            land, cycle, payload = heapq.heappop(landings)
+            left -= payload
+            if left <= EPS:
+                return land
+            heapq.heappush(landings, (land + cycle, cycle, payload))
 
     def commit(self, changed: dict[str, list[_Leg]]) -> None:
         """Keep the changed timelines."""
