@@ -18,7 +18,9 @@ ways within the time limit:
    pick-up. The model is hinted with the best plan so far.
 
 Every plan either finds is flown again (`fly`), checked, and kept when better: the best
-checked plan so far is available at any moment through `on_plan`.
+checked plan so far is available at any moment through `on_plan`. On large instances
+(`LARGE` requirements and more) the searches take most of the time limit, the deadline
+search most of theirs: there CP-SAT's neighbourhood gains little for its time.
 
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
 aircraft (`cpsat.exact_options`) proves the optimum: the plan says "optimal", gap 0.
@@ -103,23 +105,35 @@ class Result:
 EXACT_GAP = 1e-4  # what the exact model's one-second clock may leave between plan and bound
 BLOCKS = 2  # nodes per (unit, aircraft) in the neighbourhood: 2 lets it alternate units
 DEADLINE_SHARE = 0.25  # of the searches' share, for the search over crisis deadlines
+# From LARGE requirements on, CP-SAT's neighbourhood gains little for its time and the
+# search over crisis deadlines the most: the searches take LARGE_SEARCH_SHARE of the time
+# limit, LARGE_DEADLINE_SHARE of it for the deadlines.
+LARGE = 100
+LARGE_SEARCH_SHARE = 0.9
+LARGE_DEADLINE_SHARE = 0.9
 LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
           on_plan: Callable[[Plan], None] | None = None, workers: int = 1,
           units_per_req: int | None = None, aircraft_per_pair: int | None = None,
-          per_aircraft: int | None = None, search_share: float = SEARCH_SHARE,
+          per_aircraft: int | None = None, search_share: float | None = None,
           wall_clock: bool = True, exact_nodes: int = EXACT_NODES, blocks: int = BLOCKS,
-          deadline_share: float = DEADLINE_SHARE) -> Result:
+          deadline_share: float | None = None) -> Result:
     """The greedy plan at once, then a priority search over the greedy's order and CP-SAT
     within `time_limit` seconds, `search_share` of it for the searches (`deadline_share` of
     that for the search over crisis deadlines; deterministic for the
     same inputs and seed with one worker: both are limited in deterministic work, with the
     wall clock as a safety net; `wall_clock=False` drops the net, so that a loaded machine
     takes longer but finds the same plan, as the benchmark needs; up to `exact_nodes`
-    sortie options, the exact model runs first)."""
+    sortie options, the exact model runs first). The shares default by the instance's
+    size (`LARGE`)."""
     started = time.perf_counter()
+    large = len(problem.requirements) >= LARGE
+    if search_share is None:
+        search_share = LARGE_SEARCH_SHARE if large else SEARCH_SHARE
+    if deadline_share is None:
+        deadline_share = LARGE_DEADLINE_SHARE if large else DEADLINE_SHARE
 
     def remaining() -> float:
         return (time_limit - (time.perf_counter() - started)) if wall_clock else math.inf
