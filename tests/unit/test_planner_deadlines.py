@@ -122,21 +122,31 @@ def test_no_unit_lands_by_air_before_the_soonest_first_load() -> None:
 def test_large_instances_give_the_deadline_search_most_of_the_time(
         monkeypatch: pytest.MonkeyPatch, crises: int, large: bool) -> None:
     """From `LARGE` requirements on, the searches take `LARGE_SEARCH_SHARE` of the time
-    limit and the deadline search `LARGE_DEADLINE_SHARE` of that; below, the shares stay
-    as they were (the same work for the smaller instances)."""
+    limit and the deadline search `LARGE_DEADLINE_SHARE` of that, starting from the greedy
+    plan; below, the shares stay as they were (the same work for the smaller instances)."""
     from phalanx.domain.forces import improve
     problem = instance("operational", 1, units=300, crises=crises, aircraft=6, per_crisis=8)
     assert (len(problem.requirements) >= improve.LARGE) is large
     steps: list[int] = []
+    starts: list[Plan] = []
+    calls: list[str] = []
 
     def spy(problem: Problem, cands: Candidates, start: Plan, n: int, *a: object,
             **kw: object) -> Plan:
         steps.append(n)
+        starts.append(start)
+        calls.append("deadlines")
         return start
 
+    def priority(*a: object, **kw: object) -> None:
+        calls.append("priority")
+
     monkeypatch.setattr(improve, "deadline_search", spy)
+    monkeypatch.setattr(improve, "priority_search", priority)
     monkeypatch.setattr(improve, "_round", lambda *a, **kw: ("UNKNOWN", 1e9, 0.0))
     improve.solve(problem, time_limit=2.0, wall_clock=False, exact_nodes=0)
     search, share = ((improve.LARGE_SEARCH_SHARE, improve.LARGE_DEADLINE_SHARE) if large
                      else (improve.SEARCH_SHARE, improve.DEADLINE_SHARE))
     assert steps == [int(2.0 * search * share * improve.DEADLINE_STEPS)]
+    assert calls == (["deadlines", "priority"] if large else ["priority", "deadlines"])
+    assert starts == [best_greedy(problem)[0]]

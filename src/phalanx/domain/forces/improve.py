@@ -20,7 +20,8 @@ ways within the time limit:
 Every plan either finds is flown again (`fly`), checked, and kept when better: the best
 checked plan so far is available at any moment through `on_plan`. On large instances
 (`LARGE` requirements and more) the searches take most of the time limit, the deadline
-search most of theirs: there CP-SAT's neighbourhood gains little for its time.
+search most of theirs (and first, from the greedy plan's deadlines): there CP-SAT's
+neighbourhood gains little for its time.
 
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
 aircraft (`cpsat.exact_options`) proves the optimum: the plan says "optimal", gap 0.
@@ -181,13 +182,14 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     # the work limits follow from the time limit alone (the same plan each time); the
     # wall clock is only a safety net on a slower machine
     until = started + time_limit * 0.9 if wall_clock else math.inf
+    deadline_steps = int(time_limit * search_share * deadline_share * DEADLINE_STEPS)
+    if large:  # the deadlines of the greedy plan are the better start there
+        deadline_search(problem, cands, first, deadline_steps, seed, keep, until)
     priority_search(problem, cands, first, order,
                     int(time_limit * search_share * (1 - deadline_share) * STEPS_PER_SECOND),
                     until, seed, keep)
-    # the search over crisis deadlines, from the best plan so far
-    deadline_search(problem, cands, best[0],
-                    int(time_limit * search_share * deadline_share * DEADLINE_STEPS), seed,
-                    keep, until)
+    if not large:  # the search over crisis deadlines, from the best plan so far
+        deadline_search(problem, cands, best[0], deadline_steps, seed, keep, until)
     # the time-space bound, searched up to the best plan so far, in counted work
     if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
         tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND)))
