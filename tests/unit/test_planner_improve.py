@@ -56,8 +56,9 @@ def test_the_improved_plan_is_checked_and_never_worse_than_greedy() -> None:
 
 def test_same_inputs_and_seed_give_the_same_plan() -> None:
     problem = instance("small", 5)
-    a = solve(problem, time_limit=3, seed=7)
-    b = solve(problem, time_limit=3, seed=7)
+    # limited in work only: a loaded machine takes longer rather than finding less
+    a = solve(problem, time_limit=3, seed=7, wall_clock=False)
+    b = solve(problem, time_limit=3, seed=7, wall_clock=False)
     assert a.plan == b.plan
 
 
