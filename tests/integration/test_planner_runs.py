@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from phalanx.config import Settings
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, forces, forcesdemo
+from phalanx.services import forces, forcesdemo
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -25,11 +25,9 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def room(sqlite_db: Database, settings: Settings) -> Iterator[tuple[TestClient, int, str]]:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
-    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
-    with TestClient(create_app(settings, sqlite_db)) as c:
+def room(accounts_db: Database, settings: Settings) -> Iterator[tuple[TestClient, int, str]]:
+    crisis = forcesdemo.run(accounts_db, start=T0, time_limit=1)
+    with TestClient(create_app(settings, accounts_db)) as c:
         c.get("/login")
         r = c.post("/login", data={"username": "planner", "password": "demo-planner-pass",
                                    "csrf_token": c.cookies.get("phalanx_login_csrf")},
@@ -120,11 +118,10 @@ def test_only_the_staff_see_a_run(room: tuple[TestClient, int, str]) -> None:
     assert c.get(f"/planner-runs/{run_id}").status_code == 404
 
 
-def test_the_service_stops_a_cancelled_run(sqlite_db: Database) -> None:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
+def test_the_service_stops_a_cancelled_run(loaded_db: Database) -> None:
+    crisis = forcesdemo.run(loaded_db, start=T0, time_limit=1)
     with pytest.raises(forces.Cancelled):
-        forces.run_plan(sqlite_db, crisis, forces.PlanIn(time_limit=1),
+        forces.run_plan(loaded_db, crisis, forces.PlanIn(time_limit=1),
                         actor=forcesdemo.PLANNER, cancelled=lambda: True)
 
 
