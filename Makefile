@@ -9,6 +9,8 @@ MO     := $(LOCALE)/ru/LC_MESSAGES/messages.mo
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PHALANX_DATABASE_URL ?= sqlite:///var/phalanx.db
+# `make test` runs the suite in this many processes (pytest-xdist; 0: in this one)
+TEST_WORKERS ?= 2
 
 .PHONY: run test install assets lint clean i18n
 
@@ -62,7 +64,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check src tests $(wildcard bench)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,25 +1,26 @@
 """Shared fixtures. Storage tests take `db` and run once on SQLite and once on
-PostgreSQL; the schema always comes from the Alembic migrations."""
+PostgreSQL; the schema always comes from the Alembic migrations, run once per session
+into a template that each test's database is copied from (tests/support/templates.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 from phalanx.adapters.db.engine import make_engine
-from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
-pytest_plugins = ["tests.support.postgres", "tests.support.browser", "tests.support.nginx"]
+if TYPE_CHECKING:  # imported as a plugin below, where pytest can rewrite its asserts
+    from tests.support.templates import Templates
+
+pytest_plugins = ["tests.support.passwords", "tests.support.postgres", "tests.support.templates",
+                  "tests.support.browser", "tests.support.nginx"]
 
 # In CI the property tests are reproducible: the same examples every run.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
@@ -57,34 +58,58 @@ def shared_params(folder: Path, keep: Callable[[Path], bool]) -> list[Any]:
                          id="absent")]
 
 
+@pytest.fixture
+def db_recipe() -> str:
+    """What the database of `db` and `db_url` holds when a test starts: "schema" (the
+    migrated, empty schema). A module whose tests all start from the built-in dataset
+    overrides this fixture with "dataset" (or "accounts": and the demo accounts); see
+    tests/support/templates.py."""
+    return "schema"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, db_templates: Templates,
+           db_recipe: str) -> Iterator[str]:
+    """A database of this test's own, copied from the template of `db_recipe`."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'phalanx.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+        yield db_templates.sqlite_copy(db_recipe, tmp_path / "phalanx.db")
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    with db_templates.postgres_copy(db_recipe, admin_url) as url:
+        yield url
 
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     database = Database(make_engine(db_url))
-    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+def _sqlite_db(templates: Templates, recipe: str, tmp_path: Path) -> Iterator[Database]:
+    # at the path of `settings`' database_url
+    database = Database(make_engine(templates.sqlite_copy(recipe, tmp_path / "phalanx.db")))
     yield database
     database.dispose()
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(make_engine(f"sqlite:///{tmp_path / 'phalanx.db'}"))
-    upgrade(database.engine)
-    yield database
-    database.dispose()
+def sqlite_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty SQLite database (the one `settings` names)."""
+    yield from _sqlite_db(db_templates, "schema", tmp_path)
 
 
 @pytest.fixture
-def loaded_db(sqlite_db: Database) -> Database:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    return sqlite_db
+def loaded_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
+    """A SQLite database (the one `settings` names) with the built-in dataset loaded;
+    not to be taken together with `sqlite_db` or `accounts_db`."""
+    yield from _sqlite_db(db_templates, "dataset", tmp_path)
+
+
+@pytest.fixture
+def accounts_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
+    """`loaded_db` with the demo accounts too."""
+    yield from _sqlite_db(db_templates, "accounts", tmp_path)
 
 
 @pytest.fixture

@@ -13,27 +13,19 @@ from typing import Any
 import pytest
 
 from phalanx.adapters.db.engine import make_engine
-from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.browser import ARTIFACTS, serve_asgi
+from tests.support.templates import Templates
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, db_templates: Templates) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
-    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)
+    db = Database(make_engine(db_templates.sqlite_copy("records", tmp / "p.db")))
     settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
     with serve_asgi(create_app(settings, db)) as url:
         yield url

@@ -11,29 +11,24 @@ from typing import Any
 import pytest
 
 from phalanx.adapters.db.engine import make_engine
-from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.crisis.workflow import Stage
-from phalanx.services import crises, demo
-from phalanx.services import organization as orgs
+from phalanx.services import crises
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.e2e.test_browser import login
 from tests.integration.test_force_tasks import SEC, consent_all, response
 from tests.support.browser import serve_asgi
+from tests.support.templates import Templates
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Database]]:
+def site(tmp_path_factory: pytest.TempPathFactory,
+         db_templates: Templates) -> Iterator[tuple[str, int, Database]]:
     tmp: Path = tmp_path_factory.mktemp("tasks")
-    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    db = Database(make_engine(db_templates.sqlite_copy("accounts", tmp / "p.db")))
     cid = response(db)
     consent_all(db, cid)
     settings = Settings(environment="test", audit_key_file=tmp / "audit.key")

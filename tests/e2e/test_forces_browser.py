@@ -15,28 +15,23 @@ from typing import Any
 import pytest
 
 from phalanx.adapters.db.engine import make_engine
-from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, forcesdemo
-from phalanx.services import organization as orgs
+from phalanx.services import forcesdemo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.e2e.test_browser import login
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, _chromium, serve_asgi
+from tests.support.templates import Templates
 
 pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def site(tmp_path_factory: pytest.TempPathFactory,
+         db_templates: Templates) -> Iterator[tuple[str, int]]:
     tmp = tmp_path_factory.mktemp("forces")
-    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
+    db = Database(make_engine(db_templates.sqlite_copy("accounts", tmp / "p.db")))
     crisis = forcesdemo.run(db, time_limit=1)
     settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
     with serve_asgi(create_app(settings, db)) as url:

@@ -18,12 +18,10 @@ from sqlalchemy import delete
 
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
-from phalanx.dataset import loader
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.services import documents as docs
 from phalanx.services import identity
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -43,8 +41,12 @@ def users() -> list[Principal]:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def world(db: Database, tmp_path: object) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     tokens: dict[str, str] = {}
     for u in users():
         identity.add_user(db, identity.NewUser(u.username, "a-long-password", u.role, u.state,

@@ -17,11 +17,9 @@ from lxml import etree
 from signxml import XMLSigner
 
 from phalanx.adapters.cap import signature as sig
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.alerts import Trust
 from phalanx.services import alerts
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from tests.conftest import shared_file
 from tests.support.capfiles import alert
@@ -101,9 +99,8 @@ def test_a_real_national_alert_verifies_against_its_anchor(tmp_path: Path) -> No
 
 
 @pytest.fixture
-def org_db(sqlite_db: Database) -> Database:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    return sqlite_db
+def org_db(loaded_db: Database) -> Database:
+    return loaded_db
 
 
 def test_the_setting_decides_what_unverified_alerts_open(

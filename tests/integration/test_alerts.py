@@ -14,10 +14,8 @@ from sqlalchemy import func, select
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import alerts, crises, demo
-from phalanx.services import organization as orgs
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import alerts, crises
 from phalanx.services.db import Database
 from tests.support.capfiles import SQUARE, alert, info
 
@@ -28,9 +26,12 @@ T0 = "2026-11-20T06:00:00+06:00"
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
     return db
 
 

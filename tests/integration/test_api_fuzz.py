@@ -21,14 +21,12 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
 from phalanx.adapters.db.engine import make_engine
-from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, identity
-from phalanx.services import organization as orgs
+from phalanx.services import identity
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.templates import Templates
 
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
           checks.content_type_conformance, checks.response_schema_conformance,
@@ -44,13 +42,10 @@ RANDOM = os.environ.get("PHALANX_FUZZ_RANDOM") == "1"
 
 
 @pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def target(tmp_path_factory: pytest.TempPathFactory, db_templates: Templates) -> Any:
     tmp: Path = tmp_path_factory.mktemp("fuzz")
-    db = Database(make_engine(f"sqlite:///{tmp / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)  # records with small ids, for real answers
+    # with the demo records: records with small ids, for real answers
+    db = Database(make_engine(db_templates.sqlite_copy("records", tmp / "p.db")))
     tokens = {u: identity.issue_token(db, u, actor=SYSTEM).token
               for u in ("secretariat", "rep-kaz", "reporter-kaz", "observer")}
     app = create_app(Settings(environment="test", audit_key_file=tmp / "key"), db)

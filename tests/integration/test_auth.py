@@ -82,8 +82,11 @@ def test_a_token_scope_limits_what_it_may_do(client: TestClient, app_db: Databas
         identity.issue_token(app_db, "rep-kaz", scopes=["users.manage"], actor=SYSTEM)
 
 
-def test_unknown_user_and_wrong_password_look_the_same(client: TestClient,
+def test_unknown_user_and_wrong_password_look_the_same(production_hashing: None,
+                                                       client: TestClient,
                                                        app_db: Database) -> None:
+    # production_hashing comes first: the accounts are hashed with the library's
+    # parameters, as the dummy hash of an unknown user is
     def attempt(user: str) -> tuple[int, str, float]:
         start = time.perf_counter()
         with pytest.raises(identity.AuthFailed) as info:

@@ -14,10 +14,6 @@ from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.engine import make_engine
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 runner = CliRunner()
@@ -31,6 +27,11 @@ def snapshot(engine: sa.Engine) -> dict[str, list[Any]]:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "records"  # the dataset, the demo accounts and the demo records
+
+
+@pytest.fixture
 def target_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if db_url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'restored.db'}"
@@ -41,9 +42,6 @@ def target_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
 def test_backup_and_restore_every_table(db: Database, db_url: str, target_url: str,
                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)
     before = snapshot(db.engine)
     assert sum(len(v) for v in before.values()) > 5000
     file = tmp_path / "phalanx.backup"

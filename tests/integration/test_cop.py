@@ -10,8 +10,7 @@ import gzip
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, forcesdemo
+from phalanx.services import forcesdemo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.middleware import CSP, csp
@@ -25,10 +24,9 @@ def _login(client: TestClient, user: str, password: str) -> None:
                 follow_redirects=False)
 
 
-def test_the_map_data(loaded_db: Database, settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    crisis = forcesdemo.run(loaded_db, time_limit=1)
-    with TestClient(create_app(settings, loaded_db)) as client:
+def test_the_map_data(accounts_db: Database, settings: Settings) -> None:
+    crisis = forcesdemo.run(accounts_db, time_limit=1)
+    with TestClient(create_app(settings, accounts_db)) as client:
         plain = client.get("/maps/land.geojson", headers={"accept-encoding": "identity"})
         assert plain.status_code == 200 and "content-encoding" not in plain.headers
         land = plain.json()
@@ -73,10 +71,9 @@ def test_a_tile_server_is_allowed_by_the_policy_only_when_set() -> None:
     assert "img-src 'self' data: https://*.tiles.example.org;" in policy
 
 
-def test_a_crisis_report_needs_a_place_and_keeps_the_input(loaded_db: Database,
+def test_a_crisis_report_needs_a_place_and_keeps_the_input(accounts_db: Database,
                                                            settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    with TestClient(create_app(settings, loaded_db)) as client:
+    with TestClient(create_app(settings, accounts_db)) as client:
         _login(client, "rep-kgz", "demo-rep-kgz")
         client.cookies.set("lang", "ru")
         token = client.get("/crises").text.split('name="csrf_token" value="')[1].split('"')[0]

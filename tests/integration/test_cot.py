@@ -18,10 +18,8 @@ from typing import Any
 import pytest
 
 from phalanx.adapters.cot import cot_type
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import cot, demo, forces, forcesdemo, identity
-from phalanx.services import organization as orgs
+from phalanx.services import cot, forces, forcesdemo, identity
 from phalanx.services.db import Database
 
 with warnings.catch_warnings():  # pytak mentions an optional package it does not need here
@@ -47,11 +45,9 @@ def test_cot_types_follow_the_symbols(sidc: str, expected: str) -> None:
 
 
 @pytest.fixture
-def feed_db(sqlite_db: Database) -> Database:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
-    forcesdemo.run(sqlite_db, start=datetime.now(UTC) - timedelta(hours=6), time_limit=1)
-    return sqlite_db
+def feed_db(accounts_db: Database) -> Database:
+    forcesdemo.run(accounts_db, start=datetime.now(UTC) - timedelta(hours=6), time_limit=1)
+    return accounts_db
 
 
 def _serve(db: Database, interval: float = 60) -> Iterator[int]:

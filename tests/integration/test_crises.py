@@ -13,13 +13,11 @@ from sqlalchemy import func, select
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import crises, crisis_requests, demo
+from phalanx.services import crises, crisis_requests
 from phalanx.services import decisions as dec
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import CAP_FIXTURES as FIXTURES
@@ -35,9 +33,12 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
     return db
 
 

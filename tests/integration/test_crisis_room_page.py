@@ -9,18 +9,17 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import crises, demo
+from phalanx.services import crises
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
 
-def test_only_allowed_moves_are_offered(loaded_db: Database, settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    c = crises.open_crisis(loaded_db, crises.CrisisIn(
+def test_only_allowed_moves_are_offered(accounts_db: Database, settings: Settings) -> None:
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
         title="Armed incursion", category="armed_attack", affected=["KGZ"],
         severity="severe", place="Batken", lat=40.06, lon=70.82),
         actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
-    with TestClient(create_app(settings, loaded_db)) as client:
+    with TestClient(create_app(settings, accounts_db)) as client:
         client.get("/login")
         client.post("/login", data={"username": "secretariat", "password": "demo-secretariat",
                                     "csrf_token": client.cookies.get("phalanx_login_csrf")})
@@ -58,17 +57,16 @@ def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
-def test_a_decision_by_consultation_through_the_pages(loaded_db: Database,
+def test_a_decision_by_consultation_through_the_pages(accounts_db: Database,
                                                       settings: Settings) -> None:
     """The Secretariat puts a draft to the heads of state from the crisis room; the chair
     (this year's, by the rotation) records every answer and announces it."""
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    c = crises.open_crisis(loaded_db, crises.CrisisIn(
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
         title="Terrorist threat with outside interference", category="threat_to_security",
         affected=["KGZ"], severity="severe", place="Osh", lat=40.53, lon=72.8),
         actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
-    crises.convene_consultations(loaded_db, c.id, actor=SYSTEM)
-    with TestClient(create_app(settings, loaded_db)) as client:
+    crises.convene_consultations(accounts_db, c.id, actor=SYSTEM)
+    with TestClient(create_app(settings, accounts_db)) as client:
         _login(client, "secretariat", "demo-secretariat")
         room = client.get(f"/crises/{c.id}").text
         assert 'id="consultation-draft-form"' in room
@@ -86,7 +84,7 @@ def test_a_decision_by_consultation_through_the_pages(loaded_db: Database,
         # the Secretariat sees the list but not the chair's form
         assert 'id="consultation-form"' not in html and "not yet reached" in html
         draft_id = int(page.rsplit("/", 1)[1])
-        with loaded_db.read() as conn:
+        with accounts_db.read() as conn:
             from phalanx.services import decisions as dec
 
             d = dec.get_draft(conn, draft_id, actor=SYSTEM)

@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 from phalanx.adapters.db import audit_store
 from phalanx.adapters.db import tables as t
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.audit import verify
 from phalanx.domain.decisions.consensus import Position
@@ -31,8 +30,12 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -16,13 +16,11 @@ import pypdf
 import pytest
 
 from phalanx.adapters.events import Event, EventBus
-from phalanx.dataset import loader
 from phalanx.domain.access.policy import read_scope
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import crises
 from phalanx.services import decisions as dec
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 SEC = Principal("sec", Role.SECRETARIAT)
@@ -36,8 +34,12 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -17,10 +17,7 @@ from typer.testing import CliRunner
 from phalanx.adapters.db import tables as t
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, exercise
-from phalanx.services import organization as orgs
+from phalanx.services import exercise
 from phalanx.services.clock import aware
 from phalanx.services.db import Database
 
@@ -28,9 +25,12 @@ START = datetime.fromisoformat("2022-01-05T23:00+06:00")
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
     return db
 
 

@@ -12,10 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import exercise
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
 HEAD = """name: broken
@@ -28,8 +26,12 @@ START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -21,10 +21,8 @@ from typer.testing import CliRunner
 from phalanx.adapters.db import tables as t
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import demo, exercise, forces, forcesdemo
-from phalanx.services import organization as orgs
 from phalanx.services.clock import aware
 from phalanx.services.db import Database
 
@@ -32,9 +30,12 @@ Own = Callable[[str, Any], bool]
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+
+
+@pytest.fixture
 def demo_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
     forcesdemo.run(db, time_limit=1)  # the demo's real crisis, planned briefly
     demo.ensure_demo_records(db, actor=SYSTEM)
     return db

@@ -17,10 +17,8 @@ from typer.testing import CliRunner
 
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise, forces
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.exercise_replay import compare
 
@@ -83,8 +81,12 @@ def test_cases_from_the_public_record_end_as_they_did(org_db: Database, name: st
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -15,10 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import alerts, crises, feeds
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from tests.conftest import shared_file
@@ -95,8 +93,12 @@ def rss(names: list[str]) -> bytes:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

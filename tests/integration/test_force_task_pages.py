@@ -10,9 +10,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.crisis.workflow import Stage
-from phalanx.services import crises, demo, forces
+from phalanx.services import crises, forces
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_force_tasks import PK, SEC, T0, consent_all, rep, response
@@ -35,16 +34,15 @@ def _post(client: TestClient, page: str, action: str, data: dict[str, object]) -
     return client.get(page).text
 
 
-def test_offer_task_and_withdrawal_through_the_pages(loaded_db: Database,
+def test_offer_task_and_withdrawal_through_the_pages(accounts_db: Database,
                                                      settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    cid = response(loaded_db)
-    consent_all(loaded_db, cid)
-    c = crises.request_assistance(loaded_db, cid, crises.RequestIn(
+    cid = response(accounts_db)
+    consent_all(accounts_db, cid)
+    c = crises.request_assistance(accounts_db, cid, crises.RequestIn(
         resource="peacekeepers", measure=PK, quantity=300, unit="troops",
         needed_by=T0 + timedelta(days=2)), actor=rep("KAZ"), at=T0 + timedelta(hours=5))
     page = f"/crises/{cid}"
-    with _client(settings, loaded_db, "rep-blr", "demo-rep-blr") as blr:
+    with _client(settings, accounts_db, "rep-blr", "demo-rep-blr") as blr:
         html = _post(blr, page, f"/requests/{c.requests[0].id}/offers",
                      {"description": "a company", "kind": "units", "units": "pk-blr-1"})
         offered = re.search(r'class="offered-units">([^<]*)<', html)
@@ -53,7 +51,7 @@ def test_offer_task_and_withdrawal_through_the_pages(loaded_db: Database,
             "description": "more", "kind": "units", "capability": "motorized_rifle",
             "strength": 200})
         assert "Motorized rifle" in html and ", 200)" in html
-    with _client(settings, loaded_db, "planner", "demo-planner-pass") as planner:
+    with _client(settings, accounts_db, "planner", "demo-planner-pass") as planner:
         html = _post(planner, page, f"/crises/{cid}/requirements", {
             "capability": "motorized_rifle", "strength": 100, "task": "sites", "sites": 4,
             "place": "Almaty", "hours": 48})
@@ -62,11 +60,11 @@ def test_offer_task_and_withdrawal_through_the_pages(loaded_db: Database,
         movements = re.search(r'<table[^>]*id="movements".*?</table>', html, re.S)
         assert movements is not None and "site 4 of 4" in movements.group(0)
         assert "Peacekeeping" in movements.group(0) and "#" in movements.group(0)
-        with loaded_db.read() as conn:
+        with accounts_db.read() as conn:
             plan = forces.plans(conn, cid, actor=SEC)[0]
-        forces.decide_plan(loaded_db, plan.id, actor=SEC)
+        forces.decide_plan(accounts_db, plan.id, actor=SEC)
         for stage in (Stage.DEPLOYED, Stage.MONITORING):
-            crises.transition(loaded_db, cid, stage, actor=SEC)
+            crises.transition(accounts_db, cid, stage, actor=SEC)
         html = _post(planner, page, f"/crises/{cid}/withdrawal", {"time_limit": 1})
         summary = re.search(r'id="withdrawal-summary"[^>]*data-status="(\w+)"', html)
         assert summary is not None and summary.group(1) == "proposed"

@@ -20,7 +20,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.registry import Scope
-from phalanx.services import crises, demo, forces, forcesdemo, identity
+from phalanx.services import crises, forces, forcesdemo, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid
@@ -36,9 +36,12 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
     return db
 
 

@@ -9,10 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Role
 from phalanx.services import identity
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -20,8 +18,12 @@ HUGE = "99999999999999999999"
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def client(db: Database, settings: Settings) -> Iterator[TestClient]:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     identity.add_user(db, identity.NewUser("staff", "Kettle-Harbour-Violet-42",
                                            Role.SECRETARIAT), actor=SYSTEM)
     token = identity.issue_token(db, "staff", actor=SYSTEM).token

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Answer
@@ -19,7 +19,6 @@ from phalanx.domain.forces.registry import Scope
 from phalanx.services import crises, crisis_obligations, demo, forces
 from phalanx.services import decisions as dec
 from phalanx.services import inbox as ib
-from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -45,8 +44,12 @@ def _session(db: Database) -> int:
     return m.id
 
 
+@pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
 def test_a_draft_asks_each_seated_state_for_its_position(db: Database) -> None:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     meeting = _session(db)
     d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=meeting,
                                           title="On the exercise calendar",
@@ -66,7 +69,6 @@ def test_a_draft_asks_each_seated_state_for_its_position(db: Database) -> None:
 
 
 def test_a_written_procedure_asks_for_the_signatures_in_its_order(db: Database) -> None:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     deadline = now() + timedelta(days=5)
     d = dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="Written: the budget", text_en="Adopted.",
@@ -83,7 +85,6 @@ def test_a_written_procedure_asks_for_the_signatures_in_its_order(db: Database) 
 
 
 def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> None:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     demo.ensure_demo_accounts(db, actor=SYSTEM)
     c = crises.open_crisis(db, crises.CrisisIn(
         title="Armed incursion in the Batken region", category="armed_attack",
@@ -110,7 +111,6 @@ def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> No
 
 
 def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     demo.ensure_demo_accounts(db, actor=SYSTEM)
     demo.ensure_demo_records(db, actor=SYSTEM)
     with db.read() as conn:
@@ -123,9 +123,8 @@ def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
     assert items[0].overdue  # most urgent first
 
 
-def test_the_inbox_page_is_where_a_login_lands(loaded_db: Database, settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    with TestClient(create_app(settings, loaded_db)) as client:
+def test_the_inbox_page_is_where_a_login_lands(accounts_db: Database, settings: Settings) -> None:
+    with TestClient(create_app(settings, accounts_db)) as client:
         client.get("/login")
         r = client.post("/login", data={
             "username": "rep-arm", "password": "demo-rep-arm",

@@ -15,11 +15,9 @@ from openpyxl import Workbook
 
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.config import Settings
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.services import identity
 from phalanx.services import operations as ops
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid
 from phalanx.web.app import create_app
@@ -41,8 +39,12 @@ def numbered(rows: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import crises, demo, outbox
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import crises, outbox
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 
@@ -38,43 +38,41 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
     controller.stop()
 
 
-def test_a_new_crisis_reaches_every_entitled_user_once(loaded_db: Database,
+def test_a_new_crisis_reaches_every_entitled_user_once(accounts_db: Database,
                                                        smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    crises.open_crisis(loaded_db, crises.CrisisIn(
+    crises.open_crisis(accounts_db, crises.CrisisIn(
         title="Flood in the Fergana valley", category="natural_disaster", affected=["KGZ"]),
         actor=Principal("secretariat", Role.SECRETARIAT))
-    d = outbox.deliver(loaded_db, "127.0.0.1", port, "phalanx@test")
+    d = outbox.deliver(accounts_db, "127.0.0.1", port, "phalanx@test")
     recipients = sorted(m["To"] for m in inbox.messages)
     assert d.sent == len(inbox.messages) > 0
     assert "observer@demo.phalanx.invalid" not in recipients  # not entitled to see it
     assert "rep-arm@demo.phalanx.invalid" in recipients
     assert all("Flood in the Fergana valley" in m["Subject"] for m in inbox.messages)
-    assert outbox.deliver(loaded_db, "127.0.0.1", port, "phalanx@test").sent == 0
+    assert outbox.deliver(accounts_db, "127.0.0.1", port, "phalanx@test").sent == 0
 
     arm = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
-    with loaded_db.read() as conn:
+    with accounts_db.read() as conn:
         note = outbox.mine(conn, actor=arm)[0]
     assert note.delivered and not note.acknowledged
-    outbox.acknowledge(loaded_db, note.id, actor=arm)
-    with loaded_db.read() as conn:
+    outbox.acknowledge(accounts_db, note.id, actor=arm)
+    with accounts_db.read() as conn:
         assert outbox.mine(conn, actor=arm)[0].acknowledged
     with pytest.raises(NotFound):
-        outbox.acknowledge(loaded_db, note.id, actor=Principal("rep-kaz", Role.REPRESENTATIVE,
+        outbox.acknowledge(accounts_db, note.id, actor=Principal("rep-kaz", Role.REPRESENTATIVE,
                                                                state="KAZ"))
 
 
-def test_an_unreachable_server_is_retried_later(loaded_db: Database) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    crises.open_crisis(loaded_db, crises.CrisisIn(
+def test_an_unreachable_server_is_retried_later(accounts_db: Database) -> None:
+    crises.open_crisis(accounts_db, crises.CrisisIn(
         title="x", category="natural_disaster", affected=["KGZ"]),
         actor=Principal("secretariat", Role.SECRETARIAT))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]
-    d = outbox.deliver(loaded_db, "127.0.0.1", dead, "phalanx@test")
+    d = outbox.deliver(accounts_db, "127.0.0.1", dead, "phalanx@test")
     assert d.sent == 0 and d.failed > 0
-    with loaded_db.read() as conn:
+    with accounts_db.read() as conn:
         assert all(not n.delivered for n in outbox.mine(
             conn, actor=Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")))

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.templates import Templates
 
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
           "/bodies", "/bodies?on=1995-01-01", "/bodies/csc?on=2014-06-01", "/bodies/pa",
@@ -27,17 +27,12 @@ PRIVATE = ["/sessions", "/decisions", "/tasks", "/tasks?overdue=true", "/documen
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def demo_db(tmp_path_factory: pytest.TempPathFactory,
+            db_templates: Templates) -> Iterator[Database]:
     from phalanx.adapters.db.engine import make_engine
-    from phalanx.adapters.db.migrate import upgrade
-    from phalanx.dataset import loader
-    from phalanx.services import organization as orgs
 
-    db = Database(make_engine(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)
+    path = tmp_path_factory.mktemp("pages") / "p.db"
+    db = Database(make_engine(db_templates.sqlite_copy("records", path)))
     yield db
     db.dispose()
 

@@ -17,12 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n import translations
 from phalanx.web.i18n.labels import LABELS
+from tests.support.templates import Templates
 
 ROLES: list[tuple[str, str] | None] = [
     None, ("secretariat", "demo-secretariat"), ("rep-arm", "demo-rep-arm"),
@@ -34,18 +33,12 @@ SKIP = (".pdf", ".png", ".csv", ".json", ".xml")
 
 
 @pytest.fixture(scope="module")
-def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def app_client(tmp_path_factory: pytest.TempPathFactory,
+               db_templates: Templates) -> Iterator[TestClient]:
     from phalanx.adapters.db.engine import make_engine
-    from phalanx.adapters.db.migrate import upgrade
-    from phalanx.dataset import loader
-    from phalanx.services import organization as orgs
 
     where = tmp_path_factory.mktemp("everywhere")
-    db = Database(make_engine(f"sqlite:///{where / 'p.db'}"))
-    upgrade(db.engine)
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)
+    db = Database(make_engine(db_templates.sqlite_copy("records", where / "p.db")))
     settings = Settings(environment="test", audit_key_file=where / "key")
     with TestClient(create_app(settings, db)) as c:
         yield c

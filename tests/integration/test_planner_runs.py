@@ -12,10 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, forces, forcesdemo
-from phalanx.services import organization as orgs
+from phalanx.services import forces, forcesdemo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.pages import planner_runs
@@ -25,11 +22,9 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def room(sqlite_db: Database, settings: Settings) -> Iterator[tuple[TestClient, int, str]]:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
-    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
-    with TestClient(create_app(settings, sqlite_db)) as c:
+def room(accounts_db: Database, settings: Settings) -> Iterator[tuple[TestClient, int, str]]:
+    crisis = forcesdemo.run(accounts_db, start=T0, time_limit=1)
+    with TestClient(create_app(settings, accounts_db)) as c:
         c.get("/login")
         r = c.post("/login", data={"username": "planner", "password": "demo-planner-pass",
                                    "csrf_token": c.cookies.get("phalanx_login_csrf")},
@@ -120,27 +115,25 @@ def test_only_the_staff_see_a_run(room: tuple[TestClient, int, str]) -> None:
     assert c.get(f"/planner-runs/{run_id}").status_code == 404
 
 
-def test_the_service_stops_a_cancelled_run(sqlite_db: Database) -> None:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
+def test_the_service_stops_a_cancelled_run(loaded_db: Database) -> None:
+    crisis = forcesdemo.run(loaded_db, start=T0, time_limit=1)
     with pytest.raises(forces.Cancelled):
-        forces.run_plan(sqlite_db, crisis, forces.PlanIn(time_limit=1),
+        forces.run_plan(loaded_db, crisis, forces.PlanIn(time_limit=1),
                         actor=forcesdemo.PLANNER, cancelled=lambda: True)
 
 
-def _problem(sqlite_db: Database) -> object:
-    orgs.load_dataset(sqlite_db, loader.builtin_path(), actor=SYSTEM)
-    crisis = forcesdemo.run(sqlite_db, start=T0, time_limit=1)
-    with sqlite_db.read() as conn:
+def _problem(db: Database) -> object:
+    crisis = forcesdemo.run(db, start=T0, time_limit=1)
+    with db.read() as conn:
         return forces.build(conn, crisis, actor=forcesdemo.PLANNER).problem
 
 
-def test_the_search_runs_in_a_process_of_its_own(sqlite_db: Database) -> None:
+def test_the_search_runs_in_a_process_of_its_own(loaded_db: Database) -> None:
     import multiprocessing
 
     from phalanx.services.forces.planning import direct
 
-    problem = _problem(sqlite_db)
+    problem = _problem(loaded_db)
     run = planner_runs.Run("t1", 1, 2.0)
     far = planner_runs._process_solver(run)("solve", problem, time_limit=2, seed=0)
     here = direct("solve", problem, time_limit=2, seed=0)
@@ -149,11 +142,11 @@ def test_the_search_runs_in_a_process_of_its_own(sqlite_db: Database) -> None:
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("planner")]
 
 
-def test_a_cancel_stops_the_search_process_at_once(sqlite_db: Database) -> None:
+def test_a_cancel_stops_the_search_process_at_once(loaded_db: Database) -> None:
     import multiprocessing
     import threading
 
-    problem = _problem(sqlite_db)
+    problem = _problem(loaded_db)
     run = planner_runs.Run("t2", 1, 120.0)
     outcome: list[BaseException] = []
 

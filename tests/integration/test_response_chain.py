@@ -11,13 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import clock, crises, crisis_requests, forces
 from phalanx.services import decisions as dec
-from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 
@@ -31,8 +29,12 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
+def db_recipe() -> str:
+    return "dataset"  # every test starts from the built-in dataset
+
+
+@pytest.fixture
 def org_db(db: Database) -> Database:
-    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
     return db
 
 

@@ -9,16 +9,13 @@ import io
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.operations.results import COLUMNS
-from phalanx.services import demo
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
 
-def test_the_upload_page_guides(loaded_db: Database, settings: Settings) -> None:
-    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
-    with TestClient(create_app(settings, loaded_db)) as client:
+def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> None:
+    with TestClient(create_app(settings, accounts_db)) as client:
         client.get("/login")
         client.post("/login", data={"username": "reporter-kaz", "password": "demo-reporter-kaz",
                                     "csrf_token": client.cookies.get("phalanx_login_csrf")})

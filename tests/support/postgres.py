@@ -6,6 +6,7 @@ throwaway cluster started with the PostgreSQL binaries found on this machine, on
 one skip, except under PHALANX_REQUIRE_ALL=1 (CI), where they fail.
 
 `postgres_url` (function): a fresh, empty database on that server, dropped after.
+`fresh_database(admin_url, template)`: the same, or a copy of a template database.
 """
 
 from __future__ import annotations
@@ -109,15 +110,17 @@ def throwaway_cluster() -> Iterator[str]:
 
 
 @contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    """A new, empty database on the server of `admin_url`, dropped afterwards."""
+def fresh_database(admin_url: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the server of `admin_url`, dropped afterwards: empty, or a copy
+    of the database named `template`."""
     name = f"phalanx_test_{uuid.uuid4().hex[:12]}"
+    source = f' TEMPLATE "{template}"' if template else ""
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT",
                              poolclass=sa.pool.NullPool)
     for attempt in range(30):
         try:
             with admin.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"{source}')
             break
         except sa.exc.OperationalError:
             if attempt == 29:
