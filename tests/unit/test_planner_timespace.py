@@ -142,3 +142,18 @@ def test_small_cases_are_solved_to_proven_optimality(seed: int) -> None:
     assert result.plan.objective.closure == pytest.approx(optimum, abs=1e-6)
     assert result.optimal and result.gap is not None and result.gap <= 1e-4
     assert result.status in ("optimal", "at the bound")
+
+
+def test_a_load_carries_one_unit() -> None:
+    """Two 10 t units at Moscow for Osh, one 40 t Il-76 at Moscow: the tonnes would fit in
+    one load, but a load carries one unit, so the second lands a round trip later."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 10) for i in range(2))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
+    haul = distance_km(MOSCOW, OSH) / 750
+    p = plan(problem)
+    assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)
+    t = deadline_bound(problem, list(reqs), _cands(problem), 1.0, p.objective.closure,
+                       LpWork(10**7))
+    step = p.objective.closure / 96
+    assert 6 + 3 * haul + 2.0 - 4 * step <= t <= p.objective.closure + 1e-6

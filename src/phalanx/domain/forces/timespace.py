@@ -12,7 +12,10 @@ relaxation never rules out what a plan can do. Units alike (home, readiness, gar
 and the requirements of the set they may serve) are pooled with their lightest weight;
 each requirement takes a unit (fractions allowed), each unit serves at most one, by
 ground when it arrives by the deadline, otherwise by the tonnes aircraft load at its home
-no sooner than it is ready and land by the deadline. When even the relaxation cannot
+no sooner than it is ready and land by the deadline. A load carries one unit: each
+unit lifted takes at least its weight over the largest payload flying its route in
+sorties, and a sortie counts no more tonnes than the heaviest unit lifted on its route.
+An aircraft flies empty from any place to any home. When even the relaxation cannot
 cover every requirement by a deadline, no plan can.
 
 The grid's size and the number of solves are counted (`LpWork`), not timed, so that the
@@ -62,6 +65,7 @@ class _Class:
     count: int
     unit: Unit  # one of them, for the ground time
     serves: tuple[str, ...]  # the requirements of the set they may serve
+    heaviest: float = math.inf  # the heaviest of the class
 
 
 def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Class]:
@@ -76,7 +80,8 @@ def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Cla
         u = units[uid]
         grouped.setdefault((u.home, u.readiness_h, u.garrison, tuple(rids)), []).append(u)
     return [_Class(k[0], k[1], min(u.weight_t for u in us), len(us),  # type: ignore[arg-type]
-                   min(us, key=lambda u: u.id), k[3])  # type: ignore[arg-type]
+                   min(us, key=lambda u: u.id), k[3],  # type: ignore[arg-type]
+                   max(u.weight_t for u in us))
             for k, us in sorted(grouped.items(), key=lambda kv: str(kv[0]))]
 
 
@@ -176,19 +181,18 @@ class _Model:
                     arc(k, (loc, t), (loc, t + 1))
             for h in homes:
                 for p in places:
-                    if (h, p) not in first_dep:
-                        continue
+                    # empty from every place to every home (beyond range it refuels)
+                    back = steps(min(ferry_h(a, q, h) for q in pts[p]))
+                    for t in range(n - back + 1):
+                        arc(k, (p, t), (h, t + back))
                     d = min(distance_km(h, q) for q in pts[p])
-                    if d > range_km:
+                    if (h, p) not in first_dep or d > range_km:
                         continue
                     haul = steps(d / speed)
-                    back = steps(min(ferry_h(a, q, h) for q in pts[p]))
                     for t in range(first_dep[(h, p)], n - haul + 1):
                         v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
                         self.loads.append((v, t + haul))
                         lifted.setdefault((h, p), []).append((t, payload, v))
-                    for t in range(n - back + 1):
-                        arc(k, (p, t), (h, t + back))
             # the aircraft of this kind at their starts: each flies to a home once
             starts: dict[tuple[float, Point], int] = {}
             for b in problem.aircraft:
@@ -209,7 +213,13 @@ class _Model:
             cover[r.id].SetCoefficient(miss, 1.0)
             objective.SetCoefficient(miss, 1.0)
         air = set(lifts)
+        # a load carries one unit: no more than the heaviest unit lifted on that route
+        heaviest: dict[tuple[Point, str], float] = {}
+        for ci, rid in lifts:
+            k2 = (classes[ci].home, where[rid])
+            heaviest[k2] = max(heaviest.get(k2, 0.0), classes[ci].heaviest)
         demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
+        sorties: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
         for ci, c in enumerate(classes):
             once = s.Constraint(0.0, float(c.count))
             for rid in c.serves:
@@ -229,10 +239,17 @@ class _Model:
                     key2 = (c.home, where[rid], level)
                     if key2 not in demand:
                         demand[key2] = s.Constraint(0.0, inf)
+                        sorties[key2] = s.Constraint(0.0, inf)
+                        cap = heaviest[(c.home, where[rid])]
                         for t, payload, v in lift:
                             if t >= level:
-                                demand[key2].SetCoefficient(v, payload)
+                                demand[key2].SetCoefficient(v, min(payload, cap))
+                                sorties[key2].SetCoefficient(v, 1.0)
                     demand[key2].SetCoefficient(y, -c.weight)
+                    # each unit takes whole sorties: at least its weight over the
+                    # largest payload flying that route
+                    most = max(payload for _t, payload, _v in lift)
+                    sorties[key2].SetCoefficient(y, -math.ceil(c.weight / most - EPS))
         objective.SetMinimization()
 
     def infeasible(self, n_t: int) -> bool:
