@@ -103,7 +103,7 @@ class Result:
 EXACT_GAP = 1e-4  # what the exact model's one-second clock may leave between plan and bound
 BLOCKS = 2  # nodes per (unit, aircraft) in the neighbourhood: 2 lets it alternate units
 DEADLINE_SHARE = 0.25  # of the searches' share, for the search over crisis deadlines
-LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
+LP_WORK_PER_SECOND = 200_000  # the time-space bound's work (variable-solves) a second
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,

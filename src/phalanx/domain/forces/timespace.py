@@ -24,6 +24,7 @@ bound is the same on every machine."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -40,6 +41,8 @@ from phalanx.domain.forces.model import (
 )
 
 STEPS = 96  # grid steps up to the latest deadline looked at
+FINER = (1, 2, 4)  # then twice and four times as many, while the work lasts
+GLOP_PARAMS = "use_preprocessing: false"  # faster on these models, same answers
 MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
 
 
@@ -49,9 +52,11 @@ class LpWork:
 
     def __init__(self, budget: int) -> None:
         self.left = budget
+        self.short = False  # a solve was refused for want of work
 
     def spend(self, n: int) -> bool:
         if self.left < n:
+            self.short = True
             return False
         self.left -= n
         return True
@@ -93,13 +98,14 @@ def _kinds(problem: Problem) -> dict[tuple[float, float, float, float], Aircraft
 
 
 def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, list[Unit]],
-                   lo: float, hi: float, work: LpWork) -> float:
+                   lo: float, hi: float, work: LpWork, finer: int = 1) -> float:
     """A lower bound on when every requirement of `reqs` has arrived, at least `lo`: the
-    latest grid time at which the relaxation cannot cover them all (searched up to `hi`),
-    or `lo` when the work left does not allow it."""
+    latest grid time at which the relaxation cannot cover them all (searched up to `hi`
+    on a grid of `finer` times `STEPS` steps), or `lo` when the work left does not allow
+    it."""
     if problem.fixed or not reqs or not problem.aircraft or hi <= lo + EPS:
         return lo
-    step = max(hi / STEPS, 0.05)
+    step = max(hi / (STEPS * finer), 0.05)
     model = _Model(problem, reqs, cands, step, math.floor(hi / step + EPS), lo)
     n_lo = math.floor(lo / step + EPS)
     n_hi = model.n
@@ -124,6 +130,7 @@ class _Model:
                  ) -> None:
         self.step, self.n = step, n
         s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        s.SetSolverSpecificParametersAsString(GLOP_PARAMS)
         inf = s.infinity()
 
         def steps(h: float) -> int:
@@ -132,7 +139,9 @@ class _Model:
         classes = _classes(reqs, cands)
         kinds = sorted(_kinds(problem).items())
         by_req = {r.id: r for r in reqs}
-        where: dict[str, str] = {r.id: r.node or f"{r.place}" for r in reqs}
+        # the places, one per crisis and node: a deadline each crisis its own
+        where: dict[str, str] = {r.id: f"{r.crisis}@{r.node or r.place}" for r in reqs}
+        crisis_at = {where[r.id]: r.crisis for r in reqs}
         pts: dict[str, list[Point]] = {}
         for r in reqs:
             pts.setdefault(where[r.id], []).append(r.place)
@@ -172,7 +181,8 @@ class _Model:
                 row(k, *to).SetCoefficient(v, -1.0)
             return v
 
-        self.loads: list[tuple[pywraplp.Variable, int]] = []  # (variable, landing step)
+        # (variable, landing step, crisis)
+        self.loads: list[tuple[pywraplp.Variable, int, str]] = []
         lifted: dict[tuple[Point, str], list[tuple[int, float, pywraplp.Variable]]] = {}
         for k, (key, a) in enumerate(kinds):
             payload, speed, range_km, turn = key
@@ -191,7 +201,7 @@ class _Model:
                     haul = steps(d / speed)
                     for t in range(first_dep[(h, p)], n - haul + 1):
                         v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
-                        self.loads.append((v, t + haul))
+                        self.loads.append((v, t + haul, crisis_at[p]))
                         lifted.setdefault((h, p), []).append((t, payload, v))
             # the aircraft of this kind at their starts: each flies to a home once
             starts: dict[tuple[float, Point], int] = {}
@@ -205,13 +215,16 @@ class _Model:
                     fleet.SetCoefficient(arc(k, None, (h, steps(t0) + steps(ferry_h(a, at, h)))),
                                          1.0)
         # units: each requirement one unit (or a miss), each unit at most once
-        self.road: list[tuple[pywraplp.Variable, float, float]] = []  # (var, arrival, ub)
+        # (var, arrival, ub, crisis)
+        self.road: list[tuple[pywraplp.Variable, float, float, str]] = []
         cover = {r.id: s.Constraint(1.0, 1.0) for r in reqs}
+        self.misses: list[tuple[pywraplp.Variable, str]] = []
         objective = s.Objective()
         for r in reqs:
             miss = s.NumVar(0.0, 1.0, "")
             cover[r.id].SetCoefficient(miss, 1.0)
             objective.SetCoefficient(miss, 1.0)
+            self.misses.append((miss, r.crisis))
         air = set(lifts)
         # a load carries one unit: no more than the heaviest unit lifted on that route
         heaviest: dict[tuple[Point, str], float] = {}
@@ -226,7 +239,7 @@ class _Model:
                 x = s.NumVar(0.0, float(c.count), "")
                 cover[rid].SetCoefficient(x, 1.0)
                 once.SetCoefficient(x, 1.0)
-                self.road.append((x, road[(ci, rid)], float(c.count)))
+                self.road.append((x, road[(ci, rid)], float(c.count), by_req[rid].crisis))
                 lift = lifted.get((c.home, where[rid]))
                 if (ci, rid) not in air or not lift:
                     continue
@@ -252,12 +265,20 @@ class _Model:
                     sorties[key2].SetCoefficient(y, -math.ceil(c.weight / most - EPS))
         objective.SetMinimization()
 
-    def infeasible(self, n_t: int) -> bool:
-        """No cover of every requirement with each landing by step `n_t`."""
-        for v, land in self.loads:
-            v.SetUb(self.solver.infinity() if land <= n_t else 0.0)
-        for x, arrive, ub in self.road:
-            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= n_t else 0.0)
+    def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
+        """No cover of every requirement with each landing by step `n_t` (or by the
+        step given for its crisis: past the grid, its requirements are not asked)."""
+        by = n_t if isinstance(n_t, Mapping) else None
+        if by is not None:
+            for miss, c in self.misses:
+                self.solver.Objective().SetCoefficient(miss, 0.0 if by[c] > self.n else 1.0)
+        for v, land, c in self.loads:
+            last = by[c] if by is not None else n_t
+            v.SetUb(self.solver.infinity() if land <= last else 0.0)  # type: ignore[operator]
+        for x, arrive, ub, c in self.road:
+            last = by[c] if by is not None else n_t
+            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= last  # type: ignore[operator]
+                    else 0.0)
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             return False  # not proven: count it as feasible (the bound stays valid)
