@@ -157,3 +157,48 @@ def test_a_load_carries_one_unit() -> None:
                        LpWork(10**6))
     step = p.objective.closure / 96
     assert 6 + 3 * haul + 2.0 - 4 * step <= t <= p.objective.closure + 1e-6
+
+
+def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
+    """On the small benchmark instance the joint bound (every crisis's deadline met at
+    once by one relaxation) rises well above the cheap bound and stays below the plan."""
+    from phalanx.domain.forces.generate import instance
+    from phalanx.domain.forces.joint import joint_bound
+
+    problem = instance("small", 1)
+    p = plan(problem)
+    cheap = bounds(problem)
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in problem.requirements:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    horizon = max(m.arrive_h for m in p.movements)
+    joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                        horizon, 48, LpWork(10**8))
+    assert cheap.closure + 20 <= joint <= p.objective.closure + 1e-6
+    assert joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                       horizon, 48, LpWork(0)) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_joint_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
+    from phalanx.domain.forces.joint import joint_bound
+
+    rng = random.Random(100 + seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([10.0, 30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                             rng.choice(homes), 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    optimum = _exact_optimum(problem)[1]
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in reqs:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    cheap = bounds(problem)
+    p = plan(problem)
+    joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                        max(m.arrive_h for m in p.movements), 192, LpWork(10**8))
+    assert joint <= optimum + 1e-6
