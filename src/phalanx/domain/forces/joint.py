@@ -15,7 +15,8 @@ otherwise it is split in two on its widest weighted range. The bound is the leas
 solved boxes and of the lower bounds of the boxes left open when the work runs out (in
 variable-solves, counted: the same on every machine). Every plan's vector of closure
 steps is met by the relaxation and lies in one of the boxes, so the bound holds for
-every plan."""
+every plan. It is not tried when the work left does not allow `JOINT_SOLVES` solves of
+its model."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from collections.abc import Mapping
 
 from phalanx.domain.forces.model import EPS, Problem, Requirement, Unit
 from phalanx.domain.forces.timespace import LpWork, _Model
+
+JOINT_SOLVES = 150  # the solves the work left must allow for the search to be tried
 
 
 def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
@@ -41,6 +44,8 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
     model = _Model(problem, [r for c in crises for r in by_crisis[c]], cands, step, steps,
                    min(close[c] for c in crises))
     size = model.solver.NumVariables()
+    if work.left < JOINT_SOLVES * size:
+        return 0.0  # too large a model for the work left: the search would stop early
     n = model.n
     weight = [problem.crisis_weight.get(c, 1.0) for c in crises]
     floor_c = [math.floor(close[c] / step + EPS) for c in crises]

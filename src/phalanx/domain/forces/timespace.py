@@ -42,6 +42,7 @@ from phalanx.domain.forces.model import (
 
 STEPS = 96  # grid steps up to the latest deadline looked at
 FINER = (1, 2, 4)  # then twice and four times as many, while the work lasts
+FINE_VARS = 60_000  # no finer grid for a model with more variables than this
 GLOP_PARAMS = "use_preprocessing: false"  # faster on these models, same answers
 MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
 
@@ -110,6 +111,8 @@ def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, l
     n_lo = math.floor(lo / step + EPS)
     n_hi = model.n
     size = model.solver.NumVariables()
+    if finer > 1 and size > FINE_VARS:
+        return lo  # too large a model to refine: its simplex grows faster than its size
     if not work.spend(2 * size) or not model.infeasible(n_lo) or model.infeasible(n_hi):
         return lo  # covered by `lo`, or not even by `hi` (the set cannot all be covered)
     while n_hi - n_lo > 1:  # n_lo infeasible, n_hi feasible
