@@ -54,7 +54,7 @@ def test_the_empty_flight_back_to_a_home_counts() -> None:
     assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)
     cheap = bounds(problem)
     assert cheap.closure == pytest.approx(6 + 2 * haul + 2.0, abs=1e-2)
-    tight = bounds(problem, p, LpWork(10**7))
+    tight = bounds(problem, p, LpWork(10**6))
     step = p.objective.closure / 96
     assert tight.closure >= 6 + 3 * haul + 2.0 - 4 * step
     assert tight.closure <= p.objective.closure + 1e-6  # here the plan is optimal
@@ -72,11 +72,11 @@ def test_a_set_covered_by_the_lower_end_or_never_covered_gives_back_the_lower_en
     reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
     problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
     # one unit for two requirements: no deadline covers both, so nothing is claimed
-    assert deadline_bound(problem, list(reqs), _cands(problem), 5.0, 50.0, LpWork(10**7)) == 5
+    assert deadline_bound(problem, list(reqs), _cands(problem), 5.0, 50.0, LpWork(10**6)) == 5
     one = Problem(units, reqs[:1], problem.aircraft)
     haul = distance_km(MOSCOW, OSH) / 750
-    assert deadline_bound(one, list(reqs[:1]), _cands(one), 30.0, 50.0, LpWork(10**7)) == 30
-    t = deadline_bound(one, list(reqs[:1]), _cands(one), 1.0, 50.0, LpWork(10**7))
+    assert deadline_bound(one, list(reqs[:1]), _cands(one), 30.0, 50.0, LpWork(10**6)) == 30
+    t = deadline_bound(one, list(reqs[:1]), _cands(one), 1.0, 50.0, LpWork(10**6))
     assert 6 + haul - 2 * 50 / 96 <= t <= 6 + haul + 1e-6
 
 
@@ -90,14 +90,14 @@ def test_the_time_space_bound_stays_below_plans_with_mixed_fleets(seed: int) -> 
                              lambda _p: None)
     assert check(problem, better) == []
     cheap = bounds(problem)
-    tight = bounds(problem, first, LpWork(10**7))
+    tight = bounds(problem, first, LpWork(3 * 10**5))
     assert tight.closure >= cheap.closure - 1e-9
     assert tight.makespan >= cheap.makespan - 1e-9
     for p in (first, better):
         if tight.gap(p) is not None:  # every requirement that can be, covered
             assert p.objective.closure >= tight.closure - 1e-6
             assert max(m.arrive_h for m in p.movements) >= tight.makespan - 1e-6
-    assert bounds(problem, first, LpWork(10**7)) == tight  # the same each time
+    assert bounds(problem, first, LpWork(3 * 10**5)) == tight  # the same each time
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -113,7 +113,7 @@ def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None
                                              rng.choice(homes), 2.0),),
                       {"c0": 2.0, "c1": 1.0})
     optimum = _exact_optimum(problem)
-    tight = bounds(problem, plan(problem), LpWork(10**7))
+    tight = bounds(problem, plan(problem), LpWork(10**6))
     assert tight.closure <= optimum[1] + 1e-6
 
 
@@ -142,3 +142,63 @@ def test_small_cases_are_solved_to_proven_optimality(seed: int) -> None:
     assert result.plan.objective.closure == pytest.approx(optimum, abs=1e-6)
     assert result.optimal and result.gap is not None and result.gap <= 1e-4
     assert result.status in ("optimal", "at the bound")
+
+
+def test_a_load_carries_one_unit() -> None:
+    """Two 10 t units at Moscow for Osh, one 40 t Il-76 at Moscow: the tonnes would fit in
+    one load, but a load carries one unit, so the second lands a round trip later."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 10) for i in range(2))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, MOSCOW, 2.0),))
+    haul = distance_km(MOSCOW, OSH) / 750
+    p = plan(problem)
+    assert p.objective.closure == pytest.approx(6 + 3 * haul + 2.0)
+    t = deadline_bound(problem, list(reqs), _cands(problem), 1.0, p.objective.closure,
+                       LpWork(10**6))
+    step = p.objective.closure / 96
+    assert 6 + 3 * haul + 2.0 - 4 * step <= t <= p.objective.closure + 1e-6
+
+
+def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
+    """On the small benchmark instance the joint bound (every crisis's deadline met at
+    once by one relaxation) rises well above the cheap bound and stays below the plan."""
+    from phalanx.domain.forces.generate import instance
+    from phalanx.domain.forces.joint import joint_bound
+
+    problem = instance("small", 1)
+    p = plan(problem)
+    cheap = bounds(problem)
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in problem.requirements:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    horizon = max(m.arrive_h for m in p.movements)
+    joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                        horizon, 48, LpWork(10**8))
+    assert cheap.closure + 20 <= joint <= p.objective.closure + 1e-6
+    assert joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                       horizon, 48, LpWork(0)) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_joint_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
+    from phalanx.domain.forces.joint import joint_bound
+
+    rng = random.Random(100 + seed)
+    homes = [MOSCOW, KANT, DUSHANBE, OSH]
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice([10.0, 30.0, 70.0]))
+                  for i in range(4))
+    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
+                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
+    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                             rng.choice(homes), 2.0),),
+                      {"c0": 2.0, "c1": 1.0})
+    optimum = _exact_optimum(problem)[1]
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in reqs:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    cheap = bounds(problem)
+    p = plan(problem)
+    joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                        max(m.arrive_h for m in p.movements), 192, LpWork(10**8))
+    assert joint <= optimum + 1e-6

@@ -15,6 +15,7 @@ from phalanx.domain.forces.capacity import (
     _flow_time,
     _groups,
     _order_bound,
+    _set_flows,
     _Waves,
 )
 from phalanx.domain.forces.flying import (
@@ -33,7 +34,8 @@ from phalanx.domain.forces.model import (
     distance_km,
     eligible,
 )
-from phalanx.domain.forces.timespace import LpWork, deadline_bound
+from phalanx.domain.forces.tighten import tighten
+from phalanx.domain.forces.timespace import LpWork
 
 
 def _options(problem: Problem) -> dict[str, list[str]]:
@@ -194,9 +196,8 @@ def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = 
     and in all), per crisis and for all crises together; and, for up to eight crises,
     the order bound (the crises closing one after another, each waiting for the flow of
     all those before it). Given a plan and work for it, the time-space bound
-    (`timespace.py`) raises the time by which each set of crises can have closed, up to
-    that plan's closures: each crisis alone first, then all together, then the other
-    sets, as far as the work allows."""
+    (`tighten.py`: `timespace.py`, `joint.py`) raises them, searched up to that plan's
+    closures, as far as the work allows."""
     fixed = {m.requirement: m for m in problem.fixed}
     options = _options(problem)
     units = {u.id: u for u in problem.units}
@@ -247,54 +248,24 @@ def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = 
         makespan = _fleet_time(problem, every, road_best, air_curve, e, hi)
         makespan = _flow_time(problem, every, cand_units, waves, road_best, fixed, makespan,
                               max(hi, makespan))
-    known: dict[frozenset[str], float] = {}
+    flows = (_set_flows(problem, by_crisis, close, cand_units, waves, road_best, fixed)
+             if 1 < len(by_crisis) <= ORDER_BOUND_CRISES else {})
+    known: dict[frozenset[str], float] = {frozenset(by_crisis): makespan}
+    order = _order_bound(problem, by_crisis, close, flows, known)[0] if flows else 0.0
     if plan is not None and lp_work is not None and by_crisis:
-        known = _time_space(problem, plan, by_crisis, close, makespan, cand_units, lp_work)
-        for c in close:
-            close[c] = max(close[c], known.get(frozenset([c]), 0.0))
-        makespan = max(makespan, known.get(frozenset(by_crisis), 0.0))
+        known, tight = tighten(problem, plan, by_crisis, close, makespan, cand_units, flows,
+                               lp_work)
+        order = max(order, tight)
+    every_set = frozenset(by_crisis)
+    for c in close:
+        close[c] = max(close[c], known.get(frozenset([c]), 0.0))
+    makespan = max(makespan, known.get(every_set, 0.0))
     weight = problem.crisis_weight
     closure = sum(weight.get(c, 1.0) * t for c, t in close.items())
     if close and makespan > max(close.values()):
         # some crisis closes no sooner than `makespan`: raise the cheapest one
         closure += min(weight.get(c, 1.0) * (makespan - t) for c, t in close.items())
-    if 1 < len(by_crisis) <= ORDER_BOUND_CRISES:
-        closure = max(closure, _order_bound(problem, by_crisis, close, cand_units, waves,
-                                            road_best, fixed, known))
+    closure = max(closure, order)
     return Bounds(len(problem.requirements) - max_coverable(problem), closure,
                   tuple(sorted(uncoverable)), earliest, close, fleet, makespan,
                   frozenset(earliest))
-
-
-def _time_space(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]],
-                close: dict[str, float], makespan: float, cands: dict[str, list[Unit]],
-                work: LpWork) -> dict[frozenset[str], float]:
-    """The time-space bound on when each set of crises can have closed, searched up to
-    `plan`'s closures (a time the plan shows possible): each crisis alone, all together,
-    then the other sets (for the order bound, up to its number of crises), while the work
-    lasts."""
-    reqs = {r.id: r for r in problem.requirements}
-    done: dict[str, float] = {}
-    for m in plan.movements:
-        c = reqs[m.requirement].crisis
-        done[c] = max(done.get(c, 0.0), m.arrive_h)
-    crises = sorted(by_crisis)
-    if any(c not in done for c in crises):
-        return {}
-    sets = [frozenset([c]) for c in crises]
-    if len(crises) > 1:
-        sets.append(frozenset(crises))
-    if 2 < len(crises) <= ORDER_BOUND_CRISES:
-        sets += sorted((frozenset(c for i, c in enumerate(crises) if mask >> i & 1)
-                        for mask in range(1, 1 << len(crises))
-                        if 1 < mask.bit_count() < len(crises)),
-                       key=lambda s: (len(s), sorted(s)))
-    out: dict[frozenset[str], float] = {}
-    for members in sets:
-        lo = max(close[c] for c in members)
-        if len(members) == len(crises):
-            lo = max(lo, makespan)
-        hi = max(done[c] for c in members)
-        out[members] = deadline_bound(problem, [r for c in sorted(members)
-                                                for r in by_crisis[c]], cands, lo, hi, work)
-    return out

@@ -186,25 +186,49 @@ def _flow_time(problem: Problem, reqs: list[Requirement], cands: dict[str, list[
 ORDER_BOUND_CRISES = 8  # the order bound looks at every subset of the crises: up to 2^8
 
 
-def _order_bound(problem: Problem, by_crisis: dict[str, list[Requirement]],
-                 close: dict[str, float], cands: dict[str, list[Unit]], waves: _Waves,
-                 road: dict[str, float], fixed: dict[str, Movement],
-                 known: dict[frozenset[str], float] | None = None) -> float:
-    """Whatever order the crises close in, the j-th to close waits for everything the
-    first j need: by its closure the fleet has landed all their units (the flow bound
-    over their requirements together, or a bound `known` for that set of crises). The
-    least weighted closure over every order, by dynamic programming over the subsets of
-    crises."""
+def _set_flows(problem: Problem, by_crisis: dict[str, list[Requirement]],
+               close: dict[str, float], cands: dict[str, list[Unit]], waves: _Waves,
+               road: dict[str, float], fixed: dict[str, Movement]) -> dict[int, float]:
+    """For each set of crises (a bit mask over the sorted crises), the flow bound on when
+    all of them can have closed."""
     crises = sorted(by_crisis)
-    weight = problem.crisis_weight
-    best: dict[int, float] = {0: 0.0}
+    out: dict[int, float] = {}
     for mask in range(1, 1 << len(crises)):
         members = [c for i, c in enumerate(crises) if mask >> i & 1]
         reqs = [r for c in members for r in by_crisis[c]]
         lo = max(close[c] for c in members)
         hi = max(lo, max(road[r.id] for r in reqs))
-        together = _flow_time(problem, reqs, cands, waves, road, fixed, lo, hi)
-        together = max(together, (known or {}).get(frozenset(members), 0.0))
-        best[mask] = min(best[mask & ~(1 << i)] + weight.get(c, 1.0) * max(close[c], together)
-                         for i, c in enumerate(crises) if mask >> i & 1)
-    return best[(1 << len(crises)) - 1]
+        out[mask] = _flow_time(problem, reqs, cands, waves, road, fixed, lo, hi)
+    return out
+
+
+def _order_bound(problem: Problem, by_crisis: dict[str, list[Requirement]],
+                 close: dict[str, float], flows: dict[int, float],
+                 known: dict[frozenset[str], float] | None = None
+                 ) -> tuple[float, list[frozenset[str]]]:
+    """Whatever order the crises close in, the j-th to close waits for everything the
+    first j need: by its closure all their requirements have arrived (the flow bound
+    over them together, `flows`, or a bound `known` for that set of crises; a set closes
+    no sooner than any set within it). The least weighted closure over every order, by
+    dynamic programming over the subsets of crises, and the sets of crises closed first
+    in an order that reaches it (the sets whose bounds decide it)."""
+    crises = sorted(by_crisis)
+    weight = problem.crisis_weight
+    known = known or {}
+    together: dict[int, float] = {}
+    best: dict[int, float] = {0: 0.0}
+    last: dict[int, int] = {}
+    for mask in range(1, 1 << len(crises)):
+        members = frozenset(c for i, c in enumerate(crises) if mask >> i & 1)
+        together[mask] = max([flows[mask], known.get(members, 0.0)]
+                             + [together[mask & ~(1 << i)] for i in range(len(crises))
+                                if mask >> i & 1 and mask & ~(1 << i)])
+        best[mask], last[mask] = min(
+            (best[mask & ~(1 << i)] + weight.get(c, 1.0) * max(close[c], together[mask]), i)
+            for i, c in enumerate(crises) if mask >> i & 1)
+    mask = (1 << len(crises)) - 1
+    prefixes: list[frozenset[str]] = []
+    while mask:
+        prefixes.append(frozenset(c for i, c in enumerate(crises) if mask >> i & 1))
+        mask &= ~(1 << last[mask])
+    return best[(1 << len(crises)) - 1], prefixes[::-1]

@@ -112,7 +112,7 @@ DEADLINE_SHARE = 0.25  # of the searches' share, for the search over crisis dead
 LARGE = 100
 LARGE_SEARCH_SHARE = 0.9
 LARGE_DEADLINE_SHARE = 0.9
-LP_WORK_PER_SECOND = 30_000  # the time-space bound's work (variable-solves) a second
+LP_WORK_PER_SECOND = 200_000  # the time-space bound's work (variable-solves) a second
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,

@@ -12,7 +12,10 @@ relaxation never rules out what a plan can do. Units alike (home, readiness, gar
 and the requirements of the set they may serve) are pooled with their lightest weight;
 each requirement takes a unit (fractions allowed), each unit serves at most one, by
 ground when it arrives by the deadline, otherwise by the tonnes aircraft load at its home
-no sooner than it is ready and land by the deadline. When even the relaxation cannot
+no sooner than it is ready and land by the deadline. A load carries one unit: each
+unit lifted takes at least its weight over the largest payload flying its route in
+sorties, and a sortie counts no more tonnes than the heaviest unit lifted on its route.
+An aircraft flies empty from any place to any home. When even the relaxation cannot
 cover every requirement by a deadline, no plan can.
 
 The grid's size and the number of solves are counted (`LpWork`), not timed, so that the
@@ -21,6 +24,7 @@ bound is the same on every machine."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -37,6 +41,9 @@ from phalanx.domain.forces.model import (
 )
 
 STEPS = 96  # grid steps up to the latest deadline looked at
+FINER = (1, 2, 4)  # then twice and four times as many, while the work lasts
+FINE_VARS = 60_000  # no finer grid for a model with more variables than this
+GLOP_PARAMS = "use_preprocessing: false"  # faster on these models, same answers
 MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
 
 
@@ -46,9 +53,11 @@ class LpWork:
 
     def __init__(self, budget: int) -> None:
         self.left = budget
+        self.short = False  # a solve was refused for want of work
 
     def spend(self, n: int) -> bool:
         if self.left < n:
+            self.short = True
             return False
         self.left -= n
         return True
@@ -62,6 +71,7 @@ class _Class:
     count: int
     unit: Unit  # one of them, for the ground time
     serves: tuple[str, ...]  # the requirements of the set they may serve
+    heaviest: float = math.inf  # the heaviest of the class
 
 
 def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Class]:
@@ -76,7 +86,8 @@ def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Cla
         u = units[uid]
         grouped.setdefault((u.home, u.readiness_h, u.garrison, tuple(rids)), []).append(u)
     return [_Class(k[0], k[1], min(u.weight_t for u in us), len(us),  # type: ignore[arg-type]
-                   min(us, key=lambda u: u.id), k[3])  # type: ignore[arg-type]
+                   min(us, key=lambda u: u.id), k[3],  # type: ignore[arg-type]
+                   max(u.weight_t for u in us))
             for k, us in sorted(grouped.items(), key=lambda kv: str(kv[0]))]
 
 
@@ -88,17 +99,20 @@ def _kinds(problem: Problem) -> dict[tuple[float, float, float, float], Aircraft
 
 
 def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, list[Unit]],
-                   lo: float, hi: float, work: LpWork) -> float:
+                   lo: float, hi: float, work: LpWork, finer: int = 1) -> float:
     """A lower bound on when every requirement of `reqs` has arrived, at least `lo`: the
-    latest grid time at which the relaxation cannot cover them all (searched up to `hi`),
-    or `lo` when the work left does not allow it."""
+    latest grid time at which the relaxation cannot cover them all (searched up to `hi`
+    on a grid of `finer` times `STEPS` steps), or `lo` when the work left does not allow
+    it."""
     if problem.fixed or not reqs or not problem.aircraft or hi <= lo + EPS:
         return lo
-    step = max(hi / STEPS, 0.05)
+    step = max(hi / (STEPS * finer), 0.05)
     model = _Model(problem, reqs, cands, step, math.floor(hi / step + EPS), lo)
     n_lo = math.floor(lo / step + EPS)
     n_hi = model.n
     size = model.solver.NumVariables()
+    if finer > 1 and size > FINE_VARS:
+        return lo  # too large a model to refine: its simplex grows faster than its size
     if not work.spend(2 * size) or not model.infeasible(n_lo) or model.infeasible(n_hi):
         return lo  # covered by `lo`, or not even by `hi` (the set cannot all be covered)
     while n_hi - n_lo > 1:  # n_lo infeasible, n_hi feasible
@@ -119,6 +133,7 @@ class _Model:
                  ) -> None:
         self.step, self.n = step, n
         s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        s.SetSolverSpecificParametersAsString(GLOP_PARAMS)
         inf = s.infinity()
 
         def steps(h: float) -> int:
@@ -127,7 +142,9 @@ class _Model:
         classes = _classes(reqs, cands)
         kinds = sorted(_kinds(problem).items())
         by_req = {r.id: r for r in reqs}
-        where: dict[str, str] = {r.id: r.node or f"{r.place}" for r in reqs}
+        # the places, one per crisis and node: a deadline each crisis its own
+        where: dict[str, str] = {r.id: f"{r.crisis}@{r.node or r.place}" for r in reqs}
+        crisis_at = {where[r.id]: r.crisis for r in reqs}
         pts: dict[str, list[Point]] = {}
         for r in reqs:
             pts.setdefault(where[r.id], []).append(r.place)
@@ -167,7 +184,8 @@ class _Model:
                 row(k, *to).SetCoefficient(v, -1.0)
             return v
 
-        self.loads: list[tuple[pywraplp.Variable, int]] = []  # (variable, landing step)
+        # (variable, landing step, crisis)
+        self.loads: list[tuple[pywraplp.Variable, int, str]] = []
         lifted: dict[tuple[Point, str], list[tuple[int, float, pywraplp.Variable]]] = {}
         for k, (key, a) in enumerate(kinds):
             payload, speed, range_km, turn = key
@@ -176,19 +194,18 @@ class _Model:
                     arc(k, (loc, t), (loc, t + 1))
             for h in homes:
                 for p in places:
-                    if (h, p) not in first_dep:
-                        continue
-                    d = min(distance_km(h, q) for q in pts[p])
-                    if d > range_km:
-                        continue
-                    haul = steps(d / speed)
+                    # empty from every place to every home (beyond range it refuels)
                     back = steps(min(ferry_h(a, q, h) for q in pts[p]))
-                    for t in range(first_dep[(h, p)], n - haul + 1):
-                        v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
-                        self.loads.append((v, t + haul))
-                        lifted.setdefault((h, p), []).append((t, payload, v))
                     for t in range(n - back + 1):
                         arc(k, (p, t), (h, t + back))
+                    d = min(distance_km(h, q) for q in pts[p])
+                    if (h, p) not in first_dep or d > range_km:
+                        continue
+                    haul = steps(d / speed)
+                    for t in range(first_dep[(h, p)], n - haul + 1):
+                        v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
+                        self.loads.append((v, t + haul, crisis_at[p]))
+                        lifted.setdefault((h, p), []).append((t, payload, v))
             # the aircraft of this kind at their starts: each flies to a home once
             starts: dict[tuple[float, Point], int] = {}
             for b in problem.aircraft:
@@ -201,22 +218,31 @@ class _Model:
                     fleet.SetCoefficient(arc(k, None, (h, steps(t0) + steps(ferry_h(a, at, h)))),
                                          1.0)
         # units: each requirement one unit (or a miss), each unit at most once
-        self.road: list[tuple[pywraplp.Variable, float, float]] = []  # (var, arrival, ub)
+        # (var, arrival, ub, crisis)
+        self.road: list[tuple[pywraplp.Variable, float, float, str]] = []
         cover = {r.id: s.Constraint(1.0, 1.0) for r in reqs}
+        self.misses: list[tuple[pywraplp.Variable, str]] = []
         objective = s.Objective()
         for r in reqs:
             miss = s.NumVar(0.0, 1.0, "")
             cover[r.id].SetCoefficient(miss, 1.0)
             objective.SetCoefficient(miss, 1.0)
+            self.misses.append((miss, r.crisis))
         air = set(lifts)
+        # a load carries one unit: no more than the heaviest unit lifted on that route
+        heaviest: dict[tuple[Point, str], float] = {}
+        for ci, rid in lifts:
+            k2 = (classes[ci].home, where[rid])
+            heaviest[k2] = max(heaviest.get(k2, 0.0), classes[ci].heaviest)
         demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
+        sorties: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
         for ci, c in enumerate(classes):
             once = s.Constraint(0.0, float(c.count))
             for rid in c.serves:
                 x = s.NumVar(0.0, float(c.count), "")
                 cover[rid].SetCoefficient(x, 1.0)
                 once.SetCoefficient(x, 1.0)
-                self.road.append((x, road[(ci, rid)], float(c.count)))
+                self.road.append((x, road[(ci, rid)], float(c.count), by_req[rid].crisis))
                 lift = lifted.get((c.home, where[rid]))
                 if (ci, rid) not in air or not lift:
                     continue
@@ -229,18 +255,33 @@ class _Model:
                     key2 = (c.home, where[rid], level)
                     if key2 not in demand:
                         demand[key2] = s.Constraint(0.0, inf)
+                        sorties[key2] = s.Constraint(0.0, inf)
+                        cap = heaviest[(c.home, where[rid])]
                         for t, payload, v in lift:
                             if t >= level:
-                                demand[key2].SetCoefficient(v, payload)
+                                demand[key2].SetCoefficient(v, min(payload, cap))
+                                sorties[key2].SetCoefficient(v, 1.0)
                     demand[key2].SetCoefficient(y, -c.weight)
+                    # each unit takes whole sorties: at least its weight over the
+                    # largest payload flying that route
+                    most = max(payload for _t, payload, _v in lift)
+                    sorties[key2].SetCoefficient(y, -math.ceil(c.weight / most - EPS))
         objective.SetMinimization()
 
-    def infeasible(self, n_t: int) -> bool:
-        """No cover of every requirement with each landing by step `n_t`."""
-        for v, land in self.loads:
-            v.SetUb(self.solver.infinity() if land <= n_t else 0.0)
-        for x, arrive, ub in self.road:
-            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= n_t else 0.0)
+    def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
+        """No cover of every requirement with each landing by step `n_t` (or by the
+        step given for its crisis: past the grid, its requirements are not asked)."""
+        by = n_t if isinstance(n_t, Mapping) else None
+        if by is not None:
+            for miss, c in self.misses:
+                self.solver.Objective().SetCoefficient(miss, 0.0 if by[c] > self.n else 1.0)
+        for v, land, c in self.loads:
+            last = by[c] if by is not None else n_t
+            v.SetUb(self.solver.infinity() if land <= last else 0.0)  # type: ignore[operator]
+        for x, arrive, ub, c in self.road:
+            last = by[c] if by is not None else n_t
+            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= last  # type: ignore[operator]
+                    else 0.0)
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             return False  # not proven: count it as feasible (the bound stays valid)
