@@ -5,6 +5,7 @@ enough to enumerate, and it is the same on every run (counted work, not time).""
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -65,6 +66,16 @@ def test_no_work_left_keeps_the_cheap_bound() -> None:
     problem = mixed(3)
     p = plan(problem)
     assert bounds(problem, p, LpWork(0)).closure == bounds(problem).closure
+
+
+def test_past_its_wall_clock_instant_the_work_grants_no_solve() -> None:
+    problem = mixed(3)
+    p = plan(problem)
+    late = LpWork(10**7, until=time.perf_counter() - 1)
+    assert bounds(problem, p, late).closure == bounds(problem).closure
+    assert late.short and late.left == 10**7
+    assert bounds(problem, p, LpWork(10**7, until=time.perf_counter() + 3600)).closure \
+        > bounds(problem).closure
 
 
 def test_a_set_covered_by_the_lower_end_or_never_covered_gives_back_the_lower_end() -> None:

@@ -192,7 +192,10 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         deadline_search(problem, cands, best[0], deadline_steps, seed, keep, until)
     # the time-space bound, searched up to the best plan so far, in counted work
     if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
-        tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND)))
+        # on the wall clock, the bound leaves CP-SAT at least half of the time left
+        bound_until = time.perf_counter() + remaining() / 2 if wall_clock else math.inf
+        tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND),
+                                                  until=bound_until))
         if tighter.closure > b.closure:
             b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
                         makespan=tighter.makespan)

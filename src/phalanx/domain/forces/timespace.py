@@ -24,6 +24,7 @@ bound is the same on every machine."""
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -49,14 +50,17 @@ MISS = 1e-3  # a relaxation missing less than this of a requirement counts as co
 
 class LpWork:
     """Work left for the time-space bound, in variable-solves (a model's variables, once
-    for each solve): a limit that gives the same bound on every machine."""
+    for each solve): a limit that gives the same bound on every machine. `until` (a
+    `time.perf_counter()` instant) is a safety net for a run the user waits on: past it no
+    solve is granted, as when the work has run out (every bound stays valid)."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, until: float = math.inf) -> None:
         self.left = budget
+        self.until = until
         self.short = False  # a solve was refused for want of work
 
     def spend(self, n: int) -> bool:
-        if self.left < n:
+        if self.left < n or (self.until < math.inf and time.perf_counter() > self.until):
             self.short = True
             return False
         self.left -= n
