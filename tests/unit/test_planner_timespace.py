@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phalanx.domain.forces.bounds import _options
-from phalanx.domain.forces.improve import priority_search
+from phalanx.domain.forces.cpsat import exact_options
+from phalanx.domain.forces.generate import instance
+from phalanx.domain.forces.improve import priority_search, solve
+from phalanx.domain.forces.joint import joint_bound
 from phalanx.domain.forces.planner import (
     Aircraft,
     Candidates,
@@ -111,18 +114,22 @@ def test_the_time_space_bound_stays_below_plans_with_mixed_fleets(seed: int) -> 
     assert bounds(problem, first, LpWork(3 * 10**5)) == tight  # the same each time
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
-    rng = random.Random(seed)
+def _one_aircraft(rng: random.Random, weights: list[float]) -> Problem:
+    """Four units (of `weights` tonnes), three requirements in two crises, one Il-76."""
     homes = [MOSCOW, KANT, DUSHANBE, OSH]
     units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
-                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
+                       rng.choice([2.0, 6.0, 12.0]), rng.choice(weights))
                   for i in range(4))
     reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
                              rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
-    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
-                                             rng.choice(homes), 2.0),),
-                      {"c0": 2.0, "c1": 1.0})
+    return Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
+                                          rng.choice(homes), 2.0),),
+                   {"c0": 2.0, "c1": 1.0})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
+    problem = _one_aircraft(random.Random(seed), [30.0, 70.0])
     optimum = _exact_optimum(problem)
     tight = bounds(problem, plan(problem), LpWork(10**6))
     assert tight.closure <= optimum[1] + 1e-6
@@ -132,19 +139,7 @@ def test_the_time_space_bound_never_exceeds_the_exact_optimum(seed: int) -> None
 def test_small_cases_are_solved_to_proven_optimality(seed: int) -> None:
     """Few sortie options: the sortie-level model proves the optimum the enumeration
     finds; the plan says "optimal", its gap is 0, and its bound stays below the optimum."""
-    from phalanx.domain.forces.cpsat import exact_options
-    from phalanx.domain.forces.improve import solve
-
-    rng = random.Random(seed)
-    homes = [MOSCOW, KANT, DUSHANBE, OSH]
-    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
-                       rng.choice([2.0, 6.0, 12.0]), rng.choice([30.0, 70.0]))
-                  for i in range(4))
-    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
-                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
-    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
-                                             rng.choice(homes), 2.0),),
-                      {"c0": 2.0, "c1": 1.0})
+    problem = _one_aircraft(random.Random(seed), [30.0, 70.0])
     assert exact_options(problem) is not None
     optimum = _exact_optimum(problem)[1]
     result = solve(problem, time_limit=10, seed=seed, wall_clock=False)
@@ -173,8 +168,6 @@ def test_a_load_carries_one_unit() -> None:
 def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
     """On the small benchmark instance the joint bound (every crisis's deadline met at
     once by one relaxation) rises well above the cheap bound and stays below the plan."""
-    from phalanx.domain.forces.generate import instance
-    from phalanx.domain.forces.joint import joint_bound
 
     problem = instance("small", 1)
     p = plan(problem)
@@ -192,21 +185,10 @@ def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_the_joint_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
-    from phalanx.domain.forces.joint import joint_bound
-
-    rng = random.Random(100 + seed)
-    homes = [MOSCOW, KANT, DUSHANBE, OSH]
-    units = tuple(Unit(f"u{i}", "RUS", "airborne", 400, rng.choice(homes),
-                       rng.choice([2.0, 6.0, 12.0]), rng.choice([10.0, 30.0, 70.0]))
-                  for i in range(4))
-    reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300,
-                             rng.choice([OSH, BATKEN]), 24.0) for i in range(3))
-    problem = Problem(units, reqs, (Aircraft("il76", "Il-76MD", 40, 750, 4000,
-                                             rng.choice(homes), 2.0),),
-                      {"c0": 2.0, "c1": 1.0})
+    problem = _one_aircraft(random.Random(100 + seed), [10.0, 30.0, 70.0])
     optimum = _exact_optimum(problem)[1]
     by_crisis: dict[str, list[Requirement]] = {}
-    for r in reqs:
+    for r in problem.requirements:
         by_crisis.setdefault(r.crisis, []).append(r)
     cheap = bounds(problem)
     p = plan(problem)

@@ -80,7 +80,7 @@ def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]
             best = max(best, _order_bound(problem, by_crisis, close, flows, sets.known)[0])
         if sets.spent:
             break
-        if flows and len(by_crisis) > 1:
+        if flows:  # more than one crisis, up to what the order bound takes
             horizon = max(sets.done[c] for c in by_crisis)
             best = max(best, joint_bound(problem, by_crisis, cands, close, sets.known,
                                          horizon, STEPS * finer, work))
