@@ -109,14 +109,18 @@ def throwaway_cluster() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def admin_engine(url: str) -> sa.Engine:
+    """An engine for CREATE and DROP DATABASE (outside a transaction, no pool)."""
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
 @contextmanager
 def fresh_database(admin_url: str, template: str | None = None) -> Iterator[str]:
     """A new database on the server of `admin_url`, dropped afterwards: empty, or a copy
     of the database named `template`."""
     name = f"phalanx_test_{uuid.uuid4().hex[:12]}"
     source = f' TEMPLATE "{template}"' if template else ""
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT",
-                             poolclass=sa.pool.NullPool)
+    admin = admin_engine(admin_url)
     for attempt in range(30):
         try:
             with admin.connect() as conn:

@@ -32,7 +32,7 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import demo
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from tests.support.postgres import fresh_database
+from tests.support.postgres import admin_engine, fresh_database
 
 
 def _load(db: Database) -> None:
@@ -100,7 +100,7 @@ class Templates:
             base, step = RECIPES[recipe]
             name = f"phalanx_tmpl_{recipe}_{uuid.uuid4().hex[:8]}"
             source = f' TEMPLATE "{self.postgres_template(base, admin_url)}"' if base else ""
-            admin = _admin_engine(admin_url)
+            admin = admin_engine(admin_url)
             try:
                 with admin.connect() as conn:
                     conn.exec_driver_sql(f'CREATE DATABASE "{name}"{source}')
@@ -131,17 +131,13 @@ class Templates:
     def _drop(self, names: list[str]) -> None:
         if not names or self._admin_url is None:
             return
-        admin = _admin_engine(self._admin_url)
+        admin = admin_engine(self._admin_url)
         try:
             with admin.connect() as conn:
                 for name in names:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         finally:
             admin.dispose()
-
-
-def _admin_engine(url: str) -> sa.Engine:
-    return sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
 
 
 def _build(url: str, step: Callable[[Database], None]) -> None:
