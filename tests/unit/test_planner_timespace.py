@@ -195,3 +195,33 @@ def test_the_joint_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
     joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
                         max(m.arrive_h for m in p.movements), 192, LpWork(10**8))
     assert joint <= optimum + 1e-6
+
+
+def test_a_unit_takes_whole_sorties_of_each_payload() -> None:
+    """Two 50 t units at Moscow for Osh, a 40 t Il-76 there and a slow 100 t aircraft.
+    Counted by the largest payload on the route, each unit would take one sortie, and the
+    Il-76 would carry the 100 t in three round trips. In whole sorties of each payload
+    the Il-76 flies four times, or twice and the slow aircraft once: the bound says so.
+    With a 20 t An-12 beside the Il-76 instead, one sortie of each lands a unit at once:
+    the bound stays below that plan."""
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, MOSCOW, 6, 50) for i in range(2))
+    reqs = tuple(Requirement(f"r{i}", "c", "airborne", 500, OSH, 72) for i in range(2))
+    il76 = Aircraft("il76", "Il-76", 40, 750, 4000, MOSCOW, 2.0)
+    haul = distance_km(MOSCOW, OSH) / 750
+    slow = Problem(units, reqs, (il76, Aircraft("big", "slow", 100, 100, 4000, MOSCOW,
+                                                2.0)))
+    p = plan(slow)
+    third = 6 + 5 * haul + 2 * 2.0  # the Il-76's third landing
+    by_slow = 6 + distance_km(MOSCOW, OSH) / 100
+    assert third < by_slow < third + 2 * haul + 2.0  # before the Il-76's fourth landing
+    assert p.objective.closure == pytest.approx(by_slow, abs=1e-6)
+    t = deadline_bound(slow, list(reqs), _cands(slow), 1.0, p.objective.closure,
+                       LpWork(10**6))
+    step = p.objective.closure / 96
+    assert by_slow - 2 * step <= t <= p.objective.closure + 1e-6
+    beside = Problem(units[:1], reqs[:1], (il76, Aircraft("an12", "An-12", 20, 750, 4000,
+                                                          MOSCOW, 2.0)))
+    q = plan(beside)
+    assert q.objective.closure == pytest.approx(6 + haul)
+    assert deadline_bound(beside, list(reqs[:1]), _cands(beside), 1.0, 30.0,
+                          LpWork(10**6)) <= q.objective.closure + 1e-6

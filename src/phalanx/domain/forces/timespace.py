@@ -12,9 +12,11 @@ relaxation never rules out what a plan can do. Units alike (home, readiness, gar
 and the requirements of the set they may serve) are pooled with their lightest weight;
 each requirement takes a unit (fractions allowed), each unit serves at most one, by
 ground when it arrives by the deadline, otherwise by the tonnes aircraft load at its home
-no sooner than it is ready and land by the deadline. A load carries one unit: each
-unit lifted takes at least its weight over the largest payload flying its route in
-sorties, and a sortie counts no more tonnes than the heaviest unit lifted on its route.
+no sooner than it is ready and land by the deadline. A load carries one unit, so each
+unit lifted takes whole sorties: for every payload d flying its route, the sorties
+counted ceil(payload / d) each number at least ceil(weight / d) (a unit of 50 t takes two
+sorties of 40 t, or one of 100 t), and a sortie counts no more tonnes than the heaviest
+unit lifted on its route.
 An aircraft flies empty from any place to any home. When even the relaxation cannot
 cover every requirement by a deadline, no plan can.
 
@@ -239,7 +241,8 @@ class _Model:
             k2 = (classes[ci].home, where[rid])
             heaviest[k2] = max(heaviest.get(k2, 0.0), classes[ci].heaviest)
         demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
-        sorties: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
+        # per divisor d: sum of ceil(payload / d) over the sorties >= ceil(weight / d)
+        sorties: dict[tuple[Point, str, int], dict[float, pywraplp.Constraint]] = {}
         for ci, c in enumerate(classes):
             once = s.Constraint(0.0, float(c.count))
             for rid in c.serves:
@@ -259,17 +262,20 @@ class _Model:
                     key2 = (c.home, where[rid], level)
                     if key2 not in demand:
                         demand[key2] = s.Constraint(0.0, inf)
-                        sorties[key2] = s.Constraint(0.0, inf)
+                        sorties[key2] = {d: s.Constraint(0.0, inf)
+                                         for d in sorted({pl for _t, pl, _v in lift})}
                         cap = heaviest[(c.home, where[rid])]
                         for t, payload, v in lift:
                             if t >= level:
                                 demand[key2].SetCoefficient(v, min(payload, cap))
-                                sorties[key2].SetCoefficient(v, 1.0)
+                                for d, row_d in sorties[key2].items():
+                                    row_d.SetCoefficient(v, math.ceil(payload / d - EPS))
                     demand[key2].SetCoefficient(y, -c.weight)
-                    # each unit takes whole sorties: at least its weight over the
-                    # largest payload flying that route
-                    most = max(payload for _t, payload, _v in lift)
-                    sorties[key2].SetCoefficient(y, -math.ceil(c.weight / most - EPS))
+                    # each unit takes whole sorties, n_k of each payload p_k with
+                    # sum p_k n_k >= weight; divided by any d and rounded up (a
+                    # Chvatal-Gomory cut): sum ceil(p_k / d) n_k >= ceil(weight / d)
+                    for d, row_d in sorties[key2].items():
+                        row_d.SetCoefficient(y, -math.ceil(c.weight / d - EPS))
         objective.SetMinimization()
 
     def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
