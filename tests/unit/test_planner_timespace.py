@@ -181,6 +181,13 @@ def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
     assert cheap.closure + 20 <= joint <= p.objective.closure + 1e-6
     assert joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
                        horizon, 48, LpWork(0)) == 0.0
+    # work enough for twice the solves on this grid: left to a finer one, nothing spent
+    plenty = LpWork(10**8)
+    assert joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                       horizon, 48, plenty, defer=2.0) is None
+    assert plenty.left == 10**8
+    assert joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
+                       horizon, 48, plenty, defer=10**6) == joint
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -16,7 +16,7 @@ solved boxes and of the lower bounds of the boxes left open when the work runs o
 variable-solves, counted: the same on every machine). Every plan's vector of closure
 steps is met by the relaxation and lies in one of the boxes, so the bound holds for
 every plan. It is not tried when the work left does not allow `JOINT_SOLVES` solves of
-its model."""
+its model, and left to a finer grid when the work allows that grid's (`tighten.py`)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,12 @@ JOINT_SOLVES = 150  # the solves the work left must allow for the search to be t
 def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
                 cands: dict[str, list[Unit]], close: Mapping[str, float],
                 known: Mapping[frozenset[str], float], horizon: float, steps: int,
-                work: LpWork) -> float:
+                work: LpWork, defer: float = 0.0) -> float | None:
     """A lower bound on the weighted closure of every plan covering all of `by_crisis`
     (hours per crisis `close` and per set of crises `known` already proven), searched
-    on a grid of `steps` steps up to `horizon`; 0 when the work does not allow it."""
+    on a grid of `steps` steps up to `horizon`; 0 when the work does not allow it, None
+    (nothing spent) when it would allow `defer` times as many solves as the search is
+    tried with: the caller searches on a finer grid instead."""
     crises = sorted(by_crisis)
     if problem.fixed or not problem.aircraft or len(crises) < 2 or horizon <= EPS:
         return 0.0
@@ -46,6 +48,8 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
     size = model.solver.NumVariables()
     if work.left < JOINT_SOLVES * size:
         return 0.0  # too large a model for the work left: the search would stop early
+    if defer and work.left >= defer * JOINT_SOLVES * size:
+        return None
     n = model.n
     weight = [problem.crisis_weight.get(c, 1.0) for c in crises]
     floor_c = [math.floor(close[c] / step + EPS) for c in crises]

@@ -3,7 +3,8 @@ finer at each stage (`FINER`): at each, first the order bound's sets (`timespace
 by when each set of crises can have closed; each crisis alone and all together, then
 the sets that decide the order bound, until the best order rests on sets all bounded at
 this stage: bounding the others could only raise orders that are already worse), then
-the joint bound (`joint.py`: every crisis's deadline met at once). A set is searched from
+the joint bound (`joint.py`: every crisis's deadline met at once), on the finest grid
+whose model the work allows. A set is searched from
 the bounds known for it and the sets within it (a set closes no sooner than any set
 within it) up to the plan's closures (a time the plan shows possible). Every figure is
 a lower bound for every plan; the work is counted, so it is the same on every run."""
@@ -14,6 +15,8 @@ from phalanx.domain.forces.capacity import _order_bound
 from phalanx.domain.forces.joint import joint_bound
 from phalanx.domain.forces.model import Plan, Problem, Requirement, Unit
 from phalanx.domain.forces.timespace import FINER, STEPS, LpWork, deadline_bound
+
+DEFER = 2.0  # the joint bound waits for a finer grid when the work allows it this over
 
 
 class _SetBounds:
@@ -64,7 +67,7 @@ def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]
     sets = _SetBounds(problem, plan, by_crisis, close, makespan, cands, work)
     every = frozenset(by_crisis)
     best = 0.0
-    for finer in FINER:
+    for level, finer in enumerate(FINER):
         while not sets.spent:
             decisive = [frozenset([c]) for c in sorted(by_crisis)] + [every]
             if flows:
@@ -82,8 +85,13 @@ def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]
             break
         if flows:  # more than one crisis, up to what the order bound takes
             horizon = max(sets.done[c] for c in by_crisis)
-            best = max(best, joint_bound(problem, by_crisis, cands, close, sets.known,
-                                         horizon, STEPS * finer, work))
+            # searched on the finest grid whose model the work allows (a finer grid's
+            # model is about as many times larger, and its sets come first)
+            ahead = FINER[level + 1] / finer * DEFER if level + 1 < len(FINER) else 0.0
+            joint = joint_bound(problem, by_crisis, cands, close, sets.known, horizon,
+                                STEPS * finer, work, ahead)
+            if joint is not None:
+                best = max(best, joint)
             if work.short:
                 break
     return sets.known, best

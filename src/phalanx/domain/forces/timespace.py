@@ -16,9 +16,10 @@ no sooner than it is ready and land by the deadline. A load carries one unit, so
 unit lifted takes whole sorties: for every payload d flying its route, the sorties
 counted ceil(payload / d) each number at least ceil(weight / d) (a unit of 50 t takes two
 sorties of 40 t, or one of 100 t), and a sortie counts no more tonnes than the heaviest
-unit lifted on its route.
-An aircraft flies empty from any place to any home. When even the relaxation cannot
-cover every requirement by a deadline, no plan can.
+unit lifted on its route. An aircraft flies empty from any place to any home. Arcs on
+which an aircraft can never be (before it can reach their start) or that lead nowhere a
+load can still leave from are left out: the relaxation is the same, its model smaller.
+When even the relaxation cannot cover every requirement by a deadline, no plan can.
 
 The grid's size and the number of solves are counted (`LpWork`), not timed, so that the
 bound is the same on every machine."""
@@ -44,7 +45,7 @@ from phalanx.domain.forces.model import (
 )
 
 STEPS = 96  # grid steps up to the latest deadline looked at
-FINER = (1, 2, 4)  # then twice and four times as many, while the work lasts
+FINER = (1, 2, 3, 4)  # then two, three and four times as many, while the work lasts
 FINE_VARS = 60_000  # no finer grid for a model with more variables than this
 GLOP_PARAMS = "use_preprocessing: false"  # faster on these models, same answers
 MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
@@ -195,34 +196,54 @@ class _Model:
         lifted: dict[tuple[Point, str], list[tuple[int, float, pywraplp.Variable]]] = {}
         for k, (key, a) in enumerate(kinds):
             payload, speed, range_km, turn = key
-            for loc in [*homes, *places]:
-                for t in range(n):
-                    arc(k, (loc, t), (loc, t + 1))
+            # the routes this kind can fly loaded, and the last step a load leaves each
+            # home: an aircraft anywhere else, or later, can carry nothing more, so the
+            # arcs that lead only there are left out (the relaxation is the same)
+            routes: dict[tuple[Point, str], float] = {}
             for h in homes:
                 for p in places:
-                    # empty from every place to every home (beyond range it refuels)
-                    back = steps(min(ferry_h(a, q, h) for q in pts[p]))
-                    for t in range(n - back + 1):
-                        arc(k, (p, t), (h, t + back))
                     d = min(distance_km(h, q) for q in pts[p])
-                    if (h, p) not in first_dep or d > range_km:
-                        continue
-                    haul = steps(d / speed)
-                    for t in range(first_dep[(h, p)], n - haul + 1):
-                        v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
-                        self.loads.append((v, t + haul, crisis_at[p]))
-                        lifted.setdefault((h, p), []).append((t, payload, v))
+                    if (h, p) in first_dep and d <= range_km:
+                        routes[(h, p)] = d
+            last: dict[Point, int] = {}
+            for (h, _p), d in routes.items():
+                last[h] = max(last.get(h, -1), n - steps(d / speed))
+            back = {(p, h): steps(min(ferry_h(a, q, h) for q in pts[p]))
+                    for h in last for p in places}
+            # nor those before an aircraft of this kind can be there: at a home, its
+            # first arrival from a start or a place; at a place, its first landing
+            arrive = {(t0, at): steps(t0) for (t0, at) in self._starts(problem, key)}
+            soonest = min((t + steps(ferry_h(a, at, h)) for (_t0, at), t in arrive.items()
+                           for h in last), default=n + 1)
+            landed = {p: min(max(first_dep[(h, q)], soonest) + steps(d / speed + turn)
+                             for (h, q), d in routes.items() if q == p)
+                      for p in {p for _h, p in routes}}
+            begin = {h: min([t + steps(ferry_h(a, at, h)) for (_t0, at), t in arrive.items()]
+                            + [landed[p] + back[(p, h)] for p in landed]) for h in last}
+            for h, end in last.items():
+                for t in range(begin[h], min(n, end)):
+                    arc(k, (h, t), (h, t + 1))
+            for p in sorted(landed):
+                end = max(last[h] - back[(p, h)] for h in last)
+                for t in range(landed[p], min(n, end)):
+                    arc(k, (p, t), (p, t + 1))
+                # empty to every home it can still load at (beyond range it refuels)
+                for h in last:
+                    for t in range(landed[p], last[h] - back[(p, h)] + 1):
+                        arc(k, (p, t), (h, t + back[(p, h)]))
+            for (h, p), d in sorted(routes.items()):
+                haul = steps(d / speed)
+                for t in range(max(first_dep[(h, p)], begin[h]), n - haul + 1):
+                    v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
+                    self.loads.append((v, t + haul, crisis_at[p]))
+                    lifted.setdefault((h, p), []).append((t, payload, v))
             # the aircraft of this kind at their starts: each flies to a home once
-            starts: dict[tuple[float, Point], int] = {}
-            for b in problem.aircraft:
-                if (b.payload_t, b.speed_kmh, b.range_km, b.turnaround_h) == key:
-                    st = problem.start_of(b)
-                    starts[st] = starts.get(st, 0) + 1
-            for (t0, at), count in sorted(starts.items()):
+            for (t0, at), count in sorted(self._starts(problem, key).items()):
                 fleet = s.Constraint(-inf, float(count))
-                for h in homes:
-                    fleet.SetCoefficient(arc(k, None, (h, steps(t0) + steps(ferry_h(a, at, h)))),
-                                         1.0)
+                for h, end in last.items():
+                    there = steps(t0) + steps(ferry_h(a, at, h))
+                    if there <= end:
+                        fleet.SetCoefficient(arc(k, None, (h, there)), 1.0)
         # units: each requirement one unit (or a miss), each unit at most once
         # (var, arrival, ub, crisis)
         self.road: list[tuple[pywraplp.Variable, float, float, str]] = []
@@ -277,6 +298,17 @@ class _Model:
                     for d, row_d in sorties[key2].items():
                         row_d.SetCoefficient(y, -math.ceil(c.weight / d - EPS))
         objective.SetMinimization()
+
+    @staticmethod
+    def _starts(problem: Problem, key: tuple[float, float, float, float]
+                ) -> dict[tuple[float, Point], int]:
+        """Where and when the aircraft of one kind are free at the start, counted."""
+        starts: dict[tuple[float, Point], int] = {}
+        for b in problem.aircraft:
+            if (b.payload_t, b.speed_kmh, b.range_km, b.turnaround_h) == key:
+                st = problem.start_of(b)
+                starts[st] = starts.get(st, 0) + 1
+        return starts
 
     def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
         """No cover of every requirement with each landing by step `n_t` (or by the
