@@ -106,3 +106,15 @@ def test_the_command_line_takes_the_start(cli: CliRunner) -> None:
     assert any("EX-" in e["event"] and "-2022-" in e["event"] for e in report["timeline"])
     r = cli.invoke(app, ["exercise", "run", "frontier", "--start", "2022-01-05 23:00"])
     assert r.exit_code != 0 and "needs its time zone" in r.output
+
+
+def test_a_decision_after_midnight_answers_a_request_made_after_midnight(
+        cli: CliRunner) -> None:
+    """Frontier from 22:00 UTC: consultations open at 23:15, the request comes at 00:50
+    the next day and the decision at 01:10. The Council decides in a session of that
+    day, so the decision is dated after the request and authorizes the response."""
+    r = cli.invoke(app, ["exercise", "run", "frontier", "--start", "2022-01-05T22:00+00:00",
+                         "--json"])
+    assert r.exit_code == 0, r.output
+    events = [e["event"] for e in json.loads(r.stdout)["timeline"]]
+    assert any(e.startswith("decision EX-") and "adopted" in e for e in events), events

@@ -303,12 +303,17 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
     if c.session_id is None:
         raise Invalid("decide", "convene consultations before deciding")
     with db.read() as conn:
-        body = dec.get_meeting(conn, c.session_id, actor=SYSTEM).body
-    session = c.session_id
-    if i.body and i.body != body:  # the competent body meets in an extraordinary session
-        c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=i.body,
+        meeting = dec.get_meeting(conn, c.session_id, actor=SYSTEM)
+    body, session = meeting.body, c.session_id
+    # the competent body meets in an extraordinary session; so does the same body on a
+    # later day than its session's (a session's decisions bear the session's date, and a
+    # request made after midnight could not be answered by a decision dated the day before)
+    later = meeting.opens_at.astimezone(UTC).date() < at.astimezone(UTC).date()
+    if (i.body and i.body != body) or later:
+        body = i.body or body
+        c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=body,
                                    at=at)
-        body, session = i.body, c.sessions[-1]
+        session = c.sessions[-1]
     if i.by == "consultation":
         closed = _by_consultation(db, body, session, c.marking, i, at)
     else:
