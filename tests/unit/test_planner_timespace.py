@@ -29,7 +29,7 @@ from phalanx.domain.forces.planner import (
     ferry_h,
     plan,
 )
-from phalanx.domain.forces.timespace import LpWork, deadline_bound
+from phalanx.domain.forces.timespace import LpWork, _Model, deadline_bound
 from tests.unit.test_planner import mixed
 from tests.unit.test_planner_improve import _exact_optimum
 
@@ -232,3 +232,22 @@ def test_a_unit_takes_whole_sorties_of_each_payload() -> None:
     assert q.objective.closure == pytest.approx(6 + haul)
     assert deadline_bound(beside, list(reqs[:1]), _cands(beside), 1.0, 30.0,
                           LpWork(10**6)) <= q.objective.closure + 1e-6
+
+
+def test_later_deadlines_only_ask_less_of_the_relaxation() -> None:
+    """The joint bound answers a vector of deadlines from those already solved: above one
+    the relaxation meets, it is met; below one it cannot meet, it is not. That holds
+    because later deadlines only loosen the relaxation: checked on pairs of vectors."""
+    problem = instance("small", 1)
+    crises = sorted({r.crisis for r in problem.requirements})
+    model = _Model(problem, list(problem.requirements), _cands(problem), 40 / 48, 48)
+    rng = random.Random(7)
+    seen = {True: 0, False: 0}
+    for _ in range(12):
+        low = [rng.randint(10, 45) for _c in crises]
+        high = [k + rng.randint(0, 12) for k in low]
+        met_low = not model.infeasible(dict(zip(crises, low, strict=True)))
+        met_high = not model.infeasible(dict(zip(crises, high, strict=True)))
+        assert met_high or not met_low
+        seen[met_low] += 1
+    assert seen[True] and seen[False]  # both kinds of vector were tried

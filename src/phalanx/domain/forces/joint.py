@@ -11,7 +11,9 @@ least step the relaxation meets with every other crisis at the top of its range
 (feasibility only grows with later deadlines), and the box is bounded below by the order
 bound within it (each crisis no sooner than its lower end, each set of crises no sooner
 than the bound known for it). A box whose lower corner the relaxation meets is solved;
-otherwise it is split in two on its widest weighted range. The bound is the least of the
+otherwise it is split in two on its widest weighted range. A vector above one the
+relaxation met is met, one below a vector it could not meet is not: those are answered
+without a solve. The bound is the least of the
 solved boxes and of the lower bounds of the boxes left open when the work runs out (in
 variable-solves, counted: the same on every machine). Every plan's vector of closure
 steps is met by the relaxation and lies in one of the boxes, so the bound holds for
@@ -75,11 +77,22 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
                 for i in range(len(crises)) if mask >> i & 1)
         return best[(1 << len(crises)) - 1]
 
+    met: list[list[int]] = []  # vectors the relaxation meets, and those it cannot
+    unmet: list[list[int]] = []
+
     def feasible(k: list[int]) -> bool | None:
+        # later deadlines only ask less: a vector above one met is met, one below a
+        # vector not met is not
+        if any(all(a <= b for a, b in zip(f, k, strict=True)) for f in met):
+            return True
+        if any(all(a <= b for a, b in zip(k, g, strict=True)) for g in unmet):
+            return False
         if not work.spend(size):
             return None
         solves[0] += 1
-        return not model.infeasible(dict(zip(crises, k, strict=True)))
+        ok = not model.infeasible(dict(zip(crises, k, strict=True)))
+        (met if ok else unmet).append(list(k))
+        return ok
 
     solves = [0]
 
