@@ -118,15 +118,18 @@ def test_no_unit_lands_by_air_before_the_soonest_first_load() -> None:
     assert sum(len(v) for v in lines.legs.values()) > 20  # busy timelines
 
 
-@pytest.mark.parametrize(("crises", "large"), [(4, False), (13, True)])
+@pytest.mark.parametrize(("crises", "large"), [(2, False), (4, False), (13, True)])
 def test_large_instances_give_the_deadline_search_most_of_the_time(
         monkeypatch: pytest.MonkeyPatch, crises: int, large: bool) -> None:
     """From `LARGE` requirements on, the searches take `LARGE_SEARCH_SHARE` of the time
     limit and the deadline search `LARGE_DEADLINE_SHARE` of that, starting from the greedy
-    plan; below, the shares stay as they were (the same work for the smaller instances)."""
+    plan; below `SMALL` the deadline search takes `SMALL_DEADLINE_SHARE` of the searches'
+    share, after the priority search; in between, `DEADLINE_SHARE`."""
     from phalanx.domain.forces import improve
     problem = instance("operational", 1, units=300, crises=crises, aircraft=6, per_crisis=8)
     assert (len(problem.requirements) >= improve.LARGE) is large
+    small = len(problem.requirements) < improve.SMALL
+    assert small is (crises == 2)
     steps: list[int] = []
     starts: list[Plan] = []
     calls: list[str] = []
@@ -146,6 +149,7 @@ def test_large_instances_give_the_deadline_search_most_of_the_time(
     monkeypatch.setattr(improve, "_round", lambda *a, **kw: ("UNKNOWN", 1e9, 0.0))
     improve.solve(problem, time_limit=2.0, wall_clock=False, exact_nodes=0)
     search, share = ((improve.LARGE_SEARCH_SHARE, improve.LARGE_DEADLINE_SHARE) if large
+                     else (improve.SEARCH_SHARE, improve.SMALL_DEADLINE_SHARE) if small
                      else (improve.SEARCH_SHARE, improve.DEADLINE_SHARE))
     assert steps == [int(2.0 * search * share * improve.DEADLINE_STEPS)]
     assert calls == (["deadlines", "priority"] if large else ["priority", "deadlines"])

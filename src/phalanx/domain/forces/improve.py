@@ -112,6 +112,10 @@ DEADLINE_SHARE = 0.25  # of the searches' share, for the search over crisis dead
 LARGE = 100
 LARGE_SEARCH_SHARE = 0.9
 LARGE_DEADLINE_SHARE = 0.9
+# Below SMALL requirements the greedy's orders are few and the priority search settles
+# early: the deadline search takes SMALL_DEADLINE_SHARE of the searches' share.
+SMALL = 20
+SMALL_DEADLINE_SHARE = 0.5
 LP_WORK_PER_SECOND = 200_000  # the time-space bound's work (variable-solves) a second
 
 
@@ -128,13 +132,14 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     wall clock as a safety net; `wall_clock=False` drops the net, so that a loaded machine
     takes longer but finds the same plan, as the benchmark needs; up to `exact_nodes`
     sortie options, the exact model runs first). The shares default by the instance's
-    size (`LARGE`)."""
+    size (`SMALL`, `LARGE`)."""
     started = time.perf_counter()
     large = len(problem.requirements) >= LARGE
     if search_share is None:
         search_share = LARGE_SEARCH_SHARE if large else SEARCH_SHARE
     if deadline_share is None:
-        deadline_share = LARGE_DEADLINE_SHARE if large else DEADLINE_SHARE
+        deadline_share = (LARGE_DEADLINE_SHARE if large else SMALL_DEADLINE_SHARE
+                          if len(problem.requirements) < SMALL else DEADLINE_SHARE)
 
     def remaining() -> float:
         return (time_limit - (time.perf_counter() - started)) if wall_clock else math.inf
