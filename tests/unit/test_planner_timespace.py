@@ -251,3 +251,27 @@ def test_later_deadlines_only_ask_less_of_the_relaxation() -> None:
         assert met_high or not met_low
         seen[met_low] += 1
     assert seen[True] and seen[False]  # both kinds of vector were tried
+
+
+def test_on_the_wall_clock_the_joint_bound_runs_on_each_grid_in_turn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Limited in work only, the joint bound waits for the finest grid the work allows;
+    with a wall-clock instant that may cut it short, it runs on each grid in turn, so
+    that a run cut short keeps a coarser grid's answer."""
+    from phalanx.domain.forces import tighten
+
+    problem = instance("small", 1)
+    p = plan(problem)
+    seen: list[tuple[int, float]] = []
+    real = tighten.joint_bound
+
+    def spy(*a: object, **kw: object) -> float | None:
+        seen.append((a[6], a[8]))  # type: ignore[arg-type]
+        return real(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tighten, "joint_bound", spy)
+    bounds(problem, p, LpWork(2 * 10**6))
+    assert seen and seen[0][1] > 0  # the first grid asked may wait for a finer one
+    seen.clear()
+    bounds(problem, p, LpWork(2 * 10**6, until=time.perf_counter() + 3600))
+    assert seen and all(defer == 0.0 for _steps, defer in seen)

@@ -4,12 +4,15 @@ by when each set of crises can have closed; each crisis alone and all together, 
 the sets that decide the order bound, until the best order rests on sets all bounded at
 this stage: bounding the others could only raise orders that are already worse), then
 the joint bound (`joint.py`: every crisis's deadline met at once), on the finest grid
-whose model the work allows. A set is searched from
-the bounds known for it and the sets within it (a set closes no sooner than any set
-within it) up to the plan's closures (a time the plan shows possible). Every figure is
-a lower bound for every plan; the work is counted, so it is the same on every run."""
+whose model the work allows (on each in turn when a wall-clock instant may cut it). A
+set is searched from the bounds known for it and the sets within it (a set closes no
+sooner than any set within it) up to the plan's closures (a time the plan shows
+possible). Every figure is a lower bound for every plan; the work is counted, so it is
+the same on every run."""
 
 from __future__ import annotations
+
+import math
 
 from phalanx.domain.forces.capacity import _order_bound
 from phalanx.domain.forces.joint import joint_bound
@@ -86,8 +89,10 @@ def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]
         if flows:  # more than one crisis, up to what the order bound takes
             horizon = max(sets.done[c] for c in by_crisis)
             # searched on the finest grid whose model the work allows (a finer grid's
-            # model is about as many times larger, and its sets come first)
-            ahead = FINER[level + 1] / finer * DEFER if level + 1 < len(FINER) else 0.0
+            # model is about as many times larger, and its sets come first); on the wall
+            # clock, on each grid in turn, so that a run cut short keeps a coarser answer
+            ahead = (FINER[level + 1] / finer * DEFER
+                     if level + 1 < len(FINER) and work.until == math.inf else 0.0)
             joint = joint_bound(problem, by_crisis, cands, close, sets.known, horizon,
                                 STEPS * finer, work, ahead)
             if joint is not None:
