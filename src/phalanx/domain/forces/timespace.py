@@ -212,13 +212,14 @@ class _Model:
                     for h in last for p in places}
             # nor those before an aircraft of this kind can be there: at a home, its
             # first arrival from a start or a place; at a place, its first landing
-            arrive = {(t0, at): steps(t0) for (t0, at) in self._starts(problem, key)}
-            soonest = min((t + steps(ferry_h(a, at, h)) for (_t0, at), t in arrive.items()
-                           for h in last), default=n + 1)
+            starts = self._starts(problem, key)
+            there = {(st, h): steps(st[0]) + steps(ferry_h(a, st[1], h))
+                     for st in starts for h in last}  # from each start to each home
+            soonest = min(there.values(), default=n + 1)
             landed = {p: min(max(first_dep[(h, q)], soonest) + steps(d / speed + turn)
                              for (h, q), d in routes.items() if q == p)
                       for p in {p for _h, p in routes}}
-            begin = {h: min([t + steps(ferry_h(a, at, h)) for (_t0, at), t in arrive.items()]
+            begin = {h: min([there[(st, h)] for st in starts]
                             + [landed[p] + back[(p, h)] for p in landed]) for h in last}
             for h, end in last.items():
                 for t in range(begin[h], min(n, end)):
@@ -238,12 +239,11 @@ class _Model:
                     self.loads.append((v, t + haul, crisis_at[p]))
                     lifted.setdefault((h, p), []).append((t, payload, v))
             # the aircraft of this kind at their starts: each flies to a home once
-            for (t0, at), count in sorted(self._starts(problem, key).items()):
+            for st, count in sorted(starts.items()):
                 fleet = s.Constraint(-inf, float(count))
                 for h, end in last.items():
-                    there = steps(t0) + steps(ferry_h(a, at, h))
-                    if there <= end:
-                        fleet.SetCoefficient(arc(k, None, (h, there)), 1.0)
+                    if there[(st, h)] <= end:
+                        fleet.SetCoefficient(arc(k, None, (h, there[(st, h)])), 1.0)
         # units: each requirement one unit (or a miss), each unit at most once
         # (var, arrival, ub, crisis)
         self.road: list[tuple[pywraplp.Variable, float, float, str]] = []
