@@ -13,7 +13,9 @@ bound within it (each crisis no sooner than its lower end, each set of crises no
 than the bound known for it). A box whose lower corner the relaxation meets is solved;
 otherwise it is split in two on its widest weighted range. A vector above one the
 relaxation met is met, one below a vector it could not meet is not: those are answered
-without a solve. The bound is the least of the
+without a solve. A box is also bounded by its least vector (by weighted closure) that
+lies below no vector the relaxation could not meet and closes no set of crises before
+its bound: no plan's vector lies below those. The bound is the least of the
 solved boxes and of the lower bounds of the boxes left open when the work runs out (in
 variable-solves, counted: the same on every machine). Every plan's vector of closure
 steps is met by the relaxation and lies in one of the boxes, so the bound holds for
@@ -30,6 +32,7 @@ from phalanx.domain.forces.model import EPS, Problem, Requirement, Unit
 from phalanx.domain.forces.timespace import LpWork, _Model
 
 JOINT_SOLVES = 150  # the solves the work left must allow for the search to be tried
+LOOKS = 20_000  # vectors looked at for a box's least one not ruled out
 
 
 def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
@@ -79,6 +82,34 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
 
     met: list[list[int]] = []  # vectors the relaxation meets, and those it cannot
     unmet: list[list[int]] = []
+    top = n + 1  # after the horizon: nothing asked
+    # no plan closes every crisis of a set before the set's bound: the vector just below
+    ruled = [[min(top, t) - 1 if mask >> i & 1 else top for i in range(len(crises))]
+             for mask, t in sorted(sets.items()) if min(top, t) >= 1]
+
+    def stairs(lo: list[int], hi: list[int]) -> float:
+        """The least value of a vector of the box that lies below no vector the
+        relaxation cannot meet nor a set's bound (best first: a vector below one is raised
+        past it in one crisis at a time); infinite when there is none, and a lower value
+        when `LOOKS` vectors did not find it."""
+        start = tuple(lo)
+        heap = [(value(list(start)), start)]
+        seen = {start}
+        for _ in range(LOOKS):
+            if not heap:
+                return math.inf
+            v, k = heapq.heappop(heap)
+            g = next((g for g in unmet + ruled
+                      if all(a <= b for a, b in zip(k, g, strict=True))), None)
+            if g is None:
+                return v
+            for i, x in enumerate(g):
+                if x < hi[i]:
+                    up = k[:i] + (x + 1,) + k[i + 1:]
+                    if up not in seen:
+                        seen.add(up)
+                        heapq.heappush(heap, (value(list(up)), up))
+        return heap[0][0] if heap else math.inf
 
     def feasible(k: list[int]) -> bool | None:
         # later deadlines only ask less: a vector above one met is met, one below a
@@ -101,7 +132,6 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
             return 0.0  # nothing learnt
         return min([lb, best] + ([heap[0][0]] if heap else []))
 
-    top = n + 1  # after the horizon: nothing asked
     # boxes: (lower bound, lower ends, upper ends, the crisis whose top was lowered)
     heap: list[tuple[float, list[int], list[int], int]] = [
         (order(floor_c), floor_c, [top] * len(crises), -1)]
@@ -148,7 +178,7 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
                 break
         if any(a > b for a, b in zip(lo, hi, strict=True)):
             continue
-        lb = max(lb, order(lo))
+        lb = max(lb, order(lo), stairs(lo, hi))
         if lb >= best - 1e-9:
             continue
         ok = feasible(lo)
@@ -161,6 +191,6 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
         mid = (lo[i] + hi[i]) // 2
         left, right = list(hi), list(lo)
         left[i], right[i] = mid, mid + 1
-        heapq.heappush(heap, (lb, lo, left, i))
-        heapq.heappush(heap, (lb, right, list(hi), -2))
+        for box in ((lo, left, i), (right, list(hi), -2)):
+            heapq.heappush(heap, (max(lb, stairs(box[0], box[1])), *box))
     return best
