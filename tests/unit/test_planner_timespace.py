@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -301,3 +302,42 @@ def test_boxes_bounded_by_their_least_vector_not_ruled_out_save_solves(
     assert found[0] == pytest.approx(found[1])
     assert found[0] <= p.objective.closure + 1e-6
     assert spent[0] < spent[1]
+
+
+def test_the_joint_search_starts_from_the_bounds_known_for_each_crisis(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A set of crises closes no sooner than its bound: with the bound of each crisis
+    alone known, the joint search asks the relaxation about a crisis alone at most once
+    each (to confirm its lower end), instead of searching for it again, and finds the
+    same bound."""
+    from phalanx.domain.forces import joint
+
+    problem = instance("small", 1)
+    p = plan(problem)
+    cheap = bounds(problem)
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in problem.requirements:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    horizon = max(m.arrive_h for m in p.movements)
+    known = {frozenset([c]): deadline_bound(problem, rs, _cands(problem),
+                                            cheap.crisis_closure[c], horizon, LpWork(10**9))
+             for c, rs in by_crisis.items()}
+    alone: list[int] = []
+
+    class Counting(_Model):
+        def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
+            if not isinstance(n_t, int):  # a crisis asked alone: the others past the grid
+                alone.append(sum(1 for k in n_t.values() if k <= self.n) == 1)
+            return super().infeasible(n_t)
+
+    monkeypatch.setattr(joint, "_Model", Counting)
+    found = []
+    asked = []
+    for sets in ({}, known):
+        alone.clear()
+        found.append(joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure,
+                                 sets, horizon, 48, LpWork(10**9)))
+        asked.append(sum(alone))
+    assert found[0] == pytest.approx(found[1])
+    assert asked[0] > len(by_crisis)  # searched for, without the bounds
+    assert asked[1] <= len(by_crisis)

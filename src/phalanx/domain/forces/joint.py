@@ -105,7 +105,7 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
                 return v
             for i, x in enumerate(g):
                 if x < hi[i]:
-                    up = k[:i] + (x + 1,) + k[i + 1:]
+                    up = (*k[:i], x + 1, *k[i + 1:])
                     if up not in seen:
                         seen.add(up)
                         heapq.heappush(heap, (value(list(up)), up))
@@ -133,6 +133,8 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
         return min([lb, best] + ([heap[0][0]] if heap else []))
 
     # boxes: (lower bound, lower ends, upper ends, the crisis whose top was lowered)
+    # each crisis no sooner than the bound known for it alone
+    floor_c = [min(top, max(k, sets.get(1 << i, 0))) for i, k in enumerate(floor_c)]
     heap: list[tuple[float, list[int], list[int], int]] = [
         (order(floor_c), floor_c, [top] * len(crises), -1)]
     best = value([top] * len(crises))
@@ -147,7 +149,11 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
             if i == lowered:
                 continue
             probe = list(hi)
-            a, b, jump = lo[i], hi[i], 1
+            # a set of crises closes no sooner than its bound: when the others of the set
+            # end below it in this box, this one does not
+            a = max([lo[i]] + [t for mask, t in sets.items() if mask >> i & 1 and all(
+                hi[j] < t for j in range(len(crises)) if j != i and mask >> j & 1)])
+            b, jump = hi[i], 1
             while a < b:
                 probe[i] = min(b, a + jump - 1)
                 ok = feasible(probe)
