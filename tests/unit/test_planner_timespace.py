@@ -322,7 +322,7 @@ def test_the_joint_search_starts_from_the_bounds_known_for_each_crisis(
     known = {frozenset([c]): deadline_bound(problem, rs, _cands(problem),
                                             cheap.crisis_closure[c], horizon, LpWork(10**9))
              for c, rs in by_crisis.items()}
-    alone: list[int] = []
+    alone: list[bool] = []
 
     class Counting(_Model):
         def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
