@@ -6,23 +6,23 @@ The order bound asks each set of crises alone by when it can have closed; here o
 relaxation must meet every crisis's own deadline together. Closures are grid steps of
 `horizon / steps` hours (a plan's closure falls in step k: closure >= k steps); one step
 past the grid means "after the horizon", where the crisis asks nothing of the
-relaxation. A box gives each crisis a range of steps; its lower end is raised, by
-doubling steps, past the steps the relaxation cannot meet with every other crisis at the
-top of its range (feasibility only grows with later deadlines), starting from the bound
-known for the crisis alone, and from a set's bound when the set's other crises end below
-it in the box, and the box is bounded below by the order bound within it (each crisis no
-sooner than its lower end, each set of crises no sooner than the bound known for it). A
-box whose lower corner the relaxation meets is solved; otherwise it is split in two on
-its widest weighted range. A vector above one the relaxation met is met, one below a
-vector it could not meet is not: those are answered without a solve. A box is also
-bounded by its least vector (by weighted closure) that lies below no vector the
-relaxation could not meet and closes no set of crises before its bound: no plan's vector
-lies below those. The bound is the least of the solved boxes and of the lower bounds of
-the boxes left open when the work runs out (in variable-solves, counted: the same on
-every machine). Every plan's vector of closure steps is met by the relaxation and lies
-in one of the boxes, so the bound holds for every plan. It is not tried when the work
-left does not allow `JOINT_SOLVES` solves of its model, and left to a finer grid when
-the work allows that grid's (`tighten.py`)."""
+relaxation. A box gives each crisis a range of steps; its lower end is raised to the
+least step the relaxation meets with every other crisis at the top of its range
+(feasibility only grows with later deadlines), searched from the bound known for the
+crisis alone, and from a set's bound when the set's other crises end below it in the
+box, and the box is bounded below by the order bound within it (each crisis no sooner
+than its lower end, each set of crises no sooner than the bound known for it). A box
+whose lower corner the relaxation meets is solved; otherwise it is split in two on its
+widest weighted range. A vector above one the relaxation met is met, one below a vector
+it could not meet is not: those are answered without a solve. A box is also bounded by
+its least vector (by weighted closure) that lies below no vector the relaxation could
+not meet and closes no set of crises before its bound: no plan's vector lies below
+those. The bound is the least of the solved boxes and of the lower bounds of the boxes
+left open when the work runs out (in variable-solves, counted: the same on every
+machine). Every plan's vector of closure steps is met by the relaxation and lies in one
+of the boxes, so the bound holds for every plan. It is not tried when the work left does
+not allow `JOINT_SOLVES` solves of its model, and left to a finer grid when the work
+allows that grid's (`tighten.py`)."""
 
 from __future__ import annotations
 
@@ -146,9 +146,7 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
             return best  # every box left is bounded by a solved one
         lo = list(lo)
         # raise the lower ends, the others at their tops (only a lowered top changes
-        # what the others need): from the lower end up, by doubling, to the step after
-        # the last one not met (searching on between it and the first met costs more
-        # solves than the boxes it would spare)
+        # what the others need): from the lower end up, by doubling, then halving
         for i in range(len(crises)) if lowered != -2 else ():
             if i == lowered:
                 continue
@@ -167,6 +165,15 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
                     b = probe[i]
                     break
                 a, jump = probe[i] + 1, jump * 2
+            while a < b:
+                probe[i] = (a + b) // 2
+                ok = feasible(probe)
+                if ok is None:
+                    return out_of_work(lb)
+                if ok:
+                    b = probe[i]
+                else:
+                    a = probe[i] + 1
             if a == hi[i] and b == hi[i]:
                 probe[i] = a
                 ok = feasible(probe)
