@@ -97,12 +97,13 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
         start = tuple(lo)
         heap = [(value(list(start)), start)]
         seen = {start}
+        out = unmet + ruled
         for _ in range(LOOKS):
             if not heap:
                 return math.inf
             v, k = heapq.heappop(heap)
-            g = next((g for g in unmet + ruled
-                      if all(a <= b for a, b in zip(k, g, strict=True))), None)
+            g = next((g for g in out if all(a <= b for a, b in zip(k, g, strict=True))),
+                     None)
             if g is None:
                 return v
             for i, x in enumerate(g):
