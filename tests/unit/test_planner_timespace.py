@@ -19,7 +19,9 @@ from phalanx.domain.forces.improve import priority_search, solve
 from phalanx.domain.forces.joint import joint_bound
 from phalanx.domain.forces.planner import (
     Aircraft,
+    Bounds,
     Candidates,
+    Plan,
     Problem,
     Requirement,
     Unit,
@@ -44,6 +46,22 @@ BATKEN = (40.06, 70.82)
 def _cands(problem: Problem) -> dict[str, list[Unit]]:
     units = {u.id: u for u in problem.units}
     return {rid: [units[u] for u in us] for rid, us in _options(problem).items()}
+
+
+def _by_crisis(problem: Problem) -> dict[str, list[Requirement]]:
+    by_crisis: dict[str, list[Requirement]] = {}
+    for r in problem.requirements:
+        by_crisis.setdefault(r.crisis, []).append(r)
+    return by_crisis
+
+
+def _small_joint() -> tuple[Problem, Plan, Bounds, dict[str, list[Requirement]], float]:
+    """The small benchmark instance for the joint bound: its greedy plan, cheap bounds,
+    requirements by crisis and the plan's last arrival (the horizon searched)."""
+    problem = instance("small", 1)
+    p = plan(problem)
+    return (problem, p, bounds(problem), _by_crisis(problem),
+            max(m.arrive_h for m in p.movements))
 
 
 def test_the_empty_flight_back_to_a_home_counts() -> None:
@@ -170,13 +188,7 @@ def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
     """On the small benchmark instance the joint bound (every crisis's deadline met at
     once by one relaxation) rises well above the cheap bound and stays below the plan."""
 
-    problem = instance("small", 1)
-    p = plan(problem)
-    cheap = bounds(problem)
-    by_crisis: dict[str, list[Requirement]] = {}
-    for r in problem.requirements:
-        by_crisis.setdefault(r.crisis, []).append(r)
-    horizon = max(m.arrive_h for m in p.movements)
+    problem, p, cheap, by_crisis, horizon = _small_joint()
     joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
                         horizon, 48, LpWork(10**8))
     assert cheap.closure + 20 <= joint <= p.objective.closure + 1e-6
@@ -195,9 +207,7 @@ def test_the_joint_bound_raises_the_cheap_bound_and_stays_below_plans() -> None:
 def test_the_joint_bound_never_exceeds_the_exact_optimum(seed: int) -> None:
     problem = _one_aircraft(random.Random(100 + seed), [10.0, 30.0, 70.0])
     optimum = _exact_optimum(problem)[1]
-    by_crisis: dict[str, list[Requirement]] = {}
-    for r in problem.requirements:
-        by_crisis.setdefault(r.crisis, []).append(r)
+    by_crisis = _by_crisis(problem)
     cheap = bounds(problem)
     p = plan(problem)
     joint = joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure, {},
@@ -285,13 +295,7 @@ def test_boxes_bounded_by_their_least_vector_not_ruled_out_save_solves(
     order bound alone (`LOOKS` = 0 leaves a box at the value of its lower corner)."""
     from phalanx.domain.forces import joint
 
-    problem = instance("small", 1)
-    p = plan(problem)
-    cheap = bounds(problem)
-    by_crisis: dict[str, list[Requirement]] = {}
-    for r in problem.requirements:
-        by_crisis.setdefault(r.crisis, []).append(r)
-    horizon = max(m.arrive_h for m in p.movements)
+    problem, p, cheap, by_crisis, horizon = _small_joint()
     spent, found = [], []
     for looks in (joint.LOOKS, 0):
         monkeypatch.setattr(joint, "LOOKS", looks)
@@ -312,13 +316,7 @@ def test_the_joint_search_starts_from_the_bounds_known_for_each_crisis(
     same bound."""
     from phalanx.domain.forces import joint
 
-    problem = instance("small", 1)
-    p = plan(problem)
-    cheap = bounds(problem)
-    by_crisis: dict[str, list[Requirement]] = {}
-    for r in problem.requirements:
-        by_crisis.setdefault(r.crisis, []).append(r)
-    horizon = max(m.arrive_h for m in p.movements)
+    problem, _plan, cheap, by_crisis, horizon = _small_joint()
     known = {frozenset([c]): deadline_bound(problem, rs, _cands(problem),
                                             cheap.crisis_closure[c], horizon, LpWork(10**9))
              for c, rs in by_crisis.items()}
