@@ -1,6 +1,6 @@
 """The time-space bound: a linear relaxation of the lift over a time grid, solved with
-GLOP (OR-Tools' simplex), that says by when a set of requirements can at the earliest
-all have arrived.
+CLP (the COIN-OR simplex that OR-Tools bundles), that says by when a set of requirements
+can at the earliest all have arrived.
 
 Aircraft alike (payload, speed, range, turnaround) are pooled; their positions are
 tracked over a grid of `step` hours: at the units' homes and at the crisis places (the
@@ -47,7 +47,9 @@ from phalanx.domain.forces.model import (
 STEPS = 96  # grid steps up to the latest deadline looked at
 FINER = (1, 2, 3, 4)  # then two, three and four times as many, while the work lasts
 FINE_VARS = 60_000  # no finer grid for a model with more variables than this
-GLOP_PARAMS = "use_preprocessing: false"  # faster on these models, same answers
+# the simplex: CLP re-solves these models from the last basis about five times faster
+# than GLOP (operational's bound with the same work: 76 s against 385 s), same answers
+LP_SOLVER = "CLP"
 MISS = 1e-3  # a relaxation missing less than this of a requirement counts as covering it
 
 
@@ -139,8 +141,7 @@ class _Model:
                  cands: dict[str, list[Unit]], step: float, n: int, lo: float = 0.0
                  ) -> None:
         self.step, self.n = step, n
-        s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
-        s.SetSolverSpecificParametersAsString(GLOP_PARAMS)
+        s = self.solver = pywraplp.Solver.CreateSolver(LP_SOLVER)
         inf = s.infinity()
 
         def steps(h: float) -> int:
