@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phalanx.domain.forces import timespace
 from phalanx.domain.forces.bounds import _options
 from phalanx.domain.forces.cpsat import exact_options
 from phalanx.domain.forces.generate import instance
@@ -262,6 +263,26 @@ def test_later_deadlines_only_ask_less_of_the_relaxation() -> None:
         assert met_high or not met_low
         seen[met_low] += 1
     assert seen[True] and seen[False]  # both kinds of vector were tried
+
+
+def test_the_simplex_reused_from_its_last_basis_answers_as_a_fresh_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The relaxation is solved again and again from the last basis (CLP, after each
+    change of deadlines): every answer is the one a fresh model solved by another simplex
+    (GLOP) gives for the same deadlines, on vectors both met and not met."""
+    problem = instance("small", 1)
+    crises = sorted({r.crisis for r in problem.requirements})
+    reused = _Model(problem, list(problem.requirements), _cands(problem), 40 / 48, 48)
+    monkeypatch.setattr(timespace, "LP_SOLVER", "GLOP")
+    rng = random.Random(11)
+    seen = {True: 0, False: 0}
+    for _ in range(10):
+        vector = dict(zip(crises, [rng.randint(14, 49) for _c in crises], strict=True))
+        fresh = _Model(problem, list(problem.requirements), _cands(problem), 40 / 48, 48)
+        answer = reused.infeasible(vector)
+        assert answer == fresh.infeasible(vector), vector
+        seen[answer] += 1
+    assert seen[True] and seen[False]  # both kinds of vector were asked
 
 
 def test_on_the_wall_clock_the_joint_bound_runs_on_each_grid_in_turn(
