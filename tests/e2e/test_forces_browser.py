@@ -27,6 +27,24 @@ pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
+def _details(page: Any, map_id: str, popup: str = ".leaflet-popup") -> Any:
+    """The details of the map's first crisis, opened by a click on its symbol. While a
+    loaded machine still redraws the clusters (after a pan or the map's framing), they
+    may swallow a click, so up to four clicks are allowed, 5 s each; then it fails."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    details = page.locator(f"{map_id} {popup}")
+    for _ in range(4):
+        page.locator(f"{map_id} .leaflet-marker-icon.sym.crises").first.click()
+        try:
+            details.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    details.wait_for()
+    return details
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory,
          db_templates: Templates) -> Iterator[tuple[str, int]]:
@@ -100,19 +118,7 @@ def test_the_operational_picture_draws_valid_app6_symbols(own_browser: Any,
         page.locator("#cop").focus()  # pan with the keyboard, as with a drag
         page.keyboard.press("ArrowRight")
         until(page, f"document.getElementById('cop').leafletMap.getCenter().lng > {centre}")
-        # the crisis's details on a click; on a loaded machine the clusters may still be
-        # redrawn after the pan and swallow the first click, so a few clicks are allowed
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        popup = page.locator("#cop .leaflet-popup .cop-details")
-        for _ in range(4):
-            page.locator("#cop .leaflet-marker-icon.sym.crises").first.click()
-            try:
-                popup.wait_for(timeout=5_000)
-                break
-            except PlaywrightTimeout:
-                continue
-        popup.wait_for()
+        popup = _details(page, "#cop", ".leaflet-popup .cop-details")
         assert "Stage" in popup.inner_text() and popup.locator(
             f"a[href='/crises/{crisis}']").count() == 1
         # switching off a layer removes its symbols
@@ -155,8 +161,7 @@ def test_the_crisis_board_map_is_framed_on_the_crises_and_fits_a_phone(
         assert label.count() >= 1
         legend = page.locator("#crisis-map .cop-legend").inner_text()
         assert "Подразделения" in legend and "Кризисы" in legend
-        page.locator("#crisis-map .leaflet-marker-icon.sym.crises").first.click()
-        assert "Этап" in page.locator("#crisis-map .leaflet-popup").inner_text()
+        assert "Этап" in _details(page, "#crisis-map").inner_text()
     finally:
         ctx.close()
 
