@@ -142,6 +142,8 @@ class _Model:
                  ) -> None:
         self.step, self.n = step, n
         s = self.solver = pywraplp.Solver.CreateSolver(LP_SOLVER)
+        if s is None:
+            raise RuntimeError(f"this OR-Tools build offers no {LP_SOLVER} simplex")
         inf = s.infinity()
 
         def steps(h: float) -> int:
