@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phalanx.domain.forces import timespace
+from phalanx.domain.forces import joint, timespace
 from phalanx.domain.forces.bounds import _options
 from phalanx.domain.forces.cpsat import exact_options
 from phalanx.domain.forces.generate import instance
@@ -314,8 +314,6 @@ def test_boxes_bounded_by_their_least_vector_not_ruled_out_save_solves(
     """A box of the joint search is bounded by its least vector that lies below no vector
     the relaxation could not meet: the same bound, found with fewer solves than with the
     order bound alone (`LOOKS` = 0 leaves a box at the value of its lower corner)."""
-    from phalanx.domain.forces import joint
-
     problem, p, cheap, by_crisis, horizon = _small_joint()
     spent, found = [], []
     for looks in (joint.LOOKS, 0):
@@ -335,8 +333,6 @@ def test_the_joint_search_starts_from_the_bounds_known_for_each_crisis(
     alone known, the joint search asks the relaxation about a crisis alone at most once
     each (to confirm its lower end), instead of searching for it again, and finds the
     same bound."""
-    from phalanx.domain.forces import joint
-
     problem, _plan, cheap, by_crisis, horizon = _small_joint()
     known = {frozenset([c]): deadline_bound(problem, rs, _cands(problem),
                                             cheap.crisis_closure[c], horizon, LpWork(10**9))
