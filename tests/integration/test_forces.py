@@ -1,13 +1,15 @@
 """Forces through the services and the API, on SQLite and PostgreSQL: the registry is
 loaded from the dataset and read through the access filter; consent is the state's alone
 and contradictions are refused; the CRRF rule and withheld units keep units out of the
-plan; a planner run is checked, stored with its bound and gap, decided, shown as the
-deployment, and re-planned after a unit is withdrawn, keeping what is already moving."""
+plan; a planner run is checked, stored with its bound and gap ("optimal" only where it
+reaches the bound), decided, shown as the deployment, and re-planned after a unit is
+withdrawn, keeping what is already moving."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -298,6 +300,38 @@ def test_the_pages_show_the_plan_and_the_map(
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
     r = c.get("/forces", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
+
+
+def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
+        api: tuple[TestClient, dict[str, dict[str, str]]], demo_crisis: int) -> None:
+    c, tok = api
+
+    def shown() -> tuple[dict[str, Any], str]:
+        plan = c.get(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"]).json()[0]
+        page = c.get(f"/crises/{demo_crisis}", headers=tok["planner"]).text
+        return plan, page
+
+    # the demo's plan reaches its bound: plan, bound, a gap of 0 and "optimal"
+    plan, page = shown()
+    assert plan["gap"] is not None and plan["gap"] < 1e-6
+    assert f'<span id="plan-bound">{plan["bound"]:.1f}</span>' in page
+    assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' in page
+    # heavy, distant and urgent needs on top: a short run cannot reach its bound
+    soon = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
+    for place, lat, lon in (("Osh", 40.53, 72.8), ("Khujand", 40.28, 69.62),
+                            ("Jalal-Abad", 40.93, 73.0)):
+        for cap in ("airborne", "motorized_rifle"):
+            r = c.post(f"/api/v1/crises/{demo_crisis}/requirements", headers=tok["planner"],
+                       json={"capability": cap, "strength": 800, "place": place,
+                             "lat": lat, "lon": lon, "needed_by": soon})
+            assert r.status_code == 201, r.text
+    r = c.post(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"],
+               json={"time_limit": 0.5, "seed": 1})
+    assert r.status_code == 201, r.text
+    plan, page = shown()
+    assert plan["id"] == r.json()["id"] and plan["gap"] > 0.001, plan["gap"]
+    assert f'<span id="plan-gap">{plan["gap"] * 100:.1f}%</span>' in page
+    assert 'id="plan-optimal"' not in page
 
 
 def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
