@@ -173,6 +173,27 @@ def test_an_unknown_language_falls_back_to_the_default(client: TestClient) -> No
     client.cookies.clear()
 
 
+def test_a_first_visit_speaks_the_browsers_language(client: TestClient) -> None:
+    client.cookies.clear()
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7"}
+    r = client.get("/bodies", headers=russian)
+    assert '<html lang="ru">' in r.text and "Органы" in r.text
+    assert "Accept-Language" in r.headers["vary"]  # a cache keeps one copy per language
+    # by its weights: English first, then Russian
+    r = client.get("/bodies", headers={"Accept-Language": "ru;q=0.5, en-GB"})
+    assert '<html lang="en">' in r.text
+    # a language it does not have, or none at all: the default
+    r = client.get("/bodies", headers={"Accept-Language": "de-DE,fr;q=0.8"})
+    assert '<html lang="en">' in r.text
+    # a choice made on a page wins over the browser's
+    client.cookies.set("lang", "en")
+    assert '<html lang="en">' in client.get("/bodies", headers=russian).text
+    client.cookies.clear()
+    # the API's problems too
+    r = client.get("/api/v1/no-such-thing", headers=russian)
+    assert r.status_code == 404 and r.json()["title"] == "Не найдено"
+
+
 def test_members_on_a_date(client: TestClient) -> None:
     html = client.get("/members/table", params={"on": "2000-01-01"}).text
     assert re.findall(r'<td class="code">([A-Z]{3})</td>', html) == [

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from phalanx.web.i18n import (
     LOCALE_DIR,
+    accepted_language,
     compile_catalog,
     labeller,
     long_date,
@@ -134,3 +135,16 @@ def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
     ru = labeller("ru")
     assert all(re.search("[а-яА-Я]", ru("stage", s)) for s in Stage)
     assert ru("nosuchgroup", "in_person") == "in person"
+
+
+@pytest.mark.parametrize(("header", "lang"), [
+    ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"),
+    ("en-US,en;q=0.9,ru;q=0.8", "en"),
+    ("fr, ru;q=0.5", "ru"),  # the first it has
+    ("en;q=0.1, RU-ru;q=0.9", "ru"),  # by weight, whatever the case
+    ("ru;q=0, en;q=0.2", "en"),  # q=0: not wanted
+    ("ru;q=abc, en", "en"),  # a malformed weight asks for nothing
+    ("de", None), ("*", None), ("", None), (",,;;q=,", None),
+])
+def test_the_browsers_language(header: str, lang: str | None) -> None:
+    assert accepted_language(header) == lang

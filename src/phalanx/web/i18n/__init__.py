@@ -16,8 +16,9 @@ To add a language: add its code to ``LANGUAGES`` and ``LOCALES``, run
 -l xx``, translate, and add its name to ``LANGUAGE_NAMES`` in ``pages/render.py``.
 
 The language of a request is, in this order: ``?lang=xx`` in the query (the page then
-sets the ``lang`` cookie, so the choice persists), the ``lang`` cookie, and
-``settings.default_language``. ``phalanx.web.pages.render.language`` decides it.
+sets the ``lang`` cookie, so the choice persists), the ``lang`` cookie, the browser's
+``Accept-Language`` (``accepted_language``), and ``settings.default_language``.
+``phalanx.web.pages.render.language`` decides it.
 
 In a template (any template of ``pages.render.templates``; ``jinja2.ext.i18n`` with
 new-style gettext, in the language of the template's ``lang`` or ``request``):
@@ -51,6 +52,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.core import negotiate_locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -72,6 +74,26 @@ DEFAULT = "en"
 LOCALES = {"en": "en_GB", "ru": "ru_RU"}
 
 Translate = Callable[..., str]
+
+
+def accepted_language(header: str) -> str | None:
+    """The first of `LANGUAGES` an `Accept-Language` header asks for, by its weights
+    (`ru-RU,ru;q=0.9,en;q=0.8` asks for Russian); None when it asks for none of them."""
+    asked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0  # a malformed weight asks for nothing
+        if tag and tag != "*" and weight > 0:
+            asked.append((-weight, i, tag))
+    found = negotiate_locale([tag for _w, _i, tag in sorted(asked)], LANGUAGES, sep="-")
+    return next((code for code in LANGUAGES if found and code == found.lower()), None)
 
 
 def N_(text: str) -> str:

@@ -18,7 +18,7 @@ from jinja2.runtime import Context
 from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
-from phalanx.web.i18n import LANGUAGES, errors, localized
+from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -37,12 +37,17 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
 def language(request: Request) -> str:
+    """The language of the answer: `?lang=`, then the `lang` cookie (a choice made on a
+    page), then the browser's `Accept-Language`, then the setting `default_language`."""
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in LANGUAGES:
         return cookie
+    accepted = accepted_language(request.headers.get("accept-language", ""))
+    if accepted is not None:
+        return accepted
     default: str = request.app.state.settings.default_language
     return default
 
@@ -88,6 +93,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
                                           headers=headers)
+    response.headers["vary"] = "Accept-Language, Cookie"  # the language follows both
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
