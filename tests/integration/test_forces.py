@@ -7,6 +7,7 @@ withdrawn, keeping what is already moving."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -292,6 +293,13 @@ def test_the_pages_show_the_plan_and_the_map(
     r = c.get(f"/crises/{demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'id="plan-gap"' in r.text and 'class="chart gantt"' in r.text
+    assert "serves requirement 1 (special_police 200) of crisis" in r.text
+    # in Russian: why each unit, the search's status and the numbers too
+    r = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"])
+    assert "закрывает потребность 1 (Спецподразделение полиции, 200) кризиса" in r.text
+    assert "serves requirement" not in r.text and "at the bound" not in r.text
+    assert "достигнута нижняя оценка" in r.text
+    assert re.search(r'<span id="plan-gap">\d+,\d%</span>', r.text)
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map

@@ -402,6 +402,16 @@ LABELS: dict[str, dict[str, str]] = {
         'secretariat': L_('role', 'Secretariat officer'),
         'system': L_('role', 'system'),
     },
+    'solver': {
+        'FEASIBLE': L_('solver', 'searched to its limit, not proven optimal'),
+        'INFEASIBLE': L_('solver', 'no plan in the searched neighbourhood'),
+        'MODEL_INVALID': L_('solver', 'search model refused'),
+        'OPTIMAL': L_('solver', 'best in the searched neighbourhood'),
+        'UNKNOWN': L_('solver', 'searched to its limit'),
+        'at the bound': L_('solver', 'at the bound'),
+        'greedy only': L_('solver', 'greedy plan only'),
+        'optimal': L_('solver', 'proven optimal'),
+    },
     'scope': {
         'all': L_('scope', 'all units'),
         'none': L_('scope', 'none'),

@@ -19,6 +19,7 @@ from phalanx.services import organization as orgs
 from phalanx.web import i18n
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
+from phalanx.web.i18n.plantexts import plan_text
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -32,6 +33,15 @@ def _error_text(ctx: Context, message: object) -> str:
 
 
 templates.env.filters["error_text"] = _error_text
+
+
+@pass_context
+def _plan_text(ctx: Context, line: object) -> str:
+    """A line of the planner (why a unit, a warning) in the page's language."""
+    return plan_text(str(line), str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["plan_text"] = _plan_text
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 

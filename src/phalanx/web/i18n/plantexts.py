@@ -1,0 +1,163 @@
+"""The planner's lines in the reader's language: why each unit was chosen or passed over,
+the warnings before a run, and the reasons a unit may not serve a crisis.
+
+The planner and the services write these lines in English (`domain/forces/explain.py`,
+`domain/forces/tasks.py`, `domain/forces/registry.py`, `domain/crisis/authority.py`,
+`services/forces/problem.py`), and a plan stores them so. Here each form is matched and
+written again from its msgid: numbers with the language's separators, capabilities with
+their labels, the parts of a line (a requirement, how a unit travels, a reason) each
+translated in turn. A line no form matches shows as it is; a test runs the planner and
+checks that no line it writes is left in English.
+
+To translate a new form: add it to `FORMS` with `N_`, run `make i18n` and write its
+Russian text in `messages.po`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from phalanx.web.i18n import N_, labeller, number, translations
+from phalanx.web.i18n.errors import translate as translate_error
+
+_NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
+
+# (pattern, msgid): the pattern's groups are the msgid's placeholders; how each shows
+# is said by its name's prefix (see `_shown`)
+FORMS: tuple[tuple[str, str], ...] = (
+    # why a unit was chosen (explain.py)
+    (rf"serves (?P<line_req>.+?) \((?P<cap>\w+) (?P<strength>\d+)\) of (?P<line_crisis>.+?): "
+     rf"arrives at (?P<num_at>{_NUM}) h (?P<line_how>by ground|by air, .+?), "
+     rf"(?P<line_when>in time|{_NUM} h late) \(needed by (?P<num_needed>{_NUM}) h\)",
+     N_("serves %(line_req)s (%(cap)s, %(strength)s) of %(line_crisis)s: arrives at "
+        "%(num_at)s h %(line_how)s, %(line_when)s (needed by %(num_needed)s h)")),
+    (r"by ground", N_("by ground")),
+    (r"by air, (?P<sorties>\d+) sortie\(s\) of (?P<aircraft>.+)",
+     N_("by air, sorties: %(sorties)s (%(aircraft)s)")),
+    (r"in time", N_("in time")),
+    (rf"(?P<num_late>{_NUM}) h late", N_("%(num_late)s h late")),
+    # why a unit was passed over (explain.py)
+    (r"not made available by (?P<state>\w+)", N_("not made available by %(state)s")),
+    (r"no requirement asks for (?P<cap>\w+)", N_("no requirement asks for %(cap)s")),
+    (r"barred: (?P<reasons>.+)", N_("barred: %(reasons)s")),
+    (r"too small: (?P<strength>\d+) where at least (?P<need>\d+) are needed",
+     N_("too small: %(strength)s where at least %(need)s are needed")),
+    (rf"passed over: (?P<unit>\S+) reaches (?P<line_req>.+?) at (?P<num_at>{_NUM}) h; this "
+     rf"unit by ground at (?P<num_ground>{_NUM}) h at the earliest",
+     N_("passed over: %(unit)s reaches %(line_req)s at %(num_at)s h; this unit by ground "
+        "at %(num_ground)s h at the earliest")),
+    (r"passed over: its requirements are covered by faster units",
+     N_("passed over: its requirements are covered by faster units")),
+    # the parts of a requirement and its crisis (tasks.py, services/forces/planning.py)
+    (r"requirement (?P<req>[^,\s]+), site (?P<site>\d+) of (?P<sites>\d+), part (?P<part>\d+) "
+     r"of (?P<parts>\d+)",
+     N_("requirement %(req)s, site %(site)s of %(sites)s, part %(part)s of %(parts)s")),
+    (r"requirement (?P<req>[^,\s]+), site (?P<site>\d+) of (?P<sites>\d+)",
+     N_("requirement %(req)s, site %(site)s of %(sites)s")),
+    (r"requirement (?P<req>[^,\s]+), part (?P<part>\d+) of (?P<parts>\d+)",
+     N_("requirement %(req)s, part %(part)s of %(parts)s")),
+    (r"requirement (?P<req>[^,\s]+)", N_("requirement %(req)s")),
+    (r"crisis (?P<crisis>\d+)", N_("crisis %(crisis)s")),
+    # the warnings before a run (explain.py, tasks.py, services/forces/problem.py)
+    (r"requirement (?P<req>\S+) \((?P<cap>\w+) (?P<strength>\d+)\): no unit in the registry "
+     r"has that capability and strength",
+     N_("requirement %(req)s (%(cap)s, %(strength)s): no unit in the registry has that "
+        "capability and strength")),
+    (r"requirement (?P<req>\S+) \((?P<cap>\w+) (?P<strength>\d+)\): no available unit can "
+     r"meet it \((?P<reasons>.+)\)",
+     N_("requirement %(req)s (%(cap)s, %(strength)s): no available unit can meet it "
+        "(%(reasons)s)")),
+    (rf"requirement (?P<req>\S+) at \((?P<lat>{_NUM}), (?P<lon>{_NUM})\) is beyond the range "
+     r"of every aircraft from every unit's home: by ground only",
+     N_("requirement %(req)s at (%(lat)s, %(lon)s) is beyond the range of every aircraft "
+        "from every unit's home: by ground only")),
+    (r"requirement (?P<req>\S+): (?P<state>\w+)'s units suffice and serve it",
+     N_("requirement %(req)s: the units of %(state)s suffice and serve it")),
+    (r"requirement (?P<req>\S+): (?P<state>\w+)'s units do not suffice; open to every "
+     r"state's units",
+     N_("requirement %(req)s: the units of %(state)s do not suffice; open to every state's "
+        "units")),
+    (r"requirement (?P<req>\S+): one whole unit of (?P<cap>\w+) (?P<strength>\d+) is asked, "
+     r"and this plan moves (?P<cap2>\w+) as parts of units: state it as a strength to be "
+     r"covered by parts",
+     N_("requirement %(req)s: one whole unit of %(cap)s (%(strength)s) is asked, and this "
+        "plan moves %(cap2)s as parts of units: state it as a strength to be covered by "
+        "parts")),
+    (r"crisis (?P<crisis>\d+): (?P<reasons>.+)", N_("crisis %(crisis)s: %(reasons)s")),
+    (r"no decision authorizing forces is linked yet",
+     N_("no decision authorizing forces is linked yet")),
+    # why a unit may not serve a crisis (registry.py, authority.py, tasks.py)
+    (r"withdrawn by (?P<state>\w+)", N_("withdrawn by %(state)s")),
+    (r"withdrawn", N_("withdrawn")),
+    (r"(?P<state>\w+) has not made its units available for this crisis",
+     N_("%(state)s has not made its units available for this crisis")),
+    (r"(?P<state>\w+) declined to take part in this crisis",
+     N_("%(state)s declined to take part in this crisis")),
+    (r"(?P<state>\w+) made other units available, not this one",
+     N_("%(state)s made other units available, not this one")),
+    (r"certification expired on (?P<day>\d{4}-\d\d-\d\d)",
+     N_("certification expired on %(day)s")),
+    (r"peacekeepers go outside the members' territory only with a UN mandate",
+     N_("peacekeepers go outside the members' territory only with a UN mandate")),
+    (r"(?P<number>.+?) authorizes (?P<formations>.+), not (?P<formation>[^,]+)",
+     N_("%(number)s authorizes %(formations)s, not %(formation)s")),
+    (r"(?P<number>.+?) names the contributing states (?P<states>.+)",
+     N_("%(number)s names the contributing states %(states)s")),
+    (r"requirement (?P<req>\S+) requires (?P<state>\w+)'s units",
+     N_("requirement %(req)s requires the units of %(state)s")),
+    (r"requirement (?P<req>\S+) prefers (?P<state>\w+)'s units",
+     N_("requirement %(req)s prefers the units of %(state)s")),
+    # the consents' contradictions (registry.py)
+    (r"(?P<state>\w+) answered twice for this crisis",
+     N_("%(state)s answered twice for this crisis")),
+    (r"(?P<state>\w+): 'some' names no unit", N_("%(state)s: 'some' names no unit")),
+    (r"(?P<state>\w+): units are named only with 'some' \(the answer is '(?P<scope>\w+)'\)",
+     N_("%(state)s: units are named only with 'some' (the answer is '%(scope)s')")),
+    (r"(?P<state>\w+): unknown unit '(?P<unit>[^']+)'",
+     N_("%(state)s: unknown unit '%(unit)s'")),
+    (r"(?P<state>\w+): unit (?P<unit>\S+) belongs to (?P<owner>\w+), which alone may make "
+     r"it available",
+     N_("%(state)s: unit %(unit)s belongs to %(owner)s, which alone may make it "
+        "available")),
+)
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in FORMS)
+
+
+def _shown(name: str, value: str, lang: str) -> str:
+    """A placeholder's value in `lang`: `num_*` a number, `cap*` a capability's label,
+    `line_*` a part of a line, `scope` a consent's scope and `reasons` reasons joined by
+    "; " (each translated)."""
+    if name.startswith("num_"):
+        return number(float(value), lang, 1)
+    if name.startswith("cap"):
+        return labeller(lang)("cap", value)
+    if name.startswith("line_"):
+        return plan_text(value, lang)
+    if name == "scope":
+        return labeller(lang)("scope", value)
+    if name == "reasons":
+        return "; ".join(plan_text(part, lang) for part in value.split("; "))
+    return value
+
+
+def plan_text(line: str, lang: str) -> str:
+    """A line of the planner in `lang` (English lines are returned as they are)."""
+    if lang == "en" or not line:
+        return line
+    for pattern, msgid in _patterns():
+        m = pattern.match(line)
+        if m is not None:
+            values = {k: _shown(k, v, lang) for k, v in m.groupdict().items()}
+            return str(translations(lang).gettext(msgid)) % values
+    return translate_error(line, lang)  # a message the error texts know, or as it is
+
+
+def plan_texts(lang: str) -> Callable[[str], str]:
+    """`plan_text` in one language (a template's filter)."""
+    return lambda line: plan_text(line, lang)
