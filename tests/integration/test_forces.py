@@ -342,6 +342,34 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert 'id="plan-optimal"' not in page
 
 
+def test_the_crisis_timeline_speaks_the_readers_language(
+        api: tuple[TestClient, dict[str, dict[str, str]]], demo_crisis: int) -> None:
+    c, tok = api
+    english = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    russian = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
+
+    def entries(html: str) -> list[str]:
+        timeline = html[html.index('id="timeline"'):]
+        timeline = timeline[:timeline.index("</ol>")]
+        return [re.sub(r"<[^>]+>", "", li)
+                for li in re.findall(r"<li[^>]*>(.*?)</li>", timeline, re.S)]
+
+    assert any("units move" in e for e in entries(english))
+    said = [forcesdemo.TITLE, "the President of the Kyrgyz Republic", "Treaty art. 4",
+            "the Collective Rapid Reaction Force", "within the Batken region only",
+            "rescue only", "On collective assistance to Kyrgyzstan"]
+    left = []
+    for entry in entries(russian):
+        for text in said:  # what people wrote stays as they wrote it
+            entry = entry.replace(text, "")
+        left += re.findall(r"\b(?:units|plan|movements|uncovered|gap|consultations|"
+                           r"convened|official|request|decision|notice|Consultations|"
+                           r"conditions|decided|proposed|move|for \d+ days)\b", entry)
+    assert not left, left
+    joined = " ".join(entries(russian))
+    assert "утверждён план развёртывания" in joined and "отрыв 0,0%" in joined
+
+
 def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
                                                         demo_crisis: int) -> None:
     """Two crises compete for the same units; a state that may not see the second one

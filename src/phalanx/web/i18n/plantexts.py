@@ -4,10 +4,10 @@ the warnings before a run, and the reasons a unit may not serve a crisis.
 The planner and the services write these lines in English (`domain/forces/explain.py`,
 `domain/forces/tasks.py`, `domain/forces/registry.py`, `domain/crisis/authority.py`,
 `services/forces/problem.py`), and a plan stores them so. Here each form is matched and
-written again from its msgid: numbers with the language's separators, capabilities with
-their labels, the parts of a line (a requirement, how a unit travels, a reason) each
-translated in turn. A line no form matches shows as it is; a test runs the planner and
-checks that no line it writes is left in English.
+written again from its msgid (`forms`): numbers with the language's separators,
+capabilities with their labels, the parts of a line (a requirement, how a unit travels,
+a reason) each translated in turn. A line no form matches shows as it is; a test runs
+the planner and checks that no line it writes is left in English.
 
 To translate a new form: add it to `FORMS` with `N_`, run `make i18n` and write its
 Russian text in `messages.po`.
@@ -15,14 +15,12 @@ Russian text in `messages.po`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from functools import cache
 
-from phalanx.web.i18n import N_, labeller, number, translations
+from phalanx.web.i18n import N_
 from phalanx.web.i18n.errors import translate as translate_error
-
-_NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
+from phalanx.web.i18n.forms import NUM as _NUM
+from phalanx.web.i18n.forms import Patterns, compiled, rewrite
 
 # (pattern, msgid): the pattern's groups are the msgid's placeholders; how each shows
 # is said by its name's prefix (see `_shown`)
@@ -113,8 +111,8 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"(?P<state>\w+) answered twice for this crisis",
      N_("%(state)s answered twice for this crisis")),
     (r"(?P<state>\w+): 'some' names no unit", N_("%(state)s: 'some' names no unit")),
-    (r"(?P<state>\w+): units are named only with 'some' \(the answer is '(?P<scope>\w+)'\)",
-     N_("%(state)s: units are named only with 'some' (the answer is '%(scope)s')")),
+    (r"(?P<state>\w+): units are named only with 'some' \(the answer is '(?P<L_scope>\w+)'\)",
+     N_("%(state)s: units are named only with 'some' (the answer is '%(L_scope)s')")),
     (r"(?P<state>\w+): unknown unit '(?P<unit>[^']+)'",
      N_("%(state)s: unknown unit '%(unit)s'")),
     (r"(?P<state>\w+): unit (?P<unit>\S+) belongs to (?P<owner>\w+), which alone may make "
@@ -125,39 +123,14 @@ FORMS: tuple[tuple[str, str], ...] = (
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in FORMS)
-
-
-def _shown(name: str, value: str, lang: str) -> str:
-    """A placeholder's value in `lang`: `num_*` a number, `cap*` a capability's label,
-    `line_*` a part of a line, `scope` a consent's scope and `reasons` reasons joined by
-    "; " (each translated)."""
-    if name.startswith("num_"):
-        return number(float(value), lang, 1)
-    if name.startswith("cap"):
-        return labeller(lang)("cap", value)
-    if name.startswith("line_"):
-        return plan_text(value, lang)
-    if name == "scope":
-        return labeller(lang)("scope", value)
-    if name == "reasons":
-        return "; ".join(plan_text(part, lang) for part in value.split("; "))
-    return value
+def _patterns() -> Patterns:
+    return compiled(FORMS)
 
 
 def plan_text(line: str, lang: str) -> str:
     """A line of the planner in `lang` (English lines are returned as they are)."""
     if lang == "en" or not line:
         return line
-    for pattern, msgid in _patterns():
-        m = pattern.match(line)
-        if m is not None:
-            values = {k: _shown(k, v, lang) for k, v in m.groupdict().items()}
-            return str(translations(lang).gettext(msgid)) % values
-    return translate_error(line, lang)  # a message the error texts know, or as it is
-
-
-def plan_texts(lang: str) -> Callable[[str], str]:
-    """`plan_text` in one language (a template's filter)."""
-    return lambda line: plan_text(line, lang)
+    out = rewrite(line, lang, _patterns(), lambda part: plan_text(part, lang))
+    # else a message the error texts know, or the line as it is
+    return out if out is not None else translate_error(line, lang)

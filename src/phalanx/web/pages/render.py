@@ -20,6 +20,7 @@ from phalanx.web import i18n
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
 from phalanx.web.i18n.plantexts import plan_text
+from phalanx.web.i18n.timeline import timeline_text
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -42,6 +43,15 @@ def _plan_text(ctx: Context, line: object) -> str:
 
 
 templates.env.filters["plan_text"] = _plan_text
+
+
+@pass_context
+def _timeline_text(ctx: Context, line: object) -> str:
+    """An entry of a crisis's timeline in the page's language."""
+    return timeline_text(str(line), str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["timeline_text"] = _timeline_text
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 

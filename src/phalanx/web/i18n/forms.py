@@ -1,0 +1,65 @@
+"""Lines the services write in English, matched against their forms and written again in
+the reader's language (`plantexts`: the planner's lines; `timeline`: a crisis's
+timeline). A form is a regular expression whose named groups are the placeholders of
+its msgid; the name says how the value shows:
+
+- `num_*`: a number, with the language's separators and one decimal;
+- `pct_*`: a percentage written `12.3%` (or `n/a`);
+- `cap*`: a capability, by its label;
+- `L_<group>`: an enumerated value, by its label in `group` (spaces read as `_`; a
+  trailing digit tells two apart);
+- `Ls_<group>`: a list of such values, `, `-separated;
+- `line_*`: a part of a line, translated in turn; `reasons`: parts joined by `; `;
+- anything else: as it is (a name, an id, a text someone wrote).
+
+An optional group that did not match shows as nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from phalanx.web.i18n import labeller, number, translations
+
+Patterns = tuple[tuple[re.Pattern[str], str], ...]
+NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
+
+
+def compiled(forms: Iterable[tuple[str, str]]) -> Patterns:
+    return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
+
+
+def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str:
+    label = labeller(lang)
+    if name.startswith("num_"):
+        return number(float(value), lang, 1)
+    if name.startswith("pct_"):
+        if not value.endswith("%"):
+            return str(translations(lang).gettext(value))
+        return number(float(value[:-1]), lang, 1) + "%"
+    if name.startswith("cap"):
+        return label("cap", value)
+    if name.startswith("Ls_"):
+        return ", ".join(label(name[3:].rstrip("0123456789"), v.strip().replace(" ", "_"))
+                         for v in value.split(","))
+    if name.startswith("L_"):
+        return label(name[2:].rstrip("0123456789"), value.replace(" ", "_"))
+    if name.startswith("line_"):
+        return again(value)
+    if name == "reasons":
+        return "; ".join(again(part) for part in value.split("; "))
+    return value
+
+
+def rewrite(line: str, lang: str, patterns: Patterns, again: Callable[[str], str]
+            ) -> str | None:
+    """`line` in `lang` by the first form it matches (None: it matches none); `again`
+    translates its parts."""
+    for pattern, msgid in patterns:
+        m = pattern.match(line)
+        if m is not None:
+            values = {k: "" if v is None else _shown(k, v, lang, again)
+                      for k, v in m.groupdict().items()}
+            return str(translations(lang).gettext(msgid)) % values
+    return None

@@ -1,0 +1,102 @@
+"""A crisis's timeline in the reader's language.
+
+The services write each entry of a crisis's timeline in English and store it so
+(`services/crises/`, `services/forces/`, `services/alert_effects.py`,
+`services/crisis_requests.py`, `services/crisis_obligations.py`); here each form is
+matched and written again from its msgid (`forms`). What someone wrote (a title, a
+reason, conditions) stays in the words they wrote it in. An entry no form matches is
+tried as a line of the planner, then shows as it is; a test records a crisis from its
+report to its deployment and checks that no entry is left in English.
+
+To translate a new form: add it to `FORMS` with `N_`, run `make i18n` and write its
+Russian text in `messages.po`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from phalanx.web.i18n import N_
+from phalanx.web.i18n.forms import Patterns, compiled, rewrite
+from phalanx.web.i18n.plantexts import plan_text
+
+_WHEN = r"\d\d-\d\d \d\d:\d\d"
+
+FORMS: tuple[tuple[str, str], ...] = (
+    # the crisis algorithm (services/crises/)
+    (r"consultations convened: (?P<line_title>.+)",
+     N_("consultations convened: %(line_title)s")),
+    (r"Consultations on crisis (?P<crisis>\d+): (?P<title>.+)",
+     N_("Consultations on crisis %(crisis)s: %(title)s")),
+    (r"consultations convened \(session (?P<session>\d+)\)",
+     N_("consultations convened (session %(session)s)")),
+    (r"session convened: (?P<title>.+)", N_("session convened: %(title)s")),
+    (r"notice to the UN Security Council opened \(UN Charter art\. 51\)",
+     N_("notice to the UN Security Council opened (UN Charter art. 51)")),
+    (r"decision (?P<number>.+?): (?P<title>.+)", N_("decision %(number)s: %(title)s")),
+    # assistance between members (services/crises/assistance.py)
+    (r"(?P<state>\w+) requests (?P<quantity>\S+) (?P<unit>.+?) of (?P<resource>.+)",
+     N_("%(state)s requests %(quantity)s %(unit)s of %(resource)s")),
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<what>.+?)\): "
+     r"(?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(what)s): %(description)s")),
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+)\): (?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s): %(description)s")),
+    (r"(?P<state>\w+) (?P<L_offer_status>accepted|declined) the offer of (?P<other>\w+)",
+     N_("%(state)s: the offer of %(other)s %(L_offer_status)s")),
+    # the official request and the members' answers (Treaty art. 4)
+    (r"official request of (?P<state>\w+) \((?P<person>.+), (?P<L_office>[a-z ]+)\), "
+     r"(?P<article>.+?): (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)(?P<forces> — .+?)?"
+     r"(?P<line_period>, for \d+ days)?",
+     N_("official request of %(state)s (%(person)s, %(L_office)s), %(article)s: "
+        "%(Ls_measure)s%(forces)s%(line_period)s")),
+    (r", for (?P<days>\d+) days", N_(", for %(days)s days")),
+    (r"(?P<state>\w+): (?P<L_obligation>forces|other|declined)(?P<detail> — .*)?",
+     N_("%(state)s: %(L_obligation)s%(detail)s")),
+    (r"UN Security Council notified(?P<reference> \(.*\))?",
+     N_("UN Security Council notified%(reference)s")),
+    # forces (services/forces/)
+    (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<units> \([^)]*\))?"
+     r"(?P<line_conditions>; conditions: .*)?",
+     N_("%(state)s: %(L_scope)s%(units)s%(line_conditions)s")),
+    (r"; conditions: (?P<conditions>.*)", N_("; conditions: %(conditions)s")),
+    (r"deployment plan (?P<plan>\d+) proposed: (?P<movements>\d+) movements, "
+     r"(?P<uncovered>\d+) uncovered, gap (?P<pct_gap>n/a|[\d.]+%)",
+     N_("deployment plan %(plan)s proposed: %(movements)s movements, %(uncovered)s "
+        "uncovered, gap %(pct_gap)s")),
+    (r"n/a", N_("n/a")),
+    (r"deployment plan (?P<plan>\d+) decided: (?P<units>\d+) units move",
+     N_("deployment plan %(plan)s decided: %(units)s units move")),
+    (r"withdrawal plan (?P<plan>\d+) decided: (?P<units>\d+) units move home",
+     N_("withdrawal plan %(plan)s decided: %(units)s units move home")),
+    (rf"withdrawal plan (?P<plan>\d+) proposed: (?P<units>\d+) units home"
+     rf"(?P<line_span> from {_WHEN} to {_WHEN})?",
+     N_("withdrawal plan %(plan)s proposed: %(units)s units home%(line_span)s")),
+    (rf" from (?P<start>{_WHEN}) to (?P<end>{_WHEN})", N_(" from %(start)s to %(end)s")),
+    # alerts from national systems (services/alert_effects.py)
+    (r"CAP Update (?P<identifier>\S+) \((?P<sent>[^)]*)\): (?P<reasons>.+)",
+     N_("CAP Update %(identifier)s (%(sent)s): %(reasons)s")),
+    (r"severity (?P<L_severity>\w+) → (?P<L_severity2>\w+)",
+     N_("severity %(L_severity)s → %(L_severity2)s")),
+    (r"area (?P<before>.+) → (?P<after>.+)", N_("area %(before)s → %(after)s")),
+    (r"title → (?P<title>.+)", N_("title → %(title)s")),
+    (r"text updated", N_("text updated")),
+    (r"no change", N_("no change")),
+    (r"CAP Cancel (?P<identifier>\S+) \((?P<sent>[^)]*)\): the alert is cancelled; closing "
+     r"is proposed(?P<reason> — .*)?",
+     N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "
+        "proposed%(reason)s")),
+)
+
+
+@cache
+def _patterns() -> Patterns:
+    return compiled(FORMS)
+
+
+def timeline_text(line: str, lang: str) -> str:
+    """An entry of a crisis's timeline in `lang` (English entries as they are)."""
+    if lang == "en" or not line:
+        return line
+    out = rewrite(line, lang, _patterns(), lambda part: timeline_text(part, lang))
+    return out if out is not None else plan_text(line, lang)

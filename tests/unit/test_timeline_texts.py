@@ -1,0 +1,76 @@
+"""A crisis's timeline in Russian: each form the services write an entry in (assistance,
+the official request and the members' answers, alerts, plans and their decision) is
+written again in Russian, with what people wrote left as they wrote it; English stays
+as it is. (The entries of a whole crisis through the page: tests/integration/
+test_forces.py.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from phalanx.web.i18n.timeline import timeline_text
+
+ENGLISH = re.compile(r"\b(requests|offers|accepted|declined|offer|official|request|for \d+ "
+                     r"days|forces or means|other assistance|minister|notified|units|conditions|"
+                     r"plan|proposed|decided|movements|uncovered|gap|move|home|from|"
+                     r"severity|area|title|text updated|no change|alert|cancelled|closing|"
+                     r"convened|session|decision|notice|Consultations)\b")
+
+ENTRIES = [
+    "KAZ requests 40 t of flour",
+    "RUS offers 20 (supplies: tents): field tents for 400",
+    "RUS offers 1 (aid): a field hospital",
+    "KGZ accepted the offer of RUS",
+    "KGZ declined the offer of BLR",
+    "official request of KGZ (the President, head of state), Treaty art. 4: humanitarian, "
+    "military_crrf — the CRRF, for 30 days",
+    "official request of TJK (the Minister, defence minister), Treaty art. 4: "
+    "humanitarian",
+    "RUS: forces — two battalions",
+    "BLR: declined",
+    "UN Security Council notified (S/2026/123)",
+    "UN Security Council notified",
+    "KAZ: units some (crdf-kaz-1); conditions: in the region only",
+    "ARM: units none",
+    "deployment plan 4 proposed: 7 movements, 1 uncovered, gap 12.5%",
+    "deployment plan 5 proposed: 7 movements, 2 uncovered, gap n/a",
+    "deployment plan 4 decided: 7 units move",
+    "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30",
+    "withdrawal plan 6 decided: 7 units move home",
+    "CAP Update KG-123 (2026-12-01T10:00:00+06:00): severity severe → extreme; area Osh → "
+    "Batken; text updated; title → Flood",
+    "CAP Update KG-124 (2026-12-01T11:00:00+06:00): no change",
+    "CAP Cancel KG-125 (2026-12-01T12:00:00+06:00): the alert is cancelled; closing is "
+    "proposed — sent in error",
+    "consultations convened: Consultations on crisis 3: Flood in Osh",
+    "consultations convened (session 9)",
+    "session convened: Extraordinary session",
+    "decision CSC-2026-003: On collective assistance",
+    "notice to the UN Security Council opened (UN Charter art. 51)",
+]
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_every_form_in_russian(entry: str) -> None:
+    out = timeline_text(entry, "ru")
+    for written in ("flour", "tents", "field tents for 400", "a field hospital",
+                    "the President", "the Minister", "the CRRF", "two battalions",
+                    "in the region only", "sent in error", "Flood in Osh", "Flood",
+                    "Extraordinary session", "On collective assistance"):
+        out = out.replace(written, "")  # what people wrote stays as they wrote it
+    assert not ENGLISH.search(out), (entry, timeline_text(entry, "ru"))
+    assert timeline_text(entry, "en") == entry
+
+
+def test_numbers_labels_and_nested_parts() -> None:
+    assert timeline_text("deployment plan 4 proposed: 7 movements, 1 uncovered, gap 12.5%",
+                         "ru") == ("предложен план развёртывания 4: перемещений: 7, "
+                                   "не обеспечено: 1, отрыв 12,5%")
+    assert timeline_text("KAZ: units some (crdf-kaz-1); conditions: in the region only",
+                         "ru") == ("KAZ: некоторые подразделения (crdf-kaz-1); условия: "
+                                   "in the region only")
+    assert "с 12-05 10:00 по 12-06 08:30" in timeline_text(
+        "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "ru")
+    assert timeline_text("a reason someone wrote", "ru") == "a reason someone wrote"
