@@ -148,3 +148,20 @@ def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
 ])
 def test_the_browsers_language(header: str, lang: str | None) -> None:
     assert accepted_language(header) == lang
+
+
+def test_no_text_to_translate_hides_in_an_f_string() -> None:
+    """pybabel does not look inside an f-string's expressions: a `_("...")` there never
+    reaches messages.pot, and the page shows it in English."""
+    import ast
+
+    hidden = []
+    for path in sorted((ROOT / "src" / "phalanx").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                            and inner.func.id in ("_", "ngettext", "N_", "L_")):
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not hidden, hidden

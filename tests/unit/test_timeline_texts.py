@@ -74,3 +74,19 @@ def test_numbers_labels_and_nested_parts() -> None:
     assert "с 12-05 10:00 по 12-06 08:30" in timeline_text(
         "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "ru")
     assert timeline_text("a reason someone wrote", "ru") == "a reason someone wrote"
+
+
+@pytest.mark.parametrize(("entry", "russian"), [
+    ("stage reported overdue by 15 min; escalated to the Secretary General and the chair",
+     "этап «сообщено» просрочен на 15 мин; доведено до Генерального секретаря и "
+     "председателя"),
+    ("the notice to the UN Security Council (UN Charter art. 51) overdue by 30 min; "
+     "escalated to the Secretary General and the chair",
+     "уведомление Совета Безопасности ООН (ст. 51 Устава ООН) просрочено на 30 мин; "
+     "доведено до Генерального секретаря и председателя"),
+    ("[EXERCISE] Crisis reported: Flood in Osh", "[УЧЕНИЯ] Сообщение о кризисе: Flood in Osh"),
+    ("Crisis 4: decision", "Кризис 4: решение"),
+    ("Overdue: crisis 4 (Flood in Osh)", "Просрочено: кризис 4 (Flood in Osh)"),
+])
+def test_the_notices_of_a_crisis(entry: str, russian: str) -> None:
+    assert timeline_text(entry, "ru") == russian

@@ -155,7 +155,7 @@ def _reviews(conn: Connection, actor: Principal) -> list[Item]:
 
 def _notifications(conn: Connection, actor: Principal) -> list[Item]:
     return [Item("notification", n.subject, f"/inbox#notification-{n.id}", None, False,
-                 "", n.body[:200])
+                 "", n.body[:1000])  # (a page shortens it in the reader's language)
             for n in outbox.mine(conn, actor=actor, limit=50) if not n.acknowledged]
 
 

@@ -105,7 +105,8 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
         f'{height}" width="100%" role="img" aria-labelledby="timeline-title timeline-desc" '
         f'font-family="sans-serif" font-size="12">')
-    add(f'<title id="timeline-title">{escape(_("Membership over time"))}</title>')
+    title = _("Membership over time")  # (outside the f-string, where pybabel finds it)
+    add(f'<title id="timeline-title">{escape(title)}</title>')
     add(f'<desc id="timeline-desc">{escape(summary)}</desc>')
 
     # rows: a light band on every other row, so the eye follows a state across
@@ -170,8 +171,8 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
         lx += 24 + 7 * len(text) + 28
     add(f'<line class="marker-key" x1="{lx + 9}" y1="{ly - 2}" x2="{lx + 9}" y2="{ly + BAR}" '
         f'stroke="#b3261e" stroke-width="2"/>')
-    add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">'
-        f'{escape(_("chosen date"))}</text>')
+    chosen = _("chosen date")
+    add(f'<text x="{lx + 24}" y="{ly + 10}" fill="#1d232f">{escape(chosen)}</text>')
     add("</g>")
     add("</svg>")
     return "".join(out)

@@ -189,12 +189,13 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
              label("request_status", r.status)] for r in c.requests]),
         pdf.Section(_("Situation reports"), [
-            f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation} "
-            f"{_('Casualties: %(text)s', text=s.casualties) if s.casualties else ''} "
-            f"{_('Needs: %(text)s', text=s.needs) if s.needs else ''}" for s in c.sitreps]
-            or ["—"]),
-        pdf.Section(_("Timeline"), [f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: {e.text}"
-                                    for e in c.timeline]),
+            " ".join([f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation}",
+                      _("Casualties: %(text)s", text=s.casualties) if s.casualties else "",
+                      _("Needs: %(text)s", text=s.needs) if s.needs else ""]).rstrip()
+            for s in c.sitreps] or ["—"]),
+        pdf.Section(_("Timeline"), [
+            f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: {texts.message(e.text)}"
+            for e in c.timeline]),
     ]
     if c.review:
         sections.append(pdf.Section(_("After-action review"), [c.review]))

@@ -184,7 +184,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
            agreed=_money(yt.agreed_value if yt else 0), million=million,
            delivered=_money(yt.delivered_value if yt else 0))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
-                _("Delivered"), f"{_('Value')} ({million})"]]
+                _("Delivered"), _("Value") + f" ({million})"]]
         + [[s.key, s.supplier, s.recipient, s.item, str(s.quantity),
             str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
         images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],

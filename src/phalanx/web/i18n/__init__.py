@@ -202,10 +202,11 @@ def labeller(lang: str) -> Callable[[str, Any], str]:
 
 def texts_for(lang: str) -> Texts:
     """What the services print (PDFs, charts), in `lang`."""
-    from phalanx.web.i18n.errors import translate
+    # a message of the services: an error, a line of the planner or of a timeline
+    from phalanx.web.i18n.timeline import timeline_text
 
     return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
-                 message=lambda text: translate(text, lang))
+                 message=lambda text: timeline_text(text, lang))
 
 
 def long_date(day: date, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""A crisis's timeline in the reader's language.
+"""A crisis's timeline, and its notices in the inbox, in the reader's language.
 
 The services write each entry of a crisis's timeline in English and store it so
 (`services/crises/`, `services/forces/`, `services/alert_effects.py`,
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from phalanx.web.i18n import N_
+from phalanx.web.i18n import N_, translations
 from phalanx.web.i18n.forms import Patterns, compiled, rewrite
 from phalanx.web.i18n.plantexts import plan_text
 
@@ -34,6 +34,25 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"notice to the UN Security Council opened \(UN Charter art\. 51\)",
      N_("notice to the UN Security Council opened (UN Charter art. 51)")),
     (r"decision (?P<number>.+?): (?P<title>.+)", N_("decision %(number)s: %(title)s")),
+    # the clocks: overdue, escalated (services/crises/workflow.py)
+    (r"(?P<line_what>.+); escalated to the Secretary General and the chair",
+     N_("%(line_what)s; escalated to the Secretary General and the chair")),
+    (r"stage (?P<L_stage>\w+) overdue by (?P<minutes>\d+) min",
+     N_("stage %(L_stage)s overdue by %(minutes)s min")),
+    (r"the notice to the UN Security Council \(UN Charter art\. 51\) overdue by "
+     r"(?P<minutes>\d+) min",
+     N_("the notice to the UN Security Council (UN Charter art. 51) overdue by "
+        "%(minutes)s min")),
+    # the notices of a crisis in the inbox (services/crises/)
+    (r"\[EXERCISE\] (?P<line_notice>.+)", N_("[EXERCISE] %(line_notice)s")),
+    (r"Crisis reported: (?P<title>.+)", N_("Crisis reported: %(title)s")),
+    (r"(?P<category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)\. (?P<basis>.+)\. "
+     r"Consultations are due within (?P<minutes>\d+) minutes\.",
+     N_("%(category)s affecting %(states)s. %(basis)s. Consultations are due within "
+        "%(minutes)s minutes.")),
+    (r"Crisis (?P<crisis>\d+): (?P<L_stage>\w+)", N_("Crisis %(crisis)s: %(L_stage)s")),
+    (r"Overdue: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
+     N_("Overdue: crisis %(crisis)s (%(title)s)")),
     # assistance between members (services/crises/assistance.py)
     (r"(?P<state>\w+) requests (?P<quantity>\S+) (?P<unit>.+?) of (?P<resource>.+)",
      N_("%(state)s requests %(quantity)s %(unit)s of %(resource)s")),
@@ -98,5 +117,8 @@ def timeline_text(line: str, lang: str) -> str:
     """An entry of a crisis's timeline in `lang` (English entries as they are)."""
     if lang == "en" or not line:
         return line
+    own = str(translations(lang).gettext(line))
+    if own != line:
+        return own  # a message that is its own msgid
     out = rewrite(line, lang, _patterns(), lambda part: timeline_text(part, lang))
     return out if out is not None else plan_text(line, lang)
