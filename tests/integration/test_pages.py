@@ -127,6 +127,7 @@ EXPECTED = [
     ("/members?on=2000-01-01", "Members on 1 January 2000",
      "Государства-члены на 1 января 2000 г."),
     ("/members?on=2000-01-01", "Membership over time", "Членство во времени"),
+    ("/members?on=2000-01-01", "chosen date", "выбранная дата"),  # the chart's legend
     ("/members?on=2000-01-01", "Tajikistan", "Таджикистан"),
     ("/bodies?on=2014-06-01", "Collective Security Council", "Совет коллективной безопасности"),
     ("/bodies?on=2014-06-01", "working group", "рабочая группа"),
@@ -375,6 +376,11 @@ def test_operation_dashboard_charts_and_report(client: TestClient) -> None:
     first = re.search(r'<table class="data compact" id="corridors">.*?<tbody><tr><td>(\w+)'
                       r'</td><td>(\w+)</td>', html, re.S)
     assert first is not None and first.groups() == ("AFG", "TJK")  # the Northern route
+    assert "300,000 pcs" in html  # the historical totals, with their unit's name
+    russian = client.get("/operations/channel?lang=ru").text
+    assert "300\xa0000 шт." in russian and "<td>кг</td>" in russian
+    client.cookies.clear()
+    login(client, "secretariat", "demo-secretariat")
     for path in ("/operations/channel/seizures.png", "/operations/channel/stages.png"):
         r = client.get(path)
         assert r.status_code == 200 and r.content.startswith(b"\x89PNG")

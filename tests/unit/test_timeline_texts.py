@@ -16,7 +16,7 @@ ENGLISH = re.compile(r"\b(requests|offers|accepted|declined|offer|official|reque
                      r"days|forces or means|other assistance|minister|notified|units|conditions|"
                      r"plan|proposed|decided|movements|uncovered|gap|move|home|from|"
                      r"severity|area|title|text updated|no change|alert|cancelled|closing|"
-                     r"convened|session|decision|notice|Consultations)\b")
+                     r"convened|session|decision|notice|Consultations|Emergency)\b")
 
 ENTRIES = [
     "KAZ requests 40 t of flour",
@@ -47,6 +47,7 @@ ENTRIES = [
     "consultations convened: Consultations on crisis 3: Flood in Osh",
     "consultations convened (session 9)",
     "session convened: Extraordinary session",
+    "session convened: Emergency session on crisis 3: Flood in Osh",
     "decision CSC-2026-003: On collective assistance",
     "notice to the UN Security Council opened (UN Charter art. 51)",
 ]

@@ -6,8 +6,8 @@ its msgid; the name says how the value shows:
 - `num_*`: a number, with the language's separators and one decimal;
 - `pct_*`: a percentage written `12.3%` (or `n/a`);
 - `cap*`: a capability, by its label;
-- `L_<group>`: an enumerated value, by its label in `group` (spaces read as `_`; a
-  trailing digit tells two apart);
+- `L_<group>`: an enumerated value, by its label in `group` (read in lower case, spaces
+  as `_`; a trailing digit tells two apart);
 - `Ls_<group>`: a list of such values, `, `-separated;
 - `line_*`: a part of a line, translated in turn; `reasons`: parts joined by `; `;
 - anything else: as it is (a name, an id, a text someone wrote).
@@ -44,7 +44,7 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str
         return ", ".join(label(name[3:].rstrip("0123456789"), v.strip().replace(" ", "_"))
                          for v in value.split(","))
     if name.startswith("L_"):
-        return label(name[2:].rstrip("0123456789"), value.replace(" ", "_"))
+        return label(name[2:].rstrip("0123456789"), value.lower().replace(" ", "_"))
     if name.startswith("line_"):
         return again(value)
     if name == "reasons":

@@ -104,6 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         'deployment': L_('event', 'deployment'),
         'escalation': L_('event', 'escalation'),
         'note': L_('event', 'note'),
+        'obligation': L_('event', 'answer under art. 4'),
         'offer': L_('event', 'offer'),
         'plan': L_('event', 'plan'),
         'request': L_('event', 'request'),
@@ -328,6 +329,14 @@ LABELS: dict[str, dict[str, str]] = {
         'joint_venture': L_('programme', 'joint venture'),
         'modernization': L_('programme', 'modernization'),
         'research': L_('programme', 'research and development'),
+    },
+    'quantity_unit': {
+        'count': L_('quantity_unit', 'pcs'),
+        'g': L_('quantity_unit', 'g'),
+        'kg': L_('quantity_unit', 'kg'),
+        'l': L_('quantity_unit', 'l'),
+        'ml': L_('quantity_unit', 'ml'),
+        't': L_('quantity_unit', 't'),
     },
     'question': {
         'admission': L_('question', 'admission'),

@@ -30,7 +30,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("Consultations on crisis %(crisis)s: %(title)s")),
     (r"consultations convened \(session (?P<session>\d+)\)",
      N_("consultations convened (session %(session)s)")),
-    (r"session convened: (?P<title>.+)", N_("session convened: %(title)s")),
+    (r"session convened: (?P<line_title>.+)", N_("session convened: %(line_title)s")),
+    (r"(?P<L_session_kind>Regular|Extraordinary|Emergency) session on crisis "
+     r"(?P<crisis>\d+): (?P<title>.+)",
+     N_("%(L_session_kind)s session on crisis %(crisis)s: %(title)s")),
     (r"notice to the UN Security Council opened \(UN Charter art\. 51\)",
      N_("notice to the UN Security Council opened (UN Charter art. 51)")),
     (r"decision (?P<number>.+?): (?P<title>.+)", N_("decision %(number)s: %(title)s")),
