@@ -62,8 +62,11 @@ def test_the_situation_report_in_russian(client: TestClient) -> None:
     ru = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=ru").content)
     assert "Доклад об обстановке" in ru and "Стадии и сроки" in ru
     assert "Situation report" not in ru and "Stages and clocks" not in ru
+    # the timeline's entries and the sitreps' casualties too
+    assert "созваны консультации" in ru and "Пострадавшие" in ru, ru
+    assert "consultations convened" not in ru and "Casualties" not in ru
     en = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=en").content)
-    assert "Situation report" in en
+    assert "Situation report" in en and "consultations convened" in en
 
 
 def test_a_decision_pdf_in_russian(client: TestClient) -> None:

@@ -41,7 +41,7 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str
     if name.startswith("cap"):
         return label("cap", value)
     if name.startswith("Ls_"):
-        return ", ".join(label(name[3:].rstrip("0123456789"), v.strip().replace(" ", "_"))
+        return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again)
                          for v in value.split(","))
     if name.startswith("L_"):
         return label(name[2:].rstrip("0123456789"), value.lower().replace(" ", "_"))

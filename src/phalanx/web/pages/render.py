@@ -4,6 +4,7 @@ forms). Texts and names in templates: see `phalanx.web.i18n`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,31 +28,21 @@ templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates"
 i18n.install(templates.env)
 
 
-@pass_context
-def _error_text(ctx: Context, message: object) -> str:
-    """A message of the services (a row's problem, a refusal) in the page's language."""
-    return errors.translate(str(message), str(ctx.get("lang") or "en"))
+def _in_page_language(translate: Callable[[str, str], str]) -> Callable[..., str]:
+    """A filter writing a text of the services in the page's language with `translate`."""
+
+    @pass_context
+    def apply(ctx: Context, text: object) -> str:
+        return translate(str(text), str(ctx.get("lang") or "en"))
+
+    return apply
 
 
-templates.env.filters["error_text"] = _error_text
-
-
-@pass_context
-def _plan_text(ctx: Context, line: object) -> str:
-    """A line of the planner (why a unit, a warning) in the page's language."""
-    return plan_text(str(line), str(ctx.get("lang") or "en"))
-
-
-templates.env.filters["plan_text"] = _plan_text
-
-
-@pass_context
-def _timeline_text(ctx: Context, line: object) -> str:
-    """An entry of a crisis's timeline in the page's language."""
-    return timeline_text(str(line), str(ctx.get("lang") or "en"))
-
-
-templates.env.filters["timeline_text"] = _timeline_text
+# a message of the services (a row's problem, a refusal), a line of the planner (why a
+# unit, a warning), an entry of a crisis's timeline or a notice
+templates.env.filters["error_text"] = _in_page_language(errors.translate)
+templates.env.filters["plan_text"] = _in_page_language(plan_text)
+templates.env.filters["timeline_text"] = _in_page_language(timeline_text)
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
