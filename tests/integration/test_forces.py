@@ -324,6 +324,8 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert plan["gap"] is not None and plan["gap"] < 1e-6
     assert f'<span id="plan-bound">{plan["bound"]:.1f}</span>' in page
     assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' in page
+    closes = max(m["arrive_h"] for m in plan["movements"] if m["crisis_id"] == demo_crisis)
+    assert f"{closes:.1f} h after the plan's start" in page  # its closure, in hours
     # heavy, distant and urgent needs on top: a short run cannot reach its bound
     soon = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
     for place, lat, lon in (("Osh", 40.53, 72.8), ("Khujand", 40.28, 69.62),
