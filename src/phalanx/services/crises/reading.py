@@ -189,9 +189,10 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
              label("request_status", r.status)] for r in c.requests]),
         pdf.Section(_("Situation reports"), [
-            " ".join([f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation}",
-                      _("Casualties: %(text)s", text=s.casualties) if s.casualties else "",
-                      _("Needs: %(text)s", text=s.needs) if s.needs else ""]).rstrip()
+            " ".join(part for part in (
+                f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation}",
+                _("Casualties: %(text)s", text=s.casualties) if s.casualties else "",
+                _("Needs: %(text)s", text=s.needs) if s.needs else "") if part)
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
             f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: {texts.message(e.text)}"
