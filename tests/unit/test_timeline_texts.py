@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from phalanx.web.i18n.plantexts import plan_text
 from phalanx.web.i18n.timeline import timeline_text
 
 ENGLISH = re.compile(r"\b(requests|offers|accepted|declined|offer|official|request|for \d+ "
@@ -75,6 +78,8 @@ def test_numbers_labels_and_nested_parts() -> None:
     assert "с 12-05 10:00 по 12-06 08:30" in timeline_text(
         "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "ru")
     assert timeline_text("a reason someone wrote", "ru") == "a reason someone wrote"
+    odd = "deployment plan 1 proposed: 7 movements, 0 uncovered, gap 1.2.3%"
+    assert timeline_text(odd, "ru") == odd  # not a form: shown as it is
 
 
 @pytest.mark.parametrize(("entry", "russian"), [
@@ -91,3 +96,13 @@ def test_numbers_labels_and_nested_parts() -> None:
 ])
 def test_the_notices_of_a_crisis(entry: str, russian: str) -> None:
     assert timeline_text(entry, "ru") == russian
+
+
+@given(st.text(max_size=80), st.sampled_from([e[:n] for e in ENTRIES for n in (0, 10, 30)]))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_shown_without_failing(text: str, start: str) -> None:
+    """What people write goes into the entries (titles, conditions, reasons): whatever
+    it is, the page shows something rather than failing."""
+    for line in (text, start + text, text + " h late", "serves " + text):
+        assert isinstance(timeline_text(line, "ru"), str)
+        assert isinstance(plan_text(line, "ru"), str)

@@ -83,7 +83,7 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(state)s: %(L_scope)s%(units)s%(line_conditions)s")),
     (r"; conditions: (?P<conditions>.*)", N_("; conditions: %(conditions)s")),
     (r"deployment plan (?P<plan>\d+) proposed: (?P<movements>\d+) movements, "
-     r"(?P<uncovered>\d+) uncovered, gap (?P<pct_gap>n/a|[\d.]+%)",
+     r"(?P<uncovered>\d+) uncovered, gap (?P<pct_gap>n/a|\d+(?:\.\d+)?%)",
      N_("deployment plan %(plan)s proposed: %(movements)s movements, %(uncovered)s "
         "uncovered, gap %(pct_gap)s")),
     (r"n/a", N_("n/a")),
