@@ -397,6 +397,35 @@ def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
     assert not theirs & set(seen.explanations)
 
 
+def test_the_crisis_room_lists_each_crisis_planned_together_with_its_closure(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """Each crisis's closure in hours beside the plan, for the crises its reader may see."""
+    c, tok = api
+    secret = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
+        severity="severe", place="Shymkent", lat=42.32, lon=69.59,
+        marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
+    forces.add_requirement(org_db, secret.id, forces.RequirementIn(
+        capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
+        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
+    forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
+                        actor=rep("RUS"), at=T0)
+    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
+                        at=T0 + timedelta(hours=5))
+    page = c.get(f"/crises/{demo_crisis}", headers=tok["planner"]).text
+    listed = dict(re.findall(r'<a href="/crises/(\d+)" data-closes="([\d.]+)">', page))
+    for crisis in (demo_crisis, secret.id):
+        closes = max(m.arrive_h for m in p.movements if m.crisis_id == crisis)
+        assert abs(float(listed[str(crisis)]) - closes) < 0.01, (listed, crisis, closes)
+    # a state that may not see the second crisis sees neither it nor its closure
+    arm = {"Authorization": "Bearer " + identity.issue_token(org_db, "rep-arm",
+                                                             actor=SYSTEM).token}
+    page = c.get(f"/crises/{demo_crisis}", headers=arm).text
+    assert 'id="plan-summary"' in page and 'id="plan-crises"' not in page
+    assert f"/crises/{secret.id}" not in page
+
+
 def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database,
                                                                 demo_crisis: int) -> None:
     """Explanations, objective, sorties, bound and gap are limited to what the reader may
