@@ -2,7 +2,8 @@
 as its APP-6 symbol with milsymbol (each one valid, no Content-Security-Policy
 violation), with the demo crisis's planned movements and its gap; a representative
 answers for its state's units; the Joint Staff runs the planner from the crisis room
-(its progress shown, the button disabled while it runs) and decides the plan."""
+(its progress shown, the button disabled while it runs) and decides the plan; a phone
+set to Russian reads the crisis room in Russian."""
 
 from __future__ import annotations
 
@@ -269,5 +270,29 @@ def test_the_crisis_rooms_place_map_is_interactive(own_browser: Any,
         until(page, f"document.querySelector('#place-map').leafletMap.getZoom() > {before}")
         assert before >= 4  # framed on the crisis, not on the region
         assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_a_russian_phone_reads_the_crisis_room(own_browser: Any,
+                                               site: tuple[str, int]) -> None:
+    """A phone set to Russian opens the crisis room in Russian on its first visit: the
+    plan's figures and why each unit moves, and the timeline, in Russian, on 390 px."""
+    url, crisis = site
+    ctx = own_browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU",
+                                  is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        login(page, url, "planner", "demo-planner-pass")
+        page.goto(f"{url}/crises/{crisis}")
+        assert page.locator("html").get_attribute("lang") == "ru"
+        summary = page.locator("#plan-summary").inner_text()
+        assert "нижняя оценка" in summary and "отрыв от нижней оценки" in summary, summary
+        assert "lower bound" not in summary and "at the bound" not in summary
+        why = page.locator("#movements td.small").all_inner_texts()
+        assert why and all(w.startswith("закрывает потребность") for w in why), why
+        timeline = page.locator("#timeline").inner_text()
+        assert "утверждён план развёртывания" in timeline and "units move" not in timeline
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         ctx.close()
