@@ -299,6 +299,9 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "закрывает потребность 1 (Спецподразделение полиции, 200) кризиса" in r.text
     assert "serves requirement" not in r.text and "at the bound" not in r.text
     assert "достигнута нижняя оценка" in r.text
+    # the category's treaty basis and obligation, in the Russian the dataset gives
+    assert "Реформа 2010 г.: обязательства о взаимной помощи" in r.text
+    assert "2010 reform" not in r.text and "members give assistance" not in r.text
     assert re.search(r'<span id="plan-gap">\d+,\d%</span>', r.text)
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200

@@ -64,6 +64,8 @@ def test_the_situation_report_in_russian(client: TestClient) -> None:
     assert "Situation report" not in ru and "Stages and clocks" not in ru
     # the timeline's entries and the sitreps' casualties too
     assert "созваны консультации" in ru and "Пострадавшие" in ru, ru
+    # the dataset's basis and obligation, in the Russian it gives
+    assert "Реформа 2010 г." in ru and "2010 reform" not in ru
     assert "consultations convened" not in ru and "Casualties" not in ru
     en = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=en").content)
     assert "Situation report" in en and "consultations convened" in en

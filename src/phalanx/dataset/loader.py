@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from phalanx.dataset.schema import REGISTER_SECTIONS, DatasetIn, register_problems
+from phalanx.dataset.schema.base import TextIn
 from phalanx.domain.crisis.workflow import Category, Measure
 from phalanx.domain.membership import check
 from phalanx.domain.organization import (
@@ -200,6 +201,16 @@ def _text(t: object) -> Text:
     return Text(en=t.en, ru=t.ru)  # type: ignore[attr-defined]
 
 
+def _en(t: TextIn | str) -> str:
+    """A text given in both working languages, or in English alone: its English."""
+    return t if isinstance(t, str) else t.en
+
+
+def _ru(t: TextIn | str) -> str:
+    """Its Russian ("" when the dataset gives English alone)."""
+    return "" if isinstance(t, str) else t.ru
+
+
 @dataclass
 class _Airfields:
     places: dict[str, tuple[float, float]]
@@ -328,10 +339,11 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         ),
         crisis_categories={
             c.key: Category(
-                key=c.key, name_en=c.name.en, name_ru=c.name.ru, basis=c.basis,
+                key=c.key, name_en=c.name.en, name_ru=c.name.ru, basis=_en(c.basis),
                 convene=tuple(c.convene), measures=frozenset(Measure(m) for m in c.measures),
-                obligation=c.obligation, obliged=c.obliged, targets=dict(c.targets),
-                cap_categories=tuple(c.cap_categories))
+                obligation=_en(c.obligation), obliged=c.obliged, targets=dict(c.targets),
+                cap_categories=tuple(c.cap_categories), basis_ru=_ru(c.basis),
+                obligation_ru=_ru(c.obligation))
             for c in ds.crisis_categories
         },
         operations={op.key: op.model_dump(mode="json") for op in ds.operations},

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from phalanx.dataset.schema.base import Key, Model, TextIn
 
+NonEmpty = Annotated[str, Field(min_length=1)]
+
 
 class CrisisCategoryIn(Model):
     key: str = Key
     name: TextIn
-    basis: str = Field(min_length=1)
+    basis: TextIn | NonEmpty  # both working languages, or English alone
     convene: list[str] = Field(min_length=1)
     measures: list[Literal["political", "informational", "humanitarian", "logistic",
                            "military_crrf", "military_peacekeeping"]] = Field(min_length=1)
-    obligation: str = Field(min_length=1)
+    obligation: TextIn | NonEmpty
     obliged: Literal["all_members", "volunteers"]
     targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
                           "deployed", "monitoring"], int] = {}

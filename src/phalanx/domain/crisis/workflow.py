@@ -82,6 +82,8 @@ class Category:
     obliged: str  # "all_members" (art. 4) or "volunteers"
     targets: dict[str, int] = field(default_factory=dict)  # stage -> minutes
     cap_categories: tuple[str, ...] = ()
+    basis_ru: str = ""  # the basis and the obligation in Russian, where the dataset has it
+    obligation_ru: str = ""
 
 
 @dataclass(frozen=True)

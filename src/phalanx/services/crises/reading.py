@@ -66,6 +66,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
     out = CrisisOut(
         id=row.id, title=row.title, category=row.category, category_name=cat.name_en,
         category_name_ru=cat.name_ru, basis=cat.basis, obligation=cat.obligation,
+        basis_ru=cat.basis_ru, obligation_ru=cat.obligation_ru,
         stage=Stage(row.stage), severity=row.severity, affected=_states(row.affected),
         place=row.place, lat=row.lat, lon=row.lon, description=row.description,
         reported_at=aware(row.reported_at), origin=row.origin,
@@ -162,12 +163,16 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     _, label = texts.gettext, texts.label
     c = get(conn, crisis_id, actor=actor)
     card = c.scorecard.model_dump() if c.scorecard else {}
+
+    def pick(english: str, russian: str) -> str:  # the dataset's Russian, where it has it
+        return russian if texts.lang == "ru" and russian else english
+
     sections = [
         pdf.Section(_("Situation"), [
             c.description or "—",
-            _("Category: %(category)s.", category=c.category_name) + " "
-            + _("Basis: %(basis)s.", basis=c.basis),
-            _("Obligation: %(obligation)s.", obligation=c.obligation)]),
+            _("Category: %(category)s.", category=pick(c.category_name, c.category_name_ru))
+            + " " + _("Basis: %(basis)s.", basis=pick(c.basis, c.basis_ru)),
+            _("Obligation: %(obligation)s.", obligation=pick(c.obligation, c.obligation_ru))]),
         pdf.Section(_("Stages and clocks"), table=[
             [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
             [label("stage", k.stage), k.entered.strftime("%Y-%m-%d %H:%M"),

@@ -128,6 +128,8 @@ class CrisisOut(BaseModel):
     category_name_ru: str
     basis: str
     obligation: str
+    basis_ru: str = ""  # in Russian, where the dataset has it
+    obligation_ru: str = ""
     stage: Stage
     severity: str
     affected: list[str]
