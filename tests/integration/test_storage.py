@@ -1,8 +1,11 @@
 """The organization in storage, on SQLite and PostgreSQL: loads are transactions,
-idempotent, audited, and what is stored reads back as what the file says."""
+idempotent, audited, and what is stored reads back as what the file says; a changed file
+reloads over the records that refer to its bodies, and one that drops such a body is
+refused."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,35 @@ def test_a_second_organization_is_another_file(db: Database) -> None:
     with db.read() as conn:
         org = orgs.organization(conn)
     assert org.key == result.key != "csto"
+
+
+@pytest.mark.parametrize("db_recipe", ["records"])  # a session, its drafts, decisions
+def test_a_changed_file_reloads_over_the_records_that_refer_to_its_bodies(
+        db: Database, tmp_path: Path, db_recipe: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.read() as conn:
+        used = sorted({k for (k,) in conn.execute(select(t.meeting.c.body_key))})
+    assert used
+    before = counts(db)
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("aggression against one member is aggression against all",
+                                    "aggression against one member is against all"),
+                       encoding="utf-8")
+    assert orgs.load_dataset(db, changed, actor=SYSTEM).changed
+    expected, _ = loader.read(changed)
+    with db.read() as conn:
+        assert org_repository.load(conn) == expected
+    after = counts(db)
+    for table in ("meeting", "draft", "decision", "body"):  # the records are kept
+        assert after[table] == before[table], table
+
+    # a file that drops a body those records refer to is refused, and changes nothing
+    gone = used[0]
+    smaller = replace(expected, bodies={k: b for k, b in expected.bodies.items() if k != gone},
+                      posts={k: p for k, p in expected.posts.items() if p.body != gone})
+    monkeypatch.setattr(loader, "read", lambda path: (smaller, "0" * 64))
+    with pytest.raises(ValueError, match="leaves out a body or a state that records"):
+        orgs.load_dataset(db, changed, actor=SYSTEM)
+    assert {k: v for k, v in counts(db).items() if k != "audit_log"} == {
+        k: v for k, v in after.items() if k != "audit_log"}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import org_repository
 from phalanx.dataset import loader
@@ -44,6 +45,17 @@ def load_dataset(db: Database, path: Path | str, *, actor: Principal) -> LoadRes
     """Validate a dataset file and make the stored organization equal to it, in one
     transaction. Loading the same file twice changes nothing."""
     org, sha = loader.read(path)  # raises DatasetError before anything is touched
+    try:
+        return _load(db, org, sha, path, actor)
+    except IntegrityError as exc:  # rolled back: nothing was loaded
+        raise ValueError(
+            f"{path} leaves out a body or a state that records of this database still "
+            f"refer to (meetings, drafts, decisions, reports...); keep it in the file. "
+            f"Nothing was loaded. ({str(exc.orig).splitlines()[0]})") from exc
+
+
+def _load(db: Database, org: Organization, sha: str, path: Path | str,
+          actor: Principal) -> LoadResult:
     with db.write(actor) as w:
         current = org_repository.dataset_identity(w.conn)
         if current is not None and current[2] == sha:

@@ -38,8 +38,10 @@ from phalanx.domain.organization import (
 )
 
 # children first: the order in which rows are deleted before a reload
+# replaced whole on every load; bodies and states are updated in place, since records
+# (meetings, drafts, decisions; a state's everything) refer to them
 _CONTENT = (
-    t.appointment, t.post, t.observer, t.chairmanship, t.seat_holder, t.body,
+    t.appointment, t.post, t.observer, t.chairmanship, t.seat_holder,
     t.membership_event, t.agreement_party, t.agreement, t.office, t.external_status,
     t.historical_count,
 )
@@ -54,8 +56,22 @@ def dataset_identity(conn: Connection) -> tuple[str, str, str] | None:
     return (row.key, row.dataset_version, row.dataset_sha256) if row else None
 
 
+def _update_bodies(conn: Connection, existing: set[str], rows: list[dict[str, Any]]) -> None:
+    """The bodies as the file gives them: those stored already updated in place."""
+    for row in rows:
+        if row["key"] in existing:
+            conn.execute(t.body.update().where(t.body.c.key == row["key"]).values(**row))
+    new = [row for row in rows if row["key"] not in existing]
+    if new:
+        conn.execute(insert(t.body), new)
+
+
 def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
-    """Replace the stored organization with `org`; return row counts per table."""
+    """Replace the stored organization with `org`; return row counts per table. A body or
+    a state the new file drops is deleted, which the database refuses (and nothing is
+    changed) while records still refer to it."""
+    bodies = {key for (key,) in conn.execute(select(t.body.c.key))}
+    conn.execute(t.body.update().values(seat_office=None))  # the offices are replaced
     for table in _CONTENT:
         conn.execute(delete(table))
     conn.execute(delete(t.organization))
@@ -148,8 +164,13 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
     for name in ("state", "office", "agreement", "agreement_party", "membership_event", "body",
                  "seat_holder", "chairmanship", "observer", "post", "appointment",
                  "external_status", "historical_count"):
-        if rows[name]:
+        if name == "body":
+            _update_bodies(conn, bodies, rows["body"])
+        elif rows[name]:
             conn.execute(insert(t.metadata.tables[name]), rows[name])
+    gone = bodies - {b["key"] for b in rows["body"]}
+    if gone:  # refused by the database if records still refer to one of them
+        conn.execute(delete(t.body).where(t.body.c.key.in_(gone)))
     conn.execute(insert(t.organization).values(
         key=org.key, name_en=org.name.en, name_ru=org.name.ru, abbr_en=org.abbreviation.en,
         abbr_ru=org.abbreviation.ru, founding_agreement=org.founding_agreement,
