@@ -348,8 +348,12 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
 
 
 def test_the_crisis_timeline_speaks_the_readers_language(
-        api: tuple[TestClient, dict[str, dict[str, str]]], demo_crisis: int) -> None:
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
     c, tok = api
+    # a situation report is what its author wrote, even when it reads like an entry
+    crises.add_sitrep(org_db, demo_crisis, crises.SitrepIn(situation="KGZ: declined"),
+                      actor=rep("KGZ"))
     english = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
     russian = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
 
@@ -373,6 +377,7 @@ def test_the_crisis_timeline_speaks_the_readers_language(
     assert not left, left
     joined = " ".join(entries(russian))
     assert "утверждён план развёртывания" in joined and "отрыв 0,0%" in joined
+    assert "KGZ: declined" in joined and "KGZ: отказ" not in joined  # the sitrep
 
 
 def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,

@@ -200,7 +200,8 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
                 _("Needs: %(text)s", text=s.needs) if s.needs else "") if part)
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
-            f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: {texts.message(e.text)}"
+            f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: "
+            + (e.text if e.kind == "sitrep" else texts.message(e.text))  # (as written)
             for e in c.timeline]),
     ]
     if c.review:
