@@ -1,7 +1,7 @@
 """Lines the services write in English, matched against their forms and written again in
-the reader's language (`plantexts`: the planner's lines; `timeline`: a crisis's
-timeline). A form is a regular expression whose named groups are the placeholders of
-its msgid; the name says how the value shows:
+the reader's language by a `translator` (`plantexts`: the planner's lines; `timeline`: a
+crisis's timeline and notices). A form is a regular expression whose named groups are
+the placeholders of its msgid; the name says how the value shows:
 
 - `num_*`: a number, with the language's separators and one decimal;
 - `pct_*`: a percentage written `12.3%` (or `n/a`);
@@ -19,15 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from phalanx.web.i18n import labeller, number, translations
 
-Patterns = tuple[tuple[re.Pattern[str], str], ...]
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
-
-
-def compiled(forms: Iterable[tuple[str, str]]) -> Patterns:
-    return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
 
 
 def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str:
@@ -52,14 +48,30 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str
     return value
 
 
-def rewrite(line: str, lang: str, patterns: Patterns, again: Callable[[str], str]
-            ) -> str | None:
-    """`line` in `lang` by the first form it matches (None: it matches none); `again`
-    translates its parts."""
-    for pattern, msgid in patterns:
-        m = pattern.match(line)
-        if m is not None:
-            values = {k: "" if v is None else _shown(k, v, lang, again)
-                      for k, v in m.groupdict().items()}
-            return str(translations(lang).gettext(msgid)) % values
-    return None
+Translate = Callable[[str, str], str]  # (line, lang) -> the line in lang
+
+
+def translator(forms: Iterable[tuple[str, str]], otherwise: Translate) -> Translate:
+    """A function writing a line in a language: a line that is its own msgid is
+    translated as such, else by the first of `forms` it matches (its parts translated by
+    the same function), else by `otherwise`. English lines are returned as they are."""
+
+    @cache
+    def patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
+
+    def text(line: str, lang: str) -> str:
+        if lang == "en" or not line:
+            return line
+        own = str(translations(lang).gettext(line))
+        if own != line:
+            return own
+        for pattern, msgid in patterns():
+            m = pattern.match(line)
+            if m is not None:
+                values = {k: "" if v is None else _shown(k, v, lang, lambda part: text(part, lang))
+                          for k, v in m.groupdict().items()}
+                return str(translations(lang).gettext(msgid)) % values
+        return otherwise(line, lang)
+
+    return text

@@ -15,12 +15,10 @@ Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from functools import cache
-
 from phalanx.web.i18n import N_
 from phalanx.web.i18n.errors import translate as translate_error
 from phalanx.web.i18n.forms import NUM as _NUM
-from phalanx.web.i18n.forms import Patterns, compiled, rewrite
+from phalanx.web.i18n.forms import translator
 
 # (pattern, msgid): the pattern's groups are the msgid's placeholders; how each shows
 # is said by its name's prefix (see `_shown`)
@@ -122,15 +120,6 @@ FORMS: tuple[tuple[str, str], ...] = (
 )
 
 
-@cache
-def _patterns() -> Patterns:
-    return compiled(FORMS)
-
-
-def plan_text(line: str, lang: str) -> str:
-    """A line of the planner in `lang` (English lines are returned as they are)."""
-    if lang == "en" or not line:
-        return line
-    out = rewrite(line, lang, _patterns(), lambda part: plan_text(part, lang))
-    # else a message the error texts know, or the line as it is
-    return out if out is not None else translate_error(line, lang)
+# a line of the planner in a language: by its form, else a message the error texts
+# know, else as it is
+plan_text = translator(FORMS, translate_error)

@@ -14,10 +14,8 @@ Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from functools import cache
-
-from phalanx.web.i18n import N_, translations
-from phalanx.web.i18n.forms import Patterns, compiled, rewrite
+from phalanx.web.i18n import N_
+from phalanx.web.i18n.forms import translator
 from phalanx.web.i18n.plantexts import plan_text
 
 _WHEN = r"\d\d-\d\d \d\d:\d\d"
@@ -111,17 +109,6 @@ FORMS: tuple[tuple[str, str], ...] = (
 )
 
 
-@cache
-def _patterns() -> Patterns:
-    return compiled(FORMS)
-
-
-def timeline_text(line: str, lang: str) -> str:
-    """An entry of a crisis's timeline in `lang` (English entries as they are)."""
-    if lang == "en" or not line:
-        return line
-    own = str(translations(lang).gettext(line))
-    if own != line:
-        return own  # a message that is its own msgid
-    out = rewrite(line, lang, _patterns(), lambda part: timeline_text(part, lang))
-    return out if out is not None else plan_text(line, lang)
+# an entry of a crisis's timeline (or a notice) in a language: by its form, else as a
+# line of the planner
+timeline_text = translator(FORMS, plan_text)
