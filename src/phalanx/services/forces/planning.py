@@ -71,6 +71,9 @@ class PlanOut(BaseModel):
     uncovered: list[dict[str, Any]]
     explanations: dict[str, str]
     warnings: list[str]
+    # each crisis's closure in hours after `starts_at`: when its last unit arrives (the
+    # crises this reader may see)
+    closures: dict[int, float] = {}
     # the plan also serves crises this reader may not see: the figures are those of the
     # visible movements only, and the whole plan's bound, gap and greedy run are withheld
     partial: bool = False
@@ -279,6 +282,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
         warnings=[w for w in r.warnings if _warning_visible(w, visible, visible_reqs)],
+        closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
+                  for c in sorted({m.crisis_id for m in moves})},
         partial=partial)
 
 
