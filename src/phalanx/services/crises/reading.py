@@ -201,7 +201,7 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
             f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: "
-            + (e.text if e.kind == "sitrep" else texts.message(e.text))  # (as written)
+            + (e.text if e.as_written else texts.message(e.text))
             for e in c.timeline]),
     ]
     if c.review:

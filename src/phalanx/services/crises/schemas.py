@@ -72,6 +72,12 @@ class EventOut(BaseModel):
     actor: str
     text: str
 
+    @property
+    def as_written(self) -> bool:
+        """A situation report is its author's words; the other entries are written by
+        the services (and shown in the reader's language)."""
+        return self.kind == "sitrep"
+
 
 class OfferedUnitOut(BaseModel):
     key: str
