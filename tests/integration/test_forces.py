@@ -380,21 +380,30 @@ def test_the_crisis_timeline_speaks_the_readers_language(
     assert "KGZ: declined" in joined and "KGZ: отказ" not in joined  # the sitrep
 
 
-def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
-                                                        demo_crisis: int) -> None:
-    """Two crises compete for the same units; a state that may not see the second one
-    sees none of its movements in the first one's plan."""
+def planned_with_a_secret_crisis(org_db: Database, demo_crisis: int
+                                 ) -> tuple[crises.CrisisOut, forces.RequirementOut,
+                                            forces.PlanOut]:
+    """A second crisis, marked for KAZ and RUS only, competes with the demo crisis for the
+    same units; the planner plans both together."""
     secret = crises.open_crisis(org_db, crises.CrisisIn(
         title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
         severity="severe", place="Shymkent", lat=42.32, lon=69.59,
         marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
-    forces.add_requirement(org_db, secret.id, forces.RequirementIn(
+    req = forces.add_requirement(org_db, secret.id, forces.RequirementIn(
         capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
         needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
     forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
                         actor=rep("RUS"), at=T0)
-    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
-                        at=T0 + timedelta(hours=5))
+    plan = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
+                           at=T0 + timedelta(hours=5))
+    return secret, req, plan
+
+
+def test_a_plan_shows_only_the_crises_its_reader_may_see(org_db: Database,
+                                                        demo_crisis: int) -> None:
+    """Two crises compete for the same units; a state that may not see the second one
+    sees none of its movements in the first one's plan."""
+    secret, _req, p = planned_with_a_secret_crisis(org_db, demo_crisis)
     assert set(p.crises) == {demo_crisis, secret.id}  # planned together, seen by the staff
     assert secret.id in {m.crisis_id for m in p.movements}
     with org_db.read() as conn:
@@ -410,17 +419,7 @@ def test_the_crisis_room_lists_each_crisis_planned_together_with_its_closure(
         demo_crisis: int) -> None:
     """Each crisis's closure in hours beside the plan, for the crises its reader may see."""
     c, tok = api
-    secret = crises.open_crisis(org_db, crises.CrisisIn(
-        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
-        severity="severe", place="Shymkent", lat=42.32, lon=69.59,
-        marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
-    forces.add_requirement(org_db, secret.id, forces.RequirementIn(
-        capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
-        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
-    forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
-                        actor=rep("RUS"), at=T0)
-    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
-                        at=T0 + timedelta(hours=5))
+    secret, _req, p = planned_with_a_secret_crisis(org_db, demo_crisis)
     page = c.get(f"/crises/{demo_crisis}", headers=tok["planner"]).text
     listed = dict(re.findall(r'<a href="/crises/(\d+)" data-closes="([\d.]+)">', page))
     for crisis in (demo_crisis, secret.id):
@@ -441,17 +440,7 @@ def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database
     "no request N"), never "no crisis N"."""
     from phalanx.services.errors import NotFound
 
-    secret = crises.open_crisis(org_db, crises.CrisisIn(
-        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
-        severity="severe", place="Shymkent", lat=42.32, lon=69.59,
-        marking="PARTICIPANTS", participants=["KAZ", "RUS"]), actor=rep("KAZ"), at=T0)
-    req = forces.add_requirement(org_db, secret.id, forces.RequirementIn(
-        capability="special_police", strength=200, place="Shymkent", lat=42.32, lon=69.59,
-        needed_by=T0 + timedelta(hours=24)), actor=PLANNER, at=T0)
-    forces.give_consent(org_db, secret.id, "RUS", forces.ConsentIn(scope=Scope.ALL),
-                        actor=rep("RUS"), at=T0)
-    p = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1), actor=PLANNER,
-                        at=T0 + timedelta(hours=5))
+    secret, req, p = planned_with_a_secret_crisis(org_db, demo_crisis)
     assert not p.partial and p.bound is not None
     hidden_reqs = {str(m.requirement) for m in p.movements if m.crisis_id == secret.id}
     hidden_reqs |= {str(getattr(req, "id", ""))} - {""}
