@@ -193,6 +193,7 @@ def test_a_first_visit_speaks_the_browsers_language(client: TestClient) -> None:
     # the API's problems too
     r = client.get("/api/v1/no-such-thing", headers=russian)
     assert r.status_code == 404 and r.json()["title"] == "Не найдено"
+    assert "Accept-Language" in r.headers["vary"]
 
 
 def test_members_on_a_date(client: TestClient) -> None:

@@ -95,9 +95,17 @@ def csp(tile_url: str = "") -> str:
                                                f"{parts.netloc}")
 
 
+def _vary(headers: list[Any], names: bytes) -> list[Any]:
+    """`headers` with `names` added to their Vary header (one is made when there is none)."""
+    old = b", ".join(v for k, v in headers if k.lower() == b"vary")
+    kept = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    return [*kept, (b"vary", old + b", " + names if old else names)]
+
+
 class SecurityHeaders:
-    """Security headers on every answer, and `Cache-Control: no-store` on every answer
-    to a request that carries credentials (the static files excepted)."""
+    """Security headers on every answer, `Cache-Control: no-store` on every answer to a
+    request that carries credentials, and `Vary: Accept-Language, Cookie` (the static
+    files excepted)."""
 
     def __init__(self, app: ASGIApp, hsts: bool = False, tile_url: str = "") -> None:
         self.app, self.hsts, self.csp = app, hsts, csp(tile_url).encode()
@@ -126,6 +134,9 @@ class SecurityHeaders:
                     # what a user may read, or a new session, stays out of every cache
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     extra[b"cache-control"] = b"no-store"
+                if not scope.get("path", "").startswith("/static/"):
+                    # pages and problem details speak the language of these two
+                    headers = _vary(headers, b"Accept-Language, Cookie")
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in extra.items() if k not in present]
                 message["headers"] = headers

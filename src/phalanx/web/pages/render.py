@@ -104,7 +104,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
                                           headers=headers)
-    response.headers["vary"] = "Accept-Language, Cookie"  # the language follows both
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
