@@ -451,3 +451,12 @@ def test_a_stated_position_is_shown_and_kept_and_closing_asks_first(
     login(client, "secretariat", "demo-secretariat")
     page = client.get(f"/drafts/{d.id}").text
     assert f'action="/drafts/{d.id}/close" data-confirm=' in page
+
+
+def test_the_inbox_notices_in_the_readers_language(client: TestClient) -> None:
+    login(client, "secretariat", "demo-secretariat")
+    english = client.get("/inbox?lang=en").text
+    russian = client.get("/inbox?lang=ru").text
+    client.cookies.clear()
+    assert "Crisis reported: " in english
+    assert "Сообщение о кризисе: " in russian and "Crisis reported" not in russian

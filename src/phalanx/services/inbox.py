@@ -46,6 +46,12 @@ class Item:
     topic: str = ""  # the live-event topic that changes it ("" when none)
     detail: str = ""
 
+    @property
+    def as_written(self) -> bool:
+        """A record's own title and words; a notification's are written by the services
+        (and shown in the reader's language)."""
+        return self.kind != "notification"
+
 
 def _day_end(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=UTC)
