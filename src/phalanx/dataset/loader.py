@@ -145,7 +145,8 @@ def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
         raise DatasetError(file, problems) from exc
     problems = [
         Located(file, _line_of(node, path), _dotted(path), message)
-        for path, message in [*_duplicate_keys(ds), *register_problems(ds, scenarios())]
+        for path, message in [*_duplicate_keys(ds), *register_problems(ds, scenarios()),
+                              *_stale_translations(ds, data)]
     ]
     if problems:  # later checks number items by key and would point at the wrong ones
         raise DatasetError(file, problems)
@@ -195,6 +196,29 @@ def _duplicate_keys(ds: DatasetIn) -> list[tuple[tuple[str | int, ...], str]]:
                 out.append(((name, i, attr), f"{key!r} already defined at {name}.{first[key]}"))
             first.setdefault(key, i)
     return out
+
+
+def _texts(value: object) -> set[str]:
+    """Every text written in a part of the file."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_texts(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_texts(v) for v in value)) if value else set()
+    return set()
+
+
+def _stale_translations(ds: DatasetIn, data: dict[str, object]
+                        ) -> list[tuple[tuple[str | int, ...], str]]:
+    """A translation of a text that the file no longer holds (its English was changed
+    and the translation left behind)."""
+    written = _texts({k: v for k, v in data.items() if k != "translations"})
+    return [(("translations", lang, text),
+             "no text of the file reads so: the English was changed, or the translation is "
+             "of a text that is not there")
+            for lang, table in ds.translations.items() for text in table
+            if text not in written]
 
 
 def _text(t: object) -> Text:
@@ -350,6 +374,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         forces=_forces(ds, places or {}),
         registers={name: _dump(getattr(ds, name)) for name in REGISTER_SECTIONS
                    if getattr(ds, name)},
+        translations={lang: dict(table) for lang, table in ds.translations.items()},
     )
 
 

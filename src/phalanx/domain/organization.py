@@ -7,6 +7,7 @@ Nothing here knows about files, databases or the web. The dataset loader builds 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -270,3 +271,12 @@ class Organization:
     version: str = ""
     contributions: tuple[Contribution, ...] = ()
     as_of: date | None = None  # the dataset's cut-off: sourced facts run to this day
+    # language -> {English text of the dataset: its translation}, for the texts the file
+    # gives in English alone (notes, unit names, ...)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def text_in(self, lang: str) -> Callable[[str], str]:
+        """`text(s)`: a text of the dataset in `lang` when the file translates it, else as
+        written."""
+        table = self.translations.get(lang, {})
+        return lambda s: table.get(s, s) if isinstance(s, str) else s

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 from phalanx.services.organization import TimelineRowOut
-from phalanx.web.i18n import labeller, translator
+from phalanx.web.i18n import labeller, number, translator
 
 WIDTH = 1100
 ROW = 24  # height of a state's row
@@ -218,11 +218,14 @@ def strength_bars(rows: list[tuple[str, int, int | None]], listed: str = "listed
     return "".join(out)
 
 
-def plan_gantt(rows: list[tuple[str, float, float, float, str]], hours: str = "hours") -> str:
+def plan_gantt(rows: list[tuple[str, float, float, float, str]], lang: str = "en") -> str:
     """One row per movement: from departure to arrival (hours from the plan's start),
-    air or ground, with the needed-by time as a tick; late arrivals are marked."""
+    air or ground, with the needed-by time as a tick; late arrivals are marked. Written
+    in `lang`."""
     if not rows:
         return ""
+    _, label = translator(lang), labeller(lang)
+    hours, title, late_text = _("h"), _("Deployment plan"), _("late")
     left, width, row, top = 200, 1000, 22, 28
     end = max(max(a, n) for _l, _d, a, n, _m in rows) * 1.05 or 1.0
     height = top + row * len(rows) + 12
@@ -233,24 +236,25 @@ def plan_gantt(rows: list[tuple[str, float, float, float, str]], hours: str = "h
 
     step = max(1, round(end / 10 / 6) * 6) if end > 12 else 2
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart gantt" viewBox="0 0 {width} '
-           f'{height}" width="100%" role="img" aria-label="plan">']
+           f'{height}" width="100%" role="img" aria-label={quoteattr(title)}>']
     h = 0
     while h <= end:
         out.append(f'<line class="grid" x1="{x(h):.1f}" x2="{x(h):.1f}" y1="{top - 6}" '
                    f'y2="{height - 8}" stroke="#ddd"/><text class="axis" x="{x(h):.1f}" '
-                   f'y="{top - 10}" text-anchor="middle" font-size="11">{h} h</text>')
+                   f'y="{top - 10}" text-anchor="middle" font-size="11">{h} {escape(hours)}</text>')
         h += step
-    for i, (label, dep, arr, need, mode) in enumerate(rows):
+    for i, (name, dep, arr, need, mode) in enumerate(rows):
         y = top + i * row
         late = arr > need + 1e-6
         css = f"bar {mode}{' late' if late else ''}"
         fill = "#b03a2e" if late else ("#2f5d9b" if mode == "air" else "#5b8c3a")
         out.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" '
-                   f'font-size="12">{escape(label[:28])}</text>')
+                   f'font-size="12">{escape(name[:28])}</text>')
         out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" '
                    f'width="{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}">'
-                   f'<title>{escape(label)}: {mode}, {dep:.1f}–{arr:.1f} {escape(hours)}'
-                   f'{" (late)" if late else ""}</title></rect>')
+                   f'<title>{escape(name)}: {escape(label("mode", mode))}, '
+                   f'{escape(number(dep, lang, 1))}–{escape(number(arr, lang, 1))} '
+                   f'{escape(hours)}{escape(f" ({late_text})") if late else ""}</title></rect>')
         out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 1}" '
                    f'y2="{y + row - 3}" stroke="#222" stroke-width="2"/>')
     out.append("</svg>")

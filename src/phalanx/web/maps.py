@@ -3,6 +3,7 @@ package (TopoJSON, copied to static/vendor at set-up): no tiles, nothing fetched
 
 from __future__ import annotations
 
+import gettext
 import json
 import math
 from dataclasses import dataclass
@@ -11,7 +12,39 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pycountry
+
+from phalanx.web.i18n import labeller, number, translator
+
 ATLAS = Path(__file__).parent / "static" / "vendor" / "countries-50m.json"
+
+
+@cache
+def _atlas_ids() -> dict[str, str]:
+    """The atlas's country names -> their ISO 3166-1 numeric codes."""
+    if not ATLAS.exists():
+        return {}
+    topo = json.loads(ATLAS.read_text(encoding="utf-8"))
+    return {g.get("properties", {}).get("name", ""): g["id"]
+            for g in topo["objects"]["countries"]["geometries"] if g.get("id")}
+
+
+@cache
+def country_name(name: str, lang: str) -> str:
+    """A country of the atlas (named in English, sometimes shortened: "Bosnia and
+    Herz.") by its name in `lang`, from the ISO 3166-1 names and translations the
+    `pycountry` package ships; the atlas's name when it has no ISO code."""
+    country = pycountry.countries.get(numeric=_atlas_ids().get(name, "-"))
+    if country is None:
+        return name
+    common = getattr(country, "common_name", None) or country.name
+    if lang == "en":
+        return str(common) if name.endswith(".") else name
+    try:
+        table = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return str(common)
+    return table.gettext(common)
 
 
 @dataclass(frozen=True)
@@ -129,12 +162,16 @@ def centroid(name: str) -> tuple[float, float] | None:
 def render(box: Box, markers: list[Marker], width: int = 720,
            highlight: set[str] | None = None,
            routes: list[tuple[str, str, float]] | None = None,
-           symbols: list[Symbol] | None = None, moves: list[Move] | None = None) -> str:
+           symbols: list[Symbol] | None = None, moves: list[Move] | None = None,
+           lang: str = "en") -> str:
     """An SVG map of `box` (equirectangular, scaled for its middle latitude), with
-    markers and, optionally, routes between countries drawn by weight."""
+    markers and, optionally, routes between countries (by the atlas's names) drawn by
+    weight; countries and routes are named in `lang`."""
     countries = _countries()
     if countries is None:
         return '<p class="muted">Map data missing: run make assets.</p>'
+    _ = translator(lang)
+    title = _("Map")
     k = math.cos(math.radians((box.north + box.south) / 2))
     w_deg = (box.east - box.west) * k
     h_deg = box.north - box.south
@@ -144,7 +181,7 @@ def render(box: Box, markers: list[Marker], width: int = 720,
         return ((lon - box.west) * k / w_deg * width, (box.north - lat) / h_deg * height)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} '
-             f'{height}" width="100%" role="img" aria-label="map">',
+             f'{height}" width="100%" role="img" aria-label="{escape(title)}">',
              f'<rect class="sea" x="0" y="0" width="{width}" height="{height}"/>']
     margin = 5.0
     for name, rings in countries:
@@ -157,9 +194,10 @@ def render(box: Box, markers: list[Marker], width: int = 720,
             paths.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
         if paths:
             css = "land hl" if highlight and name in highlight else "land"
-            parts.append(f'<path class="{css}" d="{"".join(paths)}"><title>{escape(name)}'
-                         f'</title></path>')
+            parts.append(f'<path class="{css}" d="{"".join(paths)}"><title>'
+                         f'{escape(country_name(name, lang))}</title></path>')
     heaviest = max((w for _, _, w in routes or []), default=0.0) or 1.0
+    kg = labeller(lang)("quantity_unit", "kg")
     for a, b, weight in routes or []:
         ca, cb = centroid(a), centroid(b)
         if ca is None or cb is None:
@@ -168,7 +206,8 @@ def render(box: Box, markers: list[Marker], width: int = 720,
         stroke = 1.5 + 8 * weight / heaviest
         parts.append(f'<line class="route" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
                      f'y2="{y2:.1f}" stroke-width="{stroke:.1f}" marker-end="url(#arrow)">'
-                     f'<title>{escape(a)} → {escape(b)}: {weight:,.0f} kg</title></line>')
+                     f'<title>{escape(country_name(a, lang))} → {escape(country_name(b, lang))}'
+                     f': {escape(number(weight, lang, 0))} {escape(kg)}</title></line>')
     if routes:
         parts.insert(2, '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" '
                         'markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" '

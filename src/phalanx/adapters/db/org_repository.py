@@ -185,6 +185,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
         operations=org.operations,
         forces=org.forces,  # as in the file; the registry tables hold the live units
         registers=org.registers,
+        translations=org.translations,
         loaded_at=datetime.now(UTC),
         as_of=org.as_of,
     ))
@@ -333,4 +334,5 @@ def load(conn: Connection) -> Organization | None:
         operations=dict(o.operations),
         forces=dict(o.forces or {}),
         registers=dict(o.registers or {}),
+        translations=dict(o.translations or {}),
     )

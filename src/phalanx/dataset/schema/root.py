@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -25,6 +25,9 @@ from phalanx.dataset.schema.registers import (
     ParliamentaryAssemblyIn,
     TrainingIn,
 )
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+NonEmptyText = Annotated[str, Field(min_length=1)]
 
 
 class ArrearsIn(Model):
@@ -78,3 +81,6 @@ class DatasetIn(Model):
     training: TrainingIn | None = None
     exercises: list[ExerciseIn] = []
     external_relations: ExternalRelationsIn | None = None
+    # the texts above given in English alone, in another working language: for each
+    # language code, each English text as written above and its translation
+    translations: dict[Language, dict[NonEmptyText, NonEmptyText]] = {}

@@ -283,8 +283,16 @@ def install(env: Environment) -> None:
             return value.get(_lang_of(ctx))
         return value
 
+    @pass_context
+    def translated(ctx: Context, text: Any) -> Any:
+        # a text of the dataset given in English alone, in the page's language where the
+        # dataset translates it (`Organization.translations`)
+        to_lang = ctx.get("dataset_text")
+        return to_lang(text) if to_lang is not None else text
+
     env.globals["name"] = name
     env.globals["label"] = label
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter
     env.filters["number"] = number_filter
+    env.filters["translated"] = translated

@@ -134,7 +134,7 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
 def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
-    room = _room(conn, crisis_id, actor, org)
+    room = _room(conn, crisis_id, actor, org, language(request))
     if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
         room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
     return render(request, "crisis.html", {
@@ -144,10 +144,12 @@ def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
 def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
               org: Org) -> HTMLResponse:
-    return render(request, "_crisis_live.html", _room(conn, crisis_id, actor, org))
+    return render(request, "_crisis_live.html",
+                  _room(conn, crisis_id, actor, org, language(request)))
 
 
-def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, object]:
+def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
+          ) -> dict[str, object]:
     c = crises.get(conn, crisis_id, actor=actor)
     # the place's interactive map (static/cop.js), framed on the place and its CAP areas
     place_map = f"/crises/{crisis_id}/map.json" if c.lat is not None and c.lon is not None \
@@ -157,7 +159,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org) -> dict[str, o
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
-            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor),
+            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
+from phalanx.domain.organization import Organization
 from phalanx.services import forces
 from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
@@ -217,15 +218,22 @@ def decide_plan(plan_id: Id, actor: Writer, db: DB) -> Response:
     return RedirectResponse(f"/crises/{p.crisis_id}?saved=1#forces", status_code=303)
 
 
-def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, object]:
-    """What the crisis room shows of the forces."""
+def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization, lang: str
+                 ) -> dict[str, object]:
+    """What the crisis room shows of the forces, the units named in `lang`."""
     reqs = forces.requirements(conn, crisis_id, actor=actor)
     every = forces.plans(conn, crisis_id, actor=actor)
     found = [p for p in every if p.kind == "deployment"]
     plan = found[0] if found else None
     withdrawal = next((p for p in every if p.kind == "withdrawal"), None)
+    text = org.text_in(lang)
+    unit_names = {u.key: text(u.name) for u in forces.units(conn, actor=actor)}
+    for p in (plan, withdrawal):  # parts of a unit: its name and the part's number
+        for m in p.movements if p else []:
+            whole, _, part = m.unit.partition("#")
+            if part and whole in unit_names:
+                unit_names[m.unit] = f"{unit_names[whole]} #{part}"
     gantt = ""
-    names = {u.key: u.name for u in forces.units(conn, actor=actor)}
     if plan is not None:
         by_req = {r.id: r for r in reqs}
         rows = []
@@ -235,19 +243,13 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal) -> dict[str, objec
                 continue
             dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
             need = (r.needed_by - plan.starts_at).total_seconds() / 3600
-            rows.append((f"{names.get(m.unit, m.unit)} ({m.state})", dep, m.arrive_h, need,
-                         m.mode))
-        gantt = charts.plan_gantt(rows)
+            rows.append((f"{unit_names.get(m.unit, m.unit)} ({m.state})", dep, m.arrive_h,
+                         need, m.mode))
+        gantt = charts.plan_gantt(rows, lang)
     own_units = []
     if actor.state:
         own_units = forces.units(conn, actor=actor, state=actor.state)
-    unit_names = {u.key: u.name for u in forces.units(conn, actor=actor)}
-    for p in (plan, withdrawal):  # parts of a unit: its name and the part's number
-        for m in p.movements if p else []:
-            whole, _, part = m.unit.partition("#")
-            if part and whole in unit_names:
-                unit_names[m.unit] = f"{unit_names[whole]} #{part}"
-    aircraft_types = {a.key: a.type for a in forces.aircraft(conn, actor=actor)}
+    aircraft_types = {a.key: text(a.type) for a in forces.aircraft(conn, actor=actor)}
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
             "plan": plan, "plans": found, "gantt": gantt, "withdrawal": withdrawal,
             "decided_deployment": any(p.status == "decided" for p in found),

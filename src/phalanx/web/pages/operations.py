@@ -52,7 +52,7 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
     svg = maps.render(maps.Box(west=24, south=33, east=82, north=57),
                       [], routes=[(names.get(c.route_from, c.route_from),
                                    names.get(c.route_to, c.route_to), c.kg)
-                                  for c in d["corridors"]])
+                                  for c in d["corridors"]], lang=language(request))
     return render(request, "operation.html", {
         **_charts(request, conn, key, actor, stage or None, _year(year)),
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),

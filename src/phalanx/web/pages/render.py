@@ -73,12 +73,15 @@ def language_links(request: Request, path: str | None = None) -> list[tuple[str,
             for code in LANGUAGES]
 
 
-def _org_info(request: Request) -> orgs.OrganizationOut | None:
+def _org_info(request: Request, lang: str
+              ) -> tuple[orgs.OrganizationOut | None, Callable[[str], str]]:
+    """The organization's header, and its dataset's texts in `lang`."""
     try:
         with request.app.state.db.read() as conn:
-            return orgs.organization_info(orgs.organization(conn))
+            org = orgs.organization(conn)
     except orgs.NotLoaded:
-        return None
+        return None, lambda s: s
+    return orgs.organization_info(org), org.text_in(lang)
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -88,14 +91,16 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         principal = identify(request)
     except Exception:
         principal = None
+    org, dataset_text = _org_info(request, lang)
     ctx = {
         "lang": lang,
+        "dataset_text": dataset_text,
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,
         "nav_items": menu(principal),
         "csrf_token": getattr(request.state, "csrf", None),
-        "org": _org_info(request),
+        "org": org,
         "today": date.today(),
         "path": request.url.path,
         # a change just made (a form sent, then this page): say it was saved

@@ -37,6 +37,8 @@ organization = Table(
     Column("operations", JSON, nullable=False, server_default="{}"),
     Column("forces", JSON, nullable=False, server_default="{}"),  # bases, formations, symbols
     Column("registers", JSON, nullable=False, server_default="{}"),
+    # language -> {English text of the dataset: its translation}
+    Column("translations", JSON, nullable=False, server_default="{}"),
     Column("dataset_version", Text, nullable=False),
     Column("dataset_sha256", String(64), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
