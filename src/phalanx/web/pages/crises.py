@@ -159,7 +159,8 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
-            "now": datetime.now(UTC), **forces_pages.room_context(conn, crisis_id, actor, org, lang),
+            "now": datetime.now(UTC),
+            **forces_pages.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
 

@@ -1,0 +1,69 @@
+"""The dataset's texts given in English alone (notes, unit names, aircraft types, the
+registers' texts) read in Russian on Russian pages and as written on English ones;
+so do the countries of the operations' map and the crisis room's plan chart."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.dataset.loader import builtin_path, read
+from tests.integration.test_pages import (  # noqa: F401 (fixtures)
+    client,
+    demo_db,
+    login,
+    page_settings,
+)
+
+RU = read(builtin_path())[0].translations["ru"]
+
+
+@pytest.fixture
+def secretariat(client: TestClient) -> TestClient:  # noqa: F811
+    login(client, "secretariat", "demo-secretariat")
+    return client
+
+
+@pytest.mark.parametrize(("path", "english"), [
+    ("/agreements", "did not sign the 1999 extension protocol"),
+    ("/forces", "Il-76MD"),
+    ("/forces?formation=crrf", "Air assault battalion group 1"),
+    ("/joint-exercises", "Exercise of the Collective Rapid Reaction Force."),
+    ("/bodies/csc", "Kassym-Jomart Tokayev"),
+])
+def test_a_text_of_the_dataset_reads_in_the_pages_language(secretariat: TestClient,
+                                                           path: str, english: str) -> None:
+    sep = "&" if "?" in path else "?"
+    en = unescape(secretariat.get(f"{path}{sep}lang=en").text)
+    ru = unescape(secretariat.get(f"{path}{sep}lang=ru").text)
+    assert english in en and RU[english] not in en
+    assert RU[english] in ru and english not in ru
+
+
+def test_the_operations_map_names_countries_in_the_pages_language(
+        secretariat: TestClient) -> None:
+    en = secretariat.get("/operations/channel?lang=en").text
+    ru = secretariat.get("/operations/channel?lang=ru").text
+    assert "<title>Uzbekistan</title>" in en and "<title>Узбекистан</title>" in ru
+    assert "<title>Uzbekistan</title>" not in ru
+    assert 'aria-label="Карта"' in ru
+
+
+def test_the_crisis_rooms_plan_names_its_units_in_the_pages_language(
+        secretariat: TestClient) -> None:
+    listing = secretariat.get("/crises?lang=en").text
+    ids = sorted(set(re.findall(r'href="/crises/(\d+)"', listing)))
+    pages = {i: secretariat.get(f"/crises/{i}?lang=ru").text for i in ids}
+    with_plan = [html for html in pages.values() if 'class="chart gantt"' in html]
+    assert with_plan, "the demo crisis answered by the CRRF has a plan"
+    html = unescape(with_plan[0])
+    chart = html[html.index('class="chart gantt"'):]
+    chart = chart[:chart.index("</svg>")]
+    units = [u for u in RU if u in chart or RU[u] in chart]
+    assert units and all(RU[u] in chart for u in units)
+    assert not any(re.search(rf">{re.escape(u)} \(", chart) for u in units)
+    assert re.search(r"<title>[^<]+: по воздуху, \d+,\d–\d+,\d ч", chart)
+    assert 'aria-label="План развёртывания"' in chart
