@@ -106,3 +106,22 @@ def test_any_text_is_shown_without_failing(text: str, start: str) -> None:
     for line in (text, start + text, text + " h late", "serves " + text):
         assert isinstance(timeline_text(line, "ru"), str)
         assert isinstance(plan_text(line, "ru"), str)
+
+
+def test_the_organizations_names_in_a_line_read_as_its_file_gives_them() -> None:
+    """A crisis's first notice names its category and treaty basis, and a session's
+    default title its body, as the file writes them in English: with the file's texts
+    they read in Russian, without them as written."""
+    from phalanx.dataset.loader import builtin_path, read
+
+    org = read(builtin_path())[0]
+    cat = org.crisis_categories["armed_attack"]
+    notice = (f"{cat.name_en} affecting KGZ, TJK. {cat.basis}. Consultations are due within "
+              "60 minutes.")
+    ru = timeline_text(notice, "ru", org.text_in("ru"))
+    assert ru.startswith(f"{cat.name_ru}; затронуты: KGZ, TJK. {cat.basis_ru}")
+    assert cat.name_en in timeline_text(notice, "ru")  # no file: the names as written
+    title = "Collective Security Council: regular session, 2026-11-30"
+    assert timeline_text(title, "ru", org.text_in("ru")) == (
+        f"{org.bodies['csc'].name.ru}: заседание (очередное), 2026-11-30")
+    assert timeline_text(title, "en", org.text_in("en")) == title

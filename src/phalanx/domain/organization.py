@@ -276,7 +276,23 @@ class Organization:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def text_in(self, lang: str) -> Callable[[str], str]:
-        """`text(s)`: a text of the dataset in `lang` when the file translates it, else as
+        """`text(s)`: a text of the dataset in `lang` when the file gives it so (its
+        translations, and the English of its names in both working languages: states,
+        offices, bodies, crisis categories with their basis and obligation), else as
         written."""
-        table = self.translations.get(lang, {})
+        table = {**self._names_in(lang), **self.translations.get(lang, {})}
         return lambda s: table.get(s, s) if isinstance(s, str) else s
+
+    def _names_in(self, lang: str) -> dict[str, str]:
+        if lang == "en":
+            return {}
+        texts = [*(s.name for s in self.states.values()),
+                 *(o.name for o in self.offices.values()),
+                 *(b.name for b in self.bodies.values())]
+        names = {t.en: t.get(lang) for t in texts}
+        for c in self.crisis_categories.values():  # crisis.Category: en and ru fields
+            for en, ru in (("name_en", "name_ru"), ("basis", "basis_ru"),
+                           ("obligation", "obligation_ru")):
+                if lang == "ru" and getattr(c, ru, ""):
+                    names[getattr(c, en)] = getattr(c, ru)
+        return names

@@ -10,6 +10,8 @@ the placeholders of its msgid; the name says how the value shows:
   as `_`; a trailing digit tells two apart);
 - `Ls_<group>`: a list of such values, `, `-separated;
 - `line_*`: a part of a line, translated in turn; `reasons`: parts joined by `; `;
+- `data_*`: a text of the organization's file (a body's name, a crisis category's
+  basis), in the language the file gives it in, when the caller passes the file's texts;
 - anything else: as it is (a name, an id, a text someone wrote).
 
 An optional group that did not match shows as nothing.
@@ -26,8 +28,11 @@ from phalanx.web.i18n import labeller, number, translations
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
 
 
-def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str:
+def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
+           data: Callable[[str], str] | None) -> str:
     label = labeller(lang)
+    if name.startswith("data_"):
+        return data(value) if data is not None else value
     if name.startswith("num_"):
         return number(float(value), lang, 1)
     if name.startswith("pct_"):
@@ -37,7 +42,7 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str
     if name.startswith("cap"):
         return label("cap", value)
     if name.startswith("Ls_"):
-        return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again)
+        return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again, data)
                          for v in value.split(","))
     if name.startswith("L_"):
         return label(name[2:].rstrip("0123456789"), value.lower().replace(" ", "_"))
@@ -48,19 +53,21 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str]) -> str
     return value
 
 
-Translate = Callable[[str, str], str]  # (line, lang) -> the line in lang
+# (line, lang[, the organization file's texts in lang]) -> the line in lang
+Translate = Callable[..., str]
 
 
 def translator(forms: Iterable[tuple[str, str]], otherwise: Translate) -> Translate:
     """A function writing a line in a language: a line that is its own msgid is
     translated as such, else by the first of `forms` it matches (its parts translated by
-    the same function), else by `otherwise`. English lines are returned as they are."""
+    the same function), else by `otherwise`. English lines are returned as they are.
+    `data`, when given, writes the organization file's texts in `lang`."""
 
     @cache
     def patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
 
-    def text(line: str, lang: str) -> str:
+    def text(line: str, lang: str, data: Callable[[str], str] | None = None) -> str:
         if lang == "en" or not line:
             return line
         own = str(translations(lang).gettext(line))
@@ -69,7 +76,8 @@ def translator(forms: Iterable[tuple[str, str]], otherwise: Translate) -> Transl
         for pattern, msgid in patterns():
             m = pattern.match(line)
             if m is not None:
-                values = {k: "" if v is None else _shown(k, v, lang, lambda part: text(part, lang))
+                values = {k: "" if v is None else _shown(
+                              k, v, lang, lambda part: text(part, lang, data), data)
                           for k, v in m.groupdict().items()}
                 return str(translations(lang).gettext(msgid)) % values
         return otherwise(line, lang)

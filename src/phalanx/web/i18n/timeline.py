@@ -29,6 +29,10 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"consultations convened \(session (?P<session>\d+)\)",
      N_("consultations convened (session %(session)s)")),
     (r"session convened: (?P<line_title>.+)", N_("session convened: %(line_title)s")),
+    # a session's title when none was given (services/decisions/sessions.py)
+    (r"(?P<data_body>.+?): (?P<L_session_kind>regular|extraordinary|emergency) session, "
+     r"(?P<day>\d{4}-\d\d-\d\d)",
+     N_("%(data_body)s: %(L_session_kind)s session, %(day)s")),
     (r"(?P<L_session_kind>Regular|Extraordinary|Emergency) session on crisis "
      r"(?P<crisis>\d+): (?P<title>.+)",
      N_("%(L_session_kind)s session on crisis %(crisis)s: %(title)s")),
@@ -47,10 +51,10 @@ FORMS: tuple[tuple[str, str], ...] = (
     # the notices of a crisis in the inbox (services/crises/)
     (r"\[EXERCISE\] (?P<line_notice>.+)", N_("[EXERCISE] %(line_notice)s")),
     (r"Crisis reported: (?P<title>.+)", N_("Crisis reported: %(title)s")),
-    (r"(?P<category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)\. (?P<basis>.+)\. "
-     r"Consultations are due within (?P<minutes>\d+) minutes\.",
-     N_("%(category)s affecting %(states)s. %(basis)s. Consultations are due within "
-        "%(minutes)s minutes.")),
+    (r"(?P<data_category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)\. "
+     r"(?P<data_basis>.+)\. Consultations are due within (?P<minutes>\d+) minutes\.",
+     N_("%(data_category)s affecting %(states)s. %(data_basis)s. Consultations are due "
+        "within %(minutes)s minutes.")),
     (r"Crisis (?P<crisis>\d+): (?P<L_stage>\w+)", N_("Crisis %(crisis)s: %(L_stage)s")),
     (r"Overdue: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
      N_("Overdue: crisis %(crisis)s (%(title)s)")),

@@ -28,12 +28,17 @@ templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates"
 i18n.install(templates.env)
 
 
-def _in_page_language(translate: Callable[[str, str], str]) -> Callable[..., str]:
-    """A filter writing a text of the services in the page's language with `translate`."""
+def _in_page_language(translate: Callable[..., str], data: bool = False
+                      ) -> Callable[..., str]:
+    """A filter writing a text of the services in the page's language with `translate`
+    (given the organization file's texts in that language too, with `data`)."""
 
     @pass_context
     def apply(ctx: Context, text: object) -> str:
-        return translate(str(text), str(ctx.get("lang") or "en"))
+        lang = str(ctx.get("lang") or "en")
+        if data:
+            return translate(str(text), lang, ctx.get("dataset_text"))
+        return translate(str(text), lang)
 
     return apply
 
@@ -42,7 +47,7 @@ def _in_page_language(translate: Callable[[str, str], str]) -> Callable[..., str
 # unit, a warning), an entry of a crisis's timeline or a notice
 templates.env.filters["error_text"] = _in_page_language(errors.translate)
 templates.env.filters["plan_text"] = _in_page_language(plan_text)
-templates.env.filters["timeline_text"] = _in_page_language(timeline_text)
+templates.env.filters["timeline_text"] = _in_page_language(timeline_text, data=True)
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
