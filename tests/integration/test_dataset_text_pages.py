@@ -67,3 +67,23 @@ def test_the_crisis_rooms_plan_names_its_units_in_the_pages_language(
     assert not any(re.search(rf">{re.escape(u)} \(", chart) for u in units)
     assert re.search(r"<title>[^<]+: по воздуху, \d+,\d–\d+,\d ч", chart)
     assert 'aria-label="План развёртывания"' in chart
+
+
+def test_the_annual_reports_supplies_read_in_the_reports_language(
+        secretariat: TestClient) -> None:
+    import io
+
+    import pypdf
+
+    def pdf_text(lang: str) -> str:
+        r = secretariat.get(f"/secretariat/annual-report/2023.pdf?lang={lang}")
+        assert r.status_code == 200
+        # the table's narrow cells break words: compared without spaces
+        return "".join("".join((p.extract_text() or "").split())
+                       for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+
+    item = "armoured personnel carriers"
+    bare_en, bare_ru = item.replace(" ", ""), RU[item].replace(" ", "")
+    en, ru = pdf_text("en"), pdf_text("ru")
+    assert bare_en in en and bare_ru not in en
+    assert bare_ru in ru and bare_en not in ru

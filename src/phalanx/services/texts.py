@@ -18,20 +18,25 @@ def _english(message: str, /, **values: Any) -> str:
     return message % values
 
 
+def _as_is(text: str, data: Callable[[str], str] | None = None) -> str:
+    return text
+
+
 def _raw(group: str, value: Any) -> str:
     return str(getattr(value, "value", value) or "").replace("_", " ")
 
 
 @dataclass(frozen=True)
 class Texts:
-    """`gettext(message, **values)`, `label(group, value)`, `message(text)` (a message of
-    the services or the domain, e.g. a decision's outcome reason) and the language's
-    code."""
+    """`gettext(message, **values)`, `label(group, value)`, `message(text[, data])` (a
+    message of the services or the domain, e.g. a decision's outcome reason; `data`
+    writes the organization file's texts named in it, `Organization.text_in`) and the
+    language's code."""
 
     gettext: Callable[..., str] = _english
     label: Callable[[str, Any], str] = _raw
     lang: str = "en"
-    message: Callable[[str], str] = str
+    message: Callable[..., str] = _as_is
 
 
 ENGLISH = Texts()

@@ -163,6 +163,7 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     _, label = texts.gettext, texts.label
     c = get(conn, crisis_id, actor=actor)
     card = c.scorecard.model_dump() if c.scorecard else {}
+    data = orgs.organization(conn).text_in(texts.lang)  # the names in the entries
 
     def pick(english: str, russian: str) -> str:  # the dataset's Russian, where it has it
         return russian if texts.lang == "ru" and russian else english
@@ -201,7 +202,7 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
             f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: "
-            + (e.text if e.as_written else texts.message(e.text))
+            + (e.text if e.as_written else texts.message(e.text, data))
             for e in c.timeline]),
     ]
     if c.review:

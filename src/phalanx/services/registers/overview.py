@@ -107,6 +107,13 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     """The year's report as PDF, in the reader's language (`texts`)."""
     _, label = texts.gettext, texts.label
     org = orgs.organization(conn)
+    text = org.text_in(texts.lang)  # the file's texts in English alone, in the language
+
+    def title(law: Any) -> str:
+        ru = law["title_ru"] if isinstance(law, dict) else law.title_ru
+        return ru if texts.lang == "ru" and ru else (
+            law["title"] if isinstance(law, dict) else law.title)
+
     marking = marking_for(actor)
     sections: list[pdf.Section] = []
 
@@ -149,16 +156,16 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     progress = [p for p in matrix.progress if p["year"] <= year]
     paras = [_("Model laws and recommendations adopted in %(year)s: %(n)s", year=year,
                n=len(adopted))
-             + (" — " + "; ".join(x.title for x in adopted) if adopted else "") + "."]
+             + (" — " + "; ".join(title(x) for x in adopted) if adopted else "") + "."]
     paras.append(_("Transposition by member:") + " " + ", ".join(
         f"{v} {label('tr', k)}" for k, v in SYMBOLS.items()) + ".")
     paras += [_("Field session of %(commission)s in %(place)s (%(day)s):",
-                commission=s.commission, place=s.place, day=s.start.isoformat())
-              + f" {s.topic}. {s.report}" for s in sessions]
+                commission=s.commission, place=text(s.place), day=s.start.isoformat())
+              + f" {text(s.topic)}. {text(s.report)}" for s in sessions]
     sections.append(pdf.Section(
         _("Parliamentary Assembly: harmonization of legislation"), paras,
         table=[[_("Model law"), *matrix.states]]
-        + [[row["title"], *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
+        + [[title(row), *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
            for row in matrix.laws] if matrix.laws else None,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
                                                            for p in progress]},
@@ -168,7 +175,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         sections.append(pdf.Section(
             _("Transposition changes in %(year)s", year=year),
             table=[[_("Model law"), _("State"), _("Status"), _("Reference"), _("On")]]
-            + [[c.law, c.state, label("tr", c.status), c.reference,
+            + [[c.law, c.state, label("tr", c.status), text(c.reference),
                 c.on.isoformat()] for c in changes]))
 
     # military-technical cooperation
@@ -185,7 +192,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
            delivered=_money(yt.delivered_value if yt else 0))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
-        + [[s.key, s.supplier, s.recipient, s.item, str(s.quantity),
+        + [[s.key, s.supplier, s.recipient, text(s.item), str(s.quantity),
             str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
         images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],
                               _("Delivered"): [(str(y.year), y.delivered_value)

@@ -206,7 +206,7 @@ def texts_for(lang: str) -> Texts:
     from phalanx.web.i18n.timeline import timeline_text
 
     return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
-                 message=lambda text: timeline_text(text, lang))
+                 message=lambda text, data=None: timeline_text(text, lang, data))
 
 
 def long_date(day: date, lang: str) -> str:
