@@ -87,3 +87,19 @@ def test_the_annual_reports_supplies_read_in_the_reports_language(
     en, ru = pdf_text("en"), pdf_text("ru")
     assert bare_en in en and bare_ru not in en
     assert bare_ru in ru and bare_en not in ru
+
+
+def test_the_operational_pictures_symbols_read_in_the_pages_language(
+        secretariat: TestClient) -> None:
+    def labels(lang: str) -> tuple[set[str], list[str]]:
+        data = secretariat.get(f"/forces/map/data.json?lang={lang}").json()
+        return ({s["label"] for s in data["symbols"]},
+                [d[1] for s in data["symbols"] for d in s["details"]])
+
+    (en, _), (ru, ru_details) = labels("en"), labels("ru")
+    assert "Kant air base" in en and RU["Kant air base"] in ru and "Kant air base" not in ru
+    unit = "Air assault battalion group 1"
+    assert any(x.startswith(f"{unit} (") for x in en)
+    assert any(x.startswith(f"{RU[unit]} (") for x in ru)
+    assert not any(x.startswith(f"{unit} (") for x in ru)
+    assert any(re.fullmatch(r"\d+(,\d+)? ч", d) for d in ru_details)  # the readiness

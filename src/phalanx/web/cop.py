@@ -16,9 +16,10 @@ import json
 from functools import cache
 from typing import Any
 
+from phalanx.domain.organization import Organization
 from phalanx.services import crises as crs
 from phalanx.web import maps
-from phalanx.web.i18n import labeller, translator
+from phalanx.web.i18n import labeller, number, translator
 
 LAYERS = ("units", "airfields", "crises", "movements")
 # the members' region, when nothing narrower is asked for
@@ -36,19 +37,22 @@ def _frame(points: list[tuple[float, float]], pad_lat: float = 3.0,
 
 def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
                  board: list[crs.CrisisOut] | None = None,
-                 state_names: dict[str, str] | None = None) -> dict[str, Any]:
+                 org: Organization | None = None) -> dict[str, Any]:
     """The map's data. `pic` is `forces.picture(...)`; `crisis` narrows the movements to
     one crisis and frames it; `board` replaces the crises by the board's ones and frames
-    them (the crisis board's map)."""
+    them (the crisis board's map). With `org`, states, places and units are named in
+    `lang` as its file gives them."""
     _, label = translator(lang), labeller(lang)
-    names = state_names or {}
+    names = {k: s.name.get(lang) for k, s in org.states.items()} if org else {}
+    text = org.text_in(lang) if org else str
+    hours = _("h")
     symbols: list[dict[str, Any]] = []
     for b in pic["bases"]:
         if b["kind"] == "node":
             continue
         symbols.append({
             "layer": "airfields", "lat": b["lat"], "lon": b["lon"], "sidc": "SFGPIBA---H----",
-            "label": b["name"], "details": [
+            "label": text(b["name"]), "details": [
                 [_("State"), names.get(b["state"], b["state"])],
                 *([["ICAO", b["icao"]]] if b.get("icao") else [])]})
     for u in pic["units"]:
@@ -56,11 +60,11 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
             continue
         symbols.append({
             "layer": "units", "lat": u["lat"], "lon": u["lon"], "sidc": u["sidc"],
-            "label": f"{u['name']} ({u['state']})", "details": [
+            "label": f"{text(u['name'])} ({u['state']})", "details": [
                 [_("State"), names.get(u["state"], u["state"])],
                 [_("Capability"), label("cap", u["capability"])],
                 [_("Strength"), str(u["strength"])],
-                [_("Readiness"), f"{u['readiness_h']:g} h"],
+                [_("Readiness"), f"{number(u['readiness_h'], lang)} {hours}"],
                 *([[_("Garrison"), u["garrison"]]] if u.get("garrison") else [])]})
     if board is None:
         shown = [{"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"],
@@ -80,11 +84,11 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
                 [_("Stage"), label("stage", c["stage"])],
                 [_("Severity"), label("severity", c["severity"])]]})
     ids = {c["id"] for c in shown}
-    unit_names = {u["key"]: u["name"] for u in pic["units"]}
+    unit_names = {u["key"]: text(u["name"]) for u in pic["units"]}
     moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
               "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
                        f"({label('mode', m['mode'])}, "
-                       f"{m['arrive_h']:.1f} h)"}
+                       f"{number(m['arrive_h'], lang, 1)} {hours})"}
              for m in pic["movements"]
              if (crisis is None or m["crisis"] == crisis) and (board is None or m["crisis"] in ids)]
     if crisis is not None:
@@ -119,10 +123,10 @@ def _points(geometry: dict[str, Any]) -> list[tuple[float, float]]:
 
 
 def crisis_map_data(pic: dict[str, Any], c: crs.CrisisOut, areas: dict[str, Any], lang: str,
-                    state_names: dict[str, str] | None = None) -> dict[str, Any]:
+                    org: Organization | None = None) -> dict[str, Any]:
     """The crisis room's map: the crisis, its movements, the areas of its CAP alert
     (`areas`, GeoJSON), framed on the place and the areas."""
-    data = picture_data(pic, lang, crisis=c.id, board=[c], state_names=state_names)
+    data = picture_data(pic, lang, crisis=c.id, board=[c], org=org)
     where = [(c.lat, c.lon)] if c.lat is not None and c.lon is not None else []
     area_points = [p for f in areas.get("features", []) for p in _points(f.get("geometry") or {})]
     if any(lon < -90 for _, lon in area_points) and any(lon > 90 for _, lon in area_points):

@@ -72,10 +72,8 @@ def board_map(request: Request, actor: Reader, conn: Conn, org: Org,
               exercise: bool = False, closed: bool = False) -> JSONResponse:
     """The crisis board's map: the board's crises (framed on them), with the forces."""
     items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
-    lang = language(request)
-    names = {k: s.name.get(lang) for k, s in org.states.items()}
-    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
-                                         board=items, state_names=names),
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), language(request),
+                                         board=items, org=org),
                         headers={"cache-control": "no-store"})
 
 

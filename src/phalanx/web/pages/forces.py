@@ -89,10 +89,8 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
 def operational_picture_data(request: Request, actor: Reader, conn: Conn, org: Org,
                              crisis: int | None = None) -> JSONResponse:
     """The symbols, movements, legend and frame of the interactive map (static/cop.js)."""
-    lang = language(request)
-    names = {k: s.name.get(lang) for k, s in org.states.items()}
-    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), lang,
-                                         crisis=crisis, state_names=names),
+    return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), language(request),
+                                         crisis=crisis, org=org),
                         headers={"cache-control": "no-store"})
 
 
@@ -103,12 +101,10 @@ def crisis_map_data(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
     the areas of its CAP alert, framed on them."""
     from phalanx.services import alerts, crises
 
-    lang = language(request)
     c = crises.get(conn, crisis_id, actor=actor)
-    names = {k: s.name.get(lang) for k, s in org.states.items()}
     return JSONResponse(cop.crisis_map_data(forces.picture(conn, actor=actor), c,
                                             alerts.crisis_areas(conn, crisis_id, actor=actor),
-                                            lang, state_names=names),
+                                            language(request), org=org),
                         headers={"cache-control": "no-store"})
 
 
