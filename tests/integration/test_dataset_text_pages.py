@@ -69,21 +69,27 @@ def test_the_crisis_rooms_plan_names_its_units_in_the_pages_language(
     assert 'aria-label="План развёртывания"' in chart
 
 
-def test_the_annual_reports_supplies_read_in_the_reports_language(
-        secretariat: TestClient) -> None:
+@pytest.mark.parametrize(("path", "english"), [
+    ("/secretariat/annual-report/2023.pdf", "armoured personnel carriers"),
+    ("/operations/channel/report.pdf", "over 12 t of heroin"),
+    ("/operations/illegal/report.pdf",
+     "Block channels of illegal migration of third-country nationals; suppress those who "
+     "organize it."),
+])
+def test_a_pdfs_texts_of_the_dataset_read_in_its_language(secretariat: TestClient,
+                                                         path: str, english: str) -> None:
     import io
 
     import pypdf
 
     def pdf_text(lang: str) -> str:
-        r = secretariat.get(f"/secretariat/annual-report/2023.pdf?lang={lang}")
+        r = secretariat.get(f"{path}?lang={lang}")
         assert r.status_code == 200
         # the table's narrow cells break words: compared without spaces
         return "".join("".join((p.extract_text() or "").split())
                        for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
 
-    item = "armoured personnel carriers"
-    bare_en, bare_ru = item.replace(" ", ""), RU[item].replace(" ", "")
+    bare_en, bare_ru = english.replace(" ", ""), RU[english].replace(" ", "")
     en, ru = pdf_text("en"), pdf_text("ru")
     assert bare_en in en and bare_ru not in en
     assert bare_ru in ru and bare_en not in ru

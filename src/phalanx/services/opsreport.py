@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from phalanx.adapters.exports import charts, pdf
 from phalanx.domain.access.principal import Principal
 from phalanx.services import operations as ops
+from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
 
 
@@ -91,18 +92,20 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
     state: ops.Statistics = d["by_state"]
     name = (op["name"].get(texts.lang) or op["name"]["en"]) if isinstance(op["name"], dict) \
         else str(op["name"])
+    text = orgs.organization(conn).text_in(texts.lang)  # the file's texts, in the language
     sections = [
-        pdf.Section(_("Aims"), [op.get("aims", "")]),
+        pdf.Section(_("Aims"), [text(op.get("aims", ""))]),
         pdf.Section(_("Totals reported through Phalanx"), table=[
             [_("Metric"), _("Substance"), _("Quantity"), _("Unit"), _("Reports")]]
             + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
-                f"{r.quantity:,.2f}", r.key["unit"], str(r.reports)] for r in subst.rows],
+                f"{r.quantity:,.2f}", label("quantity_unit", r.key["unit"]), str(r.reports)]
+               for r in subst.rows],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
                                            marking=marking, year=year, texts=texts)]),
         pdf.Section(_("By state"), table=[
             [_("State"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")]]
             + [[r.key["state"], label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
-                r.key["unit"], str(r.reports)] for r in state.rows]),
+                label("quantity_unit", r.key["unit"]), str(r.reports)] for r in state.rows]),
         pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
             + [[c.route_from, c.route_to, str(c.seizures), f"{c.kg:,.1f}"]
@@ -110,7 +113,8 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
                     table=[[_("Metric"), _("Substance"), _("Value"), _("Unit"), _("Note")]]
                     + [[label("metric", h.metric), label("substance", h.substance),
-                        f"{h.value:,.0f}", h.unit, h.note] for h in subst.historical]),
+                        f"{h.value:,.0f}", label("quantity_unit", h.unit), text(h.note)]
+                       for h in subst.historical]),
     ]
     if subst.synthetic_reports:
         sections.insert(0, pdf.Section(_("Demo data"), [
