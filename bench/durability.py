@@ -182,6 +182,12 @@ def run(cycles: int, url: str, workdir: Path, quiet: bool = False) -> dict[str, 
                    for k in range(3)]
         for th in threads:
             th.start()
+        # the clock starts at the first acknowledged write, so that a slow first request
+        # (a loaded machine, a cold cache) does not leave a cycle with no write at all
+        deadline = time.monotonic() + 30
+        while (len(acked.positions) + len(acked.reports) + len(acked.crises) == before
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
         time.sleep(rng.uniform(0.3, 1.5))
         server.send_signal(signal.SIGKILL)  # in the middle of the writes
         server.wait()
