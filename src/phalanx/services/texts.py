@@ -38,5 +38,10 @@ class Texts:
     lang: str = "en"
     message: Callable[..., str] = _as_is
 
+    def either(self, english: str, russian: str) -> str:
+        """A text the dataset gives in both working languages: its Russian on a Russian
+        printout where it has one, else its English."""
+        return russian if self.lang == "ru" and russian else english
+
 
 ENGLISH = Texts()

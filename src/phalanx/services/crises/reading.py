@@ -165,15 +165,14 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     card = c.scorecard.model_dump() if c.scorecard else {}
     data = orgs.organization(conn).text_in(texts.lang)  # the names in the entries
 
-    def pick(english: str, russian: str) -> str:  # the dataset's Russian, where it has it
-        return russian if texts.lang == "ru" and russian else english
-
     sections = [
         pdf.Section(_("Situation"), [
             c.description or "—",
-            _("Category: %(category)s.", category=pick(c.category_name, c.category_name_ru))
-            + " " + _("Basis: %(basis)s.", basis=pick(c.basis, c.basis_ru)),
-            _("Obligation: %(obligation)s.", obligation=pick(c.obligation, c.obligation_ru))]),
+            _("Category: %(category)s.",
+              category=texts.either(c.category_name, c.category_name_ru))
+            + " " + _("Basis: %(basis)s.", basis=texts.either(c.basis, c.basis_ru)),
+            _("Obligation: %(obligation)s.",
+              obligation=texts.either(c.obligation, c.obligation_ru))]),
         pdf.Section(_("Stages and clocks"), table=[
             [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
             [label("stage", k.stage), k.entered.strftime("%Y-%m-%d %H:%M"),

@@ -109,11 +109,6 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     org = orgs.organization(conn)
     text = org.text_in(texts.lang)  # the file's texts in English alone, in the language
 
-    def title(law: Any) -> str:
-        ru = law["title_ru"] if isinstance(law, dict) else law.title_ru
-        return ru if texts.lang == "ru" and ru else (
-            law["title"] if isinstance(law, dict) else law.title)
-
     marking = marking_for(actor)
     sections: list[pdf.Section] = []
 
@@ -131,8 +126,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         _("Crises reported in %(year)s", year=year),
         [] if crises else [_("No crisis recorded.")],
         table=[[_("Title"), _("Category"), _("Affected"), _("Stage")]]
-        + [[c.title, c.category_name_ru if texts.lang == "ru" and c.category_name_ru
-            else c.category_name, ", ".join(c.affected), label("stage", c.stage)]
+        + [[c.title, texts.either(c.category_name, c.category_name_ru), ", ".join(c.affected),
+            label("stage", c.stage)]
            for c in crises]
         if crises else None))
     op_rows = []
@@ -156,7 +151,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     progress = [p for p in matrix.progress if p["year"] <= year]
     paras = [_("Model laws and recommendations adopted in %(year)s: %(n)s", year=year,
                n=len(adopted))
-             + (" — " + "; ".join(title(x) for x in adopted) if adopted else "") + "."]
+             + (" — " + "; ".join(texts.either(x.title, x.title_ru) for x in adopted)
+                if adopted else "") + "."]
     paras.append(_("Transposition by member:") + " " + ", ".join(
         f"{v} {label('tr', k)}" for k, v in SYMBOLS.items()) + ".")
     paras += [_("Field session of %(commission)s in %(place)s (%(day)s):",
@@ -165,7 +161,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     sections.append(pdf.Section(
         _("Parliamentary Assembly: harmonization of legislation"), paras,
         table=[[_("Model law"), *matrix.states]]
-        + [[title(row), *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
+        + [[texts.either(row["title"], row["title_ru"]),
+            *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
            for row in matrix.laws] if matrix.laws else None,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
                                                            for p in progress]},
