@@ -1,6 +1,7 @@
 """Every page fits its screen: no page is wider than the viewport on a phone (390 px) or
-on a desktop (1440 px), for every role; on a phone the menu folds behind one button and
-holds only what the role can use.
+on a desktop (1440 px), for every role, and on the phone no table squeezes a column until
+its words break letter by letter (a table too wide shows its rows as cards); on a phone
+the menu folds behind one button and holds only what the role can use.
 
 The pages are the ones the demo links to (found by following links as the Secretariat,
 as in tests/integration/test_pages_everywhere.py)."""
@@ -29,6 +30,26 @@ ROLES: list[tuple[str, str] | None] = [
 # (width, language): the phone in Russian (the longer words), the desktop in English
 SCREENS = [(390, "ru"), (1440, "en")]
 SKIP = (".pdf", ".png", ".csv", ".json", ".xml")
+# the words of table cells (up to 12 letters: a longer one may have to break) that run
+# over more than one line
+BROKEN_WORDS = """() => {
+  const out = [];
+  document.querySelectorAll("table td, table th").forEach((cell) => {
+    if (cell.closest("table.reflow thead") || cell.getBoundingClientRect().width < 2) return;
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\u2013\u2014\\/]+/g)) {
+        if (m[0].length > 12) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+  });
+  return out;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +115,10 @@ def test_no_page_is_wider_than_the_screen(browser: Any, base_url: str, pages: li
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 if wide > width:
                     too_wide.append(f"{path} at {width} px: {wide} px wide")
+                broken = page.evaluate(BROKEN_WORDS) if width < 760 else []
+                if broken:
+                    too_wide.append(f"{path} at {width} px: words broken in a table: "
+                                    + ", ".join(sorted(set(broken))[:8]))
                     ARTIFACTS.mkdir(exist_ok=True)
                     name = re.sub(r"\W+", "_", f"{who[0] if who else 'anon'}{path}{width}")
                     page.screenshot(path=str(ARTIFACTS / f"wide_{name}.png"))

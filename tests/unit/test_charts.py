@@ -200,3 +200,19 @@ def test_a_member_not_taking_part_has_its_own_bar_and_legend_entry() -> None:
     assert root.findall(".//svg:rect[@class='swatch not_taking_part']", NS)
     assert "1 of them were in the Organization" in (root.findtext("svg:desc", namespaces=NS)
                                                      or "")
+
+
+def test_the_formations_chart_speaks_the_pages_language() -> None:
+    from phalanx.web.charts import strength_bars
+
+    rows = [("КСОР", 20800, 20000), ("Миротворческие силы", 3600, 3600)]
+    ru = ET.fromstring(strength_bars(rows, "ru"))
+    texts = [t.text for t in ru.iter("{http://www.w3.org/2000/svg}text")]
+    assert "в реестре" in texts and "объявлено" in texts
+    assert "20\u00a0800" in texts  # the Russian thousands separator, not "20,800"
+    en = strength_bars([("CRRF", 20800, 20000)], "en")
+    assert "listed in the registry" in en and "20,800" in en
+    # the chart is as wide as its labels need: the phone reads it at a larger scale
+    widths = [float(ET.fromstring(strength_bars(r, "en")).get("viewBox").split()[2])
+              for r in ([("CRRF", 1, None)], [("A long formation name here", 1, None)])]
+    assert widths[0] < widths[1] <= 560

@@ -178,17 +178,20 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     return "".join(out)
 
 
-def strength_bars(rows: list[tuple[str, int, int | None]], listed: str = "listed",
-                  declared: str = "declared") -> str:
+def strength_bars(rows: list[tuple[str, int, int | None]], lang: str = "en") -> str:
     """Horizontal bars per formation: the strength listed in the registry, with the
-    declared strength as a marker line where there is one."""
+    declared strength as a marker line where there is one; words and figures in `lang`,
+    narrow enough to be read on a phone (the labels are the formations' abbreviations)."""
     if not rows:
         return ""
-    left, width, row = 230, 760, 26
+    _ = translator(lang)
+    listed, declared = _("listed in the registry"), _("declared")
+    left = min(230, 24 + 7 * max(len(label[:34]) for label, _v, _d in rows))
+    width, row = left + 330, 26
     top = 10
     height = top + row * len(rows) + 34
     most = max(max(v, d or 0) for _l, v, d in rows) or 1
-    span = width - left - RIGHT
+    span = width - left - 60  # room for the longest bar's figure
 
     def x(v: float) -> float:
         return left + span * v / most
@@ -200,19 +203,19 @@ def strength_bars(rows: list[tuple[str, int, int | None]], listed: str = "listed
         out.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" '
                    f'font-size="12">{escape(label[:34])}</text>')
         out.append(f'<rect class="bar listed" x="{left}" y="{y + 4}" width="{x(value) - left:.1f}"'
-                   f' height="{BAR}" fill="#2f5d9b"><title>{escape(label)}: {value:,} '
-                   f'{escape(listed)}</title></rect>')
+                   f' height="{BAR}" fill="#2f5d9b"><title>{escape(label)}: '
+                   f'{number(value, lang)} {escape(listed)}</title></rect>')
         out.append(f'<text class="value" x="{x(value) + 4:.1f}" y="{y + 16}" font-size="11">'
-                   f'{value:,}</text>')
+                   f'{number(value, lang)}</text>')
         if decl:
             out.append(f'<line class="declared" x1="{x(decl):.1f}" x2="{x(decl):.1f}" '
                        f'y1="{y + 1}" y2="{y + row - 3}" stroke="#c98a1a" stroke-width="3">'
-                       f'<title>{escape(declared)}: {decl:,}</title></line>')
+                       f'<title>{escape(declared)}: {number(decl, lang)}</title></line>')
     y = top + row * len(rows) + 18
     out.append(f'<rect x="{left}" y="{y - 10}" width="14" height="10" fill="#2f5d9b"/>'
                f'<text x="{left + 20}" y="{y}" font-size="12">{escape(listed)}</text>'
-               f'<line x1="{left + 140}" x2="{left + 140}" y1="{y - 12}" y2="{y + 2}" '
-               f'stroke="#c98a1a" stroke-width="3"/><text x="{left + 148}" y="{y}" '
+               f'<line x1="{left + 180}" x2="{left + 180}" y1="{y - 12}" y2="{y + 2}" '
+               f'stroke="#c98a1a" stroke-width="3"/><text x="{left + 188}" y="{y}" '
                f'font-size="12">{escape(declared)}</text>')
     out.append("</svg>")
     return "".join(out)

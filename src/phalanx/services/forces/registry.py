@@ -70,6 +70,7 @@ class FormationOut(BaseModel):
     name: str
     name_ru: str
     abbreviation: str
+    abbreviation_ru: str = ""
     decided: date | None
     declared_strength: int | None
     listed_strength: int
@@ -78,6 +79,13 @@ class FormationOut(BaseModel):
     illustrative_composition: bool
     note: str
     source: str
+
+    def name_in(self, lang: str) -> str:
+        return self.name_ru if lang == "ru" and self.name_ru else self.name
+
+    def abbreviation_in(self, lang: str) -> str:
+        return self.abbreviation_ru if lang == "ru" and self.abbreviation_ru \
+            else self.abbreviation
 
 
 class BaseOut(BaseModel):
@@ -150,7 +158,8 @@ def formations(conn: Connection, *, actor: Principal) -> list[FormationOut]:
         abbr = f.get("abbreviation") or {}
         out.append(FormationOut(
             key=f["key"], name=f["name"]["en"], name_ru=f["name"].get("ru", ""),
-            abbreviation=abbr.get("en", ""), decided=f.get("decided"),
+            abbreviation=abbr.get("en", ""), abbreviation_ru=abbr.get("ru", ""),
+            decided=f.get("decided"),
             declared_strength=f.get("declared_strength"),
             listed_strength=sum(u.strength for u in mine), units=len(mine),
             use_constraint=f.get("use_constraint", "none"),

@@ -32,8 +32,9 @@ Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None) -> HTMLResponse:
     fs = forces.formations(conn, actor=actor)
-    chart = charts.strength_bars([(f.abbreviation or f.name, f.listed_strength,
-                                   f.declared_strength) for f in fs if f.units])
+    lang = language(request)
+    chart = charts.strength_bars([(f.abbreviation_in(lang) or f.name_in(lang), f.listed_strength,
+                                   f.declared_strength) for f in fs if f.units], lang)
     return render(request, "forces.html", {
         "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
                                                 state=state),
