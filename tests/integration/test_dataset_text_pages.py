@@ -109,3 +109,17 @@ def test_the_operational_pictures_symbols_read_in_the_pages_language(
     assert any(x.startswith(f"{RU[unit]} (") for x in ru)
     assert not any(x.startswith(f"{unit} (") for x in ru)
     assert any(re.fullmatch(r"\d+(,\d+)? ч", d) for d in ru_details)  # the readiness
+
+
+def test_the_session_and_draft_boards_name_the_states_in_the_pages_language(
+        secretariat: TestClient) -> None:
+    listing = secretariat.get("/sessions?lang=en").text
+    sid = re.findall(r'href="/sessions/(\d+)"', listing)[0]
+    page = secretariat.get(f"/sessions/{sid}?lang=ru").text
+    draft = re.findall(r'href="/drafts/(\d+)"', page)[0]
+    for path in (f"/sessions/{sid}", f"/sessions/{sid}/board", f"/drafts/{draft}",
+                 f"/drafts/{draft}/board"):
+        ru = unescape(secretariat.get(f"{path}?lang=ru").text)
+        en = unescape(secretariat.get(f"{path}?lang=en").text)
+        assert "Казахстан" in ru and "Kazakhstan" not in ru, path
+        assert "Kazakhstan" in en and "Казахстан" not in en, path

@@ -30,7 +30,8 @@ Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Auditor = Annotated[Principal, Depends(requires(Permission.AUDIT_READ))]
 
 
-def _names(org: Org, lang: str = "en") -> dict[str, str]:
+def _names(org: Org, lang: str) -> dict[str, str]:
+    """Code to name of each state, in the page's language."""
     return {k: s.name.get(lang) for k, s in org.states.items()}
 
 
@@ -70,7 +71,7 @@ def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
     formations = [{"key": f["key"], "name": (f.get("name") or {}).get(lang) or f["key"]}
                   for f in org.forces.get("formations", [])]
     return render(request, "session.html", {"m": m, "drafts": drafts,
-                                            "states": _names(org), "body": org.bodies[m.body],
+                                            "states": _names(org, lang), "body": org.bodies[m.body],
                                             "measures": [x.value for x in Measure],
                                             "formations": formations})
 
@@ -81,7 +82,7 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     return render(request, "_session_board.html", {"m": m, "drafts": drafts,
-                                                   "states": _names(org)})
+                                                   "states": _names(org, language(request))})
 
 
 @router.post("/sessions/{session_id}/attendance")
@@ -126,7 +127,7 @@ def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
 def draft_board(request: Request, draft_id: Id, actor: Reader, conn: Conn,
                 org: Org) -> HTMLResponse:
     return render(request, "_board.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
-                                           "states": _names(org)})
+                                           "states": _names(org, language(request))})
 
 
 @router.post("/drafts/{draft_id}/position")
