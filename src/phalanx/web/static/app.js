@@ -49,6 +49,13 @@ function labelCells(root) {
       Array.prototype.forEach.call(tr.children, function (cell) {
         if (heads[i] && !cell.hasAttribute("colspan")) {
           cell.setAttribute("data-label", heads[i]);
+          // the content beside the name, as one box (the spaces between its parts kept)
+          var value = document.createElement("div");
+          value.className = "cell-value";
+          while (cell.firstChild) {
+            value.appendChild(cell.firstChild);
+          }
+          cell.appendChild(value);
         }
         i += cell.colSpan || 1;
       });
