@@ -32,3 +32,34 @@ def test_bars_draw_every_value_to_scale() -> None:
 def test_an_empty_chart_is_still_a_chart() -> None:
     svg = bars([], {"n": []}, "Nothing <yet>")
     assert "Nothing &lt;yet&gt;" in svg and re.search(r"<svg[^>]+viewBox", svg)
+
+
+def test_the_axis_and_tooltips_speak_the_pages_language_without_exponents() -> None:
+    svg = bars(["2024", "2025"], {"kg": [38375.1, 50000.0]}, "Seizures", chart_id="c",
+               lang="ru")
+    ticks = [t.text for t in ET.fromstring(svg).iter(f"{NS}text")
+             if t.get("class") == "tick"]
+    assert ticks == ["0", "12\u00a0500", "25\u00a0000", "37\u00a0500", "50\u00a0000"]
+    assert "e+0" not in svg and "38\u00a0375,1" in svg
+    # a quarter of the top that is not whole keeps its decimal
+    small = bars(["a"], {"n": [9.0]}, "t", chart_id="c")
+    assert [t.text for t in ET.fromstring(small).iter(f"{NS}text")
+            if t.get("class") == "tick"] == ["0.0", "2.5", "5.0", "7.5", "10.0"]
+
+
+def test_long_labels_slant_and_a_long_legend_wraps_inside_the_chart() -> None:
+    names = {"reported through the system": [1.0] * 7,
+             "historical total (reported by the organization)": [2.0] * 7}
+    labels = ["synthetic cathinones and other new substances", *"abcdef"]
+    root = ET.fromstring(bars(labels, names, "Seizures", chart_id="c"))
+    width, height = (float(v) for v in root.get("viewBox", "").split()[2:])
+    slanted = [t for t in root.iter(f"{NS}text") if t.get("class") == "label"]
+    assert all("rotate(-35" in (t.get("transform") or "") for t in slanted)
+    assert slanted[0].text.endswith("…") and slanted[0].find(f"{NS}title") is not None
+    legend = [t for t in root.iter(f"{NS}text") if t.get("class") == "legend"]
+    assert len({t.get("y") for t in legend}) == 2  # two lines
+    for t in legend:  # each within the drawing
+        assert float(t.get("x", 0)) + 6.2 * len(t.text or "") <= width
+        assert float(t.get("y", 0)) <= height
+    short = ET.fromstring(bars(["2024", "2025"], {"n": [1.0, 2.0]}, "t", chart_id="c"))
+    assert not [t for t in short.iter(f"{NS}text") if t.get("transform")]

@@ -268,6 +268,8 @@ def plan_gantt(rows: list[tuple[str, float, float, float, str]], lang: str = "en
 
 SERIES_FILL = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")
 BAR_W, BAR_H, BAR_TOP, BAR_BOTTOM, BAR_LEFT = 560, 230, 30, 44, 56
+CHAR_W = 6.2  # the width of a character at the charts' 11 px, about
+LABEL_CHARS = 28  # a longer label is cut (whole in its tooltip)
 
 
 def _nice_max(value: float) -> float:
@@ -280,35 +282,57 @@ def _nice_max(value: float) -> float:
     return float(10 * step)
 
 
+def _digits(top: float) -> int:
+    """The decimals the axis's quarter steps of `top` need (12.5 needs one)."""
+    return next((d for d in range(4) if all(abs(top * k / 4 * 10 ** d
+                                                - round(top * k / 4 * 10 ** d)) < 1e-6
+                                            for k in range(5))), 3)
+
+
 def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: str = "",
-         chart_id: str = "chart") -> str:
+         chart_id: str = "chart", lang: str = "en") -> str:
     """Grouped vertical bars: one group per label (a year, a kind), one bar per series,
-    a value axis with four grid lines, a legend, and a <title> tooltip on every bar."""
+    a value axis with four grid lines, a legend, and a <title> tooltip on every bar;
+    figures in `lang`'s format. Labels too long for their group are slanted, and the
+    legend runs on to a second line rather than past the edge."""
     names = list(series)
     top = _nice_max(max((v for vals in series.values() for v in vals), default=0.0))
     plot_w = BAR_W - BAR_LEFT - 10
     plot_h = BAR_H - BAR_TOP - BAR_BOTTOM
     group = plot_w / max(len(labels), 1)
     bar = max(min(group * 0.8 / max(len(names), 1), 40.0), 2.0)
+    longest = min(max((len(label) for label in labels), default=0), LABEL_CHARS)
+    slant = longest * CHAR_W > group - 4
+    label_h = int(longest * CHAR_W * 0.6) + 16 if slant else 16
+    base = BAR_TOP + plot_h
+    legend, lx, line = [], float(BAR_LEFT), 0
+    for name in names:
+        w = 16 + CHAR_W * len(name) + 18
+        if lx + w > BAR_W and lx > BAR_LEFT:
+            lx, line = float(BAR_LEFT), line + 1
+        legend.append((lx, base + label_h + 14 + 16 * line))
+        lx += w
+    height = base + label_h + 16 * (line + 1) + 10
+    digits = _digits(top)
     out: list[str] = []
     add = out.append
-    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {series[n][i]:g}" for n in names)
+    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {number(series[n][i], lang)}"
+                                                 for n in names)
                         for i, label in enumerate(labels))
-    add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {BAR_H}" '
+    add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="sans-serif" font-size="11" data-chart={quoteattr(chart_id)}>')
     add(f'<title id="{chart_id}-title">{escape(title)}</title>')
     add(f'<desc id="{chart_id}-desc">{escape(summary or title)}</desc>')
     add(f'<text x="{BAR_LEFT}" y="16" class="chart-title" fill="#1f2a44" '
         f'font-weight="600">{escape(title)}{escape(f" ({unit})" if unit else "")}</text>')
-    base = BAR_TOP + plot_h
     for k in range(5):
         v = top * k / 4
         y = base - plot_h * k / 4
         add(f'<line class="grid" x1="{BAR_LEFT}" y1="{y:.1f}" x2="{BAR_W - 10}" y2="{y:.1f}" '
             f'stroke="#e3e7ee"/>')
-        add(f'<text x="{BAR_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
-            f'fill="#5d6778">{v:,.4g}</text>')
+        add(f'<text class="tick" x="{BAR_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
+            f'fill="#5d6778">{escape(number(v, lang, digits))}</text>')
     for i, label in enumerate(labels):
         gx = BAR_LEFT + group * i + (group - bar * len(names)) / 2
         for j, name in enumerate(names):
@@ -318,14 +342,19 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
                 f'data-label={quoteattr(label)} data-value="{v:g}" x="{gx + j * bar:.1f}" '
                 f'y="{base - h:.1f}" width="{bar - 1:.1f}" height="{max(h, 0):.1f}" '
                 f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}">'
-                f'<title>{escape(f"{label}, {name}: {v:,.6g}")}</title></rect>')
-        add(f'<text x="{BAR_LEFT + group * i + group / 2:.1f}" y="{base + 14}" '
-            f'text-anchor="middle" fill="#1d232f">{escape(label)}</text>')
-    lx = BAR_LEFT
-    for j, name in enumerate(names):
-        add(f'<rect x="{lx}" y="{BAR_H - 16}" width="12" height="10" '
+                f'<title>{escape(f"{label}, {name}: {number(v, lang)}")}</title></rect>')
+        cx = BAR_LEFT + group * i + group / 2
+        shown = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+        if slant:
+            add(f'<text class="label" x="{cx:.1f}" y="{base + 12}" text-anchor="end" '
+                f'transform="rotate(-35 {cx:.1f} {base + 12})" fill="#1d232f">'
+                f'{escape(shown)}<title>{escape(label)}</title></text>')
+        else:
+            add(f'<text class="label" x="{cx:.1f}" y="{base + 14}" text-anchor="middle" '
+                f'fill="#1d232f">{escape(shown)}</text>')
+    for j, (name, (x, y)) in enumerate(zip(names, legend, strict=True)):
+        add(f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="10" '
             f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}"/>')
-        add(f'<text x="{lx + 16}" y="{BAR_H - 7}" fill="#1d232f">{escape(name)}</text>')
-        lx += 16 + 7 * len(name) + 18
+        add(f'<text class="legend" x="{x + 16:.1f}" y="{y}" fill="#1d232f">{escape(name)}</text>')
     add("</svg>")
     return "".join(out)

@@ -75,9 +75,9 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
                  for state, points in sorted(stages.items())}
     return {"substance_chart": charts.bars([label("substance", k) for k in keys], series,
                                            _("Seizures by substance"), _("kg"),
-                                           chart_id="substance-chart"),
+                                           chart_id="substance-chart", lang=lang),
             "stage_chart": charts.bars(columns, per_state, _("Seizures by stage and state"),
-                                       _("kg"), chart_id="stage-chart")}
+                                       _("kg"), chart_id="stage-chart", lang=lang)}
 
 
 def _year(raw: str | None) -> int | None:

@@ -44,7 +44,7 @@ def _progress_chart(request: Request, progress: list[dict[str, int]]) -> str:
     return charts.bars([str(p["year"]) for p in progress],
                        {label("tr", k): [float(p[k]) for p in progress] for k in keys},
                        _("National acts by status, end of each year"),
-                       chart_id="transposition-chart")
+                       chart_id="transposition-chart", lang=language(request))
 
 
 def _supply_chart(request: Request, totals: mtc.TotalsOut) -> str:
@@ -54,7 +54,7 @@ def _supply_chart(request: Request, totals: mtc.TotalsOut) -> str:
                         _("Delivered"): [y.delivered_value for y in totals.years]},
                        _("Supplies by year"),
                        _("million %(currency)s", currency=totals.currency),
-                       chart_id="supply-chart")
+                       chart_id="supply-chart", lang=language(request))
 
 
 def _quota_chart(request: Request, use: list[tr.UseOut]) -> str:
@@ -64,20 +64,21 @@ def _quota_chart(request: Request, use: list[tr.UseOut]) -> str:
               "enrolled": _("enrolled"), "graduated": _("graduated")}
     return charts.bars(labels, {text: [float(getattr(u, k)) for u in use]
                                 for k, text in series.items()},
-                       _("Quota use"), _("places"), chart_id="quota-chart")
+                       _("Quota use"), _("places"), chart_id="quota-chart", lang=language(request))
 
 
 def _exercise_chart(request: Request, by_year: dict[str, int]) -> str:
     _ = _t(request)[0]
     return charts.bars(list(by_year), {_("Exercises"): [float(v) for v in by_year.values()]},
-                       _("Exercises by year"), chart_id="exercise-chart")
+                       _("Exercises by year"), chart_id="exercise-chart", lang=language(request))
 
 
 def _external_chart(request: Request, by_kind: dict[str, int]) -> str:
     _, label = _t(request)
     return charts.bars([label("instrument", k) for k in by_kind],
                        {_("Instruments"): [float(v) for v in by_kind.values()]},
-                       _("Instruments by kind"), chart_id="instrument-chart")
+                       _("Instruments by kind"), chart_id="instrument-chart",
+                       lang=language(request))
 
 
 # --- Parliamentary Assembly --------------------------------------------------------------
