@@ -42,9 +42,17 @@ def test_the_axis_and_tooltips_speak_the_pages_language_without_exponents() -> N
     assert ticks == ["0", "12\u00a0500", "25\u00a0000", "37\u00a0500", "50\u00a0000"]
     assert "e+0" not in svg and "38\u00a0375,1" in svg
     # a quarter of the top that is not whole keeps its decimal
-    small = bars(["a"], {"n": [9.0]}, "t", chart_id="c")
+    small = bars(["a"], {"n": [9.5]}, "t", chart_id="c")
     assert [t.text for t in ET.fromstring(small).iter(f"{NS}text")
             if t.get("class") == "tick"] == ["0.0", "2.5", "5.0", "7.5", "10.0"]
+    # counts are counted in whole numbers, up to a top not far above the largest
+    for counts, ticks in (([1.0, 3.0], ["0", "1", "2", "3", "4"]),
+                          ([7.0, 2.0], ["0", "2", "4", "6", "8"]),
+                          ([9.0], ["0", "3", "6", "9", "12"]),
+                          ([665.0, 1000.0], ["0", "250", "500", "750", "1,000"])):
+        svg = bars(["a"] * len(counts), {"n": counts}, "t", chart_id="c")
+        assert [t.text for t in ET.fromstring(svg).iter(f"{NS}text")
+                if t.get("class") == "tick"] == ticks, counts
 
 
 def test_long_labels_slant_and_a_long_legend_wraps_inside_the_chart() -> None:

@@ -282,6 +282,16 @@ def _nice_max(value: float) -> float:
     return float(10 * step)
 
 
+def _axis_top(values: list[float]) -> float:
+    """The top of a value axis: a round number at or above the largest value; for whole
+    numbers (counts) one whose quarters are whole too (4, not 5, over a largest of 3)."""
+    most = max(values, default=0.0)
+    if values and all(float(v).is_integer() for v in values):
+        steps = (m * 10 ** e for e in range(12) for m in (1, 2, 3, 5, 15, 25, 125))
+        return float(4 * next(s for s in sorted(steps) if 4 * s >= most))
+    return _nice_max(most)
+
+
 def _digits(top: float) -> int:
     """The decimals the axis's quarter steps of `top` need (12.5 needs one)."""
     return next((d for d in range(4) if all(abs(top * k / 4 * 10 ** d
@@ -296,7 +306,7 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
     figures in `lang`'s format. Labels too long for their group are slanted, and the
     legend runs on to a second line rather than past the edge."""
     names = list(series)
-    top = _nice_max(max((v for vals in series.values() for v in vals), default=0.0))
+    top = _axis_top([v for vals in series.values() for v in vals])
     plot_w = BAR_W - BAR_LEFT - 10
     plot_h = BAR_H - BAR_TOP - BAR_BOTTOM
     group = plot_w / max(len(labels), 1)
