@@ -197,7 +197,7 @@ def strength_bars(rows: list[tuple[str, int, int | None]], lang: str = "en") -> 
         return left + span * v / most
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} '
-           f'{height}" width="100%" role="img" aria-label={quoteattr(listed)}>']
+           f'{height}" width="{width}" role="img" aria-label={quoteattr(listed)}>']
     for i, (label, value, decl) in enumerate(rows):
         y = top + i * row
         out.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" '
