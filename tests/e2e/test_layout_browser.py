@@ -114,12 +114,12 @@ def test_no_page_is_wider_than_the_screen(browser: Any, base_url: str, pages: li
                 if response is None or response.status >= 400:
                     continue  # not this role's page (tested elsewhere)
                 wide = page.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    too_wide.append(f"{path} at {width} px: {wide} px wide")
                 broken = page.evaluate(BROKEN_WORDS)
-                if broken:
-                    too_wide.append(f"{path} at {width} px: words broken in a table: "
-                                    + ", ".join(sorted(set(broken))[:8]))
+                found = ([f"{path} at {width} px: {wide} px wide"] if wide > width else []) \
+                    + ([f"{path} at {width} px: words broken in a table: "
+                        + ", ".join(sorted(set(broken))[:8])] if broken else [])
+                too_wide += found
+                if found:
                     ARTIFACTS.mkdir(exist_ok=True)
                     name = re.sub(r"\W+", "_", f"{who[0] if who else 'anon'}{path}{width}")
                     page.screenshot(path=str(ARTIFACTS / f"wide_{name}.png"))

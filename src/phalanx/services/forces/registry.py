@@ -80,13 +80,6 @@ class FormationOut(BaseModel):
     note: str
     source: str
 
-    def name_in(self, lang: str) -> str:
-        return self.name_ru if lang == "ru" and self.name_ru else self.name
-
-    def abbreviation_in(self, lang: str) -> str:
-        return self.abbreviation_ru if lang == "ru" and self.abbreviation_ru \
-            else self.abbreviation
-
 
 class BaseOut(BaseModel):
     key: str

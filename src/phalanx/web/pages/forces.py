@@ -20,6 +20,7 @@ from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.i18n import localized
 from phalanx.web.pages import planner_runs
 from phalanx.web.pages.render import language, render
 
@@ -33,7 +34,8 @@ def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None) -> HTMLResponse:
     fs = forces.formations(conn, actor=actor)
     lang = language(request)
-    chart = charts.strength_bars([(f.abbreviation_in(lang) or f.name_in(lang), f.listed_strength,
+    name = localized(lang)
+    chart = charts.strength_bars([(name(f, "abbreviation") or name(f), f.listed_strength,
                                    f.declared_strength) for f in fs if f.units], lang)
     return render(request, "forces.html", {
         "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
