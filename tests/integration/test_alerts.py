@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.services import alerts, crises
 from phalanx.services.db import Database
+from phalanx.services.errors import Forbidden
 from tests.support.capfiles import SQUARE, alert, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -76,6 +77,61 @@ def test_an_alert_its_update_and_its_cancel_make_one_crisis_with_history(
     assert [a.msg_type for a in chain] == ["Cancel", "Update", "Alert"]
     again = alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=SEC)
     assert again.duplicate and count(org_db, t.cap_alert) == 3
+
+
+@pytest.mark.parametrize("msg_type", ["Update", "Cancel"])
+def test_only_the_alerts_own_sender_changes_what_it_opened(org_db: Database,
+                                                          msg_type: str) -> None:
+    first = alerts.receive(org_db, alert(info(severity="Severe"), identifier="A1"), KGZ,
+                           actor=SEC)
+    other = alerts.receive(org_db, alert(info("All clear", severity="Minor"),
+                                         identifier="X1", sender="someone@else.example",
+                                         msg_type=msg_type, references=ref("A1")), KGZ,
+                           actor=SEC)
+    assert other.alert.action == "stored" and "sender other than" in other.alert.action_detail
+    with org_db.read() as conn:
+        c = crises.get(conn, first.crisis.id, actor=SEC)  # type: ignore[union-attr]
+        assert not alerts.cancelled(conn, c.id, actor=SEC)
+    assert (c.title, c.severity) == (first.crisis.title, "severe")  # type: ignore[union-attr]
+    assert not [e for e in c.timeline if e.kind == "cap" and "X1" in e.text]
+
+
+@pytest.mark.parametrize("who", [
+    Principal("rep-arm", Role.REPRESENTATIVE, state="ARM"),  # not an affected state
+    Principal("reporter-kgz", Role.REPORTER, state="KGZ", agency=Agency.EMERGENCY_SERVICE),
+    Principal("observer", Role.OBSERVER, observer_of="UN"),
+])
+def test_who_may_not_open_a_crisis_for_its_states_may_not_change_it_by_a_message(
+        org_db: Database, who: Principal) -> None:
+    first = alerts.receive(org_db, alert(info(severity="Severe"), identifier="A1"), KGZ,
+                           actor=SEC)
+    for msg_type in ("Update", "Cancel"):
+        with pytest.raises(Forbidden):
+            alerts.receive(org_db, alert(info("Stand down", severity="Minor"),
+                                         identifier=f"H-{msg_type}", msg_type=msg_type,
+                                         references=ref("A1")), KGZ, actor=who)
+    assert count(org_db, t.cap_alert) == 1  # nothing half-written
+    with org_db.read() as conn:
+        c = crises.get(conn, first.crisis.id, actor=SEC)  # type: ignore[union-attr]
+        assert not alerts.cancelled(conn, c.id, actor=SEC)
+    assert (c.title, c.severity) == (first.crisis.title, "severe")  # type: ignore[union-attr]
+    # the affected state's representative may
+    rep = Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ")
+    up = alerts.receive(org_db, alert(info("Aftershocks", severity="Extreme"),
+                                      identifier="A2", msg_type="Update",
+                                      references=ref("A1")), KGZ, actor=rep)
+    assert up.alert.action == "updated" and up.crisis.severity == "extreme"  # type: ignore[union-attr]
+
+
+def test_a_watch_entry_is_changed_by_messages_only_for_its_keepers(org_db: Database) -> None:
+    route = alerts.Route(("KGZ",), to_crisis=lambda *_: False)
+    w = alerts.receive(org_db, alert(info(severity="Minor"), identifier="W1"), route,
+                       actor=SEC)
+    with pytest.raises(Forbidden):
+        alerts.receive(org_db, alert(identifier="W2", msg_type="Cancel",
+                                     references=ref("W1")), route,
+                       actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
+    assert w.watch is not None and count(org_db, t.cap_alert) == 1
 
 
 @pytest.mark.parametrize("status", ["Draft", "System", "Test"])

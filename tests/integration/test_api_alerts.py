@@ -96,3 +96,23 @@ def test_observers_see_no_alerts(api: tuple[TestClient, dict[str, str]],
     assert c.get("/api/v1/alerts", headers=other).json() == []
     assert c.get("/api/v1/crises/1/areas", headers=other).status_code == 404
     assert c.get("/api/v1/feeds", headers=other).status_code == 403
+
+
+def test_another_states_representative_cannot_stand_a_crisis_down_by_a_message(
+        api: tuple[TestClient, dict[str, str]], loaded_db: Database) -> None:
+    c, auth = api
+    opened = c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=alert(
+        identifier="A1"), headers={**auth, **XML}).json()["crisis"]
+    identity.add_user(loaded_db, identity.NewUser("rep-arm", "quartz-ledger-41",
+                                                  Role.REPRESENTATIVE, "ARM"), actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
+    arm = {"Authorization": f"Bearer {token}"}
+    hijack = alert(info("Stand down", severity="Minor"), identifier="H1", msg_type="Update",
+                   references="mchs@gov.kg,A1,2026-11-20T06:00:00+06:00")
+    r = c.post("/api/v1/alerts", params={"affected": "KGZ"}, content=hijack,
+               headers={**arm, **XML})
+    assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+    after = c.get(f"/api/v1/crises/{opened['id']}", headers=auth).json()
+    assert (after["title"], after["severity"]) == (opened["title"], "severe")
+    assert [a["identifier"] for a in c.get(f"/api/v1/crises/{opened['id']}/alerts",
+                                           headers=auth).json()] == ["A1"]

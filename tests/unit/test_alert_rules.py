@@ -45,6 +45,15 @@ def test_trust() -> None:
                trust=Trust(invalid="crisis")) is Action.STORE
 
 
+@pytest.mark.parametrize("msg_type", ["Update", "Cancel"])
+def test_only_the_referenced_sender_changes_its_target(msg_type: str) -> None:
+    for target in ("crisis", "watch"):
+        d = decide(status="Actual", msg_type=msg_type, signature="verified", trust=Trust(),
+                   target=target, target_exercise=False, route_to_crisis=True,  # type: ignore[arg-type]
+                   same_sender=False)
+        assert d.action is Action.STORE and "sender other than" in d.why
+
+
 def test_feed_rule() -> None:
     rule = FeedRule("Severe", ("Geo", "Met"), member_area=True)
     assert rule.opens_crisis("Extreme", ("Geo",), True)

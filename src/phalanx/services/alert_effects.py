@@ -51,7 +51,7 @@ def open_watch(w: Write, alert: cap.CapAlert, route: Route,
 
 
 def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
-            where: tuple[float, float] | None, at: datetime) -> None:
+                  where: tuple[float, float] | None, at: datetime) -> None:
     info = _pick_en(alert)
     severity = crises.CAP_SEVERITY.get(info.severity) if info else None
     area = ", ".join(dict.fromkeys(a.description for i in alert.infos[:1] for a in i.areas))
@@ -99,7 +99,7 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
 
 
 def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
-            at: datetime) -> None:
+                  _where: tuple[float, float] | None, at: datetime) -> None:
     if crisis_id is not None:
         reason = (alert.note or (alert.infos[0].description if alert.infos else ""))[:500]
         crises.add_event(w, crisis_id, "cap", f"CAP Cancel {alert.identifier} "

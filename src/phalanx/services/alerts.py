@@ -33,6 +33,7 @@ from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
 from phalanx.services.clock import now
+from phalanx.services.crises.schemas import _states
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Invalid, NotFound
 from phalanx.services.types import UtcDateTime
@@ -137,16 +138,18 @@ def shapes(alert: cap.CapAlert) -> list[Any]:
     return out
 
 
-def _targets(conn: Connection, alert: cap.CapAlert) -> tuple[int | None, int | None]:
+def _targets(conn: Connection, alert: cap.CapAlert
+             ) -> tuple[int | None, int | None, str | None]:
     """The crisis and watch entry the message's references point to (the latest
-    referenced message that is attached to one)."""
+    referenced message that is attached to one), and that message's sender."""
     crisis_id = watch_id = None
+    origin = None
     for sender, identifier, _ in alert.references:
         row = conn.execute(access.select_visible(t.cap_alert, SYSTEM).where(
             t.cap_alert.c.sender == sender, t.cap_alert.c.identifier == identifier)).first()
         if row is not None and (row.crisis_id or row.watch_id):
-            crisis_id, watch_id = row.crisis_id, row.watch_id
-    return crisis_id, watch_id
+            crisis_id, watch_id, origin = row.crisis_id, row.watch_id, row.sender
+    return crisis_id, watch_id, origin
 
 
 def _existing(db: Database, alert: cap.CapAlert) -> int | None:
@@ -170,17 +173,20 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     where = geo.place(shapes(alert))
     try:
         with db.write(actor) as w:
-            crisis_id, watch_id = _targets(w.conn, alert)
+            crisis_id, watch_id, origin = _targets(w.conn, alert)
             target_exercise = False
+            affected: list[str] = []
             if crisis_id is not None:
-                target_exercise = bool(w.conn.execute(access.select_visible(
-                    t.crisis, SYSTEM, t.crisis.c.exercise).where(
-                    t.crisis.c.id == crisis_id)).scalar())
+                target = w.conn.execute(access.select_visible(
+                    t.crisis, SYSTEM, t.crisis.c.exercise, t.crisis.c.affected).where(
+                    t.crisis.c.id == crisis_id)).one()
+                target_exercise, affected = bool(target.exercise), _states(target.affected)
             to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
             d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
                        trust=trust or Trust(), target="crisis" if crisis_id else
                        ("watch" if watch_id else None), target_exercise=target_exercise,
-                       route_to_crisis=to_crisis)
+                       route_to_crisis=to_crisis,
+                       same_sender=origin is None or origin == alert.sender)
             warnings = [p.as_dict() for p in alert.warnings]
             if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
                                                                               watch_id):
@@ -203,10 +209,15 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             elif d.action is Action.OPEN_WATCH:
                 watchlist.may_keep(actor)
                 watch_id = effects.open_watch(w, alert, route, where, at)
-            elif d.action is Action.UPDATE:
-                effects.update_target(w, alert, crisis_id, watch_id, where, at)
-            elif d.action is Action.CANCEL:
-                effects.cancel_target(w, alert, crisis_id, watch_id, at)
+            elif d.action in (Action.UPDATE, Action.CANCEL):
+                # who changes a crisis by a message is who may open one for its states
+                if crisis_id is not None:
+                    crises.may_open(actor, affected)
+                else:
+                    watchlist.may_keep(actor)
+                change = effects.update_target if d.action is Action.UPDATE else \
+                    effects.cancel_target
+                change(w, alert, crisis_id, watch_id, where, at)
             if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
                 crisis_id = watch_id = None  # a test message attaches to nothing real
             alert_id = w.conn.execute(insert(t.cap_alert).values(

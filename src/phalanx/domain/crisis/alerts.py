@@ -10,7 +10,8 @@
 - Update changes the crisis or watch entry its `references` point to; Cancel marks it
   cancelled and proposes closing it. A reference to nothing received here is a warning
   and the message is stored: it never opens a new crisis. An invalid signature never
-  changes anything.
+  changes anything, nor does a message from a sender other than the referenced one's
+  (setting: only the authority that issued an alert updates or cancels it).
 - Ack and Error are stored, attached to what they reference, and not acted on.
 """
 
@@ -53,8 +54,9 @@ class Decision:
 
 def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
            target: Literal["crisis", "watch"] | None, target_exercise: bool,
-           route_to_crisis: bool) -> Decision:
-    """The action for one message; `target` is what its references point to, if any."""
+           route_to_crisis: bool, same_sender: bool = True) -> Decision:
+    """The action for one message; `target` is what its references point to, if any,
+    and `same_sender` whether the message comes from the sender of the referenced one."""
     if status in ("Draft", "System", "Test"):
         return Decision(Action.STORE, f"status {status}: stored, never acted on")
     exercise = status == "Exercise"
@@ -67,6 +69,10 @@ def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
         if signature == "invalid":
             return Decision(Action.STORE, f"{msg_type} with an invalid signature: stored, "
                                           "nothing changed", exercise)
+        if not same_sender:
+            return Decision(Action.STORE, f"{msg_type} from a sender other than the "
+                                          f"referenced message's: stored, nothing changed",
+                            exercise)
         if exercise != target_exercise:
             mode = "an exercise" if exercise else "a real"
             return Decision(Action.STORE, f"{msg_type} from {mode} message cannot change "
