@@ -10,6 +10,14 @@
 
   var SIZE = { crises: 24, units: 18, airfields: 15 };
 
+  // Leaflet puts a string given to a tooltip in as HTML: every label (a crisis's title,
+  // an alert's area, a place typed by someone) goes in as text
+  function text(s) {
+    var span = document.createElement("span");
+    span.textContent = s == null ? "" : String(s);
+    return span;
+  }
+
   function icon(sym) {
     var size = SIZE[sym.layer] || 16;
     if (typeof ms !== "undefined") {
@@ -119,13 +127,13 @@
     if (data.areas && data.areas.features && data.areas.features.length) {
       // the areas of the crisis's CAP alert, under its symbol
       L.geoJSON(data.areas, { style: { className: "cap-area", weight: 1.5 } })
-        .bindTooltip(function (layer) { return layer.feature.properties.area || ""; })
+        .bindTooltip(function (layer) { return text(layer.feature.properties.area); })
         .addTo(layers.crises);
       el.setAttribute("data-areas", String(data.areas.features.length));
     }
     data.moves.forEach(function (m) {
       L.polyline([m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
-        .bindTooltip(m.label, { sticky: true })
+        .bindTooltip(text(m.label), { sticky: true })
         .addTo(layers.movements);
     });
     data.symbols.forEach(function (sym) {
@@ -134,7 +142,7 @@
       var marker = L.marker([sym.lat, sym.lon], { icon: made.icon, title: sym.label,
                                                   alt: sym.label, keyboard: true,
                                                   riseOnHover: true });
-      marker.bindTooltip(sym.label, { permanent: true, direction: "right", offset: [10, 0],
+      marker.bindTooltip(text(sym.label), { permanent: true, direction: "right", offset: [10, 0],
                                       className: "lbl " + sym.layer });
       marker.bindPopup(details(sym, data.labels));
       marker.addTo(layers[sym.layer]);
@@ -221,7 +229,7 @@
       Array.prototype.forEach.call(list.options, function (o) {
         var lat = parseFloat(o.getAttribute("data-lat")), lon = parseFloat(o.getAttribute("data-lon"));
         L.circleMarker([lat, lon], { radius: 5, className: "place" })
-          .bindTooltip(o.value)
+          .bindTooltip(text(o.value))
           .on("click", function (e) { L.DomEvent.stopPropagation(e); setPoint(box, lat, lon, o.value); })
           .addTo(map);
       });

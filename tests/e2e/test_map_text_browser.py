@@ -1,0 +1,55 @@
+"""The maps put what people typed in as text: a crisis titled with markup shows its
+title, tags and all, in the map's label, and the page gets no element from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.config import Settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import crises
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.e2e.test_browser import login
+from tests.support.browser import serve_asgi
+from tests.support.templates import Templates
+
+pytestmark = pytest.mark.browser
+TITLE = 'Flood <a href="//evil.example/">click</a><b>bold</b><img src=/static/favicon.svg>'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory,
+         db_templates: Templates) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("maptext")
+    db = Database(make_engine(db_templates.sqlite_copy("accounts", tmp / "p.db")))
+    crises.open_crisis(db, crises.CrisisIn(title=TITLE, category="armed_attack",
+                                           affected=["KAZ"], lat=43.2, lon=76.9),
+                       actor=Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ"))
+    settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
+    with serve_asgi(create_app(settings, db)) as url:
+        yield url
+    db.dispose()
+
+
+@pytest.mark.parametrize("path, map_id", [("/crises", "#crisis-map"),
+                                          ("/forces/map", "#cop")])
+def test_a_title_with_markup_is_shown_as_text_on_the_maps(
+        browser: Any, site: str, path: str, map_id: str) -> None:
+    page = browser.new_page()
+    try:
+        login(page, site, "rep-arm", "demo-rep-arm")
+        page.goto(site + path)
+        page.locator(f"{map_id}[data-ready='1']").wait_for(timeout=15_000)
+        label = page.locator(f"{map_id} .leaflet-tooltip.lbl.crises").filter(
+            has_text="Flood")
+        label.first.wait_for(timeout=10_000)
+        assert 'Flood <a href="//evil.example/">click</a><b>' in label.first.inner_text()
+        assert page.locator(f"{map_id} .leaflet-tooltip a, {map_id} .leaflet-tooltip b, "
+                            f"{map_id} .leaflet-tooltip img").count() == 0
+    finally:
+        page.close()
