@@ -36,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory,
     db.dispose()
 
 
-@pytest.mark.parametrize("path, map_id", [("/crises", "#crisis-map"),
+@pytest.mark.parametrize(("path", "map_id"), [("/crises", "#crisis-map"),
                                           ("/forces/map", "#cop")])
 def test_a_title_with_markup_is_shown_as_text_on_the_maps(
         browser: Any, site: str, path: str, map_id: str) -> None:

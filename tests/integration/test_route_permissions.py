@@ -71,3 +71,17 @@ def test_classified_tables_are_read_only_through_the_access_module() -> None:
                             and getattr(arg.value, "id", "") == "t"):
                         offenders.append(f"{path.relative_to(src)}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_numeric_path_parameter_is_bounded(sqlite_db: Database,
+                                                 settings: Settings) -> None:
+    """An id past the database's integer answers 404, not an overflow (500): every whole
+    number in a path is declared with its bounds (`web.deps.Id`)."""
+    app = create_app(settings, sqlite_db)
+    loose = []
+    for r in api_routes(app):
+        for f in r.dependant.path_params:
+            if f.field_info.annotation is int and not any(
+                    hasattr(m, "le") or hasattr(m, "lt") for m in f.field_info.metadata):
+                loose.append(f"{sorted(r.methods)} {r.path} {f.name}")
+    assert loose == []

@@ -15,7 +15,7 @@ from phalanx.domain.access.principal import Principal
 from phalanx.services import alerts, feeds
 from phalanx.services import watch as watchlist
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,14 +39,14 @@ def alert_list(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def alert_page(request: Request, alert_id: int, actor: Reader, conn: Conn) -> HTMLResponse:
+def alert_page(request: Request, alert_id: Id, actor: Reader, conn: Conn) -> HTMLResponse:
     a = alerts.get(conn, alert_id, actor=actor)
     shown, others = _shown(a, language(request))
     return render(request, "alert.html", {"a": a, "shown": shown, "others": others})
 
 
 @router.get("/crises/{crisis_id}/alerts-card", response_class=HTMLResponse)
-def crisis_card(request: Request, crisis_id: int, actor: Reader, conn: Conn) -> HTMLResponse:
+def crisis_card(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> HTMLResponse:
     """The crisis room's card: its CAP messages and its areas drawn."""
     areas = alerts.crisis_areas(conn, crisis_id, actor=actor)
     chain = alerts.listing(conn, actor=actor, crisis_id=crisis_id)
@@ -78,14 +78,14 @@ def feed_add(actor: Writer, db: DB, url: Annotated[str, Form(max_length=2000)],
 
 
 @router.post("/feeds/{feed_id}/active")
-def feed_active(feed_id: int, actor: Writer, db: DB,
+def feed_active(feed_id: Id, actor: Writer, db: DB,
                 active: Annotated[bool, Form()]) -> Response:
     feeds.set_active(db, feed_id, active, actor=actor)
     return RedirectResponse("/feeds", status_code=303)
 
 
 @router.post("/feeds/{feed_id}/poll")
-def feed_poll(request: Request, feed_id: int, actor: Writer, db: DB) -> Response:
+def feed_poll(request: Request, feed_id: Id, actor: Writer, db: DB) -> Response:
     watchlist.may_keep(actor)
     feeds.poll(db, feed_id, actor=actor, **alerts.trust_settings(request.app.state.settings))
     return RedirectResponse("/feeds", status_code=303)

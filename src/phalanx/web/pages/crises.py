@@ -228,7 +228,7 @@ def link_decision(crisis_id: Id, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/official-requests")
-def official_request(crisis_id: int, actor: Writer, db: DB,
+def official_request(crisis_id: Id, actor: Writer, db: DB,
                      state: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
                      person: Annotated[str, Form(min_length=1, max_length=300)],
                      office: Annotated[str, Form(max_length=64)],
@@ -246,7 +246,7 @@ def official_request(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/obligations")
-def answer_obligation(crisis_id: int, actor: Writer, db: DB,
+def answer_obligation(crisis_id: Id, actor: Writer, db: DB,
                       answer: Annotated[str, Form(pattern="^(forces|other|declined)$")],
                       detail: Annotated[str, Form(max_length=5000)] = "") -> Response:
     if actor.state is None:
@@ -257,7 +257,7 @@ def answer_obligation(crisis_id: int, actor: Writer, db: DB,
 
 
 @router.post("/crises/{crisis_id}/un-notice")
-def un_notice(crisis_id: int, actor: Writer, db: DB,
+def un_notice(crisis_id: Id, actor: Writer, db: DB,
               reference: Annotated[str, Form(max_length=300)] = "") -> Response:
     crisis_obligations.mark_sent(db, crisis_id, reference, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}", status_code=303)

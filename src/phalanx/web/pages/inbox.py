@@ -16,7 +16,7 @@ from phalanx.services import inbox as ib
 from phalanx.services import outbox
 from phalanx.services.clock import now
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, Id
 from phalanx.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +40,6 @@ def inbox_items(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
 
 
 @router.post("/inbox/notifications/{notification_id}/done", response_model=None)
-def acknowledge(notification_id: int, actor: Reader, db: DB) -> Response:
+def acknowledge(notification_id: Id, actor: Reader, db: DB) -> Response:
     outbox.acknowledge(db, notification_id, actor=actor)
     return RedirectResponse("/inbox", status_code=303)
