@@ -115,16 +115,17 @@ def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
 
 
 def test_concurrent_wrong_passwords_cannot_pass_the_account_limit(db: Database) -> None:
-    """40 wrong passwords at once for one account, from 40 addresses: each attempt is
-    counted before its password is checked, so no more than the limit are even tried,
-    and the right password is then refused too (SQLite and PostgreSQL)."""
+    """Wrong passwords at once for one account, each from an address of its own, more
+    than the account's limit: each attempt is counted before its password is checked,
+    so no more than the limit are even tried, and the right password is then refused
+    too (SQLite and PostgreSQL)."""
     import threading
 
     identity.add_user(db, identity.NewUser("admin", PASSWORD, Role.ADMINISTRATOR),
                       actor=SYSTEM)
     app_db = db
-
-    start = threading.Barrier(40)
+    n = identity.MAX_FAILURES_PER_ACCOUNT + 10
+    start = threading.Barrier(n)
     results: list[str] = []
 
     def guess(i: int) -> None:
@@ -137,15 +138,26 @@ def test_concurrent_wrong_passwords_cannot_pass_the_account_limit(db: Database) 
         except identity.Throttled:
             results.append("429")
 
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(n)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    assert len(results) == 40 and "ok" not in results
-    assert results.count("401") == identity.MAX_FAILURES_PER_USER
+    assert len(results) == n and "ok" not in results
+    assert results.count("401") == identity.MAX_FAILURES_PER_ACCOUNT
     with pytest.raises(identity.Throttled):
         identity.authenticate(app_db, "admin", PASSWORD, "10.9.1.1")
+
+
+def test_a_stranger_guessing_locks_out_only_himself(app_db: Database) -> None:
+    """Five wrong passwords for an account from one address lock that account from that
+    address; its owner, elsewhere, still logs in."""
+    for _ in range(identity.MAX_FAILURES_PER_USER):
+        with pytest.raises(identity.AuthFailed):
+            identity.authenticate(app_db, "rep-kaz", "wrong password!", "10.7.0.66")
+    with pytest.raises(identity.Throttled):
+        identity.authenticate(app_db, "rep-kaz", PASSWORD, "10.7.0.66")
+    assert identity.authenticate(app_db, "rep-kaz", PASSWORD, "10.7.0.1").username == "rep-kaz"
 
 
 def test_a_success_gives_the_address_its_attempt_back(app_db: Database) -> None:

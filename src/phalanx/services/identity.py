@@ -38,7 +38,11 @@ MAX_PASSWORD = 1024
 MIN_PASSWORD_SCORE = 3
 SESSION_TTL = timedelta(hours=12)
 THROTTLE_WINDOW = timedelta(minutes=15)
+# failed logins in a window: for one account from one address (a stranger guessing
+# locks out only himself), for one account from anywhere (guessing spread over many
+# addresses), and from one address for any account (settings)
 MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ACCOUNT = 30
 MAX_FAILURES_PER_ADDRESS = 20
 TOKEN_PREFIX = "phx_"  # noqa: S105 - a marker, not a secret
 
@@ -216,11 +220,12 @@ def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
 
 
 def _claim_attempt(db: Database, keys: list[str], at: datetime) -> None:
-    """Count the attempt for the account and the address in one short transaction of its
-    own (bookkeeping, not an action: a failed login is audited when it is known)."""
+    """Count the attempt for the account from this address, the account and the address
+    in one short transaction of its own (bookkeeping, not an action: a failed login is
+    audited when it is known)."""
+    limits = (MAX_FAILURES_PER_USER, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_ACCOUNT)
     with db.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-        waits = [_claim(conn, keys[0], MAX_FAILURES_PER_USER, at),
-                 _claim(conn, keys[1], MAX_FAILURES_PER_ADDRESS, at)]
+        waits = [_claim(conn, key, limit, at) for key, limit in zip(keys, limits, strict=True)]
     if max(waits):
         raise Throttled(max(waits))
 
@@ -228,8 +233,10 @@ def _claim_attempt(db: Database, keys: list[str], at: datetime) -> None:
 def authenticate(db: Database, username: str, password: str, address: str) -> Principal:
     """The user's principal, or AuthFailed / Throttled. Every attempt is counted before the
     password is checked, so concurrent guesses cannot pass the limit; a success forgets
-    the account's count and gives the address its attempt back. Failures are audited."""
-    keys = [f"user:{username}"[:200], f"addr:{address}"[:200]]
+    the count of the account from this address and gives the address and the account
+    their attempt back. Failures are audited."""
+    keys = [f"user:{username}@{address}"[:200], f"addr:{address}"[:200],
+            f"user:{username}"[:200]]
     at = now()
     _claim_attempt(db, keys, at)
     with db.read() as conn:
@@ -249,11 +256,12 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
     with db.write(principal) as w:
         w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == keys[0]))
         lt = t.login_throttle.c
-        w.conn.execute(t.login_throttle.delete().where(  # this attempt was its only one
-            lt.key == keys[1], lt.failures <= 1, lt.locked_until.is_(None)))
-        w.conn.execute(update(t.login_throttle).where(
-            lt.key == keys[1], lt.failures > 1, lt.locked_until.is_(None)).values(
-                failures=lt.failures - 1))
+        for key in keys[1:]:
+            w.conn.execute(t.login_throttle.delete().where(  # this attempt was its only one
+                lt.key == key, lt.failures <= 1, lt.locked_until.is_(None)))
+            w.conn.execute(update(t.login_throttle).where(
+                lt.key == key, lt.failures > 1, lt.locked_until.is_(None)).values(
+                    failures=lt.failures - 1))
         if _hasher.check_needs_rehash(row.password_hash):
             w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
                            .values(password_hash=_hasher.hash(password)))
