@@ -61,11 +61,18 @@ def test_a_notice_of_withdrawal_takes_effect_six_months_later_and_survives_a_rel
                         actor=SEC)
     assert (r.status, r.event) == ("confirmed", "notice")
     assert audited(org_db, "membership.record") == 1
+    o = org(org_db)  # not settled: it stays a member past the notice period
+    assert rules.status_on(o, "KAZ", date(2027, 9, 1)) is not None
+    kaz = next(x for x in orgs.members_on(o, date(2027, 9, 1)) if x.code == "KAZ")
+    assert (kaz.notice_given, kaz.leaving_on, kaz.obligations_settled) == (
+        date(2026, 12, 1), None, None)
+    ms.record_event(org_db, ms.EventIn(state="KAZ", kind="obligations_settled",
+                                       on=date(2027, 3, 1)), actor=SEC)
     o = org(org_db)
     assert rules.status_on(o, "KAZ", date(2027, 5, 31)) is not None
     assert rules.status_on(o, "KAZ", date(2027, 6, 1)) is None
-    kaz = next(x for x in orgs.members_on(o, date(2027, 1, 1)) if x.code == "KAZ")
-    assert (kaz.leaving_on, kaz.obligations_settled) == (date(2027, 6, 1), None)
+    kaz = next(x for x in orgs.members_on(o, date(2027, 4, 1)) if x.code == "KAZ")
+    assert (kaz.leaving_on, kaz.obligations_settled) == (date(2027, 6, 1), date(2027, 3, 1))
     # a reload of the same file and of a changed one keeps what was recorded after it
     orgs.load_dataset(org_db, loader.builtin_path(), actor=SYSTEM)
     assert rules.status_on(org(org_db), "KAZ", date(2027, 6, 1)) is None
@@ -80,6 +87,17 @@ def test_refusals_write_nothing(org_db: Database) -> None:
     with pytest.raises(Invalid, match="notice period"):
         ms.record_event(org_db, ms.EventIn(state="BLR", kind="withdrawal",
                                            on=date(2027, 3, 1)), actor=SEC)
+    with pytest.raises(Invalid, match="before the obligations are settled"):
+        ms.record_event(org_db, ms.EventIn(state="BLR", kind="withdrawal",
+                                           on=date(2027, 9, 1)), actor=SEC)
+    with pytest.raises(Invalid, match="written notice"):
+        ms.record_event(org_db, ms.EventIn(state="KGZ", kind="withdrawal",
+                                           on=date(2027, 9, 1)), actor=SEC)
+    for kind, state in (("admission", "SRB"), ("admission", "AZE"), ("suspension", "TJK"),
+                        ("expulsion", "BLR")):
+        with pytest.raises(Invalid, match="decided by the Council"):
+            ms.record_event(org_db, ms.EventIn(state=state, kind=kind, on=date(2027, 1, 1)),
+                            actor=SEC)
     with pytest.raises(Forbidden):
         ms.record_event(org_db, ms.EventIn(state="KAZ", kind="not_taking_part",
                                            on=date(2027, 1, 1)), actor=REP)
@@ -198,6 +216,9 @@ def test_the_api_shows_standing_and_records_events(api) -> None:
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert "notice period" in bad.json()["detail"]
+    alone = c.post("/api/v1/membership/events", headers=sec,
+                   json={"state": "SRB", "kind": "admission", "on": "2030-01-01"})
+    assert alone.status_code == 422 and "decided by the Council" in alone.json()["detail"]
     put = c.put("/api/v1/contributions/TJK/2025", headers=sec,
                 json={"assessed": 900, "paid": 100, "paid_on": "2025-12-01"})
     assert put.status_code == 200 and put.json()["illustrative"] is False
@@ -258,10 +279,15 @@ def test_the_cli_records_and_refuses(cli_db: str) -> None:
 def test_an_admission_binds_by_the_treaty_and_leaving_ends_it(org_db: Database) -> None:
     """The founding agreement binds exactly the members: an admission recorded after
     loading binds from its day, a notice's effect ends the period."""
-    ms.record_event(org_db, ms.EventIn(state="AZE", kind="admission", on=date(2027, 3, 1)),
-                    actor=SEC)
+    decision = adopted_decision(org_db)
+    with org_db.write(SEC) as w:  # the Council admits
+        pid = ms.propose_from_decision(w, decision_id=decision, state="AZE", kind="admission",
+                                       on=date(2027, 3, 1), actor=SEC)
+    ms.confirm(org_db, pid, actor=SEC)
     ms.record_event(org_db, ms.EventIn(state="KAZ", kind="notice_of_withdrawal",
                                        on=date(2027, 1, 1)), actor=SEC)
+    ms.record_event(org_db, ms.EventIn(state="KAZ", kind="obligations_settled",
+                                       on=date(2027, 5, 1)), actor=SEC)
     o = org(org_db)
     treaty = o.agreements["cst-1992"]
     assert "AZE" in rules.parties_bound(treaty, date(2027, 3, 1))

@@ -117,15 +117,64 @@ def test_settling_without_a_notice_and_a_notice_by_a_non_member_are_problems() -
 
 
 @settings(max_examples=200, deadline=None)
-@given(given_on=st.dates(date(1995, 1, 1), date(2030, 12, 31)), months=st.integers(1, 24))
-def test_the_effective_day_is_the_notice_plus_the_period(given_on: date, months: int) -> None:
+@given(given_on=st.dates(date(1995, 1, 1), date(2030, 12, 31)), months=st.integers(1, 24),
+       settle_after=st.integers(0, 800))
+def test_the_effective_day_is_the_later_of_the_period_and_the_settlement(
+        given_on: date, months: int, settle_after: int) -> None:
+    """DOMAIN.md §7: "withdrawal by written notice at least six months ahead, after
+    settling obligations": the state leaves on the later of the two days."""
+    settled = given_on + timedelta(days=settle_after)
     org = org_with([ev("ARM", EventKind.JOIN, date(1994, 1, 1)),
-                    ev("ARM", EventKind.NOTICE, given_on)],
+                    ev("ARM", EventKind.NOTICE, given_on),
+                    ev("ARM", EventKind.SETTLE, settled)],
                    settings={"withdrawal_notice_months": months})
     (n,) = m.notices(org)
-    assert 28 * months <= (n.effective - given_on).days <= 31 * months + 3
+    assert n.period_end is not None
+    assert 28 * months <= (n.period_end - given_on).days <= 31 * months + 3
+    assert n.effective == max(n.period_end, settled)
     assert m.status_on(org, "ARM", n.effective - timedelta(days=1)) is MembershipStatus.MEMBER
     assert m.status_on(org, "ARM", n.effective) is None
+    assert m.check(org) == []
+
+
+def test_a_state_that_has_not_settled_stays_a_member() -> None:
+    org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1)),
+                    ev("ARM", EventKind.NOTICE, date(2010, 1, 1))],
+                   settings={"withdrawal_notice_months": 6})
+    (n,) = m.notices(org)
+    assert not n.takes_effect and n.period_end == date(2010, 7, 1)
+    assert m.status_on(org, "ARM", date(2030, 1, 1)) is MembershipStatus.MEMBER
+    # a withdrawal recorded after the period but before settling is a problem
+    late = org_with([*org.membership, ev("ARM", EventKind.WITHDRAW, date(2010, 9, 1))],
+                    settings={"withdrawal_notice_months": 6})
+    (p,) = m.check(late)
+    assert p.path == ("membership", 2, "on") and "obligations" in p.message
+
+
+@pytest.mark.parametrize("kind", [EventKind.JOIN, EventKind.SUSPEND, EventKind.RESUME,
+                                  EventKind.EXPEL])
+def test_the_councils_acts_are_recorded_only_by_a_decision(kind: EventKind) -> None:
+    org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1))])
+    why = m.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=False)
+    assert why is not None and "decided by the Council" in why
+    assert m.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=True) is None
+
+
+def test_a_withdrawal_is_recorded_only_after_a_notice_and_the_settlement() -> None:
+    org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1))],
+                   settings={"withdrawal_notice_months": 6})
+    why = m.recording_problem(org, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
+    assert why is not None and "written notice at least 6 months" in why
+    noticed = org_with([*org.membership, ev("ARM", EventKind.NOTICE, date(2010, 1, 1))],
+                       settings={"withdrawal_notice_months": 6})
+    why = m.recording_problem(noticed, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
+    assert why is not None and "not settled" in why
+    settled = org_with([*noticed.membership, ev("ARM", EventKind.SETTLE, date(2010, 8, 1))],
+                       settings={"withdrawal_notice_months": 6})
+    assert m.recording_problem(settled, "ARM", EventKind.WITHDRAW, date(2010, 9, 1),
+                               False) is None
+    for kind in (EventKind.NOTICE, EventKind.SETTLE, EventKind.STAND_ASIDE):
+        assert m.recording_problem(org, "ARM", kind, date(2010, 9, 1), False) is None
 
 
 def test_expulsion_only_where_the_dataset_allows_it() -> None:

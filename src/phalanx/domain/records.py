@@ -43,7 +43,8 @@ def with_records(org: Organization, events: tuple[MembershipEvent, ...] = (),
     recorded = set(range(len(org.membership), len(out.membership)))
     leaving = [(e.state, e.on) for i, e in enumerate(out.membership) if i in recorded
                and e.kind in (EventKind.WITHDRAW, EventKind.EXPEL)]
-    leaving += [(n.state, n.effective) for n in notices(out) if n.event in recorded]
+    leaving += [(n.state, n.effective) for n in notices(out)
+                if n.event in recorded and n.takes_effect]
     for i in sorted(recorded, key=lambda i: out.membership[i].on):
         e = out.membership[i]
         if e.kind is EventKind.JOIN:

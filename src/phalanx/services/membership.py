@@ -100,7 +100,8 @@ def _kind_of(event: EventKind) -> str:
     return next(k for k, v in KINDS.items() if v is event)
 
 
-def _validate(org: Organization, state: str, kind: EventKind, on: date) -> None:
+def _validate(org: Organization, state: str, kind: EventKind, on: date,
+              by_decision: bool = False) -> None:
     """Refuse an event the membership rules refuse, with their words."""
     if state not in org.states:
         raise Invalid("state", f"unknown state {state!r}")
@@ -116,6 +117,8 @@ def _validate(org: Organization, state: str, kind: EventKind, on: date) -> None:
                 and p not in rules.timeline(org)[1]]
     if mine:
         raise Invalid("kind", f"{state} on {on}: {mine[0].message}")
+    if (why := rules.recording_problem(org, state, kind, on, by_decision)) is not None:
+        raise Invalid("kind", f"{state} on {on}: {why}")
 
 
 def _out(r: object) -> RecordOut:
@@ -137,7 +140,9 @@ def _insert(w: Write, data: EventIn, status: str, decision_id: int | None) -> in
 
 
 def record_event(db: Database, data: EventIn, *, actor: Principal) -> RecordOut:
-    """The Secretariat records a membership event (e.g. a notice of withdrawal received)."""
+    """The Secretariat records a membership event a state gives it (a notice of
+    withdrawal, its obligations settled, standing aside or taking part again, a
+    withdrawal after its notice); the Council's acts come by decision (422 otherwise)."""
     _require_staff(actor, "records membership events")
     with db.write(actor) as w:
         _validate(orgs.organization(w.conn), data.state, KINDS[data.kind], data.on)
@@ -168,7 +173,7 @@ def propose_from_decision(w: Write, *, decision_id: int, state: str, kind: str, 
         raise Invalid("kind", f"not a membership question: {kind!r}")
     data = EventIn(state=state, kind=kind, on=on,  # type: ignore[arg-type]
                    source=f"decision {d.number}")
-    _validate(orgs.organization(w.conn), state, KINDS[kind], on)
+    _validate(orgs.organization(w.conn), state, KINDS[kind], on, by_decision=True)
     rid = _insert(w, data, "proposed", decision_id)
     w.audit("membership.propose", "membership_record", rid,
             {**data.model_dump(mode="json"), "decision_id": decision_id, "by": actor.username})
@@ -182,7 +187,8 @@ def confirm(db: Database, proposal_id: int, *, actor: Principal) -> RecordOut:
         r = _row(w.conn, proposal_id)
         if r.status != "proposed":
             raise Conflict(f"membership record {proposal_id} is {r.status}, not proposed")
-        _validate(orgs.organization(w.conn), r.state_code, EventKind(r.kind), r.on_date)
+        _validate(orgs.organization(w.conn), r.state_code, EventKind(r.kind), r.on_date,
+                  by_decision=r.decision_id is not None)
         w.conn.execute(update(t.membership_record).where(t.membership_record.c.id == r.id)
                        .values(status="confirmed", confirmed_by=actor.username,
                                confirmed_at=datetime.now(UTC)))

@@ -121,7 +121,10 @@ class MemberOut(StateOut):
     since: date
     standing: Standing  # who has a say: full, suspended, not_participating, in_arrears
     bound: bool  # bound by the founding treaty that day (arrears never change it)
-    leaving_on: date | None = None  # a notice of withdrawal given: the day it takes effect
+    notice_given: date | None = None  # a notice of withdrawal given that day
+    # the day it takes effect: none while the obligations are not settled (the state
+    # leaves only after settling them)
+    leaving_on: date | None = None
     obligations_settled: date | None = None  # recorded for that notice
 
 
@@ -228,13 +231,16 @@ def organization_info(org: Organization) -> OrganizationOut:
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:
-    pending = {n.state: n for n in rules.notices(org) if n.given <= day < n.effective}
+    pending = {n.state: n for n in rules.notices(org)
+               if n.given <= day and (day < n.effective or not n.takes_effect)}
     return [
         MemberOut(code=m.state, name=org.states[m.state].name.en,
                   name_ru=org.states[m.state].name.ru, status=m.status, since=m.since,
                   standing=rules.standing_on(org, m.state, day),
                   bound=rules.bound_by_founding(org, m.state, day),
-                  leaving_on=pending[m.state].effective if m.state in pending else None,
+                  notice_given=pending[m.state].given if m.state in pending else None,
+                  leaving_on=pending[m.state].effective if m.state in pending
+                  and pending[m.state].takes_effect else None,
                   obligations_settled=pending[m.state].settled if m.state in pending
                   else None)
         for m in rules.members_on(org, day)
