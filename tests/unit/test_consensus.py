@@ -41,7 +41,10 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
     if not taking:
         return "no_decision", frozenset()
     someone_out = len(taking) < len(voting)
-    if someone_out and len(taking) < rule.min_participants:
+    # those who took part: present, or having declared; an absent member who said
+    # nothing is not bound, so it does not count towards the minimum either
+    took_part = [s for s in taking if s.present or s.position != "not_stated"]
+    if someone_out and len(took_part) < rule.min_participants:
         return "no_decision", frozenset()
     against = len([s for s in taking if s.position == "object"])
     if rule.method == Method.CONSENSUS and against > 0:
@@ -141,3 +144,14 @@ def test_a_limited_format_decision_needs_the_minimum_of_participants() -> None:
     r = decide(stances, Rule(limited_format=True, min_participants=2))
     assert r.outcome is Outcome.NO_DECISION and "1 member(s) take part, 2 needed" in r.reason
     assert decide(stances, Rule(limited_format=True)).adopted
+
+
+def test_an_absent_member_that_said_nothing_does_not_make_up_the_minimum() -> None:
+    """A limited-format decision binds those who took part; one present supporter and
+    one silent absentee are one participant, not two."""
+    stances = [Stance("RUS", True, Position.SUPPORT),
+               Stance("KAZ", True, Position.NOT_TAKING_PART),
+               Stance("TJK", False, Position.NOT_STATED)]
+    r = decide(stances, Rule(quorum=Quorum.TWO_THIRDS, limited_format=True,
+                             min_participants=2))
+    assert r.outcome is Outcome.NO_DECISION and "1 member(s) take part" in r.reason

@@ -19,7 +19,8 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   it, for the questions the dataset names): a member may declare it does not take part,
   provided it does not object; it neither blocks nor is bound. The decision binds exactly
   the members with a say who took part (abstainers included). Fewer participants than
-  the dataset's minimum (`min_participants`, setting), or none, make no decision.
+  the dataset's minimum (`min_participants`, setting), or none, make no decision; a
+  member absent without a declaration is not bound, so it does not count towards it.
 - Members absent without a declaration do not block; when the draft is adopted they
   receive the text for consideration (`for_consideration`) and are not listed as bound.
 - A blocked draft is not voted down: it is returned for revision, with the objections.
@@ -164,9 +165,10 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                       f"declared, {needed} needed ({rule.quorum.value})")
     if not taking_part:
         return result(Outcome.NO_DECISION, "every member declared it does not take part")
-    if opted_out and len(taking_part) < rule.min_participants:
+    took_part = len(taking_part) - len(absent_silent)  # those it would bind
+    if opted_out and took_part < rule.min_participants:
         return result(Outcome.NO_DECISION,
-                      f"limited format: {len(taking_part)} member(s) take part, "
+                      f"limited format: {took_part} member(s) take part, "
                       f"{rule.min_participants} needed")
     if rule.method is Method.MAJORITY:
         support = sum(1 for s in taking_part
