@@ -1,5 +1,6 @@
 """The maps put what people typed in as text: a crisis titled with markup shows its
-title, tags and all, in the map's label, and the page gets no element from it."""
+title, tags and all, in the map's label, and the page gets no element from it; the
+report form's place picker still fills the coordinates."""
 
 from __future__ import annotations
 
@@ -51,5 +52,28 @@ def test_a_title_with_markup_is_shown_as_text_on_the_maps(
         assert 'Flood <a href="//evil.example/">click</a><b>' in label.first.inner_text()
         assert page.locator(f"{map_id} .leaflet-tooltip a, {map_id} .leaflet-tooltip b, "
                             f"{map_id} .leaflet-tooltip img").count() == 0
+    finally:
+        page.close()
+
+
+def test_the_report_forms_place_picker_fills_the_coordinates(browser: Any, site: str) -> None:
+    """Reporting a crisis: a place of the list, or a click on the small map, fills the
+    latitude and longitude; the map draws the places without a script error."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        login(page, site, "rep-kaz", "demo-rep-kaz")
+        page.goto(site + "/crises")
+        page.locator("#place-map[data-ready='1']").wait_for(timeout=15_000)
+        assert page.locator("#place-map .leaflet-interactive.place").count() > 5
+        page.fill("input[name=place]", "Dushanbe")
+        lat = page.input_value("input[name=lat]")
+        assert lat and abs(float(lat) - 38.5) < 0.5, lat
+        page.locator("#place-map").scroll_into_view_if_needed()
+        box = page.locator("#place-map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert page.input_value("input[name=lat]") != lat
+        assert errors == []
     finally:
         page.close()

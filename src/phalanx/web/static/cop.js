@@ -229,7 +229,7 @@
       Array.prototype.forEach.call(list.options, function (o) {
         var lat = parseFloat(o.getAttribute("data-lat")), lon = parseFloat(o.getAttribute("data-lon"));
         L.circleMarker([lat, lon], { radius: 5, className: "place" })
-          .bindTooltip(text(o.value))
+          .bindTooltip(document.createTextNode(o.value))
           .on("click", function (e) { L.DomEvent.stopPropagation(e); setPoint(box, lat, lon, o.value); })
           .addTo(map);
       });
