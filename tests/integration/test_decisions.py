@@ -191,6 +191,32 @@ def test_a_member_absent_without_a_declaration_does_not_block(org_db: Database) 
     assert "KGZ" not in decision.binding and "KGZ" in decision.for_consideration
 
 
+def test_an_absent_members_written_objection_stands_against_a_revised_text(
+        org_db: Database) -> None:
+    """DOMAIN §7: a member may declare in writing that its absence means disagreement,
+    which blocks. The same text issued again is refused, and a revised text does not
+    erase the objection: it stands until the member itself says otherwise."""
+    m = session(org_db)
+    dec.record_attendance(org_db, m.id, "TJK", False, actor=SEC)
+    d = draft(org_db, m.id)
+    dec.state_position(org_db, d.id, Position.OBJECT, "Our absence means disagreement.",
+                       actor=rep("TJK"))
+    with pytest.raises(Invalid, match="the text is that of version 1"):
+        dec.revise_draft(org_db, d.id, "The Council decides:\n1. To approve the plan.\n",
+                         actor=SEC)
+    revised = dec.revise_draft(org_db, d.id, "The Council decides:\n1. To note the plan.\n",
+                               actor=SEC)
+    assert [s.position for s in revised.stances if s.state == "TJK"] == [Position.OBJECT]
+    for s in MEMBERS:
+        if s != "TJK":
+            dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
+    with org_db.read() as conn:
+        preview = dec.get_draft(conn, d.id, actor=SEC).preview
+    assert preview is not None and preview.outcome == "returned" and "TJK" in preview.reason
+    dec.state_position(org_db, d.id, Position.NO_OBJECTION, actor=rep("TJK"))
+    assert dec.close_draft(org_db, d.id, actor=SEC).status == "adopted"
+
+
 def test_a_reporter_never_speaks_for_its_state(org_db: Database) -> None:
     """Only a state's authorized representative acts in its name (policy.acts_for): a
     national agency's reporter submits its agency's records and nothing else."""
@@ -222,6 +248,19 @@ def test_an_amendment_against_an_outdated_version_is_refused(org_db: Database) -
     dec.decide_amendment(org_db, a.id, True, actor=SEC)
     with pytest.raises(Conflict, match="version 1"):
         dec.propose_amendment(org_db, d.id, 1, "x", actor=rep("ARM"))
+
+
+def test_a_member_without_a_part_in_the_work_proposes_no_amendment(org_db: Database) -> None:
+    """Uzbekistan, suspended since 2012, and Armenia, not taking part since 2024, keep
+    their seats but take no part in the Council's work: no amendments from them."""
+    m = session(org_db, opens_at=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    d = draft(org_db, m.id)
+    for s, why in (("UZB", "suspended"), ("ARM", "not participating")):
+        with pytest.raises(Conflict, match=f"takes no part in csc.*{why}"):
+            dec.propose_amendment(org_db, d.id, 1, "The Council decides: nothing.",
+                                  actor=rep(s))
+    assert dec.propose_amendment(org_db, d.id, 1, "The Council decides: nothing.",
+                                 actor=rep("KAZ")).state == "KAZ"
 
 
 def written(db: Database, **kw: object) -> dec.DraftOut:

@@ -147,6 +147,13 @@ def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
 def _new_version(w: Write, row: Any, text_en: str, text_ru: str,
                  amendment_id: int | None) -> None:
     number = row.current_version + 1
+    dv = t.draft_version.c
+    current = w.conn.execute(select(dv.text_en, dv.text_ru).where(
+        dv.draft_id == row.id, dv.number == row.current_version)).first()
+    if current is not None and (current.text_en, current.text_ru) == (text_en, text_ru):
+        # a new version reopens the positions: the same text again would only erase them
+        raise Invalid("text_en", f"the text is that of version {row.current_version}: a "
+                                 "revision changes it")
     w.conn.execute(insert(t.draft_version).values(
         draft_id=row.id, number=number, text_en=text_en, text_ru=text_ru,
         amendment_id=amendment_id, created_by=w.actor.username, created_at=now()))
@@ -168,6 +175,11 @@ def _stances(conn: Connection, org: Organization, row: Any) -> list[Stance]:
         p = positions.get(s)
         pos = (Position(p.position) if p is not None
                and p.version_number == row.current_version else Position.NOT_STATED)
+        if (p is not None and pos is Position.NOT_STATED and p.position == Position.OBJECT
+                and not present.get(s, False)):
+            # an absent member's written objection (its absence means disagreement)
+            # stands against a revised text until the member itself says otherwise
+            pos = Position.OBJECT
         out.append(Stance(s, present.get(s, False), pos, _standing(org, s, day)))
     return out
 

@@ -13,6 +13,7 @@ from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Position,
     RuleError,
+    Standing,
     decide,
 )
 from phalanx.services.clock import aware, now
@@ -157,8 +158,15 @@ def propose_amendment(db: Database, draft_id: int, against_version: int, text_en
             raise Conflict(f"the amendment is against version {against_version}, but the draft "
                            f"is at version {row.current_version}")
         proposer = _acting_state(actor, state, StateAct.AMEND)
-        if proposer not in _seated_states(_org(w.conn), row.body_key, _draft_day(w.conn, row)):
+        org, day = _org(w.conn), _draft_day(w.conn, row)
+        if proposer not in _seated_states(org, row.body_key, day):
             raise Forbidden(f"{proposer} has no seat in {row.body_key}")
+        # a suspended member, or one not taking part, takes no part in the body's work;
+        # arrears cost the vote, not the floor
+        standing = _standing(org, proposer, day)
+        if standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING):
+            raise Conflict(f"{proposer} takes no part in {row.body_key} on {day} "
+                           f"({standing.value.replace('_', ' ')}): it proposes no amendment")
         amendment_id = w.conn.execute(insert(t.amendment).values(
             draft_id=draft_id, against_version=against_version, state_code=proposer,
             text_en=text_en, text_ru=text_ru, note=note, status="proposed",
