@@ -294,6 +294,28 @@ def test_written_procedure_in_turn_by_every_member_with_a_say(org_db: Database) 
     assert decision.binding == MEMBERS
 
 
+def test_a_written_decision_binds_a_member_in_arrears_and_goes_to_those_without_a_say(
+        org_db: Database) -> None:
+    """As in session: arrears cost the vote, never the obligations (a member in arrears
+    does not sign and is bound); a suspended member receives the text for consideration
+    (Uzbekistan, 2023)."""
+    from phalanx.services import membership as ms
+
+    for year in (2021, 2022):
+        ms.set_contribution(org_db, "KAZ", year, ms.ContributionIn(assessed=1500, paid=0),
+                            actor=SEC)
+    d = written(org_db)
+    assert "KAZ" not in d.signing_order
+    with clock.use(datetime(2023, 12, 2, tzinfo=UTC)):
+        for s in d.signing_order:
+            done = dec.sign(org_db, d.id, actor=rep(s))
+    assert done.status == "adopted"
+    with org_db.read() as conn:
+        decision = dec.get_decision(conn, done.decision_id or 0, actor=SEC)
+    assert decision.binding == MEMBERS and "KAZ" in decision.binding
+    assert decision.for_consideration == ["UZB"]
+
+
 def test_an_objection_returns_the_written_draft(org_db: Database) -> None:
     d = written(org_db)
     with clock.use(datetime(2023, 12, 2, tzinfo=UTC)):

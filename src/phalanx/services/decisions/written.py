@@ -8,6 +8,7 @@ exercise plays the procedure on its own clock."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -17,7 +18,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
-from phalanx.domain.decisions.consensus import Outcome, Position, Result, Stance, decide
+from phalanx.domain.decisions.consensus import Position, Stance, decide
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
@@ -27,6 +28,7 @@ from phalanx.services.decisions.common import (
     _org,
     _require_staff,
     _rule,
+    _seated_states,
     _standing,
     _written,
 )
@@ -82,12 +84,16 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
     if status is proc.WrittenStatus.ADOPTED:
         day = _draft_day(w.conn, row)
         # every member with a say signed: the question's rule judges it like a session
-        stances = [Stance(s, True, Position.SUPPORT, _standing(org, s, day)) for s in wp.order]
+        # where they are all present, the members without a say seated as they are (a
+        # member in arrears is bound, one suspended or not taking part gets the text)
+        stances = [Stance(s, s in wp.order, Position.SUPPORT if s in wp.order
+                          else Position.NOT_STATED, _standing(org, s, day))
+                   for s in _seated_states(org, row.body_key, day)]
         judged = decide(stances, _rule(org, row, day))
         if not judged.adopted:
             status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
         else:
-            result = Result(Outcome.ADOPTED, wp.reason(at), binding=frozenset(wp.order))
+            result = replace(judged, reason=f"{wp.reason(at)}; {judged.reason}")
             change["decision"] = _register(w, org, row, result, at.date(), [])
     elif status is proc.WrittenStatus.LAPSED:
         change["not_signed"] = list(wp.missing)
