@@ -417,3 +417,13 @@ def test_an_appointment_by_written_procedure_updates_the_post(org_db: Database) 
     with org_db.read() as conn:
         post = orgs.post_on(orgs.organization(conn), "secretary_general", date(2026, 6, 1))
     assert post.holder == "A. Nominee"
+
+
+def test_an_appointment_out_of_the_rotation_is_refused_when_tabled(org_db: Database) -> None:
+    """The draft says whom it appoints; one naming another state than the term's is
+    refused at once unless it says it departs from the rotation."""
+    subject = {"state": "TJK", "post": "secretary_general", "person": "X",
+               "on": "2027-03-15"}
+    with pytest.raises(Invalid, match="2026–2028 is KGZ's"):
+        written(org_db, subject=subject)
+    assert written(org_db, subject={**subject, "out_of_rotation": True}).status == "open"

@@ -161,6 +161,33 @@ def test_an_appointment_decision_updates_the_post(org_db: Database) -> None:
     with pytest.raises(Invalid, match="good standing"), org_db.write(SEC) as w:
         ms.appoint_from_decision(w, decision_id=decision, post="secretary_general",
                                  person="X", state="UZB", start=date(2032, 1, 1), actor=SEC)
+    # a titular appointment holds the post to the end of its term, not beyond
+    later = orgs.post_on(o, "secretary_general", date(2032, 6, 1))
+    assert later.holder is None and later.term_state is None and after.term_end == \
+        date(2032, 1, 1)
+
+
+def test_an_appointment_out_of_the_rotation_must_say_so(org_db: Database) -> None:
+    """The 2026–2028 term is Kyrgyzstan's: a decision appointing a Tajik national mid-term
+    is refused unless it says it departs from the rotation; then it holds the post to
+    the term's end and the rotation goes on from the term's state."""
+    decision = adopted_decision(org_db)
+    with pytest.raises(Invalid, match="the term 2026–2028 is KGZ's"), \
+            org_db.write(SEC) as w:
+        ms.appoint_from_decision(w, decision_id=decision, post="secretary_general",
+                                 person="Test Person", state="TJK", start=date(2027, 3, 15),
+                                 actor=SEC)
+    with org_db.write(SEC) as w:
+        ms.appoint_from_decision(w, decision_id=decision, post="secretary_general",
+                                 person="Test Person", state="TJK", start=date(2027, 3, 15),
+                                 actor=SEC, out_of_rotation=True)
+    o = org(org_db)
+    now = orgs.post_on(o, "secretary_general", date(2028, 6, 1))
+    assert (now.holder, now.term_end) == ("Test Person", date(2029, 1, 1))
+    after = orgs.post_on(o, "secretary_general", date(2030, 6, 1))
+    assert after.holder is None
+    # the term stays Kyrgyzstan's: the rotation goes on to Russia, not from Tajikistan
+    assert (now.term_state, now.next_state) == ("KGZ", "RUS")
 
 
 def test_the_ledger_is_edited_and_the_two_year_rule_follows(org_db: Database) -> None:

@@ -20,13 +20,15 @@ Posts with terms (`terms_from`, `term_years`; the CSTO's Secretary General: thre
 years from 1 January, public statements): the term containing a day, the holder
 (acting holders marked, outside the rotation), and the next term with the state next
 in the same order after the current term's state among the members in good standing.
-An appointment (not acting) that runs past the end of its term is an error.
+An appointment (not acting) that runs past the end of its term is an error; one made by
+a decision after loading ends with its term, and names the term's state unless the
+decision says it departs from the rotation (`term_state`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import Appointment, Chairmanship, Organization, Period, Post
@@ -155,14 +157,27 @@ class PostTerm:
     next_state: str | None
 
 
+def held(post: Post, a: Appointment) -> Period:
+    """When `a` holds the post: a titular appointment with no end recorded holds it to
+    the end of the term it starts in (a term's holder is appointed for that term)."""
+    if a.acting or a.term.end is not None or a.term.start is None:
+        return a.term
+    term = term_of(post, a.term.start)
+    return a.term if term is None else Period(a.term.start, term.end)
+
+
 def post_term(org: Organization, post_key: str, day: date) -> PostTerm:
     post = org.posts[post_key]
-    holder = next((a for a in post.appointments if a.term.contains(day)), None)
+    holder = next((a for a in post.appointments if held(post, a).contains(day)), None)
     term = term_of(post, day)
     state = None
     if term is not None:
-        titular = [a for a in post.appointments if not a.acting and a.term.overlaps(term)]
-        state = titular[-1].state if titular else None
+        titular = [a for a in post.appointments
+                   if not a.acting and held(post, a).overlaps(term)]
+        # the term is the state's appointed for it first: a replacement later in the
+        # term, even out of the rotation, does not move the rotation on
+        state = min(titular, key=lambda a: a.term.start or term.start).state \
+            if titular else None
     nxt = term.end if term else None
     nxt_state = next_after(org, state, nxt) if (state and nxt) else None
     return PostTerm(post.key, day, holder, term, state, nxt, nxt_state)
@@ -188,10 +203,27 @@ def problems(org: Organization) -> list:
     return _chair_problems(org) + _post_problems(org)
 
 
+def term_state(org: Organization, post_key: str, day: date) -> str | None:
+    """The state whose term of the post contains `day`: that of the term's titular
+    holder, or, before one is appointed, the next in the rotation after the previous
+    term's (None where the post has no terms or the rotation cannot tell)."""
+    post = org.posts[post_key]
+    term = term_of(post, day)
+    if term is None or term.start is None:
+        return None
+    now = post_term(org, post_key, day)
+    if now.term_state is not None:
+        return now.term_state
+    before = post_term(org, post_key, term.start.replace(day=1) - timedelta(days=1))
+    return before.next_state
+
+
 def appoint(post: Post, new: Appointment) -> Post:
     """The post after `new` takes it from its start: a holder whose term covers that
-    day leaves it then (an appointment by decision updates the post)."""
+    day leaves it then (an appointment by decision updates the post). A titular
+    appointment to a post with terms holds it to the end of the term it starts in."""
     start = new.term.start
+    new = replace(new, term=held(post, new))
     kept = []
     for a in post.appointments:
         if start is not None and a.term.contains(start):

@@ -261,22 +261,45 @@ def arrears(org: Organization, on: date) -> list[ArrearsOut]:
 # --- appointments by decision ------------------------------------------------------------
 
 
+def appointment_problem(org: Organization, post: str, state: str | None, start: date,
+                        acting: bool = False, out_of_rotation: bool = False
+                        ) -> tuple[str, str] | None:
+    """Why an appointment of `state`'s national to `post` from `start` may not be made
+    (the field and the reason), or None: an unknown post, a nominating state not in good
+    standing (arrears cost the right to nominate), or a state other than the term's in
+    the rotation without the decision saying it departs from it."""
+    if post not in org.posts:
+        return "post", f"unknown post {post!r}"
+    if state is not None and not acting and not rotation.in_good_standing(org, state, start):
+        return "state", (f"{state} is not a member in good standing on {start} and cannot "
+                         "nominate the holder")
+    due = rotation.term_state(org, post, start) if not acting else None
+    if due is not None and state != due and not out_of_rotation:
+        term = rotation.term_of(org.posts[post], start)
+        span = (f"{term.start:%Y}–{term.end.year - 1}" if term and term.start and term.end
+                else f"of {start.year}")
+        return "state", (f"the term {span} is {due}'s in the "
+                         f"rotation: the decision names {state or 'no state'}; a departure "
+                         "from the rotation must say so (out_of_rotation)")
+    return None
+
+
 def appoint_from_decision(w: Write, *, decision_id: int, post: str, person: str,
                           state: str | None, start: date, actor: Principal,
-                          acting: bool = False) -> int:
+                          acting: bool = False, out_of_rotation: bool = False) -> int:
     """An adopted appointment decision updates the post from `start` (the previous
-    holder's term ends that day). Runs inside the caller's write transaction."""
+    holder's term ends that day) to the end of the term it starts in; the person is of
+    the term's state in the rotation unless the decision says it departs from it. Runs
+    inside the caller's write transaction."""
     d = _decision(w, decision_id)
     if d.exercise:
         raise Conflict("a decision taken in an exercise appoints nobody")
     org = orgs.organization(w.conn)
-    if post not in org.posts:
-        raise Invalid("post", f"unknown post {post!r}")
     if not person.strip():
         raise Invalid("person", "name the person appointed")
-    if state is not None and not acting and not rotation.in_good_standing(org, state, start):
-        raise Invalid("state", f"{state} is not a member in good standing on {start} and "
-                               "cannot nominate the holder")
+    if (problem := appointment_problem(org, post, state, start, acting,
+                                       out_of_rotation)) is not None:
+        raise Invalid(*problem)
     rid = int(w.conn.execute(insert(t.post_record).values(
         post_key=post, person=person.strip(), state_code=state, start=start, acting=acting,
         decision_id=decision_id, note=f"appointed by decision {d.number}",

@@ -119,6 +119,13 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
                     "or reordered"))
             if not order:
                 raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+        if data.question == "appointment" and data.subject and data.subject.post:
+            from phalanx.services import membership as ms
+
+            sub = data.subject
+            if (problem := ms.appointment_problem(org, sub.post, sub.state, sub.on or day,
+                                                  out_of_rotation=sub.out_of_rotation)):
+                raise Invalid(f"subject.{problem[0]}", problem[1])
         c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
                             data.observers)
         draft_id = w.conn.execute(insert(t.draft).values(

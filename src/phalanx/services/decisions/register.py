@@ -262,4 +262,5 @@ def _propose_subject(w: Write, row: Any, decision_id: int, day: date) -> None:
     elif row.question == "appointment" and subject.get("post") and subject.get("person"):
         ms.appoint_from_decision(w, decision_id=decision_id, post=subject["post"],
                                  person=subject["person"], state=subject["state"], start=on,
-                                 actor=w.actor)
+                                 actor=w.actor,
+                                 out_of_rotation=bool(subject.get("out_of_rotation")))

@@ -80,6 +80,9 @@ class Subject(BaseModel):
     on: date | None = None  # the day it takes effect (default: the day of adoption)
     post: str | None = Field(default=None, max_length=64)  # appointments
     person: str | None = Field(default=None, max_length=300)
+    # an appointment naming a state other than the term's in the rotation: the Council
+    # departs from the rotation, and the decision says so
+    out_of_rotation: bool = False
 
 
 class DraftIn(BaseModel):
