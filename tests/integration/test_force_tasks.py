@@ -199,6 +199,14 @@ def test_after_the_mission_the_units_go_home(org_db: Database) -> None:
     plan = run(org_db, cid)
     forces.decide_plan(org_db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
     crises.transition(org_db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=30))
+    with org_db.read() as conn:
+        decided = forces.progress(conn, cid, actor=SEC, at=T0 + timedelta(hours=30))
+        first = min(m.arrive for m in forces.plan_out(conn, decided.plan_id, actor=SEC)
+                    .movements)
+        # deployed on paper: until the plan's first unit lands, none is on the ground
+        early = crises.get(conn, cid, actor=SEC, at=first - timedelta(minutes=1))
+    assert first - timedelta(minutes=1) > T0 + timedelta(hours=30), first
+    assert {m.measure: m for m in early.response_card}["first_unit"].elapsed_minutes is None
     with pytest.raises(Conflict, match="after the mission"):
         forces.plan_withdrawal(org_db, cid, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
                                at=T0 + timedelta(hours=40))

@@ -24,14 +24,14 @@ class MarkOut(BaseModel):
 
 
 def _deployment(conn: Connection, crisis_id: int, at: datetime
-                ) -> tuple[datetime | None, datetime | None]:
-    """When the first unit arrived, and when the deployment was complete (every
-    requirement covered, every unit arrived), from the crisis's decided plan."""
+                ) -> tuple[bool, datetime | None, datetime | None]:
+    """Whether the crisis has a decided plan, when its first unit arrived, and when the
+    deployment was complete (every requirement covered, every unit arrived)."""
     plan = conn.execute(select(t.deployment_plan).where(
         t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
         t.deployment_plan.c.crisis_id == crisis_id)).first()
     if plan is None:
-        return None, None
+        return False, None, None
     start = aware(plan.starts_at)
     arrivals = sorted(start + timedelta(hours=float(m["arrive_h"]))
                       for m in plan.movements if m["crisis_id"] == crisis_id)
@@ -39,7 +39,7 @@ def _deployment(conn: Connection, crisis_id: int, at: datetime
     first = arrived[0] if arrived else None
     uncovered = [u for u in plan.uncovered if u.get("crisis_id", crisis_id) == crisis_id]
     full = arrivals[-1] if arrivals and not uncovered and arrivals[-1] <= at else None
-    return first, full
+    return True, first, full
 
 
 def withdrawal_span(conn: Connection, crisis_id: int, at: datetime
@@ -65,11 +65,13 @@ def response_card(conn: Connection, org: Organization, row: Any,
     def entered(stage: Stage) -> datetime | None:
         return next((aware(when) for s, when in history if s is stage), None)
 
-    first_unit, full = _deployment(conn, row.id, at)
+    planned, first_unit, full = _deployment(conn, row.id, at)
     leaves, home = withdrawal_span(conn, row.id, at)
     reached = {"consultations": entered(Stage.CONSULTATIONS),
                "decision": entered(Stage.DECISION),
-               "first_unit": first_unit or entered(Stage.DEPLOYED),
+               # a decided plan says when its first unit lands: entering the deployed
+               # stage (units committed) does not put one on the ground
+               "first_unit": first_unit if planned else entered(Stage.DEPLOYED),
                "full_deployment": full, "un_notification": un_sent,
                "withdrawal_start": leaves, "withdrawal_end": home,
                "closing": entered(Stage.CLOSED)}

@@ -7,7 +7,7 @@ said met, missed, or open.
 |---|---|
 | consultations | the crisis entered the consultations stage |
 | decision | the crisis entered the decision stage |
-| first unit | the first unit of the decided deployment arrived (else the deployed stage) |
+| first unit | the decided deployment's first unit arrived (no decided plan: the deployed stage) |
 | full deployment | every requirement of the crisis covered and every unit arrived |
 | UN notification | the notice to the UN Security Council was sent (art. 4 crises only) |
 | start of withdrawal | the first unit of the decided withdrawal left for home |
