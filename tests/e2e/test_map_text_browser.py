@@ -74,6 +74,12 @@ def test_the_report_forms_place_picker_fills_the_coordinates(browser: Any, site:
         box = page.locator("#place-map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         assert page.input_value("input[name=lat]") != lat
+        # a Russian page offers the places by their Russian names
+        page.goto(site + "/crises?lang=ru")
+        page.locator("#place-map[data-ready='1']").wait_for(timeout=15_000)
+        page.fill("input[name=place]", "Душанбе")
+        ru = page.input_value("input[name=lat]")
+        assert ru and abs(float(ru) - 38.5) < 0.5, ru
         assert errors == []
     finally:
         page.close()

@@ -90,6 +90,9 @@ def test_a_crisis_report_needs_a_place_and_keeps_the_input(accounts_db: Database
         assert r.status_code == 303  # a place of the dataset, by its name
         room = client.get(r.headers["location"]).text
         assert "Сель у Оша" in room
+        r = client.post("/crises", data={**form, "place": "Душанбе"}, follow_redirects=False)
+        assert r.status_code == 303  # or by its Russian name
+        assert '<option value="Душанбе"' in client.get("/crises").text
         r = client.post("/crises", data={**form, "lat": "40,5", "lon": "72.8"},
                         follow_redirects=False)
         assert r.status_code == 303  # coordinates typed (a decimal comma is fine)

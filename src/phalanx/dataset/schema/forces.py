@@ -20,6 +20,7 @@ class BaseIn(Model):
 
     key: str = Key
     name: str = Field(min_length=1)
+    name_ru: str = ""  # its name in Russian, where it has one
     icao: str | None = Field(default=None, pattern=r"^[A-Z0-9]{4}$")
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)

@@ -84,6 +84,7 @@ class FormationOut(BaseModel):
 class BaseOut(BaseModel):
     key: str
     name: str
+    name_ru: str = ""
     icao: str | None
     state: str
     kind: str
@@ -120,7 +121,8 @@ def unit(conn: Connection, key: str, *, actor: Principal) -> UnitOut:
 
 def bases(conn: Connection) -> list[BaseOut]:
     forces = orgs.organization(conn).forces
-    return [BaseOut(key=b["key"], name=b["name"], icao=b.get("icao"), state=b["state"],
+    return [BaseOut(key=b["key"], name=b["name"], name_ru=b.get("name_ru", ""),
+                    icao=b.get("icao"), state=b["state"],
                     kind=b["kind"], lat=b["lat"], lon=b["lon"])
             for b in forces.get("bases", [])]
 

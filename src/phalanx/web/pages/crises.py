@@ -38,13 +38,6 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
-def places(conn: Conn) -> list[dict[str, object]]:
-    """The dataset's places a crisis or a requirement can be placed at: its airfields,
-    air bases, garrisons and named nodes (name, kind and coordinates)."""
-    return [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat, "lon": b.lon}
-            for b in sorted(forces.bases(conn), key=lambda b: b.name)]
-
-
 def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
                 exercise: bool = False, closed: bool = False,
                 form: dict[str, object] | None = None, error: str = "",
@@ -55,7 +48,7 @@ def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
         "crises": items, "exercise": exercise, "closed": closed,
         "map_data": f"/crises/map.json?{query}",
         "tile_url": request.app.state.settings.map_tile_url,
-        "places": places(conn), "form": form or {}, "form_error": error,
+        "places": forces_pages.places(conn), "form": form or {}, "form_error": error,
         "categories": list(org.crisis_categories.values()),
         "states": sorted(org.states.values(), key=lambda s: s.code)},
         status_code=status_code)
@@ -109,7 +102,8 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                                    "longitude between -180 and 180, in degrees (e.g. "
                                    "40.06 and 70.82)."))
     if y is None or x is None:
-        known = {p["name"].casefold(): p for p in places(conn)}  # type: ignore[union-attr]
+        known = {str(n).casefold(): p for p in forces_pages.places(conn)
+                 for n in (p["name"], p["name_ru"]) if n}
         found = known.get(place.strip().casefold())
         if found is None:
             return _board_page(request, actor, conn, org, form=form, status_code=400,

@@ -29,6 +29,14 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
+def places(conn: Conn) -> list[dict[str, object]]:
+    """The dataset's places a crisis or a requirement can be placed at: its airfields,
+    air bases, garrisons and named nodes (name, kind and coordinates)."""
+    return [{"key": b.key, "name": b.name, "name_ru": b.name_ru, "kind": b.kind,
+             "lat": b.lat, "lon": b.lon}
+            for b in sorted(forces.bases(conn), key=lambda b: b.name)]
+
+
 @router.get("/forces", response_class=HTMLResponse)
 def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None) -> HTMLResponse:
@@ -128,7 +136,8 @@ def add_requirement(crisis_id: Id, actor: Writer, db: DB,
     if not node:  # a place of the dataset chosen by its name: its coordinates
         with db.read() as conn:
             node = next((b.key for b in forces.bases(conn)
-                         if b.name.casefold() == place.strip().casefold()), "")
+                         if place.strip().casefold() in (b.name.casefold(),
+                                                         b.name_ru.casefold())), "")
     forces.add_requirement(db, crisis_id, _requirement({
         "capability": capability, "strength": strength, "place": place,
         "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours),
@@ -258,5 +267,4 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
             "planner_run": run.view() if (run := planner_runs.running_for(crisis_id)) else None,
             "is_staff": is_staff(actor), "unit_names": unit_names,
             "aircraft_types": aircraft_types,
-            "places": [{"key": b.key, "name": b.name, "kind": b.kind, "lat": b.lat,
-                        "lon": b.lon} for b in sorted(forces.bases(conn), key=lambda b: b.name)]}
+            "places": places(conn)}
