@@ -59,11 +59,16 @@ def test_an_objection_by_telephone_blocks_as_in_a_session() -> None:
 def test_a_request_under_the_collective_defence_article_obliges_every_member() -> None:
     from phalanx.domain.crisis import obligations as ob
 
-    cd = ["Treaty art. 4", "Договор ст. 4"]
+    cd = ["Treaty art. 4", "CST art. 4", "Договор ст. 4"]
     for cited in ("Treaty art. 4", "Treaty art. 2 and 4", "treaty art 4",
-                  "Article 4 of the Collective Security Treaty", "статья 4 Договора"):
+                  "Article 4 of the Collective Security Treaty", "статья 4 Договора",
+                  "CST art. 4", "ст. 4 Договора о коллективной безопасности"):
         assert ob.invokes(cited, cd), cited
-    for cited in ("UN Charter art. 51", "Treaty art. 2", "Charter art. 4", ""):
+    for cited in ("UN Charter art. 51", "Treaty art. 2", "Charter art. 4", "",
+                  "Treaty art. 2, para. 4", "Request No. 4 under Treaty art. 2",
+                  "Charter of the Collective Security Treaty Organization, art. 4",
+                  "CSTO Charter art. 4", "ст. 4 Устава Организации Договора о коллективной "
+                  "безопасности"):
         assert not ob.invokes(cited, cd), cited
     request = OPENED + timedelta(hours=1)
     assert ob.arises(True, OPENED, [], cd) == OPENED

@@ -26,30 +26,73 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 _WORDS = re.compile(r"[^0-9a-zа-яё]+")
-_ARTICLE = re.compile(r"\b(?:art|arts|article|articles|ст|статья|статьи)\b")
+_MARKERS = frozenset({"art", "arts", "article", "articles", "ст", "статья", "статьи", "статье",
+                      "статью", "статей", "статьям"})
+_AND = frozenset({"and", "or", "и", "или"})
+# Russian case endings a cited instrument may take ("статья 4 Договора")
+_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ах", "и", "ей", "ю")
+# the organization's name holds the Treaty's ("Collective Security Treaty Organization",
+# "Организация Договора ..."): a mention inside it is not a citation of the Treaty
+_ORGANIZATION = frozenset({"organization", "organisation", "организация", "организации",
+                           "организацией", "организацию"})
 
 
-def _plain(text: str) -> str:
-    return " ".join(_WORDS.sub(" ", text.lower()).split())
+def _plain(text: str) -> list[str]:
+    return _WORDS.sub(" ", text.lower()).split()
 
 
-def _cited(text: str) -> tuple[str, set[int]]:
-    """A citation as its instrument's words and the article numbers named after them:
-    "Treaty art. 2 and 4" -> ("treaty", {2, 4})."""
-    head, *tail = _ARTICLE.split(_plain(text), maxsplit=1)
-    return head.strip(), {int(n) for n in re.findall(r"\d+", " ".join(tail))}
+def _articles(words: list[str]) -> set[int]:
+    """The numbers named right after an article marker: "art. 2 and 4" -> {2, 4}; "art. 2,
+    para. 4" -> {2}; "Request No. 4 under Treaty art. 2" -> {2}."""
+    out: set[int] = set()
+    for i, w in enumerate(words):
+        if w not in _MARKERS:
+            continue
+        for nxt in words[i + 1:]:
+            if nxt.isdigit():
+                out.add(int(nxt))
+            elif nxt not in _AND:
+                break
+    return out
+
+
+def _names(words: list[str], instrument: list[str]) -> bool:
+    """Whether the citation names the instrument: its words in a row, whole (a Russian
+    word in any case), and not as part of the organization's name."""
+    n = len(instrument)
+    for i in range(len(words) - n + 1):
+        if all(w == want or (want[-1:].isalpha() and "а" <= want[-1:] <= "я"
+                             and w[:len(want)] == want and w[len(want):] in _ENDINGS)
+               for w, want in zip(words[i:i + n], instrument, strict=True)):
+            if i + n < len(words) and words[i + n] in _ORGANIZATION:
+                continue  # "... Treaty Organization"
+            if i > 0 and words[i - 1] in _ORGANIZATION:
+                continue  # "Организации Договора ..."
+            return True
+    return False
+
+
+def _cited(text: str) -> tuple[list[str], set[int]]:
+    """A citation as its instrument's words and its article numbers: "Treaty art. 2 and
+    4" -> (["treaty"], {2, 4})."""
+    words = _plain(text)
+    head = next((i for i, w in enumerate(words) if w in _MARKERS), len(words))
+    return words[:head], _articles(words)
 
 
 def invokes(article: str, collective_defence: Iterable[str]) -> bool:
     """Does a request's citation name one of the collective-defence articles? The
-    instrument's words must appear in it and the article's number among those it names,
-    whatever the spelling: "Treaty art. 2 and 4", "Article 4 of the Collective Security
-    Treaty" and "treaty art 4" all invoke "Treaty art. 4"; "UN Charter art. 51" does not."""
-    low = _plain(article)
-    numbers = {int(n) for n in re.findall(r"\d+", low)}
+    instrument must be named (whole words, a Russian word in any case, not inside the
+    organization's name) and the article's number among those its article markers
+    name: "Treaty art. 2 and 4", "Article 4 of the Collective Security Treaty", "treaty
+    art 4" and "статья 4 Договора" invoke "Treaty art. 4"; "UN Charter art. 51", "Treaty
+    art. 2, para. 4", "Request No. 4 under Treaty art. 2" and "Charter of the Collective
+    Security Treaty Organization, art. 4" do not."""
+    words = _plain(article)
+    numbers = _articles(words)
     for cd in collective_defence:
         instrument, wanted = _cited(cd)
-        if instrument and instrument in low and wanted & numbers:
+        if instrument and wanted & numbers and _names(words, instrument):
             return True
     return False
 
