@@ -102,7 +102,8 @@ def test_force_injects_call_the_services_of_the_pages_and_api(
             return real(*args, **kwargs)
         monkeypatch.setattr(module, name, wrapped)
 
-    for name in ("add_requirement", "give_consent", "run_plan", "decide_plan", "progress"):
+    for name in ("add_requirement", "give_consent", "run_plan", "decide_plan", "progress",
+                 "plan_withdrawal"):
         spy(forces, name)
     for name in ("open_crisis", "convene_consultations", "transition", "set_response",
                  "link_decision"):
@@ -110,13 +111,16 @@ def test_force_injects_call_the_services_of_the_pages_and_api(
     scenario = exercise.load(exercise.scenarios_dir() / "crrf-deployment.yaml")
     result = exercise.run(org_db, scenario)
     assert calls.count("add_requirement") == 3 and calls.count("give_consent") == 4
-    assert calls.count("run_plan") == 1 and calls.count("decide_plan") == 1
+    assert calls.count("run_plan") == 1 and calls.count("plan_withdrawal") == 1
+    assert calls.count("decide_plan") == 2  # the way there, and home
     assert calls.count("progress") == 2 and calls.count("open_crisis") == 1
     assert result.stage == "closed"
     assert result.crisis_id is not None
     with org_db.read() as conn:
         plans = forces.plans(conn, result.crisis_id, actor=SYSTEM)
-    assert [p.status for p in plans] == ["decided"] and plans[0].crises == [result.crisis_id]
+    assert sorted((p.kind, p.status) for p in plans) == [("deployment", "decided"),
+                                                          ("withdrawal", "decided")]
+    assert all(p.crises == [result.crisis_id] for p in plans)
     moved = [t for _m, t in result.timeline if t.startswith("movements:")]
     assert moved[-1].startswith("movements: 3 arrived")
     assert compare(scenario, result)["outcome"]["product"] == "in_time"

@@ -277,6 +277,13 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
     forces.decide_plan(org_db, plan.id, actor=planner, at=t0 + timedelta(hours=6))
     for stage, hours in ((Stage.DEPLOYED, 30), (Stage.MONITORING, 200)):
         crises.transition(org_db, c.id, stage, actor=SEC, at=t0 + timedelta(hours=hours))
+    review = "Peacekeepers guarded sites for two weeks and went home."
+    with pytest.raises(Conflict, match="still out: plan and decide their way home"):
+        crises.transition(org_db, c.id, Stage.CLOSED, actor=SEC, review=review,
+                          at=t0 + timedelta(days=13))
+    home = forces.plan_withdrawal(org_db, c.id, forces.WithdrawalIn(time_limit=1),
+                                  actor=planner, at=t0 + timedelta(days=13))
+    forces.decide_plan(org_db, home.id, actor=planner, at=t0 + timedelta(days=13))
     done = crises.transition(org_db, c.id, Stage.CLOSED, actor=SEC,
                              review="Peacekeepers guarded sites for two weeks and went home.",
                              at=t0 + timedelta(days=14))
@@ -286,6 +293,8 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
     # the request invokes art. 4: every other member has a line and the UN is notified,
     # although the category alone relies on volunteers
     assert card["un_notification"].verdict == "not reached"  # never sent before closing
+    # closed, the unsent notice is still escalated to the Secretary General and the chair
+    assert c.id in crises.escalate_overdue(org_db, at=t0 + timedelta(days=15))
     with org_db.read() as conn:
         lines = crises.get(conn, c.id, actor=SEC).obligations
     assert sorted(x.state for x in lines) == ["ARM", "BLR", "KGZ", "RUS", "TJK"]

@@ -29,7 +29,7 @@ def basis(**kw: object) -> DecisionBasis:
 
 def problems(d: DecisionBasis, requests: list[OfficialRequest] | None = None,
              exercise: bool = False) -> list[str]:
-    return authority_problems(d, affected=["KGZ"], reported_on=date(2010, 6, 11),
+    return authority_problems(d, affected=["KGZ"], reported_at=datetime(2010, 6, 11, tzinfo=UTC),
                               requests=[REQUEST] if requests is None else requests,
                               competent=COMPETENT, exercise=exercise,
                               on_member_territory=True)
@@ -45,8 +45,10 @@ def test_each_failed_condition_is_named() -> None:
     assert problems(basis(body="permanent-council")) == [
         "military_peacekeeping: permanent-council is not competent (the dataset names csc)"]
     assert problems(basis(adopted_on=date(2010, 6, 1))) == [
-        "CSC-2010-004 was adopted on 2010-06-01, before the crisis was reported (2010-06-11)",
-        "military_peacekeeping: CSC-2010-004 was adopted before the request of 2010-06-12"]
+        "CSC-2010-004 was adopted on 2010-06-01, before the crisis was reported "
+        "(2010-06-11 00:00 UTC)",
+        "military_peacekeeping: CSC-2010-004 was adopted before the request of "
+        "2010-06-12 09:00 UTC"]
     assert problems(basis(binding=frozenset({"KAZ", "RUS"}))) == [
         "CSC-2010-004 does not bind KGZ (the affected state)"]
     assert problems(basis(), requests=[]) == [

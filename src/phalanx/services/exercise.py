@@ -264,8 +264,10 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
             f" ({', '.join(i.units)})" if i.units else "")
     if isinstance(i, PlanInject):
         plan = forces.run_plan(db, cid, forces.PlanIn(time_limit=i.time_limit, seed=i.seed),
-                               actor=JOINT_STAFF, at=at)
-        text = (f"deployment plan {plan.id}: {len(plan.movements)} movements, "
+                               actor=JOINT_STAFF, at=at) if i.kind == "deployment" else \
+            forces.plan_withdrawal(db, cid, forces.WithdrawalIn(time_limit=i.time_limit),
+                                   actor=JOINT_STAFF, at=at)
+        text = (f"{i.kind} plan {plan.id}: {len(plan.movements)} movements, "
                 f"{len(plan.uncovered)} uncovered")
         if i.decide:
             forces.decide_plan(db, plan.id, actor=JOINT_STAFF, at=at)

@@ -147,6 +147,12 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             if not sit.consultations_convened:
                 out.append(Problem(where, "another session needs the consultations first "
                                           "(do: consultations)"))
+        elif isinstance(i, PlanInject) and i.kind == "withdrawal":
+            if sit.stage is not Stage.MONITORING or not sit.units_out:
+                out.append(Problem(where, "the way home is planned after the mission "
+                                          "(monitoring), for a decided deployment"))
+            elif i.decide:
+                sit = replace(sit, units_out=0)
         elif isinstance(i, PlanInject):
             if not requirements:
                 out.append(Problem(where, "planning needs a force requirement first "
@@ -155,7 +161,8 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
                 if sit.stage not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
                     out.append(Problem(where, f"a deployment is decided in the response "
                                               f"stage; the crisis is at {sit.stage.value}"))
-                sit = replace(sit, units_committed=sit.units_committed + 1)
+                sit = replace(sit, units_committed=sit.units_committed + 1,
+                              units_out=sit.units_out + 1)
     return out
 
 

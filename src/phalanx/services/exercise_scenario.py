@@ -153,6 +153,7 @@ class ConsentInject(_Inject):
 
 class PlanInject(_Inject):
     do: Literal["plan"]
+    kind: Literal["deployment", "withdrawal"] = "deployment"  # the way there, or home
     time_limit: float = Field(default=2.0, ge=0.5, le=120)
     seed: int = 0
     decide: bool = True

@@ -3,14 +3,17 @@ that authorizes the measures.
 
 - The request (DOMAIN §7, public statements): assistance under Treaty art. 4 is given at
   the request of the attacked state, and peacekeeping forces go to a member's territory by
-  a Council decision on that state's official request. So every military measure on a
-  member's territory needs an official request of an affected state, recorded as such
-  (who, when, under which article, what it asks) — never a box ticked by the Secretariat.
+  a Council decision on that state's official request. So military assistance, wherever
+  it is given, and peacekeeping on a member's territory need an official request of an
+  affected state, recorded as such (who, when, under which article, what it asks) —
+  never a box ticked by the Secretariat (peacekeeping outside the members' territory
+  needs a UN Security Council mandate instead, `workflow.py`).
 - The decision: a crisis's measures are authorized only by a *decision* (a statement or
   an instruction authorizes nothing), adopted by a body competent for each measure (for
   military measures the dataset's `measure_authority`, for the others a body that consults
-  on the crisis; the service gives the list per measure), on or after the
-  crisis was reported and, for measures that need a request, on or after the request;
+  on the crisis; the service gives the list per measure), after the crisis was reported
+  and, for measures that need a request, after the request (to the minute where the
+  adoption's time is recorded, else by the day);
   it must bind every affected member (a limited-format decision the affected state stayed
   out of binds it to nothing), and an exercise's decision answers only an exercise's
   crisis. The measures are the decision's own, adopted with its text; nobody types them
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 
@@ -51,11 +54,20 @@ class DecisionBasis:
     binding: frozenset[str]
     exercise: bool
     measures: frozenset[Measure]
+    adopted_at: datetime | None = None  # when it was adopted, where recorded
+
+    def before(self, moment: datetime) -> bool:
+        """Adopted before `moment`: to the minute where the time is known, else by day."""
+        if self.adopted_at is not None:
+            return self.adopted_at < moment
+        return self.adopted_on < moment.date()
 
 
 def needs_request(measures: Iterable[Measure], on_member_territory: bool) -> frozenset[Measure]:
-    """The measures that need an affected state's official request."""
-    return frozenset(m for m in measures if m in MILITARY and on_member_territory)
+    """The measures that need an affected state's official request: military assistance
+    wherever it is given, peacekeeping on a member's territory."""
+    return frozenset(m for m in measures if m in MILITARY and (
+        on_member_territory or m is not Measure.MILITARY_PEACEKEEPING))
 
 
 def covering_requests(requests: Iterable[OfficialRequest], affected: Iterable[str],
@@ -79,7 +91,7 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
     return out
 
 
-def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on: date,
+def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_at: datetime,
                        requests: Iterable[OfficialRequest],
                        competent: dict[str, list[str]], exercise: bool,
                        on_member_territory: bool) -> list[str]:
@@ -99,9 +111,9 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on
         if d.body not in bodies:
             out.append(f"{m.value}: {d.body} is not competent (the dataset names "
                        f"{', '.join(bodies) or 'no body'})")
-    if d.adopted_on < reported_on:
+    if d.before(reported_at):
         out.append(f"{d.number} was adopted on {d.adopted_on.isoformat()}, before the crisis "
-                   f"was reported ({reported_on.isoformat()})")
+                   f"was reported ({reported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)")
     unbound = [s for s in affected if s not in d.binding]
     if unbound:
         out.append(f"{d.number} does not bind {', '.join(unbound)} (the affected state"
@@ -110,9 +122,9 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_on
         covering = covering_requests(requests, affected, m)
         if not covering:
             out.append(f"{m.value}: no official request of {', '.join(affected)} asks for it")
-        elif d.adopted_on < covering[0].at.date():
+        elif d.before(covering[0].at):
             out.append(f"{m.value}: {d.number} was adopted before the request of "
-                       f"{covering[0].at.date().isoformat()}")
+                       f"{covering[0].at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
     return out
 
 

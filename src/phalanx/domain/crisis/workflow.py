@@ -14,9 +14,20 @@ before anything else (art. 2); a response needs an adopted decision; military me
 need a decision that authorizes them; the CRRF is not used for a bilateral dispute
 between members nor against CIS partners or neighbouring states; peacekeepers go to a
 member's territory only at its official request, elsewhere only with a UN Security
-Council mandate; any military assistance on a member's territory answers the affected
-state's recorded official request (`authority.py`); "no action" and "rejected" need a
+Council mandate; any other military assistance answers the affected state's recorded
+official request, wherever it is given (DOMAIN §7: "assistance under art. 4 is given at
+the request of the attacked state"; `authority.py`); "no action" and "rejected" need a
 recorded reason; closing needs the after-action review.
+
+A crisis of collective defence (its category obliges all members, or a request invokes
+art. 4) is not rejected before the members consult (Treaty art. 2: they "immediately
+activate joint consultations"). A crisis does not close while units of its decided
+deployment are still out without a decided withdrawal (the mission ends with the way
+home; setting). An unsent notice to the UN Security Council does not hold the closing:
+it stays overdue on the card and escalated (`services/crises/workflow.py`). Once the
+response is under way (response, deployed, monitoring) a change of its decision or
+measures is held to the same guards as entering the response (`response_refusals`); a
+finished crisis changes no more.
 """
 
 from __future__ import annotations
@@ -105,6 +116,11 @@ class Situation:
     on_member_territory: bool = True
     units_committed: int = 0
     review: str = ""
+    collective_defence: bool = False  # all members obliged (art. 4): by category or request
+    units_out: int = 0  # units of the decided deployment with no decided withdrawal
+
+
+UNDER_WAY = frozenset({Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING})
 
 
 def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
@@ -116,25 +132,39 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
     out: list[str] = []
     if target in (Stage.NO_ACTION, Stage.REJECTED) and not reason.strip():
         out.append(f"'{target.value.replace('_', ' ')}' needs a recorded reason")
+    if target is Stage.REJECTED and s.stage is Stage.REPORTED and s.collective_defence:
+        out.append("aggression against a member is not rejected before the members consult "
+                   "(Treaty art. 2: consultations at once): convene them")
     if target is Stage.CONSULTATIONS and not s.consultations_convened:
         out.append("consultations must be convened first (Treaty art. 2): convene a session")
     if target is Stage.DECISION and not s.decision_adopted:
         out.append("the decision stage needs a decision adopted by the body's rule")
     if target is Stage.RESPONSE:
-        if not s.decision_adopted:
-            out.append("a response needs an adopted decision")
-        if not s.measures:
-            out.append("choose the measures of the response")
-        ineligible = s.measures - s.category.measures
-        if ineligible:
-            out.append(f"{', '.join(sorted(m.value for m in ineligible))} "
-                       f"not eligible for {s.category.key}")
-        out += military_refusals(s)
+        out += response_refusals(s)
     if target is Stage.DEPLOYED and s.units_committed == 0:
         out.append("nothing is deployed yet: no offered unit has been accepted")
-    if target is Stage.CLOSED and not s.review.strip():
-        out.append("closing needs the after-action review")
+    if target is Stage.CLOSED:
+        if not s.review.strip():
+            out.append("closing needs the after-action review")
+        if s.units_out:
+            out.append(f"{s.units_out} unit(s) of the decided deployment are still out: "
+                       "plan and decide their way home first")
     return out
+
+
+def response_refusals(s: Situation) -> list[str]:
+    """What a response must satisfy, on entering it and whenever its decision or
+    measures change while it is under way."""
+    out: list[str] = []
+    if not s.decision_adopted:
+        out.append("a response needs an adopted decision")
+    if not s.measures:
+        out.append("choose the measures of the response")
+    ineligible = s.measures - s.category.measures
+    if ineligible:
+        out.append(f"{', '.join(sorted(m.value for m in ineligible))} "
+                   f"not eligible for {s.category.key}")
+    return out + military_refusals(s)
 
 
 def military_refusals(s: Situation) -> list[str]:
@@ -144,10 +174,9 @@ def military_refusals(s: Situation) -> list[str]:
     if unauthorized:
         out.append(f"{', '.join(sorted(m.value for m in unauthorized))}: military measures need "
                    "a decision that authorizes them")
-    if s.on_member_territory:
-        for m in sorted(military - s.requested - {Measure.MILITARY_PEACEKEEPING}):
-            out.append(f"{m.value}: military assistance under Treaty art. 4 is given at the "
-                       "affected state's request: record its official request")
+    for m in sorted(military - s.requested - {Measure.MILITARY_PEACEKEEPING}):
+        out.append(f"{m.value}: military assistance under Treaty art. 4 is given at the "
+                   "affected state's request: record its official request")
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
             out.append("the CRRF is not used to settle a bilateral dispute between members")

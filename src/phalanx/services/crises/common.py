@@ -196,6 +196,26 @@ def _situation(row: Any, cat: Category, units: int,
         units_committed=units, review=row.review)
 
 
+def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category
+                  ) -> Situation:
+    """The crisis as the algorithm sees it, with what rejecting and closing look at:
+    whether it is one of collective defence, and how many units of its decided
+    deployment have no decided way home."""
+    from dataclasses import replace
+
+    from phalanx.services import crisis_obligations
+    from phalanx.services.crisis_requests import as_domain, requests_of
+
+    s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)))
+    plans = {p.kind: p for p in conn.execute(select(t.deployment_plan).where(
+        t.deployment_plan.c.status == "decided", t.deployment_plan.c.crisis_id == row.id))}
+    out = 0
+    if "deployment" in plans and "withdrawal" not in plans:
+        out = sum(1 for m in plans["deployment"].movements if m["crisis_id"] == row.id)
+    return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
+                   units_out=out)
+
+
 def _accepted_units(conn: Connection, crisis_id: int) -> int:
     """Units committed: accepted offers of units, and the movements of the crisis's
     decided deployment plan."""

@@ -27,7 +27,6 @@ from phalanx.services import crisis_card, crisis_obligations
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
-    _accepted_units,
     _attachments,
     _category,
     _first_offers,
@@ -36,7 +35,7 @@ from phalanx.services.crises.common import (
     _minutes,
     _requests,
     _row,
-    _situation,
+    _situation_at,
 )
 from phalanx.services.crises.schemas import (
     CrisisOut,
@@ -46,7 +45,7 @@ from phalanx.services.crises.schemas import (
     StageClockOut,
     _states,
 )
-from phalanx.services.crisis_requests import as_domain, requests_of
+from phalanx.services.crisis_requests import requests_of
 from phalanx.services.texts import ENGLISH, Texts
 
 
@@ -220,8 +219,7 @@ def stage_options(conn: Connection, crisis_id: int, *, actor: Principal
     way now (empty: the move is allowed; a reason or a review still to be written does
     not count, the form asks for them)."""
     row = _row(conn, crisis_id, actor)
-    cat = _category(orgs.organization(conn), row.category)
-    situation = _situation(row, cat, _accepted_units(conn, crisis_id),
-                           as_domain(requests_of(conn, crisis_id)))
+    org = orgs.organization(conn)
+    situation = _situation_at(conn, org, row, _category(org, row.category))
     situation = Situation(**{**situation.__dict__, "review": situation.review or "-"})
     return [(s, refusals(situation, s, "-")) for s in next_stages(Stage(row.stage))]

@@ -19,12 +19,15 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import (
+    FINAL,
     MILITARY,
+    UNDER_WAY,
     Category,
     Measure,
     Situation,
     Stage,
     refusals,
+    response_refusals,
 )
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
@@ -34,13 +37,13 @@ from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
-    _accepted_units,
     _category,
     _event,
     _notify,
     _require_staff,
     _row,
     _situation,
+    _situation_at,
 )
 from phalanx.services.crises.reading import _out, board
 from phalanx.services.crises.schemas import (
@@ -67,8 +70,7 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
                            f"not {revision}): reload")
         org = orgs.organization(w.conn)
         cat = _category(org, row.category)
-        situation = _situation(row, cat, _accepted_units(w.conn, crisis_id),
-                               as_domain(requests_of(w.conn, crisis_id)))
+        situation = _situation_at(w.conn, org, row, cat)
         if review:
             situation = Situation(**{**situation.__dict__, "review": review})
         problems = refusals(situation, target, reason)
@@ -177,6 +179,24 @@ def _consultation_format(org: Organization, cat: Category) -> tuple[str, Session
                               "extraordinary session")
 
 
+def _held_to_the_response(w: Any, crisis_id: int, actor: Principal, what: str) -> None:
+    """After a change of the decision or the measures: a finished crisis changes no more,
+    and one whose response is under way still meets every guard of the response (the
+    change is refused otherwise, and nothing is written)."""
+    row = _row(w.conn, crisis_id, actor)
+    stage = Stage(row.stage)
+    if stage in FINAL:
+        raise Conflict(f"crisis {crisis_id} is {stage.value.replace('_', ' ')}: its {what} "
+                       "no longer change")
+    if stage in UNDER_WAY:
+        org = orgs.organization(w.conn)
+        problems = response_refusals(_situation_at(w.conn, org, row,
+                                                   _category(org, row.category)))
+        if problems:
+            raise Conflict(f"the response is under way ({stage.value}): "
+                           + "; ".join(problems))
+
+
 def link_decision(db: Database, crisis_id: int, decision_id: int,
                   authorizes: list[Measure] | None = None, *, actor: Principal,
                   at: datetime | None = None) -> CrisisOut:
@@ -209,10 +229,11 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         basis = authority.DecisionBasis(
             number=decision.number, kind=decision.kind, body=decision.body,
             adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
-            exercise=decision.exercise, measures=frozenset(adopted))
+            exercise=decision.exercise, measures=frozenset(adopted),
+            adopted_at=decision.adopted_at)
         problems = authority.authority_problems(
             basis, affected=[s for s in _states(row.affected) if s in members],
-            reported_on=aware(row.reported_at).date(),
+            reported_at=aware(row.reported_at),
             requests=as_domain(requests_of(w.conn, crisis_id)),
             competent=competent, exercise=row.exercise,
             on_member_territory=row.on_member_territory)
@@ -222,6 +243,7 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             decision_id=decision_id, authorizes=[m.value for m in adopted],
             revision=row.revision + 1))
+        _held_to_the_response(w, crisis_id, actor, "decision and measures")
         # the timeline entry and the live event name the decision: they obey its marking
         _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at,
                decision_id=decision_id)
@@ -263,6 +285,7 @@ def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Princ
             against_cis_or_neighbour=data.against_cis_or_neighbour,
             un_mandate=data.un_mandate,
             on_member_territory=data.on_member_territory, revision=row.revision + 1))
+        _held_to_the_response(w, crisis_id, actor, "decision and measures")
         _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
             m.value for m in data.measures)), at)
         w.audit("crisis.response", "crisis", crisis_id, data.model_dump(mode="json"))
@@ -287,12 +310,15 @@ UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
                      only: int | None = None) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
-    stage, and one whose notice to the UN Security Council is past its target once for
-    the notice: a timeline entry and a notice to the Secretariat and the chair's state.
+    stage, and any crisis, closed or not, whose notice to the UN Security Council is past
+    its target once for the notice: a timeline entry and a notice to the Secretariat and
+    the chair's state.
     Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
     at = at or now()
     with db.read() as conn:
-        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise)
+        # a finished crisis whose notice to the UN is still unsent stays escalated
+        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise,
+                                  include_closed=True)
                  if only is None or c.id == only]
         org = orgs.organization(conn)
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
@@ -300,7 +326,7 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
             t.crisis_event.c.kind == "escalation"))}
         due: list[tuple[Any, str, str, float]] = []
         for c in open_:
-            if c.overdue:
+            if c.overdue and c.stage not in FINAL:
                 due.append((c, c.stage.value, f"stage {c.stage.value} overdue by "
                             f"{c.overdue_minutes:.0f} min", c.overdue_minutes))
             n = crisis_obligations.notice(conn, org, c.id, at)

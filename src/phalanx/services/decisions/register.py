@@ -22,6 +22,7 @@ from phalanx.domain.decisions.consensus import (
     Result,
 )
 from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _current_text,
@@ -69,9 +70,12 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                            .values(**access.classification_values(c)))
     if exercise:
         number = f"EX-{number}"
+    moment = now()
     decision_id = w.conn.execute(insert(t.decision).values(
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
         adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
+        # the moment, where the adoption is today's (a session of an earlier day: its day)
+        adopted_at=moment if moment.date() == day else None,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
         for_consideration=access.pack_participants(result.for_consideration),
         measures=row.measures, formations=row.formations,
@@ -93,7 +97,8 @@ def _decision_out(r: Any) -> DecisionOut:
     c = access.classification_of(r)
     return DecisionOut(
         id=r.id, number=r.number, draft_id=r.draft_id, body=r.body_key, kind=r.kind,
-        adopted_on=r.adopted_on, title=r.title, text_en=r.text_en, text_ru=r.text_ru,
+        adopted_on=r.adopted_on, adopted_at=aware(r.adopted_at) if r.adopted_at else None,
+        title=r.title, text_en=r.text_en, text_ru=r.text_ru,
         binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
         for_consideration=[s for s in r.for_consideration.split(",") if s], reason=r.reason,
         published=r.published, marking=c.marking,

@@ -232,6 +232,7 @@ class DecisionOut(BaseModel):
     body: str
     kind: str
     adopted_on: date
+    adopted_at: UtcDateTime | None = None  # to the minute, where recorded
     title: str
     text_en: str
     text_ru: str

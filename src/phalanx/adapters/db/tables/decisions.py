@@ -196,6 +196,7 @@ decision = Table(
     Column("body_key", KEY, ForeignKey("body.key"), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("adopted_on", Date, nullable=False),
+    Column("adopted_at", DateTime(timezone=True)),  # to the minute (older rows: none)
     Column("title", Text, nullable=False),
     Column("text_en", Text, nullable=False),
     Column("text_ru", Text, nullable=False),

@@ -1,0 +1,93 @@
+"""The response held to the law at every step, not only on entering it: aggression is
+answered by consultations before anyone may reject it; military assistance needs the
+affected state's request wherever it is given; a decision answers only a crisis and a
+request that came before it, to the minute; once the response is under way its decision
+and measures keep every guard; the forces come home before the crisis closes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.services import clock, crises, crisis_requests
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict
+from tests.integration.test_response_chain import PK, SEC, T0, adopt, crisis, request
+
+CRRF = Measure.MILITARY_CRRF
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "dataset"
+
+
+@pytest.fixture
+def org_db(db: Database) -> Database:
+    return db
+
+
+def test_aggression_is_not_rejected_before_the_members_consult(org_db: Database) -> None:
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
+        actor=SEC, at=T0)
+    with pytest.raises(Conflict, match="not rejected before the members consult"):
+        crises.transition(org_db, c.id, Stage.REJECTED, reason="not aggression", actor=SEC)
+    other = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Flood", category="natural_disaster", affected=["KGZ"]), actor=SEC, at=T0)
+    assert crises.transition(org_db, other.id, Stage.REJECTED, reason="handled nationally",
+                             actor=SEC).stage is Stage.REJECTED
+
+
+def test_military_assistance_needs_the_request_off_the_members_territory_too(
+        org_db: Database) -> None:
+    c = crisis(org_db)
+    crises.set_response(org_db, c.id, crises.ResponseIn(measures=[CRRF],
+                                                        on_member_territory=False), actor=SEC)
+    with clock.use(T0 + timedelta(hours=2)):
+        decision = adopt(org_db, c.session_id or 0, measures=[CRRF])
+    with pytest.raises(Conflict, match="military_crrf: no official request of KGZ"):
+        crises.link_decision(org_db, c.id, decision, actor=SEC)
+
+
+def test_a_decision_earlier_the_same_day_answers_no_later_crisis(org_db: Database) -> None:
+    c = crisis(org_db)
+    request(org_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        decision = adopt(org_db, c.session_id or 0, measures=[PK])
+    later = crises.open_crisis(org_db, crises.CrisisIn(
+        title="New clashes", category="armed_attack", affected=["KGZ"]), actor=SEC,
+        at=T0 + timedelta(hours=5))
+    request(org_db, later.id, T0 + timedelta(hours=5, minutes=10))
+    with pytest.raises(Conflict, match="before the crisis was reported"):
+        crises.link_decision(org_db, later.id, decision, actor=SEC)
+    assert crises.link_decision(org_db, c.id, decision, actor=SEC).authorizes == [PK.value]
+
+
+def test_once_under_way_the_response_keeps_its_guards(org_db: Database) -> None:
+    c = crisis(org_db)
+    crisis_requests.record_request(org_db, c.id, crisis_requests.OfficialRequestIn(
+        state="KGZ", person="Roza Otunbayeva", office="head_of_state",
+        at=T0 + timedelta(minutes=30), article="Treaty art. 4", measures=[CRRF]),
+        actor=SEC, at=T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        decision = adopt(org_db, c.session_id or 0, measures=[CRRF, Measure.HUMANITARIAN])
+        humanitarian = adopt(org_db, c.session_id or 0, measures=[Measure.HUMANITARIAN])
+    crises.link_decision(org_db, c.id, decision, actor=SEC)
+    crises.transition(org_db, c.id, Stage.ASSESSMENT, actor=SEC, at=T0 + timedelta(hours=3))
+    crises.transition(org_db, c.id, Stage.DECISION, actor=SEC, at=T0 + timedelta(hours=3))
+    crises.set_response(org_db, c.id, crises.ResponseIn(measures=[CRRF]), actor=SEC)
+    crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC, at=T0 + timedelta(hours=4))
+    with pytest.raises(Conflict, match=r"under way .*military_crrf: military measures need"):
+        crises.link_decision(org_db, c.id, humanitarian, actor=SEC)
+    with pytest.raises(Conflict, match=r"under way .*bilateral dispute"):
+        crises.set_response(org_db, c.id, crises.ResponseIn(
+            measures=[CRRF], bilateral_dispute=True), actor=SEC)
+    with org_db.read() as conn:
+        now = crises.get(conn, c.id, actor=SEC)
+    assert (now.measures, now.authorizes) == (
+        [CRRF.value], [Measure.HUMANITARIAN.value, CRRF.value])
+    with org_db.read() as conn:  # nothing half-written: the guards see no dispute
+        assert crises.military_check(conn, c.id, actor=SEC) == []
