@@ -66,3 +66,18 @@ def test_military_measures_on_a_member_territory_need_a_request() -> None:
         "peacekeeping on a member's territory are given at the affected state's request)"]
     assert request_problems([PK], [REQUEST], ["KGZ"], on_member_territory=True) == []
     assert request_problems([PK], [], ["KGZ"], on_member_territory=False) == []
+
+
+def test_a_request_counts_whatever_the_requesters_standing() -> None:
+    """Armenia, not taking part in the work, is bound by no decision taken without it,
+    but its own official request is still its request."""
+    d = basis()
+    asked = authority_problems(d, affected=[], reported_at=datetime(2010, 6, 11, tzinfo=UTC),
+                               requests=[REQUEST], competent={"military_peacekeeping": ["csc"]},
+                               exercise=False, on_member_territory=True, requesters=["KGZ"])
+    assert asked == []
+    unasked = authority_problems(d, affected=[], reported_at=datetime(2010, 6, 11, tzinfo=UTC),
+                                 requests=[], competent={"military_peacekeeping": ["csc"]},
+                                 exercise=False, on_member_territory=True,
+                                 requesters=["ARM"])
+    assert unasked == ["military_peacekeeping: no official request of ARM asks for it"]

@@ -94,10 +94,14 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
 def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_at: datetime,
                        requests: Iterable[OfficialRequest],
                        competent: dict[str, list[str]], exercise: bool,
-                       on_member_territory: bool) -> list[str]:
+                       on_member_territory: bool,
+                       requesters: Iterable[str] | None = None) -> list[str]:
     """Why decision `d` cannot authorize its measures for this crisis (empty: it can).
-    Each condition that fails is named."""
+    Each condition that fails is named. `affected` are the affected members a decision
+    can bind; `requesters` every affected state, whose requests count whatever its
+    standing (default: `affected`)."""
     affected, requests = sorted(set(affected)), list(requests)
+    askers = sorted(set(requesters)) if requesters is not None else affected
     out: list[str] = []
     if d.kind != "decision":
         out.append(f"{d.number} is a {d.kind}: only a decision authorizes measures")
@@ -119,9 +123,9 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_at
         out.append(f"{d.number} does not bind {', '.join(unbound)} (the affected state"
                    f"{'s' if len(unbound) > 1 else ''})")
     for m in sorted(needs_request(d.measures, on_member_territory)):
-        covering = covering_requests(requests, affected, m)
+        covering = covering_requests(requests, askers, m)
         if not covering:
-            out.append(f"{m.value}: no official request of {', '.join(affected)} asks for it")
+            out.append(f"{m.value}: no official request of {', '.join(askers)} asks for it")
         elif d.before(covering[0].at):
             out.append(f"{m.value}: {d.number} was adopted before the request of "
                        f"{covering[0].at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")

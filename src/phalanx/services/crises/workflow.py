@@ -236,7 +236,7 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             reported_at=aware(row.reported_at),
             requests=as_domain(requests_of(w.conn, crisis_id)),
             competent=competent, exercise=row.exercise,
-            on_member_territory=row.on_member_territory)
+            on_member_territory=row.on_member_territory, requesters=_states(row.affected))
         if problems:
             raise Conflict(f"{decision.number} cannot authorize the response: "
                            + "; ".join(problems))
