@@ -475,3 +475,22 @@ def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database
         crises.offer_assistance(org_db, rid, crises.OfferIn(
             kind="units", description="a company", quantity=1), actor=rep("ARM"))
     assert str(info.value) == f"no request {rid}"
+
+
+def test_a_plan_decided_from_one_crisis_is_the_deployment_of_each_it_covers(
+        org_db: Database, demo_crisis: int) -> None:
+    """Deciding a joint plan from the demo crisis supersedes the other crisis's plans too;
+    that crisis's deployment is then the joint plan's movements for it: its progress,
+    its committed units and its response card read them."""
+    secret, _req, p = planned_with_a_secret_crisis(org_db, demo_crisis)
+    forces.decide_plan(org_db, p.id, actor=PLANNER, at=T0 + timedelta(hours=5))
+    theirs = [m for m in p.movements if m.crisis_id == secret.id]
+    assert theirs
+    late = max(m.arrive for m in theirs) + timedelta(hours=1)
+    with org_db.read() as conn:
+        seen = forces.progress(conn, secret.id, actor=PLANNER, at=late)
+        assert forces.committed_units(conn, secret.id) == len(theirs)
+        card = {m.measure: m for m in crises.get(conn, secret.id, actor=PLANNER,
+                                                 at=late).response_card}
+    assert seen is not None and seen.plan_id == p.id and seen.arrived == len(theirs)
+    assert card["first_unit"].elapsed_minutes is not None

@@ -207,11 +207,12 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category
     from phalanx.services.crisis_requests import as_domain, requests_of
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)))
-    plans = {p.kind: p for p in conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.crisis_id == row.id))}
+    from phalanx.services.decided_plans import decided_plan
+
+    there, home = decided_plan(conn, row.id), decided_plan(conn, row.id, "withdrawal")
     out = 0
-    if "deployment" in plans and "withdrawal" not in plans:
-        out = sum(1 for m in plans["deployment"].movements if m["crisis_id"] == row.id)
+    if there is not None and home is None:
+        out = sum(1 for m in there.movements if m["crisis_id"] == row.id)
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=out)
 
@@ -223,9 +224,9 @@ def _accepted_units(conn: Connection, crisis_id: int) -> int:
         t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
         .where(t.assistance_request.c.crisis_id == crisis_id,
                t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
-    plan = conn.execute(select(t.deployment_plan.c.movements).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
-        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    from phalanx.services.decided_plans import decided_plan
+
+    plan = decided_plan(conn, crisis_id)
     planned = 0 if plan is None else sum(1 for m in plan.movements
                                          if m["crisis_id"] == crisis_id)
     return offers + planned

@@ -22,6 +22,7 @@ from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
+from phalanx.services.decided_plans import decided_plan
 from phalanx.services.errors import Conflict, Forbidden, NotFound, missing_as
 from phalanx.services.forces.planning import (
     PlanOut,
@@ -78,9 +79,7 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
 
 def committed_units(conn: Connection, crisis_id: int) -> int:
     """Units the crisis's decided deployment plan moves."""
-    r = conn.execute(select(t.deployment_plan.c.movements).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
-        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    r = decided_plan(conn, crisis_id)
     if r is None:
         return 0
     return sum(1 for m in r.movements if m["crisis_id"] == crisis_id)
@@ -104,9 +103,7 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
     (in place); once a withdrawal is decided, leaving and returned."""
     at = at or now()
     crs.crisis_row(conn, crisis_id, actor)
-    r = conn.execute(select(t.deployment_plan.c.id).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
-        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    r = decided_plan(conn, crisis_id)
     if r is None:
         return None
     p = plan_out(conn, r.id, actor=actor)

@@ -27,6 +27,7 @@ from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
+from phalanx.services.decided_plans import decided_plan
 from phalanx.services.errors import Conflict, Forbidden
 from phalanx.services.forces.planning import PlanOut, plan_out
 from phalanx.services.forces.problem import ground_times, lift
@@ -40,10 +41,7 @@ class WithdrawalIn(BaseModel):
 
 
 def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:
-    return conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.crisis_id == crisis_id, t.deployment_plan.c.kind == kind,
-        t.deployment_plan.c.status == "decided").order_by(t.deployment_plan.c.id.desc())
-    ).first()
+    return decided_plan(conn, crisis_id, kind)
 
 
 def _problem(conn: Connection, crisis_id: int, at: datetime
