@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
@@ -39,6 +40,28 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         state_names={code: s.name.get(lang) for code, s in org.states.items()}))
 
 
+def _authorized(a: dec.Authorizes, org: Organization, texts: Texts) -> list[str]:
+    """What a decision authorizes, a line each: its measures, formations, contributing
+    states (by their names in the reader's language) and period."""
+    _, lang = texts.gettext, texts.lang
+    formations = {f["key"]: f.get("name") or {} for f in org.forces.get("formations", [])}
+    lines = []
+    if a.measures:
+        lines.append(_("Measures: %(items)s",
+                       items=", ".join(texts.label("measure", m) for m in a.measures)))
+    if a.formations:
+        lines.append(_("Formations: %(items)s", items=", ".join(
+            texts.either(formations.get(f, {}).get("en") or f, formations.get(f, {}).get("ru", ""))
+            for f in a.formations)))
+    if a.contributing_states:
+        lines.append(_("Contributing states: %(items)s", items=", ".join(
+            org.states[s].name.get(lang) if s in org.states else s
+            for s in a.contributing_states)))
+    if a.period_days:
+        lines.append(_("Period (days): %(days)s", days=a.period_days))
+    return lines
+
+
 def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
                  texts: Texts = ENGLISH) -> bytes:
     """An adopted decision as PDF: its text in both working languages (the authentic
@@ -55,6 +78,8 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     ]
     if d.text_ru:
         sections.append(pdf.Section("Текст", [p for p in d.text_ru.splitlines() if p.strip()]))
+    if authorized := _authorized(d.authorizes, org, texts):
+        sections.append(pdf.Section(_("The decision authorizes"), authorized))
     sections += [
         pdf.Section(_("Outcome"), [texts.message(d.reason),
                                    _("Binding on: %(states)s",

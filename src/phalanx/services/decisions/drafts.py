@@ -41,6 +41,7 @@ from phalanx.services.decisions.common import (
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
+    Authorizes,
     ConsultationAnswerOut,
     DraftIn,
     DraftOut,
@@ -303,6 +304,9 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         chair=row.chair_state, consultation=consultation, not_reached=not_reached,
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
+        authorizes=Authorizes(measures=list(row.measures), formations=list(row.formations),
+                              contributing_states=list(row.contributing_states),
+                              period_days=row.period_days),
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
         decision_id=decision.id if decision else None)

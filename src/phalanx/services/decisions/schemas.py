@@ -215,6 +215,8 @@ class DraftOut(BaseModel):
     consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order
     not_reached: list[str] = []  # members consulted who have not answered yet
     limited_format_open: bool = False  # a member may declare now that it stays out
+    # what the text authorizes in a crisis, adopted with it (the decision copies it)
+    authorizes: Authorizes = Authorizes()
     revision: int
     marking: Marking
     on_date: date

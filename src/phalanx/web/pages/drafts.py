@@ -1,0 +1,110 @@
+"""The draft's page: its text, what it authorizes, the members' positions (or, under the
+written procedure, their signatures; by consultation, the heads of state's answers), and
+the forms of those who act on it. Each action only calls the services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from phalanx.domain.access.policy import Permission, StateAct, acts_for
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.decisions.consultation import Channel
+from phalanx.domain.decisions.procedure import Answer
+from phalanx.services import decisions as dec
+from phalanx.services.errors import Invalid
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.pages.render import language, render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+
+def state_names(org: Org, lang: str) -> dict[str, str]:
+    """Code to name of each state, in the page's language."""
+    return {k: s.name.get(lang) for k, s in org.states.items()}
+
+
+def formation_names(org: Org, lang: str) -> dict[str, str]:
+    """Key to name of each formation of the forces' registry, in the page's language."""
+    return {f["key"]: (f.get("name") or {}).get(lang) or f["key"]
+            for f in org.forces.get("formations", [])}
+
+
+def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,
+          status_code: int = 200) -> HTMLResponse:
+    lang = language(request)
+    decision = dec.get_decision(conn, d.decision_id, actor=actor) if d.decision_id else None
+    context: dict[str, Any] = {
+        "d": d, "body": org.bodies.get(d.body), "decision": decision,
+        "may_chair": bool(d.chair) and acts_for(actor, d.chair or "", StateAct.CHAIR),
+        "states": state_names(org, lang), "formation_names": formation_names(org, lang),
+        "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC)}
+    return render(request, "draft.html", context, status_code=status_code)
+
+
+@router.get("/drafts/{draft_id}", response_class=HTMLResponse)
+def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
+          org: Org) -> HTMLResponse:
+    return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor))
+
+
+@router.get("/drafts/{draft_id}/board", response_class=HTMLResponse)
+def draft_board(request: Request, draft_id: Id, actor: Reader, conn: Conn,
+                org: Org) -> HTMLResponse:
+    return render(request, "_board.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
+                                           "states": state_names(org, language(request))})
+
+
+@router.post("/drafts/{draft_id}/position")
+def position(request: Request, draft_id: Id, actor: Writer, db: DB,
+             position: Annotated[Position, Form()],
+             statement: Annotated[str, Form(max_length=10_000)] = "",
+             state: Annotated[str | None, Form(max_length=3)] = None) -> Response:
+    dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/close")
+def close(draft_id: Id, actor: Writer, db: DB) -> Response:
+    dec.close_draft(db, draft_id, actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/sign")
+def sign(draft_id: Id, actor: Writer, db: DB,
+         answer: Annotated[Answer, Form()] = Answer.SIGN,
+         reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
+    dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/consultation")
+def consultation_answer(draft_id: Id, actor: Writer, db: DB,
+                        state: Annotated[str, Form(max_length=3)],
+                        position: Annotated[Position, Form()],
+                        given_at: Annotated[str, Form(max_length=40)],
+                        channel: Annotated[Channel, Form()] = Channel.TELEPHONE,
+                        given_by: Annotated[str, Form(max_length=300)] = "",
+                        note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    """The chair records a head of state's answer (the time as entered, in UTC)."""
+    try:
+        when = datetime.fromisoformat(given_at)
+    except ValueError:
+        raise Invalid("given_at", f"{given_at!r} is not a date and time") from None
+    dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
+        state=state, position=position, given_at=when.replace(tzinfo=when.tzinfo or UTC),
+        channel=channel, given_by=given_by, note=note), actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+
+
+@router.post("/drafts/{draft_id}/announce")
+def announce(draft_id: Id, actor: Writer, db: DB) -> Response:
+    dec.announce(db, draft_id, actor=actor)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)

@@ -1,0 +1,145 @@
+"""The draft's page, through the pages as the Secretariat and the representatives use
+them: what the draft authorizes (measures, formations, contributing states, period) by
+their names in the page's language, on the draft, in the register and in the decision's
+PDF; the body by its name; the session's draft form."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pypdf
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import decisions as dec
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+WITH_A_SAY = ["BLR", "KAZ", "KGZ", "RUS", "TJK"]  # the Council's members with a say today
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, accounts_db)) as c:
+        yield c
+
+
+def login(client: TestClient, user: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    password = {"secretariat": "demo-secretariat"}.get(user, f"demo-{user}")
+    r = client.post("/login", data={"username": user, "password": password,
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def session(db: Database) -> dec.MeetingOut:
+    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=now() - timedelta(hours=1)),
+                    actor=SEC)
+    for a in m.attendance:
+        dec.record_attendance(db, m.id, a.state, True, actor=SEC)
+    return m
+
+
+def peacekeeping(db: Database, meeting_id: int, **kw: object) -> dec.DraftOut:
+    data = {"body": "csc", "meeting_id": meeting_id, "title": "On peacekeeping forces",
+            "text_en": "The Council decides to send the peacekeeping forces.",
+            "text_ru": "Совет решает направить миротворческие силы.",
+            "measures": [Measure.MILITARY_PEACEKEEPING], "formations": ["peacekeeping"],
+            "contributing_states": ["KAZ", "RUS"], "period_days": 30, **kw}
+    return dec.propose_draft(db, dec.DraftIn.model_validate(data), actor=SEC)
+
+
+def section(html: str, id_: str) -> str:
+    m = re.search(rf'<section class="card" id="{id_}">(.*?)</section>', html, re.S)
+    assert m is not None, f"no section {id_}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1)))
+
+
+def test_a_draft_shows_what_it_authorizes_and_its_body_by_name(
+        client: TestClient, accounts_db: Database) -> None:
+    d = peacekeeping(accounts_db, session(accounts_db).id)
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    shown = section(html, "draft-authorizes")
+    assert "military (peacekeeping)" in shown and "Peacekeeping forces" in shown
+    assert "Kazakhstan, Russia" in shown and "Period (days) 30" in shown
+    assert re.search(r'<p class="muted">Collective Security Council ·', html)
+    ru = client.get(f"/drafts/{d.id}?lang=ru").text
+    shown = section(ru, "draft-authorizes")
+    assert "Миротворческие силы" in shown and "Казахстан, Россия" in shown
+    assert "Срок (дней) 30" in shown
+    assert re.search(r'<p class="muted">Совет коллективной безопасности ·', ru)
+    # a draft that authorizes nothing says nothing of it
+    plain = peacekeeping(accounts_db, d.meeting_id or 0, measures=[], formations=[],
+                         contributing_states=[], period_days=None, title="Other")
+    assert 'id="draft-authorizes"' not in client.get(f"/drafts/{plain.id}").text
+
+
+def test_the_adopted_decision_shows_what_it_authorizes_in_the_register_and_the_pdf(
+        client: TestClient, accounts_db: Database) -> None:
+    d = peacekeeping(accounts_db, session(accounts_db).id)
+    for s in WITH_A_SAY:
+        dec.state_position(accounts_db, d.id, Position.SUPPORT, actor=rep(s))
+    done = dec.close_draft(accounts_db, d.id, actor=SEC)
+    assert done.decision_id is not None
+    login(client, "rep-rus")
+    page = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="decision-link"' in page and f"/api/v1/decisions/{done.decision_id}/pdf" in page
+    register = client.get("/decisions?lang=ru").text
+    row = re.search(rf'<tr id="decision-{done.decision_id}">(.*?)</tr>', register, re.S)
+    assert row is not None
+    assert "военные (миротворческие)" in row.group(1) or "миротвор" in row.group(1)
+    assert "Миротворческие силы" in row.group(1) and "Казахстан, Россия" in row.group(1)
+    for lang, words in (("en", ["Peacekeeping forces", "Kazakhstan, Russia",
+                                "Period (days): 30"]),
+                        ("ru", ["Миротворческие силы", "Казахстан, Россия",
+                                "Срок (дней): 30"])):
+        r = client.get(f"/api/v1/decisions/{done.decision_id}/pdf?lang={lang}")
+        assert r.status_code == 200
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+        text = re.sub(r"\s+", " ", text)
+        for w in words:
+            assert w in text, (lang, w, text)
+
+
+def test_the_session_form_tables_a_draft_with_its_contributing_states(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    login(client, "secretariat")
+    html = client.get(f"/sessions/{m.id}?lang=en").text
+    select = re.search(r'<select name="contributing_states" multiple[^>]*>(.*?)</select>', html,
+                       re.S)
+    assert select is not None
+    # the members on the session's day, by name
+    assert re.findall(r'<option value="(\w+)">', select.group(1)) == [
+        "ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+    assert ">Kazakhstan<" in select.group(1)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(html), "title": "On peacekeeping forces", "text_en": "To send.",
+        "measures": "military_peacekeeping", "formations": "peacekeeping",
+        "contributing_states": ["KAZ", "KGZ"], "period_days": "90"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+    assert d.authorizes.contributing_states == ["KAZ", "KGZ"]
+    assert d.authorizes.period_days == 90
