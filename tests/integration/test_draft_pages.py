@@ -130,7 +130,7 @@ def test_the_session_form_tables_a_draft_with_its_contributing_states(
                        re.S)
     assert select is not None
     # the members on the session's day, by name
-    assert re.findall(r'<option value="(\w+)">', select.group(1)) == [
+    assert re.findall(r'<option value="(\w+)"', select.group(1)) == [
         "ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
     assert ">Kazakhstan<" in select.group(1)
     r = client.post(f"/sessions/{m.id}/drafts", data={

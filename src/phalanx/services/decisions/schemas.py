@@ -94,7 +94,8 @@ class DraftIn(BaseModel):
     procedure: Literal["session", "written", "consultation"] = "session"
     limited_format: bool = False
     title: str = Field(min_length=1, max_length=300)
-    text_en: str = Field(min_length=1, max_length=200_000)
+    # the text in either working language or both: one of them is required
+    text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
     deadline: datetime | None = None
     signing_order: list[str] = Field(default_factory=list, max_length=50)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission, StateAct, acts_for
 from phalanx.domain.access.principal import Principal
@@ -19,6 +20,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.errors import Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.i18n import errors
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +37,18 @@ def formation_names(org: Org, lang: str) -> dict[str, str]:
     """Key to name of each formation of the forces' registry, in the page's language."""
     return {f["key"]: (f.get("name") or {}).get(lang) or f["key"]
             for f in org.forces.get("formations", [])}
+
+
+def refusal(exc: Exception, lang: str) -> tuple[str, int]:
+    """What a form shows beside itself when the services refuse its input (in `lang`),
+    and the status of the page that shows it again."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: "
+                         f"{errors.validation_message(dict(e), lang)}"
+                         for e in exc.errors()), 422
+    if isinstance(exc, Invalid):
+        return errors.translate(exc.message, lang), 422
+    return errors.translate(str(exc), lang), 409
 
 
 def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,

@@ -5,10 +5,11 @@ documents, and the audit trail for auditors. Each page only calls the services."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain import membership
 from phalanx.domain.access.policy import Marking, Permission
@@ -17,11 +18,11 @@ from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Conflict, Invalid
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.pages.drafts import formation_names, state_names
+from phalanx.web.pages.drafts import formation_names, refusal, state_names
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -60,6 +61,14 @@ def convene(request: Request, actor: Writer, db: DB,
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
             org: Org) -> HTMLResponse:
+    return _session_page(request, conn, org, actor, session_id)
+
+
+def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, session_id: int,
+                  form: dict[str, Any] | None = None, error: str = "",
+                  status_code: int = 200) -> HTMLResponse:
+    """The session's page; after a draft the services refused, with the message beside
+    the draft form and what was typed in it."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     lang = language(request)
@@ -69,7 +78,8 @@ def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
-                    for s in membership.members_on(org, m.opens_at.date())}})
+                    for s in membership.members_on(org, m.opens_at.date())},
+        "form": form or {}, "form_error": error}, status_code=status_code)
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -89,22 +99,26 @@ def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form
 
 
 @router.post("/sessions/{session_id}/drafts")
-def table_draft(session_id: Id, actor: Writer, db: DB, conn: Conn,
+def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
                 title: Annotated[str, Form(max_length=300)],
-                text_en: Annotated[str, Form(max_length=200_000)],
+                text_en: Annotated[str, Form(max_length=200_000)] = "",
                 text_ru: Annotated[str, Form(max_length=200_000)] = "",
                 measures: Annotated[list[Measure] | None, Form()] = None,
                 formations: Annotated[list[str] | None, Form()] = None,
                 contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> Response:
+    """Table a draft, its text in English, in Russian or in both; refused, the session's
+    page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
-    d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id, title=title,
-                                          text_en=text_en, text_ru=text_ru,
-                                          marking=m.marking, measures=measures or [],
-                                          formations=formations or [],
-                                          contributing_states=contributing_states or [],
-                                          period_days=period_days),
-                          actor=actor)
+    form = {"title": title, "text_en": text_en, "text_ru": text_ru,
+            "measures": measures or [], "formations": formations or [],
+            "contributing_states": contributing_states or [], "period_days": period_days}
+    try:
+        d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
+                                              marking=m.marking, **form), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, form, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
