@@ -143,3 +143,57 @@ def test_the_session_form_tables_a_draft_with_its_contributing_states(
         d = dec.get_draft(conn, draft_id, actor=SEC)
     assert d.authorizes.contributing_states == ["KAZ", "KGZ"]
     assert d.authorizes.period_days == 90
+
+
+def written(db: Database) -> dec.DraftOut:
+    return dec.propose_draft(db, dec.DraftIn(
+        body="csc", procedure="written", title="On the budget", text_en="To adopt the budget.",
+        deadline=now() + timedelta(days=5)), actor=SEC)
+
+
+def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
+        client: TestClient, accounts_db: Database) -> None:
+    d = written(accounts_db)
+    assert d.signing_order[:2] == ["BLR", "KAZ"] and d.turn == "BLR"
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="sign-form"' not in html
+    waiting = re.search(r'id="sign-waiting"><strong>([^<]+)<', html)
+    assert waiting is not None and waiting.group(1) == "Waiting for Belarus to sign first."
+    ru = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert "Сначала подписывает Беларусь" in ru
+    # a signature sent out of turn (a page left open) comes back on the draft's page
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"})
+    assert r.status_code == 409
+    assert "<h1>On the budget</h1>" in r.text
+    error = re.search(r'id="sign-error">([^<]+)<', r.text)
+    assert error is not None and "BLR" in error.group(1)
+    login(client, "rep-blr")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    # a reservation without its text: the form again, the answer kept
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html),
+                                                  "answer": "reservation"})
+    assert r.status_code == 422 and 'id="sign-error"' in r.text
+    assert re.search(r'<option value="reservation" selected>', r.text)
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}").text
+    assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    login(client, "rep-rus")
+    assert "Waiting for Kazakhstan to sign first." in client.get(f"/drafts/{d.id}").text
+
+
+def test_a_member_may_object_before_its_turn(client: TestClient, accounts_db: Database) -> None:
+    d = written(accounts_db)
+    login(client, "rep-rus")
+    html = client.get(f"/drafts/{d.id}").text
+    form = re.search(r'<form[^>]*id="object-form".*?</form>', html, re.S)
+    assert form is not None and 'name="answer" value="object"' in form.group(0)
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html),
+                                                  "answer": "object"}, follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        assert dec.get_draft(conn, d.id, actor=SEC).status == "returned"

@@ -291,13 +291,15 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             preview = None
     signed: list[str] = []
     answers: list[SignatureOut] = []
-    written_status = None
+    written_status = turn = None
     if row.procedure == "written":
         wp = _written(conn, row)
         signed = list(wp.signed)
         answers = [SignatureOut(state=a.state, answer=a.answer.value,
                                 reservation=a.reservation) for a in wp.answers]
         written_status = wp.status(now()).value
+        if row.status == "open" and written_status == "circulating":
+            turn = wp.next_signatory()
     consultation: list[ConsultationAnswerOut] = []
     not_reached: list[str] = []
     if row.procedure == "consultation":
@@ -312,7 +314,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         outcome=row.outcome, outcome_reason=row.outcome_reason,
         deadline=aware(row.deadline) if row.deadline else None,
         signing_order=list(row.signing_order), signed=signed, answers=answers,
-        written_status=written_status, revision=row.revision,
+        written_status=written_status, turn=turn, revision=row.revision,
         chair=row.chair_state, consultation=consultation, not_reached=not_reached,
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),

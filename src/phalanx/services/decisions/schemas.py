@@ -212,6 +212,7 @@ class DraftOut(BaseModel):
     signed: list[str] = []
     answers: list[SignatureOut] = []  # the written procedure's answers, in order
     written_status: str | None = None  # circulating, adopted, returned, lapsed
+    turn: str | None = None  # whose turn it is to sign (written procedure, circulating)
     chair: str | None = None  # the chair who consults and announces (consultation)
     consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order
     not_reached: list[str] = []  # members consulted who have not answered yet

@@ -17,7 +17,7 @@ from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import errors
@@ -52,14 +52,17 @@ def refusal(exc: Exception, lang: str) -> tuple[str, int]:
 
 
 def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,
-          status_code: int = 200) -> HTMLResponse:
+          extra: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """The draft's page; after a form the services refused, `extra` holds the message
+    to show beside that form and what was typed in it."""
     lang = language(request)
     decision = dec.get_decision(conn, d.decision_id, actor=actor) if d.decision_id else None
     context: dict[str, Any] = {
         "d": d, "body": org.bodies.get(d.body), "decision": decision,
         "may_chair": bool(d.chair) and acts_for(actor, d.chair or "", StateAct.CHAIR),
         "states": state_names(org, lang), "formation_names": formation_names(org, lang),
-        "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC)}
+        "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC),
+        "sign_form": {}, **(extra or {})}
     return render(request, "draft.html", context, status_code=status_code)
 
 
@@ -92,10 +95,19 @@ def close(draft_id: Id, actor: Writer, db: DB) -> Response:
 
 
 @router.post("/drafts/{draft_id}/sign")
-def sign(draft_id: Id, actor: Writer, db: DB,
+def sign(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
          answer: Annotated[Answer, Form()] = Answer.SIGN,
          reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
-    dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
+    """A member's answer under the written procedure; refused (a reservation without its
+    text, somebody else's turn), the page comes back with the message beside the form."""
+    try:
+        dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+                     {"sign_error": message,
+                      "sign_form": {"answer": answer.value, "reservation": reservation}},
+                     status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 
