@@ -197,3 +197,54 @@ def test_a_member_may_object_before_its_turn(client: TestClient, accounts_db: Da
     assert r.status_code == 303
     with accounts_db.read() as conn:
         assert dec.get_draft(conn, d.id, actor=SEC).status == "returned"
+
+
+def tiles(html: str) -> dict[str, tuple[str, str]]:
+    """Each state's tile on the draft's board: (its class, what it says)."""
+    return {m.group(2): (m.group(1), re.sub(r"\s+", " ", m.group(3)).strip())
+            for m in re.finditer(r'<div class="seat (\w+)" data-state="(\w+)"[^>]*>.*?'
+                                 r'<span class="pos \w+">([^<]*)</span>', html, re.S)}
+
+
+def test_the_board_shows_the_signatures_of_a_written_procedure(
+        client: TestClient, accounts_db: Database) -> None:
+    from phalanx.domain.decisions.procedure import Answer
+
+    d = written(accounts_db)
+    dec.sign(accounts_db, d.id, actor=rep("BLR"))
+    dec.sign(accounts_db, d.id, answer=Answer.RESERVATION, reservation="subject to ratification",
+             actor=rep("KAZ"))
+    login(client, "rep-rus")
+    board = tiles(client.get(f"/drafts/{d.id}/board?lang=en").text)
+    assert board["BLR"] == ("support", "signed")
+    assert board["KAZ"] == ("reservation", "signed with a reservation")
+    assert board["KGZ"] == ("not_stated", "to sign now")
+    assert board["RUS"] == ("not_stated", "not signed yet")
+    assert "subject to ratification" in client.get(f"/drafts/{d.id}/board").text
+    dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))
+    board = tiles(client.get(f"/drafts/{d.id}?lang=ru").text)
+    assert board["BLR"] == ("support", "подписано")
+    assert board["TJK"] == ("object", "возражение")
+    assert board["RUS"] == ("not_stated", "ещё не подписано")
+
+
+def test_the_board_shows_the_answers_of_a_consultation(
+        client: TestClient, accounts_db: Database) -> None:
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", procedure="consultation", question="peacekeeping", title="On peacekeeping",
+        text_en="To send the peacekeeping forces."), actor=SEC)
+    assert d.chair is not None
+    chair = rep(d.chair)
+    given = now()
+    for state, position in (("BLR", Position.SUPPORT), ("KAZ", Position.NO_OBJECTION),
+                            ("KGZ", Position.OBJECT)):
+        dec.record_answer(accounts_db, d.id, dec.ConsultationAnswerIn(
+            state=state, position=position, given_at=given), actor=chair)
+    login(client, "rep-tjk")
+    board = tiles(client.get(f"/drafts/{d.id}?lang=en").text)
+    assert board["BLR"] == ("support", "support")
+    assert board["KAZ"] == ("no_objection", "no objection")
+    assert board["KGZ"] == ("object", "object")
+    assert board["RUS"] == ("not_stated", "not yet reached")
+    html = client.get(f"/drafts/{d.id}/board?lang=ru").text
+    assert "телефон" in html  # how the answer was given
