@@ -1,7 +1,9 @@
 """The draft's page, through the pages as the Secretariat and the representatives use
 them: what the draft authorizes (measures, formations, contributing states, period) by
 their names in the page's language, on the draft, in the register and in the decision's
-PDF; the body by its name; the session's draft form."""
+PDF; the body by its name; the session's draft form; under the written procedure, the
+signing form for the member whose turn it is only; on the board, each state's signature
+or its head of state's answer."""
 
 from __future__ import annotations
 
@@ -248,3 +250,4 @@ def test_the_board_shows_the_answers_of_a_consultation(
     assert board["RUS"] == ("not_stated", "not yet reached")
     html = client.get(f"/drafts/{d.id}/board?lang=ru").text
     assert "телефон" in html  # how the answer was given
+
