@@ -83,12 +83,12 @@ def test_a_draft_shows_what_it_authorizes_and_its_body_by_name(
     html = client.get(f"/drafts/{d.id}?lang=en").text
     shown = section(html, "draft-authorizes")
     assert "military (peacekeeping)" in shown and "Peacekeeping forces" in shown
-    assert "Kazakhstan, Russia" in shown and "Period (days) 30" in shown
+    assert "Kazakhstan, Russia" in shown and "Period (days): 30" in shown
     assert re.search(r'<p class="muted">Collective Security Council ·', html)
     ru = client.get(f"/drafts/{d.id}?lang=ru").text
     shown = section(ru, "draft-authorizes")
     assert "Миротворческие силы" in shown and "Казахстан, Россия" in shown
-    assert "Срок (дней) 30" in shown
+    assert "Срок (дней): 30" in shown
     assert re.search(r'<p class="muted">Совет коллективной безопасности ·', ru)
     # a draft that authorizes nothing says nothing of it
     plain = peacekeeping(accounts_db, d.meeting_id or 0, measures=[], formations=[],
