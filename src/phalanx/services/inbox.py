@@ -2,9 +2,10 @@
 
 - a state's representative: its position on every open draft where it has not stated one
   (session drafts it has a say on), its signature on drafts in written procedure when
-  its turn to sign has come, its consent on crises that need forces and have no answer from it,
-  assistance requested in an open crisis that it has not offered for, the implementation
-  tasks given to its state that are overdue;
+  its turn to sign has come, the heads of state's answers to record and announce on a
+  draft decided by consultation when its state chairs, its consent on crises that need
+  forces and have no answer from it, assistance requested in an open crisis that it has
+  not offered for, the implementation tasks given to its state that are overdue;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
   review, overdue implementation tasks;
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import StateAct, acts_for
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.decisions.consensus import Position, Standing
@@ -38,7 +40,9 @@ STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # position, signature, consent, request, task, stage, plan, review, notification
+    # position, signature, consultation, consent, request, task, stage, plan, review,
+    # notification
+    kind: str
     title: str
     href: str
     deadline: datetime | None
@@ -70,6 +74,13 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             if d.turn is not None and d.turn == actor.state:
                 items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
                                   bool(deadline and deadline < at), f"draft:{d.id}"))
+            continue
+        if d.procedure == "consultation":
+            # the heads of state answer the chair, who records the answers and announces:
+            # nothing is asked of the other members here
+            if d.chair is not None and acts_for(actor, d.chair, StateAct.CHAIR):
+                items.append(Item("consultation", d.title, f"/drafts/{d.id}", deadline, False,
+                                  f"draft:{d.id}"))
             continue
         mine = next((s for s in d.stances if s.state == actor.state), None)
         if mine is None or mine.position is not Position.NOT_STATED \
