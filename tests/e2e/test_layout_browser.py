@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.browser import ARTIFACTS, serve_asgi
@@ -54,13 +56,46 @@ BROKEN_WORDS = """() => {
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, db_templates: Templates) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("layout")
-    db = Database(make_engine(db_templates.sqlite_copy("records", tmp / "p.db")))
-    settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
-    with serve_asgi(create_app(settings, db)) as url:
-        yield url
+def layout_db(tmp_path_factory: pytest.TempPathFactory, db_templates: Templates
+              ) -> Iterator[Database]:
+    db = Database(make_engine(db_templates.sqlite_copy(
+        "records", tmp_path_factory.mktemp("layout-db") / "p.db")))
+    yield db
     db.dispose()
+
+
+@pytest.fixture(scope="module")
+def consultation_draft(layout_db: Database) -> int:
+    """A decision by consultation in the demo Council session (so the session's page links
+    it), every head of state's answer recorded: its page holds the answers' table."""
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import clock
+    from phalanx.services import decisions as dec
+
+    with layout_db.read() as conn:
+        meeting = next(m for m in dec.list_meetings(conn, actor=SYSTEM) if not m.exercise)
+    start = clock.now() - timedelta(hours=1)
+    with clock.use(start):
+        d = dec.propose_draft(layout_db, dec.DraftIn(
+            body=meeting.body, meeting_id=meeting.id, procedure="consultation",
+            question="peacekeeping", title="On sending the collective peacekeeping forces",
+            text_en="To send the collective peacekeeping forces."), actor=SYSTEM)
+    chair = Principal(f"rep-{(d.chair or '').lower()}", Role.REPRESENTATIVE, state=d.chair)
+    for i, state in enumerate(d.signing_order):
+        dec.record_answer(layout_db, d.id, dec.ConsultationAnswerIn(
+            state=state, position=Position.SUPPORT, given_at=start + timedelta(minutes=i)),
+            actor=chair)
+    return d.id
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, layout_db: Database,
+             consultation_draft: int) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("layout")
+    settings = Settings(environment="test", audit_key_file=tmp / "audit.key")
+    with serve_asgi(create_app(settings, layout_db)) as url:
+        yield url
 
 
 def sign_in(page: Any, base_url: str, who: tuple[str, str] | None) -> None:
@@ -93,6 +128,7 @@ def pages(browser: Any, base_url: str) -> list[str]:
         todo += [h for h in re.findall(r'href="(/[^"#?]*)"', r.text())
                  if not h.startswith(("/static", "/api", "/logout")) and not h.endswith(SKIP)]
     ctx.close()
+    assert any(p.startswith("/drafts/") for p in found), found  # a consultation among them
     bodies = sorted(p for p in found if p.startswith("/bodies/"))
     chosen = sorted(p for p in found if not p.startswith("/bodies/")) + bodies[:1]
     assert len(chosen) > 25, chosen
@@ -171,5 +207,28 @@ def test_a_wide_table_reflows_into_cards_on_a_phone(browser: Any, base_url: str)
         assert cell.get_attribute("data-label") == "Kind"
         box = page.locator("table.data.reflow tbody tr").first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        ctx.close()
+
+
+def test_a_consultation_draft_fits_a_phone(browser: Any, base_url: str, pages: list[str],
+                                           consultation_draft: int) -> None:
+    """The heads of state's answers show as cards on a phone, no word broken (a table of
+    five columns at 390 px broke "Belarus" and "telephone" mid-word)."""
+    path = f"/drafts/{consultation_draft}"
+    assert path in pages
+    ctx = browser.new_context(viewport={"width": 390, "height": 900})
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        for lang in ("en", "ru"):
+            page.goto(f"{base_url}{path}?lang={lang}")
+            assert page.locator("#consultation tbody tr").count() >= 5
+            assert page.evaluate(BROKEN_WORDS) == [], lang
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            cell = page.locator("#consultation tbody tr").first.locator("td").nth(3)
+            assert cell.get_attribute("data-label") in ("Channel", "Способ связи")
+            box = page.locator("#consultation tbody tr").first.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         ctx.close()

@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_layout_browser import base_url, pages, sign_in  # noqa: F401
+from tests.e2e.test_layout_browser import (  # noqa: F401  (the shared demo site)
+    base_url,
+    consultation_draft,
+    layout_db,
+    pages,
+    sign_in,
+)
 from tests.support.postgres import require_or_skip
 
 pytestmark = pytest.mark.browser

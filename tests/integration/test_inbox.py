@@ -77,11 +77,36 @@ def test_a_written_procedure_asks_for_the_signatures_in_its_order(db: Database) 
     with db.read() as conn:
         items = [i for i in ib.inbox(conn, actor=rep("BLR")) if i.kind == "signature"]
     assert [(i.title, i.deadline) for i in items] == [("Written: the budget", deadline)]
+    # in turn: Kazakhstan is not asked before Belarus has signed, but its inbox follows
+    # the draft, to show the item live when its turn comes
+    assert ("signature", "Written: the budget") not in kinds(db, rep("KAZ"))
+    with db.read() as conn:
+        assert f"draft:{d.id}" in ib.topics(conn, ib.inbox(conn, actor=rep("KAZ")),
+                                             actor=rep("KAZ"))
     dec.sign(db, d.id, actor=rep("BLR"))
     assert ("signature", "Written: the budget") not in kinds(db, rep("BLR"))
     assert ("signature", "Written: the budget") in kinds(db, rep("KAZ"))
     dec.sign(db, d.id, answer=Answer.OBJECT, actor=rep("RUS"))  # returned: nobody signs
     assert ("signature", "Written: the budget") not in kinds(db, rep("KAZ"))
+
+
+def test_a_consultation_asks_the_chair_to_consult_and_nobody_for_a_position(
+        db: Database) -> None:
+    d = dec.propose_draft(db, dec.DraftIn(
+        body="csc", procedure="consultation", question="peacekeeping", title="On peacekeeping",
+        text_en="To send the peacekeeping forces."), actor=SEC)
+    assert d.chair is not None
+    others = [s for s in d.signing_order if s != d.chair]
+    # the heads of state answer the chair: no member is asked for a position
+    for state in [d.chair, *others]:
+        assert ("position", "On peacekeeping") not in kinds(db, rep(state)), state
+    assert ("consultation", "On peacekeeping") in kinds(db, rep(d.chair))
+    assert ("consultation", "On peacekeeping") not in kinds(db, rep(others[0]))
+    for state in d.signing_order:
+        dec.record_answer(db, d.id, dec.ConsultationAnswerIn(
+            state=state, position=Position.SUPPORT, given_at=now()), actor=rep(d.chair))
+    dec.announce(db, d.id, actor=rep(d.chair))
+    assert ("consultation", "On peacekeeping") not in kinds(db, rep(d.chair))
 
 
 def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> None:

@@ -49,7 +49,7 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
         emit_json(d)
         return
     out.print(f"[bold]{d.number}[/] · {d.title} · adopted {d.adopted_on} · {d.marking.value}")
-    out.print(d.text_en, highlight=False, markup=False)
+    out.print(d.text_en or d.text_ru, highlight=False, markup=False)
     out.print(f"{d.reason}. Binding on: {', '.join(d.binding)}", highlight=False)
 
 

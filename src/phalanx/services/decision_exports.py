@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
@@ -29,14 +30,41 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     draft = dec.get_draft(conn, d.draft_id, actor=actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
+    # the expression in the language asked for; a decision adopted in one language only
+    # is given in that one, and the expression says which
+    text_lang = lang if lang in LANGUAGES else "en"
+    if not (d.text_ru if text_lang == "ru" else d.text_en).strip():
+        text_lang = "en" if text_lang == "ru" else "ru"
+    text = d.text_ru if text_lang == "ru" else d.text_en
     return akn.to_akn(akn.AknDecision(
-        organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(lang),
+        organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(text_lang),
         kind=d.kind, adopted_on=d.adopted_on, title=d.title,
-        text=d.text_ru if lang == "ru" and d.text_ru else d.text_en,
-        language=LANGUAGES.get(lang, "eng"), outcome="adopted", reason=d.reason,
+        text=text, language=LANGUAGES[text_lang], outcome="adopted", reason=d.reason,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
         votes=_votes(draft), binding=tuple(d.binding),
-        state_names={code: s.name.get(lang) for code, s in org.states.items()}))
+        state_names={code: s.name.get(text_lang) for code, s in org.states.items()}))
+
+
+def _authorized(a: dec.Authorizes, org: Organization, texts: Texts) -> list[str]:
+    """What a decision authorizes, a line each: its measures, formations, contributing
+    states (by their names in the reader's language) and period."""
+    _, lang = texts.gettext, texts.lang
+    formations = {f["key"]: f.get("name") or {} for f in org.forces.get("formations", [])}
+    lines = []
+    if a.measures:
+        lines.append(_("Measures: %(items)s",
+                       items=", ".join(texts.label("measure", m) for m in a.measures)))
+    if a.formations:
+        lines.append(_("Formations: %(items)s", items=", ".join(
+            texts.either(formations.get(f, {}).get("en") or f, formations.get(f, {}).get("ru", ""))
+            for f in a.formations)))
+    if a.contributing_states:
+        lines.append(_("Contributing states: %(items)s", items=", ".join(
+            org.states[s].name.get(lang) if s in org.states else s
+            for s in a.contributing_states)))
+    if a.period_days:
+        lines.append(_("Period (days): %(days)s", days=a.period_days))
+    return lines
 
 
 def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
@@ -50,11 +78,13 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     body = org.bodies[d.body]
     positions = [[_("State"), _("Position"), _("Statement")]] + [
         [s.state, label("position", s.position), s.statement] for s in draft.stances]
-    sections = [
-        pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]),
-    ]
-    if d.text_ru:
+    sections = []
+    if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both
+        sections.append(pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]))
+    if d.text_ru.strip():
         sections.append(pdf.Section("Текст", [p for p in d.text_ru.splitlines() if p.strip()]))
+    if authorized := _authorized(d.authorizes, org, texts):
+        sections.append(pdf.Section(_("The decision authorizes"), authorized))
     sections += [
         pdf.Section(_("Outcome"), [texts.message(d.reason),
                                    _("Binding on: %(states)s",

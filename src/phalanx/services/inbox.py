@@ -1,10 +1,11 @@
 """What awaits a user: the things its role is asked to do now, each with its deadline.
 
 - a state's representative: its position on every open draft where it has not stated one
-  (session drafts it has a say on), its signature on drafts in written procedure that
-  ask for it, its consent on crises that need forces and have no answer from it,
-  assistance requested in an open crisis that it has not offered for, the implementation
-  tasks given to its state that are overdue;
+  (session drafts it has a say on), its signature on drafts in written procedure when
+  its turn to sign has come, the heads of state's answers to record and announce on a
+  draft decided by consultation when its state chairs, its consent on crises that need
+  forces and have no answer from it, assistance requested in an open crisis that it has
+  not offered for, the implementation tasks given to its state that are overdue;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
   review, overdue implementation tasks;
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import StateAct, acts_for
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.decisions.consensus import Position, Standing
@@ -39,7 +41,9 @@ STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # position, signature, consent, request, task, stage, plan, review, notification
+    # position, signature, consultation, consent, request, task, stage, plan, review,
+    # notification
+    kind: str
     title: str
     href: str
     deadline: datetime | None
@@ -67,11 +71,17 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
         d = dec.get_draft(conn, draft_id, actor=actor)
         deadline = d.deadline
         if d.procedure == "written":
-            answered = {a.state for a in d.answers}
-            if (d.written_status == "circulating" and actor.state in d.signing_order
-                    and actor.state not in answered):
+            # the members sign in turn: only the one whose turn it is is asked now
+            if d.turn is not None and d.turn == actor.state:
                 items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
                                   bool(deadline and deadline < at), f"draft:{d.id}"))
+            continue
+        if d.procedure == "consultation":
+            # the heads of state answer the chair, who records the answers and announces:
+            # nothing is asked of the other members here
+            if d.chair is not None and acts_for(actor, d.chair, StateAct.CHAIR):
+                items.append(Item("consultation", d.title, f"/drafts/{d.id}", deadline, False,
+                                  f"draft:{d.id}"))
             continue
         mine = next((s for s in d.stances if s.state == actor.state), None)
         if mine is None or mine.position is not Position.NOT_STATED \
@@ -188,6 +198,11 @@ def topics(conn: Connection, items: list[Item], *, actor: Principal,
     if actor.role is Role.REPRESENTATIVE:
         more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor)
                  if m.status != "closed"]
+        # a written procedure that will come to the state's turn: its signatures
+        more += [f"draft:{r.id}" for r in conn.execute(
+            access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.signing_order)
+            .where(t.draft.c.procedure == "written", t.draft.c.status == "open")
+            .order_by(t.draft.c.id)) if actor.state in (r.signing_order or [])]
     for topic in more:
         if len(own) < limit:
             own.setdefault(topic)

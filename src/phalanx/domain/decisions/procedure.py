@@ -101,9 +101,11 @@ def position_problems(position: Position, body_rules: dict[str, Any], question: 
 
 
 def diff(old: str, new: str, old_label: str, new_label: str) -> str:
-    """A unified diff of two versions of a text, line by line."""
+    """A unified diff of two versions of a text, line by line (a last line without its
+    line break is compared, and shown, as a line like the others)."""
     return "".join(difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label))
+        [line + "\n" for line in old.splitlines()], [line + "\n" for line in new.splitlines()],
+        old_label, new_label))
 
 
 class WrittenStatus(StrEnum):

@@ -40,6 +40,7 @@ from phalanx.services.decisions.schemas import (
     AgendaItemOut,
     AmendmentOut,
     AttendanceOut,
+    Authorizes,
     ConsultationAnswerIn,
     CountsOut,
     DecisionOut,
@@ -66,7 +67,8 @@ from phalanx.services.decisions.sessions import (
 from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
-    "AgendaItemOut", "AmendmentOut", "AttendanceOut", "ConsultationAnswerIn", "CountsOut",
+    "AgendaItemOut", "AmendmentOut", "AttendanceOut", "Authorizes", "ConsultationAnswerIn",
+    "CountsOut",
     "DecisionOut", "DraftIn", "DraftOut", "HistoricalCountOut", "MeetingIn", "MeetingOut",
     "OutcomeOut", "SignatureOut", "StanceOut", "TaskIn", "TaskOut", "VersionOut",
     "add_agenda_item", "add_task", "announce", "close_draft", "convene", "count_by_kind",

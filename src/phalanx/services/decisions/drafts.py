@@ -33,6 +33,7 @@ from phalanx.services.decisions.common import (
     _new_version,
     _org,
     _require_staff,
+    _require_text,
     _rule,
     _seated_states,
     _stances,
@@ -41,6 +42,7 @@ from phalanx.services.decisions.common import (
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
+    Authorizes,
     ConsultationAnswerOut,
     DraftIn,
     DraftOut,
@@ -58,6 +60,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
     """Table a draft in a session, or circulate it under the written procedure to every
     member with a say on the day (the signing list is the rule's, not the Secretariat's)."""
     _require_staff(actor, "table a draft")
+    _require_text(data.text_en, data.text_ru)
     at = now()
     with db.write(actor) as w:
         org = _org(w.conn)
@@ -156,6 +159,9 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
 def propose_amendment(db: Database, draft_id: int, against_version: int, text_en: str,
                       text_ru: str = "", note: str = "", state: str | None = None, *,
                       actor: Principal) -> AmendmentOut:
+    """A member proposes a new text against the current version, in either working
+    language or both (a language it leaves empty keeps the current text)."""
+    _require_text(text_en, text_ru)
     at = now()
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
@@ -201,8 +207,9 @@ def decide_amendment(db: Database, amendment_id: int, accept: bool, *,
                            f"the draft is at version {row.current_version}")
         w.conn.execute(update(t.amendment).where(t.amendment.c.id == amendment_id)
                        .values(status="accepted" if accept else "rejected"))
-        if accept:
-            _new_version(w, row, a.text_en, a.text_ru or _current_text(w.conn, row)[1],
+        if accept:  # a language the amendment leaves empty keeps the current text
+            current_en, current_ru = _current_text(w.conn, row)
+            _new_version(w, row, a.text_en or current_en, a.text_ru or current_ru,
                          amendment_id)
         w.audit("amendment.accept" if accept else "amendment.reject", "draft", row.id,
                 {"amendment": amendment_id})
@@ -215,6 +222,7 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
                  actor: Principal) -> DraftOut:
     """A new version by the Secretariat, e.g. of a draft returned for revision."""
     _require_staff(actor, "revise a draft")
+    _require_text(text_en, text_ru)
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status == "adopted":
@@ -251,11 +259,16 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     for a in conn.execute(select(t.amendment).where(t.amendment.c.draft_id == draft_id)
                           .order_by(t.amendment.c.id)):
         base = by_number.get(a.against_version)
+        # the changes in each language the amendment gives a text in
+        diff = "".join(
+            proc.diff(old, new, f"version {a.against_version} ({lang})",
+                      f"amendment {a.id} ({a.state_code}, {lang})")
+            for lang, old, new in (("en", base.text_en if base else "", a.text_en),
+                                   ("ru", base.text_ru if base else "", a.text_ru))
+            if new)
         amendments.append(AmendmentOut(
             id=a.id, against_version=a.against_version, state=a.state_code, text_en=a.text_en,
-            text_ru=a.text_ru, note=a.note, status=a.status,
-            diff=proc.diff(base.text_en if base else "", a.text_en,
-                           f"version {a.against_version}", f"amendment {a.id} ({a.state_code})"),
+            text_ru=a.text_ru, note=a.note, status=a.status, diff=diff,
             created_by=a.created_by, created_at=aware(a.created_at)))
     positions = {p.state_code: p for p in conn.execute(
         select(t.position).where(t.position.c.draft_id == draft_id))}
@@ -278,13 +291,15 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             preview = None
     signed: list[str] = []
     answers: list[SignatureOut] = []
-    written_status = None
+    written_status = turn = None
     if row.procedure == "written":
         wp = _written(conn, row)
         signed = list(wp.signed)
         answers = [SignatureOut(state=a.state, answer=a.answer.value,
                                 reservation=a.reservation) for a in wp.answers]
         written_status = wp.status(now()).value
+        if row.status == "open" and written_status == "circulating":
+            turn = wp.next_signatory()
     consultation: list[ConsultationAnswerOut] = []
     not_reached: list[str] = []
     if row.procedure == "consultation":
@@ -299,10 +314,13 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         outcome=row.outcome, outcome_reason=row.outcome_reason,
         deadline=aware(row.deadline) if row.deadline else None,
         signing_order=list(row.signing_order), signed=signed, answers=answers,
-        written_status=written_status, revision=row.revision,
+        written_status=written_status, turn=turn, revision=row.revision,
         chair=row.chair_state, consultation=consultation, not_reached=not_reached,
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
+        authorizes=Authorizes(measures=list(row.measures), formations=list(row.formations),
+                              contributing_states=list(row.contributing_states),
+                              period_days=row.period_days),
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
         decision_id=decision.id if decision else None)

@@ -94,7 +94,8 @@ class DraftIn(BaseModel):
     procedure: Literal["session", "written", "consultation"] = "session"
     limited_format: bool = False
     title: str = Field(min_length=1, max_length=300)
-    text_en: str = Field(min_length=1, max_length=200_000)
+    # the text in either working language or both: one of them is required
+    text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
     deadline: datetime | None = None
     signing_order: list[str] = Field(default_factory=list, max_length=50)
@@ -211,10 +212,13 @@ class DraftOut(BaseModel):
     signed: list[str] = []
     answers: list[SignatureOut] = []  # the written procedure's answers, in order
     written_status: str | None = None  # circulating, adopted, returned, lapsed
+    turn: str | None = None  # whose turn it is to sign (written procedure, circulating)
     chair: str | None = None  # the chair who consults and announces (consultation)
     consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order
     not_reached: list[str] = []  # members consulted who have not answered yet
     limited_format_open: bool = False  # a member may declare now that it stays out
+    # what the text authorizes in a crisis, adopted with it (the decision copies it)
+    authorizes: Authorizes = Authorizes()
     revision: int
     marking: Marking
     on_date: date

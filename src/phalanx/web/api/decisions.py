@@ -99,7 +99,8 @@ def state_position(draft_id: Id, data: PositionIn, actor: Writer, db: DB) -> dec
 
 class AmendmentIn(BaseModel):
     against_version: Revision
-    text_en: str = Field(min_length=1, max_length=200_000)
+    # in either working language or both: one of them is required
+    text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
     note: str = Field(default="", max_length=5_000)
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
@@ -126,7 +127,8 @@ def decide_amendment(amendment_id: Id, data: AmendmentDecisionIn, actor: Writer,
 
 
 class RevisionIn(BaseModel):
-    text_en: str = Field(min_length=1, max_length=200_000)
+    # in either working language or both: one of them is required
+    text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
 
 

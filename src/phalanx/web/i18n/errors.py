@@ -48,6 +48,7 @@ MESSAGES = (
     N_("is in the past"),
     N_("missing or wrong CSRF token"),
     N_("a member's answer is given by its authorized representative"),
+    N_("give the text in English or in Russian (text_en or text_ru): both are empty"),
     N_("the watch list is kept by the Secretariat"),
     # the outcome of a draft (the decision rule's reasons)
     N_("no member has a say"),

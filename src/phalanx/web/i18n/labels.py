@@ -129,6 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     'inbox': {
         'consent': L_('inbox', 'Consent requested'),
+        'consultation': L_('inbox', 'Consult the heads of state'),
         'empty': L_('inbox', 'Nothing to show: nothing awaits you now.'),
         'lead': L_('inbox', 'What awaits you, most urgent first. The list follows changes as they happen.'),
         'notification': L_('inbox', 'Notification'),

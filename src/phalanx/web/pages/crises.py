@@ -25,11 +25,12 @@ from phalanx.services import (
     watch,
 )
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Forbidden, Invalid
+from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
+from phalanx.web.pages import drafts as draft_pages
 from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import language, render
 
@@ -126,11 +127,18 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
 def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    return _room_page(request, crisis_id, actor, conn, org)
+
+
+def _room_page(request: Request, crisis_id: int, actor: Principal, conn: Conn, org: Org,
+               extra: dict[str, object] | None = None, status_code: int = 200
+               ) -> HTMLResponse:
     room = _room(conn, crisis_id, actor, org, language(request))
     if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
         room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
     return render(request, "crisis.html", {
-        **room, "tile_url": request.app.state.settings.map_tile_url})
+        **room, "tile_url": request.app.state.settings.map_tile_url, **(extra or {})},
+        status_code=status_code)
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
@@ -187,10 +195,11 @@ def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
 
 
 @router.post("/crises/{crisis_id}/consultation")
-def consultation_draft(crisis_id: Id, actor: Writer, db: DB, conn: Conn,
+def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, conn: Conn,
+                       org: Org,
                        body: Annotated[str, Form(max_length=64)],
-                       title: Annotated[str, Form(min_length=1, max_length=300)],
-                       text_en: Annotated[str, Form(min_length=1, max_length=200_000)],
+                       title: Annotated[str, Form(max_length=300)],
+                       text_en: Annotated[str, Form(max_length=200_000)] = "",
                        text_ru: Annotated[str, Form(max_length=200_000)] = "",
                        question: Annotated[str, Form(max_length=32)] = "default",
                        measures: Annotated[list[Measure] | None, Form()] = None,
@@ -198,18 +207,25 @@ def consultation_draft(crisis_id: Id, actor: Writer, db: DB, conn: Conn,
                        contributing_states: Annotated[list[str] | None, Form()] = None,
                        period_days: Annotated[int | None, Form(ge=1, le=3650)] = None
                        ) -> Response:
-    """Put a draft to the heads of state by consultation; the chair records the answers
-    and announces on the draft's page."""
+    """Put a draft to the heads of state by consultation (its text in English, in
+    Russian or in both); the chair records the answers and announces on the draft's
+    page. Refused, the room comes back with the message beside the form and the input
+    kept."""
     c = crises.get(conn, crisis_id, actor=actor)
     # within the frame of the crisis's session of that body, if it has one (an exercise
     # crisis's decision is then an exercise decision)
     framed = [m for m in c.sessions if dec.get_meeting(conn, m, actor=actor).body == body]
-    d = dec.propose_draft(db, dec.DraftIn(
-        body=body, procedure="consultation", question=question, title=title,
-        meeting_id=framed[-1] if framed else None,
-        text_en=text_en, text_ru=text_ru, marking=c.marking, measures=measures or [],
-        formations=formations or [], contributing_states=contributing_states or [],
-        period_days=period_days), actor=actor)
+    form = {"body": body, "question": question, "title": title, "text_en": text_en,
+            "text_ru": text_ru, "measures": measures or [], "formations": formations or [],
+            "contributing_states": contributing_states or [], "period_days": period_days}
+    try:
+        d = dec.propose_draft(db, dec.DraftIn(
+            procedure="consultation", meeting_id=framed[-1] if framed else None,
+            marking=c.marking, **form), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = draft_pages.refusal(exc, language(request))
+        return _room_page(request, crisis_id, actor, conn, org, {
+            "consultation_form": form, "consultation_error": message}, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 

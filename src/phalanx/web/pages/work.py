@@ -5,34 +5,30 @@ documents, and the audit trail for auditors. Each page only calls the services."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from phalanx.domain.access.policy import Marking, Permission, StateAct, acts_for
+from phalanx.domain import membership
+from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
-from phalanx.domain.decisions.consensus import Position
-from phalanx.domain.decisions.consultation import Channel
-from phalanx.domain.decisions.procedure import Answer, Mode, SessionKind
+from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Conflict, Invalid
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.pages.drafts import formation_names, refusal, state_names
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Auditor = Annotated[Principal, Depends(requires(Permission.AUDIT_READ))]
-
-
-def _names(org: Org, lang: str) -> dict[str, str]:
-    """Code to name of each state, in the page's language."""
-    return {k: s.name.get(lang) for k, s in org.states.items()}
 
 
 @router.get("/sessions", response_class=HTMLResponse)
@@ -65,15 +61,25 @@ def convene(request: Request, actor: Writer, db: DB,
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
             org: Org) -> HTMLResponse:
+    return _session_page(request, conn, org, actor, session_id)
+
+
+def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, session_id: int,
+                  form: dict[str, Any] | None = None, error: str = "",
+                  status_code: int = 200) -> HTMLResponse:
+    """The session's page; after a draft the services refused, with the message beside
+    the draft form and what was typed in it."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     lang = language(request)
-    formations = [{"key": f["key"], "name": (f.get("name") or {}).get(lang) or f["key"]}
-                  for f in org.forces.get("formations", [])]
-    return render(request, "session.html", {"m": m, "drafts": drafts,
-                                            "states": _names(org, lang), "body": org.bodies[m.body],
-                                            "measures": [x.value for x in Measure],
-                                            "formations": formations})
+    names = state_names(org, lang)
+    return render(request, "session.html", {
+        "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
+        "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
+        # the states that may contribute: the members on the session's day
+        "members": {s.state: names.get(s.state, s.state)
+                    for s in membership.members_on(org, m.opens_at.date())},
+        "form": form or {}, "form_error": error}, status_code=status_code)
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -82,7 +88,7 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     return render(request, "_session_board.html", {"m": m, "drafts": drafts,
-                                                   "states": _names(org, language(request))})
+                                                   "states": state_names(org, language(request))})
 
 
 @router.post("/sessions/{session_id}/attendance")
@@ -93,98 +99,38 @@ def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form
 
 
 @router.post("/sessions/{session_id}/drafts")
-def table_draft(session_id: Id, actor: Writer, db: DB, conn: Conn,
+def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
                 title: Annotated[str, Form(max_length=300)],
-                text_en: Annotated[str, Form(max_length=200_000)],
+                text_en: Annotated[str, Form(max_length=200_000)] = "",
                 text_ru: Annotated[str, Form(max_length=200_000)] = "",
                 measures: Annotated[list[Measure] | None, Form()] = None,
                 formations: Annotated[list[str] | None, Form()] = None,
+                contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> Response:
+    """Table a draft, its text in English, in Russian or in both; refused, the session's
+    page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
-    d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id, title=title,
-                                          text_en=text_en, text_ru=text_ru,
-                                          marking=m.marking, measures=measures or [],
-                                          formations=formations or [],
-                                          period_days=period_days),
-                          actor=actor)
-    return RedirectResponse(f"/drafts/{d.id}", status_code=303)
-
-
-@router.get("/drafts/{draft_id}", response_class=HTMLResponse)
-def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
-          org: Org) -> HTMLResponse:
-    d = dec.get_draft(conn, draft_id, actor=actor)
-    return render(request, "draft.html", {"d": d,
-                                          "may_chair": bool(d.chair) and acts_for(
-                                              actor, d.chair or "", StateAct.CHAIR),
-                                          "states": _names(org, language(request)),
-                                          "positions": list(Position),
-                                          "channels": list(Channel),
-                                          "now": datetime.now(UTC)})
-
-
-@router.get("/drafts/{draft_id}/board", response_class=HTMLResponse)
-def draft_board(request: Request, draft_id: Id, actor: Reader, conn: Conn,
-                org: Org) -> HTMLResponse:
-    return render(request, "_board.html", {"d": dec.get_draft(conn, draft_id, actor=actor),
-                                           "states": _names(org, language(request))})
-
-
-@router.post("/drafts/{draft_id}/position")
-def position(request: Request, draft_id: Id, actor: Writer, db: DB,
-             position: Annotated[Position, Form()],
-             statement: Annotated[str, Form(max_length=10_000)] = "",
-             state: Annotated[str | None, Form(max_length=3)] = None) -> Response:
-    dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
-
-
-@router.post("/drafts/{draft_id}/close")
-def close(draft_id: Id, actor: Writer, db: DB) -> Response:
-    dec.close_draft(db, draft_id, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
-
-
-@router.post("/drafts/{draft_id}/sign")
-def sign(draft_id: Id, actor: Writer, db: DB,
-         answer: Annotated[Answer, Form()] = Answer.SIGN,
-         reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
-    dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
-
-
-@router.post("/drafts/{draft_id}/consultation")
-def consultation_answer(draft_id: Id, actor: Writer, db: DB,
-                        state: Annotated[str, Form(max_length=3)],
-                        position: Annotated[Position, Form()],
-                        given_at: Annotated[str, Form(max_length=40)],
-                        channel: Annotated[Channel, Form()] = Channel.TELEPHONE,
-                        given_by: Annotated[str, Form(max_length=300)] = "",
-                        note: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    """The chair records a head of state's answer (the time as entered, in UTC)."""
+    form = {"title": title, "text_en": text_en, "text_ru": text_ru,
+            "measures": measures or [], "formations": formations or [],
+            "contributing_states": contributing_states or [], "period_days": period_days}
     try:
-        when = datetime.fromisoformat(given_at)
-    except ValueError:
-        raise Invalid("given_at", f"{given_at!r} is not a date and time") from None
-    dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
-        state=state, position=position, given_at=when.replace(tzinfo=when.tzinfo or UTC),
-        channel=channel, given_by=given_by, note=note), actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
-
-
-@router.post("/drafts/{draft_id}/announce")
-def announce(draft_id: Id, actor: Writer, db: DB) -> Response:
-    dec.announce(db, draft_id, actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+        d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
+                                              marking=m.marking, **form), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, form, message, status)
+    return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
 @router.get("/decisions", response_class=HTMLResponse)
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
               year: Annotated[int | None, Query(ge=1990, le=2200)] = None) -> HTMLResponse:
+    lang = language(request)
     return render(request, "decisions.html", {
         "decisions": dec.list_decisions(conn, actor=actor, body=body or None, year=year),
-        "bodies": org.bodies, "body": body, "year": year})
+        "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
+        "formation_names": formation_names(org, lang)})
 
 
 @router.get("/tasks", response_class=HTMLResponse)

