@@ -45,6 +45,10 @@ class Item:
     overdue: bool
     topic: str = ""  # the live-event topic that changes it ("" when none)
     detail: str = ""
+    # what is asked or offered, counted: the number and its unit (a page names the unit
+    # in the reader's language: "units" is the crisis room's own)
+    quantity: int | None = None
+    unit: str = ""
 
     @property
     def as_written(self) -> bool:
@@ -113,8 +117,8 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                 if r.status == "open" and r.state != actor.state and \
                         not any(o.state == actor.state for o in r.offers):
                     items.append(Item("request", c.title, f"/crises/{c.id}#requests",
-                                      r.lapses_at, False, topic,
-                                      f"{r.quantity} {r.unit} · {r.resource}"))
+                                      r.lapses_at, False, topic, r.resource,
+                                      quantity=r.quantity, unit=r.unit))
         elif actor.role in STAFF:
             notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
             if notice is not None and notice.sent_at is None and actor.role in (

@@ -179,7 +179,8 @@ TEMPLATES = (
 VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "role": "role",
           "stage": "stage", "target": "stage", "draft_kind": "draft_kind",
           "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
-          "watch_status": "watch_status", "measure": "measure", "permission": "permission"}
+          "watch_status": "watch_status", "measure": "measure", "permission": "permission",
+          "quorum": "quorum"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
 
