@@ -3,8 +3,9 @@
 - a state's representative: its position on every open draft where it has not stated one
   (session drafts it has a say on), its signature on drafts in written procedure that
   ask for it, its consent on crises that need forces and have no answer from it,
-  assistance requested in an open crisis that it has not offered for, the implementation
-  tasks given to its state that are overdue;
+  assistance requested in an open crisis that it has not offered for, the offers made to
+  its state's requests that wait for its acceptance or refusal, the implementation tasks
+  given to its state that are overdue;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
   review, overdue implementation tasks;
@@ -38,7 +39,9 @@ STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # position, signature, consent, request, task, stage, plan, review, notification
+    # position, signature, consent, obligation, request, offer, task, stage, plan, review,
+    # un_notice, notification
+    kind: str
     title: str
     href: str
     deadline: datetime | None
@@ -119,6 +122,12 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                     items.append(Item("request", c.title, f"/crises/{c.id}#requests",
                                       r.lapses_at, False, topic, r.resource,
                                       quantity=r.quantity, unit=r.unit))
+                if r.state == actor.state:  # offers to its request, to accept or decline
+                    items += [Item("offer", c.title, f"/crises/{c.id}#offer-{o.id}",
+                                   r.needed_by, r.needed_by < at, topic,
+                                   f"{o.state}: {o.description} ({r.resource})",
+                                   quantity=o.quantity)
+                              for o in r.offers if o.status == "offered"]
         elif actor.role in STAFF:
             notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
             if notice is not None and notice.sent_at is None and actor.role in (
@@ -187,13 +196,21 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
 def topics(conn: Connection, items: list[Item], *, actor: Principal,
            limit: int = 20) -> list[str]:
     """The live-event topics an open inbox follows, as many as the event stream takes:
-    the lists' own, those of the records it shows, and the sessions not yet closed (a
-    draft tabled there asks for a position)."""
+    the lists' own, those of the records it shows, the sessions not yet closed (a draft
+    tabled there asks for a position) and the crises where the representative's state
+    has an open request (an offer made there asks for its answer)."""
     own: dict[str, Any] = dict.fromkeys(["sessions", "decisions", "tasks", "crises"])
     more = [i.topic for i in items if i.topic]
     if actor.role is Role.REPRESENTATIVE:
         more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor)
                  if m.status != "closed"]
+        # a crisis where its state asked for assistance: an offer made there asks for its
+        # answer
+        more += [f"crisis:{c}" for c in conn.execute(
+            select(t.assistance_request.c.crisis_id).join(
+                t.crisis, t.crisis.c.id == t.assistance_request.c.crisis_id).where(
+                t.assistance_request.c.state_code == actor.state,
+                t.crisis.c.stage.notin_([s.value for s in FINAL])).distinct()).scalars()]
     for topic in more:
         if len(own) < limit:
             own.setdefault(topic)
