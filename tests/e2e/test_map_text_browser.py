@@ -83,3 +83,27 @@ def test_the_report_forms_place_picker_fills_the_coordinates(browser: Any, site:
         assert errors == []
     finally:
         page.close()
+
+
+def test_the_maps_buttons_speak_the_pages_language(browser: Any, site: str) -> None:
+    """Leaflet's zoom buttons and the layers button are titled in English by Leaflet; the
+    maps give them the page's words (the template's data attributes)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # the layers folded
+    try:
+        login(page, site, "rep-kaz", "demo-rep-kaz")
+        page.goto(site + "/crises?lang=ru")
+        for map_id in ("#crisis-map", "#place-map"):
+            page.locator(f"{map_id}[data-ready='1']").wait_for(timeout=15_000)
+            assert page.get_attribute(f"{map_id} .leaflet-control-zoom-in", "title") == \
+                "Приблизить"
+            assert page.get_attribute(f"{map_id} .leaflet-control-zoom-out", "title") == \
+                "Отдалить"
+        assert page.get_attribute("#crisis-map .leaflet-control-layers-toggle", "title") == \
+            "Слои"
+        page.goto(site + "/crises?lang=en")
+        page.locator("#crisis-map[data-ready='1']").wait_for(timeout=15_000)
+        assert page.get_attribute("#crisis-map .leaflet-control-zoom-in", "title") == "Zoom in"
+        assert page.get_attribute("#crisis-map .leaflet-control-layers-toggle", "title") == \
+            "Layers"
+    finally:
+        page.close()

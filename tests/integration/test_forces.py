@@ -364,7 +364,7 @@ def test_the_crisis_timeline_speaks_the_readers_language(
                 for li in re.findall(r"<li[^>]*>(.*?)</li>", timeline, re.S)]
 
     assert any("units move" in e for e in entries(english))
-    said = [forcesdemo.TITLE, "the President of the Kyrgyz Republic", "Treaty art. 4",
+    said = [forcesdemo.TITLE, "Sadyr Japarov", "Treaty art. 4",
             "the Collective Rapid Reaction Force", "within the Batken region only",
             "rescue only", "On collective assistance to Kyrgyzstan"]
     left = []

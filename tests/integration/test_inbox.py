@@ -181,3 +181,60 @@ def test_plural_forms() -> None:
     assert [en(one, other, n) for n in (1, 2)] == ["1 thing awaits you",
                                                   "2 things await you"]
     assert date.today() <= datetime.now(UTC).date() + timedelta(days=1)
+
+
+def test_an_offer_awaits_the_requesting_states_answer(db: Database) -> None:
+    """Kazakhstan asks for a field hospital; Russia offers one: Kazakhstan's inbox asks it
+    to accept or decline, the link leading to the offer in the crisis room; answered, the
+    item leaves."""
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Earthquake in Almaty", category="natural_disaster", affected=["KAZ"],
+        severity="severe", place="Almaty", lat=43.24, lon=76.89), actor=rep("KAZ"))
+    needed = now() + timedelta(hours=12)
+    c = crises.request_assistance(db, c.id, crises.RequestIn(
+        resource="Field hospital", quantity=2, needed_by=needed), actor=rep("KAZ"))
+    assert ("offer", c.title) not in kinds(db, rep("KAZ"))
+    c = crises.offer_assistance(db, c.requests[0].id, crises.OfferIn(
+        kind="aid", description="An airmobile hospital", quantity=1), actor=rep("RUS"))
+    offer = c.requests[0].offers[0]
+    with db.read() as conn:
+        items = [i for i in ib.inbox(conn, actor=rep("KAZ")) if i.kind == "offer"]
+        topics = ib.topics(conn, ib.inbox(conn, actor=rep("KAZ")), actor=rep("KAZ"))
+    assert [(i.title, i.href, i.deadline, i.topic) for i in items] == [
+        (c.title, f"/crises/{c.id}#offer-{offer.id}", needed, f"crisis:{c.id}")]
+    assert items[0].detail == "RUS: An airmobile hospital (Field hospital)"
+    assert items[0].quantity == 1
+    assert f"crisis:{c.id}" in topics  # an offer made there reaches the open inbox
+    assert ("offer", c.title) not in kinds(db, rep("RUS"))  # the offering state
+    assert ("offer", c.title) not in kinds(db, rep("BLR"))
+    crises.offer_assistance(db, c.requests[0].id, crises.OfferIn(
+        kind="supplies", description="Tents", quantity=40), actor=rep("BLR"))
+    assert [k for k in kinds(db, rep("KAZ")) if k[0] == "offer"] == [("offer", c.title)] * 2
+    crises.decide_offer(db, offer.id, True, actor=rep("KAZ"))
+    assert [k for k in kinds(db, rep("KAZ")) if k[0] == "offer"] == [("offer", c.title)]
+
+
+def test_the_offer_in_the_requesters_inbox_page(accounts_db: Database,
+                                               settings: Settings) -> None:
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Earthquake in Almaty", category="natural_disaster", affected=["KAZ"],
+        severity="severe", place="Almaty", lat=43.24, lon=76.89), actor=rep("KAZ"))
+    c = crises.request_assistance(accounts_db, c.id, crises.RequestIn(
+        resource="Field hospital", quantity=2, needed_by=now() + timedelta(hours=12)),
+        actor=rep("KAZ"))
+    c = crises.offer_assistance(accounts_db, c.requests[0].id, crises.OfferIn(
+        kind="aid", description="An airmobile hospital", quantity=1), actor=rep("RUS"))
+    offer = c.requests[0].offers[0]
+    with TestClient(create_app(settings, accounts_db)) as client:
+        client.get("/login")
+        client.post("/login", data={"username": "rep-kaz", "password": "demo-rep-kaz",
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")})
+        page = client.get("/inbox?lang=ru").text
+        item = page[page.index('data-kind="offer"'):]
+        item = item[:item.index("</li>")]
+        assert "Предложение: принять или отклонить" in item
+        assert f'href="/crises/{c.id}#offer-{offer.id}"' in item
+        assert "1 · RUS: An airmobile hospital (Field hospital)" in item
+        assert f"topic=crisis%3A{c.id}" in page  # it follows the crisis live
+        room = client.get(f"/crises/{c.id}").text
+        assert f'id="offer-{offer.id}"' in room and f'action="/offers/{offer.id}/decision"' in room

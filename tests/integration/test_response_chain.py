@@ -14,10 +14,11 @@ import pytest
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, crises, crisis_requests, forces
+from phalanx.services import clock, crises, crisis_letter, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.web.i18n import texts_for
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 T0 = datetime(2023, 6, 11, 2, 0, tzinfo=UTC)
@@ -207,7 +208,8 @@ def test_every_member_answers_the_obligation_and_the_un_is_notified(org_db: Data
     crises.link_decision(org_db, c.id, good, actor=SEC, at=T0 + timedelta(hours=4))
     with org_db.read() as conn:
         late = crises.get(conn, c.id, actor=SEC, at=T0 + timedelta(hours=6)).un_notice
-        letters = {lang: ob.letter_pdf(conn, c.id, lang, actor=rep("KAZ"))
+        letters = {lang: crisis_letter.letter_pdf(conn, c.id, actor=rep("KAZ"),
+                                                  texts=texts_for(lang))
                    for lang in ("en", "ru")}
     assert late is not None and late.status == "overdue"
     # an overdue notice is escalated once, like an overdue stage
@@ -311,7 +313,6 @@ def test_the_un_letter_obeys_the_decisions_marking(org_db: Database) -> None:
     from sqlalchemy import update
 
     from phalanx.adapters.db import tables as t
-    from phalanx.services import crisis_obligations as ob
     from phalanx.services.errors import NotFound
 
     c = crisis(org_db)
@@ -324,8 +325,8 @@ def test_the_un_letter_obeys_the_decisions_marking(org_db: Database) -> None:
             marking="PARTICIPANTS", participants=",KGZ,RUS,"))
         w.audit("test.remark", "decision", good, {"marking": "PARTICIPANTS"})
     with org_db.read() as conn:
-        assert ob.letter_pdf(conn, c.id, "en", actor=rep("RUS")).startswith(b"%PDF")
+        assert crisis_letter.letter_pdf(conn, c.id, actor=rep("RUS")).startswith(b"%PDF")
         with pytest.raises(NotFound):
-            ob.letter_pdf(conn, c.id, "en", actor=rep("KAZ"))
+            crisis_letter.letter_pdf(conn, c.id, actor=rep("KAZ"))
         notice = crises.get(conn, c.id, actor=rep("KAZ")).un_notice
     assert notice is not None and "decision_id" not in notice.model_dump()

@@ -1,8 +1,8 @@
 """A crisis's timeline in Russian: each form the services write an entry in (assistance,
 the official request and the members' answers, alerts, plans and their decision) is
-written again in Russian, with what people wrote left as they wrote it; English stays
-as it is. (The entries of a whole crisis through the page: tests/integration/
-test_forces.py.)"""
+written again in Russian, with what people wrote left as they wrote it; English keeps
+its words, a key by its label ("military (CRRF)", never "military_crrf"). (The entries
+of a whole crisis through the page: tests/integration/test_forces.py.)"""
 
 from __future__ import annotations
 
@@ -65,7 +65,30 @@ def test_every_form_in_russian(entry: str) -> None:
                     "Extraordinary session", "On collective assistance"):
         out = out.replace(written, "")  # what people wrote stays as they wrote it
     assert not ENGLISH.search(out), (entry, timeline_text(entry, "ru"))
-    assert timeline_text(entry, "en") == entry
+    english = timeline_text(entry, "en")
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", english), english  # no key
+    for written in ("flour", "field tents for 400", "the President", "the CRRF",
+                    "two battalions", "in the region only", "sent in error", "Flood in Osh",
+                    "On collective assistance", "S/2026/123", "crdf-kaz-1"):
+        assert (written in english) == (written in entry), english
+
+
+def test_english_names_the_keys_by_their_labels() -> None:
+    assert timeline_text(
+        "official request of KAZ (K.-J. Tokayev, head of state), Treaty art. 4: "
+        "military_peacekeeping — forces to guard strategic sites, for 30 days", "en") == (
+        "official request of KAZ (K.-J. Tokayev, head of state), Treaty art. 4: "
+        "military (peacekeeping) — forces to guard strategic sites, for 30 days")
+    assert timeline_text("measures: military_crrf, humanitarian", "en") == \
+        "measures: military (CRRF), humanitarian"
+    assert timeline_text("KAZ: units all", "en") == "KAZ: all units"
+    assert timeline_text("RUS: forces — two battalions", "en") == \
+        "RUS: forces or means offered — two battalions"
+    # a key that reads as its label stays as it is written
+    assert timeline_text("Extraordinary session on crisis 3: Flood", "en") == \
+        "Extraordinary session on crisis 3: Flood"
+    assert timeline_text("Crisis 3: no_action", "en") == "Crisis 3: no action"
+    assert timeline_text("a reason someone wrote", "en") == "a reason someone wrote"
 
 
 def test_numbers_labels_and_nested_parts() -> None:
@@ -93,6 +116,11 @@ def test_numbers_labels_and_nested_parts() -> None:
     ("[EXERCISE] Crisis reported: Flood in Osh", "[УЧЕНИЯ] Сообщение о кризисе: Flood in Osh"),
     ("Crisis 4: decision", "Кризис 4: решение"),
     ("Overdue: crisis 4 (Flood in Osh)", "Просрочено: кризис 4 (Flood in Osh)"),
+    # the notice of a stage reached without a reason: the crisis's title and the stage
+    ("Flood in Osh: decision", "Flood in Osh: решение"),
+    ("[EXERCISE] Flood in Osh: closed", "[УЧЕНИЯ] Flood in Osh: закрыт"),
+    ("KAZ requests 2 units of a field hospital", "KAZ запрашивает: a field hospital, 2 ед."),
+    ("measures: military_peacekeeping, humanitarian", "меры: миротворческие, гуманитарные"),
 ])
 def test_the_notices_of_a_crisis(entry: str, russian: str) -> None:
     assert timeline_text(entry, "ru") == russian

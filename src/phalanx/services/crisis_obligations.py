@@ -6,7 +6,7 @@ other assistance, or declined with its reason — by its authorized representati
 (`policy.acts_for` … CRISIS); the crisis room and the scorecard show every member's line
 with its clock. The UN notice opens when a decision authorizing assistance is linked to
 such a crisis; the letter is generated in English and Russian from the decision's
-fields; the Secretariat records it as sent."""
+fields (`crisis_letter.py`); the Secretariat records it as sent."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, insert, select, update
 
-from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.exports import pdf
 from phalanx.domain import membership
 from phalanx.domain.access.policy import StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
@@ -26,7 +24,7 @@ from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.services.types import UtcDateTime
 
 
@@ -184,57 +182,3 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
         sent = notice(w.conn, org, crisis_id, at)
         assert sent is not None
         return sent
-
-
-LETTER = {
-    "en": ("Letter to the President of the United Nations Security Council",
-           "Under Article 51 of the Charter of the United Nations, and on behalf of the member "
-           "states of the {org}, I have the honour to inform you that on {day} the {body} "
-           "adopted decision {number} \"{title}\" on collective assistance to {affected} "
-           "under Article 4 of the {treaty}, at the request of {requesters}. The measures "
-           "taken: {measures}.{period} The Security Council will be informed of further "
-           "measures.", "Secretary General of the {org}"),
-    "ru": ("Письмо Председателю Совета Безопасности Организации Объединённых Наций",
-           "В соответствии со статьёй 51 Устава Организации Объединённых Наций и от имени "
-           "государств — членов {org} имею честь сообщить, что {day} {body} принял решение "
-           "{number} «{title}» о коллективной помощи {affected} на основании статьи 4 "
-           "{treaty} по просьбе {requesters}. Принятые меры: {measures}.{period} Совет "
-           "Безопасности будет информирован о дальнейших мерах.",
-           "Генеральный секретарь {org}"),
-}
-
-
-def letter_pdf(conn: Connection, crisis_id: int, lang: str, *, actor: Principal) -> bytes:
-    """The letter to the UN Security Council, from the decision's fields."""
-    from phalanx.services import crises, crisis_requests, organization
-
-    row = crises.crisis_row(conn, crisis_id, actor)
-    org = organization.organization(conn)
-    n = conn.execute(select(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)).first()
-    if n is None:
-        raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council")
-    # the letter quotes the decision: it obeys the decision's marking
-    d = conn.execute(access.select_visible(t.decision, actor).where(
-        t.decision.c.id == n.decision_id)).first()
-    if d is None:
-        raise NotFound("letter", crisis_id)
-    title, text, signature = LETTER["ru" if lang == "ru" else "en"]
-    def name(code: str) -> str:
-        s = org.states.get(code)
-        return s.name.get(lang) if s else code
-    body = org.bodies[d.body_key].name.get(lang)
-    requests = crisis_requests.requests_of(conn, crisis_id)
-    requesters = ", ".join(f"{name(r.state)} ({r.person})" for r in requests) or "—"
-    treaty = org.agreements[org.founding_agreement].title.get(lang)
-    period = (f" {'Period' if lang != 'ru' else 'Срок'}: {d.period_days} "
-              f"{'days' if lang != 'ru' else 'дн.'}." if d.period_days else "")
-    paragraph = text.format(
-        org=org.name.get(lang), day=d.adopted_on.isoformat(), body=body, number=d.number,
-        title=d.title, affected=", ".join(name(s) for s in row.affected.split(",") if s),
-        treaty=treaty, requesters=requesters, measures=", ".join(d.measures) or "—",
-        period=period)
-    return pdf.render(pdf.PdfDocument(
-        title=title, marking=str(row.marking), exercise=bool(row.exercise),
-        subtitle=f"{org.abbreviation.get(lang)} · {d.number}",
-        sections=[pdf.Section("", paragraphs=[paragraph, signature.format(
-            org=org.name.get(lang))])]))

@@ -70,7 +70,7 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
     c = crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=t0 + timedelta(hours=1))
     assert c.session_id is not None
     crisis_requests.record_request(db, c.id, crisis_requests.OfficialRequestIn(
-        state="KGZ", person="the President of the Kyrgyz Republic", office="head_of_state",
+        state="KGZ", person="Sadyr Japarov", office="head_of_state",
         at=t0 + timedelta(minutes=10), article="Treaty art. 4",
         measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN],
         forces="the Collective Rapid Reaction Force", period_days=30),

@@ -5,7 +5,8 @@
   its turn to sign has come, the heads of state's answers to record and announce on a
   draft decided by consultation when its state chairs, its consent on crises that need
   forces and have no answer from it, assistance requested in an open crisis that it has
-  not offered for, the implementation tasks given to its state that are overdue;
+  not offered for, the offers made to its state's requests that wait for its acceptance
+  or refusal, the implementation tasks given to its state that are overdue;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
   review, overdue implementation tasks;
@@ -41,8 +42,8 @@ STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
 @dataclass(frozen=True)
 class Item:
-    # position, signature, consultation, consent, request, task, stage, plan, review,
-    # notification
+    # position, signature, consultation, consent, obligation, request, offer, task, stage,
+    # plan, review, un_notice, notification
     kind: str
     title: str
     href: str
@@ -50,6 +51,10 @@ class Item:
     overdue: bool
     topic: str = ""  # the live-event topic that changes it ("" when none)
     detail: str = ""
+    # what is asked or offered, counted: the number and its unit (a page names the unit
+    # in the reader's language: "units" is the crisis room's own)
+    quantity: int | None = None
+    unit: str = ""
 
     @property
     def as_written(self) -> bool:
@@ -124,8 +129,14 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                 if r.status == "open" and r.state != actor.state and \
                         not any(o.state == actor.state for o in r.offers):
                     items.append(Item("request", c.title, f"/crises/{c.id}#requests",
-                                      r.lapses_at, False, topic,
-                                      f"{r.quantity} {r.unit} · {r.resource}"))
+                                      r.lapses_at, False, topic, r.resource,
+                                      quantity=r.quantity, unit=r.unit))
+                if r.state == actor.state:  # offers to its request, to accept or decline
+                    items += [Item("offer", c.title, f"/crises/{c.id}#offer-{o.id}",
+                                   r.needed_by, r.needed_by < at, topic,
+                                   f"{o.state}: {o.description} ({r.resource})",
+                                   quantity=o.quantity)
+                              for o in r.offers if o.status == "offered"]
         elif actor.role in STAFF:
             notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
             if notice is not None and notice.sent_at is None and actor.role in (
@@ -191,8 +202,9 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
 def topics(conn: Connection, items: list[Item], *, actor: Principal,
            limit: int = 20) -> list[str]:
     """The live-event topics an open inbox follows, as many as the event stream takes:
-    the lists' own, those of the records it shows, and the sessions not yet closed (a
-    draft tabled there asks for a position)."""
+    the lists' own, those of the records it shows, the sessions not yet closed (a draft
+    tabled there asks for a position) and the crises where the representative's state
+    has an open request (an offer made there asks for its answer)."""
     own: dict[str, Any] = dict.fromkeys(["sessions", "decisions", "tasks", "crises"])
     more = [i.topic for i in items if i.topic]
     if actor.role is Role.REPRESENTATIVE:
@@ -203,6 +215,13 @@ def topics(conn: Connection, items: list[Item], *, actor: Principal,
             access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.signing_order)
             .where(t.draft.c.procedure == "written", t.draft.c.status == "open")
             .order_by(t.draft.c.id)) if actor.state in (r.signing_order or [])]
+        # a crisis where its state asked for assistance: an offer made there asks for its
+        # answer
+        more += [f"crisis:{c}" for c in conn.execute(
+            select(t.assistance_request.c.crisis_id).join(
+                t.crisis, t.crisis.c.id == t.assistance_request.c.crisis_id).where(
+                t.assistance_request.c.state_code == actor.state,
+                t.crisis.c.stage.notin_([s.value for s in FINAL])).distinct()).scalars()]
     for topic in more:
         if len(own) < limit:
             own.setdefault(topic)

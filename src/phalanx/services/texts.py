@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 
@@ -26,17 +27,22 @@ def _raw(group: str, value: Any) -> str:
     return str(getattr(value, "value", value) or "").replace("_", " ")
 
 
+def _english_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"  # "2 December 2026" (the C locale's month names)
+
+
 @dataclass(frozen=True)
 class Texts:
     """`gettext(message, **values)`, `label(group, value)`, `message(text[, data])` (a
     message of the services or the domain, e.g. a decision's outcome reason; `data`
-    writes the organization file's texts named in it, `Organization.text_in`) and the
-    language's code."""
+    writes the organization file's texts named in it, `Organization.text_in`), `day(d)`
+    (a date in words: "2 December 2026", "2 декабря 2026 г.") and the language's code."""
 
     gettext: Callable[..., str] = _english
     label: Callable[[str, Any], str] = _raw
     lang: str = "en"
     message: Callable[..., str] = _as_is
+    day: Callable[[date], str] = _english_day
 
     def either(self, english: str, russian: str) -> str:
         """A text the dataset gives in both working languages: its Russian on a Russian

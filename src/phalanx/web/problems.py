@@ -4,10 +4,11 @@ page (or the login page, for 401) on the web pages; both in the request's langua
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -85,15 +86,35 @@ def _lang(request: Request) -> str:
         return "en"
 
 
+def _api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _form_page(request: Request) -> str | None:
+    """The page a refused form was sent from: the path and query of the Referer (sent for
+    this site's pages only, `Referrer-Policy: same-origin`), or None when the request is
+    not a form sent from a page."""
+    if request.method != "POST" or request.headers.get("hx-request"):
+        return None  # an htmx form shows the answer in its own page
+    referer = urlsplit(request.headers.get("referer", ""))
+    # a path of this site only: never "//host" or "/\\host", which leave it
+    if not re.match(r"/(?![/\\])", referer.path) or referer.path.startswith("/api/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 def respond(request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
             *, translated: bool = False, **extra: Any) -> Response:
-    """The error answer: `detail` is an English message of the services (translated here)
-    or, with `translated`, already in the request's language."""
+    """The error answer: `detail` is an English message of the services (translated here,
+    and on a page written with the labels of the values it names) or, with `translated`,
+    already in the request's language. The error page of a form sent from a page offers
+    the way back to the form, its input kept (the browser's history), and a link to
+    the page."""
     lang = _lang(request)
     if not translated:
-        detail = texts.translate(detail, lang)
+        detail = texts.translate(detail, lang, labelled=not _api(request))
     title = texts.status_title(status, lang)
-    if request.url.path.startswith("/api/"):
+    if _api(request):
         resp: Response = problem(status, title, detail, instance=request.url.path,
                                  **extra)
     elif status == 401:
@@ -103,7 +124,8 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
         from phalanx.web.pages.render import render
 
         resp = render(request, "error.html", {"title": f"{status} {title}",
-                                              "detail": printable(detail)},
+                                              "detail": printable(detail),
+                                              "form_page": _form_page(request)},
                       status_code=status)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
@@ -138,7 +160,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Invalid)
     async def _invalid_input(request: Request, exc: Invalid) -> Response:
-        message = texts.translate(exc.message, _lang(request))
+        message = texts.translate(exc.message, _lang(request), labelled=not _api(request))
         return respond(request, 422, f"{exc.where}: {message}", translated=True,
                        errors=[{"where": exc.where, "message": message}])
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import crises, crisis_obligations, crisis_requests, watch
+from phalanx.services import crises, crisis_letter, crisis_obligations, crisis_requests, watch
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -148,7 +148,10 @@ def un_notice_sent(crisis_id: Id, data: NoticeSentIn, actor: Writer,
 def un_letter(crisis_id: Id, actor: Reader, conn: Conn,
               lang: Annotated[str, Query(pattern="^(en|ru)$")] = "en") -> Response:
     """The letter to the UN Security Council, in English or Russian."""
-    return Response(crisis_obligations.letter_pdf(conn, crisis_id, lang, actor=actor),
+    from phalanx.web.i18n import texts_for
+
+    return Response(crisis_letter.letter_pdf(conn, crisis_id, actor=actor,
+                                             texts=texts_for(lang)),
                     media_type="application/pdf")
 
 

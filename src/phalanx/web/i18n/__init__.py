@@ -206,7 +206,8 @@ def texts_for(lang: str) -> Texts:
     from phalanx.web.i18n.timeline import timeline_text
 
     return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
-                 message=lambda text, data=None: timeline_text(text, lang, data))
+                 message=lambda text, data=None: timeline_text(text, lang, data),
+                 day=lambda day: long_date(day, lang))
 
 
 def long_date(day: date, lang: str) -> str:

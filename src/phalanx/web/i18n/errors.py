@@ -15,11 +15,14 @@ To translate a new message with values: add its template to `TEMPLATES` with `N_
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from phalanx.web.i18n import N_, labeller, translations
+from phalanx.web.i18n import N_, labeller, long_date, translations
+from phalanx.web.i18n.labels import LABELS
 
 # the titles of the error statuses
 TITLES = {
@@ -50,6 +53,14 @@ MESSAGES = (
     N_("a member's answer is given by its authorized representative"),
     N_("give the text in English or in Russian (text_en or text_ru): both are empty"),
     N_("the watch list is kept by the Secretariat"),
+    # the crisis room's forms
+    N_("a member that declines states its reason"),
+    N_("name the forces or means offered"),
+    N_("the Secretariat sends the notice to the UN Security Council"),
+    N_("offers are made by a state's authorized representative"),
+    N_("requests come from an affected state's representative or the Secretariat"),
+    N_("situation reports are filed by the Secretariat, the Joint Staff or a state's "
+       "authorized representative"),
     # the outcome of a draft (the decision rule's reasons)
     N_("no member has a say"),
     N_("every member declared it does not take part"),
@@ -88,6 +99,37 @@ TEMPLATES = (
     N_("offer %(offer)s is already %(offer_status)s"),
     N_("watch item %(item)s is %(watch_status)s"),
     N_("crisis %(crisis)s has no force requirements yet"),
+    # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
+    # each failed condition, itself a message of the list
+    N_("%(number)s cannot authorize the response: %(problems)s"),
+    N_("%(number)s is a %(draft_kind)s: only a decision authorizes measures"),
+    N_("%(number)s is an exercise decision and the crisis is real"),
+    N_("%(number)s is a real decision and the crisis is an exercise"),
+    N_("%(number)s authorizes no measure (its text names none)"),
+    N_("%(measure)s: %(body)s is not competent (the dataset names %(bodies)s)"),
+    N_("%(number)s was adopted on %(date)s, before the crisis was reported (%(reported)s)"),
+    N_("%(number)s does not bind %(states)s (the affected state)"),
+    N_("%(number)s does not bind %(states)s (the affected states)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
+       "assistance and peacekeeping on a member's territory are given at the affected "
+       "state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it"),
+    N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
+    N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
+    # the affected state's official request, every member's answer, the UN notice
+    N_("the request is dated %(moment)s, in the future"),
+    N_("an official request comes from an affected state (%(states)s), not %(state)s"),
+    N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
+       "affected ones, where the category obliges all members or the affected state's "
+       "request invokes collective defence)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
+       "decision on an art. 4 crisis)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council"),
+    N_("the notice was sent at %(moment)s"),
+    N_("requests come from an affected state (%(states)s)"),
+    N_("only %(state)s, which asked, or the Secretariat accepts or declines"),
+    # the written procedure
+    N_("it is %(state)s's turn to sign"),
     N_("unknown state %(state)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
@@ -136,9 +178,10 @@ TEMPLATES = (
 
 # how the value of a placeholder shows: a label of this group
 VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "role": "role",
-          "stage": "stage", "target": "stage",
+          "stage": "stage", "target": "stage", "draft_kind": "draft_kind",
           "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
-          "watch_status": "watch_status", "measure": "measure", "permission": "permission"}
+          "watch_status": "watch_status", "measure": "measure", "permission": "permission",
+          "quorum": "quorum"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
 
@@ -165,13 +208,32 @@ VALIDATION = {
 }
 
 
+# placeholders holding an ISO date, or a date and time, shown in the language's words
+DATES = {"date", "reported"}
+MOMENTS = {"moment"}
+# placeholders holding messages of their own (a refusal's reasons), translated in turn
+NESTED = {"problems"}
+_FIXED = frozenset(MESSAGES)
+
+
+def _placeholder(name: str) -> str:
+    # a value shown with its label is a key or a list of keys: it never spans the text
+    # around it (in "military_crrf: CSC-2026-006 was adopted ..." the measure ends at ":")
+    if name in VALUES:
+        return r"[\w .\-]+?"
+    if name in LISTS:
+        return r"[\w ,.\-]+?"
+    return ".+?"
+
+
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for template in TEMPLATES:
         parts = re.split(r"%\((\w+)\)s", template)
         regex = "".join(re.escape(p.replace("%%", "%")) if i % 2 == 0 else
-                        f"['\"]?(?P<{p}>.+?)['\"]?" for i, p in enumerate(parts))
+                        f"['\"]?(?P<{p}>{_placeholder(p)})['\"]?"
+                        for i, p in enumerate(parts))
         out.append((template, re.compile(f"^{regex}$", re.S)))
     return out
 
@@ -187,35 +249,62 @@ def status_title(status: int, lang: str) -> str:
     return str(translations(lang).gettext(english))
 
 
-def translate(message: str, lang: str) -> str:
+def translate(message: str, lang: str, *, labelled: bool = False) -> str:
     """An English message of the services in `lang`: the message itself when it is a
     msgid, else the first template it matches, filled; several refusals joined by "; "
-    are translated one by one."""
-    if lang == "en" or not message:
+    are translated one by one. With `labelled` an English message is also written for a
+    person (what a page shows): enumerated values by their labels ("military (CRRF)",
+    not "military_crrf") and dates in words; without it an English message is returned as
+    the services wrote it (the API's problem details)."""
+    if not message or (lang == "en" and not labelled):
         return message
-    tr = translations(lang)
-    own = tr.gettext(message)
-    if own != message:
-        return str(own)
-    parts = [translate(p, lang) for p in message.split("; ")] if "; " in message else []
-    if parts and all(t != p for t, p in zip(parts, message.split("; "), strict=True)):
-        return "; ".join(parts)  # several refusals, each known
+    found = _translated(message, lang)
+    return message if found is None else found
+
+
+def _value(name: str, value: str, lang: str) -> str:
     label = labeller(lang)
+    if name in VALUES:
+        return _label(label, VALUES[name], value)
+    if name in LISTS:
+        return ", ".join(_label(label, LISTS[name], v) for v in value.split(", "))
+    if name in NESTED:
+        return translate(value, lang, labelled=True)
+    try:
+        if name in DATES:
+            return long_date(date.fromisoformat(value), lang)
+        if name in MOMENTS:
+            at = datetime.fromisoformat(value).astimezone(UTC)
+            return f"{long_date(at.date(), lang)} {at:%H:%M} UTC"
+    except ValueError:
+        pass
+    return value
+
+
+def _label(label: Callable[[str, Any], str], group: str, value: str) -> str:
+    # a message may write a key with spaces for underscores ('no action')
+    key = value.replace(" ", "_") if value.replace(" ", "_") in LABELS.get(group, {}) \
+        else value
+    return label(group, key)
+
+
+def _translated(message: str, lang: str) -> str | None:
+    """`message` in `lang`, or None when no msgid and no template knows it."""
+    tr = translations(lang)
+    if message in _FIXED or tr.gettext(message) != message:
+        return str(tr.gettext(message))
+    parts = message.split("; ") if "; " in message else []
+    done = [_translated(p, lang) for p in parts]
+    if parts and all(d is not None for d in done):
+        return "; ".join(d for d in done if d is not None)  # several refusals, each known
     for template, pattern in _patterns():
         m = pattern.match(message)
-        if m is None:
-            continue
-        values: dict[str, Any] = {}
-        for name, value in m.groupdict().items():
-            if name in VALUES:
-                values[name] = label(VALUES[name], value)
-            elif name in LISTS:
-                values[name] = ", ".join(label(LISTS[name], v)
-                                         for v in value.split(", "))
-            else:
-                values[name] = value
-        return str(tr.gettext(template)) % values
-    return "; ".join(parts) if parts else message
+        if m is not None:
+            return str(tr.gettext(template)) % {
+                name: _value(name, value, lang) for name, value in m.groupdict().items()}
+    if any(d is not None for d in done):
+        return "; ".join(d if d is not None else p for d, p in zip(done, parts, strict=True))
+    return None
 
 
 def not_found(kind: str, key: object, lang: str) -> str:

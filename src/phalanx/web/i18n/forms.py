@@ -15,6 +15,10 @@ the placeholders of its msgid; the name says how the value shows:
 - anything else: as it is (a name, an id, a text someone wrote).
 
 An optional group that did not match shows as nothing.
+
+With `english`, an English line keeps its words but for its keys, written by their labels
+(`military_crrf` as "military (CRRF)", `all` units as "all units"; `Regular` or `head of
+state` stay as they are), in the form's msgid; without it English is returned as it is.
 """
 
 from __future__ import annotations
@@ -53,23 +57,66 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     return value
 
 
+def _english(name: str, value: str, again: Callable[[str], str]) -> str:
+    """A part of an English line: a key by its label where the key does not read as it."""
+    label = labeller("en")
+
+    def key(group: str, raw: str) -> str:
+        named = label(group, raw.lower().replace(" ", "_"))
+        readable = raw.replace("_", " ")
+        return readable if named.lower() == readable.lower() else named
+
+    if name.startswith("Ls_"):
+        return ", ".join(key(name[3:].rstrip("0123456789"), v.strip())
+                         for v in value.split(","))
+    if name.startswith("L_"):
+        return key(name[2:].rstrip("0123456789"), value)
+    if name.startswith("cap"):
+        return key("cap", value)
+    if name.startswith("line_"):
+        return again(value)
+    if name == "reasons":
+        return "; ".join(again(part) for part in value.split("; "))
+    return value
+
+
+def _labelled(msgid: str) -> bool:
+    return bool(re.search(r"%\((?:Ls?_|cap|line_|reasons)", msgid))
+
+
 # (line, lang[, the organization file's texts in lang]) -> the line in lang
 Translate = Callable[..., str]
 
 
-def translator(forms: Iterable[tuple[str, str]], otherwise: Translate) -> Translate:
+def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
+               english: bool = False) -> Translate:
     """A function writing a line in a language: a line that is its own msgid is
     translated as such, else by the first of `forms` it matches (its parts translated by
-    the same function), else by `otherwise`. English lines are returned as they are.
-    `data`, when given, writes the organization file's texts in `lang`."""
+    the same function), else by `otherwise`. An English line is returned as it is, or
+    with `english` with its keys by their labels (`_english`). `data`, when given, writes
+    the organization file's texts in `lang`."""
 
     @cache
     def patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
 
-    def text(line: str, lang: str, data: Callable[[str], str] | None = None) -> str:
-        if lang == "en" or not line:
+    def labelled(line: str) -> str:
+        if not english:
             return line
+        for pattern, msgid in patterns():
+            m = pattern.match(line)
+            if m is not None:
+                if not _labelled(msgid):
+                    return line
+                return msgid % {k: "" if v is None else _english(k, v, labelled)
+                                for k, v in m.groupdict().items()}
+        return line
+
+    def text(line: str, lang: str, data: Callable[[str], str] | None = None) -> str:
+        if not line:
+            return line
+        if lang == "en":
+            return labelled(line)
         own = str(translations(lang).gettext(line))
         if own != line:
             return own

@@ -134,6 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
         'lead': L_('inbox', 'What awaits you, most urgent first. The list follows changes as they happen.'),
         'notification': L_('inbox', 'Notification'),
         'obligation': L_('inbox', 'Answer the art. 4 obligation'),
+        'offer': L_('inbox', 'Offer to accept or decline'),
         'plan': L_('inbox', 'Forces to plan'),
         'position': L_('inbox', 'State your position'),
         'request': L_('inbox', 'Assistance requested'),
@@ -339,6 +340,12 @@ LABELS: dict[str, dict[str, str]] = {
         'ml': L_('quantity_unit', 'ml'),
         't': L_('quantity_unit', 't'),
     },
+    # a decision rule's quorum (the dataset's decision_rules), in a refusal or an outcome
+    'quorum': {
+        'all': L_('quorum', 'all members'),
+        'majority': L_('quorum', 'a majority'),
+        'two_thirds': L_('quorum', 'two thirds'),
+    },
     'question': {
         'admission': L_('question', 'admission'),
         'appointment': L_('question', 'appointment'),
@@ -388,6 +395,11 @@ LABELS: dict[str, dict[str, str]] = {
         'contact': L_('relation', 'working contacts'),
         'events': L_('relation', 'Meetings, joint events and statements'),
         'instrument': L_('relation', 'memorandum or protocol'),
+    },
+    # the unit of a request for assistance: the crisis room's form counts in units; one
+    # written otherwise (through the API) shows as written
+    'request_unit': {
+        'units': L_('request_unit', 'units'),
     },
     'request_status': {
         'closed': L_('request_status', 'closed'),

@@ -56,9 +56,14 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(data_category)s affecting %(states)s. %(data_basis)s. Consultations are due "
         "within %(minutes)s minutes.")),
     (r"Crisis (?P<crisis>\d+): (?P<L_stage>\w+)", N_("Crisis %(crisis)s: %(L_stage)s")),
+    # the measures chosen for the response (services/crises/workflow.py)
+    (r"measures: (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)", N_("measures: %(Ls_measure)s")),
     (r"Overdue: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
      N_("Overdue: crisis %(crisis)s (%(title)s)")),
     # assistance between members (services/crises/assistance.py)
+    # a need counted in units (the crisis room's form), or in a unit someone wrote
+    (r"(?P<state>\w+) requests (?P<quantity>\S+) units of (?P<resource>.+)",
+     N_("%(state)s requests %(quantity)s units of %(resource)s")),
     (r"(?P<state>\w+) requests (?P<quantity>\S+) (?P<unit>.+?) of (?P<resource>.+)",
      N_("%(state)s requests %(quantity)s %(unit)s of %(resource)s")),
     (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<what>.+?)\): "
@@ -110,9 +115,13 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"is proposed(?P<reason> — .*)?",
      N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "
         "proposed%(reason)s")),
+    # the notice of a crisis ended or decided without a reason: its title and the stage
+    # (services/crises/workflow.py); last, as a title may end in anything
+    (r"(?P<title>.+): (?P<L_stage>decision|closed|no_action|rejected)",
+     N_("%(title)s: %(L_stage)s")),
 )
 
 
 # an entry of a crisis's timeline (or a notice) in a language: by its form, else as a
-# line of the planner
-timeline_text = translator(FORMS, plan_text)
+# line of the planner; in English too, its keys by their labels
+timeline_text = translator(FORMS, plan_text, english=True)

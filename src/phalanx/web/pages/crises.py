@@ -12,27 +12,25 @@ from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
+from phalanx.domain.crisis.workflow import ORDER, Measure
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.organization import Text
 from phalanx.services import (
     alerts,
     crises,
-    crisis_obligations,
-    crisis_requests,
     documents,
     forces,
     watch,
 )
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.errors import Conflict, Invalid
 from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
 from phalanx.web.pages import drafts as draft_pages
 from phalanx.web.pages import forces as forces_pages
-from phalanx.web.pages.render import language, render
+from phalanx.web.pages.render import language, language_links, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -127,18 +125,23 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
 
 @router.get("/crises/{crisis_id}", response_class=HTMLResponse)
 def room(request: Request, crisis_id: Id, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
-    return _room_page(request, crisis_id, actor, conn, org)
+    return room_page(request, conn, crisis_id, actor, org)
 
 
-def _room_page(request: Request, crisis_id: int, actor: Principal, conn: Conn, org: Org,
-               extra: dict[str, object] | None = None, status_code: int = 200
-               ) -> HTMLResponse:
+def room_page(request: Request, conn: Conn, crisis_id: int, actor: Principal, org: Org,
+              refusal: dict[str, object] | None = None, status_code: int = 200
+              ) -> HTMLResponse:
+    """The crisis room; with a `refusal` (a form of the room that was refused: which one,
+    the message, what was typed) the room again at the address of the form's post, the
+    message beside that form and its input kept (`crisis_forms`)."""
     room = _room(conn, crisis_id, actor, org, language(request))
     if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
         room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
+    here = f"/crises/{crisis_id}"
+    page = {"path": here, "languages": language_links(request, here)} if refusal else {}
     return render(request, "crisis.html", {
-        **room, "tile_url": request.app.state.settings.map_tile_url, **(extra or {})},
-        status_code=status_code)
+        **room, "tile_url": request.app.state.settings.map_tile_url, **page,
+        **(refusal or {})}, status_code=status_code)
 
 
 @router.get("/crises/{crisis_id}/live", response_class=HTMLResponse)
@@ -178,16 +181,6 @@ def _consultation_context(org: Org) -> dict[str, object]:
             "state_names": {k: s.name for k, s in org.states.items()}}
 
 
-@router.post("/crises/{crisis_id}/transition")
-def transition(crisis_id: Id, actor: Writer, db: DB, to: Annotated[Stage, Form()],
-               revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
-               reason: Annotated[str, Form(max_length=5000)] = "",
-               review: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
-                      revision=revision)
-    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
-
-
 @router.post("/crises/{crisis_id}/consultations")
 def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
     crises.convene_consultations(db, crisis_id, actor=actor)
@@ -224,66 +217,9 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
             marking=c.marking, **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = draft_pages.refusal(exc, language(request))
-        return _room_page(request, crisis_id, actor, conn, org, {
+        return room_page(request, conn, crisis_id, actor, org, {
             "consultation_form": form, "consultation_error": message}, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/decision")
-def link_decision(crisis_id: Id, actor: Writer, db: DB,
-                  decision_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
-                  authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
-    crises.link_decision(db, crisis_id, decision_id, authorizes or None, actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/official-requests")
-def official_request(crisis_id: Id, actor: Writer, db: DB,
-                     state: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
-                     person: Annotated[str, Form(min_length=1, max_length=300)],
-                     office: Annotated[str, Form(max_length=64)],
-                     at: Annotated[datetime, Form()],
-                     article: Annotated[str, Form(min_length=1, max_length=64)],
-                     measures: Annotated[list[Measure], Form()],
-                     forces: Annotated[str, Form(max_length=2000)] = "",
-                     period_days: Annotated[int | None, Form(ge=1, le=3650)] = None
-                     ) -> Response:
-    crisis_requests.record_request(db, crisis_id, crisis_requests.OfficialRequestIn(
-        state=state, person=person, office=office,
-        at=at if at.tzinfo else at.replace(tzinfo=UTC), article=article, measures=measures,
-        forces=forces, period_days=period_days), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/obligations")
-def answer_obligation(crisis_id: Id, actor: Writer, db: DB,
-                      answer: Annotated[str, Form(pattern="^(forces|other|declined)$")],
-                      detail: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    if actor.state is None:
-        raise Forbidden("a member's answer is given by its authorized representative")
-    crisis_obligations.answer(db, crisis_id, actor.state, crisis_obligations.ObligationIn(
-        answer=answer, detail=detail), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/un-notice")
-def un_notice(crisis_id: Id, actor: Writer, db: DB,
-              reference: Annotated[str, Form(max_length=300)] = "") -> Response:
-    crisis_obligations.mark_sent(db, crisis_id, reference, actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/response")
-def set_response(crisis_id: Id, actor: Writer, db: DB,
-                 measures: Annotated[list[Measure], Form()],
-                 flags: Annotated[list[str] | None, Form()] = None) -> Response:
-    chosen = set(flags or [])
-    crises.set_response(db, crisis_id, crises.ResponseIn(
-        measures=measures, bilateral_dispute="bilateral_dispute" in chosen,
-        against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
-        un_mandate="un_mandate" in chosen,
-        on_member_territory="abroad" not in chosen), actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/requests")

@@ -43,9 +43,13 @@ def _in_page_language(translate: Callable[..., str], data: bool = False
     return apply
 
 
+def _page_error(text: str, lang: str) -> str:
+    return errors.translate(text, lang, labelled=True)  # keys by their labels, in English too
+
+
 # a message of the services (a row's problem, a refusal), a line of the planner (why a
 # unit, a warning), an entry of a crisis's timeline or a notice
-templates.env.filters["error_text"] = _in_page_language(errors.translate)
+templates.env.filters["error_text"] = _in_page_language(_page_error)
 templates.env.filters["plan_text"] = _in_page_language(plan_text)
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, data=True)
 LANG_COOKIE = "lang"

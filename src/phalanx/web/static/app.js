@@ -90,3 +90,63 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// The error page of a refused form: "Back to the form" returns to it as it was left, with
+// what was typed (the browser restores the fields of a page it goes back to); with no
+// page to go back to (a new tab), it opens the form's page.
+document.addEventListener("click", function (event) {
+  var back = event.target.closest && event.target.closest("[data-history-back]");
+  if (!back) {
+    return;
+  }
+  event.preventDefault();
+  if (window.history.length > 1) {
+    window.history.back();
+  } else {
+    window.location.assign(back.getAttribute("data-history-back"));
+  }
+});
+
+// A select whose options name the field they require (data-requires="review"): while
+// such an option is chosen its field is required, and the others it names are not, so
+// that the browser asks for it before the form is sent (closing needs the after-action
+// review, "no action" a reason).
+function requireChosen(select) {
+  var form = select.form;
+  if (!form) {
+    return;
+  }
+  var chosen = select.options[select.selectedIndex];
+  var needed = chosen ? chosen.getAttribute("data-requires") : null;
+  Array.prototype.forEach.call(select.options, function (option) {
+    var name = option.getAttribute("data-requires");
+    var field = name && form.elements[name];
+    if (field) {
+      field.required = name === needed;
+    }
+  });
+}
+function requireAll(root) {
+  root.querySelectorAll("select").forEach(function (select) {
+    if (select.querySelector("option[data-requires]")) {
+      requireChosen(select);
+    }
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.tagName === "SELECT" && event.target.querySelector("option[data-requires]")) {
+    requireChosen(event.target);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () { requireAll(document); });
+document.addEventListener("htmx:afterSettle", function (event) { requireAll(event.target); });
+
+// A refused form comes back with its message beside it: bring the message into view.
+document.addEventListener("DOMContentLoaded", function () {
+  var refusal = document.querySelector("[data-refusal]");
+  if (refusal) {
+    refusal.setAttribute("tabindex", "-1");
+    refusal.scrollIntoView({block: "center"});
+    refusal.focus({preventScroll: true});
+  }
+});

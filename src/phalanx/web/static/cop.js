@@ -80,6 +80,13 @@
     return control;
   }
 
+  // the zoom buttons, their tooltips in the page's language (the map's data-zoom-in and
+  // data-zoom-out, which the template writes; Leaflet's own are English)
+  function zoomButtons(el, map) {
+    L.control.zoom({ zoomInTitle: el.getAttribute("data-zoom-in") || "Zoom in",
+                     zoomOutTitle: el.getAttribute("data-zoom-out") || "Zoom out" }).addTo(map);
+  }
+
   function build(el) {
     if (typeof L === "undefined" || el.getAttribute("data-ready")) { return; }
     el.setAttribute("data-ready", "loading");
@@ -87,7 +94,9 @@
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false,
                          attributionControl: false, zoomAnimation: !still,
-                         fadeAnimation: !still, markerZoomAnimation: !still });
+                         fadeAnimation: !still, markerZoomAnimation: !still,
+                         zoomControl: false });
+    zoomButtons(el, map);
     el.leafletMap = map;
     map.fitBounds([[34, 22], [60, 90]]);
     var tiles = el.getAttribute("data-tiles");
@@ -152,7 +161,14 @@
       layers[k].addTo(map);
       overlays[data.layers[k]] = layers[k];
     });
-    L.control.layers(null, overlays, { collapsed: window.innerWidth < 700 }).addTo(map);
+    var switcher = L.control.layers(null, overlays, { collapsed: window.innerWidth < 700 })
+      .addTo(map);
+    // the button that opens the folded list of layers: its tooltip in the page's language
+    var toggle = switcher.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle && el.getAttribute("data-layers-title")) {
+      toggle.title = el.getAttribute("data-layers-title");
+      toggle.setAttribute("aria-label", toggle.title);
+    }
     L.control.scale({ imperial: false }).addTo(map);
     legend(data).addTo(map);
     function labels() {
@@ -209,7 +225,10 @@
 
   function build(el) {
     if (typeof L === "undefined" || el.leafletMap) { return; }
-    var map = L.map(el, { minZoom: 2, maxZoom: 12, attributionControl: false });
+    var map = L.map(el, { minZoom: 2, maxZoom: 12, attributionControl: false,
+                          zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.getAttribute("data-zoom-in") || "Zoom in",
+                     zoomOutTitle: el.getAttribute("data-zoom-out") || "Zoom out" }).addTo(map);
     el.leafletMap = map;
     map.fitBounds([[34, 22], [60, 90]]);
     var tiles = el.getAttribute("data-tiles");

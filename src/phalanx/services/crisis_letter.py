@@ -1,0 +1,95 @@
+"""The letter to the President of the UN Security Council (UN Charter art. 51) that
+reports the collective assistance decided on an art. 4 crisis, in English or Russian,
+made from the records: the decision (cited by its number and date, and by its title
+when the title is written in the letter's language), the body that adopted it, the
+affected members, their official requests (who, in which office, when), the measures
+by their names and the period.
+
+The letter is written so that it can be sent as it is: the particulars are lines of a
+list ("Measures taken: ...", no full stop after a date that ends with one), names stand
+where no case ending depends on them (after a colon, as the subject of a sentence), so
+a Russian letter
+never declines a state's or a body's name wrongly, and where the organization's name
+would need the genitive the Russian text uses its abbreviation, which does not decline.
+The texts are gettext messages (`messages.po`)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.adapters.exports import pdf
+from phalanx.domain.access.principal import Principal
+from phalanx.services.errors import Conflict, NotFound
+from phalanx.services.texts import ENGLISH, Texts
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def in_language(text: str, lang: str) -> bool:
+    """Whether `text` is written in `lang`: Russian has Cyrillic letters, English none."""
+    return bool(_CYRILLIC.search(text)) == (lang == "ru")
+
+
+def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
+               texts: Texts = ENGLISH) -> bytes:
+    """The letter in the language of `texts`, from the crisis's notice and its decision;
+    it obeys the decision's marking."""
+    from phalanx.services import crises, crisis_requests, organization
+
+    _, label, lang = texts.gettext, texts.label, texts.lang
+    row = crises.crisis_row(conn, crisis_id, actor)
+    org = organization.organization(conn)
+    n = conn.execute(select(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)).first()
+    if n is None:
+        raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council")
+    d = conn.execute(access.select_visible(t.decision, actor).where(
+        t.decision.c.id == n.decision_id)).first()
+    if d is None:
+        raise NotFound("letter", crisis_id)
+    data = org.text_in(lang)  # persons and other texts the file translates
+
+    def state(code: str) -> str:
+        s = org.states.get(code)
+        return s.name.get(lang) if s else code
+
+    names = {"org": org.name.get(lang), "abbr": org.abbreviation.get(lang)}
+    affected = [s for s in row.affected.split(",") if s]
+    decision = (_("Decision: No. %(number)s of %(date)s, “%(title)s”", number=d.number,
+                  date=texts.day(d.adopted_on), title=d.title)
+                if in_language(d.title, lang) else
+                _("Decision: No. %(number)s of %(date)s", number=d.number,
+                  date=texts.day(d.adopted_on)))
+    treaty = org.agreements[org.founding_agreement].title.get(lang)
+    requests = [_("%(state)s — %(person)s (%(office)s), %(date)s",
+                  state=state(r.state), person=data(r.person),
+                  office=label("office", r.office), date=texts.day(r.at.date()))
+                for r in crisis_requests.requests_of(conn, crisis_id)]
+    particulars = [
+        decision,
+        _("Adopted by: %(body)s", body=org.bodies[d.body_key].name.get(lang)),
+        _("Basis: %(treaty)s, Article 4; the Charter of the United Nations, Article 51",
+          treaty=treaty),
+        (_("Affected member state: %(states)s", states=", ".join(map(state, affected)))
+         if len(affected) == 1 else
+         _("Affected member states: %(states)s", states=", ".join(map(state, affected)))),
+        _("Official request: %(requests)s", requests="; ".join(requests))
+        if requests else "",
+        _("Measures taken: %(measures)s", measures=", ".join(
+            label("measure", m) for m in d.measures) or "—"),
+        _("Period (days): %(days)s", days=d.period_days) if d.period_days else "",
+    ]
+    return pdf.render(pdf.PdfDocument(
+        title=_("Letter to the President of the United Nations Security Council"),
+        marking=label("marking", row.marking), exercise=bool(row.exercise),
+        exercise_label=_("EXERCISE"), subtitle=f"{names['abbr']} · {d.number}",
+        sections=[pdf.Section("", paragraphs=[
+            _("Under Article 51 of the Charter of the United Nations, and on behalf of the "
+              "member states of the %(org)s (%(abbr)s), I have the honour to inform you of "
+              "the following decision on collective assistance:", **names),
+            *(p for p in particulars if p),
+            _("The Security Council will be informed of further measures."),
+            _("Secretary General of the %(org)s (%(abbr)s)", **names)])]))

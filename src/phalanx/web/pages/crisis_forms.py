@@ -1,0 +1,185 @@
+"""The crisis room's forms that the algorithm's rules may refuse: a move through the
+algorithm, the decision, the measures, the affected state's official request, a member's
+answer under art. 4 and the notice to the UN Security Council.
+
+A refusal (the service's Conflict or Invalid, or input the rules do not take) answers
+with the crisis room again, the message beside the form that was sent, in the reader's
+language, and what was typed kept; the address stays that of the post, so the room's
+links (the language switch) name the room itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.services import crises, crisis_obligations, crisis_requests
+from phalanx.services import organization as orgs
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Id
+from phalanx.web.i18n import N_, errors, translator
+from phalanx.web.pages.crises import room_page
+from phalanx.web.pages.render import language
+
+router = APIRouter(include_in_schema=False)
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+Kept = dict[str, object]
+
+# the label of each field a rule names (the same texts as the forms')
+FIELDS = {"person": N_("Signed by"), "article": N_("Article"), "at": N_("Made at (UTC)"),
+          "forces": N_("Forces or means asked"), "period_days": N_("Period (days)"),
+          "measures": N_("Measures"), "state": N_("State"), "detail": N_("Detail"),
+          "reference": N_("Reference of the national act"), "office": N_("Office")}
+
+
+def _message(exc: Exception, lang: str) -> str:
+    """What the refusal says, in `lang`, with the labels of the values it names."""
+    _ = translator(lang)
+    if isinstance(exc, ValidationError):
+        out = []
+        for e in exc.errors():
+            field = str(e["loc"][0]) if e.get("loc") else ""
+            what = errors.validation_message(dict(e), lang)
+            out.append(_(FIELDS[field]) + ": " + what if field in FIELDS else what)
+        return "; ".join(out)
+    text = exc.message if isinstance(exc, Invalid) else str(exc)
+    return errors.translate(text, lang, labelled=True)
+
+
+def _refused(request: Request, db: DB, crisis_id: int, actor: Principal, form: str,
+             kept: Kept, exc: Exception | str) -> HTMLResponse:
+    """The crisis room with the refusal (a service's, or a message of the page already in
+    the reader's language) beside `form` and its input `kept`: 409 for a rule of the
+    algorithm or a stale page, 422 for input."""
+    status = 409 if isinstance(exc, Conflict) else 422
+    message = exc if isinstance(exc, str) else _message(exc, language(request))
+    with db.read() as conn:
+        return room_page(request, conn, crisis_id, actor, orgs.organization(conn), {
+            "refused_form": form, "refusal": message, "kept": kept}, status_code=status)
+
+
+@router.post("/crises/{crisis_id}/transition", response_model=None)
+def transition(request: Request, crisis_id: Id, actor: Writer, db: DB,
+               to: Annotated[Stage, Form()],
+               revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
+               reason: Annotated[str, Form(max_length=5000)] = "",
+               review: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    kept: Kept = {"to": to.value, "reason": reason, "review": review}
+    try:
+        crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
+                          revision=revision)
+    except (Conflict, Invalid) as exc:
+        return _refused(request, db, crisis_id, actor, "transition", kept, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/decision", response_model=None)
+def link_decision(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                  decision_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+                  authorizes: Annotated[list[Measure] | None, Form()] = None) -> Response:
+    try:
+        crises.link_decision(db, crisis_id, decision_id, authorizes or None, actor=actor)
+    except (Conflict, Invalid) as exc:
+        return _refused(request, db, crisis_id, actor, "decision",
+                        {"decision_id": decision_id}, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/response", response_model=None)
+def set_response(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                 measures: Annotated[list[Measure] | None, Form()] = None,
+                 flags: Annotated[list[str] | None, Form()] = None) -> Response:
+    chosen = set(flags or [])
+    kept: Kept = {"measures": [m.value for m in measures or []], "flags": sorted(chosen)}
+    if not measures:
+        return _refused(request, db, crisis_id, actor, "response", kept,
+                        Invalid("measures", "choose the measures of the response"))
+    try:
+        crises.set_response(db, crisis_id, crises.ResponseIn(
+            measures=measures, bilateral_dispute="bilateral_dispute" in chosen,
+            against_cis_or_neighbour="against_cis_or_neighbour" in chosen,
+            un_mandate="un_mandate" in chosen,
+            on_member_territory="abroad" not in chosen), actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return _refused(request, db, crisis_id, actor, "response", kept, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+def _moment(raw: str) -> datetime | None:
+    """A date and time from the form (`datetime-local`: UTC unless it names its zone)."""
+    try:
+        at = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@router.post("/crises/{crisis_id}/official-requests", response_model=None)
+def official_request(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                     state: Annotated[str, Form(max_length=3)],
+                     person: Annotated[str, Form(max_length=300)] = "",
+                     office: Annotated[str, Form(max_length=64)] = "",
+                     at: Annotated[str, Form(max_length=64)] = "",
+                     article: Annotated[str, Form(max_length=64)] = "",
+                     measures: Annotated[list[Measure] | None, Form()] = None,
+                     forces: Annotated[str, Form(max_length=2000)] = "",
+                     period_days: Annotated[str, Form(max_length=16)] = "") -> Response:
+    kept: Kept = {"state": state, "person": person, "office": office, "at": at,
+                  "article": article, "measures": [m.value for m in measures or []],
+                  "forces": forces, "period_days": period_days}
+
+    def refuse(exc: Exception | str) -> HTMLResponse:
+        return _refused(request, db, crisis_id, actor, "official-request", kept, exc)
+
+    _ = translator(language(request))
+    made = _moment(at)
+    if made is None:
+        return refuse(_("Give the date and time the request was made."))
+    if not measures:
+        return refuse(_("Choose the measures the request asks for."))
+    days = period_days.strip()
+    if days and not days.isdigit():
+        return refuse(_("Period (days)") + ": " + _("give a whole number"))
+    try:
+        data = crisis_requests.OfficialRequestIn(
+            state=state, person=person.strip(), office=office, at=made,
+            article=article.strip(), measures=measures, forces=forces,
+            period_days=int(days) if days else None)
+        crisis_requests.record_request(db, crisis_id, data, actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return refuse(exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/obligations", response_model=None)
+def answer_obligation(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                      answer: Annotated[str, Form(pattern="^(forces|other|declined)$")],
+                      detail: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    if actor.state is None:
+        raise Forbidden("a member's answer is given by its authorized representative")
+    try:
+        crisis_obligations.answer(db, crisis_id, actor.state,
+                                  crisis_obligations.ObligationIn.model_validate(
+                                      {"answer": answer, "detail": detail}), actor=actor)
+    except (Conflict, Invalid) as exc:
+        return _refused(request, db, crisis_id, actor, "obligation",
+                        {"answer": answer, "detail": detail}, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/un-notice", response_model=None)
+def un_notice(request: Request, crisis_id: Id, actor: Writer, db: DB,
+              reference: Annotated[str, Form(max_length=300)] = "") -> Response:
+    try:
+        crisis_obligations.mark_sent(db, crisis_id, reference, actor=actor)
+    except (Conflict, Invalid) as exc:
+        return _refused(request, db, crisis_id, actor, "un-notice", {"reference": reference},
+                        exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)

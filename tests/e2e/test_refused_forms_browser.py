@@ -1,0 +1,99 @@
+"""Refused forms in a real browser: the crisis room's move asks for the reason or the
+review its choice requires before anything is sent, and a refusal of the rules comes
+back beside its form, in view, with what was typed; the error page of a refused form
+elsewhere (signing a draft out of turn) leads back to the form with what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phalanx.adapters.db.engine import make_engine
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import crises
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.e2e.test_browser import login
+from tests.support.browser import serve_asgi
+from tests.support.templates import Templates
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tmp_path: Path, db_templates: Templates) -> Iterator[tuple[str, Database]]:
+    db = Database(make_engine(db_templates.sqlite_copy("records", tmp_path / "p.db")))
+    settings = Settings(environment="test", audit_key_file=tmp_path / "audit.key")
+    with serve_asgi(create_app(settings, db)) as url:
+        yield url, db
+    db.dispose()
+
+
+def test_the_move_asks_for_what_its_choice_requires(page: Any,
+                                                     site: tuple[str, Database]) -> None:
+    base_url, db = site
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Armed incursion", category="armed_attack", affected=["KGZ"],
+        severity="severe", place="Batken", lat=40.06, lon=70.82),
+        actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
+    crises.convene_consultations(db, c.id, actor=SYSTEM)
+    login(page, base_url, "secretariat", "demo-secretariat")
+    page.goto(f"{base_url}/crises/{c.id}")
+    form = page.locator("#transition-form")
+    reason = form.locator("input[name=reason]")
+    assert reason.evaluate("e => e.required") is False
+    form.locator("select[name=to]").select_option("no_action")
+    assert reason.evaluate("e => e.required") is True
+    form.locator("button[type=submit]").click()  # the browser asks for the reason first
+    assert reason.evaluate("e => e.validity.valueMissing") is True
+    assert page.url == f"{base_url}/crises/{c.id}"
+    form.locator("select[name=to]").select_option("assessment")
+    assert reason.evaluate("e => e.required") is False
+
+    # a refusal of the rules (here a request dated in the future) comes back beside the
+    # form, brought into view, with what was typed
+    page.click("#official-requests summary")
+    form = page.locator("#official-request-form")
+    form.locator("input[name=person]").fill("Sadyr Japarov")
+    later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    form.locator("input[name=at]").fill(later)
+    form.locator("input[name=measures][value=humanitarian]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#official-request-error")
+    assert "in the future" in page.inner_text("#official-request-error")
+    assert page.evaluate("document.activeElement.id") == "official-request-error"
+    form = page.locator("#official-request-form")
+    assert form.locator("input[name=person]").input_value() == "Sadyr Japarov"
+    assert form.locator("input[name=at]").input_value() == later
+    assert form.locator("input[name=measures][value=humanitarian]").is_checked()
+
+
+def test_the_error_page_of_a_form_goes_back_to_it_as_typed(page: Any,
+                                                          site: tuple[str, Database]) -> None:
+    base_url, db = site
+    d = dec.propose_draft(db, dec.DraftIn.model_validate({
+        "body": "csc", "procedure": "written", "title": "On the exercise calendar",
+        "text_en": "The Council decides ...",
+        "deadline": datetime.now(UTC) + timedelta(days=10)}),
+        actor=Principal("secretariat", Role.SECRETARIAT))
+    assert d.signing_order[0] != "KAZ"
+    login(page, base_url, "rep-kaz", "demo-rep-kaz")
+    page.goto(f"{base_url}/drafts/{d.id}")
+    page.select_option("#sign-form select[name=answer]", "reservation")
+    page.fill("#sign-form textarea[name=reservation]", "subject to ratification")
+    page.click("#sign-form button[type=submit]")
+    page.wait_for_selector("#form-back")
+    assert f"it is {d.signing_order[0]}'s turn to sign" in page.inner_text("p.error")
+    assert page.locator("#form-back a").get_attribute("href") == f"/drafts/{d.id}"
+    page.click("#form-back button")
+    page.wait_for_url(f"{base_url}/drafts/{d.id}")
+    page.wait_for_selector("#sign-form")
+    assert page.input_value("#sign-form select[name=answer]") == "reservation"
+    assert page.input_value("#sign-form textarea[name=reservation]") == \
+        "subject to ratification"
