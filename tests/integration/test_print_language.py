@@ -58,6 +58,26 @@ def test_the_operations_report_in_russian(client: TestClient) -> None:
     assert "Report of the joint operation" in en
 
 
+def test_the_operations_report_writes_counts_whole_in_the_readers_format(
+        client: TestClient) -> None:
+    import re
+
+    def flat(data: bytes) -> str:  # (lines joined; the Russian no-break spaces kept)
+        return re.sub(r"[\n ]+", " ", pdf_text(data))
+
+    en = flat(client.get("/operations/channel/report.pdf?lang=en").content)
+    assert re.search(r"persons detained \d{1,3}(,\d{3})* \d", en), en
+    assert "(rounds) 300,000 about 300,000 rounds" in en and "245,000 kg" in en
+    assert "pcs" not in en and not re.search(r"\bcount\b", en)
+    ru = flat(client.get("/operations/channel/report.pdf?lang=ru").content)
+    assert re.search(r"задержанные лица \d{1,3}(\xa0\d{3})* \d", ru), ru
+    assert re.search(r"\d,\d\d кг", ru)  # a reported mass: Russian decimals and its unit
+    assert "шт." not in ru and "pcs" not in ru
+    annual = flat(client.get("/secretariat/annual-report/2026.pdf?lang=en").content)
+    assert not re.search(r"\bcount\b", annual), annual
+    assert re.search(r"persons detained \d{1,3}(,\d{3})* \d", annual), annual
+
+
 def test_the_situation_report_in_russian(client: TestClient) -> None:
     ru = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=ru").content)
     assert "Доклад об обстановке" in ru and "Стадии и сроки" in ru

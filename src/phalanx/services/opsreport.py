@@ -96,24 +96,25 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
     sections = [
         pdf.Section(_("Aims"), [text(op.get("aims", ""))]),
         pdf.Section(_("Totals reported through Phalanx"), table=[
-            [_("Metric"), _("Substance"), _("Quantity"), _("Unit"), _("Reports")]]
+            [_("Metric"), _("Substance"), _("Quantity"), _("Reports")]]
             + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
-                f"{r.quantity:,.2f}", label("quantity_unit", r.key["unit"]), str(r.reports)]
+                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                for r in subst.rows],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
                                            marking=marking, year=year, texts=texts)]),
         pdf.Section(_("By state"), table=[
-            [_("State"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")]]
-            + [[r.key["state"], label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
-                label("quantity_unit", r.key["unit"]), str(r.reports)] for r in state.rows]),
+            [_("State"), _("Metric"), _("Quantity"), _("Reports")]]
+            + [[r.key["state"], label("metric", r.key["metric"]),
+                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+               for r in state.rows]),
         pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
-            + [[c.route_from, c.route_to, str(c.seizures), f"{c.kg:,.1f}"]
+            + [[c.route_from, c.route_to, str(c.seizures), texts.number(c.kg, 1)]
                for c in d["corridors"]]),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
-                    table=[[_("Metric"), _("Substance"), _("Value"), _("Unit"), _("Note")]]
+                    table=[[_("Metric"), _("Substance"), _("Value"), _("Note")]]
                     + [[label("metric", h.metric), label("substance", h.substance),
-                        f"{h.value:,.0f}", label("quantity_unit", h.unit), text(h.note)]
+                        texts.quantity(h.value, h.unit, 0), text(h.note)]
                        for h in subst.historical]),
     ]
     if subst.synthetic_reports:
