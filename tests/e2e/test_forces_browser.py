@@ -239,7 +239,7 @@ def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
         row.locator("button[type=submit]").click()
         rus.wait_for_url(f"{url}/forces*")
         cells = rus.locator("#aircraft-kant-mi8-5 td").all_inner_texts()
-        assert cells[2] == "dushanbe" and cells[6] == "1.5 h"
+        assert cells[2] == "Dushanbe" and cells[6] == "1.5 h"  # the base by its name
     finally:
         kaz_ctx.close()
         rus_ctx.close()

@@ -293,7 +293,15 @@ def test_the_pages_show_the_plan_and_the_map(
     r = c.get(f"/crises/{demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'id="plan-gap"' in r.text and 'class="chart gantt"' in r.text
-    assert "serves requirement 1 (special_police 200) of crisis" in r.text
+    # why each unit: capabilities by their labels, aircraft by state and type, not by ids
+    assert "serves requirement 1 (Special police, 200) of crisis" in r.text
+    why = " ".join(re.findall(r'<td class="small">([^<]*)</td>', r.text))
+    assert "RUS Il-76MD" in why and not re.search(r"\b(kant|vta)-il76-\d", why), why
+    assert "special_police" not in why
+    # the chart names each unit with its state, uncut
+    bars = re.findall(r'<text class="label"[^>]*>([^<]*)', r.text)
+    assert bars and all(re.search(r" \([A-Z]{3}\)$", b) for b in bars), bars
+    assert "Emergency rescue detachment (KGZ)" in bars, bars
     # in Russian: why each unit, the search's status and the numbers too
     r = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"])
     assert "закрывает потребность 1 (Спецподразделение полиции, 200) кризиса" in r.text
@@ -309,8 +317,13 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "/static/vendor/milsymbol.js" in r.text and "/static/vendor/leaflet/leaflet.js" in r.text
     data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
-    r = c.get("/forces", headers=tok["rep-kaz"])
+    r = c.get("/forces?lang=en", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
+    # garrisons and bases by their names, not their keys
+    assert "<td>Kant air base</td>" in r.text and "<td>Tolmachevo (Novosibirsk)</td>" in r.text
+    assert "<td>kant</td>" not in r.text and "<td>tolmachevo</td>" not in r.text
+    ru = c.get("/forces?lang=ru", headers=tok["rep-kaz"]).text
+    assert "<td>Авиабаза Кант</td>" in ru
 
 
 def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(

@@ -288,9 +288,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
-    """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...")."""
+    """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...",
+    "requirement 7, site 2 of 3 ...", "requirement 7.2.1 ...")."""
     kind, _, rest = w.partition(" ")
-    number = rest.split(" ", 1)[0].rstrip(":").split(".", 1)[0]
+    number = rest.split(" ", 1)[0].rstrip(":,").split(".", 1)[0]
     if not number.isdigit():
         return True
     if kind == "crisis":

@@ -30,7 +30,7 @@ from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
-from phalanx.web.pages import forces as forces_pages
+from phalanx.web.pages import crisis_forces
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -158,7 +158,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
             "now": datetime.now(UTC),
-            **forces_pages.room_context(conn, crisis_id, actor, org, lang),
+            **crisis_forces.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
 
