@@ -71,9 +71,31 @@ def test_the_warnings_before_a_run(operational: tuple[pl.Problem, pl.Plan]) -> N
         {(u.id, "c99"): "peacekeepers go to a member's territory only at its official "
          "request" for u in problem.units}))
     assert len(lines) >= 3, lines
-    assert any("вне дальности" in russian(line) for line in lines)
+    assert any("только наземным транспортом" in russian(line) for line in lines)
     assert any("нет подразделения" in russian(line) for line in lines)
     assert any("ни одно доступное" in russian(line) for line in lines)
+    # a requirement no unit can serve is not said to be out of the aircraft's range
+    assert [line for line in lines if "by ground only" in line] == [
+        "requirement far (airborne 100): every available unit that could serve it is "
+        "farther from the place than any aircraft flies loaded: by ground only"]
+
+
+def test_a_site_no_unit_is_left_for_is_not_said_to_have_none_in_the_registry() -> None:
+    """Three sites of 300 and two units of 200: the third site gets no unit because the
+    first two took both, which the warning says; none says the registry has no such unit
+    or that the site is out of the aircraft's range."""
+    units = (pl.Unit("a", "KAZ", "airborne", 200, (43.0, 76.0), 2.0, 10.0),
+             pl.Unit("b", "RUS", "airborne", 200, (55.0, 37.0), 2.0, 10.0))
+    plane = pl.Aircraft("il", "Il-76", 40.0, 750.0, 4000.0, (55.0, 37.0))
+    e = tk.expand(units, [tk.Task("1", "c", "airborne", 300, (40.0, 70.0), 10.0,
+                                  kind="sites", sites=3)], {}, {"c": 1.0}, {})
+    assert e.short, e.pieces
+    lines = pl.input_warnings(pl.Problem(e.units, e.requirements, (plane,), e.weights,
+                                         e.barred), e.short)
+    assert lines and all("already assigned to the other sites or parts" in line
+                         for line in lines), lines
+    assert not any("registry" in line or "by ground only" in line for line in lines)
+    assert "уже назначены на другие объекты или части" in russian(lines[0])
 
 
 def test_the_reasons_a_unit_may_not_serve() -> None:

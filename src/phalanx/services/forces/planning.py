@@ -179,11 +179,15 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})
+    # tasks with more pieces than candidate units: an uncovered piece of one is short of a
+    # unit because the others took them all (`tasks.py`)
+    short = {piece.task for piece in built.pieces.values() if piece.short}
     uncovered = [{"key": rid, "requirement": built.requirement_of(rid),
                   "crisis_id": built.crisis_of(rid, reqs[rid].crisis),
-                  "label": built.label_of(rid),
+                  "label": built.label_of(rid), **built.piece_of(rid),
                   "capability": reqs[rid].capability, "strength": reqs[rid].strength,
-                  "proven": rid in result.bounds.uncoverable}
+                  "proven": rid in result.bounds.uncoverable,
+                  "short": str(built.requirement_of(rid)) in short}
                  for rid in p.uncovered]
     explanations = _named(pl.explain(problem, p), built, p, reqs)
     with db.write(actor) as w:

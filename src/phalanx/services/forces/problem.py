@@ -172,7 +172,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                   whole=[u for u in moved if "#" not in u],
                   cut=[tk.whole_of(u) for u in moved if "#" in u])
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground)
-    warnings += e.notes + _by_piece(pl.input_warnings(problem), e.pieces)
+    warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
                  e.pieces, e.parent)

@@ -67,6 +67,17 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): no available unit "
      r"can meet it \((?P<reasons>.+)\)",
      N_("%(line_req)s (%(cap)s, %(strength)s): no available unit can meet it (%(reasons)s)")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
+     r"unit of that capability is already assigned to the other sites or parts of the "
+     r"requirement",
+     N_("%(line_req)s (%(cap)s, %(strength)s): every available unit of that capability is "
+        "already assigned to the other sites or parts of the requirement")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
+     r"unit that could serve it is farther from the place than any aircraft flies loaded: "
+     r"by ground only",
+     N_("%(line_req)s (%(cap)s, %(strength)s): every available unit that could serve it is "
+        "farther from the place than any aircraft flies loaded: by ground only")),
+    # (as plans stored before 2026-12 said it, also of a requirement no unit could serve)
     (rf"requirement (?P<req>\S+) at \((?P<lat>{_NUM}), (?P<lon>{_NUM})\) is beyond the range "
      r"of every aircraft from every unit's home: by ground only",
      N_("requirement %(req)s at (%(lat)s, %(lon)s) is beyond the range of every aircraft "
