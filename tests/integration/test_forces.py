@@ -356,8 +356,9 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert r.status_code == 201, r.text
     plan, page = shown()
     assert plan["id"] == r.json()["id"] and plan["gap"] > 0.001, plan["gap"]
-    assert f'<span id="plan-gap">{plan["gap"] * 100:.1f}%</span>' in page
-    assert 'id="plan-optimal"' not in page
+    # (a proposal beside the decided plan, which stays in force)
+    assert f'<span id="proposal-gap">{plan["gap"] * 100:.1f}%</span>' in page
+    assert 'id="proposal-optimal"' not in page and 'id="plan-optimal"' in page
 
 
 def test_the_crisis_timeline_speaks_the_readers_language(
@@ -488,3 +489,66 @@ def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database
         crises.offer_assistance(org_db, rid, crises.OfferIn(
             kind="units", description="a company", quantity=1), actor=rep("ARM"))
     assert str(info.value) == f"no request {rid}"
+
+
+def test_a_new_proposal_is_shown_beside_the_decided_plan_in_force(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """A second crisis is planned with the demo crisis and its plan decided there: that
+    plan is in force for both. Re-running the planner from the demo crisis proposes a
+    plan; the room and the map go on showing the decided plan, under which the units
+    move, with the proposal beside it, marked as not decided."""
+    from tests.integration.test_force_tasks import consent_all, need, response
+
+    c, tok = api
+    other = response(org_db)
+    consent_all(org_db, other)
+    need(org_db, other, strength=100)
+    shared = forces.run_plan(org_db, other, forces.PlanIn(time_limit=1), actor=PLANNER,
+                             at=T0 + timedelta(hours=2))
+    assert set(shared.crises) == {demo_crisis, other}
+    forces.decide_plan(org_db, shared.id, actor=PLANNER, at=T0 + timedelta(hours=2))
+    mine = [m for m in shared.movements if m.crisis_id == demo_crisis]
+    with org_db.read() as conn:  # the demo crisis's units move under the shared plan
+        assert forces.committed_units(conn, demo_crisis) == len(mine) > 0
+        moving = forces.progress(conn, demo_crisis, actor=PLANNER)
+        assert moving is not None and moving.plan_id == shared.id
+        from phalanx.services import inbox
+        assert not [i for i in inbox.inbox(conn, actor=PLANNER)
+                    if i.kind == "plan" and i.href.startswith(f"/crises/{demo_crisis}#")]
+    # units are committed to it: it may be marked deployed
+    assert crises.transition(org_db, demo_crisis, Stage.DEPLOYED, actor=PLANNER,
+                             at=T0 + timedelta(hours=2)).stage is Stage.DEPLOYED
+    proposal = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1),
+                               actor=PLANNER, at=T0 + timedelta(hours=3))
+    assert proposal.status == "proposed" and proposal.crisis_id == demo_crisis
+
+    page = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    summary = re.search(r'id="plan-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert summary is not None and summary.groups() == (str(shared.id), "decided")
+    assert f"decided in the room of crisis {other}" in page
+    newer = re.search(r'id="proposal-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert newer is not None and newer.groups() == (str(proposal.id), "proposed")
+    assert (f"Plan {proposal.id} is a proposal: until it is decided, plan {shared.id} stays "
+            "in force") in page
+    assert page.index('id="plan-summary"') < page.index('id="proposal"')
+    # only the proposal may be decided; the units' progress is the decided plan's
+    assert page.count('id="decide-plan"') == 1
+    assert page.index('id="decide-plan"') > page.index('id="proposal"')
+    assert 'id="movements"' in page and 'id="proposal-movements"' in page
+    assert 'id="progress"' in page
+
+    pic = c.get(f"/forces/map?crisis={demo_crisis}&lang=en", headers=tok["planner"]).text
+    shown = re.search(r'id="cop-plan" class="card" data-plan="(\d+)" data-status="(\w+)"', pic)
+    assert shown is not None and shown.groups() == (str(shared.id), "decided")
+    assert f'id="cop-proposal" class="card notice" data-plan="{proposal.id}"' in pic
+    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
+    assert sum(m["status"] == "decided" for m in data["moves"]) == len(mine) > 0
+    ru = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
+    assert "Предложенный план, не утверждён" in ru
+
+    forces.decide_plan(org_db, proposal.id, actor=PLANNER, at=T0 + timedelta(hours=3))
+    page = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    summary = re.search(r'id="plan-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert summary is not None and summary.groups() == (str(proposal.id), "decided")
+    assert 'id="proposal"' not in page

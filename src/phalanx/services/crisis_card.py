@@ -13,6 +13,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.crisis import card
 from phalanx.domain.crisis.workflow import MILITARY, Measure, Stage
 from phalanx.domain.organization import Organization
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
 
 
@@ -27,9 +28,7 @@ def _deployment(conn: Connection, crisis_id: int, at: datetime
                 ) -> tuple[datetime | None, datetime | None]:
     """When the first unit arrived, and when the deployment was complete (every
     requirement covered, every unit arrived), from the crisis's decided plan."""
-    plan = conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
-        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    plan = in_force.decided(conn, crisis_id)
     if plan is None:
         return None, None
     start = aware(plan.starts_at)

@@ -27,6 +27,7 @@ from phalanx.domain.crisis.workflow import (
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import identity, offered_units
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
 from phalanx.services.crises.schemas import (
     OfferedUnitOut,
@@ -203,9 +204,7 @@ def _accepted_units(conn: Connection, crisis_id: int) -> int:
         t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
         .where(t.assistance_request.c.crisis_id == crisis_id,
                t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
-    plan = conn.execute(select(t.deployment_plan.c.movements).where(
-        t.deployment_plan.c.status == "decided", t.deployment_plan.c.kind == "deployment",
-        t.deployment_plan.c.crisis_id == crisis_id)).first()
+    plan = in_force.decided(conn, crisis_id)
     planned = 0 if plan is None else sum(1 for m in plan.movements
                                          if m["crisis_id"] == crisis_id)
     return offers + planned

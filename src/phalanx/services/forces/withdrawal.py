@@ -25,6 +25,7 @@ from phalanx.domain.forces import withdrawal as wd
 from phalanx.domain.forces.improve import solve
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
@@ -40,10 +41,7 @@ class WithdrawalIn(BaseModel):
 
 
 def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:
-    return conn.execute(select(t.deployment_plan).where(
-        t.deployment_plan.c.crisis_id == crisis_id, t.deployment_plan.c.kind == kind,
-        t.deployment_plan.c.status == "decided").order_by(t.deployment_plan.c.id.desc())
-    ).first()
+    return in_force.decided(conn, crisis_id, kind)
 
 
 def _problem(conn: Connection, crisis_id: int, at: datetime

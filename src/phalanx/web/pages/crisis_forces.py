@@ -1,6 +1,7 @@
 """What the crisis room shows of the forces: the requirements, the members' answers, the
-deployment plan with its chart, the deployment's progress and the way home; the units
-and aircraft the planner's lines name, by their names in the page's language."""
+deployment plan in force with its chart (and a newer proposal beside it, marked as not
+decided), the deployment's progress and the way home; the units and aircraft the
+planner's lines name, by their names in the page's language."""
 
 from __future__ import annotations
 
@@ -63,20 +64,22 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     """What the crisis room shows of the forces, the units named in `lang`."""
     reqs = forces.requirements(conn, crisis_id, actor=actor)
     every = forces.plans(conn, crisis_id, actor=actor)
-    found = [p for p in every if p.kind == "deployment"]
-    plan = found[0] if found else None
+    # the plan in force, under which units move, first; a newer proposal beside it
+    decided, proposal = forces.in_force(conn, crisis_id, actor=actor)
+    plan, proposal = (decided, proposal) if decided is not None else (proposal, None)
     withdrawal = next((p for p in every if p.kind == "withdrawal"), None)
     text = org.text_in(lang)
     units = forces.units(conn, actor=actor)
     aircraft = forces.aircraft(conn, actor=actor)
-    names = unit_names(units, (plan, withdrawal), text)
+    names = unit_names(units, (plan, proposal, withdrawal), text)
     own_units = []
     if actor.state:
         own_units = forces.units(conn, actor=actor, state=actor.state)
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
-            "plan": plan, "plans": found, "gantt": gantt(plan, reqs, crisis_id, names, lang),
-            "withdrawal": withdrawal,
-            "decided_deployment": any(p.status == "decided" for p in found),
+            "plan": plan, "gantt": gantt(plan, reqs, crisis_id, names, lang),
+            "proposal": proposal,
+            "proposal_gantt": gantt(proposal, reqs, crisis_id, names, lang),
+            "withdrawal": withdrawal, "decided_deployment": decided is not None,
             "unit_states": sorted({u.state for u in units}),
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),

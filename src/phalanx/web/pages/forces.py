@@ -77,15 +77,15 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
                         crisis: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
                         ) -> HTMLResponse:
     pic = forces.picture(conn, actor=actor)
-    plan = None
-    if crisis is not None:
-        found = forces.plans(conn, crisis, actor=actor)
-        found = [p for p in found if p.kind == "deployment"]
-        plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
+    plan = proposal = None
+    if crisis is not None:  # the plan in force, and a newer proposal (drawn dashed)
+        decided, proposal = forces.in_force(conn, crisis, actor=actor)
+        plan, proposal = (decided, proposal) if decided is not None else (proposal, None)
     moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
     data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
     return render(request, "forces_map.html", {
-        "picture": pic, "crisis": crisis, "plan": plan, "moves": len(moves),
+        "picture": pic, "crisis": crisis, "plan": plan, "proposal": proposal,
+        "moves": len(moves),
         "map_data": data, "tile_url": request.app.state.settings.map_tile_url})
 
 
