@@ -70,7 +70,7 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     series = {_("reported through Phalanx"): values}
     if hist is not None:
         series[_("historical total (reported by the organization)")] = hist
-    stages = opsreport.by_stage(conn, key, actor=actor)
+    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang))
     columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
     per_state = {state: [dict(points).get(s, 0.0) for s in columns]
                  for state, points in sorted(stages.items())}
