@@ -198,11 +198,15 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         assert staff.locator("#planner-cancel").is_enabled()
         # then the page reloads on the new plan
         staff.wait_for_url(f"{url}/crises/{crisis}?saved=1*", timeout=60_000)
+        # the decided plan stays in force, the new one is proposed beside it
         summary = staff.locator("#plan-summary")
-        assert summary.get_attribute("data-plan") != first
-        assert summary.get_attribute("data-status") == "proposed"
-        assert staff.locator("#plan-gap").inner_text().endswith("%")
-        assert staff.locator("svg.gantt rect.bar").count() >= 5
+        assert summary.get_attribute("data-plan") == first
+        assert summary.get_attribute("data-status") == "decided"
+        proposal = staff.locator("#proposal-summary")
+        new = proposal.get_attribute("data-plan")
+        assert new != first and proposal.get_attribute("data-status") == "proposed"
+        assert staff.locator("#proposal-gap").inner_text().endswith("%")
+        assert staff.locator("#proposal svg.gantt rect.bar").count() >= 5
         asked: list[str] = []
         staff.on("dialog", lambda d: asked.append(d.message))  # (login() accepts it)
         staff.click("#decide-plan")
@@ -210,6 +214,8 @@ def test_consent_then_a_planner_run_decided_from_the_crisis_room(browser: Any,
         assert asked and "Decide plan" in asked[0]  # deciding asks first
         assert staff.locator("#saved").is_visible()  # and says it is done
         assert staff.locator("#plan-summary").get_attribute("data-status") == "decided"
+        assert staff.locator("#plan-summary").get_attribute("data-plan") == new
+        assert staff.locator("#proposal").count() == 0
         assert staff.locator("#progress tr").count() >= 5
         ARTIFACTS.mkdir(exist_ok=True)
         staff.screenshot(path=str(ARTIFACTS / "crisis-deployment.png"), full_page=True)
@@ -239,7 +245,7 @@ def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
         row.locator("button[type=submit]").click()
         rus.wait_for_url(f"{url}/forces*")
         cells = rus.locator("#aircraft-kant-mi8-5 td").all_inner_texts()
-        assert cells[2] == "dushanbe" and cells[6] == "1.5 h"
+        assert cells[2] == "Dushanbe" and cells[6] == "1.5 h"  # the base by its name
     finally:
         kaz_ctx.close()
         rus_ctx.close()

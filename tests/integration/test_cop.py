@@ -52,6 +52,9 @@ def test_the_map_data(accounts_db: Database, settings: Settings) -> None:
         assert any(d[0] == "Этап" for d in c["details"])
         unit = next(s for s in data["symbols"] if s["layer"] == "units")
         assert not unit["label"].startswith(("crrf-", "crdf-"))  # a name, not a key
+        kant = next(s for s in data["symbols"] if s["layer"] == "units"
+                    and ["Пункт дислокации", "Авиабаза Кант"] in s["details"])  # its garrison
+        assert kant["label"]
         south, west = data["frame"][0]
         north, east = data["frame"][1]
         assert south <= c["lat"] <= north and west <= c["lon"] <= east

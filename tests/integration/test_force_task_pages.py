@@ -72,3 +72,28 @@ def test_offer_task_and_withdrawal_through_the_pages(accounts_db: Database,
         ru = planner.get(page + "?lang=ru").text
         assert "Возвращение домой" in ru and "4 объектов × 100" in ru
         assert "объект 4 из 4" in planner.get(page + "?lang=ru").text
+
+
+def test_sites_left_without_a_unit_are_said_so_on_the_page(accounts_db: Database,
+                                                            settings: Settings) -> None:
+    """The strength asked is per site, as the form says; the sites no unit is left for are
+    listed each by its number, with why: the others took every unit."""
+    cid = response(accounts_db)
+    consent_all(accounts_db, cid)
+    page = f"/crises/{cid}"
+    with _client(settings, accounts_db, "planner", "demo-planner-pass") as planner:
+        form = planner.get(page).text
+        assert re.search(r"Strength <small[^>]*>\(per site, for sites to guard\)</small>", form)
+        _post(planner, page, f"/crises/{cid}/requirements", {
+            "capability": "motorized_rifle", "strength": 800, "task": "sites", "sites": 6,
+            "place": "Almaty", "hours": 48})
+        html = _post(planner, page, f"/crises/{cid}/plans", {"time_limit": 1})
+        left = re.findall(r'<p class="notice">(Requirement \d+, site \d of 6 [^<]*)</p>', html)
+        assert left and all(n.endswith("is not covered — every available unit of that "
+                                       "capability is already assigned to the other sites "
+                                       "or parts of the requirement") for n in left), left
+        assert "no available unit can meet it" not in html
+        assert "no unit in the registry" not in html and "by ground only" not in html
+        ru = planner.get(page + "?lang=ru").text
+        assert "уже назначены на другие объекты или части этой потребности" in ru
+        assert "(на каждый объект, если это объекты под охрану)" in ru

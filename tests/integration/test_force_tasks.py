@@ -240,3 +240,25 @@ def test_after_the_mission_the_units_go_home(org_db: Database) -> None:
     assert card["withdrawal_end"].elapsed_minutes is not None
     assert card["withdrawal_end"].target_minutes == 20160
     assert any("withdrawal plan" in e.text for e in got.timeline)
+
+
+def test_the_warnings_name_a_site_not_the_planners_id(org_db: Database) -> None:
+    """Six sites of 800 need more peacekeepers than the members have: the sites left
+    without a unit are named as the crisis room lists them ("site 6 of 6"), and said to
+    be left without because every unit is already assigned to the other sites."""
+    cid = response(org_db)
+    consent_all(org_db, cid)
+    r = need(org_db, cid, task="sites", sites=6, strength=800)
+    plan = run(org_db, cid)
+    assert plan.uncovered
+    about = [w for w in plan.warnings if w.startswith(f"requirement {r.id}")]
+    assert about and all(w.startswith(f"requirement {r.id}, site ") for w in about), about
+    # the units exist and are available, but the other sites took them all; the place is
+    # within the range of the aircraft that carry the other sites' units
+    assert all(w.endswith("every available unit of that capability is already assigned to "
+                          "the other sites or parts of the requirement") for w in about), about
+    assert not any("registry" in w or "by ground only" in w for w in plan.warnings)
+    assert any(m.mode == "air" for m in plan.movements)
+    assert all(u["short"] and u["sites"] == 6 for u in plan.uncovered), plan.uncovered
+    with org_db.read() as conn:  # still seen only by those who see the crisis
+        assert forces.plan_out(conn, plan.id, actor=rep("KAZ")).warnings == plan.warnings

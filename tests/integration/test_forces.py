@@ -293,7 +293,15 @@ def test_the_pages_show_the_plan_and_the_map(
     r = c.get(f"/crises/{demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'id="plan-gap"' in r.text and 'class="chart gantt"' in r.text
-    assert "serves requirement 1 (special_police 200) of crisis" in r.text
+    # why each unit: capabilities by their labels, aircraft by state and type, not by ids
+    assert "serves requirement 1 (Special police, 200) of crisis" in r.text
+    why = " ".join(re.findall(r'<td class="small">([^<]*)</td>', r.text))
+    assert "RUS Il-76MD" in why and not re.search(r"\b(kant|vta)-il76-\d", why), why
+    assert "special_police" not in why
+    # the chart names each unit with its state, uncut
+    bars = re.findall(r'<text class="label"[^>]*>([^<]*)', r.text)
+    assert bars and all(re.search(r" \([A-Z]{3}\)$", b) for b in bars), bars
+    assert "Emergency rescue detachment (KGZ)" in bars, bars
     # in Russian: why each unit, the search's status and the numbers too
     r = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"])
     assert "закрывает потребность 1 (Спецподразделение полиции, 200) кризиса" in r.text
@@ -309,8 +317,13 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "/static/vendor/milsymbol.js" in r.text and "/static/vendor/leaflet/leaflet.js" in r.text
     data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
-    r = c.get("/forces", headers=tok["rep-kaz"])
+    r = c.get("/forces?lang=en", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
+    # garrisons and bases by their names, not their keys
+    assert "<td>Kant air base</td>" in r.text and "<td>Tolmachevo (Novosibirsk)</td>" in r.text
+    assert "<td>kant</td>" not in r.text and "<td>tolmachevo</td>" not in r.text
+    ru = c.get("/forces?lang=ru", headers=tok["rep-kaz"]).text
+    assert "<td>Авиабаза Кант</td>" in ru
 
 
 def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
@@ -343,8 +356,9 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert r.status_code == 201, r.text
     plan, page = shown()
     assert plan["id"] == r.json()["id"] and plan["gap"] > 0.001, plan["gap"]
-    assert f'<span id="plan-gap">{plan["gap"] * 100:.1f}%</span>' in page
-    assert 'id="plan-optimal"' not in page
+    # (a proposal beside the decided plan, which stays in force)
+    assert f'<span id="proposal-gap">{plan["gap"] * 100:.1f}%</span>' in page
+    assert 'id="proposal-optimal"' not in page and 'id="plan-optimal"' in page
 
 
 def test_the_crisis_timeline_speaks_the_readers_language(
@@ -494,3 +508,66 @@ def test_a_plan_decided_from_one_crisis_is_the_deployment_of_each_it_covers(
                                                  at=late).response_card}
     assert seen is not None and seen.plan_id == p.id and seen.arrived == len(theirs)
     assert card["first_unit"].elapsed_minutes is not None
+
+
+def test_a_new_proposal_is_shown_beside_the_decided_plan_in_force(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """A second crisis is planned with the demo crisis and its plan decided there: that
+    plan is in force for both. Re-running the planner from the demo crisis proposes a
+    plan; the room and the map go on showing the decided plan, under which the units
+    move, with the proposal beside it, marked as not decided."""
+    from tests.integration.test_force_tasks import consent_all, need, response
+
+    c, tok = api
+    other = response(org_db)
+    consent_all(org_db, other)
+    need(org_db, other, strength=100)
+    shared = forces.run_plan(org_db, other, forces.PlanIn(time_limit=1), actor=PLANNER,
+                             at=T0 + timedelta(hours=2))
+    assert set(shared.crises) == {demo_crisis, other}
+    forces.decide_plan(org_db, shared.id, actor=PLANNER, at=T0 + timedelta(hours=2))
+    mine = [m for m in shared.movements if m.crisis_id == demo_crisis]
+    with org_db.read() as conn:  # the demo crisis's units move under the shared plan
+        assert forces.committed_units(conn, demo_crisis) == len(mine) > 0
+        moving = forces.progress(conn, demo_crisis, actor=PLANNER)
+        assert moving is not None and moving.plan_id == shared.id
+        from phalanx.services import inbox
+        assert not [i for i in inbox.inbox(conn, actor=PLANNER)
+                    if i.kind == "plan" and i.href.startswith(f"/crises/{demo_crisis}#")]
+    # units are committed to it: it may be marked deployed
+    assert crises.transition(org_db, demo_crisis, Stage.DEPLOYED, actor=PLANNER,
+                             at=T0 + timedelta(hours=2)).stage is Stage.DEPLOYED
+    proposal = forces.run_plan(org_db, demo_crisis, forces.PlanIn(time_limit=1),
+                               actor=PLANNER, at=T0 + timedelta(hours=3))
+    assert proposal.status == "proposed" and proposal.crisis_id == demo_crisis
+
+    page = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    summary = re.search(r'id="plan-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert summary is not None and summary.groups() == (str(shared.id), "decided")
+    assert f"decided in the room of crisis {other}" in page
+    newer = re.search(r'id="proposal-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert newer is not None and newer.groups() == (str(proposal.id), "proposed")
+    assert (f"Plan {proposal.id} is a proposal: until it is decided, plan {shared.id} stays "
+            "in force") in page
+    assert page.index('id="plan-summary"') < page.index('id="proposal"')
+    # only the proposal may be decided; the units' progress is the decided plan's
+    assert page.count('id="decide-plan"') == 1
+    assert page.index('id="decide-plan"') > page.index('id="proposal"')
+    assert 'id="movements"' in page and 'id="proposal-movements"' in page
+    assert 'id="progress"' in page
+
+    pic = c.get(f"/forces/map?crisis={demo_crisis}&lang=en", headers=tok["planner"]).text
+    shown = re.search(r'id="cop-plan" class="card" data-plan="(\d+)" data-status="(\w+)"', pic)
+    assert shown is not None and shown.groups() == (str(shared.id), "decided")
+    assert f'id="cop-proposal" class="card notice" data-plan="{proposal.id}"' in pic
+    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
+    assert sum(m["status"] == "decided" for m in data["moves"]) == len(mine) > 0
+    ru = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
+    assert "Предложенный план, не утверждён" in ru
+
+    forces.decide_plan(org_db, proposal.id, actor=PLANNER, at=T0 + timedelta(hours=3))
+    page = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    summary = re.search(r'id="plan-summary" data-plan="(\d+)" data-status="(\w+)"', page)
+    assert summary is not None and summary.groups() == (str(proposal.id), "decided")
+    assert 'id="proposal"' not in page

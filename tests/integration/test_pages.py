@@ -377,10 +377,18 @@ def test_operation_dashboard_charts_and_report(client: TestClient) -> None:
     first = re.search(r'<table class="data compact" id="corridors">.*?<tbody><tr><td>(\w+)'
                       r'</td><td>(\w+)</td>', html, re.S)
     assert first is not None and first.groups() == ("AFG", "TJK")  # the Northern route
-    assert "300,000 pcs" in html  # the historical totals, with their unit's name
+    # a count is a whole number with no unit: the metric says what is counted (persons
+    # are not pieces, and "ammunition (rounds)" needs no unit after it)
+    assert re.search(r"<td>persons detained</td><td></td><td>\d{1,3}(,\d{3})*</td>", html)
+    assert re.search(r"<td>ammunition \(rounds\)</td><td></td><td>\d{1,3}(,\d{3})*</td>",
+                     html)
+    assert "300,000</td>" in html and "pcs" not in html  # the historical totals too
     russian = client.get("/operations/channel?lang=ru").text
-    assert "300\xa0000 шт." in russian
+    assert re.search(r"<td>задержанные лица</td><td></td><td>\d{1,3}(\xa0\d{3})*</td>",
+                     russian)
+    assert "300\xa0000</td>" in russian and "шт." not in russian
     assert re.search(r"<td>[\d\xa0]+,\d\d кг</td>", russian)  # a quantity with its unit
+    assert "245\xa0000 кг</td>" in russian  # a historical mass: whole, with its unit
     client.cookies.clear()
     login(client, "secretariat", "demo-secretariat")
     for path in ("/operations/channel/seizures.png", "/operations/channel/stages.png"):

@@ -58,6 +58,26 @@ def test_the_operations_report_in_russian(client: TestClient) -> None:
     assert "Report of the joint operation" in en
 
 
+def test_the_operations_report_writes_counts_whole_in_the_readers_format(
+        client: TestClient) -> None:
+    import re
+
+    def flat(data: bytes) -> str:  # (lines joined; the Russian no-break spaces kept)
+        return re.sub(r"[\n ]+", " ", pdf_text(data))
+
+    en = flat(client.get("/operations/channel/report.pdf?lang=en").content)
+    assert re.search(r"persons detained \d{1,3}(,\d{3})* \d", en), en
+    assert "(rounds) 300,000 about 300,000 rounds" in en and "245,000 kg" in en
+    assert "pcs" not in en and not re.search(r"\bcount\b", en)
+    ru = flat(client.get("/operations/channel/report.pdf?lang=ru").content)
+    assert re.search(r"задержанные лица \d{1,3}(\xa0\d{3})* \d", ru), ru
+    assert re.search(r"\d,\d\d кг", ru)  # a reported mass: Russian decimals and its unit
+    assert "шт." not in ru and "pcs" not in ru
+    annual = flat(client.get("/secretariat/annual-report/2026.pdf?lang=en").content)
+    assert not re.search(r"\bcount\b", annual), annual
+    assert re.search(r"persons detained \d{1,3}(,\d{3})* \d", annual), annual
+
+
 def test_the_situation_report_in_russian(client: TestClient) -> None:
     ru = pdf_text(client.get("/api/v1/crises/1/report.pdf?lang=ru").content)
     assert "Доклад об обстановке" in ru and "Стадии и сроки" in ru
@@ -99,4 +119,31 @@ def test_the_operation_page_draws_its_charts_as_the_other_pages(client: TestClie
     assert "героин" in substances and "Изъятия по веществам" in substances
     assert "synthetic_" not in substances
     stages = html.split('data-chart="stage-chart"')[1].split("</svg>")[0]
-    assert "Channel – Spring 2026" in stages and "spring-2026" not in stages
+    # the stages by their names in the page's language, as the stage selector names them
+    assert "«Канал» – весна 2026" in stages and "spring-2026" not in stages
+    assert "Channel – Spring 2026" not in stages
+    selector = html.split('name="stage"')[1].split("</select>")[0]
+    assert "«Канал» – весна 2026" in selector
+    english = client.get("/operations/channel?lang=en").text
+    stages = english.split('data-chart="stage-chart"')[1].split("</svg>")[0]
+    assert "Channel – Spring 2026" in stages
+
+
+def test_the_stage_chart_and_the_report_name_stages_in_the_readers_language(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.adapters.exports import charts
+
+    drawn: list[dict[str, Any]] = []
+    real = charts.lines
+
+    def spy(series: Any, title: str, unit: str, **kw: Any) -> bytes:
+        drawn.append({"stages": [s for points in series.values() for s, _v in points]})
+        return real(series, title, unit, **kw)
+
+    monkeypatch.setattr(charts, "lines", spy)
+    assert client.get("/operations/channel/stages.png?lang=ru").status_code == 200
+    assert "«Канал» – весна 2026" in drawn[0]["stages"]
+    assert not any(s.startswith("Channel") for s in drawn[0]["stages"])
+    ru = " ".join(pdf_text(client.get("/operations/channel/report.pdf?lang=ru&stage="
+                                      "spring-2026").content).split())  # (the title wraps)
+    assert "этап «Канал» – весна 2026" in ru and "spring-2026" not in ru

@@ -50,3 +50,43 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
         assert "не дата" in errors and "неизвестный этап" in errors, errors
         assert "не может быть отрицательным" in errors
         assert "is not a date" not in errors and "must not be negative" not in errors
+
+
+def _logged_in(client: TestClient, user: str, password: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    client.post("/login", data={"username": user, "password": password,
+                                "csrf_token": client.cookies.get("phalanx_login_csrf")})
+
+
+def test_who_may_not_submit_is_told_so_before_sending_a_file(accounts_db: Database,
+                                                              settings: Settings) -> None:
+    """A representative (or the Secretariat) reads the results but does not submit them:
+    the upload page says so up front, with no form, and no page offers it the upload; a
+    reporter whose agency does not take part in the operation is told that too."""
+    with TestClient(create_app(settings, accounts_db)) as client:
+        for user, password in (("rep-kaz", "demo-rep-kaz"),
+                               ("secretariat", "demo-secretariat")):
+            _logged_in(client, user, password)
+            page = client.get("/operations/channel/upload?lang=en").text
+            assert 'id="upload-form"' not in page and 'type="file"' not in page
+            refused = page.split('id="upload-refused">')[1].split("</p>")[0]
+            assert "submitted by the reporters of the national agencies" in refused
+            assert 'href="/operations/channel"' in refused
+            assert 'id="upload-template"' in page  # the template, for a reporter
+            assert "/operations/channel/upload" not in client.get(
+                "/operations/channel?lang=en").text
+            ru = client.get("/operations/channel/upload?lang=ru").text
+            assert "докладчики национальных ведомств" in ru
+        _logged_in(client, "reporter-kaz", "demo-reporter-kaz")  # KAZ customs
+        assert 'href="/operations/channel/upload"' in client.get(
+            "/operations/channel?lang=en").text
+        assert 'id="upload-form"' in client.get("/operations/channel/upload").text
+        page = client.get("/operations/illegal/upload?lang=en").text
+        assert 'id="upload-form"' not in page
+        refused = page.split('id="upload-refused">')[1].split("</p>")[0]
+        assert "Your agency (customs of KAZ) does not take part in this operation" in refused
+        assert "The agencies of KAZ that take part: police, border guard, state security." \
+            in refused
+        assert "/operations/illegal/upload" not in client.get(
+            "/operations/illegal?lang=en").text

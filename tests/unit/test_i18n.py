@@ -21,6 +21,7 @@ from phalanx.web.i18n import (
     long_date,
     number,
     plurals,
+    texts_for,
     translator,
 )
 from phalanx.web.i18n.labels import LABELS
@@ -114,6 +115,19 @@ def test_dates_and_numbers() -> None:
     assert number(12345.5, "en") == "12,345.5"
     assert number(12345.5, "ru").replace("\xa0", " ") == "12 345,5"
     assert number(12345.5, "en", 2) == "12,345.50" and number(12345.5, "en", 0) == "12,346"
+
+
+def test_a_reported_quantity_is_written_in_its_unit_and_the_languages_format() -> None:
+    """A count (persons, rounds, cases) is whole and carries no unit: the metric says
+    what is counted; a mass or a volume keeps its unit and its decimals."""
+    from phalanx.services.texts import ENGLISH
+
+    en, ru = texts_for("en"), texts_for("ru")
+    assert en.quantity(1041.0, "count") == "1,041" == ENGLISH.quantity(1041.0, "count")
+    assert ru.quantity(1041.0, "count") == "1\xa0041"
+    assert en.quantity(20454.184, "kg") == "20,454.18 kg"
+    assert ru.quantity(20454.184, "kg") == "20\xa0454,18 кг"
+    assert ru.quantity(245000, "kg", 0) == "245\xa0000 кг" and en.quantity(2.5, "l") == "2.50 l"
 
 
 def test_every_enumerated_value_has_a_label_in_both_languages() -> None:

@@ -1,7 +1,8 @@
 """The planner's lines in Russian: every line the planner, the registry's rules and the
 decision's authority write (why each unit was chosen or passed over, the warnings before
 a run, the reasons a unit may not serve) is written again from a Russian text, with the
-language's numbers and the capabilities' names; English stays as it is."""
+language's numbers and the capabilities' names; in English too, the capabilities, units
+and aircraft are named, not shown by their ids."""
 
 from __future__ import annotations
 
@@ -70,9 +71,31 @@ def test_the_warnings_before_a_run(operational: tuple[pl.Problem, pl.Plan]) -> N
         {(u.id, "c99"): "peacekeepers go to a member's territory only at its official "
          "request" for u in problem.units}))
     assert len(lines) >= 3, lines
-    assert any("вне дальности" in russian(line) for line in lines)
+    assert any("только наземным транспортом" in russian(line) for line in lines)
     assert any("нет подразделения" in russian(line) for line in lines)
     assert any("ни одно доступное" in russian(line) for line in lines)
+    # a requirement no unit can serve is not said to be out of the aircraft's range
+    assert [line for line in lines if "by ground only" in line] == [
+        "requirement far (airborne 100): every available unit that could serve it is "
+        "farther from the place than any aircraft flies loaded: by ground only"]
+
+
+def test_a_site_no_unit_is_left_for_is_not_said_to_have_none_in_the_registry() -> None:
+    """Three sites of 300 and two units of 200: the third site gets no unit because the
+    first two took both, which the warning says; none says the registry has no such unit
+    or that the site is out of the aircraft's range."""
+    units = (pl.Unit("a", "KAZ", "airborne", 200, (43.0, 76.0), 2.0, 10.0),
+             pl.Unit("b", "RUS", "airborne", 200, (55.0, 37.0), 2.0, 10.0))
+    plane = pl.Aircraft("il", "Il-76", 40.0, 750.0, 4000.0, (55.0, 37.0))
+    e = tk.expand(units, [tk.Task("1", "c", "airborne", 300, (40.0, 70.0), 10.0,
+                                  kind="sites", sites=3)], {}, {"c": 1.0}, {})
+    assert e.short, e.pieces
+    lines = pl.input_warnings(pl.Problem(e.units, e.requirements, (plane,), e.weights,
+                                         e.barred), e.short)
+    assert lines and all("already assigned to the other sites or parts" in line
+                         for line in lines), lines
+    assert not any("registry" in line or "by ground only" in line for line in lines)
+    assert "уже назначены на другие объекты или части" in russian(lines[0])
 
 
 def test_the_reasons_a_unit_may_not_serve() -> None:
@@ -123,9 +146,33 @@ def test_the_notes_on_a_state_rule_and_parts() -> None:
 def test_numbers_and_names_follow_the_language() -> None:
     line = ("serves requirement 7, site 3 of 14 (special_police 200) of crisis 2: arrives at "
             "12.5 h by ground, 1.5 h late (needed by 11.0 h)")
-    assert plan_text(line, "en") == line
+    assert plan_text(line, "en") == (  # the capability by its label in English too
+        "serves requirement 7, site 3 of 14 (Special police, 200) of crisis 2: arrives at "
+        "12.5 h by ground, 1.5 h late (needed by 11.0 h)")
     assert plan_text(line, "ru") == (
         "закрывает потребность 7, объект 3 из 14 (Спецподразделение полиции, 200) кризиса 2:"
         " прибывает через 12,5 ч наземным транспортом, опоздание 1,5 ч (требуется к 11,0 ч)")
     assert plan_text("something the planner never wrote", "ru") == \
         "something the planner never wrote"
+
+
+def test_units_and_aircraft_are_named_not_shown_by_their_ids() -> None:
+    names = {"crrf-kaz-sp-1": "Special police unit 1 (KAZ)", "blr-il76-1": "BLR Il-76MD",
+             "blr-il76-2": "BLR Il-76MD", "vta-il76-1": "RUS Il-76MD"}
+    chosen = ("serves requirement 1 (special_police 200) of crisis 2: arrives at 6.6 h by "
+              "air, 3 sortie(s) of blr-il76-1, blr-il76-2, vta-il76-1, in time (needed by "
+              "11.3 h)")
+    assert plan_text(chosen, "en", None, names) == (
+        "serves requirement 1 (Special police, 200) of crisis 2: arrives at 6.6 h by air, "
+        "sorties: 3 (BLR Il-76MD, RUS Il-76MD), in time (needed by 11.3 h)")
+    assert "(BLR Il-76MD, RUS Il-76MD)" in plan_text(chosen, "ru", None, names)
+    passed = ("passed over: crrf-kaz-sp-1 reaches requirement 1 at 6.6 h; this unit by "
+              "ground at 20.0 h at the earliest")
+    assert plan_text(passed, "en", None, names).startswith(
+        "passed over: Special police unit 1 (KAZ) reaches requirement 1 at 6.6 h")
+    warning = ("requirement 8, site 5 of 6 (motorized_rifle 600): no unit in the registry "
+               "has that capability and strength")
+    assert plan_text(warning, "en").startswith("requirement 8, site 5 of 6 (Motorized "
+                                               "rifle, 600): ")
+    assert plan_text(warning, "ru").startswith("потребность 8, объект 5 из 6 "
+                                               "(Мотострелковое, 600): ")

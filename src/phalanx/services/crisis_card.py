@@ -12,8 +12,8 @@ from sqlalchemy import Connection
 from phalanx.domain.crisis import card
 from phalanx.domain.crisis.workflow import MILITARY, Measure, Stage
 from phalanx.domain.organization import Organization
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
-from phalanx.services.decided_plans import decided_plan
 
 
 class MarkOut(BaseModel):
@@ -27,7 +27,7 @@ def _deployment(conn: Connection, crisis_id: int, at: datetime
                 ) -> tuple[bool, datetime | None, datetime | None]:
     """Whether the crisis has a decided plan, when its first unit arrived, and when the
     deployment was complete (every requirement covered, every unit arrived)."""
-    plan = decided_plan(conn, crisis_id)
+    plan = in_force.decided(conn, crisis_id)
     if plan is None:
         return False, None, None
     start = aware(plan.starts_at)
@@ -44,7 +44,7 @@ def withdrawal_span(conn: Connection, crisis_id: int, at: datetime
                     ) -> tuple[datetime | None, datetime | None]:
     """When the decided withdrawal started (the first unit left) and ended (the last unit
     was home), as far as `at` has reached."""
-    plan = decided_plan(conn, crisis_id, "withdrawal")
+    plan = in_force.decided(conn, crisis_id, "withdrawal")
     if plan is None or not plan.movements:
         return None, None
     start = aware(plan.starts_at)

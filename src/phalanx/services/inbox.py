@@ -34,8 +34,8 @@ from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services import outbox, watch
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
-from phalanx.services.decided_plans import decided_plan
 
 STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
@@ -147,7 +147,7 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                 items.append(Item("stage", c.title, f"/crises/{c.id}", None, True, topic,
                                   c.stage.value))
             if needs is not None and actor.role in (Role.PLANNER, Role.ADMINISTRATOR) and \
-                    decided_plan(conn, c.id) is None:
+                    in_force.decided(conn, c.id) is None:
                 items.append(Item("plan", c.title, f"/crises/{c.id}#forces", aware(needs),
                                   aware(needs) < at, topic))
     return items

@@ -78,6 +78,21 @@ def _may_report(actor: Principal, state: str, agency: str) -> None:
                         f", not for {state} {agency}".replace("  ", " "))
 
 
+def why_not_submit(op: dict[str, Any], actor: Principal) -> str | None:
+    """Why `actor` may not submit results of `op` for its own state and agency, said
+    before a file is sent (what `ingest` refuses): "role" — results are submitted by the
+    national agencies' reporters; "agency" — the reporter's agency does not take part in
+    the operation. None: it may."""
+    if actor.role is Role.SYSTEM:
+        return None
+    if not acts_for(actor, actor.state or "", StateAct.REPORT):
+        return "role"
+    if (actor.agency.value if actor.agency else "") not in \
+            op.get("agencies", {}).get(actor.state or "", []):
+        return "agency"
+    return None
+
+
 def ingest(db: Database, operation_key: str, state: str, agency: str,
            rows: Iterable[tuple[int, dict[str, Any]]], *, actor: Principal,
            source: str = "api", store_valid: bool = False, synthetic: bool = False,

@@ -28,9 +28,19 @@ def dashboard(conn: Connection, key: str, *, actor: Principal, stage: str | None
             "corridors": ops.corridors(conn, key, actor=actor, top=8)}
 
 
-def _scope(texts: Texts, stage: str | None, year: int | None) -> str:
+def stage_names(conn: Connection, key: str, texts: Texts = ENGLISH) -> dict[str, str]:
+    """Each stage of the operation by its name, in the reader's language where the
+    organization's file translates it ("«Канал» – весна 2025")."""
+    text = orgs.organization(conn).text_in(texts.lang)
+    return {st["key"]: text(st.get("name") or st["key"])
+            for st in ops.operation(conn, key).get("stages", [])}
+
+
+def _scope(conn: Connection, key: str, texts: Texts, stage: str | None,
+           year: int | None) -> str:
     _ = texts.gettext
-    return ((_(", stage %(stage)s", stage=stage) if stage else "")
+    name = stage_names(conn, key, texts).get(stage, stage) if stage else ""
+    return ((_(", stage %(stage)s", stage=name) if stage else "")
             + (f", {year}" if year else ""))
 
 
@@ -47,13 +57,12 @@ def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | N
     return keys, [r.quantity for r in rows], [hist.get(k, 0.0) for k in keys] if hist else None
 
 
-def by_stage(conn: Connection, key: str, *, actor: Principal
+def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENGLISH
              ) -> dict[str, list[tuple[str, float]]]:
     """The kg seized per state, stage by stage in the operation's order (each stage by
-    its name)."""
+    its name, in the reader's language)."""
     s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure")
-    op = ops.operation(conn, key)
-    names = {st["key"]: st.get("name") or st["key"] for st in op.get("stages", [])}
+    names = stage_names(conn, key, texts)
     order = list(names.values())
     series: dict[str, list[tuple[str, float]]] = {}
     for r in s.rows:
@@ -70,7 +79,8 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
     _ = texts.gettext
     keys, values, hist = by_substance(conn, key, actor=actor, stage=stage, year=year)
     return charts.bars([texts.label("substance", k) for k in keys], values,
-                       _("Seizures by substance") + _scope(texts, stage, year), _("kg"),
+                       _("Seizures by substance") + _scope(conn, key, texts, stage, year),
+                       _("kg"),
                        reference=hist,
                        reference_label=_("historical total (reported by the organization)"),
                        marking=marking, value_label=_("reported through Phalanx"))
@@ -79,7 +89,8 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
 def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
                  texts: Texts = ENGLISH) -> bytes:
     _ = texts.gettext
-    return charts.lines(by_stage(conn, key, actor=actor), _("Seizures by stage and state"),
+    return charts.lines(by_stage(conn, key, actor=actor, texts=texts),
+                        _("Seizures by stage and state"),
                         _("kg"), marking=marking)
 
 
@@ -96,24 +107,25 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
     sections = [
         pdf.Section(_("Aims"), [text(op.get("aims", ""))]),
         pdf.Section(_("Totals reported through Phalanx"), table=[
-            [_("Metric"), _("Substance"), _("Quantity"), _("Unit"), _("Reports")]]
+            [_("Metric"), _("Substance"), _("Quantity"), _("Reports")]]
             + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
-                f"{r.quantity:,.2f}", label("quantity_unit", r.key["unit"]), str(r.reports)]
+                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                for r in subst.rows],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
                                            marking=marking, year=year, texts=texts)]),
         pdf.Section(_("By state"), table=[
-            [_("State"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")]]
-            + [[r.key["state"], label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
-                label("quantity_unit", r.key["unit"]), str(r.reports)] for r in state.rows]),
+            [_("State"), _("Metric"), _("Quantity"), _("Reports")]]
+            + [[r.key["state"], label("metric", r.key["metric"]),
+                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+               for r in state.rows]),
         pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
-            + [[c.route_from, c.route_to, str(c.seizures), f"{c.kg:,.1f}"]
+            + [[c.route_from, c.route_to, str(c.seizures), texts.number(c.kg, 1)]
                for c in d["corridors"]]),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
-                    table=[[_("Metric"), _("Substance"), _("Value"), _("Unit"), _("Note")]]
+                    table=[[_("Metric"), _("Substance"), _("Value"), _("Note")]]
                     + [[label("metric", h.metric), label("substance", h.substance),
-                        f"{h.value:,.0f}", label("quantity_unit", h.unit), text(h.note)]
+                        texts.quantity(h.value, h.unit, 0), text(h.note)]
                        for h in subst.historical]),
     ]
     if subst.synthetic_reports:
@@ -121,7 +133,8 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
             _("%(n)s of the counted reports are synthetic demo data.",
               n=subst.synthetic_reports)]))
     return pdf.render(pdf.PdfDocument(
-        title=name + (_(" — stage %(stage)s", stage=stage) if stage else "")
+        title=name + (_(" — stage %(stage)s",
+                        stage=stage_names(conn, key, texts).get(stage, stage)) if stage else "")
         + (f" — {year}" if year else ""),
         subtitle=_("Report of the joint operation"), marking=marking, sections=sections,
         exercise_label=_("EXERCISE")))

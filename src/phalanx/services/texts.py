@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from phalanx.domain.operations.results import written
+
 
 def _english(message: str, /, **values: Any) -> str:
     return message % values
@@ -21,6 +23,10 @@ def _english(message: str, /, **values: Any) -> str:
 
 def _as_is(text: str, data: Callable[[str], str] | None = None) -> str:
     return text
+
+
+def _english_number(value: float, digits: int | None = None) -> str:
+    return f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
 
 
 def _raw(group: str, value: Any) -> str:
@@ -36,13 +42,22 @@ class Texts:
     """`gettext(message, **values)`, `label(group, value)`, `message(text[, data])` (a
     message of the services or the domain, e.g. a decision's outcome reason; `data`
     writes the organization file's texts named in it, `Organization.text_in`), `day(d)`
-    (a date in words: "2 December 2026", "2 декабря 2026 г.") and the language's code."""
+    (a date in words: "2 December 2026", "2 декабря 2026 г."), the language's code and
+    `number(value, digits)` (its separators: "1,041", "1 041")."""
 
     gettext: Callable[..., str] = _english
     label: Callable[[str, Any], str] = _raw
     lang: str = "en"
     message: Callable[..., str] = _as_is
     day: Callable[[date], str] = _english_day
+    number: Callable[[float, int | None], str] = _english_number
+
+    def quantity(self, value: float, unit: str, decimals: int = 2) -> str:
+        """A reported quantity in its normalized unit: "1,041" (a count, whole and with
+        no unit), "20,454.18 kg"."""
+        digits, shown = written(unit, decimals)
+        text = self.number(round(value, digits), digits)
+        return f"{text} {self.label('quantity_unit', shown)}" if shown else text
 
     def either(self, english: str, russian: str) -> str:
         """A text the dataset gives in both working languages: its Russian on a Russian

@@ -221,16 +221,32 @@ def strength_bars(rows: list[tuple[str, int, int | None]], lang: str = "en") -> 
     return "".join(out)
 
 
-def plan_gantt(rows: list[tuple[str, float, float, float, str]], lang: str = "en") -> str:
-    """One row per movement: from departure to arrival (hours from the plan's start),
-    air or ground, with the needed-by time as a tick; late arrivals are marked. Written
-    in `lang`."""
+GANTT_CHAR_W = 6.9  # the width of a character at the chart's 12 px, about
+GANTT_NAME = 48  # characters of a unit's name before it is cut (whole in its tooltip)
+
+
+def _gantt_label(name: str, state: str) -> str:
+    """A unit's name and its state (units of different states share names), the name cut
+    where it is very long, never the state."""
+    if len(name) > GANTT_NAME:
+        name = name[:GANTT_NAME - 1].rstrip() + "…"
+    return f"{name} ({state})" if state else name
+
+
+def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str = "en"
+               ) -> str:
+    """One row per movement (a unit's name, its state, departure, arrival, needed by, the
+    mode): from departure to arrival (hours from the plan's start), air or ground, with
+    the needed-by time as a tick; late arrivals are marked. The labels' column is as wide
+    as the longest label needs. Written in `lang`."""
     if not rows:
         return ""
     _, label = translator(lang), labeller(lang)
     hours, title, late_text = _("h"), _("Deployment plan"), _("late")
-    left, width, row, top = 200, 1000, 22, 28
-    end = max(max(a, n) for _l, _d, a, n, _m in rows) * 1.05 or 1.0
+    labels = [_gantt_label(name, state) for name, state, *_rest in rows]
+    width, row, top = 1000, 22, 28
+    left = min(460, max(120, round(max(len(t) for t in labels) * GANTT_CHAR_W) + 16))
+    end = max(max(a, n) for _l, _s, _d, a, n, _m in rows) * 1.05 or 1.0
     height = top + row * len(rows) + 12
     span = width - left - RIGHT
 
@@ -246,16 +262,20 @@ def plan_gantt(rows: list[tuple[str, float, float, float, str]], lang: str = "en
                    f'y2="{height - 8}" stroke="#ddd"/><text class="axis" x="{x(h):.1f}" '
                    f'y="{top - 10}" text-anchor="middle" font-size="11">{h} {escape(hours)}</text>')
         h += step
-    for i, (name, dep, arr, need, mode) in enumerate(rows):
+    for i, ((name, state, dep, arr, need, mode), text) in enumerate(zip(rows, labels,
+                                                                          strict=True)):
         y = top + i * row
         late = arr > need + 1e-6
         css = f"bar {mode}{' late' if late else ''}"
         fill = "#b03a2e" if late else ("#2f5d9b" if mode == "air" else "#5b8c3a")
+        whole = f"{name} ({state})" if state else name
         out.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" '
-                   f'font-size="12">{escape(name[:28])}</text>')
+                   f'font-size="12">{escape(text)}'
+                   + (f'<title>{escape(whole)}</title>' if text != whole else '')
+                   + '</text>')
         out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" '
                    f'width="{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}">'
-                   f'<title>{escape(name)}: {escape(label("mode", mode))}, '
+                   f'<title>{escape(whole)}: {escape(label("mode", mode))}, '
                    f'{escape(number(dep, lang, 1))}–{escape(number(arr, lang, 1))} '
                    f'{escape(hours)}{escape(f" ({late_text})") if late else ""}</title></rect>')
         out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 1}" '

@@ -55,6 +55,7 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
             "label": text(b["name"]), "details": [
                 [_("State"), names.get(b["state"], b["state"])],
                 *([["ICAO", b["icao"]]] if b.get("icao") else [])]})
+    base_names = {b["key"]: text(b["name"]) for b in pic["bases"]}
     for u in pic["units"]:
         if u["withdrawn"]:
             continue
@@ -65,7 +66,8 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
                 [_("Capability"), label("cap", u["capability"])],
                 [_("Strength"), str(u["strength"])],
                 [_("Readiness"), f"{number(u['readiness_h'], lang)} {hours}"],
-                *([[_("Garrison"), u["garrison"]]] if u.get("garrison") else [])]})
+                *([[_("Garrison"), base_names.get(u["garrison"], u["garrison"])]]
+                  if u.get("garrison") else [])]})
     if board is None:
         shown = [{"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"],
                   "sidc": c["sidc"], "stage": c["stage"], "severity": c["severity"],

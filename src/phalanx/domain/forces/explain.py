@@ -1,8 +1,10 @@
 """What the planner says about its inputs and its plan: warnings before it runs (a
-requirement no available unit can meet, a place beyond every aircraft's range), and one
-line for each unit on why it was chosen or passed over."""
+requirement no available unit can meet or none is left for, one that its units can reach
+by ground only), and one line for each unit on why it was chosen or passed over."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from phalanx.domain.forces.flying import (
     road_arrival,
@@ -17,15 +19,22 @@ from phalanx.domain.forces.model import (
 )
 
 
-def input_warnings(problem: Problem) -> list[str]:
+def input_warnings(problem: Problem, short: Collection[str] = ()) -> list[str]:
     """What the planner cannot do, said before it runs: a requirement no available unit
-    can meet (with why), a place beyond the range of every aircraft."""
+    can meet (with why), or none is left for (`short`: a piece of a task whose other
+    pieces took every available unit of its capability, `tasks.py`); a requirement that
+    every unit able to serve it can reach by ground only (each is farther from it than
+    any aircraft flies loaded)."""
     out = []
     for r in problem.requirements:
         able = [u for u in problem.units if u.capability == r.capability
                 and u.strength >= r.strength]
         usable = [u for u in able if eligible(u, r, problem.barred)]
-        if not able:
+        if r.id in short:
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): every available "
+                       "unit of that capability is already assigned to the other sites or "
+                       "parts of the requirement")
+        elif not able:
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): no unit in the "
                        "registry has that capability and strength")
         elif not usable:
@@ -33,10 +42,12 @@ def input_warnings(problem: Problem) -> list[str]:
                               for u in able})
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
                        f"can meet it ({'; '.join(reasons[:3])})")
-        if problem.aircraft and all(distance_km(u.home, r.place) > a.range_km
-                                    for a in problem.aircraft for u in usable or able):
-            out.append(f"requirement {r.id} at ({r.place[0]:.2f}, {r.place[1]:.2f}) is beyond "
-                       "the range of every aircraft from every unit's home: by ground only")
+        # (the loaded leg, from the unit's home to the place, must be within range)
+        if usable and problem.aircraft and all(distance_km(u.home, r.place) > a.range_km
+                                               for a in problem.aircraft for u in usable):
+            out.append(f"requirement {r.id} ({r.capability} {r.strength}): every available "
+                       "unit that could serve it is farther from the place than any aircraft "
+                       "flies loaded: by ground only")
     return out
 
 

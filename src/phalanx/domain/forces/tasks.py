@@ -67,6 +67,9 @@ class Piece:
     sites: int = 0
     part: int = 0  # 1-based, when the task or the site is cut into slices
     parts: int = 0
+    # the slice left when the task's other pieces have taken every candidate unit (the
+    # units exist and are available, but none is left for this one)
+    short: bool = False
 
     def label(self) -> str:
         where = f"site {self.site} of {self.sites}" if self.sites else ""
@@ -84,6 +87,11 @@ class Expanded:
     pieces: dict[str, Piece] = field(default_factory=dict)  # planner requirement -> piece
     parent: dict[str, str] = field(default_factory=dict)  # part id -> its unit's id
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def short(self) -> frozenset[str]:
+        """The requirements no candidate is left for: the task's other pieces took them."""
+        return frozenset(rid for rid, p in self.pieces.items() if p.short)
 
 
 def whole_of(unit_id: str) -> str:
@@ -210,6 +218,7 @@ def _pieces(t: Task, pool: list[int], consume: bool = False
     if t.kind == "unit":
         yield t.id, t.strength, Piece(t.id, t.crisis)
         return
+    had = bool(pool)  # (with no candidate at all, no piece is short of one: none exists)
     sites = t.sites if t.kind == "sites" else 0
     for site in range(1, max(sites, 1) + 1):
         cut, ok = slices(t.strength, pool)
@@ -219,7 +228,8 @@ def _pieces(t: Task, pool: list[int], consume: bool = False
         for i, s in enumerate(cut, 1):
             _take(pool, s)
             rid = f"{t.id}.{site}.{i}" if sites else f"{t.id}.{i}"
-            yield rid, s, Piece(t.id, t.crisis, site if sites else 0, sites, i, len(cut))
+            yield rid, s, Piece(t.id, t.crisis, site if sites else 0, sites, i, len(cut),
+                                short=had and not ok and i == len(cut))
 
 
 def _take(pool: list[int], s: int) -> None:

@@ -7,6 +7,10 @@ formula when the data is exported again (starting with =, +, -, @, a tab or a ca
 return, unless it is a plain signed number such as -12.5) is refused (setting, after
 OWASP's advice on CSV injection), and every text has a length limit. Quantities are
 normalized: masses to kilograms, volumes to litres, everything else to a count.
+
+A count is written as a whole number with no unit after it: the metric's name says what
+is counted (persons detained, rounds of ammunition, criminal cases), and "pieces" would
+be wrong for most of them (`written`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ OPERATION_METRICS: dict[str, frozenset[str]] = {
 SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_amphetamines",
               "synthetic_cathinones", "synthetic_cannabinoids", "synthetic_opioids",
               "synthetic_other", "precursors")
+COUNT = "count"  # the unit of every counted metric
 MASS_UNITS = {"g": 0.001, "kg": 1.0, "t": 1000.0}
 VOLUME_UNITS = {"ml": 0.001, "l": 1.0}
 MAX_SINGLE_SEIZURE_KG = 100_000.0  # a single seizure over 100 t is absurd
@@ -47,6 +52,13 @@ MAX_AREA = 200  # characters of an administrative area (setting)
 MAX_ROUTE = 64  # characters of a route's end, a place or country (setting)
 AGENCIES = ("customs", "border_guard", "police", "drug_control", "state_security",
             "financial_intelligence", "emergency_service")
+
+
+def written(unit: str, decimals: int) -> tuple[int, str | None]:
+    """How a quantity in a normalized `unit` is written: its decimals (a count has none,
+    a mass or a volume the `decimals` asked for) and the unit written after it (none
+    for a count, the metric names what it counts)."""
+    return (0, None) if unit == COUNT else (decimals, unit)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -27,6 +27,7 @@ from phalanx.domain.crisis.workflow import (
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import identity, offered_units
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
 from phalanx.services.crises.schemas import (
     OfferedUnitOut,
@@ -207,9 +208,7 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category
     from phalanx.services.crisis_requests import as_domain, requests_of
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)))
-    from phalanx.services.decided_plans import decided_plan
-
-    there, home = decided_plan(conn, row.id), decided_plan(conn, row.id, "withdrawal")
+    there, home = in_force.decided(conn, row.id), in_force.decided(conn, row.id, "withdrawal")
     out = 0
     if there is not None and home is None:
         out = sum(1 for m in there.movements if m["crisis_id"] == row.id)
@@ -224,9 +223,7 @@ def _accepted_units(conn: Connection, crisis_id: int) -> int:
         t.assistance_request, t.assistance_request.c.id == t.assistance_offer.c.request_id)
         .where(t.assistance_request.c.crisis_id == crisis_id,
                t.assistance_offer.c.kind == "units", t.assistance_offer.c.status == "accepted"))))
-    from phalanx.services.decided_plans import decided_plan
-
-    plan = decided_plan(conn, crisis_id)
+    plan = in_force.decided(conn, crisis_id)
     planned = 0 if plan is None else sum(1 for m in plan.movements
                                          if m["crisis_id"] == crisis_id)
     return offers + planned

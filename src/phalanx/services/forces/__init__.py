@@ -4,7 +4,8 @@ requirements, and the deployment planner's runs attached to the crisis.
 A planner run takes every crisis still being answered that has force requirements: they
 compete for the same units and aircraft. Movements of decided plans already under way
 are kept (`improve.repair`). A run is stored as *proposed*; once decided it is the
-crisis's deployment, whose progress the crisis room shows, and it commits units.
+crisis's deployment, whose progress the crisis room shows, and it commits units; a later
+run is a proposal beside it until decided in its turn (`in_force`).
 
 The modules, by concept: `registry` (formations, units, lift, bases, their edits),
 `requirements` (a crisis's force requirements by task and each state's consent),
@@ -19,6 +20,7 @@ from phalanx.services.forces.deployment import (
     ProgressOut,
     committed_units,
     decide_plan,
+    in_force,
     picture,
     progress,
 )
@@ -92,6 +94,7 @@ __all__ = [
     "decide_plan",
     "formations",
     "give_consent",
+    "in_force",
     "picture",
     "plan_out",
     "plan_withdrawal",

@@ -20,9 +20,9 @@ from phalanx.domain.forces.registry import (
 from phalanx.domain.forces.tasks import whole_of
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
+from phalanx.services import plans_in_force as stored_plans
 from phalanx.services.clock import now
 from phalanx.services.db import Database
-from phalanx.services.decided_plans import decided_plan
 from phalanx.services.errors import Conflict, Forbidden, NotFound, missing_as
 from phalanx.services.forces.planning import (
     PlanOut,
@@ -77,9 +77,27 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         return plan_out(w.conn, plan_id, actor=actor)
 
 
+def in_force(conn: Connection, crisis_id: int, *, actor: Principal
+             ) -> tuple[PlanOut | None, PlanOut | None]:
+    """The crisis's deployment plan in force (the decided one, under which units move,
+    run from this crisis or from one planned with it) and a proposal newer than it (a
+    re-run not yet decided), as far as the reader may see them."""
+    crs.crisis_row(conn, crisis_id, actor)
+    decided = stored_plans.decided(conn, crisis_id)
+    proposal = stored_plans.newer_proposal(conn, crisis_id, decided.id if decided else None)
+
+    def seen(r: Any) -> PlanOut | None:
+        try:  # (a plan run from a crisis the reader may not see is not shown)
+            return plan_out(conn, r.id, actor=actor) if r is not None else None
+        except NotFound:
+            return None
+
+    return seen(decided), seen(proposal)
+
+
 def committed_units(conn: Connection, crisis_id: int) -> int:
     """Units the crisis's decided deployment plan moves."""
-    r = decided_plan(conn, crisis_id)
+    r = stored_plans.decided(conn, crisis_id)
     if r is None:
         return 0
     return sum(1 for m in r.movements if m["crisis_id"] == crisis_id)
@@ -103,10 +121,11 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
     (in place); once a withdrawal is decided, leaving and returned."""
     at = at or now()
     crs.crisis_row(conn, crisis_id, actor)
-    r = decided_plan(conn, crisis_id)
+    r = stored_plans.decided(conn, crisis_id)
     if r is None:
         return None
-    p = plan_out(conn, r.id, actor=actor)
+    with missing_as("plan", r.id):  # (planned with a crisis this reader may not see)
+        p = plan_out(conn, r.id, actor=actor)
     home_id, home = return_times(conn, crisis_id)
     rows = []
     counts = {"waiting": 0, "moving": 0, "arrived": 0, "leaving": 0, "returned": 0}
@@ -148,23 +167,25 @@ def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
     where = {u["key"]: (u["lat"], u["lon"]) for u in the_units}
     movements = []
     for c in crisis_rows:
-        found = conn.execute(select(t.deployment_plan).where(
-            t.deployment_plan.c.crisis_id == c.id, t.deployment_plan.c.kind == "deployment",
-            t.deployment_plan.c.status.in_(("decided", "proposed")))
-            .order_by(t.deployment_plan.c.status, t.deployment_plan.c.id.desc())).first()
-        if found is None:
-            continue
+        # the plan in force (decided), and the movements a newer proposal would change
+        decided = stored_plans.decided(conn, c.id)
+        proposal = stored_plans.newer_proposal(conn, c.id, decided.id if decided else None)
         reqs = {r.id: r for r in conn.execute(select(t.force_requirement).where(
             t.force_requirement.c.crisis_id == c.id))}
-        for m in found.movements:
-            home = where.get(m["unit"]) or where.get(whole_of(m["unit"]))  # a part: its unit's
-            if m["crisis_id"] != c.id or m["requirement"] not in reqs or home is None:
-                continue
-            r = reqs[m["requirement"]]
-            movements.append({"plan": found.id, "status": found.status, "crisis": c.id,
-                              "unit": m["unit"], "mode": m["mode"],
-                              "from": list(home), "to": [r.lat, r.lon],
-                              "arrive_h": m["arrive_h"]})
+        kept = {(m["requirement"], m["unit"], m["mode"]) for m in decided.movements} \
+            if decided is not None else set()
+        for found in (decided, proposal):
+            for m in found.movements if found is not None else []:
+                home = where.get(m["unit"]) or where.get(whole_of(m["unit"]))  # a part: its unit's
+                if m["crisis_id"] != c.id or m["requirement"] not in reqs or home is None:
+                    continue
+                if found is proposal and (m["requirement"], m["unit"], m["mode"]) in kept:
+                    continue
+                r = reqs[m["requirement"]]
+                movements.append({"plan": found.id, "status": found.status, "crisis": c.id,
+                                  "unit": m["unit"], "mode": m["mode"],
+                                  "from": list(home), "to": [r.lat, r.lon],
+                                  "arrive_h": m["arrive_h"]})
     return {"units": the_units,
             "aircraft": [a.model_dump(mode="json") for a in aircraft(conn, actor=actor)],
             "bases": [b.model_dump(mode="json") for b in bases(conn)],

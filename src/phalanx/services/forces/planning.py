@@ -179,11 +179,15 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})
+    # tasks with more pieces than candidate units: an uncovered piece of one is short of a
+    # unit because the others took them all (`tasks.py`)
+    short = {piece.task for piece in built.pieces.values() if piece.short}
     uncovered = [{"key": rid, "requirement": built.requirement_of(rid),
                   "crisis_id": built.crisis_of(rid, reqs[rid].crisis),
-                  "label": built.label_of(rid),
+                  "label": built.label_of(rid), **built.piece_of(rid),
                   "capability": reqs[rid].capability, "strength": reqs[rid].strength,
-                  "proven": rid in result.bounds.uncoverable}
+                  "proven": rid in result.bounds.uncoverable,
+                  "short": str(built.requirement_of(rid)) in short}
                  for rid in p.uncovered]
     explanations = _named(pl.explain(problem, p), built, p, reqs)
     with db.write(actor) as w:
@@ -288,9 +292,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
-    """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...")."""
+    """Warnings name a crisis ("crisis 3: ...") or a requirement ("requirement 7 ...",
+    "requirement 7, site 2 of 3 ...", "requirement 7.2.1 ...")."""
     kind, _, rest = w.partition(" ")
-    number = rest.split(" ", 1)[0].rstrip(":").split(".", 1)[0]
+    number = rest.split(" ", 1)[0].rstrip(":,").split(".", 1)[0]
     if not number.isdigit():
         return True
     if kind == "crisis":

@@ -172,10 +172,23 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                   whole=[u for u in moved if "#" not in u],
                   cut=[tk.whole_of(u) for u in moved if "#" in u])
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground)
-    warnings += e.notes + pl.input_warnings(problem)
+    warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
                  e.pieces, e.parent)
+
+
+def _by_piece(lines: list[str], pieces: dict[str, tk.Piece]) -> list[str]:
+    """The planner's warnings naming a piece of a task by its label ("requirement 8, site
+    5 of 6"), not by the planner's id ("requirement 8.5.1")."""
+    out = []
+    for line in lines:
+        head, paren, rest = line.partition(" (")
+        piece = pieces.get(head.removeprefix("requirement "))
+        if paren and piece is not None and (piece.sites or piece.parts > 1):
+            line = f"{piece.label()} ({rest}"
+        out.append(line)
+    return out
 
 
 def _decided_plan(conn: Connection, rows: list[Any], at: datetime

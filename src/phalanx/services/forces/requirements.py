@@ -40,7 +40,8 @@ class RequirementIn(BaseModel):
     (required), or they serve it first (preferred)."""
 
     capability: Capability
-    strength: int = Field(ge=1, le=100_000)
+    strength: int = Field(ge=1, le=100_000, description="of the unit, of the strength at "
+                          "the place, or of each site for a task of sites")
     place: str = Field(min_length=1, max_length=300)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)

@@ -25,9 +25,9 @@ from phalanx.domain.forces import withdrawal as wd
 from phalanx.domain.forces.improve import solve
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
+from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
-from phalanx.services.decided_plans import decided_plan
 from phalanx.services.errors import Conflict, Forbidden
 from phalanx.services.forces.planning import PlanOut, plan_out
 from phalanx.services.forces.problem import ground_times, lift
@@ -41,7 +41,7 @@ class WithdrawalIn(BaseModel):
 
 
 def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:
-    return decided_plan(conn, crisis_id, kind)
+    return in_force.decided(conn, crisis_id, kind)
 
 
 def _problem(conn: Connection, crisis_id: int, at: datetime

@@ -134,12 +134,13 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     for key, op in org.operations.items():
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
         name = op["name"].get(texts.lang) or op["name"]["en"]
-        op_rows += [[name, label("metric", r.key["metric"]), f"{r.quantity:,.2f}",
-                     r.key["unit"], str(r.reports)] for r in s.rows if r.reports]
+        op_rows += [[name, label("metric", r.key["metric"]),
+                     texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                    for r in s.rows if r.reports]
     sections.append(pdf.Section(
         _("Joint operations in %(year)s", year=year),
         [] if op_rows else [_("No result reported through Phalanx.")],
-        table=[[_("Operation"), _("Metric"), _("Quantity"), _("Unit"), _("Reports")],
+        table=[[_("Operation"), _("Metric"), _("Quantity"), _("Reports")],
                *op_rows] if op_rows else None))
 
     # Parliamentary Assembly

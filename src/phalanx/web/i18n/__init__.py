@@ -36,7 +36,8 @@ new-style gettext, in the language of the template's ``lang`` or ``request``):
   A ``Text`` (a name in the working languages) written as ``{{ body.name }}`` shows in
   the page's language.
 - ``{{ day|long_date }}`` ("1 January 2000", "1 января 2000 г.") and
-  ``{{ x|number }}`` use Babel's CLDR formats.
+  ``{{ x|number }}`` use Babel's CLDR formats; ``{{ q|quantity(unit) }}`` writes a
+  reported quantity ("1,041" for a count, "20,454.18 kg").
 
 In Python: ``translator(lang)`` is ``_(msgid, **values)``, ``plurals(lang)`` is
 ``ngettext(singular, plural, n, **values)``, ``labeller(lang)`` is ``label``; mark a text
@@ -207,7 +208,8 @@ def texts_for(lang: str) -> Texts:
 
     return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
                  message=lambda text, data=None: timeline_text(text, lang, data),
-                 day=lambda day: long_date(day, lang))
+                 day=lambda day: long_date(day, lang),
+                 number=lambda value, digits=None: number(value, lang, digits))
 
 
 def long_date(day: date, lang: str) -> str:
@@ -238,7 +240,7 @@ def _lang_of(ctx: Context) -> str:
 
 def install(env: Environment) -> None:
     """`jinja2.ext.i18n` (`_`, `gettext`, `ngettext`, `pgettext`, `{% trans %}`), `label`,
-    `name` and the `long_date` and `number` filters, for every template of `env`, in the
+    `name` and the `long_date`, `number` and `quantity` filters, for every template of `env`, in the
     language of the template's context (its `lang`, or its `request`)."""
     env.add_extension("jinja2.ext.i18n")
 
@@ -274,6 +276,13 @@ def install(env: Environment) -> None:
         return number(value, _lang_of(ctx), digits) if value is not None else ""
 
     @pass_context
+    def quantity_filter(ctx: Context, value: float | None, unit: str,
+                        decimals: int = 2) -> str:
+        # a reported quantity: a count whole and without unit, a mass with its unit
+        return texts_for(_lang_of(ctx)).quantity(value, unit, decimals) \
+            if value is not None else ""
+
+    @pass_context
     def label(ctx: Context, group: str, value: Any) -> str:
         return labeller(_lang_of(ctx))(group, value)
 
@@ -296,4 +305,5 @@ def install(env: Environment) -> None:
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter
     env.filters["number"] = number_filter
+    env.filters["quantity"] = quantity_filter
     env.filters["translated"] = translated

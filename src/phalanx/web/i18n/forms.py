@@ -12,19 +12,23 @@ the placeholders of its msgid; the name says how the value shows:
 - `line_*`: a part of a line, translated in turn; `reasons`: parts joined by `; `;
 - `data_*`: a text of the organization's file (a body's name, a crisis category's
   basis), in the language the file gives it in, when the caller passes the file's texts;
+- `unit*`: a unit, by its name, and `aircraft`: aircraft `, `-separated, each name once,
+  when the caller passes the names (`names`: an id to its name in the language);
 - anything else: as it is (a name, an id, a text someone wrote).
 
 An optional group that did not match shows as nothing.
 
 With `english`, an English line keeps its words but for its keys, written by their labels
 (`military_crrf` as "military (CRRF)", `all` units as "all units"; `Regular` or `head of
-state` stay as they are), in the form's msgid; without it English is returned as it is.
+state` stay as they are), in the form's msgid; a translator made `in_english` writes
+English lines again from their msgids (the capabilities by their labels, the units and
+aircraft by their names); otherwise English is returned as it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 from phalanx.web.i18n import labeller, number, translations
@@ -33,10 +37,15 @@ NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
 
 
 def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
-           data: Callable[[str], str] | None) -> str:
+           data: Callable[[str], str] | None, names: Mapping[str, str] | None = None) -> str:
     label = labeller(lang)
     if name.startswith("data_"):
         return data(value) if data is not None else value
+    if name.startswith("unit"):
+        return (names or {}).get(value, value)
+    if name == "aircraft":
+        shown = [(names or {}).get(v.strip(), v.strip()) for v in value.split(",")]
+        return ", ".join(dict.fromkeys(shown))
     if name.startswith("num_"):
         return number(float(value), lang, 1)
     if name.startswith("pct_"):
@@ -46,7 +55,7 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     if name.startswith("cap"):
         return label("cap", value)
     if name.startswith("Ls_"):
-        return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again, data)
+        return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again, data, names)
                          for v in value.split(","))
     if name.startswith("L_"):
         return label(name[2:].rstrip("0123456789"), value.lower().replace(" ", "_"))
@@ -89,12 +98,13 @@ Translate = Callable[..., str]
 
 
 def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
-               english: bool = False) -> Translate:
+               english: bool = False, *, in_english: bool = False) -> Translate:
     """A function writing a line in a language: a line that is its own msgid is
     translated as such, else by the first of `forms` it matches (its parts translated by
-    the same function), else by `otherwise`. An English line is returned as it is, or
-    with `english` with its keys by their labels (`_english`). `data`, when given, writes
-    the organization file's texts in `lang`."""
+    the same function), else by `otherwise`. An English line is returned as it is, with
+    `english` with its keys by their labels (`_english`), with `in_english` written from
+    the forms as in another language. `data`, when given, writes the organization file's
+    texts in `lang`; `names`, the units' and aircraft's names by their ids."""
 
     @cache
     def patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -112,21 +122,25 @@ def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
                                 for k, v in m.groupdict().items()}
         return line
 
-    def text(line: str, lang: str, data: Callable[[str], str] | None = None) -> str:
+    def text(line: str, lang: str, data: Callable[[str], str] | None = None,
+             names: Mapping[str, str] | None = None) -> str:
+        is_english = lang == "en"
         if not line:
             return line
-        if lang == "en":
+        if is_english and not in_english:
             return labelled(line)
-        own = str(translations(lang).gettext(line))
-        if own != line:
-            return own
+        if not is_english:
+            own = str(translations(lang).gettext(line))
+            if own != line:
+                return own
         for pattern, msgid in patterns():
             m = pattern.match(line)
             if m is not None:
                 values = {k: "" if v is None else _shown(
-                              k, v, lang, lambda part: text(part, lang, data), data)
+                              k, v, lang, lambda part: text(part, lang, data, names), data,
+                              names)
                           for k, v in m.groupdict().items()}
                 return str(translations(lang).gettext(msgid)) % values
-        return otherwise(line, lang)
+        return line if is_english else otherwise(line, lang)
 
     return text

@@ -333,7 +333,6 @@ LABELS: dict[str, dict[str, str]] = {
         'research': L_('programme', 'research and development'),
     },
     'quantity_unit': {
-        'count': L_('quantity_unit', 'pcs'),
         'g': L_('quantity_unit', 'g'),
         'kg': L_('quantity_unit', 'kg'),
         'l': L_('quantity_unit', 'l'),

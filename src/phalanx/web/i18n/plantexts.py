@@ -3,11 +3,13 @@ the warnings before a run, and the reasons a unit may not serve a crisis.
 
 The planner and the services write these lines in English (`domain/forces/explain.py`,
 `domain/forces/tasks.py`, `domain/forces/registry.py`, `domain/crisis/authority.py`,
-`services/forces/problem.py`), and a plan stores them so. Here each form is matched and
-written again from its msgid (`forms`): numbers with the language's separators,
-capabilities with their labels, the parts of a line (a requirement, how a unit travels,
-a reason) each translated in turn. A line no form matches shows as it is; a test runs
-the planner and checks that no line it writes is left in English.
+`services/forces/problem.py`), and a plan stores them so, with the capabilities', units'
+and aircraft's ids. Here each form is matched and written again from its msgid
+(`forms`), in English too: numbers with the language's separators, capabilities with
+their labels, units and aircraft by their names (when the page gives them), the parts of
+a line (a requirement, how a unit travels, a reason) each translated in turn. A line no
+form matches shows as it is; a test runs the planner and checks that no line it writes
+is left in English.
 
 To translate a new form: add it to `FORMS` with `N_`, run `make i18n` and write its
 Russian text in `messages.po`.
@@ -57,14 +59,25 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"requirement (?P<req>[^,\s]+)", N_("requirement %(req)s")),
     (r"crisis (?P<crisis>\d+)", N_("crisis %(crisis)s")),
     # the warnings before a run (explain.py, tasks.py, services/forces/problem.py)
-    (r"requirement (?P<req>\S+) \((?P<cap>\w+) (?P<strength>\d+)\): no unit in the registry "
-     r"has that capability and strength",
-     N_("requirement %(req)s (%(cap)s, %(strength)s): no unit in the registry has that "
-        "capability and strength")),
-    (r"requirement (?P<req>\S+) \((?P<cap>\w+) (?P<strength>\d+)\): no available unit can "
-     r"meet it \((?P<reasons>.+)\)",
-     N_("requirement %(req)s (%(cap)s, %(strength)s): no available unit can meet it "
-        "(%(reasons)s)")),
+    # (a requirement, or a piece of one: "requirement 8, site 5 of 6", or its id "8.5.1")
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): no unit in the "
+     r"registry has that capability and strength",
+     N_("%(line_req)s (%(cap)s, %(strength)s): no unit in the registry has that capability "
+        "and strength")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): no available unit "
+     r"can meet it \((?P<reasons>.+)\)",
+     N_("%(line_req)s (%(cap)s, %(strength)s): no available unit can meet it (%(reasons)s)")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
+     r"unit of that capability is already assigned to the other sites or parts of the "
+     r"requirement",
+     N_("%(line_req)s (%(cap)s, %(strength)s): every available unit of that capability is "
+        "already assigned to the other sites or parts of the requirement")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
+     r"unit that could serve it is farther from the place than any aircraft flies loaded: "
+     r"by ground only",
+     N_("%(line_req)s (%(cap)s, %(strength)s): every available unit that could serve it is "
+        "farther from the place than any aircraft flies loaded: by ground only")),
+    # (as plans stored before 2026-12 said it, also of a requirement no unit could serve)
     (rf"requirement (?P<req>\S+) at \((?P<lat>{_NUM}), (?P<lon>{_NUM})\) is beyond the range "
      r"of every aircraft from every unit's home: by ground only",
      N_("requirement %(req)s at (%(lat)s, %(lon)s) is beyond the range of every aircraft "
@@ -122,4 +135,4 @@ FORMS: tuple[tuple[str, str], ...] = (
 
 # a line of the planner in a language: by its form, else a message the error texts
 # know, else as it is
-plan_text = translator(FORMS, translate_error)
+plan_text = translator(FORMS, translate_error, in_english=True)

@@ -28,8 +28,8 @@ from phalanx.web import cop
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import translator
+from phalanx.web.pages import crisis_forces
 from phalanx.web.pages import drafts as draft_pages
-from phalanx.web.pages import forces as forces_pages
 from phalanx.web.pages.render import language, language_links, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +47,7 @@ def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
         "crises": items, "exercise": exercise, "closed": closed,
         "map_data": f"/crises/map.json?{query}",
         "tile_url": request.app.state.settings.map_tile_url,
-        "places": forces_pages.places(conn), "form": form or {}, "form_error": error,
+        "places": crisis_forces.places(conn), "form": form or {}, "form_error": error,
         "categories": list(org.crisis_categories.values()),
         "states": sorted(org.states.values(), key=lambda s: s.code)},
         status_code=status_code)
@@ -101,7 +101,7 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                                    "longitude between -180 and 180, in degrees (e.g. "
                                    "40.06 and 70.82)."))
     if y is None or x is None:
-        known = {str(n).casefold(): p for p in forces_pages.places(conn)
+        known = {str(n).casefold(): p for p in crisis_forces.places(conn)
                  for n in (p["name"], p["name_ru"]) if n}
         found = known.get(place.strip().casefold())
         if found is None:
@@ -163,7 +163,7 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
             "now": datetime.now(UTC),
-            **forces_pages.room_context(conn, crisis_id, actor, org, lang),
+            **crisis_forces.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
 

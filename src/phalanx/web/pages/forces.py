@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
-from phalanx.domain.organization import Organization
 from phalanx.services import forces
 from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
@@ -29,14 +28,6 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
-def places(conn: Conn) -> list[dict[str, object]]:
-    """The dataset's places a crisis or a requirement can be placed at: its airfields,
-    air bases, garrisons and named nodes (name, kind and coordinates)."""
-    return [{"key": b.key, "name": b.name, "name_ru": b.name_ru, "kind": b.kind,
-             "lat": b.lat, "lon": b.lon}
-            for b in sorted(forces.bases(conn), key=lambda b: b.name)]
-
-
 @router.get("/forces", response_class=HTMLResponse)
 def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None) -> HTMLResponse:
@@ -45,10 +36,12 @@ def registry(request: Request, actor: Reader, conn: Conn,
     name = localized(lang)
     chart = charts.strength_bars([(name(f, "abbreviation") or name(f), f.listed_strength,
                                    f.declared_strength) for f in fs if f.units], lang)
+    bases = forces.bases(conn)
     return render(request, "forces.html", {
         "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
                                                 state=state),
-        "aircraft": forces.aircraft(conn, actor=actor), "bases": forces.bases(conn),
+        "aircraft": forces.aircraft(conn, actor=actor), "bases": bases,
+        "base_names": {b.key: b.name for b in bases},  # garrisons and bases by their names
         "may_change": partial(may_change, actor), "formation": formation,
         "state": state, "chart": chart, "today": datetime.now(UTC).date()})
 
@@ -84,15 +77,15 @@ def operational_picture(request: Request, actor: Reader, conn: Conn,
                         crisis: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
                         ) -> HTMLResponse:
     pic = forces.picture(conn, actor=actor)
-    plan = None
-    if crisis is not None:
-        found = forces.plans(conn, crisis, actor=actor)
-        found = [p for p in found if p.kind == "deployment"]
-        plan = next((p for p in found if p.status == "decided"), found[0] if found else None)
+    plan = proposal = None
+    if crisis is not None:  # the plan in force, and a newer proposal (drawn dashed)
+        decided, proposal = forces.in_force(conn, crisis, actor=actor)
+        plan, proposal = (decided, proposal) if decided is not None else (proposal, None)
     moves = [m for m in pic["movements"] if crisis is None or m["crisis"] == crisis]
     data = "/forces/map/data.json" + (f"?crisis={crisis}" if crisis is not None else "")
     return render(request, "forces_map.html", {
-        "picture": pic, "crisis": crisis, "plan": plan, "moves": len(moves),
+        "picture": pic, "crisis": crisis, "plan": plan, "proposal": proposal,
+        "moves": len(moves),
         "map_data": data, "tile_url": request.app.state.settings.map_tile_url})
 
 
@@ -224,47 +217,3 @@ def cancel_planner_run(request: Request, run_id: str, actor: Writer) -> Response
 def decide_plan(plan_id: Id, actor: Writer, db: DB) -> Response:
     p = forces.decide_plan(db, plan_id, actor=actor)
     return RedirectResponse(f"/crises/{p.crisis_id}?saved=1#forces", status_code=303)
-
-
-def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization, lang: str
-                 ) -> dict[str, object]:
-    """What the crisis room shows of the forces, the units named in `lang`."""
-    reqs = forces.requirements(conn, crisis_id, actor=actor)
-    every = forces.plans(conn, crisis_id, actor=actor)
-    found = [p for p in every if p.kind == "deployment"]
-    plan = found[0] if found else None
-    withdrawal = next((p for p in every if p.kind == "withdrawal"), None)
-    text = org.text_in(lang)
-    unit_names = {u.key: text(u.name) for u in forces.units(conn, actor=actor)}
-    for p in (plan, withdrawal):  # parts of a unit: its name and the part's number
-        for m in p.movements if p else []:
-            whole, _, part = m.unit.partition("#")
-            if part and whole in unit_names:
-                unit_names[m.unit] = f"{unit_names[whole]} #{part}"
-    gantt = ""
-    if plan is not None:
-        by_req = {r.id: r for r in reqs}
-        rows = []
-        for m in plan.movements:
-            r = by_req.get(m.requirement)
-            if m.crisis_id != crisis_id or r is None:
-                continue
-            dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
-            need = (r.needed_by - plan.starts_at).total_seconds() / 3600
-            rows.append((f"{unit_names.get(m.unit, m.unit)} ({m.state})", dep, m.arrive_h,
-                         need, m.mode))
-        gantt = charts.plan_gantt(rows, lang)
-    own_units = []
-    if actor.state:
-        own_units = forces.units(conn, actor=actor, state=actor.state)
-    aircraft_types = {a.key: text(a.type) for a in forces.aircraft(conn, actor=actor)}
-    return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
-            "plan": plan, "plans": found, "gantt": gantt, "withdrawal": withdrawal,
-            "decided_deployment": any(p.status == "decided" for p in found),
-            "unit_states": sorted({u.state for u in forces.units(conn, actor=actor)}),
-            "progress": forces.progress(conn, crisis_id, actor=actor),
-            "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
-            "planner_run": run.view() if (run := planner_runs.running_for(crisis_id)) else None,
-            "is_staff": is_staff(actor), "unit_names": unit_names,
-            "aircraft_types": aircraft_types,
-            "places": places(conn)}

@@ -56,7 +56,8 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
     return render(request, "operation.html", {
         **_charts(request, conn, key, actor, stage or None, _year(year)),
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),
-        "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state})
+        "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state,
+        "may_submit": ops.why_not_submit(d["op"], actor) is None})
 
 
 def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str | None,
@@ -69,7 +70,7 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     series = {_("reported through Phalanx"): values}
     if hist is not None:
         series[_("historical total (reported by the organization)")] = hist
-    stages = opsreport.by_stage(conn, key, actor=actor)
+    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang))
     columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
     per_state = {state: [dict(points).get(s, 0.0) for s in columns]
                  for state, points in sorted(stages.items())}
@@ -125,9 +126,17 @@ def _allowed(op: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/operations/{key}/upload", response_class=HTMLResponse)
 def upload_form(request: Request, key: str, actor: Writer, conn: Conn) -> HTMLResponse:
+    """The upload form; to a user who may not submit results, why not, instead of it."""
     op = ops.operation(conn, key)
     return render(request, "upload.html", {"op": op, "key": key, "result": None,
-                                           "problem": None, **_allowed(op)})
+                                           "problem": None, **_refusal(op, actor),
+                                           **_allowed(op)})
+
+
+def _refusal(op: dict[str, Any], actor: Principal) -> dict[str, Any]:
+    """Why the user may not submit (None: it may), and its state's agencies that take part."""
+    return {"refusal": ops.why_not_submit(op, actor),
+            "agencies": op.get("agencies", {}).get(actor.state or "", [])}
 
 
 @router.get("/operations/{key}/upload/template.csv")
@@ -173,5 +182,6 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
                        row=exc.row, column=exc.column, message=message)
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
-                                           "problem": problem, "file": name, **_allowed(op)},
+                                           "problem": problem, "file": name,
+                                           **_refusal(op, actor), **_allowed(op)},
                   status_code=status)
