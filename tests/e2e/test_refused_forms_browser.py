@@ -1,7 +1,7 @@
 """Refused forms in a real browser: the crisis room's move asks for the reason or the
 review its choice requires before anything is sent, and a refusal of the rules comes
 back beside its form, in view, with what was typed; the error page of a refused form
-elsewhere (signing a draft out of turn) leads back to the form with what was typed."""
+elsewhere (a situation report) leads back to the form with what was typed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import crises
-from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.e2e.test_browser import login
@@ -76,24 +75,26 @@ def test_the_move_asks_for_what_its_choice_requires(page: Any,
 
 def test_the_error_page_of_a_form_goes_back_to_it_as_typed(page: Any,
                                                           site: tuple[str, Database]) -> None:
+    """A situation report whose attachment was withdrawn while the page was open (its
+    option points at a document no longer there): the error page leads back to the form
+    with the report as typed."""
     base_url, db = site
-    d = dec.propose_draft(db, dec.DraftIn.model_validate({
-        "body": "csc", "procedure": "written", "title": "On the exercise calendar",
-        "text_en": "The Council decides ...",
-        "deadline": datetime.now(UTC) + timedelta(days=10)}),
-        actor=Principal("secretariat", Role.SECRETARIAT))
-    assert d.signing_order[0] != "KAZ"
-    login(page, base_url, "rep-kaz", "demo-rep-kaz")
-    page.goto(f"{base_url}/drafts/{d.id}")
-    page.select_option("#sign-form select[name=answer]", "reservation")
-    page.fill("#sign-form textarea[name=reservation]", "subject to ratification")
-    page.click("#sign-form button[type=submit]")
+    with db.read() as conn:
+        c = next(x for x in crises.board(conn, actor=SYSTEM))
+    login(page, base_url, "secretariat", "demo-secretariat")
+    page.goto(f"{base_url}/crises/{c.id}")
+    page.fill("#sitrep-form textarea[name=situation]", "Roads to the north cut by mudflows")
+    page.evaluate("""() => {
+        const select = document.querySelector('#sitrep-form select[name=document_ids]');
+        const gone = document.createElement('option');
+        gone.value = '999999'; gone.textContent = 'withdrawn';
+        select.appendChild(gone); gone.selected = true; }""")
+    page.click("#sitrep-form button[type=submit]")
     page.wait_for_selector("#form-back")
-    assert f"it is {d.signing_order[0]}'s turn to sign" in page.inner_text("p.error")
-    assert page.locator("#form-back a").get_attribute("href") == f"/drafts/{d.id}"
+    assert "999999" in page.inner_text("p.error")
+    assert page.locator("#form-back a").get_attribute("href") == f"/crises/{c.id}"
     page.click("#form-back button")
-    page.wait_for_url(f"{base_url}/drafts/{d.id}")
-    page.wait_for_selector("#sign-form")
-    assert page.input_value("#sign-form select[name=answer]") == "reservation"
-    assert page.input_value("#sign-form textarea[name=reservation]") == \
-        "subject to ratification"
+    page.wait_for_url(f"{base_url}/crises/{c.id}")
+    page.wait_for_selector("#sitrep-form")
+    assert page.input_value("#sitrep-form textarea[name=situation]") == \
+        "Roads to the north cut by mudflows"

@@ -164,9 +164,12 @@ def record_official_request(crisis_id: Id, data: crisis_requests.OfficialRequest
     return crisis_requests.record_request(db, crisis_id, data, actor=actor)
 
 
-@router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut)
+@router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
 def set_response(crisis_id: Id, data: crises.ResponseIn, actor: Writer,
                  db: DB) -> crises.CrisisOut:
+    """The measures and the facts the guards need; 409 once they would break a guard of a
+    response under way, or for a finished crisis."""
     return crises.set_response(db, crisis_id, data, actor=actor)
 
 
