@@ -63,7 +63,12 @@ def test_a_decision_earlier_the_same_day_answers_no_later_crisis(org_db: Databas
     request(org_db, later.id, T0 + timedelta(hours=5, minutes=10))
     with pytest.raises(Conflict, match="before the crisis was reported"):
         crises.link_decision(org_db, later.id, decision, actor=SEC)
-    assert crises.link_decision(org_db, c.id, decision, actor=SEC).authorizes == [PK.value]
+    linked = crises.link_decision(org_db, c.id, decision, actor=SEC)
+    assert linked.authorizes == [PK.value]
+    # the notice to the UN opened with the decision: the card judges it by the same clock
+    card = {m.measure: m for m in linked.response_card}
+    assert linked.un_notice is not None and linked.un_notice.status == "open"
+    assert card["un_notification"].verdict == "open"
 
 
 def test_once_under_way_the_response_keeps_its_guards(org_db: Database) -> None:

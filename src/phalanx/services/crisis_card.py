@@ -55,7 +55,11 @@ def withdrawal_span(conn: Connection, crisis_id: int, at: datetime
 
 def response_card(conn: Connection, org: Organization, row: Any,
                   history: list[tuple[Stage, datetime]], requested_at: datetime | None,
-                  un_sent: datetime | None, un_applies: bool, at: datetime) -> list[MarkOut]:
+                  un_sent: datetime | None, un_applies: bool, at: datetime,
+                  un_due: datetime | None = None) -> list[MarkOut]:
+    """The card's marks. The notice to the UN Security Council, once opened (with the
+    decision, whose measures it reports), is judged by its own due time, counted here
+    from the request: the card and the notice say the same."""
     start = requested_at or aware(row.reported_at)
 
     def entered(stage: Stage) -> datetime | None:
@@ -76,6 +80,8 @@ def response_card(conn: Connection, org: Organization, row: Any,
     if not MILITARY & {Measure(m) for m in row.measures}:
         applies -= card.WITHDRAWAL
     targets = {k: int(v) for k, v in org.settings.get("response_targets", {}).items()}
+    if un_due is not None:
+        targets["un_notification"] = max(0, int((un_due - start).total_seconds() // 60))
     return [MarkOut(measure=m.measure,
                     elapsed_minutes=m.elapsed.total_seconds() / 60 if m.elapsed else (
                         0.0 if m.elapsed is not None else None),

@@ -18,7 +18,9 @@ The withdrawal's marks apply where the response has military measures (forces to
 home).
 
 The targets are minutes from the request (dataset setting `response_targets`: the Treaty
-says "immediately" for consultations and the UN notice; the rest are settings).
+says "immediately" for consultations and the UN notice; the rest are settings); once the
+notice to the UN Security Council is opened (with the decision whose measures it
+reports), its own due time is the target, so the card and the notice agree.
 """
 
 from __future__ import annotations

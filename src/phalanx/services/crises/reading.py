@@ -108,7 +108,8 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             conn, the_org, row, history,
             out.official_requests[0].at if out.official_requests else None,
             out.un_notice.sent_at if out.un_notice else None,
-            crisis_obligations.collective_defence(conn, the_org, row), at)
+            crisis_obligations.collective_defence(conn, the_org, row), at,
+            out.un_notice.due_at if out.un_notice else None)
         out.sessions = [r.meeting_id for r in conn.execute(
             select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
             .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
