@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from phalanx.dataset import loader
 from phalanx.dataset.loader import DatasetError, parse
-from phalanx.domain import contributions, rotation
+from phalanx.domain import contributions, leaving, rotation
 from phalanx.domain import membership as m
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import (
@@ -92,7 +92,7 @@ def test_a_notice_takes_effect_after_the_notice_period() -> None:
                     ev("ARM", EventKind.NOTICE, date(2010, 8, 31)),
                     ev("ARM", EventKind.SETTLE, date(2010, 12, 1))],
                    settings={"withdrawal_notice_months": 6})
-    (n,) = m.notices(org)
+    (n,) = leaving.notices(org)
     assert n.effective == date(2011, 2, 28) and n.settled == date(2010, 12, 1)
     assert m.status_on(org, "ARM", date(2011, 2, 27)) is MembershipStatus.MEMBER
     assert m.status_on(org, "ARM", date(2011, 2, 28)) is None
@@ -128,7 +128,7 @@ def test_the_effective_day_is_the_later_of_the_period_and_the_settlement(
                     ev("ARM", EventKind.NOTICE, given_on),
                     ev("ARM", EventKind.SETTLE, settled)],
                    settings={"withdrawal_notice_months": months})
-    (n,) = m.notices(org)
+    (n,) = leaving.notices(org)
     assert n.period_end is not None
     assert 28 * months <= (n.period_end - given_on).days <= 31 * months + 3
     assert n.effective == max(n.period_end, settled)
@@ -141,7 +141,7 @@ def test_a_state_that_has_not_settled_stays_a_member() -> None:
     org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1)),
                     ev("ARM", EventKind.NOTICE, date(2010, 1, 1))],
                    settings={"withdrawal_notice_months": 6})
-    (n,) = m.notices(org)
+    (n,) = leaving.notices(org)
     assert not n.takes_effect and n.period_end == date(2010, 7, 1)
     assert m.status_on(org, "ARM", date(2030, 1, 1)) is MembershipStatus.MEMBER
     # a withdrawal recorded after the period but before settling is a problem
@@ -155,26 +155,26 @@ def test_a_state_that_has_not_settled_stays_a_member() -> None:
                                   EventKind.EXPEL])
 def test_the_councils_acts_are_recorded_only_by_a_decision(kind: EventKind) -> None:
     org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1))])
-    why = m.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=False)
+    why = leaving.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=False)
     assert why is not None and "decided by the Council" in why
-    assert m.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=True) is None
+    assert leaving.recording_problem(org, "KAZ", kind, date(2010, 1, 1), by_decision=True) is None
 
 
 def test_a_withdrawal_is_recorded_only_after_a_notice_and_the_settlement() -> None:
     org = org_with([ev("ARM", EventKind.JOIN, date(2000, 1, 1))],
                    settings={"withdrawal_notice_months": 6})
-    why = m.recording_problem(org, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
+    why = leaving.recording_problem(org, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
     assert why is not None and "written notice at least 6 months" in why
     noticed = org_with([*org.membership, ev("ARM", EventKind.NOTICE, date(2010, 1, 1))],
                        settings={"withdrawal_notice_months": 6})
-    why = m.recording_problem(noticed, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
+    why = leaving.recording_problem(noticed, "ARM", EventKind.WITHDRAW, date(2010, 9, 1), False)
     assert why is not None and "not settled" in why
     settled = org_with([*noticed.membership, ev("ARM", EventKind.SETTLE, date(2010, 8, 1))],
                        settings={"withdrawal_notice_months": 6})
-    assert m.recording_problem(settled, "ARM", EventKind.WITHDRAW, date(2010, 9, 1),
+    assert leaving.recording_problem(settled, "ARM", EventKind.WITHDRAW, date(2010, 9, 1),
                                False) is None
     for kind in (EventKind.NOTICE, EventKind.SETTLE, EventKind.STAND_ASIDE):
-        assert m.recording_problem(org, "ARM", kind, date(2010, 9, 1), False) is None
+        assert leaving.recording_problem(org, "ARM", kind, date(2010, 9, 1), False) is None
 
 
 def test_expulsion_only_where_the_dataset_allows_it() -> None:

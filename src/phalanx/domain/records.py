@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from phalanx.domain.membership import notices
+from phalanx.domain.leaving import notices
 from phalanx.domain.organization import (
     AgreementParty,
     EventKind,

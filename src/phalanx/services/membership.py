@@ -20,8 +20,8 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import access, org_repository
 from phalanx.adapters.db import tables as t
 from phalanx.domain import contributions as ledger_rules
+from phalanx.domain import leaving, rotation
 from phalanx.domain import membership as rules
-from phalanx.domain import rotation
 from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import EventKind, MembershipEvent, Organization
@@ -117,7 +117,7 @@ def _validate(org: Organization, state: str, kind: EventKind, on: date,
                 and p not in rules.timeline(org)[1]]
     if mine:
         raise Invalid("kind", f"{state} on {on}: {mine[0].message}")
-    if (why := rules.recording_problem(org, state, kind, on, by_decision)) is not None:
+    if (why := leaving.recording_problem(org, state, kind, on, by_decision)) is not None:
         raise Invalid("kind", f"{state} on {on}: {why}")
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import org_repository
 from phalanx.dataset import loader
+from phalanx.domain import leaving
 from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Standing
@@ -231,7 +232,7 @@ def organization_info(org: Organization) -> OrganizationOut:
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:
-    pending = {n.state: n for n in rules.notices(org)
+    pending = {n.state: n for n in leaving.notices(org)
                if n.given <= day and (day < n.effective or not n.takes_effect)}
     return [
         MemberOut(code=m.state, name=org.states[m.state].name.en,
