@@ -217,11 +217,12 @@ def topics(conn: Connection, items: list[Item], *, actor: Principal,
             .order_by(t.draft.c.id)) if actor.state in (r.signing_order or [])]
         # a crisis where its state asked for assistance: an offer made there asks for its
         # answer
+        asked = select(t.assistance_request.c.crisis_id).where(
+            t.assistance_request.c.state_code == actor.state)
         more += [f"crisis:{c}" for c in conn.execute(
-            select(t.assistance_request.c.crisis_id).join(
-                t.crisis, t.crisis.c.id == t.assistance_request.c.crisis_id).where(
-                t.assistance_request.c.state_code == actor.state,
-                t.crisis.c.stage.notin_([s.value for s in FINAL])).distinct()).scalars()]
+            access.select_visible(t.crisis, actor, t.crisis.c.id).where(
+                t.crisis.c.id.in_(asked), t.crisis.c.stage.notin_([s.value for s in FINAL]))
+            .order_by(t.crisis.c.id)).scalars()]
     for topic in more:
         if len(own) < limit:
             own.setdefault(topic)

@@ -9,7 +9,6 @@ links (the language switch) name the room itself."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -26,7 +25,7 @@ from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Id
 from phalanx.web.i18n import N_, errors, translator
 from phalanx.web.pages.crises import room_page
-from phalanx.web.pages.render import language
+from phalanx.web.pages.render import language, moment
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
@@ -112,15 +111,6 @@ def set_response(request: Request, crisis_id: Id, actor: Writer, db: DB,
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
-def _moment(raw: str) -> datetime | None:
-    """A date and time from the form (`datetime-local`: UTC unless it names its zone)."""
-    try:
-        at = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 @router.post("/crises/{crisis_id}/official-requests", response_model=None)
 def official_request(request: Request, crisis_id: Id, actor: Writer, db: DB,
                      state: Annotated[str, Form(max_length=3)],
@@ -139,7 +129,7 @@ def official_request(request: Request, crisis_id: Id, actor: Writer, db: DB,
         return _refused(request, db, crisis_id, actor, "official-request", kept, exc)
 
     _ = translator(language(request))
-    made = _moment(at)
+    made = moment(at)
     if made is None:
         return refuse(_("Give the date and time the request was made."))
     if not measures:

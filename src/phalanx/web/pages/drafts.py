@@ -22,7 +22,7 @@ from phalanx.services.errors import Conflict, Invalid, NotFound
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.i18n import errors
-from phalanx.web.pages.render import language, render
+from phalanx.web.pages.render import language, moment, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -212,12 +212,11 @@ def consultation_answer(draft_id: Id, actor: Writer, db: DB,
                         given_by: Annotated[str, Form(max_length=300)] = "",
                         note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     """The chair records a head of state's answer (the time as entered, in UTC)."""
-    try:
-        when = datetime.fromisoformat(given_at)
-    except ValueError:
-        raise Invalid("given_at", f"{given_at!r} is not a date and time") from None
+    when = moment(given_at)
+    if when is None:
+        raise Invalid("given_at", f"{given_at!r} is not a date and time")
     dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
-        state=state, position=position, given_at=when.replace(tzinfo=when.tzinfo or UTC),
+        state=state, position=position, given_at=when,
         channel=channel, given_by=given_by, note=note), actor=actor)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 

@@ -5,7 +5,7 @@ forms). Texts and names in templates: see `phalanx.web.i18n`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -124,6 +124,16 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
+
+
+def moment(raw: str) -> datetime | None:
+    """A date and time from a form (`datetime-local`: UTC unless it names its zone);
+    None when it is not one."""
+    try:
+        at = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def parse_day(value: str | None) -> date | None:

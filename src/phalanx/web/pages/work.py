@@ -4,7 +4,7 @@ documents, and the audit trail for auditors. Each page only calls the services."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -23,7 +23,7 @@ from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages.drafts import formation_names, refusal, state_names
-from phalanx.web.pages.render import language, render
+from phalanx.web.pages.render import language, moment, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -47,14 +47,11 @@ def convene(request: Request, actor: Writer, db: DB,
             mode: Annotated[Mode, Form()] = Mode.IN_PERSON,
             link: Annotated[str, Form(max_length=500)] = "",
             place: Annotated[str, Form(max_length=200)] = "") -> Response:
-    try:
-        when = datetime.fromisoformat(opens_at)
-    except ValueError:
-        raise Invalid("opens_at", f"{opens_at!r} is not a date and time") from None
+    when = moment(opens_at)
+    if when is None:
+        raise Invalid("opens_at", f"{opens_at!r} is not a date and time")
     m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
-                                      place=place, opens_at=when.replace(tzinfo=when.tzinfo
-                                                                         or UTC)),
-                    actor=actor)
+                                      place=place, opens_at=when), actor=actor)
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
 
 
