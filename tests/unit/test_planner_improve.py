@@ -349,3 +349,29 @@ def test_the_neighbourhood_lets_one_aircraft_alternate_units() -> None:
     assert both.plan.objective.closure == pytest.approx(alternating, abs=0.05)
     order = sorted((s.depart_h, s.unit) for m in both.plan.movements for s in m.sorties)
     assert [u for _d, u in order] == ["ux", "uy", "ux"]
+
+
+def test_a_run_cancelled_while_cp_sat_searches_stops_with_the_cancellation() -> None:
+    """CP-SAT searches on a thread of its own beside the bound: what the caller's report
+    raises there (a run cancelled) ends the run with that exception, not a plan."""
+    import threading
+
+    class Stop(Exception):
+        pass
+
+    ua = Unit("ua", "RUS", "airborne", 500, KANT, 2.0, 70.0)
+    ub = Unit("ub", "RUS", "special_police", 100, MOSCOW, 2.0, 70.0)
+    ra = Requirement("ra", "a", "airborne", 500, BATKEN, 12.0)
+    rb = Requirement("rb", "b", "special_police", 100, OSH, 24.0)
+    fleet = tuple(Aircraft(f"il{i}", "Il-76MD", 40, 750, 4000, KANT) for i in (1, 2))
+    problem = Problem((ua, ub), (ra, rb), fleet, {"a": 1.0, "b": 3.0})
+    threads: list[str] = []
+
+    def report(p: Plan) -> None:
+        threads.append(threading.current_thread().name)
+        if threading.current_thread().name == "cp-sat":
+            raise Stop()
+
+    with pytest.raises(Stop):
+        solve(problem, time_limit=5, search_share=0, on_plan=report, exact_nodes=0)
+    assert threads[-1] == "cp-sat"

@@ -211,11 +211,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_Node],
            left: float, budget: float, seed: int, workers: int, keep: Callable[[Plan], None],
-           exact: bool = False) -> tuple[str, float, float]:
+           exact: bool = False, running: list[cp_model.CpSolver] | None = None
+           ) -> tuple[str, float, float]:
     """One CP-SAT run over `options` and their aircraft `nodes`, hinted with `start`,
     within `budget` deterministic seconds (and `left` seconds of wall clock); returns
     CP-SAT's status, the deterministic time it spent, and (`exact`) the lower bound it
-    proved on the weighted closure, in weighted hours.
+    proved on the weighted closure, in weighted hours. The solver is added to `running`
+    before it searches, so that another thread may stop it.
 
     `exact`: the model is a relaxation of the problem (see `exact_options`): times in
     seconds rounded down, payloads up and weights down, crisis weights down to the
@@ -349,6 +351,8 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
     solver.parameters.repair_hint = False
     watcher = _Watcher(problem, options, nodes, road, air, count, dep, keep,
                        "exact cp-sat" if exact else "cp-sat")
+    if running is not None:  # so that another thread may stop it
+        running.append(solver)
     status = str(solver.StatusName(solver.Solve(m, watcher)))
     proven = 0.0
     if exact and status in ("OPTIMAL", "FEASIBLE"):

@@ -8,6 +8,7 @@ within range (an empty ferry beyond range stops to refuel, a setting).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from itertools import pairwise
 
 from phalanx.domain.forces.model import (
@@ -54,9 +55,14 @@ def air_legs_ok(a: Aircraft, start: Point, unit: Unit, req: Requirement) -> bool
 
 def ferry_h(a: Aircraft, frm: Point, to: Point) -> float:
     """An empty flight: beyond the aircraft's range it stops to refuel on the way."""
+    return _ferry(a.speed_kmh, a.range_km, frm, to)
+
+
+@lru_cache(maxsize=200_000)
+def _ferry(speed_kmh: float, range_km: float, frm: Point, to: Point) -> float:
     d = distance_km(frm, to)
-    stops = max(0, math.ceil(d / a.range_km - EPS) - 1)
-    return d / a.speed_kmh + stops * REFUEL_H
+    stops = max(0, math.ceil(d / range_km - EPS) - 1)
+    return d / speed_kmh + stops * REFUEL_H
 
 
 def trips(a: Aircraft, unit: Unit) -> int:
@@ -111,18 +117,31 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
     sorties: list[Sortie] = []
     left = unit.weight_t
     last = 0.0
+    home, ready = unit.home, unit.readiness_h
+    # where an aircraft has not flown for this unit yet, its landing does not change
+    # from one load to the next
+    first: dict[str, float] = {}
     while left > EPS or not sorties:
-        best: tuple[float, float, str, Aircraft] | None = None
+        best: tuple[float, float, str] | None = None
+        pick: Aircraft | None = None
         if work is not None:
             work.steps += len(planes)
         for a in planes:
-            t, at = moved.get(a.id) or free[a.id]
-            land = max(t + ferry_h(a, at, unit.home), unit.readiness_h) + haul_km / a.speed_kmh
-            key = (land, -min(a.payload_t, left), a.id, a)
-            if best is None or key[:3] < best[:3]:
-                best = key
-        assert best is not None
-        land, _load, _id, a = best
+            now = moved.get(a.id)
+            if now is None:
+                land = first.get(a.id)
+                if land is None:
+                    t, at = free[a.id]
+                    land = first[a.id] = (max(t + ferry_h(a, at, home), ready)
+                                          + haul_km / a.speed_kmh)
+            else:
+                t, at = now
+                land = max(t + ferry_h(a, at, home), ready) + haul_km / a.speed_kmh
+            key = (land, -min(a.payload_t, left), a.id)
+            if best is None or key < best:
+                best, pick = key, a
+        assert best is not None and pick is not None
+        land, a = best[0], pick
         if land > beat + EPS:
             return None
         t, at = moved.get(a.id) or free[a.id]

@@ -37,9 +37,12 @@ requirement and aircraft per unit (sizes scale with the instance); the lower bou
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
 
 from phalanx.domain.forces.bounds import (
     Bounds,
@@ -165,8 +168,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
                            if r.id not in {m.requirement for m in problem.fixed}]:
         return _result(problem, first, first, b, "greedy only", started, 0)
 
-    def at_bound() -> bool:
-        o = best[0].objective
+    def at_bound(p: Plan | None = None) -> bool:
+        o = (p or best[0]).objective
         return (o.uncovered == b.min_uncovered and o.closure <= b.closure + EPS
                 and o.lateness <= EPS)
 
@@ -177,8 +180,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     exact = exact_options(problem, exact_nodes)
     if exact is not None:
         # what it proves holds for every plan covering as many requirements as can be
-        status, spent, proven = _round(problem, best[0], *exact, min(remaining(), 1e6),
-                                       time_limit * 0.8, seed, workers, keep, exact=True)
+        status, _spent, proven = _round(problem, best[0], *exact, min(remaining(), 1e6),
+                                        time_limit * 0.8, seed, workers, keep, exact=True)
         if status == "OPTIMAL":
             done = _result(problem, best[0], first, b, "optimal", started, improvements[0], 1,
                            proven)
@@ -195,48 +198,111 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
                     until, seed, keep)
     if not large:  # the search over crisis deadlines, from the best plan so far
         deadline_search(problem, cands, best[0], deadline_steps, seed, keep, until)
-    # the time-space bound, searched up to the best plan so far, in counted work
-    if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
-        # on the wall clock, the bound leaves CP-SAT at least half of the time left
-        bound_until = time.perf_counter() + remaining() / 2 if wall_clock else math.inf
-        tighter = bounds(problem, best[0], LpWork(int(time_limit * LP_WORK_PER_SECOND),
-                                                  until=bound_until))
-        if tighter.closure > b.closure:
-            b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
-                        makespan=tighter.makespan)
-    if at_bound():
-        return _result(problem, best[0], first, b, "at the bound", started, improvements[0])
+    # CP-SAT over the best plan so far on a thread of its own (it leaves Python's lock
+    # while it searches: the machine's second core), while the time-space bound is
+    # searched here up to that plan's closures, in counted work
+    before = best[0]
+    lp = LpWork(int(time_limit * LP_WORK_PER_SECOND),
+                until=time.perf_counter() + remaining() if wall_clock else math.inf)
+    cp = _CpSearch(problem, units_per_req, aircraft_per_pair, per_aircraft, blocks, cp_time,
+                   seed, workers, keep, best, remaining, lp)
+    thread = threading.Thread(target=cp.run, name="cp-sat", daemon=True)
+    thread.start()
+    try:
+        if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
+            tighter = bounds(problem, before, lp)
+            if tighter.closure > b.closure:
+                b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
+                            makespan=tighter.makespan)
+        if at_bound(before):  # proven optimal already: CP-SAT can find nothing better
+            cp.stop()
+    finally:
+        thread.join()
+    if cp.error is not None:
+        raise cp.error
+    if cp.stopped:  # what it found before it was stopped depends on the moment: not kept
+        return _result(problem, before, first, b, "at the bound", started, improvements[0])
+    return _result(problem, best[0], first, b, cp.status, started, improvements[0], cp.rounds)
 
-    n = max(1, len(problem.requirements))  # smaller instances get wider choices
-    sizes = [units_per_req or max(4, min(12, 240 // n)),
-             aircraft_per_pair or max(3, min(8, 160 // n)),
-             per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))]
-    status = "UNKNOWN"
-    rounds = 0
-    seen = -1
-    while True:
-        left = remaining()
-        if left <= 0.2:
-            break
-        options, nodes = _build_options(problem, best[0], *sizes, blocks)
-        if len(options) + len(nodes) <= seen:
-            break  # wider choices add nothing: the last round was over all there is
-        seen = len(options) + len(nodes)
-        rounds += 1
-        status, spent, _ = _round(problem, best[0], options, nodes, min(left, 1e6), cp_time,
-                                  seed, workers, keep)
-        cp_time -= spent
-        if cp_time <= 0.1:
-            break
-        if status != "OPTIMAL":
-            break  # out of time within this neighbourhood
-        # optimal among these choices: widen them (more units, aircraft and options)
-        wider = [min(len(problem.units), sizes[0] * 2), min(len(problem.aircraft),
-                                                            sizes[1] + 3), sizes[2] + 20]
-        if wider == sizes or sum(wider) > 4 * sum(sizes) + 200:
-            break
-        sizes = wider
-    return _result(problem, best[0], first, b, status, started, improvements[0], rounds)
+
+class _CpSearch:
+    """CP-SAT rounds over the best plan so far, each over wider choices (more units,
+    aircraft and sortie options) while the last was optimal among its own, within
+    `cp_time` deterministic seconds in all; `stop` ends the one running. What `keep`
+    raises (a run cancelled) stops the search and the bound's work `lp`, and is raised
+    again by the caller's thread."""
+
+    def __init__(self, problem: Problem, units_per_req: int | None,
+                 aircraft_per_pair: int | None, per_aircraft: int | None, blocks: int,
+                 cp_time: float, seed: int, workers: int, keep: Callable[[Plan], None],
+                 best: list[Plan], remaining: Callable[[], float], lp: LpWork) -> None:
+        n = max(1, len(problem.requirements))  # smaller instances get wider choices
+        self.sizes = [units_per_req or max(4, min(12, 240 // n)),
+                      aircraft_per_pair or max(3, min(8, 160 // n)),
+                      per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))]
+        self.problem, self.blocks, self.cp_time = problem, blocks, cp_time
+        self.seed, self.workers, self.keep = seed, workers, keep
+        self.best, self.remaining, self.lp = best, remaining, lp
+        self.status, self.rounds = "UNKNOWN", 0
+        self.stopped = False
+        self.error: BaseException | None = None
+        self._running: list[cp_model.CpSolver] = []
+        self._lock = threading.Lock()
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            for solver in self._running:
+                solver.StopSearch()
+
+    def run(self) -> None:
+        try:
+            self._rounds()
+        except BaseException as e:  # raised again by the caller's thread
+            self._failed(e)
+
+    def _failed(self, e: BaseException) -> None:
+        if self.error is None:
+            self.error = e
+        self.lp.until = 0.0  # the bound stops at its next solve
+        self.stop()
+
+    def _keep(self, p: Plan) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.keep(p)
+        except BaseException as e:  # from CP-SAT's callback: not through the solver
+            self._failed(e)
+
+    def _rounds(self) -> None:
+        problem, sizes, seen = self.problem, self.sizes, -1
+        while not self.stopped and self.error is None:
+            left = self.remaining()
+            if left <= 0.2:
+                break
+            options, nodes = _build_options(problem, self.best[0], *sizes, self.blocks)
+            if len(options) + len(nodes) <= seen:
+                break  # wider choices add nothing: the last round was over all there is
+            seen = len(options) + len(nodes)
+            self.rounds += 1
+            with self._lock:
+                if self.stopped:
+                    break
+                self._running.clear()
+            status, spent, _ = _round(problem, self.best[0], options, nodes, min(left, 1e6),
+                                      self.cp_time, self.seed, self.workers, self._keep,
+                                      running=self._running)
+            self.status = status
+            self.cp_time -= spent
+            if self.cp_time <= 0.1 or status != "OPTIMAL":
+                break  # out of work, or of time within this neighbourhood
+            # optimal among these choices: widen them (more units, aircraft and options)
+            wider = [min(len(problem.units), sizes[0] * 2),
+                     min(len(problem.aircraft), sizes[1] + 3), sizes[2] + 20]
+            if wider == sizes or sum(wider) > 4 * sum(sizes) + 200:
+                break
+            sizes = wider
 
 
 def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, started: float,
