@@ -66,9 +66,15 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(state)s requests %(quantity)s units of %(resource)s")),
     (r"(?P<state>\w+) requests (?P<quantity>\S+) (?P<unit>.+?) of (?P<resource>.+)",
      N_("%(state)s requests %(quantity)s %(unit)s of %(resource)s")),
-    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<what>.+?)\): "
-     r"(?P<description>.*)",
-     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(what)s): %(description)s")),
+    # an offer of a strength of a capability, or of registry units (by their keys, shown
+    # by the names the reader may see)
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<strength>\d+) "
+     r"(?P<cap>[a-z_]+)\): (?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(cap)s, %(strength)s): "
+        "%(description)s")),
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): "
+     r"(?P<unitkeys>[^\s,()]+(?:, [^\s,()]+)*)\): (?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(unitkeys)s): %(description)s")),
     (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+)\): (?P<description>.*)",
      N_("%(state)s offers %(quantity)s (%(L_offer_kind)s): %(description)s")),
     (r"(?P<state>\w+) (?P<L_offer_status>accepted|declined) the offer of (?P<other>\w+)",
