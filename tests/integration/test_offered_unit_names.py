@@ -19,7 +19,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.access import classification_values
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
-from phalanx.services import crises
+from phalanx.services import crises, forces
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_force_tasks import PK, T0, consent_all, rep, response
@@ -104,3 +104,28 @@ def test_an_offers_units_by_their_names_not_their_keys(accounts_db: Database,
         assert "KGZ offers 300 (units: Peacekeeping company)" in _part(
             own, 'id="timeline"', "</ol>")
         assert _offered(own) == ["Peacekeeping company", "Peacekeeping company"]
+
+
+def test_a_members_answer_names_its_units_by_their_names(accounts_db: Database,
+                                                          settings: Settings) -> None:
+    """The answer of a member that lets some of its units take part: in the timeline and
+    the table of answers, each unit by its name, one the reader may not see unnamed."""
+    cid = _offers(accounts_db)
+    for state, key in (("BLR", "pk-blr-1"), ("KGZ", "pk-kgz-1")):
+        forces.give_consent(accounts_db, cid, state, forces.ConsentIn(
+            scope="some", units=[key], conditions="for the capital only"), actor=rep(state),
+            at=T0 + timedelta(hours=7))
+    room = f"/crises/{cid}"
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        english = client.get(f"{room}?lang=en").text
+        timeline = _part(english, 'id="timeline"', "</ol>")
+        assert "BLR: some units (Peacekeeping company); conditions: for the capital only" \
+            in timeline, timeline
+        assert "KGZ: some units (a restricted unit); conditions:" in timeline
+        answer = re.search(r'<tr data-state="KGZ">.*?</tr>', english, re.S)
+        assert answer is not None and "a restricted unit" in _text("<main>" + answer.group(0))
+        assert not any(key in _text(english) for key in KEYS)
+        russian = _part(client.get(f"{room}?lang=ru").text, 'id="timeline"', "</ol>")
+        assert "BLR: некоторые подразделения (Миротворческая рота)" in russian, russian
+        assert not any(key in russian for key in KEYS)

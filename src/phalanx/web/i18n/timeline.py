@@ -91,9 +91,11 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"UN Security Council notified(?P<reference> \(.*\))?",
      N_("UN Security Council notified%(reference)s")),
     # forces (services/forces/)
-    (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<units> \([^)]*\))?"
+    # a member's answer: its units named by their keys, shown by the names the reader may see
+    (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<line_units> \([^)]*\))?"
      r"(?P<line_conditions>; conditions: .*)?",
-     N_("%(state)s: %(L_scope)s%(units)s%(line_conditions)s")),
+     N_("%(state)s: %(L_scope)s%(line_units)s%(line_conditions)s")),
+    (r" \((?P<unitkeys>[^\s,()]+(?:, [^\s,()]+)*)\)", N_(" (%(unitkeys)s)")),
     (r"; conditions: (?P<conditions>.*)", N_("; conditions: %(conditions)s")),
     (r"deployment plan (?P<plan>\d+) proposed: (?P<movements>\d+) movements, "
      r"(?P<uncovered>\d+) uncovered, gap (?P<pct_gap>n/a|\d+(?:\.\d+)?%)",
