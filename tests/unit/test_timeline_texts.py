@@ -25,6 +25,8 @@ ENTRIES = [
     "KAZ requests 40 t of flour",
     "RUS offers 20 (supplies: tents): field tents for 400",
     "RUS offers 1 (aid): a field hospital",
+    "KAZ offers 800 (units: crdf-kaz-1, crdf-kaz-2): to guard the airport",
+    "ARM offers 200 (units: 200 motorized_rifle): to guard the airport",
     "KGZ accepted the offer of RUS",
     "KGZ declined the offer of BLR",
     "official request of KGZ (the President, head of state), Treaty art. 4: humanitarian, "
@@ -69,8 +71,11 @@ def test_every_form_in_russian(entry: str) -> None:
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", english), english  # no key
     for written in ("flour", "field tents for 400", "the President", "the CRRF",
                     "two battalions", "in the region only", "sent in error", "Flood in Osh",
-                    "On collective assistance", "S/2026/123", "crdf-kaz-1"):
+                    "On collective assistance", "S/2026/123", "to guard the airport"):
         assert (written in english) == (written in entry), english
+    # a registry unit by its name, never its key (unnamed when no name is given: one the
+    # reader may not see)
+    assert "crdf-kaz" not in english and "crdf-kaz" not in timeline_text(entry, "ru")
 
 
 def test_english_names_the_keys_by_their_labels() -> None:
@@ -96,8 +101,8 @@ def test_numbers_labels_and_nested_parts() -> None:
                          "ru") == ("предложен план развёртывания 4: перемещений: 7, "
                                    "не обеспечено: 1, отрыв 12,5%")
     assert timeline_text("KAZ: units some (crdf-kaz-1); conditions: in the region only",
-                         "ru") == ("KAZ: некоторые подразделения (crdf-kaz-1); условия: "
-                                   "in the region only")
+                         "ru") == ("KAZ: некоторые подразделения (подразделение с "
+                                   "ограниченным доступом); условия: in the region only")
     assert "с 12-05 10:00 по 12-06 08:30" in timeline_text(
         "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "ru")
     assert timeline_text("a reason someone wrote", "ru") == "a reason someone wrote"
@@ -153,3 +158,21 @@ def test_the_organizations_names_in_a_line_read_as_its_file_gives_them() -> None
     assert timeline_text(title, "ru", org.text_in("ru")) == (
         f"{org.bodies['csc'].name.ru}: заседание (очередное), 2026-11-30")
     assert timeline_text(title, "en", org.text_in("en")) == title
+
+
+def test_registry_units_by_the_names_given() -> None:
+    """An offer or an answer names registry units by key: each shows by the name the
+    caller gives (the units the reader may see, in its language); one without a name as
+    a restricted unit, never by its key."""
+    names = {"crdf-kaz-1": "Air assault battalion"}
+    offer = "KAZ offers 800 (units: crdf-kaz-1, crdf-kaz-2): to guard the airport"
+    assert timeline_text(offer, "en", None, names) == (
+        "KAZ offers 800 (units: Air assault battalion, a restricted unit): to guard the "
+        "airport")
+    assert timeline_text(offer, "ru", None, {"crdf-kaz-1": "Десантно-штурмовой батальон"}) \
+        == ("KAZ предлагает 800 (подразделения: Десантно-штурмовой батальон, подразделение "
+            "с ограниченным доступом): to guard the airport")
+    assert timeline_text("KAZ: units some (crdf-kaz-1)", "en", None, names) == \
+        "KAZ: some units (Air assault battalion)"
+    assert timeline_text("ARM offers 200 (units: 200 motorized_rifle): more", "en") == \
+        "ARM offers 200 (units: motorized rifle, 200): more"

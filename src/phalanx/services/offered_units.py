@@ -160,11 +160,14 @@ def with_offers(consents: list[Consent], offered: dict[str, set[str]]) -> list[C
     return out
 
 
-def names(conn: Connection, keys: Iterable[str], actor: Principal | None) -> dict[str, str]:
-    """The names of the units that `actor` may see (the others keep their keys)."""
-    wanted = set(keys)
-    if not wanted or actor is None:
+def names(conn: Connection, keys: Iterable[str] | None, actor: Principal | None
+          ) -> dict[str, str]:
+    """The names of the units among `keys` (all, with None) that `actor` may see; the
+    others have none, and a page does not show their keys either."""
+    wanted = None if keys is None else set(keys)
+    if wanted == set() or actor is None:
         return {}
-    return {r.key: r.name for r in conn.execute(access.select_visible(
-        t.force_unit, actor, t.force_unit.c.key, t.force_unit.c.name)
-        .where(t.force_unit.c.key.in_(wanted)))}
+    stmt = access.select_visible(t.force_unit, actor, t.force_unit.c.key, t.force_unit.c.name)
+    if wanted is not None:
+        stmt = stmt.where(t.force_unit.c.key.in_(wanted))
+    return {r.key: r.name for r in conn.execute(stmt)}

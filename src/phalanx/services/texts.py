@@ -9,7 +9,7 @@ write `_("Seizures by %(what)s", what=...)` (English, named placeholders) so tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +21,8 @@ def _english(message: str, /, **values: Any) -> str:
     return message % values
 
 
-def _as_is(text: str, data: Callable[[str], str] | None = None) -> str:
+def _as_is(text: str, data: Callable[[str], str] | None = None,
+           names: Mapping[str, str] | None = None) -> str:
     return text
 
 
@@ -39,9 +40,10 @@ def _english_day(day: date) -> str:
 
 @dataclass(frozen=True)
 class Texts:
-    """`gettext(message, **values)`, `label(group, value)`, `message(text[, data])` (a
-    message of the services or the domain, e.g. a decision's outcome reason; `data`
-    writes the organization file's texts named in it, `Organization.text_in`), `day(d)`
+    """`gettext(message, **values)`, `label(group, value)`, `message(text[, data[,
+    names]])` (a message of the services or the domain, e.g. a decision's outcome reason;
+    `data` writes the organization file's texts named in it, `Organization.text_in`;
+    `names`, the registry units it names by key, by the names the reader may see), `day(d)`
     (a date in words: "2 December 2026", "2 декабря 2026 г."), the language's code and
     `number(value, digits)` (its separators: "1,041", "1 041")."""
 

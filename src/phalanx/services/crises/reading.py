@@ -23,7 +23,7 @@ from phalanx.domain.crisis.workflow import (
     refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_card, crisis_obligations
+from phalanx.services import crisis_card, crisis_obligations, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
@@ -164,6 +164,8 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     c = get(conn, crisis_id, actor=actor)
     card = c.scorecard.model_dump() if c.scorecard else {}
     data = orgs.organization(conn).text_in(texts.lang)  # the names in the entries
+    # the registry units the entries name by key: by the names the reader may see
+    names = {k: data(n) for k, n in offered_units.names(conn, None, actor).items()}
 
     sections = [
         pdf.Section(_("Situation"), [
@@ -201,7 +203,7 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
             f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: "
-            + (e.text if e.as_written else texts.message(e.text, data))
+            + (e.text if e.as_written else texts.message(e.text, data, names))
             for e in c.timeline]),
     ]
     if c.review:

@@ -81,7 +81,8 @@ class EventOut(BaseModel):
 
 class OfferedUnitOut(BaseModel):
     key: str
-    name: str
+    name: str = Field(description="the unit's name in the registry; empty when the reader "
+                                  "may not see the unit")
 
 
 class OfferOut(BaseModel):

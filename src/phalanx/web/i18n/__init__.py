@@ -207,7 +207,8 @@ def texts_for(lang: str) -> Texts:
     from phalanx.web.i18n.timeline import timeline_text
 
     return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
-                 message=lambda text, data=None: timeline_text(text, lang, data),
+                 message=lambda text, data=None, names=None: timeline_text(text, lang, data,
+                                                                           names),
                  day=lambda day: long_date(day, lang),
                  number=lambda value, digits=None: number(value, lang, digits))
 

@@ -14,6 +14,9 @@ the placeholders of its msgid; the name says how the value shows:
   basis), in the language the file gives it in, when the caller passes the file's texts;
 - `unit*`: a unit, by its name, and `aircraft`: aircraft `, `-separated, each name once,
   when the caller passes the names (`names`: an id to its name in the language);
+- `unitkeys`: registry units `, `-separated, each by its name; a key without a name (a
+  unit the reader may not see, or no names given) as "a restricted unit", never as the
+  key (in English too);
 - anything else: as it is (a name, an id, a text someone wrote).
 
 An optional group that did not match shows as nothing.
@@ -31,9 +34,17 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
-from phalanx.web.i18n import labeller, number, translations
+from phalanx.web.i18n import N_, labeller, number, translations
 
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
+# a registry unit the reader may not see, in a list of units
+RESTRICTED_UNIT = N_("a restricted unit")
+
+
+def _unit_names(value: str, lang: str, names: Mapping[str, str] | None) -> str:
+    """Registry units' keys, `, `-separated, by their names; the others unnamed."""
+    restricted = str(translations(lang).gettext(RESTRICTED_UNIT))
+    return ", ".join((names or {}).get(key.strip()) or restricted for key in value.split(","))
 
 
 def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
@@ -41,6 +52,8 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     label = labeller(lang)
     if name.startswith("data_"):
         return data(value) if data is not None else value
+    if name == "unitkeys":
+        return _unit_names(value, lang, names)
     if name.startswith("unit"):
         return (names or {}).get(value, value)
     if name == "aircraft":
@@ -66,8 +79,10 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     return value
 
 
-def _english(name: str, value: str, again: Callable[[str], str]) -> str:
-    """A part of an English line: a key by its label where the key does not read as it."""
+def _english(name: str, value: str, again: Callable[[str], str],
+             names: Mapping[str, str] | None = None) -> str:
+    """A part of an English line: a key by its label where the key does not read as it,
+    registry units by their names."""
     label = labeller("en")
 
     def key(group: str, raw: str) -> str:
@@ -82,6 +97,8 @@ def _english(name: str, value: str, again: Callable[[str], str]) -> str:
         return key(name[2:].rstrip("0123456789"), value)
     if name.startswith("cap"):
         return key("cap", value)
+    if name == "unitkeys":
+        return _unit_names(value, "en", names)
     if name.startswith("line_"):
         return again(value)
     if name == "reasons":
@@ -90,7 +107,7 @@ def _english(name: str, value: str, again: Callable[[str], str]) -> str:
 
 
 def _labelled(msgid: str) -> bool:
-    return bool(re.search(r"%\((?:Ls?_|cap|line_|reasons)", msgid))
+    return bool(re.search(r"%\((?:Ls?_|cap|line_|reasons|unitkeys)", msgid))
 
 
 # (line, lang[, the organization file's texts in lang]) -> the line in lang
@@ -110,7 +127,7 @@ def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
     def patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
         return tuple((re.compile(f"^{pattern}$", re.S), msgid) for pattern, msgid in forms)
 
-    def labelled(line: str) -> str:
+    def labelled(line: str, names: Mapping[str, str] | None = None) -> str:
         if not english:
             return line
         for pattern, msgid in patterns():
@@ -118,7 +135,8 @@ def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
             if m is not None:
                 if not _labelled(msgid):
                     return line
-                return msgid % {k: "" if v is None else _english(k, v, labelled)
+                return msgid % {k: "" if v is None else _english(
+                                    k, v, lambda part: labelled(part, names), names)
                                 for k, v in m.groupdict().items()}
         return line
 
@@ -128,7 +146,7 @@ def translator(forms: Iterable[tuple[str, str]], otherwise: Translate,
         if not line:
             return line
         if is_english and not in_english:
-            return labelled(line)
+            return labelled(line, names)
         if not is_english:
             own = str(translations(lang).gettext(line))
             if own != line:

@@ -66,9 +66,15 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(state)s requests %(quantity)s units of %(resource)s")),
     (r"(?P<state>\w+) requests (?P<quantity>\S+) (?P<unit>.+?) of (?P<resource>.+)",
      N_("%(state)s requests %(quantity)s %(unit)s of %(resource)s")),
-    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<what>.+?)\): "
-     r"(?P<description>.*)",
-     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(what)s): %(description)s")),
+    # an offer of a strength of a capability, or of registry units (by their keys, shown
+    # by the names the reader may see)
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): (?P<strength>\d+) "
+     r"(?P<cap>[a-z_]+)\): (?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(cap)s, %(strength)s): "
+        "%(description)s")),
+    (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+): "
+     r"(?P<unitkeys>[^\s,()]+(?:, [^\s,()]+)*)\): (?P<description>.*)",
+     N_("%(state)s offers %(quantity)s (%(L_offer_kind)s: %(unitkeys)s): %(description)s")),
     (r"(?P<state>\w+) offers (?P<quantity>\S+) \((?P<L_offer_kind>\w+)\): (?P<description>.*)",
      N_("%(state)s offers %(quantity)s (%(L_offer_kind)s): %(description)s")),
     (r"(?P<state>\w+) (?P<L_offer_status>accepted|declined) the offer of (?P<other>\w+)",
@@ -85,9 +91,11 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"UN Security Council notified(?P<reference> \(.*\))?",
      N_("UN Security Council notified%(reference)s")),
     # forces (services/forces/)
-    (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<units> \([^)]*\))?"
+    # a member's answer: its units named by their keys, shown by the names the reader may see
+    (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<line_units> \([^)]*\))?"
      r"(?P<line_conditions>; conditions: .*)?",
-     N_("%(state)s: %(L_scope)s%(units)s%(line_conditions)s")),
+     N_("%(state)s: %(L_scope)s%(line_units)s%(line_conditions)s")),
+    (r" \((?P<unitkeys>[^\s,()]+(?:, [^\s,()]+)*)\)", N_(" (%(unitkeys)s)")),
     (r"; conditions: (?P<conditions>.*)", N_("; conditions: %(conditions)s")),
     (r"deployment plan (?P<plan>\d+) proposed: (?P<movements>\d+) movements, "
      r"(?P<uncovered>\d+) uncovered, gap (?P<pct_gap>n/a|\d+(?:\.\d+)?%)",

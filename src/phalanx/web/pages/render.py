@@ -29,16 +29,16 @@ i18n.install(templates.env)
 
 
 def _in_page_language(translate: Callable[..., str], data: bool = False,
-                      names: bool = False) -> Callable[..., str]:
+                      names: str = "") -> Callable[..., str]:
     """A filter writing a text of the services in the page's language with `translate`
     (given the organization file's texts in that language too, with `data`; the names of
-    the units and aircraft the page gives as `plan_names`, with `names`)."""
+    the units and aircraft the page gives as its variable `names`, with `names`)."""
 
     @pass_context
     def apply(ctx: Context, text: object) -> str:
         lang = str(ctx.get("lang") or "en")
         if names:
-            return translate(str(text), lang, ctx.get("dataset_text"), ctx.get("plan_names"))
+            return translate(str(text), lang, ctx.get("dataset_text"), ctx.get(names))
         if data:
             return translate(str(text), lang, ctx.get("dataset_text"))
         return translate(str(text), lang)
@@ -51,10 +51,11 @@ def _page_error(text: str, lang: str) -> str:
 
 
 # a message of the services (a row's problem, a refusal), a line of the planner (why a
-# unit, a warning), an entry of a crisis's timeline or a notice
+# unit, a warning), an entry of a crisis's timeline or a notice (the registry units it
+# names by the names the page gives the units its reader may see: the crisis room's)
 templates.env.filters["error_text"] = _in_page_language(_page_error)
-templates.env.filters["plan_text"] = _in_page_language(plan_text, names=True)
-templates.env.filters["timeline_text"] = _in_page_language(timeline_text, data=True)
+templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
+templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 

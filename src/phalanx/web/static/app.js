@@ -150,3 +150,79 @@ document.addEventListener("DOMContentLoaded", function () {
     refusal.focus({preventScroll: true});
   }
 });
+
+// A part of a page that live events replace (hx-trigger="sse:…") and that holds forms,
+// marked data-live-hold="<id of its notice>", is not replaced while someone is filling
+// in one of its forms: a refusal is shown beside a form, a field was changed, or a field
+// is in use (on a phone: the keyboard is open). The notice says the record has changed,
+// and its button updates the part when the person chooses to (what was typed then goes).
+function fieldChanged(field) {
+  var type = field.type;
+  if (type === "hidden" || type === "submit" || type === "button" || type === "reset") {
+    return false;
+  }
+  if (type === "checkbox" || type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    var options = Array.prototype.slice.call(field.options);
+    if (field.multiple || field.size > 1) {
+      return options.some(function (o) { return o.selected !== o.defaultSelected; });
+    }
+    var initial = -1;
+    options.forEach(function (o, i) { if (o.defaultSelected) { initial = i; } });
+    if (initial < 0) {  // none marked selected: the browser shows the first it may
+      initial = options.findIndex(function (o) { return !o.disabled; });
+    }
+    return field.selectedIndex !== initial;
+  }
+  return "defaultValue" in field && field.value !== field.defaultValue;
+}
+function fillingIn(region) {
+  if (region.querySelector("[data-refusal]")) {
+    return true;
+  }
+  var active = document.activeElement;
+  if (active && active.form && region.contains(active) &&
+      ["INPUT", "TEXTAREA", "SELECT"].indexOf(active.tagName) >= 0 &&
+      ["hidden", "submit", "button", "reset"].indexOf(active.type) < 0) {
+    return true;
+  }
+  return Array.prototype.some.call(region.querySelectorAll("form"), function (form) {
+    return Array.prototype.some.call(form.elements, fieldChanged);
+  });
+}
+document.addEventListener("htmx:confirm", function (event) {
+  var region = event.detail.elt;
+  var noticeId = region && region.getAttribute && region.getAttribute("data-live-hold");
+  var trigger = event.detail.triggeringEvent;
+  if (!noticeId || !trigger || trigger.type.indexOf("sse:") !== 0 || !fillingIn(region)) {
+    return;
+  }
+  event.preventDefault();
+  var notice = document.getElementById(noticeId);
+  if (!notice) {
+    return;
+  }
+  notice._update = event.detail.issueRequest;  // the latest change, when asked for
+  if (notice.firstChild) {
+    return;  // already said
+  }
+  var text = document.createElement("p");
+  text.className = "notice";
+  text.appendChild(document.createTextNode(notice.getAttribute("data-message") + " "));
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary";
+  button.textContent = notice.getAttribute("data-action");
+  button.addEventListener("click", function () {
+    var update = notice._update;
+    notice.textContent = "";
+    notice._update = null;
+    if (update) {
+      update(true);  // skips this check: the person asked for it
+    }
+  });
+  text.appendChild(button);
+  notice.appendChild(text);
+});
