@@ -1,15 +1,17 @@
 """What makes a response lawful (`domain/crisis/authority.py`): the affected state's
-official request, and a decision that can authorize the measures."""
+official request, and a decision that can authorize the measures (and answers one crisis)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from phalanx.domain.crisis.authority import (
+    Answered,
     DecisionBasis,
     OfficialRequest,
     authority_problems,
     request_problems,
+    reuse_problems,
 )
 from phalanx.domain.crisis.workflow import Measure
 
@@ -81,3 +83,18 @@ def test_a_request_counts_whatever_the_requesters_standing() -> None:
                                  exercise=False, on_member_territory=True,
                                  requesters=["ARM"])
     assert unasked == ["military_peacekeeping: no official request of ARM asks for it"]
+
+
+def test_a_decision_that_answers_another_crisis_is_refused_naming_it() -> None:
+    assert reuse_problems("CSC-2022-001", 2, [Answered(1, "Unrest in Almaty")]) == [
+        "CSC-2022-001 already answers crisis 1 (Unrest in Almaty): a decision on a collective "
+        "response answers the situation it was taken on"]
+    # a crisis the reader may not see is named by neither its number nor its title
+    assert reuse_problems("CSC-2022-001", 2, [Answered(1)]) == [
+        "CSC-2022-001 already answers another crisis: a decision on a collective response "
+        "answers the situation it was taken on"]
+
+
+def test_linking_again_to_the_same_crisis_is_no_reuse() -> None:
+    assert reuse_problems("CSC-2022-001", 1, [Answered(1, "Unrest in Almaty")]) == []
+    assert reuse_problems("CSC-2022-001", 1, []) == []

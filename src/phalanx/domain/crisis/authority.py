@@ -18,6 +18,9 @@ that authorizes the measures.
   out of binds it to nothing), and an exercise's decision answers only an exercise's
   crisis. The measures are the decision's own, adopted with its text; nobody types them
   when linking it.
+- A decision answers its crisis (setting: DOMAIN has no text; a decision on a collective
+  response answers the situation it was taken on): once linked to a crisis, it is not
+  linked to another (`reuse_problems`); linking it to the same crisis again is no reuse.
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -88,6 +91,32 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
             out.append(f"{m.value}: no official request of {', '.join(sorted(affected))} "
                        "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
                        "territory are given at the affected state's request)")
+    return out
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A crisis that a decision answers already: its id and, where the reader may see
+    the crisis, its title (None: the refusal names neither)."""
+
+    crisis_id: int
+    title: str | None = None
+
+
+def reuse_problems(number: str, crisis_id: int, answered: Iterable[Answered]) -> list[str]:
+    """Why decision `number` cannot answer crisis `crisis_id`: it answers another one
+    already (setting: a decision on a collective response answers the situation it was
+    taken on). A decision answers every crisis it was linked to, whether or not a later
+    decision took its place there; linking it again to the same crisis is no reuse. A
+    crisis the reader may not see is named by neither its number nor its title."""
+    out = []
+    for a in sorted(answered, key=lambda a: a.crisis_id):
+        if a.crisis_id == crisis_id:
+            continue
+        named = f"crisis {a.crisis_id} ({a.title})" if a.title is not None \
+            else "another crisis"
+        out.append(f"{number} already answers {named}: a decision on a collective response "
+                   "answers the situation it was taken on")
     return out
 
 

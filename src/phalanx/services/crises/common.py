@@ -229,6 +229,22 @@ def _accepted_units(conn: Connection, crisis_id: int) -> int:
     return offers + planned
 
 
+def answered_by(conn: Connection, decision_id: int, actor: Principal
+                ) -> list[authority.Answered]:
+    """The crises a decision answers: every crisis it was linked to (the crisis's
+    decision now, or one whose timeline records the link), each with its title where
+    `actor` may read the crisis (None otherwise: a refusal then names neither)."""
+    ids = sorted({r[0] for r in conn.execute(
+        select(t.crisis.c.id).where(t.crisis.c.decision_id == decision_id).union(
+            select(t.crisis_event.c.crisis_id).where(
+                t.crisis_event.c.decision_id == decision_id)))})
+    if not ids:
+        return []
+    titles = {r.id: r.title for r in conn.execute(access.select_visible(
+        t.crisis, actor, t.crisis.c.id, t.crisis.c.title).where(t.crisis.c.id.in_(ids)))}
+    return [authority.Answered(i, titles.get(i)) for i in ids]
+
+
 def _require_staff(actor: Principal, what: str) -> None:
     if actor.role not in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM):
         raise Forbidden(f"only the Secretariat and the Joint Staff {what}")

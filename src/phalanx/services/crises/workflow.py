@@ -44,6 +44,7 @@ from phalanx.services.crises.common import (
     _row,
     _situation,
     _situation_at,
+    answered_by,
 )
 from phalanx.services.crises.reading import _out, board
 from phalanx.services.crises.schemas import (
@@ -203,13 +204,17 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
     """Attach the adopted decision that answers the crisis. What it authorizes is what it
     adopted (its measures, formations, contributing states and period), and only if it
     can (`domain/crisis/authority.py`): a decision, of a competent body, on or after the
-    crisis and the request, binding the affected state, with the crisis's exercise flag.
-    Each condition that fails is named."""
+    crisis and the request, binding the affected state, with the crisis's exercise flag,
+    answering no other crisis. Each condition that fails is named, and nothing is
+    written."""
     at = at or now()
     _require_staff(actor, "attach a decision")
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
         decision = dec.get_decision(w.conn, decision_id, actor=actor)
+        # one link at a time per decision: two crises never take it at once
+        w.conn.execute(select(t.decision.c.id).where(t.decision.c.id == decision_id)
+                       .with_for_update())
         adopted = sorted(decision.authorizes.measures)
         if authorizes is not None and sorted(set(authorizes)) != adopted and authorizes:
             raise Invalid("authorizes", (
@@ -231,7 +236,9 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
             exercise=decision.exercise, measures=frozenset(adopted),
             adopted_at=decision.adopted_at)
-        problems = authority.authority_problems(
+        problems = authority.reuse_problems(
+            decision.number, crisis_id, answered_by(w.conn, decision_id, actor))
+        problems += authority.authority_problems(
             basis, affected=[s for s in _states(row.affected) if s in members],
             reported_at=aware(row.reported_at),
             requests=as_domain(requests_of(w.conn, crisis_id)),
@@ -262,8 +269,6 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         w.emit(f"crisis:{crisis_id}", "decision", classification=access.classification_of(marked),
                number=decision.number)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
-
-
 
 
 def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Principal,
@@ -300,8 +305,6 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> lis
 
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)))
     return military_refusals(s) if s.measures & MILITARY else []
-
-
 
 
 UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN

@@ -116,6 +116,10 @@ TEMPLATES = (
     N_("%(measure)s: no official request of %(states)s asks for it"),
     N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
     N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
+    N_("%(number)s already answers crisis %(crisis)s (%(title)s): a decision on a "
+       "collective response answers the situation it was taken on"),
+    N_("%(number)s already answers another crisis: a decision on a collective response "
+       "answers the situation it was taken on"),
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
