@@ -32,7 +32,15 @@ from phalanx.dataset import loader
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, feeds, forcesdemo, identity, membership, watch
+from phalanx.services import (
+    clock,
+    crisis_requests,
+    feeds,
+    forcesdemo,
+    identity,
+    membership,
+    watch,
+)
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import documents as docs
@@ -188,6 +196,10 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
                 "state": ME, "person": "the President", "office": "head_of_state",
                 "at": "2026-11-30T10:00:00Z", "article": "Treaty art. 4",
                 "measures": ["humanitarian"]}, acting_or_staff(ME, StateAct.CRISIS)),
+        # only the state that made the request withdraws it: never the staff
+        ("POST", "/api/v1/crises/{crisis_id}/official-requests/{request_id}/withdrawal"): Case(
+            f"/api/v1/crises/{crisis}/official-requests/{ids['official_request']}/withdrawal",
+            {"reason": "the mission is accomplished"}, acting(ME, StateAct.CRISIS)),
         ("PUT", "/api/v1/crises/{crisis_id}/obligations/{state}"): Case(
             f"/api/v1/crises/{crisis}/obligations/{OTHER}",
             {"answer": "other", "detail": "field hospital"}, acting(OTHER, StateAct.CRISIS)),
@@ -364,6 +376,11 @@ def _build(db: Database) -> dict[str, Any]:
         resource="pumps", quantity=5, needed_by=datetime(2027, 1, 1, tzinfo=UTC)),
         actor=USERS[5])
     ids["request"] = c.requests[0].id
+    ids["official_request"] = crisis_requests.record_request(
+        db, c.id, crisis_requests.OfficialRequestIn(
+            state=ME, person="the President", office="head_of_state",
+            at=datetime(2023, 11, 23, 9, tzinfo=UTC), article="Treaty art. 4",
+            measures=["humanitarian"]), actor=USERS[5]).id
     c = crs.offer_assistance(db, ids["request"], crs.OfferIn(
         kind="aid", description="pumps", quantity=5), actor=USERS[6])
     ids["offer"] = c.requests[0].offers[0].id
@@ -436,6 +453,7 @@ def _audit_length(db: Database) -> int:
 
 ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
+    "official_request",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}

@@ -177,7 +177,9 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
     out.print(f"crisis {c.id}: {'[EX] ' if c.exercise else ''}{c.title} — {c.category} · "
               f"{', '.join(c.affected)} · stage {c.stage.value}")
     for r in c.official_requests:
-        out.print(f"request: {r.state} · {r.person} · {r.at:%Y-%m-%d %H:%M} UTC · {r.article}")
+        out.print(f"request: {r.state} · {r.person} · {r.at:%Y-%m-%d %H:%M} UTC · {r.article}"
+                  + (f" · withdrawn {r.withdrawn_at:%Y-%m-%d %H:%M} UTC" if r.withdrawn_at
+                     else ""))
     table = Table(title="response card (hours from the official request, else the report)")
     for col in ("measure", "hours", "target", "verdict"):
         table.add_column(col)

@@ -4,24 +4,27 @@ letter itself in the document register. Military measures on a member's territor
 such a request (`domain/crisis/authority.py`); the crisis room shows it first.
 
 A request is stated by the affected state's authorized representative, or registered by
-the Secretariat when the letter reaches it (`policy.acts_for` … CRISIS)."""
+the Secretariat when the letter reaches it (`policy.acts_for` … CRISIS). It is withdrawn
+only by whoever acts for the state that made it (the host state ends the mission); from
+then on it covers nothing new (`authority.OfficialRequest.stands`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import authority
-from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
-from phalanx.services.errors import Forbidden, Invalid
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.types import RecordId, UtcDateTime
 
 OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister",
@@ -53,21 +56,33 @@ class OfficialRequestOut(BaseModel):
     period_days: int | None
     text: str
     document_id: int | None
+    withdrawn_at: UtcDateTime | None = None  # when its state withdrew it
+    withdrawal_reason: str = ""
+
+
+class WithdrawalIn(BaseModel):
+    at: datetime | None = None  # when the state withdrew it (with its zone; default: now)
+    reason: str = Field(default="", max_length=5000)  # e.g. "the mission is accomplished"
+
+
+def _request_out(r: Any) -> OfficialRequestOut:
+    return OfficialRequestOut(
+        id=r.id, state=r.state_code, person=r.person, office=r.office, at=aware(r.at),
+        article=r.article, measures=[Measure(m) for m in r.measures], forces=r.forces,
+        period_days=r.period_days, text=r.text, document_id=r.document_id,
+        withdrawn_at=aware(r.withdrawn_at) if r.withdrawn_at is not None else None,
+        withdrawal_reason=r.withdrawal_reason or "")
 
 
 def requests_of(conn: Connection, crisis_id: int) -> list[OfficialRequestOut]:
     """The crisis's official requests, earliest first (read through the crisis's access)."""
-    return [OfficialRequestOut(
-        id=r.id, state=r.state_code, person=r.person, office=r.office, at=aware(r.at),
-        article=r.article, measures=[Measure(m) for m in r.measures], forces=r.forces,
-        period_days=r.period_days, text=r.text, document_id=r.document_id)
-        for r in conn.execute(select(t.official_request).where(
-            t.official_request.c.crisis_id == crisis_id).order_by(t.official_request.c.at))]
+    return [_request_out(r) for r in conn.execute(select(t.official_request).where(
+        t.official_request.c.crisis_id == crisis_id).order_by(t.official_request.c.at))]
 
 
 def as_domain(requests: list[OfficialRequestOut]) -> list[authority.OfficialRequest]:
-    return [authority.OfficialRequest(r.state, r.at, r.article, frozenset(r.measures))
-            for r in requests]
+    return [authority.OfficialRequest(r.state, r.at, r.article, frozenset(r.measures),
+                                      r.withdrawn_at) for r in requests]
 
 
 def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
@@ -107,6 +122,56 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
                 {"request": rid, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "request", id=rid)
         return next(r for r in requests_of(w.conn, crisis_id) if r.id == rid)
+
+
+def withdraw_request(db: Database, crisis_id: int, request_id: int, data: WithdrawalIn, *,
+                     actor: Principal, at: datetime | None = None) -> OfficialRequestOut:
+    """The requesting state withdraws its official request, at a time (not before the
+    request, not in the future) and with a reason if it gives one. Only whoever acts for
+    that state (`policy.acts_for` … CRISIS) does: the Secretariat registers a request's
+    letter but never ends a request in a state's name. A request is withdrawn once, and
+    not after the crisis is finished. From its withdrawal on it covers nothing decided,
+    linked or deployed (`authority.py`); the units still out come home by a decided
+    withdrawal before the crisis closes."""
+    from phalanx.services import crises
+
+    at = at or now()
+    when = aware(data.at) if data.at is not None else at
+    if when > at:
+        raise Invalid("at", f"the withdrawal is dated {when.isoformat()}, in the future")
+    with db.write(actor) as w:
+        row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        found = w.conn.execute(select(t.official_request).where(
+            t.official_request.c.id == request_id,
+            t.official_request.c.crisis_id == crisis_id)).first()
+        if found is None:
+            raise NotFound("official request", request_id)
+        if reason := why_not_act(actor, found.state_code, StateAct.CRISIS):
+            raise Forbidden(reason)
+        stage = Stage(row.stage)
+        if stage in FINAL:
+            raise Conflict(f"crisis {crisis_id} is {stage.value.replace('_', ' ')}: its "
+                           "official requests no longer change")
+        r = _request_out(found)
+        if r.withdrawn_at is not None:
+            raise Conflict(as_domain([r])[0].withdrawal(already=True))
+        if when < r.at:
+            raise Invalid("at", f"the request was made at {r.at.isoformat()}: it is withdrawn "
+                                f"after that, not at {when.isoformat()}")
+        why = data.reason.strip()
+        w.conn.execute(update(t.official_request).where(
+            t.official_request.c.id == request_id).values(
+            withdrawn_at=when, withdrawal_reason=why, withdrawn_by=actor.username))
+        crises.timeline_event(w, crisis_id, "request", (
+            f"{r.state} withdrew its official request of {r.at.astimezone(UTC):%Y-%m-%d %H:%M}"
+            f" UTC at "
+            f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + (f" — {why}" if why else "")), at)
+        w.audit("crisis.official_request.withdrawal", "crisis", crisis_id, {
+            "request": request_id, "state": r.state, "at": when.isoformat(), "reason": why})
+        # the event announces the crisis's record: it obeys the crisis's marking
+        w.emit(f"crisis:{crisis_id}", "request", classification=access.classification_of(row),
+               id=request_id, withdrawn=True)
+        return next(x for x in requests_of(w.conn, crisis_id) if x.id == request_id)
 
 
 def requested(conn: Connection, crisis_id: int, affected: list[str], measure: Measure) -> bool:

@@ -21,6 +21,13 @@ that authorizes the measures.
 - A decision answers its crisis (setting: DOMAIN has no text; a decision on a collective
   response answers the situation it was taken on): once linked to a crisis, it is not
   linked to another (`reuse_problems`); linking it to the same crisis again is no reuse.
+- The request ends when its state withdraws it (the host state ends the mission:
+  Kazakhstan, January 2022, the President declared the mission accomplished and the forces
+  left). A withdrawn request covers nothing from the moment of its withdrawal on: no
+  decision linked, no measure chosen and no deployment decided at or after that moment
+  answers it (`OfficialRequest.stands`); what was decided before it stands as it was, and
+  the units still out come home by a decided withdrawal before the crisis closes
+  (`workflow.py`). A later request of the state counts again, for decisions after it.
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -44,6 +51,22 @@ class OfficialRequest:
     at: datetime
     article: str  # e.g. "Treaty art. 4"
     measures: frozenset[Measure]
+    withdrawn_at: datetime | None = None  # when its state withdrew it
+
+    def stands(self, at: datetime | None = None) -> bool:
+        """Whether the request still stands at `at`: a withdrawal ends it from its own
+        moment on (at that very minute included). Without `at`, as things stand: a
+        recorded withdrawal is never in the future, so a withdrawn request no longer
+        stands."""
+        return self.withdrawn_at is None or (at is not None and at < self.withdrawn_at)
+
+    def withdrawal(self, already: bool = False) -> str:
+        """The withdrawal in words, for a refusal that names it (the request's time where
+        none is recorded)."""
+        made, gone = (f"{m.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                      for m in (self.at, self.withdrawn_at or self.at))
+        return (f"the official request of {self.state} of {made} was "
+                f"{'already ' if already else ''}withdrawn on {gone}")
 
 
 @dataclass(frozen=True)
@@ -74,20 +97,44 @@ def needs_request(measures: Iterable[Measure], on_member_territory: bool) -> fro
 
 
 def covering_requests(requests: Iterable[OfficialRequest], affected: Iterable[str],
-                      measure: Measure) -> list[OfficialRequest]:
-    """The affected states' requests that ask for `measure`, earliest first."""
+                      measure: Measure, at: datetime | None = None) -> list[OfficialRequest]:
+    """The affected states' requests that ask for `measure` and still stand at `at` (as
+    things stand, without it; `OfficialRequest.stands`), earliest first."""
     states = set(affected)
-    return sorted((r for r in requests if r.state in states and measure in r.measures),
-                  key=lambda r: r.at)
+    return sorted((r for r in requests if r.state in states and measure in r.measures
+                   and r.stands(at)), key=lambda r: r.at)
+
+
+def withdrawals(requests: Iterable[OfficialRequest], affected: Iterable[str],
+                at: datetime | None = None) -> dict[Measure, str]:
+    """For each military measure that an affected state's request asked for but that no
+    request covers any more at `at` (every one asking for it was withdrawn), why not, in
+    words naming the latest withdrawal."""
+    requests, states = list(requests), set(affected)
+    out: dict[Measure, str] = {}
+    for m in sorted(MILITARY):
+        if covering_requests(requests, states, m, at):
+            continue
+        gone = sorted((r for r in requests if r.state in states and m in r.measures
+                       and r.withdrawn_at is not None), key=lambda r: (r.withdrawn_at, r.at))
+        if gone:
+            out[m] = (f"{m.value}: {gone[-1].withdrawal()}: nothing decided, linked or "
+                      "deployed after that answers it")
+    return out
 
 
 def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialRequest],
-                     affected: Iterable[str], on_member_territory: bool) -> list[str]:
-    """Why the measures lack the request they need (empty when every one has it)."""
+                     affected: Iterable[str], on_member_territory: bool,
+                     at: datetime | None = None) -> list[str]:
+    """Why the measures lack the request they need at `at` (as things stand, without it;
+    empty when every one has it)."""
     requests, affected = list(requests), list(affected)
+    withdrawn = withdrawals(requests, affected, at)
     out = []
     for m in sorted(needs_request(measures, on_member_territory)):
-        if not covering_requests(requests, affected, m):
+        if m in withdrawn:
+            out.append(withdrawn[m])
+        elif not covering_requests(requests, affected, m, at):
             out.append(f"{m.value}: no official request of {', '.join(sorted(affected))} "
                        "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
                        "territory are given at the affected state's request)")
@@ -124,13 +171,16 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_at
                        requests: Iterable[OfficialRequest],
                        competent: dict[str, list[str]], exercise: bool,
                        on_member_territory: bool,
-                       requesters: Iterable[str] | None = None) -> list[str]:
+                       requesters: Iterable[str] | None = None,
+                       at: datetime | None = None) -> list[str]:
     """Why decision `d` cannot authorize its measures for this crisis (empty: it can).
     Each condition that fails is named. `affected` are the affected members a decision
     can bind; `requesters` every affected state, whose requests count whatever its
-    standing (default: `affected`)."""
+    standing (default: `affected`); `at` the moment of linking: a request withdrawn by
+    then covers nothing (and the decision must come after a request that still stands)."""
     affected, requests = sorted(set(affected)), list(requests)
     askers = sorted(set(requesters)) if requesters is not None else affected
+    withdrawn = withdrawals(requests, askers, at)
     out: list[str] = []
     if d.kind != "decision":
         out.append(f"{d.number} is a {d.kind}: only a decision authorizes measures")
@@ -152,8 +202,10 @@ def authority_problems(d: DecisionBasis, *, affected: Iterable[str], reported_at
         out.append(f"{d.number} does not bind {', '.join(unbound)} (the affected state"
                    f"{'s' if len(unbound) > 1 else ''})")
     for m in sorted(needs_request(d.measures, on_member_territory)):
-        covering = covering_requests(requests, askers, m)
-        if not covering:
+        covering = covering_requests(requests, askers, m, at)
+        if m in withdrawn:
+            out.append(withdrawn[m])
+        elif not covering:
             out.append(f"{m.value}: no official request of {', '.join(askers)} asks for it")
         elif d.before(covering[0].at):
             out.append(f"{m.value}: {d.number} was adopted before the request of "

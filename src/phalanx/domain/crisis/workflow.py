@@ -27,11 +27,16 @@ home; setting). An unsent notice to the UN Security Council does not hold the cl
 it stays overdue on the card and escalated (`services/crises/workflow.py`). Once the
 response is under way (response, deployed, monitoring) a change of its decision or
 measures is held to the same guards as entering the response (`response_refusals`); a
-finished crisis changes no more.
+finished crisis changes no more. The affected state may withdraw its official request
+(`authority.py`): from then on the guards name the withdrawal, so that no new military
+measure or deployment answers it (entering the response, a change under way, the move to
+deployed, a deployment plan decided: `withdrawal_refusals`), while monitoring and the
+units' way home stay open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -111,7 +116,11 @@ class Situation:
     against_cis_or_neighbour: bool = False
     official_request: bool = False  # the affected member asked officially (for peacekeeping)
     # the military measures an affected member's recorded official request asks for
+    # (requests that still stand)
     requested: frozenset[Measure] = frozenset()
+    # military measures asked for only by requests since withdrawn: why, naming the
+    # withdrawal (`authority.withdrawals`)
+    withdrawn: dict[Measure, str] = field(default_factory=dict)
     un_mandate: bool = False
     on_member_territory: bool = True
     units_committed: int = 0
@@ -141,8 +150,10 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
         out.append("the decision stage needs a decision adopted by the body's rule")
     if target is Stage.RESPONSE:
         out += response_refusals(s)
-    if target is Stage.DEPLOYED and s.units_committed == 0:
-        out.append("nothing is deployed yet: no offered unit has been accepted")
+    if target is Stage.DEPLOYED:
+        if s.units_committed == 0:
+            out.append("nothing is deployed yet: no offered unit has been accepted")
+        out += withdrawal_refusals(s)
     if target is Stage.CLOSED:
         if not s.review.strip():
             out.append("closing needs the after-action review")
@@ -175,8 +186,9 @@ def military_refusals(s: Situation) -> list[str]:
         out.append(f"{', '.join(sorted(m.value for m in unauthorized))}: military measures need "
                    "a decision that authorizes them")
     for m in sorted(military - s.requested - {Measure.MILITARY_PEACEKEEPING}):
-        out.append(f"{m.value}: military assistance under Treaty art. 4 is given at the "
-                   "affected state's request: record its official request")
+        out.append(s.withdrawn.get(m) or (
+            f"{m.value}: military assistance under Treaty art. 4 is given at the "
+            "affected state's request: record its official request"))
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
             out.append("the CRRF is not used to settle a bilateral dispute between members")
@@ -184,11 +196,25 @@ def military_refusals(s: Situation) -> list[str]:
             out.append("the CRRF is not used against CIS partners or neighbouring states")
     if Measure.MILITARY_PEACEKEEPING in s.measures:
         if s.on_member_territory and not s.official_request:
-            out.append("peacekeepers go to a member's territory only at its official request")
+            out.append(s.withdrawn.get(Measure.MILITARY_PEACEKEEPING)
+                       or "peacekeepers go to a member's territory only at its official "
+                          "request")
         if not s.on_member_territory and not s.un_mandate:
             out.append("outside members' territory peacekeepers need a UN Security Council "
                        "mandate")
     return out
+
+
+def withdrawal_refusals(s: Situation, measures: Iterable[Measure] | None = None
+                        ) -> list[str]:
+    """The military measures (the response's, or `measures`) that needed a request and
+    whose every request was withdrawn (the host state ended the mission): no new
+    deployment answers them, each refusal naming the withdrawal. Moving on to
+    monitoring, and the units' way home, stay open."""
+    chosen = s.measures if measures is None else frozenset(measures)
+    return [s.withdrawn[m] for m in sorted(chosen & MILITARY) if m in s.withdrawn
+            and m not in s.requested
+            and (m is not Measure.MILITARY_PEACEKEEPING or s.on_member_territory)]
 
 
 def next_stages(stage: Stage) -> list[Stage]:

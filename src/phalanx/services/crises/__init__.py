@@ -21,7 +21,13 @@ from phalanx.services.crises.assistance import (
     offer_assistance,
     request_assistance,
 )
-from phalanx.services.crises.common import add_event, affected_of, crisis_row, timeline_event
+from phalanx.services.crises.common import (
+    add_event,
+    affected_of,
+    crisis_row,
+    timeline_event,
+    withdrawn_refusals,
+)
 from phalanx.services.crises.intake import (
     category_for_cap,
     export_cap,
@@ -65,4 +71,5 @@ __all__ = [
     "escalate_overdue", "export_cap", "get", "import_cap", "link_decision", "may_open",
     "military_check", "offer_assistance", "open_crisis", "open_in", "report_pdf",
     "request_assistance", "set_response", "stage_options", "timeline_event", "transition",
+    "withdrawn_refusals",
 ]

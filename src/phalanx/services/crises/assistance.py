@@ -14,6 +14,7 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis.workflow import Measure
 from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
@@ -22,6 +23,7 @@ from phalanx.services.crises.common import (
     _event,
     _row,
     _staff,
+    withdrawn_refusals,
 )
 from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
@@ -123,7 +125,8 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
     at = at or now()
     with db.write(actor) as w:
         offer = w.conn.execute(select(t.assistance_offer, t.assistance_request.c.crisis_id,
-                                      t.assistance_request.c.state_code.label("requester"))
+                                      t.assistance_request.c.state_code.label("requester"),
+                                      t.assistance_request.c.measure.label("measure"))
                                .join(t.assistance_request, t.assistance_request.c.id
                                      == t.assistance_offer.c.request_id)
                                .where(t.assistance_offer.c.id == offer_id)).first()
@@ -136,6 +139,9 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                             "or declines")
         if offer.status != "offered":
             raise Conflict(f"offer {offer_id} is already {offer.status}")
+        # military assistance whose official request was withdrawn: nothing new goes out
+        if accept and (problems := withdrawn_refusals(w.conn, row, [Measure(offer.measure)])):
+            raise Conflict(f"offer {offer_id} is not accepted: " + "; ".join(problems))
         status = "accepted" if accept else "declined"
         w.conn.execute(update(t.assistance_offer).where(t.assistance_offer.c.id == offer_id)
                        .values(status=status, decided_at=at))

@@ -3,7 +3,7 @@ timeline entries and notices, who acts for the organization, the guards' situati
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ from phalanx.domain.crisis.workflow import (
     Measure,
     Situation,
     Stage,
+    withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import identity, offered_units
@@ -193,6 +194,7 @@ def _situation(row: Any, cat: Category, units: int,
         bilateral_dispute=row.bilateral_dispute,
         against_cis_or_neighbour=row.against_cis_or_neighbour,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
+        withdrawn=authority.withdrawals(requests, affected),
         un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
         units_committed=units, review=row.review)
 
@@ -214,6 +216,19 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category
         out = sum(1 for m in there.movements if m["crisis_id"] == row.id)
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=out)
+
+
+def withdrawn_refusals(conn: Connection, row: Any,
+                       measures: Iterable[Measure] | None = None) -> list[str]:
+    """Why a new deployment of the crisis (for its response's military measures, or for
+    `measures`) may not be decided: the official request it needed was withdrawn
+    (`workflow.withdrawal_refusals`, each naming the withdrawal)."""
+    from phalanx.services import organization as orgs
+    from phalanx.services.crisis_requests import as_domain, requests_of
+
+    s = _situation(row, _category(orgs.organization(conn), row.category), 0,
+                   as_domain(requests_of(conn, row.id)))
+    return withdrawal_refusals(s, measures)
 
 
 def _accepted_units(conn: Connection, crisis_id: int) -> int:

@@ -204,9 +204,9 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
     """Attach the adopted decision that answers the crisis. What it authorizes is what it
     adopted (its measures, formations, contributing states and period), and only if it
     can (`domain/crisis/authority.py`): a decision, of a competent body, on or after the
-    crisis and the request, binding the affected state, with the crisis's exercise flag,
-    answering no other crisis. Each condition that fails is named, and nothing is
-    written."""
+    crisis and a request that still stands, binding the affected state, with the crisis's
+    exercise flag, answering no other crisis. Each condition that fails is named, and
+    nothing is written."""
     at = at or now()
     _require_staff(actor, "attach a decision")
     with db.write(actor) as w:
@@ -243,7 +243,8 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             reported_at=aware(row.reported_at),
             requests=as_domain(requests_of(w.conn, crisis_id)),
             competent=competent, exercise=row.exercise,
-            on_member_territory=row.on_member_territory, requesters=_states(row.affected))
+            on_member_territory=row.on_member_territory, requesters=_states(row.affected),
+            at=at)
         if problems:
             raise Conflict(f"{decision.number} cannot authorize the response: "
                            + "; ".join(problems))

@@ -59,6 +59,9 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
+        # the host state withdrew its request: units go home, no new ones go out
+        if r.kind != "withdrawal" and (problems := crs.withdrawn_refusals(w.conn, row)):
+            raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # an exercise never supersedes a real plan, nor a real one an exercise's
         same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
             t.crisis.c.id.in_(r.crises), t.crisis.c.exercise.is_(bool(row.exercise)))

@@ -164,6 +164,18 @@ def record_official_request(crisis_id: Id, data: crisis_requests.OfficialRequest
     return crisis_requests.record_request(db, crisis_id, data, actor=actor)
 
 
+@router.post("/crises/{crisis_id}/official-requests/{request_id}/withdrawal",
+             response_model=crisis_requests.OfficialRequestOut, responses=problem_responses(409))
+def withdraw_official_request(crisis_id: Id, request_id: Id,
+                              data: crisis_requests.WithdrawalIn, actor: Writer,
+                              db: DB) -> crisis_requests.OfficialRequestOut:
+    """The requesting state withdraws its official request (the host state ends the
+    mission), at a time and with an optional reason; only whoever acts for that state may.
+    From then on it covers no new decision, measure or deployment; 409 when it is
+    withdrawn already or the crisis is finished."""
+    return crisis_requests.withdraw_request(db, crisis_id, request_id, data, actor=actor)
+
+
 @router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut,
              responses=problem_responses(409))
 def set_response(crisis_id: Id, data: crises.ResponseIn, actor: Writer,

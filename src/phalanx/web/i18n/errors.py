@@ -120,6 +120,17 @@ TEMPLATES = (
        "collective response answers the situation it was taken on"),
     N_("%(number)s already answers another crisis: a decision on a collective response "
        "answers the situation it was taken on"),
+    # the official request withdrawn by its state (`domain/crisis/authority.py`)
+    N_("%(measure)s: the official request of %(state)s of %(made)s was withdrawn on "
+       "%(withdrawn)s: nothing decided, linked or deployed after that answers it"),
+    N_("the official request of %(state)s of %(made)s was already withdrawn on "
+       "%(withdrawn)s"),
+    N_("the withdrawal is dated %(moment)s, in the future"),
+    N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
+       "%(moment)s"),
+    N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
+    N_("plan %(plan)s is not decided: %(problems)s"),
+    N_("offer %(offer)s is not accepted: %(problems)s"),
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
@@ -214,7 +225,7 @@ VALIDATION = {
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}
-MOMENTS = {"moment"}
+MOMENTS = {"moment", "made_at"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems"}
 _FIXED = frozenset(MESSAGES)

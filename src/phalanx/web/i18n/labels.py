@@ -374,6 +374,7 @@ LABELS: dict[str, dict[str, str]] = {
         'node': L_('record', 'node'),
         'notification': L_('record', 'notification'),
         'offer': L_('record', 'offer'),
+        'official request': L_('record', 'official request'),
         'operation': L_('record', 'operation'),
         'place': L_('record', 'place'),
         'plan': L_('record', 'plan'),

@@ -86,6 +86,9 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("official request of %(state)s (%(person)s, %(L_office)s), %(article)s: "
         "%(Ls_measure)s%(forces)s%(line_period)s")),
     (r", for (?P<days>\d+) days", N_(", for %(days)s days")),
+    (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
+     r"\d\d:\d\d) UTC at (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC(?P<reason> — .*)?",
+     N_("%(state)s withdrew its official request of %(made)s UTC at %(when)s UTC%(reason)s")),
     (r"(?P<state>\w+): (?P<L_obligation>forces|other|declined)(?P<detail> — .*)?",
      N_("%(state)s: %(L_obligation)s%(detail)s")),
     (r"UN Security Council notified(?P<reference> \(.*\))?",

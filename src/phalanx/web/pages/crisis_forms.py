@@ -1,6 +1,6 @@
 """The crisis room's forms that the algorithm's rules may refuse: a move through the
-algorithm, the decision, the measures, the affected state's official request, a member's
-answer under art. 4 and the notice to the UN Security Council.
+algorithm, the decision, the measures, the affected state's official request and its
+withdrawal, a member's answer under art. 4 and the notice to the UN Security Council.
 
 A refusal (the service's Conflict or Invalid, or input the rules do not take) answers
 with the crisis room again, the message beside the form that was sent, in the reader's
@@ -35,7 +35,8 @@ Kept = dict[str, object]
 FIELDS = {"person": N_("Signed by"), "article": N_("Article"), "at": N_("Made at (UTC)"),
           "forces": N_("Forces or means asked"), "period_days": N_("Period (days)"),
           "measures": N_("Measures"), "state": N_("State"), "detail": N_("Detail"),
-          "reference": N_("Reference of the national act"), "office": N_("Office")}
+          "reference": N_("Reference of the national act"), "office": N_("Office"),
+          "reason": N_("Reason")}
 
 
 def _message(exc: Exception, lang: str) -> str:
@@ -143,6 +144,30 @@ def official_request(request: Request, crisis_id: Id, actor: Writer, db: DB,
             article=article.strip(), measures=measures, forces=forces,
             period_days=int(days) if days else None)
         crisis_requests.record_request(db, crisis_id, data, actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return refuse(exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/official-requests/{request_id}/withdrawal",
+             response_model=None)
+def withdraw_official_request(request: Request, crisis_id: Id, request_id: Id, actor: Writer,
+                              db: DB, at: Annotated[str, Form(max_length=64)] = "",
+                              reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    """The requesting state's representative withdraws its request (at the time given,
+    else now)."""
+    kept: Kept = {"request_id": request_id, "at": at, "reason": reason}
+
+    def refuse(exc: Exception | str) -> HTMLResponse:
+        return _refused(request, db, crisis_id, actor, "withdrawal", kept, exc)
+
+    _ = translator(language(request))
+    when = moment(at) if at.strip() else None
+    if at.strip() and when is None:
+        return refuse(_("Give the date and time the request was withdrawn."))
+    try:
+        crisis_requests.withdraw_request(db, crisis_id, request_id, crisis_requests.WithdrawalIn(
+            at=when, reason=reason), actor=actor)
     except (Conflict, Invalid, ValidationError) as exc:
         return refuse(exc)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)

@@ -118,6 +118,10 @@ official_request = Table(
     Column("document_id", Integer, ForeignKey("document.id")),  # the letter in the register
     Column("created_by", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # its state's withdrawal: when it was withdrawn, why (may be empty), who recorded it
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawal_reason", Text),
+    Column("withdrawn_by", String(64)),
 )
 
 assistance_request = Table(
