@@ -74,19 +74,23 @@ class Timelines:
               ) -> tuple[float, float, int]:
         """The first gap of `legs` (the aircraft's flights) for one load of `unit`: its
         departure, landing and index."""
-        haul = distance_km(unit.home, req.place) / a.speed_kmh
+        home, place = unit.home, req.place
+        haul = distance_km(home, place) / a.speed_kmh
         ferry = self.ferry
         t, at = self.start[a.id]
         ready, turn = unit.readiness_h, a.turnaround_h
+        # the earliest a load fits before a leg, even without the empty flights
+        fits = max(t, ready) + haul + turn
         for i, leg in enumerate(legs):
             # no gap before this leg when even without the empty flights it would not fit
-            if max(t, ready) + haul + turn <= leg.depart + EPS:
-                dep = max(t + ferry(a, at, unit.home), ready)
+            if fits <= leg.depart + EPS:
+                dep = max(t + ferry(a, at, home), ready)
                 land = dep + haul
-                if land + turn + ferry(a, req.place, leg.home) <= leg.depart + EPS:
+                if land + turn + ferry(a, place, leg.home) <= leg.depart + EPS:
                     return dep, land, i
             t, at = leg.arrive + turn, leg.place
-        dep = max(t + ferry(a, at, unit.home), unit.readiness_h)
+            fits = max(t, ready) + haul + turn
+        dep = max(t + ferry(a, at, home), ready)
         return dep, dep + haul, len(legs)
 
     def gap(self, a: Aircraft, unit: Unit, req: Requirement, legs: list[_Leg] | None,
