@@ -153,3 +153,29 @@ def test_a_refusal_and_what_was_typed_stay_when_the_crisis_changes(
     assert phone.locator("#transition-error").count() == 0
     assert phone.inner_text("#crisis-changed") == ""
     assert phone.locator("#flow li.current").get_attribute("data-stage") == "assessment"
+
+
+def test_a_refused_decision_by_consultation_stays_when_the_crisis_changes(
+        phone: Any, site: tuple[str, Database]) -> None:
+    """The form that puts a draft to the heads of state, refused (no text), keeps its
+    message and the title typed when the crisis changes meanwhile."""
+    base_url, db = site
+    cid = _crisis(db)
+    login(phone, base_url, "secretariat", "demo-secretariat")
+    phone.goto(f"{base_url}/crises/{cid}")
+    form = "#consultation-draft-form"
+    phone.locator("details", has=phone.locator(form)).locator("summary").click()
+    phone.fill(f"{form} input[name=title]", "О направлении спасательных команд")
+    phone.click(f"{form} button[type=submit]")
+    phone.wait_for_selector("#consultation-draft-error")
+    refusal = phone.inner_text("#consultation-draft-error")
+    phone.wait_for_function(LIVE)
+    phone.evaluate("window.__stay = 1")
+
+    crises.add_sitrep(db, cid, crises.SitrepIn(situation="Second mudflow near Uzgen"),
+                      actor=KGZ)
+    phone.wait_for_selector("#crisis-changed .notice", timeout=5000)
+    assert phone.inner_text("#consultation-draft-error") == refusal
+    assert phone.input_value(f"{form} input[name=title]") == "О направлении спасательных команд"
+    assert "Second mudflow near Uzgen" not in phone.inner_text("#crisis-live")
+    assert phone.evaluate("window.__stay") == 1

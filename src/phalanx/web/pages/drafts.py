@@ -56,10 +56,18 @@ def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Draft
           extra: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     """The draft's page; after a form the services refused, `extra` holds the message
     to show beside that form and what was typed in it."""
+    return render(request, "draft.html", {**_context(request, conn, org, actor, d),
+                                          **(extra or {})}, status_code=status_code)
+
+
+def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut
+             ) -> dict[str, Any]:
+    """What the draft's live part shows (`_draft_live.html`): the draft as it stands and
+    the forms of those who may act on it, empty."""
     lang = language(request)
     decision = dec.get_decision(conn, d.decision_id, actor=actor) if d.decision_id else None
     current = d.versions[-1] if d.versions else None
-    context: dict[str, Any] = {
+    return {
         "d": d, "body": org.bodies.get(d.body), "decision": decision,
         "may_chair": bool(d.chair) and acts_for(actor, d.chair or "", StateAct.CHAIR),
         "may_revise": _may_revise(actor, d), "may_amend": _may_amend(actor, d),
@@ -71,9 +79,7 @@ def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Draft
         "revise_form": {"text_en": current.text_en if current else "",
                         "text_ru": current.text_ru if current else ""},
         "amend_form": {"text_en": current.text_en if current else "",
-                       "text_ru": current.text_ru if current else "", "note": ""},
-        **(extra or {})}
-    return render(request, "draft.html", context, status_code=status_code)
+                       "text_ru": current.text_ru if current else "", "note": ""}}
 
 
 def _staff(actor: Principal) -> bool:
@@ -109,6 +115,14 @@ def _may_amend(actor: Principal, d: dec.DraftOut) -> bool:
 def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
           org: Org) -> HTMLResponse:
     return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor))
+
+
+@router.get("/drafts/{draft_id}/live", response_class=HTMLResponse)
+def draft_live(request: Request, draft_id: Id, actor: Reader, conn: Conn,
+               org: Org) -> HTMLResponse:
+    """The draft's live part as it now stands (the page asks for it on a live event)."""
+    d = dec.get_draft(conn, draft_id, actor=actor)
+    return render(request, "_draft_live.html", _context(request, conn, org, actor, d))
 
 
 @router.get("/drafts/{draft_id}/board", response_class=HTMLResponse)
