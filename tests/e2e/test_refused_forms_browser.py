@@ -1,7 +1,9 @@
 """Refused forms in a real browser: the crisis room's move asks for the reason or the
 review its choice requires before anything is sent, and a refusal of the rules comes
-back beside its form, in view, with what was typed; the error page of a refused form
-elsewhere (a situation report) leads back to the form with what was typed."""
+back beside its form, in view, with what was typed; a move sent from a page the crisis
+has moved on since comes back with no move chosen, not the first one offered; the error
+page of a refused form elsewhere (a situation report) leads back to the form with what
+was typed."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ import pytest
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import crises
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.e2e.test_browser import login
+from tests.e2e.test_live_hold_browser import LIVE, _crisis, phone  # noqa: F401
 from tests.support.browser import serve_asgi
 from tests.support.templates import Templates
 
@@ -98,3 +102,41 @@ def test_the_error_page_of_a_form_goes_back_to_it_as_typed(page: Any,
     page.wait_for_selector("#sitrep-form")
     assert page.input_value("#sitrep-form textarea[name=situation]") == \
         "Roads to the north cut by mudflows"
+
+
+def test_a_stale_move_comes_back_with_no_move_chosen(
+        phone: Any, site: tuple[str, Database]) -> None:  # noqa: F811
+    """On a phone in Russian: the officer chose "assessment" and typed a reason; another
+    officer moved the crisis to assessment meanwhile. Sent, the move is refused, and the
+    select shows no move (the browser showed the first one allowed now, ending the
+    crisis with no action, the reason typed serving it): one more click sends nothing."""
+    base_url, db = site
+    cid = _crisis(db)
+    login(phone, base_url, "secretariat", "demo-secretariat")
+    phone.goto(f"{base_url}/crises/{cid}")
+    phone.wait_for_function(LIVE)
+    form = "#transition-form"
+    phone.select_option(f"{form} select[name=to]", "assessment")
+    phone.fill(f"{form} input[name=reason]", "после звонка в Бишкек")
+    crises.transition(db, cid, Stage.ASSESSMENT, actor=SYSTEM)
+    phone.wait_for_selector("#crisis-changed .notice", timeout=5000)
+
+    phone.click(f"{form} button[type=submit]")
+    phone.wait_for_selector("#transition-error")
+    select = phone.locator(f"{form} select[name=to]")
+    assert phone.locator(f"{form} option[value=rejected]").evaluate("o => !o.disabled")
+    assert select.input_value() == ""  # not "no_action", the first move now allowed
+    assert select.evaluate("s => s.options[s.selectedIndex].text") == "— выберите —"
+    refusal = phone.inner_text("#transition-error")
+    assert "кризис изменился" in refusal and "«оценка»" in refusal, refusal
+    assert "уже невозможен" in refusal, refusal
+    assert phone.input_value(f"{form} input[name=reason]") == "после звонка в Бишкек"
+
+    # one more click sends nothing: the browser asks for a move
+    url = phone.url
+    phone.click(f"{form} button[type=submit]")
+    assert select.evaluate("s => s.validity.valueMissing") is True
+    phone.wait_for_timeout(300)
+    assert phone.url == url and phone.locator("#transition-error").count() == 1
+    with db.read() as conn:
+        assert crises.get(conn, cid, actor=SYSTEM).stage is Stage.ASSESSMENT

@@ -23,7 +23,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Id
-from phalanx.web.i18n import N_, errors, translator
+from phalanx.web.i18n import N_, errors, labeller, translator
 from phalanx.web.pages.crises import room_page
 from phalanx.web.pages.render import language, moment
 
@@ -54,11 +54,11 @@ def _message(exc: Exception, lang: str) -> str:
 
 
 def _refused(request: Request, db: DB, crisis_id: int, actor: Principal, form: str,
-             kept: Kept, exc: Exception | str) -> HTMLResponse:
+             kept: Kept, exc: Exception | str, status: int = 0) -> HTMLResponse:
     """The crisis room with the refusal (a service's, or a message of the page already in
     the reader's language) beside `form` and its input `kept`: 409 for a rule of the
-    algorithm or a stale page, 422 for input."""
-    status = 409 if isinstance(exc, Conflict) else 422
+    algorithm or a stale page, 422 for input, unless `status` says."""
+    status = status or (409 if isinstance(exc, Conflict) else 422)
     message = exc if isinstance(exc, str) else _message(exc, language(request))
     with db.read() as conn:
         return room_page(request, conn, crisis_id, actor, orgs.organization(conn), {
@@ -67,17 +67,51 @@ def _refused(request: Request, db: DB, crisis_id: int, actor: Principal, form: s
 
 @router.post("/crises/{crisis_id}/transition", response_model=None)
 def transition(request: Request, crisis_id: Id, actor: Writer, db: DB,
-               to: Annotated[Stage, Form()],
                revision: Annotated[int, Form(ge=0, le=2_147_483_647)],
+               to: Annotated[str, Form(max_length=32)] = "",
                reason: Annotated[str, Form(max_length=5000)] = "",
                review: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    kept: Kept = {"to": to.value, "reason": reason, "review": review}
+    """A move through the algorithm. Refused, the room comes back with the move still
+    chosen if the crisis still allows it, else with none chosen (the room's select then
+    asks for a choice): a page left open while another officer moved the crisis on must
+    not turn into a move nobody chose."""
+    kept: Kept = {"to": to, "reason": reason, "review": review}
     try:
-        crises.transition(db, crisis_id, to, actor=actor, reason=reason, review=review,
+        target = Stage(to)
+    except ValueError:
+        _ = translator(language(request))
+        return _refused(request, db, crisis_id, actor, "transition", kept,
+                        _("Choose the stage to move the crisis to."))
+    try:
+        crises.transition(db, crisis_id, target, actor=actor, reason=reason, review=review,
                           revision=revision)
     except (Conflict, Invalid) as exc:
-        return _refused(request, db, crisis_id, actor, "transition", kept, exc)
+        stale = _stale_move(request, db, crisis_id, actor, target, revision)
+        return _refused(request, db, crisis_id, actor, "transition", kept,
+                        exc if stale is None else stale, status=0 if stale is None else 409)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+def _stale_move(request: Request, db: DB, crisis_id: int, actor: Principal, target: Stage,
+                revision: int) -> str | None:
+    """What a move sent from a page the crisis has changed since says, in the reader's
+    language: the stage the crisis is at now, and whether the move chosen is still
+    possible from it; None when the page was not stale (the rules' own refusal)."""
+    with db.read() as conn:
+        now = crises.get(conn, crisis_id, actor=actor)
+        options = dict(crises.stage_options(conn, crisis_id, actor=actor))
+    if now.revision == revision:
+        return None
+    lang = language(request)
+    _, label = translator(lang), labeller(lang)
+    values = {"current": label("stage", now.stage), "stage": label("stage", target)}
+    if target in options and not options[target]:
+        return _("The crisis has changed since you saw it: it is now at the stage "
+                 "“%(current)s”. The move to “%(stage)s” is still possible: check the room "
+                 "as it now is and submit it again.", **values)
+    return _("The crisis has changed since you saw it: it is now at the stage “%(current)s”, "
+             "from which the move to “%(stage)s” is no longer possible. Choose the move "
+             "again.", **values)
 
 
 @router.post("/crises/{crisis_id}/decision", response_model=None)
