@@ -35,6 +35,14 @@ def test_only_allowed_moves_are_offered(accounts_db: Database, settings: Setting
         # aggression is not rejected before the members consult (Treaty art. 2)
         assert options["rejected"] == " disabled" and "not rejected before the members " \
             "consult" in blocked.group(1)
+        # and on a Russian page, in Russian (the reason was shown in English)
+        ru = re.search(r'<ul[^>]*id="blocked-stages">(.*?)</ul>',
+                       client.get(f"/crises/{c.id}?lang=ru").text, re.S)
+        assert ru is not None
+        shown = re.sub(r"<[^>]+>", "", ru.group(1))
+        assert "не отклоняют до консультаций членов" in shown
+        assert not re.search("[a-z]{3,}", shown), shown  # no English word
+        client.cookies.delete("lang")
         # a crisis that obliges no member: a move that is allowed is offered as it is, and
         # ending the crisis asks first
         c = crises.open_crisis(accounts_db, crises.CrisisIn(

@@ -4,12 +4,15 @@ the services' English messages are translated at the web edge."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from phalanx.domain.crisis.workflow import Category, Measure, Situation, Stage, refusals
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import not_found, translate
@@ -80,6 +83,41 @@ def test_the_algorithms_refusals_in_russian() -> None:
     assert not_found("watch item", 7, "ru") == "не найдено: пункт наблюдения 7"
     assert json.dumps(translate("crisis 3 is deployed", "ru"), ensure_ascii=False).count(
         "deployed") == 0
+
+
+def _situations() -> Iterator[Situation]:
+    """Situations enough for every refusal of the algorithm, with its values."""
+    category = Category("armed_attack", "Armed attack", "Вооружённое нападение", "art. 4",
+                        ("csc",), frozenset({Measure.POLITICAL, Measure.HUMANITARIAN}),
+                        "assist", "all_members")
+    measures = [frozenset(), frozenset(Measure), frozenset({Measure.MILITARY_CRRF})]
+    for stage in Stage:
+        for flags in itertools.product((False, True), repeat=4):
+            for chosen in measures:
+                yield Situation(
+                    category=category, stage=stage, consultations_convened=flags[0],
+                    decision_adopted=flags[1], collective_defence=flags[1],
+                    decision_authorizes=frozenset() if flags[2] else frozenset(Measure),
+                    measures=chosen, bilateral_dispute=flags[3],
+                    against_cis_or_neighbour=flags[3], official_request=flags[0],
+                    un_mandate=False, on_member_territory=flags[2], units_out=3 * flags[2],
+                    units_committed=int(flags[3]), review="" if flags[0] else "done")
+
+
+def test_every_refusal_of_the_algorithm_reads_in_russian() -> None:
+    """What stands in the way of each move (the crisis room lists it under the move's
+    select) is never shown in English on a Russian page."""
+    english = set()
+    for s in _situations():
+        for target in Stage:
+            for problem in refusals(s, target, ""):
+                ru = translate(problem, "ru", labelled=True)
+                if not re.search("[а-яА-Я]", ru) or ru == problem:
+                    english.add(problem)
+    assert english == set()
+    assert translate("3 unit(s) of the decided deployment are still out: plan and decide "
+                     "their way home first", "ru").startswith(
+        "подразделения утверждённого развёртывания ещё не вернулись (3)")
 
 
 def test_a_drafts_outcome_in_russian() -> None:

@@ -45,6 +45,8 @@ MESSAGES = (
     N_("the CRRF is not used against CIS partners or neighbouring states"),
     N_("peacekeepers go to a member's territory only at its official request"),
     N_("outside members' territory peacekeepers need a UN Security Council mandate"),
+    N_("aggression against a member is not rejected before the members consult (Treaty "
+       "art. 2: consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),
@@ -99,6 +101,8 @@ TEMPLATES = (
     N_("offer %(offer)s is already %(offer_status)s"),
     N_("watch item %(item)s is %(watch_status)s"),
     N_("crisis %(crisis)s has no force requirements yet"),
+    N_("%(n)s unit(s) of the decided deployment are still out: plan and decide their way "
+       "home first"),
     # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
     # each failed condition, itself a message of the list
     N_("%(number)s cannot authorize the response: %(problems)s"),
