@@ -55,6 +55,9 @@ MESSAGES = (
     N_("a member's answer is given by its authorized representative"),
     N_("give the text in English or in Russian (text_en or text_ru): both are empty"),
     N_("the watch list is kept by the Secretariat"),
+    # the draft's forms
+    N_("a signature with a reservation states the reservation"),
+    N_("a reservation goes with the answer 'reservation'"),
     # the crisis room's forms
     N_("a member that declines states its reason"),
     N_("name the forces or means offered"),
@@ -149,6 +152,24 @@ TEMPLATES = (
     N_("only %(state)s, which asked, or the Secretariat accepts or declines"),
     # the written procedure
     N_("it is %(state)s's turn to sign"),
+    N_("the procedure is %(written)s"),
+    N_("%(state)s is not among the signatories (members with a say)"),
+    N_("%(state)s has already answered"),
+    # a draft's forms (the page sent before the draft changed)
+    N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
+    N_("draft %(draft)s is %(draft_status)s; positions can no longer change"),
+    N_("draft %(draft)s is decided in session, not by signatures"),
+    N_("draft %(draft)s's written procedure lapsed at its deadline"),
+    N_("draft %(draft)s is %(draft_status)s"),
+    N_("the written procedure's deadline has passed (%(deadline)s UTC): circulate the text "
+       "again as a new draft"),
+    N_("the amendment is against version %(against)s, but the draft is at version "
+       "%(current)s"),
+    N_("amendment %(amendment)s is already %(amendment_status)s"),
+    N_("amendment %(amendment)s is against version %(against)s; the draft is at version "
+       "%(current)s"),
+    N_("%(state)s takes no part in %(body)s on %(date)s (%(standing)s): it proposes no "
+       "amendment"),
     N_("unknown state %(state)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
@@ -200,7 +221,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "stage": "stage", "target": "stage", "draft_kind": "draft_kind",
           "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
           "watch_status": "watch_status", "measure": "measure", "permission": "permission",
-          "quorum": "quorum"}
+          "quorum": "quorum", "draft_status": "draft_status",
+          "amendment_status": "amendment_status", "written": "written", "standing": "standing"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
 

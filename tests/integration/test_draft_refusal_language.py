@@ -1,0 +1,115 @@
+"""The refusals beside a draft's forms read in the page's language: an amendment sent
+against a version already amended, a reservation without its text, a signature on a
+draft returned meanwhile, an amendment decided twice (they were shown in English on a
+Russian page). A refusal shows even when the draft no longer offers its form (the page
+came back with a 409 and no message)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from phalanx.domain.decisions.procedure import Answer
+from phalanx.services import decisions as dec
+from phalanx.services.clock import now
+from phalanx.services.db import Database
+from phalanx.web.i18n.errors import translate
+from tests.integration.test_draft_pages import (  # noqa: F401
+    SEC,
+    client,
+    login,
+    rep,
+    session,
+    token,
+    written,
+)
+
+
+def _error(html: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}">([^<]+)<', html)
+    assert found is not None, element_id
+    return found.group(1)
+
+
+def test_an_amendment_and_its_decision_refused_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the exercise", text_en="To hold it."),
+        actor=SEC)
+    login(client, "rep-kaz")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    other = dec.propose_amendment(accounts_db, d.id, 1, "To hold it in May.", actor=rep("BLR"))
+    dec.decide_amendment(accounts_db, other.id, True, actor=SEC)
+    r = client.post(f"/drafts/{d.id}/amendments", data={
+        "csrf_token": token(page), "against_version": "1", "text_ru": "Провести в июне."})
+    assert r.status_code == 409
+    assert _error(r.text, "amend-error") == \
+        "поправка внесена к редакции 1, а проект уже в редакции 2"
+
+    login(client, "secretariat")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    r = client.post(f"/drafts/{d.id}/amendments/{other.id}/decision", data={
+        "csrf_token": token(page), "accept": "false"})
+    assert r.status_code == 409
+    assert _error(r.text, "amendment-error") == \
+        f"поправка {other.id} уже в состоянии «принята»"
+
+    # the draft is decided meanwhile: no form to amend or revise it, the refusals shown
+    dec.close_draft(accounts_db, d.id, actor=SEC)
+    r = client.post(f"/drafts/{d.id}/revise", data={
+        "csrf_token": token(page), "text_en": "To hold it in July."})
+    assert r.status_code == 409 and 'id="revise-form"' not in r.text
+    assert _error(r.text, "revise-error") == f"проект {d.id} в состоянии «{_status(r.text)}»"
+    login(client, "rep-kaz")
+    r = client.post(f"/drafts/{d.id}/amendments?lang=ru", data={
+        "csrf_token": token(client.get(f"/drafts/{d.id}").text), "against_version": "2",
+        "text_ru": "Провести в июне."})
+    assert r.status_code == 409 and 'id="amend-form"' not in r.text
+    assert _error(r.text, "amend-error").endswith("поправки больше не вносятся")
+
+
+def _status(html: str) -> str:
+    """The draft's status as its page names it (after the version, in the heading)."""
+    return re.search(r"· v\d+ · ([^·<]+?) ·", html).group(1)  # type: ignore[union-attr]
+
+
+def test_a_signature_refused_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    d = written(accounts_db)
+    login(client, "rep-blr")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
+                                                  "answer": "reservation"})
+    assert r.status_code == 422
+    assert _error(r.text, "sign-error") == "подпись с оговоркой требует текста оговорки"
+    dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))  # returned
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
+                                                  "answer": "sign"})
+    assert r.status_code == 409
+    assert _error(r.text, "sign-error") == f"проект {d.id} в состоянии «возвращён»"
+
+
+def test_the_written_procedures_other_refusals_in_russian() -> None:
+    deadline = f"{now() + timedelta(days=-1):%Y-%m-%d %H:%M}"
+    for english, russian in [
+        ("the procedure is returned", "процедура: «возвращено на доработку»"),
+        ("KAZ has already answered", "KAZ уже дал ответ"),
+        ("ARM is not among the signatories (members with a say)",
+         "ARM нет среди подписантов (членов с правом голоса)"),
+        ("draft 4 is open; positions can no longer change", None),
+        ("draft 4 is adopted; positions can no longer change",
+         "проект 4 в состоянии «принят»: позиции больше не меняются"),
+        (f"the written procedure's deadline has passed ({deadline} UTC): circulate the text "
+         "again as a new draft", f"срок письменной процедуры истёк ({deadline} UTC): "
+         "разошлите текст заново как новый проект"),
+        ("ARM takes no part in csc on 2026-03-01 (not participating): it proposes no "
+         "amendment", "ARM не участвует в работе csc на 1 марта 2026 г. («не участвует»): "
+         "поправок не вносит"),
+    ]:
+        ru = translate(english, "ru")
+        assert ru != english and re.search("[а-я]", ru), english
+        if russian is not None:
+            assert ru == russian, ru
