@@ -98,13 +98,13 @@ def _stale_move(request: Request, db: DB, crisis_id: int, actor: Principal, targ
     language: the stage the crisis is at now, and whether the move chosen is still
     possible from it; None when the page was not stale (the rules' own refusal)."""
     with db.read() as conn:
-        now = crises.get(conn, crisis_id, actor=actor)
+        crisis = crises.get(conn, crisis_id, actor=actor)
         options = dict(crises.stage_options(conn, crisis_id, actor=actor))
-    if now.revision == revision:
+    if crisis.revision == revision:
         return None
     lang = language(request)
     _, label = translator(lang), labeller(lang)
-    values = {"current": label("stage", now.stage), "stage": label("stage", target)}
+    values = {"current": label("stage", crisis.stage), "stage": label("stage", target)}
     if target in options and not options[target]:
         return _("The crisis has changed since you saw it: it is now at the stage "
                  "“%(current)s”. The move to “%(stage)s” is still possible: check the room "
