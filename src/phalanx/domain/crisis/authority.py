@@ -7,7 +7,9 @@ that authorizes the measures.
   it is given, and peacekeeping on a member's territory need an official request of an
   affected state, recorded as such (who, when, under which article, what it asks) —
   never a box ticked by the Secretariat (peacekeeping outside the members' territory
-  needs a UN Security Council mandate instead, `workflow.py`).
+  needs a UN Security Council mandate instead, `workflow.py`). Where the forces go, the
+  request is the host's own: a place on a member's territory takes forces only at that
+  member's request (`host_problems`); linking a decision needs any affected state's.
 - The decision: a crisis's measures are authorized only by a *decision* (a statement or
   an instruction authorizes nothing), adopted by a body competent for each measure (for
   military measures the dataset's `measure_authority`, for the others a body that consults
@@ -138,6 +140,65 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
             out.append(f"{m.value}: no official request of {', '.join(sorted(affected))} "
                        "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
                        "territory are given at the affected state's request)")
+    return out
+
+
+def forces_measures(chosen: Iterable[Measure], authorized: Iterable[Measure],
+                    requests: Iterable[OfficialRequest]) -> frozenset[Measure]:
+    """The military measures a crisis's forces serve: the response's chosen ones, else
+    those its decision authorizes, else (before either) those the affected states'
+    requests ask for."""
+    for given in (chosen, authorized):
+        military = frozenset(given) & MILITARY
+        if military:
+            return military
+    return frozenset(m for r in requests for m in r.measures if m in MILITARY)
+
+
+def host_problems(host: str | None, measures: Iterable[Measure],
+                  requests: Iterable[OfficialRequest], affected: Iterable[str], *,
+                  un_mandate: bool = False, at: datetime | None = None) -> list[str]:
+    """Why forces may not go, for `measures`, to a place on member `host`'s territory
+    (None: on none of the members' territory) at `at` (as things stand, without it);
+    empty when they may.
+
+    DOMAIN §7 (Treaty art. 4): assistance is given "at the request of the attacked
+    state", and peacekeeping forces go to a member's territory "on its official request".
+    So forces go onto a member's territory only at *that* member's request: on member X's
+    territory every measure that needs a request (`needs_request`) needs a request of X
+    that asks for it and still stands (`OfficialRequest.stands`); another affected
+    state's request covers its own territory, not X's. X must be an affected state (only
+    those record requests). Outside the members' territory the crisis-wide rule holds:
+    military assistance needs a standing request of an affected state, peacekeeping a UN
+    Security Council mandate."""
+    requests, affected = list(requests), sorted(set(affected))
+    if host is None:
+        out = request_problems(measures, requests, affected, on_member_territory=False, at=at)
+        if Measure.MILITARY_PEACEKEEPING in set(measures) and not un_mandate:
+            out.append("peacekeepers go outside the members' territory only with a UN mandate")
+        return out
+    out = []
+    for m in sorted(needs_request(measures, on_member_territory=True)):
+        if covering_requests(requests, [host], m, at):
+            continue
+        gone = sorted((r for r in requests if r.state == host and m in r.measures
+                       and r.withdrawn_at is not None), key=lambda r: (r.withdrawn_at, r.at))
+        if host not in affected:
+            out.append(f"{m.value}: the place lies on the territory of {host}, which is not "
+                       "an affected state of the crisis: forces go onto a member's territory "
+                       "only at that member's request")
+        elif gone:
+            last = gone[-1]
+            made, withdrawn = (f"{x.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                               for x in (last.at, last.withdrawn_at or last.at))
+            out.append(f"{m.value}: the place lies on the territory of {host}, whose "
+                       f"official request of {made} was withdrawn on {withdrawn}: forces go "
+                       "onto a member's territory only at its request")
+        else:
+            out.append(f"{m.value}: the place lies on the territory of {host}, which has not "
+                       "asked for it: forces go onto a member's territory only at that "
+                       "member's request (an affected state's request covers its own "
+                       "territory only)")
     return out
 
 
