@@ -131,7 +131,7 @@ def test_the_crisis_room_shows_the_reason_beside_the_requirement(
 
     cid, _batken, _isfara = border_clash(db)
     with TestClient(create_app(settings, db)) as client:
-        login(client, "planner", "demo-planner")
+        login(client, "planner", "demo-planner-pass")
         room = client.get(f"/crises/{cid}").text
         assert NOT_ASKED.replace("'", "&#39;") in room
         client.cookies.set("lang", "ru")

@@ -128,6 +128,17 @@ TEMPLATES = (
     N_("the withdrawal is dated %(moment)s, in the future"),
     N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
        "%(moment)s"),
+    # forces onto a member's territory at that member's request (`authority.host_problems`)
+    N_("%(measure)s: the place lies on the territory of %(state)s, which has not asked for "
+       "it: forces go onto a member's territory only at that member's request (an affected "
+       "state's request covers its own territory only)"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, whose official request "
+       "of %(made)s was withdrawn on %(withdrawn)s: forces go onto a member's territory only "
+       "at its request"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, which is not an affected "
+       "state of the crisis: forces go onto a member's territory only at that member's "
+       "request"),
+    N_("requirement %(requirement)s: %(problems)s"),
     N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
