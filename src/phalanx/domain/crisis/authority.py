@@ -30,6 +30,20 @@ that authorizes the measures.
   answers it (`OfficialRequest.stands`); what was decided before it stands as it was, and
   the units still out come home by a decided withdrawal before the crisis closes
   (`workflow.py`). A later request of the state counts again, for decisions after it.
+- The mandate ends with the decision's period (public record: the Council sent the
+  collective peacekeeping forces to Kazakhstan "for a limited period", January 2022, the
+  sources of `data/exercises/kazakhstan-2022.yaml`; how the period counts and what its end
+  stops: setting, DOMAIN has no text). A decision adopted with a period (`period_days`)
+  authorizes its measures for that many days from its adoption (to the minute where the
+  adoption's time is recorded, else from the start of its day, UTC); from the end of the
+  period on (`Mandate.expired`) nothing new is deployed under it: the move to deployed,
+  an accepted offer of military assistance, a deployment plan decided, entering the
+  response or changing it under way with military measures are refused, naming the
+  decision and the end (`workflow.mandate_refusals`), until a new decision (one that
+  extends the period included) is linked. Monitoring, and planning and deciding the units'
+  way home, stay open; a crisis whose mandate is over while units of its decided
+  deployment are still out with no decided way home is escalated
+  (`clocks.mandate_overrun`). A decision without a period has no end.
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -40,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 
@@ -200,6 +214,45 @@ def host_problems(host: str | None, measures: Iterable[Measure],
                        "member's request (an affected state's request covers its own "
                        "territory only)")
     return out
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """The period for which the crisis's decision authorizes its measures: `period_days`
+    days from its adoption (`adopted`); no period, no end. `number` is the decision's
+    number, None where the reader may not see the decision (the words then name none)."""
+
+    number: str | None
+    adopted: datetime
+    period_days: int | None = None
+
+    @classmethod
+    def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
+           period_days: int | None) -> Mandate:
+        """From the decision's record: adopted at its recorded time, else at the start of
+        its day (UTC)."""
+        return cls(number, adopted_at or datetime.combine(adopted_on, time(0), tzinfo=UTC),
+                   period_days)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the period ends (None: the decision has no period)."""
+        if self.period_days is None:
+            return None
+        return self.adopted + timedelta(days=self.period_days)
+
+    def expired(self, at: datetime) -> bool:
+        """Whether the period is over at `at` (from the moment it ends on)."""
+        end = self.ends_at
+        return end is not None and at >= end
+
+    def ended(self) -> str:
+        """The end in words, for a refusal that names it."""
+        end = self.ends_at or self.adopted
+        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        return (f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC (its period of "
+                f"{self.period_days} days from its adoption): no new deployment under it "
+                "without a new decision linked to the crisis")
 
 
 @dataclass(frozen=True)

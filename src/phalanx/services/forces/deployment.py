@@ -60,8 +60,10 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
-        # the host state withdrew its request: units go home, no new ones go out
-        if r.kind != "withdrawal" and (problems := crs.withdrawn_refusals(w.conn, row)):
+        # the host state withdrew its request, or the decision's period is over: units go
+        # home, no new ones go out
+        if r.kind != "withdrawal" and (problems := crs.deployment_refusals(
+                w.conn, row, at=at, actor=actor)):
             raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # forces go onto a member's territory only at that member's request
         if r.kind != "withdrawal" and (problems := unrequested(w.conn, r.movements, at)):

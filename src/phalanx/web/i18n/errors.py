@@ -142,6 +142,14 @@ TEMPLATES = (
     N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
+    # the decision's period is over (`domain/crisis/authority.py: Mandate`)
+    # (no " is " in them: "plan %(plan)s is %(plan_status)s" would take the refusal of a
+    # plan that names one)
+    N_("the mandate of %(number)s ended on %(ended)s (its period of %(days)s days from "
+       "its adoption): no new deployment under it without a new decision linked to the "
+       "crisis"),
+    N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
+       "adoption): no new deployment under it without a new decision linked to the crisis"),
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
