@@ -85,6 +85,90 @@ def test_a_broken_scenario_names_the_inject_and_line_and_stores_nothing(
     assert expected in refused(org_db, broken(tmp_path, *lines))
 
 
+ASKED = "{at: 70, do: official_request, state: KGZ, person: the President, " \
+        "measures: [military_crrf]}"
+WITHDRAWS = "broken.yaml:{line}: injects.{n} (minute {at}, withdraw_request): "
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # a request the scenario never made
+    ([ASKED, "{at: 90, do: withdraw_request, state: KGZ, request: 3}"],
+     WITHDRAWS.format(line=7, n=4, at=90) + "withdraws official request 3, but only 1 "
+     "official request was made before it"),
+    (["{at: 90, do: withdraw_request, state: KGZ}"],
+     WITHDRAWS.format(line=6, n=3, at=90) + "KGZ made no official request before it"),
+    # another state's request: only the state that made it withdraws it
+    ([ASKED, "{at: 90, do: withdraw_request, state: KAZ, request: 1}"],
+     WITHDRAWS.format(line=7, n=4, at=90) + "official request 1 is KGZ's, not KAZ's: only "
+     "the state that made a request withdraws it"),
+    ([ASKED, "{at: 90, do: withdraw_request, state: XYZ}"],
+     WITHDRAWS.format(line=7, n=4, at=90) + "XYZ made no official request before it"),
+    # once; and which one, when the state made several
+    ([ASKED, "{at: 80, do: withdraw_request, state: KGZ}",
+      "{at: 90, do: withdraw_request, state: KGZ, request: 1}"],
+     WITHDRAWS.format(line=8, n=5, at=90) + "official request 1 was already withdrawn "
+     "(injects.4)"),
+    ([ASKED, ASKED.replace("at: 70", "at: 75"), "{at: 90, do: withdraw_request, state: KGZ}"],
+     WITHDRAWS.format(line=8, n=5, at=90) + "KGZ has 2 official requests standing "
+     "(requests 1, 2): say which one (request: N)"),
+    (["{at: 90, do: withdraw_request, request: 1}"],
+     WITHDRAWS.format(line=6, n=3, at=90) + "state is missing"),
+    # a finished crisis's requests no longer change
+    ([ASKED.replace("at: 70", "at: 65"), "{at: 70, do: transition, to: no_action, "
+      "reason: political means suffice}", "{at: 90, do: withdraw_request, state: KGZ}"],
+     WITHDRAWS.format(line=8, n=5, at=90) + "the crisis is no action: its official requests "
+     "no longer change"),
+    # after the withdrawal no military offer is accepted: said before anything is written
+    ([ASKED, "{at: 80, do: decide, title: On assistance, authorizes: [military_crrf]}",
+      "{at: 85, do: transition, to: decision}", "{at: 86, do: response, measures: "
+      "[military_crrf]}", "{at: 87, do: transition, to: response}",
+      "{at: 88, do: request, state: KGZ, resource: a CRRF battalion, measure: military_crrf, "
+      "quantity: 1}", "{at: 89, do: offer, state: KAZ, request: 1, quantity: 1, "
+      "description: a battalion}", "{at: 90, do: withdraw_request, state: KGZ, "
+      "reason: the situation is under control}", "{at: 95, do: accept, offer: 1}"],
+     "broken.yaml:14: injects.11 (minute 95, accept): offer 1 is not accepted: "
+     "military_crrf: the official request of KGZ of 2026-11-02 09:10 UTC was withdrawn on "
+     "2026-11-02 09:30 UTC: nothing decided, linked or deployed after that answers it"),
+])
+def test_a_broken_withdrawal_of_the_request_is_refused_before_anything_is_written(
+        org_db: Database, tmp_path: Path, lines: list[str], expected: str) -> None:
+    assert expected in refused(org_db, broken(tmp_path, *lines))
+
+
+def test_a_withdrawal_is_played_through_the_service_of_the_pages(
+        org_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`do: withdraw_request` calls `crisis_requests.withdraw_request`, as the API and the
+    crisis room do, as the state's representative; the request is withdrawn at the
+    inject's minute, with its reason, and the timeline says so."""
+    from phalanx.services import crises, crisis_requests
+
+    calls: list[tuple[int, str | None]] = []
+    real = crisis_requests.withdraw_request
+
+    def spy(*args: object, **kwargs: object) -> object:
+        actor = kwargs["actor"]
+        calls.append((int(args[2]), getattr(actor, "state", None)))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crisis_requests, "withdraw_request", spy)
+    path = broken(tmp_path, ASKED, ASKED.replace("at: 70", "at: 75"),
+                  "{at: 90, do: withdraw_request, state: KGZ, request: 2, "
+                  "reason: the situation is under control}")
+    result = exercise.run(org_db, exercise.load(path), start=START)
+    assert result.timeline[-1] == (
+        90, "KGZ withdraws its official request 2 (the situation is under control)")
+    with org_db.read() as conn:
+        c = crises.get(conn, result.crisis_id or 0, actor=SYSTEM)
+    first, second = c.official_requests
+    assert first.withdrawn_at is None
+    assert (second.withdrawn_at, second.withdrawal_reason) == (
+        datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "the situation is under control")
+    assert calls == [(second.id, "KGZ")]
+    assert any(e.text == "KGZ withdrew its official request of 2026-11-02 09:15 UTC at "
+                         "2026-11-02 09:30 UTC — the situation is under control"
+               for e in c.timeline)
+
+
 def test_a_state_that_was_not_a_member_on_the_day_is_named(org_db: Database,
                                                            tmp_path: Path) -> None:
     """Azerbaijan left in 1999: a 2020 scenario cannot have it offer anything."""

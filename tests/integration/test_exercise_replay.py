@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,53 @@ def test_kazakhstan_2022_is_decided_by_consultation_within_hours(org_db: Databas
     assert by["to_decision"]["product"] == 180 and by["to_decision"]["reference"] == 180
     assert by["to_first_deployment"]["product_target"] == "met"
     assert by["to_first_deployment"]["reference_target"] == "met"
+
+
+def test_kazakhstan_2022_ends_with_the_withdrawal_of_the_request(org_db: Database) -> None:
+    """The President's announcement to the Majilis (11 January, the main mission
+    accomplished) is played as Kazakhstan's withdrawal of its request, through the
+    service of the pages: the request shows withdrawn at that minute, nothing new is
+    deployed after it, and the crisis still closes (no deployment plan was decided, so no
+    way home needs deciding); the report puts the withdrawal beside the real one."""
+    scenario = exercise.load(exercise.scenarios_dir() / "kazakhstan-2022.yaml")
+    result = exercise.run(org_db, scenario)
+    assert result.stage == "closed" and result.start is not None
+    minute, text = next((m, e) for m, e in result.timeline if "withdraws" in e)
+    assert minute == 7920 and text.startswith("KAZ withdraws its official request 1 (")
+    with org_db.read() as conn:
+        crisis = crises.get(conn, result.crisis_id or 0, actor=SYSTEM)
+    [request] = crisis.official_requests
+    assert request.withdrawn_at == result.start + timedelta(minutes=7920)  # 11 Jan, 05:00 UTC
+    assert request.withdrawn_at.isoformat() == "2022-01-11T05:00:00+00:00"
+    assert "main mission of the collective forces is completed" in request.withdrawal_reason
+    assert any(e.text.startswith("KAZ withdrew its official request of 2022-01-05 17:05 UTC "
+                                 "at 2022-01-11 05:00 UTC — the President of Kazakhstan")
+               for e in crisis.timeline)
+    # the order of the events: deployed before it, winding down after it
+    stages = [(e.at, e.stage) for e in crisis.timeline if e.kind == "stage"]
+    assert [s for at, s in stages if at > request.withdrawn_at] == ["monitoring", "closed"]
+    report = compare(scenario, result)
+    assert report["official_requests"] == [{
+        "request": 1, "state": "KAZ", "person": "Kassym-Jomart Tokayev",
+        "article": "Treaty art. 4", "measures": ["military_peacekeeping"], "minute": 5.0,
+        "withdrawn_minute": 7920.0, "withdrawal_reason": request.withdrawal_reason,
+        "reference_withdrawn_minute": 7920.0}]
+    milestone = next(m for m in report["reference"]["milestones"]
+                     if m["what"] == "request_withdrawn")
+    assert "played as Kazakhstan's withdrawal of its request (hour assumed)" in milestone["text"]
+    assert milestone["source"] == "Public Radio of Armenia 2022-01-11"
+    header = (exercise.scenarios_dir() / "kazakhstan-2022.yaml").read_text(encoding="utf-8")
+    assert "https://en.armradio.am/2022/01/11/" in header.split("\nname:", 1)[0]
+
+
+def test_the_printed_report_of_kazakhstan_2022_shows_the_withdrawal(cli: CliRunner) -> None:
+    r = cli.invoke(app, ["exercise", "run", "kazakhstan-2022"])
+    assert r.exit_code == 0, r.output
+    printed = " ".join(r.output.split())  # as the terminal's width wrapped it
+    assert "KAZ withdraws its official request 1" in printed
+    assert ("official request 1 of KAZ (Kassym-Jomart Tokayev), Treaty art. 4, minute 5; "
+            "withdrawn by KAZ at minute 7920 (real case: minute 7920)") in printed
+    r = cli.invoke(app, ["exercise", "run", "kazakhstan-2022", "--json"])
+    assert r.exit_code == 0, r.output
+    [request] = json.loads(r.stdout)["official_requests"]
+    assert request["withdrawn_minute"] == 7920

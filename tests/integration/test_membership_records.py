@@ -192,7 +192,7 @@ def test_an_appointment_out_of_the_rotation_must_say_so(org_db: Database) -> Non
 
 def test_the_ledger_is_edited_and_the_two_year_rule_follows(org_db: Database) -> None:
     with org_db.read() as conn:
-        assert len(ms.ledger(conn)) == 24
+        assert len(ms.ledger(conn, actor=SEC)) == 24
     for year in (2024, 2025):
         ms.set_contribution(org_db, "KAZ", year, ms.ContributionIn(assessed=1500, paid=0),
                             actor=SEC)
@@ -225,8 +225,11 @@ def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, d
         yield c, {"Authorization": f"Bearer {sec}"}, {"Authorization": f"Bearer {rep}"}
 
 
-def test_the_api_shows_standing_and_records_events(api) -> None:
+def test_the_api_shows_standing_and_records_events(api, loaded_db: Database) -> None:
     c, sec, rep = api
+    identity.add_user(loaded_db, identity.NewUser("obs", "quartz-ledger-41", Role.OBSERVER),
+                      actor=SYSTEM)
+    obs = {"Authorization": f"Bearer {identity.issue_token(loaded_db, 'obs', actor=SYSTEM).token}"}
     assert c.get("/api/v1/organization", headers=sec).json()["as_of"] == "2025-11-30"
     arm = next(m for m in c.get("/api/v1/members", params={"on": "2024-06-01"},
                                 headers=sec).json() if m["code"] == "ARM")
@@ -251,6 +254,15 @@ def test_the_api_shows_standing_and_records_events(api) -> None:
     assert put.status_code == 200 and put.json()["illustrative"] is False
     arrears = c.get("/api/v1/arrears", params={"on": "2026-06-01"}, headers=sec).json()
     assert {a["state"]: a["standing"] for a in arrears}["ARM"] == "not_participating"
+    # the ledger and the arrears: members and staff, not an observer
+    assert c.get("/api/v1/arrears", headers=rep).status_code == 200
+    assert c.get("/api/v1/contributions", params={"state": "TJK"},
+                 headers=rep).json()[-1]["paid"] == 100
+    for path in ("/api/v1/contributions", "/api/v1/arrears"):
+        refused = c.get(path, headers=obs)
+        assert refused.status_code == 403, path
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "members and the Organization's staff" in refused.json()["detail"]
     post = c.get("/api/v1/posts/secretary_general", params={"on": "2026-06-01"},
                  headers=sec).json()
     assert (post["term_end"], post["next_state"]) == ("2029-01-01", "RUS")

@@ -58,6 +58,9 @@ ENTRIES = [
     "KAZ withdrew its official request of 2022-01-05 21:00 UTC at 2022-01-13 07:00 UTC — "
     "the mission is accomplished",
     "KAZ withdrew its official request of 2022-01-05 21:00 UTC at 2022-01-13 07:00 UTC",
+    "the mandate of CSC-2022-001 ended on 2022-01-19 20:00 UTC with 3 unit(s) of the "
+    "decided deployment still out and no decided way home; escalated to the Secretary "
+    "General and the chair",
 ]
 
 

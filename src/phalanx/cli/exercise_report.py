@@ -54,6 +54,16 @@ def print_report(out: Console, scenario: Scenario, result: Run, report: dict[str
         if r["gap"]:
             out.print(f"  {r['state']} asked for {r['quantity']} × {r['resource']}: "
                       f"{r['covered']} given, gap {r['gap']}", highlight=False)
+    for q in report["official_requests"]:
+        line = (f"official request {q['request']} of {q['state']} ({q['person']}), "
+                f"{q['article']}, minute {_m(q['minute'])}")
+        if q["withdrawn_minute"] is not None:
+            line += f"; withdrawn by {q['state']} at minute {_m(q['withdrawn_minute'])}"
+            if q["reference_withdrawn_minute"] is not None:
+                line += f" (real case: minute {_m(q['reference_withdrawn_minute'])})"
+            if q["withdrawal_reason"]:
+                line += f": {q['withdrawal_reason']}"
+        out.print(line, highlight=False, markup=False)
     if has_ref:
         out.print("sources:", highlight=False)
         for m in report["reference"]["milestones"]:

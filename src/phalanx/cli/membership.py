@@ -76,7 +76,7 @@ def arrears(on: Annotated[str | None, typer.Option("--on")] = None,
             as_json: JsonOption = False) -> None:
     """Each member's arrears and standing on a date under the two-year rule."""
     day = parse_day(on) or date.today()
-    rows = ms.arrears(current_org(database()), day)
+    rows = ms.arrears(current_org(database()), day, actor=SYSTEM)
     if as_json:
         emit_json(rows)
         return

@@ -37,7 +37,7 @@ from phalanx.services.clock import playing_at
 from phalanx.services.db import Database, UnauditedWrite, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.exercise_check import problems as org_problems
-from phalanx.services.exercise_scenario import (
+from phalanx.services.exercise_injects import (
     AcceptInject,
     ConsentInject,
     ConsultationsInject,
@@ -47,19 +47,17 @@ from phalanx.services.exercise_scenario import (
     OfficialRequestInject,
     OpenInject,
     PlanInject,
-    Problem,
     ProgressInject,
     RequestInject,
     RequirementInject,
     ResponseInject,
-    Scenario,
-    ScenarioError,
     SessionInject,
     SitrepInject,
     TransitionInject,
     UnNoticeInject,
-    load,
+    WithdrawRequestInject,
 )
+from phalanx.services.exercise_scenario import Problem, Scenario, ScenarioError, load
 
 __all__ = ["Run", "Scenario", "ScenarioError", "load", "run", "scenarios_dir"]
 
@@ -156,7 +154,7 @@ def _rehearse(db: Database, scenario: Scenario, start: datetime) -> None:
 def _run(db: Database, scenario: Scenario, speed: float, start: datetime,
          progress: Callable[[int, int, str], None] | None) -> Run:
     result = Run(scenario.name, start)
-    refs: dict[str, list[int]] = {"requests": [], "offers": []}
+    refs: dict[str, list[int]] = {"requests": [], "offers": [], "official": []}
     last = 0.0
     for n, inject in enumerate(scenario.injects):
         if speed > 0 and inject.at > last:
@@ -204,12 +202,15 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
         why = i.reason or i.review
         return f"stage: {i.to.value}" + (f" ({_short(why)})" if why else "")
     if isinstance(i, OfficialRequestInject):
-        crisis_requests.record_request(db, cid, crisis_requests.OfficialRequestIn(
+        made = crisis_requests.record_request(db, cid, crisis_requests.OfficialRequestIn(
             state=i.state, person=i.person, office=i.office, at=at, article=i.article,
             measures=i.measures, forces=i.forces, period_days=i.period_days),
             actor=representative(i.state), at=at)
-        return (f"official request of {i.state} ({i.person}), {i.article}: "
-                + ", ".join(m.value for m in i.measures))
+        refs["official"].append(made.id)
+        return (f"official request {len(refs['official'])} of {i.state} ({i.person}), "
+                f"{i.article}: " + ", ".join(m.value for m in i.measures))
+    if isinstance(i, WithdrawRequestInject):
+        return _withdraw(db, cid, i, at, refs["official"])
     if isinstance(i, DecideInject):
         return _decide(db, cid, i, at)
     if isinstance(i, ResponseInject):
@@ -292,6 +293,23 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
             return "movements: no decided deployment"
         return f"movements: {p.arrived} arrived, {p.moving} moving, {p.waiting} waiting"
     return f"({_short(i.note) if i.note else 'delay'})"
+
+
+def _withdraw(db: Database, cid: int, i: WithdrawRequestInject, at: datetime,
+              official: list[int]) -> str:
+    """The state withdraws the official request named (else its only one standing: the
+    scenario's check made sure there is one), as its representative does on the page."""
+    if i.request is None:
+        with db.read() as conn:
+            c = crises.get(conn, cid, actor=SYSTEM, at=at)
+        rid = next(q.id for q in c.official_requests
+                   if q.state == i.state and q.withdrawn_at is None)
+    else:
+        rid = official[i.request - 1]
+    crisis_requests.withdraw_request(db, cid, rid, crisis_requests.WithdrawalIn(
+        at=at, reason=i.reason), actor=representative(i.state), at=at)
+    return (f"{i.state} withdraws its official request {official.index(rid) + 1}"
+            + (f" ({_short(i.reason)})" if i.reason else ""))
 
 
 def _short(text: str, width: int = 80) -> str:

@@ -2,7 +2,9 @@
 written: the crisis category exists; every state named is a member on the day of its
 inject (an affected state for a request); and every move of the crisis is one the
 algorithm (`domain/crisis/workflow.py: refusals`) allows at that point, given what the
-injects before it did."""
+injects before it did — an official request withdrawn by its state covering nothing new
+from its minute on (no move to deployed, no military offer accepted, no deployment
+decided: `workflow.withdrawal_refusals`), and no withdrawal once the crisis is finished."""
 
 from __future__ import annotations
 
@@ -10,11 +12,21 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from phalanx.domain import membership
+from phalanx.domain.crisis import authority
 from phalanx.domain.crisis import obligations as ob
-from phalanx.domain.crisis.workflow import MILITARY, Category, Measure, Situation, Stage, refusals
+from phalanx.domain.crisis.workflow import (
+    FINAL,
+    MILITARY,
+    Category,
+    Measure,
+    Situation,
+    Stage,
+    refusals,
+    withdrawal_refusals,
+)
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.organization import Organization
-from phalanx.services.exercise_scenario import (
+from phalanx.services.exercise_injects import (
     AcceptInject,
     ConsentInject,
     ConsultationsInject,
@@ -24,15 +36,15 @@ from phalanx.services.exercise_scenario import (
     OfficialRequestInject,
     OpenInject,
     PlanInject,
-    Problem,
     RequestInject,
     RequirementInject,
     ResponseInject,
-    Scenario,
     SessionInject,
     SitrepInject,
     TransitionInject,
+    WithdrawRequestInject,
 )
+from phalanx.services.exercise_scenario import Problem, Scenario, withdrawn_requests
 
 
 def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
@@ -40,8 +52,12 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
     sit: Situation | None = None
     affected: list[str] = []
     offer_kinds: list[str] = []
+    request_measures: list[Measure] = []  # what each request asks for, in order
+    offer_measures: list[Measure | None] = []  # what each offer answers (its request's)
     requirements = 0
     collective_defence = False  # an official request invoked the collective-defence article
+    asked: list[authority.OfficialRequest] = []  # the official requests, in order
+    withdraws = withdrawn_requests(s)[0]  # withdrawal inject -> the request it withdraws
     for n, i in enumerate(s.injects):
         where = s.where(n)
         day = (start + timedelta(minutes=i.at)).date()
@@ -88,11 +104,21 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             if i.state in org.states and i.state not in affected:
                 out.append(Problem(where, f"an official request comes from an affected state "
                                           f"({', '.join(affected)}), not {i.state}"))
-            requested = sit.requested | frozenset(m for m in i.measures if m in MILITARY)
-            sit = replace(sit, requested=requested,
-                          official_request=Measure.MILITARY_PEACEKEEPING in requested)
+            asked.append(authority.OfficialRequest(
+                i.state, start + timedelta(minutes=i.at), i.article,
+                frozenset(m for m in i.measures if m in MILITARY)))
+            sit = _asked(sit, asked, affected)
             collective_defence = collective_defence or ob.invokes(
                 i.article, org.settings.get("collective_defence_articles", ()))
+        elif isinstance(i, WithdrawRequestInject):
+            state(i.state, "withdrawing state")
+            if sit.stage in FINAL:
+                out.append(Problem(where, f"the crisis is {sit.stage.value.replace('_', ' ')}: "
+                                          "its official requests no longer change"))
+            if n in withdraws:  # else the file's check has said why not
+                k = withdraws[n] - 1
+                asked[k] = replace(asked[k], withdrawn_at=start + timedelta(minutes=i.at))
+                sit = _asked(sit, asked, affected)
         elif isinstance(i, DecideInject):
             if not sit.consultations_convened:
                 out.append(Problem(where, "a decision needs consultations convened first "
@@ -115,14 +141,23 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
                           against_cis_or_neighbour=i.against_cis_or_neighbour)
         elif isinstance(i, RequestInject):
             state(i.state, "requesting state")
+            request_measures.append(i.measure)
             if i.state in org.states and i.state not in affected:
                 out.append(Problem(where, f"requests come from an affected state "
                                           f"({', '.join(affected)}), not {i.state}"))
         elif isinstance(i, OfferInject):
             state(i.state, "offering state")
             offer_kinds.append(i.kind)
+            offer_measures.append(request_measures[i.request - 1]
+                                  if i.request <= len(request_measures) else None)
         elif isinstance(i, AcceptInject):
-            if i.do == "accept" and i.offer <= len(offer_kinds) \
+            # military assistance whose official request was withdrawn goes out no more
+            answers = [m for m in offer_measures[i.offer - 1:i.offer] if m is not None]
+            gone = withdrawal_refusals(sit, answers) if i.do == "accept" and answers else []
+            if gone:
+                out.append(Problem(where, f"offer {i.offer} is not accepted: "
+                                          + "; ".join(gone)))
+            elif i.do == "accept" and i.offer <= len(offer_kinds) \
                     and offer_kinds[i.offer - 1] == "units":
                 sit = replace(sit, units_committed=sit.units_committed + 1)
         elif isinstance(i, SitrepInject):
@@ -161,9 +196,23 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
                 if sit.stage not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
                     out.append(Problem(where, f"a deployment is decided in the response "
                                               f"stage; the crisis is at {sit.stage.value}"))
+                if gone := withdrawal_refusals(sit):
+                    out.append(Problem(where, "the deployment is not decided: "
+                                              + "; ".join(gone)))
                 sit = replace(sit, units_committed=sit.units_committed + 1,
                               units_out=sit.units_out + 1)
     return out
+
+
+def _asked(sit: Situation, asked: list[authority.OfficialRequest], affected: list[str]
+           ) -> Situation:
+    """The situation with the official requests as they stand (a withdrawn one covers
+    nothing new, `authority.withdrawals`)."""
+    requested = frozenset(m for m in MILITARY
+                          if authority.covering_requests(asked, affected, m))
+    return replace(sit, requested=requested,
+                   official_request=Measure.MILITARY_PEACEKEEPING in requested,
+                   withdrawn=authority.withdrawals(asked, affected))
 
 
 def _move(out: list[Problem], where: str, sit: Situation, to: Stage,

@@ -8,6 +8,9 @@ allowance if every stage used all of its time): reaching consultations is due wi
 `reported` target; the decision within `reported` + `consultations` + `assessment`; the
 first deployment within those and `decision` + `response`. The first offer has no target.
 
+The official requests are listed with their minute and, where their state withdrew one,
+the minute of the withdrawal, beside the reference's `request_withdrawn` milestone.
+
 The outcome, for the run and for the reference: "no" (nothing the affected state asked
 for was given, or the crisis ended without action), "partial" (some of it), "late" (all
 of it, past a target), "in_time".
@@ -100,6 +103,14 @@ def compare(scenario: Scenario, run: Run) -> dict[str, Any]:
                      for r in c.requests],
         "outcome": {"product": outcome(run)},
     }
+    gone = marks.get("request_withdrawn")
+    report["official_requests"] = [
+        {"request": k, "state": q.state, "person": q.person, "article": q.article,
+         "measures": [m.value for m in q.measures], "minute": _minutes(q.at, run.start),
+         "withdrawn_minute": _minutes(q.withdrawn_at, run.start),
+         "withdrawal_reason": q.withdrawal_reason,
+         "reference_withdrawn_minute": _minutes(gone.at, zero) if gone else None}
+        for k, q in enumerate(c.official_requests, 1)]
     if ref is not None:
         report["outcome"]["reference"] = ref.outcome
         report["reference"] = {

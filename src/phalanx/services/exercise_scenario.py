@@ -1,8 +1,8 @@
 """The exercise scenario file: its format, and every check made before anything is
 written. A scenario is YAML: `name`, `description`, optionally `start` (an ISO time with
 its zone) and `reference` (the real timeline of a case, with sources), and `injects`,
-each with `at` (minutes from the start) and `do` — one of the actions below — with that
-action's fields.
+each with `at` (minutes from the start) and `do` — one of the actions of
+`exercise_injects.py` — with that action's fields.
 
 Every problem is reported with the file, the YAML line, the inject's index and minute,
 in the terms of the scenario (an unknown state, an offer that names no request, injects
@@ -13,198 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.domain.decisions.consensus import Position
-from phalanx.domain.forces.registry import CAPABILITIES, Scope
 from phalanx.services.errors import Invalid
+from phalanx.services.exercise_injects import (
+    ACTIONS,
+    AcceptInject,
+    Inject,
+    OfferInject,
+    OfficialRequestInject,
+    RequestInject,
+    WithdrawRequestInject,
+)
 
-
-class _Inject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    at: float = Field(ge=0, description="minutes from the start")
-    note: str = ""
-
-
-class OpenInject(_Inject):
-    do: Literal["open"]
-    title: str
-    category: str
-    affected: list[str] = Field(min_length=1)
-    severity: Literal["extreme", "severe", "moderate", "minor"] = "severe"
-    place: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    description: str = ""
-    reported_by: str | None = None  # a state code; default the first affected
-
-
-class ConsultationsInject(_Inject):
-    do: Literal["consultations"]
-
-
-class TransitionInject(_Inject):
-    do: Literal["transition"]
-    to: Stage
-    reason: str = ""
-    review: str = ""
-
-
-class OfficialRequestInject(_Inject):
-    """The affected state's official request (who, under which article, what it asks)."""
-
-    do: Literal["official_request"]
-    state: str
-    person: str
-    office: Literal["head_of_state", "head_of_government", "foreign_minister",
-                    "defence_minister", "permanent_representative"] = "head_of_state"
-    article: str = "Treaty art. 4"
-    measures: list[Measure] = Field(min_length=1)
-    forces: str = ""
-    period_days: int | None = Field(default=None, ge=1)
-
-
-class DecideInject(_Inject):
-    do: Literal["decide"]
-    title: str
-    text: str = "The Council decides to assist the affected member."
-    # the body that decides, if not the one holding the consultations: an extraordinary
-    # session of it is convened by video at the inject's time
-    body: str | None = None
-    limited_format: bool = False  # members stay out by their positions (not_taking_part)
-    positions: dict[str, Position] = {}  # state -> position; others support
-    absent: list[str] = []
-    authorizes: list[Measure] = []
-    # "consultation": the chair reaches the heads of state by telephone, five minutes
-    # apart, the last call at the inject's time, and announces then (no session is held)
-    by: Literal["session", "consultation"] = "session"
-
-
-class ResponseInject(_Inject):
-    do: Literal["response"]
-    measures: list[Measure] = Field(min_length=1)
-    un_mandate: bool = False
-    bilateral_dispute: bool = False
-    against_cis_or_neighbour: bool = False
-
-
-class RequestInject(_Inject):
-    do: Literal["request"]
-    state: str
-    resource: str
-    measure: Measure = Measure.HUMANITARIAN
-    quantity: int = Field(ge=1)
-    unit: str = "units"
-    needed_within: float = Field(default=1440, description="minutes")
-
-
-class OfferInject(_Inject):
-    do: Literal["offer"]
-    state: str
-    request: int = Field(ge=1, description="the scenario's n-th request")
-    kind: Literal["units", "supplies", "aid"] = "units"
-    description: str
-    quantity: int = Field(ge=1)
-
-
-class AcceptInject(_Inject):
-    do: Literal["accept", "decline"]
-    offer: int = Field(ge=1, description="the scenario's n-th offer")
-
-
-class SitrepInject(_Inject):
-    do: Literal["sitrep"]
-    state: str | None = None
-    situation: str
-    casualties: str = ""
-    measures: str = ""
-    needs: str = ""
-
-
-class RequirementInject(_Inject):
-    do: Literal["requirement"]
-    capability: str
-    strength: int = Field(ge=1)
-    place: str
-    lat: float | None = None
-    lon: float | None = None
-    node: str | None = None
-    needed_within: float = Field(default=1440, description="minutes")
-
-    @field_validator("capability")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in CAPABILITIES:
-            raise ValueError(f"unknown capability {v!r} (known: {', '.join(CAPABILITIES)})")
-        return v
-
-
-class ConsentInject(_Inject):
-    do: Literal["consent"]
-    state: str
-    scope: Scope
-    units: list[str] = []
-    conditions: str = ""
-
-
-class PlanInject(_Inject):
-    do: Literal["plan"]
-    kind: Literal["deployment", "withdrawal"] = "deployment"  # the way there, or home
-    time_limit: float = Field(default=2.0, ge=0.5, le=120)
-    seed: int = 0
-    decide: bool = True
-
-
-class ProgressInject(_Inject):
-    do: Literal["progress"]
-
-
-class SessionInject(_Inject):
-    """Another session on the crisis (an extraordinary one, by video by default)."""
-
-    do: Literal["session"]
-    body: str | None = None
-    kind: Literal["regular", "extraordinary", "emergency"] = "extraordinary"
-    mode: Literal["in_person", "video_conference"] = "video_conference"
-
-
-class ObligationInject(_Inject):
-    """A member's answer to the art. 4 obligation."""
-
-    do: Literal["obligation"]
-    state: str
-    answer: Literal["forces", "other", "declined"]
-    detail: str = ""
-
-
-class UnNoticeInject(_Inject):
-    """The notice to the UN Security Council recorded as sent."""
-
-    do: Literal["un_notice"]
-    reference: str = ""
-
-
-class DelayInject(_Inject):
-    do: Literal["delay"]
-
-
-Inject = Annotated[
-    OpenInject | ConsultationsInject | TransitionInject | OfficialRequestInject
-    | DecideInject | ResponseInject
-    | RequestInject | OfferInject | AcceptInject | SitrepInject | RequirementInject
-    | ConsentInject | PlanInject | ProgressInject | SessionInject | ObligationInject
-    | UnNoticeInject | DelayInject,
-    Field(discriminator="do")]
-ACTIONS = ("open", "consultations", "transition", "official_request", "decide", "response",
-           "request", "offer", "accept", "decline", "sitrep", "requirement", "consent", "plan",
-           "progress", "session", "obligation", "un_notice", "delay")
-
+# request_withdrawn: the affected state ended the mission (the run's withdrawal beside it)
 Milestone = Literal["reported", "consultations", "decision", "first_offer",
-                    "first_deployment", "other"]
+                    "first_deployment", "request_withdrawn", "other"]
 
 
 class ReferenceMilestone(BaseModel):
@@ -366,8 +193,10 @@ def load(path: Path | str) -> Scenario:
 
 def order_problems(s: Scenario) -> list[Problem]:
     """The first inject opens the crisis, and only it; time runs forward; an offer names
-    a request made before it, an acceptance an offer made before it, decided once."""
-    out = []
+    a request made before it, an acceptance an offer made before it, decided once; a
+    withdrawal an official request of its state made before it, withdrawn once
+    (`withdrawn_requests`)."""
+    out = withdrawn_requests(s)[1]
     if s.injects[0].do != "open":
         out.append(Problem(s.where(0), "a scenario starts by opening the crisis (do: open)"))
     requests, offers, decided = 0, 0, {}
@@ -394,6 +223,44 @@ def order_problems(s: Scenario) -> list[Problem]:
             else:
                 decided[i.offer] = n
     return out
+
+
+def withdrawn_requests(s: Scenario) -> tuple[dict[int, int], list[Problem]]:
+    """Which official request each `withdraw_request` inject withdraws: by the inject's
+    index, the request's place among the scenario's official requests (from 1) — the one
+    it names (`request: N`), else its state's only request still standing. And why the
+    others withdraw none: no such request before it, another state's request (only the
+    state that made a request withdraws it), one withdrawn already, or several of its
+    state's standing and none named."""
+    made: list[str] = []  # the state of each official request, in order
+    gone: dict[int, int] = {}  # request -> the inject that withdrew it
+    out: list[Problem] = []
+    for n, i in enumerate(s.injects):
+        if isinstance(i, OfficialRequestInject):
+            made.append(i.state)
+            continue
+        if not isinstance(i, WithdrawRequestInject):
+            continue
+        standing = [k for k, state in enumerate(made, 1) if state == i.state and k not in gone]
+        if i.request is not None and i.request > len(made):
+            why = (f"withdraws official request {i.request}, but "
+                   f"{_count(len(made), 'official request')} made before it")
+        elif i.request is not None and made[i.request - 1] != i.state:
+            why = (f"official request {i.request} is {made[i.request - 1]}'s, not "
+                   f"{i.state}'s: only the state that made a request withdraws it")
+        elif i.request is not None and i.request in gone:
+            why = f"official request {i.request} was already withdrawn (injects.{gone[i.request]})"
+        elif i.request is None and not standing:
+            why = (f"{i.state} made no official request before it" if i.state not in made
+                   else f"every official request of {i.state} was already withdrawn")
+        elif i.request is None and len(standing) > 1:
+            why = (f"{i.state} has {len(standing)} official requests standing (requests "
+                   f"{', '.join(map(str, standing))}): say which one (request: N)")
+        else:
+            gone[i.request or standing[0]] = n
+            continue
+        out.append(Problem(s.where(n), why))
+    return {n: k for k, n in gone.items()}, out
 
 
 def _count(n: int, what: str) -> str:

@@ -22,7 +22,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain import contributions as ledger_rules
 from phalanx.domain import leaving, rotation
 from phalanx.domain import membership as rules
-from phalanx.domain.access.policy import is_staff
+from phalanx.domain.access.policy import LEDGER, can_read, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import EventKind, MembershipEvent, Organization
 from phalanx.domain.records import with_records
@@ -213,7 +213,16 @@ def records(conn: Connection) -> list[RecordOut]:
 # --- contributions -----------------------------------------------------------------------
 
 
-def ledger(conn: Connection, state: str | None = None) -> list[ContributionOut]:
+def _may_read_ledger(actor: Principal) -> None:
+    if not can_read(actor, LEDGER):
+        raise Forbidden("the contributions ledger and the arrears are read by the members "
+                        "and the Organization's staff")
+
+
+def ledger(conn: Connection, state: str | None = None, *, actor: Principal
+           ) -> list[ContributionOut]:
+    """The contributions ledger, for those who may read it (`policy.LEDGER`)."""
+    _may_read_ledger(actor)
     return [ContributionOut(state=c.state, year=c.year, assessed=c.assessed, paid=c.paid,
                             paid_on=c.paid_on, illustrative=c.illustrative, source=c.source)
             for c in org_repository.contributions(conn) if state is None or c.state == state]
@@ -244,10 +253,12 @@ def set_contribution(db: Database, state: str, year: int, data: ContributionIn, 
                 {**data.model_dump(mode="json"),
                  "before": None if old is None else {"assessed": old.assessed,
                                                      "paid": old.paid}})
-        return next(x for x in ledger(w.conn, state) if x.year == year)
+        return next(x for x in ledger(w.conn, state, actor=actor) if x.year == year)
 
 
-def arrears(org: Organization, on: date) -> list[ArrearsOut]:
+def arrears(org: Organization, on: date, *, actor: Principal) -> list[ArrearsOut]:
+    """Each member's arrears and standing on `on`, for those who may read the ledger."""
+    _may_read_ledger(actor)
     out = []
     for m in rules.members_on(org, on):
         a = ledger_rules.arrears(org, m.state, on)

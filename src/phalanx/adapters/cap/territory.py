@@ -69,3 +69,26 @@ def inside(lat: float, lon: float, states: list[str]) -> bool | None:
         if isinstance(shape, Polygon | MultiPolygon) and shape.buffer(0.05).contains(point):
             return True
     return False
+
+
+def state_at(lat: float, lon: float, states: list[str], near: float = 0.05) -> str | None:
+    """Which of the states (alpha-3 codes) the place (lat, lon) lies in: the one whose
+    shape contains it, else the nearest within `near` degrees (a place on a coast or a
+    border drawn at this scale); None when in none of them, or when the shapes are not
+    installed (`available`)."""
+    shapes = _shapes()
+    if shapes is None:
+        return None
+    point = Point(lon, lat)
+    found: list[tuple[float, str]] = []
+    for code in sorted(set(states)):
+        country = pycountry.countries.get(alpha_3=code)
+        shape = shapes.get(country.numeric) if country is not None else None
+        if not isinstance(shape, Polygon | MultiPolygon):
+            continue
+        if shape.contains(point):
+            return code
+        gap = shape.distance(point)
+        if gap <= near:
+            found.append((gap, code))
+    return min(found)[1] if found else None

@@ -111,6 +111,13 @@ def can_read(p: Principal, c: Classification) -> bool:
     return allows(read_scope(p), c)
 
 
+# The contributions ledger (each member's assessments and payments) and what each member
+# owes under the two-year rule: the Secretariat's record, marked for the members and the
+# staff (setting: the documents do not say who outside the Organization reads them). A
+# member's standing, which decides who has a say, stays with the bodies' composition.
+LEDGER = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+
+
 # --- who acts for a state -----------------------------------------------------------------
 
 

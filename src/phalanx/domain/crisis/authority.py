@@ -7,7 +7,9 @@ that authorizes the measures.
   it is given, and peacekeeping on a member's territory need an official request of an
   affected state, recorded as such (who, when, under which article, what it asks) —
   never a box ticked by the Secretariat (peacekeeping outside the members' territory
-  needs a UN Security Council mandate instead, `workflow.py`).
+  needs a UN Security Council mandate instead, `workflow.py`). Where the forces go, the
+  request is the host's own: a place on a member's territory takes forces only at that
+  member's request (`host_problems`); linking a decision needs any affected state's.
 - The decision: a crisis's measures are authorized only by a *decision* (a statement or
   an instruction authorizes nothing), adopted by a body competent for each measure (for
   military measures the dataset's `measure_authority`, for the others a body that consults
@@ -28,6 +30,20 @@ that authorizes the measures.
   answers it (`OfficialRequest.stands`); what was decided before it stands as it was, and
   the units still out come home by a decided withdrawal before the crisis closes
   (`workflow.py`). A later request of the state counts again, for decisions after it.
+- The mandate ends with the decision's period (public record: the Council sent the
+  collective peacekeeping forces to Kazakhstan "for a limited period", January 2022, the
+  sources of `data/exercises/kazakhstan-2022.yaml`; how the period counts and what its end
+  stops: setting, DOMAIN has no text). A decision adopted with a period (`period_days`)
+  authorizes its measures for that many days from its adoption (to the minute where the
+  adoption's time is recorded, else from the start of its day, UTC); from the end of the
+  period on (`Mandate.expired`) nothing new is deployed under it: the move to deployed,
+  an accepted offer of military assistance, a deployment plan decided, entering the
+  response or changing it under way with military measures are refused, naming the
+  decision and the end (`workflow.mandate_refusals`), until a new decision (one that
+  extends the period included) is linked. Monitoring, and planning and deciding the units'
+  way home, stay open; a crisis whose mandate is over while units of its decided
+  deployment are still out with no decided way home is escalated
+  (`clocks.mandate_overrun`). A decision without a period has no end.
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -38,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 
@@ -139,6 +155,104 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
                        "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
                        "territory are given at the affected state's request)")
     return out
+
+
+def forces_measures(chosen: Iterable[Measure], authorized: Iterable[Measure],
+                    requests: Iterable[OfficialRequest]) -> frozenset[Measure]:
+    """The military measures a crisis's forces serve: the response's chosen ones, else
+    those its decision authorizes, else (before either) those the affected states'
+    requests ask for."""
+    for given in (chosen, authorized):
+        military = frozenset(given) & MILITARY
+        if military:
+            return military
+    return frozenset(m for r in requests for m in r.measures if m in MILITARY)
+
+
+def host_problems(host: str | None, measures: Iterable[Measure],
+                  requests: Iterable[OfficialRequest], affected: Iterable[str], *,
+                  un_mandate: bool = False, at: datetime | None = None) -> list[str]:
+    """Why forces may not go, for `measures`, to a place on member `host`'s territory
+    (None: on none of the members' territory) at `at` (as things stand, without it);
+    empty when they may.
+
+    DOMAIN §7 (Treaty art. 4): assistance is given "at the request of the attacked
+    state", and peacekeeping forces go to a member's territory "on its official request".
+    So forces go onto a member's territory only at *that* member's request: on member X's
+    territory every measure that needs a request (`needs_request`) needs a request of X
+    that asks for it and still stands (`OfficialRequest.stands`); another affected
+    state's request covers its own territory, not X's. X must be an affected state (only
+    those record requests). Outside the members' territory the crisis-wide rule holds:
+    military assistance needs a standing request of an affected state, peacekeeping a UN
+    Security Council mandate."""
+    requests, affected = list(requests), sorted(set(affected))
+    if host is None:
+        out = request_problems(measures, requests, affected, on_member_territory=False, at=at)
+        if Measure.MILITARY_PEACEKEEPING in set(measures) and not un_mandate:
+            out.append("peacekeepers go outside the members' territory only with a UN mandate")
+        return out
+    out = []
+    for m in sorted(needs_request(measures, on_member_territory=True)):
+        if covering_requests(requests, [host], m, at):
+            continue
+        gone = sorted((r for r in requests if r.state == host and m in r.measures
+                       and r.withdrawn_at is not None), key=lambda r: (r.withdrawn_at, r.at))
+        if host not in affected:
+            out.append(f"{m.value}: the place lies on the territory of {host}, which is not "
+                       "an affected state of the crisis: forces go onto a member's territory "
+                       "only at that member's request")
+        elif gone:
+            last = gone[-1]
+            made, withdrawn = (f"{x.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                               for x in (last.at, last.withdrawn_at or last.at))
+            out.append(f"{m.value}: the place lies on the territory of {host}, whose "
+                       f"official request of {made} was withdrawn on {withdrawn}: forces go "
+                       "onto a member's territory only at its request")
+        else:
+            out.append(f"{m.value}: the place lies on the territory of {host}, which has not "
+                       "asked for it: forces go onto a member's territory only at that "
+                       "member's request (an affected state's request covers its own "
+                       "territory only)")
+    return out
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """The period for which the crisis's decision authorizes its measures: `period_days`
+    days from its adoption (`adopted`); no period, no end. `number` is the decision's
+    number, None where the reader may not see the decision (the words then name none)."""
+
+    number: str | None
+    adopted: datetime
+    period_days: int | None = None
+
+    @classmethod
+    def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
+           period_days: int | None) -> Mandate:
+        """From the decision's record: adopted at its recorded time, else at the start of
+        its day (UTC)."""
+        return cls(number, adopted_at or datetime.combine(adopted_on, time(0), tzinfo=UTC),
+                   period_days)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the period ends (None: the decision has no period)."""
+        if self.period_days is None:
+            return None
+        return self.adopted + timedelta(days=self.period_days)
+
+    def expired(self, at: datetime) -> bool:
+        """Whether the period is over at `at` (from the moment it ends on)."""
+        end = self.ends_at
+        return end is not None and at >= end
+
+    def ended(self) -> str:
+        """The end in words, for a refusal that names it."""
+        end = self.ends_at or self.adopted
+        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        return (f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC (its period of "
+                f"{self.period_days} days from its adoption): no new deployment under it "
+                "without a new decision linked to the crisis")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,12 @@
 """The clocks of a crisis: time spent in each stage against the category's target, what
 is overdue, and the response scorecard. A late or missing response is shown, not
-hidden: an open stage keeps counting until it is left."""
+hidden: an open stage keeps counting until it is left.
+
+No stage clock runs while forces are deployed (the mission's length is the decision's
+period): what is flagged then is a mandate over with forces still out. Once the period of
+the crisis's decision has ended (`authority.Mandate`), units of its decided deployment
+that are still out with no decided way home are overdue (`mandate_overrun`; setting:
+the decision sends the forces "for a limited period", Kazakhstan, January 2022)."""
 
 from __future__ import annotations
 
@@ -64,6 +70,16 @@ def scorecard(history: list[tuple[Stage, datetime]], first_offer: datetime | Non
 
     return Scorecard(first(Stage.CONSULTATIONS), first(Stage.DECISION),
                      first_offer - start if first_offer else None, first(Stage.DEPLOYED))
+
+
+def mandate_overrun(ends_at: datetime | None, units_out: int, now: datetime
+                    ) -> timedelta | None:
+    """How long the decision's mandate has been over while `units_out` units of the
+    decided deployment are still out with no decided way home (None: nothing to flag: no
+    period, the period still running, or no unit out)."""
+    if ends_at is None or units_out <= 0 or now < ends_at:
+        return None
+    return now - ends_at
 
 
 def urgency(severity: str, overdue_by: timedelta) -> tuple[int, float]:

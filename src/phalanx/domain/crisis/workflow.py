@@ -31,7 +31,9 @@ finished crisis changes no more. The affected state may withdraw its official re
 (`authority.py`): from then on the guards name the withdrawal, so that no new military
 measure or deployment answers it (entering the response, a change under way, the move to
 deployed, a deployment plan decided: `withdrawal_refusals`), while monitoring and the
-units' way home stay open.
+units' way home stay open. So does the end of the decision's period (`authority.Mandate`):
+once it is over, the military measures are refused on the same moves, naming the decision
+and the end (`mandate_refusals`), until a new decision is linked.
 """
 
 from __future__ import annotations
@@ -121,6 +123,9 @@ class Situation:
     # military measures asked for only by requests since withdrawn: why, naming the
     # withdrawal (`authority.withdrawals`)
     withdrawn: dict[Measure, str] = field(default_factory=dict)
+    # the decision's period is over: why, naming the decision and its end
+    # (`authority.Mandate.ended`); empty while the mandate runs or has no end
+    mandate_ended: str = ""
     un_mandate: bool = False
     on_member_territory: bool = True
     units_committed: int = 0
@@ -153,7 +158,7 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
     if target is Stage.DEPLOYED:
         if s.units_committed == 0:
             out.append("nothing is deployed yet: no offered unit has been accepted")
-        out += withdrawal_refusals(s)
+        out += withdrawal_refusals(s) + mandate_refusals(s)
     if target is Stage.CLOSED:
         if not s.review.strip():
             out.append("closing needs the after-action review")
@@ -189,6 +194,7 @@ def military_refusals(s: Situation) -> list[str]:
         out.append(s.withdrawn.get(m) or (
             f"{m.value}: military assistance under Treaty art. 4 is given at the "
             "affected state's request: record its official request"))
+    out += mandate_refusals(s)
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
             out.append("the CRRF is not used to settle a bilateral dispute between members")
@@ -215,6 +221,14 @@ def withdrawal_refusals(s: Situation, measures: Iterable[Measure] | None = None
     return [s.withdrawn[m] for m in sorted(chosen & MILITARY) if m in s.withdrawn
             and m not in s.requested
             and (m is not Measure.MILITARY_PEACEKEEPING or s.on_member_territory)]
+
+
+def mandate_refusals(s: Situation, measures: Iterable[Measure] | None = None) -> list[str]:
+    """The decision's period is over and military measures (the response's, or
+    `measures`) are chosen: nothing new is deployed under it, the refusal naming the
+    decision and the end. Monitoring, and the units' way home, stay open."""
+    chosen = s.measures if measures is None else frozenset(measures)
+    return [s.mandate_ended] if s.mandate_ended and chosen & MILITARY else []
 
 
 def next_stages(stage: Stage) -> list[Stage]:

@@ -25,8 +25,11 @@ neighbourhood gains little for its time.
 
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
 aircraft (`cpsat.exact_options`) proves the optimum: the plan says "optimal", gap 0.
-After the search, the time-space bound (`timespace.py`) tightens the cheap bounds,
-searched up to the best plan's closures.
+After the searches, the time-space bound (`timespace.py`) tightens the cheap bounds,
+searched up to the best plan's closures, while CP-SAT (3.) runs beside it on a thread of
+its own: CP-SAT leaves Python's lock while it searches, so the two share the machine's
+cores. A bound that proves the plan optimal stops CP-SAT, whose plans found by then are
+not kept (they would depend on the moment).
 
 The model counts in whole minutes, rounded up: flying its order exactly lands at the
 same times or a little earlier. Its choices are limited to the most promising units per

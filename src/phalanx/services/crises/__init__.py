@@ -25,8 +25,8 @@ from phalanx.services.crises.common import (
     add_event,
     affected_of,
     crisis_row,
+    deployment_refusals,
     timeline_event,
-    withdrawn_refusals,
 )
 from phalanx.services.crises.intake import (
     category_for_cap,
@@ -68,8 +68,8 @@ __all__ = [
     "RequestOut", "ResponseIn", "ScorecardOut", "Severity", "SitrepIn", "SitrepOut",
     "StageClockOut", "add_event", "add_sitrep", "affected_of", "board", "category_for_cap",
     "convene_consultations", "convene_session", "crisis_row", "decide_offer",
-    "escalate_overdue", "export_cap", "get", "import_cap", "link_decision", "may_open",
-    "military_check", "offer_assistance", "open_crisis", "open_in", "report_pdf",
+    "deployment_refusals", "escalate_overdue", "export_cap", "get", "import_cap",
+    "link_decision", "may_open", "military_check", "offer_assistance", "open_crisis",
+    "open_in", "report_pdf",
     "request_assistance", "set_response", "stage_options", "timeline_event", "transition",
-    "withdrawn_refusals",
 ]

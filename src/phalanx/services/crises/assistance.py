@@ -23,7 +23,7 @@ from phalanx.services.crises.common import (
     _event,
     _row,
     _staff,
-    withdrawn_refusals,
+    deployment_refusals,
 )
 from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
@@ -139,8 +139,10 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
                             "or declines")
         if offer.status != "offered":
             raise Conflict(f"offer {offer_id} is already {offer.status}")
-        # military assistance whose official request was withdrawn: nothing new goes out
-        if accept and (problems := withdrawn_refusals(w.conn, row, [Measure(offer.measure)])):
+        # military assistance whose official request was withdrawn, or whose decision's
+        # period is over: nothing new goes out
+        if accept and (problems := deployment_refusals(w.conn, row, [Measure(offer.measure)],
+                                                       at=at, actor=actor)):
             raise Conflict(f"offer {offer_id} is not accepted: " + "; ".join(problems))
         status = "accepted" if accept else "declined"
         w.conn.execute(update(t.assistance_offer).where(t.assistance_offer.c.id == offer_id)

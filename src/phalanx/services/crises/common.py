@@ -16,7 +16,7 @@ from phalanx.domain.access.policy import (
     Classification,
     can_read,
 )
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import (
     MILITARY,
@@ -24,12 +24,13 @@ from phalanx.domain.crisis.workflow import (
     Measure,
     Situation,
     Stage,
+    mandate_refusals,
     withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import identity, offered_units
 from phalanx.services import plans_in_force as in_force
-from phalanx.services.clock import aware
+from phalanx.services.clock import aware, now
 from phalanx.services.crises.schemas import (
     OfferedUnitOut,
     OfferOut,
@@ -180,9 +181,11 @@ def _staff(actor: Principal) -> bool:
 
 
 def _situation(row: Any, cat: Category, units: int,
-               requests: Sequence[authority.OfficialRequest]) -> Situation:
+               requests: Sequence[authority.OfficialRequest], mandate_ended: str = ""
+               ) -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
-    moves offered on a page and the moves allowed are judged on the same facts."""
+    moves offered on a page and the moves allowed are judged on the same facts;
+    `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
     affected = _states(row.affected)
     requested = frozenset(m for m in MILITARY
                           if authority.covering_requests(requests, affected, m))
@@ -194,41 +197,77 @@ def _situation(row: Any, cat: Category, units: int,
         bilateral_dispute=row.bilateral_dispute,
         against_cis_or_neighbour=row.against_cis_or_neighbour,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
-        withdrawn=authority.withdrawals(requests, affected),
+        withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
         un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
         units_committed=units, review=row.review)
 
 
-def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category
-                  ) -> Situation:
-    """The crisis as the algorithm sees it, with what rejecting and closing look at:
-    whether it is one of collective defence, and how many units of its decided
-    deployment have no decided way home."""
+def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
+               ) -> authority.Mandate | None:
+    """The period of the crisis's decision (None: no decision linked). Its number is
+    given where `actor` may read the decision, else none (the words then name none)."""
+    if row.decision_id is None:
+        return None
+    d = conn.execute(access.select_visible(
+        t.decision, SYSTEM, t.decision.c.number, t.decision.c.adopted_on,
+        t.decision.c.adopted_at, t.decision.c.period_days).where(
+        t.decision.c.id == row.decision_id)).first()
+    if d is None:
+        return None
+    seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
+        t.decision, actor, t.decision.c.id).where(t.decision.c.id == row.decision_id)
+        ).first() is not None
+    return authority.Mandate.of(d.number if seen else None, d.adopted_on,
+                                aware(d.adopted_at) if d.adopted_at else None, d.period_days)
+
+
+def mandate_ended_at(conn: Connection, row: Any, at: datetime,
+                     actor: Principal = SYSTEM) -> str:
+    """Why nothing new is deployed under the crisis's decision at `at`: its period is
+    over, in words naming the decision and the end (empty: it runs, or has no end)."""
+    m = mandate_of(conn, row, actor)
+    return m.ended() if m is not None and m.expired(at) else ""
+
+
+def units_out(conn: Connection, crisis_id: int) -> int:
+    """Units of the crisis's decided deployment with no decided way home."""
+    there = in_force.decided(conn, crisis_id)
+    if there is None or in_force.decided(conn, crisis_id, "withdrawal") is not None:
+        return 0
+    return sum(1 for m in there.movements if m["crisis_id"] == crisis_id)
+
+
+def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
+                  at: datetime | None = None, actor: Principal = SYSTEM) -> Situation:
+    """The crisis as the algorithm sees it at `at` (default: now), with what rejecting
+    and closing look at: whether it is one of collective defence, and how many units of
+    its decided deployment have no decided way home."""
     from dataclasses import replace
 
     from phalanx.services import crisis_obligations
     from phalanx.services.crisis_requests import as_domain, requests_of
 
-    s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)))
-    there, home = in_force.decided(conn, row.id), in_force.decided(conn, row.id, "withdrawal")
-    out = 0
-    if there is not None and home is None:
-        out = sum(1 for m in there.movements if m["crisis_id"] == row.id)
+    s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
+                   mandate_ended_at(conn, row, at or now(), actor))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
-                   units_out=out)
+                   units_out=units_out(conn, row.id))
 
 
-def withdrawn_refusals(conn: Connection, row: Any,
-                       measures: Iterable[Measure] | None = None) -> list[str]:
+def deployment_refusals(conn: Connection, row: Any,
+                        measures: Iterable[Measure] | None = None, *,
+                        at: datetime | None = None, actor: Principal = SYSTEM) -> list[str]:
     """Why a new deployment of the crisis (for its response's military measures, or for
-    `measures`) may not be decided: the official request it needed was withdrawn
-    (`workflow.withdrawal_refusals`, each naming the withdrawal)."""
+    `measures`) may not be decided at `at` (default: now): the official request it needed
+    was withdrawn (`workflow.withdrawal_refusals`, each naming the withdrawal), or the
+    decision's period is over (`workflow.mandate_refusals`, naming the decision and the
+    end)."""
     from phalanx.services import organization as orgs
     from phalanx.services.crisis_requests import as_domain, requests_of
 
     s = _situation(row, _category(orgs.organization(conn), row.category), 0,
-                   as_domain(requests_of(conn, row.id)))
-    return withdrawal_refusals(s, measures)
+                   as_domain(requests_of(conn, row.id)),
+                   mandate_ended_at(conn, row, at or now(), actor))
+    return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 
 def _accepted_units(conn: Connection, crisis_id: int) -> int:

@@ -36,10 +36,12 @@ from phalanx.services.crises.common import (
     _requests,
     _row,
     _situation_at,
+    mandate_of,
 )
 from phalanx.services.crises.schemas import (
     CrisisOut,
     EventOut,
+    MandateOut,
     ScorecardOut,
     SitrepOut,
     StageClockOut,
@@ -110,6 +112,13 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             out.un_notice.sent_at if out.un_notice else None,
             crisis_obligations.collective_defence(conn, the_org, row), at,
             out.un_notice.due_at if out.un_notice else None)
+        mandate = mandate_of(conn, row, actor)
+        if mandate is not None and mandate.period_days is not None \
+                and mandate.ends_at is not None:
+            out.mandate = MandateOut(
+                decision=mandate.number, period_days=mandate.period_days,
+                adopted_at=mandate.adopted, ends_at=mandate.ends_at,
+                expired=mandate.expired(at))
         out.sessions = [r.meeting_id for r in conn.execute(
             select(t.crisis_session.c.meeting_id).where(t.crisis_session.c.crisis_id == row.id)
             .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
@@ -206,6 +215,12 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             + (e.text if e.as_written else texts.message(e.text, data, names))
             for e in c.timeline]),
     ]
+    if c.mandate:  # after the response card
+        m = c.mandate
+        sections.insert(4, pdf.Section(_("Mandate"), [" · ".join((
+            m.decision or _("the decision"), _("Period (days): %(days)s", days=m.period_days),
+            _("ends %(moment)s", moment=f"{m.ends_at:%Y-%m-%d %H:%M} UTC"),
+            label("mandate", "expired" if m.expired else "in_force")))]))
     if c.review:
         sections.append(pdf.Section(_("After-action review"), [c.review]))
     return pdf.render(pdf.PdfDocument(
@@ -223,6 +238,6 @@ def stage_options(conn: Connection, crisis_id: int, *, actor: Principal
     not count, the form asks for them)."""
     row = _row(conn, crisis_id, actor)
     org = orgs.organization(conn)
-    situation = _situation_at(conn, org, row, _category(org, row.category))
+    situation = _situation_at(conn, org, row, _category(org, row.category), actor=actor)
     situation = Situation(**{**situation.__dict__, "review": situation.review or "-"})
     return [(s, refusals(situation, s, "-")) for s in next_stages(Stage(row.stage))]

@@ -127,6 +127,17 @@ class SitrepOut(BaseModel):
     attachments: list[dict[str, Any]] = []
 
 
+class MandateOut(BaseModel):
+    """The period of the crisis's decision (`authority.Mandate`): from its adoption for
+    `period_days` days; once it has ended, nothing new is deployed under it."""
+
+    decision: str | None  # its number (None: the reader may not see the decision)
+    period_days: int
+    adopted_at: UtcDateTime
+    ends_at: UtcDateTime
+    expired: bool  # the period is over
+
+
 class CrisisOut(BaseModel):
     id: int
     title: str
@@ -172,6 +183,8 @@ class CrisisOut(BaseModel):
     un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
     # from the official request (else the report) to each step, beside its target
     response_card: list[MarkOut] = Field(default_factory=list)
+    # the decision's period and its end, where it has one
+    mandate: MandateOut | None = None
 
 
 

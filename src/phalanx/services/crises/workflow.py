@@ -3,7 +3,7 @@ authorizes the response, the measures, escalation of overdue stages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -17,7 +17,7 @@ from phalanx.domain.access.policy import (
     OwnerKind,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import authority
+from phalanx.domain.crisis import authority, clocks
 from phalanx.domain.crisis.workflow import (
     FINAL,
     MILITARY,
@@ -45,6 +45,9 @@ from phalanx.services.crises.common import (
     _situation,
     _situation_at,
     answered_by,
+    mandate_ended_at,
+    mandate_of,
+    units_out,
 )
 from phalanx.services.crises.reading import _out, board
 from phalanx.services.crises.schemas import (
@@ -71,7 +74,7 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
                            f"not {revision}): reload")
         org = orgs.organization(w.conn)
         cat = _category(org, row.category)
-        situation = _situation_at(w.conn, org, row, cat)
+        situation = _situation_at(w.conn, org, row, cat, at, actor)
         if review:
             situation = Situation(**{**situation.__dict__, "review": review})
         problems = refusals(situation, target, reason)
@@ -180,10 +183,11 @@ def _consultation_format(org: Organization, cat: Category) -> tuple[str, Session
                               "extraordinary session")
 
 
-def _held_to_the_response(w: Any, crisis_id: int, actor: Principal, what: str) -> None:
+def _held_to_the_response(w: Any, crisis_id: int, actor: Principal, what: str,
+                          at: datetime) -> None:
     """After a change of the decision or the measures: a finished crisis changes no more,
-    and one whose response is under way still meets every guard of the response (the
-    change is refused otherwise, and nothing is written)."""
+    and one whose response is under way still meets every guard of the response at `at`
+    (the change is refused otherwise, and nothing is written)."""
     row = _row(w.conn, crisis_id, actor)
     stage = Stage(row.stage)
     if stage in FINAL:
@@ -192,7 +196,7 @@ def _held_to_the_response(w: Any, crisis_id: int, actor: Principal, what: str) -
     if stage in UNDER_WAY:
         org = orgs.organization(w.conn)
         problems = response_refusals(_situation_at(w.conn, org, row,
-                                                   _category(org, row.category)))
+                                                   _category(org, row.category), at, actor))
         if problems:
             raise Conflict(f"the response is under way ({stage.value}): "
                            + "; ".join(problems))
@@ -251,7 +255,7 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             decision_id=decision_id, authorizes=[m.value for m in adopted],
             revision=row.revision + 1))
-        _held_to_the_response(w, crisis_id, actor, "decision and measures")
+        _held_to_the_response(w, crisis_id, actor, "decision and measures", at)
         # the timeline entry and the live event name the decision: they obey its marking
         _event(w, crisis_id, "note", f"decision {decision.number}: {decision.title}", at,
                decision_id=decision_id)
@@ -291,32 +295,38 @@ def set_response(db: Database, crisis_id: int, data: ResponseIn, *, actor: Princ
             against_cis_or_neighbour=data.against_cis_or_neighbour,
             un_mandate=data.un_mandate,
             on_member_territory=data.on_member_territory, revision=row.revision + 1))
-        _held_to_the_response(w, crisis_id, actor, "decision and measures")
+        _held_to_the_response(w, crisis_id, actor, "decision and measures", at)
         _event(w, crisis_id, "note", "measures: " + ", ".join(sorted(
             m.value for m in data.measures)), at)
         w.audit("crisis.response", "crisis", crisis_id, data.model_dump(mode="json"))
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
-def military_check(conn: Connection, crisis_id: int, *, actor: Principal) -> list[str]:
-    """The guards of the military measures as they stand (for the crisis room)."""
+def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
+                   at: datetime | None = None) -> list[str]:
+    """The guards of the military measures as they stand at `at` (default: now; for the
+    crisis room)."""
     row = _row(conn, crisis_id, actor)
     cat = _category(orgs.organization(conn), row.category)
     from phalanx.domain.crisis.workflow import military_refusals
 
-    s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)))
+    s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
+                   mandate_ended_at(conn, row, at or now(), actor))
     return military_refusals(s) if s.measures & MILITARY else []
 
 
 UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
+MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
                      only: int | None = None) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
     stage, and any crisis, closed or not, whose notice to the UN Security Council is past
-    its target once for the notice: a timeline entry and a notice to the Secretariat and
-    the chair's state.
+    its target once for the notice; so is an open crisis whose decision's period is over
+    while units of its decided deployment are still out with no decided way home, once
+    per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
+    Secretariat and the chair's state.
     Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
     at = at or now()
     with db.read() as conn:
@@ -328,19 +338,30 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
             t.crisis_event.c.kind == "escalation"))}
-        due: list[tuple[Any, str, str, float]] = []
+        # (crisis, key, what, minutes late, the decision the entry names)
+        due: list[tuple[Any, str, str, float, int | None]] = []
         for c in open_:
             if c.overdue and c.stage not in FINAL:
                 due.append((c, c.stage.value, f"stage {c.stage.value} overdue by "
-                            f"{c.overdue_minutes:.0f} min", c.overdue_minutes))
+                            f"{c.overdue_minutes:.0f} min", c.overdue_minutes, None))
             n = crisis_obligations.notice(conn, org, c.id, at)
             if n is not None and n.status == "overdue":
                 late = (at - n.due_at).total_seconds() / 60
                 due.append((c, UN_NOTICE, "the notice to the UN Security Council (UN Charter "
-                            f"art. 51) overdue by {late:.0f} min", late))
+                            f"art. 51) overdue by {late:.0f} min", late, None))
+            if c.stage not in FINAL and c.decision_id is not None:
+                row = _row(conn, c.id, SYSTEM)
+                mandate, out = mandate_of(conn, row), units_out(conn, c.id)
+                over = clocks.mandate_overrun(mandate.ends_at if mandate else None, out, at)
+                if mandate is not None and mandate.ends_at is not None and over is not None:
+                    due.append((c, f"{MANDATE}:{row.decision_id}", (
+                        f"the mandate of {mandate.number} ended on "
+                        f"{mandate.ends_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC with {out} "
+                        "unit(s) of the decided deployment still out and no decided way "
+                        "home"), over.total_seconds() / 60, row.decision_id))
     chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
     done = []
-    for c, key, what, late in due:
+    for c, key, what, late, decision_id in due:
         if (c.id, key) in already:
             continue
         with db.write(SYSTEM) as w:
@@ -349,9 +370,10 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
                           or (chair is not None and u.state == chair.state
                               and u.role is Role.REPRESENTATIVE)}
             text = f"{what}; escalated to the Secretary General and the chair"
+            # an entry naming a decision obeys the decision's marking
             w.conn.execute(insert(t.crisis_event).values(
                 crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
-                text=text))
+                text=text, decision_id=decision_id))
             _notify(w, org, Classification(OwnerKind.SECRETARIAT, "secretariat",
                                            Marking(c.marking)),
                     f"Overdue: crisis {c.id} ({c.title})", text, f"crisis:{c.id}", at,
@@ -362,5 +384,3 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
         if c.id not in done:
             done.append(c.id)
     return done
-
-

@@ -9,6 +9,7 @@ run is a proposal beside it until decided in its turn (`in_force`).
 
 The modules, by concept: `registry` (formations, units, lift, bases, their edits),
 `requirements` (a crisis's force requirements by task and each state's consent),
+`hosts` (whose territory a requirement's place lies on, and whether that member asked),
 `problem` (the planning problem: consents with accepted offers of units, tasks and parts
 of units expanded), `planning` (planner runs and reading plans), `withdrawal` (the way
 home after the mission), `deployment` (deciding a plan, commitments, progress, the

@@ -24,6 +24,7 @@ from phalanx.services import plans_in_force as stored_plans
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, NotFound, missing_as
+from phalanx.services.forces import hosts
 from phalanx.services.forces.planning import (
     PlanOut,
     plan_out,
@@ -59,8 +60,13 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         if Stage(row.stage) not in (Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING):
             raise Conflict(f"a deployment is decided in the response stage; crisis "
                            f"{row.id} is at {row.stage}")
-        # the host state withdrew its request: units go home, no new ones go out
-        if r.kind != "withdrawal" and (problems := crs.withdrawn_refusals(w.conn, row)):
+        # the host state withdrew its request, or the decision's period is over: units go
+        # home, no new ones go out
+        if r.kind != "withdrawal" and (problems := crs.deployment_refusals(
+                w.conn, row, at=at, actor=actor)):
+            raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
+        # forces go onto a member's territory only at that member's request
+        if r.kind != "withdrawal" and (problems := unrequested(w.conn, r.movements, at)):
             raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # an exercise never supersedes a real plan, nor a real one an exercise's
         same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
@@ -78,6 +84,24 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                       + (" home" if r.kind == "withdrawal" else ""), at)
         w.emit(f"crisis:{r.crisis_id}", "deployment", id=plan_id)
         return plan_out(w.conn, plan_id, actor=actor)
+
+
+def unrequested(conn: Connection, movements: list[dict[str, Any]], at: datetime
+                ) -> list[str]:
+    """Why the plan's movements may not go where they go at `at`: each requirement they
+    serve whose place lies on a member's territory that member's request does not cover
+    (`forces/hosts.py`), named with the reason."""
+    wanted: dict[int, set[int]] = {}
+    for m in movements:
+        wanted.setdefault(m["crisis_id"], set()).add(m["requirement"])
+    out = []
+    for crisis in conn.execute(access.select_visible(t.crisis, SYSTEM).where(
+            t.crisis.c.id.in_(wanted or {-1})).order_by(t.crisis.c.id)):
+        places = list(conn.execute(select(t.force_requirement).where(
+            t.force_requirement.c.id.in_(wanted[crisis.id])).order_by(t.force_requirement.c.id)))
+        for rid, why in hosts.refusals(conn, crisis, places, at).items():
+            out.append(f"requirement {rid}: {why}")
+    return out
 
 
 def in_force(conn: Connection, crisis_id: int, *, actor: Principal

@@ -29,6 +29,7 @@ from phalanx.services import crisis_requests, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
+from phalanx.services.forces import hosts
 from phalanx.services.forces.requirements import _unit_facts
 
 
@@ -159,12 +160,21 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                     ((u.key, u.state_code, u.formation) for u in unit_rows.values()),
                     authorization, org.settings.get("measure_formations", {})).items():
                 barred.setdefault((key, cid), reason)
-        for r in conn.execute(select(t.force_requirement).where(
-                t.force_requirement.c.crisis_id == row.id,
-                t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)):
+        stated = list(conn.execute(select(t.force_requirement).where(
+            t.force_requirement.c.crisis_id == row.id,
+            t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)))
+        # forces go onto a member's territory only at its request (`forces/hosts.py`)
+        left_out = hosts.refusals(conn, row, stated, at)
+        for r in stated:
+            if r.id in left_out:
+                warnings.append(f"requirement {r.id} ({r.capability} {r.strength}) is left "
+                                f"out: {left_out[r.id]}")
+                continue
             tasks.append(tk.Task(str(r.id), cid, r.capability, r.strength, (r.lat, r.lon),
                                  _hours(r.needed_by, at), r.node or "", r.task,
                                  r.sites or 1, r.state_code or "", r.state_rule or ""))
+    if not hosts.known():
+        warnings.append(hosts.SHAPES_MISSING)
     planes = lift(conn, forces)
     previous, start = _decided_plan(conn, rows, at)
     moved = [m.unit for m in previous.movements] if previous else []

@@ -24,6 +24,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.forces import hosts
 from phalanx.services.forces.registry import (
     Capability,
     bases,
@@ -75,21 +76,33 @@ class RequirementOut(BaseModel):
     sites: int | None = None
     state: str | None = None
     state_rule: str | None = None
+    territory: str | None = None  # the member whose territory the place lies on, if any
+    barred: str | None = None  # why forces may not go there now (`forces/hosts.py`)
 
 
-def _req_out(r: Any) -> RequirementOut:
+def _req_out(r: Any, territory: str | None = None, barred: str | None = None
+             ) -> RequirementOut:
     return RequirementOut(id=r.id, crisis_id=r.crisis_id, capability=r.capability,
                           strength=r.strength, place=r.place, lat=r.lat, lon=r.lon,
                           node=r.node, needed_by=aware(r.needed_by), task=r.task,
-                          sites=r.sites, state=r.state_code, state_rule=r.state_rule or None)
+                          sites=r.sites, state=r.state_code, state_rule=r.state_rule or None,
+                          territory=territory, barred=barred)
+
+
+def _with_hosts(conn: Connection, crisis: Any, rows: list[Any]) -> list[RequirementOut]:
+    """The requirements with the member whose territory each place lies on, and why
+    forces may not go there as things stand."""
+    where = hosts.hosts(conn, rows)
+    why = hosts.refusals(conn, crisis, rows, where=where)
+    return [_req_out(r, where.get(r.id), why.get(r.id)) for r in rows]
 
 
 def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[RequirementOut]:
-    crs.crisis_row(conn, crisis_id, actor)
-    return [_req_out(r) for r in conn.execute(
+    row = crs.crisis_row(conn, crisis_id, actor)
+    return _with_hosts(conn, row, list(conn.execute(
         select(t.force_requirement).where(t.force_requirement.c.crisis_id == crisis_id,
                                           t.force_requirement.c.withdrawn.is_(False))
-        .order_by(t.force_requirement.c.id))]
+        .order_by(t.force_requirement.c.id))))
 
 
 def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor: Principal,
@@ -126,8 +139,8 @@ def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor:
         w.audit("forces.requirement", "crisis", crisis_id,
                 {"requirement": rid, **data.model_dump(mode="json"), "lat": lat, "lon": lon})
         w.emit(f"crisis:{crisis_id}", "requirement", id=rid)
-        return _req_out(w.conn.execute(select(t.force_requirement)
-                                       .where(t.force_requirement.c.id == rid)).one())
+        return _with_hosts(w.conn, row, [w.conn.execute(select(t.force_requirement).where(
+            t.force_requirement.c.id == rid)).one()])[0]
 
 
 class ConsentIn(BaseModel):

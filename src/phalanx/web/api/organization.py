@@ -110,11 +110,13 @@ def confirm_membership_event(record_id: Id, actor: Writer, db: DB) -> ms.RecordO
     return ms.confirm(db, record_id, actor=actor)
 
 
-@router.get("/contributions", response_model=list[ms.ContributionOut])
+@router.get("/contributions", response_model=list[ms.ContributionOut],
+            responses=problem_responses(403))
 def contributions(actor: Reader, conn: Conn,
                   state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
                   ) -> list[ms.ContributionOut]:
-    return ms.ledger(conn, state)
+    """The contributions ledger: members and staff (403 otherwise)."""
+    return ms.ledger(conn, state, actor=actor)
 
 
 @router.put("/contributions/{state}/{year}", response_model=ms.ContributionOut,
@@ -126,7 +128,7 @@ def set_contribution(state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
     return ms.set_contribution(db, state, year, data, actor=actor)
 
 
-@router.get("/arrears", response_model=list[ms.ArrearsOut])
+@router.get("/arrears", response_model=list[ms.ArrearsOut], responses=problem_responses(403))
 def arrears(actor: Reader, org: Org, on: On = None) -> list[ms.ArrearsOut]:
     """Each member's arrears and standing on a date under the two-year rule."""
-    return ms.arrears(org, on or date.today())
+    return ms.arrears(org, on or date.today(), actor=actor)

@@ -135,9 +135,28 @@ TEMPLATES = (
     N_("the withdrawal is dated %(moment)s, in the future"),
     N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
        "%(moment)s"),
+    # forces onto a member's territory at that member's request (`authority.host_problems`)
+    N_("%(measure)s: the place lies on the territory of %(state)s, which has not asked for "
+       "it: forces go onto a member's territory only at that member's request (an affected "
+       "state's request covers its own territory only)"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, whose official request "
+       "of %(made)s was withdrawn on %(withdrawn)s: forces go onto a member's territory only "
+       "at its request"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, which is not an affected "
+       "state of the crisis: forces go onto a member's territory only at that member's "
+       "request"),
+    N_("requirement %(requirement)s: %(problems)s"),
     N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
+    # the decision's period is over (`domain/crisis/authority.py: Mandate`)
+    # (no " is " in them: "plan %(plan)s is %(plan_status)s" would take the refusal of a
+    # plan that names one)
+    N_("the mandate of %(number)s ended on %(ended)s (its period of %(days)s days from "
+       "its adoption): no new deployment under it without a new decision linked to the "
+       "crisis"),
+    N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
+       "adoption): no new deployment under it without a new decision linked to the crisis"),
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),

@@ -183,6 +183,10 @@ LABELS: dict[str, dict[str, str]] = {
         'movements': L_('layer', 'Movements'),
         'units': L_('layer', 'Units'),
     },
+    'mandate': {
+        'expired': L_('mandate', 'expired'),
+        'in_force': L_('mandate', 'in force'),
+    },
     'marking': {
         'NATIONAL': L_('marking', 'NATIONAL'),
         'ORGANIZATION': L_('marking', 'ORGANIZATION'),

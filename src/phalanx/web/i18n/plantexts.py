@@ -94,6 +94,13 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("requirement %(req)s: one whole unit of %(cap)s (%(strength)s) is asked, and this "
         "plan moves %(cap2)s as parts of units: state it as a strength to be covered by "
         "parts")),
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\) is left out: "
+     r"(?P<reasons>.+)",
+     N_("%(line_req)s (%(cap)s, %(strength)s) is left out: %(reasons)s")),
+    (r"the country shapes are not installed: whose territory a requirement's place lies on "
+     r"is not known, and any affected state's request covers it",
+     N_("the country shapes are not installed: whose territory a requirement's place lies "
+        "on is not known, and any affected state's request covers it")),
     (r"crisis (?P<crisis>\d+): (?P<reasons>.+)", N_("crisis %(crisis)s: %(reasons)s")),
     (r"no decision authorizing forces is linked yet",
      N_("no decision authorizing forces is linked yet")),

@@ -48,6 +48,11 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"(?P<minutes>\d+) min",
      N_("the notice to the UN Security Council (UN Charter art. 51) overdue by "
         "%(minutes)s min")),
+    (r"the mandate of (?P<number>\S+) ended on (?P<ended>\d{4}-\d\d-\d\d \d\d:\d\d) UTC "
+     r"with (?P<units>\d+) unit\(s\) of the decided deployment still out and no decided "
+     r"way home",
+     N_("the mandate of %(number)s ended on %(ended)s UTC with %(units)s unit(s) of the "
+        "decided deployment still out and no decided way home")),
     # the notices of a crisis in the inbox (services/crises/)
     (r"\[EXERCISE\] (?P<line_notice>.+)", N_("[EXERCISE] %(line_notice)s")),
     (r"Crisis reported: (?P<title>.+)", N_("Crisis reported: %(title)s")),
