@@ -8,10 +8,12 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from phalanx.domain.crisis.authority import Mandate, OfficialRequest, withdrawals
 from phalanx.domain.crisis.workflow import Category, Measure, Situation, Stage, refusals
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -91,8 +93,14 @@ def _situations() -> Iterator[Situation]:
                         ("csc",), frozenset({Measure.POLITICAL, Measure.HUMANITARIAN}),
                         "assist", "all_members")
     measures = [frozenset(), frozenset(Measure), frozenset({Measure.MILITARY_CRRF})]
+    made = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    # a request its state withdrew, a decision whose period is over (their refusals
+    # name them)
+    withdrawn = withdrawals([OfficialRequest("KGZ", made, "art. 4", frozenset(Measure),
+                                             withdrawn_at=made + timedelta(days=3))], ["KGZ"])
+    ended = Mandate.of("CSC-2026-003", date(2026, 1, 6), None, 30).ended()
     for stage in Stage:
-        for flags in itertools.product((False, True), repeat=4):
+        for flags in itertools.product((False, True), repeat=5):
             for chosen in measures:
                 yield Situation(
                     category=category, stage=stage, consultations_convened=flags[0],
@@ -101,7 +109,9 @@ def _situations() -> Iterator[Situation]:
                     measures=chosen, bilateral_dispute=flags[3],
                     against_cis_or_neighbour=flags[3], official_request=flags[0],
                     un_mandate=False, on_member_territory=flags[2], units_out=3 * flags[2],
-                    units_committed=int(flags[3]), review="" if flags[0] else "done")
+                    units_committed=int(flags[3]), review="" if flags[0] else "done",
+                    withdrawn=withdrawn if flags[4] else {},
+                    mandate_ended=ended if flags[4] else "")
 
 
 def test_every_refusal_of_the_algorithm_reads_in_russian() -> None:
