@@ -14,7 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.domain.crisis.authority import Mandate, OfficialRequest, withdrawals
-from phalanx.domain.crisis.workflow import Category, Measure, Situation, Stage, refusals
+from phalanx.domain.crisis.workflow import (
+    Category,
+    Measure,
+    Situation,
+    Stage,
+    refusals,
+    response_refusals,
+)
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import not_found, translate
@@ -128,6 +135,24 @@ def test_every_refusal_of_the_algorithm_reads_in_russian() -> None:
     assert translate("3 unit(s) of the decided deployment are still out: plan and decide "
                      "their way home first", "ru").startswith(
         "подразделения утверждённого развёртывания ещё не вернулись (3)")
+
+
+def test_a_change_refused_under_way_reads_in_russian() -> None:
+    """Once the response is under way a change is held to every guard of the response
+    (`services/crises/workflow.py`): the refusal and each of its reasons in Russian."""
+    for s in _situations():
+        if s.stage is not Stage.DEPLOYED:
+            continue
+        problems = response_refusals(s)
+        if len(problems) < 2:
+            continue
+        message = f"the response is under way ({s.stage.value}): " + "; ".join(problems)
+        ru = translate(message, "ru", labelled=True)
+        assert ru.startswith("реагирование уже идёт (стадия «"), ru
+        assert "under way" not in ru and "deployed" not in ru
+        assert ru.count("; ") == len(problems) - 1
+        return
+    raise AssertionError("no situation under way with two reasons to refuse")
 
 
 def test_a_drafts_outcome_in_russian() -> None:

@@ -84,6 +84,9 @@ MESSAGES = (
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
+    # a change once the response is under way, held to every guard of the response
+    # (first: its problems are messages of their own)
+    N_("the response is under way (%(stage)s): %(problems)s"),
     N_("no %(record)s %(key)s"),
     N_("your role (%(role)s) does not allow %(permission)s"),
     N_("you act for %(state)s, not for %(other)s"),
