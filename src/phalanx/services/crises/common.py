@@ -288,8 +288,11 @@ def answered_by(conn: Connection, decision_id: int, actor: Principal
     """The crises a decision answers: every crisis it was linked to (the crisis's
     decision now, or one whose timeline records the link), each with its title where
     `actor` may read the crisis (None otherwise: a refusal then names neither)."""
+    # every crisis counts for the rule, whoever asks (read as the system, through the
+    # access module); only the titles follow what `actor` may read
     ids = sorted({r[0] for r in conn.execute(
-        select(t.crisis.c.id).where(t.crisis.c.decision_id == decision_id).union(
+        access.select_visible(t.crisis, SYSTEM, t.crisis.c.id)
+        .where(t.crisis.c.decision_id == decision_id).union(
             select(t.crisis_event.c.crisis_id).where(
                 t.crisis_event.c.decision_id == decision_id)))})
     if not ids:

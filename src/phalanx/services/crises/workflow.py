@@ -217,8 +217,8 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         row = _row(w.conn, crisis_id, actor, lock=True)
         decision = dec.get_decision(w.conn, decision_id, actor=actor)
         # one link at a time per decision: two crises never take it at once
-        w.conn.execute(select(t.decision.c.id).where(t.decision.c.id == decision_id)
-                       .with_for_update())
+        w.conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
+                       .where(t.decision.c.id == decision_id).with_for_update())
         adopted = sorted(decision.authorizes.measures)
         if authorizes is not None and sorted(set(authorizes)) != adopted and authorizes:
             raise Invalid("authorizes", (
