@@ -222,7 +222,13 @@ def test_the_board_shows_the_signatures_of_a_written_procedure(
     assert board["KAZ"] == ("reservation", "signed with a reservation")
     assert board["KGZ"] == ("not_stated", "to sign now")
     assert board["RUS"] == ("not_stated", "not signed yet")
-    assert "subject to ratification" in client.get(f"/drafts/{d.id}/board").text
+    shown = client.get(f"/drafts/{d.id}/board?lang=en").text
+    assert "subject to ratification" in shown
+    # each answer in the name of the state's head of state (the Council's seat holder)
+    with accounts_db.read() as conn:
+        answers = {a.state: a.given_by
+                   for a in dec.get_draft(conn, d.id, actor=rep("RUS")).answers}
+    assert answers["BLR"] and answers["BLR"] in shown and answers["KAZ"] in shown
     dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))
     board = tiles(client.get(f"/drafts/{d.id}?lang=ru").text)
     assert board["BLR"] == ("support", "подписано")
