@@ -178,12 +178,16 @@ def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
                                                   "answer": "reservation"})
     assert r.status_code == 422 and 'id="sign-error"' in r.text
     assert re.search(r'<option value="reservation" selected>', r.text)
-    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"},
+    # the answer in the name of an acting head of state, named on the form
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign",
+                                                  "given_by": "the acting President"},
                     follow_redirects=False)
     assert r.status_code == 303
     login(client, "rep-kaz")
     html = client.get(f"/drafts/{d.id}").text
     assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    assert 'name="given_by"' in html
+    assert "the acting President" in html  # Belarus's line among the signatories
     login(client, "rep-rus")
     assert "Waiting for Kazakhstan to sign first." in client.get(f"/drafts/{d.id}").text
 

@@ -47,7 +47,8 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
     representative transmits it; the answer is given in the name of the member of the
     body holding the state's seat (for the Council its head of state: DOMAIN, "each head
     of state signing in turn"): `given_by` as the representative names him or her (an
-    acting head of state), else the seat holder the dataset gives for the day."""
+    acting head of state), else the seat holder the dataset gives for the day of the
+    signature."""
     if answer is proc.Answer.RESERVATION and not reservation.strip():
         raise Invalid("reservation", "a signature with a reservation states the reservation")
     if answer is not proc.Answer.RESERVATION and reservation:
@@ -66,8 +67,7 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
-        named = given_by.strip() or seat_holder(_org(w.conn), row.body_key, who,
-                                                _draft_day(w.conn, row))
+        named = given_by.strip() or seat_holder(_org(w.conn), row.body_key, who, at.date())
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
             answer=answer.value, reservation=reservation, given_by=named))
