@@ -3,6 +3,7 @@ as the Secretariat and the states' representatives would."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, date, datetime
 
@@ -292,6 +293,30 @@ def test_written_procedure_in_turn_by_every_member_with_a_say(org_db: Database) 
         decision = dec.get_decision(conn, done.decision_id, actor=SEC)
     assert decision.adopted_on == date(2023, 12, 2) and decision.number == "CSC-2023-001"
     assert decision.binding == MEMBERS
+
+
+def test_each_written_signature_names_the_head_of_state_in_whose_name_it_is_given(
+        org_db: Database) -> None:
+    """DOMAIN: "each head of state signing in turn". The representative transmits the
+    answer; it is given in the name of the state's seat holder in the Council on the
+    draft's day (the dataset's), or of whom the representative names (an acting head of
+    state); both are in the audit trail."""
+    with org_db.read() as conn:
+        holders = {h.state: h.person for h in orgs.organization(conn).bodies["csc"].seat_holders
+                   if h.term.contains(date(2023, 12, 1))}
+    assert holders.get("ARM") and holders.get("BLR")
+    d = written(org_db)
+    with clock.use(datetime(2023, 12, 2, 10, tzinfo=UTC)):
+        dec.sign(org_db, d.id, actor=rep("ARM"))
+        out = dec.sign(org_db, d.id, given_by="  the acting President  ", actor=rep("BLR"))
+    by = {a.state: a for a in out.answers}
+    assert by["ARM"].given_by == holders["ARM"]
+    assert by["BLR"].given_by == "the acting President"
+    assert by["ARM"].signed_at == datetime(2023, 12, 2, 10, tzinfo=UTC)
+    with org_db.read() as conn:
+        entries = [e for e in audit_store.entries(conn) if e.action == "draft.sign"]
+    assert [json.loads(e.change)["given_by"] for e in entries[-2:]] == [holders["ARM"],
+                                                            "the acting President"]
 
 
 def test_a_written_decision_binds_a_member_in_arrears_and_goes_to_those_without_a_say(

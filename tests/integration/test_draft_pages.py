@@ -178,12 +178,16 @@ def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
                                                   "answer": "reservation"})
     assert r.status_code == 422 and 'id="sign-error"' in r.text
     assert re.search(r'<option value="reservation" selected>', r.text)
-    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign"},
+    # the answer in the name of an acting head of state, named on the form
+    r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(html), "answer": "sign",
+                                                  "given_by": "the acting President"},
                     follow_redirects=False)
     assert r.status_code == 303
     login(client, "rep-kaz")
     html = client.get(f"/drafts/{d.id}").text
     assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
+    assert 'name="given_by"' in html
+    assert "the acting President" in html  # Belarus's line among the signatories
     login(client, "rep-rus")
     assert "Waiting for Kazakhstan to sign first." in client.get(f"/drafts/{d.id}").text
 
@@ -222,7 +226,13 @@ def test_the_board_shows_the_signatures_of_a_written_procedure(
     assert board["KAZ"] == ("reservation", "signed with a reservation")
     assert board["KGZ"] == ("not_stated", "to sign now")
     assert board["RUS"] == ("not_stated", "not signed yet")
-    assert "subject to ratification" in client.get(f"/drafts/{d.id}/board").text
+    shown = client.get(f"/drafts/{d.id}/board?lang=en").text
+    assert "subject to ratification" in shown
+    # each answer in the name of the state's head of state (the Council's seat holder)
+    with accounts_db.read() as conn:
+        answers = {a.state: a.given_by
+                   for a in dec.get_draft(conn, d.id, actor=rep("RUS")).answers}
+    assert answers["BLR"] and answers["BLR"] in shown and answers["KAZ"] in shown
     dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))
     board = tiles(client.get(f"/drafts/{d.id}?lang=ru").text)
     assert board["BLR"] == ("support", "подписано")

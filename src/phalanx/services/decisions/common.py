@@ -199,6 +199,15 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
                                  aware(row.deadline))
 
 
+def seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
+    """Who holds `state`'s seat in the body on `day` (its head of state for the Council),
+    as the dataset gives; "" when it names nobody."""
+    for h in org.bodies[body_key].seat_holders:
+        if h.state == state and h.term.contains(day):
+            return h.person
+    return ""
+
+
 def _chair_state(org: Organization, body_key: str, day: date) -> str:
     """The state chairing the body in `day`'s year (the rotation rule, or the dataset's
     exception)."""

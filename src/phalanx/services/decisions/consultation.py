@@ -5,7 +5,6 @@ representative acts as chair (`StateAct.CHAIR`); times come from the services' c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -18,7 +17,6 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Outcome, RuleError, decide
-from phalanx.domain.organization import Organization
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
@@ -30,6 +28,7 @@ from phalanx.services.decisions.common import (
     _rule,
     _seated_states,
     _standing,
+    seat_holder,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
@@ -47,13 +46,6 @@ def _as_chair(actor: Principal, row: Any) -> None:
                         f"answers and announces the decision: {reason}")
 
 
-def _seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
-    for h in org.bodies[body_key].seat_holders:
-        if h.state == state and h.term.contains(day):
-            return h.person
-    return ""
-
-
 def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
                   actor: Principal) -> DraftOut:
     """The chair records one head of state's answer; a later answer of the same state
@@ -66,7 +58,7 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
         given_at = aware(data.given_at)
         answer = consult.Answer(data.state, data.position, given_at, data.channel,
                                 data.given_by.strip()
-                                or _seat_holder(org, row.body_key, data.state, day))
+                                or seat_holder(org, row.body_key, data.state, day))
         problems = _consultation(w.conn, row).answer_problems(answer, now())
         problems += proc.position_problems(data.position, org.bodies[row.body_key].rules,
                                            row.question, day, _limited_since(org, row.body_key))

@@ -295,8 +295,11 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     if row.procedure == "written":
         wp = _written(conn, row)
         signed = list(wp.signed)
+        given = {s.state_code: s for s in conn.execute(
+            select(t.signature).where(t.signature.c.draft_id == row.id))}
         answers = [SignatureOut(state=a.state, answer=a.answer.value,
-                                reservation=a.reservation) for a in wp.answers]
+                                reservation=a.reservation, given_by=given[a.state].given_by,
+                                signed_at=given[a.state].signed_at) for a in wp.answers]
         written_status = wp.status(now()).value
         if row.status == "open" and written_status == "circulating":
             turn = wp.next_signatory()

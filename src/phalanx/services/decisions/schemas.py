@@ -173,6 +173,8 @@ class SignatureOut(BaseModel):
     state: str
     answer: str  # sign, reservation, object
     reservation: str
+    given_by: str = ""  # in whose name (the seat holder: for the Council its head of state)
+    signed_at: UtcDateTime | None = None
 
 
 class ConsultationAnswerIn(BaseModel):

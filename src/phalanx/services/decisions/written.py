@@ -31,6 +31,7 @@ from phalanx.services.decisions.common import (
     _seated_states,
     _standing,
     _written,
+    seat_holder,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
@@ -39,11 +40,15 @@ from phalanx.services.errors import Conflict, Invalid
 
 
 def sign(db: Database, draft_id: int, state: str | None = None, *,
-         answer: proc.Answer = proc.Answer.SIGN, reservation: str = "",
+         answer: proc.Answer = proc.Answer.SIGN, reservation: str = "", given_by: str = "",
          actor: Principal) -> DraftOut:
     """A member's answer under the written procedure: sign in turn, sign with a
     reservation, or object (which returns the draft). Only the state's authorized
-    representative answers for it."""
+    representative transmits it; the answer is given in the name of the member of the
+    body holding the state's seat (for the Council its head of state: DOMAIN, "each head
+    of state signing in turn"): `given_by` as the representative names him or her (an
+    acting head of state), else the seat holder the dataset gives for the day of the
+    signature."""
     if answer is proc.Answer.RESERVATION and not reservation.strip():
         raise Invalid("reservation", "a signature with a reservation states the reservation")
     if answer is not proc.Answer.RESERVATION and reservation:
@@ -62,11 +67,13 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
+        named = given_by.strip() or seat_holder(_org(w.conn), row.body_key, who, at.date())
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
-            answer=answer.value, reservation=reservation))
+            answer=answer.value, reservation=reservation, given_by=named))
         w.audit("draft.sign", "draft", draft_id,
-                {"state": who, "answer": answer.value, "reservation": reservation})
+                {"state": who, "answer": answer.value, "reservation": reservation,
+                 "given_by": named})
         _settle(w, row, _written(w.conn, row))
         w.emit(f"draft:{draft_id}", "signature", classification=access.classification_of(row),
                state=who, answer=answer.value)

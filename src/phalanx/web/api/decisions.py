@@ -153,6 +153,8 @@ class SignIn(BaseModel):
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     answer: Answer = Answer.SIGN  # sign, reservation (with its text), object
     reservation: str = Field(default="", max_length=10_000)
+    # in whose name (default: the seat holder the dataset gives for the day)
+    given_by: str = Field(default="", max_length=200)
 
 
 @router.post("/drafts/{draft_id}/signatures", response_model=dec.DraftOut,
@@ -162,7 +164,7 @@ def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec
     reservation, or object (the draft is returned)."""
     data = data or SignIn()
     return dec.sign(db, draft_id, data.state, answer=data.answer,
-                    reservation=data.reservation, actor=actor)
+                    reservation=data.reservation, given_by=data.given_by, actor=actor)
 
 
 @router.post("/drafts/{draft_id}/consultation", response_model=dec.DraftOut,

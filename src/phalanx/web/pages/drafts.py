@@ -75,6 +75,9 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
         "states": state_names(org, lang), "formation_names": formation_names(org, lang),
         "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC),
         "sign_form": {},
+        # in whose name the acting state's answer is given unless another is named
+        "signer": dec.seat_holder(org, d.body, actor.state, clock_now().date())
+        if actor.state and d.body in org.bodies else "",
         # the forms of a new text start from the current version
         "revise_form": {"text_en": current.text_en if current else "",
                         "text_ru": current.text_ru if current else ""},
@@ -150,16 +153,19 @@ def close(draft_id: Id, actor: Writer, db: DB) -> Response:
 @router.post("/drafts/{draft_id}/sign")
 def sign(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
          answer: Annotated[Answer, Form()] = Answer.SIGN,
-         reservation: Annotated[str, Form(max_length=10_000)] = "") -> Response:
+         reservation: Annotated[str, Form(max_length=10_000)] = "",
+         given_by: Annotated[str, Form(max_length=200)] = "") -> Response:
     """A member's answer under the written procedure; refused (a reservation without its
     text, somebody else's turn), the page comes back with the message beside the form."""
     try:
-        dec.sign(db, draft_id, answer=answer, reservation=reservation, actor=actor)
+        dec.sign(db, draft_id, answer=answer, reservation=reservation, given_by=given_by,
+                 actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request))
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"sign_error": message,
-                      "sign_form": {"answer": answer.value, "reservation": reservation}},
+                      "sign_form": {"answer": answer.value, "reservation": reservation,
+                                    "given_by": given_by}},
                      status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 

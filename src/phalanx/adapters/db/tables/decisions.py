@@ -168,6 +168,9 @@ signature = Table(
     # sign, reservation (signed with a reservation), object (returns the draft)
     Column("answer", String(16), nullable=False, server_default="sign"),
     Column("reservation", Text, nullable=False, server_default=""),
+    # the member of the body in whose name the state signs (its head of state for the
+    # Council), as the representative transmitting it named or the dataset gives
+    Column("given_by", String(200), nullable=False, server_default=""),
     UniqueConstraint("draft_id", "state_code", name="uq_signature_draft_state"),
 )
 
