@@ -167,6 +167,10 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
         sec.locator(".outcome.adopted").wait_for()
 
         sec.goto(room)
+        # no decision is chosen for the officer: the one just adopted is picked by name
+        adopted = sec.locator("#decision-form option", has_text="On help to Kyrgyzstan")
+        sec.select_option("#decision-form select[name=decision_id]",
+                          adopted.get_attribute("value"))
         sec.click("#decision-form button[type=submit]")
         assert "humanitarian" in sec.inner_text("#authorized")
         sec.select_option("#transition-form select[name=to]", "decision")

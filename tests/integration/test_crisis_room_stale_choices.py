@@ -102,6 +102,8 @@ def test_a_decision_or_a_state_not_offered_comes_back_unchosen(
     crises.transition(accounts_db, c.id, Stage.ASSESSMENT, actor=SEC)
     room = client.get(f"/crises/{c.id}").text
     assert f'<option value="{drill}"' not in _form(room, "decision-form")  # a real crisis
+    # no decision linked yet: none is chosen for the officer (linking is not one click away)
+    assert _chosen(_form(room, "decision-form"), "decision_id") == [""]
     r = client.post(f"/crises/{c.id}/decision", data={
         "csrf_token": _token(room), "decision_id": str(drill)})
     assert r.status_code == 409
