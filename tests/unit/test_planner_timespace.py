@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from phalanx.domain.forces import joint, timespace
 from phalanx.domain.forces.bounds import _options
-from phalanx.domain.forces.cpsat import exact_options
+from phalanx.domain.forces.cpdata import exact_options
 from phalanx.domain.forces.generate import instance
 from phalanx.domain.forces.improve import priority_search, solve
 from phalanx.domain.forces.joint import joint_bound

@@ -1,6 +1,7 @@
 """The CP-SAT model's data: its options (a unit for a requirement) and nodes (sorties of
-one aircraft for one option), its clock (whole minutes, rounded up), and a complete hint
-for it: a checked plan in the model's minutes."""
+one aircraft for one option), its clock (whole minutes, rounded up), a complete hint
+for it (a checked plan in the model's minutes), and the exact sortie-level model's
+options over everything (`exact_options`, its clock in seconds rounded down)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
-from phalanx.domain.forces.flying import ferry_h
-from phalanx.domain.forces.model import EPS, Aircraft, Plan, Problem, Requirement, Unit
+from phalanx.domain.forces.flying import air_legs_ok, ferry_h, initial_free, road_arrival, trips
+from phalanx.domain.forces.model import (
+    EPS,
+    Aircraft,
+    Plan,
+    Problem,
+    Requirement,
+    Unit,
+    distance_km,
+    eligible,
+)
 
 
 @dataclass(frozen=True)
@@ -139,3 +149,46 @@ def _hint(m: cp_model.CpModel, problem: Problem, first: Plan, options: list[_Opt
     for c, v in close.items():
         m.AddHint(v, max([arrivals.get(r.id, 0) for r in problem.requirements
                           if r.crisis == c] + [close_min.get(c, 0)]))
+
+
+EXACT_NODES = 24  # sortie options up to which the sortie-level model runs
+SECONDS = 3600  # the exact model's clock: seconds
+
+
+def _floor_seconds(h: float) -> int:
+    return math.floor(h * SECONDS + EPS)
+
+
+def exact_options(problem: Problem, limit: int = EXACT_NODES
+                  ) -> tuple[list[_Option], list[_Node]] | None:
+    """The sortie-level model over everything: every unit that may serve each
+    requirement, every aircraft in range, and one node for each sortie an aircraft may
+    fly for it (as many as it would need alone), so that an aircraft may alternate the
+    sorties of several units. Every time is rounded down to the second, payloads up and
+    weights down: every plan is a solution, so what it proves bounds every plan. None
+    when it has more than `limit` sortie options, or movements are under way."""
+    if problem.fixed:
+        return None
+    free = initial_free(problem)
+    options: list[_Option] = []
+    nodes: list[_Node] = []
+    for r in problem.requirements:
+        for u in problem.units:
+            if not eligible(u, r, problem.barred):
+                continue
+            planes = tuple(a for a in problem.aircraft
+                           if air_legs_ok(a, free[a.id][1], u, r))
+            i = len(options)
+            options.append(_Option(r, u, _floor_seconds(road_arrival(u, r, problem)), planes))
+            for a in planes:
+                t0, at = free[a.id]
+                haul_h = distance_km(u.home, r.place) / a.speed_kmh
+                haul, turn = _floor_seconds(haul_h), _floor_seconds(a.turnaround_h)
+                back = _floor_seconds(ferry_h(a, r.place, u.home))
+                first = _floor_seconds(max(t0 + ferry_h(a, at, u.home), u.readiness_h))
+                for _ in range(trips(a, u)):
+                    nodes.append(_Node(i, a, 1, math.ceil(a.payload_t * 10 - EPS), haul,
+                                       haul + turn + back, back, turn, first))
+                if len(nodes) > limit:
+                    return None
+    return options, nodes

@@ -24,7 +24,7 @@ search most of theirs (and first, from the greedy plan's deadlines): there CP-SA
 neighbourhood gains little for its time.
 
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
-aircraft (`cpsat.exact_options`) proves the optimum: the plan says "optimal", gap 0.
+aircraft (`cpdata.exact_options`) proves the optimum: the plan says "optimal", gap 0.
 After the searches, the time-space bound (`timespace.py`) tightens the cheap bounds,
 searched up to the best plan's closures, while CP-SAT (3.) runs beside it on a thread of
 its own: CP-SAT leaves Python's lock while it searches, so the two share the machine's
@@ -52,13 +52,8 @@ from phalanx.domain.forces.bounds import (
     bounds,
 )
 from phalanx.domain.forces.capacity import ORDER_BOUND_CRISES
-from phalanx.domain.forces.cpsat import (
-    ARCS,
-    EXACT_NODES,
-    _build_options,
-    _round,
-    exact_options,
-)
+from phalanx.domain.forces.cpdata import EXACT_NODES, exact_options
+from phalanx.domain.forces.cpsat import ARCS, _build_options, _round
 from phalanx.domain.forces.deadlines import STEPS_PER_SECOND as DEADLINE_STEPS
 from phalanx.domain.forces.deadlines import deadline_search
 from phalanx.domain.forces.flying import (
