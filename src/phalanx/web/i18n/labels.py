@@ -2,9 +2,12 @@
 of the other values pages show by key: group -> value -> English name, marked
 for extraction with its group as the message context (`pybabel extract -k
 L_:1c,2`). `phalanx.web.i18n.label(group, value)` translates them. Written by the
-conversion from the former YAML catalogs; add new values by hand."""
+conversion from the former YAML catalogs; add new values by hand. The groups of crises,
+alerts and forces are in `labels_crisis.py`."""
 
 from __future__ import annotations
+
+from phalanx.web.i18n.labels_crisis import CRISIS_LABELS
 
 
 def L_(group: str, text: str) -> str:
@@ -41,50 +44,10 @@ LABELS: dict[str, dict[str, str]] = {
         'sign': L_('answer', 'signs'),
         'yes': L_('answer', 'yes'),
     },
-    'cap': {
-        'action': L_('cap', 'What it did'),
-        'airborne': L_('cap', 'Airborne'),
-        'alerts': L_('cap', 'CAP alerts'),
-        'anti_drug': L_('cap', 'Anti-drug special unit'),
-        'areas': L_('cap', 'Alert areas'),
-        'aviation': L_('cap', 'Aviation'),
-        'cancelled': L_('cap', 'The sender cancelled this alert: closing the crisis is proposed.'),
-        'emergency_rescue': L_('cap', 'Emergency rescue'),
-        'engineer': L_('cap', 'Engineer'),
-        'feeds': L_('cap', 'CAP feeds'),
-        'languages': L_('cap', 'languages'),
-        'line': L_('cap', 'line'),
-        'medical': L_('cap', 'Medical'),
-        'message': L_('cap', 'Message'),
-        'motorized_rifle': L_('cap', 'Motorized rifle'),
-        'received': L_('cap', 'Received'),
-        'references': L_('cap', 'References'),
-        'rule': L_('cap', 'Opens a crisis when'),
-        'sent': L_('cap', 'sent'),
-        'signature': L_('cap', 'Signature'),
-        'special_forces': L_('cap', 'Special forces'),
-        'special_police': L_('cap', 'Special police'),
-        'warnings': L_('cap', 'warnings'),
-    },
-    'card': {
-        'closing': L_('card', 'closing'),
-        'consultations': L_('card', 'consultations'),
-        'decision': L_('card', 'decision'),
-        'first_unit': L_('card', 'first unit on the ground'),
-        'full_deployment': L_('card', 'full deployment'),
-        'un_notification': L_('card', 'UN Security Council notified'),
-        'withdrawal_end': L_('card', 'end of withdrawal'),
-        'withdrawal_start': L_('card', 'start of withdrawal'),
-    },
     'channel': {
         'in_writing': L_('channel', 'in writing'),
         'telephone': L_('channel', 'telephone'),
         'video': L_('channel', 'video'),
-    },
-    'constraint': {
-        'crrf': L_('constraint', 'CRRF rule: not in bilateral disputes, not against CIS partners or neighbours'),
-        'none': L_('constraint', '—'),
-        'peacekeeping': L_('constraint', "on a member's territory at its request; elsewhere with a UN mandate"),
     },
     'draft_kind': {
         'decision': L_('draft_kind', 'decision'),
@@ -119,13 +82,6 @@ LABELS: dict[str, dict[str, str]] = {
     'finding_status': {
         'done': L_('finding_status', 'done'),
         'open': L_('finding_status', 'open'),
-    },
-    'flag': {
-        'abroad': L_('flag', "outside members' territory"),
-        'against_cis_or_neighbour': L_('flag', 'against a CIS partner or neighbour'),
-        'bilateral_dispute': L_('flag', 'bilateral dispute between members'),
-        'official_request': L_('flag', 'official request of the affected state'),
-        'un_mandate': L_('flag', 'UN Security Council mandate'),
     },
     'inbox': {
         'consent': L_('inbox', 'Consent requested'),
@@ -177,29 +133,11 @@ LABELS: dict[str, dict[str, str]] = {
         'model_law': L_('law', 'model law'),
         'recommendation': L_('law', 'recommendation'),
     },
-    'layer': {
-        'airfields': L_('layer', 'Airfields'),
-        'crises': L_('layer', 'Crises'),
-        'movements': L_('layer', 'Movements'),
-        'units': L_('layer', 'Units'),
-    },
-    'mandate': {
-        'expired': L_('mandate', 'expired'),
-        'in_force': L_('mandate', 'in force'),
-    },
     'marking': {
         'NATIONAL': L_('marking', 'NATIONAL'),
         'ORGANIZATION': L_('marking', 'ORGANIZATION'),
         'PARTICIPANTS': L_('marking', 'PARTICIPANTS'),
         'PUBLIC': L_('marking', 'PUBLIC'),
-    },
-    'measure': {
-        'humanitarian': L_('measure', 'humanitarian'),
-        'informational': L_('measure', 'informational'),
-        'logistic': L_('measure', 'logistic'),
-        'military_crrf': L_('measure', 'military (CRRF)'),
-        'military_peacekeeping': L_('measure', 'military (peacekeeping)'),
-        'political': L_('measure', 'political'),
     },
     'member_status': {
         'member': L_('member_status', 'member'),
@@ -219,10 +157,6 @@ LABELS: dict[str, dict[str, str]] = {
         'resources_blocked': L_('metric', 'information resources blocked'),
         'seizure': L_('metric', 'seizures'),
     },
-    'mode': {
-        'air': L_('mode', 'by air'),
-        'road': L_('mode', 'by ground'),
-    },
     'month': {
         '1': L_('month', 'January'),
         '10': L_('month', 'October'),
@@ -236,28 +170,6 @@ LABELS: dict[str, dict[str, str]] = {
         '7': L_('month', 'July'),
         '8': L_('month', 'August'),
         '9': L_('month', 'September'),
-    },
-    'notice': {
-        'open': L_('notice', 'open'),
-        'overdue': L_('notice', 'overdue'),
-        'sent': L_('notice', 'sent'),
-    },
-    'obligation': {
-        'declined': L_('obligation', 'declined'),
-        'forces': L_('obligation', 'forces or means offered'),
-        'lines': L_('obligation', "Treaty art. 4 — every member's answer"),
-        'none': L_('obligation', 'no answer yet'),
-        'other': L_('obligation', 'other assistance'),
-    },
-    'offer_kind': {
-        'aid': L_('offer_kind', 'aid'),
-        'supplies': L_('offer_kind', 'supplies'),
-        'units': L_('offer_kind', 'units'),
-    },
-    'offer_status': {
-        'accepted': L_('offer_status', 'accepted'),
-        'declined': L_('offer_status', 'declined'),
-        'offered': L_('offer_status', 'offered'),
     },
     'office': {
         'defence_minister': L_('office', 'minister of defence'),
@@ -298,26 +210,6 @@ LABELS: dict[str, dict[str, str]] = {
         'tokens.manage': L_('permission', 'manage API tokens'),
         'users.manage': L_('permission', 'manage users'),
     },
-    'place_kind': {
-        'airbase': L_('place_kind', 'air base'),
-        'airfield': L_('place_kind', 'airfield'),
-        'garrison': L_('place_kind', 'garrison'),
-        'node': L_('place_kind', 'place'),
-    },
-    'plan': {
-        'decided': L_('plan', 'decided'),
-        'line': L_('plan', 'Plan {id}: {movements} movements, {uncovered} uncovered'),
-        'on_map': L_('plan', 'Plan {id} of crisis {crisis}'),
-        'optimal': L_('plan', 'optimal (the plan reaches its lower bound)'),
-        'proposed': L_('plan', 'proposed'),
-        'superseded': L_('plan', 'superseded'),
-        'withdrawal': L_('plan', 'Plan the withdrawal'),
-    },
-    'plan_status': {
-        'decided': L_('plan_status', 'decided'),
-        'proposed': L_('plan_status', 'proposed'),
-        'superseded': L_('plan_status', 'superseded'),
-    },
     'position': {
         'abstain': L_('position', 'abstain'),
         'no_objection': L_('position', 'no objection'),
@@ -336,14 +228,6 @@ LABELS: dict[str, dict[str, str]] = {
         'modernization': L_('programme', 'modernization'),
         'research': L_('programme', 'research and development'),
     },
-    'quantity_unit': {
-        'g': L_('quantity_unit', 'g'),
-        'kg': L_('quantity_unit', 'kg'),
-        'l': L_('quantity_unit', 'l'),
-        'ml': L_('quantity_unit', 'ml'),
-        't': L_('quantity_unit', 't'),
-    },
-    # a decision rule's quorum (the dataset's decision_rules), in a refusal or an outcome
     'quorum': {
         'all': L_('quorum', 'all members'),
         'majority': L_('quorum', 'a majority'),
@@ -402,21 +286,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # the unit of a request for assistance: the crisis room's form counts in units; one
     # written otherwise (through the API) shows as written
-    'request_unit': {
-        'units': L_('request_unit', 'units'),
-    },
-    'request_status': {
-        'closed': L_('request_status', 'closed'),
-        'covered': L_('request_status', 'covered'),
-        'lapsed': L_('request_status', 'lapsed'),
-        'open': L_('request_status', 'open'),
-    },
-    'risk': {
-        'critical': L_('risk', 'critical'),
-        'elevated': L_('risk', 'elevated'),
-        'high': L_('risk', 'high'),
-        'low': L_('risk', 'low'),
-    },
     'role': {
         'administrator': L_('role', 'administrator'),
         'anonymous': L_('role', 'visitor'),
@@ -427,27 +296,6 @@ LABELS: dict[str, dict[str, str]] = {
         'representative': L_('role', 'representative'),
         'secretariat': L_('role', 'Secretariat officer'),
         'system': L_('role', 'system'),
-    },
-    'solver': {
-        'FEASIBLE': L_('solver', 'searched to its limit, not proven optimal'),
-        'INFEASIBLE': L_('solver', 'no plan in the searched neighbourhood'),
-        'MODEL_INVALID': L_('solver', 'search model refused'),
-        'OPTIMAL': L_('solver', 'best in the searched neighbourhood'),
-        'UNKNOWN': L_('solver', 'searched to its limit'),
-        'at the bound': L_('solver', 'at the bound'),
-        'greedy only': L_('solver', 'greedy plan only'),
-        'optimal': L_('solver', 'proven optimal'),
-    },
-    'scope': {
-        'all': L_('scope', 'all units'),
-        'none': L_('scope', 'none'),
-        'some': L_('scope', 'some units'),
-    },
-    'scorecard': {
-        'to_consultations': L_('scorecard', 'to consultations'),
-        'to_decision': L_('scorecard', 'to decision'),
-        'to_first_deployment': L_('scorecard', 'to first unit deployed'),
-        'to_first_offer': L_('scorecard', 'to first offer of assistance'),
     },
     'session_kind': {
         'emergency': L_('session_kind', 'emergency'),
@@ -462,24 +310,6 @@ LABELS: dict[str, dict[str, str]] = {
         'closed': L_('session_status', 'closed'),
         'open': L_('session_status', 'open'),
         'scheduled': L_('session_status', 'scheduled'),
-    },
-    'severity': {
-        'extreme': L_('severity', 'extreme'),
-        'minor': L_('severity', 'minor'),
-        'moderate': L_('severity', 'moderate'),
-        'severe': L_('severity', 'severe'),
-    },
-    'stage': {
-        'assessment': L_('stage', 'assessment'),
-        'closed': L_('stage', 'closed'),
-        'consultations': L_('stage', 'consultations'),
-        'decision': L_('stage', 'decision'),
-        'deployed': L_('stage', 'deployed'),
-        'monitoring': L_('stage', 'monitoring'),
-        'no_action': L_('stage', 'no action'),
-        'rejected': L_('stage', 'rejected'),
-        'reported': L_('stage', 'reported'),
-        'response': L_('stage', 'response'),
     },
     'standing': {
         'full': L_('standing', 'full'),
@@ -535,19 +365,6 @@ LABELS: dict[str, dict[str, str]] = {
         'in_progress': L_('tr', 'in progress'),
         'not_started': L_('tr', 'not started'),
     },
-    'verdict': {
-        'met': L_('verdict', 'met'),
-        'missed': L_('verdict', 'missed'),
-        'no_target': L_('verdict', 'no target'),
-        'not_reached': L_('verdict', 'not reached'),
-        'open': L_('verdict', 'open'),
-        'overdue': L_('verdict', 'overdue'),
-    },
-    'watch_status': {
-        'closed': L_('watch_status', 'closed'),
-        'escalated': L_('watch_status', 'escalated'),
-        'watching': L_('watch_status', 'watching'),
-    },
     'written': {
         'None': L_('written', '—'),
         'adopted': L_('written', 'adopted'),
@@ -557,4 +374,5 @@ LABELS: dict[str, dict[str, str]] = {
         'returned': L_('written', 'returned for revision'),
         'status': L_('written', 'Procedure'),
     },
+    **CRISIS_LABELS,
 }
