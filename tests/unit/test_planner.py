@@ -10,6 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phalanx.domain.forces import generate
+from phalanx.domain.forces.flying import Work
+from phalanx.domain.forces.greedy import Candidates, Trace
 from phalanx.domain.forces.planner import (
     Aircraft,
     Plan,
@@ -208,3 +211,25 @@ def test_the_order_bound_sees_crises_closing_one_after_another() -> None:
                                       abs=3e-2)
     assert b.closure > per_crisis + haul
     assert plan(problem).objective.closure >= b.closure - 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 10_000))
+def test_a_greedy_resumed_from_a_shared_start_is_the_greedy_run_afresh(a: int, b: int) -> None:
+    """The priority search resumes the greedy where two orders part: the plan and the
+    work counted are those of a run from the start."""
+    problem = generate.instance("small", 3)
+    cands = Candidates(problem)
+    ids = sorted(r.id for r in problem.requirements)
+    first_order = random.Random(a).sample(ids, len(ids))
+    second = list(first_order)  # one requirement moved ahead, as the search does
+    k = random.Random(b).randrange(len(ids))
+    second.insert(random.Random(b + 1).randrange(k + 1), second.pop(k))
+    before = Trace(problem, cands, first_order, Work())
+    resumed_work, fresh_work = Work(), Work()
+    resumed = Trace(problem, cands, second, resumed_work, before)
+    fresh = Trace(problem, cands, second, fresh_work)
+    assert resumed.plan == fresh.plan
+    assert resumed_work.steps == fresh_work.steps > 0
+    assert resumed.states == fresh.states
+    assert check(problem, resumed.plan) == []

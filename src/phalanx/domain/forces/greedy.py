@@ -56,39 +56,83 @@ class Candidates:
 
 def greedy(problem: Problem, order: Callable[[Requirement], object],
            cands: Candidates | None = None, work: Work | None = None) -> Plan:
-    cands = cands or Candidates(problem)
-    used: set[str] = {m.unit for m in problem.fixed}
     done = {m.requirement for m in problem.fixed}
-    free = initial_free(problem)
-    movements: list[Movement] = list(problem.fixed)
-    uncovered: list[str] = []
-    for req in sorted((r for r in problem.requirements if r.id not in done), key=order):
-        best: tuple[float, int, Movement, Free] | None = None
-        for lb, unit in cands.by_req[req.id]:
-            if best is not None and lb > best[0] + EPS:
-                break
-            if unit.id in used:
+    ids = [r.id for r in sorted((r for r in problem.requirements if r.id not in done),
+                                key=order)]
+    return Trace(problem, cands or Candidates(problem), ids, work).plan
+
+
+class Trace:
+    """The greedy over `ids` (the open requirements in order), with its state before each
+    of them (the plan so far, the aircraft's free times, the units used, the work counted
+    from the start), so that a run over an order sharing the first requirements with
+    `previous` resumes where the two orders part: the same plan as a run from the start,
+    the same work counted, less time."""
+
+    def __init__(self, problem: Problem, cands: Candidates, ids: list[str],
+                 work: Work | None = None, previous: Trace | None = None) -> None:
+        self.ids = ids
+        self.states: list[tuple[int, int, Free, frozenset[str], int]] = []
+        counted = work or Work()
+        start = 0
+        if previous is not None:
+            common = min(len(ids), len(previous.ids))
+            while start < common and ids[start] == previous.ids[start]:
+                start += 1
+        if previous is not None and start:
+            self.states = previous.states[:start]
+            n_moves, n_uncovered, free0, used0, steps = previous.states[start]
+            movements = previous.movements[:n_moves]
+            uncovered = previous.uncovered[:n_uncovered]
+            free, used = dict(free0), set(used0)
+            begun = counted.steps
+            counted.steps += steps  # the steps the prefix took, counted again
+        else:
+            used = {m.unit for m in problem.fixed}
+            free = initial_free(problem)
+            movements = list(problem.fixed)
+            uncovered = []
+            begun = counted.steps
+        reqs = {r.id: r for r in problem.requirements}
+        for rid in ids[start:]:
+            self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
+                                counted.steps - begun))
+            best = _place(problem, cands, reqs[rid], used, free, counted)
+            if best is None:
+                uncovered.append(rid)
                 continue
-            if work is not None:
-                work.steps += 16  # weighing a unit costs about as much as 16 aircraft
-            road = road_arrival(unit, req, problem)
-            cand: tuple[float, int, Movement, Free]
-            cand = (road, 0, Movement(req.id, unit.id, "road", road), {})
-            beat = min(road, best[0] if best is not None else math.inf)
-            air = airlift(problem, unit, req, free, beat, work)
-            if air is not None and air[0] < road - EPS:
-                cand = (air[0], len(air[1]),
-                        Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2])
-            if best is None or cand[:2] < best[:2]:
-                best = cand
-        if best is None:
-            uncovered.append(req.id)
+            movements.append(best[2])
+            used.add(best[2].unit)
+            free.update(best[3])
+        self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
+                            counted.steps - begun))
+        self.movements, self.uncovered = movements, uncovered
+        self.plan = Plan(tuple(movements), tuple(uncovered),
+                         objective(problem, movements, len(uncovered)))
+
+
+def _place(problem: Problem, cands: Candidates, req: Requirement, used: set[str],
+           free: Free, work: Work) -> tuple[float, int, Movement, Free] | None:
+    """The unit that arrives soonest for `req`, by ground or by air, and the aircraft's
+    free times it changes (None: no unit left)."""
+    best: tuple[float, int, Movement, Free] | None = None
+    for lb, unit in cands.by_req[req.id]:
+        if best is not None and lb > best[0] + EPS:
+            break
+        if unit.id in used:
             continue
-        movements.append(best[2])
-        used.add(best[2].unit)
-        free.update(best[3])
-    return Plan(tuple(movements), tuple(uncovered),
-                objective(problem, movements, len(uncovered)))
+        work.steps += 16  # weighing a unit costs about as much as 16 aircraft
+        road = road_arrival(unit, req, problem)
+        cand: tuple[float, int, Movement, Free]
+        cand = (road, 0, Movement(req.id, unit.id, "road", road), {})
+        beat = min(road, best[0] if best is not None else math.inf)
+        air = airlift(problem, unit, req, free, beat, work)
+        if air is not None and air[0] < road - EPS:
+            cand = (air[0], len(air[1]),
+                    Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2])
+        if best is None or cand[:2] < best[:2]:
+            best = cand
+    return best
 
 
 ORDERINGS: dict[str, Callable[[Requirement], object]] = {
