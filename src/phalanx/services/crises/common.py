@@ -88,7 +88,9 @@ def _requests(conn: Connection, crisis_id: int, at: datetime,
         offers.setdefault(o.request_id, []).append(OfferOut(
             id=o.id, request_id=o.request_id, state=o.state_code, kind=o.kind,
             description=o.description, quantity=o.quantity, status=o.status,
-            units=[OfferedUnitOut(key=k, name=names.get(k, "")) for k in o.units or []],
+            # a unit the reader may not see: neither its name nor its key
+            units=[OfferedUnitOut(key=k if k in names else "", name=names.get(k, ""))
+                   for k in o.units or []],
             capability=o.capability, strength=o.strength))
     out = []
     for r in conn.execute(select(t.assistance_request).where(
