@@ -223,6 +223,14 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
                                 aware(d.adopted_at) if d.adopted_at else None, d.period_days)
 
 
+def decision_marking(conn: Connection, decision_id: int) -> Classification:
+    """The classification of a decision (what names it obeys it)."""
+    d = t.decision.c
+    return access.classification_of(conn.execute(access.select_visible(
+        t.decision, SYSTEM, d.owner_kind, d.owner, d.marking, d.participants, d.observers)
+        .where(d.id == decision_id)).one())
+
+
 def mandate_ended_at(conn: Connection, row: Any, at: datetime,
                      actor: Principal = SYSTEM) -> str:
     """Why nothing new is deployed under the crisis's decision at `at`: its period is
