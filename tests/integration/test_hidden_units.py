@@ -22,7 +22,7 @@ from phalanx.services import crises, forces
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from phalanx.web.app import create_app
-from tests.integration.test_force_tasks import PK, T0, rep, response
+from tests.integration.test_force_tasks import PK, PLANNER, T0, need, rep, response
 from tests.integration.test_offered_unit_names import _offers
 from tests.integration.test_pages import login
 
@@ -141,3 +141,37 @@ def test_an_offer_refused_by_a_decision_one_may_not_read_does_not_name_it(
     with pytest.raises(Invalid) as refused:  # a participant reads its number
         _offer(accounts_db, need, "RUS", ["crrf-rus-vdv-1"])
     assert refused.value.message == f"crrf-rus-vdv-1: {number} authorizes peacekeeping, not crrf"
+
+
+def test_a_plan_does_not_explain_a_unit_the_reader_may_not_see(accounts_db: Database,
+                                                                settings: Settings) -> None:
+    """Why each unit was chosen, passed over or barred: Kazakhstan reads it for the units
+    it may see, not for Kyrgyzstan's NATIONAL company (its key and strength are
+    Kyrgyzstan's), and Belarus, which may not read the crisis's decision (read by its
+    participants only), reads the reasons without its number."""
+    cid = _offers(accounts_db)
+    need(accounts_db, cid, strength=600)
+    plan = forces.run_plan(accounts_db, cid, forces.PlanIn(time_limit=1), actor=PLANNER,
+                           at=T0 + timedelta(hours=8))
+    with accounts_db.read() as conn:
+        whole = forces.plan_out(conn, plan.id, actor=SYSTEM)
+        number = conn.execute(select(t.decision.c.number)).scalar_one()
+    assert HIDDEN in whole.explanations and HIDDEN not in {m.unit for m in whole.movements}
+    assert any(number in why for why in whole.explanations.values())
+    with accounts_db.write(SYSTEM) as w:
+        w.conn.execute(update(t.decision).values(**classification_values(Classification(
+            OwnerKind.BODY, "csc", Marking.PARTICIPANTS, frozenset({"KAZ", "KGZ", "RUS"})))))
+        w.audit("decision.mark", "decision", 1, {"marking": "PARTICIPANTS"})
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        seen = client.get(f"/api/v1/plans/{plan.id}").json()
+        assert HIDDEN not in json.dumps(seen)
+        assert "pk-blr-1" in seen["explanations"]
+        assert number in json.dumps(seen)
+        login(client, "rep-kgz", "demo-rep-kgz")
+        assert HIDDEN in client.get(f"/api/v1/plans/{plan.id}").json()["explanations"]
+        login(client, "rep-blr", "demo-rep-blr")
+        seen = client.get(f"/api/v1/plans/{plan.id}").json()
+        assert number not in json.dumps(seen)
+        assert "barred: the crisis's decision authorizes peacekeeping, not crrf" in \
+            seen["explanations"].values()
