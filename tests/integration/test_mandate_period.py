@@ -251,3 +251,47 @@ def test_the_refusals_read_in_russian() -> None:
         "новое решение")
     assert translate(f"plan 4 is not decided: {ended('CSC-2022-001')}", "ru").startswith(
         "план 4 не утверждён: мандат по решению CSC-2022-001 истёк")
+
+
+def test_the_escalation_names_the_decision_only_to_its_readers(db: Database) -> None:
+    """The decision is read by its participants alone, Armenia, the chair of 2022, not
+    among them: Armenia's representative is told of the mandate's end without the
+    decision's number, the Secretariat with it; the live event names no decision."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db.access import classification_values
+    from phalanx.adapters.events import Event
+    from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+
+    c, number = under_way(db)
+    at = ADOPTED + timedelta(hours=2)
+    forces.add_requirement(db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
+        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
+    for s in ["BLR", "KGZ", "RUS", "TJK"]:
+        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
+    forces.decide_plan(db, forces.run_plan(db, c.id, forces.PlanIn(time_limit=1),
+                                           actor=PLANNER, at=at).id, actor=PLANNER, at=at)
+    with db.write(SYSTEM) as w:
+        decision_id = w.conn.execute(select(t.crisis.c.decision_id).where(
+            t.crisis.c.id == c.id)).scalar_one()
+        w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id).values(
+            **classification_values(Classification(OwnerKind.BODY, "csc", Marking.PARTICIPANTS,
+                                                   frozenset({"BLR", "KAZ", "KGZ", "RUS",
+                                                              "TJK"})))))
+        w.audit("decision.mark", "decision", decision_id, {"marking": "PARTICIPANTS"})
+    recorder: list[Event] = []
+    db.bus = type("Recorder", (), {"publish": lambda self, e: recorder.append(e)})()  # type: ignore[assignment]
+    assert c.id in crises.escalate_overdue(db, at=AFTER)
+    db.bus = None
+    with db.read() as conn:
+        told = {r.recipient: r.body for r in conn.execute(select(t.notification).where(
+            t.notification.c.topic == f"crisis:{c.id}",
+            t.notification.c.body.contains("mandate")))}
+    assert told["secretariat"].startswith(f"the mandate of {number} ended on 2022-01-19 12:00")
+    assert told["rep-arm"].startswith("the decision's mandate ended on 2022-01-19 12:00 UTC "
+                                      "with ")
+    assert number not in told["rep-arm"]
+    escalated = [e.data for e in recorder if e.kind == "escalation"]
+    assert {"stage": "mandate"} in escalated
+    assert not [d for d in escalated if str(d["stage"]).startswith("mandate:")], escalated

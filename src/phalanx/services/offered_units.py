@@ -18,6 +18,7 @@ strength reaches the offered strength.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 from phalanx.domain.forces.registry import Consent, Scope
@@ -37,25 +38,37 @@ def _units(conn: Connection) -> dict[str, Any]:
                                            .order_by(t.force_unit.c.position))}
 
 
-def authorization(conn: Connection, row: Any) -> authority.Authorization | None:
-    """What the crisis's linked decision authorizes (None if no decision is linked)."""
+# in place of the key of a registry unit the reader may not see, where a text names units
+# by their keys (a page shows it as "a restricted unit", as it shows any key it cannot name)
+RESTRICTED = "restricted"
+UNNAMED_DECISION = "the crisis's decision"  # a decision the reader may not see, unnamed
+
+
+def authorization(conn: Connection, row: Any, actor: Principal = SYSTEM
+                  ) -> authority.Authorization | None:
+    """What the crisis's linked decision authorizes (None if no decision is linked), named
+    by its number where `actor` may read the decision."""
     if row.decision_id is None:
         return None
     d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
         t.decision.c.id == row.decision_id)).first()
     if d is None:
         return None
+    seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
+        t.decision, actor, t.decision.c.id).where(t.decision.c.id == d.id)).first() is not None
     return authority.Authorization(
-        d.number, frozenset(Measure(m) for m in row.authorizes), frozenset(d.formations),
-        frozenset(d.contributing_states))
+        d.number if seen else UNNAMED_DECISION, frozenset(Measure(m) for m in row.authorizes),
+        frozenset(d.formations), frozenset(d.contributing_states))
 
 
-def _unauthorized(conn: Connection, row: Any, units: Iterable[Any]) -> dict[str, str]:
+def _unauthorized(conn: Connection, row: Any, units: Iterable[Any],
+                  actor: Principal = SYSTEM) -> dict[str, str]:
     """The units that the crisis's decision (or, before one is linked, its chosen military
-    measures) does not let take part, with the reason."""
+    measures) does not let take part, with the reason (naming the decision only where
+    `actor` may read it)."""
     org = orgs.organization(conn)
     measure_formations = org.settings.get("measure_formations", {})
-    auth = authorization(conn, row)
+    auth = authorization(conn, row, actor)
     if auth is None:
         chosen = [Measure(m) for m in row.measures if Measure(m) in MILITARY]
         if not chosen:
@@ -67,10 +80,12 @@ def _unauthorized(conn: Connection, row: Any, units: Iterable[Any]) -> dict[str,
 
 
 def check(conn: Connection, row: Any, state: str, keys: list[str], capability: str | None,
-          strength: int | None) -> tuple[int, list[str]]:
+          strength: int | None, actor: Principal = SYSTEM) -> tuple[int, list[str]]:
     """The strength an offer of units amounts to, and why it may not be made (empty: it
-    may)."""
-    registry = _units(conn)
+    may). A unit `actor` may not see is not in the registry for it, as its page says, and
+    a decision it may not read is not named."""
+    seen = set(names(conn, None, actor))
+    registry = {k: u for k, u in _units(conn).items() if k in seen}
     problems: list[str] = []
     if keys and (capability or strength):
         problems.append("name units, or a strength of a capability, not both")
@@ -91,7 +106,7 @@ def check(conn: Connection, row: Any, state: str, keys: list[str], capability: s
     if capability and strength:
         of_kind = [u for u in registry.values() if u.state_code == state
                    and u.capability == capability and not u.withdrawn]
-        bad = _unauthorized(conn, row, of_kind)
+        bad = _unauthorized(conn, row, of_kind, actor)
         named = [u for u in of_kind if u.key not in bad]
         if not named:
             problems.append(f"{state} has no {capability} unit in the registry that may "
@@ -101,7 +116,7 @@ def check(conn: Connection, row: Any, state: str, keys: list[str], capability: s
                             f"{sum(u.strength for u in named)}, less than {strength}")
     else:
         problems += [f"{key}: {why}"
-                     for key, why in sorted(_unauthorized(conn, row, named).items())]
+                     for key, why in sorted(_unauthorized(conn, row, named, actor).items())]
     total = strength if capability and strength else sum(u.strength for u in named)
     return total, problems
 
@@ -171,3 +186,19 @@ def names(conn: Connection, keys: Iterable[str] | None, actor: Principal | None
     if wanted is not None:
         stmt = stmt.where(t.force_unit.c.key.in_(wanted))
     return {r.key: r.name for r in conn.execute(stmt)}
+
+
+def hidden(conn: Connection, actor: Principal | None) -> frozenset[str]:
+    """The keys of the registry units `actor` may not see."""
+    every = {r.key for r in conn.execute(access.select_visible(
+        t.force_unit, SYSTEM, t.force_unit.c.key))}
+    return frozenset(every - set(names(conn, None, actor)))
+
+
+def masked(text: str, keys: frozenset[str]) -> str:
+    """`text` (a timeline entry naming units by their keys) with each of `keys` (units the
+    reader may not see) replaced by `RESTRICTED`."""
+    if not keys:
+        return text
+    return re.sub(r"[^\s,()]+", lambda m: RESTRICTED if m.group(0) in keys else m.group(0),
+                  text)

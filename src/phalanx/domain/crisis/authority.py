@@ -246,13 +246,22 @@ class Mandate:
         end = self.ends_at
         return end is not None and at >= end
 
-    def ended(self) -> str:
-        """The end in words, for a refusal that names it."""
+    def _whose(self) -> str:
         end = self.ends_at or self.adopted
         whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
-        return (f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC (its period of "
-                f"{self.period_days} days from its adoption): no new deployment under it "
-                "without a new decision linked to the crisis")
+        return f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+    def ended(self) -> str:
+        """The end in words, for a refusal that names it."""
+        return (f"{self._whose()} (its period of {self.period_days} days from its "
+                "adoption): no new deployment under it without a new decision linked to the "
+                "crisis")
+
+    def overrun(self, units: int) -> str:
+        """The end passed with `units` units of the decided deployment still out, in words
+        (for an escalation)."""
+        return (f"{self._whose()} with {units} unit(s) of the decided deployment still out "
+                "and no decided way home")
 
 
 @dataclass(frozen=True)

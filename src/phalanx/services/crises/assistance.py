@@ -94,7 +94,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         quantity = data.quantity
         if data.kind == "units" and (data.units or data.capability or data.strength):
             total, problems = offered_units.check(w.conn, row, state, data.units,
-                                                  data.capability, data.strength)
+                                                  data.capability, data.strength, actor)
             if problems:
                 raise Invalid("units", "; ".join(problems))
             quantity = quantity or total

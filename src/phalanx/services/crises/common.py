@@ -88,7 +88,9 @@ def _requests(conn: Connection, crisis_id: int, at: datetime,
         offers.setdefault(o.request_id, []).append(OfferOut(
             id=o.id, request_id=o.request_id, state=o.state_code, kind=o.kind,
             description=o.description, quantity=o.quantity, status=o.status,
-            units=[OfferedUnitOut(key=k, name=names.get(k, "")) for k in o.units or []],
+            # a unit the reader may not see: neither its name nor its key
+            units=[OfferedUnitOut(key=k if k in names else "", name=names.get(k, ""))
+                   for k in o.units or []],
             capability=o.capability, strength=o.strength))
     out = []
     for r in conn.execute(select(t.assistance_request).where(
@@ -219,6 +221,14 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
         ).first() is not None
     return authority.Mandate.of(d.number if seen else None, d.adopted_on,
                                 aware(d.adopted_at) if d.adopted_at else None, d.period_days)
+
+
+def decision_marking(conn: Connection, decision_id: int) -> Classification:
+    """The classification of a decision (what names it obeys it)."""
+    d = t.decision.c
+    return access.classification_of(conn.execute(access.select_visible(
+        t.decision, SYSTEM, d.owner_kind, d.owner, d.marking, d.participants, d.observers)
+        .where(d.id == decision_id)).one())
 
 
 def mandate_ended_at(conn: Connection, row: Any, at: datetime,

@@ -93,8 +93,12 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
             overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
         ev = t.crisis_event.c
+        # an offer or a member's answer names units by their keys: those the reader may
+        # not see, by none
+        hidden = offered_units.hidden(conn, actor)
         out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
-                                 text=e.text)
+                                 text=offered_units.masked(e.text, hidden)
+                                 if e.kind in ("offer", "consent") else e.text)
                         for e in conn.execute(select(t.crisis_event).where(
                             ev.crisis_id == row.id,
                             # an entry naming a decision obeys the decision's marking

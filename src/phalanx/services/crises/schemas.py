@@ -80,7 +80,8 @@ class EventOut(BaseModel):
 
 
 class OfferedUnitOut(BaseModel):
-    key: str
+    key: str = Field(description="the unit's key in the registry; empty when the reader may "
+                                 "not see the unit")
     name: str = Field(description="the unit's name in the registry; empty when the reader "
                                   "may not see the unit")
 

@@ -3,7 +3,8 @@ authorizes the response, the measures, escalation of overdue stages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -15,6 +16,7 @@ from phalanx.domain.access.policy import (
     Classification,
     Marking,
     OwnerKind,
+    can_read,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import authority, clocks
@@ -45,6 +47,7 @@ from phalanx.services.crises.common import (
     _situation,
     _situation_at,
     answered_by,
+    decision_marking,
     mandate_ended_at,
     mandate_of,
     units_out,
@@ -267,12 +270,8 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             "formations": decision.authorizes.formations,
             "contributing_states": decision.authorizes.contributing_states,
             "period_days": decision.authorizes.period_days})
-        marked = w.conn.execute(access.select_visible(
-            t.decision, SYSTEM, t.decision.c.owner_kind, t.decision.c.owner,
-            t.decision.c.marking, t.decision.c.participants, t.decision.c.observers).where(
-            t.decision.c.id == decision_id)).one()
-        w.emit(f"crisis:{crisis_id}", "decision", classification=access.classification_of(marked),
-               number=decision.number)
+        w.emit(f"crisis:{crisis_id}", "decision",
+               classification=decision_marking(w.conn, decision_id), number=decision.number)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
 
 
@@ -338,49 +337,53 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
             t.crisis_event.c.kind == "escalation"))}
-        # (crisis, key, what, minutes late, the decision the entry names)
-        due: list[tuple[Any, str, str, float, int | None]] = []
+        # (crisis, key, what, minutes late, the decision the entry names, what in words
+        # naming no decision)
+        due: list[tuple[Any, str, str, float, int | None, str]] = []
         for c in open_:
             if c.overdue and c.stage not in FINAL:
-                due.append((c, c.stage.value, f"stage {c.stage.value} overdue by "
-                            f"{c.overdue_minutes:.0f} min", c.overdue_minutes, None))
+                what = f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min"
+                due.append((c, c.stage.value, what, c.overdue_minutes, None, what))
             n = crisis_obligations.notice(conn, org, c.id, at)
             if n is not None and n.status == "overdue":
                 late = (at - n.due_at).total_seconds() / 60
-                due.append((c, UN_NOTICE, "the notice to the UN Security Council (UN Charter "
-                            f"art. 51) overdue by {late:.0f} min", late, None))
+                what = ("the notice to the UN Security Council (UN Charter art. 51) overdue "
+                        f"by {late:.0f} min")
+                due.append((c, UN_NOTICE, what, late, None, what))
             if c.stage not in FINAL and c.decision_id is not None:
                 row = _row(conn, c.id, SYSTEM)
                 mandate, out = mandate_of(conn, row), units_out(conn, c.id)
                 over = clocks.mandate_overrun(mandate.ends_at if mandate else None, out, at)
                 if mandate is not None and mandate.ends_at is not None and over is not None:
-                    due.append((c, f"{MANDATE}:{row.decision_id}", (
-                        f"the mandate of {mandate.number} ended on "
-                        f"{mandate.ends_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC with {out} "
-                        "unit(s) of the decided deployment still out and no decided way "
-                        "home"), over.total_seconds() / 60, row.decision_id))
+                    due.append((c, f"{MANDATE}:{row.decision_id}", mandate.overrun(out),
+                                over.total_seconds() / 60, row.decision_id,
+                                replace(mandate, number=None).overrun(out)))
     chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
     done = []
-    for c, key, what, late, decision_id in due:
+    escalated = "; escalated to the Secretary General and the chair"
+    for c, key, what, late, decision_id, unnamed in due:
         if (c.id, key) in already:
             continue
         with db.write(SYSTEM) as w:
-            recipients = {u.username for u in identity.list_users(w.conn)
-                          if u.role is Role.SECRETARIAT
-                          or (chair is not None and u.state == chair.state
-                              and u.role is Role.REPRESENTATIVE)}
-            text = f"{what}; escalated to the Secretary General and the chair"
-            # an entry naming a decision obeys the decision's marking
+            users = [u for u in identity.list_users(w.conn)
+                     if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
+                                                       chair.state
+                                                       and u.role is Role.REPRESENTATIVE)]
+            # an entry naming a decision obeys the decision's marking: so do its notices
+            # (the others read it unnamed) and its live event (the decision's id)
+            marked = decision_marking(w.conn, decision_id) if decision_id else None
+            readers = {u.username for u in users if marked is None or can_read(u, marked)}
             w.conn.execute(insert(t.crisis_event).values(
                 crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
-                text=text, decision_id=decision_id))
-            _notify(w, org, Classification(OwnerKind.SECRETARIAT, "secretariat",
-                                           Marking(c.marking)),
-                    f"Overdue: crisis {c.id} ({c.title})", text, f"crisis:{c.id}", at,
-                    only=recipients)
+                text=what + escalated, decision_id=decision_id))
+            cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
+            for body, only in ((what, readers),
+                               (unnamed, {u.username for u in users} - readers)):
+                _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
+                        f"crisis:{c.id}", at, only=only)
             w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
                                                         "overdue_minutes": round(late, 1)})
-            w.emit(f"crisis:{c.id}", "escalation", stage=key)
+            w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
         if c.id not in done:
             done.append(c.id)
     return done

@@ -3,6 +3,7 @@ as proposed; plans read through what the reader may see."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -14,10 +15,11 @@ from sqlalchemy import Connection, insert, select
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import is_staff
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
 from phalanx.services import crises as crs
+from phalanx.services import offered_units
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, NotFound, missing_as
@@ -264,7 +266,24 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             strength=m.get("strength"), site=m.get("site", 0), sites=m.get("sites", 0),
             part=m.get("part", 0), parts=m.get("parts", 0)))
     uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
-    explanations = {k: v for k, v in r.explanations.items() if k not in hidden_units}
+    # why a unit the reader may not see (one its state keeps NATIONAL) was passed over,
+    # barred or too small: not said (its key and strength are its state's)
+    unseen = offered_units.hidden(conn, actor)
+    # a decision the reader may not read (limited format) is named by no number
+    unread = [n for (n,) in conn.execute(access.select_visible(
+        t.decision, SYSTEM, t.decision.c.number).where(
+        t.decision.c.id.in_(access.select_visible(t.crisis, SYSTEM, t.crisis.c.decision_id)
+                            .where(t.crisis.c.id.in_(visible or {-1}))),
+        t.decision.c.id.not_in(access.select_visible(t.decision, actor, t.decision.c.id))))]
+
+    def unnamed(text: str) -> str:
+        for number in unread:
+            text = re.sub(re.escape(number) + r"(?![\w-])", offered_units.UNNAMED_DECISION,
+                          text)
+        return text
+
+    explanations = {k: unnamed(v) for k, v in r.explanations.items()
+                    if k not in hidden_units and k.split("#")[0] not in unseen}
     objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap
     improvement = (greedy - closure) / greedy if greedy > 0 else None
     if partial:
@@ -285,7 +304,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         greedy=greedy_out, bound=bound, gap=gap, improvement=improvement,
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
-        warnings=[w for w in r.warnings if _warning_visible(w, visible, visible_reqs)],
+        warnings=[unnamed(w) for w in r.warnings if _warning_visible(w, visible, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
         partial=partial)

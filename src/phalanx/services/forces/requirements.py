@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
-from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces.registry import (
     Consent,
@@ -20,6 +20,7 @@ from phalanx.domain.forces.registry import (
     consent_problems,
 )
 from phalanx.services import crises as crs
+from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
@@ -159,8 +160,12 @@ class ConsentOut(BaseModel):
 
 
 def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[ConsentOut]:
+    """The members' answers on their units; a unit the reader may not see is named by no
+    key ("")."""
     crs.crisis_row(conn, crisis_id, actor)
-    return [ConsentOut(state=r.state_code, scope=Scope(r.scope), units=list(r.units),
+    hidden = offered_units.hidden(conn, actor)
+    return [ConsentOut(state=r.state_code, scope=Scope(r.scope),
+                       units=["" if k in hidden else k for k in r.units],
                        conditions=r.conditions, given_by=r.given_by,
                        given_at=aware(r.given_at))
             for r in conn.execute(select(t.unit_consent)
@@ -189,7 +194,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         if state not in orgs.organization(w.conn).states:
             raise Invalid("state", f"unknown state {state!r}")
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
-        problems = consent_problems([consent], _unit_facts(w.conn, SYSTEM))
+        # a unit the representative may not see is unknown to it, whoever holds it
+        problems = consent_problems([consent], _unit_facts(w.conn, actor))
         if problems:
             raise Invalid("units", "; ".join(problems))
         old = w.conn.execute(select(t.unit_consent).where(
