@@ -119,3 +119,19 @@ def test_every_info_and_area_is_read() -> None:
     assert [i.language for i in a.infos] == ["is-IS", "en-US", "ru-RU"]
     assert [len(i.areas) for i in a.infos] == [1, 1, 2]
     assert a.infos[2].headline == "Землетрясение"
+
+
+@pytest.mark.parametrize("radius", ["inf", "Infinity", "nan", "1e300", "-5", "40000"])
+def test_a_circle_without_a_finite_radius_on_the_earth_is_dropped(radius: str) -> None:
+    from phalanx.adapters.cap import geometry as geo
+    from phalanx.services import alerts
+
+    area = f"<area><areaDesc>Chuy</areaDesc><circle>42.8,74.6 {radius}</circle></area>"
+    a = cap.parse(alert(info(raw_areas=area)))
+    assert a.infos[0].areas[0].circles == ()
+    assert any(w.path == "/alert/info[1]/area[1]/circle" and "dropped" in w.message
+               and w.line for w in a.warnings)
+    assert geo.place(alerts.shapes(a)) is None  # nothing to place, and no error placing it
+    wide = cap.parse(alert(info(raw_areas=area.replace(radius, "20000"))))
+    lat, _ = geo.place(alerts.shapes(wide)) or (None, None)
+    assert lat is not None and -90 <= lat <= 90

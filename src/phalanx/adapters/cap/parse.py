@@ -13,7 +13,8 @@ readable time zone (the receipt time stands in); unknown categories, urgencies,
 severities and certainties (read as Other / Unknown); malformed `references` triples
 (dropped); polygons that do not end where they start (closed), that carry stray tokens
 (dropped), coordinates up to one degree out of range (clamped) or fewer than three
-distinct points (the polygon dropped); unreadable circles (dropped); an alert that
+distinct points (the polygon dropped); unreadable circles, or circles whose radius is
+not a finite number of km up to half the equator (dropped); an alert that
 expires before it takes effect.
 
 Every problem names its element by name and position (`/alert/info[2]/area[1]/polygon`)
@@ -42,6 +43,7 @@ from phalanx.adapters.cap.model import (  # noqa: F401  (the reader's vocabulary
     DSIG,
     INDEXED,
     MAX_BYTES,
+    MAX_RADIUS_KM,
     MSG_TYPES,
     SCOPES,
     SEVERITIES,
@@ -288,7 +290,7 @@ class _Reader:
             circle = _circle(c.text or "")
             if circle is None:
                 self.warn(c, f"{(c.text or '').strip()!r} is not 'lat,lon radius' within "
-                             "range; dropped")
+                             f"range (a radius of 0 to {MAX_RADIUS_KM:g} km); dropped")
             else:
                 circles.append(circle)
         return CapArea(self.text(el, "areaDesc", required=True), tuple(polygons),
@@ -376,7 +378,7 @@ def _circle(text: str) -> tuple[float, float, float] | None:
         radius = float(parts[1])
     except ValueError:
         return None
-    if not m or radius < 0 or radius != radius:
+    if not m or not 0 <= radius <= MAX_RADIUS_KM:  # also refuses nan and inf
         return None
     lat, lon = float(m.group(1)), float(m.group(2))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
