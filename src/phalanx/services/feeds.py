@@ -175,15 +175,29 @@ def listing(conn: Connection) -> list[FeedOut]:
     return [_out(r) for r in conn.execute(select(t.cap_feed).order_by(t.cap_feed.c.id))]
 
 
-def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
-    """The alerts an index lists: (URL, inline CAP or None). A CAP document is itself the
-    one entry; Atom entries give their CAP link (or inline content), RSS items their
-    link."""
+@dataclass(frozen=True)
+class Index:
+    """What an index lists: (URL, inline CAP or None) per alert, and what could not be
+    read as an alert (an entry or item with neither a CAP alert nor a link, a CAP alert
+    outside any entry), each naming its element and line."""
+
+    entries: list[tuple[str, bytes | None]]
+    problems: list[cap.CapProblem]
+
+
+def _skipped(el: etree._Element, message: str) -> cap.CapProblem:
+    return cap.CapProblem(cap.element_path(el), message, el.sourceline)
+
+
+def read_index(body: bytes, base: str) -> Index:
+    """The alerts an index lists. A CAP document is itself the one entry; Atom entries
+    give their CAP link (or inline content), RSS items their link."""
     root = cap.safe_root(body)
     name = etree.QName(root)
-    if name.localname == "alert":
-        return [(base, body)]
+    if name.localname == "alert":  # read, or refused, as the one alert
+        return Index([(base, body)], [])
     found: list[tuple[str, bytes | None]] = []
+    problems: list[cap.CapProblem] = []
     if name.namespace == ATOM[1:-1] and name.localname == "feed":
         for entry in root.iter(f"{ATOM}entry"):
             inline = next((c for c in entry.iter() if isinstance(c.tag, str)
@@ -194,19 +208,34 @@ def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
                          if "cap" in (ln.get("type") or "")), None) or next(
                 (ln.get("href") for ln in links if ln.get("rel", "alternate") == "alternate"),
                 None)
+            href = (href or "").strip()
             if inline is not None:
                 found.append((urljoin(base, href or base), etree.tostring(inline)))
             elif href:
                 found.append((urljoin(base, href), None))
-        return found
+            else:
+                problems.append(_skipped(entry, "an entry with neither a CAP alert nor a "
+                                                "link to one; skipped"))
+        problems += [_skipped(a, "a CAP alert outside any <entry>; ignored")
+                     for a in root if isinstance(a.tag, str)
+                     and etree.QName(a).localname == "alert"]
+        return Index(found, problems)
     if name.localname in ("rss", "RDF"):
         for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
             link = item.findtext("link") or item.findtext("{http://purl.org/rss/1.0/}link")
             if link and link.strip():
                 found.append((urljoin(base, link.strip()), None))
-        return found
+            else:
+                problems.append(_skipped(item, "an item without a link to a CAP alert; "
+                                               "skipped"))
+        return Index(found, problems)
     raise cap.CapError([cap.CapProblem(cap.element_path(root), "neither a CAP alert nor an "
                                        "Atom or RSS index of alerts", root.sourceline)])
+
+
+def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
+    """The alerts an index lists (`read_index` without its problems)."""
+    return read_index(body, base).entries
 
 
 def _to_crisis(rule: FeedRule, country: str) -> Callable[[cap.CapAlert, Any], bool]:
@@ -249,9 +278,11 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
     errors: list[str] = []
     try:
         index = fetch(feed.url, headers)
-        items = entries(index.body, feed.url) if index.status != 304 else []
+        listed = read_index(index.body, feed.url) if index.status != 304 else Index([], [])
     except (OSError, cap.CapError) as exc:
         return _failed(db, feed, str(exc), at, actor)
+    items = listed.entries
+    errors += [f"{feed.url}: {p}" for p in listed.problems]
     for url, inline in items:
         try:
             body = inline if inline is not None else fetch(url, {}).body
