@@ -135,3 +135,23 @@ def test_a_circle_without_a_finite_radius_on_the_earth_is_dropped(radius: str) -
     wide = cap.parse(alert(info(raw_areas=area.replace(radius, "20000"))))
     lat, _ = geo.place(alerts.shapes(wide)) or (None, None)
     assert lat is not None and -90 <= lat <= 90
+
+
+@pytest.mark.parametrize(("field", "value"), [("identifier", "INVALID, "),
+                                              ("identifier", "KG 2026 1"),
+                                              ("sender", "mchs&amp;co@gov.kg")])
+def test_an_identifier_or_sender_cap_forbids_is_kept_with_a_warning(field: str,
+                                                                    value: str) -> None:
+    a = cap.parse(alert(**{field: value}))
+    assert getattr(a, field) == value.strip().replace("&amp;", "&")
+    assert any(w.path == f"/alert/{field}" and "CAP forbids" in w.message and w.line
+               for w in a.warnings), a.warnings
+
+
+def test_the_invalid_identifier_of_a_real_feed_is_named() -> None:
+    from phalanx.services import feeds
+
+    body = shared_file("fixtures", "cap", "google-cap-library", "weather_invalid.atom")
+    ((_, inline),) = feeds.entries(body.read_bytes(), "http://127.0.0.1/")
+    assert inline is not None
+    assert any(w.path == "/alert/identifier" for w in cap.parse(inline).warnings)
