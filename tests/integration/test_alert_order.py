@@ -81,3 +81,39 @@ def test_updates_that_arrive_first_are_applied_in_the_order_they_were_sent(
     assert chain["U1"].action == chain["U2"].action == "updated"
     assert chain["U2"].crisis_id == c.id
     assert chain["X1"].action == "stored" and chain["X1"].crisis_id is None
+
+
+def test_a_cap_update_and_cancel_reach_the_pages_that_may_see_the_crisis(
+        db: Database) -> None:
+    import asyncio
+    from pathlib import Path
+
+    from phalanx.adapters.events import Event, EventBus, Subscription
+    from phalanx.domain.access.policy import read_scope
+
+    bus, sent = EventBus(), list[Event]()
+    bus.relay = sent.append  # what the writes publish, as another process would get it
+    db.bus = bus
+    opened = alerts.receive(db, alert(identifier="A1"), KGZ, actor=SEC)
+    alerts.receive(db, alert(info(severity="Extreme"), identifier="A2", msg_type="Update",
+                             sent=T1, references=ref("A1")), KGZ, actor=SEC)
+    alerts.receive(db, alert(identifier="A3", msg_type="Cancel", sent=T2,
+                             references=ref("A1")), KGZ, actor=SEC)
+    loop = asyncio.new_event_loop()
+    try:
+        def page(role: Role, **kw: str) -> Subscription:
+            return Subscription(bus, frozenset({"crises"}), loop,
+                                read_scope(Principal("u", role, **kw)))
+
+        board, observer = page(Role.SECRETARIAT), page(Role.OBSERVER, observer_of="OSCE")
+        changed = [e for e in sent if e.topic == "crises" and e.kind == "updated"]
+        assert [e.data["id"] for e in changed] == [opened.crisis.id] * 2  # type: ignore[union-attr]
+        assert all(board.wants(e) and not observer.wants(e) for e in changed)
+    finally:
+        loop.close()
+    room = {e.kind for e in sent if e.topic == f"crisis:{opened.crisis.id}"}  # type: ignore[union-attr]
+    templates = Path(alerts.__file__).parent.parent / "web" / "templates"
+    board_page = (templates / "crises.html").read_text(encoding="utf-8")
+    room_page = (templates / "crisis.html").read_text(encoding="utf-8")
+    assert "sse:updated" in board_page
+    assert all(f"sse:{kind}" in room_page for kind in room), room

@@ -96,7 +96,8 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
         w.audit("crisis.cap_update", "crisis", crisis_id, {"alert": alert.key,
                                                            "changes": said})
         w.emit(f"crisis:{crisis_id}", "updated", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
+        w.emit("crises", "updated", classification=access.classification_of(row),
+               id=crisis_id)
     elif watch_id is not None:
         values: dict[str, Any] = {}
         if severity:
@@ -114,6 +115,8 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
 def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
                   _where: tuple[float, float] | None, at: datetime) -> None:
     if crisis_id is not None:
+        row = w.conn.execute(access.select_visible(t.crisis, SYSTEM).where(
+            t.crisis.c.id == crisis_id)).one()
         reason = (alert.note or (alert.infos[0].description if alert.infos else ""))[:500]
         crises.add_event(w, crisis_id, "cap", f"CAP Cancel {alert.identifier} "
                          f"({alert.sent_text}): the alert is cancelled; closing is "
@@ -122,7 +125,8 @@ def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
             revision=t.crisis.c.revision + 1))
         w.audit("crisis.cap_cancel", "crisis", crisis_id, {"alert": alert.key})
         w.emit(f"crisis:{crisis_id}", "cancelled", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
+        w.emit("crises", "updated", classification=access.classification_of(row),
+               id=crisis_id)
     elif watch_id is not None:
         w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
             status="cancelled"))

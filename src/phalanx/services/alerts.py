@@ -242,7 +242,7 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH, Action.UPDATE):
                 effects.apply_waiting(w, alert, crisis_id, watch_id, d.exercise,
                                       trust or Trust(), at)
-            w.emit("alerts", "received", id=alert_id)
+            w.emit("alerts", "received", classification=ALERT_MARKING, id=alert_id)
     except IntegrityError:  # the same message taken at the same moment elsewhere
         existing = _existing(db, alert)
         if existing is None:
