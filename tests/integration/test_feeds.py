@@ -253,3 +253,24 @@ def test_a_feed_whose_entries_lead_nowhere_is_partial_and_says_where(
                for e in r.errors), r.errors
     with org_db.read() as conn:
         assert "/feed/entry[2]" in feeds.get(conn, feed.id).last_error
+
+
+def test_an_edxl_de_distribution_delivers_its_embedded_alerts(
+        org_db: Database, site: tuple[Site, str]) -> None:
+    s, base = site
+    folder = ("fixtures", "cap", "google-cap-library")
+    s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_valid.edxlde").read_bytes(),
+                              '"v1"')
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/rfs.edxlde", country="KAZ"),
+                     actor=SEC)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    assert (r.status, r.errors) == ("ok", [])
+    assert len(r.received) == 7 and r.received[0].alert.identifier.endswith(":40500")
+    s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_invalid.edxlde").read_bytes(),
+                              '"v2"')
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=10))
+    assert r.status == "partial" and len(r.received) == 6  # all but the empty one, again
+    (error,) = r.errors
+    assert "line 94, /alert/identifier: required element" in error, error
+    odd = next(x for x in r.received if x.alert.identifier.endswith(":40394"))
+    assert odd.duplicate  # the same sender and identifier as in the valid distribution

@@ -1,4 +1,5 @@
-"""CAP feeds polled on a schedule: an Atom or RSS index of alerts, or a single alert URL.
+"""CAP feeds polled on a schedule: an Atom or RSS index of alerts, an EDXL-DE 1.0
+distribution (each contentObject's embedded CAP alert), or a single alert URL.
 
 Each poll sends a conditional request (If-None-Match / If-Modified-Since with the
 feed's last ETag and Last-Modified); a 304 changes nothing. Each alert of the index is
@@ -38,6 +39,7 @@ from phalanx.services.errors import Conflict, Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+EDXL_DE = "{urn:oasis:names:tc:emergency:EDXL:DE:1.0}"
 MAX_BACKOFF = timedelta(days=1)
 TIMEOUT_S = 20
 
@@ -179,7 +181,8 @@ def listing(conn: Connection) -> list[FeedOut]:
 class Index:
     """What an index lists: (URL, inline CAP or None) per alert, and what could not be
     read as an alert (an entry or item with neither a CAP alert nor a link, a CAP alert
-    outside any entry), each naming its element and line."""
+    outside any entry, an EDXL-DE contentObject without one), each naming its element
+    and line."""
 
     entries: list[tuple[str, bytes | None]]
     problems: list[cap.CapProblem]
@@ -189,9 +192,17 @@ def _skipped(el: etree._Element, message: str) -> cap.CapProblem:
     return cap.CapProblem(cap.element_path(el), message, el.sourceline)
 
 
+def _inline(alert: etree._Element) -> bytes:
+    """An alert inside an index, as its own document whose lines are the index's (blank
+    lines stand for those before it), so that its warnings and errors name the lines
+    of the file the feed serves."""
+    return b"\n" * ((alert.sourceline or 1) - 1) + etree.tostring(alert)
+
+
 def read_index(body: bytes, base: str) -> Index:
     """The alerts an index lists. A CAP document is itself the one entry; Atom entries
-    give their CAP link (or inline content), RSS items their link."""
+    give their CAP link (or inline content), RSS items their link, EDXL-DE contentObjects
+    their embedded alert."""
     root = cap.safe_root(body)
     name = etree.QName(root)
     if name.localname == "alert":  # read, or refused, as the one alert
@@ -210,7 +221,7 @@ def read_index(body: bytes, base: str) -> Index:
                 None)
             href = (href or "").strip()
             if inline is not None:
-                found.append((urljoin(base, href or base), etree.tostring(inline)))
+                found.append((base, _inline(inline)))
             elif href:
                 found.append((urljoin(base, href), None))
             else:
@@ -219,6 +230,17 @@ def read_index(body: bytes, base: str) -> Index:
         problems += [_skipped(a, "a CAP alert outside any <entry>; ignored")
                      for a in root if isinstance(a.tag, str)
                      and etree.QName(a).localname == "alert"]
+        return Index(found, problems)
+    if name.namespace == EDXL_DE[1:-1] and name.localname == "EDXLDistribution":
+        for content in root.iter(f"{EDXL_DE}contentObject"):
+            inline = next((c for c in content.iter(f"{EDXL_DE}embeddedXMLContent")
+                           for c in c if isinstance(c.tag, str)
+                           and etree.QName(c).localname == "alert"), None)
+            if inline is None:
+                problems.append(_skipped(content, "a contentObject without an embedded "
+                                                  "CAP alert; skipped"))
+            else:
+                found.append((base, _inline(inline)))
         return Index(found, problems)
     if name.localname in ("rss", "RDF"):
         for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
