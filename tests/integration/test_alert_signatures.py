@@ -127,3 +127,22 @@ def test_the_setting_decides_what_unverified_alerts_open(
                    references=f"{SENDER},S1,2026-11-20T06:00:00+06:00")
     upd = alerts.receive(org_db, signed(update, stranger), route, actor=SEC, anchors=trust)
     assert upd.alert.action == "stored" and "invalid signature" in upd.alert.action_detail
+
+
+@pytest.mark.parametrize(("folder", "name"), [
+    ("google-cap-library", "canada_signed.cap"),  # NAAD: Signature Id="NAADS Signature"
+    ("oasiscap", "google-PAAQ-4-mg5a94.xml"),  # text inside its <Signature>
+])
+def test_a_signature_outside_the_xmldsig_schema_is_invalid_not_an_error(
+        org_db: Database, tmp_path: Path, folder: str, name: str) -> None:
+    data = shared_file("fixtures", "cap", folder, name).read_bytes()
+    pem = shared_file("fixtures", "cap", "google-cap-library",
+                      "naads_x509_cert.pem").read_text()
+    trust = anchors(tmp_path, "*", pem)
+    from phalanx.adapters.cap import parse as cap
+
+    a = cap.parse(data)
+    state, why = sig.verify(data, a.sender, a.sent, trust)
+    assert state == "invalid" and "Signature" in why
+    r = alerts.receive(org_db, data, alerts.Route(("KAZ",)), actor=SEC, anchors=trust)
+    assert r.alert.signature == "invalid" and r.alert.signature_detail == why

@@ -47,6 +47,9 @@ def test_feeds_add_list_and_refuse(cli_db: str) -> None:  # noqa: F811
                             "KAZ"])
     assert r.exit_code == 1 and "already registered" in r.output
     r = runner.invoke(app, ["feeds", "poll", "--json"])  # the port refuses: back-off
-    assert r.exit_code == 0 and json.loads(r.stdout)[0]["status"] == "failing"
+    assert r.exit_code == 1 and json.loads(r.stdout)[0]["status"] == "failing"
+    assert "127.0.0.1:9" in json.loads(r.stdout)[0]["errors"][0]
+    r = runner.invoke(app, ["feeds", "poll", "1"])
+    assert r.exit_code == 1 and "failing" in r.stdout
     r = runner.invoke(app, ["feeds", "list", "--json"])
-    assert json.loads(r.stdout)[0]["failures"] == 1
+    assert json.loads(r.stdout)[0]["failures"] == 2

@@ -276,3 +276,18 @@ def test_a_client_certificate_identifies_the_user_over_tls(feed_db: Database,
         loop.close()
     assert b"<event" in first
     assert refused == 1
+
+
+def test_a_control_character_in_a_crisis_title_does_not_stop_the_feed(
+        accounts_db: Database) -> None:
+    from lxml import etree
+
+    from phalanx.services import crises
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Hostage\x0b taking\x01", category="terrorist_act", affected=["KGZ"],
+        lat=42.87, lon=74.59), actor=sec)
+    events = [etree.fromstring(e) for e in cot.snapshot(accounts_db, actor=PLANNER)]
+    (ev,) = [e for e in events if e.get("uid") == f"phalanx.crisis.{c.id}"]
+    assert ev.find("detail/contact").get("callsign") == "Hostage taking"

@@ -217,3 +217,60 @@ def test_real_indexes_list_their_alerts(name: str, count: int | None) -> None:
     found = feeds.entries(body, "http://127.0.0.1/")
     assert found and (count is None or len(found) == count)
     assert all(url.startswith("http") for url, _ in found)
+
+
+@pytest.mark.parametrize(("name", "where"), [
+    ("invalid.rss", "line 5, /rss/channel/item: an item without a link"),
+    ("invalid_element.atom", "line 8, /feed/entry: an entry with neither a CAP alert nor"),
+    ("no_id.atom", "line 9, /feed/entry: an entry with neither"),
+    ("no_link.atom", "line 9, /feed/entry: an entry with neither"),
+    ("no_title.atom", "line 9, /feed/entry: an entry with neither"),
+    ("no_entries.atom", "line 9, /feed/alert: a CAP alert outside any <entry>"),
+])
+def test_what_a_flawed_index_lists_in_vain_is_named_with_its_line(name: str,
+                                                                  where: str) -> None:
+    body = shared_file("fixtures", "cap", "google-cap-library", name).read_bytes()
+    index = feeds.read_index(body, "http://127.0.0.1/")
+    assert index.entries == []
+    assert len(index.problems) == 1 and str(index.problems[0]).startswith(where), \
+        index.problems
+    empty = shared_file("fixtures", "cap", "google-cap-library", "empty_weather_index.atom")
+    assert feeds.read_index(empty.read_bytes(), "http://127.0.0.1/") == feeds.Index([], [])
+
+
+def test_a_feed_whose_entries_lead_nowhere_is_partial_and_says_where(
+        org_db: Database, site: tuple[Site, str]) -> None:
+    s, base = site
+    s.files["/alerts/A1.xml"] = (alert(identifier="A1"), '"a1"')
+    good = atom(base, ["A1"])
+    s.files["/feed.atom"] = (good.replace(b"</feed>", b"<entry><id>urn:kg:x</id><title>x"
+                                          b"</title><content></content></entry></feed>"),
+                             '"v1"')
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    assert r.status == "partial" and len(r.received) == 1
+    assert any("/feed/entry[2]: an entry with neither a CAP alert nor a link" in e
+               for e in r.errors), r.errors
+    with org_db.read() as conn:
+        assert "/feed/entry[2]" in feeds.get(conn, feed.id).last_error
+
+
+def test_an_edxl_de_distribution_delivers_its_embedded_alerts(
+        org_db: Database, site: tuple[Site, str]) -> None:
+    s, base = site
+    folder = ("fixtures", "cap", "google-cap-library")
+    s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_valid.edxlde").read_bytes(),
+                              '"v1"')
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/rfs.edxlde", country="KAZ"),
+                     actor=SEC)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    assert (r.status, r.errors) == ("ok", [])
+    assert len(r.received) == 7 and r.received[0].alert.identifier.endswith(":40500")
+    s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_invalid.edxlde").read_bytes(),
+                              '"v2"')
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=10))
+    assert r.status == "partial" and len(r.received) == 6  # all but the empty one, again
+    (error,) = r.errors
+    assert "line 94, /alert/identifier: required element" in error, error
+    odd = next(x for x in r.received if x.alert.identifier.endswith(":40394"))
+    assert odd.duplicate  # the same sender and identifier as in the valid distribution

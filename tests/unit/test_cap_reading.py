@@ -119,3 +119,41 @@ def test_every_info_and_area_is_read() -> None:
     assert [i.language for i in a.infos] == ["is-IS", "en-US", "ru-RU"]
     assert [len(i.areas) for i in a.infos] == [1, 1, 2]
     assert a.infos[2].headline == "Землетрясение"
+
+
+@pytest.mark.parametrize("radius", ["inf", "Infinity", "nan", "1e300", "-5", "40000"])
+def test_a_circle_without_a_finite_radius_on_the_earth_is_dropped(radius: str) -> None:
+    from phalanx.adapters.cap import geometry as geo
+    from phalanx.services import alerts
+
+    area = f"<area><areaDesc>Chuy</areaDesc><circle>42.8,74.6 {radius}</circle></area>"
+    a = cap.parse(alert(info(raw_areas=area)))
+    assert a.infos[0].areas[0].circles == ()
+    assert any(w.path == "/alert/info[1]/area[1]/circle" and "dropped" in w.message
+               and w.line for w in a.warnings)
+    assert geo.place(alerts.shapes(a)) is None  # nothing to place, and no error placing it
+    wide = cap.parse(alert(info(raw_areas=area.replace(radius, "20000"))))
+    lat, _ = geo.place(alerts.shapes(wide)) or (None, None)
+    assert lat is not None and -90 <= lat <= 90
+
+
+@pytest.mark.parametrize(("field", "value"), [("identifier", "INVALID, "),
+                                              ("identifier", "KG 2026 1"),
+                                              ("sender", "mchs&amp;co@gov.kg")])
+def test_an_identifier_or_sender_cap_forbids_is_kept_with_a_warning(field: str,
+                                                                    value: str) -> None:
+    a = cap.parse(alert(**{field: value}))
+    assert getattr(a, field) == value.strip().replace("&amp;", "&")
+    assert any(w.path == f"/alert/{field}" and "CAP forbids" in w.message and w.line
+               for w in a.warnings), a.warnings
+
+
+def test_the_invalid_identifier_of_a_real_feed_is_named() -> None:
+    from phalanx.services import feeds
+
+    body = shared_file("fixtures", "cap", "google-cap-library", "weather_invalid.atom")
+    ((_, inline),) = feeds.entries(body.read_bytes(), "http://127.0.0.1/")
+    assert inline is not None
+    # named by its line in the feed's file
+    assert any(w.path == "/alert/identifier" and w.line == 28
+               for w in cap.parse(inline).warnings)

@@ -5,13 +5,16 @@ A CoT type for an atom is "a-" + affiliation + "-" + battle dimension, then one 
 character of the symbol's function id: SFGPUCIA--- (friendly airborne infantry) is
 a-f-G-U-C-I-A, the same symbol TAK clients draw. Emergency and stability-operation
 symbols (coding schemes E and O) have no such derivation; they go as a ground atom of
-their affiliation, with the full code in the detail."""
+their affiliation, with the full code in the detail. Names and remarks lose what XML
+cannot carry (control characters), so that one record's text never stops a feed."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from lxml import etree
+
+from phalanx.adapters.xmltext import xml_text
 
 
 def cot_type(sidc: str) -> str:
@@ -31,15 +34,15 @@ def cot_type(sidc: str) -> str:
 def event(uid: str, sidc: str, lat: float, lon: float, callsign: str, at: datetime,
           stale: timedelta, remarks: str = "", how: str = "h-e") -> bytes:
     """One CoT event, as bytes ready for the wire."""
-    ev = etree.Element("event", version="2.0", uid=uid, type=cot_type(sidc), how=how,
+    ev = etree.Element("event", version="2.0", uid=xml_text(uid), type=cot_type(sidc), how=how,
                        time=_t(at), start=_t(at), stale=_t(at + stale))
     etree.SubElement(ev, "point", lat=f"{lat:.6f}", lon=f"{lon:.6f}", hae="0",
                      ce="9999999", le="9999999")
     detail = etree.SubElement(ev, "detail")
-    etree.SubElement(detail, "contact", callsign=callsign)
+    etree.SubElement(detail, "contact", callsign=xml_text(callsign))
     etree.SubElement(detail, "__milsym", id=sidc)
     if remarks:
-        etree.SubElement(detail, "remarks").text = remarks
+        etree.SubElement(detail, "remarks").text = xml_text(remarks)
     return bytes(etree.tostring(ev, xml_declaration=False, encoding="UTF-8"))
 
 

@@ -75,7 +75,8 @@ def poll(
                                             "(0: once).")] = 0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Poll feeds: each new alert is received as `phalanx cap import` would."""
+    """Poll feeds: each new alert is received as `phalanx cap import` would. Polled once,
+    the exit status is 1 when a feed failed or an alert or entry of it was refused."""
     from phalanx.config import get_settings
 
     db = database()
@@ -100,5 +101,7 @@ def poll(
                 for e in r.errors:
                     out.print(f"  error: {e}", highlight=False, markup=False)
         if not every:
+            if any(r.errors for r in results):  # failing, or partial: say so to the caller
+                raise typer.Exit(1)
             return
         time.sleep(every)

@@ -1,10 +1,18 @@
 """What a CAP message does to the crisis or watch entry it opens or references: a watch
 entry opened, an update's changes (severity, title, area, place, text) written with a
 line in the crisis's timeline, a cancellation marked and closing proposed. Called inside
-the write of `services/alerts.receive`."""
+the write of `services/alerts.receive`.
+
+Feeds do not deliver in order: an Update or Cancel may arrive before the alert it
+references. It is stored then (a reference to nothing received here); when the alert
+arrives and opens its crisis or watch entry, the updates and cancellations already
+stored that reference it (from its sender, by sender and identifier) are applied in the
+order they were sent, as if they had come after it, and so are those that reference
+them in turn."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +25,15 @@ from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises
 from phalanx.services import watch as watchlist
+from phalanx.services.clock import aware
 from phalanx.services.db import Write
 
 if TYPE_CHECKING:
+    from phalanx.domain.crisis.alerts import Trust
     from phalanx.services.alerts import Route
+
+NO_TARGET = "references name no message received here (or none)"
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 SEVERITY_RISK = {"extreme": "critical", "severe": "high", "moderate": "elevated",
                  "minor": "low"}
@@ -83,7 +96,8 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
         w.audit("crisis.cap_update", "crisis", crisis_id, {"alert": alert.key,
                                                            "changes": said})
         w.emit(f"crisis:{crisis_id}", "updated", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
+        w.emit("crises", "updated", classification=access.classification_of(row),
+               id=crisis_id)
     elif watch_id is not None:
         values: dict[str, Any] = {}
         if severity:
@@ -101,6 +115,8 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
 def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id: int | None,
                   _where: tuple[float, float] | None, at: datetime) -> None:
     if crisis_id is not None:
+        row = w.conn.execute(access.select_visible(t.crisis, SYSTEM).where(
+            t.crisis.c.id == crisis_id)).one()
         reason = (alert.note or (alert.infos[0].description if alert.infos else ""))[:500]
         crises.add_event(w, crisis_id, "cap", f"CAP Cancel {alert.identifier} "
                          f"({alert.sent_text}): the alert is cancelled; closing is "
@@ -109,8 +125,53 @@ def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
             revision=t.crisis.c.revision + 1))
         w.audit("crisis.cap_cancel", "crisis", crisis_id, {"alert": alert.key})
         w.emit(f"crisis:{crisis_id}", "cancelled", alert=alert.identifier)
-        w.emit("crises", "updated", id=crisis_id)
+        w.emit("crises", "updated", classification=access.classification_of(row),
+               id=crisis_id)
     elif watch_id is not None:
         w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
             status="cancelled"))
         w.audit("watch.cap_cancel", "watch", watch_id, {"alert": alert.key})
+
+
+def apply_waiting(w: Write, alert: cap.CapAlert, crisis_id: int | None,
+                  watch_id: int | None, exercise: bool, trust: Trust, at: datetime) -> None:
+    """Apply the updates and cancellations stored before `alert` arrived that reference
+    it (and those referencing them), now that it opened or changed `crisis_id` or
+    `watch_id`."""
+    from phalanx.adapters.cap import geometry as geo
+    from phalanx.domain.crisis.alerts import Action, decide
+    from phalanx.services.alerts import shapes
+
+    stored = w.conn.execute(access.select_visible(t.cap_alert, SYSTEM).where(
+        t.cap_alert.c.sender == alert.sender, t.cap_alert.c.action == Action.STORE.value,
+        t.cap_alert.c.msg_type.in_(("Update", "Cancel")),
+        t.cap_alert.c.crisis_id.is_(None), t.cap_alert.c.watch_id.is_(None))).all()
+    reached, done = {alert.identifier}, set()
+    while True:
+        ready = sorted((r for r in stored if r.id not in done and any(
+            s == alert.sender and i in reached for s, i, *_ in r.refs)),
+            key=lambda r: (aware(r.sent) if r.sent else at, r.id))
+        if not ready:
+            return
+        row = ready[0]
+        done.add(row.id)
+        try:  # as received; the text was kept as UTF-8, whatever it declared
+            waiting = cap.parse(_DECLARATION.sub("", row.xml).encode("utf-8"))
+        except cap.CapError:
+            continue
+        d = decide(status=waiting.status, msg_type=waiting.msg_type,
+                   signature=row.signature, trust=trust,
+                   target="crisis" if crisis_id else "watch", target_exercise=exercise,
+                   route_to_crisis=True)
+        if d.action not in (Action.UPDATE, Action.CANCEL):
+            continue
+        change = update_target if d.action is Action.UPDATE else cancel_target
+        change(w, waiting, crisis_id, watch_id, geo.place(shapes(waiting)), at)
+        why = f"{d.why}, applied when {alert.identifier} (sent before it) arrived"
+        w.conn.execute(update(t.cap_alert).where(t.cap_alert.c.id == row.id).values(
+            action=d.action.value, action_detail=why, crisis_id=crisis_id, watch_id=watch_id,
+            warnings=[x for x in row.warnings if x.get("message") != NO_TARGET]))
+        w.audit("cap.apply", "cap_alert", row.id, {
+            "identifier": row.identifier, "action": d.action.value, "after": alert.key,
+            "crisis": crisis_id, "watch": watch_id})
+        reached.add(row.identifier)

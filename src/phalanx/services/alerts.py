@@ -190,8 +190,8 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             warnings = [p.as_dict() for p in alert.warnings]
             if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
                                                                               watch_id):
-                warnings.append({"where": "/alert/references", "line": None, "message":
-                                 "references name no message received here (or none)"})
+                warnings.append({"where": "/alert/references", "line": None,
+                                 "message": effects.NO_TARGET})
             if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
                     and not route.require_crisis:
                 try:
@@ -239,7 +239,10 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
                 "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
                 "signature": signature, "crisis": crisis_id, "watch": watch_id,
                 "warnings": len(warnings)})
-            w.emit("alerts", "received", id=alert_id)
+            if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH, Action.UPDATE):
+                effects.apply_waiting(w, alert, crisis_id, watch_id, d.exercise,
+                                      trust or Trust(), at)
+            w.emit("alerts", "received", classification=ALERT_MARKING, id=alert_id)
     except IntegrityError:  # the same message taken at the same moment elsewhere
         existing = _existing(db, alert)
         if existing is None:

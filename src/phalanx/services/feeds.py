@@ -1,4 +1,5 @@
-"""CAP feeds polled on a schedule: an Atom or RSS index of alerts, or a single alert URL.
+"""CAP feeds polled on a schedule: an Atom or RSS index of alerts, an EDXL-DE 1.0
+distribution (each contentObject's embedded CAP alert), or a single alert URL.
 
 Each poll sends a conditional request (If-None-Match / If-Modified-Since with the
 feed's last ETag and Last-Modified); a 304 changes nothing. Each alert of the index is
@@ -38,6 +39,7 @@ from phalanx.services.errors import Conflict, Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+EDXL_DE = "{urn:oasis:names:tc:emergency:EDXL:DE:1.0}"
 MAX_BACKOFF = timedelta(days=1)
 TIMEOUT_S = 20
 
@@ -175,15 +177,38 @@ def listing(conn: Connection) -> list[FeedOut]:
     return [_out(r) for r in conn.execute(select(t.cap_feed).order_by(t.cap_feed.c.id))]
 
 
-def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
-    """The alerts an index lists: (URL, inline CAP or None). A CAP document is itself the
-    one entry; Atom entries give their CAP link (or inline content), RSS items their
-    link."""
+@dataclass(frozen=True)
+class Index:
+    """What an index lists: (URL, inline CAP or None) per alert, and what could not be
+    read as an alert (an entry or item with neither a CAP alert nor a link, a CAP alert
+    outside any entry, an EDXL-DE contentObject without one), each naming its element
+    and line."""
+
+    entries: list[tuple[str, bytes | None]]
+    problems: list[cap.CapProblem]
+
+
+def _skipped(el: etree._Element, message: str) -> cap.CapProblem:
+    return cap.CapProblem(cap.element_path(el), message, el.sourceline)
+
+
+def _inline(alert: etree._Element) -> bytes:
+    """An alert inside an index, as its own document whose lines are the index's (blank
+    lines stand for those before it), so that its warnings and errors name the lines
+    of the file the feed serves."""
+    return b"\n" * ((alert.sourceline or 1) - 1) + etree.tostring(alert)
+
+
+def read_index(body: bytes, base: str) -> Index:
+    """The alerts an index lists. A CAP document is itself the one entry; Atom entries
+    give their CAP link (or inline content), RSS items their link, EDXL-DE contentObjects
+    their embedded alert."""
     root = cap.safe_root(body)
     name = etree.QName(root)
-    if name.localname == "alert":
-        return [(base, body)]
+    if name.localname == "alert":  # read, or refused, as the one alert
+        return Index([(base, body)], [])
     found: list[tuple[str, bytes | None]] = []
+    problems: list[cap.CapProblem] = []
     if name.namespace == ATOM[1:-1] and name.localname == "feed":
         for entry in root.iter(f"{ATOM}entry"):
             inline = next((c for c in entry.iter() if isinstance(c.tag, str)
@@ -194,19 +219,45 @@ def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
                          if "cap" in (ln.get("type") or "")), None) or next(
                 (ln.get("href") for ln in links if ln.get("rel", "alternate") == "alternate"),
                 None)
+            href = (href or "").strip()
             if inline is not None:
-                found.append((urljoin(base, href or base), etree.tostring(inline)))
+                found.append((base, _inline(inline)))
             elif href:
                 found.append((urljoin(base, href), None))
-        return found
+            else:
+                problems.append(_skipped(entry, "an entry with neither a CAP alert nor a "
+                                                "link to one; skipped"))
+        problems += [_skipped(a, "a CAP alert outside any <entry>; ignored")
+                     for a in root if isinstance(a.tag, str)
+                     and etree.QName(a).localname == "alert"]
+        return Index(found, problems)
+    if name.namespace == EDXL_DE[1:-1] and name.localname == "EDXLDistribution":
+        for content in root.iter(f"{EDXL_DE}contentObject"):
+            inline = next((c for c in content.iter(f"{EDXL_DE}embeddedXMLContent")
+                           for c in c if isinstance(c.tag, str)
+                           and etree.QName(c).localname == "alert"), None)
+            if inline is None:
+                problems.append(_skipped(content, "a contentObject without an embedded "
+                                                  "CAP alert; skipped"))
+            else:
+                found.append((base, _inline(inline)))
+        return Index(found, problems)
     if name.localname in ("rss", "RDF"):
         for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
             link = item.findtext("link") or item.findtext("{http://purl.org/rss/1.0/}link")
             if link and link.strip():
                 found.append((urljoin(base, link.strip()), None))
-        return found
+            else:
+                problems.append(_skipped(item, "an item without a link to a CAP alert; "
+                                               "skipped"))
+        return Index(found, problems)
     raise cap.CapError([cap.CapProblem(cap.element_path(root), "neither a CAP alert nor an "
                                        "Atom or RSS index of alerts", root.sourceline)])
+
+
+def entries(body: bytes, base: str) -> list[tuple[str, bytes | None]]:
+    """The alerts an index lists (`read_index` without its problems)."""
+    return read_index(body, base).entries
 
 
 def _to_crisis(rule: FeedRule, country: str) -> Callable[[cap.CapAlert, Any], bool]:
@@ -249,9 +300,11 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
     errors: list[str] = []
     try:
         index = fetch(feed.url, headers)
-        items = entries(index.body, feed.url) if index.status != 304 else []
+        listed = read_index(index.body, feed.url) if index.status != 304 else Index([], [])
     except (OSError, cap.CapError) as exc:
         return _failed(db, feed, str(exc), at, actor)
+    items = listed.entries
+    errors += [f"{feed.url}: {p}" for p in listed.problems]
     for url, inline in items:
         try:
             body = inline if inline is not None else fetch(url, {}).body

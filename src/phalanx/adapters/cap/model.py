@@ -19,6 +19,7 @@ SCOPES = {"Public", "Restricted", "Private"}
 URGENCIES = {"Immediate", "Expected", "Future", "Past", "Unknown"}
 SEVERITIES = {"Extreme", "Severe", "Moderate", "Minor", "Unknown"}
 CERTAINTIES = {"Observed", "Likely", "Possible", "Unlikely", "Unknown", "Very Likely"}
+MAX_RADIUS_KM = 20_038.0  # half the equator: a circle this wide already covers the earth
 CLAMP_DEGREES = 1.0  # how far out of range a coordinate may be and still be clamped
 DSIG = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 INDEXED = {"info", "area", "resource"}  # always named with their position

@@ -10,10 +10,12 @@ Accepted with a warning (stored with the alert): every schema deviation of the a
 own version (1.2, 1.1 and 1.0 are each validated against their OASIS schema), such as
 elements out of schema order; empty optional elements (ignored); `sent` without a
 readable time zone (the receipt time stands in); unknown categories, urgencies,
-severities and certainties (read as Other / Unknown); malformed `references` triples
+severities and certainties (read as Other / Unknown); an identifier or sender holding
+a space, comma, `<` or `&` (kept); malformed `references` triples
 (dropped); polygons that do not end where they start (closed), that carry stray tokens
 (dropped), coordinates up to one degree out of range (clamped) or fewer than three
-distinct points (the polygon dropped); unreadable circles (dropped); an alert that
+distinct points (the polygon dropped); unreadable circles, or circles whose radius is
+not a finite number of km up to half the equator (dropped); an alert that
 expires before it takes effect.
 
 Every problem names its element by name and position (`/alert/info[2]/area[1]/polygon`)
@@ -42,6 +44,7 @@ from phalanx.adapters.cap.model import (  # noqa: F401  (the reader's vocabulary
     DSIG,
     INDEXED,
     MAX_BYTES,
+    MAX_RADIUS_KM,
     MSG_TYPES,
     SCOPES,
     SEVERITIES,
@@ -55,6 +58,10 @@ from phalanx.adapters.cap.model import (  # noqa: F401  (the reader's vocabulary
     CapProblem,
     Point,
 )
+from phalanx.adapters.cap.values import circle as _circle
+from phalanx.adapters.cap.values import number as _float
+from phalanx.adapters.cap.values import references_ok  # noqa: F401  (re-exported)
+from phalanx.adapters.cap.values import time as _parse_time
 
 
 @cache
@@ -74,6 +81,7 @@ def cap12_schema() -> etree.XMLSchema:
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                                huge_tree=False, remove_blank_text=False)
 _NS_IN_MESSAGE = re.compile(r"\{[^}]*\}")
+_RESTRICTED = re.compile(r"[\s,<&]")  # not in an identifier nor a sender (CAP 1.2 3.2.1)
 
 
 def element_path(el: etree._Element) -> str:
@@ -200,6 +208,11 @@ class _Reader:
         if msg_type and msg_type not in MSG_TYPES:
             self.errors.append(_problem(self._find(root, "msgType")[0], f"{msg_type!r} is not"
                                f" a CAP message type ({', '.join(sorted(MSG_TYPES))})"))
+        for name, value in (("identifier", identifier), ("sender", sender)):
+            if _RESTRICTED.search(value):
+                self.warn(self._find(root, name)[0], f"{value!r} holds a space, comma, '<' "
+                          "or '&', which CAP forbids (a reference to it cannot be written)"
+                          "; kept as sent")
         sent_text = self.text(root, "sent", required=True)
         sent = _parse_time(sent_text) if sent_text else None
         if sent_text and sent is None:
@@ -288,7 +301,7 @@ class _Reader:
             circle = _circle(c.text or "")
             if circle is None:
                 self.warn(c, f"{(c.text or '').strip()!r} is not 'lat,lon radius' within "
-                             "range; dropped")
+                             f"range (a radius of 0 to {MAX_RADIUS_KM:g} km); dropped")
             else:
                 circles.append(circle)
         return CapArea(self.text(el, "areaDesc", required=True), tuple(polygons),
@@ -350,44 +363,6 @@ def _with_warnings(alert: CapAlert, warnings: list[CapProblem]) -> CapAlert:
     from dataclasses import replace
     ordered = sorted(warnings, key=lambda p: (p.line or 0, p.path))
     return replace(alert, warnings=tuple(ordered))
-
-
-def _float(value: str) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_time(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-def _circle(text: str) -> tuple[float, float, float] | None:
-    parts = text.split()
-    if len(parts) != 2:
-        return None
-    m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?),([-+]?\d+(?:\.\d*)?)", parts[0])
-    try:
-        radius = float(parts[1])
-    except ValueError:
-        return None
-    if not m or radius < 0 or radius != radius:
-        return None
-    lat, lon = float(m.group(1)), float(m.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon, radius
-
-
-def references_ok(text: str) -> bool:
-    triples = text.split()
-    return bool(triples) and all(
-        len(t.split(",")) == 3 and _parse_time(t.split(",")[2]) is not None for t in triples)
 
 
 from phalanx.adapters.cap.write import AreaOut, CapOut, InfoOut, to_cap12  # noqa: E402

@@ -4,7 +4,8 @@ configured per sender.
 The result is `verified` (the enveloped signature holds and was made with an anchor
 configured for the alert's sender), `unsigned` (no `<Signature>`) or `invalid` (a digest
 or signature that does not hold, a certificate that is not the sender's anchor, or a
-signed alert from a sender with no anchor configured). Certificates are judged at the
+signed alert from a sender with no anchor configured, or a `<Signature>` that does not
+follow the XML-DSig schema). Certificates are judged at the
 time the alert says it was sent, so an archived alert stays verifiable after its
 certificate expired.
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
 from signxml.exceptions import InvalidInput, SignXMLException
 
@@ -63,7 +65,9 @@ def verify(data: bytes, sender: str, sent: datetime | None,
     for pem in certs:
         try:
             XMLVerifier().verify(data, x509_cert=pem, expect_config=config)
-        except (SignXMLException, InvalidInput, ValueError) as exc:
+        except (SignXMLException, InvalidInput, ValueError, etree.LxmlError) as exc:
+            # LxmlError: a <Signature> that is not XML-DSig's own (NAAD's Id with a
+            # space, text content) fails signxml's schema check
             reasons.append(f"{type(exc).__name__}: {str(exc)[:300]}")
             continue
         return "verified", f"signed with the anchor configured for {sender!r}"

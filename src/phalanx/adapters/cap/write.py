@@ -1,16 +1,31 @@
 """OASIS CAP out, strictly: a crisis as a CAP 1.2 alert that validates against the OASIS
 schema, with every info (its real language, category, event, urgency, severity,
-certainty) and every area (polygons, circles, geocodes) in schema order."""
+certainty) and every area (polygons, circles, geocodes) in schema order.
+
+What was read leniently is written in CAP 1.2's terms: the certainty "Very Likely" of
+CAP 1.0 and 1.1 as "Likely" (CAP 1.2 §3.2.2), a value outside CAP 1.2's lists as
+Unknown (Other for a category), a language that is not a language tag as "und"
+(undetermined), characters XML cannot carry (control characters) left out, and
+coordinates in plain decimal degrees to six places."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lxml import etree
 
+from phalanx.adapters.xmltext import xml_text
+
 CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 Point = tuple[float, float]
+CATEGORIES = ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env",
+              "Transport", "Infra", "CBRNE", "Other")
+URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,29 @@ class CapOut:
 
 
 def _time(t: datetime) -> str:
+    t = t.replace(tzinfo=UTC) if t.utcoffset() is None else t  # a time without a zone is UTC
+    if t.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]  # CAP: +hh:mm only
+        t = t.astimezone(UTC)
     return t.replace(microsecond=0).isoformat()
+
+
+def _deg(value: float) -> str:
+    """Decimal degrees (or km) as CAP writes them: never 1e-05, never rounded to 6
+    significant digits."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _one_of(value: str, allowed: tuple[str, ...], default: str) -> str:
+    if value == "Very Likely" and "Likely" in allowed:
+        return "Likely"
+    return value if value in allowed else default
+
+
+def _language(value: str) -> str:
+    if not value:
+        return "en-US"
+    return value if _LANGUAGE.fullmatch(value) else "und"
 
 
 def to_cap12(c: CapOut) -> bytes:
@@ -58,7 +95,7 @@ def to_cap12(c: CapOut) -> bytes:
 
     def add(parent: etree._Element, name: str, value: str) -> etree._Element:
         el = etree.SubElement(parent, f"{{{CAP12_NS}}}{name}")
-        el.text = value
+        el.text = xml_text(value)
         return el
 
     add(root, "identifier", c.identifier)
@@ -74,13 +111,14 @@ def to_cap12(c: CapOut) -> bytes:
         add(root, "references", " ".join(f"{s},{i},{_time(t)}" for s, i, t in c.references))
     for i in c.infos:
         info = etree.SubElement(root, f"{{{CAP12_NS}}}info")
-        add(info, "language", i.language or "en-US")
-        for cat in i.categories or ("Other",):
+        add(info, "language", _language(i.language))
+        for cat in dict.fromkeys(_one_of(c, CATEGORIES, "Other") for c in i.categories) \
+                or ("Other",):
             add(info, "category", cat)
         add(info, "event", i.event or "unspecified")
-        add(info, "urgency", i.urgency)
-        add(info, "severity", i.severity)
-        add(info, "certainty", i.certainty)
+        add(info, "urgency", _one_of(i.urgency, URGENCIES, "Unknown"))
+        add(info, "severity", _one_of(i.severity, SEVERITIES, "Unknown"))
+        add(info, "certainty", _one_of(i.certainty, CERTAINTIES, "Unknown"))
         if i.sender_name:
             add(info, "senderName", i.sender_name)
         add(info, "headline", i.headline[:160])
@@ -92,9 +130,9 @@ def to_cap12(c: CapOut) -> bytes:
             area = etree.SubElement(info, f"{{{CAP12_NS}}}area")
             add(area, "areaDesc", a.description or "unspecified")
             for ring in a.polygons:
-                add(area, "polygon", " ".join(f"{lat:g},{lon:g}" for lat, lon in ring))
+                add(area, "polygon", " ".join(f"{_deg(lat)},{_deg(lon)}" for lat, lon in ring))
             for lat, lon, radius in a.circles:
-                add(area, "circle", f"{lat:g},{lon:g} {radius:g}")
+                add(area, "circle", f"{_deg(lat)},{_deg(lon)} {_deg(radius)}")
             for name, value in a.geocodes:
                 code = etree.SubElement(area, f"{{{CAP12_NS}}}geocode")
                 add(code, "valueName", name)
