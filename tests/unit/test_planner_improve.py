@@ -375,3 +375,31 @@ def test_a_run_cancelled_while_cp_sat_searches_stops_with_the_cancellation() -> 
     with pytest.raises(Stop):
         solve(problem, time_limit=5, search_share=0, on_plan=report, exact_nodes=0)
     assert threads[-1] == "cp-sat"
+
+
+def test_a_run_cancelled_during_the_searches_stops_the_bound_beside_them() -> None:
+    """The time-space bound is searched on a thread of its own while the searches run:
+    a cancellation raised by the caller's report during a search ends the run with that
+    exception at once, and the bound's thread stops with it (no solve after it)."""
+    import threading
+
+    class Stop(Exception):
+        pass
+
+    problem = instance("small", 2)
+    calls: list[str] = []
+
+    def report(p: Plan) -> None:
+        calls.append(threading.current_thread().name)
+        if p.method == "priority-search":
+            raise Stop()
+
+    before = {t.name for t in threading.enumerate()}
+    with pytest.raises(Stop):
+        solve(problem, time_limit=30, seed=1, on_plan=report, exact_nodes=0,
+              wall_clock=False)
+    assert calls[-1] == "MainThread"
+    for t in threading.enumerate():  # the bound's thread is over or ends at its next solve
+        if t.name == "time-space" and t.name not in before:
+            t.join(timeout=5)
+            assert not t.is_alive()

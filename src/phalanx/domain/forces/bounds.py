@@ -6,6 +6,7 @@ of the problem."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from phalanx.domain.forces.capacity import (
@@ -187,8 +188,8 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
     return best
 
 
-def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = None
-           ) -> Bounds:
+def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = None,
+           then: Callable[[], Plan] | None = None) -> Bounds:
     """Lower bounds: coverage by exact matching; closure from each requirement's earliest
     possible arrival with nothing competing for units or aircraft, raised by the
     fleet-hours bound (by time T the fleet has flown at most its hours up to T) and the
@@ -197,7 +198,8 @@ def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = 
     the order bound (the crises closing one after another, each waiting for the flow of
     all those before it). Given a plan and work for it, the time-space bound
     (`tighten.py`: `timespace.py`, `joint.py`) raises them, searched up to that plan's
-    closures, as far as the work allows."""
+    closures, as far as the work allows (the joint bound up to the closures of the plan
+    `then` gives, when given: see `tighten`)."""
     fixed = {m.requirement: m for m in problem.fixed}
     options = _options(problem)
     units = {u.id: u for u in problem.units}
@@ -254,7 +256,7 @@ def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = 
     order = _order_bound(problem, by_crisis, close, flows, known)[0] if flows else 0.0
     if plan is not None and lp_work is not None and by_crisis:
         known, tight = tighten(problem, plan, by_crisis, close, makespan, cand_units, flows,
-                               lp_work)
+                               lp_work, then)
         order = max(order, tight)
     every_set = frozenset(by_crisis)
     for c in close:

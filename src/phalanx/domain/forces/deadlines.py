@@ -125,10 +125,12 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
 
 
 def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int, seed: int,
-                    keep: Callable[[Plan], None], until: float = math.inf) -> Plan:
+                    keep: Callable[[Plan], None], until: float = math.inf,
+                    hand_over: tuple[int, Callable[[Plan], None]] | None = None) -> Plan:
     """Lower the crisis deadlines of the best plan so far, one crisis at a time, building
     a plan for each (see the module's rule), within `steps` of work (and, as a safety net,
-    until the `time.perf_counter()` reaches `until`)."""
+    until the `time.perf_counter()` reaches `until`); `hand_over` (steps, f): f is given
+    the best plan once that much work is done, or at the end."""
     reqs = {r.id: r for r in problem.requirements}
     fixed = set(problem.fixed)
     rng = random.Random(seed)
@@ -153,6 +155,9 @@ def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int
     level = 0
     fails = since = 0
     while work.steps < steps and time.perf_counter() < until:
+        if hand_over is not None and work.steps >= hand_over[0]:
+            hand_over[1](best)  # the best plan after that much work, for the bound
+            hand_over = None
         since += 1
         if since > RESTART:  # a long walk without a better plan: back to the best
             current, cur_due, cur_rank, since = best, best_due, best_rank, 0
@@ -184,6 +189,8 @@ def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int
             fails += 1
             if fails > 4 * len(crises):  # nothing comes of this step: smaller steps
                 level, fails = (level + 1) % len(SHRINK), 0
+    if hand_over is not None:
+        hand_over[1](best)
     return best
 
 

@@ -25,11 +25,14 @@ neighbourhood gains little for its time.
 
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
 aircraft (`cpdata.exact_options`) proves the optimum: the plan says "optimal", gap 0.
-After the searches, the time-space bound (`timespace.py`) tightens the cheap bounds,
-searched up to the best plan's closures, while CP-SAT (3.) runs beside it on a thread of
-its own: CP-SAT leaves Python's lock while it searches, so the two share the machine's
-cores. A bound that proves the plan optimal stops CP-SAT, whose plans found by then are
-not kept (they would depend on the moment).
+The time-space bound (`timespace.py`) tightens the cheap bounds on a thread of its own
+from the greedy plan on: its simplex leaves Python's lock, so it uses the machine's
+second core while the searches run; it bounds the sets of crises up to the greedy plan's
+closures and waits for the searches' best plan to search the joint bound up to that
+plan's closures (what it finds does not depend on the moment). After the searches,
+CP-SAT (3.) runs beside it, on a thread of its own too (it also leaves Python's lock). A
+bound that proves the plan optimal stops CP-SAT, whose plans found by then are not kept
+(they would depend on the moment).
 
 The model counts in whole minutes, rounded up: flying its order exactly lands at the
 same times or a little earlier. Its choices are limited to the most promising units per
@@ -45,15 +48,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ortools.sat.python import cp_model
-
+from phalanx.domain.forces.beside import CpSearch, Tightener
 from phalanx.domain.forces.bounds import (
     Bounds,
     bounds,
 )
 from phalanx.domain.forces.capacity import ORDER_BOUND_CRISES
 from phalanx.domain.forces.cpdata import EXACT_NODES, exact_options
-from phalanx.domain.forces.cpsat import ARCS, _build_options, _round
+from phalanx.domain.forces.cpsat import _round
 from phalanx.domain.forces.deadlines import STEPS_PER_SECOND as DEADLINE_STEPS
 from phalanx.domain.forces.deadlines import deadline_search
 from phalanx.domain.forces.flying import (
@@ -117,7 +119,11 @@ LARGE_DEADLINE_SHARE = 0.9
 # early: the deadline search takes SMALL_DEADLINE_SHARE of the searches' share.
 SMALL = 20
 SMALL_DEADLINE_SHARE = 0.5
+# CP-SAT's deterministic seconds a second of the time limit: its models of the lift spend
+# about half a deterministic second a second of a core (operational 0.46, small 0.70)
+CP_PACE = 0.5
 LP_WORK_PER_SECOND = 200_000  # the time-space bound's work (variable-solves) a second
+HAND_OVER = 0.1  # of the first search's work, before its best plan goes to the bound
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
@@ -173,7 +179,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
 
     if at_bound():
         return _result(problem, first, first, b, "at the bound", started, 0)
-    cp_time = time_limit * (1 - search_share) * 0.8  # CP-SAT's deterministic seconds
+    cp_time = time_limit * (1 - search_share) * CP_PACE  # CP-SAT's deterministic seconds
     # small enough: the sortie-level model over everything proves the optimum
     exact = exact_options(problem, exact_nodes)
     if exact is not None:
@@ -189,31 +195,49 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     # wall clock is only a safety net on a slower machine
     until = started + time_limit * 0.9 if wall_clock else math.inf
     deadline_steps = int(time_limit * search_share * deadline_share * DEADLINE_STEPS)
-    if large:  # the deadlines of the greedy plan are the better start there
-        deadline_search(problem, cands, first, deadline_steps, seed, keep, until)
-    priority_search(problem, cands, first, order,
-                    int(time_limit * search_share * (1 - deadline_share) * STEPS_PER_SECOND),
-                    until, seed, keep)
-    if not large:  # the search over crisis deadlines, from the best plan so far
-        deadline_search(problem, cands, best[0], deadline_steps, seed, keep, until)
-    # CP-SAT over the best plan so far on a thread of its own (it leaves Python's lock
-    # while it searches: the machine's second core), while the time-space bound is
-    # searched here up to that plan's closures, in counted work
-    before = best[0]
+    priority_steps = int(time_limit * search_share * (1 - deadline_share) * STEPS_PER_SECOND)
+    # the time-space bound is searched on a thread of its own (its simplex leaves
+    # Python's lock: the machine's second core), in counted work: its sets up to the
+    # closures of the best plan once the first search has done `HAND_OVER` of its work,
+    # while the searches go on; its joint bound up to the closures of their best plan
     lp = LpWork(int(time_limit * LP_WORK_PER_SECOND),
-                until=time.perf_counter() + remaining() if wall_clock else math.inf)
-    cp = _CpSearch(problem, units_per_req, aircraft_per_pair, per_aircraft, blocks, cp_time,
+                until=started + time_limit if wall_clock else math.inf)
+    tightener = Tightener(problem, lp)
+    if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
+        tightener.start()
+    try:
+        if large:  # the deadlines of the greedy plan are the better start there
+            deadline_search(problem, cands, first, deadline_steps, seed, keep, until,
+                            (int(deadline_steps * HAND_OVER), tightener.begin))
+        priority_search(problem, cands, first, order, priority_steps, until, seed, keep,
+                        (int(priority_steps * HAND_OVER), tightener.begin))
+        if not large:  # the search over crisis deadlines, from the best plan so far
+            deadline_search(problem, cands, best[0], deadline_steps, seed, keep, until)
+    except BaseException:
+        lp.until = 0.0  # the bound stops at its next solve
+        raise
+    finally:
+        tightener.searched(best[0])
+    # CP-SAT over the best plan so far on a thread of its own (it leaves Python's lock
+    # while it searches) beside the bound
+    before = best[0]
+    cp = CpSearch(problem, units_per_req, aircraft_per_pair, per_aircraft, blocks, cp_time,
                    seed, workers, keep, best, remaining, lp)
     thread = threading.Thread(target=cp.run, name="cp-sat", daemon=True)
     thread.start()
     try:
-        if len({r.crisis for r in problem.requirements}) <= ORDER_BOUND_CRISES:
-            tighter = bounds(problem, before, lp)
-            if tighter.closure > b.closure:
-                b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
-                            makespan=tighter.makespan)
+        tightener.join()
+        if tightener.error is not None:
+            raise tightener.error
+        tighter = tightener.bounds
+        if tighter is not None and tighter.closure > b.closure:
+            b = replace(b, closure=tighter.closure, crisis_closure=tighter.crisis_closure,
+                        makespan=tighter.makespan)
         if at_bound(before):  # proven optimal already: CP-SAT can find nothing better
             cp.stop()
+    except BaseException:
+        cp.stop()
+        raise
     finally:
         thread.join()
     if cp.error is not None:
@@ -221,86 +245,6 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
     if cp.stopped:  # what it found before it was stopped depends on the moment: not kept
         return _result(problem, before, first, b, "at the bound", started, improvements[0])
     return _result(problem, best[0], first, b, cp.status, started, improvements[0], cp.rounds)
-
-
-class _CpSearch:
-    """CP-SAT rounds over the best plan so far, each over wider choices (more units,
-    aircraft and sortie options) while the last was optimal among its own, within
-    `cp_time` deterministic seconds in all; `stop` ends the one running. What `keep`
-    raises (a run cancelled) stops the search and the bound's work `lp`, and is raised
-    again by the caller's thread."""
-
-    def __init__(self, problem: Problem, units_per_req: int | None,
-                 aircraft_per_pair: int | None, per_aircraft: int | None, blocks: int,
-                 cp_time: float, seed: int, workers: int, keep: Callable[[Plan], None],
-                 best: list[Plan], remaining: Callable[[], float], lp: LpWork) -> None:
-        n = max(1, len(problem.requirements))  # smaller instances get wider choices
-        self.sizes = [units_per_req or max(4, min(12, 240 // n)),
-                      aircraft_per_pair or max(3, min(8, 160 // n)),
-                      per_aircraft or max(20, min(80, math.isqrt(ARCS // len(problem.aircraft))))]
-        self.problem, self.blocks, self.cp_time = problem, blocks, cp_time
-        self.seed, self.workers, self.keep = seed, workers, keep
-        self.best, self.remaining, self.lp = best, remaining, lp
-        self.status, self.rounds = "UNKNOWN", 0
-        self.stopped = False
-        self.error: BaseException | None = None
-        self._running: list[cp_model.CpSolver] = []
-        self._lock = threading.Lock()
-
-    def stop(self) -> None:
-        with self._lock:
-            self.stopped = True
-            for solver in self._running:
-                solver.StopSearch()
-
-    def run(self) -> None:
-        try:
-            self._rounds()
-        except BaseException as e:  # raised again by the caller's thread
-            self._failed(e)
-
-    def _failed(self, e: BaseException) -> None:
-        if self.error is None:
-            self.error = e
-        self.lp.until = 0.0  # the bound stops at its next solve
-        self.stop()
-
-    def _keep(self, p: Plan) -> None:
-        if self.error is not None:
-            return
-        try:
-            self.keep(p)
-        except BaseException as e:  # from CP-SAT's callback: not through the solver
-            self._failed(e)
-
-    def _rounds(self) -> None:
-        problem, sizes, seen = self.problem, self.sizes, -1
-        while not self.stopped and self.error is None:
-            left = self.remaining()
-            if left <= 0.2:
-                break
-            options, nodes = _build_options(problem, self.best[0], *sizes, self.blocks)
-            if len(options) + len(nodes) <= seen:
-                break  # wider choices add nothing: the last round was over all there is
-            seen = len(options) + len(nodes)
-            self.rounds += 1
-            with self._lock:
-                if self.stopped:
-                    break
-                self._running.clear()
-            status, spent, _ = _round(problem, self.best[0], options, nodes, min(left, 1e6),
-                                      self.cp_time, self.seed, self.workers, self._keep,
-                                      running=self._running)
-            self.status = status
-            self.cp_time -= spent
-            if self.cp_time <= 0.1 or status != "OPTIMAL":
-                break  # out of work, or of time within this neighbourhood
-            # optimal among these choices: widen them (more units, aircraft and options)
-            wider = [min(len(problem.units), sizes[0] * 2),
-                     min(len(problem.aircraft), sizes[1] + 3), sizes[2] + 20]
-            if wider == sizes or sum(wider) > 4 * sum(sizes) + 200:
-                break
-            sizes = wider
 
 
 def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, started: float,

@@ -27,13 +27,15 @@ SEARCH_SHARE = 0.6  # of the time limit, for the priority search; CP-SAT has the
 
 
 def priority_search(problem: Problem, cands: Candidates, start: Plan, order: list[str],
-                     steps: int, deadline: float, seed: int, keep: Callable[[Plan], None]
-                     ) -> Plan:
+                     steps: int, deadline: float, seed: int, keep: Callable[[Plan], None],
+                     hand_over: tuple[int, Callable[[Plan], None]] | None = None) -> Plan:
     """Squeaky-wheel search over the greedy's order of requirements: the requirement that
     closes a crisis (drawn by its weighted closure) moves ahead, the greedy runs again, and
     the new order stays when its plan is no worse (now and then when it is: a walk out of
     a local optimum; after a long walk without a better plan, back to the best). Limited
-    in steps of work (the same plan each time), with the wall clock as a safety net."""
+    in steps of work (the same plan each time), with the wall clock as a safety net;
+    `hand_over` (steps, f): f is given the best plan once that much work is done, or at
+    the end."""
     reqs = {r.id: r for r in problem.requirements}
     fixed = set(problem.fixed)
     rank = best_rank = {rid: float(i) for i, rid in enumerate(order)}
@@ -47,6 +49,9 @@ def priority_search(problem: Problem, cands: Candidates, start: Plan, order: lis
     work = Work()
     since = 0  # greedy runs since the best plan was found
     while work.steps < steps and time.perf_counter() < deadline:
+        if hand_over is not None and work.steps >= hand_over[0]:
+            hand_over[1](best)  # the best plan after that much work, for the bound
+            hand_over = None
         since += 1
         if since > RESTART_AFTER:
             current, rank, trace, since = best, best_rank, best_trace, 0

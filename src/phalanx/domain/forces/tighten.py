@@ -13,6 +13,7 @@ the same on every run."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from phalanx.domain.forces.capacity import _order_bound
 from phalanx.domain.forces.joint import joint_bound
@@ -28,17 +29,22 @@ class _SetBounds:
     def __init__(self, problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]],
                  close: dict[str, float], makespan: float, cands: dict[str, list[Unit]],
                  work: LpWork) -> None:
-        reqs = {r.id: r for r in problem.requirements}
-        self.done: dict[str, float] = {}
-        for m in plan.movements:
-            c = reqs[m.requirement].crisis
-            self.done[c] = max(self.done.get(c, 0.0), m.arrive_h)
+        self.done = self.closures(problem, plan)
         self.problem, self.by_crisis, self.close = problem, by_crisis, close
         self.makespan, self.cands, self.work = makespan, cands, work
         self.known: dict[frozenset[str], float] = {frozenset(by_crisis): makespan}
         self.level: dict[frozenset[str], int] = {}  # the finest grid each was bounded on
         # no plan closure to search up to, or no work left: nothing more is asked
         self.spent = any(c not in self.done for c in by_crisis)
+
+    @staticmethod
+    def closures(problem: Problem, plan: Plan) -> dict[str, float]:
+        reqs = {r.id: r for r in problem.requirements}
+        done: dict[str, float] = {}
+        for m in plan.movements:
+            c = reqs[m.requirement].crisis
+            done[c] = max(done.get(c, 0.0), m.arrive_h)
+        return done
 
     def get(self, members: frozenset[str], finer: int = 1) -> float:
         lo = max([self.close[c] for c in members]
@@ -61,12 +67,14 @@ class _SetBounds:
 
 def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]],
             close: dict[str, float], makespan: float, cands: dict[str, list[Unit]],
-            flows: dict[int, float], work: LpWork
+            flows: dict[int, float], work: LpWork, then: Callable[[], Plan] | None = None
             ) -> tuple[dict[frozenset[str], float], float]:
     """The bound on when each set of crises looked at can have closed, and a bound on
     the weighted closure (the order bound over `flows` and those sets, or the joint
     bound; 0 with one crisis or more than the order bound takes, when `flows` is
-    empty)."""
+    empty). `then`, when given, is asked once, when the joint bound is first searched,
+    for a plan whose closures are searched up to from there on (a better plan found
+    meanwhile: the sets are bounded while it is searched for)."""
     sets = _SetBounds(problem, plan, by_crisis, close, makespan, cands, work)
     every = frozenset(by_crisis)
     best = 0.0
@@ -87,6 +95,11 @@ def tighten(problem: Problem, plan: Plan, by_crisis: dict[str, list[Requirement]
         if sets.spent:
             break
         if flows:  # more than one crisis, up to what the order bound takes
+            if then is not None:
+                better = _SetBounds.closures(problem, then())
+                if all(c in better for c in by_crisis):
+                    sets.done = better
+                then = None
             horizon = max(sets.done[c] for c in by_crisis)
             # searched on the finest grid whose model the work allows (a finer grid's
             # model is about as many times larger, and its sets come first); on the wall

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -301,6 +302,7 @@ class _Model:
                     for d, row_d in sorties[key2].items():
                         row_d.SetCoefficient(y, -math.ceil(c.weight / d - EPS))
         objective.SetMinimization()
+        self._index()
 
     @staticmethod
     def _starts(problem: Problem, key: tuple[float, float, float, float]
@@ -316,19 +318,51 @@ class _Model:
     def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
         """No cover of every requirement with each landing by step `n_t` (or by the
         step given for its crisis: past the grid, its requirements are not asked)."""
-        by = n_t if isinstance(n_t, Mapping) else None
-        if by is not None:
-            for miss, c in self.misses:
-                self.solver.Objective().SetCoefficient(miss, 0.0 if by[c] > self.n else 1.0)
-        for v, land, c in self.loads:
-            last = by[c] if by is not None else n_t
-            v.SetUb(self.solver.infinity() if land <= last else 0.0)  # type: ignore[operator]
-        for x, arrive, ub, c in self.road:
-            last = by[c] if by is not None else n_t
-            x.SetUb(ub if math.floor(arrive / self.step + EPS) <= last  # type: ignore[operator]
-                    else 0.0)
+        inf = self.solver.infinity()
+        for c, (lands, loads, arrivals, roads, misses) in self._by_crisis.items():
+            last = n_t[c] if isinstance(n_t, Mapping) else n_t
+            if isinstance(n_t, Mapping) and self._asked.get(c, 1.0) != (ask := float(
+                    last <= self.n)):
+                self._asked[c] = ask
+                for miss in misses:
+                    self.solver.Objective().SetCoefficient(miss, ask)
+            was = self._open.get(c, math.inf)
+            if last == was:
+                continue
+            self._open[c] = last
+            # only what lands (or arrives) between the last solve's step and this one's
+            # changes: a later deadline opens it, an earlier one closes it
+            low, high = min(last, was), max(last, was)
+            for i in range(bisect_right(lands, low), bisect_right(lands, high)):
+                loads[i].SetUb(inf if last > was else 0.0)
+            for i in range(bisect_right(arrivals, low), bisect_right(arrivals, high)):
+                x, ub = roads[i]
+                x.SetUb(ub if last > was else 0.0)
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             return False  # not proven: count it as feasible (the bound stays valid)
         return bool(self.solver.Objective().Value() > MISS)
 
+    def _index(self) -> None:
+        """Each crisis's loads by landing step, its road movements by arrival step and its
+        misses: every arc open and every miss counted, as built, until a deadline closes
+        them (`infeasible` changes only what a new deadline changes)."""
+        by: dict[str, tuple[list[int], list[pywraplp.Variable], list[int],
+                            list[tuple[pywraplp.Variable, float]],
+                            list[pywraplp.Variable]]] = {}
+        for v, land, c in sorted(self.loads, key=lambda e: e[1]):  # stable: as built
+            by.setdefault(c, ([], [], [], [], []))
+            by[c][0].append(land)
+            by[c][1].append(v)
+        arrive_at = [math.floor(arrive / self.step + EPS) for _x, arrive, _u, _c in self.road]
+        for k, (x, _arrive, ub, c) in sorted(zip(arrive_at, self.road, strict=True),
+                                             key=lambda e: e[0]):
+            by.setdefault(c, ([], [], [], [], []))
+            by[c][2].append(k)
+            by[c][3].append((x, ub))
+        for miss, c in self.misses:
+            by.setdefault(c, ([], [], [], [], []))
+            by[c][4].append(miss)
+        self._by_crisis = by
+        self._open: dict[str, float] = {}  # each crisis's step of the last solve
+        self._asked: dict[str, float] = {}  # its misses counted (1) or not (0)
