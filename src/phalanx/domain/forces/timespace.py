@@ -268,6 +268,18 @@ class _Model:
         demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
         # per divisor d: sum of ceil(payload / d) over the sorties >= ceil(weight / d)
         sorties: dict[tuple[Point, str, int], dict[float, pywraplp.Constraint]] = {}
+        # the readiness of the classes at each home: the steps from which a class's loads
+        # are counted are those of the classes at its home ready no later
+        at_home: dict[Point, list[float]] = {}
+        for d in classes:
+            at_home.setdefault(d.home, []).append(d.ready)
+        for h in at_home:
+            at_home[h].sort()
+
+        def levels(c: _Class) -> list[int]:
+            ready = at_home[c.home]
+            return sorted({steps(r) for r in ready[:bisect_right(ready, c.ready)]})
+
         for ci, c in enumerate(classes):
             once = s.Constraint(0.0, float(c.count))
             for rid in c.serves:
@@ -282,8 +294,7 @@ class _Model:
                 cover[rid].SetCoefficient(y, 1.0)
                 once.SetCoefficient(y, 1.0)
                 # tonnes loaded at its home for this place from its readiness on
-                for level in sorted({steps(d.ready) for d in classes if d.home == c.home
-                                     and d.ready <= c.ready}):
+                for level in levels(c):
                     key2 = (c.home, where[rid], level)
                     if key2 not in demand:
                         demand[key2] = s.Constraint(0.0, inf)
