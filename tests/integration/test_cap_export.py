@@ -211,3 +211,19 @@ def test_a_crisis_for_some_states_is_not_exported_to_the_others(db: Database) ->
         assert crises.export_cap(conn, c.id, actor=KAZ_REP)
         with pytest.raises(NotFound):
             crises.export_cap(conn, c.id, actor=ARM_REP)
+
+
+def test_a_closed_crisis_s_all_clear_is_valid_cap12() -> None:
+    from datetime import UTC, datetime
+
+    sent = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    xml = cap.to_cap12(cap.CapOut(
+        identifier="csto-crisis-1-9", sender="secretariat@csto.phalanx", sent=sent,
+        exercise=False, msg_type="Update", scope="Restricted", restriction="members",
+        references=(("secretariat@csto.phalanx", "csto-crisis-1", sent),),
+        infos=(cap.InfoOut(language="en-US", categories=("Geo",), event="Earthquake",
+                           urgency="Past", severity="Severe", certainty="Observed",
+                           headline="Over", response_types=("AllClear", "Nonsense")),)))
+    official(xml)
+    assert etree.fromstring(xml).xpath("//c:responseType/text()", namespaces=CAP) == \
+        ["AllClear"]
