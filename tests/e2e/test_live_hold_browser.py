@@ -179,3 +179,40 @@ def test_a_refused_decision_by_consultation_stays_when_the_crisis_changes(
     assert phone.input_value(f"{form} input[name=title]") == "О направлении спасательных команд"
     assert "Second mudflow near Uzgen" not in phone.inner_text("#crisis-live")
     assert phone.evaluate("window.__stay") == 1
+
+
+def test_a_cap_update_changes_the_room_s_head_and_alerts_at_once(
+        phone: Any, site: tuple[str, Database]) -> None:
+    """The title, severity and CAP alerts follow a CAP Update without a reload, even
+    while a form below is being filled in (that part waits, with what was typed)."""
+    from phalanx.services import alerts
+    from tests.support.capfiles import alert, info
+
+    base_url, db = site
+    opened = alerts.receive(db, alert(info("Earthquake near Bishkek", severity="Severe")),
+                            alerts.Route(("KGZ",)), actor=SYSTEM)
+    assert opened.crisis is not None
+    cid = opened.crisis.id
+    login(phone, base_url, "rep-kaz", "demo-rep-kaz")
+    phone.goto(f"{base_url}/crises/{cid}")
+    phone.evaluate("window.__stay = 1")
+    phone.wait_for_function(LIVE)
+    phone.locator("#crisis-alerts-card", has_text="KG-2026-0001").wait_for(timeout=5000)
+    typed = "Связь с Кеминским районом потеряна"
+    phone.fill("#sitrep-form textarea[name=situation]", typed)
+
+    alerts.receive(db, alert(info("Aftershocks near Bishkek", severity="Extreme"),
+                             identifier="KG-2026-0002", sent="2026-11-20T07:00:00+06:00",
+                             msg_type="Update",
+                             references="mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00"),
+                   alerts.Route(("KGZ",)), actor=SYSTEM)
+    phone.locator("#crisis-head h1", has_text="Aftershocks near Bishkek").wait_for(
+        timeout=5000)
+    assert phone.locator("#crisis-head .sev").get_attribute("class") == "sev extreme"
+    phone.locator("#crisis-alerts-card", has_text="KG-2026-0002").wait_for(timeout=5000)
+    phone.wait_for_function("() => document.title.startsWith('Aftershocks near Bishkek')")
+    assert phone.locator("h1").count() == 1
+    # the form being filled in stays as it was, and the page says the crisis changed
+    phone.wait_for_selector("#crisis-changed .notice", timeout=5000)
+    assert phone.input_value("#sitrep-form textarea[name=situation]") == typed
+    assert phone.evaluate("window.__stay") == 1

@@ -69,3 +69,37 @@ def test_the_feeds_page_adds_and_lists_feeds(client: TestClient) -> None:  # noq
                                     "csrf_token": token.group(1)}, follow_redirects=False)
     assert r.status_code == 303
     assert "http://127.0.0.1:9/kz.atom" in client.get("/feeds").text
+
+
+def test_the_room_s_head_and_alerts_card_follow_a_cap_update(
+        client: TestClient, demo_db: Database,  # noqa: F811
+        received: alerts.IntakeOut) -> None:
+    """The title, severity and CAP alerts of the room are live parts of the page (inside
+    its live connection, replaced on the crisis's `updated` event) and their partials
+    give what an Update changed."""
+    from lxml import html
+
+    assert received.crisis is not None
+    cid = received.crisis.id
+    login(client, "secretariat", "demo-secretariat")
+    room = html.fromstring(client.get(f"/crises/{cid}", params={"lang": "en"}).text)
+    (live,) = room.xpath("//*[@sse-connect]")
+    for part, url in (("crisis-head", "head"), ("crisis-alerts-card", "alerts-card")):
+        (el,) = live.xpath(f".//*[@id='{part}']")
+        assert "sse:updated" in el.get("hx-trigger") and el.get("hx-get") == \
+            f"/crises/{cid}/{url}"
+    assert room.xpath("//*[@id='crisis-head']//h1")[0].text_content().startswith(
+        "Storm warning")
+    alerts.receive(demo_db, alert(
+        info("Hurricane warning", severity="Extreme", category="Met", event="Storm",
+             polygons=CHUKOTKA, area="Chukotka"),
+        identifier="PAGE-2", sender="dvmeteo@example.ru", msg_type="Update",
+        sent="2026-11-20T07:00:00+06:00",
+        references="dvmeteo@example.ru,PAGE-1,2026-11-20T06:00:00+06:00"),
+        alerts.Route(("RUS",)), actor=SYSTEM)
+    head = html.fromstring(client.get(f"/crises/{cid}/head", params={"lang": "en"}).text)
+    assert head.xpath("//h1")[0].text_content().startswith("Hurricane warning")
+    assert head.xpath("//span[contains(@class, 'sev')]")[0].get("class") == "sev extreme"
+    assert head.xpath("//title")[0].text_content().startswith("Hurricane warning")
+    card = client.get(f"/crises/{cid}/alerts-card").text
+    assert "Update PAGE-2" in card

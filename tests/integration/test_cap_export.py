@@ -9,9 +9,12 @@ import pytest
 from lxml import etree
 
 from phalanx.adapters.cap import parse as cap
+from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import alerts, crises
 from phalanx.services.db import Database
+from phalanx.services.errors import NotFound
 from tests.conftest import shared_file
 from tests.support.capfiles import alert, info
 
@@ -76,3 +79,151 @@ def test_control_characters_in_a_crisis_are_left_out_of_its_cap(db: Database) ->
     official(xml)
     i = cap.parse(xml).infos[0]
     assert (i.headline, i.description) == ("Bomb threat", "Line one\nline two\ttab")
+
+
+# --- editions: a changed crisis is a new message that names the earlier ones -----------
+
+CAP = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
+
+
+def header(xml: bytes) -> dict[str, str]:
+    root = etree.fromstring(xml)
+    return {name: root.findtext(f"c:{name}", default="", namespaces=CAP)
+            for name in ("identifier", "sender", "sent", "msgType", "scope", "restriction",
+                         "references")}
+
+
+def test_a_changed_crisis_is_exported_as_an_update_that_names_the_earlier_export(
+        db: Database) -> None:
+    opened = alerts.receive(db, alert(info("Earthquake near Bishkek", severity="Severe")),
+                            KGZ, actor=SEC).crisis
+    assert opened is not None
+    first = exported(db, opened.id)
+    official(first)
+    assert exported(db, opened.id) == first  # unchanged: the same message again
+    h1 = header(first)
+    assert (h1["msgType"], h1["references"]) == ("Alert", "")
+    # a consumer (here our own intake) takes the export: a crisis of its own
+    copy = alerts.receive(db, first, KGZ, actor=SEC)
+    assert not copy.duplicate and copy.crisis is not None
+    # the crisis changes: its sender's update raises the severity and renames it
+    alerts.receive(db, alert(info("Aftershocks near Bishkek", severity="Extreme"),
+                             identifier="KG-2026-0002", sent="2026-11-20T07:00:00+06:00",
+                             msg_type="Update",
+                             references="mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00"),
+                   KGZ, actor=SEC)
+    second = exported(db, opened.id)
+    official(second)
+    h2 = header(second)
+    assert h2["identifier"] != h1["identifier"] and h2["msgType"] == "Update"
+    assert h2["references"] == f"{h1['sender']},{h1['identifier']},{h1['sent']}"
+    back = cap.parse(second)
+    assert back.references == ((h1["sender"], h1["identifier"], h1["sent"]),)
+    assert not back.warnings, back.warnings
+    # the consumer takes it as the update of what it received, not as a duplicate
+    taken = alerts.receive(db, second, KGZ, actor=SEC)
+    assert not taken.duplicate and taken.alert.action == "updated"
+    assert taken.crisis is not None and taken.crisis.id == copy.crisis.id
+    assert (taken.crisis.title, taken.crisis.severity) == ("Aftershocks near Bishkek",
+                                                          "extreme")
+
+
+def test_a_withdrawn_crisis_is_exported_as_a_cancel_naming_every_earlier_export(
+        db: Database) -> None:
+    opened = alerts.receive(db, alert(info()), KGZ, actor=SEC).crisis
+    assert opened is not None
+    first = exported(db, opened.id)
+    copy = alerts.receive(db, first, KGZ, actor=SEC).crisis
+    assert copy is not None
+    alerts.receive(db, alert(info(description="More damage"), identifier="KG-2026-0002",
+                             sent="2026-11-20T07:00:00+06:00", msg_type="Update",
+                             references="mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00"),
+                   KGZ, actor=SEC)
+    second = exported(db, opened.id)
+    alerts.receive(db, alert(info(), identifier="KG-2026-0003", msg_type="Cancel",
+                             sent="2026-11-20T08:00:00+06:00",
+                             references="mchs@gov.kg,KG-2026-0002,2026-11-20T07:00:00+06:00"),
+                   KGZ, actor=SEC)
+    third = exported(db, opened.id)
+    official(third)
+    h1, h2, h3 = header(first), header(second), header(third)
+    assert h3["msgType"] == "Cancel"
+    assert h3["references"].split() == [f"{h['sender']},{h['identifier']},{h['sent']}"
+                                        for h in (h1, h2)]
+    assert len({h1["identifier"], h2["identifier"], h3["identifier"]}) == 3
+    # a consumer that saw only the first export still finds what the cancel is about
+    taken = alerts.receive(db, third, KGZ, actor=SEC)
+    assert taken.alert.action == "cancelled" and taken.crisis is not None
+    assert taken.crisis.id == copy.id
+    with db.read() as conn:
+        assert alerts.cancelled(conn, copy.id, actor=SEC)
+
+
+def test_a_rejected_crisis_is_exported_as_a_cancel(db: Database) -> None:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Unrest", category="terrorist_act", affected=["KAZ"]), actor=SEC)
+    first = header(exported(db, c.id))
+    crises.transition(db, c.id, Stage.REJECTED, actor=SEC, reason="not a crisis")
+    xml = exported(db, c.id)
+    official(xml)
+    h = header(xml)
+    assert h["msgType"] == "Cancel"
+    assert h["references"] == f"{first['sender']},{first['identifier']},{first['sent']}"
+    assert cap.parse(xml).infos[0].urgency == "Past"
+
+
+# --- audience: scope and restriction follow the crisis's marking -------------------------
+
+KAZ_REP = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+ARM_REP = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
+
+
+@pytest.mark.parametrize(("marking", "participants", "scope", "named", "not_named"), [
+    (Marking.PUBLIC, [], "Public", (), ()),
+    (Marking.ORGANIZATION, [], "Restricted",
+     ("Member states of the", "ARM", "KAZ", "RUS", "staff"), ()),
+    (Marking.PARTICIPANTS, ["KAZ", "KGZ"], "Restricted",
+     ("Participating states (KAZ, KGZ)", "staff"), ("ARM", "RUS")),
+])
+def test_scope_and_restriction_follow_the_crisis_marking(
+        db: Database, marking: Marking, participants: list[str], scope: str,
+        named: tuple[str, ...], not_named: tuple[str, ...]) -> None:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Unrest", category="terrorist_act", affected=["KAZ"], marking=marking,
+        participants=participants), actor=SEC)
+    xml = exported(db, c.id)
+    official(xml)
+    h = header(xml)
+    assert h["scope"] == scope
+    assert all(n in h["restriction"] for n in named), h["restriction"]
+    assert not any(n in h["restriction"] for n in not_named), h["restriction"]
+    if scope == "Public":
+        assert etree.fromstring(xml).find("c:restriction", CAP) is None
+    back = cap.parse(xml)
+    assert (back.scope, back.restriction) == (scope, h["restriction"])
+
+
+def test_a_crisis_for_some_states_is_not_exported_to_the_others(db: Database) -> None:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Unrest", category="terrorist_act", affected=["KAZ"],
+        marking=Marking.PARTICIPANTS, participants=["KAZ"]), actor=SEC)
+    with db.read() as conn:
+        assert crises.export_cap(conn, c.id, actor=KAZ_REP)
+        with pytest.raises(NotFound):
+            crises.export_cap(conn, c.id, actor=ARM_REP)
+
+
+def test_a_closed_crisis_s_all_clear_is_valid_cap12() -> None:
+    from datetime import UTC, datetime
+
+    sent = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    xml = cap.to_cap12(cap.CapOut(
+        identifier="csto-crisis-1-9", sender="secretariat@csto.phalanx", sent=sent,
+        exercise=False, msg_type="Update", scope="Restricted", restriction="members",
+        references=(("secretariat@csto.phalanx", "csto-crisis-1", sent),),
+        infos=(cap.InfoOut(language="en-US", categories=("Geo",), event="Earthquake",
+                           urgency="Past", severity="Severe", certainty="Observed",
+                           headline="Over", response_types=("AllClear", "Nonsense")),)))
+    official(xml)
+    assert etree.fromstring(xml).xpath("//c:responseType/text()", namespaces=CAP) == \
+        ["AllClear"]

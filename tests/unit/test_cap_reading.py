@@ -64,6 +64,24 @@ def test_an_unclosed_polygon_is_closed() -> None:
     assert any("closed" in w.message for w in a.warnings)
 
 
+@pytest.mark.parametrize("ring", [
+    "43.0,74.0 43.0,75.0 43.0,76.0 43.0,74.0",  # along a parallel
+    "42.0,74.0 43.0,75.0 44.0,76.0 42.0,74.0",  # along a diagonal
+    "42.0,179.0 43.0,-179.0 44.0,-177.0",  # along a diagonal over the meridian, unclosed
+])
+def test_a_polygon_on_one_line_is_dropped_with_a_warning_naming_it(ring: str) -> None:
+    from phalanx.adapters.cap import geometry as geo
+    from phalanx.services import alerts
+
+    a = cap.parse(alert(info(), info(language="ru-RU", polygons=(SQUARE, ring))))
+    assert a.infos[1].areas[1].polygons == ()
+    [w] = [w for w in a.warnings if "one line" in w.message]
+    assert w.path == "/alert/info[2]/area[2]/polygon" and w.line == 4
+    alone = cap.parse(alert(info(polygons=(ring,))))
+    assert geo.place(alerts.shapes(alone)) is None
+    assert any("one line" in w.message and w.line for w in alone.warnings)
+
+
 def test_an_empty_references_is_a_warning() -> None:  # Environment Canada
     a = cap.parse(alert(extra="<references/>"))
     assert a.references == ()

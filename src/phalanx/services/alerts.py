@@ -304,6 +304,14 @@ def cancelled(conn: Connection, crisis_id: int, *, actor: Principal) -> bool:
                for a in listing(conn, actor=actor, crisis_id=crisis_id))
 
 
+def cancelled_by_sender(conn: Connection, crisis_id: int) -> bool:
+    """Whether a CAP Cancel of the crisis's alert was applied (the crisis's timeline says
+    so to its readers; the crisis's CAP export is then a Cancel)."""
+    return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
+        t.cap_alert.c.crisis_id == crisis_id,
+        t.cap_alert.c.action == Action.CANCEL.value).limit(1)).first() is not None
+
+
 def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[str, Any]:
     """Every area of the crisis's latest alert as a GeoJSON FeatureCollection."""
     crises.get(conn, crisis_id, actor=actor)  # the crisis's own marking first

@@ -9,10 +9,17 @@ rule (`domain/crisis/alerts.FeedRule`) deciding whether a new alert opens a cris
 a watch entry. A failing feed backs off (interval x 2^failures, at most a day) and
 shows its status and last error. Fetching is over HTTP(S) only, with a timeout and a
 size limit.
+
+Each feed is polled on its own: an unexpected error (a fault here, not the feed's) in
+one entry is that entry's error, logged with its traceback, and the other entries go on;
+one while fetching or reading the index, or anywhere else in the poll, is the feed's
+error (failing, backing off) and the other due feeds are polled all the same. Every
+alert received is its own transaction; the feed's state is saved whatever happened.
 """
 
 from __future__ import annotations
 
+import logging
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -41,6 +48,7 @@ from phalanx.services.types import UtcDateTime
 ATOM = "{http://www.w3.org/2005/Atom}"
 EDXL_DE = "{urn:oasis:names:tc:emergency:EDXL:DE:1.0}"
 MAX_BACKOFF = timedelta(days=1)
+log = logging.getLogger(__name__)
 TIMEOUT_S = 20
 
 
@@ -303,6 +311,8 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
         listed = read_index(index.body, feed.url) if index.status != 304 else Index([], [])
     except (OSError, cap.CapError) as exc:
         return _failed(db, feed, str(exc), at, actor)
+    except Exception as exc:  # any other: this feed's error, logged
+        return _failed(db, feed, _unexpected(feed.url, exc), at, actor)
     items = listed.entries
     errors += [f"{feed.url}: {p}" for p in listed.problems]
     for url, inline in items:
@@ -312,6 +322,8 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
                                            anchors=anchors, at=at))
         except (OSError, cap.CapError, Invalid) as exc:
             errors.append(f"{url}: {exc}")
+        except Exception as exc:  # that entry's error; the others go on
+            errors.append(f"{url}: {_unexpected(url, exc)}")
     fresh = sum(1 for r in received if not r.duplicate)
     status = "not-modified" if index.status == 304 else ("ok" if not errors else "partial")
     with db.write(actor) as w:
@@ -323,6 +335,12 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
         w.audit("feed.poll", "cap_feed", feed.id, {"status": status, "new": fresh,
                                                    "errors": len(errors)})
     return PollResult(feed.id, status, received, errors)
+
+
+def _unexpected(url: str, exc: Exception) -> str:
+    """An error that is no fault of the feed's: logged with its traceback, and named."""
+    log.exception("feed poll: unexpected error reading %s", url)
+    return f"unexpected error: {type(exc).__name__}: {exc}"
 
 
 def _failed(db: Database, feed: Any, error: str, at: datetime,
@@ -345,5 +363,18 @@ def poll_due(db: Database, *, actor: Principal, fetch: Fetch = http_fetch,
         due = [r.id for r in conn.execute(select(t.cap_feed.c.id, t.cap_feed.c.next_poll)
                                           .where(t.cap_feed.c.active.is_(True)))
                if r.next_poll is None or aware(r.next_poll) <= at]
-    return [poll(db, fid, actor=actor, fetch=fetch, at=at, **trust) for fid in due]
+    results = []
+    for fid in due:  # each feed on its own: one feed's fault never stops the others
+        try:
+            results.append(poll(db, fid, actor=actor, fetch=fetch, at=at, **trust))
+        except Exception as exc:  # recorded as that feed's error
+            error = _unexpected(f"feed {fid}", exc)
+            try:
+                with db.read() as conn:
+                    feed = conn.execute(select(t.cap_feed).where(t.cap_feed.c.id == fid)).one()
+                results.append(_failed(db, feed, error, at, actor))
+            except Exception:  # not even that: logged, and the others go on
+                log.exception("feed poll: could not record the error of feed %s", fid)
+                results.append(PollResult(fid, "failing", [], [error]))
+    return results
 

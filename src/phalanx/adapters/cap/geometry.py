@@ -42,6 +42,11 @@ def polygon(ring: Sequence[tuple[float, float]]) -> BaseGeometry:
     return shape if shape.is_valid else shape.buffer(0)
 
 
+def has_area(ring: Sequence[tuple[float, float]]) -> bool:
+    """Whether a ring encloses anything: not when all its points lie on one line."""
+    return polygon(ring).area > 0
+
+
 def circle(lat: float, lon: float, radius_km: float) -> BaseGeometry:
     if radius_km <= 0:
         return Point(lon, lat)

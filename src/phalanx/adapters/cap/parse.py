@@ -13,10 +13,10 @@ readable time zone (the receipt time stands in); unknown categories, urgencies,
 severities and certainties (read as Other / Unknown); an identifier or sender holding
 a space, comma, `<` or `&` (kept); malformed `references` triples
 (dropped); polygons that do not end where they start (closed), that carry stray tokens
-(dropped), coordinates up to one degree out of range (clamped) or fewer than three
-distinct points (the polygon dropped); unreadable circles, or circles whose radius is
-not a finite number of km up to half the equator (dropped); an alert that
-expires before it takes effect.
+(dropped), coordinates up to one degree out of range (clamped), fewer than three
+distinct points or all of them on one line (the polygon, which encloses no area,
+dropped); unreadable circles, or circles whose radius is not a finite number of km up
+to half the equator (dropped); an alert that expires before it takes effect.
 
 Every problem names its element by name and position (`/alert/info[2]/area[1]/polygon`)
 and its line in the file.
@@ -34,6 +34,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from lxml import etree
 
+from phalanx.adapters.cap import geometry
 from phalanx.adapters.cap.model import (  # noqa: F401  (the reader's vocabulary, re-exported)
     CAP10,
     CAP11,
@@ -333,6 +334,10 @@ class _Reader:
         if points[0] != points[-1]:
             self.warn(el, "the polygon does not end where it starts; closed")
             points.append(points[0])
+        if not geometry.has_area(points):
+            self.warn(el, "the polygon's points lie on one line: it encloses no area and "
+                          "gives no place; dropped")
+            return None
         return tuple(points)
 
     def _schema_warnings(self) -> None:

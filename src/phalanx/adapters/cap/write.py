@@ -22,6 +22,8 @@ CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 Point = tuple[float, float]
 CATEGORIES = ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env",
               "Transport", "Infra", "CBRNE", "Other")
+RESPONSE_TYPES = ("Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess",
+                  "AllClear", "None")
 URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
@@ -49,6 +51,7 @@ class InfoOut:
     instruction: str = ""
     sender_name: str = ""
     areas: tuple[AreaOut, ...] = ()
+    response_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class CapOut:
     msg_type: str = "Alert"
     references: tuple[tuple[str, str, datetime], ...] = ()
     note: str = ""
+    scope: str = "Restricted"  # Public or Restricted (Private needs addresses: not written)
+    restriction: str = ""  # who may have it; required when Restricted
 
 
 def _time(t: datetime) -> str:
@@ -90,7 +95,16 @@ def _language(value: str) -> str:
 
 
 def to_cap12(c: CapOut) -> bytes:
-    """A CAP 1.2 alert (validates against the OASIS schema)."""
+    """A CAP 1.2 alert (validates against the OASIS schema). A Restricted alert says to
+    whom (its restriction); an Update or Cancel names the messages it replaces."""
+    if c.scope not in ("Public", "Restricted"):
+        raise ValueError(f"scope {c.scope!r}: only Public or Restricted is written")
+    if c.scope == "Restricted" and not c.restriction.strip():
+        raise ValueError("a Restricted alert needs its restriction")
+    if c.msg_type not in ("Alert", "Update", "Cancel"):
+        raise ValueError(f"msgType {c.msg_type!r}: only Alert, Update or Cancel is written")
+    if c.msg_type != "Alert" and not c.references:
+        raise ValueError(f"an {c.msg_type} names the messages it replaces (references)")
     root = etree.Element(f"{{{CAP12_NS}}}alert", nsmap={None: CAP12_NS})  # type: ignore[dict-item]
 
     def add(parent: etree._Element, name: str, value: str) -> etree._Element:
@@ -103,8 +117,9 @@ def to_cap12(c: CapOut) -> bytes:
     add(root, "sent", _time(c.sent))
     add(root, "status", "Exercise" if c.exercise else "Actual")
     add(root, "msgType", c.msg_type)
-    add(root, "scope", "Restricted")
-    add(root, "restriction", "Member states of the organization")
+    add(root, "scope", c.scope)
+    if c.scope == "Restricted":
+        add(root, "restriction", c.restriction)
     if c.note:
         add(root, "note", c.note)
     if c.references:
@@ -116,6 +131,8 @@ def to_cap12(c: CapOut) -> bytes:
                 or ("Other",):
             add(info, "category", cat)
         add(info, "event", i.event or "unspecified")
+        for rt in dict.fromkeys(r for r in i.response_types if r in RESPONSE_TYPES):
+            add(info, "responseType", rt)
         add(info, "urgency", _one_of(i.urgency, URGENCIES, "Unknown"))
         add(info, "severity", _one_of(i.severity, SEVERITIES, "Unknown"))
         add(info, "certainty", _one_of(i.certainty, CERTAINTIES, "Unknown"))

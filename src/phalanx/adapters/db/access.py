@@ -92,6 +92,7 @@ _AUDIT_TARGETS: dict[str, tuple[str, str]] = {
     "pa_field_session": ("pa_field_session", "key"),
     "supply_agreement": ("supply_agreement", "key"), "mtc_programme": ("mtc_programme", "key"),
     "force_unit": ("force_unit", "key"), "force_aircraft": ("force_aircraft", "key"),
+    "cap_alert": ("cap_alert", "id"),
 }
 
 

@@ -1,12 +1,13 @@
 """Intake: a crisis opened by a representative, the Secretariat, the watch list or a CAP
-alert; the crisis exported as CAP."""
+alert; the crisis exported as CAP (its edition and audience: `domain/crisis/capout.py`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -20,13 +21,14 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis import capout
 from phalanx.domain.crisis.workflow import (
     FINAL,
     Stage,
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
-from phalanx.services.clock import now
+from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
     _category,
     _event,
@@ -132,21 +134,38 @@ def category_for_cap(org: Organization, categories: tuple[str, ...]) -> str:
 
 
 def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
+    """The crisis as a CAP 1.2 alert for a reader of the crisis: its edition (an Alert,
+    then an Update or Cancel for each change, `domain/crisis/capout.py`) and its
+    audience (scope and restriction from the crisis's marking)."""
     c = get(conn, crisis_id, actor=actor)
+    row = _row(conn, crisis_id, actor)
     org = orgs.organization(conn)
     cat = _category(org, c.category)
     point = ((c.lat, c.lon, 0.0),) if c.lat is not None and c.lon is not None else ()
     from phalanx.services import alerts  # the CAP messages the crisis came from
 
-    received = alerts.export_infos(conn, crisis_id, actor=actor, closed=c.stage in FINAL)
+    ev = t.crisis_event.c
+    changes = [capout.Change(e.id, aware(e.at)) for e in conn.execute(
+        select(ev.id, ev.at, ev.kind, ev.stage).where(ev.crisis_id == crisis_id))
+        if capout.changes_export(e.kind, e.stage)]
+    sender = f"secretariat@{org.key}.phalanx"
+    ed = capout.edition(f"{org.key}-crisis-{c.id}", sender, c.reported_at, changes,
+                        is_withdrawn=capout.withdrawn(c.stage, alerts.cancelled_by_sender(
+                            conn, crisis_id)))
+    scope, restriction = capout.audience(
+        access.classification_of(row), org.name.en,
+        (m.state for m in membership.members_on(org, ed.sent.date())))
+    closed = c.stage in FINAL
+    all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
+    received = alerts.export_infos(conn, crisis_id, actor=actor, closed=closed)
     return cap.to_cap12(cap.CapOut(
-        identifier=f"{org.key}-crisis-{c.id}", sender=f"secretariat@{org.key}.phalanx",
-        sent=c.reported_at, exercise=c.exercise, infos=received or (cap.InfoOut(
+        identifier=ed.identifier, sender=sender, sent=ed.sent, exercise=c.exercise,
+        msg_type=ed.msg_type, references=ed.references, scope=scope,
+        restriction=restriction,
+        infos=tuple(replace(i, response_types=all_clear) for i in received) or (cap.InfoOut(
             language="en-US", categories=(cat.cap_categories[0],) if cat.cap_categories
             else ("Security",), event=c.category_name,
-            urgency="Immediate" if c.stage not in FINAL else "Past",
+            urgency="Immediate" if not closed else "Past",
             severity=c.severity.capitalize(), certainty="Observed", headline=c.title,
-            description=c.description, areas=(cap.AreaOut(
+            description=c.description, response_types=all_clear, areas=(cap.AreaOut(
                 c.place or ", ".join(c.affected), circles=point),)),)))
-
-

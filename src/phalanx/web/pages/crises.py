@@ -151,6 +151,13 @@ def room_live(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
                   _room(conn, crisis_id, actor, org, language(request)))
 
 
+@router.get("/crises/{crisis_id}/head", response_class=HTMLResponse)
+def room_head(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> HTMLResponse:
+    """The room's head (title, severity, place), replaced when a CAP Update changes them."""
+    return render(request, "_crisis_head.html",
+                  {"c": crises.get(conn, crisis_id, actor=actor), "live": True})
+
+
 def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
           ) -> dict[str, object]:
     c = crises.get(conn, crisis_id, actor=actor)
