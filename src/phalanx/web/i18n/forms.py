@@ -14,6 +14,8 @@ the placeholders of its msgid; the name says how the value shows:
   basis), in the language the file gives it in, when the caller passes the file's texts;
 - `unit*`: a unit, by its name, and `aircraft`: aircraft `, `-separated, each name once,
   when the caller passes the names (`names`: an id to its name in the language);
+- `number`: a decision's number, as it is; a decision named by no number (one the
+  reader may not read) in the language;
 - `unitkeys`: registry units `, `-separated, each by its name; a key without a name (a
   unit the reader may not see, or no names given) as "a restricted unit", never as the
   key (in English too);
@@ -35,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 from phalanx.web.i18n import N_, labeller, number, translations
+from phalanx.web.i18n.errors import decision_number
 
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
 # a registry unit the reader may not see, in a list of units
@@ -52,6 +55,8 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     label = labeller(lang)
     if name.startswith("data_"):
         return data(value) if data is not None else value
+    if name == "number":
+        return decision_number(value, lang)
     if name == "unitkeys":
         return _unit_names(value, lang, names)
     if name.startswith("unit"):

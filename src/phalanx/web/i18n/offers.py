@@ -1,0 +1,33 @@
+"""The refusals of an offer of registry units (`services/offered_units.py`), and what
+stands in a decision's number where a text may not name the decision: the templates
+`errors.translate` matches (see `errors`)."""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_
+
+# in the place of a decision's number: a decision the reader may not read, or the
+# measures chosen before a decision is linked
+UNNAMED_DECISIONS = (N_("the crisis's decision"), N_("the chosen measures"))
+
+OFFER_MESSAGES = (
+    N_("name units, or a strength of a capability, not both"),
+    N_("an offer of units names registry units, or a capability with a strength"),
+)
+
+OFFER_TEMPLATES = (
+    N_("%(unit)s: not in the registry"),
+    N_("%(unit)s belongs to %(state)s, which alone may offer it"),
+    N_("%(unit)s is withdrawn from the registry's use"),
+    # the unit's formation or state is not what the crisis's decision authorizes
+    N_("%(unit)s: %(number)s authorizes %(formations)s, not %(formation)s"),
+    N_("%(unit)s: %(number)s names the contributing states %(states)s"),
+    N_("%(state)s has no %(capability)s unit in the registry that may take part "
+       "(%(problems)s)"),
+    N_("%(state)s has no %(capability)s unit in the registry that may take part"),
+    N_("%(state)s's %(capability)s units that may take part number %(total)s, less than "
+       "%(strength)s"),
+    # (a reason of the one above)
+    N_("%(number)s authorizes %(formations)s, not %(formation)s"),
+    N_("%(number)s names the contributing states %(states)s"),
+)
