@@ -156,14 +156,16 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
     home_id, home = return_times(conn, crisis_id)
     rows = []
     counts = {"waiting": 0, "moving": 0, "arrived": 0, "leaving": 0, "returned": 0}
-    for m in p.movements:
-        if m.crisis_id != crisis_id:
-            continue
+    # the way home is found by the unit, which the reader may not see (`plan_out` names
+    # it by no key): the stored movements, in the order the plan gives them
+    stored = [m["unit"] for m in r.movements if m["crisis_id"] == crisis_id]
+    shown = [m for m in p.movements if m.crisis_id == crisis_id]
+    for unit, m in zip(stored, shown, strict=True):
         leaves = m.depart or (p.starts_at + timedelta(hours=0))
         status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")
         span = (m.arrive - leaves).total_seconds() or 1.0
         done = min(1.0, max(0.0, (at - leaves).total_seconds() / span))
-        back = home.get(m.unit)
+        back = home.get(unit)
         if back is not None and status == "arrived" and at >= back[0]:
             status = "returned" if at >= back[1] else "leaving"
             span = (back[1] - back[0]).total_seconds() or 1.0
