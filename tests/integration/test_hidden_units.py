@@ -230,3 +230,46 @@ def test_a_russian_reader_reads_the_unnamed_decision_in_russian(accounts_db: Dat
     for why in unnamed:
         russian = plan_text(why, "ru")
         assert "the crisis's" not in russian and "решение по кризису" in russian, russian
+
+
+def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    """An offer's and a member's answer's entries are about the crisis, which the auditor
+    reads, but Kyrgyzstan's NATIONAL company in them is not the auditor's to read: named
+    by no key, the entry marked redacted; the stored entries are as written and the chain
+    verifies."""
+    cid = _offers(accounts_db)  # Kyrgyzstan offers its NATIONAL company
+    forces.give_consent(accounts_db, cid, "KGZ", forces.ConsentIn(
+        scope="some", units=[HIDDEN]), actor=rep("KGZ"),
+        at=T0 + timedelta(hours=7))
+    forces.give_consent(accounts_db, cid, "KGZ", forces.ConsentIn(scope="all"),
+                        actor=rep("KGZ"), at=T0 + timedelta(hours=8))  # names it "before"
+    with accounts_db.read() as conn:
+        stored = {r.action: r.change for r in conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action.in_(["assistance.offer", "forces.consent"]),
+            t.audit_log.c.acting_for == "KGZ").order_by(t.audit_log.c.id))}
+    assert all(HIDDEN in change for change in stored.values()) and len(stored) == 2
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "auditor", "demo-auditor-pass")
+        items = client.get("/api/v1/audit", params={"limit": 1000}).json()["items"]
+        assert HIDDEN not in json.dumps(items)
+        kgz = {action: next(e for e in items  # the newest of each
+                            if e["acting_for"] == "KGZ" and e["action"] == action)
+               for action in stored}
+        assert json.loads(kgz["assistance.offer"]["change"])["units"] == [""]
+        answer = json.loads(kgz["forces.consent"]["change"])
+        assert answer["before"] == {"scope": "some", "units": [""]}, answer
+        assert kgz["forces.consent"]["redacted"] is True
+        some = [json.loads(e["change"]) for e in items if e["action"] == "forces.consent"
+                and e["acting_for"] == "KGZ" and '"scope":"some"' in e["change"]]
+        assert [c["units"] for c in some if c["scope"] == "some"] == [[""]]
+        # an entry naming units the auditor may see is as stored
+        blr = next(e for e in items if e["acting_for"] == "BLR"
+                   and e["action"] == "assistance.offer")
+        assert json.loads(blr["change"])["units"] == ["pk-blr-1"] and "redacted" not in blr
+        assert HIDDEN not in client.get("/audit").text
+        assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    with accounts_db.read() as conn:  # the trail itself is unchanged
+        assert {r.action: r.change for r in conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action.in_(["assistance.offer", "forces.consent"]),
+            t.audit_log.c.acting_for == "KGZ").order_by(t.audit_log.c.id))} == stored
