@@ -21,9 +21,8 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from phalanx.web.i18n import N_, labeller, long_date, translations
+from phalanx.web.i18n import N_, forces_refusals, labeller, long_date, translations
 from phalanx.web.i18n.labels import LABELS
-from phalanx.web.i18n.offers import OFFER_MESSAGES, OFFER_TEMPLATES, UNNAMED_DECISIONS
 
 # the titles of the error statuses
 TITLES = {
@@ -81,7 +80,7 @@ MESSAGES = (
     N_("the file is empty"),
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
-    *OFFER_MESSAGES,
+    *forces_refusals.FORCES_MESSAGES,
 )
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
@@ -238,7 +237,7 @@ TEMPLATES = (
     N_("unreadable: %(detail)s"),
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
-    *OFFER_TEMPLATES,
+    *forces_refusals.OFFER_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -378,7 +377,7 @@ def _translated(message: str, lang: str) -> str | None:
 
 def decision_number(value: str, lang: str) -> str:
     """A decision named by its number, as it is; one named by no number in `lang`."""
-    if value in UNNAMED_DECISIONS:
+    if value in forces_refusals.UNNAMED_DECISIONS:
         return str(translations(lang).gettext(value))
     return value
 

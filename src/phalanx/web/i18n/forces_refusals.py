@@ -1,6 +1,7 @@
-"""The refusals of an offer of registry units (`services/offered_units.py`), and what
-stands in a decision's number where a text may not name the decision: the templates
-`errors.translate` matches (see `errors`)."""
+"""Refusals about forces: of an offer of registry units (`services/offered_units.py`) and
+of a deployment plan (`services/forces/deployment.py`), and what stands in a decision's
+number where a text may not name the decision: the messages and templates
+`errors.translate` knows (see `errors`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from phalanx.web.i18n import N_
 # measures chosen before a decision is linked
 UNNAMED_DECISIONS = (N_("the crisis's decision"), N_("the chosen measures"))
 
-OFFER_MESSAGES = (
+FORCES_MESSAGES = (
     N_("name units, or a strength of a capability, not both"),
     N_("an offer of units names registry units, or a capability with a strength"),
+    # a plan not decided for a crisis planned with it that the decider may not read
+    N_("a crisis planned with it, which you may not read, would send forces onto a "
+       "member's territory without that member's request: plan again"),
 )
 
 OFFER_TEMPLATES = (
