@@ -7,6 +7,7 @@ the crisis's decision names the decision only to those who may read it."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,8 +22,19 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, forces
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
+from phalanx.services.offered_units import UNNAMED_DECISION as UNNAMED
 from phalanx.web.app import create_app
-from tests.integration.test_force_tasks import PK, PLANNER, T0, need, rep, response
+from phalanx.web.i18n import errors as texts
+from phalanx.web.i18n.plantexts import plan_text
+from tests.integration.test_force_tasks import (
+    PK,
+    PLANNER,
+    T0,
+    consent_all,
+    need,
+    rep,
+    response,
+)
 from tests.integration.test_offered_unit_names import _offers
 from tests.integration.test_pages import login
 
@@ -175,3 +187,89 @@ def test_a_plan_does_not_explain_a_unit_the_reader_may_not_see(accounts_db: Data
         assert number not in json.dumps(seen)
         assert "barred: the crisis's decision authorizes peacekeeping, not crrf" in \
             seen["explanations"].values()
+
+
+def _latin(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z][A-Za-z']+", text))
+
+
+def test_a_russian_reader_reads_the_unnamed_decision_in_russian(accounts_db: Database,
+                                                                settings: Settings) -> None:
+    """Where a decision the reader may not read stands unnamed, in an offer's refusal and
+    in a plan's explanations, a Russian reader reads it in Russian, as the rest."""
+    cid = response(accounts_db)
+    with accounts_db.write(SYSTEM) as w:
+        w.conn.execute(update(t.decision).values(**classification_values(Classification(
+            OwnerKind.BODY, "csc", Marking.PARTICIPANTS, frozenset({"KAZ", "RUS", "TJK"})))))
+        w.audit("decision.mark", "decision", 1, {"marking": "PARTICIPANTS"})
+    need_id = _need(accounts_db, cid)
+    with pytest.raises(Invalid) as refused:
+        crises.offer_assistance(accounts_db, need_id, crises.OfferIn.model_validate(
+            {"kind": "units", "description": "x", "units": ["crrf-blr-sf-1", "pk-xyz-9"]}),
+            actor=rep("BLR"), at=T0 + timedelta(hours=6))
+    with pytest.raises(Invalid) as by_strength:
+        crises.offer_assistance(accounts_db, need_id, crises.OfferIn.model_validate(
+            {"kind": "units", "description": "x", "capability": "special_forces",
+             "strength": 100}), actor=rep("BLR"), at=T0 + timedelta(hours=6))
+    for message in (refused.value.message, by_strength.value.message):
+        assert UNNAMED in message, message
+        russian = texts.translate(message, "ru", labelled=True)
+        assert "решение по кризису разрешает" in russian, russian
+        # no English but the keys of the units and formations it names
+        assert _latin(russian) <= {"crrf", "blr", "sf", "pk", "xyz", "peacekeeping",
+                                   "BLR", "crdf", "car"}, russian
+    # a plan's explanations, as the crisis room writes them
+    consent_all(accounts_db, cid)
+    need(accounts_db, cid, strength=600)
+    plan = forces.run_plan(accounts_db, cid, forces.PlanIn(time_limit=1), actor=PLANNER,
+                           at=T0 + timedelta(hours=8))
+    with accounts_db.read() as conn:
+        seen = forces.plan_out(conn, plan.id, actor=rep("BLR"))
+    unnamed = [why for why in seen.explanations.values() if UNNAMED in why]
+    assert unnamed
+    for why in unnamed:
+        russian = plan_text(why, "ru")
+        assert "the crisis's" not in russian and "решение по кризису" in russian, russian
+
+
+def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    """An offer's and a member's answer's entries are about the crisis, which the auditor
+    reads, but Kyrgyzstan's NATIONAL company in them is not the auditor's to read: named
+    by no key, the entry marked redacted; the stored entries are as written and the chain
+    verifies."""
+    cid = _offers(accounts_db)  # Kyrgyzstan offers its NATIONAL company
+    forces.give_consent(accounts_db, cid, "KGZ", forces.ConsentIn(
+        scope="some", units=[HIDDEN]), actor=rep("KGZ"),
+        at=T0 + timedelta(hours=7))
+    forces.give_consent(accounts_db, cid, "KGZ", forces.ConsentIn(scope="all"),
+                        actor=rep("KGZ"), at=T0 + timedelta(hours=8))  # names it "before"
+    with accounts_db.read() as conn:
+        stored = {r.action: r.change for r in conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action.in_(["assistance.offer", "forces.consent"]),
+            t.audit_log.c.acting_for == "KGZ").order_by(t.audit_log.c.id))}
+    assert all(HIDDEN in change for change in stored.values()) and len(stored) == 2
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "auditor", "demo-auditor-pass")
+        items = client.get("/api/v1/audit", params={"limit": 1000}).json()["items"]
+        assert HIDDEN not in json.dumps(items)
+        kgz = {action: next(e for e in items  # the newest of each
+                            if e["acting_for"] == "KGZ" and e["action"] == action)
+               for action in stored}
+        assert json.loads(kgz["assistance.offer"]["change"])["units"] == [""]
+        answer = json.loads(kgz["forces.consent"]["change"])
+        assert answer["before"] == {"scope": "some", "units": [""]}, answer
+        assert kgz["forces.consent"]["redacted"] is True
+        some = [json.loads(e["change"]) for e in items if e["action"] == "forces.consent"
+                and e["acting_for"] == "KGZ" and '"scope":"some"' in e["change"]]
+        assert [c["units"] for c in some if c["scope"] == "some"] == [[""]]
+        # an entry naming units the auditor may see is as stored
+        blr = next(e for e in items if e["acting_for"] == "BLR"
+                   and e["action"] == "assistance.offer")
+        assert json.loads(blr["change"])["units"] == ["pk-blr-1"] and "redacted" not in blr
+        assert HIDDEN not in client.get("/audit").text
+        assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    with accounts_db.read() as conn:  # the trail itself is unchanged
+        assert {r.action: r.change for r in conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action.in_(["assistance.offer", "forces.consent"]),
+            t.audit_log.c.acting_for == "KGZ").order_by(t.audit_log.c.id))} == stored

@@ -138,3 +138,44 @@ def test_the_crisis_room_shows_the_reason_beside_the_requirement(
         room = client.get(f"/crises/{cid}").text
     russian = translate(NOT_ASKED, "ru", labelled=True)
     assert russian != NOT_ASKED and russian in room
+
+
+def test_a_plan_refused_for_a_crisis_the_decider_may_not_read_names_none_of_it(
+        db: Database) -> None:
+    """Two border clashes planned together; the second is Kyrgyzstan's own (NATIONAL),
+    which the Joint Staff may not read, and Tajikistan withdrew the request that sent its
+    units to Isfara: the plan is not decided, and the refusal says why without naming the
+    crisis, its requirement, its place or the state."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.adapters.db.access import classification_values
+    from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services.forces.deployment import UNSEEN_UNREQUESTED
+    from phalanx.web.i18n.errors import translate
+
+    seen, _batken, _isfara = border_clash(db)
+    hidden, _, isfara = border_clash(db)
+    tjk = _ask(db, hidden, "TJK", T0 + timedelta(hours=5))
+    plan = forces.run_plan(db, seen, forces.PlanIn(time_limit=1), actor=PLANNER,
+                           at=T0 + timedelta(hours=5))
+    with db.read() as conn:
+        whole = forces.plan_out(conn, plan.id, actor=SYSTEM)
+    assert isfara in {m.requirement for m in whole.movements if m.crisis_id == hidden}
+    crisis_requests.withdraw_request(db, hidden, tjk, crisis_requests.WithdrawalIn(
+        at=T0 + timedelta(hours=6)), actor=rep("TJK"), at=T0 + timedelta(hours=6))
+    with db.write(SYSTEM) as w:
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == hidden).values(
+            **classification_values(Classification(OwnerKind.STATE, "KGZ", Marking.NATIONAL))))
+        w.audit("crisis.mark", "crisis", hidden, {"marking": "NATIONAL"})
+    with pytest.raises(Conflict) as refused:
+        forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=7))
+    assert str(refused.value) == f"plan {plan.id} is not decided: {UNSEEN_UNREQUESTED}"
+    russian = translate(str(refused.value), "ru")
+    assert russian.startswith(f"план {plan.id} не утверждён: ") and "crisis" not in russian, \
+        russian
+    # the reader of both crises reads the requirement and why
+    with pytest.raises(Conflict, match=f"requirement {isfara}: military_peacekeeping: the "
+                                       "place lies on the territory of TJK, whose"):
+        forces.decide_plan(db, plan.id, actor=SYSTEM, at=T0 + timedelta(hours=7))

@@ -170,8 +170,10 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
            ) -> tuple[list[dict[str, Any]], int]:
     """Entries matching the filter that `actor` may read, newest first, and how many in
     all. An entry about a classified record is read only by those who may read the
-    record (adapters/db/access.py: audit_visible); verifying the chain needs no reader
-    to see any entry's content (it runs on the server and answers only the verdict)."""
+    record (adapters/db/access.py: audit_visible), and a registry unit it may not see is
+    named in no entry's change (`access.audit_readable`, the entry marked `redacted`);
+    verifying the chain needs no reader to see any entry's content (it runs on the server
+    on the stored entries and answers only the verdict)."""
     c = t.audit_log.c
     where = [access.audit_visible(actor)]
     if f.actor:
@@ -189,7 +191,8 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
     total = conn.execute(select(func.count()).select_from(t.audit_log).where(*where)).scalar_one()
     rows = conn.execute(select(t.audit_log).where(*where).order_by(c.id.desc())
                         .limit(f.limit).offset(f.offset))
-    return [dict(r._mapping) for r in rows], int(total)
+    # a registry unit the reader may not see is named by no key in an entry's change
+    return access.audit_readable(conn, actor, (r._mapping for r in rows)), int(total)
 
 
 

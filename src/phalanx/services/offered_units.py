@@ -195,10 +195,17 @@ def hidden(conn: Connection, actor: Principal | None) -> frozenset[str]:
     return frozenset(every - set(names(conn, None, actor)))
 
 
+def is_hidden(key: str, keys: frozenset[str]) -> bool:
+    """Whether the unit (or the part of a unit, `key#2`) `key` is one of `keys`, the units
+    a reader may not see (`hidden`)."""
+    return key.partition("#")[0] in keys
+
+
 def masked(text: str, keys: frozenset[str]) -> str:
-    """`text` (a timeline entry naming units by their keys) with each of `keys` (units the
-    reader may not see) replaced by `RESTRICTED`."""
+    """`text` (a timeline entry or a planner's line naming units, or parts of units, by
+    their keys) with each of `keys` (units the reader may not see) replaced by
+    `RESTRICTED`."""
     if not keys:
         return text
-    return re.sub(r"[^\s,()]+", lambda m: RESTRICTED if m.group(0) in keys else m.group(0),
-                  text)
+    return re.sub(r"[^\s,();:]+", lambda m: RESTRICTED if is_hidden(m.group(0), keys)
+                  else m.group(0), text)

@@ -8,10 +8,13 @@ A test keeps other modules from selecting classified tables directly.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Select,
     String,
     Table,
@@ -33,6 +36,7 @@ from phalanx.domain.access.policy import (
     read_scope,
 )
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.audit import canonical
 
 
 def visible(table: Table, scope: ReadScope) -> ColumnElement[bool]:
@@ -123,3 +127,47 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
         select(cast(t.op_report.c.batch_id, String)).where(visible(t.op_report, scope)))))
     classified = or_(c.target_kind.in_([*_AUDIT_TARGETS, "task", "op_batch"]), meeting)
     return or_(not_(classified), *named)
+
+
+# audit entries whose change names registry units by their keys (the path to each list of
+# keys in the change): the entry is about the crisis, which its readers may read, but a
+# unit among them may be kept NATIONAL by its state
+_AUDIT_UNIT_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "assistance.offer": (("units",),),
+    "forces.consent": (("units",), ("before", "units")),
+}
+
+
+def audit_readable(conn: Connection, principal: Principal,
+                   entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries (rows of the trail `audit_visible` lets `principal` read) as it may
+    read them: a registry unit it may not see is named by no key ("", as in the API), and
+    such an entry says `redacted` (its stored change, which its hash seals, is unchanged:
+    the chain is verified on the stored entries)."""
+    from phalanx.adapters.db import tables as t
+
+    out = [dict(e) for e in entries]
+    scope = read_scope(principal)
+    if scope.everything or not any(e["action"] in _AUDIT_UNIT_KEYS for e in out):
+        return out
+    hidden = {k for (k,) in conn.execute(select(t.force_unit.c.key).where(
+        not_(visible(t.force_unit, scope))))}
+    for e in out:
+        paths = _AUDIT_UNIT_KEYS.get(e["action"])
+        if not paths or not hidden:
+            continue
+        change = json.loads(e["change"])
+        redacted = False
+        for path in paths:
+            *parents, last = path
+            holder = change
+            for step in parents:
+                holder = holder.get(step) if isinstance(holder, dict) else None
+            keys = holder.get(last) if isinstance(holder, dict) else None
+            if isinstance(keys, list) and any(k in hidden for k in keys):
+                holder[last] = ["" if k in hidden else k for k in keys]  # type: ignore[index]
+                redacted = True
+        if redacted:
+            e["change"] = canonical(change)
+            e["redacted"] = True
+    return out

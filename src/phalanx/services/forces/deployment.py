@@ -38,6 +38,11 @@ from phalanx.services.forces.withdrawal import return_times
 
 # --- deployment -------------------------------------------------------------------------
 
+# why a plan is not decided, where the requirement refused is of a crisis planned with it
+# that the decider may not read (its number, place and state are not said)
+UNSEEN_UNREQUESTED = ("a crisis planned with it, which you may not read, would send forces "
+                      "onto a member's territory without that member's request: plan again")
+
 
 def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                 at: datetime | None = None) -> PlanOut:
@@ -66,7 +71,8 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                 w.conn, row, at=at, actor=actor)):
             raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # forces go onto a member's territory only at that member's request
-        if r.kind != "withdrawal" and (problems := unrequested(w.conn, r.movements, at)):
+        if r.kind != "withdrawal" and (problems := unrequested(w.conn, r.movements, at,
+                                                                actor)):
             raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # an exercise never supersedes a real plan, nor a real one an exercise's
         same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
@@ -86,21 +92,30 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         return plan_out(w.conn, plan_id, actor=actor)
 
 
-def unrequested(conn: Connection, movements: list[dict[str, Any]], at: datetime
-                ) -> list[str]:
+def unrequested(conn: Connection, movements: list[dict[str, Any]], at: datetime,
+                actor: Principal = SYSTEM) -> list[str]:
     """Why the plan's movements may not go where they go at `at`: each requirement they
     serve whose place lies on a member's territory that member's request does not cover
-    (`forces/hosts.py`), named with the reason."""
+    (`forces/hosts.py`), named with the reason where `actor` may read its crisis; those of
+    the crises planned with it that it may not read, in words that name none of them."""
     wanted: dict[int, set[int]] = {}
     for m in movements:
         wanted.setdefault(m["crisis_id"], set()).add(m["requirement"])
+    seen = {c for (c,) in conn.execute(access.select_visible(t.crisis, actor, t.crisis.c.id)
+                                       .where(t.crisis.c.id.in_(wanted or {-1})))}
     out = []
+    unseen = False
     for crisis in conn.execute(access.select_visible(t.crisis, SYSTEM).where(
             t.crisis.c.id.in_(wanted or {-1})).order_by(t.crisis.c.id)):
         places = list(conn.execute(select(t.force_requirement).where(
             t.force_requirement.c.id.in_(wanted[crisis.id])).order_by(t.force_requirement.c.id)))
         for rid, why in hosts.refusals(conn, crisis, places, at).items():
-            out.append(f"requirement {rid}: {why}")
+            if crisis.id in seen:
+                out.append(f"requirement {rid}: {why}")
+            else:
+                unseen = True
+    if unseen:
+        out.append(UNSEEN_UNREQUESTED)
     return out
 
 
@@ -156,14 +171,16 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
     home_id, home = return_times(conn, crisis_id)
     rows = []
     counts = {"waiting": 0, "moving": 0, "arrived": 0, "leaving": 0, "returned": 0}
-    for m in p.movements:
-        if m.crisis_id != crisis_id:
-            continue
+    # the way home is found by the unit, which the reader may not see (`plan_out` names
+    # it by no key): the stored movements, in the order the plan gives them
+    stored = [m["unit"] for m in r.movements if m["crisis_id"] == crisis_id]
+    shown = [m for m in p.movements if m.crisis_id == crisis_id]
+    for unit, m in zip(stored, shown, strict=True):
         leaves = m.depart or (p.starts_at + timedelta(hours=0))
         status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")
         span = (m.arrive - leaves).total_seconds() or 1.0
         done = min(1.0, max(0.0, (at - leaves).total_seconds() / span))
-        back = home.get(m.unit)
+        back = home.get(unit)
         if back is not None and status == "arrived" and at >= back[0]:
             status = "returned" if at >= back[1] else "leaving"
             span = (back[1] - back[0]).total_seconds() or 1.0

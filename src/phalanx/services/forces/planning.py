@@ -34,7 +34,8 @@ __all__ = ["Built", "MovementOut", "PlanIn", "PlanOut", "_plan_from_json", "buil
 class MovementOut(BaseModel):
     requirement: int
     crisis_id: int
-    unit: str
+    unit: str = Field(description="the unit's key (a part of a unit: `key#2`); empty when "
+                                  "the reader may not see the unit")
     state: str
     mode: str
     depart: datetime | None
@@ -47,7 +48,8 @@ class MovementOut(BaseModel):
     sites: int = 0
     part: int = 0  # the slice of its task or site, of `parts` (0 or 1 part: whole)
     parts: int = 0
-    strength: int | None = None  # of the unit or part that moves
+    strength: int | None = Field(default=None, description="of the unit or part that "
+                                 "moves; none when the reader may not see the unit")
 
 
 class PlanOut(BaseModel):
@@ -249,26 +251,29 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     visible_reqs = {x.id for x in conn.execute(select(t.force_requirement.c.id).where(
         t.force_requirement.c.crisis_id.in_(visible or {-1})))}
     partial = not set(r.crises or [r.crisis_id]) <= visible
+    # a unit the reader may not see (one its state keeps NATIONAL): its movement is the
+    # crisis's and shows, the unit does not (its key, strength, load, and where the
+    # aircraft that carry it start from are its state's)
+    unseen = offered_units.hidden(conn, actor)
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
             continue
         departs = [s["depart_h"] for s in m["sorties"]]
+        unit_seen = not offered_units.is_hidden(m["unit"], unseen)
         # where an aircraft starts a sortie tells where its previous one went
-        sorties = m["sorties"] if not partial else [
-            {k: v for k, v in s.items() if k != "start"} for s in m["sorties"]]
+        sorties = m["sorties"] if not partial and unit_seen else [
+            {k: v for k, v in s.items() if k != "start" and (unit_seen or k != "load_t")}
+            for s in m["sorties"]]
         moves.append(MovementOut(
-            requirement=m["requirement"], crisis_id=m["crisis_id"], unit=m["unit"],
-            state=m["state"], mode=m["mode"],
+            requirement=m["requirement"], crisis_id=m["crisis_id"],
+            unit=m["unit"] if unit_seen else "", state=m["state"], mode=m["mode"],
             depart=start + timedelta(hours=min(departs)) if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
-            strength=m.get("strength"), site=m.get("site", 0), sites=m.get("sites", 0),
-            part=m.get("part", 0), parts=m.get("parts", 0)))
+            strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
+            sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0)))
     uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
-    # why a unit the reader may not see (one its state keeps NATIONAL) was passed over,
-    # barred or too small: not said (its key and strength are its state's)
-    unseen = offered_units.hidden(conn, actor)
     # a decision the reader may not read (limited format) is named by no number
     unread = [n for (n,) in conn.execute(access.select_visible(
         t.decision, SYSTEM, t.decision.c.number).where(
@@ -282,8 +287,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                           text)
         return text
 
-    explanations = {k: unnamed(v) for k, v in r.explanations.items()
-                    if k not in hidden_units and k.split("#")[0] not in unseen}
+    # why a unit the reader may not see was passed over, barred or too small: not said,
+    # and another unit's line names it by no key
+    explanations = {k: offered_units.masked(unnamed(v), unseen)
+                    for k, v in r.explanations.items()
+                    if k not in hidden_units and not offered_units.is_hidden(k, unseen)}
     objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap
     improvement = (greedy - closure) / greedy if greedy > 0 else None
     if partial:
@@ -304,7 +312,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         greedy=greedy_out, bound=bound, gap=gap, improvement=improvement,
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
-        warnings=[unnamed(w) for w in r.warnings if _warning_visible(w, visible, visible_reqs)],
+        warnings=[offered_units.masked(unnamed(w), unseen) for w in r.warnings
+                  if _warning_visible(w, visible, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
         partial=partial)

@@ -21,7 +21,7 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from phalanx.web.i18n import N_, labeller, long_date, translations
+from phalanx.web.i18n import N_, forces_refusals, labeller, long_date, translations
 from phalanx.web.i18n.labels import LABELS
 
 # the titles of the error statuses
@@ -80,6 +80,7 @@ MESSAGES = (
     N_("the file is empty"),
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
+    *forces_refusals.FORCES_MESSAGES,
 )
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
@@ -236,6 +237,7 @@ TEMPLATES = (
     N_("unreadable: %(detail)s"),
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
+    *forces_refusals.OFFER_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -244,7 +246,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
           "watch_status": "watch_status", "measure": "measure", "permission": "permission",
           "quorum": "quorum", "draft_status": "draft_status",
-          "amendment_status": "amendment_status", "written": "written", "standing": "standing"}
+          "amendment_status": "amendment_status", "written": "written", "standing": "standing",
+          "capability": "cap"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
 
@@ -333,6 +336,8 @@ def _value(name: str, value: str, lang: str) -> str:
         return ", ".join(_label(label, LISTS[name], v) for v in value.split(", "))
     if name in NESTED:
         return translate(value, lang, labelled=True)
+    if name == "number":
+        return decision_number(value, lang)
     try:
         if name in DATES:
             return long_date(date.fromisoformat(value), lang)
@@ -368,6 +373,13 @@ def _translated(message: str, lang: str) -> str | None:
     if any(d is not None for d in done):
         return "; ".join(d if d is not None else p for d, p in zip(done, parts, strict=True))
     return None
+
+
+def decision_number(value: str, lang: str) -> str:
+    """A decision named by its number, as it is; one named by no number in `lang`."""
+    if value in forces_refusals.UNNAMED_DECISIONS:
+        return str(translations(lang).gettext(value))
+    return value
 
 
 def not_found(kind: str, key: object, lang: str) -> str:

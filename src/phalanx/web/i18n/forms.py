@@ -12,8 +12,11 @@ the placeholders of its msgid; the name says how the value shows:
 - `line_*`: a part of a line, translated in turn; `reasons`: parts joined by `; `;
 - `data_*`: a text of the organization's file (a body's name, a crisis category's
   basis), in the language the file gives it in, when the caller passes the file's texts;
-- `unit*`: a unit, by its name, and `aircraft`: aircraft `, `-separated, each name once,
-  when the caller passes the names (`names`: an id to its name in the language);
+- `unit*`: a unit, by its name ("a restricted unit" for one the reader may not see:
+  `restricted`), and `aircraft`: aircraft `, `-separated, each name once, when the
+  caller passes the names (`names`: an id to its name in the language);
+- `number`: a decision's number, as it is; a decision named by no number (one the
+  reader may not read) in the language;
 - `unitkeys`: registry units `, `-separated, each by its name; a key without a name (a
   unit the reader may not see, or no names given) as "a restricted unit", never as the
   key (in English too);
@@ -34,7 +37,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
+from phalanx.services.offered_units import RESTRICTED
 from phalanx.web.i18n import N_, labeller, number, translations
+from phalanx.web.i18n.errors import decision_number
 
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
 # a registry unit the reader may not see, in a list of units
@@ -52,9 +57,13 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
     label = labeller(lang)
     if name.startswith("data_"):
         return data(value) if data is not None else value
+    if name == "number":
+        return decision_number(value, lang)
     if name == "unitkeys":
         return _unit_names(value, lang, names)
     if name.startswith("unit"):
+        if value == RESTRICTED:  # a unit the reader may not see, as a page shows it
+            return str(translations(lang).gettext(RESTRICTED_UNIT))
         return (names or {}).get(value, value)
     if name == "aircraft":
         shown = [(names or {}).get(v.strip(), v.strip()) for v in value.split(",")]

@@ -13,6 +13,8 @@ from phalanx.domain.organization import Organization
 from phalanx.services import forces
 from phalanx.web import charts
 from phalanx.web.deps import Conn, Id
+from phalanx.web.i18n import translator
+from phalanx.web.i18n.forms import RESTRICTED_UNIT
 from phalanx.web.pages import planner_runs
 
 
@@ -48,6 +50,7 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
     if plan is None:
         return ""
     by_req = {r.id: r for r in reqs}
+    restricted = translator(lang)(RESTRICTED_UNIT)
     rows = []
     for m in plan.movements:
         r = by_req.get(m.requirement)
@@ -55,7 +58,9 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
             continue
         dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
         need = (r.needed_by - plan.starts_at).total_seconds() / 3600
-        rows.append((names.get(m.unit, m.unit), m.state, dep, m.arrive_h, need, m.mode))
+        # a unit the reader may not see (no key): "a restricted unit"
+        rows.append((names.get(m.unit, m.unit) or restricted, m.state, dep, m.arrive_h, need,
+                     m.mode))
     return charts.plan_gantt(rows, lang)
 
 

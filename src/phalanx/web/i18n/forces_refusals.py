@@ -1,0 +1,37 @@
+"""Refusals about forces: of an offer of registry units (`services/offered_units.py`) and
+of a deployment plan (`services/forces/deployment.py`), and what stands in a decision's
+number where a text may not name the decision: the messages and templates
+`errors.translate` knows (see `errors`)."""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_
+
+# in the place of a decision's number: a decision the reader may not read, or the
+# measures chosen before a decision is linked
+UNNAMED_DECISIONS = (N_("the crisis's decision"), N_("the chosen measures"))
+
+FORCES_MESSAGES = (
+    N_("name units, or a strength of a capability, not both"),
+    N_("an offer of units names registry units, or a capability with a strength"),
+    # a plan not decided for a crisis planned with it that the decider may not read
+    N_("a crisis planned with it, which you may not read, would send forces onto a "
+       "member's territory without that member's request: plan again"),
+)
+
+OFFER_TEMPLATES = (
+    N_("%(unit)s: not in the registry"),
+    N_("%(unit)s belongs to %(state)s, which alone may offer it"),
+    N_("%(unit)s is withdrawn from the registry's use"),
+    # the unit's formation or state is not what the crisis's decision authorizes
+    N_("%(unit)s: %(number)s authorizes %(formations)s, not %(formation)s"),
+    N_("%(unit)s: %(number)s names the contributing states %(states)s"),
+    N_("%(state)s has no %(capability)s unit in the registry that may take part "
+       "(%(problems)s)"),
+    N_("%(state)s has no %(capability)s unit in the registry that may take part"),
+    N_("%(state)s's %(capability)s units that may take part number %(total)s, less than "
+       "%(strength)s"),
+    # (a reason of the one above)
+    N_("%(number)s authorizes %(formations)s, not %(formation)s"),
+    N_("%(number)s names the contributing states %(states)s"),
+)
