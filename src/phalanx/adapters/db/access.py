@@ -130,11 +130,12 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
 
 
 # audit entries whose change names registry units by their keys (the path to each list of
-# keys in the change): the entry is about the crisis, which its readers may read, but a
-# unit among them may be kept NATIONAL by its state
+# keys, or to a key, in the change): the entry is about the crisis or the joint exercise,
+# which its readers may read, but a unit it names may be kept NATIONAL by its state
 _AUDIT_UNIT_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "assistance.offer": (("units",),),
     "forces.consent": (("units",), ("before", "units")),
+    "exercise.participant": (("unit",),),
 }
 
 
@@ -166,6 +167,9 @@ def audit_readable(conn: Connection, principal: Principal,
             keys = holder.get(last) if isinstance(holder, dict) else None
             if isinstance(keys, list) and any(k in hidden for k in keys):
                 holder[last] = ["" if k in hidden else k for k in keys]  # type: ignore[index]
+                redacted = True
+            elif isinstance(keys, str) and keys in hidden:  # one unit's key
+                holder[last] = ""  # type: ignore[index]
                 redacted = True
         if redacted:
             e["change"] = canonical(change)

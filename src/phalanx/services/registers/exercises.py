@@ -21,6 +21,7 @@ from phalanx.domain.access.policy import Marking, OwnerKind, can_change
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.domain.registers import exercises as rules
+from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -51,7 +52,8 @@ def registry_units(org: Organization) -> set[str] | None:
 class ParticipantOut(BaseModel):
     state: str
     formation: str
-    unit: str | None
+    unit: str | None = Field(description="the registry unit's key (None: names no unit); "
+                                         "empty when the reader may not see the unit")
     strength: int
 
 
@@ -119,14 +121,19 @@ class FindingUpdate(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-def _participants(conn: Connection, ids: list[int]) -> dict[int, list[ParticipantOut]]:
+def _participants(conn: Connection, ids: list[int], actor: Principal
+                  ) -> dict[int, list[ParticipantOut]]:
+    """The exercises' participants; a registry unit `actor` may not see (one its state
+    keeps NATIONAL) is named by no key (""), as in a crisis's offers."""
     out: dict[int, list[ParticipantOut]] = {i: [] for i in ids}
     if ids:
         c = t.exercise_participant.c
+        hidden = offered_units.hidden(conn, actor)
         for r in conn.execute(select(t.exercise_participant).where(c.exercise_id.in_(ids))
                               .order_by(c.state_code, c.id)):
+            unit = "" if r.unit_key is not None and r.unit_key in hidden else r.unit_key
             out[r.exercise_id].append(ParticipantOut(state=r.state_code, formation=r.formation,
-                                                     unit=r.unit_key, strength=r.strength))
+                                                     unit=unit, strength=r.strength))
     return out
 
 
@@ -165,7 +172,7 @@ def calendar(conn: Connection, *, actor: Principal, year: int | None = None) -> 
         stmt = stmt.where(func.extract("year", c.start_on) == year)
     rows = list(conn.execute(stmt))
     ids = [r.id for r in rows]
-    ps = _participants(conn, ids)
+    ps = _participants(conn, ids, actor)
     fs: dict[int, list[FindingOut]] = {i: [] for i in ids}
     by_key = {r.key: r.id for r in rows}
     for f in findings(conn, actor=actor, exercise_ids=ids):
@@ -179,7 +186,7 @@ def _row(conn: Connection, key: str, actor: Principal) -> Any:
 
 def get(conn: Connection, key: str, *, actor: Principal) -> ExerciseOut:
     r = _row(conn, key, actor)
-    return _out(r, _participants(conn, [r.id])[r.id],
+    return _out(r, _participants(conn, [r.id], actor)[r.id],
                 findings(conn, actor=actor, exercise_ids=[r.id]))
 
 
@@ -211,16 +218,21 @@ def create(db: Database, data: ExerciseIn, *, actor: Principal) -> ExerciseOut:
 
 def add_participant(db: Database, key: str, data: ParticipantIn, *,
                     actor: Principal) -> ExerciseOut:
-    """A state commits one of its formations: only its own representative does."""
+    """A state commits one of its formations: only its own representative does. A
+    registry unit the representative may not see is not in the registry for it (as its
+    page and the offers of units say), whoever holds it."""
     if not acts_for(actor, data.state):
         raise Forbidden(f"participation is voluntary: only {data.state}'s representative "
                         f"commits {data.state}'s formations")
     with db.write(actor) as w:
         r = _row(w.conn, key, actor)
         org = orgs.organization(w.conn)
+        units = registry_units(org)
+        if units is not None:
+            units -= offered_units.hidden(w.conn, actor)
         raise_problems(rules.participant_problems(
             rules.Participant(data.state, data.formation, data.strength, data.unit),
-            members(org, r.start_on), registry_units(org)))
+            members(org, r.start_on), units))
         w.conn.execute(insert(t.exercise_participant).values(
             exercise_id=r.id, state_code=data.state, formation=data.formation,
             unit_key=data.unit, strength=data.strength))

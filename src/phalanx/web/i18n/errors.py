@@ -196,6 +196,7 @@ TEMPLATES = (
     N_("unknown state %(state)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
+    N_("'%(unit)s' is not a unit of the forces registry"),
     N_("%(state)s has no seat in this session"),
     N_("%(value)s is not a date (use YYYY-MM-DD)"),
     N_("%(year)s is not a year of the organization"),

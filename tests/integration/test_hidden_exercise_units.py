@@ -1,0 +1,124 @@
+"""A joint exercise's participant may name a registry unit its reader may not see (one its
+state keeps NATIONAL): the register names it by no key, as the crisis's offers do (an
+empty key in the API, "a restricted unit" on the page), naming it is refused as naming a
+unit that does not exist, and the audit trail's entry of the participation names it by no
+key to a reader who may not see it (the stored entry unchanged, the chain verified)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.services.db import Database
+from phalanx.services.errors import Invalid
+from phalanx.services.registers import exercises as ex
+from phalanx.web.app import create_app
+from phalanx.web.i18n import errors as texts
+from tests.integration.test_force_tasks import rep
+from tests.integration.test_hidden_units import HIDDEN, _national
+from tests.integration.test_pages import login
+
+EXERCISE = "frontier-2026"  # an ORGANIZATION calendar entry: every member reads it
+
+
+def _participants(db: Database) -> None:
+    """Kyrgyzstan commits its company, which it keeps NATIONAL; Kazakhstan its
+    battalion, which every member sees."""
+    _national(db, HIDDEN, "KGZ")
+    ex.add_participant(db, EXERCISE, ex.ParticipantIn(
+        state="KGZ", formation="Peacekeeping company", strength=120, unit=HIDDEN),
+        actor=rep("KGZ"))
+    ex.add_participant(db, EXERCISE, ex.ParticipantIn(
+        state="KAZ", formation="Peacekeeping battalion", strength=400, unit="pk-kaz-1"),
+        actor=rep("KAZ"))
+
+
+def _row(page: str) -> str:
+    start = page.index(f'id="exercise-{EXERCISE}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_the_register_names_no_unit_the_reader_may_not_see(accounts_db: Database,
+                                                           settings: Settings) -> None:
+    _participants(accounts_db)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        one = client.get(f"/api/v1/joint-exercises/{EXERCISE}").json()
+        calendar = client.get("/api/v1/joint-exercises").json()
+        assert HIDDEN not in json.dumps(one) and HIDDEN not in json.dumps(calendar)
+        units = {(p["state"], p["formation"]): p["unit"] for p in one["participants"]}
+        assert units[("KGZ", "Peacekeeping company")] == ""
+        assert units[("KAZ", "Peacekeeping battalion")] == "pk-kaz-1"
+        assert units[("RUS", "CRDF CAR battalions of Russia")] is None  # names no unit
+        assert next(e for e in calendar if e["key"] == EXERCISE)["participants"] == \
+            one["participants"]
+        english = client.get("/joint-exercises?lang=en").text
+        assert HIDDEN not in english
+        assert "Peacekeeping company (120) a restricted unit" in _row(english)
+        assert "pk-kaz-1" in _row(english)
+        russian = client.get("/joint-exercises?lang=ru").text
+        assert HIDDEN not in russian
+        assert "подразделение с ограниченным доступом" in _row(russian)
+        assert "a restricted unit" not in russian
+        assert HIDDEN not in client.get("/secretariat").text
+
+        # Kyrgyzstan reads its own unit's key
+        login(client, "rep-kgz", "demo-rep-kgz")
+        own = client.get(f"/api/v1/joint-exercises/{EXERCISE}").json()
+        assert HIDDEN in {p["unit"] for p in own["participants"]}
+        assert HIDDEN in _row(client.get("/joint-exercises?lang=en").text)
+
+
+def test_naming_a_unit_one_may_not_see_is_refused_as_naming_none(
+        accounts_db: Database) -> None:
+    _national(accounts_db, HIDDEN, "KGZ")
+
+    def refusal(unit: str) -> Invalid:
+        with pytest.raises(Invalid) as refused:
+            ex.add_participant(accounts_db, EXERCISE, ex.ParticipantIn(
+                state="KAZ", formation="Peacekeeping company", strength=120, unit=unit),
+                actor=rep("KAZ"))
+        return refused.value
+
+    hidden, missing = refusal(HIDDEN), refusal("pk-xyz-9")
+    assert (hidden.where, hidden.message) == (
+        missing.where, missing.message.replace("pk-xyz-9", HIDDEN)) == (
+        "unit", f"'{HIDDEN}' is not a unit of the forces registry")
+    assert texts.translate(hidden.message, "ru") == \
+        f"«{HIDDEN}» не является подразделением реестра сил"
+    # Kyrgyzstan names its own
+    out = ex.add_participant(accounts_db, EXERCISE, ex.ParticipantIn(
+        state="KGZ", formation="Peacekeeping company", strength=120, unit=HIDDEN),
+        actor=rep("KGZ"))
+    assert HIDDEN in {p.unit for p in out.participants}
+
+
+def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    _participants(accounts_db)
+
+    def stored() -> dict[str, str]:
+        with accounts_db.read() as conn:
+            return {r.acting_for: r.change for r in conn.execute(select(t.audit_log).where(
+                t.audit_log.c.action == "exercise.participant"))}
+
+    before = stored()
+    assert HIDDEN in before["KGZ"] and "pk-kaz-1" in before["KAZ"]
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "auditor", "demo-auditor-pass")
+        items = client.get("/api/v1/audit", params={"limit": 1000}).json()["items"]
+        assert HIDDEN not in json.dumps(items)
+        entries = {e["acting_for"]: e for e in items if e["action"] == "exercise.participant"}
+        assert json.loads(entries["KGZ"]["change"]) == {
+            "state": "KGZ", "formation": "Peacekeeping company", "unit": "", "strength": 120}
+        assert entries["KGZ"]["redacted"] is True
+        assert json.loads(entries["KAZ"]["change"])["unit"] == "pk-kaz-1"
+        assert "redacted" not in entries["KAZ"]
+        assert HIDDEN not in client.get("/audit").text
+        assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    assert stored() == before  # the trail itself is unchanged
