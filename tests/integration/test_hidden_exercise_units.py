@@ -98,6 +98,23 @@ def test_naming_a_unit_one_may_not_see_is_refused_as_naming_none(
     assert HIDDEN in {p.unit for p in out.participants}
 
 
+def test_a_state_commits_its_own_units_only(accounts_db: Database) -> None:
+    """Kazakhstan's representative may not commit Kyrgyzstan's company (which every member
+    sees) to an exercise in Kazakhstan's name: nothing is written."""
+    with accounts_db.read() as conn:
+        before = conn.execute(select(t.exercise_participant)).all()
+    with pytest.raises(Invalid) as refused:
+        ex.add_participant(accounts_db, EXERCISE, ex.ParticipantIn(
+            state="KAZ", formation="Peacekeeping company", strength=120, unit=HIDDEN),
+            actor=rep("KAZ"))
+    assert (refused.value.where, refused.value.message) == (
+        "unit", f"'{HIDDEN}' is a unit of KGZ: KAZ commits its own formations")
+    assert texts.translate(refused.value.message, "ru") == \
+        f"«{HIDDEN}» — подразделение KGZ: KAZ выделяет только свои формирования"
+    with accounts_db.read() as conn:
+        assert conn.execute(select(t.exercise_participant)).all() == before
+
+
 def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Database,
                                                                settings: Settings) -> None:
     _participants(accounts_db)

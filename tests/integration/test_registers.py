@@ -207,7 +207,7 @@ def test_participants_are_committed_by_their_own_state_and_findings_tracked(
     out = ex.add_participant(org_db, "frontier-2026", p, actor=rep("ARM"))
     assert "ARM" in {x.state for x in out.participants}
     # units come from the forces registry: an unknown key is refused
-    assert "crdf-arm-1" in (ex.registry_units(_org(org_db)) or set())
+    assert (ex.registry_units(_org(org_db)) or {}).get("crdf-arm-1") == "ARM"
     with pytest.raises(Invalid):
         ex.add_participant(org_db, "frontier-2026", ex.ParticipantIn(
             state="ARM", formation="air-assault company", strength=120, unit="crdf-arm-9"),

@@ -124,8 +124,12 @@ def test_exercise_dates_and_participants() -> None:
     members = {"RUS", "KAZ"}
     p = ex.Participant("RUS", "CRDF battalion", 500, "crdf-rus-1")
     assert ex.participant_problems(p, members) == []  # no registry: no unit check
-    assert ex.participant_problems(p, members, {"crdf-rus-1"}) == []
-    assert [f for f, _ in ex.participant_problems(p, members, {"crdf-kaz-1"})] == ["unit"]
+    assert ex.participant_problems(p, members, {"crdf-rus-1": "RUS"}) == []
+    assert [f for f, _ in ex.participant_problems(p, members, {"crdf-kaz-1": "KAZ"})] == ["unit"]
+    # a state commits its own formations: Russia cannot commit Kazakhstan's unit
+    theirs = ex.Participant("RUS", "CRDF battalion", 500, "crdf-kaz-1")
+    assert ex.participant_problems(theirs, members, {"crdf-kaz-1": "KAZ"}) == [
+        ("unit", "'crdf-kaz-1' is a unit of KAZ: RUS commits its own formations")]
     bad = ex.Participant("SRB", " ", 0)
     assert [f for f, _ in ex.participant_problems(bad, members)] == ["state", "formation",
                                                                      "strength"]

@@ -157,11 +157,12 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
     return out
 
 
-def _forces_units(ds: DatasetIn) -> set[str] | None:
-    """The unit keys of the forces registry, or None when the file keeps none."""
+def _forces_units(ds: DatasetIn) -> dict[str, str] | None:
+    """The units of the forces registry (key: state), or None when the file keeps none."""
     forces = getattr(ds, "forces", None)
     if forces is None:
         return None
     units = forces.get("units", []) if isinstance(forces, dict) else getattr(forces, "units",
                                                                               [])
-    return {u["key"] if isinstance(u, dict) else u.key for u in units or []}
+    return {(u["key"] if isinstance(u, dict) else u.key):
+            (u["state"] if isinstance(u, dict) else u.state) for u in units or []}

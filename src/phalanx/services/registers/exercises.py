@@ -39,14 +39,16 @@ from phalanx.services.registers.common import (
 )
 
 
-def registry_units(org: Organization) -> set[str] | None:
-    """The unit keys of the forces registry, or None when the organization keeps none."""
+def registry_units(org: Organization) -> dict[str, str] | None:
+    """The units of the forces registry (key: state), or None when the organization keeps
+    none."""
     forces = getattr(org, "forces", None) or org.registers.get("forces")
     if not forces:
         return None
     units = forces.get("units", []) if isinstance(forces, dict) else getattr(forces, "units",
                                                                               [])
-    return {u["key"] if isinstance(u, dict) else u.key for u in units or []}
+    return {(u["key"] if isinstance(u, dict) else u.key):
+            (u["state"] if isinstance(u, dict) else u.state) for u in units or []}
 
 
 class ParticipantOut(BaseModel):
@@ -229,7 +231,8 @@ def add_participant(db: Database, key: str, data: ParticipantIn, *,
         org = orgs.organization(w.conn)
         units = registry_units(org)
         if units is not None:
-            units -= offered_units.hidden(w.conn, actor)
+            hidden = offered_units.hidden(w.conn, actor)
+            units = {k: s for k, s in units.items() if k not in hidden}
         raise_problems(rules.participant_problems(
             rules.Participant(data.state, data.formation, data.strength, data.unit),
             members(org, r.start_on), units))

@@ -22,6 +22,8 @@ FORCES_MESSAGES = (
 OFFER_TEMPLATES = (
     N_("%(unit)s: not in the registry"),
     N_("%(unit)s belongs to %(state)s, which alone may offer it"),
+    # a joint exercise's participant naming another state's unit
+    N_("'%(unit)s' is a unit of %(owner)s: %(state)s commits its own formations"),
     N_("%(unit)s is withdrawn from the registry's use"),
     # the unit's formation or state is not what the crisis's decision authorizes
     N_("%(unit)s: %(number)s authorizes %(formations)s, not %(formation)s"),
