@@ -137,5 +137,5 @@ def test_units_are_checked_only_against_a_forces_registry() -> None:
 
     from types import SimpleNamespace
 
-    with_forces = SimpleNamespace(forces={"units": [{"key": "crdf-rus-1"}]})
-    assert _forces_units(with_forces) == {"crdf-rus-1"}  # type: ignore[arg-type]
+    with_forces = SimpleNamespace(forces={"units": [{"key": "crdf-rus-1", "state": "RUS"}]})
+    assert _forces_units(with_forces) == {"crdf-rus-1": "RUS"}  # type: ignore[arg-type]
