@@ -52,7 +52,7 @@ def joint_bound(problem: Problem, by_crisis: Mapping[str, list[Requirement]],
     step = horizon / steps
     model = _Model(problem, [r for c in crises for r in by_crisis[c]], cands, step, steps,
                    min(close[c] for c in crises))
-    size = model.solver.NumVariables()
+    size = model.size
     if work.left < JOINT_SOLVES * size:
         return 0.0  # too large a model for the work left: the search would stop early
     if defer and work.left >= defer * JOINT_SOLVES * size:

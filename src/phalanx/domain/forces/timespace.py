@@ -16,7 +16,9 @@ no sooner than it is ready and land by the deadline. A load carries one unit, so
 unit lifted takes whole sorties: for every payload d flying its route, the sorties
 counted ceil(payload / d) each number at least ceil(weight / d) (a unit of 50 t takes two
 sorties of 40 t, or one of 100 t), and a sortie counts no more tonnes than the heaviest
-unit lifted on its route. An aircraft flies empty from any place to any home. Arcs on
+unit lifted on its route (what a route's loads carry from each readiness level on is a
+running total down the levels, each load counted once a total). An aircraft flies empty
+from any place to any home. Arcs on
 which an aircraft can never be (before it can reach their start) or that lead nowhere a
 load can still leave from are left out: the relaxation is the same, its model smaller.
 When even the relaxation cannot cover every requirement by a deadline, no plan can.
@@ -30,20 +32,19 @@ import math
 import time
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
 from phalanx.domain.forces.flying import ferry_h, road_arrival
 from phalanx.domain.forces.model import (
     EPS,
-    Aircraft,
     Point,
     Problem,
     Requirement,
     Unit,
     distance_km,
 )
+from phalanx.domain.forces.pools import aircraft_kinds, unit_classes
 
 STEPS = 96  # grid steps up to the latest deadline looked at
 FINER = (1, 2, 3, 4)  # then two, three and four times as many, while the work lasts
@@ -73,41 +74,6 @@ class LpWork:
         return True
 
 
-@dataclass(frozen=True)
-class _Class:
-    home: Point
-    ready: float
-    weight: float  # the lightest of the class
-    count: int
-    unit: Unit  # one of them, for the ground time
-    serves: tuple[str, ...]  # the requirements of the set they may serve
-    heaviest: float = math.inf  # the heaviest of the class
-
-
-def _classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[_Class]:
-    serves: dict[str, list[str]] = {}
-    units: dict[str, Unit] = {}
-    for r in reqs:
-        for u in cands.get(r.id, ()):
-            serves.setdefault(u.id, []).append(r.id)
-            units[u.id] = u
-    grouped: dict[tuple[object, ...], list[Unit]] = {}
-    for uid, rids in serves.items():
-        u = units[uid]
-        grouped.setdefault((u.home, u.readiness_h, u.garrison, tuple(rids)), []).append(u)
-    return [_Class(k[0], k[1], min(u.weight_t for u in us), len(us),  # type: ignore[arg-type]
-                   min(us, key=lambda u: u.id), k[3],  # type: ignore[arg-type]
-                   max(u.weight_t for u in us))
-            for k, us in sorted(grouped.items(), key=lambda kv: str(kv[0]))]
-
-
-def _kinds(problem: Problem) -> dict[tuple[float, float, float, float], Aircraft]:
-    out: dict[tuple[float, float, float, float], Aircraft] = {}
-    for a in problem.aircraft:
-        out.setdefault((a.payload_t, a.speed_kmh, a.range_km, a.turnaround_h), a)
-    return out
-
-
 def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, list[Unit]],
                    lo: float, hi: float, work: LpWork, finer: int = 1) -> float:
     """A lower bound on when every requirement of `reqs` has arrived, at least `lo`: the
@@ -120,7 +86,7 @@ def deadline_bound(problem: Problem, reqs: list[Requirement], cands: dict[str, l
     model = _Model(problem, reqs, cands, step, math.floor(hi / step + EPS), lo)
     n_lo = math.floor(lo / step + EPS)
     n_hi = model.n
-    size = model.solver.NumVariables()
+    size = model.size
     if finer > 1 and size > FINE_VARS:
         return lo  # too large a model to refine: its simplex grows faster than its size
     if not work.spend(2 * size) or not model.infeasible(n_lo) or model.infeasible(n_hi):
@@ -150,8 +116,8 @@ class _Model:
         def steps(h: float) -> int:
             return math.floor(h / step + EPS)
 
-        classes = _classes(reqs, cands)
-        kinds = sorted(_kinds(problem).items())
+        classes = unit_classes(reqs, cands)
+        kinds = sorted(aircraft_kinds(problem).items())
         by_req = {r.id: r for r in reqs}
         # the places, one per crisis and node: a deadline each crisis its own
         where: dict[str, str] = {r.id: f"{r.crisis}@{r.node or r.place}" for r in reqs}
@@ -265,9 +231,6 @@ class _Model:
         for ci, rid in lifts:
             k2 = (classes[ci].home, where[rid])
             heaviest[k2] = max(heaviest.get(k2, 0.0), classes[ci].heaviest)
-        demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
-        # per divisor d: sum of ceil(payload / d) over the sorties >= ceil(weight / d)
-        sorties: dict[tuple[Point, str, int], dict[float, pywraplp.Constraint]] = {}
         # the readiness of the classes at each home: the steps from which a class's loads
         # are counted are those of the classes at its home ready no later
         at_home: dict[Point, list[float]] = {}
@@ -275,11 +238,48 @@ class _Model:
             at_home.setdefault(d.home, []).append(d.ready)
         for h in at_home:
             at_home[h].sort()
+        # per route and level: what its loads carry from that level on, in tonnes and in
+        # sorties counted by each divisor d (ceil(payload / d) each), as running totals
+        # down the levels: each load is counted once a total, not once a level
+        carried: dict[tuple[Point, str], dict[int, tuple[pywraplp.Variable,
+                                                         dict[float, pywraplp.Variable]]]] = {}
+        self.totals = 0  # their variables: not counted in the model's size (`size`)
 
-        def levels(c: _Class) -> list[int]:
-            ready = at_home[c.home]
-            return sorted({steps(r) for r in ready[:bisect_right(ready, c.ready)]})
+        def totals(home: Point, place: str, lift: list[tuple[int, float, pywraplp.Variable]]
+                   ) -> dict[int, tuple[pywraplp.Variable, dict[float, pywraplp.Variable]]]:
+            if (home, place) in carried:
+                return carried[(home, place)]
+            cap = heaviest[(home, place)]
+            divisors = sorted({pl for _t, pl, _v in lift})
+            levels = sorted({steps(r) for r in at_home[home]})
+            landing: list[list[tuple[float, pywraplp.Variable]]] = [[] for _ in levels]
+            for t, payload, v in lift:  # each load in the last level at or before it
+                if (i := bisect_right(levels, t) - 1) >= 0:
+                    landing[i].append((payload, v))
+            out = carried[(home, place)] = {}
+            later: tuple[pywraplp.Variable, dict[float, pywraplp.Variable]] | None = None
+            for i in range(len(levels) - 1, -1, -1):
+                tonnes = s.NumVar(0.0, inf, "")
+                counts = {d: s.NumVar(0.0, inf, "") for d in divisors}
+                self.totals += 1 + len(divisors)
+                # a total: no more than what lands from its level to the next one, and
+                # the next one's total
+                rows_i = [(s.Constraint(-inf, 0.0), tonnes, later and later[0], None)] + [
+                    (s.Constraint(-inf, 0.0), counts[d], later and later[1][d], d)
+                    for d in divisors]
+                for row_i, total, after, _d in rows_i:
+                    row_i.SetCoefficient(total, 1.0)
+                    if after is not None:
+                        row_i.SetCoefficient(after, -1.0)
+                for payload, v in landing[i]:
+                    rows_i[0][0].SetCoefficient(v, -min(payload, cap))
+                    for row_i, _total, _after, d in rows_i[1:]:
+                        row_i.SetCoefficient(v, -math.ceil(payload / d - EPS))
+                out[levels[i]] = later = (tonnes, counts)
+            return out
 
+        demand: dict[tuple[Point, str, int], pywraplp.Constraint] = {}
+        sorties: dict[tuple[Point, str, int], dict[float, pywraplp.Constraint]] = {}
         for ci, c in enumerate(classes):
             once = s.Constraint(0.0, float(c.count))
             for rid in c.serves:
@@ -293,19 +293,19 @@ class _Model:
                 y = s.NumVar(0.0, float(c.count), "")
                 cover[rid].SetCoefficient(y, 1.0)
                 once.SetCoefficient(y, 1.0)
-                # tonnes loaded at its home for this place from its readiness on
-                for level in levels(c):
+                carry = totals(c.home, where[rid], lift)
+                # tonnes loaded at its home for this place from each level it is ready by
+                ready = at_home[c.home]
+                for level in sorted({steps(r) for r in ready[:bisect_right(ready, c.ready)]}):
                     key2 = (c.home, where[rid], level)
                     if key2 not in demand:
+                        tonnes, counts = carry[level]
                         demand[key2] = s.Constraint(0.0, inf)
-                        sorties[key2] = {d: s.Constraint(0.0, inf)
-                                         for d in sorted({pl for _t, pl, _v in lift})}
-                        cap = heaviest[(c.home, where[rid])]
-                        for t, payload, v in lift:
-                            if t >= level:
-                                demand[key2].SetCoefficient(v, min(payload, cap))
-                                for d, row_d in sorties[key2].items():
-                                    row_d.SetCoefficient(v, math.ceil(payload / d - EPS))
+                        demand[key2].SetCoefficient(tonnes, 1.0)
+                        sorties[key2] = {}
+                        for d, total in counts.items():
+                            sorties[key2][d] = s.Constraint(0.0, inf)
+                            sorties[key2][d].SetCoefficient(total, 1.0)
                     demand[key2].SetCoefficient(y, -c.weight)
                     # each unit takes whole sorties, n_k of each payload p_k with
                     # sum p_k n_k >= weight; divided by any d and rounded up (a
@@ -325,6 +325,11 @@ class _Model:
                 st = problem.start_of(b)
                 starts[st] = starts.get(st, 0) + 1
         return starts
+
+    @property
+    def size(self) -> int:
+        """The variables counted as the model's work: all but the running totals."""
+        return int(self.solver.NumVariables()) - self.totals
 
     def infeasible(self, n_t: int | Mapping[str, int]) -> bool:
         """No cover of every requirement with each landing by step `n_t` (or by the
