@@ -26,10 +26,11 @@ neighbourhood gains little for its time.
 Below about twenty sortie options, a sortie-level CP-SAT model over every unit and
 aircraft (`cpdata.exact_options`) proves the optimum: the plan says "optimal", gap 0.
 The time-space bound (`timespace.py`) tightens the cheap bounds on a thread of its own
-from the greedy plan on: its simplex leaves Python's lock, so it uses the machine's
-second core while the searches run; it bounds the sets of crises up to the greedy plan's
-closures and waits for the searches' best plan to search the joint bound up to that
-plan's closures (what it finds does not depend on the moment). After the searches,
+(`beside.py`): its simplex leaves Python's lock, so it uses the machine's second core
+while the searches run. It bounds the sets of crises up to the closures of the best plan
+once the first search has done `HAND_OVER` of its work, and waits for the searches' best
+plan to search the joint bound up to that plan's closures (what it finds does not depend
+on the moment). After the searches,
 CP-SAT (3.) runs beside it, on a thread of its own too (it also leaves Python's lock). A
 bound that proves the plan optimal stops CP-SAT, whose plans found by then are not kept
 (they would depend on the moment).
