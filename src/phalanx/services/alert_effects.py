@@ -155,7 +155,7 @@ def apply_waiting(w: Write, alert: cap.CapAlert, crisis_id: int | None,
             return
         row = ready[0]
         done.add(row.id)
-        try:  # as received; the text was kept as UTF-8, whatever it declared
+        try:  # as received: the text as decoded, without its declared encoding
             waiting = cap.parse(_DECLARATION.sub("", row.xml).encode("utf-8"))
         except cap.CapError:
             continue

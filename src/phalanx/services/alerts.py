@@ -166,6 +166,7 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     the record and what it did."""
     at = at or now()
     alert = cap.parse(data)
+    text = cap.decoded(data)  # kept with the characters the parser read
     signature, why = sig.verify(data, alert.sender, alert.sent, anchors or sig.Anchors())
     existing = _existing(db, alert)
     if existing is not None:
@@ -231,7 +232,7 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
                 extent=list(e) if (e := geo.extent(shapes(alert))) else None,
                 warnings=warnings, signature=signature, signature_detail=why,
                 action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
-                watch_id=watch_id, feed_id=route.feed_id, xml=data.decode("utf-8", "replace"),
+                watch_id=watch_id, feed_id=route.feed_id, xml=text,
                 **access.classification_values(ALERT_MARKING)).returning(
                 t.cap_alert.c.id)).scalar_one()
             w.audit("cap.receive", "cap_alert", alert_id, {

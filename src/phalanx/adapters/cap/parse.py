@@ -147,6 +147,22 @@ def safe_root(data: bytes, max_bytes: int = MAX_BYTES * 4) -> etree._Element:
     return root
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def decoded(data: bytes, max_bytes: int = MAX_BYTES * 4) -> str:
+    """The document's text as the XML parser read it: by its byte-order mark, else its
+    declared encoding, else UTF-8 (CapError if it is refused as `safe_root` refuses)."""
+    root = safe_root(data, max_bytes)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec)
+    try:
+        return data.decode(root.getroottree().docinfo.encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):  # a codec the parser has and Python lacks
+        return etree.tostring(root, encoding="unicode")
+
+
 class _Reader:
     """Reads by element names in any order, collecting errors and warnings."""
 
