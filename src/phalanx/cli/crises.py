@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -17,6 +17,9 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise
 from phalanx.services.errors import Invalid, NotFound
 
+if TYPE_CHECKING:
+    from phalanx.services.alerts import IntakeOut
+
 cap_app = typer.Typer(no_args_is_help=True, help="OASIS CAP alerts.")
 exercise_app = typer.Typer(no_args_is_help=True, help="Exercise scenarios.")
 crises_app = typer.Typer(no_args_is_help=True, help="The crisis board.")
@@ -24,7 +27,8 @@ crises_app = typer.Typer(no_args_is_help=True, help="The crisis board.")
 
 @cap_app.command("import")
 def cap_import(
-    file: Annotated[Path, typer.Argument(help="A CAP 1.2, 1.1 or 1.0 message.")],
+    file: Annotated[Path, typer.Argument(help="A CAP 1.2, 1.1 or 1.0 message, or an "
+                                                   "EDXL-DE 1.0 distribution of them.")],
     affected: Annotated[list[str], typer.Option(help="An affected member (repeatable).")],
     category: Annotated[str | None, typer.Option(help="Crisis category; default: from the "
                                                       "alert's CAP category.")] = None,
@@ -37,7 +41,7 @@ def cap_import(
     name the element and line; --json prints the result or the errors on stdout."""
     from phalanx.adapters.cap.parse import CapError
     from phalanx.config import get_settings
-    from phalanx.services import alerts
+    from phalanx.services import alerts, distributions
 
     def refuse(problems: list[dict[str, object]], message: str, exc: Exception) -> NoReturn:
         if as_json:
@@ -56,8 +60,8 @@ def cap_import(
     route = alerts.Route(tuple(a.upper() for a in affected), category,
                          to_crisis=(lambda *_: False) if watch else None)
     try:
-        r = alerts.receive(database(), data, route, actor=SYSTEM,
-                           **alerts.trust_settings(get_settings()))
+        r = distributions.receive(database(), data, route, actor=SYSTEM,
+                                  **alerts.trust_settings(get_settings()))
     except CapError as exc:
         refuse([p.as_dict() for p in exc.problems], f"{len(exc.problems)} problem(s)", exc)
     except Invalid as exc:
@@ -65,6 +69,20 @@ def cap_import(
     if as_json:
         emit_json(r)
         return
+    if isinstance(r, distributions.DistributionOut):
+        out.print(f"EDXL-DE distribution: {len(r.received)} alert(s) received",
+                  highlight=False)
+        for w in r.warnings:
+            line = f"line {w['line']}, " if w.get("line") else ""
+            err.print(f"  warning: {line}{w['where']}: {w['message']}", markup=False,
+                      highlight=False)
+        for one in r.received:
+            _print_intake(one)
+        return
+    _print_intake(r)
+
+
+def _print_intake(r: IntakeOut) -> None:
     a = r.alert
     head = "already received" if r.duplicate else a.action
     out.print(f"{a.msg_type} {a.sender}/{a.identifier} ({a.status}, signature "

@@ -152,11 +152,37 @@ def _targets(conn: Connection, alert: cap.CapAlert
     return crisis_id, watch_id, origin
 
 
+def existing(conn: Connection, alert: cap.CapAlert) -> int | None:
+    """The record of the message if it was received already (same sender, identifier)."""
+    return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
+        t.cap_alert.c.sender == alert.sender,
+        t.cap_alert.c.identifier == alert.identifier)).scalar()
+
+
 def _existing(db: Database, alert: cap.CapAlert) -> int | None:
     with db.read() as conn:
-        return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
-            t.cap_alert.c.sender == alert.sender,
-            t.cap_alert.c.identifier == alert.identifier)).scalar()
+        return existing(conn, alert)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A CAP message read, before its transaction: the bytes, the alert, its text as the
+    parser decoded it, its signature and place."""
+
+    data: bytes
+    alert: cap.CapAlert
+    text: str
+    signature: str
+    why: str
+    where: tuple[float, float] | None
+
+
+def read(data: bytes, anchors: sig.Anchors | None = None) -> Message:
+    """CapError (nothing stored) if the message means nothing."""
+    alert = cap.parse(data)
+    text = cap.decoded(data)  # kept with the characters the parser read
+    signature, why = sig.verify(data, alert.sender, alert.sent, anchors or sig.Anchors())
+    return Message(data, alert, text, signature, why, geo.place(shapes(alert)))
 
 
 def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
@@ -165,91 +191,96 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     """Take one CAP message: CapError (nothing stored) if it means nothing; otherwise
     the record and what it did."""
     at = at or now()
-    alert = cap.parse(data)
-    text = cap.decoded(data)  # kept with the characters the parser read
-    signature, why = sig.verify(data, alert.sender, alert.sent, anchors or sig.Anchors())
-    existing = _existing(db, alert)
-    if existing is not None:
-        return _result(db, existing, actor, duplicate=True)
-    where = geo.place(shapes(alert))
+    m = read(data, anchors)
+    found = _existing(db, m.alert)
+    if found is not None:
+        return result(db, found, actor, duplicate=True)
     try:
         with db.write(actor) as w:
-            crisis_id, watch_id, origin = _targets(w.conn, alert)
-            target_exercise = False
-            affected: list[str] = []
-            if crisis_id is not None:
-                target = w.conn.execute(access.select_visible(
-                    t.crisis, SYSTEM, t.crisis.c.exercise, t.crisis.c.affected).where(
-                    t.crisis.c.id == crisis_id)).one()
-                target_exercise, affected = bool(target.exercise), _states(target.affected)
-            to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
-            d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
-                       trust=trust or Trust(), target="crisis" if crisis_id else
-                       ("watch" if watch_id else None), target_exercise=target_exercise,
-                       route_to_crisis=to_crisis,
-                       same_sender=origin is None or origin == alert.sender)
-            warnings = [p.as_dict() for p in alert.warnings]
-            if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
-                                                                              watch_id):
-                warnings.append({"where": "/alert/references", "line": None,
-                                 "message": effects.NO_TARGET})
-            if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
-                    and not route.require_crisis:
-                try:
-                    crises.category_for_cap(orgs.organization(w.conn),
-                                            tuple(c for i in alert.infos for c in i.categories))
-                except Invalid as exc:  # nothing to file it under: kept, and said why
-                    d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
-            if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
-                    d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
-                raise Invalid("alert", f"this message opens no crisis: {d.why}")
-            if d.action is Action.OPEN_CRISIS:
-                crises.may_open(actor, list(route.affected))
-                crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
-                                           origin="cap", cap_identifier=alert.key, at=at)
-            elif d.action is Action.OPEN_WATCH:
-                watchlist.may_keep(actor)
-                watch_id = effects.open_watch(w, alert, route, where, at)
-            elif d.action in (Action.UPDATE, Action.CANCEL):
-                # who changes a crisis by a message is who may open one for its states
-                if crisis_id is not None:
-                    crises.may_open(actor, affected)
-                else:
-                    watchlist.may_keep(actor)
-                change = effects.update_target if d.action is Action.UPDATE else \
-                    effects.cancel_target
-                change(w, alert, crisis_id, watch_id, where, at)
-            if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
-                crisis_id = watch_id = None  # a test message attaches to nothing real
-            alert_id = w.conn.execute(insert(t.cap_alert).values(
-                sender=alert.sender, identifier=alert.identifier,
-                sent=alert.sent.astimezone(UTC) if alert.sent else None,
-                sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
-                status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
-                refs=[list(r) for r in alert.references], note=alert.note,
-                infos=[_info_json(i) for i in alert.infos],
-                lat=where[0] if where else None, lon=where[1] if where else None,
-                extent=list(e) if (e := geo.extent(shapes(alert))) else None,
-                warnings=warnings, signature=signature, signature_detail=why,
-                action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
-                watch_id=watch_id, feed_id=route.feed_id, xml=text,
-                **access.classification_values(ALERT_MARKING)).returning(
-                t.cap_alert.c.id)).scalar_one()
-            w.audit("cap.receive", "cap_alert", alert_id, {
-                "sender": alert.sender, "identifier": alert.identifier,
-                "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
-                "signature": signature, "crisis": crisis_id, "watch": watch_id,
-                "warnings": len(warnings)})
-            if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH, Action.UPDATE):
-                effects.apply_waiting(w, alert, crisis_id, watch_id, d.exercise,
-                                      trust or Trust(), at)
-            w.emit("alerts", "received", classification=ALERT_MARKING, id=alert_id)
+            alert_id = take(w, m, route, actor=actor, trust=trust, at=at)
     except IntegrityError:  # the same message taken at the same moment elsewhere
-        existing = _existing(db, alert)
-        if existing is None:
+        found = _existing(db, m.alert)
+        if found is None:
             raise
-        return _result(db, existing, actor, duplicate=True)
-    return _result(db, alert_id, actor, duplicate=False)
+        return result(db, found, actor, duplicate=True)
+    return result(db, alert_id, actor, duplicate=False)
+
+
+def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust | None,
+         at: datetime) -> int:
+    """Store one message not yet received and do what it says, in `w`."""
+    alert, signature, why, where = m.alert, m.signature, m.why, m.where
+    crisis_id, watch_id, origin = _targets(w.conn, alert)
+    target_exercise = False
+    affected: list[str] = []
+    if crisis_id is not None:
+        target = w.conn.execute(access.select_visible(
+            t.crisis, SYSTEM, t.crisis.c.exercise, t.crisis.c.affected).where(
+            t.crisis.c.id == crisis_id)).one()
+        target_exercise, affected = bool(target.exercise), _states(target.affected)
+    to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
+    d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
+               trust=trust or Trust(), target="crisis" if crisis_id else
+               ("watch" if watch_id else None), target_exercise=target_exercise,
+               route_to_crisis=to_crisis,
+               same_sender=origin is None or origin == alert.sender)
+    warnings = [p.as_dict() for p in alert.warnings]
+    if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
+                                                                      watch_id):
+        warnings.append({"where": "/alert/references", "line": None,
+                         "message": effects.NO_TARGET})
+    if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
+            and not route.require_crisis:
+        try:
+            crises.category_for_cap(orgs.organization(w.conn),
+                                    tuple(c for i in alert.infos for c in i.categories))
+        except Invalid as exc:  # nothing to file it under: kept, and said why
+            d = Decision(Action.STORE, f"{exc.message}: stored", d.exercise)
+    if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
+            d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
+        raise Invalid("alert", f"this message opens no crisis: {d.why}")
+    if d.action is Action.OPEN_CRISIS:
+        crises.may_open(actor, list(route.affected))
+        crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
+                                   origin="cap", cap_identifier=alert.key, at=at)
+    elif d.action is Action.OPEN_WATCH:
+        watchlist.may_keep(actor)
+        watch_id = effects.open_watch(w, alert, route, where, at)
+    elif d.action in (Action.UPDATE, Action.CANCEL):
+        # who changes a crisis by a message is who may open one for its states
+        if crisis_id is not None:
+            crises.may_open(actor, affected)
+        else:
+            watchlist.may_keep(actor)
+        change = effects.update_target if d.action is Action.UPDATE else \
+            effects.cancel_target
+        change(w, alert, crisis_id, watch_id, where, at)
+    if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
+        crisis_id = watch_id = None  # a test message attaches to nothing real
+    alert_id = w.conn.execute(insert(t.cap_alert).values(
+        sender=alert.sender, identifier=alert.identifier,
+        sent=alert.sent.astimezone(UTC) if alert.sent else None,
+        sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
+        status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
+        refs=[list(r) for r in alert.references], note=alert.note,
+        infos=[_info_json(i) for i in alert.infos],
+        lat=where[0] if where else None, lon=where[1] if where else None,
+        extent=list(e) if (e := geo.extent(shapes(alert))) else None,
+        warnings=warnings, signature=signature, signature_detail=why,
+        action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
+        watch_id=watch_id, feed_id=route.feed_id, xml=m.text,
+        **access.classification_values(ALERT_MARKING)).returning(
+        t.cap_alert.c.id)).scalar_one()
+    w.audit("cap.receive", "cap_alert", alert_id, {
+        "sender": alert.sender, "identifier": alert.identifier,
+        "msg_type": alert.msg_type, "status": alert.status, "action": d.action.value,
+        "signature": signature, "crisis": crisis_id, "watch": watch_id,
+        "warnings": len(warnings)})
+    if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH, Action.UPDATE):
+        effects.apply_waiting(w, alert, crisis_id, watch_id, d.exercise,
+                              trust or Trust(), at)
+    w.emit("alerts", "received", classification=ALERT_MARKING, id=alert_id)
+    return alert_id
 
 
 def crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, float] | None,
@@ -333,7 +364,7 @@ def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[
     return {"type": "FeatureCollection", "features": features}
 
 
-def _result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:
+def result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:
     with db.read() as conn:
         a = get(conn, alert_id, actor=SYSTEM)
         c = crises.get(conn, a.crisis_id, actor=actor) if a.crisis_id else None

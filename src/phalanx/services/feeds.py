@@ -38,15 +38,16 @@ from phalanx.adapters.cap import territory
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.alerts import SEVERITY_RANK, FeedRule, Trust
-from phalanx.services import alerts
+from phalanx.services import alerts, distributions
 from phalanx.services import watch as watchlist
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
+from phalanx.services.distributions import inline as _inline
+from phalanx.services.distributions import skipped as _skipped
 from phalanx.services.errors import Conflict, Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-EDXL_DE = "{urn:oasis:names:tc:emergency:EDXL:DE:1.0}"
 MAX_BACKOFF = timedelta(days=1)
 log = logging.getLogger(__name__)
 TIMEOUT_S = 20
@@ -196,17 +197,6 @@ class Index:
     problems: list[cap.CapProblem]
 
 
-def _skipped(el: etree._Element, message: str) -> cap.CapProblem:
-    return cap.CapProblem(cap.element_path(el), message, el.sourceline)
-
-
-def _inline(alert: etree._Element) -> bytes:
-    """An alert inside an index, as its own document whose lines are the index's (blank
-    lines stand for those before it), so that its warnings and errors name the lines
-    of the file the feed serves."""
-    return b"\n" * ((alert.sourceline or 1) - 1) + etree.tostring(alert)
-
-
 def read_index(body: bytes, base: str) -> Index:
     """The alerts an index lists. A CAP document is itself the one entry; Atom entries
     give their CAP link (or inline content), RSS items their link, EDXL-DE contentObjects
@@ -239,17 +229,9 @@ def read_index(body: bytes, base: str) -> Index:
                      for a in root if isinstance(a.tag, str)
                      and etree.QName(a).localname == "alert"]
         return Index(found, problems)
-    if name.namespace == EDXL_DE[1:-1] and name.localname == "EDXLDistribution":
-        for content in root.iter(f"{EDXL_DE}contentObject"):
-            inline = next((c for c in content.iter(f"{EDXL_DE}embeddedXMLContent")
-                           for c in c if isinstance(c.tag, str)
-                           and etree.QName(c).localname == "alert"), None)
-            if inline is None:
-                problems.append(_skipped(content, "a contentObject without an embedded "
-                                                  "CAP alert; skipped"))
-            else:
-                found.append((base, _inline(inline)))
-        return Index(found, problems)
+    if distributions.is_distribution(root):
+        alerts_in, problems = distributions.embedded(root)
+        return Index([(base, e.data) for e in alerts_in], problems)
     if name.localname in ("rss", "RDF"):
         for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
             link = item.findtext("link") or item.findtext("{http://purl.org/rss/1.0/}link")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from phalanx.services import alerts, feeds
+from phalanx.services import alerts, distributions, feeds
 from phalanx.services import watch as watchlist
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -17,19 +17,22 @@ from phalanx.web.deps import DB, Conn, Id
 router = APIRouter(tags=["alerts"])
 
 
-@router.post("/alerts", response_model=alerts.IntakeOut, status_code=201,
+@router.post("/alerts", response_model=alerts.IntakeOut | distributions.DistributionOut,
+             status_code=201,
              openapi_extra={"requestBody": {"content": {"application/xml": {}}}})
 async def receive(request: Request, actor: Writer, db: DB,
                   affected: Annotated[list[str], Query(min_length=1, max_length=20)],
                   category: Annotated[str | None, Query(max_length=64)] = None,
-                  watch: bool = False) -> alerts.IntakeOut:
+                  watch: bool = False) -> alerts.IntakeOut | distributions.DistributionOut:
     """Receive a CAP 1.2/1.1/1.0 message sent as the body: an alert opens a crisis (or a
     watch entry with `watch=true`), an update or cancellation changes what it
-    references, the rest is stored. Warnings come back with the record."""
+    references, the rest is stored. Warnings come back with the record. An EDXL-DE 1.0
+    distribution's embedded alerts are received in one transaction (all or none), each
+    result in `received`, the contentObjects without an alert in `warnings`."""
     data = await request.body()
     route = alerts.Route(tuple(a.upper() for a in affected), category,
                          to_crisis=(lambda *_: False) if watch else None)
-    return await run_in_threadpool(alerts.receive, db, data, route, actor=actor,
+    return await run_in_threadpool(distributions.receive, db, data, route, actor=actor,
                                    **alerts.trust_settings(request.app.state.settings))
 
 

@@ -1,0 +1,88 @@
+"""EDXL-DE 1.0 distributions uploaded (`phalanx cap import`, `POST /api/v1/alerts`) as
+feeds take them: every embedded alert received in one transaction, or none when one is
+refused; the refusal names the contentObject, the element and the line in the file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.services import identity
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.conftest import shared_file
+from tests.integration.test_cli import app, cli_db, runner  # noqa: F401 (fixture)
+
+FOLDER = ("fixtures", "cap", "google-cap-library")
+XML = {"content-type": "application/xml"}
+
+
+def stored(db: Database) -> int:
+    with db.read() as conn:
+        return conn.execute(select(func.count()).select_from(t.cap_alert)).scalar_one()
+
+
+@pytest.fixture
+def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    with TestClient(create_app(settings, loaded_db)) as c:
+        yield c, {"Authorization": f"Bearer {token}"}
+
+
+def test_the_api_takes_a_distribution_all_or_nothing(
+        api: tuple[TestClient, dict[str, str]], loaded_db: Database) -> None:
+    c, auth = api
+    invalid = shared_file(*FOLDER, "bushfire_invalid.edxlde").read_bytes()
+    r = c.post("/api/v1/alerts", params={"affected": "KAZ", "watch": "true"},
+               content=invalid, headers={**auth, **XML})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    wheres = {(e["where"], e["line"]) for e in r.json()["errors"]}
+    assert ("/EDXLDistribution/contentObject[2]/alert/identifier", 94) in wheres, wheres
+    assert stored(loaded_db) == 0  # the six readable alerts were not taken either
+    valid = shared_file(*FOLDER, "bushfire_valid.edxlde").read_bytes()
+    r = c.post("/api/v1/alerts", params={"affected": "KAZ", "watch": "true"},
+               content=valid, headers={**auth, **XML})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["distribution"] is True and body["warnings"] == []
+    assert len(body["received"]) == 7 and stored(loaded_db) == 7
+    assert body["received"][0]["alert"]["identifier"].endswith(":40500")
+    assert {x["duplicate"] for x in body["received"]} == {False}
+    with loaded_db.read() as conn:
+        audited = conn.execute(select(t.audit_log.c.action)).scalars().all()
+    assert audited.count("cap.receive") == 7 and audited.count("cap.distribution") == 1
+    r = c.post("/api/v1/alerts", params={"affected": "KAZ", "watch": "true"},
+               content=valid, headers={**auth, **XML})
+    assert r.status_code == 201 and {x["duplicate"] for x in r.json()["received"]} == {True}
+    assert stored(loaded_db) == 7
+
+
+def test_the_cli_imports_a_distribution_or_refuses_it_whole(
+        cli_db: str, tmp_path: Path) -> None:  # noqa: F811
+    runner.invoke(app, ["load", "--builtin", "csto"])
+    invalid = shared_file(*FOLDER, "bushfire_invalid.edxlde")
+    r = runner.invoke(app, ["cap", "import", str(invalid), "--affected", "KAZ", "--watch",
+                            "--json"])
+    assert r.exit_code == 1, r.output
+    body = json.loads(r.stdout)
+    assert body["stored"] is False and body["file"] == str(invalid)
+    assert any(e["where"] == "/EDXLDistribution/contentObject[2]/alert/identifier"
+               and e["line"] == 94 for e in body["errors"]), body["errors"]
+    valid = shared_file(*FOLDER, "bushfire_valid.edxlde")
+    r = runner.invoke(app, ["cap", "import", str(valid), "--affected", "KAZ", "--watch"])
+    assert r.exit_code == 0, r.output
+    assert "7 alert(s) received" in r.stdout and r.stdout.count("watch entry") >= 1
+    r = runner.invoke(app, ["cap", "import", str(valid), "--affected", "KAZ", "--json"])
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["received"]) == 7
+    assert {x["duplicate"] for x in json.loads(r.stdout)["received"]} == {True}
