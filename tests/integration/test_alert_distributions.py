@@ -86,3 +86,38 @@ def test_the_cli_imports_a_distribution_or_refuses_it_whole(
     r = runner.invoke(app, ["cap", "import", str(valid), "--affected", "KAZ", "--json"])
     assert r.exit_code == 0 and len(json.loads(r.stdout)["received"]) == 7
     assert {x["duplicate"] for x in json.loads(r.stdout)["received"]} == {True}
+
+
+def test_an_alert_taken_elsewhere_meanwhile_is_a_duplicate_of_the_distribution(
+        loaded_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process stores one of the envelope's alerts between the check for it and
+    the insert: the unique index refuses the insert, nothing of the envelope is written,
+    and the envelope is taken again with that alert as a duplicate."""
+    from phalanx.adapters.cap import parse as cap
+    from phalanx.services import alerts, distributions
+
+    valid = shared_file(*FOLDER, "bushfire_valid.edxlde").read_bytes()
+    found, _skips = distributions.embedded(cap.safe_root(valid))
+    route = alerts.Route(affected=("KAZ",))
+    alerts.receive(loaded_db, found[0].data, route, actor=SYSTEM)  # "elsewhere"
+    assert stored(loaded_db) == 1
+    real_existing, real_take, unseen = alerts.existing, alerts.take, [True]
+
+    def existing(conn: object, alert: object) -> int | None:
+        # the first attempt checks before the other process has written
+        return None if unseen[0] else real_existing(conn, alert)  # type: ignore[arg-type]
+
+    def take(*a: object, **k: object) -> int:
+        try:
+            return real_take(*a, **k)  # type: ignore[arg-type]
+        except Exception:
+            unseen[0] = False
+            raise
+
+    monkeypatch.setattr(alerts, "existing", existing)
+    monkeypatch.setattr(alerts, "take", take)
+    out = distributions.receive(loaded_db, valid, route, actor=SYSTEM)
+    assert isinstance(out, distributions.DistributionOut)
+    assert not unseen[0]  # the first attempt was refused by the unique index
+    assert [x.duplicate for x in out.received] == [True] + [False] * 6
+    assert stored(loaded_db) == 7

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from lxml import etree
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.cap import signature as sig
@@ -97,6 +98,19 @@ def receive(db: Database, data: bytes, route: alerts.Route, *, actor: Principal,
     if errors:
         raise cap.CapError(errors)
     at = at or now()
+    try:
+        taken = _take(db, found, messages, skips, route, actor, trust, at)
+    except IntegrityError:  # one of them taken at the same moment elsewhere: nothing was
+        # written; taken again, what arrived meanwhile is a duplicate
+        taken = _take(db, found, messages, skips, route, actor, trust, at)
+    out = [alerts.result(db, i, actor, duplicate=d) for i, d in taken]
+    return DistributionOut(received=out, warnings=[p.as_dict() for p in skips])
+
+
+def _take(db: Database, found: list[Embedded], messages: list[alerts.Message],
+          skips: list[cap.CapProblem], route: alerts.Route, actor: Principal,
+          trust: Trust | None, at: datetime) -> list[tuple[int, bool]]:
+    """Every alert of the distribution received in one transaction: (its id, duplicate)."""
     with db.write(actor) as w:
         taken: list[tuple[int, bool]] = []
         for e, m in zip(found, messages, strict=True):
@@ -110,5 +124,4 @@ def receive(db: Database, data: bytes, route: alerts.Route, *, actor: Principal,
         w.audit("cap.distribution", "cap_alert", ",".join(str(i) for i, _ in taken)[:200], {
             "alerts": len(taken), "new": sum(1 for _, d in taken if not d),
             "skipped": len(skips)})
-    out = [alerts.result(db, i, actor, duplicate=d) for i, d in taken]
-    return DistributionOut(received=out, warnings=[p.as_dict() for p in skips])
+    return taken
