@@ -5,7 +5,6 @@ refused; the refusal names the contentObject, the element and the line in the fi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity
+from phalanx.domain.access.principal import SYSTEM
 from phalanx.services.db import Database
-from phalanx.web.app import create_app
 from tests.conftest import shared_file
+from tests.integration.test_api_alerts import api  # noqa: F401 (fixture)
 from tests.integration.test_cli import app, cli_db, runner  # noqa: F401 (fixture)
 
 FOLDER = ("fixtures", "cap", "google-cap-library")
@@ -30,17 +27,8 @@ def stored(db: Database) -> int:
         return conn.execute(select(func.count()).select_from(t.cap_alert)).scalar_one()
 
 
-@pytest.fixture
-def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
-                      actor=SYSTEM)
-    token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
-    with TestClient(create_app(settings, loaded_db)) as c:
-        yield c, {"Authorization": f"Bearer {token}"}
-
-
 def test_the_api_takes_a_distribution_all_or_nothing(
-        api: tuple[TestClient, dict[str, str]], loaded_db: Database) -> None:
+        api: tuple[TestClient, dict[str, str]], loaded_db: Database) -> None:  # noqa: F811
     c, auth = api
     invalid = shared_file(*FOLDER, "bushfire_invalid.edxlde").read_bytes()
     r = c.post("/api/v1/alerts", params={"affected": "KAZ", "watch": "true"},

@@ -5,20 +5,17 @@ refused."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
-from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import alerts, identity
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import alerts
 from phalanx.services.db import Database
-from phalanx.web.app import create_app
 from tests.conftest import shared_file
+from tests.integration.test_api_alerts import api  # noqa: F401 (fixture)
 from tests.support.capfiles import alert, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -83,19 +80,11 @@ def test_a_file_that_is_not_in_its_declared_encoding_is_still_refused(db: Databa
         alerts.receive(db, encoded(alert(info(CYRILLIC)), "UTF-8", "cp1251"), KGZ, actor=SEC)
 
 
-@pytest.fixture
-def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
-                      actor=SYSTEM)
-    token = identity.issue_token(loaded_db, "sec", actor=SYSTEM).token
-    with TestClient(create_app(settings, loaded_db)) as c:
-        yield c, {"Authorization": f"Bearer {token}"}
-
-
 @pytest.mark.parametrize(("encoding", "headline"), [
     ("ISO-8859-1", LATIN), ("windows-1251", CYRILLIC)])
 def test_an_update_applied_later_from_its_stored_copy_keeps_its_characters(
-        api: tuple[TestClient, dict[str, str]], encoding: str, headline: str) -> None:
+        api: tuple[TestClient, dict[str, str]], encoding: str,  # noqa: F811
+        headline: str) -> None:
     c, auth = api
     update = encoded(alert(info(headline, severity="Extreme"), identifier="A1-u",
                            msg_type="Update", sent="2026-11-20T07:00:00+06:00",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -72,10 +72,7 @@ def cap_import(
     if isinstance(r, distributions.DistributionOut):
         out.print(f"EDXL-DE distribution: {len(r.received)} alert(s) received",
                   highlight=False)
-        for w in r.warnings:
-            line = f"line {w['line']}, " if w.get("line") else ""
-            err.print(f"  warning: {line}{w['where']}: {w['message']}", markup=False,
-                      highlight=False)
+        _print_warnings(r.warnings)
         for one in r.received:
             _print_intake(one)
         return
@@ -94,7 +91,11 @@ def _print_intake(r: IntakeOut) -> None:
     if r.watch is not None:
         out.print(f"watch entry {r.watch.id} ({r.watch.risk}): {r.watch.title}",
                   highlight=False)
-    for w in a.warnings:
+    _print_warnings(a.warnings)
+
+
+def _print_warnings(warnings: list[dict[str, Any]]) -> None:
+    for w in warnings:
         line = f"line {w['line']}, " if w.get("line") else ""
         err.print(f"  warning: {line}{w['where']}: {w['message']}", markup=False,
                   highlight=False)

@@ -344,13 +344,18 @@ def cancelled_by_sender(conn: Connection, crisis_id: int) -> bool:
         t.cap_alert.c.action == Action.CANCEL.value).limit(1)).first() is not None
 
 
+def latest(conn: Connection, crisis_id: int, *, actor: Principal) -> AlertOut | None:
+    """The crisis's latest alert or update: what stands of what it was told."""
+    return next((a for a in listing(conn, actor=actor, crisis_id=crisis_id)
+                 if a.msg_type in ("Alert", "Update")), None)
+
+
 def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[str, Any]:
     """Every area of the crisis's latest alert as a GeoJSON FeatureCollection."""
     crises.get(conn, crisis_id, actor=actor)  # the crisis's own marking first
     features = []
-    alerts = [a for a in listing(conn, actor=actor, crisis_id=crisis_id)
-              if a.msg_type in ("Alert", "Update")]
-    for a in alerts[:1]:
+    a = latest(conn, crisis_id, actor=actor)
+    if a is not None:
         for n, info in enumerate(a.infos):
             for area in info["areas"]:
                 if area.get("geojson"):
@@ -377,26 +382,3 @@ def trust_settings(settings: Any) -> dict[str, Any]:
     """The intake's trust choices from the settings (PHALANX_CAP_*)."""
     return {"trust": Trust(unsigned=settings.cap_unsigned, invalid=settings.cap_invalid),
             "anchors": sig.load_anchors(settings.cap_trust_file)}
-
-
-def export_infos(conn: Connection, crisis_id: int, *, actor: Principal,
-                 closed: bool) -> tuple[cap.InfoOut, ...]:
-    """The infos of the crisis's latest CAP alert or update, for the crisis's export:
-    every language, category, event, urgency, certainty and area as received."""
-    latest = [a for a in listing(conn, actor=actor, crisis_id=crisis_id)
-              if a.msg_type in ("Alert", "Update")]
-    if not latest:
-        return ()
-    out = []
-    for i in latest[0].infos:
-        areas = tuple(cap.AreaOut(
-            a["description"], tuple(tuple((p[0], p[1]) for p in r) for r in a["polygons"]),
-            tuple((c[0], c[1], c[2]) for c in a["circles"]),
-            tuple((g[0], g[1]) for g in a["geocodes"])) for a in i["areas"])
-        out.append(cap.InfoOut(
-            language=i["language"], categories=tuple(i["categories"]), event=i["event"],
-            urgency="Past" if closed else i["urgency"], severity=i["severity"],
-            certainty=i["certainty"], headline=i["headline"] or i["event"],
-            description=i["description"], instruction=i["instruction"],
-            sender_name=i["sender_name"], areas=areas))
-    return tuple(out)

@@ -142,7 +142,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
     org = orgs.organization(conn)
     cat = _category(org, c.category)
     point = ((c.lat, c.lon, 0.0),) if c.lat is not None and c.lon is not None else ()
-    from phalanx.services import alerts  # the CAP messages the crisis came from
+    from phalanx.services import alert_export, alerts  # the CAP messages the crisis came from
 
     ev = t.crisis_event.c
     changes = [capout.Change(e.id, aware(e.at)) for e in conn.execute(
@@ -157,7 +157,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
         (m.state for m in membership.members_on(org, ed.sent.date())))
     closed = c.stage in FINAL
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
-    received = alerts.export_infos(conn, crisis_id, actor=actor, closed=closed)
+    received = alert_export.export_infos(conn, crisis_id, actor=actor, closed=closed)
     return cap.to_cap12(cap.CapOut(
         identifier=ed.identifier, sender=sender, sent=ed.sent, exercise=c.exercise,
         msg_type=ed.msg_type, references=ed.references, scope=scope,
