@@ -69,6 +69,19 @@ def count_visible(table: Table, principal: Principal) -> Select[Any]:
     return select(func.count()).select_from(table).where(visible(table, read_scope(principal)))
 
 
+def readable_ids(conn: Connection, principal: Principal, table: Table,
+                 ids: Iterable[int | None]) -> frozenset[int]:
+    """Which of `ids` name records of `table` that `principal` may read: a record that
+    names another by its id (an agenda item its documents, an official request its letter)
+    gives that id only to those who may read the other (else a reader learns that a
+    record it may not read exists, and its number)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return frozenset()
+    return frozenset(r[0] for r in conn.execute(
+        select_visible(table, principal, table.c.id).where(table.c.id.in_(sorted(wanted)))))
+
+
 def pack_participants(states: frozenset[str] | set[str]) -> str:
     return "," + ",".join(sorted(states)) + "," if states else ""
 
