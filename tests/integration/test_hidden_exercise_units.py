@@ -1,13 +1,19 @@
 """A joint exercise's participant may name a registry unit its reader may not see (one its
 state keeps NATIONAL): the register names it by no key, as the crisis's offers do (an
-empty key in the API, "a restricted unit" on the page), naming it is refused as naming a
-unit that does not exist, and the audit trail's entry of the participation names it by no
-key to a reader who may not see it (the stored entry unchanged, the chain verified)."""
+empty key in the API, "a restricted unit" on the page), and says nothing else of it: the
+formation's text and the strength the state entered describe the unit, so they are
+withheld with it (the API, the page in both languages, the annual report's PDF; the
+exercise's total counts only the strengths its reader reads); naming it is refused as
+naming a unit that does not exist, and the audit trail's entry of the participation names
+it by no key, formation or strength to a reader who may not see it (the stored entry
+unchanged, the chain verified)."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import pypdf
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -24,6 +30,9 @@ from tests.integration.test_hidden_units import HIDDEN, _national
 from tests.integration.test_pages import login
 
 EXERCISE = "frontier-2026"  # an ORGANIZATION calendar entry: every member reads it
+FORMATION = "Osh garrison company"  # what Kyrgyzstan says of its NATIONAL company
+STRENGTH = 137
+TOTAL = 650 + 420 + 300 + 260 + 400  # the dataset's participants and Kazakhstan's battalion
 
 
 def _participants(db: Database) -> None:
@@ -31,11 +40,16 @@ def _participants(db: Database) -> None:
     battalion, which every member sees."""
     _national(db, HIDDEN, "KGZ")
     ex.add_participant(db, EXERCISE, ex.ParticipantIn(
-        state="KGZ", formation="Peacekeeping company", strength=120, unit=HIDDEN),
-        actor=rep("KGZ"))
+        state="KGZ", formation=FORMATION, strength=STRENGTH, unit=HIDDEN), actor=rep("KGZ"))
     ex.add_participant(db, EXERCISE, ex.ParticipantIn(
         state="KAZ", formation="Peacekeeping battalion", strength=400, unit="pk-kaz-1"),
         actor=rep("KAZ"))
+
+
+def _pdf(client: TestClient, lang: str) -> str:
+    r = client.get("/api/v1/secretariat/annual-report/2026.pdf", params={"lang": lang})
+    assert r.status_code == 200, r.text
+    return " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
 
 
 def _row(page: str) -> str:
@@ -50,28 +64,42 @@ def test_the_register_names_no_unit_the_reader_may_not_see(accounts_db: Database
         login(client, "rep-kaz", "demo-rep-kaz")
         one = client.get(f"/api/v1/joint-exercises/{EXERCISE}").json()
         calendar = client.get("/api/v1/joint-exercises").json()
-        assert HIDDEN not in json.dumps(one) and HIDDEN not in json.dumps(calendar)
-        units = {(p["state"], p["formation"]): p["unit"] for p in one["participants"]}
-        assert units[("KGZ", "Peacekeeping company")] == ""
-        assert units[("KAZ", "Peacekeeping battalion")] == "pk-kaz-1"
-        assert units[("RUS", "CRDF CAR battalions of Russia")] is None  # names no unit
+        for text in (json.dumps(one), json.dumps(calendar)):
+            assert HIDDEN not in text and FORMATION not in text
+            assert str(STRENGTH) not in text and str(TOTAL + STRENGTH) not in text
+        seen = {(p["state"], p["unit"]): (p["formation"], p["strength"])
+                for p in one["participants"]}
+        assert seen[("KGZ", "")] == ("", None)  # the state alone
+        assert seen[("KAZ", "pk-kaz-1")] == ("Peacekeeping battalion", 400)
+        assert seen[("RUS", None)] == ("CRDF CAR battalions of Russia", 650)  # names no unit
+        assert one["strength"] == TOTAL  # the figures it reads, added up
         assert next(e for e in calendar if e["key"] == EXERCISE)["participants"] == \
             one["participants"]
         english = client.get("/joint-exercises?lang=en").text
-        assert HIDDEN not in english
-        assert "Peacekeeping company (120) a restricted unit" in _row(english)
+        for text in (english, client.get("/secretariat").text):
+            assert HIDDEN not in text and FORMATION not in text
+        assert "<span class=\"code\">KGZ</span> a restricted unit;" in _row(english)
+        assert f"({STRENGTH})" not in _row(english) and "()" not in _row(english)
         assert "pk-kaz-1" in _row(english)
         russian = client.get("/joint-exercises?lang=ru").text
-        assert HIDDEN not in russian
-        assert "подразделение с ограниченным доступом" in _row(russian)
-        assert "a restricted unit" not in russian
-        assert HIDDEN not in client.get("/secretariat").text
+        assert HIDDEN not in russian and FORMATION not in russian
+        assert "<span class=\"code\">KGZ</span> подразделение с ограниченным доступом" in \
+            _row(russian)
+        assert "a restricted unit" not in russian and f"({STRENGTH})" not in _row(russian)
+        for lang in ("en", "ru"):
+            report = _pdf(client, lang)
+            assert str(TOTAL) in report and str(TOTAL + STRENGTH) not in report
+            assert FORMATION not in report and HIDDEN not in report
 
-        # Kyrgyzstan reads its own unit's key
+        # Kyrgyzstan reads its own unit, its formation and its strength
         login(client, "rep-kgz", "demo-rep-kgz")
         own = client.get(f"/api/v1/joint-exercises/{EXERCISE}").json()
-        assert HIDDEN in {p["unit"] for p in own["participants"]}
-        assert HIDDEN in _row(client.get("/joint-exercises?lang=en").text)
+        assert {"state": "KGZ", "formation": FORMATION, "unit": HIDDEN,
+                "strength": STRENGTH} in own["participants"]
+        assert own["strength"] == TOTAL + STRENGTH
+        assert f"{FORMATION} ({STRENGTH}) <span class=\"code\">{HIDDEN}</span>" in _row(
+            client.get("/joint-exercises?lang=en").text)
+        assert str(TOTAL + STRENGTH) in _pdf(client, "en")
 
 
 def test_naming_a_unit_one_may_not_see_is_refused_as_naming_none(
@@ -129,13 +157,14 @@ def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Datab
     with TestClient(create_app(settings, accounts_db)) as client:
         login(client, "auditor", "demo-auditor-pass")
         items = client.get("/api/v1/audit", params={"limit": 1000}).json()["items"]
-        assert HIDDEN not in json.dumps(items)
+        assert HIDDEN not in json.dumps(items) and FORMATION not in json.dumps(items)
         entries = {e["acting_for"]: e for e in items if e["action"] == "exercise.participant"}
         assert json.loads(entries["KGZ"]["change"]) == {
-            "state": "KGZ", "formation": "Peacekeeping company", "unit": "", "strength": 120}
+            "state": "KGZ", "formation": "", "unit": "", "strength": None}
         assert entries["KGZ"]["redacted"] is True
         assert json.loads(entries["KAZ"]["change"])["unit"] == "pk-kaz-1"
         assert "redacted" not in entries["KAZ"]
         assert HIDDEN not in client.get("/audit").text
+        assert FORMATION not in client.get("/audit").text
         assert client.get("/api/v1/audit/verify").json()["ok"] is True
     assert stored() == before  # the trail itself is unchanged

@@ -74,10 +74,17 @@ def _request_out(r: Any) -> OfficialRequestOut:
         withdrawal_reason=r.withdrawal_reason or "")
 
 
-def requests_of(conn: Connection, crisis_id: int) -> list[OfficialRequestOut]:
-    """The crisis's official requests, earliest first (read through the crisis's access)."""
-    return [_request_out(r) for r in conn.execute(select(t.official_request).where(
+def requests_of(conn: Connection, crisis_id: int, actor: Principal | None = None
+                ) -> list[OfficialRequestOut]:
+    """The crisis's official requests, earliest first (read through the crisis's access);
+    for `actor`, a letter in the register it may not read is named by no id."""
+    out = [_request_out(r) for r in conn.execute(select(t.official_request).where(
         t.official_request.c.crisis_id == crisis_id).order_by(t.official_request.c.at))]
+    if actor is not None:
+        seen = access.readable_ids(conn, actor, t.document, (r.document_id for r in out))
+        out = [r if r.document_id is None or r.document_id in seen
+               else r.model_copy(update={"document_id": None}) for r in out]
+    return out
 
 
 def as_domain(requests: list[OfficialRequestOut]) -> list[authority.OfficialRequest]:
@@ -121,7 +128,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
         w.audit("crisis.official_request", "crisis", crisis_id,
                 {"request": rid, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "request", id=rid)
-        return next(r for r in requests_of(w.conn, crisis_id) if r.id == rid)
+        return next(r for r in requests_of(w.conn, crisis_id, actor) if r.id == rid)
 
 
 def withdraw_request(db: Database, crisis_id: int, request_id: int, data: WithdrawalIn, *,
@@ -171,7 +178,7 @@ def withdraw_request(db: Database, crisis_id: int, request_id: int, data: Withdr
         # the event announces the crisis's record: it obeys the crisis's marking
         w.emit(f"crisis:{crisis_id}", "request", classification=access.classification_of(row),
                id=request_id, withdrawn=True)
-        return next(x for x in requests_of(w.conn, crisis_id) if x.id == request_id)
+        return next(x for x in requests_of(w.conn, crisis_id, actor) if x.id == request_id)
 
 
 def requested(conn: Connection, crisis_id: int, affected: list[str], measure: Measure) -> bool:

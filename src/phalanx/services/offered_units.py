@@ -189,10 +189,11 @@ def names(conn: Connection, keys: Iterable[str] | None, actor: Principal | None
 
 
 def hidden(conn: Connection, actor: Principal | None) -> frozenset[str]:
-    """The keys of the registry units `actor` may not see."""
-    every = {r.key for r in conn.execute(access.select_visible(
-        t.force_unit, SYSTEM, t.force_unit.c.key))}
-    return frozenset(every - set(names(conn, None, actor)))
+    """The keys of the registry units `actor` may not see (all of them without one)."""
+    if actor is None:
+        return frozenset(r.key for r in conn.execute(access.select_visible(
+            t.force_unit, SYSTEM, t.force_unit.c.key)))
+    return access.hidden_units(conn, actor)
 
 
 def is_hidden(key: str, keys: frozenset[str]) -> bool:

@@ -69,6 +69,19 @@ def count_visible(table: Table, principal: Principal) -> Select[Any]:
     return select(func.count()).select_from(table).where(visible(table, read_scope(principal)))
 
 
+def readable_ids(conn: Connection, principal: Principal, table: Table,
+                 ids: Iterable[int | None]) -> frozenset[int]:
+    """Which of `ids` name records of `table` that `principal` may read: a record that
+    names another by its id (an agenda item its documents, an official request its letter)
+    gives that id only to those who may read the other (else a reader learns that a
+    record it may not read exists, and its number)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return frozenset()
+    return frozenset(r[0] for r in conn.execute(
+        select_visible(table, principal, table.c.id).where(table.c.id.in_(sorted(wanted)))))
+
+
 def pack_participants(states: frozenset[str] | set[str]) -> str:
     return "," + ",".join(sorted(states)) + "," if states else ""
 
@@ -82,6 +95,51 @@ def classification_of(row: Any) -> Classification:
     return Classification(
         OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
         frozenset(p for p in row.participants.split(",") if p), bool(row.observers))
+
+
+# --- registry units: what names or describes one obeys the unit's marking --------------
+
+
+def hidden_units(conn: Connection, principal: Principal) -> frozenset[str]:
+    """The keys of the registry units `principal` may not read (those a state keeps
+    NATIONAL, for the other states and the staff)."""
+    from phalanx.adapters.db import tables as t
+
+    scope = read_scope(principal)
+    if scope.everything:
+        return frozenset()
+    return frozenset(k for (k,) in conn.execute(
+        select(t.force_unit.c.key).where(not_(visible(t.force_unit, scope)))))
+
+
+# what a joint exercise's participant says of the unit it names, beside the unit's key: the
+# participating state enters them into the exercise's record, but they describe the unit
+PARTICIPANT_DETAILS = ("formation", "strength")
+
+
+def exercise_participants(conn: Connection, principal: Principal,
+                          exercise_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The participants of the joint exercises `exercise_ids` (which `principal` reads) as
+    it may read them, by exercise, state and entry: one naming a registry unit it may not
+    read is named by its state alone, its unit by no key (""), its formation by no text
+    ("") and its strength by no figure (None): what describes a hidden unit is hidden with
+    it, so a total of strengths counts only the figures its reader reads."""
+    from phalanx.adapters.db import tables as t
+
+    ids = list(exercise_ids)
+    if not ids:
+        return []
+    c = t.exercise_participant.c
+    hidden = hidden_units(conn, principal)
+    out = []
+    for r in conn.execute(select(t.exercise_participant).where(c.exercise_id.in_(ids))
+                          .order_by(c.exercise_id, c.state_code, c.id)):
+        p = {"exercise_id": r.exercise_id, "state": r.state_code, "unit": r.unit_key,
+             "formation": r.formation, "strength": r.strength}
+        if r.unit_key is not None and r.unit_key in hidden:
+            p.update(unit="", formation="", strength=None)
+        out.append(p)
+    return out
 
 
 # --- the audit trail: an entry about a record obeys the record's marking -----------------
@@ -138,6 +196,12 @@ _AUDIT_UNIT_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "exercise.participant": (("unit",),),
 }
 
+# what such an entry says of the one unit it names, beside its key (the fields, in the
+# same place of the change): it describes the unit, so it is withheld with the key
+_AUDIT_UNIT_DETAILS: dict[str, tuple[str, ...]] = {
+    "exercise.participant": PARTICIPANT_DETAILS,
+}
+
 
 def audit_readable(conn: Connection, principal: Principal,
                    entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -170,6 +234,9 @@ def audit_readable(conn: Connection, principal: Principal,
                 redacted = True
             elif isinstance(keys, str) and keys in hidden:  # one unit's key
                 holder[last] = ""  # type: ignore[index]
+                for detail in _AUDIT_UNIT_DETAILS.get(e["action"], ()):
+                    if detail in holder:  # type: ignore[operator]
+                        holder[detail] = None if detail == "strength" else ""  # type: ignore[index]
                 redacted = True
         if redacted:
             e["change"] = canonical(change)

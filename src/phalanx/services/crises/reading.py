@@ -106,7 +106,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                                 ev.decision_id.in_(_visible_decisions(actor))))
                             .order_by(ev.at, ev.id))]
         out.requests = _requests(conn, row.id, at, actor)
-        out.official_requests = requests_of(conn, row.id)
+        out.official_requests = requests_of(conn, row.id, actor)
         the_org = org or orgs.organization(conn)
         out.obligations = crisis_obligations.lines(conn, the_org, row, at)
         out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)

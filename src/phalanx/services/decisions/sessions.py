@@ -125,6 +125,11 @@ def _meeting(conn: Connection, meeting_id: int, actor: Principal) -> MeetingOut:
                           .order_by(t.agenda_item.c.position))
     drafts = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
                           .where(t.draft.c.meeting_id == meeting_id).order_by(t.draft.c.id))
+    agenda = list(agenda)
+    # an item's documents that the reader may read (a document re-marked since, or one
+    # only the participants read, is not named by its id either)
+    seen = access.readable_ids(conn, actor, t.document,
+                               (i for a in agenda for i in a.document_ids))
     return MeetingOut(
         id=row.id, body=row.body_key, kind=row.kind, mode=row.mode, link=row.link,
         place=row.place, title=row.title, opens_at=aware(row.opens_at),
@@ -133,7 +138,8 @@ def _meeting(conn: Connection, meeting_id: int, actor: Principal) -> MeetingOut:
         attendance=[AttendanceOut(state=a.state_code, present=a.present, note=a.note)
                     for a in att],
         agenda=[AgendaItemOut(id=a.id, position=a.position, title=a.title,
-                              document_ids=list(a.document_ids)) for a in agenda],
+                              document_ids=[i for i in a.document_ids if i in seen])
+                for a in agenda],
         drafts=[d.id for d in drafts])
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -53,10 +53,12 @@ def registry_units(org: Organization) -> dict[str, str] | None:
 
 class ParticipantOut(BaseModel):
     state: str
-    formation: str
+    formation: str = Field(description="as the state entered it; empty when the reader may "
+                                       "not see the unit it names")
     unit: str | None = Field(description="the registry unit's key (None: names no unit); "
                                          "empty when the reader may not see the unit")
-    strength: int
+    strength: int | None = Field(description="None when the reader may not see the unit it "
+                                             "names")
 
 
 class FindingOut(BaseModel):
@@ -84,7 +86,9 @@ class ExerciseOut(BaseModel):
     description: str
     marking: Marking
     participants: list[ParticipantOut]
-    strength: int
+    strength: int = Field(description="the participants' strengths that the reader reads, "
+                                      "added up (a participant naming a unit it may not see "
+                                      "counts for nothing)")
     findings: list[FindingOut]
     illustrative: bool
     source: str
@@ -125,17 +129,12 @@ class FindingUpdate(BaseModel):
 
 def _participants(conn: Connection, ids: list[int], actor: Principal
                   ) -> dict[int, list[ParticipantOut]]:
-    """The exercises' participants; a registry unit `actor` may not see (one its state
-    keeps NATIONAL) is named by no key (""), as in a crisis's offers."""
+    """The exercises' participants as `actor` reads them: one naming a registry unit it
+    may not see (one its state keeps NATIONAL) names it by no key (""), and says nothing
+    of it: no formation, no strength (`access.exercise_participants`)."""
     out: dict[int, list[ParticipantOut]] = {i: [] for i in ids}
-    if ids:
-        c = t.exercise_participant.c
-        hidden = offered_units.hidden(conn, actor)
-        for r in conn.execute(select(t.exercise_participant).where(c.exercise_id.in_(ids))
-                              .order_by(c.state_code, c.id)):
-            unit = "" if r.unit_key is not None and r.unit_key in hidden else r.unit_key
-            out[r.exercise_id].append(ParticipantOut(state=r.state_code, formation=r.formation,
-                                                     unit=unit, strength=r.strength))
+    for p in access.exercise_participants(conn, actor, ids):
+        out[p.pop("exercise_id")].append(ParticipantOut(**p))
     return out
 
 
@@ -163,7 +162,7 @@ def _out(r: Any, ps: list[ParticipantOut], fs: list[FindingOut]) -> ExerciseOut:
                        start=r.start_on, end=r.end_on, host=r.host_state, place=r.place,
                        scenario=r.scenario, description=r.description,
                        marking=Marking(r.marking), participants=ps,
-                       strength=sum(p.strength for p in ps), findings=fs,
+                       strength=sum(p.strength or 0 for p in ps), findings=fs,
                        illustrative=r.illustrative, source=r.source)
 
 
