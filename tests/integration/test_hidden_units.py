@@ -19,7 +19,7 @@ from phalanx.adapters.db.access import classification_values
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import crises, forces
+from phalanx.services import crises, forces, identity
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from phalanx.services.offered_units import UNNAMED_DECISION as UNNAMED
@@ -55,9 +55,11 @@ def _need(db: Database, cid: int) -> int:
     return c.requests[-1].id
 
 
-def _offer(db: Database, request_id: int, state: str, keys: list[str]) -> None:
+def _offer(db: Database, request_id: int, state: str, keys: list[str],
+           quantity: int | None = None) -> None:
     crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
-        {"kind": "units", "description": "for the capital", "units": keys}),
+        {"kind": "units", "description": "for the capital", "units": keys,
+         "quantity": quantity}),
         actor=rep(state), at=T0 + timedelta(hours=6))
 
 
@@ -74,7 +76,7 @@ def test_the_api_names_no_unit_the_reader_may_not_see(accounts_db: Database,
         answers = client.get(f"/api/v1/crises/{cid}/consents").json()
         assert HIDDEN not in json.dumps(room) and HIDDEN not in json.dumps(answers)
         timeline = [e["text"] for e in room["timeline"]]
-        assert "KGZ offers 300 (units: restricted): for the capital" in timeline, timeline
+        assert "KGZ offers 150 (units: restricted): for the capital" in timeline, timeline
         assert "KGZ: units some (restricted); conditions: for the capital only" in timeline
         assert "BLR offers 300 (units: pk-blr-1): for the capital" in timeline
         offered = {o["state"]: o["units"] for o in room["requests"][0]["offers"]}
@@ -83,13 +85,13 @@ def test_the_api_names_no_unit_the_reader_may_not_see(accounts_db: Database,
         assert next(a for a in answers if a["state"] == "KGZ")["units"] == [""]
         # the crisis room still shows it as a unit the reader may not see
         page = client.get(f"/crises/{cid}?lang=en").text
-        assert "KGZ offers 300 (units: a restricted unit)" in page
+        assert "KGZ offers 150 (units: a restricted unit)" in page
         assert "KGZ: some units (a restricted unit)" in page
 
         # Kyrgyzstan reads its own unit's key
         login(client, "rep-kgz", "demo-rep-kgz")
         own = client.get(f"/api/v1/crises/{cid}").json()
-        assert "KGZ offers 300 (units: pk-kgz-1): for the capital" in [
+        assert "KGZ offers 150 (units: pk-kgz-1): for the capital" in [
             e["text"] for e in own["timeline"]]
         assert next(a for a in client.get(f"/api/v1/crises/{cid}/consents").json()
                     if a["state"] == "KGZ")["units"] == [HIDDEN]
@@ -125,7 +127,7 @@ def test_naming_a_unit_one_may_not_see_is_refused_as_naming_none(
         "KAZ: unit pk-blr-1 belongs to BLR, which alone may make it available"
 
     # Kyrgyzstan offers and makes available its own unit
-    _offer(accounts_db, need, "KGZ", [HIDDEN])
+    _offer(accounts_db, need, "KGZ", [HIDDEN], quantity=150)
     forces.give_consent(accounts_db, cid, "KGZ", forces.ConsentIn(scope="some", units=[HIDDEN]),
                         actor=rep("KGZ"), at=T0 + timedelta(hours=7))
 
@@ -273,3 +275,36 @@ def test_the_audit_trail_names_no_unit_its_reader_may_not_see(accounts_db: Datab
         assert {r.action: r.change for r in conn.execute(select(t.audit_log).where(
             t.audit_log.c.action.in_(["assistance.offer", "forces.consent"]),
             t.audit_log.c.acting_for == "KGZ").order_by(t.audit_log.c.id))} == stored
+
+
+def test_an_offer_of_a_unit_kept_from_some_readers_states_its_quantity(
+        accounts_db: Database, settings: Settings) -> None:
+    """The offer's quantity is read by every reader of the crisis: taken from the registry
+    it would give away the strength of a unit its state keeps NATIONAL, so such an offer
+    states its quantity (the state's own disclosure); an open unit's still defaults."""
+    cid = response(accounts_db)
+    _national(accounts_db, HIDDEN, "KGZ")
+    need = _need(accounts_db, cid)
+    with pytest.raises(Invalid) as refused:
+        _offer(accounts_db, need, "KGZ", [HIDDEN])
+    assert refused.value.where == "quantity"
+    assert "state the quantity offered" in refused.value.message
+    with accounts_db.read() as conn:  # nothing written
+        assert not conn.execute(select(t.assistance_offer).where(
+            t.assistance_offer.c.state_code == "KGZ")).first()
+
+    _offer(accounts_db, need, "KGZ", [HIDDEN], quantity=150)
+    _offer(accounts_db, need, "BLR", ["pk-blr-1"])  # not kept: its registry strength
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        offers = {o["state"]: o["quantity"] for o in client.get(
+            f"/api/v1/crises/{cid}").json()["requests"][-1]["offers"]}
+        assert offers == {"KGZ": 150, "BLR": 300}
+        # the refusal in the API, in Russian
+        token = identity.issue_token(accounts_db, "rep-kgz", actor=SYSTEM).token
+        answer = client.post(f"/api/v1/requests/{need}/offers", json={
+            "kind": "units", "description": "again", "units": [HIDDEN]},
+            headers={"Accept-Language": "ru", "Authorization": f"Bearer {token}"})
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert "укажите" in answer.text.lower(), answer.text

@@ -46,7 +46,7 @@ def _offered(page: str) -> list[str]:
 
 def _offers(db: Database) -> int:
     """Belarus offers its peacekeeping company by name, Kyrgyzstan its own, which it keeps
-    NATIONAL, Armenia a strength of motorized rifles."""
+    NATIONAL (stating the quantity it offers, 150), Armenia a strength of motorized rifles."""
     cid = response(db)
     consent_all(db, cid)
     with db.write(rep("KGZ")) as w:
@@ -57,7 +57,7 @@ def _offers(db: Database) -> int:
         resource="peacekeepers", measure=PK, quantity=900, unit="troops",
         needed_by=T0 + timedelta(days=2)), actor=rep("KAZ"), at=T0 + timedelta(hours=5))
     request_id = c.requests[0].id
-    for state, offer in (("BLR", {"units": ["pk-blr-1"]}), ("KGZ", {"units": ["pk-kgz-1"]}),
+    for state, offer in (("BLR", {"units": ["pk-blr-1"]}), ("KGZ", {"units": ["pk-kgz-1"], "quantity": 150}),
                          ("ARM", {"capability": "motorized_rifle", "strength": 200})):
         crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
             {"kind": "units", "description": "for the capital", **offer}),
@@ -76,7 +76,7 @@ def test_an_offers_units_by_their_names_not_their_keys(accounts_db: Database,
         assert "BLR offers 300 (units: Peacekeeping company): for the capital" in timeline, \
             timeline
         # Kazakhstan may not see Kyrgyzstan's NATIONAL unit: not named, nor its key shown
-        assert "KGZ offers 300 (units: a restricted unit): for the capital" in timeline
+        assert "KGZ offers 150 (units: a restricted unit): for the capital" in timeline
         assert "ARM offers 200 (units: motorized rifle, 200): for the capital" in timeline
         assert _offered(english) == ["Peacekeeping company", "a restricted unit"]
         for key in (*KEYS, "motorized_rifle"):
@@ -86,7 +86,7 @@ def test_an_offers_units_by_their_names_not_their_keys(accounts_db: Database,
         timeline = _part(russian, 'id="timeline"', "</ol>")
         assert "BLR предлагает 300 (подразделения: Миротворческая рота): for the capital" \
             in timeline, timeline
-        assert "KGZ предлагает 300 (подразделения: подразделение с ограниченным доступом)" \
+        assert "KGZ предлагает 150 (подразделения: подразделение с ограниченным доступом)" \
             in timeline
         assert _offered(russian) == ["Миротворческая рота",
                                      "подразделение с ограниченным доступом"]
@@ -101,7 +101,7 @@ def test_an_offers_units_by_their_names_not_their_keys(accounts_db: Database,
         # Kyrgyzstan reads its own unit's name where it offered it
         login(client, "rep-kgz", "demo-rep-kgz")
         own = client.get(f"{room}?lang=en").text
-        assert "KGZ offers 300 (units: Peacekeeping company)" in _part(
+        assert "KGZ offers 150 (units: Peacekeeping company)" in _part(
             own, 'id="timeline"', "</ol>")
         assert _offered(own) == ["Peacekeeping company", "Peacekeeping company"]
 

@@ -196,6 +196,26 @@ def hidden(conn: Connection, actor: Principal | None) -> frozenset[str]:
     return access.hidden_units(conn, actor)
 
 
+# the markings whose records every reader of a crisis may read: a unit marked otherwise
+# (NATIONAL, or PARTICIPANTS) is kept from some of them, and so is its registry strength
+OPEN_MARKINGS = ("PUBLIC", "ORGANIZATION")
+UNSTATED = ("state the quantity offered: a unit named is kept from some readers of the "
+            "crisis, and its strength reaches them only as its state states it")
+
+
+def kept(conn: Connection, keys: Iterable[str]) -> list[str]:
+    """The units of `keys` that some reader of a crisis may not read (marked other than
+    PUBLIC or ORGANIZATION): an offer naming one states its quantity itself, since the
+    offer's quantity is shown to every reader of the crisis (Charter art. 5: what a state
+    discloses of its forces is its own act)."""
+    keys = list(keys)
+    if not keys:
+        return []
+    return [r.key for r in conn.execute(access.select_visible(
+        t.force_unit, SYSTEM, t.force_unit.c.key).where(
+        t.force_unit.c.key.in_(keys), t.force_unit.c.marking.not_in(OPEN_MARKINGS)))]
+
+
 def is_hidden(key: str, keys: frozenset[str]) -> bool:
     """Whether the unit (or the part of a unit, `key#2`) `key` is one of `keys`, the units
     a reader may not see (`hidden`)."""

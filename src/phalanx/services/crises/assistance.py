@@ -97,6 +97,8 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
                                                   data.capability, data.strength, actor)
             if problems:
                 raise Invalid("units", "; ".join(problems))
+            if quantity is None and offered_units.kept(w.conn, data.units):
+                raise Invalid("quantity", offered_units.UNSTATED)
             quantity = quantity or total
         if quantity is None:
             raise Invalid("quantity", "give the quantity offered, or name the units")
