@@ -59,7 +59,7 @@ from phalanx.services.crises.schemas import (
     _states,
 )
 from phalanx.services.crisis_requests import as_domain, requests_of
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Invalid
 
 
@@ -71,48 +71,55 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
     at = at or now()
     _require_staff(actor, "move a crisis through the algorithm")
     with db.write(actor) as w:
-        row = _row(w.conn, crisis_id, actor, lock=True)
-        if revision is not None and revision != row.revision:
-            raise Conflict(f"the crisis changed since you saw it (revision {row.revision}, "
-                           f"not {revision}): reload")
-        org = orgs.organization(w.conn)
-        cat = _category(org, row.category)
-        situation = _situation_at(w.conn, org, row, cat, at, actor)
-        if review:
-            situation = Situation(**{**situation.__dict__, "review": review})
-        problems = refusals(situation, target, reason)
-        if problems:
-            raise Conflict("; ".join(problems))
-        values: dict[str, Any] = {"stage": target.value, "revision": row.revision + 1}
-        if reason:
-            values["closing_reason"] = reason
-        if review:
-            values["review"] = review
-        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
-        _event(w, crisis_id, "stage", reason or review or target.value, at, target)
-        if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
-            _notify(w, org, access.classification_of(row),
-                    f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
-                    f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
-        w.audit("crisis.transition", "crisis", crisis_id, {
-            "from": row.stage, "to": target.value, "reason": reason, "review": review})
-        w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
-        w.emit("crises", "stage", classification=access.classification_of(row),
-               id=crisis_id, stage=target.value)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+        return _transition(w, crisis_id, target, actor=actor, reason=reason, review=review,
+                           revision=revision, at=at)
 
 
-def _convene(db: Database, org: Organization, row: Any, body: str, kind: SessionKind,
-             mode: Mode, link: str, opens_at: datetime, title: str,
-             actor: Principal) -> dec.MeetingOut:
-    """A session on the crisis, with the crisis's marking and exercise flag."""
-    return dec.convene(db, dec.MeetingIn(
+def _transition(w: Write, crisis_id: int, target: Stage, *, actor: Principal, reason: str,
+                review: str, revision: int | None, at: datetime) -> CrisisOut:
+    """`transition` in the caller's write transaction."""
+    row = _row(w.conn, crisis_id, actor, lock=True)
+    if revision is not None and revision != row.revision:
+        raise Conflict(f"the crisis changed since you saw it (revision {row.revision}, "
+                       f"not {revision}): reload")
+    org = orgs.organization(w.conn)
+    cat = _category(org, row.category)
+    situation = _situation_at(w.conn, org, row, cat, at, actor)
+    if review:
+        situation = Situation(**{**situation.__dict__, "review": review})
+    problems = refusals(situation, target, reason)
+    if problems:
+        raise Conflict("; ".join(problems))
+    values: dict[str, Any] = {"stage": target.value, "revision": row.revision + 1}
+    if reason:
+        values["closing_reason"] = reason
+    if review:
+        values["review"] = review
+    w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
+    _event(w, crisis_id, "stage", reason or review or target.value, at, target)
+    if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
+        _notify(w, org, access.classification_of(row),
+                f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
+                f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
+    w.audit("crisis.transition", "crisis", crisis_id, {
+        "from": row.stage, "to": target.value, "reason": reason, "review": review})
+    w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
+    w.emit("crises", "stage", classification=access.classification_of(row),
+           id=crisis_id, stage=target.value)
+    return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+
+
+def _convene(w: Write, org: Organization, row: Any, body: str, kind: SessionKind,
+             mode: Mode, link: str, opens_at: datetime, title: str) -> dec.MeetingOut:
+    """A session on the crisis, with the crisis's marking and exercise flag, convened in
+    the transaction that records it on the crisis."""
+    return dec.convene_in(w, dec.MeetingIn(
         body=body, kind=kind, mode=mode,
         link=(link or f"https://vc.{org.key}.example/crisis-{row.id}")
         if mode is Mode.VIDEO else None, title=title[:300], opens_at=opens_at,
         convened_by="secretary_general", exercise=row.exercise,
         marking=Marking(row.marking), participants=_states(row.participants),
-        observers=row.observers), actor=actor)
+        observers=row.observers))
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
@@ -122,17 +129,18 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
     the consultations stage."""
     at = at or now()
     _require_staff(actor, "convene consultations")
-    with db.read() as conn:
-        row = _row(conn, crisis_id, actor)
-        org = orgs.organization(conn)
-        cat = _category(org, row.category)
-    if row.session_id is not None:
-        raise Conflict(f"consultations on crisis {crisis_id} are convened already "
-                       f"(session {row.session_id})")
-    body, kind, mode = _consultation_format(org, cat)
-    meeting = _convene(db, org, row, body, kind, mode, link, at,
-                       f"Consultations on crisis {crisis_id}: {row.title}", actor)
+    # one transaction, the crisis locked: two staff (or two instances of the app) convening
+    # at once convene one session, and the other is told it is convened already
     with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        if row.session_id is not None:
+            raise Conflict(f"consultations on crisis {crisis_id} are convened already "
+                           f"(session {row.session_id})")
+        body, kind, mode = _consultation_format(org, cat)
+        meeting = _convene(w, org, row, body, kind, mode, link, at,
+                           f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             session_id=meeting.id, revision=row.revision + 1))
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
@@ -140,7 +148,8 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         _event(w, crisis_id, "note", f"consultations convened: {meeting.title}", at)
         w.audit("crisis.consultations", "crisis", crisis_id, {"session": meeting.id,
                                                               "body": body})
-    return transition(db, crisis_id, Stage.CONSULTATIONS, actor=actor, at=at)
+        return _transition(w, crisis_id, Stage.CONSULTATIONS, actor=actor, reason="",
+                           review="", revision=None, at=at)
 
 
 def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
@@ -151,17 +160,16 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
     the first consultations): a crisis holds as many as it needs, each on its timeline."""
     at = at or now()
     _require_staff(actor, "convene a session on a crisis")
-    with db.read() as conn:
-        row = _row(conn, crisis_id, actor)
-        org = orgs.organization(conn)
-        cat = _category(org, row.category)
-    if row.session_id is None:
-        raise Conflict("convene the consultations first (Treaty art. 2)")
-    body = body or _consultation_format(org, cat)[0]
-    meeting = _convene(db, org, row, body, kind, mode, link, opens_at,
-                       f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}",
-                       actor)
     with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        if row.session_id is None:
+            raise Conflict("convene the consultations first (Treaty art. 2)")
+        body = body or _consultation_format(org, cat)[0]
+        meeting = _convene(w, org, row, body, kind, mode, link, opens_at,
+                           f"{kind.value.capitalize()} session on crisis {crisis_id}: "
+                           f"{row.title}")
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
                                                        meeting_id=meeting.id, convened_at=at))
         _event(w, crisis_id, "note", f"session convened: {meeting.title}", at)
@@ -364,26 +372,49 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
     for c, key, what, late, decision_id, unnamed in due:
         if (c.id, key) in already:
             continue
-        with db.write(SYSTEM) as w:
-            users = [u for u in identity.list_users(w.conn)
-                     if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
-                                                       chair.state
-                                                       and u.role is Role.REPRESENTATIVE)]
-            # an entry naming a decision obeys the decision's marking: so do its notices
-            # (the others read it unnamed) and its live event (the decision's id)
-            marked = decision_marking(w.conn, decision_id) if decision_id else None
-            readers = {u.username for u in users if marked is None or can_read(u, marked)}
-            w.conn.execute(insert(t.crisis_event).values(
-                crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
-                text=what + escalated, decision_id=decision_id))
-            cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
-            for body, only in ((what, readers),
-                               (unnamed, {u.username for u in users} - readers)):
-                _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
-                        f"crisis:{c.id}", at, only=only)
-            w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
-                                                        "overdue_minutes": round(late, 1)})
-            w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
+        try:
+            _escalate(db, org, chair, c, key, what, late, decision_id, unnamed, escalated, at)
+        except _Stale:  # escalated, moved or closed meanwhile by another instance
+            continue
         if c.id not in done:
             done.append(c.id)
     return done
+
+
+class _Stale(Exception):
+    """What was read as due is no longer (rolls the empty write back)."""
+
+
+def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, what: str,
+              late: float, decision_id: int | None, unnamed: str, escalated: str,
+              at: datetime) -> None:
+    """One escalation, checked again under the crisis's lock: two instances escalating at
+    once (a scheduler on each) escalate once, and a stage left or a crisis closed while it
+    was found overdue is not escalated."""
+    with db.write(SYSTEM) as w:
+        row = _row(w.conn, c.id, SYSTEM, lock=True)
+        if w.conn.execute(select(t.crisis_event.c.id).where(
+                t.crisis_event.c.crisis_id == c.id, t.crisis_event.c.kind == "escalation",
+                t.crisis_event.c.stage == key)).first() is not None:
+            raise _Stale
+        if key == c.stage.value and row.stage != key:
+            raise _Stale
+        users = [u for u in identity.list_users(w.conn)
+                 if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
+                                                   chair.state
+                                                   and u.role is Role.REPRESENTATIVE)]
+        # an entry naming a decision obeys the decision's marking: so do its notices
+        # (the others read it unnamed) and its live event (the decision's id)
+        marked = decision_marking(w.conn, decision_id) if decision_id else None
+        readers = {u.username for u in users if marked is None or can_read(u, marked)}
+        w.conn.execute(insert(t.crisis_event).values(
+            crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
+            text=what + escalated, decision_id=decision_id))
+        cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
+        for body, only in ((what, readers),
+                           (unnamed, {u.username for u in users} - readers)):
+            _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
+                    f"crisis:{c.id}", at, only=only)
+        w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
+                                                    "overdue_minutes": round(late, 1)})
+        w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
