@@ -389,9 +389,9 @@ def test_an_overdue_stage_escalated_by_two_instances_at_once_is_escalated_once(
     consultations are escalated once (one timeline entry, one notice each), not twice."""
     a, b = two
     c = crisis(a)
-    from phalanx.services.crises import workflow
+    from phalanx.services.crises import escalation
 
-    slowed(monkeypatch, workflow.identity, "list_users", before=0.3)  # both found it due
+    slowed(monkeypatch, escalation.identity, "list_users", before=0.3)  # both found it due
     late = T0 + timedelta(hours=3)
     out = race(lambda: crises.escalate_overdue(a, at=late),
                lambda: crises.escalate_overdue(b, at=late))
@@ -406,9 +406,9 @@ def test_a_stage_left_while_it_is_escalated_is_not_escalated_after(
     escalation of the stage comes before the move, or not at all once it is left."""
     a, b = two
     c = crisis(a)
-    from phalanx.services.crises import workflow
+    from phalanx.services.crises import escalation
 
-    slowed(monkeypatch, workflow, "board", after=0.5)  # found the report overdue, waits
+    slowed(monkeypatch, escalation, "board", after=0.5)  # found the report overdue, waits
     late = T0 + timedelta(hours=3)
     out = race(lambda: crises.escalate_overdue(a, at=late),
                later(0.1, lambda: crises.convene_consultations(b, c.id, actor=SEC, at=late)))

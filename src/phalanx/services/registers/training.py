@@ -175,8 +175,8 @@ def allocate(db: Database, quota_id: int, state: str, data: AllocationIn, *,
         _may_change(actor, r.host_state)
         # the quota locked: two allocations at once (two instances of the app) are checked
         # one after the other against the places offered, never both against the same sum
-        w.conn.execute(select(t.training_quota.c.id).where(t.training_quota.c.id == r.id)
-                       .with_for_update())
+        w.conn.execute(access.select_visible(t.training_quota, SYSTEM, t.training_quota.c.id)
+                       .where(t.training_quota.c.id == r.id).with_for_update())
         r = _row(w.conn, quota_id, actor)  # its offer as it stands under the lock
         org = orgs.organization(w.conn)
         require_member(org, state)
