@@ -145,6 +145,7 @@ def record_event(db: Database, data: EventIn, *, actor: Principal) -> RecordOut:
     withdrawal after its notice); the Council's acts come by decision (422 otherwise)."""
     _require_staff(actor, "records membership events")
     with db.write(actor) as w:
+        org_repository.lock_records(w.conn)
         _validate(orgs.organization(w.conn), data.state, KINDS[data.kind], data.on)
         rid = _insert(w, data, "confirmed", None)
         w.audit("membership.record", "membership_record", rid, data.model_dump(mode="json"))
@@ -173,6 +174,7 @@ def propose_from_decision(w: Write, *, decision_id: int, state: str, kind: str, 
         raise Invalid("kind", f"not a membership question: {kind!r}")
     data = EventIn(state=state, kind=kind, on=on,  # type: ignore[arg-type]
                    source=f"decision {d.number}")
+    org_repository.lock_records(w.conn)
     _validate(orgs.organization(w.conn), state, KINDS[kind], on, by_decision=True)
     rid = _insert(w, data, "proposed", decision_id)
     w.audit("membership.propose", "membership_record", rid,
@@ -184,6 +186,7 @@ def confirm(db: Database, proposal_id: int, *, actor: Principal) -> RecordOut:
     """The Secretariat confirms a proposed event; from then on it counts."""
     _require_staff(actor, "confirms membership events")
     with db.write(actor) as w:
+        org_repository.lock_records(w.conn)  # read after the lock: confirmed once
         r = _row(w.conn, proposal_id)
         if r.status != "proposed":
             raise Conflict(f"membership record {proposal_id} is {r.status}, not proposed")
@@ -237,6 +240,7 @@ def set_contribution(db: Database, state: str, year: int, data: ContributionIn, 
     if data.paid_on is not None and data.paid_on.year < year:
         raise Invalid("paid_on", "paid before the year it is for")
     with db.write(actor) as w:
+        org_repository.lock_records(w.conn)  # a first entry made twice at once: one row
         if state not in orgs.organization(w.conn).states:
             raise Invalid("state", f"unknown state {state!r}")
         c = t.contribution.c
@@ -305,6 +309,7 @@ def appoint_from_decision(w: Write, *, decision_id: int, post: str, person: str,
     d = _decision(w, decision_id)
     if d.exercise:
         raise Conflict("a decision taken in an exercise appoints nobody")
+    org_repository.lock_records(w.conn)
     org = orgs.organization(w.conn)
     if not person.strip():
         raise Invalid("person", "name the person appointed")

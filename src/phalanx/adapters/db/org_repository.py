@@ -57,6 +57,15 @@ def dataset_identity(conn: Connection) -> tuple[str, str, str] | None:
     return (row.key, row.dataset_version, row.dataset_sha256) if row else None
 
 
+def lock_records(conn: Connection) -> None:
+    """Take the lock under which what is recorded after loading (membership events,
+    the ledger, appointments) is checked and written: the organization's row, until the
+    transaction ends. Two such writes at once (two instances of the app) then check each
+    against the other's result instead of both against the state before either. (SQLite
+    already runs one writer at a time.)"""
+    conn.execute(select(t.organization.c.key).with_for_update())
+
+
 def _update_bodies(conn: Connection, existing: set[str], rows: list[dict[str, Any]]) -> None:
     """The bodies as the file gives them: those stored already updated in place."""
     for row in rows:

@@ -28,6 +28,7 @@ from phalanx.services.crises.common import (
     deployment_refusals,
     timeline_event,
 )
+from phalanx.services.crises.escalation import escalate_overdue
 from phalanx.services.crises.intake import (
     category_for_cap,
     export_cap,
@@ -56,7 +57,6 @@ from phalanx.services.crises.schemas import (
 from phalanx.services.crises.workflow import (
     convene_consultations,
     convene_session,
-    escalate_overdue,
     link_decision,
     military_check,
     set_response,

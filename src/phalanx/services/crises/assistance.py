@@ -139,8 +139,12 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
         if not _staff(actor) and not acts_for(actor, offer.requester, StateAct.CRISIS):
             raise Forbidden(f"only {offer.requester}, which asked, or the Secretariat accepts "
                             "or declines")
-        if offer.status != "offered":
-            raise Conflict(f"offer {offer_id} is already {offer.status}")
+        # the offer as it stands now that the crisis is locked: one decided at the same
+        # moment elsewhere (another instance) is not decided again
+        status = w.conn.execute(select(t.assistance_offer.c.status).where(
+            t.assistance_offer.c.id == offer_id).with_for_update()).scalar_one()
+        if status != "offered":
+            raise Conflict(f"offer {offer_id} is already {status}")
         # military assistance whose official request was withdrawn, or whose decision's
         # period is over: nothing new goes out
         if accept and (problems := deployment_refusals(w.conn, row, [Measure(offer.measure)],

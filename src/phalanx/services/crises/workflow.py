@@ -1,25 +1,21 @@
 """The algorithm: moves between stages, consultations and other sessions, the decision that
-authorizes the response, the measures, escalation of overdue stages."""
+authorizes the response, the measures (escalation of what is overdue: `escalation.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.policy import (
-    Classification,
     Marking,
-    OwnerKind,
-    can_read,
 )
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import authority, clocks
+from phalanx.domain.access.principal import Principal
+from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import (
     FINAL,
     MILITARY,
@@ -34,7 +30,7 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_obligations, identity
+from phalanx.services import crisis_obligations
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
@@ -49,17 +45,15 @@ from phalanx.services.crises.common import (
     answered_by,
     decision_marking,
     mandate_ended_at,
-    mandate_of,
-    units_out,
 )
-from phalanx.services.crises.reading import _out, board
+from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
     CrisisOut,
     ResponseIn,
     _states,
 )
 from phalanx.services.crisis_requests import as_domain, requests_of
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Invalid
 
 
@@ -71,48 +65,55 @@ def transition(db: Database, crisis_id: int, target: Stage, *, actor: Principal,
     at = at or now()
     _require_staff(actor, "move a crisis through the algorithm")
     with db.write(actor) as w:
-        row = _row(w.conn, crisis_id, actor, lock=True)
-        if revision is not None and revision != row.revision:
-            raise Conflict(f"the crisis changed since you saw it (revision {row.revision}, "
-                           f"not {revision}): reload")
-        org = orgs.organization(w.conn)
-        cat = _category(org, row.category)
-        situation = _situation_at(w.conn, org, row, cat, at, actor)
-        if review:
-            situation = Situation(**{**situation.__dict__, "review": review})
-        problems = refusals(situation, target, reason)
-        if problems:
-            raise Conflict("; ".join(problems))
-        values: dict[str, Any] = {"stage": target.value, "revision": row.revision + 1}
-        if reason:
-            values["closing_reason"] = reason
-        if review:
-            values["review"] = review
-        w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
-        _event(w, crisis_id, "stage", reason or review or target.value, at, target)
-        if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
-            _notify(w, org, access.classification_of(row),
-                    f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
-                    f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
-        w.audit("crisis.transition", "crisis", crisis_id, {
-            "from": row.stage, "to": target.value, "reason": reason, "review": review})
-        w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
-        w.emit("crises", "stage", classification=access.classification_of(row),
-               id=crisis_id, stage=target.value)
-        return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+        return _transition(w, crisis_id, target, actor=actor, reason=reason, review=review,
+                           revision=revision, at=at)
 
 
-def _convene(db: Database, org: Organization, row: Any, body: str, kind: SessionKind,
-             mode: Mode, link: str, opens_at: datetime, title: str,
-             actor: Principal) -> dec.MeetingOut:
-    """A session on the crisis, with the crisis's marking and exercise flag."""
-    return dec.convene(db, dec.MeetingIn(
+def _transition(w: Write, crisis_id: int, target: Stage, *, actor: Principal, reason: str,
+                review: str, revision: int | None, at: datetime) -> CrisisOut:
+    """`transition` in the caller's write transaction."""
+    row = _row(w.conn, crisis_id, actor, lock=True)
+    if revision is not None and revision != row.revision:
+        raise Conflict(f"the crisis changed since you saw it (revision {row.revision}, "
+                       f"not {revision}): reload")
+    org = orgs.organization(w.conn)
+    cat = _category(org, row.category)
+    situation = _situation_at(w.conn, org, row, cat, at, actor)
+    if review:
+        situation = Situation(**{**situation.__dict__, "review": review})
+    problems = refusals(situation, target, reason)
+    if problems:
+        raise Conflict("; ".join(problems))
+    values: dict[str, Any] = {"stage": target.value, "revision": row.revision + 1}
+    if reason:
+        values["closing_reason"] = reason
+    if review:
+        values["review"] = review
+    w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
+    _event(w, crisis_id, "stage", reason or review or target.value, at, target)
+    if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
+        _notify(w, org, access.classification_of(row),
+                f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
+                f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
+    w.audit("crisis.transition", "crisis", crisis_id, {
+        "from": row.stage, "to": target.value, "reason": reason, "review": review})
+    w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)
+    w.emit("crises", "stage", classification=access.classification_of(row),
+           id=crisis_id, stage=target.value)
+    return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)
+
+
+def _convene(w: Write, org: Organization, row: Any, body: str, kind: SessionKind,
+             mode: Mode, link: str, opens_at: datetime, title: str) -> dec.MeetingOut:
+    """A session on the crisis, with the crisis's marking and exercise flag, convened in
+    the transaction that records it on the crisis."""
+    return dec.convene_in(w, dec.MeetingIn(
         body=body, kind=kind, mode=mode,
         link=(link or f"https://vc.{org.key}.example/crisis-{row.id}")
         if mode is Mode.VIDEO else None, title=title[:300], opens_at=opens_at,
         convened_by="secretary_general", exercise=row.exercise,
         marking=Marking(row.marking), participants=_states(row.participants),
-        observers=row.observers), actor=actor)
+        observers=row.observers))
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
@@ -122,17 +123,18 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
     the consultations stage."""
     at = at or now()
     _require_staff(actor, "convene consultations")
-    with db.read() as conn:
-        row = _row(conn, crisis_id, actor)
-        org = orgs.organization(conn)
-        cat = _category(org, row.category)
-    if row.session_id is not None:
-        raise Conflict(f"consultations on crisis {crisis_id} are convened already "
-                       f"(session {row.session_id})")
-    body, kind, mode = _consultation_format(org, cat)
-    meeting = _convene(db, org, row, body, kind, mode, link, at,
-                       f"Consultations on crisis {crisis_id}: {row.title}", actor)
+    # one transaction, the crisis locked: two staff (or two instances of the app) convening
+    # at once convene one session, and the other is told it is convened already
     with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        if row.session_id is not None:
+            raise Conflict(f"consultations on crisis {crisis_id} are convened already "
+                           f"(session {row.session_id})")
+        body, kind, mode = _consultation_format(org, cat)
+        meeting = _convene(w, org, row, body, kind, mode, link, at,
+                           f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             session_id=meeting.id, revision=row.revision + 1))
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
@@ -140,7 +142,8 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         _event(w, crisis_id, "note", f"consultations convened: {meeting.title}", at)
         w.audit("crisis.consultations", "crisis", crisis_id, {"session": meeting.id,
                                                               "body": body})
-    return transition(db, crisis_id, Stage.CONSULTATIONS, actor=actor, at=at)
+        return _transition(w, crisis_id, Stage.CONSULTATIONS, actor=actor, reason="",
+                           review="", revision=None, at=at)
 
 
 def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
@@ -151,17 +154,16 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
     the first consultations): a crisis holds as many as it needs, each on its timeline."""
     at = at or now()
     _require_staff(actor, "convene a session on a crisis")
-    with db.read() as conn:
-        row = _row(conn, crisis_id, actor)
-        org = orgs.organization(conn)
-        cat = _category(org, row.category)
-    if row.session_id is None:
-        raise Conflict("convene the consultations first (Treaty art. 2)")
-    body = body or _consultation_format(org, cat)[0]
-    meeting = _convene(db, org, row, body, kind, mode, link, opens_at,
-                       f"{kind.value.capitalize()} session on crisis {crisis_id}: {row.title}",
-                       actor)
     with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        org = orgs.organization(w.conn)
+        cat = _category(org, row.category)
+        if row.session_id is None:
+            raise Conflict("convene the consultations first (Treaty art. 2)")
+        body = body or _consultation_format(org, cat)[0]
+        meeting = _convene(w, org, row, body, kind, mode, link, opens_at,
+                           f"{kind.value.capitalize()} session on crisis {crisis_id}: "
+                           f"{row.title}")
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
                                                        meeting_id=meeting.id, convened_at=at))
         _event(w, crisis_id, "note", f"session convened: {meeting.title}", at)
@@ -312,78 +314,3 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
                    mandate_ended_at(conn, row, at or now(), actor))
     return military_refusals(s) if s.measures & MILITARY else []
-
-
-UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
-MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
-
-
-def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
-                     only: int | None = None) -> list[int]:
-    """Every open crisis whose current stage is past its target is escalated once per
-    stage, and any crisis, closed or not, whose notice to the UN Security Council is past
-    its target once for the notice; so is an open crisis whose decision's period is over
-    while units of its decided deployment are still out with no decided way home, once
-    per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
-    Secretariat and the chair's state.
-    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
-    at = at or now()
-    with db.read() as conn:
-        # a finished crisis whose notice to the UN is still unsent stays escalated
-        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise,
-                                  include_closed=True)
-                 if only is None or c.id == only]
-        org = orgs.organization(conn)
-        already = {(r.crisis_id, r.stage) for r in conn.execute(select(
-            t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
-            t.crisis_event.c.kind == "escalation"))}
-        # (crisis, key, what, minutes late, the decision the entry names, what in words
-        # naming no decision)
-        due: list[tuple[Any, str, str, float, int | None, str]] = []
-        for c in open_:
-            if c.overdue and c.stage not in FINAL:
-                what = f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min"
-                due.append((c, c.stage.value, what, c.overdue_minutes, None, what))
-            n = crisis_obligations.notice(conn, org, c.id, at)
-            if n is not None and n.status == "overdue":
-                late = (at - n.due_at).total_seconds() / 60
-                what = ("the notice to the UN Security Council (UN Charter art. 51) overdue "
-                        f"by {late:.0f} min")
-                due.append((c, UN_NOTICE, what, late, None, what))
-            if c.stage not in FINAL and c.decision_id is not None:
-                row = _row(conn, c.id, SYSTEM)
-                mandate, out = mandate_of(conn, row), units_out(conn, c.id)
-                over = clocks.mandate_overrun(mandate.ends_at if mandate else None, out, at)
-                if mandate is not None and mandate.ends_at is not None and over is not None:
-                    due.append((c, f"{MANDATE}:{row.decision_id}", mandate.overrun(out),
-                                over.total_seconds() / 60, row.decision_id,
-                                replace(mandate, number=None).overrun(out)))
-    chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
-    done = []
-    escalated = "; escalated to the Secretary General and the chair"
-    for c, key, what, late, decision_id, unnamed in due:
-        if (c.id, key) in already:
-            continue
-        with db.write(SYSTEM) as w:
-            users = [u for u in identity.list_users(w.conn)
-                     if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
-                                                       chair.state
-                                                       and u.role is Role.REPRESENTATIVE)]
-            # an entry naming a decision obeys the decision's marking: so do its notices
-            # (the others read it unnamed) and its live event (the decision's id)
-            marked = decision_marking(w.conn, decision_id) if decision_id else None
-            readers = {u.username for u in users if marked is None or can_read(u, marked)}
-            w.conn.execute(insert(t.crisis_event).values(
-                crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
-                text=what + escalated, decision_id=decision_id))
-            cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
-            for body, only in ((what, readers),
-                               (unnamed, {u.username for u in users} - readers)):
-                _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
-                        f"crisis:{c.id}", at, only=only)
-            w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
-                                                        "overdue_minutes": round(late, 1)})
-            w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
-        if c.id not in done:
-            done.append(c.id)
-    return done

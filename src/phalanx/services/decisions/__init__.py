@@ -60,6 +60,7 @@ from phalanx.services.decisions.schemas import (
 from phalanx.services.decisions.sessions import (
     add_agenda_item,
     convene,
+    convene_in,
     get_meeting,
     list_meetings,
     record_attendance,
@@ -91,6 +92,7 @@ __all__ = [
     "announce",
     "close_draft",
     "convene",
+    "convene_in",
     "count_by_kind",
     "counts",
     "decide_amendment",

@@ -83,7 +83,8 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
         if data.procedure == "session":
             if data.meeting_id is None:
                 raise Invalid("meeting_id", "a draft for a session names the session")
-            meeting = _meeting_row(w.conn, data.meeting_id, actor)
+            # locked: a session closed at the same moment is closed before or after this
+            meeting = _meeting_row(w.conn, data.meeting_id, actor, lock=True)
             if meeting.body_key != data.body:
                 raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
             if meeting.status == "closed":
@@ -200,6 +201,10 @@ def decide_amendment(db: Database, amendment_id: int, accept: bool, *,
         if a is None:
             raise NotFound("amendment", amendment_id)
         row = _draft_row(w.conn, a.draft_id, actor, lock=True)
+        # as it stands now that the draft is locked (another decision of it may have
+        # committed while this one waited)
+        a = w.conn.execute(select(t.amendment).where(t.amendment.c.id == amendment_id)
+                           .with_for_update()).one()
         if a.status != "proposed":
             raise Conflict(f"amendment {amendment_id} is already {a.status}")
         if accept and a.against_version != row.current_version:

@@ -59,7 +59,9 @@ def state_position(db: Database, draft_id: int, position: Position, statement: s
 def _state_position(db: Database, draft_id: int, position: Position, statement: str,
                     state: str | None, actor: Principal) -> DraftOut:
     with db.write(actor) as w:
-        row = _draft_row(w.conn, draft_id, actor)
+        # locked: a draft closed at the same moment elsewhere takes this position into
+        # its outcome, or refuses it as closed; never an objection stored after adoption
+        row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status != "open":
             raise Conflict(f"draft {draft_id} is {row.status}; positions can no longer change")
         if row.procedure == "written":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -52,7 +52,11 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
             t.meeting, SYSTEM, t.meeting.c.exercise).where(
             t.meeting.c.id == row.meeting_id)).scalar())
     # numbering counts every decision of the body and year, visible to this user or not,
-    # real and exercise decisions apart (an exercise never moves a real number)
+    # real and exercise decisions apart (an exercise never moves a real number); the body's
+    # row is locked first, so that two adoptions in one body at once (two instances of the
+    # app, one database) number one after the other, never both the same
+    w.conn.execute(select(t.body.c.key).where(t.body.c.key == row.body_key)
+                   .with_for_update())
     count = w.conn.execute(access.count_visible(t.decision, SYSTEM).where(
         t.decision.c.body_key == row.body_key, t.decision.c.exercise.is_(exercise),
         func.extract("year", t.decision.c.adopted_on) == day.year)).scalar_one()

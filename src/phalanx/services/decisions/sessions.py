@@ -12,7 +12,7 @@ from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services.clock import aware
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
     _body_rules,
@@ -37,31 +37,38 @@ from phalanx.services.errors import Conflict, Invalid
 def convene(db: Database, data: MeetingIn, *, actor: Principal) -> MeetingOut:
     _require_staff(actor, "convene a session")
     with db.write(actor) as w:
-        org = _org(w.conn)
-        rules = _body_rules(org, data.body)
-        problems = proc.session_problems(rules, data.kind, data.mode, data.link)
-        if problems:
-            raise Invalid("kind" if "sessions" in problems[0] else "mode", "; ".join(problems))
-        seated = _seated_states(org, data.body, data.opens_at.date())
-        c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
-                            data.observers)
-        body = org.bodies[data.body]
-        title = data.title or f"{body.name.en}: {data.kind.value} session, {data.opens_at:%Y-%m-%d}"
-        meeting_id = w.conn.execute(insert(t.meeting).values(
-            body_key=data.body, kind=data.kind.value, mode=data.mode.value, link=data.link,
-            place=data.place, title=title, opens_at=data.opens_at,
-            convened_by=data.convened_by.value, status="scheduled",
-            created_by=actor.username, exercise=data.exercise,
-            **access.classification_values(c)).returning(t.meeting.c.id)).scalar_one()
-        if seated:
-            w.conn.execute(insert(t.attendance), [
-                {"meeting_id": meeting_id, "state_code": s, "present": False, "note": ""}
-                for s in seated])
-        w.audit("session.convene", "session", meeting_id, {
-            "body": data.body, "kind": data.kind.value, "mode": data.mode.value,
-            "opens_at": data.opens_at.isoformat(), "convened_by": data.convened_by.value})
-        w.emit("sessions", "convened", classification=c, id=meeting_id)
-        return _meeting(w.conn, meeting_id, actor)
+        return convene_in(w, data)
+
+
+def convene_in(w: Write, data: MeetingIn) -> MeetingOut:
+    """Convene a session in the caller's write transaction (e.g. a crisis's consultations,
+    convened and recorded on the crisis at once)."""
+    actor = w.actor
+    org = _org(w.conn)
+    rules = _body_rules(org, data.body)
+    problems = proc.session_problems(rules, data.kind, data.mode, data.link)
+    if problems:
+        raise Invalid("kind" if "sessions" in problems[0] else "mode", "; ".join(problems))
+    seated = _seated_states(org, data.body, data.opens_at.date())
+    c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
+                        data.observers)
+    body = org.bodies[data.body]
+    title = data.title or f"{body.name.en}: {data.kind.value} session, {data.opens_at:%Y-%m-%d}"
+    meeting_id = w.conn.execute(insert(t.meeting).values(
+        body_key=data.body, kind=data.kind.value, mode=data.mode.value, link=data.link,
+        place=data.place, title=title, opens_at=data.opens_at,
+        convened_by=data.convened_by.value, status="scheduled",
+        created_by=actor.username, exercise=data.exercise,
+        **access.classification_values(c)).returning(t.meeting.c.id)).scalar_one()
+    if seated:
+        w.conn.execute(insert(t.attendance), [
+            {"meeting_id": meeting_id, "state_code": s, "present": False, "note": ""}
+            for s in seated])
+    w.audit("session.convene", "session", meeting_id, {
+        "body": data.body, "kind": data.kind.value, "mode": data.mode.value,
+        "opens_at": data.opens_at.isoformat(), "convened_by": data.convened_by.value})
+    w.emit("sessions", "convened", classification=c, id=meeting_id)
+    return _meeting(w.conn, meeting_id, actor)
 
 
 def record_attendance(db: Database, meeting_id: int, state: str, present: bool,

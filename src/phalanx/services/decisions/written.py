@@ -122,11 +122,18 @@ def _lapse_if_due(db: Database, draft_id: int, actor: Principal) -> bool:
         row = _draft_row(conn, draft_id, actor)
     if row.procedure != "written" or row.status != "open" or aware(row.deadline) >= now():
         return False
-    with db.write(SYSTEM) as w:
-        row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
-        if row.status != "open":
-            return False
-        return _settle(w, row, _written(w.conn, row)) == "lapsed"
+    try:
+        with db.write(SYSTEM) as w:
+            row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
+            if row.status != "open":
+                raise _Settled  # by another instance since it was read: nothing to write
+            return _settle(w, row, _written(w.conn, row)) == "lapsed"
+    except _Settled:
+        return False
+
+
+class _Settled(Exception):
+    """The draft's outcome was stored meanwhile (rolls the empty write back)."""
 
 
 def settle_lapsed(db: Database, *, actor: Principal) -> list[int]:

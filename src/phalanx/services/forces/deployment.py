@@ -55,6 +55,12 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
                            .with_for_update()).first()
         if r is None:
             raise NotFound("plan", plan_id)
+        # every crisis the plan plans is locked, in id order (so two deciders never wait on
+        # each other): a plan decided at the same moment from another of them, a request
+        # withdrawn or a crisis closed there, comes before or after this one, never beside
+        w.conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
+            t.crisis.c.id.in_(sorted({r.crisis_id, *(r.crises or [])})))
+            .order_by(t.crisis.c.id).with_for_update())
         with missing_as("plan", plan_id):
             row = crs.crisis_row(w.conn, r.crisis_id, actor, lock=True)
         if r.status != "proposed":

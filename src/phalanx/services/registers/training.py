@@ -139,7 +139,7 @@ def offer(db: Database, data: OfferIn, *, actor: Principal) -> QuotaOut:
         # the host's own quotas of the year, whoever reads (internal bookkeeping)
         existing = w.conn.execute(access.select_visible(t.training_quota, SYSTEM, c.id,
                                                         c.revision).where(
-            c.year == data.year, c.institution == data.institution)).first()
+            c.year == data.year, c.institution == data.institution).with_for_update()).first()
         allocs = _allocations(w.conn, [existing.id])[existing.id] if existing else []
         same_kind = w.conn.execute(access.select_visible(t.training_quota, SYSTEM, c.offered)
                                    .where(c.year == data.year, c.host_state == inst["state"],
@@ -173,6 +173,11 @@ def allocate(db: Database, quota_id: int, state: str, data: AllocationIn, *,
     with db.write(actor) as w:
         r = _row(w.conn, quota_id, actor)
         _may_change(actor, r.host_state)
+        # the quota locked: two allocations at once (two instances of the app) are checked
+        # one after the other against the places offered, never both against the same sum
+        w.conn.execute(access.select_visible(t.training_quota, SYSTEM, t.training_quota.c.id)
+                       .where(t.training_quota.c.id == r.id).with_for_update())
+        r = _row(w.conn, quota_id, actor)  # its offer as it stands under the lock
         org = orgs.organization(w.conn)
         require_member(org, state)
         allocs = {a.state: a for a in _allocations(w.conn, [r.id])[r.id]}

@@ -1,0 +1,128 @@
+"""Escalation of what is overdue: a stage past its target, the notice to the UN Security
+Council past its own, a mandate over with units still out. Each is escalated once, checked
+again under the crisis's lock when it is written (`_escalate`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read
+from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.domain.crisis import clocks
+from phalanx.domain.crisis.workflow import FINAL
+from phalanx.domain.organization import Organization
+from phalanx.services import crisis_obligations, identity
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now
+from phalanx.services.crises.common import (
+    _notify,
+    _row,
+    decision_marking,
+    mandate_of,
+    units_out,
+)
+from phalanx.services.crises.reading import board
+from phalanx.services.db import Database
+
+UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
+MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
+
+
+def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
+                     only: int | None = None) -> list[int]:
+    """Every open crisis whose current stage is past its target is escalated once per
+    stage, and any crisis, closed or not, whose notice to the UN Security Council is past
+    its target once for the notice; so is an open crisis whose decision's period is over
+    while units of its decided deployment are still out with no decided way home, once
+    per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
+    Secretariat and the chair's state.
+    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
+    at = at or now()
+    with db.read() as conn:
+        # a finished crisis whose notice to the UN is still unsent stays escalated
+        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise,
+                                  include_closed=True)
+                 if only is None or c.id == only]
+        org = orgs.organization(conn)
+        already = {(r.crisis_id, r.stage) for r in conn.execute(select(
+            t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
+            t.crisis_event.c.kind == "escalation"))}
+        # (crisis, key, what, minutes late, the decision the entry names, what in words
+        # naming no decision)
+        due: list[tuple[Any, str, str, float, int | None, str]] = []
+        for c in open_:
+            if c.overdue and c.stage not in FINAL:
+                what = f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min"
+                due.append((c, c.stage.value, what, c.overdue_minutes, None, what))
+            n = crisis_obligations.notice(conn, org, c.id, at)
+            if n is not None and n.status == "overdue":
+                late = (at - n.due_at).total_seconds() / 60
+                what = ("the notice to the UN Security Council (UN Charter art. 51) overdue "
+                        f"by {late:.0f} min")
+                due.append((c, UN_NOTICE, what, late, None, what))
+            if c.stage not in FINAL and c.decision_id is not None:
+                row = _row(conn, c.id, SYSTEM)
+                mandate, out = mandate_of(conn, row), units_out(conn, c.id)
+                over = clocks.mandate_overrun(mandate.ends_at if mandate else None, out, at)
+                if mandate is not None and mandate.ends_at is not None and over is not None:
+                    due.append((c, f"{MANDATE}:{row.decision_id}", mandate.overrun(out),
+                                over.total_seconds() / 60, row.decision_id,
+                                replace(mandate, number=None).overrun(out)))
+    chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
+    done = []
+    escalated = "; escalated to the Secretary General and the chair"
+    for c, key, what, late, decision_id, unnamed in due:
+        if (c.id, key) in already:
+            continue
+        try:
+            _escalate(db, org, chair, c, key, what, late, decision_id, unnamed, escalated, at)
+        except _Stale:  # escalated, moved or closed meanwhile by another instance
+            continue
+        if c.id not in done:
+            done.append(c.id)
+    return done
+
+
+class _Stale(Exception):
+    """What was read as due is no longer (rolls the empty write back)."""
+
+
+def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, what: str,
+              late: float, decision_id: int | None, unnamed: str, escalated: str,
+              at: datetime) -> None:
+    """One escalation, checked again under the crisis's lock: two instances escalating at
+    once (a scheduler on each) escalate once, and a stage left or a crisis closed while it
+    was found overdue is not escalated."""
+    with db.write(SYSTEM) as w:
+        row = _row(w.conn, c.id, SYSTEM, lock=True)
+        if w.conn.execute(select(t.crisis_event.c.id).where(
+                t.crisis_event.c.crisis_id == c.id, t.crisis_event.c.kind == "escalation",
+                t.crisis_event.c.stage == key)).first() is not None:
+            raise _Stale
+        if key == c.stage.value and row.stage != key:
+            raise _Stale
+        users = [u for u in identity.list_users(w.conn)
+                 if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
+                                                   chair.state
+                                                   and u.role is Role.REPRESENTATIVE)]
+        # an entry naming a decision obeys the decision's marking: so do its notices
+        # (the others read it unnamed) and its live event (the decision's id)
+        marked = decision_marking(w.conn, decision_id) if decision_id else None
+        readers = {u.username for u in users if marked is None or can_read(u, marked)}
+        w.conn.execute(insert(t.crisis_event).values(
+            crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
+            text=what + escalated, decision_id=decision_id))
+        cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
+        for body, only in ((what, readers),
+                           (unnamed, {u.username for u in users} - readers)):
+            _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
+                    f"crisis:{c.id}", at, only=only)
+        w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
+                                                    "overdue_minutes": round(late, 1)})
+        w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
