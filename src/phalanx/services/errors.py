@@ -39,3 +39,20 @@ class Invalid(ValueError):
 
 class Conflict(RuntimeError):
     """Somebody changed the record first (stale version), or a unique value is taken."""
+
+
+# what the database says of a write that raced another one: PostgreSQL's serialization
+# failure, deadlock and unique violation (SQLSTATE), SQLite's unique constraint and busy
+RACED = frozenset({"40001", "40P01", "23505", "SQLITE_CONSTRAINT_UNIQUE",
+                   "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_BUSY"})
+RACED_MESSAGE = ("another request changed the same records at the same moment: nothing "
+                 "of this one was written; reload and try again")
+
+
+def raced(exc: BaseException) -> bool:
+    """Whether `exc` (a database driver's error wrapped by SQLAlchemy) refused a write that
+    met another at the same moment: the transaction was rolled back whole, so the request
+    may be tried again (409), which is no fault of the server's (500)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return code in RACED

@@ -17,10 +17,11 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from phalanx.adapters.cap.parse import CapError
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import RACED_MESSAGE, Conflict, Forbidden, Invalid, NotFound, raced
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled
 from phalanx.services.organization import NotLoaded
 from phalanx.web.i18n import errors as texts
@@ -171,6 +172,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
         return respond(request, 409, str(exc))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if raced(exc):  # rolled back whole: the loser of a race tries again
+            return respond(request, 409, RACED_MESSAGE)
+        raise exc
 
     @app.exception_handler(AuthFailed)
     async def _auth_failed(request: Request, exc: AuthFailed) -> Response:

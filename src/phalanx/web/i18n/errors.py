@@ -50,6 +50,8 @@ MESSAGES = (
     N_("convene the consultations first (Treaty art. 2)"),
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),
+    N_("another request changed the same records at the same moment: nothing of this one "
+       "was written; reload and try again"),
     N_("state the quantity offered: a unit named is kept from some readers of the crisis, "
        "and its strength reaches them only as its state states it"),
     N_("is in the past"),
