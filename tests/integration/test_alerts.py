@@ -273,3 +273,35 @@ def test_the_same_message_received_twice_at_once_is_kept_once(org_db: Database) 
     assert errors == [] and len(results) == 2
     assert count(org_db, t.cap_alert) == 1 and count(org_db, t.crisis) == 1
     assert len({r.alert.id for r in results}) == 1
+
+
+def test_a_crisis_s_update_and_cancel_reach_only_pages_that_may_read_the_crisis(
+        org_db: Database) -> None:
+    """The live events that redraw an open room (its head, place map and alerts) carry
+    the crisis's classification: a page is told only while its reader may read the
+    crisis, whatever it was allowed when it subscribed."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db import access
+    from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+    from phalanx.domain.access.principal import SYSTEM
+    from tests.integration.test_derived_views import collect, rep
+
+    opened = alerts.receive(org_db, alert(info(), identifier="A1"), KGZ, actor=SEC).crisis
+    assert opened is not None
+    with org_db.write(SYSTEM) as w:  # now a crisis of KAZ and KGZ only
+        w.conn.execute(update(t.crisis).where(t.crisis.c.id == opened.id).values(
+            **access.classification_values(Classification(
+                OwnerKind.SECRETARIAT, "secretariat", Marking.PARTICIPANTS,
+                frozenset({"KAZ", "KGZ"})))))
+        w.audit("test.marking", "crisis", opened.id, {"marking": "PARTICIPANTS"})
+    readers = {"kgz": rep("KGZ"), "blr": rep("BLR"), "sec": SEC}
+    events = collect(org_db, readers, {f"crisis:{opened.id}"}, lambda: [
+        alerts.receive(org_db, alert(info(area="Osh region"), identifier=f"A{n}",
+                                     msg_type=kind, sent=f"2026-11-20T0{5 + n}:00:00+06:00",
+                                     references=ref(f"A{n - 1}", f"2026-11-20T0{4 + n}:00:00"
+                                                                 "+06:00")),
+                       KGZ, actor=SEC) for n, kind in ((2, "Update"), (3, "Cancel"))])
+    assert [e.kind for e in events["kgz"]] == ["updated", "cancelled"]
+    assert [e.kind for e in events["sec"]] == ["updated", "cancelled"]
+    assert events["blr"] == []

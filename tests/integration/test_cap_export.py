@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from sqlalchemy import func, select
 
 from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import alerts, crises
 from phalanx.services.db import Database
@@ -227,3 +229,69 @@ def test_a_closed_crisis_s_all_clear_is_valid_cap12() -> None:
     official(xml)
     assert etree.fromstring(xml).xpath("//c:responseType/text()", namespaces=CAP) == \
         ["AllClear"]
+
+
+# --- a reader's export is made of the timeline entries that reader may read ---------------
+
+
+def test_an_entry_the_reader_may_not_read_is_no_edition_of_its_export(db: Database) -> None:
+    """A timeline entry that changes the export but names a limited-format decision (of
+    KAZ, RUS and TJK; Belarus stayed out) obeys the decision's marking: Belarus, which
+    reads the crisis, exports it as if the entry did not exist (not its edition, its
+    time, its id or the count of editions), while Kazakhstan's export has it."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.integration.test_derived_views import limited_decision, rep
+
+    decision_id = limited_decision(db)
+    t0 = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+    kaz = alerts.Route(("KAZ",))
+    opened = alerts.receive(db, alert(info("Earthquake near Almaty", severity="Severe"),
+                                      identifier="KZ-1", sender="mchs@gov.kz"),
+                            kaz, actor=SEC, at=t0).crisis
+    assert opened is not None
+    alerts.receive(db, alert(info("Aftershocks near Almaty", severity="Extreme"),
+                             identifier="KZ-2", sender="mchs@gov.kz", msg_type="Update",
+                             sent="2026-11-20T07:00:00+06:00",
+                             references="mchs@gov.kz,KZ-1,2026-11-20T06:00:00+06:00"),
+                   kaz, actor=SEC, at=t0 + timedelta(hours=1))
+    blr, kaz_rep = rep("BLR"), rep("KAZ")
+
+    def export(who: Principal) -> bytes:
+        with db.read() as conn:
+            return crises.export_cap(conn, opened.id, actor=who)
+
+    blr_before, kaz_before = export(blr), export(kaz_rep)
+    assert blr_before == kaz_before
+    hidden_at = t0 + timedelta(hours=2, minutes=17)
+    with db.write(SYSTEM) as w:  # a change of the export the decision's readers read
+        crises.timeline_event(w, opened.id, "cap", "CAP Update under the decision",
+                              hidden_at, decision_id=decision_id)
+        w.audit("test.entry", "crisis", opened.id, {"decision": decision_id})
+    with db.read() as conn:
+        hidden_id = conn.execute(select(func.max(t.crisis_event.c.id))).scalar_one()
+    assert export(blr) == blr_before  # nothing changed for Belarus, not even its edition
+    assert header(export(kaz_rep))["sent"] != header(kaz_before)["sent"]
+    alerts.receive(db, alert(info("Aftershocks over", severity="Moderate"),
+                             identifier="KZ-3", sender="mchs@gov.kz", msg_type="Update",
+                             sent="2026-11-20T09:00:00+06:00",
+                             references="mchs@gov.kz,KZ-2,2026-11-20T07:00:00+06:00"),
+                   kaz, actor=SEC, at=t0 + timedelta(hours=3))
+    for_blr, for_kaz = export(blr), export(kaz_rep)
+    official(for_blr)
+    official(for_kaz)
+    hb, hk = header(for_blr), header(for_kaz)
+    assert hb["identifier"] == hk["identifier"] == f"csto-crisis-{opened.id}-20261120T030000Z"
+    assert hb["sent"] == hk["sent"]
+    assert hb["msgType"] == hk["msgType"] == "Update"
+    assert len(hk["references"].split()) == 3 and len(hb["references"].split()) == 2
+    assert hb["references"].split() == [r for r in hk["references"].split()
+                                        if "T021700Z" not in r and "02:17" not in r]
+    assert "02:17" in hk["references"] or "T021700Z" in hk["references"]
+    for text in (for_blr.decode(), hb["identifier"], hb["references"]):
+        assert "02:17" not in text and "T021700Z" not in text and "08:17" not in text
+        assert f"-{hidden_id}" not in text
+    # the timeline Belarus reads agrees: no entry at that time
+    with db.read() as conn:
+        assert hidden_at not in [e.at for e in crises.get(conn, opened.id, actor=blr).timeline]
+        assert hidden_at in [e.at for e in crises.get(conn, opened.id, actor=kaz_rep).timeline]

@@ -27,11 +27,30 @@ def test_each_change_is_an_edition_naming_every_earlier_one_in_order() -> None:
     e = capout.edition("csto-crisis-7", SENDER, T0, [
         capout.Change(12, later), capout.Change(9, sooner), capout.Change(11, later)],
         is_withdrawn=False)
-    assert (e.identifier, e.sent, e.msg_type) == ("csto-crisis-7-12", later, "Update")
-    assert e.references == ((SENDER, "csto-crisis-7", T0), (SENDER, "csto-crisis-7-9", sooner),
-                            (SENDER, "csto-crisis-7-11", later))
+    assert (e.identifier, e.sent, e.msg_type) == ("csto-crisis-7-20261120T080000Z-2", later,
+                                                  "Update")
+    assert e.references == ((SENDER, "csto-crisis-7", T0),
+                            (SENDER, "csto-crisis-7-20261120T070000Z", sooner),
+                            (SENDER, "csto-crisis-7-20261120T080000Z", later))
     assert capout.edition("csto-crisis-7", SENDER, T0, [capout.Change(9, sooner)],
                           is_withdrawn=True).msg_type == "Cancel"
+
+
+def test_an_edition_is_named_by_its_time_not_by_its_entry() -> None:
+    """The entries' ids (a sequence over every crisis) are never written: their gaps
+    would count the entries in between, which the reader may not read. The same changes
+    under other ids are the same editions; a time in another zone is its UTC time."""
+    from datetime import timezone
+
+    bishkek = timezone(timedelta(hours=6))
+    one = capout.edition("csto-crisis-7", SENDER, T0, [
+        capout.Change(9, T0 + timedelta(hours=1)), capout.Change(10, T0 + timedelta(hours=2))],
+        is_withdrawn=False)
+    other = capout.edition("csto-crisis-7", SENDER, T0, [
+        capout.Change(4711, (T0 + timedelta(hours=1)).astimezone(bishkek)),
+        capout.Change(90210, T0 + timedelta(hours=2))], is_withdrawn=False)
+    assert one.identifier == other.identifier == "csto-crisis-7-20261120T080000Z"
+    assert [r[1] for r in one.references] == [r[1] for r in other.references]
 
 
 @pytest.mark.parametrize(("kind", "stage", "changes"), [

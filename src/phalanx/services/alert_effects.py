@@ -95,9 +95,12 @@ def update_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
                          f"({alert.sent_text}): " + ("; ".join(said) or "no change"), at)
         w.audit("crisis.cap_update", "crisis", crisis_id, {"alert": alert.key,
                                                            "changes": said})
-        w.emit(f"crisis:{crisis_id}", "updated", alert=alert.identifier)
-        w.emit("crises", "updated", classification=access.classification_of(row),
-               id=crisis_id)
+        # the open rooms of the crisis redraw its head, place map and alerts: as the
+        # crisis's marking lets each reader read it now
+        marking = access.classification_of(row)
+        w.emit(f"crisis:{crisis_id}", "updated", classification=marking,
+               alert=alert.identifier)
+        w.emit("crises", "updated", classification=marking, id=crisis_id)
     elif watch_id is not None:
         values: dict[str, Any] = {}
         if severity:
@@ -124,9 +127,10 @@ def cancel_target(w: Write, alert: cap.CapAlert, crisis_id: int | None, watch_id
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
             revision=t.crisis.c.revision + 1))
         w.audit("crisis.cap_cancel", "crisis", crisis_id, {"alert": alert.key})
-        w.emit(f"crisis:{crisis_id}", "cancelled", alert=alert.identifier)
-        w.emit("crises", "updated", classification=access.classification_of(row),
-               id=crisis_id)
+        marking = access.classification_of(row)
+        w.emit(f"crisis:{crisis_id}", "cancelled", classification=marking,
+               alert=alert.identifier)
+        w.emit("crises", "updated", classification=marking, id=crisis_id)
     elif watch_id is not None:
         w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
             status="cancelled"))

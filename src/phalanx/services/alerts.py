@@ -159,6 +159,17 @@ def existing(conn: Connection, alert: cap.CapAlert) -> int | None:
         t.cap_alert.c.identifier == alert.identifier)).scalar()
 
 
+def opened_crisis(conn: Connection, alert_id: int) -> int:
+    """The crisis a message already received opened or changed; Invalid (the crisis
+    API's refusal of a message that opens no crisis) if none."""
+    row = conn.execute(access.select_visible(
+        t.cap_alert, SYSTEM, t.cap_alert.c.crisis_id, t.cap_alert.c.action_detail).where(
+        t.cap_alert.c.id == alert_id)).one()
+    if row.crisis_id is None:
+        raise Invalid("alert", f"already received; it opened no crisis ({row.action_detail})")
+    return int(row.crisis_id)
+
+
 def _existing(db: Database, alert: cap.CapAlert) -> int | None:
     with db.read() as conn:
         return existing(conn, alert)

@@ -1,10 +1,13 @@
 """EDXL-DE 1.0 distributions: each contentObject's embedded CAP alert, as feeds and
-uploads (`phalanx cap import`, `POST /api/v1/alerts`) take them.
+uploads (`phalanx cap import`, `POST /api/v1/alerts`, `POST /api/v1/crises/cap`) take
+them.
 
 An upload is received in one transaction: every embedded alert, in the envelope's order,
 or none when one is refused (its errors name the contentObject, the alert's element and
 the line in the envelope's file). A contentObject without an embedded CAP alert is
-skipped with a warning; an envelope with no alert at all is refused.
+skipped with a warning; an envelope with no alert at all is refused. Through the crisis
+API (`POST /api/v1/crises/cap`, a route that requires a crisis) each alert must open or
+change a crisis, one already received included, or the envelope is refused.
 """
 
 from __future__ import annotations
@@ -116,6 +119,8 @@ def _take(db: Database, found: list[Embedded], messages: list[alerts.Message],
         for e, m in zip(found, messages, strict=True):
             known = alerts.existing(w.conn, m.alert)
             try:
+                if known is not None and route.require_crisis:
+                    alerts.opened_crisis(w.conn, known)  # as one alert sent again
                 taken.append((known, True) if known is not None else
                              (alerts.take(w, m, route, actor=actor, trust=trust, at=at),
                               False))

@@ -142,6 +142,36 @@ def exercise_participants(conn: Connection, principal: Principal,
     return out
 
 
+# --- a crisis's timeline: an entry naming a decision obeys the decision's marking -------
+
+
+def timeline_visible(principal: Principal) -> ColumnElement[bool]:
+    """The crisis timeline entries `principal` may read, on top of reading their crisis
+    (which the caller has checked): an entry naming a decision only if the principal may
+    read that decision. Everything derived from the timeline for a reader (the room, the
+    report, the crisis's CAP export: its editions, their times and references) reads
+    the entries through this."""
+    from phalanx.adapters.db import tables as t
+
+    scope = read_scope(principal)
+    if scope.everything:
+        return true()
+    ev = t.crisis_event.c
+    return or_(ev.decision_id.is_(None), ev.decision_id.in_(
+        select(t.decision.c.id).where(visible(t.decision, scope))))
+
+
+def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Select[Any]:
+    """SELECT a crisis's timeline entries that `principal` may read (`timeline_visible`),
+    in the order they happened."""
+    from phalanx.adapters.db import tables as t
+
+    ev = t.crisis_event
+    stmt = select(*columns) if columns else select(ev)
+    return stmt.select_from(ev).where(ev.c.crisis_id == crisis_id,
+                                      timeline_visible(principal)).order_by(ev.c.at, ev.c.id)
+
+
 # --- the audit trail: an entry about a record obeys the record's marking -----------------
 
 # audit target kinds that name a classified record: (table, column the target id names)

@@ -11,19 +11,26 @@ entries that change it, each a new edition:
 - the crisis reaching a final stage (its urgency becomes Past).
 
 The first edition is the crisis's Alert (`<base>`, sent when the crisis was reported);
-each later one is `<base>-<timeline entry>`, sent at the entry's time, an Update that
-references every earlier edition (CAP 1.2 §3.2.1 references: sender,identifier,sent),
-so that a consumer that received any of them knows which alert it replaces. Once the
-alert is withdrawn (its sender cancelled the CAP alert the crisis came from, or the
-crisis was rejected or ended without action) the edition is a Cancel; a crisis closed
-after its response stays an Update, urgency Past, response All Clear.
+each later one is `<base>-<time of the entry>` (UTC, `20261120T010000Z`; a second change
+in the same second `...Z-2`), sent at the entry's time, an Update that references every
+earlier edition (CAP 1.2 §3.2.1 references: sender,identifier,sent), so that a consumer
+that received any of them knows which alert it replaces. Once the alert is withdrawn (its
+sender cancelled the CAP alert the crisis came from, or the crisis was rejected or ended
+without action) the edition is a Cancel; a crisis closed after its response stays an
+Update, urgency Past, response All Clear.
+
+An export is made for a reader from the timeline entries that reader may read (an entry
+obeys its own marking): an entry it may not read is no edition, no reference and no
+time of its export. An edition is named by its time, which the reader reads in `sent`,
+and not by the entry's id, whose gaps would count the entries made in between that the
+reader may not read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from phalanx.domain.access.policy import Classification, Marking
 from phalanx.domain.crisis.workflow import FINAL, Stage
@@ -37,7 +44,7 @@ WITHDRAWN_STAGES = frozenset({Stage.REJECTED, Stage.NO_ACTION})
 class Change:
     """A timeline entry that changes what the export says."""
 
-    entry: int  # the entry's id: unique, so two changes never share an identifier
+    entry: int  # the entry's id: orders the changes made at one moment (never written)
     at: datetime
 
 
@@ -63,8 +70,12 @@ def withdrawn(stage: Stage, cancelled: bool) -> bool:
 def edition(base: str, sender: str, reported_at: datetime, changes: Iterable[Change], *,
             is_withdrawn: bool) -> Edition:
     """The edition an export of the crisis is now."""
-    ordered = sorted(changes, key=lambda c: (c.at, c.entry))
-    editions = [(base, reported_at), *((f"{base}-{c.entry}", c.at) for c in ordered)]
+    editions = [(base, reported_at)]
+    seen: dict[str, int] = {}
+    for c in sorted(changes, key=lambda c: (c.at, c.entry)):
+        stamp = f"{base}-{c.at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        seen[stamp] = n = seen.get(stamp, 0) + 1
+        editions.append((stamp if n == 1 else f"{stamp}-{n}", c.at))
     identifier, sent = editions[-1]
     if len(editions) == 1:
         return Edition(identifier, sent, "Alert", ())

@@ -33,6 +33,7 @@ from phalanx.services.crises.intake import (
     category_for_cap,
     export_cap,
     import_cap,
+    import_cap_upload,
     may_open,
     open_crisis,
     open_in,
@@ -69,7 +70,7 @@ __all__ = [
     "StageClockOut", "add_event", "add_sitrep", "affected_of", "board", "category_for_cap",
     "convene_consultations", "convene_session", "crisis_row", "decide_offer",
     "deployment_refusals", "escalate_overdue", "export_cap", "get", "import_cap",
-    "link_decision", "may_open", "military_check", "offer_assistance", "open_crisis",
-    "open_in", "report_pdf",
+    "import_cap_upload", "link_decision", "may_open", "military_check", "offer_assistance",
+    "open_crisis", "open_in", "report_pdf",
     "request_assistance", "set_response", "stage_options", "timeline_event", "transition",
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -43,6 +43,10 @@ from phalanx.services.crises.schemas import (
 )
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Forbidden, Invalid
+
+if TYPE_CHECKING:  # the CAP intake imports the crisis services: named here, read there
+    from phalanx.services.alerts import IntakeOut
+    from phalanx.services.distributions import DistributionOut
 
 
 def may_open(actor: Principal, affected: list[str]) -> None:
@@ -116,10 +120,32 @@ def import_cap(db: Database, data: bytes, affected: list[str], *, actor: Princip
     r = alerts.receive(db, data, alerts.Route(tuple(affected), category,
                                               require_crisis=True),
                        actor=actor, at=at, **trust)
+    return _crisis_of(r)
+
+
+def _crisis_of(r: IntakeOut) -> CrisisOut:
     if r.crisis is None:
         raise Invalid("alert", f"already received; it opened no crisis "
                                f"({r.alert.action_detail})")
     return r.crisis
+
+
+def import_cap_upload(db: Database, data: bytes, affected: list[str], *, actor: Principal,
+                      category: str | None = None, at: datetime | None = None,
+                      **trust: Any) -> CrisisOut | DistributionOut:
+    """What `POST /api/v1/crises/cap` takes: one CAP message (as `import_cap`: its
+    crisis), or an EDXL-DE distribution (`services/distributions.py`) whose embedded
+    alerts are received in one transaction, each of which must open or change a crisis as
+    one sent alone must: one that would not (a Draft, Test or System message, an Update
+    of a watch entry, one already received that opened no crisis) refuses the whole
+    envelope, naming its contentObject, and nothing is stored. A distribution answers
+    with each alert's result, its crisis in each."""
+    from phalanx.services import alerts, distributions
+
+    r = distributions.receive(db, data, alerts.Route(tuple(affected), category,
+                                                     require_crisis=True),
+                              actor=actor, at=at, **trust)
+    return r if isinstance(r, distributions.DistributionOut) else _crisis_of(r)
 
 
 def category_for_cap(org: Organization, categories: tuple[str, ...]) -> str:
@@ -144,9 +170,11 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
     point = ((c.lat, c.lon, 0.0),) if c.lat is not None and c.lon is not None else ()
     from phalanx.services import alert_export, alerts  # the CAP messages the crisis came from
 
+    # the entries that change the export, of those the reader may read: one it may not
+    # read is no edition, reference or time of its export
     ev = t.crisis_event.c
     changes = [capout.Change(e.id, aware(e.at)) for e in conn.execute(
-        select(ev.id, ev.at, ev.kind, ev.stage).where(ev.crisis_id == crisis_id))
+        access.select_timeline(actor, crisis_id, ev.id, ev.at, ev.kind, ev.stage))
         if capout.changes_export(e.kind, e.stage)]
     sender = f"secretariat@{org.key}.phalanx"
     ed = capout.edition(f"{org.key}-crisis-{c.id}", sender, c.reported_at, changes,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -92,19 +92,14 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             stage=c.stage, entered=c.entered, left=c.left,
             elapsed_minutes=_minutes(c.elapsed) or 0.0, target_minutes=_minutes(c.target),
             overdue=c.overdue, overdue_minutes=_minutes(c.overdue_by) or 0.0) for c in cl]
-        ev = t.crisis_event.c
         # an offer or a member's answer names units by their keys: those the reader may
         # not see, by none
         hidden = offered_units.hidden(conn, actor)
+        # an entry naming a decision obeys the decision's marking (the access layer)
         out.timeline = [EventOut(at=aware(e.at), kind=e.kind, stage=e.stage, actor=e.actor,
                                  text=offered_units.masked(e.text, hidden)
                                  if e.kind in ("offer", "consent") else e.text)
-                        for e in conn.execute(select(t.crisis_event).where(
-                            ev.crisis_id == row.id,
-                            # an entry naming a decision obeys the decision's marking
-                            or_(ev.decision_id.is_(None),
-                                ev.decision_id.in_(_visible_decisions(actor))))
-                            .order_by(ev.at, ev.id))]
+                        for e in conn.execute(access.select_timeline(actor, row.id))]
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
         the_org = org or orgs.organization(conn)

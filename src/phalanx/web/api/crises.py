@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import crises, crisis_letter, crisis_obligations, crisis_requests, watch
+from phalanx.services import (
+    crises,
+    crisis_letter,
+    crisis_obligations,
+    crisis_requests,
+    distributions,
+    watch,
+)
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -32,19 +39,35 @@ def open_crisis(data: crises.CrisisIn, actor: Writer, db: DB) -> crises.CrisisOu
     return crises.open_crisis(db, data, actor=actor)
 
 
-@router.post("/crises/cap", response_model=crises.CrisisOut, status_code=201,
+@router.post("/crises/cap", response_model=crises.CrisisOut | distributions.DistributionOut,
+             status_code=201,
              openapi_extra={"requestBody": {"content": {"application/xml": {}}}})
 async def import_cap(request: Request, actor: Writer, db: DB,
                      affected: Annotated[list[str], Query(min_length=1, max_length=20)],
                      category: Annotated[str | None, Query(max_length=64)] = None
-                     ) -> crises.CrisisOut:
-    """Open a crisis from an OASIS CAP 1.2 (or 1.1, 1.0) alert sent as the body."""
+                     ) -> crises.CrisisOut | distributions.DistributionOut:
+    """Open a crisis from an OASIS CAP 1.2 (or 1.1, 1.0) alert sent as the body, or
+    change the one an Update or Cancel references; the answer is that crisis (a message
+    already received answers with the crisis it opened). A message that opens or changes
+    no crisis (Draft, Test, System, Ack, Error, a reference to nothing received here, one
+    already received that opened none) is refused with 422 and nothing is stored:
+    `POST /api/v1/alerts` takes any message.
+
+    The body may also be an EDXL-DE 1.0 distribution, as national systems send several
+    alerts at once: its embedded alerts are received in one transaction, in the
+    envelope's order, each of which must open or change a crisis as above. If one would
+    not, or one is invalid, the whole envelope is refused (422, `application/problem+json`
+    naming the contentObject, the element and the line) and nothing is stored. Taken, the
+    answer is `{"distribution": true, "received": [...], "warnings": [...]}`: each
+    embedded alert's record, whether it was a duplicate, and its crisis, in the
+    envelope's order; a contentObject without an alert is skipped with a warning."""
     data = await request.body()
     from starlette.concurrency import run_in_threadpool
 
     from phalanx.services import alerts
 
-    return await run_in_threadpool(crises.import_cap, db, data, affected, actor=actor,
+    return await run_in_threadpool(crises.import_cap_upload, db, data,
+                                   [a.upper() for a in affected], actor=actor,
                                    category=category,
                                    **alerts.trust_settings(request.app.state.settings))
 

@@ -135,8 +135,8 @@ def room_page(request: Request, conn: Conn, crisis_id: int, actor: Principal, or
     the message, what was typed) the room again at the address of the form's post, the
     message beside that form and its input kept (`crisis_forms`)."""
     room = _room(conn, crisis_id, actor, org, language(request))
-    if not room["place_map"] and alerts.crisis_areas(conn, crisis_id, actor=actor)["features"]:
-        room["place_map"] = f"/crises/{crisis_id}/map.json"  # no place, but CAP areas
+    c: crises.CrisisOut = room["c"]  # type: ignore[assignment]
+    room["place_map"] = _place_map(conn, c, actor)
     here = f"/crises/{crisis_id}"
     page = {"path": here, "languages": language_links(request, here)} if refusal else {}
     return render(request, "crisis.html", {
@@ -158,13 +158,28 @@ def room_head(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> HTM
                   {"c": crises.get(conn, crisis_id, actor=actor), "live": True})
 
 
+@router.get("/crises/{crisis_id}/place", response_class=HTMLResponse)
+def room_place(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> HTMLResponse:
+    """The room's place map, replaced when a CAP Update moves the place or its areas."""
+    c = crises.get(conn, crisis_id, actor=actor)
+    return render(request, "_crisis_place.html", {
+        "c": c, "place_map": _place_map(conn, c, actor),
+        "tile_url": request.app.state.settings.map_tile_url})
+
+
+def _place_map(conn: Conn, c: crises.CrisisOut, actor: Principal) -> str:
+    """The data of the place's interactive map (static/cop.js), framed on the place and
+    its CAP areas; none without a place or an area."""
+    if (c.lat is not None and c.lon is not None) or \
+            alerts.crisis_areas(conn, c.id, actor=actor)["features"]:
+        return f"/crises/{c.id}/map.json"
+    return ""
+
+
 def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
           ) -> dict[str, object]:
     c = crises.get(conn, crisis_id, actor=actor)
-    # the place's interactive map (static/cop.js), framed on the place and its CAP areas
-    place_map = f"/crises/{crisis_id}/map.json" if c.lat is not None and c.lon is not None \
-        else ""
-    return {"c": c, "flow": ORDER, "place_map": place_map, "measures": list(Measure),
+    return {"c": c, "flow": ORDER, "measures": list(Measure),
             "stage_options": crises.stage_options(conn, crisis_id, actor=actor),
             "military_problems": crises.military_check(conn, crisis_id, actor=actor),
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),

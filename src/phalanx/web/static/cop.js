@@ -187,6 +187,15 @@
     root.querySelectorAll(".cop-map[data-src]").forEach(build);
   }
   document.addEventListener("DOMContentLoaded", function () { start(document); });
+  // a live part of a page replaced (the crisis room's place, when a CAP Update moves it):
+  // the map it held is let go (its listeners and requests), the new one built
+  document.addEventListener("htmx:beforeCleanupElement", function (e) {
+    var el = e.target;
+    if (el.classList && el.classList.contains("cop-map") && el.leafletMap) {
+      el.leafletMap.remove();
+      el.leafletMap = null;
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (e) { start(e.target); });
 })();
 
