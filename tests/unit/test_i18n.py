@@ -117,6 +117,17 @@ def test_dates_and_numbers() -> None:
     assert number(12345.5, "en", 2) == "12,345.50" and number(12345.5, "en", 0) == "12,346"
 
 
+def test_a_number_beyond_a_decimals_digits_is_written_in_scientific_notation() -> None:
+    """A figure someone typed (a timeline entry's "1111…1 h late") may have more digits
+    than a decimal holds: it is shown, not a failure of the page."""
+    huge = float("1" * 28)
+    assert number(huge, "en") == "1.111111111111111E27"
+    assert number(huge, "ru") == "1,111111111111111E27"
+    from phalanx.web.i18n.timeline import timeline_text
+
+    assert timeline_text("1" * 28 + " h late", "ru")
+
+
 def test_a_reported_quantity_is_written_in_its_unit_and_the_languages_format() -> None:
     """A count (persons, rounds, cases) is whole and carries no unit: the metric says
     what is counted; a mass or a volume keeps its unit and its decimals."""

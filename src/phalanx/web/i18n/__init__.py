@@ -46,6 +46,7 @@ to translate later with ``N_('Text')``.
 
 from __future__ import annotations
 
+import decimal
 import io
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -57,7 +58,7 @@ from babel.core import negotiate_locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_scientific
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -223,8 +224,11 @@ def number(value: float, lang: str, digits: int | None = None) -> str:
     """A number with the language's separators: "12,345.6", "12 345,6"; with `digits`
     decimals when given."""
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern,
-                              locale=LOCALES.get(lang, LOCALES[DEFAULT])))
+    locale = LOCALES.get(lang, LOCALES[DEFAULT])
+    try:
+        return str(format_decimal(value, format=pattern, locale=locale))
+    except decimal.InvalidOperation:  # more digits than a decimal holds: "1,1E27"
+        return str(format_scientific(value, locale=locale))
 
 
 def _lang_of(ctx: Context) -> str:
