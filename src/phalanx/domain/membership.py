@@ -22,7 +22,8 @@ Membership is derived from a state's events in date order by a small state machi
   part or not) is bound by the founding agreement on every day of its membership.
 - Standing (who has a say), `standing_on`: suspended, not taking part, in arrears under
   the two-year rule of `contributions.py`, or full. Arrears cost the say, never the
-  obligations.
+  obligations. A member not taking part keeps its formal objection (`objects_aside`),
+  unless it is in arrears.
 
 `check` returns every inconsistency of an organization as `Problem`s whose `path`
 names the place in the organization's structure (the dataset file mirrors it), so a
@@ -298,6 +299,17 @@ def standing_on(org: Organization, state: str, day: date) -> Standing:
     if contributions.in_arrears(org, state, day):
         return Standing.IN_ARREARS
     return Standing.FULL
+
+
+def objects_aside(org: Organization, state: str, day: date) -> bool:
+    """Whether a member not taking part in the work may still formally object on `day`
+    (`consensus.py`): standing aside is its own declaration, not a suspension by the
+    Council, so it keeps its right to object, unless arrears have cost it the vote (the
+    two-year rule of `contributions.py`)."""
+    from phalanx.domain import contributions
+
+    return (status_on(org, state, day) is MembershipStatus.NOT_TAKING_PART
+            and not contributions.in_arrears(org, state, day))
 
 
 def bound_by_founding(org: Organization, state: str, day: date) -> bool:
