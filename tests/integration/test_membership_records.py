@@ -293,6 +293,9 @@ def test_members_and_the_treaty_agree_on_the_issue_s_dates(cli_db: str) -> None:
     r = runner.invoke(cli, ["members", "--on", "2007-01-01", "--json"])
     uzb = next(m for m in json.loads(r.stdout) if m["code"] == "UZB")
     assert (uzb["status"], uzb["bound"]) == ("member", True)
+    r = runner.invoke(cli, ["members", "--on", "2013-01-01", "--json"])
+    uzb = next(m for m in json.loads(r.stdout) if m["code"] == "UZB")
+    assert (uzb["status"], uzb["standing"], uzb["bound"]) == ("suspended", "suspended", True)
     with Database.from_url(cli_db).read() as conn:
         treaty = orgs.agreement(orgs.organization(conn), "cst-1992", date(2007, 1, 1))
     assert "UZB" in treaty.bound_on

@@ -112,6 +112,10 @@ def test_uzbekistan_returns_in_2006_and_is_suspended_from_2012(org: Organization
     assert statuses(org, "2013-01-01")["UZB"] == "suspended"
     uzb = next(x for x in m.members_on(org, d("2013-01-01")) if x.state == "UZB")
     assert uzb.since == d("2006-08-16")  # a suspension does not end membership
+    # nor the treaty tie: no notice of withdrawal, no denunciation; it has no say
+    for day in ("2013-01-01", "2025-06-01"):
+        assert m.bound_by_founding(org, "UZB", d(day))
+        assert "UZB" in m.parties_bound(org.agreements["charter-2002"], d(day))
 
 
 def test_observer_states_are_never_members(org: Organization) -> None:

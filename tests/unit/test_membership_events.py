@@ -62,10 +62,13 @@ def test_armenia_is_a_member_not_taking_part_in_june_2024_and_still_bound(csto) 
 
 
 def test_uzbekistan_in_2007_is_a_member_and_bound_by_the_treaty(csto) -> None:
-    """A party row per period: 1994-1999 and 2006-2012 for Uzbekistan."""
+    """A party row per period: 1994-1999 and from 2006 for Uzbekistan. The Council's
+    suspension of 2012 took away its say, not its tie to the Treaty: it gave no notice
+    of withdrawal and did not denounce it (a suspended member stays a party)."""
     treaty = csto.agreements["cst-1992"]
     for day, member, bound in [(date(1997, 1, 1), True, True), (date(2003, 1, 1), False, False),
-                               (date(2007, 1, 1), True, True), (date(2014, 1, 1), True, False)]:
+                               (date(2007, 1, 1), True, True), (date(2014, 1, 1), True, True),
+                               (date(2025, 6, 1), True, True)]:
         status = m.status_on(csto, "UZB", day)
         assert (status in (MembershipStatus.MEMBER, MembershipStatus.SUSPENDED)) is member, day
         assert ("UZB" in m.parties_bound(treaty, day)) is bound, day
@@ -73,13 +76,12 @@ def test_uzbekistan_in_2007_is_a_member_and_bound_by_the_treaty(csto) -> None:
 
 
 def test_every_member_taking_part_or_not_is_bound_by_the_treaty_every_year(csto) -> None:
-    """A member (taking part or not) is bound by the founding agreement on every day of
-    its membership; arrears never cost the obligations."""
+    """A member (suspended, taking part or not) is bound by the founding agreement on
+    every day of its membership; arrears never cost the obligations."""
     for year in range(1995, 2027):
         day = date(year, 7, 1)
         for x in m.members_on(csto, day):
-            if x.status is not MembershipStatus.SUSPENDED:
-                assert m.bound_by_founding(csto, x.state, day), (x, day)
+            assert m.bound_by_founding(csto, x.state, day), (x, day)
 
 
 # --- notice of withdrawal ------------------------------------------------------------
@@ -310,20 +312,33 @@ def test_a_body_before_its_parent_is_refused_at_its_line() -> None:
             "exists before its parent cmo (established 2003-09-18)") in probs
 
 
+UZB_TREATY_ROW = "        bound_from: 2006-08-16\n        note: >-\n          bound again on its"
+
+
 def test_overlapping_party_periods_are_refused() -> None:
-    text = _csto_text().replace("        bound_from: 2006-08-16\n        bound_until: 2012-12-19",
-                                "        bound_from: 1998-08-16\n        bound_until: 2012-12-19")
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace("2006", "1998"))
     probs = _problems(text)
     assert any("period bound overlaps" in msg and path.startswith("agreements.0.parties")
                for _, path, msg in probs)
 
 
 def test_a_member_not_bound_by_the_treaty_is_refused() -> None:
-    text = _csto_text().replace("        bound_from: 2006-08-16\n        bound_until: 2012-12-19",
-                                "        bound_from: 2007-08-16\n        bound_until: 2012-12-19")
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace("2006", "2007"))
     probs = _problems(text)
     assert any("UZB is a member on 2006-08-16 but not bound by cst-1992" in msg
                for _, _, msg in probs)
+
+
+def test_a_suspension_that_ends_the_treaty_tie_is_refused_at_the_suspension() -> None:
+    """A suspended member is still a member: its period bound by the founding agreement
+    may not end on the day of its suspension (Uzbekistan's did until the dataset was
+    corrected)."""
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace(
+        "\n        note:", "\n        bound_until: 2012-12-19\n        note:"))
+    probs = _problems(text)
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("membership.22.on", "UZB is a member on 2012-12-19 but not bound by cst-1992 that day")]
+    assert probs[0][0] == _line(text, "    event: suspend") + 1  # its `on:` line
 
 
 def test_the_dataset_states_its_cut_off(csto) -> None:

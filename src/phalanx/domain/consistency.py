@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from phalanx.domain.membership import (
     _M,
     _N,
+    _S,
     Path,
     Problem,
     bound_by_founding,
@@ -97,7 +98,7 @@ def check(org: Organization) -> list[Problem]:
     if founding is not None and founding.parties:
         for state, items in stints.items():
             for st in items:
-                if st.status not in (_M, _N) or st.period.start is None:
+                if st.status not in (_M, _N, _S) or st.period.start is None:
                     continue
                 ends = [p.bound.end for p in founding.parties if p.state == state
                         and p.bound.end and st.period.contains(p.bound.end)]

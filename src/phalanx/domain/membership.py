@@ -18,8 +18,10 @@ Membership is derived from a state's events in date order by a small state machi
   (consensus.Standing.NOT_PARTICIPATING), and a decision taken without it is sent to it
   for consideration, as to a member absent (DOMAIN.md §7).
 - Bound by an agreement: a party row may be repeated for one state, one row per period;
-  bound counts from entry into force for that state (`bound_from`). A member (taking
-  part or not) is bound by the founding agreement on every day of its membership.
+  bound counts from entry into force for that state (`bound_from`). A member (suspended,
+  taking part or not) is bound by the founding agreement on every day of its membership:
+  a suspension takes away the say, not the treaty tie (a state leaves by notice, or
+  when the treaty lapses for it).
 - Standing (who has a say), `standing_on`: suspended, not taking part, in arrears under
   the two-year rule of `contributions.py`, or full. Arrears cost the say, never the
   obligations. A member not taking part keeps its formal objection (`objects_aside`),
