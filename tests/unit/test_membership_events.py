@@ -341,6 +341,32 @@ def test_a_suspension_that_ends_the_treaty_tie_is_refused_at_the_suspension() ->
     assert probs[0][0] == _line(text, "    event: suspend") + 1  # its `on:` line
 
 
+def _without_rule(text: str, question: str, following: str, note: str) -> str:
+    """The file without one decision rule of the Council (and its note's translation)."""
+    start = text.index(f"      {question}:\n")
+    end = text.index(f"      {following}:\n", start)
+    return "\n".join(line for line in (text[:start] + text[end:]).splitlines()
+                     if not line.startswith(f'    "{note}')) + "\n"
+
+
+def test_a_suspension_nothing_can_lift_is_refused() -> None:
+    """Lifting a suspension is the Council's act (leaving.DECIDED): without a body deciding
+    the question, Uzbekistan's suspension of 2012 could never be lifted."""
+    probs = _problems(_without_rule(_csto_text(), "lifting_of_suspension", "expulsion",
+                                    "The Council that suspends"))
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("bodies.0.decision_rules.suspension", "no body decides 'lifting_of_suspension' "
+         "questions: the Council's act could never be recorded (give a body a rule for it)")]
+
+
+def test_an_expulsion_the_settings_allow_needs_a_body_to_decide_it() -> None:
+    bad = _without_rule(_csto_text(), "expulsion", "peacekeeping", "Expulsion of a member")
+    probs = _problems(bad)
+    assert [(line, path) for line, path, _ in probs] == [
+        (_line(bad, "expulsion_allowed: true"), "organization.settings.expulsion_allowed")]
+    assert "no body decides 'expulsion' questions" in probs[0][2]
+
+
 def test_the_dataset_states_its_cut_off(csto) -> None:
     assert csto.as_of == date(2025, 11, 30)
     assert "charter-amendment-2010" in csto.agreements

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from phalanx.domain.leaving import undecidable
 from phalanx.domain.membership import (
     _M,
     _N,
@@ -144,6 +145,17 @@ def check(org: Organization) -> list[Problem]:
                 problems.append(Problem((*base, "observers", j, "from"),
                                         f"observer before the body exists "
                                         f"({body.existence.start})"))
+
+    questions = {q for b in org.bodies.values() for q in b.rules.get("decision_rules", {})}
+    for question in undecidable(questions, bool(org.settings.get("expulsion_allowed"))):
+        where: Path = (("organization", "settings", "expulsion_allowed")
+                       if question == "expulsion" else
+                       ("bodies", next(i for i, b in enumerate(org.bodies.values())
+                                       if "suspension" in b.rules.get("decision_rules", {})),
+                        "decision_rules", "suspension"))
+        problems.append(Problem(where, f"no body decides {question!r} questions: the "
+                                       "Council's act could never be recorded (give a body "
+                                       "a rule for it)"))
 
     for i, entry in enumerate(org.settings.get("in_arrears", []) or []):
         need_state(("organization", "settings", "in_arrears", i, "state"), entry.get("state"))
