@@ -139,8 +139,13 @@ def test_the_extension_protocol_and_the_charter(org: Organization) -> None:
     ext = org.agreements["extension-1999"]
     assert sorted(p.state for p in ext.parties if p.status is PartyStatus.NOT_SIGNED) == [
         "AZE", "GEO", "UZB"]
-    assert m.parties_bound(ext, d("2000-01-01")) == SIX
-    assert ext.signed == d("1999-04-02")
+    # in force on 2000-03-22 (public: the preamble of the 2010 protocol amending the
+    # Treaty); the six stayed parties to the Treaty in between
+    assert (ext.signed, ext.place, ext.in_force) == (d("1999-04-02"), "Moscow",
+                                                     d("2000-03-22"))
+    assert m.parties_bound(ext, d("2000-03-21")) == []
+    assert m.parties_bound(ext, d("2000-03-22")) == SIX
+    assert m.parties_bound(org.agreements["cst-1992"], d("1999-12-31")) == SIX
     cst = org.agreements["cst-1992"]
     assert (cst.signed, cst.place, cst.in_force, cst.term_years) == (
         d("1992-05-15"), "Tashkent", d("1994-04-20"), 5)

@@ -367,6 +367,18 @@ def test_an_expulsion_the_settings_allow_needs_a_body_to_decide_it() -> None:
     assert "no body decides 'expulsion' questions" in probs[0][2]
 
 
+def test_a_party_bound_before_the_agreement_is_in_force_is_refused() -> None:
+    """`bound_from` is the entry into force for the state: the 1999 extension protocol,
+    in force on 2000-03-22, bound nobody on 1999-04-20 (as the dataset once said)."""
+    text = _csto_text().replace(
+        "{state: ARM, signed: 1999-04-02, bound_from: 2000-03-22",
+        "{state: ARM, signed: 1999-04-02, bound_from: 1999-04-20")
+    probs = _problems(text)
+    assert probs == [(_line(text, "{state: ARM, signed: 1999-04-02, bound_from: 1999-04-20"),
+                      "agreements.1.parties.0.bound_from",
+                      "bound before extension-1999 is in force (2000-03-22)")]
+
+
 def test_the_dataset_states_its_cut_off(csto) -> None:
     assert csto.as_of == date(2025, 11, 30)
     assert "charter-amendment-2010" in csto.agreements

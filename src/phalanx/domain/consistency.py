@@ -66,6 +66,11 @@ def check(org: Organization) -> list[Problem]:
                 )
             if p.bound.start and p.bound.end and p.bound.end <= p.bound.start:
                 problems.append(Problem((*path, "bound_until"), "ends before it starts"))
+            if p.bound.start and ag.in_force and p.bound.start < ag.in_force:
+                # `bound_from` is the entry into force for the state: not before the
+                # agreement's own
+                problems.append(Problem((*path, "bound_from"),
+                                        f"bound before {key} is in force ({ag.in_force})"))
         rows: dict[str, list[tuple[Path, Period]]] = defaultdict(list)
         for j, p in enumerate(ag.parties):
             if p.bound.start is None:  # not bound: one such row per state
