@@ -170,3 +170,20 @@ def test_the_chair_records_the_objection_of_a_member_not_taking_part(
         done = dec.announce(org_db, d.id, actor=kgz)
     assert done.status == "returned"
     assert "returned for revision: ARM formally objects" in (done.outcome_reason or "")
+
+
+def test_an_answer_is_given_in_the_name_of_whoever_sits_on_its_day(org_db: Database) -> None:
+    """Nazarbayev resigned on 2019-03-19; Tokayev held Kazakhstan's seat from the 20th. An
+    answer given on the 20th to a consultation opened the evening before is given in
+    Tokayev's name (the holder on the answer's day, not on the draft's)."""
+    opened = datetime(2019, 3, 19, 21, tzinfo=UTC)
+    with clock.use(opened):
+        d = dec.propose_draft(org_db, dec.DraftIn(
+            body="csc", procedure="consultation", title="On a statement",
+            text_en="To adopt the statement."), actor=SEC)
+    assert d.chair == "KGZ"
+    with clock.use(opened + timedelta(hours=13)):
+        d = dec.record_answer(org_db, d.id, dec.ConsultationAnswerIn(
+            state="KAZ", position=Position.SUPPORT, given_at=opened + timedelta(hours=12)),
+            actor=rep("KGZ"))
+    assert [(a.state, a.given_by) for a in d.consultation] == [("KAZ", "Kassym-Jomart Tokayev")]

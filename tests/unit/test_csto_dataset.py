@@ -226,7 +226,9 @@ def test_the_csc_seats_one_head_of_state_per_member(org: Organization, day: str)
     comp = m.composition_on(org, "csc", d(day))
     assert comp.exists
     assert [s.state for s in comp.seats] == codes(org, day)
-    assert {s.office for s in comp.seats} == {"head_of_state"}
+    # Armenia's seat is its head of government's since the reform of 2018
+    assert {s.office for s in comp.seats if not (s.state == "ARM" and day >= "2018")} == {
+        "head_of_state"}
     assert [s.state for s in comp.seats if s.suspended] == [
         k for k, v in statuses(org, day).items() if v == "suspended"]
 
@@ -243,6 +245,19 @@ def test_the_csc_in_2014_names_its_heads_of_state(org: Organization) -> None:
     assert later["RUS"] == "Vladimir Putin" and later["ARM"] is None  # no name recorded
     in_2022 = {s.state: s.person for s in m.composition_on(org, "csc", d("2022-01-05")).seats}
     assert (in_2022["ARM"], in_2022["KAZ"]) == ("Nikol Pashinyan", "Kassym-Jomart Tokayev")
+
+
+def test_armenia_sits_in_the_council_by_its_head_of_government_from_2018(
+        org: Organization) -> None:
+    """The Council consists of the heads of state; Armenia's Prime Minister has held its
+    seat since the constitutional reform of 2018: the seat shows his office, not 'head
+    of state' (the body's default)."""
+    seats = {s.state: s for s in m.composition_on(org, "csc", d("2024-01-01")).seats}
+    assert (seats["ARM"].office, seats["ARM"].person) == ("head_of_government",
+                                                         "Nikol Pashinyan")
+    assert seats["KAZ"].office == "head_of_state"
+    before = {s.state: s for s in m.composition_on(org, "csc", d("2014-06-01")).seats}
+    assert (before["ARM"].office, before["ARM"].person) == ("head_of_state", "Serzh Sargsyan")
 
 
 def test_csc_chairmanship_by_year(org: Organization) -> None:

@@ -379,6 +379,14 @@ def test_a_party_bound_before_the_agreement_is_in_force_is_refused() -> None:
                       "bound before extension-1999 is in force (2000-03-22)")]
 
 
+def test_a_seat_holder_of_an_unknown_office_is_refused() -> None:
+    text = _csto_text().replace("person: Nikol Pashinyan, office: head_of_government",
+                                "person: Nikol Pashinyan, office: prime_minister")
+    probs = _problems(text)
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("bodies.0.seat_holders.7.office", "unknown office 'prime_minister'")]
+
+
 def test_the_dataset_states_its_cut_off(csto) -> None:
     assert csto.as_of == date(2025, 11, 30)
     assert "charter-amendment-2010" in csto.agreements

@@ -131,6 +131,9 @@ def check(org: Organization) -> list[Problem]:
             problems.append(Problem((*base, "seat"), f"unknown office {body.seat!r}"))
         for j, h in enumerate(body.seat_holders):
             need_state((*base, "seat_holders", j, "state"), h.state)
+            if h.office is not None and h.office not in org.offices:
+                problems.append(Problem((*base, "seat_holders", j, "office"),
+                                        f"unknown office {h.office!r}"))
         by_state: dict[str, list[tuple[Path, Period]]] = defaultdict(list)
         for j, h in enumerate(body.seat_holders):
             by_state[h.state].append(((*base, "seat_holders", j), h.term))

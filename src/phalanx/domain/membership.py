@@ -238,13 +238,14 @@ def composition_on(org: Organization, body_key: str, day: date) -> Composition:
     seats: list[Seat] = []
     if exists and body.seat is not None:
         for m in members_on(org, day):
-            person = next(
-                (h.person for h in body.seat_holders
-                 if h.state == m.state and h.term.contains(day)),
-                None,
-            )
+            holder = next((h for h in body.seat_holders
+                           if h.state == m.state and h.term.contains(day)), None)
+            person = holder.person if holder else None
+            # the office of whoever sits (Armenia's head of government in the Council
+            # since 2018), else the one the body's seat names
+            office = (holder.office if holder and holder.office else None) or body.seat
             seats.append(
-                Seat(m.state, body.seat, person, m.status is MembershipStatus.SUSPENDED,
+                Seat(m.state, office, person, m.status is MembershipStatus.SUSPENDED,
                      m.status is MembershipStatus.NOT_TAKING_PART,
                      standing_on(org, m.state, day))
             )
