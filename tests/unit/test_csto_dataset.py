@@ -4,6 +4,7 @@ names its source, and the fictional second organization loads and answers too.""
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
 from datetime import date
@@ -399,7 +400,36 @@ def test_settings_are_marked_in_the_file() -> None:
     assert "setting: true" in text
     rules = [r for b in raw("csto")["bodies"] for r in b.get("decision_rules", {}).values()]
     assert any(r.get("setting") for r in rules)
-    assert any(not r.get("setting") for r in rules)  # the commissions' two thirds has a text
+    # the commissions' two thirds has a text; their consensus method has none
+    commissions = [b["decision_rules"]["default"] for b in raw("csto")["bodies"]
+                   if b.get("parent") == "pa"]
+    assert len(commissions) == 3
+    assert all(r["source"].startswith("public:") and r["setting"] for r in commissions)
+
+
+def test_a_rule_that_says_part_of_it_is_a_setting_is_marked_one() -> None:
+    """Every rule cites its source or says `setting: true`: a decision rule, limited
+    format or consultation whose note names a setting, or a value no source gives, is
+    marked (the commissions' consensus method and the Council's consultation were not)."""
+    says = re.compile(r"setting|not in the sources|no text", re.IGNORECASE)
+    seen = 0
+    for body in raw("csto")["bodies"]:
+        items = [*(body.get("decision_rules") or {}).items(),
+                 *((k, body[k]) for k in ("limited_format", "consultation") if body.get(k))]
+        for name, rule in items:
+            if says.search(f"{rule.get('note', '')} {rule.get('source', '')}"):
+                seen += 1
+                assert rule.get("setting") is True, (body["key"], name)
+    assert seen >= 20
+
+
+def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
+    """The stages' targets (minutes) are settings (the texts say only 'immediately'):
+    each category's source says so beside what its facts come from."""
+    for cat in raw("csto")["crisis_categories"]:
+        assert "targets: settings" in cat["source"], cat["key"]
+    aggression = next(c for c in raw("csto")["crisis_categories"] if c["key"] == "aggression")
+    assert "public statements (at the attacked state's request" in aggression["source"]
 
 
 # --- the second organization ----------------------------------------------------------
