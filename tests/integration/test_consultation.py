@@ -146,3 +146,44 @@ def test_a_decision_by_consultation_authorizes_the_peacekeeping(org_db: Database
         done = dec.announce(org_db, d.id, actor=rep("ARM"))
         linked = crises.link_decision(org_db, c.id, done.decision_id or 0, actor=SEC)
     assert linked.authorizes == ["military_peacekeeping"]
+
+
+def test_the_chair_records_the_objection_of_a_member_not_taking_part(
+        org_db: Database) -> None:
+    """Kyrgyzstan chairs in 2025; Armenia, not taking part, is not consulted and nobody
+    waits for it, but the objection of its head of state, if made, returns the draft."""
+    at = datetime(2025, 6, 2, 8, tzinfo=UTC)
+    with clock.use(at):
+        d = dec.propose_draft(org_db, dec.DraftIn(
+            body="csc", procedure="consultation", title="On a statement",
+            text_en="To adopt the statement."), actor=SEC)
+    assert d.chair == "KGZ" and "ARM" not in d.not_reached and d.aside == ["ARM"]
+    kgz = rep("KGZ")
+    with clock.use(at + timedelta(minutes=30)):
+        with pytest.raises(Invalid, match="records only its formal objection"):
+            dec.record_answer(org_db, d.id, dec.ConsultationAnswerIn(
+                state="ARM", position=Position.SUPPORT, given_at=at), actor=kgz)
+        for s in ["ARM", *d.not_reached]:
+            dec.record_answer(org_db, d.id, dec.ConsultationAnswerIn(
+                state=s, position=Position.OBJECT if s == "ARM" else Position.SUPPORT,
+                given_at=at + timedelta(minutes=10)), actor=kgz)
+        done = dec.announce(org_db, d.id, actor=kgz)
+    assert done.status == "returned"
+    assert "returned for revision: ARM formally objects" in (done.outcome_reason or "")
+
+
+def test_an_answer_is_given_in_the_name_of_whoever_sits_on_its_day(org_db: Database) -> None:
+    """Nazarbayev resigned on 2019-03-19; Tokayev held Kazakhstan's seat from the 20th. An
+    answer given on the 20th to a consultation opened the evening before is given in
+    Tokayev's name (the holder on the answer's day, not on the draft's)."""
+    opened = datetime(2019, 3, 19, 21, tzinfo=UTC)
+    with clock.use(opened):
+        d = dec.propose_draft(org_db, dec.DraftIn(
+            body="csc", procedure="consultation", title="On a statement",
+            text_en="To adopt the statement."), actor=SEC)
+    assert d.chair == "KGZ"
+    with clock.use(opened + timedelta(hours=13)):
+        d = dec.record_answer(org_db, d.id, dec.ConsultationAnswerIn(
+            state="KAZ", position=Position.SUPPORT, given_at=opened + timedelta(hours=12)),
+            actor=rep("KGZ"))
+    assert [(a.state, a.given_by) for a in d.consultation] == [("KAZ", "Kassym-Jomart Tokayev")]

@@ -264,6 +264,60 @@ def test_a_member_without_a_part_in_the_work_proposes_no_amendment(org_db: Datab
                                  actor=rep("KAZ")).state == "KAZ"
 
 
+def test_a_member_not_taking_part_is_not_counted_but_its_objection_blocks(
+        org_db: Database) -> None:
+    """Armenia stopped taking part in February 2024 ("froze" its participation): its own
+    declaration, not a suspension by the Council (DOMAIN.md §7), so it keeps its rights
+    ("we simply do not veto", its Prime Minister, 2024-12-04). At the Astana session of
+    2024 its absence blocks nothing and it is not counted; a formal objection from it
+    blocks. Once two years of arrears have cost it the vote (2026, the illustrative
+    ledger), it has no objection left."""
+    five = ["BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    m = session(org_db, opens_at=datetime(2024, 11, 28, 10, tzinfo=UTC))
+    quiet = draft(org_db, m.id)
+    assert quiet.aside == ["ARM"]
+    for s in five:
+        dec.state_position(org_db, quiet.id, Position.SUPPORT, actor=rep(s))
+    adopted = dec.close_draft(org_db, quiet.id, actor=SEC)
+    assert adopted.status == "adopted"
+    with org_db.read() as conn:
+        decision = dec.get_decision(conn, adopted.decision_id, actor=SEC)
+    assert decision.binding == five and "ARM" in decision.for_consideration
+    objected = draft(org_db, m.id, title="On the air-defence system")
+    with pytest.raises(Conflict, match="states no position, but its formal objection"):
+        dec.state_position(org_db, objected.id, Position.SUPPORT, actor=rep("ARM"))
+    dec.state_position(org_db, objected.id, Position.OBJECT, "Armenia objects.",
+                       actor=rep("ARM"))
+    for s in five:
+        dec.state_position(org_db, objected.id, Position.SUPPORT, actor=rep(s))
+    closed = dec.close_draft(org_db, objected.id, actor=SEC)
+    assert closed.status == "returned"
+    assert closed.outcome_reason == "returned for revision: ARM formally objects"
+    later = session(org_db, opens_at=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    in_arrears = draft(org_db, later.id)
+    assert in_arrears.aside == []
+    with pytest.raises(Conflict, match=r"has no say in csc on 2026-11-20 \(not participating, "
+                                       r"and in arrears\)"):
+        dec.state_position(org_db, in_arrears.id, Position.OBJECT, actor=rep("ARM"))
+
+
+def test_a_member_not_taking_part_signs_nothing_but_may_object_in_writing(
+        org_db: Database) -> None:
+    data = {"body": "csc", "procedure": "written", "title": "On the budget",
+            "text_en": "To approve the budget.", "deadline": datetime(2025, 3, 20, tzinfo=UTC)}
+    with clock.use(datetime(2025, 3, 1, 9, tzinfo=UTC)):
+        d = dec.propose_draft(org_db, dec.DraftIn.model_validate(data), actor=SEC)
+    assert d.signing_order == ["BLR", "KAZ", "KGZ", "RUS", "TJK"] and d.aside == ["ARM"]
+    with clock.use(datetime(2025, 3, 2, tzinfo=UTC)):
+        with pytest.raises(Conflict, match="signs nothing, but may formally object"):
+            dec.sign(org_db, d.id, actor=rep("ARM"))
+        dec.sign(org_db, d.id, actor=rep("BLR"))
+        back = dec.sign(org_db, d.id, answer=Answer.OBJECT, actor=rep("ARM"))
+    assert back.status == "returned"
+    assert back.outcome_reason == "returned for revision: ARM objects in the written procedure"
+    assert [(a.state, a.given_by) for a in back.answers][-1] == ("ARM", "Nikol Pashinyan")
+
+
 def written(db: Database, **kw: object) -> dec.DraftOut:
     data = {"body": "csc", "procedure": "written", "title": "Appointment of the Secretary "
             "General", "question": "appointment", "text_en": "To appoint ...",

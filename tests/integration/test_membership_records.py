@@ -146,6 +146,41 @@ def test_a_decision_proposes_and_the_secretariat_confirms(org_db: Database) -> N
                                  on=date(2027, 1, 1), actor=SEC)
 
 
+def test_the_council_lifts_a_suspension_by_decision(org_db: Database) -> None:
+    """Uzbekistan's suspension of 2012 can be lifted: a Council decision on the question
+    proposes the event, the Secretariat confirms it; recorded alone it is refused. Before,
+    no body decided 'lifting_of_suspension' questions, so it could never be lifted."""
+    with pytest.raises(Invalid, match="decided by the Council"):
+        ms.record_event(org_db, ms.EventIn(state="UZB", kind="lifting_of_suspension",
+                                           on=date(2027, 1, 1)), actor=SEC)
+    m = dec.convene(org_db, dec.MeetingIn.model_validate(
+        {"body": "csc", "opens_at": datetime(2026, 11, 20, 10, tzinfo=UTC)}), actor=SEC)
+    d = dec.propose_draft(org_db, dec.DraftIn.model_validate(
+        {"body": "csc", "meeting_id": m.id, "title": "On Uzbekistan's participation",
+         "question": "lifting_of_suspension", "subject": {"state": "UZB", "on": "2027-01-01"},
+         "text_en": "The Council decides:\n1. To lift the suspension.\n"}), actor=SEC)
+    for s in ("BLR", "KAZ", "KGZ", "RUS", "TJK"):
+        dec.record_attendance(org_db, m.id, s, True, actor=SEC)
+        dec.state_position(org_db, d.id, Position.SUPPORT,
+                           actor=Principal(f"rep-{s}", Role.REPRESENTATIVE, state=s))
+    assert dec.close_draft(org_db, d.id, [], actor=SEC).status == "adopted"
+    with org_db.read() as conn:
+        (proposal,) = [r for r in ms.records(conn) if r.state == "UZB"]
+    assert (proposal.event, proposal.on, proposal.status) == ("resume", date(2027, 1, 1),
+                                                              "proposed")
+    ms.confirm(org_db, proposal.id, actor=SEC)
+    o = org(org_db)
+    assert rules.standing_on(o, "UZB", date(2026, 12, 31)) is Standing.SUSPENDED
+    assert rules.standing_on(o, "UZB", date(2027, 1, 1)) is Standing.FULL
+    assert rules.bound_by_founding(o, "UZB", date(2027, 1, 1))
+    assert rules.check(o) == []
+    # an expulsion, which the CSTO's settings allow, can be tabled too
+    assert dec.propose_draft(org_db, dec.DraftIn.model_validate(
+        {"body": "csc", "meeting_id": m.id, "title": "On a member", "question": "expulsion",
+         "subject": {"state": "UZB"}, "text_en": "To expel."}), actor=SEC).question == \
+        "expulsion"
+
+
 def test_an_appointment_decision_updates_the_post(org_db: Database) -> None:
     decision = adopted_decision(org_db)
     with org_db.write(SEC) as w:
@@ -293,6 +328,9 @@ def test_members_and_the_treaty_agree_on_the_issue_s_dates(cli_db: str) -> None:
     r = runner.invoke(cli, ["members", "--on", "2007-01-01", "--json"])
     uzb = next(m for m in json.loads(r.stdout) if m["code"] == "UZB")
     assert (uzb["status"], uzb["bound"]) == ("member", True)
+    r = runner.invoke(cli, ["members", "--on", "2013-01-01", "--json"])
+    uzb = next(m for m in json.loads(r.stdout) if m["code"] == "UZB")
+    assert (uzb["status"], uzb["standing"], uzb["bound"]) == ("suspended", "suspended", True)
     with Database.from_url(cli_db).read() as conn:
         treaty = orgs.agreement(orgs.organization(conn), "cst-1992", date(2007, 1, 1))
     assert "UZB" in treaty.bound_on

@@ -204,10 +204,10 @@ def test_members_on_a_date(client: TestClient) -> None:
 
 def test_members_table_statuses_and_since(client: TestClient) -> None:
     rows = cells(client.get("/members", params={"on": "2015-01-01"}).text, "members-table")
-    # suspended participation: still a member, since its return in 2006
-    # (no say; no longer bound by the Treaty after 2012)
+    # suspended participation: still a member, since its return in 2006, and still a
+    # party to the Treaty (a suspension takes away the say, not the treaty tie)
     assert rows[-1] == ["UZB", "Uzbekistan", "participation suspended", "2006-08-16",
-                        "none (suspended)", "no"]
+                        "none (suspended)", "yes"]
     assert rows[0] == ["ARM", "Armenia", "member", "1994-04-20", "full", "yes"]
     # not taking part: a member, bound, without a say
     later = cells(client.get("/members", params={"on": "2024-06-01"}).text, "members-table")

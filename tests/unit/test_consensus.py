@@ -47,7 +47,10 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
     if someone_out and len(took_part) < rule.min_participants:
         return "no_decision", frozenset()
     against = len([s for s in taking if s.position == "object"])
-    if rule.method == Method.CONSENSUS and against > 0:
+    # a member not taking part in the work keeps its formal objection to a consensus
+    aside = [s for s in stances
+             if s.standing == Standing.NOT_PARTICIPATING and s.position == "object"]
+    if rule.method == Method.CONSENSUS and (against > 0 or aside):
         return "returned", frozenset()
     if rule.method == Method.MAJORITY:
         in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
@@ -135,6 +138,26 @@ def test_a_member_not_taking_part_in_the_work_neither_blocks_nor_is_bound() -> N
                Rule(quorum=Quorum.ALL))
     assert r.adopted and r.binding == {"BLR", "KAZ"}
     assert r.for_consideration == {"ARM"}
+
+
+def test_a_member_not_taking_part_keeps_its_formal_objection() -> None:
+    """Standing aside is the member's own declaration, not a suspension by the Council
+    (DOMAIN.md §7): Armenia "simply does not veto" (2024-12-04) and keeps "all its rights
+    and obligations" (the Russian MFA). Its absence blocks nothing and it is not counted,
+    but a formal objection it makes blocks a consensus; on a question decided by majority
+    it casts no vote."""
+    stances = [Stance("ARM", False, Position.OBJECT, Standing.NOT_PARTICIPATING),
+               Stance("BLR", True, Position.SUPPORT), Stance("KAZ", True, Position.SUPPORT)]
+    r = decide(stances, Rule(quorum=Quorum.ALL))
+    assert r.outcome is Outcome.RETURNED and r.objectors == {"ARM"}
+    assert r.reason == "returned for revision: ARM formally objects"
+    assert (r.with_say, r.represented) == (2, 2)  # still not counted
+    majority = decide(stances, Rule(quorum=Quorum.ALL, method=Method.MAJORITY))
+    assert majority.adopted and majority.objectors == frozenset()
+    # a suspended member's objection is nobody's: the Council suspended its participation
+    suspended = decide([Stance("UZB", False, Position.OBJECT, Standing.SUSPENDED),
+                        *stances[1:]], Rule(quorum=Quorum.ALL))
+    assert suspended.adopted
 
 
 def test_a_limited_format_decision_needs_the_minimum_of_participants() -> None:

@@ -56,6 +56,22 @@ def test_an_objection_by_telephone_blocks_as_in_a_session() -> None:
     assert decide(adopted.stances(standings), Rule()).outcome is Outcome.ADOPTED
 
 
+def test_a_member_not_taking_part_is_not_consulted_but_its_objection_is_recorded() -> None:
+    five = SIX[1:]
+    c = consult.Consultation("KAZ", five, (), OPENED, aside=("ARM",))
+    now = OPENED + timedelta(hours=1)
+    assert c.answer_problems(answer("ARM", 5), now) == [
+        "ARM takes no part in the work: the chair records only its formal objection"]
+    assert c.answer_problems(answer("ARM", 5, Position.OBJECT), now) == []
+    answers = (answer("ARM", 5, Position.OBJECT), *(answer(s, 10) for s in five))
+    done = consult.Consultation("KAZ", five, answers, OPENED, aside=("ARM",))
+    assert done.announce_problems() == []  # nobody waits for ARM
+    standings = {"ARM": Standing.NOT_PARTICIPATING} | {s: Standing.FULL for s in five}
+    assert decide(done.stances(standings), Rule()).outcome is Outcome.RETURNED
+    quiet = consult.Consultation("KAZ", five, answers[1:], OPENED, aside=("ARM",))
+    assert decide(quiet.stances(standings), Rule()).outcome is Outcome.ADOPTED
+
+
 def test_a_request_under_the_collective_defence_article_obliges_every_member() -> None:
     from phalanx.domain.crisis import obligations as ob
 

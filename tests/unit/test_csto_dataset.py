@@ -4,6 +4,7 @@ names its source, and the fictional second organization loads and answers too.""
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
 from datetime import date
@@ -112,6 +113,10 @@ def test_uzbekistan_returns_in_2006_and_is_suspended_from_2012(org: Organization
     assert statuses(org, "2013-01-01")["UZB"] == "suspended"
     uzb = next(x for x in m.members_on(org, d("2013-01-01")) if x.state == "UZB")
     assert uzb.since == d("2006-08-16")  # a suspension does not end membership
+    # nor the treaty tie: no notice of withdrawal, no denunciation; it has no say
+    for day in ("2013-01-01", "2025-06-01"):
+        assert m.bound_by_founding(org, "UZB", d(day))
+        assert "UZB" in m.parties_bound(org.agreements["charter-2002"], d(day))
 
 
 def test_observer_states_are_never_members(org: Organization) -> None:
@@ -135,8 +140,13 @@ def test_the_extension_protocol_and_the_charter(org: Organization) -> None:
     ext = org.agreements["extension-1999"]
     assert sorted(p.state for p in ext.parties if p.status is PartyStatus.NOT_SIGNED) == [
         "AZE", "GEO", "UZB"]
-    assert m.parties_bound(ext, d("2000-01-01")) == SIX
-    assert ext.signed == d("1999-04-02")
+    # in force on 2000-03-22 (public: the preamble of the 2010 protocol amending the
+    # Treaty); the six stayed parties to the Treaty in between
+    assert (ext.signed, ext.place, ext.in_force) == (d("1999-04-02"), "Moscow",
+                                                     d("2000-03-22"))
+    assert m.parties_bound(ext, d("2000-03-21")) == []
+    assert m.parties_bound(ext, d("2000-03-22")) == SIX
+    assert m.parties_bound(org.agreements["cst-1992"], d("1999-12-31")) == SIX
     cst = org.agreements["cst-1992"]
     assert (cst.signed, cst.place, cst.in_force, cst.term_years) == (
         d("1992-05-15"), "Tashkent", d("1994-04-20"), 5)
@@ -217,7 +227,9 @@ def test_the_csc_seats_one_head_of_state_per_member(org: Organization, day: str)
     comp = m.composition_on(org, "csc", d(day))
     assert comp.exists
     assert [s.state for s in comp.seats] == codes(org, day)
-    assert {s.office for s in comp.seats} == {"head_of_state"}
+    # Armenia's seat is its head of government's since the reform of 2018
+    assert {s.office for s in comp.seats if not (s.state == "ARM" and day >= "2018")} == {
+        "head_of_state"}
     assert [s.state for s in comp.seats if s.suspended] == [
         k for k, v in statuses(org, day).items() if v == "suspended"]
 
@@ -234,6 +246,19 @@ def test_the_csc_in_2014_names_its_heads_of_state(org: Organization) -> None:
     assert later["RUS"] == "Vladimir Putin" and later["ARM"] is None  # no name recorded
     in_2022 = {s.state: s.person for s in m.composition_on(org, "csc", d("2022-01-05")).seats}
     assert (in_2022["ARM"], in_2022["KAZ"]) == ("Nikol Pashinyan", "Kassym-Jomart Tokayev")
+
+
+def test_armenia_sits_in_the_council_by_its_head_of_government_from_2018(
+        org: Organization) -> None:
+    """The Council consists of the heads of state; Armenia's Prime Minister has held its
+    seat since the constitutional reform of 2018: the seat shows his office, not 'head
+    of state' (the body's default)."""
+    seats = {s.state: s for s in m.composition_on(org, "csc", d("2024-01-01")).seats}
+    assert (seats["ARM"].office, seats["ARM"].person) == ("head_of_government",
+                                                         "Nikol Pashinyan")
+    assert seats["KAZ"].office == "head_of_state"
+    before = {s.state: s for s in m.composition_on(org, "csc", d("2014-06-01")).seats}
+    assert (before["ARM"].office, before["ARM"].person) == ("head_of_state", "Serzh Sargsyan")
 
 
 def test_csc_chairmanship_by_year(org: Organization) -> None:
@@ -375,7 +400,36 @@ def test_settings_are_marked_in_the_file() -> None:
     assert "setting: true" in text
     rules = [r for b in raw("csto")["bodies"] for r in b.get("decision_rules", {}).values()]
     assert any(r.get("setting") for r in rules)
-    assert any(not r.get("setting") for r in rules)  # the commissions' two thirds has a text
+    # the commissions' two thirds has a text; their consensus method has none
+    commissions = [b["decision_rules"]["default"] for b in raw("csto")["bodies"]
+                   if b.get("parent") == "pa"]
+    assert len(commissions) == 3
+    assert all(r["source"].startswith("public:") and r["setting"] for r in commissions)
+
+
+def test_a_rule_that_says_part_of_it_is_a_setting_is_marked_one() -> None:
+    """Every rule cites its source or says `setting: true`: a decision rule, limited
+    format or consultation whose note names a setting, or a value no source gives, is
+    marked (the commissions' consensus method and the Council's consultation were not)."""
+    says = re.compile(r"setting|not in the sources|no text", re.IGNORECASE)
+    seen = 0
+    for body in raw("csto")["bodies"]:
+        items = [*(body.get("decision_rules") or {}).items(),
+                 *((k, body[k]) for k in ("limited_format", "consultation") if body.get(k))]
+        for name, rule in items:
+            if says.search(f"{rule.get('note', '')} {rule.get('source', '')}"):
+                seen += 1
+                assert rule.get("setting") is True, (body["key"], name)
+    assert seen >= 20
+
+
+def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
+    """The stages' targets (minutes) are settings (the texts say only 'immediately'):
+    each category's source says so beside what its facts come from."""
+    for cat in raw("csto")["crisis_categories"]:
+        assert "targets: settings" in cat["source"], cat["key"]
+    aggression = next(c for c in raw("csto")["crisis_categories"] if c["key"] == "aggression")
+    assert "public statements (at the attacked state's request" in aggression["source"]
 
 
 # --- the second organization ----------------------------------------------------------

@@ -62,10 +62,13 @@ def test_armenia_is_a_member_not_taking_part_in_june_2024_and_still_bound(csto) 
 
 
 def test_uzbekistan_in_2007_is_a_member_and_bound_by_the_treaty(csto) -> None:
-    """A party row per period: 1994-1999 and 2006-2012 for Uzbekistan."""
+    """A party row per period: 1994-1999 and from 2006 for Uzbekistan. The Council's
+    suspension of 2012 took away its say, not its tie to the Treaty: it gave no notice
+    of withdrawal and did not denounce it (a suspended member stays a party)."""
     treaty = csto.agreements["cst-1992"]
     for day, member, bound in [(date(1997, 1, 1), True, True), (date(2003, 1, 1), False, False),
-                               (date(2007, 1, 1), True, True), (date(2014, 1, 1), True, False)]:
+                               (date(2007, 1, 1), True, True), (date(2014, 1, 1), True, True),
+                               (date(2025, 6, 1), True, True)]:
         status = m.status_on(csto, "UZB", day)
         assert (status in (MembershipStatus.MEMBER, MembershipStatus.SUSPENDED)) is member, day
         assert ("UZB" in m.parties_bound(treaty, day)) is bound, day
@@ -73,13 +76,12 @@ def test_uzbekistan_in_2007_is_a_member_and_bound_by_the_treaty(csto) -> None:
 
 
 def test_every_member_taking_part_or_not_is_bound_by_the_treaty_every_year(csto) -> None:
-    """A member (taking part or not) is bound by the founding agreement on every day of
-    its membership; arrears never cost the obligations."""
+    """A member (suspended, taking part or not) is bound by the founding agreement on
+    every day of its membership; arrears never cost the obligations."""
     for year in range(1995, 2027):
         day = date(year, 7, 1)
         for x in m.members_on(csto, day):
-            if x.status is not MembershipStatus.SUSPENDED:
-                assert m.bound_by_founding(csto, x.state, day), (x, day)
+            assert m.bound_by_founding(csto, x.state, day), (x, day)
 
 
 # --- notice of withdrawal ------------------------------------------------------------
@@ -310,20 +312,79 @@ def test_a_body_before_its_parent_is_refused_at_its_line() -> None:
             "exists before its parent cmo (established 2003-09-18)") in probs
 
 
+UZB_TREATY_ROW = "        bound_from: 2006-08-16\n        note: >-\n          bound again on its"
+
+
 def test_overlapping_party_periods_are_refused() -> None:
-    text = _csto_text().replace("        bound_from: 2006-08-16\n        bound_until: 2012-12-19",
-                                "        bound_from: 1998-08-16\n        bound_until: 2012-12-19")
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace("2006", "1998"))
     probs = _problems(text)
     assert any("period bound overlaps" in msg and path.startswith("agreements.0.parties")
                for _, path, msg in probs)
 
 
 def test_a_member_not_bound_by_the_treaty_is_refused() -> None:
-    text = _csto_text().replace("        bound_from: 2006-08-16\n        bound_until: 2012-12-19",
-                                "        bound_from: 2007-08-16\n        bound_until: 2012-12-19")
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace("2006", "2007"))
     probs = _problems(text)
     assert any("UZB is a member on 2006-08-16 but not bound by cst-1992" in msg
                for _, _, msg in probs)
+
+
+def test_a_suspension_that_ends_the_treaty_tie_is_refused_at_the_suspension() -> None:
+    """A suspended member is still a member: its period bound by the founding agreement
+    may not end on the day of its suspension (Uzbekistan's did until the dataset was
+    corrected)."""
+    text = _csto_text().replace(UZB_TREATY_ROW, UZB_TREATY_ROW.replace(
+        "\n        note:", "\n        bound_until: 2012-12-19\n        note:"))
+    probs = _problems(text)
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("membership.22.on", "UZB is a member on 2012-12-19 but not bound by cst-1992 that day")]
+    assert probs[0][0] == _line(text, "    event: suspend") + 1  # its `on:` line
+
+
+def _without_rule(text: str, question: str, following: str, note: str) -> str:
+    """The file without one decision rule of the Council (and its note's translation)."""
+    start = text.index(f"      {question}:\n")
+    end = text.index(f"      {following}:\n", start)
+    return "\n".join(line for line in (text[:start] + text[end:]).splitlines()
+                     if not line.startswith(f'    "{note}')) + "\n"
+
+
+def test_a_suspension_nothing_can_lift_is_refused() -> None:
+    """Lifting a suspension is the Council's act (leaving.DECIDED): without a body deciding
+    the question, Uzbekistan's suspension of 2012 could never be lifted."""
+    probs = _problems(_without_rule(_csto_text(), "lifting_of_suspension", "expulsion",
+                                    "The Council that suspends"))
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("bodies.0.decision_rules.suspension", "no body decides 'lifting_of_suspension' "
+         "questions: the Council's act could never be recorded (give a body a rule for it)")]
+
+
+def test_an_expulsion_the_settings_allow_needs_a_body_to_decide_it() -> None:
+    bad = _without_rule(_csto_text(), "expulsion", "peacekeeping", "Expulsion of a member")
+    probs = _problems(bad)
+    assert [(line, path) for line, path, _ in probs] == [
+        (_line(bad, "expulsion_allowed: true"), "organization.settings.expulsion_allowed")]
+    assert "no body decides 'expulsion' questions" in probs[0][2]
+
+
+def test_a_party_bound_before_the_agreement_is_in_force_is_refused() -> None:
+    """`bound_from` is the entry into force for the state: the 1999 extension protocol,
+    in force on 2000-03-22, bound nobody on 1999-04-20 (as the dataset once said)."""
+    text = _csto_text().replace(
+        "{state: ARM, signed: 1999-04-02, bound_from: 2000-03-22",
+        "{state: ARM, signed: 1999-04-02, bound_from: 1999-04-20")
+    probs = _problems(text)
+    assert probs == [(_line(text, "{state: ARM, signed: 1999-04-02, bound_from: 1999-04-20"),
+                      "agreements.1.parties.0.bound_from",
+                      "bound before extension-1999 is in force (2000-03-22)")]
+
+
+def test_a_seat_holder_of_an_unknown_office_is_refused() -> None:
+    text = _csto_text().replace("person: Nikol Pashinyan, office: head_of_government",
+                                "person: Nikol Pashinyan, office: prime_minister")
+    probs = _problems(text)
+    assert [(path, msg) for _, path, msg in probs] == [
+        ("bodies.0.seat_holders.7.office", "unknown office 'prime_minister'")]
 
 
 def test_the_dataset_states_its_cut_off(csto) -> None:

@@ -82,6 +82,27 @@ def test_an_objection_returns_the_draft_at_once_and_need_not_wait_its_turn() -> 
     assert objected.answer_problems("RUS", Answer.SIGN, now) == ["the procedure is returned"]
 
 
+def test_a_member_not_taking_part_signs_nothing_but_may_object() -> None:
+    """Its silence lapses nothing (it is not on the list); its objection returns the draft
+    like a signatory's."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    wp = WrittenProcedure(("BLR", "KAZ"), (), now + timedelta(days=1), aside=("ARM",))
+    assert wp.answer_problems("ARM", Answer.SIGN, now) == [
+        "ARM takes no part in the work: it signs nothing, but may formally object"]
+    assert wp.answer_problems("ARM", Answer.OBJECT, now) == []
+    assert wp.answer_problems("UZB", Answer.OBJECT, now) == [
+        "UZB is not among the signatories (members with a say)"]
+    signed = WrittenProcedure(wp.order, (Signature("BLR", Answer.SIGN),
+                                         Signature("KAZ", Answer.SIGN)), wp.deadline, ("ARM",))
+    assert signed.status(now) is WrittenStatus.ADOPTED  # ARM's silence blocks nothing
+    objected = WrittenProcedure(wp.order, (Signature("BLR", Answer.SIGN),
+                                           Signature("ARM", Answer.OBJECT)), wp.deadline,
+                                ("ARM",))
+    assert objected.status(now) is WrittenStatus.RETURNED
+    assert objected.reason(now) == ("returned for revision: ARM objects in the written "
+                                    "procedure")
+
+
 def test_the_signing_list_is_every_member_with_a_say() -> None:
     """Suspended members and members not taking part sign nothing; members in arrears only
     where the dataset says so (setting)."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from phalanx.domain.leaving import undecidable
 from phalanx.domain.membership import (
     _M,
     _N,
+    _S,
     Path,
     Problem,
     bound_by_founding,
@@ -64,6 +66,11 @@ def check(org: Organization) -> list[Problem]:
                 )
             if p.bound.start and p.bound.end and p.bound.end <= p.bound.start:
                 problems.append(Problem((*path, "bound_until"), "ends before it starts"))
+            if p.bound.start and ag.in_force and p.bound.start < ag.in_force:
+                # `bound_from` is the entry into force for the state: not before the
+                # agreement's own
+                problems.append(Problem((*path, "bound_from"),
+                                        f"bound before {key} is in force ({ag.in_force})"))
         rows: dict[str, list[tuple[Path, Period]]] = defaultdict(list)
         for j, p in enumerate(ag.parties):
             if p.bound.start is None:  # not bound: one such row per state
@@ -97,7 +104,7 @@ def check(org: Organization) -> list[Problem]:
     if founding is not None and founding.parties:
         for state, items in stints.items():
             for st in items:
-                if st.status not in (_M, _N) or st.period.start is None:
+                if st.status not in (_M, _N, _S) or st.period.start is None:
                     continue
                 ends = [p.bound.end for p in founding.parties if p.state == state
                         and p.bound.end and st.period.contains(p.bound.end)]
@@ -124,6 +131,9 @@ def check(org: Organization) -> list[Problem]:
             problems.append(Problem((*base, "seat"), f"unknown office {body.seat!r}"))
         for j, h in enumerate(body.seat_holders):
             need_state((*base, "seat_holders", j, "state"), h.state)
+            if h.office is not None and h.office not in org.offices:
+                problems.append(Problem((*base, "seat_holders", j, "office"),
+                                        f"unknown office {h.office!r}"))
         by_state: dict[str, list[tuple[Path, Period]]] = defaultdict(list)
         for j, h in enumerate(body.seat_holders):
             by_state[h.state].append(((*base, "seat_holders", j), h.term))
@@ -143,6 +153,17 @@ def check(org: Organization) -> list[Problem]:
                 problems.append(Problem((*base, "observers", j, "from"),
                                         f"observer before the body exists "
                                         f"({body.existence.start})"))
+
+    questions = {q for b in org.bodies.values() for q in b.rules.get("decision_rules", {})}
+    for question in undecidable(questions, bool(org.settings.get("expulsion_allowed"))):
+        where: Path = (("organization", "settings", "expulsion_allowed")
+                       if question == "expulsion" else
+                       ("bodies", next(i for i, b in enumerate(org.bodies.values())
+                                       if "suspension" in b.rules.get("decision_rules", {})),
+                        "decision_rules", "suspension"))
+        problems.append(Problem(where, f"no body decides {question!r} questions: the "
+                                       "Council's act could never be recorded (give a body "
+                                       "a rule for it)"))
 
     for i, entry in enumerate(org.settings.get("in_arrears", []) or []):
         need_state(("organization", "settings", "in_arrears", i, "state"), entry.get("state"))

@@ -78,8 +78,29 @@ def notices(org: Organization) -> list[Notice]:
 
 
 # the acts of the Council among membership events: recorded after loading only by an
-# adopted decision (DOMAIN.md §7; lifting a suspension and expulsion: setting)
-DECIDED = frozenset({EventKind.JOIN, EventKind.SUSPEND, EventKind.RESUME, EventKind.EXPEL})
+# adopted decision (DOMAIN.md §7; lifting a suspension and expulsion: setting), each on
+# its question (a key of a body's `decision_rules`)
+QUESTIONS: dict[EventKind, str] = {
+    EventKind.JOIN: "admission", EventKind.SUSPEND: "suspension",
+    EventKind.RESUME: "lifting_of_suspension", EventKind.EXPEL: "expulsion",
+}
+DECIDED = frozenset(QUESTIONS)
+
+
+def undecidable(questions: set[str], expulsion_allowed: bool) -> list[str]:
+    """The Council's acts an organization provides for that no body can decide (the
+    question of each): a suspension that nothing can lift, an expulsion the settings
+    allow that no body decides. Each would leave an event the Secretariat may not record
+    and no decision can propose. An organization whose bodies decide nothing (a file of
+    facts alone) is not asked."""
+    out: list[str] = []
+    if not questions:
+        return out
+    if QUESTIONS[EventKind.SUSPEND] in questions and QUESTIONS[EventKind.RESUME] not in questions:
+        out.append(QUESTIONS[EventKind.RESUME])
+    if expulsion_allowed and QUESTIONS[EventKind.EXPEL] not in questions:
+        out.append(QUESTIONS[EventKind.EXPEL])
+    return out
 
 
 def recording_problem(org: Organization, state: str, kind: EventKind, on: date,

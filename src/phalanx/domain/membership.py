@@ -18,11 +18,14 @@ Membership is derived from a state's events in date order by a small state machi
   (consensus.Standing.NOT_PARTICIPATING), and a decision taken without it is sent to it
   for consideration, as to a member absent (DOMAIN.md §7).
 - Bound by an agreement: a party row may be repeated for one state, one row per period;
-  bound counts from entry into force for that state (`bound_from`). A member (taking
-  part or not) is bound by the founding agreement on every day of its membership.
+  bound counts from entry into force for that state (`bound_from`). A member (suspended,
+  taking part or not) is bound by the founding agreement on every day of its membership:
+  a suspension takes away the say, not the treaty tie (a state leaves by notice, or
+  when the treaty lapses for it).
 - Standing (who has a say), `standing_on`: suspended, not taking part, in arrears under
   the two-year rule of `contributions.py`, or full. Arrears cost the say, never the
-  obligations.
+  obligations. A member not taking part keeps its formal objection (`objects_aside`),
+  unless it is in arrears.
 
 `check` returns every inconsistency of an organization as `Problem`s whose `path`
 names the place in the organization's structure (the dataset file mirrors it), so a
@@ -235,13 +238,14 @@ def composition_on(org: Organization, body_key: str, day: date) -> Composition:
     seats: list[Seat] = []
     if exists and body.seat is not None:
         for m in members_on(org, day):
-            person = next(
-                (h.person for h in body.seat_holders
-                 if h.state == m.state and h.term.contains(day)),
-                None,
-            )
+            holder = next((h for h in body.seat_holders
+                           if h.state == m.state and h.term.contains(day)), None)
+            person = holder.person if holder else None
+            # the office of whoever sits (Armenia's head of government in the Council
+            # since 2018), else the one the body's seat names
+            office = (holder.office if holder and holder.office else None) or body.seat
             seats.append(
-                Seat(m.state, body.seat, person, m.status is MembershipStatus.SUSPENDED,
+                Seat(m.state, office, person, m.status is MembershipStatus.SUSPENDED,
                      m.status is MembershipStatus.NOT_TAKING_PART,
                      standing_on(org, m.state, day))
             )
@@ -298,6 +302,17 @@ def standing_on(org: Organization, state: str, day: date) -> Standing:
     if contributions.in_arrears(org, state, day):
         return Standing.IN_ARREARS
     return Standing.FULL
+
+
+def objects_aside(org: Organization, state: str, day: date) -> bool:
+    """Whether a member not taking part in the work may still formally object on `day`
+    (`consensus.py`): standing aside is its own declaration, not a suspension by the
+    Council, so it keeps its right to object, unless arrears have cost it the vote (the
+    two-year rule of `contributions.py`)."""
+    from phalanx.domain import contributions
+
+    return (status_on(org, state, day) is MembershipStatus.NOT_TAKING_PART
+            and not contributions.in_arrears(org, state, day))
 
 
 def bound_by_founding(org: Organization, state: str, day: date) -> bool:

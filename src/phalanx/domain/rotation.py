@@ -10,7 +10,7 @@ statements on the chairmanship). The rule as coded:
   states' Russian names (setting `rotation_order_language`, default "ru"), after the
   previous year's chair, among the members in good standing on 1 January of that year:
   full standing (`membership.standing_on`), so not suspended, not taking part and not
-  in arrears.
+  in arrears (who is passed over: setting, no text found).
 - A Council decision may depart from the rule for a year (`exception` in the dataset,
   naming the decision); the rotation then continues from that year's chair.
 - A typed chair that is not the rule's, without an exception, is an error; so is an

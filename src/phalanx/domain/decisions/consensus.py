@@ -8,6 +8,15 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   non-participating members are not bound and receive an adopted text for consideration;
   a member in arrears loses its vote, never its obligations: it is bound by a decision of
   the whole body (dataset settings: `arrears_years_to_lose_vote`; Charter, public).
+- A member not taking part keeps its right to object: standing aside is its own
+  declaration, not a suspension, which only the Council decides (DOMAIN.md §7), and it
+  keeps "all its rights and obligations" (public: the Russian MFA's spokeswoman on
+  Armenia's "freeze"; Armenia's Prime Minister, 2024-12-04: "we simply do not veto", a
+  choice, not a loss of the right). Its absence blocks nothing and it is not counted,
+  but its formal objection (`OBJECT`) blocks a decision taken by consensus like any
+  other; it casts no vote on a question decided by majority. Whether it may still object
+  (not in arrears: arrears cost the vote) is for the caller to say: such a stance
+  reaches `decide` only if it may.
 - Quorum: members present, plus members absent who declared a position in advance,
   against all members with a say (`all`, `two_thirds` or `majority`).
 - An absent member's declared non-objection counts as no objection; a declared
@@ -146,7 +155,11 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     represented = sum(1 for s in voters if s.present or s.declared)
     needed = rule.quorum.needed(len(voters))
     taking_part = [s for s in voters if s.position is not Position.NOT_TAKING_PART]
-    objectors = frozenset(s.state for s in taking_part if s.position is Position.OBJECT)
+    # a member not taking part in the work keeps its formal objection to a consensus
+    aside = frozenset(s.state for s in stances if s.standing is Standing.NOT_PARTICIPATING
+                      and s.position is Position.OBJECT) \
+        if rule.method is Method.CONSENSUS else frozenset()
+    objectors = frozenset(s.state for s in taking_part if s.position is Position.OBJECT) | aside
     absent_silent = frozenset(s.state for s in taking_part if not s.present and not s.declared)
     silent = frozenset(s.state for s in taking_part if s.present and not s.declared)
     def result(outcome: Outcome, reason: str, binding: frozenset[str] = frozenset(),

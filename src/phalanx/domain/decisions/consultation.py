@@ -16,6 +16,8 @@ The rule, as this module states it:
   announcement; no answer is dated before the consultation opened or in the future;
 - a member may stay out (`not_taking_part`) only where the question's rule allows the
   limited format, as in a session;
+- a member not taking part in the work is not consulted, but the chair records its
+  formal objection if its head of state makes one: it keeps that right (`consensus.py`);
 - the chair announces once every member consulted has answered (setting: a decision by
   consultation has no quorum to fall back on, so nobody is left unreached); the
   question's rule then judges it as in a session where every member consulted is
@@ -74,6 +76,7 @@ class Consultation:
     consulted: tuple[str, ...]
     answers: tuple[Answer, ...]
     opened_at: datetime
+    aside: tuple[str, ...] = ()  # not taking part in the work: only their objection
 
     @property
     def latest(self) -> dict[str, Answer]:
@@ -89,7 +92,11 @@ class Consultation:
 
     def answer_problems(self, answer: Answer, now: datetime) -> list[str]:
         out = []
-        if answer.state not in self.consulted:
+        if answer.state in self.aside:
+            if answer.position is not Position.OBJECT:
+                out.append(f"{answer.state} takes no part in the work: the chair records "
+                           "only its formal objection")
+        elif answer.state not in self.consulted:
             out.append(f"{answer.state} is not among the members consulted "
                        f"({', '.join(self.consulted)})")
         if answer.position is Position.NOT_STATED:

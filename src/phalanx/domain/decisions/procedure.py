@@ -143,12 +143,16 @@ def signatories(standings: dict[str, Standing], in_arrears_sign: bool) -> tuple[
 class WrittenProcedure:
     """A draft circulated to every member with a say, each head of state signing in turn,
     without a session (public: the appointment of a Secretary General). A member signs,
-    signs with a reservation, or objects; an objection returns the draft at once; the
-    last signature adopts it; the deadline passing first lapses it."""
+    signs with a reservation, or objects; an objection returns the draft at once (a
+    member not taking part in the work signs nothing but may object too); the last
+    signature adopts it; the deadline passing first lapses it."""
 
     order: tuple[str, ...]  # every member with a say, in the order they sign
     answers: tuple[Signature, ...]  # in the order given
     deadline: datetime
+    # members not taking part in the work: they sign nothing and their silence lapses
+    # nothing, but each keeps its formal objection (`consensus.py`)
+    aside: tuple[str, ...] = ()
 
     @property
     def signed(self) -> tuple[str, ...]:
@@ -177,10 +181,13 @@ class WrittenProcedure:
         status = self.status(now)
         if status is not WrittenStatus.CIRCULATING:
             return [f"the procedure is {status.value}"]
-        if state not in self.order:
+        if state not in self.order and state not in self.aside:
             return [f"{state} is not among the signatories (members with a say)"]
         if state in {a.state for a in self.answers}:
             return [f"{state} has already answered"]
+        if state not in self.order and answer is not Answer.OBJECT:
+            return [f"{state} takes no part in the work: it signs nothing, but may formally "
+                    "object"]
         nxt = self.next_signatory()
         if answer is not Answer.OBJECT and nxt != state:
             return [f"it is {nxt}'s turn to sign"]  # an objection need not wait its turn

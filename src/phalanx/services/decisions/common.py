@@ -23,6 +23,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
+    Method,
     Position,
     Rule,
     Stance,
@@ -137,6 +138,16 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
                          _limited_since(org, row.body_key))
 
 
+def _aside(org: Organization, row: Any, day: date) -> tuple[str, ...]:
+    """The seated members not taking part in the work that keep their formal objection to
+    this draft (`membership.objects_aside`): on a question decided by consensus, and
+    not in arrears."""
+    if _rule(org, row, day).method is not Method.CONSENSUS:
+        return ()
+    return tuple(s for s in _seated_states(org, row.body_key, day)
+                 if membership.objects_aside(org, s, day))
+
+
 def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
     v = conn.execute(select(t.draft_version).where(
         t.draft_version.c.draft_id == row.id,
@@ -195,8 +206,9 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
     answers = [proc.Signature(s.state_code, proc.Answer(s.answer), s.reservation)
                for s in conn.execute(select(t.signature).where(t.signature.c.draft_id == row.id)
                                      .order_by(t.signature.c.signed_at, t.signature.c.id))]
+    org = _org(conn)
     return proc.WrittenProcedure(tuple(row.signing_order), tuple(answers),
-                                 aware(row.deadline))
+                                 aware(row.deadline), _aside(org, row, _draft_day(conn, row)))
 
 
 def seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
@@ -234,4 +246,5 @@ def _consultation(conn: Connection, row: Any) -> consult.Consultation:
     answers = [consult.Answer(a.state, a.position, a.given_at, a.channel, a.given_by)
                for a in _consultation_answers(conn, row.id)]
     return consult.Consultation(row.chair_state or "", tuple(row.signing_order),
-                                tuple(answers), aware(row.created_at))
+                                tuple(answers), aware(row.created_at),
+                                _aside(_org(conn), row, _draft_day(conn, row)))

@@ -58,7 +58,8 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
         given_at = aware(data.given_at)
         answer = consult.Answer(data.state, data.position, given_at, data.channel,
                                 data.given_by.strip()
-                                or seat_holder(org, row.body_key, data.state, day))
+                                or seat_holder(org, row.body_key, data.state,
+                                               given_at.date()))
         problems = _consultation(w.conn, row).answer_problems(answer, now())
         problems += proc.position_problems(data.position, org.bodies[row.body_key].rules,
                                            row.question, day, _limited_since(org, row.body_key))

@@ -20,6 +20,7 @@ from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
+    _aside,
     _body_rules,
     _chair_state,
     _classification,
@@ -324,6 +325,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         signing_order=list(row.signing_order), signed=signed, answers=answers,
         written_status=written_status, turn=turn, revision=row.revision,
         chair=row.chair_state, consultation=consultation, not_reached=not_reached,
+        aside=list(_aside(org, row, day)) if row.status == "open" else [],
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
         authorizes=Authorizes(measures=list(row.measures), formations=list(row.formations),

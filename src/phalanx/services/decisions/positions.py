@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import contributions
 from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
@@ -23,6 +24,7 @@ from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
+    _aside,
     _draft_day,
     _draft_row,
     _limited_since,
@@ -75,9 +77,17 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         if who not in _seated_states(org, row.body_key, day):
             raise Forbidden(f"{who} has no seat in {row.body_key} on {day}")
         standing = _standing(org, who, day)
-        if standing is not Standing.FULL:
-            raise Conflict(f"{who} has no say in {row.body_key} on {day} "
-                           f"({standing.value.replace('_', ' ')})")
+        if standing is Standing.NOT_PARTICIPATING and who in _aside(org, row, day):
+            # standing aside is its own declaration: it keeps its formal objection
+            if position is not Position.OBJECT:
+                raise Conflict(f"{who} takes no part in {row.body_key} on {day}: it states no "
+                               "position, but its formal objection still counts")
+        elif standing is not Standing.FULL:
+            why = standing.value.replace('_', ' ')
+            if standing is Standing.NOT_PARTICIPATING and contributions.in_arrears(org, who,
+                                                                                   day):
+                why += ", and in arrears"  # arrears cost the vote, the objection with it
+            raise Conflict(f"{who} has no say in {row.body_key} on {day} ({why})")
         problems = proc.position_problems(position, org.bodies[row.body_key].rules,
                                           row.question, day, _limited_since(org, row.body_key))
         if problems:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import leaving
 from phalanx.domain.access.policy import (
     Classification,
     Marking,
@@ -249,10 +250,9 @@ def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False
 
 
 # the membership questions whose adoption proposes a membership event (the dataset's
-# question keys; the Secretariat confirms the proposal)
-MEMBERSHIP_QUESTIONS = {"admission": "admission", "suspension": "suspension",
-                        "lifting_of_suspension": "lifting_of_suspension",
-                        "withdrawal": "withdrawal", "expulsion": "expulsion"}
+# question keys; the Secretariat confirms the proposal): the Council's acts, and a
+# withdrawal
+MEMBERSHIP_QUESTIONS = {q: q for q in (*leaving.QUESTIONS.values(), "withdrawal")}
 
 
 def _propose_subject(w: Write, row: Any, decision_id: int, day: date) -> None:

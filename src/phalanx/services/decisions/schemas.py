@@ -218,6 +218,8 @@ class DraftOut(BaseModel):
     chair: str | None = None  # the chair who consults and announces (consultation)
     consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order
     not_reached: list[str] = []  # members consulted who have not answered yet
+    # members not taking part in the work that still may formally object to this draft
+    aside: list[str] = []
     limited_format_open: bool = False  # a member may declare now that it stays out
     # what the text authorizes in a crisis, adopted with it (the decision copies it)
     authorizes: Authorizes = Authorizes()

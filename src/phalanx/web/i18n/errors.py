@@ -181,6 +181,8 @@ TEMPLATES = (
     N_("it is %(state)s's turn to sign"),
     N_("the procedure is %(written)s"),
     N_("%(state)s is not among the signatories (members with a say)"),
+    N_("%(state)s takes no part in the work: it signs nothing, but may formally object"),
+    N_("%(state)s takes no part in the work: the chair records only its formal objection"),
     N_("%(state)s has already answered"),
     # a draft's forms (the page sent before the draft changed)
     N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
@@ -197,6 +199,8 @@ TEMPLATES = (
        "%(current)s"),
     N_("%(state)s takes no part in %(body)s on %(date)s (%(standing)s): it proposes no "
        "amendment"),
+    N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
+       "formal objection still counts"),
     N_("unknown state %(state)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
