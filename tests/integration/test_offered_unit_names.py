@@ -57,7 +57,8 @@ def _offers(db: Database) -> int:
         resource="peacekeepers", measure=PK, quantity=900, unit="troops",
         needed_by=T0 + timedelta(days=2)), actor=rep("KAZ"), at=T0 + timedelta(hours=5))
     request_id = c.requests[0].id
-    for state, offer in (("BLR", {"units": ["pk-blr-1"]}), ("KGZ", {"units": ["pk-kgz-1"], "quantity": 150}),
+    for state, offer in (("BLR", {"units": ["pk-blr-1"]}),
+                         ("KGZ", {"units": ["pk-kgz-1"], "quantity": 150}),
                          ("ARM", {"capability": "motorized_rifle", "strength": 200})):
         crises.offer_assistance(db, request_id, crises.OfferIn.model_validate(
             {"kind": "units", "description": "for the capital", **offer}),
