@@ -69,8 +69,9 @@ def serve(env: dict[str, str], port: int, *, gunicorn: bool = False,
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
-def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    """Until GET /readyz answers 200; the server is killed if it never does."""
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    """Until GET /readyz answers 200; the server is killed if it never does (a loaded
+    machine takes its time to start gunicorn and import the app)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
