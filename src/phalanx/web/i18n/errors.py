@@ -21,7 +21,15 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from phalanx.web.i18n import N_, forces_refusals, labeller, long_date, translations
+from phalanx.web.i18n import (
+    N_,
+    day_text,
+    forces_refusals,
+    labeller,
+    long_date,
+    moment_text,
+    translations,
+)
 from phalanx.web.i18n.labels import LABELS
 
 # the titles of the error statuses
@@ -80,6 +88,12 @@ MESSAGES = (
     N_("the file is empty"),
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
+    # the audit trail's verification (`domain/audit.py`), on the auditor's page
+    N_("entry differs from the copy of its hash kept outside the database"),
+    N_("entry altered: its hash does not match its content"),
+    N_("chain broken: entry does not follow the one before it"),
+    N_("no public key: checkpoint signatures cannot be checked (give --key)"),
+    N_("no checkpoint outside the database"),
     *forces_refusals.FORCES_MESSAGES,
 )
 
@@ -239,6 +253,16 @@ TEMPLATES = (
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
     *forces_refusals.OFFER_TEMPLATES,
+    # the audit trail's verification (`domain/audit.py`), on the auditor's page
+    N_("entry %(entry)s is missing"),
+    N_("entry %(entry)s is out of order"),
+    N_("entries from %(first)s to %(last)s were copied outside the database and are gone"),
+    N_("entry %(entry)s was never copied outside the database: it was added behind the "
+       "application's back"),
+    N_("checkpoint at entry %(entry)s: signature does not verify"),
+    N_("a checkpoint signed entry %(entry)s; entries from %(first)s on are gone"),
+    N_("checkpoint at entry %(entry)s: the entry was rewritten since it was signed"),
+    N_("the newest checkpoint (%(at)s) is older than allowed (%(age)s)"),
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -278,6 +302,9 @@ VALIDATION = {
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
+# placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
+# shown in figures in the language's order ("19.01.2022 12:00 UTC")
+FIGURES = {"made", "withdrawn", "ended", "deadline"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems"}
 _FIXED = frozenset(MESSAGES)
@@ -345,6 +372,10 @@ def _value(name: str, value: str, lang: str) -> str:
         if name in MOMENTS:
             at = datetime.fromisoformat(value).astimezone(UTC)
             return f"{long_date(at.date(), lang)} {at:%H:%M} UTC"
+        figures = re.fullmatch(r"(\d{4}-\d\d-\d\d)( \d\d:\d\d)?(.*)", value, re.S)
+        if name in FIGURES and figures is not None:
+            when = figures[1] + (figures[2] or "")
+            return (moment_text(when, lang) if figures[2] else day_text(when, lang)) + figures[3]
     except ValueError:
         pass
     return value
