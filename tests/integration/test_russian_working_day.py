@@ -139,7 +139,7 @@ def test_the_watch_list_links_only_to_pages_the_role_opens(
 def test_an_ended_session_sends_a_form_back_to_its_page(client: TestClient,  # noqa: F811
                                                          demo_db: Database) -> None:  # noqa: F811
     """The form's address answers POST only: after logging in again the person lands on
-    the page of the form (where static/app.js puts back what was typed), and the login
+    the page of the form (where static/drafts.js puts back what was typed), and the login
     page says why it is asked for."""
     login(client, "rep-kaz", "demo-rep-kaz")
     room = real_crisis(client)

@@ -110,7 +110,7 @@ def _to_login(request: Request) -> Response:
     follows `HX-Redirect` with the whole page; a redirect it would follow itself and put
     the login page in the part). When a session cookie came, the session has ended (its
     time is over, or it was closed elsewhere): the login page says so, and that what was
-    typed into a form is kept (static/app.js)."""
+    typed into a form is kept (static/drafts.js)."""
     from phalanx.web.auth import SESSION_COOKIE
 
     ended = "&ended=1" if request.cookies.get(SESSION_COOKIE) else ""

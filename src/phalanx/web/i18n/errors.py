@@ -23,6 +23,7 @@ from typing import Any
 
 from phalanx.web.i18n import (
     N_,
+    audit_texts,
     day_text,
     forces_refusals,
     labeller,
@@ -31,6 +32,7 @@ from phalanx.web.i18n import (
     translations,
 )
 from phalanx.web.i18n.labels import LABELS
+from phalanx.web.i18n.validation import VALIDATION
 
 # the titles of the error statuses
 TITLES = {
@@ -88,13 +90,8 @@ MESSAGES = (
     N_("the file is empty"),
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
-    # the audit trail's verification (`domain/audit.py`), on the auditor's page
-    N_("entry differs from the copy of its hash kept outside the database"),
-    N_("entry altered: its hash does not match its content"),
-    N_("chain broken: entry does not follow the one before it"),
-    N_("no public key: checkpoint signatures cannot be checked (give --key)"),
-    N_("no checkpoint outside the database"),
     *forces_refusals.FORCES_MESSAGES,
+    *audit_texts.AUDIT_MESSAGES,
 )
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
@@ -253,16 +250,7 @@ TEMPLATES = (
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
     *forces_refusals.OFFER_TEMPLATES,
-    # the audit trail's verification (`domain/audit.py`), on the auditor's page
-    N_("entry %(entry)s is missing"),
-    N_("entry %(entry)s is out of order"),
-    N_("entries from %(first)s to %(last)s were copied outside the database and are gone"),
-    N_("entry %(entry)s was never copied outside the database: it was added behind the "
-       "application's back"),
-    N_("checkpoint at entry %(entry)s: signature does not verify"),
-    N_("a checkpoint signed entry %(entry)s; entries from %(first)s on are gone"),
-    N_("checkpoint at entry %(entry)s: the entry was rewritten since it was signed"),
-    N_("the newest checkpoint (%(at)s) is older than allowed (%(age)s)"),
+    *audit_texts.AUDIT_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -275,29 +263,6 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "capability": "cap"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
-
-# what pydantic says of a bad field (its error type), in words a person reads
-VALIDATION = {
-    "missing": N_("required"),
-    "int_parsing": N_("give a whole number"),
-    "int_type": N_("give a whole number"),
-    "float_parsing": N_("give a number"),
-    "float_type": N_("give a number"),
-    "bool_parsing": N_("give yes or no"),
-    "date_from_datetime_parsing": N_("give a date (YYYY-MM-DD)"),
-    "date_parsing": N_("give a date (YYYY-MM-DD)"),
-    "datetime_parsing": N_("give a date and time"),
-    "datetime_from_date_parsing": N_("give a date and time"),
-    "enum": N_("not one of the allowed values"),
-    "literal_error": N_("not one of the allowed values"),
-    "string_too_long": N_("too long"),
-    "string_too_short": N_("too short"),
-    "greater_than_equal": N_("too small"),
-    "greater_than": N_("too small"),
-    "less_than_equal": N_("too large"),
-    "less_than": N_("too large"),
-}
-
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}
