@@ -8,6 +8,7 @@ set to Russian reads the crisis room in Russian."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,18 +138,38 @@ def test_the_operational_picture_draws_valid_app6_symbols(own_browser: Any,
         ctx.close()
 
 
+def swipe(page: Any, x: float, y: float, dy: float) -> None:
+    """One finger drawn up the screen by `dy` px (a touch the browser handles as a real
+    one: it scrolls what it would scroll)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                          "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                              "touchPoints": [{"x": x, "y": y - dy * i / 10}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
 def test_the_crisis_board_map_is_framed_on_the_crises_and_fits_a_phone(
         browser: Any, site: tuple[str, int]) -> None:
+    """On a phone in Russian the board's map fits the screen and is framed on the crises;
+    its legend starts folded (it would hide half the map) and opens with a tap, its scale
+    is in kilometres in Russian, its zoom buttons take a finger; one finger drawn over
+    the map scrolls the page past it instead of being caught by the map (two fingers move
+    the map), and a tap on the report form's map picks the place."""
     url, _crisis = site
-    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                              is_mobile=True, has_touch=True, locale="ru-RU")
     page = ctx.new_page()
     try:
         login(page, url, "secretariat", "demo-secretariat")
         page.goto(f"{url}/crises?lang=ru")
         page.locator("#crisis-map[data-ready='1']").wait_for(timeout=15_000)
         box = page.locator("#crisis-map").bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 300
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] >= 300
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
         data = page.request.get(f"{url}/crises/map.json").json()
         where = [[s["lat"], s["lon"]] for s in data["symbols"] if s["layer"] == "crises"]
         assert where
@@ -160,9 +181,35 @@ def test_the_crisis_board_map_is_framed_on_the_crises_and_fits_a_phone(
         assert framed[0] and framed[1] > region, (framed, region)  # on the crisis, closer
         label = page.locator("#crisis-map .leaflet-tooltip.lbl.crises")
         assert label.count() >= 1
-        legend = page.locator("#crisis-map .cop-legend").inner_text()
-        assert "Подразделения" in legend and "Кризисы" in legend
+        legend = page.locator("#crisis-map .cop-legend")
+        assert legend.get_attribute("open") is None
+        assert "Подразделения" not in legend.inner_text()
+        legend.locator("summary").tap()
+        assert "Подразделения" in legend.inner_text() and "Кризисы" in legend.inner_text()
+        assert page.locator("#crisis-map .leaflet-control-scale-line").inner_text().endswith(
+            " км")
+        for button in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):
+            zoom = page.locator(f"#crisis-map {button}").bounding_box()
+            assert zoom["width"] >= 44 and zoom["height"] >= 44
+        assert "двумя пальцами" in page.locator("#crisis-map .cop-hint").inner_text().lower()
+        # one finger over the map scrolls the page; the map stays where it was
+        page.locator("#crisis-map").scroll_into_view_if_needed()
+        box = page.locator("#crisis-map").bounding_box()
+        centre = "JSON.stringify(document.getElementById('crisis-map').leafletMap.getCenter())"
+        before, top = page.evaluate(centre), page.evaluate("scrollY")
+        swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 200)
+        until(page, f"scrollY > {top} + 100")
+        assert page.evaluate(centre) == before
+        assert page.evaluate("document.getElementById('crisis-map').leafletMap"
+                             ".touchZoom.enabled()")
         assert "Этап" in _details(page, "#crisis-map").inner_text()
+        # a tap on the report form's map fills in the place's coordinates
+        pick = page.locator("#place-map[data-ready='1']")
+        pick.scroll_into_view_if_needed()
+        spot = pick.bounding_box()
+        page.touchscreen.tap(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
+        until(page, "document.querySelector('#report-form input[name=lat]').value !== ''")
+        assert page.locator("#place-map").get_attribute("data-picked")
     finally:
         ctx.close()
 
@@ -283,7 +330,9 @@ def test_the_crisis_rooms_place_map_is_interactive(own_browser: Any,
 def test_a_russian_phone_reads_the_crisis_room(own_browser: Any,
                                                site: tuple[str, int]) -> None:
     """A phone set to Russian opens the crisis room in Russian on its first visit: the
-    plan's figures and why each unit moves, and the timeline, in Russian, on 390 px."""
+    plan's figures and why each unit moves, and the timeline, in Russian, on 390 px, its
+    moments day first; the deployment's progress shows as cards; the room's list of
+    sections takes the reader to one of them with two taps."""
     url, crisis = site
     ctx = own_browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU",
                                   is_mobile=True, has_touch=True)
@@ -299,6 +348,18 @@ def test_a_russian_phone_reads_the_crisis_room(own_browser: Any,
         assert why and all(w.startswith("закрывает потребность") for w in why), why
         timeline = page.locator("#timeline").inner_text()
         assert "утверждён план развёртывания" in timeline and "units move" not in timeline
+        moments = page.locator("#timeline li > span.muted:first-child").all_inner_texts()
+        assert moments and all(re.fullmatch(r"\d\d\.\d\d \d\d:\d\d", m) for m in moments)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        progress = page.locator("#progress")
+        assert "reflow" in (progress.get_attribute("class") or "")
+        assert progress.locator("td[data-label='Прибытие']").count() >= 1
+        assert progress.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+        jump = page.locator("details.jump")
+        jump.locator("summary").tap()
+        jump.locator("a", has_text="Силы").tap()
+        until(page, "Math.abs(document.getElementById('forces').getBoundingClientRect().top)"
+                    " < 2")
+        assert jump.get_attribute("open") is None
     finally:
         ctx.close()

@@ -93,7 +93,8 @@ def test_a_signature_refused_in_russian(
 
 
 def test_the_written_procedures_other_refusals_in_russian() -> None:
-    deadline = f"{now() + timedelta(days=-1):%Y-%m-%d %H:%M}"
+    yesterday = now() + timedelta(days=-1)
+    deadline, russian_deadline = f"{yesterday:%Y-%m-%d %H:%M}", f"{yesterday:%d.%m.%Y %H:%M}"
     for english, russian in [
         ("the procedure is returned", "процедура: «возвращено на доработку»"),
         ("KAZ has already answered", "KAZ уже дал ответ"),
@@ -103,7 +104,7 @@ def test_the_written_procedures_other_refusals_in_russian() -> None:
         ("draft 4 is adopted; positions can no longer change",
          "проект 4 в состоянии «принят»: позиции больше не меняются"),
         (f"the written procedure's deadline has passed ({deadline} UTC): circulate the text "
-         "again as a new draft", f"срок письменной процедуры истёк ({deadline} UTC): "
+         "again as a new draft", f"срок письменной процедуры истёк ({russian_deadline} UTC): "
          "разошлите текст заново как новый проект"),
         ("ARM takes no part in csc on 2026-03-01 (not participating): it proposes no "
          "amendment", "ARM не участвует в работе csc на 1 марта 2026 г. («не участвует»): "

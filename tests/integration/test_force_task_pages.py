@@ -70,7 +70,7 @@ def test_offer_task_and_withdrawal_through_the_pages(accounts_db: Database,
         assert summary is not None and summary.group(1) == "proposed"
         assert 'id="decide-withdrawal"' in html
         ru = planner.get(page + "?lang=ru").text
-        assert "Возвращение домой" in ru and "4 объектов × 100" in ru
+        assert "Возвращение домой" in ru and "4 объекта × 100" in ru
         assert "объект 4 из 4" in planner.get(page + "?lang=ru").text
 
 

@@ -119,10 +119,10 @@ def test_the_card_shows_the_end_of_the_mandate_and_expired_once_past(
         room = client.get(f"/crises/{c.id}").text
     mandate = re.search(r'<p id="mandate" class="expired">(.*?)</p>', room, re.S)
     assert mandate is not None, room
-    assert number in mandate.group(1) and "2022-01-19 12:00 UTC" in mandate.group(1)
+    assert number in mandate.group(1) and "19.01.2022 12:00 UTC" in mandate.group(1)
     assert 'data-mandate="expired">истёк</strong>' in mandate.group(1)
     # the blocked move names the end, in Russian
-    assert f"мандат по решению {number} истёк 2022-01-19 12:00 UTC" in room
+    assert f"мандат по решению {number} истёк 19.01.2022 12:00 UTC" in room
 
 
 def test_nothing_new_is_deployed_under_an_expired_mandate(db: Database) -> None:
@@ -246,7 +246,7 @@ def test_the_refusals_read_in_russian() -> None:
     from phalanx.web.i18n.errors import translate
 
     assert translate(ended("CSC-2022-001"), "ru") == (
-        "мандат по решению CSC-2022-001 истёк 2022-01-19 12:00 UTC (срок — 14 сут. с его "
+        "мандат по решению CSC-2022-001 истёк 19.01.2022 12:00 UTC (срок — 14 сут. с его "
         "принятия): ничего нового по нему не развёртывается, пока к кризису не привязано "
         "новое решение")
     assert translate(f"plan 4 is not decided: {ended('CSC-2022-001')}", "ru").startswith(

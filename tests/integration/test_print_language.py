@@ -46,7 +46,7 @@ def test_the_seizures_chart_names_substances_in_the_readers_language(
     assert ru["title"] == "Изъятия по веществам" and ru["unit"] == "кг"
     assert not any("_" in label for label in ru["labels"] + en["labels"]), ru["labels"]
     assert "героин" in ru["labels"] and "heroin" in en["labels"]
-    assert ru["value_label"] == "представлено через Phalanx"
+    assert ru["value_label"] == "представлено через систему «Фаланга»"
     assert en["title"] == "Seizures by substance"
 
 

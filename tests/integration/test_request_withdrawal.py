@@ -263,23 +263,23 @@ def test_the_crisis_room_offers_the_withdrawal_to_the_states_representative(
         assert r.status_code == 303
         room = client.get(f"/crises/{c.id}").text
     assert form_id not in room
-    assert f'data-withdrawn="{rid}">отозвано государством 2022-01-13 07:00 UTC' in room
+    assert f'data-withdrawn="{rid}">отозвано государством 13.01.2022 07:00 UTC' in room
     assert "the mission is accomplished" in room
     # the timeline says it in Russian, the reason as it was written
-    assert ("KAZ отозвало своё официальное обращение от 2022-01-05 21:00 UTC в "
-            "2022-01-13 07:00 UTC — the mission is accomplished") in room
+    assert ("KAZ отозвало своё официальное обращение от 05.01.2022 21:00 UTC в "
+            "13.01.2022 07:00 UTC — the mission is accomplished") in room
     # and the guards name the withdrawal in the reader's language
-    assert "миротворческие: официальное обращение KAZ от 2022-01-05 21:00 UTC отозвано" in room
+    assert "миротворческие: официальное обращение KAZ от 05.01.2022 21:00 UTC отозвано" in room
 
 
 def test_the_refusals_read_in_russian() -> None:
     from phalanx.web.i18n.errors import translate
 
     assert translate(f"plan 4 is not decided: {GONE}", "ru").startswith(
-        "план 4 не утверждён: миротворческие: официальное обращение KAZ от 2022-01-05 "
-        "21:00 UTC отозвано 2022-01-13 07:00 UTC")
+        "план 4 не утверждён: миротворческие: официальное обращение KAZ от 05.01.2022 "
+        "21:00 UTC отозвано 13.01.2022 07:00 UTC")
     assert translate("the official request of KAZ of 2022-01-05 21:00 UTC was already "
                      "withdrawn on 2022-01-13 07:00 UTC", "ru") == (
-        "официальное обращение KAZ от 2022-01-05 21:00 UTC уже отозвано 2022-01-13 07:00 UTC")
+        "официальное обращение KAZ от 05.01.2022 21:00 UTC уже отозвано 13.01.2022 07:00 UTC")
     assert translate("crisis 3 is closed: its official requests no longer change", "ru") == (
         "кризис 3 на стадии «закрыт»: его официальные обращения больше не меняются")

@@ -164,7 +164,7 @@ def test_russian_names_and_texts() -> None:
     root = parse(svg)
     assert "Армения" in svg and "Armenia" not in svg
     titles = [t.text or "" for t in root.iter(f"{{{NS['svg']}}}title")]
-    assert "Узбекистан: участие приостановлено, 2012-12-19 – по сей день" in titles
+    assert "Узбекистан: участие приостановлено, 19.12.2012 – по сей день" in titles
 
 
 def test_no_inline_style_and_nothing_to_run() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,10 @@ from phalanx.web.i18n import (
     LOCALE_DIR,
     accepted_language,
     compile_catalog,
+    day_text,
     labeller,
     long_date,
+    moment_text,
     number,
     plurals,
     texts_for,
@@ -126,6 +128,26 @@ def test_a_number_beyond_a_decimals_digits_is_written_in_scientific_notation() -
     from phalanx.web.i18n.timeline import timeline_text
 
     assert timeline_text("1" * 28 + " h late", "ru")
+
+
+def test_dates_and_moments_in_figures_in_the_languages_order() -> None:
+    """A table's date and a moment: ISO order on an English page, day first on a Russian
+    one, where "12-03 09:30" would read as the 12th of March."""
+    at = datetime(2026, 12, 3, 9, 30, 15)
+    assert day_text(date(2026, 12, 3), "en") == "2026-12-03"
+    assert day_text(date(2026, 12, 3), "ru") == day_text("2026-12-03", "ru") == "03.12.2026"
+    assert day_text("2014", "ru") == "2014"  # a year alone, as it is
+    assert moment_text(at, "en") == "2026-12-03 09:30"
+    assert moment_text(at, "ru") == "03.12.2026 09:30"
+    assert moment_text(at, "en", short=True) == "12-03 09:30"
+    assert moment_text(at, "ru", short=True) == "03.12 09:30"
+    assert moment_text("2026-12-03T09:30:15+00:00", "ru", seconds=True) == "03.12.2026 09:30:15"
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1 день"), (3, "3 дня"), (5, "5 дней"),
+                                         (21, "21 день"), (111, "111 дней")])
+def test_days_overdue_in_russian(n: int, text: str) -> None:
+    assert plurals("ru")("%(num)d day", "%(num)d days", n) == text
 
 
 def test_a_reported_quantity_is_written_in_its_unit_and_the_languages_format() -> None:

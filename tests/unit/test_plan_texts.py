@@ -123,7 +123,7 @@ def test_the_reasons_a_unit_may_not_serve() -> None:
     for line in lines:
         russian(line)
     assert russian("barred: " + "; ".join(why.values())).startswith("не допускается: ")
-    assert russian("certification expired on 2020-01-01") == "сертификация истекла 2020-01-01"
+    assert russian("certification expired on 2020-01-01") == "сертификация истекла 01.01.2020"
 
 
 def test_the_notes_on_a_state_rule_and_parts() -> None:

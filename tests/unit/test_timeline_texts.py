@@ -111,8 +111,14 @@ def test_numbers_labels_and_nested_parts() -> None:
     assert timeline_text("KAZ: units some (crdf-kaz-1); conditions: in the region only",
                          "ru") == ("KAZ: некоторые подразделения (подразделение с "
                                    "ограниченным доступом); условия: in the region only")
-    assert "с 12-05 10:00 по 12-06 08:30" in timeline_text(
+    # a moment of the year day first, as a Russian reader reads it (not "12-05": 12 May)
+    assert "с 05.12 10:00 по 06.12 08:30" in timeline_text(
         "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "ru")
+    assert "12-05 10:00" in timeline_text(
+        "withdrawal plan 6 proposed: 7 units home from 12-05 10:00 to 12-06 08:30", "en")
+    assert "05.01.2022 21:00 UTC" in timeline_text(
+        "KAZ withdrew its official request of 2022-01-05 21:00 UTC at 2022-01-13 07:00 UTC",
+        "ru")
     assert timeline_text("a reason someone wrote", "ru") == "a reason someone wrote"
     odd = "deployment plan 1 proposed: 7 movements, 0 uncovered, gap 1.2.3%"
     assert timeline_text(odd, "ru") == odd  # not a form: shown as it is
@@ -164,7 +170,7 @@ def test_the_organizations_names_in_a_line_read_as_its_file_gives_them() -> None
     assert cat.name_en in timeline_text(notice, "ru")  # no file: the names as written
     title = "Collective Security Council: regular session, 2026-11-30"
     assert timeline_text(title, "ru", org.text_in("ru")) == (
-        f"{org.bodies['csc'].name.ru}: заседание (очередное), 2026-11-30")
+        f"{org.bodies['csc'].name.ru}: заседание (очередное), 30.11.2026")
     assert timeline_text(title, "en", org.text_in("en")) == title
 
 

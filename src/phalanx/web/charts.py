@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 from phalanx.services.organization import TimelineRowOut
-from phalanx.web.i18n import labeller, number, translator
+from phalanx.web.i18n import day_text, labeller, number, translator
 
 WIDTH = 1100
 ROW = 24  # height of a state's row
@@ -101,7 +101,7 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     summary = _("%(n)s states, %(first)s to %(last)s. On %(day)s, %(members)s of them were "
                 "in the Organization (members, including those with participation "
                 "suspended or not taking part).", n=len(rows), first=first_year,
-                last=sc.last.year, day=marker.isoformat(), members=inside)
+                last=sc.last.year, day=day_text(marker, lang), members=inside)
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
         f'{height}" width="100%" role="img" aria-labelledby="timeline-title timeline-desc" '
         f'font-family="sans-serif" font-size="12">')
@@ -140,8 +140,9 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
             status = s.status.value
             end = s.end or sc.last
             x0, x1 = sc.x(s.start), sc.x(end)
-            until = s.end.isoformat() if s.end else _("today")
-            tip = f"{row_name}: {label('member_status', status)}, {s.start.isoformat()} – {until}"
+            until = day_text(s.end, lang) if s.end else _("today")
+            tip = (f"{row_name}: {label('member_status', status)}, {day_text(s.start, lang)} "
+                   f"– {until}")
             add(f'<rect class="stint {status}{"" if s.end else " open"}" '
                 f'data-status="{status}" data-start="{s.start.isoformat()}" '
                 f'data-end="{s.end.isoformat() if s.end else ""}" x="{x0:.1f}" '
@@ -155,9 +156,9 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
     anchor = "end" if mx > WIDTH - 80 else ("start" if mx < sc.left + 40 else "middle")
     add(f'<g class="marker{where}">')
     add(f'<line class="marker" x1="{mx:.1f}" y1="{TOP - 4}" x2="{mx:.1f}" y2="{bottom}" '
-        f'stroke="#b3261e" stroke-width="2"><title>{marker.isoformat()}</title></line>')
+        f'stroke="#b3261e" stroke-width="2"><title>{day_text(marker, lang)}</title></line>')
     add(f'<text class="marker-label" x="{mx:.1f}" y="12" text-anchor="{anchor}" '
-        f'fill="#b3261e">{marker.isoformat()}</text>')
+        f'fill="#b3261e">{day_text(marker, lang)}</text>')
     add("</g>")
 
     # the legend

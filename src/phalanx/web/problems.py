@@ -104,6 +104,28 @@ def _form_page(request: Request) -> str | None:
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
+def _to_login(request: Request) -> Response:
+    """The way to the login page of a page's request without a valid session, and back
+    after it: to the page asked for, or to the page of the form sent (a form's address
+    answers POST only), or, for htmx's request of a part of a page, to that page (htmx
+    follows `HX-Redirect` with the whole page; a redirect it would follow itself and put
+    the login page in the part). When a session cookie came, the session has ended (its
+    time is over, or it was closed elsewhere): the login page says so, and that what was
+    typed into a form is kept (static/drafts.js)."""
+    from phalanx.web.auth import SESSION_COOKIE
+
+    ended = "&ended=1" if request.cookies.get(SESSION_COOKIE) else ""
+    if request.headers.get("hx-request"):
+        page = urlsplit(request.headers.get("hx-current-url", ""))
+        target = page.path + (f"?{page.query}" if page.query else "") \
+            if re.match(r"/(?![/\\])", page.path) else "/"
+        return Response(status_code=401, headers={
+            "HX-Redirect": f"/login?next={quote(target, safe='/')}{ended}"})
+    target = _form_page(request) or (
+        request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}{ended}", status_code=303)
+
+
 def respond(request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
             *, translated: bool = False, **extra: Any) -> Response:
     """The error answer: `detail` is an English message of the services (translated here,
@@ -119,8 +141,7 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
         resp: Response = problem(status, title, detail, instance=request.url.path,
                                  **extra)
     elif status == 401:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        resp = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        resp = _to_login(request)
     else:
         from phalanx.web.pages.render import render
 

@@ -35,7 +35,11 @@ new-style gettext, in the language of the template's ``lang`` or ``request``):
   ``obj.name``; ``{{ name(obj, 'title') }}`` picks ``title``/``title_ru`` the same way.
   A ``Text`` (a name in the working languages) written as ``{{ body.name }}`` shows in
   the page's language.
-- ``{{ day|long_date }}`` ("1 January 2000", "1 января 2000 г.") and
+- ``{{ day|long_date }}`` ("1 January 2000", "1 января 2000 г."); in tables and lists a date
+  is ``{{ day|day }}`` ("2000-01-01", "01.01.2000"), a moment ``{{ at|moment }}``
+  ("2000-01-01 09:30", "01.01.2000 09:30") or, where the year goes without saying,
+  ``{{ at|short_moment }}`` ("01-01 09:30", "01.01 09:30": a Russian reader takes "12-03"
+  for the 12th of March); and
   ``{{ x|number }}`` use Babel's CLDR formats; ``{{ q|quantity(unit) }}`` writes a
   reported quantity ("1,041" for a count, "20,454.18 kg").
 
@@ -49,7 +53,8 @@ from __future__ import annotations
 import decimal
 import io
 from collections.abc import Callable, Mapping
-from datetime import date
+from contextlib import suppress
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -220,6 +225,37 @@ def long_date(day: date, lang: str) -> str:
     return text.replace("\u202f", " ")  # CLDR's narrow space before "г." as a space
 
 
+# a date and a moment in figures, by language: English pages keep ISO 8601's order (year,
+# month, day), Russian ones the Russian order (day, month, year: ГОСТ Р 7.0.97)
+DAY = {"en": "%Y-%m-%d", "ru": "%d.%m.%Y"}
+MOMENT = {"en": "%Y-%m-%d %H:%M", "ru": "%d.%m.%Y %H:%M"}
+SECONDS = {"en": "%Y-%m-%d %H:%M:%S", "ru": "%d.%m.%Y %H:%M:%S"}
+SHORT_MOMENT = {"en": "%m-%d %H:%M", "ru": "%d.%m %H:%M"}
+
+
+def day_text(day: date | str | int, lang: str) -> str:
+    """A date in figures: "2000-01-31", "31.01.2000"; an ISO text is read first, and
+    anything else (a year alone, a text) shows as it is."""
+    if isinstance(day, str) and len(day) == 10:
+        with suppress(ValueError):
+            day = date.fromisoformat(day)
+    if not isinstance(day, date):
+        return str(day)
+    return day.strftime(DAY.get(lang, DAY[DEFAULT]))
+
+
+def moment_text(at: datetime | str, lang: str, short: bool = False,
+                seconds: bool = False) -> str:
+    """A moment in figures to the minute: "2000-01-31 09:30", "31.01.2000 09:30"; with
+    `short`, without the year ("01-31 09:30", "31.01 09:30"); with `seconds`, to the
+    second. An ISO text is read first; the moment is shown as given (the pages write
+    UTC)."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    formats = SHORT_MOMENT if short else SECONDS if seconds else MOMENT
+    return at.strftime(formats.get(lang, formats[DEFAULT]))
+
+
 def number(value: float, lang: str, digits: int | None = None) -> str:
     """A number with the language's separators: "12,345.6", "12 345,6"; with `digits`
     decimals when given."""
@@ -305,10 +341,26 @@ def install(env: Environment) -> None:
         to_lang = ctx.get("dataset_text")
         return to_lang(text) if to_lang is not None else text
 
+    @pass_context
+    def day_filter(ctx: Context, value: date | str | int | None) -> str:
+        return day_text(value, _lang_of(ctx)) if value else ""
+
+    @pass_context
+    def moment_filter(ctx: Context, value: datetime | str | None, seconds: bool = False
+                      ) -> str:
+        return moment_text(value, _lang_of(ctx), seconds=seconds) if value else ""
+
+    @pass_context
+    def short_moment_filter(ctx: Context, value: datetime | str | None) -> str:
+        return moment_text(value, _lang_of(ctx), short=True) if value else ""
+
     env.globals["name"] = name
     env.globals["label"] = label
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter
     env.filters["number"] = number_filter
+    env.filters["day"] = day_filter
+    env.filters["moment"] = moment_filter
+    env.filters["short_moment"] = short_moment_filter
     env.filters["quantity"] = quantity_filter
     env.filters["translated"] = translated

@@ -21,8 +21,18 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from phalanx.web.i18n import N_, forces_refusals, labeller, long_date, translations
+from phalanx.web.i18n import (
+    N_,
+    audit_texts,
+    day_text,
+    forces_refusals,
+    labeller,
+    long_date,
+    moment_text,
+    translations,
+)
 from phalanx.web.i18n.labels import LABELS
+from phalanx.web.i18n.validation import VALIDATION
 
 # the titles of the error statuses
 TITLES = {
@@ -85,6 +95,7 @@ MESSAGES = (
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
     *forces_refusals.FORCES_MESSAGES,
+    *audit_texts.AUDIT_MESSAGES,
 )
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
@@ -247,6 +258,7 @@ TEMPLATES = (
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
     *forces_refusals.OFFER_TEMPLATES,
+    *audit_texts.AUDIT_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -260,32 +272,12 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure"}
 
-# what pydantic says of a bad field (its error type), in words a person reads
-VALIDATION = {
-    "missing": N_("required"),
-    "int_parsing": N_("give a whole number"),
-    "int_type": N_("give a whole number"),
-    "float_parsing": N_("give a number"),
-    "float_type": N_("give a number"),
-    "bool_parsing": N_("give yes or no"),
-    "date_from_datetime_parsing": N_("give a date (YYYY-MM-DD)"),
-    "date_parsing": N_("give a date (YYYY-MM-DD)"),
-    "datetime_parsing": N_("give a date and time"),
-    "datetime_from_date_parsing": N_("give a date and time"),
-    "enum": N_("not one of the allowed values"),
-    "literal_error": N_("not one of the allowed values"),
-    "string_too_long": N_("too long"),
-    "string_too_short": N_("too short"),
-    "greater_than_equal": N_("too small"),
-    "greater_than": N_("too small"),
-    "less_than_equal": N_("too large"),
-    "less_than": N_("too large"),
-}
-
-
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
+# placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
+# shown in figures in the language's order ("19.01.2022 12:00 UTC")
+FIGURES = {"made", "withdrawn", "ended", "deadline"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems"}
 _FIXED = frozenset(MESSAGES)
@@ -353,6 +345,10 @@ def _value(name: str, value: str, lang: str) -> str:
         if name in MOMENTS:
             at = datetime.fromisoformat(value).astimezone(UTC)
             return f"{long_date(at.date(), lang)} {at:%H:%M} UTC"
+        figures = re.fullmatch(r"(\d{4}-\d\d-\d\d)( \d\d:\d\d)?(.*)", value, re.S)
+        if name in FIGURES and figures is not None:
+            when = figures[1] + (figures[2] or "")
+            return (moment_text(when, lang) if figures[2] else day_text(when, lang)) + figures[3]
     except ValueError:
         pass
     return value

@@ -20,6 +20,9 @@ the placeholders of its msgid; the name says how the value shows:
 - `unitkeys`: registry units `, `-separated, each by its name; a key without a name (a
   unit the reader may not see, or no names given) as "a restricted unit", never as the
   key (in English too);
+- `day`, `start`, `end`, `made`, `when`, `ended`: a date ("2026-12-05"), a moment
+  ("2026-12-05 10:00") or a moment in the year ("12-05 10:00"), in the language's order
+  ("05.12.2026", "05.12.2026 10:00", "05.12 10:00");
 - anything else: as it is (a name, an id, a text someone wrote).
 
 An optional group that did not match shows as nothing.
@@ -35,13 +38,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from functools import cache
 
 from phalanx.services.offered_units import RESTRICTED
-from phalanx.web.i18n import N_, labeller, number, translations
+from phalanx.web.i18n import N_, day_text, labeller, moment_text, number, translations
 from phalanx.web.i18n.errors import decision_number
 
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
+# the placeholders holding a date or a moment
+MOMENTS = frozenset({"day", "start", "end", "made", "when", "ended"})
+
+
+def _figures(value: str, lang: str) -> str:
+    """A date or a moment the services wrote in ISO order, in the language's order; any
+    other text as it is."""
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return day_text(value, lang)
+        if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", value):
+            return moment_text(value, lang)
+        if re.fullmatch(r"\d\d-\d\d \d\d:\d\d", value):  # (2000: a leap year, for 02-29)
+            return moment_text(datetime.strptime(f"2000-{value}", "%Y-%m-%d %H:%M"), lang,
+                               short=True)
+    except ValueError:
+        pass
+    return value
+
+
 # a registry unit the reader may not see, in a list of units
 RESTRICTED_UNIT = N_("a restricted unit")
 
@@ -85,6 +109,8 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
         return again(value)
     if name == "reasons":
         return "; ".join(again(part) for part in value.split("; "))
+    if name in MOMENTS:
+        return _figures(value, lang)
     return value
 
 

@@ -7,6 +7,7 @@ alerts and forces are in `labels_crisis.py`."""
 
 from __future__ import annotations
 
+from phalanx.web.i18n.labels_audit import AUDIT_TARGETS
 from phalanx.web.i18n.labels_crisis import CRISIS_LABELS
 
 
@@ -375,4 +376,5 @@ LABELS: dict[str, dict[str, str]] = {
         'status': L_('written', 'Procedure'),
     },
     **CRISIS_LABELS,
+    'audit_target': AUDIT_TARGETS,
 }

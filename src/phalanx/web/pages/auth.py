@@ -43,10 +43,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def _form(request: Request, status: int = 200, error: str = "", username: str = "",
-          next_: str = "/") -> HTMLResponse:
+          next_: str = "/", ended: bool = False) -> HTMLResponse:
     token = login_csrf(request)
     response = render(request, "login.html", {"csrf_token": token, "error": error,
-                                              "username": username, "next": next_},
+                                              "username": username, "next": next_,
+                                              "session_ended": ended},
                       status_code=status)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=_secure(request), path="/login")
@@ -55,8 +56,8 @@ def _form(request: Request, status: int = 200, error: str = "", username: str = 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, _: Annotated[Principal, Depends(requires(Permission.PUBLIC))],
-               next: str | None = None) -> HTMLResponse:
-    return _form(request, next_=_safe_next(next))
+               next: str | None = None, ended: bool = False) -> HTMLResponse:
+    return _form(request, next_=_safe_next(next), ended=ended)
 
 
 @router.post("/login", response_model=None)

@@ -111,6 +111,10 @@ def body(request: Request, key: str, org: Org) -> HTMLResponse:
         "c": orgs.composition(org, key, day) if day else None,
         "terms": {p.key: orgs.post_on(org, p.key, day) for p in org.posts.values()
                   if p.body == key and p.terms_from} if day else {},
+        # an observer state by its name in the page's language (the composition names
+        # observers as the dataset does, in English)
+        "observer_names": {o.name: org.states[o.state].name.get(lang)
+                           for o in org.bodies[key].observers if o.state in org.states},
         **_names(org, lang)}, status_code=_status(error))
 
 

@@ -226,3 +226,50 @@ document.addEventListener("htmx:confirm", function (event) {
   text.appendChild(button);
   notice.appendChild(text);
 });
+
+// A chart's figures are in the tooltips of its marks (an SVG <title>), which a touch
+// screen never shows: a tap on a bar (or any mark with a tooltip) writes its tooltip in a
+// line under the chart, and marks the bar.
+document.addEventListener("click", function (event) {
+  var mark = event.target.closest && event.target.closest("svg rect, svg circle, svg path, svg line");
+  var title = mark && mark.querySelector(":scope > title");
+  var chart = mark && mark.closest(".chart, figure.chart");
+  if (!title || !chart) {
+    return;
+  }
+  var tip = chart.nextElementSibling;
+  if (!tip || !tip.classList.contains("chart-tip")) {
+    tip = document.createElement("p");
+    tip.className = "chart-tip small";
+    tip.setAttribute("role", "status");
+    chart.parentNode.insertBefore(tip, chart.nextSibling);
+  }
+  tip.textContent = title.textContent;
+  chart.querySelectorAll(".picked").forEach(function (el) { el.classList.remove("picked"); });
+  mark.classList.add("picked");
+});
+
+// A long page's fold of its sections (data-jump): a link to each titled section of the
+// page; following one folds the list again.
+function fillJumps() {
+  document.querySelectorAll("details[data-jump]").forEach(function (box) {
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    document.querySelectorAll("main section[id] > h2").forEach(function (h2) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + h2.parentNode.id;
+      link.textContent = h2.textContent.trim();
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", fillJumps);
+document.addEventListener("htmx:afterSettle", fillJumps);
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("details[data-jump] a");
+  if (link) {
+    link.closest("details").open = false;
+  }
+});

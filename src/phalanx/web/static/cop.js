@@ -60,11 +60,17 @@
     return box;
   }
 
-  function legend(data) {
+  // the legend: a fold of its own, open where the map is wide; on a phone's narrow map it
+  // would hide half of it, so it starts folded (a tap on its title opens it)
+  function legend(el, data) {
     var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
-      var div = L.DomUtil.create("div", "cop-legend");
-      div.setAttribute("data-legend", "1");
+      var box = L.DomUtil.create("details", "cop-legend");
+      box.setAttribute("data-legend", "1");
+      box.open = el.clientWidth >= 700;
+      var title = document.createElement("summary");
+      title.textContent = el.getAttribute("data-legend-title") || "Legend";
+      box.appendChild(title);
       data.legend.forEach(function (item) {
         var row = document.createElement("div");
         var key = document.createElement("span");
@@ -73,11 +79,45 @@
         text.textContent = item[1];
         row.appendChild(key);
         row.appendChild(text);
-        div.appendChild(row);
+        box.appendChild(row);
       });
-      return div;
+      L.DomEvent.disableClickPropagation(box);
+      return box;
     };
     return control;
+  }
+
+  // the scale bar in the page's language (Leaflet writes "km" and "m")
+  function scaleBar(el) {
+    var bar = L.control.scale({ imperial: false });
+    var km = el.getAttribute("data-km") || "km", m = el.getAttribute("data-m") || "m";
+    bar._updateMetric = function (maxMeters) {
+      var meters = this._getRoundNum(maxMeters);
+      var text = meters < 1000 ? meters + " " + m : (meters / 1000) + " " + km;
+      this._updateScale(this._mScale, text, meters / maxMeters);
+    };
+    return bar;
+  }
+
+  // On a touch screen a map inside a page does not catch the finger that scrolls the
+  // page past it: one finger scrolls, two fingers move and zoom the map (a tap still
+  // opens a symbol or picks a place), and a line on the map says so. A page that is the
+  // map (data-drag) keeps one-finger dragging.
+  function cooperative(el) {
+    return !el.hasAttribute("data-drag") && !!window.matchMedia &&
+      window.matchMedia("(pointer: coarse)").matches;
+  }
+
+  function touchHint(el, map) {
+    if (!el.getAttribute("data-touch-hint")) { return; }
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var note = L.DomUtil.create("div", "cop-hint");
+      note.textContent = el.getAttribute("data-touch-hint");
+      return note;
+    };
+    control.addTo(map);
+    el.setAttribute("data-cooperative", "1");
   }
 
   // the zoom buttons, their tooltips in the page's language (the map's data-zoom-in and
@@ -92,11 +132,13 @@
     el.setAttribute("data-ready", "loading");
     // a reader who asks for reduced motion gets the map without zoom and fade animations
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var coop = cooperative(el);
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false,
                          attributionControl: false, zoomAnimation: !still,
                          fadeAnimation: !still, markerZoomAnimation: !still,
-                         zoomControl: false });
+                         zoomControl: false, dragging: !coop });
     zoomButtons(el, map);
+    if (coop) { touchHint(el, map); }
     el.leafletMap = map;
     map.fitBounds([[34, 22], [60, 90]]);
     var tiles = el.getAttribute("data-tiles");
@@ -169,8 +211,8 @@
       toggle.title = el.getAttribute("data-layers-title");
       toggle.setAttribute("aria-label", toggle.title);
     }
-    L.control.scale({ imperial: false }).addTo(map);
-    legend(data).addTo(map);
+    scaleBar(el).addTo(map);
+    legend(el, data).addTo(map);
     function labels() {
       el.classList.toggle("labels-all", map.getZoom() >= 7);
     }
@@ -186,6 +228,8 @@
   function start(root) {
     root.querySelectorAll(".cop-map[data-src]").forEach(build);
   }
+  // (shared with the place picker below)
+  window.cop = { cooperative: cooperative, touchHint: touchHint, scaleBar: scaleBar };
   document.addEventListener("DOMContentLoaded", function () { start(document); });
   // a live part of a page replaced (the crisis room's place, when a CAP Update moves it):
   // the map it held is let go (its listeners and requests), the new one built
@@ -234,10 +278,13 @@
 
   function build(el) {
     if (typeof L === "undefined" || el.leafletMap) { return; }
+    var coop = window.cop.cooperative(el);
     var map = L.map(el, { minZoom: 2, maxZoom: 12, attributionControl: false,
-                          zoomControl: false });
+                          zoomControl: false, dragging: !coop });
     L.control.zoom({ zoomInTitle: el.getAttribute("data-zoom-in") || "Zoom in",
                      zoomOutTitle: el.getAttribute("data-zoom-out") || "Zoom out" }).addTo(map);
+    if (coop) { window.cop.touchHint(el, map); }
+    window.cop.scaleBar(el).addTo(map);
     el.leafletMap = map;
     map.fitBounds([[34, 22], [60, 90]]);
     var tiles = el.getAttribute("data-tiles");

@@ -1,0 +1,102 @@
+"""A liaison officer's working day on a phone, in Russian: a session that ends while a
+situation report is being typed loses nothing (the login page says so, and the text is
+back in the form after logging in again, gone once the report is sent; logging out, or
+another user's logging in, forgets it); a chart keeps letters one can read and gives a
+bar's figure to a tap (its tooltip is for a mouse). The layout checks (widths, tables,
+tap targets, dates) are in test_layout_browser.py, the maps' in test_forces_browser.py."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from phalanx.services.db import Database
+from tests.e2e.test_layout_browser import (  # noqa: F401  (the shared demo site)
+    base_url,
+    consultation_draft,
+    layout_db,
+    phone,
+    sign_in,
+)
+from tests.support.sessions import end_sessions
+
+pytestmark = pytest.mark.browser
+DRAFTS = "Object.keys(sessionStorage).filter(k => k.startsWith('phalanx-draft:')).length"
+
+
+def _real_crisis(page: Any, base_url: str) -> str:  # noqa: F811
+    page.goto(f"{base_url}/crises")
+    return str(page.locator("#crisis-board a[href^='/crises/']").first.get_attribute("href"))
+
+
+def test_an_ended_session_keeps_the_report_being_typed(browser: Any, base_url: str,  # noqa: F811
+                                                       layout_db: Database) -> None:  # noqa: F811
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("rep-kaz", "demo-rep-kaz"))
+        room = _real_crisis(page, base_url)
+        page.goto(f"{base_url}{room}?lang=ru")
+        form = page.locator("#sitrep-form")
+        form.locator("textarea[name=situation]").fill("Обстановка в районе стабилизируется")
+        form.locator("input[name=casualties]").fill("нет")
+        # the working day is long: the session ends before the report is sent
+        end_sessions(layout_db, "rep-kaz")
+        with page.expect_navigation(url=re.compile(r"/login\?")):
+            form.locator("button[type=submit]").tap()
+        assert "Сеанс завершён" in page.locator("#session-ended").inner_text()
+        page.fill("input[name=username]", "rep-kaz")
+        page.fill("input[name=password]", "demo-rep-kaz")
+        with page.expect_navigation(url=re.compile(rf"{room}(\?|$)")):  # the form's page
+            page.locator("form.stack button[type=submit]").tap()
+        assert form.locator("textarea[name=situation]").input_value() == \
+            "Обстановка в районе стабилизируется"
+        assert form.locator("input[name=casualties]").input_value() == "нет"
+        assert "не отправили" in form.locator(".draft-restored").inner_text()
+        with page.expect_navigation(url=re.compile(r"saved=1")):
+            form.locator("button[type=submit]").tap()
+        assert page.locator("#saved").is_visible()
+        assert "Обстановка в районе стабилизируется" in page.locator("#sitreps").inner_text()
+        assert form.locator("textarea[name=situation]").input_value() == ""
+        assert page.evaluate(DRAFTS) == 0
+        # typed, not sent, then logging out: the phone keeps nothing of it
+        form.locator("textarea[name=situation]").fill("Черновик")
+        assert page.evaluate(DRAFTS) == 1
+        with page.expect_navigation():
+            page.locator("form[action='/logout'] button").tap()
+        assert page.evaluate(DRAFTS) == 0
+        # nor is it left for the next person who logs in on this phone
+        sign_in(page, base_url, ("rep-kaz", "demo-rep-kaz"))
+        page.goto(f"{base_url}{room}?lang=ru")
+        form.locator("textarea[name=situation]").fill("Черновик")
+        assert page.evaluate(DRAFTS) == 1
+        sign_in(page, base_url, ("rep-arm", "demo-rep-arm"))
+        assert page.evaluate(DRAFTS) == 0
+    finally:
+        ctx.close()
+
+
+def test_a_chart_is_read_and_its_bars_tapped_on_a_phone(browser: Any,
+                                                        base_url: str) -> None:  # noqa: F811
+    ctx = phone(browser)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("rep-kaz", "demo-rep-kaz"))
+        page.goto(f"{base_url}/operations/channel?lang=ru")
+        chart = page.locator("svg[data-chart='substance-chart']")
+        # its letters at their size (11 px), the chart scrolling inside its box
+        tick = chart.locator("text.tick").first.bounding_box()
+        assert tick["height"] >= 10, tick
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        box = page.locator(".chart:has(svg[data-chart='substance-chart'])")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth && b.tabIndex === 0")
+        bar = chart.locator("rect.bar").first
+        bar.scroll_into_view_if_needed()
+        bar.tap()
+        tip = page.locator("p.chart-tip").first
+        assert tip.inner_text() == bar.locator("title").text_content()
+        assert re.search(r"\d", tip.inner_text()) and tip.get_attribute("role") == "status"
+    finally:
+        ctx.close()
