@@ -214,16 +214,33 @@ def test_the_api_upload_reports_errors_by_row(client: tuple[TestClient, str],
     r = c.post("/api/v1/operations/channel/upload",
                params={"state": "KAZ", "agency": "customs"}, headers=auth,
                files={"file": ("kaz.csv", body.encode(), "text/csv")})
-    assert r.status_code == 200
-    assert r.json()["stored"] == 0
-    assert r.json()["errors"] == [{"row": 3, "column": "substance", "message": r.json()[
-        "errors"][0]["message"]}]
+    # refused whole, as bad input: every wrong row named, with its line and column
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["rows"] == 2
+    assert problem["detail"] == "kaz.csv: 1 of 2 rows is wrong: nothing is stored"
+    assert [(e["where"], e["line"]) for e in problem["errors"]] == [
+        ("kaz.csv: row 3, substance", 3)]
+    assert "unobtainium" in problem["errors"][0]["message"]
+    r = c.post("/api/v1/operations/channel/reports", headers={**auth, "Accept-Language": "ru"},
+               json={"state": "KAZ", "agency": "customs",
+                     "rows": [row("K-7", substance="unobtainium"), row("K-8", date="x")]})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "rows: строк с ошибками: 2 из 2, ничего не сохранено"
+    assert [e["where"] for e in r.json()["errors"]] == ["rows: row 1, substance",
+                                                        "rows: row 2, date"]
+    r = c.post("/api/v1/operations/channel/reports", headers=auth, json={
+        "state": "KAZ", "agency": "customs", "store_valid": True,
+        "rows": [row("K-5"), row("K-6", substance="unobtainium")]})
+    assert r.status_code == 200  # asked to keep the valid rows: stored, the others listed
+    assert (r.json()["stored"], [e["row"] for e in r.json()["errors"]]) == (1, [2])
     r = c.post("/api/v1/operations/channel/reports", headers=auth, json={
         "state": "KAZ", "agency": "customs", "rows": [row("K-9")]})
     assert r.json()["stored"] == 1
     stats = c.get("/api/v1/operations/channel/statistics", params={"by": "substance"},
                   headers=auth).json()
-    assert stats["rows"] == [{"key": {"substance": "heroin"}, "quantity": 12.5, "reports": 1}]
+    assert stats["rows"] == [{"key": {"substance": "heroin"}, "quantity": 25.0, "reports": 2}]
 
 
 def test_malformed_files_are_refused_clearly(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 (`domain/access/policy.py`: `acts_for` for what is done in a state's name, `is_staff` for
 the organization's own work, the administrator for accounts). A role the policy refuses
 gets 401, 403 or 404 and writes nothing (the audit trail does not grow); a role the policy
-allows is never refused for who it is.
+allows is never refused for who it is, and what it changes is in the audit trail.
 
 Each route runs against a fresh copy of one world (a Council session with an open draft,
 an amendment and a written procedure, an adopted decision with a state's task, a crisis
@@ -234,8 +234,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/watch/{ids['watch']}/escalate", {"affected": [ME]}, staff),
         ("POST", "/api/v1/operations/{key}/reports"): Case(
             "/api/v1/operations/channel/reports", {"agency": "customs", "state": ME, "rows": [
-                {"stage": "spring-2025", "metric": "seized_kg", "substance": "heroin",
-                 "value": 1.5}]}, acting(ME, StateAct.REPORT)),
+                {"reference": "K-1", "date": "2026-03-10", "stage": "spring-2026",
+                 "metric": "seizure", "substance": "heroin", "quantity": "1.5",
+                 "unit": "kg", "area": "Aktau"}]}, acting(ME, StateAct.REPORT)),
         ("POST", "/api/v1/operations/{key}/upload"): Case(
             f"/api/v1/operations/channel/upload?agency=customs&state={ME}", {},
             acting(ME, StateAct.REPORT),
@@ -492,6 +493,10 @@ def test_who_may_write_is_what_the_policy_says(
         r = send(who)
         assert r.status_code in (401, 403, 404), (who.username, r.status_code, r.text)
         assert _audit_length(db) == before, f"{who.username} wrote through {route}"
+    before = _audit_length(db)
     r = send(allowed[0])
     assert r.status_code not in (401, 403), (allowed[0].username, r.status_code, r.text)
     assert r.status_code < 500, r.text
+    if r.status_code < 300:
+        assert _audit_length(db) > before, f"{route} changed something and wrote no audit entry"
+

@@ -37,6 +37,15 @@ class Invalid(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class InvalidRows(Invalid):
+    """A file or batch of rows refused whole: every wrong row, each with where it is
+    (`where` names the source, each error its row and column) and what is wrong."""
+
+    def __init__(self, where: str, errors: list[tuple[int, str, str]], rows: int) -> None:
+        self.errors, self.rows = errors, rows
+        super().__init__(where, f"{len(errors)} of {rows} row(s) wrong: nothing stored")
+
+
 class Conflict(RuntimeError):
     """Somebody changed the record first (stale version), or a unique value is taken."""
 

@@ -21,10 +21,19 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from phalanx.adapters.cap.parse import CapError
-from phalanx.services.errors import RACED_MESSAGE, Conflict, Forbidden, Invalid, NotFound, raced
+from phalanx.services.errors import (
+    RACED_MESSAGE,
+    Conflict,
+    Forbidden,
+    Invalid,
+    InvalidRows,
+    NotFound,
+    raced,
+)
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled
 from phalanx.services.organization import NotLoaded
 from phalanx.web.i18n import errors as texts
+from phalanx.web.i18n import plurals
 
 PROBLEM = "application/problem+json"
 
@@ -182,9 +191,23 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Invalid)
     async def _invalid_input(request: Request, exc: Invalid) -> Response:
+        if isinstance(exc, InvalidRows):
+            return _invalid_rows(request, exc)
         message = texts.translate(exc.message, _lang(request), labelled=not _api(request))
         return respond(request, 422, f"{exc.where}: {message}", translated=True,
                        errors=[{"where": exc.where, "message": message}])
+
+    def _invalid_rows(request: Request, exc: InvalidRows) -> Response:
+        lang, labelled = _lang(request), not _api(request)
+        ngettext = plurals(lang)
+        errors = [{"where": f"{exc.where}: row {row}, {column}", "line": row,
+                   "message": texts.translate(message, lang, labelled=labelled)}
+                  for row, column, message in exc.errors]
+        detail = ngettext("%(num)d of %(rows)d rows is wrong: nothing is stored",
+                          "%(num)d of %(rows)d rows are wrong: nothing is stored",
+                          len({row for row, _c, _m in exc.errors}), rows=exc.rows)
+        return respond(request, 422, f"{exc.where}: {detail}", translated=True,
+                       rows=exc.rows, errors=errors)
 
     @app.exception_handler(IdentityError)
     async def _identity(request: Request, exc: IdentityError) -> Response:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
-from phalanx.services.errors import Invalid
+from phalanx.services.errors import Invalid, InvalidRows
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn
 
@@ -43,12 +43,13 @@ class ReportsIn(BaseModel):
 
 @router.post("/operations/{key}/reports", response_model=IngestOut)
 def report(key: str, data: ReportsIn, actor: Writer, db: DB) -> IngestOut:
-    """Submit result reports as JSON rows (the template's columns). Rows are numbered
-    from 1 in the errors; with errors nothing is stored unless `store_valid`."""
+    """Submit result reports as JSON rows (the template's columns). With an error nothing
+    is stored, and the answer is 422 naming every wrong row (numbered from 1) and column;
+    with `store_valid` the valid rows are stored and the wrong ones listed."""
     result = ops.ingest(db, key, data.state, data.agency,
                         ((n, row) for n, row in enumerate(data.rows, start=1)), actor=actor,
                         store_valid=data.store_valid)
-    return IngestOut(**result.as_dict())
+    return _answer(result, "rows")
 
 
 @router.post("/operations/{key}/upload", response_model=IngestOut)
@@ -56,7 +57,8 @@ def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
            state: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
            agency: Annotated[str, Query(max_length=32)],
            store_valid: bool = False) -> IngestOut:
-    """Upload a CSV or XLSX file in the template's columns."""
+    """Upload a CSV or XLSX file in the template's columns: all of it is stored, or with an
+    error none of it (422 naming every wrong row and column), unless `store_valid`."""
     name = Path(file.filename or "upload").name
     suffix = Path(name).suffix.lower()
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
@@ -68,6 +70,14 @@ def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
                                 actor=actor, source=name, store_valid=store_valid)
         except FileProblem as exc:
             raise Invalid(f"{name}: row {exc.row}, {exc.column}", exc.message) from exc
+    return _answer(result, name)
+
+
+def _answer(result: ops.IngestResult, source: str) -> IngestOut:
+    """What was stored; a batch refused whole (nothing stored) is bad input, a 422."""
+    if result.batch_id is None and result.errors:
+        raise InvalidRows(source, [(e.row, e.column, e.message) for e in result.errors],
+                          result.rows)
     return IngestOut(**result.as_dict())
 
 
