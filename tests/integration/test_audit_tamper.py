@@ -68,6 +68,19 @@ def test_an_untouched_trail_verifies(trail: Database) -> None:
                                "reason": ""})
 
 
+def test_verifying_tells_how_far_it_has_read(trail: Database,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long trail is checked with a progress bar: the entries read, out of how many."""
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 4)
+    seen: list[tuple[int, int]] = []
+    verdict = audit.verify_trail(trail, None, progress=lambda n, total: seen.append((n, total)))
+    assert verdict.entries == 9
+    assert seen == [(4, 9), (8, 9), (9, 9)]
+    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
+    r = runner.invoke(app, ["audit", "verify"])
+    assert r.exit_code == 0 and "audit trail intact: 10 entries" in r.stdout
+
+
 def test_the_trail_refuses_update_and_delete(trail: Database) -> None:
     assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
     for stmt in ("UPDATE audit_log SET actor = 'mallory' WHERE id = 3",

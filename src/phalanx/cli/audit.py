@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 from cryptography.hazmat.primitives import serialization
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from phalanx.cli.common import database, emit_json, fail, out
+from phalanx.cli.common import database, emit_json, err, fail, out
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import audit
@@ -48,8 +49,12 @@ def verify(
     if no key is at hand. Writes nothing."""
     settings = get_settings()
     public = _key(key)
-    verdict = audit.verify_installation(database(read_only=True), settings, public,
-                                        checkpoints, max_age)
+    with Progress(TextColumn("checking the chain"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=as_json) as bar:
+        task = bar.add_task("chain", total=None)
+        verdict = audit.verify_installation(
+            database(read_only=True), settings, public, checkpoints, max_age,
+            progress=lambda n, total: bar.update(task, completed=n, total=total))
     if as_json:
         emit_json(verdict.as_dict())
     elif verdict.ok:

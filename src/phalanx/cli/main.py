@@ -202,8 +202,14 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx 
         run_restore(db.engine, file)
     except BackupError as exc:
         raise fail(str(exc)) from exc
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     key = audit.signing_key(get_settings().audit_key_file, create=False)
-    verdict = audit.verify_trail(database(read_only=True), key)
+    with Progress(TextColumn("checking the audit trail"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("chain", total=None)
+        verdict = audit.verify_trail(database(read_only=True), key, progress=lambda n, total:
+                                     bar.update(task, completed=n, total=total))
     unsigned = verdict.problem == "no-key"
     if not verdict.ok and not unsigned:
         raise fail(f"restored, but the audit trail does not verify: entry "

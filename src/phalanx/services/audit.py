@@ -13,6 +13,7 @@ import base64
 import contextlib
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from sqlalchemy import Connection, func, insert, select
 from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.audit import Checkpoint, Outside, Verdict, verify
+from phalanx.domain.audit import Checkpoint, Entry, Outside, Verdict, verify
 from phalanx.services.audit_tail import Tail
 from phalanx.services.db import Database
 
@@ -141,9 +142,11 @@ def checkpoint(db: Database, tail: Tail, *, actor: Principal) -> Checkpoint | No
 
 
 def verify_trail(db: Database, key: SigningKey | Ed25519PublicKey | None,
-                 outside: Outside | None = None) -> Verdict:
+                 outside: Outside | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Verdict:
     """Verify the chain, its signed checkpoints and, when given, the copies kept outside
-    the database. Reads only the entries' fields and hashes; writes nothing."""
+    the database. Reads only the entries' fields and hashes; writes nothing. `progress`
+    is told the entries read and the trail's length, every `PROGRESS_EVERY` entries."""
     check = None
     if isinstance(key, SigningKey):
         check = key.check
@@ -151,7 +154,23 @@ def verify_trail(db: Database, key: SigningKey | Ed25519PublicKey | None,
         check = checker(key)
     with db.read() as conn:
         cps = audit_store.checkpoints(conn)
-        return verify(audit_store.entries(conn), cps, check, outside)
+        entries = audit_store.entries(conn)
+        if progress is not None:
+            entries = _counted(entries, audit_store.count(conn), progress)
+        return verify(entries, cps, check, outside)
+
+
+PROGRESS_EVERY = 5000
+
+
+def _counted(entries: Iterator[Entry], total: int, progress: Callable[[int, int], None]
+             ) -> Iterator[Entry]:
+    n = 0
+    for n, entry in enumerate(entries, start=1):
+        if n % PROGRESS_EVERY == 0:
+            progress(n, total)
+        yield entry
+    progress(n, total)
 
 
 @dataclass(frozen=True)
@@ -225,7 +244,8 @@ def outside_from(settings: Any, files: list[Path] | None = None,
 
 def verify_installation(db: Database, settings: Any, key: Any,
                         files: list[Path] | None = None,
-                        max_age_minutes: float | None = None) -> Verdict:
+                        max_age_minutes: float | None = None,
+                        progress: Callable[[int, int], None] | None = None) -> Verdict:
     """Verify the trail against this installation's outside copies (or the given files);
     a missing or unreadable file of copies is a failed verification, said as such."""
     from phalanx.services.audit_tail import TailFileError
@@ -236,4 +256,4 @@ def verify_installation(db: Database, settings: Any, key: Any,
         out = outside_from(settings, files, max_age_minutes, key_id)
     except (OSError, TailFileError) as exc:
         return Verdict(False, 0, None, str(exc), "no-checkpoints")
-    return verify_trail(db, key, out)
+    return verify_trail(db, key, out, progress)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
@@ -48,6 +48,11 @@ def append(conn: Connection, actor: Principal, action: str, target_kind: str, ta
 def _entry(row: Any) -> Entry:
     return Entry(row.id, row.at, row.actor, row.role, row.acting_for, row.action,
                  row.target_kind, row.target_id, row.change, row.prev_hash, row.hash)
+
+
+def count(conn: Connection) -> int:
+    """How many entries the trail holds."""
+    return int(conn.execute(select(func.count()).select_from(t.audit_log)).scalar_one())
 
 
 def entries(conn: Connection, batch: int = 5000) -> Iterator[Entry]:
