@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -642,3 +643,38 @@ def test_two_allocations_at_once_never_exceed_the_places_offered(
         q = tr.get_quota(conn, q.id, actor=SEC)
     assert q.allocated == 865
     assert len(actions(a, "training.allocate")) == 1
+
+
+def test_two_offers_of_one_host_at_once_never_exceed_its_yearly_limit(
+        two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """The host's yearly limit counts the places of all its institutions of one type
+    (Russia's military universities: 1,000 a year). With a second military institution
+    of Russia in the file, 600 places offered for 2027 in each, at once, each fit alone
+    and not together: one is refused (before: the offer locked its own institution's
+    quota only, so each counted the other's places as none, and 1,200 were offered)."""
+    from phalanx.dataset import loader
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import organization as orgs
+
+    a, b = two
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    anchor = "    - {key: kaz-national-defence,"
+    assert anchor in text
+    path = tmp_path / "csto-two-academies.yaml"
+    path.write_text(text.replace(anchor, (
+        "    - {key: rus-military-academies, name: {en: Military academies of Russia, "
+        "ru: Военные академии России}, state: RUS, type: military, source: illustrative}\n"
+        + anchor), 1), encoding="utf-8")
+    orgs.load_dataset(a, path, actor=SYSTEM)
+    slowed(monkeypatch, tr.rules, "quota_problems", after=0.3)  # checked, then waits
+    out = race(lambda: tr.offer(a, tr.OfferIn(year=2027, institution="rus-military",
+                                              offered=600), actor=SEC),
+               lambda: tr.offer(b, tr.OfferIn(year=2027, institution="rus-military-academies",
+                                              offered=600), actor=rep("RUS")))
+    assert len(refused(out, Invalid)) == 1
+    with a.read() as conn:
+        offered = [q.offered for q in tr.list_quotas(conn, actor=SEC, year=2027)
+                   if q.host == "RUS" and q.type == "military"]
+    assert offered == [600]
+    assert len(actions(a, "training.offer")) == 1

@@ -12,6 +12,9 @@ from phalanx.domain.access.policy import (
     can_change,
     can_read,
     has_permission,
+    key_namespace,
+    key_state,
+    why_not_key,
 )
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 
@@ -85,3 +88,45 @@ def test_permissions_by_role_and_token_scope() -> None:
     assert has_permission(scoped, Permission.READ)
     assert not has_permission(scoped, Permission.RECORDS_WRITE)
     assert has_permission(scoped, Permission.PUBLIC)
+
+
+STATES = {"ARM", "KAZ", "RUS"}
+
+
+@pytest.mark.parametrize(("key", "state"), [
+    ("kaz-2026-rifles", "KAZ"), ("kaz-sup-1f2e3d4c", "KAZ"), ("rus-x", "RUS"),
+    ("sup-rus-kaz-2026-1", None), ("kazakh-supply", None), ("kaz", None),
+    ("kaz_rifles", None), ("blr-x", None),  # BLR: no state of this organization
+])
+def test_a_key_beginning_with_a_states_code_and_a_hyphen_is_that_states(
+        key: str, state: str | None) -> None:
+    assert key_state(key, STATES) == state
+
+
+def test_each_creator_chooses_keys_in_a_namespace_of_its_own() -> None:
+    """A user acting for a state: its state's ("kaz-…"), whatever its role there; the
+    staff and the system: the organization's (no state's code first)."""
+    assert key_namespace(KAZ_REP) == key_namespace(KAZ_CUSTOMS) == "KAZ"
+    assert key_namespace(SECRETARIAT) is key_namespace(SYSTEM) is None
+    assert why_not_key(KAZ_REP, "kaz-2026-rifles", STATES) is None
+    assert why_not_key(KAZ_REP, "rus-2026-rifles", STATES) == (
+        "the key of a record created for KAZ begins with 'kaz-' (or leave the key out: one "
+        "is assigned)")
+    assert why_not_key(KAZ_REP, "sup-2026", STATES) is not None
+    assert why_not_key(SECRETARIAT, "sup-kaz-2026", STATES) is None
+    assert why_not_key(SYSTEM, "frontier-2026", STATES) is None
+    assert why_not_key(SECRETARIAT, "kaz-2026", STATES) == (
+        "'kaz-2026' begins with KAZ's code: the keys the organization's staff choose begin "
+        "with no state's code (or leave the key out: one is assigned)")
+    # its own state's namespace even when the list of states misses it
+    assert why_not_key(ARM_REP, "arm-1", {"KAZ"}) is None
+
+
+def test_an_assigned_key_of_the_organizations_lies_in_no_states_namespace() -> None:
+    """The registers' prefixes ("sup-…") are no ISO 3166 alpha-3 code, which every state
+    code of an organization file is."""
+    import pycountry
+
+    from phalanx.services.registers.common import ASSIGNED
+
+    assert all(pycountry.countries.get(alpha_3=p.upper()) is None for p in ASSIGNED.values())

@@ -117,6 +117,13 @@ def test_the_builtin_registers_are_marked_and_use_the_seeds_figures() -> None:
      "parliamentary_assembly.model_laws.0.commission", "not one of the Assembly's"),
     ("{partner: un, kind", "{partner: nato, kind", "external_relations.instruments.0.partner",
      "unknown partner 'nato'"),
+    # the file's keys are the organization's: none begins with a state's code
+    ("key: s-1", "key: kaz-s-1", "military_technical.supplies.0.key",
+     "'kaz-s-1' begins with KAZ's code: keys beginning 'kaz-' are kept for the records "
+     "KAZ's representative creates"),
+    ("key: ex-1", "key: arm-2014", "exercises.0.key", "'arm-2014' begins with ARM's code"),
+    ("key: ml-one", "key: kaz-ml-one", "parliamentary_assembly.model_laws.0.key",
+     "begins with KAZ's code"),
 ])
 def test_bad_register_items_are_placed(old: str, new: str, path: str, message: str) -> None:
     text = VALID + PA
@@ -139,3 +146,21 @@ def test_units_are_checked_only_against_a_forces_registry() -> None:
 
     with_forces = SimpleNamespace(forces={"units": [{"key": "crdf-rus-1", "state": "RUS"}]})
     assert _forces_units(with_forces) == {"crdf-rus-1": "RUS"}  # type: ignore[arg-type]
+
+
+def test_a_key_in_a_states_namespace_is_refused_naming_the_file_line_and_field() -> None:
+    """A key beginning with a state's code and a hyphen is kept for the records that
+    state's representative creates (every one a record that state reads): the file's,
+    which are the organization's, begin otherwise, so that a representative creating a
+    record never meets one of them under a key of its own. A code that is no state of the
+    file begins an ordinary key."""
+    bad = (VALID + PA).replace("key: s-1", "key: kaz-s-1", 1)
+    with pytest.raises(DatasetError) as exc:
+        parse(bad, "org.yaml")
+    line = line_of(bad, "kaz-s-1")
+    assert str(exc.value) == (
+        f"org.yaml:{line}: military_technical.supplies.0.key: 'kaz-s-1' begins with KAZ's "
+        "code: keys beginning 'kaz-' are kept for the records KAZ's representative creates; "
+        "the file's keys begin with no state's code")
+    _, org = parse((VALID + PA).replace("key: s-1", "key: rus-s-1", 1), "org.yaml")
+    assert org.registers["military_technical"]["supplies"][0]["key"] == "rus-s-1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.dataset.schema.root import DatasetIn
+from phalanx.domain.access.policy import key_state
 from phalanx.domain.registers import exercises as ex_rules
 
 REGISTER_SECTIONS = ("parliamentary_assembly", "military_technical", "training", "exercises",
@@ -36,6 +37,19 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                             f"{value!r} already defined at item {first[value]}"))
             first.setdefault(value, i)
 
+    def ours(section: str, items: list[Any], *where: str | int) -> None:
+        """The file's records are the organization's: their keys lie in its namespace,
+        beginning with no state's code (`policy.key_state`); a key beginning with a
+        state's code is kept for the records that state's representative creates."""
+        for i, item in enumerate(items):
+            owner = key_state(item.key, states)
+            if owner is not None:
+                out.append(((section, *where, i, "key"),
+                            f"{item.key!r} begins with {owner}'s code: keys beginning "
+                            f"'{owner.lower()}-' are kept for the records {owner}'s "
+                            f"representative creates; the file's keys begin with no "
+                            f"state's code"))
+
     first_unit = (ds.organization.settings.get("response_targets") or {}).get("first_unit")
     for i, cat in enumerate(ds.crisis_categories):
         to_unit = sum(m for stage, m in cat.targets.items()
@@ -64,6 +78,7 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
         for i, o in enumerate(pa.observer_parliaments):
             state(("parliamentary_assembly", "observer_parliaments", i, "state"), o.state)
         unique("parliamentary_assembly", pa.model_laws, "key", "model_laws")
+        ours("parliamentary_assembly", pa.model_laws, "model_laws")
         for i, law in enumerate(pa.model_laws):
             where = ("parliamentary_assembly", "model_laws", i)
             if law.commission not in pa.commissions:
@@ -84,6 +99,7 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
             state((*where, "state"), fs.state)
     if mt := ds.military_technical:
         unique("military_technical", mt.supplies, "key", "supplies")
+        ours("military_technical", mt.supplies, "supplies")
         for i, sp in enumerate(mt.supplies):
             where = ("military_technical", "supplies", i)
             state((*where, "supplier"), sp.supplier)
@@ -92,6 +108,7 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                 out.append(((*where, "category"), f"unknown category {sp.category!r} "
                                                   f"(categories: {', '.join(mt.categories)})"))
         unique("military_technical", mt.programmes, "key", "programmes")
+        ours("military_technical", mt.programmes, "programmes")
         for i, pr in enumerate(mt.programmes):
             for j, code in enumerate(pr.states):
                 state(("military_technical", "programmes", i, "states", j), code)
@@ -128,6 +145,7 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
     if ds.exercises:
         units = _forces_units(ds)
         unique("exercises", ds.exercises, "key")
+        ours("exercises", ds.exercises)
         for i, ex in enumerate(ds.exercises):
             where = ("exercises", i)
             state((*where, "host"), ex.host)

@@ -22,6 +22,7 @@ that lists, counts, searches and exports obey exactly the same rule.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -182,6 +183,56 @@ def is_staff(p: Principal) -> bool:
 
 def can_change(p: Principal, c: Classification) -> bool:
     return can_read(p, c) and can_own(p, c.owner_kind, c.owner)
+
+
+# --- the keys of new records ---------------------------------------------------------------
+
+# A register's record is named by its key (/api/v1/mtc/supplies/KEY), unique over all the
+# records, those a user may not read included. So that creating a record never tells
+# whether one the creator may not read exists ("exists" where reading it answers "not
+# found"), a key lies in a namespace, and each namespace holds only records that whoever
+# creates in it reads: a key beginning with a state's code and a hyphen ("kaz-…") is that
+# state's, chosen by the users acting for it (what they create is a record their state
+# reads: a supply it is party to); any other key is the organization's, chosen by its
+# staff, the system and the organization file (the registers' records are PUBLIC,
+# ORGANIZATION or PARTICIPANTS, which the staff read). A key left out is assigned in the
+# creator's namespace; never from a sequence, which would count records some of its
+# readers may not read.
+
+
+def key_namespace(p: Principal) -> str | None:
+    """The state in whose namespace `p` keys the records it creates: the state whose
+    records it reads whatever their marking (its representative's, its reporters'); None
+    for the organization's (the staff, the system)."""
+    return read_scope(p).own_state
+
+
+def key_prefix(p: Principal) -> str:
+    """How the keys `p` chooses begin: "kaz-" for Kazakhstan's representative, nothing
+    for the organization's staff."""
+    state = key_namespace(p)
+    return f"{state.lower()}-" if state else ""
+
+
+def key_state(key: str, states: Collection[str]) -> str | None:
+    """The state (one of `states`) whose namespace `key` lies in, or None: the
+    organization's."""
+    head, hyphen, _ = key.partition("-")
+    return head.upper() if hyphen and head.upper() in states else None
+
+
+def why_not_key(p: Principal, key: str, states: Collection[str]) -> str | None:
+    """Why `p` may not give a record it creates the key `key` (None if it may): the key
+    lies outside its namespace."""
+    mine = key_namespace(p)
+    owner = key_state(key, {*states, *([mine] if mine else [])})
+    if owner == mine:
+        return None
+    if mine is not None:
+        return (f"the key of a record created for {mine} begins with '{key_prefix(p)}' "
+                f"(or leave the key out: one is assigned)")
+    return (f"'{key}' begins with {owner}'s code: the keys the organization's staff "
+            f"choose begin with no state's code (or leave the key out: one is assigned)")
 
 
 def why_not_change(p: Principal, c: Classification) -> str | None:

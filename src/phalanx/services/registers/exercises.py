@@ -24,14 +24,14 @@ from phalanx.domain.registers import exercises as rules
 from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Forbidden, Invalid, NotFound
 from phalanx.services.registers.common import (
+    KEY_HELP,
     acts_for,
     classified,
-    key_taken,
     members,
-    new_key,
     raise_problems,
+    record_key,
     require_member,
     require_staff,
     staff,
@@ -95,7 +95,8 @@ class ExerciseOut(BaseModel):
 
 
 class ExerciseIn(BaseModel):
-    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
+    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
+                            description=KEY_HELP)
     name: str = Field(min_length=1, max_length=300)
     name_ru: str = Field(default="", max_length=300)
     series: str = Field(min_length=1, max_length=64)
@@ -204,9 +205,7 @@ def create(db: Database, data: ExerciseIn, *, actor: Principal) -> ExerciseOut:
     with db.write(actor) as w:
         org = orgs.organization(w.conn)
         require_member(org, data.host, "host")
-        key = data.key or new_key("ex")
-        if key_taken(w.conn, t.joint_exercise, key):
-            raise Conflict(f"exercise {key!r} exists")
+        key = record_key(w.conn, t.joint_exercise, actor, data.key, org.states, "exercise")
         w.conn.execute(insert(t.joint_exercise).values(
             key=key, name_en=data.name, name_ru=data.name_ru, series=data.series,
             start_on=data.start, end_on=data.end, host_state=data.host, place=data.place,

@@ -23,12 +23,13 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.services.registers.common import (
+    KEY_HELP,
     acts_for,
     classified,
-    key_taken,
     members,
     new_key,
     raise_problems,
+    record_key,
     require_member,
     require_staff,
     staff,
@@ -66,7 +67,8 @@ class LawOut(BaseModel):
 
 
 class LawIn(BaseModel):
-    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
+    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
+                            description=KEY_HELP)
     kind: rules.LawKind = rules.LawKind.MODEL_LAW
     title: str = Field(min_length=1, max_length=500)
     title_ru: str = Field(default="", max_length=500)
@@ -133,9 +135,7 @@ def create_law(db: Database, data: LawIn, *, actor: Principal) -> LawOut:
         if data.commission not in pa["commissions"]:
             raise Invalid("commission", f"unknown commission {data.commission!r} "
                                         f"(commissions: {', '.join(pa['commissions'])})")
-        key = data.key or new_key("law")
-        if key_taken(w.conn, t.model_law, key):
-            raise Conflict(f"model law {key!r} exists")
+        key = record_key(w.conn, t.model_law, actor, data.key, org.states, "model law")
         w.conn.execute(insert(t.model_law).values(
             key=key, kind=data.kind.value, title_en=data.title, title_ru=data.title_ru,
             commission=data.commission, drafted_on=data.drafted, adopted_on=data.adopted,

@@ -22,14 +22,14 @@ from phalanx.domain.registers import date_range
 from phalanx.domain.registers import supply as rules
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.errors import Forbidden, Invalid
 from phalanx.services.registers.common import (
+    KEY_HELP,
     acts_for,
     classified,
-    key_taken,
-    new_key,
     pack,
     raise_problems,
+    record_key,
     require_member,
     require_staff,
     staff,
@@ -69,7 +69,8 @@ class SupplyOut(BaseModel):
 
 
 class SupplyIn(BaseModel):
-    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
+    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
+                            description=KEY_HELP)
     supplier: str = Field(pattern=r"^[A-Z]{3}$")
     recipient: str = Field(pattern=r"^[A-Z]{3}$")
     category: str = Field(max_length=64)
@@ -150,9 +151,7 @@ def create_supply(db: Database, data: SupplyIn, *, actor: Principal) -> SupplyOu
         if data.category not in categories:
             raise Invalid("category", f"unknown category {data.category!r} "
                                       f"(categories: {', '.join(categories)})")
-        key = data.key or new_key("sup")
-        if key_taken(w.conn, t.supply_agreement, key):
-            raise Conflict(f"supply {key!r} exists")
+        key = record_key(w.conn, t.supply_agreement, actor, data.key, org.states, "supply")
         w.conn.execute(insert(t.supply_agreement).values(
             key=key, supplier=data.supplier, recipient=data.recipient, category=data.category,
             item=data.item, quantity=data.quantity, value=data.value, currency=data.currency,
@@ -247,7 +246,8 @@ class ProgrammeOut(BaseModel):
 
 
 class ProgrammeIn(BaseModel):
-    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
+    key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
+                            description=KEY_HELP)
     title: str = Field(min_length=1, max_length=500)
     title_ru: str = Field(default="", max_length=500)
     kind: str = Field(pattern=r"^(research|modernization|joint_venture)$")
@@ -273,9 +273,7 @@ def add_programme(db: Database, data: ProgrammeIn, *, actor: Principal) -> Progr
         org = orgs.organization(w.conn)
         for i, s in enumerate(data.states):
             require_member(org, s, f"states.{i}")
-        key = data.key or new_key("prg")
-        if key_taken(w.conn, t.mtc_programme, key):
-            raise Conflict(f"programme {key!r} exists")
+        key = record_key(w.conn, t.mtc_programme, actor, data.key, org.states, "programme")
         w.conn.execute(insert(t.mtc_programme).values(
             key=key, title_en=data.title, title_ru=data.title_ru, kind=data.kind,
             states=pack(data.states), start_on=data.start, end_on=data.end,

@@ -126,6 +126,18 @@ def _may_change(actor: Principal, host: str) -> None:
                         f"training quotas")
 
 
+def _lock_host(conn: Connection, host: str) -> None:
+    """Take the lock under which a host's offers are checked and written: the host state's
+    row, until the transaction ends. The yearly limit counts the places of all the host's
+    institutions of a type, so two offers at once (two instances of the app) for two of
+    them are checked one after the other, never both against the places offered before
+    either; an offer for a year and institution not offered yet has no row of its own to
+    lock. (FOR NO KEY UPDATE: the records that merely name the state are not held up.
+    SQLite already runs one writer at a time.)"""
+    conn.execute(select(t.state.c.code).where(t.state.c.code == host)
+                 .with_for_update(key_share=True))
+
+
 def offer(db: Database, data: OfferIn, *, actor: Principal) -> QuotaOut:
     """The host's offer of places for a year in one institution (new, or changed)."""
     with db.write(actor) as w:
@@ -135,6 +147,7 @@ def offer(db: Database, data: OfferIn, *, actor: Principal) -> QuotaOut:
             raise Invalid("institution", f"unknown institution {data.institution!r} "
                                          f"(institutions: {', '.join(institutions(org))})")
         _may_change(actor, inst["state"])
+        _lock_host(w.conn, inst["state"])
         c = t.training_quota.c
         # the host's own quotas of the year, whoever reads (internal bookkeeping)
         existing = w.conn.execute(access.select_visible(t.training_quota, SYSTEM, c.id,

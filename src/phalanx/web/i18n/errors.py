@@ -212,6 +212,12 @@ TEMPLATES = (
        "amendment"),
     N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
        "formal objection still counts"),
+    # the key of a record created in a register (`policy.why_not_key`)
+    N_("the key of a record created for %(state)s begins with '%(prefix)s' (or leave the "
+       "key out: one is assigned)"),
+    N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
+       "begin with no state's code (or leave the key out: one is assigned)"),
+    N_("%(record)s '%(key)s' exists"),
     N_("unknown state %(state)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),

@@ -1,0 +1,218 @@
+"""The keys of the registers' records (exercises, model laws, supplies, programmes) are
+unique over all records, those a user may not read included. Creating a record must
+never answer differently according to whether a record the creator may not read exists:
+otherwise "409: exists" tells a member state that another state's supply, or a record
+only another state reads, exists (reading it answers 404). So each creator chooses keys
+in a namespace of its own, where every record is one it reads: a state's representative
+keys beginning with its code ("kaz-…"), the organization's staff keys beginning with no
+state's code; a key left out is assigned in the creator's namespace. SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Table, insert
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read, key_state
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import identity
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+SEC = Principal("sec", Role.SECRETARIAT)
+KAZ = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "dataset"
+
+
+@pytest.fixture
+def api(db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, dict]]]:
+    headers = {}
+    for p in (SEC, KAZ):
+        identity.add_user(db, identity.NewUser(p.username, "long-password-1", p.role, p.state),
+                          actor=SYSTEM)
+        token = identity.issue_token(db, p.username, actor=SYSTEM).token
+        headers[p.username] = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(settings, db)) as c:
+        yield c, headers
+
+
+# each register: the table, where it is created, and a valid new record (without a key)
+REGISTERS: dict[str, tuple[Table, str, dict[str, Any]]] = {
+    "exercise": (t.joint_exercise, "/api/v1/joint-exercises", {
+        "name": "Steppe-2027", "series": "steppe", "start": "2027-09-10",
+        "end": "2027-09-20", "host": "KGZ"}),
+    "model law": (t.model_law, "/api/v1/parliament/model-laws", {
+        "title": "On border security", "commission": "pa-defence", "drafted": "2026-01-10"}),
+    "supply": (t.supply_agreement, "/api/v1/mtc/supplies", {
+        "supplier": "KAZ", "recipient": "RUS", "category": "small_arms", "item": "rifles",
+        "quantity": 10, "value": 1.0, "agreed": "2026-10-01"}),
+    "programme": (t.mtc_programme, "/api/v1/mtc/programmes", {
+        "title": "Joint repair", "kind": "joint_venture", "states": ["RUS", "KAZ"],
+        "start": "2026-01-01"}),
+}
+
+
+def national_copy(db: Database, table: Table, key: str, state: str) -> None:
+    """A record of `table` under `key` that only `state` reads: a copy of one of the
+    dataset's, kept NATIONAL by `state` (no register holds one today; one that kept
+    such records would)."""
+    with db.write(SYSTEM) as w:
+        row = dict(w.conn.execute(access.select_visible(table, SYSTEM).limit(1)).one()._mapping)
+        row.pop("id")
+        row.update(key=key, **access.classification_values(
+            Classification(OwnerKind.STATE, state, Marking.NATIONAL)))
+        w.conn.execute(insert(table).values(**row))
+        w.audit("test.national", table.name, key)
+
+
+def answer(r: Any, key: str) -> tuple[int, Any]:
+    """What an answer tells, the key it was asked about taken out: the status, and the
+    problem's detail and fields when it is one."""
+    if r.status_code < 400:
+        return r.status_code, None
+    body = r.json()
+    return r.status_code, (body["detail"].replace(key, "KEY"),
+                           [e.get("where") for e in body.get("errors", [])])
+
+
+@pytest.mark.parametrize("register", REGISTERS)
+def test_creating_a_record_never_tells_whether_one_the_creator_may_not_read_exists(
+        api: tuple[TestClient, dict], db: Database, register: str) -> None:
+    """Kyrgyzstan keeps a record NATIONAL under "kgz-steppe-2026": the Secretariat and
+    Kazakhstan's representative read 404 there. Creating a record under that key answers
+    exactly as under "kgz-steppe-2027", which names nothing (before: 409 "exists" for the
+    one, 201 for the other)."""
+    c, h = api
+    table, path, body = REGISTERS[register]
+    national_copy(db, table, "kgz-steppe-2026", "KGZ")
+    for who in ("sec", "rep-kaz"):
+        assert c.get(f"{path}/kgz-steppe-2026", headers=h[who]).status_code in (404, 405)
+        hidden = c.post(path, headers=h[who], json={**body, "key": "kgz-steppe-2026"})
+        absent = c.post(path, headers=h[who], json={**body, "key": "kgz-steppe-2027"})
+        assert answer(hidden, "kgz-steppe-2026") == answer(absent, "kgz-steppe-2027"), \
+            (who, hidden.text, absent.text)
+        assert hidden.status_code != 500
+
+
+def test_a_representative_learns_nothing_of_a_supply_between_two_other_states(
+        api: tuple[TestClient, dict]) -> None:
+    """Russia's supply to Kyrgyzstan is read by its two parties and the staff only:
+    Kazakhstan's representative, registering a supply of its own under that supply's
+    key, is answered as under a key that names nothing (before: 409 "supply
+    'sup-rus-kgz-2023-1' exists")."""
+    c, h = api
+    _, path, body = REGISTERS["supply"]
+    assert c.get(f"{path}/sup-rus-kgz-2023-1", headers=h["rep-kaz"]).status_code == 404
+    hidden = c.post(path, headers=h["rep-kaz"], json={**body, "key": "sup-rus-kgz-2023-1"})
+    absent = c.post(path, headers=h["rep-kaz"], json={**body, "key": "sup-rus-kgz-2023-9"})
+    assert answer(hidden, "sup-rus-kgz-2023-1") == answer(absent, "sup-rus-kgz-2023-9"), \
+        (hidden.text, absent.text)
+
+
+def test_a_key_left_out_is_assigned_in_the_creators_namespace(
+        api: tuple[TestClient, dict]) -> None:
+    """Kazakhstan's representative's supply gets a key of Kazakhstan's ("kaz-sup-…"), the
+    Secretariat's records keys of the organization's, by register ("sup-…", "ex-…"): random,
+    never a number in a sequence, which would count the records of the register, those
+    the reader may not read included."""
+    c, h = api
+    expected = {"exercise": "ex", "model law": "law", "supply": "sup", "programme": "prg"}
+    for register, (_, path, body) in REGISTERS.items():
+        r = c.post(path, headers=h["sec"], json=body)
+        assert r.status_code == 201, r.text
+        assert re.fullmatch(rf"{expected[register]}-[0-9a-f]{{8}}", r.json()["key"])
+    _, path, body = REGISTERS["supply"]
+    first, second = (c.post(path, headers=h["rep-kaz"], json=body) for _ in range(2))
+    assert re.fullmatch(r"kaz-sup-[0-9a-f]{8}", first.json()["key"]), first.text
+    assert first.json()["key"] != second.json()["key"]
+    assert c.get(f"{path}/{first.json()['key']}", headers=h["rep-kaz"]).status_code == 200
+
+
+def test_a_key_outside_the_creators_namespace_is_refused_naming_the_field(
+        api: tuple[TestClient, dict]) -> None:
+    c, h = api
+    _, path, body = REGISTERS["supply"]
+    for key in ("rus-kaz-2026-1", "sup-kaz-2026-1", "kazakh-supply"):
+        r = c.post(path, headers=h["rep-kaz"], json={**body, "key": key})
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["errors"] == [{"where": "key", "message": (
+            "the key of a record created for KAZ begins with 'kaz-' (or leave the key out: "
+            "one is assigned)")}]
+    r = c.post(path, headers=h["rep-kaz"], json={**body, "key": "kaz-2026-rifles"})
+    assert r.status_code == 201 and r.json()["key"] == "kaz-2026-rifles"
+    # the key is taken by a record Kazakhstan reads: "exists" tells it nothing new
+    r = c.post(path, headers=h["rep-kaz"], json={**body, "key": "kaz-2026-rifles"})
+    assert r.status_code == 409 and r.json()["detail"] == "supply 'kaz-2026-rifles' exists"
+    assert c.get(f"{path}/kaz-2026-rifles", headers=h["rep-kaz"]).status_code == 200
+    # the staff choose in the organization's namespace: no state's code first
+    r = c.post(path, headers=h["sec"], json={**body, "key": "kaz-2026-rifles-2"})
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "key"
+    assert r.json()["errors"][0]["message"].startswith(
+        "'kaz-2026-rifles-2' begins with KAZ's code: the keys the organization's staff")
+    _, path, body = REGISTERS["programme"]
+    r = c.post(path, headers=h["sec"], json={**body, "key": "prg-joint-repair"})
+    assert r.status_code == 201 and r.json()["key"] == "prg-joint-repair"
+    r = c.post(path, headers=h["sec"], json={**body, "key": "prg-repair-jv"})  # the dataset's
+    assert r.status_code == 409 and r.json()["detail"] == "programme 'prg-repair-jv' exists"
+
+
+def test_the_refusals_of_a_key_read_in_russian(api: tuple[TestClient, dict]) -> None:
+    c, h = api
+    _, path, body = REGISTERS["supply"]
+    ru = {"Accept-Language": "ru"}
+    r = c.post(path, headers=h["rep-kaz"] | ru, json={**body, "key": "rus-kaz-1"})
+    assert r.json()["errors"][0]["message"] == (
+        "ключ записи, создаваемой от имени KAZ, начинается с 'kaz-' (или не указывайте "
+        "ключ: он будет присвоен)")
+    r = c.post(path, headers=h["sec"] | ru, json={**body, "key": "kaz-1"})
+    assert r.json()["errors"][0]["message"].startswith("'kaz-1' начинается с кода KAZ: ключи")
+    r = c.post(path, headers=h["sec"] | ru, json={**body, "key": "sup-rus-kgz-2023-1"})
+    assert r.status_code == 409
+    assert r.json()["detail"] == "поставка 'sup-rus-kgz-2023-1' уже существует"
+
+
+def test_every_key_names_a_record_its_namespace_reads(
+        api: tuple[TestClient, dict], db: Database) -> None:
+    """What makes "exists" harmless: after the dataset and records created by the staff
+    and by several states, every record whose key lies in a state's namespace is read by
+    that state's representative, and every other by the staff."""
+    c, h = api
+    for state in ("RUS", "BLR"):
+        p = Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+        identity.add_user(db, identity.NewUser(p.username, "long-password-1", p.role, state),
+                          actor=SYSTEM)
+        h[p.username] = {"Authorization": "Bearer " + identity.issue_token(
+            db, p.username, actor=SYSTEM).token}
+    _, path, body = REGISTERS["supply"]
+    for who, supplier, recipient, key in (
+            ("rep-kaz", "KAZ", "RUS", None), ("rep-rus", "RUS", "BLR", "rus-2026-1"),
+            ("rep-blr", "KAZ", "BLR", None), ("sec", "RUS", "KGZ", "sup-rus-kgz-2026-1"),
+            ("rep-rus", "RUS", "BLR", "blr-2026-1"), ("sec", "BLR", "KAZ", "rus-2026-2")):
+        c.post(path, headers=h[who], json={**body, "supplier": supplier,
+                                           "recipient": recipient, "key": key})
+    with db.read() as conn:
+        states = set(orgs.organization(conn).states)
+        for table, _, _ in REGISTERS.values():
+            for row in conn.execute(access.select_visible(table, SYSTEM)):
+                owner = key_state(row.key, states)
+                reader = (Principal("rep", Role.REPRESENTATIVE, state=owner) if owner
+                          else SEC)
+                assert can_read(reader, access.classification_of(row)), row.key
+        supplies = {r.key for r in conn.execute(access.select_visible(t.supply_agreement,
+                                                                      SYSTEM))}
+    assert "rus-2026-1" in supplies and not {"blr-2026-1", "rus-2026-2"} & supplies
+    assert sum(k.startswith("kaz-sup-") for k in supplies) == 1
