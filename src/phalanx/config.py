@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from phalanx.domain.languages import Language
+
 DEV_SECRET = "phalanx-development-secret-not-for-production"  # noqa: S105 - refused in production
 
 
@@ -41,7 +43,9 @@ class Settings(BaseSettings):
     # connections must stay under the server's max_connections
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    default_language: Literal["en", "ru"] = "en"
+    # the language of a visitor who has not chosen, and of a user without their own (their
+    # pages and the notices emailed to them)
+    default_language: Language = "en"
     # a map tile server for the operational picture ("https://{s}.tiles.example/{z}/{x}/{y}.png");
     # empty: the maps draw the world-atlas country shapes only and fetch nothing
     map_tile_url: str = ""

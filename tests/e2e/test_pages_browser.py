@@ -1,7 +1,8 @@
 """The public pages in a real browser (Debian's Chromium through Playwright), under the
 application's Content-Security-Policy: the members table and the timeline follow the
 date picker without a reload, the language switch keeps the page and persists, a body's
-page shows its composition, a bad date gets its message in place.
+page shows its composition, a bad date gets its message in place; a signed-in user's
+choice of language (a form, not a link) is stored as theirs.
 
 `PHALANX_UPDATE_SCREENSHOT=1` also refreshes the README's picture, docs/screenshot.png
 (the members page with the timeline, 1280x800); otherwise screenshots go to
@@ -18,8 +19,10 @@ from typing import Any
 import pytest
 
 from phalanx.config import Settings
+from phalanx.services import identity
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.e2e.test_browser import login
 from tests.support.browser import ARTIFACTS, serve_asgi
 
 pytestmark = pytest.mark.browser
@@ -161,3 +164,24 @@ def test_a_bad_date_gets_its_message_in_place(watched: Any, base_url: str) -> No
     response = page.goto(f"{base_url}/agreements?on=2000-02-30")
     assert response is not None and response.status == 400
     assert "is not a date" in page.inner_text("main .error")
+
+
+def test_a_signed_in_users_choice_of_language_is_stored_as_theirs(
+        watched: Any, settings: Settings, accounts_db: Database) -> None:
+    page = watched
+    with serve_asgi(create_app(settings, accounts_db)) as url:
+        login(page, url, "rep-kaz", "demo-rep-kaz")
+        page.goto(f"{url}/members")
+        pick(page, "2000-01-01")
+        page.locator("#members-heading", has_text="1 January 2000").wait_for()
+        # the switch swapped in with the table names the chosen date too
+        page.click("nav.lang >> text=Русский")
+        page.wait_for_url(re.compile(r".*/members\?on=2000-01-01&lang=ru$"))
+        assert page.locator("html").get_attribute("lang") == "ru"
+        assert page.locator("nav.lang button.active").inner_text() == "Русский"
+        with accounts_db.read() as conn:
+            assert identity.account(conn, "rep-kaz").language == "ru"
+        page.click("nav.lang >> text=English")
+        page.wait_for_url(re.compile(r".*/members\?on=2000-01-01&lang=en$"))
+        with accounts_db.read() as conn:
+            assert identity.account(conn, "rep-kaz").language == "en"

@@ -77,8 +77,9 @@ def test_a_decision_linked_before_the_request_comes_back_beside_its_form(
     assert "military (peacekeeping): no official request of KGZ asks for it" in message
     assert "military_peacekeeping" not in message
     assert re.search(rf'<option value="{decision}" selected>', _form(r.text, "decision-form"))
-    # the room's links name the room, not the address the form was sent to
-    assert f'href="/crises/{c.id}?lang=ru"' in r.text
+    # the room's language switch (a signed-in user's: forms) names the room, not the
+    # address the form was sent to
+    assert f'name="next" value="/crises/{c.id}?lang=ru"' in r.text
     assert "/decision?lang=" not in r.text
 
     client.cookies.set("lang", "ru")

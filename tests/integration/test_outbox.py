@@ -4,38 +4,14 @@ and acknowledgements are recorded."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import crises, outbox
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+from tests.support.smtp import Inbox
 
 
 def test_a_new_crisis_reaches_every_entitled_user_once(accounts_db: Database,

@@ -254,6 +254,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/users"): Case("/api/v1/users", {
             "username": "newcomer", "password": "another-long-password-9", "role": "observer",
             "observer_of": "UN"}, admin),
+        ("PATCH", "/api/v1/users/{username}"): Case(
+            "/api/v1/users/rep-kaz", {"language": "ru"}, admin),
+        ("PATCH", "/api/v1/me"): Case("/api/v1/me", {"language": "ru"}, logged_in),
         ("POST", "/api/v1/users/{username}/tokens"): Case(
             "/api/v1/users/rep-kaz/tokens", {"name": "ci"}, admin),
         ("DELETE", "/api/v1/tokens/{token_id}"): Case(

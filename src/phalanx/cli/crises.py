@@ -229,12 +229,22 @@ outbox_app = typer.Typer(no_args_is_help=True, help="The notification outbox.")
 @outbox_app.command("send")
 def send() -> None:
     """Deliver pending notifications by email through PHALANX_SMTP_HOST:PHALANX_SMTP_PORT
-    (run it from a timer)."""
+    (run it from a timer), each in its recipient's language (PHALANX_DEFAULT_LANGUAGE for
+    a user without one)."""
     from phalanx.config import get_settings
+    from phalanx.services import organization as orgs
     from phalanx.services import outbox
+    from phalanx.web.i18n.timeline import notice_renderer
 
     s = get_settings()
-    d = outbox.deliver(database(), s.smtp_host, s.smtp_port, s.smtp_from)
+    db = database()
+    try:
+        with db.read() as conn:
+            org = orgs.organization(conn)
+    except orgs.NotLoaded:
+        org = None
+    d = outbox.deliver(db, s.smtp_host, s.smtp_port, s.smtp_from,
+                       render=notice_renderer(org), default_language=s.default_language)
     out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}")
     if d.failed:
         raise typer.Exit(1)

@@ -9,8 +9,14 @@ import typer
 from rich.table import Table
 
 from phalanx.cli.common import database, emit_json, fail, out
+from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Role
+from phalanx.domain.languages import LANGUAGES
 from phalanx.services import identity
+
+LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
+                 "the notifications emailed to them; default: PHALANX_DEFAULT_LANGUAGE.")
+LANGUAGE_CODE = f'{", ".join(LANGUAGES)}, or "default" for PHALANX_DEFAULT_LANGUAGE.'
 
 users = typer.Typer(no_args_is_help=True, help="User accounts.")
 tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.")
@@ -26,6 +32,7 @@ def add(
                            ] = None,
     display_name: Annotated[str, typer.Option(help="Full name.")] = "",
     email: Annotated[str | None, typer.Option(help="Where notifications are sent.")] = None,
+    language: Annotated[str | None, typer.Option(help=LANGUAGE_HELP)] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="Read the password from stdin.")] = False,
 ) -> None:
@@ -36,7 +43,7 @@ def add(
     try:
         user_id = identity.add_user(database(), identity.NewUser(
             name, password, role, state.upper() if state else None, agency, observer_of,
-            display_name, email), actor=SYSTEM)
+            display_name, email, language), actor=SYSTEM)
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} added (id {user_id}, {role.value}"
@@ -45,19 +52,39 @@ def add(
 
 @users.command("list")
 def list_users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the users."""
+    """List the users (a language of "default": PHALANX_DEFAULT_LANGUAGE's)."""
     with database().read() as conn:
-        rows = identity.list_users(conn)
+        rows = identity.accounts(conn)
     if as_json:
-        emit_json([{"username": p.username, "role": p.role.value, "state": p.state,
-                    "agency": p.agency.value if p.agency else None} for p in rows])
+        emit_json([{"username": a.principal.username, "role": a.principal.role.value,
+                    "state": a.principal.state,
+                    "agency": a.principal.agency.value if a.principal.agency else None,
+                    "language": a.language} for a in rows])
         return
+    default = get_settings().default_language
     table = Table(title="users")
-    for col in ("user", "role", "state", "agency"):
+    for col in ("user", "role", "state", "agency", "language"):
         table.add_column(col)
-    for p in rows:
-        table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "")
+    for a in rows:
+        p = a.principal
+        table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "",
+                      a.language or f"default ({default})")
     out.print(table)
+
+
+@users.command("language")
+def language(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    code: Annotated[str, typer.Argument(help=LANGUAGE_CODE)],
+) -> None:
+    """Set a user's language: their pages after login and the notifications emailed to
+    them (audited)."""
+    try:
+        changed = identity.set_language(database(), name, None if code == "default" else code,
+                                        actor=SYSTEM)
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name}: language {code}" + ("" if changed else " (unchanged)"))
 
 
 @users.command("deactivate")

@@ -24,6 +24,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.engine import WRITE
 from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
+from phalanx.domain.languages import LANGUAGES
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 
@@ -105,6 +106,9 @@ class NewUser:
     observer_of: str | None = None
     display_name: str = ""
     email: str | None = None
+    # the user's language (their pages after login, the notices emailed to them); None:
+    # the setting default_language
+    language: str | None = None
     # the development demo accounts (refused in production) keep their documented
     # passwords; every other account's password must pass the strength check
     demo: bool = False
@@ -133,7 +137,16 @@ class NewUser:
             out.append(f"role: {self.role.value!r} is not a user role")
         if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
             out.append(f"email: {self.email!r} is not an address")
+        out += language_problems(self.language)
         return out
+
+
+def language_problems(language: str | None) -> list[str]:
+    """What is wrong with a user's language: one of the working languages, or None (the
+    installation's default)."""
+    if language is None or language in LANGUAGES:
+        return []
+    return [f"language: {language!r} is not one of {', '.join(LANGUAGES)}"]
 
 
 def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
@@ -151,12 +164,32 @@ def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
             username=new.username, display_name=new.display_name or new.username,
             password_hash=_hasher.hash(new.password), role=new.role.value, state_code=new.state,
             agency=new.agency.value if new.agency else None, observer_of=new.observer_of,
-            email=new.email, active=True, created_at=now(),
+            email=new.email, language=new.language, active=True, created_at=now(),
         ).returning(t.app_user.c.id)).scalar_one()
         w.audit("user.add", "user", user_id, {
             "username": new.username, "role": new.role.value, "state": new.state,
-            "agency": new.agency.value if new.agency else None, "observer_of": new.observer_of})
+            "agency": new.agency.value if new.agency else None, "observer_of": new.observer_of,
+            "language": new.language})
     return int(user_id)
+
+
+def set_language(db: Database, username: str, language: str | None, *,
+                 actor: Principal) -> bool:
+    """Store a user's language (None: the installation's default), audited; False when it
+    was already so (nothing is written)."""
+    problems = language_problems(language)
+    if problems:
+        raise IdentityError("; ".join(problems))
+    with db.read() as conn:  # (a write transaction always writes its audit entry)
+        if _user(conn, username).language == language:
+            return False
+    with db.write(actor) as w:
+        row = _user(w.conn, username)
+        w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
+                       .values(language=language))
+        w.audit("user.language", "user", row.id, {"username": username,
+                                                  "from": row.language, "to": language})
+    return True
 
 
 def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> None:
@@ -185,6 +218,29 @@ def principal(conn: Connection, username: str) -> Principal:
 def list_users(conn: Connection) -> list[Principal]:
     rows = conn.execute(select(t.app_user).order_by(t.app_user.c.username))
     return [principal_of(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the accounts are listed: who they are, whether they may log in, and
+    their language (None: the installation's default_language)."""
+
+    principal: Principal
+    language: str | None
+    active: bool
+
+
+def _account(row: Any) -> Account:
+    return Account(principal_of(row), row.language, bool(row.active))
+
+
+def accounts(conn: Connection) -> list[Account]:
+    return [_account(r) for r in conn.execute(
+        select(t.app_user).order_by(t.app_user.c.username))]
+
+
+def account(conn: Connection, username: str) -> Account:
+    return _account(_user(conn, username))
 
 
 def user_exists(conn: Connection, username: str) -> bool:

@@ -1,23 +1,39 @@
 """The notification outbox: what `open_crisis`, decisions and escalations queue, one
-record per recipient, delivered by email (SMTP) and acknowledged by the recipient."""
+record per recipient, delivered by email (SMTP) and acknowledged by the recipient.
+
+A notice is stored in English, in the forms the services write it in. It is emailed in
+its recipient's language (their account's, else the setting `default_language`), written
+by the function the caller passes as `render`: the web edge's, which writes the notices
+of the inbox (`phalanx.web.i18n.timeline.notice_renderer`), so that an email and the
+inbox say the same. What people wrote (a crisis's title, a reason) stays as written."""
 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.languages import LANGUAGES
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.types import UtcDateTime
 
 MAX_ATTEMPTS = 5
+
+# (subject, body, language) -> (subject, body) in that language
+Render = Callable[[str, str, str], tuple[str, str]]
+# a message in UTF-8 whose body is 7-bit clean on the wire (quoted-printable or base64):
+# no server needs 8BITMIME; a header with other than ASCII is RFC 2047-encoded
+MAIL = policy.SMTP.clone(cte_type="7bit")
 
 
 class NotificationOut(BaseModel):
@@ -37,11 +53,29 @@ class Delivery:
     no_address: int
 
 
-def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200) -> Delivery:
-    """Send what is pending; a failure is counted and retried later, up to 5 times."""
+def message(sender: str, to: str, subject: str, body: str, language: str, topic: str,
+            at: datetime) -> EmailMessage:
+    """A notice as an email: UTF-8, its language said (`Content-Language`), dated, with
+    an id of its own, marked as sent by a program (no vacation replies, RFC 3834)."""
+    msg = EmailMessage(policy=MAIL)
+    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+    msg["Date"] = format_datetime(at)
+    msg["Message-ID"] = make_msgid("phalanx", domain=sender.rpartition("@")[2] or "localhost")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Phalanx-Topic"] = topic
+    msg.set_content(body, charset="utf-8")  # (it replaces the Content-* headers)
+    msg["Content-Language"] = language
+    return msg
+
+
+def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *,
+            render: Render | None = None, default_language: str = "en") -> Delivery:
+    """Send what is pending, each notice in its recipient's language (their own, else
+    `default_language`) as `render` writes it; without `render`, as stored (English). A
+    failure is counted and retried later, up to 5 times."""
     with db.read() as conn:
         rows = list(conn.execute(
-            select(t.notification, t.app_user.c.email)
+            select(t.notification, t.app_user.c.email, t.app_user.c.language)
             .join(t.app_user, t.app_user.c.username == t.notification.c.recipient)
             .where(t.notification.c.delivered_at.is_(None),
                    t.notification.c.attempts < MAX_ATTEMPTS)
@@ -57,10 +91,13 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200) -
                     outcome[r.id] = "the user has no email address"
                     no_address += 1
                     continue
-                msg = EmailMessage()
-                msg["From"], msg["To"], msg["Subject"] = sender, r.email, r.subject
-                msg["X-Phalanx-Topic"] = r.topic
-                msg.set_content(r.body)
+                lang = "en"
+                subject, body = r.subject, r.body
+                if render is not None:
+                    lang = r.language if r.language in LANGUAGES else default_language
+                    subject, body = render(r.subject, r.body, lang)
+                msg = message(sender, r.email, subject, body, lang, r.topic,
+                              datetime.now(UTC))
                 try:
                     smtp.send_message(msg)
                     outcome[r.id] = None

@@ -8,11 +8,15 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from phalanx.domain.access.principal import Agency, Principal, Role
+from phalanx.domain.languages import Language
 from phalanx.services import identity
-from phalanx.web.auth import Admin, Public
+from phalanx.web.auth import Admin, NotAuthenticated, Public, Reader
 from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["identity"])
+
+LANGUAGE = ("The user's language: their pages after login and the notifications emailed to "
+            "them; null: the installation's default (PHALANX_DEFAULT_LANGUAGE).")
 
 
 class PrincipalOut(BaseModel):
@@ -22,17 +26,42 @@ class PrincipalOut(BaseModel):
     agency: Agency | None
     observer_of: str | None
     authenticated: bool
+    language: Language | None = Field(default=None, description=LANGUAGE)
 
 
-def _out(p: Principal, authenticated: bool = True) -> PrincipalOut:
+def _out(p: Principal, authenticated: bool = True, language: str | None = None
+         ) -> PrincipalOut:
     return PrincipalOut(username=p.username, role=p.role, state=p.state, agency=p.agency,
-                        observer_of=p.observer_of, authenticated=authenticated)
+                        observer_of=p.observer_of, authenticated=authenticated,
+                        language=language)
+
+
+def _account_out(a: identity.Account) -> PrincipalOut:
+    return _out(a.principal, language=a.language)
+
+
+class LanguageIn(BaseModel):
+    language: Language | None = Field(description=LANGUAGE)
 
 
 @router.get("/me", response_model=PrincipalOut)
-def me(actor: Public) -> PrincipalOut:
-    """Who the API thinks you are (anonymous without a token or session)."""
-    return _out(actor, actor.user_id is not None)
+def me(actor: Public, conn: Conn) -> PrincipalOut:
+    """Who the API thinks you are (anonymous without a token or session), and your
+    language."""
+    if actor.user_id is None:
+        return _out(actor, False)
+    return _account_out(identity.account(conn, actor.username))
+
+
+@router.patch("/me", response_model=PrincipalOut)
+def set_my_language(data: LanguageIn, actor: Reader, db: DB) -> PrincipalOut:
+    """Choose your language (audited): your pages after login and the notifications
+    emailed to you."""
+    if actor.user_id is None:
+        raise NotAuthenticated()
+    identity.set_language(db, actor.username, data.language, actor=actor)
+    with db.read() as conn:
+        return _account_out(identity.account(conn, actor.username))
 
 
 class UserIn(BaseModel):
@@ -43,19 +72,29 @@ class UserIn(BaseModel):
     agency: Agency | None = None
     observer_of: str | None = Field(default=None, max_length=200)
     display_name: str = Field(default="", max_length=200)
+    language: Language | None = Field(default=None, description=LANGUAGE)
 
 
 @router.get("/users", response_model=list[PrincipalOut])
 def list_users(actor: Admin, conn: Conn) -> list[PrincipalOut]:
-    return [_out(p) for p in identity.list_users(conn)]
+    return [_account_out(a) for a in identity.accounts(conn)]
 
 
 @router.post("/users", response_model=PrincipalOut, status_code=201)
 def add_user(data: UserIn, actor: Admin, db: DB) -> PrincipalOut:
     identity.add_user(db, identity.NewUser(
         data.username, data.password, data.role, data.state, data.agency, data.observer_of,
-        data.display_name), actor=actor)
-    return _out(Principal(data.username, data.role, data.state, data.agency, data.observer_of))
+        data.display_name, language=data.language), actor=actor)
+    return _out(Principal(data.username, data.role, data.state, data.agency, data.observer_of),
+                language=data.language)
+
+
+@router.patch("/users/{username}", response_model=PrincipalOut)
+def change_user(username: str, data: LanguageIn, actor: Admin, db: DB) -> PrincipalOut:
+    """Change a user's language (audited)."""
+    identity.set_language(db, username, data.language, actor=actor)
+    with db.read() as conn:
+        return _account_out(identity.account(conn, username))
 
 
 class TokenIn(BaseModel):

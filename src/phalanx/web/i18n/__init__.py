@@ -11,14 +11,17 @@ template is up to date with the sources and that every message has a Russian tex
     make i18n         # compiles messages.mo (the app also compiles it when missing or
                       # older than the .po, so a fresh checkout works as is)
 
-To add a language: add its code to ``LANGUAGES`` and ``LOCALES``, run
+To add a language: add its code to ``Language`` in ``phalanx/domain/languages.py`` and to
+``LOCALES`` here, run
 ``pybabel init -i src/phalanx/web/i18n/locale/messages.pot -d src/phalanx/web/i18n/locale
 -l xx``, translate, and add its name to ``LANGUAGE_NAMES`` in ``pages/render.py``.
 
 The language of a request is, in this order: ``?lang=xx`` in the query (the page then
 sets the ``lang`` cookie, so the choice persists), the ``lang`` cookie, the browser's
 ``Accept-Language`` (``accepted_language``), and ``settings.default_language``.
-``phalanx.web.pages.render.language`` decides it.
+``phalanx.web.pages.render.language`` decides it. A signed-in user's switch is a form that
+also stores the choice as their language (``pages/auth.py``: ``/language``), which sets the
+cookie at their next login and is the language their notifications are emailed in.
 
 In a template (any template of ``pages.render.templates``; ``jinja2.ext.i18n`` with
 new-style gettext, in the language of the template's ``lang`` or ``request``):
@@ -68,13 +71,15 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from phalanx.domain.languages import LANGUAGES
 from phalanx.domain.organization import Text
 from phalanx.services.texts import Texts
 from phalanx.web.i18n.labels import LABELS
 
 HERE = Path(__file__).parent
 LOCALE_DIR = HERE / "locale"
-LANGUAGES = ("en", "ru")
+# LANGUAGES: the working languages ("en", "ru", `phalanx.domain.languages`); English is
+# the source language
 DEFAULT = "en"
 # the CLDR locale of each language (dates and numbers): British English writes
 # "1 January 2000"

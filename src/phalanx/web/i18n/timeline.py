@@ -8,12 +8,18 @@ reason, conditions) stays in the words they wrote it in. An entry no form matche
 tried as a line of the planner, then shows as it is; a test records a crisis from its
 report to its deployment and checks that no entry is left in English.
 
+The notices are emailed in the same forms (`notice_renderer`): the outbox writes each in
+its recipient's language with the function the command sending them passes it.
+
 To translate a new form: add it to `FORMS` with `N_`, run `make i18n` and write its
 Russian text in `messages.po`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from phalanx.domain.organization import Organization
 from phalanx.web.i18n import N_
 from phalanx.web.i18n.forms import translator
 from phalanx.web.i18n.plantexts import plan_text
@@ -141,3 +147,15 @@ FORMS: tuple[tuple[str, str], ...] = (
 # an entry of a crisis's timeline (or a notice) in a language: by its form, else as a
 # line of the planner; in English too, its keys by their labels
 timeline_text = translator(FORMS, plan_text, english=True)
+
+
+def notice_renderer(org: Organization | None) -> Callable[[str, str, str], tuple[str, str]]:
+    """`render(subject, body, lang)`: a notice of the outbox in `lang`, as the inbox shows
+    it (`timeline_text`, the organization file's texts in `lang` as the page's
+    `dataset_text`); `org` is None before a dataset is loaded."""
+
+    def render(subject: str, body: str, lang: str) -> tuple[str, str]:
+        data = org.text_in(lang) if org is not None else None
+        return timeline_text(subject, lang, data), timeline_text(body, lang, data)
+
+    return render

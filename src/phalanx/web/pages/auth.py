@@ -1,5 +1,12 @@
-"""Log in and out in the browser. The session cookie is HttpOnly, SameSite=Lax, and
-Secure whenever the request came over HTTPS or the installation runs in production."""
+"""Log in and out in the browser, and a signed-in user's choice of language. The session
+cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came over HTTPS or the
+installation runs in production.
+
+The language switch at the top of a page is a link for a visitor (`?lang=`, remembered by
+the `lang` cookie) and, for a signed-in user, a form sent to `/language`: the choice is
+their account's language too (audited, `identity.set_language`), the one the
+notifications are emailed to them in and their pages open in after the next login. A
+form, not a link: a write answers POST only, with the session's CSRF token."""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.languages import Language
 from phalanx.services import identity
 from phalanx.web.auth import (
     CSRF_FIELD,
@@ -22,8 +30,8 @@ from phalanx.web.auth import (
     requires,
 )
 from phalanx.web.deps import DB
-from phalanx.web.i18n import translator
-from phalanx.web.pages.render import language, render
+from phalanx.web.i18n import LANGUAGES, translator
+from phalanx.web.pages.render import language, remember_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,6 +102,26 @@ def login(
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="lax",
                         secure=_secure(request), max_age=int(identity.SESSION_TTL.total_seconds()))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    with db.read() as conn:
+        chosen = identity.account(conn, principal.username).language
+    if chosen in LANGUAGES:  # the user's own language, chosen on another browser too
+        remember_language(response, chosen)
+    return response
+
+
+@router.post("/language")
+def choose_language(
+    db: DB,
+    actor: Annotated[Principal, Depends(requires(Permission.READ))],
+    lang: Annotated[Language, Form()],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """The signed-in user's language, stored for them (audited) and remembered by this
+    browser; back to the page it was chosen on."""
+    if actor.user_id is not None:
+        identity.set_language(db, actor.username, lang, actor=actor)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    remember_language(response, lang)
     return response
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -123,8 +123,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
                                           headers=headers)
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        remember_language(response, lang)
     return response
+
+
+def remember_language(response: Response, lang: str) -> None:
+    """This browser's language from now on (the `lang` cookie): a page's `?lang=`, a
+    signed-in user's choice, the user's own language at login."""
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
 
 
 def moment(raw: str) -> datetime | None:

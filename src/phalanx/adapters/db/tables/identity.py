@@ -31,6 +31,9 @@ app_user = Table(
     Column("agency", String(32)),
     Column("observer_of", Text),
     Column("email", Text),
+    # the user's language (their pages after login, the notices emailed to them); NULL:
+    # the setting default_language
+    Column("language", String(8)),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

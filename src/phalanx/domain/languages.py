@@ -1,0 +1,11 @@
+"""The working languages: those of the pages and printouts, of a user's account (the
+language of their pages and of the notices emailed to them) and of the setting
+`default_language`. The texts are written in English and translated at the web edge
+(`phalanx.web.i18n`)."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Language = Literal["en", "ru"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
