@@ -3,6 +3,7 @@ and acknowledgements are recorded."""
 
 from __future__ import annotations
 
+import smtplib
 import socket
 
 import pytest
@@ -52,3 +53,53 @@ def test_an_unreachable_server_is_retried_later(accounts_db: Database) -> None:
     with accounts_db.read() as conn:
         assert all(not n.delivered for n in outbox.mine(
             conn, actor=Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")))
+
+
+def test_a_connection_lost_mid_batch_keeps_what_was_sent(
+        accounts_db: Database, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server took some notices, then the connection broke: those it took are
+    delivered, and only the others are sent again."""
+    inbox, port = smtp
+    crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Mudslide near Khorog", category="natural_disaster", affected=["TJK"]),
+        actor=Principal("secretariat", Role.SECRETARIAT))
+    real = smtplib.SMTP.send_message
+
+    def breaks_after_two(self: smtplib.SMTP, msg: object, *a: object, **kw: object) -> object:
+        if len(inbox.messages) >= 2:
+            raise ConnectionResetError("connection reset by peer")
+        return real(self, msg, *a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", breaks_after_two)
+    first = outbox.deliver(accounts_db, "127.0.0.1", port, "phalanx@test")
+    assert (first.sent, len(inbox.messages)) == (2, 2) and first.failed > 0
+    monkeypatch.setattr(smtplib.SMTP, "send_message", real)
+    again = outbox.deliver(accounts_db, "127.0.0.1", port, "phalanx@test")
+    assert again.sent == first.failed
+    assert len({m["To"] for m in inbox.messages}) == len(inbox.messages)  # nobody twice
+
+
+def test_a_notice_that_cannot_be_written_in_a_language_goes_as_stored(
+        accounts_db: Database, smtp: tuple[Inbox, int]) -> None:
+    """One notice the renderer fails on is sent as stored (English) and the others are
+    written in their language; nothing is held up or sent twice."""
+    inbox, port = smtp
+    for title in ("Flood in Osh", "Fire in Naryn"):
+        crises.open_crisis(accounts_db, crises.CrisisIn(
+            title=title, category="natural_disaster", affected=["KGZ"]),
+            actor=Principal("secretariat", Role.SECRETARIAT))
+
+    def render(subject: str, body: str, lang: str) -> tuple[str, str]:
+        if "Naryn" in subject:
+            raise KeyError("a form it does not know")
+        return f"[{lang}] {subject}", body
+
+    d = outbox.deliver(accounts_db, "127.0.0.1", port, "phalanx@test", render=render,
+                       default_language="ru")
+    assert d.sent == len(inbox.messages) > 0 and d.failed == 0
+    osh = [m for m in inbox.messages if "Osh" in m["Subject"]]
+    naryn = [m for m in inbox.messages if "Naryn" in m["Subject"]]
+    assert osh and all(m["Subject"].startswith("[ru] ") and m["Content-Language"] == "ru"
+                       for m in osh)
+    assert naryn and all(m["Subject"] == "Crisis reported: Fire in Naryn"
+                         and m["Content-Language"] == "en" for m in naryn)

@@ -9,6 +9,7 @@ inbox say the same. What people wrote (a crisis's title, a reason) stays as writ
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, select, update
@@ -26,6 +28,8 @@ from phalanx.domain.languages import LANGUAGES
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.types import UtcDateTime
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
@@ -91,11 +95,7 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
                     outcome[r.id] = "the user has no email address"
                     no_address += 1
                     continue
-                lang = "en"
-                subject, body = r.subject, r.body
-                if render is not None:
-                    lang = r.language if r.language in LANGUAGES else default_language
-                    subject, body = render(r.subject, r.body, lang)
+                lang, subject, body = _written(r, render, default_language)
                 msg = message(sender, r.email, subject, body, lang, r.topic,
                               datetime.now(UTC))
                 try:
@@ -104,7 +104,9 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
                 except smtplib.SMTPException as exc:
                     outcome[r.id] = str(exc)
     except (OSError, smtplib.SMTPException) as exc:
-        outcome = {r.id: f"SMTP {host}:{port}: {exc}" for r in rows}
+        # the connection failed or was lost: what was sent before stays sent
+        for r in rows:
+            outcome.setdefault(r.id, f"SMTP {host}:{port}: {exc}")
     at = datetime.now(UTC)
     with db.write(SYSTEM) as w:
         for r in rows:
@@ -116,6 +118,21 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
         w.audit("outbox.deliver", "notification", f"{rows[0].id}-{rows[-1].id}",
                 {"sent": sent, "failed": len(rows) - sent})
     return Delivery(sent, len(rows) - sent - no_address, no_address)
+
+
+def _written(row: Any, render: Render | None, default_language: str) -> tuple[str, str, str]:
+    """(language, subject, body) of a notice's email: in its recipient's language as
+    `render` writes it; as stored (English) without `render` or when `render` fails on
+    it, so that one notice it cannot write never holds up the others."""
+    if render is None:
+        return "en", row.subject, row.body
+    lang = row.language if row.language in LANGUAGES else default_language
+    try:
+        subject, body = render(row.subject, row.body, lang)
+    except Exception:  # noqa: BLE001 - the notice still goes, as stored
+        log.exception("notification %s: not written in %s; sent as stored", row.id, lang)
+        return "en", row.subject, row.body
+    return lang, subject, body
 
 
 def mine(conn: Connection, *, actor: Principal, limit: int = 100) -> list[NotificationOut]:
