@@ -129,7 +129,7 @@ def _written(row: Any, render: Render | None, default_language: str) -> tuple[st
     lang = row.language if row.language in LANGUAGES else default_language
     try:
         subject, body = render(row.subject, row.body, lang)
-    except Exception:  # noqa: BLE001 - the notice still goes, as stored
+    except Exception:  # the notice still goes, as stored
         log.exception("notification %s: not written in %s; sent as stored", row.id, lang)
         return "en", row.subject, row.body
     return lang, subject, body
