@@ -47,7 +47,7 @@ def test_an_amendment_and_its_decision_refused_in_russian(
         "csrf_token": token(page), "against_version": "1", "text_ru": "Провести в июне."})
     assert r.status_code == 409
     assert _error(r.text, "amend-error") == \
-        "поправка внесена к редакции 1, а проект уже в редакции 2"
+        "Поправка внесена к редакции 1, а проект уже в редакции 2"
 
     login(client, "secretariat")
     page = client.get(f"/drafts/{d.id}?lang=ru").text
@@ -84,7 +84,7 @@ def test_a_signature_refused_in_russian(
     r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
                                                   "answer": "reservation"})
     assert r.status_code == 422
-    assert _error(r.text, "sign-error") == "подпись с оговоркой требует текста оговорки"
+    assert _error(r.text, "sign-error") == "Подпись с оговоркой требует текста оговорки"
     dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))  # returned
     r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
                                                   "answer": "sign"})

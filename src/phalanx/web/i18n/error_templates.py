@@ -109,6 +109,8 @@ TEMPLATES = (
     N_("%(state)s takes no part in the work: it signs nothing, but may formally object"),
     N_("%(state)s takes no part in the work: the chair records only its formal objection"),
     N_("%(state)s has already answered"),
+    # a draft tabled in a session closed meanwhile (the page sent before it closed)
+    N_("session %(session)s is closed"),
     # a draft's forms (the page sent before the draft changed)
     N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
     N_("draft %(draft)s is %(draft_status)s; positions can no longer change"),

@@ -163,3 +163,23 @@ def validation_message(error: dict[str, Any], lang: str) -> str:
     if english is None:
         return translate(str(error.get("msg", "")), lang)
     return str(translations(lang).gettext(english))
+
+
+# the first word of a message: up to a space or a punctuation mark that ends a word
+_FIRST_WORD = re.compile(r"[^\s:;,!?()\"'«»]+")
+
+
+def sentence(text: str) -> str:
+    """A message shown by itself on a page (a refusal beside a form, an error page) as a
+    sentence: its first letter a capital when it starts with a word of lower-case letters
+    ("the session is closed" → "The session is closed", "сессия закрыта" → "Сессия
+    закрыта"). The rest never changes, and a message that starts with anything else is
+    left as it is: an identifier or a value as it was typed ("c01", "text_en",
+    "body.lat", "rep-kaz", "iPhone"), a figure, a quote. The services' messages and the
+    API's problem details stay as they are written (clients may match them)."""
+    text = text if isinstance(text, str) else str(text)
+    m = _FIRST_WORD.match(text)
+    word = m.group(0).removesuffix(".") if m is not None else ""
+    if not word or not word.isalpha() or not word.islower():
+        return text
+    return text[:1].upper() + text[1:]
