@@ -19,14 +19,14 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
-// The menu folds behind one button on a narrow screen.
+// The menu folds behind one button (in the header) on a narrow screen.
 document.addEventListener("click", function (event) {
   var toggle = event.target.closest && event.target.closest(".menu-toggle");
-  if (!toggle) {
+  var links = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!links) {
     return;
   }
-  var nav = toggle.closest("nav");
-  var open = nav.classList.toggle("open");
+  var open = links.closest("nav").classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
 
