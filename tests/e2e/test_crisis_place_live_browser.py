@@ -1,7 +1,9 @@
 """The crisis room's map follows the crisis's place live: a CAP Update that moves the
 crisis (its area, and so its place) moves the map's marker and area in open rooms at
 once, without a reload, as it changes the room's head; a crisis that had no place gets
-its map when an Update gives it one."""
+its map when an Update gives it one. A reader who zoomed in keeps the view across an
+update that leaves the place in it; one that moves the place out of it shows the new
+place, and the room says so."""
 
 from __future__ import annotations
 
@@ -109,3 +111,74 @@ def test_a_crisis_without_a_place_gets_its_map_from_an_update(
     (lat, lon), = drawn["markers"]
     assert 40.3 < lat < 40.8 and 72.5 < lon < 73.1, drawn
     assert page.evaluate("window.__stay") == 1
+
+
+# the room's map's view, once the map is drawn; `old` an element it must no longer be
+VIEW = """(old) => {
+  const el = document.getElementById('place-map');
+  const map = el && el.leafletMap;
+  if (!map || el === old || el.getAttribute('data-ready') !== '1') { return null; }
+  const c = map.getCenter();
+  return {zoom: map.getZoom(), lat: c.lat, lon: c.lng};
+}"""
+
+
+def _view_after_update(page: Any) -> dict[str, float]:
+    """The view of the map the next update builds (not the one on the page now)."""
+    old = page.evaluate_handle("document.getElementById('place-map')")
+    page.wait_for_function(VIEW, arg=old, timeout=10_000)
+    return page.evaluate(VIEW, None)  # type: ignore[no-any-return]
+
+
+def test_a_zoomed_map_keeps_its_view_until_the_place_moves_out_of_it(
+        site: tuple[str, Database], page: Any) -> None:  # noqa: F811
+    base_url, db = site
+    opened = alerts.receive(db, alert(info("Earthquake near Bishkek", polygons=(CHUY,),
+                                           area="Chuy region")), KGZ, actor=SYSTEM).crisis
+    assert opened is not None
+    login(page, base_url, "rep-kaz", "demo-rep-kaz")
+    page.goto(f"{base_url}/crises/{opened.id}")
+    page.wait_for_function(LIVE)
+    _drawn(page)
+    page.wait_for_function("() => !document.getElementById('place-map').leafletMap"
+                           "._animatingZoom")
+    framed = page.evaluate(VIEW, None)
+    # the reader zooms in twice with the map's button, and moves a little east
+    zoom_in = page.locator("#place-map .leaflet-control-zoom-in")
+    for step in (1, 2):
+        zoom_in.click()
+        page.wait_for_function("""(z) => {
+          const map = document.getElementById('place-map').leafletMap;
+          return map.getZoom() === z && !map._animatingZoom;  // (a click while it zooms is lost)
+        }""", arg=framed["zoom"] + step)
+    page.evaluate("document.getElementById('place-map').leafletMap.panBy([60, 0], "
+                  "{animate: false})")
+    chosen = page.evaluate(VIEW, None)
+    assert chosen["zoom"] == framed["zoom"] + 2, (framed, chosen)
+    assert page.evaluate("""() => document.getElementById('place-map').leafletMap
+      .getBounds().contains([42.5, 74.5])""")  # the place still in view
+
+    # an update that leaves the place where it was (a new headline, the same area)
+    _update(db, "KG-2026-0002", "2026-11-20T07:00:00+06:00",
+            "mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00",
+            polygons=(CHUY,), area="Chuy region, Bishkek", headline="Aftershocks near Bishkek")
+    kept = _view_after_update(page)
+    page.locator("#crisis-head", has_text="Bishkek").wait_for(timeout=5000)
+    assert kept["zoom"] == chosen["zoom"], (chosen, kept)
+    assert abs(kept["lat"] - chosen["lat"]) < 1e-6 and abs(kept["lon"] - chosen["lon"]) < 1e-6
+    assert page.locator("#place-news").inner_text() == ""
+
+    # an update that moves the place out of the view: the map shows the new place
+    _update(db, "KG-2026-0003", "2026-11-20T08:00:00+06:00",
+            "mchs@gov.kg,KG-2026-0002,2026-11-20T07:00:00+06:00",
+            polygons=(OSH,), area="Osh region", headline="Earthquake near Osh")
+    moved = _view_after_update(page)
+    (lat, lon), = _drawn(page)["markers"]
+    assert 40.3 < lat < 40.8 and 72.5 < lon < 73.1
+    assert page.evaluate("""() => document.getElementById('place-map').leafletMap
+      .getBounds().contains([40.55, 72.8])""")
+    assert moved["zoom"] < chosen["zoom"]  # framed on the new place and its area
+    news = page.locator("#place-news")
+    news.filter(has_text="moved").wait_for(timeout=3000)
+    assert news.inner_text() == "The crisis has moved: the map shows its new place."
+    assert news.get_attribute("role") == "status"

@@ -84,7 +84,7 @@ def test_an_amendment_being_typed_and_its_refusal_stay_when_the_draft_changes(
     phone.click(f"{form} button[type=submit]")
     phone.wait_for_selector("#amend-error")
     refusal = phone.inner_text("#amend-error")
-    assert refusal == "поправка внесена к редакции 1, а проект уже в редакции 2", refusal
+    assert refusal == "Поправка внесена к редакции 1, а проект уже в редакции 2", refusal
     assert phone.input_value(f"{form} textarea[name=text_ru]") == typed
     phone.wait_for_function(LIVE)
     phone.evaluate("window.__stay = 1")

@@ -137,7 +137,7 @@ def test_closing_needs_the_review_marked_required(records_db: Database,
             "revision": re.search(r'name="revision" value="(\d+)"',  # type: ignore[union-attr]
                                   room).group(1)})
         assert r.status_code == 409
-        assert _refusal(r.text, "transition-error") == "для закрытия нужен разбор итогов"
+        assert _refusal(r.text, "transition-error") == "Для закрытия нужен разбор итогов"
         assert 'value="all went home"' in _form(r.text, "transition-form")
 
 
@@ -163,7 +163,7 @@ def test_the_official_request_form_keeps_its_input(accounts_db: Database,
         "measures": [Measure.MILITARY_CRRF.value, Measure.HUMANITARIAN.value]})
     assert r.status_code == 422
     message = _refusal(r.text, "official-request-error")
-    assert message.startswith("обращение датировано будущим временем: "), message
+    assert message.startswith("Обращение датировано будущим временем: "), message
     assert not re.search(r"\dT\d", message) and "+00:00" not in message
     form = _form(r.text, "official-request-form")
     assert re.search(r'value="military_crrf" checked', form)

@@ -83,7 +83,7 @@ def test_a_stale_move_still_possible_stays_chosen(accounts_db: Database,
         "csrf_token": _token(room), "revision": _revision(r.text), "to": "decision"})
     assert r.status_code == 409
     assert _refusal(r.text, "transition-error") == \
-        "the decision stage needs a decision adopted by the body&#39;s rule"
+        "The decision stage needs a decision adopted by the body&#39;s rule"
     assert _chosen(_form(r.text, "transition-form"), "to") == [""]  # blocked: not chosen
     # no move chosen at all (a form sent without the browser's check)
     r = client.post(f"/crises/{c.id}/transition", data={

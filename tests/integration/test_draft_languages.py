@@ -169,3 +169,27 @@ def test_the_crisis_rooms_consultation_form_takes_a_russian_text(
     r = client.post(f"/crises/{c.id}/consultation", data={**data, "text_ru": "Направить."},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
+
+
+def test_a_refusal_beside_a_form_starts_with_a_capital_the_api_s_detail_as_written(
+        client: TestClient, accounts_db: Database) -> None:
+    """The services refuse in lower case ("session 5 is closed"); the page shows the
+    refusal beside the form as a sentence, in English and in Russian, while the API's
+    problem detail, which clients may match, stays as the services wrote it."""
+    m = session(accounts_db)
+    login(client, "secretariat")
+    html = client.get(f"/sessions/{m.id}").text  # the form, then the session closes
+    dec.set_session_status(accounts_db, m.id, "closed", actor=SYSTEM)
+    for lang, shown in (("en", f"Session {m.id} is closed"), ("ru", f"Сессия {m.id} закрыта")):
+        r = client.post(f"/sessions/{m.id}/drafts?lang={lang}", data={
+            "csrf_token": token(html), "title": "On the plan", "text_en": "To plan."})
+        assert r.status_code == 409
+        error = re.search(r'id="draft-error">([^<]+)<', r.text)
+        assert error is not None and error.group(1) == shown, lang
+    sec = bearer(accounts_db, "secretariat")
+    client.cookies.clear()  # (the pages' choice of language)
+    for lang, detail in (("en", f"session {m.id} is closed"), ("ru", f"сессия {m.id} закрыта")):
+        r = client.post("/api/v1/drafts", headers={**sec, "Accept-Language": lang}, json={
+            "body": "csc", "meeting_id": m.id, "title": "On the plan", "text_en": "To plan."})
+        assert r.status_code == 409
+        assert r.json()["detail"] == detail, lang

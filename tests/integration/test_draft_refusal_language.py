@@ -47,7 +47,7 @@ def test_an_amendment_and_its_decision_refused_in_russian(
         "csrf_token": token(page), "against_version": "1", "text_ru": "Провести в июне."})
     assert r.status_code == 409
     assert _error(r.text, "amend-error") == \
-        "поправка внесена к редакции 1, а проект уже в редакции 2"
+        "Поправка внесена к редакции 1, а проект уже в редакции 2"
 
     login(client, "secretariat")
     page = client.get(f"/drafts/{d.id}?lang=ru").text
@@ -55,14 +55,14 @@ def test_an_amendment_and_its_decision_refused_in_russian(
         "csrf_token": token(page), "accept": "false"})
     assert r.status_code == 409
     assert _error(r.text, "amendment-error") == \
-        f"поправка {other.id} уже в состоянии «принята»"
+        f"Поправка {other.id} уже в состоянии «принята»"
 
     # the draft is decided meanwhile: no form to amend or revise it, the refusals shown
     dec.close_draft(accounts_db, d.id, actor=SEC)
     r = client.post(f"/drafts/{d.id}/revise", data={
         "csrf_token": token(page), "text_en": "To hold it in July."})
     assert r.status_code == 409 and 'id="revise-form"' not in r.text
-    assert _error(r.text, "revise-error") == f"проект {d.id} в состоянии «{_status(r.text)}»"
+    assert _error(r.text, "revise-error") == f"Проект {d.id} в состоянии «{_status(r.text)}»"
     login(client, "rep-kaz")
     r = client.post(f"/drafts/{d.id}/amendments?lang=ru", data={
         "csrf_token": token(client.get(f"/drafts/{d.id}").text), "against_version": "2",
@@ -84,12 +84,12 @@ def test_a_signature_refused_in_russian(
     r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
                                                   "answer": "reservation"})
     assert r.status_code == 422
-    assert _error(r.text, "sign-error") == "подпись с оговоркой требует текста оговорки"
+    assert _error(r.text, "sign-error") == "Подпись с оговоркой требует текста оговорки"
     dec.sign(accounts_db, d.id, answer=Answer.OBJECT, actor=rep("TJK"))  # returned
     r = client.post(f"/drafts/{d.id}/sign", data={"csrf_token": token(page),
                                                   "answer": "sign"})
     assert r.status_code == 409
-    assert _error(r.text, "sign-error") == f"проект {d.id} в состоянии «возвращён»"
+    assert _error(r.text, "sign-error") == f"Проект {d.id} в состоянии «возвращён»"
 
 
 def test_the_written_procedures_other_refusals_in_russian() -> None:

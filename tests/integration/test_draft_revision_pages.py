@@ -72,7 +72,7 @@ def test_the_secretariat_revises_a_returned_draft_on_its_page(
         "csrf_token": token(html), "text_en": "The Council decides to send the peacekeeping "
         "forces.", "text_ru": "Совет решает направить миротворческие силы."})
     assert r.status_code == 422
-    assert "the text is that of version 1" in form(r.text, "revise-form")
+    assert "The text is that of version 1" in form(r.text, "revise-form")
     r = client.post(f"/drafts/{d.id}/revise?lang=ru", data={
         "csrf_token": token(html), "text_en": "", "text_ru": ""})
     assert r.status_code == 422

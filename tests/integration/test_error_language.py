@@ -46,10 +46,10 @@ def test_a_404_page_in_russian(client: TestClient) -> None:
     r = client.get("/crises/999999?lang=ru")
     assert r.status_code == 404
     assert "<h1>404 Не найдено</h1>" in r.text
-    assert "не найдено: кризис 999999" in _error_text(r.text)
+    assert "Не найдено: кризис 999999" in _error_text(r.text)
     r = client.get("/crises/999999?lang=en")
     assert "<h1>404 Not Found</h1>" in r.text
-    assert "no crisis 999999" in _error_text(r.text)
+    assert "No crisis 999999" in _error_text(r.text)
 
 
 def test_a_404_problem_in_russian(client: TestClient) -> None:
@@ -67,7 +67,7 @@ def test_a_403_page_in_russian(client: TestClient) -> None:
     r = client.get("/audit?lang=ru")
     assert r.status_code == 403
     text = _error_text(r.text)
-    assert "ваша роль (наблюдатель) не позволяет: читать журнал аудита" in text, text
+    assert "Ваша роль (наблюдатель) не позволяет: читать журнал аудита" in text, text
     assert "audit.read" not in r.text
 
 

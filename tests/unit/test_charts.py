@@ -63,10 +63,12 @@ def year_line(root: ET.Element, year: int) -> float:
 def test_the_chart_is_well_formed_svg_with_a_title_and_a_description() -> None:
     root = parse(membership_timeline(ROWS, date(2000, 1, 1), TODAY))
     assert root.tag == f"{{{NS['svg']}}}svg"
-    assert root.get("role") == "img"
-    labelled = (root.get("aria-labelledby") or "").split()
+    # a group of bars the keyboard reaches (an image's parts would be hidden from it),
+    # named by its title, described by its summary
+    assert root.get("role") == "group"
     ids = {e.get("id") for e in root.iter() if e.get("id")}
-    assert labelled and set(labelled) <= ids
+    assert root.get("aria-labelledby") == "timeline-title" and "timeline-title" in ids
+    assert root.get("aria-describedby") == "timeline-desc" and "timeline-desc" in ids
     desc = root.find("svg:desc", NS)
     assert desc is not None and "2000-01-01" in (desc.text or "")
     assert "1 of them" in (desc.text or "")  # Armenia; Georgia and Uzbekistan left in 1999
@@ -216,3 +218,42 @@ def test_the_formations_chart_speaks_the_pages_language() -> None:
     widths = [float(ET.fromstring(strength_bars(r, "en")).get("viewBox").split()[2])
               for r in ([("CRRF", 1, None)], [("A long formation name here", 1, None)])]
     assert widths[0] < widths[1] <= 560
+
+
+def test_every_bar_of_every_chart_is_a_keyboard_stop_named_by_its_tooltip() -> None:
+    """A bar's figure is in its tooltip, which a keyboard never shows: each bar is
+    focusable, an image whose name is its tooltip's words (static/app.js writes them
+    under the chart on focus), and the chart a group of them, named."""
+    from phalanx.web.charts import bars, plan_gantt, strength_bars
+
+    charts = {
+        "timeline": membership_timeline(ROWS, date(2000, 1, 1), TODAY),
+        "bars": bars(["2024", "2025"], {"agreed": [10.0, 40.0], "paid": [5.0, 0.0]},
+                     "Supplies", chart_id="c"),
+        "strength": strength_bars([("CRRF", 20800, 20000), ("CPF", 3600, None)], "ru"),
+        "gantt": plan_gantt([("1st brigade", "KAZ", 0.0, 12.5, 10.0, "air"),
+                             ("2nd brigade", "RUS", 2.0, 30.0, 36.0, "road")]),
+    }
+    names: dict[str, list[str]] = {}
+    for kind, svg in charts.items():
+        root = parse(svg)
+        assert root.get("role") == "group", kind
+        assert root.get("aria-label") or root.get("aria-labelledby"), kind
+        marks = [r for r in root.iter(f"{{{NS['svg']}}}rect")
+                 if {"bar", "stint"} & set(r.get("class", "").split())]
+        assert marks, kind
+        for mark in marks:
+            tip = mark.findtext("svg:title", namespaces=NS)
+            assert mark.get("tabindex") == "0" and mark.get("role") == "img", kind
+            assert tip and mark.get("aria-label") == tip, kind
+        names[kind] = [m.get("aria-label", "") for m in marks]
+    assert len(names["timeline"]) == 8 and len(names["bars"]) == 4
+    assert names["bars"][0] == "2024, agreed: 10"
+    assert names["timeline"][4] == "Uzbekistan: signatory, 1992-05-15 – 1994-04-20"
+    # the formation's declared strength too, which its bar's line only shows to the eye
+    assert names["strength"] == ["CRRF: 20\u00a0800 в реестре; объявлено: 20\u00a0000",
+                                 "CPF: 3\u00a0600 в реестре"]
+    assert names["gantt"][1] == "2nd brigade (RUS): by ground, 2.0–30.0 h"
+    # the legend's swatches are no stops
+    legend = parse(charts["timeline"]).findall(".//svg:rect[@class='swatch member']", NS)
+    assert legend and legend[0].get("tabindex") is None

@@ -5,7 +5,8 @@ work under a strict Content-Security-Policy, print, and need nothing from the in
 `membership_timeline` is a pure function of the timeline rows and dates: one row per
 state, one bar per stint (signatory, member, not taking part, suspended) with a <title>
 tooltip, a year axis from the first event to today, and a marker line at the chosen
-date."""
+date. Every chart's bar is a stop of the keyboard named by its tooltip (`_stop`), which
+a focus or a tap writes under the chart (static/app.js): a chart is a group of them."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ class Scale:
 
     def inside(self, day: date) -> bool:
         return self.first <= day <= self.last
+
+
+def _stop(tip: str) -> str:
+    """The end of a bar's <rect>: a stop of the keyboard named `tip`, its tooltip."""
+    return f' tabindex="0" role="img" aria-label={quoteattr(tip)}><title>{escape(tip)}</title>' \
+        '</rect>'
 
 
 def label_width(rows: list[TimelineRowOut], lang: str) -> int:
@@ -103,8 +110,8 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
                 "suspended or not taking part).", n=len(rows), first=first_year,
                 last=sc.last.year, day=day_text(marker, lang), members=inside)
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} '
-        f'{height}" width="100%" role="img" aria-labelledby="timeline-title timeline-desc" '
-        f'font-family="sans-serif" font-size="12">')
+        f'{height}" width="100%" role="group" aria-labelledby="timeline-title" '
+        f'aria-describedby="timeline-desc" font-family="sans-serif" font-size="12">')
     title = _("Membership over time")  # (outside the f-string, where pybabel finds it)
     add(f'<title id="timeline-title">{escape(title)}</title>')
     add(f'<desc id="timeline-desc">{escape(summary)}</desc>')
@@ -147,7 +154,7 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
                 f'data-status="{status}" data-start="{s.start.isoformat()}" '
                 f'data-end="{s.end.isoformat() if s.end else ""}" x="{x0:.1f}" '
                 f'y="{y + (ROW - BAR) / 2}" width="{max(x1 - x0, 2.0):.1f}" height="{BAR}" '
-                f'rx="2" fill="{FILL.get(status, "#888")}"><title>{escape(tip)}</title></rect>')
+                f'rx="2" fill="{FILL.get(status, "#888")}"{_stop(tip)}')
         add("</g>")
 
     # the chosen date
@@ -198,14 +205,15 @@ def strength_bars(rows: list[tuple[str, int, int | None]], lang: str = "en") -> 
         return left + span * v / most
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} '
-           f'{height}" width="{width}" role="img" aria-label={quoteattr(listed)}>']
+           f'{height}" width="{width}" role="group" aria-label={quoteattr(listed)}>']
     for i, (label, value, decl) in enumerate(rows):
         y = top + i * row
         out.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" '
                    f'font-size="12">{escape(label[:34])}</text>')
+        tip = f"{label}: {number(value, lang)} {listed}" + (
+            f"; {declared}: {number(decl, lang)}" if decl else "")
         out.append(f'<rect class="bar listed" x="{left}" y="{y + 4}" width="{x(value) - left:.1f}"'
-                   f' height="{BAR}" fill="#2f5d9b"><title>{escape(label)}: '
-                   f'{number(value, lang)} {escape(listed)}</title></rect>')
+                   f' height="{BAR}" fill="#2f5d9b"{_stop(tip)}')
         out.append(f'<text class="value" x="{x(value) + 4:.1f}" y="{y + 16}" font-size="11">'
                    f'{number(value, lang)}</text>')
         if decl:
@@ -256,7 +264,7 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
 
     step = max(1, round(end / 10 / 6) * 6) if end > 12 else 2
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart gantt" viewBox="0 0 {width} '
-           f'{height}" width="100%" role="img" aria-label={quoteattr(title)}>']
+           f'{height}" width="100%" role="group" aria-label={quoteattr(title)}>']
     h = 0
     while h <= end:
         out.append(f'<line class="grid" x1="{x(h):.1f}" x2="{x(h):.1f}" y1="{top - 6}" '
@@ -274,11 +282,10 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
                    f'font-size="12">{escape(text)}'
                    + (f'<title>{escape(whole)}</title>' if text != whole else '')
                    + '</text>')
-        out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" '
-                   f'width="{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}">'
-                   f'<title>{escape(whole)}: {escape(label("mode", mode))}, '
-                   f'{escape(number(dep, lang, 1))}–{escape(number(arr, lang, 1))} '
-                   f'{escape(hours)}{escape(f" ({late_text})") if late else ""}</title></rect>')
+        tip = (f'{whole}: {label("mode", mode)}, {number(dep, lang, 1)}–{number(arr, lang, 1)} '
+               f'{hours}{f" ({late_text})" if late else ""}')
+        out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" width='
+                   f'"{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}"{_stop(tip)}')
         out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 1}" '
                    f'y2="{y + row - 3}" stroke="#222" stroke-width="2"/>')
     out.append("</svg>")
@@ -351,8 +358,9 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
                                                  for n in names)
                         for i, label in enumerate(labels))
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {height}" '
-        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="sans-serif" font-size="11" data-chart={quoteattr(chart_id)}>')
+        f'width="100%" role="group" aria-labelledby="{chart_id}-title" '
+        f'aria-describedby="{chart_id}-desc" font-family="sans-serif" font-size="11" '
+        f'data-chart={quoteattr(chart_id)}>')
     add(f'<title id="{chart_id}-title">{escape(title)}</title>')
     add(f'<desc id="{chart_id}-desc">{escape(summary or title)}</desc>')
     add(f'<text x="{BAR_LEFT}" y="16" class="chart-title" fill="#1f2a44" '
@@ -369,11 +377,11 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
         for j, name in enumerate(names):
             v = series[name][i]
             h = plot_h * v / top
+            tip = f"{label}, {name}: {number(v, lang)}"
             add(f'<rect class="bar s{j}" data-series={quoteattr(name)} '
                 f'data-label={quoteattr(label)} data-value="{v:g}" x="{gx + j * bar:.1f}" '
                 f'y="{base - h:.1f}" width="{bar - 1:.1f}" height="{max(h, 0):.1f}" '
-                f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}">'
-                f'<title>{escape(f"{label}, {name}: {number(v, lang)}")}</title></rect>')
+                f'fill="{SERIES_FILL[j % len(SERIES_FILL)]}"{_stop(tip)}')
         cx = BAR_LEFT + group * i + group / 2
         shown = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
         if slant:

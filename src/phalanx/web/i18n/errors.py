@@ -2,14 +2,15 @@
 
 The services and the domain refuse in English (`NotFound`, `Forbidden`, `Invalid`,
 `Conflict`, the crisis algorithm's refusals); the API's problem details and the error
-pages translate them here. A fixed message is its own msgid; a message with values is
-matched against the stable templates of `TEMPLATES` (English, with named placeholders),
-and the template is translated and filled. Values that are enumerated (a stage, a
-role, a kind of record) are shown with their label. A message no template matches shows
-as it is (the tests list the ones users meet).
+pages translate them here. A fixed message is its own msgid (`error_messages`); a
+message with values is matched against the stable templates of `error_templates`
+(English, with named placeholders), and the template is translated and filled. Values
+that are enumerated (a stage, a role, a kind of record) are shown with their label. A
+message no template matches shows as it is (the tests list the ones users meet).
 
-To translate a new message with values: add its template to `TEMPLATES` with `N_`, run
-`make i18n` and write its Russian text in `messages.po`.
+To translate a new message: add it to `error_messages.MESSAGES`, or its template to
+`error_templates.TEMPLATES`, with `N_`; run `make i18n` and write its Russian text in
+`messages.po`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from http import HTTPStatus
 from typing import Any
 
 from phalanx.web.i18n import (
-    N_,
-    audit_texts,
     day_text,
     forces_refusals,
     labeller,
@@ -31,261 +30,19 @@ from phalanx.web.i18n import (
     moment_text,
     translations,
 )
+from phalanx.web.i18n.error_messages import MESSAGES, TITLES
+from phalanx.web.i18n.error_templates import (
+    DATES,
+    FIGURES,
+    LISTS,
+    MOMENTS,
+    NESTED,
+    TEMPLATES,
+    VALUES,
+)
 from phalanx.web.i18n.labels import LABELS
 from phalanx.web.i18n.validation import VALIDATION
 
-# the titles of the error statuses
-TITLES = {
-    400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"),
-    404: N_("Not Found"), 405: N_("Method Not Allowed"), 409: N_("Conflict"),
-    413: N_("Content Too Large"), 415: N_("Unsupported Media Type"),
-    422: N_("Unprocessable Content"), 429: N_("Too Many Requests"),
-    500: N_("Internal Server Error"), 503: N_("Service Unavailable"),
-}
-
-# fixed messages of the services and the domain that users meet (their own msgids)
-MESSAGES = (
-    N_("consultations must be convened first (Treaty art. 2): convene a session"),
-    N_("the decision stage needs a decision adopted by the body's rule"),
-    N_("a response needs an adopted decision"),
-    N_("choose the measures of the response"),
-    N_("nothing is deployed yet: no offered unit has been accepted"),
-    N_("closing needs the after-action review"),
-    N_("the CRRF is not used to settle a bilateral dispute between members"),
-    N_("the CRRF is not used against CIS partners or neighbouring states"),
-    N_("peacekeepers go to a member's territory only at its official request"),
-    N_("outside members' territory peacekeepers need a UN Security Council mandate"),
-    N_("aggression against a member is not rejected before the members consult (Treaty "
-       "art. 2: consultations at once): convene them"),
-    N_("convene the consultations first (Treaty art. 2)"),
-    N_("only the Secretariat and the Joint Staff may change this record"),
-    N_("nothing to change"),
-    N_("another request changed the same records at the same moment: nothing of this one "
-       "was written; reload and try again"),
-    N_("state the quantity offered: a unit named is kept from some readers of the crisis, "
-       "and its strength reaches them only as its state states it"),
-    N_("is in the past"),
-    N_("missing or wrong CSRF token"),
-    N_("a member's answer is given by its authorized representative"),
-    N_("give the text in English or in Russian (text_en or text_ru): both are empty"),
-    N_("the watch list is kept by the Secretariat"),
-    # the draft's forms
-    N_("a signature with a reservation states the reservation"),
-    N_("a reservation goes with the answer 'reservation'"),
-    # the crisis room's forms
-    N_("a member that declines states its reason"),
-    N_("name the forces or means offered"),
-    N_("the Secretariat sends the notice to the UN Security Council"),
-    N_("offers are made by a state's authorized representative"),
-    N_("requests come from an affected state's representative or the Secretariat"),
-    N_("situation reports are filed by the Secretariat, the Joint Staff or a state's "
-       "authorized representative"),
-    # the outcome of a draft (the decision rule's reasons)
-    N_("no member has a say"),
-    N_("every member declared it does not take part"),
-    N_("adopted"),
-    N_("no member with a say objects"),
-    # an upload's rows and files
-    N_("the agency's reference is required"),
-    N_("must not be negative"),
-    N_("give both lat and lon, or neither"),
-    N_("give the place: lat and lon, or an administrative area"),
-    N_("routes are given for seizures only"),
-    N_("the file is empty"),
-    N_("the sheet is empty"),
-    N_("a formula is not accepted; enter the value"),
-    *forces_refusals.FORCES_MESSAGES,
-    *audit_texts.AUDIT_MESSAGES,
-)
-
-# messages with values: the placeholder's name says how its value shows (see VALUES)
-TEMPLATES = (
-    # a change once the response is under way, held to every guard of the response
-    # (first: its problems are messages of their own)
-    N_("the response is under way (%(stage)s): %(problems)s"),
-    N_("no %(record)s %(key)s"),
-    N_("your role (%(role)s) does not allow %(permission)s"),
-    N_("you act for %(state)s, not for %(other)s"),
-    N_("only %(state)s's authorized representative acts for it"),
-    N_("a national agency's reporter submits its agency's records; only %(state)s's "
-       "authorized representative acts for it here"),
-    N_("only users acting for %(state)s may change this record"),
-    N_("a crisis cannot go from %(stage)s to %(target)s (from %(from)s: %(allowed)s)"),
-    N_("'%(target)s' needs a recorded reason"),
-    N_("%(measures)s not eligible for %(category)s"),
-    N_("%(measures)s: military measures need a decision that authorizes them"),
-    N_("%(measure)s: military assistance under Treaty art. 4 is given at the affected "
-       "state's request: record its official request"),
-    N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
-    N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
-    N_("crisis %(crisis)s is %(stage)s"),
-    N_("plan %(plan)s is %(plan_status)s"),
-    N_("offer %(offer)s is already %(offer_status)s"),
-    N_("watch item %(item)s is %(watch_status)s"),
-    N_("crisis %(crisis)s has no force requirements yet"),
-    N_("%(n)s unit(s) of the decided deployment are still out: plan and decide their way "
-       "home first"),
-    # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
-    # each failed condition, itself a message of the list
-    N_("%(number)s cannot authorize the response: %(problems)s"),
-    N_("%(number)s is a %(draft_kind)s: only a decision authorizes measures"),
-    N_("%(number)s is an exercise decision and the crisis is real"),
-    N_("%(number)s is a real decision and the crisis is an exercise"),
-    N_("%(number)s authorizes no measure (its text names none)"),
-    N_("%(measure)s: %(body)s is not competent (the dataset names %(bodies)s)"),
-    N_("%(number)s was adopted on %(date)s, before the crisis was reported (%(reported)s)"),
-    N_("%(number)s does not bind %(states)s (the affected state)"),
-    N_("%(number)s does not bind %(states)s (the affected states)"),
-    N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
-       "assistance and peacekeeping on a member's territory are given at the affected "
-       "state's request)"),
-    N_("%(measure)s: no official request of %(states)s asks for it"),
-    N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
-    N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
-    N_("%(number)s already answers crisis %(crisis)s (%(title)s): a decision on a "
-       "collective response answers the situation it was taken on"),
-    N_("%(number)s already answers another crisis: a decision on a collective response "
-       "answers the situation it was taken on"),
-    # the official request withdrawn by its state (`domain/crisis/authority.py`)
-    N_("%(measure)s: the official request of %(state)s of %(made)s was withdrawn on "
-       "%(withdrawn)s: nothing decided, linked or deployed after that answers it"),
-    N_("the official request of %(state)s of %(made)s was already withdrawn on "
-       "%(withdrawn)s"),
-    N_("the withdrawal is dated %(moment)s, in the future"),
-    N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
-       "%(moment)s"),
-    # forces onto a member's territory at that member's request (`authority.host_problems`)
-    N_("%(measure)s: the place lies on the territory of %(state)s, which has not asked for "
-       "it: forces go onto a member's territory only at that member's request (an affected "
-       "state's request covers its own territory only)"),
-    N_("%(measure)s: the place lies on the territory of %(state)s, whose official request "
-       "of %(made)s was withdrawn on %(withdrawn)s: forces go onto a member's territory only "
-       "at its request"),
-    N_("%(measure)s: the place lies on the territory of %(state)s, which is not an affected "
-       "state of the crisis: forces go onto a member's territory only at that member's "
-       "request"),
-    N_("requirement %(requirement)s: %(problems)s"),
-    N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
-    N_("plan %(plan)s is not decided: %(problems)s"),
-    N_("offer %(offer)s is not accepted: %(problems)s"),
-    # the decision's period is over (`domain/crisis/authority.py: Mandate`)
-    # (no " is " in them: "plan %(plan)s is %(plan_status)s" would take the refusal of a
-    # plan that names one)
-    N_("the mandate of %(number)s ended on %(ended)s (its period of %(days)s days from "
-       "its adoption): no new deployment under it without a new decision linked to the "
-       "crisis"),
-    N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
-       "adoption): no new deployment under it without a new decision linked to the crisis"),
-    # the affected state's official request, every member's answer, the UN notice
-    N_("the request is dated %(moment)s, in the future"),
-    N_("an official request comes from an affected state (%(states)s), not %(state)s"),
-    N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
-       "affected ones, where the category obliges all members or the affected state's "
-       "request invokes collective defence)"),
-    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
-       "decision on an art. 4 crisis)"),
-    N_("crisis %(crisis)s has no notice to the UN Security Council"),
-    N_("the notice was sent at %(moment)s"),
-    N_("requests come from an affected state (%(states)s)"),
-    N_("only %(state)s, which asked, or the Secretariat accepts or declines"),
-    # the written procedure
-    N_("it is %(state)s's turn to sign"),
-    N_("the procedure is %(written)s"),
-    N_("%(state)s is not among the signatories (members with a say)"),
-    N_("%(state)s takes no part in the work: it signs nothing, but may formally object"),
-    N_("%(state)s takes no part in the work: the chair records only its formal objection"),
-    N_("%(state)s has already answered"),
-    # a draft's forms (the page sent before the draft changed)
-    N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
-    N_("draft %(draft)s is %(draft_status)s; positions can no longer change"),
-    N_("draft %(draft)s is decided in session, not by signatures"),
-    N_("draft %(draft)s's written procedure lapsed at its deadline"),
-    N_("draft %(draft)s is %(draft_status)s"),
-    N_("the written procedure's deadline has passed (%(deadline)s UTC): circulate the text "
-       "again as a new draft"),
-    N_("the amendment is against version %(against)s, but the draft is at version "
-       "%(current)s"),
-    N_("amendment %(amendment)s is already %(amendment_status)s"),
-    N_("amendment %(amendment)s is against version %(against)s; the draft is at version "
-       "%(current)s"),
-    N_("%(state)s takes no part in %(body)s on %(date)s (%(standing)s): it proposes no "
-       "amendment"),
-    N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
-       "formal objection still counts"),
-    # the key of a record created in a register (`policy.why_not_key`)
-    N_("the key of a record created for %(state)s begins with '%(prefix)s' (or leave the "
-       "key out: one is assigned)"),
-    N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
-       "begin with no state's code (or leave the key out: one is assigned)"),
-    N_("%(record)s '%(key)s' exists"),
-    N_("unknown state %(state)s"),
-    N_("%(state)s is not a member"),
-    N_("%(state)s is not a member state"),
-    N_("'%(unit)s' is not a unit of the forces registry"),
-    N_("%(state)s has no seat in this session"),
-    N_("%(value)s is not a date (use YYYY-MM-DD)"),
-    N_("%(year)s is not a year of the organization"),
-    N_("%(value)s is not a date and time"),
-    # the outcome of a draft (the decision rule's reasons)
-    N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
-       "%(needed)s needed (%(quorum)s)"),
-    N_("limited format: %(n)s member(s) take part, %(min)s needed"),
-    N_("not carried: %(support)s in favour, %(against)s against"),
-    N_("returned for revision: %(states)s formally objects"),
-    N_("returned for revision: %(states)s formally object"),
-    N_("limited format: %(states)s stays out and is not bound"),
-    N_("limited format: %(states)s stay out and are not bound"),
-    N_("sent for consideration to %(states)s (absent)"),
-    N_("%(states)s without a say, sent the text for consideration"),
-    N_("%(states)s in arrears, without a vote and bound"),
-    N_("%(states)s in arrears, without a vote"),
-    # an upload's rows and files
-    N_("%(value)s is not a date (YYYY-MM-DD)"),
-    N_("unknown stage %(value)s (stages: %(stages)s)"),
-    N_("%(day)s is outside stage %(stage_key)s (%(start)s to %(end)s)"),
-    N_("unknown metric %(value)s"),
-    N_("%(metric)s is not reported in a %(kind)s operation"),
-    N_("%(value)s is not a number"),
-    N_("%(metric)s is counted; %(value)s is not a count"),
-    N_("a count must be a whole number up to %(max)s"),
-    N_("%(value)s is not one of %(units)s"),
-    N_("%(value)s kg in one report is more than 100 t"),
-    N_("unknown substance %(value)s (one of %(substances)s)"),
-    N_("only seizures name a substance, not %(metric)s"),
-    N_("%(value)s is not a latitude"),
-    N_("%(value)s is not a longitude"),
-    N_("at most %(n)s characters"),
-    N_("missing column(s); the template is: %(columns)s"),
-    N_("unknown column(s); the template is: %(columns)s"),
-    N_("%(cells)s cells, the header has %(n)s"),
-    N_("not a UTF-8 CSV file: %(detail)s"),
-    N_("not an XLSX workbook: %(detail)s"),
-    N_("unreadable: %(detail)s"),
-    N_("the file is %(size)s bytes; the limit is %(limit)s"),
-    N_("%(file)s: upload a .csv or .xlsx file"),
-    *forces_refusals.OFFER_TEMPLATES,
-    *audit_texts.AUDIT_TEMPLATES,
-)
-
-# how the value of a placeholder shows: a label of this group
-VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "role": "role",
-          "stage": "stage", "target": "stage", "draft_kind": "draft_kind",
-          "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
-          "watch_status": "watch_status", "measure": "measure", "permission": "permission",
-          "quorum": "quorum", "draft_status": "draft_status",
-          "amendment_status": "amendment_status", "written": "written", "standing": "standing",
-          "capability": "cap"}
-# placeholders holding a list of values (", "-separated), and the group of each
-LISTS = {"allowed": "stage", "measures": "measure"}
-
-# placeholders holding an ISO date, or a date and time, shown in the language's words
-DATES = {"date", "reported"}
-MOMENTS = {"moment", "made_at"}
-# placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
-# shown in figures in the language's order ("19.01.2022 12:00 UTC")
-FIGURES = {"made", "withdrawn", "ended", "deadline"}
-# placeholders holding messages of their own (a refusal's reasons), translated in turn
-NESTED = {"problems"}
 _FIXED = frozenset(MESSAGES)
 
 
@@ -406,3 +163,23 @@ def validation_message(error: dict[str, Any], lang: str) -> str:
     if english is None:
         return translate(str(error.get("msg", "")), lang)
     return str(translations(lang).gettext(english))
+
+
+# the first word of a message: up to a space or a punctuation mark that ends a word
+_FIRST_WORD = re.compile(r"[^\s:;,!?()\"'«»]+")
+
+
+def sentence(text: str) -> str:
+    """A message shown by itself on a page (a refusal beside a form, an error page) as a
+    sentence: its first letter a capital when it starts with a word of lower-case letters
+    ("the session is closed" → "The session is closed", "сессия закрыта" → "Сессия
+    закрыта"). The rest never changes, and a message that starts with anything else is
+    left as it is: an identifier or a value as it was typed ("c01", "text_en",
+    "body.lat", "rep-kaz", "iPhone"), a figure, a quote. The services' messages and the
+    API's problem details stay as they are written (clients may match them)."""
+    text = text if isinstance(text, str) else str(text)
+    m = _FIRST_WORD.match(text)
+    word = m.group(0).removesuffix(".") if m is not None else ""
+    if not word or not word.isalpha() or not word.islower():
+        return text
+    return text[:1].upper() + text[1:]

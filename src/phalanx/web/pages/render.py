@@ -56,6 +56,8 @@ def _page_error(text: str, lang: str) -> str:
 templates.env.filters["error_text"] = _in_page_language(_page_error)
 templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
+# a refusal or a problem shown by itself beside a form or on the error page: a sentence
+templates.env.filters["sentence"] = errors.sentence
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 

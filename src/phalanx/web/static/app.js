@@ -19,14 +19,14 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
-// The menu folds behind one button on a narrow screen.
+// The menu folds behind one button (in the header) on a narrow screen.
 document.addEventListener("click", function (event) {
   var toggle = event.target.closest && event.target.closest(".menu-toggle");
-  if (!toggle) {
+  var links = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!links) {
     return;
   }
-  var nav = toggle.closest("nav");
-  var open = nav.classList.toggle("open");
+  var open = links.closest("nav").classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
 
@@ -227,13 +227,13 @@ document.addEventListener("htmx:confirm", function (event) {
   notice.appendChild(text);
 });
 
-// A chart's figures are in the tooltips of its marks (an SVG <title>), which a touch
-// screen never shows: a tap on a bar (or any mark with a tooltip) writes its tooltip in a
-// line under the chart, and marks the bar.
-document.addEventListener("click", function (event) {
-  var mark = event.target.closest && event.target.closest("svg rect, svg circle, svg path, svg line");
-  var title = mark && mark.querySelector(":scope > title");
-  var chart = mark && mark.closest(".chart, figure.chart");
+// A chart's figures are in the tooltips of its marks (an SVG <title>), which neither a
+// touch screen nor the keyboard shows: a tap on a bar (or any mark with a tooltip), or
+// the keyboard's focus on a bar (each bar is a stop of it, named by its tooltip:
+// charts.py), writes its tooltip in a line under the chart, and marks the bar.
+function showFigure(mark) {
+  var title = mark.querySelector(":scope > title");
+  var chart = mark.closest(".chart, figure.chart");
   if (!title || !chart) {
     return;
   }
@@ -247,6 +247,17 @@ document.addEventListener("click", function (event) {
   tip.textContent = title.textContent;
   chart.querySelectorAll(".picked").forEach(function (el) { el.classList.remove("picked"); });
   mark.classList.add("picked");
+}
+document.addEventListener("click", function (event) {
+  var mark = event.target.closest && event.target.closest("svg rect, svg circle, svg path, svg line");
+  if (mark) {
+    showFigure(mark);
+  }
+});
+document.addEventListener("focusin", function (event) {
+  if (event.target.matches && event.target.matches("svg [tabindex]")) {
+    showFigure(event.target);
+  }
 });
 
 // A long page's fold of its sections (data-jump): a link to each titled section of the

@@ -217,12 +217,52 @@
       el.classList.toggle("labels-all", map.getZoom() >= 7);
     }
     map.on("zoomend", labels);
-    map.fitBounds(data.frame);
+    frame(el, map, data);
     labels();
     el.setAttribute("data-symbols", String(valid));
     el.setAttribute("data-invalid", String(invalid));
     el.setAttribute("data-moves", String(data.moves.length));
     el.setAttribute("data-ready", "1");
+  }
+
+  // A map that a live update replaces (the crisis room's place, on every change of the
+  // crisis) keeps the view its reader chose (zoomed or moved), by the map's id, while
+  // the crisis's place is still in it; a place that moved out of it is shown in the new
+  // map's frame, and the page says so (the map's data-news: a live region beside it).
+  var kept = {};
+
+  function keep(el, map) {
+    var framed = el.framed;
+    kept[el.id] = { center: map.getCenter(), zoom: map.getZoom(), bounds: map.getBounds(),
+                    chosen: el.viewChosen || !framed || map.getZoom() !== framed.zoom ||
+                      !map.getCenter().equals(framed.center, 1e-6) };
+  }
+
+  // the crisis's place: its symbol, or the middle of its alert's areas
+  function placeOf(data) {
+    var crisis = data.symbols.filter(function (sym) { return sym.layer === "crises"; })[0];
+    if (crisis) { return L.latLng(crisis.lat, crisis.lon); }
+    if (data.areas && data.areas.features && data.areas.features.length) {
+      return L.geoJSON(data.areas).getBounds().getCenter();
+    }
+    return null;
+  }
+
+  function frame(el, map, data) {
+    var before = el.id && kept[el.id], place = placeOf(data);
+    delete kept[el.id];
+    if (before && before.chosen && place && before.bounds.contains(place)) {
+      map.setView(before.center, before.zoom, { animate: false });
+      el.viewChosen = true;
+      return;
+    }
+    map.fitBounds(data.frame, { animate: false });
+    el.framed = { center: map.getCenter(), zoom: map.getZoom() };
+    var news = document.getElementById(el.getAttribute("data-news") || "");
+    if (before && place && news && !before.bounds.contains(place)) {
+      news.textContent = "";  // (the same words again are said again)
+      setTimeout(function () { news.textContent = news.getAttribute("data-moved"); }, 100);
+    }
   }
 
   function start(root) {
@@ -236,11 +276,17 @@
   document.addEventListener("htmx:beforeCleanupElement", function (e) {
     var el = e.target;
     if (el.classList && el.classList.contains("cop-map") && el.leafletMap) {
+      if (el.id && el.getAttribute("data-ready") === "1") { keep(el, el.leafletMap); }
       el.leafletMap.remove();
       el.leafletMap = null;
     }
   });
-  document.addEventListener("htmx:afterSwap", function (e) { start(e.target); });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    start(e.target);
+    Object.keys(kept).forEach(function (id) {  // a map the update took away keeps nothing
+      if (!document.getElementById(id)) { delete kept[id]; }
+    });
+  });
 })();
 
 // Choosing a place in a form: a place or airfield of the list (the input's datalist) or

@@ -1,0 +1,75 @@
+"""The fixed messages of the services and the domain that users meet, each its own msgid,
+and the titles of the error statuses: what `errors.translate` finds as it is. A message
+with values is a template of `error_templates`.
+
+To translate a new fixed message: add it to `MESSAGES` with `N_`, run `make i18n` and
+write its Russian text in `messages.po`.
+"""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_, audit_texts, forces_refusals
+
+# the titles of the error statuses
+TITLES = {
+    400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"),
+    404: N_("Not Found"), 405: N_("Method Not Allowed"), 409: N_("Conflict"),
+    413: N_("Content Too Large"), 415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Content"), 429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"), 503: N_("Service Unavailable"),
+}
+
+# fixed messages of the services and the domain that users meet (their own msgids)
+MESSAGES = (
+    N_("consultations must be convened first (Treaty art. 2): convene a session"),
+    N_("the decision stage needs a decision adopted by the body's rule"),
+    N_("a response needs an adopted decision"),
+    N_("choose the measures of the response"),
+    N_("nothing is deployed yet: no offered unit has been accepted"),
+    N_("closing needs the after-action review"),
+    N_("the CRRF is not used to settle a bilateral dispute between members"),
+    N_("the CRRF is not used against CIS partners or neighbouring states"),
+    N_("peacekeepers go to a member's territory only at its official request"),
+    N_("outside members' territory peacekeepers need a UN Security Council mandate"),
+    N_("aggression against a member is not rejected before the members consult (Treaty "
+       "art. 2: consultations at once): convene them"),
+    N_("convene the consultations first (Treaty art. 2)"),
+    N_("only the Secretariat and the Joint Staff may change this record"),
+    N_("nothing to change"),
+    N_("another request changed the same records at the same moment: nothing of this one "
+       "was written; reload and try again"),
+    N_("state the quantity offered: a unit named is kept from some readers of the crisis, "
+       "and its strength reaches them only as its state states it"),
+    N_("is in the past"),
+    N_("missing or wrong CSRF token"),
+    N_("a member's answer is given by its authorized representative"),
+    N_("give the text in English or in Russian (text_en or text_ru): both are empty"),
+    N_("the watch list is kept by the Secretariat"),
+    # the draft's forms
+    N_("a signature with a reservation states the reservation"),
+    N_("a reservation goes with the answer 'reservation'"),
+    # the crisis room's forms
+    N_("a member that declines states its reason"),
+    N_("name the forces or means offered"),
+    N_("the Secretariat sends the notice to the UN Security Council"),
+    N_("offers are made by a state's authorized representative"),
+    N_("requests come from an affected state's representative or the Secretariat"),
+    N_("situation reports are filed by the Secretariat, the Joint Staff or a state's "
+       "authorized representative"),
+    # the outcome of a draft (the decision rule's reasons)
+    N_("no member has a say"),
+    N_("every member declared it does not take part"),
+    N_("adopted"),
+    N_("no member with a say objects"),
+    # an upload's rows and files
+    N_("the agency's reference is required"),
+    N_("must not be negative"),
+    N_("give both lat and lon, or neither"),
+    N_("give the place: lat and lon, or an administrative area"),
+    N_("routes are given for seizures only"),
+    N_("the file is empty"),
+    N_("the sheet is empty"),
+    N_("a formula is not accepted; enter the value"),
+    *forces_refusals.FORCES_MESSAGES,
+    *audit_texts.AUDIT_MESSAGES,
+)

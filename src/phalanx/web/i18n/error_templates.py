@@ -1,0 +1,204 @@
+"""The messages with values that `errors.translate` knows: stable English templates with
+named placeholders (`TEMPLATES`), and how the value of each placeholder shows in a
+page's language (a label, a list of labels, a date, a message of its own). A message is
+matched against the templates in their order: the first that matches is translated and
+filled.
+
+To translate a new message with values: add its template to `TEMPLATES` with `N_`, run
+`make i18n` and write its Russian text in `messages.po`.
+"""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_, audit_texts, forces_refusals
+
+# messages with values: the placeholder's name says how its value shows (see VALUES)
+TEMPLATES = (
+    # a change once the response is under way, held to every guard of the response
+    # (first: its problems are messages of their own)
+    N_("the response is under way (%(stage)s): %(problems)s"),
+    N_("no %(record)s %(key)s"),
+    N_("your role (%(role)s) does not allow %(permission)s"),
+    N_("you act for %(state)s, not for %(other)s"),
+    N_("only %(state)s's authorized representative acts for it"),
+    N_("a national agency's reporter submits its agency's records; only %(state)s's "
+       "authorized representative acts for it here"),
+    N_("only users acting for %(state)s may change this record"),
+    N_("a crisis cannot go from %(stage)s to %(target)s (from %(from)s: %(allowed)s)"),
+    N_("'%(target)s' needs a recorded reason"),
+    N_("%(measures)s not eligible for %(category)s"),
+    N_("%(measures)s: military measures need a decision that authorizes them"),
+    N_("%(measure)s: military assistance under Treaty art. 4 is given at the affected "
+       "state's request: record its official request"),
+    N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
+    N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
+    N_("crisis %(crisis)s is %(stage)s"),
+    N_("plan %(plan)s is %(plan_status)s"),
+    N_("offer %(offer)s is already %(offer_status)s"),
+    N_("watch item %(item)s is %(watch_status)s"),
+    N_("crisis %(crisis)s has no force requirements yet"),
+    N_("%(n)s unit(s) of the decided deployment are still out: plan and decide their way "
+       "home first"),
+    # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
+    # each failed condition, itself a message of the list
+    N_("%(number)s cannot authorize the response: %(problems)s"),
+    N_("%(number)s is a %(draft_kind)s: only a decision authorizes measures"),
+    N_("%(number)s is an exercise decision and the crisis is real"),
+    N_("%(number)s is a real decision and the crisis is an exercise"),
+    N_("%(number)s authorizes no measure (its text names none)"),
+    N_("%(measure)s: %(body)s is not competent (the dataset names %(bodies)s)"),
+    N_("%(number)s was adopted on %(date)s, before the crisis was reported (%(reported)s)"),
+    N_("%(number)s does not bind %(states)s (the affected state)"),
+    N_("%(number)s does not bind %(states)s (the affected states)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
+       "assistance and peacekeeping on a member's territory are given at the affected "
+       "state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it"),
+    N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
+    N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
+    N_("%(number)s already answers crisis %(crisis)s (%(title)s): a decision on a "
+       "collective response answers the situation it was taken on"),
+    N_("%(number)s already answers another crisis: a decision on a collective response "
+       "answers the situation it was taken on"),
+    # the official request withdrawn by its state (`domain/crisis/authority.py`)
+    N_("%(measure)s: the official request of %(state)s of %(made)s was withdrawn on "
+       "%(withdrawn)s: nothing decided, linked or deployed after that answers it"),
+    N_("the official request of %(state)s of %(made)s was already withdrawn on "
+       "%(withdrawn)s"),
+    N_("the withdrawal is dated %(moment)s, in the future"),
+    N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
+       "%(moment)s"),
+    # forces onto a member's territory at that member's request (`authority.host_problems`)
+    N_("%(measure)s: the place lies on the territory of %(state)s, which has not asked for "
+       "it: forces go onto a member's territory only at that member's request (an affected "
+       "state's request covers its own territory only)"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, whose official request "
+       "of %(made)s was withdrawn on %(withdrawn)s: forces go onto a member's territory only "
+       "at its request"),
+    N_("%(measure)s: the place lies on the territory of %(state)s, which is not an affected "
+       "state of the crisis: forces go onto a member's territory only at that member's "
+       "request"),
+    N_("requirement %(requirement)s: %(problems)s"),
+    N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
+    N_("plan %(plan)s is not decided: %(problems)s"),
+    N_("offer %(offer)s is not accepted: %(problems)s"),
+    # the decision's period is over (`domain/crisis/authority.py: Mandate`)
+    # (no " is " in them: "plan %(plan)s is %(plan_status)s" would take the refusal of a
+    # plan that names one)
+    N_("the mandate of %(number)s ended on %(ended)s (its period of %(days)s days from "
+       "its adoption): no new deployment under it without a new decision linked to the "
+       "crisis"),
+    N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
+       "adoption): no new deployment under it without a new decision linked to the crisis"),
+    # the affected state's official request, every member's answer, the UN notice
+    N_("the request is dated %(moment)s, in the future"),
+    N_("an official request comes from an affected state (%(states)s), not %(state)s"),
+    N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
+       "affected ones, where the category obliges all members or the affected state's "
+       "request invokes collective defence)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
+       "decision on an art. 4 crisis)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council"),
+    N_("the notice was sent at %(moment)s"),
+    N_("requests come from an affected state (%(states)s)"),
+    N_("only %(state)s, which asked, or the Secretariat accepts or declines"),
+    # the written procedure
+    N_("it is %(state)s's turn to sign"),
+    N_("the procedure is %(written)s"),
+    N_("%(state)s is not among the signatories (members with a say)"),
+    N_("%(state)s takes no part in the work: it signs nothing, but may formally object"),
+    N_("%(state)s takes no part in the work: the chair records only its formal objection"),
+    N_("%(state)s has already answered"),
+    # a draft tabled in a session closed meanwhile (the page sent before it closed)
+    N_("session %(session)s is closed"),
+    # a draft's forms (the page sent before the draft changed)
+    N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
+    N_("draft %(draft)s is %(draft_status)s; positions can no longer change"),
+    N_("draft %(draft)s is decided in session, not by signatures"),
+    N_("draft %(draft)s's written procedure lapsed at its deadline"),
+    N_("draft %(draft)s is %(draft_status)s"),
+    N_("the written procedure's deadline has passed (%(deadline)s UTC): circulate the text "
+       "again as a new draft"),
+    N_("the amendment is against version %(against)s, but the draft is at version "
+       "%(current)s"),
+    N_("amendment %(amendment)s is already %(amendment_status)s"),
+    N_("amendment %(amendment)s is against version %(against)s; the draft is at version "
+       "%(current)s"),
+    N_("%(state)s takes no part in %(body)s on %(date)s (%(standing)s): it proposes no "
+       "amendment"),
+    N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
+       "formal objection still counts"),
+    # the key of a record created in a register (`policy.why_not_key`)
+    N_("the key of a record created for %(state)s begins with '%(prefix)s' (or leave the "
+       "key out: one is assigned)"),
+    N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
+       "begin with no state's code (or leave the key out: one is assigned)"),
+    N_("%(record)s '%(key)s' exists"),
+    N_("unknown state %(state)s"),
+    N_("%(state)s is not a member"),
+    N_("%(state)s is not a member state"),
+    N_("'%(unit)s' is not a unit of the forces registry"),
+    N_("%(state)s has no seat in this session"),
+    N_("%(value)s is not a date (use YYYY-MM-DD)"),
+    N_("%(year)s is not a year of the organization"),
+    N_("%(value)s is not a date and time"),
+    # the outcome of a draft (the decision rule's reasons)
+    N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
+       "%(needed)s needed (%(quorum)s)"),
+    N_("limited format: %(n)s member(s) take part, %(min)s needed"),
+    N_("not carried: %(support)s in favour, %(against)s against"),
+    N_("returned for revision: %(states)s formally objects"),
+    N_("returned for revision: %(states)s formally object"),
+    N_("limited format: %(states)s stays out and is not bound"),
+    N_("limited format: %(states)s stay out and are not bound"),
+    N_("sent for consideration to %(states)s (absent)"),
+    N_("%(states)s without a say, sent the text for consideration"),
+    N_("%(states)s in arrears, without a vote and bound"),
+    N_("%(states)s in arrears, without a vote"),
+    # an upload's rows and files
+    N_("%(value)s is not a date (YYYY-MM-DD)"),
+    N_("unknown stage %(value)s (stages: %(stages)s)"),
+    N_("%(day)s is outside stage %(stage_key)s (%(start)s to %(end)s)"),
+    N_("unknown metric %(value)s"),
+    N_("%(metric)s is not reported in a %(kind)s operation"),
+    N_("%(value)s is not a number"),
+    N_("%(metric)s is counted; %(value)s is not a count"),
+    N_("a count must be a whole number up to %(max)s"),
+    N_("%(value)s is not one of %(units)s"),
+    N_("%(value)s kg in one report is more than 100 t"),
+    N_("unknown substance %(value)s (one of %(substances)s)"),
+    N_("only seizures name a substance, not %(metric)s"),
+    N_("%(value)s is not a latitude"),
+    N_("%(value)s is not a longitude"),
+    N_("at most %(n)s characters"),
+    N_("missing column(s); the template is: %(columns)s"),
+    N_("unknown column(s); the template is: %(columns)s"),
+    N_("%(cells)s cells, the header has %(n)s"),
+    N_("not a UTF-8 CSV file: %(detail)s"),
+    N_("not an XLSX workbook: %(detail)s"),
+    N_("unreadable: %(detail)s"),
+    N_("the file is %(size)s bytes; the limit is %(limit)s"),
+    N_("%(file)s: upload a .csv or .xlsx file"),
+    *forces_refusals.OFFER_TEMPLATES,
+    *audit_texts.AUDIT_TEMPLATES,
+)
+
+# how the value of a placeholder shows: a label of this group
+VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "role": "role",
+          "stage": "stage", "target": "stage", "draft_kind": "draft_kind",
+          "from": "stage", "plan_status": "plan_status", "offer_status": "offer_status",
+          "watch_status": "watch_status", "measure": "measure", "permission": "permission",
+          "quorum": "quorum", "draft_status": "draft_status",
+          "amendment_status": "amendment_status", "written": "written", "standing": "standing",
+          "capability": "cap"}
+# placeholders holding a list of values (", "-separated), and the group of each
+LISTS = {"allowed": "stage", "measures": "measure"}
+
+# placeholders holding an ISO date, or a date and time, shown in the language's words
+DATES = {"date", "reported"}
+MOMENTS = {"moment", "made_at"}
+# placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
+# shown in figures in the language's order ("19.01.2022 12:00 UTC")
+FIGURES = {"made", "withdrawn", "ended", "deadline"}
+# placeholders holding messages of their own (a refusal's reasons), translated in turn
+NESTED = {"problems"}
