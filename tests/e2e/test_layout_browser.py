@@ -289,7 +289,10 @@ def test_the_phone_s_header_is_compact_and_the_desktop_s_as_it_was(
             assert toggle.is_visible() and box["width"] >= 44 and box["height"] >= 44
             assert toggle.get_attribute("aria-expanded") == "false"
             assert toggle.get_attribute("aria-controls") == "menu-links"
-            assert page.locator("#lang-switch a").first.is_visible()
+            # links for a visitor; for a signed-in user, buttons that also store the choice
+            switch = page.locator("#lang-switch a, #lang-switch button")
+            assert switch.count() == 2 and switch.first.is_visible()
+            assert min(switch.nth(i).bounding_box()["height"] for i in range(2)) >= 44
             if who:  # the user and the state at a glance; the role is read out
                 who_box = page.locator("header .user .who")
                 assert who_box.is_visible() and who[0] in who_box.inner_text()
