@@ -89,6 +89,12 @@ def test_a_crisis_report_needs_a_place_and_keeps_the_input(accounts_db: Database
         r = client.post("/crises", data={**form, "lat": "91", "lon": "70"},
                         follow_redirects=False)
         assert r.status_code == 400 and "Координаты неверны" in r.text
+        # what the services refuse reads in the page's language, naming the field
+        r = client.post("/crises", data={**form, "place": "osh", "severity": "apocalyptic"},
+                        follow_redirects=False)
+        assert r.status_code == 400 and 'id="report-error"' in r.text
+        error = r.text.split('id="report-error"')[1].split("</")[0]
+        assert error == ">Severity: недопустимое значение", error  # not pydantic's dump
         r = client.post("/crises", data={**form, "place": "osh"}, follow_redirects=False)
         assert r.status_code == 303  # a place of the dataset, by its name
         room = client.get(r.headers["location"]).text

@@ -118,8 +118,9 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             "severity": severity, "place": place.strip(), "lat": y, "lon": x,
             "description": description}), actor=actor)
     except (Invalid, ValidationError) as exc:
+        message, _status = draft_pages.refusal(exc, language(request))
         return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=str(exc))
+                           error=message)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
