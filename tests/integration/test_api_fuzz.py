@@ -23,7 +23,7 @@ from schemathesis.core.failures import FailureGroup
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.templates import Templates
@@ -46,7 +46,7 @@ def target(tmp_path_factory: pytest.TempPathFactory, db_templates: Templates) ->
     tmp: Path = tmp_path_factory.mktemp("fuzz")
     # with the demo records: records with small ids, for real answers
     db = Database(make_engine(db_templates.sqlite_copy("records", tmp / "p.db")))
-    tokens = {u: identity.issue_token(db, u, actor=SYSTEM).token
+    tokens = {u: api_tokens.issue_token(db, u, actor=SYSTEM).token
               for u in ("secretariat", "rep-kaz", "reporter-kaz", "observer")}
     app = create_app(Settings(environment="test", audit_key_file=tmp / "key"), db)
     yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=CONFIG), tokens

@@ -24,7 +24,7 @@ from phalanx.cli.main import app as cli
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
-from phalanx.services import crises, identity, outbox
+from phalanx.services import crises, identity, outbox, tokens
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -216,7 +216,7 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
 
 
 def _token(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {identity.issue_token(db, user, actor=SYSTEM).token}"}
+    return {"Authorization": f"Bearer {tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def _audited(db: Database, username: str) -> list[dict[str, object]]:

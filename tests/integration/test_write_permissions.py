@@ -45,6 +45,7 @@ from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import documents as docs
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.registers import exercises as rex
 from phalanx.web.app import create_app
@@ -393,7 +394,7 @@ def _build(db: Database) -> dict[str, Any]:
         actor=USERS[5]).id
     ids["watch"] = watch.add(db, watch.WatchIn(title="Border", region="Fergana valley",
                                                category="armed_attack"), actor=sec).id
-    ids["token"] = identity.issue_token(db, "rep-kaz", actor=SYSTEM).id
+    ids["token"] = api_tokens.issue_token(db, "rep-kaz", actor=SYSTEM).id
     ids["feed"] = feeds.add(db, feeds.FeedIn(url="http://127.0.0.1:9/alerts.atom",
                                              country=ME), actor=sec).id
     with db.read() as conn:
@@ -441,7 +442,7 @@ def fresh(world: tuple[Path, dict[str, Any]], tmp_path: Path
     copy = tmp_path / "phalanx.db"
     shutil.copy(path, copy)
     db = Database(make_engine(f"sqlite:///{copy}"))
-    tokens = {u.username: identity.issue_token(db, u.username, actor=SYSTEM).token
+    tokens = {u.username: api_tokens.issue_token(db, u.username, actor=SYSTEM).token
               for u in USERS}
     app = create_app(Settings(environment="test", audit_key_file=tmp_path / "audit.key",
                               database_url=f"sqlite:///{copy}"), db)

@@ -13,6 +13,7 @@ from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 
 LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
                  "the notifications emailed to them; default: PHALANX_DEFAULT_LANGUAGE.")
@@ -109,7 +110,7 @@ def issue(
 ) -> None:
     """Issue an API token. It is shown once; only its hash is stored."""
     try:
-        t = identity.issue_token(database(), name, name=label, days=expires, scopes=scope,
+        t = api_tokens.issue_token(database(), name, name=label, days=expires, scopes=scope,
                                  actor=SYSTEM)
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
@@ -125,7 +126,7 @@ def issue(
 def list_tokens(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List issued tokens (never the tokens themselves)."""
     with database().read() as conn:
-        rows = identity.list_tokens(conn)
+        rows = api_tokens.list_tokens(conn)
     if as_json:
         emit_json(rows)
         return
@@ -143,7 +144,7 @@ def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (tokens 
            ) -> None:
     """Revoke a token: it stops working at once."""
     try:
-        identity.revoke_token(database(), token_id, actor=SYSTEM)
+        api_tokens.revoke_token(database(), token_id, actor=SYSTEM)
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"token {token_id} revoked")

@@ -1,7 +1,7 @@
-"""Users, passwords, browser sessions, API tokens and login throttling.
+"""Users, passwords, browser sessions and login throttling (API tokens: `tokens.py`).
 
-Passwords are hashed with argon2id. Session and API tokens are random; only their
-SHA-256 is stored, so a stolen database does not yield a usable token. A wrong
+Passwords are hashed with argon2id. Session tokens are random; only their SHA-256 is
+stored, so a stolen database does not yield a usable token. A wrong
 password and an unknown user get the same error after the same work.
 """
 
@@ -22,7 +22,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.engine import WRITE
-from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services.clock import aware, now
@@ -45,7 +44,6 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ACCOUNT = 30
 MAX_FAILURES_PER_ADDRESS = 20
-TOKEN_PREFIX = "phx_"  # noqa: S105 - a marker, not a secret
 
 
 class IdentityError(ValueError):
@@ -181,10 +179,10 @@ def set_language(db: Database, username: str, language: str | None, *,
     if problems:
         raise IdentityError("; ".join(problems))
     with db.read() as conn:  # (a write transaction always writes its audit entry)
-        if _user(conn, username).language == language:
+        if user_row(conn, username).language == language:
             return False
     with db.write(actor) as w:
-        row = _user(w.conn, username)
+        row = user_row(w.conn, username)
         w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
                        .values(language=language))
         w.audit("user.language", "user", row.id, {"username": username,
@@ -194,13 +192,14 @@ def set_language(db: Database, username: str, language: str | None, *,
 
 def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> None:
     with db.write(actor) as w:
-        row = _user(w.conn, username)
+        row = user_row(w.conn, username)
         w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id).values(active=active))
         w.audit("user.activate" if active else "user.deactivate", "user", row.id,
                 {"username": username})
 
 
-def _user(conn: Connection, username: str) -> Any:
+def user_row(conn: Connection, username: str) -> Any:
+    """The account row of `username`; IdentityError when there is none."""
     row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
     if row is None:
         raise IdentityError(f"no user {username!r}")
@@ -209,7 +208,7 @@ def _user(conn: Connection, username: str) -> Any:
 
 def principal(conn: Connection, username: str) -> Principal:
     """The principal of an active user, for a command that acts or reads as them."""
-    row = _user(conn, username)
+    row = user_row(conn, username)
     if not row.active:
         raise IdentityError(f"user {username!r} is deactivated")
     return principal_of(row)
@@ -240,7 +239,7 @@ def accounts(conn: Connection) -> list[Account]:
 
 
 def account(conn: Connection, username: str) -> Account:
-    return _account(_user(conn, username))
+    return _account(user_row(conn, username))
 
 
 def user_exists(conn: Connection, username: str) -> bool:
@@ -361,75 +360,3 @@ def end_session(db: Database, token: str, principal: Principal) -> None:
     with db.write(principal) as w:
         w.conn.execute(t.web_session.delete().where(t.web_session.c.token_hash == sha256(token)))
         w.audit("auth.logout", "user", principal.user_id or principal.username, {})
-
-
-# --- API tokens --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    id: int
-    token: str
-    expires_at: datetime
-    scopes: list[str]
-
-
-def issue_token(db: Database, username: str, *, name: str = "", days: int = 90,
-                scopes: list[str] | None = None, actor: Principal) -> IssuedToken:
-    if not 1 <= days <= 730:
-        raise IdentityError("expires: between 1 and 730 days")
-    with db.write(actor) as w:
-        row = _user(w.conn, username)
-        allowed = {p.value for p in ROLE_PERMISSIONS[Role(row.role)]} - {Permission.PUBLIC.value}
-        wanted = sorted(set(scopes) if scopes else allowed)
-        extra = set(wanted) - allowed
-        if extra:
-            raise IdentityError(f"scopes: {sorted(extra)} are beyond what a {row.role} may do "
-                                f"(allowed: {sorted(allowed)})")
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        at = now()
-        expires = at + timedelta(days=days)
-        token_id = w.conn.execute(insert(t.api_token).values(
-            user_id=row.id, name=name or f"{username} token", token_hash=sha256(token),
-            prefix=token[:12], scopes=wanted, created_at=at, expires_at=expires,
-        ).returning(t.api_token.c.id)).scalar_one()
-        w.audit("token.issue", "token", token_id,
-                {"user": username, "scopes": wanted, "expires_at": expires.isoformat()})
-    return IssuedToken(int(token_id), token, expires, wanted)
-
-
-def revoke_token(db: Database, token_id: int, *, actor: Principal) -> None:
-    with db.write(actor) as w:
-        row = w.conn.execute(select(t.api_token).where(t.api_token.c.id == token_id)).first()
-        if row is None:
-            raise IdentityError(f"no token {token_id}")
-        if row.revoked_at is None:
-            w.conn.execute(update(t.api_token).where(t.api_token.c.id == token_id)
-                           .values(revoked_at=now()))
-        w.audit("token.revoke", "token", token_id, {"prefix": row.prefix})
-
-
-def list_tokens(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(t.api_token, t.app_user.c.username)
-        .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
-        .order_by(t.api_token.c.id))
-    return [{"id": r.id, "user": r.username, "name": r.name, "prefix": r.prefix,
-             "scopes": r.scopes, "expires_at": aware(r.expires_at).isoformat(),
-             "revoked": r.revoked_at is not None} for r in rows]
-
-
-def token_principal(conn: Connection, token: str) -> Principal | None:
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    row = conn.execute(
-        select(t.api_token.c.scopes, t.api_token.c.expires_at, t.api_token.c.revoked_at,
-               t.app_user)
-        .join(t.app_user, t.app_user.c.id == t.api_token.c.user_id)
-        .where(t.api_token.c.token_hash == sha256(token))
-    ).first()
-    if row is None or row.revoked_at is not None or aware(row.expires_at) <= now():
-        return None
-    if not row.active:
-        return None
-    return principal_of(row, frozenset(row.scopes))
