@@ -34,9 +34,10 @@ from phalanx.adapters.db.migrate import upgrade
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.audit import verify
-from phalanx.services import audit, demo, tokens
+from phalanx.services import audit, demo
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 
 STATES = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
@@ -96,7 +97,7 @@ def prepare(url: str, key: Path) -> tuple[Database, dict[str, str], int]:
         dec.record_attendance(db, m.id, a.state, True, actor=sec)
     d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="Durability",
                                           text_en="x"), actor=sec)
-    tokens = {u: tokens.issue_token(db, u, actor=SYSTEM).token
+    tokens = {u: api_tokens.issue_token(db, u, actor=SYSTEM).token
               for u in ["secretariat", "reporter-kaz", *[f"rep-{s.lower()}" for s in STATES]]}
     audit.signing_key(key)
     return db, tokens, d.id

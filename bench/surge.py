@@ -42,8 +42,9 @@ from phalanx.adapters.db.migrate import upgrade  # noqa: E402
 from phalanx.dataset import loader  # noqa: E402
 from phalanx.domain.access.principal import SYSTEM, Principal, Role  # noqa: E402
 from phalanx.services import decisions as dec  # noqa: E402
-from phalanx.services import demo, tokens  # noqa: E402
+from phalanx.services import demo  # noqa: E402
 from phalanx.services import organization as orgs  # noqa: E402
+from phalanx.services import tokens as api_tokens  # noqa: E402
 from phalanx.services.db import Database  # noqa: E402
 
 STATES = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
@@ -347,7 +348,7 @@ def main() -> None:
             dec.record_attendance(db, m.id, a.state, True, actor=sec)
         draft = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="Surge",
                                                   text_en="x"), actor=sec)
-        tokens = {u: tokens.issue_token(db, u, actor=SYSTEM).token
+        tokens = {u: api_tokens.issue_token(db, u, actor=SYSTEM).token
                   for u in ["secretariat", "reporter-kaz", *[f"rep-{s.lower()}" for s in STATES]]}
         db.dispose()
         env = {**os.environ, "PHALANX_DATABASE_URL": url, "PHALANX_ENVIRONMENT": "test",

@@ -22,6 +22,7 @@ from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.services import documents as docs
 from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -51,7 +52,7 @@ def world(db: Database, tmp_path: object) -> Iterator[tuple[TestClient, dict[str
     for u in users():
         identity.add_user(db, identity.NewUser(u.username, "a-long-password", u.role, u.state,
                                                u.agency, u.observer_of), actor=SYSTEM)
-        tokens[u.username] = tokens.issue_token(db, u.username, actor=SYSTEM).token
+        tokens[u.username] = api_tokens.issue_token(db, u.username, actor=SYSTEM).token
     app_settings = Settings(environment="test", audit_key_file=f"{tmp_path}/audit.key")
     with TestClient(create_app(app_settings, db)) as client:
         yield client, tokens

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.capfiles import alert, info
@@ -23,7 +24,7 @@ XML = {"content-type": "application/xml"}
 def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
     identity.add_user(loaded_db, identity.NewUser("sec", "quartz-ledger-41", Role.SECRETARIAT),
                       actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
         yield c, {"Authorization": f"Bearer {token}"}
 
@@ -91,7 +92,7 @@ def test_observers_see_no_alerts(api: tuple[TestClient, dict[str, str]],
            headers={**auth, **XML})
     identity.add_user(loaded_db, identity.NewUser("osce", "quartz-ledger-41", Role.OBSERVER,
                                                   observer_of="OSCE"), actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "osce", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "osce", actor=SYSTEM).token
     other = {"Authorization": f"Bearer {token}"}
     assert c.get("/api/v1/alerts", headers=other).json() == []
     assert c.get("/api/v1/crises/1/areas", headers=other).status_code == 404
@@ -105,7 +106,7 @@ def test_another_states_representative_cannot_stand_a_crisis_down_by_a_message(
         identifier="A1"), headers={**auth, **XML}).json()["crisis"]
     identity.add_user(loaded_db, identity.NewUser("rep-arm", "quartz-ledger-41",
                                                   Role.REPRESENTATIVE, "ARM"), actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
     arm = {"Authorization": f"Bearer {token}"}
     hijack = alert(info("Stand down", severity="Minor"), identifier="H1", msg_type="Update",
                    references="mchs@gov.kg,A1,2026-11-20T06:00:00+06:00")

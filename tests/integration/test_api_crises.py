@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.conftest import shared_file
@@ -21,7 +22,7 @@ from tests.support.capfiles import XXE
 def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
     identity.add_user(loaded_db, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
                       actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
         yield c, {"Authorization": f"Bearer {token}"}
 
@@ -64,5 +65,5 @@ def test_observers_cannot_see_the_board(api: tuple[TestClient, dict[str, str]],
     c, _ = api
     identity.add_user(loaded_db, identity.NewUser("osce", "a-long-password", Role.OBSERVER,
                                                   observer_of="OSCE"), actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "osce", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "osce", actor=SYSTEM).token
     assert c.get("/api/v1/crises", headers={"Authorization": f"Bearer {token}"}).json() == []

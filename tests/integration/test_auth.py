@@ -13,7 +13,8 @@ from sqlalchemy import update
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -41,7 +42,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_a_valid_token_identifies_its_user(client: TestClient, app_db: Database) -> None:
-    token = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    token = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
     me = client.get("/api/v1/me", headers=bearer(token)).json()
     assert me == {"username": "rep-kaz", "role": "representative", "state": "KAZ",
                   "agency": None, "observer_of": None, "authenticated": True,
@@ -50,15 +51,15 @@ def test_a_valid_token_identifies_its_user(client: TestClient, app_db: Database)
 
 def test_expired_revoked_and_altered_tokens_get_401(client: TestClient,
                                                     app_db: Database) -> None:
-    issued = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    issued = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
     altered = issued.token[:-2] + ("AA" if not issued.token.endswith("AA") else "BB")
     r = client.get("/api/v1/documents", headers=bearer(altered))
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
     assert client.get("/api/v1/documents", headers=bearer(issued.token)).status_code == 200
-    tokens.revoke_token(app_db, issued.id, actor=SYSTEM)
+    api_tokens.revoke_token(app_db, issued.id, actor=SYSTEM)
     assert client.get("/api/v1/documents", headers=bearer(issued.token)).status_code == 401
-    old = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    old = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
     with app_db.engine.begin() as conn:
         conn.execute(update(t.api_token).where(t.api_token.c.id == old.id)
                      .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
@@ -66,7 +67,7 @@ def test_expired_revoked_and_altered_tokens_get_401(client: TestClient,
 
 
 def test_the_stored_token_is_only_a_hash(client: TestClient, app_db: Database) -> None:
-    issued = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
+    issued = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM)
     with app_db.read() as conn:
         stored = [r.token_hash for r in conn.execute(t.api_token.select())]
     assert issued.token not in stored
@@ -74,13 +75,13 @@ def test_the_stored_token_is_only_a_hash(client: TestClient, app_db: Database) -
 
 
 def test_a_token_scope_limits_what_it_may_do(client: TestClient, app_db: Database) -> None:
-    ro = tokens.issue_token(app_db, "rep-kaz", scopes=["read"], actor=SYSTEM).token
+    ro = api_tokens.issue_token(app_db, "rep-kaz", scopes=["read"], actor=SYSTEM).token
     body = {"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL"}
     assert client.post("/api/v1/documents", json=body, headers=bearer(ro)).status_code == 403
-    rw = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    rw = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
     assert client.post("/api/v1/documents", json=body, headers=bearer(rw)).status_code == 201
     with pytest.raises(identity.IdentityError):
-        tokens.issue_token(app_db, "rep-kaz", scopes=["users.manage"], actor=SYSTEM)
+        api_tokens.issue_token(app_db, "rep-kaz", scopes=["users.manage"], actor=SYSTEM)
 
 
 def test_unknown_user_and_wrong_password_look_the_same(production_hashing: None,
@@ -228,7 +229,7 @@ def test_common_and_repetitive_passwords_are_refused(app_db: Database, password:
 
 def test_authenticated_answers_are_not_stored_by_caches(client: TestClient,
                                                         app_db: Database) -> None:
-    token = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    token = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
     for path in ("/api/v1/me", "/api/v1/documents", "/", "/crises", "/api/v1/nope"):
         r = client.get(path, headers=bearer(token))
         assert r.headers["cache-control"] == "no-store", path
@@ -262,8 +263,8 @@ def test_login_sets_a_safe_cookie_and_forms_need_the_csrf_token(client: TestClie
 def test_an_invisible_record_is_404_not_403(client: TestClient, app_db: Database) -> None:
     identity.add_user(app_db, identity.NewUser("rep-arm", PASSWORD, Role.REPRESENTATIVE, "ARM"),
                       actor=SYSTEM)
-    kaz = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
-    arm = tokens.issue_token(app_db, "rep-arm", actor=SYSTEM).token
+    kaz = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    arm = api_tokens.issue_token(app_db, "rep-arm", actor=SYSTEM).token
     body = {"title": "seizure figures", "owner_kind": "state", "owner": "KAZ",
             "marking": "NATIONAL"}
     doc = client.post("/api/v1/documents", json=body, headers=bearer(kaz)).json()
@@ -282,7 +283,7 @@ def test_an_invisible_record_is_404_not_403(client: TestClient, app_db: Database
 
 
 def test_oversized_bodies_get_413(client: TestClient, app_db: Database) -> None:
-    token = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    token = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
     body = {"title": "x", "owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL",
             "body": "y" * 10_000}
     r = client.post("/api/v1/documents", json=body, headers=bearer(token))
@@ -309,8 +310,8 @@ def test_security_headers(client: TestClient) -> None:
 
 
 def test_admin_routes_need_the_admin_role(client: TestClient, app_db: Database) -> None:
-    rep = tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
-    admin = tokens.issue_token(app_db, "admin", actor=SYSTEM).token
+    rep = api_tokens.issue_token(app_db, "rep-kaz", actor=SYSTEM).token
+    admin = api_tokens.issue_token(app_db, "admin", actor=SYSTEM).token
     assert client.get("/api/v1/users", headers=bearer(rep)).status_code == 403
     assert client.get("/api/v1/users").status_code == 401
     users = client.get("/api/v1/users", headers=bearer(admin)).json()

@@ -19,7 +19,8 @@ import pytest
 
 from phalanx.adapters.cot import cot_type
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import cot, forces, forcesdemo, identity, tokens
+from phalanx.services import cot, forces, forcesdemo, identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 
 with warnings.catch_warnings():  # pytak mentions an optional package it does not need here
@@ -115,7 +116,7 @@ def test_a_tak_client_receives_the_units_bases_and_crises(feed_db: Database) -> 
         bases = [b for b in forces.bases(conn) if b.kind != "node"]
     expected = cot.snapshot(feed_db, actor=PLANNER)
     assert len(expected) == len(units) + len(bases) + 1
-    token = tokens.issue_token(feed_db, "planner", actor=SYSTEM).token
+    token = api_tokens.issue_token(feed_db, "planner", actor=SYSTEM).token
     for port in _serve(feed_db):
         got = _receive(port, len(expected), token)
     by_uid = {m.cotEvent.uid: m.cotEvent for m in got}
@@ -163,7 +164,7 @@ def _in_thread(factory: Any) -> Any:
 
 def test_the_feed_needs_credentials_and_checks_them_before_every_send(
         feed_db: Database) -> None:
-    token = tokens.issue_token(feed_db, "planner", actor=SYSTEM).token
+    token = api_tokens.issue_token(feed_db, "planner", actor=SYSTEM).token
     for port in _serve(feed_db, interval=0.3):
         assert _read_all(port, b"\n", 3) == b"<closed/>"  # no token: nothing, closed
         assert _read_all(port, b"phx_forged\n", 3) == b"<closed/>"

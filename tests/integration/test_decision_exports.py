@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from phalanx.cli.main import app as cli
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import demo, identity, tokens
+from phalanx.services import demo, identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -28,7 +29,7 @@ def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient
     demo.ensure_demo_records(loaded_db, actor=SYSTEM)
     identity.add_user(loaded_db, identity.NewUser("rep-arm", "a-long-password", Role.REPRESENTATIVE,
                                                   "ARM"), actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
         yield c, token
 
@@ -75,8 +76,8 @@ def test_limited_decision_exports_follow_the_decisions_marking(
     identity.add_user(loaded_db, identity.NewUser("osce-reader", "a-long-password",
                                                   Role.OBSERVER, observer_of="OSCE"),
                       actor=SYSTEM)
-    tjk = tokens.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
-    osce = tokens.issue_token(loaded_db, "osce-reader", actor=SYSTEM).token
+    tjk = api_tokens.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
+    osce = api_tokens.issue_token(loaded_db, "osce-reader", actor=SYSTEM).token
     mine = c.get("/api/v1/decisions", headers={"Authorization": f"Bearer {token}"}).json()
     limited = next(d for d in mine if d["limited_format"])
     assert "TJK" not in limited["binding"]

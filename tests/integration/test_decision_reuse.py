@@ -14,8 +14,9 @@ from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.crisis.workflow import Measure
-from phalanx.services import clock, crises, tokens
+from phalanx.services import clock, crises
 from phalanx.services import decisions as dec
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict
 from phalanx.web.app import create_app
@@ -78,7 +79,7 @@ def test_the_api_refuses_a_reused_decision_with_a_problem(db: Database,
     with clock.use(T0 + timedelta(hours=2)):
         decision = adopt(db, osh.session_id or 0, measures=[PK])
     with TestClient(create_app(settings, db)) as client:
-        headers = {"Authorization": "Bearer " + tokens.issue_token(
+        headers = {"Authorization": "Bearer " + api_tokens.issue_token(
             db, "secretariat", actor=SYSTEM).token}
         first = client.post(f"/api/v1/crises/{osh.id}/decision", headers=headers,
                             json={"decision_id": decision})

@@ -19,8 +19,9 @@ from lxml import etree
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import crises, tokens
+from phalanx.services import crises
 from phalanx.services import decisions as dec
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from phalanx.web.app import create_app
@@ -38,7 +39,7 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
 
 
 def bearer(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue_token(db, user, actor=SYSTEM).token}"}
+    return {"Authorization": f"Bearer {api_tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def test_the_api_takes_a_russian_text_alone_and_names_the_field_when_none(

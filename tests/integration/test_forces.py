@@ -23,8 +23,9 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.registry import Scope
-from phalanx.services import crises, forces, forcesdemo, tokens
+from phalanx.services import crises, forces, forcesdemo
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid
 from phalanx.web.app import create_app
@@ -251,7 +252,7 @@ def api(org_db: Database, settings: Settings, demo_crisis: int
     tokens = {}
     for name in ("planner", "rep-kaz", "observer"):
         tokens[name] = {"Authorization": "Bearer "
-                        + tokens.issue_token(org_db, name, actor=SYSTEM).token}
+                        + api_tokens.issue_token(org_db, name, actor=SYSTEM).token}
     with TestClient(create_app(settings, org_db)) as c:
         yield c, tokens
 
@@ -440,7 +441,7 @@ def test_the_crisis_room_lists_each_crisis_planned_together_with_its_closure(
         closes = max(m.arrive_h for m in p.movements if m.crisis_id == crisis)
         assert abs(float(listed[str(crisis)]) - closes) < 0.01, (listed, crisis, closes)
     # a state that may not see the second crisis sees neither it nor its closure
-    arm = {"Authorization": "Bearer " + tokens.issue_token(org_db, "rep-arm",
+    arm = {"Authorization": "Bearer " + api_tokens.issue_token(org_db, "rep-arm",
                                                              actor=SYSTEM).token}
     page = c.get(f"/crises/{demo_crisis}", headers=arm).text
     assert 'id="plan-summary"' in page and 'id="plan-crises"' not in page

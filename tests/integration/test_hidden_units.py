@@ -19,7 +19,8 @@ from phalanx.adapters.db.access import classification_values
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import crises, forces, tokens
+from phalanx.services import crises, forces
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from phalanx.services.offered_units import UNNAMED_DECISION as UNNAMED
@@ -301,7 +302,7 @@ def test_an_offer_of_a_unit_kept_from_some_readers_states_its_quantity(
             f"/api/v1/crises/{cid}").json()["requests"][-1]["offers"]}
         assert offers == {"KGZ": 150, "BLR": 300}
         # the refusal in the API, in Russian
-        token = tokens.issue_token(accounts_db, "rep-kgz", actor=SYSTEM).token
+        token = api_tokens.issue_token(accounts_db, "rep-kgz", actor=SYSTEM).token
         answer = client.post(f"/api/v1/requests/{need}/offers", json={
             "kind": "units", "description": "again", "units": [HIDDEN]},
             headers={"Accept-Language": "ru", "Authorization": f"Bearer {token}"})

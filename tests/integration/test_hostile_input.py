@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -26,7 +27,7 @@ def db_recipe() -> str:
 def client(db: Database, settings: Settings) -> Iterator[TestClient]:
     identity.add_user(db, identity.NewUser("staff", "Kettle-Harbour-Violet-42",
                                            Role.SECRETARIAT), actor=SYSTEM)
-    token = tokens.issue_token(db, "staff", actor=SYSTEM).token
+    token = api_tokens.issue_token(db, "staff", actor=SYSTEM).token
     with TestClient(create_app(settings, db), raise_server_exceptions=False) as c:
         c.headers["Authorization"] = f"Bearer {token}"
         yield c

@@ -24,8 +24,9 @@ from phalanx.cli.main import app as cli
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
-from phalanx.services import crises, identity, outbox, tokens
+from phalanx.services import crises, identity, outbox
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n import labeller
@@ -216,7 +217,7 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
 
 
 def _token(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue_token(db, user, actor=SYSTEM).token}"}
+    return {"Authorization": f"Bearer {api_tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def _audited(db: Database, username: str) -> list[dict[str, object]]:

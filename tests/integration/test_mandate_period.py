@@ -22,7 +22,8 @@ from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import clock, crises, crisis_requests, forces, tokens
+from phalanx.services import clock, crises, crisis_requests, forces
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict
 from phalanx.web.app import create_app
@@ -108,7 +109,7 @@ def test_the_card_shows_the_end_of_the_mandate_and_expired_once_past(
     with db.read() as conn:  # the situation report has it after the card
         assert crises.report_pdf(conn, c.id, actor=SEC).startswith(b"%PDF")
     with TestClient(create_app(settings, db)) as client:
-        token = tokens.issue_token(db, "secretariat", actor=SYSTEM).token
+        token = api_tokens.issue_token(db, "secretariat", actor=SYSTEM).token
         api = client.get(f"/api/v1/crises/{c.id}", headers={"Authorization": f"Bearer {token}"})
         assert api.status_code == 200
         assert api.json()["mandate"] == {

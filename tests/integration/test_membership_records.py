@@ -22,9 +22,10 @@ from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.services import decisions as dec
-from phalanx.services import identity, tokens
+from phalanx.services import identity
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web.app import create_app
@@ -254,8 +255,8 @@ def api(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, d
                       actor=SYSTEM)
     identity.add_user(loaded_db, identity.NewUser("rep", "quartz-ledger-41", Role.REPRESENTATIVE,
                                                   "KAZ"), actor=SYSTEM)
-    sec = tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
-    rep = tokens.issue_token(loaded_db, "rep", actor=SYSTEM).token
+    sec = api_tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
+    rep = api_tokens.issue_token(loaded_db, "rep", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
         yield c, {"Authorization": f"Bearer {sec}"}, {"Authorization": f"Bearer {rep}"}
 
@@ -264,7 +265,8 @@ def test_the_api_shows_standing_and_records_events(api, loaded_db: Database) -> 
     c, sec, rep = api
     identity.add_user(loaded_db, identity.NewUser("obs", "quartz-ledger-41", Role.OBSERVER),
                       actor=SYSTEM)
-    obs = {"Authorization": f"Bearer {tokens.issue_token(loaded_db, 'obs', actor=SYSTEM).token}"}
+    obs_token = api_tokens.issue_token(loaded_db, "obs", actor=SYSTEM).token
+    obs = {"Authorization": f"Bearer {obs_token}"}
     assert c.get("/api/v1/organization", headers=sec).json()["as_of"] == "2025-11-30"
     arm = next(m for m in c.get("/api/v1/members", params={"on": "2024-06-01"},
                                 headers=sec).json() if m["code"] == "ARM")

@@ -16,8 +16,9 @@ from openpyxl import Workbook
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
 from phalanx.services import operations as ops
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid
 from phalanx.web.app import create_app
@@ -199,7 +200,7 @@ def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient
     identity.add_user(loaded_db, identity.NewUser("kaz-customs", "a-long-password",
                                                   Role.REPORTER, "KAZ", Agency.CUSTOMS),
                       actor=SYSTEM)
-    token = tokens.issue_token(loaded_db, "kaz-customs", actor=SYSTEM).token
+    token = api_tokens.issue_token(loaded_db, "kaz-customs", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db)) as c:
         yield c, token
 

@@ -16,7 +16,8 @@ from sqlalchemy.exc import OperationalError
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import crises, tokens
+from phalanx.services import crises
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -29,7 +30,7 @@ def _busy() -> sqlite3.OperationalError:
 
 @pytest.fixture
 def client(accounts_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
-    token = tokens.issue_token(accounts_db, "rep-kaz", actor=SYSTEM).token
+    token = api_tokens.issue_token(accounts_db, "rep-kaz", actor=SYSTEM).token
     with TestClient(create_app(settings, accounts_db), raise_server_exceptions=False) as c:
         yield c, token
 

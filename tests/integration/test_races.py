@@ -463,7 +463,8 @@ def test_through_the_api_the_instance_that_loses_answers_409(
     from fastapi.testclient import TestClient
 
     from phalanx.domain.access.principal import SYSTEM
-    from phalanx.services import identity, tokens
+    from phalanx.services import identity
+    from phalanx.services import tokens as api_tokens
     from phalanx.services.crises import assistance
     from phalanx.web.app import create_app
 
@@ -474,7 +475,7 @@ def test_through_the_api_the_instance_that_loses_answers_409(
                               ("sec-one", Role.SECRETARIAT, None)):
         identity.add_user(a, identity.NewUser(name, "Str0ng-and-l0ng-pass!", role, state=state),
                           actor=SYSTEM)
-        headers.append({"Authorization": "Bearer " + tokens.issue_token(
+        headers.append({"Authorization": "Bearer " + api_tokens.issue_token(
             a, name, actor=SYSTEM).token})
     slowed(monkeypatch, assistance, "_row", before=0.3)
     with TestClient(create_app(settings, a)) as one, TestClient(create_app(settings, b)) as two_:

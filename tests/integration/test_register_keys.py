@@ -23,8 +23,9 @@ from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read, key_state
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -43,7 +44,7 @@ def api(db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str
     for p in (SEC, KAZ):
         identity.add_user(db, identity.NewUser(p.username, "long-password-1", p.role, p.state),
                           actor=SYSTEM)
-        token = tokens.issue_token(db, p.username, actor=SYSTEM).token
+        token = api_tokens.issue_token(db, p.username, actor=SYSTEM).token
         headers[p.username] = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(settings, db)) as c:
         yield c, headers
@@ -195,7 +196,7 @@ def test_every_key_names_a_record_its_namespace_reads(
         p = Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
         identity.add_user(db, identity.NewUser(p.username, "long-password-1", p.role, state),
                           actor=SYSTEM)
-        h[p.username] = {"Authorization": "Bearer " + tokens.issue_token(
+        h[p.username] = {"Authorization": "Bearer " + api_tokens.issue_token(
             db, p.username, actor=SYSTEM).token}
     _, path, body = REGISTERS["supply"]
     for who, supplier, recipient, key in (

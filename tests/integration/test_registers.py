@@ -18,8 +18,9 @@ from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import identity, tokens
+from phalanx.services import identity
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 from phalanx.services.registers import exercises as ex
@@ -254,7 +255,7 @@ def api(org_db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict
         identity.add_user(org_db, identity.NewUser(
             name, "long-password-1", role, state,
             observer_of="OSCE" if role is Role.OBSERVER else None), actor=SYSTEM)
-        token = tokens.issue_token(org_db, name, actor=SYSTEM).token
+        token = api_tokens.issue_token(org_db, name, actor=SYSTEM).token
         headers[name] = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(settings, org_db)) as c:
         yield c, headers

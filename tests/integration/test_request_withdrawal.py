@@ -21,7 +21,8 @@ from phalanx.adapters.events import Event
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import clock, crises, crisis_requests, forces, tokens
+from phalanx.services import clock, crises, crisis_requests, forces
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.web.app import create_app
@@ -52,7 +53,7 @@ def _audit_length(db: Database) -> int:
 
 
 def _token(db: Database, username: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue_token(db, username, actor=SYSTEM).token}"}
+    return {"Authorization": f"Bearer {api_tokens.issue_token(db, username, actor=SYSTEM).token}"}
 
 
 # --- the state withdraws its request ------------------------------------------------------

@@ -29,8 +29,9 @@ from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo, tokens
+from phalanx.services import demo
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from tests.support.nginx import run_nginx
 from tests.support.postgres import fresh_database
@@ -66,7 +67,7 @@ def stack(postgres_admin_url: str, nginx_binary: str,
         upgrade(db.engine)
         orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
         demo.ensure_demo_accounts(db, actor=SYSTEM)
-        tokens = {u: tokens.issue_token(db, u, actor=SYSTEM).token
+        tokens = {u: api_tokens.issue_token(db, u, actor=SYSTEM).token
                   for u in ("secretariat", "rep-kaz")}
         db.dispose()
         # "test", not "production": here only the forwarded scheme may turn HSTS and

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 from phalanx.adapters import cot
 from phalanx.domain.access.policy import Permission, has_permission
 from phalanx.domain.access.principal import Principal
-from phalanx.services import forces, identity, tokens
+from phalanx.services import forces, identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 
 STALE = timedelta(minutes=10)
@@ -62,7 +63,7 @@ class Credentials:
                 except identity.IdentityError:
                     return None
             elif self.token:
-                p = tokens.token_principal(conn, self.token)
+                p = api_tokens.token_principal(conn, self.token)
             else:
                 return None
         return p if p is not None and has_permission(p, Permission.READ) else None

@@ -20,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 
 from phalanx.domain.access.policy import Permission, has_permission
 from phalanx.domain.access.principal import ANONYMOUS, Principal
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 
 SESSION_COOKIE = "phalanx_session"
@@ -54,7 +55,7 @@ def identify(request: Request) -> Principal | None:
         if scheme.lower() != "bearer" or not token:
             raise NotAuthenticated("the Authorization header must be 'Bearer TOKEN'")
         with _db(request).read() as conn:
-            principal = tokens.token_principal(conn, token.strip())
+            principal = api_tokens.token_principal(conn, token.strip())
         if principal is None:
             raise NotAuthenticated("the API token is unknown, expired or revoked")
     elif cookie := request.cookies.get(SESSION_COOKIE):

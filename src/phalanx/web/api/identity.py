@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.languages import Language
-from phalanx.services import identity, tokens
+from phalanx.services import identity
+from phalanx.services import tokens as api_tokens
 from phalanx.web.auth import Admin, NotAuthenticated, Public, Reader
 from phalanx.web.deps import DB, Conn, Id
 
@@ -114,7 +115,7 @@ class TokenOut(BaseModel):
 def issue_token(username: str, actor: Admin, db: DB,
                 data: Annotated[TokenIn | None, Body()] = None) -> TokenOut:
     data = data or TokenIn()
-    t = tokens.issue_token(db, username, name=data.name, days=data.days, scopes=data.scopes,
+    t = api_tokens.issue_token(db, username, name=data.name, days=data.days, scopes=data.scopes,
                              actor=actor)
     return TokenOut(id=t.id, token=t.token, expires_at=t.expires_at.isoformat(),
                     scopes=t.scopes)
@@ -122,4 +123,4 @@ def issue_token(username: str, actor: Admin, db: DB,
 
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: Id, actor: Admin, db: DB) -> None:
-    tokens.revoke_token(db, token_id, actor=actor)
+    api_tokens.revoke_token(db, token_id, actor=actor)
