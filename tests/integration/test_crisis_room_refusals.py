@@ -21,8 +21,8 @@ from phalanx.services import clock, crises, forces
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import translate
-from tests.integration.test_pages import login
 from tests.integration.test_response_chain import PK, SEC, T0, adopt, crisis
+from tests.support.sessions import login
 from tests.support.templates import Templates
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -21,11 +21,11 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import crises
 from phalanx.services import decisions as dec
-from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Invalid
 from phalanx.web.app import create_app
 from tests.integration.test_draft_pages import WITH_A_SAY, login, rep, session, token
+from tests.support.sessions import bearer
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -37,9 +37,6 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings, accounts_db)) as c:
         yield c
 
-
-def bearer(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def test_the_api_takes_a_russian_text_alone_and_names_the_field_when_none(

@@ -20,7 +20,7 @@ from phalanx.services import documents as docs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_force_tasks import SEC, T0, rep
-from tests.integration.test_pages import login
+from tests.support.sessions import login
 
 
 def _document(db: Database, owner: str, marking: Marking, participants: list[str],

@@ -20,7 +20,7 @@ from phalanx.web.app import create_app
 from phalanx.web.i18n.plantexts import plan_text
 from tests.integration.test_force_tasks import PLANNER, SEC, T0, need, rep
 from tests.integration.test_offered_unit_names import _offers
-from tests.integration.test_pages import login
+from tests.support.sessions import login
 
 HIDDEN = "pk-kgz-1"  # Kyrgyzstan's peacekeeping company, kept NATIONAL by `_offers`
 KAZ = rep("KAZ")

@@ -37,7 +37,7 @@ from tests.integration.test_force_tasks import (
     response,
 )
 from tests.integration.test_offered_unit_names import _offers
-from tests.integration.test_pages import login
+from tests.support.sessions import login
 
 HIDDEN = "pk-kgz-1"  # Kyrgyzstan's peacekeeping company, kept NATIONAL
 

@@ -26,11 +26,11 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import crises, identity, outbox
 from phalanx.services import organization as orgs
-from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.i18n import labeller
 from phalanx.web.i18n.timeline import notice_renderer
+from tests.support.sessions import bearer, login
 from tests.support.smtp import Inbox
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -216,9 +216,6 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-def _token(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_tokens.issue_token(db, user, actor=SYSTEM).token}"}
-
 
 def _audited(db: Database, username: str) -> list[dict[str, object]]:
     """The audit entries of the user's changes of language, what each says."""
@@ -231,7 +228,7 @@ def _audited(db: Database, username: str) -> list[dict[str, object]]:
 
 def test_the_api_sets_a_users_language_audited_and_refuses_an_unknown_one(
         client: TestClient, accounts_db: Database) -> None:
-    rep, admin = _token(accounts_db, "rep-kaz"), _token(accounts_db, "admin")
+    rep, admin = bearer(accounts_db, "rep-kaz"), bearer(accounts_db, "admin")
     assert client.get("/api/v1/me", headers=rep).json()["language"] is None
     r = client.patch("/api/v1/me", headers=rep, json={"language": "ru"})
     assert r.status_code == 200 and r.json()["language"] == "ru"
@@ -269,20 +266,13 @@ def test_the_api_sets_a_users_language_audited_and_refuses_an_unknown_one(
                                                  "to": "en"}]
 
 
-def _login(client: TestClient, user: str, password: str) -> None:
-    client.get("/login")
-    r = client.post("/login", data={"username": user, "password": password,
-                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-
 
 def test_choosing_a_language_on_a_page_stores_it_for_the_user(
         client: TestClient, accounts_db: Database) -> None:
     anonymous = client.get("/members?on=2000-01-01").text
     assert 'hreflang="ru"' in anonymous and 'action="/language"' not in anonymous
 
-    _login(client, "rep-kaz", "demo-rep-kaz")
+    login(client, "rep-kaz", "demo-rep-kaz")
     page = client.get("/members?on=2000-01-01").text
     switch = re.search(r'<nav class="lang".*?</nav>', page, re.S)
     assert switch is not None and 'action="/language"' in switch.group(0)
@@ -312,7 +302,7 @@ def test_choosing_a_language_on_a_page_stores_it_for_the_user(
     # another browser: the page opens in the user's language after login
     _languages(accounts_db, rep_kaz="ru")
     client.cookies.clear()
-    _login(client, "rep-kaz", "demo-rep-kaz")
+    login(client, "rep-kaz", "demo-rep-kaz")
     assert client.cookies.get("lang") == "ru"
     assert '<html lang="ru">' in client.get("/inbox").text
 
@@ -327,7 +317,7 @@ def test_the_email_says_what_the_inbox_says(client: TestClient, accounts_db: Dat
         title=TITLE, category="natural_disaster", affected=["KGZ"], exercise=True), actor=SEC)
     _send(accounts_db, port)
     mail = _one(inbox, KAZ, TITLE)
-    _login(client, "rep-kaz", "demo-rep-kaz")
+    login(client, "rep-kaz", "demo-rep-kaz")
     page = unescape(client.get("/inbox?lang=ru").text)
     assert mail["Subject"] in page
     assert mail.get_content().strip()[:150] in page

@@ -96,7 +96,7 @@ def _offers(db: Database, crisis_id: int, measure: Measure, *states: str) -> lis
 
 def test_the_card_shows_the_end_of_the_mandate_and_expired_once_past(
         db: Database, settings: Settings) -> None:
-    from tests.integration.test_pages import login
+    from tests.support.sessions import login
 
     c, number = under_way(db)
     with db.read() as conn:

@@ -14,6 +14,7 @@ from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.sessions import login
 from tests.support.templates import Templates
 
 PUBLIC = ["/", "/members", "/members?on=2000-01-01", "/members/table?on=1995-01-01",
@@ -48,13 +49,6 @@ def client(demo_db: Database, page_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(page_settings, demo_db)) as c:
         yield c
 
-
-def login(client: TestClient, user: str, password: str) -> None:
-    client.get("/login")
-    r = client.post("/login", data={"username": user, "password": password,
-                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
 
 
 class _Inline(HTMLParser):

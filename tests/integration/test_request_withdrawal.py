@@ -237,7 +237,7 @@ def test_the_crisis_room_offers_the_withdrawal_to_the_states_representative(
         db: Database, settings: Settings) -> None:
     import re
 
-    from tests.integration.test_pages import login
+    from tests.support.sessions import login
 
     c, rid = kazakhstan(db)
     form_id = f"withdrawal-form-{rid}"

@@ -23,7 +23,7 @@ from phalanx.services import crises
 from phalanx.services.crisis_letter import in_language
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
-from tests.integration.test_pages import login
+from tests.support.sessions import login
 from tests.support.templates import Templates
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
