@@ -258,6 +258,12 @@ def test_the_api_sets_a_users_language_audited_and_refuses_an_unknown_one(
     assert r.status_code == 422 and r.json()["errors"][0]["where"] == "body.language"
     assert client.patch("/api/v1/users/rep-arm", headers=rep,
                         json={"language": "ru"}).status_code == 403
+    for path in ("/api/v1/users/nobody", "/api/v1/users/nobody/tokens"):
+        r = (client.patch(path, headers=admin, json={"language": "ru"}) if "tokens" not in path
+             else client.post(path, headers=admin, json={}))
+        assert r.status_code == 404, (path, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["detail"] == "no user 'nobody'"
     users = {u["username"]: u["language"] for u in
              client.get("/api/v1/users", headers=admin).json()}
     assert users["liaison-kaz"] == "ru" and users["rep-arm"] == "en"

@@ -50,6 +50,10 @@ class IdentityError(ValueError):
     """Bad input for an identity action; the message says which field and why."""
 
 
+class UnknownUser(IdentityError):
+    """No account has this username (the API answers 404)."""
+
+
 class AuthFailed(Exception):
     """Login refused. The message is the same whatever the reason."""
 
@@ -202,7 +206,7 @@ def user_row(conn: Connection, username: str) -> Any:
     """The account row of `username`; IdentityError when there is none."""
     row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
     if row is None:
-        raise IdentityError(f"no user {username!r}")
+        raise UnknownUser(f"no user {username!r}")
     return row
 
 

@@ -30,7 +30,7 @@ from phalanx.services.errors import (
     NotFound,
     raced,
 )
-from phalanx.services.identity import AuthFailed, IdentityError, Throttled
+from phalanx.services.identity import AuthFailed, IdentityError, Throttled, UnknownUser
 from phalanx.services.organization import NotLoaded
 from phalanx.web.i18n import errors as texts
 from phalanx.web.i18n import plurals
@@ -212,6 +212,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IdentityError)
     async def _identity(request: Request, exc: IdentityError) -> Response:
         return respond(request, 422, str(exc))
+
+    @app.exception_handler(UnknownUser)
+    async def _unknown_user(request: Request, exc: UnknownUser) -> Response:
+        return respond(request, 404, str(exc))
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
