@@ -3,11 +3,12 @@ are only fit for a demo."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from phalanx.domain.languages import Language
@@ -49,6 +50,9 @@ class Settings(BaseSettings):
     # a map tile server for the operational picture ("https://{s}.tiles.example/{z}/{x}/{y}.png");
     # empty: the maps draw the world-atlas country shapes only and fetch nothing
     map_tile_url: str = ""
+    # the address users open the pages at ("https://phalanx.example.org"), behind the proxy
+    # if there is one: an emailed notice links to its record there; empty: no link
+    public_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "phalanx@localhost"
@@ -62,6 +66,15 @@ class Settings(BaseSettings):
     def checkpoint_file(self) -> Path:
         return self.audit_checkpoint_file or self.audit_key_file.with_name(
             "audit-checkpoints.jsonl")
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and (not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value)):
+            raise ValueError("PHALANX_PUBLIC_URL must be an http:// or https:// address "
+                             f"with no query, like https://phalanx.example.org: {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _production_needs_real_values(self) -> Settings:

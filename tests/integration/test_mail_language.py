@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -50,6 +51,11 @@ def _one(inbox: Inbox, address: str, subject_part: str) -> EmailMessage:
     found = [m for m in inbox.to(address) if subject_part in m["Subject"]]
     assert len(found) == 1, [m["Subject"] for m in inbox.to(address)]
     return found[0]
+
+
+def _text(msg: EmailMessage) -> str:
+    """The body with its lines ended as in Python (the wire ends them CRLF)."""
+    return str(msg.get_content()).replace("\r\n", "\n").rstrip()
 
 
 def _raw(inbox: Inbox, address: str, marker: bytes) -> bytes:
@@ -172,10 +178,39 @@ def test_outbox_send_writes_each_email_in_its_recipients_language(
     monkeypatch.setenv("PHALANX_SMTP_FROM", "phalanx@test")
     monkeypatch.setenv("PHALANX_DEFAULT_LANGUAGE", "en")
     get_settings.cache_clear()
+    monkeypatch.setenv("PHALANX_PUBLIC_URL", "https://phalanx.test/")
+    get_settings.cache_clear()
     r = runner.invoke(cli, ["outbox", "send"])
     assert r.exit_code == 0, r.output
-    assert _one(inbox, KAZ, TITLE)["Subject"] == f"Сообщение о кризисе: {TITLE}"
-    assert _one(inbox, ARM, TITLE)["Subject"] == f"Crisis reported: {TITLE}"
+    russian, english = _one(inbox, KAZ, TITLE), _one(inbox, ARM, TITLE)
+    assert russian["Subject"] == f"Сообщение о кризисе: {TITLE}"
+    assert english["Subject"] == f"Crisis reported: {TITLE}"
+    # each ends with a link to the crisis, in its reader's words
+    with accounts_db.read() as conn:
+        crisis = conn.execute(select(t.crisis.c.id)).scalar_one()
+    link = f"https://phalanx.test/crises/{crisis}"
+    assert _text(russian).endswith(f"\n\nОткрыть в Phalanx: {link}")
+    assert _text(english).endswith(f"\n\nOpen in Phalanx: {link}")
+    assert "Консультации" in russian.get_content()  # the paragraph before it, translated
+
+
+def test_without_a_public_address_an_email_carries_no_link(
+        accounts_db: Database, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    crises.open_crisis(accounts_db, crises.CrisisIn(
+        title=TITLE, category="natural_disaster", affected=["KGZ"]), actor=SEC)
+    _send(accounts_db, port)
+    assert "Phalanx:" not in _one(inbox, ARM, TITLE).get_content()
+    assert outbox.record_url("", "crisis:3") is None
+    assert outbox.record_url("https://x.test/app", "crisis:3") == "https://x.test/app/crises/3"
+    assert outbox.record_url("https://x.test", "session:3") is None
+
+
+@pytest.mark.parametrize("address", ["phalanx.test", "ftp://phalanx.test",
+                                     "https://phalanx.test/?a=1", "https://"])
+def test_a_public_address_that_is_no_web_address_is_refused(address: str) -> None:
+    with pytest.raises(ValidationError, match="PHALANX_PUBLIC_URL"):
+        Settings(public_url=address)
 
 
 def test_the_command_line_sets_and_lists_a_users_language(accounts_db: Database,

@@ -230,7 +230,7 @@ outbox_app = typer.Typer(no_args_is_help=True, help="The notification outbox.")
 def send() -> None:
     """Deliver pending notifications by email through PHALANX_SMTP_HOST:PHALANX_SMTP_PORT
     (run it from a timer), each in its recipient's language (PHALANX_DEFAULT_LANGUAGE for
-    a user without one)."""
+    a user without one), linking to its record at PHALANX_PUBLIC_URL when it is set."""
     from phalanx.config import get_settings
     from phalanx.services import organization as orgs
     from phalanx.services import outbox
@@ -244,7 +244,8 @@ def send() -> None:
     except orgs.NotLoaded:
         org = None
     d = outbox.deliver(db, s.smtp_host, s.smtp_port, s.smtp_from,
-                       render=notice_renderer(org), default_language=s.default_language)
+                       render=notice_renderer(org), default_language=s.default_language,
+                       public_url=s.public_url)
     out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}")
     if d.failed:
         raise typer.Exit(1)

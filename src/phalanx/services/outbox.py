@@ -5,7 +5,9 @@ A notice is stored in English, in the forms the services write it in. It is emai
 its recipient's language (their account's, else the setting `default_language`), written
 by the function the caller passes as `render`: the web edge's, which writes the notices
 of the inbox (`phalanx.web.i18n.timeline.notice_renderer`), so that an email and the
-inbox say the same. What people wrote (a crisis's title, a reason) stays as written."""
+inbox say the same. What people wrote (a crisis's title, a reason) stays as written.
+With the installation's public address (setting `public_url`), the email ends with a
+paragraph linking to the record the notice is about (`record_url`)."""
 
 from __future__ import annotations
 
@@ -50,6 +52,20 @@ class NotificationOut(BaseModel):
     acknowledged: bool
 
 
+# the last paragraph of an emailed notice, in English (the renderer writes it again)
+LINK = "Open in Phalanx: {url}"
+
+
+def record_url(public_url: str, topic: str) -> str | None:
+    """The page of the record a notice is about, at the installation's public address:
+    topic "crisis:3" -> "<public_url>/crises/3"; None without an address or such a
+    record."""
+    kind, _, key = topic.partition(":")
+    if not public_url or kind != "crisis" or not key.isdigit():
+        return None
+    return f"{public_url.rstrip('/')}/crises/{key}"
+
+
 @dataclass(frozen=True)
 class Delivery:
     sent: int
@@ -73,10 +89,12 @@ def message(sender: str, to: str, subject: str, body: str, language: str, topic:
 
 
 def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *,
-            render: Render | None = None, default_language: str = "en") -> Delivery:
+            render: Render | None = None, default_language: str = "en",
+            public_url: str = "") -> Delivery:
     """Send what is pending, each notice in its recipient's language (their own, else
-    `default_language`) as `render` writes it; without `render`, as stored (English). A
-    failure is counted and retried later, up to 5 times."""
+    `default_language`) as `render` writes it; without `render`, as stored (English);
+    with `public_url`, linking to its record. A failure is counted and retried later, up
+    to 5 times."""
     with db.read() as conn:
         rows = list(conn.execute(
             select(t.notification, t.app_user.c.email, t.app_user.c.language)
@@ -95,7 +113,7 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
                     outcome[r.id] = "the user has no email address"
                     no_address += 1
                     continue
-                lang, subject, body = _written(r, render, default_language)
+                lang, subject, body = _written(r, render, default_language, public_url)
                 msg = message(sender, r.email, subject, body, lang, r.topic,
                               datetime.now(UTC))
                 try:
@@ -120,19 +138,23 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
     return Delivery(sent, len(rows) - sent - no_address, no_address)
 
 
-def _written(row: Any, render: Render | None, default_language: str) -> tuple[str, str, str]:
+def _written(row: Any, render: Render | None, default_language: str, public_url: str = ""
+             ) -> tuple[str, str, str]:
     """(language, subject, body) of a notice's email: in its recipient's language as
-    `render` writes it; as stored (English) without `render` or when `render` fails on
-    it, so that one notice it cannot write never holds up the others."""
+    `render` writes it (the body paragraph by paragraph, its link the last); as stored
+    (English) without `render` or when `render` fails on it, so that one notice it cannot
+    write never holds up the others."""
+    url = record_url(public_url, row.topic)
+    body = row.body if url is None else f"{row.body}\n\n{LINK.format(url=url)}"
     if render is None:
-        return "en", row.subject, row.body
+        return "en", row.subject, body
     lang = row.language if row.language in LANGUAGES else default_language
     try:
-        subject, body = render(row.subject, row.body, lang)
+        subject, written = render(row.subject, body, lang)
     except Exception:  # the notice still goes, as stored
         log.exception("notification %s: not written in %s; sent as stored", row.id, lang)
-        return "en", row.subject, row.body
-    return lang, subject, body
+        return "en", row.subject, body
+    return lang, subject, written
 
 
 def mine(conn: Connection, *, actor: Principal, limit: int = 100) -> list[NotificationOut]:

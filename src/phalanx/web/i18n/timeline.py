@@ -137,6 +137,8 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"is proposed(?P<reason> — .*)?",
      N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "
         "proposed%(reason)s")),
+    # an emailed notice's last paragraph (services/outbox.py)
+    (r"Open in Phalanx: (?P<url>https?://\S+)", N_("Open in Phalanx: %(url)s")),
     # the notice of a crisis ended or decided without a reason: its title and the stage
     # (services/crises/workflow.py); last, as a title may end in anything
     (r"(?P<title>.+): (?P<L_stage>decision|closed|no_action|rejected)",
@@ -152,10 +154,12 @@ timeline_text = translator(FORMS, plan_text, english=True)
 def notice_renderer(org: Organization | None) -> Callable[[str, str, str], tuple[str, str]]:
     """`render(subject, body, lang)`: a notice of the outbox in `lang`, as the inbox shows
     it (`timeline_text`, the organization file's texts in `lang` as the page's
-    `dataset_text`); `org` is None before a dataset is loaded."""
+    `dataset_text`), its body paragraph by paragraph (the email's link is one); `org` is
+    None before a dataset is loaded."""
 
     def render(subject: str, body: str, lang: str) -> tuple[str, str]:
         data = org.text_in(lang) if org is not None else None
-        return timeline_text(subject, lang, data), timeline_text(body, lang, data)
+        return timeline_text(subject, lang, data), "\n\n".join(
+            timeline_text(part, lang, data) for part in body.split("\n\n"))
 
     return render
