@@ -203,7 +203,7 @@ def set_active(db: Database, username: str, active: bool, *, actor: Principal) -
 
 
 def user_row(conn: Connection, username: str) -> Any:
-    """The account row of `username`; IdentityError when there is none."""
+    """The account row of `username`; UnknownUser when there is none."""
     row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
     if row is None:
         raise UnknownUser(f"no user {username!r}")
