@@ -10,23 +10,29 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
+from typer.testing import CliRunner
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.config import Settings
+from phalanx.cli.main import app as cli
+from phalanx.config import Settings, get_settings
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read, key_state
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import identity
 from phalanx.services import organization as orgs
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.registers import keys
 from phalanx.web.app import create_app
 
 SEC = Principal("sec", Role.SECRETARIAT)
@@ -217,3 +223,84 @@ def test_every_key_names_a_record_its_namespace_reads(
                                                                       SYSTEM))}
     assert "rus-2026-1" in supplies and not {"blr-2026-1", "rus-2026-2"} & supplies
     assert sum(k.startswith("kaz-sup-") for k in supplies) == 1
+
+
+# the registers by the names `phalanx registers` gives them
+CLI_NAMES = {"exercise": "exercise", "model law": "model-law", "supply": "supply",
+             "programme": "programme"}
+
+
+@pytest.mark.parametrize("register", REGISTERS)
+def test_a_key_chosen_before_the_namespaces_is_found_and_moved(
+        api: tuple[TestClient, dict], db: Database, register: str) -> None:
+    """A record made before the namespaces, keyed "kaz-legacy" but read only by Kyrgyzstan:
+    Kazakhstan registering a supply under that key is told it exists. `strays` finds it,
+    `rekey` gives it a key of the organization's (audited), and the leak is gone: the
+    key is free for Kazakhstan, the record is Kyrgyzstan's under its new key."""
+    c, h = api
+    table, path, body = REGISTERS[register]
+    name = CLI_NAMES[register]
+    national_copy(db, table, "kaz-legacy", "KGZ")
+    with db.read() as conn:
+        states = orgs.organization(conn).states
+        assert keys.strays(conn, states) == [keys.Stray(name, "kaz-legacy", "KAZ")]
+    before = c.post(path, headers=h["rep-kaz"], json={**body, "key": "kaz-legacy"})
+    # a state registers its supplies; the other registers are the staff's, which no state
+    # may create in (403 before any key is looked at): there the stray key tells nothing
+    # yet, and is listed all the same
+    assert before.status_code == (409 if register == "supply" else 403), before.text
+
+    keys.rekey(db, name, "kaz-legacy", "legacy-1", states, actor=SEC)
+    with db.read() as conn:
+        assert keys.strays(conn, states) == []
+        moved = conn.execute(access.select_visible(
+            table, Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"), table.c.key)
+            .where(table.c.key == "legacy-1")).scalar_one()
+        entry = conn.execute(select(t.audit_log).order_by(t.audit_log.c.id.desc())).first()
+    assert moved == "legacy-1"
+    assert entry is not None and entry.action == "register.rekey"
+    assert json.loads(entry.change) == {"from": "kaz-legacy", "to": "legacy-1"}
+    after = c.post(path, headers=h["rep-kaz"], json={**body, "key": "kaz-legacy"})
+    assert after.status_code == (201 if register == "supply" else 403), after.text
+
+
+def test_a_new_key_must_be_the_organizations_and_free(db: Database) -> None:
+    table, *_ = REGISTERS["supply"]
+    national_copy(db, table, "kaz-legacy", "KGZ")
+    with db.read() as conn:
+        states = orgs.organization(conn).states
+    refusals = [
+        (("supply", "kaz-legacy", "kgz-legacy"), Invalid, "begins with KGZ's code"),
+        (("supply", "kaz-legacy", "sup-rus-kgz-2023-1"), Conflict, "exists"),
+        (("supply", "kaz-nothing", "legacy-1"), NotFound, "no supply 'kaz-nothing'"),
+        (("supplies", "kaz-legacy", "legacy-1"), Invalid, "unknown register 'supplies'"),
+    ]
+    for args, error, words in refusals:
+        with pytest.raises(error, match=re.escape(words)):
+            keys.rekey(db, *args, states, actor=SEC)
+    with pytest.raises(Forbidden):
+        keys.rekey(db, "supply", "kaz-legacy", "legacy-1", states, actor=KAZ)
+    with db.read() as conn:
+        assert keys.strays(conn, states) == [keys.Stray("supply", "kaz-legacy", "KAZ")]
+
+
+def test_the_command_line_lists_the_strays_and_moves_one(
+        loaded_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    national_copy(loaded_db, t.supply_agreement, "kaz-legacy", "KGZ")
+    monkeypatch.setenv("PHALANX_DATABASE_URL", str(loaded_db.engine.url))
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        r = runner.invoke(cli, ["registers", "strays", "--json"])
+        assert r.exit_code == 1, r.output
+        assert json.loads(r.output) == [{"register": "supply", "key": "kaz-legacy",
+                                         "state": "KAZ"}]
+        r = runner.invoke(cli, ["registers", "rekey", "supply", "kaz-legacy", "kgz-1"])
+        assert r.exit_code == 1 and "begins with KGZ's code" in r.output
+        r = runner.invoke(cli, ["registers", "rekey", "supply", "kaz-legacy", "legacy-1"])
+        assert r.exit_code == 0 and "supply kaz-legacy is now legacy-1" in r.output
+        r = runner.invoke(cli, ["registers", "strays"])
+        assert r.exit_code == 0 and "no key lies in the namespace" in r.output
+    finally:
+        get_settings.cache_clear()

@@ -17,6 +17,7 @@ from phalanx.cli import forces as forces_cli
 from phalanx.cli import identity as identity_cli
 from phalanx.cli import membership as membership_cli
 from phalanx.cli import operations as operations_cli
+from phalanx.cli import registers as registers_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
@@ -36,6 +37,7 @@ app.add_typer(crises_cli.crises_app, name="crises")
 app.add_typer(crises_cli.outbox_app, name="outbox")
 app.add_typer(operations_cli.app, name="ops")
 app.add_typer(membership_cli.app, name="membership")
+app.add_typer(registers_cli.app, name="registers")
 app.add_typer(forces_cli.cot_app, name="cot")
 app.command("plan")(forces_cli.plan)
 
