@@ -8,11 +8,11 @@ not read exists. A record created before that rule may hold a key beginning with
 state's code that this state does not read (a supply between two other states, keyed by
 one of them with a third state's code): that state registering a record under the key
 is told it exists (of the registers, a state creates in the supplies; the others are
-the staff's, whose stray keys are listed all the same). `strays` finds such records; `rekey` gives one a key of the
-organization's namespace (no state's code; the staff read every record of the
-registers), audited, the old key named in the entry. The records refer to one another
-by number, never by key, so nothing else changes; a link or a note that named the old
-key names nothing after it."""
+the staff's, whose stray keys are listed all the same). `strays` finds such records;
+`rekey` gives one a key of the organization's namespace (no state's code; the staff
+read every record of the registers), audited, the old key named in the entry. The
+records refer to one another by number, never by key, so nothing else changes; a link
+or a note that named the old key names nothing after it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Table, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import key_state, why_not_key
+from phalanx.domain.access.policy import key_state
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid, NotFound
@@ -71,9 +71,10 @@ def rekey(db: Database, register: str, old: str, new: str, states: Collection[st
     if table is None:
         raise Invalid("register", f"unknown register {register!r}; one of: "
                       + ", ".join(sorted(REGISTERS)))
-    refusal = why_not_key(SYSTEM, new, states)
-    if refusal is not None:
-        raise Invalid("new", refusal)
+    state = key_state(new, states)
+    if state is not None:
+        raise Invalid("new", f"'{new}' begins with {state}'s code: the new key is one of "
+                      "the organization's, beginning with no state's code")
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(table, SYSTEM, table.c.id)
                              .where(table.c.key == old)).first()
