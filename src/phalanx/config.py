@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     # empty: the maps draw the world-atlas country shapes only and fetch nothing
     map_tile_url: str = ""
     # the address users open the pages at ("https://phalanx.example.org"), behind the proxy
-    # if there is one: an emailed notice links to its record there; empty: no link
+    # if there is one: an emailed notice and a crisis's CAP export link to the crisis
+    # there; empty: no link
     public_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

@@ -67,3 +67,19 @@ def test_observers_cannot_see_the_board(api: tuple[TestClient, dict[str, str]],
                                                   observer_of="OSCE"), actor=SYSTEM)
     token = api_tokens.issue_token(loaded_db, "osce", actor=SYSTEM).token
     assert c.get("/api/v1/crises", headers={"Authorization": f"Bearer {token}"}).json() == []
+
+
+def test_the_cap_export_links_to_the_crisis_at_the_public_address(
+        loaded_db: Database, settings: Settings) -> None:
+    identity.add_user(loaded_db, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    auth = {"Authorization": "Bearer " + api_tokens.issue_token(loaded_db, "sec",
+                                                                actor=SYSTEM).token}
+    app = create_app(settings.model_copy(update={"public_url": "https://phalanx.test"}),
+                     loaded_db)
+    with TestClient(app) as c:
+        r = c.post("/api/v1/crises", headers=auth, json={
+            "title": "Border incident", "category": "armed_attack", "affected": ["KAZ"]})
+        assert r.status_code == 201, r.text
+        xml = c.get(f"/api/v1/crises/{r.json()['id']}/cap.xml", headers=auth).content
+    assert f"<web>https://phalanx.test/crises/{r.json()['id']}</web>".encode() in xml

@@ -295,3 +295,22 @@ def test_an_entry_the_reader_may_not_read_is_no_edition_of_its_export(db: Databa
     with db.read() as conn:
         assert hidden_at not in [e.at for e in crises.get(conn, opened.id, actor=blr).timeline]
         assert hidden_at in [e.at for e in crises.get(conn, opened.id, actor=kaz_rep).timeline]
+
+
+def test_with_the_public_address_each_info_links_to_the_crisis(db: Database) -> None:
+    """CAP's `web`: where more is said. Every info of the export, received in several
+    languages or written from the crisis itself, names the crisis's page at the
+    installation's public address; without one, no info has a `web`."""
+    received = alerts.receive(db, alert(info(language="en-US"), info(language="ru-RU")), KGZ,
+                              actor=SEC).crisis
+    own = crises.open_crisis(db, crises.CrisisIn(
+        title="Border incident", category="armed_attack", affected=["KAZ"]), actor=SEC)
+    assert received is not None
+    for crisis_id, infos in ((received.id, 2), (own.id, 1)):
+        with db.read() as conn:
+            linked = crises.export_cap(conn, crisis_id, actor=SEC,
+                                       public_url="https://phalanx.example.org")
+        official(linked)
+        webs = [i.web for i in cap.parse(linked).infos]
+        assert webs == [f"https://phalanx.example.org/crises/{crisis_id}"] * infos
+        assert [i.web for i in cap.parse(exported(db, crisis_id)).infos] == [""] * infos

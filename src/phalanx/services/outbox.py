@@ -29,6 +29,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
+from phalanx.services.links import crisis_url
 from phalanx.services.types import UtcDateTime
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,7 @@ def record_url(public_url: str, topic: str) -> str | None:
     topic "crisis:3" -> "<public_url>/crises/3"; None without an address or such a
     record."""
     kind, _, key = topic.partition(":")
-    if not public_url or kind != "crisis" or not key.isdigit():
-        return None
-    return f"{public_url.rstrip('/')}/crises/{key}"
+    return crisis_url(public_url, int(key)) if kind == "crisis" and key.isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class InfoOut:
     sender_name: str = ""
     areas: tuple[AreaOut, ...] = ()
     response_types: tuple[str, ...] = ()
+    web: str = ""  # an absolute address where more is said (the crisis's page)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def to_cap12(c: CapOut) -> bytes:
             add(info, "description", i.description)
         if i.instruction:
             add(info, "instruction", i.instruction)
+        if i.web:
+            add(info, "web", i.web)
         for a in i.areas:
             area = etree.SubElement(info, f"{{{CAP12_NS}}}area")
             add(area, "areaDesc", a.description or "unspecified")

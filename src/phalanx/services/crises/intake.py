@@ -43,6 +43,7 @@ from phalanx.services.crises.schemas import (
 )
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Forbidden, Invalid
+from phalanx.services.links import crisis_url
 
 if TYPE_CHECKING:  # the CAP intake imports the crisis services: named here, read there
     from phalanx.services.alerts import IntakeOut
@@ -159,10 +160,12 @@ def category_for_cap(org: Organization, categories: tuple[str, ...]) -> str:
                               "name one with --category")
 
 
-def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
+def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
+               public_url: str = "") -> bytes:
     """The crisis as a CAP 1.2 alert for a reader of the crisis: its edition (an Alert,
     then an Update or Cancel for each change, `domain/crisis/capout.py`) and its
-    audience (scope and restriction from the crisis's marking)."""
+    audience (scope and restriction from the crisis's marking); with the installation's
+    public address, each info's `web` is the crisis's page."""
     c = get(conn, crisis_id, actor=actor)
     row = _row(conn, crisis_id, actor)
     org = orgs.organization(conn)
@@ -186,14 +189,16 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal) -> bytes:
     closed = c.stage in FINAL
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
     received = alert_export.export_infos(conn, crisis_id, actor=actor, closed=closed)
+    web = crisis_url(public_url, c.id) or ""
     return cap.to_cap12(cap.CapOut(
         identifier=ed.identifier, sender=sender, sent=ed.sent, exercise=c.exercise,
         msg_type=ed.msg_type, references=ed.references, scope=scope,
         restriction=restriction,
-        infos=tuple(replace(i, response_types=all_clear) for i in received) or (cap.InfoOut(
-            language="en-US", categories=(cat.cap_categories[0],) if cat.cap_categories
-            else ("Security",), event=c.category_name,
-            urgency="Immediate" if not closed else "Past",
-            severity=c.severity.capitalize(), certainty="Observed", headline=c.title,
-            description=c.description, response_types=all_clear, areas=(cap.AreaOut(
-                c.place or ", ".join(c.affected), circles=point),)),)))
+        infos=tuple(replace(i, response_types=all_clear, web=web) for i in received) or (
+            cap.InfoOut(
+                language="en-US", categories=(cat.cap_categories[0],) if cat.cap_categories
+                else ("Security",), event=c.category_name,
+                urgency="Immediate" if not closed else "Past",
+                severity=c.severity.capitalize(), certainty="Observed", headline=c.title,
+                description=c.description, response_types=all_clear, web=web,
+                areas=(cap.AreaOut(c.place or ", ".join(c.affected), circles=point),)),)))

@@ -81,8 +81,10 @@ def get_crisis(crisis_id: Id, actor: Reader, conn: Conn) -> crises.CrisisOut:
 
 @router.get("/crises/{crisis_id}/cap.xml", response_class=Response,
             responses={200: {"content": {"application/cap+xml": {}}}})
-def export_cap(crisis_id: Id, actor: Reader, conn: Conn) -> Response:
-    return Response(crises.export_cap(conn, crisis_id, actor=actor),
+def export_cap(crisis_id: Id, actor: Reader, conn: Conn, request: Request) -> Response:
+    """The crisis as a CAP 1.2 alert (its `web`: the crisis's page at PHALANX_PUBLIC_URL)."""
+    return Response(crises.export_cap(conn, crisis_id, actor=actor,
+                                      public_url=request.app.state.settings.public_url),
                     media_type="application/cap+xml")
 
 
