@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -107,6 +108,19 @@ def phone(browser: Any, width: int = PHONE, height: int = 740) -> Any:
     return browser.new_context(viewport={"width": width, "height": height},
                                device_scale_factor=2, is_mobile=True, has_touch=True,
                                locale="ru-RU")
+
+
+@contextmanager
+def desktop(browser: Any, base_url: str, who: tuple[str, str], path: str) -> Iterator[Any]:
+    """`path` on a desktop's screen (1440 × 900), signed in as `who`."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = ctx.new_page()
+        sign_in(page, base_url, who)
+        page.goto(f"{base_url}{path}")
+        yield page
+    finally:
+        ctx.close()
 
 
 @pytest.fixture(scope="module")
@@ -252,15 +266,9 @@ def test_the_phone_menu_folds_and_holds_the_roles_pages(browser: Any, base_url: 
         assert not links.first.is_visible()
     finally:
         ctx.close()
-    wide = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = wide.new_page()
-    try:
-        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
-        page.goto(f"{base_url}/members")
+    with desktop(browser, base_url, ("secretariat", "demo-secretariat"), "/members") as page:
         assert not page.locator("button.menu-toggle").is_visible()
         assert page.locator("nav.main .links a[href='/crises']").is_visible()
-    finally:
-        wide.close()
 
 
 # where the page's content starts: under the header and the (folded) menu
@@ -310,11 +318,7 @@ def test_the_phone_s_header_is_compact_and_the_desktop_s_as_it_was(
             page.screenshot(path=str(ARTIFACTS / f"phone-header-{lang}.png"))
     finally:
         ctx.close()
-    wide = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = wide.new_page()
-    try:
-        sign_in(page, base_url, ("rep-kaz", "demo-rep-kaz"))
-        page.goto(f"{base_url}/members?lang={lang}")
+    with desktop(browser, base_url, ("rep-kaz", "demo-rep-kaz"), f"/members?lang={lang}") as page:
         # one row as before: the organization's name, the user with role and state
         assert page.locator("header.top").bounding_box()["height"] < 60
         assert page.locator(".orgname").is_visible()
@@ -322,8 +326,6 @@ def test_the_phone_s_header_is_compact_and_the_desktop_s_as_it_was(
         assert page.locator("header .user .who .acting").is_visible()
         assert not page.locator("button.menu-toggle").is_visible()
         assert page.locator("nav.main .links a").first.is_visible()
-    finally:
-        wide.close()
 
 
 def test_without_scripts_the_phone_s_menu_is_a_list(browser: Any, base_url: str) -> None:
