@@ -11,7 +11,7 @@ from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.languages import Language
 from phalanx.services import identity
 from phalanx.services import tokens as api_tokens
-from phalanx.web.auth import Admin, NotAuthenticated, Public, Reader
+from phalanx.web.auth import Admin, Public, Reader
 from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["identity"])
@@ -58,8 +58,6 @@ def me(actor: Public, conn: Conn) -> PrincipalOut:
 def set_my_language(data: LanguageIn, actor: Reader, db: DB) -> PrincipalOut:
     """Choose your language (audited): your pages after login and the notifications
     emailed to you."""
-    if actor.user_id is None:
-        raise NotAuthenticated()
     identity.set_language(db, actor.username, data.language, actor=actor)
     with db.read() as conn:
         return _account_out(identity.account(conn, actor.username))

@@ -118,8 +118,7 @@ def choose_language(
 ) -> Response:
     """The signed-in user's language, stored for them (audited) and remembered by this
     browser; back to the page it was chosen on."""
-    if actor.user_id is not None:
-        identity.set_language(db, actor.username, lang, actor=actor)
+    identity.set_language(db, actor.username, lang, actor=actor)
     response = RedirectResponse(_safe_next(next), status_code=303)
     remember_language(response, lang)
     return response
