@@ -124,7 +124,8 @@ def test_large_instances_give_the_deadline_search_most_of_the_time(
     """From `LARGE` requirements on, the searches take `LARGE_SEARCH_SHARE` of the time
     limit and the deadline search `LARGE_DEADLINE_SHARE` of that, starting from the greedy
     plan; below `SMALL` the deadline search takes `SMALL_DEADLINE_SHARE` of the searches'
-    share, after the priority search; in between, `DEADLINE_SHARE`."""
+    share, after the priority search; in between, the searches take `MEDIUM_SEARCH_SHARE`
+    and the deadline search `DEADLINE_SHARE` of it."""
     from phalanx.domain.forces import improve
     problem = instance("operational", 1, units=300, crises=crises, aircraft=6, per_crisis=8)
     assert (len(problem.requirements) >= improve.LARGE) is large
@@ -150,7 +151,48 @@ def test_large_instances_give_the_deadline_search_most_of_the_time(
     improve.solve(problem, time_limit=2.0, wall_clock=False, exact_nodes=0)
     search, share = ((improve.LARGE_SEARCH_SHARE, improve.LARGE_DEADLINE_SHARE) if large
                      else (improve.SEARCH_SHARE, improve.SMALL_DEADLINE_SHARE) if small
-                     else (improve.SEARCH_SHARE, improve.DEADLINE_SHARE))
+                     else (improve.MEDIUM_SEARCH_SHARE, improve.DEADLINE_SHARE))
     assert steps == [int(2.0 * search * share * improve.DEADLINE_STEPS)]
     assert calls == (["deadlines", "priority"] if large else ["priority", "deadlines"])
     assert starts == [best_greedy(problem)[0]]
+
+
+@pytest.mark.parametrize("crises", [2, 4])
+def test_on_medium_instances_the_joint_bound_runs_beside_the_deadline_search(
+        monkeypatch: pytest.MonkeyPatch, crises: int) -> None:
+    """From `SMALL` requirements on, the joint bound is handed the priority search's best
+    plan before the deadline search starts (so that it runs beside it); below, it waits
+    for the deadline search's."""
+    from phalanx.domain.forces import beside, improve
+    problem = instance("operational", 1, units=300, crises=crises, aircraft=6, per_crisis=8)
+    medium = len(problem.requirements) >= improve.SMALL
+    assert medium is (crises == 4)
+    calls: list[str] = []
+    handed: list[Plan] = []
+    starts: list[Plan] = []
+
+    def deadlines(problem: Problem, cands: Candidates, start: Plan, *a: object,
+                  **kw: object) -> Plan:
+        calls.append("deadlines")
+        starts.append(start)
+        return start
+
+    def priority(*a: object, **kw: object) -> None:
+        calls.append("priority")
+
+    original = beside.Tightener.searched
+
+    def searched(self: beside.Tightener, plan: Plan) -> None:
+        if not handed:
+            calls.append("joint")
+            handed.append(plan)
+        original(self, plan)
+
+    monkeypatch.setattr(improve, "deadline_search", deadlines)
+    monkeypatch.setattr(improve, "priority_search", priority)
+    monkeypatch.setattr(beside.Tightener, "searched", searched)
+    monkeypatch.setattr(improve, "_round", lambda *a, **kw: ("UNKNOWN", 1e9, 0.0))
+    improve.solve(problem, time_limit=1.0, wall_clock=False, exact_nodes=0)
+    assert calls == (["priority", "joint", "deadlines"] if medium
+                     else ["priority", "deadlines", "joint"])
+    assert handed[0] is starts[0]  # the best plan when the deadline search starts
