@@ -2,11 +2,20 @@
 with the documented template (the columns of `domain.operations.results.COLUMNS`).
 A cell holding a formula is refused: the value shown is not what was computed here.
 Text a spreadsheet would take for a formula is refused by the row check
-(`domain.operations.results.formula_like`), in CSV and XLSX alike."""
+(`domain.operations.results.formula_like`), in CSV and XLSX alike.
+
+A CSV file is read as the spreadsheets of the member states' agencies write it: UTF-8
+(with or without a byte-order mark), UTF-16 with its mark (a spreadsheet's "Unicode
+text"), or else Windows-1251, the Cyrillic code page a Russian spreadsheet saves in;
+its columns separated by commas, semicolons (where the decimal mark is a comma) or
+tabs, whichever splits the header into the most of the template's columns. What was
+assumed is said in `notes` (given back to the sender), never silently."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -14,6 +23,11 @@ from typing import Any, TextIO
 from phalanx.domain.operations.results import COLUMNS
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# what a file was read as, when it was not the template's UTF-8 and commas
+CP1251 = "not UTF-8: read as Windows-1251 (Cyrillic)"
+UTF16 = "read as UTF-16 text"
+SEPARATORS = {",": "", ";": "columns separated by semicolons",
+              "\t": "columns separated by tabs"}
 
 
 class FileProblem(ValueError):
@@ -35,13 +49,31 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
-def read_csv(text: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as a spreadsheet shows it, row) for each data row."""
-    reader = csv.reader(text)
+def _separator(header: str) -> str:
+    """The separator that splits the header line into the most template columns (a comma
+    when none does better)."""
+    def known(sep: str) -> int:
+        cells = next(csv.reader([header], delimiter=sep), [])
+        return sum(1 for c in cells if c.strip().lower() in COLUMNS)
+    return max(SEPARATORS, key=known)
+
+
+def read_csv(text: TextIO, notes: list[str] | None = None
+             ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number as a spreadsheet shows it, row) for each data row; the separator is
+    the one the header line uses (said in `notes` when it is not a comma)."""
+    try:
+        first = text.readline()
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise FileProblem(1, "", f"not a UTF-8 CSV file: {exc}") from exc
+    if not first:
+        raise FileProblem(1, "", "the file is empty")
+    sep = _separator(first)
+    if SEPARATORS[sep] and notes is not None:
+        notes.append(SEPARATORS[sep])
+    reader = csv.reader(itertools.chain([first], text), delimiter=sep)
     try:
         header = next(reader)
-    except StopIteration:
-        raise FileProblem(1, "", "the file is empty") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileProblem(1, "", f"not a UTF-8 CSV file: {exc}") from exc
     names = _check_header(header)
@@ -91,14 +123,38 @@ def _read_xlsx(fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         wb.close()
 
 
-def read_file(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _encoding(path: Path) -> tuple[str, str]:
+    """The text encoding of a CSV file, and what to say of it (nothing for UTF-8): UTF-16
+    by its byte-order mark; UTF-8 when every byte of it decodes as such (checked in
+    chunks); else Windows-1251."""
+    with path.open("rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16", UTF16
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1251", CP1251
+    return "utf-8-sig", ""
+
+
+def read_file(path: Path, notes: list[str] | None = None
+              ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV or XLSX file; what was assumed to read a CSV file (its encoding,
+    its separator) is added to `notes`."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileProblem(0, "", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
     if path.suffix.lower() == ".xlsx":
         yield from read_xlsx(path)
     elif path.suffix.lower() == ".csv":
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            yield from read_csv(fh)
+        encoding, note = _encoding(path)
+        if note and notes is not None:
+            notes.append(note)
+        with path.open("r", encoding=encoding, newline="") as fh:
+            yield from read_csv(fh, notes)
     else:
         raise FileProblem(0, "", f"{path.name}: upload a .csv or .xlsx file")

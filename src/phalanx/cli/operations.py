@@ -31,12 +31,13 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Check every row and store the reports; a file with errors stores nothing."""
+    notes: list[str] = []  # what the file was read as
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                       disable=as_json) as progress:
             task = progress.add_task(f"{file.name}: checking", total=None)
             result = ops.ingest(database(), operation, state.upper(), agency,
-                                read_file(file), actor=SYSTEM, source=file.name,
+                                read_file(file, notes), actor=SYSTEM, source=file.name,
                                 store_valid=store_valid,
                                 progress=lambda n: progress.update(
                                     task, description=f"{file.name}: {n:,} rows"))
@@ -45,8 +46,10 @@ def ingest(
     except (Invalid, Forbidden, NotFound) as exc:
         raise fail(str(exc)) from exc
     if as_json:
-        emit_json(result.as_dict())
+        emit_json({**result.as_dict(), "notes": notes})
     else:
+        for note in notes:
+            err.print(f"{file.name}: {note}", markup=False, highlight=False)
         out.print(f"{file.name}: {result.rows} rows, {result.stored} stored "
                   f"({result.replaced} replacing earlier versions), {len(result.errors)} "
                   "errors", highlight=False)

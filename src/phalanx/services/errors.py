@@ -41,8 +41,10 @@ class InvalidRows(Invalid):
     """A file or batch of rows refused whole: every wrong row, each with where it is
     (`where` names the source, each error its row and column) and what is wrong."""
 
-    def __init__(self, where: str, errors: list[tuple[int, str, str]], rows: int) -> None:
+    def __init__(self, where: str, errors: list[tuple[int, str, str]], rows: int,
+                 notes: list[str] | None = None) -> None:
         self.errors, self.rows = errors, rows
+        self.notes = notes or []  # what the file was read as (its encoding, its separator)
         super().__init__(where, f"{len(errors)} of {rows} row(s) wrong: nothing stored")
 
 

@@ -206,8 +206,9 @@ def install(app: FastAPI) -> None:
         detail = ngettext("%(num)d of %(rows)d rows is wrong: nothing is stored",
                           "%(num)d of %(rows)d rows are wrong: nothing is stored",
                           len({row for row, _c, _m in exc.errors}), rows=exc.rows)
+        notes = {"notes": [texts.translate(n, lang) for n in exc.notes]} if exc.notes else {}
         return respond(request, 422, f"{exc.where}: {detail}", translated=True,
-                       rows=exc.rows, errors=errors)
+                       rows=exc.rows, errors=errors, **notes)
 
     @app.exception_handler(IdentityError)
     async def _identity(request: Request, exc: IdentityError) -> Response:

@@ -8,6 +8,12 @@ return, unless it is a plain signed number such as -12.5) is refused (setting, a
 OWASP's advice on CSV injection), and every text has a length limit. Quantities are
 normalized: masses to kilograms, volumes to litres, everything else to a count.
 
+Numbers and dates are read as the agencies' spreadsheets write them (setting): a decimal
+point or a decimal comma ("12,5"), thousands set apart by spaces ("1 250,5", also the
+no-break spaces a Russian spreadsheet writes); a date as YYYY-MM-DD or, as Russian
+documents write it, DD.MM.YYYY. "1,250.5" or 03/04/2026 stay errors: which reading
+is meant cannot be told.
+
 A count is written as a whole number with no unit after it: the metric's name says what
 is counted (persons detained, rounds of ammunition, criminal cases), and "pieces" would
 be wrong for most of them (`written`).
@@ -16,6 +22,7 @@ be wrong for most of them (`written`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -100,6 +107,10 @@ class Stage:
     end: date
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
 def _float(raw: Any) -> float | None:
     if raw is None or raw == "":
         return None
@@ -107,8 +118,11 @@ def _float(raw: Any) -> float | None:
         return None
     if isinstance(raw, int | float):
         return float(raw)
+    text = str(raw).strip()
+    if _GROUPED.fullmatch(text):  # thousands set apart by spaces
+        text = re.sub(r"[ \u00a0\u202f]", "", text)
     try:
-        return float(str(raw).strip().replace(",", "."))
+        return float(text.replace(",", "."))
     except ValueError:
         return None
 
@@ -118,8 +132,13 @@ def _date(raw: Any) -> date | None:
         return raw.date()
     if isinstance(raw, date):
         return raw
+    text = str(raw).strip()
+    day_first = _DAY_FIRST.match(text)
     try:
-        return date.fromisoformat(str(raw).strip()[:10])
+        if day_first:  # 10.03.2026, perhaps with a time after it
+            d, m, y = (int(g) for g in day_first.groups())
+            return date(y, m, d)
+        return date.fromisoformat(text[:10])
     except ValueError:
         return None
 
@@ -146,7 +165,7 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         problems.append(("reference", "at most 100 characters"))
     day = _date(raw.get("date"))
     if day is None:
-        problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD)"))
+        problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)"))
     stage_key = text("stage")
     stage = stages.get(stage_key)
     if stage is None:

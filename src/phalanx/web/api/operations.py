@@ -32,6 +32,9 @@ class IngestOut(BaseModel):
     stored: int
     replaced: int
     errors: list[dict[str, Any]]
+    notes: list[str] = Field(default=[], description=(
+        "what the file was read as, when not UTF-8 with commas: its encoding (Windows-1251, "
+        "UTF-16), its separator (semicolons, tabs)"))
 
 
 class ReportsIn(BaseModel):
@@ -65,20 +68,22 @@ def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
         while chunk := file.file.read(1024 * 1024):
             tmp.write(chunk)
         tmp.flush()
+        notes: list[str] = []
         try:
-            result = ops.ingest(db, key, state, agency, read_file(Path(tmp.name)),
+            result = ops.ingest(db, key, state, agency, read_file(Path(tmp.name), notes),
                                 actor=actor, source=name, store_valid=store_valid)
         except FileProblem as exc:
             raise Invalid(f"{name}: row {exc.row}, {exc.column}", exc.message) from exc
-    return _answer(result, name)
+    return _answer(result, name, notes)
 
 
-def _answer(result: ops.IngestResult, source: str) -> IngestOut:
+def _answer(result: ops.IngestResult, source: str, notes: list[str] | None = None
+            ) -> IngestOut:
     """What was stored; a batch refused whole (nothing stored) is bad input, a 422."""
     if result.batch_id is None and result.errors:
         raise InvalidRows(source, [(e.row, e.column, e.message) for e in result.errors],
-                          result.rows)
-    return IngestOut(**result.as_dict())
+                          result.rows, notes)
+    return IngestOut(**result.as_dict(), notes=notes or [])
 
 
 @router.get("/operations/{key}/statistics", response_model=ops.Statistics)

@@ -70,6 +70,11 @@ MESSAGES = (
     N_("the file is empty"),
     N_("the sheet is empty"),
     N_("a formula is not accepted; enter the value"),
+    # what a CSV file was read as (adapters.ingest)
+    N_("not UTF-8: read as Windows-1251 (Cyrillic)"),
+    N_("read as UTF-16 text"),
+    N_("columns separated by semicolons"),
+    N_("columns separated by tabs"),
     *forces_refusals.FORCES_MESSAGES,
     *audit_texts.AUDIT_MESSAGES,
 )

@@ -156,7 +156,7 @@ TEMPLATES = (
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
     # an upload's rows and files
-    N_("%(value)s is not a date (YYYY-MM-DD)"),
+    N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
     N_("%(day)s is outside stage %(stage_key)s (%(start)s to %(end)s)"),
     N_("unknown metric %(value)s"),

@@ -165,13 +165,14 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
     op = ops.operation(conn, key)
     name = Path(file.filename or "upload").name
     problem, result = None, None
+    notes: list[str] = []  # what the file was read as
     with tempfile.NamedTemporaryFile(suffix=Path(name).suffix.lower()) as tmp:
         while chunk := file.file.read(1024 * 1024):
             tmp.write(chunk)
         tmp.flush()
         try:
             result = ops.ingest(db, key, actor.state or "", actor.agency.value
-                                if actor.agency else "", read_file(Path(tmp.name)),
+                                if actor.agency else "", read_file(Path(tmp.name), notes),
                                 actor=actor, source=name, store_valid=store_valid)
         except FileProblem as exc:  # (said of the file by its name, not the temporary one)
             lang = language(request)
@@ -182,6 +183,6 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
                        row=exc.row, column=exc.column, message=message)
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
-                                           "problem": problem, "file": name,
+                                           "problem": problem, "file": name, "notes": notes,
                                            **_refusal(op, actor), **_allowed(op)},
                   status_code=status)
