@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from phalanx.config import Settings
 from phalanx.domain.operations.results import COLUMNS
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from phalanx.web.pages.operations import XLSX
 
 
 def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> None:
@@ -26,15 +29,38 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
         assert "<code>seizure</code>" in page and "<code>kg</code>" in page
         r = client.get("/operations/channel/upload/template.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(r.text)))
+        # a Russian spreadsheet's CSV: UTF-8 with its mark, semicolons, a decimal comma
+        assert r.content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
         assert rows[0] == list(COLUMNS) and len(rows) == 2
         example = dict(zip(rows[0], rows[1], strict=True))
         assert example["stage"] and example["metric"] and example["unit"]
+        assert example["quantity"] == "1,5"
         # the template, sent back as it is, is read without a complaint about its form
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         r = client.post("/operations/channel/upload", data={"csrf_token": token},
                         files={"file": ("channel.csv", r.content, "text/csv")})
+        assert r.status_code == 200 and 'id="upload-errors"' not in r.text  # a valid row
         assert "1 строка" in r.text  # the plural of Russian, not "1 строк"
+        assert "столбцы разделены точкой с запятой" in r.text  # and it says how it read it
+        # in English, commas and a decimal point; the workbook opens alike in both
+        client.cookies.set("lang", "en")
+        english = client.get("/operations/channel/upload/template.csv").content
+        rows = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
+        assert rows[0] == list(COLUMNS) and dict(zip(rows[0], rows[1], strict=True))[
+            "quantity"] == "1.5"
+        book = client.get("/operations/channel/upload/template.xlsx")
+        assert book.headers["content-type"] == XLSX
+        sheet = load_workbook(io.BytesIO(book.content)).active
+        header, example_cells = list(sheet.iter_rows(values_only=True))
+        assert list(header) == list(COLUMNS)
+        cells = dict(zip(header, example_cells, strict=True))
+        assert cells["quantity"] == 1.5 and isinstance(cells["date"], datetime)
+        for name, body in (("channel.csv", english), ("channel.xlsx", book.content)):
+            r = client.post("/operations/channel/upload", data={"csrf_token": token},
+                            files={"file": (name, body, "text/plain")})
+            assert r.status_code == 200 and "1 row" in r.text, name
+        client.cookies.set("lang", "ru")
         r = client.post("/operations/channel/upload", data={"csrf_token": token},
                         files={"file": ("notes.txt", b"hello", "text/plain")})
         assert r.status_code == 422 and 'id="upload-problem"' in r.text

@@ -3,15 +3,15 @@ the upload with every error in its row, and the printable report."""
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from phalanx.adapters import template
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
@@ -27,6 +27,7 @@ from phalanx.web.pages.render import language, render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _marking(actor: Principal, lang: str = "en") -> str:
@@ -139,23 +140,36 @@ def _refusal(op: dict[str, Any], actor: Principal) -> dict[str, Any]:
             "agencies": op.get("agencies", {}).get(actor.state or "", [])}
 
 
-@router.get("/operations/{key}/upload/template.csv")
-def upload_template(key: str, actor: Writer, conn: Conn) -> Response:
-    """The file to fill in: the columns, and one example row of this operation."""
-    op = ops.operation(conn, key)
+def _example(op: dict[str, Any]) -> dict[str, Any]:
+    """One example row of this operation, one that passes the row check: its last stage, a
+    metric it reports (a seizure, with its decimal mark, where it reports seizures)."""
     stage = (op.get("stages") or [{}])[-1]
-    metric = sorted(results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"}))[0]
-    example = {"reference": "EXAMPLE-1", "date": stage.get("start", ""),
-               "stage": stage.get("key", ""), "metric": metric,
-               "substance": "heroin" if metric == "seizure" else "",
-               "quantity": "1.5" if metric == "seizure" else "1",
-               "unit": "kg" if metric == "seizure" else "count"}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(results.COLUMNS)
-    writer.writerow([example.get(c, "") for c in results.COLUMNS])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+    metrics = results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"})
+    metric = "seizure" if "seizure" in metrics else sorted(metrics)[0]
+    start = stage.get("start")
+    return {"reference": "EXAMPLE-1", "date": date.fromisoformat(start) if start else "",
+            "stage": stage.get("key", ""), "metric": metric,
+            "substance": "heroin" if metric == "seizure" else "",
+            "quantity": 1.5 if metric == "seizure" else 1,
+            "unit": "kg" if metric == "seizure" else "count", "area": "Khorog"}
+
+
+@router.get("/operations/{key}/upload/template.csv")
+def upload_template(request: Request, key: str, actor: Writer, conn: Conn) -> Response:
+    """The file to fill in: the columns, and one example row of this operation; for a
+    Russian reader, as a Russian spreadsheet writes CSV (semicolons, decimal commas)."""
+    body = template.template_csv(_example(ops.operation(conn, key)),
+                                 semicolons=language(request) == "ru")
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{key}-template.csv"'})
+
+
+@router.get("/operations/{key}/upload/template.xlsx")
+def upload_template_xlsx(key: str, actor: Writer, conn: Conn) -> Response:
+    """The same as a workbook, which opens alike whatever the spreadsheet's language."""
+    return Response(template.template_xlsx(_example(ops.operation(conn, key))),
+                    media_type=XLSX, headers={
+                        "content-disposition": f'attachment; filename="{key}-template.xlsx"'})
 
 
 @router.post("/operations/{key}/upload", response_class=HTMLResponse)
