@@ -251,7 +251,7 @@ def test_malformed_files_are_refused_clearly(tmp_path: Path) -> None:
         list(read_file(fake))
     binary = tmp_path / "report.csv"
     binary.write_bytes(b"reference,date\n\xff\xfe\x00garbage\n")
-    with pytest.raises(FileProblem, match=r"UTF-8|unreadable|missing"):
+    with pytest.raises(FileProblem, match=r"readable|missing"):
         list(read_file(binary))
     other = tmp_path / "report.pdf"
     other.write_bytes(b"%PDF")

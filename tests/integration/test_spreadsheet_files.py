@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from phalanx.adapters.ingest import CP1251, SEPARATORS, UTF16, read_file
+from phalanx.adapters.ingest import CP1251, SEPARATORS, UTF16, FileProblem, read_file
 from phalanx.cli.main import app as cli
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
@@ -162,3 +162,12 @@ def test_the_command_line_says_it_too(tmp_path: Path, monkeypatch: pytest.Monkey
     assert out.exit_code == 0, out.output
     answer = json.loads(out.stdout)
     assert (answer["stored"], answer["notes"]) == (2, [CP1251, SEPARATORS[";"]])
+
+
+def test_a_file_neither_utf8_nor_windows_1251_is_refused_at_its_first_row(
+        tmp_path: Path) -> None:
+    path = tmp_path / "kaz.csv"
+    path.write_bytes(b"reference;date\x98\r\nK-1;10.03.2026\r\n")  # 0x98: no character
+    with pytest.raises(FileProblem, match="not a readable CSV file") as info:
+        list(read_file(path))
+    assert info.value.row == 1

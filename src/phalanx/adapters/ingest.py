@@ -64,18 +64,15 @@ def read_csv(text: TextIO, notes: list[str] | None = None
     the one the header line uses (said in `notes` when it is not a comma)."""
     try:
         first = text.readline()
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileProblem(1, "", f"not a UTF-8 CSV file: {exc}") from exc
-    if not first:
-        raise FileProblem(1, "", "the file is empty")
-    sep = _separator(first)
-    if SEPARATORS[sep] and notes is not None:
-        notes.append(SEPARATORS[sep])
-    reader = csv.reader(itertools.chain([first], text), delimiter=sep)
-    try:
+        if not first:
+            raise FileProblem(1, "", "the file is empty")
+        sep = _separator(first)
+        reader = csv.reader(itertools.chain([first], text), delimiter=sep)
         header = next(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileProblem(1, "", f"not a UTF-8 CSV file: {exc}") from exc
+        raise FileProblem(1, "", f"not a readable CSV file: {exc}") from exc
+    if SEPARATORS[sep] and notes is not None:
+        notes.append(SEPARATORS[sep])
     names = _check_header(header)
     try:
         for n, values in enumerate(reader, start=2):

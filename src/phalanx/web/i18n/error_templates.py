@@ -174,7 +174,7 @@ TEMPLATES = (
     N_("missing column(s); the template is: %(columns)s"),
     N_("unknown column(s); the template is: %(columns)s"),
     N_("%(cells)s cells, the header has %(n)s"),
-    N_("not a UTF-8 CSV file: %(detail)s"),
+    N_("not a readable CSV file: %(detail)s"),
     N_("not an XLSX workbook: %(detail)s"),
     N_("unreadable: %(detail)s"),
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
