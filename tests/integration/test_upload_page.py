@@ -25,6 +25,8 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
         client.cookies.set("lang", "ru")
         page = client.get("/operations/channel/upload").text
         assert 'href="/operations/channel/upload/template.csv"' in page
+        assert 'href="/operations/channel/upload/template.xlsx"' in page
+        assert "Скачать шаблон (XLSX)" in page
         assert 'id="allowed-values"' in page and "<code>synthetic_cathinones</code>" in page
         assert "<code>seizure</code>" in page and "<code>kg</code>" in page
         r = client.get("/operations/channel/upload/template.csv")
