@@ -144,6 +144,13 @@ def test_the_page_says_it_in_the_reader_s_language(accounts_db: Database, settin
         assert notes == ("Файл прочитан так: не UTF-8: прочитан как Windows-1251 (кириллица); "
                          "столбцы разделены точкой с запятой.")
         assert "2 строки" in r.text
+        # a row's dates said as the page writes them, the day first
+        late = russian_csv(tmp_path / "late.csv", [[
+            "K-5", "10.06.2026", "spring-2026", "seizure", "heroin", "5", "kg", "Хорог"]])
+        r = client.post("/operations/channel/upload", data={"csrf_token": token},
+                        files={"file": ("late.csv", late.read_bytes(), "text/csv")})
+        errors = r.text.split('id="upload-errors"')[1].split("</table>")[0]
+        assert "10.06.2026 вне этапа spring-2026 (с 01.03.2026 по 31.05.2026)" in errors
 
 
 def test_the_command_line_says_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -199,6 +199,6 @@ DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
-FIGURES = {"made", "withdrawn", "ended", "deadline"}
+FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems"}
