@@ -23,6 +23,7 @@ from phalanx.services import operations as ops
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.sessions import login
 
 KAZ_CUSTOMS = Principal("kaz-customs", Role.REPORTER, state="KAZ", agency=Agency.CUSTOMS)
 HEADER = ["reference", "date", "stage", "metric", "substance", "quantity", "unit", "area"]
@@ -130,9 +131,7 @@ def test_the_page_says_it_in_the_reader_s_language(accounts_db: Database, settin
                                                   tmp_path: Path) -> None:
     body = russian_csv(tmp_path / "kaz.csv").read_bytes()
     with TestClient(create_app(settings, accounts_db)) as client:
-        client.get("/login")
-        client.post("/login", data={"username": "reporter-kaz", "password": "demo-reporter-kaz",
-                                    "csrf_token": client.cookies.get("phalanx_login_csrf")})
+        login(client, "reporter-kaz", "demo-reporter-kaz")
         client.cookies.set("lang", "ru")
         page = client.get("/operations/channel/upload").text
         assert "ГГГГ-ММ-ДД или ДД.ММ.ГГГГ" in page

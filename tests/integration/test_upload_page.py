@@ -15,13 +15,12 @@ from phalanx.domain.operations.results import COLUMNS
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from phalanx.web.pages.operations import XLSX
+from tests.support.sessions import login
 
 
 def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> None:
     with TestClient(create_app(settings, accounts_db)) as client:
-        client.get("/login")
-        client.post("/login", data={"username": "reporter-kaz", "password": "demo-reporter-kaz",
-                                    "csrf_token": client.cookies.get("phalanx_login_csrf")})
+        login(client, "reporter-kaz", "demo-reporter-kaz")
         client.cookies.set("lang", "ru")
         page = client.get("/operations/channel/upload").text
         assert 'href="/operations/channel/upload/template.csv"' in page
@@ -81,10 +80,8 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
 
 
 def _logged_in(client: TestClient, user: str, password: str) -> None:
-    client.cookies.clear()
-    client.get("/login")
-    client.post("/login", data={"username": user, "password": password,
-                                "csrf_token": client.cookies.get("phalanx_login_csrf")})
+    client.cookies.clear()  # the last user's session and language go
+    login(client, user, password)
 
 
 def test_who_may_not_submit_is_told_so_before_sending_a_file(accounts_db: Database,
