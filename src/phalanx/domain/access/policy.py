@@ -221,18 +221,21 @@ def key_state(key: str, states: Collection[str]) -> str | None:
     return head.upper() if hyphen and head.upper() in states else None
 
 
-def why_not_key(p: Principal, key: str, states: Collection[str]) -> str | None:
-    """Why `p` may not give a record it creates the key `key` (None if it may): the key
-    lies outside its namespace."""
+def why_not_key(p: Principal, key: str, states: Collection[str], *,
+                assignable: bool = True) -> str | None:
+    """Why `p` may not give a record the key `key` (None if it may): the key lies outside
+    its namespace. `assignable`: the refusal says that a key left out is assigned (when
+    creating a record; not when changing a key)."""
     mine = key_namespace(p)
     owner = key_state(key, {*states, *([mine] if mine else [])})
     if owner == mine:
         return None
+    or_assigned = " (or leave the key out: one is assigned)" if assignable else ""
     if mine is not None:
-        return (f"the key of a record created for {mine} begins with '{key_prefix(p)}' "
-                f"(or leave the key out: one is assigned)")
+        return f"the key of a record created for {mine} begins with '{key_prefix(p)}'" \
+            + or_assigned
     return (f"'{key}' begins with {owner}'s code: the keys the organization's staff "
-            f"choose begin with no state's code (or leave the key out: one is assigned)")
+            f"choose begin with no state's code" + or_assigned)
 
 
 def why_not_change(p: Principal, c: Classification) -> str | None:

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Table, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import key_state
+from phalanx.domain.access.policy import key_state, why_not_key
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid, NotFound
@@ -71,10 +71,9 @@ def rekey(db: Database, register: str, old: str, new: str, states: Collection[st
     if table is None:
         raise Invalid("register", f"unknown register {register!r}; one of: "
                       + ", ".join(sorted(REGISTERS)))
-    state = key_state(new, states)
-    if state is not None:
-        raise Invalid("new", f"'{new}' begins with {state}'s code: the new key is one of "
-                      "the organization's, beginning with no state's code")
+    refusal = why_not_key(SYSTEM, new, states, assignable=False)
+    if refusal is not None:
+        raise Invalid("new", refusal)
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(table, SYSTEM, table.c.id)
                              .where(table.c.key == old)).first()
