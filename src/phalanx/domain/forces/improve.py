@@ -155,8 +155,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         search_share = (LARGE_SEARCH_SHARE if large else MEDIUM_SEARCH_SHARE if medium
                         else SEARCH_SHARE)
     if deadline_share is None:
-        deadline_share = (LARGE_DEADLINE_SHARE if large else SMALL_DEADLINE_SHARE
-                          if len(problem.requirements) < SMALL else DEADLINE_SHARE)
+        deadline_share = (LARGE_DEADLINE_SHARE if large else DEADLINE_SHARE if medium
+                          else SMALL_DEADLINE_SHARE)
 
     def remaining() -> float:
         return (time_limit - (time.perf_counter() - started)) if wall_clock else math.inf
