@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -77,7 +78,12 @@ class DatasetError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): the same documents,
+# about ten times faster than the pure-Python one
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that leaves dates as text, so a bad date is a validation error with a
     place, not a crash inside the YAML parser, and that reads only `true` and `false`
     as booleans (YAML 1.1 would turn a key `on:` into `True`)."""
@@ -122,16 +128,27 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in path)
 
 
+def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for the lines of problems) and its data, from one parse."""
+    reader = _Loader(text)
+    try:
+        node = reader.get_single_node()
+        return node, (reader.construct_document(node) if node is not None else None)
+    finally:
+        reader.dispose()
+
+
 def parse(text: str, file: str = "<text>") -> tuple[DatasetIn, Organization]:
     """Validate a dataset's text; raise `DatasetError` naming every problem."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506
+        node, data = _compose_and_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         position = getattr(exc, "position", None)  # the reader's errors (control characters)
         line = (mark.line + 1 if mark is not None
                 else text.count("\n", 0, position) + 1 if isinstance(position, int) else None)
+        if line is not None:  # an error at the end of the text: its last line, not past it
+            line = min(line, len(text.splitlines()) or 1)
         raise DatasetError(file, [Located(file, line, "", f"not valid YAML: {exc}")]) from exc
     if not isinstance(data, dict):
         raise DatasetError(file, [Located(file, 1, "", "the file must hold a mapping")])
