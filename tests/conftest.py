@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # imported as a plugin below, where pytest can rewrite its as
     from tests.support.templates import Templates
 
 pytest_plugins = ["tests.support.passwords", "tests.support.postgres", "tests.support.templates",
-                  "tests.support.browser", "tests.support.nginx", "tests.support.smtp"]
+                  "tests.support.browser", "tests.support.axe", "tests.support.nginx",
+                  "tests.support.smtp"]
 
 # In CI the property tests are reproducible: the same examples every run.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)

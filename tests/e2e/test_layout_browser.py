@@ -5,7 +5,10 @@ out of its box on the phone (a table too wide shows its rows as cards); on the p
 every button, field, fold and menu link is at least 44 × 44 px, and a Russian page
 writes its dates day first; on a phone the menu folds behind one button and holds only
 what the role can use, and the header takes two rows of a finger's height (a sixth of
-the screen at most), the desktop's as it was; without scripts the menu is a list.
+the screen at most), the desktop's as it was; without scripts the menu is a list. On the
+same visits, for the roles in `AXE_ROLES`, axe-core finds no serious or critical
+accessibility problem (WCAG 2.1 A and AA), on the phone in Russian and on the desktop in
+English (tests/support/axe.py).
 
 The pages are the ones the demo links to (found by following links as the Secretariat,
 as in tests/integration/test_pages_everywhere.py)."""
@@ -25,6 +28,7 @@ from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.axe import audit
 from tests.support.browser import ARTIFACTS, serve_asgi
 from tests.support.templates import Templates
 
@@ -35,6 +39,9 @@ ROLES: list[tuple[str, str] | None] = [
     ("observer", "demo-observer-pass"), ("reporter-kaz", "demo-reporter-kaz"),
     ("planner", "demo-planner-pass"), ("auditor", "demo-auditor-pass"),
     ("admin", "demo-admin-pass")]
+# the roles whose pages axe checks too (the planner, the auditor and the administrator
+# see the Secretariat's pages, the reporter a representative's)
+AXE_ROLES = {None, "secretariat", "rep-arm", "observer"}
 # (width, language): the phone in Russian (the longer words), the desktop in English
 SCREENS = [(360, "ru"), (1440, "en")]
 PHONE = 360
@@ -204,8 +211,11 @@ def pages(browser: Any, base_url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ROLES, ids=lambda w: w[0] if w else "anonymous")
-def test_every_page_fits_the_screen_and_a_finger(browser: Any, base_url: str, pages: list[str],
-                                                 who: tuple[str, str] | None) -> None:
+def test_every_page_fits_the_screen_and_a_finger_and_passes_axe(
+        browser: Any, base_url: str, pages: list[str], who: tuple[str, str] | None,
+        request: pytest.FixtureRequest) -> None:
+    # (one visit of each page for both checks: the pages are many, the visits slow)
+    axe = request.getfixturevalue("axe_source") if (who and who[0]) in AXE_ROLES else None
     found_all: list[str] = []
     for width, lang in SCREENS:
         ctx = phone(browser, width) if width == PHONE else \
@@ -232,6 +242,8 @@ def test_every_page_fits_the_screen_and_a_finger(browser: Any, base_url: str, pa
                            if cut else []) \
                         + ([f"{path}: dates in ISO order on a Russian page: "
                             + ", ".join(sorted(set(iso))[:6])] if iso else [])
+                if axe is not None:
+                    found += [f"{path} ({width} px, {lang}): axe: {f}" for f in audit(page, axe)]
                 found_all += found
                 if found:
                     ARTIFACTS.mkdir(exist_ok=True)
