@@ -41,7 +41,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from fractions import Fraction
 
 
 class Position(StrEnum):
@@ -68,9 +67,12 @@ class Quorum(StrEnum):
     def met(self, represented: int, total: int) -> bool:
         if total == 0:
             return False
-        share = Fraction(represented, total)
-        return {Quorum.ALL: share == 1, Quorum.TWO_THIRDS: share >= Fraction(2, 3),
-                Quorum.MAJORITY: share > Fraction(1, 2)}[self]
+        # the shares compared exactly, in whole numbers: r/t = 1, r/t >= 2/3, r/t > 1/2
+        if self is Quorum.ALL:
+            return represented == total
+        if self is Quorum.TWO_THIRDS:
+            return 3 * represented >= 2 * total
+        return 2 * represented > total
 
     def needed(self, total: int) -> int:
         return next(n for n in range(total + 1) if self.met(n, total)) if total else 0
