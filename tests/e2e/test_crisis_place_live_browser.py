@@ -7,6 +7,7 @@ place, and the room says so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -123,9 +124,11 @@ VIEW = """(old) => {
 }"""
 
 
-def _view_after_update(page: Any) -> dict[str, float]:
-    """The view of the map the next update builds (not the one on the page now)."""
+def _view_after_update(page: Any, update: Callable[[], None]) -> dict[str, float]:
+    """The view of the map that `update` makes the room build (not the one on the page
+    before it: taken first, since the new map may be drawn before `update` returns)."""
     old = page.evaluate_handle("document.getElementById('place-map')")
+    update()
     page.wait_for_function(VIEW, arg=old, timeout=10_000)
     return page.evaluate(VIEW, None)  # type: ignore[no-any-return]
 
@@ -159,20 +162,20 @@ def test_a_zoomed_map_keeps_its_view_until_the_place_moves_out_of_it(
       .getBounds().contains([42.5, 74.5])""")  # the place still in view
 
     # an update that leaves the place where it was (a new headline, the same area)
-    _update(db, "KG-2026-0002", "2026-11-20T07:00:00+06:00",
-            "mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00",
-            polygons=(CHUY,), area="Chuy region, Bishkek", headline="Aftershocks near Bishkek")
-    kept = _view_after_update(page)
+    kept = _view_after_update(page, lambda: _update(
+        db, "KG-2026-0002", "2026-11-20T07:00:00+06:00",
+        "mchs@gov.kg,KG-2026-0001,2026-11-20T06:00:00+06:00",
+        polygons=(CHUY,), area="Chuy region, Bishkek", headline="Aftershocks near Bishkek"))
     page.locator("#crisis-head", has_text="Bishkek").wait_for(timeout=5000)
     assert kept["zoom"] == chosen["zoom"], (chosen, kept)
     assert abs(kept["lat"] - chosen["lat"]) < 1e-6 and abs(kept["lon"] - chosen["lon"]) < 1e-6
     assert page.locator("#place-news").inner_text() == ""
 
     # an update that moves the place out of the view: the map shows the new place
-    _update(db, "KG-2026-0003", "2026-11-20T08:00:00+06:00",
-            "mchs@gov.kg,KG-2026-0002,2026-11-20T07:00:00+06:00",
-            polygons=(OSH,), area="Osh region", headline="Earthquake near Osh")
-    moved = _view_after_update(page)
+    moved = _view_after_update(page, lambda: _update(
+        db, "KG-2026-0003", "2026-11-20T08:00:00+06:00",
+        "mchs@gov.kg,KG-2026-0002,2026-11-20T07:00:00+06:00",
+        polygons=(OSH,), area="Osh region", headline="Earthquake near Osh"))
     (lat, lon), = _drawn(page)["markers"]
     assert 40.3 < lat < 40.8 and 72.5 < lon < 73.1
     assert page.evaluate("""() => document.getElementById('place-map').leafletMap
