@@ -239,8 +239,14 @@ def test_authenticated_answers_are_not_stored_by_caches(client: TestClient,
                     follow_redirects=False)
     assert r.headers["cache-control"] == "no-store"
     assert client.get("/crises").headers["cache-control"] == "no-store"  # by the cookie
-    client.cookies.clear()
-    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+    # what is the same for everyone is kept by the browser, signed in or not: the maps'
+    # base layer (on every map page) and the static files
+    for signed_in in (True, False):
+        land = client.get("/maps/land.geojson", headers={"accept-encoding": "gzip"})
+        assert land.headers["cache-control"] == "public, max-age=86400", signed_in
+        assert land.headers["vary"] == "Accept-Encoding", signed_in
+        assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+        client.cookies.clear()
 
 
 def test_login_sets_a_safe_cookie_and_forms_need_the_csrf_token(client: TestClient) -> None:

@@ -102,10 +102,20 @@ def _vary(headers: list[Any], names: bytes) -> list[Any]:
     return [*kept, (b"vary", old + b", " + names if old else names)]
 
 
+# what is the same for every reader, signed in or not, in every language: the static
+# files and the maps' base layer (public shapes of the countries, 220 kB packed, on every
+# map a phone opens); these keep their own caching and vary by neither
+PUBLIC_PATHS = ("/static/", "/maps/land.geojson")
+
+
+def _public(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith(PUBLIC_PATHS)
+
+
 class SecurityHeaders:
     """Security headers on every answer, `Cache-Control: no-store` on every answer to a
-    request that carries credentials, and `Vary: Accept-Language, Cookie` (the static
-    files excepted)."""
+    request that carries credentials, and `Vary: Accept-Language, Cookie` (the public
+    files, `PUBLIC_PATHS`, excepted)."""
 
     def __init__(self, app: ASGIApp, hsts: bool = False, tile_url: str = "") -> None:
         self.app, self.hsts, self.csp = app, hsts, csp(tile_url).encode()
@@ -115,7 +125,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         docs = scope.get("path", "").startswith("/api/v1/docs")
-        private = _authenticated(scope) and not scope.get("path", "").startswith("/static/")
+        public = _public(scope)
+        private = _authenticated(scope) and not public
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -134,7 +145,7 @@ class SecurityHeaders:
                     # what a user may read, or a new session, stays out of every cache
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     extra[b"cache-control"] = b"no-store"
-                if not scope.get("path", "").startswith("/static/"):
+                if not public:
                     # pages and problem details speak the language of these two
                     headers = _vary(headers, b"Accept-Language, Cookie")
                 present = {k.lower() for k, _ in headers}
