@@ -8,10 +8,8 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from phalanx import __version__
 from phalanx.adapters.events import EventBus
@@ -33,13 +31,13 @@ from phalanx.web.api import notifications as notifications_api
 from phalanx.web.api import operations as operations_api
 from phalanx.web.api import organization as org_api
 from phalanx.web.api import registers as registers_api
+from phalanx.web.assets import STATIC, VersionedStaticFiles
 from phalanx.web.auth import requires
 from phalanx.web.middleware import BodyLimit, SecurityHeaders
 from phalanx.web.observability import RequestId
 from phalanx.web.observability import router as health_router
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
 API = "/api/v1"
 
 
@@ -149,7 +147,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(register_pages.router)
     app.include_router(pages.router, dependencies=public)
     problems.document(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production",
                        tile_url=settings.map_tile_url)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

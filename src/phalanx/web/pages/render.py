@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 
 from phalanx.services import organization as orgs
 from phalanx.web import i18n
+from phalanx.web.assets import static_url
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
 from phalanx.web.i18n.plantexts import plan_text
@@ -26,6 +27,7 @@ from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 i18n.install(templates.env)
+templates.env.globals["static"] = static_url  # a static file's versioned address
 
 
 def _in_page_language(translate: Callable[..., str], data: bool = False,
