@@ -86,6 +86,26 @@ def test_adopted_when_nobody_objects(org_db: Database) -> None:
         assert [x.title for x in tasks] == ["Report back"]
 
 
+def test_a_draft_is_decided_when_its_session_sits_not_before(org_db: Database) -> None:
+    # the positions may come in writing ahead of the session; the decision waits for it
+    m = session(org_db)
+    d = draft(org_db, m.id)
+    for s in MEMBERS:
+        dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
+    with clock.use(datetime(2023, 11, 22, 16, tzinfo=UTC)), pytest.raises(
+            Conflict, match=r"opens at 2023-11-23 10:00 UTC: its drafts are decided when"):
+        dec.close_draft(org_db, d.id, actor=SEC)
+    with org_db.read() as conn:
+        assert dec.get_draft(conn, d.id, actor=SEC).status == "open"
+        assert dec.list_decisions(conn, actor=SEC) == []
+    with clock.use(datetime(2023, 11, 23, 12, tzinfo=UTC)):
+        closed = dec.close_draft(org_db, d.id, actor=SEC)
+    assert closed.status == "adopted"
+    with org_db.read() as conn:
+        (decision,) = dec.list_decisions(conn, actor=SEC)
+    assert decision.adopted_on == date(2023, 11, 23)
+
+
 def test_one_objection_returns_the_draft_with_the_reason(org_db: Database) -> None:
     m = session(org_db)
     d = draft(org_db, m.id)

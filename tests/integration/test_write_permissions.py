@@ -329,7 +329,7 @@ def _build(db: Database) -> dict[str, Any]:
                                                u.observer_of), actor=SYSTEM)
     ids: dict[str, Any] = {"plan": forcesdemo.run(db, time_limit=1.0)}
     sec = Principal("sec", Role.SECRETARIAT)
-    with clock.use(datetime(2023, 11, 23, 9, tzinfo=UTC)):
+    with clock.use(datetime(2023, 11, 23, 11, tzinfo=UTC)):
         m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=datetime(
             2023, 11, 23, 10, tzinfo=UTC)), actor=sec)
         ids["session"] = m.id

@@ -20,7 +20,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
     decide,
 )
-from phalanx.services.clock import now
+from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
@@ -133,6 +133,13 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
         if row.procedure == "consultation":
             raise Conflict(f"a draft decided by consultation is announced by the chair "
                            f"({row.chair_state})")
+        if row.meeting_id is not None:
+            opens = aware(w.conn.execute(access.select_visible(
+                t.meeting, SYSTEM, t.meeting.c.opens_at).where(
+                t.meeting.c.id == row.meeting_id)).scalar_one())
+            if now() < opens:
+                raise Conflict(f"session {row.meeting_id} opens at {opens:%Y-%m-%d %H:%M} UTC:"
+                               " its drafts are decided when it sits")
         org = _org(w.conn)
         rule = _rule(org, row, _draft_day(w.conn, row))
         try:

@@ -111,6 +111,7 @@ TEMPLATES = (
     N_("%(state)s has already answered"),
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
+    N_("session %(session)s opens at %(start)s: its drafts are decided when it sits"),
     # a draft's forms (the page sent before the draft changed)
     N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
     N_("draft %(draft)s is %(draft_status)s; positions can no longer change"),
