@@ -172,6 +172,37 @@ def test_limited_format_read_by_participants_only_where_the_dataset_says(
         assert d.id in dec.get_meeting(conn, m.id, actor=rep("KAZ")).drafts
 
 
+@pytest.mark.parametrize("in_force", [None, date(2012, 6, 1)])
+def test_a_limited_format_decision_says_when_its_basis_is_not_recorded_in_force(
+        org_db: Database, in_force: date | None) -> None:
+    """The dataset does not record when the 2010 amendment entered into force: the format
+    is counted from its signature (setting) and the decision says so; with the day
+    recorded, the format exists from it and the decision says nothing more."""
+    with org_db.write(SYSTEM) as w:
+        w.conn.execute(update(t.agreement).where(t.agreement.c.key == "charter-amendment-2010")
+                       .values(in_force=in_force))
+        w.audit("test.agreement", "agreement", "charter-amendment-2010",
+                {"in_force": str(in_force)})
+    early = session(org_db, opens_at=datetime(2011, 6, 1, 10, tzinfo=UTC))
+    d = draft(org_db, early.id, title="On a joint contingent")
+    if in_force is not None:  # before the recorded entry into force: no limited format
+        with pytest.raises(Invalid, match="limited format exists from 2012-06-01"):
+            dec.state_position(org_db, d.id, Position.NOT_TAKING_PART, actor=rep("BLR"))
+    m = session(org_db)
+    d = draft(org_db, m.id, title="On a joint contingent")
+    for s in MEMBERS:
+        pos = Position.NOT_TAKING_PART if s == "BLR" else Position.SUPPORT
+        dec.state_position(org_db, d.id, pos, actor=rep(s))
+    closed = dec.close_draft(org_db, d.id, actor=SEC)
+    assert closed.status == "adopted" and closed.limited_format
+    with org_db.read() as conn:
+        decision = dec.get_decision(conn, closed.decision_id or 0, actor=SEC)
+    note = ("the limited format rests on the amendment signed 2010-12-10, whose entry into "
+            "force is not recorded")
+    for reason in (closed.outcome_reason or "", decision.reason):
+        assert (note in reason) is (in_force is None), reason
+
+
 def test_the_limited_format_is_a_members_declaration_within_the_rules(org_db: Database) -> None:
     m = session(org_db)
     with pytest.raises(Invalid, match="not chosen when tabling"):

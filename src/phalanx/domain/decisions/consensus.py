@@ -89,6 +89,9 @@ class Rule:
     method: Method = Method.CONSENSUS
     limited_format: bool = False  # whether members may opt out of the decision
     min_participants: int = 1  # the fewest members taking part in a limited-format decision
+    # what a limited-format decision says of the format's basis (e.g. that the agreement
+    # introducing it is counted from its signature, its entry into force not recorded)
+    limited_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         one = len(opted_out) == 1
         parts.append(f"limited format: {_names(opted_out)} stay{'s' if one else ''} out and "
                      f"{'is' if one else 'are'} not bound")
+        if rule.limited_basis:
+            parts.append(rule.limited_basis)
     if absent_silent:
         parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
     if away:

@@ -53,8 +53,9 @@ def limited_format_problems(body_rules: dict[str, Any], question: str, day: date
                             since: date | None) -> list[str]:
     """Why a member may not stay out of a decision on `question` taken on `day` (empty if
     it may): the format exists from the entry into force of the agreement that introduced
-    it (`since`; for the CSTO the 2010 amendments, seeds), and only for the questions whose
-    rule allows it (dataset)."""
+    it (`since`; for the CSTO the 2010 amendments, seeds; where the dataset does not record
+    that day, the caller gives the signature's, a setting, and the decision says so), and
+    only for the questions whose rule allows it (dataset)."""
     raw = _raw_rule(body_rules, question)
     if not raw.get("limited_format", False):
         return [f"this body does not decide {question!r} questions in a limited format"]

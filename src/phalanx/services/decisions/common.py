@@ -3,6 +3,7 @@ the access layer, and the state an action is taken for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -124,7 +125,9 @@ def _acting_state(actor: Principal, state: str | None, act: StateAct) -> str:
 
 def _limited_since(org: Organization, body_key: str) -> date | None:
     """The date from which the body's limited format exists: the entry into force of the
-    agreement the dataset names as introducing it (or its signature, if not in force)."""
+    agreement the dataset names as introducing it; where the dataset does not record it,
+    the agreement's signature (setting), which every limited-format decision then states
+    (`_limited_basis`)."""
     key = proc.limited_format_since(org.bodies[body_key].rules)
     if key is None or key not in org.agreements:
         return None
@@ -132,10 +135,25 @@ def _limited_since(org: Organization, body_key: str) -> date | None:
     return ag.in_force or ag.signed
 
 
+def _limited_basis(org: Organization, body_key: str) -> str:
+    """What a limited-format decision of the body says of the format's basis: that it is
+    counted from the introducing agreement's signature, its entry into force not being
+    recorded (empty when the dataset records it)."""
+    key = proc.limited_format_since(org.bodies[body_key].rules)
+    ag = org.agreements.get(key) if key is not None else None
+    if ag is None or ag.in_force is not None:
+        return ""
+    return (f"the limited format rests on the amendment signed {ag.signed.isoformat()}, "
+            "whose entry into force is not recorded")
+
+
 def _rule(org: Organization, row: Any, day: date) -> Rule:
     """The body's rule for the draft's question on its date."""
-    return proc.rule_for(org.bodies[row.body_key].rules, row.question, day,
+    rule = proc.rule_for(org.bodies[row.body_key].rules, row.question, day,
                          _limited_since(org, row.body_key))
+    if rule.limited_format and (basis := _limited_basis(org, row.body_key)):
+        return replace(rule, limited_basis=basis)
+    return rule
 
 
 def _aside(org: Organization, row: Any, day: date) -> tuple[str, ...]:

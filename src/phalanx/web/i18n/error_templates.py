@@ -152,6 +152,8 @@ TEMPLATES = (
     N_("returned for revision: %(states)s formally object"),
     N_("limited format: %(states)s stays out and is not bound"),
     N_("limited format: %(states)s stay out and are not bound"),
+    N_("the limited format rests on the amendment signed %(day)s, whose entry into force "
+       "is not recorded"),
     N_("sent for consideration to %(states)s (absent)"),
     N_("%(states)s without a say, sent the text for consideration"),
     N_("%(states)s in arrears, without a vote and bound"),
