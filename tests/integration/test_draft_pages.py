@@ -147,6 +147,37 @@ def test_the_session_form_tables_a_draft_with_its_contributing_states(
     assert d.authorizes.period_days == 90
 
 
+def test_the_secretariat_circulates_a_draft_for_signature_from_the_sessions_page(
+        client: TestClient, accounts_db: Database) -> None:
+    login(client, "secretariat")
+    html = client.get("/sessions?lang=ru").text
+    assert 'id="written-form"' in html and "Письменная процедура" in html
+    form = {"csrf_token": token(html), "body": "csc", "title": "О бюджете",
+            "text_ru": "Утвердить бюджет.", "deadline": "2020-01-01T10:00"}
+    # a deadline already passed: the form again, in Russian, with what was typed
+    r = client.post("/written?lang=ru", data=form)
+    assert r.status_code == 422
+    error = re.search(r'id="written-error">([^<]+)<', r.text)
+    assert error is not None and "срок" in error.group(1).lower(), r.text
+    assert 'value="О бюджете"' in r.text and "Утвердить бюджет.</textarea>" in r.text
+    assert 'value="2020-01-01T10:00"' in r.text
+    deadline = (now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post("/written", data={**form, "deadline": deadline}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+    assert d.procedure == "written" and d.signing_order == WITH_A_SAY and d.turn == "BLR"
+    assert d.deadline is not None and d.deadline.strftime("%Y-%m-%dT%H:%M") == deadline
+    # a representative does not circulate drafts
+    login(client, "rep-kaz")
+    html = client.get("/sessions").text
+    assert 'id="written-form"' not in html
+    r = client.post("/written", data={**form, "csrf_token": token(html),
+                                      "deadline": deadline})
+    assert r.status_code == 403
+
+
 def written(db: Database) -> dec.DraftOut:
     return dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="On the budget", text_en="To adopt the budget.",

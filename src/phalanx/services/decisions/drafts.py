@@ -94,7 +94,8 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
         elif data.procedure == "written" and data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
         elif data.deadline is not None and aware(data.deadline) <= at:
-            raise Invalid("deadline", f"the deadline {data.deadline.isoformat()} has passed")
+            raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
+                                      "has passed")
         order: list[str] = []
         chair = None
         if data.procedure == "consultation":

@@ -33,10 +33,20 @@ Auditor = Annotated[Principal, Depends(requires(Permission.AUDIT_READ))]
 
 @router.get("/sessions", response_class=HTMLResponse)
 def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
+    return _sessions_page(request, conn, org, actor)
+
+
+def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
+                   written: dict[str, Any] | None = None, error: str = "",
+                   status_code: int = 200) -> HTMLResponse:
+    """The sessions, the form to convene one and the form to circulate a draft under the
+    written procedure; after a draft the services refused, with the message beside that
+    form and what was typed in it."""
     return render(request, "sessions.html", {
         "sessions": dec.list_meetings(conn, actor=actor),
         "bodies": [b for b in org.bodies.values() if b.seat],
-        "kinds": list(SessionKind), "modes": list(Mode)})
+        "kinds": list(SessionKind), "modes": list(Mode),
+        "written": written or {}, "written_error": error}, status_code=status_code)
 
 
 @router.post("/sessions")
@@ -53,6 +63,31 @@ def convene(request: Request, actor: Writer, db: DB,
     m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
                                       place=place, opens_at=when), actor=actor)
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
+
+
+@router.post("/written")
+def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
+              body: Annotated[str, Form(max_length=64)],
+              title: Annotated[str, Form(max_length=300)],
+              deadline: Annotated[str, Form(max_length=40)],
+              text_en: Annotated[str, Form(max_length=200_000)] = "",
+              text_ru: Annotated[str, Form(max_length=200_000)] = "") -> Response:
+    """Circulate a draft under the written procedure: every member of the body with a say
+    on the day signs in turn, by the deadline (UTC); refused, the sessions page comes back
+    with the message beside the form and the input kept."""
+    form = {"body": body, "title": title, "text_en": text_en, "text_ru": text_ru,
+            "deadline": deadline}
+    try:
+        when = moment(deadline)
+        if when is None:
+            raise Invalid("deadline", f"{deadline!r} is not a date and time")
+        d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
+                                              text_en=text_en, text_ru=text_ru,
+                                              deadline=when), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = refusal(exc, language(request))
+        return _sessions_page(request, conn, org, actor, form, message, status)
+    return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
