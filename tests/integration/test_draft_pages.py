@@ -219,6 +219,7 @@ def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
     assert 'id="sign-form"' in html and 'id="sign-waiting"' not in html
     assert 'name="given_by"' in html
     assert "the acting President" in html  # Belarus's line among the signatories
+    assert "transmitted by rep-blr" in html  # and the account that transmitted it
     login(client, "rep-rus")
     assert "Waiting for Kazakhstan to sign first." in client.get(f"/drafts/{d.id}").text
 

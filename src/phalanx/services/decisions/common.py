@@ -238,6 +238,18 @@ def seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
     return ""
 
 
+def in_whose_name(org: Organization, body_key: str, state: str, day: date, named: str) -> str:
+    """In whose name a state's answer in the body is given: whom the representative
+    transmitting it names, else the seat holder the dataset gives for `day`; refused when
+    neither says (an answer is never recorded in nobody's name)."""
+    who = named.strip() or seat_holder(org, body_key, state, day)
+    if not who:
+        raise Invalid("given_by", f"the dataset names nobody holding {state}'s seat in "
+                                  f"{body_key} on {day.isoformat()}: name in whose name the "
+                                  "answer is given")
+    return who
+
+
 def _chair_state(org: Organization, body_key: str, day: date) -> str:
     """The state chairing the body in `day`'s year (the rotation rule, or the dataset's
     exception)."""

@@ -28,6 +28,7 @@ from phalanx.services.decisions.common import (
     _rule,
     _seated_states,
     _standing,
+    in_whose_name,
     seat_holder,
 )
 from phalanx.services.decisions.drafts import _draft
@@ -65,6 +66,7 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
                                            row.question, day, _limited_since(org, row.body_key))
         if problems:
             raise Invalid("answer", "; ".join(problems))
+        in_whose_name(org, row.body_key, data.state, given_at.date(), answer.given_by)
         try:
             w.conn.execute(insert(t.consultation_answer).values(
                 draft_id=draft_id, state_code=answer.state, position=answer.position.value,

@@ -306,6 +306,7 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             select(t.signature).where(t.signature.c.draft_id == row.id))}
         answers = [SignatureOut(state=a.state, answer=a.answer.value,
                                 reservation=a.reservation, given_by=given[a.state].given_by,
+                                transmitted_by=given[a.state].signed_by,
                                 signed_at=given[a.state].signed_at) for a in wp.answers]
         written_status = wp.status(now()).value
         if row.status == "open" and written_status == "circulating":

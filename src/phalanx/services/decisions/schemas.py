@@ -174,6 +174,7 @@ class SignatureOut(BaseModel):
     answer: str  # sign, reservation, object
     reservation: str
     given_by: str = ""  # in whose name (the seat holder: for the Council its head of state)
+    transmitted_by: str = ""  # the account that transmitted it (the state's representative)
     signed_at: UtcDateTime | None = None
 
 

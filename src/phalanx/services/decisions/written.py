@@ -31,7 +31,7 @@ from phalanx.services.decisions.common import (
     _seated_states,
     _standing,
     _written,
-    seat_holder,
+    in_whose_name,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
@@ -67,7 +67,7 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
-        named = given_by.strip() or seat_holder(_org(w.conn), row.body_key, who, at.date())
+        named = in_whose_name(_org(w.conn), row.body_key, who, at.date(), given_by)
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
             answer=answer.value, reservation=reservation, given_by=named))

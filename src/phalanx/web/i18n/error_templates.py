@@ -119,6 +119,8 @@ TEMPLATES = (
     N_("draft %(draft)s's written procedure lapsed at its deadline"),
     N_("draft %(draft)s is %(draft_status)s"),
     N_("the deadline %(deadline)s UTC has passed"),
+    N_("the dataset names nobody holding %(state)s's seat in %(body)s on %(day)s: name in "
+       "whose name the answer is given"),
     N_("the written procedure's deadline has passed (%(deadline)s UTC): circulate the text "
        "again as a new draft"),
     N_("the amendment is against version %(against)s, but the draft is at version "
