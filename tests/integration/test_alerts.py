@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Agency, Principal, Role
-from phalanx.services import alerts, crises
+from phalanx.services import alert_standing, alerts, crises
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden
 from tests.support.capfiles import SQUARE, alert, info
@@ -94,6 +94,51 @@ def test_only_the_alerts_own_sender_changes_what_it_opened(org_db: Database,
         assert not alerts.cancelled(conn, c.id, actor=SEC)
     assert (c.title, c.severity) == (first.crisis.title, "severe")  # type: ignore[union-attr]
     assert not [e for e in c.timeline if e.kind == "cap" and "X1" in e.text]
+
+
+OSH = "40.6,72.7 40.6,72.9 40.4,72.9 40.4,72.7 40.6,72.7"  # far from SQUARE
+
+
+def areas(db: Database, crisis_id: int) -> list[str]:
+    """The areas the crisis's maps draw, and those its CAP export carries."""
+    with db.read() as conn:
+        drawn = alert_standing.crisis_areas(conn, crisis_id, actor=SEC)["features"]
+        exported = cap.parse(crises.export_cap(conn, crisis_id, actor=SEC))
+    assert [a.description for i in exported.infos for a in i.areas] == \
+        [f["properties"]["area"] for f in drawn]
+    return [f["properties"]["area"] for f in drawn]
+
+
+def test_a_message_only_stored_never_stands_for_the_crisis_s_areas(org_db: Database) -> None:
+    """An Update from a sender other than the alert's is stored and attached to the
+    crisis, and changes nothing: its areas are not the crisis's; an Update of the
+    alert's own sender, applied, replaces them, and an Ack after it does not."""
+    first = alerts.receive(org_db, alert(info(area="Chuy region"), identifier="A1"), KGZ,
+                           actor=SEC)
+    assert first.crisis is not None
+    spoof = alerts.receive(org_db, alert(info("Stand down", area="Spoofed area Osh",
+                                              polygons=(OSH,)),
+                                         identifier="X1", sender="someone-else@x.example",
+                                         msg_type="Update", sent="2026-11-20T07:00:00+06:00",
+                                         references=ref("A1")), KGZ, actor=SEC)
+    assert spoof.alert.action == "stored" and spoof.alert.crisis_id == first.crisis.id
+    assert areas(org_db, first.crisis.id) == ["Chuy region"]
+    up = alerts.receive(org_db, alert(info(area="Osh region", polygons=(OSH,)),
+                                      identifier="A2", msg_type="Update",
+                                      sent="2026-11-20T08:00:00+06:00",
+                                      references=ref("A1")), KGZ, actor=SEC)
+    assert up.alert.action == "updated"
+    assert areas(org_db, first.crisis.id) == ["Osh region"]
+    for n, (sender, msg_type) in enumerate((("someone-else@x.example", "Update"),
+                                            (SENDER, "Ack"))):
+        alerts.receive(org_db, alert(info(area="Spoofed area Chuy"), identifier=f"Y{n}",
+                                     sender=sender, msg_type=msg_type,
+                                     sent="2026-11-20T09:00:00+06:00",
+                                     references=ref("A2", "2026-11-20T08:00:00+06:00")),
+                       KGZ, actor=SEC)
+    assert areas(org_db, first.crisis.id) == ["Osh region"]
+    with org_db.read() as conn:  # kept, listed with the crisis all the same
+        assert len(alerts.listing(conn, actor=SEC, crisis_id=first.crisis.id)) == 5
 
 
 @pytest.mark.parametrize("who", [
@@ -218,7 +263,7 @@ def test_every_language_and_area_is_kept_and_placed_across_the_antimeridian(
     assert r.crisis is not None and r.crisis.title == "Storm warning"
     assert r.crisis.lon is not None and abs(r.crisis.lon) > 175
     with org_db.read() as conn:
-        areas = alerts.crisis_areas(conn, r.crisis.id, actor=SEC)
+        areas = alert_standing.crisis_areas(conn, r.crisis.id, actor=SEC)
         out = crises.export_cap(conn, r.crisis.id, actor=SEC)
     assert len(areas["features"]) == 6
     geom = areas["features"][0]["geometry"]

@@ -355,31 +355,6 @@ def cancelled_by_sender(conn: Connection, crisis_id: int) -> bool:
         t.cap_alert.c.action == Action.CANCEL.value).limit(1)).first() is not None
 
 
-def latest(conn: Connection, crisis_id: int, *, actor: Principal) -> AlertOut | None:
-    """The crisis's latest alert or update: what stands of what it was told."""
-    return next((a for a in listing(conn, actor=actor, crisis_id=crisis_id)
-                 if a.msg_type in ("Alert", "Update")), None)
-
-
-def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[str, Any]:
-    """Every area of the crisis's latest alert as a GeoJSON FeatureCollection."""
-    crises.get(conn, crisis_id, actor=actor)  # the crisis's own marking first
-    features = []
-    a = latest(conn, crisis_id, actor=actor)
-    if a is not None:
-        for n, info in enumerate(a.infos):
-            for area in info["areas"]:
-                if area.get("geojson"):
-                    features.append({"type": "Feature", "geometry": area["geojson"],
-                                     "properties": {
-                                         "alert": a.identifier, "info": n,
-                                         "language": info["language"],
-                                         "area": area["description"],
-                                         "severity": info["severity"],
-                                         "geocodes": area["geocodes"]}})
-    return {"type": "FeatureCollection", "features": features}
-
-
 def result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:
     with db.read() as conn:
         a = get(conn, alert_id, actor=SYSTEM)
