@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Agency, Principal, Role
-from phalanx.services import alert_standing, alerts, crises
+from phalanx.services import alert_standing, alerts, crises, distributions
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden
-from tests.support.capfiles import SQUARE, alert, info
+from tests.support.capfiles import SQUARE, alert, edxl, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 KGZ = alerts.Route(("KGZ",))
@@ -139,6 +139,60 @@ def test_a_message_only_stored_never_stands_for_the_crisis_s_areas(org_db: Datab
     assert areas(org_db, first.crisis.id) == ["Osh region"]
     with org_db.read() as conn:  # kept, listed with the crisis all the same
         assert len(alerts.listing(conn, actor=SEC, crisis_id=first.crisis.id)) == 5
+
+
+ARM = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
+REPORTER = Principal("reporter-kgz", Role.REPORTER, state="KGZ", agency=Agency.CUSTOMS)
+
+
+@pytest.mark.parametrize("who", [ARM, REPORTER])
+def test_who_may_not_open_a_crisis_for_the_states_sends_them_no_message(
+        org_db: Database, who: Principal) -> None:
+    """Not only alerts that open or change a crisis: an Ack, an Update another sender's
+    message stores, a Test message, an EDXL-DE distribution are refused alike, before
+    anything is stored or audited; an affected state's representative sends them."""
+    first = alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=SEC)
+    assert first.crisis is not None
+    sent = [alert(identifier="B1", msg_type="Ack", references=ref("A1")),
+            alert(info(area="Spoofed area"), identifier="B2", sender="someone@else.example",
+                  msg_type="Update", references=ref("A1")),
+            alert(identifier="B3", status="Test"),
+            alert(identifier="B4")]
+    before = count(org_db, t.audit_log)
+    for data in [*sent, edxl(alert(identifier="B5", msg_type="Ack", references=ref("A1")))]:
+        with pytest.raises(Forbidden):
+            distributions.receive(org_db, data, KGZ, actor=who)
+    with pytest.raises(Forbidden):  # a message already received answers the same
+        alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=who)
+    assert count(org_db, t.cap_alert) == 1 and count(org_db, t.crisis) == 1
+    assert count(org_db, t.audit_log) == before
+    rep = Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ")
+    took = [alerts.receive(org_db, data, KGZ, actor=rep) for data in sent]
+    assert [r.alert.action for r in took] == ["stored"] * 3 + ["opened-crisis"]
+    assert [r.alert.crisis_id for r in took[:2]] == [first.crisis.id] * 2
+    assert count(org_db, t.cap_alert) == 5
+    with org_db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.audit_log).where(
+            t.audit_log.c.action == "cap.receive",
+            t.audit_log.c.actor == "rep-kgz")).scalar_one() == 4
+
+
+def test_a_message_sent_for_one_s_own_state_files_nothing_on_another_s_crisis(
+        org_db: Database) -> None:
+    """The states a message is sent for are the sender's word; what it references
+    decides the crisis it is filed on, whose states' the message then must be."""
+    first = alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=SEC)
+    assert first.crisis is not None
+    for n, msg_type in enumerate(("Ack", "Error", "Update")):
+        with pytest.raises(Forbidden):
+            alerts.receive(org_db, alert(identifier=f"B{n}", sender="someone@else.example",
+                                         msg_type=msg_type, references=ref("A1")),
+                           alerts.Route(("ARM",)), actor=ARM)
+    assert count(org_db, t.cap_alert) == 1
+    test = alerts.receive(org_db, alert(identifier="T1", status="Test",
+                                        references=ref("A1")), alerts.Route(("ARM",)),
+                          actor=ARM)  # a test message attaches to nothing: ARM's own
+    assert test.alert.crisis_id is None and test.crisis is None
 
 
 @pytest.mark.parametrize("who", [
