@@ -83,6 +83,32 @@ def test_updates_that_arrive_first_are_applied_in_the_order_they_were_sent(
     assert chain["X1"].action == "stored" and chain["X1"].crisis_id is None
 
 
+def test_the_areas_that_stand_are_those_of_the_update_applied_last(db: Database) -> None:
+    """Updates that arrived before their alert are applied after it, when it arrives:
+    the crisis's areas are then the last of them, as its title is, not the alert's
+    (received last); one from another sender, stored, is none of them."""
+    from phalanx.services import alert_standing
+
+    osh = "40.6,72.7 40.6,72.9 40.4,72.9 40.4,72.7 40.6,72.7"
+    alerts.receive(db, alert(info("Second", area="Osh region", polygons=(osh,)),
+                             identifier="U2", msg_type="Update", sent=T2,
+                             references=ref("U1", T1)), KGZ, actor=SEC)
+    alerts.receive(db, alert(info("First", area="Naryn region"), identifier="U1",
+                             msg_type="Update", sent=T1, references=ref("A1")), KGZ,
+                   actor=SEC)
+    opened = alerts.receive(db, alert(info("Quake", area="Chuy region"), identifier="A1"),
+                            KGZ, actor=SEC)
+    assert opened.crisis is not None
+    alerts.receive(db, alert(info("Not theirs", area="Spoofed area"), identifier="X1",
+                             sender="someone@else.kg", msg_type="Update", sent=T2,
+                             references=ref("U2", T2)), KGZ, actor=SEC)
+    with db.read() as conn:
+        c = crises.get(conn, opened.crisis.id, actor=SEC)
+        drawn = alert_standing.crisis_areas(conn, c.id, actor=SEC)["features"]
+    assert (c.title, c.place) == ("Second", "Osh region")
+    assert [f["properties"]["area"] for f in drawn] == ["Osh region"]
+
+
 def test_a_cap_update_and_cancel_reach_the_pages_that_may_see_the_crisis(
         db: Database) -> None:
     import asyncio

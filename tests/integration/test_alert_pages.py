@@ -103,3 +103,36 @@ def test_the_room_s_head_and_alerts_card_follow_a_cap_update(
     assert head.xpath("//title")[0].text_content().startswith("Hurricane warning")
     card = client.get(f"/crises/{cid}/alerts-card").text
     assert "Update PAGE-2" in card
+
+
+def test_the_card_and_the_map_draw_only_the_areas_that_stand(
+        client: TestClient, demo_db: Database,  # noqa: F811
+        received: alerts.IntakeOut) -> None:
+    """An Update from another sender is listed in the card (stored, it changed nothing)
+    but its areas are neither drawn there nor on the room's map, which stay as they
+    were; the sender's own Update's replace them."""
+    assert received.crisis is not None
+    cid = received.crisis.id
+    login(client, "secretariat", "demo-secretariat")
+
+    def drawn() -> tuple[set[str], set[str]]:
+        card = client.get(f"/crises/{cid}/alerts-card").text
+        mapped = client.get(f"/crises/{cid}/map.json").json()["areas"]["features"]
+        return (set(re.findall(r"<title>([^<]*)</title>", card)),
+                {f["properties"]["area"] for f in mapped})
+
+    before = drawn()
+    assert before[0] == before[1] and "Chukotka" in before[0]
+    tashkent = ("41.4,69.1 41.4,69.4 41.2,69.4 41.2,69.1 41.4,69.1",)
+    for identifier, sender, area, polygons in (
+            ("SPOOF-2", "someone-else@x", "Spoofed area Tashkent", tashkent),
+            ("PAGE-3", "dvmeteo@example.ru", "Anadyr", CHUKOTKA)):
+        alerts.receive(demo_db, alert(
+            info("Storm warning", category="Met", event="Storm", polygons=polygons,
+                 area=area),
+            identifier=identifier, sender=sender, msg_type="Update",
+            sent="2026-11-20T07:00:00+06:00",
+            references="dvmeteo@example.ru,PAGE-1,2026-11-20T06:00:00+06:00"),
+            alerts.Route(("RUS",)), actor=SYSTEM)
+        assert f"Update {identifier}" in client.get(f"/crises/{cid}/alerts-card").text
+        assert drawn() == (before if identifier == "SPOOF-2" else ({"Anadyr"},) * 2)

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Agency, Principal, Role
-from phalanx.services import alerts, crises
+from phalanx.services import alert_standing, alerts, crises, distributions
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden
-from tests.support.capfiles import SQUARE, alert, info
+from tests.support.capfiles import SQUARE, alert, edxl, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 KGZ = alerts.Route(("KGZ",))
@@ -94,6 +94,105 @@ def test_only_the_alerts_own_sender_changes_what_it_opened(org_db: Database,
         assert not alerts.cancelled(conn, c.id, actor=SEC)
     assert (c.title, c.severity) == (first.crisis.title, "severe")  # type: ignore[union-attr]
     assert not [e for e in c.timeline if e.kind == "cap" and "X1" in e.text]
+
+
+OSH = "40.6,72.7 40.6,72.9 40.4,72.9 40.4,72.7 40.6,72.7"  # far from SQUARE
+
+
+def areas(db: Database, crisis_id: int) -> list[str]:
+    """The areas the crisis's maps draw, and those its CAP export carries."""
+    with db.read() as conn:
+        drawn = alert_standing.crisis_areas(conn, crisis_id, actor=SEC)["features"]
+        exported = cap.parse(crises.export_cap(conn, crisis_id, actor=SEC))
+    assert [a.description for i in exported.infos for a in i.areas] == \
+        [f["properties"]["area"] for f in drawn]
+    return [f["properties"]["area"] for f in drawn]
+
+
+def test_a_message_only_stored_never_stands_for_the_crisis_s_areas(org_db: Database) -> None:
+    """An Update from a sender other than the alert's is stored and attached to the
+    crisis, and changes nothing: its areas are not the crisis's; an Update of the
+    alert's own sender, applied, replaces them, and an Ack after it does not."""
+    first = alerts.receive(org_db, alert(info(area="Chuy region"), identifier="A1"), KGZ,
+                           actor=SEC)
+    assert first.crisis is not None
+    spoof = alerts.receive(org_db, alert(info("Stand down", area="Spoofed area Osh",
+                                              polygons=(OSH,)),
+                                         identifier="X1", sender="someone-else@x.example",
+                                         msg_type="Update", sent="2026-11-20T07:00:00+06:00",
+                                         references=ref("A1")), KGZ, actor=SEC)
+    assert spoof.alert.action == "stored" and spoof.alert.crisis_id == first.crisis.id
+    assert areas(org_db, first.crisis.id) == ["Chuy region"]
+    up = alerts.receive(org_db, alert(info(area="Osh region", polygons=(OSH,)),
+                                      identifier="A2", msg_type="Update",
+                                      sent="2026-11-20T08:00:00+06:00",
+                                      references=ref("A1")), KGZ, actor=SEC)
+    assert up.alert.action == "updated"
+    assert areas(org_db, first.crisis.id) == ["Osh region"]
+    for n, (sender, msg_type) in enumerate((("someone-else@x.example", "Update"),
+                                            (SENDER, "Ack"))):
+        alerts.receive(org_db, alert(info(area="Spoofed area Chuy"), identifier=f"Y{n}",
+                                     sender=sender, msg_type=msg_type,
+                                     sent="2026-11-20T09:00:00+06:00",
+                                     references=ref("A2", "2026-11-20T08:00:00+06:00")),
+                       KGZ, actor=SEC)
+    assert areas(org_db, first.crisis.id) == ["Osh region"]
+    with org_db.read() as conn:  # kept, listed with the crisis all the same
+        assert len(alerts.listing(conn, actor=SEC, crisis_id=first.crisis.id)) == 5
+
+
+ARM = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
+REPORTER = Principal("reporter-kgz", Role.REPORTER, state="KGZ", agency=Agency.CUSTOMS)
+
+
+@pytest.mark.parametrize("who", [ARM, REPORTER])
+def test_who_may_not_open_a_crisis_for_the_states_sends_them_no_message(
+        org_db: Database, who: Principal) -> None:
+    """Not only alerts that open or change a crisis: an Ack, an Update another sender's
+    message stores, a Test message, an EDXL-DE distribution are refused alike, before
+    anything is stored or audited; an affected state's representative sends them."""
+    first = alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=SEC)
+    assert first.crisis is not None
+    sent = [alert(identifier="B1", msg_type="Ack", references=ref("A1")),
+            alert(info(area="Spoofed area"), identifier="B2", sender="someone@else.example",
+                  msg_type="Update", references=ref("A1")),
+            alert(identifier="B3", status="Test"),
+            alert(identifier="B4")]
+    before = count(org_db, t.audit_log)
+    for data in [*sent, edxl(alert(identifier="B5", msg_type="Ack", references=ref("A1")))]:
+        with pytest.raises(Forbidden):
+            distributions.receive(org_db, data, KGZ, actor=who)
+    with pytest.raises(Forbidden):  # a message already received answers the same
+        alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=who)
+    assert count(org_db, t.cap_alert) == 1 and count(org_db, t.crisis) == 1
+    assert count(org_db, t.audit_log) == before
+    rep = Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ")
+    took = [alerts.receive(org_db, data, KGZ, actor=rep) for data in sent]
+    assert [r.alert.action for r in took] == ["stored"] * 3 + ["opened-crisis"]
+    assert [r.alert.crisis_id for r in took[:2]] == [first.crisis.id] * 2
+    assert count(org_db, t.cap_alert) == 5
+    with org_db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.audit_log).where(
+            t.audit_log.c.action == "cap.receive",
+            t.audit_log.c.actor == "rep-kgz")).scalar_one() == 4
+
+
+def test_a_message_sent_for_one_s_own_state_files_nothing_on_another_s_crisis(
+        org_db: Database) -> None:
+    """The states a message is sent for are the sender's word; what it references
+    decides the crisis it is filed on, whose states' the message then must be."""
+    first = alerts.receive(org_db, alert(identifier="A1"), KGZ, actor=SEC)
+    assert first.crisis is not None
+    for n, msg_type in enumerate(("Ack", "Error", "Update")):
+        with pytest.raises(Forbidden):
+            alerts.receive(org_db, alert(identifier=f"B{n}", sender="someone@else.example",
+                                         msg_type=msg_type, references=ref("A1")),
+                           alerts.Route(("ARM",)), actor=ARM)
+    assert count(org_db, t.cap_alert) == 1
+    test = alerts.receive(org_db, alert(identifier="T1", status="Test",
+                                        references=ref("A1")), alerts.Route(("ARM",)),
+                          actor=ARM)  # a test message attaches to nothing: ARM's own
+    assert test.alert.crisis_id is None and test.crisis is None
 
 
 @pytest.mark.parametrize("who", [
@@ -218,7 +317,7 @@ def test_every_language_and_area_is_kept_and_placed_across_the_antimeridian(
     assert r.crisis is not None and r.crisis.title == "Storm warning"
     assert r.crisis.lon is not None and abs(r.crisis.lon) > 175
     with org_db.read() as conn:
-        areas = alerts.crisis_areas(conn, r.crisis.id, actor=SEC)
+        areas = alert_standing.crisis_areas(conn, r.crisis.id, actor=SEC)
         out = crises.export_cap(conn, r.crisis.id, actor=SEC)
     assert len(areas["features"]) == 6
     geom = areas["features"][0]["geometry"]

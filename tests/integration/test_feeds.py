@@ -149,6 +149,33 @@ def test_alert_update_cancel_from_a_feed_make_one_crisis_with_history(
     assert f.received == 3 and f.status == "not-modified" and f.failures == 0
 
 
+@pytest.mark.parametrize("actor", [SYSTEM, SEC])  # the schedule, and "Poll now"
+def test_a_feed_polled_by_the_system_or_the_secretariat_files_every_message(
+        org_db: Database, site: tuple[Site, str], actor: Principal) -> None:
+    """Polling sends the feed's messages for its country: an alert, an Ack of it and
+    another sender's Update of it are all taken (the Update stored, standing for
+    nothing), whoever polls among those who may."""
+    from phalanx.services import alert_standing
+
+    s, base = site
+    s.files["/alerts/A1.xml"] = (alert(info(area="Chuy region"), identifier="A1"), '"a1"')
+    s.files["/alerts/B1.xml"] = (alert(identifier="B1", msg_type="Ack",
+                                       references=ref("A1")), '"b1"')
+    s.files["/alerts/X1.xml"] = (alert(info(area="Spoofed area"), identifier="X1",
+                                       sender="someone@else.kg", msg_type="Update",
+                                       references=ref("A1")), '"x1"')
+    publish(s, base, "/feed.atom", ["A1", "B1", "X1"])
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
+    r = feeds.poll(org_db, feed.id, actor=actor, at=T0)
+    assert r.status == "ok", r.errors
+    assert [x.alert.action for x in r.received] == ["opened-crisis", "stored", "stored"]
+    crisis = r.received[0].crisis
+    assert crisis is not None and {x.alert.crisis_id for x in r.received} == {crisis.id}
+    with org_db.read() as conn:
+        drawn = alert_standing.crisis_areas(conn, crisis.id, actor=SEC)["features"]
+    assert [f["properties"]["area"] for f in drawn] == ["Chuy region"]
+
+
 def test_the_feed_rule_makes_minor_or_foreign_alerts_watch_entries(
         org_db: Database, site: tuple[Site, str]) -> None:
     s, base = site

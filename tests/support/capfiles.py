@@ -96,3 +96,19 @@ def alert(*infos: str, identifier: str = "KG-2026-0001", sender: str = "mchs@gov
     body = head + refs + extra + "\n" + "\n".join(infos or (info(),)) + "\n"
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<alert xmlns="{NS[version]}">'
             f"{body}</alert>\n").encode()
+
+
+def edxl(*alerts: bytes) -> bytes:
+    """An EDXL-DE 1.0 distribution embedding `alerts`, one contentObject each."""
+    objects = "".join(
+        "<contentObject><xmlContent><embeddedXMLContent>"
+        + a.decode().split("?>", 1)[-1].strip()
+        + "</embeddedXMLContent></xmlContent></contentObject>" for a in alerts)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<EDXLDistribution xmlns="urn:oasis:names:tc:emergency:EDXL:DE:1.0">'
+            "<distributionID>D-1</distributionID><senderID>mchs@gov.kg</senderID>"
+            "<dateTimeSent>2026-11-20T06:00:00+06:00</dateTimeSent>"
+            "<distributionStatus>Actual</distributionStatus>"
+            "<distributionType>Report</distributionType>"
+            "<combinedConfidentiality>UNCLASSIFIED</combinedConfidentiality>"
+            f"{objects}</EDXLDistribution>\n").encode()

@@ -6,7 +6,9 @@ change the one its references point to, mark it cancelled, or nothing.
 
 A message already received (same sender and identifier) is not taken twice. Receiving
 is one transaction: the record, the crisis or watch entry it opens or changes, the
-crisis's history and the audit entry, or nothing.
+crisis's history and the audit entry, or nothing. Who may send messages at all is who
+may open a crisis for the states they are sent for (`may_send`), checked before anything
+is read or stored.
 """
 
 from __future__ import annotations
@@ -196,11 +198,23 @@ def read(data: bytes, anchors: sig.Anchors | None = None) -> Message:
     return Message(data, alert, text, signature, why, geo.place(shapes(alert)))
 
 
+def may_send(actor: Principal, states: tuple[str, ...]) -> None:
+    """Forbidden unless `actor` may send CAP messages for `states`, whatever a message
+    then does (an Ack, a Test, an Update from another sender are kept, listed to every
+    member and attached to a crisis as much as an alert that opens one): who may open a
+    crisis for them (`crises.may_open`: the Secretariat, the Joint Staff, the system's
+    feeds and command line, an affected state's authorized representative; never a
+    national agency's reporter)."""
+    crises.may_open(actor, list(states))
+
+
 def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
             trust: Trust | None = None, anchors: sig.Anchors | None = None,
             at: datetime | None = None) -> IntakeOut:
-    """Take one CAP message: CapError (nothing stored) if it means nothing; otherwise
-    the record and what it did."""
+    """Take one CAP message: Forbidden (nothing read) if the actor may not send it,
+    CapError (nothing stored) if it means nothing; otherwise the record and what it
+    did."""
+    may_send(actor, route.affected)
     at = at or now()
     m = read(data, anchors)
     found = _existing(db, m.alert)
@@ -219,7 +233,11 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
 
 def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust | None,
          at: datetime) -> int:
-    """Store one message not yet received and do what it says, in `w`."""
+    """Store one message not yet received and do what it says, in `w`: Forbidden
+    (nothing stored) unless the actor may send it (`may_send`) and, for what it files
+    on a crisis or watch entry it did not open, act for that crisis's states or keep the
+    watch list."""
+    may_send(actor, route.affected)
     alert, signature, why, where = m.alert, m.signature, m.why, m.where
     crisis_id, watch_id, origin = _targets(w.conn, alert)
     target_exercise = False
@@ -250,24 +268,23 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
     if route.require_crisis and not (d.action is Action.OPEN_CRISIS or (
             d.action in (Action.UPDATE, Action.CANCEL) and crisis_id)):
         raise Invalid("alert", f"this message opens no crisis: {d.why}")
+    if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
+        crisis_id = watch_id = None  # a test message attaches to nothing real
+    # what a message files on (or changes in) a crisis is for who may open one for its
+    # states, whichever states it was sent for; on a watch entry, for its keepers
+    if d.action is Action.OPEN_WATCH or (watch_id is not None and crisis_id is None):
+        watchlist.may_keep(actor)
+    elif crisis_id is not None and d.action is not Action.OPEN_CRISIS:
+        crises.may_open(actor, affected)
     if d.action is Action.OPEN_CRISIS:
-        crises.may_open(actor, list(route.affected))
         crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
                                    origin="cap", cap_identifier=alert.key, at=at)
     elif d.action is Action.OPEN_WATCH:
-        watchlist.may_keep(actor)
         watch_id = effects.open_watch(w, alert, route, where, at)
     elif d.action in (Action.UPDATE, Action.CANCEL):
-        # who changes a crisis by a message is who may open one for its states
-        if crisis_id is not None:
-            crises.may_open(actor, affected)
-        else:
-            watchlist.may_keep(actor)
         change = effects.update_target if d.action is Action.UPDATE else \
             effects.cancel_target
         change(w, alert, crisis_id, watch_id, where, at)
-    if d.action is Action.STORE and alert.status in ("Draft", "System", "Test"):
-        crisis_id = watch_id = None  # a test message attaches to nothing real
     alert_id = w.conn.execute(insert(t.cap_alert).values(
         sender=alert.sender, identifier=alert.identifier,
         sent=alert.sent.astimezone(UTC) if alert.sent else None,
@@ -353,31 +370,6 @@ def cancelled_by_sender(conn: Connection, crisis_id: int) -> bool:
     return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
         t.cap_alert.c.crisis_id == crisis_id,
         t.cap_alert.c.action == Action.CANCEL.value).limit(1)).first() is not None
-
-
-def latest(conn: Connection, crisis_id: int, *, actor: Principal) -> AlertOut | None:
-    """The crisis's latest alert or update: what stands of what it was told."""
-    return next((a for a in listing(conn, actor=actor, crisis_id=crisis_id)
-                 if a.msg_type in ("Alert", "Update")), None)
-
-
-def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[str, Any]:
-    """Every area of the crisis's latest alert as a GeoJSON FeatureCollection."""
-    crises.get(conn, crisis_id, actor=actor)  # the crisis's own marking first
-    features = []
-    a = latest(conn, crisis_id, actor=actor)
-    if a is not None:
-        for n, info in enumerate(a.infos):
-            for area in info["areas"]:
-                if area.get("geojson"):
-                    features.append({"type": "Feature", "geometry": area["geojson"],
-                                     "properties": {
-                                         "alert": a.identifier, "info": n,
-                                         "language": info["language"],
-                                         "area": area["description"],
-                                         "severity": info["severity"],
-                                         "geocodes": area["geocodes"]}})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:

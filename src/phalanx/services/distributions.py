@@ -82,7 +82,9 @@ def receive(db: Database, data: bytes, route: alerts.Route, *, actor: Principal,
             trust: Trust | None = None, anchors: sig.Anchors | None = None,
             at: datetime | None = None) -> alerts.IntakeOut | DistributionOut:
     """An uploaded CAP message, or an EDXL-DE distribution whose alerts are received in
-    one transaction (all or nothing)."""
+    one transaction (all or nothing); Forbidden, before the upload is read, unless the
+    actor may send CAP messages for the route's states (`alerts.may_send`)."""
+    alerts.may_send(actor, route.affected)
     root = cap.safe_root(data)
     if not is_distribution(root):
         return alerts.receive(db, data, route, actor=actor, trust=trust, anchors=anchors,

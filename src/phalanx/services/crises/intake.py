@@ -171,7 +171,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
     org = orgs.organization(conn)
     cat = _category(org, c.category)
     point = ((c.lat, c.lon, 0.0),) if c.lat is not None and c.lon is not None else ()
-    from phalanx.services import alert_export, alerts  # the CAP messages the crisis came from
+    from phalanx.services import alert_standing, alerts  # the CAP messages the crisis came from
 
     # the entries that change the export, of those the reader may read: one it may not
     # read is no edition, reference or time of its export
@@ -188,7 +188,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
         (m.state for m in membership.members_on(org, ed.sent.date())))
     closed = c.stage in FINAL
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
-    received = alert_export.export_infos(conn, crisis_id, actor=actor, closed=closed)
+    received = alert_standing.export_infos(conn, crisis_id, actor=actor, closed=closed)
     web = crisis_url(public_url, c.id) or ""
     return cap.to_cap12(cap.CapOut(
         identifier=ed.identifier, sender=sender, sent=ed.sent, exercise=c.exercise,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from phalanx.services import alerts, distributions, feeds
+from phalanx.services import alert_standing, alerts, distributions, feeds
 from phalanx.services import watch as watchlist
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -51,16 +51,17 @@ def get_alert(alert_id: Id, actor: Reader, conn: Conn) -> alerts.AlertOut:
 @router.get("/crises/{crisis_id}/alerts", response_model=list[alerts.AlertOut])
 def crisis_alerts(crisis_id: Id, actor: Reader, conn: Conn) -> list[alerts.AlertOut]:
     """The CAP messages of a crisis (alert, updates, cancellation), newest first."""
-    alerts.crisis_areas(conn, crisis_id, actor=actor)  # 404 for a crisis one may not see
+    alert_standing.crisis_areas(conn, crisis_id, actor=actor)  # 404 for a crisis one may not see
     return alerts.listing(conn, actor=actor, crisis_id=crisis_id)
 
 
 @router.get("/crises/{crisis_id}/areas", responses={200: {
     "content": {"application/geo+json": {}}}})
 def crisis_areas(crisis_id: Id, actor: Reader, conn: Conn) -> dict[str, Any]:
-    """Every area of the crisis's latest CAP alert or update, as a GeoJSON
+    """Every area of the crisis's CAP alert or update applied last (one only stored,
+    such as an Update from another sender, never counts), as a GeoJSON
     FeatureCollection (split at the 180th meridian)."""
-    return alerts.crisis_areas(conn, crisis_id, actor=actor)
+    return alert_standing.crisis_areas(conn, crisis_id, actor=actor)
 
 
 @router.get("/feeds", response_model=list[feeds.FeedOut])

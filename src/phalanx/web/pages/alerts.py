@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
-from phalanx.services import alerts, feeds
+from phalanx.services import alert_standing, alerts, feeds
 from phalanx.services import watch as watchlist
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id
@@ -48,7 +48,7 @@ def alert_page(request: Request, alert_id: Id, actor: Reader, conn: Conn) -> HTM
 @router.get("/crises/{crisis_id}/alerts-card", response_class=HTMLResponse)
 def crisis_card(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> HTMLResponse:
     """The crisis room's card: its CAP messages and its areas drawn."""
-    areas = alerts.crisis_areas(conn, crisis_id, actor=actor)
+    areas = alert_standing.crisis_areas(conn, crisis_id, actor=actor)
     chain = alerts.listing(conn, actor=actor, crisis_id=crisis_id)
     lang = language(request)
     return render(request, "_crisis_alerts.html", {

@@ -16,7 +16,7 @@ from phalanx.domain.crisis.workflow import ORDER, Measure
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.organization import Text
 from phalanx.services import (
-    alerts,
+    alert_standing,
     crises,
     documents,
     forces,
@@ -172,7 +172,7 @@ def _place_map(conn: Conn, c: crises.CrisisOut, actor: Principal) -> str:
     """The data of the place's interactive map (static/cop.js), framed on the place and
     its CAP areas; none without a place or an area."""
     if (c.lat is not None and c.lon is not None) or \
-            alerts.crisis_areas(conn, c.id, actor=actor)["features"]:
+            alert_standing.crisis_areas(conn, c.id, actor=actor)["features"]:
         return f"/crises/{c.id}/map.json"
     return ""
 

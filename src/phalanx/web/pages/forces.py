@@ -103,11 +103,11 @@ def crisis_map_data(request: Request, crisis_id: Id, actor: Reader, conn: Conn,
                     org: Org) -> JSONResponse:
     """The crisis room's interactive map (static/cop.js): the crisis, its movements and
     the areas of its CAP alert, framed on them."""
-    from phalanx.services import alerts, crises
+    from phalanx.services import alert_standing, crises
 
     c = crises.get(conn, crisis_id, actor=actor)
-    return JSONResponse(cop.crisis_map_data(forces.picture(conn, actor=actor), c,
-                                            alerts.crisis_areas(conn, crisis_id, actor=actor),
+    areas = alert_standing.crisis_areas(conn, crisis_id, actor=actor)
+    return JSONResponse(cop.crisis_map_data(forces.picture(conn, actor=actor), c, areas,
                                             language(request), org=org),
                         headers={"cache-control": "no-store"})
 
