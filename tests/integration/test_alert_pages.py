@@ -134,5 +134,9 @@ def test_the_card_and_the_map_draw_only_the_areas_that_stand(
             sent="2026-11-20T07:00:00+06:00",
             references="dvmeteo@example.ru,PAGE-1,2026-11-20T06:00:00+06:00"),
             alerts.Route(("RUS",)), actor=SYSTEM)
-        assert f"Update {identifier}" in client.get(f"/crises/{cid}/alerts-card").text
+        card = client.get(f"/crises/{cid}/alerts-card?lang=ru").text
+        item = re.search(rf"<li><a [^>]*>Update {identifier}</a>.*?</li>", card, re.S)
+        assert item is not None
+        # the message only kept says so in its line; the one applied does not
+        assert ("сохранено, не применено" in item.group(0)) is (identifier == "SPOOF-2")
         assert drawn() == (before if identifier == "SPOOF-2" else ({"Anadyr"},) * 2)
