@@ -41,6 +41,28 @@ def test_aggression_is_not_rejected_before_the_members_consult(org_db: Database)
                              actor=SEC).stage is Stage.REJECTED
 
 
+def test_the_card_counts_consultations_from_the_report_not_from_a_late_request(
+        org_db: Database) -> None:
+    """Treaty art. 2: the members consult at once, no request needed. Reported 06:00,
+    request 14:30, consultations 15:00: the card says nine hours, missed, as the stage
+    clock of "reported" does; the decision runs from the request."""
+    t0 = T0.replace(hour=6)
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
+        actor=SEC, at=t0)
+    request(org_db, c.id, t0 + timedelta(hours=8, minutes=30))
+    crises.convene_consultations(org_db, c.id, actor=SEC, at=t0 + timedelta(hours=9))
+    with org_db.read() as conn:
+        got = crises.get(conn, c.id, actor=SEC, at=t0 + timedelta(hours=10))
+    card = {m.measure: m for m in got.response_card}
+    assert (card["consultations"].elapsed_minutes, card["consultations"].verdict) == (
+        540, "missed")
+    reported = next(k for k in got.clocks if k.stage == "reported")
+    assert reported.elapsed_minutes == 540 and reported.overdue
+    # the decision is not reached: its clock runs from the request (1.5 h of 12)
+    assert card["decision"].verdict == "open"
+
+
 def test_military_assistance_needs_the_request_off_the_members_territory_too(
         org_db: Database) -> None:
     c = crisis(org_db)
