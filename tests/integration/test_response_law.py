@@ -1,8 +1,10 @@
-"""The response held to the law at every step, not only on entering it: aggression is
-answered by consultations before anyone may reject it; military assistance needs the
-affected state's request wherever it is given; a decision answers only a crisis and a
-request that came before it, to the minute; once the response is under way its decision
-and measures keep every guard; the forces come home before the crisis closes."""
+"""The response held to the law at every step, not only on entering it: aggression, and
+a threat to a member's security (Treaty art. 2), are answered by consultations before
+anyone may reject them; military assistance needs the affected state's request wherever
+it is given; a decision answers only a crisis and a request that came before it, to the
+minute; once the response is under way its decision and measures keep every guard; the
+forces come home before the crisis closes; the response card counts consultations from
+the report."""
 
 from __future__ import annotations
 
@@ -29,12 +31,20 @@ def org_db(db: Database) -> Database:
     return db
 
 
-def test_aggression_is_not_rejected_before_the_members_consult(org_db: Database) -> None:
+def test_aggression_or_a_threat_is_not_rejected_before_the_members_consult(
+        org_db: Database) -> None:
     c = crises.open_crisis(org_db, crises.CrisisIn(
         title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
         actor=SEC, at=T0)
     with pytest.raises(Conflict, match="not rejected before the members consult"):
         crises.transition(org_db, c.id, Stage.REJECTED, reason="not aggression", actor=SEC)
+    # a threat to a member's security (Treaty art. 2) relies on volunteers, yet its
+    # category says the members consult first (the dataset's `consult_first`)
+    threat = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Armed groups massing at the border", category="threat_to_security",
+        affected=["TJK"]), actor=SEC, at=T0)
+    with pytest.raises(Conflict, match="not rejected before the members consult"):
+        crises.transition(org_db, threat.id, Stage.REJECTED, reason="no threat", actor=SEC)
     other = crises.open_crisis(org_db, crises.CrisisIn(
         title="Flood", category="natural_disaster", affected=["KGZ"]), actor=SEC, at=T0)
     assert crises.transition(org_db, other.id, Stage.REJECTED, reason="handled nationally",

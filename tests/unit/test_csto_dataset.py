@@ -432,6 +432,26 @@ def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
     assert "public statements (at the attacked state's request" in aggression["source"]
 
 
+def test_the_categories_under_treaty_art_2_consult_before_a_rejection(
+        org: Organization) -> None:
+    """`consult_first` is data, cited: the threat to a member's security (Treaty art. 2,
+    relying on volunteers) and the two of collective defence; the others may be rejected
+    at once. A `consult_first` citing nothing is refused where it stands."""
+    first = sorted(k for k, c in org.crisis_categories.items() if c.consult_first)
+    assert first == ["aggression", "armed_attack", "threat_to_security"]
+    for cat in raw("csto")["crisis_categories"]:
+        if cat["key"] in first:
+            assert "Treaty art. 2" in cat["consult_first"]["source"], cat["key"]
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    cited = 'consult_first: {source: "seeds (Treaty art. 2: the members immediately activate ' \
+        'joint consultations)"}'
+    assert text.count(cited) == 3
+    with pytest.raises(loader.DatasetError) as info:
+        loader.parse(text.replace(cited, "consult_first: {required: true}", 1), "csto.yaml")
+    assert any("consult_first" in p.path and "setting: true" in p.message
+               for p in info.value.problems)
+
+
 # --- the second organization ----------------------------------------------------------
 
 

@@ -19,9 +19,11 @@ official request, wherever it is given (DOMAIN §7: "assistance under art. 4 is 
 the request of the attacked state"; `authority.py`); "no action" and "rejected" need a
 recorded reason; closing needs the after-action review.
 
-A crisis of collective defence (its category obliges all members, or a request invokes
-art. 4) is not rejected before the members consult (Treaty art. 2: they "immediately
-activate joint consultations"). A crisis does not close while units of its decided
+A crisis whose category says the members consult first (`Category.consult_first`, from
+the dataset: the CSTO's threat to a member's security, aggression and armed attack, each
+citing Treaty art. 2: they "immediately activate joint consultations"), and any crisis of
+collective defence (its category obliges all members, or a request invokes art. 4), is
+not rejected before the members consult. A crisis does not close while units of its decided
 deployment are still out without a decided withdrawal (the mission ends with the way
 home; setting). An unsent notice to the UN Security Council does not hold the closing:
 it stays overdue on the card and escalated (`services/crises/workflow.py`). Once the
@@ -99,6 +101,9 @@ class Category:
     obligation: str
     obliged: str  # "all_members" (art. 4) or "volunteers"
     targets: dict[str, int] = field(default_factory=dict)  # stage -> minutes
+    # not rejected before the members consult (the dataset's `consult_first`; the CSTO:
+    # the categories under Treaty art. 2 and 4)
+    consult_first: bool = False
     cap_categories: tuple[str, ...] = ()
     basis_ru: str = ""  # the basis and the obligation in Russian, where the dataset has it
     obligation_ru: str = ""
@@ -146,9 +151,10 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
     out: list[str] = []
     if target in (Stage.NO_ACTION, Stage.REJECTED) and not reason.strip():
         out.append(f"'{target.value.replace('_', ' ')}' needs a recorded reason")
-    if target is Stage.REJECTED and s.stage is Stage.REPORTED and s.collective_defence:
-        out.append("aggression against a member is not rejected before the members consult "
-                   "(Treaty art. 2: consultations at once): convene them")
+    if target is Stage.REJECTED and s.stage is Stage.REPORTED and (
+            s.category.consult_first or s.collective_defence):
+        out.append("this crisis is not rejected before the members consult (Treaty art. 2: "
+                   "consultations at once): convene them")
     if target is Stage.CONSULTATIONS and not s.consultations_convened:
         out.append("consultations must be convened first (Treaty art. 2): convene a session")
     if target is Stage.DECISION and not s.decision_adopted:

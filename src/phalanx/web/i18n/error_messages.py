@@ -31,8 +31,8 @@ MESSAGES = (
     N_("the CRRF is not used against CIS partners or neighbouring states"),
     N_("peacekeepers go to a member's territory only at its official request"),
     N_("outside members' territory peacekeepers need a UN Security Council mandate"),
-    N_("aggression against a member is not rejected before the members consult (Treaty "
-       "art. 2: consultations at once): convene them"),
+    N_("this crisis is not rejected before the members consult (Treaty art. 2: "
+       "consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),
