@@ -73,6 +73,30 @@ def test_the_card_counts_consultations_from_the_report_not_from_a_late_request(
     assert card["decision"].verdict == "open"
 
 
+def test_every_members_clock_starts_with_the_attacked_states_request(
+        org_db: Database) -> None:
+    """Art. 4 assistance is given at the attacked state's request (DOMAIN §7): 30 h after
+    the report with no request, every member's line is there but not yet arisen, not
+    overdue; the clock runs from the request."""
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
+        actor=SEC, at=T0)
+    with org_db.read() as conn:
+        before = crises.get(conn, c.id, actor=SEC, at=T0 + timedelta(hours=30)).obligations
+    assert len(before) >= 5 and "KGZ" not in [x.state for x in before]
+    assert all(not x.arisen and not x.overdue and x.waiting_minutes is None
+               and x.due_at is None for x in before)
+    asked = T0 + timedelta(hours=30)
+    request(org_db, c.id, asked)
+    with org_db.read() as conn:
+        after = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=1)).obligations
+        late = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=25)).obligations
+    assert [x.state for x in after] == [x.state for x in before]
+    assert all(x.arisen and x.waiting_minutes == 60 and not x.overdue
+               and x.due_at == asked + timedelta(hours=24) for x in after)
+    assert all(x.overdue for x in late)
+
+
 def test_military_assistance_needs_the_request_off_the_members_territory_too(
         org_db: Database) -> None:
     c = crisis(org_db)
