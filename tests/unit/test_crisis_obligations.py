@@ -36,3 +36,33 @@ def test_no_request_no_clock_then_the_clock_runs_from_the_request() -> None:
     assert not after["KAZ"].overdue and after["RUS"].answer is ob.Answer.FORCES
     assert ob.lines(["KAZ"], [], request, request + DAY + timedelta(minutes=1),
                     DAY)[0].overdue
+
+
+def test_the_suspended_are_left_out_by_a_dataset_rule_not_by_the_code() -> None:
+    """The CSTO file leaves suspended members out of the art. 4 lines by a rule marked
+    `setting: true` (Uzbekistan, suspended from 2012, stays a party to the Treaty); a
+    file without the rule obliges every member bound on the day, suspended or not."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from phalanx.dataset import loader
+    from phalanx.domain.organization import MembershipStatus
+    from phalanx.services.crisis_obligations import _obliged_on, exempt_statuses
+
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    org = loader.parse(text, "csto.yaml")[1]
+    rule = org.settings["obligation_exempt"]
+    assert rule["setting"] is True and "party to the Treaty" in rule["note"]
+    assert exempt_statuses(org) == {MembershipStatus.SUSPENDED}
+    row = SimpleNamespace(affected="KGZ")
+    day = datetime(2016, 6, 1, tzinfo=UTC)
+    assert "UZB" not in _obliged_on(org, row, day) and "KAZ" in _obliged_on(org, row, day)
+    start = text.index("    obligation_exempt:\n")
+    end = text.index("the exemption is a setting\n", start) + len("the exemption is a setting\n")
+    without = loader.parse(text[:start] + text[end:], "other.yaml")[1]
+    assert exempt_statuses(without) == frozenset()
+    assert "UZB" in _obliged_on(without, row, day)
+    uncited = text[:start] + "    obligation_exempt: {statuses: [suspended]}\n" + text[end:]
+    with pytest.raises(loader.DatasetError, match=r"obligation_exempt.*setting: true"):
+        loader.parse(uncited, "other.yaml")

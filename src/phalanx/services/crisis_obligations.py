@@ -84,17 +84,25 @@ def collective_defence(conn: Connection, org: Organization, row: Any) -> bool:
 def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
     """The members that owe an answer on a crisis of collective defence: every member on
     the day the obligation arose (before the request: the day of the report) but the
-    affected ones and those whose participation is suspended (a member not taking part in
-    the work, or in arrears, is still bound)."""
+    affected ones and those whose status the dataset exempts (`obligation_exempt`; the
+    CSTO: suspended members, a setting). Without that rule every member bound on the day
+    owes an answer, suspended or not."""
     if not collective_defence(conn, org, row):
         return []
     return _obliged_on(org, row, _arose(conn, org, row) or aware(row.reported_at))
 
 
+def exempt_statuses(org: Organization) -> frozenset[MembershipStatus]:
+    """The membership statuses the dataset leaves out of the art. 4 obligation."""
+    rule = org.settings.get("obligation_exempt") or {}
+    return frozenset(MembershipStatus(s) for s in rule.get("statuses", ()))
+
+
 def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
     affected = {s for s in row.affected.split(",") if s}
+    exempt = exempt_statuses(org)
     return [m.state for m in membership.members_on(org, day.date())
-            if m.state not in affected and m.status is not MembershipStatus.SUSPENDED]
+            if m.state not in affected and m.status not in exempt]
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:

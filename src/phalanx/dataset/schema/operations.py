@@ -29,6 +29,24 @@ class ConsultFirstIn(Model):
         return self
 
 
+class ObligationExemptIn(Model):
+    """The members left out of the art. 4 obligation (`organization.settings.
+    obligation_exempt`): by their membership status on the day it arose; cited, or a
+    setting. Absent: every member bound on the day but the affected ones owes an answer."""
+
+    statuses: list[Literal["suspended", "not_taking_part"]] = Field(min_length=1)
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> ObligationExemptIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("obligation_exempt cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
+
+
 class CrisisCategoryIn(Model):
     key: str = Key
     name: TextIn
