@@ -143,7 +143,7 @@ def test_once_under_way_the_response_keeps_its_guards(org_db: Database) -> None:
     crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC, at=T0 + timedelta(hours=4))
     with pytest.raises(Conflict, match=r"under way .*military_crrf: military measures need"):
         crises.link_decision(org_db, c.id, humanitarian, actor=SEC)
-    with pytest.raises(Conflict, match=r"under way .*bilateral dispute"):
+    with pytest.raises(Conflict, match=r"under way .*bilateral political problem between states"):
         crises.set_response(org_db, c.id, crises.ResponseIn(
             measures=[CRRF], bilateral_dispute=True), actor=SEC)
     with org_db.read() as conn:

@@ -92,7 +92,7 @@ def test_the_crrf_is_not_for_bilateral_disputes_or_against_neighbours() -> None:
     s = at(Stage.DECISION, measures=frozenset({Measure.MILITARY_CRRF}), bilateral_dispute=True,
            against_cis_or_neighbour=True)
     problems = refusals(s, Stage.RESPONSE)
-    assert "the CRRF is not used to settle a bilateral dispute between members" in problems
+    assert "the CRRF is not used to solve a bilateral political problem between states" in problems
     assert "the CRRF is not used against CIS partners or neighbouring states" in problems
 
 

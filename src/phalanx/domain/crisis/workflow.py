@@ -11,13 +11,13 @@
 Every move is checked by `refusals`, which answers with the reasons it may not happen
 (an empty list means it may). The guards encode the treaty: consultations are convened
 before anything else (art. 2); a response needs an adopted decision; military measures
-need a decision that authorizes them; the CRRF is not used for a bilateral dispute
-between members nor against CIS partners or neighbouring states; peacekeepers go to a
-member's territory only at its official request, elsewhere only with a UN Security
-Council mandate; any other military assistance answers the affected state's recorded
-official request, wherever it is given (DOMAIN §7: "assistance under art. 4 is given at
-the request of the attacked state"; `authority.py`); "no action" and "rejected" need a
-recorded reason; closing needs the after-action review.
+need a decision that authorizes them; the CRRF is not used to solve a bilateral
+political problem between states nor against CIS partners or neighbouring states
+(seeds); peacekeepers go to a member's territory only at its official request, elsewhere
+only with a UN Security Council mandate; any other military assistance answers the
+affected state's recorded official request, wherever it is given (DOMAIN §7: "assistance
+under art. 4 is given at the request of the attacked state"; `authority.py`); "no
+action" and "rejected" need a recorded reason; closing needs the after-action review.
 
 A crisis whose category says the members consult first (`Category.consult_first`, from
 the dataset: the CSTO's threat to a member's security, aggression and armed attack, each
@@ -119,7 +119,8 @@ class Situation:
     decision_adopted: bool = False
     decision_authorizes: frozenset[Measure] = frozenset()
     measures: frozenset[Measure] = frozenset()
-    bilateral_dispute: bool = False  # a dispute between two members
+    # a bilateral political problem between states (any two, members or not: seeds)
+    bilateral_dispute: bool = False
     against_cis_or_neighbour: bool = False
     official_request: bool = False  # the affected member asked officially (for peacekeeping)
     # the military measures an affected member's recorded official request asks for
@@ -203,7 +204,7 @@ def military_refusals(s: Situation) -> list[str]:
     out += mandate_refusals(s)
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
-            out.append("the CRRF is not used to settle a bilateral dispute between members")
+            out.append("the CRRF is not used to solve a bilateral political problem between states")
         if s.against_cis_or_neighbour:
             out.append("the CRRF is not used against CIS partners or neighbouring states")
     if Measure.MILITARY_PEACEKEEPING in s.measures:

@@ -27,7 +27,7 @@ MESSAGES = (
     N_("choose the measures of the response"),
     N_("nothing is deployed yet: no offered unit has been accepted"),
     N_("closing needs the after-action review"),
-    N_("the CRRF is not used to settle a bilateral dispute between members"),
+    N_("the CRRF is not used to solve a bilateral political problem between states"),
     N_("the CRRF is not used against CIS partners or neighbouring states"),
     N_("peacekeepers go to a member's territory only at its official request"),
     N_("outside members' territory peacekeepers need a UN Security Council mandate"),
