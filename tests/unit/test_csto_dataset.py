@@ -452,6 +452,23 @@ def test_the_categories_under_treaty_art_2_consult_before_a_rejection(
                for p in info.value.problems)
 
 
+def test_the_threat_category_quotes_treaty_art_2_as_written() -> None:
+    """Art. 2 covers a threat to one or more members' security, territorial integrity and
+    sovereignty, or to international peace and security, and asks for consultations at
+    once; the peacekeeping rule has its own source, the additions are settings."""
+    threat = next(c for c in raw("csto")["crisis_categories"]
+                  if c["key"] == "threat_to_security")
+    en, ru = threat["basis"]["en"], threat["basis"]["ru"]
+    assert en.startswith("Treaty art. 2:") and "international peace and security" in en
+    assert "one or more members" in en and "immediately" in en
+    assert "международному миру и безопасности" in ru and "одного или нескольких" in ru
+    for added in ("peacekeeping", "terrorism", "interference"):
+        assert added not in en, added
+    for added in ("миротвор", "терроризм", "вмешательство"):
+        assert added not in ru, added
+    assert "DOMAIN §7" in threat["source"] and "setting" in threat["source"]
+
+
 # --- the second organization ----------------------------------------------------------
 
 
