@@ -423,6 +423,14 @@ def test_a_rule_that_says_part_of_it_is_a_setting_is_marked_one() -> None:
     assert seen >= 20
 
 
+def test_the_consultations_targets_have_one_home_each(org: Organization) -> None:
+    """The consultations' clocks read the categories' `targets.reported` and the card's
+    `response_targets.consultations`; no other setting claims to fix them."""
+    assert "consultations_target_minutes" not in org.settings
+    assert org.settings["response_targets"]["consultations"] == 60
+    assert all("reported" in c.targets for c in org.crisis_categories.values())
+
+
 def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
     """The stages' targets (minutes) are settings (the texts say only 'immediately'):
     each category's source says so beside what its facts come from."""
