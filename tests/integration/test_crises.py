@@ -87,7 +87,7 @@ def test_a_crisis_from_first_report_to_review(org_db: Database) -> None:
     # the CRRF guard
     crises.set_response(org_db, c.id, crises.ResponseIn(
         measures=[Measure.MILITARY_CRRF], bilateral_dispute=True), actor=SEC)
-    with pytest.raises(Conflict, match="bilateral dispute"):
+    with pytest.raises(Conflict, match="bilateral political problem between states"):
         crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC)
     crises.set_response(org_db, c.id, crises.ResponseIn(
         measures=[Measure.MILITARY_CRRF, Measure.HUMANITARIAN]),

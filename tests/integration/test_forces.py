@@ -160,7 +160,7 @@ def test_the_crrf_rule_and_withheld_consent_keep_units_out_of_the_plan(
     expired = "crdf-kgz-1"  # its certification ran out on 2026-06-30 (in the dataset)
     assert "certification expired on 2026-06-30" in built.problem.barred[(expired, cs)]
     for key in crrf - {expired}:
-        assert "bilateral dispute" in built.problem.barred[(key, cs)], key
+        assert "bilateral political problem" in built.problem.barred[(key, cs)], key
     # peacekeepers without an official request, and states that did not answer, are out too
     assert "official request" in built.problem.barred[("pk-kaz-1", cs)]
     assert "has not made its units available" in built.problem.barred[("crrf-tjk-mr-1", cs)]

@@ -16,7 +16,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.domain.forces.registry import Scope
-from phalanx.services import crises, crisis_obligations, demo, forces
+from phalanx.services import crises, crisis_obligations, crisis_requests, demo, forces
 from phalanx.services import decisions as dec
 from phalanx.services import inbox as ib
 from phalanx.services.clock import now
@@ -127,8 +127,18 @@ def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> No
     assert ("plan", c.title) in kinds(db, planner)
     forces.give_consent(db, c.id, "RUS", forces.ConsentIn(scope=Scope.ALL), actor=rep("RUS"))
     assert ("consent", c.title) not in kinds(db, rep("RUS"))
-    # art. 4: every member but the affected one answers the obligation
+    # art. 4: every member but the affected one answers the obligation, from the attacked
+    # state's official request on (assistance is given at its request)
+    assert ("obligation", c.title) not in kinds(db, rep("KAZ"))
+    asked = now()
+    crisis_requests.record_request(db, c.id, crisis_requests.OfficialRequestIn(
+        state="KGZ", person="Sadyr Japarov", office="head_of_state", at=asked,
+        article="Treaty art. 4", measures=["military_crrf"]), actor=rep("KGZ"), at=asked)
     assert ("obligation", c.title) in kinds(db, rep("KAZ"))
+    with db.read() as conn:
+        due = [i.deadline for i in ib.inbox(conn, actor=rep("KAZ"))
+               if i.kind == "obligation"]
+    assert due == [asked + timedelta(hours=24)]
     assert ("obligation", c.title) not in kinds(db, rep("KGZ"))
     crisis_obligations.answer(db, c.id, "KAZ", crisis_obligations.ObligationIn(
         answer="other", detail="medical supplies"), actor=rep("KAZ"))

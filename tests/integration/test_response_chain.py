@@ -291,7 +291,8 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
                              at=t0 + timedelta(days=14))
     assert done.stage is Stage.CLOSED and done.official_requests[0].state == "KAZ"
     assert done.authorizes == ["military_peacekeeping"]
-    card = {m.measure: m for m in done.response_card}  # hours from the request (t0 + 1 h)
+    # hours from the request (t0 + 1 h), consultations from the report (t0)
+    card = {m.measure: m for m in done.response_card}
     # the request invokes art. 4: every other member has a line and the UN is notified,
     # although the category alone relies on volunteers
     assert card["un_notification"].verdict == "not reached"  # never sent before closing
@@ -300,7 +301,9 @@ def test_a_peacekeeping_response_to_a_terrorist_threat_from_request_to_closing(
     with org_db.read() as conn:
         lines = crises.get(conn, c.id, actor=SEC).obligations
     assert sorted(x.state for x in lines) == ["ARM", "BLR", "KGZ", "RUS", "TJK"]
-    assert (card["consultations"].elapsed_minutes, card["consultations"].verdict) == (60, "met")
+    # consultations from the report (t0: at once, Treaty art. 2), two hours: missed
+    assert (card["consultations"].elapsed_minutes, card["consultations"].verdict) == (
+        120, "missed")
     assert (card["decision"].elapsed_minutes, card["decision"].verdict) == (180, "met")
     assert card["first_unit"].elapsed_minutes is not None
     assert card["full_deployment"].verdict in ("met", "missed")

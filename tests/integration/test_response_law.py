@@ -1,8 +1,10 @@
-"""The response held to the law at every step, not only on entering it: aggression is
-answered by consultations before anyone may reject it; military assistance needs the
-affected state's request wherever it is given; a decision answers only a crisis and a
-request that came before it, to the minute; once the response is under way its decision
-and measures keep every guard; the forces come home before the crisis closes."""
+"""The response held to the law at every step, not only on entering it: aggression, and
+a threat to a member's security (Treaty art. 2), are answered by consultations before
+anyone may reject them; military assistance needs the affected state's request wherever
+it is given; a decision answers only a crisis and a request that came before it, to the
+minute; once the response is under way its decision and measures keep every guard; the
+forces come home before the crisis closes; the response card counts consultations from
+the report."""
 
 from __future__ import annotations
 
@@ -29,16 +31,70 @@ def org_db(db: Database) -> Database:
     return db
 
 
-def test_aggression_is_not_rejected_before_the_members_consult(org_db: Database) -> None:
+def test_aggression_or_a_threat_is_not_rejected_before_the_members_consult(
+        org_db: Database) -> None:
     c = crises.open_crisis(org_db, crises.CrisisIn(
         title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
         actor=SEC, at=T0)
     with pytest.raises(Conflict, match="not rejected before the members consult"):
         crises.transition(org_db, c.id, Stage.REJECTED, reason="not aggression", actor=SEC)
+    # a threat to a member's security (Treaty art. 2) relies on volunteers, yet its
+    # category says the members consult first (the dataset's `consult_first`)
+    threat = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Armed groups massing at the border", category="threat_to_security",
+        affected=["TJK"]), actor=SEC, at=T0)
+    with pytest.raises(Conflict, match="not rejected before the members consult"):
+        crises.transition(org_db, threat.id, Stage.REJECTED, reason="no threat", actor=SEC)
     other = crises.open_crisis(org_db, crises.CrisisIn(
         title="Flood", category="natural_disaster", affected=["KGZ"]), actor=SEC, at=T0)
     assert crises.transition(org_db, other.id, Stage.REJECTED, reason="handled nationally",
                              actor=SEC).stage is Stage.REJECTED
+
+
+def test_the_card_counts_consultations_from_the_report_not_from_a_late_request(
+        org_db: Database) -> None:
+    """Treaty art. 2: the members consult at once, no request needed. Reported 06:00,
+    request 14:30, consultations 15:00: the card says nine hours, missed, as the stage
+    clock of "reported" does; the decision runs from the request."""
+    t0 = T0.replace(hour=6)
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
+        actor=SEC, at=t0)
+    request(org_db, c.id, t0 + timedelta(hours=8, minutes=30))
+    crises.convene_consultations(org_db, c.id, actor=SEC, at=t0 + timedelta(hours=9))
+    with org_db.read() as conn:
+        got = crises.get(conn, c.id, actor=SEC, at=t0 + timedelta(hours=10))
+    card = {m.measure: m for m in got.response_card}
+    assert (card["consultations"].elapsed_minutes, card["consultations"].verdict) == (
+        540, "missed")
+    reported = next(k for k in got.clocks if k.stage == "reported")
+    assert reported.elapsed_minutes == 540 and reported.overdue
+    # the decision is not reached: its clock runs from the request (1.5 h of 12)
+    assert card["decision"].verdict == "open"
+
+
+def test_every_members_clock_starts_with_the_attacked_states_request(
+        org_db: Database) -> None:
+    """Art. 4 assistance is given at the attacked state's request (DOMAIN §7): 30 h after
+    the report with no request, every member's line is there but not yet arisen, not
+    overdue; the clock runs from the request."""
+    c = crises.open_crisis(org_db, crises.CrisisIn(
+        title="Shelling across the border", category="armed_attack", affected=["KGZ"]),
+        actor=SEC, at=T0)
+    with org_db.read() as conn:
+        before = crises.get(conn, c.id, actor=SEC, at=T0 + timedelta(hours=30)).obligations
+    assert len(before) >= 5 and "KGZ" not in [x.state for x in before]
+    assert all(not x.arisen and not x.overdue and x.waiting_minutes is None
+               and x.due_at is None for x in before)
+    asked = T0 + timedelta(hours=30)
+    request(org_db, c.id, asked)
+    with org_db.read() as conn:
+        after = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=1)).obligations
+        late = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=25)).obligations
+    assert [x.state for x in after] == [x.state for x in before]
+    assert all(x.arisen and x.waiting_minutes == 60 and not x.overdue
+               and x.due_at == asked + timedelta(hours=24) for x in after)
+    assert all(x.overdue for x in late)
 
 
 def test_military_assistance_needs_the_request_off_the_members_territory_too(
@@ -87,7 +143,7 @@ def test_once_under_way_the_response_keeps_its_guards(org_db: Database) -> None:
     crises.transition(org_db, c.id, Stage.RESPONSE, actor=SEC, at=T0 + timedelta(hours=4))
     with pytest.raises(Conflict, match=r"under way .*military_crrf: military measures need"):
         crises.link_decision(org_db, c.id, humanitarian, actor=SEC)
-    with pytest.raises(Conflict, match=r"under way .*bilateral dispute"):
+    with pytest.raises(Conflict, match=r"under way .*bilateral political problem between states"):
         crises.set_response(org_db, c.id, crises.ResponseIn(
             measures=[CRRF], bilateral_dispute=True), actor=SEC)
     with org_db.read() as conn:

@@ -87,7 +87,8 @@ def test_a_request_under_the_collective_defence_article_obliges_every_member() -
                   "безопасности"):
         assert not ob.invokes(cited, cd), cited
     request = OPENED + timedelta(hours=1)
-    assert ob.arises(True, OPENED, [], cd) == OPENED
-    assert ob.arises(False, OPENED, [("Treaty art. 2", OPENED)], cd) is None
-    assert ob.arises(False, OPENED, [("Treaty art. 2", OPENED), ("Treaty art. 4", request)],
+    assert ob.arises(False, [("Treaty art. 2", OPENED)], cd) is None
+    assert not ob.binds(False, [("Treaty art. 2", OPENED)], cd)
+    assert ob.arises(False, [("Treaty art. 2", OPENED), ("Treaty art. 4", request)],
                      cd) == request
+    assert ob.binds(False, [("Treaty art. 4", request)], cd)

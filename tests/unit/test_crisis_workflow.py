@@ -57,6 +57,24 @@ def test_no_action_and_rejection_need_a_reason(target: Stage) -> None:
     assert refusals(at(Stage.ASSESSMENT), target, "handled bilaterally") == []
 
 
+def test_a_category_that_consults_first_is_not_rejected_before_consultations() -> None:
+    """Treaty art. 2: a threat to a member's security calls for consultations at once. A
+    category saying so (`consult_first`, from the dataset) is not rejected at "reported",
+    though it relies on volunteers; one that does not say so may be."""
+    from dataclasses import replace
+
+    threat = replace(CAT, key="threat_to_security", obliged="volunteers", consult_first=True)
+    refused = refusals(at(Stage.REPORTED, category=threat), Stage.REJECTED, "no threat")
+    assert refused == ["this crisis is not rejected before the members consult (Treaty "
+                       "art. 2: consultations at once): convene them"]
+    flood = replace(threat, key="natural_disaster")
+    flood = replace(flood, consult_first=False)
+    assert refusals(at(Stage.REPORTED, category=flood), Stage.REJECTED, "handled") == []
+    # collective defence (a request invoking art. 4) still consults first
+    assert refusals(at(Stage.REPORTED, category=flood, collective_defence=True),
+                    Stage.REJECTED, "handled") == refused
+
+
 def test_decision_and_response_need_an_adopted_decision() -> None:
     assert "decision adopted" in refusals(at(Stage.ASSESSMENT, decision_adopted=False),
                                           Stage.DECISION)[0]
@@ -74,7 +92,7 @@ def test_the_crrf_is_not_for_bilateral_disputes_or_against_neighbours() -> None:
     s = at(Stage.DECISION, measures=frozenset({Measure.MILITARY_CRRF}), bilateral_dispute=True,
            against_cis_or_neighbour=True)
     problems = refusals(s, Stage.RESPONSE)
-    assert "the CRRF is not used to settle a bilateral dispute between members" in problems
+    assert "the CRRF is not used to solve a bilateral political problem between states" in problems
     assert "the CRRF is not used against CIS partners or neighbouring states" in problems
 
 

@@ -423,6 +423,14 @@ def test_a_rule_that_says_part_of_it_is_a_setting_is_marked_one() -> None:
     assert seen >= 20
 
 
+def test_the_consultations_targets_have_one_home_each(org: Organization) -> None:
+    """The consultations' clocks read the categories' `targets.reported` and the card's
+    `response_targets.consultations`; no other setting claims to fix them."""
+    assert "consultations_target_minutes" not in org.settings
+    assert org.settings["response_targets"]["consultations"] == 60
+    assert all("reported" in c.targets for c in org.crisis_categories.values())
+
+
 def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
     """The stages' targets (minutes) are settings (the texts say only 'immediately'):
     each category's source says so beside what its facts come from."""
@@ -430,6 +438,43 @@ def test_a_crisis_category_says_its_clock_targets_are_settings() -> None:
         assert "targets: settings" in cat["source"], cat["key"]
     aggression = next(c for c in raw("csto")["crisis_categories"] if c["key"] == "aggression")
     assert "public statements (at the attacked state's request" in aggression["source"]
+
+
+def test_the_categories_under_treaty_art_2_consult_before_a_rejection(
+        org: Organization) -> None:
+    """`consult_first` is data, cited: the threat to a member's security (Treaty art. 2,
+    relying on volunteers) and the two of collective defence; the others may be rejected
+    at once. A `consult_first` citing nothing is refused where it stands."""
+    first = sorted(k for k, c in org.crisis_categories.items() if c.consult_first)
+    assert first == ["aggression", "armed_attack", "threat_to_security"]
+    for cat in raw("csto")["crisis_categories"]:
+        if cat["key"] in first:
+            assert "Treaty art. 2" in cat["consult_first"]["source"], cat["key"]
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    cited = 'consult_first: {source: "seeds (Treaty art. 2: the members immediately activate ' \
+        'joint consultations)"}'
+    assert text.count(cited) == 3
+    with pytest.raises(loader.DatasetError) as info:
+        loader.parse(text.replace(cited, "consult_first: {required: true}", 1), "csto.yaml")
+    assert any("consult_first" in p.path and "setting: true" in p.message
+               for p in info.value.problems)
+
+
+def test_the_threat_category_quotes_treaty_art_2_as_written() -> None:
+    """Art. 2 covers a threat to one or more members' security, territorial integrity and
+    sovereignty, or to international peace and security, and asks for consultations at
+    once; the peacekeeping rule has its own source, the additions are settings."""
+    threat = next(c for c in raw("csto")["crisis_categories"]
+                  if c["key"] == "threat_to_security")
+    en, ru = threat["basis"]["en"], threat["basis"]["ru"]
+    assert en.startswith("Treaty art. 2:") and "international peace and security" in en
+    assert "one or more members" in en and "immediately" in en
+    assert "международному миру и безопасности" in ru and "одного или нескольких" in ru
+    for added in ("peacekeeping", "terrorism", "interference"):
+        assert added not in en, added
+    for added in ("миротвор", "терроризм", "вмешательство"):
+        assert added not in ru, added
+    assert "DOMAIN §7" in threat["source"] and "setting" in threat["source"]
 
 
 # --- the second organization ----------------------------------------------------------

@@ -55,7 +55,7 @@ def test_certification_expiry_bars_a_unit() -> None:
 
 @pytest.mark.parametrize(("facts", "reason"), [
     (CrisisFacts("c", bilateral_dispute=True),
-     "the CRRF is not used to settle a bilateral dispute between members"),
+     "the CRRF is not used to solve a bilateral political problem between states"),
     (CrisisFacts("c", against_cis_or_neighbour=True),
      "the CRRF is not used against CIS partners or neighbouring states"),
 ])

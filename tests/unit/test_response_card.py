@@ -1,5 +1,5 @@
-"""The response card (`domain/crisis/card.py`): each measure from the request, beside its
-target: met, missed, open, overdue."""
+"""The response card (`domain/crisis/card.py`): consultations from the first report, each
+other measure from the request, beside its target: met, missed, open, overdue."""
 
 from __future__ import annotations
 
@@ -26,3 +26,23 @@ def test_each_measure_is_met_missed_open_or_overdue() -> None:
 def test_a_measure_that_does_not_apply_is_left_out() -> None:
     marks = card(T0, {}, TARGETS, T0, applies=frozenset({"consultations", "closing"}))
     assert [m.measure for m in marks] == ["consultations", "closing"]
+
+
+def test_consultations_run_from_the_report_the_rest_from_the_request() -> None:
+    """Treaty art. 2: the members consult at once when the threat arises, no request
+    needed. Reported 06:00, request 14:30, consultations 15:00: nine hours, missed (as
+    the stage clock of "reported" says), not half an hour from the request."""
+    reported = datetime(2022, 1, 5, 6, 0, tzinfo=UTC)
+    requested = reported + timedelta(hours=8, minutes=30)
+    reached = {"consultations": reported + timedelta(hours=9),
+               "decision": requested + timedelta(hours=2)}
+    marks = {m.measure: m for m in card(requested, reached, TARGETS,
+                                        requested + timedelta(hours=3), reported=reported)}
+    assert marks["consultations"].elapsed == timedelta(hours=9)
+    assert marks["consultations"].verdict == "missed"
+    assert marks["decision"].elapsed == timedelta(hours=2)  # from the request
+    assert marks["decision"].verdict == "met"
+    # not reached yet: the consultations' clock has run since the report
+    open_ = {m.measure: m for m in card(requested, {}, TARGETS, requested, reported=reported)}
+    assert open_["consultations"].verdict == "overdue"
+    assert open_["decision"].verdict == "open"

@@ -204,7 +204,8 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
         out.print(f"mandate: {m.decision or 'the decision'} · {m.period_days} days from "
                   f"{m.adopted_at:%Y-%m-%d %H:%M} UTC · ends {m.ends_at:%Y-%m-%d %H:%M} UTC · "
                   + ("expired" if m.expired else "in force"), highlight=False)
-    table = Table(title="response card (hours from the official request, else the report)")
+    table = Table(title="response card (hours from the official request, else the report; "
+                        "consultations from the report)")
     for col in ("measure", "hours", "target", "verdict"):
         table.add_column(col)
     for m in c.response_card:

@@ -176,6 +176,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                 key=c.key, name_en=c.name.en, name_ru=c.name.ru, basis=_en(c.basis),
                 convene=tuple(c.convene), measures=frozenset(Measure(m) for m in c.measures),
                 obligation=_en(c.obligation), obliged=c.obliged, targets=dict(c.targets),
+                consult_first=c.consult_first is not None and c.consult_first.required,
                 cap_categories=tuple(c.cap_categories), basis_ru=_ru(c.basis),
                 obligation_ru=_ru(c.obligation))
             for c in ds.crisis_categories

@@ -57,10 +57,13 @@ def response_card(conn: Connection, org: Organization, row: Any,
                   history: list[tuple[Stage, datetime]], requested_at: datetime | None,
                   un_sent: datetime | None, un_applies: bool, at: datetime,
                   un_due: datetime | None = None) -> list[MarkOut]:
-    """The card's marks. The notice to the UN Security Council, once opened (with the
-    decision, whose measures it reports), is judged by its own due time, counted here
-    from the request: the card and the notice say the same."""
-    start = requested_at or aware(row.reported_at)
+    """The card's marks: consultations from the first report (Treaty art. 2: at once, no
+    request needed), the others from the request, else the report. The notice to the UN
+    Security Council, once opened (with the decision, whose measures it reports), is
+    judged by its own due time, counted here from the request: the card and the notice
+    say the same."""
+    reported = aware(row.reported_at)
+    start = requested_at or reported
 
     def entered(stage: Stage) -> datetime | None:
         return next((aware(when) for s, when in history if s is stage), None)
@@ -87,4 +90,4 @@ def response_card(conn: Connection, org: Organization, row: Any,
                         0.0 if m.elapsed is not None else None),
                     target_minutes=m.target.total_seconds() / 60 if m.target else None,
                     verdict=m.verdict)
-            for m in card.card(start, reached, targets, at, applies)]
+            for m in card.card(start, reached, targets, at, applies, reported)]

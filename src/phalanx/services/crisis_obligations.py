@@ -4,9 +4,10 @@
 Each member other than the affected ones answers the obligation — forces or means,
 other assistance, or declined with its reason — by its authorized representative
 (`policy.acts_for` … CRISIS); the crisis room and the scorecard show every member's line
-with its clock. The UN notice opens when a decision authorizing assistance is linked to
-such a crisis; the letter is generated in English and Russian from the decision's
-fields (`crisis_letter.py`); the Secretariat records it as sent."""
+with its clock, which starts with the affected state's first official request (before
+it, the lines read "not yet arisen"). The UN notice opens when a decision authorizing
+assistance is linked to such a crisis; the letter is generated in English and Russian
+from the decision's fields (`crisis_letter.py`); the Secretariat records it as sent."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class LineOut(BaseModel):
     at: UtcDateTime | None
     waiting_minutes: float | None
     overdue: bool
+    arisen: bool = True  # False: no official request yet, so no clock
+    due_at: UtcDateTime | None = None  # when the answer is due (None: not yet arisen)
 
 
 class NoticeOut(BaseModel):
@@ -50,15 +53,22 @@ class NoticeOut(BaseModel):
     status: ob.NoticeStatus
 
 
-def _arose(conn: Connection, org: Organization, row: Any) -> datetime | None:
-    """When every member's obligation arose on this crisis (None: volunteers only)."""
+def _facts(conn: Connection, org: Organization, row: Any
+           ) -> tuple[bool, list[tuple[str, datetime]], tuple[str, ...]]:
+    """Whether the category obliges all members, the official requests (article, when),
+    and the collective-defence articles."""
     cat = org.crisis_categories.get(row.category)
     requests = [(r.article, aware(r.at)) for r in conn.execute(
         select(t.official_request.c.article, t.official_request.c.at).where(
             t.official_request.c.crisis_id == row.id))]
-    return ob.arises(cat is not None and cat.obliged == "all_members",
-                     aware(row.reported_at), requests,
-                     org.settings.get("collective_defence_articles", ()))
+    return (cat is not None and cat.obliged == "all_members", requests,
+            tuple(org.settings.get("collective_defence_articles", ())))
+
+
+def _arose(conn: Connection, org: Organization, row: Any) -> datetime | None:
+    """When every member's obligation arose on this crisis: with the affected state's
+    first official request (None: none yet, or volunteers only)."""
+    return ob.arises(*_facts(conn, org, row))
 
 
 def _target(org: Organization, key: str, default: float) -> float:
@@ -66,37 +76,50 @@ def _target(org: Organization, key: str, default: float) -> float:
 
 
 def collective_defence(conn: Connection, org: Organization, row: Any) -> bool:
-    """Is this an art. 4 crisis: does every member owe assistance and the UN a notice?"""
-    return _arose(conn, org, row) is not None
+    """Is this an art. 4 crisis: does every member owe assistance and the UN a notice?
+    (Whether the obligation has arisen yet is `_arose`.)"""
+    return ob.binds(*_facts(conn, org, row))
 
 
 def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
-    """The members that owe an answer: every member on the day the obligation arose but
-    the affected ones and those whose participation is suspended (a member not taking
-    part in the work, or in arrears, is still bound)."""
-    return _obliged_on(org, row, _arose(conn, org, row))
-
-
-def _obliged_on(org: Organization, row: Any, arose: datetime | None) -> list[str]:
-    if arose is None:
+    """The members that owe an answer on a crisis of collective defence: every member on
+    the day the obligation arose (before the request: the day of the report) but the
+    affected ones and those whose status the dataset exempts (`obligation_exempt`; the
+    CSTO: suspended members, a setting). Without that rule every member bound on the day
+    owes an answer, suspended or not."""
+    if not collective_defence(conn, org, row):
         return []
+    return _obliged_on(org, row, _arose(conn, org, row) or aware(row.reported_at))
+
+
+def exempt_statuses(org: Organization) -> frozenset[MembershipStatus]:
+    """The membership statuses the dataset leaves out of the art. 4 obligation."""
+    rule = org.settings.get("obligation_exempt") or {}
+    return frozenset(MembershipStatus(s) for s in rule.get("statuses", ()))
+
+
+def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
     affected = {s for s in row.affected.split(",") if s}
-    return [m.state for m in membership.members_on(org, arose.date())
-            if m.state not in affected and m.status is not MembershipStatus.SUSPENDED]
+    exempt = exempt_statuses(org)
+    return [m.state for m in membership.members_on(org, day.date())
+            if m.state not in affected and m.status not in exempt]
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
-    arose = _arose(conn, org, row)
-    obliged = _obliged_on(org, row, arose)
-    if not obliged or arose is None:
+    """Every obliged member's line; before the affected state's first official request
+    the obligation has not arisen: no clock runs and no line is overdue."""
+    obliged = obliged_states(conn, org, row)
+    if not obliged:
         return []
+    arose = _arose(conn, org, row)
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(
                  t.obligation_answer.c.crisis_id == row.id))]
     target = timedelta(hours=_target(org, "obligation_answer_target_hours", 24))
     return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
                     waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
-                    overdue=x.overdue)
+                    overdue=x.overdue, arisen=x.arisen,
+                    due_at=arose + target if arose is not None else None)
             for x in ob.lines(obliged, given, arose, at, target)]
 
 
@@ -116,7 +139,7 @@ def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
 def open_notice(w: Write, org: Organization, row: Any, decision_id: int, at: datetime) -> bool:
     """Called when a decision is linked: an art. 4 crisis's notice to the UN Security
     Council opens (once). Returns whether it opened now."""
-    if _arose(w.conn, org, row) is None:
+    if not collective_defence(w.conn, org, row):
         return False
     if w.conn.execute(select(t.un_notice.c.crisis_id).where(
             t.un_notice.c.crisis_id == row.id)).first() is not None:

@@ -18,7 +18,7 @@ nothing is written. The items come most urgent first: overdue, then by deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -32,7 +32,6 @@ from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
-from phalanx.services import organization as orgs
 from phalanx.services import outbox, watch
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
@@ -119,12 +118,11 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                                   aware(needs) < at, topic))
             room = crs.get(conn, c.id, actor=actor, at=at)
             for line in room.obligations:
-                if line.state == actor.state and line.answer is None:
-                    hours = float(orgs.organization(conn).settings.get(
-                        "obligation_answer_target_hours", 24))
+                # owed from the affected state's first official request, due from it
+                if line.state == actor.state and line.answer is None \
+                        and line.due_at is not None:
                     items.append(Item("obligation", c.title, f"/crises/{c.id}#obligations",
-                                      aware(c.reported_at) + timedelta(hours=hours),
-                                      line.overdue, topic))
+                                      line.due_at, line.overdue, topic))
             for r in room.requests:
                 if r.status == "open" and r.state != actor.state and \
                         not any(o.state == actor.state for o in r.offers):

@@ -189,6 +189,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "key": c.key, "name_en": c.name_en, "name_ru": c.name_ru, "basis": c.basis,
             "convene": list(c.convene), "measures": sorted(m.value for m in c.measures),
             "obligation": c.obligation, "obliged": c.obliged, "targets": c.targets,
+            "consult_first": c.consult_first,
             "cap_categories": list(c.cap_categories), "basis_ru": c.basis_ru,
             "obligation_ru": c.obligation_ru} for c in org.crisis_categories.values()],
         operations=org.operations,
@@ -336,6 +337,7 @@ def load(conn: Connection) -> Organization | None:
                 key=c["key"], name_en=c["name_en"], name_ru=c["name_ru"], basis=c["basis"],
                 convene=tuple(c["convene"]), measures=frozenset(Measure(m) for m in c["measures"]),
                 obligation=c["obligation"], obliged=c["obliged"], targets=dict(c["targets"]),
+                consult_first=bool(c.get("consult_first", False)),
                 cap_categories=tuple(c["cap_categories"]), basis_ru=c.get("basis_ru", ""),
                 obligation_ru=c.get("obligation_ru", ""))
             for c in o.crisis_categories

@@ -5,11 +5,46 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from phalanx.dataset.schema.base import Key, Model, TextIn
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class ConsultFirstIn(Model):
+    """Whether a crisis of the category is rejected only after the members consult
+    (`workflow.refusals`): cited, or marked `setting: true`."""
+
+    required: bool = True
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> ConsultFirstIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("consult_first cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
+
+
+class ObligationExemptIn(Model):
+    """The members left out of the art. 4 obligation (`organization.settings.
+    obligation_exempt`): by their membership status on the day it arose; cited, or a
+    setting. Absent: every member bound on the day but the affected ones owes an answer."""
+
+    statuses: list[Literal["suspended", "not_taking_part"]] = Field(min_length=1)
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> ObligationExemptIn:
+        if not self.setting and not self.source.strip():
+            raise ValueError("obligation_exempt cites its source (`source:`) or is marked "
+                             "`setting: true`")
+        return self
 
 
 class CrisisCategoryIn(Model):
@@ -21,6 +56,9 @@ class CrisisCategoryIn(Model):
                            "military_crrf", "military_peacekeeping"]] = Field(min_length=1)
     obligation: TextIn | NonEmpty
     obliged: Literal["all_members", "volunteers"]
+    # absent: a crisis of the category may be rejected at "reported" without consultations
+    # (unless it is one of collective defence)
+    consult_first: ConsultFirstIn | None = None
     targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
                           "deployed", "monitoring"], int] = {}
     cap_categories: list[str] = []

@@ -17,7 +17,7 @@ from phalanx.dataset.schema.membership import (
     OfficeIn,
     StateIn,
 )
-from phalanx.dataset.schema.operations import CrisisCategoryIn, OperationIn
+from phalanx.dataset.schema.operations import CrisisCategoryIn, ObligationExemptIn, OperationIn
 from phalanx.dataset.schema.registers import (
     ExerciseIn,
     ExternalRelationsIn,
@@ -56,6 +56,14 @@ class OrganizationIn(Model):
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
                 raise ValueError(f"in_arrears.{i}.{where}: {first['msg']}") from None
+        if "obligation_exempt" in value:
+            try:
+                ObligationExemptIn.model_validate(value["obligation_exempt"])
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ValueError(f"obligation_exempt{'.' + where if where else ''}: "
+                                 f"{first['msg']}") from None
         return value
 
 

@@ -5,12 +5,15 @@
   members (`obliged: all_members`), each member other than the affected ones answers —
   forces or means offered, other assistance, or declined with its reason — and until it
   does its line reads "no answer yet", with the time since the obligation arose and
-  whether the target (setting `obligation_answer_target_hours`) has passed. The same
-  holds in any category once the affected state's official request invokes the
-  collective-defence article (`collective_defence_articles`, e.g. "Treaty art. 4": the
-  request of January 2022 under a threat to a member's security); the obligation then
-  arises with that request. Where neither holds, the category relies on volunteers and
-  no line is owed.
+  whether the target (setting `obligation_answer_target_hours`) has passed. The
+  obligation arises with the attacked (affected) state's first official request:
+  assistance under art. 4 is given at its request (DOMAIN §7; the dataset's `aggression`
+  obligation, "at the request of the attacked state"). Before any request no clock runs:
+  the lines read "not yet arisen", never overdue. The same holds in any category once the
+  affected state's official request invokes the collective-defence article
+  (`collective_defence_articles`, e.g. "Treaty art. 4": the request of January 2022
+  under a threat to a member's security); the obligation then arises with that request.
+  Where neither holds, the category relies on volunteers and no line is owed.
 - The UN Security Council is notified at once (UN Charter art. 51, as the Treaty's art. 4
   refers to it; DOMAIN §7 "the UN Security Council is notified at once"): the task opens
   when a decision authorizing assistance is linked to an art. 4 crisis; its target is the
@@ -97,15 +100,24 @@ def invokes(article: str, collective_defence: Iterable[str]) -> bool:
     return False
 
 
-def arises(category_obliges_all: bool, reported: datetime,
-           requests: Iterable[tuple[str, datetime]], collective_defence: Iterable[str]
-           ) -> datetime | None:
-    """When every member's obligation arose: at the report where the category obliges
-    all members, else with the first official request invoking a collective-defence
-    article; None if it never did."""
-    if category_obliges_all:
-        return reported
-    times = [at for article, at in requests if invokes(article, collective_defence)]
+def binds(category_obliges_all: bool, requests: Iterable[tuple[str, datetime]],
+          collective_defence: Iterable[str]) -> bool:
+    """Is the crisis one of collective defence (every member owes assistance, the UN a
+    notice): its category obliges all members, or an official request invokes a
+    collective-defence article."""
+    articles = tuple(collective_defence)
+    return category_obliges_all or any(invokes(article, articles) for article, _ in requests)
+
+
+def arises(category_obliges_all: bool, requests: Iterable[tuple[str, datetime]],
+           collective_defence: Iterable[str]) -> datetime | None:
+    """When every member's obligation arose: with the affected state's first official
+    request where the category obliges all members (assistance is given at the attacked
+    state's request), else with the first official request invoking a collective-defence
+    article; None while there is none (no clock runs)."""
+    articles = tuple(collective_defence)
+    times = [at for article, at in requests
+             if category_obliges_all or invokes(article, articles)]
     return min(times) if times else None
 
 
@@ -131,6 +143,7 @@ class Line:
     at: datetime | None
     waiting: timedelta | None  # since the obligation arose, while unanswered
     overdue: bool
+    arisen: bool = True  # False: no request yet, no clock
 
 
 def answer_problems(answer: Answer, detail: str) -> list[str]:
@@ -141,9 +154,11 @@ def answer_problems(answer: Answer, detail: str) -> list[str]:
     return []
 
 
-def lines(obliged: list[str], given: list[Given], since: datetime, now: datetime,
+def lines(obliged: list[str], given: list[Given], since: datetime | None, now: datetime,
           target: timedelta) -> list[Line]:
-    """Every obliged member's line, in the order given; the latest answer counts."""
+    """Every obliged member's line, in the order given; the latest answer counts. Before
+    the obligation arose (`since` None) an unanswered line has no clock and is never
+    overdue."""
     latest: dict[str, Given] = {}
     for g in sorted(given, key=lambda g: g.at):
         latest[g.state] = g
@@ -151,7 +166,9 @@ def lines(obliged: list[str], given: list[Given], since: datetime, now: datetime
     for state in obliged:
         g = latest.get(state)
         if g is not None:
-            out.append(Line(state, g.answer, g.detail, g.at, None, False))
+            out.append(Line(state, g.answer, g.detail, g.at, None, False, since is not None))
+        elif since is None:
+            out.append(Line(state, None, "", None, None, False, False))
         else:
             waiting = max(now - since, timedelta(0))
             out.append(Line(state, None, "", None, waiting, waiting > target))

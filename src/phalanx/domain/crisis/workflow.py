@@ -11,17 +11,19 @@
 Every move is checked by `refusals`, which answers with the reasons it may not happen
 (an empty list means it may). The guards encode the treaty: consultations are convened
 before anything else (art. 2); a response needs an adopted decision; military measures
-need a decision that authorizes them; the CRRF is not used for a bilateral dispute
-between members nor against CIS partners or neighbouring states; peacekeepers go to a
-member's territory only at its official request, elsewhere only with a UN Security
-Council mandate; any other military assistance answers the affected state's recorded
-official request, wherever it is given (DOMAIN §7: "assistance under art. 4 is given at
-the request of the attacked state"; `authority.py`); "no action" and "rejected" need a
-recorded reason; closing needs the after-action review.
+need a decision that authorizes them; the CRRF is not used to solve a bilateral
+political problem between states nor against CIS partners or neighbouring states
+(seeds); peacekeepers go to a member's territory only at its official request, elsewhere
+only with a UN Security Council mandate; any other military assistance answers the
+affected state's recorded official request, wherever it is given (DOMAIN §7: "assistance
+under art. 4 is given at the request of the attacked state"; `authority.py`); "no
+action" and "rejected" need a recorded reason; closing needs the after-action review.
 
-A crisis of collective defence (its category obliges all members, or a request invokes
-art. 4) is not rejected before the members consult (Treaty art. 2: they "immediately
-activate joint consultations"). A crisis does not close while units of its decided
+A crisis whose category says the members consult first (`Category.consult_first`, from
+the dataset: the CSTO's threat to a member's security, aggression and armed attack, each
+citing Treaty art. 2: they "immediately activate joint consultations"), and any crisis of
+collective defence (its category obliges all members, or a request invokes art. 4), is
+not rejected before the members consult. A crisis does not close while units of its decided
 deployment are still out without a decided withdrawal (the mission ends with the way
 home; setting). An unsent notice to the UN Security Council does not hold the closing:
 it stays overdue on the card and escalated (`services/crises/workflow.py`). Once the
@@ -99,6 +101,9 @@ class Category:
     obligation: str
     obliged: str  # "all_members" (art. 4) or "volunteers"
     targets: dict[str, int] = field(default_factory=dict)  # stage -> minutes
+    # not rejected before the members consult (the dataset's `consult_first`; the CSTO:
+    # the categories under Treaty art. 2 and 4)
+    consult_first: bool = False
     cap_categories: tuple[str, ...] = ()
     basis_ru: str = ""  # the basis and the obligation in Russian, where the dataset has it
     obligation_ru: str = ""
@@ -114,7 +119,8 @@ class Situation:
     decision_adopted: bool = False
     decision_authorizes: frozenset[Measure] = frozenset()
     measures: frozenset[Measure] = frozenset()
-    bilateral_dispute: bool = False  # a dispute between two members
+    # a bilateral political problem between states (any two, members or not: seeds)
+    bilateral_dispute: bool = False
     against_cis_or_neighbour: bool = False
     official_request: bool = False  # the affected member asked officially (for peacekeeping)
     # the military measures an affected member's recorded official request asks for
@@ -146,9 +152,10 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
     out: list[str] = []
     if target in (Stage.NO_ACTION, Stage.REJECTED) and not reason.strip():
         out.append(f"'{target.value.replace('_', ' ')}' needs a recorded reason")
-    if target is Stage.REJECTED and s.stage is Stage.REPORTED and s.collective_defence:
-        out.append("aggression against a member is not rejected before the members consult "
-                   "(Treaty art. 2: consultations at once): convene them")
+    if target is Stage.REJECTED and s.stage is Stage.REPORTED and (
+            s.category.consult_first or s.collective_defence):
+        out.append("this crisis is not rejected before the members consult (Treaty art. 2: "
+                   "consultations at once): convene them")
     if target is Stage.CONSULTATIONS and not s.consultations_convened:
         out.append("consultations must be convened first (Treaty art. 2): convene a session")
     if target is Stage.DECISION and not s.decision_adopted:
@@ -197,7 +204,7 @@ def military_refusals(s: Situation) -> list[str]:
     out += mandate_refusals(s)
     if Measure.MILITARY_CRRF in s.measures:
         if s.bilateral_dispute:
-            out.append("the CRRF is not used to settle a bilateral dispute between members")
+            out.append("the CRRF is not used to solve a bilateral political problem between states")
         if s.against_cis_or_neighbour:
             out.append("the CRRF is not used against CIS partners or neighbouring states")
     if Measure.MILITARY_PEACEKEEPING in s.measures:

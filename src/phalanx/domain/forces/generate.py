@@ -4,7 +4,7 @@ seed gives the same instance. Nothing here is real data.
 
 With `rules`, the instance exercises the registry's rules through `registry.availability`
 (the same function the service applies): a few units withdrawn, some certifications
-expired, CRRF units barred from a crisis that is a bilateral dispute, peacekeepers from
+expired, CRRF units barred from a crisis that is a bilateral political problem, peacekeepers from
 a crisis without an official request, one state declining a crisis and another making
 only some of its units available; and listed ground times (rail) between some garrisons
 and the crisis places."""

@@ -4,9 +4,9 @@ A unit's state decides, crisis by crisis, whether its units take part (Charter a
 voluntary participation): all of them, some named ones, or none, possibly with
 conditions. A unit is used for a crisis only when its state has made it available, its
 certification has not expired, and no rule of the treaty bars its formation: the CRRF is
-not used for a bilateral dispute between members nor against CIS partners or neighbours
-(DOMAIN.md §3); peacekeepers go to a member's territory only at its official request,
-elsewhere only with a UN Security Council mandate.
+not used to solve a bilateral political problem between states nor against CIS partners
+or neighbouring states (seeds; DOMAIN.md §3); peacekeepers go to a member's territory
+only at its official request, elsewhere only with a UN Security Council mandate.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class UnitFacts:
 @dataclass(frozen=True)
 class CrisisFacts:
     key: str
-    bilateral_dispute: bool = False
+    bilateral_dispute: bool = False  # a bilateral political problem between states
     against_cis_or_neighbour: bool = False
     official_request: bool = False
     un_mandate: bool = False
@@ -127,7 +127,7 @@ def _bar(u: UnitFacts, answer: Consent | None, crisis: CrisisFacts, on: date) ->
         return f"certification expired on {u.certified_until.isoformat()}"
     if u.use_constraint == "crrf":
         if crisis.bilateral_dispute:
-            return "the CRRF is not used to settle a bilateral dispute between members"
+            return "the CRRF is not used to solve a bilateral political problem between states"
         if crisis.against_cis_or_neighbour:
             return "the CRRF is not used against CIS partners or neighbouring states"
     if u.use_constraint == "peacekeeping":

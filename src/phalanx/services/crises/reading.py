@@ -192,7 +192,8 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
         pdf.Section(_("Response scorecard (minutes)"), table=[[_("Measure"), _("Minutes")]] + [
             [label("scorecard", k.replace("_minutes", "")), "—" if v is None else f"{v:g}"]
             for k, v in card.items()]),
-        pdf.Section(_("Response card (hours from the official request, else the report)"),
+        pdf.Section(_("Response card (hours from the official request, else the report; "
+                      "consultations from the report)"),
                     table=[[_("Measure"), _("Hours"), _("Target"), _("Verdict")]] + [
             [label("measure", m.measure),
              "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",

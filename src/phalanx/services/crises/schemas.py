@@ -182,7 +182,8 @@ class CrisisOut(BaseModel):
     sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
     obligations: list[LineOut] = Field(default_factory=list)  # art. 4: every member's line
     un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
-    # from the official request (else the report) to each step, beside its target
+    # to consultations from the report, to each other step from the official request
+    # (else the report), beside its target
     response_card: list[MarkOut] = Field(default_factory=list)
     # the decision's period and its end, where it has one
     mandate: MandateOut | None = None

@@ -27,12 +27,12 @@ MESSAGES = (
     N_("choose the measures of the response"),
     N_("nothing is deployed yet: no offered unit has been accepted"),
     N_("closing needs the after-action review"),
-    N_("the CRRF is not used to settle a bilateral dispute between members"),
+    N_("the CRRF is not used to solve a bilateral political problem between states"),
     N_("the CRRF is not used against CIS partners or neighbouring states"),
     N_("peacekeepers go to a member's territory only at its official request"),
     N_("outside members' territory peacekeepers need a UN Security Council mandate"),
-    N_("aggression against a member is not rejected before the members consult (Treaty "
-       "art. 2: consultations at once): convene them"),
+    N_("this crisis is not rejected before the members consult (Treaty art. 2: "
+       "consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),

@@ -48,14 +48,14 @@ CRISIS_LABELS: dict[str, dict[str, str]] = {
         'withdrawal_start': L_('card', 'start of withdrawal'),
     },
     'constraint': {
-        'crrf': L_('constraint', 'CRRF rule: not in bilateral disputes, not against CIS partners or neighbours'),
+        'crrf': L_('constraint', 'CRRF rule: not for bilateral political problems between states, not against CIS partners or neighbours'),
         'none': L_('constraint', '—'),
         'peacekeeping': L_('constraint', "on a member's territory at its request; elsewhere with a UN mandate"),
     },
     'flag': {
         'abroad': L_('flag', "outside members' territory"),
         'against_cis_or_neighbour': L_('flag', 'against a CIS partner or neighbour'),
-        'bilateral_dispute': L_('flag', 'bilateral dispute between members'),
+        'bilateral_dispute': L_('flag', 'bilateral political problem between states'),
         'official_request': L_('flag', 'official request of the affected state'),
         'un_mandate': L_('flag', 'UN Security Council mandate'),
     },
