@@ -267,6 +267,10 @@ def test_the_board_shows_the_answers_of_a_consultation(
     assert board["RUS"] == ("not_stated", "not yet reached")
     html = client.get(f"/drafts/{d.id}/board?lang=ru").text
     assert "телефон" in html  # how the answer was given
+    # a single state not reached yet, in words that agree with it
+    html = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert tiles(html)["RUS"] == ("not_stated", "ответа ещё нет")
+    assert element(html, "tr", "consulted-RUS") == "Россия ответа ещё нет"
 
 
 
