@@ -42,7 +42,8 @@ def _marking(actor: Principal, lang: str = "en") -> str:
 
 @router.get("/operations", response_class=HTMLResponse)
 def operations(request: Request, actor: Reader, org: Org) -> HTMLResponse:
-    return render(request, "operations.html", {"ops": list(org.operations.values())})
+    return render(request, "operations.html", {"ops": list(org.operations.values()),
+                                               "bodies": org.bodies})
 
 
 @router.get("/operations/{key}", response_class=HTMLResponse)
