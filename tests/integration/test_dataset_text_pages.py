@@ -58,6 +58,17 @@ def test_the_operations_list_names_the_leading_bodies_and_observers(
     assert "ОБСЕ" in ru and "OSCE" not in ru
 
 
+def test_the_operations_figures_name_their_source_in_words(secretariat: TestClient) -> None:
+    """The dataset's tag of a source ("seeds": its reference pages) is no text for a
+    reader: the dashboard's historical figures name it in the page's language."""
+    en = unescape(secretariat.get("/operations/channel?lang=en").text)
+    ru = unescape(secretariat.get("/operations/channel?lang=ru").text)
+    assert "about 245 t of drugs to date (the organization's reference pages)" in en
+    assert "к настоящему времени около 245 т наркотиков (справочные материалы Организации)" \
+        in ru
+    assert "(seeds)" not in en and "(seeds)" not in ru
+
+
 def test_the_operations_map_names_countries_in_the_pages_language(
         secretariat: TestClient) -> None:
     en = secretariat.get("/operations/channel?lang=en").text
