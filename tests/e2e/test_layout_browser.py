@@ -2,8 +2,8 @@
 phone (a touch screen of 360 px, at twice the pixels) or on a desktop (1440 px), for every
 role; no table squeezes a column until its words break letter by letter, and none runs
 out of its box on the phone (a table too wide shows its rows as cards); on the phone
-every button, field, fold and menu link is at least 44 × 44 px, and a Russian page
-writes its dates day first; on a phone the menu folds behind one button and holds only
+every button, field, fold, menu link and link to a file is at least 44 × 44 px, and a
+Russian page writes its dates day first; on a phone the menu folds behind one button and holds only
 what the role can use, and the header takes two rows of a finger's height (a sixth of
 the screen at most), the desktop's as it was; without scripts the menu is a list. On the
 same visits, for the roles in `AXE_ROLES`, axe-core finds no serious or critical
@@ -70,12 +70,14 @@ BROKEN_WORDS = """() => {
 
 
 # what a finger works (WCAG 2.5.5, 44 × 44 CSS px): buttons, fields, folds, the menu's and
-# the languages' links, the links that stand as actions in a toolbar, a checkbox with its
-# label, the maps' zoom buttons; not a link inside a sentence
+# the languages' links, the links that stand as actions in a toolbar, the links to a file
+# (a PDF, an XML, a letter: "PDF · Akoma Ntoso XML", "CAP", wherever they stand), a
+# checkbox with its label, the maps' zoom buttons; not a link inside a sentence
 TAP_TARGETS = """() => {
   const out = [];
   const sel = "button, select, input:not([type=hidden]), summary, nav.main a, .lang a, .user a, "
-    + ".toolbar a, .leaflet-control-zoom a, .leaflet-control-layers-toggle, details.jump a";
+    + ".toolbar a, .leaflet-control-zoom a, .leaflet-control-layers-toggle, details.jump a, "
+    + "main a[download], main a[href^='/api/'], main a[href*='.pdf'], main a[href*='.xml']";
   document.querySelectorAll(sel).forEach((el) => {
     if (el.closest("details:not([open]) > :not(summary)")) return;
     const box = el.matches("input[type=checkbox], input[type=radio]")

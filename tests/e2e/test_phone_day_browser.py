@@ -8,6 +8,7 @@ tap targets, dates) are in test_layout_browser.py, the maps' in test_forces_brow
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -98,5 +99,52 @@ def test_a_chart_is_read_and_its_bars_tapped_on_a_phone(browser: Any,
         tip = page.locator("p.chart-tip").first
         assert tip.inner_text() == bar.locator("title").text_content()
         assert re.search(r"\d", tip.inner_text()) and tip.get_attribute("role") == "status"
+    finally:
+        ctx.close()
+
+
+# the deployment plan's chart as drawn: its axis's labels, its units' names and bars, and
+# the box it scrolls in, each a rectangle on the screen
+GANTT = """() => {
+  const svg = document.querySelector('svg.gantt');
+  const rect = (e) => { const r = e.getBoundingClientRect();
+                        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return {box: rect(svg.closest('.chart')),
+          axis: Array.from(svg.querySelectorAll('text.axis'), rect),
+          names: Array.from(svg.querySelectorAll('text.label'), rect),
+          bars: Array.from(svg.querySelectorAll('rect.bar'), rect)};
+}"""
+
+
+def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> None:  # noqa: F811
+    """The plan's chart on a phone: its axis's labels never overlap, and at first sight
+    the bars are in the box, beside no column of names taking it (each name is above
+    its bar)."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("planner", "demo-planner-pass"))
+        page.goto(f"{base_url}/crises")
+        rooms = [page.locator("#crisis-board a[href^='/crises/']").nth(i).get_attribute("href")
+                 for i in range(page.locator("#crisis-board a[href^='/crises/']").count())]
+        for room in dict.fromkeys(rooms):
+            page.goto(f"{base_url}{room}?lang=ru#forces")
+            if page.locator("svg.gantt").count():
+                break
+        else:
+            pytest.fail("no crisis of the demo has a plan")
+        page.locator("svg.gantt").first.scroll_into_view_if_needed()
+        seen = page.evaluate(GANTT)
+        axis, box = seen["axis"], seen["box"]
+        assert len(axis) >= 3 and axis[0]["bottom"] - axis[0]["top"] >= 10
+        assert all(a["right"] + 4 <= b["left"] for a, b in pairwise(axis)), \
+            axis
+        assert all(n["bottom"] <= b["top"] for n, b in zip(seen["names"], seen["bars"],
+                                                           strict=True))
+        # the bars start near the box's left edge, and the first view shows hours of them
+        assert min(b["left"] for b in seen["bars"]) - box["left"] < 0.2 * (box["right"]
+                                                                         - box["left"])
+        assert sum(1 for a in axis if a["right"] <= box["right"]) >= 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         ctx.close()

@@ -140,3 +140,32 @@ def test_a_stale_move_comes_back_with_no_move_chosen(
     assert phone.url == url and phone.locator("#transition-error").count() == 1
     with db.read() as conn:
         assert crises.get(conn, cid, actor=SYSTEM).stage is Stage.ASSESSMENT
+
+
+def test_coordinates_typed_with_a_comma_stay_as_typed_after_a_refusal(
+        phone: Any, site: tuple[str, Database]) -> None:  # noqa: F811
+    """On a phone in Russian a crisis is reported with a decimal comma and a longitude
+    mistyped: the refusal gives back the coordinates as typed, the map's point is read
+    with its comma, and the corrected report is stored at the point typed."""
+    base_url, db = site
+    login(phone, base_url, "rep-kgz", "demo-rep-kgz")
+    phone.goto(f"{base_url}/crises")
+    form = "#report-form"
+    phone.fill(f"{form} input[name=title]", "Оползень у Кара-Балты")
+    phone.fill(f"{form} input[name=lat]", "44,17")
+    phone.fill(f"{form} input[name=lon]", "8045")
+    phone.click(f"{form} button[type=submit]")
+    phone.wait_for_selector("#report-error")
+    phone.wait_for_selector("#place-map[data-ready='1']")
+    assert phone.input_value(f"{form} input[name=lat]") == "44,17"
+    assert phone.input_value(f"{form} input[name=lon]") == "8045"
+    assert phone.locator("#place-map").get_attribute("data-picked") is None  # off the globe
+
+    phone.fill(f"{form} input[name=lon]", "80,0")
+    assert phone.locator("#place-map").get_attribute("data-picked") == "44.1700,80.0000"
+    assert phone.input_value(f"{form} input[name=lon]") == "80,0"
+    phone.click(f"{form} button[type=submit]")
+    phone.wait_for_url(f"{base_url}/crises/*")
+    with db.read() as conn:
+        saved = next(x for x in crises.board(conn, actor=SYSTEM) if x.title.startswith("Оползень"))
+    assert (saved.lat, saved.lon) == (44.17, 80.0)

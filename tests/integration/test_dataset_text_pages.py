@@ -33,6 +33,7 @@ def secretariat(client: TestClient) -> TestClient:  # noqa: F811
     ("/forces?formation=crrf", "Air assault battalion group 1"),
     ("/joint-exercises", "Exercise of the Collective Rapid Reaction Force."),
     ("/bodies/csc", "Kassym-Jomart Tokayev"),
+    ("/operations", "Interpol"),
 ])
 def test_a_text_of_the_dataset_reads_in_the_pages_language(secretariat: TestClient,
                                                            path: str, english: str) -> None:
@@ -41,6 +42,31 @@ def test_a_text_of_the_dataset_reads_in_the_pages_language(secretariat: TestClie
     ru = unescape(secretariat.get(f"{path}{sep}lang=ru").text)
     assert english in en and RU[english] not in en
     assert RU[english] in ru and english not in ru
+
+
+def test_the_operations_list_names_the_leading_bodies_and_observers(
+        secretariat: TestClient) -> None:
+    org = read(builtin_path())[0]
+    ops = [op for op in org.operations.values() if op.get("led_by")]
+    assert ops
+    for lang in ("en", "ru"):
+        html = unescape(secretariat.get(f"/operations?lang={lang}").text)
+        for op in ops:
+            assert org.bodies[op["led_by"]].name.get(lang) in html, (lang, op["key"])
+            assert f" · {op['led_by']}<" not in html, (lang, op["key"])
+    ru = unescape(secretariat.get("/operations?lang=ru").text)
+    assert "ОБСЕ" in ru and "OSCE" not in ru
+
+
+def test_the_operations_figures_name_their_source_in_words(secretariat: TestClient) -> None:
+    """The dataset's tag of a source ("seeds": its reference pages) is no text for a
+    reader: the dashboard's historical figures name it in the page's language."""
+    en = unescape(secretariat.get("/operations/channel?lang=en").text)
+    ru = unescape(secretariat.get("/operations/channel?lang=ru").text)
+    assert "about 245 t of drugs to date (the organization's reference pages)" in en
+    assert "к настоящему времени около 245 т наркотиков (справочные материалы Организации)" \
+        in ru
+    assert "(seeds)" not in en and "(seeds)" not in ru
 
 
 def test_the_operations_map_names_countries_in_the_pages_language(

@@ -120,6 +120,28 @@ def test_a_decision_in_russian_alone_reads_everywhere(
         assert paras == ["Совет решает:", "1. Утвердить план консультаций."]
 
 
+def marked(html: str, error_id: str) -> list[str]:
+    """The text fields marked wrong, each pointing at the refusal `error_id`."""
+    return re.findall(rf'<textarea name="(text_\w+)"[^>]* aria-invalid="true" '
+                      rf'aria-describedby="{error_id}"', html)
+
+
+def test_the_revision_form_names_the_text_fields_as_labelled(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the plan", text_en="To plan."), actor=SEC)
+    login(client, "secretariat")
+    html = client.get(f"/drafts/{d.id}?lang=en").text
+    assert marked(html, "revise-error") == []
+    r = client.post(f"/drafts/{d.id}/revise?lang=en", data={"csrf_token": token(html)})
+    assert r.status_code == 422
+    error = re.search(r'id="revise-error">([^<]+)<', r.text)
+    assert error is not None
+    assert error.group(1) == "Fill in the field “English” or “Русский”: both are empty"
+    assert marked(r.text, "revise-error") == ["text_en", "text_ru"]
+
+
 def test_the_session_form_takes_a_russian_text_and_keeps_the_input_when_refused(
         client: TestClient, accounts_db: Database) -> None:
     m = session(accounts_db)
@@ -139,7 +161,10 @@ def test_the_session_form_takes_a_russian_text_and_keeps_the_input_when_refused(
     form = re.search(r'<form[^>]*id="draft-form".*?</form>', r.text, re.S)
     assert form is not None
     error = re.search(r'id="draft-error">([^<]+)<', form.group(0))
-    assert error is not None and "на английском или на русском" in error.group(1)
+    # named as the fields are labelled, and both fields marked
+    assert error is not None and error.group(1) == "Заполните поле «English» или «Русский»: " \
+        "оба пусты"
+    assert marked(form.group(0), "draft-error") == ["text_en", "text_ru"]
     assert 'value="О другом плане"' in form.group(0)
     assert re.search(r'value="KAZ" selected', form.group(0))
     assert re.search(r'value="RUS" selected', form.group(0))
@@ -163,6 +188,10 @@ def test_the_crisis_rooms_consultation_form_takes_a_russian_text(
     assert r.status_code == 422
     assert re.search(r'<details class="card" open><summary>', r.text)
     assert 'id="consultation-draft-error"' in r.text
+    assert "Fill in the field “English” or “Русский”: both are empty" in r.text
+    assert "text_en" not in re.search(r'id="consultation-draft-error">([^<]+)<',
+                                      r.text).group(1)  # type: ignore[union-attr]
+    assert marked(r.text, "consultation-draft-error") == ["text_en", "text_ru"]
     assert 'value="О миротворческих силах"' in r.text
     r = client.post(f"/crises/{c.id}/consultation", data={**data, "text_ru": "Направить."},
                     follow_redirects=False)

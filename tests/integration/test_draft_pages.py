@@ -184,6 +184,13 @@ def written(db: Database) -> dec.DraftOut:
         deadline=now() + timedelta(days=5)), actor=SEC)
 
 
+def element(html: str, tag: str, id_: str) -> str:
+    """The text of the element `<tag id=id_>`."""
+    m = re.search(rf'<{tag}[^>]* id="{id_}"[^>]*>(.*?)</{tag}>', html, re.S)
+    assert m is not None, f"no {tag} {id_}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1))).strip()
+
+
 def test_the_written_procedure_asks_only_the_state_whose_turn_it_is(
         client: TestClient, accounts_db: Database) -> None:
     d = written(accounts_db)
@@ -292,4 +299,36 @@ def test_the_board_shows_the_answers_of_a_consultation(
     assert board["RUS"] == ("not_stated", "not yet reached")
     html = client.get(f"/drafts/{d.id}/board?lang=ru").text
     assert "телефон" in html  # how the answer was given
+    # a single state not reached yet, in words that agree with it
+    html = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert tiles(html)["RUS"] == ("not_stated", "ответа ещё нет")
+    assert element(html, "tr", "consulted-RUS") == "Россия ответа ещё нет"
 
+
+
+def test_a_decision_by_consultation_reads_in_russian(
+        client: TestClient, accounts_db: Database) -> None:
+    """The chair's announcement and the answers of a consultation on a Russian page: the
+    outcome's reason in Russian words with its date day first, and each head of state
+    by the name the dataset writes in Russian."""
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", procedure="consultation", question="peacekeeping", title="On peacekeeping",
+        text_en="To send the peacekeeping forces."), actor=SEC)
+    assert d.chair is not None
+    given = now().replace(second=0, microsecond=0)
+    for state in d.signing_order:
+        dec.record_answer(accounts_db, d.id, dec.ConsultationAnswerIn(
+            state=state, position=Position.SUPPORT, given_at=given), actor=rep(d.chair))
+    done = dec.announce(accounts_db, d.id, actor=rep(d.chair))
+    assert "by consultation of the heads of state" in (done.outcome_reason or "")
+    login(client, "rep-tjk")
+    html = client.get(f"/drafts/{d.id}?lang=ru").text
+    announced = element(html, "p", "announced")
+    assert "путём консультаций глав государств, объявлено председателем" in announced
+    assert f"последний ответ {given:%d.%m.%Y %H:%M} UTC: принято" in announced
+    assert "ни один член с правом голоса не возражает" in announced
+    assert not re.search(r"[A-Za-z]{3,}[a-z]", announced.replace("UTC", "")), announced
+    board = element(html, "p", f"outcome-{d.id}")
+    assert "путём консультаций" in board and "by consultation" not in board
+    row = element(html, "tr", "consulted-RUS")
+    assert "Владимир Путин" in row and "Vladimir Putin" not in row

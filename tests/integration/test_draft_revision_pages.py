@@ -77,7 +77,7 @@ def test_the_secretariat_revises_a_returned_draft_on_its_page(
         "csrf_token": token(html), "text_en": "", "text_ru": ""})
     assert r.status_code == 422
     error = re.search(r'id="revise-error">([^<]+)<', r.text)
-    assert error is not None and "на английском или на русском" in error.group(1)
+    assert error is not None and "«English» или «Русский»" in error.group(1)
     r = client.post(f"/drafts/{d.id}/revise", data={
         "csrf_token": token(html), "text_en": "After consultations, the Council decides.",
         "text_ru": "После консультаций Совет решает."}, follow_redirects=False)

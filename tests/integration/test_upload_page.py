@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from fastapi.testclient import TestClient
@@ -115,3 +116,29 @@ def test_who_may_not_submit_is_told_so_before_sending_a_file(accounts_db: Databa
             in refused
         assert "/operations/illegal/upload" not in client.get(
             "/operations/illegal?lang=en").text
+
+
+def test_the_units_the_page_lists_are_those_a_row_is_held_to(accounts_db: Database,
+                                                             settings: Settings) -> None:
+    """A seizure's unit is a mass or a volume, explosives' a mass, the other metrics are
+    counted: the page lists the units by the metrics they serve, and a refused unit is
+    refused naming the same units the page gives for its metric."""
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "reporter-kaz", "demo-reporter-kaz")
+        client.cookies.set("lang", "ru")
+        page = client.get("/operations/channel/upload").text
+        listed = re.sub(r"<[^>]+>", "", page.split('id="allowed-units">')[1].split("</dd>")[0])
+        served = {}
+        for part in listed.split("; "):
+            units, metrics = part.split(" — ")
+            served.update({m: units for m in metrics.split(", ")})
+        assert served["seizure"] == "g, kg, t, ml, l"
+        assert served["explosives"] == "g, kg, t"
+        assert served["firearms"] == "count или пусто"
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        rows = "reference,date,stage,metric,quantity,unit,substance,area\r\n" \
+               "R1,2026-04-02,spring-2026,seizure,3,кг,heroin,Almaty\r\n"
+        r = client.post("/operations/channel/upload", data={"csrf_token": token},
+                        files={"file": ("units.csv", rows.encode(), "text/csv")})
+        errors = r.text.split('id="upload-errors"')[1].split("</table>")[0]
+        assert f"кг — не одна из единиц: {served['seizure']}" in errors, errors

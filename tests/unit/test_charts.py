@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -224,7 +225,8 @@ def test_every_bar_of_every_chart_is_a_keyboard_stop_named_by_its_tooltip() -> N
     """A bar's figure is in its tooltip, which a keyboard never shows: each bar is
     focusable, an image whose name is its tooltip's words (static/app.js writes them
     under the chart on focus), and the chart a group of them, named."""
-    from phalanx.web.charts import bars, plan_gantt, strength_bars
+    from phalanx.web.charts import bars, strength_bars
+    from phalanx.web.gantt import plan_gantt
 
     charts = {
         "timeline": membership_timeline(ROWS, date(2000, 1, 1), TODAY),
@@ -257,3 +259,25 @@ def test_every_bar_of_every_chart_is_a_keyboard_stop_named_by_its_tooltip() -> N
     # the legend's swatches are no stops
     legend = parse(charts["timeline"]).findall(".//svg:rect[@class='swatch member']", NS)
     assert legend and legend[0].get("tabindex") is None
+
+
+@pytest.mark.parametrize("hours", [0.4, 3.0, 11.0, 12.5, 20.0, 29.0, 30.0, 75.0, 400.0, 3000.0])
+def test_the_plans_axis_has_a_round_step_and_room_for_its_labels(hours: float) -> None:
+    """A plan of 12 to 30 hours had a label every hour, 20 px apart: they overlapped.
+    The step is a round number of hours and leaves each label the room it needs."""
+    from phalanx.web.gantt import plan_gantt
+
+    svg = plan_gantt([("1st brigade", "KAZ", 0.0, hours, hours, "air")], "ru")
+    ticks = [(float(t.get("x", 0)), t.text or "")
+             for t in parse(svg).iterfind(".//svg:text[@class='axis']", NS)]
+    values = [int(text.split()[0]) for _x, text in ticks]
+    step = values[1] - values[0] if len(values) > 1 else 1
+    assert step in (1, 2, 3, 6, 12, 24, 48, 72, 168) or step % 168 == 0
+    assert values == list(range(0, values[-1] + 1, step)) and len(values) <= 11
+    widest = max(len(text) for _x, text in ticks) * 6.6  # at 11 px
+    assert all(b - a >= widest + 8 for (a, _), (b, _) in pairwise(ticks))
+    # the unit's name above its bar, which starts at the chart's left edge
+    name = parse(svg).find(".//svg:text[@class='label']", NS)
+    bar = parse(svg).find(".//svg:rect", NS)
+    assert name is not None and bar is not None
+    assert float(bar.get("y", 0)) > float(name.get("y", 0)) and float(bar.get("x", 0)) < 30

@@ -230,68 +230,6 @@ def strength_bars(rows: list[tuple[str, int, int | None]], lang: str = "en") -> 
     return "".join(out)
 
 
-GANTT_CHAR_W = 6.9  # the width of a character at the chart's 12 px, about
-GANTT_NAME = 48  # characters of a unit's name before it is cut (whole in its tooltip)
-
-
-def _gantt_label(name: str, state: str) -> str:
-    """A unit's name and its state (units of different states share names), the name cut
-    where it is very long, never the state."""
-    if len(name) > GANTT_NAME:
-        name = name[:GANTT_NAME - 1].rstrip() + "…"
-    return f"{name} ({state})" if state else name
-
-
-def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str = "en"
-               ) -> str:
-    """One row per movement (a unit's name, its state, departure, arrival, needed by, the
-    mode): from departure to arrival (hours from the plan's start), air or ground, with
-    the needed-by time as a tick; late arrivals are marked. The labels' column is as wide
-    as the longest label needs. Written in `lang`."""
-    if not rows:
-        return ""
-    _, label = translator(lang), labeller(lang)
-    hours, title, late_text = _("h"), _("Deployment plan"), _("late")
-    labels = [_gantt_label(name, state) for name, state, *_rest in rows]
-    width, row, top = 1000, 22, 28
-    left = min(460, max(120, round(max(len(t) for t in labels) * GANTT_CHAR_W) + 16))
-    end = max(max(a, n) for _l, _s, _d, a, n, _m in rows) * 1.05 or 1.0
-    height = top + row * len(rows) + 12
-    span = width - left - RIGHT
-
-    def x(h: float) -> float:
-        return left + span * max(0.0, h) / end
-
-    step = max(1, round(end / 10 / 6) * 6) if end > 12 else 2
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart gantt" viewBox="0 0 {width} '
-           f'{height}" width="100%" role="group" aria-label={quoteattr(title)}>']
-    h = 0
-    while h <= end:
-        out.append(f'<line class="grid" x1="{x(h):.1f}" x2="{x(h):.1f}" y1="{top - 6}" '
-                   f'y2="{height - 8}" stroke="#ddd"/><text class="axis" x="{x(h):.1f}" '
-                   f'y="{top - 10}" text-anchor="middle" font-size="11">{h} {escape(hours)}</text>')
-        h += step
-    for i, ((name, state, dep, arr, need, mode), text) in enumerate(zip(rows, labels,
-                                                                          strict=True)):
-        y = top + i * row
-        late = arr > need + 1e-6
-        css = f"bar {mode}{' late' if late else ''}"
-        fill = "#b03a2e" if late else ("#2f5d9b" if mode == "air" else "#5b8c3a")
-        whole = f"{name} ({state})" if state else name
-        out.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" '
-                   f'font-size="12">{escape(text)}'
-                   + (f'<title>{escape(whole)}</title>' if text != whole else '')
-                   + '</text>')
-        tip = (f'{whole}: {label("mode", mode)}, {number(dep, lang, 1)}–{number(arr, lang, 1)} '
-               f'{hours}{f" ({late_text})" if late else ""}')
-        out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 3}" width='
-                   f'"{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}"{_stop(tip)}')
-        out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 1}" '
-                   f'y2="{y + row - 3}" stroke="#222" stroke-width="2"/>')
-    out.append("</svg>")
-    return "".join(out)
-
-
 # --- bar charts for the registers and the Secretariat's overview -------------------------
 
 SERIES_FILL = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")

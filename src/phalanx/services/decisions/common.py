@@ -173,11 +173,13 @@ def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
     return v.text_en, v.text_ru
 
 
+NO_TEXT = "give the text in English or in Russian (text_en or text_ru): both are empty"
+
+
 def _require_text(text_en: str, text_ru: str) -> None:
     """A text is given in English, in Russian, or in both: not in neither."""
     if not text_en.strip() and not text_ru.strip():
-        raise Invalid("text_en", "give the text in English or in Russian (text_en or "
-                                 "text_ru): both are empty")
+        raise Invalid("text_en", NO_TEXT)
 
 
 def _new_version(w: Write, row: Any, text_en: str, text_ru: str,

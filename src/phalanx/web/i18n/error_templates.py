@@ -109,6 +109,9 @@ TEMPLATES = (
     N_("%(state)s takes no part in the work: it signs nothing, but may formally object"),
     N_("%(state)s takes no part in the work: the chair records only its formal objection"),
     N_("%(state)s has already answered"),
+    # a decision by consultation, announced by the chair (`Consultation.reason_prefix`)
+    N_("by consultation of the heads of state, announced by the chair (%(state)s)"),
+    N_("last answer %(last)s: %(result)s"),
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
     N_("session %(session)s opens at %(start)s: its drafts are decided when it sits"),
@@ -205,6 +208,6 @@ DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
-FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end"}
+FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
-NESTED = {"problems"}
+NESTED = {"problems", "result"}

@@ -324,6 +324,10 @@ LABELS: dict[str, dict[str, str]] = {
         'not_participating': L_('standing_text', 'none (not taking part)'),
         'suspended': L_('standing_text', 'none (suspended)'),
     },
+    'source': {  # a fact's source in the dataset, where it is a tag (`docs/dataset.md`)
+        'illustrative': L_('source', 'illustrative'),
+        'seeds': L_('source', "the organization's reference pages"),
+    },
     'state_rule': {
         'preferred': L_('state_rule', 'preferred'),
         'required': L_('state_rule', 'required'),

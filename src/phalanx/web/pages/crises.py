@@ -241,7 +241,8 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = draft_pages.refusal(exc, language(request))
         return room_page(request, conn, crisis_id, actor, org, {
-            "consultation_form": form, "consultation_error": message}, status)
+            "consultation_form": {**form, "no_text": draft_pages.no_text(exc)},
+            "consultation_error": message}, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 

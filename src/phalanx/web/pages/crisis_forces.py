@@ -11,7 +11,7 @@ from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.services import forces
-from phalanx.web import charts
+from phalanx.web import gantt as gantt_chart
 from phalanx.web.deps import Conn, Id
 from phalanx.web.i18n import translator
 from phalanx.web.i18n.forms import RESTRICTED_UNIT
@@ -61,7 +61,7 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
         # a unit the reader may not see (no key): "a restricted unit"
         rows.append((names.get(m.unit, m.unit) or restricted, m.state, dep, m.arrive_h, need,
                      m.mode))
-    return charts.plan_gantt(rows, lang)
+    return gantt_chart.plan_gantt(rows, lang)
 
 
 def places(conn: Conn) -> list[dict[str, object]]:

@@ -18,10 +18,11 @@ from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import decisions as dec
 from phalanx.services.clock import now as clock_now
+from phalanx.services.decisions.common import NO_TEXT
 from phalanx.services.errors import Conflict, Invalid, NotFound
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.i18n import errors
+from phalanx.web.i18n import N_, errors, translator
 from phalanx.web.pages.render import language, moment, render
 
 router = APIRouter(include_in_schema=False)
@@ -40,9 +41,22 @@ def formation_names(org: Org, lang: str) -> dict[str, str]:
             for f in org.forces.get("formations", [])}
 
 
+# a draft's text given in neither language: a form names its fields by their labels (the
+# services, as the API does, by the fields' names)
+NO_TEXT_IN_FORM = N_("fill in the field “English” or “Русский”: both are empty")
+
+
+def no_text(exc: Exception) -> bool:
+    """Whether `exc` refuses a draft's text given in neither language (the form then
+    marks both its text fields)."""
+    return isinstance(exc, Invalid) and exc.message == NO_TEXT
+
+
 def refusal(exc: Exception, lang: str) -> tuple[str, int]:
     """What a form shows beside itself when the services refuse its input (in `lang`),
     and the status of the page that shows it again."""
+    if no_text(exc):
+        return translator(lang)(NO_TEXT_IN_FORM), 422
     if isinstance(exc, ValidationError):
         return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: "
                          f"{errors.validation_message(dict(e), lang)}"
@@ -181,8 +195,8 @@ def revise(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, or
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request))
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
-            "revise_error": message, "revise_form": {"text_en": text_en, "text_ru": text_ru}},
-            status)
+            "revise_error": message, "revise_form": {"text_en": text_en, "text_ru": text_ru,
+                                                      "no_text": no_text(exc)}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 
@@ -202,7 +216,8 @@ def amend(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org
         message, status = refusal(exc, language(request))
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
             "amend_error": message,
-            "amend_form": {"text_en": text_en, "text_ru": text_ru, "note": note}}, status)
+            "amend_form": {"text_en": text_en, "text_ru": text_ru, "note": note,
+                           "no_text": no_text(exc)}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1#amendments", status_code=303)
 
 

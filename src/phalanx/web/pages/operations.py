@@ -42,7 +42,8 @@ def _marking(actor: Principal, lang: str = "en") -> str:
 
 @router.get("/operations", response_class=HTMLResponse)
 def operations(request: Request, actor: Reader, org: Org) -> HTMLResponse:
-    return render(request, "operations.html", {"ops": list(org.operations.values())})
+    return render(request, "operations.html", {"ops": list(org.operations.values()),
+                                               "bodies": org.bodies})
 
 
 @router.get("/operations/{key}", response_class=HTMLResponse)
@@ -117,12 +118,19 @@ def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | N
                     media_type="application/pdf")
 
 
+# the units of each way a metric is measured, as `results.check_row` takes them
+UNITS = {"mass_or_volume": [*results.MASS_UNITS, *results.VOLUME_UNITS],
+         "mass": list(results.MASS_UNITS), "count": [results.COUNT]}
+
+
 def _allowed(op: dict[str, Any]) -> dict[str, Any]:
-    """What the upload page lists as the values each column takes."""
-    return {"columns": list(results.COLUMNS),
-            "metrics": sorted(results.OPERATION_METRICS.get(op.get("kind", ""), results.METRICS)),
-            "substances": list(results.SUBSTANCES),
-            "units": [*results.MASS_UNITS, *results.VOLUME_UNITS, "count"]}
+    """What the upload page lists as the values each column takes: the units with the
+    metrics each serves (a seizure in g to l, explosives by mass, the rest counted)."""
+    metrics = sorted(results.OPERATION_METRICS.get(op.get("kind", ""), results.METRICS))
+    units = [(units, [m for m in metrics if results.METRICS[m] == measure])
+             for measure, units in UNITS.items()]
+    return {"columns": list(results.COLUMNS), "metrics": metrics,
+            "substances": list(results.SUBSTANCES), "units": [u for u in units if u[1]]}
 
 
 @router.get("/operations/{key}/upload", response_class=HTMLResponse)

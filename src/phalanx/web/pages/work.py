@@ -22,7 +22,7 @@ from phalanx.services.errors import Conflict, Invalid
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.pages.drafts import formation_names, refusal, state_names
+from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
 from phalanx.web.pages.render import language, moment, render
 
 router = APIRouter(include_in_schema=False)
@@ -150,7 +150,8 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                                               marking=m.marking, **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request))
-        return _session_page(request, conn, org, actor, session_id, form, message, status)
+        return _session_page(request, conn, org, actor, session_id,
+                             {**form, "no_text": no_text(exc)}, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 

@@ -291,15 +291,26 @@
 
 // Choosing a place in a form: a place or airfield of the list (the input's datalist) or
 // a click on the form's small map fills the form's latitude and longitude, and the map
-// shows the point.
+// shows the point; coordinates typed in the form (a decimal comma too) stay as typed and
+// move the point.
 (function () {
   "use strict";
 
   function fieldset(el) { return el.closest("[data-place-picker]"); }
 
-  function setPoint(box, lat, lon, name) {
-    box.querySelector("input[name=lat]").value = lat.toFixed(4);
-    box.querySelector("input[name=lon]").value = lon.toFixed(4);
+  // a coordinate as typed, with a decimal point or comma ("44,17"); NaN when it is not
+  // a number
+  function degrees(text) {
+    var t = String(text || "").trim().replace(",", ".");
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : NaN;
+  }
+
+  // `typed`: the point comes from the form's own fields, which keep what was written
+  function setPoint(box, lat, lon, name, typed) {
+    if (!typed) {
+      box.querySelector("input[name=lat]").value = lat.toFixed(4);
+      box.querySelector("input[name=lon]").value = lon.toFixed(4);
+    }
     if (name !== undefined) { box.querySelector("input[name=place]").value = name; }
     var mapEl = box.querySelector(".pick-map");
     var map = mapEl && mapEl.leafletMap;
@@ -356,10 +367,14 @@
       });
     }
     map.on("click", function (e) { setPoint(box, e.latlng.lat, e.latlng.lng); });
-    var lat = parseFloat(box.querySelector("input[name=lat]").value);
-    var lon = parseFloat(box.querySelector("input[name=lon]").value);
-    if (!isNaN(lat) && !isNaN(lon)) { setPoint(box, lat, lon); }
+    fromFields(box);
     el.setAttribute("data-ready", "1");
+  }
+
+  function fromFields(box) {
+    var lat = degrees(box.querySelector("input[name=lat]").value);
+    var lon = degrees(box.querySelector("input[name=lon]").value);
+    if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) { setPoint(box, lat, lon, undefined, true); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -370,5 +385,9 @@
   });
   document.addEventListener("input", function (e) {
     if (e.target.matches && e.target.matches("[data-place-picker] input[name=place]")) { fromList(e.target); }
+    var typed = "[data-place-picker] input[name=lat], [data-place-picker] input[name=lon]";
+    if (e.target.matches && e.target.matches(typed)) {
+      fromFields(fieldset(e.target));
+    }
   });
 })();
