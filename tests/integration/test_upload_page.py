@@ -128,6 +128,7 @@ def test_the_units_the_page_lists_are_those_a_row_is_held_to(accounts_db: Databa
         client.cookies.set("lang", "ru")
         page = client.get("/operations/channel/upload").text
         listed = re.sub(r"<[^>]+>", "", page.split('id="allowed-units">')[1].split("</dd>")[0])
+        assert "также г, кг, т, мл, л, шт" in page.split('id="allowed-units"')[1]
         served = {}
         for part in listed.split("; "):
             units, metrics = part.split(" — ")
@@ -137,8 +138,8 @@ def test_the_units_the_page_lists_are_those_a_row_is_held_to(accounts_db: Databa
         assert served["firearms"] == "count или пусто"
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         rows = "reference,date,stage,metric,quantity,unit,substance,area\r\n" \
-               "R1,2026-04-02,spring-2026,seizure,3,кг,heroin,Almaty\r\n"
+               "R1,2026-04-02,spring-2026,seizure,3,пуд,heroin,Almaty\r\n"
         r = client.post("/operations/channel/upload", data={"csrf_token": token},
                         files={"file": ("units.csv", rows.encode(), "text/csv")})
         errors = r.text.split('id="upload-errors"')[1].split("</table>")[0]
-        assert f"кг — не одна из единиц: {served['seizure']}" in errors, errors
+        assert f"пуд — не одна из единиц: {served['seizure']}" in errors, errors

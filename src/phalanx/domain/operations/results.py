@@ -17,6 +17,9 @@ is meant cannot be told.
 A count is written as a whole number with no unit after it: the metric's name says what
 is counted (persons detained, rounds of ammunition, criminal cases), and "pieces" would
 be wrong for most of them (`written`).
+
+Units are read in Russian too, as a Russian spreadsheet writes them (setting): г, кг, т,
+мл, л and шт (pieces), with or without a full stop ("кг.").
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_am
 COUNT = "count"  # the unit of every counted metric
 MASS_UNITS = {"g": 0.001, "kg": 1.0, "t": 1000.0}
 VOLUME_UNITS = {"ml": 0.001, "l": 1.0}
+# the units as written in Russian (a full stop after them allowed)
+RUSSIAN_UNITS = {"г": "g", "кг": "kg", "т": "t", "мл": "ml", "л": "l", "шт": "pcs"}
 MAX_SINGLE_SEIZURE_KG = 100_000.0  # a single seizure over 100 t is absurd
 MAX_COUNT = 1_000_000
 MAX_AREA = 200  # characters of an administrative area (setting)
@@ -181,7 +186,8 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
     elif metric not in allowed:
         problems.append(("metric", f"{metric} is not reported in a {operation_kind} operation"))
     qty = _float(raw.get("quantity"))
-    unit_in = text("unit").lower()
+    typed = text("unit").lower()
+    unit_in = RUSSIAN_UNITS.get(typed.removesuffix("."), typed)
     substance = text("substance").lower() or None
     quantity, unit = 0.0, "count"
     if qty is None or not math.isfinite(qty):
@@ -192,7 +198,7 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         measure = METRICS[metric]
         if measure == "count":
             if unit_in not in ("", "count", "pcs"):
-                problems.append(("unit", f"{metric} is counted; {unit_in!r} is not a count"))
+                problems.append(("unit", f"{metric} is counted; {typed!r} is not a count"))
             elif qty != int(qty) or qty > MAX_COUNT:
                 problems.append(("quantity", f"a count must be a whole number up to {MAX_COUNT}"))
             quantity = qty
@@ -203,7 +209,7 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         else:
             units = list(MASS_UNITS) + (list(VOLUME_UNITS) if measure == "mass_or_volume"
                                         else [])
-            problems.append(("unit", f"{unit_in!r} is not one of {', '.join(units)}"))
+            problems.append(("unit", f"{typed!r} is not one of {', '.join(units)}"))
         if unit == "kg" and quantity > MAX_SINGLE_SEIZURE_KG:
             problems.append(("quantity", f"{quantity:,.0f} kg in one report is more than 100 t"))
     if metric == "seizure":
