@@ -140,3 +140,7 @@ def test_the_card_and_the_map_draw_only_the_areas_that_stand(
         # the message only kept says so in its line; the one applied does not
         assert ("сохранено, не применено" in item.group(0)) is (identifier == "SPOOF-2")
         assert drawn() == (before if identifier == "SPOOF-2" else ({"Anadyr"},) * 2)
+    # the list of messages says in Russian what the intake did with each
+    listed = client.get("/alerts?lang=ru").text
+    assert "Update не от отправителя исходного сообщения: сохранено" in listed
+    assert "обновление кризиса" in listed

@@ -8,7 +8,7 @@ write its Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, audit_texts, forces_refusals
+from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals
 
 # the titles of the error statuses
 TITLES = {
@@ -77,4 +77,5 @@ MESSAGES = (
     N_("columns separated by tabs"),
     *forces_refusals.FORCES_MESSAGES,
     *audit_texts.AUDIT_MESSAGES,
+    *alert_texts.ALERT_MESSAGES,
 )

@@ -10,7 +10,7 @@ To translate a new message with values: add its template to `TEMPLATES` with `N_
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, audit_texts, forces_refusals
+from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
@@ -190,6 +190,7 @@ TEMPLATES = (
     N_("%(file)s: upload a .csv or .xlsx file"),
     *forces_refusals.OFFER_TEMPLATES,
     *audit_texts.AUDIT_TEMPLATES,
+    *alert_texts.ALERT_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group

@@ -1,0 +1,32 @@
+"""What the CAP intake did with a message (`domain/crisis/alerts.py`: `Decision.why`) in
+the reader's language: the messages and templates `errors.translate` knows (see
+`errors`). The message type (Alert, Update, Cancel, Ack, Error), its status and its
+signature's verdict stay as CAP and the intake write them."""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_
+
+ALERT_MESSAGES = (
+    N_("a new alert"),
+    N_("the feed's rule makes it a watch entry"),
+    N_("Update of the crisis"),
+    N_("Update of the watch"),
+    N_("Cancel: the crisis is marked cancelled and closing is proposed"),
+    N_("Cancel: the watch is marked cancelled and closing is proposed"),
+)
+
+ALERT_TEMPLATES = (
+    N_("status %(cap_status)s: stored, never acted on"),
+    N_("%(msg_type)s of nothing received here: stored (no new crisis)"),
+    N_("%(msg_type)s with an invalid signature: stored, nothing changed"),
+    N_("%(msg_type)s from a sender other than the referenced message's: stored, nothing "
+       "changed"),
+    N_("%(msg_type)s from an exercise message cannot change a real crisis: stored"),
+    N_("%(msg_type)s from an exercise message cannot change a real watch: stored"),
+    N_("%(msg_type)s from a real message cannot change an exercise crisis: stored"),
+    N_("%(msg_type)s from a real message cannot change an exercise watch: stored"),
+    N_("%(cap_signature)s signature: the setting allows a watch entry only"),
+    # last: its type matches any text before the colon
+    N_("%(msg_type)s: stored, not acted on"),
+)
