@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.services import clock, crises, crisis_requests
 from phalanx.services.db import Database
@@ -95,6 +96,17 @@ def test_every_members_clock_starts_with_the_attacked_states_request(
     assert all(x.arisen and x.waiting_minutes == 60 and not x.overdue
                and x.due_at == asked + timedelta(hours=24) for x in after)
     assert all(x.overdue for x in late)
+    # the request withdrawn, the members owe it no more answers: no clock from then on
+    with org_db.read() as conn:
+        (made,) = crisis_requests.requests_of(conn, c.id)
+    ended = asked + timedelta(hours=2)
+    crisis_requests.withdraw_request(org_db, c.id, made.id, crisis_requests.WithdrawalIn(
+        at=ended), actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"), at=ended)
+    with org_db.read() as conn:
+        still = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=1)).obligations
+        gone = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=25)).obligations
+    assert all(x.arisen and x.waiting_minutes == 60 for x in still)
+    assert all(not x.arisen and not x.overdue and x.due_at is None for x in gone)
 
 
 def test_military_assistance_needs_the_request_off_the_members_territory_too(

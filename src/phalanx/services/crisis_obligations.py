@@ -53,22 +53,27 @@ class NoticeOut(BaseModel):
     status: ob.NoticeStatus
 
 
-def _facts(conn: Connection, org: Organization, row: Any
+def _facts(conn: Connection, org: Organization, row: Any, standing_at: datetime | None = None
            ) -> tuple[bool, list[tuple[str, datetime]], tuple[str, ...]]:
-    """Whether the category obliges all members, the official requests (article, when),
-    and the collective-defence articles."""
+    """Whether the category obliges all members, the official requests (article, when;
+    with `standing_at`, only those not withdrawn by then), and the collective-defence
+    articles."""
     cat = org.crisis_categories.get(row.category)
-    requests = [(r.article, aware(r.at)) for r in conn.execute(
-        select(t.official_request.c.article, t.official_request.c.at).where(
-            t.official_request.c.crisis_id == row.id))]
+    r = t.official_request.c
+    requests = [(q.article, aware(q.at)) for q in conn.execute(
+        select(r.article, r.at, r.withdrawn_at).where(r.crisis_id == row.id))
+        if standing_at is None or q.withdrawn_at is None
+        or aware(q.withdrawn_at) > standing_at]
     return (cat is not None and cat.obliged == "all_members", requests,
             tuple(org.settings.get("collective_defence_articles", ())))
 
 
-def _arose(conn: Connection, org: Organization, row: Any) -> datetime | None:
+def _arose(conn: Connection, org: Organization, row: Any, standing_at: datetime | None = None
+           ) -> datetime | None:
     """When every member's obligation arose on this crisis: with the affected state's
-    first official request (None: none yet, or volunteers only)."""
-    return ob.arises(*_facts(conn, org, row))
+    first official request (None: none yet, or volunteers only); with `standing_at`, its
+    first request still standing then (a request withdrawn asks for nothing more)."""
+    return ob.arises(*_facts(conn, org, row, standing_at))
 
 
 def _target(org: Organization, key: str, default: float) -> float:
@@ -106,12 +111,14 @@ def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
-    """Every obliged member's line; before the affected state's first official request
-    the obligation has not arisen: no clock runs and no line is overdue."""
+    """Every obliged member's line; before the affected state's first official request,
+    and once every request it made is withdrawn, no clock runs and no line is overdue
+    (assistance is given at its request: a request withdrawn asks for nothing more; the
+    answers given stay)."""
     obliged = obliged_states(conn, org, row)
     if not obliged:
         return []
-    arose = _arose(conn, org, row)
+    arose = _arose(conn, org, row, standing_at=at)
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(
                  t.obligation_answer.c.crisis_id == row.id))]

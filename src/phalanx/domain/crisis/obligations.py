@@ -9,7 +9,9 @@
   obligation arises with the attacked (affected) state's first official request:
   assistance under art. 4 is given at its request (DOMAIN §7; the dataset's `aggression`
   obligation, "at the request of the attacked state"). Before any request no clock runs:
-  the lines read "not yet arisen", never overdue. The same holds in any category once the
+  the lines read "not yet arisen", never overdue; nor does one run once every request
+  the state made is withdrawn (a request withdrawn asks for nothing more; the answers
+  given stay). The same holds in any category once the
   affected state's official request invokes the collective-defence article
   (`collective_defence_articles`, e.g. "Treaty art. 4": the request of January 2022
   under a threat to a member's security); the obligation then arises with that request.
