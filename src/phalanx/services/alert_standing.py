@@ -67,7 +67,6 @@ def crisis_areas(conn: Connection, crisis_id: int, *, actor: Principal) -> dict[
     return {"type": "FeatureCollection", "features": features}
 
 
-
 def export_infos(conn: Connection, crisis_id: int, *, actor: Principal,
                  closed: bool) -> tuple[cap.InfoOut, ...]:
     """The infos of what stands of the crisis's CAP alerts (`latest`), for the crisis's
