@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT = "phalanx-organization/1"
 
@@ -16,3 +18,19 @@ class Model(BaseModel):
 class TextIn(Model):
     en: str = Field(min_length=1)
     ru: str = ""
+
+
+class Cited(Model):
+    """An entry whose value either cites its source (`source:`) or is marked `setting:
+    true` (a parameter of the dataset, not a fact); `UNCITED` says which when neither."""
+
+    UNCITED: ClassVar[str] = "cites its source (`source:`) or is marked `setting: true`"
+    setting: bool = False
+    source: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> Cited:
+        if not self.setting and not self.source.strip():
+            raise ValueError(self.UNCITED)
+        return self

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from phalanx.dataset.schema.base import Key, Model, TextIn
+from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
 
 
 class SeatHolderIn(Model):
@@ -37,59 +37,35 @@ class ObserverIn(Model):
     source: str = ""
 
 
-class DecisionRuleIn(Model):
+class DecisionRuleIn(Cited):
     """How one kind of question is decided in a body. Values not in a source text are
     marked `setting: true`: parameters of the dataset, not facts."""
 
     quorum: Literal["all", "two_thirds", "majority"] = "all"
     consensus: Literal["no_objection", "majority"] = "no_objection"
     limited_format: bool = False
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> DecisionRuleIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("a decision rule cites its source (`source:`) or is marked "
-                             "`setting: true`")
-        return self
+    UNCITED = ("a decision rule cites its source (`source:`) or is marked "
+               "`setting: true`")
 
 
-class LimitedFormatIn(Model):
+class LimitedFormatIn(Cited):
     """A body's limited format (decisions by the interested members only): the agreement
     that introduced it, the fewest participants, and who reads such a decision."""
 
     introduced_by: str | None = None  # an agreement's key; absent: always existed
     min_participants: int = Field(default=1, ge=1)
     readers: Literal["body", "participants"] = "participants"
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> LimitedFormatIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("the limited format cites its source (`source:`) or is marked "
-                             "`setting: true`")
-        return self
+    UNCITED = ("the limited format cites its source (`source:`) or is marked "
+               "`setting: true`")
 
 
-class ConsultationIn(Model):
+class ConsultationIn(Cited):
     """Which questions a body may decide by consultation of the heads of state (by
     telephone or video, announced by the chair: `domain/decisions/consultation.py`)."""
 
     questions: list[str] = Field(min_length=1)
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> ConsultationIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("decisions by consultation cite their source (`source:`) or are "
-                             "marked `setting: true`")
-        return self
+    UNCITED = ("decisions by consultation cite their source (`source:`) or are "
+               "marked `setting: true`")
 
 
 class BodyIn(Model):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from phalanx.dataset.schema.base import Key, Model, TextIn
+from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
 
 Capability = Literal["motorized_rifle", "airborne", "special_police", "special_forces",
                      "emergency_rescue", "anti_drug", "engineer", "medical", "aviation"]
@@ -42,21 +42,13 @@ class GroundTimeIn(Model):
     hours: float = Field(gt=0, le=24 * 30)
 
 
-class DetachmentIn(Model):
+class DetachmentIn(Cited):
     """The smallest detachment a formation's units may send alone (a unit is then planned
     as parts of that strength, `domain/forces/tasks.py`); cited, or a setting."""
 
     strength: int = Field(ge=1, le=100_000)
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> DetachmentIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("a detachment strength cites its source (`source:`) or is "
-                             "marked `setting: true`")
-        return self
+    UNCITED = ("a detachment strength cites its source (`source:`) or is "
+               "marked `setting: true`")
 
 
 class FormationIn(Model):

@@ -5,46 +5,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from phalanx.dataset.schema.base import Key, Model, TextIn
+from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-class ConsultFirstIn(Model):
+class ConsultFirstIn(Cited):
     """Whether a crisis of the category is rejected only after the members consult
     (`workflow.refusals`): cited, or marked `setting: true`."""
 
     required: bool = True
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> ConsultFirstIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("consult_first cites its source (`source:`) or is marked "
-                             "`setting: true`")
-        return self
+    UNCITED = ("consult_first cites its source (`source:`) or is marked "
+               "`setting: true`")
 
 
-class ObligationExemptIn(Model):
+class ObligationExemptIn(Cited):
     """The members left out of the art. 4 obligation (`organization.settings.
     obligation_exempt`): by their membership status on the day it arose; cited, or a
     setting. Absent: every member bound on the day but the affected ones owes an answer."""
 
     statuses: list[Literal["suspended", "not_taking_part"]] = Field(min_length=1)
-    setting: bool = False
-    source: str = ""
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _cited(self) -> ObligationExemptIn:
-        if not self.setting and not self.source.strip():
-            raise ValueError("obligation_exempt cites its source (`source:`) or is marked "
-                             "`setting: true`")
-        return self
+    UNCITED = ("obligation_exempt cites its source (`source:`) or is marked "
+               "`setting: true`")
 
 
 class CrisisCategoryIn(Model):

@@ -49,20 +49,18 @@ class OrganizationIn(Model):
     @field_validator("settings")
     @classmethod
     def _settings(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for i, entry in enumerate(value.get("in_arrears", []) or []):
-            try:
-                ArrearsIn.model_validate(entry)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise ValueError(f"in_arrears.{i}.{where}: {first['msg']}") from None
+        checked = [(f"in_arrears.{i}", ArrearsIn, entry)
+                   for i, entry in enumerate(value.get("in_arrears", []) or [])]
         if "obligation_exempt" in value:
+            checked.append(("obligation_exempt", ObligationExemptIn,
+                            value["obligation_exempt"]))
+        for path, model, entry in checked:
             try:
-                ObligationExemptIn.model_validate(value["obligation_exempt"])
+                model.model_validate(entry)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
-                raise ValueError(f"obligation_exempt{'.' + where if where else ''}: "
+                raise ValueError(f"{path}{'.' + where if where else ''}: "
                                  f"{first['msg']}") from None
         return value
 
