@@ -130,7 +130,8 @@ def _allowed(op: dict[str, Any]) -> dict[str, Any]:
     units = [(units, [m for m in metrics if results.METRICS[m] == measure])
              for measure, units in UNITS.items()]
     return {"columns": list(results.COLUMNS), "metrics": metrics,
-            "substances": list(results.SUBSTANCES), "units": [u for u in units if u[1]]}
+            "substances": list(results.SUBSTANCES), "units": [u for u in units if u[1]],
+            "russian_units": ", ".join(results.RUSSIAN_UNITS)}
 
 
 @router.get("/operations/{key}/upload", response_class=HTMLResponse)
