@@ -211,6 +211,30 @@ def test_a_forged_append_with_a_correct_hash_is_caught(trail: Database) -> None:
     assert (out["first_bad"], out["problem"]) == (last + 1, "forged")
 
 
+@pytest.mark.parametrize("at", ["2099-12-31T00:00:00.000000+00:00", "2026-12-01T00:00:00",
+                                "soon"])
+def test_a_forged_append_dated_in_the_future_or_not_dated_is_caught(
+        trail: Database, at: str) -> None:
+    """An entry never copied out may wait for its copy only while it is fresh: dating it
+    in the future (or giving it no time at all) does not make it wait for ever, and
+    verifying says so rather than failing otherwise."""
+    from phalanx.domain.audit import Entry, canonical
+
+    last = grow(trail, 3)
+
+    def forge(c: sa.Connection) -> None:
+        prev = c.exec_driver_sql(f"SELECT hash FROM audit_log WHERE id = {last}").scalar()
+        e = Entry(last + 1, at, "mallory", "administrator", None, "user.add", "user", "99",
+                  canonical({"username": "mallory"}), prev).sealed()
+        c.execute(sa.insert(sa.table("audit_log", *[sa.column(k) for k in e.__dict__]))
+                  .values(**e.__dict__))
+
+    unguarded(trail, forge)
+    code, out = verify()
+    assert code == 1
+    assert (out["first_bad"], out["problem"]) == (last + 1, "forged")
+
+
 def test_a_rewrite_after_the_last_checkpoint_is_named(trail: Database) -> None:
     last = grow(trail, 25)  # 34 entries; the last checkpoint signed entry 20
     unguarded(trail, lambda c: rechain(c, last - 2, '{"username":"mallory"}'))

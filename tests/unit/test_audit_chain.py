@@ -126,3 +126,20 @@ def test_a_cut_tail_and_a_forged_append_are_told_apart() -> None:
     assert (v.first_bad, v.problem) == (8, "truncated")
     v = verify(entries, outside=_outside(entries[:8], upto=8))  # type: ignore[arg-type]
     assert (v.first_bad, v.problem) == (9, "forged")
+
+
+@pytest.mark.parametrize("at", ["2099-01-01T00:00:00+00:00", "2026-01-01T00:59:59",
+                                "yesterday", ""])
+def test_a_forged_append_dated_in_the_future_or_not_dated_is_forged_not_fresh(at: str) -> None:
+    """An uncopied entry passes only while it is fresh: one dated after now, or whose time
+    is no moment at all, is a forgery, never a reason to wait (nor to fail otherwise)."""
+    from datetime import timedelta
+
+    entries = chain(10)
+    out = _outside(entries)
+    forged = replace(entries[-1], id=11, at=at, prev_hash=entries[-1].hash).sealed()
+    v = verify([*entries, forged], outside=out)  # type: ignore[arg-type]
+    assert (v.ok, v.first_bad, v.problem) == (False, 11, "forged")
+    grace = replace(out, grace=timedelta(minutes=5))  # type: ignore[type-var]
+    v = verify([*entries, forged], outside=grace)  # type: ignore[arg-type]
+    assert (v.ok, v.first_bad, v.problem) == (False, 11, "forged")

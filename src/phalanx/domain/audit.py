@@ -144,7 +144,7 @@ def verify(
                            "were copied outside the database and are gone", "truncated")
         recorded = max(marks, default=0)
         for i in range(recorded + 1, last + 1):
-            if _older(hashes[i][1], outside.now - outside.grace):
+            if not _fresh(hashes[i][1], outside):
                 return Verdict(False, count, i, f"entry {i} was never copied outside the "
                                "database: it was added behind the application's back",
                                "forged")
@@ -175,5 +175,24 @@ def verify(
     return Verdict(True, count, None)
 
 
+def _moment(at: str) -> datetime | None:
+    """The time an entry or a checkpoint states, if it is one: ISO 8601 with an offset
+    (as the application writes them); anything else is no moment."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _fresh(at: str, outside: Outside) -> bool:
+    """May an entry not yet copied outside the database still be waiting for its copy? Only
+    while its time lies within the grace of now, on either side: an entry dated after that
+    (in the future), or whose time is no moment, would otherwise wait for ever."""
+    moment = _moment(at)
+    return moment is not None and abs(moment - outside.now) <= outside.grace
+
+
 def _older(at: str, than: datetime) -> bool:
-    return datetime.fromisoformat(at) < than
+    moment = _moment(at)
+    return moment is None or moment < than
