@@ -192,3 +192,40 @@ def test_plan_decide_on_an_exercise_crisis_leaves_real_plans(demo_db: Database,
     after = _rows(demo_db)
     own = ownership(before, after, frozenset({result.crisis_id}))
     assert checksums(before, own) == checksums(after, own)
+
+
+@pytest.mark.parametrize("speed", [0.0, 1e9])
+def test_every_audit_entry_of_an_exercise_says_so_and_no_real_one_does(
+        db: Database, speed: float) -> None:
+    """What an exercise's injects do is in the trail as the exercise's (`exercise: true`
+    in each entry's change, sealed by its hash), whoever plays the inject (the run's
+    representatives, secretariat and joint staff, the system escalating its crisis) and
+    whether the run is written at once or as it is played (`--speed`), which also ends
+    with its `exercise.run` entry. The real actions around it never say so."""
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import audit
+    from phalanx.services import crises as crs
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    crs.open_crisis(db, crs.CrisisIn(title="Real floods", category="armed_attack",
+                                     affected=["KAZ"]), actor=sec)
+    with db.read() as conn:
+        first = int(conn.execute(select(t.audit_log.c.id).order_by(
+            t.audit_log.c.id.desc())).scalars().first() or 0)
+    scenario = exercise.load(exercise.scenarios_dir() / "kazakhstan-2022.yaml")
+    exercise.run(db, scenario, start=scenario.start, speed=speed)
+    crs.open_crisis(db, crs.CrisisIn(title="Real fire", category="armed_attack",
+                                     affected=["KAZ"]), actor=sec)
+    auditor = Principal("auditor", Role.AUDITOR)
+    with db.read() as conn:
+        entries, _n = audit.search(conn, audit.AuditFilter(limit=1000), actor=auditor)
+    played = [e for e in entries if e["id"] > first][1:]  # the real fire's entry first
+    real = [e for e in entries if e not in played]
+    assert len(played) > 30
+    assert {e["action"] for e in played} >= {"crisis.open", "draft.close", "crisis.transition",
+                                             "exercise.run"}
+    assert played[0]["action"] == "exercise.run"
+    assert [e["id"] for e in played if json.loads(e["change"]).get("exercise") is not True] == []
+    assert [e["id"] for e in real if json.loads(e["change"]).get("exercise")] == []
+    assert {e["exercise"] for e in played} == {True} and {e["exercise"] for e in real} == {False}
+    assert {e["action"] for e in real} >= {"crisis.open", "dataset.load"}

@@ -351,6 +351,17 @@ def test_audit_page_for_auditors_only(client: TestClient) -> None:
     assert 'id="verdict"' in r.text and "intact" in r.text
 
 
+def test_the_audit_page_tells_an_exercise_s_entries_from_real_ones(client: TestClient) -> None:
+    """The demo's Frontier exercise and its real crisis were both opened: in the trail, the
+    exercise's entry bears the exercise's badge and the real one does not."""
+    login(client, "auditor", "demo-auditor-pass")
+    html = client.get("/audit", params={"action": "crisis.open"}).text
+    rows = html[html.index("<tbody>"):html.index("</tbody>")].split("</tr>")[:-1]
+    marked = ['class="badge exercise"' in row for row in rows]
+    assert len(rows) >= 2 and True in marked and False in marked
+    assert all(("[EXERCISE]" in row) == m for row, m in zip(rows, marked, strict=True))
+
+
 def test_the_demo_exercise_is_a_full_crisis_marked_exercise(client: TestClient) -> None:
     login(client, "rep-arm", "demo-rep-arm")
     board = client.get("/crises").text

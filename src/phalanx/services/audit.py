@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -188,8 +189,9 @@ class AuditFilter:
 def search(conn: Connection, f: AuditFilter, *, actor: Principal
            ) -> tuple[list[dict[str, Any]], int]:
     """Entries matching the filter that `actor` may read, newest first, and how many in
-    all. An entry about a classified record is read only by those who may read the
-    record (adapters/db/access.py: audit_visible), and a registry unit it may not see is
+    all; each says whether it is an exercise's (`exercise`). An entry about a classified
+    record is read only by those who may read the record (adapters/db/access.py:
+    audit_visible), and a registry unit it may not see is
     named in no entry's change (`access.audit_readable`, the entry marked `redacted`);
     verifying the chain needs no reader to see any entry's content (it runs on the server
     on the stored entries and answers only the verdict)."""
@@ -211,7 +213,10 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
     rows = conn.execute(select(t.audit_log).where(*where).order_by(c.id.desc())
                         .limit(f.limit).offset(f.offset))
     # a registry unit the reader may not see is named by no key in an entry's change
-    return access.audit_readable(conn, actor, (r._mapping for r in rows)), int(total)
+    items = access.audit_readable(conn, actor, (r._mapping for r in rows))
+    for e in items:  # what an exercise did (services/db.py: Write.exercise), said apart
+        e["exercise"] = json.loads(e["change"]).get("exercise") is True
+    return items, int(total)
 
 
 

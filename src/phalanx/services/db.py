@@ -28,6 +28,9 @@ class Write:
     actor: Principal
     entries: list[Entry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # an exercise's write: each of its entries says so (`exercise: true` in its change,
+    # which the entry's hash seals), whoever plays the action
+    exercise: bool = False
 
     def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
              **data: Any) -> None:
@@ -49,6 +52,8 @@ class Write:
 
     def seal(self) -> None:
         for action, target_kind, target_id, change in self.pending:
+            if self.exercise:
+                change = {**change, "exercise": True}
             self.entries.append(audit_store.append(self.conn, self.actor, action,
                                                    target_kind, target_id, change))
         self.pending.clear()
@@ -63,6 +68,7 @@ class Database:
         self.before_commit: Callable[[Connection, list[Entry]],
                                      Callable[[], None] | None] | None = None
         self.bus: EventBus | None = None
+        self.exercise = False  # an exercise's database: its writes are the exercise's
 
     @classmethod
     def from_url(cls, url: str, pool_size: int = 10, max_overflow: int = 10) -> Database:
@@ -88,7 +94,7 @@ class Database:
     def write(self, actor: Principal) -> Iterator[Write]:
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
             with conn.begin():
-                w = Write(conn, actor)
+                w = Write(conn, actor, exercise=self.exercise)
                 yield w
                 if not w.pending:
                     raise UnauditedWrite("a state-changing transaction must write an audit "

@@ -90,6 +90,7 @@ class _OneTransaction(Database):
         super().__init__(outer.engine)
         self.conn = conn
         self.events: list[Event] = []
+        self.exercise = True
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -98,7 +99,7 @@ class _OneTransaction(Database):
     @contextmanager
     def write(self, actor: Principal) -> Iterator[Write]:
         with self.conn.begin_nested():
-            w = Write(self.conn, actor)
+            w = Write(self.conn, actor, exercise=True)
             yield w
             if not w.pending:
                 raise UnauditedWrite("a state-changing action must write an audit entry")
@@ -127,14 +128,28 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
     check(db, scenario, start)     # engine counts them, in UTC
     if speed > 0:
         _rehearse(db, scenario, start)
-        return _zoned(_run(db, scenario, speed, start, progress), zone)
+        played = _played(db)
+        result = _run(played, scenario, speed, start, progress)
+        with played.write(SYSTEM) as w:
+            w.audit("exercise.run", "crisis", result.crisis_id or 0,
+                    {"scenario": scenario.name, "start": start.isoformat(), "speed": speed})
+        return _zoned(result, zone)
     with db.write(SYSTEM) as w:
+        w.exercise = True
         tx = _OneTransaction(db, w.conn)
         result = _run(tx, scenario, 0.0, start, progress)
         w.events += tx.events
         w.audit("exercise.run", "crisis", result.crisis_id or 0,
                 {"scenario": scenario.name, "start": start.isoformat()})
     return _zoned(result, zone)
+
+
+def _played(db: Database) -> Database:
+    """The database of a run written as it is played: the same one, each write of which
+    is the exercise's (its audit entries say so)."""
+    played = Database(db.engine)
+    played.before_commit, played.bus, played.exercise = db.before_commit, db.bus, True
+    return played
 
 
 def _zoned(result: Run, zone: Any) -> Run:
