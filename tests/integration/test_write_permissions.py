@@ -503,4 +503,9 @@ def test_who_may_write_is_what_the_policy_says(
     assert r.status_code < 500, r.text
     if r.status_code < 300:
         assert _audit_length(db) > before, f"{route} changed something and wrote no audit entry"
+        with db.read() as conn:  # who did it, what, and to which record
+            new = conn.execute(select(t.audit_log).order_by(t.audit_log.c.id)
+                               .offset(before)).all()
+        assert {e.actor for e in new} == {allowed[0].username}, (route, new)
+        assert all(e.action and e.target_kind and e.target_id for e in new), (route, new)
 
