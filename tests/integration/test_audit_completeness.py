@@ -273,9 +273,7 @@ def _send(client: TestClient, db: Database, case: Case) -> tuple[Any, int, str]:
 
 
 def _routes() -> list[str]:
-    from phalanx.adapters.db.engine import make_engine as engine
-
-    db = Database(engine("sqlite://"))
+    db = Database(make_engine("sqlite://"))
     try:
         return sorted(page_writes(create_app(Settings(environment="test"), db)))
     finally:
