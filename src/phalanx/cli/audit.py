@@ -9,9 +9,8 @@ import typer
 from cryptography.hazmat.primitives import serialization
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from phalanx.cli.common import database, emit_json, err, fail, out
+from phalanx.cli.common import database, emit_json, err, fail, operator, out
 from phalanx.config import get_settings
-from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import audit
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
@@ -73,7 +72,7 @@ def checkpoint() -> None:
     and in the files outside it (e.g. from cron when the server is not running)."""
     settings = get_settings()
     key = audit.signing_key(settings.audit_key_file)
-    c = audit.checkpoint(database(), audit.tail_from(settings, key), actor=SYSTEM)
+    c = audit.checkpoint(database(), audit.tail_from(settings, key), actor=operator())
     out.print(f"checkpoint at entry {c.entry_id} signed with key {key.key_id}" if c and key
               else "the trail is empty")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from datetime import date
 from typing import Any
@@ -14,6 +16,7 @@ from rich.markup import escape
 
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import get_settings
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
@@ -33,6 +36,17 @@ def parse_day(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
+
+
+def operator() -> Principal:
+    """Who runs a command: the installation itself (the system's role), in the name of the
+    operating system's account that runs it, so that the audit trail says who did what
+    from the command line (`system:alice`; a timer's commands name the timer's account)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # an account without a name (a container's uid)
+        name = f"uid-{os.getuid()}"
+    return Principal(f"system:{name}"[:64], Role.SYSTEM)
 
 
 def database(read_only: bool = False) -> Database:

@@ -12,8 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from phalanx.cli import exercise_report as replay
-from phalanx.cli.common import database, emit_json, err, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import database, emit_json, err, fail, operator, out
 from phalanx.services import crises, exercise
 from phalanx.services.errors import Invalid, NotFound
 
@@ -60,7 +59,7 @@ def cap_import(
     route = alerts.Route(tuple(a.upper() for a in affected), category,
                          to_crisis=(lambda *_: False) if watch else None)
     try:
-        r = distributions.receive(database(), data, route, actor=SYSTEM,
+        r = distributions.receive(database(), data, route, actor=operator(),
                                   **alerts.trust_settings(get_settings()))
     except CapError as exc:
         refuse([p.as_dict() for p in exc.problems], f"{len(exc.problems)} problem(s)", exc)
@@ -144,7 +143,7 @@ def run(
         scenario = exercise.load(path)
         with Progress(transient=True, disable=as_json, console=err) as progress:
             task = progress.add_task(scenario.name, total=len(scenario.injects))
-            result = exercise.run(db, scenario, speed=speed, start=at,
+            result = exercise.run(db, scenario, speed=speed, start=at, actor=operator(),
                                   progress=lambda n, total, text: progress.update(
                                       task, completed=n, description=text[:60]))
     except exercise.ScenarioError as exc:
@@ -166,7 +165,7 @@ def list_crises(closed: Annotated[bool, typer.Option(help="Include closed ones."
                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The crisis board, most urgent first."""
     with database().read() as conn:
-        rows = crises.board(conn, actor=SYSTEM, include_closed=closed)
+        rows = crises.board(conn, actor=operator(), include_closed=closed)
     if as_json:
         emit_json(rows)
         return
@@ -187,7 +186,7 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
     measure beside its target: met, missed, open or overdue)."""
     with database().read() as conn:
         try:
-            c = crises.get(conn, crisis_id, actor=SYSTEM)
+            c = crises.get(conn, crisis_id, actor=operator())
         except NotFound as exc:
             raise fail(str(exc)) from None
     if as_json:
@@ -220,7 +219,7 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
 def escalate() -> None:
     """Escalate every overdue stage to the Secretary General and the chair (run it from
     a timer, e.g. every minute)."""
-    done = crises.escalate_overdue(database())
+    done = crises.escalate_overdue(database(), actor=operator())
     out.print(f"escalated: {', '.join(map(str, done)) or 'nothing overdue'}")
 
 
@@ -246,7 +245,7 @@ def send() -> None:
         org = None
     d = outbox.deliver(db, s.smtp_host, s.smtp_port, s.smtp_from,
                        render=notice_renderer(org), default_language=s.default_language,
-                       public_url=s.public_url)
+                       public_url=s.public_url, actor=operator())
     out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}")
     if d.failed:
         raise typer.Exit(1)

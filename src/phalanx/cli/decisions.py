@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.services import decisions as dec
 from phalanx.services.errors import NotFound
 
@@ -23,7 +22,7 @@ def list_decisions(
 ) -> None:
     """List adopted decisions, statements and instructions."""
     with database().read() as conn:
-        rows = dec.list_decisions(conn, actor=SYSTEM, body=body, year=year)
+        rows = dec.list_decisions(conn, actor=operator(), body=body, year=year)
     if as_json:
         emit_json(rows)
         return
@@ -42,7 +41,7 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
     """One decision, with its text."""
     try:
         with database().read() as conn:
-            d = dec.get_decision(conn, decision_id, actor=SYSTEM)
+            d = dec.get_decision(conn, decision_id, actor=operator())
     except NotFound as exc:
         raise fail(str(exc)) from exc
     if as_json:
@@ -58,7 +57,7 @@ def settle(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Store the lapse of every written procedure whose deadline has passed."""
     from phalanx.services.decisions.written import settle_lapsed
 
-    lapsed = settle_lapsed(database(), actor=SYSTEM)
+    lapsed = settle_lapsed(database(), actor=operator())
     if as_json:
         emit_json({"lapsed": lapsed})
         return

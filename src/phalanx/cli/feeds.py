@@ -9,8 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.services import alerts, feeds
 from phalanx.services.errors import Conflict, Invalid, NotFound
 
@@ -37,7 +36,7 @@ def add(
         data = feeds.FeedIn(url=url, country=country, interval_s=interval,
                             min_severity=min_severity, categories=category or [],
                             member_area=not any_area)
-        f = feeds.add(database(), data, actor=SYSTEM)
+        f = feeds.add(database(), data, actor=operator())
     except ValidationError as exc:
         raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                              for e in exc.errors())) from exc
@@ -83,8 +82,8 @@ def poll(
     trust = alerts.trust_settings(get_settings())
     while True:
         try:
-            results = ([feeds.poll(db, feed, actor=SYSTEM, **trust)] if feed is not None
-                       else feeds.poll_due(db, actor=SYSTEM, **trust))
+            results = ([feeds.poll(db, feed, actor=operator(), **trust)] if feed is not None
+                       else feeds.poll_due(db, actor=operator(), **trust))
         except NotFound as exc:
             raise fail(str(exc)) from exc
         if as_json:

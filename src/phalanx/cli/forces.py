@@ -13,8 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, err, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import database, emit_json, err, fail, operator, out
 from phalanx.domain.forces.planner import Plan
 from phalanx.services import forces
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -54,12 +53,12 @@ def plan(
             # the command line may run longer than a web request may
             if withdrawal:
                 result = forces.plan_withdrawal(db, crisis, forces.WithdrawalIn.model_construct(
-                    time_limit=time_limit, seed=seed), actor=SYSTEM)
+                    time_limit=time_limit, seed=seed), actor=operator())
             else:
                 result = forces.run_plan(db, crisis, forces.PlanIn.model_construct(
-                    time_limit=time_limit, seed=seed), actor=SYSTEM, on_plan=seen)
+                    time_limit=time_limit, seed=seed), actor=operator(), on_plan=seen)
         if decide:
-            result = forces.decide_plan(db, result.id, actor=SYSTEM)
+            result = forces.decide_plan(db, result.id, actor=operator())
     except (Invalid, Forbidden, NotFound, Conflict) as exc:
         raise fail(str(exc)) from exc
     if as_json:

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, out
+from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.config import get_settings
-from phalanx.domain.access.principal import SYSTEM, Agency, Role
+from phalanx.domain.access.principal import Agency, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services import identity
 from phalanx.services import tokens as api_tokens
@@ -44,7 +44,7 @@ def add(
     try:
         user_id = identity.add_user(database(), identity.NewUser(
             name, password, role, state.upper() if state else None, agency, observer_of,
-            display_name, email, language), actor=SYSTEM)
+            display_name, email, language), actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} added (id {user_id}, {role.value}"
@@ -82,7 +82,7 @@ def language(
     them (audited)."""
     try:
         changed = identity.set_language(database(), name, None if code == "default" else code,
-                                        actor=SYSTEM)
+                                        actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name}: language {code}" + ("" if changed else " (unchanged)"))
@@ -92,7 +92,7 @@ def language(
 def deactivate(name: str) -> None:
     """Stop a user from logging in (what the user did stays in the audit trail)."""
     try:
-        identity.set_active(database(), name, False, actor=SYSTEM)
+        identity.set_active(database(), name, False, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} deactivated")
@@ -111,7 +111,7 @@ def issue(
     """Issue an API token. It is shown once; only its hash is stored."""
     try:
         t = api_tokens.issue_token(database(), name, name=label, days=expires, scopes=scope,
-                                 actor=SYSTEM)
+                                 actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     if as_json:
@@ -144,7 +144,7 @@ def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (tokens 
            ) -> None:
     """Revoke a token: it stops working at once."""
     try:
-        api_tokens.revoke_token(database(), token_id, actor=SYSTEM)
+        api_tokens.revoke_token(database(), token_id, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"token {token_id} revoked")

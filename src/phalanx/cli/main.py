@@ -18,9 +18,8 @@ from phalanx.cli import identity as identity_cli
 from phalanx.cli import membership as membership_cli
 from phalanx.cli import operations as operations_cli
 from phalanx.cli import registers as registers_cli
-from phalanx.cli.common import current_org, database, emit_json, err, fail, out, parse_day
+from phalanx.cli.common import current_org, database, emit_json, err, fail, operator, out, parse_day
 from phalanx.dataset import loader
-from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import organization as orgs
 
 app = typer.Typer(no_args_is_help=True, help="Phalanx: the collective-security information system.")
@@ -66,7 +65,7 @@ def load(
     path = loader.builtin_path(builtin) if builtin else file
     assert path is not None
     try:
-        result = orgs.load_dataset(database(), path, actor=SYSTEM)
+        result = orgs.load_dataset(database(), path, actor=operator())
     except loader.DatasetError as exc:
         err.print(f"[bold red]error:[/] {len(exc.problems)} problem(s); nothing was loaded",
                   highlight=False)
@@ -160,8 +159,8 @@ def demo() -> None:
         raise fail("demo accounts are not created in production")
     try:
         db = database()
-        accounts = ensure_demo_accounts(db, actor=SYSTEM)
-        created = ensure_demo_records(db, actor=SYSTEM)
+        accounts = ensure_demo_accounts(db, actor=operator())
+        created = ensure_demo_records(db, actor=operator())
     except orgs.NotLoaded as exc:
         raise fail(str(exc)) from exc
     table = Table(title="demo accounts (log in at /login)")

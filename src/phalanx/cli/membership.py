@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from phalanx.cli.common import current_org, database, emit_json, fail, out, parse_day
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import current_org, database, emit_json, fail, operator, out, parse_day
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -38,7 +37,7 @@ def record(
     try:
         r = ms.record_event(database(), ms.EventIn(state=state.upper(), kind=kind,  # type: ignore[arg-type]
                                                    on=day, note=note, source=source),
-                            actor=SYSTEM)
+                            actor=operator())
     except ERRORS as exc:
         raise fail(str(exc)) from exc
     out.print(f"recorded #{r.id}: {r.state} {r.kind} on {r.on}")
@@ -48,7 +47,7 @@ def record(
 def confirm(record_id: Annotated[int, typer.Argument(help="The proposal's number.")]) -> None:
     """Confirm a membership event proposed by an adopted decision."""
     try:
-        r = ms.confirm(database(), record_id, actor=SYSTEM)
+        r = ms.confirm(database(), record_id, actor=operator())
     except ERRORS as exc:
         raise fail(str(exc)) from exc
     out.print(f"confirmed #{r.id}: {r.state} {r.kind} on {r.on}")
@@ -76,7 +75,7 @@ def arrears(on: Annotated[str | None, typer.Option("--on")] = None,
             as_json: JsonOption = False) -> None:
     """Each member's arrears and standing on a date under the two-year rule."""
     day = parse_day(on) or date.today()
-    rows = ms.arrears(current_org(database()), day, actor=SYSTEM)
+    rows = ms.arrears(current_org(database()), day, actor=operator())
     if as_json:
         emit_json(rows)
         return
@@ -101,7 +100,7 @@ def contribution(
     try:
         c = ms.set_contribution(database(), state.upper(), year,
                                 ms.ContributionIn(assessed=assessed, paid=paid,
-                                                  paid_on=parse_day(paid_on)), actor=SYSTEM)
+                                                  paid_on=parse_day(paid_on)), actor=operator())
     except ERRORS as exc:
         raise fail(str(exc)) from exc
     except ValueError as exc:

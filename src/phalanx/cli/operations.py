@@ -11,8 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from phalanx.adapters.ingest import FileProblem, read_file
-from phalanx.cli.common import database, emit_json, err, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import database, emit_json, err, fail, operator, out
 from phalanx.services import operations as ops
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 
@@ -37,7 +36,7 @@ def ingest(
                       disable=as_json) as progress:
             task = progress.add_task(f"{file.name}: checking", total=None)
             result = ops.ingest(database(), operation, state.upper(), agency,
-                                read_file(file, notes), actor=SYSTEM, source=file.name,
+                                read_file(file, notes), actor=operator(), source=file.name,
                                 store_valid=store_valid,
                                 progress=lambda n: progress.update(
                                     task, description=f"{file.name}: {n:,} rows"))
@@ -70,7 +69,7 @@ def stats(operation: Annotated[str, typer.Argument()],
     groups = [g.strip() for g in by.split(",") if g.strip()]
     try:
         with database().read() as conn:
-            s = ops.statistics(conn, operation, groups, actor=SYSTEM)
+            s = ops.statistics(conn, operation, groups, actor=operator())
     except (Invalid, NotFound) as exc:
         raise fail(str(exc)) from exc
     if as_json:

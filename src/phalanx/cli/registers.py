@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from phalanx.cli.common import current_org, database, emit_json, fail, out
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.cli.common import current_org, database, emit_json, fail, operator, out
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.registers import keys
 
@@ -54,7 +53,7 @@ def rekey(
     db = database()
     org = current_org(db)
     try:
-        keys.rekey(db, register, old, new, org.states, actor=SYSTEM)
+        keys.rekey(db, register, old, new, org.states, actor=operator())
     except (Invalid, Conflict, NotFound, Forbidden) as exc:
         raise fail(str(exc)) from exc
     out.print(f"{register} {old} is now {new}")

@@ -77,7 +77,7 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
 
         scenario = exercise.load(exercise.scenarios_dir() / "frontier.yaml")
         exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
-                     - timedelta(days=3))
+                     - timedelta(days=3), actor=actor)
         created.append("the Frontier exercise, run to its after-action review")
     from phalanx.services import operations as ops
     from phalanx.services import opsdemo
@@ -86,7 +86,7 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         has_reports = bool(ops.statistics(conn, "channel", [], actor=actor).rows[0].reports) \
             if "channel" in orgs.organization(conn).operations else True
     if not has_reports:
-        n = opsdemo.load_channel_demo(db)
+        n = opsdemo.load_channel_demo(db, actor=actor)
         created.append(f"{n} synthetic Channel reports")
     with db.read() as conn:
         has_session = bool([m for m in dec.list_meetings(conn, actor=actor) if not m.exercise])

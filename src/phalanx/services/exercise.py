@@ -118,10 +118,12 @@ def check(db: Database, scenario: Scenario, start: datetime) -> None:
 
 def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         start: datetime | None = None,
-        progress: Callable[[int, int, str], None] | None = None) -> Run:
+        progress: Callable[[int, int, str], None] | None = None,
+        actor: Principal = SYSTEM) -> Run:
     """Play the scenario, all of it or nothing. `start`: the scenario's first minute
     (default: the file's `start`, else now). `speed`: scenario minutes per real second
-    (0: no waiting)."""
+    (0: no waiting). `actor`: who runs it, named by its `exercise.run` entry (the injects
+    are played by the run's own players)."""
     start = start or scenario.start or datetime.now(UTC).replace(microsecond=0)
     zone = start.tzinfo
     start = start.astimezone(UTC)  # stored in UTC (SQLite keeps no offset); days as the
@@ -130,11 +132,11 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         _rehearse(db, scenario, start)
         played = _played(db)
         result = _run(played, scenario, speed, start, progress)
-        with played.write(SYSTEM) as w:
+        with played.write(actor) as w:
             w.audit("exercise.run", "crisis", result.crisis_id or 0,
                     {"scenario": scenario.name, "start": start.isoformat(), "speed": speed})
         return _zoned(result, zone)
-    with db.write(SYSTEM) as w:
+    with db.write(actor) as w:
         w.exercise = True
         tx = _OneTransaction(db, w.conn)
         result = _run(tx, scenario, 0.0, start, progress)

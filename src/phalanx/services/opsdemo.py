@@ -60,9 +60,11 @@ def rows_for(rng: random.Random, state: str, stage: dict[str, Any], n: int
         yield i + 1, base
 
 
-def load_channel_demo(db: Database, seed: int = 2026, per_agency: int = 60) -> int:
+def load_channel_demo(db: Database, seed: int = 2026, per_agency: int = 60,
+                      actor: Principal = SYSTEM) -> int:
     """Synthetic Channel reports from every participating agency, released to the
-    organization (and, for the border and customs services, to the observers)."""
+    organization (and, for the border and customs services, to the observers); stored by
+    `actor` (who loads the demo), released by each state's demo representative."""
     with db.read() as conn:
         op = ops.operation(conn, "channel")
     rng = random.Random(seed)
@@ -72,7 +74,7 @@ def load_channel_demo(db: Database, seed: int = 2026, per_agency: int = 60) -> i
             for stage in op["stages"]:
                 result = ops.ingest(db, "channel", state, agency,
                                     rows_for(rng, state, stage, per_agency // 2),
-                                    actor=SYSTEM, source="synthetic demo data", synthetic=True)
+                                    actor=actor, source="synthetic demo data", synthetic=True)
                 stored += result.stored
         rep = Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
         ops.release(db, "channel", actor=rep, to_observers=state in ("KAZ", "KGZ", "TJK"))

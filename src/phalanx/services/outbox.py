@@ -89,7 +89,7 @@ def message(sender: str, to: str, subject: str, body: str, language: str, topic:
 
 def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *,
             render: Render | None = None, default_language: str = "en",
-            public_url: str = "") -> Delivery:
+            public_url: str = "", actor: Principal = SYSTEM) -> Delivery:
     """Send what is pending, each notice in its recipient's language (their own, else
     `default_language`) as `render` writes it; without `render`, as stored (English);
     with `public_url`, linking to its record. A failure is counted and retried later, up
@@ -125,7 +125,7 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
         for r in rows:
             outcome.setdefault(r.id, f"SMTP {host}:{port}: {exc}")
     at = datetime.now(UTC)
-    with db.write(SYSTEM) as w:
+    with db.write(actor) as w:  # who sends (the command's operator), as the trail says
         for r in rows:
             error = outcome[r.id]
             w.conn.execute(update(t.notification).where(t.notification.c.id == r.id).values(

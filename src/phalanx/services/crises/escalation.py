@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read
-from phalanx.domain.access.principal import SYSTEM, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import clocks
 from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.organization import Organization
@@ -35,14 +35,15 @@ MANDATE = "mandate"  # with the decision's id: a mandate over with units still o
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
-                     only: int | None = None) -> list[int]:
+                     only: int | None = None, actor: Principal = SYSTEM) -> list[int]:
     """Every open crisis whose current stage is past its target is escalated once per
     stage, and any crisis, closed or not, whose notice to the UN Security Council is past
     its target once for the notice; so is an open crisis whose decision's period is over
     while units of its decided deployment are still out with no decided way home, once
     per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
     Secretariat and the chair's state.
-    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`)."""
+    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`).
+    `actor`: who escalates, as the audit trail names it (the server's timer: the system)."""
     at = at or now()
     with db.read() as conn:
         # a finished crisis whose notice to the UN is still unsent stays escalated
@@ -81,7 +82,8 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
         if (c.id, key) in already:
             continue
         try:
-            _escalate(db, org, chair, c, key, what, late, decision_id, unnamed, escalated, at)
+            _escalate(db, org, chair, c, key, what, late, decision_id, unnamed, escalated, at,
+                      actor)
         except _Stale:  # escalated, moved or closed meanwhile by another instance
             continue
         if c.id not in done:
@@ -95,11 +97,11 @@ class _Stale(Exception):
 
 def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, what: str,
               late: float, decision_id: int | None, unnamed: str, escalated: str,
-              at: datetime) -> None:
+              at: datetime, actor: Principal) -> None:
     """One escalation, checked again under the crisis's lock: two instances escalating at
     once (a scheduler on each) escalate once, and a stage left or a crisis closed while it
     was found overdue is not escalated."""
-    with db.write(SYSTEM) as w:
+    with db.write(actor) as w:
         row = _row(w.conn, c.id, SYSTEM, lock=True)
         if w.conn.execute(select(t.crisis_event.c.id).where(
                 t.crisis_event.c.crisis_id == c.id, t.crisis_event.c.kind == "escalation",

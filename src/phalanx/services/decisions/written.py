@@ -123,7 +123,7 @@ def _lapse_if_due(db: Database, draft_id: int, actor: Principal) -> bool:
     if row.procedure != "written" or row.status != "open" or aware(row.deadline) >= now():
         return False
     try:
-        with db.write(SYSTEM) as w:
+        with db.write(actor) as w:
             row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
             if row.status != "open":
                 raise _Settled  # by another instance since it was read: nothing to write

@@ -1,0 +1,196 @@
+"""Every command that changes something leaves audit entries naming who ran it: the
+installation's role (system) in the name of the operating system's account that runs the
+command (`system:alice`), so that the trail tells one operator's `users add` from
+another's and from the server's own timers. The commands are taken from the command line
+itself: a new command fails this test until it is named here, as a write (with the
+arguments that make it succeed) or as one that changes no record."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from phalanx.cli.main import app
+from phalanx.config import get_settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import clock
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+
+runner = CliRunner()
+OPERATOR = "alice"
+
+# commands that change no record (or, servers, whose actions are the server's own)
+READS = {
+    "audit verify", "audit public-key", "backup", "bodies", "composition", "crises list",
+    "crises show", "decisions list", "decisions show", "feeds list", "members",
+    "membership arrears", "membership chairs", "membership records", "ops stats",
+    "registers strays", "tokens list", "users list",
+    "serve", "cot serve",  # the server: each action there is its user's, audited
+    "db upgrade",  # the schema's migrations: no record of the organization changes
+    "restore",  # into an empty database: the backup's trail, verified after it
+}
+
+# commands this test's world cannot bring to success (refused, they write nothing)
+UNREACHED = {
+    "membership confirm": "a proposal comes from an adopted Council decision",
+}
+
+CSV = ("reference,date,stage,metric,substance,quantity,unit,area\n"
+       "K-1,2026-03-10,spring-2026,seizure,heroin,1.5,kg,Aktau\n")
+
+
+def commands() -> list[str]:
+    def walk(cmd: Any, prefix: tuple[str, ...]) -> Iterator[str]:
+        if hasattr(cmd, "list_commands"):  # a group of commands
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                assert sub is not None
+                yield from walk(sub, (*prefix, name))
+        else:
+            yield " ".join(prefix)
+    return sorted(walk(typer.main.get_command(app), ()))
+
+
+def closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = int(s.getsockname()[1])
+    s.close()
+    return port
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_SMTP_PORT", str(closed_port()))
+    monkeypatch.setattr(getpass, "getuser", lambda: OPERATOR)
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    db = Database.from_url(url)
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
+
+
+def test_every_command_is_named_as_a_write_or_not(tmp_path: Path) -> None:
+    named = set(READS) | set(UNREACHED) | {c for c, _a, _i in _writes(tmp_path, {})}
+    assert named == set(commands()), (sorted(set(commands()) - named),
+                                      sorted(named - set(commands())))
+
+
+def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
+    """(command, its arguments, standard input), in an order in which each succeeds."""
+    from tests.support.capfiles import alert
+
+    cap = str(tmp / "alert.xml")
+    (tmp / "alert.xml").write_bytes(alert())
+    (tmp / "r.csv").write_text(CSV, encoding="utf-8")
+    return [
+        ("load", ["load", "--builtin", "csto"], ""),
+        ("demo", ["demo"], ""),
+        ("users add", ["users", "add", "bob", "--role", "auditor", "--password-stdin"],
+         "a-long-password-for-bob\n"),
+        ("users language", ["users", "language", "bob", "ru"], ""),
+        ("users deactivate", ["users", "deactivate", "bob"], ""),
+        ("tokens issue", ["tokens", "issue", "rep-kaz"], ""),
+        ("tokens revoke", ["tokens", "revoke", ids.get("token", "0")], ""),
+        ("membership record", ["membership", "record", "KGZ", "notice_of_withdrawal",
+                               "--on", "2026-11-30"], ""),
+        ("membership contribution", ["membership", "contribution", "KAZ", "2026",
+                                     "--assessed", "100", "--paid", "50"], ""),
+        ("feeds add", ["feeds", "add", "http://127.0.0.1:9/alerts.atom", "--country",
+                       "KAZ"], ""),
+        ("feeds poll", ["feeds", "poll", "1"], ""),
+        ("cap import", ["cap", "import", cap, "--affected", "KGZ"], ""),
+        ("ops ingest", ["ops", "ingest", str(tmp / "r.csv"), "--operation", "channel",
+                        "--agency", "customs", "--state", "KAZ"], ""),
+        ("registers rekey", ["registers", "rekey", "supply", "sup-rus-kgz-2023-1",
+                             "sup-org-2023-1"], ""),
+        ("plan", ["plan", "--crisis", ids.get("crisis", "1"), "--time-limit", "0.5",
+                  "--decide"], ""),
+        ("exercise run", ["exercise", "run", "frontier"], ""),
+        ("crises escalate", ["crises", "escalate"], ""),
+        ("decisions settle", ["decisions", "settle"], ""),
+        ("outbox send", ["outbox", "send"], ""),
+        ("audit checkpoint", ["audit", "checkpoint"], ""),
+    ]
+
+
+def _last(db: Database) -> int:
+    with db.read() as conn:
+        return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_log").scalar())
+
+
+def _since(db: Database, after: int) -> list[tuple[str, str, str]]:
+    """The entries after `after` (an exercise's played injects left out: they are its
+    players', `test_exercise_isolation.py`): (actor, role, action)."""
+    with db.read() as conn:
+        return [(r.actor, r.role, r.action) for r in conn.exec_driver_sql(
+            f"SELECT actor, role, action, change FROM audit_log WHERE id > {after} "
+            "ORDER BY id") if not (json.loads(r.change).get("exercise") is True
+                                    and r.action != "exercise.run")]
+
+
+def _prepare(db: Database, command: str, ids: dict[str, str]) -> None:
+    """What a command needs that another command does not leave."""
+    if command == "tokens revoke":
+        with db.read() as conn:
+            ids["token"] = str(conn.exec_driver_sql("SELECT max(id) FROM api_token").scalar())
+    if command == "plan":  # the demo's real crisis, answered by the CRRF
+        with db.read() as conn:
+            ids["crisis"] = str(conn.exec_driver_sql(
+                "SELECT min(crisis_id) FROM force_requirement").scalar())
+    if command == "crises escalate":  # a real crisis reported long ago, never consulted
+        from phalanx.services import crises as crs
+        crs.open_crisis(db, crs.CrisisIn(title="Shelling at the border",
+                                         category="armed_attack", affected=["KAZ"]),
+                        actor=Principal("secretariat", Role.SECRETARIAT),
+                        at=datetime.now(UTC) - timedelta(days=3))
+    if command == "decisions settle":  # a written procedure whose deadline has passed
+        with clock.use(datetime.now(UTC) - timedelta(days=3)):
+            dec.propose_draft(db, dec.DraftIn(
+                body="csc", procedure="written", title="To appoint", text_en="To appoint.",
+                deadline=datetime.now(UTC) - timedelta(days=2)),
+                actor=Principal("secretariat", Role.SECRETARIAT))
+
+
+def test_every_write_command_names_the_operator_who_ran_it(cli: Database,
+                                                           tmp_path: Path) -> None:
+    ids: dict[str, str] = {}
+    who = f"system:{OPERATOR}"
+    for command, _args, _input in _writes(tmp_path, ids):
+        _prepare(cli, command, ids)
+        args, stdin = next((a, i) for c, a, i in _writes(tmp_path, ids) if c == command)
+        before = _last(cli)
+        r = runner.invoke(app, args, input=stdin)
+        # a poll of a feed that does not answer, a mail server that does not: both tried,
+        # both audited, both exit 1
+        assert r.exit_code == 0 or command in ("feeds poll", "outbox send"), \
+            (command, r.output)
+        new = _since(cli, before)
+        assert new, f"{command} wrote no audit entry"
+        if command == "demo":  # staged: the demo's users act in it, the rest is the operator's
+            staged = {a for a, role, _action in new if role != "system"}
+            assert staged and all(a.startswith(("rep-", "secretariat", "planner"))
+                                  for a in staged), staged
+            new = [e for e in new if e[1] == "system"]
+        assert {(actor, role) for actor, role, _action in new} == {(who, "system")}, \
+            (command, new)
+    for command in UNREACHED:
+        before = _last(cli)
+        assert runner.invoke(app, ["membership", "confirm", "999"]).exit_code != 0
+        assert _since(cli, before) == [], command
