@@ -72,15 +72,16 @@ REGISTERS: dict[str, tuple[Table, str, dict[str, Any]]] = {
 }
 
 
-def national_copy(db: Database, table: Table, key: str, state: str) -> None:
+def national_copy(db: Database, table: Table, key: str, state: str,
+                  marked: Classification | None = None) -> None:
     """A record of `table` under `key` that only `state` reads: a copy of one of the
     dataset's, kept NATIONAL by `state` (no register holds one today; one that kept
-    such records would)."""
+    such records would), or marked as `marked` says; its entry names it by its key."""
     with db.write(SYSTEM) as w:
         row = dict(w.conn.execute(access.select_visible(table, SYSTEM).limit(1)).one()._mapping)
         row.pop("id")
         row.update(key=key, **access.classification_values(
-            Classification(OwnerKind.STATE, state, Marking.NATIONAL)))
+            marked or Classification(OwnerKind.STATE, state, Marking.NATIONAL)))
         w.conn.execute(insert(table).values(**row))
         w.audit("test.national", table.name, key)
 
@@ -262,6 +263,36 @@ def test_a_key_chosen_before_the_namespaces_is_found_and_moved(
     assert json.loads(entry.change) == {"from": "kaz-legacy", "to": "legacy-1"}
     after = c.post(path, headers=h["rep-kaz"], json={**body, "key": "kaz-legacy"})
     assert after.status_code == (201 if register == "supply" else 403), after.text
+
+
+@pytest.mark.parametrize("register", REGISTERS)
+def test_a_rekeyed_records_entries_follow_it_under_its_new_key(db: Database,
+                                                               register: str) -> None:
+    """The trail names a register's record by its key. After `rekey`, the rekey's own entry
+    and those written under the old key still follow the record's marking: the auditor
+    reads every one of a record the staff read, and none of one a state keeps NATIONAL
+    (which the staff do not read)."""
+    from phalanx.services import audit
+
+    table, name = REGISTERS[register][0], CLI_NAMES[register]
+    national_copy(db, table, "kaz-legacy", "KGZ")
+    national_copy(db, table, "org-legacy", "", Classification(
+        OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION))
+    with db.read() as conn:
+        states = orgs.organization(conn).states
+    keys.rekey(db, name, "kaz-legacy", "legacy-1", states, actor=SEC)
+    keys.rekey(db, name, "org-legacy", "legacy-2", states, actor=SEC)
+
+    def trail(reader: Principal) -> set[tuple[str, str]]:
+        with db.read() as conn:
+            found, _n = audit.search(conn, audit.AuditFilter(target_kind=table.name),
+                                     actor=reader)
+        return {(e["action"], e["target_id"]) for e in found}
+
+    assert trail(SYSTEM) == {("test.national", "kaz-legacy"), ("register.rekey", "legacy-1"),
+                             ("test.national", "org-legacy"), ("register.rekey", "legacy-2")}
+    assert trail(Principal("auditor", Role.AUDITOR)) == {
+        ("test.national", "org-legacy"), ("register.rekey", "legacy-2")}
 
 
 def test_a_new_key_must_be_the_organizations_and_free(db: Database) -> None:

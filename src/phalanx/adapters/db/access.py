@@ -28,6 +28,7 @@ from sqlalchemy import (
     true,
 )
 
+from phalanx.adapters.db.json_text import json_text
 from phalanx.domain.access.policy import (
     Classification,
     Marking,
@@ -188,6 +189,10 @@ _AUDIT_TARGETS: dict[str, tuple[str, str]] = {
 }
 
 
+# the kinds of record `phalanx registers rekey` may give a new key (named by their key)
+_REKEYED = ("joint_exercise", "model_law", "supply_agreement", "mtc_programme")
+
+
 def audit_visible(principal: Principal) -> ColumnElement[bool]:
     """The audit entries `principal` may read (on top of the permission to read the
     trail): an entry about a classified record only if the principal may read that record
@@ -206,6 +211,15 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
 
     named = [and_(c.target_kind == kind, c.target_id.in_(ids(t.metadata.tables[tab], col)))
              for kind, (tab, col) in _AUDIT_TARGETS.items()]
+    # a register's record given a new key (`register.rekey`, naming it by the new key):
+    # the entries that named it by its old key follow it still
+    rekey = t.audit_log.alias("rekey")
+    for kind in _REKEYED:
+        tab, col = _AUDIT_TARGETS[kind]
+        named.append(and_(c.target_kind == kind, c.target_id.in_(
+            select(json_text(rekey.c.change, "from")).where(
+                rekey.c.action == "register.rekey", rekey.c.target_kind == kind,
+                rekey.c.target_id.in_(ids(t.metadata.tables[tab], col))))))
     meeting = and_(c.target_kind == "session", c.action.startswith("session."))
     named.append(and_(meeting, c.target_id.in_(ids(t.meeting, "id"))))
     named.append(and_(c.target_kind == "task", c.target_id.in_(

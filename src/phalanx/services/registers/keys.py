@@ -82,4 +82,5 @@ def rekey(db: Database, register: str, old: str, new: str, states: Collection[st
         if key_taken(w.conn, table, new):
             raise Conflict(f"{register} {new!r} exists")
         w.conn.execute(update(table).where(table.c.id == row.id).values(key=new))
-        w.audit("register.rekey", table.name, row.id, {"from": old, "to": new})
+        # named by its key, as every entry about the record: the entry follows its marking
+        w.audit("register.rekey", table.name, new, {"from": old, "to": new})
