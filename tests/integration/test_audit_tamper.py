@@ -378,3 +378,91 @@ def test_a_syslog_witness_receives_the_lines_and_its_log_verifies(
     code, out = verify("--checkpoints", str(log))
     assert (code, out["ok"]) == (0, True), out["reason"]
     get_settings.cache_clear()
+
+
+# --- an export, verified without the database -------------------------------------------
+
+def export_and_key(tmp_path: Path) -> tuple[Path, Path]:
+    file, pem = tmp_path / "trail.jsonl", tmp_path / "public.pem"
+    r = runner.invoke(app, ["audit", "export", str(file)])
+    assert r.exit_code == 0, r.output
+    pem.write_text(runner.invoke(app, ["audit", "public-key"]).stdout)
+    return file, pem
+
+
+def verify_export(file: Path, pem: Path, monkeypatch: pytest.MonkeyPatch,
+                  *files: Path) -> tuple[int, dict[str, object]]:
+    """`audit verify --export` where no database is: the export and the public key only
+    (and the outside copies, when given)."""
+    monkeypatch.setenv("PHALANX_DATABASE_URL", "sqlite:////nonexistent/phalanx.db")
+    get_settings.cache_clear()
+    args = ["--export", str(file), "--key", str(pem)]
+    for f in files:
+        args += ["--checkpoints", str(f)]
+    return verify(*args)
+
+
+def test_an_export_verifies_without_the_database_and_any_change_to_it_is_caught(
+        trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export is signed whole: edited (even with its hashes recomputed), cut at its end
+    or with its signature left out, it fails, saying why."""
+    from phalanx.domain.audit import Entry
+
+    last = grow(trail, 30)
+    file, pem = export_and_key(tmp_path)
+    assert runner.invoke(app, ["audit", "export", str(file)]).exit_code == 2  # no overwrite
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert verify_export(file, pem, monkeypatch) == (0, {
+        "ok": True, "entries": last, "first_bad": None, "problem": None, "reason": ""})
+
+    def rewritten(n: int) -> list[str]:  # entry n changed, every hash after it recomputed
+        out, prev = [], None
+        for line in lines:
+            item = json.loads(line)
+            if "entry" in item:
+                e = item["entry"]
+                if e["id"] == n:
+                    e["change"] = '{"username":"mallory"}'
+                if e["id"] >= n:
+                    e = {**e, "prev_hash": prev or e["prev_hash"], "hash": ""}
+                    e = Entry(**e).sealed().__dict__
+                prev = e["hash"]
+                line = json.dumps({"entry": e}, sort_keys=True) + "\n"
+            out.append(line)
+        return out
+
+    entries = [i for i, line in enumerate(lines) if '"entry"' in line]
+    for changed in (rewritten(12), lines[:entries[-3]] + lines[entries[-1] + 1:],
+                    lines[:-1], lines[:entries[-3]]):
+        forged = tmp_path / "forged.jsonl"
+        forged.write_text("".join(changed), encoding="utf-8")
+        code, out = verify_export(forged, pem, monkeypatch)
+        assert (code, out["ok"], out["problem"]) == (1, False, "signature"), out
+
+
+def test_an_export_of_a_rewritten_trail_fails_against_the_outside_copies(
+        trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exported after an entry was rewritten in the database (the chain recomputed, every
+    checkpoint in it deleted), the export is consistent and signed; the copies kept
+    outside the database name the entry."""
+    grow(trail, 40)
+
+    def rewrite(c: sa.Connection) -> None:
+        rechain(c, 17, '{"username":"mallory"}')
+        c.exec_driver_sql("DELETE FROM audit_checkpoint")
+
+    unguarded(trail, rewrite)
+    file, pem = export_and_key(tmp_path)
+    copies = tmp_path / "audit-checkpoints.jsonl"
+    assert verify_export(file, pem, monkeypatch)[0] == 0  # alone, it cannot know
+    code, out = verify_export(file, pem, monkeypatch, copies)
+    assert (code, out["first_bad"], out["problem"]) == (1, 17, "altered")
+
+
+def test_entries_written_after_an_export_are_no_fault_of_it(
+        trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    grow(trail, 5)
+    file, pem = export_and_key(tmp_path)
+    grow(trail, 25)  # copied out, and signed at entry 20, after the export was made
+    assert verify_export(file, pem, monkeypatch, tmp_path / "audit-checkpoints.jsonl") == (
+        0, {"ok": True, "entries": 14, "first_bad": None, "problem": None, "reason": ""})

@@ -42,18 +42,44 @@ def verify(
     max_age: Annotated[float | None, typer.Option(
         "--max-age", min=0, help="Minutes the newest checkpoint may be old (default: "
         "PHALANX_AUDIT_CHECKPOINT_MAX_AGE_MINUTES).")] = None,
+    export_file: Annotated[Path | None, typer.Option(
+        "--export", help="Verify this export (from `audit export`) instead of the "
+        "database: its signature, its chain and, with --checkpoints, the copies kept "
+        "outside the database up to its end.")] = None,
 ) -> None:
     """Walk the hash chain, the signed checkpoints and the copies kept outside the
     database; exit 1 if anything was tampered with, if the newest checkpoint is stale or
     if no key is at hand. Writes nothing."""
     settings = get_settings()
     public = _key(key)
+    if export_file is not None:
+        verdict = _verify_export(export_file, public, checkpoints)
+        _report(verdict, as_json)
+        return
     with Progress(TextColumn("checking the chain"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True, disable=as_json) as bar:
         task = bar.add_task("chain", total=None)
         verdict = audit.verify_installation(
             database(read_only=True), settings, public, checkpoints, max_age,
             progress=lambda n, total: bar.update(task, completed=n, total=total))
+    _report(verdict, as_json)
+
+
+def _verify_export(path: Path, public: Any, files: list[Path] | None) -> Any:
+    from datetime import timedelta
+
+    from phalanx.services import audit_export
+    from phalanx.services.audit_tail import TailFileError, outside
+
+    try:
+        out = outside(files, timedelta(0), timedelta(
+            seconds=get_settings().audit_copy_grace_seconds)) if files else None
+        return audit_export.verify_export(path, public, out)
+    except (OSError, TailFileError, audit_export.ExportError) as exc:
+        raise fail(str(exc), code=2) from exc
+
+
+def _report(verdict: Any, as_json: bool) -> None:
     if as_json:
         emit_json(verdict.as_dict())
     elif verdict.ok:
@@ -75,6 +101,27 @@ def checkpoint() -> None:
     c = audit.checkpoint(database(), audit.tail_from(settings, key), actor=operator())
     out.print(f"checkpoint at entry {c.entry_id} signed with key {key.key_id}" if c and key
               else "the trail is empty")
+
+
+@app.command("export")
+def export(file: Annotated[Path, typer.Argument(
+        help="Where to write the export (JSON lines); an existing file is refused.")]
+           ) -> None:
+    """Export the whole trail, every entry and checkpoint, signed with the installation's
+    key, to be verified without the database (`audit verify --export FILE --key
+    PUBLIC.pem`). It holds every entry as stored: keep it as a backup is kept."""
+    from phalanx.services import audit_export
+
+    key = audit.signing_key(get_settings().audit_key_file, create=False)
+    if key is None:
+        raise fail(f"no signing key at {get_settings().audit_key_file}: an export is signed "
+                   "with the installation's key", code=2)
+    try:
+        with file.open("x", encoding="utf-8") as fh:
+            n = audit_export.export(database(read_only=True), fh, key)
+    except FileExistsError as exc:
+        raise fail(f"{file} exists: give a new file", code=2) from exc
+    out.print(f"exported {n} entries to {file}, signed with key {key.key_id}")
 
 
 @app.command("public-key")
