@@ -32,8 +32,8 @@ OPERATOR = "alice"
 
 # commands that change no record (or, servers, whose actions are the server's own)
 READS = {
-    "audit verify", "audit public-key", "backup", "bodies", "composition", "crises list",
-    "crises show", "decisions list", "decisions show", "feeds list", "members",
+    "audit verify", "audit public-key", "audit export", "backup", "bodies", "composition",
+    "crises list", "crises show", "decisions list", "decisions show", "feeds list", "members",
     "membership arrears", "membership chairs", "membership records", "ops stats",
     "registers strays", "tokens list", "users list",
     "serve", "cot serve",  # the server: each action there is its user's, audited
