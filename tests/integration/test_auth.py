@@ -173,6 +173,33 @@ def test_a_success_gives_the_address_its_attempt_back(app_db: Database) -> None:
         identity.authenticate(app_db, "rep-kaz", "wrong password!", "10.8.0.1")
 
 
+def test_a_failed_login_keeps_no_text_typed_for_an_unknown_account(app_db: Database) -> None:
+    """The trail can never be cleaned: a password typed into the user name field must not
+    stay in it. A failed login names the account tried when it is one (its id, as a
+    successful login does); for a name no account has, nothing of what was typed (the
+    address the guesses came from still shows)."""
+    import json
+
+    from sqlalchemy import select
+
+    secret = "Correct-Horse-Battery-9"  # a password typed as the user name
+    for name in (secret, secret, "rep-kaz"):
+        with pytest.raises(identity.AuthFailed):
+            identity.authenticate(app_db, name, "wrong password!", "10.9.0.1")
+    with app_db.read() as conn:
+        rows = list(conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action == "auth.login_failed").order_by(t.audit_log.c.id)))
+        rep = conn.execute(select(t.app_user.c.id).where(
+            t.app_user.c.username == "rep-kaz")).scalar_one()
+    assert len(rows) == 3
+    assert not any(secret in f"{r.target_id} {r.change}" for r in rows)
+    unknown, again, known = rows
+    assert unknown.target_id == again.target_id == "unknown" != known.target_id
+    assert known.target_id == str(rep)
+    assert json.loads(known.change)["username"] == "rep-kaz"
+    assert json.loads(unknown.change)["address"] == "10.9.0.1"
+
+
 def _served(app: object, options: dict[str, object]) -> tuple[str, object]:
     import socket
     import threading

@@ -309,7 +309,13 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
         ok = False
     if not ok:
         with db.write(ANONYMOUS) as w:
-            w.audit("auth.login_failed", "user", username[:64], {"address": address})
+            # the account tried, when it is one; of a name no account has, nothing: the
+            # trail is kept for ever, and a password typed as a user name must not be
+            if row is not None:
+                w.audit("auth.login_failed", "user", row.id,
+                        {"username": row.username, "address": address})
+            else:
+                w.audit("auth.login_failed", "user", "unknown", {"address": address})
         raise AuthFailed()
     principal = principal_of(row)
     with db.write(principal) as w:
