@@ -42,3 +42,23 @@ def test_an_audit_entry_about_an_alert_obeys_the_alert_s_marking(db: Database) -
     assert about(db, narrow.alert.id, SYSTEM) == ["cap.mark", "cap.receive"]
     assert about(db, narrow.alert.id, AUDITOR) == []
     assert about(db, kept.alert.id, AUDITOR) == ["cap.receive"]
+
+
+def test_a_distribution_is_in_the_trail_of_each_alert_it_brought(db: Database) -> None:
+    """An EDXL-DE distribution's alerts are taken in one transaction, audited as the
+    distribution's: that entry is about each alert, so the auditor reads it with the
+    alerts it may read, and not with one marked more narrowly."""
+    from phalanx.services import distributions
+    from tests.support.capfiles import edxl
+
+    got = distributions.receive(db, edxl(alert(identifier="KG-3"), alert(identifier="KG-4")),
+                                alerts.Route(("KGZ",)), actor=SEC)
+    first, second = (r.alert.id for r in got.received)  # type: ignore[union-attr]
+    with db.write(SYSTEM) as w:
+        w.conn.execute(update(t.cap_alert).where(t.cap_alert.c.id == second).values(
+            **classification_values(Classification(OwnerKind.STATE, "KGZ",
+                                                   Marking.NATIONAL))))
+        w.audit("cap.mark", "cap_alert", second, {"marking": "NATIONAL"})
+    assert about(db, first, AUDITOR) == ["cap.distribution", "cap.receive"]
+    assert about(db, second, AUDITOR) == []
+    assert about(db, second, SYSTEM) == ["cap.mark", "cap.distribution", "cap.receive"]

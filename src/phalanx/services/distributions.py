@@ -128,7 +128,10 @@ def _take(db: Database, found: list[Embedded], messages: list[alerts.Message],
                               False))
             except Invalid as exc:
                 raise Invalid(f"{e.where}/{exc.where.lstrip('/')}", exc.message) from exc
-        w.audit("cap.distribution", "cap_alert", ",".join(str(i) for i, _ in taken)[:200], {
-            "alerts": len(taken), "new": sum(1 for _, d in taken if not d),
-            "skipped": len(skips)})
+        # one entry about each alert it brought: each follows its alert's marking (one
+        # entry naming them all would be read by nobody, or tell of alerts hidden)
+        for n, (alert_id, duplicate) in enumerate(taken, start=1):
+            w.audit("cap.distribution", "cap_alert", alert_id, {
+                "position": n, "alerts": len(taken), "duplicate": duplicate,
+                "skipped": len(skips)})
     return taken
