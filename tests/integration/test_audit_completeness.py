@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.access import AUDIT_TARGETS
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
@@ -314,3 +315,9 @@ def test_a_page_write_leaves_an_entry_naming_who_what_when_and_the_record(
     for e in new:
         assert e["action"] and e["target_kind"] and e["target_id"], e
         assert datetime.fromisoformat(e["at"]) >= sent, e
+        if e["target_kind"] in AUDIT_TARGETS:  # names a record, read with it
+            table, column = AUDIT_TARGETS[e["target_kind"]]
+            named = t.metadata.tables[table].c[column]
+            with db.read() as conn:
+                assert conn.execute(select(named).where(
+                    cast(named, String) == e["target_id"])).first(), (route, e)

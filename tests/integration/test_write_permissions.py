@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.access import AUDIT_TARGETS
 from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
@@ -508,4 +509,11 @@ def test_who_may_write_is_what_the_policy_says(
                                .offset(before)).all()
         assert {e.actor for e in new} == {allowed[0].username}, (route, new)
         assert all(e.action and e.target_kind and e.target_id for e in new), (route, new)
+        with db.read() as conn:  # a classified record's entry names one: its readers read it
+            for e in new:
+                if e.target_kind in AUDIT_TARGETS:
+                    table, column = AUDIT_TARGETS[e.target_kind]
+                    named = t.metadata.tables[table].c[column]
+                    assert conn.execute(select(named).where(
+                        cast(named, String) == e.target_id)).first(), (route, e)
 

@@ -175,8 +175,9 @@ def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Sele
 
 # --- the audit trail: an entry about a record obeys the record's marking -----------------
 
-# audit target kinds that name a classified record: (table, column the target id names)
-_AUDIT_TARGETS: dict[str, tuple[str, str]] = {
+# audit target kinds that name a classified record: (table, column the target id names);
+# an entry of such a kind naming no record is read by no reader of the trail
+AUDIT_TARGETS: dict[str, tuple[str, str]] = {
     "crisis": ("crisis", "id"), "decision": ("decision", "id"), "document": ("document", "id"),
     "draft": ("draft", "id"), "watch": ("watch_item", "id"),
     "exercise_finding": ("exercise_finding", "id"), "training_quota": ("training_quota", "id"),
@@ -210,12 +211,12 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
         return select(cast(table.c[column], String)).where(visible(table, scope))
 
     named = [and_(c.target_kind == kind, c.target_id.in_(ids(t.metadata.tables[tab], col)))
-             for kind, (tab, col) in _AUDIT_TARGETS.items()]
+             for kind, (tab, col) in AUDIT_TARGETS.items()]
     # a register's record given a new key (`register.rekey`, naming it by the new key):
     # the entries that named it by its old key follow it still
     rekey = t.audit_log.alias("rekey")
     for kind in _REKEYED:
-        tab, col = _AUDIT_TARGETS[kind]
+        tab, col = AUDIT_TARGETS[kind]
         named.append(and_(c.target_kind == kind, c.target_id.in_(
             select(json_text(rekey.c.change, "from")).where(
                 rekey.c.action == "register.rekey", rekey.c.target_kind == kind,
@@ -227,7 +228,7 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
             select(t.decision.c.id).where(visible(t.decision, scope)))))))
     named.append(and_(c.target_kind == "op_batch", c.target_id.in_(
         select(cast(t.op_report.c.batch_id, String)).where(visible(t.op_report, scope)))))
-    classified = or_(c.target_kind.in_([*_AUDIT_TARGETS, "task", "op_batch"]), meeting)
+    classified = or_(c.target_kind.in_([*AUDIT_TARGETS, "task", "op_batch"]), meeting)
     return or_(not_(classified), *named)
 
 
