@@ -229,3 +229,33 @@ def test_every_audit_entry_of_an_exercise_says_so_and_no_real_one_does(
     assert [e["id"] for e in real if json.loads(e["change"]).get("exercise")] == []
     assert {e["exercise"] for e in played} == {True} and {e["exercise"] for e in real} == {False}
     assert {e["action"] for e in real} >= {"crisis.open", "dataset.load"}
+
+
+def test_what_a_user_does_to_an_exercise_s_records_is_the_exercise_s_in_the_trail(
+        db: Database) -> None:
+    """After the run, users work on with the exercise's records (the review's situation
+    report, a plan for its crisis, its session's status): those entries are the
+    exercise's too, whoever writes them; the same actions on real records are not."""
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import crises as crs
+    from phalanx.services import decisions as dec
+
+    scenario = exercise.load(exercise.scenarios_dir() / "kazakhstan-2022.yaml")
+    run = exercise.run(db, scenario, start=scenario.start)
+    assert run.crisis is not None and run.crisis.session_id is not None
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    real = crs.open_crisis(db, crs.CrisisIn(title="Real floods", category="armed_attack",
+                                            affected=["KAZ"]), actor=sec)
+    with db.read() as conn:
+        first = int(conn.execute(select(t.audit_log.c.id).order_by(
+            t.audit_log.c.id.desc())).scalars().first() or 0)
+    for crisis_id in (run.crisis_id, real.id):
+        crs.add_sitrep(db, crisis_id, crs.SitrepIn(situation="calm"), actor=sec)
+    dec.set_session_status(db, run.crisis.session_id, "closed", actor=sec)
+    with db.read() as conn:
+        rows = conn.execute(select(t.audit_log).where(t.audit_log.c.id > first)
+                            .order_by(t.audit_log.c.id)).all()
+    said = [(r.target_kind, r.target_id, json.loads(r.change).get("exercise") is True)
+            for r in rows]
+    assert said == [("crisis", str(run.crisis_id), True), ("crisis", str(real.id), False),
+                    ("session", str(run.crisis.session_id), True)]

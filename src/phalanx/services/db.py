@@ -29,7 +29,8 @@ class Write:
     entries: list[Entry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     # an exercise's write: each of its entries says so (`exercise: true` in its change,
-    # which the entry's hash seals), whoever plays the action
+    # which the entry's hash seals), whoever plays the action; so does an entry about an
+    # exercise's record, whoever writes it (`audit_store.is_exercise`)
     exercise: bool = False
 
     def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
@@ -52,7 +53,7 @@ class Write:
 
     def seal(self) -> None:
         for action, target_kind, target_id, change in self.pending:
-            if self.exercise:
+            if self.exercise or audit_store.is_exercise(self.conn, target_kind, target_id):
                 change = {**change, "exercise": True}
             self.entries.append(audit_store.append(self.conn, self.actor, action,
                                                    target_kind, target_id, change))
