@@ -466,3 +466,21 @@ def test_entries_written_after_an_export_are_no_fault_of_it(
     grow(trail, 25)  # copied out, and signed at entry 20, after the export was made
     assert verify_export(file, pem, monkeypatch, tmp_path / "audit-checkpoints.jsonl") == (
         0, {"ok": True, "entries": 14, "first_bad": None, "problem": None, "reason": ""})
+
+
+def test_an_export_of_a_cut_trail_fails_against_the_outside_copies(
+        trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exported after the trail's end was cut in the database (its checkpoints there too),
+    the export is consistent and signed; a checkpoint kept outside, signed before the
+    export, names an entry the export lacks."""
+    last = grow(trail, 30)  # a checkpoint every 20 entries: one signed entry 20
+
+    def cut(c: sa.Connection) -> None:
+        c.exec_driver_sql("DELETE FROM audit_log WHERE id > 15")
+        c.exec_driver_sql("DELETE FROM audit_checkpoint WHERE entry_id > 15")
+
+    assert last > 20
+    unguarded(trail, cut)
+    file, pem = export_and_key(tmp_path)
+    code, out = verify_export(file, pem, monkeypatch, tmp_path / "audit-checkpoints.jsonl")
+    assert (code, out["first_bad"], out["problem"]) == (1, 16, "truncated")

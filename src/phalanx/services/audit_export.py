@@ -7,7 +7,8 @@ kept outside the database) and verifies it later, elsewhere, without the databas
 export edited, cut or extended after it was made fails), then the chain and its
 checkpoints as the installation's trail is verified (`domain/audit.verify`), and, given
 `--checkpoints`, against the copies kept outside the database up to the export's last
-entry (a trail rewritten in the database before it was exported fails). The file holds
+entry and the checkpoints signed before it (a trail rewritten or cut in the database
+before it was exported fails). The file holds
 every entry as stored, the content of those about records a reader of the trail may not
 read included: it is the installation's, like a backup.
 """
@@ -127,12 +128,15 @@ def verify_export(path: Path, key: SigningKey | Ed25519PublicKey | None,
         return Verdict(False, len(entries), None, "the export's signature does not verify: "
                        "the file was changed after it was exported, or another key made "
                        "it", "signature")
-    if outside is not None:  # what was copied out up to the export's end, as of then
+    if outside is not None:  # what was copied out up to the export's end, as of then:
+        # a checkpoint signed before the export (its time is signed, and so is the
+        # export's) names an entry the export must hold; one signed after it, up to its end
         last = entries[-1].id if entries else 0
+        at = _moment(str(head.get("at", "")))
         outside = Outside({i: m for i, m in outside.marks.items() if i <= last},
-                          tuple(c for c in outside.checkpoints if c.entry_id <= last),
-                          (at := _moment(str(head.get("at", "")))),
-                          at - datetime(1, 1, 2, tzinfo=UTC), outside.grace)
+                          tuple(c for c in outside.checkpoints
+                                if c.entry_id <= last or _moment(c.at) <= at),
+                          at, at - datetime(1, 1, 2, tzinfo=UTC), outside.grace)
     return verify(entries, checkpoints, checker(public), outside)
 
 
