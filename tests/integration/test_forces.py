@@ -343,11 +343,12 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' in page
     closes = max(m["arrive_h"] for m in plan["movements"] if m["crisis_id"] == demo_crisis)
     assert f"{closes:.1f} h after the plan's start" in page  # its closure, in hours
-    # heavy, distant and urgent needs on top: a short run cannot reach its bound
+    # heavy, distant and urgent needs on top, each to a battalion told only now, so that
+    # they compete for the lift: a short run cannot reach its bound
     soon = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
     for place, lat, lon in (("Osh", 40.53, 72.8), ("Khujand", 40.28, 69.62),
                             ("Jalal-Abad", 40.93, 73.0)):
-        for cap in ("airborne", "motorized_rifle"):
+        for cap in ("airborne", "airborne"):
             r = c.post(f"/api/v1/crises/{demo_crisis}/requirements", headers=tok["planner"],
                        json={"capability": cap, "strength": 800, "place": place,
                              "lat": lat, "lon": lon, "needed_by": soon})

@@ -282,7 +282,9 @@ def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, star
 
 def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Result:
     """Re-plan after a change (a crisis added or changed, a unit withdrawn), keeping the
-    movements of `previous` already under way at `now_h`; nothing new leaves before then."""
+    movements of `previous` already under way at `now_h`; nothing new leaves before then.
+    A unit `previous` named has been getting ready since its start; any other unit is told
+    only now, and is ready `readiness_h` after `now_h`."""
     req_ids = {r.id for r in problem.requirements}
     barred = problem.barred
     reqs = {r.id: r for r in problem.requirements}
@@ -290,8 +292,11 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
                    if mv.requirement in req_ids
                    and (mv.unit, reqs[mv.requirement].crisis) not in barred)
     fixed_units = {mv.unit for mv in moving}
+    alerted = {mv.unit for mv in previous.movements}
     flying = {s.aircraft for mv in moving for s in mv.sorties}
-    units = tuple(u if u.id in fixed_units else replace(u, readiness_h=max(u.readiness_h, now_h))
+    units = tuple(u if u.id in fixed_units
+                  else replace(u, readiness_h=max(u.readiness_h, now_h)) if u.id in alerted
+                  else replace(u, readiness_h=now_h + u.readiness_h)
                   for u in problem.units)
     start = dict(problem.aircraft_start)
     for a in problem.aircraft:
