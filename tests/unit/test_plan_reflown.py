@@ -108,3 +108,26 @@ def test_the_checker_of_the_tests_catches_what_it_should() -> None:
     assert rf.refly(d, [good[0], twice, *good[2:]], p.uncovered)[0]
     withheld = next(u for u in problem.units if not u.available)
     assert rf.refly(d, [replace(good[0], unit=withheld.id), *good[1:]], p.uncovered)[0]
+
+
+def test_a_listed_ground_time_is_the_time_the_ground_takes() -> None:
+    """The dataset lists Kant to Osh by road at 11 h (mountain roads), where the estimate
+    over the great circle says about 8.7 h: a unit at Kant with no aircraft to carry it
+    arrives at Osh 11 h after it is ready, not sooner; and a listed time shorter than the
+    estimate (Osh to Batken, 4 h) is taken too."""
+    from phalanx.domain.forces.model import Problem, Requirement, Unit
+
+    kant, osh, batken = (42.8532, 74.8465), (40.6090, 72.7931), (40.06, 70.82)
+    units = (Unit("u-kant", "RUS", "airborne", 400, kant, 4.0, 80.0, garrison="kant"),
+             Unit("u-osh", "KGZ", "medical", 200, osh, 3.0, 30.0, garrison="osh"))
+    reqs = (Requirement("r1", "c", "airborne", 400, osh, 48.0, node="osh"),
+            Requirement("r2", "c", "medical", 200, batken, 48.0, node="batken"))
+    listed = {("kant", "osh"): 11.0, ("osh", "kant"): 11.0, ("osh", "batken"): 4.0}
+    problem = Problem(units, reqs, (), {"c": 1.0}, ground_times=listed)
+    estimate = rf.km(kant, osh) * definition.ROAD_FACTOR / definition.ROAD_KMH
+    assert estimate < 11.0 - 1
+    p = greedy(problem)
+    arrive = {m.requirement: m.arrive_h for m in p.movements}
+    assert arrive == pytest.approx({"r1": 4.0 + 11.0, "r2": 3.0 + 4.0})
+    figures = reflown(problem, p)
+    assert figures.closures == pytest.approx({"c": 15.0})
