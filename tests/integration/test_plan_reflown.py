@@ -155,3 +155,35 @@ def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(
     assert waiting["unit"] not in {m["unit"] for m in again["movements"]}
     assert not again["uncovered"]
     shown_figures_hold(d, again, crisis)
+
+
+def test_rules_changed_through_the_api_hold_in_the_next_plan(
+        api: tuple[TestClient, dict[str, Any], int]) -> None:
+    """KGZ withdraws its consent, RUS's air assault group's certification runs out
+    yesterday, BLR withdraws a battalion from the registry: the next plan uses none of
+    them, and flies again by the definition with the rules as the API now states them."""
+    c, ctx, crisis = api
+    h = ctx["tokens"]["planner"]
+    (decided,) = c.get(f"/api/v1/crises/{crisis}/plans", headers=h).json()
+    used = {m["unit"] for m in decided["movements"]}
+    assert any(u.startswith("crrf-kgz-") for u in used) and "crrf-rus-daa-1" in used
+    r = c.put(f"/api/v1/crises/{crisis}/consents/KGZ", json={"scope": "none"},
+              headers=ctx["tokens"]["rep-kgz"])
+    assert r.status_code == 200, r.text
+    cutoff = date.today() - timedelta(days=1)
+    r = c.patch("/api/v1/forces/units/crrf-rus-daa-1",
+                json={"certified_until": cutoff.isoformat()}, headers=ctx["tokens"]["rep-rus"])
+    assert r.status_code == 200, r.text
+    r = c.patch("/api/v1/forces/units/crrf-blr-dab-1", json={"withdrawn": True},
+                headers=ctx["tokens"]["rep-blr"])
+    assert r.status_code == 200, r.text
+    again = _plan(c, ctx, crisis)
+    now_h = _h(again["created_at"], datetime.fromisoformat(again["starts_at"]))
+    moved = {m["unit"] for m in again["movements"]}
+    assert not {u for u in moved if u.startswith(("crrf-kgz-", "crdf-kgz-", "pk-kgz-"))}
+    assert not moved & {"crrf-rus-daa-1", "crrf-blr-dab-1"}
+    d = defined(c, ctx, crisis, again, alerted=dict.fromkeys(moved - used, now_h))
+    shown_figures_hold(d, again, crisis)
+    why = again["explanations"]
+    assert "declined" in why["crrf-kgz-mr-1"]
+    assert f"certification expired on {cutoff.isoformat()}" in why["crrf-rus-daa-1"]
