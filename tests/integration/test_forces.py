@@ -466,6 +466,11 @@ def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database
     assert (seen.bound, seen.gap, seen.improvement, seen.greedy) == (None, None, None, {})
     mine = [m for m in p.movements if m.crisis_id == demo_crisis]
     assert seen.objective["sorties"] == sum(len(m.sorties) for m in mine)
+    # the objective of what the reader sees is still in weighted hours: the demo crisis
+    # (extreme, weight 3) times its closure, not the closure's bare hours
+    closes = max(m.arrive_h for m in mine)
+    assert seen.closures == {demo_crisis: pytest.approx(closes)}
+    assert seen.objective["closure"] == pytest.approx(3.0 * closes)
     assert seen.objective["uncovered"] == len([u for u in p.uncovered
                                                if u["crisis_id"] == demo_crisis])
     assert all("start" not in s for m in seen.movements for s in m.sorties)
