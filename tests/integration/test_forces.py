@@ -363,6 +363,29 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert 'id="proposal-optimal"' not in page and 'id="plan-optimal"' in page
 
 
+def test_optimal_is_not_shown_where_the_plan_leaves_out_a_requirement_a_unit_could_meet(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """A plan whose gap is 0 over the requirements it covers, leaving out one that some
+    unit could meet: the bound says nothing of a plan leaving out another, so neither the
+    API nor the crisis room nor the command line calls it optimal."""
+    c, tok = api
+    plan = c.get(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"]).json()[0]
+    assert plan["gap"] == 0 and plan["optimal"] and not plan["uncovered"]
+    left_out = {"key": "99", "requirement": 99, "crisis_id": demo_crisis, "label": None,
+                "site": 0, "sites": 0, "part": 0, "parts": 0, "capability": "airborne",
+                "strength": 400, "proven": False, "short": False}
+    with org_db.write(SYSTEM) as w:
+        w.conn.execute(t.deployment_plan.update().where(t.deployment_plan.c.id == plan["id"])
+                       .values(uncovered=[left_out]))
+        w.audit("test.uncovered", "deployment_plan", plan["id"])
+    plan = c.get(f"/api/v1/plans/{plan['id']}", headers=tok["planner"]).json()
+    assert plan["gap"] == 0 and not plan["optimal"]
+    page = c.get(f"/crises/{demo_crisis}", headers=tok["planner"]).text
+    assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' not in page
+    assert "(over the requirements covered)" in page
+
+
 def test_the_crisis_timeline_speaks_the_readers_language(
         org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
         demo_crisis: int) -> None:

@@ -183,9 +183,12 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         return _result(problem, first, first, b, "greedy only", started, 0)
 
     def at_bound(p: Plan | None = None) -> bool:
+        # (a plan leaving out a requirement some unit could meet is not compared with a
+        # bound that counts it: leaving out another one may close the crises sooner)
         o = (p or best[0]).objective
         return (o.uncovered == b.min_uncovered and o.closure <= b.closure + EPS
-                and o.lateness <= EPS)
+                and o.lateness <= EPS
+                and set((p or best[0]).uncovered) <= set(b.uncoverable))
 
     if at_bound():
         return _result(problem, first, first, b, "at the bound", started, 0)

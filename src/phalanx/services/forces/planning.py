@@ -83,6 +83,13 @@ class PlanOut(BaseModel):
     # visible movements only (the objective: each visible crisis's weight times its
     # closure, weighted hours), and the whole plan's bound, gap and greedy run are withheld
     partial: bool = False
+    # proven: the exact model proved it, or it reaches its bound leaving uncovered only
+    # requirements no unit can meet (a bound over the requirements covered proves nothing
+    # of a plan leaving out others)
+    optimal: bool = False
+
+
+OPTIMAL_GAP = 1e-6  # a gap below it is none
 
 
 class Cancelled(Exception):
@@ -324,7 +331,9 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                   if _warning_visible(w, visible, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
-        partial=partial)
+        partial=partial,
+        optimal=r.solver_status == "optimal" or (
+            r.gap is not None and r.gap < OPTIMAL_GAP and all(u["proven"] for u in r.uncovered)))
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
