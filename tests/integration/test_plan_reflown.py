@@ -90,6 +90,21 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
                                      definition.REFUEL_H), listed, barred)
 
 
+def history(c: TestClient, ctx: dict[str, Any], crisis: int, before: dict[str, Any],
+            now_h: float) -> dict[str, list[tuple[float, float, tuple[float, float]]]]:
+    """The legs of the decided plan `before` that had left by `now_h`: where they took
+    their aircraft, whatever becomes of their units."""
+    places = {r["id"]: (r["lat"], r["lon"]) for r in c.get(
+        f"/api/v1/crises/{crisis}/requirements", headers=ctx["tokens"]["planner"]).json()}
+    out: dict[str, list[tuple[float, float, tuple[float, float]]]] = {}
+    for m in before["movements"]:
+        for s in m["sorties"]:
+            if s["depart_h"] <= now_h:
+                out.setdefault(s["aircraft"], []).append(
+                    (s["depart_h"], s["arrive_h"], places[m["requirement"]]))
+    return out
+
+
 def flown(p: dict[str, Any]) -> list[rf.Move]:
     return [rf.Move(str(m["requirement"]), m["unit"], m["mode"], m["arrive_h"],
                     tuple(rf.Leg(s["aircraft"], s["depart_h"], s["arrive_h"], s["load_t"])
@@ -153,6 +168,7 @@ def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(
     new = {m["unit"] for m in again["movements"]} - before
     assert new, "the re-plan brings in a unit of its own"
     d = defined(c, ctx, crisis, again, alerted=dict.fromkeys(new, now_h))
+    d.flown = history(c, ctx, crisis, decided, now_h)
     assert waiting["unit"] not in {m["unit"] for m in again["movements"]}
     assert not again["uncovered"]
     shown_figures_hold(d, again, crisis)
@@ -184,6 +200,8 @@ def test_rules_changed_through_the_api_hold_in_the_next_plan(
     assert not {u for u in moved if u.startswith(("crrf-kgz-", "crdf-kgz-", "pk-kgz-"))}
     assert not moved & {"crrf-rus-daa-1", "crrf-blr-dab-1"}
     d = defined(c, ctx, crisis, again, alerted=dict.fromkeys(moved - used, now_h))
+    d.flown = history(c, ctx, crisis, decided, now_h)
+    assert d.flown, "aircraft have flown for the decided plan"
     shown_figures_hold(d, again, crisis)
     why = again["explanations"]
     assert "declined" in why["crrf-kgz-mr-1"]

@@ -103,6 +103,10 @@ class Definition:
     barred: set[tuple[str, str]] = field(default_factory=set)
     # where and when each aircraft is free at the plan's start (default: its base at 0)
     free: Mapping[str, tuple[float, tuple[float, float]]] = field(default_factory=dict)
+    # legs already flown or flying when the plan was made (a re-plan), by aircraft:
+    # (depart_h, arrive_h, where it landed); they stand as flown, whichever plan keeps them
+    flown: Mapping[str, list[tuple[float, float, tuple[float, float]]]] = field(
+        default_factory=dict)
 
     def ground_h(self, u: U, r: R) -> float:
         if u.garrison and r.node:
@@ -188,14 +192,21 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
         a = d.aircraft.get(key)
         if a is None:
             continue
-        legs.sort(key=lambda x: x[0].depart_h)
+        history = sorted(d.flown.get(key, []))
+        done = {(dep, arr) for dep, arr, _ in history}
+        day: list[tuple[float, float, tuple[float, float], U | None]] = [
+            (dep, arr, where, None) for dep, arr, where in history]
+        day += [(leg.depart_h, leg.arrive_h, r.place, u) for leg, u, r in legs
+                if (leg.depart_h, leg.arrive_h) not in done]
+        day.sort(key=lambda x: (x[0], x[1]))
         free_at, at = d.free.get(key, (0.0, a.base))
-        for leg, u, r in legs:
-            earliest = free_at + d.empty_h(a, at, u.home)
-            if leg.depart_h < earliest - TOL:
-                out.append(f"{key}: leaves {u.key}'s home at {leg.depart_h:.3f} h, "
-                           f"free to be there at {earliest:.3f} h")
-            free_at, at = leg.arrive_h + a.turnaround_h, r.place
+        for dep, arr, where, unit in day:
+            if unit is not None:  # a leg the plan decides
+                earliest = free_at + d.empty_h(a, at, unit.home)
+                if dep < earliest - TOL:
+                    out.append(f"{key}: leaves {unit.key}'s home at {dep:.3f} h, "
+                               f"free to be there at {earliest:.3f} h")
+            free_at, at = arr + a.turnaround_h, where
     covered = [m.requirement for m in moves]
     if (len(covered) != len(set(covered)) or set(covered) & set(uncovered)
             or set(covered) | set(uncovered) != set(d.requirements)):

@@ -131,3 +131,32 @@ def test_a_listed_ground_time_is_the_time_the_ground_takes() -> None:
     assert arrive == pytest.approx({"r1": 4.0 + 11.0, "r2": 3.0 + 4.0})
     figures = reflown(problem, p)
     assert figures.closures == pytest.approx({"c": 15.0})
+
+
+def test_an_aircraft_in_the_air_with_a_unit_withdrawn_is_not_elsewhere_at_once() -> None:
+    """One Il-76 at Moscow leaves at hour 1 with a battalion for Osh; at hour 2 its state
+    withdraws the battalion: the re-plan no longer moves it, but the aircraft is still
+    flying to Osh, so the medical company it carries next leaves Moscow only once it has
+    landed there, turned around and flown back."""
+    from dataclasses import replace
+
+    from phalanx.domain.forces.model import Aircraft, Problem, Requirement, Unit
+
+    moscow, osh = (55.75, 37.62), (40.53, 72.8)
+    units = (Unit("vdv", "RUS", "airborne", 500, moscow, 1.0, 40.0),
+             Unit("med", "RUS", "medical", 200, moscow, 1.0, 40.0))
+    reqs = (Requirement("r0", "c", "airborne", 500, osh, 48),
+            Requirement("r1", "c", "medical", 200, osh, 48))
+    problem = Problem(units, reqs, (Aircraft("il", "Il-76", 40, 750, 4000, moscow, 2.0),),
+                      {"c": 1.0})
+    first = greedy(problem)
+    (gone,) = [s for m in first.movements for s in m.sorties if s.depart_h <= 2.0]
+    assert gone.unit == "vdv"
+    withdrawn = replace(problem, units=tuple(replace(u, available=False) if u.id == "vdv"
+                                             else u for u in units))
+    result = repair(withdrawn, first, 2.0, time_limit=1, wall_clock=False)
+    assert [m.unit for m in result.plan.movements] == ["med"]
+    d = as_defined(withdrawn)
+    d.flown = {"il": [(gone.depart_h, gone.arrive_h, osh)]}
+    broken, _ = rf.refly(d, moves(result.plan), result.plan.uncovered)
+    assert broken == []

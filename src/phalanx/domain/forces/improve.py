@@ -72,6 +72,7 @@ from phalanx.domain.forces.greedy import (
 from phalanx.domain.forces.model import (
     EPS,
     Plan,
+    Point,
     Problem,
 )
 from phalanx.domain.forces.search import (
@@ -297,14 +298,25 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
     fixed_units = {mv.unit for mv in moving}
     alerted = {mv.unit for mv in previous.movements}
     flying = {s.aircraft for mv in moving for s in mv.sorties}
+    turnaround = {a.id: a.turnaround_h for a in problem.aircraft}
     units = tuple(u if u.id in fixed_units
                   else replace(u, readiness_h=max(u.readiness_h, now_h)) if u.id in alerted
                   else replace(u, readiness_h=now_h + u.readiness_h)
                   for u in problem.units)
+    # an aircraft that has left with a unit no longer planned (withdrawn, or barred since)
+    # is still flying that leg: it is free where it lands, after its turnaround
+    landed: dict[str, tuple[float, Point]] = {}
+    for mv in previous.movements:
+        for s in mv.sorties:
+            if mv not in moving and s.depart_h <= now_h and s.requirement in reqs:
+                done = s.arrive_h + turnaround.get(s.aircraft, 0.0)
+                if done > landed.get(s.aircraft, (-math.inf,))[0]:
+                    landed[s.aircraft] = (done, reqs[s.requirement].place)
     start = dict(problem.aircraft_start)
     for a in problem.aircraft:
         if a.id not in flying:
-            t0, at = problem.start_of(a)
+            t0, at = max(problem.start_of(a), landed.get(a.id, (-math.inf, a.base)),
+                         key=lambda free: free[0])
             start[a.id] = (max(t0, now_h), at)
     repaired = replace(problem, units=units, fixed=moving, aircraft_start=start)
     return solve(repaired, **kw)  # type: ignore[arg-type]
