@@ -187,7 +187,7 @@ def test_rules_changed_through_the_api_hold_in_the_next_plan(
     r = c.put(f"/api/v1/crises/{crisis}/consents/KGZ", json={"scope": "none"},
               headers=ctx["tokens"]["rep-kgz"])
     assert r.status_code == 200, r.text
-    cutoff = date.today() - timedelta(days=1)
+    cutoff = datetime.now(UTC).date() - timedelta(days=1)
     r = c.patch("/api/v1/forces/units/crrf-rus-daa-1",
                 json={"certified_until": cutoff.isoformat()}, headers=ctx["tokens"]["rep-rus"])
     assert r.status_code == 200, r.text
