@@ -343,11 +343,12 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' in page
     closes = max(m["arrive_h"] for m in plan["movements"] if m["crisis_id"] == demo_crisis)
     assert f"{closes:.1f} h after the plan's start" in page  # its closure, in hours
-    # heavy, distant and urgent needs on top: a short run cannot reach its bound
+    # heavy, distant and urgent needs on top, each to a battalion told only now, so that
+    # they compete for the lift: a short run cannot reach its bound
     soon = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
     for place, lat, lon in (("Osh", 40.53, 72.8), ("Khujand", 40.28, 69.62),
                             ("Jalal-Abad", 40.93, 73.0)):
-        for cap in ("airborne", "motorized_rifle"):
+        for cap in ("airborne", "airborne"):
             r = c.post(f"/api/v1/crises/{demo_crisis}/requirements", headers=tok["planner"],
                        json={"capability": cap, "strength": 800, "place": place,
                              "lat": lat, "lon": lon, "needed_by": soon})
@@ -360,6 +361,29 @@ def test_the_crisis_room_says_optimal_only_where_the_plan_reaches_its_bound(
     # (a proposal beside the decided plan, which stays in force)
     assert f'<span id="proposal-gap">{plan["gap"] * 100:.1f}%</span>' in page
     assert 'id="proposal-optimal"' not in page and 'id="plan-optimal"' in page
+
+
+def test_optimal_is_not_shown_where_the_plan_leaves_out_a_requirement_a_unit_could_meet(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """A plan whose gap is 0 over the requirements it covers, leaving out one that some
+    unit could meet: the bound says nothing of a plan leaving out another, so neither the
+    API nor the crisis room nor the command line calls it optimal."""
+    c, tok = api
+    plan = c.get(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"]).json()[0]
+    assert plan["gap"] == 0 and plan["optimal"] and not plan["uncovered"]
+    left_out = {"key": "99", "requirement": 99, "crisis_id": demo_crisis, "label": None,
+                "site": 0, "sites": 0, "part": 0, "parts": 0, "capability": "airborne",
+                "strength": 400, "proven": False, "short": False}
+    with org_db.write(SYSTEM) as w:
+        w.conn.execute(t.deployment_plan.update().where(t.deployment_plan.c.id == plan["id"])
+                       .values(uncovered=[left_out]))
+        w.audit("test.uncovered", "deployment_plan", plan["id"])
+    plan = c.get(f"/api/v1/plans/{plan['id']}", headers=tok["planner"]).json()
+    assert plan["gap"] == 0 and not plan["optimal"]
+    page = c.get(f"/crises/{demo_crisis}", headers=tok["planner"]).text
+    assert '<span id="plan-gap">0.0%</span>' in page and 'id="plan-optimal"' not in page
+    assert "(over the requirements covered)" in page
 
 
 def test_the_crisis_timeline_speaks_the_readers_language(
@@ -465,6 +489,11 @@ def test_a_partly_hidden_plan_says_nothing_of_the_hidden_crisis(org_db: Database
     assert (seen.bound, seen.gap, seen.improvement, seen.greedy) == (None, None, None, {})
     mine = [m for m in p.movements if m.crisis_id == demo_crisis]
     assert seen.objective["sorties"] == sum(len(m.sorties) for m in mine)
+    # the objective of what the reader sees is still in weighted hours: the demo crisis
+    # (extreme, weight 3) times its closure, not the closure's bare hours
+    closes = max(m.arrive_h for m in mine)
+    assert seen.closures == {demo_crisis: pytest.approx(closes)}
+    assert seen.objective["closure"] == pytest.approx(3.0 * closes)
     assert seen.objective["uncovered"] == len([u for u in p.uncovered
                                                if u["crisis_id"] == demo_crisis])
     assert all("start" not in s for m in seen.movements for s in m.sorties)

@@ -139,6 +139,7 @@ def test_the_search_runs_in_a_process_of_its_own(loaded_db: Database) -> None:
     here = direct("solve", problem, time_limit=2, seed=0)
     assert far.plan.objective.uncovered == here.plan.objective.uncovered
     assert run.improvements >= 1 and run.uncovered == here.plan.objective.uncovered
+    assert run.objective == pytest.approx(here.plan.objective.closure)
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("planner")]
 
 
@@ -166,3 +167,24 @@ def test_a_cancel_stops_the_search_process_at_once(loaded_db: Database) -> None:
     assert not thread.is_alive() and time.monotonic() - started < 5
     assert outcome and isinstance(outcome[0], forces.Cancelled)
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("planner")]
+
+
+def test_the_progress_shows_the_best_plan_so_far_by_its_objective(
+        room: tuple[TestClient, int, str]) -> None:
+    """What the search ranks plans by, weighted hours, is what the progress shows of the
+    best plan so far (beside its uncovered requirements and lateness), in the page's
+    language and number format."""
+    c, crisis, _token = room
+    run = planner_runs.Run("progress-figures", crisis, 10.0, improvements=2, uncovered=1,
+                           objective=83.929, lateness=2.46)
+    with planner_runs._LOCK:
+        planner_runs._RUNS[run.id] = run
+    try:
+        en = c.get(f"/planner-runs/{run.id}", headers=HX).text
+        assert "best so far: 1 requirements uncovered, 2.5 h late" in en
+        assert 'objective <span id="planner-objective">83.9</span> weighted h' in en
+        ru = c.get(f"/planner-runs/{run.id}?lang=ru", headers=HX).text
+        assert '<span id="planner-objective">83,9</span> взвеш. ч' in ru
+        assert "опоздание 2,5 ч" in ru and "best so far" not in ru
+    finally:
+        run.status = "done"

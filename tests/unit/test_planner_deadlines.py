@@ -196,3 +196,23 @@ def test_on_medium_instances_the_joint_bound_runs_beside_the_deadline_search(
     assert calls == (["priority", "joint", "deadlines"] if medium
                      else ["priority", "deadlines", "joint"])
     assert handed[0] is starts[0]  # the best plan when the deadline search starts
+
+
+def test_a_crisis_no_unit_may_serve_does_not_stop_the_search() -> None:
+    """A crisis planned with others whose every requirement no unit can meet (no state
+    has answered for it yet) has no closure: the search over deadlines lowers the others'
+    and leaves it uncovered, instead of failing on its infinite closure."""
+    dushanbe, moscow, kant, osh = (38.56, 68.78), (55.75, 37.62), (42.85, 74.85), (40.53, 72.8)
+    units = (Unit("u0", "RUS", "airborne", 500, dushanbe, 22.0, 67.0),
+             Unit("u1", "RUS", "airborne", 500, moscow, 2.3, 104.0))
+    reqs = (Requirement("r0", "c0", "airborne", 300, dushanbe, 48),
+            Requirement("r1", "c1", "medical", 300, moscow, 48),
+            Requirement("r2", "c2", "medical", 300, dushanbe, 48),
+            Requirement("r3", "c0", "airborne", 300, dushanbe, 48))
+    planes = (Aircraft("a0", "Il-76", 40, 750, 4000, kant), Aircraft("a1", "Il-76", 40, 750,
+                                                                       4000, osh))
+    problem = Problem(units, reqs, planes, {"c0": 3.0, "c1": 1.0, "c2": 2.0})
+    result = solve(problem, time_limit=0.6, exact_nodes=0, wall_clock=False)
+    assert check(problem, result.plan) == []
+    assert set(result.plan.uncovered) == {"r1", "r2"}
+    assert set(closures(problem, result.plan.movements)) == {"c0"}

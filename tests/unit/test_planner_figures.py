@@ -5,6 +5,8 @@ registry's rules."""
 
 from __future__ import annotations
 
+import pytest
+
 from phalanx.domain.forces.generate import instance
 from phalanx.domain.forces.improve import solve
 from phalanx.domain.forces.model import Aircraft, Problem, Requirement, Unit, closures
@@ -40,8 +42,11 @@ def test_a_contested_requirement_leaves_a_gap_over_the_covered_ones() -> None:
     covered = {m.requirement for m in result.plan.movements}
     assert result.bounds.counted == covered
     assert result.bounds.closure <= result.plan.objective.closure + 1e-6
-    # one unit, one aircraft, nothing to compete with: the plan reaches the bound
-    assert result.optimal and result.gap == 0
+    # one unit, one aircraft: which requirement it serves decides the plan (reaching the
+    # bound over the one it covers says nothing of covering the other instead); the
+    # exact model proves serving Kant's, the nearer, optimal
+    assert covered == {"r1"}
+    assert result.status == "optimal" and result.optimal and result.gap == 0
 
 
 def test_without_the_wall_clock_the_same_seed_gives_the_same_figures() -> None:
@@ -67,3 +72,46 @@ def test_generated_instances_exercise_the_rules() -> None:
     for m in p.movements:
         crisis = next(r.crisis for r in problem.requirements if r.id == m.requirement)
         assert (m.unit, crisis) not in problem.barred
+
+
+def _contested(seed: int) -> Problem:
+    """Fewer units than requirements, each requirement its own crisis: one requirement
+    stays uncovered, and which one decides the plan's weighted hours."""
+    import random
+
+    rng = random.Random(seed)
+    kant, osh, dushanbe, almaty = (42.85, 74.85), (40.53, 72.80), (38.56, 68.78), (43.24, 76.89)
+    moscow = (55.75, 37.62)
+    homes = [kant, osh, dushanbe, almaty, moscow]
+    n = rng.randint(2, 3)
+    units = tuple(Unit(f"u{i}", "RUS", "airborne", 500, rng.choice(homes),
+                       rng.uniform(2, 24), rng.uniform(20, 160)) for i in range(n))
+    reqs = tuple(Requirement(f"r{i}", f"c{i}", "airborne", 300,
+                             rng.choice([osh, dushanbe, almaty, moscow, kant]), 48)
+                 for i in range(n + 1))
+    planes = tuple(Aircraft(f"a{i}", "Il-76", 40, 750, 4000, rng.choice(homes))
+                   for i in range(3))
+    return Problem(units, reqs, planes,
+                   {f"c{i}": rng.choice([1.0, 2.0, 3.0]) for i in range(n + 1)})
+
+
+@pytest.mark.parametrize("seed", [197, 229])
+def test_optimal_is_claimed_only_where_no_other_requirement_left_out_does_better(
+        seed: int) -> None:
+    """The bound over the requirements a plan covers says nothing of a plan covering
+    others: a plan leaving one requirement out is called optimal ("at the bound") only
+    where no plan leaving out another one closes the crises sooner."""
+    problem = _contested(seed)
+    result = solve(problem, time_limit=0.5, wall_clock=False)
+    (left,) = result.plan.uncovered
+    assert left not in bounds(problem).uncoverable
+    others = []
+    for r in problem.requirements:
+        without = Problem(problem.units, tuple(x for x in problem.requirements if x is not r),
+                          problem.aircraft, problem.crisis_weight)
+        other = solve(without, time_limit=1, wall_clock=False).plan
+        if not other.uncovered:
+            others.append(other.objective.closure)
+    assert others
+    if result.optimal or result.status == "at the bound":
+        assert result.plan.objective.closure <= min(others) + 1e-6

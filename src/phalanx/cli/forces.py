@@ -77,8 +77,7 @@ def plan(
               f"{result.bound:.1f} weighted h; gap {gap}"
               + (" over the requirements covered" if result.uncovered and result.gap
                  is not None else "")
-              + ("; optimal: the plan reaches its lower bound" if result.gap is not None
-                 and result.gap < 1e-6 else "")
+              + ("; optimal: the plan reaches its lower bound" if result.optimal else "")
               + f"; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
     table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
     for m in mine:

@@ -102,9 +102,12 @@ class Bounds:
         return max(0.0, (p.objective.closure - self.closure) / p.objective.closure)
 
     def reached(self, p: Plan) -> bool:
-        """The plan reaches the bound: nothing closes the crises sooner."""
+        """The plan reaches the bound: nothing closes the crises sooner. Not where the
+        plan leaves uncovered a requirement some unit could meet: the bound is then over
+        the requirements it covers, and a plan leaving out another one may close sooner."""
         gap = self.gap(p)
-        return gap is not None and p.objective.closure <= self.closure + 1e-6
+        return (gap is not None and p.objective.closure <= self.closure + 1e-6
+                and set(p.uncovered) <= set(self.uncoverable))
 
 
 @dataclass(frozen=True)

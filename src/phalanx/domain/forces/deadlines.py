@@ -163,7 +163,12 @@ def deadline_search(problem: Problem, cands: Candidates, start: Plan, steps: int
             current, cur_due, cur_rank, since = best, best_due, best_rank, 0
         close = _deadlines(problem, current, crises)
         base = {c: min(cur_due[c], close[c]) for c in crises}
-        weights = [max(EPS, weight.get(c, 1.0) * close[c]) for c in crises]
+        # a crisis none of whose requirements is covered (no unit may serve it) has no
+        # closure to lower: it is not chosen
+        weights = [max(EPS, weight.get(c, 1.0) * close[c]) if close[c] < math.inf else 0.0
+                   for c in crises]
+        if not any(weights):
+            break
         c = rng.choices(crises, weights)[0]
         due = dict(base)
         ahead = [x for x in crises if base[x] < base[c] - EPS]

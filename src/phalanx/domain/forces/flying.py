@@ -30,16 +30,16 @@ from phalanx.domain.forces.model import (
 
 
 def ground_hours(problem: Problem, unit: Unit, req: Requirement) -> float:
-    """Ground movement time: the listed time between the two nodes when there is one,
-    otherwise road over the great-circle distance stretched by the road factor."""
-    road = distance_km(unit.home, req.place) * ROAD_FACTOR / ROAD_KMH
+    """Ground movement time: the listed time between the two nodes when there is one
+    (what the road or rail takes, longer or shorter than the estimate), otherwise road
+    over the great-circle distance stretched by the road factor."""
     if unit.garrison and req.node:
         if unit.garrison == req.node:
             return 0.0
         listed = problem.ground_times.get((unit.garrison, req.node))
         if listed is not None:
-            return min(road, listed)
-    return road
+            return listed
+    return distance_km(unit.home, req.place) * ROAD_FACTOR / ROAD_KMH
 
 
 def road_arrival(unit: Unit, req: Requirement, problem: Problem | None = None) -> float:

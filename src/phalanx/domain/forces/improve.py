@@ -72,6 +72,7 @@ from phalanx.domain.forces.greedy import (
 from phalanx.domain.forces.model import (
     EPS,
     Plan,
+    Point,
     Problem,
 )
 from phalanx.domain.forces.search import (
@@ -183,9 +184,12 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         return _result(problem, first, first, b, "greedy only", started, 0)
 
     def at_bound(p: Plan | None = None) -> bool:
+        # (a plan leaving out a requirement some unit could meet is not compared with a
+        # bound that counts it: leaving out another one may close the crises sooner)
         o = (p or best[0]).objective
         return (o.uncovered == b.min_uncovered and o.closure <= b.closure + EPS
-                and o.lateness <= EPS)
+                and o.lateness <= EPS
+                and set((p or best[0]).uncovered) <= set(b.uncoverable))
 
     if at_bound():
         return _result(problem, first, first, b, "at the bound", started, 0)
@@ -282,7 +286,9 @@ def _result(problem: Problem, p: Plan, first: Plan, b: Bounds, status: str, star
 
 def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Result:
     """Re-plan after a change (a crisis added or changed, a unit withdrawn), keeping the
-    movements of `previous` already under way at `now_h`; nothing new leaves before then."""
+    movements of `previous` already under way at `now_h`; nothing new leaves before then.
+    A unit `previous` named has been getting ready since its start; any other unit is told
+    only now, and is ready `readiness_h` after `now_h`."""
     req_ids = {r.id for r in problem.requirements}
     barred = problem.barred
     reqs = {r.id: r for r in problem.requirements}
@@ -290,13 +296,27 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
                    if mv.requirement in req_ids
                    and (mv.unit, reqs[mv.requirement].crisis) not in barred)
     fixed_units = {mv.unit for mv in moving}
+    alerted = {mv.unit for mv in previous.movements}
     flying = {s.aircraft for mv in moving for s in mv.sorties}
-    units = tuple(u if u.id in fixed_units else replace(u, readiness_h=max(u.readiness_h, now_h))
+    turnaround = {a.id: a.turnaround_h for a in problem.aircraft}
+    units = tuple(u if u.id in fixed_units
+                  else replace(u, readiness_h=max(u.readiness_h, now_h)) if u.id in alerted
+                  else replace(u, readiness_h=now_h + u.readiness_h)
                   for u in problem.units)
+    # an aircraft that has left with a unit no longer planned (withdrawn, or barred since)
+    # is still flying that leg: it is free where it lands, after its turnaround
+    landed: dict[str, tuple[float, Point]] = {}
+    for mv in previous.movements:
+        for s in mv.sorties:
+            if mv not in moving and s.depart_h <= now_h and s.requirement in reqs:
+                done = s.arrive_h + turnaround.get(s.aircraft, 0.0)
+                if done > landed.get(s.aircraft, (-math.inf,))[0]:
+                    landed[s.aircraft] = (done, reqs[s.requirement].place)
     start = dict(problem.aircraft_start)
     for a in problem.aircraft:
         if a.id not in flying:
-            t0, at = problem.start_of(a)
+            t0, at = max(problem.start_of(a), landed.get(a.id, (-math.inf, a.base)),
+                         key=lambda free: free[0])
             start[a.id] = (max(t0, now_h), at)
     repaired = replace(problem, units=units, fixed=moving, aircraft_start=start)
     return solve(repaired, **kw)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.improve import Result, repair, solve
+from phalanx.domain.forces.registry import crisis_weight
 from phalanx.services import crises as crs
 from phalanx.services import offered_units
 from phalanx.services.clock import aware, now
@@ -79,8 +80,16 @@ class PlanOut(BaseModel):
     # crises this reader may see)
     closures: dict[int, float] = {}
     # the plan also serves crises this reader may not see: the figures are those of the
-    # visible movements only, and the whole plan's bound, gap and greedy run are withheld
+    # visible movements only (the objective: each visible crisis's weight times its
+    # closure, weighted hours), and the whole plan's bound, gap and greedy run are withheld
     partial: bool = False
+    # proven: the exact model proved it, or it reaches its bound leaving uncovered only
+    # requirements no unit can meet (a bound over the requirements covered proves nothing
+    # of a plan leaving out others)
+    optimal: bool = False
+
+
+OPTIMAL_GAP = 1e-6  # a gap below it is none
 
 
 class Cancelled(Exception):
@@ -245,8 +254,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     closure = r.objective.get("closure", 0.0)
     greedy = r.greedy.get("closure", 0.0)
     # the crises planned together that this reader may see; the others' movements stay out
-    visible = {c.id for c in conn.execute(access.select_visible(t.crisis, actor, t.crisis.c.id)
-                                          .where(t.crisis.c.id.in_(r.crises or [-1])))}
+    severity = {c.id: c.severity for c in conn.execute(
+        access.select_visible(t.crisis, actor, t.crisis.c.id, t.crisis.c.severity)
+        .where(t.crisis.c.id.in_(r.crises or [-1])))}
+    visible = set(severity)
     hidden_units = {m["unit"] for m in r.movements if m["crisis_id"] not in visible}
     visible_reqs = {x.id for x in conn.execute(select(t.force_requirement.c.id).where(
         t.force_requirement.c.crisis_id.in_(visible or {-1})))}
@@ -299,8 +310,12 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         # small is weighed against every requirement, the hidden ones included
         served = {m.unit for m in moves}
         explanations = {k: v for k, v in explanations.items() if k in served}
+        # each visible crisis's weight times its closure, as the whole plan's objective
+        closes: dict[int, float] = {}
+        for m in moves:
+            closes[m.crisis_id] = max(closes.get(m.crisis_id, 0.0), m.arrive_h)
         objective = {"uncovered": len(uncovered),
-                     "closure": max((m.arrive_h for m in moves), default=0.0),
+                     "closure": sum(crisis_weight(severity[c]) * h for c, h in closes.items()),
                      "lateness": sum(m.late_h for m in moves),
                      "sorties": sum(len(m.sorties) for m in moves)}
         greedy_out, bound, gap, improvement = {}, None, None, None
@@ -316,7 +331,9 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                   if _warning_visible(w, visible, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
-        partial=partial)
+        partial=partial,
+        optimal=r.solver_status == "optimal" or (
+            r.gap is not None and r.gap < OPTIMAL_GAP and all(u["proven"] for u in r.uncovered)))
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:

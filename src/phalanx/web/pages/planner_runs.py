@@ -3,7 +3,8 @@ and a cancel button.
 
 The planner searches for up to two minutes. A run started from the page (htmx) goes to
 a thread of its own; the page polls `/planner-runs/{id}` every second for its progress
-(time spent, better plans found, the best so far: requirements uncovered, hours late)
+(time spent, better plans found, the best so far: requirements uncovered, its objective in
+weighted hours, hours late)
 and shows a Cancel button, the Run button disabled meanwhile. When the run ends the
 page reloads on the new plan. The search itself runs in a process of its own (the plan
 is stored here, with the audit trail and the live events): a cancel stops that process
@@ -41,6 +42,7 @@ class Run:
     status: str = "running"  # running, cancelling, done, cancelled, failed
     improvements: int = 0
     uncovered: int | None = None
+    objective: float | None = None  # the best plan's, in weighted hours
     lateness: float | None = None
     plan_id: int | None = None
     error: str = ""
@@ -59,7 +61,8 @@ class Run:
         return {"id": self.id, "crisis_id": self.crisis_id, "status": self.status,
                 "active": self.active, "elapsed": round(self.elapsed, 1),
                 "time_limit": self.time_limit, "improvements": self.improvements,
-                "uncovered": self.uncovered, "lateness": self.lateness,
+                "uncovered": self.uncovered, "objective": self.objective,
+                "lateness": self.lateness,
                 "plan_id": self.plan_id, "error": self.error}
 
 
@@ -91,7 +94,7 @@ def _search(conn: Connection, kind: str, args: tuple[Any, ...], kwargs: dict[str
     from phalanx.services.forces.planning import direct
 
     def better(p: pl.Plan) -> None:
-        conn.send(("plan", p.objective.uncovered, p.objective.lateness))
+        conn.send(("plan", p.objective.uncovered, p.objective.closure, p.objective.lateness))
 
     try:
         conn.send(("done", direct(kind, *args, on_plan=better, **kwargs)))
@@ -121,7 +124,7 @@ def _process_solver(run: Run) -> Callable[..., Any]:
                         raise RuntimeError("the planner's process ended unexpectedly") from None
                     if message[0] == "plan":
                         run.improvements += 1
-                        run.uncovered, run.lateness = message[1], round(message[2], 1)
+                        run.uncovered, run.objective, run.lateness = message[1:4]
                     elif message[0] == "done":
                         return message[1]
                     else:
@@ -151,7 +154,8 @@ def start(db: Database, crisis_id: int, time_limit: float, actor: Principal,
     def better(p: pl.Plan) -> None:
         run.improvements += 1
         run.uncovered = p.objective.uncovered
-        run.lateness = round(p.objective.lateness, 1)
+        run.objective = p.objective.closure
+        run.lateness = p.objective.lateness
 
     def work() -> None:
         try:
