@@ -114,3 +114,37 @@ def test_the_written_procedures_other_refusals_in_russian() -> None:
         assert ru != english and re.search("[а-я]", ru), english
         if russian is not None:
             assert ru == russian, ru
+
+
+def test_a_member_without_a_say_is_offered_no_position_form_and_told_why(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Uzbekistan's participation is suspended: its representative is not offered a
+    position it may not state, but told why; a position sent by a page opened before
+    (or by hand) is refused beside the form, in the page's language."""
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the exercise", text_en="To hold it."),
+        actor=SEC)
+    login(client, "rep-uzb")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert 'id="position-form"' not in page
+    assert "участие приостановлено" in _error(page, "no-say")
+    r = client.post(f"/drafts/{d.id}/position", data={
+        "csrf_token": token(page), "position": "support"})
+    assert r.status_code == 409
+    assert re.fullmatch(r"UZB не имеет права голоса в csc на \d+ \w+ \d{4} г\. "
+                        r"\(«участие приостановлено»\)", _error(r.text, "position-error"))
+
+    login(client, "rep-kaz")  # a member with a say keeps its form
+    assert 'id="position-form"' in client.get(f"/drafts/{d.id}?lang=ru").text
+
+
+def test_no_say_refusals_in_russian() -> None:
+    for english, russian in [
+        ("UZB has no say in csc on 2026-12-04 (suspended)",
+         "UZB не имеет права голоса в csc на 4 декабря 2026 г. («участие приостановлено»)"),
+        ("ARM has no say in csc on 2026-12-04 (not participating, and in arrears)",
+         "ARM не имеет права голоса в csc на 4 декабря 2026 г. («не участвует», и у него "
+         "задолженность по взносам)"),
+    ]:
+        assert translate(english, "ru") == russian

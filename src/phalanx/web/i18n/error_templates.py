@@ -135,6 +135,9 @@ TEMPLATES = (
        "amendment"),
     N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
        "formal objection still counts"),
+    # a position from a member without a say (`positions._state_position`)
+    N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s, and in arrears)"),
+    N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s)"),
     # the key of a record created in a register (`policy.why_not_key`)
     N_("the key of a record created for %(state)s begins with '%(prefix)s' (or leave the "
        "key out: one is assigned)"),
