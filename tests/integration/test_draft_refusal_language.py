@@ -18,6 +18,7 @@ from phalanx.services.db import Database
 from phalanx.web.i18n.errors import translate
 from tests.integration.test_draft_pages import (  # noqa: F401
     SEC,
+    WITH_A_SAY,
     client,
     login,
     rep,
@@ -146,5 +147,38 @@ def test_no_say_refusals_in_russian() -> None:
         ("ARM has no say in csc on 2026-12-04 (not participating, and in arrears)",
          "ARM не имеет права голоса в csc на 4 декабря 2026 г. («не участвует», и у него "
          "задолженность по взносам)"),
+    ]:
+        assert translate(english, "ru") == russian
+
+
+def test_a_written_procedures_outcome_reads_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Signed by every member with a say, one with a reservation: the draft's page in
+    Russian gives the outcome in Russian (it read "adopted by written procedure: every
+    member with a say signed; with reservations: ..."), the reservation as written."""
+    d = written(accounts_db)
+    for state in WITH_A_SAY:
+        answer = Answer.RESERVATION if state == "KAZ" else Answer.SIGN
+        dec.sign(accounts_db, d.id, answer=answer, actor=rep(state),
+                 reservation="Subject to ratification." if state == "KAZ" else "")
+    login(client, "rep-kaz")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert "принято письменной процедурой: подписали все члены с правом голоса; " \
+           "с оговорками: KAZ (Subject to ratification.)" in page
+    assert "adopted by written procedure" not in page
+
+
+def test_the_written_procedures_outcomes_in_russian() -> None:
+    for english, russian in [
+        ("returned for revision: ARM objects in the written procedure",
+         "возвращено на доработку: ARM возражает в ходе письменной процедуры"),
+        ("returned for revision: ARM, KAZ object in the written procedure",
+         "возвращено на доработку: ARM, KAZ возражают в ходе письменной процедуры"),
+        ("lapsed on 2023-12-20 00:00 UTC: not signed by KGZ, RUS",
+         "срок истёк 20.12.2023 00:00 UTC: не подписали KGZ, RUS"),
+        ("circulating: 2 of 5 signed", "на подписании: подписали 2 из 5"),
+        ("adopted by written procedure: every member with a say signed; with reservations: "
+         "KAZ (a); BLR (b)", "принято письменной процедурой: подписали все члены с правом "
+         "голоса; с оговорками: KAZ (a); BLR (b)"),
     ]:
         assert translate(english, "ru") == russian

@@ -61,6 +61,7 @@ MESSAGES = (
     N_("every member declared it does not take part"),
     N_("adopted"),
     N_("no member with a say objects"),
+    N_("adopted by written procedure: every member with a say signed"),
     # an upload's rows and files
     N_("the agency's reference is required"),
     N_("must not be negative"),

@@ -167,6 +167,12 @@ TEMPLATES = (
     N_("%(states)s without a say, sent the text for consideration"),
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
+    # the outcome of the written procedure (`procedure.WrittenProcedure.reason`)
+    N_("returned for revision: %(states)s objects in the written procedure"),
+    N_("returned for revision: %(states)s object in the written procedure"),
+    N_("lapsed on %(deadline)s UTC: not signed by %(states)s"),
+    N_("circulating: %(n)s of %(total)s signed"),
+    N_("with reservations: %(reservations)s"),
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
