@@ -182,3 +182,29 @@ def test_the_written_procedures_outcomes_in_russian() -> None:
          "голоса; с оговорками: KAZ (a); BLR (b)"),
     ]:
         assert translate(english, "ru") == russian
+
+
+def test_a_session_refused_comes_back_beside_its_form_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """A video conference convened without its link, or a kind of session the body does
+    not hold: the sessions page comes back with the refusal beside the form, in the
+    page's language, and what was chosen kept (it was a bare error page in English)."""
+    login(client, "secretariat")
+    page = client.get("/sessions?lang=ru").text
+    r = client.post("/sessions", data={
+        "csrf_token": token(page), "body": "csc", "kind": "extraordinary",
+        "mode": "video_conference", "opens_at": "2026-12-04T10:00"})
+    assert r.status_code == 422
+    assert _error(r.text, "convene-error") == "Для видеоконференции нужна её ссылка"
+    form = re.search(r'<form method="post" action="/sessions".*?</form>', r.text, re.S)
+    assert form is not None
+    assert re.search(r'<option value="extraordinary"\s+selected', form.group(0))
+    assert re.search(r'<option value="video_conference"\s+selected', form.group(0))
+    assert 'value="2026-12-04T10:00"' in form.group(0)
+    r = client.post("/sessions", data={
+        "csrf_token": token(page), "body": "military-committee", "kind": "emergency",
+        "mode": "in_person", "opens_at": "2026-12-04T10:00"})
+    assert r.status_code == 422
+    assert _error(r.text, "convene-error") == ("Этот орган не проводит заседания вида "
+                                               "«экстренное» (проводит: очередное, "
+                                               "внеочередное)")

@@ -167,6 +167,8 @@ TEMPLATES = (
     N_("%(states)s without a say, sent the text for consideration"),
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
+    # a session outside its body's rules (`procedure.session_problems`)
+    N_("this body does not hold %(session_kind)s sessions (it holds: %(session_kinds)s)"),
     # the outcome of the written procedure (`procedure.WrittenProcedure.reason`)
     N_("returned for revision: %(states)s objects in the written procedure"),
     N_("returned for revision: %(states)s object in the written procedure"),
@@ -209,9 +211,9 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "watch_status": "watch_status", "measure": "measure", "permission": "permission",
           "quorum": "quorum", "draft_status": "draft_status",
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
-          "capability": "cap"}
+          "capability": "cap", "session_kind": "session_kind"}
 # placeholders holding a list of values (", "-separated), and the group of each
-LISTS = {"allowed": "stage", "measures": "measure"}
+LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind"}
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}

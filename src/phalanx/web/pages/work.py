@@ -38,30 +38,42 @@ def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRespo
 
 def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                    written: dict[str, Any] | None = None, error: str = "",
-                   status_code: int = 200) -> HTMLResponse:
+                   status_code: int = 200, *, convene: dict[str, Any] | None = None,
+                   convene_error: str = "") -> HTMLResponse:
     """The sessions, the form to convene one and the form to circulate a draft under the
-    written procedure; after a draft the services refused, with the message beside that
-    form and what was typed in it."""
+    written procedure; after a session or a draft the services refused, with the message
+    beside that form and what was typed in it."""
     return render(request, "sessions.html", {
         "sessions": dec.list_meetings(conn, actor=actor),
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
-        "written": written or {}, "written_error": error}, status_code=status_code)
+        "written": written or {}, "written_error": error,
+        "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
 
 
 @router.post("/sessions")
-def convene(request: Request, actor: Writer, db: DB,
+def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             body: Annotated[str, Form(max_length=64)],
             opens_at: Annotated[str, Form(max_length=40)],
             kind: Annotated[SessionKind, Form()] = SessionKind.REGULAR,
             mode: Annotated[Mode, Form()] = Mode.IN_PERSON,
             link: Annotated[str, Form(max_length=500)] = "",
             place: Annotated[str, Form(max_length=200)] = "") -> Response:
-    when = moment(opens_at)
-    if when is None:
-        raise Invalid("opens_at", f"{opens_at!r} is not a date and time")
-    m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
-                                      place=place, opens_at=when), actor=actor)
+    """Convene a session; refused (a kind of session the body does not hold, a video
+    conference without its link), the sessions page comes back with the message beside
+    the form and the choices kept."""
+    form = {"body": body, "kind": kind.value, "mode": mode.value, "link": link,
+            "opens_at": opens_at}
+    try:
+        when = moment(opens_at)
+        if when is None:
+            raise Invalid("opens_at", f"{opens_at!r} is not a date and time")
+        m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
+                                          place=place, opens_at=when), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = refusal(exc, language(request))
+        return _sessions_page(request, conn, org, actor, status_code=status, convene=form,
+                              convene_error=message)
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
 
 
