@@ -114,6 +114,7 @@ TEMPLATES = (
     N_("last answer %(last)s: %(result)s"),
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
+    N_("a %(session_status)s session cannot become %(new_status)s"),
     N_("session %(session)s opens at %(start)s: its drafts are decided when it sits"),
     # a draft's forms (the page sent before the draft changed)
     N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
@@ -211,7 +212,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "watch_status": "watch_status", "measure": "measure", "permission": "permission",
           "quorum": "quorum", "draft_status": "draft_status",
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
-          "capability": "cap", "session_kind": "session_kind"}
+          "capability": "cap", "session_kind": "session_kind",
+          "session_status": "session_status", "new_status": "session_status"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind"}
 

@@ -5,7 +5,7 @@ documents, and the audit trail for auditors. Each page only calls the services."
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -110,9 +110,10 @@ def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
 
 def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, session_id: int,
                   form: dict[str, Any] | None = None, error: str = "",
-                  status_code: int = 200) -> HTMLResponse:
-    """The session's page; after a draft the services refused, with the message beside
-    the draft form and what was typed in it."""
+                  status_code: int = 200, **refused: Any) -> HTMLResponse:
+    """The session's page; after a draft, an agenda item or a change of status the
+    services refused, with the message beside that form (`refused`: `agenda_error` and
+    `agenda_title`, `status_error`) and what was typed in it."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     lang = language(request)
@@ -123,7 +124,8 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, m.opens_at.date())},
-        "form": form or {}, "form_error": error}, status_code=status_code)
+        "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
+        "status_error": "", **refused}, status_code=status_code)
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -139,6 +141,36 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
 def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
                present: Annotated[bool, Form()] = False) -> Response:
     dec.record_attendance(db, session_id, state, present, actor=actor)
+    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+
+
+@router.post("/sessions/{session_id}/agenda")
+def agenda(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
+           title: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+    """The Secretariat adds an item to the session's agenda; refused, the page comes
+    back with the message beside the form and the title kept."""
+    try:
+        dec.add_agenda_item(db, session_id, title, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, status_code=status,
+                             agenda_error=message, agenda_title=title)
+    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+
+
+@router.post("/sessions/{session_id}/status")
+def session_status(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn,
+                   org: Org, status: Annotated[Literal["open", "closed"], Form()]
+                   ) -> Response:
+    """The Secretariat opens the session, or closes it (it then takes no new draft);
+    refused (a page sent before the session changed), the page comes back with the
+    message beside the buttons."""
+    try:
+        dec.set_session_status(db, session_id, status, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, code = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, status_code=code,
+                             status_error=message)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
 
 
