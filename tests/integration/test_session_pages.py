@@ -83,3 +83,24 @@ def test_a_representative_sees_the_agenda_and_no_forms_to_run_the_session(
     assert "On the joint statement" in page
     for form in ("agenda-form", "open-session", "close-session"):
         assert f'id="{form}"' not in page
+
+
+def test_a_representative_records_its_own_attendance_on_the_page(
+        client: TestClient, accounts_db: Database) -> None:
+    """A member records its own attendance (the Secretariat everyone's): its seat on the
+    session's page has the button, the other seats none."""
+    m = dec.convene(accounts_db, dec.MeetingIn(body="cmfa", opens_at=now() + timedelta(days=1)),
+                    actor=SEC)
+    login(client, "rep-kaz")
+    page = client.get(f"/sessions/{m.id}?lang=ru").text
+    seats = dict(re.findall(r'<div class="seat [a-z]+" data-state="([A-Z]{3})">(.*?)</div>',
+                            page, re.S))
+    assert 'action="/sessions/' in seats["KAZ"]
+    assert all('action="/sessions/' not in html for state, html in seats.items()
+               if state != "KAZ")
+    r = client.post(f"/sessions/{m.id}/attendance", data={
+        "csrf_token": token(page), "state": "KAZ", "present": "true"}, follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        present = {a.state: a.present for a in dec.get_meeting(conn, m.id, actor=SEC).attendance}
+    assert present["KAZ"] and not present["BLR"]
