@@ -4,7 +4,6 @@ documents, and the audit trail for auditors. Each page only calls the services."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -19,7 +18,6 @@ from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
-from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
@@ -208,15 +206,6 @@ def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
         "decisions": dec.list_decisions(conn, actor=actor, body=body or None, year=year),
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
         "formation_names": formation_names(org, lang)})
-
-
-@router.get("/tasks", response_class=HTMLResponse)
-def tasks(request: Request, actor: Reader, conn: Conn, overdue: bool = False) -> HTMLResponse:
-    return render(request, "tasks.html", {
-        "tasks": dec.list_tasks(conn, actor=actor, overdue_only=overdue), "overdue": overdue,
-        "findings": [f for f in joint_exercises.findings(conn, actor=actor, open_only=True)
-                     if f.overdue or not overdue],
-        "today": date.today()})
 
 
 @router.get("/documents", response_class=HTMLResponse)
