@@ -201,11 +201,36 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
               year: Annotated[int | None, Query(ge=1990, le=2200)] = None) -> HTMLResponse:
+    return _decisions_page(request, conn, org, actor, body, year)
+
+
+def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
+                    body: str | None = None, year: int | None = None,
+                    refused: dict[str, Any] | None = None,
+                    status_code: int = 200) -> HTMLResponse:
+    """The register; after a publication the services refused, with the message beside
+    that decision (`refused`: its `id` and `message`)."""
     lang = language(request)
     return render(request, "decisions.html", {
         "decisions": dec.list_decisions(conn, actor=actor, body=body or None, year=year),
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
-        "formation_names": formation_names(org, lang)})
+        "formation_names": formation_names(org, lang), "publish_error": refused or {}},
+        status_code=status_code)
+
+
+@router.post("/decisions/{decision_id}/publish")
+def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn,
+            org: Org) -> Response:
+    """The Secretariat publishes an adopted decision: it becomes public; refused (a
+    limited-format decision), the register comes back with the message beside it."""
+    try:
+        dec.publish(db, decision_id, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _decisions_page(request, conn, org, actor,
+                               refused={"id": decision_id, "message": message},
+                               status_code=status)
+    return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
 @router.get("/documents", response_class=HTMLResponse)
