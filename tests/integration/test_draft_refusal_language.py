@@ -208,3 +208,16 @@ def test_a_session_refused_comes_back_beside_its_form_in_russian(
     assert _error(r.text, "convene-error") == ("Этот орган не проводит заседания вида "
                                                "«экстренное» (проводит: очередное, "
                                                "внеочередное)")
+
+
+def test_a_member_without_a_say_is_told_why_it_signs_nothing(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Under the written procedure Uzbekistan, suspended, is not among the signatories:
+    its representative's page says why (it said nothing at all)."""
+    d = written(accounts_db)
+    login(client, "rep-uzb")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert 'id="sign-form"' not in page and 'id="object-form"' not in page
+    assert "участие приостановлено" in _error(page, "no-say")
+    login(client, "rep-kaz")  # a signatory waiting for its turn is not told so
+    assert 'id="no-say"' not in client.get(f"/drafts/{d.id}?lang=ru").text
