@@ -85,3 +85,33 @@ def test_a_representative_updates_its_states_task_only(
     login(client, "rep-blr")
     page = client.get("/tasks").text
     assert "task-form" not in _row(page, kaz.id)
+
+
+def test_the_secretariat_assigns_a_task_on_the_page(
+        client: TestClient, accounts_db: Database) -> None:
+    """The Secretariat assigns an implementation task of a decision to a member state on
+    the tasks page (it could only through the API); a refusal (a due date that is no
+    date) comes back beside the form with what was typed; a representative has no form."""
+    ours, _kaz = _tasks(accounts_db)
+    login(client, "secretariat")
+    page = client.get("/tasks?lang=ru").text
+    assert 'id="assign-form"' in page
+    r = client.post("/tasks", data={
+        "csrf_token": token(page), "decision_id": str(ours.decision_id),
+        "assignee": "state:TJK", "title": "Name the contingent", "due_on": "2027-02-01"},
+        follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        made = [x for x in dec.list_tasks(conn, actor=SEC) if x.title == "Name the contingent"]
+    assert [(x.assignee_kind, x.assignee, x.due_on.isoformat()) for x in made] == [
+        ("state", "TJK", "2027-02-01")]
+    r = client.post("/tasks?lang=ru", data={
+        "csrf_token": token(page), "decision_id": str(ours.decision_id),
+        "assignee": "body:nowhere", "title": "Report", "due_on": "2027-02-01"})
+    assert r.status_code == 422
+    error = re.search(r'id="assign-error">([^<]+)<', r.text)
+    assert error is not None and re.search("[а-я]", error.group(1))
+    assert 'value="Report"' in r.text
+
+    login(client, "rep-kaz")
+    assert 'id="assign-form"' not in client.get("/tasks").text

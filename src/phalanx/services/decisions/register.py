@@ -202,10 +202,16 @@ def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) 
         return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
 
 
+def may_assign_tasks(actor: Principal) -> bool:
+    """Whether `actor` assigns implementation tasks (`add_task`): the Secretariat and the
+    Joint Staff."""
+    return _staff_or_system(actor) and actor.role is not Role.AUDITOR
+
+
 def may_update_task(actor: Principal, task: TaskOut) -> bool:
     """Whether `actor` may update the task: the Secretariat and the Joint Staff any task;
     a member's representative its state's tasks too."""
-    if _staff_or_system(actor) and actor.role is not Role.AUDITOR:
+    if may_assign_tasks(actor):
         return True
     return task.assignee_kind == "state" and acts_for(actor, task.assignee, StateAct.RECORDS)
 

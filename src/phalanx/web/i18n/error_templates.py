@@ -148,6 +148,7 @@ TEMPLATES = (
        "begin with no state's code (or leave the key out: one is assigned)"),
     N_("%(record)s '%(key)s' exists"),
     N_("unknown state %(state)s"),
+    N_("unknown body %(body)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
     N_("'%(unit)s' is not a unit of the forces registry"),
