@@ -55,7 +55,7 @@ def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> 
         assert "rep-" not in sec.inner_text("header")
         assert "secretariat" in sec.inner_text("header")
         # the convener tables a new draft; both pages then look at it
-        sec.fill("input[name=title]", "On the exercise calendar")
+        sec.fill("#draft-form input[name=title]", "On the exercise calendar")
         sec.fill("textarea[name=text_en]", "The Council decides:\n1. To hold the exercise.")
         sec.click("text=Submit")
         sec.wait_for_url(f"{base_url}/drafts/*")
@@ -158,7 +158,7 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
             absent.first.click()
             sec.wait_for_url(session_url)
         assert sec.locator(".seat.absent").count() == 0
-        sec.fill("input[name=title]", "On help to Kyrgyzstan")
+        sec.fill("#draft-form input[name=title]", "On help to Kyrgyzstan")
         sec.fill("textarea[name=text_en]", "The Council decides to send rescue teams.")
         sec.check("#draft-measures input[value=humanitarian]")  # adopted with the text
         sec.click("text=Submit")

@@ -27,7 +27,7 @@ def test_a_tabled_draft_reaches_the_open_inbox(browser: Any, base_url: str) -> N
 
         login(sec, base_url, "secretariat", "demo-secretariat")
         sec.goto(f"{base_url}/sessions/1")
-        sec.fill("input[name=title]", title)
+        sec.fill("#draft-form input[name=title]", title)
         sec.fill("textarea[name=text_en]", "The Council decides:\n1. To hold the exercise.")
         sec.click("text=Submit")
         sec.wait_for_url(f"{base_url}/drafts/*")

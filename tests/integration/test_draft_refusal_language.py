@@ -18,6 +18,7 @@ from phalanx.services.db import Database
 from phalanx.web.i18n.errors import translate
 from tests.integration.test_draft_pages import (  # noqa: F401
     SEC,
+    WITH_A_SAY,
     client,
     login,
     rep,
@@ -114,3 +115,109 @@ def test_the_written_procedures_other_refusals_in_russian() -> None:
         assert ru != english and re.search("[а-я]", ru), english
         if russian is not None:
             assert ru == russian, ru
+
+
+def test_a_member_without_a_say_is_offered_no_position_form_and_told_why(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Uzbekistan's participation is suspended: its representative is not offered a
+    position it may not state, but told why; a position sent by a page opened before
+    (or by hand) is refused beside the form, in the page's language."""
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the exercise", text_en="To hold it."),
+        actor=SEC)
+    login(client, "rep-uzb")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert 'id="position-form"' not in page
+    assert "участие приостановлено" in _error(page, "no-say")
+    r = client.post(f"/drafts/{d.id}/position", data={
+        "csrf_token": token(page), "position": "support"})
+    assert r.status_code == 409
+    assert re.fullmatch(r"UZB не имеет права голоса в csc на \d+ \w+ \d{4} г\. "
+                        r"\(«участие приостановлено»\)", _error(r.text, "position-error"))
+
+    login(client, "rep-kaz")  # a member with a say keeps its form
+    assert 'id="position-form"' in client.get(f"/drafts/{d.id}?lang=ru").text
+
+
+def test_no_say_refusals_in_russian() -> None:
+    for english, russian in [
+        ("UZB has no say in csc on 2026-12-04 (suspended)",
+         "UZB не имеет права голоса в csc на 4 декабря 2026 г. («участие приостановлено»)"),
+        ("ARM has no say in csc on 2026-12-04 (not participating, and in arrears)",
+         "ARM не имеет права голоса в csc на 4 декабря 2026 г. («не участвует», и у него "
+         "задолженность по взносам)"),
+    ]:
+        assert translate(english, "ru") == russian
+
+
+def test_a_written_procedures_outcome_reads_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Signed by every member with a say, one with a reservation: the draft's page in
+    Russian gives the outcome in Russian (it read "adopted by written procedure: every
+    member with a say signed; with reservations: ..."), the reservation as written."""
+    d = written(accounts_db)
+    for state in WITH_A_SAY:
+        answer = Answer.RESERVATION if state == "KAZ" else Answer.SIGN
+        dec.sign(accounts_db, d.id, answer=answer, actor=rep(state),
+                 reservation="Subject to ratification." if state == "KAZ" else "")
+    login(client, "rep-kaz")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert "принято письменной процедурой: подписали все члены с правом голоса; " \
+           "с оговорками: KAZ (Subject to ratification.)" in page
+    assert "adopted by written procedure" not in page
+
+
+def test_the_written_procedures_outcomes_in_russian() -> None:
+    for english, russian in [
+        ("returned for revision: ARM objects in the written procedure",
+         "возвращено на доработку: ARM возражает в ходе письменной процедуры"),
+        ("returned for revision: ARM, KAZ object in the written procedure",
+         "возвращено на доработку: ARM, KAZ возражают в ходе письменной процедуры"),
+        ("lapsed on 2023-12-20 00:00 UTC: not signed by KGZ, RUS",
+         "срок истёк 20.12.2023 00:00 UTC: не подписали KGZ, RUS"),
+        ("circulating: 2 of 5 signed", "на подписании: подписали 2 из 5"),
+        ("adopted by written procedure: every member with a say signed; with reservations: "
+         "KAZ (a); BLR (b)", "принято письменной процедурой: подписали все члены с правом "
+         "голоса; с оговорками: KAZ (a); BLR (b)"),
+    ]:
+        assert translate(english, "ru") == russian
+
+
+def test_a_session_refused_comes_back_beside_its_form_in_russian(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """A video conference convened without its link, or a kind of session the body does
+    not hold: the sessions page comes back with the refusal beside the form, in the
+    page's language, and what was chosen kept (it was a bare error page in English)."""
+    login(client, "secretariat")
+    page = client.get("/sessions?lang=ru").text
+    r = client.post("/sessions", data={
+        "csrf_token": token(page), "body": "csc", "kind": "extraordinary",
+        "mode": "video_conference", "opens_at": "2026-12-04T10:00"})
+    assert r.status_code == 422
+    assert _error(r.text, "convene-error") == "Для видеоконференции нужна её ссылка"
+    form = re.search(r'<form method="post" action="/sessions".*?</form>', r.text, re.S)
+    assert form is not None
+    assert re.search(r'<option value="extraordinary"\s+selected', form.group(0))
+    assert re.search(r'<option value="video_conference"\s+selected', form.group(0))
+    assert 'value="2026-12-04T10:00"' in form.group(0)
+    r = client.post("/sessions", data={
+        "csrf_token": token(page), "body": "military-committee", "kind": "emergency",
+        "mode": "in_person", "opens_at": "2026-12-04T10:00"})
+    assert r.status_code == 422
+    assert _error(r.text, "convene-error") == ("Этот орган не проводит заседания вида "
+                                               "«экстренное» (проводит: очередное, "
+                                               "внеочередное)")
+
+
+def test_a_member_without_a_say_is_told_why_it_signs_nothing(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """Under the written procedure Uzbekistan, suspended, is not among the signatories:
+    its representative's page says why (it said nothing at all)."""
+    d = written(accounts_db)
+    login(client, "rep-uzb")
+    page = client.get(f"/drafts/{d.id}?lang=ru").text
+    assert 'id="sign-form"' not in page and 'id="object-form"' not in page
+    assert "участие приостановлено" in _error(page, "no-say")
+    login(client, "rep-kaz")  # a signatory waiting for its turn is not told so
+    assert 'id="no-say"' not in client.get(f"/drafts/{d.id}?lang=ru").text

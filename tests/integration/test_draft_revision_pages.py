@@ -170,3 +170,32 @@ def test_the_revise_form_follows_the_procedure(client: TestClient,
     assert 'id="revise-form"' not in client.get(f"/drafts/{c.id}").text
     login(client, "rep-kaz")
     assert 'id="amend-form"' not in client.get(f"/drafts/{c.id}").text
+
+
+def test_an_absent_members_objection_to_an_earlier_version_says_so_on_the_board(
+        client: TestClient, accounts_db: Database) -> None:
+    """Tajikistan, absent, objected to version 1; its objection stands against version 2
+    until it says otherwise, and the board says it was made against version 1 (it read
+    as an objection to the text on the table)."""
+    from datetime import timedelta
+
+    from phalanx.services.clock import now
+
+    m = dec.convene(accounts_db, dec.MeetingIn(body="csc", opens_at=now() - timedelta(hours=1)),
+                    actor=SEC)
+    for a in m.attendance:
+        dec.record_attendance(accounts_db, m.id, a.state, a.state != "TJK", actor=SEC)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the exercise", text_en="To hold it."),
+        actor=SEC)
+    dec.state_position(accounts_db, d.id, Position.OBJECT, "Not this year.", actor=rep("TJK"))
+    dec.state_position(accounts_db, d.id, Position.SUPPORT, "", actor=rep("KAZ"))
+    dec.revise_draft(accounts_db, d.id, "To hold it next year.", "", actor=SEC)
+    login(client, "secretariat")
+    html = client.get(f"/drafts/{d.id}?lang=ru").text
+    tjk = re.search(r'<div class="seat[^"]*" data-state="TJK".*?\n  </div>', html, re.S)
+    assert tjk is not None
+    assert 'data-position="object"' in tjk.group(0)
+    assert "к редакции 1" in tjk.group(0)
+    kaz = re.search(r'<div class="seat[^"]*" data-state="KAZ".*?\n  </div>', html, re.S)
+    assert kaz is not None and "к редакции" not in kaz.group(0)  # its support was reset

@@ -299,6 +299,32 @@ def test_agreements_say_who_is_bound(client: TestClient) -> None:
     assert "Not yet signed on that date." in early
 
 
+def test_the_home_page_names_each_agreement_with_its_year_once(client: TestClient) -> None:
+    """A title that carries its year ("... (2010)") is not followed by it again."""
+    for lang in ("en", "ru"):
+        html = client.get("/", params={"lang": lang}).text
+        assert not re.search(r"\((\d{4})\)\s*<span class=\"muted\">\(\1\)", html)
+        assert re.search(r"\(2010\)</li>|\(2010\)</span></li>", html)
+
+
+def test_each_period_of_a_party_says_whether_it_binds_on_the_date(client: TestClient) -> None:
+    """Uzbekistan was bound by the Treaty from 1994 to 1999 and again from 2006: on a
+    date in 2010 its first period's row says "no" (it said "yes", as the second's)."""
+    html = client.get("/agreements", params={"on": "2010-06-01"}).text
+    cst = html[html.index('id="cst-1992"'):]
+    cst = cst[:cst.index("</section>")]
+    rows = [r for r in cells(cst.replace('<table class="data compact parties">',
+                                         '<table id="p">'), "p") if r[0] == "UZB Uzbekistan"]
+    assert [(r[3], r[4], r[5]) for r in rows] == [("1994-04-20", "1999-04-20", "no"),
+                                                  ("2006-08-16", "", "yes")]
+    early = client.get("/agreements", params={"on": "1996-01-01"}).text
+    cst = early[early.index('id="cst-1992"'):]
+    rows = [r for r in cells(cst[:cst.index("</section>")].replace(
+        '<table class="data compact parties">', '<table id="p">'), "p")
+        if r[0] == "UZB Uzbekistan"]
+    assert [r[5] for r in rows] == ["yes", "no"]
+
+
 def test_private_pages_send_strangers_to_the_login(client: TestClient) -> None:
     r = client.get("/sessions", follow_redirects=False)
     assert r.status_code == 303

@@ -5,16 +5,25 @@ are printed in Russian for a Russian reader (and in English otherwise)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pypdf
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import decisions as dec
+from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from phalanx.web.i18n import long_date
 from tests.integration.test_pages import demo_db, login, page_settings  # noqa: F401
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
 
 
 @pytest.fixture
@@ -99,6 +108,48 @@ def test_a_decision_pdf_in_russian(client: TestClient) -> None:
     assert "Binding on" not in ru and "Positions" not in ru
     en = pdf_text(client.get(f"/api/v1/decisions/{decisions[0]['id']}/pdf?lang=en").content)
     assert "Binding on" in en
+
+
+def test_a_decision_pdf_dates_its_adoption_in_the_readers_format(client: TestClient) -> None:
+    d = client.get("/api/v1/decisions").json()[0]
+    adopted = date.fromisoformat(d["adopted_on"])
+    ru = pdf_text(client.get(f"/api/v1/decisions/{d['id']}/pdf?lang=ru").content)
+    assert d["adopted_on"] not in ru
+    assert f"принято {long_date(adopted, 'ru')}" in ru
+    en = pdf_text(client.get(f"/api/v1/decisions/{d['id']}/pdf?lang=en").content)
+    assert f"adopted {long_date(adopted, 'en')}" in en
+
+
+def test_a_decisions_akoma_ntoso_in_russian_speaks_russian(
+        client: TestClient, demo_db: Database) -> None:  # noqa: F811
+    """The Russian expression of a decision: its conclusions (the outcome and whom the
+    decision binds) and the names of its concepts in Russian, not English; its paragraphs
+    without the carriage returns of the text as typed in a form."""
+    m = dec.convene(demo_db, dec.MeetingIn(body="cmfa", opens_at=now() - timedelta(hours=1)),
+                    actor=SEC)
+    for a in m.attendance:
+        dec.record_attendance(demo_db, m.id, a.state, True, actor=SEC)
+    d = dec.propose_draft(demo_db, dec.DraftIn(
+        body="cmfa", meeting_id=m.id, title="О совместном заявлении",
+        text_ru="Совет решает:\r\n1. Принять заявление."), actor=SEC)
+    decision = dec.close_draft(demo_db, d.id, actor=SEC).decision_id
+    xml = etree.fromstring(client.get(f"/api/v1/decisions/{decision}/akn.xml?lang=ru").content)
+    ns = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
+    conclusions = "".join(xml.find(".//a:conclusions", ns).itertext())
+    assert "Binding on" not in conclusions and "adopted" not in conclusions
+    assert "Обязательно для:" in conclusions and "принято" in conclusions
+    shown = {c.get("eId"): c.get("showAs") for c in xml.iterfind(".//a:TLCConcept", ns)}
+    assert shown["adopted"] == "принято"
+    assert all(re.search("[а-я]", v) for v in shown.values()), shown
+    paragraphs = [p.text for p in xml.iterfind(".//a:mainBody/a:p", ns)]
+    assert paragraphs == ["Совет решает:", "1. Принять заявление."]
+    # adopted in Russian only, it is given in Russian when English is asked for
+    en = etree.fromstring(client.get(f"/api/v1/decisions/{decision}/akn.xml?lang=en").content)
+    assert "".join(en.find(".//a:conclusions", ns).itertext()) == conclusions
+    english = client.get("/api/v1/decisions").json()[-1]  # the demo's, in both languages
+    en = etree.fromstring(client.get(f"/api/v1/decisions/{english['id']}/akn.xml?lang=en")
+                          .content)
+    assert "Binding on:" in "".join(en.find(".//a:conclusions", ns).itertext())
 
 
 def test_the_annual_report_in_russian(client: TestClient) -> None:

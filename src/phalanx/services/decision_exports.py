@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import Connection
 
@@ -25,7 +26,11 @@ def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
 
 
-def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Principal) -> bytes:
+def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Principal,
+                texts_in: Callable[[str], Texts] = lambda lang: ENGLISH) -> bytes:
+    """The decision as Akoma Ntoso, its expression in `lang` where the decision has a
+    text in it: the text, the names and the conclusions all in the expression's language
+    (`texts_in(language)` writes the latter)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
     draft = dec.get_draft(conn, d.draft_id, actor=actor)
     org = orgs.organization(conn)
@@ -36,12 +41,20 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     if not (d.text_ru if text_lang == "ru" else d.text_en).strip():
         text_lang = "en" if text_lang == "ru" else "ru"
     text = d.text_ru if text_lang == "ru" else d.text_en
+    texts = texts_in(text_lang)
+    votes = _votes(draft)
+    concepts = {"consensus": texts.gettext("consensus: no formal objection"),
+                "adopted": texts.label("outcome", "adopted"),
+                **{v.position: texts.label("position", v.position) for v in votes}}
+    binding = texts.gettext("Binding on: %(states)s", states=", ".join(d.binding) or "—")
+    conclusion = f"{texts.message(d.reason)}. {binding}."
     return akn.to_akn(akn.AknDecision(
         organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(text_lang),
         kind=d.kind, adopted_on=d.adopted_on, title=d.title,
-        text=text, language=LANGUAGES[text_lang], outcome="adopted", reason=d.reason,
+        text=text, language=LANGUAGES[text_lang], outcome="adopted", conclusion=conclusion,
+        concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
-        votes=_votes(draft), binding=tuple(d.binding),
+        votes=votes, binding=tuple(d.binding),
         state_names={code: s.name.get(text_lang) for code, s in org.states.items()}))
 
 
@@ -94,7 +107,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     return pdf.render(pdf.PdfDocument(
         title=f"{d.number} · {d.title}",
         subtitle=_("%(body)s · adopted %(day)s", body=body.name.get(texts.lang),
-                   day=d.adopted_on.isoformat()),
+                   day=texts.day(d.adopted_on)),
         marking=label("marking", d.marking) if not d.limited_format
         else _("PARTICIPANTS: %(states)s", states=", ".join(d.participants)),
         exercise_label=_("EXERCISE"), sections=sections))

@@ -136,6 +136,8 @@ class PartyOut(BaseModel):
     bound_from: date | None
     bound_until: date | None
     note: str
+    # with a date asked for: whether this row (one period of the state's tie) binds then
+    bound_on_day: bool | None = None
 
 
 class AgreementOut(BaseModel):
@@ -276,7 +278,8 @@ def _agreement(org: Organization, key: str, on: date | None) -> AgreementOut:
         key=a.key, title=a.title.en, title_ru=a.title.ru, kind=a.kind.value, signed=a.signed,
         place=a.place, in_force=a.in_force, term_years=a.term_years, source=a.source,
         parties=[PartyOut(state=p.state, status=p.status.value, signed=p.signed,
-                          bound_from=p.bound.start, bound_until=p.bound.end, note=p.note)
+                          bound_from=p.bound.start, bound_until=p.bound.end, note=p.note,
+                          bound_on_day=p.bound_on(on) if on is not None else None)
                  for p in a.parties],
         bound_on=rules.parties_bound(a, on) if on is not None else None,
     )

@@ -133,10 +133,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import operations as operation_pages
     from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
+    from phalanx.web.pages import tasks as task_pages
     from phalanx.web.pages import work as work_pages
 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(task_pages.router)
     app.include_router(draft_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(crisis_pages.router)

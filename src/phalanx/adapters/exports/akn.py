@@ -31,7 +31,9 @@ class AknDecision:
     text: str
     language: str  # ISO 639-2/B, e.g. "eng", "rus"
     outcome: str
-    reason: str
+    conclusion: str  # the outcome, its reasons and whom it binds, in the text's language
+    concepts: dict[str, str]  # each concept referred to (the rule, the outcome, each
+    # position) -> its name in the text's language
     quorum: int
     votes: tuple[Vote, ...]
     binding: tuple[str, ...]
@@ -91,6 +93,7 @@ def to_akn(d: AknDecision) -> bytes:
             showAs=d.state_names.get(s, s))
     concepts = {"consensus": "consensus: no formal objection", d.outcome: d.outcome}
     concepts.update({v.position: v.position.replace("_", " ") for v in d.votes})
+    concepts.update(d.concepts)
     for key, label in concepts.items():
         _el(refs, "TLCConcept", eId=key, href=f"/ontology/concept/phalanx/{key}", showAs=label)
 
@@ -101,10 +104,10 @@ def to_akn(d: AknDecision) -> bytes:
     num = _el(_el(preface, "p"), "docNumber")
     num.text = d.number
     main = _el(doc, "mainBody")
-    for i, para in enumerate([x for x in d.text.split("\n") if x.strip()] or [d.title]):
+    for i, para in enumerate([x for x in d.text.splitlines() if x.strip()] or [d.title]):
         node = _el(main, "p", eId=f"para_{i + 1}")
         node.text = para
     conclusion = _el(doc, "conclusions")
     c = _el(conclusion, "p")
-    c.text = f"{d.reason}. Binding on: {', '.join(d.binding) or '—'}."
+    c.text = d.conclusion
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -34,6 +34,8 @@ from phalanx.services.decisions.register import (
     get_decision,
     list_decisions,
     list_tasks,
+    may_assign_tasks,
+    may_update_task,
     publish,
     update_task,
 )
@@ -102,6 +104,8 @@ __all__ = [
     "list_decisions",
     "list_meetings",
     "list_tasks",
+    "may_assign_tasks",
+    "may_update_task",
     "propose_amendment",
     "propose_draft",
     "publish",

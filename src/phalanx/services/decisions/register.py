@@ -202,19 +202,30 @@ def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) 
         return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
 
 
+def may_assign_tasks(actor: Principal) -> bool:
+    """Whether `actor` assigns implementation tasks (`add_task`): the Secretariat and the
+    Joint Staff."""
+    return _staff_or_system(actor) and actor.role is not Role.AUDITOR
+
+
+def may_update_task(actor: Principal, task: TaskOut) -> bool:
+    """Whether `actor` may update the task: the Secretariat and the Joint Staff any task;
+    a member's representative its state's tasks too."""
+    if may_assign_tasks(actor):
+        return True
+    return task.assignee_kind == "state" and acts_for(actor, task.assignee, StateAct.RECORDS)
+
+
 def update_task(db: Database, task_id: int, status: Literal["open", "in_progress", "done"],
                 note: str, revision: int, *, actor: Principal) -> TaskOut:
     with db.write(actor) as w:
         current = next((x for x in list_tasks(w.conn, actor=actor) if x.id == task_id), None)
         if current is None:
             raise NotFound("task", task_id)
-        if current.assignee_kind == "state":
-            if not (acts_for(actor, current.assignee, StateAct.RECORDS)
-                    or (_staff_or_system(actor) and actor.role is not Role.AUDITOR)):
-                raise Forbidden(f"only {current.assignee}'s representative or the Secretariat "
-                                "update this task")
-        elif not _staff_or_system(actor) or actor.role is Role.AUDITOR:
-            raise Forbidden("only the Secretariat updates this task")
+        if not may_update_task(actor, current):
+            raise Forbidden(f"only {current.assignee}'s representative or the Secretariat "
+                            "update this task" if current.assignee_kind == "state"
+                            else "only the Secretariat updates this task")
         done = w.conn.execute(update(t.task).where(
             t.task.c.id == task_id, t.task.c.revision == revision).values(
             status=status, note=note, revision=revision + 1,

@@ -201,8 +201,12 @@ def get_decision(decision_id: Id, actor: Reader, conn: Conn) -> dec.DecisionOut:
             responses={200: {"content": {"application/akn+xml": {}}}})
 def decision_akn(decision_id: Id, actor: Reader, conn: Conn,
                  lang: Literal["en", "ru"] = "en") -> Response:
-    """The decision as Akoma Ntoso 3.0 (a `statement` with its `voting`)."""
-    return Response(exports.akoma_ntoso(conn, decision_id, lang, actor=actor),
+    """The decision as Akoma Ntoso 3.0 (a `statement` with its `voting`), in `lang` where
+    the decision has a text in it."""
+    from phalanx.web.i18n import texts_for
+
+    return Response(exports.akoma_ntoso(conn, decision_id, lang, actor=actor,
+                                        texts_in=texts_for),
                     media_type="application/akn+xml")
 
 

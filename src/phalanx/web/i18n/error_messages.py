@@ -61,6 +61,12 @@ MESSAGES = (
     N_("every member declared it does not take part"),
     N_("adopted"),
     N_("no member with a say objects"),
+    N_("adopted by written procedure: every member with a say signed"),
+    # a session outside its body's rules (`procedure.session_problems`)
+    N_("a video conference needs its link"),
+    N_("this body does not meet by video conference"),
+    # publishing a decision (`register.publish`)
+    N_("a limited-format decision is published by its participants only"),
     # an upload's rows and files
     N_("the agency's reference is required"),
     N_("must not be negative"),

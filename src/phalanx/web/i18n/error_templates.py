@@ -114,6 +114,9 @@ TEMPLATES = (
     N_("last answer %(last)s: %(result)s"),
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
+    N_("a %(session_status)s session cannot become %(new_status)s"),
+    # a task updated from a page sent before another update (`register.update_task`)
+    N_("task %(task)s is at revision %(current)s, not %(seen)s"),
     N_("session %(session)s opens at %(start)s: its drafts are decided when it sits"),
     # a draft's forms (the page sent before the draft changed)
     N_("draft %(draft)s is %(draft_status)s; amendments are closed"),
@@ -135,6 +138,9 @@ TEMPLATES = (
        "amendment"),
     N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
        "formal objection still counts"),
+    # a position from a member without a say (`positions._state_position`)
+    N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s, and in arrears)"),
+    N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s)"),
     # the key of a record created in a register (`policy.why_not_key`)
     N_("the key of a record created for %(state)s begins with '%(prefix)s' (or leave the "
        "key out: one is assigned)"),
@@ -142,6 +148,7 @@ TEMPLATES = (
        "begin with no state's code (or leave the key out: one is assigned)"),
     N_("%(record)s '%(key)s' exists"),
     N_("unknown state %(state)s"),
+    N_("unknown body %(body)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
     N_("'%(unit)s' is not a unit of the forces registry"),
@@ -164,6 +171,14 @@ TEMPLATES = (
     N_("%(states)s without a say, sent the text for consideration"),
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
+    # a session outside its body's rules (`procedure.session_problems`)
+    N_("this body does not hold %(session_kind)s sessions (it holds: %(session_kinds)s)"),
+    # the outcome of the written procedure (`procedure.WrittenProcedure.reason`)
+    N_("returned for revision: %(states)s objects in the written procedure"),
+    N_("returned for revision: %(states)s object in the written procedure"),
+    N_("lapsed on %(deadline)s UTC: not signed by %(states)s"),
+    N_("circulating: %(n)s of %(total)s signed"),
+    N_("with reservations: %(reservations)s"),
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
@@ -200,9 +215,10 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "watch_status": "watch_status", "measure": "measure", "permission": "permission",
           "quorum": "quorum", "draft_status": "draft_status",
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
-          "capability": "cap"}
+          "capability": "cap", "session_kind": "session_kind",
+          "session_status": "session_status", "new_status": "session_status"}
 # placeholders holding a list of values (", "-separated), and the group of each
-LISTS = {"allowed": "stage", "measures": "measure"}
+LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind"}
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}

@@ -88,7 +88,7 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
         "may_decide_amendments": _staff(actor) and d.status == "open",
         "states": state_names(org, lang), "formation_names": formation_names(org, lang),
         "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC),
-        "sign_form": {},
+        "sign_form": {}, "position_form": {},
         # in whose name the acting state's answer is given unless another is named
         "signer": dec.seat_holder(org, d.body, actor.state, clock_now().date())
         if actor.state and d.body in org.bodies else "",
@@ -153,8 +153,17 @@ def draft_board(request: Request, draft_id: Id, actor: Reader, conn: Conn,
 def position(request: Request, draft_id: Id, actor: Writer, db: DB,
              position: Annotated[Position, Form()],
              statement: Annotated[str, Form(max_length=10_000)] = "",
-             state: Annotated[str | None, Form(max_length=3)] = None) -> Response:
-    dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
+             state: Annotated[str | None, Form(max_length=3)] = None, *, conn: Conn,
+             org: Org) -> Response:
+    """A member's position; refused (the draft closed meanwhile, a state without a say),
+    the page comes back with the message beside the form and the statement as typed."""
+    try:
+        dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+                     {"position_error": message, "position_form": {
+                         "position": position.value, "statement": statement}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
 
 

@@ -4,8 +4,7 @@ documents, and the audit trail for auditors. Each page only calls the services."
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +18,6 @@ from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
-from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
@@ -38,30 +36,42 @@ def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLRespo
 
 def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                    written: dict[str, Any] | None = None, error: str = "",
-                   status_code: int = 200) -> HTMLResponse:
+                   status_code: int = 200, *, convene: dict[str, Any] | None = None,
+                   convene_error: str = "") -> HTMLResponse:
     """The sessions, the form to convene one and the form to circulate a draft under the
-    written procedure; after a draft the services refused, with the message beside that
-    form and what was typed in it."""
+    written procedure; after a session or a draft the services refused, with the message
+    beside that form and what was typed in it."""
     return render(request, "sessions.html", {
         "sessions": dec.list_meetings(conn, actor=actor),
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
-        "written": written or {}, "written_error": error}, status_code=status_code)
+        "written": written or {}, "written_error": error,
+        "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
 
 
 @router.post("/sessions")
-def convene(request: Request, actor: Writer, db: DB,
+def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             body: Annotated[str, Form(max_length=64)],
             opens_at: Annotated[str, Form(max_length=40)],
             kind: Annotated[SessionKind, Form()] = SessionKind.REGULAR,
             mode: Annotated[Mode, Form()] = Mode.IN_PERSON,
             link: Annotated[str, Form(max_length=500)] = "",
             place: Annotated[str, Form(max_length=200)] = "") -> Response:
-    when = moment(opens_at)
-    if when is None:
-        raise Invalid("opens_at", f"{opens_at!r} is not a date and time")
-    m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
-                                      place=place, opens_at=when), actor=actor)
+    """Convene a session; refused (a kind of session the body does not hold, a video
+    conference without its link), the sessions page comes back with the message beside
+    the form and the choices kept."""
+    form = {"body": body, "kind": kind.value, "mode": mode.value, "link": link,
+            "opens_at": opens_at}
+    try:
+        when = moment(opens_at)
+        if when is None:
+            raise Invalid("opens_at", f"{opens_at!r} is not a date and time")
+        m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
+                                          place=place, opens_at=when), actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
+        message, status = refusal(exc, language(request))
+        return _sessions_page(request, conn, org, actor, status_code=status, convene=form,
+                              convene_error=message)
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
 
 
@@ -98,9 +108,10 @@ def session(request: Request, session_id: Id, actor: Reader, conn: Conn,
 
 def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, session_id: int,
                   form: dict[str, Any] | None = None, error: str = "",
-                  status_code: int = 200) -> HTMLResponse:
-    """The session's page; after a draft the services refused, with the message beside
-    the draft form and what was typed in it."""
+                  status_code: int = 200, **refused: Any) -> HTMLResponse:
+    """The session's page; after a draft, an agenda item or a change of status the
+    services refused, with the message beside that form (`refused`: `agenda_error` and
+    `agenda_title`, `status_error`) and what was typed in it."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     lang = language(request)
@@ -111,7 +122,8 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, m.opens_at.date())},
-        "form": form or {}, "form_error": error}, status_code=status_code)
+        "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
+        "status_error": "", **refused}, status_code=status_code)
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -127,6 +139,36 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
 def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
                present: Annotated[bool, Form()] = False) -> Response:
     dec.record_attendance(db, session_id, state, present, actor=actor)
+    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+
+
+@router.post("/sessions/{session_id}/agenda")
+def agenda(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
+           title: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+    """The Secretariat adds an item to the session's agenda; refused, the page comes
+    back with the message beside the form and the title kept."""
+    try:
+        dec.add_agenda_item(db, session_id, title, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, status_code=status,
+                             agenda_error=message, agenda_title=title)
+    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+
+
+@router.post("/sessions/{session_id}/status")
+def session_status(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn,
+                   org: Org, status: Annotated[Literal["open", "closed"], Form()]
+                   ) -> Response:
+    """The Secretariat opens the session, or closes it (it then takes no new draft);
+    refused (a page sent before the session changed), the page comes back with the
+    message beside the buttons."""
+    try:
+        dec.set_session_status(db, session_id, status, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, code = refusal(exc, language(request))
+        return _session_page(request, conn, org, actor, session_id, status_code=code,
+                             status_error=message)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
 
 
@@ -159,20 +201,36 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
               year: Annotated[int | None, Query(ge=1990, le=2200)] = None) -> HTMLResponse:
+    return _decisions_page(request, conn, org, actor, body, year)
+
+
+def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
+                    body: str | None = None, year: int | None = None,
+                    refused: dict[str, Any] | None = None,
+                    status_code: int = 200) -> HTMLResponse:
+    """The register; after a publication the services refused, with the message beside
+    that decision (`refused`: its `id` and `message`)."""
     lang = language(request)
     return render(request, "decisions.html", {
         "decisions": dec.list_decisions(conn, actor=actor, body=body or None, year=year),
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
-        "formation_names": formation_names(org, lang)})
+        "formation_names": formation_names(org, lang), "publish_error": refused or {}},
+        status_code=status_code)
 
 
-@router.get("/tasks", response_class=HTMLResponse)
-def tasks(request: Request, actor: Reader, conn: Conn, overdue: bool = False) -> HTMLResponse:
-    return render(request, "tasks.html", {
-        "tasks": dec.list_tasks(conn, actor=actor, overdue_only=overdue), "overdue": overdue,
-        "findings": [f for f in joint_exercises.findings(conn, actor=actor, open_only=True)
-                     if f.overdue or not overdue],
-        "today": date.today()})
+@router.post("/decisions/{decision_id}/publish")
+def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn,
+            org: Org) -> Response:
+    """The Secretariat publishes an adopted decision: it becomes public; refused (a
+    limited-format decision), the register comes back with the message beside it."""
+    try:
+        dec.publish(db, decision_id, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request))
+        return _decisions_page(request, conn, org, actor,
+                               refused={"id": decision_id, "message": message},
+                               status_code=status)
+    return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
 @router.get("/documents", response_class=HTMLResponse)

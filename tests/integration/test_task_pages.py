@@ -1,0 +1,117 @@
+"""An implementation task is followed up on the tasks page: whoever may update it (the
+Secretariat any task, a member's representative its state's) sets its status there (the
+inbox sent them to a list with no way to do so); a page sent before another update is
+refused beside the task, in the page's language; the others see no form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.integration.test_draft_pages import SEC, login, session, token
+
+
+@pytest.fixture
+def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, accounts_db)) as c:
+        yield c
+
+
+def _tasks(db: Database) -> tuple[dec.TaskOut, dec.TaskOut]:
+    m = session(db)
+    d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="On the plan",
+                                          text_en="To adopt the plan."), actor=SEC)
+    decision = dec.close_draft(db, d.id, actor=SEC).decision_id
+    assert decision is not None
+    yesterday = date.today() - timedelta(days=1)
+    ours = dec.add_task(db, decision, dec.TaskIn(
+        assignee_kind="secretariat", assignee="secretariat", title="Circulate the plan",
+        due_on=yesterday), actor=SEC)
+    kaz = dec.add_task(db, decision, dec.TaskIn(
+        assignee_kind="state", assignee="KAZ", title="Report on the plan",
+        due_on=yesterday), actor=SEC)
+    return ours, kaz
+
+
+def _row(html: str, task_id: int) -> str:
+    m = re.search(rf'<tr[^>]*id="task-{task_id}".*?</tr>', html, re.S)
+    assert m is not None, task_id
+    return m.group(0)
+
+
+def test_the_secretariat_completes_an_overdue_task_on_the_page(
+        client: TestClient, accounts_db: Database) -> None:
+    ours, _kaz = _tasks(accounts_db)
+    login(client, "secretariat")
+    page = client.get("/tasks?overdue=true&lang=ru").text
+    assert f'id="task-form-{ours.id}"' in _row(page, ours.id)
+    r = client.post(f"/tasks/{ours.id}", data={
+        "csrf_token": token(page), "status": "done", "note": "Sent on 3 December.",
+        "revision": str(ours.revision)}, follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        done = next(x for x in dec.list_tasks(conn, actor=SEC) if x.id == ours.id)
+    assert done.status == "done" and not done.overdue
+    assert str(ours.id) not in re.findall(r'id="task-(\d+)"',
+                                          client.get("/tasks?overdue=true").text)
+
+    # the same page sent again: the task changed since, refused beside it, in Russian
+    r = client.post(f"/tasks/{ours.id}?lang=ru", data={
+        "csrf_token": token(page), "status": "in_progress", "note": "",
+        "revision": str(ours.revision)})
+    assert r.status_code == 409
+    error = re.search(r'id="task-error">([^<]+)<', r.text)
+    assert error is not None and re.search("[а-я]", error.group(1)), r.text[:300]
+
+
+def test_a_representative_updates_its_states_task_only(
+        client: TestClient, accounts_db: Database) -> None:
+    ours, kaz = _tasks(accounts_db)
+    login(client, "rep-kaz")
+    page = client.get("/tasks?lang=ru").text
+    assert "task-form" in _row(page, kaz.id) and "task-form" not in _row(page, ours.id)
+    r = client.post(f"/tasks/{kaz.id}", data={
+        "csrf_token": token(page), "status": "in_progress", "note": "",
+        "revision": str(kaz.revision)}, follow_redirects=False)
+    assert r.status_code == 303
+    login(client, "rep-blr")
+    page = client.get("/tasks").text
+    assert "task-form" not in _row(page, kaz.id)
+
+
+def test_the_secretariat_assigns_a_task_on_the_page(
+        client: TestClient, accounts_db: Database) -> None:
+    """The Secretariat assigns an implementation task of a decision to a member state on
+    the tasks page (it could only through the API); a refusal (a due date that is no
+    date) comes back beside the form with what was typed; a representative has no form."""
+    ours, _kaz = _tasks(accounts_db)
+    login(client, "secretariat")
+    page = client.get("/tasks?lang=ru").text
+    assert 'id="assign-form"' in page
+    r = client.post("/tasks", data={
+        "csrf_token": token(page), "decision_id": str(ours.decision_id),
+        "assignee": "state:TJK", "title": "Name the contingent", "due_on": "2027-02-01"},
+        follow_redirects=False)
+    assert r.status_code == 303
+    with accounts_db.read() as conn:
+        made = [x for x in dec.list_tasks(conn, actor=SEC) if x.title == "Name the contingent"]
+    assert [(x.assignee_kind, x.assignee, x.due_on.isoformat()) for x in made] == [
+        ("state", "TJK", "2027-02-01")]
+    r = client.post("/tasks?lang=ru", data={
+        "csrf_token": token(page), "decision_id": str(ours.decision_id),
+        "assignee": "body:nowhere", "title": "Report", "due_on": "2027-02-01"})
+    assert r.status_code == 422
+    error = re.search(r'id="assign-error">([^<]+)<', r.text)
+    assert error is not None and re.search("[а-я]", error.group(1))
+    assert 'value="Report"' in r.text
+
+    login(client, "rep-kaz")
+    assert 'id="assign-form"' not in client.get("/tasks").text
