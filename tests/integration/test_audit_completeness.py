@@ -79,6 +79,8 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             t.model_law, t.model_law.c.id == t.transposition.c.model_law_id).where(
             t.transposition.c.status == "in_progress", t.transposition.c.state_code != "UZB")
             .order_by(t.transposition.c.id)).first()  # type: ignore[misc]
+        task_revision = conn.execute(select(t.task.c.revision).where(
+            t.task.c.id == ids["task"])).scalar_one()
     chair = f"rep-{ids['chair'].lower()}"
     given_at = datetime.fromisoformat(ids["consulted_at"]) + timedelta(minutes=30)
     return {
@@ -91,6 +93,19 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                          "sec"),
         "/sessions/{session_id}/attendance": Case(
             f"/sessions/{ids['session']}/attendance", {"state": ME, "present": "true"},
+            "rep-kaz"),
+        "/sessions/{session_id}/agenda": Case(
+            f"/sessions/{ids['session']}/agenda", {"title": "Report of the Secretary General"},
+            "sec"),
+        "/sessions/{session_id}/status": Case(
+            f"/sessions/{ids['session']}/status", {"status": "closed"}, "sec"),
+        "/decisions/{decision_id}/publish": Case(
+            f"/decisions/{ids['decision']}/publish", {}, "sec"),
+        "/tasks": Case("/tasks", {"decision_id": str(ids["decision"]),
+                                  "assignee": f"state:{ME}", "title": "Report back",
+                                  "due_on": "2027-03-01"}, "sec"),
+        "/tasks/{task_id}": Case(f"/tasks/{ids['task']}", {
+            "status": "in_progress", "revision": str(task_revision), "note": "begun"},
             "rep-kaz"),
         "/sessions/{session_id}/drafts": Case(
             f"/sessions/{ids['session']}/drafts", {"title": "On a statement",

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
 from phalanx.adapters.events import Event, EventBus
 from phalanx.domain.access.policy import Classification
@@ -30,7 +30,7 @@ class Write:
     events: list[Event] = field(default_factory=list)
     # an exercise's write: each of its entries says so (`exercise: true` in its change,
     # which the entry's hash seals), whoever plays the action; so does an entry about an
-    # exercise's record, whoever writes it (`audit_store.is_exercise`)
+    # exercise's record, whoever writes it (`access.is_exercise`)
     exercise: bool = False
 
     def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
@@ -53,7 +53,7 @@ class Write:
 
     def seal(self) -> None:
         for action, target_kind, target_id, change in self.pending:
-            if self.exercise or audit_store.is_exercise(self.conn, target_kind, target_id):
+            if self.exercise or access.is_exercise(self.conn, target_kind, target_id):
                 change = {**change, "exercise": True}
             self.entries.append(audit_store.append(self.conn, self.actor, action,
                                                    target_kind, target_id, change))

@@ -287,3 +287,33 @@ def audit_readable(conn: Connection, principal: Principal,
             e["change"] = canonical(change)
             e["redacted"] = True
     return out
+
+
+# --- the exercise flag of a record an audit entry names (read by the system, for the
+# trail, whoever acts: the entry is marked, nothing is shown) -------------------------
+
+
+def _exercise_of(target_kind: str) -> Any:
+    """The query of whether a record of this kind is an exercise's (None: never one)."""
+    from phalanx.adapters.db import tables as t
+
+    by_id = {"crisis": t.crisis, "session": t.meeting, "decision": t.decision}
+    if target_kind in by_id:
+        table = by_id[target_kind]
+        return lambda rid: select(table.c.exercise).where(table.c.id == rid)
+    if target_kind == "draft":
+        return lambda rid: select(t.meeting.c.exercise).join(
+            t.draft, t.draft.c.meeting_id == t.meeting.c.id).where(t.draft.c.id == rid)
+    if target_kind == "task":
+        return lambda rid: select(t.decision.c.exercise).join(
+            t.task, t.task.c.decision_id == t.decision.c.id).where(t.task.c.id == rid)
+    return None
+
+
+def is_exercise(conn: Connection, target_kind: str, target_id: str) -> bool:
+    """Is the record an audit entry names an exercise's (a crisis, session, draft, decision or
+    task the exercise created)? Whoever acts on it, the entry is the exercise's."""
+    query = _exercise_of(target_kind)
+    if query is None or not target_id.isdigit():
+        return False
+    return bool(conn.execute(query(int(target_id))).scalar())
