@@ -192,32 +192,14 @@ def test_a_cut_tail_is_caught_without_any_checkpoint_in_the_database(
     assert (out["first_bad"], out["problem"]) == (last - cut + 1, "truncated")
 
 
-def test_a_forged_append_with_a_correct_hash_is_caught(trail: Database) -> None:
-    from phalanx.domain.audit import Entry, canonical
-
-    last = grow(trail, 3)
-
-    def forge(c: sa.Connection) -> None:
-        prev = c.exec_driver_sql(f"SELECT hash FROM audit_log WHERE id = {last}").scalar()
-        e = Entry(last + 1, "2026-12-01T00:00:00.000000+00:00", "mallory", "administrator",
-                  None, "user.add", "user", "99", canonical({"username": "mallory"}),
-                  prev).sealed()
-        c.execute(sa.insert(sa.table("audit_log", *[sa.column(k) for k in e.__dict__]))
-                  .values(**e.__dict__))
-
-    unguarded(trail, forge)
-    code, out = verify()
-    assert code == 1
-    assert (out["first_bad"], out["problem"]) == (last + 1, "forged")
-
-
-@pytest.mark.parametrize("at", ["2099-12-31T00:00:00.000000+00:00", "2026-12-01T00:00:00",
+@pytest.mark.parametrize("at", ["2026-12-01T00:00:00.000000+00:00",
+                                "2099-12-31T00:00:00.000000+00:00", "2026-12-01T00:00:00",
                                 "soon"])
-def test_a_forged_append_dated_in_the_future_or_not_dated_is_caught(
-        trail: Database, at: str) -> None:
-    """An entry never copied out may wait for its copy only while it is fresh: dating it
-    in the future (or giving it no time at all) does not make it wait for ever, and
-    verifying says so rather than failing otherwise."""
+def test_a_forged_append_with_a_correct_hash_is_caught(trail: Database, at: str) -> None:
+    """A forged entry sealed with a correct hash is caught: an entry never copied out may
+    wait for its copy only while it is fresh, so dating it in the future (or giving it no
+    time at all) does not make it wait for ever, and verifying says so rather than failing
+    otherwise."""
     from phalanx.domain.audit import Entry, canonical
 
     last = grow(trail, 3)
