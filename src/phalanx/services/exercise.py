@@ -16,17 +16,13 @@ from __future__ import annotations
 
 import textwrap
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
-
 from phalanx.adapters.db.engine import WRITE
-from phalanx.adapters.events import Event
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Mode, SessionKind
@@ -34,9 +30,10 @@ from phalanx.services import crises, crisis_obligations, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import playing_at
-from phalanx.services.db import Database, UnauditedWrite, Write
+from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.exercise_check import problems as org_problems
+from phalanx.services.exercise_db import OneTransaction, played_live
 from phalanx.services.exercise_injects import (
     AcceptInject,
     ConsentInject,
@@ -82,31 +79,6 @@ class Run:
     targets: dict[str, int] = field(default_factory=dict)  # the category's, in minutes
 
 
-class _OneTransaction(Database):
-    """The run's database: every action of the run in one transaction (each action a
-    savepoint in it), committed at the end or rolled back whole."""
-
-    def __init__(self, outer: Database, conn: Connection) -> None:
-        super().__init__(outer.engine)
-        self.conn = conn
-        self.events: list[Event] = []
-        self.exercise = True
-
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        yield self.conn
-
-    @contextmanager
-    def write(self, actor: Principal) -> Iterator[Write]:
-        with self.conn.begin_nested():
-            w = Write(self.conn, actor, exercise=True)
-            yield w
-            if not w.pending:
-                raise UnauditedWrite("a state-changing action must write an audit entry")
-            w.seal()
-        self.events += w.events
-
-
 def check(db: Database, scenario: Scenario, start: datetime) -> None:
     """Every problem of the scenario against the organization as of its dates."""
     with db.read() as conn:
@@ -130,7 +102,7 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
     check(db, scenario, start)     # engine counts them, in UTC
     if speed > 0:
         _rehearse(db, scenario, start)
-        played = _played(db)
+        played = played_live(db)
         result = _run(played, scenario, speed, start, progress)
         with played.write(actor) as w:
             w.audit("exercise.run", "crisis", result.crisis_id or 0,
@@ -138,20 +110,12 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         return _zoned(result, zone)
     with db.write(actor) as w:
         w.exercise = True
-        tx = _OneTransaction(db, w.conn)
+        tx = OneTransaction(db, w.conn)
         result = _run(tx, scenario, 0.0, start, progress)
         w.events += tx.events
         w.audit("exercise.run", "crisis", result.crisis_id or 0,
                 {"scenario": scenario.name, "start": start.isoformat()})
     return _zoned(result, zone)
-
-
-def _played(db: Database) -> Database:
-    """The database of a run written as it is played: the same one, each write of which
-    is the exercise's (its audit entries say so)."""
-    played = Database(db.engine)
-    played.before_commit, played.bus, played.exercise = db.before_commit, db.bus, True
-    return played
 
 
 def _zoned(result: Run, zone: Any) -> Run:
@@ -163,7 +127,7 @@ def _rehearse(db: Database, scenario: Scenario, start: datetime) -> None:
     with db.engine.connect().execution_options(**{WRITE: True}) as conn:
         trans = conn.begin()
         try:
-            _run(_OneTransaction(db, conn), scenario, 0.0, start, None)
+            _run(OneTransaction(db, conn), scenario, 0.0, start, None)
         finally:
             trans.rollback()
 
