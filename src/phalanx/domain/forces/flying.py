@@ -161,6 +161,8 @@ def initial_free(problem: Problem) -> Free:
     planes = {a.id: a for a in problem.aircraft}
     for m in problem.fixed:
         for s in m.sorties:
+            if s.aircraft not in planes:  # withdrawn from the lift since: it flies no more
+                continue
             done = s.arrive_h + planes[s.aircraft].turnaround_h
             if done > free[s.aircraft][0]:
                 free[s.aircraft] = (done, reqs[s.requirement].place)
@@ -174,6 +176,7 @@ def check(problem: Problem, p: Plan) -> list[str]:
     reqs = {r.id: r for r in problem.requirements}
     planes = {a.id: a for a in problem.aircraft}
     seen_units: dict[str, str] = {}
+    history = {s for m in problem.fixed for s in m.sorties}  # already flown or flying
     for m in p.movements:
         u, r = units.get(m.unit), reqs.get(m.requirement)
         if u is None or r is None:
@@ -203,7 +206,8 @@ def check(problem: Problem, p: Plan) -> list[str]:
             for s in m.sorties:
                 a = planes.get(s.aircraft)
                 if a is None:
-                    errors.append(f"{r.id}: unknown aircraft {s.aircraft}")
+                    if s not in history:  # flown before it left the lift
+                        errors.append(f"{r.id}: unknown aircraft {s.aircraft}")
                     continue
                 if s.unit != u.id or s.requirement != r.id:
                     errors.append(f"{s.aircraft}: a sortie of {r.id} carries another unit")
@@ -218,7 +222,6 @@ def check(problem: Problem, p: Plan) -> list[str]:
                     errors.append(f"{s.aircraft}: flies faster than it can")
             if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > EPS:
                 errors.append(f"{r.id}: arrival is not its last sortie's")
-    history = {s for m in problem.fixed for s in m.sorties}  # already flown or flying
     by_plane: dict[str, list[Sortie]] = {}
     for m in p.movements:
         for s in m.sorties:
@@ -227,11 +230,17 @@ def check(problem: Problem, p: Plan) -> list[str]:
     for pid, sorties in by_plane.items():
         a = planes[pid]
         sorties.sort(key=lambda s: s.depart_h)
+        # free for new sorties from `start_of` (its base, or where it lands from work
+        # elsewhere); the movements under way may have flown before
         t0, at = problem.start_of(a)
-        first = sorties[0]
-        if first.depart_h + EPS < t0 + ferry_h(a, at, units[first.unit].home):
+        first = next((s for s in sorties if s not in history), None)
+        if first is not None and first.depart_h + EPS < t0 + ferry_h(
+                a, at, units[first.unit].home):
             errors.append(f"{pid}: leaves {first.unit}'s home before it could fly there")
         for prev, nxt in pairwise(sorties):
+            if (nxt is first and prev in history
+                    and t0 + EPS >= prev.arrive_h + a.turnaround_h):
+                continue  # flown elsewhere in between: checked from where it was free
             u = units[nxt.unit]
             ferry = ferry_h(a, reqs[prev.requirement].place, u.home)
             if nxt.depart_h + EPS < prev.arrive_h + a.turnaround_h + ferry:

@@ -29,7 +29,7 @@ from phalanx.services import crisis_requests, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
-from phalanx.services.forces import hosts
+from phalanx.services.forces import commitments, hosts
 from phalanx.services.forces.requirements import _unit_facts
 
 
@@ -181,7 +181,13 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     e = tk.expand(units, tasks, barred, weights, detachments(forces, unit_rows),
                   whole=[u for u in moved if "#" not in u],
                   cut=[tk.whole_of(u) for u in moved if "#" in u])
-    problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground)
+    # aircraft flying the decided plans of crises not planned here (a way home)
+    own = {r.id for r in rows}
+    busy = {} if any(r.exercise for r in rows) else commitments.hours_from(
+        at, commitments.committed(conn, at, skip=lambda p: p.kind == "deployment"
+                                  and bool(commitments.crises_of(p) & own)))
+    problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground,
+                         aircraft_start=busy)
     warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,

@@ -1,13 +1,15 @@
-"""The way home: after the mission (the crisis is in monitoring), the Joint Staff plans
-the return of the units deployed for the crisis to their garrisons — the reverse problem
-of `domain/forces/withdrawal.py`, solved by the same planner with the same lift and
-checked by the same checker — stored as a plan of kind `withdrawal`, decided like any
-plan. The decided withdrawal gives the response card its start (the first departure)
-and end (the last unit home), and the deployment view its units leaving and returned."""
+"""The way home: after the mission (the crisis is in monitoring), the Joint Staff plans the
+return of the units deployed for the crisis to their garrisons — the reverse problem of
+`domain/forces/withdrawal.py`, solved by the same planner with the same lift and checked
+by the same checker — stored as a plan of kind `withdrawal`, decided like any plan. The
+lift is shared: aircraft flying other crises' decided plans are free for it only once
+they land (`commitments.py`), and a deployment planned later waits for its aircraft. The
+decided withdrawal gives the response card its start (the first departure) and end (the
+last unit home), and the deployment view its units leaving and returned."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +31,7 @@ from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
+from phalanx.services.forces import commitments
 from phalanx.services.forces.planning import PlanOut, plan_out
 from phalanx.services.forces.problem import ground_times, lift
 
@@ -75,6 +78,11 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
     ready = max(max(d.ready_h for d in deployed), 0.0)
     problem = wd.problem(deployed, lift(conn, org.forces), str(crisis_id), ready + hours,
                          ground_times(org.forces))
+    if not crs.crisis_row(conn, crisis_id, SYSTEM).exercise:
+        # aircraft flying other crises' decided plans are free only once they land
+        problem = replace(problem, aircraft_start=commitments.hours_from(
+            at, commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
+                                      and crisis_id in commitments.crises_of(p))))
     return problem, moved
 
 

@@ -1,0 +1,74 @@
+"""Aircraft already committed elsewhere: the sorties of the decided plans in force (a
+deployment, or a way home) of crises a new plan does not re-plan. An aircraft flies one
+sortie at a time, so one with such sorties not ended when the new plan starts is free for
+it only where its last committed sortie lands (at the requirement's place, or at the
+unit's home on the way home), after its turnaround — the same rule as an aircraft in the
+air at a re-plan (`domain/forces/improve.py`, `repair`).
+
+Real crises share one lift; an exercise crisis is planned alone (`problem.py`), so an
+exercise's plans commit no real aircraft and a real plan commits none of an exercise's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.forces import tasks as tk
+from phalanx.domain.forces.model import Point
+from phalanx.services import plans_in_force as in_force
+from phalanx.services.clock import aware
+
+
+def crises_of(row: Any) -> set[int]:
+    """The crises a stored plan plans."""
+    return {row.crisis_id, *(row.crises or [])}
+
+
+def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
+              ) -> dict[str, tuple[datetime, Point]]:
+    """For each aircraft with sorties of a real decided plan in force (other than those
+    `skip` names) that end after `at`: when and where it is free."""
+    p = t.deployment_plan.c
+    real = {r.id for r in conn.execute(select(t.crisis.c.id).where(
+        t.crisis.c.exercise.is_(False)))}
+    rows = [r for r in conn.execute(select(t.deployment_plan).where(p.status == "decided"))
+            if crises_of(r) <= real and not skip(r)]
+    in_force_ids = {getattr(in_force.decided(conn, c, r.kind), "id", None)
+                    for r in rows for c in crises_of(r)}
+    rows = [r for r in rows if r.id in in_force_ids]
+    if not rows:
+        return {}
+    turnaround = {a.key: a.turnaround_h for a in conn.execute(
+        access.select_visible(t.force_aircraft, SYSTEM))}
+    places = {r.id: (r.lat, r.lon) for r in conn.execute(
+        select(t.force_requirement.c.id, t.force_requirement.c.lat,
+               t.force_requirement.c.lon))}
+    homes = {u.key: (u.lat, u.lon) for u in conn.execute(
+        access.select_visible(t.force_unit, SYSTEM))}
+    free: dict[str, tuple[datetime, Point]] = {}
+    for r in rows:
+        start = aware(r.starts_at)
+        for m in r.movements:
+            lands = (homes.get(tk.whole_of(m["unit"])) if r.kind == "withdrawal"
+                     else places.get(m["requirement"]))
+            if lands is None:
+                continue
+            for s in m["sorties"]:
+                done = start + timedelta(hours=s["arrive_h"]
+                                         + turnaround.get(s["aircraft"], 0.0))
+                if done > at and done > free.get(s["aircraft"], (at,))[0]:
+                    free[s["aircraft"]] = (done, lands)
+    return free
+
+
+def hours_from(at: datetime, free: dict[str, tuple[datetime, Point]]
+               ) -> dict[str, tuple[float, Point]]:
+    """The same in the planner's terms: hours after `at`."""
+    return {k: ((when - at).total_seconds() / 3600, where) for k, (when, where) in free.items()}

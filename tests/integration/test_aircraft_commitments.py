@@ -1,0 +1,114 @@
+"""One lift for every real crisis (SQLite and PostgreSQL): an aircraft flying a decided
+plan of one crisis is free for another crisis's plan only once it has landed and turned
+round — the way home of a crisis after its mission and another crisis's deployment,
+planned in either order, never give one aircraft two sorties at once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.services import clock, crises, forces
+from phalanx.services.db import Database
+from phalanx.services.forces import commitments
+from tests.integration.test_force_tasks import PLANNER, SEC, T0, consent_all, need, response
+
+ONE = "vta-il76-1"
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "dataset"
+
+
+def _flights(db: Database, plan_id: int) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each aircraft's loaded legs in the plan, with its turnaround after each."""
+    with db.read() as conn:
+        p = forces.plan_out(conn, plan_id, actor=SEC)
+        turn = {a.key: a.turnaround_h for a in forces.aircraft(conn, actor=SEC)}
+    out: dict[str, list[tuple[datetime, datetime]]] = {}
+    for m in p.movements:
+        for s in m.sorties:
+            out.setdefault(s["aircraft"], []).append(
+                (p.starts_at + timedelta(hours=s["depart_h"]),
+                 p.starts_at + timedelta(hours=s["arrive_h"] + turn[s["aircraft"]])))
+    return out
+
+
+def _overlaps(a: dict[str, list[tuple[datetime, datetime]]],
+              b: dict[str, list[tuple[datetime, datetime]]]) -> list[str]:
+    return [f"{k}: {x} and {y}" for k in a.keys() & b.keys()
+            for x in a[k] for y in b[k] if x[0] < y[1] and y[0] < x[1]]
+
+
+def _monitoring(db: Database) -> tuple[int, datetime]:
+    """A crisis whose peacekeepers are out, the mission over; one Il-76 left to the lift,
+    which its way home and another crisis must share."""
+    a = response(db)
+    consent_all(db, a)
+    need(db, a, task="sites", sites=4, strength=100)
+    plan = forces.run_plan(db, a, forces.PlanIn(time_limit=1), actor=PLANNER,
+                           at=T0 + timedelta(hours=6))
+    forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
+    crises.transition(db, a, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=30))
+    end = T0 + timedelta(days=9)
+    crises.transition(db, a, Stage.MONITORING, actor=SEC, at=end)
+    with db.read() as conn:
+        lift = [x.key for x in forces.aircraft(conn, actor=SEC) if not x.withdrawn]
+    for key in lift:
+        if key != ONE:
+            forces.update_aircraft(db, key, forces.AircraftPatch(withdrawn=True),
+                                   actor=PLANNER)
+    return a, end
+
+
+def _second(db: Database, at: datetime) -> int:
+    """Another crisis needing peacekeepers at once, as the first one's units go home."""
+    with clock.use(at):
+        b = response(db)
+    consent_all(db, b)
+    need(db, b, task="sites", sites=4, strength=100, needed_by=at + timedelta(hours=6))
+    return b
+
+
+def _blind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner as it would be without the lift's other commitments."""
+    monkeypatch.setattr(commitments, "committed", lambda *a, **k: {})
+
+
+def _first_departure(db: Database, plan_id: int, after: datetime) -> datetime:
+    return min(d for legs in _flights(db, plan_id).values() for d, _ in legs if d > after)
+
+
+def test_the_way_home_waits_for_aircraft_flying_another_crisis(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, end = _monitoring(db)
+    b = _second(db, end)
+    deploy = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    forces.decide_plan(db, deploy.id, actor=PLANNER, at=end)
+    at = _first_departure(db, deploy.id, end) - timedelta(hours=1)  # as it flies
+    home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=at)
+    assert _overlaps(_flights(db, home.id), _flights(db, deploy.id)) == []
+    with monkeypatch.context() as m:  # the case is one where it matters
+        _blind(m)
+        blind = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1),
+                                       actor=PLANNER, at=at)
+    assert _overlaps(_flights(db, blind.id), _flights(db, deploy.id))
+
+
+def test_a_deployment_waits_for_aircraft_flying_another_crisis_home(db: Database) -> None:
+    a, end = _monitoring(db)
+    b = _second(db, end)
+    # the deployment as it would be with the lift free; the way home then flies as it does
+    blind = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    at = _first_departure(db, blind.id, end) - timedelta(hours=1)
+    home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=at)
+    forces.decide_plan(db, home.id, actor=PLANNER, at=end)
+    assert _overlaps(_flights(db, blind.id), _flights(db, home.id))
+    deploy = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    assert set(_flights(db, deploy.id)) >= {ONE}
+    assert _overlaps(_flights(db, deploy.id), _flights(db, home.id)) == []
