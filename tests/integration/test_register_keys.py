@@ -282,6 +282,7 @@ def test_a_rekeyed_records_entries_follow_it_under_its_new_key(db: Database,
         states = orgs.organization(conn).states
     keys.rekey(db, name, "kaz-legacy", "legacy-1", states, actor=SEC)
     keys.rekey(db, name, "org-legacy", "legacy-2", states, actor=SEC)
+    keys.rekey(db, name, "legacy-2", "legacy-3", states, actor=SEC)  # and again
 
     def trail(reader: Principal) -> set[tuple[str, str]]:
         with db.read() as conn:
@@ -290,9 +291,11 @@ def test_a_rekeyed_records_entries_follow_it_under_its_new_key(db: Database,
         return {(e["action"], e["target_id"]) for e in found}
 
     assert trail(SYSTEM) == {("test.national", "kaz-legacy"), ("register.rekey", "legacy-1"),
-                             ("test.national", "org-legacy"), ("register.rekey", "legacy-2")}
+                             ("test.national", "org-legacy"), ("register.rekey", "legacy-2"),
+                             ("register.rekey", "legacy-3")}
     assert trail(Principal("auditor", Role.AUDITOR)) == {
-        ("test.national", "org-legacy"), ("register.rekey", "legacy-2")}
+        ("test.national", "org-legacy"), ("register.rekey", "legacy-2"),
+        ("register.rekey", "legacy-3")}
 
 
 def test_a_new_key_must_be_the_organizations_and_free(db: Database) -> None:

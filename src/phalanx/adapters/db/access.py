@@ -213,14 +213,11 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
     named = [and_(c.target_kind == kind, c.target_id.in_(ids(t.metadata.tables[tab], col)))
              for kind, (tab, col) in AUDIT_TARGETS.items()]
     # a register's record given a new key (`register.rekey`, naming it by the new key):
-    # the entries that named it by its old key follow it still
-    rekey = t.audit_log.alias("rekey")
+    # the entries that named it by any of its earlier keys follow it still
     for kind in _REKEYED:
         tab, col = AUDIT_TARGETS[kind]
         named.append(and_(c.target_kind == kind, c.target_id.in_(
-            select(json_text(rekey.c.change, "from")).where(
-                rekey.c.action == "register.rekey", rekey.c.target_kind == kind,
-                rekey.c.target_id.in_(ids(t.metadata.tables[tab], col))))))
+            _earlier_keys(kind, ids(t.metadata.tables[tab], col)))))
     meeting = and_(c.target_kind == "session", c.action.startswith("session."))
     named.append(and_(meeting, c.target_id.in_(ids(t.meeting, "id"))))
     named.append(and_(c.target_kind == "task", c.target_id.in_(
@@ -230,6 +227,24 @@ def audit_visible(principal: Principal) -> ColumnElement[bool]:
         select(cast(t.op_report.c.batch_id, String)).where(visible(t.op_report, scope)))))
     classified = or_(c.target_kind.in_([*AUDIT_TARGETS, "task", "op_batch"]), meeting)
     return or_(not_(classified), *named)
+
+
+
+def _earlier_keys(kind: str, keys: Any) -> Any:
+    """Every key the records of `kind` with `keys` had before their last `register.rekey`,
+    however many times they were given a new one (a recursive query: each rekey's `from`
+    is the key the one before gave)."""
+    from phalanx.adapters.db import tables as t
+
+    first = t.audit_log.alias("rekey")
+    chain = select(json_text(first.c.change, "from").label("key")).where(
+        first.c.action == "register.rekey", first.c.target_kind == kind,
+        first.c.target_id.in_(keys)).cte(f"earlier_{kind}", recursive=True)
+    step = t.audit_log.alias("rekey_before")
+    chain = chain.union(select(json_text(step.c.change, "from")).where(
+        step.c.action == "register.rekey", step.c.target_kind == kind,
+        step.c.target_id == chain.c.key))
+    return select(chain.c.key)
 
 
 # audit entries whose change names registry units by their keys (the path to each list of
