@@ -36,8 +36,8 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
     """For each aircraft with sorties of a real decided plan in force (other than those
     `skip` names) that end after `at`: when and where it is free."""
     p = t.deployment_plan.c
-    real = {r.id for r in conn.execute(select(t.crisis.c.id).where(
-        t.crisis.c.exercise.is_(False)))}
+    real = {r.id for r in conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id)
+                                       .where(t.crisis.c.exercise.is_(False)))}
     rows = [r for r in conn.execute(select(t.deployment_plan).where(p.status == "decided"))
             if crises_of(r) <= real and not skip(r)]
     in_force_ids = {getattr(in_force.decided(conn, c, r.kind), "id", None)
