@@ -244,6 +244,35 @@ def test_the_api_upload_reports_errors_by_row(client: tuple[TestClient, str],
     assert stats["rows"] == [{"key": {"substance": "heroin"}, "quantity": 25.0, "reports": 2}]
 
 
+def test_a_workbook_unpacking_past_the_limit_is_refused_before_it_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip bomb: a few kilobytes whose one cell unpacks to megabytes (gigabytes, at the
+    size of an upload) is refused from its archive's sizes, no cell of it read."""
+    import zipfile
+
+    from phalanx.adapters import ingest
+
+    monkeypatch.setattr(ingest, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    wb = Workbook()
+    wb.active.append(["reference", "date", "stage", "metric", "quantity"])
+    wb.active.append(["HUGE", "2026-03-10", "spring-2026", "seizure", 1])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b">HUGE<", b">" + b"A" * (3 * 1024 * 1024) + b"<")
+            out.writestr(item.filename, data)
+    assert bomb.stat().st_size < 64 * 1024
+    read: list[int] = []
+    with pytest.raises(FileProblem, match=r"unpacks to \d+ bytes; the limit is 2097152"):
+        read.extend(n for n, _row in read_file(bomb))
+    assert read == []
+    assert [n for n, _row in read_file(plain)] == [2]  # the same workbook, not inflated
+
+
 def test_malformed_files_are_refused_clearly(tmp_path: Path) -> None:
     fake = tmp_path / "report.xlsx"
     fake.write_bytes(b"this is not a zip archive")

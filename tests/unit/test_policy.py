@@ -66,6 +66,25 @@ def test_a_state_sees_its_own_records_whatever_the_marking() -> None:
     assert not can_read(Principal("rep-blr", Role.REPRESENTATIVE, state="BLR"), own)
 
 
+def test_a_state_that_is_no_member_reads_and_acts_as_a_non_member() -> None:
+    """A user of a state that never joined or has left reads no ORGANIZATION record: the
+    public ones, its state's own and those listing its state; and no one acts for it."""
+    from phalanx.domain.access.policy import StateAct, acts_for, why_not_act
+
+    left = Principal("rep-geo", Role.REPRESENTATIVE, state="GEO", state_is_member=False)
+    member = Principal("rep-geo", Role.REPRESENTATIVE, state="GEO")
+    listing = Classification(OwnerKind.BODY, "csc", Marking.PARTICIPANTS, frozenset({"GEO"}))
+    own = Classification(OwnerKind.STATE, "GEO", Marking.NATIONAL)
+    assert [can_read(left, c) for c in (PUBLIC, ORG, RELEASED, LIMITED, listing, own)] == [
+        True, False, False, False, True, True]
+    assert [can_read(member, c) for c in (PUBLIC, ORG, RELEASED, LIMITED, listing, own)] == [
+        True, True, True, False, True, True]
+    assert not any(acts_for(left, "GEO", act) for act in StateAct)
+    assert acts_for(member, "GEO", StateAct.POSITION)
+    assert why_not_act(left, "GEO", StateAct.RECORDS) == (
+        "GEO is not a member of the organization: no one acts for it here")
+
+
 def test_only_the_owner_changes_a_national_record() -> None:
     assert can_change(KAZ_REP, KAZ_NATIONAL)
     assert not can_change(ARM_REP, KAZ_NATIONAL)

@@ -9,7 +9,11 @@ A CSV file is read as the spreadsheets of the member states' agencies write it: 
 text"), or else Windows-1251, the Cyrillic code page a Russian spreadsheet saves in;
 its columns separated by commas, semicolons (where the decimal mark is a comma) or
 tabs, whichever splits the header into the most of the template's columns. What was
-assumed is said in `notes` (given back to the sender), never silently."""
+assumed is said in `notes` (given back to the sender), never silently.
+
+An XLSX file is a zip archive: what it unpacks to (the sizes its archive declares, which
+bound what is read from it) is held to the same limit as a file, before any of it is
+read, so that a small upload never unpacks into gigabytes (a zip bomb)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,9 @@ from typing import Any, TextIO
 from phalanx.domain.operations.results import COLUMNS
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# what an XLSX file's archive may unpack to, all its parts together (setting: the limit
+# of a file; a workbook of the template's rows unpacks to some 15 times its size)
+MAX_UNPACKED_BYTES = MAX_FILE_BYTES
 # what a file was read as, when it was not the template's UTF-8 and commas
 CP1251 = "not UTF-8: read as Windows-1251 (Cyrillic)"
 UTF16 = "read as UTF-16 text"
@@ -90,12 +97,30 @@ def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from _read_xlsx(fh)
 
 
+def _check_unpacked(fh: Any) -> None:
+    """Refuse an archive that declares more than `MAX_UNPACKED_BYTES` unpacked (a part is
+    never read past the size it declares)."""
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(fh) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(1, "", f"not an XLSX workbook: {exc}") from exc
+    finally:
+        fh.seek(0)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(0, "", f"the workbook unpacks to {unpacked} bytes; the limit is "
+                                 f"{MAX_UNPACKED_BYTES}")
+
+
 def _read_xlsx(fh: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked(fh)
     try:
         wb = load_workbook(fh, read_only=True, data_only=False)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:

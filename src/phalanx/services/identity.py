@@ -24,6 +24,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.engine import WRITE
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
+from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 
@@ -159,6 +160,8 @@ def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
         if new.state is not None and w.conn.execute(
                 select(t.state.c.code).where(t.state.c.code == new.state)).first() is None:
             raise IdentityError(f"state: unknown state code {new.state!r}")
+        if (not_member := state_users.why_not_account(w.conn, new.role, new.state)):
+            raise IdentityError(not_member)
         if w.conn.execute(select(t.app_user.c.id).where(
                 t.app_user.c.username == new.username)).first() is not None:
             raise IdentityError(f"username: {new.username!r} is taken")
@@ -215,7 +218,7 @@ def principal(conn: Connection, username: str) -> Principal:
     row = user_row(conn, username)
     if not row.active:
         raise IdentityError(f"user {username!r} is deactivated")
-    return principal_of(row)
+    return state_users.acting(conn, principal_of(row))
 
 
 def list_users(conn: Connection) -> list[Principal]:
@@ -363,7 +366,7 @@ def session(conn: Connection, token: str) -> Session | None:
     ).first()
     if row is None or aware(row.expires_at) <= now() or not row.active:
         return None
-    return Session(token, row.csrf_token, principal_of(row))
+    return Session(token, row.csrf_token, state_users.acting(conn, principal_of(row)))
 
 
 def end_session(db: Database, token: str, principal: Principal) -> None:

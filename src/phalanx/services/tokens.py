@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import ROLE_PERMISSIONS, Permission
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.identity import IdentityError, principal_of, sha256, user_row
@@ -88,4 +89,4 @@ def token_principal(conn: Connection, token: str) -> Principal | None:
         return None
     if not row.active:
         return None
-    return principal_of(row, frozenset(row.scopes))
+    return state_users.acting(conn, principal_of(row, frozenset(row.scopes)))

@@ -33,7 +33,7 @@ from phalanx.web.api import organization as org_api
 from phalanx.web.api import registers as registers_api
 from phalanx.web.assets import STATIC, VersionedStaticFiles
 from phalanx.web.auth import requires
-from phalanx.web.middleware import BodyLimit, SecurityHeaders
+from phalanx.web.middleware import BodyLimit, RefuseNul, SecurityHeaders
 from phalanx.web.observability import RequestId
 from phalanx.web.observability import router as health_router
 
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router, dependencies=public)
     problems.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production",
                        tile_url=settings.map_tile_url)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -69,6 +69,23 @@ def identify(request: Request) -> Principal | None:
     return principal
 
 
+def signed_in_now(request: Request) -> Principal | None:
+    """The principal the request's credentials name now, read again (not the request's
+    cached one): None once its session has ended (logged out, its time over) or its
+    token is revoked or expired, or its account deactivated. A long answer (the live
+    events) asks it again while it runs."""
+    header = request.headers.get("authorization", "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    with _db(request).read() as conn:
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                return None
+            return api_tokens.token_principal(conn, token.strip())
+        session = identity.session(conn, cookie) if cookie else None
+    return session.principal if session is not None else None
+
+
 async def check_csrf(request: Request) -> None:
     """Unsafe requests authenticated by the session cookie must echo its CSRF token."""
     expected: str | None = request.state.csrf

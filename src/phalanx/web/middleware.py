@@ -1,4 +1,4 @@
-"""ASGI middleware: body size limit, security headers."""
+"""ASGI middleware: body size limit, the NUL character refused, security headers."""
 
 from __future__ import annotations
 
@@ -68,6 +68,104 @@ async def _too_large(send: Send, limit: int) -> None:
     body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
                        "detail": f"request bodies are limited to {limit} bytes"}).encode()
     await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# the character no text of the application holds: PostgreSQL refuses it in a text column
+# (the request would fail there with a server error, and pass on SQLite), XML cannot hold it
+NUL = "\x00"
+NUL_MESSAGE = "the character U+0000 (NUL) is not accepted in a text"
+_CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def _nul_in(value: Any, where: str) -> str | None:
+    """Where in a JSON value a text (a key or a string) holds NUL, or None."""
+    if isinstance(value, str):
+        return where if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                return where
+            if found := _nul_in(item, f"{where}.{key}"):
+                return found
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            if found := _nul_in(item, f"{where}.{n}"):
+                return found
+    return None
+
+
+def _nul_in_pairs(text: str, where: str) -> str | None:
+    from urllib.parse import parse_qsl
+
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        if NUL in key:
+            return where
+        if NUL in value:
+            return f"{where}.{key}"
+    return None
+
+
+class RefuseNul:
+    """Refuse a request whose path, query or body (JSON, or a form's fields) holds the NUL
+    character with 422, naming where, before the application reads any of it: the same
+    answer on every database (a file uploaded as multipart is read by its own reader)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        where = "path" if NUL in scope.get("path", "") else _nul_in_pairs(
+            scope.get("query_string", b"").decode("latin-1"), "query")
+        content_type = next((v.decode("latin-1").split(";")[0].strip().lower()
+                             for k, v in scope.get("headers", []) if k == b"content-type"), "")
+        if where is None and content_type in _CHECKED_BODIES:
+            chunks: list[bytes] = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+            where = _nul_in_body(body, content_type)
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            receive = replay
+        if where is not None:
+            await _unprocessable(send, where, scope.get("path", ""))
+            return
+        await self.app(scope, receive, send)
+
+
+def _nul_in_body(body: bytes, content_type: str) -> str | None:
+    if content_type == "application/json":
+        try:
+            return _nul_in(json.loads(body), "body")
+        except ValueError:
+            return None  # not JSON: the application says so
+    return _nul_in_pairs(body.decode("latin-1"), "body")
+
+
+async def _unprocessable(send: Send, where: str, path: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+                       "detail": f"{where}: {NUL_MESSAGE}",
+                       "instance": path.replace(NUL, ""),
+                       "errors": [{"where": where, "message": NUL_MESSAGE}]}).encode()
+    await send({"type": "http.response.start", "status": 422,
                 "headers": [(b"content-type", b"application/problem+json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

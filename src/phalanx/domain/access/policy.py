@@ -88,6 +88,13 @@ def read_scope(p: Principal) -> ReadScope:
     if p.role in STAFF:
         return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
                          all_participants=True)
+    if p.role in STATE_ROLES and p.state and not p.state_is_member:
+        # a state that is no member (it never joined, or has left) is none of the member
+        # states ORGANIZATION records are for (source: the Charter, membership by admission
+        # and ended by withdrawal; a non-member takes part as an observer or partner);
+        # setting: it still reads the public records, its own and those listing it
+        return ReadScope(markings=frozenset({Marking.PUBLIC}), participant=p.state,
+                         own_state=p.state)
     if p.role in STATE_ROLES and p.state:
         return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
                          participant=p.state, own_state=p.state)
@@ -148,16 +155,20 @@ ACTS_BY_ROLE: dict[Role, frozenset[StateAct]] = {
 def acts_for(p: Principal, state: str, act: StateAct) -> bool:
     """May `p` do `act` in `state`'s name? Its own state's representative may do all of it;
     a reporter only submit its agency's records; the system (loads, exercises) anything.
-    The organization's staff never speak for a state."""
+    The organization's staff never speak for a state, nor anyone for a state that is not a
+    member (it never joined, or has left)."""
     if p.role is Role.SYSTEM:
         return True
-    return p.state == state and act in ACTS_BY_ROLE.get(p.role, frozenset())
+    return p.state == state and p.state_is_member and act in ACTS_BY_ROLE.get(p.role,
+                                                                               frozenset())
 
 
 def why_not_act(p: Principal, state: str, act: StateAct) -> str | None:
     """Why `p` may not do `act` for `state`, in words (None if it may)."""
     if acts_for(p, state, act):
         return None
+    if p.state == state and not p.state_is_member:
+        return f"{state} is not a member of the organization: no one acts for it here"
     if p.role is Role.REPORTER and p.state == state:
         return (f"a national agency's reporter submits its agency's records; only {state}'s "
                 "authorized representative acts for it here")

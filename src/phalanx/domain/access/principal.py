@@ -37,6 +37,10 @@ class Principal:
     observer_of: str | None = None  # for observers: the state code or organization name
     user_id: int | None = None
     scopes: frozenset[str] | None = None  # an API token's scopes; None for a browser session
+    # whether the state it acts for is a member of the organization today (suspended or not
+    # taking part included); False for a state that never joined or has left, whose users
+    # read and act as a non-member's (`policy.read_scope`, `policy.acts_for`)
+    state_is_member: bool = True
 
 
 SYSTEM = Principal("system", Role.SYSTEM)

@@ -3,10 +3,11 @@ decisions and tasks."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from phalanx.domain.access.policy import Marking
 from phalanx.domain.crisis.workflow import Measure
@@ -27,6 +28,10 @@ AssigneeKind = Literal["body", "secretariat", "state"]
 # --- read models -------------------------------------------------------------------------
 
 
+# the link of a session's video conference (`MeetingIn.link`)
+LINK_PROBLEM = "a session's link is a web address beginning with https:// or http://"
+
+
 class MeetingIn(BaseModel):
     body: str = Field(min_length=1, max_length=64)
     kind: proc.SessionKind = proc.SessionKind.REGULAR
@@ -40,6 +45,15 @@ class MeetingIn(BaseModel):
     participants: list[str] = Field(default_factory=list, max_length=50)
     observers: bool = False
     exercise: bool = False
+
+    @field_validator("link")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        """The link every member's page opens: a web address, never a script's
+        (`javascript:`) or another scheme's."""
+        if v is not None and not re.fullmatch(r"https?://[^\s/?#]+\S*", v, re.IGNORECASE):
+            raise ValueError(LINK_PROBLEM)
+        return v
 
 
 class AttendanceOut(BaseModel):

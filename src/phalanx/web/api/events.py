@@ -3,7 +3,8 @@ broad one such as `crises`) and are told at once when something in it changes. T
 event says what changed; the page then fetches it through the normal, access-checked
 routes. A topic naming a record the reader may not read is refused like the record (404);
 on every topic, each event reaches the page only if the reader may read what it
-announces (the bus applies the access policy per subscriber)."""
+announces (the bus applies the access policy per subscriber). An open stream reads its
+reader's credentials again while it runs (`RECHECK_S`) and ends with its session."""
 
 from __future__ import annotations
 
@@ -17,13 +18,18 @@ from fastapi.responses import StreamingResponse
 from phalanx.adapters.events import EventBus
 from phalanx.domain.access.policy import read_scope
 from phalanx.services import decisions as dec
-from phalanx.web.auth import Reader
+from phalanx.web.auth import Reader, signed_in_now
 from phalanx.web.deps import DB
 
 router = APIRouter(tags=["events"])
 
 PUBLIC_TOPICS = {"sessions", "decisions", "tasks", "crises"}
 KEEPALIVE_S = 15.0
+# how long an open stream trusts its reader's credentials before reading them again: at
+# each keep-alive, and before an event when they were last read longer ago than this; a
+# stream whose session has ended (logout, its time over), whose token is revoked or whose
+# reader changed (its account or its state's membership) ends
+RECHECK_S = 5.0
 
 
 def check_topic(db: DB, topic: str, actor: Reader) -> None:
@@ -65,16 +71,29 @@ async def events(request: Request, actor: Reader, db: DB,
     bus: EventBus = request.app.state.bus
     sub = bus.subscribe(set(topic), read_scope(actor))
 
+    loop = asyncio.get_running_loop()
+
+    async def still_signed_in() -> bool:
+        return await asyncio.to_thread(signed_in_now, request) == actor
+
     async def stream() -> AsyncIterator[str]:
         try:
             yield ": connected\n\n"
+            checked = loop.time()
             while not await request.is_disconnected():
                 try:
                     async with asyncio.timeout(KEEPALIVE_S):  # no task per wait
                         event = await sub.queue.get()
                 except TimeoutError:
+                    if not await still_signed_in():
+                        return
+                    checked = loop.time()
                     yield ": keepalive\n\n"
                     continue
+                if loop.time() - checked >= RECHECK_S:
+                    if not await still_signed_in():
+                        return
+                    checked = loop.time()
                 yield event.sse()
         finally:
             sub.close()

@@ -64,6 +64,7 @@ MESSAGES = (
     N_("adopted by written procedure: every member with a say signed"),
     # a session outside its body's rules (`procedure.session_problems`)
     N_("a video conference needs its link"),
+    N_("a session's link is a web address beginning with https:// or http://"),
     N_("this body does not meet by video conference"),
     # publishing a decision (`register.publish`)
     N_("a limited-format decision is published by its participants only"),

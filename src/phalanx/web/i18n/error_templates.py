@@ -202,6 +202,7 @@ TEMPLATES = (
     N_("not an XLSX workbook: %(detail)s"),
     N_("unreadable: %(detail)s"),
     N_("the file is %(size)s bytes; the limit is %(limit)s"),
+    N_("the workbook unpacks to %(size)s bytes; the limit is %(limit)s"),
     N_("%(file)s: upload a .csv or .xlsx file"),
     *forces_refusals.OFFER_TEMPLATES,
     *audit_texts.AUDIT_TEMPLATES,
