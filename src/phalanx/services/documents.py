@@ -174,8 +174,9 @@ def export_csv(conn: Connection, *, actor: Principal, q: str | None = None,
 
 
 def _cell(value: str) -> str:
-    """Neutralize spreadsheet formulas in exported text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Neutralize spreadsheet formulas in exported text: a text that begins, after any
+    spaces, with =, +, -, @, a tab or a carriage return begins with a quote instead."""
+    return "'" + value if value.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def stats(conn: Connection, *, actor: Principal) -> DocumentStats:
