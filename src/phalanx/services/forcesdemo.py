@@ -104,6 +104,12 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
         forces.give_consent(db, c.id, state, forces.ConsentIn(
             scope=scope, units=units, conditions=conditions), actor=rep(state),
             at=at + timedelta(minutes=20))
+    # the Joint Staff accepts the conditions it read: a plan moving those units is decided
+    # only then
+    for state, _scope, _units, conditions in CONSENTS:
+        if conditions:
+            forces.accept_conditions(db, c.id, state, conditions, actor=PLANNER,
+                                     at=at + timedelta(minutes=30))
     plan = forces.run_plan(db, c.id, forces.PlanIn(time_limit=time_limit),
                            actor=PLANNER, at=at + timedelta(minutes=40))
     forces.decide_plan(db, plan.id, actor=PLANNER, at=at + timedelta(minutes=50))
