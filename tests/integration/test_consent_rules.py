@@ -168,3 +168,39 @@ def test_the_crisis_room_asks_no_suspended_member_and_offers_the_acceptance(
         assert r.status_code == 303
         html = client.get(f"/crises/{crisis}").text
         assert 'data-accepted="KAZ"' in html and "Accepted by planner" in html
+
+
+def test_a_member_out_of_a_limited_format_decision_is_out_of_its_implementation(
+        db: Database) -> None:
+    """Belarus declares it does not take part in the Council's decision (limited format):
+    it is not bound, and its units take no part in carrying the decision out."""
+    crisis = forcesdemo.run(db, start=T0, time_limit=1, aside=("BLR",))
+    with db.read() as conn:
+        (plan,) = forces.plans(conn, crisis, actor=PLANNER)
+        built = forces.build(conn, crisis, actor=PLANNER, at=LATER)
+        asked_blr = forces.asked(conn, crisis, "BLR", LATER.date())
+    assert asked_blr is not None and "BLR stayed out of" in asked_blr
+    assert "a decision in a limited format" in asked_blr
+    assert not [m for m in plan.movements if m.state == "BLR"]
+    blr = [k for (k, c), why in built.problem.barred.items() if k.split("-")[1] == "blr"]
+    assert blr and all("BLR stayed out of" in built.problem.barred[(k, str(crisis))]
+                       for k in blr)
+    with pytest.raises(Forbidden, match="BLR stayed out of"):
+        forces.give_consent(db, crisis, "BLR", forces.ConsentIn(scope=Scope.ALL),
+                            actor=rep("BLR"), at=LATER)
+
+
+def test_a_suspended_member_offers_no_units_to_a_request(db: Database, crisis: int) -> None:
+    from phalanx.services import crises
+
+    c = crises.request_assistance(db, crisis, crises.RequestIn(
+        resource="engineers", quantity=100, needed_by=LATER + timedelta(days=2)),
+        actor=rep("KGZ"), at=LATER)
+    request = c.requests[-1].id
+    with pytest.raises(Forbidden, match="UZB's participation is suspended"):
+        crises.offer_assistance(db, request, crises.OfferIn(
+            kind="units", description="an engineer battalion", quantity=100),
+            actor=rep("UZB"), at=LATER)
+    # aid that is not the Organization's forces stays its own voluntary act
+    crises.offer_assistance(db, request, crises.OfferIn(
+        kind="aid", description="tents", quantity=100), actor=rep("UZB"), at=LATER)

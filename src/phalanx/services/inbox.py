@@ -35,7 +35,6 @@ from phalanx.services import decisions as dec
 from phalanx.services import forces, outbox, watch
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
-from phalanx.services.organization import organization
 
 STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
 
@@ -111,9 +110,10 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
         ).scalars().first()
         topic = f"crisis:{c.id}"
         if actor.role is Role.REPRESENTATIVE:
-            # a state outside the response (suspended, not a member) is not asked
-            if needs is not None and _has_units(conn, actor) and not forces.outside(
-                    organization(conn), at.date(), [actor.state or ""]) and conn.execute(
+            # a state outside the response (suspended, not a member, out of the crisis's
+            # decision in a limited format) is not asked
+            if needs is not None and _has_units(conn, actor) and not forces.asked(
+                    conn, c.id, actor.state or "", at.date()) and conn.execute(
                     select(t.unit_consent.c.id).where(
                         t.unit_consent.c.crisis_id == c.id,
                         t.unit_consent.c.state_code == actor.state)).first() is None:

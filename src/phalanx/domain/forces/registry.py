@@ -20,6 +20,13 @@ the alliance", TASS, 2012-06-28); a response is the Organization's activity, und
 does not bind the suspended member (`decisions/consensus.py`). That the use of its units
 is part of what is suspended is a reading of these texts, so the statuses are a setting.
 
+A member that stayed out of the crisis's decision taken in a limited format (it declared
+it does not take part, and is not bound) stays out of its implementation too, its forces
+included: it is not asked for that crisis and its units take no part in it
+(`stayed_out_reason`; the 2010 reform, seeds: "decisions in a limited format" by the
+interested members; DOMAIN §7: a member not interested "may stay out of the decision and
+its implementation", the decision binding only those who took part).
+
 Conditions (`Consent.conditions`, `conditions_problems`): a state may make its units
 available on conditions (Charter art. 5: voluntary participation, seeds). The planner
 cannot read free text, so the Organization must take the conditions knowingly: until a
@@ -133,6 +140,13 @@ def outside_response(state: str, status: str | None, exempt: Collection[str]) ->
     if status in exempt:
         return f"{state} takes no part in the Organization's work: its units take no part"
     return None
+
+
+def stayed_out_reason(state: str, number: str) -> str:
+    """Why a member that stayed out of the decision `number` (limited format) is not asked
+    whether its units take part in its implementation."""
+    return (f"{state} stayed out of {number}, a decision in a limited format: its units take "
+            "no part in its implementation")
 
 
 def conditions_problems(consents: Iterable[Consent], states: Collection[str]) -> list[str]:

@@ -17,7 +17,7 @@ common operational picture).
 """
 
 from phalanx.domain.forces.registry import CAPABILITIES
-from phalanx.services.forces.consent import ACCEPTORS, accept_conditions, outside
+from phalanx.services.forces.consent import ACCEPTORS, accept_conditions, asked, outside
 from phalanx.services.forces.deployment import (
     ProgressOut,
     committed_units,
@@ -91,6 +91,7 @@ __all__ = [
     "accept_conditions",
     "add_requirement",
     "aircraft",
+    "asked",
     "bases",
     "build",
     "committed_units",

@@ -30,11 +30,13 @@ from phalanx.domain.forces.registry import (
     availability,
     conditions_problems,
     outside_response,
+    stayed_out_reason,
 )
 from phalanx.domain.forces.tasks import whole_of
 from phalanx.domain.organization import Organization
 from phalanx.services import crises as crs
 from phalanx.services import crisis_requests, offered_units
+from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -65,6 +67,46 @@ def outside(org: Organization, on: date, states: Iterable[str]) -> dict[str, str
         if why is not None:
             out[state] = why
     return out
+
+
+def stayed_out(conn: Connection, row: Any) -> dict[str, str]:
+    """The members that stayed out of the crisis's decision, taken in a limited format
+    (each declared it does not take part, and is not bound): not asked, their units take
+    no part in its implementation (`registry.stayed_out_reason`)."""
+    if row.decision_id is None:
+        return {}
+    d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
+        t.decision.c.id == row.decision_id)).first()
+    if d is None or not d.limited_format:
+        return {}
+    bound = {s for s in d.binding.split(",") if s}
+    declared: set[str] = set()
+    for table in (t.position, t.consultation_answer):
+        declared |= set(conn.execute(select(table.c.state_code).where(
+            table.c.draft_id == d.draft_id, table.c.position == "not_taking_part")).scalars())
+    return {s: stayed_out_reason(s, d.number) for s in sorted(declared - bound)}
+
+
+def outside_crisis(conn: Connection, org: Organization, row: Any, on: date,
+                   states: Iterable[str]) -> dict[str, str]:
+    """Of `states`, those not asked whether their units take part in the crisis `row`'s
+    response on `on`, with why: outside the Organization's response (`outside`), or out of
+    its decision taken in a limited format (`stayed_out`)."""
+    wanted = set(states)
+    away = outside(org, on, wanted)
+    for state, why in stayed_out(conn, row).items():
+        if state in wanted:
+            away.setdefault(state, why)
+    return away
+
+
+def asked(conn: Connection, crisis_id: int, state: str, on: date) -> str | None:
+    """Why `state` is not asked whether its units take part in the crisis (None: it is)."""
+    row = conn.execute(access.select_visible(t.crisis, SYSTEM).where(
+        t.crisis.c.id == crisis_id)).first()
+    if row is None:
+        return None
+    return outside_crisis(conn, orgs.organization(conn), row, on, [state]).get(state)
 
 
 def stored(conn: Connection, crisis_id: int) -> list[Consent]:
@@ -140,7 +182,7 @@ def refusals(conn: Connection, org: Organization, units: dict[str, UnitFacts],
             t.crisis.c.id.in_(moved or {-1})).order_by(t.crisis.c.id)):
         mine = [units[k] for k in sorted(moved[row.id]) if k in units]
         answers = given(conn, row)
-        away = outside(org, at.date(), {u.state for u in mine})
+        away = outside_crisis(conn, org, row, at.date(), {u.state for u in mine})
         _ok, why = availability(mine, answers, facts(conn, row), at.date(), away)
         problems = sorted(set(why.values())) + conditions_problems(
             answers, {u.state for u in mine})

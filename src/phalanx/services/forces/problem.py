@@ -144,8 +144,9 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
             warnings.append(f"crisis {row.id}: {p}")
         # an accepted offer of units is its state's consent for them (offered_units.py)
         given = offered_units.with_offers(given, offered_units.accepted(conn, row))
+        # and a member that stayed out of its decision (limited format): not its units
         _ok, why = availability(facts.values(), given, consent_rules.facts(conn, row),
-                                at.date(), away)
+                                at.date(), {**consent_rules.stayed_out(conn, row), **away})
         for p in conditions_problems(given, {facts[k].state for k in _ok}):
             warnings.append(f"crisis {row.id}: {p}")
         for key, reason in why.items():

@@ -193,17 +193,18 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
                  actor: Principal, at: datetime | None = None) -> ConsentOut:
     """A state makes its units available for the crisis: all, some (named), or none,
     with its conditions. Only that state's representative answers for it, and only a
-    state asked (`consent.outside`: not a member, or suspended, is not). A new answer
+    state asked (`consent.outside_crisis`: not a member, suspended, or out of the crisis's
+    decision taken in a limited format, is not). A new answer
     needs its conditions accepted again (`consent.accept_conditions`)."""
     at = at or now()
     if not acts_for(actor, state, StateAct.CONSENT):
         raise Forbidden(f"only {state}'s representative decides whether its units take part")
     with db.write(actor) as w:
-        crs.crisis_row(w.conn, crisis_id, actor, lock=True)
+        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
         org = orgs.organization(w.conn)
         if state not in org.states:
             raise Invalid("state", f"unknown state {state!r}")
-        if why := consent_rules.outside(org, at.date(), [state]).get(state):
+        if why := consent_rules.outside_crisis(w.conn, org, row, at.date(), [state]).get(state):
             raise Forbidden(why)
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
         # a unit the representative may not see is unknown to it, whoever holds it

@@ -29,6 +29,8 @@ OFFER_TEMPLATES = (
     N_("%(state)s is not a member of the Organization: its units take no part"),
     N_("%(state)s's participation is suspended: its units take no part"),
     N_("%(state)s takes no part in the Organization's work: its units take no part"),
+    N_("%(state)s stayed out of %(number)s, a decision in a limited format: its units take "
+       "no part in its implementation"),
     N_("%(state)s made its units available on conditions not yet accepted by the Joint "
        "Staff or the Secretariat: %(conditions)s"),
     N_("%(state)s has not answered for crisis %(crisis)s"),

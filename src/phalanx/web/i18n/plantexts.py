@@ -113,6 +113,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(state)s's participation is suspended: its units take no part")),
     (r"(?P<state>\w+) takes no part in the Organization's work: its units take no part",
      N_("%(state)s takes no part in the Organization's work: its units take no part")),
+    (r"(?P<state>\w+) stayed out of (?P<number>.+?), a decision in a limited format: its "
+     r"units take no part in its implementation",
+     N_("%(state)s stayed out of %(number)s, a decision in a limited format: its units take "
+        "no part in its implementation")),
     (r"(?P<state>\w+) made its units available on conditions not yet accepted by the Joint "
      r"Staff or the Secretariat: (?P<conditions>.*)",
      N_("%(state)s made its units available on conditions not yet accepted by the Joint "

@@ -87,9 +87,10 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     aircraft = forces.aircraft(conn, actor=actor)
     names = unit_names(units, (plan, proposal, withdrawal), text)
     own_units = []
-    # a state outside the response (suspended, not a member) is not asked: the reason
-    outside = (forces.outside(org, now().date(), [actor.state]).get(actor.state)
-               if actor.state else None)
+    # a state outside the response (suspended, not a member, out of the crisis's decision
+    # in a limited format) is not asked: the reason
+    outside = forces.asked(conn, crisis_id, actor.state, now().date()) if actor.state \
+        else None
     if actor.state and outside is None:
         own_units = forces.units(conn, actor=actor, state=actor.state)
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
