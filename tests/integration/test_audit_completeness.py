@@ -192,6 +192,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                                {"time_limit": "1"}, "planner"),
         "/crises/{crisis_id}/consents": Case(f"/crises/{crisis}/consents", {"scope": "none"},
                                              "rep-kaz"),
+        "/crises/{crisis_id}/consents/{state}/acceptance": Case(
+            f"/crises/{crisis}/consents/{OTHER}/acceptance", {"conditions": "rescue only"},
+            "planner"),
         "/crises/{crisis_id}/plans": Case(f"/crises/{ids['plan_crisis']}/plans",
                                           {"time_limit": "1"}, "planner"),
         "/plans/{plan_id}/decide": Case(f"/plans/{ids.get('new_plan')}/decide", {}, "planner"),

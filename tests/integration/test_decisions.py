@@ -579,3 +579,57 @@ def test_an_appointment_out_of_the_rotation_is_refused_when_tabled(org_db: Datab
     with pytest.raises(Invalid, match="2026–2028 is KGZ's"):
         written(org_db, subject=subject)
     assert written(org_db, subject={**subject, "out_of_rotation": True}).status == "open"
+
+
+def test_a_member_standing_aside_during_the_written_procedure_is_no_longer_awaited(
+        org_db: Database) -> None:
+    """Kyrgyzstan stops taking part while the draft circulates: its signature is no
+    longer awaited (the next in turn signs), it signs nothing more, but it may still
+    formally object; the last signature of the members with a say adopts the draft."""
+    from phalanx.services import membership as ms
+
+    d = written(org_db, question="default")
+    assert d.signing_order == MEMBERS
+    with clock.use(datetime(2023, 12, 2, tzinfo=UTC)):
+        for s in ("ARM", "BLR", "KAZ"):
+            dec.sign(org_db, d.id, actor=rep(s))
+    ms.record_event(org_db, ms.EventIn(state="KGZ", kind="not_taking_part",
+                                       on=date(2023, 12, 3)), actor=SEC)
+    with clock.use(datetime(2023, 12, 4, tzinfo=UTC)):
+        with pytest.raises(Conflict, match="KGZ takes no part in the work: it signs nothing"):
+            dec.sign(org_db, d.id, actor=rep("KGZ"))
+        dec.sign(org_db, d.id, actor=rep("RUS"))
+        done = dec.sign(org_db, d.id, actor=rep("TJK"))
+    assert done.status == "adopted"
+
+
+def test_a_member_that_left_during_the_written_procedure_signs_no_more(
+        org_db: Database) -> None:
+    """Tajikistan's notice of withdrawal takes effect on 2023-12-05, while the draft
+    circulates: from that day it is no longer awaited and may not sign; the others having
+    signed, the draft is adopted (stored with the next answer, or when its deadline
+    passes), never lapsed for want of its signature."""
+    from phalanx.services import membership as ms
+
+    ms.record_event(org_db, ms.EventIn(state="TJK", kind="notice_of_withdrawal",
+                                       on=date(2023, 6, 5)), actor=SEC)
+    ms.record_event(org_db, ms.EventIn(state="TJK", kind="obligations_settled",
+                                       on=date(2023, 6, 10)), actor=SEC)
+    d = written(org_db, question="default")
+    assert d.signing_order == MEMBERS  # a member still on 2023-12-01
+    with clock.use(datetime(2023, 12, 2, tzinfo=UTC)):
+        for s in ("ARM", "BLR", "KAZ", "KGZ", "RUS"):
+            dec.sign(org_db, d.id, actor=rep(s))
+        with org_db.read() as conn:
+            assert dec.get_draft(conn, d.id, actor=SEC).turn == "TJK"
+    with clock.use(datetime(2023, 12, 6, tzinfo=UTC)):
+        with org_db.read() as conn:
+            assert dec.get_draft(conn, d.id, actor=SEC).turn is None  # nobody awaited
+        # its answer comes too late: every member with a say has signed, the draft is
+        # adopted (stored now), not lapsed at the deadline
+        with pytest.raises(Conflict, match=f"draft {d.id} is adopted"):
+            dec.sign(org_db, d.id, actor=rep("TJK"))
+        with org_db.read() as conn:
+            settled = dec.get_draft(conn, d.id, actor=SEC)
+    assert settled.status == "adopted" and settled.decision_id is not None
+    assert "TJK" not in settled.signed

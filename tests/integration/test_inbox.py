@@ -123,6 +123,10 @@ def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> No
         has_units = bool(forces.units(conn, actor=rep("RUS"), state="RUS"))
     assert has_units
     assert ("consent", c.title) in kinds(db, rep("RUS"))
+    # Uzbekistan, suspended since 2012 (its unit is in the registry), is not asked
+    with db.read() as conn:
+        assert forces.units(conn, actor=rep("UZB"), state="UZB")
+    assert ("consent", c.title) not in kinds(db, rep("UZB"))
     planner = Principal("planner", Role.PLANNER)
     assert ("plan", c.title) in kinds(db, planner)
     forces.give_consent(db, c.id, "RUS", forces.ConsentIn(scope=Scope.ALL), actor=rep("RUS"))

@@ -10,7 +10,7 @@ Which member's territory a place lies on comes from the country shapes installed
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from phalanx.config import Settings
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import clock, crises, crisis_requests, forces
+from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict
 from phalanx.services.forces import hosts
@@ -71,8 +72,9 @@ def border_clash(db: Database) -> tuple[int, int, int]:
     ids = [forces.add_requirement(db, c.id, forces.RequirementIn(
         capability="motorized_rifle", strength=300, needed_by=T0 + timedelta(days=2),
         **where), actor=PLANNER, at=at).id for where in (BATKEN, ISFARA)]
-    with db.read() as conn:
-        states = sorted({u.state for u in forces.units(conn, actor=SEC)})
+    with db.read() as conn:  # every state asked (not suspended Uzbekistan)
+        states = sorted({u.state for u in forces.units(conn, actor=SEC)}
+                        - set(forces.outside(orgs.organization(conn), date.today(), ["UZB"])))
     for s in states:
         forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
     return c.id, ids[0], ids[1]

@@ -33,10 +33,12 @@ from phalanx.dataset import loader
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.forces.registry import Scope
 from phalanx.services import (
     clock,
     crisis_requests,
     feeds,
+    forces,
     forcesdemo,
     identity,
     membership,
@@ -120,6 +122,10 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("PUT", "/api/v1/crises/{crisis_id}/consents/{state}"): Case(
             f"/api/v1/crises/{crisis}/consents/{ME}", {"scope": "none"},
             acting(ME, StateAct.CONSENT)),
+        ("POST", "/api/v1/crises/{crisis_id}/consents/{state}/acceptance"): Case(
+            f"/api/v1/crises/{crisis}/consents/{OTHER}/acceptance",
+            {"conditions": "rescue only"},
+            lambda p: p.role in (Role.PLANNER, Role.SECRETARIAT)),
         ("POST", "/api/v1/crises/{crisis_id}/plans"): Case(
             f"/api/v1/crises/{crisis}/plans", {"time_limit": 1}, staff),
         ("POST", "/api/v1/crises/{crisis_id}/withdrawal"): Case(
@@ -390,6 +396,9 @@ def _build(db: Database) -> dict[str, Any]:
     c = crs.offer_assistance(db, ids["request"], crs.OfferIn(
         kind="aid", description="pumps", quantity=5), actor=USERS[6])
     ids["offer"] = c.requests[0].offers[0].id
+    # another member's answer on a condition, which the Joint Staff or the Secretariat accepts
+    forces.give_consent(db, c.id, OTHER, forces.ConsentIn(
+        scope=Scope.ALL, conditions="rescue only"), actor=USERS[6])
     ids["document"] = docs.create(db, docs.DocumentIn(
         title="National note", owner_kind="state", owner=ME, marking="NATIONAL"),
         actor=USERS[5]).id

@@ -14,7 +14,9 @@ from phalanx.domain.forces.registry import (
     Scope,
     UnitFacts,
     availability,
+    conditions_problems,
     consent_problems,
+    outside_response,
 )
 
 TODAY = date(2026, 11, 30)
@@ -94,3 +96,39 @@ def test_contradictory_consents_are_named() -> None:
         "RUS: units are named only with 'some' (the answer is 'none')",
         "KGZ: 'some' names no unit",
     ]
+
+
+@pytest.mark.parametrize(("status", "exempt", "reason"), [
+    ("member", {"suspended"}, None),
+    ("not_taking_part", {"suspended"}, None),
+    ("suspended", set(), None),
+    ("suspended", {"suspended"}, "UZB's participation is suspended: its units take no part"),
+    ("not_taking_part", {"not_taking_part"},
+     "UZB takes no part in the Organization's work: its units take no part"),
+    (None, {"suspended"}, "UZB is not a member of the Organization: its units take no part"),
+    ("signatory", set(), "UZB is not a member of the Organization: its units take no part"),
+])
+def test_who_is_outside_a_response(status: str | None, exempt: set[str],
+                                   reason: str | None) -> None:
+    assert outside_response("UZB", status, exempt) == reason
+
+
+def test_a_state_outside_the_response_has_no_unit_used_whatever_it_answered() -> None:
+    uzb = UnitFacts("uzb-mr", "UZB", "crdf-car", "crrf", None)
+    why_out = "UZB's participation is suspended: its units take no part"
+    ok, why = availability([uzb, UNITS["rus-vdv"]],
+                           [Consent("UZB", Scope.ALL), Consent("RUS", Scope.ALL)],
+                           CrisisFacts("c"), TODAY, {"UZB": why_out})
+    assert ok == {"rus-vdv"} and why == {"uzb-mr": why_out}
+
+
+def test_conditions_not_accepted_are_named_for_the_states_a_plan_moves() -> None:
+    consents = [Consent("KAZ", Scope.SOME, frozenset({"kaz-daa"}), "rescue only"),
+                Consent("TJK", Scope.ALL, conditions="no night movements",
+                        conditions_accepted=True),
+                Consent("KGZ", Scope.NONE, conditions="not now"),
+                Consent("RUS", Scope.ALL, conditions="  ")]
+    assert conditions_problems(consents, {"KAZ", "TJK", "KGZ", "RUS"}) == [
+        "KAZ made its units available on conditions not yet accepted by the Joint Staff "
+        "or the Secretariat: rescue only"]
+    assert conditions_problems(consents, {"TJK", "RUS"}) == []  # KAZ's units do not move

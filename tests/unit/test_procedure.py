@@ -18,6 +18,7 @@ from phalanx.domain.decisions.procedure import (
     rule_for,
     session_problems,
     signatories,
+    still_signing,
 )
 
 REGULAR_ONLY = {"session_kinds": ["regular"], "video_conference": False}
@@ -115,3 +116,12 @@ def test_the_signing_list_is_every_member_with_a_say() -> None:
 def test_diff_shows_the_change() -> None:
     d = diff("a\nb\n", "a\nc\n", "v1", "v2")
     assert "-b" in d and "+c" in d
+
+
+def test_a_member_that_lost_its_say_during_circulation_is_no_longer_awaited() -> None:
+    order = ("ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK")
+    now = {"ARM": Standing.FULL, "BLR": Standing.IN_ARREARS, "KAZ": Standing.FULL,
+           "KGZ": Standing.NOT_PARTICIPATING, "RUS": Standing.SUSPENDED, "TJK": None,
+           "UZB": Standing.FULL}  # UZB was not on the list: nobody is added
+    assert still_signing(order, now, in_arrears_sign=False) == ("ARM", "KAZ")
+    assert still_signing(order, now, in_arrears_sign=True) == ("ARM", "BLR", "KAZ")

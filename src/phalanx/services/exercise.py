@@ -35,6 +35,7 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.exercise_check import problems as org_problems
 from phalanx.services.exercise_db import OneTransaction, played_live
 from phalanx.services.exercise_injects import (
+    AcceptConditionsInject,
     AcceptInject,
     ConsentInject,
     ConsultationsInject,
@@ -244,6 +245,13 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
             actor=representative(i.state), at=at)
         return f"{i.state} consents: units {i.scope.value}" + (
             f" ({', '.join(i.units)})" if i.units else "")
+    if isinstance(i, AcceptConditionsInject):
+        with db.read() as conn:
+            answer = next((c for c in forces.consents(conn, cid, actor=JOINT_STAFF)
+                           if c.state == i.state), None)
+        forces.accept_conditions(db, cid, i.state, answer.conditions if answer else "",
+                                 actor=JOINT_STAFF, at=at)
+        return f"{i.state}'s conditions accepted by the Joint Staff"
     if isinstance(i, PlanInject):
         plan = forces.run_plan(db, cid, forces.PlanIn(time_limit=i.time_limit, seed=i.seed),
                                actor=JOINT_STAFF, at=at) if i.kind == "deployment" else \

@@ -27,6 +27,7 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.organization import Organization
 from phalanx.services.exercise_injects import (
+    AcceptConditionsInject,
     AcceptInject,
     ConsentInject,
     ConsultationsInject,
@@ -164,6 +165,8 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             state(i.state, "reporting state")
         elif isinstance(i, ConsentInject):
             state(i.state, "consenting state")
+        elif isinstance(i, AcceptConditionsInject):
+            state(i.state, "state whose conditions are accepted")
         elif isinstance(i, RequirementInject):
             if sit.stage in (Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
                 out.append(Problem(where, f"the crisis is {sit.stage.value}: no more "

@@ -157,6 +157,14 @@ class ConsentInject(_Inject):
     conditions: str = ""
 
 
+class AcceptConditionsInject(_Inject):
+    """The Joint Staff accepts the conditions of a state's answer (a plan moving its units
+    is decided only then, `services/forces/consent.py`)."""
+
+    do: Literal["accept_conditions"]
+    state: str
+
+
 class PlanInject(_Inject):
     do: Literal["plan"]
     kind: Literal["deployment", "withdrawal"] = "deployment"  # the way there, or home
@@ -202,10 +210,10 @@ Inject = Annotated[
     OpenInject | ConsultationsInject | TransitionInject | OfficialRequestInject
     | WithdrawRequestInject | DecideInject | ResponseInject
     | RequestInject | OfferInject | AcceptInject | SitrepInject | RequirementInject
-    | ConsentInject | PlanInject | ProgressInject | SessionInject | ObligationInject
-    | UnNoticeInject | DelayInject,
+    | ConsentInject | AcceptConditionsInject | PlanInject | ProgressInject | SessionInject
+    | ObligationInject | UnNoticeInject | DelayInject,
     Field(discriminator="do")]
 ACTIONS = ("open", "consultations", "transition", "official_request", "withdraw_request",
            "decide", "response", "request", "offer", "accept", "decline", "sitrep",
-           "requirement", "consent", "plan", "progress", "session", "obligation", "un_notice",
-           "delay")
+           "requirement", "consent", "accept_conditions", "plan", "progress", "session",
+           "obligation", "un_notice", "delay")

@@ -53,8 +53,11 @@ def existing(db: Database) -> int | None:
     return None
 
 
-def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0) -> int:
-    """Create the demo crisis and its decided deployment (once); return the crisis id."""
+def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0,
+        aside: tuple[str, ...] = ()) -> int:
+    """Create the demo crisis and its decided deployment (once); return the crisis id.
+    `aside`: members that stay out of the decision (limited format), and so of its
+    implementation: they are not asked for their units."""
     found = existing(db)
     if found is not None:
         return found
@@ -86,7 +89,8 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
                   if s.standing.value == "full"]
     for s in seated:
         dec.record_attendance(db, c.session_id, s, True, actor=SEC)
-        dec.state_position(db, d.id, Position.SUPPORT, actor=rep(s))
+        dec.state_position(db, d.id, Position.NOT_TAKING_PART if s in aside
+                           else Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(db, d.id, actor=SEC)
     assert closed.decision_id is not None
     crises.link_decision(db, c.id, closed.decision_id, actor=SEC)
@@ -100,10 +104,16 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0)
         forces.add_requirement(db, c.id, forces.RequirementIn(
             capability=cap, strength=strength, place=place, node=node, lat=lat, lon=lon,
             needed_by=at + timedelta(hours=hours)), actor=PLANNER, at=at)
-    for state, scope, units, conditions in CONSENTS:
+    for state, scope, units, conditions in [c for c in CONSENTS if c[0] not in aside]:
         forces.give_consent(db, c.id, state, forces.ConsentIn(
             scope=scope, units=units, conditions=conditions), actor=rep(state),
             at=at + timedelta(minutes=20))
+    # the Joint Staff accepts the conditions it read: a plan moving those units is decided
+    # only then
+    for state, _scope, _units, conditions in CONSENTS:
+        if conditions and state not in aside:
+            forces.accept_conditions(db, c.id, state, conditions, actor=PLANNER,
+                                     at=at + timedelta(minutes=30))
     plan = forces.run_plan(db, c.id, forces.PlanIn(time_limit=time_limit),
                            actor=PLANNER, at=at + timedelta(minutes=40))
     forces.decide_plan(db, plan.id, actor=PLANNER, at=at + timedelta(minutes=50))

@@ -32,7 +32,7 @@ from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
-from phalanx.services import outbox, watch
+from phalanx.services import forces, outbox, watch
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 
@@ -110,7 +110,10 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
         ).scalars().first()
         topic = f"crisis:{c.id}"
         if actor.role is Role.REPRESENTATIVE:
-            if needs is not None and _has_units(conn, actor) and conn.execute(
+            # a state outside the response (suspended, not a member, out of the crisis's
+            # decision in a limited format) is not asked
+            if needs is not None and _has_units(conn, actor) and not forces.asked(
+                    conn, c.id, actor.state or "", at.date()) and conn.execute(
                     select(t.unit_consent.c.id).where(
                         t.unit_consent.c.crisis_id == c.id,
                         t.unit_consent.c.state_code == actor.state)).first() is None:

@@ -168,10 +168,11 @@ def with_offers(consents: list[Consent], offered: dict[str, set[str]]) -> list[C
             out.append(c)
         else:
             units = (c.units if c.scope is Scope.SOME else frozenset()) | extra
-            out.append(Consent(c.state, Scope.SOME, frozenset(units), c.conditions))
+            out.append(Consent(c.state, Scope.SOME, frozenset(units), c.conditions,
+                               c.conditions_accepted))
     for state, keys in sorted(offered.items()):
         if state not in seen and keys:
-            out.append(Consent(state, Scope.SOME, frozenset(keys), "offered"))
+            out.append(Consent(state, Scope.SOME, frozenset(keys)))
     return out
 
 

@@ -31,6 +31,16 @@ class ObligationExemptIn(Cited):
                "`setting: true`")
 
 
+class ConsentExemptIn(Cited):
+    """The members not asked whether their units take part in a response, whose units
+    take none (`organization.settings.consent_exempt`): by their membership status on the
+    day; cited, or a setting. Absent: every member is asked (a non-member never is)."""
+
+    statuses: list[Literal["suspended", "not_taking_part"]] = Field(min_length=1)
+    UNCITED = ("consent_exempt cites its source (`source:`) or is marked "
+               "`setting: true`")
+
+
 class CrisisCategoryIn(Model):
     key: str = Key
     name: TextIn

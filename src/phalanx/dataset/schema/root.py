@@ -17,7 +17,12 @@ from phalanx.dataset.schema.membership import (
     OfficeIn,
     StateIn,
 )
-from phalanx.dataset.schema.operations import CrisisCategoryIn, ObligationExemptIn, OperationIn
+from phalanx.dataset.schema.operations import (
+    ConsentExemptIn,
+    CrisisCategoryIn,
+    ObligationExemptIn,
+    OperationIn,
+)
 from phalanx.dataset.schema.registers import (
     ExerciseIn,
     ExternalRelationsIn,
@@ -54,6 +59,8 @@ class OrganizationIn(Model):
         if "obligation_exempt" in value:
             checked.append(("obligation_exempt", ObligationExemptIn,
                             value["obligation_exempt"]))
+        if "consent_exempt" in value:
+            checked.append(("consent_exempt", ConsentExemptIn, value["consent_exempt"]))
         for path, model, entry in checked:
             try:
                 model.model_validate(entry)

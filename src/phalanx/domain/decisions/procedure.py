@@ -140,6 +140,21 @@ def signatories(standings: dict[str, Standing], in_arrears_sign: bool) -> tuple[
     return tuple(s for s, standing in standings.items() if standing in allowed)
 
 
+def still_signing(order: tuple[str, ...], standings: dict[str, Standing | None],
+                  in_arrears_sign: bool) -> tuple[str, ...]:
+    """The signing list of a draft still circulating, on a later day: the list fixed when
+    it circulated, less the members that have since lost their say (`standings`: each
+    one's standing that day, None where it is no longer a member: its withdrawal took
+    effect, it was expelled; suspended; not taking part; in arrears where those do not
+    sign). A signature is the act of a member with a say (public: each head of state
+    signing in turn; a suspended member takes no part in the activities of the bodies,
+    CSC decision of 2004-06-18): one that lost its say is no longer awaited and may no
+    longer sign, and a member not taking part keeps only its formal objection
+    (`consensus.py`). Nobody is added to a list once circulated (setting)."""
+    allowed = {Standing.FULL} | ({Standing.IN_ARREARS} if in_arrears_sign else set())
+    return tuple(s for s in order if standings.get(s) in allowed)
+
+
 @dataclass(frozen=True)
 class WrittenProcedure:
     """A draft circulated to every member with a say, each head of state signing in turn,

@@ -7,11 +7,40 @@ certification has not expired, and no rule of the treaty bars its formation: the
 not used to solve a bilateral political problem between states nor against CIS partners
 or neighbouring states (seeds; DOMAIN.md §3); peacekeepers go to a member's territory
 only at its official request, elsewhere only with a UN Security Council mandate.
+
+Who is asked (`outside_response`): only a member of the Organization on the day, and not
+one whose membership status the dataset leaves out (`settings.consent_exempt`; the CSTO:
+a suspended member). Its representative is not asked, its answer is refused and its units
+take no part. Sources: participation is voluntary (Charter art. 5, seeds); a suspension
+is a suspension of the member's participation in the activities of the Organization's
+bodies (public: Regulation on suspending a member's participation, approved by the
+Council's decision of 2004-06-18, Astana), which is how Uzbekistan asked for it (public:
+its note of 2012-06-28 "on suspension of Uzbekistan's activity in the framework of
+the alliance", TASS, 2012-06-28); a response is the Organization's activity, under a decision that
+does not bind the suspended member (`decisions/consensus.py`). That the use of its units
+is part of what is suspended is a reading of these texts, so the statuses are a setting.
+
+A member that stayed out of the crisis's decision taken in a limited format (it declared
+it does not take part, and is not bound) stays out of its implementation too, its forces
+included: it is not asked for that crisis and its units take no part in it
+(`stayed_out_reason`; the 2010 reform, seeds: "decisions in a limited format" by the
+interested members; DOMAIN §7: a member not interested "may stay out of the decision and
+its implementation", the decision binding only those who took part).
+
+Conditions (`Consent.conditions`, `conditions_problems`): a state may make its units
+available on conditions (Charter art. 5: voluntary participation, seeds). The planner
+cannot read free text, so the Organization must take the conditions knowingly: until a
+member of the Joint Staff or the Secretariat has accepted them, by name (the Joint Staff
+prepares and implements decisions on the military component, seeds), no plan moving that
+state's units is decided; a new answer with other conditions needs a new acceptance.
+Who accepts, and that an acceptance is needed: setting. A plan is decided only while
+every unit it moves may still serve (`availability` on the day of the decision): an
+answer withdrawn or changed after the plan was made bars its units (Charter art. 5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -43,6 +72,7 @@ class Consent:
     scope: Scope
     units: frozenset[str] = frozenset()  # with SOME: the units made available
     conditions: str = ""
+    conditions_accepted: bool = False  # the Organization accepted these conditions
 
 
 @dataclass(frozen=True)
@@ -99,14 +129,46 @@ def consent_problems(consents: Iterable[Consent], units: Mapping[str, UnitFacts]
     return out
 
 
+def outside_response(state: str, status: str | None, exempt: Collection[str]) -> str | None:
+    """Why `state` is not asked whether its units take part, and its units take none
+    (None if it is asked): `status` is its membership status on the day (None: no
+    membership), `exempt` the statuses the dataset leaves out (`consent_exempt`)."""
+    if status is None or status == "signatory":
+        return f"{state} is not a member of the Organization: its units take no part"
+    if status in exempt and status == "suspended":
+        return f"{state}'s participation is suspended: its units take no part"
+    if status in exempt:
+        return f"{state} takes no part in the Organization's work: its units take no part"
+    return None
+
+
+def stayed_out_reason(state: str, number: str) -> str:
+    """Why a member that stayed out of the decision `number` (limited format) is not asked
+    whether its units take part in its implementation."""
+    return (f"{state} stayed out of {number}, a decision in a limited format: its units take "
+            "no part in its implementation")
+
+
+def conditions_problems(consents: Iterable[Consent], states: Collection[str]) -> list[str]:
+    """The conditions not yet accepted of the states in `states` (those whose units a plan
+    moves): each names the state and its conditions."""
+    return [f"{c.state} made its units available on conditions not yet accepted by the "
+            f"Joint Staff or the Secretariat: {c.conditions}"
+            for c in sorted(consents, key=lambda c: c.state)
+            if c.state in states and c.conditions.strip() and not c.conditions_accepted
+            and c.scope is not Scope.NONE]
+
+
 def availability(units: Iterable[UnitFacts], consents: Iterable[Consent], crisis: CrisisFacts,
-                 on: date) -> tuple[set[str], dict[str, str]]:
-    """The units that may serve `crisis`, and for every other unit the reason it may not."""
+                 on: date, outside: Mapping[str, str] | None = None
+                 ) -> tuple[set[str], dict[str, str]]:
+    """The units that may serve `crisis`, and for every other unit the reason it may not.
+    `outside`: the states whose units take no part, with the reason (`outside_response`)."""
     answers = {c.state: c for c in consents}
     ok: set[str] = set()
     why: dict[str, str] = {}
     for u in units:
-        reason = _bar(u, answers.get(u.state), crisis, on)
+        reason = (outside or {}).get(u.state) or _bar(u, answers.get(u.state), crisis, on)
         if reason is None:
             ok.add(u.key)
         else:

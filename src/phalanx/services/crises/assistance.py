@@ -91,6 +91,13 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         org = orgs.organization(w.conn)
         if state not in {m.state for m in membership.members_on(org, at.date())}:
             raise Invalid("state", f"{state} is not a member")
+        if data.kind == "units":
+            # a member outside the response (suspended; out of the crisis's decision in a
+            # limited format) offers no units (`services/forces/consent.py`)
+            from phalanx.services.forces import consent
+
+            if why := consent.outside_crisis(w.conn, org, row, at.date(), [state]).get(state):
+                raise Forbidden(why)
         quantity = data.quantity
         if data.kind == "units" and (data.units or data.capability or data.strength):
             total, problems = offered_units.check(w.conn, row, state, data.units,

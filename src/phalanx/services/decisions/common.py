@@ -227,8 +227,25 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
                for s in conn.execute(select(t.signature).where(t.signature.c.draft_id == row.id)
                                      .order_by(t.signature.c.signed_at, t.signature.c.id))]
     org = _org(conn)
-    return proc.WrittenProcedure(tuple(row.signing_order), tuple(answers),
-                                 aware(row.deadline), _aside(org, row, _draft_day(conn, row)))
+    order, aside = tuple(row.signing_order), _aside(org, row, _draft_day(conn, row))
+    if row.status == "open":
+        # a member that lost its say since the draft circulated (left, suspended, not
+        # taking part) is no longer awaited and signs no more (`procedure.still_signing`),
+        # on the day read, or on the deadline's once it has passed
+        day = min(now(), aware(row.deadline)).date()
+        order = proc.still_signing(order, {s: _member_standing(org, s, day) for s in order},
+                                   bool(org.settings.get("written_procedure_in_arrears_sign",
+                                                         False)))
+        aside = tuple(dict.fromkeys((*aside, *_aside(org, row, day))))
+    return proc.WrittenProcedure(order, tuple(answers), aware(row.deadline), aside)
+
+
+def _member_standing(org: Organization, state: str, day: date) -> Standing | None:
+    """A state's standing on `day`, None where it is no member that day."""
+    try:
+        return membership.standing_on(org, state, day)
+    except ValueError:
+        return None
 
 
 def seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:

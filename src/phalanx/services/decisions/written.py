@@ -118,18 +118,27 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
 
 def _lapse_if_due(db: Database, draft_id: int, actor: Principal) -> bool:
     """Store the lapse of one draft whose deadline has passed; True if it lapsed now."""
+    return _settle_if_due(db, draft_id, actor) == "lapsed"
+
+
+def _settle_if_due(db: Database, draft_id: int, actor: Principal) -> str | None:
+    """Store the outcome of one circulating draft that has one without a new answer: its
+    deadline passed, or the members still awaited lost their say (`_written`); the
+    outcome stored now, if any."""
     with db.read() as conn:
         row = _draft_row(conn, draft_id, actor)
-    if row.procedure != "written" or row.status != "open" or aware(row.deadline) >= now():
-        return False
+        if row.procedure != "written" or row.status != "open" or (
+                aware(row.deadline) >= now()
+                and _written(conn, row).status(now()) is proc.WrittenStatus.CIRCULATING):
+            return None
     try:
         with db.write(actor) as w:
             row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
             if row.status != "open":
                 raise _Settled  # by another instance since it was read: nothing to write
-            return _settle(w, row, _written(w.conn, row)) == "lapsed"
+            return _settle(w, row, _written(w.conn, row))
     except _Settled:
-        return False
+        return None
 
 
 class _Settled(Exception):

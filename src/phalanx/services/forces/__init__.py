@@ -17,6 +17,7 @@ common operational picture).
 """
 
 from phalanx.domain.forces.registry import CAPABILITIES
+from phalanx.services.forces.consent import ACCEPTORS, accept_conditions, asked, outside
 from phalanx.services.forces.deployment import (
     ProgressOut,
     committed_units,
@@ -66,6 +67,7 @@ from phalanx.services.forces.requirements import (
 from phalanx.services.forces.withdrawal import WithdrawalIn, plan_withdrawal
 
 __all__ = [
+    "ACCEPTORS",
     "CAPABILITIES",
     "AircraftOut",
     "AircraftPatch",
@@ -86,8 +88,10 @@ __all__ = [
     "UnitPatch",
     "WithdrawalIn",
     "_plan_from_json",
+    "accept_conditions",
     "add_requirement",
     "aircraft",
+    "asked",
     "bases",
     "build",
     "committed_units",
@@ -96,6 +100,7 @@ __all__ = [
     "formations",
     "give_consent",
     "in_force",
+    "outside",
     "picture",
     "plan_out",
     "plan_withdrawal",

@@ -24,6 +24,7 @@ from phalanx.services import plans_in_force as stored_plans
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, NotFound, missing_as
+from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces import hosts
 from phalanx.services.forces.planning import (
     PlanOut,
@@ -34,6 +35,7 @@ from phalanx.services.forces.registry import (
     bases,
     units,
 )
+from phalanx.services.forces.requirements import _unit_facts
 from phalanx.services.forces.withdrawal import return_times
 
 # --- deployment -------------------------------------------------------------------------
@@ -79,6 +81,12 @@ def decide_plan(db: Database, plan_id: int, *, actor: Principal,
         # forces go onto a member's territory only at that member's request
         if r.kind != "withdrawal" and (problems := unrequested(w.conn, r.movements, at,
                                                                 actor)):
+            raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
+        # every unit it moves may still serve: its state's answer as it stands now, the
+        # state not outside the response, the conditions accepted (`forces/consent.py`)
+        if r.kind != "withdrawal" and (problems := consent_rules.refusals(
+                w.conn, orgs.organization(w.conn), _unit_facts(w.conn, SYSTEM),
+                r.movements, at, actor)):
             raise Conflict(f"plan {plan_id} is not decided: " + "; ".join(problems))
         # an exercise never supersedes a real plan, nor a real one an exercise's
         same_kind = access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(

@@ -13,23 +13,22 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis import authority
-from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
+from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces import tasks as tk
 from phalanx.domain.forces.registry import (
-    Consent,
-    CrisisFacts,
-    Scope,
     availability,
+    conditions_problems,
     consent_problems,
     crisis_weight,
 )
 from phalanx.services import crises as crs
-from phalanx.services import crisis_requests, offered_units
+from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
 from phalanx.services.forces import commitments, hosts
+from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces.requirements import _unit_facts
 
 
@@ -132,24 +131,24 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                           r.readiness_h, r.weight_t, available=not r.withdrawn,
                           garrison=r.garrison or "")
                   for r in sorted(unit_rows.values(), key=lambda r: (r.position, r.key)))
+    # states outside the response (not members, or suspended): their units take no part
+    away = consent_rules.outside(org, at.date(), {r.state_code for r in unit_rows.values()})
     tasks: list[tk.Task] = []
     barred: dict[tuple[str, str], str] = {}
     weights: dict[str, float] = {}
     for row in rows:
         cid = str(row.id)
         weights[cid] = crisis_weight(row.severity)
-        given = [Consent(c.state_code, Scope(c.scope), frozenset(c.units), c.conditions)
-                 for c in conn.execute(select(t.unit_consent)
-                                       .where(t.unit_consent.c.crisis_id == row.id))]
+        given = consent_rules.stored(conn, row.id)
         for p in consent_problems(given, facts):
             warnings.append(f"crisis {row.id}: {p}")
         # an accepted offer of units is its state's consent for them (offered_units.py)
         given = offered_units.with_offers(given, offered_units.accepted(conn, row))
-        peacekeeping_requested = crisis_requests.requested(
-            conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
-        crisis = CrisisFacts(cid, row.bilateral_dispute, row.against_cis_or_neighbour,
-                             peacekeeping_requested, row.un_mandate, row.on_member_territory)
-        _ok, why = availability(facts.values(), given, crisis, at.date())
+        # and a member that stayed out of its decision (limited format): not its units
+        _ok, why = availability(facts.values(), given, consent_rules.facts(conn, row),
+                                at.date(), {**consent_rules.stayed_out(conn, row), **away})
+        for p in conditions_problems(given, {facts[k].state for k in _ok}):
+            warnings.append(f"crisis {row.id}: {p}")
         for key, reason in why.items():
             barred[(key, cid)] = reason
         authorization = offered_units.authorization(conn, row)

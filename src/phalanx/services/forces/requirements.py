@@ -25,6 +25,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces import hosts
 from phalanx.services.forces.registry import (
     Capability,
@@ -157,6 +158,9 @@ class ConsentOut(BaseModel):
     conditions: str
     given_by: str
     given_at: datetime
+    # who accepted the conditions for the Organization, and when (None: not accepted)
+    conditions_accepted_by: str | None = None
+    conditions_accepted_at: datetime | None = None
 
 
 def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[ConsentOut]:
@@ -167,7 +171,10 @@ def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[Cons
     return [ConsentOut(state=r.state_code, scope=Scope(r.scope),
                        units=["" if k in hidden else k for k in r.units],
                        conditions=r.conditions, given_by=r.given_by,
-                       given_at=aware(r.given_at))
+                       given_at=aware(r.given_at),
+                       conditions_accepted_by=r.conditions_accepted_by,
+                       conditions_accepted_at=(aware(r.conditions_accepted_at)
+                                               if r.conditions_accepted_at else None))
             for r in conn.execute(select(t.unit_consent)
                                   .where(t.unit_consent.c.crisis_id == crisis_id)
                                   .order_by(t.unit_consent.c.state_code))]
@@ -185,14 +192,20 @@ def _unit_facts(conn: Connection, actor: Principal) -> dict[str, UnitFacts]:
 def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
                  actor: Principal, at: datetime | None = None) -> ConsentOut:
     """A state makes its units available for the crisis: all, some (named), or none,
-    with its conditions. Only that state's representative answers for it."""
+    with its conditions. Only that state's representative answers for it, and only a
+    state asked (`consent.outside_crisis`: not a member, suspended, or out of the crisis's
+    decision taken in a limited format, is not). A new answer
+    needs its conditions accepted again (`consent.accept_conditions`)."""
     at = at or now()
     if not acts_for(actor, state, StateAct.CONSENT):
         raise Forbidden(f"only {state}'s representative decides whether its units take part")
     with db.write(actor) as w:
-        crs.crisis_row(w.conn, crisis_id, actor, lock=True)
-        if state not in orgs.organization(w.conn).states:
+        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
+        org = orgs.organization(w.conn)
+        if state not in org.states:
             raise Invalid("state", f"unknown state {state!r}")
+        if why := consent_rules.outside_crisis(w.conn, org, row, at.date(), [state]).get(state):
+            raise Forbidden(why)
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
         # a unit the representative may not see is unknown to it, whoever holds it
         problems = consent_problems([consent], _unit_facts(w.conn, actor))
@@ -202,7 +215,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
             t.unit_consent.c.crisis_id == crisis_id, t.unit_consent.c.state_code == state)
         ).first()
         values = {"scope": data.scope.value, "units": sorted(data.units),
-                  "conditions": data.conditions, "given_by": actor.username, "given_at": at}
+                  "conditions": data.conditions, "given_by": actor.username, "given_at": at,
+                  "conditions_accepted_by": None, "conditions_accepted_at": None}
         if old is None:
             w.conn.execute(insert(t.unit_consent).values(crisis_id=crisis_id,
                                                          state_code=state, **values))

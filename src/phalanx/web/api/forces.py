@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field
 
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Writer
@@ -88,6 +89,20 @@ def give_consent(crisis_id: Id, state: StateCode, data: forces.ConsentIn, actor:
                  db: DB) -> forces.ConsentOut:
     """A state makes its units available for the crisis: all, some (named) or none."""
     return forces.give_consent(db, crisis_id, state, data, actor=actor)
+
+
+class ConditionsIn(BaseModel):
+    conditions: str = Field(max_length=2000)  # the conditions as the acceptor read them
+
+
+@router.post("/crises/{crisis_id}/consents/{state}/acceptance", status_code=204,
+             responses=problem_responses(409))
+def accept_conditions(crisis_id: Id, state: StateCode, data: ConditionsIn, actor: Writer,
+                      db: DB) -> Response:
+    """The Joint Staff or the Secretariat accepts the conditions of a state's answer: a
+    plan moving that state's units is decided only once they are accepted."""
+    forces.accept_conditions(db, crisis_id, state, data.conditions, actor=actor)
+    return Response(status_code=204)
 
 
 @router.get("/crises/{crisis_id}/plans", response_model=list[forces.PlanOut])

@@ -228,4 +228,4 @@ MOMENTS = {"moment", "made_at"}
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
 FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
-NESTED = {"problems", "result"}
+NESTED = {"problems", "result", "reasons"}

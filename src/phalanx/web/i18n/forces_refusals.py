@@ -17,9 +17,27 @@ FORCES_MESSAGES = (
     # a plan not decided for a crisis planned with it that the decider may not read
     N_("a crisis planned with it, which you may not read, would send forces onto a "
        "member's territory without that member's request: plan again"),
+    # a consent's conditions (`services/forces/consent.py`)
+    N_("a state's conditions are accepted by the Joint Staff or the Secretariat"),
+    N_("a crisis planned with it, which you may not read, would use units its state's "
+       "answer does not allow: plan again"),
 )
 
 OFFER_TEMPLATES = (
+    # who is asked whether its units take part, and a consent's conditions
+    # (`domain/forces/registry.py`, `services/forces/consent.py`)
+    N_("%(state)s is not a member of the Organization: its units take no part"),
+    N_("%(state)s's participation is suspended: its units take no part"),
+    N_("%(state)s takes no part in the Organization's work: its units take no part"),
+    N_("%(state)s stayed out of %(number)s, a decision in a limited format: its units take "
+       "no part in its implementation"),
+    N_("%(state)s made its units available on conditions not yet accepted by the Joint "
+       "Staff or the Secretariat: %(conditions)s"),
+    N_("%(state)s has not answered for crisis %(crisis)s"),
+    N_("%(state)s set no conditions for crisis %(crisis)s"),
+    N_("%(state)s changed its conditions since you read them: reload"),
+    N_("%(state)s's conditions were accepted already, by %(user)s"),
+    N_("crisis %(crisis)s: %(reasons)s"),
     N_("%(unit)s: not in the registry"),
     N_("%(unit)s belongs to %(state)s, which alone may offer it"),
     # a joint exercise's participant naming another state's unit

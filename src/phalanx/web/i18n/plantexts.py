@@ -107,6 +107,20 @@ FORMS: tuple[tuple[str, str], ...] = (
     # why a unit may not serve a crisis (registry.py, authority.py, tasks.py)
     (r"withdrawn by (?P<state>\w+)", N_("withdrawn by %(state)s")),
     (r"withdrawn", N_("withdrawn")),
+    (r"(?P<state>\w+) is not a member of the Organization: its units take no part",
+     N_("%(state)s is not a member of the Organization: its units take no part")),
+    (r"(?P<state>\w+)'s participation is suspended: its units take no part",
+     N_("%(state)s's participation is suspended: its units take no part")),
+    (r"(?P<state>\w+) takes no part in the Organization's work: its units take no part",
+     N_("%(state)s takes no part in the Organization's work: its units take no part")),
+    (r"(?P<state>\w+) stayed out of (?P<number>.+?), a decision in a limited format: its "
+     r"units take no part in its implementation",
+     N_("%(state)s stayed out of %(number)s, a decision in a limited format: its units take "
+        "no part in its implementation")),
+    (r"(?P<state>\w+) made its units available on conditions not yet accepted by the Joint "
+     r"Staff or the Secretariat: (?P<conditions>.*)",
+     N_("%(state)s made its units available on conditions not yet accepted by the Joint "
+        "Staff or the Secretariat: %(conditions)s")),
     (r"(?P<state>\w+) has not made its units available for this crisis",
      N_("%(state)s has not made its units available for this crisis")),
     (r"(?P<state>\w+) declined to take part in this crisis",

@@ -109,6 +109,8 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"(?P<state>\w+): units (?P<L_scope>all|some|none)(?P<line_units> \([^)]*\))?"
      r"(?P<line_conditions>; conditions: .*)?",
      N_("%(state)s: %(L_scope)s%(line_units)s%(line_conditions)s")),
+    (r"(?P<state>[A-Z]{3}): conditions accepted by (?P<user>\S+)",
+     N_("%(state)s: conditions accepted by %(user)s")),
     (r" \((?P<unitkeys>[^\s,()]+(?:, [^\s,()]+)*)\)", N_(" (%(unitkeys)s)")),
     (r"; conditions: (?P<conditions>.*)", N_("; conditions: %(conditions)s")),
     (r"deployment plan (?P<plan>\d+) proposed: (?P<movements>\d+) movements, "

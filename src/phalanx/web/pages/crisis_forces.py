@@ -11,6 +11,7 @@ from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.services import forces
+from phalanx.services.clock import now
 from phalanx.web import gantt as gantt_chart
 from phalanx.web.deps import Conn, Id
 from phalanx.web.i18n import translator
@@ -86,7 +87,11 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     aircraft = forces.aircraft(conn, actor=actor)
     names = unit_names(units, (plan, proposal, withdrawal), text)
     own_units = []
-    if actor.state:
+    # a state outside the response (suspended, not a member, out of the crisis's decision
+    # in a limited format) is not asked: the reason
+    outside = forces.asked(conn, crisis_id, actor.state, now().date()) if actor.state \
+        else None
+    if actor.state and outside is None:
         own_units = forces.units(conn, actor=actor, state=actor.state)
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
             "plan": plan, "gantt": gantt(plan, reqs, crisis_id, names, lang),
@@ -96,6 +101,8 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
             "unit_states": sorted({u.state for u in units}),
             "progress": forces.progress(conn, crisis_id, actor=actor),
             "own_units": own_units, "capabilities": list(forces.CAPABILITIES),
+            "consent_outside": outside,
+            "accepts_conditions": actor.role in forces.ACCEPTORS,
             "planner_run": run.view() if (run := planner_runs.running_for(crisis_id)) else None,
             "is_staff": is_staff(actor), "unit_names": names,
             "plan_names": plan_names(names, {u.key: u.state for u in units}, aircraft, text),

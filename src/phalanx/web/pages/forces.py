@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from phalanx.web.pages.render import language, render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
 
 
 @router.get("/forces", response_class=HTMLResponse)
@@ -165,6 +166,13 @@ def give_consent(crisis_id: Id, actor: Writer, db: DB,
     forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
         scope=scope, units=(units or []) if scope is Scope.SOME else [], conditions=conditions),
         actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/consents/{state}/acceptance")
+def accept_conditions(crisis_id: Id, state: StateCode, actor: Writer, db: DB,
+                      conditions: Annotated[str, Form(max_length=2000)]) -> Response:
+    forces.accept_conditions(db, crisis_id, state, conditions, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 

@@ -107,6 +107,10 @@ unit_consent = Table(
     Column("conditions", Text, nullable=False),
     Column("given_by", String(64), nullable=False),
     Column("given_at", DateTime(timezone=True), nullable=False),
+    # the conditions accepted by the Joint Staff or the Secretariat (NULL: not accepted);
+    # a new answer clears them
+    Column("conditions_accepted_by", String(64), nullable=True),
+    Column("conditions_accepted_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("crisis_id", "state_code", name="uq_unit_consent_crisis_state"),
 )
 
