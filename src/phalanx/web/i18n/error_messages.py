@@ -65,6 +65,8 @@ MESSAGES = (
     # a session outside its body's rules (`procedure.session_problems`)
     N_("a video conference needs its link"),
     N_("this body does not meet by video conference"),
+    # a measure no body is competent for (`authority`: "the dataset names no body")
+    N_("no body"),
     # publishing a decision (`register.publish`)
     N_("a limited-format decision is published by its participants only"),
     # an upload's rows and files

@@ -17,6 +17,8 @@ TEMPLATES = (
     # a change once the response is under way, held to every guard of the response
     # (first: its problems are messages of their own)
     N_("the response is under way (%(stage)s): %(problems)s"),
+    # (before "no %(record)s %(key)s", which would take it)
+    N_("no member of %(body)s has a say on %(day)s"),
     N_("no %(record)s %(key)s"),
     N_("your role (%(role)s) does not allow %(permission)s"),
     N_("you act for %(state)s, not for %(other)s"),
@@ -138,6 +140,14 @@ TEMPLATES = (
        "amendment"),
     N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
        "formal objection still counts"),
+    # a member without a seat in the body of a draft (`positions`, `drafts`)
+    N_("%(state)s has no seat in %(body)s on %(day)s"),
+    N_("%(state)s has no seat in %(body)s"),
+    # a draft tabled in a body that cannot take it (`decisions/common.py`, `drafts`)
+    N_("%(body)s does not exist on %(day)s"),
+    N_("%(body)s has no chair in %(year)s: nobody to consult the heads of state and "
+       "announce"),
+    N_("session %(session)s is of %(body)s"),
     # a position from a member without a say (`positions._state_position`)
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s, and in arrears)"),
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s)"),
@@ -217,6 +227,10 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
           "capability": "cap", "session_kind": "session_kind",
           "session_status": "session_status", "new_status": "session_status"}
+# placeholders holding a body of the organization by its key, shown by its name in the
+# reader's language (`errors.body_names`), and a list of them
+BODIES = {"body"}
+BODY_LISTS = {"bodies"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind"}
 
