@@ -74,10 +74,13 @@ def test_every_page_fits_the_screen_and_a_finger_and_passes_axe(
                         + ", ".join(sorted(set(broken))[:8])] if broken else [])
                 if width == PHONE:
                     small, cut, iso = seen["small"], seen["cut"], seen["iso"]
+                    names = seen["names"]
                     found += ([f"{path}: too small for a finger: " + ", ".join(small[:6])]
                               if small else []) \
                         + ([f"{path}: a table runs out of its box: " + ", ".join(cut)]
                            if cut else []) \
+                        + ([f"{path}: a card's column name broken: " + ", ".join(names)]
+                           if names else []) \
                         + ([f"{path}: dates in ISO order on a Russian page: "
                             + ", ".join(sorted(set(iso))[:6])] if iso else [])
                 if axe is not None:

@@ -1,5 +1,6 @@
-"""On a phone a table too wide for the screen shows its rows as cards, each cell under
-the name of its column, no word broken letter by letter."""
+"""On a phone a table too wide for the screen shows its rows as cards, each cell beside
+the name of its column, no word broken letter by letter: neither the cells' nor the
+names' (the name's column widens for a long Russian word)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from tests.e2e.demo_site import (  # noqa: F401  (the shared demo site)
     consultation_draft,
     layout_db,
     pages,
+    phone,
     sign_in,
 )
-from tests.e2e.layout_checks import BROKEN_WORDS
+from tests.e2e.layout_checks import BROKEN_WORDS, CARD_NAMES
 
 pytestmark = pytest.mark.browser
 
@@ -52,5 +54,31 @@ def test_a_consultation_draft_fits_a_phone(browser: Any, base_url: str, pages: l
             assert cell.get_attribute("data-label") in ("Channel", "Способ связи")
             box = page.locator("#consultation tbody tr").first.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        ctx.close()
+
+
+def test_a_cards_column_names_keep_their_words_whole(browser: Any, base_url: str  # noqa: F811
+                                                     ) -> None:
+    """The deployment plan's movements in the crisis room, as cards on a phone of 360 px in
+    Russian: "Подразделение", "Предназначение" whole beside their cells (the names' column
+    was a third of the card, and broke them into "Подразделени-е"), the cells beside them
+    still side by side with their names."""
+    ctx = phone(browser)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("planner", "demo-planner-pass"))
+        page.goto(f"{base_url}/crises?lang=ru")
+        room = page.locator("#crisis-board a[href^='/crises/']").first.get_attribute("href")
+        page.goto(f"{base_url}{room}?lang=ru")
+        cells = page.locator("table.data.reflow td[data-label='Подразделение']")
+        assert cells.count() > 0
+        assert page.evaluate(CARD_NAMES) == []
+        cell = cells.first.bounding_box()
+        value = cells.first.locator(".cell-value").bounding_box()
+        assert cell is not None and value is not None
+        # the name and the value side by side, the value keeping most of the card
+        assert value["x"] > cell["x"] + 80 and value["width"] > 0.5 * cell["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         ctx.close()
