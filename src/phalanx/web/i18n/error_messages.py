@@ -48,8 +48,15 @@ MESSAGES = (
     # the draft's forms
     N_("a signature with a reservation states the reservation"),
     N_("a reservation goes with the answer 'reservation'"),
+    N_("a draft under the written procedure is adopted by its signatures and lapses at its "
+       "deadline"),
+    N_("a draft for a session names the session"),
+    N_("the written procedure needs a deadline"),
+    N_("only a state's authorized representative acts for a state; name the state"),
     # the crisis room's forms
     N_("a member that declines states its reason"),
+    N_("give the quantity offered, or name the units"),
+    N_("give the place's coordinates (lat, lon) or a known node"),
     N_("name the forces or means offered"),
     N_("the Secretariat sends the notice to the UN Security Council"),
     N_("offers are made by a state's authorized representative"),
