@@ -2,7 +2,8 @@
 situation report is being typed loses nothing (the login page says so, and the text is
 back in the form after logging in again, gone once the report is sent; logging out, or
 another user's logging in, forgets it); a chart keeps letters one can read and gives a
-bar's figure to a tap (its tooltip is for a mouse). The layout checks (widths, tables,
+bar's figure to a tap (its tooltip is for a mouse); a session's seats keep their words
+inside them, and their buttons say what they record. The layout checks (widths, tables,
 tap targets, dates) are in test_layout_browser.py, the maps' in test_forces_browser.py."""
 
 from __future__ import annotations
@@ -146,5 +147,51 @@ def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> No
                                                                          - box["left"])
         assert sum(1 for a in axis if a["right"] <= box["right"]) >= 3
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()
+
+
+# how far each seat's words run past its box's content (its padding's inner edge), at most
+SEAT_OVERRUN = """() => Math.max(...Array.from(document.querySelectorAll('.board .seat'), (s) => {
+  const cs = getComputedStyle(s);
+  const inner = s.getBoundingClientRect().right - parseFloat(cs.paddingRight)
+    - parseFloat(cs.borderRightWidth);
+  let right = -Infinity;
+  const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) right = Math.max(right, r.right);
+  }
+  return right - inner;
+}))"""
+
+
+@pytest.mark.parametrize("width", [360, 320])
+def test_a_sessions_seats_keep_their_words_inside_on_a_phone(
+        browser: Any, base_url: str, width: int) -> None:  # noqa: F811
+    """A session's board of positions, two seats a row on a phone: "поддерживает" stays
+    inside its seat (it ran over the seat's edge), and the attendance's button says what
+    it records ("Отметить отсутствие", not a bare "отсутствует" under "присутствует")."""
+    ctx = phone(browser, width)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/sessions?lang=ru")
+        sessions = page.locator("main a[href^='/sessions/']")
+        paths = [sessions.nth(i).get_attribute("href") for i in range(sessions.count())]
+        for path in dict.fromkeys(paths):
+            page.goto(f"{base_url}{path}?lang=ru")
+            if page.locator(".board .seat .pos.support").count():
+                break
+        else:
+            pytest.fail("no session of the demo has a member's support")
+        assert "поддерживает" in page.locator(".pos.support").first.inner_text()
+        assert page.evaluate(SEAT_OVERRUN) <= 0.5
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        buttons = page.locator(".seat form button")
+        assert buttons.count() > 0
+        assert all(buttons.nth(i).inner_text().startswith("Отметить ")
+                   for i in range(buttons.count()))
     finally:
         ctx.close()
