@@ -77,7 +77,20 @@ def _holder(ctx: Context, kind: str, key: str) -> str:
     return f"{label('owner_kind', kind)}: {key}"
 
 
+
+
+@pass_context
+def _assignee(ctx: Context, key: str) -> str:
+    """Who a finding is assigned to, named by one key (a state's code, a body's key or
+    "secretariat"), in the page's language: a body by its name, the Secretariat by its
+    label, a state by its code."""
+    if key == "secretariat":
+        return _holder(ctx, "secretariat", key)
+    return (ctx.get("body_names") or {}).get(key, key)
+
+
 templates.env.globals["holder"] = _holder
+templates.env.globals["assignee"] = _assignee
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
