@@ -104,13 +104,13 @@ def test_a_chart_is_read_and_its_bars_tapped_on_a_phone(browser: Any,
         ctx.close()
 
 
-# the deployment plan's chart as drawn: its axis's labels, its units' names and bars, and
-# the box it scrolls in, each a rectangle on the screen
+# the deployment plan's chart as drawn: its axis's labels, its units' names and bars, the
+# chart and the box it scrolls in (`frame`), each a rectangle on the screen
 GANTT = """() => {
   const svg = document.querySelector('svg.gantt');
   const rect = (e) => { const r = e.getBoundingClientRect();
                         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  return {box: rect(svg.closest('.chart')),
+  return {box: rect(svg.closest('.chart')), frame: rect(svg.parentElement),
           axis: Array.from(svg.querySelectorAll('text.axis'), rect),
           names: Array.from(svg.querySelectorAll('text.label'), rect),
           bars: Array.from(svg.querySelectorAll('rect.bar'), rect)};
@@ -120,8 +120,9 @@ GANTT = """() => {
 def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> None:  # noqa: F811
     """The plan's chart on a phone: its axis's labels never overlap, and at first sight
     the bars are in the box, beside no column of names taking it (each name is above
-    its bar)."""
-    ctx = phone(browser, 390, 844)
+    its bar), each name whole in the box (a unit's long name and its state ran past the
+    box's edge: "Десантно-штурмовая батальонная группа 1 (RUS")."""
+    ctx = phone(browser, 360, 740)
     page = ctx.new_page()
     try:
         sign_in(page, base_url, ("planner", "demo-planner-pass"))
@@ -146,7 +147,20 @@ def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> No
         assert min(b["left"] for b in seen["bars"]) - box["left"] < 0.2 * (box["right"]
                                                                          - box["left"])
         assert sum(1 for a in axis if a["right"] <= box["right"]) >= 3
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # every plan's names whole in its box
+        plans = 0
+        for room in dict.fromkeys(rooms):
+            page.goto(f"{base_url}{room}?lang=ru#forces")
+            for i in range(page.locator("svg.gantt").count()):
+                page.locator("svg.gantt").nth(i).scroll_into_view_if_needed()
+                seen = page.evaluate(GANTT.replace("querySelector('svg.gantt')",
+                                                   f"querySelectorAll('svg.gantt')[{i}]"))
+                frame = seen["frame"]
+                assert all(frame["left"] <= n["left"] and n["right"] <= frame["right"]
+                           for n in seen["names"]), (room, frame, seen["names"])
+                plans += 1
+        assert plans >= 1
     finally:
         ctx.close()
 
