@@ -49,6 +49,8 @@ LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|KGZ|ARM|csc|channel|crdf|kaz)\b)[A-Za-
      "участие добровольное: формирования RUS направляет только представитель KAZ"),
     ("give the place's coordinates (lat, lon) or a known node",
      "укажите координаты места (широта, долгота) или известный пункт"),
+    ("crisis 2 is no action: its decision and measures no longer change",
+     "кризис 2 на стадии «без мер»: его решение и меры больше не меняются"),
     ("crisis 2 has no decided deployment to bring home",
      "у кризиса 2 нет утверждённого развёртывания, из которого возвращать силы"),
     ("KAZ police does not take part in channel (the operation's agencies for KAZ: "

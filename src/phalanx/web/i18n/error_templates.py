@@ -82,6 +82,7 @@ TEMPLATES = (
        "request"),
     N_("requirement %(requirement)s: %(problems)s"),
     N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
+    N_("crisis %(crisis)s is %(stage)s: its decision and measures no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
     # the decision's period is over (`domain/crisis/authority.py: Mandate`)
