@@ -77,8 +77,6 @@ def _holder(ctx: Context, kind: str, key: str) -> str:
     return f"{label('owner_kind', kind)}: {key}"
 
 
-
-
 @pass_context
 def _assignee(ctx: Context, key: str) -> str:
     """Who a finding is assigned to, named by one key (a state's code, a body's key or
