@@ -140,6 +140,30 @@ def test_a_member_without_a_say_is_offered_no_position_form_and_told_why(
     assert 'id="position-form"' in client.get(f"/drafts/{d.id}?lang=ru").text
 
 
+def test_the_apis_refusal_names_the_body_in_the_readers_language(
+        client: TestClient, accounts_db: Database) -> None:  # noqa: F811
+    """The same position through the API: the problem's detail in Russian names the
+    Council by its Russian name (the error edge gives the bodies' names too); in English
+    it stays as the services wrote it (clients may match it)."""
+    from tests.support.sessions import bearer
+
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the exercise", text_en="To hold it."),
+        actor=SEC)
+    headers = bearer(accounts_db, "rep-uzb")
+    r = client.post(f"/api/v1/drafts/{d.id}/positions", json={"position": "support"},
+                    headers={**headers, "Accept-Language": "ru"})
+    assert r.status_code == 409
+    detail = r.json()["detail"]
+    assert detail.startswith("UZB не имеет права голоса в органе «Совет коллективной "
+                             "безопасности» на "), detail
+    r = client.post(f"/api/v1/drafts/{d.id}/positions", json={"position": "support"},
+                    headers={**headers, "Accept-Language": "en"})
+    assert re.fullmatch(r"UZB has no say in csc on \d{4}-\d\d-\d\d \(suspended\)",
+                        r.json()["detail"])
+
+
 def test_a_written_procedures_outcome_reads_in_russian(
         client: TestClient, accounts_db: Database) -> None:  # noqa: F811
     """Signed by every member with a say, one with a reservation: the draft's page in
