@@ -1,11 +1,11 @@
 """The refusals a representative, the Secretariat, the planner or a reporter meets on the
 pages of a working day read in Russian on a Russian page (they were shown in English): a
 position on a draft decided by signatures or by consultation, a revision that changes
-nothing, an offer without its quantity, a unit changed meanwhile, a consent or an
-exercise's commitment for another state, a place without coordinates, a way home with
-no deployment, a result for an agency the operation does not name. The values they name
-show by their labels (a procedure, a question, an agency), codes and numbers as they
-are."""
+nothing, an offer without its quantity, a unit changed meanwhile, a consent, an
+exercise's commitment or a register's record for another state, a place without
+coordinates, a way home with no deployment, a result for an agency the operation does not
+name. The values they name show by their labels (a procedure, a question, an agency),
+codes and numbers as they are."""
 
 from __future__ import annotations
 
@@ -51,6 +51,12 @@ LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|KGZ|ARM|csc|channel|crdf|kaz)\b)[A-Za-
      "укажите координаты места (широта, долгота) или известный пункт"),
     ("crisis 2 is no action: its decision and measures no longer change",
      "кризис 2 на стадии «без мер»: его решение и меры больше не меняются"),
+    ("only KAZ's representative or the Secretariat record KAZ's transposition",
+     "сведения об имплементации KAZ вносят только представитель KAZ или Секретариат"),
+    ("only RUS's representative or the Secretariat record RUS's training quotas",
+     "квоты на обучение RUS вносят только представитель RUS или Секретариат"),
+    ("deliveries are recorded by the parties or the Secretariat",
+     "поставки отмечают стороны соглашения или Секретариат"),
     ("crisis 2 has no decided deployment to bring home",
      "у кризиса 2 нет утверждённого развёртывания, из которого возвращать силы"),
     ("KAZ police does not take part in channel (the operation's agencies for KAZ: "

@@ -53,6 +53,8 @@ MESSAGES = (
     N_("a draft for a session names the session"),
     N_("the written procedure needs a deadline"),
     N_("only a state's authorized representative acts for a state; name the state"),
+    N_("deliveries are recorded by the parties or the Secretariat"),
+    N_("a supply is registered by one of its parties or the Secretariat"),
     # the crisis room's forms
     N_("a member that declines states its reason"),
     N_("give the quantity offered, or name the units"),

@@ -175,6 +175,11 @@ TEMPLATES = (
     # a result reported for an agency the operation does not name (`operations.submit`)
     N_("%(state)s %(agency)s does not take part in %(operation)s (the operation's agencies "
        "for %(same)s: %(agencies)s)"),
+    # the registers' records of another member (`services/registers`)
+    N_("only %(state)s's representative or the Secretariat record %(same)s's "
+       "transposition"),
+    N_("only %(state)s's representative or the Secretariat record %(same)s's training "
+       "quotas"),
     # a position from a member without a say (`positions._state_position`)
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s, and in arrears)"),
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s)"),
