@@ -2,7 +2,8 @@
 situation report is being typed loses nothing (the login page says so, and the text is
 back in the form after logging in again, gone once the report is sent; logging out, or
 another user's logging in, forgets it); a chart keeps letters one can read and gives a
-bar's figure to a tap (its tooltip is for a mouse). The layout checks (widths, tables,
+bar's figure to a tap (its tooltip is for a mouse); a session's seats keep their words
+inside them, and their buttons say what they record. The layout checks (widths, tables,
 tap targets, dates) are in test_layout_browser.py, the maps' in test_forces_browser.py."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from phalanx.services.db import Database
-from tests.e2e.test_layout_browser import (  # noqa: F401  (the shared demo site)
+from tests.e2e.demo_site import (  # noqa: F401  (the shared demo site)
     base_url,
     consultation_draft,
     layout_db,
@@ -103,13 +104,13 @@ def test_a_chart_is_read_and_its_bars_tapped_on_a_phone(browser: Any,
         ctx.close()
 
 
-# the deployment plan's chart as drawn: its axis's labels, its units' names and bars, and
-# the box it scrolls in, each a rectangle on the screen
+# the deployment plan's chart as drawn: its axis's labels, its units' names and bars, the
+# chart and the box it scrolls in (`frame`), each a rectangle on the screen
 GANTT = """() => {
   const svg = document.querySelector('svg.gantt');
   const rect = (e) => { const r = e.getBoundingClientRect();
                         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  return {box: rect(svg.closest('.chart')),
+  return {box: rect(svg.closest('.chart')), frame: rect(svg.parentElement),
           axis: Array.from(svg.querySelectorAll('text.axis'), rect),
           names: Array.from(svg.querySelectorAll('text.label'), rect),
           bars: Array.from(svg.querySelectorAll('rect.bar'), rect)};
@@ -119,8 +120,9 @@ GANTT = """() => {
 def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> None:  # noqa: F811
     """The plan's chart on a phone: its axis's labels never overlap, and at first sight
     the bars are in the box, beside no column of names taking it (each name is above
-    its bar)."""
-    ctx = phone(browser, 390, 844)
+    its bar), each name whole in the box (a unit's long name and its state ran past the
+    box's edge: "Десантно-штурмовая батальонная группа 1 (RUS")."""
+    ctx = phone(browser, 360, 740)
     page = ctx.new_page()
     try:
         sign_in(page, base_url, ("planner", "demo-planner-pass"))
@@ -145,6 +147,65 @@ def test_the_deployment_plan_reads_on_a_phone(browser: Any, base_url: str) -> No
         assert min(b["left"] for b in seen["bars"]) - box["left"] < 0.2 * (box["right"]
                                                                          - box["left"])
         assert sum(1 for a in axis if a["right"] <= box["right"]) >= 3
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # every plan's names whole in its box
+        plans = 0
+        for room in dict.fromkeys(rooms):
+            page.goto(f"{base_url}{room}?lang=ru#forces")
+            for i in range(page.locator("svg.gantt").count()):
+                page.locator("svg.gantt").nth(i).scroll_into_view_if_needed()
+                seen = page.evaluate(GANTT.replace("querySelector('svg.gantt')",
+                                                   f"querySelectorAll('svg.gantt')[{i}]"))
+                frame = seen["frame"]
+                assert all(frame["left"] <= n["left"] and n["right"] <= frame["right"]
+                           for n in seen["names"]), (room, frame, seen["names"])
+                plans += 1
+        assert plans >= 1
+    finally:
+        ctx.close()
+
+
+# how far each seat's words run past its box's content (its padding's inner edge), at most
+SEAT_OVERRUN = """() => Math.max(...Array.from(document.querySelectorAll('.board .seat'), (s) => {
+  const cs = getComputedStyle(s);
+  const inner = s.getBoundingClientRect().right - parseFloat(cs.paddingRight)
+    - parseFloat(cs.borderRightWidth);
+  let right = -Infinity;
+  const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) right = Math.max(right, r.right);
+  }
+  return right - inner;
+}))"""
+
+
+@pytest.mark.parametrize("width", [360, 320])
+def test_a_sessions_seats_keep_their_words_inside_on_a_phone(
+        browser: Any, base_url: str, width: int) -> None:  # noqa: F811
+    """A session's board of positions, two seats a row on a phone: "поддерживает" stays
+    inside its seat (it ran over the seat's edge), and the attendance's button says what
+    it records ("Отметить отсутствие", not a bare "отсутствует" under "присутствует")."""
+    ctx = phone(browser, width)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/sessions?lang=ru")
+        sessions = page.locator("main a[href^='/sessions/']")
+        paths = [sessions.nth(i).get_attribute("href") for i in range(sessions.count())]
+        for path in dict.fromkeys(paths):
+            page.goto(f"{base_url}{path}?lang=ru")
+            if page.locator(".board .seat .pos.support").count():
+                break
+        else:
+            pytest.fail("no session of the demo has a member's support")
+        assert "поддерживает" in page.locator(".pos.support").first.inner_text()
+        assert page.evaluate(SEAT_OVERRUN) <= 0.5
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        buttons = page.locator(".seat form button")
+        assert buttons.count() > 0
+        assert all(buttons.nth(i).inner_text().startswith("Отметить ")
+                   for i in range(buttons.count()))
     finally:
         ctx.close()

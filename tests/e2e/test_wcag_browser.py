@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_layout_browser import (  # noqa: F401  (the shared demo site)
+from tests.e2e.demo_site import (  # noqa: F401  (the shared demo site)
     base_url,
     consultation_draft,
     layout_db,

@@ -71,6 +71,34 @@ def test_the_feeds_page_adds_and_lists_feeds(client: TestClient) -> None:  # noq
     assert "http://127.0.0.1:9/kz.atom" in client.get("/feeds").text
 
 
+def test_the_feeds_page_speaks_russian(client: TestClient) -> None:  # noqa: F811
+    """The feeds page in Russian: the severities to choose (their CAP values sent), a
+    feed's rule, status and interval in Russian (they showed "Severe", "new", "300 s");
+    the state's code typed in capitals, with no suggestions."""
+    login(client, "secretariat", "demo-secretariat")
+    page = client.get("/feeds?lang=ru").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>',
+                         page.split('name="min_severity"')[1].split("</select>")[0])
+    assert options == [("Extreme", "чрезвычайная"), ("Severe", "серьёзная"),
+                       ("Moderate", "умеренная"), ("Minor", "незначительная")]
+    country = re.search(r'<input name="country"[^>]*>', page)
+    assert country is not None and 'autocapitalize="characters"' in country.group(0)
+    assert 'spellcheck="false"' in country.group(0)
+    r = client.post("/feeds", data={"url": "http://127.0.0.1:9/kg.atom", "country": "KGZ",
+                                    "min_severity": "Moderate", "interval_s": "600",
+                                    "csrf_token": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303
+    row = re.search(r"<tr[^>]*><td[^>]*>http://127.0.0.1:9/kg.atom</td>.*?</tr>",
+                    client.get("/feeds?lang=ru").text, re.S)
+    assert row is not None
+    assert "≥ умеренная" in row.group(0) and "каждые 600 с" in row.group(0)
+    assert "ещё не опрошен" in row.group(0)
+    assert not re.search(r"Moderate|\bnew\b|600 s\b", row.group(0))
+    assert "Адрес (URL)" in client.get("/feeds?lang=ru").text
+
+
 def test_the_room_s_head_and_alerts_card_follow_a_cap_update(
         client: TestClient, demo_db: Database,  # noqa: F811
         received: alerts.IntakeOut) -> None:

@@ -96,6 +96,9 @@ def test_a_representative_records_its_own_attendance_on_the_page(
     seats = dict(re.findall(r'<div class="seat [a-z]+" data-state="([A-Z]{3})">(.*?)</div>',
                             page, re.S))
     assert 'action="/sessions/' in seats["KAZ"]
+    # the button says what it records, not a state beside the seat's own
+    assert re.search(r"<button[^>]*>Отметить присутствие</button>", seats["KAZ"])
+    assert "отсутствует</button>" not in seats["KAZ"]
     assert all('action="/sessions/' not in html for state, html in seats.items()
                if state != "KAZ")
     r = client.post(f"/sessions/{m.id}/attendance", data={

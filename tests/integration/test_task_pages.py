@@ -115,3 +115,32 @@ def test_the_secretariat_assigns_a_task_on_the_page(
 
     login(client, "rep-kaz")
     assert 'id="assign-form"' not in client.get("/tasks").text
+
+
+def test_a_body_holding_a_task_or_a_document_is_named_by_its_name(
+        client: TestClient, accounts_db: Database) -> None:
+    """A task assigned to a body, and a document a body owns, name the body by its name in
+    the page's language (the pages read "орган: csc"); the Secretariat is named once (it
+    read "Секретариат: secretariat")."""
+    from phalanx.domain.access.policy import Marking
+    from phalanx.services import documents
+
+    ours, _kaz = _tasks(accounts_db)
+    dec.add_task(accounts_db, ours.decision_id, dec.TaskIn(
+        assignee_kind="body", assignee="csc", title="Hear the report",
+        due_on=date.today() + timedelta(days=30)), actor=SEC)
+    documents.create(accounts_db, documents.DocumentIn(
+        title="Note of the Council", owner_kind="body", owner="csc",
+        marking=Marking.PUBLIC), actor=SEC)
+    login(client, "secretariat")
+    for path, title in (("/tasks", "Hear the report"), ("/documents", "Note of the Council")):
+        ru = client.get(f"{path}?lang=ru").text
+        row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{title}.*?</tr>", ru, re.S)
+        assert row is not None, path
+        assert "Совет коллективной безопасности" in row.group(0), path
+        assert not re.search(r"\bcsc\b|орган:", row.group(0)), path
+        en = client.get(f"{path}?lang=en").text
+        assert "Collective Security Council" in en, path
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", _row(client.get("/tasks?lang=ru").text,
+                                                   ours.id), re.S)
+    assert cells[2] == "Секретариат"

@@ -18,7 +18,11 @@ LEFT, RIGHT = 24, 28  # room for half an axis label on either side
 TOP = 28  # above the rows: the axis's labels
 AXIS_CHAR_W = 6.6  # the width of a character at the axis's 11 px, about
 AXIS_GAP = 14  # the least room between two labels of the axis
-NAME = 48  # characters of a unit's name before it is cut (whole in its tooltip)
+NAME = 40  # characters of a unit's name before it is cut (whole in its tooltip)
+# a unit's name: from near the box's edge (it is above its bar, which the axis's labels
+# leave room beside), at the axis's size, so that a name of NAME letters and its state
+# is whole in a phone's box (the chart drawn at 640 px, app.css)
+NAME_X, NAME_SIZE = 4, 11
 STEPS = (1, 2, 3, 6, 12, 24, 48, 72, 168)  # hours between the axis's labels
 
 
@@ -69,7 +73,7 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
         css = f"bar {mode}{' late' if late else ''}"
         fill = "#b03a2e" if late else ("#2f5d9b" if mode == "air" else "#5b8c3a")
         text, whole = _label(name, state), f"{name} ({state})" if state else name
-        out.append(f'<text class="label" x="{LEFT}" y="{y + 12}" font-size="12">'
+        out.append(f'<text class="label" x="{NAME_X}" y="{y + 12}" font-size="{NAME_SIZE}">'
                    f'{escape(text)}'
                    + (f'<title>{escape(whole)}</title>' if text != whole else '')
                    + '</text>')

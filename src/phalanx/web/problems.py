@@ -100,6 +100,21 @@ def _api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _translate(request: Request, message: str) -> str:
+    """A message of the services in the request's language: on a page with the labels of
+    the values it names, and the bodies it names by key by their names."""
+    lang, labelled = _lang(request), not _api(request)
+    if not message or (lang == "en" and not labelled):
+        return message
+    from phalanx.web.pages.render import body_names
+
+    try:
+        bodies = body_names(request, lang)
+    except Exception:  # no database (a bare app in a test): the bodies' keys
+        bodies = {}
+    return texts.translate(message, lang, labelled=labelled, bodies=bodies)
+
+
 def _form_page(request: Request) -> str | None:
     """The page a refused form was sent from: the path and query of the Referer (sent for
     this site's pages only, `Referrer-Policy: same-origin`), or None when the request is
@@ -144,7 +159,7 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
     the page."""
     lang = _lang(request)
     if not translated:
-        detail = texts.translate(detail, lang, labelled=not _api(request))
+        detail = _translate(request, detail)
     title = texts.status_title(status, lang)
     if _api(request):
         resp: Response = problem(status, title, detail, instance=request.url.path,
@@ -193,7 +208,7 @@ def install(app: FastAPI) -> None:
     async def _invalid_input(request: Request, exc: Invalid) -> Response:
         if isinstance(exc, InvalidRows):
             return _invalid_rows(request, exc)
-        message = texts.translate(exc.message, _lang(request), labelled=not _api(request))
+        message = _translate(request, exc.message)
         return respond(request, 422, f"{exc.where}: {message}", translated=True,
                        errors=[{"where": exc.where, "message": message}])
 

@@ -48,8 +48,17 @@ MESSAGES = (
     # the draft's forms
     N_("a signature with a reservation states the reservation"),
     N_("a reservation goes with the answer 'reservation'"),
+    N_("a draft under the written procedure is adopted by its signatures and lapses at its "
+       "deadline"),
+    N_("a draft for a session names the session"),
+    N_("the written procedure needs a deadline"),
+    N_("only a state's authorized representative acts for a state; name the state"),
+    N_("deliveries are recorded by the parties or the Secretariat"),
+    N_("a supply is registered by one of its parties or the Secretariat"),
     # the crisis room's forms
     N_("a member that declines states its reason"),
+    N_("give the quantity offered, or name the units"),
+    N_("give the place's coordinates (lat, lon) or a known node"),
     N_("name the forces or means offered"),
     N_("the Secretariat sends the notice to the UN Security Council"),
     N_("offers are made by a state's authorized representative"),
@@ -66,6 +75,8 @@ MESSAGES = (
     N_("a video conference needs its link"),
     N_("a session's link is a web address beginning with https:// or http://"),
     N_("this body does not meet by video conference"),
+    # a measure no body is competent for (`authority`: "the dataset names no body")
+    N_("no body"),
     # publishing a decision (`register.publish`)
     N_("a limited-format decision is published by its participants only"),
     # an upload's rows and files

@@ -17,6 +17,8 @@ TEMPLATES = (
     # a change once the response is under way, held to every guard of the response
     # (first: its problems are messages of their own)
     N_("the response is under way (%(stage)s): %(problems)s"),
+    # (before "no %(record)s %(key)s", which would take it)
+    N_("no member of %(body)s has a say on %(day)s"),
     N_("no %(record)s %(key)s"),
     N_("your role (%(role)s) does not allow %(permission)s"),
     N_("you act for %(state)s, not for %(other)s"),
@@ -80,6 +82,7 @@ TEMPLATES = (
        "request"),
     N_("requirement %(requirement)s: %(problems)s"),
     N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
+    N_("crisis %(crisis)s is %(stage)s: its decision and measures no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
     # the decision's period is over (`domain/crisis/authority.py: Mandate`)
@@ -138,6 +141,45 @@ TEMPLATES = (
        "amendment"),
     N_("%(state)s takes no part in %(body)s on %(date)s: it states no position, but its "
        "formal objection still counts"),
+    # a member without a seat in the body of a draft (`positions`, `drafts`)
+    N_("%(state)s has no seat in %(body)s on %(day)s"),
+    N_("%(state)s has no seat in %(body)s"),
+    # a draft tabled in a body that cannot take it (`decisions/common.py`, `drafts`)
+    N_("%(body)s does not exist on %(day)s"),
+    N_("%(body)s has no chair in %(year)s: nobody to consult the heads of state and "
+       "announce"),
+    N_("session %(session)s is of %(body)s"),
+    # a draft's forms on a draft its procedure decides otherwise (`positions`,
+    # `consultation`), a revision that changes nothing (`common.new_version`)
+    N_("draft %(draft)s is under the written procedure: sign it instead"),
+    N_("draft %(draft)s is decided by consultation: the chair (%(state)s) records each head "
+       "of state's answer"),
+    N_("a draft decided by consultation is announced by the chair (%(state)s)"),
+    N_("draft %(draft)s is decided by %(procedure)s, not by consultation"),
+    N_("only the chair (%(state)s) records the heads of state's answers and announces the "
+       "decision: %(problems)s"),
+    N_("the text is that of version %(version)s: a revision changes it"),
+    N_("%(body)s has no rule for %(question)s questions"),
+    N_("the signing list is every member of %(body)s with a say on %(day)s, in the "
+       "dataset's order: %(states)s; it cannot be shortened or reordered"),
+    N_("document %(document)s is at version %(current)s, not %(seen)s"),
+    # the forces' registry, consent and requirements, the way home (`services/forces`)
+    N_("unit %(unit)s was changed meanwhile (revision %(revision)s)"),
+    N_("only %(state)s's representative or the Joint Staff change this unit"),
+    N_("only %(state)s's representative or the Joint Staff change this aircraft"),
+    N_("only %(state)s's representative decides whether its units take part"),
+    N_("participation is voluntary: only %(state)s's representative commits %(same)s's "
+       "formations"),
+    N_("unknown base or node %(node)s"),
+    N_("crisis %(crisis)s has no decided deployment to bring home"),
+    # a result reported for an agency the operation does not name (`operations.submit`)
+    N_("%(state)s %(agency)s does not take part in %(operation)s (the operation's agencies "
+       "for %(same)s: %(agencies)s)"),
+    # the registers' records of another member (`services/registers`)
+    N_("only %(state)s's representative or the Secretariat record %(same)s's "
+       "transposition"),
+    N_("only %(state)s's representative or the Secretariat record %(same)s's training "
+       "quotas"),
     # a position from a member without a say (`positions._state_position`)
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s, and in arrears)"),
     N_("%(state)s has no say in %(body)s on %(date)s (%(standing)s)"),
@@ -217,9 +259,15 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "quorum": "quorum", "draft_status": "draft_status",
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
           "capability": "cap", "session_kind": "session_kind",
-          "session_status": "session_status", "new_status": "session_status"}
+          "session_status": "session_status", "new_status": "session_status",
+          "procedure": "procedure", "question": "question", "agency": "agency"}
+# placeholders holding a body of the organization by its key, shown by its name in the
+# reader's language (`errors.body_names`), and a list of them
+BODIES = {"body"}
+BODY_LISTS = {"bodies"}
 # placeholders holding a list of values (", "-separated), and the group of each
-LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind"}
+LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind",
+         "agencies": "agency"}
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}

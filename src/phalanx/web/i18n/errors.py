@@ -6,7 +6,9 @@ pages translate them here. A fixed message is its own msgid (`error_messages`); 
 message with values is matched against the stable templates of `error_templates`
 (English, with named placeholders), and the template is translated and filled. Values
 that are enumerated (a stage, a role, a kind of record) are shown with their label. A
-message no template matches shows as it is (the tests list the ones users meet).
+message no template matches shows as it is (the tests list the ones users meet). A body
+of the organization a message names by its key ("csc") shows by its name in the
+reader's language when the caller gives the names (`body_names`).
 
 To translate a new message: add it to `error_messages.MESSAGES`, or its template to
 `error_templates.TEMPLATES`, with `N_`; run `make i18n` and write its Russian text in
@@ -16,12 +18,13 @@ To translate a new message: add it to `error_messages.MESSAGES`, or its template
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
 from typing import Any
 
+from phalanx.domain.organization import Organization
 from phalanx.web.i18n import (
     day_text,
     forces_refusals,
@@ -32,6 +35,8 @@ from phalanx.web.i18n import (
 )
 from phalanx.web.i18n.error_messages import MESSAGES, TITLES
 from phalanx.web.i18n.error_templates import (
+    BODIES,
+    BODY_LISTS,
     DATES,
     FIGURES,
     LISTS,
@@ -44,6 +49,14 @@ from phalanx.web.i18n.labels import LABELS
 from phalanx.web.i18n.validation import VALIDATION
 
 _FIXED = frozenset(MESSAGES)
+# a body's key -> its name in the reader's language
+Names = Mapping[str, str]
+
+
+def body_names(org: Organization, lang: str) -> dict[str, str]:
+    """The organization's bodies by key, each with its name in `lang` (what `translate`
+    writes for a body a message names by its key)."""
+    return {key: body.name.get(lang) for key, body in org.bodies.items()}
 
 
 def _placeholder(name: str) -> str:
@@ -53,6 +66,10 @@ def _placeholder(name: str) -> str:
         return r"[\w .\-]+?"
     if name in LISTS:
         return r"[\w ,.\-]+?"
+    if name in BODIES:  # a body's key ("csc", "permanent-council"): one word
+        return r"[\w\-]+?"
+    if name in BODY_LISTS:
+        return r"[\w ,\-]+?"
     return ".+?"
 
 
@@ -79,27 +96,41 @@ def status_title(status: int, lang: str) -> str:
     return str(translations(lang).gettext(english))
 
 
-def translate(message: str, lang: str, *, labelled: bool = False) -> str:
+def translate(message: str, lang: str, *, labelled: bool = False,
+              bodies: Names | None = None) -> str:
     """An English message of the services in `lang`: the message itself when it is a
     msgid, else the first template it matches, filled; several refusals joined by "; "
     are translated one by one. With `labelled` an English message is also written for a
     person (what a page shows): enumerated values by their labels ("military (CRRF)",
     not "military_crrf") and dates in words; without it an English message is returned as
-    the services wrote it (the API's problem details)."""
+    the services wrote it (the API's problem details). `bodies` names the bodies a
+    message names by key (`body_names`); without it they stay keys."""
     if not message or (lang == "en" and not labelled):
         return message
-    found = _translated(message, lang)
+    found = _translated(message, lang, bodies or {})
     return message if found is None else found
 
 
-def _value(name: str, value: str, lang: str) -> str:
+def _body(key: str, lang: str, bodies: Names) -> str:
+    """A body a message names by its key, by its name; a text in place of one ("no
+    body") translated."""
+    if key in bodies:
+        return bodies[key]
+    return str(translations(lang).gettext(key)) if key in _FIXED else key
+
+
+def _value(name: str, value: str, lang: str, bodies: Names) -> str:
     label = labeller(lang)
+    if name in BODIES:
+        return _body(value, lang, bodies)
+    if name in BODY_LISTS:
+        return ", ".join(_body(v, lang, bodies) for v in value.split(", "))
     if name in VALUES:
         return _label(label, VALUES[name], value)
     if name in LISTS:
         return ", ".join(_label(label, LISTS[name], v) for v in value.split(", "))
     if name in NESTED:
-        return translate(value, lang, labelled=True)
+        return translate(value, lang, labelled=True, bodies=bodies)
     if name == "number":
         return decision_number(value, lang)
     try:
@@ -124,20 +155,21 @@ def _label(label: Callable[[str, Any], str], group: str, value: str) -> str:
     return label(group, key)
 
 
-def _translated(message: str, lang: str) -> str | None:
+def _translated(message: str, lang: str, bodies: Names) -> str | None:
     """`message` in `lang`, or None when no msgid and no template knows it."""
     tr = translations(lang)
     if message in _FIXED or tr.gettext(message) != message:
         return str(tr.gettext(message))
     parts = message.split("; ") if "; " in message else []
-    done = [_translated(p, lang) for p in parts]
+    done = [_translated(p, lang, bodies) for p in parts]
     if parts and all(d is not None for d in done):
         return "; ".join(d for d in done if d is not None)  # several refusals, each known
     for template, pattern in _patterns():
         m = pattern.match(message)
         if m is not None:
             return str(tr.gettext(template)) % {
-                name: _value(name, value, lang) for name, value in m.groupdict().items()}
+                name: _value(name, value, lang, bodies)
+                for name, value in m.groupdict().items()}
     if any(d is not None for d in done):
         return "; ".join(d if d is not None else p for d, p in zip(done, parts, strict=True))
     return None

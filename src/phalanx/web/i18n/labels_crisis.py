@@ -167,6 +167,14 @@ CRISIS_LABELS: dict[str, dict[str, str]] = {
         'to_first_deployment': L_('scorecard', 'to first unit deployed'),
         'to_first_offer': L_('scorecard', 'to first offer of assistance'),
     },
+    # a CAP feed's last poll (`services/feeds.py`)
+    'feed_status': {
+        'failing': L_('feed_status', 'failing'),
+        'new': L_('feed_status', 'not polled yet'),
+        'not-modified': L_('feed_status', 'unchanged'),
+        'ok': L_('feed_status', 'polled'),
+        'partial': L_('feed_status', 'polled, with errors'),
+    },
     'severity': {
         'extreme': L_('severity', 'extreme'),
         'minor': L_('severity', 'minor'),

@@ -118,7 +118,7 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             "severity": severity, "place": place.strip(), "lat": y, "lon": x,
             "description": description}), actor=actor)
     except (Invalid, ValidationError) as exc:
-        message, _status = draft_pages.refusal(exc, language(request))
+        message, _status = draft_pages.refusal(exc, language(request), org)
         return _board_page(request, actor, conn, org, form=form, status_code=400,
                            error=message)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
@@ -239,7 +239,7 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
             procedure="consultation", meeting_id=framed[-1] if framed else None,
             marking=c.marking, **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
-        message, status = draft_pages.refusal(exc, language(request))
+        message, status = draft_pages.refusal(exc, language(request), org)
         return room_page(request, conn, crisis_id, actor, org, {
             "consultation_form": {**form, "no_text": draft_pages.no_text(exc)},
             "consultation_error": message}, status)

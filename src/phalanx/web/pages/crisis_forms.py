@@ -39,8 +39,9 @@ FIELDS = {"person": N_("Signed by"), "article": N_("Article"), "at": N_("Made at
           "reason": N_("Reason")}
 
 
-def _message(exc: Exception, lang: str) -> str:
-    """What the refusal says, in `lang`, with the labels of the values it names."""
+def _message(exc: Exception, lang: str, bodies: dict[str, str]) -> str:
+    """What the refusal says, in `lang`, with the labels of the values it names and the
+    names of the bodies (`bodies`)."""
     _ = translator(lang)
     if isinstance(exc, ValidationError):
         out = []
@@ -50,7 +51,7 @@ def _message(exc: Exception, lang: str) -> str:
             out.append(_(FIELDS[field]) + ": " + what if field in FIELDS else what)
         return "; ".join(out)
     text = exc.message if isinstance(exc, Invalid) else str(exc)
-    return errors.translate(text, lang, labelled=True)
+    return errors.translate(text, lang, labelled=True, bodies=bodies)
 
 
 def _refused(request: Request, db: DB, crisis_id: int, actor: Principal, form: str,
@@ -59,9 +60,12 @@ def _refused(request: Request, db: DB, crisis_id: int, actor: Principal, form: s
     the reader's language) beside `form` and its input `kept`: 409 for a rule of the
     algorithm or a stale page, 422 for input, unless `status` says."""
     status = status or (409 if isinstance(exc, Conflict) else 422)
-    message = exc if isinstance(exc, str) else _message(exc, language(request))
+    lang = language(request)
     with db.read() as conn:
-        return room_page(request, conn, crisis_id, actor, orgs.organization(conn), {
+        org = orgs.organization(conn)
+        message = exc if isinstance(exc, str) else _message(exc, lang,
+                                                            errors.body_names(org, lang))
+        return room_page(request, conn, crisis_id, actor, org, {
             "refused_form": form, "refusal": message, "kept": kept}, status_code=status)
 
 

@@ -52,18 +52,20 @@ def no_text(exc: Exception) -> bool:
     return isinstance(exc, Invalid) and exc.message == NO_TEXT
 
 
-def refusal(exc: Exception, lang: str) -> tuple[str, int]:
-    """What a form shows beside itself when the services refuse its input (in `lang`),
-    and the status of the page that shows it again."""
+def refusal(exc: Exception, lang: str, org: Org | None = None) -> tuple[str, int]:
+    """What a form shows beside itself when the services refuse its input (in `lang`,
+    the values it names by their labels and the bodies of `org` by their names), and the
+    status of the page that shows it again."""
     if no_text(exc):
         return translator(lang)(NO_TEXT_IN_FORM), 422
     if isinstance(exc, ValidationError):
         return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: "
                          f"{errors.validation_message(dict(e), lang)}"
                          for e in exc.errors()), 422
+    bodies = errors.body_names(org, lang) if org is not None else None
     if isinstance(exc, Invalid):
-        return errors.translate(exc.message, lang), 422
-    return errors.translate(str(exc), lang), 409
+        return errors.translate(exc.message, lang, labelled=True, bodies=bodies), 422
+    return errors.translate(str(exc), lang, labelled=True, bodies=bodies), 409
 
 
 def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,
@@ -160,7 +162,7 @@ def position(request: Request, draft_id: Id, actor: Writer, db: DB,
     try:
         dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"position_error": message, "position_form": {
                          "position": position.value, "statement": statement}}, status)
@@ -184,7 +186,7 @@ def sign(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org:
         dec.sign(db, draft_id, answer=answer, reservation=reservation, given_by=given_by,
                  actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"sign_error": message,
                       "sign_form": {"answer": answer.value, "reservation": reservation,
@@ -202,7 +204,7 @@ def revise(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, or
     try:
         dec.revise_draft(db, draft_id, text_en, text_ru, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
             "revise_error": message, "revise_form": {"text_en": text_en, "text_ru": text_ru,
                                                       "no_text": no_text(exc)}}, status)
@@ -222,7 +224,7 @@ def amend(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org
         dec.propose_amendment(db, draft_id, against_version, text_en, text_ru, note,
                               actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
             "amend_error": message,
             "amend_form": {"text_en": text_en, "text_ru": text_ru, "note": note,
@@ -241,7 +243,7 @@ def decide_amendment(request: Request, draft_id: Id, amendment_id: Id, actor: Wr
     try:
         dec.decide_amendment(db, amendment_id, accept, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _page(request, conn, org, actor, d, {
             "amendment_error": {"id": amendment_id, "message": message}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1#amendments", status_code=303)

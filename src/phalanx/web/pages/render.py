@@ -48,18 +48,47 @@ def _in_page_language(translate: Callable[..., str], data: bool = False,
     return apply
 
 
-def _page_error(text: str, lang: str) -> str:
-    return errors.translate(text, lang, labelled=True)  # keys by their labels, in English too
+@pass_context
+def _page_error(ctx: Context, text: object) -> str:
+    # keys by their labels, in English too; bodies by their names (the page's `body_names`)
+    return errors.translate(str(text), str(ctx.get("lang") or "en"), labelled=True,
+                            bodies=ctx.get("body_names"))
 
 
 # a message of the services (a row's problem, a refusal), a line of the planner (why a
 # unit, a warning), an entry of a crisis's timeline or a notice (the registry units it
 # names by the names the page gives the units its reader may see: the crisis room's)
-templates.env.filters["error_text"] = _in_page_language(_page_error)
+templates.env.filters["error_text"] = _page_error
 templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
 # a refusal or a problem shown by itself beside a form or on the error page: a sentence
 templates.env.filters["sentence"] = errors.sentence
+
+
+@pass_context
+def _holder(ctx: Context, kind: str, key: str) -> str:
+    """Who holds a record (a document's owner, a task's assignee), in the page's
+    language: the Secretariat, a body by its name, a state by its code after its kind."""
+    label = i18n.labeller(str(ctx.get("lang") or "en"))
+    if kind == "secretariat":
+        return label("owner_kind", kind)
+    if kind == "body":
+        return (ctx.get("body_names") or {}).get(key, key)
+    return f"{label('owner_kind', kind)}: {key}"
+
+
+@pass_context
+def _assignee(ctx: Context, key: str) -> str:
+    """Who a finding is assigned to, named by one key (a state's code, a body's key or
+    "secretariat"), in the page's language: a body by its name, the Secretariat by its
+    label, a state by its code."""
+    if key == "secretariat":
+        return _holder(ctx, "secretariat", key)
+    return (ctx.get("body_names") or {}).get(key, key)
+
+
+templates.env.globals["holder"] = _holder
+templates.env.globals["assignee"] = _assignee
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -91,14 +120,21 @@ def language_links(request: Request, path: str | None = None) -> list[tuple[str,
 
 
 def _org_info(request: Request, lang: str
-              ) -> tuple[orgs.OrganizationOut | None, Callable[[str], str]]:
-    """The organization's header, and its dataset's texts in `lang`."""
+              ) -> tuple[orgs.OrganizationOut | None, Callable[[str], str], dict[str, str]]:
+    """The organization's header, its dataset's texts in `lang`, and its bodies' names
+    in `lang` by key."""
     try:
         with request.app.state.db.read() as conn:
             org = orgs.organization(conn)
     except orgs.NotLoaded:
-        return None, lambda s: s
-    return orgs.organization_info(org), org.text_in(lang)
+        return None, lambda s: s, {}
+    return orgs.organization_info(org), org.text_in(lang), errors.body_names(org, lang)
+
+
+def body_names(request: Request, lang: str) -> dict[str, str]:
+    """The organization's bodies by key, each with its name in `lang` (what a message of
+    the services that names a body by its key shows); none when no dataset is loaded."""
+    return _org_info(request, lang)[2]
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -108,10 +144,12 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         principal = identify(request)
     except Exception:
         principal = None
-    org, dataset_text = _org_info(request, lang)
+    org, dataset_text, bodies = _org_info(request, lang)
     ctx = {
         "lang": lang,
         "dataset_text": dataset_text,
+        # a body a message or a record names by its key shows by its name
+        "body_names": bodies,
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,

@@ -79,7 +79,7 @@ def assign(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             {"assignee_kind": kind, "assignee": key, "title": title, "due_on": due_on}),
             actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
-        message, code = refusal(exc, language(request))
+        message, code = refusal(exc, language(request), org)
         return _page(request, conn, actor, False, status_code=code, org=org, assign=typed,
                      assign_error=message)
     return RedirectResponse("/tasks", status_code=303)
@@ -96,7 +96,7 @@ def update_task(request: Request, task_id: Id, actor: Writer, db: DB, conn: Conn
     try:
         dec.update_task(db, task_id, status, note, revision, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, code = refusal(exc, language(request))
+        message, code = refusal(exc, language(request), org)
         return _page(request, conn, actor, overdue, {"id": task_id, "message": message}, code,
                      org=org)
     return RedirectResponse("/tasks?overdue=true" if overdue else "/tasks", status_code=303)

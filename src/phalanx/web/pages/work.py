@@ -69,7 +69,7 @@ def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
         m = dec.convene(db, dec.MeetingIn(body=body, kind=kind, mode=mode, link=link or None,
                                           place=place, opens_at=when), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, status_code=status, convene=form,
                               convene_error=message)
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
@@ -95,7 +95,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                                               text_en=text_en, text_ru=text_ru,
                                               deadline=when), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, form, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
@@ -150,7 +150,7 @@ def agenda(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, 
     try:
         dec.add_agenda_item(db, session_id, title, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id, status_code=status,
                              agenda_error=message, agenda_title=title)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
@@ -166,7 +166,7 @@ def session_status(request: Request, session_id: Id, actor: Writer, db: DB, conn
     try:
         dec.set_session_status(db, session_id, status, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, code = refusal(exc, language(request))
+        message, code = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id, status_code=code,
                              status_error=message)
     return RedirectResponse(f"/sessions/{session_id}", status_code=303)
@@ -191,7 +191,7 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
         d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
                                               marking=m.marking, **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
                              {**form, "no_text": no_text(exc)}, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
@@ -226,7 +226,7 @@ def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn
     try:
         dec.publish(db, decision_id, actor=actor)
     except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request))
+        message, status = refusal(exc, language(request), org)
         return _decisions_page(request, conn, org, actor,
                                refused={"id": decision_id, "message": message},
                                status_code=status)

@@ -77,6 +77,43 @@ function focusScrollers(root) {
 document.addEventListener("DOMContentLoaded", function () { focusScrollers(document); });
 document.addEventListener("htmx:afterSettle", function (event) { focusScrollers(event.target); });
 
+// A link that stands by itself is what a finger taps on a phone (app.css gives `a.alone`
+// 44 px there): a link in a table's cell (a card's on a phone) or a heading, one laid out
+// as an item of a flex or grid box (an inbox card's title), one that leads its list's
+// item (a list of bodies), one whose paragraph, list item or card value holds nothing but
+// links and separators (the breadcrumbs, "CAP alerts · CAP feeds"). A link inside a sentence keeps the sentence's
+// height (WCAG 2.5.5's inline exception).
+var LINK_SEPARATORS = /^[\s·•|,;:\/→←—–()-]*$/;
+function standsAlone(a) {
+  if (a.closest("table.data td, h1, h2, h3, h4, h5, h6")) {
+    return true;
+  }
+  var parent = a.parentElement;
+  if (/flex|grid/.test(getComputedStyle(parent).display)) {
+    return true;
+  }
+  var item = a.closest("li");
+  if (item && item.textContent.trim().indexOf(a.textContent.trim()) === 0) {
+    return true;  // a link that leads its list's item: "Collective Security Council (CSC)"
+  }
+  var block = a.closest("p, li, dd, dt, figcaption, .cell-value, div");
+  if (!block) {
+    return false;
+  }
+  var rest = block.textContent;
+  block.querySelectorAll("a").forEach(function (other) {
+    rest = rest.replace(other.textContent, "");
+  });
+  return LINK_SEPARATORS.test(rest);
+}
+function markAlone(root) {
+  root.querySelectorAll("main a[href]").forEach(function (a) {
+    a.classList.toggle("alone", standsAlone(a));
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { markAlone(document); });
+document.addEventListener("htmx:afterSettle", function () { markAlone(document); });
+
 // A form (or the chosen option of its select) marked data-confirm asks before it is sent:
 // closing, deciding, what cannot be taken back.
 document.addEventListener("submit", function (event) {
