@@ -149,3 +149,22 @@ def test_an_assigned_key_of_the_organizations_lies_in_no_states_namespace() -> N
     from phalanx.services.registers.common import ASSIGNED
 
     assert all(pycountry.countries.get(alpha_3=p.upper()) is None for p in ASSIGNED.values())
+
+
+def test_a_user_whose_appointment_ended_acts_for_no_one_and_reads_the_public() -> None:
+    from datetime import date
+
+    from phalanx.domain.access.policy import StateAct, acts_for, read_scope, why_not_act
+
+    ended = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ", acts_until=date(2026, 5, 31),
+                      appointed=False)
+    standing = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ",
+                         acts_until=date(2026, 5, 31))
+    assert all(acts_for(standing, "KAZ", act) for act in StateAct if act is not StateAct.REPORT)
+    assert not any(acts_for(ended, "KAZ", act) for act in StateAct)
+    assert why_not_act(ended, "KAZ", StateAct.CRISIS) == (
+        "rep-kaz's appointment to act for KAZ ended on 2026-05-31")
+    scope = read_scope(ended)
+    assert scope.markings == frozenset({Marking.PUBLIC})
+    assert (scope.own_state, scope.participant) == (None, None)
+    assert read_scope(standing).own_state == "KAZ"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -12,12 +13,13 @@ from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import Agency, Role
 from phalanx.domain.languages import LANGUAGES
-from phalanx.services import identity
+from phalanx.services import identity, state_users
 from phalanx.services import tokens as api_tokens
 
 LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
                  "the notifications emailed to them; default: PHALANX_DEFAULT_LANGUAGE.")
 LANGUAGE_CODE = f'{", ".join(LANGUAGES)}, or "default" for PHALANX_DEFAULT_LANGUAGE.'
+TERM_HELP = 'The last day (YYYY-MM-DD) it acts for its state, or "none" for no term.'
 
 users = typer.Typer(no_args_is_help=True, help="User accounts.")
 tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.")
@@ -86,6 +88,25 @@ def language(
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name}: language {code}" + ("" if changed else " (unchanged)"))
+
+
+@users.command("term")
+def term(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    until: Annotated[str, typer.Argument(help=TERM_HELP)],
+) -> None:
+    """Set the last day a state's user (representative, reporter) acts for its state: its
+    appointment's term (audited). From the day after it acts for no one and reads what
+    the public reads."""
+    try:
+        day = None if until == "none" else date.fromisoformat(until)
+    except ValueError:
+        raise fail(f"until: {until!r} is not a date (YYYY-MM-DD) nor \"none\"", 2) from None
+    try:
+        changed = state_users.set_term(database(), name, day, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name}: acts until {until}" + ("" if changed else " (unchanged)"))
 
 
 @users.command("deactivate")

@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.engine import WRITE
+from phalanx.domain.access.policy import STATE_ROLES
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services import state_users
@@ -92,7 +93,7 @@ def principal_of(row: Any, scopes: frozenset[str] | None = None) -> Principal:
     return Principal(
         username=row.username, role=Role(row.role), state=row.state_code,
         agency=Agency(row.agency) if row.agency else None, observer_of=row.observer_of,
-        user_id=row.id, scopes=scopes,
+        user_id=row.id, scopes=scopes, acts_until=row.acts_until,
     )
 
 
@@ -112,6 +113,8 @@ class NewUser:
     # the user's language (their pages after login, the notices emailed to them); None:
     # the setting default_language
     language: str | None = None
+    # a state's user: the last day it acts for its state (its appointment's term)
+    acts_until: date | None = None
     # the development demo accounts (refused in production) keep their documented
     # passwords; every other account's password must pass the strength check
     demo: bool = False
@@ -138,6 +141,8 @@ class NewUser:
             out.append("agency: only reporters are bound to an agency")
         if self.role in (Role.SYSTEM, Role.ANONYMOUS):
             out.append(f"role: {self.role.value!r} is not a user role")
+        if self.acts_until is not None and self.role not in STATE_ROLES:
+            out.append(f"acts_until: a {self.role.value} does not act for a state")
         if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
             out.append(f"email: {self.email!r} is not an address")
         out += language_problems(self.language)
@@ -170,11 +175,13 @@ def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
             password_hash=_hasher.hash(new.password), role=new.role.value, state_code=new.state,
             agency=new.agency.value if new.agency else None, observer_of=new.observer_of,
             email=new.email, language=new.language, active=True, created_at=now(),
+            acts_until=new.acts_until,
         ).returning(t.app_user.c.id)).scalar_one()
         w.audit("user.add", "user", user_id, {
             "username": new.username, "role": new.role.value, "state": new.state,
             "agency": new.agency.value if new.agency else None, "observer_of": new.observer_of,
-            "language": new.language})
+            "language": new.language,
+            "acts_until": new.acts_until.isoformat() if new.acts_until else None})
     return int(user_id)
 
 
@@ -228,25 +235,27 @@ def list_users(conn: Connection) -> list[Principal]:
 
 @dataclass(frozen=True)
 class Account:
-    """A user as the accounts are listed: who they are, whether they may log in, and
-    their language (None: the installation's default_language)."""
+    """A user as the accounts are listed: who they are (as they read and act today:
+    `state_users.acting`), whether they may log in, and their language (None: the
+    installation's default_language)."""
 
     principal: Principal
     language: str | None
     active: bool
 
 
-def _account(row: Any) -> Account:
-    return Account(principal_of(row), row.language, bool(row.active))
+def _account(conn: Connection, row: Any) -> Account:
+    return Account(state_users.acting(conn, principal_of(row)), row.language,
+                   bool(row.active))
 
 
 def accounts(conn: Connection) -> list[Account]:
-    return [_account(r) for r in conn.execute(
+    return [_account(conn, r) for r in conn.execute(
         select(t.app_user).order_by(t.app_user.c.username))]
 
 
 def account(conn: Connection, username: str) -> Account:
-    return _account(user_row(conn, username))
+    return _account(conn, user_row(conn, username))
 
 
 def user_exists(conn: Connection, username: str) -> bool:

@@ -88,6 +88,10 @@ def read_scope(p: Principal) -> ReadScope:
     if p.role in STAFF:
         return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
                          all_participants=True)
+    if p.role in STATE_ROLES and p.state and not p.appointed:
+        # a state's user whose appointment to act for it has ended (setting: the account's
+        # term, `acts_until`) is no longer its representative nor its agency's reporter
+        return ReadScope(markings=frozenset({Marking.PUBLIC}))
     if p.role in STATE_ROLES and p.state and not p.state_is_member:
         # a state that is no member (it never joined, or has left) is none of the member
         # states ORGANIZATION records are for (source: the Charter, membership by admission
@@ -156,17 +160,21 @@ def acts_for(p: Principal, state: str, act: StateAct) -> bool:
     """May `p` do `act` in `state`'s name? Its own state's representative may do all of it;
     a reporter only submit its agency's records; the system (loads, exercises) anything.
     The organization's staff never speak for a state, nor anyone for a state that is not a
-    member (it never joined, or has left)."""
+    member (it never joined, or has left), nor a user whose appointment has ended (its
+    account's term, `acts_until`)."""
     if p.role is Role.SYSTEM:
         return True
-    return p.state == state and p.state_is_member and act in ACTS_BY_ROLE.get(p.role,
-                                                                               frozenset())
+    return (p.state == state and p.state_is_member and p.appointed
+            and act in ACTS_BY_ROLE.get(p.role, frozenset()))
 
 
 def why_not_act(p: Principal, state: str, act: StateAct) -> str | None:
     """Why `p` may not do `act` for `state`, in words (None if it may)."""
     if acts_for(p, state, act):
         return None
+    if p.state == state and not p.appointed:
+        ended = f" on {p.acts_until.isoformat()}" if p.acts_until else ""
+        return f"{p.username}'s appointment to act for {state} ended{ended}"
     if p.state == state and not p.state_is_member:
         return f"{state} is not a member of the organization: no one acts for it here"
     if p.role is Role.REPORTER and p.state == state:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -41,6 +42,11 @@ class Principal:
     # taking part included); False for a state that never joined or has left, whose users
     # read and act as a non-member's (`policy.read_scope`, `policy.acts_for`)
     state_is_member: bool = True
+    # a state's user: the last day of its appointment to act for its state (None: no term),
+    # and whether that appointment stands today; once it has ended the user acts for no
+    # one and reads only what the public reads (`policy.read_scope`, `policy.acts_for`)
+    acts_until: date | None = None
+    appointed: bool = True
 
 
 SYSTEM = Principal("system", Role.SYSTEM)

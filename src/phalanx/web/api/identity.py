@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body
@@ -9,12 +10,17 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.languages import Language
-from phalanx.services import identity
+from phalanx.services import identity, state_users
 from phalanx.services import tokens as api_tokens
 from phalanx.web.auth import Admin, Public, Reader
 from phalanx.web.deps import DB, Conn, Id
 
 router = APIRouter(tags=["identity"])
+
+ACTS_UNTIL = ("A state's user (representative, reporter): the last day it acts for its "
+              "state, its appointment's term; null: no term. From the day after, it acts for "
+              "no one and reads what the public reads.")
+APPOINTED = "Whether the user's appointment to act for its state stands today."
 
 LANGUAGE = ("The user's language: their pages after login and the notifications emailed to "
             "them; null: the installation's default (PHALANX_DEFAULT_LANGUAGE).")
@@ -28,13 +34,15 @@ class PrincipalOut(BaseModel):
     observer_of: str | None
     authenticated: bool
     language: Language | None = Field(default=None, description=LANGUAGE)
+    acts_until: date | None = Field(default=None, description=ACTS_UNTIL)
+    appointed: bool = Field(default=True, description=APPOINTED)
 
 
 def _out(p: Principal, authenticated: bool = True, language: str | None = None
          ) -> PrincipalOut:
     return PrincipalOut(username=p.username, role=p.role, state=p.state, agency=p.agency,
                         observer_of=p.observer_of, authenticated=authenticated,
-                        language=language)
+                        language=language, acts_until=p.acts_until, appointed=p.appointed)
 
 
 def _account_out(a: identity.Account) -> PrincipalOut:
@@ -72,6 +80,14 @@ class UserIn(BaseModel):
     observer_of: str | None = Field(default=None, max_length=200)
     display_name: str = Field(default="", max_length=200)
     language: Language | None = Field(default=None, description=LANGUAGE)
+    acts_until: date | None = Field(default=None, description=ACTS_UNTIL)
+
+
+class UserPatchIn(BaseModel):
+    """What changes of a user: the fields given (a field left out is kept)."""
+
+    language: Language | None = Field(default=None, description=LANGUAGE)
+    acts_until: date | None = Field(default=None, description=ACTS_UNTIL)
 
 
 @router.get("/users", response_model=list[PrincipalOut])
@@ -83,15 +99,24 @@ def list_users(actor: Admin, conn: Conn) -> list[PrincipalOut]:
 def add_user(data: UserIn, actor: Admin, db: DB) -> PrincipalOut:
     identity.add_user(db, identity.NewUser(
         data.username, data.password, data.role, data.state, data.agency, data.observer_of,
-        data.display_name, language=data.language), actor=actor)
-    return _out(Principal(data.username, data.role, data.state, data.agency, data.observer_of),
-                language=data.language)
+        data.display_name, language=data.language, acts_until=data.acts_until), actor=actor)
+    with db.read() as conn:
+        return _account_out(identity.account(conn, data.username))
 
 
 @router.patch("/users/{username}", response_model=PrincipalOut)
-def change_user(username: str, data: LanguageIn, actor: Admin, db: DB) -> PrincipalOut:
-    """Change a user's language (audited)."""
-    identity.set_language(db, username, data.language, actor=actor)
+def change_user(username: str, data: UserPatchIn, actor: Admin, db: DB) -> PrincipalOut:
+    """Change a user's language, or a state's user's term (the last day it acts for its
+    state); each change audited."""
+    given = data.model_fields_set
+    if not given & {"language", "acts_until"}:
+        raise identity.IdentityError("body: nothing to change (language, acts_until)")
+    with db.read() as conn:
+        identity.user_row(conn, username)  # an unknown user: 404 before any change
+    if "acts_until" in given:
+        state_users.set_term(db, username, data.acts_until, actor=actor)
+    if "language" in given:
+        identity.set_language(db, username, data.language, actor=actor)
     with db.read() as conn:
         return _account_out(identity.account(conn, username))
 

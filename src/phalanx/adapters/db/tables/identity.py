@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -36,6 +37,9 @@ app_user = Table(
     Column("language", String(8)),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # a state's user: the last day it acts for its state (the appointment's term); NULL:
+    # no term set
+    Column("acts_until", Date),
 )
 
 api_token = Table(
