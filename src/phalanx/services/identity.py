@@ -11,23 +11,27 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import WRITE
 from phalanx.domain.access.policy import STATE_ROLES
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
+from phalanx.services import login_throttle as throttle
 from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
+from phalanx.services.login_throttle import (  # noqa: F401 - where callers find them
+    MAX_FAILURES_PER_ACCOUNT,
+    MAX_FAILURES_PER_ADDRESS,
+    MAX_FAILURES_PER_USER,
+    Throttled,
+)
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
 _DUMMY_HASH = _hasher.hash("a password nobody has, verified for unknown users")
@@ -39,13 +43,6 @@ MAX_PASSWORD = 1024
 # unguessable" by an online attack (setting, after the checker's own guidance)
 MIN_PASSWORD_SCORE = 3
 SESSION_TTL = timedelta(hours=12)
-THROTTLE_WINDOW = timedelta(minutes=15)
-# failed logins in a window: for one account from one address (a stranger guessing
-# locks out only himself), for one account from anywhere (guessing spread over many
-# addresses), and from one address for any account (settings)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ACCOUNT = 30
-MAX_FAILURES_PER_ADDRESS = 20
 
 
 class IdentityError(ValueError):
@@ -63,10 +60,6 @@ class AuthFailed(Exception):
         super().__init__("unknown user or wrong password")
 
 
-class Throttled(Exception):
-    def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"too many failed logins; try again in {retry_after} s")
 
 
 
@@ -266,52 +259,17 @@ def user_exists(conn: Connection, username: str) -> bool:
 # --- passwords and throttling ------------------------------------------------------------
 
 
-def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
-    """Count one attempt against `key`, atomically, before the password is checked: 0 when
-    the attempt may go on (the limit-th attempt locks the key for the ones after it), else
-    the seconds to wait. The row is created if missing without a race (INSERT ... ON
-    CONFLICT DO NOTHING) and then locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN
-    IMMEDIATE already serializes writers)."""
-    dialect = conn.dialect.name
-    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(t.login_throttle)
-    conn.execute(ins.values(key=key, failures=0, window_start=at)
-                 .on_conflict_do_nothing(index_elements=["key"]))
-    row = conn.execute(select(t.login_throttle).where(t.login_throttle.c.key == key)
-                       .with_for_update()).one()
-    if row.locked_until and aware(row.locked_until) > at:
-        return int((aware(row.locked_until) - at).total_seconds()) + 1
-    if at - aware(row.window_start) > THROTTLE_WINDOW:
-        failures, start = 1, at
-    else:
-        failures, start = row.failures + 1, aware(row.window_start)
-    conn.execute(update(t.login_throttle).where(t.login_throttle.c.key == key).values(
-        failures=failures, window_start=start,
-        locked_until=at + THROTTLE_WINDOW if failures >= limit else None))
-    return 0
-
-
-def _claim_attempt(db: Database, keys: list[str], at: datetime) -> None:
-    """Count the attempt for the account from this address, the account and the address
-    in one short transaction of its own (bookkeeping, not an action: a failed login is
-    audited when it is known)."""
-    limits = (MAX_FAILURES_PER_USER, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_ACCOUNT)
-    with db.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-        waits = [_claim(conn, key, limit, at) for key, limit in zip(keys, limits, strict=True)]
-    if max(waits):
-        raise Throttled(max(waits))
-
-
 def authenticate(db: Database, username: str, password: str, address: str) -> Principal:
     """The user's principal, or AuthFailed / Throttled. Every attempt is counted before the
-    password is checked, so concurrent guesses cannot pass the limit; a success forgets
-    the count of the account from this address and gives the address and the account
-    their attempt back. Failures are audited."""
-    keys = [f"user:{username}@{address}"[:200], f"addr:{address}"[:200],
-            f"user:{username}"[:200]]
+    password is checked, so concurrent guesses cannot pass the limit (`login_throttle`);
+    a success forgets the count of the account from this address, gives the address and
+    the account their attempt back, and makes the address one the account is known at.
+    Failures are audited."""
     at = now()
-    _claim_attempt(db, keys, at)
     with db.read() as conn:
         row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
+        known = row is not None and throttle.known(conn, row.id, address, at)
+    keys = throttle.claim_attempt(db, username, address, at, known=known)
     ok = False
     try:
         ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
@@ -331,14 +289,7 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
         raise AuthFailed()
     principal = principal_of(row)
     with db.write(principal) as w:
-        w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == keys[0]))
-        lt = t.login_throttle.c
-        for key in keys[1:]:
-            w.conn.execute(t.login_throttle.delete().where(  # this attempt was its only one
-                lt.key == key, lt.failures <= 1, lt.locked_until.is_(None)))
-            w.conn.execute(update(t.login_throttle).where(
-                lt.key == key, lt.failures > 1, lt.locked_until.is_(None)).values(
-                    failures=lt.failures - 1))
+        throttle.succeeded(w.conn, keys, row.id, address, at)
         if _hasher.check_needs_rehash(row.password_hash):
             w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id)
                            .values(password_hash=_hasher.hash(password)))

@@ -69,7 +69,13 @@ from phalanx.adapters.db.tables.forces import (
     force_unit,
     unit_consent,
 )
-from phalanx.adapters.db.tables.identity import api_token, app_user, login_throttle, web_session
+from phalanx.adapters.db.tables.identity import (
+    api_token,
+    app_user,
+    known_address,
+    login_throttle,
+    web_session,
+)
 from phalanx.adapters.db.tables.operations import op_batch, op_report, op_total
 from phalanx.adapters.db.tables.org import (
     agreement,
@@ -163,6 +169,7 @@ __all__ = [
     "func",
     "historical_count",
     "joint_exercise",
+    "known_address",
     "login_throttle",
     "meeting",
     "membership_event",

@@ -75,3 +75,13 @@ login_throttle = Table(
     Column("window_start", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True)),
 )
+
+# the addresses an account logged in from, and when last: the lock of an account counted
+# from anywhere spares them (`identity.authenticate`)
+known_address = Table(
+    "known_address",
+    metadata,
+    Column("user_id", Integer, ForeignKey("app_user.id"), primary_key=True),
+    Column("address", String(200), primary_key=True),
+    Column("last_login", DateTime(timezone=True), nullable=False),
+)
