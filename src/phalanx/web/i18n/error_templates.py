@@ -10,7 +10,7 @@ To translate a new message with values: add its template to `TEMPLATES` with `N_
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals
+from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals, staff_refusals
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
@@ -221,6 +221,7 @@ TEMPLATES = (
     N_("lapsed on %(deadline)s UTC: not signed by %(states)s"),
     N_("circulating: %(n)s of %(total)s signed"),
     N_("with reservations: %(reservations)s"),
+    *staff_refusals.USER_TEMPLATES,
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
@@ -249,6 +250,7 @@ TEMPLATES = (
     *forces_refusals.OFFER_TEMPLATES,
     *audit_texts.AUDIT_TEMPLATES,
     *alert_texts.ALERT_TEMPLATES,
+    *staff_refusals.STAFF_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -260,7 +262,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
           "capability": "cap", "session_kind": "session_kind",
           "session_status": "session_status", "new_status": "session_status",
-          "procedure": "procedure", "question": "question", "agency": "agency"}
+          "procedure": "procedure", "question": "question", "agency": "agency",
+          "membership_event": "membership_event", "member_status": "member_status"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body"}
@@ -274,6 +277,7 @@ DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
-FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last"}
+FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
+           "since", "given"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems", "result", "reasons"}
