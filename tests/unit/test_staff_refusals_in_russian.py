@@ -14,14 +14,14 @@ import pytest
 
 from phalanx.domain.organization import EventKind, MembershipStatus
 from phalanx.web.i18n import labeller
-from phalanx.web.i18n.errors import translate, validation_message
+from phalanx.web.i18n.errors import _patterns, translate, validation_message
 from phalanx.web.i18n.staff_refusals import STAFF_MESSAGES, STAFF_TEMPLATES, USER_TEMPLATES
 
 # a Latin word left in a Russian text: codes, keys and values as typed are allowed
 LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|secretariat|agency|state|KIND|"
                         r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
                         r"admin|manage|read|public|example|org|feed|wrong|Nope|"
-                        r"system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de)\b)[A-Za-z]{3,}\b")
+                        r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de)\b)[A-Za-z]{3,}\b")
 
 CASES = [
     # the membership ledger
@@ -117,6 +117,71 @@ CASES = [
     ("unknown register 'nowhere'; one of: feed, red",
      "неизвестный реестр nowhere; допустимые: feed, red"),
     ("ml-2024-01 was adopted on 2024-11-20", "ml-2024-01 уже принят 20.11.2024"),
+    # a register's record its rules refuse
+    ("2026-01-01 is before start 2026-03-01", "01.01.2026 — раньше начальной даты 01.03.2026"),
+    ("KAZ is not a member state on 2026-01-01",
+     "KAZ не является государством-членом на 1 января 2026 г."),
+    ("a participant names its formation", "участник указывает своё формирование"),
+    ("0 is not a strength", "0 — не численность"),
+    ("2026-01-01 is before the exercise began (2026-03-01)",
+     "01.01.2026 — раньше начала учения (01.03.2026)"),
+    ("the model law is not adopted yet: nothing to transpose",
+     "модельный закон ещё не принят: имплементировать нечего"),
+    ("2026-01-01 is before the model law was adopted (2026-03-01)",
+     "01.01.2026 — раньше принятия модельного закона (01.03.2026)"),
+    ("2026-01-01 is before the last recorded change (2026-03-01)",
+     "01.01.2026 — раньше последнего внесённого изменения (01.03.2026)"),
+    ("cannot go from not_started to adopted (allowed: draft, in_progress)",
+     "статус «не начат» не меняется на «принят» (допустимо: проект, в работе)"),
+    ("already adopted", "статус уже «принят»"),
+    ("an adopted national act needs its reference",
+     "для принятого национального акта нужны его реквизиты"),
+    ("-1 is negative", "-1 — отрицательное значение"),
+    ("12 enrolled exceeds the 10 places allocated to KAZ",
+     "зачислено 12 — больше 10 мест, выделенных KAZ"),
+    ("11 graduated exceeds the 10 enrolled from KAZ",
+     "выпущено 11 — больше 10 зачисленных от KAZ"),
+    ("a supply is between two different states",
+     "поставка осуществляется между двумя разными государствами"),
+    ("0 is not a positive quantity", "0 — не положительное количество"),
+    ("5 of 10 already delivered: 6 more would exceed the agreed quantity",
+     "уже поставлено 5 из 10: ещё 6 превысит согласованное количество"),
+    ("2026-01-01 is before the agreement (2026-03-01)",
+     "01.01.2026 — раньше даты соглашения (01.03.2026)"),
+    # crises, drafts, records, forces and operations
+    ("the organization defines no crisis categories",
+     "в организации не определены категории кризисов"),
+    ("unknown category 'nowhere' (known: armed, terror)",
+     "неизвестная категория nowhere (известные: armed, terror)"),
+    ("['XYZ'] are not members on 2026-01-01",
+     "['XYZ'] не являются членами на 1 января 2026 г."),
+    ("unknown states ['XYZ']", "неизвестные государства ['XYZ']"),
+    ("unknown formations ['nowhere'] (the registry has crdf, cms)",
+     "неизвестные формирования ['nowhere'] (в реестре: crdf, cms)"),
+    ("the limited format is not chosen when tabling: a member declares that it stays out "
+     "(position 'not_taking_part') while the draft is open",
+     "ограниченный формат не выбирают при внесении проекта: пока проект открыт, "
+     "государство-член само заявляет, что остаётся в стороне (позиция «не участвует»)"),
+    ("you may not create records owned by state RUS",
+     "вы не можете создавать записи владельца «государство» RUS"),
+    ("unknown state code 'XYZ'", "неизвестный код государства XYZ"),
+    ("a deployment is decided by the Joint Staff or the Secretariat",
+     "развёртывание утверждают Объединённый штаб или Секретариат"),
+    ("the deployment planner is run by the Joint Staff or the Secretariat",
+     "планирование развёртывания запускают Объединённый штаб или Секретариат"),
+    ("force requirements are stated by the Joint Staff or the Secretariat",
+     "потребности в силах определяют Объединённый штаб или Секретариат"),
+    ("the withdrawal is planned by the Joint Staff or the Secretariat",
+     "вывод сил планируют Объединённый штаб или Секретариат"),
+    ("unknown base 'nowhere'", "неизвестная база nowhere"),
+    ("results are reported by the national agencies' reporters",
+     "результаты сообщают докладчики национальных ведомств"),
+    ("a state's representative releases its national reports",
+     "национальные отчёты государства выпускает его представитель"),
+    ("you report for KAZ police, not for KAZ customs",
+     "вы отчитываетесь за KAZ (полиция), а не за KAZ (таможня)"),
+    ("cannot group by ['nowhere'] (by: agency, month)",
+     "нельзя группировать по ['nowhere'] (допустимо: agency, month)"),
     # feeds
     ("XYZ is not a state of the organization", "XYZ — не государство организации"),
     ("the feed https://example.org/cap.xml is already registered",
@@ -179,9 +244,11 @@ def test_each_message_and_template_has_a_case() -> None:
     templates = {t for t in (*STAFF_TEMPLATES, *USER_TEMPLATES) if t not in {
         "password: at most %(n)s characters",
         "agency: a reporter is bound to one agency (--agency KIND)"}}
-    # each template turns some case's English into its Russian
-    met = {t for t in templates for english, _ in CASES
-           if re.search(re.escape(t.split("%(")[0][:20]), english)}
+    # each template is the one some case's English (or a refusal inside it) matches
+    patterns = dict(_patterns())
+    shown = [part for english, _ in CASES
+             for part in (english, english.partition(": ")[2], *english.split("; "))]
+    met = {t for t in templates if any(patterns[t].match(m) for m in shown)}
     assert templates - met == set()
 
 

@@ -189,6 +189,7 @@ TEMPLATES = (
     N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
        "begin with no state's code (or leave the key out: one is assigned)"),
     N_("%(record)s '%(key)s' exists"),
+    *staff_refusals.USER_TEMPLATES,  # (their "unknown state code" first)
     N_("unknown state %(state)s"),
     N_("unknown body %(body)s"),
     N_("%(state)s is not a member"),
@@ -221,7 +222,6 @@ TEMPLATES = (
     N_("lapsed on %(deadline)s UTC: not signed by %(states)s"),
     N_("circulating: %(n)s of %(total)s signed"),
     N_("with reservations: %(reservations)s"),
-    *staff_refusals.USER_TEMPLATES,
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
@@ -263,14 +263,15 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "capability": "cap", "session_kind": "session_kind",
           "session_status": "session_status", "new_status": "session_status",
           "procedure": "procedure", "question": "question", "agency": "agency",
-          "membership_event": "membership_event", "member_status": "member_status"}
+          "membership_event": "membership_event", "member_status": "member_status",
+          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body"}
 BODY_LISTS = {"bodies"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind",
-         "agencies": "agency"}
+         "agencies": "agency", "tr_allowed": "tr"}
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}

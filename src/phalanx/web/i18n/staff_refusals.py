@@ -57,6 +57,20 @@ STAFF_MESSAGES = (
     # exercises
     N_("convene consultations before deciding"),
     N_("the calendar is PUBLIC or ORGANIZATION"),
+    N_("a participant names its formation"),
+    N_("the model law is not adopted yet: nothing to transpose"),
+    N_("an adopted national act needs its reference"),
+    N_("a supply is between two different states"),
+    # crises, forces and operations: what the Joint Staff and the Secretariat alone do
+    N_("the organization defines no crisis categories"),
+    N_("the limited format is not chosen when tabling: a member declares that it stays out "
+       "(position 'not_taking_part') while the draft is open"),
+    N_("a deployment is decided by the Joint Staff or the Secretariat"),
+    N_("the deployment planner is run by the Joint Staff or the Secretariat"),
+    N_("force requirements are stated by the Joint Staff or the Secretariat"),
+    N_("the withdrawal is planned by the Joint Staff or the Secretariat"),
+    N_("results are reported by the national agencies' reporters"),
+    N_("a state's representative releases its national reports"),
     # feeds
     N_("a feed is an http:// or https:// URL"),
     # users and tokens
@@ -95,6 +109,32 @@ STAFF_TEMPLATES = (
     N_("unknown institution %(value)s (institutions: %(values)s)"),
     N_("unknown register %(value)s; one of: %(values)s"),
     N_("%(law)s was adopted on %(day)s"),
+    # a register's record its rules refuse (`domain/registers`)
+    N_("%(state)s is not a member state on %(date)s"),
+    N_("%(value)s is not a strength"),
+    N_("%(day)s is before the exercise began (%(start)s)"),
+    N_("%(day)s is before the model law was adopted (%(start)s)"),
+    N_("%(day)s is before the last recorded change (%(start)s)"),
+    N_("cannot go from %(tr_from)s to %(tr_to)s (allowed: %(tr_allowed)s)"),
+    N_("already %(tr_from)s"),
+    N_("%(value)s is negative"),
+    N_("%(n)s enrolled exceeds the %(total)s places allocated to %(state)s"),
+    N_("%(n)s graduated exceeds the %(total)s enrolled from %(state)s"),
+    N_("%(value)s is not a positive quantity"),
+    N_("%(n)s of %(total)s already delivered: %(more)s more would exceed the agreed "
+       "quantity"),
+    N_("%(day)s is before the agreement (%(start)s)"),
+    # (after the three above, which it would take)
+    N_("%(end)s is before %(field)s %(start)s"),
+    # crises, drafts, records, forces and operations
+    N_("unknown category %(value)s (known: %(values)s)"),
+    N_("%(values)s are not members on %(date)s"),
+    N_("unknown states %(values)s"),
+    N_("unknown formations %(values)s (the registry has %(registry)s)"),
+    N_("you may not create records owned by %(owner_kind)s %(owner)s"),
+    N_("unknown base %(node)s"),
+    N_("you report for %(state)s %(agency)s, not for %(other)s %(other_agency)s"),
+    N_("cannot group by %(values)s (by: %(groups)s)"),
     # feeds
     N_("%(value)s is not a state of the organization"),
     N_("the feed %(url)s is already registered"),
@@ -105,6 +145,8 @@ STAFF_TEMPLATES = (
 # users and tokens: each begins with its field, so they are matched before the templates
 # of an upload's rows ("%(value)s is not one of %(units)s" would take "language: ...")
 USER_TEMPLATES = (
+    # (before "unknown state %(state)s", which would take it)
+    N_("unknown state code %(state)s"),
     N_("scopes: %(scopes)s are beyond what a %(role)s may do (allowed: %(allowed_scopes)s)"),
     N_("username: %(username)s is taken"),
     N_("username %(username)s: 2-64 characters a-z 0-9 . _ -, starting with a letter or "
