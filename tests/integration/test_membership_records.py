@@ -374,3 +374,24 @@ def test_an_admission_binds_by_the_treaty_and_leaving_ends_it(org_db: Database) 
     assert "KAZ" in rules.parties_bound(treaty, date(2027, 6, 30))
     assert "KAZ" not in rules.parties_bound(treaty, date(2027, 7, 1))
     assert rules.check(o) == []
+
+
+def test_the_ledgers_refusals_read_in_russian(api) -> None:
+    """A Russian reader of the API meets the ledger's refusals in Russian (the English
+    stays for a client that asks for it)."""
+    c, sec, rep = api
+    ru = {"Accept-Language": "ru"}
+    event = {"state": "KGZ", "kind": "notice_of_withdrawal", "on": "2027-01-10"}
+    refused = c.post("/api/v1/membership/events", json=event, headers={**rep, **ru})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "события членства вносит только Секретариат"
+    english = c.post("/api/v1/membership/events", json=event,
+                     headers={**rep, "Accept-Language": "en"})
+    assert english.json()["detail"] == "only the Secretariat records membership events"
+    alone = c.post("/api/v1/membership/events", headers={**sec, **ru},
+                   json={"state": "SRB", "kind": "admission", "on": "2030-01-01"})
+    assert alone.status_code == 422
+    assert alone.json()["detail"].startswith("kind: SRB, 01.01.2030: «приём» решает Совет")
+    over = c.put("/api/v1/contributions/TJK/2025", headers={**sec, **ru},
+                 json={"assessed": 1, "paid": 2, "paid_on": "2025-12-01"})
+    assert over.status_code == 422 and "уплачено больше начисленного" in over.json()["detail"]

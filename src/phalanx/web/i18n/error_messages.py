@@ -8,7 +8,7 @@ write its Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals
+from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals, staff_refusals
 
 # the titles of the error statuses
 TITLES = {
@@ -96,4 +96,5 @@ MESSAGES = (
     *forces_refusals.FORCES_MESSAGES,
     *audit_texts.AUDIT_MESSAGES,
     *alert_texts.ALERT_MESSAGES,
+    *staff_refusals.STAFF_MESSAGES,
 )

@@ -10,7 +10,7 @@ To translate a new message with values: add its template to `TEMPLATES` with `N_
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals
+from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals, staff_refusals
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
@@ -189,6 +189,7 @@ TEMPLATES = (
     N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
        "begin with no state's code (or leave the key out: one is assigned)"),
     N_("%(record)s '%(key)s' exists"),
+    *staff_refusals.USER_TEMPLATES,  # (their "unknown state code" first)
     N_("unknown state %(state)s"),
     N_("unknown body %(body)s"),
     N_("%(state)s is not a member"),
@@ -249,6 +250,7 @@ TEMPLATES = (
     *forces_refusals.OFFER_TEMPLATES,
     *audit_texts.AUDIT_TEMPLATES,
     *alert_texts.ALERT_TEMPLATES,
+    *staff_refusals.STAFF_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -260,20 +262,23 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "amendment_status": "amendment_status", "written": "written", "standing": "standing",
           "capability": "cap", "session_kind": "session_kind",
           "session_status": "session_status", "new_status": "session_status",
-          "procedure": "procedure", "question": "question", "agency": "agency"}
+          "procedure": "procedure", "question": "question", "agency": "agency",
+          "membership_event": "membership_event", "member_status": "member_status",
+          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body"}
 BODY_LISTS = {"bodies"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind",
-         "agencies": "agency"}
+         "agencies": "agency", "tr_allowed": "tr"}
 
 # placeholders holding an ISO date, or a date and time, shown in the language's words
 DATES = {"date", "reported"}
 MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
-FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last"}
+FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
+           "since", "given"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems", "result", "reasons"}

@@ -193,7 +193,12 @@ def validation_message(error: dict[str, Any], lang: str) -> str:
     """What is wrong with one field of a request, in `lang`."""
     english = VALIDATION.get(str(error.get("type", "")))
     if english is None:
-        return translate(str(error.get("msg", "")), lang)
+        # a model's own check ("Value error, a feed is an http:// or https:// URL") says
+        # what is wrong in its message: that message, where it is translated
+        msg = str(error.get("msg", ""))
+        own = msg.removeprefix("Value error, ") if error.get("type") == "value_error" else msg
+        shown = translate(own, lang)
+        return msg if shown == own else shown
     return str(translations(lang).gettext(english))
 
 

@@ -146,6 +146,18 @@ LABELS: dict[str, dict[str, str]] = {
         'signatory': L_('member_status', 'signatory'),
         'suspended': L_('member_status', 'participation suspended'),
     },
+    'membership_event': {  # a membership event by its kind (`EventKind`)
+        'expel': L_('membership_event', 'expulsion'),
+        'join': L_('membership_event', 'admission'),
+        'notice': L_('membership_event', 'notice of withdrawal'),
+        'resume': L_('membership_event', 'lifting of suspension'),
+        'settle': L_('membership_event', 'obligations settled'),
+        'sign': L_('membership_event', 'signature'),
+        'stand_aside': L_('membership_event', 'not taking part'),
+        'suspend': L_('membership_event', 'suspension'),
+        'take_part': L_('membership_event', 'taking part again'),
+        'withdraw': L_('membership_event', 'withdrawal'),
+    },
     'metric': {
         'ammunition': L_('metric', 'ammunition (rounds)'),
         'criminal_cases': L_('metric', 'criminal cases'),

@@ -122,8 +122,11 @@ def military_technical(request: Request, actor: Reader, conn: Conn, org: Org) ->
 
 @router.post("/mtc/deliveries")
 def delivery(actor: Writer, db: DB, supply: Annotated[str, Form(max_length=64)],
-             quantity: Annotated[int, Form(ge=-2_147_483_647, le=2_147_483_647)],
-             value: Annotated[float, Form()], on: Annotated[date, Form()]) -> RedirectResponse:
+             quantity: Annotated[int, Form(gt=0, le=10_000_000)],
+             value: Annotated[float, Form(ge=0, le=1e9)],
+             on: Annotated[date, Form()]) -> RedirectResponse:
+    # (the bounds of `DeliveryIn`: a form outside them is refused as a bad field, not as
+    # the service model's own error, which no handler answers)
     mtc.add_delivery(db, supply, mtc.DeliveryIn(quantity=quantity, value=value, on=on),
                      actor=actor)
     return RedirectResponse(f"/mtc#supply-{supply}", status_code=303)

@@ -1,0 +1,303 @@
+"""The refusals the organization's staff meet read in Russian on a Russian page and in
+the API's problem details asked for in Russian: the membership ledger (recording,
+proposing, confirming membership events, the contributions ledger), the actions kept to
+the Secretariat and the Joint Staff, exercises and registers, CAP feeds, users and API
+tokens. Each message is written here as the services write it; values named by a label
+(a membership event, a status, a role) show by their labels, dates in the language's
+order or words, codes and keys as they are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from phalanx.domain.organization import EventKind, MembershipStatus
+from phalanx.web.i18n import labeller
+from phalanx.web.i18n.errors import _patterns, translate, validation_message
+from phalanx.web.i18n.staff_refusals import STAFF_MESSAGES, STAFF_TEMPLATES, USER_TEMPLATES
+
+# a Latin word left in a Russian text: codes, keys and values as typed are allowed
+LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|secretariat|agency|state|KIND|"
+                        r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
+                        r"admin|manage|read|public|example|org|feed|wrong|Nope|"
+                        r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de)\b)[A-Za-z]{3,}\b")
+
+CASES = [
+    # the membership ledger
+    ("only the Secretariat records membership events",
+     "события членства вносит только Секретариат"),
+    ("only the Secretariat confirms membership events",
+     "события членства подтверждает только Секретариат"),
+    ("only the Secretariat keeps the contributions ledger",
+     "учёт взносов ведёт только Секретариат"),
+    ("this organization's rules do not provide for expulsion",
+     "правила этой организации не предусматривают исключения"),
+    ("a decision taken in an exercise changes no membership",
+     "решение, принятое в ходе учения, не меняет членства"),
+    ("the contributions ledger and the arrears are read by the members and the "
+     "Organization's staff", "учёт взносов и задолженности доступен государствам-членам и "
+     "сотрудникам Организации"),
+    ("paid more than assessed", "уплачено больше начисленного"),
+    ("paid before the year it is for", "уплачено раньше года, за который начислен взнос"),
+    ("a decision taken in an exercise appoints nobody",
+     "решение, принятое в ходе учения, никого не назначает"),
+    ("name the person appointed", "укажите, кто назначается"),
+    ("KAZ on 2026-03-01: a suspend is decided by the Council: adopt a decision on the "
+     "question, which proposes the event for confirmation",
+     "KAZ, 01.03.2026: «приостановление участия» решает Совет: примите "
+     "решение по этому вопросу, и оно "
+     "предложит событие к подтверждению"),
+    ("KAZ on 2026-03-01: a withdrawal takes a written notice at least 6 months ahead: "
+     "record the notice; the state leaves once the period has ended and its obligations "
+     "are settled", "KAZ, 01.03.2026: о выходе письменно уведомляют "
+     "не менее чем за 6 мес.: внесите "
+     "уведомление; государство выходит по истечении этого срока и после урегулирования "
+     "своих обязательств"),
+    ("ARM on 2026-09-01: ARM's obligations are not settled by 2026-09-01 (notice of "
+     "2026-01-10): the state withdraws after settling them",
+     "ARM, 01.09.2026: обязательства ARM не урегулированы к 01.09.2026 "
+     "(уведомление от 10.01.2026): "
+     "государство выходит после их урегулирования"),
+    ("KAZ on 2026-03-01: overlapping membership: already a member since 1994-04-20",
+     "KAZ, 01.03.2026: членство пересекается: государство уже член с 20.04.1994"),
+    ("KAZ on 2026-03-01: already a member since 1994-04-20",
+     "KAZ, 01.03.2026: уже в статусе «член» с 20.04.1994"),
+    ("XYZ on 2026-03-01: cannot resume: not a member or signatory at that date",
+     "XYZ, 01.03.2026: событие «возобновление участия» невозможно: "
+     "на эту дату государство не член и не "
+     "подписант"),
+    ("KAZ on 2026-03-01: cannot resume while member (since 1994-04-20)",
+     "KAZ, 01.03.2026: событие «возобновление участия» невозможно в статусе «член» (с 20.04.1994)"),
+    ("ARM on 2026-03-01: withdrawal on 2026-03-01 before the notice period ends "
+     "(2026-07-10, notice of 2026-01-10)",
+     "ARM, 01.03.2026: выход 01.03.2026 — до истечения срока "
+     "уведомления (10.07.2026, уведомление от "
+     "10.01.2026)"),
+    ("ARM on 2026-03-01: withdrawal on 2026-03-01 before the obligations are settled "
+     "(notice of 2025-01-10)", "ARM, 01.03.2026: выход 01.03.2026 — до урегулирования обязательств "
+     "(уведомление от 10.01.2025)"),
+    ("ARM on 2026-03-01: a notice of withdrawal needs a member",
+     "ARM, 01.03.2026: уведомить о выходе может только государство-член"),
+    ("ARM on 2026-03-01: obligations settled without a notice of withdrawal before it",
+     "ARM, 01.03.2026: обязательства урегулированы, но уведомления о выходе перед этим не было"),
+    ("not a membership question: 'budget'", "это не вопрос членства: budget"),
+    ("membership record 7 is confirmed, not proposed",
+     "запись о членстве 7 уже подтверждена, а не предложена"),
+    # the Secretariat's and the Joint Staff's own actions
+    ("only the Secretariat and the Joint Staff may table a draft",
+     "вносить проект могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff may set the agenda",
+     "определять повестку дня могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff convene consultations",
+     "созывать консультации могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff plan joint exercises",
+     "совместные учения планируют только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff change a record's key",
+     "ключ записи меняют только Секретариат и Объединённый штаб"),
+    # exercises and registers
+    ("convene consultations before deciding",
+     "прежде чем принимать решение, созовите консультации"),
+    ("the calendar is PUBLIC or ORGANIZATION",
+     "гриф календаря — «ОТКРЫТО» или «ДЛЯ ОРГАНИЗАЦИИ»"),
+    ("unknown scenario 'nowhere' (scenarios: blue-shield, yellow)",
+     "неизвестный сценарий nowhere (сценарии: blue-shield, yellow)"),
+    ("'nowhere' is neither a body, a state nor 'secretariat'",
+     "nowhere — не орган, не государство и не Секретариат (secretariat)"),
+    ("only the finding's owner (KAZ) or the Secretariat closes it",
+     "замечание закрывает только его владелец (KAZ) или Секретариат"),
+    ("unknown partner organization 'nowhere'", "неизвестная организация-партнёр nowhere"),
+    ("unknown commission 'nowhere' (commissions: defence, red)",
+     "неизвестная комиссия nowhere (комиссии: defence, red)"),
+    ("unknown commission 'nowhere'", "неизвестная комиссия nowhere"),
+    ("unknown category 'nowhere' (categories: arms, cms)",
+     "неизвестная категория nowhere (категории: arms, cms)"),
+    ("unknown institution 'nowhere' (institutions: kaz, red)",
+     "неизвестное учебное заведение nowhere (учебные заведения: kaz, red)"),
+    ("unknown register 'nowhere'; one of: feed, red",
+     "неизвестный реестр nowhere; допустимые: feed, red"),
+    ("ml-2024-01 was adopted on 2024-11-20", "ml-2024-01 уже принят 20.11.2024"),
+    # a register's record its rules refuse
+    ("2026-01-01 is before start 2026-03-01", "01.01.2026 — раньше начальной даты 01.03.2026"),
+    ("KAZ is not a member state on 2026-01-01",
+     "KAZ не является государством-членом на 1 января 2026 г."),
+    ("a participant names its formation", "участник указывает своё формирование"),
+    ("0 is not a strength", "0 — не численность"),
+    ("2026-01-01 is before the exercise began (2026-03-01)",
+     "01.01.2026 — раньше начала учения (01.03.2026)"),
+    ("the model law is not adopted yet: nothing to transpose",
+     "модельный закон ещё не принят: имплементировать нечего"),
+    ("2026-01-01 is before the model law was adopted (2026-03-01)",
+     "01.01.2026 — раньше принятия модельного закона (01.03.2026)"),
+    ("2026-01-01 is before the last recorded change (2026-03-01)",
+     "01.01.2026 — раньше последнего внесённого изменения (01.03.2026)"),
+    ("cannot go from not_started to adopted (allowed: draft, in_progress)",
+     "статус «не начат» не меняется на «принят» (допустимо: проект, в работе)"),
+    ("already adopted", "статус уже «принят»"),
+    ("an adopted national act needs its reference",
+     "для принятого национального акта нужны его реквизиты"),
+    ("-1 is negative", "-1 — отрицательное значение"),
+    ("12 enrolled exceeds the 10 places allocated to KAZ",
+     "зачислено 12 — больше 10 мест, выделенных KAZ"),
+    ("11 graduated exceeds the 10 enrolled from KAZ",
+     "выпущено 11 — больше 10 зачисленных от KAZ"),
+    ("a supply is between two different states",
+     "поставка осуществляется между двумя разными государствами"),
+    ("0 is not a positive quantity", "0 — не положительное количество"),
+    ("5 of 10 already delivered: 6 more would exceed the agreed quantity",
+     "уже поставлено 5 из 10: ещё 6 превысит согласованное количество"),
+    ("2026-01-01 is before the agreement (2026-03-01)",
+     "01.01.2026 — раньше даты соглашения (01.03.2026)"),
+    # crises, drafts, records, forces and operations
+    ("the organization defines no crisis categories",
+     "в организации не определены категории кризисов"),
+    ("unknown category 'nowhere' (known: armed, terror)",
+     "неизвестная категория nowhere (известные: armed, terror)"),
+    ("['XYZ'] are not members on 2026-01-01",
+     "['XYZ'] не являются членами на 1 января 2026 г."),
+    ("unknown states ['XYZ']", "неизвестные государства ['XYZ']"),
+    ("unknown formations ['nowhere'] (the registry has crdf, cms)",
+     "неизвестные формирования ['nowhere'] (в реестре: crdf, cms)"),
+    ("the limited format is not chosen when tabling: a member declares that it stays out "
+     "(position 'not_taking_part') while the draft is open",
+     "ограниченный формат не выбирают при внесении проекта: пока проект открыт, "
+     "государство-член само заявляет, что остаётся в стороне (позиция «не участвует»)"),
+    ("you may not create records owned by state RUS",
+     "вы не можете создавать записи владельца «государство» RUS"),
+    ("unknown state code 'XYZ'", "неизвестный код государства XYZ"),
+    ("a deployment is decided by the Joint Staff or the Secretariat",
+     "развёртывание утверждают Объединённый штаб или Секретариат"),
+    ("the deployment planner is run by the Joint Staff or the Secretariat",
+     "планирование развёртывания запускают Объединённый штаб или Секретариат"),
+    ("force requirements are stated by the Joint Staff or the Secretariat",
+     "потребности в силах определяют Объединённый штаб или Секретариат"),
+    ("the withdrawal is planned by the Joint Staff or the Secretariat",
+     "вывод сил планируют Объединённый штаб или Секретариат"),
+    ("unknown base 'nowhere'", "неизвестная база nowhere"),
+    ("results are reported by the national agencies' reporters",
+     "результаты сообщают докладчики национальных ведомств"),
+    ("a state's representative releases its national reports",
+     "национальные отчёты государства выпускает его представитель"),
+    ("you report for KAZ police, not for KAZ customs",
+     "вы отчитываетесь за KAZ (полиция), а не за KAZ (таможня)"),
+    ("cannot group by ['nowhere'] (by: agency, month)",
+     "нельзя группировать по ['nowhere'] (допустимо: agency, month)"),
+    # feeds
+    ("XYZ is not a state of the organization", "XYZ — не государство организации"),
+    ("the feed https://example.org/cap.xml is already registered",
+     "канал https://example.org/cap.xml уже зарегистрирован"),
+    ("one of Extreme, Severe", "одно из значений: Extreme, Severe"),
+    ("['Nope'] are not CAP categories", "['Nope'] — не категории CAP"),
+    # users and tokens
+    ("expires: between 1 and 730 days", "срок действия: от 1 до 730 дней"),
+    ("scopes: ['admin'] are beyond what a planner may do (allowed: ['manage', 'read'])",
+     "права доступа: ['admin'] выходят за пределы полномочий роли «планировщик» "
+     "(допустимы: ['manage', 'read'])"),
+    ("username: 'bob' is taken", "имя пользователя bob занято"),
+    ("username 'B o b': 2-64 characters a-z 0-9 . _ -, starting with a letter or digit",
+     "имя пользователя B o b: от 2 до 64 символов a-z 0-9 . _ -, первый — буква или "
+     "цифра"),
+    ("password: at least 12 characters", "пароль: не короче 12 символов"),
+    ('password: Repeats like "aaa" are easy to guess. Add another word or two.',
+     "пароль слишком легко подобрать: выберите более длинный, из нескольких редких слов"),
+    ("state: unknown state code 'XYZ'", "государство: неизвестный код государства XYZ"),
+    ("state: a reporter acts for a state (--state CODE)",
+     "государство: роль «докладчик» действует от имени государства (--state КОД)"),
+    ("state: a planner does not act for a state",
+     "государство: роль «планировщик» не действует от имени государства"),
+    ("agency: only reporters are bound to an agency",
+     "ведомство: за ведомством закрепляются только докладчики"),
+    ("state: XYZ is not a member of the organization on 2026-12-04; a non-member "
+     "state's users are observers", "государство: XYZ не является членом организации на "
+     "4 декабря 2026 г.; пользователи государства, не являющегося членом, — наблюдатели"),
+    ("role: 'system' is not a user role", "роль: system не является ролью пользователя"),
+    ("email: 'bob' is not an address", "электронная почта: bob — не адрес"),
+    ("language: 'de' is not one of en, ru", "язык: de — не один из en, ru"),
+    ("user 'bob' is deactivated", "пользователь bob отключён"),
+    # several problems of one new user, each translated
+    ("password: at least 12 characters; email: 'bob' is not an address",
+     "пароль: не короче 12 символов; электронная почта: bob — не адрес"),
+]
+
+
+@pytest.mark.parametrize(("english", "russian"), CASES)
+def test_a_staff_refusal_reads_in_russian(english: str, russian: str) -> None:
+    shown = translate(english, "ru", labelled=True)
+    assert shown == russian
+    assert not LATIN_WORD.search(shown), shown
+
+
+@pytest.mark.parametrize(("english", "russian"), CASES[:3])
+def test_the_api_in_russian_translates_them_too(english: str, russian: str) -> None:
+    assert translate(english, "ru") == russian
+
+
+def test_each_message_and_template_has_a_case() -> None:
+    """Every message and template of the module is met by a case above or is one of
+    the Secretariat's and the Joint Staff's actions (one shape, checked below)."""
+    staff_acts = [m for m in STAFF_MESSAGES
+                  if m.startswith("only the Secretariat and the Joint Staff ")]
+    for message in STAFF_MESSAGES:
+        shown = translate(message, "ru", labelled=True)
+        assert shown != message and not LATIN_WORD.search(shown), message
+    assert all("Секретариат и Объединённый штаб" in translate(m, "ru") for m in staff_acts)
+    templates = {t for t in (*STAFF_TEMPLATES, *USER_TEMPLATES) if t not in {
+        "password: at most %(n)s characters",
+        "agency: a reporter is bound to one agency (--agency KIND)"}}
+    # each template is the one some case's English (or a refusal inside it) matches
+    patterns = dict(_patterns())
+    shown = [part for english, _ in CASES
+             for part in (english, english.partition(": ")[2], *english.split("; "))]
+    met = {t for t in templates if any(patterns[t].match(m) for m in shown)}
+    assert templates - met == set()
+
+
+def test_every_membership_event_and_status_has_a_russian_label() -> None:
+    ru = labeller("ru")
+    for kind in EventKind:
+        assert re.search("[а-я]", ru("membership_event", kind.value)), kind
+    for status in MembershipStatus:
+        assert re.search("[а-я]", ru("member_status", status.value)), status
+
+
+def test_a_forms_own_check_reads_in_russian() -> None:
+    error = {"type": "value_error", "msg": "Value error, a feed is an http:// or https:// URL"}
+    assert validation_message(error, "ru") == "адрес канала начинается с http:// или https://"
+    assert validation_message(error, "en") == error["msg"]  # the API's English as it was
+    unknown = {"type": "value_error", "msg": "Value error, something else"}
+    assert validation_message(unknown, "ru") == unknown["msg"]
+
+
+def test_the_api_keeps_the_services_english() -> None:
+    message = "only the Secretariat records membership events"
+    assert translate(message, "en") == message
+
+
+@pytest.mark.parametrize("kind", list(EventKind))
+def test_every_refusal_of_the_membership_rules_reads_in_russian(kind: EventKind) -> None:
+    """What the rules of membership say of an event, for every kind of event and every
+    status a state may be in, as the ledger shows it (named by state and day)."""
+    from datetime import date
+
+    from phalanx.domain.membership import _refusal
+
+    for status in (None, *MembershipStatus):
+        english = f"KAZ on 2026-03-01: {_refusal(status, kind, date(1994, 4, 20))}"
+        shown = translate(english, "ru", labelled=True)
+        assert shown.startswith("KAZ, 01.03.2026: "), shown
+        assert not LATIN_WORD.search(shown), shown
+
+
+def test_a_new_users_problems_read_in_russian() -> None:
+    """Every problem of an account refused whole, as the services list them."""
+    from phalanx.domain.access.principal import Agency, Role
+    from phalanx.services.identity import NewUser
+
+    wrong = [NewUser("B o b", "short", Role.REPORTER, email="bob", language="de"),
+             NewUser("bob", "x" * 70, Role.PLANNER, state="KAZ", agency=Agency.POLICE),
+             NewUser("bob", "correct horse battery staple", Role.SYSTEM)]
+    for user in wrong:
+        problems = user.problems()
+        assert problems
+        shown = translate("; ".join(problems), "ru", labelled=True)
+        assert not LATIN_WORD.search(shown.replace("B o b", "")), shown
