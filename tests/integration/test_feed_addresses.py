@@ -236,3 +236,73 @@ def test_a_body_past_the_limit_is_refused(site: Site) -> None:
 ])
 def test_which_addresses_are_public(address: str, why: str | None) -> None:
     assert g.why_refused(ipaddress.ip_address(address)) == why
+
+
+def _certificate(folder: Any, name: str) -> tuple[str, str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now.replace(year=now.year + 1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_over_tls_the_server_name_is_the_urls_host_and_its_certificate_is_checked(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Connected to the checked address, TLS still names the URL's host (SNI) and
+    verifies the certificate for it: a name the certificate is not for is refused."""
+    import ssl
+
+    cert, key = _certificate(tmp_path, "alerts.test")
+    names: list[str | None] = []
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    served.sni_callback = lambda _s, name, _c: names.append(name)  # type: ignore[assignment]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "8")
+            self.end_headers()
+            self.wfile.write(b"<alert/>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, 0), Handler)
+    server.socket = served.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    real = socket.getaddrinfo
+
+    def lookup(host: str, p: Any, *args: Any, **kw: Any) -> Any:
+        if host.endswith(".test"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (HOST, p))]
+        return real(host, p, *args, **kw)
+
+    trusted = ssl.create_default_context
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setattr(g.ssl, "create_default_context", lambda: trusted(cafile=cert))
+    policy = g.Policy(networks=g.networks(HOST), ports=frozenset({port}))
+    try:
+        assert g.fetch(f"https://alerts.test:{port}/a.xml", {}, policy).body == b"<alert/>"
+        assert names == ["alerts.test"]
+        with pytest.raises(OSError, match="certificate verify failed"):
+            g.fetch(f"https://other.test:{port}/a.xml", {}, policy)
+    finally:
+        server.shutdown()
+        server.server_close()
