@@ -100,7 +100,7 @@ def test_an_index_linking_to_internal_addresses_has_each_refused_with_its_reason
         "http://10.1.2.3/alerts/a.xml": "10.1.2.3 is a private network's address",
         "http://169.254.169.254/latest/meta-data/": "169.254.169.254 is a link-local address",
         "http://[::1]/alerts/a.xml": "::1 is a loopback address",
-        "http://[::ffff:10.0.0.7]/a.xml": "::ffff:a00:7 is a private network's address",
+        "http://[::ffff:10.0.0.7]/a.xml": "::ffff:a00:7 (IPv4 10.0.0.7) is a private network",
         "http://localhost/alerts/a.xml": "localhost resolves to",
         f"{site.base}/alerts/moved.xml": "(redirected to http://169.254.169.254/latest/"
                                          "meta-data/): 169.254.169.254 is a link-local",
@@ -201,7 +201,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused(
                 (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::ffff:127.0.0.1", port, 0, 0))]
 
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
-    with pytest.raises(g.Refused, match=r"::ffff:7f00:1 is a loopback address"):
+    with pytest.raises(g.Refused, match=r"::ffff:7f00:1 \(IPv4 127\.0\.0\.1\) is a loopback"):
         g.fetch("https://mixed.example/feed.atom", {})
 
 

@@ -110,7 +110,8 @@ def check_address(address: Address, policy: Policy) -> None:
              and address.ipv4_mapped is not None else address)
     why = why_refused(address)
     if why and not any(plain.version == n.version and plain in n for n in policy.networks):
-        raise Refused(f"{address} is {why}, which feeds may not reach (networks allowed "
+        shown = address if plain == address else f"{address} (IPv4 {plain})"
+        raise Refused(f"{shown} is {why}, which feeds may not reach (networks allowed "
                       f"anyway are set by {SETTING_NETWORKS})")
 
 
