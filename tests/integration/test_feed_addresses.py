@@ -306,3 +306,45 @@ def test_over_tls_the_server_name_is_the_urls_host_and_its_certificate_is_checke
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("drip", ["headers", "body"])
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_fetchs_deadline(
+        drip: str) -> None:
+    """Each byte comes within the read timeout; the whole fetch still ends at its
+    deadline, and what was read by then is no answer."""
+    import time
+
+    listener = socket.create_server((HOST, 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            head = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nX-Slow: " + b"y" * 100
+            if drip == "body":
+                conn.sendall(head + b"\r\n\r\n")
+                head = b"x" * 100000
+            for byte in head:
+                if stop.wait(0.05):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    policy = g.Policy(networks=g.networks(HOST), ports=frozenset({port}), timeout_s=1.0,
+                      deadline_s=1.5)
+    began = time.monotonic()
+    try:
+        with pytest.raises(OSError, match=r"not read within 1\.5 seconds"):
+            g.fetch(f"http://{HOST}:{port}/feed.atom", {}, policy)
+        assert 1.4 < time.monotonic() - began < 4
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()

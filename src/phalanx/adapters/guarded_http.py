@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,7 +58,7 @@ class Policy:
     ports: frozenset[int] = field(default_factory=frozenset)
     max_bytes: int = 4 * 1024 * 1024
     timeout_s: float = 20.0  # each connection, send and read
-    deadline_s: float = 60.0  # the whole fetch, redirects included, checked between reads
+    deadline_s: float = 60.0  # the whole fetch, redirects included
 
 
 def networks(text: str | Iterable[str]) -> tuple[Network, ...]:
@@ -146,8 +148,44 @@ def _literal(host: str) -> bool:
     return True
 
 
+class _Deadline:
+    """Cuts a request's connection off when the fetch's time is up: a peer sending a byte
+    at a time keeps each read within its timeout, never the whole within this."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+        self.expired = False
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._fd = sock.fileno()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._fd = None
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        self.forget()
+
+    def _expire(self) -> None:
+        with self._lock:  # the socket is open while watched: closing forgets it first
+            self.expired = True
+            if self._fd is None:
+                return
+            try:
+                with socket.socket(fileno=os.dup(self._fd)) as same:
+                    same.shutdown(socket.SHUT_RDWR)  # the connection, TLS or not
+            except OSError:
+                pass
+
+
 def _connection(scheme: str, host: str, port: int, address: Address,
-                timeout: float) -> http.client.HTTPConnection:
+                timeout: float, deadline: _Deadline) -> http.client.HTTPConnection:
     """A connection to `host` (Host header, TLS server name) made to `address` only."""
     conn: http.client.HTTPConnection
     if scheme == "https":
@@ -157,7 +195,9 @@ def _connection(scheme: str, host: str, port: int, address: Address,
         conn = http.client.HTTPConnection(host, port, timeout=timeout)
 
     def pinned(_where: tuple[str, int], t: float, *_source: object) -> socket.socket:
-        return socket.create_connection((str(address), port), t)
+        sock = socket.create_connection((str(address), port), t)
+        deadline.watch(sock)
+        return sock
 
     conn._create_connection = pinned  # type: ignore[attr-defined]
     return conn
@@ -204,7 +244,13 @@ def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fet
                       f"{SETTING_PORTS})")
     addresses = resolve(host, port, policy)
     left = policy.deadline_s - (time.monotonic() - start)
-    conn = _connect(scheme, host, port, addresses, min(policy.timeout_s, max(left, 0.1)))
+    deadline = _Deadline(left)
+    try:
+        conn = _connect(scheme, host, port, addresses, min(policy.timeout_s, max(left, 0.1)),
+                        deadline)
+    except OSError:
+        deadline.stop()
+        raise
     try:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         conn.request("GET", target, headers={"User-Agent": "phalanx-cap-intake",
@@ -220,24 +266,34 @@ def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fet
         if not 200 <= r.status < 300:
             raise OSError(f"HTTP {r.status} {r.reason}")
         body = _read(r, policy, start)
+        if deadline.expired:  # what was read when the connection was cut off
+            raise OSError(f"not read within {policy.deadline_s:g} seconds")
         return Fetched(r.status, body, r.getheader("ETag"), r.getheader("Last-Modified"))
-    except http.client.HTTPException as exc:
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise OSError(f"not read within {policy.deadline_s:g} seconds") from exc
+        if isinstance(exc, OSError):
+            raise
         raise OSError(f"{type(exc).__name__}: {exc}") from exc
     finally:
+        deadline.stop()
         conn.close()
 
 
 def _connect(scheme: str, host: str, port: int, addresses: list[Address],
-             timeout: float) -> http.client.HTTPConnection:
+             timeout: float, deadline: _Deadline) -> http.client.HTTPConnection:
     """A connection to the first of the checked addresses that answers."""
     error: OSError | None = None
     for address in addresses:
-        conn = _connection(scheme, host, port, address, timeout)
+        conn = _connection(scheme, host, port, address, timeout, deadline)
         try:
             conn.connect()
             return conn
         except OSError as exc:
+            deadline.forget()
             conn.close()
+            if deadline.expired:
+                raise OSError(f"no connection within the fetch's time: {exc}") from exc
             error = exc
     assert error is not None
     raise error
