@@ -8,9 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from phalanx.adapters import guarded_http
 from phalanx.domain.languages import Language
 
 DEV_SECRET = "phalanx-development-secret-not-for-production"  # noqa: S105 - refused in production
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     cap_trust_file: Path | None = None
     cap_unsigned: Literal["crisis", "watch"] = "crisis"
     cap_invalid: Literal["crisis", "watch"] = "watch"
+    # CAP feeds are fetched from public addresses on the scheme's default port only; these
+    # networks ("10.20.0.0/16, 192.0.2.7") and ports ("8443") are reached all the same
+    # (a national alerting service on an internal network)
+    feed_allow_networks: str = ""
+    feed_allow_ports: str = ""
 
     @property
     def checkpoint_file(self) -> Path:
@@ -75,6 +81,17 @@ class Settings(BaseSettings):
         if value and (not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value)):
             raise ValueError("PHALANX_PUBLIC_URL must be an http:// or https:// address "
                              f"with no query, like https://phalanx.example.org: {value!r}")
+        return value
+
+    @field_validator("feed_allow_networks", "feed_allow_ports")
+    @classmethod
+    def _networks_and_ports(cls, value: str, info: ValidationInfo) -> str:
+        read = guarded_http.networks if info.field_name == "feed_allow_networks" \
+            else guarded_http.ports
+        try:
+            read(value)
+        except ValueError as exc:
+            raise ValueError(f"PHALANX_{str(info.field_name).upper()}: {exc}") from exc
         return value
 
     @model_validator(mode="after")

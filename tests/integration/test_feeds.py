@@ -6,6 +6,7 @@ entry."""
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,7 @@ class Site:
         self.files: dict[str, tuple[bytes, str]] = {}
         self.log: list[tuple[str, str | None]] = []
         self.fail = False
+        self.fetch: feeds.Fetch = feeds.http_fetch
 
 
 @pytest.fixture
@@ -69,6 +71,10 @@ def site() -> Iterator[tuple[Site, str]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # a feed server on loopback is reached only because the test allows it explicitly
+    # (PHALANX_FEED_ALLOW_NETWORKS, PHALANX_FEED_ALLOW_PORTS)
+    s.fetch = feeds.fetcher((ipaddress.ip_network("127.0.0.0/8"),),
+                            frozenset({server.server_address[1]}))
     yield s, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -123,17 +129,17 @@ def test_alert_update_cancel_from_a_feed_make_one_crisis_with_history(
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="kgz",
                                           interval_s=60), actor=SEC)
     assert feed.country == "KGZ" and feed.status == "new"
-    r1 = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    r1 = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r1.status == "ok" and r1.received[0].crisis is not None
     crisis_id = r1.received[0].crisis.id
     publish(s, base, "/feed.atom", ["A1", "A2"])
-    r2 = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=1))
+    r2 = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=1))
     assert [r.duplicate for r in r2.received] == [True, False]
     assert r2.received[1].crisis is not None and r2.received[1].crisis.id == crisis_id
     publish(s, base, "/feed.atom", ["A1", "A2", "A3"])
-    r3 = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=2))
+    r3 = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=2))
     assert r3.received[-1].alert.action == "cancelled"
-    quiet = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=3))
+    quiet = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=3))
     assert quiet.status == "not-modified" and quiet.received == []
     assert s.log[-1] == ("/feed.atom", '"v3"')  # the conditional request
     with org_db.read() as conn:
@@ -166,7 +172,7 @@ def test_a_feed_polled_by_the_system_or_the_secretariat_files_every_message(
                                        references=ref("A1")), '"x1"')
     publish(s, base, "/feed.atom", ["A1", "B1", "X1"])
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
-    r = feeds.poll(org_db, feed.id, actor=actor, at=T0)
+    r = feeds.poll(org_db, feed.id, actor=actor, fetch=s.fetch, at=T0)
     assert r.status == "ok", r.errors
     assert [x.alert.action for x in r.received] == ["opened-crisis", "stored", "stored"]
     crisis = r.received[0].crisis
@@ -189,7 +195,7 @@ def test_the_feed_rule_makes_minor_or_foreign_alerts_watch_entries(
                                        identifier="S1"), '"s1"')
     s.files["/kz.rss"] = (rss(["M1", "F1", "S1"]), '"r1"')
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/kz.rss", country="KAZ"), actor=SEC)
-    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     kinds = [("crisis" if x.crisis else "watch" if x.watch else "-") for x in r.received]
     assert kinds == ["watch", "watch", "crisis"], [x.alert.action_detail for x in r.received]
 
@@ -202,7 +208,8 @@ def test_a_single_alert_url_and_dedup_across_feeds(org_db: Database,
     one = feeds.add(org_db, feeds.FeedIn(url=f"{base}/alerts/D1.xml", country="KGZ"),
                     actor=SEC)
     two = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
-    results = feeds.poll_due(org_db, actor=SYSTEM, at=datetime.now(UTC) + timedelta(seconds=1))
+    results = feeds.poll_due(org_db, actor=SYSTEM, fetch=s.fetch,
+                             at=datetime.now(UTC) + timedelta(seconds=1))
     assert {r.feed_id for r in results} == {one.id, two.id}
     with org_db.read() as conn:
         assert conn.execute(select(func.count()).select_from(t.cap_alert)).scalar_one() == 1
@@ -215,18 +222,18 @@ def test_a_failing_feed_backs_off_and_says_why(org_db: Database,
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ",
                                           interval_s=60), actor=SEC)
     s.fail = True
-    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r.status == "failing" and "503" in r.errors[0]
-    feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=2))
+    feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=2))
     with org_db.read() as conn:
         f = feeds.get(conn, feed.id)
     assert f.status == "failing" and f.failures == 2 and "503" in f.last_error
     assert f.next_poll is not None
     assert f.next_poll.replace(tzinfo=UTC) == T0 + timedelta(minutes=2) + timedelta(seconds=240)
-    assert feeds.poll_due(org_db, actor=SYSTEM, at=T0 + timedelta(minutes=3)) == []
+    assert feeds.poll_due(org_db, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=3)) == []
     s.fail = False
     s.files["/feed.atom"] = (b"<html><body>not a feed</body></html>", '"x"')
-    bad = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=10))
+    bad = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=10))
     assert bad.status == "failing" and "neither a CAP alert nor an Atom or RSS" in bad.errors[0]
 
 
@@ -274,7 +281,7 @@ def test_a_feed_whose_entries_lead_nowhere_is_partial_and_says_where(
                                           b"</title><content></content></entry></feed>"),
                              '"v1"')
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
-    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r.status == "partial" and len(r.received) == 1
     assert any("/feed/entry[2]: an entry with neither a CAP alert nor a link" in e
                for e in r.errors), r.errors
@@ -290,12 +297,12 @@ def test_an_edxl_de_distribution_delivers_its_embedded_alerts(
                               '"v1"')
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/rfs.edxlde", country="KAZ"),
                      actor=SEC)
-    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0)
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert (r.status, r.errors) == ("ok", [])
     assert len(r.received) == 7 and r.received[0].alert.identifier.endswith(":40500")
     s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_invalid.edxlde").read_bytes(),
                               '"v2"')
-    r = feeds.poll(org_db, feed.id, actor=SYSTEM, at=T0 + timedelta(minutes=10))
+    r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0 + timedelta(minutes=10))
     assert r.status == "partial" and len(r.received) == 6  # all but the empty one, again
     (error,) = r.errors
     assert "line 94, /alert/identifier: required element" in error, error

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from phalanx.cli.common import database, emit_json, fail, operator, out
-from phalanx.services import alerts, feeds
+from phalanx.services import feeds
 from phalanx.services.errors import Conflict, Invalid, NotFound
 
 app = typer.Typer(no_args_is_help=True, help="CAP feeds (Atom, RSS or a single alert URL).")
@@ -79,7 +79,7 @@ def poll(
     from phalanx.config import get_settings
 
     db = database()
-    trust = alerts.trust_settings(get_settings())
+    trust = feeds.poll_settings(get_settings())
     while True:
         try:
             results = ([feeds.poll(db, feed, actor=operator(), **trust)] if feed is not None

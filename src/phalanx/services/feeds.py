@@ -8,7 +8,10 @@ sender and identifier), with the feed's country as the affected member and the f
 rule (`domain/crisis/alerts.FeedRule`) deciding whether a new alert opens a crisis or
 a watch entry. A failing feed backs off (interval x 2^failures, at most a day) and
 shows its status and last error. Fetching is over HTTP(S) only, with a timeout and a
-size limit.
+size limit, from public addresses on the scheme's default port only (the feed's
+publisher chooses the addresses: loopback, private and link-local ones, the metadata
+service, the database's port are refused unless the settings allow a network or port;
+`adapters/guarded_http.py`).
 
 Each feed is polled on its own: an unexpected error (a fault here, not the feed's) in
 one entry is that entry's error, logged with its traceback, and the other entries go on;
@@ -20,10 +23,8 @@ alert received is its own transaction; the feed's state is saved whatever happen
 from __future__ import annotations
 
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -32,6 +33,7 @@ from lxml import etree
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Connection, insert, select, update
 
+from phalanx.adapters import guarded_http
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.cap import signature as sig
 from phalanx.adapters.cap import territory
@@ -104,36 +106,35 @@ class FeedOut(BaseModel):
     received: int
 
 
-@dataclass(frozen=True)
-class Fetched:
-    status: int  # 200 or 304
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-
-
+Fetched = guarded_http.Fetched
 Fetch = Callable[[str, dict[str, str]], Fetched]
+POLICY = guarded_http.Policy(max_bytes=cap.MAX_BYTES * 4, timeout_s=TIMEOUT_S)
+
+
+def fetcher(networks: tuple[guarded_http.Network, ...] = (),
+            ports: frozenset[int] = frozenset()) -> Fetch:
+    """A GET that reaches public addresses on the scheme's default port, and besides
+    them the networks and ports given (`adapters/guarded_http.py`)."""
+    policy = replace(POLICY, networks=networks, ports=ports)
+
+    def get(url: str, headers: dict[str, str]) -> Fetched:
+        return guarded_http.fetch(url, headers, policy)
+    return get
 
 
 def http_fetch(url: str, headers: dict[str, str]) -> Fetched:
-    """GET with the given headers; 304 is an answer, other errors raise OSError."""
-    if urlparse(url).scheme not in ("http", "https"):
-        raise OSError(f"{url}: only http and https are fetched")
-    req = urllib.request.Request(url, headers={"User-Agent": "phalanx-cap-intake",  # noqa: S310
-                                               **headers})
-    try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as r:  # noqa: S310 - checked
-            body = r.read(cap.MAX_BYTES * 4 + 1)
-            if len(body) > cap.MAX_BYTES * 4:
-                raise OSError(f"{url}: more than {cap.MAX_BYTES * 4} bytes")
-            return Fetched(r.status, body, r.headers.get("ETag"),
-                           r.headers.get("Last-Modified"))
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return Fetched(304, b"", exc.headers.get("ETag"), exc.headers.get("Last-Modified"))
-        raise OSError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise OSError(f"{url}: {exc.reason}") from exc
+    """GET with the given headers from a public address on the scheme's default port;
+    304 is an answer, other errors (a refused address or port too) raise OSError."""
+    return guarded_http.fetch(url, headers, POLICY)
+
+
+def poll_settings(settings: Any) -> dict[str, Any]:
+    """What a poll takes from the settings: the intake's trust choices (PHALANX_CAP_*)
+    and the networks and ports feeds may reach besides public addresses
+    (PHALANX_FEED_ALLOW_NETWORKS, PHALANX_FEED_ALLOW_PORTS)."""
+    return alerts.trust_settings(settings) | {"fetch": fetcher(
+        guarded_http.networks(settings.feed_allow_networks),
+        guarded_http.ports(settings.feed_allow_ports))}
 
 
 def _out(r: Any) -> FeedOut:
@@ -302,8 +303,8 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
             body = inline if inline is not None else fetch(url, {}).body
             received.append(alerts.receive(db, body, route, actor=actor, trust=trust,
                                            anchors=anchors, at=at))
-        except (OSError, cap.CapError, Invalid) as exc:
-            errors.append(f"{url}: {exc}")
+        except (OSError, cap.CapError, Invalid) as exc:  # a fetch's error names its URL
+            errors.append(str(exc) if str(exc).startswith(f"{url}: ") else f"{url}: {exc}")
         except Exception as exc:  # that entry's error; the others go on
             errors.append(f"{url}: {_unexpected(url, exc)}")
     fresh = sum(1 for r in received if not r.duplicate)

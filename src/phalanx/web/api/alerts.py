@@ -91,7 +91,7 @@ def feed_state(feed_id: Id, data: FeedState, actor: Writer, db: DB) -> feeds.Fee
 async def feed_poll(feed_id: Id, request: Request, actor: Writer, db: DB) -> feeds.FeedOut:
     """Poll a feed now; its status says how it went."""
     watchlist.may_keep(actor)
-    trust = alerts.trust_settings(request.app.state.settings)
-    await run_in_threadpool(feeds.poll, db, feed_id, actor=actor, **trust)
+    settings = feeds.poll_settings(request.app.state.settings)
+    await run_in_threadpool(feeds.poll, db, feed_id, actor=actor, **settings)
     with db.read() as conn:
         return feeds.get(conn, feed_id)

@@ -87,7 +87,7 @@ def feed_active(feed_id: Id, actor: Writer, db: DB,
 @router.post("/feeds/{feed_id}/poll")
 def feed_poll(request: Request, feed_id: Id, actor: Writer, db: DB) -> Response:
     watchlist.may_keep(actor)
-    feeds.poll(db, feed_id, actor=actor, **alerts.trust_settings(request.app.state.settings))
+    feeds.poll(db, feed_id, actor=actor, **feeds.poll_settings(request.app.state.settings))
     return RedirectResponse("/feeds", status_code=303)
 
 
