@@ -165,4 +165,9 @@ USER_TEMPLATES = (
     N_("email: %(value)s is not an address"),
     N_("language: %(value)s is not one of %(values)s"),
     N_("user %(username)s is deactivated"),
+    N_("acts_until: a %(role)s does not act for a state"),
+    N_("body: nothing to change (language, acts_until)"),
+    # a state's user after its appointment's term (`policy.why_not_act`)
+    N_("%(username)s's appointment to act for %(state)s ended on %(day)s"),
+    N_("%(username)s's appointment to act for %(state)s ended"),
 )
