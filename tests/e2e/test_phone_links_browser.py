@@ -61,7 +61,8 @@ def test_links_that_stand_alone_take_a_finger_on_a_phone(browser: Any, base_url:
                       ".forEach((a) => a.classList.remove('alone'))")
         with page.expect_response(lambda r: "/inbox/items" in r.url):
             page.evaluate("htmx.trigger('#inbox-items', 'sse:position')")
-        page.wait_for_function("document.querySelector('ul.inbox a.title.alone') !== null")
+        page.wait_for_function(
+            "() => document.querySelector('ul.inbox a.title.alone') !== null")
         assert min(_heights(page, "ul.inbox a.title")) >= FINGER
     finally:
         ctx.close()

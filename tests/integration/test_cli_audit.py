@@ -106,6 +106,7 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
          "a-long-password-for-bob\n"),
         ("users language", ["users", "language", "bob", "ru"], ""),
         ("users deactivate", ["users", "deactivate", "bob"], ""),
+        ("users term", ["users", "term", "rep-kaz", "2030-01-01"], ""),
         ("tokens issue", ["tokens", "issue", "rep-kaz"], ""),
         ("tokens revoke", ["tokens", "revoke", ids.get("token", "0")], ""),
         ("membership record", ["membership", "record", "KGZ", "notice_of_withdrawal",
