@@ -40,8 +40,8 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
                                        .where(t.crisis.c.exercise.is_(False)))}
     rows = [r for r in conn.execute(select(t.deployment_plan).where(p.status == "decided"))
             if crises_of(r) <= real and not skip(r)]
-    in_force_ids = {getattr(in_force.decided(conn, c, r.kind), "id", None)
-                    for r in rows for c in crises_of(r)}
+    asked = {(c, r.kind) for r in rows for c in crises_of(r)}  # each asked once
+    in_force_ids = {getattr(in_force.decided(conn, c, kind), "id", None) for c, kind in asked}
     rows = [r for r in rows if r.id in in_force_ids]
     if not rows:
         return {}
