@@ -26,14 +26,22 @@ def _open(db: Database, title: str) -> int:
         title=title, category="natural_disaster", affected=["KAZ"]), actor=SYSTEM).id
 
 
-def _follow(client: httpx.Client, got: list[str], done: threading.Event) -> None:
-    with client.stream("GET", "/api/v1/events", params={"topic": "crises"},
-                       timeout=30) as r:
-        assert r.status_code == 200
-        for line in r.iter_lines():
-            if line.startswith("data:"):
-                got.append(line)
-    done.set()
+def _follow(client: httpx.Client, got: list[str], connected: threading.Event,
+            done: threading.Event) -> None:
+    try:
+        with client.stream("GET", "/api/v1/events", params={"topic": "crises"},
+                           timeout=30) as r:
+            if r.status_code != 200:
+                got.append(f"status {r.status_code}")
+                return
+            for line in r.iter_lines():
+                if line.startswith(": connected"):  # subscribed: events from now on reach it
+                    connected.set()
+                if line.startswith("data:"):
+                    got.append(line)
+        done.set()
+    except httpx.HTTPError as e:  # the server stopped under a stream still open
+        got.append(f"error {e!r}")
 
 
 def _wait(condition: object, seconds: float = 10) -> None:
@@ -59,9 +67,11 @@ def test_a_stream_tells_nothing_once_its_session_has_ended(
         else:
             client.headers.update(bearer(accounts_db, "rep-arm"))
         got: list[str] = []
-        done = threading.Event()
-        threading.Thread(target=_follow, args=(client, got, done), daemon=True).start()
-        time.sleep(0.5)
+        connected, done = threading.Event(), threading.Event()
+        threading.Thread(target=_follow, args=(client, got, connected, done),
+                         daemon=True).start()
+        _wait(connected.is_set)
+        assert connected.is_set(), got
         first = _open(accounts_db, "Floods in the Almaty region")
         _wait(lambda: got)
         assert [f'"id":{first}' in g for g in got] == [True]
