@@ -13,7 +13,16 @@ from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import clock, crises, forces
 from phalanx.services.db import Database
 from phalanx.services.forces import commitments
-from tests.integration.test_force_tasks import PLANNER, SEC, T0, consent_all, need, response
+from tests.integration.test_force_tasks import (
+    CONTRIBUTING,
+    PLANNER,
+    SEC,
+    T0,
+    consent_all,
+    need,
+    rep,
+    response,
+)
 
 ONE = "vta-il76-1"
 
@@ -64,18 +73,24 @@ def _monitoring(db: Database) -> tuple[int, datetime]:
     return a, end
 
 
-def _second(db: Database, at: datetime) -> int:
-    """Another crisis needing peacekeepers at once, as the first one's units go home."""
+def _second(db: Database, at: datetime, secret: bool = False) -> int:
+    """Another crisis needing peacekeepers at once, as the first one's units go home; a
+    `secret` one is marked for the states that answer it (Armenia not among them), one
+    site to guard at Konaev."""
+    states = ["BLR", "KGZ", "RUS", "TJK"]
     with clock.use(at):
-        b = response(db)
-    consent_all(db, b)
-    need(db, b, task="sites", sites=4, strength=100, needed_by=at + timedelta(hours=6))
+        b = (response(db, states, marking="PARTICIPANTS", participants=["KAZ", *states])
+             if secret else response(db))
+    consent_all(db, b, states if secret else CONTRIBUTING)
+    need(db, b, task="sites", sites=1 if secret else 4, strength=100,
+         needed_by=at + timedelta(hours=6),
+         **({"place": "Konaev", "lat": 43.87, "lon": 77.07} if secret else {}))
     return b
 
 
 def _blind(monkeypatch: pytest.MonkeyPatch) -> None:
     """The planner as it would be without the lift's other commitments."""
-    monkeypatch.setattr(commitments, "committed", lambda *a, **k: {})
+    monkeypatch.setattr(commitments, "committed", lambda *a, **k: commitments.Committed())
 
 
 def _first_departure(db: Database, plan_id: int, after: datetime) -> datetime:
@@ -112,3 +127,25 @@ def test_a_deployment_waits_for_aircraft_flying_another_crisis_home(db: Database
     deploy = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
     assert set(_flights(db, deploy.id)) >= {ONE}
     assert _overlaps(_flights(db, deploy.id), _flights(db, home.id)) == []
+
+
+def test_where_an_aircraft_waited_for_a_crisis_its_reader_may_not_see_is_not_said(
+        db: Database) -> None:
+    """The way home of a crisis every member reads waits for an aircraft flying a crisis
+    marked for some states only: its first sortie starts where that crisis's plan left it
+    (Konaev), which the staff read and Armenia, outside the marking, does not."""
+    a, end = _monitoring(db)
+    b = _second(db, end, secret=True)
+    deploy = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    forces.decide_plan(db, deploy.id, actor=PLANNER, at=end)
+    at = _first_departure(db, deploy.id, end) - timedelta(hours=1)
+    home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=at)
+    starts = [tuple(s["start"]) for m in home.movements for s in m.sorties]
+    assert (43.87, 77.07) in starts  # the staff see where it comes from
+    with db.read() as conn:
+        seen = forces.plan_out(conn, home.id, actor=rep("ARM"))
+        theirs = forces.plan_out(conn, home.id, actor=rep("RUS"))
+    assert [m.unit for m in seen.movements] == [m.unit for m in home.movements]
+    assert all("start" not in s for m in seen.movements for s in m.sorties)
+    assert [tuple(s["start"]) for m in theirs.movements for s in m.sorties] == starts

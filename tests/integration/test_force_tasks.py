@@ -38,13 +38,13 @@ def org_db(db: Database) -> Database:
     return db
 
 
-def response(db: Database) -> int:
+def response(db: Database, contributing: list[str] = CONTRIBUTING, **marking: object) -> int:
     """A member's request for peacekeepers against a terrorist threat, a peacekeeping-only
     decision naming the contributing states, the response under way."""
-    c = crises.open_crisis(db, crises.CrisisIn(
-        title="Attacks on government buildings in Almaty", category="threat_to_security",
-        affected=["KAZ"], severity="extreme", place="Almaty", lat=43.24, lon=76.89),
-        actor=rep("KAZ"), at=T0)
+    c = crises.open_crisis(db, crises.CrisisIn.model_validate({
+        "title": "Attacks on government buildings in Almaty",
+        "category": "threat_to_security", "affected": ["KAZ"], "severity": "extreme",
+        "place": "Almaty", "lat": 43.24, "lon": 76.89, **marking}), actor=rep("KAZ"), at=T0)
     crisis_requests.record_request(db, c.id, crisis_requests.OfficialRequestIn(
         state="KAZ", person="the President of Kazakhstan", office="head_of_state",
         at=T0 + timedelta(hours=1), article="Treaty art. 2 and 4", measures=[PK],
@@ -54,7 +54,7 @@ def response(db: Database) -> int:
     crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=T0 + timedelta(hours=3))
     with clock.use(T0 + timedelta(hours=4)):
         decision = adopt(db, c.session_id or 0, measures=[PK], formations=["peacekeeping"],
-                         contributing_states=CONTRIBUTING, period_days=14)
+                         contributing_states=contributing, period_days=14)
     crises.link_decision(db, c.id, decision, actor=SEC, at=T0 + timedelta(hours=4))
     crises.transition(db, c.id, Stage.DECISION, actor=SEC, at=T0 + timedelta(hours=4))
     crises.set_response(db, c.id, crises.ResponseIn(measures=[PK]), actor=SEC)
@@ -62,8 +62,8 @@ def response(db: Database) -> int:
     return c.id
 
 
-def consent_all(db: Database, cid: int) -> None:
-    for s in CONTRIBUTING:
+def consent_all(db: Database, cid: int, states: list[str] = CONTRIBUTING) -> None:
+    for s in states:
         forces.give_consent(db, cid, s, forces.ConsentIn(scope="all"), actor=rep(s),
                             at=T0 + timedelta(hours=5))
 

@@ -5,6 +5,10 @@ it only where its last committed sortie lands (at the requirement's place, or at
 unit's home on the way home), after its turnaround — the same rule as an aircraft in the
 air at a re-plan (`domain/forces/improve.py`, `repair`).
 
+A plan that waits for such aircraft names the crises it waited for (`drew_on`): where an
+aircraft starts its first sortie tells where the other crisis's plan left it, which only
+those who may read that crisis see (`planning.plan_out`).
+
 Real crises share one lift; an exercise crisis is planned alone (`problem.py`), so an
 exercise's plans commit no real aircraft and a real plan commits none of an exercise's.
 """
@@ -12,6 +16,7 @@ exercise's plans commit no real aircraft and a real plan commits none of an exer
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,10 +36,18 @@ def crises_of(row: Any) -> set[int]:
     return {row.crisis_id, *(row.crises or [])}
 
 
-def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
-              ) -> dict[str, tuple[datetime, Point]]:
-    """For each aircraft with sorties of a real decided plan in force (other than those
-    `skip` names) that end after `at`: when and where it is free."""
+@dataclass
+class Committed:
+    """For each aircraft with sorties not ended: when and where it is free (`free`); and
+    the crises whose plans hold them (`crises`)."""
+
+    free: dict[str, tuple[datetime, Point]] = field(default_factory=dict)
+    crises: set[int] = field(default_factory=set)
+
+
+def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) -> Committed:
+    """The aircraft with sorties of a real decided plan in force (other than those `skip`
+    names) that end after `at`."""
     p = t.deployment_plan.c
     real = {r.id for r in conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id)
                                        .where(t.crisis.c.exercise.is_(False)))}
@@ -44,7 +57,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
     in_force_ids = {getattr(in_force.decided(conn, c, kind), "id", None) for c, kind in asked}
     rows = [r for r in rows if r.id in in_force_ids]
     if not rows:
-        return {}
+        return Committed()
     turnaround = {a.key: a.turnaround_h for a in conn.execute(
         access.select_visible(t.force_aircraft, SYSTEM))}
     places = {r.id: (r.lat, r.lon) for r in conn.execute(
@@ -53,6 +66,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
     homes = {u.key: (u.lat, u.lon) for u in conn.execute(
         access.select_visible(t.force_unit, SYSTEM))}
     free: dict[str, tuple[datetime, Point]] = {}
+    holding: set[int] = set()
     for r in rows:
         start = aware(r.starts_at)
         for m in r.movements:
@@ -63,12 +77,14 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]
             for s in m["sorties"]:
                 done = start + timedelta(hours=s["arrive_h"]
                                          + turnaround.get(s["aircraft"], 0.0))
-                if done > at and done > free.get(s["aircraft"], (at,))[0]:
-                    free[s["aircraft"]] = (done, lands)
-    return free
+                if done > at:
+                    holding |= crises_of(r)
+                    if done > free.get(s["aircraft"], (at,))[0]:
+                        free[s["aircraft"]] = (done, lands)
+    return Committed(free, holding)
 
 
-def hours_from(at: datetime, free: dict[str, tuple[datetime, Point]]
-               ) -> dict[str, tuple[float, Point]]:
-    """The same in the planner's terms: hours after `at`."""
-    return {k: ((when - at).total_seconds() / 3600, where) for k, (when, where) in free.items()}
+def hours_from(at: datetime, held: Committed) -> dict[str, tuple[float, Point]]:
+    """When and where each aircraft is free in the planner's terms: hours after `at`."""
+    return {k: ((when - at).total_seconds() / 3600, where)
+            for k, (when, where) in held.free.items()}

@@ -215,6 +215,7 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             greedy=asdict(result.greedy.objective), bound=result.bounds.closure,
             gap=result.gap, movements=movements, uncovered=uncovered,
             explanations=explanations, warnings=built.warnings, crises=built.crisis_ids,
+            drew_on=built.drew_on,
         ).returning(t.deployment_plan.c.id)).scalar_one()
         w.audit("forces.plan", "crisis", crisis_id, {
             "plan": pid, "objective": asdict(p.objective), "bound": result.bounds.closure,
@@ -269,6 +270,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     # crisis's and shows, the unit does not (its key, strength, load, and where the
     # aircraft that carry it start from are its state's)
     unseen = offered_units.hidden(conn, actor)
+    # an aircraft that waited for another crisis's decided plan starts where that plan
+    # left it: said only to a reader who may see every crisis the plan waited for
+    drew_on = set(r.drew_on or [])
+    lift_hidden = bool(drew_on - {c for (c,) in conn.execute(access.select_visible(
+        t.crisis, actor, t.crisis.c.id).where(t.crisis.c.id.in_(drew_on or {-1})))})
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
@@ -276,7 +282,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         departs = [s["depart_h"] for s in m["sorties"]]
         unit_seen = not offered_units.is_hidden(m["unit"], unseen)
         # where an aircraft starts a sortie tells where its previous one went
-        sorties = m["sorties"] if not partial and unit_seen else [
+        sorties = m["sorties"] if not (partial or lift_hidden) and unit_seen else [
             {k: v for k, v in s.items() if k != "start" and (unit_seen or k != "load_t")}
             for s in m["sorties"]]
         moves.append(MovementOut(

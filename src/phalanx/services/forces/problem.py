@@ -59,8 +59,10 @@ class Built:
     def __init__(self, problem: pl.Problem, start: datetime, crisis_ids: list[int],
                  warnings: list[str], previous: pl.Plan | None, states: dict[str, str],
                  pieces: dict[str, tk.Piece] | None = None,
-                 parent: dict[str, str] | None = None) -> None:
+                 parent: dict[str, str] | None = None, drew_on: list[int] | None = None
+                 ) -> None:
         self.problem, self.start, self.crisis_ids = problem, start, crisis_ids
+        self.drew_on = drew_on or []  # the crises whose plans hold aircraft it waits for
         self.warnings, self.previous, self.states = warnings, previous, states
         self.pieces, self.parent = pieces or {}, parent or {}
 
@@ -182,15 +184,14 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                   cut=[tk.whole_of(u) for u in moved if "#" in u])
     # aircraft flying the decided plans of crises not planned here (a way home)
     own = {r.id for r in rows}
-    busy = {} if any(r.exercise for r in rows) else commitments.hours_from(
-        at, commitments.committed(conn, at, skip=lambda p: p.kind == "deployment"
-                                  and bool(commitments.crises_of(p) & own)))
+    held = commitments.Committed() if any(r.exercise for r in rows) else commitments.committed(
+        conn, at, skip=lambda p: p.kind == "deployment" and bool(commitments.crises_of(p) & own))
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground,
-                         aircraft_start=busy)
+                         aircraft_start=commitments.hours_from(at, held))
     warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
-                 e.pieces, e.parent)
+                 e.pieces, e.parent, drew_on=sorted(held.crises))
 
 
 def _by_piece(lines: list[str], pieces: dict[str, tk.Piece]) -> list[str]:

@@ -139,4 +139,6 @@ deployment_plan = Table(
     Column("warnings", JSON, nullable=False),
     Column("crises", JSON, nullable=False),  # the crises planned together
     Column("kind", String(12), nullable=False, server_default="deployment"),  # or withdrawal
+    # the crises whose decided plans held aircraft this one waited for (`commitments.py`)
+    Column("drew_on", JSON),
 )
