@@ -149,3 +149,34 @@ def test_where_an_aircraft_waited_for_a_crisis_its_reader_may_not_see_is_not_sai
     assert [m.unit for m in seen.movements] == [m.unit for m in home.movements]
     assert all("start" not in s for m in seen.movements for s in m.sorties)
     assert [tuple(s["start"]) for m in theirs.movements for s in m.sorties] == starts
+
+
+def test_only_the_movements_of_the_plan_in_force_for_their_crisis_commit_aircraft(
+        db: Database) -> None:
+    """A plan run for two crises stays in force for the one a later plan does not plan
+    again: its sorties for the other crisis, superseded there, commit no aircraft."""
+    from sqlalchemy import insert
+
+    from phalanx.adapters.db import tables as t
+
+    a, b = response(db), response(db)
+    ra, rb = need(db, a, strength=100).id, need(db, b, strength=100).id
+
+    def plan(crisis: int, planned: list[int], flights: list[tuple[int, int, str, float]]
+             ) -> None:
+        with db.engine.begin() as conn:
+            conn.execute(insert(t.deployment_plan).values(
+                crisis_id=crisis, status="decided", starts_at=T0, created_by="planner",
+                created_at=T0, decided_at=T0, method="greedy", solver_status="feasible",
+                seconds=0.0, seed=0, objective={}, greedy={}, bound=0.0, uncovered=[],
+                explanations=[], warnings=[], crises=planned, kind="deployment",
+                movements=[{"crisis_id": c, "requirement": r, "unit": f"u-{k}",
+                            "sorties": [{"aircraft": k, "arrive_h": h}]}
+                           for c, r, k, h in flights]))
+
+    plan(a, [a, b], [(a, ra, "plane-a", 10.0), (b, rb, "plane-b-old", 50.0)])
+    plan(b, [b], [(b, rb, "plane-b-new", 20.0)])  # b planned again, alone: in force there
+    with db.read() as conn:
+        busy = commitments.committed(conn, T0, skip=lambda p: False)
+    assert set(busy.free) == {"plane-a", "plane-b-new"}, busy
+    assert busy.crises == {a, b}

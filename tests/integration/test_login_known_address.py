@@ -52,3 +52,28 @@ def test_an_address_not_used_for_long_is_known_no_more(db: Database) -> None:
     _lock_from_everywhere(db)
     with pytest.raises(identity.Throttled):
         identity.authenticate(db, "officer", PASSWORD, "192.0.2.10")
+
+
+def test_an_ipv6_network_is_one_address(db: Database) -> None:
+    """An IPv6 host picks any address of its /64 (privacy addresses change daily): the
+    owner's desk stays known across them, and a guesser rotating through its /64 is
+    counted as one address; an IPv4 client seen as an IPv4-mapped address is the same."""
+    identity.add_user(db, identity.NewUser("officer", PASSWORD, Role.SECRETARIAT),
+                      actor=SYSTEM)
+    identity.add_user(db, identity.NewUser("clerk", PASSWORD, Role.SECRETARIAT),
+                      actor=SYSTEM)
+    identity.authenticate(db, "officer", PASSWORD, "2001:db8:a:b::10")
+    identity.authenticate(db, "clerk", PASSWORD, "192.0.2.20")
+    _lock_from_everywhere(db)
+    # the next day's privacy address of the same desk
+    assert identity.authenticate(db, "officer", PASSWORD,
+                                 "2001:DB8:A:B:5a1:9f3:77c0:e2").username == "officer"
+    with pytest.raises(identity.Throttled):  # another network
+        identity.authenticate(db, "officer", PASSWORD, "2001:db8:a:c::10")
+    for i in range(login_throttle.MAX_FAILURES_PER_USER):
+        with pytest.raises(identity.AuthFailed):
+            identity.authenticate(db, "clerk", "wrong", f"2001:db8:bad:1::{i + 1:x}")
+    with pytest.raises(identity.Throttled):  # a sixth address of the guesser's /64
+        identity.authenticate(db, "clerk", PASSWORD, "2001:db8:bad:1:ffff::1")
+    assert identity.authenticate(db, "clerk", PASSWORD,
+                                 "::ffff:192.0.2.20").username == "clerk"

@@ -246,6 +246,7 @@ def send() -> None:
     d = outbox.deliver(db, s.smtp_host, s.smtp_port, s.smtp_from,
                        render=notice_renderer(org), default_language=s.default_language,
                        public_url=s.public_url, actor=operator())
-    out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}")
+    out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}, "
+              f"withheld {d.withheld}")
     if d.failed:
         raise typer.Exit(1)

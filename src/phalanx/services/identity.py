@@ -222,8 +222,12 @@ def principal(conn: Connection, username: str) -> Principal:
 
 
 def list_users(conn: Connection) -> list[Principal]:
-    rows = conn.execute(select(t.app_user).order_by(t.app_user.c.username))
-    return [principal_of(r) for r in rows]
+    """The active users as they read and act today (`state_users.acting`): those a notice
+    may reach, each only where it reads what the notice tells."""
+    members = state_users.members_today(conn)
+    rows = conn.execute(select(t.app_user).where(t.app_user.c.active.is_(True))
+                        .order_by(t.app_user.c.username))
+    return [state_users.acting(conn, principal_of(r), members) for r in rows]
 
 
 @dataclass(frozen=True)

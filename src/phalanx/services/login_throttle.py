@@ -6,10 +6,16 @@ The last lock, the account's from anywhere, would let whoever knows a user name 
 user out from every address. It spares the addresses the account logged in from within
 `KNOWN_DAYS` (setting): a representative at the desk it works from still logs in while
 the account is guessed at from elsewhere; the guesses from there are still counted, and
-locked, per address and per account from that address."""
+locked, per address and per account from that address.
+
+An address is counted and known as its network (`network`): an IPv6 address as its /64
+(a host picks any address of its /64, and its privacy addresses change daily: the same
+desk, and the same guesser, whichever it uses), an IPv4-mapped address as its IPv4
+address. Users sharing a network (behind one NAT, on one LAN) share its counts."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
@@ -26,6 +32,7 @@ MAX_FAILURES_PER_USER = 5  # one account from one address
 MAX_FAILURES_PER_ADDRESS = 20  # one address, any account
 MAX_FAILURES_PER_ACCOUNT = 30  # one account from anywhere but its known addresses
 KNOWN_DAYS = 90  # an address the account logged in from within this many days is known
+IPV6_PREFIX = 64  # the IPv6 network one host picks its addresses in (RFC 4291, RFC 8981)
 
 
 class Throttled(Exception):
@@ -61,6 +68,7 @@ def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
 def keys(username: str, address: str, *, known: bool) -> list[tuple[str, int]]:
     """The counts an attempt goes against, with their limits: the account from this
     address, the address, and (unless the address is known) the account."""
+    address = network(address)
     out = [(f"user:{username}@{address}"[:200], MAX_FAILURES_PER_USER),
            (f"addr:{address}"[:200], MAX_FAILURES_PER_ADDRESS)]
     if not known:
@@ -69,11 +77,27 @@ def keys(username: str, address: str, *, known: bool) -> list[tuple[str, int]]:
 
 
 def known(conn: Connection, user_id: int, address: str, at: datetime) -> bool:
-    """Whether the account logged in from `address` within `KNOWN_DAYS`."""
+    """Whether the account logged in from `address`'s network within `KNOWN_DAYS` (an
+    address stored before networks were: compared as its network)."""
     k = t.known_address.c
-    last = conn.execute(select(k.last_login).where(k.user_id == user_id,
-                                                   k.address == address[:200])).scalar()
-    return last is not None and at - aware(last) <= timedelta(days=KNOWN_DAYS)
+    here = network(address)
+    since = at - timedelta(days=KNOWN_DAYS)
+    return any(network(a) == here and aware(last) >= since for a, last in conn.execute(
+        select(k.address, k.last_login).where(k.user_id == user_id)))
+
+
+def network(address: str) -> str:
+    """What an address is counted and known as: an IPv6 address's /64, an IPv4-mapped
+    address's IPv4 address, an IPv4 address itself; anything else (no address) as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
+    except ValueError:
+        return address[:200]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_PREFIX), strict=False))
+    return str(ip)
 
 
 def claim_attempt(db: Database, username: str, address: str, at: datetime, *,
@@ -103,6 +127,6 @@ def succeeded(conn: Connection, counted: list[str], user_id: int, address: str,
                 failures=lt.failures - 1))
     k = t.known_address.c
     ins = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(t.known_address)
-    conn.execute(ins.values(user_id=user_id, address=address[:200], last_login=at)
+    conn.execute(ins.values(user_id=user_id, address=network(address), last_login=at)
                  .on_conflict_do_update(index_elements=[k.user_id, k.address],
                                         set_={"last_login": at}))

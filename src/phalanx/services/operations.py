@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking, StateAct, acts_for
+from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_act
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
@@ -69,13 +69,17 @@ def _stages(op: dict[str, Any]) -> dict[str, Stage]:
 
 
 def _may_report(actor: Principal, state: str, agency: str) -> None:
+    """Forbidden unless `actor` submits for `state` and `agency` (`policy.acts_for` …
+    REPORT: a reporter of that state, appointed today, its state a member)."""
     if actor.role is Role.SYSTEM:
         return
-    if not acts_for(actor, state, StateAct.REPORT) and actor.role is not Role.REPORTER:
+    if actor.role is not Role.REPORTER:
         raise Forbidden("results are reported by the national agencies' reporters")
     if actor.state != state or (actor.agency and actor.agency.value != agency):
         raise Forbidden(f"you report for {actor.state} {actor.agency.value if actor.agency else ''}"
                         f", not for {state} {agency}".replace("  ", " "))
+    if reason := why_not_act(actor, state, StateAct.REPORT):
+        raise Forbidden(reason)
 
 
 def why_not_submit(op: dict[str, Any], actor: Principal) -> str | None:

@@ -7,7 +7,12 @@ by the function the caller passes as `render`: the web edge's, which writes the 
 of the inbox (`phalanx.web.i18n.timeline.notice_renderer`), so that an email and the
 inbox say the same. What people wrote (a crisis's title, a reason) stays as written.
 With the installation's public address (setting `public_url`), the email ends with a
-paragraph linking to the record the notice is about (`record_url`)."""
+paragraph linking to the record the notice is about (`record_url`).
+
+A notice is its recipient's while the recipient reads the crisis it tells of (its topic),
+as the recipient reads today (`state_users.acting`): not once its account is deactivated,
+its appointment's term is over, its state has left, or the crisis is marked for fewer;
+such a notice is no longer listed to it, and one not yet emailed is withheld."""
 
 from __future__ import annotations
 
@@ -22,11 +27,13 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, select, update
+from sqlalchemy import ColumnElement, Connection, String, cast, literal, select, update
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.languages import LANGUAGES
+from phalanx.services import state_users
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.links import crisis_url
@@ -70,6 +77,35 @@ class Delivery:
     sent: int
     failed: int
     no_address: int
+    withheld: int = 0  # its recipient no longer reads what it tells of: never sent
+
+
+def _readable(actor: Principal) -> ColumnElement[bool]:
+    """The notices `actor` reads today: of the crises it reads (a notice's topic)."""
+    topic = literal("crisis:").concat(cast(t.crisis.c.id, String))
+    return t.notification.c.topic.in_(access.select_visible(t.crisis, actor, topic))
+
+
+def _withheld(conn: Connection, rows: list[Any]) -> dict[int, str]:
+    """The notices of `rows` whose recipients no longer read them, with why."""
+    from phalanx.services import identity
+
+    members = state_users.members_today(conn)
+    users = {u.username: u for u in conn.execute(select(t.app_user).where(
+        t.app_user.c.username.in_({r.recipient for r in rows})))}
+    out: dict[int, str] = {}
+    for name in {r.recipient for r in rows}:
+        mine = [r for r in rows if r.recipient == name]
+        user = users.get(name)
+        if user is None or not user.active:
+            out.update((r.id, "withheld: no active account") for r in mine)
+            continue
+        reader = state_users.acting(conn, identity.principal_of(user), members)
+        seen = set(conn.execute(select(t.notification.c.id).where(
+            t.notification.c.id.in_([r.id for r in mine]), _readable(reader))).scalars())
+        out.update((r.id, "withheld: the recipient no longer reads what it tells of")
+                   for r in mine if r.id not in seen)
+    return out
 
 
 def message(sender: str, to: str, subject: str, body: str, language: str, topic: str,
@@ -103,11 +139,15 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
             .order_by(t.notification.c.id).limit(batch)))
     if not rows:
         return Delivery(0, 0, 0)
-    outcome: dict[int, str | None] = {}
+    with db.read() as conn:
+        outcome: dict[int, str | None] = dict(_withheld(conn, rows))
+    withheld = set(outcome)
     no_address = 0
     try:
         with smtplib.SMTP(host, port, timeout=10) as smtp:
             for r in rows:
+                if r.id in withheld:
+                    continue
                 if not r.email:
                     outcome[r.id] = "the user has no email address"
                     no_address += 1
@@ -129,12 +169,14 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
         for r in rows:
             error = outcome[r.id]
             w.conn.execute(update(t.notification).where(t.notification.c.id == r.id).values(
-                attempts=r.attempts + 1, delivered_at=at if error is None else None,
-                last_error=error))
+                attempts=MAX_ATTEMPTS if r.id in withheld else r.attempts + 1,
+                delivered_at=at if error is None else None, last_error=error))
         sent = sum(1 for e in outcome.values() if e is None)
         w.audit("outbox.deliver", "notification", f"{rows[0].id}-{rows[-1].id}",
-                {"sent": sent, "failed": len(rows) - sent})
-    return Delivery(sent, len(rows) - sent - no_address, no_address)
+                {"sent": sent, "failed": len(rows) - sent - len(withheld),
+                 "withheld": len(withheld)})
+    return Delivery(sent, len(rows) - sent - no_address - len(withheld), no_address,
+                    len(withheld))
 
 
 def _written(row: Any, render: Render | None, default_language: str, public_url: str = ""
@@ -161,7 +203,7 @@ def mine(conn: Connection, *, actor: Principal, limit: int = 100) -> list[Notifi
                             topic=r.topic, delivered=r.delivered_at is not None,
                             acknowledged=r.acknowledged_at is not None)
             for r in conn.execute(select(t.notification).where(
-                t.notification.c.recipient == actor.username)
+                t.notification.c.recipient == actor.username, _readable(actor))
                 .order_by(t.notification.c.id.desc()).limit(limit))]
 
 
@@ -169,12 +211,12 @@ def acknowledge(db: Database, notification_id: int, *, actor: Principal) -> None
     with db.write(actor) as w:
         done = w.conn.execute(update(t.notification).where(
             t.notification.c.id == notification_id,
-            t.notification.c.recipient == actor.username,
+            t.notification.c.recipient == actor.username, _readable(actor),
             t.notification.c.acknowledged_at.is_(None)).values(acknowledged_at=datetime.now(UTC)))
         if done.rowcount != 1:
             mine_ = w.conn.execute(select(t.notification.c.id).where(
                 t.notification.c.id == notification_id,
-                t.notification.c.recipient == actor.username)).first()
+                t.notification.c.recipient == actor.username, _readable(actor))).first()
             if mine_ is None:
                 raise NotFound("notification", notification_id)
         w.audit("notification.acknowledge", "notification", notification_id, {})

@@ -37,14 +37,20 @@ def members_today(conn: Connection) -> frozenset[str] | None:
     return frozenset(m.state for m in membership.members_on(org, now().date()))
 
 
-def acting(conn: Connection, p: Principal) -> Principal:
+_TODAY: frozenset[str] = frozenset({"(read the members today)"})
+
+
+def acting(conn: Connection, p: Principal, members: frozenset[str] | None = _TODAY
+           ) -> Principal:
     """`p` as it reads and acts today: marked as a non-member's user when the state it acts
-    for is no member of the organization, and as no longer appointed after its term."""
+    for is no member of the organization, and as no longer appointed after its term.
+    `members`: the member states today (`members_today`) when read once for many users."""
     if p.role not in STATE_ROLES or p.state is None:
         return p
     if p.acts_until is not None and now().date() > p.acts_until:
         p = replace(p, appointed=False)
-    members = members_today(conn)
+    if members is _TODAY:
+        members = members_today(conn)
     if members is None or p.state in members:
         return p
     return replace(p, state_is_member=False)

@@ -47,15 +47,19 @@ class Committed:
 
 def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) -> Committed:
     """The aircraft with sorties of a real decided plan in force (other than those `skip`
-    names) that end after `at`."""
+    names) that end after `at`. A movement commits its aircraft only where its plan is the
+    one in force for the movement's crisis."""
     p = t.deployment_plan.c
     real = {r.id for r in conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id)
                                        .where(t.crisis.c.exercise.is_(False)))}
     rows = [r for r in conn.execute(select(t.deployment_plan).where(p.status == "decided"))
             if crises_of(r) <= real and not skip(r)]
     asked = {(c, r.kind) for r in rows for c in crises_of(r)}  # each asked once
-    in_force_ids = {getattr(in_force.decided(conn, c, kind), "id", None) for c, kind in asked}
-    rows = [r for r in rows if r.id in in_force_ids]
+    # a plan run for several crises is in force for those no later plan planned again:
+    # only its movements for them fly (the others' are superseded there)
+    plan_of = {(c, kind): getattr(in_force.decided(conn, c, kind), "id", None)
+               for c, kind in asked}
+    rows = [r for r in rows if r.id in plan_of.values()]
     if not rows:
         return Committed()
     turnaround = {a.key: a.turnaround_h for a in conn.execute(
@@ -70,6 +74,8 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
     for r in rows:
         start = aware(r.starts_at)
         for m in r.movements:
+            if plan_of.get((m["crisis_id"], r.kind)) != r.id:
+                continue
             lands = (homes.get(tk.whole_of(m["unit"])) if r.kind == "withdrawal"
                      else places.get(m["requirement"]))
             if lands is None:
@@ -78,7 +84,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                 done = start + timedelta(hours=s["arrive_h"]
                                          + turnaround.get(s["aircraft"], 0.0))
                 if done > at:
-                    holding |= crises_of(r)
+                    holding.add(m["crisis_id"])
                     if done > free.get(s["aircraft"], (at,))[0]:
                         free[s["aircraft"]] = (done, lands)
     return Committed(free, holding)
