@@ -252,3 +252,21 @@ def test_the_offer_in_the_requesters_inbox_page(accounts_db: Database,
         assert f"topic=crisis%3A{c.id}" in page  # it follows the crisis live
         room = client.get(f"/crises/{c.id}").text
         assert f'id="offer-{offer.id}"' in room and f'action="/offers/{offer.id}/decision"' in room
+
+
+def test_a_representative_whose_appointment_ended_is_asked_nothing(db: Database) -> None:
+    """What it would be asked (to offer help where another member asks for it) is asked in
+    its state's name: once it acts for its state no more, none of it is its to do, even on
+    a crisis every reader may see."""
+    from dataclasses import replace
+
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Earthquake in Osh", category="natural_disaster", affected=["KGZ"],
+        severity="severe", place="Osh", lat=40.53, lon=72.80, marking="PUBLIC"),
+        actor=rep("KGZ"))
+    crises.request_assistance(db, c.id, crises.RequestIn(
+        resource="Field hospital", quantity=2, needed_by=now() + timedelta(hours=12)),
+        actor=rep("KGZ"))
+    assert ("request", c.title) in kinds(db, rep("KAZ"))
+    assert kinds(db, replace(rep("KAZ"), appointed=False)) == []
+    assert kinds(db, replace(rep("KAZ"), state_is_member=False)) == []

@@ -6,7 +6,9 @@
   draft decided by consultation when its state chairs, its consent on crises that need
   forces and have no answer from it, assistance requested in an open crisis that it has
   not offered for, the offers made to its state's requests that wait for its acceptance
-  or refusal, the implementation tasks given to its state that are overdue;
+  or refusal, the implementation tasks given to its state that are overdue; none of
+  it once the account no longer acts for its state (its appointment ended, its state not
+  a member: `policy.acts_for`), as none of it could then be done;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
   review, overdue implementation tasks;
@@ -189,9 +191,12 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
     """What awaits `actor`, most urgent first."""
     at = at or now()
     items: list[Item] = []
-    if actor.role is Role.REPRESENTATIVE:
+    # what a representative is asked is asked in its state's name
+    speaks = actor.role is Role.REPRESENTATIVE and acts_for(
+        actor, actor.state or "", StateAct.POSITION)
+    if speaks:
         items += _drafts(conn, actor, at)
-    if actor.role is Role.REPRESENTATIVE or actor.role in STAFF:
+    if speaks or actor.role in STAFF:
         items += _crises(conn, actor, at)
         items += _tasks(conn, actor, at.date())
         items += _reviews(conn, actor)
