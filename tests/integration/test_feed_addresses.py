@@ -108,7 +108,7 @@ def test_an_index_linking_to_internal_addresses_has_each_refused_with_its_reason
     }
     site.files["/feed.atom"] = index(["/alerts/ok.xml", *refused])
     feed = feeds.add(db, feeds.FeedIn(url=f"{site.base}/feed.atom", country="KGZ"),
-                     actor=SEC)
+                     actor=SEC, policy=site.policy())
     allowed = feeds.fetcher(site.policy().networks, site.policy().ports)
     r = feeds.poll(db, feed.id, actor=SYSTEM, fetch=allowed, at=T0)
     assert r.status == "partial"
@@ -129,7 +129,7 @@ def test_a_feed_on_loopback_is_refused_unless_the_settings_allow_it(
     site.files["/feed.atom"] = index(["/alerts/ok.xml"])
     site.files["/alerts/ok.xml"] = alert(identifier="OK2")
     feed = feeds.add(db, feeds.FeedIn(url=f"{site.base}/feed.atom", country="KGZ"),
-                     actor=SEC)
+                     actor=SEC, policy=site.policy())
     r = feeds.poll(db, feed.id, actor=SYSTEM, at=T0)  # the default: public addresses only
     assert r.status == "failing"
     assert f"port {site.port} is not http's default" in r.errors[0]
@@ -190,7 +190,7 @@ def test_the_connection_goes_to_the_address_checked_with_the_host_named(
     got = g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, site.policy())
     assert got.body == b"<alert/>" and asked == ["alerts.test"]
     assert site.hosts == [f"alerts.test:{site.port}"]
-    with pytest.raises(g.Refused, match=r"alerts\.test resolves to 10\.0\.0\.1 is a private"):
+    with pytest.raises(g.Refused, match=r"alerts\.test resolves to 10\.0\.0\.1, a private"):
         g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, site.policy())
 
 
@@ -201,7 +201,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused(
                 (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::ffff:127.0.0.1", port, 0, 0))]
 
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
-    with pytest.raises(g.Refused, match=r"::ffff:7f00:1 \(IPv4 127\.0\.0\.1\) is a loopback"):
+    with pytest.raises(g.Refused, match=r"::ffff:7f00:1 \(IPv4 127\.0\.0\.1\), a loopback"):
         g.fetch("https://mixed.example/feed.atom", {})
 
 

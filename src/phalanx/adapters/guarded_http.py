@@ -17,6 +17,7 @@ used: a proxy would resolve the name again itself.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import ipaddress
 import os
@@ -36,6 +37,11 @@ MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 SETTING_NETWORKS = "PHALANX_FEED_ALLOW_NETWORKS"
 SETTING_PORTS = "PHALANX_FEED_ALLOW_PORTS"
+# the network's usual failures, by errno
+NETWORK_FAILURES = {errno.ECONNREFUSED: "the connection was refused",
+                    errno.ECONNRESET: "the connection was reset",
+                    errno.ENETUNREACH: "the network is unreachable",
+                    errno.EHOSTUNREACH: "no route to the host"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,10 @@ class Fetched:
 
 class Refused(OSError):
     """An address or port the server does not fetch from."""
+
+
+class Unresolved(OSError):
+    """A name that resolves to no address now (DNS may answer later)."""
 
 
 @dataclass(frozen=True)
@@ -106,15 +116,26 @@ def why_refused(address: Address) -> str | None:
     return None
 
 
-def check_address(address: Address, policy: Policy) -> None:
-    """Refuse an address that is not public unicast and in no allowed network."""
+def _refusal(address: Address, policy: Policy) -> str | None:
+    """"127.0.0.1, a loopback address" when `address` is refused, else None."""
     plain = (address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address)
              and address.ipv4_mapped is not None else address)
     why = why_refused(address)
     if why and not any(plain.version == n.version and plain in n for n in policy.networks):
         shown = address if plain == address else f"{address} (IPv4 {plain})"
-        raise Refused(f"{shown} is {why}, which feeds may not reach (networks allowed "
-                      f"anyway are set by {SETTING_NETWORKS})")
+        return f"{shown}, {why}"
+    return None
+
+
+REACH = f"which feeds may not reach (networks allowed anyway are set by {SETTING_NETWORKS})"
+
+
+def check_address(address: Address, policy: Policy) -> None:
+    """Refuse an address that is not public unicast and in no allowed network."""
+    refusal = _refusal(address, policy)
+    if refusal:
+        shown, why = refusal.split(", ", 1)
+        raise Refused(f"{shown} is {why}, {REACH}")
 
 
 def resolve(host: str, port: int, policy: Policy) -> list[Address]:
@@ -122,22 +143,31 @@ def resolve(host: str, port: int, policy: Policy) -> list[Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise OSError(f"cannot resolve {host}: {exc}") from exc
+        raise Unresolved(f"cannot resolve {host}: {_lookup_failure(exc)}") from exc
     addresses: list[Address] = []
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise OSError(f"cannot resolve {host}: no address")
+        raise Unresolved(f"cannot resolve {host}: no address")
     for address in addresses:
-        try:
+        if _literal(host):
             check_address(address, policy)
-        except Refused as exc:
-            if _literal(host):
-                raise
-            raise Refused(f"{host} resolves to {exc}") from None
+        elif (refusal := _refusal(address, policy)) is not None:
+            raise Refused(f"{host} resolves to {refusal}, {REACH}")
     return addresses
+
+
+def _lookup_failure(exc: Exception) -> str:
+    """What a failed lookup says: the usual cases in words of their own (translated on the
+    pages), any other as the resolver says it."""
+    code = getattr(exc, "errno", None)
+    if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+        return "no such name"
+    if code == socket.EAI_AGAIN:
+        return "the name server did not answer"
+    return str(exc)
 
 
 def _literal(host: str) -> bool:
@@ -214,8 +244,8 @@ def fetch(url: str, headers: dict[str, str], policy: Policy | None = None) -> Fe
             answer = _get(current, headers, policy, start)
         except OSError as exc:
             where = current if current == url else f"{url} (redirected to {current})"
-            kind = Refused if isinstance(exc, Refused) else OSError
-            raise kind(f"{where}: {exc}") from exc
+            kind = type(exc) if isinstance(exc, Refused | Unresolved) else OSError
+            raise kind(f"{where}: {_said(exc, policy)}") from exc
         if isinstance(answer, Fetched):
             return answer
         if hop == MAX_REDIRECTS:
@@ -224,25 +254,45 @@ def fetch(url: str, headers: dict[str, str], policy: Policy | None = None) -> Fe
     raise OSError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fetched | str:
-    """One request: the answer, or the URL a redirect leads to."""
+def check_url(url: str, policy: Policy) -> tuple[str, str, int, list[Address]]:
+    """What is checked of a URL before each request (its scheme, host, port and every
+    address its host resolves to): its scheme, host, port and addresses, or `Refused`
+    saying why it is not fetched, or `Unresolved` for a name without an address now.
+    A feed's registration asks the same (`services/feeds.add`)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise OSError("only http and https are fetched")
+        raise Refused("only http and https are fetched")
     try:
         host, port = parts.hostname, parts.port or DEFAULT_PORTS[scheme]
     except ValueError as exc:
-        raise OSError(f"not a valid address: {exc}") from exc
+        raise Refused("the port is not a number from 0 to 65535") from exc
     if not host:
-        raise OSError("no host")
+        raise Refused("no host")
     if parts.username is not None or parts.password is not None:
         raise Refused("an address with a user name or password is not fetched")
     if port != DEFAULT_PORTS[scheme] and port not in policy.ports:
         raise Refused(f"port {port} is not {scheme}'s default ({DEFAULT_PORTS[scheme]}), "
                       f"which feeds may not reach (ports allowed anyway are set by "
                       f"{SETTING_PORTS})")
-    addresses = resolve(host, port, policy)
+    return scheme, host, port, resolve(host, port, policy)
+
+
+def _said(exc: OSError, policy: Policy) -> str:
+    """What a failed request says: the network's usual failures in words of their own
+    (translated on the pages), any other as the system says it."""
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {policy.timeout_s:g} seconds"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the server's certificate is not accepted: {exc}"
+    return NETWORK_FAILURES.get(exc.errno or 0, "") if exc.errno in NETWORK_FAILURES \
+        else str(exc)
+
+
+def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fetched | str:
+    """One request: the answer, or the URL a redirect leads to."""
+    parts = urlsplit(url)
+    scheme, host, port, addresses = check_url(url, policy)
     left = policy.deadline_s - (time.monotonic() - start)
     deadline = _Deadline(left)
     try:
