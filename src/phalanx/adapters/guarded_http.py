@@ -245,7 +245,7 @@ def fetch(url: str, headers: dict[str, str], policy: Policy | None = None) -> Fe
         except OSError as exc:
             where = current if current == url else f"{url} (redirected to {current})"
             kind = type(exc) if isinstance(exc, Refused | Unresolved) else OSError
-            raise kind(f"{where}: {_said(exc, policy)}") from exc
+            raise kind(f"{where}: {_said(exc, policy.timeout_s)}") from exc
         if isinstance(answer, Fetched):
             return answer
         if hop == MAX_REDIRECTS:
@@ -278,11 +278,13 @@ def check_url(url: str, policy: Policy) -> tuple[str, str, int, list[Address]]:
     return scheme, host, port, resolve(host, port, policy)
 
 
-def _said(exc: OSError, policy: Policy) -> str:
+def _said(exc: OSError, timeout_s: float) -> str:
     """What a failed request says: the network's usual failures in words of their own
     (translated on the pages), any other as the system says it."""
     if isinstance(exc, TimeoutError):
-        return f"no answer within {policy.timeout_s:g} seconds"
+        return f"the server did not answer within {timeout_s:g} seconds"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "the server closed the connection without an answer"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"the server's certificate is not accepted: {exc}"
     return NETWORK_FAILURES.get(exc.errno or 0, "") if exc.errno in NETWORK_FAILURES \
@@ -324,7 +326,9 @@ def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fet
             raise OSError(f"not read within {policy.deadline_s:g} seconds") from exc
         if isinstance(exc, OSError):
             raise
-        raise OSError(f"{type(exc).__name__}: {exc}") from exc
+        if isinstance(exc, http.client.IncompleteRead):
+            raise OSError("the answer was cut short") from exc
+        raise OSError(f"not an HTTP answer ({type(exc).__name__}: {exc})") from exc
     finally:
         deadline.stop()
         conn.close()
@@ -343,7 +347,8 @@ def _connect(scheme: str, host: str, port: int, addresses: list[Address],
             deadline.forget()
             conn.close()
             if deadline.expired:
-                raise OSError(f"no connection within the fetch's time: {exc}") from exc
+                raise OSError("the connection was not made within the fetch's time: "
+                              f"{_said(exc, timeout)}") from exc
             error = exc
     assert error is not None
     raise error

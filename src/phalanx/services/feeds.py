@@ -330,7 +330,8 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
             received.append(alerts.receive(db, body, route, actor=actor, trust=trust,
                                            anchors=anchors, at=at))
         except (OSError, cap.CapError, Invalid) as exc:  # a fetch's error names its URL
-            errors.append(str(exc) if str(exc).startswith(f"{url}: ") else f"{url}: {exc}")
+            named = str(exc).startswith((f"{url}: ", f"{url} (redirected to "))
+            errors.append(str(exc) if named else f"{url}: {exc}")
         except Exception as exc:  # that entry's error; the others go on
             errors.append(f"{url}: {_unexpected(url, exc)}")
     fresh = sum(1 for r in received if not r.duplicate)

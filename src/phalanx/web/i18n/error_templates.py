@@ -289,7 +289,8 @@ MOMENTS = {"moment", "made_at"}
 FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
            "since", "given"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
-NESTED = {"problems", "result", "reasons", "problem", "why", "lookup"}
+NESTED = {"problems", "result", "reasons", "problem", "why", "lookup",
+          "xml_error"}
 # placeholders holding a URL (never a space), and an element's path ("/feed/entry")
 URLS = {"url", "redirect"}
 PATHS = {"path"}

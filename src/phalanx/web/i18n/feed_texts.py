@@ -30,6 +30,8 @@ FEED_MESSAGES = (
     N_("the connection was reset"),
     N_("the network is unreachable"),
     N_("no route to the host"),
+    N_("the server closed the connection without an answer"),
+    N_("the answer was cut short"),
     # what an index or an alert it lists does not give
     N_("an entry with neither a CAP alert nor a link to one, skipped"),
     N_("a CAP alert outside any <entry>, ignored"),
@@ -39,6 +41,19 @@ FEED_MESSAGES = (
     N_("neither a CAP alert nor an Atom or RSS index of alerts"),
     N_("not a CAP alert (expected an <alert> in the CAP 1.2, 1.1 or 1.0 namespace)"),
     N_("required element is missing or empty (the alert means nothing without it)"),
+    # the XML parser's (expat's) usual reasons
+    N_("no element found"),
+    N_("mismatched tag"),
+    N_("not well-formed (invalid token)"),
+    N_("junk after document element"),
+    N_("unclosed token"),
+    N_("syntax error"),
+    N_("undefined entity"),
+    N_("unbound prefix"),
+    N_("duplicate attribute"),
+    N_("unclosed CDATA section"),
+    N_("partial character"),
+    N_("unknown encoding"),
 )
 
 FEED_TEMPLATES = (
@@ -63,11 +78,13 @@ FEED_TEMPLATES = (
     N_("more than %(n)s bytes (%(size)s)"),
     N_("more than %(n)s bytes"),
     N_("not read within %(n)s seconds"),
-    N_("no answer within %(n)s seconds"),
-    N_("no connection within the fetch's time: %(problem)s"),
+    N_("the server did not answer within %(n)s seconds"),
+    N_("the connection was not made within the fetch's time: %(problem)s"),
     N_("the server's certificate is not accepted: %(detail)s"),
+    N_("not an HTTP answer (%(detail)s)"),
     N_("unexpected error: %(detail)s"),
     # what was read
+    N_("not well-formed XML: %(xml_error)s: line %(line)s, column %(column)s"),
     N_("not well-formed XML: %(detail)s"),
     N_("refused: a DOCTYPE or entity declaration is not allowed in an alert (%(detail)s)"),
     N_("%(value)s is not a CAP status (%(values)s)"),
