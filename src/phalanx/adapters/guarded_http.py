@@ -12,7 +12,8 @@ connection goes to the address that was checked (no second lookup that could ans
 otherwise), with the URL's host in the Host header and as the TLS server name, whose
 certificate is verified against it. Redirects are followed up to `MAX_REDIRECTS`; the
 body is limited in size and the whole fetch in time. No proxy from the environment is
-used: a proxy would resolve the name again itself.
+used: a proxy would resolve the name again itself. What is checked before a request
+(`check_url`) is asked when a feed is registered too.
 """
 
 from __future__ import annotations

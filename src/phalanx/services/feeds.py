@@ -11,7 +11,9 @@ shows its status and last error. Fetching is over HTTP(S) only, with a timeout a
 size limit, from public addresses on the scheme's default port only (the feed's
 publisher chooses the addresses: loopback, private and link-local ones, the metadata
 service, the database's port are refused unless the settings allow a network or port;
-`adapters/guarded_http.py`).
+`adapters/guarded_http.py`). A feed the poll would refuse so is refused when registered
+(`reachable`, the poll's own check); a name without an address then is registered with
+that warning as its last error.
 
 Each feed is polled on its own: an unexpected error (a fault here, not the feed's) in
 one entry is that entry's error, logged with its traceback, and the other entries go on;
