@@ -140,6 +140,13 @@ def test_a_refused_registration_reads_in_russian(
     r = _add(c, "http://cap.example.invalid/feed.atom", country="XYZ")
     shown = html.unescape(re.findall(r'id="feed-error"[^>]*>([^<]*)<', r.text)[0])
     assert shown == "Государство: XYZ — не государство организации"
+    page = c.get("/feeds?lang=ru").text
+    r = c.post("/feeds?lang=ru", data={"url": f"{base}/other.atom", "country": "KAZ",
+                                       "interval_s": "10", "csrf_token": _token(page)})
+    assert r.status_code == 422
+    shown = html.unescape(re.findall(r'id="feed-error"[^>]*>([^<]*)<', r.text)[0])
+    assert shown.startswith("Каждые (с): ") and english_left(shown) == [], shown
+    assert 'name="interval_s" type="number" value="10"' in r.text
 
 
 def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, int]) -> None:

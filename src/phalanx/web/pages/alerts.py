@@ -102,7 +102,7 @@ def _refusal(exc: Exception, lang: str) -> str:
 def feed_add(request: Request, actor: Writer, db: DB,
              url: Annotated[str, Form(max_length=2000)],
              country: Annotated[str, Form(max_length=3)],
-             interval_s: Annotated[int, Form(ge=30, le=86_400)] = 300,
+             interval_s: Annotated[int, Form()] = 300,
              min_severity: Annotated[str, Form(max_length=16)] = "Severe",
              any_area: Annotated[bool, Form()] = False) -> Response:
     """Register a feed; refused (an address the poll would not fetch, a state that is no
