@@ -38,6 +38,10 @@ REFUSED = {
     "http://0.0.0.0/feed.atom": "0.0.0.0 is an unspecified address",
     "http://224.0.0.1/feed.atom": "224.0.0.1 is a multicast address",
     "http://localhost/feed.atom": "localhost resolves to 127.0.0.1, a loopback address",
+    # the forms of an address a resolver reads besides the dotted quad
+    "http://2130706433/feed.atom": "2130706433 resolves to 127.0.0.1, a loopback address",
+    "http://0x7f000001/feed.atom": "0x7f000001 resolves to 127.0.0.1, a loopback address",
+    "http://127.1/feed.atom": "127.1 resolves to 127.0.0.1, a loopback address",
     "http://93.184.215.14:5432/feed.atom": "port 5432 is not http's default (80)",
     "https://93.184.215.14:80/feed.atom": "port 80 is not https's default (443)",
     "http://user:secret@93.184.215.14/feed.atom": "an address with a user name or password",
@@ -48,15 +52,15 @@ SCHEMES = ["ftp://93.184.215.14/feed.atom", "file:///etc/passwd", "gopher://10.0
 
 def _names(monkeypatch: pytest.MonkeyPatch) -> None:
     """`localhost` on loopback; any other name without an address (no DNS in a test)."""
+    real = socket.getaddrinfo
+
     def lookup(host: str, port: Any, *args: Any, **kw: Any) -> Any:
         if host == "localhost":
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
-        try:
-            socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
-        except OSError:
+        try:  # an address in any form the system reads (2130706433, 0x7f000001, 127.1)
+            return real(host, port, *args, **kw | {"flags": socket.AI_NUMERICHOST})
+        except socket.gaierror:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        return [(family, socket.SOCK_STREAM, 6, "", (host, port))]
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
 
 
