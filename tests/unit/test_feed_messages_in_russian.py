@@ -26,7 +26,6 @@ SAMPLES = {
     "REACH": "which feeds may not reach (networks allowed anyway are set by "
              "PHALANX_FEED_ALLOW_NETWORKS)",
     "shown": "10.0.0.1", "why": "a private network's address",
-    "refusal": "10.0.0.1, a private network's address",
     "_lookup_failure(exc)": "no such name", "where": "https://alerts.kz/a.xml",
     "url": "https://alerts.kz/a.xml", "_said(exc, policy.timeout_s)": "the connection was reset",
     "_said(exc, timeout)": "the connection was refused", "MAX_REDIRECTS": "5",

@@ -117,14 +117,15 @@ def why_refused(address: Address) -> str | None:
     return None
 
 
-def _refusal(address: Address, policy: Policy) -> str | None:
-    """"127.0.0.1, a loopback address" when `address` is refused, else None."""
+def _refusal(address: Address, policy: Policy) -> tuple[str, str] | None:
+    """The address as shown and why it is refused ("127.0.0.1", "a loopback address"),
+    or None when it is not."""
     plain = (address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address)
              and address.ipv4_mapped is not None else address)
     why = why_refused(address)
     if why and not any(plain.version == n.version and plain in n for n in policy.networks):
         shown = address if plain == address else f"{address} (IPv4 {plain})"
-        return f"{shown}, {why}"
+        return str(shown), why
     return None
 
 
@@ -134,8 +135,8 @@ REACH = f"which feeds may not reach (networks allowed anyway are set by {SETTING
 def check_address(address: Address, policy: Policy) -> None:
     """Refuse an address that is not public unicast and in no allowed network."""
     refusal = _refusal(address, policy)
-    if refusal:
-        shown, why = refusal.split(", ", 1)
+    if refusal is not None:
+        shown, why = refusal
         raise Refused(f"{shown} is {why}, {REACH}")
 
 
@@ -156,7 +157,8 @@ def resolve(host: str, port: int, policy: Policy) -> list[Address]:
         if _literal(host):
             check_address(address, policy)
         elif (refusal := _refusal(address, policy)) is not None:
-            raise Refused(f"{host} resolves to {refusal}, {REACH}")
+            shown, why = refusal
+            raise Refused(f"{host} resolves to {shown}, {why}, {REACH}")
     return addresses
 
 
@@ -288,8 +290,7 @@ def _said(exc: OSError, timeout_s: float) -> str:
         return "the server closed the connection without an answer"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"the server's certificate is not accepted: {exc}"
-    return NETWORK_FAILURES.get(exc.errno or 0, "") if exc.errno in NETWORK_FAILURES \
-        else str(exc)
+    return NETWORK_FAILURES.get(exc.errno or 0, str(exc))
 
 
 def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fetched | str:
