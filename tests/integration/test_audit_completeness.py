@@ -174,7 +174,7 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             "rep-blr"),
         "/crises/{crisis_id}/un-notice": Case(f"/crises/{ids['plan_crisis']}/un-notice",
                                               {"reference": "S/2026/1"}, "sec"),
-        "/feeds": Case("/feeds", {"url": "http://127.0.0.1:9/other.atom", "country": ME},
+        "/feeds": Case("/feeds", {"url": "http://alerts.kz.invalid/other.atom", "country": ME},
                        "sec"),
         "/feeds/{feed_id}/active": Case(f"/feeds/{ids['feed']}/active", {"active": "false"},
                                         "sec"),

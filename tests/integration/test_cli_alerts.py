@@ -37,18 +37,18 @@ def test_cap_import_json_prints_the_result_or_the_errors(cli_db: str,  # noqa: F
 
 def test_feeds_add_list_and_refuse(cli_db: str) -> None:  # noqa: F811
     runner.invoke(app, ["load", "--builtin", "csto"])
-    r = runner.invoke(app, ["feeds", "add", "http://127.0.0.1:9/feed.atom", "--country",
+    r = runner.invoke(app, ["feeds", "add", "http://alerts.kz.invalid/feed.atom", "--country",
                             "KAZ", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["rule"]["min_severity"] == "Severe"
     r = runner.invoke(app, ["feeds", "add", "file:///etc/passwd", "--country", "KAZ"])
     assert r.exit_code == 1 and "http" in r.output
-    r = runner.invoke(app, ["feeds", "add", "http://127.0.0.1:9/feed.atom", "--country",
+    r = runner.invoke(app, ["feeds", "add", "http://alerts.kz.invalid/feed.atom", "--country",
                             "KAZ"])
     assert r.exit_code == 1 and "already registered" in r.output
     r = runner.invoke(app, ["feeds", "poll", "--json"])  # the port refuses: back-off
     assert r.exit_code == 1 and json.loads(r.stdout)[0]["status"] == "failing"
-    assert "127.0.0.1:9" in json.loads(r.stdout)[0]["errors"][0]
+    assert "alerts.kz.invalid" in json.loads(r.stdout)[0]["errors"][0]
     r = runner.invoke(app, ["feeds", "poll", "1"])
     assert r.exit_code == 1 and "failing" in r.stdout
     r = runner.invoke(app, ["feeds", "list", "--json"])

@@ -113,7 +113,7 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
                                "--on", "2026-11-30"], ""),
         ("membership contribution", ["membership", "contribution", "KAZ", "2026",
                                      "--assessed", "100", "--paid", "50"], ""),
-        ("feeds add", ["feeds", "add", "http://127.0.0.1:9/alerts.atom", "--country",
+        ("feeds add", ["feeds", "add", "http://alerts.kz.invalid/alerts.atom", "--country",
                        "KAZ"], ""),
         ("feeds poll", ["feeds", "poll", "1"], ""),
         ("cap import", ["cap", "import", cap, "--affected", "KGZ"], ""),

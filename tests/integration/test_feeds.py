@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,6 +27,10 @@ from tests.support.capfiles import alert, info
 SEC = Principal("secretariat", Role.SECRETARIAT)
 SENDER = "mchs@gov.kg"
 T0 = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+# the feed servers here listen on loopback, which a registration accepts only where the
+# settings allow it (PHALANX_FEED_ALLOW_NETWORKS, PHALANX_FEED_ALLOW_PORTS)
+LOCAL = replace(feeds.POLICY, networks=(ipaddress.ip_network("127.0.0.0/8"),),
+                ports=frozenset(range(1, 65536)))
 
 
 class Site:
@@ -127,7 +132,7 @@ def test_alert_update_cancel_from_a_feed_make_one_crisis_with_history(
                                        references=ref("A2")), '"a3"')
     publish(s, base, "/feed.atom", ["A1"])
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="kgz",
-                                          interval_s=60), actor=SEC)
+                                          interval_s=60), actor=SEC, policy=LOCAL)
     assert feed.country == "KGZ" and feed.status == "new"
     r1 = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r1.status == "ok" and r1.received[0].crisis is not None
@@ -171,7 +176,8 @@ def test_a_feed_polled_by_the_system_or_the_secretariat_files_every_message(
                                        sender="someone@else.kg", msg_type="Update",
                                        references=ref("A1")), '"x1"')
     publish(s, base, "/feed.atom", ["A1", "B1", "X1"])
-    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"),
+                     actor=SEC, policy=LOCAL)
     r = feeds.poll(org_db, feed.id, actor=actor, fetch=s.fetch, at=T0)
     assert r.status == "ok", r.errors
     assert [x.alert.action for x in r.received] == ["opened-crisis", "stored", "stored"]
@@ -194,7 +200,8 @@ def test_the_feed_rule_makes_minor_or_foreign_alerts_watch_entries(
     s.files["/alerts/S1.xml"] = (alert(info(severity="Extreme", polygons=(near,)),
                                        identifier="S1"), '"s1"')
     s.files["/kz.rss"] = (rss(["M1", "F1", "S1"]), '"r1"')
-    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/kz.rss", country="KAZ"), actor=SEC)
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/kz.rss", country="KAZ"),
+                     actor=SEC, policy=LOCAL)
     r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     kinds = [("crisis" if x.crisis else "watch" if x.watch else "-") for x in r.received]
     assert kinds == ["watch", "watch", "crisis"], [x.alert.action_detail for x in r.received]
@@ -206,8 +213,9 @@ def test_a_single_alert_url_and_dedup_across_feeds(org_db: Database,
     s.files["/alerts/D1.xml"] = (alert(identifier="D1"), '"d1"')
     publish(s, base, "/feed.atom", ["D1"])
     one = feeds.add(org_db, feeds.FeedIn(url=f"{base}/alerts/D1.xml", country="KGZ"),
-                    actor=SEC)
-    two = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
+                    actor=SEC, policy=LOCAL)
+    two = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"),
+                    actor=SEC, policy=LOCAL)
     results = feeds.poll_due(org_db, actor=SYSTEM, fetch=s.fetch,
                              at=datetime.now(UTC) + timedelta(seconds=1))
     assert {r.feed_id for r in results} == {one.id, two.id}
@@ -220,7 +228,7 @@ def test_a_failing_feed_backs_off_and_says_why(org_db: Database,
                                               site: tuple[Site, str]) -> None:
     s, base = site
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ",
-                                          interval_s=60), actor=SEC)
+                                          interval_s=60), actor=SEC, policy=LOCAL)
     s.fail = True
     r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r.status == "failing" and "503" in r.errors[0]
@@ -241,7 +249,8 @@ def test_feeds_are_checked_on_the_way_in(org_db: Database) -> None:
     with pytest.raises(ValueError, match="http"):
         feeds.FeedIn(url="file:///etc/passwd", country="KGZ")
     with pytest.raises(Invalid, match="XYZ"):
-        feeds.add(org_db, feeds.FeedIn(url="http://127.0.0.1:9/x", country="XYZ"), actor=SEC)
+        feeds.add(org_db, feeds.FeedIn(url="http://alerts.kz.invalid/x", country="XYZ"),
+                  actor=SEC)
 
 
 @pytest.mark.parametrize(("name", "count"), [("ny_index.rss", 2), ("earthquake_index.atom", 1),
@@ -280,7 +289,8 @@ def test_a_feed_whose_entries_lead_nowhere_is_partial_and_says_where(
     s.files["/feed.atom"] = (good.replace(b"</feed>", b"<entry><id>urn:kg:x</id><title>x"
                                           b"</title><content></content></entry></feed>"),
                              '"v1"')
-    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"), actor=SEC)
+    feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/feed.atom", country="KGZ"),
+                     actor=SEC, policy=LOCAL)
     r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert r.status == "partial" and len(r.received) == 1
     assert any("/feed/entry[2]: an entry with neither a CAP alert nor a link" in e
@@ -296,7 +306,7 @@ def test_an_edxl_de_distribution_delivers_its_embedded_alerts(
     s.files["/rfs.edxlde"] = (shared_file(*folder, "bushfire_valid.edxlde").read_bytes(),
                               '"v1"')
     feed = feeds.add(org_db, feeds.FeedIn(url=f"{base}/rfs.edxlde", country="KAZ"),
-                     actor=SEC)
+                     actor=SEC, policy=LOCAL)
     r = feeds.poll(org_db, feed.id, actor=SYSTEM, fetch=s.fetch, at=T0)
     assert (r.status, r.errors) == ("ok", [])
     assert len(r.received) == 7 and r.received[0].alert.identifier.endswith(":40500")

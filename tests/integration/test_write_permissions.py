@@ -187,7 +187,7 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/alerts"): Case(f"/api/v1/alerts?affected={ME}", None,
                                          acting_or_staff(ME, StateAct.CRISIS), content=CAP),
         ("POST", "/api/v1/feeds"): Case("/api/v1/feeds", {
-            "url": "http://127.0.0.1:9/alerts.atom", "country": ME}, staff),
+            "url": "http://alerts.kz.invalid/alerts.atom", "country": ME}, staff),
         ("PATCH", "/api/v1/feeds/{feed_id}"): Case(
             f"/api/v1/feeds/{ids['feed']}", {"active": False}, staff),
         ("POST", "/api/v1/feeds/{feed_id}/poll"): Case(
@@ -405,7 +405,7 @@ def _build(db: Database) -> dict[str, Any]:
     ids["watch"] = watch.add(db, watch.WatchIn(title="Border", region="Fergana valley",
                                                category="armed_attack"), actor=sec).id
     ids["token"] = api_tokens.issue_token(db, "rep-kaz", actor=SYSTEM).id
-    ids["feed"] = feeds.add(db, feeds.FeedIn(url="http://127.0.0.1:9/alerts.atom",
+    ids["feed"] = feeds.add(db, feeds.FeedIn(url="http://alerts.kz.invalid/alerts.atom",
                                              country=ME), actor=sec).id
     with db.read() as conn:
         ids["task"] = dec.list_tasks(conn, actor=SYSTEM)[0].id

@@ -15,13 +15,23 @@ import pytest
 from phalanx.domain.organization import EventKind, MembershipStatus
 from phalanx.web.i18n import labeller
 from phalanx.web.i18n.errors import _patterns, translate, validation_message
+from phalanx.web.i18n.feed_texts import FEED_MESSAGES, FEED_TEMPLATES
 from phalanx.web.i18n.staff_refusals import STAFF_MESSAGES, STAFF_TEMPLATES, USER_TEMPLATES
 
 # a Latin word left in a Russian text: codes, keys and values as typed are allowed
 LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|secretariat|agency|state|KIND|"
                         r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
                         r"admin|manage|read|public|example|org|feed|wrong|Nope|"
-                        r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de)\b)[A-Za-z]{3,}\b")
+                        r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de|"
+                        r"HTTP|Atom|RSS|DOCTYPE|alerts|entry|alert|rss|channel|item|html|"
+                        r"EDXLDistribution|contentObject|status|msgType|Ack|Alert|Actual|"
+                        r"Test|ffff|XML|CDATA)\b)[A-Za-z]{3,}\b")
+
+# what every refusal of an address ends with, in English and in Russian
+REACH = ("which feeds may not reach (networks allowed anyway are set by "
+         "PHALANX_FEED_ALLOW_NETWORKS)")
+REACH_RU = ("к нему каналы не обращаются (сети-исключения задаёт настройка "
+            "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
     # the membership ledger
@@ -188,6 +198,120 @@ CASES = [
      "канал https://example.org/cap.xml уже зарегистрирован"),
     ("one of Extreme, Severe", "одно из значений: Extreme, Severe"),
     ("['Nope'] are not CAP categories", "['Nope'] — не категории CAP"),
+    # a feed's address refused when registered, or by a poll (`guarded_http`)
+    ('127.0.0.1 is a loopback address, ' + REACH,
+     '127.0.0.1 — адрес обратной петли (самого сервера), ' + REACH_RU),
+    ("10.1.2.3 is a private network's address, " + REACH,
+     '10.1.2.3 — адрес частной сети, ' + REACH_RU),
+    ('169.254.169.254 is a link-local address, ' + REACH,
+     ('169.254.169.254 — адрес локального сегмента сети (например, служба метаданных '
+      'облака), ') + REACH_RU),
+    ('0.0.0.0 is an unspecified address, ' + REACH,
+     '0.0.0.0 — неопределённый адрес, ' + REACH_RU),
+    ('224.0.0.1 is a multicast address, ' + REACH,
+     '224.0.0.1 — адрес групповой рассылки, ' + REACH_RU),
+    ('240.0.0.1 is a reserved address, ' + REACH,
+     '240.0.0.1 — зарезервированный адрес, ' + REACH_RU),
+    ('100.64.0.1 is an address that is not globally routable, ' + REACH,
+     '100.64.0.1 — адрес, не маршрутизируемый в интернете, ' + REACH_RU),
+    ("::ffff:a00:7 (IPv4 10.0.0.7) is a private network's address, " + REACH,
+     '::ffff:a00:7 (IPv4 10.0.0.7) — адрес частной сети, ' + REACH_RU),
+    ("alerts.kz resolves to 10.0.0.1, a private network's address, " + REACH,
+     'alerts.kz указывает на 10.0.0.1 — адрес частной сети, ' + REACH_RU),
+    ("port 5432 is not http's default (80), which feeds may not reach (ports allowed "
+     'anyway are set by PHALANX_FEED_ALLOW_PORTS)',
+     'порт 5432 — не стандартный для http (80), к нему каналы не обращаются '
+     '(порты-исключения задаёт настройка PHALANX_FEED_ALLOW_PORTS)'),
+    ('only http and https are fetched',
+     'каналы загружаются только по http и https'),
+    ('no host',
+     'в адресе нет имени сервера'),
+    ('an address with a user name or password is not fetched',
+     'адрес с именем пользователя или паролем не загружается'),
+    ('the port is not a number from 0 to 65535',
+     'порт — не число от 0 до 65535'),
+    ('when registered, cannot resolve alerts.kz: no such name (each poll checks the '
+     'address again)',
+     'при регистрации: не удалось найти адрес сервера alerts.kz: такого имени нет (адрес '
+     'проверяется заново при каждом опросе)'),
+    ('cannot resolve alerts.kz: the name server did not answer',
+     'не удалось найти адрес сервера alerts.kz: сервер имён не ответил'),
+    ('cannot resolve alerts.kz: no address',
+     'не удалось найти адрес сервера alerts.kz: у имени нет адреса'),
+    # a poll's errors, each naming its URL
+    ('https://alerts.kz/cap.xml: the connection was refused',
+     'https://alerts.kz/cap.xml: сервер отказал в соединении'),
+    ('https://alerts.kz/cap.xml: the connection was reset',
+     'https://alerts.kz/cap.xml: соединение сброшено'),
+    ('https://alerts.kz/cap.xml: the network is unreachable',
+     'https://alerts.kz/cap.xml: сеть недоступна'),
+    ('https://alerts.kz/cap.xml: no route to the host',
+     'https://alerts.kz/cap.xml: нет маршрута до сервера'),
+    ("https://alerts.kz/cap.xml: the server closed the connection without an answer",
+     "https://alerts.kz/cap.xml: сервер закрыл соединение, не ответив"),
+    ("https://alerts.kz/cap.xml: the answer was cut short",
+     "https://alerts.kz/cap.xml: ответ сервера оборвался"),
+    ('https://alerts.kz/cap.xml (redirected to http://10.0.0.1/): HTTP 302 without a '
+     'Location',
+     'https://alerts.kz/cap.xml (перенаправлен на http://10.0.0.1/): ответ HTTP 302 без '
+     'адреса перенаправления'),
+    ('https://alerts.kz/cap.xml: HTTP 503 Service Unavailable',
+     'https://alerts.kz/cap.xml: сервер ответил кодом HTTP 503'),
+    ('https://alerts.kz/cap.xml: more than 5 redirects',
+     'https://alerts.kz/cap.xml: больше 5 перенаправлений'),
+    ('https://alerts.kz/cap.xml: more than 4096 bytes (9000)',
+     'https://alerts.kz/cap.xml: больше 4096 байт (9000)'),
+    ('https://alerts.kz/cap.xml: more than 4096 bytes',
+     'https://alerts.kz/cap.xml: больше 4096 байт'),
+    ('https://alerts.kz/cap.xml: not read within 60 seconds',
+     'https://alerts.kz/cap.xml: не получено за 60 с'),
+    ('https://alerts.kz/cap.xml: the server did not answer within 20 seconds',
+     'https://alerts.kz/cap.xml: нет ответа за 20 с'),
+    ("https://alerts.kz/cap.xml: the connection was not made within the fetch's time: "
+     "the connection was refused",
+     'https://alerts.kz/cap.xml: соединение не установлено за отведённое время: сервер '
+     'отказал в соединении'),
+    # what an index or an alert it lists does not give
+    ('https://alerts.kz/cap.xml: line 9, /feed/entry: an entry with neither a CAP alert '
+     'nor a link to one, skipped',
+     'https://alerts.kz/cap.xml: строка 9, /feed/entry: запись без оповещения CAP и без '
+     'ссылки на него пропущена'),
+    ('line 3, /feed/alert: a CAP alert outside any <entry>, ignored',
+     'строка 3, /feed/alert: оповещение CAP вне записи <entry> не учтено'),
+    ('line 4, /rss/channel/item: an item without a link to a CAP alert, skipped',
+     'строка 4, /rss/channel/item: элемент без ссылки на оповещение CAP пропущен'),
+    ('line 5, /EDXLDistribution/contentObject: a contentObject without an embedded CAP '
+     'alert, skipped',
+     'строка 5, /EDXLDistribution/contentObject: объект contentObject без вложенного '
+     'оповещения CAP пропущен'),
+    ('line 1, /EDXLDistribution: a distribution without an embedded CAP alert',
+     'строка 1, /EDXLDistribution: пакет без вложенного оповещения CAP'),
+    ('line 1, /html: neither a CAP alert nor an Atom or RSS index of alerts',
+     'строка 1, /html: это не оповещение CAP и не перечень оповещений Atom или RSS'),
+    ('/: not a CAP alert (expected an <alert> in the CAP 1.2, 1.1 or 1.0 namespace)',
+     '/: это не оповещение CAP (ожидается <alert> в пространстве имён CAP 1.2, 1.1 или '
+     '1.0)'),
+    ('line 2, /alert/status: required element is missing or empty (the alert means '
+     "nothing without it); line 3, /alert/msgType: 'Nope' is not a CAP message type (Ack, "
+     'Alert)',
+     'строка 2, /alert/status: обязательный элемент отсутствует или пуст (без него '
+     'оповещение не имеет смысла); строка 3, /alert/msgType: Nope — не тип сообщения CAP '
+     '(Ack, Alert)'),
+    ("line 2, /alert/status: 'Nope' is not a CAP status (Actual, Test)",
+     'строка 2, /alert/status: Nope — не статус CAP (Actual, Test)'),
+    ('/: refused: a DOCTYPE or entity declaration is not allowed in an alert '
+     '(EntitiesForbidden)',
+     '/: отклонено: объявления DOCTYPE и сущностей в оповещении недопустимы'),
+    ('/: not well-formed XML: mismatched tag: line 3, column 2',
+     '/: ошибка разметки XML: закрывающий тег не совпадает с открывающим (строка 3, '
+     'позиция 2)'),
+    ('/: the file is 5000 bytes; the limit is 4096',
+     '/: размер файла 5000 байт; предел 4096'),
+    # a feed's last error: several, each translated
+    ("http://10.1.2.3/a.xml: 10.1.2.3 is a private network's address, " + REACH
+     + "; https://alerts.kz/b.xml: not read within 60 seconds",
+     "http://10.1.2.3/a.xml: 10.1.2.3 — адрес частной сети, " + REACH_RU
+     + "; https://alerts.kz/b.xml: не получено за 60 с"),
     # users and tokens
     ("expires: between 1 and 730 days", "срок действия: от 1 до 730 дней"),
     ("scopes: ['admin'] are beyond what a planner may do (allowed: ['manage', 'read'])",
@@ -227,12 +351,33 @@ CASES = [
      "пароль: не короче 12 символов; электронная почта: bob — не адрес"),
 ]
 
+# a feed's errors that quote the words of a library or the system as they are (a
+# certificate's, a runtime's, a parser's): Russian around them
+TECHNICAL = [
+    ("https://alerts.kz/cap.xml: not an HTTP answer (BadStatusLine: 42)",
+     "https://alerts.kz/cap.xml: ответ не по протоколу HTTP (BadStatusLine: 42)"),
+    ("https://alerts.kz/cap.xml: the server's certificate is not accepted: [SSL: "
+     'CERTIFICATE_VERIFY_FAILED]',
+     'https://alerts.kz/cap.xml: сертификат сервера не принят: [SSL: '
+     'CERTIFICATE_VERIFY_FAILED]'),
+    ("unexpected error: KeyError: 42",
+     "непредвиденная ошибка: KeyError: 42"),
+    ('/: not well-formed XML: Document is empty',
+     '/: ошибка разметки XML: Document is empty'),
+]
+
 
 @pytest.mark.parametrize(("english", "russian"), CASES)
 def test_a_staff_refusal_reads_in_russian(english: str, russian: str) -> None:
     shown = translate(english, "ru", labelled=True)
     assert shown == russian
     assert not LATIN_WORD.search(shown), shown
+
+
+@pytest.mark.parametrize(("english", "russian"), TECHNICAL)
+def test_a_feeds_error_quoting_a_library_reads_in_russian_around_it(english: str,
+                                                                     russian: str) -> None:
+    assert translate(english, "ru", labelled=True) == russian
 
 
 @pytest.mark.parametrize(("english", "russian"), CASES[:3])
@@ -245,16 +390,16 @@ def test_each_message_and_template_has_a_case() -> None:
     the Secretariat's and the Joint Staff's actions (one shape, checked below)."""
     staff_acts = [m for m in STAFF_MESSAGES
                   if m.startswith("only the Secretariat and the Joint Staff ")]
-    for message in STAFF_MESSAGES:
+    for message in (*STAFF_MESSAGES, *FEED_MESSAGES):
         shown = translate(message, "ru", labelled=True)
         assert shown != message and not LATIN_WORD.search(shown), message
     assert all("Секретариат и Объединённый штаб" in translate(m, "ru") for m in staff_acts)
-    templates = {t for t in (*STAFF_TEMPLATES, *USER_TEMPLATES) if t not in {
+    templates = {t for t in (*STAFF_TEMPLATES, *USER_TEMPLATES, *FEED_TEMPLATES) if t not in {
         "password: at most %(n)s characters",
         "agency: a reporter is bound to one agency (--agency KIND)"}}
     # each template is the one some case's English (or a refusal inside it) matches
     patterns = dict(_patterns())
-    shown = [part for english, _ in CASES
+    shown = [part for english, _ in (*CASES, *TECHNICAL)
              for part in (english, english.partition(": ")[2], *english.split("; "))]
     met = {t for t in templates if any(patterns[t].match(m) for m in shown)}
     assert templates - met == set()

@@ -12,11 +12,13 @@ connection goes to the address that was checked (no second lookup that could ans
 otherwise), with the URL's host in the Host header and as the TLS server name, whose
 certificate is verified against it. Redirects are followed up to `MAX_REDIRECTS`; the
 body is limited in size and the whole fetch in time. No proxy from the environment is
-used: a proxy would resolve the name again itself.
+used: a proxy would resolve the name again itself. What is checked before a request
+(`check_url`) is asked when a feed is registered too.
 """
 
 from __future__ import annotations
 
+import errno
 import http.client
 import ipaddress
 import os
@@ -36,6 +38,11 @@ MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 SETTING_NETWORKS = "PHALANX_FEED_ALLOW_NETWORKS"
 SETTING_PORTS = "PHALANX_FEED_ALLOW_PORTS"
+# the network's usual failures, by errno
+NETWORK_FAILURES = {errno.ECONNREFUSED: "the connection was refused",
+                    errno.ECONNRESET: "the connection was reset",
+                    errno.ENETUNREACH: "the network is unreachable",
+                    errno.EHOSTUNREACH: "no route to the host"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,10 @@ class Fetched:
 
 class Refused(OSError):
     """An address or port the server does not fetch from."""
+
+
+class Unresolved(OSError):
+    """A name that resolves to no address now (DNS may answer later)."""
 
 
 @dataclass(frozen=True)
@@ -106,15 +117,27 @@ def why_refused(address: Address) -> str | None:
     return None
 
 
-def check_address(address: Address, policy: Policy) -> None:
-    """Refuse an address that is not public unicast and in no allowed network."""
+def _refusal(address: Address, policy: Policy) -> tuple[str, str] | None:
+    """The address as shown and why it is refused ("127.0.0.1", "a loopback address"),
+    or None when it is not."""
     plain = (address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address)
              and address.ipv4_mapped is not None else address)
     why = why_refused(address)
     if why and not any(plain.version == n.version and plain in n for n in policy.networks):
         shown = address if plain == address else f"{address} (IPv4 {plain})"
-        raise Refused(f"{shown} is {why}, which feeds may not reach (networks allowed "
-                      f"anyway are set by {SETTING_NETWORKS})")
+        return str(shown), why
+    return None
+
+
+REACH = f"which feeds may not reach (networks allowed anyway are set by {SETTING_NETWORKS})"
+
+
+def check_address(address: Address, policy: Policy) -> None:
+    """Refuse an address that is not public unicast and in no allowed network."""
+    refusal = _refusal(address, policy)
+    if refusal is not None:
+        shown, why = refusal
+        raise Refused(f"{shown} is {why}, {REACH}")
 
 
 def resolve(host: str, port: int, policy: Policy) -> list[Address]:
@@ -122,22 +145,32 @@ def resolve(host: str, port: int, policy: Policy) -> list[Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise OSError(f"cannot resolve {host}: {exc}") from exc
+        raise Unresolved(f"cannot resolve {host}: {_lookup_failure(exc)}") from exc
     addresses: list[Address] = []
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise OSError(f"cannot resolve {host}: no address")
+        raise Unresolved(f"cannot resolve {host}: no address")
     for address in addresses:
-        try:
+        if _literal(host):
             check_address(address, policy)
-        except Refused as exc:
-            if _literal(host):
-                raise
-            raise Refused(f"{host} resolves to {exc}") from None
+        elif (refusal := _refusal(address, policy)) is not None:
+            shown, why = refusal
+            raise Refused(f"{host} resolves to {shown}, {why}, {REACH}")
     return addresses
+
+
+def _lookup_failure(exc: Exception) -> str:
+    """What a failed lookup says: the usual cases in words of their own (translated on the
+    pages), any other as the resolver says it."""
+    code = getattr(exc, "errno", None)
+    if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+        return "no such name"
+    if code == socket.EAI_AGAIN:
+        return "the name server did not answer"
+    return str(exc)
 
 
 def _literal(host: str) -> bool:
@@ -214,8 +247,8 @@ def fetch(url: str, headers: dict[str, str], policy: Policy | None = None) -> Fe
             answer = _get(current, headers, policy, start)
         except OSError as exc:
             where = current if current == url else f"{url} (redirected to {current})"
-            kind = Refused if isinstance(exc, Refused) else OSError
-            raise kind(f"{where}: {exc}") from exc
+            kind = type(exc) if isinstance(exc, Refused | Unresolved) else OSError
+            raise kind(f"{where}: {_said(exc, policy.timeout_s)}") from exc
         if isinstance(answer, Fetched):
             return answer
         if hop == MAX_REDIRECTS:
@@ -224,25 +257,46 @@ def fetch(url: str, headers: dict[str, str], policy: Policy | None = None) -> Fe
     raise OSError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fetched | str:
-    """One request: the answer, or the URL a redirect leads to."""
+def check_url(url: str, policy: Policy) -> tuple[str, str, int, list[Address]]:
+    """What is checked of a URL before each request (its scheme, host, port and every
+    address its host resolves to): its scheme, host, port and addresses, or `Refused`
+    saying why it is not fetched, or `Unresolved` for a name without an address now.
+    A feed's registration asks the same (`services/feeds.add`)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise OSError("only http and https are fetched")
+        raise Refused("only http and https are fetched")
     try:
         host, port = parts.hostname, parts.port or DEFAULT_PORTS[scheme]
     except ValueError as exc:
-        raise OSError(f"not a valid address: {exc}") from exc
+        raise Refused("the port is not a number from 0 to 65535") from exc
     if not host:
-        raise OSError("no host")
+        raise Refused("no host")
     if parts.username is not None or parts.password is not None:
         raise Refused("an address with a user name or password is not fetched")
     if port != DEFAULT_PORTS[scheme] and port not in policy.ports:
         raise Refused(f"port {port} is not {scheme}'s default ({DEFAULT_PORTS[scheme]}), "
                       f"which feeds may not reach (ports allowed anyway are set by "
                       f"{SETTING_PORTS})")
-    addresses = resolve(host, port, policy)
+    return scheme, host, port, resolve(host, port, policy)
+
+
+def _said(exc: OSError, timeout_s: float) -> str:
+    """What a failed request says: the network's usual failures in words of their own
+    (translated on the pages), any other as the system says it."""
+    if isinstance(exc, TimeoutError):
+        return f"the server did not answer within {timeout_s:g} seconds"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "the server closed the connection without an answer"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the server's certificate is not accepted: {exc}"
+    return NETWORK_FAILURES.get(exc.errno or 0, str(exc))
+
+
+def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fetched | str:
+    """One request: the answer, or the URL a redirect leads to."""
+    parts = urlsplit(url)
+    scheme, host, port, addresses = check_url(url, policy)
     left = policy.deadline_s - (time.monotonic() - start)
     deadline = _Deadline(left)
     try:
@@ -274,7 +328,9 @@ def _get(url: str, headers: dict[str, str], policy: Policy, start: float) -> Fet
             raise OSError(f"not read within {policy.deadline_s:g} seconds") from exc
         if isinstance(exc, OSError):
             raise
-        raise OSError(f"{type(exc).__name__}: {exc}") from exc
+        if isinstance(exc, http.client.IncompleteRead):
+            raise OSError("the answer was cut short") from exc
+        raise OSError(f"not an HTTP answer ({type(exc).__name__}: {exc})") from exc
     finally:
         deadline.stop()
         conn.close()
@@ -293,7 +349,8 @@ def _connect(scheme: str, host: str, port: int, addresses: list[Address],
             deadline.forget()
             conn.close()
             if deadline.expired:
-                raise OSError(f"no connection within the fetch's time: {exc}") from exc
+                raise OSError("the connection was not made within the fetch's time: "
+                              f"{_said(exc, timeout)}") from exc
             error = exc
     assert error is not None
     raise error

@@ -31,12 +31,19 @@ def add(
                                            "outside the member's territory too.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Register a feed; alerts the rule does not let open a crisis become watch entries."""
+    """Register a feed; alerts the rule does not let open a crisis become watch entries.
+    An address a poll would refuse (loopback, a private network, link-local, a port or
+    scheme not fetched, unless PHALANX_FEED_ALLOW_NETWORKS or PHALANX_FEED_ALLOW_PORTS
+    allow it) is refused; a name that resolves to nothing now is registered with a
+    warning."""
+    from phalanx.config import get_settings
+
     try:
         data = feeds.FeedIn(url=url, country=country, interval_s=interval,
                             min_severity=min_severity, categories=category or [],
                             member_area=not any_area)
-        f = feeds.add(database(), data, actor=operator())
+        f = feeds.add(database(), data, actor=operator(),
+                      policy=feeds.reach(get_settings()))
     except ValidationError as exc:
         raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                              for e in exc.errors())) from exc
@@ -46,6 +53,8 @@ def add(
         emit_json(f)
         return
     out.print(f"feed {f.id}: {f.url} ({f.country}, every {f.interval_s} s)", highlight=False)
+    if f.last_error:  # a name that resolves to nothing now
+        out.print(f"  warning: {f.last_error}", highlight=False, markup=False)
 
 
 @app.command("list")

@@ -63,7 +63,7 @@ def embedded(root: etree._Element) -> tuple[list[Embedded], list[cap.CapProblem]
                       and etree.QName(c).localname == "alert"), None)
         if alert is None:
             problems.append(skipped(content, "a contentObject without an embedded CAP "
-                                             "alert; skipped"))
+                                             "alert, skipped"))
         else:
             found.append(Embedded(cap.element_path(content), inline(alert)))
     return found, problems

@@ -11,7 +11,9 @@ shows its status and last error. Fetching is over HTTP(S) only, with a timeout a
 size limit, from public addresses on the scheme's default port only (the feed's
 publisher chooses the addresses: loopback, private and link-local ones, the metadata
 service, the database's port are refused unless the settings allow a network or port;
-`adapters/guarded_http.py`).
+`adapters/guarded_http.py`). A feed the poll would refuse so is refused when registered
+(`reachable`, the poll's own check); a name without an address then is registered with
+that warning as its last error.
 
 Each feed is polled on its own: an unexpected error (a fault here, not the feed's) in
 one entry is that entry's error, logged with its traceback, and the other entries go on;
@@ -132,9 +134,9 @@ def poll_settings(settings: Any) -> dict[str, Any]:
     """What a poll takes from the settings: the intake's trust choices (PHALANX_CAP_*)
     and the networks and ports feeds may reach besides public addresses
     (PHALANX_FEED_ALLOW_NETWORKS, PHALANX_FEED_ALLOW_PORTS)."""
-    return alerts.trust_settings(settings) | {"fetch": fetcher(
-        guarded_http.networks(settings.feed_allow_networks),
-        guarded_http.ports(settings.feed_allow_ports))}
+    allowed = reach(settings)
+    return alerts.trust_settings(settings) | {"fetch": fetcher(allowed.networks,
+                                                                allowed.ports)}
 
 
 def _out(r: Any) -> FeedOut:
@@ -144,10 +146,36 @@ def _out(r: Any) -> FeedOut:
                    last_error=r.last_error, received=r.received)
 
 
-def add(db: Database, data: FeedIn, *, actor: Principal) -> FeedOut:
-    """Register a feed (the Secretariat); it is polled at the next round."""
+def reach(settings: Any) -> guarded_http.Policy:
+    """What feeds may reach besides public addresses on the scheme's default port, as the
+    settings say (PHALANX_FEED_ALLOW_NETWORKS, PHALANX_FEED_ALLOW_PORTS)."""
+    return replace(POLICY, networks=guarded_http.networks(settings.feed_allow_networks),
+                   ports=guarded_http.ports(settings.feed_allow_ports))
+
+
+def reachable(url: str, policy: guarded_http.Policy = POLICY) -> str:
+    """Whether a poll would fetch `url` now, asked as the poll asks it
+    (`guarded_http.check_url`): `Invalid` naming `url` and why for an address, port or
+    scheme it would refuse; for a name that resolves to no address now, the warning
+    (DNS may answer by the first poll, which checks again), else ""."""
+    try:
+        guarded_http.check_url(url, policy)
+    except guarded_http.Unresolved as exc:
+        return f"when registered, {exc} (each poll checks the address again)"
+    except OSError as exc:
+        raise Invalid("url", str(exc)) from None
+    return ""
+
+
+def add(db: Database, data: FeedIn, *, actor: Principal,
+        policy: guarded_http.Policy = POLICY) -> FeedOut:
+    """Register a feed (the Secretariat); it is polled at the next round. An address the
+    poll would refuse (`reachable`, with the networks and ports `policy` allows) is
+    refused here too; a name that resolves to nothing now is registered with that
+    warning as its last error."""
     watchlist.may_keep(actor)
     rule = FeedRule(data.min_severity, tuple(data.categories), data.member_area)
+    warning = reachable(data.url, policy)
     with db.write(actor) as w:
         from phalanx.services import organization as orgs
 
@@ -159,7 +187,7 @@ def add(db: Database, data: FeedIn, *, actor: Principal) -> FeedOut:
         fid = w.conn.execute(insert(t.cap_feed).values(
             url=data.url, country=data.country, rule=asdict(rule) | {
                 "categories": list(rule.categories)}, interval_s=data.interval_s,
-            active=True, status="new", next_poll=now(), failures=0, last_error="",
+            active=True, status="new", next_poll=now(), failures=0, last_error=warning,
             received=0, created_by=actor.username).returning(t.cap_feed.c.id)).scalar_one()
         w.audit("feed.add", "cap_feed", fid, data.model_dump())
         return get(w.conn, fid)
@@ -225,8 +253,8 @@ def read_index(body: bytes, base: str) -> Index:
                 found.append((urljoin(base, href), None))
             else:
                 problems.append(_skipped(entry, "an entry with neither a CAP alert nor a "
-                                                "link to one; skipped"))
-        problems += [_skipped(a, "a CAP alert outside any <entry>; ignored")
+                                                "link to one, skipped"))
+        problems += [_skipped(a, "a CAP alert outside any <entry>, ignored")
                      for a in root if isinstance(a.tag, str)
                      and etree.QName(a).localname == "alert"]
         return Index(found, problems)
@@ -239,7 +267,7 @@ def read_index(body: bytes, base: str) -> Index:
             if link and link.strip():
                 found.append((urljoin(base, link.strip()), None))
             else:
-                problems.append(_skipped(item, "an item without a link to a CAP alert; "
+                problems.append(_skipped(item, "an item without a link to a CAP alert, "
                                                "skipped"))
         return Index(found, problems)
     raise cap.CapError([cap.CapProblem(cap.element_path(root), "neither a CAP alert nor an "
@@ -304,7 +332,8 @@ def poll(db: Database, feed_id: int, *, actor: Principal, fetch: Fetch = http_fe
             received.append(alerts.receive(db, body, route, actor=actor, trust=trust,
                                            anchors=anchors, at=at))
         except (OSError, cap.CapError, Invalid) as exc:  # a fetch's error names its URL
-            errors.append(str(exc) if str(exc).startswith(f"{url}: ") else f"{url}: {exc}")
+            named = str(exc).startswith((f"{url}: ", f"{url} (redirected to "))
+            errors.append(str(exc) if named else f"{url}: {exc}")
         except Exception as exc:  # that entry's error; the others go on
             errors.append(f"{url}: {_unexpected(url, exc)}")
     fresh = sum(1 for r in received if not r.duplicate)

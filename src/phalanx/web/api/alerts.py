@@ -72,9 +72,12 @@ def feed_list(actor: Reader, conn: Conn) -> list[feeds.FeedOut]:
 
 
 @router.post("/feeds", response_model=feeds.FeedOut, status_code=201)
-def feed_add(data: feeds.FeedIn, actor: Writer, db: DB) -> feeds.FeedOut:
-    """Register a feed (the Secretariat); the rule decides crisis or watch entry."""
-    return feeds.add(db, data, actor=actor)
+def feed_add(data: feeds.FeedIn, request: Request, actor: Writer, db: DB) -> feeds.FeedOut:
+    """Register a feed (the Secretariat); the rule decides crisis or watch entry. An
+    address a poll would refuse (loopback, private, link-local, a port or scheme not
+    fetched) is refused (422 naming `url`); a name that resolves to nothing now is
+    registered, the warning its last error."""
+    return feeds.add(db, data, actor=actor, policy=feeds.reach(request.app.state.settings))
 
 
 class FeedState(BaseModel):

@@ -8,7 +8,14 @@ write its Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals, staff_refusals
+from phalanx.web.i18n import (
+    N_,
+    alert_texts,
+    audit_texts,
+    feed_texts,
+    forces_refusals,
+    staff_refusals,
+)
 
 # the titles of the error statuses
 TITLES = {
@@ -97,4 +104,5 @@ MESSAGES = (
     *audit_texts.AUDIT_MESSAGES,
     *alert_texts.ALERT_MESSAGES,
     *staff_refusals.STAFF_MESSAGES,
+    *feed_texts.FEED_MESSAGES,
 )

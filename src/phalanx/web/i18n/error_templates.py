@@ -10,7 +10,14 @@ To translate a new message with values: add its template to `TEMPLATES` with `N_
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_, alert_texts, audit_texts, forces_refusals, staff_refusals
+from phalanx.web.i18n import (
+    N_,
+    alert_texts,
+    audit_texts,
+    feed_texts,
+    forces_refusals,
+    staff_refusals,
+)
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
@@ -251,6 +258,7 @@ TEMPLATES = (
     *audit_texts.AUDIT_TEMPLATES,
     *alert_texts.ALERT_TEMPLATES,
     *staff_refusals.STAFF_TEMPLATES,
+    *feed_texts.FEED_TEMPLATES,
 )
 
 # how the value of a placeholder shows: a label of this group
@@ -281,4 +289,8 @@ MOMENTS = {"moment", "made_at"}
 FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
            "since", "given"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
-NESTED = {"problems", "result", "reasons"}
+NESTED = {"problems", "result", "reasons", "problem", "why", "lookup",
+          "xml_error"}
+# placeholders holding a URL (never a space), and an element's path ("/feed/entry")
+URLS = {"url", "redirect"}
+PATHS = {"path"}

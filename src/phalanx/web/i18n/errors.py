@@ -42,7 +42,9 @@ from phalanx.web.i18n.error_templates import (
     LISTS,
     MOMENTS,
     NESTED,
+    PATHS,
     TEMPLATES,
+    URLS,
     VALUES,
 )
 from phalanx.web.i18n.labels import LABELS
@@ -70,6 +72,10 @@ def _placeholder(name: str) -> str:
         return r"[\w\-]+?"
     if name in BODY_LISTS:
         return r"[\w ,\-]+?"
+    if name in URLS:
+        return r"https?://\S+?"
+    if name in PATHS:
+        return r"/[^\s:;,]*"
     return ".+?"
 
 

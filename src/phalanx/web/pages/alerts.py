@@ -9,13 +9,16 @@ from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import alert_standing, alerts, feeds
 from phalanx.services import watch as watchlist
+from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.i18n import N_, errors, translator
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -57,23 +60,66 @@ def crisis_card(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> H
         "areas_svg": areas_svg(areas)})
 
 
+SEVERITIES = ["Extreme", "Severe", "Moderate", "Minor"]
+# the label of each field of the form a refusal names (the form's own texts)
+FIELDS = {"url": N_("Address (URL)"), "country": N_("State"), "interval_s": N_("Every (s)"),
+          "min_severity": N_("Least severity"), "member_area": N_("any area")}
+
+
+def _feeds_page(request: Request, conn: Any, status_code: int = 200,
+                refusal: str = "", kept: dict[str, Any] | None = None) -> HTMLResponse:
+    """The feeds, each one's last error in the reader's language, and the form to add
+    one (with a refusal beside it and what was typed kept)."""
+    lang = language(request)
+    listed = feeds.listing(conn)
+    shown = {f.id: errors.translate(f.last_error, lang, labelled=True) for f in listed}
+    return render(request, "feeds.html", {"feeds": listed, "last_errors": shown,
+                                          "severities": SEVERITIES, "refusal": refusal,
+                                          "kept": kept or {}}, status_code=status_code)
+
+
 @router.get("/feeds", response_class=HTMLResponse)
 def feed_page(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
     watchlist.may_keep(actor)
-    return render(request, "feeds.html", {"feeds": feeds.listing(conn),
-                                          "severities": ["Extreme", "Severe", "Moderate",
-                                                         "Minor"]})
+    return _feeds_page(request, conn)
+
+
+def _refusal(exc: Exception, lang: str) -> str:
+    """What a refused registration says, in `lang`, each field by its label."""
+    _ = translator(lang)
+    if isinstance(exc, ValidationError):
+        found = [(str(e["loc"][0]) if e.get("loc") else "",
+                  errors.validation_message(dict(e), lang)) for e in exc.errors()]
+    elif isinstance(exc, Invalid):
+        found = [(exc.where, errors.translate(exc.message, lang, labelled=True))]
+    else:
+        found = [("", errors.translate(str(exc), lang, labelled=True))]
+    return "; ".join(_(FIELDS[where]) + ": " + what if where in FIELDS else what
+                     for where, what in found)
 
 
 @router.post("/feeds")
-def feed_add(actor: Writer, db: DB, url: Annotated[str, Form(max_length=2000)],
+def feed_add(request: Request, actor: Writer, db: DB,
+             url: Annotated[str, Form(max_length=2000)],
              country: Annotated[str, Form(max_length=3)],
-             interval_s: Annotated[int, Form(ge=30, le=86_400)] = 300,
+             interval_s: Annotated[int, Form()] = 300,
              min_severity: Annotated[str, Form(max_length=16)] = "Severe",
              any_area: Annotated[bool, Form()] = False) -> Response:
-    feeds.add(db, feeds.FeedIn(url=url, country=country, interval_s=interval_s,
-                               min_severity=min_severity, member_area=not any_area),
-              actor=actor)
+    """Register a feed; refused (an address the poll would not fetch, a state that is no
+    member's, a feed registered already), the page again with the refusal beside the
+    form in the reader's language and what was typed kept: 422, or 409 for a feed
+    registered already."""
+    watchlist.may_keep(actor)
+    try:
+        feeds.add(db, feeds.FeedIn(url=url, country=country, interval_s=interval_s,
+                                   min_severity=min_severity, member_area=not any_area),
+                  actor=actor, policy=feeds.reach(request.app.state.settings))
+    except (ValidationError, Invalid, Conflict) as exc:
+        kept = {"url": url, "country": country, "interval_s": interval_s,
+                "min_severity": min_severity, "any_area": any_area}
+        with db.read() as conn:
+            return _feeds_page(request, conn, 409 if isinstance(exc, Conflict) else 422,
+                               _refusal(exc, language(request)), kept)
     return RedirectResponse("/feeds", status_code=303)
 
 
