@@ -149,6 +149,10 @@ def test_where_an_aircraft_waited_for_a_crisis_its_reader_may_not_see_is_not_sai
     assert [m.unit for m in seen.movements] == [m.unit for m in home.movements]
     assert all("start" not in s for m in seen.movements for s in m.sorties)
     assert [tuple(s["start"]) for m in theirs.movements for s in m.sorties] == starts
+    # the plan says which crisis holds the aircraft it waits for, to those who read it
+    held = [w for w in home.warnings if w.startswith(f"crisis {b}: aircraft {ONE} ")]
+    assert len(held) == 1 and "is committed to its decided plan until" in held[0]
+    assert held[0] in theirs.warnings and not any(f"crisis {b}" in w for w in seen.warnings)
 
 
 def test_only_the_movements_of_the_plan_in_force_for_their_crisis_commit_aircraft(

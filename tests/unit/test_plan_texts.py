@@ -176,3 +176,13 @@ def test_units_and_aircraft_are_named_not_shown_by_their_ids() -> None:
                                                "rifle, 600): ")
     assert plan_text(warning, "ru").startswith("потребность 8, объект 5 из 6 "
                                                "(Мотострелковое, 600): ")
+
+
+def test_an_aircraft_held_by_another_crisis_s_plan() -> None:
+    line = ("crisis 7: aircraft vta-il76-1 is committed to its decided plan until "
+            "2026-12-11 14:05: this plan has it from there")
+    out = russian(line)
+    assert out.startswith("кризис 7: воздушное судно vta-il76-1 занято "), out
+    assert "11.12.2026 14:05" in out, out
+    named = plan_text(line, "en", names={"vta-il76-1": "Il-76MD No. 1"})
+    assert "aircraft Il-76MD No. 1 is committed" in named, named

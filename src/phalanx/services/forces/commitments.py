@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -43,6 +43,14 @@ class Committed:
 
     free: dict[str, tuple[datetime, Point]] = field(default_factory=dict)
     crises: set[int] = field(default_factory=set)
+    by: dict[str, int] = field(default_factory=dict)  # the crisis of its last such sortie
+
+    def warnings(self) -> list[str]:
+        """A line for each aircraft a plan waits for, naming the crisis that holds it (a
+        plan shows each line only to those who may read that crisis)."""
+        return [f"crisis {self.by[k]}: aircraft {k} is committed to its decided plan until "
+                f"{when.astimezone(UTC):%Y-%m-%d %H:%M}: this plan has it from there"
+                for k, (when, _where) in sorted(self.free.items())]
 
 
 def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) -> Committed:
@@ -71,6 +79,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
         access.select_visible(t.force_unit, SYSTEM))}
     free: dict[str, tuple[datetime, Point]] = {}
     holding: set[int] = set()
+    by: dict[str, int] = {}
     for r in rows:
         start = aware(r.starts_at)
         for m in r.movements:
@@ -87,7 +96,8 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                     holding.add(m["crisis_id"])
                     if done > free.get(s["aircraft"], (at,))[0]:
                         free[s["aircraft"]] = (done, lands)
-    return Committed(free, holding)
+                        by[s["aircraft"]] = m["crisis_id"]
+    return Committed(free, holding, by)
 
 
 def hours_from(at: datetime, held: Committed) -> dict[str, tuple[float, Point]]:

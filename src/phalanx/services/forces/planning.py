@@ -273,8 +273,9 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     # an aircraft that waited for another crisis's decided plan starts where that plan
     # left it: said only to a reader who may see every crisis the plan waited for
     drew_on = set(r.drew_on or [])
-    lift_hidden = bool(drew_on - {c for (c,) in conn.execute(access.select_visible(
-        t.crisis, actor, t.crisis.c.id).where(t.crisis.c.id.in_(drew_on or {-1})))})
+    drew_seen = {c for (c,) in conn.execute(access.select_visible(
+        t.crisis, actor, t.crisis.c.id).where(t.crisis.c.id.in_(drew_on or {-1})))}
+    lift_hidden = bool(drew_on - drew_seen)
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
@@ -337,7 +338,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
         warnings=[offered_units.masked(unnamed(w), unseen) for w in r.warnings
-                  if _warning_visible(w, visible, visible_reqs)],
+                  if _warning_visible(w, visible | drew_seen, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
         partial=partial,

@@ -189,6 +189,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground,
                          aircraft_start=commitments.hours_from(at, held))
     warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
+    warnings += held.warnings()
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
                  e.pieces, e.parent, drew_on=sorted(held.crises))

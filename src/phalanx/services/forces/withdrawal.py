@@ -48,9 +48,9 @@ def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:
 
 
 def _problem(conn: Connection, crisis_id: int, at: datetime
-             ) -> tuple[pl.Problem, dict[str, dict[str, Any]], list[int]]:
+             ) -> tuple[pl.Problem, dict[str, dict[str, Any]], commitments.Committed]:
     """The reverse problem for the crisis's decided deployment, each unit's movement
-    there, and the crises whose plans hold aircraft it waits for."""
+    there, and the aircraft it waits for (other crises' plans hold them)."""
     plan = _decided(conn, crisis_id, "deployment")
     if plan is None:
         raise Conflict(f"crisis {crisis_id} has no decided deployment to bring home")
@@ -84,7 +84,7 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
         held = commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
                                      and crisis_id in commitments.crises_of(p))
         problem = replace(problem, aircraft_start=commitments.hours_from(at, held))
-    return problem, moved, sorted(held.crises)
+    return problem, moved, held
 
 
 def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: Principal,
@@ -98,7 +98,7 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
         if Stage(row.stage) is not Stage.MONITORING:
             raise Conflict(f"the withdrawal is planned after the mission (monitoring); crisis "
                            f"{crisis_id} is at {row.stage}")
-        problem, moved, drew_on = _problem(conn, crisis_id, at)
+        problem, moved, held = _problem(conn, crisis_id, at)
     result = solve(problem, time_limit=data.time_limit, seed=data.seed)
     problems = pl.check(result.problem, result.plan)
     if problems:  # never shown: the checker guards every plan
@@ -130,8 +130,9 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
             solver_status=result.status, seconds=result.seconds, seed=data.seed,
             objective=asdict(p.objective), greedy=asdict(result.greedy.objective),
             bound=result.bounds.closure, gap=result.gap, movements=movements,
-            uncovered=uncovered, explanations=_explain(movements), warnings=[],
-            crises=[crisis_id], drew_on=drew_on).returning(t.deployment_plan.c.id)).scalar_one()
+            uncovered=uncovered, explanations=_explain(movements),
+            warnings=held.warnings(), crises=[crisis_id], drew_on=sorted(held.crises),
+        ).returning(t.deployment_plan.c.id)).scalar_one()
         w.audit("forces.withdrawal", "crisis", crisis_id, {
             "plan": pid, "units": len(movements), "uncovered": len(uncovered),
             "start_h": span[0] if span else None, "end_h": span[1] if span else None})

@@ -102,6 +102,11 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("the country shapes are not installed: whose territory a requirement's place lies "
         "on is not known, and any affected state's request covers it")),
     (r"crisis (?P<crisis>\d+): (?P<reasons>.+)", N_("crisis %(crisis)s: %(reasons)s")),
+    # an aircraft another crisis's decided plan holds (services/forces/commitments.py)
+    (r"aircraft (?P<aircraft>\S+) is committed to its decided plan until "
+     r"(?P<when>\d{4}-\d\d-\d\d \d\d:\d\d): this plan has it from there",
+     N_("aircraft %(aircraft)s is committed to its decided plan until %(when)s: this plan "
+        "has it from there")),
     (r"no decision authorizing forces is linked yet",
      N_("no decision authorizing forces is linked yet")),
     # why a unit may not serve a crisis (registry.py, authority.py, tasks.py)
