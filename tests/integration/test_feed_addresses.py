@@ -23,59 +23,22 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import feeds
 from phalanx.services.db import Database
 from tests.support.capfiles import alert
+from tests.support.feed_site import Site, serving
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 T0 = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 HOST = "127.0.0.2"
 
 
-class Site:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.moved: dict[str, str] = {}
-        self.hosts: list[str | None] = []
-        self.port = 0
-
-    @property
-    def base(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def policy(self, **more: Any) -> g.Policy:
-        return g.Policy(**{"networks": g.networks(f"{HOST}/32"),
-                           "ports": frozenset({self.port})} | more)
+def _policy(site: Site, **more: Any) -> g.Policy:
+    return g.Policy(**{"networks": g.networks(f"{HOST}/32"),
+                       "ports": frozenset({site.port})} | more)
 
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    s = Site()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            s.hosts.append(self.headers.get("Host"))
-            if self.path in s.moved:
-                self.send_response(302)
-                self.send_header("Location", s.moved[self.path])
-                self.end_headers()
-                return
-            if self.path not in s.files:
-                self.send_error(404)
-                return
-            body = s.files[self.path]
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((HOST, 0), Handler)
-    s.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield s
-    server.shutdown()
-    server.server_close()
+    with serving(HOST) as s:
+        yield s
 
 
 @pytest.fixture
@@ -108,8 +71,8 @@ def test_an_index_linking_to_internal_addresses_has_each_refused_with_its_reason
     }
     site.files["/feed.atom"] = index(["/alerts/ok.xml", *refused])
     feed = feeds.add(db, feeds.FeedIn(url=f"{site.base}/feed.atom", country="KGZ"),
-                     actor=SEC, policy=site.policy())
-    allowed = feeds.fetcher(site.policy().networks, site.policy().ports)
+                     actor=SEC, policy=_policy(site))
+    allowed = feeds.fetcher(_policy(site).networks, _policy(site).ports)
     r = feeds.poll(db, feed.id, actor=SYSTEM, fetch=allowed, at=T0)
     assert r.status == "partial"
     assert [x.alert.identifier for x in r.received] == ["OK1"]  # the allowed network
@@ -130,7 +93,7 @@ def test_a_feed_on_loopback_is_refused_unless_the_settings_allow_it(
     site.files["/feed.atom"] = index(["/alerts/ok.xml"])
     site.files["/alerts/ok.xml"] = alert(identifier="OK2")
     feed = feeds.add(db, feeds.FeedIn(url=f"{site.base}/feed.atom", country="KGZ"),
-                     actor=SEC, policy=site.policy())
+                     actor=SEC, policy=_policy(site))
     r = feeds.poll(db, feed.id, actor=SYSTEM, at=T0)  # the default: public addresses only
     assert r.status == "failing"
     assert f"port {site.port} is not http's default" in r.errors[0]
@@ -159,17 +122,17 @@ def test_a_redirect_to_loopback_and_too_many_redirects_are_refused(site: Site) -
     site.moved["/loop"] = "/loop"
     site.moved["/ftp"] = "ftp://example.org/x"
     with pytest.raises(g.Refused, match=r"redirected to http://127\.0\.0\.1:8105/\): port"):
-        g.fetch(f"{site.base}/to-loopback", {}, site.policy())
+        g.fetch(f"{site.base}/to-loopback", {}, _policy(site))
     with pytest.raises(g.Refused, match=r"127\.0\.0\.1 is a loopback address"):
         g.fetch(f"{site.base}/to-loopback", {},
-                site.policy(ports=frozenset({site.port, 8105})))
+                _policy(site, ports=frozenset({site.port, 8105})))
     with pytest.raises(g.Refused, match=r"localhost resolves to .* loopback address"):
-        g.fetch(f"{site.base}/to-name", {}, site.policy())
+        g.fetch(f"{site.base}/to-name", {}, _policy(site))
     with pytest.raises(OSError, match="more than 5 redirects"):
-        g.fetch(f"{site.base}/loop", {}, site.policy())
+        g.fetch(f"{site.base}/loop", {}, _policy(site))
     assert len(site.hosts) == 3 + 6
     with pytest.raises(OSError, match="only http and https"):
-        g.fetch(f"{site.base}/ftp", {}, site.policy())
+        g.fetch(f"{site.base}/ftp", {}, _policy(site))
 
 
 def test_the_connection_goes_to_the_address_checked_with_the_host_named(
@@ -188,11 +151,11 @@ def test_the_connection_goes_to_the_address_checked_with_the_host_named(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
-    got = g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, site.policy())
+    got = g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, _policy(site))
     assert got.body == b"<alert/>" and asked == ["alerts.test"]
     assert site.hosts == [f"alerts.test:{site.port}"]
     with pytest.raises(g.Refused, match=r"alerts\.test resolves to 10\.0\.0\.1, a private"):
-        g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, site.policy())
+        g.fetch(f"http://alerts.test:{site.port}/a.xml", {}, _policy(site))
 
 
 def test_a_name_with_one_internal_address_among_public_ones_is_refused(
@@ -209,8 +172,8 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused(
 def test_a_body_past_the_limit_is_refused(site: Site) -> None:
     site.files["/big"] = b"x" * 5000
     with pytest.raises(OSError, match="more than 4096 bytes"):
-        g.fetch(f"{site.base}/big", {}, site.policy(max_bytes=4096))
-    assert g.fetch(f"{site.base}/big", {}, site.policy(max_bytes=5000)).body == b"x" * 5000
+        g.fetch(f"{site.base}/big", {}, _policy(site, max_bytes=4096))
+    assert g.fetch(f"{site.base}/big", {}, _policy(site, max_bytes=5000)).body == b"x" * 5000
 
 
 @pytest.mark.parametrize(("address", "why"), [

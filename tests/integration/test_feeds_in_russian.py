@@ -9,11 +9,9 @@ from __future__ import annotations
 import html
 import re
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +21,7 @@ from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_pages import demo_db, login  # noqa: F401 (fixtures)
 from tests.support.capfiles import alert
+from tests.support.feed_site import Site, serving
 
 # what a Russian text may hold in Latin letters: protocols, formats, elements, values
 ALLOWED = {"CAP", "HTTP", "URL", "DOCTYPE", "CDATA", "XML", "Atom", "RSS", "http", "https",
@@ -37,37 +36,15 @@ def english_left(text: str) -> list[str]:
     return [w for w in re.findall(r"\b[A-Za-z]{3,}\b", text) if w not in ALLOWED]
 
 
-class Handler(BaseHTTPRequestHandler):
-    files: ClassVar[dict[str, bytes]] = {}
-    moved: ClassVar[dict[str, str]] = {}
-
-    def do_GET(self) -> None:
-        if self.path in self.moved:
-            self.send_response(302)
-            self.send_header("Location", self.moved[self.path])
-            self.end_headers()
-            return
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serving() as s:
+        yield s
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    s = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=s.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{s.server_address[1]}"
-    s.shutdown()
-    s.server_close()
+def server(site: Site) -> str:
+    return site.base
 
 
 def _closed_port() -> int:
@@ -149,9 +126,10 @@ def test_a_refused_registration_reads_in_russian(
     assert 'name="interval_s" type="number" value="10"' in r.text
 
 
-def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, int]) -> None:
+def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, int],
+                                                site: Site) -> None:
     c, base, closed = client
-    Handler.files.update({
+    site.files.update({
         "/broken.xml": b"<feed><entry>",
         "/links.atom": _atom("", '<link href="http://10.1.2.3/a.xml"/>',
                              '<link href="/missing.xml"/>', '<link href="/moved.xml"/>'),
@@ -159,8 +137,8 @@ def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, i
         "/other.xml": b"<html><body>maintenance</body></html>",
         "/bad.xml": alert(identifier="B1").replace(b"<status>Actual</status>", b""),
     })
-    Handler.moved.update({"/moved.xml": "http://169.254.169.254/latest/meta-data/",
-                          "/loop.atom": "/loop.atom"})
+    site.moved.update({"/moved.xml": "http://169.254.169.254/latest/meta-data/",
+                       "/loop.atom": "/loop.atom"})
     urls = {
         f"{base}/broken.xml": "ошибка разметки XML",
         f"{base}/links.atom": "запись без оповещения CAP и без ссылки на него пропущена",
