@@ -262,3 +262,20 @@ def verify_installation(db: Database, settings: Any, key: Any,
     except (OSError, TailFileError) as exc:
         return Verdict(False, 0, None, str(exc), "no-checkpoints")
     return verify_trail(db, key, out, progress)
+
+
+def verify_restored(db: Database, settings: Any, key: Any,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[Verdict, bool]:
+    """A restored database's trail, as `audit verify` judges it against this installation's
+    copies kept outside the database: a backup lacking the trail's end (made before the
+    last entries, or cut) fails as `truncated`, one rewritten as `altered`. The newest
+    checkpoint being old is no fault of the backup (an installation is down before it is
+    restored). Where no copies are kept here (a new host), the chain and its checkpoints
+    alone. The second value: whether the copies outside were compared."""
+    if not settings.checkpoint_file.is_file():
+        return verify_trail(db, key, progress=progress), False
+    verdict = verify_installation(db, settings, key, progress=progress)
+    if verdict.problem == "stale":  # the last check: everything else held
+        return Verdict(True, verdict.entries, None), True
+    return verdict, True
