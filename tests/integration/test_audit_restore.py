@@ -18,7 +18,13 @@ from phalanx.config import get_settings
 from phalanx.domain.audit import Entry
 from phalanx.services.db import Database
 from tests.integration import test_audit_tamper as tamper
-from tests.integration.test_audit_tamper import export_and_key, grow, verify_export
+from tests.integration.test_audit_tamper import (
+    export_and_key,
+    grow,
+    unguarded,
+    verify,
+    verify_export,
+)
 
 runner = CliRunner()
 trail = tamper.trail  # the trail as the server writes it, its entries copied outside
@@ -129,3 +135,16 @@ def test_an_edited_export_says_where_it_stops_fitting(
     code, out = verify_export(edited(17, True), pem, monkeypatch)
     assert (code, out["problem"], out["first_bad"]) == (1, "signature", signed), out
     assert "rewritten since it was signed" in str(out["reason"])
+
+
+def test_a_cut_tail_written_on_is_named_where_it_was_cut(trail: Database) -> None:
+    """Once the application writes on after the trail's end was cut (in the database, or
+    by restoring an older backup), new entries take the lost entries' numbers: their
+    copies differ from the first ones, and `verify` names the first such number as where
+    the trail was cut, not the file of copies as unreadable."""
+    last = grow(trail, 10)
+    unguarded(trail, lambda c: c.exec_driver_sql(f"DELETE FROM audit_log WHERE id > {last - 4}"))
+    grow(trail, 2)
+    code, out = verify()
+    assert (code, out["problem"], out["first_bad"]) == (1, "truncated", last - 3), out
+    assert "copied outside the database twice" in str(out["reason"])

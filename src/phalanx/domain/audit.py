@@ -95,10 +95,20 @@ class Outside:
     now: datetime
     max_age: timedelta  # the newest checkpoint may not be older
     grace: timedelta = timedelta(minutes=1)  # an entry this recent may still be uncopied
+    # entries copied out twice with different hashes (the first copy is in `marks`): the
+    # trail was cut before each and written on, the same numbers given to new entries
+    twice: frozenset[int] = frozenset()
+
+
+def _cut_and_written_on(count: int, eid: int) -> Verdict:
+    return Verdict(False, count, eid, f"entry {eid} was copied outside the database twice, "
+                   "with different hashes: the trail was cut before it and written on",
+                   "truncated")
 
 
 def _chain(entries: Iterable[Entry], marks: Mapping[int, str],
-           hashes: dict[int, tuple[str, str]]) -> Verdict | None:
+           hashes: dict[int, tuple[str, str]], twice: frozenset[int] = frozenset()
+           ) -> Verdict | None:
     prev_hash, expected_id = GENESIS, 1
     for count, e in enumerate(entries, 1):
         if e.id != expected_id:
@@ -107,6 +117,8 @@ def _chain(entries: Iterable[Entry], marks: Mapping[int, str],
                                "missing")
             return Verdict(False, count, e.id, f"entry {e.id} is out of order", "order")
         mark = marks.get(e.id)
+        if e.id in twice:
+            return _cut_and_written_on(count, e.id)
         if mark is not None and e.hash[:MARK_LENGTH] != mark:
             return Verdict(False, count, e.id, "entry differs from the copy of its hash "
                            "kept outside the database", "altered")
@@ -132,12 +144,14 @@ def verify(
     `signature_ok=None` means no key is at hand: that alone fails the verification."""
     marks = outside.marks if outside else {}
     hashes: dict[int, tuple[str, str]] = {}
-    bad = _chain(entries, marks, hashes)
+    bad = _chain(entries, marks, hashes, outside.twice if outside else frozenset())
     if bad is not None:
         return bad
     count = len(hashes)
     last = max(hashes, default=0)
     if outside is not None:
+        if outside.twice and min(outside.twice) <= last:
+            return _cut_and_written_on(count, min(outside.twice))
         copied = [i for i in marks if i > last]
         if copied:
             return Verdict(False, count, last + 1, f"entries from {last + 1} to {max(copied)} "

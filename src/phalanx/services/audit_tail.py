@@ -157,10 +157,13 @@ class Tail:
         return cp
 
 
-def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint]]:
-    """Every mark and checkpoint in these files (a conflict between them is an error)."""
+def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint], set[int]]:
+    """Every mark (the first copy of each entry's) and checkpoint in these files, and the
+    entries copied twice with different hashes (the trail cut before them and written
+    on: `verify` names the first)."""
     marks: dict[int, str] = {}
     cps: list[Checkpoint] = []
+    twice: set[int] = set()
     for path in paths:
         lines = path.read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines, 1):
@@ -174,21 +177,18 @@ def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint
                 for i, mark in enumerate(rec.get("marks", [])):
                     eid = start + i
                     if marks.setdefault(eid, str(mark)) != str(mark):
-                        raise TailFileError(f"{path}: line {n}: entry {eid} copied twice "
-                                            "with different hashes")
+                        twice.add(eid)
                 if "checkpoint" in rec:
                     c = rec["checkpoint"]
                     cps.append(Checkpoint(0, int(c["entry_id"]), str(c["entry_hash"]),
                                           str(c["at"]), str(c["key_id"]),
                                           str(c["signature"])))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                if isinstance(exc, TailFileError):
-                    raise
                 if n == len(lines):  # a line cut by a crash while it was written
                     continue
                 raise TailFileError(f"{path}: line {n} is not a checkpoint record "
                                     f"({exc})") from exc
-    return marks, cps
+    return marks, cps, twice
 
 
 def outside(paths: Sequence[Path], max_age: timedelta,
@@ -196,5 +196,5 @@ def outside(paths: Sequence[Path], max_age: timedelta,
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"no checkpoint file at {', '.join(missing)}")
-    marks, cps = read_outside(paths)
-    return Outside(marks, tuple(cps), datetime.now(UTC), max_age, grace)
+    marks, cps, twice = read_outside(paths)
+    return Outside(marks, tuple(cps), datetime.now(UTC), max_age, grace, frozenset(twice))
