@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from phalanx.adapters.db import audit_store
+from phalanx.adapters.db.engine import make_engine
 from phalanx.cli.main import app
 from phalanx.config import get_settings
 from phalanx.domain.audit import Entry
@@ -148,3 +149,39 @@ def test_a_cut_tail_written_on_is_named_where_it_was_cut(trail: Database) -> Non
     code, out = verify()
     assert (code, out["problem"], out["first_bad"]) == (1, "truncated", last - 3), out
     assert "copied outside the database twice" in str(out["reason"])
+
+
+def test_two_application_hosts_keep_one_verifiable_trail_through_the_witness(
+        db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two hosts share the database, the key and the witness's directory (another host's
+    share, where appends of two hosts to one file may overwrite each other): each copies
+    its entries to a file of its own there, and `verify` on either host reads them all.
+    Without the witness, one host's file alone holds no copy of the other's entries."""
+    from phalanx.services import audit
+    from phalanx.services.audit_tail import Tail
+
+    monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "a" / "audit.key"))
+    monkeypatch.setenv("PHALANX_AUDIT_WITNESS_DIR", str(tmp_path / "witness"))
+    monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    settings = get_settings()
+    key = audit.signing_key(settings.audit_key_file)
+    other = Database(make_engine(db_url))
+    try:
+        db.before_commit = Tail(key, settings.checkpoint_file, settings.audit_witness_dir,
+                                host="a").sealed
+        other.before_commit = Tail(key, tmp_path / "b" / "audit-checkpoints.jsonl",
+                                   settings.audit_witness_dir, host="b").sealed
+        for _ in range(3):  # host b writes last
+            grow(db, 2)
+            grow(other, 2)
+        files = sorted(p.name for p in (tmp_path / "witness").iterdir())
+        assert len(files) == 2 and all(key.key_id in name for name in files), files
+        assert verify()[0] == 0  # on host a: its file and the witness's
+        code, out = verify("--checkpoints", str(settings.checkpoint_file))
+        assert (code, out["problem"]) == (1, "forged"), out  # host a's file alone
+    finally:
+        db.before_commit = other.before_commit = None
+        other.dispose()
+        get_settings.cache_clear()

@@ -233,14 +233,15 @@ def tail_from(settings: Any, key: SigningKey | None) -> Tail:
 def outside_from(settings: Any, files: list[Path] | None = None,
                  max_age_minutes: float | None = None, key_id: str | None = None) -> Outside:
     """The copies kept outside the database: the given files, or the installation's
-    file (and, when a witness directory is set, the witness's file of this key)."""
-    from phalanx.services.audit_tail import outside
+    file (and, when a witness directory is set, the witness's files of this key, one per
+    application host)."""
+    from phalanx.services.audit_tail import outside, witness_files
 
     if not files:
         files = [settings.checkpoint_file]
         witness = settings.audit_witness_dir
         if witness is not None and key_id is not None:
-            files.append(witness / f"audit-{key_id}.jsonl")
+            files += witness_files(witness, key_id)
     age = settings.audit_checkpoint_max_age_minutes if max_age_minutes is None \
         else max_age_minutes
     return outside(files, timedelta(minutes=age),
