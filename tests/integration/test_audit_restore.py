@@ -185,3 +185,28 @@ def test_two_application_hosts_keep_one_verifiable_trail_through_the_witness(
         db.before_commit = other.before_commit = None
         other.dispose()
         get_settings.cache_clear()
+
+
+def test_a_forged_entry_the_application_wrote_on_is_still_caught(trail: Database) -> None:
+    """A forged entry appended with a correct hash is not laundered by the entries the
+    application chains onto it afterwards (their copies outside the database follow it):
+    an entry never copied out while later ones were is named as forged."""
+    import sqlalchemy as sa
+
+    from phalanx.domain.audit import canonical
+
+    last = grow(trail, 3)
+
+    def forge(c: sa.Connection) -> None:
+        prev = c.exec_driver_sql(f"SELECT hash FROM audit_log WHERE id = {last}").scalar()
+        e = Entry(last + 1, "2026-12-01T00:00:00.000000+00:00", "mallory", "administrator",
+                  None, "user.add", "user", "99", canonical({"username": "mallory"}),
+                  prev).sealed()
+        c.execute(sa.insert(sa.table("audit_log", *[sa.column(k) for k in e.__dict__]))
+                  .values(**e.__dict__))
+
+    unguarded(trail, forge)
+    assert verify()[1]["problem"] == "forged"
+    grow(trail, 2)  # the application writes on, chaining onto the forged entry
+    code, out = verify()
+    assert (code, out["first_bad"], out["problem"]) == (1, last + 1, "forged"), out

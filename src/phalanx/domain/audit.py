@@ -156,12 +156,16 @@ def verify(
         if copied:
             return Verdict(False, count, last + 1, f"entries from {last + 1} to {max(copied)} "
                            "were copied outside the database and are gone", "truncated")
+        # every entry since the first copied out must have its copy (the entries before
+        # it are older than the copies); one that has none, where later ones do, was put
+        # in behind the application's back, which chained its own entries onto it
         recorded = max(marks, default=0)
-        for i in range(recorded + 1, last + 1):
-            if not _fresh(hashes[i][1], outside):
+        for i in range(min(marks, default=1), last + 1):
+            if i not in marks and not _fresh(hashes[i][1], outside):
+                later = " though later entries were" if i < recorded else ""
                 return Verdict(False, count, i, f"entry {i} was never copied outside the "
-                               "database: it was added behind the application's back",
-                               "forged")
+                               f"database{later}: it was added behind the application's "
+                               "back", "forged")
     all_cps = list(checkpoints) + list(outside.checkpoints if outside else ())
     if signature_ok is None:
         return Verdict(False, count, None, "no public key: checkpoint signatures cannot be "
