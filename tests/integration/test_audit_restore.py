@@ -210,3 +210,17 @@ def test_a_forged_entry_the_application_wrote_on_is_still_caught(trail: Database
     grow(trail, 2)  # the application writes on, chaining onto the forged entry
     code, out = verify()
     assert (code, out["first_bad"], out["problem"]) == (1, last + 1, "forged"), out
+
+
+@pytest.mark.parametrize("speed", [0.0, 1e9])
+def test_an_exercise_run_copies_every_entry_it_writes_outside_the_database(
+        trail: Database, speed: float) -> None:
+    """A run in one transaction (or played live) writes many entries at once: each is
+    copied out, so the trail verifies after it, and after what follows it."""
+    from phalanx.services import exercise
+
+    scenario = exercise.load(exercise.scenarios_dir() / "frontier.yaml")
+    exercise.run(trail, scenario, speed=speed)
+    grow(trail, 1)
+    code, out = verify()
+    assert (code, out["ok"]) == (0, True), out
