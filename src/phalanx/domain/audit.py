@@ -11,7 +11,9 @@ also delete the checkpoints that named them. So each committed entry's hash is a
 copied outside the database (an append-only file, optionally a witness on another
 host), with the signed checkpoints. `verify` then compares every entry with its outside
 copy and names the first that differs, reports entries that were never copied out
-(a forged append) and copies whose entry is gone (a cut tail), and fails when the newest
+while later ones were or at the end (a forged entry, even one the application chained
+its own entries onto), copies whose entry is gone (a cut tail) and numbers copied twice
+with different hashes (a cut tail written on), and fails when the newest
 checkpoint is older than allowed (setting) or when no key is there to check signatures.
 It never needs an entry's content beyond its hash.
 """
