@@ -83,3 +83,39 @@ def test_an_official_request_names_its_letter_only_to_the_letters_readers(
         room = client.get(f"/api/v1/crises/{c.id}").json()
         assert [r["document_id"] for r in room["official_requests"]] == [letter]
         assert link in client.get(f"/crises/{c.id}").text
+
+
+
+def test_the_audit_entry_of_an_official_request_names_its_letter_only_to_its_readers(
+        accounts_db: Database, settings: Settings) -> None:
+    """The trail's entry about the request is the crisis's, read by the auditor and the
+    administrator, who do not read Kazakhstan's NATIONAL letter: it names no letter to
+    them and says `redacted` (its stored change, which its hash seals, is unchanged)."""
+    letter = _document(accounts_db, "KAZ", Marking.NATIONAL, [], rep("KAZ"))
+    shown = _document(accounts_db, "KAZ", Marking.ORGANIZATION, [], rep("KAZ"))
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Attacks on government buildings in Almaty", category="threat_to_security",
+        affected=["KAZ"], severity="extreme", place="Almaty"), actor=rep("KAZ"), at=T0)
+    for n, document in enumerate((letter, shown), start=1):
+        crisis_requests.record_request(accounts_db, c.id, crisis_requests.OfficialRequestIn(
+            state="KAZ", person="the President of Kazakhstan", office="head_of_state",
+            at=T0 + timedelta(hours=n), article="Treaty art. 4",
+            measures=[Measure.MILITARY_PEACEKEEPING], document_id=document),
+            actor=rep("KAZ"), at=T0 + timedelta(hours=n))
+    with TestClient(create_app(settings, accounts_db)) as client:
+        for user, password in (("auditor", "demo-auditor-pass"),
+                               ("admin", "demo-admin-pass")):
+            login(client, user, password)
+            items = client.get("/api/v1/audit", params={
+                "action": "crisis.official_request", "limit": 1000}).json()["items"]
+            mine = [e for e in items if e["target_id"] == str(c.id)
+                    and e["action"] == "crisis.official_request"]
+            named = {(json.loads(e["change"])["document_id"], e.get("redacted", False))
+                     for e in mine}
+            assert named == {(None, True), (shown, False)}, (user, named)
+            assert f'"document_id":{letter}' not in client.get(
+                "/audit", params={"action": "crisis.official_request"}).text
+    with accounts_db.read() as conn:  # as stored
+        stored = [json.loads(ch) for (ch,) in conn.exec_driver_sql(
+            "SELECT change FROM audit_log WHERE action = 'crisis.official_request'")]
+    assert letter in [s["document_id"] for s in stored]

@@ -6,6 +6,7 @@ and the staff: in the list, the count, the totals, the overview and the annual r
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -236,6 +237,16 @@ def test_participants_are_committed_by_their_own_state_and_findings_tracked(
     with org_db.read() as conn:
         assert f.id not in {x.id for x in ex.findings(conn, actor=SEC, open_only=True)}
     assert audit_count(org_db, "exercise.finding.update") == 1
+    # reopened: the trail keeps what each update replaced
+    ex.update_finding(org_db, f.id, ex.FindingUpdate(status="open", note="Not fixed."),
+                      actor=SEC)
+    with org_db.read() as conn:
+        changes = [json.loads(c) for (c,) in conn.exec_driver_sql(
+            "SELECT change FROM audit_log WHERE action = 'exercise.finding.update' "
+            "ORDER BY id")]
+    assert [c["before"] for c in changes] == [
+        {"status": "open", "completed": None, "note": ""},
+        {"status": "done", "completed": "2026-12-01", "note": ""}]
 
 
 def _org(db: Database) -> Any:

@@ -72,6 +72,10 @@ def test_every_verdict_of_the_audit_chain_reads_in_russian() -> None:
         "entries from 4 to 9 were copied outside the database and are gone",
         "entry 3 was never copied outside the database: it was added behind the "
         "application's back",
+        "entry 3 was never copied outside the database though later entries were: it was "
+        "added behind the application's back",
+        "entry 5 was copied outside the database twice, with different hashes: the trail "
+        "was cut before it and written on",
         "the newest checkpoint (2026-12-03T07:00:00+00:00) is older than allowed (0:30:00)",
         "no checkpoint outside the database",
     ]

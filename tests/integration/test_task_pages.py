@@ -5,6 +5,7 @@ refused beside the task, in the page's language; the others see no form."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -144,3 +145,23 @@ def test_a_body_holding_a_task_or_a_document_is_named_by_its_name(
     cells = re.findall(r"<td[^>]*>(.*?)</td>", _row(client.get("/tasks?lang=ru").text,
                                                    ours.id), re.S)
     assert cells[2] == "Секретариат"
+
+
+def test_the_trail_keeps_a_task_s_status_and_note_before_and_after_its_update(
+        accounts_db: Database) -> None:
+    """An auditor reads what an update changed: the status and note it replaced."""
+    ours, _kaz = _tasks(accounts_db)
+    first = dec.update_task(accounts_db, ours.id, "in_progress", "Drafting.",
+                            revision=ours.revision, actor=SEC)
+    dec.update_task(accounts_db, ours.id, "done", "Sent on 3 December.",
+                    revision=first.revision, actor=SEC)
+    with accounts_db.read() as conn:
+        changes = [json.loads(c) for (c,) in conn.exec_driver_sql(
+            "SELECT change FROM audit_log WHERE action = 'task.update' AND target_id = ? "
+            "ORDER BY id", (str(ours.id),))]
+    assert changes == [
+        {"status": "in_progress", "note": "Drafting.",
+         "before": {"status": "open", "note": ""}},
+        {"status": "done", "note": "Sent on 3 December.",
+         "before": {"status": "in_progress", "note": "Drafting."}}]
+

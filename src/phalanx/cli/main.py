@@ -205,17 +205,24 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx 
         raise fail(str(exc)) from exc
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    key = audit.signing_key(get_settings().audit_key_file, create=False)
+    settings = get_settings()
+    key = audit.signing_key(settings.audit_key_file, create=False)
     with Progress(TextColumn("checking the audit trail"), BarColumn(), MofNCompleteColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("chain", total=None)
-        verdict = audit.verify_trail(database(read_only=True), key, progress=lambda n, total:
-                                     bar.update(task, completed=n, total=total))
+        verdict, outside = audit.verify_restored(
+            database(read_only=True), settings, key,
+            progress=lambda n, total: bar.update(task, completed=n, total=total))
     unsigned = verdict.problem == "no-key"
     if not verdict.ok and not unsigned:
-        raise fail(f"restored, but the audit trail does not verify: entry "
-                   f"{verdict.first_bad}: {verdict.reason}")
-    out.print(f"restored from {file}; audit trail intact ({verdict.entries} entries)"
+        where = f"first bad entry {verdict.first_bad}: " if verdict.first_bad else ""
+        raise fail(f"restored, but the audit trail does not verify ({verdict.problem}): "
+                   f"{where}{verdict.reason}")
+    out.print(f"restored from {file}; audit trail intact ({verdict.entries} entries"
+              + (", as the copies kept outside the database hold it)" if outside else
+                 f"; no copies kept outside the database at {settings.checkpoint_file}: "
+                 "its end unchecked, run `phalanx audit verify --checkpoints FILE` with "
+                 "the witness's copy)")
               + (" (no signing key here: checkpoint signatures unchecked; run "
                  "`phalanx audit verify --key` with the public key)" if unsigned else ""))
 

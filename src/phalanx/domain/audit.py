@@ -11,7 +11,9 @@ also delete the checkpoints that named them. So each committed entry's hash is a
 copied outside the database (an append-only file, optionally a witness on another
 host), with the signed checkpoints. `verify` then compares every entry with its outside
 copy and names the first that differs, reports entries that were never copied out
-(a forged append) and copies whose entry is gone (a cut tail), and fails when the newest
+while later ones were or at the end (a forged entry, even one the application chained
+its own entries onto), copies whose entry is gone (a cut tail) and numbers copied twice
+with different hashes (a cut tail written on), and fails when the newest
 checkpoint is older than allowed (setting) or when no key is there to check signatures.
 It never needs an entry's content beyond its hash.
 """
@@ -95,10 +97,20 @@ class Outside:
     now: datetime
     max_age: timedelta  # the newest checkpoint may not be older
     grace: timedelta = timedelta(minutes=1)  # an entry this recent may still be uncopied
+    # entries copied out twice with different hashes (the first copy is in `marks`): the
+    # trail was cut before each and written on, the same numbers given to new entries
+    twice: frozenset[int] = frozenset()
+
+
+def _cut_and_written_on(count: int, eid: int) -> Verdict:
+    return Verdict(False, count, eid, f"entry {eid} was copied outside the database twice, "
+                   "with different hashes: the trail was cut before it and written on",
+                   "truncated")
 
 
 def _chain(entries: Iterable[Entry], marks: Mapping[int, str],
-           hashes: dict[int, tuple[str, str]]) -> Verdict | None:
+           hashes: dict[int, tuple[str, str]], twice: frozenset[int] = frozenset()
+           ) -> Verdict | None:
     prev_hash, expected_id = GENESIS, 1
     for count, e in enumerate(entries, 1):
         if e.id != expected_id:
@@ -107,6 +119,8 @@ def _chain(entries: Iterable[Entry], marks: Mapping[int, str],
                                "missing")
             return Verdict(False, count, e.id, f"entry {e.id} is out of order", "order")
         mark = marks.get(e.id)
+        if e.id in twice:
+            return _cut_and_written_on(count, e.id)
         if mark is not None and e.hash[:MARK_LENGTH] != mark:
             return Verdict(False, count, e.id, "entry differs from the copy of its hash "
                            "kept outside the database", "altered")
@@ -132,22 +146,28 @@ def verify(
     `signature_ok=None` means no key is at hand: that alone fails the verification."""
     marks = outside.marks if outside else {}
     hashes: dict[int, tuple[str, str]] = {}
-    bad = _chain(entries, marks, hashes)
+    bad = _chain(entries, marks, hashes, outside.twice if outside else frozenset())
     if bad is not None:
         return bad
     count = len(hashes)
     last = max(hashes, default=0)
     if outside is not None:
+        if outside.twice and min(outside.twice) <= last:
+            return _cut_and_written_on(count, min(outside.twice))
         copied = [i for i in marks if i > last]
         if copied:
             return Verdict(False, count, last + 1, f"entries from {last + 1} to {max(copied)} "
                            "were copied outside the database and are gone", "truncated")
+        # every entry since the first copied out must have its copy (the entries before
+        # it are older than the copies); one that has none, where later ones do, was put
+        # in behind the application's back, which chained its own entries onto it
         recorded = max(marks, default=0)
-        for i in range(recorded + 1, last + 1):
-            if not _fresh(hashes[i][1], outside):
+        for i in range(min(marks, default=1), last + 1):
+            if i not in marks and not _fresh(hashes[i][1], outside):
+                later = " though later entries were" if i < recorded else ""
                 return Verdict(False, count, i, f"entry {i} was never copied outside the "
-                               "database: it was added behind the application's back",
-                               "forged")
+                               f"database{later}: it was added behind the application's "
+                               "back", "forged")
     all_cps = list(checkpoints) + list(outside.checkpoints if outside else ())
     if signature_ok is None:
         return Verdict(False, count, None, "no public key: checkpoint signatures cannot be "

@@ -233,14 +233,15 @@ def tail_from(settings: Any, key: SigningKey | None) -> Tail:
 def outside_from(settings: Any, files: list[Path] | None = None,
                  max_age_minutes: float | None = None, key_id: str | None = None) -> Outside:
     """The copies kept outside the database: the given files, or the installation's
-    file (and, when a witness directory is set, the witness's file of this key)."""
-    from phalanx.services.audit_tail import outside
+    file (and, when a witness directory is set, the witness's files of this key, one per
+    application host)."""
+    from phalanx.services.audit_tail import outside, witness_files
 
     if not files:
         files = [settings.checkpoint_file]
         witness = settings.audit_witness_dir
         if witness is not None and key_id is not None:
-            files.append(witness / f"audit-{key_id}.jsonl")
+            files += witness_files(witness, key_id)
     age = settings.audit_checkpoint_max_age_minutes if max_age_minutes is None \
         else max_age_minutes
     return outside(files, timedelta(minutes=age),
@@ -262,3 +263,20 @@ def verify_installation(db: Database, settings: Any, key: Any,
     except (OSError, TailFileError) as exc:
         return Verdict(False, 0, None, str(exc), "no-checkpoints")
     return verify_trail(db, key, out, progress)
+
+
+def verify_restored(db: Database, settings: Any, key: Any,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[Verdict, bool]:
+    """A restored database's trail, as `audit verify` judges it against this installation's
+    copies kept outside the database: a backup lacking the trail's end (made before the
+    last entries, or cut) fails as `truncated`, one rewritten as `altered`. The newest
+    checkpoint being old is no fault of the backup (an installation is down before it is
+    restored). Where no copies are kept here (a new host), the chain and its checkpoints
+    alone. The second value: whether the copies outside were compared."""
+    if not settings.checkpoint_file.is_file():
+        return verify_trail(db, key, progress=progress), False
+    verdict = verify_installation(db, settings, key, progress=progress)
+    if verdict.problem == "stale":  # the last check: everything else held
+        return Verdict(True, verdict.entries, None), True
+    return verdict, True

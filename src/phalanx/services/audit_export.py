@@ -44,7 +44,8 @@ def _signed(digest: str, key_id: str) -> bytes:
 
 def export(db: Database, out: TextIO, key: SigningKey) -> int:
     """Write the trail (its entries in id order, then its checkpoints) to `out`, then the
-    signature of all of it; the number of entries written. Reads only."""
+    signature of all of it; the number of entries written. Reads only, one moment of the
+    trail (what the server writes meanwhile is left out)."""
     digest = hashlib.sha256()
 
     def line(record: dict[str, Any]) -> None:
@@ -53,7 +54,7 @@ def export(db: Database, out: TextIO, key: SigningKey) -> int:
         out.write(text)
 
     n = 0
-    with db.read() as conn:
+    with db.snapshot() as conn:  # one moment: no checkpoint naming an entry left out
         line({"format": FORMAT, "at": audit_store.now_iso(), "key_id": key.key_id})
         for entry in audit_store.entries(conn):
             line({"entry": asdict(entry)})
@@ -116,18 +117,6 @@ def verify_export(path: Path, key: SigningKey | Ed25519PublicKey | None,
         return Verdict(False, len(entries), None, "no public key: the export's signature "
                        "cannot be checked (give --key)", "no-key")
     public = key.public if isinstance(key, SigningKey) else key
-    if not signature:
-        return Verdict(False, len(entries), None, "the export has no signature: it was cut "
-                       "at its end or not made by `phalanx audit export`", "signature")
-    try:
-        if signature.get("sha256") != digest or signature.get("key_id") != key_id_of(public):
-            raise InvalidSignature
-        public.verify(base64.b64decode(str(signature.get("value", ""))),
-                      _signed(digest, key_id_of(public)))
-    except (InvalidSignature, ValueError):
-        return Verdict(False, len(entries), None, "the export's signature does not verify: "
-                       "the file was changed after it was exported, or another key made "
-                       "it", "signature")
     if outside is not None:  # what was copied out up to the export's end, as of then:
         # a checkpoint signed before the export (its time is signed, and so is the
         # export's) names an entry the export must hold; one signed after it, up to its end
@@ -137,7 +126,34 @@ def verify_export(path: Path, key: SigningKey | Ed25519PublicKey | None,
                           tuple(c for c in outside.checkpoints
                                 if c.entry_id <= last or _moment(c.at) <= at),
                           at, at - datetime(1, 1, 2, tzinfo=UTC), outside.grace)
+    if not signature:
+        return _located(entries, checkpoints, public, outside, Verdict(
+            False, len(entries), None, "the export has no signature: it was cut at its end "
+            "or not made by `phalanx audit export`", "signature"))
+    try:
+        if signature.get("sha256") != digest or signature.get("key_id") != key_id_of(public):
+            raise InvalidSignature
+        public.verify(base64.b64decode(str(signature.get("value", ""))),
+                      _signed(digest, key_id_of(public)))
+    except (InvalidSignature, ValueError):
+        return _located(entries, checkpoints, public, outside, Verdict(
+            False, len(entries), None, "the export's signature does not verify: the file "
+            "was changed after it was exported, or another key made it", "signature"))
     return verify(entries, checkpoints, checker(public), outside)
+
+
+def _located(entries: list[Entry], checkpoints: list[Checkpoint], public: Ed25519PublicKey,
+             outside: Outside | None, failed: Verdict) -> Verdict:
+    """A failed signature, with where the file stops fitting when its chain, its own
+    checkpoints or the copies kept outside the database tell (an edited entry, one
+    removed, a cut end a checkpoint named); without the copies, an edit whose hashes were
+    recomputed is told by the signature alone."""
+    where = verify(entries, checkpoints, checker(public), outside)
+    if where.ok or where.first_bad is None:
+        return failed
+    return Verdict(False, failed.entries, where.first_bad,
+                   f"{failed.reason}; entry {where.first_bad} is where it stops fitting: "
+                   f"{where.reason}", failed.problem)
 
 
 def _moment(at: str) -> datetime:

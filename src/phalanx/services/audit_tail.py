@@ -3,7 +3,7 @@
 After each write commits, the hashes of its new audit entries (their first 32 hex
 digits) are appended to a file of the installation (`PHALANX_AUDIT_CHECKPOINT_FILE`),
 and, when a witness directory is set (`PHALANX_AUDIT_WITNESS_DIR`, e.g. another host's
-share), to a file of the same lines there; when a syslog witness is set
+share), to a file of the same lines there, one per application host; when a syslog witness is set
 (`PHALANX_AUDIT_WITNESS_SYSLOG`, host:port over UDP, or a socket path such as /dev/log),
 each line is also sent there as `phalanx-audit: LINE`, and the receiving host's log file
 can be given to `audit verify --checkpoints` as it is. A signed checkpoint is made, in the database
@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,23 @@ class SyslogWitness:
         self.handler.close()
 
 
+def witness_file(directory: Path, key_id: str, host: str) -> Path:
+    """One application host's file in the witness's directory: several hosts appending to
+    one file on a network share may overwrite each other's lines (O_APPEND holds on one
+    host only), so each host has its own, and `verify` reads them all
+    (`witness_files`)."""
+    return directory / f"audit-{key_id}-{host}.jsonl"
+
+
+def witness_files(directory: Path, key_id: str) -> list[Path]:
+    """Every host's file of this key in the witness's directory (and the one file of a
+    version that named no host); this host's expected file when there is none, so that
+    its absence is said."""
+    found = sorted({*directory.glob(f"audit-{key_id}-*.jsonl"),
+                    *directory.glob(f"audit-{key_id}.jsonl")})
+    return found or [witness_file(directory, key_id, socket.gethostname())]
+
+
 @dataclass
 class Tail:
     """Copies the tail out and signs checkpoints when due (one per installation)."""
@@ -94,11 +112,12 @@ class Tail:
     every: int = 100
     minutes: float = 10.0
     syslog: SyslogWitness | None = None
+    host: str = field(default_factory=socket.gethostname)
 
     def files(self) -> list[Path]:
         out = [self.file]
         if self.witness_dir is not None and self.key is not None:
-            out.append(self.witness_dir / f"audit-{self.key.key_id}.jsonl")
+            out.append(witness_file(self.witness_dir, self.key.key_id, self.host))
         return out
 
     def _due(self, conn: Connection, last_id: int, now: datetime) -> bool:
@@ -157,10 +176,13 @@ class Tail:
         return cp
 
 
-def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint]]:
-    """Every mark and checkpoint in these files (a conflict between them is an error)."""
+def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint], set[int]]:
+    """Every mark (the first copy of each entry's) and checkpoint in these files, and the
+    entries copied twice with different hashes (the trail cut before them and written
+    on: `verify` names the first)."""
     marks: dict[int, str] = {}
     cps: list[Checkpoint] = []
+    twice: set[int] = set()
     for path in paths:
         lines = path.read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines, 1):
@@ -174,21 +196,18 @@ def read_outside(paths: Iterable[Path]) -> tuple[dict[int, str], list[Checkpoint
                 for i, mark in enumerate(rec.get("marks", [])):
                     eid = start + i
                     if marks.setdefault(eid, str(mark)) != str(mark):
-                        raise TailFileError(f"{path}: line {n}: entry {eid} copied twice "
-                                            "with different hashes")
+                        twice.add(eid)
                 if "checkpoint" in rec:
                     c = rec["checkpoint"]
                     cps.append(Checkpoint(0, int(c["entry_id"]), str(c["entry_hash"]),
                                           str(c["at"]), str(c["key_id"]),
                                           str(c["signature"])))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                if isinstance(exc, TailFileError):
-                    raise
                 if n == len(lines):  # a line cut by a crash while it was written
                     continue
                 raise TailFileError(f"{path}: line {n} is not a checkpoint record "
                                     f"({exc})") from exc
-    return marks, cps
+    return marks, cps, twice
 
 
 def outside(paths: Sequence[Path], max_age: timedelta,
@@ -196,5 +215,5 @@ def outside(paths: Sequence[Path], max_age: timedelta,
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"no checkpoint file at {', '.join(missing)}")
-    marks, cps = read_outside(paths)
-    return Outside(marks, tuple(cps), datetime.now(UTC), max_age, grace)
+    marks, cps, twice = read_outside(paths)
+    return Outside(marks, tuple(cps), datetime.now(UTC), max_age, grace, frozenset(twice))

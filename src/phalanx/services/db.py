@@ -92,6 +92,20 @@ class Database:
                 yield conn
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A connection for reading, all its statements seeing one moment of the database
+        (what another write commits meanwhile is left out whole): on PostgreSQL a
+        REPEATABLE READ transaction, read only; on SQLite a read's transaction is one."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect().execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True) as conn, \
+                    conn.begin():
+                yield conn
+        else:
+            with self.read() as conn:
+                yield conn
+
+    @contextmanager
     def write(self, actor: Principal) -> Iterator[Write]:
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
             with conn.begin():

@@ -114,6 +114,7 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         tx = OneTransaction(db, w.conn)
         result = _run(tx, scenario, 0.0, start, progress)
         w.events += tx.events
+        w.entries += tx.entries  # copied outside the database with the run's own entry
         w.audit("exercise.run", "crisis", result.crisis_id or 0,
                 {"scenario": scenario.name, "start": start.isoformat()})
     return _zoned(result, zone)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.events import Event
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.audit import Entry
 from phalanx.services.db import Database, UnauditedWrite, Write
 
 
@@ -24,6 +25,9 @@ class OneTransaction(Database):
         super().__init__(outer.engine)
         self.conn = conn
         self.events: list[Event] = []
+        # the audit entries of the run's actions, in the order chained: the run's own write
+        # hands them on with its entry, to be copied outside the database once committed
+        self.entries: list[Entry] = []
         self.exercise = True
 
     @contextmanager
@@ -39,6 +43,7 @@ class OneTransaction(Database):
                 raise UnauditedWrite("a state-changing action must write an audit entry")
             w.seal()
         self.events += w.events
+        self.entries += w.entries
 
 
 def played_live(db: Database) -> Database:

@@ -263,17 +263,27 @@ _AUDIT_UNIT_DETAILS: dict[str, tuple[str, ...]] = {
 }
 
 
+# audit entries whose change names a document of the register by its id (the field): the
+# entry is about the crisis, which its readers may read, but the document may be kept
+# NATIONAL by its state (an official request's letter: `readable_ids`)
+_AUDIT_DOCUMENT_IDS: dict[str, str] = {"crisis.official_request": "document_id"}
+
+
 def audit_readable(conn: Connection, principal: Principal,
                    entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entries (rows of the trail `audit_visible` lets `principal` read) as it may
-    read them: a registry unit it may not see is named by no key ("", as in the API), and
-    such an entry says `redacted` (its stored change, which its hash seals, is unchanged:
-    the chain is verified on the stored entries)."""
+    read them: a registry unit it may not see is named by no key ("", as in the API), a
+    document it may not read by no id (null, as in the API), and such an entry says
+    `redacted` (its stored change, which its hash seals, is unchanged: the chain is
+    verified on the stored entries)."""
     from phalanx.adapters.db import tables as t
 
     out = [dict(e) for e in entries]
     scope = read_scope(principal)
-    if scope.everything or not any(e["action"] in _AUDIT_UNIT_KEYS for e in out):
+    if scope.everything:
+        return out
+    _withhold_documents(conn, principal, out)
+    if not any(e["action"] in _AUDIT_UNIT_KEYS for e in out):
         return out
     hidden = {k for (k,) in conn.execute(select(t.force_unit.c.key).where(
         not_(visible(t.force_unit, scope))))}
@@ -302,6 +312,23 @@ def audit_readable(conn: Connection, principal: Principal,
             e["change"] = canonical(change)
             e["redacted"] = True
     return out
+
+
+def _withhold_documents(conn: Connection, principal: Principal,
+                        entries: list[dict[str, Any]]) -> None:
+    """Name no document `principal` may not read in these entries' changes."""
+    from phalanx.adapters.db import tables as t
+
+    named = [(e, json.loads(e["change"])) for e in entries
+             if e["action"] in _AUDIT_DOCUMENT_IDS]
+    ids = [c.get(_AUDIT_DOCUMENT_IDS[e["action"]]) for e, c in named]
+    seen = readable_ids(conn, principal, t.document,
+                        (i for i in ids if isinstance(i, int)))
+    for (e, change), doc in zip(named, ids, strict=True):
+        if doc is not None and doc not in seen:
+            change[_AUDIT_DOCUMENT_IDS[e["action"]]] = None
+            e["change"] = canonical(change)
+            e["redacted"] = True
 
 
 # --- the exercise flag of a record an audit entry names (read by the system, for the

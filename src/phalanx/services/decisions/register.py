@@ -232,7 +232,9 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
             completed_on=date.today() if status == "done" else None))
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} is at revision {current.revision}, not {revision}")
-        w.audit("task.update", "task", task_id, {"status": status, "note": note})
+        w.audit("task.update", "task", task_id, {
+            "status": status, "note": note,
+            "before": {"status": current.status, "note": current.note}})
         decision = w.conn.execute(access.select_visible(t.decision, SYSTEM).where(
             t.decision.c.id == current.decision_id)).one()
         w.emit("tasks", "update", classification=access.classification_of(decision),

@@ -297,7 +297,9 @@ def update_finding(db: Database, finding_id: int, data: FindingUpdate, *,
             revision=r.revision + 1))
         w.audit("exercise.finding.update", "exercise_finding", finding_id,
                 {"status": data.status.value,
-                 "completed": completed.isoformat() if completed else None, "note": data.note})
+                 "completed": completed.isoformat() if completed else None, "note": data.note,
+                 "before": {"status": r.status, "note": r.note, "completed":
+                            r.completed_on.isoformat() if r.completed_on else None}})
         out = _finding_out(r, r.key, date.today())
     return out.model_copy(update={"status": data.status, "completed": completed,
                                   "note": data.note, "overdue": False})

@@ -20,6 +20,10 @@ AUDIT_TEMPLATES = (
     N_("entries from %(first)s to %(last)s were copied outside the database and are gone"),
     N_("entry %(entry)s was never copied outside the database: it was added behind the "
        "application's back"),
+    N_("entry %(entry)s was never copied outside the database though later entries were: "
+       "it was added behind the application's back"),
+    N_("entry %(entry)s was copied outside the database twice, with different hashes: the "
+       "trail was cut before it and written on"),
     N_("checkpoint at entry %(entry)s: signature does not verify"),
     N_("a checkpoint signed entry %(entry)s; entries from %(first)s on are gone"),
     N_("checkpoint at entry %(entry)s: the entry was rewritten since it was signed"),
