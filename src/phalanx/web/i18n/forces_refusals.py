@@ -37,7 +37,6 @@ OFFER_TEMPLATES = (
     N_("%(state)s set no conditions for crisis %(crisis)s"),
     N_("%(state)s changed its conditions since you read them: reload"),
     N_("%(state)s's conditions were accepted already, by %(user)s"),
-    N_("crisis %(crisis)s: %(reasons)s"),
     N_("%(unit)s: not in the registry"),
     N_("%(unit)s belongs to %(state)s, which alone may offer it"),
     # a joint exercise's participant naming another state's unit
