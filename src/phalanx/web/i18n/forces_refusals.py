@@ -24,6 +24,9 @@ FORCES_MESSAGES = (
 )
 
 OFFER_TEMPLATES = (
+    # a force requirement's place typed on the crisis room's form (`pages/forces.py`)
+    N_("'%(place)s' is not a place the dataset knows: choose one of the list, or the "
+       "crisis's place (%(crisis_place)s)"),
     # who is asked whether its units take part, and a consent's conditions
     # (`domain/forces/registry.py`, `services/forces/consent.py`)
     N_("%(state)s is not a member of the Organization: its units take no part"),
