@@ -176,3 +176,19 @@ def test_units_and_aircraft_are_named_not_shown_by_their_ids() -> None:
                                                "rifle, 600): ")
     assert plan_text(warning, "ru").startswith("потребность 8, объект 5 из 6 "
                                                "(Мотострелковое, 600): ")
+
+
+@pytest.mark.parametrize(("english", "russian_text"), [
+    ("requirement 12, 4 of its 12 sites (special_police 40): every available unit of that "
+     "capability is already assigned to the other sites or parts of the requirement",
+     "потребность 12, объектов: 4 из 12 (Спецподразделение полиции, 40): все доступные "
+     "подразделения с такими возможностями уже назначены на другие объекты или части этой "
+     "потребности"),
+    ("requirement 7, 1 of its 3 parts (motorized_rifle 200): every available unit of that "
+     "capability is already assigned to the other sites or parts of the requirement",
+     "потребность 7, частей: 1 из 3 (Мотострелковое, 200): все доступные подразделения "
+     "с такими возможностями уже назначены на другие объекты или части этой потребности"),
+])
+def test_the_sites_or_parts_left_without_a_unit_counted(english: str,
+                                                        russian_text: str) -> None:
+    assert russian(english) == russian_text
