@@ -3,7 +3,8 @@ in English and in Russian: every moment says its zone (UTC) and the plan's start
 which the chart's hours and the lines' hours count, is given as a moment; the count of
 requirements not covered is this crisis's, as the notices below the table; the pieces of
 a task of sites follow one another in the order of their numbers ("site 2" before
-"site 10")."""
+"site 10"); a requirement placed at a place of the dataset shows it by its name in the
+page's language."""
 
 from __future__ import annotations
 
@@ -127,6 +128,9 @@ def test_a_plans_moments_counts_and_order(browser: Any, site: tuple[str, int, in
             timed = [h for h in heads if re.search(
                 "Needed by|Departs|Arrives|Срок|Отправление|Прибытие", h)]
             assert timed and all(h.endswith("(UTC)") for h in timed), heads
+        # a place of the dataset by its name in the page's language
+        place = page.locator("#requirements tbody tr").first.locator("td").nth(5)
+        assert place.inner_text().strip() == ("Худжанд" if lang == "ru" else "Khujand")
         # the sites of a task in the order of their numbers
         cells = page.locator("#movements tbody tr td:first-child").all_inner_texts()
         sites = [int(m[1]) for c in cells if (m := re.search(r"(?:site|объект) (\d+)", c))]
