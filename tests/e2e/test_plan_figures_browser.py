@@ -1,7 +1,8 @@
 """A deployment plan's figures as a planner reads them in the crisis room, on a desktop,
 in English and in Russian: every moment says its zone (UTC) and the plan's start, from
 which the chart's hours and the lines' hours count, is given as a moment; the count of
-requirements not covered is this crisis's, as the notices below the table; the pieces of
+requirements not covered is this crisis's, as the list of them below the table (one
+notice, each a line); the chart's colours and ticks are said beside it; the pieces of
 a task of sites follow one another in the order of their numbers ("site 2" before
 "site 10"); a requirement placed at a place of the dataset shows it by its name in the
 page's language."""
@@ -115,8 +116,19 @@ def test_a_plans_moments_counts_and_order(browser: Any, site: tuple[str, int, in
                            summary)
         assert counts is not None, summary
         assert int(counts[1] or counts[2]) == len(mine) != len(plan["uncovered"])
-        assert page.locator("#forces p.notice", has_text=re.compile(
+        # listed in one notice, each a line of it
+        left = page.locator("#proposal-uncovered, #plan-uncovered").first
+        assert left.locator("li", has_text=re.compile(
             "is not covered|не обеспечена")).count() == len(mine)
+        assert f"({len(mine)})" in left.locator("strong").inner_text()
+        assert page.locator("#forces p.notice", has_text=re.compile(
+            "is not covered|не обеспечена")).count() == 0
+        # the chart's colours and ticks are said beside it
+        legend = page.locator("#proposal-legend, #plan-legend").first.inner_text()
+        for said in (("by air", "by ground", "late", "needed by", "hours after the plan's "
+                      "start") if lang == "en" else ("по воздуху", "по земле", "опоздание",
+                                                     "срок", "в часах от начала плана")):
+            assert said in legend, legend
         # the plan's start as a moment, with its zone
         start = page.locator("#plan-start, #proposal-start").first
         shown = datetime.fromisoformat(plan["starts_at"]).astimezone(UTC)
