@@ -148,6 +148,13 @@ def add_requirement(crisis_id: Id, actor: Writer, db: DB,
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
+@router.post("/crises/{crisis_id}/requirements/{requirement_id}/withdrawal")
+def withdraw_requirement(crisis_id: Id, requirement_id: Id, actor: Writer, db: DB
+                         ) -> Response:
+    forces.withdraw_requirement(db, crisis_id, requirement_id, actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
+
+
 def _requirement(values: dict[str, object]) -> forces.RequirementIn:
     try:
         return forces.RequirementIn.model_validate(values)
