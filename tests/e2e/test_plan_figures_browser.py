@@ -71,8 +71,9 @@ def _second_crisis(db: Database) -> int:
         capability="special_police", strength=40, place="Khujand", node="khujand",
         needed_by=at + timedelta(hours=18), task="sites", sites=12), actor=PLANNER, at=at)
     for state in ("RUS", "KAZ", "BLR", "TJK", "ARM"):
-        forces.give_consent(db, c.id, state, forces.ConsentIn(scope=Scope.ALL),
-                            actor=rep(state), at=at)
+        forces.give_consent(db, c.id, state, forces.ConsentIn(
+            scope=Scope.ALL, conditions="no deployment beyond Sughd" if state == "RUS" else ""),
+            actor=rep(state), at=at)
     return c.id
 
 
@@ -140,9 +141,20 @@ def test_a_plans_moments_counts_and_order(browser: Any, site: tuple[str, int, in
             timed = [h for h in heads if re.search(
                 "Needed by|Departs|Arrives|Срок|Отправление|Прибытие", h)]
             assert timed and all(h.endswith("(UTC)") for h in timed), heads
+        # how a unit travels, in Russian its own word (not a session's format)
+        heads = page.locator("#movements thead th").all_inner_texts()
+        assert ("Mode" if lang == "en" else "Способ") in heads, heads
         # a place of the dataset by its name in the page's language
         place = page.locator("#requirements tbody tr").first.locator("td").nth(5)
         assert place.inner_text().strip() == ("Худжанд" if lang == "ru" else "Khujand")
+        # the note that a state's conditions are not accepted yet lies below them, not
+        # over them
+        assert page.evaluate("""() => {
+            const note = document.querySelector('[data-unaccepted="RUS"]');
+            const said = document.createRange();
+            said.selectNodeContents(note.closest('td').firstChild);
+            return note.getBoundingClientRect().top >= said.getBoundingClientRect().bottom;
+        }""")
         # the sites of a task in the order of their numbers
         cells = page.locator("#movements tbody tr td:first-child").all_inner_texts()
         sites = [int(m[1]) for c in cells if (m := re.search(r"(?:site|объект) (\d+)", c))]
