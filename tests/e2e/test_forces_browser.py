@@ -353,7 +353,7 @@ def test_a_russian_phone_reads_the_crisis_room(own_browser: Any,
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         progress = page.locator("#progress")
         assert "reflow" in (progress.get_attribute("class") or "")
-        assert progress.locator("td[data-label='Прибытие']").count() >= 1
+        assert progress.locator("td[data-label='Прибытие (UTC)']").count() >= 1
         assert progress.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
         jump = page.locator("details.jump")
         jump.locator("summary").tap()

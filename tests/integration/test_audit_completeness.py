@@ -188,6 +188,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             f"/crises/{crisis}/requirements", {"capability": "special_forces",
                                                "strength": "100", "place": "Almaty"},
             "planner"),
+        "/crises/{crisis_id}/requirements/{requirement_id}/withdrawal": Case(
+            f"/crises/{crisis}/requirements/{ids.get('requirement')}/withdrawal", {},
+            "planner"),
         "/crises/{crisis_id}/withdrawal": Case(f"/crises/{ids['plan_crisis']}/withdrawal",
                                                {"time_limit": "1"}, "planner"),
         "/crises/{crisis_id}/consents": Case(f"/crises/{crisis}/consents", {"scope": "none"},
@@ -318,6 +321,10 @@ def test_a_page_write_leaves_an_entry_naming_who_what_when_and_the_record(
     if route == "/plans/{plan_id}/decide":  # a plan not yet decided
         ids["new_plan"] = forces.run_plan(db, ids["plan_crisis"], forces.PlanIn(time_limit=1),
                                           actor=SYSTEM).id
+    if route == "/crises/{crisis_id}/requirements/{requirement_id}/withdrawal":
+        ids["requirement"] = forces.add_requirement(db, ids["crisis"], forces.RequirementIn(
+            capability="special_forces", strength=100, place="Almaty", node="almaty",
+            needed_by=datetime.now(UTC) + timedelta(days=1)), actor=SYSTEM).id
     if route == "/crises/{crisis_id}/transition":  # consulted: the assessment may follow
         crs.convene_consultations(db, ids["crisis"], actor=SYSTEM)
     case = cases(ids, db)[route]

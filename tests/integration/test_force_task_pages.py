@@ -88,7 +88,7 @@ def test_sites_left_without_a_unit_are_said_so_on_the_page(accounts_db: Database
             "capability": "motorized_rifle", "strength": 800, "task": "sites", "sites": 6,
             "place": "Almaty", "hours": 48})
         html = _post(planner, page, f"/crises/{cid}/plans", {"time_limit": 1})
-        left = re.findall(r'<p class="notice">(Requirement \d+, site \d of 6 [^<]*)</p>', html)
+        left = re.findall(r'<li>(Requirement \d+, site \d of 6 [^<]*)</li>', html)
         assert left and all(n.endswith("is not covered — every available unit of that "
                                        "capability is already assigned to the other sites "
                                        "or parts of the requirement") for n in left), left

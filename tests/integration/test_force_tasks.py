@@ -242,17 +242,21 @@ def test_after_the_mission_the_units_go_home(org_db: Database) -> None:
     assert any("withdrawal plan" in e.text for e in got.timeline)
 
 
-def test_the_warnings_name_a_site_not_the_planners_id(org_db: Database) -> None:
-    """Six sites of 800 need more peacekeepers than the members have: the sites left
-    without a unit are named as the crisis room lists them ("site 6 of 6"), and said to
-    be left without because every unit is already assigned to the other sites."""
+def test_the_warnings_count_the_sites_no_unit_is_left_for(org_db: Database) -> None:
+    """Six sites of 800 need more peacekeepers than the members have: the warning says how
+    many of the task's sites go without a unit (not the planner's ids, nor sites the plan
+    may then cover), because every unit is already assigned to the other sites; the plan
+    names which sites go without."""
     cid = response(org_db)
     consent_all(org_db, cid)
     r = need(org_db, cid, task="sites", sites=6, strength=800)
     plan = run(org_db, cid)
     assert plan.uncovered
     about = [w for w in plan.warnings if w.startswith(f"requirement {r.id}")]
-    assert about and all(w.startswith(f"requirement {r.id}, site ") for w in about), about
+    assert about == [f"requirement {r.id}, {len(plan.uncovered)} of its 6 sites "
+                     f"(motorized_rifle 800): every available unit of that capability is "
+                     f"already assigned to the other sites or parts of the requirement"], about
+    assert not any(f"site {m.site} of 6" in w for m in plan.movements for w in plan.warnings)
     # the units exist and are available, but the other sites took them all; the place is
     # within the range of the aircraft that carry the other sites' units
     assert all(w.endswith("every available unit of that capability is already assigned to "

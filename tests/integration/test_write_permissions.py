@@ -119,6 +119,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/crises/{crisis}/requirements", {
                 "capability": "special_forces", "strength": 100, "needed_by": future,
                 "place": "Almaty", "lat": 43.2, "lon": 76.9}, staff),
+        ("POST", "/api/v1/crises/{crisis_id}/requirements/{requirement_id}/withdrawal"): Case(
+            f"/api/v1/crises/{ids['plan']}/requirements/{ids['requirement']}/withdrawal", None,
+            staff),
         ("PUT", "/api/v1/crises/{crisis_id}/consents/{state}"): Case(
             f"/api/v1/crises/{crisis}/consents/{ME}", {"scope": "none"},
             acting(ME, StateAct.CONSENT)),
@@ -335,6 +338,11 @@ def _build(db: Database) -> dict[str, Any]:
         identity.add_user(db, identity.NewUser(u.username, PASSWORD, u.role, u.state, u.agency,
                                                u.observer_of), actor=SYSTEM)
     ids: dict[str, Any] = {"plan": forcesdemo.run(db, time_limit=1.0)}
+    # a requirement of the demo crisis no plan serves yet: it may be taken back (one of
+    # another crisis would make that crisis compete in every plan of the world)
+    ids["requirement"] = forces.add_requirement(db, ids["plan"], forces.RequirementIn(
+        capability="special_forces", strength=100, place="Batken", node="batken",
+        needed_by=datetime.now(UTC) + timedelta(days=2)), actor=forcesdemo.PLANNER).id
     sec = Principal("sec", Role.SECRETARIAT)
     with clock.use(datetime(2023, 11, 23, 11, tzinfo=UTC)):
         m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=datetime(
@@ -468,7 +476,7 @@ def _audit_length(db: Database) -> int:
 
 ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
-    "official_request",
+    "official_request", "requirement",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}

@@ -186,3 +186,19 @@ def test_an_aircraft_held_by_another_crisis_s_plan() -> None:
     assert "11.12.2026 14:05" in out, out
     named = plan_text(line, "en", names={"vta-il76-1": "Il-76MD No. 1"})
     assert "aircraft Il-76MD No. 1 is committed" in named, named
+
+
+@pytest.mark.parametrize(("english", "russian_text"), [
+    ("requirement 12, 4 of its 12 sites (special_police 40): every available unit of that "
+     "capability is already assigned to the other sites or parts of the requirement",
+     "потребность 12, объектов: 4 из 12 (Спецподразделение полиции, 40): все доступные "
+     "подразделения с такими возможностями уже назначены на другие объекты или части этой "
+     "потребности"),
+    ("requirement 7, 1 of its 3 parts (motorized_rifle 200): every available unit of that "
+     "capability is already assigned to the other sites or parts of the requirement",
+     "потребность 7, частей: 1 из 3 (Мотострелковое, 200): все доступные подразделения "
+     "с такими возможностями уже назначены на другие объекты или части этой потребности"),
+])
+def test_the_sites_or_parts_left_without_a_unit_counted(english: str,
+                                                        russian_text: str) -> None:
+    assert russian(english) == russian_text

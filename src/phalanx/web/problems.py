@@ -115,6 +115,19 @@ def _translate(request: Request, message: str) -> str:
     return texts.translate(message, lang, labelled=labelled, bodies=bodies)
 
 
+def _field(request: Request, where: str) -> str:
+    """The field a refusal names: on a page in another language than English, by its
+    form's label where the catalog has one ("place": "Место"); else as the services
+    name it."""
+    if _api(request) or _lang(request) == "en":
+        return where
+    from phalanx.web.i18n import translations
+
+    label = where.replace("_", " ").capitalize()
+    text = str(translations(_lang(request)).gettext(label))
+    return text if text != label else where
+
+
 def _form_page(request: Request) -> str | None:
     """The page a refused form was sent from: the path and query of the Referer (sent for
     this site's pages only, `Referrer-Policy: same-origin`), or None when the request is
@@ -209,8 +222,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, InvalidRows):
             return _invalid_rows(request, exc)
         message = _translate(request, exc.message)
-        return respond(request, 422, f"{exc.where}: {message}", translated=True,
-                       errors=[{"where": exc.where, "message": message}])
+        return respond(request, 422, f"{_field(request, exc.where)}: {message}",
+                       translated=True, errors=[{"where": exc.where, "message": message}])
 
     def _invalid_rows(request: Request, exc: InvalidRows) -> Response:
         lang, labelled = _lang(request), not _api(request)

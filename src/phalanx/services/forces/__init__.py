@@ -63,6 +63,7 @@ from phalanx.services.forces.requirements import (
     consents,
     give_consent,
     requirements,
+    withdraw_requirement,
 )
 from phalanx.services.forces.withdrawal import WithdrawalIn, plan_withdrawal
 
@@ -112,4 +113,5 @@ __all__ = [
     "units",
     "update_aircraft",
     "update_unit",
+    "withdraw_requirement",
 ]

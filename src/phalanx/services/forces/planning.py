@@ -294,7 +294,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
             sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0)))
-    uncovered = [u for u in r.uncovered if u["crisis_id"] in visible]
+    # by requirement, then site and part in figures ("site 2" before "site 10")
+    moves.sort(key=lambda m: (m.crisis_id, m.requirement, m.site, m.part))
+    uncovered = sorted((u for u in r.uncovered if u["crisis_id"] in visible),
+                       key=lambda u: (u["crisis_id"], u.get("requirement") or 0,
+                                      u.get("site") or 0, u.get("part") or 0))
     # a decision the reader may not read (limited format) is named by no number
     unread = [n for (n,) in conn.execute(access.select_visible(
         t.decision, SYSTEM, t.decision.c.number).where(

@@ -197,15 +197,44 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
 
 def _by_piece(lines: list[str], pieces: dict[str, tk.Piece]) -> list[str]:
     """The planner's warnings naming a piece of a task by its label ("requirement 8, site
-    5 of 6"), not by the planner's id ("requirement 8.5.1")."""
-    out = []
-    for line in lines:
-        head, paren, rest = line.partition(" (")
+    5 of 6"), not by the planner's id ("requirement 8.5.1"). The pieces of a task no unit
+    is left for are said once, by their number ("requirement 8, 2 of its 6 sites"): which
+    of its sites or parts go without is the plan's choice, and the plan names them."""
+    def piece_of(line: str) -> tk.Piece | None:
+        head, paren, _rest = line.partition(" (")
         piece = pieces.get(head.removeprefix("requirement "))
-        if paren and piece is not None and (piece.sites or piece.parts > 1):
-            line = f"{piece.label()} ({rest}"
-        out.append(line)
+        return piece if paren and piece is not None and (piece.sites or piece.parts > 1) \
+            else None
+
+    short: dict[str, int] = {}
+    for line in lines:
+        piece = piece_of(line)
+        if piece is not None and piece.short and _whole(piece):
+            short[piece.task] = short.get(piece.task, 0) + 1
+    out: list[str] = []
+    said: set[str] = set()
+    for line in lines:
+        piece = piece_of(line)
+        rest = line.partition(" (")[2]
+        if piece is None:
+            out.append(line)
+        elif piece.task not in short or not piece.short:
+            out.append(f"{piece.label()} ({rest}")
+        elif piece.task not in said:
+            said.add(piece.task)
+            out.append(f"requirement {piece.task}, {short[piece.task]} of its "
+                       f"{_whole(piece)} ({rest}")
     return out
+
+
+def _whole(piece: tk.Piece) -> str:
+    """What a task is made of, when its pieces are all of one kind: "6 sites", "3 parts"
+    (none when sites are cut into parts)."""
+    if piece.sites and piece.parts <= 1:
+        return f"{piece.sites} sites"
+    if not piece.sites and piece.parts > 1:
+        return f"{piece.parts} parts"
+    return ""
 
 
 def _decided_plan(conn: Connection, rows: list[Any], at: datetime

@@ -24,7 +24,7 @@ from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces import hosts
 from phalanx.services.forces.registry import (
@@ -143,6 +143,46 @@ def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor:
         w.emit(f"crisis:{crisis_id}", "requirement", id=rid)
         return _with_hosts(w.conn, row, [w.conn.execute(select(t.force_requirement).where(
             t.force_requirement.c.id == rid)).one()])[0]
+
+
+def withdraw_requirement(db: Database, crisis_id: int, requirement_id: int, *,
+                         actor: Principal, at: datetime | None = None) -> list[int]:
+    """The Joint Staff (or the Secretariat) takes back a requirement stated in error or no
+    longer needed, before a plan serving it is decided (a decided plan's units move under
+    it). The proposed plans made with it are set aside (superseded), as they plan what is
+    no longer asked: the planner runs again. Returns the plans set aside."""
+    at = at or now()
+    if not is_staff(actor):
+        raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
+    with db.write(actor) as w:
+        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
+        if Stage(row.stage) in FINAL:
+            raise Conflict(f"crisis {crisis_id} is {row.stage}")
+        fr = t.force_requirement.c
+        req = w.conn.execute(select(t.force_requirement).where(
+            fr.id == requirement_id, fr.crisis_id == crisis_id, fr.withdrawn.is_(False))
+            .with_for_update()).first()
+        if req is None:
+            raise NotFound("requirement", requirement_id)
+        dp = t.deployment_plan.c
+        plans = [p for p in w.conn.execute(select(t.deployment_plan).where(
+            dp.kind == "deployment", dp.status.in_(("proposed", "decided")))
+            .order_by(dp.id)) if crisis_id in (p.crises or [p.crisis_id])]
+        for p in plans:
+            if p.status == "decided" and any(m["requirement"] == requirement_id
+                                             for m in p.movements):
+                raise Conflict(f"requirement {requirement_id} is served by plan {p.id}, "
+                               "decided: its units move under it")
+        aside = [p.id for p in plans if p.status == "proposed"]
+        w.conn.execute(update(t.force_requirement).where(fr.id == requirement_id)
+                       .values(withdrawn=True))
+        if aside:
+            w.conn.execute(update(t.deployment_plan).where(dp.id.in_(aside))
+                           .values(status="superseded"))
+        w.audit("forces.requirement.withdraw", "crisis", crisis_id,
+                {"requirement": requirement_id, "plans_set_aside": aside})
+        w.emit(f"crisis:{crisis_id}", "requirement", id=requirement_id)
+        return aside
 
 
 class ConsentIn(BaseModel):

@@ -79,6 +79,20 @@ def add_requirement(crisis_id: Id, data: forces.RequirementIn, actor: Writer,
     return forces.add_requirement(db, crisis_id, data, actor=actor)
 
 
+class WithdrawnOut(BaseModel):
+    plans_set_aside: list[int]  # the proposed plans made with it, superseded
+
+
+@router.post("/crises/{crisis_id}/requirements/{requirement_id}/withdrawal",
+             response_model=WithdrawnOut, responses=problem_responses(404, 409))
+def withdraw_requirement(crisis_id: Id, requirement_id: Id, actor: Writer,
+                         db: DB) -> WithdrawnOut:
+    """A requirement taken back before a plan serving it is decided; the proposed plans
+    made with it are set aside (409 when the decided plan serves it)."""
+    return WithdrawnOut(plans_set_aside=forces.withdraw_requirement(
+        db, crisis_id, requirement_id, actor=actor))
+
+
 @router.get("/crises/{crisis_id}/consents", response_model=list[forces.ConsentOut])
 def consents(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.ConsentOut]:
     return forces.consents(conn, crisis_id, actor=actor)

@@ -24,6 +24,13 @@ TEMPLATES = (
     # a change once the response is under way, held to every guard of the response
     # (first: its problems are messages of their own)
     N_("the response is under way (%(stage)s): %(problems)s"),
+    # a crisis's reasons, among a plan's refusals (`services/forces/consent.py`): before
+    # the templates starting with a state, which would take "crisis 3: RUS" for one
+    N_("crisis %(crisis)s: %(reasons)s"),
+    # a requirement taken back (`services/forces/requirements.py`): before "requirement
+    # %(requirement)s: %(problems)s", which would take it
+    N_("requirement %(requirement)s is served by plan %(plan)s, decided: its units move "
+       "under it"),
     # (before "no %(record)s %(key)s", which would take it)
     N_("no member of %(body)s has a say on %(day)s"),
     N_("no %(record)s %(key)s"),

@@ -64,6 +64,8 @@ def body_names(org: Organization, lang: str) -> dict[str, str]:
 def _placeholder(name: str) -> str:
     # a value shown with its label is a key or a list of keys: it never spans the text
     # around it (in "military_crrf: CSC-2026-006 was adopted ..." the measure ends at ":")
+    if name == "crisis":  # a crisis by its number
+        return r"\d+"
     if name in VALUES:
         return r"[\w .\-]+?"
     if name in LISTS:

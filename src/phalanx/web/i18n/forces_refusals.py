@@ -24,6 +24,9 @@ FORCES_MESSAGES = (
 )
 
 OFFER_TEMPLATES = (
+    # a force requirement's place typed on the crisis room's form (`pages/forces.py`)
+    N_("'%(place)s' is not a place the dataset knows: choose one of the list, or the "
+       "crisis's place (%(crisis_place)s)"),
     # who is asked whether its units take part, and a consent's conditions
     # (`domain/forces/registry.py`, `services/forces/consent.py`)
     N_("%(state)s is not a member of the Organization: its units take no part"),
@@ -37,7 +40,6 @@ OFFER_TEMPLATES = (
     N_("%(state)s set no conditions for crisis %(crisis)s"),
     N_("%(state)s changed its conditions since you read them: reload"),
     N_("%(state)s's conditions were accepted already, by %(user)s"),
-    N_("crisis %(crisis)s: %(reasons)s"),
     N_("%(unit)s: not in the registry"),
     N_("%(unit)s belongs to %(state)s, which alone may offer it"),
     # a joint exercise's participant naming another state's unit

@@ -49,6 +49,10 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"passed over: its requirements are covered by faster units",
      N_("passed over: its requirements are covered by faster units")),
     # the parts of a requirement and its crisis (tasks.py, services/forces/planning.py)
+    (r"requirement (?P<req>[^,\s]+), (?P<count>\d+) of its (?P<sites>\d+) sites",
+     N_("requirement %(req)s, %(count)s of its %(sites)s sites")),
+    (r"requirement (?P<req>[^,\s]+), (?P<count>\d+) of its (?P<parts>\d+) parts",
+     N_("requirement %(req)s, %(count)s of its %(parts)s parts")),
     (r"requirement (?P<req>[^,\s]+), site (?P<site>\d+) of (?P<sites>\d+), part (?P<part>\d+) "
      r"of (?P<parts>\d+)",
      N_("requirement %(req)s, site %(site)s of %(sites)s, part %(part)s of %(parts)s")),

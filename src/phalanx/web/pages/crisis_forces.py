@@ -107,4 +107,11 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
             "is_staff": is_staff(actor), "unit_names": names,
             "plan_names": plan_names(names, {u.key: u.state for u in units}, aircraft, text),
             "aircraft_types": {a.key: text(a.type) for a in aircraft},
-            "places": places(conn)}
+            "places": places(conn), "place_names": place_names(conn, lang)}
+
+
+def place_names(conn: Conn, lang: str) -> dict[str, str]:
+    """A place of the dataset by its name in `lang` (a requirement placed there shows so,
+    whatever language it was typed in)."""
+    return {b.key: (b.name_ru or b.name) if lang == "ru" else b.name
+            for b in forces.bases(conn)}

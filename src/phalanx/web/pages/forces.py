@@ -128,16 +128,30 @@ def add_requirement(crisis_id: Id, actor: Writer, db: DB,
                     state: Annotated[str, Form(max_length=3)] = "",
                     state_rule: Annotated[str, Form(max_length=12)] = "") -> Response:
     if not node:  # a place of the dataset chosen by its name: its coordinates
+        from phalanx.services import crises
+
         with db.read() as conn:
             node = next((b.key for b in forces.bases(conn)
                          if place.strip().casefold() in (b.name.casefold(),
                                                          b.name_ru.casefold())), "")
+            own = crises.get(conn, crisis_id, actor=actor).place
+        # any other name would be planned at the crisis's coordinates without a word
+        if not node and place.strip().casefold() != own.strip().casefold():
+            raise Invalid("place", f"'{place.strip()}' is not a place the dataset knows: "
+                                   f"choose one of the list, or the crisis's place ({own})")
     forces.add_requirement(db, crisis_id, _requirement({
         "capability": capability, "strength": strength, "place": place,
         "node": node or None, "needed_by": datetime.now(UTC) + timedelta(hours=hours),
         "task": task, "sites": sites if task == "sites" else None,
         "state": state or None, "state_rule": (state_rule or "preferred") if state else None}),
         actor=actor)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/requirements/{requirement_id}/withdrawal")
+def withdraw_requirement(crisis_id: Id, requirement_id: Id, actor: Writer, db: DB
+                         ) -> Response:
+    forces.withdraw_requirement(db, crisis_id, requirement_id, actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
