@@ -1,0 +1,354 @@
+"""The staff's refusals as the services write them, with their Russian texts: the cases
+`test_staff_refusals_in_russian.py` checks, and the Latin words a Russian text may keep."""
+
+from __future__ import annotations
+
+import re
+
+# a Latin word left in a Russian text: codes, keys and values as typed are allowed
+LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|secretariat|agency|state|KIND|"
+                        r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
+                        r"admin|manage|read|public|example|org|feed|wrong|Nope|"
+                        r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de|"
+                        r"HTTP|Atom|RSS|DOCTYPE|alerts|entry|alert|rss|channel|item|html|"
+                        r"EDXLDistribution|contentObject|status|msgType|Ack|Alert|Actual|"
+                        r"Test|ffff|XML|CDATA)\b)[A-Za-z]{3,}\b")
+
+# what every refusal of an address ends with, in English and in Russian
+REACH = ("which feeds may not reach (networks allowed anyway are set by "
+         "PHALANX_FEED_ALLOW_NETWORKS)")
+REACH_RU = ("к нему каналы не обращаются (сети-исключения задаёт настройка "
+            "PHALANX_FEED_ALLOW_NETWORKS)")
+
+CASES = [
+    # the membership ledger
+    ("only the Secretariat records membership events",
+     "события членства вносит только Секретариат"),
+    ("only the Secretariat confirms membership events",
+     "события членства подтверждает только Секретариат"),
+    ("only the Secretariat keeps the contributions ledger",
+     "учёт взносов ведёт только Секретариат"),
+    ("this organization's rules do not provide for expulsion",
+     "правила этой организации не предусматривают исключения"),
+    ("a decision taken in an exercise changes no membership",
+     "решение, принятое в ходе учения, не меняет членства"),
+    ("the contributions ledger and the arrears are read by the members and the "
+     "Organization's staff", "учёт взносов и задолженности доступен государствам-членам и "
+     "сотрудникам Организации"),
+    ("paid more than assessed", "уплачено больше начисленного"),
+    ("paid before the year it is for", "уплачено раньше года, за который начислен взнос"),
+    ("a decision taken in an exercise appoints nobody",
+     "решение, принятое в ходе учения, никого не назначает"),
+    ("name the person appointed", "укажите, кто назначается"),
+    ("KAZ on 2026-03-01: a suspend is decided by the Council: adopt a decision on the "
+     "question, which proposes the event for confirmation",
+     "KAZ, 01.03.2026: «приостановление участия» решает Совет: примите "
+     "решение по этому вопросу, и оно "
+     "предложит событие к подтверждению"),
+    ("KAZ on 2026-03-01: a withdrawal takes a written notice at least 6 months ahead: "
+     "record the notice; the state leaves once the period has ended and its obligations "
+     "are settled", "KAZ, 01.03.2026: о выходе письменно уведомляют "
+     "не менее чем за 6 мес.: внесите "
+     "уведомление; государство выходит по истечении этого срока и после урегулирования "
+     "своих обязательств"),
+    ("ARM on 2026-09-01: ARM's obligations are not settled by 2026-09-01 (notice of "
+     "2026-01-10): the state withdraws after settling them",
+     "ARM, 01.09.2026: обязательства ARM не урегулированы к 01.09.2026 "
+     "(уведомление от 10.01.2026): "
+     "государство выходит после их урегулирования"),
+    ("KAZ on 2026-03-01: overlapping membership: already a member since 1994-04-20",
+     "KAZ, 01.03.2026: членство пересекается: государство уже член с 20.04.1994"),
+    ("KAZ on 2026-03-01: already a member since 1994-04-20",
+     "KAZ, 01.03.2026: уже в статусе «член» с 20.04.1994"),
+    ("XYZ on 2026-03-01: cannot resume: not a member or signatory at that date",
+     "XYZ, 01.03.2026: событие «возобновление участия» невозможно: "
+     "на эту дату государство не член и не "
+     "подписант"),
+    ("KAZ on 2026-03-01: cannot resume while member (since 1994-04-20)",
+     "KAZ, 01.03.2026: событие «возобновление участия» невозможно в статусе «член» (с 20.04.1994)"),
+    ("ARM on 2026-03-01: withdrawal on 2026-03-01 before the notice period ends "
+     "(2026-07-10, notice of 2026-01-10)",
+     "ARM, 01.03.2026: выход 01.03.2026 — до истечения срока "
+     "уведомления (10.07.2026, уведомление от "
+     "10.01.2026)"),
+    ("ARM on 2026-03-01: withdrawal on 2026-03-01 before the obligations are settled "
+     "(notice of 2025-01-10)", "ARM, 01.03.2026: выход 01.03.2026 — до урегулирования обязательств "
+     "(уведомление от 10.01.2025)"),
+    ("ARM on 2026-03-01: a notice of withdrawal needs a member",
+     "ARM, 01.03.2026: уведомить о выходе может только государство-член"),
+    ("ARM on 2026-03-01: obligations settled without a notice of withdrawal before it",
+     "ARM, 01.03.2026: обязательства урегулированы, но уведомления о выходе перед этим не было"),
+    ("not a membership question: 'budget'", "это не вопрос членства: budget"),
+    ("membership record 7 is confirmed, not proposed",
+     "запись о членстве 7 уже подтверждена, а не предложена"),
+    # the Secretariat's and the Joint Staff's own actions
+    ("only the Secretariat and the Joint Staff may table a draft",
+     "вносить проект могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff may set the agenda",
+     "определять повестку дня могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff convene consultations",
+     "созывать консультации могут только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff plan joint exercises",
+     "совместные учения планируют только Секретариат и Объединённый штаб"),
+    ("only the Secretariat and the Joint Staff change a record's key",
+     "ключ записи меняют только Секретариат и Объединённый штаб"),
+    # exercises and registers
+    ("convene consultations before deciding",
+     "прежде чем принимать решение, созовите консультации"),
+    ("the calendar is PUBLIC or ORGANIZATION",
+     "гриф календаря — «ОТКРЫТО» или «ДЛЯ ОРГАНИЗАЦИИ»"),
+    ("unknown scenario 'nowhere' (scenarios: blue-shield, yellow)",
+     "неизвестный сценарий nowhere (сценарии: blue-shield, yellow)"),
+    ("'nowhere' is neither a body, a state nor 'secretariat'",
+     "nowhere — не орган, не государство и не Секретариат (secretariat)"),
+    ("only the finding's owner (KAZ) or the Secretariat closes it",
+     "замечание закрывает только его владелец (KAZ) или Секретариат"),
+    ("unknown partner organization 'nowhere'", "неизвестная организация-партнёр nowhere"),
+    ("unknown commission 'nowhere' (commissions: defence, red)",
+     "неизвестная комиссия nowhere (комиссии: defence, red)"),
+    ("unknown commission 'nowhere'", "неизвестная комиссия nowhere"),
+    ("unknown category 'nowhere' (categories: arms, cms)",
+     "неизвестная категория nowhere (категории: arms, cms)"),
+    ("unknown institution 'nowhere' (institutions: kaz, red)",
+     "неизвестное учебное заведение nowhere (учебные заведения: kaz, red)"),
+    ("unknown register 'nowhere'; one of: feed, red",
+     "неизвестный реестр nowhere; допустимые: feed, red"),
+    ("ml-2024-01 was adopted on 2024-11-20", "ml-2024-01 уже принят 20.11.2024"),
+    # a register's record its rules refuse
+    ("2026-01-01 is before start 2026-03-01", "01.01.2026 — раньше начальной даты 01.03.2026"),
+    ("KAZ is not a member state on 2026-01-01",
+     "KAZ не является государством-членом на 1 января 2026 г."),
+    ("a participant names its formation", "участник указывает своё формирование"),
+    ("0 is not a strength", "0 — не численность"),
+    ("2026-01-01 is before the exercise began (2026-03-01)",
+     "01.01.2026 — раньше начала учения (01.03.2026)"),
+    ("the model law is not adopted yet: nothing to transpose",
+     "модельный закон ещё не принят: имплементировать нечего"),
+    ("2026-01-01 is before the model law was adopted (2026-03-01)",
+     "01.01.2026 — раньше принятия модельного закона (01.03.2026)"),
+    ("2026-01-01 is before the last recorded change (2026-03-01)",
+     "01.01.2026 — раньше последнего внесённого изменения (01.03.2026)"),
+    ("cannot go from not_started to adopted (allowed: draft, in_progress)",
+     "статус «не начат» не меняется на «принят» (допустимо: проект, в работе)"),
+    ("already adopted", "статус уже «принят»"),
+    ("an adopted national act needs its reference",
+     "для принятого национального акта нужны его реквизиты"),
+    ("-1 is negative", "-1 — отрицательное значение"),
+    ("12 enrolled exceeds the 10 places allocated to KAZ",
+     "зачислено 12 — больше 10 мест, выделенных KAZ"),
+    ("11 graduated exceeds the 10 enrolled from KAZ",
+     "выпущено 11 — больше 10 зачисленных от KAZ"),
+    ("a supply is between two different states",
+     "поставка осуществляется между двумя разными государствами"),
+    ("0 is not a positive quantity", "0 — не положительное количество"),
+    ("5 of 10 already delivered: 6 more would exceed the agreed quantity",
+     "уже поставлено 5 из 10: ещё 6 превысит согласованное количество"),
+    ("2026-01-01 is before the agreement (2026-03-01)",
+     "01.01.2026 — раньше даты соглашения (01.03.2026)"),
+    # crises, drafts, records, forces and operations
+    ("the organization defines no crisis categories",
+     "в организации не определены категории кризисов"),
+    ("unknown category 'nowhere' (known: armed, terror)",
+     "неизвестная категория nowhere (известные: armed, terror)"),
+    ("['XYZ'] are not members on 2026-01-01",
+     "['XYZ'] не являются членами на 1 января 2026 г."),
+    ("unknown states ['XYZ']", "неизвестные государства ['XYZ']"),
+    ("unknown formations ['nowhere'] (the registry has crdf, cms)",
+     "неизвестные формирования ['nowhere'] (в реестре: crdf, cms)"),
+    ("the limited format is not chosen when tabling: a member declares that it stays out "
+     "(position 'not_taking_part') while the draft is open",
+     "ограниченный формат не выбирают при внесении проекта: пока проект открыт, "
+     "государство-член само заявляет, что остаётся в стороне (позиция «не участвует»)"),
+    ("you may not create records owned by state RUS",
+     "вы не можете создавать записи владельца «государство» RUS"),
+    ("unknown state code 'XYZ'", "неизвестный код государства XYZ"),
+    ("a deployment is decided by the Joint Staff or the Secretariat",
+     "развёртывание утверждают Объединённый штаб или Секретариат"),
+    ("the deployment planner is run by the Joint Staff or the Secretariat",
+     "планирование развёртывания запускают Объединённый штаб или Секретариат"),
+    ("force requirements are stated by the Joint Staff or the Secretariat",
+     "потребности в силах определяют Объединённый штаб или Секретариат"),
+    ("the withdrawal is planned by the Joint Staff or the Secretariat",
+     "вывод сил планируют Объединённый штаб или Секретариат"),
+    ("unknown base 'nowhere'", "неизвестная база nowhere"),
+    ("results are reported by the national agencies' reporters",
+     "результаты сообщают докладчики национальных ведомств"),
+    ("a state's representative releases its national reports",
+     "национальные отчёты государства выпускает его представитель"),
+    ("you report for KAZ police, not for KAZ customs",
+     "вы отчитываетесь за KAZ (полиция), а не за KAZ (таможня)"),
+    ("cannot group by ['nowhere'] (by: agency, month)",
+     "нельзя группировать по ['nowhere'] (допустимо: agency, month)"),
+    # feeds
+    ("XYZ is not a state of the organization", "XYZ — не государство организации"),
+    ("the feed https://example.org/cap.xml is already registered",
+     "канал https://example.org/cap.xml уже зарегистрирован"),
+    ("one of Extreme, Severe", "одно из значений: Extreme, Severe"),
+    ("['Nope'] are not CAP categories", "['Nope'] — не категории CAP"),
+    # a feed's address refused when registered, or by a poll (`guarded_http`)
+    ('127.0.0.1 is a loopback address, ' + REACH,
+     '127.0.0.1 — адрес обратной петли (самого сервера), ' + REACH_RU),
+    ("10.1.2.3 is a private network's address, " + REACH,
+     '10.1.2.3 — адрес частной сети, ' + REACH_RU),
+    ('169.254.169.254 is a link-local address, ' + REACH,
+     ('169.254.169.254 — адрес локального сегмента сети (например, служба метаданных '
+      'облака), ') + REACH_RU),
+    ('0.0.0.0 is an unspecified address, ' + REACH,
+     '0.0.0.0 — неопределённый адрес, ' + REACH_RU),
+    ('224.0.0.1 is a multicast address, ' + REACH,
+     '224.0.0.1 — адрес групповой рассылки, ' + REACH_RU),
+    ('240.0.0.1 is a reserved address, ' + REACH,
+     '240.0.0.1 — зарезервированный адрес, ' + REACH_RU),
+    ('100.64.0.1 is an address that is not globally routable, ' + REACH,
+     '100.64.0.1 — адрес, не маршрутизируемый в интернете, ' + REACH_RU),
+    ("::ffff:a00:7 (IPv4 10.0.0.7) is a private network's address, " + REACH,
+     '::ffff:a00:7 (IPv4 10.0.0.7) — адрес частной сети, ' + REACH_RU),
+    ("alerts.kz resolves to 10.0.0.1, a private network's address, " + REACH,
+     'alerts.kz указывает на 10.0.0.1 — адрес частной сети, ' + REACH_RU),
+    ("port 5432 is not http's default (80), which feeds may not reach (ports allowed "
+     'anyway are set by PHALANX_FEED_ALLOW_PORTS)',
+     'порт 5432 — не стандартный для http (80), к нему каналы не обращаются '
+     '(порты-исключения задаёт настройка PHALANX_FEED_ALLOW_PORTS)'),
+    ('only http and https are fetched',
+     'каналы загружаются только по http и https'),
+    ('no host',
+     'в адресе нет имени сервера'),
+    ('an address with a user name or password is not fetched',
+     'адрес с именем пользователя или паролем не загружается'),
+    ('the port is not a number from 0 to 65535',
+     'порт — не число от 0 до 65535'),
+    ('when registered, cannot resolve alerts.kz: no such name (each poll checks the '
+     'address again)',
+     'при регистрации: не удалось найти адрес сервера alerts.kz: такого имени нет (адрес '
+     'проверяется заново при каждом опросе)'),
+    ('cannot resolve alerts.kz: the name server did not answer',
+     'не удалось найти адрес сервера alerts.kz: сервер имён не ответил'),
+    ('cannot resolve alerts.kz: no address',
+     'не удалось найти адрес сервера alerts.kz: у имени нет адреса'),
+    # a poll's errors, each naming its URL
+    ('https://alerts.kz/cap.xml: the connection was refused',
+     'https://alerts.kz/cap.xml: сервер отказал в соединении'),
+    ('https://alerts.kz/cap.xml: the connection was reset',
+     'https://alerts.kz/cap.xml: соединение сброшено'),
+    ('https://alerts.kz/cap.xml: the network is unreachable',
+     'https://alerts.kz/cap.xml: сеть недоступна'),
+    ('https://alerts.kz/cap.xml: no route to the host',
+     'https://alerts.kz/cap.xml: нет маршрута до сервера'),
+    ("https://alerts.kz/cap.xml: the server closed the connection without an answer",
+     "https://alerts.kz/cap.xml: сервер закрыл соединение, не ответив"),
+    ("https://alerts.kz/cap.xml: the answer was cut short",
+     "https://alerts.kz/cap.xml: ответ сервера оборвался"),
+    ('https://alerts.kz/cap.xml (redirected to http://10.0.0.1/): HTTP 302 without a '
+     'Location',
+     'https://alerts.kz/cap.xml (перенаправлен на http://10.0.0.1/): ответ HTTP 302 без '
+     'адреса перенаправления'),
+    ('https://alerts.kz/cap.xml: HTTP 503 Service Unavailable',
+     'https://alerts.kz/cap.xml: сервер ответил кодом HTTP 503'),
+    ('https://alerts.kz/cap.xml: more than 5 redirects',
+     'https://alerts.kz/cap.xml: больше 5 перенаправлений'),
+    ('https://alerts.kz/cap.xml: more than 4096 bytes (9000)',
+     'https://alerts.kz/cap.xml: больше 4096 байт (9000)'),
+    ('https://alerts.kz/cap.xml: more than 4096 bytes',
+     'https://alerts.kz/cap.xml: больше 4096 байт'),
+    ('https://alerts.kz/cap.xml: not read within 60 seconds',
+     'https://alerts.kz/cap.xml: не получено за 60 с'),
+    ('https://alerts.kz/cap.xml: the server did not answer within 20 seconds',
+     'https://alerts.kz/cap.xml: нет ответа за 20 с'),
+    ("https://alerts.kz/cap.xml: the connection was not made within the fetch's time: "
+     "the connection was refused",
+     'https://alerts.kz/cap.xml: соединение не установлено за отведённое время: сервер '
+     'отказал в соединении'),
+    # what an index or an alert it lists does not give
+    ('https://alerts.kz/cap.xml: line 9, /feed/entry: an entry with neither a CAP alert '
+     'nor a link to one, skipped',
+     'https://alerts.kz/cap.xml: строка 9, /feed/entry: запись без оповещения CAP и без '
+     'ссылки на него пропущена'),
+    ('line 3, /feed/alert: a CAP alert outside any <entry>, ignored',
+     'строка 3, /feed/alert: оповещение CAP вне записи <entry> не учтено'),
+    ('line 4, /rss/channel/item: an item without a link to a CAP alert, skipped',
+     'строка 4, /rss/channel/item: элемент без ссылки на оповещение CAP пропущен'),
+    ('line 5, /EDXLDistribution/contentObject: a contentObject without an embedded CAP '
+     'alert, skipped',
+     'строка 5, /EDXLDistribution/contentObject: объект contentObject без вложенного '
+     'оповещения CAP пропущен'),
+    ('line 1, /EDXLDistribution: a distribution without an embedded CAP alert',
+     'строка 1, /EDXLDistribution: пакет без вложенного оповещения CAP'),
+    ('line 1, /html: neither a CAP alert nor an Atom or RSS index of alerts',
+     'строка 1, /html: это не оповещение CAP и не перечень оповещений Atom или RSS'),
+    ('/: not a CAP alert (expected an <alert> in the CAP 1.2, 1.1 or 1.0 namespace)',
+     '/: это не оповещение CAP (ожидается <alert> в пространстве имён CAP 1.2, 1.1 или '
+     '1.0)'),
+    ('line 2, /alert/status: required element is missing or empty (the alert means '
+     "nothing without it); line 3, /alert/msgType: 'Nope' is not a CAP message type (Ack, "
+     'Alert)',
+     'строка 2, /alert/status: обязательный элемент отсутствует или пуст (без него '
+     'оповещение не имеет смысла); строка 3, /alert/msgType: Nope — не тип сообщения CAP '
+     '(Ack, Alert)'),
+    ("line 2, /alert/status: 'Nope' is not a CAP status (Actual, Test)",
+     'строка 2, /alert/status: Nope — не статус CAP (Actual, Test)'),
+    ('/: refused: a DOCTYPE or entity declaration is not allowed in an alert '
+     '(EntitiesForbidden)',
+     '/: отклонено: объявления DOCTYPE и сущностей в оповещении недопустимы'),
+    ('/: not well-formed XML: mismatched tag: line 3, column 2',
+     '/: ошибка разметки XML: закрывающий тег не совпадает с открывающим (строка 3, '
+     'позиция 2)'),
+    ('/: the file is 5000 bytes; the limit is 4096',
+     '/: размер файла 5000 байт; предел 4096'),
+    # a feed's last error: several, each translated
+    ("http://10.1.2.3/a.xml: 10.1.2.3 is a private network's address, " + REACH
+     + "; https://alerts.kz/b.xml: not read within 60 seconds",
+     "http://10.1.2.3/a.xml: 10.1.2.3 — адрес частной сети, " + REACH_RU
+     + "; https://alerts.kz/b.xml: не получено за 60 с"),
+    # users and tokens
+    ("expires: between 1 and 730 days", "срок действия: от 1 до 730 дней"),
+    ("scopes: ['admin'] are beyond what a planner may do (allowed: ['manage', 'read'])",
+     "права доступа: ['admin'] выходят за пределы полномочий роли «планировщик» "
+     "(допустимы: ['manage', 'read'])"),
+    ("username: 'bob' is taken", "имя пользователя bob занято"),
+    ("username 'B o b': 2-64 characters a-z 0-9 . _ -, starting with a letter or digit",
+     "имя пользователя B o b: от 2 до 64 символов a-z 0-9 . _ -, первый — буква или "
+     "цифра"),
+    ("password: at least 12 characters", "пароль: не короче 12 символов"),
+    ('password: Repeats like "aaa" are easy to guess. Add another word or two.',
+     "пароль слишком легко подобрать: выберите более длинный, из нескольких редких слов"),
+    ("state: unknown state code 'XYZ'", "государство: неизвестный код государства XYZ"),
+    ("state: a reporter acts for a state (--state CODE)",
+     "государство: роль «докладчик» действует от имени государства (--state КОД)"),
+    ("state: a planner does not act for a state",
+     "государство: роль «планировщик» не действует от имени государства"),
+    ("agency: only reporters are bound to an agency",
+     "ведомство: за ведомством закрепляются только докладчики"),
+    ("state: XYZ is not a member of the organization on 2026-12-04; a non-member "
+     "state's users are observers", "государство: XYZ не является членом организации на "
+     "4 декабря 2026 г.; пользователи государства, не являющегося членом, — наблюдатели"),
+    ("role: 'system' is not a user role", "роль: system не является ролью пользователя"),
+    ("email: 'bob' is not an address", "электронная почта: bob — не адрес"),
+    ("language: 'de' is not one of en, ru", "язык: de — не один из en, ru"),
+    ("user 'bob' is deactivated", "пользователь bob отключён"),
+    ("acts_until: a planner does not act for a state",
+     "срок полномочий: планировщик не действует от имени государства"),
+    ("body: nothing to change (language, acts_until)",
+     "изменить нечего: не указаны ни язык, ни срок полномочий"),
+    ("bob's appointment to act for KAZ ended on 2026-05-31",
+     "полномочия bob действовать от имени KAZ истекли 31.05.2026"),
+    ("bob's appointment to act for KAZ ended",
+     "полномочия bob действовать от имени KAZ истекли"),
+    # several problems of one new user, each translated
+    ("password: at least 12 characters; email: 'bob' is not an address",
+     "пароль: не короче 12 символов; электронная почта: bob — не адрес"),
+]
+
+# a feed's errors that quote the words of a library or the system as they are (a
+# certificate's, a runtime's, a parser's): Russian around them
+TECHNICAL = [
+    ("https://alerts.kz/cap.xml: not an HTTP answer (BadStatusLine: 42)",
+     "https://alerts.kz/cap.xml: ответ не по протоколу HTTP (BadStatusLine: 42)"),
+    ("https://alerts.kz/cap.xml: the server's certificate is not accepted: [SSL: "
+     'CERTIFICATE_VERIFY_FAILED]',
+     'https://alerts.kz/cap.xml: сертификат сервера не принят: [SSL: '
+     'CERTIFICATE_VERIFY_FAILED]'),
+    ("unexpected error: KeyError: 42",
+     "непредвиденная ошибка: KeyError: 42"),
+    ('/: not well-formed XML: Document is empty',
+     '/: ошибка разметки XML: Document is empty'),
+]
