@@ -83,6 +83,20 @@ class Settings(BaseSettings):
                              f"with no query, like https://phalanx.example.org: {value!r}")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _a_database(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("PHALANX_DATABASE_URL must be a database address like "
+                             "sqlite:///var/phalanx.db or postgresql+psycopg://user@host/db: "
+                             f"{value!r}") from None
+        return value
+
     @field_validator("feed_allow_networks", "feed_allow_ports")
     @classmethod
     def _networks_and_ports(cls, value: str, info: ValidationInfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -39,6 +40,23 @@ app.add_typer(membership_cli.app, name="membership")
 app.add_typer(registers_cli.app, name="registers")
 app.add_typer(forces_cli.cot_app, name="cot")
 app.command("plan")(forces_cli.plan)
+
+@app.callback()
+def _settings_first() -> None:
+    """A setting the environment gives wrong is named before any command runs (exit 2)."""
+    from pydantic import ValidationError
+
+    from phalanx.config import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for e in exc.errors():
+            name = f"PHALANX_{str(e['loc'][0]).upper()}" if e["loc"] else "settings"
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            err.print(msg if msg.startswith(name) else f"{name}: {msg}", markup=False)
+        raise typer.Exit(2) from None
+
 
 OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -255,5 +273,20 @@ def proxy_options(allowed: str) -> dict[str, object]:
     return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
+def main() -> None:
+    """The command line: a database the command cannot use (not migrated, not reachable)
+    is said in a line, not a traceback (exit 2)."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as exc:
+        said = str(exc.orig or exc).strip().splitlines()[0]
+        hint = ("; run `phalanx db upgrade` first" if re.search(
+            r"no such table|does not exist", said) else "")
+        err.print(f"the database cannot answer: {said}{hint}", markup=False)
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":
-    app()
+    main()

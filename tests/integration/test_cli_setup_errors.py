@@ -1,0 +1,47 @@
+"""The command line before it can work: a setting the environment gives wrong, or a
+database that is not migrated, is said in a line naming it, with exit status 2, not a
+traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PHALANX_")}
+    return subprocess.run(
+        [sys.executable, "-m", "phalanx.cli.main", *args], capture_output=True, text=True,
+        cwd=tmp_path, timeout=120, check=False,
+        env=base | {"PYTHONPATH": str(SRC), "COLUMNS": "200",
+                    "PHALANX_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"} | env)
+
+
+@pytest.mark.parametrize(("setting", "value", "said"), [
+    ("PHALANX_DATABASE_URL", "", "PHALANX_DATABASE_URL must be a database address"),
+    ("PHALANX_DATABASE_URL", "nonsense", "PHALANX_DATABASE_URL must be a database address"),
+    ("PHALANX_PUBLIC_URL", "ftp://x", "PHALANX_PUBLIC_URL must be an http:// or https://"),
+    ("PHALANX_SMTP_PORT", "twenty-five", "PHALANX_SMTP_PORT: Input should be a valid integer"),
+])
+def test_a_wrong_setting_is_named(tmp_path: Path, setting: str, value: str, said: str
+                                  ) -> None:
+    r = _run(tmp_path, "audit", "verify", **{setting: value})
+    assert r.returncode == 2, r.stderr
+    assert said in " ".join(r.stderr.split()), r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_database_not_migrated_says_what_to_run(tmp_path: Path) -> None:
+    r = _run(tmp_path, "users", "list")
+    assert r.returncode == 2, r.stderr
+    said = " ".join(r.stderr.split())
+    assert "the database cannot answer: no such table" in said, said
+    assert "run `phalanx db upgrade` first" in said and "Traceback" not in said
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    assert _run(tmp_path, "users", "list").returncode == 0
