@@ -31,12 +31,6 @@ runner = CliRunner()
 trail = tamper.trail  # the trail as the server writes it, its entries copied outside
 
 
-@pytest.fixture
-def target_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if db_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'restored.db'}"
-    url: str = request.getfixturevalue("another_postgres_url")
-    return url
 
 
 def restore_into(target_url: str, backup: Path, monkeypatch: pytest.MonkeyPatch) -> str:

@@ -31,14 +31,6 @@ def db_recipe() -> str:
     return "records"  # the dataset, the demo accounts and the demo records
 
 
-@pytest.fixture
-def target_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if db_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'restored.db'}"
-    url: str = request.getfixturevalue("another_postgres_url")
-    return url
-
-
 def test_backup_and_restore_every_table(db: Database, db_url: str, target_url: str,
                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))

@@ -153,3 +153,13 @@ def another_postgres_url(postgres_admin_url: str) -> Iterator[str]:
     """A second empty database, e.g. to restore a backup into."""
     with fresh_database(postgres_admin_url) as url:
         yield url
+
+
+@pytest.fixture
+def target_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database beside the test's, on the same kind of server: a backup's
+    restore goes there."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    url: str = request.getfixturevalue("another_postgres_url")
+    return url

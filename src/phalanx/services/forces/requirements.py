@@ -107,16 +107,26 @@ def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[
         .order_by(t.force_requirement.c.id))))
 
 
+def _by_staff(actor: Principal) -> None:
+    if not is_staff(actor):
+        raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
+
+
+def _still_open(conn: Connection, crisis_id: int, actor: Principal) -> Any:
+    """The crisis, locked, while it is still being answered."""
+    row = crs.crisis_row(conn, crisis_id, actor, lock=True)
+    if Stage(row.stage) in FINAL:
+        raise Conflict(f"crisis {crisis_id} is {row.stage}")
+    return row
+
+
 def add_requirement(db: Database, crisis_id: int, data: RequirementIn, *, actor: Principal,
                     at: datetime | None = None) -> RequirementOut:
     """The Joint Staff (or the Secretariat) states what forces the crisis needs."""
     at = at or now()
-    if not is_staff(actor):
-        raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
+    _by_staff(actor)
     with db.write(actor) as w:
-        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
-        if Stage(row.stage) in FINAL:
-            raise Conflict(f"crisis {crisis_id} is {row.stage}")
+        row = _still_open(w.conn, crisis_id, actor)
         nodes = {b.key: b for b in bases(w.conn)}
         lat, lon = data.lat, data.lon
         if data.node is not None:
@@ -152,12 +162,9 @@ def withdraw_requirement(db: Database, crisis_id: int, requirement_id: int, *,
     it). The proposed plans made with it are set aside (superseded), as they plan what is
     no longer asked: the planner runs again. Returns the plans set aside."""
     at = at or now()
-    if not is_staff(actor):
-        raise Forbidden("force requirements are stated by the Joint Staff or the Secretariat")
+    _by_staff(actor)
     with db.write(actor) as w:
-        row = crs.crisis_row(w.conn, crisis_id, actor, lock=True)
-        if Stage(row.stage) in FINAL:
-            raise Conflict(f"crisis {crisis_id} is {row.stage}")
+        _still_open(w.conn, crisis_id, actor)
         fr = t.force_requirement.c
         req = w.conn.execute(select(t.force_requirement).where(
             fr.id == requirement_id, fr.crisis_id == crisis_id, fr.withdrawn.is_(False))
