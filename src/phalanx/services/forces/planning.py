@@ -257,10 +257,13 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     start = aware(r.starts_at)
     closure = r.objective.get("closure", 0.0)
     greedy = r.greedy.get("closure", 0.0)
-    # the crises planned together that this reader may see; the others' movements stay out
-    severity = {c.id: c.severity for c in conn.execute(
+    # the crises planned together that this reader may see (the others' movements stay
+    # out), and those whose decided plans held aircraft it waited for (`drew_on`)
+    drew_on = set(r.drew_on or [])
+    seen = {c.id: c.severity for c in conn.execute(
         access.select_visible(t.crisis, actor, t.crisis.c.id, t.crisis.c.severity)
-        .where(t.crisis.c.id.in_(r.crises or [-1])))}
+        .where(t.crisis.c.id.in_({*(r.crises or []), *drew_on} or {-1})))}
+    severity = {c: v for c, v in seen.items() if c in (r.crises or [])}
     visible = set(severity)
     hidden_units = {m["unit"] for m in r.movements if m["crisis_id"] not in visible}
     visible_reqs = {x.id for x in conn.execute(select(t.force_requirement.c.id).where(
@@ -272,9 +275,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     unseen = offered_units.hidden(conn, actor)
     # an aircraft that waited for another crisis's decided plan starts where that plan
     # left it: said only to a reader who may see every crisis the plan waited for
-    drew_on = set(r.drew_on or [])
-    drew_seen = {c for (c,) in conn.execute(access.select_visible(
-        t.crisis, actor, t.crisis.c.id).where(t.crisis.c.id.in_(drew_on or {-1})))}
+    drew_seen = drew_on & set(seen)
     lift_hidden = bool(drew_on - drew_seen)
     moves = []
     for m in r.movements:
