@@ -184,11 +184,15 @@ def _plan_over(db: Database, ids: list[int]) -> int:
             created_at=at, method="test", solver_status="OPTIMAL", seconds=0.1, seed=0,
             objective={"uncovered": len(ids), "closure": 9.0, "lateness": 0.0, "sorties": 0},
             greedy={"closure": 9.0}, bound=9.0, gap=0.0,
-            movements=[{"requirement": 1000 + c, "crisis_id": c, "unit": f"unit-{c}",
+            movements=[{"requirement": 1000 + c, "requirement_key": f"k{c}", "crisis_id": c,
+                        "unit": f"unit-{c}",
                         "state": "KAZ", "mode": "ground", "arrive_h": 1.0 + i,
                         "late_h": 0.0, "sorties": []} for i, c in enumerate(ids)],
             uncovered=[{"key": str(2000 + c), "requirement": 2000 + c, "crisis_id": c,
-                        "capability": "medical", "strength": 1, "proven": False}
+                        "capability": "medical", "strength": 1, "proven": False,
+                        # its units serve every crisis's requirement
+                        "taken_by": [{"unit": f"unit-{d}", "requirement_key": f"k{d}"}
+                                     for d in ids]}
                        for c in ids],
             explanations={f"unit-{c}": f"serves {1000 + c} of {c}" for c in ids},
             warnings=[f"crisis {c}: a warning" for c in ids], crises=ids,
@@ -238,6 +242,10 @@ def test_nothing_derived_from_a_record_outside_the_entitlement_appears(
             assert set(plan["crises"]) == entitled
             assert {m["crisis_id"] for m in plan["movements"]} == entitled
             assert {u["crisis_id"] for u in plan["uncovered"]} == entitled
+            # why each is uncovered names only the units serving crises it may read
+            for u in plan["uncovered"]:
+                assert u["taken"] and "requirement_key" not in str(u)
+                assert {x["crisis_id"] for x in u["taken_by"]} == entitled
             assert set(plan["explanations"]) == {f"unit-{c}" for c in entitled}
             assert plan["warnings"] == [f"crisis {c}: a warning" for c in ids if c in entitled]
             assert plan["partial"] is (entitled != set(ids))

@@ -386,6 +386,39 @@ def test_optimal_is_not_shown_where_the_plan_leaves_out_a_requirement_a_unit_cou
     assert "(over the requirements covered)" in page
 
 
+def test_a_requirement_left_uncovered_says_which_requirements_took_its_units(
+        org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
+        demo_crisis: int) -> None:
+    """Every unit able to meet it serves another requirement: the crisis room says so
+    and names them, in English and in Russian; the API gives them with their crisis."""
+    c, tok = api
+    plan = c.get(f"/api/v1/crises/{demo_crisis}/plans", headers=tok["planner"]).json()[0]
+    with org_db.read() as conn:
+        stored = conn.execute(select(t.deployment_plan.c.movements).where(
+            t.deployment_plan.c.id == plan["id"])).scalar_one()
+    m = stored[0]
+    left_out = {"key": "99", "requirement": 99, "crisis_id": demo_crisis, "label": None,
+                "site": 0, "sites": 0, "part": 0, "parts": 0, "capability": m.get("capability",
+                "airborne"), "strength": 400, "proven": False, "short": False,
+                "taken_by": [{"unit": m["unit"], "requirement_key": m["requirement_key"]}]}
+    with org_db.write(SYSTEM) as w:
+        w.conn.execute(t.deployment_plan.update().where(t.deployment_plan.c.id == plan["id"])
+                       .values(uncovered=[left_out]))
+        w.audit("test.uncovered", "deployment_plan", plan["id"])
+    out = c.get(f"/api/v1/plans/{plan['id']}", headers=tok["planner"]).json()["uncovered"]
+    assert out == [{**{k: v for k, v in left_out.items() if k != "taken_by"}, "taken": True,
+                    "taken_by": [{"unit": m["unit"], "crisis_id": demo_crisis,
+                                  "requirement": m["requirement"], "label": m.get("label"),
+                                  "site": m.get("site"), "sites": m.get("sites"),
+                                  "part": m.get("part"), "parts": m.get("parts")}]}]
+    english = c.get(f"/crises/{demo_crisis}?lang=en", headers=tok["planner"]).text
+    russian = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
+    assert "every unit able to meet it serves another requirement of this plan" in english
+    assert f"serves requirement {m['requirement']}" in english
+    assert "заняты другими потребностями этого плана" in russian
+    assert f"закрывает потребность {m['requirement']}" in russian
+
+
 def test_the_crisis_timeline_speaks_the_readers_language(
         org_db: Database, api: tuple[TestClient, dict[str, dict[str, str]]],
         demo_crisis: int) -> None:

@@ -202,3 +202,19 @@ def test_an_aircraft_held_by_another_crisis_s_plan() -> None:
 def test_the_sites_or_parts_left_without_a_unit_counted(english: str,
                                                         russian_text: str) -> None:
     assert russian(english) == russian_text
+
+
+def test_the_command_line_says_why_a_requirement_is_uncovered() -> None:
+    from phalanx.cli.forces import _why_uncovered
+
+    base = {"crisis_id": 3, "proven": False, "short": False}
+    took = {**base, "taken": True,
+            "taken_by": [{"unit": "KGZ-1", "requirement": 7, "crisis_id": 3},
+                         {"unit": "RUS-2", "requirement": 9, "crisis_id": 4}]}
+    assert _why_uncovered(took) == (
+        " — every unit able to meet it serves another requirement of this plan: "
+        "KGZ-1 serves requirement 7; RUS-2 serves requirement 9 (crisis 4)")
+    # the units serving crises the reader may not read are not named
+    assert _why_uncovered({**took, "taken_by": []}).endswith("of this plan")
+    assert _why_uncovered({**base, "proven": True}) == " — no available unit can meet it"
+    assert _why_uncovered(base) == ""

@@ -22,8 +22,10 @@ from phalanx.domain.forces.planner import (
     bounds,
     check,
     distance_km,
+    eligible,
     objective,
     plan,
+    taken,
 )
 
 KANT = (42.85, 74.85)
@@ -100,6 +102,37 @@ def test_an_uncoverable_requirement_is_proven_so() -> None:
     b = bounds(problem)
     assert "rx" in b.uncoverable
     assert "rx" in plan(problem).uncovered
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_every_requirement_left_uncovered_that_a_unit_could_meet_says_who_took_its_units(
+        seed: int) -> None:
+    """Scarce units of each kind: the plan leaves requirements uncovered, and for each one
+    some unit could meet, `taken` names every such unit with the requirement it serves."""
+    problem = instance(seed, units=6, reqs=8)
+    p = plan(problem)
+    took = taken(problem, p)
+    serving = {m.unit: m.requirement for m in p.movements}
+    for r in problem.requirements:
+        usable = {u.id for u in problem.units if eligible(u, r, problem.barred)}
+        if r.id not in p.uncovered or not usable:
+            assert r.id not in took
+            continue
+        assert {u for u, _by in took[r.id]} == usable
+        assert all(serving[u] == by and by != r.id for u, by in took[r.id])
+
+
+def test_a_requirement_whose_only_unit_serves_another_is_said_so() -> None:
+    unit = Unit("u1", "KGZ", "medical", 100, KANT, 2, 20, True)
+    first = Requirement("r1", "c0", "medical", 100, OSH, 12)
+    second = Requirement("r2", "c1", "medical", 100, DUSHANBE, 48)
+    nobody = Requirement("r3", "c1", "submarine", 10, OSH, 24)
+    problem = Problem(units=(unit,), requirements=(first, second, nobody), aircraft=(),
+                      crisis_weight={"c0": 2.0, "c1": 1.0})
+    p = plan(problem)
+    assert set(p.uncovered) == {"r2", "r3"}
+    assert taken(problem, p) == {"r2": [("u1", "r1")]}
 
 
 def test_air_beats_road_over_long_distances_and_heavy_units_need_several_sorties() -> None:

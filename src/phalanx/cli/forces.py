@@ -90,10 +90,24 @@ def plan(
     for u in result.uncovered:
         if u["crisis_id"] == crisis:
             out.print(f"uncovered: requirement {u['requirement']} ({u['capability']} "
-                      f"{u['strength']})" + (" — no available unit can meet it"
-                                             if u["proven"] else ""), highlight=False)
+                      f"{u['strength']})" + _why_uncovered(u), highlight=False)
     for w in result.warnings:
         err.print(f"warning: {w}", highlight=False, markup=False)
+
+
+def _why_uncovered(u: dict[str, Any]) -> str:
+    if u.get("short"):
+        return (" — every available unit of that capability is already assigned to the "
+                "other sites or parts of the requirement")
+    if u["proven"]:
+        return " — no available unit can meet it"
+    if not u.get("taken"):
+        return ""
+    named = "; ".join(f"{x['unit']} serves requirement {x['requirement']}"
+                      + (f" (crisis {x['crisis_id']})" if x["crisis_id"] != u["crisis_id"]
+                         else "") for x in u["taken_by"])
+    return (" — every unit able to meet it serves another requirement of this plan"
+            + (f": {named}" if named else ""))
 
 
 @cot_app.command("serve")

@@ -98,3 +98,20 @@ def explain(problem: Problem, p: Plan) -> dict[str, str]:
             else:
                 out[u.id] = "passed over: its requirements are covered by faster units"
     return out
+
+
+def taken(problem: Problem, p: Plan) -> dict[str, list[tuple[str, str]]]:
+    """Why the plan leaves a requirement uncovered that some unit could meet: every unit
+    able to meet it serves another requirement of the plan (a plan leaves one uncovered
+    only when none of its units is left, each reaching it by ground if not by air). For
+    each such requirement, the (unit, requirement) pairs that took its units; a
+    requirement no unit can meet at all is not listed (`input_warnings` says why)."""
+    serving = {m.unit: m.requirement for m in p.movements}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in problem.requirements:
+        if r.id not in p.uncovered:
+            continue
+        usable = [u.id for u in problem.units if eligible(u, r, problem.barred)]
+        if usable and all(uid in serving for uid in usable):
+            out[r.id] = sorted((uid, serving[uid]) for uid in usable)
+    return out

@@ -21,7 +21,7 @@ closes when its last requirement arrives), lateness against needed-by, sorties.
 
 from phalanx.domain.forces.bounds import Bounds, bounds, max_coverable, max_matching
 from phalanx.domain.forces.capacity import ORDER_BOUND_CRISES
-from phalanx.domain.forces.explain import explain, input_warnings
+from phalanx.domain.forces.explain import explain, input_warnings, taken
 from phalanx.domain.forces.flying import (
     Free,
     Work,
@@ -62,5 +62,5 @@ __all__ = [
     "Problem", "Requirement", "Sortie", "Unit", "Work", "air_legs_ok", "airlift",
     "best_greedy", "bounds", "check", "distance_km", "eligible", "explain", "ferry_h", "fly",
     "greedy", "ground_hours", "initial_free", "input_warnings", "max_coverable",
-    "max_matching", "objective", "plan", "road_arrival", "trips", "under_way",
+    "max_matching", "objective", "plan", "road_arrival", "taken", "trips", "under_way",
 ]

@@ -198,12 +198,16 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
     # tasks with more pieces than candidate units: an uncovered piece of one is short of a
     # unit because the others took them all (`tasks.py`)
     short = {piece.task for piece in built.pieces.values() if piece.short}
+    took = pl.taken(problem, p)
     uncovered = [{"key": rid, "requirement": built.requirement_of(rid),
                   "crisis_id": built.crisis_of(rid, reqs[rid].crisis),
                   "label": built.label_of(rid), **built.piece_of(rid),
                   "capability": reqs[rid].capability, "strength": reqs[rid].strength,
                   "proven": rid in result.bounds.uncoverable,
-                  "short": str(built.requirement_of(rid)) in short}
+                  "short": str(built.requirement_of(rid)) in short,
+                  # every unit able to meet it serves one of these requirements
+                  "taken_by": [{"unit": uid, "requirement_key": by}
+                               for uid, by in took.get(rid, [])]}
                  for rid in p.uncovered]
     explanations = _named(pl.explain(problem, p), built, p, reqs)
     with db.write(actor) as w:
@@ -297,7 +301,16 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0)))
     # by requirement, then site and part in figures ("site 2" before "site 10")
     moves.sort(key=lambda m: (m.crisis_id, m.requirement, m.site, m.part))
-    uncovered = sorted((u for u in r.uncovered if u["crisis_id"] in visible),
+    # why one is uncovered: the units able to meet it serve other requirements, named
+    # where the reader may see both the unit and that requirement's crisis
+    served = {m.get("requirement_key"): m for m in r.movements
+              if m["crisis_id"] in visible and not offered_units.is_hidden(m["unit"], unseen)}
+    uncovered = sorted(({**{k: v for k, v in u.items() if k != "taken_by"},
+                         "taken": bool(u.get("taken_by")),
+                         "taken_by": [_took(x["unit"], served[x["requirement_key"]])
+                                      for x in u.get("taken_by", [])
+                                      if x["requirement_key"] in served]}
+                        for u in r.uncovered if u["crisis_id"] in visible),
                        key=lambda u: (u["crisis_id"], u.get("requirement") or 0,
                                       u.get("site") or 0, u.get("part") or 0))
     # a decision the reader may not read (limited format) is named by no number
@@ -349,6 +362,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         partial=partial,
         optimal=r.solver_status == "optimal" or (
             r.gap is not None and r.gap < OPTIMAL_GAP and all(u["proven"] for u in r.uncovered)))
+
+
+def _took(unit: str, m: dict[str, Any]) -> dict[str, Any]:
+    return {"unit": unit, "crisis_id": m["crisis_id"], "requirement": m["requirement"],
+            **{k: m.get(k) for k in ("label", "site", "sites", "part", "parts")}}
 
 
 def _warning_visible(w: str, crises: set[int], requirements: set[int]) -> bool:
