@@ -156,6 +156,14 @@ def test_the_crisis_room_asks_no_suspended_member_and_offers_the_acceptance(
         _login(client, "rep-kaz", "demo-rep-kaz")
         html = client.get(f"/crises/{crisis}").text
         assert 'data-unaccepted="KAZ"' in html and 'id="accept-KAZ"' not in html
+        # the form holds the state's standing answer, to change rather than type again
+        form = html[html.index('id="consent-form"'):]
+        form = form[:form.index("</form>")]
+        assert 'id="consent-standing"' in form and "rep-kaz" in form
+        assert re.search(r'<option value="some" selected>', form)
+        assert re.search(r'<option value="crdf-kaz-1" selected>', form)
+        assert len(re.findall(r"<option [^>]*selected>", form)) == 2
+        assert 'name="conditions" maxlength="2000" value="no night movements"' in form
         _login(client, "planner", "demo-planner-pass")
         html = client.get(f"/crises/{crisis}").text
         form = re.search(r'<form[^>]*id="accept-KAZ".*?</form>', html, re.S)
