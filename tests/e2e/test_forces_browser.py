@@ -138,6 +138,54 @@ def test_the_operational_picture_draws_valid_app6_symbols(own_browser: Any,
         ctx.close()
 
 
+_OVERLAPS = """() => {
+  const shown = [...document.querySelectorAll('#cop .leaflet-tooltip.lbl')]
+    .filter(n => getComputedStyle(n).visibility !== 'hidden')
+    .map(n => n.getBoundingClientRect()).filter(r => r.width && r.height);
+  let n = 0;
+  shown.forEach((a, i) => shown.slice(i + 1).forEach(b => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++;
+  }));
+  return [shown.length, n];
+}"""
+
+
+def test_the_operational_pictures_labels_never_cover_one_another(
+        own_browser: Any, site: tuple[str, int]) -> None:
+    """Zoomed in where units and airfields are thickest, every label shown stands clear of
+    the others; those that would cover one are left out (and come back closer in), the
+    crisis's label first of all."""
+    url, crisis = site
+    ctx = own_browser.new_context(viewport={"width": 1000, "height": 800},
+                                  reduced_motion="reduce")
+    page = ctx.new_page()
+    try:
+        login(page, url, "planner", "demo-planner-pass")
+        page.goto(f"{url}/forces/map?crisis={crisis}")
+        page.locator("#cop[data-ready='1']").wait_for(timeout=15_000)
+        data = page.request.get(f"{url}/forces/map/data.json?crisis={crisis}").json()
+        crisis_at = next(s for s in data["symbols"] if s["layer"] == "crises")
+        covered_somewhere = 0
+        for lat, lon in ((crisis_at["lat"], crisis_at["lon"]), (42.85, 74.6)):
+            for zoom in (7, 8, 9):
+                page.evaluate("([lat, lon, z]) => document.getElementById('cop').leafletMap"
+                              ".setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
+                page.evaluate("() => document.getElementById('cop').removeAttribute("
+                              "'data-labels-shown')")
+                page.evaluate("() => document.getElementById('cop').leafletMap.fire('moveend')")
+                until(page, "document.getElementById('cop').hasAttribute('data-labels-shown')")
+                shown, overlaps = page.evaluate(_OVERLAPS)
+                assert shown > 1 and overlaps == 0, (lat, lon, zoom, shown, overlaps)
+                covered_somewhere += int(page.locator("#cop").get_attribute(
+                    "data-labels-covered") or 0)
+                label = page.locator("#cop .leaflet-tooltip.lbl.crises").first
+                if label.count():
+                    assert label.evaluate("n => getComputedStyle(n).visibility") == "visible"
+        assert covered_somewhere > 0  # the dataset's garrisons do crowd at these zooms
+    finally:
+        ctx.close()
+
+
 def swipe(page: Any, x: float, y: float, dy: float) -> None:
     """One finger drawn up the screen by `dy` px (a touch the browser handles as a real
     one: it scrolls what it would scroll)."""

@@ -163,6 +163,29 @@
       });
   }
 
+  // Labels never cover one another: in order of weight (the crises', then the units',
+  // then the airfields'), a label that would cover one already shown is left out until a
+  // closer zoom parts them; its symbol keeps its name (its title and its details).
+  var WEIGHT = ["crises", "units", "airfields"];
+  function declutter(el) {
+    var all = Array.prototype.slice.call(el.querySelectorAll(".leaflet-tooltip.lbl"));
+    all.forEach(function (n) { n.classList.remove("covered"); });
+    var shown = [], covered = 0;
+    WEIGHT.forEach(function (layer) {
+      all.forEach(function (n) {
+        if (!n.classList.contains(layer)) { return; }
+        var r = n.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }  // not shown at this zoom
+        var hit = shown.some(function (s) {
+          return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+        });
+        if (hit) { n.classList.add("covered"); covered += 1; } else { shown.push(r); }
+      });
+    });
+    el.setAttribute("data-labels-shown", String(shown.length));
+    el.setAttribute("data-labels-covered", String(covered));
+  }
+
   function draw(el, map, data) {
     var layers = {
       units: L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false }),
@@ -215,8 +238,18 @@
     legend(el, data).addTo(map);
     function labels() {
       el.classList.toggle("labels-all", map.getZoom() >= 7);
+      soon();
+    }
+    var pending = false;
+    function soon() {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; declutter(el); });
     }
     map.on("zoomend", labels);
+    map.on("moveend overlayadd overlayremove", soon);
+    layers.units.on("animationend", soon);
+    layers.airfields.on("animationend", soon);
     frame(el, map, data);
     labels();
     el.setAttribute("data-symbols", String(valid));
