@@ -121,6 +121,12 @@ TEMPLATES = (
     N_("%(states)s cannot be both affected and the other party"),
     N_("%(states)s: not a state of the organization's dataset"),
     N_("%(states)s named twice as the other party"),
+    # a joint exercise cancelled (`domain/registers/exercises.py`)
+    N_("only the host (%(state)s)'s representative, the Secretariat or the Joint Staff "
+       "cancel the exercise"),
+    N_("the exercise was already cancelled on %(date)s"),
+    N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
+    N_("the exercise was cancelled on %(date)s: it takes no participants"),
     N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
        "decision on an art. 4 crisis)"),
     N_("crisis %(crisis)s has no notice to the UN Security Council"),
