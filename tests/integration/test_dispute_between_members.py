@@ -17,6 +17,7 @@ from phalanx.services import crises, crisis_obligations, crisis_requests, exerci
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.app import create_app
+from tests.support.sessions import bearer
 
 START = datetime(2022, 9, 14, 3, 0, tzinfo=UTC)
 
@@ -165,3 +166,21 @@ def test_the_page_names_the_other_party_and_who_reads_it(accounts_db: Database,
             assert page.status_code == 200 and "data-other-parties" in page.text
         _login(client, "observer", "demo-observer-pass")
         assert client.get(where).status_code == 404
+
+
+def test_the_api_takes_the_other_party_and_refuses_a_wrong_one(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    crisis = {"title": "Clashes on the border", "category": "aggression",
+              "affected": ["KGZ"], "place": "Batken", "lat": 40.06, "lon": 70.82}
+    with TestClient(create_app(settings, accounts_db)) as client:
+        auth = bearer(accounts_db, "rep-kgz")
+        r = client.post("/api/v1/crises", headers=auth,
+                        json={**crisis, "other_parties": ["KGZ"]})
+        assert r.status_code == 422 and r.headers["content-type"].startswith(
+            "application/problem+json")
+        assert "KGZ cannot be both affected and the other party" in r.json()["detail"]
+        assert client.get("/api/v1/crises", headers=auth).json() == []  # nothing stored
+        r = client.post("/api/v1/crises", headers=auth,
+                        json={**crisis, "other_parties": ["TJK"]})
+        assert r.status_code == 201, r.text
+        assert (r.json()["other_parties"], r.json()["members_in_dispute"]) == (["TJK"], ["TJK"])
