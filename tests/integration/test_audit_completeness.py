@@ -215,6 +215,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             "on": date.today().isoformat()}, "sec"),
         "/joint-exercises/findings/{finding_id}": Case(
             f"/joint-exercises/findings/{ids['finding']}", {"status": "done"}, "rep-kaz"),
+        "/joint-exercises/{key}/cancel": Case(
+            f"/joint-exercises/{ids['planned_exercise']}/cancel",
+            {"reason": "the host does not hold it"}, "rep-kaz"),
     }
 
 

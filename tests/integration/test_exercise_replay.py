@@ -24,7 +24,7 @@ from phalanx.services.db import Database
 from phalanx.services.exercise_replay import compare
 
 CASES = {"kyrgyzstan-2010": "partial", "armenia-2021": "no", "armenia-2022": "no",
-         "kazakhstan-2022": "in_time"}
+         "kazakhstan-2022": "in_time", "kyrgyzstan-tajikistan-2022": "no"}
 
 
 @pytest.fixture

@@ -174,6 +174,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/joint-exercises/{ids['joint_exercise']}/participants",
             {"state": ME, "formation": "CRDF CAR", "strength": 300},
             acting(ME, StateAct.RECORDS)),
+        ("POST", "/api/v1/joint-exercises/{key}/cancel"): Case(
+            f"/api/v1/joint-exercises/{ids['planned_exercise']}/cancel",
+            {"reason": "the host does not hold it"}, acting_or_staff(ME, StateAct.RECORDS)),
         ("POST", "/api/v1/joint-exercises/{key}/findings"): Case(
             f"/api/v1/joint-exercises/{ids['joint_exercise']}/findings",
             {"title": "Radio nets", "assignee": "secretariat", "due": "2027-01-01"}, staff),
@@ -434,6 +437,9 @@ def _build(db: Database) -> dict[str, Any]:
     finding = rex.add_finding(db, ids["joint_exercise"], rex.FindingIn(
         title="Radio", assignee=ME, due=date(2027, 1, 1)), actor=sec)
     ids["finding"] = finding.id
+    ids["planned_exercise"] = rex.create(db, rex.ExerciseIn(
+        name="Interaction-2027", series="interaction", start=date(2027, 10, 10),
+        end=date(2027, 10, 14), host=ME), actor=sec).key  # to be cancelled by its host
     return ids
 
 
@@ -478,7 +484,8 @@ ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
     "official_request", "requirement",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
-    "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise", "notification",
+    "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
+    "planned_exercise", "notification",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

@@ -89,7 +89,8 @@ def collective_defence(conn: Connection, org: Organization, row: Any) -> bool:
 def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
     """The members that owe an answer on a crisis of collective defence: every member on
     the day the obligation arose (before the request: the day of the report) but the
-    affected ones and those whose status the dataset exempts (`obligation_exempt`; the
+    affected ones, those the report names as the other party, and those whose status the
+    dataset exempts (`obligation_exempt`; the
     CSTO: suspended members, a setting). Without that rule every member bound on the day
     owes an answer, suspended or not."""
     if not collective_defence(conn, org, row):
@@ -104,10 +105,13 @@ def exempt_statuses(org: Organization) -> frozenset[MembershipStatus]:
 
 
 def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
-    affected = {s for s in row.affected.split(",") if s}
+    """The members on `day` but the affected ones, those the report names as the other
+    party (a member is not asked to assist against itself: `domain/crisis/parties.py`)
+    and the exempt."""
+    left_out = {s for s in row.affected.split(",") + row.other_parties.split(",") if s}
     exempt = exempt_statuses(org)
     return [m.state for m in membership.members_on(org, day.date())
-            if m.state not in affected and m.status not in exempt]
+            if m.state not in left_out and m.status not in exempt]
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
@@ -172,8 +176,9 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         org = organization.organization(w.conn)
         if state not in obliged_states(w.conn, org, row):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
-                           "than the affected ones, where the category obliges all members "
-                           "or the affected state's request invokes collective defence)")
+                           "than the affected ones and the other party, where the category "
+                           "obliges all members or the affected state's request invokes "
+                           "collective defence)")
         w.conn.execute(insert(t.obligation_answer).values(
             crisis_id=crisis_id, state_code=state, answer=data.answer.value,
             detail=data.detail, at=at, answered_by=actor.username))

@@ -170,8 +170,9 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
         who = representative(i.reported_by or i.affected[0])
         c = crises.open_crisis(db, crises.CrisisIn(
             title=f"[EXERCISE] {i.title}", category=i.category, affected=i.affected,
-            severity=i.severity, place=i.place, lat=i.lat, lon=i.lon,
-            description=i.description, exercise=True), actor=who, origin="exercise", at=at)
+            other_parties=i.other_parties, severity=i.severity, place=i.place, lat=i.lat,
+            lon=i.lon, description=i.description, exercise=True), actor=who,
+            origin="exercise", at=at)
         r.crisis_id = c.id
         return f"crisis {c.id} reported by {who.state}: {i.title}"
     assert r.crisis_id is not None, "the first inject opens the crisis"

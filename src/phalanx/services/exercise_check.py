@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from phalanx.domain import membership
-from phalanx.domain.crisis import authority
+from phalanx.domain.crisis import authority, parties
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.crisis.workflow import (
     FINAL,
@@ -88,7 +88,10 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
                                           f"{', '.join(org.crisis_categories)})"))
                 return out  # the moves cannot be judged without the category
             assert isinstance(cat, Category)
-            sit = Situation(category=cat, stage=Stage.REPORTED)
+            out.extend(Problem(where, f"other_parties: {p}") for p in
+                       parties.party_problems(i.affected, i.other_parties, org.states))
+            sit = Situation(category=cat, stage=Stage.REPORTED, dispute=parties.dispute_refusal(
+                i.affected, parties.members_in_dispute(i.other_parties, members)))
             continue
         if sit is None:
             return out

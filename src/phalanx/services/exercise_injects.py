@@ -28,6 +28,8 @@ class OpenInject(_Inject):
     title: str
     category: str
     affected: list[str] = Field(min_length=1)
+    # the states the report names as the other party (`domain/crisis/parties.py`)
+    other_parties: list[str] = []
     severity: Literal["extreme", "severe", "moderate", "minor"] = "severe"
     place: str = ""
     lat: float | None = None

@@ -13,11 +13,13 @@ Every move is checked by `refusals`, which answers with the reasons it may not h
 before anything else (art. 2); a response needs an adopted decision; military measures
 need a decision that authorizes them; the CRRF is not used to solve a bilateral
 political problem between states nor against CIS partners or neighbouring states
-(seeds); peacekeepers go to a member's territory only at its official request, elsewhere
-only with a UN Security Council mandate; any other military assistance answers the
-affected state's recorded official request, wherever it is given (DOMAIN §7: "assistance
-under art. 4 is given at the request of the attacked state"; `authority.py`); "no
-action" and "rejected" need a recorded reason; closing needs the after-action review.
+(seeds), and a report naming a member as the other party is such a problem whatever box
+is ticked (`parties.py`); peacekeepers go to a member's territory only at its official
+request, elsewhere only with a UN Security Council mandate; any other military
+assistance answers the affected state's recorded official request, wherever it is given
+(DOMAIN §7: "assistance under art. 4 is given at the request of the attacked state";
+`authority.py`); "no action" and "rejected" need a recorded reason; closing needs the
+after-action review.
 
 A crisis whose category says the members consult first (`Category.consult_first`, from
 the dataset: the CSTO's threat to a member's security, aggression and armed attack, each
@@ -121,6 +123,9 @@ class Situation:
     measures: frozenset[Measure] = frozenset()
     # a bilateral political problem between states (any two, members or not: seeds)
     bilateral_dispute: bool = False
+    # the report names a member as the other party: the refusal's words
+    # (`parties.dispute_refusal`); empty when it names none
+    dispute: str = ""
     against_cis_or_neighbour: bool = False
     official_request: bool = False  # the affected member asked officially (for peacekeeping)
     # the military measures an affected member's recorded official request asks for
@@ -203,7 +208,9 @@ def military_refusals(s: Situation) -> list[str]:
             "affected state's request: record its official request"))
     out += mandate_refusals(s)
     if Measure.MILITARY_CRRF in s.measures:
-        if s.bilateral_dispute:
+        if s.dispute:
+            out.append(s.dispute)
+        elif s.bilateral_dispute:
             out.append("the CRRF is not used to solve a bilateral political problem between states")
         if s.against_cis_or_neighbour:
             out.append("the CRRF is not used against CIS partners or neighbouring states")

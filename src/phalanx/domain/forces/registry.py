@@ -5,7 +5,8 @@ voluntary participation): all of them, some named ones, or none, possibly with
 conditions. A unit is used for a crisis only when its state has made it available, its
 certification has not expired, and no rule of the treaty bars its formation: the CRRF is
 not used to solve a bilateral political problem between states nor against CIS partners
-or neighbouring states (seeds; DOMAIN.md §3); peacekeepers go to a member's territory
+or neighbouring states (seeds; DOMAIN.md §3), a report naming a member as the other party
+being such a problem (`crisis/parties.py`); peacekeepers go to a member's territory
 only at its official request, elsewhere only with a UN Security Council mandate.
 
 Who is asked (`outside_response`): only a member of the Organization on the day, and not
@@ -95,6 +96,9 @@ class CrisisFacts:
     official_request: bool = False
     un_mandate: bool = False
     on_member_territory: bool = True
+    # the report names a member as the other party: the refusal's words
+    # (`crisis/parties.dispute_refusal`); empty when it names none
+    dispute: str = ""
 
 
 SEVERITY_WEIGHT = {"extreme": 3.0, "severe": 2.0, "moderate": 1.0, "minor": 1.0}
@@ -188,6 +192,8 @@ def _bar(u: UnitFacts, answer: Consent | None, crisis: CrisisFacts, on: date) ->
     if u.certified_until is not None and u.certified_until < on:
         return f"certification expired on {u.certified_until.isoformat()}"
     if u.use_constraint == "crrf":
+        if crisis.dispute:
+            return crisis.dispute
         if crisis.bilateral_dispute:
             return "the CRRF is not used to solve a bilateral political problem between states"
         if crisis.against_cis_or_neighbour:

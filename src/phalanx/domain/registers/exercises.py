@@ -4,7 +4,17 @@ A participant is a state's formation with a strength (at least one person); its 
 key, when given, must name a unit of the forces registry if the organization keeps
 one, and a unit of that state: a state commits its own formations (Charter art. 5:
 voluntary participation; no member's units committed without its consent). A finding is
-open until done; it is done on or after the exercise's start."""
+open until done; it is done on or after the exercise's start.
+
+A planned exercise is cancelled by its host state (its representative) or by the
+Secretariat and the Joint Staff, which plan the calendar: the Charter's principles of
+respect for independence and voluntary participation (art. 5, seeds) leave a host free
+not to hold the exercise on its territory (Kyrgyzstan cancelled Indestructible
+Brotherhood-2022 on 9 October 2022, the day before it was to begin: the sources of
+`data/exercises/kyrgyzstan-tajikistan-2022.yaml`). A cancellation states its reason, is
+made before the exercise has ended (an exercise held is not cancelled), and once; a
+cancelled exercise takes no more participants. Who may cancel, and the end as the limit:
+setting."""
 
 from __future__ import annotations
 
@@ -57,3 +67,27 @@ def finding_done_problems(exercise_start: date, on: date) -> list[Problem]:
         return [("completed", f"{on.isoformat()} is before the exercise began "
                               f"({exercise_start.isoformat()})")]
     return []
+
+
+def cancel_problems(end: date, on: date, reason: str,
+                    cancelled_on: date | None) -> list[Problem]:
+    """Why the exercise ending on `end` cannot be cancelled on `on` for `reason` (empty:
+    it can); `cancelled_on`: when it was cancelled already, if it was."""
+    out: list[Problem] = []
+    if cancelled_on is not None:
+        out.append(("exercise", f"the exercise was already cancelled on "
+                                f"{cancelled_on.isoformat()}"))
+    if not reason.strip():
+        out.append(("reason", "a cancellation states its reason"))
+    if on > end:
+        out.append(("on", f"the exercise ended on {end.isoformat()}: an exercise held is "
+                          "not cancelled"))
+    return out
+
+
+def participant_cancelled(cancelled_on: date | None) -> list[Problem]:
+    """A cancelled exercise takes no more participants."""
+    if cancelled_on is None:
+        return []
+    return [("exercise", f"the exercise was cancelled on {cancelled_on.isoformat()}: it "
+                         "takes no participants")]

@@ -11,13 +11,14 @@ from sqlalchemy import Connection, func, insert, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
 from phalanx.domain.access.policy import (
     STAFF,
     Classification,
     can_read,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import authority
+from phalanx.domain.crisis import authority, parties
 from phalanx.domain.crisis.workflow import (
     MILITARY,
     Category,
@@ -182,9 +183,25 @@ def _staff(actor: Principal) -> bool:
 # --- the algorithm --------------------------------------------------------------------------
 
 
+def members_in_dispute(org: Organization, row: Any) -> list[str]:
+    """The states the crisis's report names as the other party that are members on the
+    day of the report (`domain/crisis/parties.py`; none: no dispute between members)."""
+    others = _states(row.other_parties)
+    if not others:  # the common case: no membership to look up
+        return []
+    members = {m.state for m in membership.members_on(org, aware(row.reported_at).date())}
+    return parties.members_in_dispute(others, members)
+
+
+def dispute_of(org: Organization, row: Any) -> str:
+    """Why the CRRF is not used for the crisis: its report names a member as the other
+    party (empty: it names none)."""
+    return parties.dispute_refusal(_states(row.affected), members_in_dispute(org, row))
+
+
 def _situation(row: Any, cat: Category, units: int,
-               requests: Sequence[authority.OfficialRequest], mandate_ended: str = ""
-               ) -> Situation:
+               requests: Sequence[authority.OfficialRequest], mandate_ended: str = "",
+               dispute: str = "") -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
     moves offered on a page and the moves allowed are judged on the same facts;
     `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
@@ -196,7 +213,7 @@ def _situation(row: Any, cat: Category, units: int,
         decision_adopted=row.decision_id is not None,
         decision_authorizes=frozenset(Measure(m) for m in row.authorizes),
         measures=frozenset(Measure(m) for m in row.measures),
-        bilateral_dispute=row.bilateral_dispute,
+        bilateral_dispute=row.bilateral_dispute, dispute=dispute,
         against_cis_or_neighbour=row.against_cis_or_neighbour,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
         withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
@@ -258,7 +275,7 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
     from phalanx.services.crisis_requests import as_domain, requests_of
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
-                   mandate_ended_at(conn, row, at or now(), actor))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=units_out(conn, row.id))
 
@@ -274,9 +291,10 @@ def deployment_refusals(conn: Connection, row: Any,
     from phalanx.services import organization as orgs
     from phalanx.services.crisis_requests import as_domain, requests_of
 
-    s = _situation(row, _category(orgs.organization(conn), row.category), 0,
+    org = orgs.organization(conn)
+    s = _situation(row, _category(org, row.category), 0,
                    as_domain(requests_of(conn, row.id)),
-                   mandate_ended_at(conn, row, at or now(), actor))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
     return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 

@@ -21,7 +21,7 @@ from phalanx.domain.access.policy import (
     why_not_act,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.domain.crisis import capout
+from phalanx.domain.crisis import capout, parties
 from phalanx.domain.crisis.workflow import (
     FINAL,
     Stage,
@@ -81,6 +81,8 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
     strangers = sorted(set(data.affected) - members)
     if strangers:
         raise Invalid("affected", f"{strangers} are not members on {at.date()}")
+    for problem in parties.party_problems(data.affected, data.other_parties, org.states):
+        raise Invalid("other_parties", problem)
     c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking,
                        frozenset(data.participants), data.observers)
     for problem in c.problems():
@@ -88,6 +90,7 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
     crisis_id = w.conn.execute(insert(t.crisis).values(
         title=data.title, category=cat.key, stage=Stage.REPORTED.value,
         severity=data.severity, affected=access.pack_participants(set(data.affected)),
+        other_parties=access.pack_participants(set(data.other_parties)),
         place=data.place, lat=data.lat, lon=data.lon, description=data.description,
         reported_at=at, opened_by=actor.username,
         origin=origin or ("representative" if actor.state else "secretariat"),
@@ -104,6 +107,7 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
                    f"{cat.targets.get('reported', 60)} minutes.", f"crisis:{crisis_id}", at)
     w.audit("crisis.open", "crisis", crisis_id, {
         "title": data.title, "category": cat.key, "affected": data.affected,
+        "other_parties": data.other_parties,
         "severity": data.severity, "exercise": data.exercise, "origin": origin,
         "notified": sent})
     w.emit("crises", "opened", classification=c, id=crisis_id)

@@ -37,6 +37,7 @@ from phalanx.services.crises.common import (
     _row,
     _situation_at,
     mandate_of,
+    members_in_dispute,
 )
 from phalanx.services.crises.schemas import (
     CrisisOut,
@@ -55,7 +56,8 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
          actor: Principal = SYSTEM,
          prefetched: tuple[list[tuple[Stage, datetime]], datetime | None] | None = None,
          org: Organization | None = None) -> CrisisOut:
-    cat = _category(org or orgs.organization(conn), row.category)
+    org = org or orgs.organization(conn)
+    cat = _category(org, row.category)
     if prefetched is not None:
         history, first_offer = prefetched
     else:
@@ -69,6 +71,8 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         category_name_ru=cat.name_ru, basis=cat.basis, obligation=cat.obligation,
         basis_ru=cat.basis_ru, obligation_ru=cat.obligation_ru,
         stage=Stage(row.stage), severity=row.severity, affected=_states(row.affected),
+        other_parties=_states(row.other_parties),
+        members_in_dispute=members_in_dispute(org, row),
         place=row.place, lat=row.lat, lon=row.lon, description=row.description,
         reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -37,6 +37,10 @@ class CrisisIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     category: str = Field(min_length=1, max_length=64)
     affected: list[str] = Field(min_length=1, max_length=20)
+    # the states the report names as the source of the aggression or threat
+    # (`domain/crisis/parties.py`): a member named makes a dispute between members
+    other_parties: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(
+        default_factory=list, max_length=20)
     severity: Severity = "severe"
     place: str = Field(default="", max_length=300)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -152,6 +156,9 @@ class CrisisOut(BaseModel):
     stage: Stage
     severity: str
     affected: list[str]
+    other_parties: list[str] = Field(default_factory=list)  # named by the report
+    # the named other parties that are members on the day: a dispute between members
+    members_in_dispute: list[str] = Field(default_factory=list)
     place: str
     lat: float | None
     lon: float | None

@@ -44,6 +44,7 @@ from phalanx.services.crises.common import (
     _situation_at,
     answered_by,
     decision_marking,
+    dispute_of,
     mandate_ended_at,
 )
 from phalanx.services.crises.reading import _out
@@ -308,9 +309,10 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
     """The guards of the military measures as they stand at `at` (default: now; for the
     crisis room)."""
     row = _row(conn, crisis_id, actor)
-    cat = _category(orgs.organization(conn), row.category)
+    org = orgs.organization(conn)
+    cat = _category(org, row.category)
     from phalanx.domain.crisis.workflow import military_refusals
 
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
-                   mandate_ended_at(conn, row, at or now(), actor))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
     return military_refusals(s) if s.measures & MILITARY else []

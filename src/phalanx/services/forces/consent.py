@@ -129,7 +129,8 @@ def facts(conn: Connection, row: Any) -> CrisisFacts:
     peacekeeping_requested = crisis_requests.requested(
         conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
     return CrisisFacts(str(row.id), row.bilateral_dispute, row.against_cis_or_neighbour,
-                       peacekeeping_requested, row.un_mandate, row.on_member_territory)
+                       peacekeeping_requested, row.un_mandate, row.on_member_territory,
+                       crs.dispute_of(orgs.organization(conn), row))
 
 
 def accept_conditions(db: Database, crisis_id: int, state: str, conditions: str, *,

@@ -21,7 +21,7 @@ from phalanx.domain.access.policy import Marking, OwnerKind, can_change
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.domain.registers import exercises as rules
-from phalanx.services import offered_units
+from phalanx.services import clock, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
@@ -92,6 +92,11 @@ class ExerciseOut(BaseModel):
     findings: list[FindingOut]
     illustrative: bool
     source: str
+    cancelled_on: date | None = Field(default=None, description="the day it was cancelled "
+                                                                "(None: not cancelled)")
+    cancelled_by: str | None = Field(default=None, description="in whose name: the host "
+                                                               "state's code or secretariat")
+    cancel_reason: str = ""
 
 
 class ExerciseIn(BaseModel):
@@ -114,6 +119,12 @@ class ParticipantIn(BaseModel):
     formation: str = Field(min_length=1, max_length=300)
     unit: str | None = Field(default=None, max_length=64)
     strength: int = Field(ge=1, le=1_000_000)
+
+
+class CancelIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=5000)
+    on: date | None = Field(default=None, description="the day of the cancellation "
+                                                      "(default: today)")
 
 
 class FindingIn(BaseModel):
@@ -164,7 +175,9 @@ def _out(r: Any, ps: list[ParticipantOut], fs: list[FindingOut]) -> ExerciseOut:
                        scenario=r.scenario, description=r.description,
                        marking=Marking(r.marking), participants=ps,
                        strength=sum(p.strength or 0 for p in ps), findings=fs,
-                       illustrative=r.illustrative, source=r.source)
+                       illustrative=r.illustrative, source=r.source,
+                       cancelled_on=r.cancelled_on, cancelled_by=r.cancelled_by,
+                       cancel_reason=r.cancel_reason)
 
 
 def calendar(conn: Connection, *, actor: Principal, year: int | None = None) -> list[ExerciseOut]:
@@ -231,13 +244,33 @@ def add_participant(db: Database, key: str, data: ParticipantIn, *,
         if units is not None:
             hidden = offered_units.hidden(w.conn, actor)
             units = {k: s for k, s in units.items() if k not in hidden}
-        raise_problems(rules.participant_problems(
+        raise_problems(rules.participant_cancelled(r.cancelled_on) + rules.participant_problems(
             rules.Participant(data.state, data.formation, data.strength, data.unit),
             members(org, r.start_on), units))
         w.conn.execute(insert(t.exercise_participant).values(
             exercise_id=r.id, state_code=data.state, formation=data.formation,
             unit_key=data.unit, strength=data.strength))
         w.audit("exercise.participant", "joint_exercise", key, data.model_dump(mode="json"))
+    with db.read() as conn:
+        return get(conn, key, actor=actor)
+
+
+def cancel(db: Database, key: str, data: CancelIn, *, actor: Principal,
+           today: date | None = None) -> ExerciseOut:
+    """The host state, or the Secretariat and the Joint Staff, cancel a planned exercise,
+    with its reason (`domain/registers/exercises.py`)."""
+    with db.write(actor) as w:
+        r = _row(w.conn, key, actor)
+        if not (staff(actor) or acts_for(actor, r.host_state)):
+            raise Forbidden(f"only the host ({r.host_state})'s representative, the "
+                            "Secretariat or the Joint Staff cancel the exercise")
+        on = data.on or today or clock.now().date()
+        raise_problems(rules.cancel_problems(r.end_on, on, data.reason, r.cancelled_on))
+        by = actor.state if actor.state and acts_for(actor, r.host_state) else "secretariat"
+        w.conn.execute(update(t.joint_exercise).where(t.joint_exercise.c.id == r.id).values(
+            cancelled_on=on, cancelled_by=by, cancel_reason=data.reason))
+        w.audit("exercise.cancel", "joint_exercise", key,
+                {"on": on.isoformat(), "by": by, "reason": data.reason})
     with db.read() as conn:
         return get(conn, key, actor=actor)
 

@@ -196,6 +196,13 @@ def add_participant(key: Key, data: ex.ParticipantIn, actor: Writer, db: DB
     return ex.add_participant(db, key, data, actor=actor)
 
 
+@router.post("/joint-exercises/{key}/cancel", response_model=ex.ExerciseOut)
+def cancel_exercise(key: Key, data: ex.CancelIn, actor: Writer, db: DB) -> ex.ExerciseOut:
+    """The host state (its representative), the Secretariat or the Joint Staff cancel a
+    planned exercise, with its reason."""
+    return ex.cancel(db, key, data, actor=actor)
+
+
 @router.post("/joint-exercises/{key}/findings", response_model=ex.FindingOut, status_code=201)
 def add_finding(key: Key, data: ex.FindingIn, actor: Writer, db: DB) -> ex.FindingOut:
     return ex.add_finding(db, key, data, actor=actor)

@@ -36,6 +36,7 @@ MESSAGES = (
     N_("closing needs the after-action review"),
     N_("the CRRF is not used to solve a bilateral political problem between states"),
     N_("the CRRF is not used against CIS partners or neighbouring states"),
+    N_("a cancellation states its reason"),
     N_("peacekeepers go to a member's territory only at its official request"),
     N_("outside members' territory peacekeepers need a UN Security Council mandate"),
     N_("this crisis is not rejected before the members consult (Treaty art. 2: "

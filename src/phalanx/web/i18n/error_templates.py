@@ -111,8 +111,22 @@ TEMPLATES = (
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
     N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
-       "affected ones, where the category obliges all members or the affected state's "
-       "request invokes collective defence)"),
+       "affected ones and the other party, where the category obliges all members or the "
+       "affected state's request invokes collective defence)"),
+    # a dispute between members: the other party the report names
+    # (`domain/crisis/parties.py`)
+    N_("the CRRF is not used to settle a bilateral political problem between states: the "
+       "report names %(named)s, a member, as the other party (a dispute between the "
+       "members %(sides)s)"),
+    N_("%(states)s cannot be both affected and the other party"),
+    N_("%(states)s: not a state of the organization's dataset"),
+    N_("%(states)s named twice as the other party"),
+    # a joint exercise cancelled (`domain/registers/exercises.py`)
+    N_("only the host (%(state)s)'s representative, the Secretariat or the Joint Staff "
+       "cancel the exercise"),
+    N_("the exercise was already cancelled on %(date)s"),
+    N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
+    N_("the exercise was cancelled on %(date)s: it takes no participants"),
     N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
        "decision on an art. 4 crisis)"),
     N_("crisis %(crisis)s has no notice to the UN Security Council"),

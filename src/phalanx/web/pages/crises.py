@@ -82,6 +82,7 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                 title: Annotated[str, Form(max_length=300)],
                 category: Annotated[str, Form(max_length=64)],
                 affected: Annotated[list[str] | None, Form()] = None,
+                other_parties: Annotated[list[str] | None, Form()] = None,
                 severity: Annotated[str, Form(max_length=32)] = "severe",
                 place: Annotated[str, Form(max_length=300)] = "",
                 lat: Annotated[str, Form(max_length=32)] = "",
@@ -92,8 +93,8 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     input, the board comes back with the message beside the form and the input kept."""
     _ = translator(language(request))
     form = {"title": title, "category": category, "affected": affected or [],
-            "severity": severity, "place": place, "lat": lat, "lon": lon,
-            "description": description}
+            "other_parties": other_parties or [], "severity": severity, "place": place,
+            "lat": lat, "lon": lon, "description": description}
     y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
     if (lat or lon) and (y is None or x is None):
         return _board_page(request, actor, conn, org, form=form, status_code=400,
@@ -115,7 +116,8 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     try:
         c = crises.open_crisis(db, crises.CrisisIn.model_validate({
             "title": title, "category": category, "affected": affected,
-            "severity": severity, "place": place.strip(), "lat": y, "lon": x,
+            "other_parties": [s for s in other_parties or [] if s], "severity": severity,
+            "place": place.strip(), "lat": y, "lon": x,
             "description": description}), actor=actor)
     except (Invalid, ValidationError) as exc:
         message, _status = draft_pages.refusal(exc, language(request), org)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.registers.parliament import Transposition
+from phalanx.services import clock
 from phalanx.services.registers import exercises as ex
 from phalanx.services.registers import external as ext
 from phalanx.services.registers import overview as ov
@@ -31,6 +32,8 @@ from phalanx.web.pages.render import language, render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+
+Key = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 
 
 def _t(request: Request):  # type: ignore[no-untyped-def]
@@ -154,13 +157,23 @@ def exercises(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
         by_year[str(e.start.year)] = by_year.get(str(e.start.year), 0) + 1
     return render(request, "joint_exercises.html", {
         "calendar": cal, "open": ex.findings(conn, actor=actor, open_only=True),
-        "is_staff": staff(actor), "chart": _exercise_chart(request, by_year)})
+        "is_staff": staff(actor), "chart": _exercise_chart(request, by_year),
+        "today": clock.now().date()})
 
 
 @router.post("/joint-exercises/findings/{finding_id}")
 def finding_done(finding_id: Id, actor: Writer, db: DB) -> RedirectResponse:
     ex.update_finding(db, finding_id, ex.FindingUpdate(status="done"), actor=actor)
     return RedirectResponse("/joint-exercises#findings", status_code=303)
+
+
+@router.post("/joint-exercises/{key}/cancel")
+def cancel_exercise(key: Key, actor: Writer, db: DB,
+                    reason: Annotated[str, Form(max_length=5000)] = "") -> RedirectResponse:
+    """The host state (its representative), the Secretariat or the Joint Staff cancel a
+    planned exercise, with its reason."""
+    ex.cancel(db, key, ex.CancelIn.model_construct(reason=reason, on=None), actor=actor)
+    return RedirectResponse(f"/joint-exercises#exercise-{key}", status_code=303)
 
 
 # --- external relations ------------------------------------------------------------------

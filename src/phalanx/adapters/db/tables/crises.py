@@ -29,6 +29,8 @@ crisis = Table(
     Column("stage", String(16), nullable=False),
     Column("severity", String(16), nullable=False),  # extreme, severe, moderate, minor
     Column("affected", Text, nullable=False),  # ",KGZ,TJK,"
+    # the states the report names as the other party (`domain/crisis/parties.py`)
+    Column("other_parties", Text, nullable=False, server_default=""),  # ",TJK,"
     Column("place", Text, nullable=False),
     Column("lat", sa_Float()),
     Column("lon", sa_Float()),

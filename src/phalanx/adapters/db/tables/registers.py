@@ -184,6 +184,11 @@ joint_exercise = Table(
     Column("description", Text, nullable=False),
     Column("illustrative", Boolean, nullable=False, server_default=sa_false()),
     Column("source", Text, nullable=False),
+    # cancelled (`domain/registers/exercises.py`): on which day, in whose name (the host
+    # state's code, or "secretariat"), and why
+    Column("cancelled_on", Date),
+    Column("cancelled_by", String(64)),
+    Column("cancel_reason", Text, nullable=False, server_default=""),
     *classification_columns(),
 )
 

@@ -1,0 +1,65 @@
+"""The other party a crisis's report names, and a dispute between members.
+
+A report may name the state or states it holds to be the source of the aggression or
+threat (`other_parties`): the accused state, beside the affected ones who report. Where one
+of them is a member of the Organization on the day of the report, the crisis is a dispute
+between members (Kyrgyzstan and Tajikistan, April 2021 and September 2022: each accused
+the other; the sources of `data/exercises/kyrgyzstan-tajikistan-2022.yaml`), and:
+
+- The CRRF is not used for it: it "is not to be used to settle bilateral political
+  problems between states" (seeds; DOMAIN §3, the use constraint of the CRRF). The rule
+  follows from the record of the report, not from a box ticked when the response is
+  chosen: a response, a change of it, a unit of the CRRF in a plan are refused, naming the
+  members (`dispute_refusal`; `workflow.military_refusals`, `forces/registry.py`).
+- The member named as the other party owes no answer under art. 4: the obligation is to
+  assist the attacked state against the aggression (Treaty art. 4, seeds), and a member is
+  not asked to assist against itself (setting: the seeds have no text on aggression by a
+  member; the reading is the product's). The other members' lines stand as the Treaty's
+  "any state or group of states" reads.
+- A party keeps its say: the Organization decides by consensus of all its members ("if
+  one member does not agree, there is no decision": DOMAIN §7), and no text found
+  excludes a party to a dispute from it, so a party's objection blocks a decision on its
+  own dispute (`decisions/consensus.py` is unchanged).
+
+A state is not both affected and the other party; a named state is a state of the
+dataset (a member or not: a non-member aggressor is named too, and only members make a
+dispute between members).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+
+def party_problems(affected: Iterable[str], others: Iterable[str],
+                   known: Collection[str]) -> list[str]:
+    """Why the named other parties cannot stand as given (empty: they can)."""
+    affected, others = list(affected), list(others)
+    out: list[str] = []
+    both = sorted(set(affected) & set(others))
+    if both:
+        out.append(f"{', '.join(both)} cannot be both affected and the other party")
+    unknown = sorted(set(others) - set(known))
+    if unknown:
+        out.append(f"{', '.join(unknown)}: not a state of the organization's dataset")
+    twice = sorted({s for s in others if others.count(s) > 1})
+    if twice:
+        out.append(f"{', '.join(twice)} named twice as the other party")
+    return out
+
+
+def members_in_dispute(others: Iterable[str], members: Collection[str]) -> list[str]:
+    """The named other parties that are members on the day (none: no dispute between
+    members)."""
+    return sorted({s for s in others if s in members})
+
+
+def dispute_refusal(affected: Iterable[str], members_named: Iterable[str]) -> str:
+    """The words refusing the CRRF in a dispute between members (empty: none)."""
+    named = sorted(set(members_named))
+    if not named:
+        return ""
+    sides = sorted(set(affected)) + named
+    return (f"the CRRF is not used to settle a bilateral political problem between states: "
+            f"the report names {', '.join(named)}, a member, as the other party (a dispute "
+            f"between the members {', '.join(sides)})")
