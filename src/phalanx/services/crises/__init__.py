@@ -38,7 +38,14 @@ from phalanx.services.crises.intake import (
     open_crisis,
     open_in,
 )
-from phalanx.services.crises.reading import board, get, report_pdf, stage_options
+from phalanx.services.crises.reading import (
+    BoardFilter,
+    board,
+    board_total,
+    get,
+    report_pdf,
+    stage_options,
+)
 from phalanx.services.crises.schemas import (
     CAP_SEVERITY,
     CrisisIn,
@@ -65,12 +72,12 @@ from phalanx.services.crises.workflow import (
 )
 
 __all__ = [
-    "CAP_SEVERITY", "CrisisIn", "CrisisOut", "EventOut", "OfferIn", "OfferOut", "RequestIn",
-    "RequestOut", "ResponseIn", "ScorecardOut", "Severity", "SitrepIn", "SitrepOut",
-    "StageClockOut", "add_event", "add_sitrep", "affected_of", "board", "category_for_cap",
-    "convene_consultations", "convene_session", "crisis_row", "decide_offer",
-    "deployment_refusals", "escalate_overdue", "export_cap", "get", "import_cap",
-    "import_cap_upload", "link_decision", "may_open", "military_check", "offer_assistance",
-    "open_crisis", "open_in", "report_pdf",
-    "request_assistance", "set_response", "stage_options", "timeline_event", "transition",
+    "CAP_SEVERITY", "BoardFilter", "CrisisIn", "CrisisOut", "EventOut", "OfferIn", "OfferOut",
+    "RequestIn", "RequestOut", "ResponseIn", "ScorecardOut", "Severity", "SitrepIn",
+    "SitrepOut", "StageClockOut", "add_event", "add_sitrep", "affected_of", "board",
+    "board_total", "category_for_cap", "convene_consultations", "convene_session",
+    "crisis_row", "decide_offer", "deployment_refusals", "escalate_overdue", "export_cap",
+    "get", "import_cap", "import_cap_upload", "link_decision", "may_open", "military_check",
+    "offer_assistance", "open_crisis", "open_in", "report_pdf", "request_assistance",
+    "set_response", "stage_options", "timeline_event", "transition",
 ]
