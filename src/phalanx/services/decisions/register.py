@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -260,26 +260,42 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
         return list_tasks(w.conn, actor=actor, task_id=task_id)[0]
 
 
-def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
-               today: date | None = None, task_id: int | None = None) -> list[TaskOut]:
-    """Implementation tasks of the decisions the user may see (`task_id`: that one)."""
-    today = today or now().date()
+def _tasks(actor: Principal, overdue_only: bool, today: date, task_id: int | None) -> Any:
     stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
-            .join(t.task, t.task.c.decision_id == t.decision.c.id)
-            .order_by(t.task.c.due_on, t.task.c.id))
+            .join(t.task, t.task.c.decision_id == t.decision.c.id))
     if task_id is not None:
         stmt = stmt.where(t.task.c.id == task_id)
-    out = []
-    for r in conn.execute(stmt):
-        overdue = r.status != "done" and r.due_on < today
-        if overdue_only and not overdue:
-            continue
-        out.append(TaskOut(
-            id=r.id, decision_id=r.decision_id, decision_number=r.number,
-            assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
-            due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
-            revision=r.revision, overdue=overdue))
-    return out
+    if overdue_only:
+        stmt = stmt.where(t.task.c.status != "done", t.task.c.due_on < today)
+    return stmt
+
+
+def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
+               today: date | None = None, task_id: int | None = None,
+               limit: int | None = None, offset: int = 0) -> list[TaskOut]:
+    """Implementation tasks of the decisions the user may see (`task_id`: that one): the
+    ones not done first, the soonest due first, then the done ones, the latest done
+    first; `limit` of them from `offset`."""
+    today = today or now().date()
+    done = t.task.c.status == "done"
+    stmt = _tasks(actor, overdue_only, today, task_id).order_by(
+        case((done, 1), else_=0), case((done, None), else_=t.task.c.due_on),
+        t.task.c.completed_on.desc(), t.task.c.due_on, t.task.c.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [TaskOut(
+        id=r.id, decision_id=r.decision_id, decision_number=r.number,
+        assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
+        due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
+        revision=r.revision, overdue=r.status != "done" and r.due_on < today)
+        for r in conn.execute(stmt)]
+
+
+def count_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
+                today: date | None = None) -> int:
+    """How many tasks `list_tasks` holds, all its pages together."""
+    return conn.execute(select(func.count()).select_from(_tasks(
+        actor, overdue_only, today or now().date(), None).subquery())).scalar_one()
 
 
 # the membership questions whose adoption proposes a membership event (the dataset's

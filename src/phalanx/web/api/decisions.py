@@ -248,8 +248,16 @@ def add_task(decision_id: Id, data: dec.TaskIn, actor: Writer, db: DB) -> dec.Ta
 
 
 @router.get("/tasks", response_model=list[dec.TaskOut])
-def list_tasks(actor: Reader, conn: Conn, overdue: bool = False) -> list[dec.TaskOut]:
-    return dec.list_tasks(conn, actor=actor, overdue_only=overdue)
+def list_tasks(response: Response, actor: Reader, conn: Conn, overdue: bool = False,
+               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.TaskOut]:
+    """The tasks not done first (the soonest due first), then the done ones (the latest
+    done first): a page of `limit` from `offset`; the header X-Total-Count says how many
+    there are in all."""
+    response.headers["X-Total-Count"] = str(dec.count_tasks(conn, actor=actor,
+                                                            overdue_only=overdue))
+    return dec.list_tasks(conn, actor=actor, overdue_only=overdue, limit=limit,
+                          offset=offset)
 
 
 class TaskUpdateIn(BaseModel):
