@@ -131,6 +131,8 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                             chair),
         "/inbox/notifications/{notification_id}/done": Case(
             f"/inbox/notifications/{ids['notification']}/done", {}, recipient),
+        "/inbox/notifications/done": Case(
+            "/inbox/notifications/done", {"up_to": ids["notification"]}, recipient),
         "/crises": Case("/crises", {"title": "Shelling at the border",
                                     "category": "armed_attack", "affected": ME, "place": "Almaty",
                                     "lat": "43.2", "lon": "76.9"}, "rep-kaz"),

@@ -422,6 +422,24 @@ def test_an_export_verifies_without_the_database_and_any_change_to_it_is_caught(
         assert (code, out["ok"], out["problem"]) == (1, False, "signature"), out
 
 
+def test_an_export_tells_how_far_it_has_come(trail: Database, tmp_path: Path) -> None:
+    """A long trail's export says how far it is, by the thousand and at its end."""
+    import io
+
+    from phalanx.services import audit_export
+
+    last = grow(trail, 5)
+    told: list[tuple[int, int]] = []
+    key = audit.signing_key(get_settings().audit_key_file, create=False)
+    assert key is not None
+    out = io.StringIO()
+    assert audit_export.export(trail, out, key, progress=lambda n, total: told.append(
+        (n, total))) == last
+    assert told[-1] == (last, last)
+    assert all(n % 1000 == 0 for n, _ in told[:-1])
+    assert [n for n, _ in told] == sorted(n for n, _ in told)
+
+
 def test_an_export_of_a_rewritten_trail_fails_against_the_outside_copies(
         trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exported after an entry was rewritten in the database (the chain recomputed, every

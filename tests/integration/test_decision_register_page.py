@@ -63,3 +63,51 @@ def test_the_secretariat_publishes_a_decision_from_the_register(
 
     login(client, "rep-kaz")
     assert "publish-" not in client.get("/decisions").text
+
+
+def _register(db: Database, n: int) -> list[int]:
+    """n decisions of the Council, adopted without objection; their ids, the latest first."""
+    m = session(db)
+    ids = []
+    for i in range(n):
+        d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id,
+                                              title=f"On item {i}", text_en="To do it."),
+                              actor=SEC)
+        ids.append(dec.close_draft(db, d.id, actor=SEC).decision_id)
+    return [i for i in reversed(ids) if i is not None]
+
+
+def test_the_register_filters_by_body_with_the_year_left_empty(
+        client: TestClient, accounts_db: Database) -> None:
+    """The filter form sends an empty year when none is typed in: any year."""
+    made = _register(accounts_db, 2)
+    login(client, "secretariat")
+    r = client.get("/decisions?body=csc&year=")
+    assert r.status_code == 200
+    assert {int(x) for x in re.findall(r'<tr id="decision-(\d+)">', r.text)} >= set(made)
+    r = client.get("/decisions?body=permanent-council&year=")
+    assert r.status_code == 200 and not set(made) & {
+        int(x) for x in re.findall(r'<tr id="decision-(\d+)">', r.text)}
+    assert client.get("/decisions?year=20x").status_code == 422
+
+
+def test_the_register_comes_a_page_at_a_time(client: TestClient, accounts_db: Database,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.web.pages import work
+
+    made = _register(accounts_db, 5)
+    monkeypatch.setattr(work, "DECISIONS_PAGE", 2)
+    login(client, "secretariat")
+    url, seen = "/decisions?body=csc", []
+    while url:
+        r = client.get(url)
+        rows = [int(x) for x in re.findall(r'<tr id="decision-(\d+)">', r.text)]
+        assert 0 < len(rows) <= 2
+        seen += rows
+        found = re.search(r'<a href="([^"]+)" rel="next">', r.text)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert seen[:len(made)] == made and len(seen) == len(set(seen))
+    api = client.get("/api/v1/decisions?body=csc&limit=2&offset=1")
+    assert api.status_code == 200
+    assert api.headers["X-Total-Count"] == str(len(seen))
+    assert [d["id"] for d in api.json()] == seen[1:3]

@@ -165,3 +165,54 @@ def test_the_trail_keeps_a_task_s_status_and_note_before_and_after_its_update(
         {"status": "done", "note": "Sent on 3 December.",
          "before": {"status": "in_progress", "note": "Drafting."}}]
 
+
+
+def test_the_tasks_not_done_come_first_a_page_at_a_time(
+        client: TestClient, accounts_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After years of use the page opens on the work still to do, not on the oldest
+    tasks long done: those not done first (soonest due first), then the done ones."""
+    from phalanx.services.clock import now, use
+    from phalanx.web.pages import tasks as task_pages
+
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(body="csc", meeting_id=m.id,
+                                                   title="On the plan", text_en="To do it."),
+                          actor=SEC)
+    decision = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
+    assert decision is not None
+    today = date.today()
+    made = {}
+    for n, (due, done) in enumerate([(-700, True), (-600, True), (-30, False), (20, False),
+                                     (-10, True), (5, False)]):
+        x = dec.add_task(accounts_db, decision, dec.TaskIn(
+            assignee_kind="secretariat", assignee="secretariat", title=f"Task {n}",
+            due_on=today + timedelta(days=due)), actor=SEC)
+        if done:
+            with use(now() + timedelta(days=due)):  # done on its day
+                dec.update_task(accounts_db, x.id, "done", "", x.revision, actor=SEC)
+        made[n] = x.id
+    expected = [made[n] for n in (2, 5, 3, 4, 1, 0)]
+    monkeypatch.setattr(task_pages, "TASKS_PAGE", 4)
+    login(client, "secretariat")
+    url, seen = "/tasks", []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200
+        seen += [int(x) for x in re.findall(r'<tr[^>]*id="task-(\d+)"', r.text)]
+        found = re.search(r'<a href="([^"]+)" rel="next">', r.text)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert seen == expected
+    api = client.get("/api/v1/tasks?limit=2&offset=1",
+                     headers={"Authorization": "Bearer " + _bearer(accounts_db)})
+    assert api.status_code == 200 and api.headers["X-Total-Count"] == str(len(made))
+    assert [x["id"] for x in api.json()] == expected[1:3]
+    overdue = client.get("/api/v1/tasks?overdue=true",
+                         headers={"Authorization": "Bearer " + _bearer(accounts_db)})
+    assert [x["id"] for x in overdue.json()] == [made[2]]
+
+
+def _bearer(db: Database) -> str:
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import tokens
+
+    return tokens.issue_token(db, "secretariat", actor=SYSTEM).token

@@ -117,8 +117,13 @@ def export(file: Annotated[Path, typer.Argument(
         raise fail(f"no signing key at {get_settings().audit_key_file}: an export is signed "
                    "with the installation's key", code=2)
     try:
-        with file.open("x", encoding="utf-8") as fh:
-            n = audit_export.export(database(read_only=True), fh, key)
+        with file.open("x", encoding="utf-8") as fh, Progress(
+                TextColumn("exporting the trail"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("export", total=None)
+            n = audit_export.export(
+                database(read_only=True), fh, key,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
     except FileExistsError as exc:
         raise fail(f"{file} exists: give a new file", code=2) from exc
     out.print(f"exported {n} entries to {file}, signed with key {key.key_id}")

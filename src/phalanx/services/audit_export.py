@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,10 +43,12 @@ def _signed(digest: str, key_id: str) -> bytes:
     return canonical([FORMAT, digest, key_id]).encode("utf-8")
 
 
-def export(db: Database, out: TextIO, key: SigningKey) -> int:
+def export(db: Database, out: TextIO, key: SigningKey,
+           progress: Callable[[int, int], None] | None = None) -> int:
     """Write the trail (its entries in id order, then its checkpoints) to `out`, then the
     signature of all of it; the number of entries written. Reads only, one moment of the
-    trail (what the server writes meanwhile is left out)."""
+    trail (what the server writes meanwhile is left out). `progress(done, total)` is told
+    every 1,000 entries and at the end."""
     digest = hashlib.sha256()
 
     def line(record: dict[str, Any]) -> None:
@@ -56,9 +59,14 @@ def export(db: Database, out: TextIO, key: SigningKey) -> int:
     n = 0
     with db.snapshot() as conn:  # one moment: no checkpoint naming an entry left out
         line({"format": FORMAT, "at": audit_store.now_iso(), "key_id": key.key_id})
+        total = audit_store.count(conn) if progress else 0
         for entry in audit_store.entries(conn):
             line({"entry": asdict(entry)})
             n += 1
+            if progress and n % 1000 == 0:
+                progress(n, total)
+        if progress:
+            progress(n, total)
         for c in audit_store.checkpoints(conn):
             line({"checkpoint": asdict(c)})
     done = digest.hexdigest()

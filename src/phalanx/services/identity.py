@@ -315,6 +315,9 @@ def start_session(db: Database, principal: Principal) -> Session:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     at = now()
     with db.write(principal) as w:
+        # the user's sessions whose time is over go: the table holds the living ones only
+        w.conn.execute(t.web_session.delete().where(
+            t.web_session.c.user_id == principal.user_id, t.web_session.c.expires_at <= at))
         sid = w.conn.execute(insert(t.web_session).values(
             token_hash=sha256(token), user_id=principal.user_id, csrf_token=csrf, created_at=at,
             expires_at=at + SESSION_TTL).returning(t.web_session.c.id)).scalar_one()

@@ -39,6 +39,7 @@ from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 
 STAFF = (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
+NOTIFICATIONS = 50  # the latest unread notifications shown; the others are counted (setting)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def _reviews(conn: Connection, actor: Principal) -> list[Item]:
 def _notifications(conn: Connection, actor: Principal) -> list[Item]:
     return [Item("notification", n.subject, f"/inbox#notification-{n.id}", None, False,
                  "", n.body[:1000])  # (a page shortens it in the reader's language)
-            for n in outbox.mine(conn, actor=actor, limit=50) if not n.acknowledged]
+            for n in outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)]
 
 
 def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> list[Item]:
@@ -214,8 +215,8 @@ def topics(conn: Connection, items: list[Item], *, actor: Principal,
     own: dict[str, Any] = dict.fromkeys(["sessions", "decisions", "tasks", "crises"])
     more = [i.topic for i in items if i.topic]
     if actor.role is Role.REPRESENTATIVE:
-        more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor)
-                 if m.status != "closed"]
+        more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor,
+                                                               open_only=True)]
         # a written procedure that will come to the state's turn: its signatures
         more += [f"draft:{r.id}" for r in conn.execute(
             access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.signing_order)

@@ -27,7 +27,17 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, String, cast, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    select,
+    update,
+)
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -198,13 +208,39 @@ def _written(row: Any, render: Render | None, default_language: str, public_url:
     return lang, subject, written
 
 
-def mine(conn: Connection, *, actor: Principal, limit: int = 100) -> list[NotificationOut]:
+def _unread(actor: Principal) -> ColumnElement[bool]:
+    return and_(t.notification.c.recipient == actor.username, _readable(actor),
+                t.notification.c.acknowledged_at.is_(None))
+
+
+def mine(conn: Connection, *, actor: Principal, limit: int = 100, unread: bool = False
+         ) -> list[NotificationOut]:
+    """The user's latest notices (`unread`: those not yet acknowledged), newest first."""
+    mine_ = _unread(actor) if unread else and_(
+        t.notification.c.recipient == actor.username, _readable(actor))
     return [NotificationOut(id=r.id, created_at=r.created_at, subject=r.subject, body=r.body,
                             topic=r.topic, delivered=r.delivered_at is not None,
                             acknowledged=r.acknowledged_at is not None)
-            for r in conn.execute(select(t.notification).where(
-                t.notification.c.recipient == actor.username, _readable(actor))
-                .order_by(t.notification.c.id.desc()).limit(limit))]
+            for r in conn.execute(select(t.notification).where(mine_)
+                                  .order_by(t.notification.c.id.desc()).limit(limit))]
+
+
+def unread_count(conn: Connection, *, actor: Principal) -> int:
+    """How many of the user's notices wait to be acknowledged, all of them."""
+    return conn.execute(select(func.count()).select_from(t.notification)
+                        .where(_unread(actor))).scalar_one()
+
+
+def acknowledge_all(db: Database, *, actor: Principal, up_to: int) -> int:
+    """Acknowledge every notice of the user not yet acknowledged, up to the one numbered
+    `up_to` (the newest the reader was shown: one arriving since stays unread); how many.
+    One entry in the trail says how many and up to which."""
+    with db.write(actor) as w:
+        done = w.conn.execute(update(t.notification).where(
+            _unread(actor), t.notification.c.id <= up_to).values(
+            acknowledged_at=datetime.now(UTC))).rowcount
+        w.audit("notification.acknowledge_all", "notification", up_to, {"count": done})
+    return done
 
 
 def acknowledge(db: Database, notification_id: int, *, actor: Principal) -> None:

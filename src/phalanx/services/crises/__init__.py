@@ -39,7 +39,14 @@ from phalanx.services.crises.intake import (
     open_crisis,
     open_in,
 )
-from phalanx.services.crises.reading import board, get, report_pdf, stage_options
+from phalanx.services.crises.reading import (
+    BoardFilter,
+    board,
+    board_total,
+    get,
+    report_pdf,
+    stage_options,
+)
 from phalanx.services.crises.schemas import (
     CAP_SEVERITY,
     CrisisIn,
@@ -67,6 +74,7 @@ from phalanx.services.crises.workflow import (
 
 __all__ = [
     "CAP_SEVERITY",
+    "BoardFilter",
     "CrisisIn",
     "CrisisOut",
     "EventOut",
@@ -84,6 +92,7 @@ __all__ = [
     "add_sitrep",
     "affected_of",
     "board",
+    "board_total",
     "category_for_cap",
     "convene_consultations",
     "convene_session",

@@ -3,10 +3,11 @@ algorithm allows now."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -144,26 +145,82 @@ def get(conn: Connection, crisis_id: int, *, actor: Principal,
     return _out(conn, _row(conn, crisis_id, actor), at or now(), detail=True, actor=actor)
 
 
-def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
-          include_closed: bool = False, exercise: bool | None = None) -> list[CrisisOut]:
-    """Open crises, most urgent first: by severity, then by how overdue they are."""
-    at = at or now()
-    stmt = access.select_visible(t.crisis, actor)
-    if not include_closed:
-        stmt = stmt.where(t.crisis.c.stage.not_in([s.value for s in FINAL]))
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board is narrowed to: an affected state, the year a crisis was reported
+    in, its stage (a closing stage shows the closed ones without asking)."""
+
+    state: str | None = None
+    year: int | None = None
+    stage: Stage | None = None
+
+    def where(self, stmt: Any) -> Any:
+        if self.state:
+            stmt = stmt.where(t.crisis.c.affected.contains(f",{self.state},"))
+        if self.year:
+            stmt = stmt.where(t.crisis.c.reported_at >= datetime(self.year, 1, 1, tzinfo=UTC),
+                              t.crisis.c.reported_at < datetime(self.year + 1, 1, 1,
+                                                                tzinfo=UTC))
+        if self.stage:
+            stmt = stmt.where(t.crisis.c.stage == self.stage.value)
+        return stmt
+
+
+def _board_rows(actor: Principal, exercise: bool | None, where: BoardFilter,
+                final: bool) -> Any:
+    stmt = where.where(access.select_visible(t.crisis, actor))
     if exercise is not None:
         stmt = stmt.where(t.crisis.c.exercise.is_(exercise))
-    rows = list(conn.execute(stmt))
+    finals = [s.value for s in FINAL]
+    return stmt.where(t.crisis.c.stage.in_(finals) if final else
+                      t.crisis.c.stage.not_in(finals))
+
+
+def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
+          include_closed: bool = False, exercise: bool | None = None,
+          where: BoardFilter | None = None, limit: int | None = None,
+          offset: int = 0) -> list[CrisisOut]:
+    """Open crises, most urgent first: by severity, then by how overdue they are; with
+    `include_closed`, the ended ones after them, the latest reported first. `limit` and
+    `offset` take a page of that order (the ended ones are paged in the database)."""
+    at = at or now()
+    where = where or BoardFilter()
+    include_closed = include_closed or (where.stage is not None and where.stage in FINAL)
+    rows = [] if where.stage in FINAL else list(conn.execute(
+        _board_rows(actor, exercise, where, False)))
+    org = orgs.organization(conn)  # once for the board, not once a crisis
+    items = sorted(_outs(conn, rows, at, org, actor), key=lambda c: clocks.urgency(
+        c.severity, timedelta(minutes=c.overdue_minutes)))
+    end = None if limit is None else offset + limit
+    items = items[offset:end]
+    if include_closed and (end is None or end > offset + len(items)):
+        stmt = _board_rows(actor, exercise, where, True).order_by(
+            t.crisis.c.reported_at.desc(), t.crisis.c.id.desc()).offset(
+            max(0, offset - len(rows)))
+        if limit is not None:
+            stmt = stmt.limit(limit - len(items))
+        items += _outs(conn, list(conn.execute(stmt)), at, org, actor)
+    return items
+
+
+def board_total(conn: Connection, *, actor: Principal, include_closed: bool = False,
+                exercise: bool | None = None, where: BoardFilter | None = None) -> int:
+    """How many crises the board holds, all its pages together."""
+    where = where or BoardFilter()
+    include_closed = include_closed or (where.stage is not None and where.stage in FINAL)
+    n = 0
+    for final in (False, True) if include_closed else (False,):
+        stmt = _board_rows(actor, exercise, where, final)
+        n += conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    return n
+
+
+def _outs(conn: Connection, rows: list[Any], at: datetime, org: Organization,
+          actor: Principal) -> list[CrisisOut]:
     ids = [r.id for r in rows]
     histories, offers = _histories(conn, ids), _first_offers(conn, ids)
-    org = orgs.organization(conn)  # once for the board, not once a crisis
-    items = [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org,
-                  actor=actor)
-             for r in rows]
-    return sorted(items, key=lambda c: clocks.urgency(
-        c.severity, timedelta(minutes=c.overdue_minutes)))
-
-
+    return [_out(conn, r, at, prefetched=(histories[r.id], offers.get(r.id)), org=org,
+                 actor=actor) for r in rows]
 
 
 def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -113,20 +113,38 @@ def _decision_out(r: Any) -> DecisionOut:
                               period_days=r.period_days))
 
 
-def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
-                   kind: str | None = None, year: int | None = None,
-                   exercise: bool = False) -> list[DecisionOut]:
-    """The register: real decisions, or (exercise=True) those of exercises, never mixed."""
-    stmt = access.select_visible(t.decision, actor).where(
-        t.decision.c.exercise.is_(exercise)).order_by(t.decision.c.adopted_on.desc(),
-                                                      t.decision.c.id.desc())
+def _decisions(actor: Principal, body: str | None, kind: str | None, year: int | None,
+               exercise: bool) -> Any:
+    stmt = access.select_visible(t.decision, actor).where(t.decision.c.exercise.is_(exercise))
     if body:
         stmt = stmt.where(t.decision.c.body_key == body)
     if kind:
         stmt = stmt.where(t.decision.c.kind == kind)
     if year:
-        stmt = stmt.where(func.extract("year", t.decision.c.adopted_on) == year)
+        stmt = stmt.where(t.decision.c.adopted_on >= date(year, 1, 1),
+                          t.decision.c.adopted_on <= date(year, 12, 31))
+    return stmt
+
+
+def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
+                   kind: str | None = None, year: int | None = None,
+                   exercise: bool = False, limit: int | None = None,
+                   offset: int = 0) -> list[DecisionOut]:
+    """The register: real decisions, or (exercise=True) those of exercises, never mixed;
+    the latest first, `limit` of them from `offset`."""
+    stmt = _decisions(actor, body, kind, year, exercise).order_by(
+        t.decision.c.adopted_on.desc(), t.decision.c.id.desc()).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [_decision_out(r) for r in conn.execute(stmt)]
+
+
+def count_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
+                    kind: str | None = None, year: int | None = None,
+                    exercise: bool = False) -> int:
+    """How many decisions `list_decisions` holds, all its pages together."""
+    return conn.execute(select(func.count()).select_from(
+        _decisions(actor, body, kind, year, exercise).subquery())).scalar_one()
 
 
 def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> DecisionOut:
@@ -199,7 +217,7 @@ def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) 
     with db.write(actor) as w:
         get_decision(w.conn, decision_id, actor=actor)
         task_id = _insert_task(w, decision_id, data, _org(w.conn))
-        return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
+        return list_tasks(w.conn, actor=actor, task_id=task_id)[0]
 
 
 def may_assign_tasks(actor: Principal) -> bool:
@@ -219,7 +237,7 @@ def may_update_task(actor: Principal, task: TaskOut) -> bool:
 def update_task(db: Database, task_id: int, status: Literal["open", "in_progress", "done"],
                 note: str, revision: int, *, actor: Principal) -> TaskOut:
     with db.write(actor) as w:
-        current = next((x for x in list_tasks(w.conn, actor=actor) if x.id == task_id), None)
+        current = next(iter(list_tasks(w.conn, actor=actor, task_id=task_id)), None)
         if current is None:
             raise NotFound("task", task_id)
         if not may_update_task(actor, current):
@@ -229,7 +247,7 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
         done = w.conn.execute(update(t.task).where(
             t.task.c.id == task_id, t.task.c.revision == revision).values(
             status=status, note=note, revision=revision + 1,
-            completed_on=date.today() if status == "done" else None))
+            completed_on=now().date() if status == "done" else None))
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} is at revision {current.revision}, not {revision}")
         w.audit("task.update", "task", task_id, {
@@ -239,27 +257,45 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
             t.decision.c.id == current.decision_id)).one()
         w.emit("tasks", "update", classification=access.classification_of(decision),
                id=task_id, status=status)
-        return next(x for x in list_tasks(w.conn, actor=actor) if x.id == task_id)
+        return list_tasks(w.conn, actor=actor, task_id=task_id)[0]
+
+
+def _tasks(actor: Principal, overdue_only: bool, today: date, task_id: int | None) -> Any:
+    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
+            .join(t.task, t.task.c.decision_id == t.decision.c.id))
+    if task_id is not None:
+        stmt = stmt.where(t.task.c.id == task_id)
+    if overdue_only:
+        stmt = stmt.where(t.task.c.status != "done", t.task.c.due_on < today)
+    return stmt
 
 
 def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
-               today: date | None = None) -> list[TaskOut]:
-    """Implementation tasks of the decisions the user may see."""
-    today = today or date.today()
-    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
-            .join(t.task, t.task.c.decision_id == t.decision.c.id)
-            .order_by(t.task.c.due_on, t.task.c.id))
-    out = []
-    for r in conn.execute(stmt):
-        overdue = r.status != "done" and r.due_on < today
-        if overdue_only and not overdue:
-            continue
-        out.append(TaskOut(
-            id=r.id, decision_id=r.decision_id, decision_number=r.number,
-            assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
-            due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
-            revision=r.revision, overdue=overdue))
-    return out
+               today: date | None = None, task_id: int | None = None,
+               limit: int | None = None, offset: int = 0) -> list[TaskOut]:
+    """Implementation tasks of the decisions the user may see (`task_id`: that one): the
+    ones not done first, the soonest due first, then the done ones, the latest done
+    first; `limit` of them from `offset`."""
+    today = today or now().date()
+    done = t.task.c.status == "done"
+    stmt = _tasks(actor, overdue_only, today, task_id).order_by(
+        case((done, 1), else_=0), case((done, None), else_=t.task.c.due_on),
+        t.task.c.completed_on.desc(), t.task.c.due_on, t.task.c.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [TaskOut(
+        id=r.id, decision_id=r.decision_id, decision_number=r.number,
+        assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
+        due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
+        revision=r.revision, overdue=r.status != "done" and r.due_on < today)
+        for r in conn.execute(stmt)]
+
+
+def count_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False,
+                today: date | None = None) -> int:
+    """How many tasks `list_tasks` holds, all its pages together."""
+    return conn.execute(select(func.count()).select_from(_tasks(
+        actor, overdue_only, today or now().date(), None).subquery())).scalar_one()
 
 
 # the membership questions whose adoption proposes a membership event (the dataset's

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -154,11 +155,34 @@ def get_meeting(conn: Connection, meeting_id: int, *, actor: Principal) -> Meeti
     return _meeting(conn, meeting_id, actor)
 
 
-def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None
-                  ) -> list[MeetingOut]:
-    stmt = access.select_visible(t.meeting, actor).order_by(t.meeting.c.opens_at.desc())
+def _meetings(actor: Principal, body: str | None, year: int | None, open_only: bool) -> Any:
+    stmt = access.select_visible(t.meeting, actor)
     if body:
         stmt = stmt.where(t.meeting.c.body_key == body)
+    if year:
+        stmt = stmt.where(t.meeting.c.opens_at >= datetime(year, 1, 1, tzinfo=UTC),
+                          t.meeting.c.opens_at < datetime(year + 1, 1, 1, tzinfo=UTC))
+    if open_only:
+        stmt = stmt.where(t.meeting.c.status != "closed")
+    return stmt
+
+
+def count_meetings(conn: Connection, *, actor: Principal, body: str | None = None,
+                   year: int | None = None) -> int:
+    """How many sessions `list_meetings` holds, all its pages together."""
+    return conn.execute(select(func.count()).select_from(
+        _meetings(actor, body, year, False).subquery())).scalar_one()
+
+
+def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None,
+                  year: int | None = None, open_only: bool = False,
+                  limit: int | None = None, offset: int = 0) -> list[MeetingOut]:
+    """The sessions, the latest first: of a body, of a year, not yet closed; `limit`
+    and `offset` take a page of them."""
+    stmt = _meetings(actor, body, year, open_only).order_by(
+        t.meeting.c.opens_at.desc(), t.meeting.c.id.desc()).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [MeetingOut(
         id=r.id, body=r.body_key, kind=r.kind, mode=r.mode, link=r.link, place=r.place,
         title=r.title, opens_at=aware(r.opens_at), convened_by=r.convened_by,

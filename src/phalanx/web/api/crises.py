@@ -28,10 +28,23 @@ router = APIRouter(tags=["crises"])
 
 
 @router.get("/crises", response_model=list[crises.CrisisOut])
-def board(actor: Reader, conn: Conn, closed: bool = False,
-          exercise: bool | None = None) -> list[crises.CrisisOut]:
-    """Open crises, most urgent first (severity, then overdue time)."""
-    return crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
+          exercise: bool | None = None,
+          state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$",
+                                             description="an affected state")] = None,
+          year: Annotated[int | None, Query(ge=1992, le=2100,
+                                            description="the year it was reported in")] = None,
+          stage: Stage | None = None,
+          limit: Annotated[int, Query(ge=1, le=500)] = 100,
+          offset: Annotated[int, Query(ge=0)] = 0) -> list[crises.CrisisOut]:
+    """Open crises, most urgent first (severity, then overdue time); with `closed`, the
+    ended ones after them, the latest reported first. A page of `limit` from `offset`;
+    the header X-Total-Count says how many there are in all."""
+    where = crises.BoardFilter(state=state, year=year, stage=stage)
+    response.headers["X-Total-Count"] = str(crises.board_total(
+        conn, actor=actor, include_closed=closed, exercise=exercise, where=where))
+    return crises.board(conn, actor=actor, include_closed=closed, exercise=exercise,
+                        where=where, limit=limit, offset=offset)
 
 
 @router.post("/crises", response_model=crises.CrisisOut, status_code=201)

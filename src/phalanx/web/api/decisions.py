@@ -21,10 +21,17 @@ router = APIRouter(tags=["decisions"])
 
 
 @router.get("/sessions", response_model=list[dec.MeetingOut])
-def list_sessions(actor: Reader, conn: Conn,
-                  body: Annotated[str | None, Query(max_length=64)] = None
-                  ) -> list[dec.MeetingOut]:
-    return dec.list_meetings(conn, actor=actor, body=body)
+def list_sessions(response: Response, actor: Reader, conn: Conn,
+                  body: Annotated[str | None, Query(max_length=64)] = None,
+                  year: Annotated[int | None, Query(ge=1992, le=2100)] = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.MeetingOut]:
+    """The sessions, the latest first: a page of `limit` from `offset`; the header
+    X-Total-Count says how many there are in all."""
+    response.headers["X-Total-Count"] = str(dec.count_meetings(conn, actor=actor, body=body,
+                                                               year=year))
+    return dec.list_meetings(conn, actor=actor, body=body, year=year, limit=limit,
+                             offset=offset)
 
 
 @router.post("/sessions", response_model=dec.MeetingOut, status_code=201)
@@ -184,12 +191,18 @@ def announce(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -
 
 
 @router.get("/decisions", response_model=list[dec.DecisionOut])
-def list_decisions(actor: Reader, conn: Conn,
+def list_decisions(response: Response, actor: Reader, conn: Conn,
                    body: Annotated[str | None, Query(max_length=64)] = None,
                    kind: Annotated[str | None, Query(max_length=16)] = None,
-                   year: Annotated[int | None, Query(ge=1990, le=2200)] = None
-                   ) -> list[dec.DecisionOut]:
-    return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year)
+                   year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.DecisionOut]:
+    """The register, the latest first: a page of `limit` from `offset`; the header
+    X-Total-Count says how many there are in all."""
+    response.headers["X-Total-Count"] = str(dec.count_decisions(
+        conn, actor=actor, body=body, kind=kind, year=year))
+    return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
+                              limit=limit, offset=offset)
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
@@ -235,8 +248,16 @@ def add_task(decision_id: Id, data: dec.TaskIn, actor: Writer, db: DB) -> dec.Ta
 
 
 @router.get("/tasks", response_model=list[dec.TaskOut])
-def list_tasks(actor: Reader, conn: Conn, overdue: bool = False) -> list[dec.TaskOut]:
-    return dec.list_tasks(conn, actor=actor, overdue_only=overdue)
+def list_tasks(response: Response, actor: Reader, conn: Conn, overdue: bool = False,
+               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.TaskOut]:
+    """The tasks not done first (the soonest due first), then the done ones (the latest
+    done first): a page of `limit` from `offset`; the header X-Total-Count says how many
+    there are in all."""
+    response.headers["X-Total-Count"] = str(dec.count_tasks(conn, actor=actor,
+                                                            overdue_only=overdue))
+    return dec.list_tasks(conn, actor=actor, overdue_only=overdue, limit=limit,
+                          offset=offset)
 
 
 class TaskUpdateIn(BaseModel):

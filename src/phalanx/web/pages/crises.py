@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.crisis.workflow import ORDER, Measure
+from phalanx.domain.crisis.workflow import ORDER, Measure, Stage
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.organization import Text
 from phalanx.services import (
@@ -37,15 +38,56 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
+BOARD_PAGE = 50  # crises on a page of the board (setting)
+STAGES = "|".join(s.value for s in Stage)
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """The board's filter and page, as its form and links give them (empty: any)."""
+
+    where: crises.BoardFilter = field(default_factory=crises.BoardFilter)
+    page: int = 1
+
+    def link(self, exercise: bool, closed: bool, page: int | None = None) -> str:
+        w = self.where
+        return "?" + urlencode({k: v for k, v in {
+            "exercise": str(exercise).lower(), "closed": str(closed).lower(),
+            "state": w.state, "year": w.year, "stage": w.stage.value if w.stage else None,
+            "page": page}.items() if v})
+
+
+def board_query(state: Annotated[str, Query(pattern=r"^([A-Z]{3})?$")] = "",
+                year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+                stage: Annotated[str, Query(pattern=rf"^({STAGES})?$")] = "",
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> BoardQuery:
+    return BoardQuery(crises.BoardFilter(state=state or None, year=int(year) if year else None,
+                                         stage=Stage(stage) if stage else None), page)
+
+
+Board = Annotated[BoardQuery, Depends(board_query)]
+
+
 def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
                 exercise: bool = False, closed: bool = False,
                 form: dict[str, object] | None = None, error: str = "",
-                status_code: int = 200) -> HTMLResponse:
-    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
-    query = urlencode({"exercise": str(exercise).lower(), "closed": str(closed).lower()})
+                status_code: int = 200, query: BoardQuery | None = None) -> HTMLResponse:
+    q = query or BoardQuery()
+    offset = (q.page - 1) * BOARD_PAGE
+    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise,
+                         where=q.where, limit=BOARD_PAGE, offset=offset)
+    total = crises.board_total(conn, actor=actor, include_closed=closed, exercise=exercise,
+                               where=q.where)
     return render(request, "crises.html", {
         "crises": items, "exercise": exercise, "closed": closed,
-        "map_data": f"/crises/map.json?{query}",
+        "map_data": "/crises/map.json" + q.link(exercise, closed, q.page),
+        "board_link": "/crises" + q.link(exercise, closed, q.page),
+        "where": q.where, "total": total, "first": offset + 1 if items else 0,
+        "last": offset + len(items) if items else 0,
+        "previous": "/crises" + q.link(exercise, closed, q.page - 1) if q.page > 1 else "",
+        "next": "/crises" + q.link(exercise, closed, q.page + 1)
+        if offset + len(items) < total else "",
+        "stages": [s.value for s in Stage],
         "tile_url": request.app.state.settings.map_tile_url,
         "places": crisis_forces.places(conn), "form": form or {}, "form_error": error,
         "categories": list(org.crisis_categories.values()),
@@ -54,16 +96,18 @@ def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
 
 
 @router.get("/crises", response_class=HTMLResponse)
-def board(request: Request, actor: Reader, conn: Conn, org: Org,
+def board(request: Request, actor: Reader, conn: Conn, org: Org, query: Board,
           exercise: bool = False, closed: bool = False) -> HTMLResponse:
-    return _board_page(request, actor, conn, org, exercise, closed)
+    return _board_page(request, actor, conn, org, exercise, closed, query=query)
 
 
 @router.get("/crises/map.json")
-def board_map(request: Request, actor: Reader, conn: Conn, org: Org,
+def board_map(request: Request, actor: Reader, conn: Conn, org: Org, query: Board,
               exercise: bool = False, closed: bool = False) -> JSONResponse:
     """The crisis board's map: the board's crises (framed on them), with the forces."""
-    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise)
+    items = crises.board(conn, actor=actor, include_closed=closed, exercise=exercise,
+                         where=query.where, limit=BOARD_PAGE,
+                         offset=(query.page - 1) * BOARD_PAGE)
     return JSONResponse(cop.picture_data(forces.picture(conn, actor=actor), language(request),
                                          board=items, org=org),
                         headers={"cache-control": "no-store"})

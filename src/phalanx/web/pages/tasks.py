@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -28,14 +28,26 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 
 
+TASKS_PAGE = 100  # tasks on a page (setting)
+
+
 def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
           refused: dict[str, Any] | None = None, status_code: int = 200, *,
           org: Organization | None = None, assign: dict[str, Any] | None = None,
-          assign_error: str = "") -> HTMLResponse:
-    """The tasks page; after an update the services refused, with the message beside that
-    task (`refused`: its `id` and `message`); after an assignment refused, with the
-    message beside the form and what was typed (`assign`)."""
-    tasks = dec.list_tasks(conn, actor=actor, overdue_only=overdue)
+          assign_error: str = "", page: int = 1) -> HTMLResponse:
+    """The tasks page, the ones not done first, a page at a time; after an update the
+    services refused, with the message beside that task (`refused`: its `id` and
+    `message`); after an assignment refused, with the message beside the form and what
+    was typed (`assign`)."""
+    offset = (page - 1) * TASKS_PAGE
+    tasks = dec.list_tasks(conn, actor=actor, overdue_only=overdue, limit=TASKS_PAGE,
+                           offset=offset)
+    total = dec.count_tasks(conn, actor=actor, overdue_only=overdue)
+    query = "overdue=true&" if overdue else ""
+    pager = {"total": total, "first": offset + 1 if tasks else 0,
+             "last": offset + len(tasks),
+             "previous": f"/tasks?{query}page={page - 1}" if page > 1 else "",
+             "next": f"/tasks?{query}page={page + 1}" if offset + len(tasks) < total else ""}
     assigning: dict[str, Any] = {}
     if dec.may_assign_tasks(actor) and org is not None:
         lang = language(request)
@@ -45,8 +57,8 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
             "assignee_states": {s.state: org.states[s.state].name.get(lang)
                                 for s in membership.members_on(org, date.today())}}
     if refused and all(x.id != refused["id"] for x in tasks):  # done meanwhile: still shown
-        tasks += [x for x in dec.list_tasks(conn, actor=actor) if x.id == refused["id"]]
-    return render(request, "tasks.html", {
+        tasks += dec.list_tasks(conn, actor=actor, task_id=refused["id"])
+    return render(request, "tasks.html", {**pager,
         "tasks": tasks, "overdue": overdue,
         "may_update": {x.id for x in tasks if dec.may_update_task(actor, x)},
         "task_error": refused or {}, "assigning": assigning, "assign": assign or {},
@@ -58,8 +70,9 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
 
 @router.get("/tasks", response_class=HTMLResponse)
 def tasks(request: Request, actor: Reader, conn: Conn, org: Org,
-          overdue: bool = False) -> HTMLResponse:
-    return _page(request, conn, actor, overdue, org=org)
+          overdue: bool = False,
+          page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    return _page(request, conn, actor, overdue, org=org, page=page)
 
 
 @router.post("/tasks")

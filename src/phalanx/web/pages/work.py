@@ -5,6 +5,7 @@ documents, and the audit trail for auditors. Each page only calls the services."
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,20 +30,36 @@ Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Auditor = Annotated[Principal, Depends(requires(Permission.AUDIT_READ))]
 
 
+SESSIONS_PAGE = 100  # sessions on a page of the list (setting)
+
+
 @router.get("/sessions", response_class=HTMLResponse)
-def sessions(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
-    return _sessions_page(request, conn, org, actor)
+def sessions(request: Request, actor: Reader, conn: Conn, org: Org,
+             year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+             page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    return _sessions_page(request, conn, org, actor, year=int(year) if year else None,
+                          page=page)
 
 
 def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                    written: dict[str, Any] | None = None, error: str = "",
                    status_code: int = 200, *, convene: dict[str, Any] | None = None,
-                   convene_error: str = "") -> HTMLResponse:
-    """The sessions, the form to convene one and the form to circulate a draft under the
-    written procedure; after a session or a draft the services refused, with the message
-    beside that form and what was typed in it."""
+                   convene_error: str = "", year: int | None = None,
+                   page: int = 1) -> HTMLResponse:
+    """The sessions, the latest first, a page at a time (of a year, if asked), the form
+    to convene one and the form to circulate a draft under the written procedure; after
+    a session or a draft the services refused, with the message beside that form and
+    what was typed in it."""
+    offset = (page - 1) * SESSIONS_PAGE
+    shown = dec.list_meetings(conn, actor=actor, year=year, limit=SESSIONS_PAGE,
+                              offset=offset)
+    total = dec.count_meetings(conn, actor=actor, year=year)
+    query = f"year={year}&" if year else ""
     return render(request, "sessions.html", {
-        "sessions": dec.list_meetings(conn, actor=actor),
+        "sessions": shown, "year": year, "total": total,
+        "first": offset + 1 if shown else 0, "last": offset + len(shown),
+        "previous": f"/sessions?{query}page={page - 1}" if page > 1 else "",
+        "next": f"/sessions?{query}page={page + 1}" if offset + len(shown) < total else "",
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
         "written": written or {}, "written_error": error,
@@ -197,22 +214,37 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
+DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
+
+
 @router.get("/decisions", response_class=HTMLResponse)
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
-              year: Annotated[int | None, Query(ge=1990, le=2200)] = None) -> HTMLResponse:
-    return _decisions_page(request, conn, org, actor, body, year)
+              year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """The register, a page at a time; the filter form's empty year is any year."""
+    return _decisions_page(request, conn, org, actor, body, int(year) if year else None,
+                           page=page)
 
 
 def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                     body: str | None = None, year: int | None = None,
                     refused: dict[str, Any] | None = None,
-                    status_code: int = 200) -> HTMLResponse:
+                    status_code: int = 200, page: int = 1) -> HTMLResponse:
     """The register; after a publication the services refused, with the message beside
     that decision (`refused`: its `id` and `message`)."""
     lang = language(request)
+    offset = (page - 1) * DECISIONS_PAGE
+    shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
+                               limit=DECISIONS_PAGE, offset=offset)
+    total = dec.count_decisions(conn, actor=actor, body=body or None, year=year)
+    query = urlencode({k: v for k, v in (("body", body), ("year", year)) if v})
+    query += "&" if query else ""
     return render(request, "decisions.html", {
-        "decisions": dec.list_decisions(conn, actor=actor, body=body or None, year=year),
+        "decisions": shown, "total": total,
+        "first": offset + 1 if shown else 0, "last": offset + len(shown),
+        "previous": f"/decisions?{query}page={page - 1}" if page > 1 else "",
+        "next": f"/decisions?{query}page={page + 1}" if offset + len(shown) < total else "",
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
         "formation_names": formation_names(org, lang), "publish_error": refused or {}},
         status_code=status_code)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -209,4 +210,6 @@ notification = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("acknowledged_at", DateTime(timezone=True)),
+    # a user's notices, newest first (the inbox, the API): not a scan of everybody's
+    Index("ix_notification_recipient_id", "recipient", "id"),
 )
