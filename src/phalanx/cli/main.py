@@ -64,11 +64,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to the configured database."""
-    from phalanx.adapters.db.migrate import upgrade
+    """Apply the migrations to the configured database (all of them or, if one fails,
+    none)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from phalanx.adapters.db.migrate import MigrationError, upgrade
 
     db = database()
-    upgrade(db.engine)
+    try:
+        upgrade(db.engine)
+    except (MigrationError, IntegrityError) as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise fail(f"the upgrade failed, nothing was changed: {said}") from None
     out.print(f"database at head: {db.engine.url.render_as_string(hide_password=True)}")
 
 
