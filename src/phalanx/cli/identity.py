@@ -13,7 +13,7 @@ from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import Agency, Role
 from phalanx.domain.languages import LANGUAGES
-from phalanx.services import identity, state_users
+from phalanx.services import identity, passwords, state_users
 from phalanx.services import tokens as api_tokens
 
 LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
@@ -55,23 +55,27 @@ def add(
 
 @users.command("list")
 def list_users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the users (a language of "default": PHALANX_DEFAULT_LANGUAGE's)."""
+    """List the users: whether each may log in, its term, its language (a language of
+    "default": PHALANX_DEFAULT_LANGUAGE's)."""
     with database().read() as conn:
         rows = identity.accounts(conn)
     if as_json:
         emit_json([{"username": a.principal.username, "role": a.principal.role.value,
                     "state": a.principal.state,
                     "agency": a.principal.agency.value if a.principal.agency else None,
-                    "language": a.language} for a in rows])
+                    "language": a.language, "active": a.active,
+                    "acts_until": a.principal.acts_until} for a in rows])
         return
     default = get_settings().default_language
     table = Table(title="users")
-    for col in ("user", "role", "state", "agency", "language"):
+    for col in ("user", "role", "state", "agency", "language", "acts until", "active"):
         table.add_column(col)
     for a in rows:
         p = a.principal
         table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "",
-                      a.language or f"default ({default})")
+                      a.language or f"default ({default})",
+                      p.acts_until.isoformat() if p.acts_until else "",
+                      "yes" if a.active else "no")
     out.print(table)
 
 
@@ -110,13 +114,43 @@ def term(
 
 
 @users.command("deactivate")
-def deactivate(name: str) -> None:
-    """Stop a user from logging in (what the user did stays in the audit trail)."""
+def deactivate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
+    """Stop a user from logging in, its sessions and API tokens with it (what the user did
+    stays in the audit trail; `users activate` lets it in again)."""
     try:
         identity.set_active(database(), name, False, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} deactivated")
+
+
+@users.command("activate")
+def activate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
+    """Let a deactivated user log in again (audited); its tokens not revoked work again."""
+    try:
+        identity.set_active(database(), name, True, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name} activated")
+
+
+@users.command("password")
+def password(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from stdin.")] = False,
+) -> None:
+    """Give a user a new password (one forgotten, or that others may know): read from
+    standard input, checked as a new user's is; the user's browser sessions end. Audited,
+    never the password. Users change their own on the Password page."""
+    if not password_stdin:
+        raise fail("give --password-stdin and the password on standard input", 2)
+    secret = sys.stdin.readline().rstrip("\r\n")
+    try:
+        ended = passwords.set_password(database(), name, secret, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name}: password set; {ended} browser session(s) ended")
 
 
 @tokens.command("issue")
