@@ -28,6 +28,16 @@ def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
     ("PHALANX_DATABASE_URL", "nonsense", "PHALANX_DATABASE_URL must be a database address"),
     ("PHALANX_PUBLIC_URL", "ftp://x", "PHALANX_PUBLIC_URL must be an http:// or https://"),
     ("PHALANX_SMTP_PORT", "twenty-five", "PHALANX_SMTP_PORT: Input should be a valid integer"),
+    ("PHALANX_SMTP_PORT", "0", "PHALANX_SMTP_PORT: Input should be greater than or equal to 1"),
+    ("PHALANX_DATABASE_URL", "mysql://a@db/phalanx",
+     "PHALANX_DATABASE_URL: Phalanx runs on SQLite or PostgreSQL, not 'mysql'"),
+    ("PHALANX_DATABASE_URL", "postgresql+nosuchdriver://a@db/phalanx",
+     "PHALANX_DATABASE_URL: the driver of 'postgresql+nosuchdriver' is not installed"),
+    ("PHALANX_DB_POOL_SIZE", "-1", "PHALANX_DB_POOL_SIZE: Input should be greater than or "
+                                   "equal to 1"),
+    ("PHALANX_AUDIT_CHECKPOINT_EVERY", "0", "PHALANX_AUDIT_CHECKPOINT_EVERY: Input should be "
+                                            "greater than or equal to 1"),
+    ("PHALANX_AUDIT_KEY_FILE", ".", "PHALANX_AUDIT_KEY_FILE: . is a directory"),
 ])
 def test_a_wrong_setting_is_named(tmp_path: Path, setting: str, value: str, said: str
                                   ) -> None:
