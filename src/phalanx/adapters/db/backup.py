@@ -49,8 +49,12 @@ def backup(engine: Engine, target: Path) -> int:
     no file, and a file already there as it was."""
     if engine.dialect.name not in ("sqlite", "postgresql"):
         raise BackupError(f"no backup for {engine.dialect.name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+    except OSError as exc:
+        raise BackupError(f"{target}: cannot be written ({exc.strerror})") from exc
     os.close(fd)
     partial = Path(name)
     try:
