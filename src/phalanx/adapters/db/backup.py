@@ -109,6 +109,13 @@ def restore(engine: Engine, source: Path) -> None:
     elif engine.dialect.name == "postgresql":
         if not head.startswith(PG_MAGIC):
             raise BackupError(f"{source} is not a pg_dump custom-format backup")
+        with engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = current_schema()").scalar()
+        if tables:
+            raise BackupError(f"database {engine.url.database} is not empty: restore into an "
+                              "empty database")
         engine.dispose()
         dsn, env = _pg_dsn(engine)
         done = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error",  # noqa: S603
