@@ -117,3 +117,14 @@ def test_a_user_changes_its_own_password(client: TestClient, accounts_db: Databa
         ).decode("latin-1")
     client.cookies.clear()
     assert _login(client, "rep-kaz", NEW) == 303
+
+
+def test_an_account_is_offered_only_the_roles_a_user_may_have(client: TestClient) -> None:
+    shown = runner.invoke(cli, ["users", "add", "--help"], env={"COLUMNS": "300"}).output
+    assert "auditor" in shown and "system" not in shown and "anonymous" not in shown
+    r = runner.invoke(cli, ["users", "add", "bot", "--role", "system", "--password-stdin"],
+                      input=NEW + "\n")
+    assert r.exit_code == 2 and "Invalid value for '--role'" in r.output
+    r = runner.invoke(cli, ["users", "add", "eve", "--role", "auditor", "--password-stdin"],
+                      input=NEW + "\n")
+    assert r.exit_code == 0 and "user eve added" in r.output and "auditor" in r.output

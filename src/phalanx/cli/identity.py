@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -21,6 +22,11 @@ LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages aft
 LANGUAGE_CODE = f'{", ".join(LANGUAGES)}, or "default" for PHALANX_DEFAULT_LANGUAGE.'
 TERM_HELP = 'The last day (YYYY-MM-DD) it acts for its state, or "none" for no term.'
 
+# the roles an account may have: the installation's (system) and a visitor's (anonymous)
+# are no user's, and --help offers only these
+UserRole = StrEnum("UserRole", {r.name: r.value for r in Role
+                                if r not in (Role.SYSTEM, Role.ANONYMOUS)})
+
 users = typer.Typer(no_args_is_help=True, help="User accounts.")
 tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.")
 
@@ -28,7 +34,7 @@ tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.
 @users.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The user name (login).")],
-    role: Annotated[Role, typer.Option(help="The user's role.")],
+    role: Annotated[UserRole, typer.Option(help="The user's role.")],
     state: Annotated[str | None, typer.Option(help="The state the user acts for.")] = None,
     agency: Annotated[Agency | None, typer.Option(help="A reporter's agency.")] = None,
     observer_of: Annotated[str | None, typer.Option(help="An observer's state or organization.")
@@ -45,8 +51,8 @@ def add(
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         user_id = identity.add_user(database(), identity.NewUser(
-            name, password, role, state.upper() if state else None, agency, observer_of,
-            display_name, email, language), actor=operator())
+            name, password, Role(role.value), state.upper() if state else None, agency,
+            observer_of, display_name, email, language), actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} added (id {user_id}, {role.value}"
