@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from phalanx.adapters import guarded_http
@@ -32,19 +32,19 @@ class Settings(BaseSettings):
     audit_checkpoint_file: Path | None = None
     audit_witness_dir: Path | None = None
     audit_witness_syslog: str | None = None  # host:port (UDP) or a socket path
-    audit_checkpoint_every: int = 100
-    audit_checkpoint_minutes: float = 10.0
-    audit_checkpoint_max_age_minutes: float = 30.0
-    audit_copy_grace_seconds: float = 60.0
-    max_body_bytes: int = 10 * 1024 * 1024
+    audit_checkpoint_every: int = Field(100, ge=1)
+    audit_checkpoint_minutes: float = Field(10.0, gt=0)
+    audit_checkpoint_max_age_minutes: float = Field(30.0, gt=0)
+    audit_copy_grace_seconds: float = Field(60.0, ge=0)
+    max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
     # addresses of reverse proxies whose X-Forwarded-For/-Proto `phalanx serve` believes
     # (comma-separated, as uvicorn takes them); empty: none, the peer is the client
     forwarded_allow_ips: str = ""
     # PostgreSQL connections kept open by each app process, and how many more it may
     # open at a peak (closed again after): processes x (pool + overflow) + the LISTEN
     # connections must stay under the server's max_connections
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    db_pool_size: int = Field(10, ge=1)
+    db_max_overflow: int = Field(10, ge=0)
     # the language of a visitor who has not chosen, and of a user without their own (their
     # pages and the notices emailed to them)
     default_language: Language = "en"
@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # there; empty: no link
     public_url: str = ""
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    smtp_port: int = Field(25, ge=1, le=65535)
     smtp_from: str = "phalanx@localhost"
     # CAP intake: trust anchors per sender (YAML: sender: [cert.pem, ...]), and what an
     # alert whose signature is not verified may open
@@ -87,14 +87,30 @@ class Settings(BaseSettings):
     @classmethod
     def _a_database(cls, value: str) -> str:
         from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("PHALANX_DATABASE_URL must be a database address like "
                              "sqlite:///var/phalanx.db or postgresql+psycopg://user@host/db: "
                              f"{value!r}") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("PHALANX_DATABASE_URL: Phalanx runs on SQLite or PostgreSQL, "
+                             f"not {url.get_backend_name()!r}")
+        try:
+            url.get_dialect().import_dbapi()
+        except (ImportError, NoSuchModuleError) as exc:
+            raise ValueError(f"PHALANX_DATABASE_URL: the driver of {url.drivername!r} is "
+                             f"not installed ({exc}); use postgresql+psycopg://") from None
+        return value
+
+    @field_validator("audit_key_file")
+    @classmethod
+    def _a_key_file(cls, value: Path) -> Path:
+        if value.is_dir():
+            raise ValueError(f"PHALANX_AUDIT_KEY_FILE: {value} is a directory; name the key "
+                             "file in it, e.g. audit-signing.key")
         return value
 
     @field_validator("feed_allow_networks", "feed_allow_ports")

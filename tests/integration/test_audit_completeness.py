@@ -87,6 +87,8 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         "/login": Case("/login", {"username": "rep-kaz", "password": PASSWORD}, ""),
         "/language": Case("/language", {"lang": "ru"}, "rep-kaz"),
         "/logout": Case("/logout", {}, "rep-kaz"),
+        "/password": Case("/password", {"current": PASSWORD, "new": "Quartz-lantern-1987",
+                                        "repeated": "Quartz-lantern-1987"}, "rep-kaz"),
         "/sessions": Case("/sessions", {"body": "csc", "opens_at": "2027-01-10T10:00"}, "sec"),
         "/written": Case("/written", {"body": "csc", "title": "To appoint",
                                       "deadline": "2027-02-01T10:00", "text_en": "To appoint"},

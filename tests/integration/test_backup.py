@@ -49,6 +49,7 @@ def test_backup_and_restore_every_table(db: Database, db_url: str, target_url: s
         assert "audit trail intact" in r.output
         r = runner.invoke(app, ["restore", str(file)])
         assert r.exit_code == 1  # not into a database that holds data
+        assert "is not empty: restore into an empty database" in " ".join(r.output.split())
     finally:
         get_settings.cache_clear()
     restored = make_engine(target_url)

@@ -28,6 +28,16 @@ def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
     ("PHALANX_DATABASE_URL", "nonsense", "PHALANX_DATABASE_URL must be a database address"),
     ("PHALANX_PUBLIC_URL", "ftp://x", "PHALANX_PUBLIC_URL must be an http:// or https://"),
     ("PHALANX_SMTP_PORT", "twenty-five", "PHALANX_SMTP_PORT: Input should be a valid integer"),
+    ("PHALANX_SMTP_PORT", "0", "PHALANX_SMTP_PORT: Input should be greater than or equal to 1"),
+    ("PHALANX_DATABASE_URL", "mysql://a@db/phalanx",
+     "PHALANX_DATABASE_URL: Phalanx runs on SQLite or PostgreSQL, not 'mysql'"),
+    ("PHALANX_DATABASE_URL", "postgresql+nosuchdriver://a@db/phalanx",
+     "PHALANX_DATABASE_URL: the driver of 'postgresql+nosuchdriver' is not installed"),
+    ("PHALANX_DB_POOL_SIZE", "-1", "PHALANX_DB_POOL_SIZE: Input should be greater than or "
+                                   "equal to 1"),
+    ("PHALANX_AUDIT_CHECKPOINT_EVERY", "0", "PHALANX_AUDIT_CHECKPOINT_EVERY: Input should be "
+                                            "greater than or equal to 1"),
+    ("PHALANX_AUDIT_KEY_FILE", ".", "PHALANX_AUDIT_KEY_FILE: . is a directory"),
 ])
 def test_a_wrong_setting_is_named(tmp_path: Path, setting: str, value: str, said: str
                                   ) -> None:
@@ -45,3 +55,23 @@ def test_a_database_not_migrated_says_what_to_run(tmp_path: Path) -> None:
     assert "run `phalanx db upgrade` first" in said and "Traceback" not in said
     assert _run(tmp_path, "db", "upgrade").returncode == 0
     assert _run(tmp_path, "users", "list").returncode == 0
+
+
+@pytest.mark.parametrize(("args", "code", "said"), [
+    (["backup", "/proc/no-such-dir/p.db"], 1,
+     "error: /proc/no-such-dir/p.db: cannot be written"),
+    (["audit", "export", "/proc/no-such-dir/trail.jsonl"], 1,
+     "error: /proc/no-such-dir/trail.jsonl: No such file or directory"),
+    (["ops", "ingest", "no-such.csv", "--operation", "channel", "--agency", "customs",
+      "--state", "KAZ"], 1, "error: no-such.csv: No such file or directory"),
+    (["membership", "contribution", "KAZ", "2025", "--assessed", "-5"], 2,
+     "error: assessed: Input should be greater than or equal to 0"),
+])
+def test_a_file_or_value_the_command_cannot_use_is_said_in_a_line(
+        tmp_path: Path, args: list[str], code: int, said: str) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    assert _run(tmp_path, "load", "--builtin", "csto").returncode == 0
+    r = _run(tmp_path, *args)
+    assert r.returncode == code, r.stderr
+    assert said in " ".join(r.stderr.split()), r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) <= 2

@@ -78,3 +78,22 @@ def test_a_server_process_settles_its_long_lived_objects(loaded_db: Database,
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_readiness_probe_logs_its_request_only(client: TestClient,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    from phalanx.web.observability import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        configure_logging()
+        root.addHandler(caplog.handler)
+        caplog.clear()
+        assert client.get("/readyz").status_code == 200
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        logging.getLogger("alembic").setLevel(logging.NOTSET)
+    server = [r.name for r in caplog.records if r.name.startswith(("phalanx", "alembic"))]
+    assert server == ["phalanx.access"]  # not the test client's own (httpx)

@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, operator, out
+from phalanx.cli.common import database, emit_json, fail, invalid, operator, out
 from phalanx.services import feeds
 from phalanx.services.errors import Conflict, Invalid, NotFound
 
@@ -45,8 +45,7 @@ def add(
         f = feeds.add(database(), data, actor=operator(),
                       policy=feeds.reach(get_settings()))
     except ValidationError as exc:
-        raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in exc.errors())) from exc
+        raise fail(invalid(exc)) from exc
     except (Invalid, Conflict) as exc:
         raise fail(str(exc)) from exc
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,13 +14,18 @@ from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import Agency, Role
 from phalanx.domain.languages import LANGUAGES
-from phalanx.services import identity, state_users
+from phalanx.services import identity, passwords, state_users
 from phalanx.services import tokens as api_tokens
 
 LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
                  "the notifications emailed to them; default: PHALANX_DEFAULT_LANGUAGE.")
 LANGUAGE_CODE = f'{", ".join(LANGUAGES)}, or "default" for PHALANX_DEFAULT_LANGUAGE.'
 TERM_HELP = 'The last day (YYYY-MM-DD) it acts for its state, or "none" for no term.'
+
+# the roles an account may have: the installation's (system) and a visitor's (anonymous)
+# are no user's, and --help offers only these
+UserRole = StrEnum("UserRole", {r.name: r.value for r in Role
+                                if r not in (Role.SYSTEM, Role.ANONYMOUS)})
 
 users = typer.Typer(no_args_is_help=True, help="User accounts.")
 tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.")
@@ -28,7 +34,7 @@ tokens = typer.Typer(no_args_is_help=True, help="API tokens for machine clients.
 @users.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The user name (login).")],
-    role: Annotated[Role, typer.Option(help="The user's role.")],
+    role: Annotated[UserRole, typer.Option(help="The user's role.")],
     state: Annotated[str | None, typer.Option(help="The state the user acts for.")] = None,
     agency: Annotated[Agency | None, typer.Option(help="A reporter's agency.")] = None,
     observer_of: Annotated[str | None, typer.Option(help="An observer's state or organization.")
@@ -45,8 +51,8 @@ def add(
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         user_id = identity.add_user(database(), identity.NewUser(
-            name, password, role, state.upper() if state else None, agency, observer_of,
-            display_name, email, language), actor=operator())
+            name, password, Role(role.value), state.upper() if state else None, agency,
+            observer_of, display_name, email, language), actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} added (id {user_id}, {role.value}"
@@ -55,23 +61,27 @@ def add(
 
 @users.command("list")
 def list_users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the users (a language of "default": PHALANX_DEFAULT_LANGUAGE's)."""
+    """List the users: whether each may log in, its term, its language (a language of
+    "default": PHALANX_DEFAULT_LANGUAGE's)."""
     with database().read() as conn:
         rows = identity.accounts(conn)
     if as_json:
         emit_json([{"username": a.principal.username, "role": a.principal.role.value,
                     "state": a.principal.state,
                     "agency": a.principal.agency.value if a.principal.agency else None,
-                    "language": a.language} for a in rows])
+                    "language": a.language, "active": a.active,
+                    "acts_until": a.principal.acts_until} for a in rows])
         return
     default = get_settings().default_language
     table = Table(title="users")
-    for col in ("user", "role", "state", "agency", "language"):
+    for col in ("user", "role", "state", "agency", "language", "acts until", "active"):
         table.add_column(col)
     for a in rows:
         p = a.principal
         table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "",
-                      a.language or f"default ({default})")
+                      a.language or f"default ({default})",
+                      p.acts_until.isoformat() if p.acts_until else "",
+                      "yes" if a.active else "no")
     out.print(table)
 
 
@@ -110,13 +120,43 @@ def term(
 
 
 @users.command("deactivate")
-def deactivate(name: str) -> None:
-    """Stop a user from logging in (what the user did stays in the audit trail)."""
+def deactivate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
+    """Stop a user from logging in, its sessions and API tokens with it (what the user did
+    stays in the audit trail; `users activate` lets it in again)."""
     try:
         identity.set_active(database(), name, False, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name} deactivated")
+
+
+@users.command("activate")
+def activate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
+    """Let a deactivated user log in again (audited); its tokens not revoked work again."""
+    try:
+        identity.set_active(database(), name, True, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name} activated")
+
+
+@users.command("password")
+def password(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from stdin.")] = False,
+) -> None:
+    """Give a user a new password (one forgotten, or that others may know): read from
+    standard input, checked as a new user's is; the user's browser sessions end. Audited,
+    never the password. Users change their own on the Password page."""
+    if not password_stdin:
+        raise fail("give --password-stdin and the password on standard input", 2)
+    secret = sys.stdin.readline().rstrip("\r\n")
+    try:
+        ended = passwords.set_password(database(), name, secret, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name}: password set; {ended} browser session(s) ended")
 
 
 @tokens.command("issue")

@@ -64,11 +64,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to the configured database."""
-    from phalanx.adapters.db.migrate import upgrade
+    """Apply the migrations to the configured database (all of them or, if one fails,
+    none)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from phalanx.adapters.db.migrate import MigrationError, upgrade
 
     db = database()
-    upgrade(db.engine)
+    try:
+        upgrade(db.engine)
+    except (MigrationError, IntegrityError) as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise fail(f"the upgrade failed, nothing was changed: {said}") from None
     out.print(f"database at head: {db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -275,7 +282,8 @@ def proxy_options(allowed: str) -> dict[str, object]:
 
 def main() -> None:
     """The command line: a database the command cannot use (not migrated, not reachable)
-    is said in a line, not a traceback (exit 2)."""
+    is said in a line, not a traceback (exit 2); so is a file it cannot read or write
+    (exit 1)."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     try:
@@ -286,6 +294,10 @@ def main() -> None:
             r"no such table|does not exist", said) else "")
         err.print(f"the database cannot answer: {said}{hint}", markup=False)
         raise SystemExit(2) from None
+    except OSError as exc:  # a file the command was given or writes: named, in a line
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"error: {where}{exc.strerror or exc}", markup=False)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

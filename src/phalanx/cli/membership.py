@@ -8,9 +8,19 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
-from phalanx.cli.common import current_org, database, emit_json, fail, operator, out, parse_day
+from phalanx.cli.common import (
+    current_org,
+    database,
+    emit_json,
+    fail,
+    invalid,
+    operator,
+    out,
+    parse_day,
+)
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -103,6 +113,8 @@ def contribution(
                                                   paid_on=parse_day(paid_on)), actor=operator())
     except ERRORS as exc:
         raise fail(str(exc)) from exc
+    except ValidationError as exc:
+        raise fail(invalid(exc), 2) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
     out.print(f"{c.state} {c.year}: assessed {c.assessed:g}, paid {c.paid:g}")

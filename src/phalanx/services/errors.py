@@ -67,3 +67,17 @@ def raced(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
     return code in RACED
+
+
+UNAVAILABLE_MESSAGE = ("the database is not available at the moment (nothing was written); "
+                       "try again shortly")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be used at the moment: not reachable, its
+    connection lost, its disk full, its file read-only (the driver's OperationalError),
+    rather than a fault of the request or of the server's code; the request may be
+    tried again when the database is back (503)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and not raced(exc)

@@ -78,6 +78,30 @@ def password_weakness(password: str, context: list[str]) -> str | None:
     return f"{reason.rstrip('.')}. {hints}".strip()
 
 
+def password_problems(password: str, context: list[str], *, strength: bool = True
+                      ) -> list[str]:
+    """What is wrong with a password chosen for an account: its length, and (with
+    `strength`) how easily it is guessed, `context` (the user's own names) included."""
+    if len(password) < MIN_PASSWORD:
+        return [f"password: at least {MIN_PASSWORD} characters"]
+    if len(password) > MAX_PASSWORD:
+        return [f"password: at most {MAX_PASSWORD} characters"]
+    if strength and (weak := password_weakness(password, context)):
+        return [f"password: {weak}"]
+    return []
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
@@ -117,13 +141,8 @@ class NewUser:
         if not USERNAME.match(self.username):
             out.append(f"username {self.username!r}: 2-64 characters a-z 0-9 . _ -, "
                        "starting with a letter or digit")
-        if len(self.password) < MIN_PASSWORD:
-            out.append(f"password: at least {MIN_PASSWORD} characters")
-        elif len(self.password) > MAX_PASSWORD:
-            out.append(f"password: at most {MAX_PASSWORD} characters")
-        elif not self.demo and (weak := password_weakness(
-                self.password, [self.username, self.display_name, self.email or ""])):
-            out.append(f"password: {weak}")
+        out += password_problems(self.password, [
+            self.username, self.display_name, self.email or ""], strength=not self.demo)
         if self.role in (Role.REPRESENTATIVE, Role.REPORTER) and not self.state:
             out.append(f"state: a {self.role.value} acts for a state (--state CODE)")
         if self.role not in (Role.REPRESENTATIVE, Role.REPORTER) and self.state:

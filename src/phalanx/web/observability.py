@@ -49,6 +49,9 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = name != "uvicorn.access"  # ours replaces it
+    # the readiness probe asks Alembic whether the schema is at head: without this, two
+    # lines of its own ("Context impl ...", "Will assume ...") at every probe
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class RequestId:

@@ -4,6 +4,7 @@ page (or the login page, for 401) on the web pages; both in the request's langua
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -23,12 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from phalanx.adapters.cap.parse import CapError
 from phalanx.services.errors import (
     RACED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
     Conflict,
     Forbidden,
     Invalid,
     InvalidRows,
     NotFound,
     raced,
+    unavailable,
 )
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled, UnknownUser
 from phalanx.services.organization import NotLoaded
@@ -36,6 +39,9 @@ from phalanx.web.i18n import errors as texts
 from phalanx.web.i18n import plurals
 
 PROBLEM = "application/problem+json"
+# seconds a client waits before trying again when the database is unavailable (setting)
+RETRY_UNAVAILABLE = 5
+log = logging.getLogger("phalanx.web")
 
 
 class ProblemError(BaseModel):
@@ -254,6 +260,12 @@ def install(app: FastAPI) -> None:
     async def _database(request: Request, exc: DBAPIError) -> Response:
         if raced(exc):  # rolled back whole: the loser of a race tries again
             return respond(request, 409, RACED_MESSAGE)
+        if unavailable(exc):  # one line in the log, not a traceback a request
+            said = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+            log.warning("database unavailable", extra={"fields": {
+                "path": request.url.path, "error": f"{type(exc.orig).__name__}: {said}"}})
+            return respond(request, 503, UNAVAILABLE_MESSAGE,
+                           {"Retry-After": str(RETRY_UNAVAILABLE)})
         raise exc
 
     @app.exception_handler(AuthFailed)
@@ -283,7 +295,7 @@ _DESCRIPTIONS = {
     413: "The request body is too large",
     422: "Invalid input; `errors` says where",
     429: "Too many attempts; see Retry-After",
-    503: "No organization is loaded yet",
+    503: "No organization is loaded yet, or the database is not available at the moment",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -18,18 +19,45 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+class MigrationError(RuntimeError):
+    """A migration would leave rows pointing at rows that are not there; nothing of it
+    is kept."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    _migrate(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run the migrations to `revision` in one transaction. On SQLite a migration that
+    changes a table rebuilds it (a copy, the old one dropped, the copy renamed): with
+    foreign keys enforced, dropping a table that other rows point at fails or deletes
+    those rows in cascade. So the keys are off while it runs (SQLite's own procedure for
+    altering a table) and checked whole before it commits."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if sqlite:  # before the transaction begins: inside one, SQLite ignores it
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                if sqlite and (bad := conn.exec_driver_sql("PRAGMA foreign_key_check")
+                               .fetchall()):
+                    table, rowid, parent, _ = bad[0]
+                    raise MigrationError(
+                        f"migrating to {revision}: {len(bad)} row(s) would point at rows "
+                        f"that are not there (first: {table} row {rowid} -> {parent}); "
+                        "nothing was changed")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_current(engine: Engine) -> bool:

@@ -46,6 +46,8 @@ MESSAGES = (
     N_("nothing to change"),
     N_("another request changed the same records at the same moment: nothing of this one "
        "was written; reload and try again"),
+    N_("the database is not available at the moment (nothing was written); try again "
+       "shortly"),
     N_("state the quantity offered: a unit named is kept from some readers of the crisis, "
        "and its strength reaches them only as its state states it"),
     N_("is in the past"),

@@ -10,6 +10,10 @@ from __future__ import annotations
 from phalanx.web.i18n import N_
 
 STAFF_MESSAGES = (
+    # a user's own password changed (`services/passwords.py`)
+    N_("current password: it is not this account's password"),
+    N_("password: the two entries differ"),
+    N_("password: it is the current one"),
     # the membership ledger
     N_("only the Secretariat records membership events"),
     N_("only the Secretariat confirms membership events"),

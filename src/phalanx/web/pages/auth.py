@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.languages import Language
-from phalanx.services import identity
+from phalanx.services import identity, passwords
 from phalanx.web.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -30,7 +30,7 @@ from phalanx.web.auth import (
     requires,
 )
 from phalanx.web.deps import DB
-from phalanx.web.i18n import LANGUAGES, translator
+from phalanx.web.i18n import LANGUAGES, errors, translator
 from phalanx.web.pages.render import language, remember_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -133,3 +133,31 @@ def logout(request: Request, db: DB,
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_form(request: Request,
+                  _: Annotated[Principal, Depends(requires(Permission.READ))]) -> HTMLResponse:
+    """The signed-in user's form to change its password."""
+    return render(request, "password.html", {"error": ""})
+
+
+@router.post("/password", response_model=None)
+def change_password(
+    request: Request,
+    db: DB,
+    actor: Annotated[Principal, Depends(requires(Permission.READ))],
+    current: Annotated[str, Form(max_length=1024)],
+    new: Annotated[str, Form(max_length=1024)],
+    repeated: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """The user's password replaced (audited), its other browser sessions ended; a
+    refusal is said beside the form, which comes back empty."""
+    try:
+        passwords.change_own_password(db, actor, current, new, repeated,
+                                      session_token=getattr(request.state, "session_token",
+                                                            None))
+    except identity.IdentityError as exc:
+        error = errors.translate(str(exc), language(request), labelled=True)
+        return render(request, "password.html", {"error": error}, status_code=422)
+    return RedirectResponse("/password?saved=1", status_code=303)

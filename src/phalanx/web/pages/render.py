@@ -15,8 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from sqlalchemy.exc import OperationalError
 
 from phalanx.services import organization as orgs
+from phalanx.services.errors import unavailable
 from phalanx.web import i18n
 from phalanx.web.assets import static_url
 from phalanx.web.auth import identify
@@ -122,11 +124,16 @@ def language_links(request: Request, path: str | None = None) -> list[tuple[str,
 def _org_info(request: Request, lang: str
               ) -> tuple[orgs.OrganizationOut | None, Callable[[str], str], dict[str, str]]:
     """The organization's header, its dataset's texts in `lang`, and its bodies' names
-    in `lang` by key."""
+    in `lang` by key; none when no dataset is loaded, or when the database is not
+    available (the page that says so is drawn without them)."""
     try:
         with request.app.state.db.read() as conn:
             org = orgs.organization(conn)
     except orgs.NotLoaded:
+        return None, lambda s: s, {}
+    except OperationalError as exc:
+        if not unavailable(exc):
+            raise
         return None, lambda s: s, {}
     return orgs.organization_info(org), org.text_in(lang), errors.body_names(org, lang)
 
