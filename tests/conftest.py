@@ -113,6 +113,16 @@ def accounts_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
     yield from _sqlite_db(db_templates, "accounts", tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _audit_files_of_its_own(tmp_path_factory: pytest.TempPathFactory,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes the audit trail's key and the copies of its entries where the
+    working copy's own database (`make run`, in var/) keeps them: a test that names no
+    file of its own gets one of its own (a test that sets it again overrides this)."""
+    where = tmp_path_factory.mktemp("audit")
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(where / "audit-signing.key"))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'phalanx.db'}",
