@@ -63,7 +63,7 @@ def test_a_whole_backup_restores_as_intact_against_the_outside_copies(
     last = grow(trail, 3)
     backup = tmp_path / "phalanx.backup"
     assert runner.invoke(app, ["backup", str(backup)]).exit_code == 0
-    monkeypatch.setenv("PHALANX_AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "0")
+    monkeypatch.setenv("PHALANX_AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "0.0001")
     said = restore_into(target_url, backup, monkeypatch)
     assert said.startswith("0: "), said
     assert f"audit trail intact ({last} entries" in said

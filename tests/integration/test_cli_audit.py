@@ -198,3 +198,47 @@ def test_every_write_command_names_the_operator_who_ran_it(cli: Database,
         before = _last(cli)
         assert runner.invoke(app, ["membership", "confirm", "999"]).exit_code != 0
         assert _since(cli, before) == [], command
+
+
+def test_a_missing_key_file_is_not_made_anew_for_a_signed_trail(
+        cli: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A key file setting that points at the wrong place (a mistyped path, a volume not
+    mounted) while the trail holds checkpoints: the command line and the server refuse to
+    start with a new key, naming the setting and the key that signed the trail; nothing
+    is written."""
+    import io
+    import sys
+
+    from sqlalchemy import func, select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.cli import main as cli_main
+    from phalanx.services import audit
+    from phalanx.web.app import create_app
+
+    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
+    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
+    signed_by = audit.signing_key(tmp_path / "audit.key", create=False)
+    assert signed_by is not None
+
+    def entries() -> int:
+        with cli.read() as conn:
+            return conn.execute(select(func.count()).select_from(t.audit_log)).scalar_one()
+
+    before = entries()
+    wrong = tmp_path / "not-mounted" / "audit.key"
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(wrong))
+    get_settings.cache_clear()
+    monkeypatch.setattr(sys, "argv", ["phalanx", "users", "add", "eve", "--role", "auditor",
+                                      "--password-stdin"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-password-for-eve\n"))
+    with pytest.raises(SystemExit) as exit_:
+        cli_main.main()
+    assert exit_.value.code == 2
+    said = "".join(capsys.readouterr().err.split())  # as one line, however it wrapped
+    assert f"PHALANX_AUDIT_KEY_FILE:{wrong}doesnotexist" in said
+    assert signed_by.key_id in said
+    with pytest.raises(audit.KeyMissing, match=signed_by.key_id):
+        create_app(get_settings(), cli)
+    assert not wrong.parent.exists() and entries() == before

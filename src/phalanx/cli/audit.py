@@ -97,8 +97,9 @@ def checkpoint() -> None:
     """Sign the current end of the trail with the installation's key, in the database
     and in the files outside it (e.g. from cron when the server is not running)."""
     settings = get_settings()
-    key = audit.signing_key(settings.audit_key_file)
-    c = audit.checkpoint(database(), audit.tail_from(settings, key), actor=operator())
+    db = database()
+    key = audit.installation_key(db, settings.audit_key_file)
+    c = audit.checkpoint(db, audit.tail_from(settings, key), actor=operator())
     out.print(f"checkpoint at entry {c.entry_id} signed with key {key.key_id}" if c and key
               else "the trail is empty")
 
@@ -132,8 +133,7 @@ def export(file: Annotated[Path, typer.Argument(
 @app.command("public-key")
 def public_key() -> None:
     """Print the checkpoint key's public half (PEM), to keep apart from the server."""
-    key = audit.signing_key(get_settings().audit_key_file)
-    assert key is not None
+    key = audit.installation_key(database(read_only=True), get_settings().audit_key_file)
     pem = key.public.public_bytes(serialization.Encoding.PEM,
                                   serialization.PublicFormat.SubjectPublicKeyInfo)
     out.print(pem.decode("ascii").strip(), highlight=False)

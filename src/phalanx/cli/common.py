@@ -67,7 +67,7 @@ def database(read_only: bool = False) -> Database:
     db = Database(make_engine(settings.database_url, poolclass=NullPool))
     if not read_only:
         db.before_commit = audit.tail_from(
-            settings, audit.signing_key(settings.audit_key_file)).sealed
+            settings, audit.installation_key(db, settings.audit_key_file)).sealed
     return db
 
 

@@ -286,8 +286,13 @@ def main() -> None:
     (exit 1)."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from phalanx.services.audit import KeyMissing
+
     try:
         app()
+    except KeyMissing as exc:
+        err.print(str(exc), markup=False)
+        raise SystemExit(2) from None
     except (OperationalError, ProgrammingError) as exc:
         said = str(exc.orig or exc).strip().splitlines()[0]
         hint = ("; run `phalanx db upgrade` first" if re.search(

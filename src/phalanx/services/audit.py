@@ -89,6 +89,33 @@ def signing_key(path: Path, create: bool = True) -> SigningKey | None:
     return signing_key(path, create=False)
 
 
+class KeyMissing(RuntimeError):
+    """The key file the settings name is missing while the trail holds checkpoints."""
+
+
+def installation_key(db: Database, path: Path) -> SigningKey:
+    """The installation's key (`signing_key`), made anew only for a trail that no key has
+    signed yet: where the database holds checkpoints and the file is missing, the setting
+    points at the wrong place (a mistyped path, a volume not mounted) and a new key would
+    sign entries that `audit verify` can only call forged."""
+    if not path.exists():
+        from sqlalchemy.exc import DBAPIError
+
+        signed_by = None
+        # (not migrated yet, or not reachable: no checkpoint known)
+        with contextlib.suppress(DBAPIError), db.read() as conn:
+            signed_by = conn.execute(select(t.audit_checkpoint.c.key_id).order_by(
+                t.audit_checkpoint.c.id.desc()).limit(1)).scalar()
+        if signed_by is not None:
+            raise KeyMissing(
+                f"PHALANX_AUDIT_KEY_FILE: {path} does not exist, and the audit trail's "
+                f"checkpoints are signed by key {signed_by}: point the setting at that "
+                "key's file (a key is made anew only for a trail no key has signed)")
+    key = signing_key(path)
+    assert key is not None
+    return key
+
+
 def write_checkpoint(conn: Connection, key: SigningKey) -> Checkpoint | None:
     """Sign the current last entry (inside the caller's transaction)."""
     last_id, last_hash = audit_store.last(conn)

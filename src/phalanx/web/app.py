@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or Database.from_url(settings.database_url, settings.db_pool_size,
                                            settings.db_max_overflow)
-    key = audit.signing_key(settings.audit_key_file)
+    key = audit.installation_key(app.state.db, settings.audit_key_file)
     app.state.audit_key = key
     app.state.tail = audit.tail_from(settings, key)
     app.state.db.before_commit = app.state.tail.sealed
