@@ -113,14 +113,19 @@ def accounts_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
     yield from _sqlite_db(db_templates, "accounts", tmp_path)
 
 
+@pytest.fixture(scope="session")
+def _suite_audit_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("audit") / "audit-signing.key"
+
+
 @pytest.fixture(autouse=True)
-def _audit_files_of_its_own(tmp_path_factory: pytest.TempPathFactory,
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+def _audit_files_of_the_suite(_suite_audit_key: Path, monkeypatch: pytest.MonkeyPatch
+                              ) -> None:
     """No test writes the audit trail's key and the copies of its entries where the
     working copy's own database (`make run`, in var/) keeps them: a test that names no
-    file of its own gets one of its own (a test that sets it again overrides this)."""
-    where = tmp_path_factory.mktemp("audit")
-    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(where / "audit-signing.key"))
+    file of its own uses the suite's, one key for the databases tests share (a test that
+    sets it again overrides this)."""
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(_suite_audit_key))
 
 
 @pytest.fixture

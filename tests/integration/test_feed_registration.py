@@ -65,7 +65,7 @@ def _names(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _client(db: Database, tmp_path: Path, **allowed: str) -> TestClient:
-    return TestClient(create_app(Settings(environment="test", audit_key_file=tmp_path / "k",
+    return TestClient(create_app(Settings(environment="test",
                                           **allowed), db))
 
 

@@ -63,7 +63,7 @@ def client(demo_db: Database, server: str, tmp_path: Path,  # noqa: F811
            monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, str, int]]:
     closed = _closed_port()
     port = int(server.rsplit(":", 1)[1])
-    settings = Settings(environment="test", audit_key_file=tmp_path / "k",
+    settings = Settings(environment="test",
                         feed_allow_networks="127.0.0.1/32",
                         feed_allow_ports=f"{port}, {closed}")
     real = socket.getaddrinfo

@@ -80,4 +80,23 @@ def unavailable(exc: BaseException) -> bool:
     tried again when the database is back (503)."""
     from sqlalchemy.exc import OperationalError
 
-    return isinstance(exc, OperationalError) and not raced(exc)
+    if not isinstance(exc, OperationalError) or raced(exc):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    name = getattr(orig, "sqlite_errorname", None)
+    if name is not None:
+        return name.startswith(SQLITE_UNAVAILABLE)
+    state = getattr(orig, "sqlstate", None)
+    # no state: the server never answered (not reachable, the connection refused or lost)
+    return state is None or state.startswith(POSTGRES_UNAVAILABLE)
+
+
+# what says the database cannot be used at the moment, not that the statement is wrong
+# (a missing table, a bad query: the server's fault, 500): SQLite's file read-only, full,
+# not to be opened, failing to read or write; PostgreSQL's connection errors (08),
+# insufficient resources (53: its disk full, too many connections), operator intervention
+# (57P: shutting down, starting), system errors (58), a read-only transaction (25006)
+SQLITE_UNAVAILABLE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+POSTGRES_UNAVAILABLE = ("08", "53", "57P", "58", "25006")

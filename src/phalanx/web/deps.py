@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
-from pydantic import BeforeValidator
+from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator, Field
 from sqlalchemy import Connection
 
 from phalanx.domain.organization import Organization
@@ -36,6 +36,9 @@ Org = Annotated[Organization, Depends(get_org)]
 
 # A record's id in a path: bounded, so that no value reaches the database unchecked.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# a filter form's year: left empty, any year; else a whole number (refused as one)
+FormYear = Annotated[Annotated[int, Field(ge=1900, le=2200)] | None,
+                     BeforeValidator(lambda v: None if v == "" else v), Query()]
 
 
 def _iso_date(value: object) -> object:

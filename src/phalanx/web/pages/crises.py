@@ -27,7 +27,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web import cop
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import translator
 from phalanx.web.pages import crisis_forces
 from phalanx.web.pages import drafts as draft_pages
@@ -58,10 +58,10 @@ class BoardQuery:
 
 
 def board_query(state: Annotated[str, Query(pattern=r"^([A-Z]{3})?$")] = "",
-                year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+                year: FormYear = None,
                 stage: Annotated[str, Query(pattern=rf"^({STAGES})?$")] = "",
                 page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> BoardQuery:
-    return BoardQuery(crises.BoardFilter(state=state or None, year=int(year) if year else None,
+    return BoardQuery(crises.BoardFilter(state=state or None, year=year,
                                          stage=Stage(stage) if stage else None), page)
 
 

@@ -20,7 +20,7 @@ from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
 from phalanx.web.pages.render import language, moment, render
 
@@ -35,9 +35,9 @@ SESSIONS_PAGE = 100  # sessions on a page of the list (setting)
 
 @router.get("/sessions", response_class=HTMLResponse)
 def sessions(request: Request, actor: Reader, conn: Conn, org: Org,
-             year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+             year: FormYear = None,
              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    return _sessions_page(request, conn, org, actor, year=int(year) if year else None,
+    return _sessions_page(request, conn, org, actor, year=year,
                           page=page)
 
 
@@ -220,10 +220,10 @@ DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
 @router.get("/decisions", response_class=HTMLResponse)
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
-              year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
+              year: FormYear = None,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     """The register, a page at a time; the filter form's empty year is any year."""
-    return _decisions_page(request, conn, org, actor, body, int(year) if year else None,
+    return _decisions_page(request, conn, org, actor, body, year,
                            page=page)
 
 
