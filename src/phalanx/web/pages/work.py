@@ -14,12 +14,15 @@ from phalanx.domain import membership
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
+from phalanx.services import session_record as session_record_pdf
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.i18n import texts_for
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
 from phalanx.web.pages.render import language, moment, render
 
@@ -118,12 +121,24 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
     names = state_names(org, lang)
     return render(request, "session.html", {
         "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
+        **_papers(org, m, drafts),
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, m.opens_at.date())},
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
-        "status_error": "", **refused}, status_code=status_code)
+        "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
+
+
+@router.get("/sessions/{session_id}/record.pdf", response_class=Response)
+def session_record(request: Request, session_id: Id, actor: Reader, conn: Conn) -> Response:
+    """The session's record (attendance and representatives, agenda, each draft's outcome
+    and positions, the decisions registered) as PDF in the reader's language."""
+    return Response(
+        session_record_pdf.record_pdf(conn, session_id, actor=actor,
+                                      texts=texts_for(language(request))),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="session-{session_id}-record.pdf"'})
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -131,15 +146,39 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
                   org: Org) -> HTMLResponse:
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
-    return render(request, "_session_board.html", {"m": m, "drafts": drafts,
-                                                   "states": state_names(org, language(request))})
+    return render(request, "_session_board.html", {
+        "m": m, "drafts": drafts, "states": state_names(org, language(request)),
+        **_papers(org, m, drafts)})
+
+
+def _papers(org: Any, m: dec.MeetingOut, drafts: list[dec.DraftOut]) -> dict[str, Any]:
+    """The day the session's papers are due at the members (the body's rule, dataset),
+    how many days ahead, and the drafts whose current text reached them later (each with
+    the moment it did)."""
+    rules = org.bodies[m.body].rules
+    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at)
+    late = {d.id: d.versions[-1].created_at for d in drafts
+            if d.versions and procedure.papers_late(due, d.versions[-1].created_at)}
+    return {"papers_due": due, "papers_days": (rules.get("papers") or {}).get("days_before"),
+            "papers_late": late}
 
 
 @router.post("/sessions/{session_id}/attendance")
-def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
-               present: Annotated[bool, Form()] = False) -> Response:
-    dec.record_attendance(db, session_id, state, present, actor=actor)
-    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+def attendance(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
+               state: Annotated[str, Form(max_length=3)],
+               present: Annotated[bool, Form()] = False,
+               note: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """The session's secretary records a state present or absent and who represents it
+    (`note`: a head of state represented by someone else); refused (the session closed
+    meanwhile), the page comes back with the message above the seats."""
+    try:
+        dec.record_attendance(db, session_id, state, present, note.strip() if present else "",
+                              actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        return _session_page(request, conn, org, actor, session_id, status_code=status,
+                             attendance_error=message)
+    return RedirectResponse(f"/sessions/{session_id}#attendance", status_code=303)
 
 
 @router.post("/sessions/{session_id}/agenda")
