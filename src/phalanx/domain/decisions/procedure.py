@@ -61,6 +61,16 @@ def papers_late(due: date | None, sent_at: datetime) -> bool:
     return due is not None and sent_at.date() > due
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_off(day: date, days_off: list[str] | tuple[str, ...]) -> str | None:
+    """The day's name where `day` is one of the organization's days off (setting
+    `days_off`: lower-case English day names), else None."""
+    name = WEEKDAYS[day.weekday()]
+    return name if name in days_off else None
+
+
 def limited_format_since(body_rules: dict[str, Any]) -> str | None:
     """The key of the agreement that introduced the body's limited format, if any."""
     lf = body_rules.get("limited_format") or {}

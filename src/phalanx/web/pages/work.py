@@ -18,13 +18,15 @@ from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services import session_record as session_record_pdf
+from phalanx.services.clock import now as clock_now
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
-from phalanx.web.i18n import texts_for
+from phalanx.web.i18n import texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
-from phalanx.web.pages.render import language, moment, render
+from phalanx.web.pages.render import language, moment, render, seat_local, seat_moment
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -84,16 +86,31 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               title: Annotated[str, Form(max_length=300)],
               deadline: Annotated[str, Form(max_length=40)],
               text_en: Annotated[str, Form(max_length=200_000)] = "",
-              text_ru: Annotated[str, Form(max_length=200_000)] = "") -> Response:
+              text_ru: Annotated[str, Form(max_length=200_000)] = "",
+              day_off_ok: Annotated[bool, Form()] = False) -> Response:
     """Circulate a draft under the written procedure: every member of the body with a say
     on the day signs in turn, by the deadline (UTC); refused, the sessions page comes back
-    with the message beside the form and the input kept."""
+    with the message beside the form and the input kept. A deadline falling on a day off
+    where the Secretariat sits (settings `working_time_zone`, `days_off`) is kept only
+    once confirmed: the form comes back saying so, with the box to tick."""
     form = {"body": body, "title": title, "text_en": text_en, "text_ru": text_ru,
             "deadline": deadline}
     try:
         when = moment(deadline)
         if when is None:
             raise Invalid("deadline", f"{deadline!r} is not a date and time")
+        info = orgs.organization_info(org)
+        local = seat_local(info.working_time_zone, when)
+        if not day_off_ok and local is not None and when > clock_now() \
+                and procedure.day_off(local.date(), info.days_off):
+            lang = language(request)
+            _ = translator(lang)
+            message = _("The deadline falls on a day off where the Secretariat sits "
+                        "(%(local)s): choose a working day, or tick “Keep the deadline on a "
+                        "day off”.", local=seat_moment(info.working_time_zone, when, lang,
+                                          org.text_in(lang)))
+            return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
+                                  message, 422)
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
                                               text_en=text_en, text_ru=text_ru,
                                               deadline=when), actor=actor)
