@@ -190,6 +190,8 @@ def test_the_sessions_record_as_pdf(client: TestClient, accounts_db: Database) -
     with accounts_db.read() as conn:
         number = dec.get_decision(conn, decided.decision_id, actor=SEC).number
     assert "Протокол сессии" in text and "предварительный" not in text
+    # the session's title, the body's name in it too, in the reader's language
+    assert "Совет коллективной безопасности: заседание (очередное)" in text
     assert "Премьер-министр Олжас Бектенов" in text
     assert "1. О Плане коллективных действий" in text
     assert f"Решение {number}" in text

@@ -75,6 +75,7 @@ def record_pdf(conn: Connection, session_id: int, *, actor: Principal,
             [named([s.state]), label("position", s.position), s.statement]
             for s in d.stances]))
     return pdf.render(pdf.PdfDocument(
-        title=_("Record of the session"), subtitle=texts.message(m.title),
+        title=_("Record of the session"), subtitle=texts.message(m.title,
+                                                               org.text_in(texts.lang)),
         marking=label("marking", m.marking), exercise=m.exercise,
         exercise_label=_("EXERCISE"), sections=sections))
