@@ -236,3 +236,22 @@ def test_the_session_page_says_when_the_papers_are_due_and_which_came_late(
                              f"({due(soon)}).")
     page = client.get(f"/sessions/{urgent.id}?lang=ru").text
     assert 'id="papers-due"' not in page and 'id="papers-late-' not in page
+
+
+def test_the_session_is_convened_with_its_place_and_shows_its_chair(
+        client: TestClient, accounts_db: Database) -> None:
+    """The convening form takes the session's place; the session's page gives it, and
+    the state chairing the Council that year (the rotation) with its head of state."""
+    login(client, "secretariat")
+    page = client.get("/sessions?lang=ru").text
+    assert re.search(r'<input name="place"', page)
+    r = client.post("/sessions", data={"csrf_token": token(page), "body": "csc",
+                                       "kind": "regular", "mode": "in_person",
+                                       "place": "Москва", "opens_at": "2026-06-01T07:00"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(f"{r.headers['location']}?lang=ru").text
+    line = re.search(r'<p id="session-place" class="small">(.*?)</p>', page)
+    assert line is not None
+    assert line.group(1) == ("Место: Москва · Председательство (2026): Россия "
+                             "(Владимир Путин)")

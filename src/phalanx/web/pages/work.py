@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from phalanx.domain import membership
+from phalanx.domain import membership, rotation
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
@@ -66,7 +66,7 @@ def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     conference without its link), the sessions page comes back with the message beside
     the form and the choices kept."""
     form = {"body": body, "kind": kind.value, "mode": mode.value, "link": link,
-            "opens_at": opens_at}
+            "opens_at": opens_at, "place": place}
     try:
         when = moment(opens_at)
         if when is None:
@@ -139,6 +139,10 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
     return render(request, "session.html", {
         "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
         **_papers(org, m, drafts),
+        # the state chairing the body that year (the rotation, dataset), who hosts its
+        # regular session
+        "chair": rotation.chair(org, m.body, m.opens_at.year)
+        if org.bodies[m.body].chair_rotation else None,
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
