@@ -97,3 +97,4 @@ def test_a_sessions_opening_in_moscow_time(client: TestClient, accounts_db: Data
                      + re.escape(f"{opens:%d.%m.%Y}") + r" 10:00\)<", page)
     listing = client.get("/sessions?lang=ru").text
     assert f"Москва: среда, {opens:%d.%m.%Y} 10:00" in listing
+
