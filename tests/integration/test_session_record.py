@@ -255,3 +255,38 @@ def test_the_session_is_convened_with_its_place_and_shows_its_chair(
     assert line is not None
     assert line.group(1) == ("Место: Москва · Председательство (2026): Россия "
                              "(Владимир Путин)")
+
+
+def test_a_draft_is_tabled_or_circulated_on_its_kind_of_question(
+        client: TestClient, accounts_db: Database) -> None:
+    """The forms offer the questions the body decides (its decision rules): a procedural
+    draft in session, an appointment under the written procedure."""
+    m = dec.convene(accounts_db, dec.MeetingIn(body="csc", opens_at=now() + timedelta(days=40)),
+                    actor=SEC)
+    login(client, "secretariat")
+    page = client.get(f"/sessions/{m.id}?lang=ru").text
+    select = re.search(r'<select name="question" id="draft-question">(.*?)</select>', page,
+                       re.S)
+    assert select is not None
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', select.group(1))
+    assert options[0] == ("default", "общий") and ("procedural", "процедурный") in options
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(page), "title": "О порядке работы", "text_ru": "Утвердить.",
+        "question": "procedural"}, follow_redirects=False)
+    assert r.status_code == 303
+    tabled = int(r.headers["location"].rsplit("/", 1)[1])
+    page = client.get("/sessions?lang=ru").text
+    assert re.search(r'<select name="question" id="written-question">.*?'
+                     r'<option value="appointment"', page, re.S)
+    friday = now() + timedelta(days=10)
+    while (friday + timedelta(hours=3)).weekday() >= 5:
+        friday += timedelta(days=1)
+    r = client.post("/written", data={
+        "csrf_token": token(page), "body": "csc", "title": "О назначении",
+        "text_ru": "Назначить.", "question": "appointment",
+        "deadline": f"{friday:%Y-%m-%dT%H:%M}"}, follow_redirects=False)
+    assert r.status_code == 303
+    circulated = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        assert dec.get_draft(conn, tabled, actor=SEC).question == "procedural"
+        assert dec.get_draft(conn, circulated, actor=SEC).question == "appointment"

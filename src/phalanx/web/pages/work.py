@@ -50,6 +50,7 @@ def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
         "sessions": dec.list_meetings(conn, actor=actor),
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
+        "questions": _questions(b for b in org.bodies.values() if b.seat),
         "written": written or {}, "written_error": error,
         "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
 
@@ -87,6 +88,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               deadline: Annotated[str, Form(max_length=40)],
               text_en: Annotated[str, Form(max_length=200_000)] = "",
               text_ru: Annotated[str, Form(max_length=200_000)] = "",
+              question: Annotated[str, Form(max_length=32)] = "default",
               day_off_ok: Annotated[bool, Form()] = False) -> Response:
     """Circulate a draft under the written procedure: every member of the body with a say
     on the day signs in turn, by the deadline (UTC); refused, the sessions page comes back
@@ -94,7 +96,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     where the Secretariat sits (settings `working_time_zone`, `days_off`) is kept only
     once confirmed: the form comes back saying so, with the box to tick."""
     form = {"body": body, "title": title, "text_en": text_en, "text_ru": text_ru,
-            "deadline": deadline}
+            "deadline": deadline, "question": question}
     try:
         when = moment(deadline)
         if when is None:
@@ -112,8 +114,8 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
                                   message, 422)
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
-                                              text_en=text_en, text_ru=text_ru,
-                                              deadline=when), actor=actor)
+                                              question=question, text_en=text_en,
+                                              text_ru=text_ru, deadline=when), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, form, message, status)
@@ -138,6 +140,7 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
     names = state_names(org, lang)
     return render(request, "session.html", {
         "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
+        "questions": _questions([org.bodies[m.body]]),
         **_papers(org, m, drafts),
         # the state chairing the body that year (the rotation, dataset), who hosts its
         # regular session
@@ -170,6 +173,13 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
     return render(request, "_session_board.html", {
         "m": m, "drafts": drafts, "states": state_names(org, language(request)),
         **_papers(org, m, drafts)})
+
+
+def _questions(bodies: Any) -> list[str]:
+    """The kinds of question a draft may be of (the bodies' decision rules, dataset), the
+    general one first."""
+    keys = {k for b in bodies for k in b.rules.get("decision_rules", {})}
+    return ["default", *sorted(keys - {"default"})]
 
 
 def _papers(org: Any, m: dec.MeetingOut, drafts: list[dec.DraftOut]) -> dict[str, Any]:
@@ -240,13 +250,15 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 measures: Annotated[list[Measure] | None, Form()] = None,
                 formations: Annotated[list[str] | None, Form()] = None,
                 contributing_states: Annotated[list[str] | None, Form()] = None,
-                period_days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> Response:
+                period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
+                question: Annotated[str, Form(max_length=32)] = "default") -> Response:
     """Table a draft, its text in English, in Russian or in both; refused, the session's
     page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     form = {"title": title, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
-            "contributing_states": contributing_states or [], "period_days": period_days}
+            "contributing_states": contributing_states or [], "period_days": period_days,
+            "question": question}
     try:
         d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
                                               marking=m.marking, **form), actor=actor)
