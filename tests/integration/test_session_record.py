@@ -290,3 +290,42 @@ def test_a_draft_is_tabled_or_circulated_on_its_kind_of_question(
     with accounts_db.read() as conn:
         assert dec.get_draft(conn, tabled, actor=SEC).question == "procedural"
         assert dec.get_draft(conn, circulated, actor=SEC).question == "appointment"
+
+
+def test_a_draft_answers_an_item_of_its_sessions_agenda(
+        client: TestClient, accounts_db: Database) -> None:
+    """A draft tabled on the session's page names the agenda item it answers; the agenda
+    lists each item's drafts. An item of another session's agenda is refused, with the
+    reason beside the form in the page's language, and nothing is tabled."""
+    m = dec.convene(accounts_db, dec.MeetingIn(body="csc", opens_at=now() + timedelta(days=40)),
+                    actor=SEC)
+    other = dec.convene(accounts_db, dec.MeetingIn(body="csc",
+                                                   opens_at=now() + timedelta(days=60)),
+                        actor=SEC)
+    item = dec.add_agenda_item(accounts_db, m.id, "О Плане коллективных действий",
+                               actor=SEC).agenda[0]
+    elsewhere = dec.add_agenda_item(accounts_db, other.id, "О бюджете", actor=SEC).agenda[0]
+    login(client, "secretariat")
+    page = client.get(f"/sessions/{m.id}?lang=ru").text
+    assert re.search(rf'<option value="{item.id}" >1\. О Плане коллективных действий</option>',
+                     page)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(page), "title": "Об утверждении Плана", "text_ru": "Утвердить.",
+        "agenda_item": str(item.id)}, follow_redirects=False)
+    assert r.status_code == 303
+    tabled = int(r.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/sessions/{m.id}?lang=ru").text
+    listed = re.search(rf'<li id="agenda-item-{item.id}">(.*?)</ul></li>', page, re.S)
+    assert listed is not None and f'<a href="/drafts/{tabled}">Об утверждении Плана</a>' \
+        in listed.group(1)
+
+    r = client.post(f"/sessions/{m.id}/drafts?lang=ru", data={
+        "csrf_token": token(page), "title": "О бюджете", "text_ru": "Утвердить бюджет.",
+        "agenda_item": str(elsewhere.id)})
+    assert r.status_code == 422
+    error = re.search(r'id="draft-error">([^<]+)<', r.text)
+    assert error is not None
+    assert error.group(1) == (f"Пункт {elsewhere.id} не входит в повестку дня сессии "
+                              f"{m.id}")
+    with accounts_db.read() as conn:
+        assert len(dec.get_meeting(conn, m.id, actor=SEC).drafts) == 1

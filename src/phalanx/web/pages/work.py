@@ -251,7 +251,8 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 formations: Annotated[list[str] | None, Form()] = None,
                 contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
-                question: Annotated[str, Form(max_length=32)] = "default") -> Response:
+                question: Annotated[str, Form(max_length=32)] = "default",
+                agenda_item: Annotated[str, Form(max_length=12)] = "") -> Response:
     """Table a draft, its text in English, in Russian or in both; refused, the session's
     page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
@@ -260,12 +261,15 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
             "contributing_states": contributing_states or [], "period_days": period_days,
             "question": question}
     try:
+        item = int(agenda_item) if agenda_item.strip().isdigit() else None
         d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
-                                              marking=m.marking, **form), actor=actor)
+                                              agenda_item_id=item, marking=m.marking, **form),
+                              actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
-                             {**form, "no_text": no_text(exc)}, message, status)
+                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item},
+                             message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
