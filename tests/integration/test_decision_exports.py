@@ -108,3 +108,30 @@ def test_cli_lists_and_shows_decisions(loaded_db: Database, tmp_path: Path,
         assert r.exit_code == 1 and "no decision" in r.output
     finally:
         get_settings.cache_clear()
+
+
+def test_limited_decision_pdf_names_the_states_and_its_marking(
+        client: tuple[TestClient, str]) -> None:
+    """The PDF of a limited-format decision the whole Council reads carries the
+    decision's marking (not an empty list of participants), and names the states bound
+    and each state's position by their names in the reader's language."""
+    import io
+
+    from pypdf import PdfReader
+
+    c, token = client
+    auth = {"Authorization": f"Bearer {token}"}
+    limited = next(d for d in c.get("/api/v1/decisions", headers=auth).json()
+                   if d["limited_format"])
+    assert limited["marking"] == "ORGANIZATION" and limited["participants"] == []
+    r = c.get(f"/api/v1/decisions/{limited['id']}/pdf", params={"lang": "ru"}, headers=auth)
+    assert r.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "УЧАСТНИКИ" not in text
+    assert "ДЛЯ ОРГАНИЗАЦИИ" in text
+    assert "Обязательно для: Беларусь, Казахстан, Киргизия, Россия" in text, text
+    assert "Таджикистан" in text  # its position (it stayed out) by its name
+    akn_ru = c.get(f"/api/v1/decisions/{limited['id']}/akn.xml", params={"lang": "ru"},
+                   headers=auth).text
+    # the demo's decision has its English text only: the expression is in English
+    assert "Binding on: Belarus, Kazakhstan, Kyrgyzstan, Russia." in akn_ru

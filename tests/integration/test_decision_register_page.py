@@ -111,3 +111,18 @@ def test_the_register_comes_a_page_at_a_time(client: TestClient, accounts_db: Da
     assert api.status_code == 200
     assert api.headers["X-Total-Count"] == str(len(seen))
     assert [d["id"] for d in api.json()] == seen[1:3]
+
+
+def test_the_register_names_the_states_bound_in_the_pages_language(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the plan", text_en="To approve it."),
+        actor=SEC)
+    dec.state_position(accounts_db, d.id, Position.NOT_TAKING_PART, "", actor=rep("TJK"))
+    closed = dec.close_draft(accounts_db, d.id, actor=SEC)
+    login(client, "secretariat")
+    row = _row(client.get("/decisions?lang=ru").text, closed.decision_id)
+    bound = re.search(r'<td class="binding">([^<]*)</td>', row)
+    assert bound is not None
+    assert bound.group(1) == "Беларусь, Казахстан, Киргизия, Россия"

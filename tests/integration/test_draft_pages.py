@@ -161,7 +161,10 @@ def test_the_secretariat_circulates_a_draft_for_signature_from_the_sessions_page
     assert error is not None and "срок" in error.group(1).lower(), r.text
     assert 'value="О бюджете"' in r.text and "Утвердить бюджет.</textarea>" in r.text
     assert 'value="2020-01-01T10:00"' in r.text
-    deadline = (now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    at = now() + timedelta(days=5)
+    while (at + timedelta(hours=3)).weekday() >= 5:  # a working day in Moscow
+        at += timedelta(days=1)
+    deadline = at.strftime("%Y-%m-%dT%H:%M")
     r = client.post("/written", data={**form, "deadline": deadline}, follow_redirects=False)
     assert r.status_code == 303, r.text
     draft_id = int(r.headers["location"].rsplit("/", 1)[1])

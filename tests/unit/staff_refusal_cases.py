@@ -158,7 +158,7 @@ CASES = [
     ("the limited format is not chosen when tabling: a member declares that it stays out "
      "(position 'not_taking_part') while the draft is open",
      "ограниченный формат не выбирают при внесении проекта: пока проект открыт, "
-     "государство-член само заявляет, что остаётся в стороне (позиция «не участвует»)"),
+     "государство-член само заявляет, что остаётся в стороне (позиция «не участвует в решении»)"),
     ("you may not create records owned by state RUS",
      "вы не можете создавать записи владельца «государство» RUS"),
     ("unknown state code 'XYZ'", "неизвестный код государства XYZ"),

@@ -148,6 +148,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                        if b.limited_format else {}),
                     **({"consultation": b.consultation.model_dump()}
                        if b.consultation else {}),
+                    **({"papers": b.papers.model_dump()} if b.papers else {}),
                 },
                 source=b.source,
             )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 
 from phalanx.adapters.exports import akn, pdf
+from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
@@ -46,7 +47,8 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     concepts = {"consensus": texts.gettext("consensus: no formal objection"),
                 "adopted": texts.label("outcome", "adopted"),
                 **{v.position: texts.label("position", v.position) for v in votes}}
-    binding = texts.gettext("Binding on: %(states)s", states=", ".join(d.binding) or "—")
+    binding = texts.gettext("Binding on: %(states)s", states=", ".join(
+        org.states[c].name.get(text_lang) if c in org.states else c for c in d.binding) or "—")
     conclusion = f"{texts.message(d.reason)}. {binding}."
     return akn.to_akn(akn.AknDecision(
         organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(text_lang),
@@ -89,8 +91,14 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     draft = dec.get_draft(conn, d.draft_id, actor=actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
+
+    def named(codes: list[str]) -> str:
+        return ", ".join(org.states[c].name.get(texts.lang) if c in org.states else c
+                         for c in codes) or "—"
+
     positions = [[_("State"), _("Position"), _("Statement")]] + [
-        [s.state, label("position", s.position), s.statement] for s in draft.stances]
+        [named([s.state]), label("position", s.position), s.statement]
+        for s in draft.stances]
     sections = []
     if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both
         sections.append(pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]))
@@ -100,14 +108,16 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
         sections.append(pdf.Section(_("The decision authorizes"), authorized))
     sections += [
         pdf.Section(_("Outcome"), [texts.message(d.reason),
-                                   _("Binding on: %(states)s",
-                                     states=", ".join(d.binding) or "—")]),
+                                   _("Binding on: %(states)s", states=named(d.binding))]),
         pdf.Section(_("Positions"), table=positions),
     ]
     return pdf.render(pdf.PdfDocument(
         title=f"{d.number} · {d.title}",
         subtitle=_("%(body)s · adopted %(day)s", body=body.name.get(texts.lang),
                    day=texts.day(d.adopted_on)),
-        marking=label("marking", d.marking) if not d.limited_format
-        else _("PARTICIPANTS: %(states)s", states=", ".join(d.participants)),
+        # a limited-format decision read by the whole body is marked as any other; one
+        # read only by its participants names them
+        marking=_("PARTICIPANTS: %(states)s", states=", ".join(d.participants))
+        if d.marking is Marking.PARTICIPANTS and d.participants
+        else label("marking", d.marking),
         exercise_label=_("EXERCISE"), sections=sections))

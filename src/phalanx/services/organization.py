@@ -225,12 +225,18 @@ class OrganizationOut(BaseModel):
     abbreviation_ru: str
     dataset_version: str
     as_of: date | None  # the dataset's cut-off: sourced facts run to this day
+    # the time zone the Secretariat works in (an IANA name) and the days off of its
+    # week, lower-case English day names (settings `working_time_zone`, `days_off`)
+    working_time_zone: str | None = None
+    days_off: list[str] = []
 
 
 def organization_info(org: Organization) -> OrganizationOut:
     return OrganizationOut(key=org.key, name=org.name.en, name_ru=org.name.ru,
                            abbreviation=org.abbreviation.en, abbreviation_ru=org.abbreviation.ru,
-                           dataset_version=org.version, as_of=org.as_of)
+                           dataset_version=org.version, as_of=org.as_of,
+                           working_time_zone=org.settings.get("working_time_zone"),
+                           days_off=list(org.settings.get("days_off") or []))
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:

@@ -68,6 +68,16 @@ class ConsultationIn(Cited):
                "marked `setting: true`")
 
 
+class PapersIn(Cited):
+    """How far ahead of a session the Secretariat sends the members its papers (the
+    agenda's drafts), for the kinds of session it applies to."""
+
+    days_before: int = Field(ge=1, le=365)
+    kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
+    UNCITED = ("the papers' period cites its source (`source:`) or is marked "
+               "`setting: true`")
+
+
 class BodyIn(Model):
     key: str = Key
     name: TextIn
@@ -91,6 +101,7 @@ class BodyIn(Model):
     decision_rules: dict[str, DecisionRuleIn] = {}
     limited_format: LimitedFormatIn | None = None
     consultation: ConsultationIn | None = None
+    papers: PapersIn | None = None
     source: str = ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -41,6 +41,34 @@ def session_problems(body_rules: dict[str, Any], kind: SessionKind, mode: Mode,
         if not link:
             out.append("a video conference needs its link")
     return out
+
+
+def papers_due(body_rules: dict[str, Any], kind: SessionKind, opens_at: datetime
+               ) -> date | None:
+    """The last day the members are to receive a session's papers (its drafts):
+    `days_before` days before it opens, for the kinds of session the body's `papers`
+    names (dataset; CSTO: 30 days before a regular session, a setting); None where no
+    such rule applies."""
+    papers = body_rules.get("papers") or {}
+    if not papers or kind.value not in papers.get("kinds", ["regular"]):
+        return None
+    return (opens_at - timedelta(days=int(papers["days_before"]))).date()
+
+
+def papers_late(due: date | None, sent_at: datetime) -> bool:
+    """Whether a text sent to the members at `sent_at` (UTC) reached them after the day
+    its session's papers were due."""
+    return due is not None and sent_at.date() > due
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_off(day: date, days_off: list[str] | tuple[str, ...]) -> str | None:
+    """The day's name where `day` is one of the organization's days off (setting
+    `days_off`: lower-case English day names), else None."""
+    name = WEEKDAYS[day.weekday()]
+    return name if name in days_off else None
 
 
 def limited_format_since(body_rules: dict[str, Any]) -> str | None:

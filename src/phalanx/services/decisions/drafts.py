@@ -81,6 +81,9 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
                           "a member declares that it stays out (position 'not_taking_part') "
                           "while the draft is open")
         day = at.date()
+        if data.procedure != "session" and data.agenda_item_id is not None:
+            raise Invalid("agenda_item_id", "only a draft tabled in session answers an item "
+                                            "of its agenda")
         if data.procedure == "session":
             if data.meeting_id is None:
                 raise Invalid("meeting_id", "a draft for a session names the session")
@@ -90,6 +93,12 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
                 raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
             if meeting.status == "closed":
                 raise Conflict(f"session {data.meeting_id} is closed")
+            if data.agenda_item_id is not None and w.conn.execute(
+                    select(t.agenda_item.c.id).where(
+                        t.agenda_item.c.id == data.agenda_item_id,
+                        t.agenda_item.c.meeting_id == data.meeting_id)).first() is None:
+                raise Invalid("agenda_item_id", f"agenda item {data.agenda_item_id} is not on "
+                                                f"session {data.meeting_id}'s agenda")
             day = aware(meeting.opens_at).date()
         elif data.procedure == "written" and data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
@@ -319,7 +328,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     decision = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
                             .where(t.decision.c.draft_id == draft_id)).first()
     return DraftOut(
-        id=row.id, body=row.body_key, meeting_id=row.meeting_id, kind=row.kind,
+        id=row.id, body=row.body_key, meeting_id=row.meeting_id,
+        agenda_item_id=row.agenda_item_id, kind=row.kind,
         question=row.question, procedure=row.procedure, limited_format=row.limited_format,
         title=row.title, current_version=row.current_version, status=row.status,
         outcome=row.outcome, outcome_reason=row.outcome_reason,

@@ -134,9 +134,14 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
             raise Conflict(f"a draft decided by consultation is announced by the chair "
                            f"({row.chair_state})")
         if row.meeting_id is not None:
-            opens = aware(w.conn.execute(access.select_visible(
-                t.meeting, SYSTEM, t.meeting.c.opens_at).where(
-                t.meeting.c.id == row.meeting_id)).scalar_one())
+            sitting = w.conn.execute(access.select_visible(
+                t.meeting, SYSTEM, t.meeting.c.opens_at, t.meeting.c.status).where(
+                t.meeting.c.id == row.meeting_id)).one()
+            opens = aware(sitting.opens_at)
+            if sitting.status == "closed":
+                # a draft returned and revised after its session closed waits for another
+                raise Conflict(f"session {row.meeting_id} is closed: its drafts were decided "
+                               "while it sat; table the revised draft at another session")
             if now() < opens:
                 raise Conflict(f"session {row.meeting_id} opens at {opens:%Y-%m-%d %H:%M} UTC:"
                                " its drafts are decided when it sits")

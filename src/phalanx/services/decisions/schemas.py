@@ -215,6 +215,7 @@ class DraftOut(BaseModel):
     id: int
     body: str
     meeting_id: int | None
+    agenda_item_id: int | None = None  # the item of its session's agenda it answers
     kind: str
     question: str
     procedure: str

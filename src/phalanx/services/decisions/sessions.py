@@ -79,6 +79,10 @@ def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
         if not _staff_or_system(actor) or actor.role is Role.AUDITOR:
             # the session's secretary records everyone's; a member its own
             _acting_state(actor, state, StateAct.ATTENDANCE)
+        if meeting.status == "closed":
+            # its drafts were judged on the attendance as it stood: the record is closed
+            raise Conflict(f"session {meeting_id} is closed: its attendance can no longer "
+                           "change")
         done = w.conn.execute(update(t.attendance).where(
             t.attendance.c.meeting_id == meeting_id, t.attendance.c.state_code == state
         ).values(present=present, note=note))
@@ -95,7 +99,8 @@ def add_agenda_item(db: Database, meeting_id: int, title: str,
                     document_ids: list[int] | None = None, *, actor: Principal) -> MeetingOut:
     _require_staff(actor, "set the agenda")
     with db.write(actor) as w:
-        _meeting_row(w.conn, meeting_id, actor, lock=True)
+        if _meeting_row(w.conn, meeting_id, actor, lock=True).status == "closed":
+            raise Conflict(f"session {meeting_id} is closed: its agenda can no longer change")
         for doc_id in document_ids or []:
             if w.conn.execute(access.select_visible(t.document, actor, t.document.c.id)
                               .where(t.document.c.id == doc_id)).first() is None:

@@ -43,15 +43,16 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
          answer: proc.Answer = proc.Answer.SIGN, reservation: str = "", given_by: str = "",
          actor: Principal) -> DraftOut:
     """A member's answer under the written procedure: sign in turn, sign with a
-    reservation, or object (which returns the draft). Only the state's authorized
-    representative transmits it; the answer is given in the name of the member of the
-    body holding the state's seat (for the Council its head of state: DOMAIN, "each head
-    of state signing in turn"): `given_by` as the representative names him or her (an
-    acting head of state), else the seat holder the dataset gives for the day of the
-    signature."""
+    reservation, or object (which returns the draft), its grounds stated or not. Only
+    the state's authorized representative transmits it; the answer is given in the name
+    of the member of the body holding the state's seat (for the Council its head of
+    state: DOMAIN, "each head of state signing in turn"): `given_by` as the
+    representative names him or her (an acting head of state), else the seat holder the
+    dataset gives for the day of the signature."""
     if answer is proc.Answer.RESERVATION and not reservation.strip():
         raise Invalid("reservation", "a signature with a reservation states the reservation")
-    if answer is not proc.Answer.RESERVATION and reservation:
+    # a plain signature carries no text; an objection may carry its grounds
+    if answer is proc.Answer.SIGN and reservation:
         raise Invalid("reservation", "a reservation goes with the answer 'reservation'")
     who = _acting_state(actor, state, StateAct.SIGN)
     if _lapse_if_due(db, draft_id, actor):

@@ -158,7 +158,8 @@ def close(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> d
 
 class SignIn(BaseModel):
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    answer: Answer = Answer.SIGN  # sign, reservation (with its text), object
+    # sign, reservation (with its text), object (with its grounds or not)
+    answer: Answer = Answer.SIGN
     reservation: str = Field(default="", max_length=10_000)
     # in whose name (default: the seat holder the dataset gives for the day)
     given_by: str = Field(default="", max_length=200)

@@ -224,6 +224,11 @@ def texts_for(lang: str) -> Texts:
                  number=lambda value, digits=None: number(value, lang, digits))
 
 
+def weekday(day: date, lang: str) -> str:
+    """The day of the week in words: "Saturday", "суббота"."""
+    return str(format_date(day, "EEEE", locale=LOCALES.get(lang, LOCALES[DEFAULT])))
+
+
 def long_date(day: date, lang: str) -> str:
     """A date in words: "1 January 2000", "1 января 2000 г."."""
     text = str(format_date(day, "long", locale=LOCALES.get(lang, LOCALES[DEFAULT])))

@@ -81,6 +81,8 @@ MESSAGES = (
     N_("adopted"),
     N_("no member with a say objects"),
     N_("adopted by written procedure: every member with a say signed"),
+    # a draft for signature or consultation names no item of a session's agenda
+    N_("only a draft tabled in session answers an item of its agenda"),
     # a session outside its body's rules (`procedure.session_problems`)
     N_("a video conference needs its link"),
     N_("a session's link is a web address beginning with https:// or http://"),

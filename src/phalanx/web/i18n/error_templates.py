@@ -143,6 +143,13 @@ TEMPLATES = (
     # a decision by consultation, announced by the chair (`Consultation.reason_prefix`)
     N_("by consultation of the heads of state, announced by the chair (%(state)s)"),
     N_("last answer %(last)s: %(result)s"),
+    # a draft answering an item of its session's agenda (`decisions/drafts.py`)
+    N_("agenda item %(item)s is not on session %(session)s's agenda"),
+    # a closed session's record (`decisions/sessions.py`, `decisions/positions.py`)
+    N_("session %(session)s is closed: its attendance can no longer change"),
+    N_("session %(session)s is closed: its agenda can no longer change"),
+    N_("session %(session)s is closed: its drafts were decided while it sat; table the "
+       "revised draft at another session"),
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
     N_("a %(session_status)s session cannot become %(new_status)s"),

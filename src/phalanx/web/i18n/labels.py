@@ -250,6 +250,8 @@ LABELS: dict[str, dict[str, str]] = {
         'admission': L_('question', 'admission'),
         'appointment': L_('question', 'appointment'),
         'default': L_('question', 'general'),
+        'expulsion': L_('question', 'expulsion'),
+        'lifting_of_suspension': L_('question', 'lifting of a suspension'),
         'observer_status': L_('question', 'observer status'),
         'peacekeeping': L_('question', 'peacekeeping'),
         'procedural': L_('question', 'procedural'),

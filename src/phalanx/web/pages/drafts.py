@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission, StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.procedure import Answer
@@ -76,6 +77,29 @@ def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Draft
                                           **(extra or {})}, status_code=status_code)
 
 
+def history(d: dec.DraftOut, lang: str) -> list[dict[str, Any]]:
+    """Every version of the draft, the latest first: who made it and when, the amendment
+    (and its state) it came from, and what it changed from the version before, in the
+    page's language where both versions have a text in it, else in the other."""
+    states = {a.id: a.state for a in d.amendments}
+    out = []
+    for before, v in zip([None, *d.versions], d.versions, strict=False):
+        changes = ""
+        if before is not None:
+            order = ("ru", "en") if lang == "ru" else ("en", "ru")
+            for code in order:
+                old, new = getattr(before, f"text_{code}"), getattr(v, f"text_{code}")
+                if old.strip() or new.strip():
+                    changes = procedure.diff(old, new, f"v{before.number} ({code})",
+                                             f"v{v.number} ({code})")
+                    if changes:
+                        break
+        out.append({"number": v.number, "created_by": v.created_by,
+                    "created_at": v.created_at, "amendment": v.amendment_id,
+                    "state": states.get(v.amendment_id or 0), "diff": changes})
+    return out[::-1]
+
+
 def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut
              ) -> dict[str, Any]:
     """What the draft's live part shows (`_draft_live.html`): the draft as it stands and
@@ -83,8 +107,10 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
     lang = language(request)
     decision = dec.get_decision(conn, d.decision_id, actor=actor) if d.decision_id else None
     current = d.versions[-1] if d.versions else None
+    session = dec.get_meeting(conn, d.meeting_id, actor=actor) if d.meeting_id else None
     return {
-        "d": d, "body": org.bodies.get(d.body), "decision": decision,
+        "d": d, "body": org.bodies.get(d.body), "decision": decision, "session": session,
+        "close_error": "", "history": history(d, lang),
         "may_chair": bool(d.chair) and acts_for(actor, d.chair or "", StateAct.CHAIR),
         "may_revise": _may_revise(actor, d), "may_amend": _may_amend(actor, d),
         "may_decide_amendments": _staff(actor) and d.status == "open",
@@ -170,8 +196,17 @@ def position(request: Request, draft_id: Id, actor: Writer, db: DB,
 
 
 @router.post("/drafts/{draft_id}/close")
-def close(draft_id: Id, actor: Writer, db: DB) -> Response:
-    dec.close_draft(db, draft_id, actor=actor)
+def close(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn,
+          org: Org) -> Response:
+    """The Secretariat closes the draft and judges it by the body's rule; refused (its
+    session not yet sitting, or closed), the page comes back with the message beside the
+    button."""
+    try:
+        dec.close_draft(db, draft_id, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+                     {"close_error": message}, status)
     return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,6 +18,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy.exc import OperationalError
 
+from phalanx.domain.decisions import procedure
 from phalanx.services import organization as orgs
 from phalanx.services.errors import unavailable
 from phalanx.web import i18n
@@ -89,6 +91,53 @@ def _assignee(ctx: Context, key: str) -> str:
     return (ctx.get("body_names") or {}).get(key, key)
 
 
+def seat_local(zone_name: str | None, at: datetime | None) -> datetime | None:
+    """`at` (UTC) where the Secretariat sits (setting `working_time_zone`, an IANA name);
+    None without the setting or with a zone this system does not know."""
+    if at is None or not zone_name:
+        return None
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone)
+
+
+def seat_moment(zone_name: str | None, at: datetime | None, lang: str,
+                dataset_text: Callable[[str], str] | None = None) -> str:
+    """A moment as the Secretariat reads it where it sits: "Moscow: Saturday, 2026-12-12
+    18:00", in `lang` (the city by the organization file's name for it); empty without
+    the setting. The pages give UTC first, this beside it."""
+    local = seat_local(zone_name, at)
+    if local is None or zone_name is None:
+        return ""
+    city = zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    _ = i18n.translator(lang)
+    return str(_("%(city)s: %(weekday)s, %(moment)s",
+                 city=(dataset_text or (lambda text: text))(city),
+                 weekday=i18n.weekday(local.date(), lang),
+                 moment=i18n.moment_text(local.replace(tzinfo=None), lang)))
+
+
+@pass_context
+def _at_seat(ctx: Context, at: datetime | None) -> str:
+    return seat_moment(getattr(ctx.get("org"), "working_time_zone", None), at,
+                       str(ctx.get("lang") or "en"), ctx.get("dataset_text"))
+
+
+@pass_context
+def _seat_day_off(ctx: Context, at: datetime | None) -> str:
+    """The day of the week in words where `at` falls on a day off where the Secretariat
+    sits (settings `working_time_zone`, `days_off`), else empty."""
+    org = ctx.get("org")
+    local = seat_local(getattr(org, "working_time_zone", None), at)
+    if local is None or not procedure.day_off(local.date(), getattr(org, "days_off", [])):
+        return ""
+    return i18n.weekday(local.date(), str(ctx.get("lang") or "en"))
+
+
+templates.env.globals["seat_day_off"] = _seat_day_off
+templates.env.globals["at_seat"] = _at_seat
 templates.env.globals["holder"] = _holder
 templates.env.globals["assignee"] = _assignee
 LANG_COOKIE = "lang"

@@ -11,18 +11,23 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from phalanx.domain import membership
+from phalanx.domain import membership, rotation
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
+from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, documents
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
+from phalanx.services import session_record as session_record_pdf
+from phalanx.services.clock import now as clock_now
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
+from phalanx.web.i18n import texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
-from phalanx.web.pages.render import language, moment, render
+from phalanx.web.pages.render import language, moment, render, seat_local, seat_moment
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -62,6 +67,7 @@ def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
         "next": f"/sessions?{query}page={page + 1}" if offset + len(shown) < total else "",
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
+        "questions": _questions(b for b in org.bodies.values() if b.seat),
         "written": written or {}, "written_error": error,
         "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
 
@@ -78,7 +84,7 @@ def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     conference without its link), the sessions page comes back with the message beside
     the form and the choices kept."""
     form = {"body": body, "kind": kind.value, "mode": mode.value, "link": link,
-            "opens_at": opens_at}
+            "opens_at": opens_at, "place": place}
     try:
         when = moment(opens_at)
         if when is None:
@@ -98,19 +104,35 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               title: Annotated[str, Form(max_length=300)],
               deadline: Annotated[str, Form(max_length=40)],
               text_en: Annotated[str, Form(max_length=200_000)] = "",
-              text_ru: Annotated[str, Form(max_length=200_000)] = "") -> Response:
+              text_ru: Annotated[str, Form(max_length=200_000)] = "",
+              question: Annotated[str, Form(max_length=32)] = "default",
+              day_off_ok: Annotated[bool, Form()] = False) -> Response:
     """Circulate a draft under the written procedure: every member of the body with a say
     on the day signs in turn, by the deadline (UTC); refused, the sessions page comes back
-    with the message beside the form and the input kept."""
+    with the message beside the form and the input kept. A deadline falling on a day off
+    where the Secretariat sits (settings `working_time_zone`, `days_off`) is kept only
+    once confirmed: the form comes back saying so, with the box to tick."""
     form = {"body": body, "title": title, "text_en": text_en, "text_ru": text_ru,
-            "deadline": deadline}
+            "deadline": deadline, "question": question}
     try:
         when = moment(deadline)
         if when is None:
             raise Invalid("deadline", f"{deadline!r} is not a date and time")
+        info = orgs.organization_info(org)
+        local = seat_local(info.working_time_zone, when)
+        if not day_off_ok and local is not None and when > clock_now() \
+                and procedure.day_off(local.date(), info.days_off):
+            lang = language(request)
+            _ = translator(lang)
+            message = _("The deadline falls on a day off where the Secretariat sits "
+                        "(%(local)s): choose a working day, or tick “Keep the deadline on a "
+                        "day off”.", local=seat_moment(info.working_time_zone, when, lang,
+                                          org.text_in(lang)))
+            return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
+                                  message, 422)
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
-                                              text_en=text_en, text_ru=text_ru,
-                                              deadline=when), actor=actor)
+                                              question=question, text_en=text_en,
+                                              text_ru=text_ru, deadline=when), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, form, message, status)
@@ -135,12 +157,29 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
     names = state_names(org, lang)
     return render(request, "session.html", {
         "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
+        "questions": _questions([org.bodies[m.body]]),
+        **_papers(org, m, drafts),
+        # the state chairing the body that year (the rotation, dataset), who hosts its
+        # regular session
+        "chair": rotation.chair(org, m.body, m.opens_at.year)
+        if org.bodies[m.body].chair_rotation else None,
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, m.opens_at.date())},
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
-        "status_error": "", **refused}, status_code=status_code)
+        "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
+
+
+@router.get("/sessions/{session_id}/record.pdf", response_class=Response)
+def session_record(request: Request, session_id: Id, actor: Reader, conn: Conn) -> Response:
+    """The session's record (attendance and representatives, agenda, each draft's outcome
+    and positions, the decisions registered) as PDF in the reader's language."""
+    return Response(
+        session_record_pdf.record_pdf(conn, session_id, actor=actor,
+                                      texts=texts_for(language(request))),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="session-{session_id}-record.pdf"'})
 
 
 @router.get("/sessions/{session_id}/board", response_class=HTMLResponse)
@@ -148,15 +187,46 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
                   org: Org) -> HTMLResponse:
     m = dec.get_meeting(conn, session_id, actor=actor)
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
-    return render(request, "_session_board.html", {"m": m, "drafts": drafts,
-                                                   "states": state_names(org, language(request))})
+    return render(request, "_session_board.html", {
+        "m": m, "drafts": drafts, "states": state_names(org, language(request)),
+        **_papers(org, m, drafts)})
+
+
+def _questions(bodies: Any) -> list[str]:
+    """The kinds of question a draft may be of (the bodies' decision rules, dataset), the
+    general one first."""
+    keys = {k for b in bodies for k in b.rules.get("decision_rules", {})}
+    return ["default", *sorted(keys - {"default"})]
+
+
+def _papers(org: Any, m: dec.MeetingOut, drafts: list[dec.DraftOut]) -> dict[str, Any]:
+    """The day the session's papers are due at the members (the body's rule, dataset),
+    how many days ahead, and the drafts whose current text reached them later (each with
+    the moment it did)."""
+    rules = org.bodies[m.body].rules
+    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at)
+    late = {d.id: d.versions[-1].created_at for d in drafts
+            if d.versions and procedure.papers_late(due, d.versions[-1].created_at)}
+    return {"papers_due": due, "papers_days": (rules.get("papers") or {}).get("days_before"),
+            "papers_late": late}
 
 
 @router.post("/sessions/{session_id}/attendance")
-def attendance(session_id: Id, actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
-               present: Annotated[bool, Form()] = False) -> Response:
-    dec.record_attendance(db, session_id, state, present, actor=actor)
-    return RedirectResponse(f"/sessions/{session_id}", status_code=303)
+def attendance(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
+               state: Annotated[str, Form(max_length=3)],
+               present: Annotated[bool, Form()] = False,
+               note: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """The session's secretary records a state present or absent and who represents it
+    (`note`: a head of state represented by someone else); refused (the session closed
+    meanwhile), the page comes back with the message above the seats."""
+    try:
+        dec.record_attendance(db, session_id, state, present, note.strip() if present else "",
+                              actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        return _session_page(request, conn, org, actor, session_id, status_code=status,
+                             attendance_error=message)
+    return RedirectResponse(f"/sessions/{session_id}#attendance", status_code=303)
 
 
 @router.post("/sessions/{session_id}/agenda")
@@ -197,20 +267,26 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 measures: Annotated[list[Measure] | None, Form()] = None,
                 formations: Annotated[list[str] | None, Form()] = None,
                 contributing_states: Annotated[list[str] | None, Form()] = None,
-                period_days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> Response:
+                period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
+                question: Annotated[str, Form(max_length=32)] = "default",
+                agenda_item: Annotated[str, Form(max_length=12)] = "") -> Response:
     """Table a draft, its text in English, in Russian or in both; refused, the session's
     page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     form = {"title": title, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
-            "contributing_states": contributing_states or [], "period_days": period_days}
+            "contributing_states": contributing_states or [], "period_days": period_days,
+            "question": question}
     try:
+        item = int(agenda_item) if agenda_item.strip().isdigit() else None
         d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
-                                              marking=m.marking, **form), actor=actor)
+                                              agenda_item_id=item, marking=m.marking, **form),
+                              actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
-                             {**form, "no_text": no_text(exc)}, message, status)
+                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item},
+                             message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
