@@ -156,7 +156,7 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
             if absent.count() == 0:
                 break
             absent.first.click()
-            sec.wait_for_url(session_url)
+            sec.wait_for_url(f"{session_url}#attendance")  # back at the seats
         assert sec.locator(".seat.absent").count() == 0
         sec.fill("#draft-form input[name=title]", "On help to Kyrgyzstan")
         sec.fill("textarea[name=text_en]", "The Council decides to send rescue teams.")
