@@ -77,3 +77,34 @@ def test_an_ipv6_network_is_one_address(db: Database) -> None:
         identity.authenticate(db, "clerk", PASSWORD, "2001:db8:bad:1:ffff::1")
     assert identity.authenticate(db, "clerk", PASSWORD,
                                  "::ffff:192.0.2.20").username == "clerk"
+
+
+def test_counts_whose_window_and_lock_have_passed_are_forgotten(db: Database) -> None:
+    """The table holds the counts running, not every address that ever failed: a count
+    older than the window goes at a later attempt, a lock still running stays."""
+    identity.add_user(db, identity.NewUser("officer", PASSWORD, Role.SECRETARIAT),
+                      actor=SYSTEM)
+
+    def keys() -> set[str]:
+        with db.read() as conn:
+            return set(conn.execute(select(t.login_throttle.c.key)).scalars())
+
+    window = login_throttle.THROTTLE_WINDOW
+    with clock.use(now() - 3 * window):
+        for i in range(3):  # three addresses, one guess each
+            with pytest.raises(identity.AuthFailed):
+                identity.authenticate(db, "stranger", "guess", f"198.51.100.{i + 1}")
+    assert {f"addr:198.51.100.{i + 1}" for i in range(3)} <= keys()
+    # a count begun before the window, its lock (at the last guess, within the window of
+    # the first) running until after now
+    for i in range(login_throttle.MAX_FAILURES_PER_USER):
+        last = i == login_throttle.MAX_FAILURES_PER_USER - 1
+        with clock.use(now() - (window * 2 / 3 if last else window * 4 / 3)), \
+                pytest.raises(identity.AuthFailed):
+            identity.authenticate(db, "officer", "wrong", "203.0.113.9")
+    identity.authenticate(db, "officer", PASSWORD, "192.0.2.10")
+    left = keys()
+    assert not any("198.51.100" in k for k in left), left
+    assert "user:officer@203.0.113.9" in left  # its lock runs on
+    with pytest.raises(identity.Throttled):
+        identity.authenticate(db, "officer", PASSWORD, "203.0.113.9")

@@ -119,6 +119,26 @@ def test_a_user_changes_its_own_password(client: TestClient, accounts_db: Databa
     assert _login(client, "rep-kaz", NEW) == 303
 
 
+def test_the_current_password_is_guessed_no_faster_than_a_login(
+        client: TestClient, accounts_db: Database) -> None:
+    """A session left open: whoever holds it tries the current password five times, then
+    waits, the right one refused too; the password stays as it was."""
+    assert _login(client, "rep-kaz", "demo-rep-kaz") == 303
+    csrf = _csrf(client)
+    for guess in range(5):
+        wrong = client.post("/password", data={"current": f"guess-{guess}", "new": NEW,
+                                               "repeated": NEW, "csrf_token": csrf})
+        assert wrong.status_code == 422, guess
+    right = client.post("/password?lang=ru", data={"current": "demo-rep-kaz", "new": NEW,
+                                                   "repeated": NEW, "csrf_token": csrf})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 60
+    assert "Слишком много неудачных попыток" in right.text
+    assert _entries(accounts_db, "user.password_changed") == []
+    client.cookies.clear()
+    assert _login(client, "rep-kaz", NEW) == 401
+    assert _login(client, "rep-kaz", "demo-rep-kaz") == 303
+
+
 def test_an_account_is_offered_only_the_roles_a_user_may_have(client: TestClient) -> None:
     shown = runner.invoke(cli, ["users", "add", "--help"], env={"COLUMNS": "300"}).output
     assert "auditor" in shown and "system" not in shown and "anonymous" not in shown

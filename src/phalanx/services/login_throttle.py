@@ -41,7 +41,7 @@ class Throttled(Exception):
         super().__init__(f"too many failed logins; try again in {retry_after} s")
 
 
-def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
+def claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
     """Count one attempt against `key`, atomically, before the password is checked: 0 when
     the attempt may go on (the limit-th attempt locks the key for the ones after it), else
     the seconds to wait. The row is created if missing without a race (INSERT ... ON
@@ -63,6 +63,15 @@ def _claim(conn: Connection, key: str, limit: int, at: datetime) -> int:
         failures=failures, window_start=start,
         locked_until=at + THROTTLE_WINDOW if failures >= limit else None))
     return 0
+
+
+def forget(conn: Connection, at: datetime) -> None:
+    """Counts whose window has passed and whose lock has ended count nothing more: the
+    table holds the counts running, not every address that ever failed."""
+    lt = t.login_throttle.c
+    conn.execute(t.login_throttle.delete().where(
+        lt.window_start < at - THROTTLE_WINDOW,
+        (lt.locked_until.is_(None)) | (lt.locked_until < at)))
 
 
 def keys(username: str, address: str, *, known: bool) -> list[tuple[str, int]]:
@@ -107,7 +116,8 @@ def claim_attempt(db: Database, username: str, address: str, at: datetime, *,
     The keys counted."""
     counted = keys(username, address, known=known)
     with db.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-        waits = [_claim(conn, key, limit, at) for key, limit in counted]
+        waits = [claim(conn, key, limit, at) for key, limit in counted]
+        forget(conn, at)
     if max(waits):
         raise Throttled(max(waits))
     return [key for key, _ in counted]

@@ -3,14 +3,21 @@ user forgot, or one that may be known to others) or changed by the user, who giv
 one it replaces. Either is checked as a new account's password is, audited (never the
 password nor its hash), and ends the user's browser sessions (the user's own, where it
 changes its password, is kept); the user's API tokens are revoked apart
-(`phalanx tokens revoke`)."""
+(`phalanx tokens revoke`).
+
+The current password given to change it is guessed at no faster than a login: whoever
+holds a session left open (a desk left unlocked) may try it `MAX_FAILURES_PER_USER` times
+in the login throttle's window, then waits (setting, as the login's)."""
 
 from __future__ import annotations
 
 from sqlalchemy import update
 
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.engine import WRITE
 from phalanx.domain.access.principal import Principal
+from phalanx.services import login_throttle
+from phalanx.services.clock import now
 from phalanx.services.db import Database, Write
 from phalanx.services.identity import (
     IdentityError,
@@ -44,6 +51,11 @@ def change_own_password(db: Database, actor: Principal, current: str, new: str, 
     browser sessions end (the one `session_token` names is kept). Returns how many."""
     with db.read() as conn:
         row = user_row(conn, actor.username)
+    key = f"password:{row.username}"[:200]
+    with db.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        wait = login_throttle.claim(conn, key, login_throttle.MAX_FAILURES_PER_USER, now())
+    if wait:
+        raise login_throttle.Throttled(wait)
     if not password_matches(row.password_hash, current):
         with db.write(actor) as w:  # a wrong guess is kept, as a failed login is
             w.audit("user.password_refused", "user", row.id, {"username": row.username})
@@ -57,6 +69,7 @@ def change_own_password(db: Database, actor: Principal, current: str, new: str, 
         raise IdentityError("; ".join(problems))
     keep = sha256(session_token) if session_token else None
     with db.write(actor) as w:
+        w.conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key == key))
         ended = _store(w, row.id, new, keep=keep)
         w.audit("user.password_changed", "user", row.id,
                 {"username": row.username, "sessions_ended": ended})

@@ -157,6 +157,13 @@ def change_password(
         passwords.change_own_password(db, actor, current, new, repeated,
                                       session_token=getattr(request.state, "session_token",
                                                             None))
+    except identity.Throttled as exc:
+        wait = translator(language(request))(
+            "Too many failed attempts. Try again in %(minutes)s min.",
+            minutes=exc.retry_after // 60 + 1)
+        resp = render(request, "password.html", {"error": wait}, status_code=429)
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
     except identity.IdentityError as exc:
         error = errors.translate(str(exc), language(request), labelled=True)
         return render(request, "password.html", {"error": error}, status_code=422)
