@@ -31,7 +31,7 @@ from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import translator
 from phalanx.web.pages import crisis_forces
 from phalanx.web.pages import drafts as draft_pages
-from phalanx.web.pages.render import language, language_links, render
+from phalanx.web.pages.render import language, language_links, pager, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -82,11 +82,9 @@ def _board_page(request: Request, actor: Principal, conn: Conn, org: Org,
         "crises": items, "exercise": exercise, "closed": closed,
         "map_data": "/crises/map.json" + q.link(exercise, closed, q.page),
         "board_link": "/crises" + q.link(exercise, closed, q.page),
-        "where": q.where, "total": total, "first": offset + 1 if items else 0,
-        "last": offset + len(items) if items else 0,
-        "previous": "/crises" + q.link(exercise, closed, q.page - 1) if q.page > 1 else "",
-        "next": "/crises" + q.link(exercise, closed, q.page + 1)
-        if offset + len(items) < total else "",
+        "where": q.where,
+        **pager(lambda n: "/crises" + q.link(exercise, closed, n), q.page, BOARD_PAGE,
+                len(items), total),
         "stages": [s.value for s in Stage],
         "tile_url": request.app.state.settings.map_tile_url,
         "places": crisis_forces.places(conn), "form": form or {}, "form_error": error,

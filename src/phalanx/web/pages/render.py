@@ -136,6 +136,17 @@ def _seat_day_off(ctx: Context, at: datetime | None) -> str:
     return i18n.weekday(local.date(), str(ctx.get("lang") or "en"))
 
 
+def pager(link: Callable[[int], str], page: int, size: int, shown: int, total: int
+          ) -> dict[str, Any]:
+    """A list's page `page` of `size` rows showing `shown` of `total`: which rows, and the
+    links (`link(n)`: page n's address) to the pages before and after it (empty where
+    there is none); for `_pager.html`."""
+    offset = (page - 1) * size
+    return {"total": total, "first": offset + 1 if shown else 0, "last": offset + shown,
+            "previous": link(page - 1) if page > 1 else "",
+            "next": link(page + 1) if offset + shown < total else ""}
+
+
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
 templates.env.globals["holder"] = _holder

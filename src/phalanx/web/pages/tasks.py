@@ -21,7 +21,7 @@ from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
 from phalanx.web.pages.drafts import refusal
-from phalanx.web.pages.render import language, render
+from phalanx.web.pages.render import language, pager, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -44,10 +44,7 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
                            offset=offset)
     total = dec.count_tasks(conn, actor=actor, overdue_only=overdue)
     query = "overdue=true&" if overdue else ""
-    pager = {"total": total, "first": offset + 1 if tasks else 0,
-             "last": offset + len(tasks),
-             "previous": f"/tasks?{query}page={page - 1}" if page > 1 else "",
-             "next": f"/tasks?{query}page={page + 1}" if offset + len(tasks) < total else ""}
+    pages = pager(lambda n: f"/tasks?{query}page={n}", page, TASKS_PAGE, len(tasks), total)
     assigning: dict[str, Any] = {}
     if dec.may_assign_tasks(actor) and org is not None:
         lang = language(request)
@@ -58,7 +55,7 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
                                 for s in membership.members_on(org, date.today())}}
     if refused and all(x.id != refused["id"] for x in tasks):  # done meanwhile: still shown
         tasks += dec.list_tasks(conn, actor=actor, task_id=refused["id"])
-    return render(request, "tasks.html", {**pager,
+    return render(request, "tasks.html", {**pages,
         "tasks": tasks, "overdue": overdue,
         "may_update": {x.id for x in tasks if dec.may_update_task(actor, x)},
         "task_error": refused or {}, "assigning": assigning, "assign": assign or {},

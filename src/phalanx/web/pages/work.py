@@ -27,7 +27,14 @@ from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
-from phalanx.web.pages.render import language, moment, render, seat_local, seat_moment
+from phalanx.web.pages.render import (
+    language,
+    moment,
+    pager,
+    render,
+    seat_local,
+    seat_moment,
+)
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
@@ -61,10 +68,9 @@ def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
     total = dec.count_meetings(conn, actor=actor, year=year)
     query = f"year={year}&" if year else ""
     return render(request, "sessions.html", {
-        "sessions": shown, "year": year, "total": total,
-        "first": offset + 1 if shown else 0, "last": offset + len(shown),
-        "previous": f"/sessions?{query}page={page - 1}" if page > 1 else "",
-        "next": f"/sessions?{query}page={page + 1}" if offset + len(shown) < total else "",
+        "sessions": shown, "year": year,
+        **pager(lambda n: f"/sessions?{query}page={n}", page, SESSIONS_PAGE, len(shown),
+                total),
         "bodies": [b for b in org.bodies.values() if b.seat],
         "kinds": list(SessionKind), "modes": list(Mode),
         "questions": _questions(b for b in org.bodies.values() if b.seat),
@@ -317,10 +323,9 @@ def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
     query = urlencode({k: v for k, v in (("body", body), ("year", year)) if v})
     query += "&" if query else ""
     return render(request, "decisions.html", {
-        "decisions": shown, "total": total,
-        "first": offset + 1 if shown else 0, "last": offset + len(shown),
-        "previous": f"/decisions?{query}page={page - 1}" if page > 1 else "",
-        "next": f"/decisions?{query}page={page + 1}" if offset + len(shown) < total else "",
+        "decisions": shown,
+        **pager(lambda n: f"/decisions?{query}page={n}", page, DECISIONS_PAGE, len(shown),
+                total),
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
         "formation_names": formation_names(org, lang), "publish_error": refused or {}},
         status_code=status_code)
