@@ -123,9 +123,17 @@ def test_the_host_cancels_on_the_calendar_page(accounts_db: Database,
         series="indestructible_brotherhood", start=date(2030, 10, 10), end=date(2030, 10, 14),
         host="KGZ", place="Balykchy"), actor=SEC).key
     form = f'action="/joint-exercises/{key}/cancel"'
+    kaz = ex.create(accounts_db, ex.ExerciseIn(
+        key="frontier-2030", name="Frontier-2030", series="frontier",
+        start=date(2030, 9, 1), end=date(2030, 9, 5), host="KAZ", place="Matybulak"),
+        actor=SEC).key
     with TestClient(create_app(settings, accounts_db)) as client:
         _login(client, "rep-tjk", "demo-rep-tjk")
         assert form not in client.get("/joint-exercises").text  # not the host
+        # a national agency's reporter of the host does not act for its state
+        _login(client, "reporter-kaz", "demo-reporter-kaz")
+        assert f'action="/joint-exercises/{kaz}/cancel"' not in client.get(
+            "/joint-exercises").text
         token = _login(client, "rep-kgz", "demo-rep-kgz")
         assert form in client.get("/joint-exercises").text
         r = client.post(f"/joint-exercises/{key}/cancel",

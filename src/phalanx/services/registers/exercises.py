@@ -255,13 +255,19 @@ def add_participant(db: Database, key: str, data: ParticipantIn, *,
         return get(conn, key, actor=actor)
 
 
+def may_cancel(actor: Principal, host: str) -> bool:
+    """Whether `actor` cancels an exercise `host` holds: its representative, the
+    Secretariat or the Joint Staff (`domain/registers/exercises.py`)."""
+    return staff(actor) or acts_for(actor, host)
+
+
 def cancel(db: Database, key: str, data: CancelIn, *, actor: Principal,
            today: date | None = None) -> ExerciseOut:
     """The host state, or the Secretariat and the Joint Staff, cancel a planned exercise,
     with its reason (`domain/registers/exercises.py`)."""
     with db.write(actor) as w:
         r = _row(w.conn, key, actor)
-        if not (staff(actor) or acts_for(actor, r.host_state)):
+        if not may_cancel(actor, r.host_state):
             raise Forbidden(f"only the host ({r.host_state})'s representative, the "
                             "Secretariat or the Joint Staff cancel the exercise")
         on = data.on or today or clock.now().date()

@@ -158,6 +158,7 @@ def exercises(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
     return render(request, "joint_exercises.html", {
         "calendar": cal, "open": ex.findings(conn, actor=actor, open_only=True),
         "is_staff": staff(actor), "chart": _exercise_chart(request, by_year),
+        "cancels": {e.key for e in cal if ex.may_cancel(actor, e.host)},
         "today": clock.now().date()})
 
 
