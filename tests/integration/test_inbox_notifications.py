@@ -4,12 +4,14 @@ in the trail."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
@@ -113,3 +115,40 @@ def test_the_service_acknowledges_only_the_callers_own(accounts_db: Database) ->
     with accounts_db.read() as conn:
         assert outbox.unread_count(conn, actor=KAZ) == 0
         assert outbox.unread_count(conn, actor=ARM) == arm > 0
+
+
+def test_a_login_removes_the_users_notices_read_long_ago_and_says_how_many(
+        accounts_db: Database, settings: Settings) -> None:
+    """Notices do not pile up over the years: at its login a user's notices acknowledged
+    more than `READ_NOTICES_KEPT` ago go, not the unread ones, not those read lately, not
+    anybody else's; the login's entry in the trail says how many."""
+    for n in range(4):
+        _report(accounts_db, n)
+    long_ago = datetime.now(UTC) - outbox.READ_NOTICES_KEPT - timedelta(days=1)
+    lately = datetime.now(UTC) - timedelta(days=30)
+    with accounts_db.engine.begin() as conn:  # the years gone by, set by hand
+        ids = {r: [i for (i,) in conn.execute(
+            select(t.notification.c.id).where(t.notification.c.recipient == r)
+            .order_by(t.notification.c.id))] for r in ("rep-kaz", "rep-blr")}
+        assert len(ids["rep-kaz"]) >= 4 and len(ids["rep-blr"]) >= 4
+        for r in ids:  # each: two read long ago, one lately, the rest unread
+            for i, when in zip(ids[r], (long_ago, long_ago, lately), strict=False):
+                conn.execute(update(t.notification).where(t.notification.c.id == i)
+                               .values(acknowledged_at=when))
+
+    def left(r: str) -> set[int]:
+        with accounts_db.read() as conn:
+            return {i for (i,) in conn.execute(select(t.notification.c.id).where(
+                t.notification.c.recipient == r))}
+
+    with TestClient(create_app(settings, accounts_db), base_url="https://testserver") as c:
+        login(c, "rep-kaz", "demo-rep-kaz")
+        assert c.get("/inbox").status_code == 200
+    assert left("rep-kaz") == set(ids["rep-kaz"][2:])
+    assert left("rep-blr") == set(ids["rep-blr"])
+    with accounts_db.read() as conn:
+        change = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "auth.session_start", t.audit_log.c.actor == "rep-kaz")
+            .order_by(t.audit_log.c.id.desc())).scalars().first()
+        assert conn.execute(select(func.count()).select_from(t.notification)).scalar_one() > 0
+    assert json.loads(change) == {"read_notices_removed": 2}

@@ -20,6 +20,7 @@ from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_draft_pages import SEC, login, token
+from tests.support.sessions import bearer
 
 
 @pytest.fixture
@@ -107,3 +108,31 @@ def test_a_representative_records_its_own_attendance_on_the_page(
     with accounts_db.read() as conn:
         present = {a.state: a.present for a in dec.get_meeting(conn, m.id, actor=SEC).attendance}
     assert present["KAZ"] and not present["BLR"]
+
+
+def test_the_attendance_forms_follow_the_one_rule_of_who_acts_for_a_state(
+        client: TestClient, accounts_db: Database) -> None:
+    """A seat's form is there exactly when the service would record what it sends: not for
+    a national agency's reporter of that state, nor for a representative whose
+    appointment has ended, nor for anyone once the session is closed."""
+    m = dec.convene(accounts_db, dec.MeetingIn(body="cmfa", opens_at=now() + timedelta(days=1)),
+                    actor=SEC)
+
+    def forms(user: str) -> set[str]:
+        login(client, user)
+        page = client.get(f"/sessions/{m.id}/board").text
+        client.cookies.clear()
+        seats = re.findall(r'<div class="seat [a-z]+" data-state="([A-Z]{3})">(.*?)</div>',
+                           page, re.S)
+        return {state for state, html in seats if 'action="/sessions/' in html}
+
+    assert forms("secretariat") == {a.state for a in m.attendance}
+    assert forms("rep-kaz") == {"KAZ"}
+    assert forms("reporter-kaz") == set()
+    admin = bearer(accounts_db, "admin")
+    ended = (now().date() - timedelta(days=1)).isoformat()
+    assert client.patch("/api/v1/users/rep-kaz", headers=admin,
+                        json={"acts_until": ended}).status_code == 200
+    assert forms("rep-kaz") == set()
+    dec.set_session_status(accounts_db, m.id, "closed", actor=SEC)
+    assert forms("secretariat") == set()

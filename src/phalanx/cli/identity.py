@@ -123,21 +123,21 @@ def term(
 def deactivate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
     """Stop a user from logging in, its sessions and API tokens with it (what the user did
     stays in the audit trail; `users activate` lets it in again)."""
-    try:
-        identity.set_active(database(), name, False, actor=operator())
-    except identity.IdentityError as exc:
-        raise fail(str(exc)) from exc
-    out.print(f"user {name} deactivated")
+    _set_active(name, False)
 
 
 @users.command("activate")
 def activate(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
     """Let a deactivated user log in again (audited); its tokens not revoked work again."""
+    _set_active(name, True)
+
+
+def _set_active(name: str, active: bool) -> None:
     try:
-        identity.set_active(database(), name, True, actor=operator())
+        identity.set_active(database(), name, active, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"user {name} activated")
+    out.print(f"user {name} {'activated' if active else 'deactivated'}")
 
 
 @users.command("password")

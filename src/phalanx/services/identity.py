@@ -23,7 +23,7 @@ from phalanx.domain.access.policy import STATE_ROLES
 from phalanx.domain.access.principal import ANONYMOUS, Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services import login_throttle as throttle
-from phalanx.services import state_users
+from phalanx.services import outbox, state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.login_throttle import (  # noqa: F401 - where callers find them
@@ -337,10 +337,13 @@ def start_session(db: Database, principal: Principal) -> Session:
         # the user's sessions whose time is over go: the table holds the living ones only
         w.conn.execute(t.web_session.delete().where(
             t.web_session.c.user_id == principal.user_id, t.web_session.c.expires_at <= at))
+        # and its notices read long ago (`outbox.READ_NOTICES_KEPT`)
+        pruned = outbox.prune_read(w.conn, principal.username, at)
         sid = w.conn.execute(insert(t.web_session).values(
             token_hash=sha256(token), user_id=principal.user_id, csrf_token=csrf, created_at=at,
             expires_at=at + SESSION_TTL).returning(t.web_session.c.id)).scalar_one()
-        w.audit("auth.session_start", "session", sid, {})
+        w.audit("auth.session_start", "session", sid,
+                {"read_notices_removed": pruned} if pruned else {})
     return Session(token, csrf, principal)
 
 

@@ -20,7 +20,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -52,6 +52,9 @@ from phalanx.services.types import UtcDateTime
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# setting: a notice its recipient acknowledged more than a year ago goes at its next login,
+# so that the table keeps what people still read, not every notice of every year
+READ_NOTICES_KEPT = timedelta(days=365)
 
 # (subject, body, language) -> (subject, body) in that language
 Render = Callable[[str, str, str], tuple[str, str]]
@@ -229,6 +232,14 @@ def unread_count(conn: Connection, *, actor: Principal) -> int:
     """How many of the user's notices wait to be acknowledged, all of them."""
     return conn.execute(select(func.count()).select_from(t.notification)
                         .where(_unread(actor))).scalar_one()
+
+
+def prune_read(conn: Connection, username: str, at: datetime) -> int:
+    """Remove `username`'s notices acknowledged more than `READ_NOTICES_KEPT` before `at`;
+    how many. What they told of stays on its records and in the audit trail."""
+    return conn.execute(t.notification.delete().where(
+        t.notification.c.recipient == username,
+        t.notification.c.acknowledged_at <= at - READ_NOTICES_KEPT)).rowcount
 
 
 def acknowledge_all(db: Database, *, actor: Principal, up_to: int) -> int:

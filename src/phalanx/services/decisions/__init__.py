@@ -68,6 +68,7 @@ from phalanx.services.decisions.sessions import (
     count_meetings,
     get_meeting,
     list_meetings,
+    may_record_attendance,
     record_attendance,
     set_session_status,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "list_meetings",
     "list_tasks",
     "may_assign_tasks",
+    "may_record_attendance",
     "may_update_task",
     "propose_amendment",
     "propose_draft",

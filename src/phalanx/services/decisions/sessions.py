@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
+from phalanx.domain.access.policy import Marking, OwnerKind, StateAct, acts_for
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services.clock import aware
@@ -72,13 +72,21 @@ def convene_in(w: Write, data: MeetingIn) -> MeetingOut:
     return _meeting(w.conn, meeting_id, actor)
 
 
+def may_record_attendance(actor: Principal, state: str) -> bool:
+    """Whether `actor` records `state`'s attendance: the session's secretary (the
+    Secretariat, the Joint Staff, the administrator) every seat's, a member state its own
+    by the one rule of who acts for a state (`policy.acts_for`); the auditor none."""
+    if _staff_or_system(actor) and actor.role is not Role.AUDITOR:
+        return True
+    return acts_for(actor, state, StateAct.ATTENDANCE)
+
+
 def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
                       note: str = "", *, actor: Principal) -> MeetingOut:
     with db.write(actor) as w:
         meeting = _meeting_row(w.conn, meeting_id, actor, lock=True)
-        if not _staff_or_system(actor) or actor.role is Role.AUDITOR:
-            # the session's secretary records everyone's; a member its own
-            _acting_state(actor, state, StateAct.ATTENDANCE)
+        if not may_record_attendance(actor, state):
+            _acting_state(actor, state, StateAct.ATTENDANCE)  # refused, with its reason
         if meeting.status == "closed":
             # its drafts were judged on the attendance as it stood: the record is closed
             raise Conflict(f"session {meeting_id} is closed: its attendance can no longer "

@@ -164,7 +164,7 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
     return render(request, "session.html", {
         "m": m, "drafts": drafts, "states": names, "body": org.bodies[m.body],
         "questions": _questions([org.bodies[m.body]]),
-        **_papers(org, m, drafts),
+        **_papers(org, m, drafts), "may_record": _recorded_by(m, actor),
         # the state chairing the body that year (the rotation, dataset), who hosts its
         # regular session
         "chair": rotation.chair(org, m.body, m.opens_at.year)
@@ -195,7 +195,15 @@ def session_board(request: Request, session_id: Id, actor: Reader, conn: Conn,
     drafts = [dec.get_draft(conn, d, actor=actor) for d in m.drafts]
     return render(request, "_session_board.html", {
         "m": m, "drafts": drafts, "states": state_names(org, language(request)),
-        **_papers(org, m, drafts)})
+        **_papers(org, m, drafts), "may_record": _recorded_by(m, actor)})
+
+
+def _recorded_by(m: dec.MeetingOut, actor: Principal) -> set[str]:
+    """The seats whose attendance the reader records, by the service's one rule (none once
+    the session is closed: its drafts were judged on the attendance as it stood)."""
+    if m.status == "closed":
+        return set()
+    return {a.state for a in m.attendance if dec.may_record_attendance(actor, a.state)}
 
 
 def _questions(bodies: Any) -> list[str]:
