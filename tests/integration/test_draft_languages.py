@@ -220,3 +220,53 @@ def test_a_refusal_beside_a_form_starts_with_a_capital_the_api_s_detail_as_writt
             "body": "csc", "meeting_id": m.id, "title": "On the plan", "text_en": "To plan."})
         assert r.status_code == 409
         assert r.json()["detail"] == detail, lang
+
+
+def test_a_draft_in_both_languages_has_its_title_in_both_everywhere(
+        client: TestClient, accounts_db: Database) -> None:
+    """A draft tabled with its title in English and in Russian (the session's form) reads
+    by the title of the reader's language: the draft's page, the session's board, the
+    register of decisions, the inbox, the decision's PDF and each Akoma Ntoso expression's
+    docTitle; a draft with one title shows it in both languages."""
+    m = session(accounts_db)
+    login(client, "secretariat")
+    html = client.get(f"/sessions/{m.id}?lang=ru").text
+    assert re.search(r'<label>Название на русском языке <input name="title_ru"', html)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        "csrf_token": token(html), "title": "On the consultations plan",
+        "title_ru": "О плане консультаций", "text_en": "The Council decides.", "text_ru": RU},
+        follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    one = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the agenda", text_en="Agreed."), actor=SEC)
+    for lang, own, other in (("en", "On the consultations plan", "О плане консультаций"),
+                             ("ru", "О плане консультаций", "On the consultations plan")):
+        page = client.get(f"/drafts/{draft_id}?lang={lang}").text
+        assert f"<h1>{own}</h1>" in page and other not in page
+        board = client.get(f"/sessions/{m.id}/board?lang={lang}").text
+        assert f">{own}</a>" in board and f">{other}</a>" not in board
+        assert ">On the agenda</a>" in board  # one title: the same in both
+    client.cookies.clear()
+    login(client, "rep-kaz")
+    assert ">О плане консультаций</a>" in client.get("/inbox?lang=ru").text
+    for s in WITH_A_SAY:
+        dec.state_position(accounts_db, draft_id, Position.SUPPORT, actor=rep(s))
+    done = dec.close_draft(accounts_db, draft_id, actor=SEC)
+    assert done.decision_id is not None
+    with accounts_db.read() as conn:
+        decision = dec.get_decision(conn, done.decision_id, actor=SEC)
+        assert (decision.title, decision.title_ru) == ("On the consultations plan",
+                                                       "О плане консультаций")
+        assert dec.get_draft(conn, one.id, actor=SEC).title_ru == ""
+    register = client.get("/decisions?lang=ru").text
+    assert ">О плане консультаций</a>" in register
+    for lang, own in (("en", "On the consultations plan"), ("ru", "О плане консультаций")):
+        r = client.get(f"/api/v1/decisions/{done.decision_id}/pdf?lang={lang}")
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+        assert own in text
+        root = etree.fromstring(client.get(
+            f"/api/v1/decisions/{done.decision_id}/akn.xml?lang={lang}").content)
+        schema = get_schema(AKN_NS, strict=True)
+        assert schema.validate(root), schema.error_log
+        assert root.find(f".//{{{AKN_NS}}}docTitle").text == own

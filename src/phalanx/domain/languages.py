@@ -5,7 +5,14 @@ language of their pages and of the notices emailed to them) and of the setting
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Language = Literal["en", "ru"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+
+def title_in(record: Any, lang: str) -> str:
+    """A record's title in `lang`: its title in that language where it has one (a draft's
+    or a decision's `title_ru`), else its title as written."""
+    own = getattr(record, f"title_{lang}", "") if lang != "en" else ""
+    return str(own or record.title)

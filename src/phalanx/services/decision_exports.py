@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
@@ -52,7 +53,7 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     conclusion = f"{texts.message(d.reason)}. {binding}."
     return akn.to_akn(akn.AknDecision(
         organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(text_lang),
-        kind=d.kind, adopted_on=d.adopted_on, title=d.title,
+        kind=d.kind, adopted_on=d.adopted_on, title=title_in(d, text_lang),
         text=text, language=LANGUAGES[text_lang], outcome="adopted", conclusion=conclusion,
         concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
@@ -112,7 +113,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
         pdf.Section(_("Positions"), table=positions),
     ]
     return pdf.render(pdf.PdfDocument(
-        title=f"{d.number} · {d.title}",
+        title=f"{d.number} · {title_in(d, texts.lang)}",
         subtitle=_("%(body)s · adopted %(day)s", body=body.name.get(texts.lang),
                    day=texts.day(d.adopted_on)),
         # a limited-format decision read by the whole body is marked as any other; one

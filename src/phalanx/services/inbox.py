@@ -57,6 +57,7 @@ class Item:
     # in the reader's language: "units" is the crisis room's own)
     quantity: int | None = None
     unit: str = ""
+    title_ru: str = ""  # a draft's title in Russian, where it has one
 
     @property
     def as_written(self) -> bool:
@@ -81,14 +82,15 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             # the members sign in turn: only the one whose turn it is is asked now
             if d.turn is not None and d.turn == actor.state:
                 items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
-                                  bool(deadline and deadline < at), f"draft:{d.id}"))
+                                  bool(deadline and deadline < at), f"draft:{d.id}",
+                                  title_ru=d.title_ru))
             continue
         if d.procedure == "consultation":
             # the heads of state answer the chair, who records the answers and announces:
             # nothing is asked of the other members here
             if d.chair is not None and acts_for(actor, d.chair, StateAct.CHAIR):
                 items.append(Item("consultation", d.title, f"/drafts/{d.id}", deadline, False,
-                                  f"draft:{d.id}"))
+                                  f"draft:{d.id}", title_ru=d.title_ru))
             continue
         mine = next((s for s in d.stances if s.state == actor.state), None)
         if mine is None or mine.position is not Position.NOT_STATED \
@@ -97,7 +99,7 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
         if deadline is None and d.meeting_id is not None:
             deadline = dec.get_meeting(conn, d.meeting_id, actor=actor).opens_at
         items.append(Item("position", d.title, f"/drafts/{d.id}", deadline, False,
-                          f"draft:{d.id}"))
+                          f"draft:{d.id}", title_ru=d.title_ru))
     return items
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from phalanx.adapters.exports import pdf
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.languages import title_in
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
@@ -70,7 +71,7 @@ def record_pdf(conn: Connection, session_id: int, *, actor: Principal,
         if aside:
             lines.append(_("Stayed out of the decision (limited format): %(states)s",
                            states=named(aside)))
-        sections.append(pdf.Section(f"{n}. {d.title}", lines, table=[
+        sections.append(pdf.Section(f"{n}. {title_in(d, texts.lang)}", lines, table=[
             [_("State"), _("Position"), _("Statement")]] + [
             [named([s.state]), label("position", s.position), s.statement]
             for s in d.stances]))

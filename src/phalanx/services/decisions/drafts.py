@@ -146,7 +146,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
         draft_id = w.conn.execute(insert(t.draft).values(
             body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
             kind=data.kind, question=data.question, procedure=data.procedure,
-            limited_format=False, title=data.title, current_version=1,
+            limited_format=False, title=data.title, title_ru=data.title_ru, current_version=1,
             status="open", deadline=data.deadline, signing_order=order,
             created_by=actor.username, created_at=at, revision=1,
             measures=sorted(m.value for m in data.measures), formations=data.formations,
@@ -158,7 +158,8 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
             created_by=actor.username, created_at=at))
         w.audit("draft.propose", "draft", draft_id, {
-            "body": data.body, "title": data.title, "procedure": data.procedure,
+            "body": data.body, "title": data.title,
+            **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
             "kind": data.kind, "question": data.question, "signing_list": order,
             "chair": chair,
             "measures": sorted(m.value for m in data.measures), "formations": data.formations,
@@ -331,7 +332,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         id=row.id, body=row.body_key, meeting_id=row.meeting_id,
         agenda_item_id=row.agenda_item_id, kind=row.kind,
         question=row.question, procedure=row.procedure, limited_format=row.limited_format,
-        title=row.title, current_version=row.current_version, status=row.status,
+        title=row.title, title_ru=row.title_ru, current_version=row.current_version,
+        status=row.status,
         outcome=row.outcome, outcome_reason=row.outcome_reason,
         deadline=aware(row.deadline) if row.deadline else None,
         signing_order=list(row.signing_order), signed=signed, answers=answers,

@@ -78,7 +78,8 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
     moment = now()
     decision_id = w.conn.execute(insert(t.decision).values(
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
-        adopted_on=day, title=row.title, text_en=text_en, text_ru=text_ru,
+        adopted_on=day, title=row.title, title_ru=row.title_ru, text_en=text_en,
+        text_ru=text_ru,
         # the moment, where the adoption is today's (a session of an earlier day: its day)
         adopted_at=moment if moment.date() == day else None,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
@@ -103,7 +104,7 @@ def _decision_out(r: Any) -> DecisionOut:
     return DecisionOut(
         id=r.id, number=r.number, draft_id=r.draft_id, body=r.body_key, kind=r.kind,
         adopted_on=r.adopted_on, adopted_at=aware(r.adopted_at) if r.adopted_at else None,
-        title=r.title, text_en=r.text_en, text_ru=r.text_ru,
+        title=r.title, title_ru=r.title_ru, text_en=r.text_en, text_ru=r.text_ru,
         binding=[s for s in r.binding.split(",") if s], limited_format=r.limited_format,
         for_consideration=[s for s in r.for_consideration.split(",") if s], reason=r.reason,
         published=r.published, marking=c.marking,

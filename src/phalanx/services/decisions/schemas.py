@@ -108,6 +108,8 @@ class DraftIn(BaseModel):
     procedure: Literal["session", "written", "consultation"] = "session"
     limited_format: bool = False
     title: str = Field(min_length=1, max_length=300)
+    # the title in Russian, where the title is written in another language
+    title_ru: str = Field(default="", max_length=300)
     # the text in either working language or both: one of them is required
     text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
@@ -221,6 +223,7 @@ class DraftOut(BaseModel):
     procedure: str
     limited_format: bool
     title: str
+    title_ru: str = ""
     current_version: int
     status: str
     outcome: str | None
@@ -258,6 +261,7 @@ class DecisionOut(BaseModel):
     adopted_on: date
     adopted_at: UtcDateTime | None = None  # to the minute, where recorded
     title: str
+    title_ru: str = ""
     text_en: str
     text_ru: str
     binding: list[str]

@@ -259,6 +259,7 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
                        org: Org,
                        body: Annotated[str, Form(max_length=64)],
                        title: Annotated[str, Form(max_length=300)],
+                       title_ru: Annotated[str, Form(max_length=300)] = "",
                        text_en: Annotated[str, Form(max_length=200_000)] = "",
                        text_ru: Annotated[str, Form(max_length=200_000)] = "",
                        question: Annotated[str, Form(max_length=32)] = "default",
@@ -275,7 +276,8 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
     # within the frame of the crisis's session of that body, if it has one (an exercise
     # crisis's decision is then an exercise decision)
     framed = [m for m in c.sessions if dec.get_meeting(conn, m, actor=actor).body == body]
-    form = {"body": body, "question": question, "title": title, "text_en": text_en,
+    form = {"body": body, "question": question, "title": title, "title_ru": title_ru,
+            "text_en": text_en,
             "text_ru": text_ru, "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days}
     try:

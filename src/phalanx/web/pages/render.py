@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from sqlalchemy.exc import OperationalError
 
 from phalanx.domain.decisions import procedure
+from phalanx.domain.languages import title_in
 from phalanx.services import organization as orgs
 from phalanx.services.errors import unavailable
 from phalanx.web import i18n
@@ -65,6 +66,14 @@ def _page_error(ctx: Context, text: object) -> str:
 templates.env.filters["error_text"] = _page_error
 templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
+
+@pass_context
+def _titled(ctx: Context, record: Any) -> str:
+    """A draft's or a decision's title in the page's language (`languages.title_in`)."""
+    return title_in(record, str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["titled"] = _titled
 # a refusal or a problem shown by itself beside a form or on the error page: a sentence
 templates.env.filters["sentence"] = errors.sentence
 

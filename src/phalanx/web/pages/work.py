@@ -111,6 +111,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               deadline: Annotated[str, Form(max_length=40)],
               text_en: Annotated[str, Form(max_length=200_000)] = "",
               text_ru: Annotated[str, Form(max_length=200_000)] = "",
+              title_ru: Annotated[str, Form(max_length=300)] = "",
               question: Annotated[str, Form(max_length=32)] = "default",
               day_off_ok: Annotated[bool, Form()] = False) -> Response:
     """Circulate a draft under the written procedure: every member of the body with a say
@@ -118,8 +119,8 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     with the message beside the form and the input kept. A deadline falling on a day off
     where the Secretariat sits (settings `working_time_zone`, `days_off`) is kept only
     once confirmed: the form comes back saying so, with the box to tick."""
-    form = {"body": body, "title": title, "text_en": text_en, "text_ru": text_ru,
-            "deadline": deadline, "question": question}
+    form = {"body": body, "title": title, "title_ru": title_ru, "text_en": text_en,
+            "text_ru": text_ru, "deadline": deadline, "question": question}
     try:
         when = moment(deadline)
         if when is None:
@@ -137,7 +138,8 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
             return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
                                   message, 422)
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
-                                              question=question, text_en=text_en,
+                                              title_ru=title_ru, question=question,
+                                              text_en=text_en,
                                               text_ru=text_ru, deadline=when), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
@@ -276,6 +278,7 @@ def session_status(request: Request, session_id: Id, actor: Writer, db: DB, conn
 @router.post("/sessions/{session_id}/drafts")
 def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: Conn, org: Org,
                 title: Annotated[str, Form(max_length=300)],
+                title_ru: Annotated[str, Form(max_length=300)] = "",
                 text_en: Annotated[str, Form(max_length=200_000)] = "",
                 text_ru: Annotated[str, Form(max_length=200_000)] = "",
                 measures: Annotated[list[Measure] | None, Form()] = None,
@@ -287,7 +290,7 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
     """Table a draft, its text in English, in Russian or in both; refused, the session's
     page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
-    form = {"title": title, "text_en": text_en, "text_ru": text_ru,
+    form = {"title": title, "title_ru": title_ru, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days,
             "question": question}

@@ -96,6 +96,8 @@ draft = Table(
     Column("procedure", String(16), nullable=False),  # session, written, consultation
     Column("limited_format", Boolean, nullable=False),
     Column("title", Text, nullable=False),
+    # the title in Russian where the title as written is in another language ("": none)
+    Column("title_ru", Text, nullable=False, server_default=""),
     Column("current_version", Integer, nullable=False),
     Column("status", String(16), nullable=False),  # open, closed
     Column("outcome", String(16)),
@@ -201,6 +203,8 @@ decision = Table(
     Column("adopted_on", Date, nullable=False),
     Column("adopted_at", DateTime(timezone=True)),  # to the minute (older rows: none)
     Column("title", Text, nullable=False),
+    # the title in Russian where the title as written is in another language ("": none)
+    Column("title_ru", Text, nullable=False, server_default=""),
     Column("text_en", Text, nullable=False),
     Column("text_ru", Text, nullable=False),
     Column("binding", Text, nullable=False),  # ",ARM,KAZ,"
