@@ -1,0 +1,71 @@
+"""Another organization served from its file (`tests/fixtures/danube-alliance.yaml`): the
+demo fits it, and its pages name its own agreement, bodies and sections, never the
+built-in organization's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import decisions as dec
+from phalanx.services import demo
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.sessions import login
+
+FILE = Path(__file__).parents[1] / "fixtures" / "danube-alliance.yaml"
+
+
+@pytest.fixture
+def danube_db(sqlite_db: Database) -> Database:
+    orgs.load_dataset(sqlite_db, FILE, actor=SYSTEM)
+    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
+    return sqlite_db
+
+
+def test_the_demo_records_fit_another_organization(danube_db: Database) -> None:
+    # the built-in organization's exercise and forces crisis name its states and units:
+    # they are left out, and the session is the alliance's own supreme body's
+    created = demo.ensure_demo_records(danube_db, actor=SYSTEM)
+    assert "adopted draft" in created
+    assert not [c for c in created if "Frontier" in c or "CRRF" in c]
+    with danube_db.read() as conn:
+        (meeting,) = dec.list_meetings(conn, actor=SYSTEM)
+    assert meeting.body == "supreme-council" and meeting.place == ""
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_pages_name_the_organizations_own_things(danube_db: Database,
+                                                     settings: Settings) -> None:
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        home = client.get("/?lang=en").text
+        # the file has no assembly, military-technical register, operations or training
+        for href in ("/parliament", "/mtc", "/operations", "/training", "/external"):
+            assert f'href="{href}"' not in home, href
+        assert 'href="/forces"' in home and 'href="/sessions"' in home
+        overview = client.get("/secretariat?lang=en").text
+        assert 'id="ov-parliament"' not in overview and 'id="ov-exercises"' in overview
+        members = client.get("/members?lang=en").text
+        assert 'title="Danube Security Pact">Bound by the founding agreement' in members
+        agreements = _text(client.get("/agreements?lang=en").text)
+        for page in (_text(members), agreements):
+            assert "Treaty" not in page and "Charter" not in page
+
+
+def test_the_built_in_organization_keeps_its_sections(accounts_db: Database,
+                                                       settings: Settings) -> None:
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        home = client.get("/?lang=en").text
+        for href in ("/parliament", "/mtc", "/operations", "/training", "/external"):
+            assert f'href="{href}"' in home, href
