@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import decision_exports, demo
 from phalanx.services import decisions as dec
-from phalanx.services import demo
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -34,6 +34,8 @@ def test_the_demo_records_fit_another_organization(danube_db: Database) -> None:
     # they are left out, and the session is the alliance's own supreme body's
     created = demo.ensure_demo_records(danube_db, actor=SYSTEM)
     assert "adopted draft" in created
+    # the council decides by majority: the draft one member objects to is adopted
+    assert "adopted draft over an objection" in created and "returned draft" not in created
     assert not [c for c in created if "Frontier" in c or "CRRF" in c]
     with danube_db.read() as conn:
         (meeting,) = dec.list_meetings(conn, actor=SYSTEM)
@@ -69,3 +71,20 @@ def test_the_built_in_organization_keeps_its_sections(accounts_db: Database,
         home = client.get("/?lang=en").text
         for href in ("/parliament", "/mtc", "/operations", "/training", "/external"):
             assert f'href="{href}"' in home, href
+
+
+def test_a_decision_by_majority_is_exported_as_one(danube_db: Database) -> None:
+    # the supreme council decides by majority (its file's default rule): the demo's
+    # second draft, objected to by one member, is adopted, and its Akoma Ntoso names the
+    # majority rule, not consensus
+    demo.ensure_demo_records(danube_db, actor=SYSTEM)
+    with danube_db.read() as conn:
+        adopted = {d.title: d for d in dec.list_decisions(conn, actor=SYSTEM)}
+        objected = adopted["On the joint information policy"]
+        xml = decision_exports.akoma_ntoso(conn, objected.id, "en", actor=SYSTEM).decode()
+        other = decision_exports.akoma_ntoso(
+            conn, adopted["On the plan of consultations"].id, "en", actor=SYSTEM).decode()
+    assert 'refersTo="#majority"' in xml and 'eId="majority"' in xml
+    assert 'value="1" refersTo="#object"' in xml
+    assert "consensus" not in xml
+    assert 'refersTo="#majority"' in other

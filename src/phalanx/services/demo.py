@@ -163,8 +163,10 @@ def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
         dec.state_position(db, returned.id, Position.OBJECT if objecting else Position.SUPPORT,
                            "The text needs consultation with national agencies first."
                            if objecting else "", actor=rep(s))
-    dec.close_draft(db, returned.id, actor=actor)
-    created.append("returned draft")
+    # returned under consensus; adopted where the body decides by majority
+    outcome = dec.close_draft(db, returned.id, actor=actor).status
+    created.append("returned draft" if outcome == "returned" else f"{outcome} draft "
+                   "over an objection")
 
     if limited:  # where the rule allows it: four members take part
         in_limited = dec.propose_draft(db, dec.DraftIn(
