@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import decision_exports, demo
+from phalanx.domain.crisis.workflow import Measure, Stage
+from phalanx.services import crises, decision_exports, demo
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
@@ -88,3 +89,31 @@ def test_a_decision_by_majority_is_exported_as_one(danube_db: Database) -> None:
     assert 'value="1" refersTo="#object"' in xml
     assert "consensus" not in xml
     assert 'refersTo="#majority"' in other
+
+
+def test_the_crrf_constraint_binds_only_an_organization_whose_file_gives_it(
+        danube_db: Database, settings: Settings) -> None:
+    # a report naming a member as the other party: the built-in organization's CRRF is
+    # not used for such a dispute (its formations' `use_constraint: crrf`,
+    # test_crisis_room_refusals); the alliance's response force has no such constraint,
+    # and its rapid-reaction measure is not refused for it, nor asked about CIS partners
+    c = crises.open_crisis(danube_db, crises.CrisisIn(
+        title="Border clash", category="armed_attack", affected=["SVN"],
+        other_parties=["HUN"], severity="severe", place="border"), actor=SYSTEM)
+    crises.set_response(danube_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                        actor=SYSTEM)
+    crises.convene_consultations(danube_db, c.id, actor=SYSTEM)
+    crises.transition(danube_db, c.id, Stage.ASSESSMENT, actor=SYSTEM)
+    with danube_db.read() as conn:
+        refused = crises.military_check(conn, c.id, actor=SYSTEM)
+    # what stands is the alliance's own rules: a decision, the state's request
+    assert refused and not [r for r in refused if "CRRF" in r or "CIS" in r], refused
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        room = client.get(f"/crises/{c.id}?lang=en").text
+        assert "other party" in room and "a dispute between members" in room
+        assert "CRRF is not used" not in room and "CIS" not in room
+        # the guards' facts: the UN mandate and abroad, not the CRRF's two
+        assert 'value="un_mandate"' in room and 'value="abroad"' in room
+        assert 'value="bilateral_dispute"' not in room
+        assert 'value="against_cis_or_neighbour"' not in room

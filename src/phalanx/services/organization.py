@@ -239,6 +239,9 @@ class OrganizationOut(BaseModel):
     # the article whose invocation obliges every member (`collective_defence_articles`,
     # the first): what an official request's form proposes; empty: none
     defence_article: str = ""
+    # a formation has the CRRF's use constraint (`use_constraint: crrf`): the crisis room
+    # asks then whether a crisis is a bilateral problem or one against a CIS partner
+    crrf_constraint: bool = False
 
 
 def organization_info(org: Organization) -> OrganizationOut:
@@ -254,7 +257,9 @@ def organization_info(org: Organization) -> OrganizationOut:
                            founding_title=founding.title.en if founding else "",
                            founding_title_ru=founding.title.ru if founding else "",
                            defence_article=next(iter(
-                               org.settings.get("collective_defence_articles") or []), ""))
+                               org.settings.get("collective_defence_articles") or []), ""),
+                           crrf_constraint=any(f.get("use_constraint") == "crrf"
+                                               for f in org.forces.get("formations", [])))
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:
