@@ -348,7 +348,7 @@ def test_arrears_settings_are_checked_at_load() -> None:
                             "  founding_agreement: t\n  settings:\n    in_arrears:\n"
                             "      - {state: ARM, from: 2020-13-01}\n")
     ((_, path, message),) = problems(bad_date)
-    assert path == "organization.settings" and "in_arrears.0.from" in message
+    assert path == "organization.settings.in_arrears.0.from" and "date" in message
     unknown = replace_once(VALID, "  founding_agreement: t\n",
                            "  founding_agreement: t\n  settings:\n    in_arrears:\n"
                            "      - {state: ARX, from: 2020-01-01}\n")

@@ -95,7 +95,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
         name=_text(o.name),
         abbreviation=_text(o.abbreviation),
         founding_agreement=o.founding_agreement,
-        settings=dict(o.settings),
+        settings=o.settings.model_dump(mode="json", by_alias=True, exclude_unset=True),
         version=ds.version,
         as_of=ds.as_of,
         contributions=tuple(

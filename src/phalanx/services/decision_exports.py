@@ -10,6 +10,8 @@ from sqlalchemy import Connection
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions.consensus import Method
 from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
@@ -45,7 +47,12 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     text = d.text_ru if text_lang == "ru" else d.text_en
     texts = texts_in(text_lang)
     votes = _votes(draft)
-    concepts = {"consensus": texts.gettext("consensus: no formal objection"),
+    # the rule of the body for the draft's question (the organization's file says which)
+    majority = proc.rule_for(body.rules, draft.question, d.adopted_on).method is Method.MAJORITY
+    rule = "majority" if majority else "consensus"
+    concepts = {rule: texts.gettext("majority: more support than objection among those "
+                                    "taking part") if majority
+                else texts.gettext("consensus: no formal objection"),
                 "adopted": texts.label("outcome", "adopted"),
                 **{v.position: texts.label("position", v.position) for v in votes}}
     binding = texts.gettext("Binding on: %(states)s", states=", ".join(
@@ -57,7 +64,7 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         text=text, language=LANGUAGES[text_lang], outcome="adopted", conclusion=conclusion,
         concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
-        votes=votes, binding=tuple(d.binding),
+        votes=votes, binding=tuple(d.binding), rule=rule,
         state_names={code: s.name.get(text_lang) for code, s in org.states.items()}))
 
 

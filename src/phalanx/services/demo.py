@@ -75,10 +75,17 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
     if no_crisis:
         from phalanx.services import exercise
 
+        # the scenario is written for the built-in organization: another one's file
+        # (other states, bodies, categories) does not run it
         scenario = exercise.load(exercise.scenarios_dir() / "frontier.yaml")
-        exercise.run(db, scenario, start=datetime.now(UTC).replace(microsecond=0)
-                     - timedelta(days=3), actor=actor)
-        created.append("the Frontier exercise, run to its after-action review")
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+        try:
+            exercise.check(db, scenario, start)
+        except exercise.ScenarioError:
+            pass
+        else:
+            exercise.run(db, scenario, start=start, actor=actor)
+            created.append("the Frontier exercise, run to its after-action review")
     from phalanx.services import operations as ops
     from phalanx.services import opsdemo
 
@@ -95,7 +102,7 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
         created += _council_session(db, org, actor)
     from phalanx.services import forcesdemo
 
-    if org.forces.get("units") and forcesdemo.existing(db) is None:
+    if forcesdemo.fits(org) and forcesdemo.existing(db) is None:
         forcesdemo.run(db)
         created.append("a crisis answered by the CRRF, with its decided deployment plan")
     return created
@@ -112,14 +119,18 @@ def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
     from phalanx.services import documents as docs
 
     created: list[str] = []
-    body = next((k for k, b in org.bodies.items() if b.seat and b.rules.get(
-        "decision_rules", {}).get("default", {}).get("limited_format")), None)
+    # the supreme body: a body with national seats deciding by default, the one whose
+    # default rule allows the limited format first
+    deciding = [k for k, b in org.bodies.items() if b.seat and b.existence.contains(date.today())
+                and "default" in b.rules.get("decision_rules", {})]
+    limited = [k for k in deciding if org.bodies[k].rules["decision_rules"]["default"].get(
+        "limited_format")]
+    body = next(iter(limited or deciding), None)
     if body is None:
         return []
     opens = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(
         days=2)
-    meeting = dec.convene(db, dec.MeetingIn(body=body, opens_at=opens, place="Moscow",
-                                            title=""), actor=actor)
+    meeting = dec.convene(db, dec.MeetingIn(body=body, opens_at=opens, title=""), actor=actor)
     seated = [a.state for a in meeting.attendance]
     for s in seated:
         dec.record_attendance(db, meeting.id, s, True, actor=actor)
@@ -152,23 +163,25 @@ def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
         dec.state_position(db, returned.id, Position.OBJECT if objecting else Position.SUPPORT,
                            "The text needs consultation with national agencies first."
                            if objecting else "", actor=rep(s))
-    dec.close_draft(db, returned.id, actor=actor)
-    created.append("returned draft")
+    # returned under consensus; adopted where the body decides by majority
+    outcome = dec.close_draft(db, returned.id, actor=actor).status
+    created.append("returned draft" if outcome == "returned" else f"{outcome} draft "
+                   "over an objection")
 
-    limited = dec.propose_draft(db, dec.DraftIn(
-        body=body, meeting_id=meeting.id,
-        title="On a joint contingent for the border exercise",
-        text_en="The participating members decide:\n1. To form a joint contingent.\n"),
-        actor=actor)
-    for i, s in enumerate(voters):
-        out = i >= 4
-        dec.state_position(db, limited.id, Position.NOT_TAKING_PART if out else Position.SUPPORT,
-                           actor=rep(s))
-    dec.close_draft(db, limited.id, [dec.TaskIn(
-        assignee_kind="body", assignee="joint-staff" if "joint-staff" in org.bodies else body,
-        title="Propose the composition of the contingent",
-        due_on=opens.date() + timedelta(days=30))], actor=actor)
-    created.append("limited-format decision")
+    if limited:  # where the rule allows it: four members take part
+        in_limited = dec.propose_draft(db, dec.DraftIn(
+            body=body, meeting_id=meeting.id,
+            title="On a joint contingent for the border exercise",
+            text_en="The participating members decide:\n1. To form a joint contingent.\n"),
+            actor=actor)
+        for i, s in enumerate(voters):
+            dec.state_position(db, in_limited.id, Position.NOT_TAKING_PART if i >= 4
+                               else Position.SUPPORT, actor=rep(s))
+        dec.close_draft(db, in_limited.id, [dec.TaskIn(
+            assignee_kind="body", assignee="joint-staff" if "joint-staff" in org.bodies else body,
+            title="Propose the composition of the contingent",
+            due_on=opens.date() + timedelta(days=30))], actor=actor)
+        created.append("limited-format decision")
 
     for title, owner_kind, owner, marking, participants, observers in (
         ("Press release on the session", OwnerKind.SECRETARIAT, "secretariat",

@@ -12,6 +12,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.forces.registry import Scope
+from phalanx.domain.organization import Organization
 from phalanx.services import crises, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
@@ -43,6 +44,18 @@ CONSENTS = [
 
 def rep(state: str) -> Principal:
     return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+def fits(org: Organization) -> bool:
+    """Whether the organization has what the demo crisis names: its body, category, states,
+    formation, node and units (the built-in organization's; another file's has not)."""
+    units = {u["key"] for u in org.forces.get("units", [])}
+    named = {k for _s, _scope, keys, _c in CONSENTS for k in keys}
+    return ("csc" in org.bodies and "armed_attack" in org.crisis_categories
+            and {s for s, *_ in CONSENTS} <= set(org.states)
+            and "crrf" in {f["key"] for f in org.forces.get("formations", [])}
+            and "batken" in {b["key"] for b in org.forces.get("bases", [])}
+            and named <= units)
 
 
 def existing(db: Database) -> int | None:

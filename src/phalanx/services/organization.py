@@ -229,14 +229,37 @@ class OrganizationOut(BaseModel):
     # week, lower-case English day names (settings `working_time_zone`, `days_off`)
     working_time_zone: str | None = None
     days_off: list[str] = []
+    # the optional sections of the file the organization has (`operations`, `forces`,
+    # `parliamentary_assembly`, `military_technical`, `training`, `exercises`,
+    # `external_relations`): a page of a section it has not is left out of the menu
+    sections: list[str] = []
+    # the founding agreement's title (what "bound" means on the members' page)
+    founding_title: str = ""
+    founding_title_ru: str = ""
+    # the article whose invocation obliges every member (`collective_defence_articles`,
+    # the first): what an official request's form proposes; empty: none
+    defence_article: str = ""
+    # a formation has the CRRF's use constraint (`use_constraint: crrf`): the crisis room
+    # asks then whether a crisis is a bilateral problem or one against a CIS partner
+    crrf_constraint: bool = False
 
 
 def organization_info(org: Organization) -> OrganizationOut:
+    founding = org.agreements.get(org.founding_agreement)
+    sections = [*(["operations"] if org.operations else []),
+                *(["forces"] if org.forces else []), *org.registers]
     return OrganizationOut(key=org.key, name=org.name.en, name_ru=org.name.ru,
                            abbreviation=org.abbreviation.en, abbreviation_ru=org.abbreviation.ru,
                            dataset_version=org.version, as_of=org.as_of,
                            working_time_zone=org.settings.get("working_time_zone"),
-                           days_off=list(org.settings.get("days_off") or []))
+                           days_off=list(org.settings.get("days_off") or []),
+                           sections=sections,
+                           founding_title=founding.title.en if founding else "",
+                           founding_title_ru=founding.title.ru if founding else "",
+                           defence_article=next(iter(
+                               org.settings.get("collective_defence_articles") or []), ""),
+                           crrf_constraint=any(f.get("use_constraint") == "crrf"
+                                               for f in org.forces.get("formations", [])))
 
 
 def members_on(org: Organization, day: date) -> list[MemberOut]:

@@ -38,6 +38,9 @@ class AknDecision:
     votes: tuple[Vote, ...]
     binding: tuple[str, ...]
     state_names: dict[str, str]
+    # the concept of the rule the decision was taken by (`consensus`, `majority`); its
+    # name is in `concepts`
+    rule: str = "consensus"
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -75,7 +78,7 @@ def to_akn(d: AknDecision) -> bytes:
 
     analysis = _el(meta, "analysis", source="#phalanx")
     parl = _el(analysis, "parliamentary")
-    voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}", refersTo="#consensus")
+    voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}", refersTo=f"#{d.rule}")
     _el(voting, "quorum", eId="vote_1__quorum", value=str(d.quorum))
     for vote in d.votes:
         count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
@@ -91,7 +94,7 @@ def to_akn(d: AknDecision) -> bytes:
     for s in sorted({s for v in d.votes for s in v.states} | set(d.binding)):
         _el(refs, "TLCOrganization", eId=s, href=f"/ontology/organization/state/{s}",
             showAs=d.state_names.get(s, s))
-    concepts = {"consensus": "consensus: no formal objection", d.outcome: d.outcome}
+    concepts = {d.rule: d.rule, d.outcome: d.outcome}
     concepts.update({v.position: v.position.replace("_", " ") for v in d.votes})
     concepts.update(d.concepts)
     for key, label in concepts.items():

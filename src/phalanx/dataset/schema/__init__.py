@@ -76,7 +76,8 @@ from phalanx.dataset.schema.registers import (
     TranspositionIn,
     _checked,
 )
-from phalanx.dataset.schema.root import ArrearsIn, DatasetIn, OrganizationIn
+from phalanx.dataset.schema.root import DatasetIn, OrganizationIn
+from phalanx.dataset.schema.settings import ArrearsIn, ResponseTargetsIn, SettingsIn
 
 __all__ = [
     "FORMAT",
@@ -134,7 +135,9 @@ __all__ = [
     "ProgrammeIn",
     "QuotaIn",
     "RelationEventIn",
+    "ResponseTargetsIn",
     "SeatHolderIn",
+    "SettingsIn",
     "StateIn",
     "SupplyIn",
     "TextIn",

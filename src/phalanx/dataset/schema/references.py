@@ -6,6 +6,7 @@ from typing import Any
 
 from phalanx.dataset.schema.root import DatasetIn
 from phalanx.domain.access.policy import key_state
+from phalanx.domain.languages import LANGUAGES
 from phalanx.domain.registers import exercises as ex_rules
 
 REGISTER_SECTIONS = ("parliamentary_assembly", "military_technical", "training", "exercises",
@@ -50,7 +51,8 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                             f"representative creates; the file's keys begin with no "
                             f"state's code"))
 
-    first_unit = (ds.organization.settings.get("response_targets") or {}).get("first_unit")
+    targets = ds.organization.settings.response_targets
+    first_unit = targets.first_unit if targets else None
     for i, cat in enumerate(ds.crisis_categories):
         to_unit = sum(m for stage, m in cat.targets.items()
                       if stage in ("reported", "consultations", "assessment", "decision",
@@ -172,6 +174,35 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
         for i, ev in enumerate(er.events):
             if ev.by is not None:
                 body(("external_relations", "events", i, "by"), ev.by)
+    return out + settings_problems(ds)
+
+
+def settings_problems(ds: DatasetIn) -> list[tuple[tuple[str | int, ...], str]]:
+    """What the settings name exists: the bodies whose decisions authorize a military
+    measure, the formations it uses; the crisis categories the forces give a symbol;
+    the languages of the translations (one the pages have: a text translated into another
+    would never be shown)."""
+    s = ds.organization.settings
+    bodies = {b.key for b in ds.bodies}
+    formations = {f.key for f in ds.forces.formations} if ds.forces else set()
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for setting, known, what in (("measure_authority", bodies, "body"),
+                                 ("measure_formations", formations, "formation")):
+        for measure, keys in (getattr(s, setting) or {}).items():
+            for j, key in enumerate(keys):
+                if key not in known:
+                    out.append((("organization", "settings", setting, measure, j),
+                                f"unknown {what} {key!r}"))
+    categories = {c.key for c in ds.crisis_categories}
+    for key in (ds.forces.crisis_symbols if ds.forces else {}):
+        if key not in categories:
+            out.append((("forces", "crisis_symbols", key), f"unknown crisis category {key!r}"))
+    for lang in ds.translations:
+        if lang not in LANGUAGES or lang == "en":
+            out.append((("translations", lang),
+                        f"the pages are in {', '.join(LANGUAGES)} only: texts are written in "
+                        f"English and translated into {', '.join(LANGUAGES[1:])}; a "
+                        f"translation into {lang!r} would never be shown"))
     return out
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field
 
 from phalanx.dataset.schema.base import Key, Model, TextIn
 from phalanx.dataset.schema.bodies import BodyIn, ExternalStatusIn, HistoricalCountIn, PostIn
@@ -17,12 +17,7 @@ from phalanx.dataset.schema.membership import (
     OfficeIn,
     StateIn,
 )
-from phalanx.dataset.schema.operations import (
-    ConsentExemptIn,
-    CrisisCategoryIn,
-    ObligationExemptIn,
-    OperationIn,
-)
+from phalanx.dataset.schema.operations import CrisisCategoryIn, OperationIn
 from phalanx.dataset.schema.registers import (
     ExerciseIn,
     ExternalRelationsIn,
@@ -30,18 +25,10 @@ from phalanx.dataset.schema.registers import (
     ParliamentaryAssemblyIn,
     TrainingIn,
 )
+from phalanx.dataset.schema.settings import SettingsIn
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 NonEmptyText = Annotated[str, Field(min_length=1)]
-
-
-class ArrearsIn(Model):
-    """A member in arrears over a period has no say in decisions (Charter practice)."""
-
-    state: str
-    from_: date = Field(alias="from")
-    until: date | None = None
-    source: str = ""
 
 
 class OrganizationIn(Model):
@@ -49,27 +36,7 @@ class OrganizationIn(Model):
     name: TextIn
     abbreviation: TextIn
     founding_agreement: str
-    settings: dict[str, Any] = {}
-
-    @field_validator("settings")
-    @classmethod
-    def _settings(cls, value: dict[str, Any]) -> dict[str, Any]:
-        checked = [(f"in_arrears.{i}", ArrearsIn, entry)
-                   for i, entry in enumerate(value.get("in_arrears", []) or [])]
-        if "obligation_exempt" in value:
-            checked.append(("obligation_exempt", ObligationExemptIn,
-                            value["obligation_exempt"]))
-        if "consent_exempt" in value:
-            checked.append(("consent_exempt", ConsentExemptIn, value["consent_exempt"]))
-        for path, model, entry in checked:
-            try:
-                model.model_validate(entry)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise ValueError(f"{path}{'.' + where if where else ''}: "
-                                 f"{first['msg']}") from None
-        return value
+    settings: SettingsIn = SettingsIn()
 
 
 class DatasetIn(Model):

@@ -127,6 +127,9 @@ class Situation:
     # (`parties.dispute_refusal`); empty when it names none
     dispute: str = ""
     against_cis_or_neighbour: bool = False
+    # a formation of the organization has the CRRF's use constraint (the dataset's
+    # `use_constraint: crrf`): only then do the two flags above and a dispute bar the CRRF
+    crrf_constraint: bool = True
     official_request: bool = False  # the affected member asked officially (for peacekeeping)
     # the military measures an affected member's recorded official request asks for
     # (requests that still stand)
@@ -207,7 +210,7 @@ def military_refusals(s: Situation) -> list[str]:
             f"{m.value}: military assistance under Treaty art. 4 is given at the "
             "affected state's request: record its official request"))
     out += mandate_refusals(s)
-    if Measure.MILITARY_CRRF in s.measures:
+    if Measure.MILITARY_CRRF in s.measures and s.crrf_constraint:
         if s.dispute:
             out.append(s.dispute)
         elif s.bilateral_dispute:

@@ -193,15 +193,25 @@ def members_in_dispute(org: Organization, row: Any) -> list[str]:
     return parties.members_in_dispute(others, members)
 
 
+def crrf_constraint(org: Organization) -> bool:
+    """Whether the organization's file gives a formation the CRRF's use constraint (not
+    to settle a bilateral political problem between states, nor against CIS partners or
+    neighbouring states: `forces.formations[].use_constraint`); only then does the
+    constraint bar the measure `military_crrf`."""
+    return any(f.get("use_constraint") == "crrf" for f in org.forces.get("formations", []))
+
+
 def dispute_of(org: Organization, row: Any) -> str:
     """Why the CRRF is not used for the crisis: its report names a member as the other
-    party (empty: it names none)."""
+    party (empty: it names none, or no formation of the file has the CRRF's constraint)."""
+    if not crrf_constraint(org):
+        return ""
     return parties.dispute_refusal(_states(row.affected), members_in_dispute(org, row))
 
 
 def _situation(row: Any, cat: Category, units: int,
                requests: Sequence[authority.OfficialRequest], mandate_ended: str = "",
-               dispute: str = "") -> Situation:
+               dispute: str = "", crrf: bool = True) -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
     moves offered on a page and the moves allowed are judged on the same facts;
     `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
@@ -214,7 +224,7 @@ def _situation(row: Any, cat: Category, units: int,
         decision_authorizes=frozenset(Measure(m) for m in row.authorizes),
         measures=frozenset(Measure(m) for m in row.measures),
         bilateral_dispute=row.bilateral_dispute, dispute=dispute,
-        against_cis_or_neighbour=row.against_cis_or_neighbour,
+        against_cis_or_neighbour=row.against_cis_or_neighbour, crrf_constraint=crrf,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
         withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
         un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
@@ -275,7 +285,8 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
     from phalanx.services.crisis_requests import as_domain, requests_of
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
-                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
+                   crrf_constraint(org))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=units_out(conn, row.id))
 
@@ -294,7 +305,8 @@ def deployment_refusals(conn: Connection, row: Any,
     org = orgs.organization(conn)
     s = _situation(row, _category(org, row.category), 0,
                    as_domain(requests_of(conn, row.id)),
-                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
+                   crrf_constraint(org))
     return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 

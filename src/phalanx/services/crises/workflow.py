@@ -43,6 +43,7 @@ from phalanx.services.crises.common import (
     _situation,
     _situation_at,
     answered_by,
+    crrf_constraint,
     decision_marking,
     dispute_of,
     mandate_ended_at,
@@ -314,5 +315,6 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
     from phalanx.domain.crisis.workflow import military_refusals
 
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
-                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row))
+                   mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
+                   crrf_constraint(org))
     return military_refusals(s) if s.measures & MILITARY else []

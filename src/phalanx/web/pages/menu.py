@@ -27,6 +27,9 @@ class Item:
     key: str  # the catalog key of its label
     roles: frozenset[Role] | None = None  # None: every logged-in role
     public: bool = False
+    # the optional section of the organization's file the page shows: left out of the
+    # menu of an organization whose file has none
+    section: str | None = None
 
 
 _STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.PLANNER, Role.REPRESENTATIVE,
@@ -46,13 +49,15 @@ ITEMS: tuple[Item, ...] = (
                                              Role.PLANNER, Role.AUDITOR})),
     Item("/feeds", N_("CAP feeds"), frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT,
                                            Role.PLANNER})),
-    Item("/operations", N_("Operations")),
+    Item("/operations", N_("Operations"), section="operations"),
     Item("/forces", N_("Forces"), _WITH_OBSERVER),
     Item("/joint-exercises", N_("Joint exercises"), _WITH_OBSERVER),
-    Item("/parliament", N_("Parliamentary Assembly"), _WITH_OBSERVER),
-    Item("/mtc", N_("Military-technical cooperation"), _WITH_OBSERVER),
-    Item("/training", N_("Training quotas"), _STAFF),
-    Item("/external", N_("External relations"), _WITH_OBSERVER),
+    Item("/parliament", N_("Parliamentary Assembly"), _WITH_OBSERVER,
+         section="parliamentary_assembly"),
+    Item("/mtc", N_("Military-technical cooperation"), _WITH_OBSERVER,
+         section="military_technical"),
+    Item("/training", N_("Training quotas"), _STAFF, section="training"),
+    Item("/external", N_("External relations"), _WITH_OBSERVER, section="external_relations"),
     Item("/secretariat", N_("Secretariat overview"), _STAFF),
     Item("/sessions", N_("Sessions"), _STAFF),
     Item("/decisions", N_("Decisions"), _STAFF),
@@ -62,9 +67,12 @@ ITEMS: tuple[Item, ...] = (
 )
 
 
-def menu(principal: Principal | None) -> list[Item]:
-    """The menu of `principal` (None: a visitor who is not logged in)."""
+def menu(principal: Principal | None, sections: list[str] | None = None) -> list[Item]:
+    """The menu of `principal` (None: a visitor who is not logged in); with `sections`,
+    the optional sections the organization's file has, without the pages of the others."""
+    items = [i for i in ITEMS if sections is None or i.section is None
+             or i.section in sections]
     if principal is None:
-        return [i for i in ITEMS if i.public]
+        return [i for i in items if i.public]
     # (an observer is asked for nothing: no inbox)
-    return [i for i in ITEMS if i.public or i.roles is None or principal.role in i.roles]
+    return [i for i in items if i.public or i.roles is None or principal.role in i.roles]

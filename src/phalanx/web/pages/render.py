@@ -229,7 +229,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "name": localized(lang),
         "languages": language_links(request),
         "principal": principal,
-        "nav_items": menu(principal),
+        "nav_items": menu(principal, org.sections if org is not None else None),
         "csrf_token": getattr(request.state, "csrf", None),
         "org": org,
         "today": date.today(),
