@@ -63,6 +63,8 @@ def test_the_alliance_loads_with_its_own_history() -> None:
      "forces.crisis_symbols.floods", "unknown crisis category 'floods'"),
     ("translations:\n  ru:", "translations:\n  de:\n    Bratislava: Pressburg\n  ru:",
      "translations.de", "would never be shown"),
+    ("      appointment: {quorum: two_thirds,", "      appointmnt: {quorum: two_thirds,",
+     "bodies.0.decision_rules.appointmnt", "did you mean 'appointment'?"),
 ])
 def test_a_slip_in_the_settings_is_refused_at_its_line(old: str, new: str, path: str,
                                                         words: str) -> None:

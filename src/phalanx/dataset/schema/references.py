@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
 from phalanx.dataset.schema.root import DatasetIn
+from phalanx.domain import leaving
 from phalanx.domain.access.policy import key_state
 from phalanx.domain.languages import LANGUAGES
 from phalanx.domain.registers import exercises as ex_rules
+
+# the questions the system acts on when a decision on them is adopted (a membership event
+# recorded, a post filled): a body's rule for one must carry its exact key; any other key
+# names a question of the organization's own
+ACTED_ON = ("default", "appointment", "withdrawal", *leaving.QUESTIONS.values())
 
 REGISTER_SECTIONS = ("parliamentary_assembly", "military_technical", "training", "exercises",
                      "external_relations")
@@ -69,6 +76,12 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
         if unknown_q:
             out.append((("bodies", i, "consultation", "questions"),
                         f"no decision rule for {', '.join(unknown_q)}"))
+        for q in sorted(b.decision_rules):
+            near = get_close_matches(q, ACTED_ON, n=1, cutoff=0.8)
+            if near and near[0] != q:
+                out.append((("bodies", i, "decision_rules", q),
+                            f"{q!r} is no question the system knows: did you mean "
+                            f"{near[0]!r}? (a decision on it is acted on only under that key)"))
         if b.limited_format and b.limited_format.introduced_by not in (None, *agreements):
             out.append((("bodies", i, "limited_format", "introduced_by"),
                         f"unknown agreement {b.limited_format.introduced_by!r}"))
