@@ -353,16 +353,22 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
 
 
 def corridors(conn: Connection, operation_key: str, *, actor: Principal,
-              top: int = 10) -> list[corr.Corridor]:
-    """The most active trafficking corridors from seizures with a known route."""
+              top: int = 10, stage: str | None = None,
+              year: int | None = None) -> list[corr.Corridor]:
+    """The most active trafficking corridors from seizures with a known route (of one
+    stage or year if asked)."""
     operation(conn, operation_key)
     c = t.op_total.c
-    rows = conn.execute(access.select_visible(
+    stmt = access.select_visible(
         t.op_total, actor, c.route_from, c.route_to, func.sum(c.quantity),
         func.sum(c.reports)).where(
         c.operation == operation_key, c.metric == "seizure", c.unit == "kg",
         and_(c.route_from.is_not(None), c.route_to.is_not(None)))
-        .group_by(c.route_from, c.route_to))
+    if stage:
+        stmt = stmt.where(c.stage == stage)
+    if year:
+        stmt = stmt.where(c.year == year)
+    rows = conn.execute(stmt.group_by(c.route_from, c.route_to))
     return corr.rank_totals([corr.Corridor(a, b, int(n), float(q)) for a, b, q, n in rows],
                             top)
 

@@ -16,8 +16,8 @@ from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import results
+from phalanx.services import clock, opsreport
 from phalanx.services import operations as ops
-from phalanx.services import opsreport
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
@@ -72,7 +72,8 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     series = {_("reported through Phalanx"): values}
     if hist is not None:
         series[_("historical total (reported by the organization)")] = hist
-    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang))
+    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang), stage=stage,
+                                year=year)
     columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
     per_state = {state: [dict(points).get(s, 0.0) for s in columns]
                  for state, points in sorted(stages.items())}
@@ -98,11 +99,13 @@ def seizures_png(request: Request, key: str, actor: Reader, conn: Conn,
 
 
 @router.get("/operations/{key}/stages.png")
-def stages_png(request: Request, key: str, actor: Reader, conn: Conn) -> Response:
+def stages_png(request: Request, key: str, actor: Reader, conn: Conn,
+               stage: str | None = None, year: str | None = None) -> Response:
     lang = language(request)
     return Response(opsreport.stages_chart(conn, key, actor=actor,
                                            marking=_marking(actor, lang),
-                                           texts=texts_for(lang)),
+                                           texts=texts_for(lang), stage=stage or None,
+                                           year=_year(year)),
                     media_type="image/png")
 
 
@@ -150,9 +153,12 @@ def _refusal(op: dict[str, Any], actor: Principal) -> dict[str, Any]:
 
 
 def _example(op: dict[str, Any]) -> dict[str, Any]:
-    """One example row of this operation, one that passes the row check: its last stage, a
-    metric it reports (a seizure, with its decimal mark, where it reports seizures)."""
-    stage = (op.get("stages") or [{}])[-1]
+    """One example row of this operation, one that passes the row check: its last stage
+    begun (a result is dated on a day that has come), a metric it reports (a seizure,
+    with its decimal mark, where it reports seizures)."""
+    stages = op.get("stages") or [{}]
+    today = clock.now().date().isoformat()
+    stage = next((s for s in reversed(stages) if s.get("start", "") <= today), stages[0])
     metrics = results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"})
     metric = "seizure" if "seizure" in metrics else sorted(metrics)[0]
     start = stage.get("start")

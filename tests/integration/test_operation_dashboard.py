@@ -1,0 +1,103 @@
+"""The operation's page and report agree with what was entered: every figure of a stage
+or a year is of that stage or year (the corridors and the chart by stage too), the
+seizures of all substances are added up beside the organization's total of drugs
+seized, and a substance the organization gave no figure for is drawn with none, not a
+zero."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import operations as ops
+from phalanx.services import opsreport
+from phalanx.services.db import Database
+from phalanx.web import charts
+from phalanx.web.app import create_app
+from tests.support.sessions import login
+
+SEC = Principal("sec", Role.SECRETARIAT)
+REP_KAZ = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+
+
+def seizure(ref: str, day: str, stage: str, substance: str, quantity: str, unit: str,
+            route: tuple[str, str] = ("AFG", "TJK")) -> dict[str, Any]:
+    return {"reference": ref, "date": day, "stage": stage, "metric": "seizure",
+            "substance": substance, "quantity": quantity, "unit": unit, "area": "Shymkent",
+            "route_from": route[0], "route_to": route[1]}
+
+
+# two stages of two years: 2025 only on AFG-TJK, 2026 only on TJK-KAZ
+ROWS = [seizure("K-1", "2025-03-10", "spring-2025", "heroin", "1,5", "т"),
+        seizure("K-2", "2025-04-01", "spring-2025", "cannabis", "250", "kg"),
+        seizure("K-3", "2026-03-10", "spring-2026", "hashish", "2", "t", ("TJK", "KAZ")),
+        seizure("K-4", "2026-03-11", "spring-2026", "heroin", "500", "г", ("TJK", "KAZ"))]
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "dataset"
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    from phalanx.domain.access.principal import SYSTEM
+
+    r = ops.ingest(db, "channel", "KAZ", "customs", list(enumerate(ROWS, start=2)),
+                   actor=SYSTEM)
+    assert r.stored == 4, r.errors
+    ops.release(db, "channel", actor=REP_KAZ)
+    return db
+
+
+def test_every_figure_of_a_year_is_of_that_year(loaded: Database) -> None:
+    with loaded.read() as conn:
+        d = opsreport.dashboard(conn, "channel", actor=SEC, year=2025)
+        stages = opsreport.by_stage(conn, "channel", actor=SEC, year=2025)
+        whole = opsreport.dashboard(conn, "channel", actor=SEC)
+    assert [(c.route_from, c.route_to, c.seizures, c.kg) for c in d["corridors"]] == [
+        ("AFG", "TJK", 2, 1750.0)]
+    assert stages == {"KAZ": [("Channel – Spring 2025", 1750.0)]}
+    assert [(r.key["unit"], r.quantity, r.reports) for r in d["seized"]] == [
+        ("kg", 1750.0, 2)]
+    assert [(r.key["unit"], r.quantity, r.reports) for r in whole["seized"]] == [
+        ("kg", 3750.5, 4)]
+    assert sorted((c.route_from, c.route_to) for c in whole["corridors"]) == [
+        ("AFG", "TJK"), ("TJK", "KAZ")]
+
+
+def test_a_substance_without_a_historical_figure_has_none(loaded: Database) -> None:
+    with loaded.read() as conn:
+        keys, values, hist = opsreport.by_substance(conn, "channel", actor=SEC)
+    assert keys == ["hashish", "heroin", "cannabis"]
+    assert values == [2000.0, 1500.5, 250.0]
+    assert hist == [42000.0, 12000.0, None]  # the dataset gives none for cannabis
+    svg = charts.bars(keys, {"reported": values, "historical": hist}, "Seizures", "kg")
+    tips = re.findall(r"<title>([^<]*)</title>", svg)
+    assert "cannabis, reported: 250" in tips
+    assert not any(t.startswith("cannabis, historical") for t in tips)
+    assert "hashish, historical: 42,000" in tips
+
+
+def test_the_page_adds_up_the_seizures_of_the_year(loaded: Database,
+                                                   settings: Settings) -> None:
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import identity
+
+    identity.add_user(loaded, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    with TestClient(create_app(settings, loaded)) as client:
+        login(client, "sec", "a-long-password")
+        page = client.get("/operations/channel", params={"year": "2026"}).text
+    total = re.search(r'<tr class="total">(.*?)</tr>', page, re.S)
+    assert total is not None
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(
+        r"<t[hd][^>]*>(.*?)</t[hd]>", total.group(1), re.S)]
+    assert cells == ["seizures", "all substances", "2,000.50 kg", "2"]
+    corridors = re.search(r'id="corridors".*?</table>', page, re.S)
+    assert corridors is not None and "AFG" not in corridors.group(0)
