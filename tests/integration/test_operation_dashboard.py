@@ -101,3 +101,28 @@ def test_the_page_adds_up_the_seizures_of_the_year(loaded: Database,
     assert cells == ["seizures", "all substances", "2,000.50 kg", "2"]
     corridors = re.search(r'id="corridors".*?</table>', page, re.S)
     assert corridors is not None and "AFG" not in corridors.group(0)
+
+
+def test_no_total_adds_up_litres_and_kilograms_or_rounds_and_firearms(db: Database) -> None:
+    from phalanx.domain.access.principal import SYSTEM
+
+    rows = [seizure("P-1", "2026-03-10", "spring-2026", "precursors", "800", "l"),
+            seizure("P-2", "2026-03-10", "spring-2026", "precursors", "200", "kg"),
+            {"reference": "F-1", "date": "2026-03-10", "stage": "spring-2026",
+             "metric": "firearms", "quantity": "3", "area": "Osh"},
+            {"reference": "A-1", "date": "2026-03-10", "stage": "spring-2026",
+             "metric": "ammunition", "quantity": "400", "area": "Osh"}]
+    assert ops.ingest(db, "channel", "KAZ", "customs", list(enumerate(rows, start=2)),
+                      actor=SYSTEM).stored == 4
+    with db.read() as conn:
+        by_state = ops.statistics(conn, "channel", ["state"], actor=REP_KAZ)
+        keys, values, _ = opsreport.by_substance(conn, "channel", actor=REP_KAZ)
+        stages = opsreport.by_stage(conn, "channel", actor=REP_KAZ)
+        seized = opsreport.dashboard(conn, "channel", actor=REP_KAZ)["seized"]
+    assert by_state.by == ["state", "metric", "unit"]
+    assert sorted((r.key["metric"], r.key["unit"], r.quantity) for r in by_state.rows) == [
+        ("ammunition", "count", 400.0), ("firearms", "count", 3.0),
+        ("seizure", "kg", 200.0), ("seizure", "l", 800.0)]
+    assert (keys, values) == (["precursors"], [200.0])  # the chart in kg: the kg alone
+    assert stages == {"KAZ": [("Channel – Spring 2026", 200.0)]}
+    assert sorted((r.key["unit"], r.quantity) for r in seized) == [("kg", 200.0), ("l", 800.0)]

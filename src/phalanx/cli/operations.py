@@ -75,6 +75,7 @@ def stats(operation: Annotated[str, typer.Argument()],
     if as_json:
         emit_json(json.loads(s.model_dump_json()))
         return
+    groups = s.by  # with the metric and the unit, which a total never adds up across
     table = Table(title=f"{operation}: reported through Phalanx")
     for g in groups:
         table.add_column(g)

@@ -317,14 +317,19 @@ class Statistics(BaseModel):
 
 
 def statistics(conn: Connection, operation_key: str, by: list[str], *,
-               actor: Principal, stage: str | None = None,
-               metric: str | None = None, year: int | None = None) -> Statistics:
+               actor: Principal, stage: str | None = None, metric: str | None = None,
+               year: int | None = None, unit: str | None = None) -> Statistics:
     """Totals of the current reports the user may see, grouped, beside the operation's
-    historical totals (marked as such)."""
+    historical totals (marked as such). A total never adds up different things: unless
+    one metric is asked for, the metric is among the groups, and so is the unit unless one
+    is asked for (kilograms and litres, rounds and firearms, are never one sum); `by` in
+    the answer says the groups used."""
     op = operation(conn, operation_key)
     unknown = sorted(set(by) - set(GROUPS))
     if unknown:
         raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
+    by = [*dict.fromkeys(by)]
+    by += [g for g, fixed in (("metric", metric), ("unit", unit)) if not fixed and g not in by]
     cols = [GROUPS[g].label(g) for g in by]
     c = t.op_total.c
     stmt = (access.select_visible(t.op_total, actor, *cols, func.sum(c.quantity),
@@ -334,6 +339,8 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
         stmt = stmt.where(c.stage == stage)
     if metric:
         stmt = stmt.where(c.metric == metric)
+    if unit:
+        stmt = stmt.where(c.unit == unit)
     if year:
         stmt = stmt.where(GROUPS["year"] == year)
     if cols:

@@ -51,11 +51,11 @@ def _scope(conn: Connection, key: str, texts: Texts, stage: str | None,
 def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
                  year: int | None = None
                  ) -> tuple[list[str], list[float], list[float | None] | None]:
-    """The seizures' substances (largest first), their kg, and the organization's
+    """The seizures' substances by mass (largest first), their kg, and the organization's
     historical totals for them (None when it reported none; a substance it gave no figure
     for is None too, not a zero): what the charts show."""
     s = ops.statistics(conn, key, ["substance"], actor=actor, stage=stage, metric="seizure",
-                       year=year)
+                       year=year, unit="kg")
     rows = sorted((r for r in s.rows if r.key["substance"]), key=lambda r: -r.quantity)
     hist = {h.substance: h.value for h in s.historical if h.metric == "seizure" and h.substance}
     keys = [r.key["substance"] for r in rows]
@@ -65,10 +65,11 @@ def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | N
 def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENGLISH,
              stage: str | None = None, year: int | None = None
              ) -> dict[str, list[tuple[str, float]]]:
-    """The kg seized per state, stage by stage in the operation's order (each stage by
-    its name, in the reader's language), of one stage or year if asked."""
+    """The kg seized per state (seizures by mass), stage by stage in the operation's
+    order (each stage by its name, in the reader's language), of one stage or year if
+    asked."""
     s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure",
-                       stage=stage, year=year)
+                       stage=stage, year=year, unit="kg")
     names = stage_names(conn, key, texts)
     order = list(names.values())
     series: dict[str, list[tuple[str, float]]] = {}
