@@ -126,3 +126,35 @@ def test_no_total_adds_up_litres_and_kilograms_or_rounds_and_firearms(db: Databa
     assert (keys, values) == (["precursors"], [200.0])  # the chart in kg: the kg alone
     assert stages == {"KAZ": [("Channel – Spring 2026", 200.0)]}
     assert sorted((r.key["unit"], r.quantity) for r in seized) == [("kg", 200.0), ("l", 800.0)]
+
+
+def test_the_figures_download_as_csv_adding_up_to_what_was_entered(
+        loaded: Database, settings: Settings) -> None:
+    import csv
+    import io
+
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import identity
+
+    identity.add_user(loaded, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    with TestClient(create_app(settings, loaded)) as client:
+        login(client, "sec", "a-long-password")
+        assert 'id="statistics-csv"' in client.get("/operations/channel").text
+        english = client.get("/operations/channel/statistics.csv")
+        client.cookies.set("lang", "ru")
+        russian = client.get("/operations/channel/statistics.csv", params={"year": "2026"})
+    assert english.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(english.content.decode("utf-8-sig"))))
+    assert sorted((r["year"], r["stage"], r["state"], r["agency"], r["substance"],
+                   r["unit"], r["quantity"], r["reports"], r["marking"]) for r in rows) == [
+        ("2025", "spring-2025", "KAZ", "customs", "cannabis", "kg", "250", "1", "ORGANIZATION"),
+        ("2025", "spring-2025", "KAZ", "customs", "heroin", "kg", "1500", "1", "ORGANIZATION"),
+        ("2026", "spring-2026", "KAZ", "customs", "hashish", "kg", "2000", "1", "ORGANIZATION"),
+        ("2026", "spring-2026", "KAZ", "customs", "heroin", "kg", "0.5", "1", "ORGANIZATION")]
+    # a Russian spreadsheet's CSV: semicolons and a decimal comma; of the year asked
+    assert russian.headers["content-disposition"].endswith('-2026-statistics.csv"')
+    ru = list(csv.DictReader(io.StringIO(russian.content.decode("utf-8-sig")), delimiter=";"))
+    assert sorted((r["substance"], r["quantity"]) for r in ru) == [("hashish", "2000"),
+                                                                    ("heroin", "0,5")]
+    assert {r["marking"] for r in ru} == {"ДЛЯ ОРГАНИЗАЦИИ"}

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from phalanx.adapters.exports import charts, pdf
+from phalanx.adapters.exports import charts, pdf, table_csv
 from phalanx.domain.access.principal import Principal
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
@@ -152,3 +152,20 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         + (f" — {year}" if year else ""),
         subtitle=_("Report of the joint operation"), marking=marking, sections=sections,
         exercise_label=_("EXERCISE")))
+
+
+CSV_GROUPS = ["year", "stage", "state", "agency", "metric", "substance", "unit"]
+
+
+def statistics_csv(conn: Connection, key: str, *, actor: Principal, marking: str,
+                   stage: str | None = None, year: int | None = None,
+                   semicolons: bool = False) -> bytes:
+    """The totals the reader may see, by year, stage, state, agency, metric, substance and
+    unit (of one stage or year if asked), as a CSV file: the figures the page and the
+    report add up, to be taken into a spreadsheet; each row carries the marking of what
+    the file may include."""
+    s = ops.statistics(conn, key, CSV_GROUPS, actor=actor, stage=stage, year=year)
+    return table_csv.write(
+        [*CSV_GROUPS, "quantity", "reports", "marking"],
+        ([*(r.key[g] for g in CSV_GROUPS), r.quantity, r.reports, marking] for r in s.rows),
+        semicolons=semicolons)

@@ -121,6 +121,20 @@ def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | N
                     media_type="application/pdf")
 
 
+@router.get("/operations/{key}/statistics.csv")
+def statistics_csv(request: Request, key: str, actor: Reader, conn: Conn,
+                   stage: str | None = None, year: str | None = None) -> Response:
+    """The totals the reader may see, row by row, for a spreadsheet (a Russian one's CSV on
+    a Russian page: semicolons, decimal commas)."""
+    lang = language(request)
+    body = opsreport.statistics_csv(conn, key, actor=actor, marking=_marking(actor, lang),
+                                    stage=stage or None, year=_year(year),
+                                    semicolons=lang == "ru")
+    scope = "".join(f"-{v}" for v in (stage, _year(year)) if v)
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="{key}{scope}-statistics.csv"'})
+
+
 # the units of each way a metric is measured, as `results.check_row` takes them
 UNITS = {"mass_or_volume": [*results.MASS_UNITS, *results.VOLUME_UNITS],
          "mass": list(results.MASS_UNITS), "count": [results.COUNT]}
