@@ -158,3 +158,43 @@ def test_the_figures_download_as_csv_adding_up_to_what_was_entered(
     assert sorted((r["substance"], r["quantity"]) for r in ru) == [("hashish", "2000"),
                                                                     ("heroin", "0,5")]
     assert {r["marking"] for r in ru} == {"ДЛЯ ОРГАНИЗАЦИИ"}
+
+
+def test_the_api_and_the_command_line_give_the_figures_of_a_year(
+        loaded: Database, settings: Settings, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from phalanx.cli.main import app
+    from phalanx.config import get_settings
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import identity
+    from phalanx.services import tokens as api_tokens
+
+    identity.add_user(loaded, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
+                      actor=SYSTEM)
+    auth = {"Authorization": "Bearer " + api_tokens.issue_token(loaded, "sec",
+                                                                actor=SYSTEM).token}
+    with TestClient(create_app(settings, loaded)) as client:
+        r = client.get("/api/v1/operations/channel/statistics", headers=auth,
+                       params={"by": "state", "year": "2025", "unit": "kg"})
+    assert r.status_code == 200, r.text
+    assert r.json()["by"] == ["state", "metric"]
+    assert [(x["key"], x["quantity"], x["reports"]) for x in r.json()["rows"]] == [
+        ({"state": "KAZ", "metric": "seizure"}, 1750.0, 2)]
+    if loaded.engine.dialect.name != "sqlite":
+        return  # the command line below reads the database the settings name
+    monkeypatch.setenv("PHALANX_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "cli-audit.key"))
+    get_settings.cache_clear()
+    try:
+        out = CliRunner().invoke(app, ["ops", "stats", "channel", "--by", "state",
+                                       "--year", "2026", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert out.exit_code == 0, out.output
+    import json
+
+    rows = json.loads(out.output)["rows"]
+    assert [(x["key"], x["quantity"]) for x in rows] == [
+        ({"state": "KAZ", "metric": "seizure", "unit": "kg"}, 2000.5)]
