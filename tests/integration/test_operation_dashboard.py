@@ -6,6 +6,7 @@ zero."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.services import operations as ops
 from phalanx.services import opsreport
 from phalanx.services.db import Database
@@ -198,3 +199,34 @@ def test_the_api_and_the_command_line_give_the_figures_of_a_year(
     rows = json.loads(out.output)["rows"]
     assert [(x["key"], x["quantity"]) for x in rows] == [
         ({"state": "KAZ", "metric": "seizure", "unit": "kg"}, 2000.5)]
+
+
+def test_an_operation_without_seizures_is_charted_by_what_it_counts(
+        db: Database, settings: Settings) -> None:
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import identity
+
+    rows = [{"reference": f"I-{n}", "date": "2026-05-0" + str(n), "stage": "year-2026",
+             "metric": metric, "quantity": quantity, "area": "Gyumri"}
+            for n, metric, quantity in ((1, "irregular_migrants", "37"),
+                                        (2, "facilitation_groups", "2"),
+                                        (3, "irregular_migrants", "5"))]
+    assert ops.ingest(db, "illegal", "ARM", "border_guard", list(enumerate(rows, start=2)),
+                      actor=SYSTEM).stored == 3
+    identity.add_user(db, identity.NewUser("arm-border", "a-long-password", Role.REPORTER,
+                                           "ARM", Agency.BORDER_GUARD), actor=SYSTEM)
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "arm-border", "a-long-password")
+        client.cookies.set("lang", "ru")
+        page = client.get("/operations/illegal").text
+        pdf = client.get("/operations/illegal/report.pdf").content
+    tips = re.findall(r"<title[^>]*>([^<]*)</title>", page)
+    assert "«Нелегал» – 2026, ARM: 42" in tips  # the migrants by stage and state
+    assert "Результаты по показателям" in tips and "Изъятия по веществам" not in tips
+    assert "Самые активные коридоры" not in page  # no trafficking routes to map
+    assert tips[0].startswith("Операция «Нелегал»")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "незаконные мигранты 42 2" in text  # its total: 42 migrants in two reports
+    assert "Самые активные коридоры" not in text

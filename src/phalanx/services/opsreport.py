@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import charts, pdf, table_csv
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.operations import results
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
@@ -28,8 +29,13 @@ def dashboard(conn: Connection, key: str, *, actor: Principal, stage: str | None
     seized = ops.statistics(conn, key, ["unit"], actor=actor, stage=stage, year=year,
                             metric="seizure")
     return {"op": op, "stage": stage, "year": year, "by_substance": by_substance,
-            "by_state": by_state, "seized": seized.rows,
+            "by_state": by_state, "seized": seized.rows, "seizures": seizures(op),
             "corridors": ops.corridors(conn, key, actor=actor, top=8, stage=stage, year=year)}
+
+
+def seizures(op: dict[str, Any]) -> bool:
+    """Whether the operation reports seizures (and so their substances and corridors)."""
+    return "seizure" in results.OPERATION_METRICS.get(op.get("kind", ""), frozenset())
 
 
 def stage_names(conn: Connection, key: str, texts: Texts = ENGLISH) -> dict[str, str]:
@@ -62,14 +68,23 @@ def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | N
     return keys, [r.quantity for r in rows], [hist.get(k) for k in keys] if hist else None
 
 
+def by_metric(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+              year: int | None = None) -> tuple[list[str], list[float]]:
+    """The counted metrics (in the operation's vocabulary's order) and their totals."""
+    s = ops.statistics(conn, key, ["metric"], actor=actor, stage=stage, year=year,
+                       unit=results.COUNT)
+    return [r.key["metric"] for r in s.rows], [r.quantity for r in s.rows]
+
+
 def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENGLISH,
-             stage: str | None = None, year: int | None = None
+             stage: str | None = None, year: int | None = None, metric: str = "seizure"
              ) -> dict[str, list[tuple[str, float]]]:
-    """The kg seized per state (seizures by mass), stage by stage in the operation's
-    order (each stage by its name, in the reader's language), of one stage or year if
-    asked."""
-    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure",
-                       stage=stage, year=year, unit="kg")
+    """The `metric` per state (a seizure's kg: seizures by mass), stage by stage in the
+    operation's order (each stage by its name, in the reader's language), of one stage or
+    year if asked."""
+    unit = "kg" if results.METRICS.get(metric) != "count" else results.COUNT
+    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric=metric,
+                       stage=stage, year=year, unit=unit)
     names = stage_names(conn, key, texts)
     order = list(names.values())
     series: dict[str, list[tuple[str, float]]] = {}
@@ -126,18 +141,19 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
                 texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                for r in d["seized"]],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
-                                           marking=marking, year=year, texts=texts)]),
+                                           marking=marking, year=year, texts=texts)]
+                    if d["seizures"] else []),
         pdf.Section(_("By state"), table=[
             [_("State"), _("Metric"), _("Quantity"), _("Reports")]]
             + [[r.key["state"], label("metric", r.key["metric"]),
                 texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                for r in state.rows]),
-        pdf.Section(_("Most active corridors"), table=[
+        *([pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
             + [[c.route_from, c.route_to, str(c.seizures), texts.number(c.kg, 1)]
-               for c in d["corridors"]]),
+               for c in d["corridors"]])] if d["seizures"] else []),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
-                    table=[[_("Metric"), _("Substance"), _("Value"), _("Note")]]
+                    table=[[_("Metric"), _("Substance"), _("Quantity"), _("Note")]]
                     + [[label("metric", h.metric), label("substance", h.substance),
                         texts.quantity(h.value, h.unit, 0), text(h.note)]
                        for h in subst.historical]),

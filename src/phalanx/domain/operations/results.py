@@ -56,6 +56,17 @@ OPERATION_METRICS: dict[str, frozenset[str]] = {
                             "criminal_cases"}),
     "information": frozenset({"resources_blocked", "criminal_cases", "detained"}),
 }
+# the figure an operation's pages chart by stage and state: what its kind is run against
+# (setting)
+HEADLINE = {"anti_drug": "seizure", "migration": "irregular_migrants",
+            "information": "resources_blocked"}
+
+
+def headline(kind: str) -> str:
+    """The metric an operation of `kind` is charted by (a seizure by its mass)."""
+    return HEADLINE.get(kind) or min(OPERATION_METRICS.get(kind, frozenset({"seizure"})))
+
+
 SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_amphetamines",
               "synthetic_cathinones", "synthetic_cannabinoids", "synthetic_opioids",
               "synthetic_other", "precursors")

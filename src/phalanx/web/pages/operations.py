@@ -67,16 +67,27 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     """The page's charts, drawn as the other pages' (SVG), in the page's language."""
     lang = language(request)
     _, label = translator(lang), labeller(lang)
+    op = ops.operation(conn, key)
+    metric = results.headline(op.get("kind", ""))
+    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang), stage=stage,
+                                year=year, metric=metric)
+    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
+    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
+                 for state, points in sorted(stages.items())}
+    if not opsreport.seizures(op):  # its counts: by metric, and its headline's by stage
+        names, counts = opsreport.by_metric(conn, key, actor=actor, stage=stage, year=year)
+        return {"substance_chart": charts.bars(
+                    [label("metric", m) for m in names], {_("reported through Phalanx"): counts},
+                    _("Results by metric"), chart_id="substance-chart", lang=lang),
+                "stage_chart": charts.bars(
+                    columns, per_state, _("%(metric)s by stage and state",
+                                          metric=label("metric", metric)),
+                    chart_id="stage-chart", lang=lang)}
     keys, values, hist = opsreport.by_substance(conn, key, actor=actor, stage=stage,
                                                 year=year)
     series = {_("reported through Phalanx"): values}
     if hist is not None:
         series[_("historical total (reported by the organization)")] = hist
-    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang), stage=stage,
-                                year=year)
-    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
-    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
-                 for state, points in sorted(stages.items())}
     return {"substance_chart": charts.bars([label("substance", k) for k in keys], series,
                                            _("Seizures by substance"), _("kg"),
                                            chart_id="substance-chart", lang=lang),
