@@ -80,6 +80,11 @@ def test_the_audit_entry_names_each_correction_and_the_figure_it_replaced(
             t.audit_log.c.target_id == str(again.batch_id))).scalar_one()
     change = json.loads(change) if isinstance(change, str) else change
     assert change["replaced"] == 1
+    with db.read() as conn:
+        versions = ops.history(conn, "channel", "KAZ", "police", "KAZ-1", actor=KAZ_POLICE)
+    assert [(v["version"], v["quantity"], v["batch"], v["by"]) for v in versions] == [
+        (2, 121.0, again.batch_id, "kaz-police"), (1, 120.0, versions[1]["batch"], "kaz-police")]
+    assert versions[0]["at"] >= versions[1]["at"]
     assert change["corrections"] == [{"reference": "KAZ-1", "version": 1, "quantity": 120.0,
                                       "unit": "kg", "new_quantity": 121.0, "new_unit": "kg"}]
 
