@@ -52,7 +52,7 @@ def org_db(db: Database) -> Database:
 def totals(db: Database, actor: Principal, by: list[str] | None = None) -> dict[Any, float]:
     with db.read() as conn:
         s = ops.statistics(conn, "channel", by or ["substance"], actor=actor)
-    return {tuple(r.key.values()): r.quantity for r in s.rows}
+    return {tuple(r.key[g] for g in by or ["substance"]): r.quantity for r in s.rows}
 
 
 def test_a_clean_batch_is_stored_and_counted(org_db: Database) -> None:
@@ -241,7 +241,8 @@ def test_the_api_upload_reports_errors_by_row(client: tuple[TestClient, str],
     assert r.json()["stored"] == 1
     stats = c.get("/api/v1/operations/channel/statistics", params={"by": "substance"},
                   headers=auth).json()
-    assert stats["rows"] == [{"key": {"substance": "heroin"}, "quantity": 25.0, "reports": 2}]
+    assert stats["rows"] == [{"key": {"substance": "heroin", "metric": "seizure", "unit": "kg"},
+                              "quantity": 25.0, "reports": 2}]
 
 
 def test_a_workbook_unpacking_past_the_limit_is_refused_before_it_is_read(

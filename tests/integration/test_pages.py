@@ -439,7 +439,7 @@ def test_observers_see_only_what_was_released_to_them(client: TestClient,
             "observer", Role.OBSERVER, observer_of="OSCE"))
         everything = ops.statistics(conn, "channel", ["state"], actor=SYSTEM)
     assert {r.key["state"] for r in seen.rows} == {"KAZ", "KGZ", "TJK"}
-    assert len(everything.rows) == 7
+    assert len({r.key["state"] for r in everything.rows}) == 7
 
 
 def test_the_footer_states_the_dataset_s_cut_off(client: TestClient) -> None:

@@ -58,7 +58,8 @@ def test_a_russian_spreadsheet_s_csv_is_read_and_what_was_assumed_said(
     assert (result.stored, result.errors) == (2, [])
     with db.read() as conn:
         stats = ops.statistics(conn, "channel", ["substance"], actor=KAZ_CUSTOMS)
-    assert [(r.key, r.quantity) for r in stats.rows] == [({"substance": "heroin"}, 1253.0)]
+    assert [(r.key, r.quantity) for r in stats.rows] == [
+        ({"substance": "heroin", "metric": "seizure", "unit": "kg"}, 1253.0)]
 
 
 def test_a_unicode_text_file_is_read_as_utf16_with_tabs(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
         assert "Скачать шаблон (XLSX)" in page
         assert 'id="allowed-values"' in page and "<code>synthetic_cathinones</code>" in page
         assert "<code>seizure</code>" in page and "<code>kg</code>" in page
+        assert "исправляет присланную ранее" in page  # how a figure is corrected
         r = client.get("/operations/channel/upload/template.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         # a Russian spreadsheet's CSV: UTF-8 with its mark, semicolons, a decimal comma

@@ -46,3 +46,39 @@ def test_any_other_unit_stays_an_error_in_its_column(metric: str, unit: str,
     _, problems = check_row(row(metric, "2", unit, "heroin" if metric == "seizure" else ""),
                             "anti_drug", STAGES)
     assert ("unit", message) in problems
+
+
+@pytest.mark.parametrize(("quantity", "decimal", "whole"), [
+    ("1,250", "1,25", "1250"), ("12,500", "12,5", "12500"), ("250,000", "250", "250000")])
+def test_a_comma_before_three_digits_is_refused_as_ambiguous(quantity: str, decimal: str,
+                                                             whole: str) -> None:
+    """"12,500" kg is 12.5 kg to a Russian spreadsheet and 12,500 kg to an English one:
+    neither reading is taken silently."""
+    clean, problems = check_row(row("seizure", quantity, "kg", "heroin"), "anti_drug",
+                                STAGES)
+    assert clean is None
+    assert problems == [("quantity", f"{quantity!r} may mean {decimal} or {whole}; "
+                                     "write the one meant")]
+
+
+@pytest.mark.parametrize(("quantity", "kg"), [
+    ("0,250", 0.25), ("1,25", 1.25), ("1,2505", 1.2505), ("1 250", 1250.0),
+    ("12500", 12500.0)])
+def test_an_unambiguous_quantity_is_read(quantity: str, kg: float) -> None:
+    clean, problems = check_row(row("seizure", quantity, "kg", "heroin"), "anti_drug",
+                                STAGES)
+    assert problems == [] and clean is not None and clean.quantity == kg
+
+
+def test_a_day_after_the_latest_is_refused_in_the_date_column() -> None:
+    raw = row("seizure", "2", "kg", "heroin")  # dated 10 March 2026
+    assert check_row(raw, "anti_drug", STAGES, latest=date(2026, 3, 10))[1] == []
+    clean, problems = check_row(raw, "anti_drug", STAGES, latest=date(2026, 3, 9))
+    assert clean is None and problems == [("date", "2026-03-10 has not come yet")]
+
+
+def test_a_seizure_without_its_substance_and_a_row_without_a_quantity_say_so() -> None:
+    _, problems = check_row(row("seizure", "", "kg"), "anti_drug", STAGES)
+    assert ("quantity", "a quantity is required") in problems
+    assert any(col == "substance" and msg.startswith("a seizure names its substance")
+               for col, msg in problems)

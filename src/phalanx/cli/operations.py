@@ -64,24 +64,30 @@ def ingest(
 def stats(operation: Annotated[str, typer.Argument()],
           by: Annotated[str, typer.Option(help="Comma-separated: year, stage, state, agency, "
                                                "substance, metric, unit.")] = "metric,unit",
+          stage: Annotated[str | None, typer.Option(help="Of one stage.")] = None,
+          year: Annotated[int | None, typer.Option(help="Of one year.")] = None,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Totals of the reports, beside the operation's historical totals."""
+    """Totals of the reports, beside the operation's historical totals (grouped by the
+    metric and the unit too: a total never adds up different things)."""
     groups = [g.strip() for g in by.split(",") if g.strip()]
     try:
         with database().read() as conn:
-            s = ops.statistics(conn, operation, groups, actor=operator())
+            s = ops.statistics(conn, operation, groups, actor=operator(), stage=stage,
+                               year=year)
     except (Invalid, NotFound) as exc:
         raise fail(str(exc)) from exc
     if as_json:
         emit_json(json.loads(s.model_dump_json()))
         return
+    groups = s.by  # with the metric and the unit, which a total never adds up across
     table = Table(title=f"{operation}: reported through Phalanx")
     for g in groups:
         table.add_column(g)
     table.add_column("quantity", justify="right")
     table.add_column("reports", justify="right")
     for r in s.rows:
-        table.add_row(*[str(r.key[g]) for g in groups], f"{r.quantity:,.3f}", str(r.reports))
+        shown = f"{r.quantity:,.0f}" if r.key.get("unit") == "count" else f"{r.quantity:,.3f}"
+        table.add_row(*[str(r.key[g]) for g in groups], shown, str(r.reports))
     out.print(table)
     if s.historical:
         hist = Table(title="historical totals (reported by the organization)")

@@ -90,7 +90,8 @@ def ensure_demo_records(db: Database, *, actor: Principal) -> list[str]:
     from phalanx.services import opsdemo
 
     with db.read() as conn:
-        has_reports = bool(ops.statistics(conn, "channel", [], actor=actor).rows[0].reports) \
+        has_reports = any(r.reports for r in ops.statistics(conn, "channel", [],
+                                                            actor=actor).rows) \
             if "channel" in orgs.organization(conn).operations else True
     if not has_reports:
         n = opsdemo.load_channel_demo(db, actor=actor)

@@ -3,18 +3,22 @@
 Ingestion checks every row (`domain/operations/results.py`), stores nothing from a
 file with errors unless the reporter asks to store the valid rows, and is idempotent:
 a report carries the agency's own reference and a resubmission supersedes the earlier
-version (kept, not counted). A batch is one transaction and one audit entry.
+version (kept, not counted). A batch is one transaction and one audit entry, which names
+the reports it corrects with the figure each replaces (`CORRECTIONS_AUDITED` of them).
 
 A state's reports are NATIONAL until it releases them to the organization (and,
 separately, to the observers); statistics are computed through the access filter, so
-every user's totals count exactly the reports they may see.
+every user's totals count exactly the reports they may see. A correction of a report
+already released stays released as the report was (setting): the reference was
+released, and the organization's totals count the corrected figure instead of losing
+the report until the next release.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,11 +30,13 @@ from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_ac
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
+from phalanx.services import clock
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 
 CHUNK = 2000
+CORRECTIONS_AUDITED = 200  # corrections an ingestion's audit entry names one by one
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ class IngestResult:
     stored: int
     replaced: int
     errors: list[RowError] = field(default_factory=list)
+    # the reports corrected: reference, the version replaced, its quantity and unit, and
+    # the new ones (the first `CORRECTIONS_AUDITED`)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"batch": self.batch_id, "rows": self.rows, "stored": self.stored,
@@ -110,11 +119,12 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                                 f"{operation_key} (the operation's agencies for {state}: "
                                 f"{', '.join(op.get('agencies', {}).get(state, [])) or 'none'})")
     stages = _stages(op)
+    latest = clock.now().date() + timedelta(days=1)  # the members' clocks run ahead of UTC
     result = IngestResult(None, 0, 0, 0)
     seen: dict[str, int] = {}
     try:
         with db.write(actor) as w:
-            at = datetime.now(UTC)
+            at = clock.now()
             result.batch_id = w.conn.execute(insert(t.op_batch).values(
                 operation=operation_key, state_code=state, agency=agency, source=source[:300],
                 rows=0, stored=0, replaced=0, errors=[], created_by=actor.username,
@@ -122,17 +132,19 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
             chunk: list[ResultRow] = []
 
             def flush() -> None:
-                stored, replaced = _store(w.conn, result.batch_id or 0, operation_key, state,
-                                          agency, chunk, synthetic)
+                stored, corrected = _store(w.conn, result.batch_id or 0, operation_key,
+                                           state, agency, chunk, synthetic)
                 result.stored += stored
-                result.replaced += replaced
+                result.replaced += len(corrected)
+                room = CORRECTIONS_AUDITED - len(result.corrections)
+                result.corrections += corrected[:max(room, 0)]
                 chunk.clear()
 
             # streamed: rows are checked and written in chunks inside one transaction,
             # which is rolled back if any row is wrong (unless the valid ones are wanted)
             for n, raw in rows:
                 result.rows += 1
-                row, problems = check_row(raw, op["kind"], stages)
+                row, problems = check_row(raw, op["kind"], stages, latest)
                 for column, message in problems:
                     result.errors.append(RowError(n, column, message))
                 if row is not None:
@@ -158,10 +170,12 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
             w.audit("operations.ingest", "op_batch", result.batch_id, {
                 "operation": operation_key, "state": state, "agency": agency,
                 "source": source, "rows": result.rows, "stored": result.stored,
-                "replaced": result.replaced, "errors": len(result.errors)})
+                "replaced": result.replaced, "errors": len(result.errors),
+                **({"corrections": result.corrections} if result.corrections else {})})
             w.emit(f"operation:{operation_key}", "ingest", batch=result.batch_id)
     except _Rejected:
         result.batch_id, result.stored, result.replaced = None, 0, 0
+        result.corrections = []
     return result
 
 
@@ -175,13 +189,14 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
-           rows: list[ResultRow], synthetic: bool) -> tuple[int, int]:
-    """Insert a chunk; a reference already reported gets a new version and the old one
-    stops counting."""
+           rows: list[ResultRow], synthetic: bool) -> tuple[int, list[dict[str, Any]]]:
+    """Insert a chunk; a reference already reported gets a new version, released as the
+    version it replaces was, and the old one stops counting. Returns how many were
+    stored, and the corrections (each with the figure it replaces)."""
     c = t.op_report.c
     refs = [r.reference for r in rows]
-    existing = {r.reference: r.version for r in conn.execute(
-        select(c.reference, c.version).where(
+    existing = {r.reference: r for r in conn.execute(
+        select(c.reference, c.version, c.quantity, c.unit, c.marking, c.observers).where(
             c.operation == op, c.state_code == state, c.agency == agency, c.current.is_(True),
             c.reference.in_(refs)))}
     if existing:
@@ -191,13 +206,23 @@ def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
     # the driver's executemany with plain tuples: the bulk path, without per-row
     # SQLAlchemy parameter processing
     sqlite = conn.dialect.name == "sqlite"
-    values = [(
-        batch_id, op, r.stage, state, agency, r.reference, existing.get(r.reference, 0) + 1,
-        True, r.date.isoformat() if sqlite else r.date, r.metric, r.substance, r.quantity,
-        r.unit, r.area, r.lat, r.lon, r.route_from, r.route_to, synthetic, "state", state,
-        Marking.NATIONAL.value, "", False) for r in rows]
+    values = []
+    corrected: list[dict[str, Any]] = []
+    for r in rows:
+        old = existing.get(r.reference)
+        if old is not None:
+            corrected.append({"reference": r.reference, "version": old.version,
+                              "quantity": old.quantity, "unit": old.unit,
+                              "new_quantity": r.quantity, "new_unit": r.unit})
+        values.append((
+            batch_id, op, r.stage, state, agency, r.reference,
+            (old.version if old else 0) + 1, True, r.date.isoformat() if sqlite else r.date,
+            r.metric, r.substance, r.quantity, r.unit, r.area, r.lat, r.lon, r.route_from,
+            r.route_to, synthetic, "state", state,
+            old.marking if old else Marking.NATIONAL.value, "",
+            bool(old.observers) if old else False))
     conn.exec_driver_sql(_insert_sql(conn.dialect.name), values)
-    return len(values), len(existing)
+    return len(values), corrected
 
 
 _TOTAL_KEYS = ("operation", "stage", "state_code", "agency", "metric", "substance", "unit",
@@ -292,14 +317,19 @@ class Statistics(BaseModel):
 
 
 def statistics(conn: Connection, operation_key: str, by: list[str], *,
-               actor: Principal, stage: str | None = None,
-               metric: str | None = None, year: int | None = None) -> Statistics:
+               actor: Principal, stage: str | None = None, metric: str | None = None,
+               year: int | None = None, unit: str | None = None) -> Statistics:
     """Totals of the current reports the user may see, grouped, beside the operation's
-    historical totals (marked as such)."""
+    historical totals (marked as such). A total never adds up different things: unless
+    one metric is asked for, the metric is among the groups, and so is the unit unless one
+    is asked for (kilograms and litres, rounds and firearms, are never one sum); `by` in
+    the answer says the groups used."""
     op = operation(conn, operation_key)
     unknown = sorted(set(by) - set(GROUPS))
     if unknown:
         raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
+    by = [*dict.fromkeys(by)]
+    by += [g for g, fixed in (("metric", metric), ("unit", unit)) if not fixed and g not in by]
     cols = [GROUPS[g].label(g) for g in by]
     c = t.op_total.c
     stmt = (access.select_visible(t.op_total, actor, *cols, func.sum(c.quantity),
@@ -309,6 +339,8 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
         stmt = stmt.where(c.stage == stage)
     if metric:
         stmt = stmt.where(c.metric == metric)
+    if unit:
+        stmt = stmt.where(c.unit == unit)
     if year:
         stmt = stmt.where(GROUPS["year"] == year)
     if cols:
@@ -328,27 +360,41 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
 
 
 def corridors(conn: Connection, operation_key: str, *, actor: Principal,
-              top: int = 10) -> list[corr.Corridor]:
-    """The most active trafficking corridors from seizures with a known route."""
+              top: int = 10, stage: str | None = None,
+              year: int | None = None) -> list[corr.Corridor]:
+    """The most active trafficking corridors from seizures with a known route (of one
+    stage or year if asked)."""
     operation(conn, operation_key)
     c = t.op_total.c
-    rows = conn.execute(access.select_visible(
+    stmt = access.select_visible(
         t.op_total, actor, c.route_from, c.route_to, func.sum(c.quantity),
         func.sum(c.reports)).where(
         c.operation == operation_key, c.metric == "seizure", c.unit == "kg",
         and_(c.route_from.is_not(None), c.route_to.is_not(None)))
-        .group_by(c.route_from, c.route_to))
+    if stage:
+        stmt = stmt.where(c.stage == stage)
+    if year:
+        stmt = stmt.where(c.year == year)
+    rows = conn.execute(stmt.group_by(c.route_from, c.route_to))
     return corr.rank_totals([corr.Corridor(a, b, int(n), float(q)) for a, b, q, n in rows],
                             top)
 
 
 def history(conn: Connection, operation_key: str, state: str, agency: str, reference: str,
             *, actor: Principal) -> list[dict[str, Any]]:
-    """Every version of one report, newest first (corrections keep their history)."""
-    c = t.op_report.c
-    rows = conn.execute(access.select_visible(t.op_report, actor).where(
-        c.operation == operation_key, c.state_code == state, c.agency == agency,
-        c.reference == reference).order_by(c.version.desc()))
-    return [{"version": r.version, "current": r.current, "day": r.day, "metric": r.metric,
-             "substance": r.substance, "quantity": r.quantity, "unit": r.unit,
-             "batch": r.batch_id} for r in rows]
+    """Every version of one report the user may see, newest first (corrections keep
+    their history): what it said, its marking, and the batch that brought it (who sent
+    it, when, from which file)."""
+    operation(conn, operation_key)
+    c, b = t.op_report.c, t.op_batch.c
+    rows = conn.execute(
+        access.select_visible(t.op_report, actor, t.op_report, b.created_by, b.created_at,
+                              b.source)
+        .join_from(t.op_report, t.op_batch, c.batch_id == b.id)
+        .where(c.operation == operation_key, c.state_code == state, c.agency == agency,
+               c.reference == reference).order_by(c.version.desc()))
+    return [{"version": r.version, "current": r.current, "day": r.day, "stage": r.stage,
+             "metric": r.metric, "substance": r.substance, "quantity": r.quantity,
+             "unit": r.unit, "marking": r.marking, "observers": r.observers,
+             "batch": r.batch_id, "by": r.created_by, "at": clock.aware(r.created_at),
+             "source": r.source} for r in rows]

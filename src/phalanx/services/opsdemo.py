@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import clock
 from phalanx.services import operations as ops
 from phalanx.services.db import Database
 
@@ -30,9 +31,15 @@ def _pick(rng: random.Random, items: list[tuple[Any, int]]) -> Any:
     return rng.choices([i[0] for i in items], weights=[i[1] for i in items])[0]
 
 
-def rows_for(rng: random.Random, state: str, stage: dict[str, Any], n: int
-             ) -> Iterator[tuple[int, dict[str, Any]]]:
+def rows_for(rng: random.Random, state: str, stage: dict[str, Any], n: int,
+             today: date | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`n` reports of a stage, dated from its start to its end or `today`, whichever
+    comes first (none for a stage still to come)."""
     start, end = date.fromisoformat(stage["start"]), date.fromisoformat(stage["end"])
+    if today is not None:
+        end = min(end, today)
+        if end < start:
+            return
     span = (end - start).days
     routes = [r for r in ROUTES if r[1] == state]  # goods seized on arrival
     for i in range(n):
@@ -68,12 +75,13 @@ def load_channel_demo(db: Database, seed: int = 2026, per_agency: int = 60,
     with db.read() as conn:
         op = ops.operation(conn, "channel")
     rng = random.Random(seed)
+    today = clock.now().date()
     stored = 0
     for state, agencies in sorted(op["agencies"].items()):
         for agency in agencies:
             for stage in op["stages"]:
                 result = ops.ingest(db, "channel", state, agency,
-                                    rows_for(rng, state, stage, per_agency // 2),
+                                    rows_for(rng, state, stage, per_agency // 2, today),
                                     actor=actor, source="synthetic demo data", synthetic=True)
                 stored += result.stored
         rep = Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)

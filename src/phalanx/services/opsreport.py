@@ -3,12 +3,14 @@ charts and the PDF are in the reader's language (`texts`, see `phalanx.services.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import Connection
 
-from phalanx.adapters.exports import charts, pdf
+from phalanx.adapters.exports import charts, pdf, table_csv
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.operations import results
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.texts import ENGLISH, Texts
@@ -16,16 +18,24 @@ from phalanx.services.texts import ENGLISH, Texts
 
 def dashboard(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
               year: int | None = None) -> dict[str, Any]:
+    """The figures of the operation's page and report, all of the same stage and year:
+    by substance (with the seizures of all substances, per unit, beside the organization's
+    total of drugs seized), by state, and the corridors."""
     op = ops.operation(conn, key)
     by_substance = ops.statistics(conn, key, ["metric", "substance", "unit"], actor=actor,
                                   stage=stage, year=year)
     by_state = ops.statistics(conn, key, ["state", "metric", "unit"], actor=actor, stage=stage,
                               year=year)
-    by_stage = ops.statistics(conn, key, ["stage", "metric", "unit"], actor=actor)
+    seized = ops.statistics(conn, key, ["unit"], actor=actor, stage=stage, year=year,
+                            metric="seizure")
     return {"op": op, "stage": stage, "year": year, "by_substance": by_substance,
-            "by_state": by_state,
-            "by_stage": by_stage,
-            "corridors": ops.corridors(conn, key, actor=actor, top=8)}
+            "by_state": by_state, "seized": seized.rows, "seizures": seizures(op),
+            "corridors": ops.corridors(conn, key, actor=actor, top=8, stage=stage, year=year)}
+
+
+def seizures(op: dict[str, Any]) -> bool:
+    """Whether the operation reports seizures (and so their substances and corridors)."""
+    return "seizure" in results.OPERATION_METRICS.get(op.get("kind", ""), frozenset())
 
 
 def stage_names(conn: Connection, key: str, texts: Texts = ENGLISH) -> dict[str, str]:
@@ -46,22 +56,35 @@ def _scope(conn: Connection, key: str, texts: Texts, stage: str | None,
 
 def by_substance(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
                  year: int | None = None
-                 ) -> tuple[list[str], list[float], list[float] | None]:
-    """The seizures' substances (largest first), their kg, and the organization's
-    historical totals for them (None when it reported none): what the charts show."""
+                 ) -> tuple[list[str], list[float], list[float | None] | None]:
+    """The seizures' substances by mass (largest first), their kg, and the organization's
+    historical totals for them (None when it reported none; a substance it gave no figure
+    for is None too, not a zero): what the charts show."""
     s = ops.statistics(conn, key, ["substance"], actor=actor, stage=stage, metric="seizure",
-                       year=year)
+                       year=year, unit="kg")
     rows = sorted((r for r in s.rows if r.key["substance"]), key=lambda r: -r.quantity)
     hist = {h.substance: h.value for h in s.historical if h.metric == "seizure" and h.substance}
     keys = [r.key["substance"] for r in rows]
-    return keys, [r.quantity for r in rows], [hist.get(k, 0.0) for k in keys] if hist else None
+    return keys, [r.quantity for r in rows], [hist.get(k) for k in keys] if hist else None
 
 
-def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENGLISH
+def by_metric(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+              year: int | None = None) -> tuple[list[str], list[float]]:
+    """The counted metrics (in the operation's vocabulary's order) and their totals."""
+    s = ops.statistics(conn, key, ["metric"], actor=actor, stage=stage, year=year,
+                       unit=results.COUNT)
+    return [r.key["metric"] for r in s.rows], [r.quantity for r in s.rows]
+
+
+def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENGLISH,
+             stage: str | None = None, year: int | None = None, metric: str = "seizure"
              ) -> dict[str, list[tuple[str, float]]]:
-    """The kg seized per state, stage by stage in the operation's order (each stage by
-    its name, in the reader's language)."""
-    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric="seizure")
+    """The `metric` per state (a seizure's kg: seizures by mass), stage by stage in the
+    operation's order (each stage by its name, in the reader's language), of one stage or
+    year if asked."""
+    unit = "kg" if results.METRICS.get(metric) != "count" else results.COUNT
+    s = ops.statistics(conn, key, ["stage", "state"], actor=actor, metric=metric,
+                       stage=stage, year=year, unit=unit)
     names = stage_names(conn, key, texts)
     order = list(names.values())
     series: dict[str, list[tuple[str, float]]] = {}
@@ -78,6 +101,7 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
                    texts: Texts = ENGLISH) -> bytes:
     _ = texts.gettext
     keys, values, hist = by_substance(conn, key, actor=actor, stage=stage, year=year)
+    hist = [math.nan if h is None else h for h in hist] if hist is not None else None
     return charts.bars([texts.label("substance", k) for k in keys], values,
                        _("Seizures by substance") + _scope(conn, key, texts, stage, year),
                        _("kg"),
@@ -87,10 +111,12 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
 
 
 def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
-                 texts: Texts = ENGLISH) -> bytes:
+                 texts: Texts = ENGLISH, stage: str | None = None,
+                 year: int | None = None) -> bytes:
     _ = texts.gettext
-    return charts.lines(by_stage(conn, key, actor=actor, texts=texts),
-                        _("Seizures by stage and state"),
+    return charts.lines(by_stage(conn, key, actor=actor, texts=texts, stage=stage, year=year),
+                        _("Seizures by stage and state") + _scope(conn, key, texts, stage,
+                                                                  year),
                         _("kg"), marking=marking)
 
 
@@ -110,20 +136,24 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
             [_("Metric"), _("Substance"), _("Quantity"), _("Reports")]]
             + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
                 texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
-               for r in subst.rows],
+               for r in subst.rows]
+            + [[label("metric", "seizure"), _("all substances"),
+                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+               for r in d["seized"]],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
-                                           marking=marking, year=year, texts=texts)]),
+                                           marking=marking, year=year, texts=texts)]
+                    if d["seizures"] else []),
         pdf.Section(_("By state"), table=[
             [_("State"), _("Metric"), _("Quantity"), _("Reports")]]
             + [[r.key["state"], label("metric", r.key["metric"]),
                 texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                for r in state.rows]),
-        pdf.Section(_("Most active corridors"), table=[
+        *([pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
             + [[c.route_from, c.route_to, str(c.seizures), texts.number(c.kg, 1)]
-               for c in d["corridors"]]),
+               for c in d["corridors"]])] if d["seizures"] else []),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
-                    table=[[_("Metric"), _("Substance"), _("Value"), _("Note")]]
+                    table=[[_("Metric"), _("Substance"), _("Quantity"), _("Note")]]
                     + [[label("metric", h.metric), label("substance", h.substance),
                         texts.quantity(h.value, h.unit, 0), text(h.note)]
                        for h in subst.historical]),
@@ -138,3 +168,20 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         + (f" — {year}" if year else ""),
         subtitle=_("Report of the joint operation"), marking=marking, sections=sections,
         exercise_label=_("EXERCISE")))
+
+
+CSV_GROUPS = ["year", "stage", "state", "agency", "metric", "substance", "unit"]
+
+
+def statistics_csv(conn: Connection, key: str, *, actor: Principal, marking: str,
+                   stage: str | None = None, year: int | None = None,
+                   semicolons: bool = False) -> bytes:
+    """The totals the reader may see, by year, stage, state, agency, metric, substance and
+    unit (of one stage or year if asked), as a CSV file: the figures the page and the
+    report add up, to be taken into a spreadsheet; each row carries the marking of what
+    the file may include."""
+    s = ops.statistics(conn, key, CSV_GROUPS, actor=actor, stage=stage, year=year)
+    return table_csv.write(
+        [*CSV_GROUPS, "quantity", "reports", "marking"],
+        ([*(r.key[g] for g in CSV_GROUPS), r.quantity, r.reports, marking] for r in s.rows),
+        semicolons=semicolons)

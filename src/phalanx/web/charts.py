@@ -10,6 +10,7 @@ a focus or a tap writes under the chart (static/app.js): a chart is a group of t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
@@ -265,14 +266,15 @@ def _digits(top: float) -> int:
                                             for k in range(5))), 3)
 
 
-def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: str = "",
-         chart_id: str = "chart", lang: str = "en") -> str:
+def bars(labels: list[str], series: Mapping[str, Sequence[float | None]], title: str,
+         unit: str = "", chart_id: str = "chart", lang: str = "en") -> str:
     """Grouped vertical bars: one group per label (a year, a kind), one bar per series,
     a value axis with four grid lines, a legend, and a <title> tooltip on every bar;
-    figures in `lang`'s format. Labels too long for their group are slanted, and the
-    legend runs on to a second line rather than past the edge."""
+    figures in `lang`'s format. A value of None is one the series does not give: no bar
+    and nothing said of it (not a zero). Labels too long for their group are slanted, and
+    the legend runs on to a second line rather than past the edge."""
     names = list(series)
-    top = _axis_top([v for vals in series.values() for v in vals])
+    top = _axis_top([v for vals in series.values() for v in vals if v is not None])
     plot_w = BAR_W - BAR_LEFT - 10
     plot_h = BAR_H - BAR_TOP - BAR_BOTTOM
     group = plot_w / max(len(labels), 1)
@@ -292,8 +294,8 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
     digits = _digits(top)
     out: list[str] = []
     add = out.append
-    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {number(series[n][i], lang)}"
-                                                 for n in names)
+    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {number(v, lang)}" for n in names
+                                                 if (v := series[n][i]) is not None)
                         for i, label in enumerate(labels))
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {height}" '
         f'width="100%" role="group" aria-labelledby="{chart_id}-title" '
@@ -314,6 +316,8 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, unit: st
         gx = BAR_LEFT + group * i + (group - bar * len(names)) / 2
         for j, name in enumerate(names):
             v = series[name][i]
+            if v is None:
+                continue
             h = plot_h * v / top
             tip = f"{label}, {name}: {number(v, lang)}"
             add(f'<rect class="bar s{j}" data-series={quoteattr(name)} '

@@ -12,7 +12,13 @@ Numbers and dates are read as the agencies' spreadsheets write them (setting): a
 point or a decimal comma ("12,5"), thousands set apart by spaces ("1 250,5", also the
 no-break spaces a Russian spreadsheet writes); a date as YYYY-MM-DD or, as Russian
 documents write it, DD.MM.YYYY. "1,250.5" or 03/04/2026 stay errors: which reading
-is meant cannot be told.
+is meant cannot be told; so does "1,250" (one to three digits, not a lone zero, a comma
+and three digits), which a Russian spreadsheet writes for 1.25 and an English one for
+1250: a thousandfold error either way, so the sender is asked to write it unambiguously
+("1,25", "1250" or "1 250"). "0,250" is read, a thousands group never starting with 0.
+
+A result is reported for a day that has come: a date after the day following today (UTC;
+the members' clocks run ahead of it by up to 12 hours) is refused (setting).
 
 A count is written as a whole number with no unit after it: the metric's name says what
 is counted (persons detained, rounds of ammunition, criminal cases), and "pieces" would
@@ -50,6 +56,17 @@ OPERATION_METRICS: dict[str, frozenset[str]] = {
                             "criminal_cases"}),
     "information": frozenset({"resources_blocked", "criminal_cases", "detained"}),
 }
+# the figure an operation's pages chart by stage and state: what its kind is run against
+# (setting)
+HEADLINE = {"anti_drug": "seizure", "migration": "irregular_migrants",
+            "information": "resources_blocked"}
+
+
+def headline(kind: str) -> str:
+    """The metric an operation of `kind` is charted by (a seizure by its mass)."""
+    return HEADLINE.get(kind) or min(OPERATION_METRICS.get(kind, frozenset({"seizure"})))
+
+
 SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_amphetamines",
               "synthetic_cathinones", "synthetic_cannabinoids", "synthetic_opioids",
               "synthetic_other", "precursors")
@@ -113,6 +130,8 @@ class Stage:
 
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+# "1,250": a decimal comma or a thousands comma, which cannot be told apart
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
 _DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
@@ -148,9 +167,16 @@ def _date(raw: Any) -> date | None:
         return None
 
 
-def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
-              ) -> tuple[ResultRow | None, list[tuple[str, str]]]:
-    """A clean row, or the problems as (column, message)."""
+def ambiguous_number(raw: Any) -> bool:
+    """A text such as "1,250", read as 1.25 by a Russian spreadsheet, 1250 by an English
+    one."""
+    return isinstance(raw, str) and _AMBIGUOUS.fullmatch(raw.strip()) is not None
+
+
+def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage],
+              latest: date | None = None) -> tuple[ResultRow | None, list[tuple[str, str]]]:
+    """A clean row, or the problems as (column, message). `latest`: the last day a
+    result may be dated (none: any)."""
     problems: list[tuple[str, str]] = [
         (col, f"{str(v).strip()[:20]!r} would be taken for a formula by a spreadsheet; "
               "enter the value without a leading =, +, -, @")
@@ -179,6 +205,8 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
     elif day is not None and not stage.start <= day <= stage.end:
         problems.append(("date", f"{day} is outside stage {stage.key} "
                                  f"({stage.start} to {stage.end})"))
+    if day is not None and latest is not None and day > latest:
+        problems.append(("date", f"{day} has not come yet"))
     metric = text("metric")
     allowed = OPERATION_METRICS.get(operation_kind, frozenset())
     if metric not in METRICS:
@@ -190,7 +218,14 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
     unit_in = RUSSIAN_UNITS.get(typed.removesuffix("."), typed)
     substance = text("substance").lower() or None
     quantity, unit = 0.0, "count"
-    if qty is None or not math.isfinite(qty):
+    if ambiguous_number(raw.get("quantity")):
+        typed_qty = text("quantity")
+        whole, decimal = typed_qty.replace(",", ""), typed_qty.rstrip("0").rstrip(",")
+        problems.append(("quantity", f"{typed_qty!r} may mean {decimal} or {whole}; write "
+                                     "the one meant"))
+    elif not text("quantity"):
+        problems.append(("quantity", "a quantity is required"))
+    elif qty is None or not math.isfinite(qty):
         problems.append(("quantity", f"{text('quantity')!r} is not a number"))
     elif qty < 0:
         problems.append(("quantity", "must not be negative"))
@@ -213,7 +248,10 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         if unit == "kg" and quantity > MAX_SINGLE_SEIZURE_KG:
             problems.append(("quantity", f"{quantity:,.0f} kg in one report is more than 100 t"))
     if metric == "seizure":
-        if substance not in SUBSTANCES:
+        if substance is None:
+            problems.append(("substance", f"a seizure names its substance (one of "
+                                          f"{', '.join(SUBSTANCES)})"))
+        elif substance not in SUBSTANCES:
             problems.append(("substance", f"unknown substance {substance!r} (one of "
                                           f"{', '.join(SUBSTANCES)})"))
     elif substance:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, Field
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
-from phalanx.services.errors import Invalid, InvalidRows
+from phalanx.services.errors import Invalid, InvalidRows, NotFound
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn
 
@@ -88,9 +89,46 @@ def _answer(result: ops.IngestResult, source: str, notes: list[str] | None = Non
 
 @router.get("/operations/{key}/statistics", response_model=ops.Statistics)
 def statistics(key: str, actor: Reader, conn: Conn,
-               by: Annotated[list[str], Query(max_length=5)] = ["metric", "unit"],  # noqa: B006
-               stage: str | None = None, metric: str | None = None) -> ops.Statistics:
-    return ops.statistics(conn, key, by, actor=actor, stage=stage, metric=metric)
+               by: Annotated[list[str], Query(max_length=7)] = ["metric", "unit"],  # noqa: B006
+               stage: str | None = None, metric: str | None = None,
+               year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+               unit: str | None = None) -> ops.Statistics:
+    """Totals of the current reports the reader may see, grouped `by` (year, stage,
+    state, agency, substance, metric, unit), of one stage, metric, year or unit if asked.
+    The metric and the unit are among the groups unless one of each is asked for: a total
+    never adds up kilograms and litres, or rounds and firearms (`by` in the answer)."""
+    return ops.statistics(conn, key, by, actor=actor, stage=stage, metric=metric, year=year,
+                          unit=unit)
+
+
+class VersionOut(BaseModel):
+    version: int
+    current: bool
+    day: date
+    stage: str
+    metric: str
+    substance: str | None
+    quantity: float
+    unit: str
+    marking: str
+    observers: bool
+    batch: int
+    by: str
+    at: datetime
+    source: str
+
+
+@router.get("/operations/{key}/reports/{state}/{agency}/{reference}",
+            response_model=list[VersionOut])
+def report_history(key: str, state: str, agency: str, reference: str, actor: Reader,
+                   conn: Conn) -> list[VersionOut]:
+    """Every version of one report that the reader may see, newest first: a correction
+    (the same reference sent again) is the current version, the ones it replaced are kept
+    with who sent them, when and from which file. 404 when the reader sees none."""
+    versions = ops.history(conn, key, state, agency, reference, actor=actor)
+    if not versions:
+        raise NotFound("report", f"{state}/{agency}/{reference}")
+    return [VersionOut(**v) for v in versions]
 
 
 class CorridorOut(BaseModel):

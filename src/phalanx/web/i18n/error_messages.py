@@ -94,6 +94,7 @@ MESSAGES = (
     # an upload's rows and files
     N_("the agency's reference is required"),
     N_("must not be negative"),
+    N_("a quantity is required"),
     N_("give both lat and lon, or neither"),
     N_("give the place: lat and lon, or an administrative area"),
     N_("routes are given for seizures only"),

@@ -16,8 +16,8 @@ from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import results
+from phalanx.services import clock, opsreport
 from phalanx.services import operations as ops
-from phalanx.services import opsreport
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
@@ -67,15 +67,27 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     """The page's charts, drawn as the other pages' (SVG), in the page's language."""
     lang = language(request)
     _, label = translator(lang), labeller(lang)
+    op = ops.operation(conn, key)
+    metric = results.headline(op.get("kind", ""))
+    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang), stage=stage,
+                                year=year, metric=metric)
+    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
+    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
+                 for state, points in sorted(stages.items())}
+    if not opsreport.seizures(op):  # its counts: by metric, and its headline's by stage
+        names, counts = opsreport.by_metric(conn, key, actor=actor, stage=stage, year=year)
+        return {"substance_chart": charts.bars(
+                    [label("metric", m) for m in names], {_("reported through Phalanx"): counts},
+                    _("Results by metric"), chart_id="substance-chart", lang=lang),
+                "stage_chart": charts.bars(
+                    columns, per_state, _("%(metric)s by stage and state",
+                                          metric=label("metric", metric)),
+                    chart_id="stage-chart", lang=lang)}
     keys, values, hist = opsreport.by_substance(conn, key, actor=actor, stage=stage,
                                                 year=year)
     series = {_("reported through Phalanx"): values}
     if hist is not None:
         series[_("historical total (reported by the organization)")] = hist
-    stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang))
-    columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
-    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
-                 for state, points in sorted(stages.items())}
     return {"substance_chart": charts.bars([label("substance", k) for k in keys], series,
                                            _("Seizures by substance"), _("kg"),
                                            chart_id="substance-chart", lang=lang),
@@ -98,11 +110,13 @@ def seizures_png(request: Request, key: str, actor: Reader, conn: Conn,
 
 
 @router.get("/operations/{key}/stages.png")
-def stages_png(request: Request, key: str, actor: Reader, conn: Conn) -> Response:
+def stages_png(request: Request, key: str, actor: Reader, conn: Conn,
+               stage: str | None = None, year: str | None = None) -> Response:
     lang = language(request)
     return Response(opsreport.stages_chart(conn, key, actor=actor,
                                            marking=_marking(actor, lang),
-                                           texts=texts_for(lang)),
+                                           texts=texts_for(lang), stage=stage or None,
+                                           year=_year(year)),
                     media_type="image/png")
 
 
@@ -116,6 +130,20 @@ def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | N
                                          marking=_marking(actor, lang), year=_year(year),
                                          texts=texts_for(lang)),
                     media_type="application/pdf")
+
+
+@router.get("/operations/{key}/statistics.csv")
+def statistics_csv(request: Request, key: str, actor: Reader, conn: Conn,
+                   stage: str | None = None, year: str | None = None) -> Response:
+    """The totals the reader may see, row by row, for a spreadsheet (a Russian one's CSV on
+    a Russian page: semicolons, decimal commas)."""
+    lang = language(request)
+    body = opsreport.statistics_csv(conn, key, actor=actor, marking=_marking(actor, lang),
+                                    stage=stage or None, year=_year(year),
+                                    semicolons=lang == "ru")
+    scope = "".join(f"-{v}" for v in (stage, _year(year)) if v)
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="{key}{scope}-statistics.csv"'})
 
 
 # the units of each way a metric is measured, as `results.check_row` takes them
@@ -150,9 +178,12 @@ def _refusal(op: dict[str, Any], actor: Principal) -> dict[str, Any]:
 
 
 def _example(op: dict[str, Any]) -> dict[str, Any]:
-    """One example row of this operation, one that passes the row check: its last stage, a
-    metric it reports (a seizure, with its decimal mark, where it reports seizures)."""
-    stage = (op.get("stages") or [{}])[-1]
+    """One example row of this operation, one that passes the row check: its last stage
+    begun (a result is dated on a day that has come), a metric it reports (a seizure,
+    with its decimal mark, where it reports seizures)."""
+    stages = op.get("stages") or [{}]
+    today = clock.now().date().isoformat()
+    stage = next((s for s in reversed(stages) if s.get("start", "") <= today), stages[0])
     metrics = results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"})
     metric = "seizure" if "seizure" in metrics else sorted(metrics)[0]
     start = stage.get("start")
