@@ -18,7 +18,7 @@ from sqlalchemy import select
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
-from phalanx.services import clock, identity, opsdemo
+from phalanx.services import clock, identity, operation_history, opsdemo
 from phalanx.services import operations as ops
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
@@ -81,7 +81,8 @@ def test_the_audit_entry_names_each_correction_and_the_figure_it_replaced(
     change = json.loads(change) if isinstance(change, str) else change
     assert change["replaced"] == 1
     with db.read() as conn:
-        versions = ops.history(conn, "channel", "KAZ", "police", "KAZ-1", actor=KAZ_POLICE)
+        versions = operation_history.history(conn, "channel", "KAZ", "police", "KAZ-1",
+                                             actor=KAZ_POLICE)
     assert [(v["version"], v["quantity"], v["batch"], v["by"]) for v in versions] == [
         (2, 121.0, again.batch_id, "kaz-police"), (1, 120.0, versions[1]["batch"], "kaz-police")]
     assert versions[0]["at"] >= versions[1]["at"]

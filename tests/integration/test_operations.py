@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
-from phalanx.services import identity
+from phalanx.services import identity, operation_history
 from phalanx.services import operations as ops
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
@@ -91,7 +91,8 @@ def test_a_resubmission_replaces_and_keeps_the_history(org_db: Database) -> None
     assert (again.stored, again.replaced) == (1, 1)
     assert totals(org_db, KAZ_CUSTOMS) == {("heroin",): 20.0}
     with org_db.read() as conn:
-        versions = ops.history(conn, "channel", "KAZ", "customs", "K-1", actor=KAZ_CUSTOMS)
+        versions = operation_history.history(conn, "channel", "KAZ", "customs", "K-1",
+                                             actor=KAZ_CUSTOMS)
     assert [(v["version"], v["current"], v["quantity"]) for v in versions] == [
         (2, True, 20.0), (1, False, 12.5)]
 

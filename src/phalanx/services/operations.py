@@ -17,13 +17,14 @@ the report until the next release.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, func, insert, select, update
 
+from phalanx.adapters import countries
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_act
@@ -114,6 +115,7 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
     _may_report(actor, state, agency)
     with db.read() as conn:
         op = operation(conn, operation_key)
+        own = countries.state_names(orgs.organization(conn))
     if agency not in op.get("agencies", {}).get(state, []):
         raise Invalid("agency", f"{state} {agency} does not take part in "
                                 f"{operation_key} (the operation's agencies for {state}: "
@@ -145,6 +147,9 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
             for n, raw in rows:
                 result.rows += 1
                 row, problems = check_row(raw, op["kind"], stages, latest)
+                if row is not None and (row.route_from or row.route_to):  # one corridor
+                    row = replace(row, route_from=countries.route_end(row.route_from, own),
+                                  route_to=countries.route_end(row.route_to, own))
                 for column, message in problems:
                     result.errors.append(RowError(n, column, message))
                 if row is not None:
@@ -379,22 +384,3 @@ def corridors(conn: Connection, operation_key: str, *, actor: Principal,
     return corr.rank_totals([corr.Corridor(a, b, int(n), float(q)) for a, b, q, n in rows],
                             top)
 
-
-def history(conn: Connection, operation_key: str, state: str, agency: str, reference: str,
-            *, actor: Principal) -> list[dict[str, Any]]:
-    """Every version of one report the user may see, newest first (corrections keep
-    their history): what it said, its marking, and the batch that brought it (who sent
-    it, when, from which file)."""
-    operation(conn, operation_key)
-    c, b = t.op_report.c, t.op_batch.c
-    rows = conn.execute(
-        access.select_visible(t.op_report, actor, t.op_report, b.created_by, b.created_at,
-                              b.source)
-        .join_from(t.op_report, t.op_batch, c.batch_id == b.id)
-        .where(c.operation == operation_key, c.state_code == state, c.agency == agency,
-               c.reference == reference).order_by(c.version.desc()))
-    return [{"version": r.version, "current": r.current, "day": r.day, "stage": r.stage,
-             "metric": r.metric, "substance": r.substance, "quantity": r.quantity,
-             "unit": r.unit, "marking": r.marking, "observers": r.observers,
-             "batch": r.batch_id, "by": r.created_by, "at": clock.aware(r.created_at),
-             "source": r.source} for r in rows]

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from phalanx.adapters import countries
 from phalanx.adapters.exports import charts, pdf, table_csv
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.operations import results
@@ -120,6 +121,14 @@ def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str =
                         _("kg"), marking=marking)
 
 
+def route_names(conn: Connection, corridors: list[Any], lang: str) -> dict[str, str]:
+    """The corridors' ends by their names in `lang`: a country by its name (one of the
+    organization's states by the file's), a place as written (`adapters.countries`)."""
+    labels = countries.state_labels(orgs.organization(conn), lang)
+    return {end: countries.name_of(end, lang, labels)
+            for c in corridors for end in (c.route_from, c.route_to)}
+
+
 def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
                marking: str, year: int | None = None, texts: Texts = ENGLISH) -> bytes:
     _, label = texts.gettext, texts.label
@@ -130,6 +139,7 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
     name = (op["name"].get(texts.lang) or op["name"]["en"]) if isinstance(op["name"], dict) \
         else str(op["name"])
     text = orgs.organization(conn).text_in(texts.lang)  # the file's texts, in the language
+    ends = route_names(conn, d["corridors"], texts.lang)
     sections = [
         pdf.Section(_("Aims"), [text(op.get("aims", ""))]),
         pdf.Section(_("Totals reported through Phalanx"), table=[
@@ -150,7 +160,7 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
                for r in state.rows]),
         *([pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
-            + [[c.route_from, c.route_to, str(c.seizures), texts.number(c.kg, 1)]
+            + [[ends[c.route_from], ends[c.route_to], str(c.seizures), texts.number(c.kg, 1)]
                for c in d["corridors"]])] if d["seizures"] else []),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
                     table=[[_("Metric"), _("Substance"), _("Quantity"), _("Note")]]

@@ -29,6 +29,22 @@ def _atlas_ids() -> dict[str, str]:
             for g in topo["objects"]["countries"]["geometries"] if g.get("id")}
 
 
+def atlas_name(end: str) -> str:
+    """A route's end as the atlas names its country: a country's ISO 3166-1 alpha-3 code
+    by the atlas's name of that country; anything else as it is."""
+    country = pycountry.countries.get(alpha_3=end) if len(end) == 3 and end.isupper() \
+        else None
+    if country is None:
+        return end
+    return _atlas_names().get(country.numeric, end)
+
+
+@cache
+def _atlas_names() -> dict[str, str]:
+    """The atlas's ISO 3166-1 numeric codes -> its names of those countries."""
+    return {number: name for name, number in _atlas_ids().items()}
+
+
 @cache
 def country_name(name: str, lang: str) -> str:
     """A country of the atlas (named in English, sometimes shortened: "Bosnia and

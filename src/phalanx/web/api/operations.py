@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from phalanx.adapters.ingest import FileProblem, read_file
+from phalanx.services import operation_history
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.errors import Invalid, InvalidRows, NotFound
@@ -125,7 +126,7 @@ def report_history(key: str, state: str, agency: str, reference: str, actor: Rea
     """Every version of one report that the reader may see, newest first: a correction
     (the same reference sent again) is the current version, the ones it replaced are kept
     with who sent them, when and from which file. 404 when the reader sees none."""
-    versions = ops.history(conn, key, state, agency, reference, actor=actor)
+    versions = operation_history.history(conn, key, state, agency, reference, actor=actor)
     if not versions:
         raise NotFound("report", f"{state}/{agency}/{reference}")
     return [VersionOut(**v) for v in versions]

@@ -50,14 +50,13 @@ def operations(request: Request, actor: Reader, org: Org) -> HTMLResponse:
 def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
               stage: str | None = None, year: str | None = None) -> HTMLResponse:
     d = opsreport.dashboard(conn, key, actor=actor, stage=stage or None, year=_year(year))
-    names = {code: s.name.en for code, s in org.states.items()}
     svg = maps.render(maps.Box(west=24, south=33, east=82, north=57),
-                      [], routes=[(names.get(c.route_from, c.route_from),
-                                   names.get(c.route_to, c.route_to), c.kg)
-                                  for c in d["corridors"]], lang=language(request))
+                      [], routes=[(maps.atlas_name(c.route_from), maps.atlas_name(c.route_to),
+                                   c.kg) for c in d["corridors"]], lang=language(request))
     return render(request, "operation.html", {
         **_charts(request, conn, key, actor, stage or None, _year(year)),
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),
+        "route_names": opsreport.route_names(conn, d["corridors"], language(request)),
         "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state,
         "may_submit": ops.why_not_submit(d["op"], actor) is None})
 
