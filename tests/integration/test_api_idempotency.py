@@ -7,6 +7,7 @@ import json
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,23 @@ def test_two_requests_racing_with_one_key_write_once(db: Database) -> None:
     assert sorted(outcomes) == ["raced", "written"]
     assert count(db, t.crisis) == 1
     assert count(db, t.idempotency_key) == 1
+
+
+def test_a_key_taken_without_an_answer_kept_is_not_done_again(api: TestClient,
+                                                              db: Database) -> None:
+    """The first request is still being served (or its answer could not be kept): the
+    retry is told so (409), and nothing is written."""
+    kaz = bearer(db, "rep-kaz")
+    with db.read() as conn:
+        user = identity.user_row(conn, "rep-kaz")
+    body = json.dumps(FLOOD).encode()
+    print_ = idempotency.fingerprint("POST", "/api/v1/crises", b"", body)
+    with db.engine.begin() as conn:
+        conn.execute(t.idempotency_key.insert().values(
+            user_id=user.id, key="k-1", method="POST", path="/api/v1/crises",
+            fingerprint=print_, created_at=datetime.now(UTC)))
+    r = api.post("/api/v1/crises", content=body,
+                 headers={**kaz, "Idempotency-Key": "k-1", "content-type": "application/json"})
+    assert r.status_code == 409, r.text
+    assert "has no answer kept" in r.json()["detail"]
+    assert count(db, t.crisis) == 0

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.engine import WRITE
 from phalanx.services.clock import aware, now
 
 KEPT = timedelta(hours=24)  # setting: how long a key and its answer are kept
@@ -118,10 +119,12 @@ def claim(conn: Connection) -> str | None:
     return pending.key
 
 
-def keep(conn: Connection, key_id: int, status: int, content_type: str, body: bytes) -> None:
-    """Keep the answer a key's write was given, for its retries."""
+def keep(engine: Engine, key_id: int, status: int, content_type: str, body: bytes) -> None:
+    """Keep the answer a key's write was given (committed with the key), for its retries:
+    no record changes here, so no audit entry."""
     if len(body) > MAX_KEPT_BODY:
         return
-    conn.execute(update(t.idempotency_key).where(t.idempotency_key.c.id == key_id).values(
-        status=status, content_type=content_type[:200],
-        body=body.decode("utf-8", errors="replace")))
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        conn.execute(update(t.idempotency_key).where(t.idempotency_key.c.id == key_id)
+                     .values(status=status, content_type=content_type[:200],
+                             body=body.decode("utf-8", errors="replace")))

@@ -7,14 +7,18 @@ again with the same key, it is answered with the first answer (its status and bo
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phalanx.services import idempotency
 from phalanx.web import auth
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -55,9 +59,11 @@ def _taken(scope: Scope, user_id: int, key: str) -> idempotency.Taken | None:
 
 
 def _keep(scope: Scope, key_id: int, status: int, content_type: str, body: bytes) -> None:
-    # the answer beside the key its write took (committed with it): no record changes here
-    with scope["app"].state.db.engine.begin() as conn:
-        idempotency.keep(conn, key_id, status, content_type, body)
+    """Keep the answer, already sent: if that fails, a retry is told the write stands (409)."""
+    try:
+        idempotency.keep(scope["app"].state.db.engine, key_id, status, content_type, body)
+    except DBAPIError:
+        log.warning("idempotency answer not kept", extra={"fields": {"key_id": key_id}})
 
 
 class IdempotencyKeys:
