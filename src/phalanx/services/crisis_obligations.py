@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
@@ -23,6 +23,7 @@ from phalanx.domain.access.policy import StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -43,6 +44,9 @@ class LineOut(BaseModel):
     overdue: bool
     arisen: bool = True  # False: no official request yet, so no clock
     due_at: UtcDateTime | None = None  # when the answer is due (None: not yet arisen)
+    version: str | None = Field(default=None, description=(
+        "the current answer's version (None: none given): send it as If-Match with a new "
+        "answer that replaces it, or If-None-Match: * with a first answer"))
 
 
 class NoticeOut(BaseModel):
@@ -130,7 +134,8 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[L
     return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
                     waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
                     overdue=x.overdue, arisen=x.arisen,
-                    due_at=arose + target if arose is not None else None)
+                    due_at=arose + target if arose is not None else None,
+                    version=preconditions.version_of(x.at))
             for x in ob.lines(obliged, given, arose, at, target)]
 
 
@@ -161,8 +166,10 @@ def open_notice(w: Write, org: Organization, row: Any, decision_id: int, at: dat
 
 
 def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
-           actor: Principal, at: datetime | None = None) -> list[LineOut]:
-    """A member's answer to the obligation (the latest answer counts)."""
+           actor: Principal, at: datetime | None = None,
+           expect: preconditions.Expect | None = None) -> list[LineOut]:
+    """A member's answer to the obligation (the latest answer counts). With `expect`, the
+    answer it replaces must be the one the client read (`preconditions`)."""
     from phalanx.services import crises, organization
 
     at = at or now()
@@ -179,6 +186,10 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
                            "than the affected ones and the other party, where the category "
                            "obliges all members or the affected state's request invokes "
                            "collective defence)")
+        latest = w.conn.execute(select(func.max(t.obligation_answer.c.at)).where(
+            t.obligation_answer.c.crisis_id == crisis_id,
+            t.obligation_answer.c.state_code == state)).scalar_one()
+        preconditions.check(expect, latest, state, "crisis", crisis_id)
         w.conn.execute(insert(t.obligation_answer).values(
             crisis_id=crisis_id, state_code=state, answer=data.answer.value,
             detail=data.detail, at=at, answered_by=actor.username))

@@ -16,6 +16,7 @@ from phalanx.adapters.events import Event, EventBus
 from phalanx.domain.access.policy import Classification
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Entry
+from phalanx.services import idempotency
 
 
 class UnauditedWrite(RuntimeError):
@@ -32,6 +33,9 @@ class Write:
     # which the entry's hash seals), whoever plays the action; so does an entry about an
     # exercise's record, whoever writes it (`access.is_exercise`)
     exercise: bool = False
+    # the Idempotency-Key of the request this write serves (`services.idempotency`): each
+    # of its entries says so (`idempotency_key` in its change, sealed by the entry's hash)
+    idempotency_key: str | None = None
 
     def emit(self, topic: str, kind: str, *, classification: Classification | None = None,
              **data: Any) -> None:
@@ -55,6 +59,8 @@ class Write:
         for action, target_kind, target_id, change in self.pending:
             if self.exercise or access.is_exercise(self.conn, target_kind, target_id):
                 change = {**change, "exercise": True}
+            if self.idempotency_key is not None:
+                change = {**change, "idempotency_key": self.idempotency_key}
             self.entries.append(audit_store.append(self.conn, self.actor, action,
                                                    target_kind, target_id, change))
         self.pending.clear()
@@ -107,21 +113,33 @@ class Database:
 
     @contextmanager
     def write(self, actor: Principal) -> Iterator[Write]:
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            with conn.begin():
+        pending = idempotency.current()
+        if pending is not None and pending.user_id != actor.user_id:
+            pending = None  # another's write (the system's): not the request's own
+        took = False
+        try:
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, \
+                    conn.begin():
                 w = Write(conn, actor, exercise=self.exercise)
+                if pending is not None:
+                    took = pending.claimed_id is None
+                    w.idempotency_key = idempotency.claim(conn)
                 yield w
                 if not w.pending:
-                    raise UnauditedWrite("a state-changing transaction must write an audit "
-                                         "entry")
+                    raise UnauditedWrite("a state-changing transaction must write an "
+                                         "audit entry")
                 w.seal()
                 committed = (self.before_commit(conn, w.entries)
                              if self.before_commit is not None else None)
-            if committed is not None:
-                committed()
-            if self.bus is not None:
-                for event in w.events:
-                    self.bus.publish(event)
+        except BaseException:
+            if took and pending is not None:  # rolled back: the key is free again
+                pending.claimed_id = None
+            raise
+        if committed is not None:
+            committed()
+        if self.bus is not None:
+            for event in w.events:
+                self.bus.publish(event)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -52,6 +52,11 @@ class Conflict(RuntimeError):
     """Somebody changed the record first (stale version), or a unique value is taken."""
 
 
+class Stale(Conflict):
+    """The client changes a record as it read it, and it changed since (HTTP If-Match or
+    If-None-Match failed: 412)."""
+
+
 # what the database says of a write that raced another one: PostgreSQL's serialization
 # failure, deadlock and unique violation (SQLSTATE), SQLite's unique constraint and busy
 RACED = frozenset({"40001", "40P01", "23505", "SQLITE_CONSTRAINT_UNIQUE",

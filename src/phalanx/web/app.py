@@ -33,6 +33,7 @@ from phalanx.web.api import organization as org_api
 from phalanx.web.api import registers as registers_api
 from phalanx.web.assets import STATIC, VersionedStaticFiles
 from phalanx.web.auth import requires
+from phalanx.web.idempotency import IdempotencyKeys
 from phalanx.web.middleware import BodyLimit, RefuseNul, SecurityHeaders
 from phalanx.web.observability import RequestId
 from phalanx.web.observability import router as health_router
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router, dependencies=public)
     problems.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")
+    app.add_middleware(IdempotencyKeys)  # innermost: the body as checked by those outside
     app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production",
                        tile_url=settings.map_tile_url)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -117,6 +118,10 @@ def requires(permission: Permission) -> Callable[[Request], Awaitable[Principal]
         if permission is not Permission.PUBLIC:  # public forms (login) carry their own token
             await check_csrf(request)
         if not has_permission(principal, permission):
+            if has_permission(replace(principal, scopes=None), permission):
+                raise HTTPException(403, f"this API token's scopes ("
+                                         f"{', '.join(sorted(principal.scopes or ()))}) do "
+                                         f"not include {permission.value}")
             raise HTTPException(403, f"your role ({principal.role.value}) does not allow "
                                      f"{permission.value}")
         return principal

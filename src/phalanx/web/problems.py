@@ -30,6 +30,7 @@ from phalanx.services.errors import (
     Invalid,
     InvalidRows,
     NotFound,
+    Stale,
     raced,
     unavailable,
 )
@@ -254,7 +255,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
-        return respond(request, 409, str(exc))
+        return respond(request, 412 if isinstance(exc, Stale) else 409, str(exc))
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> Response:
@@ -292,6 +293,7 @@ _DESCRIPTIONS = {
     403: "Not allowed for the caller's role, state or agency (or a missing CSRF token)",
     404: "No such record, or one the caller may not see",
     409: "Conflicts with the record's current state or revision",
+    412: "The record changed since it was read (If-Match or If-None-Match): nothing written",
     413: "The request body is too large",
     422: "Invalid input; `errors` says where",
     429: "Too many attempts; see Retry-After",
@@ -346,11 +348,17 @@ def document(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
+        from phalanx.web import api_document
+
         schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        scopes: dict[tuple[str, str], Permission | None] = {}
         for ctx in iter_route_contexts(app.routes):
             if not isinstance(ctx.original_route, APIRoute) or not ctx.include_in_schema:
                 continue
+            permission = next((p for p in map(declared_permission, _calls(ctx.dependant))
+                               if p is not None and p is not Permission.PUBLIC), None)
             for method in ctx.methods:
+                scopes[ctx.path_format, method.lower()] = permission
                 responses = schema["paths"][ctx.path_format][method.lower()]["responses"]
                 if "HTTPValidationError" in str(responses.get("422")):
                     del responses["422"]  # FastAPI's own shape; ours is a Problem
@@ -360,6 +368,7 @@ def document(app: FastAPI) -> None:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(models.pop("$defs", {}))
         components["Problem"] = models
+        api_document.annotate(schema, scopes, problem_responses(400, 409, 422))
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         app.openapi_schema = schema

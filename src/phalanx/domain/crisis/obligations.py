@@ -123,10 +123,13 @@ def arises(category_obliges_all: bool, requests: Iterable[tuple[str, datetime]],
     return min(times) if times else None
 
 
-class Answer(StrEnum):
+class ObligationAnswer(StrEnum):
     FORCES = "forces"  # forces or means offered
     OTHER = "other"  # other assistance (political, humanitarian, logistic ...)
     DECLINED = "declined"  # with its reason
+
+
+Answer = ObligationAnswer  # the name the code uses; the API's schema names it ObligationAnswer
 
 
 @dataclass(frozen=True)

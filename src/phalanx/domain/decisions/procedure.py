@@ -144,12 +144,15 @@ class WrittenStatus(StrEnum):
     LAPSED = "lapsed"  # the deadline passed without every signature
 
 
-class Answer(StrEnum):
+class ConsultationAnswer(StrEnum):
     """A member's answer to a draft under the written procedure."""
 
     SIGN = "sign"
     RESERVATION = "reservation"  # signs, with a reservation stated in writing
     OBJECT = "object"  # objects: the draft is returned for revision
+
+
+Answer = ConsultationAnswer  # the name the code uses; the API's schema names it ConsultationAnswer
 
 
 @dataclass(frozen=True)

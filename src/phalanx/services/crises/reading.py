@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, cast, func, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -148,11 +148,13 @@ def get(conn: Connection, crisis_id: int, *, actor: Principal,
 @dataclass(frozen=True)
 class BoardFilter:
     """What the board is narrowed to: an affected state, the year a crisis was reported
-    in, its stage (a closing stage shows the closed ones without asking)."""
+    in, its stage (a closing stage shows the closed ones without asking); the crises
+    changed after a cursor (`change_cursor`: the ended ones too, without asking)."""
 
     state: str | None = None
     year: int | None = None
     stage: Stage | None = None
+    changed_after: int | None = None
 
     def where(self, stmt: Any) -> Any:
         if self.state:
@@ -163,7 +165,31 @@ class BoardFilter:
                                                                 tzinfo=UTC))
         if self.stage:
             stmt = stmt.where(t.crisis.c.stage == self.stage.value)
+        if self.changed_after is not None:
+            stmt = stmt.where(cast(t.crisis.c.id, String).in_(_changed(self.changed_after)))
         return stmt
+
+    def closed_too(self) -> bool:
+        return self.changed_after is not None or (self.stage is not None
+                                                  and self.stage in FINAL)
+
+
+def _changed(after: int) -> Any:
+    """The crises (ids as the audit trail writes them) with an entry after `after`."""
+    a = t.audit_log.c
+    return select(a.target_id).where(a.target_kind == "crisis", a.id > after)
+
+
+def change_cursor(conn: Connection, *, actor: Principal) -> int:
+    """Where the changes of the crises `actor` may read stand now: the last audit entry
+    about one of them (0: none). Every change of a crisis writes an entry about it; the
+    entries join the trail one writer at a time, in the order they commit, so a change
+    committed later always comes after the cursor. Read it before the crises it goes
+    with (`BoardFilter.changed_after`)."""
+    a = t.audit_log.c
+    visible = access.select_visible(t.crisis, actor, cast(t.crisis.c.id, String))
+    return int(conn.execute(select(func.coalesce(func.max(a.id), 0)).where(
+        a.target_kind == "crisis", a.target_id.in_(visible))).scalar_one())
 
 
 def _board_rows(actor: Principal, exercise: bool | None, where: BoardFilter,
@@ -185,7 +211,7 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     `offset` take a page of that order (the ended ones are paged in the database)."""
     at = at or now()
     where = where or BoardFilter()
-    include_closed = include_closed or (where.stage is not None and where.stage in FINAL)
+    include_closed = include_closed or where.closed_too()
     rows = [] if where.stage in FINAL else list(conn.execute(
         _board_rows(actor, exercise, where, False)))
     org = orgs.organization(conn)  # once for the board, not once a crisis
@@ -207,7 +233,7 @@ def board_total(conn: Connection, *, actor: Principal, include_closed: bool = Fa
                 exercise: bool | None = None, where: BoardFilter | None = None) -> int:
     """How many crises the board holds, all its pages together."""
     where = where or BoardFilter()
-    include_closed = include_closed or (where.stage is not None and where.stage in FINAL)
+    include_closed = include_closed or where.closed_too()
     n = 0
     for final in (False, True) if include_closed else (False,):
         stmt = _board_rows(actor, exercise, where, final)

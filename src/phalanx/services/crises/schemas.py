@@ -35,8 +35,10 @@ def _states(packed: str) -> list[str]:
 
 class CrisisIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    category: str = Field(min_length=1, max_length=64)
-    affected: list[str] = Field(min_length=1, max_length=20)
+    category: str = Field(min_length=1, max_length=64, description=(
+        "the kind of crisis: a key of GET /api/v1/crisis-categories"))
+    affected: list[str] = Field(min_length=1, max_length=20, description=(
+        "the affected member states (ISO 3166 alpha-3); the reporter acts for one of them"))
     # the states the report names as the source of the aggression or threat
     # (`domain/crisis/parties.py`): a member named makes a dispute between members
     other_parties: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(
@@ -47,9 +49,12 @@ class CrisisIn(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180)
     description: str = Field(default="", max_length=20_000)
     exercise: bool = False
-    marking: Marking = Marking.ORGANIZATION
-    participants: list[str] = Field(default_factory=list, max_length=20)
-    observers: bool = False
+    marking: Marking = Field(default=Marking.ORGANIZATION, description=(
+        "who may read it: PUBLIC, ORGANIZATION (every member), PARTICIPANTS (the states in "
+        "`participants` and the staff), NATIONAL (its own state)"))
+    participants: list[str] = Field(default_factory=list, max_length=20, description=(
+        "with PARTICIPANTS: the states (ISO 3166 alpha-3) that may read it"))
+    observers: bool = Field(default=False, description="released to the observers too")
 
 
 class StageClockOut(BaseModel):

@@ -16,6 +16,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
     decide,
 )
+from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
@@ -298,7 +299,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
             statement=p.statement if p is not None and s.position is not Position.NOT_STATED
             else "", stated_by=p.stated_by if p is not None else None,
             stated_at=aware(p.stated_at) if p is not None else None,
-            on_version=p.version_number if p is not None else None, standing=s.standing))
+            on_version=p.version_number if p is not None else None, standing=s.standing,
+            version=preconditions.version_of(p.stated_at) if p is not None else None))
     preview = None
     day = _draft_day(conn, row)
     if row.procedure == "session":

@@ -20,6 +20,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
     decide,
 )
+from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
@@ -47,11 +48,13 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid
 
 
 def state_position(db: Database, draft_id: int, position: Position, statement: str = "",
-                   state: str | None = None, *, actor: Principal) -> DraftOut:
-    """State (or change) a member's position on the current version of an open draft."""
+                   state: str | None = None, *, actor: Principal,
+                   expect: preconditions.Expect | None = None) -> DraftOut:
+    """State (or change) a member's position on the current version of an open draft. With
+    `expect`, the position it replaces must be the one the client read (`preconditions`)."""
     for attempt in range(3):
         try:
-            return _state_position(db, draft_id, position, statement, state, actor)
+            return _state_position(db, draft_id, position, statement, state, actor, expect)
         except IntegrityError:  # two first statements for one state at once: retry as update
             if attempt == 2:
                 raise
@@ -59,7 +62,8 @@ def state_position(db: Database, draft_id: int, position: Position, statement: s
 
 
 def _state_position(db: Database, draft_id: int, position: Position, statement: str,
-                    state: str | None, actor: Principal) -> DraftOut:
+                    state: str | None, actor: Principal,
+                    expect: preconditions.Expect | None) -> DraftOut:
     with db.write(actor) as w:
         # locked: a draft closed at the same moment elsewhere takes this position into
         # its outcome, or refuses it as closed; never an objection stored after adoption
@@ -95,9 +99,11 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         at = now()
         values = {"version_number": row.current_version, "position": position.value,
                   "statement": statement, "stated_by": actor.username, "stated_at": at}
-        existing = w.conn.execute(select(t.position.c.id).where(
+        existing = w.conn.execute(select(t.position.c.id, t.position.c.stated_at).where(
             t.position.c.draft_id == draft_id, t.position.c.state_code == who)
             .with_for_update()).first()
+        preconditions.check(expect, existing.stated_at if existing is not None else None, who,
+                            "draft", draft_id)
         if existing is None:
             w.conn.execute(insert(t.position).values(draft_id=draft_id, state_code=who,
                                                      **values))

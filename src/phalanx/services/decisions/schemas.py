@@ -147,6 +147,9 @@ class StanceOut(BaseModel):
     stated_at: UtcDateTime | None
     on_version: int | None
     standing: Standing
+    version: str | None = Field(default=None, description=(
+        "the stated position's version (None: none stated): send it as If-Match with a "
+        "position that replaces it, or If-None-Match: * with a first one"))
 
 
 class OutcomeOut(BaseModel):

@@ -20,7 +20,7 @@ from phalanx.domain.forces.registry import (
     consent_problems,
 )
 from phalanx.services import crises as crs
-from phalanx.services import offered_units
+from phalanx.services import offered_units, preconditions
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
@@ -208,6 +208,8 @@ class ConsentOut(BaseModel):
     # who accepted the conditions for the Organization, and when (None: not accepted)
     conditions_accepted_by: str | None = None
     conditions_accepted_at: datetime | None = None
+    version: str = Field(default="", description=(
+        "this answer's version: send it as If-Match with a new answer that replaces it"))
 
 
 def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[ConsentOut]:
@@ -221,7 +223,8 @@ def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[Cons
                        given_at=aware(r.given_at),
                        conditions_accepted_by=r.conditions_accepted_by,
                        conditions_accepted_at=(aware(r.conditions_accepted_at)
-                                               if r.conditions_accepted_at else None))
+                                               if r.conditions_accepted_at else None),
+                       version=preconditions.version_of(r.given_at) or "")
             for r in conn.execute(select(t.unit_consent)
                                   .where(t.unit_consent.c.crisis_id == crisis_id)
                                   .order_by(t.unit_consent.c.state_code))]
@@ -237,12 +240,14 @@ def _unit_facts(conn: Connection, actor: Principal) -> dict[str, UnitFacts]:
 
 
 def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
-                 actor: Principal, at: datetime | None = None) -> ConsentOut:
+                 actor: Principal, at: datetime | None = None,
+                 expect: preconditions.Expect | None = None) -> ConsentOut:
     """A state makes its units available for the crisis: all, some (named), or none,
     with its conditions. Only that state's representative answers for it, and only a
     state asked (`consent.outside_crisis`: not a member, suspended, or out of the crisis's
     decision taken in a limited format, is not). A new answer
-    needs its conditions accepted again (`consent.accept_conditions`)."""
+    needs its conditions accepted again (`consent.accept_conditions`). With `expect`, the
+    answer it replaces must be the one the client read (`preconditions`)."""
     at = at or now()
     if not acts_for(actor, state, StateAct.CONSENT):
         raise Forbidden(f"only {state}'s representative decides whether its units take part")
@@ -261,6 +266,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         old = w.conn.execute(select(t.unit_consent).where(
             t.unit_consent.c.crisis_id == crisis_id, t.unit_consent.c.state_code == state)
         ).first()
+        preconditions.check(expect, old.given_at if old is not None else None, state,
+                            "crisis", crisis_id)
         values = {"scope": data.scope.value, "units": sorted(data.units),
                   "conditions": data.conditions, "given_by": actor.username, "given_at": at,
                   "conditions_accepted_by": None, "conditions_accepted_at": None}
@@ -280,7 +287,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
                       + (f"; conditions: {data.conditions}" if data.conditions else ""), at)
         w.emit(f"crisis:{crisis_id}", "consent", state=state)
         return ConsentOut(state=state, scope=data.scope, units=sorted(data.units),
-                          conditions=data.conditions, given_by=actor.username, given_at=at)
+                          conditions=data.conditions, given_by=actor.username, given_at=at,
+                          version=preconditions.version_of(at) or "")
 
 
 

@@ -38,9 +38,12 @@ from phalanx.services.forces.problem import ground_times, lift
 WITHDRAWAL_HOURS = 72.0  # when the dataset gives no `withdrawal_hours` setting
 
 
-class WithdrawalIn(BaseModel):
+class WayHomeIn(BaseModel):
     time_limit: float = Field(default=10.0, ge=0.5, le=120)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+WithdrawalIn = WayHomeIn  # the name the code uses; the API's schema names it WayHomeIn
 
 
 def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:

@@ -55,7 +55,7 @@ class InstrumentIn(BaseModel):
     marking: Literal[Marking.PUBLIC, Marking.ORGANIZATION] = Marking.PUBLIC
 
 
-class EventOut(BaseModel):
+class ExternalEventOut(BaseModel):
     key: str
     partner: str | None
     kind: str
@@ -68,7 +68,10 @@ class EventOut(BaseModel):
     source: str
 
 
-class EventIn(BaseModel):
+EventOut = ExternalEventOut  # the name the code uses; the API's schema names it ExternalEventOut
+
+
+class ExternalEventIn(BaseModel):
     partner: str | None = Field(default=None, max_length=64)
     kind: Literal["meeting", "joint_event", "statement"]
     on: date
@@ -76,6 +79,9 @@ class EventIn(BaseModel):
     by: str | None = Field(default=None, max_length=64)
     text: str = Field(default="", max_length=100_000)
     marking: Literal[Marking.PUBLIC, Marking.ORGANIZATION] = Marking.PUBLIC
+
+
+EventIn = ExternalEventIn  # the name the code uses; the API's schema names it ExternalEventIn
 
 
 def instruments(conn: Connection, *, actor: Principal) -> list[InstrumentOut]:

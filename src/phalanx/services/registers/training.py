@@ -68,10 +68,13 @@ class QuotaOut(BaseModel):
     source: str
 
 
-class OfferIn(BaseModel):
+class QuotaOfferIn(BaseModel):
     year: int = Field(ge=1990, le=2200)
     institution: str = Field(max_length=64)
     offered: int = Field(ge=0, le=1_000_000)
+
+
+OfferIn = QuotaOfferIn  # the name the code uses; the API's schema names it QuotaOfferIn
 
 
 class AllocationIn(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from phalanx.services import audit
 from phalanx.web.auth import Auditor
-from phalanx.web.deps import DB, Conn, IsoDate
+from phalanx.web.deps import DB, Conn, IsoDate, Offset
 
 router = APIRouter(tags=["audit"])
 
@@ -36,7 +36,7 @@ def search_audit(
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
     since: IsoDate | None = None, until: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     items, total = audit.search(conn, audit.AuditFilter(
         who, action, acting_for, target_kind, since, until, limit, offset), actor=actor)

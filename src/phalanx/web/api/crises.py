@@ -21,7 +21,7 @@ from phalanx.services import (
 )
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.deps import DB, Conn, Id, Offset, Precondition
 from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["crises"])
@@ -35,12 +35,22 @@ def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
           year: Annotated[int | None, Query(ge=1992, le=2100,
                                             description="the year it was reported in")] = None,
           stage: Stage | None = None,
+          changed_after: Annotated[int | None, Query(ge=0, le=2**62, description=(
+              "only the crises changed after this cursor (the X-Change-Cursor of an "
+              "earlier answer), the ended ones too"))] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0)] = 0) -> list[crises.CrisisOut]:
+          offset: Offset = 0) -> list[crises.CrisisOut]:
     """Open crises, most urgent first (severity, then overdue time); with `closed`, the
     ended ones after them, the latest reported first. A page of `limit` from `offset`;
-    the header X-Total-Count says how many there are in all."""
-    where = crises.BoardFilter(state=state, year=year, stage=stage)
+    the header X-Total-Count says how many there are in all.
+
+    The header X-Change-Cursor says where the changes stand (of the crises the reader
+    may read); the next poll with `changed_after` set to it answers only the crises
+    changed since (opened, a stage, a timeline entry, a sitrep, an offer, an answer...),
+    none missed, however the writes interleave."""
+    response.headers["X-Change-Cursor"] = str(crises.change_cursor(conn, actor=actor))
+    where = crises.BoardFilter(state=state, year=year, stage=stage,
+                               changed_after=changed_after)
     response.headers["X-Total-Count"] = str(crises.board_total(
         conn, actor=actor, include_closed=closed, exercise=exercise, where=where))
     return crises.board(conn, actor=actor, include_closed=closed, exercise=exercise,
@@ -160,13 +170,16 @@ def convene_session(crisis_id: Id, data: SessionIn, actor: Writer,
 
 
 @router.put("/crises/{crisis_id}/obligations/{state}",
-             response_model=list[crisis_obligations.LineOut], responses=problem_responses(409))
+             response_model=list[crisis_obligations.LineOut],
+             responses=problem_responses(409, 412))
 def answer_obligation(crisis_id: Id, state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
                       data: crisis_obligations.ObligationIn, actor: Writer,
-                      db: DB) -> list[crisis_obligations.LineOut]:
+                      db: DB, expect: Precondition) -> list[crisis_obligations.LineOut]:
     """A member's answer to the art. 4 obligation: forces or means, other assistance, or
-    declined with its reason."""
-    return crisis_obligations.answer(db, crisis_id, state, data, actor=actor)
+    declined with its reason. The latest answer counts: send the state's line's `version`
+    as If-Match (or If-None-Match: * for a first answer), so that an answer given
+    meanwhile (in the crisis room, by another system) is not replaced unseen (412)."""
+    return crisis_obligations.answer(db, crisis_id, state, data, actor=actor, expect=expect)
 
 
 class NoticeSentIn(BaseModel):

@@ -14,7 +14,7 @@ from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn, Id, IsoDate
+from phalanx.web.deps import DB, Conn, Id, IsoDate, Offset, Precondition
 from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["decisions"])
@@ -25,7 +25,7 @@ def list_sessions(response: Response, actor: Reader, conn: Conn,
                   body: Annotated[str | None, Query(max_length=64)] = None,
                   year: Annotated[int | None, Query(ge=1992, le=2100)] = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.MeetingOut]:
+                  offset: Offset = 0) -> list[dec.MeetingOut]:
     """The sessions, the latest first: a page of `limit` from `offset`; the header
     X-Total-Count says how many there are in all."""
     response.headers["X-Total-Count"] = str(dec.count_meetings(conn, actor=actor, body=body,
@@ -98,10 +98,15 @@ class PositionIn(BaseModel):
 
 
 @router.post("/drafts/{draft_id}/positions", response_model=dec.DraftOut,
-             responses=problem_responses(409))
-def state_position(draft_id: Id, data: PositionIn, actor: Writer, db: DB) -> dec.DraftOut:
+             responses=problem_responses(409, 412))
+def state_position(draft_id: Id, data: PositionIn, actor: Writer, db: DB,
+                   expect: Precondition) -> dec.DraftOut:
+    """State (or change) the state's position on the draft's current version. It replaces
+    the state's earlier one: send its `version` (in the draft's `stances`) as If-Match, or
+    If-None-Match: * for a first one, so that a position stated meanwhile (in a session,
+    by another system) is not replaced unseen (412)."""
     return dec.state_position(db, draft_id, data.position, data.statement, data.state,
-                              actor=actor)
+                              actor=actor, expect=expect)
 
 
 class AmendmentIn(BaseModel):
@@ -197,7 +202,7 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                    kind: Annotated[str | None, Query(max_length=16)] = None,
                    year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.DecisionOut]:
+                   offset: Offset = 0) -> list[dec.DecisionOut]:
     """The register, the latest first: a page of `limit` from `offset`; the header
     X-Total-Count says how many there are in all."""
     response.headers["X-Total-Count"] = str(dec.count_decisions(
@@ -251,7 +256,7 @@ def add_task(decision_id: Id, data: dec.TaskIn, actor: Writer, db: DB) -> dec.Ta
 @router.get("/tasks", response_model=list[dec.TaskOut])
 def list_tasks(response: Response, actor: Reader, conn: Conn, overdue: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[dec.TaskOut]:
+               offset: Offset = 0) -> list[dec.TaskOut]:
     """The tasks not done first (the soonest due first), then the done ones (the latest
     done first): a page of `limit` from `offset`; the header X-Total-Count says how many
     there are in all."""

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from phalanx.domain.access.policy import Marking
 from phalanx.services import documents as docs
 from phalanx.web.auth import Reader, Releaser, Writer
-from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.deps import DB, Conn, Id, Offset
 from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["documents"])
@@ -31,7 +31,7 @@ OwnerQ = Annotated[str | None, Query(max_length=64)]
 @router.get("/documents", response_model=DocumentPage)
 def list_documents(actor: Reader, conn: Conn, q: Q = None, marking: MarkingQ = None,
                    owner: OwnerQ = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> DocumentPage:
+                   offset: Offset = 0) -> DocumentPage:
     items, total = docs.search(conn, actor=actor, q=q, marking=marking, owner=owner,
                                limit=limit, offset=offset)
     return DocumentPage(items=items, total=total)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Writer
-from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.deps import DB, Conn, Id, Precondition
 from phalanx.web.problems import problem_responses
 
 router = APIRouter(tags=["forces"])
@@ -98,11 +98,18 @@ def consents(crisis_id: Id, actor: Reader, conn: Conn) -> list[forces.ConsentOut
     return forces.consents(conn, crisis_id, actor=actor)
 
 
-@router.put("/crises/{crisis_id}/consents/{state}", response_model=forces.ConsentOut)
+@router.put("/crises/{crisis_id}/consents/{state}", response_model=forces.ConsentOut,
+            responses=problem_responses(412))
 def give_consent(crisis_id: Id, state: StateCode, data: forces.ConsentIn, actor: Writer,
-                 db: DB) -> forces.ConsentOut:
-    """A state makes its units available for the crisis: all, some (named) or none."""
-    return forces.give_consent(db, crisis_id, state, data, actor=actor)
+                 db: DB, expect: Precondition, response: Response) -> forces.ConsentOut:
+    """A state makes its units available for the crisis: all, some (named) or none. The
+    new answer replaces the state's earlier one: send the `version` read with it as
+    If-Match (or If-None-Match: * for a first answer), so that an answer given meanwhile
+    (in the crisis room, by another system) is not overwritten unseen (412). The answer's
+    header ETag is the new answer's version."""
+    out = forces.give_consent(db, crisis_id, state, data, actor=actor, expect=expect)
+    response.headers["ETag"] = f'"{out.version}"'
+    return out
 
 
 class ConditionsIn(BaseModel):

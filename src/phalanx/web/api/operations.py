@@ -40,10 +40,24 @@ class IngestOut(BaseModel):
 
 
 class ReportsIn(BaseModel):
-    state: str = Field(pattern=r"^[A-Z]{3}$")
-    agency: str = Field(max_length=32)
-    store_valid: bool = False
-    rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
+    state: str = Field(pattern=r"^[A-Z]{3}$", description="the reporting member (ISO 3166 "
+                       "alpha-3): a reporter's own state")
+    agency: str = Field(max_length=32, description="the reporting agency's key (a reporter's "
+                        "own agency: customs, border_guard, police, drug_control, "
+                        "state_security, financial_intelligence, emergency_service)")
+    store_valid: bool = Field(default=False, description=(
+        "store the valid rows and list the wrong ones (else a wrong row stores nothing)"))
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000, description=(
+        "each row an object of the template's columns: `reference` (the agency's own: a row "
+        "sent again with a reference already reported replaces that report, so a retried "
+        "submission stores nothing twice), `date` (YYYY-MM-DD, within the stage), `stage` "
+        "(the operation's stage key), `metric` (seizure, or what the operation counts), "
+        "`substance` (a controlled substance, for a seizure), `quantity` (a number), `unit` "
+        "(g, kg, t, ml, l, count), `area`, `lat`, `lon`, `route_from`, `route_to` "
+        "(optional)"), examples=[[{
+            "reference": "KZ-CUS-2026-0412", "date": "2026-09-10", "stage": "autumn-2026",
+            "metric": "seizure", "substance": "heroin", "quantity": 1.5, "unit": "kg",
+            "area": "Khorgos"}]])
 
 
 @router.post("/operations/{key}/reports", response_model=IngestOut)

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
+from phalanx.domain.crisis.workflow import Measure
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.web.auth import Reader, Writer
@@ -22,6 +24,27 @@ On = Annotated[IsoDate | None, Query(description="The date, YYYY-MM-DD.")]
 @router.get("/organization", response_model=orgs.OrganizationOut)
 def get_organization(org: Org) -> orgs.OrganizationOut:
     return orgs.organization_info(org)
+
+
+class CategoryOut(BaseModel):
+    key: str = Field(description="what a crisis's `category` says")
+    name: str
+    name_ru: str
+    basis: str = Field(description="the treaty basis the dataset cites")
+    measures: list[Measure] = Field(description="the measures the category allows")
+    obliged: str = Field(description="all_members (Treaty art. 4) or volunteers")
+    consult_first: bool = Field(description="not rejected before the members consult")
+    cap_categories: list[str] = Field(description="the CAP categories it is read from")
+
+
+@router.get("/crisis-categories", response_model=list[CategoryOut])
+def crisis_categories(org: Org) -> list[CategoryOut]:
+    """The kinds of crisis the organization's dataset knows: a reported crisis names one
+    by its key."""
+    return [CategoryOut(key=c.key, name=c.name_en, name_ru=c.name_ru, basis=c.basis,
+                        measures=sorted(c.measures), obliged=c.obliged,
+                        consult_first=c.consult_first, cap_categories=list(c.cap_categories))
+            for c in org.crisis_categories.values()]
 
 
 @router.get("/states", response_model=list[orgs.StateOut])

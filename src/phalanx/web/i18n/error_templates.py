@@ -35,6 +35,12 @@ TEMPLATES = (
     N_("no member of %(body)s has a say on %(day)s"),
     N_("no %(record)s %(key)s"),
     N_("your role (%(role)s) does not allow %(permission)s"),
+    N_("this API token's scopes (%(scopes)s) do not include %(permission)s"),
+    N_("%(state)s's answer on %(record)s %(key)s was given meanwhile (version "
+       "%(version)s): read it again"),
+    N_("%(state)s has given no answer on %(record)s %(key)s: send If-None-Match: *"),
+    N_("%(state)s's answer on %(record)s %(key)s changed since it was read (version "
+       "%(seen)s, now %(version)s): read it again"),
     N_("you act for %(state)s, not for %(other)s"),
     N_("only %(state)s's authorized representative acts for it"),
     N_("a national agency's reporter submits its agency's records; only %(state)s's "

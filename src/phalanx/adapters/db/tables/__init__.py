@@ -72,6 +72,7 @@ from phalanx.adapters.db.tables.forces import (
 from phalanx.adapters.db.tables.identity import (
     api_token,
     app_user,
+    idempotency_key,
     known_address,
     login_throttle,
     web_session,
@@ -168,6 +169,7 @@ __all__ = [
     "force_unit",
     "func",
     "historical_count",
+    "idempotency_key",
     "joint_exercise",
     "known_address",
     "login_throttle",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table, Text
 
 from phalanx.adapters.db.tables.base import STATE_CODE, metadata
 
@@ -23,6 +23,8 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     CheckConstraint("id > 0", name="positive_id"),
+    # a record's entries in their order: what changed after a cursor (`crises.change_cursor`)
+    Index("ix_audit_log_target", "target_kind", "target_id", "id"),
 )
 
 audit_checkpoint = Table(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
 )
 
@@ -84,4 +85,23 @@ known_address = Table(
     Column("user_id", Integer, ForeignKey("app_user.id"), primary_key=True),
     Column("address", String(200), primary_key=True),
     Column("last_login", DateTime(timezone=True), nullable=False),
+)
+
+# a write request's Idempotency-Key, per user: taken in the transaction of the write it
+# names (a retry of it finds it and is answered with the first answer, kept in `status`,
+# `content_type` and `body` once sent), kept for `idempotency.KEPT` (setting)
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # SHA-256 of method, path, query, body
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", Integer),
+    Column("content_type", String(200)),
+    Column("body", Text),
+    UniqueConstraint("user_id", "key", name="uq_idempotency_key_user_key"),
 )

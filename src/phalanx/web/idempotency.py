@@ -1,0 +1,155 @@
+"""The `Idempotency-Key` header of the API's writes (`services.idempotency`): a POST, PUT,
+PATCH or DELETE under /api/v1 that carries one is served once per user and key. Sent
+again with the same key, it is answered with the first answer (its status and body, with
+`Idempotent-Replayed: true`) and writes nothing; a key used for another request is refused
+(422); a key whose first request has not answered yet is refused (409: try again)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from phalanx.services import idempotency
+from phalanx.web import auth
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+API = "/api/v1/"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for k, v in scope.get("headers", []):
+        if k == name:
+            return str(v.decode("latin-1"))
+    return None
+
+
+async def _problem(send: Send, status: int, detail: str, path: str) -> None:
+    title = {400: "Bad Request", 409: "Conflict", 422: "Unprocessable Content"}[status]
+    body = json.dumps({"type": "about:blank", "title": title, "status": status,
+                       "detail": detail, "instance": path,
+                       "errors": [{"where": f"header {HEADER}", "message": detail}]}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _principal_id(scope: Scope) -> int | None:
+    """The requesting user's id, or None (no credentials, or refused: the route says so)."""
+    try:
+        principal = auth.identify(Request(scope))
+    except auth.NotAuthenticated:  # the route answers the bad credentials itself
+        return None
+    return principal.user_id if principal is not None else None
+
+
+def _taken(scope: Scope, user_id: int, key: str) -> idempotency.Taken | None:
+    with scope["app"].state.db.read() as conn:
+        return idempotency.taken(conn, user_id, key)
+
+
+def _keep(scope: Scope, key_id: int, status: int, content_type: str, body: bytes) -> None:
+    """Keep the answer, already sent: if that fails, a retry is told the write stands (409)."""
+    try:
+        idempotency.keep(scope["app"].state.db.engine, key_id, status, content_type, body)
+    except DBAPIError:
+        log.warning("idempotency answer not kept", extra={"fields": {"key_id": key_id}})
+
+
+class IdempotencyKeys:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
+        if (key is None or scope["method"] not in UNSAFE
+                or not scope.get("path", "").startswith(API)):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if problem := idempotency.key_problem(key):
+            await _problem(send, 400, f"{HEADER}: {problem}", path)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        user_id = await run_in_threadpool(_principal_id, scope)
+        if user_id is None:
+            await self.app(scope, replay, send)
+            return
+        sent_print = idempotency.fingerprint(scope["method"], path,
+                                         scope.get("query_string", b""), body)
+        taken = await run_in_threadpool(_taken, scope, user_id, key)
+        if taken is not None:
+            await self._again(send, taken, sent_print, key, path)
+            return
+        pending = idempotency.Pending(user_id, key, scope["method"], path, sent_print)
+        started: dict[str, Any] = {}
+        sent: list[bytes] = []
+
+        async def keeping(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                sent.append(message.get("body", b""))
+            await send(message)
+
+        token = idempotency.begin(pending)
+        try:
+            await self.app(scope, replay, keeping)
+        finally:
+            idempotency.end(token)
+        status = int(started.get("status", 500))
+        if pending.claimed_id is not None and 200 <= status < 300:
+            content_type = next((v.decode("latin-1") for k, v in started.get("headers", [])
+                                 if k == b"content-type"), "")
+            await run_in_threadpool(_keep, scope, pending.claimed_id, status, content_type,
+                                    b"".join(sent))
+
+    @staticmethod
+    async def _again(send: Send, taken: idempotency.Taken, sent_print: str, key: str,
+                     path: str) -> None:
+        """A key already taken: the first answer again, or why not."""
+        if taken.fingerprint != sent_print:
+            await _problem(send, 422, f"{HEADER} {key!r} was used at "
+                           f"{taken.created_at.isoformat()} for another request "
+                           f"({taken.method} {taken.path}): a new request needs a new key",
+                           path)
+            return
+        if taken.status is None or taken.body is None:
+            await _problem(send, 409, f"the request with {HEADER} {key!r}, taken at "
+                           f"{taken.created_at.isoformat()}, has no answer kept (it is "
+                           "still being served, or its answer was not kept): what it wrote "
+                           "stands; read the record before sending anything new", path)
+            return
+        body = taken.body.encode()
+        await send({"type": "http.response.start", "status": taken.status,
+                    "headers": [(b"content-type", (taken.content_type or "").encode()),
+                                (b"content-length", str(len(body)).encode()),
+                                (REPLAYED.lower().encode(), b"true")]})
+        await send({"type": "http.response.body", "body": body})
