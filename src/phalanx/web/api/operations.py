@@ -116,7 +116,7 @@ def statistics(key: str, actor: Reader, conn: Conn,
                           unit=unit)
 
 
-class VersionOut(BaseModel):
+class ReportVersionOut(BaseModel):
     version: int
     current: bool
     day: date
@@ -134,16 +134,16 @@ class VersionOut(BaseModel):
 
 
 @router.get("/operations/{key}/reports/{state}/{agency}/{reference}",
-            response_model=list[VersionOut])
+            response_model=list[ReportVersionOut])
 def report_history(key: str, state: str, agency: str, reference: str, actor: Reader,
-                   conn: Conn) -> list[VersionOut]:
+                   conn: Conn) -> list[ReportVersionOut]:
     """Every version of one report that the reader may see, newest first: a correction
     (the same reference sent again) is the current version, the ones it replaced are kept
     with who sent them, when and from which file. 404 when the reader sees none."""
     versions = operation_history.history(conn, key, state, agency, reference, actor=actor)
     if not versions:
         raise NotFound("report", f"{state}/{agency}/{reference}")
-    return [VersionOut(**v) for v in versions]
+    return [ReportVersionOut(**v) for v in versions]
 
 
 class CorridorOut(BaseModel):
