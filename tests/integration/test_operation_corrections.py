@@ -141,3 +141,30 @@ def test_the_demo_dates_no_report_after_today() -> None:
     assert len(days) == 200 and max(days) <= date(2026, 9, 10)
     assert list(opsdemo.rows_for(random.Random(1), "TJK", stage, 5,
                                  today=date(2026, 8, 31))) == []
+
+
+def test_a_report_sent_again_as_it_stands_is_no_correction(db: Database) -> None:
+    """A file sent twice (a retry, a monthly file re-sent whole) makes no new versions:
+    its unchanged reports keep their version and their release, the batch and its audit
+    entry count them as unchanged, and only a figure that differs is a correction."""
+    first = [row("KAZ-1", route_from="Афганистан", route_to="TJK"),
+             row("KAZ-2", quantity="30", area="", lat=42.3, lon=69.6)]
+    assert send(db, *first).stored == 2
+    ops.release(db, "channel", actor=REP_KAZ)
+    again = send(db, *first)
+    assert (again.stored, again.replaced, again.unchanged) == (0, 0, 2)
+    assert again.as_dict()["unchanged"] == 2
+    # the same reports written otherwise still say the same ("AFG" for "Афганистан")
+    otherwise = send(db, row("KAZ-1", route_from="AFG", route_to="Tajikistan"),
+                     row("KAZ-2", quantity="31", area="", lat=42.3, lon=69.6))
+    assert (otherwise.stored, otherwise.replaced, otherwise.unchanged) == (1, 1, 1)
+    with db.read() as conn:
+        kept = operation_history.history(conn, "channel", "KAZ", "police", "KAZ-1",
+                                         actor=KAZ_POLICE)
+        changes = [json.loads(c) for c in conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "operations.ingest").order_by(t.audit_log.c.id))
+            .scalars()]
+    assert [(v["version"], v["marking"]) for v in kept] == [(1, "ORGANIZATION")]
+    assert [(c["stored"], c["replaced"], c.get("unchanged")) for c in changes[-3:]] == [
+        (2, 0, None), (0, 0, 2), (1, 1, 1)]
+    assert heroin(db, SEC) == (151.0, 2)

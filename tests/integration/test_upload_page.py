@@ -63,6 +63,8 @@ def test_the_upload_page_guides(accounts_db: Database, settings: Settings) -> No
             r = client.post("/operations/channel/upload", data={"csrf_token": token},
                             files={"file": (name, body, "text/plain")})
             assert r.status_code == 200 and "1 row" in r.text, name
+            # the example sent again as it stood: no correction, and said so
+            assert "1 already reported as it stands" in r.text, name
         client.cookies.set("lang", "ru")
         r = client.post("/operations/channel/upload", data={"csrf_token": token},
                         files={"file": ("notes.txt", b"hello", "text/plain")})

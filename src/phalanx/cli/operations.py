@@ -50,8 +50,8 @@ def ingest(
         for note in notes:
             err.print(f"{file.name}: {note}", markup=False, highlight=False)
         out.print(f"{file.name}: {result.rows} rows, {result.stored} stored "
-                  f"({result.replaced} replacing earlier versions), {len(result.errors)} "
-                  "errors", highlight=False)
+                  f"({result.replaced} replacing earlier versions), "
+                  f"{result.unchanged} unchanged, {len(result.errors)} errors", highlight=False)
         for e in result.errors[:50]:
             err.print(f"  row {e.row}, {e.column}: {e.message}", markup=False, highlight=False)
         if len(result.errors) > 50:

@@ -54,13 +54,14 @@ class IngestResult:
     stored: int
     replaced: int
     errors: list[RowError] = field(default_factory=list)
+    unchanged: int = 0  # reports sent again as they stood: no new version
     # the reports corrected: reference, the version replaced, its quantity and unit, and
     # the new ones (the first `CORRECTIONS_AUDITED`)
     corrections: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"batch": self.batch_id, "rows": self.rows, "stored": self.stored,
-                "replaced": self.replaced,
+                "replaced": self.replaced, "unchanged": self.unchanged,
                 "errors": [{"row": e.row, "column": e.column, "message": e.message}
                            for e in self.errors]}
 
@@ -134,9 +135,10 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
             chunk: list[ResultRow] = []
 
             def flush() -> None:
-                stored, corrected = _store(w.conn, result.batch_id or 0, operation_key,
-                                           state, agency, chunk, synthetic)
+                stored, corrected, same = _store(w.conn, result.batch_id or 0,
+                                                 operation_key, state, agency, chunk, synthetic)
                 result.stored += stored
+                result.unchanged += same
                 result.replaced += len(corrected)
                 room = CORRECTIONS_AUDITED - len(result.corrections)
                 result.corrections += corrected[:max(room, 0)]
@@ -176,10 +178,11 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                 "operation": operation_key, "state": state, "agency": agency,
                 "source": source, "rows": result.rows, "stored": result.stored,
                 "replaced": result.replaced, "errors": len(result.errors),
+                **({"unchanged": result.unchanged} if result.unchanged else {}),
                 **({"corrections": result.corrections} if result.corrections else {})})
             w.emit(f"operation:{operation_key}", "ingest", batch=result.batch_id)
     except _Rejected:
-        result.batch_id, result.stored, result.replaced = None, 0, 0
+        result.batch_id, result.stored, result.replaced, result.unchanged = None, 0, 0, 0
         result.corrections = []
     return result
 
@@ -194,16 +197,22 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
-           rows: list[ResultRow], synthetic: bool) -> tuple[int, list[dict[str, Any]]]:
+           rows: list[ResultRow], synthetic: bool) -> tuple[int, list[dict[str, Any]], int]:
     """Insert a chunk; a reference already reported gets a new version, released as the
-    version it replaces was, and the old one stops counting. Returns how many were
-    stored, and the corrections (each with the figure it replaces)."""
+    version it replaces was, and the old one stops counting, unless it says the same as
+    that version (left as it is). Returns how many were stored, the corrections (each
+    with the figure it replaces) and how many were unchanged."""
     c = t.op_report.c
     refs = [r.reference for r in rows]
     existing = {r.reference: r for r in conn.execute(
-        select(c.reference, c.version, c.quantity, c.unit, c.marking, c.observers).where(
+        select(c.reference, c.version, c.marking, c.observers, *(c[k] for k in _SAID)).where(
             c.operation == op, c.state_code == state, c.agency == agency, c.current.is_(True),
             c.reference.in_(refs)))}
+    # a report sent again as it stands is no correction: its version stays
+    same = {r.reference for r in rows if r.reference in existing
+            and _said(existing[r.reference]) == _said(r)}
+    rows = [r for r in rows if r.reference not in same]
+    existing = {k: v for k, v in existing.items() if k not in same}
     if existing:
         conn.execute(update(t.op_report).where(
             c.operation == op, c.state_code == state, c.agency == agency,
@@ -226,8 +235,21 @@ def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
             r.route_to, synthetic, "state", state,
             old.marking if old else Marking.NATIONAL.value, "",
             bool(old.observers) if old else False))
-    conn.exec_driver_sql(_insert_sql(conn.dialect.name), values)
-    return len(values), corrected
+    if values:
+        conn.exec_driver_sql(_insert_sql(conn.dialect.name), values)
+    return len(values), corrected, len(same)
+
+
+# what a report says: sent again with all of it the same, it is unchanged
+_SAID = ("day", "stage", "metric", "substance", "quantity", "unit", "area", "lat", "lon",
+         "route_from", "route_to")
+
+
+def _said(r: Any) -> tuple[Any, ...]:
+    """What `r` (a stored report or a row sent) says, compared field by field ("" and
+    None alike)."""
+    return tuple((getattr(r, "date" if k == "day" and isinstance(r, ResultRow) else k)
+                  or None) for k in _SAID)
 
 
 _TOTAL_KEYS = ("operation", "stage", "state_code", "agency", "metric", "substance", "unit",

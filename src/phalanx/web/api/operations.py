@@ -33,6 +33,9 @@ class IngestOut(BaseModel):
     rows: int
     stored: int
     replaced: int
+    unchanged: int = Field(default=0, description=(
+        "rows whose reference was already reported with all the same values: no new "
+        "version, no correction"))
     errors: list[dict[str, Any]]
     notes: list[str] = Field(default=[], description=(
         "what the file was read as, when not UTF-8 with commas: its encoding (Windows-1251, "
