@@ -1,7 +1,9 @@
 """Ingest N result rows from a CSV file (default 1,000,000) through Phalanx — every row
 checked, idempotent by reference, audited as one batch, in one transaction — and load
 the same file into the same database with a bare INSERT of the parsed rows, in the same
-run. Prints rows per second, the ratio (target: under 3x the bare load) and peak memory.
+run. Then the same reports corrected (every quantity changed: a new version each), and that
+file sent once more (every report as it stands: none stored). Prints rows per second,
+the ratio (target: under 3x the bare load) and peak memory.
 
     .venv/bin/python bench/ingest.py [--rows 1000000] [--url sqlite:///var/bench.db]
 """
@@ -31,7 +33,9 @@ COLUMNS = ["reference", "date", "stage", "metric", "substance", "quantity", "uni
            "route_from", "route_to"]
 
 
-def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+def make_csv(path: Path, rows: int, seed: int = 7, factor: float = 1.0) -> None:
+    """`rows` seizures; with `factor`, the same ones with every quantity multiplied (a
+    file of corrections)."""
     rng = random.Random(seed)
     substances = ["heroin", "hashish", "opium", "cannabis", "cocaine", "precursors"]
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -39,7 +43,7 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
         w.writerow(COLUMNS)
         for i in range(rows):
             w.writerow([f"B-{i:08d}", f"2026-03-{rng.randint(1, 31):02d}", "spring-2026",
-                        "seizure", rng.choice(substances), f"{rng.uniform(0.1, 500):.2f}", "kg",
+                        "seizure", rng.choice(substances), f"{rng.uniform(0.1, 500) * factor:.2f}", "kg",
                         "Khorog", "AFG", "TJK"])
 
 
@@ -92,17 +96,26 @@ def main() -> None:
                             source=src.name)
         phalanx_s = time.perf_counter() - t0
         assert result.stored == args.rows and not result.errors, result.as_dict()
+        fixed = Path(tmp) / "corrections.csv"
+        make_csv(fixed, args.rows, factor=1.1)
         t0 = time.perf_counter()
-        again = ops.ingest(db, "channel", "TJK", "drug_control", read_file(src), actor=SYSTEM,
-                           source=src.name)
+        again = ops.ingest(db, "channel", "TJK", "drug_control", read_file(fixed),
+                           actor=SYSTEM, source=fixed.name)
         resubmit_s = time.perf_counter() - t0
-        assert again.replaced == args.rows
+        assert again.replaced == args.rows, again.as_dict()
+        t0 = time.perf_counter()
+        same = ops.ingest(db, "channel", "TJK", "drug_control", read_file(fixed),
+                          actor=SYSTEM, source=fixed.name)
+        resend_s = time.perf_counter() - t0
+        assert same.unchanged == args.rows and same.stored == 0, same.as_dict()
         print(f"database: {db.engine.dialect.name}")
         print(f"bare load:               {args.rows / bare_s:>10,.0f} rows/s ({bare_s:.1f} s)")
         print(f"phalanx ingest:          {args.rows / phalanx_s:>10,.0f} rows/s "
               f"({phalanx_s:.1f} s)")
         print(f"phalanx resubmission:    {args.rows / resubmit_s:>10,.0f} rows/s "
               f"({resubmit_s:.1f} s, every row replacing its earlier version)")
+        print(f"phalanx resend:          {args.rows / resend_s:>10,.0f} rows/s "
+              f"({resend_s:.1f} s, every row as it stood: no new version)")
         print(f"ratio ingest / bare:     {phalanx_s / bare_s:.2f}x  (target < 3x)")
         print(f"peak memory: {mem_before:.0f} MB after the bare load, {peak_mb():.0f} MB after "
               "the ingests")

@@ -117,6 +117,12 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
     with db.read() as conn:
         op = operation(conn, operation_key)
         own = countries.state_names(orgs.organization(conn))
+    seen_ends: dict[str | None, str | None] = {}  # each way of writing an end, looked up once
+
+    def end(text: str | None) -> str | None:
+        if text not in seen_ends:
+            seen_ends[text] = countries.route_end(text, own)
+        return seen_ends[text]
     if agency not in op.get("agencies", {}).get(state, []):
         raise Invalid("agency", f"{state} {agency} does not take part in "
                                 f"{operation_key} (the operation's agencies for {state}: "
@@ -150,8 +156,9 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                 result.rows += 1
                 row, problems = check_row(raw, op["kind"], stages, latest)
                 if row is not None and (row.route_from or row.route_to):  # one corridor
-                    row = replace(row, route_from=countries.route_end(row.route_from, own),
-                                  route_to=countries.route_end(row.route_to, own))
+                    ends = (end(row.route_from), end(row.route_to))
+                    if ends != (row.route_from, row.route_to):
+                        row = replace(row, route_from=ends[0], route_to=ends[1])
                 for column, message in problems:
                     result.errors.append(RowError(n, column, message))
                 if row is not None:
@@ -210,7 +217,7 @@ def _store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
             c.reference.in_(refs)))}
     # a report sent again as it stands is no correction: its version stays
     same = {r.reference for r in rows if r.reference in existing
-            and _said(existing[r.reference]) == _said(r)}
+            and _stored_says(existing[r.reference]) == _row_says(r)}
     rows = [r for r in rows if r.reference not in same]
     existing = {k: v for k, v in existing.items() if k not in same}
     if existing:
@@ -245,11 +252,14 @@ _SAID = ("day", "stage", "metric", "substance", "quantity", "unit", "area", "lat
          "route_from", "route_to")
 
 
-def _said(r: Any) -> tuple[Any, ...]:
-    """What `r` (a stored report or a row sent) says, compared field by field ("" and
-    None alike)."""
-    return tuple((getattr(r, "date" if k == "day" and isinstance(r, ResultRow) else k)
-                  or None) for k in _SAID)
+def _stored_says(r: Any) -> tuple[Any, ...]:
+    return (r.day, r.stage, r.metric, r.substance or None, r.quantity, r.unit, r.area or None,
+            r.lat, r.lon, r.route_from, r.route_to)
+
+
+def _row_says(r: ResultRow) -> tuple[Any, ...]:
+    return (r.date, r.stage, r.metric, r.substance or None, r.quantity, r.unit, r.area or None,
+            r.lat, r.lon, r.route_from, r.route_to)
 
 
 _TOTAL_KEYS = ("operation", "stage", "state_code", "agency", "metric", "substance", "unit",

@@ -170,7 +170,7 @@ def _date(raw: Any) -> date | None:
 def ambiguous_number(raw: Any) -> bool:
     """A text such as "1,250", read as 1.25 by a Russian spreadsheet, 1250 by an English
     one."""
-    return isinstance(raw, str) and _AMBIGUOUS.fullmatch(raw.strip()) is not None
+    return isinstance(raw, str) and "," in raw and _AMBIGUOUS.fullmatch(raw.strip()) is not None
 
 
 def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage],
@@ -223,7 +223,7 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         whole, decimal = typed_qty.replace(",", ""), typed_qty.rstrip("0").rstrip(",")
         problems.append(("quantity", f"{typed_qty!r} may mean {decimal} or {whole}; write "
                                      "the one meant"))
-    elif not text("quantity"):
+    elif qty is None and not text("quantity"):
         problems.append(("quantity", "a quantity is required"))
     elif qty is None or not math.isfinite(qty):
         problems.append(("quantity", f"{text('quantity')!r} is not a number"))
