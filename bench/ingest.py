@@ -42,8 +42,9 @@ def make_csv(path: Path, rows: int, seed: int = 7, factor: float = 1.0) -> None:
         w = csv.writer(fh)
         w.writerow(COLUMNS)
         for i in range(rows):
+            quantity = rng.uniform(0.1, 500) * factor
             w.writerow([f"B-{i:08d}", f"2026-03-{rng.randint(1, 31):02d}", "spring-2026",
-                        "seizure", rng.choice(substances), f"{rng.uniform(0.1, 500) * factor:.2f}", "kg",
+                        "seizure", rng.choice(substances), f"{quantity:.2f}", "kg",
                         "Khorog", "AFG", "TJK"])
 
 
