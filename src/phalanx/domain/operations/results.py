@@ -91,6 +91,7 @@ def written(unit: str, decimals: int) -> tuple[int, str | None]:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FIRST_LOOKED_AT = frozenset((*FORMULA_START, " "))
 
 
 def formula_like(value: object) -> bool:
@@ -181,7 +182,9 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         (col, f"{str(v).strip()[:20]!r} would be taken for a formula by a spreadsheet; "
               "enter the value without a leading =, +, -, @")
         for col, v in raw.items()
-        if isinstance(v, str) and (formula_like(v) or formula_like(v.strip(" ")))]
+        # (most values start with neither a formula's sign nor a space: not looked at twice)
+        if isinstance(v, str) and v[:1] in _FIRST_LOOKED_AT
+        and (formula_like(v) or formula_like(v.strip(" ")))]
     if problems:
         return None, problems
 
