@@ -129,6 +129,19 @@ def _audit_files_of_the_suite(_suite_audit_key: Path, monkeypatch: pytest.Monkey
 
 
 @pytest.fixture
+def api(db: Database, db_url: str, tmp_path: Path) -> Iterator[Any]:
+    """The application over `db` (SQLite, then PostgreSQL), for API requests."""
+    from fastapi.testclient import TestClient
+
+    from phalanx.web.app import create_app
+
+    settings = Settings(environment="test", database_url=db_url,
+                        audit_key_file=tmp_path / "audit.key")
+    with TestClient(create_app(settings, db)) as c:
+        yield c
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'phalanx.db'}",
                     audit_key_file=tmp_path / "audit.key")

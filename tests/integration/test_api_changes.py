@@ -4,34 +4,16 @@ those its state may read (another state's restricted crisis moves no cursor)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from phalanx.config import Settings
-from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import tokens
 from phalanx.services.db import Database
-from phalanx.web.app import create_app
+from tests.support.sessions import bearer
 
 
 @pytest.fixture
 def db_recipe() -> str:
     return "accounts"
-
-
-@pytest.fixture
-def api(db: Database, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(environment="test", database_url=db_url,
-                        audit_key_file=tmp_path / "audit.key")
-    with TestClient(create_app(settings, db)) as c:
-        yield c
-
-
-def bearer(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def crisis(state: str, **more: object) -> dict[str, object]:

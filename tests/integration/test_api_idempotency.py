@@ -6,22 +6,19 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, idempotency, identity
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import raced
-from phalanx.web.app import create_app
+from tests.support.sessions import bearer
 
 FLOOD = {"title": "Flood in the Almaty region", "category": "natural_disaster",
          "affected": ["KAZ"], "severity": "severe", "place": "Almaty"}
@@ -30,18 +27,6 @@ FLOOD = {"title": "Flood in the Almaty region", "category": "natural_disaster",
 @pytest.fixture
 def db_recipe() -> str:
     return "accounts"
-
-
-@pytest.fixture
-def api(db: Database, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(environment="test", database_url=db_url,
-                        audit_key_file=tmp_path / "audit.key")
-    with TestClient(create_app(settings, db)) as c:
-        yield c
-
-
-def bearer(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def count(db: Database, table: object) -> int:

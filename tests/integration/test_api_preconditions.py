@@ -4,14 +4,11 @@ answer given meanwhile; it is told so (412) and nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.obligations import Answer
 from phalanx.domain.decisions.procedure import Position
@@ -20,7 +17,7 @@ from phalanx.services import crisis_obligations, tokens
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.forces import ConsentIn, give_consent
-from phalanx.web.app import create_app
+from tests.support.sessions import bearer
 
 ATTACK = {"title": "Armed attack in the Batken region", "category": "armed_attack",
           "affected": ["KGZ"]}
@@ -29,18 +26,6 @@ ATTACK = {"title": "Armed attack in the Batken region", "category": "armed_attac
 @pytest.fixture
 def db_recipe() -> str:
     return "accounts"
-
-
-@pytest.fixture
-def api(db: Database, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(environment="test", database_url=db_url,
-                        audit_key_file=tmp_path / "audit.key")
-    with TestClient(create_app(settings, db)) as c:
-        yield c
-
-
-def bearer(db: Database, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue_token(db, user, actor=SYSTEM).token}"}
 
 
 def person(db: Database, user: str) -> Principal:

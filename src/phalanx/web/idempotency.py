@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phalanx.services import idempotency
 from phalanx.web import auth
+from phalanx.web.request_body import read_body
 
 log = logging.getLogger(__name__)
 
@@ -80,24 +81,10 @@ class IdempotencyKeys:
         if problem := idempotency.key_problem(key):
             await _problem(send, 400, f"{HEADER}: {problem}", path)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
+        read = await read_body(receive)
+        if read is None:
+            return  # the client went away
+        body, replay = read
         user_id = await run_in_threadpool(_principal_id, scope)
         if user_id is None:
             await self.app(scope, replay, send)

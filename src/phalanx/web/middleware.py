@@ -7,6 +7,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from phalanx.web.request_body import read_body
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -125,26 +127,11 @@ class RefuseNul:
         content_type = next((v.decode("latin-1").split(";")[0].strip().lower()
                              for k, v in scope.get("headers", []) if k == b"content-type"), "")
         if where is None and content_type in _CHECKED_BODIES:
-            chunks: list[bytes] = []
-            while True:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return  # the client went away
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    break
-            body = b"".join(chunks)
+            read = await read_body(receive)
+            if read is None:
+                return  # the client went away
+            body, receive = read
             where = _nul_in_body(body, content_type)
-            replayed = False
-
-            async def replay() -> Message:
-                nonlocal replayed
-                if not replayed:
-                    replayed = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
-
-            receive = replay
         if where is not None:
             await _unprocessable(send, where, scope.get("path", ""))
             return
