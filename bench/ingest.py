@@ -28,6 +28,7 @@ from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
+from phalanx.services.operation_store import insert_sql
 
 COLUMNS = ["reference", "date", "stage", "metric", "substance", "quantity", "unit", "area",
            "route_from", "route_to"]
@@ -70,7 +71,7 @@ def main() -> None:
 
         # the bare load: the same rows into the same table with the same indexes, by the
         # same driver executemany, with no checks, no idempotence and no audit
-        sql = ops._insert_sql(db.engine.dialect.name)
+        sql = insert_sql(db.engine.dialect.name)
         t0 = time.perf_counter()
         with db.engine.begin() as conn, src.open(newline="", encoding="utf-8") as fh:
             batch_id = conn.execute(t.op_batch.insert().values(

@@ -19,6 +19,7 @@ from phalanx.domain.decisions.procedure import Answer, Mode, SessionKind
 from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services import organization_terms as terms
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -567,7 +568,7 @@ def test_an_appointment_by_written_procedure_updates_the_post(org_db: Database) 
             done = dec.sign(org_db, d.id, actor=rep(s))
     assert done.status == "adopted"
     with org_db.read() as conn:
-        post = orgs.post_on(orgs.organization(conn), "secretary_general", date(2026, 6, 1))
+        post = terms.post_on(orgs.organization(conn), "secretary_general", date(2026, 6, 1))
     assert post.holder == "A. Nominee"
 
 

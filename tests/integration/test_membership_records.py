@@ -25,6 +25,7 @@ from phalanx.services import decisions as dec
 from phalanx.services import identity
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
+from phalanx.services import organization_terms as terms
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -189,16 +190,16 @@ def test_an_appointment_decision_updates_the_post(org_db: Database) -> None:
                                  person="A. Successor", state="RUS", start=date(2029, 1, 1),
                                  actor=SEC)
     o = org(org_db)
-    assert orgs.post_on(o, "secretary_general", date(2028, 12, 31)).holder == \
+    assert terms.post_on(o, "secretary_general", date(2028, 12, 31)).holder == \
         "Taalatbek Masadykov"
-    after = orgs.post_on(o, "secretary_general", date(2029, 6, 1))
+    after = terms.post_on(o, "secretary_general", date(2029, 6, 1))
     assert (after.holder, after.term_state, after.next_state) == ("A. Successor", "RUS", "TJK")
     assert audited(org_db, "post.appoint") == 1
     with pytest.raises(Invalid, match="good standing"), org_db.write(SEC) as w:
         ms.appoint_from_decision(w, decision_id=decision, post="secretary_general",
                                  person="X", state="UZB", start=date(2032, 1, 1), actor=SEC)
     # a titular appointment holds the post to the end of its term, not beyond
-    later = orgs.post_on(o, "secretary_general", date(2032, 6, 1))
+    later = terms.post_on(o, "secretary_general", date(2032, 6, 1))
     assert later.holder is None and later.term_state is None and after.term_end == \
         date(2032, 1, 1)
 
@@ -218,9 +219,9 @@ def test_an_appointment_out_of_the_rotation_must_say_so(org_db: Database) -> Non
                                  person="Test Person", state="TJK", start=date(2027, 3, 15),
                                  actor=SEC, out_of_rotation=True)
     o = org(org_db)
-    now = orgs.post_on(o, "secretary_general", date(2028, 6, 1))
+    now = terms.post_on(o, "secretary_general", date(2028, 6, 1))
     assert (now.holder, now.term_end) == ("Test Person", date(2029, 1, 1))
-    after = orgs.post_on(o, "secretary_general", date(2030, 6, 1))
+    after = terms.post_on(o, "secretary_general", date(2030, 6, 1))
     assert after.holder is None
     # the term stays Kyrgyzstan's: the rotation goes on to Russia, not from Tajikistan
     assert (now.term_state, now.next_state) == ("KGZ", "RUS")

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pytest
 
 from phalanx.domain.organization import MembershipStatus as S
-from phalanx.services.organization import StintOut, TimelineRowOut
+from phalanx.services.organization_terms import StintOut, TimelineRowOut
 from phalanx.web.charts import membership_timeline, scale
 
 NS = {"svg": "http://www.w3.org/2000/svg"}

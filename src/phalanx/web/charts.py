@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
-from phalanx.services.organization import TimelineRowOut
+from phalanx.services.organization_terms import TimelineRowOut
 from phalanx.web.i18n import day_text, labeller, number, translator
 
 WIDTH = 1100

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
+from phalanx.services import organization_terms as terms
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
 from phalanx.web.problems import problem_responses
@@ -63,9 +64,9 @@ def list_members(org: Org, on: On = None) -> list[orgs.MemberOut]:
     return orgs.members_on(org, on or date.today())
 
 
-@router.get("/timeline", response_model=list[orgs.TimelineRowOut])
-def membership_timeline(org: Org) -> list[orgs.TimelineRowOut]:
-    return orgs.timeline(org)
+@router.get("/timeline", response_model=list[terms.TimelineRowOut])
+def membership_timeline(org: Org) -> list[terms.TimelineRowOut]:
+    return terms.timeline(org)
 
 
 @router.get("/agreements", response_model=list[orgs.AgreementOut])
@@ -103,10 +104,10 @@ def body_chairs(key: str, org: Org,
     return orgs.chairs(org, key, until)
 
 
-@router.get("/posts/{key}", response_model=orgs.PostTermOut)
-def post_on(key: str, org: Org, on: On = None) -> orgs.PostTermOut:
+@router.get("/posts/{key}", response_model=terms.PostTermOut)
+def post_on(key: str, org: Org, on: On = None) -> terms.PostTermOut:
     """The post's holder on a date (acting or not), its term, and the next rotation."""
-    return orgs.post_on(org, key, on or date.today())
+    return terms.post_on(org, key, on or date.today())
 
 
 # --- membership events, contributions ------------------------------------------------

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
+from phalanx.services import organization_terms as terms
 from phalanx.web import charts, cop
 from phalanx.web.deps import Org
 from phalanx.web.i18n import translator
@@ -61,7 +62,7 @@ def _members_context(request: Request, org: Organization) -> dict[str, Any]:
     day, error = _day(request)
     if day is None:
         return {"day": None, "error": error, "members": [], "timeline_svg": ""}
-    svg = charts.membership_timeline(orgs.timeline(org), day, date.today(), language(request))
+    svg = charts.membership_timeline(terms.timeline(org), day, date.today(), language(request))
     return {"day": day, "error": None, "members": orgs.members_on(org, day),
             "timeline_svg": svg}
 
@@ -109,7 +110,7 @@ def body(request: Request, key: str, org: Org) -> HTMLResponse:
         "parent": every.get(parent) if parent else None,
         "children": [b for b in orgs.bodies(org, day) if b.parent == key] if day else [],
         "c": orgs.composition(org, key, day) if day else None,
-        "terms": {p.key: orgs.post_on(org, p.key, day) for p in org.posts.values()
+        "terms": {p.key: terms.post_on(org, p.key, day) for p in org.posts.values()
                   if p.body == key and p.terms_from} if day else {},
         # an observer state by its name in the page's language (the composition names
         # observers as the dataset does, in English)
