@@ -154,8 +154,8 @@ def test_a_zoomed_map_keeps_its_view_until_the_place_moves_out_of_it(
           const map = document.getElementById('place-map').leafletMap;
           return map.getZoom() === z && !map._animatingZoom;  // (a click while it zooms is lost)
         }""", arg=framed["zoom"] + step)
-    page.evaluate("document.getElementById('place-map').leafletMap.panBy([60, 0], "
-                  "{animate: false})")
+    page.evaluate("() => { document.getElementById('place-map').leafletMap.panBy([60, 0], "
+                  "{animate: false}); }")  # (the map itself, returned, would be copied out)
     chosen = page.evaluate(VIEW, None)
     assert chosen["zoom"] == framed["zoom"] + 2, (framed, chosen)
     assert page.evaluate("""() => document.getElementById('place-map').leafletMap

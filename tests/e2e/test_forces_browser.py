@@ -168,11 +168,12 @@ def test_the_operational_pictures_labels_never_cover_one_another(
         covered_somewhere = 0
         for lat, lon in ((crisis_at["lat"], crisis_at["lon"]), (42.85, 74.6)):
             for zoom in (7, 8, 9):
-                page.evaluate("([lat, lon, z]) => document.getElementById('cop').leafletMap"
-                              ".setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
-                page.evaluate("() => document.getElementById('cop').removeAttribute("
-                              "'data-labels-shown')")
-                page.evaluate("() => document.getElementById('cop').leafletMap.fire('moveend')")
+                # (each call returns nothing: the map itself, returned, would be copied
+                # out of the page whole, for seconds)
+                page.evaluate("([lat, lon, z]) => { const cop = document.getElementById('cop');"
+                              " cop.leafletMap.setView([lat, lon], z, {animate: false});"
+                              " cop.removeAttribute('data-labels-shown');"
+                              " cop.leafletMap.fire('moveend'); }", [lat, lon, zoom])
                 until(page, "document.getElementById('cop').hasAttribute('data-labels-shown')")
                 shown, overlaps = page.evaluate(_OVERLAPS)
                 assert shown > 1 and overlaps == 0, (lat, lon, zoom, shown, overlaps)

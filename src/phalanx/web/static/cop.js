@@ -169,19 +169,22 @@
   var WEIGHT = ["crises", "units", "airfields"];
   function declutter(el) {
     var all = Array.prototype.slice.call(el.querySelectorAll(".leaflet-tooltip.lbl"));
-    all.forEach(function (n) { n.classList.remove("covered"); });
-    var shown = [], covered = 0;
+    // every box read before any class is changed: reading one after a change would
+    // make the browser lay the page out again for each label
+    var boxes = all.map(function (n) { return n.getBoundingClientRect(); });
+    var shown = [], hidden = all.map(function () { return false; }), covered = 0;
     WEIGHT.forEach(function (layer) {
-      all.forEach(function (n) {
+      all.forEach(function (n, i) {
         if (!n.classList.contains(layer)) { return; }
-        var r = n.getBoundingClientRect();
+        var r = boxes[i];
         if (!r.width || !r.height) { return; }  // not shown at this zoom
         var hit = shown.some(function (s) {
           return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
         });
-        if (hit) { n.classList.add("covered"); covered += 1; } else { shown.push(r); }
+        if (hit) { hidden[i] = true; covered += 1; } else { shown.push(r); }
       });
     });
+    all.forEach(function (n, i) { n.classList.toggle("covered", hidden[i]); });
     el.setAttribute("data-labels-shown", String(shown.length));
     el.setAttribute("data-labels-covered", String(covered));
   }
