@@ -17,7 +17,7 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import audit, documents
+from phalanx.services import audit, clock, documents
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services import session_record as session_record_pdf
@@ -169,12 +169,12 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         **_papers(org, m, drafts), "may_record": _recorded_by(m, actor),
         # the state chairing the body that year (the rotation, dataset), who hosts its
         # regular session
-        "chair": rotation.chair(org, m.body, m.opens_at.year)
+        "chair": rotation.chair(org, m.body, clock.day(org, m.opens_at).year)
         if org.bodies[m.body].chair_rotation else None,
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
-                    for s in membership.members_on(org, m.opens_at.date())},
+                    for s in membership.members_on(org, clock.day(org, m.opens_at))},
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
         "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
 
