@@ -66,3 +66,19 @@ def test_an_organization_names_its_zone_in_its_settings_or_record() -> None:
     assert calendar.zone_name(record) == "Europe/Moscow"
     assert calendar.zone_name(None) is None
     assert calendar.zone(None) is UTC
+
+
+def test_a_sessions_papers_are_due_on_the_organizations_day() -> None:
+    """A regular session opening at 01:30 on 24 November in Moscow (22:30 UTC on the
+    23rd): its papers are due 30 Moscow days before, on 25 October; a text sent at 23:00
+    Moscow time that day is in time, one sent at 01:00 the next is late."""
+    from phalanx.domain.decisions import procedure
+    from phalanx.domain.decisions.procedure import SessionKind
+
+    rules = {"papers": {"days_before": 30, "kinds": ["regular"]}}
+    opens = datetime(2024, 11, 23, 22, 30, tzinfo=UTC)
+    due = procedure.papers_due(rules, SessionKind.REGULAR, opens, "Europe/Moscow")
+    assert due == date(2024, 10, 25)
+    assert not procedure.papers_late(due, datetime(2024, 10, 25, 20, tzinfo=UTC),
+                                     "Europe/Moscow")
+    assert procedure.papers_late(due, datetime(2024, 10, 25, 22, tzinfo=UTC), "Europe/Moscow")

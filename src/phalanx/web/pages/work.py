@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from phalanx.domain import membership, rotation
+from phalanx.domain import calendar, membership, rotation
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
@@ -220,9 +220,10 @@ def _papers(org: Any, m: dec.MeetingOut, drafts: list[dec.DraftOut]) -> dict[str
     how many days ahead, and the drafts whose current text reached them later (each with
     the moment it did)."""
     rules = org.bodies[m.body].rules
-    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at)
+    zone = calendar.zone_name(org)
+    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at, zone)
     late = {d.id: d.versions[-1].created_at for d in drafts
-            if d.versions and procedure.papers_late(due, d.versions[-1].created_at)}
+            if d.versions and procedure.papers_late(due, d.versions[-1].created_at, zone)}
     return {"papers_due": due, "papers_days": (rules.get("papers") or {}).get("days_before"),
             "papers_late": late}
 
