@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings, get_settings
 from phalanx.services import identity
+from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -37,7 +38,8 @@ def test_after_its_term_a_representative_acts_for_no_one(accounts_db: Database,
     client = TestClient(create_app(settings, accounts_db))
     admin, rep = bearer(accounts_db, "admin"), bearer(accounts_db, "rep-kaz")
     before = _keys(client.get("/api/v1/joint-exercises", headers=rep).json())
-    today = now().date()
+    with accounts_db.read() as conn:
+        today = orgs.today(conn)  # the day where the Secretariat sits
     r = client.patch("/api/v1/users/rep-kaz", headers=admin,
                      json={"acts_until": today.isoformat()})
     assert r.status_code == 200 and r.json()["appointed"], r.text  # its last day: today

@@ -65,3 +65,23 @@ def test_huge_and_odd_ids_are_refused_not_a_server_error(client: TestClient,
 def test_huge_form_numbers_are_refused_not_a_server_error(client: TestClient) -> None:
     r = client.post("/crises/1/decision", data={"decision_id": HUGE})
     assert 400 <= r.status_code < 500, r.status_code
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/sessions", {"body": "csc", "opens_at": "9999-12-31T23:00:00Z"}, "opens_at"),
+    ("/api/v1/sessions", {"body": "csc", "opens_at": "0001-01-01T01:00:00+05:00"},
+     "opens_at"),
+    ("/api/v1/drafts", {"body": "csc", "procedure": "written", "title": "On the plan",
+                        "text_en": "To approve.", "deadline": "9999-12-31T23:30:00Z"},
+     "deadline"),
+])
+def test_a_moment_at_the_ends_of_the_calendar_is_refused_naming_its_field(
+        client: TestClient, path: str, body: dict[str, str], field: str) -> None:
+    """A moment with no day where the Secretariat sits (Moscow is at +3: 9999-12-31 23:00
+    UTC is past the calendar's end there) is a 422 naming the field, in both languages."""
+    r = client.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert field in r.text and "1900 to 2199" in r.text
+    ru = client.post(path, json=body, headers={"Accept-Language": "ru"})
+    assert ru.status_code == 422 and "1900–2199" in ru.text, ru.text

@@ -97,3 +97,22 @@ def test_a_readiness_probe_logs_its_request_only(client: TestClient,
         logging.getLogger("alembic").setLevel(logging.NOTSET)
     server = [r.name for r in caplog.records if r.name.startswith(("phalanx", "alembic"))]
     assert server == ["phalanx.access"]  # not the test client's own (httpx)
+
+
+def test_a_log_lines_time_is_utc_whatever_the_servers_zone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server in New York logs the moment in UTC with its offset, as the API answers."""
+    import time as clock_of_the_process
+    from datetime import UTC, datetime
+
+    record = logging.LogRecord("phalanx.access", logging.INFO, __file__, 1, "request",
+                               None, None)
+    record.created = datetime(2024, 1, 1, 2, 30, tzinfo=UTC).timestamp()
+    monkeypatch.setenv("TZ", "America/New_York")
+    clock_of_the_process.tzset()
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        monkeypatch.delenv("TZ")
+        clock_of_the_process.tzset()
+    assert line["time"] == "2024-01-01T02:30:00+00:00"

@@ -117,3 +117,36 @@ def test_the_crrf_constraint_binds_only_an_organization_whose_file_gives_it(
         assert 'value="un_mandate"' in room and 'value="abroad"' in room
         assert 'value="bilateral_dispute"' not in room
         assert 'value="against_cis_or_neighbour"' not in room
+
+
+def test_its_days_are_those_of_its_own_working_zone(danube_db: Database) -> None:
+    """The alliance works on Vienna's time: a session opening at 00:30 on 1 January there
+    (23:30 UTC on 31 December) dates its decisions 1 January and numbers them in the new
+    year; Moscow's day (already 1 January at 21:00 UTC) is not its own."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import clock
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    opens = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
+    with danube_db.read() as conn, clock.use(datetime(2024, 12, 31, 22, 30, tzinfo=UTC)):
+        assert orgs.today(conn) == date(2024, 12, 31)  # 23:30 in Vienna, 01:30 in Moscow
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(danube_db, dec.MeetingIn(body="supreme-council", opens_at=opens),
+                        actor=sec)
+        for a in m.attendance:
+            dec.record_attendance(danube_db, m.id, a.state, True, actor=sec)
+        d = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", meeting_id=m.id, title="On the plan",
+            text_en="To approve the plan."), actor=sec)
+    with clock.use(opens + timedelta(minutes=30)):
+        for a in m.attendance:
+            dec.state_position(danube_db, d.id, Position.SUPPORT, actor=Principal(
+                f"rep-{a.state.lower()}", Role.REPRESENTATIVE, state=a.state))
+        closed = dec.close_draft(danube_db, d.id, actor=sec)
+    assert closed.decision_id is not None, closed.outcome_reason
+    with danube_db.read() as conn:
+        decision = dec.get_decision(conn, closed.decision_id, actor=sec)
+    assert (decision.number, decision.adopted_on) == ("SCA-2025-001", date(2025, 1, 1))

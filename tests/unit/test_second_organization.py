@@ -65,6 +65,10 @@ def test_the_alliance_loads_with_its_own_history() -> None:
      "translations.de", "would never be shown"),
     ("      appointment: {quorum: two_thirds,", "      appointmnt: {quorum: two_thirds,",
      "bodies.0.decision_rules.appointmnt", "did you mean 'appointment'?"),
+    # a term from 29 February would have no anniversary three years on
+    ("    body: bureau\n    appointments:",
+     "    terms_from: 2024-02-29\n    term_years: 3\n    body: bureau\n    appointments:",
+     "posts.0.terms_from", "29 February is not one"),
 ])
 def test_a_slip_in_the_settings_is_refused_at_its_line(old: str, new: str, path: str,
                                                         words: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from phalanx.cli import operations as operations_cli
 from phalanx.cli import registers as registers_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, operator, out, parse_day
 from phalanx.dataset import loader
+from phalanx.services import clock
 from phalanx.services import organization as orgs
 
 app = typer.Typer(no_args_is_help=True, help="Phalanx: the collective-security information system.")
@@ -113,8 +113,9 @@ def load(
 @app.command("members")
 def members(on: OnOption = None, as_json: JsonOption = False) -> None:
     """The member states on a date (today by default)."""
-    day = parse_day(on) or date.today()
+    asked = parse_day(on)  # a bad date is refused before anything is read
     org = current_org(database())
+    day = asked or clock.today(org)
     rows = orgs.members_on(org, day)
     if as_json:
         emit_json(rows)
@@ -152,8 +153,9 @@ def composition(
     as_json: JsonOption = False,
 ) -> None:
     """Who sits in a body on a date."""
-    day = parse_day(on) or date.today()
+    asked = parse_day(on)  # a bad date is refused before anything is read
     org = current_org(database())
+    day = asked or clock.today(org)
     try:
         comp = orgs.composition(org, body, day)
     except orgs.NotFound as exc:

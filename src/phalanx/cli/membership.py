@@ -4,7 +4,6 @@ Secretariat's console), each one transaction with its audit entry."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -21,6 +20,7 @@ from phalanx.cli.common import (
     out,
     parse_day,
 )
+from phalanx.services import clock
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -84,8 +84,10 @@ def records(as_json: JsonOption = False) -> None:
 def arrears(on: Annotated[str | None, typer.Option("--on")] = None,
             as_json: JsonOption = False) -> None:
     """Each member's arrears and standing on a date under the two-year rule."""
-    day = parse_day(on) or date.today()
-    rows = ms.arrears(current_org(database()), day, actor=operator())
+    asked = parse_day(on)  # a bad date is refused before anything is read
+    org = current_org(database())
+    day = asked or clock.today(org)
+    rows = ms.arrears(org, day, actor=operator())
     if as_json:
         emit_json(rows)
         return
@@ -122,11 +124,14 @@ def contribution(
 
 @app.command("chairs")
 def chairs(body: Annotated[str, typer.Argument(help="Body key, e.g. csc.")],
-           until: Annotated[int, typer.Option(help="The last year shown.")] = date.today().year,
+           until: Annotated[int | None, typer.Option(
+               help="The last year shown (default: this year, where the Secretariat "
+                    "sits).")] = None,
            as_json: JsonOption = False) -> None:
     """The chair of every year: derived by the rotation rule, with recorded exceptions."""
+    org = current_org(database())
     try:
-        rows = orgs.chairs(current_org(database()), body, until)
+        rows = orgs.chairs(org, body, until or clock.today(org).year)
     except NotFound as exc:
         raise fail(str(exc)) from exc
     if as_json:

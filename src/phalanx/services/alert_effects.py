@@ -24,6 +24,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises
+from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
 from phalanx.services.clock import aware
 from phalanx.services.db import Write
@@ -55,7 +56,8 @@ def open_watch(w: Write, alert: cap.CapAlert, route: Route,
     wid = w.conn.execute(insert(t.watch_item).values(
         title=data.title, region=data.place or ", ".join(route.affected),
         category=data.category, risk=risk,
-        next_review=at.date() + timedelta(days=watchlist.REVIEW_EVERY[risk]), status="watching",
+        next_review=orgs.day(w.conn, at) + timedelta(days=watchlist.REVIEW_EVERY[risk]),
+        status="watching",
         note=f"From CAP {alert.key}. {data.description}"[:20_000],
         **access.classification_values(c)).returning(t.watch_item.c.id)).scalar_one()
     w.audit("watch.add", "watch", wid, {"title": data.title, "origin": "cap",

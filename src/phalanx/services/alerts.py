@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -376,7 +376,7 @@ def result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) ->
     with db.read() as conn:
         a = get(conn, alert_id, actor=SYSTEM)
         c = crises.get(conn, a.crisis_id, actor=actor) if a.crisis_id else None
-        wi = watchlist.get(conn, a.watch_id, actor=SYSTEM, today=date.today()) \
+        wi = watchlist.get(conn, a.watch_id, actor=SYSTEM, today=orgs.today(conn)) \
             if a.watch_id else None
     return IntakeOut(alert=a, duplicate=duplicate, crisis=c, watch=wi)
 

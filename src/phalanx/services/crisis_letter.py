@@ -23,6 +23,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.adapters.exports import pdf
 from phalanx.domain.access.principal import Principal
+from phalanx.services import clock
 from phalanx.services.errors import Conflict, NotFound
 from phalanx.services.texts import ENGLISH, Texts
 
@@ -66,7 +67,7 @@ def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     treaty = org.agreements[org.founding_agreement].title.get(lang)
     requests = [_("%(state)s — %(person)s (%(office)s), %(date)s",
                   state=state(r.state), person=data(r.person),
-                  office=label("office", r.office), date=texts.day(r.at.date()))
+                  office=label("office", r.office), date=texts.day(clock.day(org, r.at)))
                 for r in crisis_requests.requests_of(conn, crisis_id)]
     particulars = [
         decision,

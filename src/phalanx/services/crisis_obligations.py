@@ -23,7 +23,7 @@ from phalanx.domain.access.policy import StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import MembershipStatus, Organization
-from phalanx.services import preconditions
+from phalanx.services import clock, preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -114,7 +114,7 @@ def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
     and the exempt."""
     left_out = {s for s in row.affected.split(",") + row.other_parties.split(",") if s}
     exempt = exempt_statuses(org)
-    return [m.state for m in membership.members_on(org, day.date())
+    return [m.state for m in membership.members_on(org, clock.day(org, day))
             if m.state not in left_out and m.status not in exempt]
 
 

@@ -25,7 +25,7 @@ from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import RecordId, UtcDateTime
+from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
 OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister",
            "permanent_representative")
@@ -35,7 +35,7 @@ class OfficialRequestIn(BaseModel):
     state: str = Field(pattern=r"^[A-Z]{3}$")
     person: str = Field(min_length=1, max_length=300)  # who signed it
     office: str = Field(pattern="^(" + "|".join(OFFICES) + ")$")
-    at: datetime  # when it was made (with its zone)
+    at: InMoment  # when it was made (with its zone)
     article: str = Field(min_length=1, max_length=64)  # e.g. "Treaty art. 4"
     measures: list[Measure] = Field(min_length=1, max_length=10)
     forces: str = Field(default="", max_length=2000)  # what it asks for
@@ -61,7 +61,7 @@ class OfficialRequestOut(BaseModel):
 
 
 class WithdrawalIn(BaseModel):
-    at: datetime | None = None  # when the state withdrew it (with its zone; default: now)
+    at: InMoment | None = None  # when the state withdrew it (with its zone; default: now)
     reason: str = Field(default="", max_length=5000)  # e.g. "the mission is accomplished"
 
 

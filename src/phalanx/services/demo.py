@@ -9,7 +9,7 @@ from typing import Any
 
 from phalanx.domain import membership
 from phalanx.domain.access.principal import Agency, Principal, Role
-from phalanx.services import identity
+from phalanx.services import clock, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 
@@ -27,7 +27,7 @@ class DemoAccount:
 def demo_accounts(db: Database, today: date | None = None) -> list[DemoAccount]:
     with db.read() as conn:
         org = orgs.organization(conn)
-    members = [m.state for m in membership.members_on(org, today or date.today())]
+    members = [m.state for m in membership.members_on(org, today or clock.today(org))]
     accounts = [
         DemoAccount("admin", "demo-admin-pass", Role.ADMINISTRATOR),
         DemoAccount("secretariat", "demo-secretariat", Role.SECRETARIAT),
@@ -122,7 +122,8 @@ def _council_session(db: Database, org: Any, actor: Principal) -> list[str]:
     created: list[str] = []
     # the supreme body: a body with national seats deciding by default, the one whose
     # default rule allows the limited format first
-    deciding = [k for k, b in org.bodies.items() if b.seat and b.existence.contains(date.today())
+    today = clock.today(org)
+    deciding = [k for k, b in org.bodies.items() if b.seat and b.existence.contains(today)
                 and "default" in b.rules.get("decision_rules", {})]
     limited = [k for k in deciding if org.bodies[k].rules["decision_rules"]["default"].get(
         "limited_format")]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from phalanx.adapters.db.engine import WRITE
+from phalanx.domain import calendar
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Mode, SessionKind
@@ -315,11 +316,12 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
         raise Invalid("decide", "convene consultations before deciding")
     with db.read() as conn:
         meeting = dec.get_meeting(conn, c.session_id, actor=SYSTEM)
+        zone = orgs.working_zone(conn)
     body, session = meeting.body, c.session_id
     # the competent body meets in an extraordinary session; so does the same body on a
     # later day than its session's (a session's decisions bear the session's date, and a
     # request made after midnight could not be answered by a decision dated the day before)
-    later = meeting.opens_at.astimezone(UTC).date() < at.astimezone(UTC).date()
+    later = calendar.day_of(meeting.opens_at, zone) < calendar.day_of(at, zone)
     if (i.body and i.body != body) or later:
         body = i.body or body
         c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=body,

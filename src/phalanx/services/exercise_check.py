@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from phalanx.domain import membership
+from phalanx.domain import calendar, membership
 from phalanx.domain.crisis import authority, parties
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.crisis.workflow import (
@@ -61,7 +61,7 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
     withdraws = withdrawn_requests(s)[0]  # withdrawal inject -> the request it withdraws
     for n, i in enumerate(s.injects):
         where = s.where(n)
-        day = (start + timedelta(minutes=i.at)).date()
+        day = calendar.day_of(start + timedelta(minutes=i.at), calendar.zone_name(org))
         members = {m.state for m in membership.members_on(org, day)}
 
         def state(code: str | None, role: str, where: str = where,

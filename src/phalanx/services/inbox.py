@@ -20,7 +20,7 @@ nothing is written. The items come most urgent first: overdue, then by deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import calendar
 from phalanx.domain.access.policy import StateAct, acts_for
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import FINAL
@@ -35,6 +36,7 @@ from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import forces, outbox, watch
+from phalanx.services import organization as orgs
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 
@@ -66,8 +68,9 @@ class Item:
         return self.kind != "notification"
 
 
-def _day_end(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59), tzinfo=UTC)
+def _day_end(conn: Connection, day: date) -> datetime:
+    """The last minute (UTC) of the organization's day `day` (23:59 where it works)."""
+    return calendar.end_of(day, orgs.working_zone(conn)) - timedelta(minutes=1)
 
 
 def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
@@ -118,7 +121,7 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             # a state outside the response (suspended, not a member, out of the crisis's
             # decision in a limited format) is not asked
             if needs is not None and _has_units(conn, actor) and not forces.asked(
-                    conn, c.id, actor.state or "", at.date()) and conn.execute(
+                    conn, c.id, actor.state or "", orgs.day(conn, at)) and conn.execute(
                     select(t.unit_consent.c.id).where(
                         t.unit_consent.c.crisis_id == c.id,
                         t.unit_consent.c.state_code == actor.state)).first() is None:
@@ -172,7 +175,7 @@ def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
             continue
         if actor.role not in STAFF and actor.role is not Role.REPRESENTATIVE:
             continue
-        out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(x.due_on), True,
+        out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(conn, x.due_on), True,
                         "tasks", x.decision_number))
     return out
 
@@ -180,7 +183,7 @@ def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
 def _reviews(conn: Connection, actor: Principal) -> list[Item]:
     if actor.role not in STAFF:
         return []
-    return [Item("review", w.title, "/watch", _day_end(w.next_review), True, "crises")
+    return [Item("review", w.title, "/watch", _day_end(conn, w.next_review), True, "crises")
             for w in watch.listing(conn, actor=actor, due_only=True)]
 
 
@@ -201,7 +204,7 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
         items += _drafts(conn, actor, at)
     if speaks or actor.role in STAFF:
         items += _crises(conn, actor, at)
-        items += _tasks(conn, actor, at.date())
+        items += _tasks(conn, actor, orgs.day(conn, at))
         items += _reviews(conn, actor)
     items += _notifications(conn, actor)
     far = datetime.max.replace(tzinfo=UTC)

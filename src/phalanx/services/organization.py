@@ -4,7 +4,7 @@ what, sitting where, on a date. The CLI, the API and the pages all call these.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import org_repository
 from phalanx.dataset import loader
-from phalanx.domain import leaving
+from phalanx.domain import calendar, leaving
 from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.domain.records import with_records
+from phalanx.services import clock
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.registers.seed import seed as seed_registers
@@ -91,6 +92,25 @@ def organization(conn: Connection) -> Organization:
     return with_records(base, org_repository.recorded_events(conn),
                         org_repository.contributions(conn),
                         org_repository.recorded_appointments(conn))
+
+
+def working_zone(conn: Connection) -> str | None:
+    """The loaded organization's working time zone (None: none named, or nothing loaded:
+    UTC's days)."""
+    try:
+        return calendar.zone_name(_dataset_organization(conn))
+    except NotLoaded:
+        return None
+
+
+def today(conn: Connection) -> date:
+    """The organization's day now (`domain/calendar.py`), on the services' clock."""
+    return clock.today(working_zone(conn))
+
+
+def day(conn: Connection, at: datetime) -> date:
+    """The organization's day of the moment `at`."""
+    return clock.day(working_zone(conn), at)
 
 
 def _dataset_organization(conn: Connection) -> Organization:

@@ -22,7 +22,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.policy import STATE_ROLES
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.services.clock import now
+from phalanx.services import clock
 from phalanx.services.db import Database
 
 
@@ -34,7 +34,7 @@ def members_today(conn: Connection) -> frozenset[str] | None:
         org = orgs.organization(conn)
     except orgs.NotLoaded:
         return None
-    return frozenset(m.state for m in membership.members_on(org, now().date()))
+    return frozenset(m.state for m in membership.members_on(org, clock.today(org)))
 
 
 _TODAY: frozenset[str] = frozenset({"(read the members today)"})
@@ -47,7 +47,9 @@ def acting(conn: Connection, p: Principal, members: frozenset[str] | None = _TOD
     `members`: the member states today (`members_today`) when read once for many users."""
     if p.role not in STATE_ROLES or p.state is None:
         return p
-    if p.acts_until is not None and now().date() > p.acts_until:
+    from phalanx.services import organization as orgs
+
+    if p.acts_until is not None and orgs.today(conn) > p.acts_until:
         p = replace(p, appointed=False)
     if members is _TODAY:
         members = members_today(conn)
@@ -64,7 +66,9 @@ def why_not_account(conn: Connection, role: Role, state: str | None) -> str | No
     members = members_today(conn)
     if members is None or state in members:
         return None
-    return (f"state: {state} is not a member of the organization on {now().date()}; "
+    from phalanx.services import organization as orgs
+
+    return (f"state: {state} is not a member of the organization on {orgs.today(conn)}; "
             f"a non-member state's users are observers")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -17,3 +17,24 @@ Revision = Annotated[int, Field(ge=1, le=2_147_483_647)]
 UtcDateTime = Annotated[datetime, AfterValidator(aware)]
 """A moment in an answer: always with its offset (SQLite gives naive UTC values back),
 so that it is an RFC 3339 date-time as the OpenAPI document says."""
+
+
+# The years a moment sent in may fall in (setting): the organization's records start in
+# the 1990s and plan decades ahead; a moment at the ends of the calendar (year 1, year
+# 9999) has no day in the working zone to be read on.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+OUT_OF_YEARS = "a moment in the years 1900 to 2199 (UTC)"
+
+
+def _within_years(value: datetime) -> datetime:
+    try:
+        year = aware(value).astimezone(UTC).year
+    except OverflowError:
+        year = value.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(OUT_OF_YEARS)
+    return value
+
+
+InMoment = Annotated[datetime, AfterValidator(_within_years)]
+"""A moment sent in (without an offset: UTC), within the years FIRST_YEAR to LAST_YEAR."""

@@ -14,6 +14,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import crises
+from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -57,11 +58,11 @@ def _out(r: Any, today: date) -> WatchOut:
 
 def add(db: Database, data: WatchIn, *, actor: Principal, today: date | None = None) -> WatchOut:
     may_keep(actor)
-    today = today or date.today()
     c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking)
     for problem in c.problems():
         raise Invalid("marking", problem)
     with db.write(actor) as w:
+        today = today or orgs.today(w.conn)
         wid = w.conn.execute(insert(t.watch_item).values(
             title=data.title, region=data.region, category=data.category, risk=data.risk,
             next_review=today + timedelta(days=REVIEW_EVERY[data.risk]), status="watching",
@@ -77,12 +78,12 @@ def get(conn: Connection, watch_id: int, *, actor: Principal,
                        .where(t.watch_item.c.id == watch_id)).first()
     if row is None:
         raise NotFound("watch item", watch_id)
-    return _out(row, today or date.today())
+    return _out(row, today or orgs.today(conn))
 
 
 def listing(conn: Connection, *, actor: Principal, due_only: bool = False,
             today: date | None = None) -> list[WatchOut]:
-    today = today or date.today()
+    today = today or orgs.today(conn)
     rows = conn.execute(access.select_visible(t.watch_item, actor).order_by(
         t.watch_item.c.next_review, t.watch_item.c.id))
     items = [_out(r, today) for r in rows]
@@ -93,8 +94,8 @@ def review(db: Database, watch_id: int, risk: Risk, note: str, *, actor: Princip
            today: date | None = None) -> WatchOut:
     """Record a review: the risk as now assessed sets the next review date."""
     may_keep(actor)
-    today = today or date.today()
     with db.write(actor) as w:
+        today = today or orgs.today(w.conn)
         current = get(w.conn, watch_id, actor=actor, today=today)
         if current.status != "watching":
             raise Conflict(f"watch item {watch_id} is {current.status}")

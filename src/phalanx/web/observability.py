@@ -8,6 +8,7 @@ import json
 import logging
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -28,7 +29,9 @@ access_log = logging.getLogger("phalanx.access")
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+            # in UTC with its offset, whatever the server's zone (as every time it answers)
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds"),
+            "level": record.levelname,
             "logger": record.name, "message": record.getMessage(),
             "request_id": request_id.get(),
         }

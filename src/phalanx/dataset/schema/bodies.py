@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
 
@@ -122,6 +122,15 @@ class PostIn(Model):
     terms_from: date | None = None
     term_years: int | None = Field(default=None, ge=1, le=20)
     appointments: list[AppointmentIn] = []
+
+    @field_validator("terms_from")
+    @classmethod
+    def _every_year(cls, value: date | None) -> date | None:
+        # terms run from the same day of the year: a day every year has (setting)
+        if value is not None and (value.month, value.day) == (2, 29):
+            raise ValueError("terms run from a day every year has: 29 February is not one "
+                             "(give 28 February or 1 March)")
+        return value
 
 
 class ExternalStatusIn(Model):

@@ -35,7 +35,8 @@ that authorizes the measures.
   sources of `data/exercises/kazakhstan-2022.yaml`; how the period counts and what its end
   stops: setting, DOMAIN has no text). A decision adopted with a period (`period_days`)
   authorizes its measures for that many days from its adoption (to the minute where the
-  adoption's time is recorded, else from the start of its day, UTC); from the end of the
+  adoption's time is recorded, else from the start of its day where the Secretariat sits,
+  `domain/calendar.py`); from the end of the
   period on (`Mandate.expired`) nothing new is deployed under it: the move to deployed,
   an accepted offer of military assistance, a deployment plan decided, entering the
   response or changing it under way with military measures are refused, naming the
@@ -54,8 +55,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from phalanx.domain import calendar
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 
 
@@ -97,12 +99,14 @@ class DecisionBasis:
     exercise: bool
     measures: frozenset[Measure]
     adopted_at: datetime | None = None  # when it was adopted, where recorded
+    zone: str | None = None  # the working time zone its day is of (`domain/calendar.py`)
 
     def before(self, moment: datetime) -> bool:
-        """Adopted before `moment`: to the minute where the time is known, else by day."""
+        """Adopted before `moment`: to the minute where the time is known, else by the
+        organization's day."""
         if self.adopted_at is not None:
             return self.adopted_at < moment
-        return self.adopted_on < moment.date()
+        return self.adopted_on < calendar.day_of(moment, self.zone)
 
 
 def needs_request(measures: Iterable[Measure], on_member_territory: bool) -> frozenset[Measure]:
@@ -228,11 +232,10 @@ class Mandate:
 
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
-           period_days: int | None) -> Mandate:
+           period_days: int | None, zone: str | None = None) -> Mandate:
         """From the decision's record: adopted at its recorded time, else at the start of
-        its day (UTC)."""
-        return cls(number, adopted_at or datetime.combine(adopted_on, time(0), tzinfo=UTC),
-                   period_days)
+        its day where the Secretariat sits (`zone`, `domain/calendar.py`)."""
+        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days)
 
     @property
     def ends_at(self) -> datetime | None:

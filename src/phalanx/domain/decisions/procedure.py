@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from phalanx.domain import calendar
 from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
 
 
@@ -43,22 +44,22 @@ def session_problems(body_rules: dict[str, Any], kind: SessionKind, mode: Mode,
     return out
 
 
-def papers_due(body_rules: dict[str, Any], kind: SessionKind, opens_at: datetime
-               ) -> date | None:
+def papers_due(body_rules: dict[str, Any], kind: SessionKind, opens_at: datetime,
+               zone: str | None = None) -> date | None:
     """The last day the members are to receive a session's papers (its drafts):
     `days_before` days before it opens, for the kinds of session the body's `papers`
     names (dataset; CSTO: 30 days before a regular session, a setting); None where no
-    such rule applies."""
+    such rule applies. Days are the organization's (`zone`: `domain/calendar.py`)."""
     papers = body_rules.get("papers") or {}
     if not papers or kind.value not in papers.get("kinds", ["regular"]):
         return None
-    return (opens_at - timedelta(days=int(papers["days_before"]))).date()
+    return calendar.day_of(opens_at, zone) - timedelta(days=int(papers["days_before"]))
 
 
-def papers_late(due: date | None, sent_at: datetime) -> bool:
-    """Whether a text sent to the members at `sent_at` (UTC) reached them after the day
-    its session's papers were due."""
-    return due is not None and sent_at.date() > due
+def papers_late(due: date | None, sent_at: datetime, zone: str | None = None) -> bool:
+    """Whether a text sent to the members at `sent_at` reached them after the day its
+    session's papers were due (the organization's day of `sent_at`)."""
+    return due is not None and calendar.day_of(sent_at, zone) > due
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -15,7 +15,7 @@ from phalanx.domain.access.policy import (
 )
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
-from phalanx.services import offered_units
+from phalanx.services import clock, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.crises.common import (
@@ -89,14 +89,15 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         if reason := why_not_act(actor, state, StateAct.CRISIS):
             raise Forbidden(reason)
         org = orgs.organization(w.conn)
-        if state not in {m.state for m in membership.members_on(org, at.date())}:
+        if state not in {m.state for m in membership.members_on(org, clock.day(org, at))}:
             raise Invalid("state", f"{state} is not a member")
         if data.kind == "units":
             # a member outside the response (suspended; out of the crisis's decision in a
             # limited format) offers no units (`services/forces/consent.py`)
             from phalanx.services.forces import consent
 
-            if why := consent.outside_crisis(w.conn, org, row, at.date(), [state]).get(state):
+            if why := consent.outside_crisis(w.conn, org, row, clock.day(org, at),
+                                              [state]).get(state):
                 raise Forbidden(why)
         quantity = data.quantity
         if data.kind == "units" and (data.units or data.capability or data.strength):

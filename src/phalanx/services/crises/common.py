@@ -29,7 +29,7 @@ from phalanx.domain.crisis.workflow import (
     withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import identity, offered_units
+from phalanx.services import clock, identity, offered_units
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.schemas import (
@@ -189,7 +189,7 @@ def members_in_dispute(org: Organization, row: Any) -> list[str]:
     others = _states(row.other_parties)
     if not others:  # the common case: no membership to look up
         return []
-    members = {m.state for m in membership.members_on(org, aware(row.reported_at).date())}
+    members = {m.state for m in membership.members_on(org, clock.day(org, row.reported_at))}
     return parties.members_in_dispute(others, members)
 
 
@@ -246,8 +246,11 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
     seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
         t.decision, actor, t.decision.c.id).where(t.decision.c.id == row.decision_id)
         ).first() is not None
+    from phalanx.services import organization as orgs
+
     return authority.Mandate.of(d.number if seen else None, d.adopted_on,
-                                aware(d.adopted_at) if d.adopted_at else None, d.period_days)
+                                aware(d.adopted_at) if d.adopted_at else None, d.period_days,
+                                orgs.working_zone(conn))
 
 
 def decision_marking(conn: Connection, decision_id: int) -> Classification:

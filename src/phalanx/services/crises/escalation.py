@@ -17,7 +17,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import clocks
 from phalanx.domain.crisis.workflow import FINAL
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_obligations, identity
+from phalanx.services import clock, crisis_obligations, identity
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.crises.common import (
@@ -75,7 +75,8 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
                     due.append((c, f"{MANDATE}:{row.decision_id}", mandate.overrun(out),
                                 over.total_seconds() / 60, row.decision_id,
                                 replace(mandate, number=None).overrun(out)))
-    chair = membership.chair_of(org, next(iter(org.bodies)), at.year) if org.bodies else None
+    chair = membership.chair_of(org, next(iter(org.bodies)), clock.day(org, at).year) \
+        if org.bodies else None
     done = []
     escalated = "; escalated to the Secretary General and the chair"
     for c, key, what, late, decision_id, unnamed in due:

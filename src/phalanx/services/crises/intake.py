@@ -27,6 +27,7 @@ from phalanx.domain.crisis.workflow import (
     Stage,
 )
 from phalanx.domain.organization import Organization
+from phalanx.services import clock
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
@@ -77,10 +78,11 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
     actor = w.actor
     org = orgs.organization(w.conn)
     cat = _category(org, data.category)
-    members = {m.state for m in membership.members_on(org, at.date())}
+    day = clock.day(org, at)
+    members = {m.state for m in membership.members_on(org, day)}
     strangers = sorted(set(data.affected) - members)
     if strangers:
-        raise Invalid("affected", f"{strangers} are not members on {at.date()}")
+        raise Invalid("affected", f"{strangers} are not members on {day}")
     for problem in parties.party_problems(data.affected, data.other_parties, org.states):
         raise Invalid("other_parties", problem)
     c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking,
@@ -189,7 +191,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
                             conn, crisis_id)))
     scope, restriction = capout.audience(
         access.classification_of(row), org.name.en,
-        (m.state for m in membership.members_on(org, ed.sent.date())))
+        (m.state for m in membership.members_on(org, clock.day(org, ed.sent))))
     closed = c.stage in FINAL
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
     received = alert_standing.export_infos(conn, crisis_id, actor=actor, closed=closed)

@@ -3,14 +3,15 @@ algorithm allows now."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, String, cast, func, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import calendar
 from phalanx.domain.access.policy import (
     Marking,
 )
@@ -155,14 +156,15 @@ class BoardFilter:
     year: int | None = None
     stage: Stage | None = None
     changed_after: int | None = None
+    # the working time zone whose year `year` is (`domain/calendar.py`; the board sets it)
+    zone: str | None = None
 
     def where(self, stmt: Any) -> Any:
         if self.state:
             stmt = stmt.where(t.crisis.c.affected.contains(f",{self.state},"))
         if self.year:
-            stmt = stmt.where(t.crisis.c.reported_at >= datetime(self.year, 1, 1, tzinfo=UTC),
-                              t.crisis.c.reported_at < datetime(self.year + 1, 1, 1,
-                                                                tzinfo=UTC))
+            start, end = calendar.year_span(self.year, self.zone)
+            stmt = stmt.where(t.crisis.c.reported_at >= start, t.crisis.c.reported_at < end)
         if self.stage:
             stmt = stmt.where(t.crisis.c.stage == self.stage.value)
         if self.changed_after is not None:
@@ -210,7 +212,7 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
     `include_closed`, the ended ones after them, the latest reported first. `limit` and
     `offset` take a page of that order (the ended ones are paged in the database)."""
     at = at or now()
-    where = where or BoardFilter()
+    where = replace(where or BoardFilter(), zone=orgs.working_zone(conn))
     include_closed = include_closed or where.closed_too()
     rows = [] if where.stage in FINAL else list(conn.execute(
         _board_rows(actor, exercise, where, False)))
@@ -232,7 +234,7 @@ def board(conn: Connection, *, actor: Principal, at: datetime | None = None,
 def board_total(conn: Connection, *, actor: Principal, include_closed: bool = False,
                 exercise: bool | None = None, where: BoardFilter | None = None) -> int:
     """How many crises the board holds, all its pages together."""
-    where = where or BoardFilter()
+    where = replace(where or BoardFilter(), zone=orgs.working_zone(conn))
     include_closed = include_closed or where.closed_too()
     n = 0
     for final in (False, True) if include_closed else (False,):

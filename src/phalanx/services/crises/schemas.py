@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -17,7 +16,7 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.services.crisis_card import MarkOut
 from phalanx.services.crisis_obligations import LineOut, NoticeOut
 from phalanx.services.crisis_requests import OfficialRequestOut
-from phalanx.services.types import RecordId, UtcDateTime
+from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
 CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
@@ -221,7 +220,7 @@ class RequestIn(BaseModel):
     quantity: int = Field(ge=1, le=1_000_000)
     unit: str = Field(default="units", max_length=32)
     place: str = Field(default="", max_length=300)
-    needed_by: datetime
+    needed_by: InMoment
     lapses_in_hours: int = Field(default=72, ge=1, le=24 * 90)
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership
+from phalanx.domain import calendar, membership
 from phalanx.domain.access.policy import (
     Marking,
 )
@@ -246,7 +246,7 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             number=decision.number, kind=decision.kind, body=decision.body,
             adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
             exercise=decision.exercise, measures=frozenset(adopted),
-            adopted_at=decision.adopted_at)
+            adopted_at=decision.adopted_at, zone=calendar.zone_name(org))
         problems = authority.reuse_problems(
             decision.number, crisis_id, answered_by(w.conn, decision_id, actor))
         problems += authority.authority_problems(

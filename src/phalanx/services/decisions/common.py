@@ -33,6 +33,7 @@ from phalanx.domain.decisions.consensus import (
 from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
+from phalanx.services.clock import day as clock_day
 from phalanx.services.db import Write
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 
@@ -106,8 +107,8 @@ def _draft_day(conn: Connection, row: Any) -> date:
         # the session's date is needed for the rule, whoever is asking
         opens = conn.execute(access.select_visible(t.meeting, SYSTEM, t.meeting.c.opens_at)
                              .where(t.meeting.c.id == row.meeting_id)).scalar_one()
-        return aware(opens).date()
-    return aware(row.created_at).date()
+        return clock_day(_org(conn), opens)
+    return clock_day(_org(conn), row.created_at)
 
 
 def _acting_state(actor: Principal, state: str | None, act: StateAct) -> str:
@@ -232,7 +233,7 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
         # a member that lost its say since the draft circulated (left, suspended, not
         # taking part) is no longer awaited and signs no more (`procedure.still_signing`),
         # on the day read, or on the deadline's once it has passed
-        day = min(now(), aware(row.deadline)).date()
+        day = clock_day(org, min(now(), aware(row.deadline)))
         order = proc.still_signing(order, {s: _member_standing(org, s, day) for s in order},
                                    bool(org.settings.get("written_procedure_in_arrears_sign",
                                                          False)))

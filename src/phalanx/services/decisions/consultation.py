@@ -18,6 +18,7 @@ from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Outcome, RuleError, decide
 from phalanx.services.clock import aware, now
+from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _consultation,
@@ -60,13 +61,13 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
         answer = consult.Answer(data.state, data.position, given_at, data.channel,
                                 data.given_by.strip()
                                 or seat_holder(org, row.body_key, data.state,
-                                               given_at.date()))
+                                               day_of(org, given_at)))
         problems = _consultation(w.conn, row).answer_problems(answer, now())
         problems += proc.position_problems(data.position, org.bodies[row.body_key].rules,
                                            row.question, day, _limited_since(org, row.body_key))
         if problems:
             raise Invalid("answer", "; ".join(problems))
-        in_whose_name(org, row.body_key, data.state, given_at.date(), answer.given_by)
+        in_whose_name(org, row.body_key, data.state, day_of(org, given_at), answer.given_by)
         try:
             w.conn.execute(insert(t.consultation_answer).values(
                 draft_id=draft_id, state_code=answer.state, position=answer.position.value,
@@ -114,7 +115,7 @@ def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
                                   "objectors": sorted(result.objectors),
                                   "opted_out": sorted(result.opted_out)}
         if result.adopted:
-            change["decision"] = _register(w, org, row, result, now().date(), tasks or [])
+            change["decision"] = _register(w, org, row, result, day_of(org, now()), tasks or [])
         w.audit("draft.close", "draft", draft_id, change)
         marked = access.classification_of(_draft_row(w.conn, draft_id, SYSTEM))
         w.emit(f"draft:{draft_id}", "outcome", classification=marked,

@@ -18,6 +18,7 @@ from phalanx.domain.decisions.consensus import (
 )
 from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
+from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
@@ -81,7 +82,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
             raise Invalid("limited_format", "the limited format is not chosen when tabling: "
                           "a member declares that it stays out (position 'not_taking_part') "
                           "while the draft is open")
-        day = at.date()
+        day = day_of(org, at)
         if data.procedure != "session" and data.agenda_item_id is not None:
             raise Invalid("agenda_item_id", "only a draft tabled in session answers an item "
                                             "of its agenda")
@@ -100,7 +101,7 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
                         t.agenda_item.c.meeting_id == data.meeting_id)).first() is None:
                 raise Invalid("agenda_item_id", f"agenda item {data.agenda_item_id} is not on "
                                                 f"session {data.meeting_id}'s agenda")
-            day = aware(meeting.opens_at).date()
+            day = day_of(org, meeting.opens_at)
         elif data.procedure == "written" and data.deadline is None:
             raise Invalid("deadline", "the written procedure needs a deadline")
         elif data.deadline is not None and aware(data.deadline) <= at:

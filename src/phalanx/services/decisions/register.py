@@ -24,6 +24,8 @@ from phalanx.domain.decisions.consensus import (
 )
 from phalanx.domain.organization import Organization
 from phalanx.services.clock import aware, now
+from phalanx.services.clock import day as day_of
+from phalanx.services.clock import today as clock_today
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _current_text,
@@ -81,7 +83,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         adopted_on=day, title=row.title, title_ru=row.title_ru, text_en=text_en,
         text_ru=text_ru,
         # the moment, where the adoption is today's (a session of an earlier day: its day)
-        adopted_at=moment if moment.date() == day else None,
+        adopted_at=moment if day_of(org, moment) == day else None,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
         for_consideration=access.pack_participants(result.for_consideration),
         measures=row.measures, formations=row.formations,
@@ -248,7 +250,7 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
         done = w.conn.execute(update(t.task).where(
             t.task.c.id == task_id, t.task.c.revision == revision).values(
             status=status, note=note, revision=revision + 1,
-            completed_on=now().date() if status == "done" else None))
+            completed_on=clock_today(_org(w.conn)) if status == "done" else None))
         if done.rowcount != 1:
             raise Conflict(f"task {task_id} is at revision {current.revision}, not {revision}")
         w.audit("task.update", "task", task_id, {
@@ -277,7 +279,7 @@ def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False
     """Implementation tasks of the decisions the user may see (`task_id`: that one): the
     ones not done first, the soonest due first, then the done ones, the latest done
     first; `limit` of them from `offset`."""
-    today = today or now().date()
+    today = today or clock_today(_org(conn))
     done = t.task.c.status == "done"
     stmt = _tasks(actor, overdue_only, today, task_id).order_by(
         case((done, 1), else_=0), case((done, None), else_=t.task.c.due_on),
@@ -296,7 +298,7 @@ def count_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = Fals
                 today: date | None = None) -> int:
     """How many tasks `list_tasks` holds, all its pages together."""
     return conn.execute(select(func.count()).select_from(_tasks(
-        actor, overdue_only, today or now().date(), None).subquery())).scalar_one()
+        actor, overdue_only, today or clock_today(_org(conn)), None).subquery())).scalar_one()
 
 
 # the membership questions whose adoption proposes a membership event (the dataset's

@@ -4,7 +4,7 @@ decisions and tasks."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -19,7 +19,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
 )
 from phalanx.domain.decisions.consultation import Channel
-from phalanx.services.types import RecordId, UtcDateTime
+from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
 DraftKind = Literal["decision", "statement", "instruction"]
 AssigneeKind = Literal["body", "secretariat", "state"]
@@ -39,7 +39,7 @@ class MeetingIn(BaseModel):
     link: str | None = Field(default=None, max_length=500)
     place: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=300)
-    opens_at: datetime
+    opens_at: InMoment
     convened_by: proc.Convener = proc.Convener.CHAIR
     marking: Marking = Marking.ORGANIZATION
     participants: list[str] = Field(default_factory=list, max_length=50)
@@ -113,7 +113,7 @@ class DraftIn(BaseModel):
     # the text in either working language or both: one of them is required
     text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
-    deadline: datetime | None = None
+    deadline: InMoment | None = None
     signing_order: list[str] = Field(default_factory=list, max_length=50)
     marking: Marking = Marking.ORGANIZATION
     participants: list[str] = Field(default_factory=list, max_length=50)
@@ -200,7 +200,7 @@ class SignatureOut(BaseModel):
 class ConsultationAnswerIn(BaseModel):
     state: str = Field(pattern=r"^[A-Z]{3}$")
     position: Position
-    given_at: datetime  # when the head of state gave it (with its zone)
+    given_at: InMoment  # when the head of state gave it (with its zone)
     channel: Channel = Channel.TELEPHONE
     given_by: str = Field(default="", max_length=300)  # default: the body's seat holder
     note: str = Field(default="", max_length=5000)

@@ -13,6 +13,7 @@ from phalanx.domain.access.policy import Marking, OwnerKind, StateAct, acts_for
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services.clock import aware
+from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
@@ -50,7 +51,7 @@ def convene_in(w: Write, data: MeetingIn) -> MeetingOut:
     problems = proc.session_problems(rules, data.kind, data.mode, data.link)
     if problems:
         raise Invalid("kind" if "sessions" in problems[0] else "mode", "; ".join(problems))
-    seated = _seated_states(org, data.body, data.opens_at.date())
+    seated = _seated_states(org, data.body, day_of(org, data.opens_at))
     c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
                         data.observers)
     body = org.bodies[data.body]

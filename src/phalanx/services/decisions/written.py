@@ -20,6 +20,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Position, Stance, decide
 from phalanx.services.clock import aware, now
+from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
@@ -68,7 +69,7 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
-        named = in_whose_name(_org(w.conn), row.body_key, who, at.date(), given_by)
+        named = in_whose_name(_org(w.conn), row.body_key, who, day_of(_org(w.conn), at), given_by)
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
             answer=answer.value, reservation=reservation, given_by=named))
@@ -102,7 +103,7 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
             status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
         else:
             result = replace(judged, reason=f"{wp.reason(at)}; {judged.reason}")
-            change["decision"] = _register(w, org, row, result, at.date(), [])
+            change["decision"] = _register(w, org, row, result, day_of(org, at), [])
     elif status is proc.WrittenStatus.LAPSED:
         change["not_signed"] = list(wp.missing)
     draft_status = {proc.WrittenStatus.ADOPTED: "adopted",

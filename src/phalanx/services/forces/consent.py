@@ -34,8 +34,8 @@ from phalanx.domain.forces.registry import (
 )
 from phalanx.domain.forces.tasks import whole_of
 from phalanx.domain.organization import Organization
+from phalanx.services import clock, crisis_requests, offered_units
 from phalanx.services import crises as crs
-from phalanx.services import crisis_requests, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
@@ -183,8 +183,9 @@ def refusals(conn: Connection, org: Organization, units: dict[str, UnitFacts],
             t.crisis.c.id.in_(moved or {-1})).order_by(t.crisis.c.id)):
         mine = [units[k] for k in sorted(moved[row.id]) if k in units]
         answers = given(conn, row)
-        away = outside_crisis(conn, org, row, at.date(), {u.state for u in mine})
-        _ok, why = availability(mine, answers, facts(conn, row), at.date(), away)
+        day = clock.day(org, at)
+        away = outside_crisis(conn, org, row, day, {u.state for u in mine})
+        _ok, why = availability(mine, answers, facts(conn, row), day, away)
         problems = sorted(set(why.values())) + conditions_problems(
             answers, {u.state for u in mine})
         if problems and row.id not in seen:

@@ -19,7 +19,7 @@ from phalanx.adapters.cap import territory
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.membership import members_on
-from phalanx.services import crisis_requests
+from phalanx.services import clock, crisis_requests
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.crises.schemas import _states
@@ -41,7 +41,8 @@ def hosts(conn: Connection, places: Iterable[Any], at: datetime | None = None
     places = list(places)
     if not places or not known():
         return {p.id: None for p in places}
-    members = [m.state for m in members_on(orgs.organization(conn), at.date())]
+    org = orgs.organization(conn)
+    members = [m.state for m in members_on(org, clock.day(org, at))]
     return {p.id: territory.state_at(p.lat, p.lon, members) for p in places}
 
 

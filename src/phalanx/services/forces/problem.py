@@ -22,8 +22,8 @@ from phalanx.domain.forces.registry import (
     consent_problems,
     crisis_weight,
 )
+from phalanx.services import clock, offered_units
 from phalanx.services import crises as crs
-from phalanx.services import offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
@@ -134,7 +134,8 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
                           garrison=r.garrison or "")
                   for r in sorted(unit_rows.values(), key=lambda r: (r.position, r.key)))
     # states outside the response (not members, or suspended): their units take no part
-    away = consent_rules.outside(org, at.date(), {r.state_code for r in unit_rows.values()})
+    day = clock.day(org, at)
+    away = consent_rules.outside(org, day, {r.state_code for r in unit_rows.values()})
     tasks: list[tk.Task] = []
     barred: dict[tuple[str, str], str] = {}
     weights: dict[str, float] = {}
@@ -148,7 +149,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
         given = offered_units.with_offers(given, offered_units.accepted(conn, row))
         # and a member that stayed out of its decision (limited format): not its units
         _ok, why = availability(facts.values(), given, consent_rules.facts(conn, row),
-                                at.date(), {**consent_rules.stayed_out(conn, row), **away})
+                                day, {**consent_rules.stayed_out(conn, row), **away})
         for p in conditions_problems(given, {facts[k].state for k in _ok}):
             warnings.append(f"crisis {row.id}: {p}")
         for key, reason in why.items():

@@ -19,8 +19,8 @@ from phalanx.domain.forces.registry import (
     UnitFacts,
     consent_problems,
 )
+from phalanx.services import clock, offered_units, preconditions
 from phalanx.services import crises as crs
-from phalanx.services import offered_units, preconditions
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
@@ -31,6 +31,7 @@ from phalanx.services.forces.registry import (
     Capability,
     bases,
 )
+from phalanx.services.types import InMoment
 
 # --- requirements and consent ------------------------------------------------------------
 
@@ -49,7 +50,7 @@ class RequirementIn(BaseModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     node: str | None = Field(default=None, max_length=64)
-    needed_by: datetime
+    needed_by: InMoment
     task: Literal["unit", "strength", "sites"] = "unit"
     sites: int | None = Field(default=None, ge=1, le=500)
     state: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
@@ -256,7 +257,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         org = orgs.organization(w.conn)
         if state not in org.states:
             raise Invalid("state", f"unknown state {state!r}")
-        if why := consent_rules.outside_crisis(w.conn, org, row, at.date(), [state]).get(state):
+        if why := consent_rules.outside_crisis(w.conn, org, row, clock.day(org, at),
+                                                [state]).get(state):
             raise Forbidden(why)
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
         # a unit the representative may not see is unknown to it, whoever holds it

@@ -24,6 +24,7 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.organization import Organization
 from phalanx.domain.registers import Problem
+from phalanx.services import clock
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 staff = is_staff  # the Secretariat, the Joint Staff, the administrator (and the system)
@@ -57,7 +58,7 @@ def raise_problems(problems: list[Problem], prefix: str = "") -> None:
 
 
 def members(org: Organization, day: date | None = None) -> list[str]:
-    return [m.state for m in membership.members_on(org, day or date.today())]
+    return [m.state for m in membership.members_on(org, day or clock.today(org))]
 
 
 def require_member(org: Organization, state: str, field: str = "state",

@@ -165,7 +165,7 @@ def findings(conn: Connection, *, actor: Principal, exercise_ids: list[int] | No
         stmt = stmt.where(f.exercise_id.in_(exercise_ids or [-1]))
     if open_only:
         stmt = stmt.where(f.status == "open")
-    today = date.today()
+    today = orgs.today(conn)
     return [_finding_out(r, r.key, today) for r in conn.execute(stmt)]
 
 
@@ -270,7 +270,7 @@ def cancel(db: Database, key: str, data: CancelIn, *, actor: Principal,
         if not may_cancel(actor, r.host_state):
             raise Forbidden(f"only the host ({r.host_state})'s representative, the "
                             "Secretariat or the Joint Staff cancel the exercise")
-        on = data.on or today or clock.now().date()
+        on = data.on or today or orgs.today(w.conn)
         raise_problems(rules.cancel_problems(r.end_on, on, data.reason, r.cancelled_on))
         by = actor.state if actor.state and acts_for(actor, r.host_state) else "secretariat"
         w.conn.execute(update(t.joint_exercise).where(t.joint_exercise.c.id == r.id).values(
@@ -308,9 +308,10 @@ def add_finding(db: Database, key: str, data: FindingIn, *, actor: Principal) ->
         w.audit("exercise.finding", "exercise_finding", fid,
                 {"exercise": key, **data.model_dump(mode="json")})
         w.emit("registers", "finding", id=fid)
+        today = clock.today(org)
     return FindingOut(id=fid, exercise=key, title=data.title, assignee=data.assignee,
                       due=data.due, status=rules.FindingStatus.OPEN, completed=None, note="",
-                      overdue=data.due < date.today())
+                      overdue=data.due < today)
 
 
 def update_finding(db: Database, finding_id: int, data: FindingUpdate, *,
@@ -329,7 +330,7 @@ def update_finding(db: Database, finding_id: int, data: FindingUpdate, *,
                             f"closes it")
         completed = None
         if data.status is rules.FindingStatus.DONE:
-            completed = data.completed or date.today()
+            completed = data.completed or orgs.today(w.conn)
             raise_problems(rules.finding_done_problems(r.start_on, completed))
         w.conn.execute(update(t.exercise_finding).where(f.id == finding_id).values(
             status=data.status.value, completed_on=completed, note=data.note,
@@ -339,6 +340,6 @@ def update_finding(db: Database, finding_id: int, data: FindingUpdate, *,
                  "completed": completed.isoformat() if completed else None, "note": data.note,
                  "before": {"status": r.status, "note": r.note, "completed":
                             r.completed_on.isoformat() if r.completed_on else None}})
-        out = _finding_out(r, r.key, date.today())
+        out = _finding_out(r, r.key, orgs.today(w.conn))
     return out.model_copy(update={"status": data.status, "completed": completed,
                                   "note": data.note, "overdue": False})

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import charts, pdf
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import clock
 from phalanx.services import crises as crisis_service
 from phalanx.services import decisions as dec
 from phalanx.services import operations as ops
@@ -43,7 +44,7 @@ class OverviewOut(BaseModel):
 
 
 def overview(conn: Connection, *, actor: Principal, today: date | None = None) -> OverviewOut:
-    today = today or date.today()
+    today = today or orgs.today(conn)
     laws = pa.list_laws(conn, actor=actor)
     matrix = pa.matrix(conn, actor=actor)
     cells = [c for row in matrix.laws for c in row["cells"].values()]
@@ -121,7 +122,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         + [[d.number, d.body, d.adopted_on.isoformat(), d.title] for d in decisions]
         if decisions else None))
     crises = [c for c in crisis_service.board(conn, actor=actor, include_closed=True,
-                                              exercise=False) if c.reported_at.year == year]
+                                              exercise=False)
+              if clock.day(org, c.reported_at).year == year]
     sections.append(pdf.Section(
         _("Crises reported in %(year)s", year=year),
         [] if crises else [_("No crisis recorded.")],

@@ -233,7 +233,7 @@ def matrix(conn: Connection, *, actor: Principal) -> MatrixOut:
     progress = []
     if events:
         current: dict[tuple[int, str], str] = {}
-        first, last = events[0].on_date.year, max(date.today().year, events[-1].on_date.year)
+        first, last = events[0].on_date.year, max(orgs.today(conn).year, events[-1].on_date.year)
         i = 0
         for year in range(first, last + 1):
             while i < len(events) and events[i].on_date.year <= year:

@@ -33,7 +33,8 @@ def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$",
                                              description="an affected state")] = None,
           year: Annotated[int | None, Query(ge=1992, le=2100,
-                                            description="the year it was reported in")] = None,
+                                            description="the year it was reported in, where "
+                                                        "the Secretariat sits")] = None,
           stage: Stage | None = None,
           changed_after: Annotated[int | None, Query(ge=0, le=2**62, description=(
               "only the crises changed after this cursor (the X-Change-Cursor of an "

@@ -3,13 +3,13 @@ and posts; membership events recorded after loading; the contributions ledger.""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from phalanx.domain.crisis.workflow import Measure
+from phalanx.services import clock
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services import organization_terms as terms
@@ -61,7 +61,7 @@ def get_state(code: str, org: Org) -> orgs.StateOut:
 @router.get("/members", response_model=list[orgs.MemberOut])
 def list_members(org: Org, on: On = None) -> list[orgs.MemberOut]:
     """Member states on a date (today by default), as `phalanx members --json` prints them."""
-    return orgs.members_on(org, on or date.today())
+    return orgs.members_on(org, on or clock.today(org))
 
 
 @router.get("/timeline", response_model=list[terms.TimelineRowOut])
@@ -87,7 +87,7 @@ def list_bodies(org: Org, on: On = None) -> list[orgs.BodyOut]:
 
 @router.get("/bodies/{key}/composition", response_model=orgs.CompositionOut)
 def body_composition(key: str, org: Org, on: On = None) -> orgs.CompositionOut:
-    return orgs.composition(org, key, on or date.today())
+    return orgs.composition(org, key, on or clock.today(org))
 
 
 @router.get("/bodies/{key}/chair", response_model=orgs.ChairOut | None)
@@ -107,7 +107,7 @@ def body_chairs(key: str, org: Org,
 @router.get("/posts/{key}", response_model=terms.PostTermOut)
 def post_on(key: str, org: Org, on: On = None) -> terms.PostTermOut:
     """The post's holder on a date (acting or not), its term, and the next rotation."""
-    return terms.post_on(org, key, on or date.today())
+    return terms.post_on(org, key, on or clock.today(org))
 
 
 # --- membership events, contributions ------------------------------------------------
@@ -155,4 +155,4 @@ def set_contribution(state: Annotated[str, Path(pattern=r"^[A-Z]{3}$")],
 @router.get("/arrears", response_model=list[ms.ArrearsOut], responses=problem_responses(403))
 def arrears(actor: Reader, org: Org, on: On = None) -> list[ms.ArrearsOut]:
     """Each member's arrears and standing on a date under the two-year rule."""
-    return ms.arrears(org, on or date.today(), actor=actor)
+    return ms.arrears(org, on or clock.today(org), actor=actor)

@@ -28,6 +28,7 @@ TITLES = {
 
 # fixed messages of the services and the domain that users meet (their own msgids)
 MESSAGES = (
+    N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
     N_("consultations must be convened first (Treaty art. 2): convene a session"),
     N_("the decision stage needs a decision adopted by the body's rule"),
     N_("a response needs an adopted decision"),

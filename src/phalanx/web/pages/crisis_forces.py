@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
-from phalanx.services import forces
+from phalanx.services import clock, forces
 from phalanx.services.clock import now
 from phalanx.web import gantt as gantt_chart
 from phalanx.web.deps import Conn, Id
@@ -89,7 +89,7 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     own_units = []
     # a state outside the response (suspended, not a member, out of the crisis's decision
     # in a limited format) is not asked: the reason
-    outside = forces.asked(conn, crisis_id, actor.state, now().date()) if actor.state \
+    outside = forces.asked(conn, crisis_id, actor.state, clock.day(org, now())) if actor.state \
         else None
     if actor.state and outside is None:
         own_units = forces.units(conn, actor=actor, state=actor.state)

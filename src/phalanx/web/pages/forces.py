@@ -15,6 +15,7 @@ from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import Scope, may_change
 from phalanx.services import forces
+from phalanx.services import organization as orgs
 from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
 from phalanx.web.auth import requires
@@ -44,7 +45,7 @@ def registry(request: Request, actor: Reader, conn: Conn,
         "aircraft": forces.aircraft(conn, actor=actor), "bases": bases,
         "base_names": {b.key: b.name for b in bases},  # garrisons and bases by their names
         "may_change": partial(may_change, actor), "formation": formation,
-        "state": state, "chart": chart, "today": datetime.now(UTC).date()})
+        "state": state, "chart": chart, "today": orgs.today(conn)})
 
 
 @router.post("/forces/units/{key}")

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.registers.parliament import Transposition
-from phalanx.services import clock
+from phalanx.services import organization as orgs
 from phalanx.services.registers import exercises as ex
 from phalanx.services.registers import external as ext
 from phalanx.services.registers import overview as ov
@@ -159,7 +159,7 @@ def exercises(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
         "calendar": cal, "open": ex.findings(conn, actor=actor, open_only=True),
         "is_staff": staff(actor), "chart": _exercise_chart(request, by_year),
         "cancels": {e.key for e in cal if ex.may_cancel(actor, e.host)},
-        "today": clock.now().date()})
+        "today": orgs.today(conn)})
 
 
 @router.post("/joint-exercises/findings/{finding_id}")
@@ -202,7 +202,7 @@ def secretariat(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
     totals = mtc.TotalsOut(years=o.mtc["years"], by_category={}, growth=None,
                            currency=o.mtc["currency"])
     use = [tr.UseOut(**u) for u in o.training["years"]]
-    year = date.today().year
+    year = orgs.today(conn).year
     return render(request, "secretariat.html", {
         "o": o, "year": year, "years": list(range(year, year - 8, -1)),
         "charts": {
@@ -214,10 +214,10 @@ def secretariat(request: Request, actor: Reader, conn: Conn) -> HTMLResponse:
 
 
 @router.get("/secretariat/annual-report.pdf")
-def annual_report_form(actor: Reader,
+def annual_report_form(actor: Reader, conn: Conn,
                        year: Annotated[int | None, Query(ge=1, le=9999)] = None
                        ) -> RedirectResponse:
-    y = year if year and 1990 <= year <= 2200 else date.today().year
+    y = year if year and 1990 <= year <= 2200 else orgs.today(conn).year
     return RedirectResponse(f"/secretariat/annual-report/{y}.pdf", status_code=303)
 
 

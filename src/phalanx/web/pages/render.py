@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from phalanx.domain.decisions import procedure
 from phalanx.domain.languages import title_in
+from phalanx.services import clock
 from phalanx.services import organization as orgs
 from phalanx.services.errors import unavailable
 from phalanx.web import i18n
@@ -232,7 +233,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "nav_items": menu(principal, org.sections if org is not None else None),
         "csrf_token": getattr(request.state, "csrf", None),
         "org": org,
-        "today": date.today(),
+        "today": clock.today(org),
         "path": request.url.path,
         # a change just made (a form sent, then this page): say it was saved
         "saved": request.query_params.get("saved") == "1",

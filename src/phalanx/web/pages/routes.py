@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from phalanx.domain.organization import Organization
+from phalanx.services import clock
 from phalanx.services import organization as orgs
 from phalanx.services import organization_terms as terms
 from phalanx.web import charts, cop
@@ -22,12 +23,12 @@ from phalanx.web.pages.render import language, language_links, parse_day, render
 router = APIRouter(include_in_schema=False)
 
 
-def _day(request: Request) -> tuple[date | None, str | None]:
+def _day(request: Request, org: Organization) -> tuple[date | None, str | None]:
     """The `on` date of the query (today when absent), or None and a message naming the
     bad value."""
     raw = request.query_params.get("on")
     try:
-        return parse_day(raw) or date.today(), None
+        return parse_day(raw) or clock.today(org), None
     except ValueError:
         _ = translator(language(request))
         return None, _("“%(value)s” is not a date (use YYYY-MM-DD).", value=raw)
@@ -50,7 +51,7 @@ def _status(error: str | None) -> int:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, org: Org) -> HTMLResponse:
-    today = date.today()
+    today = clock.today(org)
     bodies = orgs.bodies(org, today)
     return render(request, "home.html", {
         "members": orgs.members_on(org, today),
@@ -59,10 +60,11 @@ def home(request: Request, org: Org) -> HTMLResponse:
 
 
 def _members_context(request: Request, org: Organization) -> dict[str, Any]:
-    day, error = _day(request)
+    day, error = _day(request, org)
     if day is None:
         return {"day": None, "error": error, "members": [], "timeline_svg": ""}
-    svg = charts.membership_timeline(terms.timeline(org), day, date.today(), language(request))
+    svg = charts.membership_timeline(terms.timeline(org), day, clock.today(org),
+                                       language(request))
     return {"day": day, "error": None, "members": orgs.members_on(org, day),
             "timeline_svg": svg}
 
@@ -88,7 +90,7 @@ def members_table(request: Request, org: Org) -> HTMLResponse:
 
 @router.get("/bodies", response_class=HTMLResponse)
 def bodies(request: Request, org: Org) -> HTMLResponse:
-    day, error = _day(request)
+    day, error = _day(request, org)
     return render(request, "bodies.html", {
         "day": day, "error": error, "bodies": orgs.bodies(org, day) if day else [],
         **_names(org, language(request))}, status_code=_status(error))
@@ -102,7 +104,7 @@ def body(request: Request, key: str, org: Org) -> HTMLResponse:
         return render(request, "error.html", {
             "title": _("Not found"), "detail": _("There is no body “%(key)s”.", key=key),
             "back": ("/bodies", _("All bodies"))}, status_code=404)
-    day, error = _day(request)
+    day, error = _day(request, org)
     every = {b.key: b for b in orgs.bodies(org)}
     parent = org.bodies[key].parent
     return render(request, "body.html", {
@@ -121,7 +123,7 @@ def body(request: Request, key: str, org: Org) -> HTMLResponse:
 
 @router.get("/agreements", response_class=HTMLResponse)
 def agreements(request: Request, org: Org) -> HTMLResponse:
-    day, error = _day(request)
+    day, error = _day(request, org)
     return render(request, "agreements.html", {
         "day": day, "error": error, "agreements": orgs.agreements(org, day) if day else [],
         **_names(org, language(request))}, status_code=_status(error))

@@ -4,7 +4,6 @@ Each action only calls the services."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -15,7 +14,9 @@ from phalanx.domain import membership
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
+from phalanx.services import clock
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.services.registers import exercises as joint_exercises
 from phalanx.web.auth import requires
@@ -52,7 +53,7 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
             "decisions": dec.list_decisions(conn, actor=actor),
             "assignee_bodies": {k: b.name.get(lang) for k, b in org.bodies.items()},
             "assignee_states": {s.state: org.states[s.state].name.get(lang)
-                                for s in membership.members_on(org, date.today())}}
+                                for s in membership.members_on(org, clock.today(org))}}
     if refused and all(x.id != refused["id"] for x in tasks):  # done meanwhile: still shown
         tasks += dec.list_tasks(conn, actor=actor, task_id=refused["id"])
     return render(request, "tasks.html", {**pages,
@@ -62,7 +63,7 @@ def _page(request: Request, conn: Conn, actor: Principal, overdue: bool,
         "assign_error": assign_error,
         "findings": [f for f in joint_exercises.findings(conn, actor=actor, open_only=True)
                      if f.overdue or not overdue],
-        "today": date.today()}, status_code=status_code)
+        "today": orgs.today(conn)}, status_code=status_code)
 
 
 @router.get("/tasks", response_class=HTMLResponse)

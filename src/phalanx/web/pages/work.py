@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from phalanx.domain import membership, rotation
+from phalanx.domain import calendar, membership, rotation
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import audit, documents
+from phalanx.services import audit, clock, documents
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services import session_record as session_record_pdf
@@ -169,12 +169,12 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         **_papers(org, m, drafts), "may_record": _recorded_by(m, actor),
         # the state chairing the body that year (the rotation, dataset), who hosts its
         # regular session
-        "chair": rotation.chair(org, m.body, m.opens_at.year)
+        "chair": rotation.chair(org, m.body, clock.day(org, m.opens_at).year)
         if org.bodies[m.body].chair_rotation else None,
         "measures": [x.value for x in Measure], "formations": formation_names(org, lang),
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
-                    for s in membership.members_on(org, m.opens_at.date())},
+                    for s in membership.members_on(org, clock.day(org, m.opens_at))},
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
         "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
 
@@ -220,9 +220,10 @@ def _papers(org: Any, m: dec.MeetingOut, drafts: list[dec.DraftOut]) -> dict[str
     how many days ahead, and the drafts whose current text reached them later (each with
     the moment it did)."""
     rules = org.bodies[m.body].rules
-    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at)
+    zone = calendar.zone_name(org)
+    due = procedure.papers_due(rules, SessionKind(m.kind), m.opens_at, zone)
     late = {d.id: d.versions[-1].created_at for d in drafts
-            if d.versions and procedure.papers_late(due, d.versions[-1].created_at)}
+            if d.versions and procedure.papers_late(due, d.versions[-1].created_at, zone)}
     return {"papers_due": due, "papers_days": (rules.get("papers") or {}).get("days_before"),
             "papers_late": late}
 
