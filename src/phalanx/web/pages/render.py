@@ -121,18 +121,30 @@ def seat_moment(zone_name: str | None, at: datetime | None, lang: str,
     local = seat_local(zone_name, at)
     if local is None or zone_name is None:
         return ""
-    city = zone_name.rsplit("/", 1)[-1].replace("_", " ")
     _ = i18n.translator(lang)
     return str(_("%(city)s: %(weekday)s, %(moment)s",
-                 city=(dataset_text or (lambda text: text))(city),
+                 city=seat_city(zone_name, dataset_text),
                  weekday=i18n.weekday(local.date(), lang),
                  moment=i18n.moment_text(local.replace(tzinfo=None), lang)))
+
+
+def seat_city(zone_name: str, dataset_text: Callable[[str], str] | None = None) -> str:
+    """The city of the working time zone (`Europe/Moscow`: Moscow), by the organization
+    file's name for it in the reader's language."""
+    return (dataset_text or (lambda text: text))(zone_name.rsplit("/", 1)[-1].replace("_", " "))
 
 
 @pass_context
 def _at_seat(ctx: Context, at: datetime | None) -> str:
     return seat_moment(getattr(ctx.get("org"), "working_time_zone", None), at,
                        str(ctx.get("lang") or "en"), ctx.get("dataset_text"))
+
+
+@pass_context
+def _seat_city(ctx: Context) -> str:
+    """The working time zone's city, empty without the setting (for the forms' hints)."""
+    zone_name = getattr(ctx.get("org"), "working_time_zone", None)
+    return seat_city(zone_name, ctx.get("dataset_text")) if zone_name else ""
 
 
 @pass_context
@@ -159,6 +171,7 @@ def pager(link: Callable[[int], str], page: int, size: int, shown: int, total: i
 
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
+templates.env.globals["seat_city"] = _seat_city
 templates.env.globals["holder"] = _holder
 templates.env.globals["assignee"] = _assignee
 LANG_COOKIE = "lang"

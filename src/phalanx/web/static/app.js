@@ -321,3 +321,44 @@ document.addEventListener("click", function (event) {
     link.closest("details").open = false;
   }
 });
+
+// A moment typed in UTC (a datetime-local field marked data-utc) is shown under its field
+// as it falls where the Secretariat sits ("Moscow: Friday, 1 January 2027, 00:30"), as
+// the saved page shows it beside the UTC: a time typed in Moscow's hours by mistake shows.
+function seatHints(root) {
+  var zone = document.body.dataset.seatZone, city = document.body.dataset.seatCity;
+  var fmt;
+  if (!zone || !city || !window.Intl) {
+    return;
+  }
+  try {
+    fmt = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+      timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch (e) {
+    return;  // a zone this browser does not know: no hint rather than a wrong one
+  }
+  root.querySelectorAll("input[type=datetime-local][data-utc]").forEach(function (input, i) {
+    if (input.dataset.seatHint) {
+      return;
+    }
+    var out = document.createElement("output");
+    out.className = "small muted seat-hint";
+    out.id = input.dataset.seatHint = (input.form && input.form.id || "form") + "-" +
+      input.name + "-seat-" + i;
+    out.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", out);
+    input.setAttribute("aria-describedby",
+                       ((input.getAttribute("aria-describedby") || "") + " " + out.id).trim());
+    function show() {
+      var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(input.value);
+      out.textContent = m ? city + ": " + fmt.format(new Date(Date.UTC(
+        +m[1], +m[2] - 1, +m[3], +m[4], +m[5]))) : "";
+    }
+    input.addEventListener("input", show);
+    input.addEventListener("change", show);
+    show();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { seatHints(document); });
+document.addEventListener("htmx:afterSettle", function (event) { seatHints(event.target); });
