@@ -45,9 +45,10 @@ come a page at a time: `limit` (100 unless given, at most 500) from `offset`; th
 `text/event-stream` (server-sent events) with the bearer token too: each event names what
 changed (`{{"topic": ..., "kind": ..., "data": {{"id": ...}}}}`) and reaches the client only
 if its user may read that record; the client then reads the record. Events sent while the
-client was not connected are not sent again. Polling: `GET /api/v1/crises` answers the
-header `X-Change-Cursor`; `GET /api/v1/crises?changed_after=CURSOR` answers only the crises
-changed since (the ended ones too), none missed, with the next cursor.
+client was not connected are not sent again. Polling: `GET /api/v1/crises` and
+`GET /api/v1/decisions` answer the header `X-Change-Cursor`; with `changed_after=CURSOR`
+they answer only the crises changed since (the ended ones too), or the decisions adopted
+or published since, none missed, with the next cursor.
 
 **Times.** Every time in an answer is RFC 3339 with its offset (UTC, `Z`). A time sent
 without an offset is read as UTC: send the offset (`2026-12-05T09:00:00+05:00`).

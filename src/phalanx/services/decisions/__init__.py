@@ -29,6 +29,7 @@ from phalanx.services.decisions.drafts import (
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
     add_task,
+    change_cursor,
     count_by_kind,
     count_decisions,
     count_tasks,
@@ -96,6 +97,7 @@ __all__ = [
     "add_agenda_item",
     "add_task",
     "announce",
+    "change_cursor",
     "close_draft",
     "convene",
     "convene_in",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, String, and_, case, cast, func, insert, or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -117,8 +117,10 @@ def _decision_out(r: Any) -> DecisionOut:
 
 
 def _decisions(actor: Principal, body: str | None, kind: str | None, year: int | None,
-               exercise: bool) -> Any:
+               exercise: bool, changed_after: int | None = None) -> Any:
     stmt = access.select_visible(t.decision, actor).where(t.decision.c.exercise.is_(exercise))
+    if changed_after is not None:
+        stmt = stmt.where(_changed(changed_after))
     if body:
         stmt = stmt.where(t.decision.c.body_key == body)
     if kind:
@@ -132,10 +134,11 @@ def _decisions(actor: Principal, body: str | None, kind: str | None, year: int |
 def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
                    kind: str | None = None, year: int | None = None,
                    exercise: bool = False, limit: int | None = None,
-                   offset: int = 0) -> list[DecisionOut]:
+                   offset: int = 0, changed_after: int | None = None) -> list[DecisionOut]:
     """The register: real decisions, or (exercise=True) those of exercises, never mixed;
-    the latest first, `limit` of them from `offset`."""
-    stmt = _decisions(actor, body, kind, year, exercise).order_by(
+    the latest first, `limit` of them from `offset`; with `changed_after`, only those
+    adopted or changed after that cursor (`change_cursor`)."""
+    stmt = _decisions(actor, body, kind, year, exercise, changed_after).order_by(
         t.decision.c.adopted_on.desc(), t.decision.c.id.desc()).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -144,10 +147,36 @@ def list_decisions(conn: Connection, *, actor: Principal, body: str | None = Non
 
 def count_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
                     kind: str | None = None, year: int | None = None,
-                    exercise: bool = False) -> int:
+                    exercise: bool = False, changed_after: int | None = None) -> int:
     """How many decisions `list_decisions` holds, all its pages together."""
     return conn.execute(select(func.count()).select_from(
-        _decisions(actor, body, kind, year, exercise).subquery())).scalar_one()
+        _decisions(actor, body, kind, year, exercise, changed_after).subquery())).scalar_one()
+
+
+def change_cursor(conn: Connection, *, actor: Principal, exercise: bool = False) -> int:
+    """Where the changes of the decisions `actor` may read stand now: the last audit entry
+    about one of them or the draft it was adopted from (0: none). A decision is adopted in
+    its draft's closing entry and changed only by entries about it (published); the
+    entries join the trail one writer at a time, in the order they commit, so a change
+    committed later always comes after the cursor, and one `actor` may not read moves it
+    not. Read it before the decisions it goes with (`list_decisions(changed_after=)`)."""
+    a = t.audit_log.c
+    seen = _decisions(actor, None, None, None, exercise).subquery()
+    return int(conn.execute(select(func.coalesce(func.max(a.id), 0)).where(or_(
+        and_(a.target_kind == "decision",
+             a.target_id.in_(select(cast(seen.c.id, String)))),
+        and_(a.target_kind == "draft",
+             a.target_id.in_(select(cast(seen.c.draft_id, String))))))).scalar_one())
+
+
+def _changed(after: int) -> Any:
+    """The decisions with an entry about them, or about their draft, after `after`."""
+    a = t.audit_log.c
+    return or_(
+        cast(t.decision.c.id, String).in_(
+            select(a.target_id).where(a.target_kind == "decision", a.id > after)),
+        cast(t.decision.c.draft_id, String).in_(
+            select(a.target_id).where(a.target_kind == "draft", a.id > after)))
 
 
 def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> DecisionOut:

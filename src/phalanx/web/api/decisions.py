@@ -201,14 +201,22 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                    body: Annotated[str | None, Query(max_length=64)] = None,
                    kind: Annotated[str | None, Query(max_length=16)] = None,
                    year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+                   changed_after: Annotated[int | None, Query(ge=0, le=2**62, description=(
+                       "only the decisions adopted or changed after this cursor (the "
+                       "X-Change-Cursor of an earlier answer)"))] = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    offset: Offset = 0) -> list[dec.DecisionOut]:
     """The register, the latest first: a page of `limit` from `offset`; the header
-    X-Total-Count says how many there are in all."""
+    X-Total-Count says how many there are in all.
+
+    The header X-Change-Cursor says where the changes stand (of the decisions the reader
+    may read); the next poll with `changed_after` set to it answers only the decisions
+    adopted or changed (published) since, none missed, however the writes interleave."""
+    response.headers["X-Change-Cursor"] = str(dec.change_cursor(conn, actor=actor))
     response.headers["X-Total-Count"] = str(dec.count_decisions(
-        conn, actor=actor, body=body, kind=kind, year=year))
+        conn, actor=actor, body=body, kind=kind, year=year, changed_after=changed_after))
     return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
-                              limit=limit, offset=offset)
+                              limit=limit, offset=offset, changed_after=changed_after)
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
