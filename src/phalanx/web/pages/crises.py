@@ -272,18 +272,15 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
     Russian or in both); the chair records the answers and announces on the draft's
     page. Refused, the room comes back with the message beside the form and the input
     kept."""
-    c = crises.get(conn, crisis_id, actor=actor)
-    # within the frame of the crisis's session of that body, if it has one (an exercise
-    # crisis's decision is then an exercise decision)
-    framed = [m for m in c.sessions if dec.get_meeting(conn, m, actor=actor).body == body]
+    # within the frame of the crisis's session of that body (an exercise's always: its
+    # decision is then the exercise's), with the crisis's marking
     form = {"body": body, "question": question, "title": title, "title_ru": title_ru,
             "text_en": text_en,
             "text_ru": text_ru, "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days}
     try:
-        d = dec.propose_draft(db, dec.DraftIn(
-            procedure="consultation", meeting_id=framed[-1] if framed else None,
-            marking=c.marking, **form), actor=actor)
+        d = crises.consultation_draft(db, crisis_id, dec.DraftIn(
+            procedure="consultation", **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = draft_pages.refusal(exc, language(request), org)
         return room_page(request, conn, crisis_id, actor, org, {

@@ -1,0 +1,130 @@
+"""An exercise played from the pages, beside the real work: what its staff do in its
+crisis room stays the exercise's. Its decision by consultation is framed in a session of
+the exercise (never a real decision taking the next real number), its crisis marked for
+its participants puts a draft to them as any other."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.services import crises
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+
+
+def _login(client: TestClient, username: str, password: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    r = client.post("/login", data={"username": username, "password": password,
+                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def _exercise(db: Database, **extra: object) -> crises.CrisisOut:
+    return crises.open_crisis(db, crises.CrisisIn.model_validate({
+        "title": "CPX: flood in the Gomel region", "category": "natural_disaster",
+        "affected": ["BLR"], "severity": "moderate", "place": "Gomel", "lat": 52.42,
+        "lon": 31.0, "exercise": True, **extra}), actor=SEC)
+
+
+def _announce(db: Database, draft_id: int) -> dec.DraftOut:
+    with db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SYSTEM)
+    chair = Principal(f"rep-{(d.chair or '').lower()}", Role.REPRESENTATIVE, state=d.chair)
+    for state in d.signing_order:
+        dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
+            state=state, position="support", given_at=d.versions[0].created_at), actor=chair)
+    return dec.announce(db, draft_id, actor=chair)
+
+
+def _real_numbers(db: Database) -> list[str]:
+    with db.read() as conn:
+        return list(conn.execute(select(t.decision.c.number).where(
+            t.decision.c.exercise.is_(False)).order_by(t.decision.c.id)).scalars())
+
+
+def _consult(client: TestClient, crisis_id: int, **extra: object):  # type: ignore[no-untyped-def]
+    room = client.get(f"/crises/{crisis_id}").text
+    return client.post(f"/crises/{crisis_id}/consultation", data={
+        "csrf_token": _token(room), "body": "csc", "question": "default",
+        "title": "On humanitarian aid to Belarus", "text_en": "To send aid.",
+        "measures": "humanitarian", **extra}, follow_redirects=False)
+
+
+def test_an_exercise_decision_by_consultation_takes_no_real_number(
+        accounts_db: Database, settings: Settings) -> None:
+    """A natural disaster's consultations meet in the emergencies council; the decision
+    by consultation is the Collective Security Council's. Put from the exercise's room, it
+    is framed in an extraordinary session of the exercise, and numbered as the exercise's."""
+    c = _exercise(accounts_db)
+    real = _real_numbers(accounts_db)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        _login(client, "secretariat", "demo-secretariat")
+        # before the consultations (the room offers no form yet): refused, nothing written
+        r = _consult(client, c.id)
+        assert r.status_code == 409, r.text
+        with accounts_db.read() as conn:
+            assert conn.execute(select(t.draft.c.id)).first() is None
+        crises.convene_consultations(accounts_db, c.id, actor=SEC)
+        with accounts_db.read() as conn:
+            room = crises.get(conn, c.id, actor=SEC)
+            assert [dec.get_meeting(conn, m, actor=SEC).body for m in room.sessions] \
+                != ["csc"]  # the consultations are another body's
+        r = _consult(client, c.id)
+        assert r.status_code == 303, r.text
+        draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+        assert d.meeting_id is not None
+        meeting = dec.get_meeting(conn, d.meeting_id, actor=SEC)
+        assert meeting.exercise and meeting.body == "csc"
+        assert d.meeting_id in crises.get(conn, c.id, actor=SEC).sessions
+    closed = _announce(accounts_db, draft_id)
+    assert closed.decision_id is not None
+    with accounts_db.read() as conn:
+        decision = dec.get_decision(conn, closed.decision_id, actor=SEC)
+    assert decision.exercise and decision.number.startswith("EX-")
+    assert _real_numbers(accounts_db) == real
+    # and it answers the exercise's crisis
+    crises.transition(accounts_db, c.id, Stage.ASSESSMENT, actor=SEC)
+    linked = crises.link_decision(accounts_db, c.id, decision.id, actor=SEC)
+    assert linked.decision_id == decision.id
+
+
+@pytest.mark.parametrize("exercise", [True, False])
+def test_a_crisis_marked_for_its_participants_puts_a_draft_to_them(
+        accounts_db: Database, settings: Settings, exercise: bool) -> None:
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Incursion near Isfara", category="armed_attack", affected=["TJK"],
+        place="Isfara", lat=40.12, lon=70.63, exercise=exercise, marking="PARTICIPANTS",
+        participants=["TJK", "KGZ", "RUS"]), actor=SEC)
+    crises.convene_consultations(accounts_db, c.id, actor=SEC)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        _login(client, "secretariat", "demo-secretariat")
+        r = _consult(client, c.id, title="On assistance to Tajikistan")
+        assert r.status_code == 303, r.text
+        draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+        assert d.marking.value == "PARTICIPANTS"
+        packed = conn.execute(select(t.draft.c.participants).where(
+            t.draft.c.id == draft_id)).scalar_one()
+        assert packed == access.pack_participants({"KGZ", "RUS", "TJK"})
+        assert dec.get_meeting(conn, d.meeting_id or 0, actor=SEC).exercise is exercise
