@@ -128,3 +128,45 @@ def test_a_crisis_marked_for_its_participants_puts_a_draft_to_them(
             t.draft.c.id == draft_id)).scalar_one()
         assert packed == access.pack_participants({"KGZ", "RUS", "TJK"})
         assert dec.get_meeting(conn, d.meeting_id or 0, actor=SEC).exercise is exercise
+
+
+def _start(client: TestClient, board: str, **extra: object):  # type: ignore[no-untyped-def]
+    page = client.get(board).text
+    return page, client.post("/crises", data={
+        "csrf_token": _token(page), "title": "CPX Southern Shield", "category": "armed_attack",
+        "affected": "TJK", "severity": "severe", "place": "Isfara", "lat": "40.12",
+        "lon": "70.63", **extra}, follow_redirects=False)
+
+
+def test_the_exercises_board_starts_an_exercise_seen_by_the_states_taking_part(
+        accounts_db: Database, settings: Settings) -> None:
+    """The form of the exercises' board opens an exercise's crisis, never a real one; with
+    the states taking part named, a state outside the exercise neither sees it nor is
+    told of it."""
+    with TestClient(create_app(settings, accounts_db)) as client:
+        _login(client, "secretariat", "demo-secretariat")
+        page = client.get("/crises?exercise=true").text
+        form = re.search(r'<form[^>]*id="report-form".*?</form>', page, re.S)
+        assert form is not None
+        assert '<input type="hidden" name="exercise" value="true">' in form.group(0)
+        assert 'name="taking_part"' in form.group(0)
+        # what the exercises' form sends: its hidden field and the states taking part
+        page, r = _start(client, "/crises?exercise=true", exercise="true",
+                         taking_part=["KGZ", "RUS"])
+        assert r.status_code == 303, r.text
+        crisis_id = int(r.headers["location"].rsplit("/", 1)[1])
+        # the real board's form reports a real crisis, with no such field
+        real = re.search(r'<form[^>]*id="report-form".*?</form>',
+                         client.get("/crises").text, re.S)
+        assert real is not None and 'name="exercise"' not in real.group(0)
+        _login(client, "rep-kaz", "demo-rep-kaz")
+        assert client.get(f"/crises/{crisis_id}").status_code == 404
+        _login(client, "rep-kgz", "demo-rep-kgz")
+        assert client.get(f"/crises/{crisis_id}").status_code == 200
+    with accounts_db.read() as conn:
+        row = conn.execute(select(t.crisis).where(t.crisis.c.id == crisis_id)).one()
+        told = set(conn.execute(select(t.notification.c.recipient).where(
+            t.notification.c.topic == f"crisis:{crisis_id}")).scalars())
+    assert row.exercise and row.marking == "PARTICIPANTS"
+    assert row.participants == access.pack_participants({"KGZ", "RUS", "TJK"})
+    assert "rep-kaz" not in told and {"rep-kgz", "rep-tjk", "secretariat"} <= told
