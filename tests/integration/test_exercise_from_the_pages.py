@@ -170,3 +170,42 @@ def test_the_exercises_board_starts_an_exercise_seen_by_the_states_taking_part(
     assert row.exercise and row.marking == "PARTICIPANTS"
     assert row.participants == access.pack_participants({"KGZ", "RUS", "TJK"})
     assert "rep-kaz" not in told and {"rep-kgz", "rep-tjk", "secretariat"} <= told
+
+
+def _asked(html: str, title: str) -> list[str]:
+    """The inbox's items naming `title` (its notifications apart: their subjects say
+    `[EXERCISE]`): each one's kind, with `+EXERCISE` if marked."""
+    out = []
+    for m in re.finditer(r'<li class="item [^"]*" data-kind="(\w+)"(.*?)</li>', html, re.S):
+        if title in m.group(2) and m.group(1) != "notification":
+            out.append(m.group(1) + ("+EXERCISE" if "data-exercise" in m.group(2) else ""))
+    return sorted(out)
+
+
+def test_what_an_exercise_asks_says_so_in_the_inbox(accounts_db: Database,
+                                                    settings: Settings) -> None:
+    """A real crisis and an exercise's, both asking for the art. 4 answer and overdue for
+    their consultations: the inbox marks the exercise's items, never the real ones."""
+    from datetime import UTC, datetime, timedelta
+
+    from phalanx.services import crisis_requests
+
+    rep_kgz = Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ")
+    for title, exercise in (("Real incursion in Batken", False), ("CPX incursion", True)):
+        c = crises.open_crisis(accounts_db, crises.CrisisIn(
+            title=title, category="armed_attack", affected=["KGZ"], place="Batken",
+            lat=40.06, lon=70.82, exercise=exercise), actor=SEC,
+            at=datetime.now(UTC) - timedelta(hours=3))
+        crisis_requests.record_request(accounts_db, c.id, crisis_requests.OfficialRequestIn(
+            state="KGZ", person="S. Japarov", office="head_of_state",
+            at=datetime.now(UTC) - timedelta(hours=2), article="Treaty art. 4",
+            measures=["military_crrf"]), actor=rep_kgz)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        _login(client, "rep-kaz", "demo-rep-kaz")
+        html = client.get("/inbox").text
+        assert _asked(html, "Real incursion in Batken") == ["obligation"]
+        assert _asked(html, "CPX incursion") == ["obligation+EXERCISE"]
+        _login(client, "secretariat", "demo-secretariat")
+        html = client.get("/inbox").text
+        assert _asked(html, "Real incursion in Batken") == ["stage"]
+        assert _asked(html, "CPX incursion") == ["stage+EXERCISE"]
