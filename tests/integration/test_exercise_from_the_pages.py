@@ -209,3 +209,30 @@ def test_what_an_exercise_asks_says_so_in_the_inbox(accounts_db: Database,
         html = client.get("/inbox").text
         assert _asked(html, "Real incursion in Batken") == ["stage"]
         assert _asked(html, "CPX incursion") == ["stage+EXERCISE"]
+
+
+def test_a_national_system_polling_the_crises_gets_no_exercise(
+        accounts_db: Database, settings: Settings) -> None:
+    """A state's system polls `GET /api/v1/crises?changed_after=CURSOR` for the real crises:
+    an exercise's crisis on its territory, opened and moved meanwhile, is not among them;
+    asked for with `exercise=true`, the exercises' are, and only they."""
+    from tests.support.sessions import bearer
+
+    auth = bearer(accounts_db, "rep-kgz")
+    with TestClient(create_app(settings, accounts_db)) as client:
+        first = client.get("/api/v1/crises", headers=auth)
+        cursor = first.headers["X-Change-Cursor"]
+        real = crises.open_crisis(accounts_db, crises.CrisisIn(
+            title="Real incursion", category="armed_attack", affected=["KGZ"],
+            place="Batken", lat=40.06, lon=70.82), actor=SEC)
+        cpx = _exercise(accounts_db, title="CPX incursion", category="armed_attack",
+                        affected=["KGZ"], place="Batken", lat=40.06, lon=70.82)
+        crises.convene_consultations(accounts_db, cpx.id, actor=SEC)
+        polled = client.get("/api/v1/crises", params={"changed_after": cursor}, headers=auth)
+        assert [c["id"] for c in polled.json()] == [real.id]
+        assert polled.headers["X-Total-Count"] == "1"
+        assert [c["id"] for c in client.get("/api/v1/crises", headers=auth).json()] == \
+            [real.id]
+        drill = client.get("/api/v1/crises", params={"changed_after": cursor,
+                                                     "exercise": "true"}, headers=auth)
+        assert [(c["id"], c["exercise"]) for c in drill.json()] == [(cpx.id, True)]

@@ -47,7 +47,8 @@ changed (`{{"topic": ..., "kind": ..., "data": {{"id": ...}}}}`) and reaches the
 if its user may read that record; the client then reads the record. Events sent while the
 client was not connected are not sent again. Polling: `GET /api/v1/crises` answers the
 header `X-Change-Cursor`; `GET /api/v1/crises?changed_after=CURSOR` answers only the crises
-changed since (the ended ones too), none missed, with the next cursor.
+changed since (the ended ones too), none missed, with the next cursor: the real ones (an
+exercise's only with `exercise=true`).
 
 **Times.** Every time in an answer is RFC 3339 with its offset (UTC, `Z`). A time sent
 without an offset is read as UTC: send the offset (`2026-12-05T09:00:00+05:00`).
