@@ -236,3 +236,59 @@ def test_a_national_system_polling_the_crises_gets_no_exercise(
         drill = client.get("/api/v1/crises", params={"changed_after": cursor,
                                                      "exercise": "true"}, headers=auth)
         assert [(c["id"], c["exercise"]) for c in drill.json()] == [(cpx.id, True)]
+
+
+def test_an_auditor_sets_the_exercises_entries_apart(accounts_db: Database,
+                                                     settings: Settings) -> None:
+    """The trail filtered by `exercise`: an exercise's entries only, or the real ones only,
+    through the API and on the page. A title quoting the flag does not make a real entry
+    the exercise's."""
+    from tests.support.sessions import bearer
+
+    real = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title='Real incursion, "exercise":true as typed', category="armed_attack",
+        affected=["KGZ"], place="Batken", lat=40.06, lon=70.82), actor=SEC)
+    cpx = _exercise(accounts_db)
+    crises.convene_consultations(accounts_db, cpx.id, actor=SEC)
+    auth = bearer(accounts_db, "auditor")
+    with TestClient(create_app(settings, accounts_db)) as client:
+        def listed(**params: str) -> list[dict[str, object]]:
+            r = client.get("/api/v1/audit", params={"limit": "1000", **params}, headers=auth)
+            assert r.status_code == 200, r.text
+            body = r.json()
+            assert body["total"] == len(body["items"])
+            return body["items"]  # type: ignore[no-any-return]
+
+        everything = listed()
+        played = listed(exercise="true")
+        kept = listed(exercise="false")
+        assert {e["exercise"] for e in played} == {True}
+        assert {e["exercise"] for e in kept} == {False}
+        assert sorted(e["id"] for e in played + kept) == sorted(e["id"] for e in everything)
+        assert {(e["action"], e["target_id"]) for e in played} >= {
+            ("crisis.open", str(cpx.id)), ("crisis.consultations", str(cpx.id))}
+        assert ("crisis.open", str(real.id)) in {(e["action"], e["target_id"]) for e in kept}
+        _login(client, "auditor", "demo-auditor-pass")
+        page = client.get("/audit", params={"exercise": "true"}).text
+        rows = re.findall(r"<tr><td>(\d+)</td>", page)
+        assert sorted(map(int, rows)) == sorted(e["id"] for e in played)  # type: ignore[misc]
+        assert '<option value="true" selected' in page
+        assert client.get("/audit", params={"exercise": "maybe"}).status_code in (400, 422)
+
+
+def test_a_login_is_never_the_exercises(accounts_db: Database, settings: Settings) -> None:
+    """A user's web session is a `session` in the trail, as a council's session is: a
+    login whose session has the number of an exercise's council session stays real."""
+    cpx = _exercise(accounts_db)
+    crises.convene_consultations(accounts_db, cpx.id, actor=SEC)
+    with accounts_db.read() as conn:
+        meetings = set(conn.execute(select(t.meeting.c.id).where(
+            t.meeting.c.exercise.is_(True))).scalars())
+    with TestClient(create_app(settings, accounts_db)) as client:
+        for _ in range(max(meetings)):
+            _login(client, "rep-kgz", "demo-rep-kgz")
+    with accounts_db.read() as conn:
+        logins = conn.execute(select(t.audit_log.c.target_id, t.audit_log.c.change).where(
+            t.audit_log.c.action == "auth.session_start")).all()
+    assert {int(i) for i, _c in logins} & meetings  # the same numbers
+    assert all('"exercise"' not in change for _i, change in logins)

@@ -374,12 +374,16 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
                who: Annotated[str | None, Query(alias="actor", max_length=64)] = None,
                action: Annotated[str | None, Query(max_length=64)] = None,
                verify: bool = False,
+               exercise: Annotated[str, Query(pattern="^(|true|false)$")] = "",
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """The trail, filtered by actor, action and whether an exercise wrote it (`exercise`:
+    `true` its entries only, `false` the real ones only, empty both)."""
     items, total = audit.search(conn, audit.AuditFilter(
-        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100),
-        actor=actor)
+        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100,
+        exercise={"true": True, "false": False}.get(exercise)), actor=actor)
     verdict = audit.verify_installation(db, request.app.state.settings,
                                         request.app.state.audit_key) if verify else None
     return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
                                           "action": action or "", "verdict": verdict,
+                                          "exercise": exercise,
                                           "page": page})
