@@ -292,3 +292,35 @@ def test_a_login_is_never_the_exercises(accounts_db: Database, settings: Setting
             t.audit_log.c.action == "auth.session_start")).all()
     assert {int(i) for i, _c in logins} & meetings  # the same numbers
     assert all('"exercise"' not in change for _i, change in logins)
+
+
+def test_an_exercises_decision_has_its_own_register_and_is_never_published(
+        accounts_db: Database, settings: Settings) -> None:
+    """The Frontier exercise's decision (the demo's) is listed in the exercises' register
+    only, on the page and through the API, offers no publication, and publishing it is
+    refused: an observer or a state outside it never reads it."""
+    from phalanx.services import demo
+    from tests.support.sessions import bearer
+
+    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
+    with accounts_db.read() as conn:
+        drill = conn.execute(select(t.decision).where(t.decision.c.exercise.is_(True))).one()
+    auth = bearer(accounts_db, "secretariat")
+    with TestClient(create_app(settings, accounts_db)) as client:
+        real = client.get("/api/v1/decisions", headers=auth).json()
+        assert real and drill.number not in {d["number"] for d in real}
+        listed = client.get("/api/v1/decisions", params={"exercise": "true"}, headers=auth)
+        assert [d["number"] for d in listed.json()] == [drill.number]
+        assert listed.headers["X-Total-Count"] == "1"
+        r = client.post(f"/api/v1/decisions/{drill.id}/publish", headers=auth)
+        assert r.status_code == 409, r.text
+        assert "exercise" in r.json()["detail"]
+        observer = bearer(accounts_db, "observer")
+        assert client.get(f"/api/v1/decisions/{drill.id}", headers=observer).status_code == 404
+        _login(client, "secretariat", "demo-secretariat")
+        page = client.get("/decisions", params={"exercise": "true"}).text
+        assert drill.number in page and f'id="publish-{drill.id}"' not in page
+        assert drill.number not in client.get("/decisions").text
+    with accounts_db.read() as conn:
+        after = conn.execute(select(t.decision).where(t.decision.c.id == drill.id)).one()
+    assert (after.marking, after.published) == (drill.marking, drill.published)

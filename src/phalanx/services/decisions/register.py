@@ -157,7 +157,8 @@ def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> Dec
 
 
 def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
-    """Publish an adopted statement or decision: it becomes PUBLIC."""
+    """Publish an adopted statement or decision: it becomes PUBLIC. An exercise's is never
+    published: it stays the exercise's record, read by those who read it (setting)."""
     _require_staff(actor, "publish")
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(t.decision, actor)
@@ -166,6 +167,9 @@ def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
             raise NotFound("decision", decision_id)
         if row.limited_format:
             raise Conflict("a limited-format decision is published by its participants only")
+        if row.exercise:
+            raise Conflict("an exercise's decision is not published: it stays the "
+                           "exercise's record")
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
                        .values(published=True, marking=Marking.PUBLIC.value))
         w.audit("decision.publish", "decision", decision_id, {"number": row.number})

@@ -201,14 +201,17 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                    body: Annotated[str | None, Query(max_length=64)] = None,
                    kind: Annotated[str | None, Query(max_length=16)] = None,
                    year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+                   exercise: Annotated[bool, Query(description=(
+                       "the exercises' register instead of the real one (never mixed)"))
+                   ] = False,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    offset: Offset = 0) -> list[dec.DecisionOut]:
     """The register, the latest first: a page of `limit` from `offset`; the header
     X-Total-Count says how many there are in all."""
     response.headers["X-Total-Count"] = str(dec.count_decisions(
-        conn, actor=actor, body=body, kind=kind, year=year))
+        conn, actor=actor, body=body, kind=kind, year=year, exercise=exercise))
     return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
-                              limit=limit, offset=offset)
+                              exercise=exercise, limit=limit, offset=offset)
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
