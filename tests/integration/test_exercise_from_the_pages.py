@@ -324,3 +324,32 @@ def test_an_exercises_decision_has_its_own_register_and_is_never_published(
     with accounts_db.read() as conn:
         after = conn.execute(select(t.decision).where(t.decision.c.id == drill.id)).one()
     assert (after.marking, after.published) == (drill.marking, drill.published)
+
+
+def test_an_exercises_task_says_so_among_the_real_ones(accounts_db: Database,
+                                                       settings: Settings) -> None:
+    """The implementation tasks of the Frontier exercise's decision and of a real one, both
+    given to Kyrgyzstan: the tasks page and the API mark the exercise's only."""
+    from datetime import date, timedelta
+
+    from phalanx.services import demo
+    from tests.support.sessions import bearer
+
+    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
+    with accounts_db.read() as conn:
+        ids = dict(conn.execute(select(t.decision.c.exercise, t.decision.c.id)).all())
+    due = date.today() + timedelta(days=30)
+    for exercise, decision_id in ids.items():
+        dec.add_task(accounts_db, decision_id, dec.TaskIn(
+            assignee_kind="state", assignee="KGZ", due_on=due,
+            title="Exercise task" if exercise else "Real task"), actor=SEC)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        listed = client.get("/api/v1/tasks", headers=bearer(accounts_db, "rep-kgz")).json()
+        marks = {x["title"]: x["exercise"] for x in listed
+                 if x["title"] in ("Exercise task", "Real task")}
+        assert marks == {"Exercise task": True, "Real task": False}
+        _login(client, "rep-kgz", "demo-rep-kgz")
+        page = client.get("/tasks").text
+        rows = {m.group(2): "data-exercise" in m.group(1) for m in re.finditer(
+            r'<tr[^>]*id="task-\d+">(.*?)<td>(Exercise task|Real task)', page, re.S)}
+        assert rows == {"Exercise task": True, "Real task": False}

@@ -180,8 +180,6 @@ def _has_units(conn: Connection, actor: Principal) -> bool:
 
 def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
     out = []
-    exercises = set(conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
-                                 .where(t.decision.c.exercise.is_(True))).scalars())
     for x in dec.list_tasks(conn, actor=actor, overdue_only=True, today=today):
         if actor.role is Role.REPRESENTATIVE and not (
                 x.assignee_kind == "state" and x.assignee == actor.state):
@@ -189,7 +187,7 @@ def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
         if actor.role not in STAFF and actor.role is not Role.REPRESENTATIVE:
             continue
         out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(x.due_on), True,
-                        "tasks", x.decision_number, exercise=x.decision_id in exercises))
+                        "tasks", x.decision_number, exercise=x.exercise))
     return out
 
 

@@ -266,7 +266,8 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
 
 
 def _tasks(actor: Principal, overdue_only: bool, today: date, task_id: int | None) -> Any:
-    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
+    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number,
+                                  t.decision.c.exercise)
             .join(t.task, t.task.c.decision_id == t.decision.c.id))
     if task_id is not None:
         stmt = stmt.where(t.task.c.id == task_id)
@@ -292,7 +293,8 @@ def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False
         id=r.id, decision_id=r.decision_id, decision_number=r.number,
         assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
         due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
-        revision=r.revision, overdue=r.status != "done" and r.due_on < today)
+        revision=r.revision, overdue=r.status != "done" and r.due_on < today,
+        exercise=bool(r.exercise))
         for r in conn.execute(stmt)]
 
 
