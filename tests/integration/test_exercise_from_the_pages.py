@@ -353,3 +353,30 @@ def test_an_exercises_task_says_so_among_the_real_ones(accounts_db: Database,
         rows = {m.group(2): "data-exercise" in m.group(1) for m in re.finditer(
             r'<tr[^>]*id="task-\d+">(.*?)<td>(Exercise task|Real task)', page, re.S)}
         assert rows == {"Exercise task": True, "Real task": False}
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "accounts"
+
+
+def test_the_trails_exercise_filter_on_both_databases(db: Database) -> None:
+    """The filter of the trail by `exercise`, on SQLite and PostgreSQL alike."""
+    from phalanx.services import audit
+
+    crises.open_crisis(db, crises.CrisisIn(
+        title='Real, "exercise":true as typed', category="armed_attack", affected=["KGZ"],
+        place="Batken", lat=40.06, lon=70.82), actor=SEC)
+    cpx = _exercise(db)
+    auditor = Principal("auditor", Role.AUDITOR)
+    with db.read() as conn:
+        def found(exercise: bool | None) -> list[tuple[str, str, bool]]:
+            items, total = audit.search(conn, audit.AuditFilter(
+                target_kind="crisis", exercise=exercise), actor=auditor)
+            assert total == len(items)
+            return [(e["action"], e["target_id"], e["exercise"]) for e in items]
+
+        assert found(True) == [("crisis.open", str(cpx.id), True)]
+        assert [x for x in found(False) if x[0] == "crisis.open"] == [
+            ("crisis.open", str(cpx.id - 1), False)]
+        assert sorted(found(None)) == sorted(found(True) + found(False))
