@@ -135,3 +135,49 @@ def test_limited_decision_pdf_names_the_states_and_its_marking(
                    headers=auth).text
     # the demo's decision has its English text only: the expression is in English
     assert "Binding on: Belarus, Kazakhstan, Kyrgyzstan, Russia." in akn_ru
+
+
+def test_an_exercise_decision_says_so_in_every_export(accounts_db: Database,
+                                                      settings: Settings) -> None:
+    """The Frontier exercise's decision (the demo's): its PDF says EXERCISE on every page,
+    its Akoma Ntoso in its preface and to a machine, and still validates; a real decision
+    says neither."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
+    with accounts_db.read() as conn:
+        ids = dict(conn.execute(select(t.decision.c.exercise, t.decision.c.id)).all())
+    assert set(ids) == {True, False}
+    auth = {"Authorization": "Bearer "
+            + api_tokens.issue_token(accounts_db, "secretariat", actor=SYSTEM).token}
+    with TestClient(create_app(settings, accounts_db)) as c:
+        for exercise, decision_id in ids.items():
+            pages = PdfReader(io.BytesIO(c.get(f"/api/v1/decisions/{decision_id}/pdf",
+                                               headers=auth).content)).pages
+            # the banner beside the marking, on every page (the runner's title says
+            # "[EXERCISE]" too, once)
+            assert [bool(re.search(r"·\s*EXERCISE", p.extract_text())) for p in pages] == \
+                [exercise] * len(pages)
+            for lang in ("en", "ru"):
+                r = c.get(f"/api/v1/decisions/{decision_id}/akn.xml", params={"lang": lang},
+                          headers=auth)
+                root = etree.fromstring(r.content)
+                schema = get_schema(AKN_NS, strict=True)
+                assert schema.validate(root), schema.error_log
+                status = root.find(f".//{{{AKN_NS}}}preface//{{{AKN_NS}}}docStatus")
+                flag = root.find(".//{urn:phalanx:akn-extension}exercise")
+                # in the expression's language (a decision adopted in English only is
+                # given in English)
+                expression = root.find(f".//{{{AKN_NS}}}FRBRlanguage").get("language")
+                word = {"eng": "EXERCISE", "rus": "УЧЕНИЯ"}[expression]
+                if exercise:
+                    assert status is not None and status.text == word
+                    assert flag is not None and flag.text == "true"
+                else:
+                    assert status is None and flag is None

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, func, insert, select
 from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.audit import Checkpoint, Entry, Outside, Verdict, verify
+from phalanx.domain.audit import Checkpoint, Entry, Outside, Verdict, canonical, verify
 from phalanx.services.audit_tail import Tail
 from phalanx.services.db import Database
 
@@ -201,6 +201,9 @@ def _counted(entries: Iterator[Entry], total: int, progress: Callable[[int, int]
     progress(n, total)
 
 
+EXERCISE_MARK = canonical({"exercise": True})[1:-1]  # '"exercise":true'
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     actor: str | None = None
@@ -211,6 +214,8 @@ class AuditFilter:
     until: date | None = None
     limit: int = 100
     offset: int = 0
+    # only an exercise's entries (True), only the real ones (False), or both (None)
+    exercise: bool | None = None
 
 
 def search(conn: Connection, f: AuditFilter, *, actor: Principal
@@ -236,6 +241,12 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
         where.append(c.at >= datetime.combine(f.since, time()).isoformat())
     if f.until:
         where.append(c.at < datetime.combine(f.until + timedelta(days=1), time()).isoformat())
+    if f.exercise is not None:
+        # an exercise's entry says so in its change's canonical text (sorted keys, no
+        # spaces); no other key of a change is named so, and a quote someone wrote in a
+        # text is escaped there
+        marked = c.change.contains(EXERCISE_MARK, autoescape=True)
+        where.append(marked if f.exercise else ~marked)
     total = conn.execute(select(func.count()).select_from(t.audit_log).where(*where)).scalar_one()
     rows = conn.execute(select(t.audit_log).where(*where).order_by(c.id.desc())
                         .limit(f.limit).offset(f.offset))

@@ -57,7 +57,7 @@ class Write:
 
     def seal(self) -> None:
         for action, target_kind, target_id, change in self.pending:
-            if self.exercise or access.is_exercise(self.conn, target_kind, target_id):
+            if self.exercise or access.is_exercise(self.conn, action, target_kind, target_id):
                 change = {**change, "exercise": True}
             if self.idempotency_key is not None:
                 change = {**change, "idempotency_key": self.idempotency_key}

@@ -65,7 +65,8 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
         votes=votes, binding=tuple(d.binding), rule=rule,
-        state_names={code: s.name.get(text_lang) for code, s in org.states.items()}))
+        state_names={code: s.name.get(text_lang) for code, s in org.states.items()},
+        exercise=d.exercise, exercise_label=texts.gettext("EXERCISE")))
 
 
 def _authorized(a: dec.Authorizes, org: Organization, texts: Texts) -> list[str]:
@@ -128,4 +129,4 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
         marking=_("PARTICIPANTS: %(states)s", states=", ".join(d.participants))
         if d.marking is Marking.PARTICIPANTS and d.participants
         else label("marking", d.marking),
-        exercise_label=_("EXERCISE"), sections=sections))
+        exercise=d.exercise, exercise_label=_("EXERCISE"), sections=sections))

@@ -19,8 +19,9 @@ nothing is written. The items come most urgent first: overdue, then by deadline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -60,6 +61,9 @@ class Item:
     quantity: int | None = None
     unit: str = ""
     title_ru: str = ""  # a draft's title in Russian, where it has one
+    # asked by an exercise (its crisis, its session's draft, its decision's task): said
+    # apart, so that nothing is done for real on an exercise's behalf
+    exercise: bool = False
 
     @property
     def as_written(self) -> bool:
@@ -78,13 +82,16 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
     rows = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
                         .where(t.draft.c.status.in_(("open", "circulating")))
                         .order_by(t.draft.c.id)).scalars().all()
+    exercises = set(conn.execute(access.select_visible(t.meeting, actor, t.meeting.c.id)
+                                 .where(t.meeting.c.exercise.is_(True))).scalars())
     for draft_id in rows:
         d = dec.get_draft(conn, draft_id, actor=actor)
         deadline = d.deadline
+        item = partial(Item, exercise=d.meeting_id in exercises)
         if d.procedure == "written":
             # the members sign in turn: only the one whose turn it is is asked now
             if d.turn is not None and d.turn == actor.state:
-                items.append(Item("signature", d.title, f"/drafts/{d.id}", deadline,
+                items.append(item("signature", d.title, f"/drafts/{d.id}", deadline,
                                   bool(deadline and deadline < at), f"draft:{d.id}",
                                   title_ru=d.title_ru))
             continue
@@ -92,7 +99,7 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             # the heads of state answer the chair, who records the answers and announces:
             # nothing is asked of the other members here
             if d.chair is not None and acts_for(actor, d.chair, StateAct.CHAIR):
-                items.append(Item("consultation", d.title, f"/drafts/{d.id}", deadline, False,
+                items.append(item("consultation", d.title, f"/drafts/{d.id}", deadline, False,
                                   f"draft:{d.id}", title_ru=d.title_ru))
             continue
         mine = next((s for s in d.stances if s.state == actor.state), None)
@@ -101,7 +108,7 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
             continue
         if deadline is None and d.meeting_id is not None:
             deadline = dec.get_meeting(conn, d.meeting_id, actor=actor).opens_at
-        items.append(Item("position", d.title, f"/drafts/{d.id}", deadline, False,
+        items.append(item("position", d.title, f"/drafts/{d.id}", deadline, False,
                           f"draft:{d.id}", title_ru=d.title_ru))
     return items
 
@@ -112,53 +119,60 @@ def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
     for c in board:
         if c.stage in FINAL:
             continue
-        needs = conn.execute(select(t.force_requirement.c.needed_by).where(
-            t.force_requirement.c.crisis_id == c.id, t.force_requirement.c.withdrawn.is_(False))
-            .order_by(t.force_requirement.c.needed_by)
-        ).scalars().first()
-        topic = f"crisis:{c.id}"
-        if actor.role is Role.REPRESENTATIVE:
-            # a state outside the response (suspended, not a member, out of the crisis's
-            # decision in a limited format) is not asked
-            if needs is not None and _has_units(conn, actor) and not forces.asked(
-                    conn, c.id, actor.state or "", orgs.day(conn, at)) and conn.execute(
-                    select(t.unit_consent.c.id).where(
-                        t.unit_consent.c.crisis_id == c.id,
-                        t.unit_consent.c.state_code == actor.state)).first() is None:
-                items.append(Item("consent", c.title, f"/crises/{c.id}#forces", aware(needs),
-                                  aware(needs) < at, topic))
-            room = crs.get(conn, c.id, actor=actor, at=at)
-            for line in room.obligations:
-                # owed from the affected state's first official request, due from it
-                if line.state == actor.state and line.answer is None \
-                        and line.due_at is not None:
-                    items.append(Item("obligation", c.title, f"/crises/{c.id}#obligations",
-                                      line.due_at, line.overdue, topic))
-            for r in room.requests:
-                if r.status == "open" and r.state != actor.state and \
-                        not any(o.state == actor.state for o in r.offers):
-                    items.append(Item("request", c.title, f"/crises/{c.id}#requests",
-                                      r.lapses_at, False, topic, r.resource,
-                                      quantity=r.quantity, unit=r.unit))
-                if r.state == actor.state:  # offers to its request, to accept or decline
-                    items += [Item("offer", c.title, f"/crises/{c.id}#offer-{o.id}",
-                                   r.needed_by, r.needed_by < at, topic,
-                                   f"{o.state}: {o.description} ({r.resource})",
-                                   quantity=o.quantity)
-                              for o in r.offers if o.status == "offered"]
-        elif actor.role in STAFF:
-            notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
-            if notice is not None and notice.sent_at is None and actor.role in (
-                    Role.SECRETARIAT, Role.ADMINISTRATOR):
-                items.append(Item("un_notice", c.title, f"/crises/{c.id}#obligations",
-                                  notice.due_at, notice.status == "overdue", topic))
-            if c.overdue:
-                items.append(Item("stage", c.title, f"/crises/{c.id}", None, True, topic,
-                                  c.stage.value))
-            if needs is not None and actor.role in (Role.PLANNER, Role.ADMINISTRATOR) and \
-                    in_force.decided(conn, c.id) is None:
-                items.append(Item("plan", c.title, f"/crises/{c.id}#forces", aware(needs),
-                                  aware(needs) < at, topic))
+        items += [replace(i, exercise=c.exercise) for i in _crisis_items(conn, actor, at, c)]
+    return items
+
+
+def _crisis_items(conn: Connection, actor: Principal, at: datetime, c: Any) -> list[Item]:
+    """What the open crisis `c` asks of `actor`."""
+    items: list[Item] = []
+    needs = conn.execute(select(t.force_requirement.c.needed_by).where(
+        t.force_requirement.c.crisis_id == c.id, t.force_requirement.c.withdrawn.is_(False))
+        .order_by(t.force_requirement.c.needed_by)
+    ).scalars().first()
+    topic = f"crisis:{c.id}"
+    if actor.role is Role.REPRESENTATIVE:
+        # a state outside the response (suspended, not a member, out of the crisis's
+        # decision in a limited format) is not asked
+        if needs is not None and _has_units(conn, actor) and not forces.asked(
+                conn, c.id, actor.state or "", orgs.day(conn, at)) and conn.execute(
+                select(t.unit_consent.c.id).where(
+                    t.unit_consent.c.crisis_id == c.id,
+                    t.unit_consent.c.state_code == actor.state)).first() is None:
+            items.append(Item("consent", c.title, f"/crises/{c.id}#forces", aware(needs),
+                              aware(needs) < at, topic))
+        room = crs.get(conn, c.id, actor=actor, at=at)
+        for line in room.obligations:
+            # owed from the affected state's first official request, due from it
+            if line.state == actor.state and line.answer is None \
+                    and line.due_at is not None:
+                items.append(Item("obligation", c.title, f"/crises/{c.id}#obligations",
+                                  line.due_at, line.overdue, topic))
+        for r in room.requests:
+            if r.status == "open" and r.state != actor.state and \
+                    not any(o.state == actor.state for o in r.offers):
+                items.append(Item("request", c.title, f"/crises/{c.id}#requests",
+                                  r.lapses_at, False, topic, r.resource,
+                                  quantity=r.quantity, unit=r.unit))
+            if r.state == actor.state:  # offers to its request, to accept or decline
+                items += [Item("offer", c.title, f"/crises/{c.id}#offer-{o.id}",
+                               r.needed_by, r.needed_by < at, topic,
+                               f"{o.state}: {o.description} ({r.resource})",
+                               quantity=o.quantity)
+                          for o in r.offers if o.status == "offered"]
+    elif actor.role in STAFF:
+        notice = crs.get(conn, c.id, actor=actor, at=at).un_notice
+        if notice is not None and notice.sent_at is None and actor.role in (
+                Role.SECRETARIAT, Role.ADMINISTRATOR):
+            items.append(Item("un_notice", c.title, f"/crises/{c.id}#obligations",
+                              notice.due_at, notice.status == "overdue", topic))
+        if c.overdue:
+            items.append(Item("stage", c.title, f"/crises/{c.id}", None, True, topic,
+                              c.stage.value))
+        if needs is not None and actor.role in (Role.PLANNER, Role.ADMINISTRATOR) and \
+                in_force.decided(conn, c.id) is None:
+            items.append(Item("plan", c.title, f"/crises/{c.id}#forces", aware(needs),
+                              aware(needs) < at, topic))
     return items
 
 
@@ -176,7 +190,7 @@ def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
         if actor.role not in STAFF and actor.role is not Role.REPRESENTATIVE:
             continue
         out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(conn, x.due_on), True,
-                        "tasks", x.decision_number))
+                        "tasks", x.decision_number, exercise=x.exercise))
     return out
 
 

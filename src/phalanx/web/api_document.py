@@ -48,7 +48,8 @@ if its user may read that record; the client then reads the record. Events sent 
 client was not connected are not sent again. Polling: `GET /api/v1/crises` and
 `GET /api/v1/decisions` answer the header `X-Change-Cursor`; with `changed_after=CURSOR`
 they answer only the crises changed since (the ended ones too), or the decisions adopted
-or published since, none missed, with the next cursor.
+or published since, none missed, with the next cursor: the real ones (an exercise's only
+with `exercise=true`).
 
 **Times.** Every time in an answer is RFC 3339 with its offset (UTC, `Z`). A time sent
 without an offset is read as UTC: send the offset (`2026-12-05T09:00:00+05:00`).

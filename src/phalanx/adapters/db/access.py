@@ -352,9 +352,13 @@ def _exercise_of(target_kind: str) -> Any:
     return None
 
 
-def is_exercise(conn: Connection, target_kind: str, target_id: str) -> bool:
+def is_exercise(conn: Connection, action: str, target_kind: str, target_id: str) -> bool:
     """Is the record an audit entry names an exercise's (a crisis, session, draft, decision or
-    task the exercise created)? Whoever acts on it, the entry is the exercise's."""
+    task the exercise created)? Whoever acts on it, the entry is the exercise's. A user's
+    web session is a `session` too: only a `session.` action names a council's (as
+    `audit_visible` reads them)."""
+    if target_kind == "session" and not action.startswith("session."):
+        return False
     query = _exercise_of(target_kind)
     if query is None or not target_id.isdigit():
         return False

@@ -41,6 +41,10 @@ class AknDecision:
     # the concept of the rule the decision was taken by (`consensus`, `majority`); its
     # name is in `concepts`
     rule: str = "consensus"
+    # an exercise's decision: said in its preface (`exercise_label`, in the text's
+    # language) and to a machine (`phx:exercise` in the proprietary metadata)
+    exercise: bool = False
+    exercise_label: str = "EXERCISE"
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -100,7 +104,12 @@ def to_akn(d: AknDecision) -> bytes:
     for key, label in concepts.items():
         _el(refs, "TLCConcept", eId=key, href=f"/ontology/concept/phalanx/{key}", showAs=label)
 
+    if d.exercise:
+        proprietary = _el(meta, "proprietary", source="#phalanx")
+        etree.SubElement(proprietary, f"{{{PHX}}}exercise").text = "true"
     preface = _el(doc, "preface")
+    if d.exercise:
+        _el(_el(preface, "p"), "docStatus").text = d.exercise_label
     p = _el(preface, "p")
     title = _el(p, "docTitle")
     title.text = d.title

@@ -66,6 +66,7 @@ from phalanx.services.crises.schemas import (
     StageClockOut,
 )
 from phalanx.services.crises.workflow import (
+    consultation_draft,
     convene_consultations,
     convene_session,
     link_decision,
@@ -97,6 +98,7 @@ __all__ = [
     "board_total",
     "category_for_cap",
     "change_cursor",
+    "consultation_draft",
     "convene_consultations",
     "convene_session",
     "crisis_row",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -162,17 +162,56 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
         cat = _category(org, row.category)
         if row.session_id is None:
             raise Conflict("convene the consultations first (Treaty art. 2)")
-        body = body or _consultation_format(org, cat)[0]
-        meeting = _convene(w, org, row, body, kind, mode, link, opens_at,
-                           f"{kind.value.capitalize()} session on crisis {crisis_id}: "
-                           f"{row.title}")
-        w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
-                                                       meeting_id=meeting.id, convened_at=at))
-        _event(w, crisis_id, "note", f"session convened: {meeting.title}", at)
-        w.audit("crisis.session", "crisis", crisis_id, {"session": meeting.id, "body": body,
-                                                        "kind": kind.value})
-        w.emit(f"crisis:{crisis_id}", "session", id=meeting.id)
+        _another_session(w, org, row, body or _consultation_format(org, cat)[0], kind, mode,
+                         link, opens_at, at)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
+
+
+def _another_session(w: Write, org: Organization, row: Any, body: str, kind: SessionKind,
+                     mode: Mode, link: str, opens_at: datetime, at: datetime) -> int:
+    """A session of `body` convened on the crisis and held on its timeline."""
+    meeting = _convene(w, org, row, body, kind, mode, link, opens_at,
+                       f"{kind.value.capitalize()} session on crisis {row.id}: {row.title}")
+    w.conn.execute(insert(t.crisis_session).values(crisis_id=row.id, meeting_id=meeting.id,
+                                                   convened_at=at))
+    _event(w, row.id, "note", f"session convened: {meeting.title}", at)
+    w.audit("crisis.session", "crisis", row.id, {"session": meeting.id, "body": body,
+                                                 "kind": kind.value})
+    w.emit(f"crisis:{row.id}", "session", id=meeting.id)
+    return meeting.id
+
+
+def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
+                       actor: Principal, at: datetime | None = None) -> dec.DraftOut:
+    """A draft on the crisis put to the heads of state by consultation, read by those who
+    read the crisis (its marking, participants and observers), within the frame of the
+    crisis's latest session of that body where it has one. An exercise's draft is always
+    framed in a session of the exercise, so that its decision is the exercise's (numbered
+    apart, never in the real register): with no session of that body on the crisis, an
+    extraordinary one by video is convened for it in the same transaction, as an
+    exercise run does; before the consultations, none is (Treaty art. 2)."""
+    at = at or now()
+    _require_staff(actor, "put a draft to the heads of state")
+    with db.write(actor) as w:
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        sessions = [m for (m,) in w.conn.execute(
+            select(t.crisis_session.c.meeting_id).join(
+                t.meeting, t.meeting.c.id == t.crisis_session.c.meeting_id).where(
+                t.crisis_session.c.crisis_id == crisis_id, t.meeting.c.body_key == data.body)
+            .order_by(t.crisis_session.c.convened_at, t.crisis_session.c.meeting_id))]
+        frame = sessions[-1] if sessions else None
+        if frame is None and row.exercise:
+            if row.session_id is None:
+                raise Conflict("convene the consultations on the exercise's crisis first: "
+                               "its decision is taken in a session of the exercise "
+                               "(Treaty art. 2)")
+            frame = _another_session(w, orgs.organization(w.conn), row, data.body,
+                                     SessionKind.EXTRAORDINARY, Mode.VIDEO, "", at, at)
+        draft_id = dec.propose_in(w, dec.DraftIn.model_validate({
+            **data.model_dump(), "procedure": "consultation", "meeting_id": frame,
+            "marking": row.marking, "participants": _states(row.participants),
+            "observers": row.observers}))
+        return dec.get_draft(w.conn, draft_id, actor=actor)
 
 
 def _consultation_format(org: Organization, cat: Category) -> tuple[str, SessionKind, Mode]:

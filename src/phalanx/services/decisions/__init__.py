@@ -24,6 +24,7 @@ from phalanx.services.decisions.drafts import (
     get_draft,
     propose_amendment,
     propose_draft,
+    propose_in,
     revise_draft,
 )
 from phalanx.services.decisions.positions import close_draft, state_position
@@ -118,6 +119,7 @@ __all__ = [
     "may_update_task",
     "propose_amendment",
     "propose_draft",
+    "propose_in",
     "publish",
     "record_answer",
     "record_attendance",

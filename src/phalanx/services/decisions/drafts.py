@@ -19,7 +19,7 @@ from phalanx.domain.decisions.consensus import (
 from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
     _aside,
@@ -63,112 +63,119 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
     """Table a draft in a session, or circulate it under the written procedure to every
     member with a say on the day (the signing list is the rule's, not the Secretariat's)."""
     _require_staff(actor, "table a draft")
-    _require_text(data.text_en, data.text_ru)
-    at = now()
     with db.write(actor) as w:
-        org = _org(w.conn)
-        rules = _body_rules(org, data.body)
-        if data.question != "default" and data.question not in rules.get("decision_rules", {}):
-            raise Invalid("question", f"{data.body} has no rule for {data.question!r} questions")
-        unknown = sorted(set(data.contributing_states) - set(org.states))
-        if unknown:
-            raise Invalid("contributing_states", f"unknown states {unknown}")
-        formations = {f["key"] for f in org.forces.get("formations", [])}
-        unknown = sorted(set(data.formations) - formations)
-        if unknown:
-            raise Invalid("formations", f"unknown formations {unknown} (the registry has "
-                                        f"{', '.join(sorted(formations)) or 'none'})")
-        if data.limited_format:
-            raise Invalid("limited_format", "the limited format is not chosen when tabling: "
-                          "a member declares that it stays out (position 'not_taking_part') "
-                          "while the draft is open")
-        day = day_of(org, at)
-        if data.procedure != "session" and data.agenda_item_id is not None:
-            raise Invalid("agenda_item_id", "only a draft tabled in session answers an item "
-                                            "of its agenda")
-        if data.procedure == "session":
-            if data.meeting_id is None:
-                raise Invalid("meeting_id", "a draft for a session names the session")
-            # locked: a session closed at the same moment is closed before or after this
-            meeting = _meeting_row(w.conn, data.meeting_id, actor, lock=True)
-            if meeting.body_key != data.body:
-                raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
-            if meeting.status == "closed":
-                raise Conflict(f"session {data.meeting_id} is closed")
-            if data.agenda_item_id is not None and w.conn.execute(
-                    select(t.agenda_item.c.id).where(
-                        t.agenda_item.c.id == data.agenda_item_id,
-                        t.agenda_item.c.meeting_id == data.meeting_id)).first() is None:
-                raise Invalid("agenda_item_id", f"agenda item {data.agenda_item_id} is not on "
-                                                f"session {data.meeting_id}'s agenda")
-            day = day_of(org, meeting.opens_at)
-        elif data.procedure == "written" and data.deadline is None:
-            raise Invalid("deadline", "the written procedure needs a deadline")
-        elif data.deadline is not None and aware(data.deadline) <= at:
-            raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
-                                      "has passed")
-        order: list[str] = []
-        chair = None
-        if data.procedure == "consultation":
-            problems = consult.consultation_problems(rules, data.question)
-            if problems:
-                raise Invalid("procedure", "; ".join(problems))
-            if data.meeting_id is not None:  # held within a session's frame (a crisis's)
-                meeting = _meeting_row(w.conn, data.meeting_id, actor)
-                if meeting.body_key != data.body:
-                    raise Invalid("meeting_id", f"session {data.meeting_id} is of "
-                                                f"{meeting.body_key}")
-            chair = _chair_state(org, data.body, day)
-            order = list(proc.signatories(
-                {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},
-                bool(org.settings.get("written_procedure_in_arrears_sign", False))))
-            if not order:
-                raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
-        if data.procedure == "written":
-            seated = _seated_states(org, data.body, day)
-            order = list(proc.signatories(
-                {s: _standing(org, s, day) for s in seated},
-                bool(org.settings.get("written_procedure_in_arrears_sign", False))))
-            if data.signing_order and data.signing_order != order:
-                raise Invalid("signing_order", (
-                    f"the signing list is every member of {data.body} with a say on {day}, "
-                    f"in the dataset's order: {', '.join(order)}; it cannot be shortened "
-                    "or reordered"))
-            if not order:
-                raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
-        if data.question == "appointment" and data.subject and data.subject.post:
-            from phalanx.services import membership as ms
+        return _draft(w.conn, propose_in(w, data), actor)
 
-            sub = data.subject
-            if (problem := ms.appointment_problem(org, sub.post, sub.state, sub.on or day,
-                                                  out_of_rotation=sub.out_of_rotation)):
-                raise Invalid(f"subject.{problem[0]}", problem[1])
-        c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
-                            data.observers)
-        draft_id = w.conn.execute(insert(t.draft).values(
-            body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
-            kind=data.kind, question=data.question, procedure=data.procedure,
-            limited_format=False, title=data.title, title_ru=data.title_ru, current_version=1,
-            status="open", deadline=data.deadline, signing_order=order,
-            created_by=actor.username, created_at=at, revision=1,
-            measures=sorted(m.value for m in data.measures), formations=data.formations,
-            contributing_states=data.contributing_states, period_days=data.period_days,
-            subject=data.subject.model_dump(mode="json") if data.subject else {},
-            chair_state=chair,
-            **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
-        w.conn.execute(insert(t.draft_version).values(
-            draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
-            created_by=actor.username, created_at=at))
-        w.audit("draft.propose", "draft", draft_id, {
-            "body": data.body, "title": data.title,
-            **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
-            "kind": data.kind, "question": data.question, "signing_list": order,
-            "chair": chair,
-            "measures": sorted(m.value for m in data.measures), "formations": data.formations,
-            "contributing_states": data.contributing_states, "period_days": data.period_days})
-        if data.meeting_id is not None:
-            w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)
-        return _draft(w.conn, draft_id, actor)
+
+def propose_in(w: Write, data: DraftIn) -> int:
+    """Table the draft inside a write already under way (a crisis's decision by
+    consultation, framed in the session convened for it in the same transaction); the
+    caller has checked that the actor may."""
+    _require_text(data.text_en, data.text_ru)
+    actor, at = w.actor, now()
+    org = _org(w.conn)
+    rules = _body_rules(org, data.body)
+    if data.question != "default" and data.question not in rules.get("decision_rules", {}):
+        raise Invalid("question", f"{data.body} has no rule for {data.question!r} questions")
+    unknown = sorted(set(data.contributing_states) - set(org.states))
+    if unknown:
+        raise Invalid("contributing_states", f"unknown states {unknown}")
+    formations = {f["key"] for f in org.forces.get("formations", [])}
+    unknown = sorted(set(data.formations) - formations)
+    if unknown:
+        raise Invalid("formations", f"unknown formations {unknown} (the registry has "
+                                    f"{', '.join(sorted(formations)) or 'none'})")
+    if data.limited_format:
+        raise Invalid("limited_format", "the limited format is not chosen when tabling: "
+                      "a member declares that it stays out (position 'not_taking_part') "
+                      "while the draft is open")
+    day = day_of(org, at)
+    if data.procedure != "session" and data.agenda_item_id is not None:
+        raise Invalid("agenda_item_id", "only a draft tabled in session answers an item "
+                                        "of its agenda")
+    if data.procedure == "session":
+        if data.meeting_id is None:
+            raise Invalid("meeting_id", "a draft for a session names the session")
+        # locked: a session closed at the same moment is closed before or after this
+        meeting = _meeting_row(w.conn, data.meeting_id, actor, lock=True)
+        if meeting.body_key != data.body:
+            raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
+        if meeting.status == "closed":
+            raise Conflict(f"session {data.meeting_id} is closed")
+        if data.agenda_item_id is not None and w.conn.execute(
+                select(t.agenda_item.c.id).where(
+                    t.agenda_item.c.id == data.agenda_item_id,
+                    t.agenda_item.c.meeting_id == data.meeting_id)).first() is None:
+            raise Invalid("agenda_item_id", f"agenda item {data.agenda_item_id} is not on "
+                                            f"session {data.meeting_id}'s agenda")
+        day = day_of(org, meeting.opens_at)
+    elif data.procedure == "written" and data.deadline is None:
+        raise Invalid("deadline", "the written procedure needs a deadline")
+    elif data.deadline is not None and aware(data.deadline) <= at:
+        raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
+                                  "has passed")
+    order: list[str] = []
+    chair = None
+    if data.procedure == "consultation":
+        problems = consult.consultation_problems(rules, data.question)
+        if problems:
+            raise Invalid("procedure", "; ".join(problems))
+        if data.meeting_id is not None:  # held within a session's frame (a crisis's)
+            meeting = _meeting_row(w.conn, data.meeting_id, actor)
+            if meeting.body_key != data.body:
+                raise Invalid("meeting_id", f"session {data.meeting_id} is of "
+                                            f"{meeting.body_key}")
+        chair = _chair_state(org, data.body, day)
+        order = list(proc.signatories(
+            {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},
+            bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+        if not order:
+            raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+    if data.procedure == "written":
+        seated = _seated_states(org, data.body, day)
+        order = list(proc.signatories(
+            {s: _standing(org, s, day) for s in seated},
+            bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+        if data.signing_order and data.signing_order != order:
+            raise Invalid("signing_order", (
+                f"the signing list is every member of {data.body} with a say on {day}, "
+                f"in the dataset's order: {', '.join(order)}; it cannot be shortened "
+                "or reordered"))
+        if not order:
+            raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+    if data.question == "appointment" and data.subject and data.subject.post:
+        from phalanx.services import membership as ms
+
+        sub = data.subject
+        if (problem := ms.appointment_problem(org, sub.post, sub.state, sub.on or day,
+                                              out_of_rotation=sub.out_of_rotation)):
+            raise Invalid(f"subject.{problem[0]}", problem[1])
+    c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
+                        data.observers)
+    draft_id = w.conn.execute(insert(t.draft).values(
+        body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
+        kind=data.kind, question=data.question, procedure=data.procedure,
+        limited_format=False, title=data.title, title_ru=data.title_ru, current_version=1,
+        status="open", deadline=data.deadline, signing_order=order,
+        created_by=actor.username, created_at=at, revision=1,
+        measures=sorted(m.value for m in data.measures), formations=data.formations,
+        contributing_states=data.contributing_states, period_days=data.period_days,
+        subject=data.subject.model_dump(mode="json") if data.subject else {},
+        chair_state=chair,
+        **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
+    w.conn.execute(insert(t.draft_version).values(
+        draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
+        created_by=actor.username, created_at=at))
+    w.audit("draft.propose", "draft", draft_id, {
+        "body": data.body, "title": data.title,
+        **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
+        "kind": data.kind, "question": data.question, "signing_list": order,
+        "chair": chair,
+        "measures": sorted(m.value for m in data.measures), "formations": data.formations,
+        "contributing_states": data.contributing_states, "period_days": data.period_days})
+    if data.meeting_id is not None:
+        w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)
+    return int(draft_id)
 
 
 def propose_amendment(db: Database, draft_id: int, against_version: int, text_en: str,

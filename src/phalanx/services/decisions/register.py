@@ -188,7 +188,8 @@ def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> Dec
 
 
 def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
-    """Publish an adopted statement or decision: it becomes PUBLIC."""
+    """Publish an adopted statement or decision: it becomes PUBLIC. An exercise's is never
+    published: it stays the exercise's record, read by those who read it (setting)."""
     _require_staff(actor, "publish")
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(t.decision, actor)
@@ -197,6 +198,9 @@ def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
             raise NotFound("decision", decision_id)
         if row.limited_format:
             raise Conflict("a limited-format decision is published by its participants only")
+        if row.exercise:
+            raise Conflict("an exercise's decision is not published: it stays the "
+                           "exercise's record")
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
                        .values(published=True, marking=Marking.PUBLIC.value))
         w.audit("decision.publish", "decision", decision_id, {"number": row.number})
@@ -293,7 +297,8 @@ def update_task(db: Database, task_id: int, status: Literal["open", "in_progress
 
 
 def _tasks(actor: Principal, overdue_only: bool, today: date, task_id: int | None) -> Any:
-    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number)
+    stmt = (access.select_visible(t.decision, actor, t.task, t.decision.c.number,
+                                  t.decision.c.exercise)
             .join(t.task, t.task.c.decision_id == t.decision.c.id))
     if task_id is not None:
         stmt = stmt.where(t.task.c.id == task_id)
@@ -319,7 +324,8 @@ def list_tasks(conn: Connection, *, actor: Principal, overdue_only: bool = False
         id=r.id, decision_id=r.decision_id, decision_number=r.number,
         assignee_kind=r.assignee_kind, assignee=r.assignee, title=r.title,
         due_on=r.due_on, status=r.status, completed_on=r.completed_on, note=r.note,
-        revision=r.revision, overdue=r.status != "done" and r.due_on < today)
+        revision=r.revision, overdue=r.status != "done" and r.due_on < today,
+        exercise=bool(r.exercise))
         for r in conn.execute(stmt)]
 
 

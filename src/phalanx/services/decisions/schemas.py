@@ -298,6 +298,7 @@ class TaskOut(BaseModel):
     note: str
     revision: int
     overdue: bool
+    exercise: bool = False  # a task of an exercise's decision
 
 
 def _outcome(r: Result) -> OutcomeOut:

@@ -37,9 +37,13 @@ def search_audit(
     since: IsoDate | None = None, until: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
+    exercise: Annotated[bool | None, Query(description=(
+        "only the entries an exercise wrote or that are about its records (true), only "
+        "the real ones (false); both when not given"))] = None,
 ) -> AuditPage:
     items, total = audit.search(conn, audit.AuditFilter(
-        who, action, acting_for, target_kind, since, until, limit, offset), actor=actor)
+        who, action, acting_for, target_kind, since, until, limit, offset, exercise),
+        actor=actor)
     return AuditPage(items=items, total=total)
 
 

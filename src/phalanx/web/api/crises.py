@@ -29,7 +29,9 @@ router = APIRouter(tags=["crises"])
 
 @router.get("/crises", response_model=list[crises.CrisisOut])
 def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
-          exercise: bool | None = None,
+          exercise: Annotated[bool, Query(description=(
+              "the exercises' crises instead of the real ones (never mixed: a national "
+              "system polling the real crises gets no exercise's)"))] = False,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$",
                                              description="an affected state")] = None,
           year: Annotated[int | None, Query(ge=1992, le=2100,
@@ -41,8 +43,9 @@ def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
               "earlier answer), the ended ones too"))] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100,
           offset: Offset = 0) -> list[crises.CrisisOut]:
-    """Open crises, most urgent first (severity, then overdue time); with `closed`, the
-    ended ones after them, the latest reported first. A page of `limit` from `offset`;
+    """Open real crises (an exercise's with `exercise=true`), most urgent first
+    (severity, then overdue time); with `closed`, the ended ones after them, the latest
+    reported first. A page of `limit` from `offset`;
     the header X-Total-Count says how many there are in all.
 
     The header X-Change-Cursor says where the changes stand (of the crises the reader

@@ -204,6 +204,9 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                    changed_after: Annotated[int | None, Query(ge=0, le=2**62, description=(
                        "only the decisions adopted or changed after this cursor (the "
                        "X-Change-Cursor of an earlier answer)"))] = None,
+                   exercise: Annotated[bool, Query(description=(
+                       "the exercises' register instead of the real one (never mixed)"))
+                   ] = False,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    offset: Offset = 0) -> list[dec.DecisionOut]:
     """The register, the latest first: a page of `limit` from `offset`; the header
@@ -214,9 +217,11 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
     adopted or changed (published) since, none missed, however the writes interleave."""
     response.headers["X-Change-Cursor"] = str(dec.change_cursor(conn, actor=actor))
     response.headers["X-Total-Count"] = str(dec.count_decisions(
-        conn, actor=actor, body=body, kind=kind, year=year, changed_after=changed_after))
+        conn, actor=actor, body=body, kind=kind, year=year, exercise=exercise,
+        changed_after=changed_after))
     return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
-                              limit=limit, offset=offset, changed_after=changed_after)
+                              exercise=exercise, limit=limit, offset=offset,
+                              changed_after=changed_after)
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)

@@ -43,6 +43,9 @@ MESSAGES = (
     N_("this crisis is not rejected before the members consult (Treaty art. 2: "
        "consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
+    N_("an exercise's decision is not published: it stays the exercise's record"),
+    N_("convene the consultations on the exercise's crisis first: its decision is taken in "
+       "a session of the exercise (Treaty art. 2)"),
     N_("only the Secretariat and the Joint Staff may change this record"),
     N_("nothing to change"),
     N_("another request changed the same records at the same moment: nothing of this one "

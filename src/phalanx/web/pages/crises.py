@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -129,42 +130,50 @@ def open_crisis(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                 place: Annotated[str, Form(max_length=300)] = "",
                 lat: Annotated[str, Form(max_length=32)] = "",
                 lon: Annotated[str, Form(max_length=32)] = "",
-                description: Annotated[str, Form(max_length=20_000)] = "") -> Response:
+                description: Annotated[str, Form(max_length=20_000)] = "",
+                exercise: Annotated[bool, Form()] = False,
+                taking_part: Annotated[list[str] | None, Form()] = None) -> Response:
     """Report a crisis. Its place is a point: the coordinates the form's map or search
     filled in, or those of the dataset's place of that name. Without one, or with bad
-    input, the board comes back with the message beside the form and the input kept."""
+    input, the board comes back with the message beside the form and the input kept.
+    The exercises' board starts an exercise's crisis (`exercise`), read by the states
+    taking part in it and the staff where some are named (the affected ones with
+    them), by every member otherwise."""
     _ = translator(language(request))
     form = {"title": title, "category": category, "affected": affected or [],
             "other_parties": other_parties or [], "severity": severity, "place": place,
-            "lat": lat, "lon": lon, "description": description}
+            "lat": lat, "lon": lon, "description": description,
+            "taking_part": taking_part or []}
+    board = partial(_board_page, request, actor, conn, org, exercise)
     y, x = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
     if (lat or lon) and (y is None or x is None):
-        return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=_("The coordinates are not valid: latitude between -90 and 90, "
-                                   "longitude between -180 and 180, in degrees (e.g. "
-                                   "40.06 and 70.82)."))
+        return board(form=form, status_code=400,
+                     error=_("The coordinates are not valid: latitude between -90 and 90, "
+                             "longitude between -180 and 180, in degrees (e.g. "
+                             "40.06 and 70.82)."))
     if y is None or x is None:
         known = {str(n).casefold(): p for p in crisis_forces.places(conn)
                  for n in (p["name"], p["name_ru"]) if n}
         found = known.get(place.strip().casefold())
         if found is None:
-            return _board_page(request, actor, conn, org, form=form, status_code=400,
-                               error=_("Give the place: choose one of the list, click the map, "
-                                       "or enter its latitude and longitude."))
+            return board(form=form, status_code=400,
+                         error=_("Give the place: choose one of the list, click the map, "
+                                 "or enter its latitude and longitude."))
         y, x = float(found["lat"]), float(found["lon"])  # type: ignore[arg-type]
     if not affected:
-        return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=_("Choose at least one affected state."))
+        return board(form=form, status_code=400,
+                     error=_("Choose at least one affected state."))
     try:
         c = crises.open_crisis(db, crises.CrisisIn.model_validate({
             "title": title, "category": category, "affected": affected,
             "other_parties": [s for s in other_parties or [] if s], "severity": severity,
             "place": place.strip(), "lat": y, "lon": x,
-            "description": description}), actor=actor)
+            "description": description, "exercise": exercise,
+            **({"marking": "PARTICIPANTS", "participants": sorted({*taking_part, *affected})}
+               if exercise and taking_part else {})}), actor=actor)
     except (Invalid, ValidationError) as exc:
         message, _status = draft_pages.refusal(exc, language(request), org)
-        return _board_page(request, actor, conn, org, form=form, status_code=400,
-                           error=message)
+        return board(form=form, status_code=400, error=message)
     return RedirectResponse(f"/crises/{c.id}", status_code=303)
 
 
@@ -272,18 +281,15 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
     Russian or in both); the chair records the answers and announces on the draft's
     page. Refused, the room comes back with the message beside the form and the input
     kept."""
-    c = crises.get(conn, crisis_id, actor=actor)
-    # within the frame of the crisis's session of that body, if it has one (an exercise
-    # crisis's decision is then an exercise decision)
-    framed = [m for m in c.sessions if dec.get_meeting(conn, m, actor=actor).body == body]
+    # within the frame of the crisis's session of that body (an exercise's always: its
+    # decision is then the exercise's), with the crisis's marking
     form = {"body": body, "question": question, "title": title, "title_ru": title_ru,
             "text_en": text_en,
             "text_ru": text_ru, "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days}
     try:
-        d = dec.propose_draft(db, dec.DraftIn(
-            procedure="consultation", meeting_id=framed[-1] if framed else None,
-            marking=c.marking, **form), actor=actor)
+        d = crises.consultation_draft(db, crisis_id, dec.DraftIn(
+            procedure="consultation", **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = draft_pages.refusal(exc, language(request), org)
         return room_page(request, conn, crisis_id, actor, org, {

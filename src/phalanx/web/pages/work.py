@@ -314,31 +314,36 @@ DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
 @router.get("/decisions", response_class=HTMLResponse)
 def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
               body: Annotated[str | None, Query(max_length=64)] = None,
-              year: FormYear = None,
+              year: FormYear = None, exercise: bool = False,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    """The register, a page at a time; the filter form's empty year is any year."""
+    """The register, a page at a time; the filter form's empty year is any year. The
+    exercises' decisions are a register of their own (`exercise`), never mixed."""
     return _decisions_page(request, conn, org, actor, body, year,
-                           page=page)
+                           page=page, exercise=exercise)
 
 
 def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                     body: str | None = None, year: int | None = None,
                     refused: dict[str, Any] | None = None,
-                    status_code: int = 200, page: int = 1) -> HTMLResponse:
+                    status_code: int = 200, page: int = 1,
+                    exercise: bool = False) -> HTMLResponse:
     """The register; after a publication the services refused, with the message beside
     that decision (`refused`: its `id` and `message`)."""
     lang = language(request)
     offset = (page - 1) * DECISIONS_PAGE
     shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
-                               limit=DECISIONS_PAGE, offset=offset)
-    total = dec.count_decisions(conn, actor=actor, body=body or None, year=year)
-    query = urlencode({k: v for k, v in (("body", body), ("year", year)) if v})
+                               exercise=exercise, limit=DECISIONS_PAGE, offset=offset)
+    total = dec.count_decisions(conn, actor=actor, body=body or None, year=year,
+                                exercise=exercise)
+    query = urlencode({k: v for k, v in (("body", body), ("year", year),
+                                         ("exercise", "true" if exercise else None)) if v})
     query += "&" if query else ""
     return render(request, "decisions.html", {
         "decisions": shown,
         **pager(lambda n: f"/decisions?{query}page={n}", page, DECISIONS_PAGE, len(shown),
                 total),
         "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
+        "exercise": exercise,
         "formation_names": formation_names(org, lang), "publish_error": refused or {}},
         status_code=status_code)
 
@@ -375,12 +380,16 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
                who: Annotated[str | None, Query(alias="actor", max_length=64)] = None,
                action: Annotated[str | None, Query(max_length=64)] = None,
                verify: bool = False,
+               exercise: Annotated[str, Query(pattern="^(|true|false)$")] = "",
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """The trail, filtered by actor, action and whether an exercise wrote it (`exercise`:
+    `true` its entries only, `false` the real ones only, empty both)."""
     items, total = audit.search(conn, audit.AuditFilter(
-        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100),
-        actor=actor)
+        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100,
+        exercise={"true": True, "false": False}.get(exercise)), actor=actor)
     verdict = audit.verify_installation(db, request.app.state.settings,
                                         request.app.state.audit_key) if verify else None
     return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
                                           "action": action or "", "verdict": verdict,
+                                          "exercise": exercise,
                                           "page": page})
