@@ -187,3 +187,35 @@ def test_an_answer_is_given_in_the_name_of_whoever_sits_on_its_day(org_db: Datab
             state="KAZ", position=Position.SUPPORT, given_at=opened + timedelta(hours=12)),
             actor=rep("KGZ"))
     assert [(a.state, a.given_by) for a in d.consultation] == [("KAZ", "Kassym-Jomart Tokayev")]
+
+
+def test_the_decision_s_pdf_and_akoma_ntoso_give_each_head_of_state_s_answer(
+        org_db: Database) -> None:
+    """The answers the chair recorded are the positions the decision's PDF and its Akoma
+    Ntoso give (a decision by consultation has no stance stated in session: every state
+    was shown as not stated); a later answer of a state replaces its earlier one."""
+    import io
+
+    import pypdf
+    from defusedxml import ElementTree
+
+    from phalanx.services import decision_exports
+
+    d = draft(org_db)
+    answer(org_db, d.id, "BLR", 35, Position.ABSTAIN)
+    for i, state in enumerate(["KAZ", "RUS", "BLR", "KGZ", "TJK", "ARM"]):
+        answer(org_db, d.id, state, 40 + 10 * i)
+    with clock.use(T0 + timedelta(hours=2)):
+        done = dec.announce(org_db, d.id, actor=rep("ARM"))
+    with org_db.read() as conn:
+        pdf = decision_exports.decision_pdf(conn, done.decision_id or 0, actor=SEC)
+        akn = decision_exports.akoma_ntoso(conn, done.decision_id or 0, "en", actor=SEC)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    # only Uzbekistan, its participation suspended and so not consulted, stated nothing
+    assert text.count("not stated") == 1 and "Abstain" not in text
+    assert "Vladimir Putin" in text  # who gave the answer, by the Council's seat holder
+    ns = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
+    votes = {q.get("refersTo", "").lstrip("#"): int(q.get("value", "0")) for q in
+             ElementTree.fromstring(akn).findall(".//a:voting/a:count", ns)}
+    assert set(votes) == {"support", "not_stated"}, votes
+    assert votes["support"] == 6 and votes["not_stated"] == 1

@@ -21,10 +21,21 @@ from phalanx.services.texts import ENGLISH, Texts
 LANGUAGES = {"en": "eng", "ru": "rus"}
 
 
+def _positions(draft: dec.DraftOut) -> dict[str, tuple[str, str, str]]:
+    """Each state's position on the draft, with what it said and who gave it: in session
+    its stance; by consultation the answer the chair recorded for it (a later one replacing
+    an earlier), not stated where none was."""
+    out = {s.state: (s.position.value, s.statement, "") for s in draft.stances}
+    if draft.procedure == "consultation":
+        for a in draft.consultation:  # in order: the last answer of a state stands
+            out[a.state] = (a.position.value, a.note, a.given_by)
+    return out
+
+
 def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     by: dict[str, list[str]] = defaultdict(list)
-    for s in draft.stances:
-        by[s.position.value].append(s.state)
+    for state, (position, _said, _by) in _positions(draft).items():
+        by[position].append(state)
     if draft.procedure == "written":
         by = {"support": list(draft.signed)}  # type: ignore[assignment]
     return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
@@ -106,8 +117,9 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
                          for c in codes) or "—"
 
     positions = [[_("State"), _("Position"), _("Statement")]] + [
-        [named([s.state]), label("position", s.position), s.statement]
-        for s in draft.stances]
+        [named([state]), label("position", position),
+         " · ".join(x for x in (given_by, said) if x)]
+        for state, (position, said, given_by) in _positions(draft).items()]
     sections = []
     if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both
         sections.append(pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]))
