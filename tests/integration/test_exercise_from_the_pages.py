@@ -20,17 +20,14 @@ from phalanx.services import crises
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.sessions import login
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 
 
 def _login(client: TestClient, username: str, password: str) -> None:
-    client.cookies.clear()
-    client.get("/login")
-    r = client.post("/login", data={"username": username, "password": password,
-                                    "csrf_token": client.cookies.get("phalanx_login_csrf")},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
+    client.cookies.clear()  # the one signed in before signs out
+    login(client, username, password)
 
 
 def _token(html: str) -> str:
