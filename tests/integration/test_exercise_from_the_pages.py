@@ -19,6 +19,7 @@ from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import crises
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
+from phalanx.services.errors import NotFound
 from phalanx.web.app import create_app
 from tests.support.sessions import login
 
@@ -123,7 +124,20 @@ def test_a_crisis_marked_for_its_participants_puts_a_draft_to_them(
         assert d.marking.value == "PARTICIPANTS"
         packed = conn.execute(select(t.draft.c.participants).where(
             t.draft.c.id == draft_id)).scalar_one()
-        assert packed == access.pack_participants({"KGZ", "RUS", "TJK"})
+        # a real one is read by every head of state consulted too (they decide it); an
+        # exercise's by the states taking part in it only
+        consulted = set(d.signing_order)
+        assert consulted >= {"BLR", "KAZ", "KGZ", "RUS", "TJK"}
+        assert packed == access.pack_participants(
+            {"KGZ", "RUS", "TJK"} | (set() if exercise else consulted))
+        kaz = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+        if exercise:
+            with pytest.raises(NotFound):
+                dec.get_draft(conn, draft_id, actor=kaz)
+        else:
+            assert dec.get_draft(conn, draft_id, actor=kaz).id == draft_id
+            with pytest.raises(NotFound):  # the crisis itself stays its participants'
+                crises.get(conn, c.id, actor=kaz)
         assert dec.get_meeting(conn, d.meeting_id or 0, actor=SEC).exercise is exercise
 
 
