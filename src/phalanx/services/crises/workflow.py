@@ -218,8 +218,7 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
             "marking": row.marking, "participants": _states(row.participants),
             "observers": row.observers}))
         if not row.exercise and row.marking == Marking.PARTICIPANTS.value:
-            consulted = w.conn.execute(select(t.draft.c.signing_order).where(
-                t.draft.c.id == draft_id)).scalar_one()
+            consulted = dec.get_draft(w.conn, draft_id, actor=actor).signing_order
             w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
                 participants=access.pack_participants(
                     set(_states(row.participants)) | set(consulted))))
