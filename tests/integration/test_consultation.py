@@ -219,3 +219,19 @@ def test_the_decision_s_pdf_and_akoma_ntoso_give_each_head_of_state_s_answer(
              ElementTree.fromstring(akn).findall(".//a:voting/a:count", ns)}
     assert set(votes) == {"support", "not_stated"}, votes
     assert votes["support"] == 6 and votes["not_stated"] == 1
+
+
+def test_every_head_of_state_consulted_reads_a_draft_marked_for_some(
+        org_db: Database) -> None:
+    """A draft by consultation marked for some participants is read by every member
+    consulted too: each reads what it decides and the decision that binds it."""
+    from phalanx.domain.access.policy import Marking
+
+    with clock.use(T0 + timedelta(minutes=30)):
+        d = dec.propose_draft(org_db, dec.DraftIn(
+            body="csc", procedure="consultation", title="On assistance",
+            text_en="To send help.", marking=Marking.PARTICIPANTS,
+            participants=["KAZ", "RUS"]), actor=SEC)
+    with org_db.read() as conn:
+        assert dec.get_draft(conn, d.id, actor=rep("BLR")).id == d.id
+        assert set(d.signing_order) == {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"}

@@ -192,10 +192,8 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
     exercise run does; before the consultations, none is (Treaty art. 2).
 
     A real crisis marked for its participants: the draft, and the decision adopted from
-    it, are read by the crisis's participants and by every head of state consulted, who
-    read what they are asked to decide and the decision that binds them (setting; the
-    body decides by its members with a say, dataset `decision_rules`). An exercise's
-    stays with the states taking part in it: no state outside an exercise reads it."""
+    it, are read by the crisis's participants and by every head of state consulted
+    (`decisions.propose_in`); an exercise's stays with the states taking part in it."""
     at = at or now()
     _require_staff(actor, "put a draft to the heads of state")
     with db.write(actor) as w:
@@ -217,11 +215,6 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
             **data.model_dump(), "procedure": "consultation", "meeting_id": frame,
             "marking": row.marking, "participants": _states(row.participants),
             "observers": row.observers}))
-        if not row.exercise and row.marking == Marking.PARTICIPANTS.value:
-            consulted = dec.get_draft(w.conn, draft_id, actor=actor).signing_order
-            w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
-                participants=access.pack_participants(
-                    set(_states(row.participants)) | set(consulted))))
         return dec.get_draft(w.conn, draft_id, actor=actor)
 
 

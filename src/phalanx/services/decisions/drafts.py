@@ -70,7 +70,9 @@ def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
 def propose_in(w: Write, data: DraftIn) -> int:
     """Table the draft inside a write already under way (a crisis's decision by
     consultation, framed in the session convened for it in the same transaction); the
-    caller has checked that the actor may."""
+    caller has checked that the actor may. A draft by consultation marked for some
+    participants is read by every head of state consulted too, who read what they decide
+    and the decision that binds them (setting), unless it is an exercise's."""
     _require_text(data.text_en, data.text_ru)
     actor, at = w.actor, now()
     org = _org(w.conn)
@@ -116,21 +118,28 @@ def propose_in(w: Write, data: DraftIn) -> int:
                                   "has passed")
     order: list[str] = []
     chair = None
+    readers = set(data.participants)
     if data.procedure == "consultation":
         problems = consult.consultation_problems(rules, data.question)
         if problems:
             raise Invalid("procedure", "; ".join(problems))
+        exercise = False
         if data.meeting_id is not None:  # held within a session's frame (a crisis's)
             meeting = _meeting_row(w.conn, data.meeting_id, actor)
             if meeting.body_key != data.body:
                 raise Invalid("meeting_id", f"session {data.meeting_id} is of "
                                             f"{meeting.body_key}")
+            exercise = bool(meeting.exercise)
         chair = _chair_state(org, data.body, day)
         order = list(proc.signatories(
             {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},
             bool(org.settings.get("written_procedure_in_arrears_sign", False))))
         if not order:
             raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+        if data.marking is Marking.PARTICIPANTS and not exercise:
+            # every head of state consulted reads what it is asked to decide and the
+            # decision that binds it (setting); an exercise's stays with its states
+            readers |= set(order)
     if data.procedure == "written":
         seated = _seated_states(org, data.body, day)
         order = list(proc.signatories(
@@ -150,7 +159,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         if (problem := ms.appointment_problem(org, sub.post, sub.state, sub.on or day,
                                               out_of_rotation=sub.out_of_rotation)):
             raise Invalid(f"subject.{problem[0]}", problem[1])
-    c = _classification(OwnerKind.BODY, data.body, data.marking, data.participants,
+    c = _classification(OwnerKind.BODY, data.body, data.marking, sorted(readers),
                         data.observers)
     draft_id = w.conn.execute(insert(t.draft).values(
         body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
