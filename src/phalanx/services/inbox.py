@@ -72,9 +72,10 @@ class Item:
         return self.kind != "notification"
 
 
-def _day_end(conn: Connection, day: date) -> datetime:
-    """The last minute (UTC) of the organization's day `day` (23:59 where it works)."""
-    return calendar.end_of(day, orgs.working_zone(conn)) - timedelta(minutes=1)
+def _day_end(zone: str | None, day: date) -> datetime:
+    """The last minute (UTC) of the organization's day `day` (23:59 in its working time
+    zone `zone`)."""
+    return calendar.end_of(day, zone) - timedelta(minutes=1)
 
 
 def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
@@ -113,18 +114,20 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
     return items
 
 
-def _crises(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
+def _crises(conn: Connection, actor: Principal, at: datetime, today: date) -> list[Item]:
     items: list[Item] = []
     board = crs.board(conn, actor=actor, at=at, exercise=None)
     for c in board:
         if c.stage in FINAL:
             continue
-        items += [replace(i, exercise=c.exercise) for i in _crisis_items(conn, actor, at, c)]
+        items += [replace(i, exercise=c.exercise)
+                  for i in _crisis_items(conn, actor, at, today, c)]
     return items
 
 
-def _crisis_items(conn: Connection, actor: Principal, at: datetime, c: Any) -> list[Item]:
-    """What the open crisis `c` asks of `actor`."""
+def _crisis_items(conn: Connection, actor: Principal, at: datetime, today: date, c: Any
+                  ) -> list[Item]:
+    """What the open crisis `c` asks of `actor` (`today`: the organization's day)."""
     items: list[Item] = []
     needs = conn.execute(select(t.force_requirement.c.needed_by).where(
         t.force_requirement.c.crisis_id == c.id, t.force_requirement.c.withdrawn.is_(False))
@@ -135,7 +138,7 @@ def _crisis_items(conn: Connection, actor: Principal, at: datetime, c: Any) -> l
         # a state outside the response (suspended, not a member, out of the crisis's
         # decision in a limited format) is not asked
         if needs is not None and _has_units(conn, actor) and not forces.asked(
-                conn, c.id, actor.state or "", orgs.day(conn, at)) and conn.execute(
+                conn, c.id, actor.state or "", today) and conn.execute(
                 select(t.unit_consent.c.id).where(
                     t.unit_consent.c.crisis_id == c.id,
                     t.unit_consent.c.state_code == actor.state)).first() is None:
@@ -181,7 +184,7 @@ def _has_units(conn: Connection, actor: Principal) -> bool:
                         .where(t.force_unit.c.state_code == actor.state)).first() is not None
 
 
-def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
+def _tasks(conn: Connection, actor: Principal, today: date, zone: str | None) -> list[Item]:
     out = []
     for x in dec.list_tasks(conn, actor=actor, overdue_only=True, today=today):
         if actor.role is Role.REPRESENTATIVE and not (
@@ -189,15 +192,15 @@ def _tasks(conn: Connection, actor: Principal, today: date) -> list[Item]:
             continue
         if actor.role not in STAFF and actor.role is not Role.REPRESENTATIVE:
             continue
-        out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(conn, x.due_on), True,
+        out.append(Item("task", x.title, "/tasks?overdue=true", _day_end(zone, x.due_on), True,
                         "tasks", x.decision_number, exercise=x.exercise))
     return out
 
 
-def _reviews(conn: Connection, actor: Principal) -> list[Item]:
+def _reviews(conn: Connection, actor: Principal, zone: str | None) -> list[Item]:
     if actor.role not in STAFF:
         return []
-    return [Item("review", w.title, "/watch", _day_end(conn, w.next_review), True, "crises")
+    return [Item("review", w.title, "/watch", _day_end(zone, w.next_review), True, "crises")
             for w in watch.listing(conn, actor=actor, due_only=True)]
 
 
@@ -217,9 +220,11 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
     if speaks:
         items += _drafts(conn, actor, at)
     if speaks or actor.role in STAFF:
-        items += _crises(conn, actor, at)
-        items += _tasks(conn, actor, orgs.day(conn, at))
-        items += _reviews(conn, actor)
+        zone = orgs.working_zone(conn)  # once: each day below is read in it
+        today = calendar.day_of(at, zone)
+        items += _crises(conn, actor, at, today)
+        items += _tasks(conn, actor, today, zone)
+        items += _reviews(conn, actor, zone)
     items += _notifications(conn, actor)
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(items, key=lambda i: (not i.overdue, i.deadline or far, i.kind))
