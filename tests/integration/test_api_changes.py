@@ -110,6 +110,9 @@ def test_the_register_answers_what_was_adopted_or_published_since(
     assert new == [first, second] and cursor > start
     assert decisions(api, kaz, cursor) == ([], cursor)
     assert decisions(api, kaz, None)[0] == sorted([*listed, first, second])
+    # the exercises' register has a cursor of its own: no exercise has decided anything
+    r = api.get("/api/v1/decisions", params={"exercise": "true"}, headers=kaz)
+    assert r.json() == [] and r.headers["X-Change-Cursor"] == "0"
     # published: said again, alone
     r = api.post(f"/api/v1/decisions/{first}/publish", headers=sec)
     assert r.status_code == 200, r.text

@@ -215,7 +215,8 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
     The header X-Change-Cursor says where the changes stand (of the decisions the reader
     may read); the next poll with `changed_after` set to it answers only the decisions
     adopted or changed (published) since, none missed, however the writes interleave."""
-    response.headers["X-Change-Cursor"] = str(dec.change_cursor(conn, actor=actor))
+    response.headers["X-Change-Cursor"] = str(dec.change_cursor(conn, actor=actor,
+                                                                  exercise=exercise))
     response.headers["X-Total-Count"] = str(dec.count_decisions(
         conn, actor=actor, body=body, kind=kind, year=year, exercise=exercise,
         changed_after=changed_after))
