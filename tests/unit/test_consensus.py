@@ -4,6 +4,7 @@ combination of positions of seven members, and random presence, standing and rul
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
     decide,
 )
+from phalanx.domain.decisions.majority import Base, Qualified
 
 SEVEN = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
 
@@ -56,6 +58,16 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
         in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
         if in_favour <= against:
             return "returned", frozenset()
+    if rule.method == Method.QUALIFIED and rule.qualified is not None:
+        q = rule.qualified
+        in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
+        stated = [s for s in taking if s.position != "not_stated" or s.present]
+        base = {"cast": in_favour + against, "present": len(stated),
+                "members": len(taking)}[q.base.value]
+        reached = (in_favour * q.share.denominator > q.share.numerator * base if q.above
+                   else in_favour * q.share.denominator >= q.share.numerator * base)
+        if base == 0 or not reached or in_favour < q.min_states:
+            return "returned", frozenset()
     # arrears cost the vote, never the obligations: bound unless the format was limited
     in_arrears = set() if someone_out else {s.state for s in stances
                                             if s.standing == Standing.IN_ARREARS}
@@ -90,8 +102,12 @@ stances_strategy = st.lists(
               st.sampled_from(list(Standing))),
     min_size=len(SEVEN), max_size=len(SEVEN),
 ).map(lambda xs: [Stance(s, *x) for s, x in zip(SEVEN, xs, strict=True)])
+qualified_strategy = st.builds(
+    Qualified, st.sampled_from([Fraction(1, 2), Fraction(3, 5), Fraction(2, 3)]),
+    st.sampled_from(list(Base)), st.booleans(), st.just(False), st.integers(0, 4))
 rules_strategy = st.builds(Rule, st.sampled_from(list(Quorum)), st.sampled_from(list(Method)),
-                           st.booleans(), st.integers(min_value=1, max_value=4))
+                           st.booleans(), st.integers(min_value=1, max_value=4),
+                           st.just(""), qualified_strategy)
 
 
 @settings(max_examples=3000, deadline=None)

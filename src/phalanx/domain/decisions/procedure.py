@@ -11,6 +11,7 @@ from typing import Any
 
 from phalanx.domain import calendar
 from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
+from phalanx.domain.decisions.majority import Base, Qualified, parse_share
 
 
 class SessionKind(StrEnum):
@@ -114,11 +115,16 @@ def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
     if limited and day is not None:
         limited = not limited_format_problems(body_rules, question, day, since)
     lf = body_rules.get("limited_format") or {}
+    terms = raw.get("qualified") or None
     return Rule(
         quorum=Quorum(raw.get("quorum", "all")),
         method=Method(raw.get("consensus", "no_objection")),
         limited_format=limited,
         min_participants=int(lf.get("min_participants", 1)),
+        qualified=Qualified(parse_share(terms["share"]), Base(terms.get("of", "cast")),
+                            bool(terms.get("above", False)), bool(terms.get("weighted", False)),
+                            int(terms.get("min_states", 0))) if terms else None,
+        weights=tuple(sorted((body_rules.get("vote_weights") or {}).items())),
     )
 
 

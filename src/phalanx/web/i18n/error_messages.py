@@ -31,6 +31,7 @@ MESSAGES = (
     N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
     N_("consultations must be convened first (Treaty art. 2): convene a session"),
     N_("the decision stage needs a decision adopted by the body's rule"),
+    N_("not carried"),  # a qualified majority not reached, its count following
     N_("a response needs an adopted decision"),
     N_("choose the measures of the response"),
     N_("nothing is deployed yet: no offered unit has been accepted"),

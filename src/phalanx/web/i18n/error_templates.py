@@ -245,6 +245,17 @@ TEMPLATES = (
        "%(needed)s needed (%(quorum)s)"),
     N_("limited format: %(n)s member(s) take part, %(min)s needed"),
     N_("not carried: %(support)s in favour, %(against)s against"),
+    # a qualified majority's count (`majority.describe`): weighted before plain, "more
+    # than" before a share reached
+    N_("qualified majority, more than %(share)s of %(base)s: %(votes)s of %(total)s "
+       "weighted votes in favour, %(needed)s needed"),
+    N_("qualified majority, more than %(share)s of %(base)s: %(votes)s of %(total)s votes "
+       "in favour, %(needed)s needed"),
+    N_("qualified majority, %(share)s of %(base)s: %(votes)s of %(total)s weighted votes "
+       "in favour, %(needed)s needed"),
+    N_("qualified majority, %(share)s of %(base)s: %(votes)s of %(total)s votes in favour, "
+       "%(needed)s needed"),
+    N_("%(n)s states in favour, at least %(min)s needed"),
     N_("returned for revision: %(states)s formally objects"),
     N_("returned for revision: %(states)s formally object"),
     N_("limited format: %(states)s stays out and is not bound"),
@@ -310,7 +321,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "session_status": "session_status", "new_status": "session_status",
           "procedure": "procedure", "question": "question", "agency": "agency",
           "membership_event": "membership_event", "member_status": "member_status",
-          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency"}
+          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency",
+          "base": "majority_words"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body"}

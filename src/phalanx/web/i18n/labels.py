@@ -246,6 +246,26 @@ LABELS: dict[str, dict[str, str]] = {
         'majority': L_('quorum', 'a majority'),
         'two_thirds': L_('quorum', 'two thirds'),
     },
+    # a qualified majority's base (the dataset's `qualified.of`), on a draft's count
+    'majority_base': {
+        'cast': L_('majority_base', 'the votes cast'),
+        'present': L_('majority_base', 'the members present'),
+        'members': L_('majority_base', 'all members'),
+    },
+    # the same base as a decision's reason writes it (`majority.BASE_WORDS`)
+    'majority_words': {
+        'votes_cast': L_('majority_base', 'the votes cast'),
+        'members_present': L_('majority_base', 'the members present'),
+        'all_members': L_('majority_base', 'all members'),
+    },
+    # the lines of a draft's count
+    'tally': {
+        'in_favour': L_('tally', 'in favour'),
+        'against': L_('tally', 'against'),
+        'abstaining': L_('tally', 'abstaining'),
+        'silent': L_('tally', 'present, not stating'),
+        'absent': L_('tally', 'absent'),
+    },
     'question': {
         'admission': L_('question', 'admission'),
         'appointment': L_('question', 'appointment'),
