@@ -150,3 +150,53 @@ def test_its_days_are_those_of_its_own_working_zone(danube_db: Database) -> None
     with danube_db.read() as conn:
         decision = dec.get_decision(conn, closed.decision_id, actor=sec)
     assert (decision.number, decision.adopted_on) == ("SCA-2025-001", date(2025, 1, 1))
+
+
+# the built-in organization's words (the menu's "Договоры и соглашения" is any one's)
+CSTO_WORDS = ("CRRF", "КСОР", "CSTO", "ОДКБ", "Treaty", "Договора", "Договор ", "CIS", "СНГ")
+
+
+def test_no_csto_word_on_its_pages_or_in_its_refusals(danube_db: Database,
+                                                      settings: Settings) -> None:
+    """The alliance's refusals cite its own Pact's articles (its file's settings), and its
+    rapid-reaction measure is named after its own force, in English and in Russian."""
+    from phalanx.services.errors import Conflict
+    from phalanx.web.i18n import errors
+
+    c = crises.open_crisis(danube_db, crises.CrisisIn(
+        title="Border clash", category="armed_attack", affected=["SVN"], severity="severe",
+        place="border"), actor=SYSTEM)
+    crises.set_response(danube_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                        actor=SYSTEM)
+    with pytest.raises(Conflict) as first:
+        crises.transition(danube_db, c.id, Stage.CONSULTATIONS, actor=SYSTEM)
+    with pytest.raises(Conflict) as rejected:
+        crises.transition(danube_db, c.id, Stage.REJECTED, reason="no threat", actor=SYSTEM)
+    crises.convene_consultations(danube_db, c.id, actor=SYSTEM)
+    crises.transition(danube_db, c.id, Stage.ASSESSMENT, actor=SYSTEM)
+    with danube_db.read() as conn:
+        refused = crises.military_check(conn, c.id, actor=SYSTEM)
+        org = orgs.organization(conn)
+    said = [str(first.value), str(rejected.value), *refused]
+    assert "consultations must be convened first (Pact art. 4)" in said[0]
+    assert "before the members consult (Pact art. 4: consultations at once)" in said[1]
+    assert any("military assistance under Pact art. 5" in r for r in refused), refused
+    for lang in ("en", "ru"):
+        names = errors.body_names(org, lang)
+        shown = [errors.translate(s, lang, labelled=True, bodies=names) for s in said]
+        assert not [s for s in shown if any(w in s for w in CSTO_WORDS)], shown
+        if lang == "ru":
+            assert "сначала нужно созвать консультации (ст. 4 Пакта)" in shown[0], shown
+            assert any("военные (СРД): военная помощь (ст. 5 Пакта)" in s for s in shown), \
+                shown
+        else:
+            assert any(s.startswith("military (DRF): military assistance under Pact art. 5")
+                       for s in shown), shown
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang, own in (("en", "military (DRF)"), ("ru", "военные (СРД)")):
+            room = _text(client.get(f"/crises/{c.id}?lang={lang}").text)
+            assert own in room, lang
+            assert not [w for w in CSTO_WORDS if w in room], (lang, [
+                room[max(0, room.index(w) - 80):room.index(w) + 40]
+                for w in CSTO_WORDS if w in room])

@@ -22,6 +22,7 @@ from phalanx.services import clock, decision_exports, demo
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
+from phalanx.services.decisions.schemas import Subject
 from phalanx.web.app import create_app
 from tests.support.sessions import login
 
@@ -144,3 +145,36 @@ def test_the_count_on_the_page_in_the_api_and_in_the_pdf(league_db: Database,
     # the reader chose Russian above: the count in Russian
     assert "квалифицированное большинство: 2/3 поданных голосов" in text
     assert "воздержались: Норвегия (1)" in text and "Требуется: 4 из 5" in text
+
+
+def _suspension(db: Database, positions: dict[str, Position], title: str) -> dec.DraftOut:
+    with clock.use(OPENS - timedelta(days=1)):
+        m = dec.convene(db, dec.MeetingIn(body="league-council", opens_at=OPENS), actor=SEC)
+        for a in m.attendance:
+            dec.record_attendance(db, m.id, a.state, True, actor=SEC)
+        d = dec.propose_draft(db, dec.DraftIn(
+            body="league-council", meeting_id=m.id, question="suspension", title=title,
+            text_en="To suspend Norway.", subject=Subject(state="NOR")), actor=SEC)
+    with clock.use(OPENS + timedelta(minutes=30)):
+        for state, position in positions.items():
+            dec.state_position(db, d.id, position, actor=_rep(state))
+        return dec.close_draft(db, d.id, actor=SEC)
+
+
+def test_the_member_a_suspension_concerns_has_no_vote_on_it(league_db: Database) -> None:
+    # two thirds of all members: of the six others, 4 needed; NOR's objection counts for
+    # nothing and NOR is bound (its file: `concerned_votes: false`)
+    four = {"BEL": Position.SUPPORT, "DNK": Position.SUPPORT, "ISL": Position.SUPPORT,
+            "LUX": Position.SUPPORT, "NLD": Position.OBJECT, "SWE": Position.OBJECT,
+            "NOR": Position.OBJECT}
+    d = _suspension(league_db, four, "On the suspension of Norway")
+    assert d.decision_id is not None, d.outcome_reason
+    assert d.preview is not None and d.preview.tally is not None
+    assert (d.preview.tally.base, d.preview.tally.needed) == (6, 4)
+    assert "NOR" in d.preview.without_say and "NOR" not in d.preview.tally.against
+    assert "NOR concerned by the decision, without a vote and bound" in (d.outcome_reason or "")
+    with league_db.read() as conn:
+        decision = dec.get_decision(conn, d.decision_id, actor=SYSTEM)
+    assert "NOR" in decision.binding
+    three = {**four, "LUX": Position.OBJECT}
+    assert _suspension(league_db, three, "On the suspension, again").decision_id is None

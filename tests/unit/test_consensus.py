@@ -194,3 +194,18 @@ def test_an_absent_member_that_said_nothing_does_not_make_up_the_minimum() -> No
     r = decide(stances, Rule(quorum=Quorum.TWO_THIRDS, limited_format=True,
                              min_participants=2))
     assert r.outcome is Outcome.NO_DECISION and "1 member(s) take part" in r.reason
+
+
+def test_the_state_concerned_has_no_say_where_the_rule_says_so() -> None:
+    # a consensus on a suspension: the member concerned objects; without a say it
+    # neither blocks nor counts towards the quorum, and it is bound
+    stances = [Stance(s, True, Position.OBJECT if s == "BLR"
+                      else Position.SUPPORT) for s in SEVEN]
+    assert decide(stances, Rule(Quorum.ALL)).outcome is Outcome.RETURNED
+    result = decide(stances, Rule(Quorum.ALL, concerned=frozenset({"BLR"})))
+    assert result.adopted and "BLR" in result.binding and "BLR" in result.without_say
+    assert result.with_say == len(SEVEN) - 1
+    absent = [Stance(s, s != "BLR", Position.NOT_STATED if s == "BLR" else Position.SUPPORT)
+              for s in SEVEN]
+    assert decide(absent, Rule(Quorum.ALL)).outcome is Outcome.NO_QUORUM
+    assert decide(absent, Rule(Quorum.ALL, concerned=frozenset({"BLR"}))).adopted

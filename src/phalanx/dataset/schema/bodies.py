@@ -71,6 +71,9 @@ class DecisionRuleIn(Cited):
     consensus: Literal["no_objection", "majority", "qualified"] = "no_objection"
     qualified: QualifiedIn | None = None
     limited_format: bool = False
+    # whether the state a decision concerns (its subject: the member to be suspended,
+    # expelled, readmitted) has a say on it; false: it neither counts nor blocks
+    concerned_votes: bool = True
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
 

@@ -35,6 +35,10 @@ A draft is adopted when no member with a say formally objects and the quorum is 
 - A blocked draft is not voted down: it is returned for revision, with the objections.
 - A question decided by `majority` (procedural questions, where the dataset says so)
   passes with more support than objection among those taking part.
+- The state a decision concerns (its subject: the member whose suspension, expulsion or
+  readmission is decided) has no say on it where the rule says so (`concerned_votes:
+  false`, the dataset; e.g. UN Charter art. 27(3), a party to a dispute abstains): it
+  neither counts towards the quorum nor blocks, and is bound by the decision.
 - A question decided by a qualified majority (`qualified`, where the dataset says so:
   a share of the votes cast, of the members present or of all members, weighted or not,
   with a fewest number of states in favour) passes when the count reaches it
@@ -104,6 +108,9 @@ class Rule:
     limited_basis: str = ""
     qualified: Qualified | None = None  # the terms where `method` is QUALIFIED
     weights: tuple[tuple[str, int], ...] = ()  # each state's weight in the body
+    # the states the draft concerns that have no say on it (the rule's `concerned_votes:
+    # false`: e.g. the member whose suspension is decided); they are bound by it
+    concerned: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -175,8 +182,11 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         if s.state in seen:
             raise RuleError(f"{s.state} has two stances")
         seen.add(s.state)
-    without_say = frozenset(s.state for s in stances if s.standing is not Standing.FULL)
-    voters = [s for s in stances if s.standing is Standing.FULL]
+    concerned = frozenset(s.state for s in stances if s.state in rule.concerned
+                          and s.standing is Standing.FULL)
+    without_say = frozenset(s.state for s in stances if s.standing is not Standing.FULL) \
+        | concerned
+    voters = [s for s in stances if s.standing is Standing.FULL and s.state not in concerned]
     opted_out = frozenset(s.state for s in voters if s.position is Position.NOT_TAKING_PART)
     if opted_out and not rule.limited_format:
         raise RuleError(f"{_names(opted_out)}: this body does not decide in a limited format, "
@@ -239,6 +249,7 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                      if s.standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING))
     if not opted_out:  # arrears cost the vote, not the obligations
         binding |= in_arrears
+    binding |= concerned  # the member the decision concerns is bound by it
     parts = ["adopted"]
     if rule.method is Method.CONSENSUS:
         parts.append("no member with a say objects")
@@ -254,6 +265,8 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
     if away:
         parts.append(f"{_names(away)} without a say, sent the text for consideration")
+    if concerned:
+        parts.append(f"{_names(concerned)} concerned by the decision, without a vote and bound")
     if in_arrears:
         parts.append(f"{_names(in_arrears)} in arrears, without a vote"
                      + ("" if opted_out else " and bound"))

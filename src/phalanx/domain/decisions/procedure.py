@@ -106,6 +106,12 @@ def _raw_rule(body_rules: dict[str, Any], question: str) -> dict[str, Any]:
     return dict(rules.get(question) or rules.get("default") or {})
 
 
+def concerned_votes(body_rules: dict[str, Any], question: str) -> bool:
+    """Whether the state a decision on `question` concerns has a say on it (the rule's
+    `concerned_votes`, dataset; default true)."""
+    return bool(_raw_rule(body_rules, question).get("concerned_votes", True))
+
+
 def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
              since: date | None = None) -> Rule:
     """The body's decision rule for a kind of question, falling back to `default`; the

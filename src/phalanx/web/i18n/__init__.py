@@ -335,7 +335,9 @@ def install(env: Environment) -> None:
 
     @pass_context
     def label(ctx: Context, group: str, value: Any) -> str:
-        return labeller(_lang_of(ctx))(group, value)
+        # a word the organization's file names its own way (`errors.own_labels`)
+        own = (ctx.get("body_names") or {}).get(f"{group}:{getattr(value, 'value', value)}")
+        return own or labeller(_lang_of(ctx))(group, value)
 
     @pass_context
     def finalize(ctx: Context, value: Any) -> Any:

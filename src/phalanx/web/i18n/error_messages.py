@@ -44,6 +44,12 @@ MESSAGES = (
     N_("this crisis is not rejected before the members consult (Treaty art. 2: "
        "consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
+    N_("convene the consultations first"),
+    N_("consultations must be convened first: convene a session"),
+    N_("this crisis is not rejected before the members consult (consultations at once): "
+       "convene them"),
+    N_("convene the consultations on the exercise's crisis first: its decision is taken in "
+       "a session of the exercise"),
     N_("an exercise's decision is not published: it stays the exercise's record"),
     N_("convene the consultations on the exercise's crisis first: its decision is taken in "
        "a session of the exercise (Treaty art. 2)"),

@@ -52,6 +52,18 @@ TEMPLATES = (
     N_("%(measures)s: military measures need a decision that authorizes them"),
     N_("%(measure)s: military assistance under Treaty art. 4 is given at the affected "
        "state's request: record its official request"),
+    # the same refusals citing the organization's own articles (its file's settings
+    # `consultation_articles`, `collective_defence_articles`), or none
+    N_("%(measure)s: military assistance under %(article)s is given at the affected "
+       "state's request: record its official request"),
+    N_("%(measure)s: military assistance is given at the affected state's request: record "
+       "its official request"),
+    N_("this crisis is not rejected before the members consult (%(article)s: consultations "
+       "at once): convene them"),
+    N_("consultations must be convened first (%(article)s): convene a session"),
+    N_("convene the consultations first (%(article)s)"),
+    N_("convene the consultations on the exercise's crisis first: its decision is taken in "
+       "a session of the exercise (%(article)s)"),
     N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
     N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
     N_("crisis %(crisis)s is %(stage)s"),
@@ -75,6 +87,10 @@ TEMPLATES = (
     N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
        "assistance and peacekeeping on a member's territory are given at the affected "
        "state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (military assistance and "
+       "peacekeeping on a member's territory are given at the affected state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (%(article)s assistance "
+       "and peacekeeping on a member's territory are given at the affected state's request)"),
     N_("%(measure)s: no official request of %(states)s asks for it"),
     N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
     N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
@@ -264,6 +280,7 @@ TEMPLATES = (
        "is not recorded"),
     N_("sent for consideration to %(states)s (absent)"),
     N_("%(states)s without a say, sent the text for consideration"),
+    N_("%(states)s concerned by the decision, without a vote and bound"),
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
     # a session outside its body's rules (`procedure.session_problems`)
@@ -341,6 +358,9 @@ FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "las
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems", "result", "reasons", "problem", "why", "lookup",
           "xml_error"}
+# placeholders holding a text of the organization's file (an article of its founding
+# agreement), shown as the file translates it (`errors.body_names`)
+OWN_TEXTS = {"article"}
 # placeholders holding a URL (never a space), and an element's path ("/feed/entry")
 URLS = {"url", "redirect"}
 PATHS = {"path"}
