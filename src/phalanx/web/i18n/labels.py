@@ -3,12 +3,13 @@ of the other values pages show by key: group -> value -> English name, marked
 for extraction with its group as the message context (`pybabel extract -k
 L_:1c,2`). `phalanx.web.i18n.label(group, value)` translates them. Written by the
 conversion from the former YAML catalogs; add new values by hand. The groups of crises,
-alerts and forces are in `labels_crisis.py`."""
+alerts and forces are in `labels_crisis.py`, those of a vote's count in `labels_votes.py`."""
 
 from __future__ import annotations
 
 from phalanx.web.i18n.labels_audit import AUDIT_TARGETS
 from phalanx.web.i18n.labels_crisis import CRISIS_LABELS
+from phalanx.web.i18n.labels_votes import VOTE_LABELS
 
 
 def L_(group: str, text: str) -> str:
@@ -246,26 +247,6 @@ LABELS: dict[str, dict[str, str]] = {
         'majority': L_('quorum', 'a majority'),
         'two_thirds': L_('quorum', 'two thirds'),
     },
-    # a qualified majority's base (the dataset's `qualified.of`), on a draft's count
-    'majority_base': {
-        'cast': L_('majority_base', 'the votes cast'),
-        'present': L_('majority_base', 'the members present'),
-        'members': L_('majority_base', 'all members'),
-    },
-    # the same base as a decision's reason writes it (`majority.BASE_WORDS`)
-    'majority_words': {
-        'votes_cast': L_('majority_base', 'the votes cast'),
-        'members_present': L_('majority_base', 'the members present'),
-        'all_members': L_('majority_base', 'all members'),
-    },
-    # the lines of a draft's count
-    'tally': {
-        'in_favour': L_('tally', 'in favour'),
-        'against': L_('tally', 'against'),
-        'abstaining': L_('tally', 'abstaining'),
-        'silent': L_('tally', 'present, not stating'),
-        'absent': L_('tally', 'absent'),
-    },
     'question': {
         'admission': L_('question', 'admission'),
         'appointment': L_('question', 'appointment'),
@@ -414,5 +395,6 @@ LABELS: dict[str, dict[str, str]] = {
         'status': L_('written', 'Procedure'),
     },
     **CRISIS_LABELS,
+    **VOTE_LABELS,
     'audit_target': AUDIT_TARGETS,
 }
