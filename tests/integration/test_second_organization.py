@@ -200,3 +200,43 @@ def test_no_csto_word_on_its_pages_or_in_its_refusals(danube_db: Database,
             assert not [w for w in CSTO_WORDS if w in room], (lang, [
                 room[max(0, room.index(w) - 80):room.index(w) + 40]
                 for w in CSTO_WORDS if w in room])
+
+
+def test_its_decision_pdf_names_its_own_force(danube_db: Database, settings: Settings) -> None:
+    """A decision authorizing the rapid-reaction measure says so in the alliance's words
+    (its Response Force), not the built-in organization's."""
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    import pypdf
+
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import clock
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    opens = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(danube_db, dec.MeetingIn(body="supreme-council", opens_at=opens),
+                        actor=sec)
+        for a in m.attendance:
+            dec.record_attendance(danube_db, m.id, a.state, True, actor=sec)
+        d = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", meeting_id=m.id, title="On the response force",
+            text_en="To send the response force.", measures=[Measure.MILITARY_CRRF]),
+            actor=sec)
+    with clock.use(opens + timedelta(minutes=30)):
+        for a in m.attendance:
+            dec.state_position(danube_db, d.id, Position.SUPPORT, actor=Principal(
+                f"rep-{a.state.lower()}", Role.REPRESENTATIVE, state=a.state))
+        closed = dec.close_draft(danube_db, d.id, actor=sec)
+    assert closed.decision_id is not None, closed.outcome_reason
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang, own in (("en", "military (DRF)"), ("ru", "военные (СРД)")):
+            r = client.get(f"/api/v1/decisions/{closed.decision_id}/pdf?lang={lang}")
+            assert r.status_code == 200
+            text = " ".join(p.extract_text() for p in pypdf.PdfReader(
+                io.BytesIO(r.content)).pages)
+            text = " ".join(text.split())
+            assert own in text and "CRRF" not in text and "КСОР" not in text, text
