@@ -10,9 +10,11 @@ source or marked `setting`):
   part in the work, in arrears) and members staying out of a limited-format decision
   cast no vote and are in no base.
 - The base the share is taken of (`of`): `cast`, the votes cast, for and against
-  (abstentions are not votes cast, the UN Charter art. 18 and art. 67's "present and
-  voting"); `present`, the members present or declared (abstaining and silent members
-  counted); `members`, every member with a say taking part (absent ones too).
+  (abstentions are not votes cast: the "members present and voting" of the UN Charter
+  art. 18, members abstaining being considered as not voting, rule 86 of the General
+  Assembly's rules of procedure); `present`, the members present or declared
+  (abstaining and silent members counted); `members`, every member with a say taking
+  part (absent ones too).
 - The share (`share: "2/3"`): the votes for must reach it (`for / base >= share`), or
   exceed it (`above: true`: "more than half"), compared in whole numbers, never in
   floating point.
