@@ -150,3 +150,93 @@ def test_its_days_are_those_of_its_own_working_zone(danube_db: Database) -> None
     with danube_db.read() as conn:
         decision = dec.get_decision(conn, closed.decision_id, actor=sec)
     assert (decision.number, decision.adopted_on) == ("SCA-2025-001", date(2025, 1, 1))
+
+
+# the built-in organization's words (the menu's "Договоры и соглашения" is any one's)
+CSTO_WORDS = ("CRRF", "КСОР", "CSTO", "ОДКБ", "Treaty", "Договора", "Договор ", "CIS", "СНГ")
+
+
+def test_no_csto_word_on_its_pages_or_in_its_refusals(danube_db: Database,
+                                                      settings: Settings) -> None:
+    """The alliance's refusals cite its own Pact's articles (its file's settings), and its
+    rapid-reaction measure is named after its own force, in English and in Russian."""
+    from phalanx.services.errors import Conflict
+    from phalanx.web.i18n import errors
+
+    c = crises.open_crisis(danube_db, crises.CrisisIn(
+        title="Border clash", category="armed_attack", affected=["SVN"], severity="severe",
+        place="border"), actor=SYSTEM)
+    crises.set_response(danube_db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                        actor=SYSTEM)
+    with pytest.raises(Conflict) as first:
+        crises.transition(danube_db, c.id, Stage.CONSULTATIONS, actor=SYSTEM)
+    with pytest.raises(Conflict) as rejected:
+        crises.transition(danube_db, c.id, Stage.REJECTED, reason="no threat", actor=SYSTEM)
+    crises.convene_consultations(danube_db, c.id, actor=SYSTEM)
+    crises.transition(danube_db, c.id, Stage.ASSESSMENT, actor=SYSTEM)
+    with danube_db.read() as conn:
+        refused = crises.military_check(conn, c.id, actor=SYSTEM)
+        org = orgs.organization(conn)
+    said = [str(first.value), str(rejected.value), *refused]
+    assert "consultations must be convened first (Pact art. 4)" in said[0]
+    assert "before the members consult (Pact art. 4: consultations at once)" in said[1]
+    assert any("military assistance under Pact art. 5" in r for r in refused), refused
+    for lang in ("en", "ru"):
+        names = errors.body_names(org, lang)
+        shown = [errors.translate(s, lang, labelled=True, bodies=names) for s in said]
+        assert not [s for s in shown if any(w in s for w in CSTO_WORDS)], shown
+        if lang == "ru":
+            assert "сначала нужно созвать консультации (ст. 4 Пакта)" in shown[0], shown
+            assert any("военные (СРД): военная помощь (ст. 5 Пакта)" in s for s in shown), \
+                shown
+        else:
+            assert any(s.startswith("military (DRF): military assistance under Pact art. 5")
+                       for s in shown), shown
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang, own in (("en", "military (DRF)"), ("ru", "военные (СРД)")):
+            room = _text(client.get(f"/crises/{c.id}?lang={lang}").text)
+            assert own in room, lang
+            assert not [w for w in CSTO_WORDS if w in room], (lang, [
+                room[max(0, room.index(w) - 80):room.index(w) + 40]
+                for w in CSTO_WORDS if w in room])
+
+
+def test_its_decision_pdf_names_its_own_force(danube_db: Database, settings: Settings) -> None:
+    """A decision authorizing the rapid-reaction measure says so in the alliance's words
+    (its Response Force), not the built-in organization's."""
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    import pypdf
+
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import clock
+
+    sec = Principal("secretariat", Role.SECRETARIAT)
+    opens = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(danube_db, dec.MeetingIn(body="supreme-council", opens_at=opens),
+                        actor=sec)
+        for a in m.attendance:
+            dec.record_attendance(danube_db, m.id, a.state, True, actor=sec)
+        d = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", meeting_id=m.id, title="On the response force",
+            text_en="To send the response force.", measures=[Measure.MILITARY_CRRF]),
+            actor=sec)
+    with clock.use(opens + timedelta(minutes=30)):
+        for a in m.attendance:
+            dec.state_position(danube_db, d.id, Position.SUPPORT, actor=Principal(
+                f"rep-{a.state.lower()}", Role.REPRESENTATIVE, state=a.state))
+        closed = dec.close_draft(danube_db, d.id, actor=sec)
+    assert closed.decision_id is not None, closed.outcome_reason
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang, own in (("en", "military (DRF)"), ("ru", "военные (СРД)")):
+            r = client.get(f"/api/v1/decisions/{closed.decision_id}/pdf?lang={lang}")
+            assert r.status_code == 200
+            text = " ".join(p.extract_text() for p in pypdf.PdfReader(
+                io.BytesIO(r.content)).pages)
+            text = " ".join(text.split())
+            assert own in text and "CRRF" not in text and "КСОР" not in text, text

@@ -62,9 +62,14 @@ def test_each_failed_condition_is_named() -> None:
 
 
 def test_military_measures_on_a_member_territory_need_a_request() -> None:
+    # the refusal cites the collective-defence article the organization's file names
     assert request_problems([Measure.MILITARY_CRRF, Measure.HUMANITARIAN], [REQUEST], ["KGZ"],
-                            on_member_territory=True) == [
+                            on_member_territory=True, article="Treaty art. 4") == [
         "military_crrf: no official request of KGZ asks for it (Treaty art. 4 assistance and "
+        "peacekeeping on a member's territory are given at the affected state's request)"]
+    assert request_problems([Measure.MILITARY_CRRF], [REQUEST], ["KGZ"],
+                            on_member_territory=True) == [
+        "military_crrf: no official request of KGZ asks for it (military assistance and "
         "peacekeeping on a member's territory are given at the affected state's request)"]
     assert request_problems([PK], [REQUEST], ["KGZ"], on_member_territory=True) == []
     assert request_problems([PK], [], ["KGZ"], on_member_territory=False) == []

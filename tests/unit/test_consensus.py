@@ -4,6 +4,7 @@ combination of positions of seven members, and random presence, standing and rul
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
     decide,
 )
+from phalanx.domain.decisions.majority import Base, Qualified
 
 SEVEN = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
 
@@ -56,6 +58,16 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
         in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
         if in_favour <= against:
             return "returned", frozenset()
+    if rule.method == Method.QUALIFIED and rule.qualified is not None:
+        q = rule.qualified
+        in_favour = len([s for s in taking if s.position in ("support", "no_objection")])
+        stated = [s for s in taking if s.position != "not_stated" or s.present]
+        base = {"cast": in_favour + against, "present": len(stated),
+                "members": len(taking)}[q.base.value]
+        reached = (in_favour * q.share.denominator > q.share.numerator * base if q.above
+                   else in_favour * q.share.denominator >= q.share.numerator * base)
+        if base == 0 or not reached or in_favour < q.min_states:
+            return "returned", frozenset()
     # arrears cost the vote, never the obligations: bound unless the format was limited
     in_arrears = set() if someone_out else {s.state for s in stances
                                             if s.standing == Standing.IN_ARREARS}
@@ -90,8 +102,12 @@ stances_strategy = st.lists(
               st.sampled_from(list(Standing))),
     min_size=len(SEVEN), max_size=len(SEVEN),
 ).map(lambda xs: [Stance(s, *x) for s, x in zip(SEVEN, xs, strict=True)])
+qualified_strategy = st.builds(
+    Qualified, st.sampled_from([Fraction(1, 2), Fraction(3, 5), Fraction(2, 3)]),
+    st.sampled_from(list(Base)), st.booleans(), st.just(False), st.integers(0, 4))
 rules_strategy = st.builds(Rule, st.sampled_from(list(Quorum)), st.sampled_from(list(Method)),
-                           st.booleans(), st.integers(min_value=1, max_value=4))
+                           st.booleans(), st.integers(min_value=1, max_value=4),
+                           st.just(""), qualified_strategy)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -178,3 +194,18 @@ def test_an_absent_member_that_said_nothing_does_not_make_up_the_minimum() -> No
     r = decide(stances, Rule(quorum=Quorum.TWO_THIRDS, limited_format=True,
                              min_participants=2))
     assert r.outcome is Outcome.NO_DECISION and "1 member(s) take part" in r.reason
+
+
+def test_the_state_concerned_has_no_say_where_the_rule_says_so() -> None:
+    # a consensus on a suspension: the member concerned objects; without a say it
+    # neither blocks nor counts towards the quorum, and it is bound
+    stances = [Stance(s, True, Position.OBJECT if s == "BLR"
+                      else Position.SUPPORT) for s in SEVEN]
+    assert decide(stances, Rule(Quorum.ALL)).outcome is Outcome.RETURNED
+    result = decide(stances, Rule(Quorum.ALL, concerned=frozenset({"BLR"})))
+    assert result.adopted and "BLR" in result.binding and "BLR" in result.without_say
+    assert result.with_say == len(SEVEN) - 1
+    absent = [Stance(s, s != "BLR", Position.NOT_STATED if s == "BLR" else Position.SUPPORT)
+              for s in SEVEN]
+    assert decide(absent, Rule(Quorum.ALL)).outcome is Outcome.NO_QUORUM
+    assert decide(absent, Rule(Quorum.ALL, concerned=frozenset({"BLR"}))).adopted

@@ -46,9 +46,13 @@ def test_final_stages_lead_nowhere() -> None:
 
 
 def test_consultations_need_a_convened_session() -> None:
-    problems = refusals(at(Stage.REPORTED, consultations_convened=False), Stage.CONSULTATIONS)
+    # the article the organization's file names (the CSTO's Treaty art. 2), or none
+    problems = refusals(at(Stage.REPORTED, consultations_convened=False,
+                           consult_article="Treaty art. 2"), Stage.CONSULTATIONS)
     assert problems == ["consultations must be convened first (Treaty art. 2): convene a "
                         "session"]
+    assert refusals(at(Stage.REPORTED, consultations_convened=False), Stage.CONSULTATIONS) \
+        == ["consultations must be convened first: convene a session"]
 
 
 @pytest.mark.parametrize("target", [Stage.NO_ACTION, Stage.REJECTED])
@@ -64,15 +68,20 @@ def test_a_category_that_consults_first_is_not_rejected_before_consultations() -
     from dataclasses import replace
 
     threat = replace(CAT, key="threat_to_security", obliged="volunteers", consult_first=True)
-    refused = refusals(at(Stage.REPORTED, category=threat), Stage.REJECTED, "no threat")
+    refused = refusals(at(Stage.REPORTED, category=threat, consult_article="Treaty art. 2"),
+                       Stage.REJECTED, "no threat")
     assert refused == ["this crisis is not rejected before the members consult (Treaty "
                        "art. 2: consultations at once): convene them"]
+    assert refusals(at(Stage.REPORTED, category=threat, consult_article="Pact art. 4"),
+                    Stage.REJECTED, "no threat") == [
+        "this crisis is not rejected before the members consult (Pact art. 4: "
+        "consultations at once): convene them"]
     flood = replace(threat, key="natural_disaster")
     flood = replace(flood, consult_first=False)
     assert refusals(at(Stage.REPORTED, category=flood), Stage.REJECTED, "handled") == []
     # collective defence (a request invoking art. 4) still consults first
-    assert refusals(at(Stage.REPORTED, category=flood, collective_defence=True),
-                    Stage.REJECTED, "handled") == refused
+    assert refusals(at(Stage.REPORTED, category=flood, collective_defence=True,
+                       consult_article="Treaty art. 2"), Stage.REJECTED, "handled") == refused
 
 
 def test_decision_and_response_need_an_adopted_decision() -> None:

@@ -190,3 +190,13 @@ def test_registry_units_by_the_names_given() -> None:
         "KAZ: some units (Air assault battalion)"
     assert timeline_text("ARM offers 200 (units: 200 motorized_rifle): more", "en") == \
         "ARM offers 200 (units: motorized rifle, 200): more"
+
+
+def test_a_word_the_organizations_file_names_its_own_way() -> None:
+    # the rapid-reaction measure after the organization's own force (`errors.own_labels`)
+    own = {"measure:military_crrf": "military (DRF)"}
+    assert timeline_text("measures: military_crrf, humanitarian", "en", None, own) == \
+        "measures: military (DRF), humanitarian"
+    ru = timeline_text("measures: military_crrf, humanitarian", "ru", None,
+                       {"measure:military_crrf": "военные (СРД)"})
+    assert "военные (СРД)" in ru and "КСОР" not in ru

@@ -149,6 +149,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                     **({"consultation": b.consultation.model_dump()}
                        if b.consultation else {}),
                     **({"papers": b.papers.model_dump()} if b.papers else {}),
+                    **({"vote_weights": dict(b.vote_weights.weights)}
+                       if b.vote_weights else {}),
                 },
                 source=b.source,
             )

@@ -59,11 +59,16 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     texts = texts_in(text_lang)
     votes = _votes(draft)
     # the rule of the body for the draft's question (the organization's file says which)
-    majority = proc.rule_for(body.rules, draft.question, d.adopted_on).method is Method.MAJORITY
-    rule = "majority" if majority else "consensus"
-    concepts = {rule: texts.gettext("majority: more support than objection among those "
-                                    "taking part") if majority
-                else texts.gettext("consensus: no formal objection"),
+    method = proc.rule_for(body.rules, draft.question, d.adopted_on).method
+    tally = draft.preview.tally if draft.preview and draft.preview.tally else None
+    qualified = method is Method.QUALIFIED and tally is not None and tally.share != ""
+    rule = {Method.MAJORITY: "majority", Method.QUALIFIED: "qualified_majority"}.get(
+        method, "consensus")
+    names = {"majority": texts.gettext("majority: more support than objection among those "
+                                       "taking part"),
+             "consensus": texts.gettext("consensus: no formal objection"),
+             "qualified_majority": _terms(tally, texts) if qualified else ""}
+    concepts = {rule: names[rule],
                 "adopted": texts.label("outcome", "adopted"),
                 **{v.position: texts.label("position", v.position) for v in votes}}
     binding = texts.gettext("Binding on: %(states)s", states=", ".join(
@@ -77,7 +82,52 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
         votes=votes, binding=tuple(d.binding), rule=rule,
         state_names={code: s.name.get(text_lang) for code, s in org.states.items()},
-        exercise=d.exercise, exercise_label=texts.gettext("EXERCISE")))
+        exercise=d.exercise, exercise_label=texts.gettext("EXERCISE"),
+        tally={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in
+               tally.model_dump(include={"weight_for", "weight_against", "weight_abstaining",
+                                         "base", "needed", "min_states", "share", "of",
+                                         "above", "weighted"}).items()}
+        if qualified and tally else None,
+        weights=dict(body.rules.get("vote_weights") or {})
+        if qualified and tally and tally.weighted else None))
+
+
+def _terms(t: dec.TallyOut | None, texts: Texts) -> str:
+    """A qualified majority's terms in the reader's language."""
+    if t is None:
+        return ""
+    base = texts.label("majority_base", t.of)
+    terms = (texts.gettext("qualified majority: more than %(share)s of %(base)s",
+                           share=t.share, base=base) if t.above
+             else texts.gettext("qualified majority: %(share)s of %(base)s", share=t.share,
+                                base=base))
+    return terms + (", " + texts.gettext("weighted votes") if t.weighted else "")
+
+
+def _count(draft: dec.DraftOut, texts: Texts, named: Callable[[list[str]], str]) -> list[str]:
+    """The count of a vote by qualified majority, a line each: its terms, each side with
+    its states and weight, the weight needed and the quorum (none under another rule)."""
+    p = draft.preview
+    t = p.tally if p else None
+    if p is None or t is None or not t.share:
+        return []
+    _, label = texts.gettext, texts.label
+    lines = [_terms(t, texts)]
+    for key, states, weight in (("in_favour", t.in_favour, t.weight_for),
+                                ("against", t.against, t.weight_against),
+                                ("abstaining", t.abstaining, t.weight_abstaining),
+                                ("silent", t.silent, len(t.silent)),
+                                ("absent", t.absent, len(t.absent))):
+        lines.append(f"{label('tally', key)}: {named(states)} ({weight})")
+    needed = _("%(needed)s of %(base)s", needed=t.needed, base=t.base)
+    if t.min_states:
+        needed += " · " + _("at least %(n)s states in favour", n=t.min_states)
+    needed_word, quorum_word = _("Needed"), _("Quorum")
+    lines.append(f"{needed_word}: {needed}")
+    lines.append(f"{quorum_word}: " + _("%(represented)s of %(voters)s present or declared, "
+                                       "%(needed)s needed", represented=p.represented,
+                                       voters=p.with_say, needed=p.quorum_needed))
+    return lines
 
 
 def _authorized(a: dec.Authorizes, org: Organization, texts: Texts) -> list[str]:
@@ -129,7 +179,8 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
         sections.append(pdf.Section(_("The decision authorizes"), authorized))
     sections += [
         pdf.Section(_("Outcome"), [texts.message(d.reason),
-                                   _("Binding on: %(states)s", states=named(d.binding))]),
+                                   _("Binding on: %(states)s", states=named(d.binding)),
+                                   *_count(draft, texts, named)]),
         pdf.Section(_("Positions"), table=positions),
     ]
     return pdf.render(pdf.PdfDocument(

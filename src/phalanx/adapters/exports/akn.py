@@ -45,6 +45,11 @@ class AknDecision:
     # language) and to a machine (`phx:exercise` in the proprietary metadata)
     exercise: bool = False
     exercise_label: str = "EXERCISE"
+    # a qualified majority's count (`phx:tally` in the proprietary metadata: its terms,
+    # each side's weight, the weight needed) and each state's weight where votes are
+    # weighted (`weight` on its `phx:voter`)
+    tally: dict[str, str] | None = None
+    weights: dict[str, int] | None = None
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -88,7 +93,9 @@ def to_akn(d: AknDecision) -> bytes:
         count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
                     value=str(len(vote.states)), refersTo=f"#{vote.position}")
         for s in vote.states:
-            etree.SubElement(count, f"{{{PHX}}}voter", state=s)
+            voter = etree.SubElement(count, f"{{{PHX}}}voter", state=s)
+            if d.weights and s in d.weights:
+                voter.set("weight", str(d.weights[s]))
 
     refs = _el(meta, "references", source="#phalanx")
     _el(refs, "TLCOrganization", eId="phalanx", href="/ontology/organization/phalanx",
@@ -104,9 +111,12 @@ def to_akn(d: AknDecision) -> bytes:
     for key, label in concepts.items():
         _el(refs, "TLCConcept", eId=key, href=f"/ontology/concept/phalanx/{key}", showAs=label)
 
-    if d.exercise:
+    if d.exercise or d.tally:
         proprietary = _el(meta, "proprietary", source="#phalanx")
-        etree.SubElement(proprietary, f"{{{PHX}}}exercise").text = "true"
+        if d.exercise:
+            etree.SubElement(proprietary, f"{{{PHX}}}exercise").text = "true"
+        if d.tally:
+            etree.SubElement(proprietary, f"{{{PHX}}}tally", d.tally)
     preface = _el(doc, "preface")
     if d.exercise:
         _el(_el(preface, "p"), "docStatus").text = d.exercise_label

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
+from phalanx.domain.decisions.majority import parse_share
 
 
 class SeatHolderIn(Model):
@@ -37,15 +38,70 @@ class ObserverIn(Model):
     source: str = ""
 
 
+class QualifiedIn(Model):
+    """The terms of a qualified majority (`domain/decisions/majority.py`): the share of
+    the base (`of`) the votes for must reach (or exceed: `above`), weighted by the body's
+    `vote_weights` or not, with the fewest states in favour."""
+
+    share: str
+    of: Literal["cast", "present", "members"] = "cast"
+    above: bool = False
+    weighted: bool = False
+    min_states: int = Field(default=0, ge=0, le=200)
+
+    @field_validator("share")
+    @classmethod
+    def _fraction(cls, value: str) -> str:
+        parse_share(value)
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> QualifiedIn:
+        if self.above and parse_share(self.share) == 1:
+            raise ValueError("no vote is more than all of its base: give `above: false` "
+                             "with the share 1/1 (unanimity)")
+        return self
+
+
 class DecisionRuleIn(Cited):
     """How one kind of question is decided in a body. Values not in a source text are
     marked `setting: true`: parameters of the dataset, not facts."""
 
     quorum: Literal["all", "two_thirds", "majority"] = "all"
-    consensus: Literal["no_objection", "majority"] = "no_objection"
+    consensus: Literal["no_objection", "majority", "qualified"] = "no_objection"
+    qualified: QualifiedIn | None = None
     limited_format: bool = False
+    # whether the state a decision concerns (its subject: the member to be suspended,
+    # expelled, readmitted) has a say on it; false: it neither counts nor blocks
+    concerned_votes: bool = True
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
+
+    @model_validator(mode="after")
+    def _terms(self) -> DecisionRuleIn:
+        if self.consensus == "qualified" and self.qualified is None:
+            raise ValueError("`consensus: qualified` needs its terms: `qualified: {share: "
+                             "'2/3', of: cast}`")
+        if self.consensus != "qualified" and self.qualified is not None:
+            raise ValueError(f"`qualified` terms are for `consensus: qualified`, not "
+                             f"{self.consensus!r}")
+        return self
+
+
+class VoteWeightsIn(Cited):
+    """Each member's weight in a body's weighted votes (whole numbers >= 1)."""
+
+    weights: dict[str, int] = Field(min_length=1)
+    UNCITED = ("the votes' weights cite their source (`source:`) or are marked "
+               "`setting: true`")
+
+    @field_validator("weights")
+    @classmethod
+    def _whole(cls, value: dict[str, int]) -> dict[str, int]:
+        low = sorted(s for s, w in value.items() if w < 1)
+        if low:
+            raise ValueError(f"a weight is a whole number of 1 or more: {', '.join(low)}")
+        return value
 
 
 class LimitedFormatIn(Cited):
@@ -99,6 +155,7 @@ class BodyIn(Model):
     session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
     video_conference: bool = False
     decision_rules: dict[str, DecisionRuleIn] = {}
+    vote_weights: VoteWeightsIn | None = None
     limited_format: LimitedFormatIn | None = None
     consultation: ConsultationIn | None = None
     papers: PapersIn | None = None

@@ -85,6 +85,7 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
         if b.limited_format and b.limited_format.introduced_by not in (None, *agreements):
             out.append((("bodies", i, "limited_format", "introduced_by"),
                         f"unknown agreement {b.limited_format.introduced_by!r}"))
+        out.extend(_weight_problems(ds, i, states))
 
     if pa := ds.parliamentary_assembly:
         body(("parliamentary_assembly", "body"), pa.body)
@@ -228,3 +229,32 @@ def _forces_units(ds: DatasetIn) -> dict[str, str] | None:
                                                                               [])
     return {(u["key"] if isinstance(u, dict) else u.key):
             (u["state"] if isinstance(u, dict) else u.state) for u in units or []}
+
+
+def _weight_problems(ds: DatasetIn, i: int,
+                     states: set[str]) -> list[tuple[tuple[str | int, ...], str]]:
+    """A body deciding by weighted votes gives every state that ever joins a weight, and
+    only known states; a rule's fewest states in favour is one the members can reach."""
+    b = ds.bodies[i]
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    joining = sorted({e.state for e in ds.membership if e.event == "join"})
+    weighted = [q for q, r in sorted(b.decision_rules.items())
+                if r.qualified is not None and r.qualified.weighted]
+    for q in sorted(b.decision_rules):
+        terms = b.decision_rules[q].qualified
+        if terms is not None and terms.min_states > len(joining):
+            out.append((("bodies", i, "decision_rules", q, "qualified", "min_states"),
+                        f"{terms.min_states} states in favour needed, but only "
+                        f"{len(joining)} states ever join"))
+    if b.vote_weights is None:
+        out.extend((("bodies", i, "decision_rules", q, "qualified", "weighted"),
+                    "weighted votes need the body's `vote_weights`") for q in weighted)
+        return out
+    for code in sorted(set(b.vote_weights.weights) - states):
+        out.append((("bodies", i, "vote_weights", "weights", code),
+                    f"unknown state {code!r}"))
+    missing = [s for s in joining if s not in b.vote_weights.weights]
+    if weighted and missing:
+        out.append((("bodies", i, "vote_weights", "weights"),
+                    f"no weight for {', '.join(missing)} (every member votes with one)"))
+    return out

@@ -54,6 +54,8 @@ class SettingsIn(Model):
     days_off: list[DayName] | None = None
     un_notification_target_minutes: float | None = Field(default=None, gt=0, le=525_600)
     collective_defence_articles: list[NonEmpty] | None = None
+    # the article the members' consultations rest on, as the refusals cite it (the first)
+    consultation_articles: list[NonEmpty] | None = None
     obligation_answer_target_hours: float | None = Field(default=None, gt=0, le=8760)
     obligation_exempt: ObligationExemptIn | None = None
     consent_exempt: ConsentExemptIn | None = None

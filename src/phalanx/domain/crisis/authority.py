@@ -145,9 +145,10 @@ def withdrawals(requests: Iterable[OfficialRequest], affected: Iterable[str],
 
 def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialRequest],
                      affected: Iterable[str], on_member_territory: bool,
-                     at: datetime | None = None) -> list[str]:
+                     at: datetime | None = None, article: str = "") -> list[str]:
     """Why the measures lack the request they need at `at` (as things stand, without it;
-    empty when every one has it)."""
+    empty when every one has it); `article`: the collective-defence article the refusal
+    cites (the organization's file's first `collective_defence_articles`; empty: none)."""
     requests, affected = list(requests), list(affected)
     withdrawn = withdrawals(requests, affected, at)
     out = []
@@ -156,8 +157,8 @@ def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialReq
             out.append(withdrawn[m])
         elif not covering_requests(requests, affected, m, at):
             out.append(f"{m.value}: no official request of {', '.join(sorted(affected))} "
-                       "asks for it (Treaty art. 4 assistance and peacekeeping on a member's "
-                       "territory are given at the affected state's request)")
+                       f"asks for it ({article or 'military'} assistance and peacekeeping on "
+                       "a member's territory are given at the affected state's request)")
     return out
 
 
@@ -175,7 +176,8 @@ def forces_measures(chosen: Iterable[Measure], authorized: Iterable[Measure],
 
 def host_problems(host: str | None, measures: Iterable[Measure],
                   requests: Iterable[OfficialRequest], affected: Iterable[str], *,
-                  un_mandate: bool = False, at: datetime | None = None) -> list[str]:
+                  un_mandate: bool = False, at: datetime | None = None,
+                  article: str = "") -> list[str]:
     """Why forces may not go, for `measures`, to a place on member `host`'s territory
     (None: on none of the members' territory) at `at` (as things stand, without it);
     empty when they may.
@@ -191,7 +193,8 @@ def host_problems(host: str | None, measures: Iterable[Measure],
     Security Council mandate."""
     requests, affected = list(requests), sorted(set(affected))
     if host is None:
-        out = request_problems(measures, requests, affected, on_member_territory=False, at=at)
+        out = request_problems(measures, requests, affected, on_member_territory=False, at=at,
+                               article=article)
         if Measure.MILITARY_PEACEKEEPING in set(measures) and not un_mandate:
             out.append("peacekeepers go outside the members' territory only with a UN mandate")
         return out

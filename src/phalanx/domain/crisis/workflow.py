@@ -146,9 +146,19 @@ class Situation:
     review: str = ""
     collective_defence: bool = False  # all members obliged (art. 4): by category or request
     units_out: int = 0  # units of the decided deployment with no decided withdrawal
+    # the founding agreement's articles the refusals cite, as the organization's file
+    # names them (settings `consultation_articles`, `collective_defence_articles`: the
+    # first of each; empty: the refusal cites none)
+    consult_article: str = ""
+    assist_article: str = ""
 
 
 UNDER_WAY = frozenset({Stage.RESPONSE, Stage.DEPLOYED, Stage.MONITORING})
+
+
+def _cited(article: str, words: str) -> str:
+    """`words` after the article they rest on, where the organization's file names one."""
+    return f"{article}: {words}" if article else words
 
 
 def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
@@ -162,10 +172,12 @@ def refusals(s: Situation, target: Stage, reason: str = "") -> list[str]:
         out.append(f"'{target.value.replace('_', ' ')}' needs a recorded reason")
     if target is Stage.REJECTED and s.stage is Stage.REPORTED and (
             s.category.consult_first or s.collective_defence):
-        out.append("this crisis is not rejected before the members consult (Treaty art. 2: "
-                   "consultations at once): convene them")
+        out.append(f"this crisis is not rejected before the members consult "
+                   f"({_cited(s.consult_article, 'consultations at once')}): convene them")
     if target is Stage.CONSULTATIONS and not s.consultations_convened:
-        out.append("consultations must be convened first (Treaty art. 2): convene a session")
+        out.append("consultations must be convened first"
+                   + (f" ({s.consult_article})" if s.consult_article else "")
+                   + ": convene a session")
     if target is Stage.DECISION and not s.decision_adopted:
         out.append("the decision stage needs a decision adopted by the body's rule")
     if target is Stage.RESPONSE:
@@ -207,8 +219,9 @@ def military_refusals(s: Situation) -> list[str]:
                    "a decision that authorizes them")
     for m in sorted(military - s.requested - {Measure.MILITARY_PEACEKEEPING}):
         out.append(s.withdrawn.get(m) or (
-            f"{m.value}: military assistance under Treaty art. 4 is given at the "
-            "affected state's request: record its official request"))
+            f"{m.value}: military assistance"
+            + (f" under {s.assist_article}" if s.assist_article else "")
+            + " is given at the affected state's request: record its official request"))
     out += mandate_refusals(s)
     if Measure.MILITARY_CRRF in s.measures and s.crrf_constraint:
         if s.dispute:

@@ -35,12 +35,25 @@ A draft is adopted when no member with a say formally objects and the quorum is 
 - A blocked draft is not voted down: it is returned for revision, with the objections.
 - A question decided by `majority` (procedural questions, where the dataset says so)
   passes with more support than objection among those taking part.
+- The state a decision concerns (its subject: the member whose suspension, expulsion or
+  readmission is decided) has no say on it where the rule says so (`concerned_votes:
+  false`, the dataset; e.g. UN Charter art. 27(3), a party to a dispute abstains): it
+  neither counts towards the quorum nor blocks, and is bound by the decision.
+- A question decided by a qualified majority (`qualified`, where the dataset says so:
+  a share of the votes cast, of the members present or of all members, weighted or not,
+  with a fewest number of states in favour) passes when the count reaches it
+  (`majority.py` states the rule); a member not taking part in the work casts no vote.
+  Every outcome carries the count (`Result.tally`): for, against, abstaining, silent,
+  absent, with the weights and what the rule needed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from phalanx.domain.decisions import majority
+from phalanx.domain.decisions.majority import Qualified, Tally
 
 
 class Position(StrEnum):
@@ -81,6 +94,7 @@ class Quorum(StrEnum):
 class Method(StrEnum):
     CONSENSUS = "no_objection"
     MAJORITY = "majority"
+    QUALIFIED = "qualified"
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,11 @@ class Rule:
     # what a limited-format decision says of the format's basis (e.g. that the agreement
     # introducing it is counted from its signature, its entry into force not recorded)
     limited_basis: str = ""
+    qualified: Qualified | None = None  # the terms where `method` is QUALIFIED
+    weights: tuple[tuple[str, int], ...] = ()  # each state's weight in the body
+    # the states the draft concerns that have no say on it (the rule's `concerned_votes:
+    # false`: e.g. the member whose suspension is decided); they are bound by it
+    concerned: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,7 @@ class Result:
     with_say: int = 0
     quorum_needed: int = 0
     limited: bool = field(default=False)
+    tally: Tally | None = None
 
     @property
     def adopted(self) -> bool:
@@ -144,6 +164,17 @@ def _names(states: frozenset[str] | set[str]) -> str:
     return ", ".join(sorted(states))
 
 
+def _vote(s: Stance) -> str:
+    """A stance as a vote in the count (`majority.count`)."""
+    if s.position in (Position.SUPPORT, Position.NO_OBJECTION):
+        return "for"
+    if s.position is Position.OBJECT:
+        return "against"
+    if s.position is Position.ABSTAIN:
+        return "abstaining"
+    return "silent" if s.present else "absent"
+
+
 def decide(stances: list[Stance], rule: Rule) -> Result:
     """The outcome of a draft under `rule`, with the reason in words."""
     seen: set[str] = set()
@@ -151,8 +182,11 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         if s.state in seen:
             raise RuleError(f"{s.state} has two stances")
         seen.add(s.state)
-    without_say = frozenset(s.state for s in stances if s.standing is not Standing.FULL)
-    voters = [s for s in stances if s.standing is Standing.FULL]
+    concerned = frozenset(s.state for s in stances if s.state in rule.concerned
+                          and s.standing is Standing.FULL)
+    without_say = frozenset(s.state for s in stances if s.standing is not Standing.FULL) \
+        | concerned
+    voters = [s for s in stances if s.standing is Standing.FULL and s.state not in concerned]
     opted_out = frozenset(s.state for s in voters if s.position is Position.NOT_TAKING_PART)
     if opted_out and not rule.limited_format:
         raise RuleError(f"{_names(opted_out)}: this body does not decide in a limited format, "
@@ -167,13 +201,21 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     objectors = frozenset(s.state for s in taking_part if s.position is Position.OBJECT) | aside
     absent_silent = frozenset(s.state for s in taking_part if not s.present and not s.declared)
     silent = frozenset(s.state for s in taking_part if s.present and not s.declared)
+    if rule.method is Method.QUALIFIED and rule.qualified is None:
+        raise RuleError("a qualified majority needs its terms (share, base)")
+    try:
+        tally = majority.count({s.state: _vote(s) for s in taking_part}, dict(rule.weights),
+                               rule.qualified if rule.method is Method.QUALIFIED else None)
+    except ValueError as exc:
+        raise RuleError(str(exc)) from exc
+
     def result(outcome: Outcome, reason: str, binding: frozenset[str] = frozenset(),
                for_consideration: frozenset[str] = frozenset()) -> Result:
         return Result(outcome, reason, binding=binding, objectors=objectors,
                       opted_out=opted_out, without_say=without_say,
                       for_consideration=for_consideration, silent=silent,
                       represented=represented, with_say=len(voters), quorum_needed=needed,
-                      limited=bool(opted_out))
+                      limited=bool(opted_out), tally=tally)
 
     if not voters:
         return result(Outcome.NO_QUORUM, "no member has a say")
@@ -194,6 +236,9 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         if support <= len(objectors):
             return result(Outcome.RETURNED,
                           f"not carried: {support} in favour, {len(objectors)} against")
+    elif rule.method is Method.QUALIFIED:
+        if not tally.carried:
+            return result(Outcome.RETURNED, f"not carried; {majority.describe(tally)}")
     elif objectors:
         verb = "objects" if len(objectors) == 1 else "object"
         return result(Outcome.RETURNED,
@@ -204,9 +249,12 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                      if s.standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING))
     if not opted_out:  # arrears cost the vote, not the obligations
         binding |= in_arrears
+    binding |= concerned  # the member the decision concerns is bound by it
     parts = ["adopted"]
     if rule.method is Method.CONSENSUS:
         parts.append("no member with a say objects")
+    if rule.method is Method.QUALIFIED:
+        parts.append(majority.describe(tally))
     if opted_out:
         one = len(opted_out) == 1
         parts.append(f"limited format: {_names(opted_out)} stay{'s' if one else ''} out and "
@@ -217,6 +265,8 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
     if away:
         parts.append(f"{_names(away)} without a say, sent the text for consideration")
+    if concerned:
+        parts.append(f"{_names(concerned)} concerned by the decision, without a vote and bound")
     if in_arrears:
         parts.append(f"{_names(in_arrears)} in arrears, without a vote"
                      + ("" if opted_out else " and bound"))

@@ -11,6 +11,7 @@ from typing import Any
 
 from phalanx.domain import calendar
 from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
+from phalanx.domain.decisions.majority import Base, Qualified, parse_share
 
 
 class SessionKind(StrEnum):
@@ -105,6 +106,12 @@ def _raw_rule(body_rules: dict[str, Any], question: str) -> dict[str, Any]:
     return dict(rules.get(question) or rules.get("default") or {})
 
 
+def concerned_votes(body_rules: dict[str, Any], question: str) -> bool:
+    """Whether the state a decision on `question` concerns has a say on it (the rule's
+    `concerned_votes`, dataset; default true)."""
+    return bool(_raw_rule(body_rules, question).get("concerned_votes", True))
+
+
 def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
              since: date | None = None) -> Rule:
     """The body's decision rule for a kind of question, falling back to `default`; the
@@ -114,11 +121,16 @@ def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
     if limited and day is not None:
         limited = not limited_format_problems(body_rules, question, day, since)
     lf = body_rules.get("limited_format") or {}
+    terms = raw.get("qualified") or None
     return Rule(
         quorum=Quorum(raw.get("quorum", "all")),
         method=Method(raw.get("consensus", "no_objection")),
         limited_format=limited,
         min_participants=int(lf.get("min_participants", 1)),
+        qualified=Qualified(parse_share(terms["share"]), Base(terms.get("of", "cast")),
+                            bool(terms.get("above", False)), bool(terms.get("weighted", False)),
+                            int(terms.get("min_states", 0))) if terms else None,
+        weights=tuple(sorted((body_rules.get("vote_weights") or {}).items())),
     )
 
 

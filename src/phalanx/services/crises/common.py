@@ -211,7 +211,8 @@ def dispute_of(org: Organization, row: Any) -> str:
 
 def _situation(row: Any, cat: Category, units: int,
                requests: Sequence[authority.OfficialRequest], mandate_ended: str = "",
-               dispute: str = "", crrf: bool = True) -> Situation:
+               dispute: str = "", crrf: bool = True,
+               articles: tuple[str, str] = ("", "")) -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
     moves offered on a page and the moves allowed are judged on the same facts;
     `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
@@ -228,7 +229,16 @@ def _situation(row: Any, cat: Category, units: int,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
         withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
         un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
-        units_committed=units, review=row.review)
+        units_committed=units, review=row.review, consult_article=articles[0],
+        assist_article=articles[1])
+
+
+def treaty_articles(org: Organization) -> tuple[str, str]:
+    """The articles the crisis refusals cite, as the organization's file names them: the
+    consultations' (setting `consultation_articles`) and the collective defence's
+    (`collective_defence_articles`), the first of each; "" where the file names none."""
+    return (next(iter(org.settings.get("consultation_articles") or []), ""),
+            next(iter(org.settings.get("collective_defence_articles") or []), ""))
 
 
 def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
@@ -289,7 +299,7 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org))
+                   crrf_constraint(org), treaty_articles(org))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=units_out(conn, row.id))
 
@@ -309,7 +319,7 @@ def deployment_refusals(conn: Connection, row: Any,
     s = _situation(row, _category(org, row.category), 0,
                    as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org))
+                   crrf_constraint(org), treaty_articles(org))
     return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 

@@ -47,6 +47,7 @@ from phalanx.services.crises.common import (
     decision_marking,
     dispute_of,
     mandate_ended_at,
+    treaty_articles,
 )
 from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
@@ -161,7 +162,8 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
         org = orgs.organization(w.conn)
         cat = _category(org, row.category)
         if row.session_id is None:
-            raise Conflict("convene the consultations first (Treaty art. 2)")
+            raise Conflict("convene the consultations first"
+                           + (f" ({article})" if (article := treaty_articles(org)[0]) else ""))
         _another_session(w, org, row, body or _consultation_format(org, cat)[0], kind, mode,
                          link, opens_at, at)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
@@ -206,9 +208,10 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
         frame = sessions[-1] if sessions else None
         if frame is None and row.exercise:
             if row.session_id is None:
+                article = treaty_articles(orgs.organization(w.conn))[0]
                 raise Conflict("convene the consultations on the exercise's crisis first: "
-                               "its decision is taken in a session of the exercise "
-                               "(Treaty art. 2)")
+                               "its decision is taken in a session of the exercise"
+                               + (f" ({article})" if article else ""))
             frame = _another_session(w, orgs.organization(w.conn), row, data.body,
                                      SessionKind.EXTRAORDINARY, Mode.VIDEO, "", at, at)
         draft_id = dec.propose_in(w, dec.DraftIn.model_validate({
@@ -359,5 +362,5 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
 
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org))
+                   crrf_constraint(org), treaty_articles(org))
     return military_refusals(s) if s.measures & MILITARY else []

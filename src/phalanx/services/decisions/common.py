@@ -152,6 +152,9 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     """The body's rule for the draft's question on its date."""
     rule = proc.rule_for(org.bodies[row.body_key].rules, row.question, day,
                          _limited_since(org, row.body_key))
+    subject = (row.subject or {}).get("state")
+    if subject and not proc.concerned_votes(org.bodies[row.body_key].rules, row.question):
+        rule = replace(rule, concerned=frozenset({subject}))
     if rule.limited_format and (basis := _limited_basis(org, row.body_key)):
         return replace(rule, limited_basis=basis)
     return rule

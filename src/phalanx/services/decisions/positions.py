@@ -14,6 +14,7 @@ from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
+    Method,
     Outcome,
     Position,
     RuleError,
@@ -41,6 +42,7 @@ from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import (
     DraftOut,
     TaskIn,
+    _tally,
 )
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 
@@ -167,6 +169,8 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
                                   "objectors": sorted(result.objectors),
                                   "opted_out": sorted(result.opted_out),
                                   "for_consideration": sorted(result.for_consideration)}
+        if rule.method is Method.QUALIFIED and result.tally is not None:
+            change["tally"] = _tally(result.tally).model_dump()  # the vote recorded
         if result.adopted:
             change["decision"] = _register(w, org, row, result, _draft_day(w.conn, row),
                                            tasks or [])

@@ -19,6 +19,7 @@ from phalanx.domain.decisions.consensus import (
     Standing,
 )
 from phalanx.domain.decisions.consultation import Channel
+from phalanx.domain.decisions.majority import Tally
 from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
 DraftKind = Literal["decision", "statement", "instruction"]
@@ -152,6 +153,30 @@ class StanceOut(BaseModel):
         "position that replaces it, or If-None-Match: * with a first one"))
 
 
+class TallyOut(BaseModel):
+    """The count of the vote: who is for, against, abstaining, silent (present, stating
+    nothing) or absent, each side's weight (one a state unless the rule weighs votes),
+    and, under a qualified majority, its terms and the weight needed."""
+
+    in_favour: list[str]
+    against: list[str]
+    abstaining: list[str]
+    silent: list[str]
+    absent: list[str]
+    weight_for: int
+    weight_against: int
+    weight_abstaining: int
+    base: int = Field(description="the weight the share is taken of (0: no qualified rule)")
+    needed: int = Field(description="the weight in favour that carries it (0: no "
+                                    "qualified rule)")
+    min_states: int
+    share: str = Field(description="the share needed, e.g. 2/3 (empty: no qualified rule)")
+    of: str = Field(description="the base: cast (abstentions are not votes cast), present "
+                                "or members (empty: no qualified rule)")
+    above: bool = Field(description="whether the votes for must exceed the share")
+    weighted: bool
+
+
 class OutcomeOut(BaseModel):
     outcome: Outcome
     reason: str
@@ -164,6 +189,7 @@ class OutcomeOut(BaseModel):
     represented: int
     with_say: int
     quorum_needed: int
+    tally: TallyOut | None = None
 
 
 class VersionOut(BaseModel):
@@ -307,7 +333,16 @@ def _outcome(r: Result) -> OutcomeOut:
         objectors=sorted(r.objectors), opted_out=sorted(r.opted_out),
         for_consideration=sorted(r.for_consideration), without_say=sorted(r.without_say),
         silent=sorted(r.silent), represented=r.represented, with_say=r.with_say,
-        quorum_needed=r.quorum_needed)
+        quorum_needed=r.quorum_needed, tally=_tally(r.tally) if r.tally else None)
+
+
+def _tally(t: Tally) -> TallyOut:
+    return TallyOut(
+        in_favour=list(t.for_), against=list(t.against), abstaining=list(t.abstaining),
+        silent=list(t.silent), absent=list(t.absent), weight_for=t.weight_for,
+        weight_against=t.weight_against, weight_abstaining=t.weight_abstaining,
+        base=t.base, needed=t.needed, min_states=t.min_states, share=t.share, of=t.of,
+        above=t.above, weighted=t.weighted)
 
 
 class HistoricalCountOut(BaseModel):

@@ -22,6 +22,7 @@ from phalanx.domain.membership import members_on
 from phalanx.services import clock, crisis_requests
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
+from phalanx.services.crises.common import treaty_articles
 from phalanx.services.crises.schemas import _states
 
 SHAPES_MISSING = ("the country shapes are not installed: whose territory a requirement's "
@@ -61,10 +62,12 @@ def refusals(conn: Connection, crisis: Any, places: Iterable[Any],
     if not measures or not places or not known():
         return {}
     affected = _states(crisis.affected)
+    article = treaty_articles(orgs.organization(conn))[1]
     out: dict[int, str] = {}
     for rid, host in (where if where is not None else hosts(conn, places, at)).items():
         problems = authority.host_problems(host, measures, requests, affected,
-                                           un_mandate=crisis.un_mandate, at=at)
+                                           un_mandate=crisis.un_mandate, at=at,
+                                           article=article)
         if problems:
             out[rid] = "; ".join(problems)
     return out

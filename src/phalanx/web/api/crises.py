@@ -19,6 +19,7 @@ from phalanx.services import (
     distributions,
     watch,
 )
+from phalanx.services import organization as orgs
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, Offset, Precondition
@@ -203,10 +204,11 @@ def un_notice_sent(crisis_id: Id, data: NoticeSentIn, actor: Writer,
 def un_letter(crisis_id: Id, actor: Reader, conn: Conn,
               lang: Annotated[str, Query(pattern="^(en|ru)$")] = "en") -> Response:
     """The letter to the UN Security Council, in English or Russian."""
-    from phalanx.web.i18n import texts_for
+    from phalanx.web.i18n import errors, texts_for
 
+    own = errors.own_labels(orgs.organization(conn), lang)
     return Response(crisis_letter.letter_pdf(conn, crisis_id, actor=actor,
-                                             texts=texts_for(lang)),
+                                             texts=texts_for(lang, own)),
                     media_type="application/pdf")
 
 
@@ -310,9 +312,11 @@ def report_pdf(request: Request, crisis_id: Id, actor: Reader, conn: Conn) -> Re
     """The situation report: stage and clocks, scorecard, assistance and gaps, reports,
     timeline; marked with its classification (and EXERCISE); in the reader's language
     (`?lang=`, else the `lang` cookie, else the installation's default)."""
-    from phalanx.web.i18n import texts_for
+    from phalanx.web.i18n import errors, texts_for
     from phalanx.web.pages.render import language
 
+    lang = language(request)
+    own = errors.own_labels(orgs.organization(conn), lang)
     return Response(crises.report_pdf(conn, crisis_id, actor=actor,
-                                      texts=texts_for(language(request))),
+                                      texts=texts_for(lang, own)),
                     media_type="application/pdf")

@@ -12,6 +12,7 @@ from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Offset, Precondition
@@ -248,11 +249,13 @@ def decision_akn(decision_id: Id, actor: Reader, conn: Conn,
 def decision_pdf(request: Request, decision_id: Id, actor: Reader, conn: Conn) -> Response:
     """The decision as PDF: its authentic texts in both working languages, the rest in the
     reader's language (`?lang=`, else the `lang` cookie, else the default)."""
-    from phalanx.web.i18n import texts_for
+    from phalanx.web.i18n import errors, texts_for
     from phalanx.web.pages.render import language
 
+    lang = language(request)
+    own = errors.own_labels(orgs.organization(conn), lang)
     return Response(exports.decision_pdf(conn, decision_id, actor=actor,
-                                         texts=texts_for(language(request))),
+                                         texts=texts_for(lang, own)),
                     media_type="application/pdf")
 
 

@@ -212,12 +212,19 @@ def labeller(lang: str) -> Callable[[str, Any], str]:
     return label
 
 
-def texts_for(lang: str) -> Texts:
-    """What the services print (PDFs, charts), in `lang`."""
+def texts_for(lang: str, own: Mapping[str, str] | None = None) -> Texts:
+    """What the services print (PDFs, charts), in `lang`; `own`: the words the
+    organization's file names its own way, by `group:value` (`errors.own_labels`)."""
     # a message of the services: an error, a line of the planner or of a timeline
     from phalanx.web.i18n.timeline import timeline_text
 
-    return Texts(gettext=translator(lang), label=labeller(lang), lang=lang,
+    plain = labeller(lang)
+
+    def label(group: str, value: Any) -> str:
+        return (own or {}).get(f"{group}:{getattr(value, 'value', value)}") \
+            or plain(group, value)
+
+    return Texts(gettext=translator(lang), label=label, lang=lang,
                  message=lambda text, data=None, names=None: timeline_text(text, lang, data,
                                                                            names),
                  day=lambda day: long_date(day, lang),
@@ -335,7 +342,9 @@ def install(env: Environment) -> None:
 
     @pass_context
     def label(ctx: Context, group: str, value: Any) -> str:
-        return labeller(_lang_of(ctx))(group, value)
+        # a word the organization's file names its own way (`errors.own_labels`)
+        own = (ctx.get("body_names") or {}).get(f"{group}:{getattr(value, 'value', value)}")
+        return own or labeller(_lang_of(ctx))(group, value)
 
     @pass_context
     def finalize(ctx: Context, value: Any) -> Any:

@@ -31,6 +31,7 @@ MESSAGES = (
     N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
     N_("consultations must be convened first (Treaty art. 2): convene a session"),
     N_("the decision stage needs a decision adopted by the body's rule"),
+    N_("not carried"),  # a qualified majority not reached, its count following
     N_("a response needs an adopted decision"),
     N_("choose the measures of the response"),
     N_("nothing is deployed yet: no offered unit has been accepted"),
@@ -43,6 +44,12 @@ MESSAGES = (
     N_("this crisis is not rejected before the members consult (Treaty art. 2: "
        "consultations at once): convene them"),
     N_("convene the consultations first (Treaty art. 2)"),
+    N_("convene the consultations first"),
+    N_("consultations must be convened first: convene a session"),
+    N_("this crisis is not rejected before the members consult (consultations at once): "
+       "convene them"),
+    N_("convene the consultations on the exercise's crisis first: its decision is taken in "
+       "a session of the exercise"),
     N_("an exercise's decision is not published: it stays the exercise's record"),
     N_("convene the consultations on the exercise's crisis first: its decision is taken in "
        "a session of the exercise (Treaty art. 2)"),

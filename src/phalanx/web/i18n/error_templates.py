@@ -52,6 +52,18 @@ TEMPLATES = (
     N_("%(measures)s: military measures need a decision that authorizes them"),
     N_("%(measure)s: military assistance under Treaty art. 4 is given at the affected "
        "state's request: record its official request"),
+    # the same refusals citing the organization's own articles (its file's settings
+    # `consultation_articles`, `collective_defence_articles`), or none
+    N_("%(measure)s: military assistance under %(article)s is given at the affected "
+       "state's request: record its official request"),
+    N_("%(measure)s: military assistance is given at the affected state's request: record "
+       "its official request"),
+    N_("this crisis is not rejected before the members consult (%(article)s: consultations "
+       "at once): convene them"),
+    N_("consultations must be convened first (%(article)s): convene a session"),
+    N_("convene the consultations first (%(article)s)"),
+    N_("convene the consultations on the exercise's crisis first: its decision is taken in "
+       "a session of the exercise (%(article)s)"),
     N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
     N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
     N_("crisis %(crisis)s is %(stage)s"),
@@ -75,6 +87,10 @@ TEMPLATES = (
     N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
        "assistance and peacekeeping on a member's territory are given at the affected "
        "state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (military assistance and "
+       "peacekeeping on a member's territory are given at the affected state's request)"),
+    N_("%(measure)s: no official request of %(states)s asks for it (%(article)s assistance "
+       "and peacekeeping on a member's territory are given at the affected state's request)"),
     N_("%(measure)s: no official request of %(states)s asks for it"),
     N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
     N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
@@ -245,6 +261,17 @@ TEMPLATES = (
        "%(needed)s needed (%(quorum)s)"),
     N_("limited format: %(n)s member(s) take part, %(min)s needed"),
     N_("not carried: %(support)s in favour, %(against)s against"),
+    # a qualified majority's count (`majority.describe`): weighted before plain, "more
+    # than" before a share reached
+    N_("qualified majority, more than %(share)s of %(base)s: %(votes)s of %(total)s "
+       "weighted votes in favour, %(needed)s needed"),
+    N_("qualified majority, more than %(share)s of %(base)s: %(votes)s of %(total)s votes "
+       "in favour, %(needed)s needed"),
+    N_("qualified majority, %(share)s of %(base)s: %(votes)s of %(total)s weighted votes "
+       "in favour, %(needed)s needed"),
+    N_("qualified majority, %(share)s of %(base)s: %(votes)s of %(total)s votes in favour, "
+       "%(needed)s needed"),
+    N_("%(n)s states in favour, at least %(min)s needed"),
     N_("returned for revision: %(states)s formally objects"),
     N_("returned for revision: %(states)s formally object"),
     N_("limited format: %(states)s stays out and is not bound"),
@@ -253,6 +280,7 @@ TEMPLATES = (
        "is not recorded"),
     N_("sent for consideration to %(states)s (absent)"),
     N_("%(states)s without a say, sent the text for consideration"),
+    N_("%(states)s concerned by the decision, without a vote and bound"),
     N_("%(states)s in arrears, without a vote and bound"),
     N_("%(states)s in arrears, without a vote"),
     # a session outside its body's rules (`procedure.session_problems`)
@@ -310,7 +338,8 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "session_status": "session_status", "new_status": "session_status",
           "procedure": "procedure", "question": "question", "agency": "agency",
           "membership_event": "membership_event", "member_status": "member_status",
-          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency"}
+          "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency",
+          "base": "majority_words"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body"}
@@ -329,6 +358,9 @@ FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "las
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems", "result", "reasons", "problem", "why", "lookup",
           "xml_error"}
+# placeholders holding a text of the organization's file (an article of its founding
+# agreement), shown as the file translates it (`errors.body_names`)
+OWN_TEXTS = {"article"}
 # placeholders holding a URL (never a space), and an element's path ("/feed/entry")
 URLS = {"url", "redirect"}
 PATHS = {"path"}

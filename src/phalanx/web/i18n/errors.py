@@ -42,6 +42,7 @@ from phalanx.web.i18n.error_templates import (
     LISTS,
     MOMENTS,
     NESTED,
+    OWN_TEXTS,
     PATHS,
     TEMPLATES,
     URLS,
@@ -57,8 +58,29 @@ Names = Mapping[str, str]
 
 def body_names(org: Organization, lang: str) -> dict[str, str]:
     """The organization's bodies by key, each with its name in `lang` (what `translate`
-    writes for a body a message names by its key)."""
-    return {key: body.name.get(lang) for key, body in org.bodies.items()}
+    writes for a body a message names by its key); and the articles of its founding
+    agreement its refusals cite (settings `consultation_articles`,
+    `collective_defence_articles`), each as its file translates it."""
+    text = org.text_in(lang)
+    articles = [*(org.settings.get("consultation_articles") or []),
+                *(org.settings.get("collective_defence_articles") or [])]
+    return {**{a: text(a) for a in articles}, **own_labels(org, lang),
+            **{key: body.name.get(lang) for key, body in org.bodies.items()}}
+
+
+def own_labels(org: Organization, lang: str) -> dict[str, str]:
+    """The labels the organization's file gives its own words, by `group:value`: the
+    rapid-reaction measure named after the formation it uses first (settings
+    `measure_formations`: the CSTO's "military (CRRF)", another's its own force's
+    abbreviation); none where the file names no formation for it."""
+    formations = {f.get("key"): f for f in (org.forces or {}).get("formations", [])}
+    keys = (org.settings.get("measure_formations") or {}).get("military_crrf") or []
+    abbreviation = (formations.get(keys[0]) or {}).get("abbreviation") or {} if keys else {}
+    short = abbreviation.get(lang) or abbreviation.get("en")
+    if not short:
+        return {}
+    named = translations(lang).pgettext("measure", "military (%(force)s)")
+    return {"measure:military_crrf": str(named) % {"force": short}}
 
 
 def _placeholder(name: str) -> str:
@@ -134,11 +156,14 @@ def _value(name: str, value: str, lang: str, bodies: Names) -> str:
     if name in BODY_LISTS:
         return ", ".join(_body(v, lang, bodies) for v in value.split(", "))
     if name in VALUES:
-        return _label(label, VALUES[name], value)
+        return bodies.get(f"{VALUES[name]}:{value}") or _label(label, VALUES[name], value)
     if name in LISTS:
-        return ", ".join(_label(label, LISTS[name], v) for v in value.split(", "))
+        return ", ".join(bodies.get(f"{LISTS[name]}:{v}") or _label(label, LISTS[name], v)
+                         for v in value.split(", "))
     if name in NESTED:
         return translate(value, lang, labelled=True, bodies=bodies)
+    if name in OWN_TEXTS:
+        return bodies.get(value, value)
     if name == "number":
         return decision_number(value, lang)
     try:

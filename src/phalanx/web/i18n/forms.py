@@ -104,7 +104,9 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
         return ", ".join(_shown("L_" + name[3:], v.strip(), lang, again, data, names)
                          for v in value.split(","))
     if name.startswith("L_"):
-        return label(name[2:].rstrip("0123456789"), value.lower().replace(" ", "_"))
+        group, key = name[2:].rstrip("0123456789"), value.lower().replace(" ", "_")
+        # a word the organization's file names its own way (`errors.own_labels`)
+        return (names or {}).get(f"{group}:{key}") or label(group, key)
     if name.startswith("line_"):
         return again(value)
     if name == "reasons":
@@ -121,6 +123,9 @@ def _english(name: str, value: str, again: Callable[[str], str],
     label = labeller("en")
 
     def key(group: str, raw: str) -> str:
+        own = (names or {}).get(f"{group}:{raw.lower().replace(' ', '_')}")
+        if own:  # a word the organization's file names its own way
+            return own
         named = label(group, raw.lower().replace(" ", "_"))
         readable = raw.replace("_", " ")
         return readable if named.lower() == readable.lower() else named

@@ -3,12 +3,13 @@ of the other values pages show by key: group -> value -> English name, marked
 for extraction with its group as the message context (`pybabel extract -k
 L_:1c,2`). `phalanx.web.i18n.label(group, value)` translates them. Written by the
 conversion from the former YAML catalogs; add new values by hand. The groups of crises,
-alerts and forces are in `labels_crisis.py`."""
+alerts and forces are in `labels_crisis.py`, those of a vote's count in `labels_votes.py`."""
 
 from __future__ import annotations
 
 from phalanx.web.i18n.labels_audit import AUDIT_TARGETS
 from phalanx.web.i18n.labels_crisis import CRISIS_LABELS
+from phalanx.web.i18n.labels_votes import VOTE_LABELS
 
 
 def L_(group: str, text: str) -> str:
@@ -394,5 +395,6 @@ LABELS: dict[str, dict[str, str]] = {
         'status': L_('written', 'Procedure'),
     },
     **CRISIS_LABELS,
+    **VOTE_LABELS,
     'audit_target': AUDIT_TARGETS,
 }

@@ -46,7 +46,11 @@ def _in_page_language(translate: Callable[..., str], data: bool = False,
     def apply(ctx: Context, text: object) -> str:
         lang = str(ctx.get("lang") or "en")
         if names:
-            return translate(str(text), lang, ctx.get("dataset_text"), ctx.get(names))
+            # the page's names of units, and the words the organization's file names its
+            # own way (`errors.own_labels`, among the page's `body_names`)
+            own = {k: v for k, v in (ctx.get("body_names") or {}).items() if ":" in k}
+            return translate(str(text), lang, ctx.get("dataset_text"),
+                             {**own, **(ctx.get(names) or {})})
         if data:
             return translate(str(text), lang, ctx.get("dataset_text"))
         return translate(str(text), lang)
