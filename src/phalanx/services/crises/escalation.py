@@ -125,7 +125,7 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
         for body, only in ((what, readers),
                            (unnamed, {u.username for u in users} - readers)):
             _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
-                    f"crisis:{c.id}", at, only=only)
+                    f"crisis:{c.id}", at, only=only, exercise=bool(row.exercise))
         w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
                                                     "overdue_minutes": round(late, 1)})
         w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
