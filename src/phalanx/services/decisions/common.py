@@ -75,8 +75,8 @@ def taking_part(conn: Connection, meeting_id: int | None) -> frozenset[str] | No
     if meeting_id is None:
         return None
     m = t.meeting.c
-    row = conn.execute(select(m.exercise, m.marking, m.participants).where(
-        m.id == meeting_id)).first()
+    row = conn.execute(access.select_visible(t.meeting, SYSTEM, m.exercise, m.marking,
+                                             m.participants).where(m.id == meeting_id)).first()
     if row is None or not row.exercise or row.marking != Marking.PARTICIPANTS.value:
         return None
     return frozenset(p for p in row.participants.split(",") if p)
