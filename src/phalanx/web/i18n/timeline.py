@@ -60,6 +60,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"way home",
      N_("the mandate of %(number)s ended on %(ended)s UTC with %(units)s unit(s) of the "
         "decided deployment still out and no decided way home")),
+    # an exercise ended or cancelled by its control (services/crises/ending.py)
+    (r"exercise ended \(ENDEX\)(?P<reason> — .*)?", N_("exercise ended (ENDEX)%(reason)s")),
+    (r"exercise cancelled: started in error(?P<reason> — .*)?",
+     N_("exercise cancelled: started in error%(reason)s")),
     # the notices of a crisis in the inbox (services/crises/)
     (r"\[EXERCISE\] (?P<line_notice>.+) \[EXERCISE\]",
      N_("[EXERCISE] %(line_notice)s [EXERCISE]")),
