@@ -163,3 +163,34 @@ def test_the_inbox_marks_an_exercises_notice_from_end_to_end(
             assert "data-exercise" in items["CPX flood"]
             assert "data-exercise" not in items["Real flood"]
             assert line not in items["Real flood"]
+
+
+def test_an_exercises_crisis_on_the_map_says_so(accounts_db: Database,
+                                                settings: Settings) -> None:
+    """The exercises' board's map and the exercise's room's map label its crisis EXERCISE
+    at both ends (УЧЕНИЯ in Russian); the real board's map does not show it, and labels a
+    real crisis plainly."""
+    at = datetime.now(UTC) - timedelta(hours=1)
+    cpx = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="CPX flood", category="natural_disaster", affected=["KGZ"], place="Osh",
+        lat=40.53, lon=72.8, exercise=True), actor=SEC, at=at)
+    real = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Flood", category="natural_disaster", affected=["KGZ"], place="Osh",
+        lat=40.53, lon=72.8), actor=SEC, at=at)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+
+        def labels(path: str, **params: str) -> dict[str, dict[str, object]]:
+            r = client.get(path, params=params)
+            assert r.status_code == 200, r.text
+            return {str(s["href"]): s for s in r.json()["symbols"] if s.get("href")}
+
+        for lang, mark in (("en", "EXERCISE"), ("ru", "УЧЕНИЯ")):
+            for path, params in (("/crises/map.json", {"exercise": "true"}),
+                                 (f"/crises/{cpx.id}/map.json", {})):
+                s = labels(path, lang=lang, **params)[f"/crises/{cpx.id}"]
+                assert s["label"] == f"[{mark}] {cpx.id}: CPX flood [{mark}]", s
+                assert s["exercise"] is True
+        plain = labels("/crises/map.json")
+        assert f"/crises/{cpx.id}" not in plain
+        assert plain[f"/crises/{real.id}"]["label"] == f"{real.id}: Flood"
