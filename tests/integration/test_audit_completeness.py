@@ -140,6 +140,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                     "lat": "43.2", "lon": "76.9"}, "rep-kaz"),
         "/crises/{crisis_id}/consultations": Case(f"/crises/{crisis}/consultations", {},
                                                   "sec"),
+        "/crises/{crisis_id}/exercise-end": Case(
+            f"/crises/{ids.get('exercise', crisis)}/exercise-end",
+            {"how": "cancelled", "reason": "started on the wrong board"}, "sec"),
         "/crises/{crisis_id}/consultation": Case(
             f"/crises/{crisis}/consultation", {"body": "csc", "title": "On assistance",
                                                "text_en": "To assist."}, "sec"),
@@ -334,6 +337,10 @@ def test_a_page_write_leaves_an_entry_naming_who_what_when_and_the_record(
             needed_by=datetime.now(UTC) + timedelta(days=1)), actor=SYSTEM).id
     if route == "/crises/{crisis_id}/transition":  # consulted: the assessment may follow
         crs.convene_consultations(db, ids["crisis"], actor=SYSTEM)
+    if route == "/crises/{crisis_id}/exercise-end":  # an exercise's crisis, ended by its control
+        ids["exercise"] = crs.open_crisis(db, crs.CrisisIn(
+            title="CPX", category="natural_disaster", affected=[ME], exercise=True),
+            actor=SYSTEM).id
     case = cases(ids, db)[route]
     sent = datetime.now(UTC) - timedelta(seconds=1)
     r, before, who = _send(client, db, case)

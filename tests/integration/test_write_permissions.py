@@ -201,6 +201,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/crises/{crisis_id}/transition"): Case(
             f"/api/v1/crises/{crisis}/transition", {"to": "no_action", "reason": "hoax"},
             staff),
+        # the exercise's control (the staff) ends an exercise
+        ("POST", "/api/v1/crises/{crisis_id}/exercise-end"): Case(
+            f"/api/v1/crises/{ids['exercise']}/exercise-end", {"how": "ended"}, staff),
         ("POST", "/api/v1/crises/{crisis_id}/consultations"): Case(
             f"/api/v1/crises/{crisis}/consultations", None, staff),
         ("POST", "/api/v1/crises/{crisis_id}/decision"): Case(
@@ -395,6 +398,9 @@ def _build(db: Database) -> dict[str, Any]:
     c = crs.open_crisis(db, crs.CrisisIn(title="Floods", category="armed_attack",
                                          affected=[ME]), actor=sec)
     ids["crisis"] = c.id
+    ids["exercise"] = crs.open_crisis(db, crs.CrisisIn(
+        title="CPX floods", category="natural_disaster", affected=[ME], exercise=True),
+        actor=sec).id
     c = crs.request_assistance(db, c.id, crs.RequestIn(
         resource="pumps", quantity=5, needed_by=datetime(2027, 1, 1, tzinfo=UTC)),
         actor=USERS[5])
@@ -485,7 +491,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "official_request", "requirement",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
-    "planned_exercise", "notification",
+    "planned_exercise", "notification", "exercise",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

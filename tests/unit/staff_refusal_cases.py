@@ -21,6 +21,12 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # an exercise ended or cancelled by its control
+    ("crisis 7 is real: only an exercise is ended or cancelled by its control; a real "
+     "crisis is closed through the algorithm",
+     "кризис 7 реальный: руководство учений завершает или отменяет только учения; "
+     "реальный кризис закрывается по алгоритму"),
+    ("the exercise of crisis 7 is already over", "учения кризиса 7 уже окончены"),
     # the membership ledger
     ("only the Secretariat records membership events",
      "события членства вносит только Секретариат"),

@@ -56,14 +56,30 @@ class Write:
         self.pending.append((action, target_kind, str(target_id), change or {}))
 
     def seal(self) -> None:
+        played = self.exercise
         for action, target_kind, target_id, change in self.pending:
             if self.exercise or access.is_exercise(self.conn, action, target_kind, target_id):
                 change = {**change, "exercise": True}
+                played = True
             if self.idempotency_key is not None:
                 change = {**change, "idempotency_key": self.idempotency_key}
             self.entries.append(audit_store.append(self.conn, self.actor, action,
                                                    target_kind, target_id, change))
         self.pending.clear()
+        self.events = [self._marked(e, played) for e in self.events]
+
+    def _marked(self, event: Event, played: bool) -> Event:
+        """An event about an exercise says so (`"exercise": true` in its data), as every
+        message of an exercise does: one on the topic of an exercise's record, or one this
+        write announces of the exercise it plays or acts in."""
+        kind, _, ident = event.topic.partition(":")
+        record = {"crisis": "crisis", "draft": "draft", "session": "session"}.get(kind)
+        exercise = played or (record is not None and access.is_exercise(
+            self.conn, "session." if record == "session" else "", record, ident))
+        if not exercise or event.data.get("exercise"):
+            return event
+        return Event(event.topic, event.kind, {**event.data, "exercise": True},
+                     event.classification)
 
 
 class Database:

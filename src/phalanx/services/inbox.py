@@ -206,7 +206,8 @@ def _reviews(conn: Connection, actor: Principal, zone: str | None) -> list[Item]
 
 def _notifications(conn: Connection, actor: Principal) -> list[Item]:
     return [Item("notification", n.subject, f"/inbox#notification-{n.id}", None, False,
-                 "", n.body[:1000])  # (a page shortens it in the reader's language)
+                 "", n.body[:1000],  # (a page shortens it in the reader's language)
+                 exercise=n.subject.startswith("[EXERCISE] "))
             for n in outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)]
 
 

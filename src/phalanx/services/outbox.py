@@ -76,6 +76,18 @@ class NotificationOut(BaseModel):
 # the last paragraph of an emailed notice, in English (the renderer writes it again)
 LINK = "Open in Phalanx: {url}"
 
+# what opens and closes every notice of an exercise, as an exercise's message does (the
+# practice of exercise traffic: nobody takes it for a real one, from either end); an
+# emailed one's link comes before its closing line
+EXERCISE_LINE = "EXERCISE EXERCISE EXERCISE"
+
+
+def exercise_notice(subject: str, body: str) -> tuple[str, str]:
+    """A notice of an exercise: its subject between `[EXERCISE]` marks, its body between
+    paragraphs saying EXERCISE."""
+    return (f"[EXERCISE] {subject} [EXERCISE]",
+            f"{EXERCISE_LINE}\n\n{body}\n\n{EXERCISE_LINE}")
+
 
 def record_url(public_url: str, topic: str) -> str | None:
     """The page of the record a notice is about, at the installation's public address:
@@ -199,7 +211,12 @@ def _written(row: Any, render: Render | None, default_language: str, public_url:
     (English) without `render` or when `render` fails on it, so that one notice it cannot
     write never holds up the others."""
     url = record_url(public_url, row.topic)
-    body = row.body if url is None else f"{row.body}\n\n{LINK.format(url=url)}"
+    body = row.body
+    if url is not None:
+        head, closing = body, ""
+        if body.endswith(f"\n\n{EXERCISE_LINE}"):  # an exercise's still ends saying so
+            head, closing = body.removesuffix(f"\n\n{EXERCISE_LINE}"), f"\n\n{EXERCISE_LINE}"
+        body = f"{head}\n\n{LINK.format(url=url)}{closing}"
     if render is None:
         return "en", row.subject, body
     lang = row.language if row.language in LANGUAGES else default_language

@@ -71,17 +71,21 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     if board is None:
         shown = [{"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"],
                   "sidc": c["sidc"], "stage": c["stage"], "severity": c["severity"],
-                  "overdue": False} for c in pic["crises"]]
+                  "overdue": False, "exercise": False} for c in pic["crises"]]
     else:
         sidc = {c["id"]: c["sidc"] for c in pic["crises"]}
         shown = [{"id": c.id, "title": c.title, "lat": c.lat, "lon": c.lon,
                   "sidc": sidc.get(c.id, "EHIPA----------"), "stage": c.stage.value,
-                  "severity": c.severity, "overdue": c.overdue}
+                  "severity": c.severity, "overdue": c.overdue, "exercise": c.exercise}
                  for c in board if c.lat is not None and c.lon is not None]
+    marked = _("EXERCISE")
     for c in shown:
+        # an exercise's crisis on the map says so at both ends, as its every message does
+        named = f"{c['id']}: {c['title']}"
         symbols.append({
             "layer": "crises", "lat": c["lat"], "lon": c["lon"], "sidc": c["sidc"],
-            "label": f"{c['id']}: {c['title']}", "href": f"/crises/{c['id']}",
+            "label": f"[{marked}] {named} [{marked}]" if c["exercise"] else named,
+            "href": f"/crises/{c['id']}", "exercise": c["exercise"],
             "overdue": c["overdue"], "details": [
                 [_("Stage"), label("stage", c["stage"])],
                 [_("Severity"), label("severity", c["severity"])]]})

@@ -30,6 +30,7 @@ from phalanx.services.crises.common import (
     dispute_of,
     timeline_event,
 )
+from phalanx.services.crises.ending import ExerciseEndIn, end_exercise
 from phalanx.services.crises.escalation import escalate_overdue
 from phalanx.services.crises.intake import (
     category_for_cap,
@@ -81,6 +82,7 @@ __all__ = [
     "CrisisIn",
     "CrisisOut",
     "EventOut",
+    "ExerciseEndIn",
     "OfferIn",
     "OfferOut",
     "RequestIn",
@@ -106,6 +108,7 @@ __all__ = [
     "decide_offer",
     "deployment_refusals",
     "dispute_of",
+    "end_exercise",
     "escalate_overdue",
     "export_cap",
     "get",

@@ -29,7 +29,7 @@ from phalanx.domain.crisis.workflow import (
     withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import clock, identity, offered_units
+from phalanx.services import clock, identity, offered_units, outbox
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.schemas import (
@@ -160,8 +160,12 @@ add_event = _event  # for the other services of the crisis (forces)
 timeline_event = _event  # for the other services of the crisis
 
 def _notify(w: Write, org: Organization, c: Classification, subject: str, body: str,
-            topic: str, at: datetime, only: set[str] | None = None) -> int:
-    """One outbox record per entitled, active user (email delivery is the outbox's job)."""
+            topic: str, at: datetime, only: set[str] | None = None, *,
+            exercise: bool = False) -> int:
+    """One outbox record per entitled, active user (email delivery is the outbox's job);
+    an exercise's says so at its start and its end (`exercise_notice`)."""
+    if exercise:
+        subject, body = outbox.exercise_notice(subject, body)
     rows = [dict(created_at=at, recipient=user.username, channel="email", subject=subject,
                  body=body, topic=topic, attempts=0)
             for user in identity.list_users(w.conn)

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind, can_read
+from phalanx.domain.access.policy import can_read
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import clocks
 from phalanx.domain.crisis.workflow import FINAL
@@ -27,9 +28,11 @@ from phalanx.services.crises.common import (
     mandate_of,
     units_out,
 )
+from phalanx.services.crises.ending import END
 from phalanx.services.crises.reading import board
 from phalanx.services.db import Database
 
+SCENARIO = "exercise"  # the origin of a crisis a scenario's run opened (its own clock)
 UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
 MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
 
@@ -42,14 +45,20 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
     while units of its decided deployment are still out with no decided way home, once
     per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
     Secretariat and the chair's state.
-    Real crises only, unless `exercise`; an exercise escalates its own crisis (`only`).
+    Real crises, and the exercises played live (opened from the pages or the API, on the
+    real clock: their chain is trained on its deadlines too), as the exercise's; a
+    scenario's run escalates its own crisis on its own clock (`exercise`, `only`), which
+    the timer leaves alone. An exercise its control ended or cancelled escalates no more.
     `actor`: who escalates, as the audit trail names it (the server's timer: the system)."""
     at = at or now()
     with db.read() as conn:
+        over = set(conn.execute(select(t.crisis_event.c.crisis_id).where(
+            t.crisis_event.c.kind == END)).scalars())
         # a finished crisis whose notice to the UN is still unsent stays escalated
-        open_ = [c for c in board(conn, actor=SYSTEM, at=at, exercise=exercise,
-                                  include_closed=True)
-                 if only is None or c.id == only]
+        open_ = [c for c in board(conn, actor=SYSTEM, at=at,
+                                  exercise=True if exercise else None, include_closed=True)
+                 if (only is None or c.id == only) and c.id not in over
+                 and (exercise or not c.exercise or c.origin != SCENARIO)]
         org = orgs.organization(conn)
         already = {(r.crisis_id, r.stage) for r in conn.execute(select(
             t.crisis_event.c.crisis_id, t.crisis_event.c.stage).where(
@@ -121,11 +130,12 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
         w.conn.execute(insert(t.crisis_event).values(
             crisis_id=c.id, at=at, kind="escalation", stage=key, actor="system",
             text=what + escalated, decision_id=decision_id))
-        cls = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking(c.marking))
+        # told only to those who read the crisis (an exercise's: its states taking part)
+        cls = access.classification_of(row)
         for body, only in ((what, readers),
                            (unnamed, {u.username for u in users} - readers)):
             _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
-                    f"crisis:{c.id}", at, only=only)
+                    f"crisis:{c.id}", at, only=only, exercise=bool(row.exercise))
         w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
                                                     "overdue_minutes": round(late, 1)})
         w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])

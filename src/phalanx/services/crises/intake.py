@@ -102,11 +102,11 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
         review="", revision=1, **access.classification_values(c),
     ).returning(t.crisis.c.id)).scalar_one()
     _event(w, crisis_id, "stage", f"reported: {data.title}", at, Stage.REPORTED)
-    prefix = "[EXERCISE] " if data.exercise else ""
-    sent = _notify(w, org, c, f"{prefix}Crisis reported: {data.title}",
+    sent = _notify(w, org, c, f"Crisis reported: {data.title}",
                    f"{cat.name_en} affecting {', '.join(data.affected)}. {cat.basis}. "
                    f"Consultations are due within "
-                   f"{cat.targets.get('reported', 60)} minutes.", f"crisis:{crisis_id}", at)
+                   f"{cat.targets.get('reported', 60)} minutes.", f"crisis:{crisis_id}", at,
+                   exercise=data.exercise)
     w.audit("crisis.open", "crisis", crisis_id, {
         "title": data.title, "category": cat.key, "affected": data.affected,
         "other_parties": data.other_parties,

@@ -95,9 +95,9 @@ def _transition(w: Write, crisis_id: int, target: Stage, *, actor: Principal, re
     w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(**values))
     _event(w, crisis_id, "stage", reason or review or target.value, at, target)
     if target in (Stage.DECISION, Stage.CLOSED, Stage.NO_ACTION, Stage.REJECTED):
-        _notify(w, org, access.classification_of(row),
-                f"{'[EXERCISE] ' if row.exercise else ''}Crisis {crisis_id}: {target.value}",
-                f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at)
+        _notify(w, org, access.classification_of(row), f"Crisis {crisis_id}: {target.value}",
+                f"{row.title}: {reason or review or target.value}", f"crisis:{crisis_id}", at,
+                exercise=bool(row.exercise))
     w.audit("crisis.transition", "crisis", crisis_id, {
         "from": row.stage, "to": target.value, "reason": reason, "review": review})
     w.emit(f"crisis:{crisis_id}", "stage", stage=target.value)

@@ -67,6 +67,29 @@ def _seated_states(org: Organization, body_key: str, day: date) -> list[str]:
     return [s.state for s in comp.seats]
 
 
+def taking_part(conn: Connection, meeting_id: int | None) -> frozenset[str] | None:
+    """The states taking part in the exercise whose session frames a draft (its session
+    marked for them, as the exercise's crisis is), None for a real session, a draft in no
+    session, or an exercise every member takes part in: an exercise's draft is put to, and
+    awaits, only the states taking part (setting)."""
+    if meeting_id is None:
+        return None
+    m = t.meeting.c
+    row = conn.execute(access.select_visible(t.meeting, SYSTEM, m.exercise, m.marking,
+                                             m.participants).where(m.id == meeting_id)).first()
+    if row is None or not row.exercise or row.marking != Marking.PARTICIPANTS.value:
+        return None
+    return frozenset(p for p in row.participants.split(",") if p)
+
+
+def _draft_seats(conn: Connection, org: Organization, row: Any, day: date) -> list[str]:
+    """The seated members a draft is put to: every one, or an exercise's states taking
+    part (`taking_part`)."""
+    seated = _seated_states(org, row.body_key, day)
+    taking = taking_part(conn, row.meeting_id)
+    return seated if taking is None else [s for s in seated if s in taking]
+
+
 def _standing(org: Organization, state: str, day: date) -> Standing:
     """Whether a member has a say on a date (`membership.standing_on`, the one rule):
     suspended, not taking part in the work, in arrears, or in full standing. A seat of a
@@ -160,14 +183,15 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     return rule
 
 
-def _aside(org: Organization, row: Any, day: date) -> tuple[str, ...]:
+def _aside(org: Organization, row: Any, day: date,
+           taking: frozenset[str] | None = None) -> tuple[str, ...]:
     """The seated members not taking part in the work that keep their formal objection to
     this draft (`membership.objects_aside`): on a question decided by consensus, and
-    not in arrears."""
+    not in arrears; of an exercise's draft, only among the states `taking` part."""
     if _rule(org, row, day).method is not Method.CONSENSUS:
         return ()
     return tuple(s for s in _seated_states(org, row.body_key, day)
-                 if membership.objects_aside(org, s, day))
+                 if membership.objects_aside(org, s, day) and (taking is None or s in taking))
 
 
 def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
@@ -205,7 +229,7 @@ def _new_version(w: Write, row: Any, text_en: str, text_ru: str,
 
 def _stances(conn: Connection, org: Organization, row: Any) -> list[Stance]:
     day = _draft_day(conn, row)
-    seated = _seated_states(org, row.body_key, day)
+    seated = _draft_seats(conn, org, row, day)
     present: dict[str, bool] = {}
     if row.meeting_id is not None:
         present = {a.state_code: a.present for a in conn.execute(
@@ -300,4 +324,5 @@ def _consultation(conn: Connection, row: Any) -> consult.Consultation:
                for a in _consultation_answers(conn, row.id)]
     return consult.Consultation(row.chair_state or "", tuple(row.signing_order),
                                 tuple(answers), aware(row.created_at),
-                                _aside(_org(conn), row, _draft_day(conn, row)))
+                                _aside(_org(conn), row, _draft_day(conn, row),
+                                       taking_part(conn, row.meeting_id)))

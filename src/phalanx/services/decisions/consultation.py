@@ -24,10 +24,10 @@ from phalanx.services.decisions.common import (
     _consultation,
     _draft_day,
     _draft_row,
+    _draft_seats,
     _limited_since,
     _org,
     _rule,
-    _seated_states,
     _standing,
     in_whose_name,
     seat_holder,
@@ -98,7 +98,7 @@ def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
             raise Conflict("; ".join(problems))
         org = _org(w.conn)
         day = _draft_day(w.conn, row)
-        standings = {s: _standing(org, s, day) for s in _seated_states(org, row.body_key, day)}
+        standings = {s: _standing(org, s, day) for s in _draft_seats(w.conn, org, row, day)}
         try:
             result = decide(c.stances(standings), _rule(org, row, day))
         except RuleError as exc:

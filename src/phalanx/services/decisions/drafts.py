@@ -42,6 +42,7 @@ from phalanx.services.decisions.common import (
     _stances,
     _standing,
     _written,
+    taking_part,
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
@@ -131,11 +132,16 @@ def propose_in(w: Write, data: DraftIn) -> int:
                                             f"{meeting.body_key}")
             exercise = bool(meeting.exercise)
         chair = _chair_state(org, data.body, day)
+        # an exercise's heads of state consulted are those of the states taking part
+        taking = taking_part(w.conn, data.meeting_id)
         order = list(proc.signatories(
-            {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)},
+            {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)
+             if taking is None or s in taking},
             bool(org.settings.get("written_procedure_in_arrears_sign", False))))
         if not order:
-            raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+            raise Invalid("procedure", f"no member of {data.body} has a say on {day}"
+                          + (" among the states taking part in the exercise"
+                             if taking is not None else ""))
         if data.marking is Marking.PARTICIPANTS and not exercise:
             # every head of state consulted reads what it is asked to decide and the
             # decision that binds it (setting); an exercise's stays with its states
@@ -358,7 +364,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         signing_order=list(row.signing_order), signed=signed, answers=answers,
         written_status=written_status, turn=turn, revision=row.revision,
         chair=row.chair_state, consultation=consultation, not_reached=not_reached,
-        aside=list(_aside(org, row, day)) if row.status == "open" else [],
+        aside=list(_aside(org, row, day, taking_part(conn, row.meeting_id)))
+        if row.status == "open" else [],
         limited_format_open=row.procedure == "session" and not proc.limited_format_problems(
             org.bodies[row.body_key].rules, row.question, day, _limited_since(org, row.body_key)),
         authorizes=Authorizes(measures=list(row.measures), formations=list(row.formations),

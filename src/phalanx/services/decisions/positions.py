@@ -36,6 +36,7 @@ from phalanx.services.decisions.common import (
     _seated_states,
     _stances,
     _standing,
+    taking_part,
 )
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
@@ -82,8 +83,11 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         day = _draft_day(w.conn, row)
         if who not in _seated_states(org, row.body_key, day):
             raise Forbidden(f"{who} has no seat in {row.body_key} on {day}")
+        taking = taking_part(w.conn, row.meeting_id)
+        if taking is not None and who not in taking:
+            raise Forbidden(f"{who} takes no part in the exercise")
         standing = _standing(org, who, day)
-        if standing is Standing.NOT_PARTICIPATING and who in _aside(org, row, day):
+        if standing is Standing.NOT_PARTICIPATING and who in _aside(org, row, day, taking):
             # standing aside is its own declaration: it keeps its formal objection
             if position is not Position.OBJECT:
                 raise Conflict(f"{who} takes no part in {row.body_key} on {day}: it states no "

@@ -11,6 +11,9 @@ those who may read that crisis see (`planning.plan_out`).
 
 Real crises share one lift; an exercise crisis is planned alone (`problem.py`), so an
 exercise's plans commit no real aircraft and a real plan commits none of an exercise's.
+An exercise plans with the forces actually available, though: its plan waits for the
+aircraft real plans hold, as any plan does, and leaves out the units a real operation has
+(`taken_for_real`).
 """
 
 from __future__ import annotations
@@ -98,6 +101,37 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                         free[s["aircraft"]] = (done, lands)
                         by[s["aircraft"]] = m["crisis_id"]
     return Committed(free, holding, by)
+
+
+# why an exercise plans without a unit a real operation has (naming no crisis: the
+# exercise's planner may not read it)
+TAKEN = "taken by a real operation: a decided deployment plan in force moves or holds it"
+
+
+def taken_for_real(conn: Connection, at: datetime) -> set[str]:
+    """The registry units a real operation has at `at`: moved or held by the decided
+    deployment plan in force of a real crisis still being answered, and not yet home by
+    its decided way home. An exercise plans with the forces actually available: these are
+    barred from its plans (`problem.build`), whose crisis competes with no real one."""
+    from phalanx.domain.crisis.workflow import FINAL, Stage
+
+    out: set[str] = set()
+    for c in conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id,
+                                                t.crisis.c.stage)
+                          .where(t.crisis.c.exercise.is_(False))):
+        if Stage(c.stage) in FINAL:
+            continue
+        plan = in_force.decided(conn, c.id, "deployment")
+        if plan is None:
+            continue
+        units = {tk.whole_of(m["unit"]) for m in plan.movements if m["crisis_id"] == c.id}
+        home = in_force.decided(conn, c.id, "withdrawal")
+        if home is not None:
+            start = aware(home.starts_at)
+            units -= {tk.whole_of(m["unit"]) for m in home.movements
+                      if start + timedelta(hours=m["arrive_h"]) <= at}
+        out |= units
+    return out
 
 
 def hours_from(at: datetime, held: Committed) -> dict[str, tuple[float, Point]]:

@@ -175,6 +175,15 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
             tasks.append(tk.Task(str(r.id), cid, r.capability, r.strength, (r.lat, r.lon),
                                  _hours(r.needed_by, at), r.node or "", r.task,
                                  r.sites or 1, r.state_code or "", r.state_rule or ""))
+    if any(r.exercise for r in rows):
+        # an exercise plans with the forces actually available: not a unit a real
+        # operation has (its crisis unnamed), though it competes with no real crisis
+        taken = sorted(commitments.taken_for_real(conn, at) & set(unit_rows))
+        for key in taken:  # the first reason, whatever else bars it
+            barred[(key, str(crisis_id))] = commitments.TAKEN
+        if taken:
+            warnings.append(f"{len(taken)} unit(s) taken by real operations are left out of "
+                            "this exercise's plan")
     if not hosts.known():
         warnings.append(hosts.SHAPES_MISSING)
     planes = lift(conn, forces)
@@ -183,9 +192,11 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     e = tk.expand(units, tasks, barred, weights, detachments(forces, unit_rows),
                   whole=[u for u in moved if "#" not in u],
                   cut=[tk.whole_of(u) for u in moved if "#" in u])
-    # aircraft flying the decided plans of crises not planned here (a way home)
+    # aircraft flying the decided plans of crises not planned here (a way home); an
+    # exercise's plan, whose crisis has no real plan, waits for every real one's (each
+    # line naming its crisis only to those who read it: `planning.plan_out`)
     own = {r.id for r in rows}
-    held = commitments.Committed() if any(r.exercise for r in rows) else commitments.committed(
+    held = commitments.committed(
         conn, at, skip=lambda p: p.kind == "deployment" and bool(commitments.crises_of(p) & own))
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground,
                          aircraft_start=commitments.hours_from(at, held))

@@ -132,6 +132,18 @@ def transition(crisis_id: Id, data: TransitionIn, actor: Writer,
                              review=data.review, revision=data.revision)
 
 
+@router.post("/crises/{crisis_id}/exercise-end", response_model=crises.CrisisOut,
+             responses=problem_responses(409))
+def end_exercise(crisis_id: Id, data: crises.ExerciseEndIn, actor: Writer,
+                 db: DB) -> crises.CrisisOut:
+    """End an exercise (`how`: `ended`, ENDEX, its record kept for the after-action
+    review) or cancel one started in error (`cancelled`, with its `reason`): its crisis
+    closed or rejected whatever its stage, its open sessions and drafts closed, its unread
+    notices withdrawn, its clocks stopped; audited (`exercise.end`). A real crisis, or an
+    exercise already over, is a 409."""
+    return crises.end_exercise(db, crisis_id, data, actor=actor)
+
+
 @router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut,
              responses=problem_responses(409))
 def consultations(crisis_id: Id, actor: Writer, db: DB) -> crises.CrisisOut:

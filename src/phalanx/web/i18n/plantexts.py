@@ -114,6 +114,11 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"no decision authorizing forces is linked yet",
      N_("no decision authorizing forces is linked yet")),
     # why a unit may not serve a crisis (registry.py, authority.py, tasks.py)
+    (r"taken by a real operation: a decided deployment plan in force moves or holds it",
+     N_("taken by a real operation: a decided deployment plan in force moves or holds it")),
+    (r"(?P<count>\d+) unit\(s\) taken by real operations are left out of this exercise's "
+     r"plan",
+     N_("%(count)s unit(s) taken by real operations are left out of this exercise's plan")),
     (r"withdrawn by (?P<state>\w+)", N_("withdrawn by %(state)s")),
     (r"withdrawn", N_("withdrawn")),
     (r"(?P<state>\w+) is not a member of the Organization: its units take no part",

@@ -77,6 +77,9 @@ STAFF_MESSAGES = (
     N_("a state's representative releases its national reports"),
     # feeds
     N_("a feed is an http:// or https:// URL"),
+    # an exercise ended or cancelled by its control (services/crises/ending.py)
+    N_("only the Secretariat and the Joint Staff end or cancel an exercise"),
+    N_("an exercise is cancelled with its reason (what was started in error)"),
     # users and tokens
     N_("expires: between 1 and 730 days"),
     N_("agency: a reporter is bound to one agency (--agency KIND)"),
@@ -84,6 +87,10 @@ STAFF_MESSAGES = (
 )
 
 STAFF_TEMPLATES = (
+    # an exercise ended or cancelled by its control (services/crises/ending.py)
+    N_("crisis %(crisis)s is real: only an exercise is ended or cancelled by its control; "
+       "a real crisis is closed through the algorithm"),
+    N_("the exercise of crisis %(crisis)s is already over"),
     # the membership ledger: an event its rules refuse, named by state and day
     N_("%(state)s on %(day)s: %(problems)s"),
     N_("a %(membership_event)s is decided by the Council: adopt a decision on the "

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from phalanx.domain.organization import Organization
+from phalanx.services.outbox import EXERCISE_LINE
 from phalanx.web.i18n import N_
 from phalanx.web.i18n.forms import translator
 from phalanx.web.i18n.plantexts import plan_text
@@ -59,8 +60,15 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"way home",
      N_("the mandate of %(number)s ended on %(ended)s UTC with %(units)s unit(s) of the "
         "decided deployment still out and no decided way home")),
+    # an exercise ended or cancelled by its control (services/crises/ending.py)
+    (r"exercise ended \(ENDEX\)(?P<reason> — .*)?", N_("exercise ended (ENDEX)%(reason)s")),
+    (r"exercise cancelled: started in error(?P<reason> — .*)?",
+     N_("exercise cancelled: started in error%(reason)s")),
     # the notices of a crisis in the inbox (services/crises/)
+    (r"\[EXERCISE\] (?P<line_notice>.+) \[EXERCISE\]",
+     N_("[EXERCISE] %(line_notice)s [EXERCISE]")),
     (r"\[EXERCISE\] (?P<line_notice>.+)", N_("[EXERCISE] %(line_notice)s")),
+    (r"EXERCISE EXERCISE EXERCISE", N_("EXERCISE EXERCISE EXERCISE")),
     (r"Crisis reported: (?P<title>.+)", N_("Crisis reported: %(title)s")),
     (r"(?P<data_category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)\. "
      r"(?P<data_basis>.+)\. Consultations are due within (?P<minutes>\d+) minutes\.",
@@ -151,6 +159,23 @@ FORMS: tuple[tuple[str, str], ...] = (
 # an entry of a crisis's timeline (or a notice) in a language: by its form, else as a
 # line of the planner; in English too, its keys by their labels
 timeline_text = translator(FORMS, plan_text, english=True)
+
+
+def notice_text(body: str, lang: str, data: dict[str, str] | None = None,
+                names: dict[str, str] | None = None, limit: int = 200) -> str:
+    """A notice's body on one line of a page in `lang`, paragraph by paragraph as its email
+    writes it, shortened to `limit` characters; an exercise's still begins and ends saying
+    so (`outbox.exercise_notice`), however long its body."""
+    parts = body.split("\n\n")
+    marked = len(parts) >= 3 and parts[0] == parts[-1] == EXERCISE_LINE
+    inner = parts[1:-1] if marked else parts
+    text = " ".join(timeline_text(p, lang, data, names) for p in inner)
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    if marked:
+        line = timeline_text(EXERCISE_LINE, lang, data, names)
+        text = f"{line} {text} {line}"
+    return text
 
 
 def notice_renderer(org: Organization | None) -> Callable[[str, str, str], tuple[str, str]]:

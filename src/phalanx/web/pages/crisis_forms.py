@@ -236,3 +236,22 @@ def un_notice(request: Request, crisis_id: Id, actor: Writer, db: DB,
         return _refused(request, db, crisis_id, actor, "un-notice", {"reference": reference},
                         exc)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/exercise-end", response_model=None)
+def end_exercise(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                 how: Annotated[str, Form(max_length=16)] = "ended",
+                 reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    """ENDEX, or the exercise cancelled as started in error (with its reason)."""
+    kept: Kept = {"how": how, "reason": reason}
+    try:
+        crises.end_exercise(db, crisis_id, crises.ExerciseEndIn.model_validate(
+            {"how": how, "reason": reason}), actor=actor)
+    except ValidationError:
+        _ = translator(language(request))
+        return _refused(request, db, crisis_id, actor, "exercise-end", kept,
+                        _("Choose whether the exercise ended or is cancelled."))
+    except (Conflict, Invalid, Forbidden) as exc:
+        return _refused(request, db, crisis_id, actor, "exercise-end", kept, exc,
+                        status=403 if isinstance(exc, Forbidden) else 0)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)

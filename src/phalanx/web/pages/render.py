@@ -28,7 +28,7 @@ from phalanx.web.assets import static_url
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
 from phalanx.web.i18n.plantexts import plan_text
-from phalanx.web.i18n.timeline import timeline_text
+from phalanx.web.i18n.timeline import notice_text, timeline_text
 from phalanx.web.pages.menu import menu
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -71,6 +71,7 @@ def _page_error(ctx: Context, text: object) -> str:
 templates.env.filters["error_text"] = _page_error
 templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
+templates.env.filters["notice_text"] = _in_page_language(notice_text, names="unit_names")
 
 @pass_context
 def _titled(ctx: Context, record: Any) -> str:
