@@ -19,17 +19,15 @@ from argon2 import PasswordHasher
 
 from phalanx.services import identity
 
-PRODUCTION = (identity._hasher, identity._DUMMY_HASH)
+PRODUCTION = identity._hasher
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-_DUMMY = "a password nobody has, verified for unknown users"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # an unknown user's login is checked against a hash made by the same hasher
     identity._hasher = CHEAP
-    identity._DUMMY_HASH = CHEAP.hash(_DUMMY)
 
 
 @pytest.fixture
 def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(identity, "_hasher", PRODUCTION[0])
-    monkeypatch.setattr(identity, "_DUMMY_HASH", PRODUCTION[1])
+    monkeypatch.setattr(identity, "_hasher", PRODUCTION)

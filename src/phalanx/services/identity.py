@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -34,7 +35,22 @@ from phalanx.services.login_throttle import (  # noqa: F401 - where callers find
 )
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
-_DUMMY_HASH = _hasher.hash("a password nobody has, verified for unknown users")
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a password nobody has, verified for unknown users (so that an unknown
+    name costs a login the time a known one does), by `hasher`'s parameters; made once a
+    process, by a server as it starts (`prepare_logins`) and otherwise by the first login,
+    not at every import."""
+    return hasher.hash("a password nobody has, verified for unknown users")
+
+
+def prepare_logins() -> None:
+    """Make what a login checks against before any login comes, so that the first login
+    of an unknown user takes the time any other does."""
+    _dummy_hash(_hasher)
+
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
@@ -295,7 +311,7 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Pr
     keys = throttle.claim_attempt(db, username, address, at, known=known)
     ok = False
     try:
-        ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+        ok = _hasher.verify(row.password_hash if row else _dummy_hash(_hasher), password)
     except (VerificationError, InvalidHashError):
         ok = False
     if row is None or not row.active:

@@ -15,7 +15,7 @@ from phalanx import __version__
 from phalanx.adapters.events import EventBus
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.policy import Permission
-from phalanx.services import audit
+from phalanx.services import audit, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web import problems
@@ -46,9 +46,11 @@ def settle(app: FastAPI) -> None:
     """For a server process, once: load the organization model, then move every object
     alive now (it, the routes, the schemas, the modules) out of the cyclic garbage
     collector's reach. A full collection over them holds the interpreter for 0.1-0.2 s,
-    the whole process standing still, and they live as long as the process anyway."""
+    the whole process standing still, and they live as long as the process anyway. And
+    what an unknown user's login is checked against, before any login comes."""
     with contextlib.suppress(Exception), app.state.db.read() as conn:
         orgs.organization(conn)  # no database or organization yet: nothing to load
+    identity.prepare_logins()
     gc.collect()
     gc.freeze()
     # a request makes thousands of short-lived objects (rows, models): collect the young

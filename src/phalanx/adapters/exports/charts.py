@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from typing import Any
 
 # the palette of the pages' charts (phalanx.web.charts), so that a printed chart looks
 # like the one on the page
@@ -17,10 +13,22 @@ INK = "#1f2a44"
 SERIES = ("#2f5d9b", "#c98a1a", "#5b8c5a", "#9aa7bd", "#b3261e")
 
 
+def _pyplot() -> Any:
+    """matplotlib's pyplot without a display, loaded by the first chart drawn rather than
+    by every process that imports the exports."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
          reference: Sequence[float] | None = None, reference_label: str = "",
          marking: str = "", value_label: str = "reported through Phalanx") -> bytes:
     """Horizontal bars, largest first; optional reference bars (e.g. historical totals)."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 3) + 1.2), dpi=110)
     pos = range(len(labels))
     ax.barh([p + (0.2 if reference else 0) for p in pos], values,
@@ -48,6 +56,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
 def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
           marking: str = "") -> bytes:
     """One line per series over ordered x labels (e.g. stages)."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
     for i, (name, points) in enumerate(sorted(series.items())):
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, insert, select
@@ -17,7 +17,6 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.forces import planner as pl
-from phalanx.domain.forces.improve import Result, repair, solve
 from phalanx.domain.forces.registry import crisis_weight
 from phalanx.services import crises as crs
 from phalanx.services import offered_units
@@ -25,6 +24,9 @@ from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, NotFound, missing_as
 from phalanx.services.forces.problem import Built, _hours, _plan_from_json, build
+
+if TYPE_CHECKING:
+    from phalanx.domain.forces.improve import Result
 
 __all__ = ["Built", "MovementOut", "PlanIn", "PlanOut", "_plan_from_json", "build",
            "plan_out", "plans", "run_plan"]
@@ -104,12 +106,16 @@ class PlanIn(BaseModel):
 # runs the search: solver("solve" or "repair", *args, **kwargs) -> Result, as
 # improve.solve / improve.repair would (the pages run it in a process of its own, which a
 # cancel stops at once)
-Solver = Callable[..., Result]
+Solver = Callable[..., "Result"]
 
 
 def direct(kind: str, *args: Any, **kwargs: Any) -> Result:
-    """The search in this process."""
-    return (solve if kind == "solve" else repair)(*args, **kwargs)
+    """The search in this process. The search and its solvers (OR-Tools, which brings
+    pandas) are loaded by the first plan made, not by every command and process that
+    imports the services."""
+    from phalanx.domain.forces import improve
+
+    return (improve.solve if kind == "solve" else improve.repair)(*args, **kwargs)
 
 
 def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,

@@ -24,7 +24,6 @@ from phalanx.domain.crisis.workflow import Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces import tasks as tk
 from phalanx.domain.forces import withdrawal as wd
-from phalanx.domain.forces.improve import solve
 from phalanx.services import crises as crs
 from phalanx.services import organization as orgs
 from phalanx.services import plans_in_force as in_force
@@ -102,6 +101,8 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
             raise Conflict(f"the withdrawal is planned after the mission (monitoring); crisis "
                            f"{crisis_id} is at {row.stage}")
         problem, moved, held = _problem(conn, crisis_id, at)
+    from phalanx.domain.forces.improve import solve  # loaded by the first plan (planning)
+
     result = solve(problem, time_limit=data.time_limit, seed=data.seed)
     problems = pl.check(result.problem, result.plan)
     if problems:  # never shown: the checker guards every plan
