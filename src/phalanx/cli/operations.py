@@ -165,7 +165,7 @@ def duplicates(operation: Annotated[str, typer.Argument()],
         table.add_column(col)
     for f in flags:
         table.add_row(str(f.id), f.state, f.agency, f.reference, f.other_reference,
-                      f.day or "", f.area or "",
+                      f.day.isoformat() if f.day else "", f.area or "",
                       f"{f.quantity:g} {f.unit}" if f.quantity is not None else "",
                       f"{f.resolution} ({f.resolved_by})" if f.resolution else "open")
     out.print(table)

@@ -7,7 +7,7 @@ flags). A flag is read only by who may read both reports."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -52,7 +52,7 @@ class Duplicate(BaseModel):
     resolved_at: datetime | None
     note: str | None
     # what both say (of the current version of the reference flagged, if any)
-    day: str | None = None
+    day: date | None = None
     area: str | None = None
     metric: str | None = None
     substance: str | None = None
@@ -141,7 +141,7 @@ def duplicates(conn: Connection, operation: str, *, actor: Principal,
             flagged_at=clock.aware(x.flagged_at), resolution=x.resolution,
             resolved_by=x.resolved_by,
             resolved_at=clock.aware(x.resolved_at) if x.resolved_at else None, note=x.note,
-            **({"day": s.day.isoformat(), "area": s.area, "metric": s.metric,
+            **({"day": s.day, "area": s.area, "metric": s.metric,
                 "substance": s.substance, "quantity": s.quantity, "unit": s.unit}
                if s else {})))
     return out
