@@ -333,14 +333,9 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     stmt = (access.select_visible(t.op_total, actor, *cols, func.sum(c.quantity),
                                   func.sum(c.reports))
             .where(c.operation == operation_key))
-    if stage:
-        stmt = stmt.where(c.stage == stage)
-    if metric:
-        stmt = stmt.where(c.metric == metric)
-    if unit:
-        stmt = stmt.where(c.unit == unit)
-    if year:
-        stmt = stmt.where(GROUPS["year"] == year)
+    filters = [c.stage == stage if stage else None, c.metric == metric if metric else None,
+               c.unit == unit if unit else None, GROUPS["year"] == year if year else None]
+    stmt = stmt.where(*(f for f in filters if f is not None))
     if cols:
         stmt = stmt.group_by(*cols).order_by(*cols)
     rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
@@ -348,9 +343,10 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
                      quantity=round(float(r[len(by)] or 0), 6),
                      reports=int(r[len(by) + 1] or 0))
             for r in conn.execute(stmt)]
+    # the demo data among the reports counted: of the same stage, metric, unit and year
     synthetic = conn.execute(access.select_visible(t.op_total, actor, func.sum(c.reports))
-                             .where(c.operation == operation_key, c.synthetic.is_(True))
-                             ).scalar() or 0
+                             .where(c.operation == operation_key, c.synthetic.is_(True),
+                                    *(f for f in filters if f is not None))).scalar() or 0
     return Statistics(operation=operation_key, by=by, rows=rows, synthetic_reports=synthetic,
                       historical=[HistoricalTotal(**{"substance": None, "note": "",
                                                      "source": "", **h})

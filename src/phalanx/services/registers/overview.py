@@ -166,17 +166,20 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
             label("stage", c.stage)]
            for c in crises]
         if crises else None))
-    op_rows = []
+    op_rows, demo = [], []
     for key, op in org.operations.items():
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
         name = op["name"].get(texts.lang) or op["name"]["en"]
         op_rows += [[name, label("metric", r.key["metric"]),
                      texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                     for r in s.rows if r.reports]
+        if s.synthetic_reports:  # never published as the organization's figures unsaid
+            demo.append(_("%(operation)s: %(n)s of the counted reports are synthetic demo "
+                          "data.", operation=name, n=s.synthetic_reports))
     sections.append(pdf.Section(
         _("Joint operations in %(year)s", year=year),
         ([] if op_rows else [_("No result reported through Phalanx.")])
-        + _closing_paragraphs(conn, year, texts),
+        + demo + _closing_paragraphs(conn, year, texts),
         table=[[_("Operation"), _("Metric"), _("Quantity"), _("Reports")],
                *op_rows] if op_rows else None))
     if changes := _late_changes_table(conn, year, actor=actor, texts=texts):
