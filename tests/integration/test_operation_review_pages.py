@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -148,3 +149,40 @@ def test_the_api_withdraws_lists_look_alikes_and_closes_a_year(
     [change] = c.get("/api/v1/operation-years/2025/changes", headers=sec).json()
     assert (change["kind"], change["quantity_before"], change["reason"]) == (
         "withdrawal", 3.0, "wrong operation")
+
+
+def test_a_reference_written_with_slashes_is_read_and_withdrawn_by_its_address(
+        world: tuple[TestClient, Database]) -> None:
+    """Agencies number their results as "KZ/CUS/2025-17": a reference's slashes, spaces
+    and signs are part of it, in the API's address, the page's links and the forms."""
+    c, db = world
+    reporter = bearer(db, "kaz-police")
+    ref = "KZ/POL/2025-17 №5?#"
+    r = c.post("/api/v1/operations/channel/reports", headers=reporter, json={
+        "state": "KAZ", "agency": "police", "rows": [
+            {"reference": ref, "date": "2025-10-10", "stage": "autumn-2025",
+             "metric": "seizure", "substance": "heroin", "quantity": 3, "unit": "kg",
+             "area": "Aktau"},
+            {"reference": "KZ/POL/2025-18", "date": "2025-10-10", "stage": "autumn-2025",
+             "metric": "seizure", "substance": "heroin", "quantity": 3, "unit": "kg",
+             "area": "Aktau"}]})
+    assert r.json()["possible_duplicates"] == 1
+    quoted = quote(ref, safe="")
+    url = f"/api/v1/operations/channel/reports/KAZ/police/{quoted}"
+    assert [v["version"] for v in c.get(url, headers=reporter).json()] == [1]
+    csrf = login(c, "kaz-police")
+    found = c.get(f"/operations/channel/find-report?reference={quoted}",
+                  follow_redirects=False)
+    page = c.get(found.headers["location"])
+    assert page.status_code == 200 and "KZ/POL/2025-17 №5?#" in page.text
+    action = re.search(r'action="([^"]+/withdrawal)"', page.text).group(1)  # type: ignore[union-attr]
+    r = c.post(action.replace("&amp;", "&"), headers={"x-csrf-token": csrf},
+               data={"reason": "test"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    review = c.get("/operations/channel/review?resolved=true").text
+    link = re.search(r'href="(/operations/channel/reports/KAZ/police/KZ[^"]*2025-17[^"]*)"',
+                     review).group(1)  # type: ignore[union-attr]
+    assert c.get(link.replace("&amp;", "&")).status_code == 200
+    w = c.post(f"{url}/withdrawal", headers=reporter, json={"reason": "again"})
+    assert w.status_code == 404  # withdrawn already: found, and no current version
+    assert c.get(url, headers=reporter).json()[0]["withdrawal_reason"] == "test"

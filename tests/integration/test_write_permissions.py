@@ -267,7 +267,7 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/operations/{key}/release"): Case(
             "/api/v1/operations/channel/release", {},
             lambda p: bool(p.state and acts_for(p, p.state, StateAct.RECORDS))),
-        ("POST", "/api/v1/operations/{key}/reports/{state}/{agency}/{reference}/withdrawal"):
+        ("POST", "/api/v1/operations/{key}/reports/{state}/{agency}/{reference:path}/withdrawal"):
             Case(f"/api/v1/operations/channel/reports/{ME}/customs/W-1/withdrawal",
                  {"reason": "test data"}, reviewer),
         ("POST", "/api/v1/operations/{key}/duplicates/{flag_id}/keep"): Case(

@@ -20,12 +20,12 @@ router = APIRouter(tags=["operations"])
 Year = Annotated[int, Path(ge=1990, le=2200)]
 
 
-class WithdrawalIn(BaseModel):
+class ReportWithdrawalIn(BaseModel):
     reason: str = Field(min_length=1, max_length=REASON_MAX, description=(
         "why the report is withdrawn (the wrong operation, the wrong agency, test data)"))
 
 
-class WithdrawalOut(BaseModel):
+class ReportWithdrawalOut(BaseModel):
     reference: str
     version: int = Field(description="the version withdrawn (kept, readable, not counted)")
     quantity: float
@@ -36,15 +36,15 @@ class WithdrawalOut(BaseModel):
     after_closing: list[int] = Field(description="the closed years whose figures it changed")
 
 
-@router.post("/operations/{key}/reports/{state}/{agency}/{reference}/withdrawal",
-             response_model=WithdrawalOut)
-def withdraw(key: str, state: str, agency: str, reference: str, data: WithdrawalIn,
-             actor: Writer, db: DB) -> WithdrawalOut:
+@router.post("/operations/{key}/reports/{state}/{agency}/{reference:path}/withdrawal",
+             response_model=ReportWithdrawalOut)
+def withdraw(key: str, state: str, agency: str, reference: str, data: ReportWithdrawalIn,
+             actor: Writer, db: DB) -> ReportWithdrawalOut:
     """Withdraw a report sent by mistake: its current version stops counting in every
     total, chart, corridor, file and report; its versions stay readable. By the reporting
     agency's reporter or the Secretariat; 404 when the user sees no current report of that
     reference. The reference may be reported again later, as a new report."""
-    return WithdrawalOut(**operation_withdrawal.withdraw(db, key, state, agency, reference,
+    return ReportWithdrawalOut(**operation_withdrawal.withdraw(db, key, state, agency, reference,
                                                         data.reason, actor=actor))
 
 
@@ -58,12 +58,12 @@ def duplicates(key: str, actor: Reader, conn: Conn,
     return dups.duplicates(conn, key, actor=actor, open_only=not resolved)
 
 
-class KeepIn(BaseModel):
+class DuplicateKeepIn(BaseModel):
     note: str = Field(default="", max_length=REASON_MAX)
 
 
 @router.post("/operations/{key}/duplicates/{flag_id}/keep", response_model=dups.Duplicate)
-def keep(key: str, flag_id: Id, data: KeepIn, actor: Writer, db: DB) -> dups.Duplicate:
+def keep(key: str, flag_id: Id, data: DuplicateKeepIn, actor: Writer, db: DB) -> dups.Duplicate:
     """Keep both reports of a flag: they are two results (by the Secretariat or the
     reporting agency's reporter). To keep one only, withdraw the other."""
     return dups.resolve(db, key, flag_id, data.note, actor=actor)
@@ -75,12 +75,12 @@ def closed_years(actor: Reader, conn: Conn) -> list[operation_years.ClosedYear]:
     return list(operation_years.closed_years(conn).values())
 
 
-class CloseIn(BaseModel):
+class YearCloseIn(BaseModel):
     note: str = Field(default="", max_length=REASON_MAX)
 
 
 @router.post("/operation-years/{year}/close", response_model=operation_years.ClosedYear)
-def close(year: Year, data: CloseIn, actor: Writer, db: DB) -> operation_years.ClosedYear:
+def close(year: Year, data: YearCloseIn, actor: Writer, db: DB) -> operation_years.ClosedYear:
     """Close a year's figures (the Secretariat, once the year is over): a change to them
     afterwards needs a reason (`reason` with the rows) and is listed as a change after
     closing, in `changes` and in the annual report."""

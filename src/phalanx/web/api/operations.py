@@ -152,7 +152,7 @@ class ReportVersionOut(BaseModel):
     withdrawal_reason: str | None = None
 
 
-@router.get("/operations/{key}/reports/{state}/{agency}/{reference}",
+@router.get("/operations/{key}/reports/{state}/{agency}/{reference:path}",
             response_model=list[ReportVersionOut])
 def report_history(key: str, state: str, agency: str, reference: str, actor: Reader,
                    conn: Conn) -> list[ReportVersionOut]:

@@ -5,6 +5,7 @@ made to their figures after."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -37,7 +38,7 @@ def review(request: Request, key: str, actor: Reader, conn: Conn,
         "agencies": sorted({a for v in op.get("agencies", {}).values() for a in v})})
 
 
-@router.get("/operations/{key}/reports/{state}/{agency}/{reference}",
+@router.get("/operations/{key}/reports/{state}/{agency}/{reference:path}",
             response_class=HTMLResponse)
 def report(request: Request, key: str, state: str, agency: str, reference: str,
            actor: Reader, conn: Conn) -> HTMLResponse:
@@ -61,17 +62,22 @@ def find_report(key: str, actor: Reader, state: str = "", agency: str = "",
     agency = (agency or (actor.agency.value if actor.agency else "")).strip()
     if not (state and agency and reference.strip()):
         return RedirectResponse(f"/operations/{key}/review", status_code=303)
-    return RedirectResponse(f"/operations/{key}/reports/{state}/{agency}/"
-                            f"{reference.strip()}", status_code=303)
+    return RedirectResponse(_report_url(key, state, agency, reference.strip()),
+                            status_code=303)
 
 
-@router.post("/operations/{key}/reports/{state}/{agency}/{reference}/withdrawal")
+def _report_url(key: str, state: str, agency: str, reference: str) -> str:
+    """A report's page: its reference as written, slashes and signs included, quoted."""
+    return f"/operations/{key}/reports/{state}/{agency}/{quote(reference, safe='')}"
+
+
+@router.post("/operations/{key}/reports/{state}/{agency}/{reference:path}/withdrawal")
 def withdraw(key: str, state: str, agency: str, reference: str, actor: Writer, db: DB,
              reason: Text = "", back: Annotated[str, Form(max_length=16)] = "report"
              ) -> RedirectResponse:
     operation_withdrawal.withdraw(db, key, state, agency, reference, reason, actor=actor)
     to = (f"/operations/{key}/review" if back == "review"
-          else f"/operations/{key}/reports/{state}/{agency}/{reference}")
+          else _report_url(key, state, agency, reference))
     return RedirectResponse(to, status_code=303)
 
 
