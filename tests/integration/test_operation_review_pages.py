@@ -71,6 +71,7 @@ def test_a_russian_reporter_is_told_of_a_look_alike_and_withdraws_it(
     assert r.headers["location"] == "/operations/channel/reports/KAZ/police/KZ-2"
     report = c.get(r.headers["location"]).text
     assert 'id="withdraw-form"' in report
+    assert "«Канал» – осень 2025" in report  # the stage by its name
     r = c.post("/operations/channel/reports/KAZ/police/KZ-2/withdrawal",
                headers={"x-csrf-token": csrf}, data={"reason": "направлено дважды"},
                follow_redirects=False)

@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from phalanx.domain.operations.closing import REASON_MAX
 from phalanx.services import operation_duplicates as dups
-from phalanx.services import operation_history, operation_withdrawal, operation_years
+from phalanx.services import operation_history, operation_withdrawal, operation_years, opsreport
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.errors import NotFound
 from phalanx.web.deps import DB, Conn, Id
+from phalanx.web.i18n import texts_for
 from phalanx.web.pages.operations import Reader, Writer
-from phalanx.web.pages.render import render
+from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=REASON_MAX)]
@@ -49,6 +50,7 @@ def report(request: Request, key: str, state: str, agency: str, reference: str,
     return render(request, "operation_report.html", {
         "op": ops.operation(conn, key), "key": key, "state": state, "agency": agency,
         "reference": reference, "versions": versions,
+        "stage_names": opsreport.stage_names(conn, key, texts_for(language(request))),
         "may_withdraw": versions[0]["current"]
         and operation_withdrawal.may_withdraw(actor, state, agency)})
 
