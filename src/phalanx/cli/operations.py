@@ -136,24 +136,29 @@ def withdraw(operation: Annotated[str, typer.Argument()],
               highlight=False)
 
 
+@app.command("keep-both")
+def keep_both(operation: Annotated[str, typer.Argument()],
+              flag: Annotated[int, typer.Argument(min=1, help="The flag's id (ops duplicates).")],
+              note: Annotated[str, typer.Option(help="Why both are kept.")] = "") -> None:
+    """Keep both reports of a possible duplicate: they are two results."""
+    try:
+        done = dups.resolve(database(), operation, flag, note, actor=operator())
+    except (Invalid, Forbidden, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"{done.reference} and {done.other_reference}: both kept", highlight=False)
+
+
 @app.command("duplicates")
 def duplicates(operation: Annotated[str, typer.Argument()],
                resolved: Annotated[bool, typer.Option("--resolved",
                                                       help="Resolved ones too.")] = False,
-               keep: Annotated[int | None, typer.Option(
-                   help="Keep both reports of this flag (its id).")] = None,
-               note: Annotated[str, typer.Option(help="With --keep: why.")] = "",
                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Reports that look alike under two references: list them, or keep both of one."""
+    """Reports that look alike under two references (resolve one with `ops keep-both`, or
+    `ops withdraw` the one sent by mistake)."""
     try:
-        if keep is not None:
-            done = dups.resolve(database(), operation, keep, note, actor=operator())
-            flags = [done]
-        else:
-            with database().read() as conn:
-                ops.operation(conn, operation)
-                flags = dups.duplicates(conn, operation, actor=operator(),
-                                        open_only=not resolved)
+        with database().read() as conn:
+            ops.operation(conn, operation)
+            flags = dups.duplicates(conn, operation, actor=operator(), open_only=not resolved)
     except (Invalid, Forbidden, NotFound) as exc:
         raise fail(str(exc)) from exc
     if as_json:
