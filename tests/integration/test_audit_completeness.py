@@ -213,6 +213,12 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                 "r.csv", b"reference,date,stage,metric,substance,quantity,unit,area\n"
                          b"K-1,2026-03-10,spring-2026,seizure,heroin,1.5,kg,Aktau\n",
                 "text/csv")}),
+        "/operations/{key}/reports/{state}/{agency}/{reference:path}/withdrawal": Case(
+            f"/operations/channel/reports/{ME}/customs/W-1/withdrawal",
+            {"reason": "test data"}, "reporter-kaz"),
+        "/operations/{key}/duplicates/{flag_id}/keep": Case(
+            f"/operations/channel/duplicates/{ids['flag']}/keep", {"note": "two"}, "sec"),
+        "/operation-years/close": Case("/operation-years/close", {"year": "2025"}, "sec"),
         "/parliament/transposition": Case("/parliament/transposition", {
             "law": law, "state": state, "status": "adopted", "on": "2025-11-01",
             "reference": "Law No. 1"},

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
@@ -35,6 +35,7 @@ READS = {
     "audit verify", "audit public-key", "audit export", "backup", "bodies", "composition",
     "crises list", "crises show", "decisions list", "decisions show", "feeds list", "members",
     "membership arrears", "membership chairs", "membership records", "ops stats",
+    "ops duplicates", "ops changes",
     "registers strays", "tokens list", "users list",
     "serve", "cot serve",  # the server: each action there is its user's, audited
     "db upgrade",  # the schema's migrations: no record of the organization changes
@@ -122,6 +123,10 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
         ("cap import", ["cap", "import", cap, "--affected", "KGZ"], ""),
         ("ops ingest", ["ops", "ingest", str(tmp / "r.csv"), "--operation", "channel",
                         "--agency", "customs", "--state", "KAZ"], ""),
+        ("ops keep-both", ["ops", "keep-both", "channel", ids.get("flag", "1")], ""),
+        ("ops withdraw", ["ops", "withdraw", "channel", "KAZ", "customs", "K-1", "--reason",
+                          "test data"], ""),
+        ("ops close-year", ["ops", "close-year", "2025"], ""),
         ("registers rekey", ["registers", "rekey", "supply", "sup-rus-kgz-2023-1",
                              "sup-org-2023-1"], ""),
         ("plan", ["plan", "--crisis", ids.get("crisis", "1"), "--time-limit", "0.5",
@@ -154,6 +159,15 @@ def _prepare(db: Database, command: str, ids: dict[str, str]) -> None:
     if command == "tokens revoke":
         with db.read() as conn:
             ids["token"] = str(conn.exec_driver_sql("SELECT max(id) FROM api_token").scalar())
+    if command == "ops keep-both":  # K-1 sent again under another reference
+        from phalanx.services import operations as ops
+        ops.ingest(db, "channel", "KAZ", "customs", [(2, {
+            "reference": "K-2", "date": "2026-03-10", "stage": "spring-2026",
+            "metric": "seizure", "substance": "heroin", "quantity": "1.5", "unit": "kg",
+            "area": "Aktau"})], actor=Principal("reporter-kaz", Role.REPORTER, state="KAZ",
+                                                 agency=Agency.CUSTOMS))
+        with db.read() as conn:
+            ids["flag"] = str(conn.exec_driver_sql("SELECT max(id) FROM op_duplicate").scalar())
     if command == "plan":  # the demo's real crisis, answered by the CRRF
         with db.read() as conn:
             ids["crisis"] = str(conn.exec_driver_sql(

@@ -47,6 +47,7 @@ from phalanx.services import (
 from phalanx.services import crises as crs
 from phalanx.services import decisions as dec
 from phalanx.services import documents as docs
+from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
@@ -86,6 +87,13 @@ def acting(state: str, act: StateAct) -> Rule:
 
 def acting_or_staff(state: str, act: StateAct) -> Rule:
     return lambda p: staff(p) or acts_for(p, state, act)
+
+
+def reviewer(p: Principal) -> bool:
+    """Who withdraws KAZ's customs' reports and resolves their look-alikes: the Secretariat
+    or that agency's reporter (setting)."""
+    return p.role is Role.SECRETARIAT or (
+        acts_for(p, ME, StateAct.REPORT) and p.agency is Agency.CUSTOMS)
 
 
 @dataclass(frozen=True)
@@ -262,6 +270,15 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/operations/{key}/release"): Case(
             "/api/v1/operations/channel/release", {},
             lambda p: bool(p.state and acts_for(p, p.state, StateAct.RECORDS))),
+        ("POST", "/api/v1/operations/{key}/reports/{state}/{agency}/{reference:path}/withdrawal"):
+            Case(f"/api/v1/operations/channel/reports/{ME}/customs/W-1/withdrawal",
+                 {"reason": "test data"}, reviewer),
+        ("POST", "/api/v1/operations/{key}/duplicates/{flag_id}/keep"): Case(
+            f"/api/v1/operations/channel/duplicates/{ids['flag']}/keep", {"note": "two"},
+            reviewer),
+        ("POST", "/api/v1/operation-years/{year}/close"): Case(
+            "/api/v1/operation-years/2025/close", {"note": "annual report"},
+            lambda p: p.role is Role.SECRETARIAT),
         ("POST", "/api/v1/membership/events"): Case("/api/v1/membership/events", {
             "state": "KGZ", "kind": "notice_of_withdrawal", "on": "2026-11-30"}, staff),
         ("POST", "/api/v1/membership/records/{record_id}/confirm"): Case(
@@ -443,6 +460,15 @@ def _build(db: Database) -> dict[str, Any]:
     finding = rex.add_finding(db, ids["joint_exercise"], rex.FindingIn(
         title="Radio", assignee=ME, due=date(2027, 1, 1)), actor=sec)
     ids["finding"] = finding.id
+    # two look-alike reports of KAZ's customs, released: one flagged, either withdrawn
+    reporter = next(u for u in USERS if u.role is Role.REPORTER)
+    ops.ingest(db, "channel", ME, "customs", [(n, {
+        "reference": ref, "date": "2026-03-10", "stage": "spring-2026", "metric": "seizure",
+        "substance": "heroin", "quantity": "2", "unit": "kg", "area": "Aktau"})
+        for n, ref in ((2, "W-1"), (3, "W-2"))], actor=reporter)
+    ops.release(db, "channel", actor=Principal("rep-kaz", Role.REPRESENTATIVE, state=ME))
+    with db.read() as conn:
+        ids["flag"] = conn.execute(select(t.op_duplicate.c.id)).scalar_one()
     ids["planned_exercise"] = rex.create(db, rex.ExerciseIn(
         name="Interaction-2027", series="interaction", start=date(2027, 10, 10),
         end=date(2027, 10, 14), host=ME), actor=sec).key  # to be cancelled by its host
@@ -491,7 +517,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "official_request", "requirement",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
-    "planned_exercise", "notification", "exercise",
+    "planned_exercise", "notification", "exercise", "flag",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

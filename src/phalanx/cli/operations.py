@@ -12,6 +12,8 @@ from rich.table import Table
 
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.cli.common import database, emit_json, err, fail, operator, out
+from phalanx.services import operation_duplicates as dups
+from phalanx.services import operation_withdrawal, operation_years
 from phalanx.services import operations as ops
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 
@@ -27,9 +29,12 @@ def ingest(
     store_valid: Annotated[bool, typer.Option("--store-valid",
                                               help="Store the valid rows of a file with "
                                                    "errors.")] = False,
+    reason: Annotated[str | None, typer.Option(
+        help="Why the rows change the figures of a closed year (needed then).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Check every row and store the reports; a file with errors stores nothing."""
+    """Check every row and store the reports; a file with errors stores nothing. Rows
+    that look like reports already sent under other references are stored and named."""
     notes: list[str] = []  # what the file was read as
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
@@ -37,7 +42,7 @@ def ingest(
             task = progress.add_task(f"{file.name}: checking", total=None)
             result = ops.ingest(database(), operation, state.upper(), agency,
                                 read_file(file, notes), actor=operator(), source=file.name,
-                                store_valid=store_valid,
+                                store_valid=store_valid, reason=reason,
                                 progress=lambda n: progress.update(
                                     task, description=f"{file.name}: {n:,} rows"))
     except FileProblem as exc:
@@ -52,6 +57,17 @@ def ingest(
         out.print(f"{file.name}: {result.rows} rows, {result.stored} stored "
                   f"({result.replaced} replacing earlier versions), "
                   f"{result.unchanged} unchanged, {len(result.errors)} errors", highlight=False)
+        if result.late:
+            out.print(f"{result.late} change(s) to the figures of a closed year, kept with "
+                      "the reason given", highlight=False)
+        if result.flagged:
+            err.print(f"{result.flagged} row(s) look like reports already sent under other "
+                      f"references (the same date, area, metric, substance and quantity); "
+                      f"stored, to review with `phalanx ops duplicates {operation}`:",
+                      markup=False, highlight=False)
+            for d in result.duplicates[:50]:
+                err.print(f"  row {d['row']}, {d['reference']}: like {d['like']}",
+                          markup=False, highlight=False)
         for e in result.errors[:50]:
             err.print(f"  row {e.row}, {e.column}: {e.message}", markup=False, highlight=False)
         if len(result.errors) > 50:
@@ -96,3 +112,100 @@ def stats(operation: Annotated[str, typer.Argument()],
         for h in s.historical:
             hist.add_row(h.metric, h.substance or "", f"{h.value:,.0f}", h.unit, h.note)
         out.print(hist)
+
+
+@app.command("withdraw")
+def withdraw(operation: Annotated[str, typer.Argument()],
+             state: Annotated[str, typer.Argument(help="The reporting state (KAZ).")],
+             agency: Annotated[str, typer.Argument(help="The reporting agency (customs).")],
+             reference: Annotated[str, typer.Argument(help="The agency's reference.")],
+             reason: Annotated[str, typer.Option(help="Why it is withdrawn.")],
+             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Withdraw a report sent by mistake: it leaves every total; its versions are kept."""
+    try:
+        done = operation_withdrawal.withdraw(database(), operation, state.upper(), agency,
+                                             reference, reason, actor=operator())
+    except (Invalid, Forbidden, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json({**done, "withdrawn_at": done["withdrawn_at"].isoformat()})
+        return
+    late = ", ".join(str(y) for y in done["after_closing"])
+    out.print(f"{reference}: version {done['version']} ({done['quantity']:g} {done['unit']}) "
+              "withdrawn" + (f"; a change after closing {late}" if late else ""),
+              highlight=False)
+
+
+@app.command("keep-both")
+def keep_both(operation: Annotated[str, typer.Argument()],
+              flag: Annotated[int, typer.Argument(min=1, help="The flag's id (ops duplicates).")],
+              note: Annotated[str, typer.Option(help="Why both are kept.")] = "") -> None:
+    """Keep both reports of a possible duplicate: they are two results."""
+    try:
+        done = dups.resolve(database(), operation, flag, note, actor=operator())
+    except (Invalid, Forbidden, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"{done.reference} and {done.other_reference}: both kept", highlight=False)
+
+
+@app.command("duplicates")
+def duplicates(operation: Annotated[str, typer.Argument()],
+               resolved: Annotated[bool, typer.Option("--resolved",
+                                                      help="Resolved ones too.")] = False,
+               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Reports that look alike under two references (resolve one with `ops keep-both`, or
+    `ops withdraw` the one sent by mistake)."""
+    try:
+        with database().read() as conn:
+            ops.operation(conn, operation)
+            flags = dups.duplicates(conn, operation, actor=operator(), open_only=not resolved)
+    except (Invalid, Forbidden, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json([json.loads(f.model_dump_json()) for f in flags])
+        return
+    table = Table(title=f"{operation}: possible duplicates")
+    for col in ("id", "state", "agency", "reference", "looks like", "day", "area",
+                "quantity", "resolution"):
+        table.add_column(col)
+    for f in flags:
+        table.add_row(str(f.id), f.state, f.agency, f.reference, f.other_reference,
+                      f.day.isoformat() if f.day else "", f.area or "",
+                      f"{f.quantity:g} {f.unit}" if f.quantity is not None else "",
+                      f"{f.resolution} ({f.resolved_by})" if f.resolution else "open")
+    out.print(table)
+
+
+@app.command("close-year")
+def close_year(year: Annotated[int, typer.Argument(min=1990, max=2200)],
+               note: Annotated[str, typer.Option(help="What the closing is for.")] = "",
+               ) -> None:
+    """Close a year's figures: a change to them afterwards needs a reason."""
+    try:
+        closed = operation_years.close_year(database(), year, note, actor=operator())
+    except (Invalid, Forbidden) as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"{closed.year} closed at {closed.closed_at.isoformat()}", highlight=False)
+
+
+@app.command("changes")
+def changes(year: Annotated[int, typer.Argument(min=1990, max=2200)],
+            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The changes to a closed year's figures since it was closed, with their reasons."""
+    with database().read() as conn:
+        if year not in operation_years.closed_years(conn):
+            raise fail(f"{year} is not closed")
+        found = operation_years.late_changes(conn, year, actor=operator())
+    if as_json:
+        emit_json([json.loads(c.model_dump_json()) for c in found])
+        return
+    table = Table(title=f"changes after {year} was closed")
+    for col in ("at", "report", "change", "metric", "before", "after", "reason", "by"):
+        table.add_column(col)
+    for c in found:
+        table.add_row(c.at.isoformat(timespec="minutes"),
+                      f"{c.operation} {c.state} {c.agency} {c.reference}", c.kind, c.metric,
+                      "" if c.quantity_before is None else f"{c.quantity_before:g} {c.unit_before}",
+                      "" if c.quantity_after is None else f"{c.quantity_after:g} {c.unit_after}",
+                      c.reason, c.by)
+    out.print(table)

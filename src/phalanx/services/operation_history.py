@@ -18,7 +18,7 @@ def history(conn: Connection, operation_key: str, state: str, agency: str, refer
             *, actor: Principal) -> list[dict[str, Any]]:
     """Every version of one report the user may see, newest first (corrections keep
     their history): what it said, its marking, and the batch that brought it (who sent
-    it, when, from which file)."""
+    it, when, from which file), and a withdrawn version by whom, when and why."""
     operation(conn, operation_key)
     c, b = t.op_report.c, t.op_batch.c
     rows = conn.execute(
@@ -31,4 +31,6 @@ def history(conn: Connection, operation_key: str, state: str, agency: str, refer
              "metric": r.metric, "substance": r.substance, "quantity": r.quantity,
              "unit": r.unit, "marking": r.marking, "observers": r.observers,
              "batch": r.batch_id, "by": r.created_by, "at": clock.aware(r.created_at),
-             "source": r.source} for r in rows]
+             "source": r.source, "withdrawn_at": clock.aware(r.withdrawn_at)
+             if r.withdrawn_at else None, "withdrawn_by": r.withdrawn_by,
+             "withdrawal_reason": r.withdrawal_reason} for r in rows]

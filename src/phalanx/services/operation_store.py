@@ -4,6 +4,7 @@ table the statistics read recounted from the current versions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
@@ -12,16 +13,33 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.operations import closing
 from phalanx.domain.operations.results import ResultRow
 
 
+@dataclass
+class Stored:
+    """What a chunk did: how many versions stored, the corrections (each with the figure it
+    replaces), how many were unchanged, the rows refused because they change a closed
+    year without a reason (reference, years), and the changes after closing made."""
+
+    stored: int = 0
+    corrected: list[dict[str, Any]] = field(default_factory=list)
+    same: int = 0
+    refused: list[tuple[str, list[int]]] = field(default_factory=list)
+    late: list[dict[str, Any]] = field(default_factory=list)
+
+
 def store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
-           rows: list[ResultRow], synthetic: bool) -> tuple[int, list[dict[str, Any]], int]:
+          rows: list[ResultRow], synthetic: bool, *, closed: frozenset[int] = frozenset(),
+          reason: str | None = None) -> Stored:
     """Insert a chunk; a reference already reported gets a new version, released as the
     version it replaces was, and the old one stops counting, unless it says the same as
-    that version (left as it is). Returns how many were stored, the corrections (each
-    with the figure it replaces) and how many were unchanged."""
+    that version (left as it is). A reference withdrawn earlier is reported anew (the next
+    version, national again). A change to a report of a closed year needs `reason`: without
+    one the row is refused (`refused`), with one it is kept as a change after closing."""
     c = t.op_report.c
+    out = Stored()
     refs = [r.reference for r in rows]
     existing = {r.reference: r for r in conn.execute(
         select(c.reference, c.version, c.marking, c.observers, *(c[k] for k in _SAID)).where(
@@ -30,8 +48,23 @@ def store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
     # a report sent again as it stands is no correction: its version stays
     same = {r.reference for r in rows if r.reference in existing
             and _stored_says(existing[r.reference]) == _row_says(r)}
+    out.same = len(same)
     rows = [r for r in rows if r.reference not in same]
-    existing = {k: v for k, v in existing.items() if k not in same}
+    kept = []
+    for r in rows:
+        old = existing.get(r.reference)
+        years = closing.closed_touched((r.date, old.day if old else None), closed)
+        if years and reason is None:
+            out.refused.append((r.reference, years))
+        else:
+            kept.append(r)
+    rows = kept
+    existing = {r.reference: existing[r.reference] for r in rows if r.reference in existing}
+    # the last version of a reference with none current (withdrawn): the next one follows
+    last = dict(conn.execute(select(c.reference, func.max(c.version)).where(
+        c.operation == op, c.state_code == state, c.agency == agency,
+        c.reference.in_([r.reference for r in rows if r.reference not in existing]))
+        .group_by(c.reference)).all()) if len(existing) < len(rows) else {}
     if existing:
         conn.execute(update(t.op_report).where(
             c.operation == op, c.state_code == state, c.agency == agency,
@@ -40,23 +73,33 @@ def store(conn: Connection, batch_id: int, op: str, state: str, agency: str,
     # SQLAlchemy parameter processing
     sqlite = conn.dialect.name == "sqlite"
     values = []
-    corrected: list[dict[str, Any]] = []
     for r in rows:
         old = existing.get(r.reference)
+        version = (old.version if old else last.get(r.reference, 0)) + 1
         if old is not None:
-            corrected.append({"reference": r.reference, "version": old.version,
-                              "quantity": old.quantity, "unit": old.unit,
-                              "new_quantity": r.quantity, "new_unit": r.unit})
+            out.corrected.append({"reference": r.reference, "version": old.version,
+                                  "quantity": old.quantity, "unit": old.unit,
+                                  "new_quantity": r.quantity, "new_unit": r.unit})
+        for year in closing.closed_touched((r.date, old.day if old else None), closed):
+            out.late.append({
+                "year": year, "reference": r.reference, "version": version,
+                "kind": "correction" if old else "new", "metric": r.metric,
+                "substance": r.substance or None,
+                "quantity_before": old.quantity if old and old.day.year == year else None,
+                "unit_before": old.unit if old and old.day.year == year else None,
+                "quantity_after": r.quantity if r.date.year == year else None,
+                "unit_after": r.unit if r.date.year == year else None})
         values.append((
             batch_id, op, r.stage, state, agency, r.reference,
-            (old.version if old else 0) + 1, True, r.date.isoformat() if sqlite else r.date,
+            version, True, r.date.isoformat() if sqlite else r.date,
             r.metric, r.substance, r.quantity, r.unit, r.area, r.lat, r.lon, r.route_from,
             r.route_to, synthetic, "state", state,
             old.marking if old else Marking.NATIONAL.value, "",
             bool(old.observers) if old else False))
     if values:
         conn.exec_driver_sql(insert_sql(conn.dialect.name), values)
-    return len(values), corrected, len(same)
+    out.stored = len(values)
+    return out
 
 
 # what a report says: sent again with all of it the same, it is unchanged

@@ -29,9 +29,10 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_act
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.operations import closing
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
-from phalanx.services import clock
+from phalanx.services import clock, operation_duplicates, operation_years
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
@@ -56,6 +57,12 @@ class IngestResult:
     replaced: int
     errors: list[RowError] = field(default_factory=list)
     unchanged: int = 0  # reports sent again as they stood: no new version
+    # reports that look like another current report of the agency under another
+    # reference (flagged, stored all the same: the first `operation_duplicates.FLAGS_LISTED`),
+    # and how many
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    flagged: int = 0
+    late: int = 0  # changes to a closed year's figures, kept with the batch's reason
     # the reports corrected: reference, the version replaced, its quantity and unit, and
     # the new ones (the first `CORRECTIONS_AUDITED`)
     corrections: list[dict[str, Any]] = field(default_factory=list)
@@ -63,6 +70,8 @@ class IngestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"batch": self.batch_id, "rows": self.rows, "stored": self.stored,
                 "replaced": self.replaced, "unchanged": self.unchanged,
+                "possible_duplicates": self.flagged, "duplicates": self.duplicates,
+                "after_closing": self.late,
                 "errors": [{"row": e.row, "column": e.column, "message": e.message}
                            for e in self.errors]}
 
@@ -112,10 +121,18 @@ def why_not_submit(op: dict[str, Any], actor: Principal) -> str | None:
 def ingest(db: Database, operation_key: str, state: str, agency: str,
            rows: Iterable[tuple[int, dict[str, Any]]], *, actor: Principal,
            source: str = "api", store_valid: bool = False, synthetic: bool = False,
-           progress: Any = None) -> IngestResult:
-    """Check and store a batch of result rows (row number, raw values)."""
+           progress: Any = None, reason: str | None = None) -> IngestResult:
+    """Check and store a batch of result rows (row number, raw values). A row that
+    changes a closed year's figures needs `reason` (else it is wrong: its date names the
+    year), and is then kept as a change after closing; a stored row that looks like
+    another current report of the agency under another reference is flagged."""
     _may_report(actor, state, agency)
+    if reason is not None and not reason.strip():
+        reason = None
+    if reason is not None and (problem := closing.reason_problem(reason)):
+        raise Invalid("reason", problem)
     with db.read() as conn:
+        closed = frozenset(operation_years.closed_years(conn))
         op = operation(conn, operation_key)
         own = countries.state_names(orgs.organization(conn))
     seen_ends: dict[str | None, str | None] = {}  # each way of writing an end, looked up once
@@ -142,13 +159,19 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
             chunk: list[ResultRow] = []
 
             def flush() -> None:
-                stored, corrected, same = store(w.conn, result.batch_id or 0,
-                                                 operation_key, state, agency, chunk, synthetic)
-                result.stored += stored
-                result.unchanged += same
-                result.replaced += len(corrected)
+                done = store(w.conn, result.batch_id or 0, operation_key, state, agency,
+                             chunk, synthetic, closed=closed, reason=reason)
+                result.stored += done.stored
+                result.unchanged += done.same
+                result.replaced += len(done.corrected)
                 room = CORRECTIONS_AUDITED - len(result.corrections)
-                result.corrections += corrected[:max(room, 0)]
+                result.corrections += done.corrected[:max(room, 0)]
+                for ref, years in done.refused:
+                    result.errors.append(RowError(seen[ref], "date", closed_message(years)))
+                operation_years.record(w.conn, done.late, operation=operation_key,
+                                       state=state, agency=agency, reason=reason or "",
+                                       by=actor.username, at=at)
+                result.late += len(done.late)
                 chunk.clear()
 
             # streamed: rows are checked and written in chunks inside one transaction,
@@ -174,10 +197,13 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                             flush()
                 if progress is not None and result.rows % 1000 == 0:
                     progress(result.rows)
-            if result.errors and not store_valid:
-                raise _Rejected()
             if chunk:
                 flush()
+            if result.errors and not store_valid:
+                raise _Rejected()
+            result.flagged, flags = operation_duplicates.flag(
+                w.conn, result.batch_id, operation_key, state, agency)
+            result.duplicates = [{**f, "row": seen.get(f["reference"])} for f in flags]
             rebuild_totals(w.conn, operation_key, state, agency)
             w.conn.execute(update(t.op_batch).where(t.op_batch.c.id == result.batch_id).values(
                 rows=result.rows, stored=result.stored, replaced=result.replaced,
@@ -187,12 +213,21 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
                 "source": source, "rows": result.rows, "stored": result.stored,
                 "replaced": result.replaced, "errors": len(result.errors),
                 **({"unchanged": result.unchanged} if result.unchanged else {}),
+                **({"after_closing": result.late, "reason": reason} if result.late else {}),
+                **({"possible_duplicates": result.duplicates} if result.flagged else {}),
                 **({"corrections": result.corrections} if result.corrections else {})})
             w.emit(f"operation:{operation_key}", "ingest", batch=result.batch_id)
     except _Rejected:
         result.batch_id, result.stored, result.replaced, result.unchanged = None, 0, 0, 0
-        result.corrections = []
+        result.corrections, result.late = [], 0
     return result
+
+
+def closed_message(years: list[int]) -> str:
+    """A row changing a closed year's figures without a reason, said of its date."""
+    listed = ", ".join(str(y) for y in years)
+    return (f"{listed} is closed: a change to its figures needs a reason "
+            "(sent with the file)")
 
 
 class _Rejected(Exception):
@@ -214,11 +249,38 @@ def release(db: Database, operation_key: str, *, actor: Principal,
         values: dict[str, Any] = {"marking": Marking.ORGANIZATION.value}
         if to_observers:
             values["observers"] = True
+        late = _released_late(w.conn, operation_key, where, actor)
         n = w.conn.execute(update(t.op_report).where(*where).values(**values)).rowcount
+        for agency, changes in late.items():
+            operation_years.record(w.conn, changes, operation=operation_key,
+                                   state=actor.state, agency=agency, reason="",
+                                   by=actor.username, at=clock.now())
         rebuild_totals(w.conn, operation_key, actor.state)
         w.audit("operations.release", "operation", operation_key, {
-            "state": actor.state, "stage": stage, "to_observers": to_observers, "reports": n})
+            "state": actor.state, "stage": stage, "to_observers": to_observers, "reports": n,
+            **({"after_closing": sum(len(v) for v in late.values())} if late else {})})
         return int(n)
+
+
+def _released_late(conn: Connection, operation_key: str, where: list[Any],
+                   actor: Principal) -> dict[str, list[dict[str, Any]]]:
+    """The national reports of a closed year that a release brings into the
+    organization's figures: changes after closing (kind "release"), by agency."""
+    closed = operation_years.closed_years(conn)
+    if not closed:
+        return {}
+    c = t.op_report.c
+    found: dict[str, list[dict[str, Any]]] = {}
+    for r in conn.execute(access.select_visible(
+            t.op_report, actor, c.agency, c.reference, c.version, c.metric, c.substance,
+            c.quantity, c.unit, c.day).where(*where, c.marking == Marking.NATIONAL.value,
+                                             func.extract("year", c.day).in_(list(closed)))):
+        found.setdefault(r.agency, []).append({
+            "year": r.day.year, "reference": r.reference, "version": r.version,
+            "kind": "release", "metric": r.metric, "substance": r.substance,
+            "quantity_before": None, "unit_before": None, "quantity_after": r.quantity,
+            "unit_after": r.unit})
+    return found
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -271,14 +333,9 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     stmt = (access.select_visible(t.op_total, actor, *cols, func.sum(c.quantity),
                                   func.sum(c.reports))
             .where(c.operation == operation_key))
-    if stage:
-        stmt = stmt.where(c.stage == stage)
-    if metric:
-        stmt = stmt.where(c.metric == metric)
-    if unit:
-        stmt = stmt.where(c.unit == unit)
-    if year:
-        stmt = stmt.where(GROUPS["year"] == year)
+    filters = [c.stage == stage if stage else None, c.metric == metric if metric else None,
+               c.unit == unit if unit else None, GROUPS["year"] == year if year else None]
+    stmt = stmt.where(*(f for f in filters if f is not None))
     if cols:
         stmt = stmt.group_by(*cols).order_by(*cols)
     rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
@@ -286,9 +343,10 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
                      quantity=round(float(r[len(by)] or 0), 6),
                      reports=int(r[len(by) + 1] or 0))
             for r in conn.execute(stmt)]
+    # the demo data among the reports counted: of the same stage, metric, unit and year
     synthetic = conn.execute(access.select_visible(t.op_total, actor, func.sum(c.reports))
-                             .where(c.operation == operation_key, c.synthetic.is_(True))
-                             ).scalar() or 0
+                             .where(c.operation == operation_key, c.synthetic.is_(True),
+                                    *(f for f in filters if f is not None))).scalar() or 0
     return Statistics(operation=operation_key, by=by, rows=rows, synthetic_reports=synthetic,
                       historical=[HistoricalTotal(**{"substance": None, "note": "",
                                                      "source": "", **h})

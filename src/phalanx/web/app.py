@@ -28,6 +28,7 @@ from phalanx.web.api import events as events_api
 from phalanx.web.api import forces as forces_api
 from phalanx.web.api import identity as identity_api
 from phalanx.web.api import notifications as notifications_api
+from phalanx.web.api import operation_reviews
 from phalanx.web.api import operations as operations_api
 from phalanx.web.api import organization as org_api
 from phalanx.web.api import registers as registers_api
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(alerts_api.router, prefix=API)
     app.include_router(notifications_api.router, prefix=API)
     app.include_router(operations_api.router, prefix=API)
+    app.include_router(operation_reviews.router, prefix=API)
     app.include_router(forces_api.router, prefix=API)
     app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import drafts as draft_pages
     from phalanx.web.pages import forces as forces_pages
     from phalanx.web.pages import inbox as inbox_pages
+    from phalanx.web.pages import operation_reviews as operation_review_pages
     from phalanx.web.pages import operations as operation_pages
     from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
@@ -148,6 +151,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crisis_forms.router)
     app.include_router(alert_pages.router)
     app.include_router(forces_pages.router)
+    app.include_router(operation_review_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)
     app.include_router(pages.router, dependencies=public)

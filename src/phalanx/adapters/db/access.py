@@ -186,7 +186,7 @@ AUDIT_TARGETS: dict[str, tuple[str, str]] = {
     "pa_field_session": ("pa_field_session", "key"),
     "supply_agreement": ("supply_agreement", "key"), "mtc_programme": ("mtc_programme", "key"),
     "force_unit": ("force_unit", "key"), "force_aircraft": ("force_aircraft", "key"),
-    "cap_alert": ("cap_alert", "id"),
+    "cap_alert": ("cap_alert", "id"), "op_report": ("op_report", "id"),
 }
 
 

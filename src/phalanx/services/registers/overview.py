@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import charts, pdf
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.services import clock
+from phalanx.services import clock, operation_years
 from phalanx.services import crises as crisis_service
 from phalanx.services import decisions as dec
 from phalanx.services import operations as ops
@@ -103,6 +103,40 @@ def _money(v: float) -> str:
     return f"{v:,.1f}"
 
 
+def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
+    """Whether the year's figures are closed, and since when."""
+    closed = operation_years.closed_years(conn).get(year)
+    if closed is None:
+        return [texts.gettext("The figures of %(year)s are not closed: they may still "
+                              "change.", year=year)]
+    return [texts.gettext("The figures of %(year)s were closed by the Secretariat on "
+                          "%(day)s; the changes since are listed below.", year=year,
+                          day=clock.aware(closed.closed_at).date().isoformat())]
+
+
+def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
+                        texts: Texts) -> pdf.Section | None:
+    """The changes to the year's figures after it was closed (of the reports the reader
+    may see), each with its reason: the figures above count them."""
+    _, label = texts.gettext, texts.label
+    if year not in operation_years.closed_years(conn):
+        return None
+    changes = operation_years.late_changes(conn, year, actor=actor)
+
+    def figure(q: float | None, unit: str | None) -> str:
+        return "—" if q is None or unit is None else texts.quantity(q, unit)
+
+    return pdf.Section(
+        _("Changes after the figures of %(year)s were closed", year=year),
+        [] if changes else [_("No change since the year was closed.")],
+        table=[[_("Date"), _("Report"), _("Change"), _("Metric"), _("Before"), _("After"),
+                _("Reason")]]
+        + [[c.at.date().isoformat(), f"{c.operation} {c.state} {c.reference}",
+            label("late_change", c.kind), label("metric", c.metric),
+            figure(c.quantity_before, c.unit_before), figure(c.quantity_after, c.unit_after),
+            c.reason] for c in changes] if changes else None)
+
+
 def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
                       texts: Texts = ENGLISH) -> bytes:
     """The year's report as PDF, in the reader's language (`texts`)."""
@@ -132,18 +166,24 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
             label("stage", c.stage)]
            for c in crises]
         if crises else None))
-    op_rows = []
+    op_rows, demo = [], []
     for key, op in org.operations.items():
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
         name = op["name"].get(texts.lang) or op["name"]["en"]
         op_rows += [[name, label("metric", r.key["metric"]),
                      texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
                     for r in s.rows if r.reports]
+        if s.synthetic_reports:  # never published as the organization's figures unsaid
+            demo.append(_("%(operation)s: %(n)s of the counted reports are synthetic demo "
+                          "data.", operation=name, n=s.synthetic_reports))
     sections.append(pdf.Section(
         _("Joint operations in %(year)s", year=year),
-        [] if op_rows else [_("No result reported through Phalanx.")],
+        ([] if op_rows else [_("No result reported through Phalanx.")])
+        + demo + _closing_paragraphs(conn, year, texts),
         table=[[_("Operation"), _("Metric"), _("Quantity"), _("Reports")],
                *op_rows] if op_rows else None))
+    if changes := _late_changes_table(conn, year, actor=actor, texts=texts):
+        sections.append(changes)
 
     # Parliamentary Assembly
     laws = pa.list_laws(conn, actor=actor)

@@ -36,6 +36,14 @@ class IngestOut(BaseModel):
     unchanged: int = Field(default=0, description=(
         "rows whose reference was already reported with all the same values: no new "
         "version, no correction"))
+    possible_duplicates: int = Field(default=0, description=(
+        "stored rows that look like another current report of the agency under another "
+        "reference (the same day, area, metric, substance and quantity): flagged for "
+        "review at `/operations/KEY/duplicates`, stored all the same"))
+    duplicates: list[dict[str, Any]] = Field(default=[], description=(
+        "the first 200 of them: `row`, `reference` and the reference it is `like`"))
+    after_closing: int = Field(default=0, description=(
+        "changes to a closed year's figures, kept with the batch's `reason`"))
     errors: list[dict[str, Any]]
     notes: list[str] = Field(default=[], description=(
         "what the file was read as, when not UTF-8 with commas: its encoding (Windows-1251, "
@@ -50,6 +58,9 @@ class ReportsIn(BaseModel):
                         "state_security, financial_intelligence, emergency_service)")
     store_valid: bool = Field(default=False, description=(
         "store the valid rows and list the wrong ones (else a wrong row stores nothing)"))
+    reason: str | None = Field(default=None, max_length=500, description=(
+        "why the rows change the figures of a year the Secretariat closed (needed then: "
+        "a row changing them without one is wrong)"))
     rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000, description=(
         "each row an object of the template's columns: `reference` (the agency's own: a row "
         "sent again with a reference already reported replaces that report, so a retried "
@@ -70,7 +81,7 @@ def report(key: str, data: ReportsIn, actor: Writer, db: DB) -> IngestOut:
     with `store_valid` the valid rows are stored and the wrong ones listed."""
     result = ops.ingest(db, key, data.state, data.agency,
                         ((n, row) for n, row in enumerate(data.rows, start=1)), actor=actor,
-                        store_valid=data.store_valid)
+                        store_valid=data.store_valid, reason=data.reason)
     return _answer(result, "rows")
 
 
@@ -78,7 +89,8 @@ def report(key: str, data: ReportsIn, actor: Writer, db: DB) -> IngestOut:
 def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
            state: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
            agency: Annotated[str, Query(max_length=32)],
-           store_valid: bool = False) -> IngestOut:
+           store_valid: bool = False,
+           reason: Annotated[str | None, Query(max_length=500)] = None) -> IngestOut:
     """Upload a CSV or XLSX file in the template's columns: all of it is stored, or with an
     error none of it (422 naming every wrong row and column), unless `store_valid`."""
     name = Path(file.filename or "upload").name
@@ -90,7 +102,8 @@ def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
         notes: list[str] = []
         try:
             result = ops.ingest(db, key, state, agency, read_file(Path(tmp.name), notes),
-                                actor=actor, source=name, store_valid=store_valid)
+                                actor=actor, source=name, store_valid=store_valid,
+                                reason=reason)
         except FileProblem as exc:
             raise Invalid(f"{name}: row {exc.row}, {exc.column}", exc.message) from exc
     return _answer(result, name, notes)
@@ -134,9 +147,12 @@ class ReportVersionOut(BaseModel):
     by: str
     at: datetime
     source: str
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
 
 
-@router.get("/operations/{key}/reports/{state}/{agency}/{reference}",
+@router.get("/operations/{key}/reports/{state}/{agency}/{reference:path}",
             response_model=list[ReportVersionOut])
 def report_history(key: str, state: str, agency: str, reference: str, actor: Reader,
                    conn: Conn) -> list[ReportVersionOut]:

@@ -61,6 +61,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from babel.core import negotiate_locale
 from babel.dates import format_date
@@ -379,6 +380,8 @@ def install(env: Environment) -> None:
     env.filters["long_date"] = long_date_filter
     env.filters["number"] = number_filter
     env.filters["day"] = day_filter
+    # a value as one segment of an address: its slashes and signs quoted
+    env.filters["quote_path"] = lambda value: quote(str(value), safe="")
     env.filters["moment"] = moment_filter
     env.filters["short_moment"] = short_moment_filter
     env.filters["quantity"] = quantity_filter

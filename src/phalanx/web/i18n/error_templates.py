@@ -232,6 +232,12 @@ TEMPLATES = (
     # a result reported for an agency the operation does not name (`operations.submit`)
     N_("%(state)s %(agency)s does not take part in %(operation)s (the operation's agencies "
        "for %(same)s: %(agencies)s)"),
+    # a closed year, a withdrawal, a look-alike (`domain/operations/closing.py`)
+    N_("%(years)s is closed: a change to its figures needs a reason (sent with the file)"),
+    N_("%(year)s is already closed"),
+    N_("%(year)s is not over (today is %(day)s): a year closes after its end"),
+    N_("a reason has at most %(limit)s characters (%(given)s given)"),
+    N_("already resolved (%(resolution)s, by %(user)s)"),
     # the registers' records of another member (`services/registers`)
     N_("only %(state)s's representative or the Secretariat record %(same)s's "
        "transposition"),

@@ -81,6 +81,16 @@ LABELS: dict[str, dict[str, str]] = {
         'meeting': L_('event_text', 'meeting'),
         'statement': L_('event_text', 'statement'),
     },
+    'duplicate': {
+        'kept': L_('duplicate', 'both kept'),
+        'withdrawn': L_('duplicate', 'one withdrawn'),
+    },
+    'late_change': {
+        'correction': L_('late_change', 'correction'),
+        'new': L_('late_change', 'reported late'),
+        'release': L_('late_change', 'released to the organization'),
+        'withdrawal': L_('late_change', 'withdrawal'),
+    },
     'finding_status': {
         'done': L_('finding_status', 'done'),
         'open': L_('finding_status', 'open'),
@@ -283,7 +293,9 @@ LABELS: dict[str, dict[str, str]] = {
         'place': L_('record', 'place'),
         'plan': L_('record', 'plan'),
         'post': L_('record', 'post'),
+        'possible duplicate': L_('record', 'possible duplicate'),
         'programme': L_('record', 'programme'),
+        'report': L_('record', 'report'),
         'request': L_('record', 'request'),
         'requirement': L_('record', 'requirement'),
         'session': L_('record', 'session'),

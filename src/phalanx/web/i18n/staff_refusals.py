@@ -75,6 +75,11 @@ STAFF_MESSAGES = (
     N_("the withdrawal is planned by the Joint Staff or the Secretariat"),
     N_("results are reported by the national agencies' reporters"),
     N_("a state's representative releases its national reports"),
+    N_("a report is withdrawn by its agency's reporter or by the Secretariat"),
+    N_("a possible duplicate is resolved by the Secretariat or by the reporting agency's "
+       "reporter"),
+    N_("the Secretariat closes a year's figures"),
+    N_("a reason is required"),
     # feeds
     N_("a feed is an http:// or https:// URL"),
     # an exercise ended or cancelled by its control (services/crises/ending.py)

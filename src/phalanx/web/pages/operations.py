@@ -16,7 +16,7 @@ from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import results
-from phalanx.services import clock, opsreport
+from phalanx.services import clock, operation_years, opsreport
 from phalanx.services import operations as ops
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
@@ -58,6 +58,7 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
         **d, "key": key, "map_svg": svg, "marking": _marking(actor),
         "route_names": opsreport.route_names(conn, d["corridors"], language(request)),
         "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state,
+        "closed_year": operation_years.closed_years(conn).get(_year(year) or 0),
         "may_submit": ops.why_not_submit(d["op"], actor) is None})
 
 
@@ -166,7 +167,8 @@ def upload_form(request: Request, key: str, actor: Writer, conn: Conn) -> HTMLRe
     """The upload form; to a user who may not submit results, why not, instead of it."""
     op = ops.operation(conn, key)
     return render(request, "upload.html", {"op": op, "key": key, "result": None,
-                                           "problem": None, **_refusal(op, actor),
+                                           "problem": None, "closed": _closed(conn),
+                                           **_refusal(op, actor),
                                            **_allowed(op)})
 
 
@@ -214,7 +216,8 @@ def upload_template_xlsx(key: str, actor: Writer, conn: Conn) -> Response:
 @router.post("/operations/{key}/upload", response_class=HTMLResponse)
 def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
            file: Annotated[UploadFile, File()],
-           store_valid: Annotated[bool, Form()] = False) -> HTMLResponse:
+           store_valid: Annotated[bool, Form()] = False,
+           reason: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
     op = ops.operation(conn, key)
     name = Path(file.filename or "upload").name
     problem, result = None, None
@@ -226,7 +229,8 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
         try:
             result = ops.ingest(db, key, actor.state or "", actor.agency.value
                                 if actor.agency else "", read_file(Path(tmp.name), notes),
-                                actor=actor, source=name, store_valid=store_valid)
+                                actor=actor, source=name, store_valid=store_valid,
+                                reason=reason or None)
         except FileProblem as exc:  # (said of the file by its name, not the temporary one)
             lang = language(request)
             message = errors.translate(exc.message.replace(Path(tmp.name).name, name), lang)
@@ -237,5 +241,11 @@ def upload(request: Request, key: str, actor: Writer, db: DB, conn: Conn,
     status = 422 if problem or (result and result.errors and not store_valid) else 200
     return render(request, "upload.html", {"op": op, "key": key, "result": result,
                                            "problem": problem, "file": name, "notes": notes,
+                                           "reason": reason, "closed": _closed(conn),
                                            **_refusal(op, actor), **_allowed(op)},
                   status_code=status)
+
+
+def _closed(conn: Conn) -> list[int]:
+    """The years whose figures the Secretariat closed (a change to them needs a reason)."""
+    return list(operation_years.closed_years(conn))

@@ -77,7 +77,14 @@ from phalanx.adapters.db.tables.identity import (
     login_throttle,
     web_session,
 )
-from phalanx.adapters.db.tables.operations import op_batch, op_report, op_total
+from phalanx.adapters.db.tables.operations import (
+    op_batch,
+    op_duplicate,
+    op_late_change,
+    op_report,
+    op_total,
+    op_year_closed,
+)
 from phalanx.adapters.db.tables.org import (
     agreement,
     agreement_party,
@@ -185,8 +192,11 @@ __all__ = [
     "office",
     "official_request",
     "op_batch",
+    "op_duplicate",
+    "op_late_change",
     "op_report",
     "op_total",
+    "op_year_closed",
     "organization",
     "pa_field_session",
     "position",

@@ -1,0 +1,108 @@
+"""A year of the joint operations' results closed by the Secretariat, and the changes
+made after it (`domain/operations/closing.py`): each kept with its reason, read through
+the report version it names, so that a reader sees only the changes of reports it may
+see, and named by the annual report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, and_, insert, select
+
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.operations import closing
+from phalanx.services import clock
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+from phalanx.services.errors import Forbidden, Invalid
+
+
+class ClosedYear(BaseModel):
+    year: int
+    closed_at: datetime
+    closed_by: str
+    note: str
+
+
+class LateChange(BaseModel):
+    year: int
+    operation: str
+    state: str
+    agency: str
+    reference: str
+    version: int
+    kind: str  # new, correction, withdrawal, release (of a national report: no reason)
+    metric: str
+    substance: str | None
+    quantity_before: float | None
+    unit_before: str | None
+    quantity_after: float | None
+    unit_after: str | None
+    reason: str
+    by: str
+    at: datetime
+
+
+def closed_years(conn: Connection) -> dict[int, ClosedYear]:
+    """Every closed year (public to the organization's readers: a date and who closed)."""
+    return {r.year: ClosedYear(year=r.year, closed_at=clock.aware(r.closed_at),
+                               closed_by=r.closed_by, note=r.note)
+            for r in conn.execute(select(t.op_year_closed).order_by(t.op_year_closed.c.year))}
+
+
+def may_close(actor: Principal) -> bool:
+    """The Secretariat closes a year (setting: it writes the annual report)."""
+    return actor.role in (Role.SECRETARIAT, Role.SYSTEM)
+
+
+def close_year(db: Database, year: int, note: str, *, actor: Principal) -> ClosedYear:
+    """Close `year`'s figures: from now on a change to them needs a reason and is kept as a
+    change after closing. Audited (`operations.close_year`)."""
+    if not may_close(actor):
+        raise Forbidden("the Secretariat closes a year's figures")
+    if len(note) > closing.REASON_MAX:
+        raise Invalid("note", f"at most {closing.REASON_MAX} characters ({len(note)} given)")
+    with db.write(actor) as w:
+        if why := closing.why_not_close(year, orgs.today(w.conn), closed_years(w.conn)):
+            raise Invalid("year", why)
+        at = clock.now()
+        w.conn.execute(insert(t.op_year_closed).values(year=year, closed_at=at,
+                                                       closed_by=actor.username,
+                                                       note=note.strip()))
+        w.audit("operations.close_year", "op_year", year, {"year": year, "note": note.strip()})
+        w.emit("operations", "close_year", year=year)
+    return ClosedYear(year=year, closed_at=at, closed_by=actor.username, note=note.strip())
+
+
+def record(conn: Connection, changes: list[dict[str, Any]], *, operation: str, state: str,
+           agency: str, reason: str, by: str, at: datetime) -> None:
+    """Keep the changes after closing of one write (each a dict of `op_late_change`'s)."""
+    if changes:
+        conn.execute(insert(t.op_late_change), [
+            {**c, "operation": operation, "state_code": state, "agency": agency,
+             "reason": reason, "changed_by": by, "changed_at": at} for c in changes])
+
+
+def late_changes(conn: Connection, year: int, *, actor: Principal,
+                 operation: str | None = None) -> list[LateChange]:
+    """The changes after `year` was closed, oldest first, of the reports the reader may
+    see (the version each brought or withdrew, read through the access filter)."""
+    lc, r = t.op_late_change.c, t.op_report.c
+    stmt = (access.select_visible(t.op_report, actor, t.op_late_change)
+            .join(t.op_late_change, and_(
+                lc.operation == r.operation, lc.state_code == r.state_code,
+                lc.agency == r.agency, lc.reference == r.reference, lc.version == r.version))
+            .where(lc.year == year).order_by(lc.changed_at, lc.id))
+    if operation:
+        stmt = stmt.where(lc.operation == operation)
+    return [LateChange(year=x.year, operation=x.operation, state=x.state_code,
+                       agency=x.agency, reference=x.reference, version=x.version,
+                       kind=x.kind, metric=x.metric, substance=x.substance,
+                       quantity_before=x.quantity_before, unit_before=x.unit_before,
+                       quantity_after=x.quantity_after, unit_after=x.unit_after,
+                       reason=x.reason, by=x.changed_by, at=clock.aware(x.changed_at))
+            for x in conn.execute(stmt)]
