@@ -1,5 +1,5 @@
-"""The statutory bodies (seats, chairs, observers, decision rules, consultations), posts,
-external statuses and historical counts."""
+"""The statutory bodies (seats, chairs, observers, decision rules, consultations, the
+silence procedure), posts, external statuses and historical counts."""
 
 from __future__ import annotations
 
@@ -124,6 +124,15 @@ class ConsultationIn(Cited):
                "marked `setting: true`")
 
 
+class SilenceIn(Cited):
+    """Which questions a body may decide by the silence procedure (a draft adopted at its
+    deadline unless a member breaks silence: `domain/decisions/silence.py`)."""
+
+    questions: list[str] = Field(min_length=1)
+    UNCITED = ("the silence procedure cites its source (`source:`) or is marked "
+               "`setting: true`")
+
+
 class PapersIn(Cited):
     """How far ahead of a session the Secretariat sends the members its papers (the
     agenda's drafts), for the kinds of session it applies to."""
@@ -158,6 +167,7 @@ class BodyIn(Model):
     vote_weights: VoteWeightsIn | None = None
     limited_format: LimitedFormatIn | None = None
     consultation: ConsultationIn | None = None
+    silence: SilenceIn | None = None
     papers: PapersIn | None = None
     source: str = ""
 

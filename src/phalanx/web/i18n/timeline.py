@@ -147,6 +147,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"is proposed(?P<reason> — .*)?",
      N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "
         "proposed%(reason)s")),
+    # a draft's silence broken (services/decisions/silence.py)
+    (r"Silence broken: (?P<title>.+)", N_("Silence broken: %(title)s")),
+    (r"(?P<state>[A-Z]{3}) broke silence on draft (?P<draft>\d+): returned to the body",
+     N_("%(state)s broke silence on draft %(draft)s: returned to the body")),
     # an emailed notice's last paragraph (services/outbox.py)
     (r"Open in Phalanx: (?P<url>https?://\S+)", N_("Open in Phalanx: %(url)s")),
     # the notice of a crisis ended or decided without a reason: its title and the stage
