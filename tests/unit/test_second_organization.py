@@ -67,6 +67,13 @@ def test_the_alliance_loads_with_its_own_history() -> None:
      "translations.de", "would never be shown"),
     ("      appointment: {quorum: two_thirds,", "      appointmnt: {quorum: two_thirds,",
      "bodies.0.decision_rules.appointmnt", "did you mean 'appointment'?"),
+    # a quorum as a number of members, or a share of them
+    ("      default: {quorum: 2,", "      default: {quorum: 0,",
+     "bodies.1.decision_rules.default.quorum", "(at least 1), not 0"),
+    ('      exercise_plan: {quorum: "3/5",', '      exercise_plan: {quorum: "5/3",',
+     "bodies.1.decision_rules.exercise_plan.quorum", "at most 1, e.g. '2/3', not '5/3'"),
+    ('      exercise_plan: {quorum: "3/5",', '      exercise_plan: {quorum: three fifths,',
+     "bodies.1.decision_rules.exercise_plan.quorum", "such as '3/5'"),
     # the silence procedure only on a question the body has a rule for
     ("      questions: [default, appointment]", "      questions: [default, appointmnt]",
      "bodies.0.silence.questions", "no decision rule for appointmnt"),

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
+from phalanx.domain.decisions.consensus import parse_quorum
 from phalanx.domain.decisions.majority import parse_share
 
 
@@ -67,7 +68,8 @@ class DecisionRuleIn(Cited):
     """How one kind of question is decided in a body. Values not in a source text are
     marked `setting: true`: parameters of the dataset, not facts."""
 
-    quorum: Literal["all", "two_thirds", "majority"] = "all"
+    # `all`, `two_thirds`, `majority`, a share such as "3/5" or a number of members
+    quorum: str | int = "all"
     consensus: Literal["no_objection", "majority", "qualified"] = "no_objection"
     qualified: QualifiedIn | None = None
     limited_format: bool = False
@@ -76,6 +78,12 @@ class DecisionRuleIn(Cited):
     concerned_votes: bool = True
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
+
+    @field_validator("quorum", mode="before")
+    @classmethod
+    def _quorum(cls, value: object) -> object:
+        parse_quorum(value)
+        return value
 
     @model_validator(mode="after")
     def _terms(self) -> DecisionRuleIn:

@@ -18,7 +18,8 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   (not in arrears: arrears cost the vote) is for the caller to say: such a stance
   reaches `decide` only if it may.
 - Quorum: members present, plus members absent who declared a position in advance,
-  against all members with a say (`all`, `two_thirds` or `majority`).
+  against all members with a say (`all`, `two_thirds` or `majority`; or, where the
+  file gives it so, a share such as `"3/5"` or a number of members: `QuorumOf`).
 - An absent member's declared non-objection counts as no objection; a declared
   disagreement (a written objection, or a declaration that its absence means
   disagreement) blocks like an objection made in the room.
@@ -49,8 +50,10 @@ A draft is adopted when no member with a say formally objects and the quorum is 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from phalanx.domain.decisions import majority
 from phalanx.domain.decisions.majority import Qualified, Tally
@@ -91,6 +94,60 @@ class Quorum(StrEnum):
         return next(n for n in range(total + 1) if self.met(n, total)) if total else 0
 
 
+@dataclass(frozen=True)
+class QuorumOf:
+    """A quorum the organization's file gives otherwise than by name (setting, or its
+    rule's `source`): a share of the members with a say that must be present or declared
+    (`"3/5"`: at least three fifths, reached, as `two_thirds` is), or a number of them
+    (`5`: at least five; a body with fewer members with a say has no quorum)."""
+
+    share: Fraction | None = None
+    members: int = 0
+
+    @property
+    def value(self) -> str:
+        s = self.share
+        return f"{s.numerator}/{s.denominator}" if s is not None else str(self.members)
+
+    def met(self, represented: int, total: int) -> bool:
+        if total == 0:
+            return False
+        if self.share is not None:
+            return Fraction(represented, total) >= self.share  # exactly, no rounding
+        return represented >= self.members
+
+    def needed(self, total: int) -> int:
+        if total == 0:
+            return 0
+        if self.share is not None:
+            return math.ceil(self.share * total)
+        return self.members
+
+
+def parse_quorum(value: object) -> Quorum | QuorumOf:
+    """A rule's `quorum` as the file writes it: `all`, `two_thirds`, `majority`, a share
+    such as `"3/5"`, or a whole number of members such as `5`; a ValueError saying what
+    is allowed otherwise."""
+    allowed = ("a quorum is all, two_thirds, majority, a share of the members with a say "
+               "such as '3/5', or a number of them such as 5")
+    if isinstance(value, bool):
+        raise ValueError(f"{allowed}, not {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError(f"{allowed} (at least 1), not {value}")
+        return QuorumOf(members=value)
+    if not isinstance(value, str):
+        raise ValueError(f"{allowed}, not {value!r}")
+    if value in {q.value for q in Quorum}:
+        return Quorum(value)
+    if "/" not in value:
+        raise ValueError(f"{allowed}, not {value!r}")
+    try:
+        return QuorumOf(share=majority.parse_share(value))
+    except ValueError as exc:
+        raise ValueError(f"{allowed}: {exc}") from None
+
+
 class Method(StrEnum):
     CONSENSUS = "no_objection"
     MAJORITY = "majority"
@@ -99,7 +156,7 @@ class Method(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    quorum: Quorum = Quorum.ALL
+    quorum: Quorum | QuorumOf = Quorum.ALL
     method: Method = Method.CONSENSUS
     limited_format: bool = False  # whether members may opt out of the decision
     min_participants: int = 1  # the fewest members taking part in a limited-format decision

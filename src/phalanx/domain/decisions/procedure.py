@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from phalanx.domain import calendar
-from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
+from phalanx.domain.decisions.consensus import Method, Position, Rule, Standing, parse_quorum
 from phalanx.domain.decisions.majority import Base, Qualified, parse_share
 
 
@@ -123,7 +123,7 @@ def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
     lf = body_rules.get("limited_format") or {}
     terms = raw.get("qualified") or None
     return Rule(
-        quorum=Quorum(raw.get("quorum", "all")),
+        quorum=parse_quorum(raw.get("quorum", "all")),
         method=Method(raw.get("consensus", "no_objection")),
         limited_format=limited,
         min_participants=int(lf.get("min_participants", 1)),
