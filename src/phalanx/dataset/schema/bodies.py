@@ -76,6 +76,8 @@ class DecisionRuleIn(Cited):
     # whether the state a decision concerns (its subject: the member to be suspended,
     # expelled, readmitted) has a say on it; false: it neither counts nor blocks
     concerned_votes: bool = True
+    # a tie in a vote by majority decided by the vote of the state chairing the body
+    casting_vote: bool = False
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
 
@@ -90,6 +92,9 @@ class DecisionRuleIn(Cited):
         if self.consensus == "qualified" and self.qualified is None:
             raise ValueError("`consensus: qualified` needs its terms: `qualified: {share: "
                              "'2/3', of: cast}`")
+        if self.casting_vote and self.consensus != "majority":
+            raise ValueError(f"a casting vote decides a tie in a vote by majority "
+                             f"(`consensus: majority`), not under {self.consensus!r}")
         if self.consensus != "qualified" and self.qualified is not None:
             raise ValueError(f"`qualified` terms are for `consensus: qualified`, not "
                              f"{self.consensus!r}")

@@ -35,7 +35,11 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   receive the text for consideration (`for_consideration`) and are not listed as bound.
 - A blocked draft is not voted down: it is returned for revision, with the objections.
 - A question decided by `majority` (procedural questions, where the dataset says so)
-  passes with more support than objection among those taking part.
+  passes with more support than objection among those taking part. Where the rule gives
+  the chair a casting vote (`casting_vote: true`, the file's source or setting), a tie
+  (as many for as against, at least one each) carries when the state chairing the body
+  that year voted for; otherwise, or where the chair voted against, abstained or was
+  absent, it carries nothing.
 - The state a decision concerns (its subject: the member whose suspension, expulsion or
   readmission is decided) has no say on it where the rule says so (`concerned_votes:
   false`, the dataset; e.g. UN Charter art. 27(3), a party to a dispute abstains): it
@@ -168,6 +172,9 @@ class Rule:
     # the states the draft concerns that have no say on it (the rule's `concerned_votes:
     # false`: e.g. the member whose suspension is decided); they are bound by it
     concerned: frozenset[str] = frozenset()
+    # the state chairing the body, whose vote decides a tie in a vote by majority (the
+    # rule's `casting_vote: true`); empty: a tie carries nothing
+    casting: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,18 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     if rule.method is Method.MAJORITY:
         support = sum(1 for s in taking_part
                       if s.position in (Position.SUPPORT, Position.NO_OBJECTION))
-        if support <= len(objectors):
+        casting = ""
+        if support == len(objectors) and support and rule.casting:
+            chair = next((s for s in taking_part if s.state == rule.casting), None)
+            chair_for = chair is not None and _vote(chair) == "for"
+            casting = (f"a tie of {support} to {support} decided by the casting vote of the "
+                       f"chair ({rule.casting}), in favour" if chair_for else "")
+            if not chair_for:
+                return result(Outcome.RETURNED,
+                              f"not carried: {support} in favour, {len(objectors)} against; "
+                              f"the chair ({rule.casting}) did not vote in favour: its "
+                              "casting vote does not carry the tie")
+        if support <= len(objectors) and not casting:
             return result(Outcome.RETURNED,
                           f"not carried: {support} in favour, {len(objectors)} against")
     elif rule.method is Method.QUALIFIED:
@@ -312,6 +330,8 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         parts.append("no member with a say objects")
     if rule.method is Method.QUALIFIED:
         parts.append(majority.describe(tally))
+    if rule.method is Method.MAJORITY and casting:
+        parts.append(casting)
     if opted_out:
         one = len(opted_out) == 1
         parts.append(f"limited format: {_names(opted_out)} stay{'s' if one else ''} out and "

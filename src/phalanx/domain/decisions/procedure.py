@@ -112,6 +112,12 @@ def concerned_votes(body_rules: dict[str, Any], question: str) -> bool:
     return bool(_raw_rule(body_rules, question).get("concerned_votes", True))
 
 
+def casting_vote(body_rules: dict[str, Any], question: str) -> bool:
+    """Whether a tie in a vote by majority on `question` is decided by the chair's vote
+    (the rule's `casting_vote`, dataset; default false)."""
+    return bool(_raw_rule(body_rules, question).get("casting_vote", False))
+
+
 def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
              since: date | None = None) -> Rule:
     """The body's decision rule for a kind of question, falling back to `default`; the

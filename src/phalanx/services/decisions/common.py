@@ -179,6 +179,10 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     subject = (row.subject or {}).get("state")
     if subject and not proc.concerned_votes(org.bodies[row.body_key].rules, row.question):
         rule = replace(rule, concerned=frozenset({subject}))
+    if proc.casting_vote(org.bodies[row.body_key].rules, row.question) and (
+            chair := rotation.chair(org, row.body_key, day.year)) is not None:
+        # the state chairing the body in the draft's year decides a tie
+        rule = replace(rule, casting=chair.state)
     if rule.limited_format and (basis := _limited_basis(org, row.body_key)):
         return replace(rule, limited_basis=basis)
     return rule

@@ -260,6 +260,12 @@ TEMPLATES = (
     N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
        "%(needed)s needed (%(quorum)s)"),
     N_("limited format: %(n)s member(s) take part, %(min)s needed"),
+    # a tie and the chair's casting vote (`consensus.decide`): before the plain count,
+    # which would take the refusal's first part for its own
+    N_("not carried: %(support)s in favour, %(against)s against; the chair (%(state)s) did "
+       "not vote in favour: its casting vote does not carry the tie"),
+    N_("a tie of %(support)s to %(against)s decided by the casting vote of the chair "
+       "(%(state)s), in favour"),
     N_("not carried: %(support)s in favour, %(against)s against"),
     # a qualified majority's count (`majority.describe`): weighted before plain, "more
     # than" before a share reached
