@@ -296,3 +296,23 @@ def test_a_revised_text_goes_round_again_to_the_same_deadline(danube_db: Databas
     _break(danube_db, again.id, "HUN", T0 + timedelta(hours=5))
     with clock.use(DEADLINE), pytest.raises(Conflict, match="deadline has passed"):
         dec.revise_draft(danube_db, again.id, "Another text.", actor=SEC)
+
+
+def test_the_secretariat_records_the_adoption_from_the_page(danube_db: Database,
+                                                             settings: Settings) -> None:
+    now = datetime.now(UTC)
+    d = _circulate(danube_db, at=now - timedelta(days=2), deadline=now - timedelta(hours=1))
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        page = client.get(f"/drafts/{d.id}?lang=en").text
+        assert "silence kept: adopted at the deadline" in page
+        button = re.search(r'<button type="submit" id="close-draft">([^<]+)</button>', page)
+        assert button and button.group(1) == "Record the adoption in silence"
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        r = client.post(f"/drafts/{d.id}/close", data={"csrf_token": csrf},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = client.get(f"/drafts/{d.id}?lang=en").text
+        assert 'id="decision-link"' in page and 'id="close-draft"' not in page
+    (closed,) = _entries(danube_db, "draft.close", d.id)
+    assert closed["actor"] == "secretariat"
