@@ -274,7 +274,7 @@ def test_the_pages_circulate_break_and_show_who_broke_it(danube_db: Database,
         assert re.search(r'data-state="SVN" data-position="object"', board)
         assert re.search(r'data-state="AUT" data-position="not_stated"', board)
         ru = client.get(href + "?lang=ru").text
-        assert "нарушила молчание" in ru
+        assert "<strong>Словения — молчание нарушено</strong>" in ru
 
 
 def test_a_revised_text_goes_round_again_to_the_same_deadline(danube_db: Database) -> None:
