@@ -316,3 +316,27 @@ def test_the_secretariat_records_the_adoption_from_the_page(danube_db: Database,
         assert 'id="decision-link"' in page and 'id="close-draft"' not in page
     (closed,) = _entries(danube_db, "draft.close", d.id)
     assert closed["actor"] == "secretariat"
+
+
+@pytest.mark.parametrize("in_arrears_sign", [False, True])
+def test_a_member_fallen_into_arrears_breaks_silence_only_where_it_would_sign(
+        sqlite_db: Database, tmp_path: Path, in_arrears_sign: bool) -> None:
+    """Arrears cost the say under the silence procedure as under the written one (setting
+    `written_procedure_in_arrears_sign`), on the day of the break."""
+    text = FILE.read_text(encoding="utf-8")
+    days_off = "    days_off: [friday, saturday, sunday]   # setting: example value\n"
+    assert days_off in text
+    path = tmp_path / "danube-arrears.yaml"
+    path.write_text(text.replace(days_off, days_off + (
+        "    in_arrears: [{state: HUN, from: 2026-03-03}]\n"
+        f"    written_procedure_in_arrears_sign: {str(in_arrears_sign).lower()}\n")),
+        encoding="utf-8")
+    orgs.load_dataset(sqlite_db, path, actor=SYSTEM)
+    d = _circulate(sqlite_db)
+    assert "HUN" in d.signing_order  # not yet in arrears when it circulated
+    if in_arrears_sign:
+        assert _break(sqlite_db, d.id, "HUN", T0 + timedelta(days=1, hours=1)).status == \
+            "returned"
+    else:
+        with pytest.raises(Conflict, match="HUN has no say on this draft"):
+            _break(sqlite_db, d.id, "HUN", T0 + timedelta(days=1, hours=1))

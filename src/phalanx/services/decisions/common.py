@@ -282,8 +282,11 @@ def _silence(conn: Connection, row: Any) -> sil.SilenceProcedure:
     members, aside = tuple(row.signing_order), _aside(org, row, _draft_day(conn, row))
     if row.status == "open":
         day = clock_day(org, min(now(), deadline))
+        # members in arrears keep their say here where they sign a written procedure
         members = proc.still_signing(members, {s: _member_standing(org, s, day)
-                                               for s in members}, in_arrears_sign=False)
+                                               for s in members}, bool(org.settings.get(
+                                                   "written_procedure_in_arrears_sign",
+                                                   False)))
         aside = tuple(dict.fromkeys((*aside, *_aside(org, row, day))))
     breaks = tuple(sil.Break(s.state_code, aware(s.signed_at), s.reservation)
                    for s in conn.execute(select(t.signature).where(
