@@ -185,6 +185,16 @@ def test_the_members_inbox_shows_the_silence_they_may_break(danube_db: Database)
         items = inbox.inbox(conn, actor=_rep("AUT"))
     (item,) = [i for i in items if i.href == f"/drafts/{d.id}"]
     assert item.kind == "silence" and item.deadline == DEADLINE
+    # past the deadline the member is asked nothing more; the Secretariat is asked to
+    # record the adoption, until it does
+    with danube_db.read() as conn, clock.use(DEADLINE):
+        assert not [i for i in inbox.inbox(conn, actor=_rep("AUT")) if i.href == item.href]
+        (due,) = [i for i in inbox.inbox(conn, actor=SEC) if i.href == item.href]
+    assert due.kind == "silence_kept" and due.overdue
+    with clock.use(DEADLINE):
+        dec.close_draft(danube_db, d.id, actor=SEC)
+    with danube_db.read() as conn, clock.use(DEADLINE):
+        assert not [i for i in inbox.inbox(conn, actor=SEC) if i.href == item.href]
 
 
 def test_the_decisions_akn_and_pdf_name_the_procedure(danube_db: Database) -> None:

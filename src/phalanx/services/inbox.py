@@ -12,7 +12,8 @@
   a member: `policy.acts_for`), as none of it could then be done;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
-  review, overdue implementation tasks;
+  review, overdue implementation tasks, drafts adopted in silence at their deadline whose
+  adoption is still to be recorded;
 - everybody: its notifications not yet acknowledged.
 
 Only records the user may see are read (every query goes through the access filter), and
@@ -48,8 +49,8 @@ NOTIFICATIONS = 50  # the latest unread notifications shown; the others are coun
 
 @dataclass(frozen=True)
 class Item:
-    # position, signature, silence, consultation, consent, obligation, request, offer, task, stage,
-    # plan, review, un_notice, notification
+    # position, signature, silence, silence_kept, consultation, consent, obligation,
+    # request, offer, task, stage, plan, review, un_notice, notification
     kind: str
     title: str
     href: str
@@ -220,6 +221,18 @@ def _notifications(conn: Connection, actor: Principal) -> list[Item]:
             for n in outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)]
 
 
+def _silence_kept(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
+    """The drafts whose silence procedure reached its deadline in silence, their adoption
+    not yet recorded (the Secretariat records it by closing the draft)."""
+    rows = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.title,
+                                              t.draft.c.title_ru, t.draft.c.deadline)
+                        .where(t.draft.c.procedure == "silence", t.draft.c.status == "open",
+                                t.draft.c.deadline <= at)
+                        .order_by(t.draft.c.id)).all()
+    return [Item("silence_kept", r.title, f"/drafts/{r.id}", aware(r.deadline), True,
+                 f"draft:{r.id}", title_ru=r.title_ru or "") for r in rows]
+
+
 def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> list[Item]:
     """What awaits `actor`, most urgent first."""
     at = at or now()
@@ -235,6 +248,8 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
         items += _crises(conn, actor, at, today)
         items += _tasks(conn, actor, today, zone)
         items += _reviews(conn, actor, zone)
+    if actor.role in STAFF:
+        items += _silence_kept(conn, actor, at)
     items += _notifications(conn, actor)
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(items, key=lambda i: (not i.overdue, i.deadline or far, i.kind))

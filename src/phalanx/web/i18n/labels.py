@@ -99,6 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
         'review': L_('inbox', 'Review due'),
         'signature': L_('inbox', 'Signature requested'),
         'silence': L_('inbox', 'Under silence: adopted at the deadline unless broken'),
+        'silence_kept': L_('inbox', 'Silence kept to the deadline: record the adoption'),
         'stage': L_('inbox', 'Stage overdue'),
         'task': L_('inbox', 'Overdue task'),
         'un_notice': L_('inbox', 'Notify the UN Security Council'),
