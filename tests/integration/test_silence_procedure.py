@@ -350,3 +350,27 @@ def test_a_member_fallen_into_arrears_breaks_silence_only_where_it_would_sign(
     else:
         with pytest.raises(Conflict, match="HUN has no say on this draft"):
             _break(sqlite_db, d.id, "HUN", T0 + timedelta(days=1, hours=1))
+
+
+def test_the_russian_expression_names_the_procedure_and_stays_valid(
+        danube_db: Database, settings: Settings) -> None:
+    with clock.use(T0):  # a text in Russian too: the Russian expression is its own
+        d = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", procedure="silence", title="On the calendar",
+            text_en="The Council approves the calendar.",
+            text_ru="Совет утверждает календарь.", deadline=DEADLINE), actor=SEC)
+    with clock.use(DEADLINE):
+        d = dec.close_draft(danube_db, d.id, actor=SEC)
+    with TestClient(create_app(settings, danube_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        r = client.get(f"/api/v1/decisions/{d.decision_id}/akn.xml?lang=ru")
+        assert r.status_code == 200
+        doc = etree.fromstring(r.content)
+        get_schema(AKN, strict=True).assertValid(doc)
+        concept = doc.find(f".//{{{AKN}}}TLCConcept[@eId='silence_procedure']")
+        assert concept is not None and concept.get("showAs") == "процедура молчания"
+        pdf = client.get(f"/api/v1/decisions/{d.decision_id}/pdf?lang=ru")
+        text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(
+            io.BytesIO(pdf.content)).pages).split())
+        assert "Процедура: процедура молчания" in text
+        assert "принято по процедуре молчания: молчание не нарушено до 05.03.2026" in text
