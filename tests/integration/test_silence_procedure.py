@@ -257,6 +257,7 @@ def test_the_pages_circulate_break_and_show_who_broke_it(danube_db: Database,
         login(client, "secretariat", "demo-secretariat")
         page = client.get("/sessions?lang=en").text
         assert 'id="written-procedure"' in page and 'value="silence"' in page
+        assert "<h2>Written or silence procedure</h2>" in page
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         r = client.post("/written", data={
             "csrf_token": csrf, "body": "supreme-council", "title": "On the calendar",
