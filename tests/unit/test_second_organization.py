@@ -34,6 +34,8 @@ def test_the_alliance_loads_with_its_own_history() -> None:
     # the rotation in English order from Austria, 2024, among the members
     assert rotation.order(org)[:3] == ["AUT", "CZE", "HUN"]
     assert org.settings["days_off"] == ["friday", "saturday", "sunday"]
+    assert org.bodies["supreme-council"].rules["silence"]["questions"] == [
+        "default", "appointment"]
     assert org.settings["measure_authority"] == {"military_crrf": ["supreme-council"],
                                                  "military_peacekeeping": ["supreme-council"]}
 
@@ -65,6 +67,18 @@ def test_the_alliance_loads_with_its_own_history() -> None:
      "translations.de", "would never be shown"),
     ("      appointment: {quorum: two_thirds,", "      appointmnt: {quorum: two_thirds,",
      "bodies.0.decision_rules.appointmnt", "did you mean 'appointment'?"),
+    # a quorum as a number of members, or a share of them
+    ("      default: {quorum: 2,", "      default: {quorum: 0,",
+     "bodies.1.decision_rules.default.quorum", "(at least 1), not 0"),
+    ('      exercise_plan: {quorum: "3/5",', '      exercise_plan: {quorum: "5/3",',
+     "bodies.1.decision_rules.exercise_plan.quorum", "at most 1, e.g. '2/3', not '5/3'"),
+    ('      exercise_plan: {quorum: "3/5",', '      exercise_plan: {quorum: three fifths,',
+     "bodies.1.decision_rules.exercise_plan.quorum", "such as '3/5'"),
+    # the silence procedure only on a question the body has a rule for
+    ("      questions: [default, appointment]", "      questions: [default, appointmnt]",
+     "bodies.0.silence.questions", "no decision rule for appointmnt"),
+    ("      questions: [default, appointment]", "      questions: default",
+     "bodies.0.silence.questions", "valid list"),
     # a term from 29 February would have no anniversary three years on
     ("    body: bureau\n    appointments:",
      "    terms_from: 2024-02-29\n    term_years: 3\n    body: bureau\n    appointments:",

@@ -54,12 +54,17 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
 
 @app.command("settle")
 def settle(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Store the lapse of every written procedure whose deadline has passed."""
+    """Store the lapse of every written procedure whose deadline has passed, and the
+    adoption of every draft whose silence procedure reached its deadline in silence."""
+    from phalanx.services.decisions.silence import settle_silence
     from phalanx.services.decisions.written import settle_lapsed
 
     lapsed = settle_lapsed(database(), actor=operator())
+    adopted = settle_silence(database(), actor=operator())
     if as_json:
-        emit_json({"lapsed": lapsed})
+        emit_json({"lapsed": lapsed, "adopted_in_silence": adopted})
         return
     out.print(f"{len(lapsed)} written procedure(s) lapsed" + (
         f": drafts {', '.join(map(str, lapsed))}" if lapsed else ""))
+    out.print(f"{len(adopted)} draft(s) adopted under the silence procedure" + (
+        f": drafts {', '.join(map(str, adopted))}" if adopted else ""))

@@ -148,6 +148,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                        if b.limited_format else {}),
                     **({"consultation": b.consultation.model_dump()}
                        if b.consultation else {}),
+                    **({"silence": b.silence.model_dump()} if b.silence else {}),
                     **({"papers": b.papers.model_dump()} if b.papers else {}),
                     **({"vote_weights": dict(b.vote_weights.weights)}
                        if b.vote_weights else {}),

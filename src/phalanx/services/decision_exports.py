@@ -36,7 +36,8 @@ def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     by: dict[str, list[str]] = defaultdict(list)
     for state, (position, _said, _by) in _positions(draft).items():
         by[position].append(state)
-    if draft.procedure == "written":
+    if draft.procedure in ("written", "silence"):
+        # the members that signed, or that kept silence to the deadline
         by = {"support": list(draft.signed)}  # type: ignore[assignment]
     return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
 
@@ -70,7 +71,10 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
              "qualified_majority": _terms(tally, texts) if qualified else ""}
     concepts = {rule: names[rule],
                 "adopted": texts.label("outcome", "adopted"),
-                **{v.position: texts.label("position", v.position) for v in votes}}
+                **{v.position: texts.label("position", v.position) for v in votes},
+                # the procedure it was taken by, outside a session (written, silence)
+                **({f"{draft.procedure}_procedure": _procedure(draft, texts)}
+                   if draft.procedure in ("written", "silence") else {})}
     binding = texts.gettext("Binding on: %(states)s", states=", ".join(
         org.states[c].name.get(text_lang) if c in org.states else c for c in d.binding) or "—")
     conclusion = f"{texts.message(d.reason)}. {binding}."
@@ -81,6 +85,8 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
         votes=votes, binding=tuple(d.binding), rule=rule,
+        procedure=f"{draft.procedure}_procedure"
+        if draft.procedure in ("written", "silence") else "",
         state_names={code: s.name.get(text_lang) for code, s in org.states.items()},
         exercise=d.exercise, exercise_label=texts.gettext("EXERCISE"),
         tally={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in
@@ -90,6 +96,12 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         if qualified and tally else None,
         weights=dict(body.rules.get("vote_weights") or {})
         if qualified and tally and tally.weighted else None))
+
+
+def _procedure(draft: dec.DraftOut, texts: Texts) -> str:
+    """The procedure a decision was taken by outside a session, in the reader's language."""
+    return (texts.gettext("silence procedure") if draft.procedure == "silence"
+            else texts.gettext("written procedure"))
 
 
 def _terms(t: dec.TallyOut | None, texts: Texts) -> str:
@@ -178,7 +190,10 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     if authorized := _authorized(d.authorizes, org, texts):
         sections.append(pdf.Section(_("The decision authorizes"), authorized))
     sections += [
-        pdf.Section(_("Outcome"), [texts.message(d.reason),
+        pdf.Section(_("Outcome"), [
+            *([_("Procedure") + ": " + _procedure(draft, texts)]
+              if draft.procedure in ("written", "silence") else []),
+            texts.message(d.reason),
                                    _("Binding on: %(states)s", states=named(d.binding)),
                                    *_count(draft, texts, named)]),
         pdf.Section(_("Positions"), table=positions),

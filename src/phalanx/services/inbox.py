@@ -2,7 +2,8 @@
 
 - a state's representative: its position on every open draft where it has not stated one
   (session drafts it has a say on), its signature on drafts in written procedure when
-  its turn to sign has come, the heads of state's answers to record and announce on a
+  its turn to sign has come, its silence on drafts under the silence procedure (which it
+  may break before the deadline), the heads of state's answers to record and announce on a
   draft decided by consultation when its state chairs, its consent on crises that need
   forces and have no answer from it, assistance requested in an open crisis that it has
   not offered for, the offers made to its state's requests that wait for its acceptance
@@ -11,7 +12,8 @@
   a member: `policy.acts_for`), as none of it could then be done;
 - the Secretariat, the planners and the administrator: crises whose current stage is
   overdue, crises that need forces and have no decided plan, watch-list entries due for
-  review, overdue implementation tasks;
+  review, overdue implementation tasks, drafts adopted in silence at their deadline whose
+  adoption is still to be recorded;
 - everybody: its notifications not yet acknowledged.
 
 Only records the user may see are read (every query goes through the access filter), and
@@ -47,8 +49,8 @@ NOTIFICATIONS = 50  # the latest unread notifications shown; the others are coun
 
 @dataclass(frozen=True)
 class Item:
-    # position, signature, consultation, consent, obligation, request, offer, task, stage,
-    # plan, review, un_notice, notification
+    # position, signature, silence, silence_kept, consultation, consent, obligation,
+    # request, offer, task, stage, plan, review, un_notice, notification
     kind: str
     title: str
     href: str
@@ -95,6 +97,14 @@ def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
                 items.append(item("signature", d.title, f"/drafts/{d.id}", deadline,
                                   bool(deadline and deadline < at), f"draft:{d.id}",
                                   title_ru=d.title_ru))
+            continue
+        if d.procedure == "silence":
+            # every member that may break silence is told, with the deadline: its silence
+            # is its assent
+            if d.written_status == "circulating" and actor.state is not None and (
+                    actor.state in d.signing_order or actor.state in d.aside):
+                items.append(item("silence", d.title, f"/drafts/{d.id}", deadline, False,
+                                  f"draft:{d.id}", title_ru=d.title_ru))
             continue
         if d.procedure == "consultation":
             # the heads of state answer the chair, who records the answers and announces:
@@ -211,6 +221,18 @@ def _notifications(conn: Connection, actor: Principal) -> list[Item]:
             for n in outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)]
 
 
+def _silence_kept(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
+    """The drafts whose silence procedure reached its deadline in silence, their adoption
+    not yet recorded (the Secretariat records it by closing the draft)."""
+    rows = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.title,
+                                              t.draft.c.title_ru, t.draft.c.deadline)
+                        .where(t.draft.c.procedure == "silence", t.draft.c.status == "open",
+                                t.draft.c.deadline <= at)
+                        .order_by(t.draft.c.id)).all()
+    return [Item("silence_kept", r.title, f"/drafts/{r.id}", aware(r.deadline), True,
+                 f"draft:{r.id}", title_ru=r.title_ru or "") for r in rows]
+
+
 def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> list[Item]:
     """What awaits `actor`, most urgent first."""
     at = at or now()
@@ -226,6 +248,8 @@ def inbox(conn: Connection, *, actor: Principal, at: datetime | None = None) -> 
         items += _crises(conn, actor, at, today)
         items += _tasks(conn, actor, today, zone)
         items += _reviews(conn, actor, zone)
+    if actor.role in STAFF:
+        items += _silence_kept(conn, actor, at)
     items += _notifications(conn, actor)
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(items, key=lambda i: (not i.overdue, i.deadline or far, i.kind))
@@ -242,10 +266,12 @@ def topics(conn: Connection, items: list[Item], *, actor: Principal,
     if actor.role is Role.REPRESENTATIVE:
         more += [f"session:{m.id}" for m in dec.list_meetings(conn, actor=actor,
                                                                open_only=True)]
-        # a written procedure that will come to the state's turn: its signatures
+        # a written procedure that will come to the state's turn (its signatures), a
+        # silence the state may break
         more += [f"draft:{r.id}" for r in conn.execute(
             access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.signing_order)
-            .where(t.draft.c.procedure == "written", t.draft.c.status == "open")
+            .where(t.draft.c.procedure.in_(("written", "silence")),
+                   t.draft.c.status == "open")
             .order_by(t.draft.c.id)) if actor.state in (r.signing_order or [])]
         # a crisis where its state asked for assistance: an offer made there asks for its
         # answer

@@ -41,6 +41,10 @@ class AknDecision:
     # the concept of the rule the decision was taken by (`consensus`, `majority`); its
     # name is in `concepts`
     rule: str = "consensus"
+    # the concept of the procedure it was taken by outside a session (`written_procedure`,
+    # `silence_procedure`; its name in `concepts`), referred to by the voting beside the
+    # rule; empty in session
+    procedure: str = ""
     # an exercise's decision: said in its preface (`exercise_label`, in the text's
     # language) and to a machine (`phx:exercise` in the proprietary metadata)
     exercise: bool = False
@@ -87,7 +91,8 @@ def to_akn(d: AknDecision) -> bytes:
 
     analysis = _el(meta, "analysis", source="#phalanx")
     parl = _el(analysis, "parliamentary")
-    voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}", refersTo=f"#{d.rule}")
+    voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}",
+                 refersTo=" ".join(f"#{c}" for c in (d.rule, d.procedure) if c))
     _el(voting, "quorum", eId="vote_1__quorum", value=str(d.quorum))
     for vote in d.votes:
         count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",

@@ -1,5 +1,5 @@
-"""The statutory bodies (seats, chairs, observers, decision rules, consultations), posts,
-external statuses and historical counts."""
+"""The statutory bodies (seats, chairs, observers, decision rules, consultations, the
+silence procedure), posts, external statuses and historical counts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
+from phalanx.domain.decisions.consensus import parse_quorum
 from phalanx.domain.decisions.majority import parse_share
 
 
@@ -67,21 +68,33 @@ class DecisionRuleIn(Cited):
     """How one kind of question is decided in a body. Values not in a source text are
     marked `setting: true`: parameters of the dataset, not facts."""
 
-    quorum: Literal["all", "two_thirds", "majority"] = "all"
+    # `all`, `two_thirds`, `majority`, a share such as "3/5" or a number of members
+    quorum: str | int = "all"
     consensus: Literal["no_objection", "majority", "qualified"] = "no_objection"
     qualified: QualifiedIn | None = None
     limited_format: bool = False
     # whether the state a decision concerns (its subject: the member to be suspended,
     # expelled, readmitted) has a say on it; false: it neither counts nor blocks
     concerned_votes: bool = True
+    # a tie in a vote by majority decided by the vote of the state chairing the body
+    casting_vote: bool = False
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
+
+    @field_validator("quorum", mode="before")
+    @classmethod
+    def _quorum(cls, value: object) -> object:
+        parse_quorum(value)
+        return value
 
     @model_validator(mode="after")
     def _terms(self) -> DecisionRuleIn:
         if self.consensus == "qualified" and self.qualified is None:
             raise ValueError("`consensus: qualified` needs its terms: `qualified: {share: "
                              "'2/3', of: cast}`")
+        if self.casting_vote and self.consensus != "majority":
+            raise ValueError(f"a casting vote decides a tie in a vote by majority "
+                             f"(`consensus: majority`), not under {self.consensus!r}")
         if self.consensus != "qualified" and self.qualified is not None:
             raise ValueError(f"`qualified` terms are for `consensus: qualified`, not "
                              f"{self.consensus!r}")
@@ -124,6 +137,15 @@ class ConsultationIn(Cited):
                "marked `setting: true`")
 
 
+class SilenceIn(Cited):
+    """Which questions a body may decide by the silence procedure (a draft adopted at its
+    deadline unless a member breaks silence: `domain/decisions/silence.py`)."""
+
+    questions: list[str] = Field(min_length=1)
+    UNCITED = ("the silence procedure cites its source (`source:`) or is marked "
+               "`setting: true`")
+
+
 class PapersIn(Cited):
     """How far ahead of a session the Secretariat sends the members its papers (the
     agenda's drafts), for the kinds of session it applies to."""
@@ -158,6 +180,7 @@ class BodyIn(Model):
     vote_weights: VoteWeightsIn | None = None
     limited_format: LimitedFormatIn | None = None
     consultation: ConsultationIn | None = None
+    silence: SilenceIn | None = None
     papers: PapersIn | None = None
     source: str = ""
 

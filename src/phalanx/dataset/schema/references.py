@@ -71,11 +71,17 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                         f"({first_unit} min)"))
     agreements = {a.key for a in ds.agreements}
     for i, b in enumerate(ds.bodies):
-        unknown_q = sorted(set(b.consultation.questions if b.consultation else ())
-                           - {"default", *b.decision_rules})
-        if unknown_q:
-            out.append((("bodies", i, "consultation", "questions"),
-                        f"no decision rule for {', '.join(unknown_q)}"))
+        for part, given in (("consultation", b.consultation), ("silence", b.silence)):
+            unknown_q = sorted(set(given.questions if given else ())
+                               - {"default", *b.decision_rules})
+            if unknown_q:
+                out.append((("bodies", i, part, "questions"),
+                            f"no decision rule for {', '.join(unknown_q)}"))
+        if not (b.chair_rotation or b.chairs):
+            for q in sorted(q for q, r in b.decision_rules.items() if r.casting_vote):
+                out.append((("bodies", i, "decision_rules", q, "casting_vote"),
+                            "the body has no chair (no `chairs`, no `chair_rotation`) to give "
+                            "the casting vote"))
         for q in sorted(b.decision_rules):
             near = get_close_matches(q, ACTED_ON, n=1, cutoff=0.8)
             if near and near[0] != q:

@@ -18,7 +18,8 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   (not in arrears: arrears cost the vote) is for the caller to say: such a stance
   reaches `decide` only if it may.
 - Quorum: members present, plus members absent who declared a position in advance,
-  against all members with a say (`all`, `two_thirds` or `majority`).
+  against all members with a say (`all`, `two_thirds` or `majority`; or, where the
+  file gives it so, a share such as `"3/5"` or a number of members: `QuorumOf`).
 - An absent member's declared non-objection counts as no objection; a declared
   disagreement (a written objection, or a declaration that its absence means
   disagreement) blocks like an objection made in the room.
@@ -34,7 +35,11 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   receive the text for consideration (`for_consideration`) and are not listed as bound.
 - A blocked draft is not voted down: it is returned for revision, with the objections.
 - A question decided by `majority` (procedural questions, where the dataset says so)
-  passes with more support than objection among those taking part.
+  passes with more support than objection among those taking part. Where the rule gives
+  the chair a casting vote (`casting_vote: true`, the file's source or setting), a tie
+  (as many for as against, at least one each) carries when the state chairing the body
+  that year voted for; otherwise, or where the chair voted against, abstained or was
+  absent, it carries nothing.
 - The state a decision concerns (its subject: the member whose suspension, expulsion or
   readmission is decided) has no say on it where the rule says so (`concerned_votes:
   false`, the dataset; e.g. UN Charter art. 27(3), a party to a dispute abstains): it
@@ -49,8 +54,10 @@ A draft is adopted when no member with a say formally objects and the quorum is 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from phalanx.domain.decisions import majority
 from phalanx.domain.decisions.majority import Qualified, Tally
@@ -91,6 +98,60 @@ class Quorum(StrEnum):
         return next(n for n in range(total + 1) if self.met(n, total)) if total else 0
 
 
+@dataclass(frozen=True)
+class QuorumOf:
+    """A quorum the organization's file gives otherwise than by name (setting, or its
+    rule's `source`): a share of the members with a say that must be present or declared
+    (`"3/5"`: at least three fifths, reached, as `two_thirds` is), or a number of them
+    (`5`: at least five; a body with fewer members with a say has no quorum)."""
+
+    share: Fraction | None = None
+    members: int = 0
+
+    @property
+    def value(self) -> str:
+        s = self.share
+        return f"{s.numerator}/{s.denominator}" if s is not None else str(self.members)
+
+    def met(self, represented: int, total: int) -> bool:
+        if total == 0:
+            return False
+        if self.share is not None:
+            return Fraction(represented, total) >= self.share  # exactly, no rounding
+        return represented >= self.members
+
+    def needed(self, total: int) -> int:
+        if total == 0:
+            return 0
+        if self.share is not None:
+            return math.ceil(self.share * total)
+        return self.members
+
+
+def parse_quorum(value: object) -> Quorum | QuorumOf:
+    """A rule's `quorum` as the file writes it: `all`, `two_thirds`, `majority`, a share
+    such as `"3/5"`, or a whole number of members such as `5`; a ValueError saying what
+    is allowed otherwise."""
+    allowed = ("a quorum is all, two_thirds, majority, a share of the members with a say "
+               "such as '3/5', or a number of them such as 5")
+    if isinstance(value, bool):
+        raise ValueError(f"{allowed}, not {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError(f"{allowed} (at least 1), not {value}")
+        return QuorumOf(members=value)
+    if not isinstance(value, str):
+        raise ValueError(f"{allowed}, not {value!r}")
+    if value in {q.value for q in Quorum}:
+        return Quorum(value)
+    if "/" not in value:
+        raise ValueError(f"{allowed}, not {value!r}")
+    try:
+        return QuorumOf(share=majority.parse_share(value))
+    except ValueError as exc:
+        raise ValueError(f"{allowed}: {exc}") from None
+
+
 class Method(StrEnum):
     CONSENSUS = "no_objection"
     MAJORITY = "majority"
@@ -99,7 +160,7 @@ class Method(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    quorum: Quorum = Quorum.ALL
+    quorum: Quorum | QuorumOf = Quorum.ALL
     method: Method = Method.CONSENSUS
     limited_format: bool = False  # whether members may opt out of the decision
     min_participants: int = 1  # the fewest members taking part in a limited-format decision
@@ -111,6 +172,9 @@ class Rule:
     # the states the draft concerns that have no say on it (the rule's `concerned_votes:
     # false`: e.g. the member whose suspension is decided); they are bound by it
     concerned: frozenset[str] = frozenset()
+    # the state chairing the body, whose vote decides a tie in a vote by majority (the
+    # rule's `casting_vote: true`); empty: a tie carries nothing
+    casting: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,7 +297,18 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     if rule.method is Method.MAJORITY:
         support = sum(1 for s in taking_part
                       if s.position in (Position.SUPPORT, Position.NO_OBJECTION))
-        if support <= len(objectors):
+        casting = ""
+        if support == len(objectors) and support and rule.casting:
+            chair = next((s for s in taking_part if s.state == rule.casting), None)
+            chair_for = chair is not None and _vote(chair) == "for"
+            casting = (f"a tie of {support} to {support} decided by the casting vote of the "
+                       f"chair ({rule.casting}), in favour" if chair_for else "")
+            if not chair_for:
+                return result(Outcome.RETURNED,
+                              f"not carried: {support} in favour, {len(objectors)} against; "
+                              f"the chair ({rule.casting}) did not vote in favour: its "
+                              "casting vote does not carry the tie")
+        if support <= len(objectors) and not casting:
             return result(Outcome.RETURNED,
                           f"not carried: {support} in favour, {len(objectors)} against")
     elif rule.method is Method.QUALIFIED:
@@ -255,6 +330,8 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         parts.append("no member with a say objects")
     if rule.method is Method.QUALIFIED:
         parts.append(majority.describe(tally))
+    if rule.method is Method.MAJORITY and casting:
+        parts.append(casting)
     if opted_out:
         one = len(opted_out) == 1
         parts.append(f"limited format: {_names(opted_out)} stay{'s' if one else ''} out and "

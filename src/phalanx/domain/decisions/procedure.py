@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from phalanx.domain import calendar
-from phalanx.domain.decisions.consensus import Method, Position, Quorum, Rule, Standing
+from phalanx.domain.decisions.consensus import Method, Position, Rule, Standing, parse_quorum
 from phalanx.domain.decisions.majority import Base, Qualified, parse_share
 
 
@@ -112,6 +112,12 @@ def concerned_votes(body_rules: dict[str, Any], question: str) -> bool:
     return bool(_raw_rule(body_rules, question).get("concerned_votes", True))
 
 
+def casting_vote(body_rules: dict[str, Any], question: str) -> bool:
+    """Whether a tie in a vote by majority on `question` is decided by the chair's vote
+    (the rule's `casting_vote`, dataset; default false)."""
+    return bool(_raw_rule(body_rules, question).get("casting_vote", False))
+
+
 def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
              since: date | None = None) -> Rule:
     """The body's decision rule for a kind of question, falling back to `default`; the
@@ -123,7 +129,7 @@ def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
     lf = body_rules.get("limited_format") or {}
     terms = raw.get("qualified") or None
     return Rule(
-        quorum=Quorum(raw.get("quorum", "all")),
+        quorum=parse_quorum(raw.get("quorum", "all")),
         method=Method(raw.get("consensus", "no_objection")),
         limited_format=limited,
         min_participants=int(lf.get("min_participants", 1)),

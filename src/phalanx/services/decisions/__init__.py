@@ -1,5 +1,5 @@
 """Consultations and decisions: sessions, drafts and their versions, amendments,
-positions, the written procedure, the register of decisions and their implementation.
+positions, the written and silence procedures, the register of decisions and their implementation.
 
 Every action here loads what it needs, asks the domain (`domain/decisions`), writes,
 audits, and announces the change to open pages. Reads of sessions, drafts and
@@ -13,6 +13,7 @@ decisions go through the access layer. The modules, by concept:
 | `drafts` | drafts, versions, amendments; reading a draft |
 | `positions` | positions in session, closing a draft by the body's rule |
 | `written` | the written procedure |
+| `silence` | the silence procedure: adopted at the deadline unless a member breaks silence |
 | `consultation` | decisions by consultation of the heads of state, announced by the chair |
 | `register` | the register of decisions, publication, counts, tasks |
 """
@@ -75,6 +76,7 @@ from phalanx.services.decisions.sessions import (
     record_attendance,
     set_session_status,
 )
+from phalanx.services.decisions.silence import break_silence, settle_silence
 from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
@@ -100,6 +102,7 @@ __all__ = [
     "add_agenda_item",
     "add_task",
     "announce",
+    "break_silence",
     "change_cursor",
     "close_draft",
     "convene",
@@ -129,6 +132,7 @@ __all__ = [
     "seat_holder",
     "set_session_status",
     "settle_lapsed",
+    "settle_silence",
     "sign",
     "state_position",
     "update_task",

@@ -23,6 +23,7 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import (
     Method,
     Position,
@@ -178,6 +179,10 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     subject = (row.subject or {}).get("state")
     if subject and not proc.concerned_votes(org.bodies[row.body_key].rules, row.question):
         rule = replace(rule, concerned=frozenset({subject}))
+    if proc.casting_vote(org.bodies[row.body_key].rules, row.question) and (
+            chair := rotation.chair(org, row.body_key, day.year)) is not None:
+        # the state chairing the body in the draft's year decides a tie
+        rule = replace(rule, casting=chair.state)
     if rule.limited_format and (basis := _limited_basis(org, row.body_key)):
         return replace(rule, limited_basis=basis)
     return rule
@@ -266,6 +271,28 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
                                                          False)))
         aside = tuple(dict.fromkeys((*aside, *_aside(org, row, day))))
     return proc.WrittenProcedure(order, tuple(answers), aware(row.deadline), aside)
+
+
+def _silence(conn: Connection, row: Any) -> sil.SilenceProcedure:
+    """The draft's silence procedure as it stands: the members that may still break
+    silence (the list fixed when it circulated, less those that lost their say since, on
+    the day read or the deadline's once it passed), the breaks received, the deadline."""
+    org = _org(conn)
+    deadline = aware(row.deadline)
+    members, aside = tuple(row.signing_order), _aside(org, row, _draft_day(conn, row))
+    if row.status == "open":
+        day = clock_day(org, min(now(), deadline))
+        # members in arrears keep their say here where they sign a written procedure
+        members = proc.still_signing(members, {s: _member_standing(org, s, day)
+                                               for s in members}, bool(org.settings.get(
+                                                   "written_procedure_in_arrears_sign",
+                                                   False)))
+        aside = tuple(dict.fromkeys((*aside, *_aside(org, row, day))))
+    breaks = tuple(sil.Break(s.state_code, aware(s.signed_at), s.reservation)
+                   for s in conn.execute(select(t.signature).where(
+                       t.signature.c.draft_id == row.id, t.signature.c.answer == sil.BREAK)
+                       .order_by(t.signature.c.signed_at, t.signature.c.id)))
+    return sil.SilenceProcedure(members, breaks, deadline, aside)
 
 
 def _member_standing(org: Organization, state: str, day: date) -> Standing | None:

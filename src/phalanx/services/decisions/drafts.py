@@ -10,6 +10,7 @@ from phalanx.domain.access.policy import Marking, OwnerKind, StateAct
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
+from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import (
     Position,
     RuleError,
@@ -39,6 +40,7 @@ from phalanx.services.decisions.common import (
     _require_text,
     _rule,
     _seated_states,
+    _silence,
     _stances,
     _standing,
     _written,
@@ -61,8 +63,9 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def propose_draft(db: Database, data: DraftIn, *, actor: Principal) -> DraftOut:
-    """Table a draft in a session, or circulate it under the written procedure to every
-    member with a say on the day (the signing list is the rule's, not the Secretariat's)."""
+    """Table a draft in a session, or circulate it under the written or the silence
+    procedure to every member with a say on the day (the list is the rule's, not the
+    Secretariat's)."""
     _require_staff(actor, "table a draft")
     with db.write(actor) as w:
         return _draft(w.conn, propose_in(w, data), actor)
@@ -112,8 +115,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
             raise Invalid("agenda_item_id", f"agenda item {data.agenda_item_id} is not on "
                                             f"session {data.meeting_id}'s agenda")
         day = day_of(org, meeting.opens_at)
-    elif data.procedure == "written" and data.deadline is None:
-        raise Invalid("deadline", "the written procedure needs a deadline")
+    elif data.procedure in ("written", "silence") and data.deadline is None:
+        raise Invalid("deadline", f"the {data.procedure} procedure needs a deadline")
     elif data.deadline is not None and aware(data.deadline) <= at:
         raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
                                   "has passed")
@@ -146,7 +149,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
             # every head of state consulted reads what it is asked to decide and the
             # decision that binds it (setting); an exercise's stays with its states
             readers |= set(order)
-    if data.procedure == "written":
+    if data.procedure == "silence" and (problems := sil.silence_problems(rules, data.question)):
+        raise Invalid("procedure", "; ".join(problems))
+    if data.procedure in ("written", "silence"):
         seated = _seated_states(org, data.body, day)
         order = list(proc.signatories(
             {s: _standing(org, s, day) for s in seated},
@@ -268,12 +273,12 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status == "adopted":
             raise Conflict(f"draft {draft_id} is adopted")
-        if row.procedure == "written":
+        if row.procedure in ("written", "silence"):
             if aware(row.deadline) <= now():
-                raise Conflict(f"the written procedure's deadline has passed "
+                raise Conflict(f"the {row.procedure} procedure's deadline has passed "
                                f"({aware(row.deadline):%Y-%m-%d %H:%M} UTC): circulate the "
                                "text again as a new draft")
-            # a new text is a new round of signatures
+            # a new text is a new round of signatures, or of silence
             w.conn.execute(delete(t.signature).where(t.signature.c.draft_id == draft_id))
         _new_version(w, row, text_en, text_ru, None)
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
@@ -337,15 +342,15 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     if row.procedure == "written":
         wp = _written(conn, row)
         signed = list(wp.signed)
-        given = {s.state_code: s for s in conn.execute(
-            select(t.signature).where(t.signature.c.draft_id == row.id))}
-        answers = [SignatureOut(state=a.state, answer=a.answer.value,
-                                reservation=a.reservation, given_by=given[a.state].given_by,
-                                transmitted_by=given[a.state].signed_by,
-                                signed_at=given[a.state].signed_at) for a in wp.answers]
+        answers = _answers(conn, row.id, [(a.state, a.answer.value, a.reservation)
+                                          for a in wp.answers])
         written_status = wp.status(now()).value
         if row.status == "open" and written_status == "circulating":
             turn = wp.next_signatory()
+    if row.procedure == "silence":
+        sp = _silence(conn, row)
+        signed, written_status = list(sp.silent), sp.status(now()).value
+        answers = _answers(conn, row.id, [(b.state, sil.BREAK, b.text) for b in sp.breaks])
     consultation: list[ConsultationAnswerOut] = []
     not_reached: list[str] = []
     if row.procedure == "consultation":
@@ -374,6 +379,17 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
         decision_id=decision.id if decision else None)
+
+
+def _answers(conn: Connection, draft_id: int,
+             given: list[tuple[str, str, str]]) -> list[SignatureOut]:
+    """The answers of a draft for signature or under silence (state, answer, its text),
+    each with who gave and transmitted it, and when."""
+    rows = {s.state_code: s for s in conn.execute(
+        select(t.signature).where(t.signature.c.draft_id == draft_id))}
+    return [SignatureOut(state=s, answer=a, reservation=text, given_by=rows[s].given_by,
+                         transmitted_by=rows[s].signed_by, signed_at=rows[s].signed_at)
+            for s, a, text in given]
 
 
 def get_draft(conn: Connection, draft_id: int, *, actor: Principal) -> DraftOut:

@@ -45,6 +45,7 @@ from phalanx.services.decisions.schemas import (
     TaskIn,
     _tally,
 )
+from phalanx.services.decisions.silence import settle_one
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 
 # --- positions and the outcome ---------------------------------------------------------------
@@ -75,6 +76,9 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
             raise Conflict(f"draft {draft_id} is {row.status}; positions can no longer change")
         if row.procedure == "written":
             raise Conflict(f"draft {draft_id} is under the written procedure: sign it instead")
+        if row.procedure == "silence":
+            raise Conflict(f"draft {draft_id} is under the silence procedure: a member keeps "
+                           "silence or breaks it")
         if row.procedure == "consultation":
             raise Conflict(f"draft {draft_id} is decided by consultation: the chair "
                            f"({row.chair_state}) records each head of state's answer")
@@ -133,8 +137,13 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
                 actor: Principal) -> DraftOut:
     """Judge the draft by the body's rule: adopted (a numbered decision is registered,
     with its implementation tasks), returned for revision with the objections, or no
-    quorum (the draft stays open)."""
+    quorum (the draft stays open). Under the silence procedure, once its deadline has
+    passed: the adoption at the deadline recorded (`silence.settle_one`)."""
     _require_staff(actor, "close a draft")
+    with db.read() as conn:
+        if _draft_row(conn, draft_id, actor).procedure == "silence":
+            # adopted at its deadline unless silence was broken: closing records that
+            return settle_one(db, draft_id, actor=actor)
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
         if row.status != "open":

@@ -106,7 +106,7 @@ class DraftIn(BaseModel):
     agenda_item_id: RecordId | None = None
     kind: DraftKind = "decision"
     question: str = Field(default="default", max_length=32)
-    procedure: Literal["session", "written", "consultation"] = "session"
+    procedure: Literal["session", "written", "consultation", "silence"] = "session"
     limited_format: bool = False
     title: str = Field(min_length=1, max_length=300)
     # the title in Russian, where the title is written in another language
@@ -261,7 +261,10 @@ class DraftOut(BaseModel):
     signing_order: list[str]
     signed: list[str] = []
     answers: list[SignatureOut] = []  # the written procedure's answers, in order
-    written_status: str | None = None  # circulating, adopted, returned, lapsed
+    # circulating, adopted, returned, lapsed; under the silence procedure: circulating,
+    # adopted (the deadline passed in silence), broken; `signed` then lists the members
+    # keeping silence and `answers` the breaks (answer `break_silence`)
+    written_status: str | None = None
     turn: str | None = None  # whose turn it is to sign (written procedure, circulating)
     chair: str | None = None  # the chair who consults and announces (consultation)
     consultation: list[ConsultationAnswerOut] = []  # every answer recorded, in order

@@ -37,6 +37,7 @@ from phalanx.services.decisions.common import (
 from phalanx.services.decisions.drafts import _draft
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
+from phalanx.services.decisions.silence import break_silence
 from phalanx.services.errors import Conflict, Invalid
 
 
@@ -49,7 +50,17 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
     of the member of the body holding the state's seat (for the Council its head of
     state: DOMAIN, "each head of state signing in turn"): `given_by` as the
     representative names him or her (an acting head of state), else the seat holder the
-    dataset gives for the day of the signature."""
+    dataset gives for the day of the signature. Under the silence procedure a member
+    sends only an objection: it breaks silence (`silence.break_silence`, the reservation
+    its text); silence itself is sent by nobody."""
+    with db.read() as conn:
+        under_silence = _draft_row(conn, draft_id, actor).procedure == "silence"
+    if under_silence:
+        if answer is not proc.Answer.OBJECT:
+            raise Invalid("answer", "under the silence procedure a member keeps silence "
+                                    "(nothing to send) or breaks it (the answer 'object')")
+        return break_silence(db, draft_id, state, text=reservation, given_by=given_by,
+                             actor=actor)
     if answer is proc.Answer.RESERVATION and not reservation.strip():
         raise Invalid("reservation", "a signature with a reservation states the reservation")
     # a plain signature carries no text; an objection may carry its grounds

@@ -158,7 +158,8 @@ class CloseIn(BaseModel):
 @router.post("/drafts/{draft_id}/close", response_model=dec.DraftOut,
              responses=problem_responses(409))
 def close(draft_id: Id, actor: Writer, db: DB, data: CloseIn | None = None) -> dec.DraftOut:
-    """Judge the draft by the body's rule and register it if adopted."""
+    """Judge the draft by the body's rule and register it if adopted; under the silence
+    procedure, once its deadline has passed, record its adoption in silence."""
     return dec.close_draft(db, draft_id, (data or CloseIn()).tasks, actor=actor)
 
 
@@ -175,7 +176,9 @@ class SignIn(BaseModel):
              responses=problem_responses(409))
 def sign(draft_id: Id, actor: Writer, db: DB, data: SignIn | None = None) -> dec.DraftOut:
     """A member's answer under the written procedure: sign in turn, sign with a
-    reservation, or object (the draft is returned)."""
+    reservation, or object (the draft is returned). Under the silence procedure only
+    `object` is sent: it breaks silence before the deadline (`reservation`: the objection
+    and the change proposed, if any) and returns the draft to the body."""
     data = data or SignIn()
     return dec.sign(db, draft_id, data.state, answer=data.answer,
                     reservation=data.reservation, given_by=data.given_by, actor=actor)

@@ -33,7 +33,8 @@ class CategoryOut(BaseModel):
     name_ru: str
     basis: str = Field(description="the treaty basis the dataset cites")
     measures: list[Measure] = Field(description="the measures the category allows")
-    obliged: str = Field(description="all_members (Treaty art. 4) or volunteers")
+    obliged: str = Field(description="all_members (every member owes its answer, as under the "
+                                     "collective-defence article the file names) or volunteers")
     consult_first: bool = Field(description="not rejected before the members consult")
     cap_categories: list[str] = Field(description="the CAP categories it is read from")
 

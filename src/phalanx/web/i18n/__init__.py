@@ -226,8 +226,9 @@ def texts_for(lang: str, own: Mapping[str, str] | None = None) -> Texts:
             or plain(group, value)
 
     return Texts(gettext=translator(lang), label=label, lang=lang,
-                 message=lambda text, data=None, names=None: timeline_text(text, lang, data,
-                                                                           names),
+                 # a line of a timeline names the file's own words as its labels do
+                 message=lambda text, data=None, names=None: timeline_text(
+                     text, lang, data, {**(own or {}), **(names or {})}),
                  day=lambda day: long_date(day, lang),
                  number=lambda value, digits=None: number(value, lang, digits))
 

@@ -73,6 +73,11 @@ MESSAGES = (
        "deadline"),
     N_("a draft for a session names the session"),
     N_("the written procedure needs a deadline"),
+    N_("the silence procedure needs a deadline"),
+    N_("this body does not decide by the silence procedure"),
+    N_("under the silence procedure a member keeps silence (nothing to send) or breaks it "
+       "(the answer 'object')"),
+    N_("an objection is at most 10000 characters"),
     N_("only a state's authorized representative acts for a state; name the state"),
     N_("deliveries are recorded by the parties or the Secretariat"),
     N_("a supply is registered by one of its parties or the Secretariat"),

@@ -266,6 +266,12 @@ TEMPLATES = (
     N_("quorum not met: %(represented)s of %(voters)s members present or declared, "
        "%(needed)s needed (%(quorum)s)"),
     N_("limited format: %(n)s member(s) take part, %(min)s needed"),
+    # a tie and the chair's casting vote (`consensus.decide`): before the plain count,
+    # which would take the refusal's first part for its own
+    N_("not carried: %(support)s in favour, %(against)s against; the chair (%(state)s) did "
+       "not vote in favour: its casting vote does not carry the tie"),
+    N_("a tie of %(support)s to %(against)s decided by the casting vote of the chair "
+       "(%(state)s), in favour"),
     N_("not carried: %(support)s in favour, %(against)s against"),
     # a qualified majority's count (`majority.describe`): weighted before plain, "more
     # than" before a share reached
@@ -297,6 +303,23 @@ TEMPLATES = (
     N_("lapsed on %(deadline)s UTC: not signed by %(states)s"),
     N_("circulating: %(n)s of %(total)s signed"),
     N_("with reservations: %(reservations)s"),
+    # the silence procedure (`domain/decisions/silence.py`, `decisions/silence.py`)
+    N_("silence broken by %(states)s: returned to the body"),
+    N_("adopted under the silence procedure: silence not broken by %(deadline)s UTC"),
+    N_("under the silence procedure until %(deadline)s UTC"),
+    N_("the silence procedure ended at its deadline (%(deadline)s UTC): the draft is "
+       "adopted"),
+    N_("silence is already broken by %(states)s: the draft is back with the body"),
+    N_("%(state)s has no say on this draft: it may not break silence"),
+    N_("this body decides by the silence procedure only on %(questions)s questions, not "
+       "'%(question)s'"),
+    N_("draft %(draft)s is not under the silence procedure"),
+    N_("draft %(draft)s was adopted at its deadline: silence was kept"),
+    N_("draft %(draft)s's silence procedure runs until %(deadline)s UTC"),
+    N_("draft %(draft)s is under the silence procedure: a member keeps silence or breaks "
+       "it"),
+    N_("the silence procedure's deadline has passed (%(deadline)s UTC): circulate the text "
+       "again as a new draft"),
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),

@@ -108,6 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
         'request': L_('inbox', 'Assistance requested'),
         'review': L_('inbox', 'Review due'),
         'signature': L_('inbox', 'Signature requested'),
+        'silence': L_('inbox', 'Under silence: adopted at the deadline unless broken'),
+        'silence_kept': L_('inbox', 'Silence kept to the deadline: record the adoption'),
         'stage': L_('inbox', 'Stage overdue'),
         'task': L_('inbox', 'Overdue task'),
         'un_notice': L_('inbox', 'Notify the UN Security Council'),
@@ -245,7 +247,14 @@ LABELS: dict[str, dict[str, str]] = {
     'procedure': {
         'consultation': L_('procedure', 'by consultation'),
         'session': L_('procedure', 'in session'),
+        'silence': L_('procedure', 'silence procedure'),
         'written': L_('procedure', 'written procedure'),
+    },
+    'silence': {
+        'None': L_('silence', '—'),
+        'adopted': L_('silence', 'silence kept: adopted at the deadline'),
+        'broken': L_('silence', 'silence broken: returned to the body'),
+        'circulating': L_('silence', 'circulating under silence'),
     },
     'programme': {
         'joint_venture': L_('programme', 'joint venture'),

@@ -89,7 +89,6 @@ CRISIS_LABELS: dict[str, dict[str, str]] = {
     'obligation': {
         'declined': L_('obligation', 'declined'),
         'forces': L_('obligation', 'forces or means offered'),
-        'lines': L_('obligation', "Treaty art. 4 — every member's answer"),
         'none': L_('obligation', 'no answer yet'),
         'other': L_('obligation', 'other assistance'),
     },

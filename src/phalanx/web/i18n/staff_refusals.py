@@ -41,6 +41,7 @@ STAFF_MESSAGES = (
     N_("only the Secretariat and the Joint Staff may set the agenda"),
     N_("only the Secretariat and the Joint Staff may open or close a session"),
     N_("only the Secretariat and the Joint Staff may settle the written procedure"),
+    N_("only the Secretariat and the Joint Staff may settle the silence procedure"),
     N_("only the Secretariat and the Joint Staff may table a draft"),
     N_("only the Secretariat and the Joint Staff may accept or reject an amendment"),
     N_("only the Secretariat and the Joint Staff may revise a draft"),

@@ -147,6 +147,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"is proposed(?P<reason> — .*)?",
      N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "
         "proposed%(reason)s")),
+    # a draft's silence broken (services/decisions/silence.py)
+    (r"Silence broken: (?P<title>.+)", N_("Silence broken: %(title)s")),
+    (r"(?P<state>[A-Z]{3}) broke silence on draft (?P<draft>\d+): returned to the body",
+     N_("%(state)s broke silence on draft %(draft)s: returned to the body")),
     # an emailed notice's last paragraph (services/outbox.py)
     (r"Open in Phalanx: (?P<url>https?://\S+)", N_("Open in Phalanx: %(url)s")),
     # the notice of a crisis ended or decided without a reason: its title and the stage
@@ -181,12 +185,16 @@ def notice_text(body: str, lang: str, data: dict[str, str] | None = None,
 def notice_renderer(org: Organization | None) -> Callable[[str, str, str], tuple[str, str]]:
     """`render(subject, body, lang)`: a notice of the outbox in `lang`, as the inbox shows
     it (`timeline_text`, the organization file's texts in `lang` as the page's
-    `dataset_text`), its body paragraph by paragraph (the email's link is one); `org` is
-    None before a dataset is loaded."""
+    `dataset_text`), its body paragraph by paragraph (the email's link is one), the words
+    the file names its own way as the pages name them (`errors.own_labels`: its
+    rapid-reaction measure after its own force); `org` is None before a dataset is
+    loaded."""
+    from phalanx.web.i18n.errors import own_labels
 
     def render(subject: str, body: str, lang: str) -> tuple[str, str]:
         data = org.text_in(lang) if org is not None else None
-        return timeline_text(subject, lang, data), "\n\n".join(
-            timeline_text(part, lang, data) for part in body.split("\n\n"))
+        own = own_labels(org, lang) if org is not None else {}
+        return timeline_text(subject, lang, data, own), "\n\n".join(
+            timeline_text(part, lang, data, own) for part in body.split("\n\n"))
 
     return render

@@ -141,7 +141,7 @@ def _may_revise(actor: Principal, d: dec.DraftOut) -> bool:
     state's answers recorded on its text would stand for the new one."""
     if not _staff(actor) or d.status not in ("open", "returned"):
         return False
-    if d.procedure == "written":
+    if d.procedure in ("written", "silence"):
         return d.deadline is not None and d.deadline > clock_now()
     return d.procedure == "session"
 

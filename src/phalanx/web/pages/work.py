@@ -15,7 +15,7 @@ from phalanx.domain import calendar, membership, rotation
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
-from phalanx.domain.decisions import procedure
+from phalanx.domain.decisions import procedure, silence
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, clock, documents
 from phalanx.services import decisions as dec
@@ -75,6 +75,7 @@ def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
         "kinds": list(SessionKind), "modes": list(Mode),
         "questions": _questions(b for b in org.bodies.values() if b.seat),
         "written": written or {}, "written_error": error,
+        "silence": any(silence.questions(b.rules) for b in org.bodies.values()),
         "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
 
 
@@ -113,14 +114,18 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               text_ru: Annotated[str, Form(max_length=200_000)] = "",
               title_ru: Annotated[str, Form(max_length=300)] = "",
               question: Annotated[str, Form(max_length=32)] = "default",
-              day_off_ok: Annotated[bool, Form()] = False) -> Response:
-    """Circulate a draft under the written procedure: every member of the body with a say
-    on the day signs in turn, by the deadline (UTC); refused, the sessions page comes back
+              day_off_ok: Annotated[bool, Form()] = False,
+              by: Annotated[Literal["written", "silence"], Form(alias="procedure")] = "written"
+              ) -> Response:
+    """Circulate a draft under the written procedure (every member of the body with a say
+    on the day signs in turn, by the deadline, UTC) or the silence procedure (adopted at
+    the deadline unless a member breaks silence); refused, the sessions page comes back
     with the message beside the form and the input kept. A deadline falling on a day off
     where the Secretariat sits (settings `working_time_zone`, `days_off`) is kept only
     once confirmed: the form comes back saying so, with the box to tick."""
     form = {"body": body, "title": title, "title_ru": title_ru, "text_en": text_en,
-            "text_ru": text_ru, "deadline": deadline, "question": question}
+            "text_ru": text_ru, "deadline": deadline, "question": question,
+            "procedure": by}
     try:
         when = moment(deadline)
         if when is None:
@@ -137,7 +142,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                                           org.text_in(lang)))
             return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
                                   message, 422)
-        d = dec.propose_draft(db, dec.DraftIn(body=body, procedure="written", title=title,
+        d = dec.propose_draft(db, dec.DraftIn(body=body, procedure=by, title=title,
                                               title_ru=title_ru, question=question,
                                               text_en=text_en,
                                               text_ru=text_ru, deadline=when), actor=actor)
