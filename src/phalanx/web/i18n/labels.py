@@ -3,7 +3,8 @@ of the other values pages show by key: group -> value -> English name, marked
 for extraction with its group as the message context (`pybabel extract -k
 L_:1c,2`). `phalanx.web.i18n.label(group, value)` translates them. Written by the
 conversion from the former YAML catalogs; add new values by hand. The groups of crises,
-alerts and forces are in `labels_crisis.py`, those of a vote's count in `labels_votes.py`."""
+alerts and forces are in `labels_crisis.py`, those of a draft's procedure and its vote in
+`labels_votes.py`."""
 
 from __future__ import annotations
 
@@ -33,36 +34,6 @@ LABELS: dict[str, dict[str, str]] = {
         'declaration': L_('akind', 'declaration'),
         'protocol': L_('akind', 'protocol'),
         'treaty': L_('akind', 'treaty'),
-    },
-    'amendment_status': {
-        'accepted': L_('amendment_status', 'accepted'),
-        'proposed': L_('amendment_status', 'proposed'),
-        'rejected': L_('amendment_status', 'rejected'),
-    },
-    'answer': {
-        'no': L_('answer', 'no'),
-        'object': L_('answer', 'objects'),
-        'reservation': L_('answer', 'signs with a reservation'),
-        'sign': L_('answer', 'signs'),
-        'yes': L_('answer', 'yes'),
-    },
-    'channel': {
-        'in_writing': L_('channel', 'in writing'),
-        'telephone': L_('channel', 'telephone'),
-        'video': L_('channel', 'video'),
-    },
-    'draft_kind': {
-        'decision': L_('draft_kind', 'decision'),
-        'instruction': L_('draft_kind', 'instruction'),
-        'statement': L_('draft_kind', 'statement'),
-    },
-    'draft_status': {
-        'adopted': L_('draft_status', 'adopted'),
-        'circulating': L_('draft_status', 'circulating'),
-        'closed': L_('draft_status', 'closed'),
-        'lapsed': L_('draft_status', 'lapsed'),
-        'open': L_('draft_status', 'open'),
-        'returned': L_('draft_status', 'returned'),
     },
     'event': {
         'consent': L_('event', 'consent'),
@@ -209,12 +180,6 @@ LABELS: dict[str, dict[str, str]] = {
         'information': L_('operation_kind', 'information'),
         'migration': L_('operation_kind', 'migration'),
     },
-    'outcome': {
-        'adopted': L_('outcome', 'adopted'),
-        'no_decision': L_('outcome', 'no decision'),
-        'no_quorum': L_('outcome', 'no quorum'),
-        'returned': L_('outcome', 'returned'),
-    },
     'owner_kind': {
         'body': L_('owner_kind', 'body'),
         'secretariat': L_('owner_kind', 'Secretariat'),
@@ -236,46 +201,10 @@ LABELS: dict[str, dict[str, str]] = {
         'tokens.manage': L_('permission', 'manage API tokens'),
         'users.manage': L_('permission', 'manage users'),
     },
-    'position': {
-        'abstain': L_('position', 'abstain'),
-        'no_objection': L_('position', 'no objection'),
-        'not_stated': L_('position', 'not stated'),
-        'not_taking_part': L_('position', 'not taking part'),
-        'object': L_('position', 'object'),
-        'support': L_('position', 'support'),
-    },
-    'procedure': {
-        'consultation': L_('procedure', 'by consultation'),
-        'session': L_('procedure', 'in session'),
-        'silence': L_('procedure', 'silence procedure'),
-        'written': L_('procedure', 'written procedure'),
-    },
-    'silence': {
-        'None': L_('silence', '—'),
-        'adopted': L_('silence', 'silence kept: adopted at the deadline'),
-        'broken': L_('silence', 'silence broken: returned to the body'),
-        'circulating': L_('silence', 'circulating under silence'),
-    },
     'programme': {
         'joint_venture': L_('programme', 'joint venture'),
         'modernization': L_('programme', 'modernization'),
         'research': L_('programme', 'research and development'),
-    },
-    'quorum': {
-        'all': L_('quorum', 'all members'),
-        'majority': L_('quorum', 'a majority'),
-        'two_thirds': L_('quorum', 'two thirds'),
-    },
-    'question': {
-        'admission': L_('question', 'admission'),
-        'appointment': L_('question', 'appointment'),
-        'default': L_('question', 'general'),
-        'expulsion': L_('question', 'expulsion'),
-        'lifting_of_suspension': L_('question', 'lifting of a suspension'),
-        'observer_status': L_('question', 'observer status'),
-        'peacekeeping': L_('question', 'peacekeeping'),
-        'procedural': L_('question', 'procedural'),
-        'suspension': L_('question', 'suspension'),
     },
     'record': {
         'agreement': L_('record', 'agreement'),
@@ -405,15 +334,6 @@ LABELS: dict[str, dict[str, str]] = {
         'draft': L_('tr', 'draft'),
         'in_progress': L_('tr', 'in progress'),
         'not_started': L_('tr', 'not started'),
-    },
-    'written': {
-        'None': L_('written', '—'),
-        'adopted': L_('written', 'adopted'),
-        'circulating': L_('written', 'circulating for signature'),
-        'lapsed': L_('written', 'lapsed'),
-        'procedure': L_('written', 'written procedure'),
-        'returned': L_('written', 'returned for revision'),
-        'status': L_('written', 'Procedure'),
     },
     **CRISIS_LABELS,
     **VOTE_LABELS,

@@ -1,5 +1,7 @@
-"""The names of a vote's count (a draft's tally under a qualified majority, its base),
-marked for extraction like those of `labels.py`, which gathers them into `LABELS`."""
+"""The names of a draft's procedure and its vote (its kind and status, the positions and
+answers of the members, the written and silence procedures, the quorum, the count under a
+qualified majority and its base), marked for extraction like those of `labels.py`, which
+gathers them into `LABELS`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,87 @@ def L_(group: str, text: str) -> str:
 
 
 VOTE_LABELS = {
+    'amendment_status': {
+        'accepted': L_('amendment_status', 'accepted'),
+        'proposed': L_('amendment_status', 'proposed'),
+        'rejected': L_('amendment_status', 'rejected'),
+    },
+    'answer': {
+        'no': L_('answer', 'no'),
+        'object': L_('answer', 'objects'),
+        'reservation': L_('answer', 'signs with a reservation'),
+        'sign': L_('answer', 'signs'),
+        'yes': L_('answer', 'yes'),
+    },
+    'channel': {
+        'in_writing': L_('channel', 'in writing'),
+        'telephone': L_('channel', 'telephone'),
+        'video': L_('channel', 'video'),
+    },
+    'draft_kind': {
+        'decision': L_('draft_kind', 'decision'),
+        'instruction': L_('draft_kind', 'instruction'),
+        'statement': L_('draft_kind', 'statement'),
+    },
+    'draft_status': {
+        'adopted': L_('draft_status', 'adopted'),
+        'circulating': L_('draft_status', 'circulating'),
+        'closed': L_('draft_status', 'closed'),
+        'lapsed': L_('draft_status', 'lapsed'),
+        'open': L_('draft_status', 'open'),
+        'returned': L_('draft_status', 'returned'),
+    },
+    'outcome': {
+        'adopted': L_('outcome', 'adopted'),
+        'no_decision': L_('outcome', 'no decision'),
+        'no_quorum': L_('outcome', 'no quorum'),
+        'returned': L_('outcome', 'returned'),
+    },
+    'position': {
+        'abstain': L_('position', 'abstain'),
+        'no_objection': L_('position', 'no objection'),
+        'not_stated': L_('position', 'not stated'),
+        'not_taking_part': L_('position', 'not taking part'),
+        'object': L_('position', 'object'),
+        'support': L_('position', 'support'),
+    },
+    'procedure': {
+        'consultation': L_('procedure', 'by consultation'),
+        'session': L_('procedure', 'in session'),
+        'silence': L_('procedure', 'silence procedure'),
+        'written': L_('procedure', 'written procedure'),
+    },
+    'silence': {
+        'None': L_('silence', '—'),
+        'adopted': L_('silence', 'silence kept: adopted at the deadline'),
+        'broken': L_('silence', 'silence broken: returned to the body'),
+        'circulating': L_('silence', 'circulating under silence'),
+    },
+    'quorum': {
+        'all': L_('quorum', 'all members'),
+        'majority': L_('quorum', 'a majority'),
+        'two_thirds': L_('quorum', 'two thirds'),
+    },
+    'question': {
+        'admission': L_('question', 'admission'),
+        'appointment': L_('question', 'appointment'),
+        'default': L_('question', 'general'),
+        'expulsion': L_('question', 'expulsion'),
+        'lifting_of_suspension': L_('question', 'lifting of a suspension'),
+        'observer_status': L_('question', 'observer status'),
+        'peacekeeping': L_('question', 'peacekeeping'),
+        'procedural': L_('question', 'procedural'),
+        'suspension': L_('question', 'suspension'),
+    },
+    'written': {
+        'None': L_('written', '—'),
+        'adopted': L_('written', 'adopted'),
+        'circulating': L_('written', 'circulating for signature'),
+        'lapsed': L_('written', 'lapsed'),
+        'procedure': L_('written', 'written procedure'),
+        'returned': L_('written', 'returned for revision'),
+        'status': L_('written', 'Procedure'),
+    },
     # a qualified majority's base (the dataset's `qualified.of`), on a draft's count
     'majority_base': {
         'cast': L_('majority_base', 'the votes cast'),
