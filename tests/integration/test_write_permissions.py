@@ -315,6 +315,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             acting(ids["chair"], StateAct.CHAIR)),
         ("POST", "/api/v1/decisions/{decision_id}/publish"): Case(
             f"/api/v1/decisions/{ids['decision']}/publish", None, staff),
+        ("POST", "/api/v1/decisions/{decision_id}/notifications"): Case(
+            f"/api/v1/decisions/{ids['decision']}/notifications",
+            {"state": "KAZ", "on": "2026-01-01"}, staff),
         ("POST", "/api/v1/decisions/{decision_id}/tasks"): Case(
             f"/api/v1/decisions/{ids['decision']}/tasks", {
                 "assignee_kind": "state", "assignee": ME, "title": "Report", "due_on":

@@ -15,6 +15,7 @@ decisions go through the access layer. The modules, by concept:
 | `written` | the written procedure |
 | `consultation` | decisions by consultation of the heads of state, announced by the chair |
 | `register` | the register of decisions, publication, counts, tasks |
+| `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
 
 from phalanx.services.decisions.common import seat_holder
@@ -27,6 +28,7 @@ from phalanx.services.decisions.drafts import (
     propose_in,
     revise_draft,
 )
+from phalanx.services.decisions.lifecycle import record_notification
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
     add_task,
@@ -75,6 +77,7 @@ from phalanx.services.decisions.sessions import (
     record_attendance,
     set_session_status,
 )
+from phalanx.services.decisions.terms import LifecycleIn, LifecycleOut, RelationOut
 from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
@@ -88,9 +91,12 @@ __all__ = [
     "DraftIn",
     "DraftOut",
     "HistoricalCountOut",
+    "LifecycleIn",
+    "LifecycleOut",
     "MeetingIn",
     "MeetingOut",
     "OutcomeOut",
+    "RelationOut",
     "SignatureOut",
     "StanceOut",
     "TallyOut",
@@ -125,6 +131,7 @@ __all__ = [
     "publish",
     "record_answer",
     "record_attendance",
+    "record_notification",
     "revise_draft",
     "seat_holder",
     "set_session_status",

@@ -1,0 +1,36 @@
+"""a decision's life: its entry into force, its end, what it does to an earlier one, and
+the members' notifications it waits for
+
+Revision ID: 0037
+Revises: 0036
+Create Date: 2026-12-05 08:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0037"
+down_revision = "0036"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("draft") as batch:
+        batch.add_column(sa.Column("lifecycle", sa.JSON(), nullable=False,
+                                   server_default="{}"))
+    with op.batch_alter_table("decision") as batch:
+        batch.add_column(sa.Column("lifecycle", sa.JSON(), nullable=False,
+                                   server_default="{}"))
+        batch.add_column(sa.Column("notified", sa.JSON(), nullable=False,
+                                   server_default="{}"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("decision") as batch:
+        batch.drop_column("notified")
+        batch.drop_column("lifecycle")
+    with op.batch_alter_table("draft") as batch:
+        batch.drop_column("lifecycle")
