@@ -56,6 +56,7 @@ from phalanx.services.decisions.schemas import (
     VersionOut,
     _outcome,
 )
+from phalanx.services.decisions.terms import LifecycleIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 # --- drafts, versions, amendments ------------------------------------------------------
@@ -377,7 +378,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
                               period_days=row.period_days),
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
-        decision_id=decision.id if decision else None)
+        decision_id=decision.id if decision else None,
+        lifecycle=LifecycleIn.model_validate(row.lifecycle or {}))
 
 
 def get_draft(conn: Connection, draft_id: int, *, actor: Principal) -> DraftOut:

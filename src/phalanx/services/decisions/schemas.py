@@ -282,6 +282,8 @@ class DraftOut(BaseModel):
     stances: list[StanceOut] = []
     preview: OutcomeOut | None = None
     decision_id: int | None = None
+    # what it states of its life once adopted (its entry into force, end, modification)
+    lifecycle: LifecycleIn = LifecycleIn()
 
 
 class DecisionOut(BaseModel):

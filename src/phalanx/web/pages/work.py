@@ -1,11 +1,10 @@
 """The pages of the organization's work, for logged-in users: sessions and their
-position boards, drafts, the register of decisions, the implementation tracker, the
-documents, and the audit trail for auditors. Each page only calls the services."""
+position boards, drafts, the implementation tracker, the documents, and the audit trail
+for auditors (the register of decisions: `decisions.py`). Each page only calls the services."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -306,61 +305,6 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                              {**form, "no_text": no_text(exc), "agenda_item": agenda_item},
                              message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
-
-
-DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
-
-
-@router.get("/decisions", response_class=HTMLResponse)
-def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
-              body: Annotated[str | None, Query(max_length=64)] = None,
-              year: FormYear = None, exercise: bool = False,
-              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    """The register, a page at a time; the filter form's empty year is any year. The
-    exercises' decisions are a register of their own (`exercise`), never mixed."""
-    return _decisions_page(request, conn, org, actor, body, year,
-                           page=page, exercise=exercise)
-
-
-def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
-                    body: str | None = None, year: int | None = None,
-                    refused: dict[str, Any] | None = None,
-                    status_code: int = 200, page: int = 1,
-                    exercise: bool = False) -> HTMLResponse:
-    """The register; after a publication the services refused, with the message beside
-    that decision (`refused`: its `id` and `message`)."""
-    lang = language(request)
-    offset = (page - 1) * DECISIONS_PAGE
-    shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
-                               exercise=exercise, limit=DECISIONS_PAGE, offset=offset)
-    total = dec.count_decisions(conn, actor=actor, body=body or None, year=year,
-                                exercise=exercise)
-    query = urlencode({k: v for k, v in (("body", body), ("year", year),
-                                         ("exercise", "true" if exercise else None)) if v})
-    query += "&" if query else ""
-    return render(request, "decisions.html", {
-        "decisions": shown,
-        **pager(lambda n: f"/decisions?{query}page={n}", page, DECISIONS_PAGE, len(shown),
-                total),
-        "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
-        "exercise": exercise,
-        "formation_names": formation_names(org, lang), "publish_error": refused or {}},
-        status_code=status_code)
-
-
-@router.post("/decisions/{decision_id}/publish")
-def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn,
-            org: Org) -> Response:
-    """The Secretariat publishes an adopted decision: it becomes public; refused (a
-    limited-format decision), the register comes back with the message beside it."""
-    try:
-        dec.publish(db, decision_id, actor=actor)
-    except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request), org)
-        return _decisions_page(request, conn, org, actor,
-                               refused={"id": decision_id, "message": message},
-                               status_code=status)
-    return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
 @router.get("/documents", response_class=HTMLResponse)
