@@ -51,7 +51,8 @@ def test_the_register_on_a_day_in_both_languages(client: TestClient,
     assert 'id="in-force-heading"' in page
     before = client.get(f"/decisions?in_force_on={day.isoformat()}").text
     assert f'id="decision-{amending}"' not in before  # not yet in force
-    assert "amended by" not in _row(before, first)
+    row = _row(before, first)  # the amendment adopted, taking effect later
+    assert "to be amended by" in row and f'href="/decisions/{amending}"' in row
     ru = client.get(f"/decisions?in_force_on={later}&lang=ru").text
     assert "действует" in _row(ru, first) and "изменено" in _row(ru, first)
     assert client.get("/decisions?in_force_on=2026-02-30").status_code == 422

@@ -192,3 +192,35 @@ def test_a_statement_is_no_act_of_this_kind() -> None:
     real = _register(Act(3, "CSC-3", "csc", d))
     assert "of its own register" in modification_problems(
         exercise, real, PARENTS, "csc", named)[0][1]
+
+
+@given(adopted=days, wait=st.integers(min_value=1, max_value=400),
+       gap=st.integers(min_value=0, max_value=400))
+def test_a_decision_repealed_before_its_entry_into_force_is_repealed(
+        adopted: date, wait: int, gap: int) -> None:
+    first = Act(1, "CSC-1", "csc", adopted,
+                Terms(start=Start.DATE, on=adopted + timedelta(wait)))
+    repeal = Act(2, "CSC-2", "csc", adopted + timedelta(gap),
+                 Terms(effect=Effect.REPEALS, target=1))
+    acts = _register(first, repeal)
+    assert status_on(first, acts, adopted + timedelta(gap)).status is Status.REPEALED
+    if gap < wait:  # repealed before it would have entered into force: never in force
+        assert all(status_on(first, acts, adopted + timedelta(n)).status
+                   is not Status.IN_FORCE for n in (gap, wait, wait + 1))
+
+
+def test_a_modification_adopted_with_effect_later_is_scheduled() -> None:
+    d = date(2026, 1, 10)
+    acts = _register(Act(1, "CSC-1", "csc", d),
+                     Act(2, "CSC-2", "csc", d + timedelta(1), Terms(
+                         start=Start.DATE, on=d + timedelta(20), effect=Effect.REPEALS,
+                         target=1)),
+                     Act(3, "CSC-3", "csc", d + timedelta(2), Terms(
+                         start=Start.NOTIFICATIONS, effect=Effect.AMENDS, target=1),
+                         binding=frozenset({"KAZ"})))
+    assert status_on(acts[1], acts, d).scheduled == ()  # none adopted yet
+    assert status_on(acts[1], acts, d + timedelta(1)).scheduled == (2,)
+    on = status_on(acts[1], acts, d + timedelta(5))
+    assert on.status is Status.IN_FORCE and on.scheduled == (2, 3)
+    after = status_on(acts[1], acts, d + timedelta(20))
+    assert after.status is Status.REPEALED and after.scheduled == (3,)

@@ -177,7 +177,7 @@ def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
               "agency": Agency, "position": Position, "outcome": Outcome,
               "standing": Standing, "session_mode": Mode, "session_kind": SessionKind,
               "owner_kind": OwnerKind, "in_force_status": Status, "act_effect": Effect,
-              "act_effected": Effect, "act_start": Start}
+              "act_effected": Effect, "act_scheduled": Effect, "act_start": Start}
     missing = [f"{g}.{v.value}" for g, enum in groups.items() for v in enum
                if v.value not in LABELS.get(g, {})]
     assert missing == []

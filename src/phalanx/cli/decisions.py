@@ -67,6 +67,10 @@ def _history(d: dec.DecisionOut) -> list[str]:
     parts += [f"{DONE[r.effect.value]} by {_relation(r)}"
               + (f" from {r.in_force_from}" if r.in_force_from else "")
               for r in life.modified_by]
+    parts += [f"to be {DONE[r.effect.value]} by {_relation(r)}"
+              + (f" from {r.in_force_from}" if r.in_force_from else
+                 " once it enters into force")
+              for r in life.scheduled]
     return parts
 
 

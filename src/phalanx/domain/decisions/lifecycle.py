@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class Effect(StrEnum):
@@ -116,6 +117,7 @@ class Standing:
     extended_by: tuple[int, ...] = ()
     suspended_by: tuple[int, ...] = ()
     repealed_by: tuple[int, ...] = ()
+    scheduled: tuple[int, ...] = ()  # adopted by that day, taking effect later
 
 
 def entry_into_force(act: Act) -> date | None:
@@ -157,19 +159,21 @@ def _effective(m: Act, acts: Mapping[int, Act]) -> date | None:
 
 
 def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
-    """The decision's status on `day` among the register `acts` (by id)."""
+    """The decision's status on `day` among the register `acts` (by id). A decision
+    repealed before it entered into force is repealed; the later decisions adopted by
+    `day` whose effect comes after it (or waits for a condition) are `scheduled`."""
     if day < act.adopted_on:
         return Standing(Status.NOT_ADOPTED, None, None)
     start = entry_into_force(act)
-    if start is None or day < start:
-        return Standing(Status.PENDING, start, own_end(act))
-    later = []
+    later, scheduled = [], []
     for m in acts.values():
-        if m.terms.target != act.id or m.id == act.id:
+        if m.terms.target != act.id or m.id == act.id or m.adopted_on > day:
             continue
         took = _effective(m, acts)
         if took is not None and took <= day:
             later.append((took, m.adopted_on, m.id, m))
+        elif took is not None or entry_into_force(m) is None:
+            scheduled.append((took or date.max, m.adopted_on, m.id))
     later.sort(key=lambda x: x[:3])
     by = {e: tuple(m.id for *_, m in later if m.terms.effect is e) for e in Effect}
     end = own_end(act)
@@ -178,15 +182,19 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
             end = m.terms.extends_to
     suspending = tuple(m.id for *_, m in later if m.terms.effect is Effect.SUSPENDS
                        and status_on(m, acts, day).status is Status.IN_FORCE)
-    common = dict(amended_by=by[Effect.AMENDS], extended_by=by[Effect.EXTENDS],
-                  suspended_by=suspending, repealed_by=by[Effect.REPEALS])
+    common: dict[str, Any] = dict(
+        amended_by=by[Effect.AMENDS], extended_by=by[Effect.EXTENDS],
+        suspended_by=suspending, repealed_by=by[Effect.REPEALS],
+        scheduled=tuple(i for *_, i in sorted(scheduled)))
     if by[Effect.REPEALS]:
-        return Standing(Status.REPEALED, start, end, **common)  # type: ignore[arg-type]
+        return Standing(Status.REPEALED, start, end, **common)
+    if start is None or day < start:
+        return Standing(Status.PENDING, start, end, **common)
     if end is not None and day > end:
-        return Standing(Status.EXPIRED, start, end, **common)  # type: ignore[arg-type]
+        return Standing(Status.EXPIRED, start, end, **common)
     if suspending:
-        return Standing(Status.SUSPENDED, start, end, **common)  # type: ignore[arg-type]
-    return Standing(Status.IN_FORCE, start, end, **common)  # type: ignore[arg-type]
+        return Standing(Status.SUSPENDED, start, end, **common)
+    return Standing(Status.IN_FORCE, start, end, **common)
 
 
 def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],

@@ -69,7 +69,9 @@ def _out(act: life.Act, acts: Mapping[int, life.Act], readable: set[int],
         extends_to=tm.extends_to, notified=dict(act.notified),
         awaiting=life.awaiting(act),
         modified_by=sorted((_relation(e, acts[i], acts, readable) for e, i in by),
-                           key=lambda r: (r.in_force_from or date.max, r.decision_id or 0)))
+                           key=lambda r: (r.in_force_from or date.max, r.decision_id or 0)),
+        scheduled=[_relation(acts[i].terms.effect, acts[i], acts, readable)
+                   for i in s.scheduled if acts[i].terms.effect is not None])
 
 
 def attach(conn: Connection, decisions: list[DecisionOut], *, actor: Principal,

@@ -67,3 +67,5 @@ class LifecycleOut(BaseModel):
     notified: dict[str, date] = {}
     awaiting: list[str] = []  # members bound whose notification it waits for
     modified_by: list[RelationOut] = []
+    # later decisions adopted by that day whose effect comes later (or waits)
+    scheduled: list[RelationOut] = []

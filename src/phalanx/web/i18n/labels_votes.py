@@ -54,6 +54,13 @@ VOTE_LABELS = {
         'suspends': L_('act_effected', 'suspended by'),
         'repeals': L_('act_effected', 'repealed by'),
     },
+    # what a later decision adopted will do to this one, from its entry into force
+    'act_scheduled': {
+        'amends': L_('act_scheduled', 'to be amended by'),
+        'extends': L_('act_scheduled', 'to be extended by'),
+        'suspends': L_('act_scheduled', 'to be suspended by'),
+        'repeals': L_('act_scheduled', 'to be repealed by'),
+    },
     # how a decision enters into force
     'act_start': {
         'adoption': L_('act_start', 'on adoption'),
