@@ -142,3 +142,18 @@ def test_the_command_line_answers_the_register_on_a_day(
     refused = runner.invoke(cli, ["decisions", "notify", str(first), "KAZ", "--on",
                                   day.isoformat()])
     assert refused.exit_code == 1 and "does not wait" in refused.output
+
+
+def test_the_agreements_page_says_what_extended_or_amended_an_agreement(
+        client: TestClient) -> None:
+    page = client.get("/agreements?on=1999-06-01").text
+    treaty = page[page.index('id="cst-1992"'):page.index('id="extension-1999"')]
+    assert "extended by" in treaty and 'href="#extension-1999"' in treaty
+    protocol = page[page.index('id="extension-1999"'):]
+    protocol = protocol[:protocol.index("</section>")]
+    assert "extends" in protocol and 'href="#cst-1992"' in protocol
+    charter = page[page.index('id="charter-2002"'):]
+    charter = charter[:charter.index("</section>")]
+    assert charter.count("amended by") == 2
+    ru = client.get("/agreements?on=1999-06-01&lang=ru").text
+    assert "продлено" in ru[ru.index('id="cst-1992"'):ru.index('id="extension-1999"')]

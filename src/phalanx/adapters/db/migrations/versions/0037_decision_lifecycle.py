@@ -1,5 +1,5 @@
 """a decision's life: its entry into force, its end, what it does to an earlier one, and
-the members' notifications it waits for
+the members' notifications it waits for; the earlier agreement an agreement modifies
 
 Revision ID: 0037
 Revises: 0036
@@ -26,9 +26,15 @@ def upgrade() -> None:
                                    server_default="{}"))
         batch.add_column(sa.Column("notified", sa.JSON(), nullable=False,
                                    server_default="{}"))
+    with op.batch_alter_table("agreement") as batch:
+        batch.add_column(sa.Column("modifies", sa.String(64)))
+        batch.add_column(sa.Column("effect", sa.String(16)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agreement") as batch:
+        batch.drop_column("effect")
+        batch.drop_column("modifies")
     with op.batch_alter_table("decision") as batch:
         batch.drop_column("notified")
         batch.drop_column("lifecycle")
