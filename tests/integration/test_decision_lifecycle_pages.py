@@ -157,3 +157,44 @@ def test_the_agreements_page_says_what_extended_or_amended_an_agreement(
     assert charter.count("amended by") == 2
     ru = client.get("/agreements?on=1999-06-01&lang=ru").text
     assert "продлено" in ru[ru.index('id="cst-1992"'):ru.index('id="extension-1999"')]
+
+
+def test_the_secretariat_tables_a_repeal_from_the_sessions_page(
+        client: TestClient, accounts_db: Database) -> None:
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    day = _today(accounts_db)
+    m = session(accounts_db)
+    first = adopt(accounts_db, m.id, "On the working group")
+    login(client, "secretariat")
+    number = client.get(f"/api/v1/decisions/{first}").json()["number"]
+    page = client.get(f"/sessions/{m.id}").text
+    assert 'id="draft-life"' in page
+    form = {"csrf_token": token(page), "title": "On ending the working group",
+            "text_en": "Repealed.", "start": "date",
+            "in_force_on": (day + timedelta(7)).isoformat(), "effect": "repeals",
+            "target": "CSC-1999-999"}
+    refused = client.post(f"/sessions/{m.id}/drafts", data=form)
+    assert refused.status_code == 422
+    assert "No decision numbered CSC-1999-999 in the register" in refused.text
+    assert 'value="CSC-1999-999"' in refused.text  # the input kept
+    with accounts_db.read() as conn:
+        assert len(conn.execute(select(t.draft.c.id)).all()) == 1  # nothing written
+    r = client.post(f"/sessions/{m.id}/drafts", data={**form, "target": number},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft = client.get(r.headers["location"]).text
+    assert 'id="draft-life"' in draft and f'href="/decisions/{first}"' in draft
+    bad_day = client.post(f"/sessions/{m.id}/drafts",
+                          data={**form, "target": number, "in_force_on": "7.12."})
+    assert bad_day.status_code == 422 and "is not a date" in bad_day.text
+    from phalanx.services import decisions as dec
+    from tests.integration.test_draft_pages import SEC
+
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    assert dec.close_draft(accounts_db, draft_id, actor=SEC).decision_id is not None
+    again = client.post(f"/sessions/{m.id}/drafts?lang=ru", data={**form, "target": number})
+    assert again.status_code == 422
+    assert f"Решение {number} уже отменено решением CSC-" in again.text

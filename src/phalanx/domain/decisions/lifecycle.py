@@ -235,15 +235,15 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
     if target.exercise != new.exercise:
         out.append(("target", f"{who} belongs to "
                               f"{'an exercise' if target.exercise else 'the real register'}"
-                              "; a decision modifies only one of its own register"))
+                              ": a decision modifies only one of its own register"))
     if target.adopted_on > new.adopted_on or target.id > new.id:
         out.append(("target", f"{who} was adopted on {target.adopted_on.isoformat()}, "
                               f"after this decision ({new.adopted_on.isoformat()}): "
                               "a decision modifies only an earlier one"))
     if not may_modify(new.body, target.body, parents, supreme):
-        out.append(("target", f"{who} is of the body {target.body}: a decision of {new.body} "
-                              "does not modify it (only its own body, a body above it or "
-                              "the supreme body does)"))
+        out.append(("target", f"{who} is of the body {target.body}: a decision of "
+                              f"{new.body} does not modify it (only its own body, a body "
+                              "above it or the supreme body does)"))
     repeals = [m for m in acts.values() if m.id != new.id and m.terms.target == target.id
                and m.terms.effect is Effect.REPEALS and m.adopted_on <= new.adopted_on]
     if repeals:

@@ -28,7 +28,7 @@ from phalanx.services.decisions.drafts import (
     propose_in,
     revise_draft,
 )
-from phalanx.services.decisions.lifecycle import record_notification
+from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
     add_task,
@@ -116,6 +116,7 @@ __all__ = [
     "count_tasks",
     "counts",
     "decide_amendment",
+    "decision_by_number",
     "get_decision",
     "get_draft",
     "get_meeting",

@@ -100,6 +100,16 @@ def _parents(org: Organization) -> dict[str, str | None]:
     return {k: b.parent for k, b in org.bodies.items()}
 
 
+def decision_by_number(conn: Connection, number: str, *, actor: Principal) -> int:
+    """The id of the decision numbered `number` that `actor` may read (any other: not in
+    the register)."""
+    found = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id).where(
+        t.decision.c.number == number.upper())).scalar()
+    if found is None:
+        raise Invalid("lifecycle.target", f"no decision numbered {number} in the register")
+    return int(found)
+
+
 def meeting_exercise(conn: Connection, meeting_id: int | None) -> bool:
     """Whether the session framing a draft is an exercise's (a draft in none: no)."""
     if meeting_id is None:

@@ -26,6 +26,7 @@ from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
+from phalanx.web.pages.life_form import LifeForm
 from phalanx.web.pages.render import (
     language,
     moment,
@@ -286,24 +287,36 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
                 question: Annotated[str, Form(max_length=32)] = "default",
-                agenda_item: Annotated[str, Form(max_length=12)] = "") -> Response:
-    """Table a draft, its text in English, in Russian or in both; refused, the session's
-    page comes back with the message beside the form and the input kept."""
+                agenda_item: Annotated[str, Form(max_length=12)] = "",
+                start: Annotated[str, Form(max_length=16)] = "adoption",
+                in_force_on: Annotated[str, Form(max_length=10)] = "",
+                ends_on: Annotated[str, Form(max_length=10)] = "",
+                term_days: Annotated[str, Form(max_length=6)] = "",
+                effect: Annotated[str, Form(max_length=16)] = "",
+                target: Annotated[str, Form(max_length=40)] = "",
+                extends_to: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Table a draft, its text in English, in Russian or in both, with its entry into
+    force, end and the earlier decision it modifies (by its number); refused, the
+    session's page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     form = {"title": title, "title_ru": title_ru, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days,
             "question": question}
+    life = LifeForm.model_construct(start=start, in_force_on=in_force_on, ends_on=ends_on,
+                                    term_days=term_days, effect=effect, target=target,
+                                    extends_to=extends_to)
     try:
+        life = LifeForm.model_validate(life.model_dump())
         item = int(agenda_item) if agenda_item.strip().isdigit() else None
-        d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
-                                              agenda_item_id=item, marking=m.marking, **form),
-                              actor=actor)
+        d = dec.propose_draft(db, dec.DraftIn(
+            body=m.body, meeting_id=session_id, agenda_item_id=item, marking=m.marking,
+            lifecycle=life.lifecycle(conn, actor), **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
-                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item},
-                             message, status)
+                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item,
+                              "life": life}, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
