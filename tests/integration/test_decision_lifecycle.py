@@ -218,3 +218,23 @@ def test_the_api_answers_the_register_on_a_day(client: TestClient,
                     json={"state": "KAZ", "on": str(day)}, headers=bearer)
     assert r.status_code == 409
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_modification_moves_the_modified_decision_past_the_cursor(
+        accounts_db: Database) -> None:
+    """A mirror of the register polling with `changed_after` hears of the decision a new
+    one repeals, whose status changed, through an entry naming only the effect."""
+    m = session(accounts_db)
+    first = adopt(accounts_db, m.id, "On the working group")
+    with accounts_db.read() as conn:
+        cursor = dec.change_cursor(conn, actor=rep("BLR"))
+    secret = adopt(accounts_db, m.id, "On ending it", effect="repeals", target=first,
+                   draft={"marking": Marking.PARTICIPANTS, "participants": ["RUS", "KAZ"]})
+    with accounts_db.read() as conn:
+        changed = [d.id for d in dec.list_decisions(conn, actor=rep("BLR"),
+                                                    changed_after=cursor)]
+        entry = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.modified",
+            t.audit_log.c.target_id == str(first))).scalar_one()
+    assert changed == [first]  # the repeal itself it may not read
+    assert str(secret) not in str(entry) and "CSC-" not in str(entry)

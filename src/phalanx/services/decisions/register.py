@@ -92,6 +92,11 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         contributing_states=row.contributing_states, period_days=row.period_days,
         reason=result.reason, published=False, lifecycle=stated,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
+    if stated.get("target"):
+        # the decision it modifies changes too: its entry moves the register's cursor for
+        # its readers, naming no decision they may not read
+        w.audit("decision.modified", "decision", stated["target"],
+                {"effect": stated["effect"]})
     for task_in in tasks:
         _insert_task(w, decision_id, task_in, org)
     if not exercise:
