@@ -224,3 +224,18 @@ def test_a_modification_adopted_with_effect_later_is_scheduled() -> None:
     assert on.status is Status.IN_FORCE and on.scheduled == (2, 3)
     after = status_on(acts[1], acts, d + timedelta(20))
     assert after.status is Status.REPEALED and after.scheduled == (3,)
+
+
+def test_a_term_not_yet_running_is_extended_and_an_open_ended_one_is_not() -> None:
+    d = date(2026, 1, 10)
+    acts = _register(Act(1, "CSC-1", "csc", d, Terms(start=Start.NOTIFICATIONS,
+                                                     term_days=30),
+                         binding=frozenset({"KAZ"})),
+                     Act(2, "CSC-2", "csc", d))
+    extend = Terms(effect=Effect.EXTENDS, target=1, extends_to=d + timedelta(90))
+    assert modification_problems(Act(3, "CSC-3", "csc", d, extend), acts, PARENTS, "csc",
+                                 named) == []
+    open_ended = Terms(effect=Effect.EXTENDS, target=2, extends_to=d + timedelta(90))
+    assert modification_problems(Act(3, "CSC-3", "csc", d, open_ended), acts, PARENTS,
+                                 "csc", named) == [
+        ("extends_to", "decision CSC-2 has no last day to extend")]

@@ -250,9 +250,9 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
         out.append(("target", f"{who} is already repealed by {name(repeals[0])}"))
     if t.effect is Effect.EXTENDS and t.extends_to is not None:
         end = status_on(target, acts, new.adopted_on).until or own_end(target)
-        if end is None:
+        if end is None and target.terms.ends_on is None and target.terms.term_days is None:
             out.append(("extends_to", f"{who} has no last day to extend"))
-        elif t.extends_to <= end:
+        elif end is not None and t.extends_to <= end:
             out.append(("extends_to", f"the new last day {t.extends_to.isoformat()} is not "
                                       f"after {who}'s last day {end.isoformat()}"))
     return out
