@@ -38,6 +38,8 @@ TEMPLATES = (
     N_("decision %(decision)s belongs to the real register: a decision modifies only one "
        "of its own register"),
     N_("decision %(decision)s has no last day to extend"),
+    N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
+       "authorizes nothing"),
     N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),
     N_("the last day in force (%(last)s) comes before the entry into force (%(start)s)"),
     N_("decision %(decision)s does not wait for the members' notifications to enter into "
@@ -364,7 +366,7 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "procedure": "procedure", "question": "question", "agency": "agency",
           "membership_event": "membership_event", "member_status": "member_status",
           "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency",
-          "base": "majority_words"}
+          "base": "majority_words", "in_force_status": "in_force_status"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body", "by_body"}
