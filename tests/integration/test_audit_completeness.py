@@ -101,6 +101,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             "sec"),
         "/sessions/{session_id}/status": Case(
             f"/sessions/{ids['session']}/status", {"status": "closed"}, "sec"),
+        "/decisions/{decision_id}/notifications": Case(
+            f"/decisions/{ids['waiting_decision']}/notifications",
+            {"state": ME, "on": "2024-01-10"}, "sec"),
         "/decisions/{decision_id}/publish": Case(
             f"/decisions/{ids['decision']}/publish", {}, "sec"),
         "/tasks": Case("/tasks", {"decision_id": str(ids["decision"]),

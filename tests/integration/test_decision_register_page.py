@@ -93,10 +93,10 @@ def test_the_register_filters_by_body_with_the_year_left_empty(
 
 def test_the_register_comes_a_page_at_a_time(client: TestClient, accounts_db: Database,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from phalanx.web.pages import work
+    from phalanx.web.pages import decisions
 
     made = _register(accounts_db, 5)
-    monkeypatch.setattr(work, "DECISIONS_PAGE", 2)
+    monkeypatch.setattr(decisions, "DECISIONS_PAGE", 2)
     login(client, "secretariat")
     url, seen = "/decisions?body=csc", []
     while url:

@@ -106,3 +106,26 @@ def test_the_refusal_reads_in_russian() -> None:
         "CSC-2023-001 не может санкционировать ответные меры: CSC-2023-001 уже отвечает на "
         "кризис 1 (Mass unrest in Osh): решение о коллективном реагировании отвечает на ту "
         "ситуацию, по которой оно принято")
+
+
+def test_a_decision_not_in_force_authorizes_nothing(db: Database) -> None:
+    """A decision repealed, or not yet in force on the day of the link, is refused (409,
+    naming it and its status that day), nothing written."""
+    osh, _batken = two_crises(db)
+    with clock.use(T0 + timedelta(hours=2)):
+        repealed = adopt(db, osh.session_id or 0, measures=[PK])
+        adopt(db, osh.session_id or 0, lifecycle={"effect": "repeals", "target": repealed})
+        waiting = adopt(db, osh.session_id or 0, measures=[PK],
+                        lifecycle={"start": "notifications"})
+    before = _audit_length(db)
+    for decision, status in ((repealed, "repealed"), (waiting, "pending")):
+        with pytest.raises(Conflict) as refused:
+            crises.link_decision(db, osh.id, decision, actor=SEC,
+                                 at=T0 + timedelta(hours=3))
+        assert f"is not in force on {(T0 + timedelta(hours=3)).date()} ({status}): it " \
+               "authorizes nothing" in str(refused.value)
+    assert _audit_length(db) == before
+    from phalanx.web.i18n import errors
+
+    russian = errors.translate(str(refused.value), "ru")
+    assert "не действует на" in russian and "не вступило в силу" in russian

@@ -332,6 +332,9 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             acting(ids["chair"], StateAct.CHAIR)),
         ("POST", "/api/v1/decisions/{decision_id}/publish"): Case(
             f"/api/v1/decisions/{ids['decision']}/publish", None, staff),
+        ("POST", "/api/v1/decisions/{decision_id}/notifications"): Case(
+            f"/api/v1/decisions/{ids['waiting_decision']}/notifications",
+            {"state": ME, "on": "2024-01-10"}, staff),
         ("POST", "/api/v1/decisions/{decision_id}/tasks"): Case(
             f"/api/v1/decisions/{ids['decision']}/tasks", {
                 "assignee_kind": "state", "assignee": ME, "title": "Report", "due_on":
@@ -383,6 +386,10 @@ def _build(db: Database) -> dict[str, Any]:
             assignee_kind="state", assignee=ME, title="Report", due_on=date(2024, 1, 1))],
             actor=sec)
         ids["decision"] = closed.decision_id
+        waiting = dec.propose_draft(db, dec.DraftIn(
+            body="csc", meeting_id=m.id, title="In force on every notification", text_en="x",
+            lifecycle=dec.LifecycleIn(start="notifications")), actor=sec)  # type: ignore[arg-type]
+        ids["waiting_decision"] = dec.close_draft(db, waiting.id, actor=sec).decision_id
         d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="Open",
                                               text_en="The Council decides."), actor=sec)
         ids["draft"] = d.id
@@ -517,7 +524,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "official_request", "requirement",
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
-    "planned_exercise", "notification", "exercise", "flag",
+    "planned_exercise", "notification", "exercise", "flag", "waiting_decision",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

@@ -60,7 +60,8 @@ CODES = {"source", "key", "code", "format", "version", "state", "icao", "marking
          "chair_rotation", "collective_defence_articles", "symbols", "crisis_symbols",
          "agencies", "states", "institution", "period", "exception", "questions", "quorum",
          "consensus", "introduced_by", "readers", "bodies.papers.kinds", "forces.units.formation",
-         "forces.aircraft.formation", "parliamentary_assembly.commissions"}
+         "forces.aircraft.formation", "parliamentary_assembly.commissions",
+         "agreements.modifies.effect"}
 
 
 def english_alone(value: Any, path: tuple[str, ...] = ()) -> set[tuple[str, str]]:

@@ -170,12 +170,14 @@ def test_every_enumerated_value_has_a_label_in_both_languages() -> None:
     from phalanx.domain.access.principal import Agency, Role
     from phalanx.domain.crisis.workflow import Measure, Stage
     from phalanx.domain.decisions.consensus import Outcome, Position, Standing
+    from phalanx.domain.decisions.lifecycle import Effect, Start, Status
     from phalanx.domain.decisions.procedure import Mode, SessionKind
 
     groups = {"stage": Stage, "measure": Measure, "marking": Marking, "role": Role,
               "agency": Agency, "position": Position, "outcome": Outcome,
               "standing": Standing, "session_mode": Mode, "session_kind": SessionKind,
-              "owner_kind": OwnerKind}
+              "owner_kind": OwnerKind, "in_force_status": Status, "act_effect": Effect,
+              "act_effected": Effect, "act_scheduled": Effect, "act_start": Start}
     missing = [f"{g}.{v.value}" for g, enum in groups.items() for v in enum
                if v.value not in LABELS.get(g, {})]
     assert missing == []

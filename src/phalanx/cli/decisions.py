@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -9,7 +10,7 @@ from rich.table import Table
 
 from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.services import decisions as dec
-from phalanx.services.errors import NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 app = typer.Typer(no_args_is_help=True, help="The register of decisions.")
 
@@ -35,13 +36,96 @@ def list_decisions(
     out.print(table)
 
 
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+DONE = {"amends": "amended", "extends": "extended", "suspends": "suspended",
+        "repeals": "repealed"}
+
+
+def _relation(r: dec.RelationOut) -> str:
+    return r.number or "a decision you may not read"
+
+
+def _history(d: dec.DecisionOut) -> list[str]:
+    """What the decision waits for, what it does to an earlier one, and what later ones
+    did to it."""
+    life = d.lifecycle
+    if life is None:
+        return []
+    parts = []
+    if life.awaiting:
+        parts.append(f"awaiting the notification of {', '.join(life.awaiting)}")
+    if life.modifies:
+        parts.append(f"{life.modifies.effect.value} {_relation(life.modifies)}")
+    parts += [f"{DONE[r.effect.value]} by {_relation(r)}"
+              + (f" from {r.in_force_from}" if r.in_force_from else "")
+              for r in life.modified_by]
+    parts += [f"to be {DONE[r.effect.value]} by {_relation(r)}"
+              + (f" from {r.in_force_from}" if r.in_force_from else
+                 " once it enters into force")
+              for r in life.scheduled]
+    return parts
+
+
+def _life(d: dec.DecisionOut) -> str:
+    """The decision's status on its day and its history, in one line."""
+    life = d.lifecycle
+    if life is None:
+        return ""
+    parts = [f"{life.status.value.replace('_', ' ')} on {life.day}"]
+    if life.in_force_from:
+        parts.append(f"in force from {life.in_force_from}")
+    if life.until:
+        parts.append(f"until {life.until}")
+    return "; ".join(parts + _history(d))
+
+
+@app.command("in-force")
+def in_force(
+    on: Annotated[str | None, typer.Option(help="The day (YYYY-MM-DD; default today).")
+                  ] = None,
+    body: Annotated[str | None, typer.Option(help="Only this body's decisions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The decisions in force on a day, each with its history on that day."""
+    day = _day(on, "--on")
+    with database().read() as conn:
+        from phalanx.services import organization as orgs
+        from phalanx.services.clock import today
+
+        day = day or today(orgs.organization(conn))
+        rows = dec.list_decisions(conn, actor=operator(), body=body, in_force_on=day)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"decisions in force on {day.isoformat()}")
+    for col in ("id", "number", "adopted", "title", "in force", "history"):
+        table.add_column(col)
+    for d in rows:
+        life = d.lifecycle
+        span = (f"{life.in_force_from} – {life.until or '…'}" if life else "")
+        table.add_row(str(d.id), d.number, d.adopted_on.isoformat(), d.title, span,
+                      "; ".join(_history(d)))
+    out.print(table)
+
+
 @app.command("show")
 def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
+         on: Annotated[str | None, typer.Option(
+             help="Its status and history on this day (YYYY-MM-DD; default today).")] = None,
          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """One decision, with its text."""
+    """One decision, with its text, its status on a day and its history."""
+    day = _day(on, "--on")
     try:
         with database().read() as conn:
-            d = dec.get_decision(conn, decision_id, actor=operator())
+            d = dec.get_decision(conn, decision_id, actor=operator(), on=day)
     except NotFound as exc:
         raise fail(str(exc)) from exc
     if as_json:
@@ -50,6 +134,27 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
     out.print(f"[bold]{d.number}[/] · {d.title} · adopted {d.adopted_on} · {d.marking.value}")
     out.print(d.text_en or d.text_ru, highlight=False, markup=False)
     out.print(f"{d.reason}. Binding on: {', '.join(d.binding)}", highlight=False)
+    out.print(_life(d), highlight=False, markup=False)
+
+
+@app.command("notify")
+def notify(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
+           state: Annotated[str, typer.Argument(help="The member notifying (ISO3).")],
+           on: Annotated[str, typer.Option(help="The day of its notification.")],
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Record a bound member's notification that its internal procedures are done (a
+    decision entering into force on every member's notification; audited)."""
+    day = _day(on, "--on")
+    assert day is not None
+    try:
+        d = dec.record_notification(database(), decision_id, state.upper(), day,
+                                    actor=operator())
+    except (NotFound, Invalid, Conflict, Forbidden) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(d)
+        return
+    out.print(f"{d.number}: {_life(d)}", highlight=False, markup=False)
 
 
 @app.command("settle")

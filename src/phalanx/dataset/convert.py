@@ -109,6 +109,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
             a.key: Agreement(
                 key=a.key, title=_text(a.title), kind=a.kind, signed=a.signed, place=a.place,
                 in_force=a.in_force, term_years=a.term_years, note=a.note, source=a.source,
+                modifies=a.modifies.agreement if a.modifies else None,
+                effect=a.modifies.effect if a.modifies else None,
                 parties=tuple(
                     AgreementParty(p.state, p.status, p.signed, Period(p.bound_from, p.bound_until),
                                    p.note, p.source)

@@ -57,6 +57,16 @@ def check(org: Organization) -> list[Problem]:
     for i, (key, ag) in enumerate(org.agreements.items()):
         if ag.in_force and ag.in_force < ag.signed:
             problems.append(Problem(("agreements", i, "in_force"), "in force before it is signed"))
+        if ag.modifies is not None:
+            target = org.agreements.get(ag.modifies)
+            if target is None:
+                problems.append(Problem(("agreements", i, "modifies", "agreement"),
+                                        f"unknown agreement {ag.modifies!r}"))
+            elif target.signed > ag.signed or target.key == key:
+                problems.append(Problem(
+                    ("agreements", i, "modifies", "agreement"),
+                    f"{ag.modifies} was signed on {target.signed}, after this agreement "
+                    f"({ag.signed}): an agreement modifies only an earlier one"))
         for j, p in enumerate(ag.parties):
             path: Path = ("agreements", i, "parties", j)
             need_state((*path, "state"), p.state)

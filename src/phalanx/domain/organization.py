@@ -94,6 +94,9 @@ class Agreement:
     parties: tuple[AgreementParty, ...] = ()
     note: str = ""
     source: str = ""
+    # the earlier agreement it amends, extends, suspends or repeals (its key), and how
+    modifies: str | None = None
+    effect: str | None = None
 
 
 class EventKind(StrEnum):

@@ -12,6 +12,7 @@ from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Method
+from phalanx.domain.decisions.lifecycle import Effect
 from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
@@ -78,6 +79,11 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     binding = texts.gettext("Binding on: %(states)s", states=", ".join(
         org.states[c].name.get(text_lang) if c in org.states else c for c in d.binding) or "—")
     conclusion = f"{texts.message(d.reason)}. {binding}."
+    life = d.lifecycle
+    concepts.update({"adoption": texts.gettext("adoption"),
+                     "entryIntoForce": texts.gettext("entry into force"),
+                     "endOfEnactment": texts.gettext("end of its force"),
+                     **{e.value: texts.label("act_effect", e) for e in Effect}})
     return akn.to_akn(akn.AknDecision(
         organization=org.key, number=d.number, body_key=d.body, body_name=body.name.get(text_lang),
         kind=d.kind, adopted_on=d.adopted_on, title=title_in(d, text_lang),
@@ -95,7 +101,28 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
                                          "above", "weighted"}).items()}
         if qualified and tally else None,
         weights=dict(body.rules.get("vote_weights") or {})
-        if qualified and tally and tally.weighted else None))
+        if qualified and tally and tally.weighted else None,
+        in_force_from=life.in_force_from if life else None,
+        until=life.until if life else None,
+        modifies=_related(conn, org.key, life.modifies, actor)
+        if life and life.modifies else None,
+        modified_by=tuple(r for r in (_related(conn, org.key, m, actor)
+                                      for m in ([*life.modified_by, *life.scheduled]
+                                                if life else []))
+                          if r is not None)))
+
+
+def _related(conn: Connection, organization: str, r: dec.RelationOut,
+             actor: Principal) -> akn.Related | None:
+    """Another decision in the expression's life, where its reader may read it (one it
+    may not is left out: the expression names it not)."""
+    if r.decision_id is None:
+        return None
+    other = dec.get_decision(conn, r.decision_id, actor=actor)
+    return akn.Related(effect=r.effect.value,
+                       work=akn.work_uri(organization, other.kind, other.adopted_on,
+                                         other.number),
+                       number=other.number, in_force_from=r.in_force_from)
 
 
 def _procedure(draft: dec.DraftOut, texts: Texts) -> str:

@@ -171,6 +171,10 @@ class AgreementOut(BaseModel):
     parties: list[PartyOut]
     bound_on: list[str] | None = None
     source: str
+    # the earlier agreement it modifies and how; the later ones that modify it
+    modifies: str | None = None
+    effect: str | None = None
+    modified_by: list[tuple[str, str]] = []  # (agreement key, effect)
 
 
 class BodyOut(BaseModel):
@@ -317,6 +321,9 @@ def _agreement(org: Organization, key: str, on: date | None) -> AgreementOut:
                           bound_on_day=p.bound_on(on) if on is not None else None)
                  for p in a.parties],
         bound_on=rules.parties_bound(a, on) if on is not None else None,
+        modifies=a.modifies, effect=a.effect,
+        modified_by=[(b.key, b.effect or "") for b in org.agreements.values()
+                     if b.modifies == a.key],
     )
 
 

@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import crisis_forms
+    from phalanx.web.pages import decisions as decision_pages
     from phalanx.web.pages import drafts as draft_pages
     from phalanx.web.pages import forces as forces_pages
     from phalanx.web.pages import inbox as inbox_pages
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.include_router(auth_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(decision_pages.router)
     app.include_router(task_pages.router)
     app.include_router(draft_pages.router)
     app.include_router(inbox_pages.router)

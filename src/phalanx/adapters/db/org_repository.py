@@ -109,6 +109,7 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "key": a.key, "position": i, "title_en": a.title.en, "title_ru": a.title.ru,
             "kind": a.kind.value, "signed": a.signed, "place": a.place, "in_force": a.in_force,
             "term_years": a.term_years, "note": a.note, "source": a.source,
+            "modifies": a.modifies, "effect": a.effect,
         })
         for j, p in enumerate(a.parties):
             rows["agreement_party"].append({
@@ -300,7 +301,8 @@ def load(conn: Connection) -> Organization | None:
         agreements={
             r.key: Agreement(
                 r.key, Text(r.title_en, r.title_ru), AgreementKind(r.kind), r.signed, r.place,
-                r.in_force, r.term_years, tuple(parties.get(r.key, ())), r.note, r.source)
+                r.in_force, r.term_years, tuple(parties.get(r.key, ())), r.note, r.source,
+                r.modifies, r.effect)
             for r in all_rows(t.agreement, t.agreement.c.position)
         },
         membership=tuple(

@@ -1,5 +1,8 @@
 """Adopted decisions as Akoma Ntoso 3.0 (OASIS LegalDocML): a `statement` document
-whose metadata carries the `voting` analysis (the members' positions by kind)."""
+whose metadata carries the `voting` analysis (the members' positions by kind), and its
+life: the `lifecycle` of events (its adoption, the later decisions amending or repealing
+it), its period in force (`temporalData`), what it does to an earlier decision
+(`activeModifications`) and what later ones did to it (`passiveModifications`)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,18 @@ NSMAP = {None: AKN, "phx": PHX}
 class Vote:
     position: str  # support, no_objection, abstain, object, not_taking_part, not_stated
     states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another decision in this one's life: what the later one does (`effect`: amends,
+    extends, suspends, repeals), its work's URI and number, and from when (None: not yet
+    known, its entry into force waiting for a condition)."""
+
+    effect: str
+    work: str
+    number: str
+    in_force_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,23 @@ class AknDecision:
     # weighted (`weight` on its `phx:voter`)
     tally: dict[str, str] | None = None
     weights: dict[str, int] | None = None
+    # its period in force (None: not yet in force; `until` None: open-ended), the earlier
+    # decision it modifies, the later ones that modified it (only those its reader reads)
+    in_force_from: date | None = None
+    until: date | None = None
+    modifies: Related | None = None
+    modified_by: tuple[Related, ...] = ()
+
+
+def work_uri(organization: str, kind: str, adopted_on: date, number: str) -> str:
+    """The FRBR work URI of a decision."""
+    return f"/akn/{organization}/statement/{kind}/{adopted_on.isoformat()}/{number}"
+
+
+# a modification as the standard names it: the element and its type
+MODS = {"amends": ("textualMod", "substitution"), "repeals": ("textualMod", "repeal"),
+        "extends": ("forceMod", "prorogationOfForce"),
+        "suspends": ("efficacyMod", "inapplication")}
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -80,7 +112,7 @@ def to_akn(d: AknDecision) -> bytes:
     doc = _el(root, "statement", name=d.kind)
     meta = _el(doc, "meta")
     ident = _el(meta, "identification", source="#phalanx")
-    work = f"/akn/{d.organization}/statement/{d.kind}/{d.adopted_on.isoformat()}/{d.number}"
+    work = work_uri(d.organization, d.kind, d.adopted_on, d.number)
     expr = f"{work}/{d.language}@{d.adopted_on.isoformat()}"
     _frbr(ident, "FRBRWork", work, f"{work}/!main", d.adopted_on, d.body_key,
           {"FRBRcountry": d.organization})
@@ -89,7 +121,9 @@ def to_akn(d: AknDecision) -> bytes:
     _frbr(ident, "FRBRManifestation", f"{expr}.akn", f"{expr}/!main.xml", d.adopted_on,
           "phalanx")
 
+    life = _lifecycle(meta, d)
     analysis = _el(meta, "analysis", source="#phalanx")
+    _modifications(analysis, d)
     parl = _el(analysis, "parliamentary")
     voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}",
                  refersTo=" ".join(f"#{c}" for c in (d.rule, d.procedure) if c))
@@ -102,7 +136,13 @@ def to_akn(d: AknDecision) -> bytes:
             if d.weights and s in d.weights:
                 voter.set("weight", str(d.weights[s]))
 
+    _temporal(meta, d, life)
     refs = _el(meta, "references", source="#phalanx")
+    _el(refs, "original", eId="original", href=f"{expr}/!main", showAs=d.number)
+    for i, r in enumerate(d.modified_by, 1):
+        _el(refs, "passiveRef", eId=f"pass_{i}", href=r.work, showAs=r.number)
+    if d.modifies is not None:
+        _el(refs, "activeRef", eId="act_1", href=d.modifies.work, showAs=d.modifies.number)
     _el(refs, "TLCOrganization", eId="phalanx", href="/ontology/organization/phalanx",
         showAs="Phalanx")
     _el(refs, "TLCOrganization", eId=d.body_key, href=f"/ontology/organization/"
@@ -110,7 +150,9 @@ def to_akn(d: AknDecision) -> bytes:
     for s in sorted({s for v in d.votes for s in v.states} | set(d.binding)):
         _el(refs, "TLCOrganization", eId=s, href=f"/ontology/organization/state/{s}",
             showAs=d.state_names.get(s, s))
-    concepts = {d.rule: d.rule, d.outcome: d.outcome}
+    concepts = {d.rule: d.rule, d.outcome: d.outcome,
+                **{c: c for c in life.values()},
+                **{r.effect: r.effect for r in (*d.modified_by, *filter(None, [d.modifies]))}}
     concepts.update({v.position: v.position.replace("_", " ") for v in d.votes})
     concepts.update(d.concepts)
     for key, label in concepts.items():
@@ -138,3 +180,71 @@ def to_akn(d: AknDecision) -> bytes:
     c = _el(conclusion, "p")
     c.text = d.conclusion
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _lifecycle(meta: etree._Element, d: AknDecision) -> dict[str, str]:
+    """The events of the decision's life (`eventRef`, each with the document it comes
+    from): its adoption, its entry into force and end, each later decision amending or
+    repealing it from its entry into force. Returns each event's eId -> its concept."""
+    lifecycle = _el(meta, "lifecycle", source="#phalanx")
+    _el(lifecycle, "eventRef", eId="e_adoption", date=d.adopted_on.isoformat(),
+        source="#original", type="generation", refersTo="#adoption")
+    concepts = {"e_adoption": "adoption"}
+    if d.in_force_from is not None:
+        _el(lifecycle, "eventRef", eId="e_in_force", date=d.in_force_from.isoformat(),
+            source="#original", refersTo="#entryIntoForce")
+        concepts["e_in_force"] = "entryIntoForce"
+    if d.until is not None:
+        _el(lifecycle, "eventRef", eId="e_end", date=d.until.isoformat(),
+            source="#original", refersTo="#endOfEnactment")
+        concepts["e_end"] = "endOfEnactment"
+    for i, r in enumerate(d.modified_by, 1):
+        if r.in_force_from is None:
+            continue
+        kind = "repeal" if r.effect == "repeals" else "amendment"
+        _el(lifecycle, "eventRef", eId=f"e_pass_{i}", date=r.in_force_from.isoformat(),
+            source=f"#pass_{i}", type=kind, refersTo=f"#{r.effect}")
+        concepts[f"e_pass_{i}"] = r.effect
+    return concepts
+
+
+def _mod(parent: etree._Element, eid: str, effect: str, source: str,
+         destination: str, period: str | None) -> None:
+    element, kind = MODS[effect]
+    mod = _el(parent, element, eId=eid, type=kind, refersTo=f"#{effect}")
+    _el(mod, "source", href=source)
+    _el(mod, "destination", href=destination)
+    if period is not None:
+        _el(mod, "force" if element != "efficacyMod" else "efficacy", period=period)
+
+
+def _modifications(analysis: etree._Element, d: AknDecision) -> None:
+    """What the decision does to an earlier one, and what later ones did to it."""
+    if d.modifies is not None:
+        _mod(_el(analysis, "activeModifications"), "amod_1", d.modifies.effect, "#para_1",
+             d.modifies.work, "#tg_in_force" if d.in_force_from else None)
+    if d.modified_by:
+        passive = _el(analysis, "passiveModifications")
+        for i, r in enumerate(d.modified_by, 1):
+            _mod(passive, f"pmod_{i}", r.effect, r.work, "#original",
+                 f"#tg_pass_{i}" if r.in_force_from else None)
+
+
+def _temporal(meta: etree._Element, d: AknDecision, events: dict[str, str]) -> None:
+    """The periods the events bound: the decision in force (from its entry into force to
+    its end), and each later modification from its own entry into force."""
+    groups = []
+    if "e_in_force" in events:
+        groups.append(("tg_in_force", "e_in_force", "e_end" if "e_end" in events else None,
+                       "entryIntoForce"))
+    groups += [(f"tg_pass_{i}", f"e_pass_{i}", None, r.effect)
+               for i, r in enumerate(d.modified_by, 1) if f"e_pass_{i}" in events]
+    if not groups:
+        return
+    temporal = _el(meta, "temporalData", source="#phalanx")
+    for eid, start, end, concept in groups:
+        group = _el(temporal, "temporalGroup", eId=eid)
+        attrs = {"start": f"#{start}", "refersTo": f"#{concept}"}
+        if end is not None:
+            attrs["end"] = f"#{end}"
+        _el(group, "timeInterval", **attrs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 import pycountry
 from pydantic import Field, field_validator, model_validator
@@ -51,6 +52,13 @@ class PartyIn(Model):
         return self
 
 
+class AgreementModIn(Model):
+    """What an agreement does to an earlier one, from its own entry into force."""
+
+    agreement: str
+    effect: Literal["amends", "extends", "suspends", "repeals"]
+
+
 class AgreementIn(Model):
     key: str = Key
     title: TextIn
@@ -59,6 +67,7 @@ class AgreementIn(Model):
     place: str = ""
     in_force: date | None = None
     term_years: int | None = Field(default=None, ge=1)
+    modifies: AgreementModIn | None = None
     parties: list[PartyIn] = []
     note: str = ""
     source: str = ""

@@ -65,6 +65,8 @@ class SettingsIn(Model):
     measure_authority: dict[MilitaryMeasure, list[NonEmpty]] | None = None
     measure_formations: dict[MilitaryMeasure, list[NonEmpty]] | None = None
     in_arrears: list[ArrearsIn] | None = None
+    # the body whose decisions may modify any body's (`domain/decisions/lifecycle`)
+    supreme_body: NonEmpty | None = None
 
     @field_validator("working_time_zone")
     @classmethod

@@ -295,6 +295,13 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             adopted_at=decision.adopted_at, zone=calendar.zone_name(org))
         problems = authority.reuse_problems(
             decision.number, crisis_id, answered_by(w.conn, decision_id, actor))
+        # a decision authorizes only while in force (not yet, suspended, expired or
+        # repealed: nothing), on the day of the link (`domain/decisions/lifecycle`)
+        life = dec.get_decision(w.conn, decision_id, actor=actor,
+                                on=orgs.day(w.conn, at)).lifecycle
+        if life is not None and life.status.value != "in_force":
+            problems.append(f"decision {decision.number} is not in force on {life.day} "
+                            f"({life.status.value}): it authorizes nothing")
         problems += authority.authority_problems(
             basis, affected=[s for s in _states(row.affected) if s in members],
             reported_at=aware(row.reported_at),

@@ -16,6 +16,7 @@ decisions go through the access layer. The modules, by concept:
 | `silence` | the silence procedure: adopted at the deadline unless a member breaks silence |
 | `consultation` | decisions by consultation of the heads of state, announced by the chair |
 | `register` | the register of decisions, publication, counts, tasks |
+| `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
 
 from phalanx.services.decisions.common import seat_holder
@@ -28,6 +29,7 @@ from phalanx.services.decisions.drafts import (
     propose_in,
     revise_draft,
 )
+from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
     add_task,
@@ -77,6 +79,7 @@ from phalanx.services.decisions.sessions import (
     set_session_status,
 )
 from phalanx.services.decisions.silence import break_silence, settle_silence
+from phalanx.services.decisions.terms import LifecycleIn, LifecycleOut, RelationOut
 from phalanx.services.decisions.written import settle_lapsed, sign
 
 __all__ = [
@@ -90,9 +93,12 @@ __all__ = [
     "DraftIn",
     "DraftOut",
     "HistoricalCountOut",
+    "LifecycleIn",
+    "LifecycleOut",
     "MeetingIn",
     "MeetingOut",
     "OutcomeOut",
+    "RelationOut",
     "SignatureOut",
     "StanceOut",
     "TallyOut",
@@ -113,6 +119,7 @@ __all__ = [
     "count_tasks",
     "counts",
     "decide_amendment",
+    "decision_by_number",
     "get_decision",
     "get_draft",
     "get_meeting",
@@ -128,6 +135,7 @@ __all__ = [
     "publish",
     "record_answer",
     "record_attendance",
+    "record_notification",
     "revise_draft",
     "seat_holder",
     "set_session_status",

@@ -21,6 +21,7 @@ from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
+from phalanx.services.decisions import lifecycle
 from phalanx.services.decisions.common import (
     _acting_state,
     _aside,
@@ -57,6 +58,7 @@ from phalanx.services.decisions.schemas import (
     VersionOut,
     _outcome,
 )
+from phalanx.services.decisions.terms import LifecycleIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 # --- drafts, versions, amendments ------------------------------------------------------
@@ -170,6 +172,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
         if (problem := ms.appointment_problem(org, sub.post, sub.state, sub.on or day,
                                               out_of_rotation=sub.out_of_rotation)):
             raise Invalid(f"subject.{problem[0]}", problem[1])
+    lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
+                           data.lifecycle, day, actor=actor)
     c = _classification(OwnerKind.BODY, data.body, data.marking, sorted(readers),
                         data.observers)
     draft_id = w.conn.execute(insert(t.draft).values(
@@ -181,7 +185,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         measures=sorted(m.value for m in data.measures), formations=data.formations,
         contributing_states=data.contributing_states, period_days=data.period_days,
         subject=data.subject.model_dump(mode="json") if data.subject else {},
-        chair_state=chair,
+        chair_state=chair, lifecycle=data.lifecycle.stored(),
         **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
     w.conn.execute(insert(t.draft_version).values(
         draft_id=draft_id, number=1, text_en=data.text_en, text_ru=data.text_ru,
@@ -192,7 +196,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
         "kind": data.kind, "question": data.question, "signing_list": order,
         "chair": chair,
         "measures": sorted(m.value for m in data.measures), "formations": data.formations,
-        "contributing_states": data.contributing_states, "period_days": data.period_days})
+        "contributing_states": data.contributing_states, "period_days": data.period_days,
+        **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})
     if data.meeting_id is not None:
         w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)
     return int(draft_id)
@@ -378,7 +383,8 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
                               period_days=row.period_days),
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
-        decision_id=decision.id if decision else None)
+        decision_id=decision.id if decision else None,
+        lifecycle=LifecycleIn.model_validate(row.lifecycle or {}))
 
 
 def _answers(conn: Connection, draft_id: int,

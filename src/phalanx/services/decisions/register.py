@@ -27,6 +27,7 @@ from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.clock import today as clock_today
 from phalanx.services.db import Database, Write
+from phalanx.services.decisions import lifecycle
 from phalanx.services.decisions.common import (
     _current_text,
     _org,
@@ -77,6 +78,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                            .values(**access.classification_values(c)))
     if exercise:
         number = f"EX-{number}"
+    stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor)
     moment = now()
     decision_id = w.conn.execute(insert(t.decision).values(
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
@@ -88,8 +90,13 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         for_consideration=access.pack_participants(result.for_consideration),
         measures=row.measures, formations=row.formations,
         contributing_states=row.contributing_states, period_days=row.period_days,
-        reason=result.reason, published=False,
+        reason=result.reason, published=False, lifecycle=stated,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
+    if stated.get("target"):
+        # the decision it modifies changes too: its entry moves the register's cursor for
+        # its readers, naming no decision they may not read
+        w.audit("decision.modified", "decision", stated["target"],
+                {"effect": stated["effect"]})
     for task_in in tasks:
         _insert_task(w, decision_id, task_in, org)
     if not exercise:
@@ -134,21 +141,36 @@ def _decisions(actor: Principal, body: str | None, kind: str | None, year: int |
 def list_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
                    kind: str | None = None, year: int | None = None,
                    exercise: bool = False, limit: int | None = None,
-                   offset: int = 0, changed_after: int | None = None) -> list[DecisionOut]:
+                   offset: int = 0, changed_after: int | None = None,
+                   in_force_on: date | None = None) -> list[DecisionOut]:
     """The register: real decisions, or (exercise=True) those of exercises, never mixed;
     the latest first, `limit` of them from `offset`; with `changed_after`, only those
-    adopted or changed after that cursor (`change_cursor`)."""
+    adopted or changed after that cursor (`change_cursor`); with `in_force_on`, only
+    those in force that day. Each with its life on that day (else today)."""
     stmt = _decisions(actor, body, kind, year, exercise, changed_after).order_by(
-        t.decision.c.adopted_on.desc(), t.decision.c.id.desc()).offset(offset)
+        t.decision.c.adopted_on.desc(), t.decision.c.id.desc())
+    if in_force_on is not None:
+        stmt = stmt.where(t.decision.c.adopted_on <= in_force_on)
+        shown = lifecycle.in_force(lifecycle.attach(
+            conn, [_decision_out(r) for r in conn.execute(stmt)], actor=actor,
+            day=in_force_on))
+        return shown[offset:None if limit is None else offset + limit]
+    stmt = stmt.offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [_decision_out(r) for r in conn.execute(stmt)]
+    return lifecycle.attach(conn, [_decision_out(r) for r in conn.execute(stmt)],
+                            actor=actor)
 
 
 def count_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
                     kind: str | None = None, year: int | None = None,
-                    exercise: bool = False, changed_after: int | None = None) -> int:
+                    exercise: bool = False, changed_after: int | None = None,
+                    in_force_on: date | None = None) -> int:
     """How many decisions `list_decisions` holds, all its pages together."""
+    if in_force_on is not None:
+        return len(list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
+                                  exercise=exercise, changed_after=changed_after,
+                                  in_force_on=in_force_on))
     return conn.execute(select(func.count()).select_from(
         _decisions(actor, body, kind, year, exercise, changed_after).subquery())).scalar_one()
 
@@ -179,12 +201,14 @@ def _changed(after: int) -> Any:
             select(a.target_id).where(a.target_kind == "draft", a.id > after)))
 
 
-def get_decision(conn: Connection, decision_id: int, *, actor: Principal) -> DecisionOut:
+def get_decision(conn: Connection, decision_id: int, *, actor: Principal,
+                 on: date | None = None) -> DecisionOut:
+    """One decision, with its life on `on` (else today)."""
     row = conn.execute(access.select_visible(t.decision, actor)
                        .where(t.decision.c.id == decision_id)).first()
     if row is None:
         raise NotFound("decision", decision_id)
-    return _decision_out(row)
+    return lifecycle.attach(conn, [_decision_out(row)], actor=actor, day=on)[0]
 
 
 def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:

@@ -20,6 +20,7 @@ from phalanx.domain.decisions.consensus import (
 )
 from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.majority import Tally
+from phalanx.services.decisions.terms import LifecycleIn, LifecycleOut
 from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
 DraftKind = Literal["decision", "statement", "instruction"]
@@ -127,6 +128,8 @@ class DraftIn(BaseModel):
     # a decision on a membership question (admission, suspension ...) or an appointment
     # names whom it concerns; adopting it proposes the change, the Secretariat confirms it
     subject: Subject | None = None
+    # its entry into force, end, and what it does to an earlier decision
+    lifecycle: LifecycleIn = LifecycleIn()
 
 
 class Authorizes(BaseModel):
@@ -282,6 +285,8 @@ class DraftOut(BaseModel):
     stances: list[StanceOut] = []
     preview: OutcomeOut | None = None
     decision_id: int | None = None
+    # what it states of its life once adopted (its entry into force, end, modification)
+    lifecycle: LifecycleIn = LifecycleIn()
 
 
 class DecisionOut(BaseModel):
@@ -305,6 +310,8 @@ class DecisionOut(BaseModel):
     participants: list[str]
     exercise: bool = False
     authorizes: Authorizes = Authorizes()
+    # its status on a day (today unless asked) and its history
+    lifecycle: LifecycleOut | None = None
 
 
 class TaskIn(BaseModel):

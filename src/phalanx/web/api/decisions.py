@@ -211,10 +211,16 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                    exercise: Annotated[bool, Query(description=(
                        "the exercises' register instead of the real one (never mixed)"))
                    ] = False,
+                   in_force_on: Annotated[IsoDate | None, Query(description=(
+                       "only the decisions in force on this day (YYYY-MM-DD), each with "
+                       "its status and history on that day"))] = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    offset: Offset = 0) -> list[dec.DecisionOut]:
     """The register, the latest first: a page of `limit` from `offset`; the header
-    X-Total-Count says how many there are in all.
+    X-Total-Count says how many there are in all. Each decision carries its life
+    (`lifecycle`): its status on `in_force_on` (else today), from when and until when it
+    is in force, the earlier decision it modifies and the later ones that modified it (a
+    decision the reader may not read: without id or number).
 
     The header X-Change-Cursor says where the changes stand (of the decisions the reader
     may read); the next poll with `changed_after` set to it answers only the decisions
@@ -223,15 +229,33 @@ def list_decisions(response: Response, actor: Reader, conn: Conn,
                                                                   exercise=exercise))
     response.headers["X-Total-Count"] = str(dec.count_decisions(
         conn, actor=actor, body=body, kind=kind, year=year, exercise=exercise,
-        changed_after=changed_after))
+        changed_after=changed_after, in_force_on=in_force_on))
     return dec.list_decisions(conn, actor=actor, body=body, kind=kind, year=year,
                               exercise=exercise, limit=limit, offset=offset,
-                              changed_after=changed_after)
+                              changed_after=changed_after, in_force_on=in_force_on)
 
 
 @router.get("/decisions/{decision_id}", response_model=dec.DecisionOut)
-def get_decision(decision_id: Id, actor: Reader, conn: Conn) -> dec.DecisionOut:
-    return dec.get_decision(conn, decision_id, actor=actor)
+def get_decision(decision_id: Id, actor: Reader, conn: Conn,
+                 on: Annotated[IsoDate | None, Query(description=(
+                     "its status and history on this day (YYYY-MM-DD; else today)"))
+                 ] = None) -> dec.DecisionOut:
+    return dec.get_decision(conn, decision_id, actor=actor, on=on)
+
+
+class NotificationIn(BaseModel):
+    state: str = Field(min_length=3, max_length=3, description="the member notifying")
+    on: IsoDate = Field(description="the day of its notification (YYYY-MM-DD)")
+
+
+@router.post("/decisions/{decision_id}/notifications", response_model=dec.DecisionOut,
+             responses=problem_responses(409))
+def record_notification(decision_id: Id, data: NotificationIn, actor: Writer,
+                        db: DB) -> dec.DecisionOut:
+    """The Secretariat records a bound member's notification that its internal
+    procedures are done; a decision entering into force on every member's notification
+    does so on the day of the last one."""
+    return dec.record_notification(db, decision_id, data.state, data.on, actor=actor)
 
 
 @router.get("/decisions/{decision_id}/akn.xml", response_class=Response,

@@ -28,6 +28,15 @@ TITLES = {
 
 # fixed messages of the services and the domain that users meet (their own msgids)
 MESSAGES = (
+    # a decision's life as tabled (`domain/decisions/lifecycle.Terms.problems`)
+    N_("a decision entering into force on a date states the date"),
+    N_("a date of entry into force goes with the start 'date'"),
+    N_("a decision states its last day or a term, not both"),
+    N_("a term is at least one day"),
+    N_("a modification names both what it does and the decision it does it to"),
+    N_("an extension states the new last day"),
+    N_("a new last day goes with an extension"),
+    N_("a statement neither amends, extends, suspends nor repeals a decision"),
     N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
     N_("consultations must be convened first (Treaty art. 2): convene a session"),
     N_("the decision stage needs a decision adopted by the body's rule"),

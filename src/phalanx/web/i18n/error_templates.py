@@ -21,6 +21,33 @@ from phalanx.web.i18n import (
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
+    # a decision's life (`domain/decisions/lifecycle`, `services/decisions/lifecycle`):
+    # before "no %(record)s %(key)s", which would take the first
+    N_("no decision numbered %(number)s in the register"),
+    N_("decision %(decision)s is not in the register"),
+    N_("decision %(decision)s is already repealed by decision %(by)s"),
+    N_("decision %(decision)s is already repealed by a decision you may not read"),
+    N_("decision %(decision)s was adopted on %(day)s, after this decision (%(since)s): a "
+       "decision modifies only an earlier one"),
+    N_("decision %(decision)s is of the body %(body)s: a decision of %(by_body)s does not "
+       "modify it (only its own body, a body above it or the supreme body does)"),
+    N_("decision %(decision)s is a statement: it is neither amended, extended, suspended "
+       "nor repealed"),
+    N_("decision %(decision)s belongs to an exercise: a decision modifies only one of its "
+       "own register"),
+    N_("decision %(decision)s belongs to the real register: a decision modifies only one "
+       "of its own register"),
+    N_("decision %(decision)s has no last day to extend"),
+    N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
+       "authorizes nothing"),
+    N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),
+    N_("the last day in force (%(last)s) comes before the entry into force (%(start)s)"),
+    N_("decision %(decision)s does not wait for the members' notifications to enter into "
+       "force"),
+    N_("%(state)s's notification of decision %(decision)s is already recorded (%(day)s)"),
+    N_("%(state)s is not bound by decision %(decision)s (bound: %(states)s)"),
+    N_("a notification is dated between the adoption (%(since)s) and today (%(last)s), "
+       "not %(day)s"),
     # a change once the response is under way, held to every guard of the response
     # (first: its problems are messages of their own)
     N_("the response is under way (%(stage)s): %(problems)s"),
@@ -368,10 +395,10 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "procedure": "procedure", "question": "question", "agency": "agency",
           "membership_event": "membership_event", "member_status": "member_status",
           "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency",
-          "base": "majority_words"}
+          "base": "majority_words", "in_force_status": "in_force_status"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
-BODIES = {"body"}
+BODIES = {"body", "by_body"}
 BODY_LISTS = {"bodies"}
 # placeholders holding a list of values (", "-separated), and the group of each
 LISTS = {"allowed": "stage", "measures": "measure", "session_kinds": "session_kind",

@@ -107,10 +107,17 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
     the forms of those who may act on it, empty."""
     lang = language(request)
     decision = dec.get_decision(conn, d.decision_id, actor=actor) if d.decision_id else None
+    target = None  # the decision the draft modifies, where its reader may read it
+    if d.lifecycle.target is not None and decision is None:
+        try:
+            target = dec.get_decision(conn, d.lifecycle.target, actor=actor)
+        except NotFound:
+            target = None
     current = d.versions[-1] if d.versions else None
     session = dec.get_meeting(conn, d.meeting_id, actor=actor) if d.meeting_id else None
     return {
         "d": d, "body": org.bodies.get(d.body), "decision": decision, "session": session,
+        "target": target,
         "close_error": "", "history": history(d, lang),
         "may_chair": bool(d.chair) and acts_for(actor, d.chair or "", StateAct.CHAIR),
         "may_revise": _may_revise(actor, d), "may_amend": _may_amend(actor, d),

@@ -126,6 +126,7 @@ def agreements(request: Request, org: Org) -> HTMLResponse:
     day, error = _day(request, org)
     return render(request, "agreements.html", {
         "day": day, "error": error, "agreements": orgs.agreements(org, day) if day else [],
+        "titles": org.agreements,  # an agreement another modifies or is modified by
         **_names(org, language(request))}, status_code=_status(error))
 
 

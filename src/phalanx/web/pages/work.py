@@ -1,11 +1,10 @@
 """The pages of the organization's work, for logged-in users: sessions and their
-position boards, drafts, the register of decisions, the implementation tracker, the
-documents, and the audit trail for auditors. Each page only calls the services."""
+position boards, drafts, the implementation tracker, the documents, and the audit trail
+for auditors (the register of decisions: `decisions.py`). Each page only calls the services."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +26,7 @@ from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
+from phalanx.web.pages.life_form import LifeForm
 from phalanx.web.pages.render import (
     language,
     moment,
@@ -292,80 +292,37 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
                 question: Annotated[str, Form(max_length=32)] = "default",
-                agenda_item: Annotated[str, Form(max_length=12)] = "") -> Response:
-    """Table a draft, its text in English, in Russian or in both; refused, the session's
-    page comes back with the message beside the form and the input kept."""
+                agenda_item: Annotated[str, Form(max_length=12)] = "",
+                start: Annotated[str, Form(max_length=16)] = "adoption",
+                in_force_on: Annotated[str, Form(max_length=10)] = "",
+                ends_on: Annotated[str, Form(max_length=10)] = "",
+                term_days: Annotated[str, Form(max_length=6)] = "",
+                effect: Annotated[str, Form(max_length=16)] = "",
+                target: Annotated[str, Form(max_length=40)] = "",
+                extends_to: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Table a draft, its text in English, in Russian or in both, with its entry into
+    force, end and the earlier decision it modifies (by its number); refused, the
+    session's page comes back with the message beside the form and the input kept."""
     m = dec.get_meeting(conn, session_id, actor=actor)
     form = {"title": title, "title_ru": title_ru, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days,
             "question": question}
+    life = LifeForm.model_construct(start=start, in_force_on=in_force_on, ends_on=ends_on,
+                                    term_days=term_days, effect=effect, target=target,
+                                    extends_to=extends_to)
     try:
+        life = LifeForm.model_validate(life.model_dump())
         item = int(agenda_item) if agenda_item.strip().isdigit() else None
-        d = dec.propose_draft(db, dec.DraftIn(body=m.body, meeting_id=session_id,
-                                              agenda_item_id=item, marking=m.marking, **form),
-                              actor=actor)
+        d = dec.propose_draft(db, dec.DraftIn(
+            body=m.body, meeting_id=session_id, agenda_item_id=item, marking=m.marking,
+            lifecycle=life.lifecycle(conn, actor), **form), actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
-                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item},
-                             message, status)
+                             {**form, "no_text": no_text(exc), "agenda_item": agenda_item,
+                              "life": life}, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
-
-
-DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
-
-
-@router.get("/decisions", response_class=HTMLResponse)
-def decisions(request: Request, actor: Reader, conn: Conn, org: Org,
-              body: Annotated[str | None, Query(max_length=64)] = None,
-              year: FormYear = None, exercise: bool = False,
-              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    """The register, a page at a time; the filter form's empty year is any year. The
-    exercises' decisions are a register of their own (`exercise`), never mixed."""
-    return _decisions_page(request, conn, org, actor, body, year,
-                           page=page, exercise=exercise)
-
-
-def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
-                    body: str | None = None, year: int | None = None,
-                    refused: dict[str, Any] | None = None,
-                    status_code: int = 200, page: int = 1,
-                    exercise: bool = False) -> HTMLResponse:
-    """The register; after a publication the services refused, with the message beside
-    that decision (`refused`: its `id` and `message`)."""
-    lang = language(request)
-    offset = (page - 1) * DECISIONS_PAGE
-    shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
-                               exercise=exercise, limit=DECISIONS_PAGE, offset=offset)
-    total = dec.count_decisions(conn, actor=actor, body=body or None, year=year,
-                                exercise=exercise)
-    query = urlencode({k: v for k, v in (("body", body), ("year", year),
-                                         ("exercise", "true" if exercise else None)) if v})
-    query += "&" if query else ""
-    return render(request, "decisions.html", {
-        "decisions": shown,
-        **pager(lambda n: f"/decisions?{query}page={n}", page, DECISIONS_PAGE, len(shown),
-                total),
-        "bodies": org.bodies, "body": body, "year": year, "states": state_names(org, lang),
-        "exercise": exercise,
-        "formation_names": formation_names(org, lang), "publish_error": refused or {}},
-        status_code=status_code)
-
-
-@router.post("/decisions/{decision_id}/publish")
-def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn,
-            org: Org) -> Response:
-    """The Secretariat publishes an adopted decision: it becomes public; refused (a
-    limited-format decision), the register comes back with the message beside it."""
-    try:
-        dec.publish(db, decision_id, actor=actor)
-    except (Invalid, Conflict) as exc:
-        message, status = refusal(exc, language(request), org)
-        return _decisions_page(request, conn, org, actor,
-                               refused={"id": decision_id, "message": message},
-                               status_code=status)
-    return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
 @router.get("/documents", response_class=HTMLResponse)

@@ -114,6 +114,8 @@ draft = Table(
     Column("subject", JSON, nullable=False, server_default="{}"),
     # the chair who consults the heads of state and announces (procedure consultation)
     Column("chair_state", STATE_CODE, ForeignKey("state.code")),
+    # what the decision states of its own life (`domain/decisions/lifecycle.Terms`)
+    Column("lifecycle", JSON, nullable=False, server_default="{}"),
 )
 
 draft_version = Table(
@@ -214,6 +216,10 @@ decision = Table(
     Column("reason", Text, nullable=False),
     Column("published", Boolean, nullable=False),
     Column("exercise", Boolean, nullable=False, server_default=sa_false()),
+    # what it states of its own life (`domain/decisions/lifecycle.Terms`), and the members'
+    # notifications it waits for to enter into force (state -> day)
+    Column("lifecycle", JSON, nullable=False, server_default="{}"),
+    Column("notified", JSON, nullable=False, server_default="{}"),
     *classification_columns(),
     *authorization_columns(),
 )

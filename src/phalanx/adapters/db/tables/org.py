@@ -75,6 +75,9 @@ agreement = Table(
     Column("term_years", Integer),
     Column("note", Text, nullable=False),
     Column("source", Text, nullable=False),
+    # the earlier agreement it amends, extends, suspends or repeals, and how
+    Column("modifies", KEY),
+    Column("effect", String(16)),
 )
 
 agreement_party = Table(

@@ -1,0 +1,258 @@
+"""A decision's life after its adoption: its entry into force, its end, and what later
+decisions do to it (amend, extend, suspend, repeal).
+
+The rules (each a setting unless a source is named):
+
+- A decision enters into force on its adoption, on a date it states (a date already past
+  at the adoption: on the adoption, as no decision acts before it exists), or once every
+  member it binds has notified the Secretariat that its internal procedures are done (on
+  the day of the last notification): the way the Organization's agreements enter into
+  force "after ratification by all" (seeds: the Charter, in force 2003-09-18).
+- It ends on the date it states (its last day in force), or after a term of days counted
+  from its entry into force (the Treaty "for five years, with extension possible": seeds).
+  A decision with neither stays in force until another repeals it.
+- A later decision amends, extends (to a new last day), suspends or repeals an earlier
+  one, from its own entry into force (as the 1999 protocol extended the Treaty: seeds,
+  DOMAIN §1). An amendment, an extension or a repeal once in
+  effect stays so: repealing the decision that made it revives nothing. A suspension lasts
+  while the suspending decision is in force.
+- Only an earlier decision is modified (one already in the register), never one already
+  repealed, never by a decision of another register (an exercise's and the real one), and
+  only by its own body, a body above it (`parent`), or the supreme body (the Collective
+  Security Council, "supreme body": DOMAIN §2). A statement is no act of this kind: it
+  neither modifies nor is modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class Effect(StrEnum):
+    AMENDS = "amends"
+    EXTENDS = "extends"
+    SUSPENDS = "suspends"
+    REPEALS = "repeals"
+
+
+class Start(StrEnum):
+    ADOPTION = "adoption"
+    DATE = "date"
+    NOTIFICATIONS = "notifications"
+
+
+class Status(StrEnum):
+    NOT_ADOPTED = "not_adopted"
+    PENDING = "pending"  # adopted, not yet in force
+    IN_FORCE = "in_force"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    REPEALED = "repealed"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a decision states of its own life, adopted with its text."""
+
+    start: Start = Start.ADOPTION
+    on: date | None = None  # the date it states (start DATE)
+    ends_on: date | None = None  # its last day in force
+    term_days: int | None = None  # or a term counted from its entry into force
+    effect: Effect | None = None
+    target: int | None = None  # the decision it modifies (its id)
+    extends_to: date | None = None  # EXTENDS: the target's new last day
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, what is wrong) for terms that cannot stand together."""
+        out: list[tuple[str, str]] = []
+        if self.start is Start.DATE and self.on is None:
+            out.append(("on", "a decision entering into force on a date states the date"))
+        if self.start is not Start.DATE and self.on is not None:
+            out.append(("on", "a date of entry into force goes with the start 'date'"))
+        if self.ends_on is not None and self.term_days is not None:
+            out.append(("term_days", "a decision states its last day or a term, not both"))
+        if self.term_days is not None and self.term_days < 1:
+            out.append(("term_days", "a term is at least one day"))
+        if self.on is not None and self.ends_on is not None and self.ends_on < self.on:
+            out.append(("ends_on", f"the last day in force ({self.ends_on.isoformat()}) "
+                                   f"comes before the entry into force ({self.on.isoformat()})"))
+        if (self.effect is None) != (self.target is None):
+            out.append(("target", "a modification names both what it does and the decision "
+                                  "it does it to"))
+        if self.effect is Effect.EXTENDS and self.extends_to is None:
+            out.append(("extends_to", "an extension states the new last day"))
+        if self.effect is not Effect.EXTENDS and self.extends_to is not None:
+            out.append(("extends_to", "a new last day goes with an extension"))
+        return out
+
+
+@dataclass(frozen=True)
+class Act:
+    """A decision in the register, as its life needs it."""
+
+    id: int
+    number: str
+    body: str
+    adopted_on: date
+    terms: Terms = field(default_factory=Terms)
+    binding: frozenset[str] = frozenset()
+    notified: Mapping[str, date] = field(default_factory=dict)  # state -> day notified
+    kind: str = "decision"
+    exercise: bool = False
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A decision's status on a day, from when it is in force and until when, and the
+    later decisions that modified it with effect by that day (their ids)."""
+
+    status: Status
+    in_force_from: date | None
+    until: date | None  # the last day in force as it stands that day (None: open-ended)
+    amended_by: tuple[int, ...] = ()
+    extended_by: tuple[int, ...] = ()
+    suspended_by: tuple[int, ...] = ()
+    repealed_by: tuple[int, ...] = ()
+    scheduled: tuple[int, ...] = ()  # adopted by that day, taking effect later
+
+
+def entry_into_force(act: Act) -> date | None:
+    """The day the decision enters into force (None: its condition is not met yet)."""
+    t = act.terms
+    if t.start is Start.DATE and t.on is not None:
+        return max(t.on, act.adopted_on)
+    if t.start is Start.NOTIFICATIONS:
+        if not act.binding or any(s not in act.notified for s in act.binding):
+            return None
+        return max([act.adopted_on, *(act.notified[s] for s in act.binding)])
+    return act.adopted_on
+
+
+def awaiting(act: Act) -> list[str]:
+    """The members bound whose notification the decision still waits for."""
+    if act.terms.start is not Start.NOTIFICATIONS:
+        return []
+    return sorted(s for s in act.binding if s not in act.notified)
+
+
+def own_end(act: Act) -> date | None:
+    """The last day in force the decision states (a date, or its term's last day)."""
+    if act.terms.ends_on is not None:
+        return act.terms.ends_on
+    start = entry_into_force(act)
+    if act.terms.term_days is not None and start is not None:
+        return start + timedelta(days=act.terms.term_days - 1)
+    return None
+
+
+def _effective(m: Act, acts: Mapping[int, Act]) -> date | None:
+    """The day a modifying decision took effect: its entry into force, unless it was
+    repealed before."""
+    start = entry_into_force(m)
+    if start is None or status_on(m, acts, start).status is Status.REPEALED:
+        return None
+    return start
+
+
+def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
+    """The decision's status on `day` among the register `acts` (by id). A decision
+    repealed before it entered into force is repealed; the later decisions adopted by
+    `day` whose effect comes after it (or waits for a condition) are `scheduled`."""
+    if day < act.adopted_on:
+        return Standing(Status.NOT_ADOPTED, None, None)
+    start = entry_into_force(act)
+    later, scheduled = [], []
+    for m in acts.values():
+        if m.terms.target != act.id or m.id == act.id or m.adopted_on > day:
+            continue
+        took = _effective(m, acts)
+        if took is not None and took <= day:
+            later.append((took, m.adopted_on, m.id, m))
+        elif took is not None or entry_into_force(m) is None:
+            scheduled.append((took or date.max, m.adopted_on, m.id))
+    later.sort(key=lambda x: x[:3])
+    by = {e: tuple(m.id for *_, m in later if m.terms.effect is e) for e in Effect}
+    end = own_end(act)
+    for *_, m in later:
+        if m.terms.effect is Effect.EXTENDS:
+            end = m.terms.extends_to
+    suspending = tuple(m.id for *_, m in later if m.terms.effect is Effect.SUSPENDS
+                       and status_on(m, acts, day).status is Status.IN_FORCE)
+    common: dict[str, Any] = dict(
+        amended_by=by[Effect.AMENDS], extended_by=by[Effect.EXTENDS],
+        suspended_by=suspending, repealed_by=by[Effect.REPEALS],
+        scheduled=tuple(i for *_, i in sorted(scheduled)))
+    if by[Effect.REPEALS]:
+        return Standing(Status.REPEALED, start, end, **common)
+    if start is None or day < start:
+        return Standing(Status.PENDING, start, end, **common)
+    if end is not None and day > end:
+        return Standing(Status.EXPIRED, start, end, **common)
+    if suspending:
+        return Standing(Status.SUSPENDED, start, end, **common)
+    return Standing(Status.IN_FORCE, start, end, **common)
+
+
+def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
+               supreme: str | None) -> bool:
+    """Whether a decision of `body` may modify one of `target_body`: its own body, a body
+    above it (`parent`, up the chain), or the supreme body."""
+    if body == target_body or (supreme is not None and body == supreme):
+        return True
+    seen: set[str] = set()
+    above = parents.get(target_body)
+    while above is not None and above not in seen:
+        if above == body:
+            return True
+        seen.add(above)
+        above = parents.get(above)
+    return False
+
+
+def modification_problems(new: Act, acts: Mapping[int, Act],
+                          parents: Mapping[str, str | None], supreme: str | None,
+                          name: Callable[[Act], str]) -> list[tuple[str, str]]:
+    """(field, why) the modification `new` states cannot be made to the register `acts`;
+    `name` names a decision as its reader may know it."""
+    t = new.terms
+    if t.effect is None or t.target is None:
+        return []
+    if new.kind == "statement":
+        return [("effect", "a statement neither amends, extends, suspends nor repeals a "
+                           "decision")]
+    target = acts.get(t.target)
+    if target is None or target.id == new.id:
+        return [("target", f"decision {t.target} is not in the register")]
+    out: list[tuple[str, str]] = []
+    who = name(target)
+    if target.kind == "statement":
+        out.append(("target", f"{who} is a statement: it is neither amended, extended, "
+                              "suspended nor repealed"))
+    if target.exercise != new.exercise:
+        out.append(("target", f"{who} belongs to "
+                              f"{'an exercise' if target.exercise else 'the real register'}"
+                              ": a decision modifies only one of its own register"))
+    if target.adopted_on > new.adopted_on or target.id > new.id:
+        out.append(("target", f"{who} was adopted on {target.adopted_on.isoformat()}, "
+                              f"after this decision ({new.adopted_on.isoformat()}): "
+                              "a decision modifies only an earlier one"))
+    if not may_modify(new.body, target.body, parents, supreme):
+        out.append(("target", f"{who} is of the body {target.body}: a decision of "
+                              f"{new.body} does not modify it (only its own body, a body "
+                              "above it or the supreme body does)"))
+    repeals = [m for m in acts.values() if m.id != new.id and m.terms.target == target.id
+               and m.terms.effect is Effect.REPEALS and m.adopted_on <= new.adopted_on]
+    if repeals:
+        out.append(("target", f"{who} is already repealed by {name(repeals[0])}"))
+    if t.effect is Effect.EXTENDS and t.extends_to is not None:
+        end = status_on(target, acts, new.adopted_on).until or own_end(target)
+        if end is None and target.terms.ends_on is None and target.terms.term_days is None:
+            out.append(("extends_to", f"{who} has no last day to extend"))
+        elif end is not None and t.extends_to <= end:
+            out.append(("extends_to", f"the new last day {t.extends_to.isoformat()} is not "
+                                      f"after {who}'s last day {end.isoformat()}"))
+    return out
