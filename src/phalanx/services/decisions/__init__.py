@@ -19,12 +19,11 @@ decisions go through the access layer. The modules, by concept:
 | `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
 
+from phalanx.services.decisions.amendments import decide_amendment, propose_amendment
 from phalanx.services.decisions.common import seat_holder
 from phalanx.services.decisions.consultation import announce, record_answer
 from phalanx.services.decisions.drafts import (
-    decide_amendment,
     get_draft,
-    propose_amendment,
     propose_draft,
     propose_in,
     revise_draft,

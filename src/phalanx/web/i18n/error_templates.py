@@ -14,6 +14,7 @@ from phalanx.web.i18n import (
     N_,
     alert_texts,
     audit_texts,
+    decision_life,
     feed_texts,
     forces_refusals,
     staff_refusals,
@@ -21,33 +22,8 @@ from phalanx.web.i18n import (
 
 # messages with values: the placeholder's name says how its value shows (see VALUES)
 TEMPLATES = (
-    # a decision's life (`domain/decisions/lifecycle`, `services/decisions/lifecycle`):
-    # before "no %(record)s %(key)s", which would take the first
-    N_("no decision numbered %(number)s in the register"),
-    N_("decision %(decision)s is not in the register"),
-    N_("decision %(decision)s is already repealed by decision %(by)s"),
-    N_("decision %(decision)s is already repealed by a decision you may not read"),
-    N_("decision %(decision)s was adopted on %(day)s, after this decision (%(since)s): a "
-       "decision modifies only an earlier one"),
-    N_("decision %(decision)s is of the body %(body)s: a decision of %(by_body)s does not "
-       "modify it (only its own body, a body above it or the supreme body does)"),
-    N_("decision %(decision)s is a statement: it is neither amended, extended, suspended "
-       "nor repealed"),
-    N_("decision %(decision)s belongs to an exercise: a decision modifies only one of its "
-       "own register"),
-    N_("decision %(decision)s belongs to the real register: a decision modifies only one "
-       "of its own register"),
-    N_("decision %(decision)s has no last day to extend"),
-    N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
-       "authorizes nothing"),
-    N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),
-    N_("the last day in force (%(last)s) comes before the entry into force (%(start)s)"),
-    N_("decision %(decision)s does not wait for the members' notifications to enter into "
-       "force"),
-    N_("%(state)s's notification of decision %(decision)s is already recorded (%(day)s)"),
-    N_("%(state)s is not bound by decision %(decision)s (bound: %(states)s)"),
-    N_("a notification is dated between the adoption (%(since)s) and today (%(last)s), "
-       "not %(day)s"),
+    # a decision's life: before "no %(record)s %(key)s", which would take the first
+    *decision_life.LIFE_TEMPLATES,
     # a change once the response is under way, held to every guard of the response
     # (first: its problems are messages of their own)
     N_("the response is under way (%(stage)s): %(problems)s"),

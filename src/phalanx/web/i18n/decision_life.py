@@ -1,0 +1,37 @@
+"""Refusals about a decision's life (`domain/decisions/lifecycle.py`,
+`services/decisions/lifecycle.py`): what a later decision may do to an earlier one, the
+members' notifications, a decision not in force that authorizes nothing; the templates
+`errors.translate` knows (see `error_templates`), taken before its "no %(record)s
+%(key)s", which would take the first."""
+
+from __future__ import annotations
+
+from phalanx.web.i18n import N_
+
+LIFE_TEMPLATES = (
+    N_("no decision numbered %(number)s in the register"),
+    N_("decision %(decision)s is not in the register"),
+    N_("decision %(decision)s is already repealed by decision %(by)s"),
+    N_("decision %(decision)s is already repealed by a decision you may not read"),
+    N_("decision %(decision)s was adopted on %(day)s, after this decision (%(since)s): a "
+       "decision modifies only an earlier one"),
+    N_("decision %(decision)s is of the body %(body)s: a decision of %(by_body)s does not "
+       "modify it (only its own body, a body above it or the supreme body does)"),
+    N_("decision %(decision)s is a statement: it is neither amended, extended, suspended "
+       "nor repealed"),
+    N_("decision %(decision)s belongs to an exercise: a decision modifies only one of its "
+       "own register"),
+    N_("decision %(decision)s belongs to the real register: a decision modifies only one "
+       "of its own register"),
+    N_("decision %(decision)s has no last day to extend"),
+    N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
+       "authorizes nothing"),
+    N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),
+    N_("the last day in force (%(last)s) comes before the entry into force (%(start)s)"),
+    N_("decision %(decision)s does not wait for the members' notifications to enter into "
+       "force"),
+    N_("%(state)s's notification of decision %(decision)s is already recorded (%(day)s)"),
+    N_("%(state)s is not bound by decision %(decision)s (bound: %(states)s)"),
+    N_("a notification is dated between the adoption (%(since)s) and today (%(last)s), "
+       "not %(day)s"),
+)
