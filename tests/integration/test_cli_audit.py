@@ -33,7 +33,8 @@ OPERATOR = "alice"
 # commands that change no record (or, servers, whose actions are the server's own)
 READS = {
     "audit verify", "audit public-key", "audit export", "backup", "bodies", "composition",
-    "crises list", "crises show", "decisions list", "decisions show", "feeds list", "members",
+    "crises list", "crises show", "decisions list", "decisions show", "decisions in-force",
+    "feeds list", "members",
     "membership arrears", "membership chairs", "membership records", "ops stats",
     "ops duplicates", "ops changes",
     "registers strays", "tokens list", "users list",
@@ -45,6 +46,8 @@ READS = {
 # commands this test's world cannot bring to success (refused, they write nothing)
 UNREACHED = {
     "membership confirm": "a proposal comes from an adopted Council decision",
+    "decisions notify": "a decision waiting for the members' notifications is tabled so "
+                        "from a session's page or the API",
 }
 
 CSV = ("reference,date,stage,metric,substance,quantity,unit,area\n"
