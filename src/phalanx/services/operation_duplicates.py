@@ -68,10 +68,12 @@ def flag(conn: Connection, batch_id: int, operation: str, state: str, agency: st
     the reference and the one it looks like. In one statement (a batch of a million rows
     names no reference one by one)."""
     new, other, d = aliased(t.op_report), aliased(t.op_report), t.op_duplicate.c
-    known = select(d.id).where(
-        d.operation == operation, d.state_code == state, d.agency == agency,
-        or_(and_(d.reference == new.c.reference, d.other_reference == other.c.reference),
-            and_(d.reference == other.c.reference, d.other_reference == new.c.reference)))
+    # a pair flagged either way round; two lookups, each by the flags' index on the
+    # reference (one condition with OR would read every flag of the agency for each pair)
+    def known(ref: Any, other_ref: Any) -> Any:
+        return exists(select(d.id).where(
+            d.operation == operation, d.state_code == state, d.agency == agency,
+            d.reference == ref, d.other_reference == other_ref))
     pairs = (
         select(new.c.operation, new.c.state_code, new.c.agency, new.c.reference,
                other.c.reference, new.c.batch_id, literal(clock.now(), DateTime(timezone=True)))
@@ -87,7 +89,8 @@ def flag(conn: Connection, batch_id: int, operation: str, state: str, agency: st
                new.c.agency == agency,
                # within the batch, each pair once
                or_(other.c.batch_id != batch_id, other.c.reference < new.c.reference),
-               ~exists(known))
+               ~known(new.c.reference, other.c.reference),
+               ~known(other.c.reference, new.c.reference))
         .order_by(new.c.reference, other.c.reference))
     conn.execute(insert(t.op_duplicate).from_select(
         ["operation", "state_code", "agency", "reference", "other_reference", "batch_id",
