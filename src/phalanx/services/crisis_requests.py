@@ -18,8 +18,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import StateAct, why_not_act
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import StateAct, is_staff, why_not_act
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.services.clock import aware, now
@@ -98,7 +98,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
     from phalanx.services import crises
 
     at = at or now()
-    staff = actor.role in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR)
+    staff = is_staff(actor)
     if not staff and (reason := why_not_act(actor, data.state, StateAct.CRISIS)):
         raise Forbidden(reason)
     if aware(data.at) > at:

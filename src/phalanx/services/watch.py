@@ -11,8 +11,8 @@ from sqlalchemy import Connection, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, is_staff
+from phalanx.domain.access.principal import Principal
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
@@ -45,7 +45,7 @@ class WatchOut(BaseModel):
 
 
 def may_keep(actor: Principal) -> None:
-    if actor.role not in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM):
+    if not is_staff(actor):
         raise Forbidden("the watch list is kept by the Secretariat")
 
 

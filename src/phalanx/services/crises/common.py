@@ -13,9 +13,9 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.policy import (
-    STAFF,
     Classification,
     can_read,
+    is_staff,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import authority, parties
@@ -178,8 +178,8 @@ def _notify(w: Write, org: Organization, c: Classification, subject: str, body: 
 
 def _staff(actor: Principal) -> bool:
     """The Secretariat, the Joint Staff, the administrator (and the system) act for the
-    organization; the auditor reads only."""
-    return actor.role is not Role.AUDITOR and (actor.role in STAFF or actor.role is Role.SYSTEM)
+    organization; the auditor reads only (`policy.is_staff`)."""
+    return is_staff(actor)
 
 
 
@@ -360,7 +360,7 @@ def answered_by(conn: Connection, decision_id: int, actor: Principal
 
 
 def _require_staff(actor: Principal, what: str) -> None:
-    if actor.role not in (Role.SECRETARIAT, Role.PLANNER, Role.ADMINISTRATOR, Role.SYSTEM):
+    if not is_staff(actor):
         raise Forbidden(f"only the Secretariat and the Joint Staff {what}")
 
 

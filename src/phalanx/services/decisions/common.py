@@ -13,14 +13,14 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership, rotation
 from phalanx.domain.access.policy import (
-    STAFF,
     Classification,
     Marking,
     OwnerKind,
     StateAct,
+    is_staff,
     why_not_act,
 )
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions import silence as sil
@@ -39,12 +39,8 @@ from phalanx.services.db import Write
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 
 
-def _staff_or_system(actor: Principal) -> bool:
-    return actor.role in STAFF or actor.role is Role.SYSTEM
-
-
 def _require_staff(actor: Principal, what: str) -> None:
-    if not (_staff_or_system(actor) and actor.role is not Role.AUDITOR):
+    if not is_staff(actor):
         raise Forbidden(f"only the Secretariat and the Joint Staff may {what}")
 
 

@@ -16,8 +16,9 @@ from phalanx.domain.access.policy import (
     OwnerKind,
     StateAct,
     acts_for,
+    is_staff,
 )
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Result,
@@ -32,7 +33,6 @@ from phalanx.services.decisions.common import (
     _current_text,
     _org,
     _require_staff,
-    _staff_or_system,
 )
 from phalanx.services.decisions.schemas import (
     Authorizes,
@@ -283,7 +283,7 @@ def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) 
 def may_assign_tasks(actor: Principal) -> bool:
     """Whether `actor` assigns implementation tasks (`add_task`): the Secretariat and the
     Joint Staff."""
-    return _staff_or_system(actor) and actor.role is not Role.AUDITOR
+    return is_staff(actor)
 
 
 def may_update_task(actor: Principal, task: TaskOut) -> bool:

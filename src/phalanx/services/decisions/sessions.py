@@ -9,8 +9,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Marking, OwnerKind, StateAct, acts_for
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import Marking, OwnerKind, StateAct, acts_for, is_staff
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services.clock import aware
 from phalanx.services.clock import day as day_of
@@ -23,7 +23,6 @@ from phalanx.services.decisions.common import (
     _org,
     _require_staff,
     _seated_states,
-    _staff_or_system,
 )
 from phalanx.services.decisions.schemas import (
     AgendaItemOut,
@@ -77,7 +76,7 @@ def may_record_attendance(actor: Principal, state: str) -> bool:
     """Whether `actor` records `state`'s attendance: the session's secretary (the
     Secretariat, the Joint Staff, the administrator) every seat's, a member state its own
     by the one rule of who acts for a state (`policy.acts_for`); the auditor none."""
-    if _staff_or_system(actor) and actor.role is not Role.AUDITOR:
+    if is_staff(actor):
         return True
     return acts_for(actor, state, StateAct.ATTENDANCE)
 

@@ -18,6 +18,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy.exc import OperationalError
 
+from phalanx.domain.access import policy
 from phalanx.domain.decisions import procedure
 from phalanx.domain.languages import title_in
 from phalanx.services import clock
@@ -174,6 +175,24 @@ def pager(link: Callable[[int], str], page: int, size: int, shown: int, total: i
             "next": link(page + 1) if offset + shown < total else ""}
 
 
+@pass_context
+def _acts_for(ctx: Context, state: str | None, act: str) -> bool:
+    """May the page's reader do `act` in `state`'s name (`policy.acts_for`): a form done
+    in a state's name shows only to whom the service lets do it."""
+    p = ctx.get("principal")
+    return p is not None and bool(state) and policy.acts_for(p, state, policy.StateAct(act))
+
+
+@pass_context
+def _staff(ctx: Context) -> bool:
+    """Is the page's reader of the organization's staff (`policy.is_staff`): the
+    Secretariat's and the Joint Staff's forms show only to them."""
+    p = ctx.get("principal")
+    return p is not None and policy.is_staff(p)
+
+
+templates.env.globals["acts_for"] = _acts_for
+templates.env.globals["staff"] = _staff
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
 templates.env.globals["seat_city"] = _seat_city
