@@ -25,6 +25,10 @@ pytest_plugins = ["tests.support.passwords", "tests.support.postgres", "tests.su
 
 # In CI the property tests are reproducible: the same examples every run.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+# the servers the tests start do nothing by themselves on a timer (services/due.py): a
+# test that wants it says so (tests/integration/test_due_work.py)
+os.environ.setdefault("PHALANX_DUE_SECONDS", "0")
+
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 

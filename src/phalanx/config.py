@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: float = Field(10.0, gt=0)
     audit_checkpoint_max_age_minutes: float = Field(30.0, gt=0)
     audit_copy_grace_seconds: float = Field(60.0, ge=0)
+    # every N seconds the server escalates what is overdue and settles the written and
+    # silence procedures past their deadline (services/due.py), one instance at a time;
+    # 0: never (a timer runs `phalanx crises escalate` and `phalanx decisions settle`)
+    due_seconds: float = Field(60.0, ge=0)
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
     # addresses of reverse proxies whose X-Forwarded-For/-Proto `phalanx serve` believes
     # (comma-separated, as uvicorn takes them); empty: none, the peer is the client

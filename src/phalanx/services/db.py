@@ -157,5 +157,24 @@ class Database:
             for event in w.events:
                 self.bus.publish(event)
 
+    @contextmanager
+    def one_at_a_time(self, name: str) -> Iterator[bool]:
+        """Whether this process is the one doing `name` now: on PostgreSQL, whether it
+        holds the session's advisory lock on `name` (another app instance holding it, the
+        answer is False at once, no waiting), released afterwards; on SQLite, one process
+        serves the file: True."""
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            got = bool(conn.exec_driver_sql(
+                "SELECT pg_try_advisory_lock(hashtext(%(n)s))", {"n": name}).scalar_one())
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.exec_driver_sql("SELECT pg_advisory_unlock(hashtext(%(n)s))",
+                                         {"n": name})
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -73,6 +73,23 @@ async def _checkpoints(app: FastAPI) -> None:
             log.exception("periodic audit checkpoint failed")
 
 
+async def _due_work(app: FastAPI) -> None:
+    """Every `due_seconds` (setting), do what has fallen due with time alone
+    (`services/due.py`: escalations, procedures past their deadline)."""
+    from phalanx.services import due
+
+    every = app.state.settings.due_seconds
+    while True:
+        await asyncio.sleep(every)
+        try:
+            done = await asyncio.to_thread(due.run_due, app.state.db)
+            if done.escalated or done.lapsed or done.adopted:
+                log.info("due: escalated crises %s, lapsed drafts %s, adopted in silence %s",
+                         done.escalated, done.lapsed, done.adopted)
+        except Exception:  # the database may be away for a while; try again next time
+            log.exception("due work failed")
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -82,6 +99,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         relay = None
         database: Database = app.state.db
         ticker = asyncio.create_task(_checkpoints(app))
+        due = (asyncio.create_task(_due_work(app)) if app.state.settings.due_seconds
+               else None)
         if database.engine.dialect.name == "postgresql":
             from phalanx.adapters.db.notify import PgRelay
 
@@ -92,6 +111,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             yield
         finally:
             ticker.cancel()
+            if due is not None:
+                due.cancel()
             if relay is not None:
                 relay.stop()
 

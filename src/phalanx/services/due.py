@@ -1,0 +1,44 @@
+"""What falls due with time alone, done by the server itself: every `due_seconds`
+(setting; 0: never, left to a timer running the commands below) one app instance at a
+time (`Database.one_at_a_time`; each step also re-checks its record under its lock, so a
+command run beside it does each thing once):
+
+- a crisis's stage, notice to the UN or mandate past its target is escalated
+  (`crises.escalate_overdue`, also `phalanx crises escalate`);
+- a written procedure past its deadline lapses (`phalanx decisions settle`);
+- a draft whose silence procedure reached its deadline in silence is adopted (the same).
+
+The server acts as the installation (role `system`), named `system:server` in the audit
+trail, as a command names the account that runs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services.db import Database
+
+SERVER = Principal("system:server", Role.SYSTEM)
+LOCK = "phalanx:due"
+
+
+@dataclass
+class Done:
+    escalated: list[int] = field(default_factory=list)  # crises
+    lapsed: list[int] = field(default_factory=list)  # drafts under the written procedure
+    adopted: list[int] = field(default_factory=list)  # drafts adopted in silence
+    ran: bool = True  # False: another instance was doing it
+
+
+def run_due(db: Database, *, actor: Principal = SERVER) -> Done:
+    """Do what has fallen due, unless another instance is doing it now."""
+    from phalanx.services import crises
+    from phalanx.services.decisions.silence import settle_silence
+    from phalanx.services.decisions.written import settle_lapsed
+
+    with db.one_at_a_time(LOCK) as mine:
+        if not mine:
+            return Done(ran=False)
+        return Done(escalated=crises.escalate_overdue(db, actor=actor),
+                    lapsed=settle_lapsed(db, actor=actor),
+                    adopted=settle_silence(db, actor=actor))
