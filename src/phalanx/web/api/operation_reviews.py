@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from phalanx.domain.operations.closing import REASON_MAX
 from phalanx.services import operation_duplicates as dups
-from phalanx.services import operation_withdrawal, operation_years
+from phalanx.services import operation_reports, operation_withdrawal, operation_years
 from phalanx.services.operations import operation
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id
@@ -46,6 +46,24 @@ def withdraw(key: str, state: str, agency: str, reference: str, data: ReportWith
     reference. The reference may be reported again later, as a new report."""
     return ReportWithdrawalOut(**operation_withdrawal.withdraw(db, key, state, agency, reference,
                                                         data.reason, actor=actor))
+
+
+@router.get("/operations/{key}/reports", response_model=list[operation_reports.ReportLine])
+def reports(key: str, actor: Reader, conn: Conn, response: Response,
+            state: Annotated[str | None, Query(max_length=3)] = None,
+            agency: Annotated[str | None, Query(max_length=32)] = None,
+            withdrawn: bool = False, page: Annotated[int, Query(ge=1)] = 1,
+            size: Annotated[int, Query(ge=1, le=500)] = operation_reports.PAGE
+            ) -> list[operation_reports.ReportLine]:
+    """The national reports, each by its reference at its latest version: those counting
+    now (with `withdrawn`, the versions withdrawn, with by whom, when and why), of one
+    state and agency or of all the reader may see, newest result first, a page at a time;
+    the header X-Total-Count says how many there are in all."""
+    lines, total = operation_reports.reports(conn, key, actor=actor, state=state,
+                                             agency=agency, withdrawn=withdrawn, page=page,
+                                             size=size)
+    response.headers["X-Total-Count"] = str(total)
+    return lines
 
 
 @router.get("/operations/{key}/duplicates", response_model=list[dups.Duplicate])

@@ -5,21 +5,27 @@ made to their figures after."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from phalanx.domain.operations.closing import REASON_MAX
 from phalanx.services import operation_duplicates as dups
-from phalanx.services import operation_history, operation_withdrawal, operation_years, opsreport
+from phalanx.services import (
+    operation_history,
+    operation_reports,
+    operation_withdrawal,
+    operation_years,
+    opsreport,
+)
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.services.errors import NotFound
 from phalanx.web.deps import DB, Conn, Id
 from phalanx.web.i18n import texts_for
 from phalanx.web.pages.operations import Reader, Writer
-from phalanx.web.pages.render import language, render
+from phalanx.web.pages.render import language, pager, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=REASON_MAX)]
@@ -53,6 +59,33 @@ def report(request: Request, key: str, state: str, agency: str, reference: str,
         "stage_names": opsreport.stage_names(conn, key, texts_for(language(request))),
         "may_withdraw": versions[0]["current"]
         and operation_withdrawal.may_withdraw(actor, state, agency)})
+
+
+@router.get("/operations/{key}/reports", response_class=HTMLResponse)
+def reports(request: Request, key: str, actor: Reader, conn: Conn, state: str = "",
+            agency: str = "", withdrawn: bool = False, page: int = 1) -> HTMLResponse:
+    """The reports sent, a page at a time: an agency's reporter sees its own agency's
+    unless it chooses others; the Secretariat chooses a state and an agency, or sees all."""
+    state = (state or (actor.state if actor.agency else "") or "").strip().upper()
+    agency = (agency or (actor.agency.value if actor.agency else "")).strip()
+    page = max(page, 1)
+    lines, total = operation_reports.reports(conn, key, actor=actor, state=state or None,
+                                             agency=agency or None, withdrawn=withdrawn,
+                                             page=page)
+    query = urlencode({k: v for k, v in (("state", state), ("agency", agency),
+                                         ("withdrawn", "true" if withdrawn else ""))
+                       if v})
+
+    def link(n: int) -> str:
+        return f"/operations/{key}/reports?{query}{'&' if query else ''}page={n}"
+
+    pairs = operation_reports.agencies(conn, key)
+    return render(request, "operation_reports.html", {
+        "op": ops.operation(conn, key), "key": key, "lines": lines, "state": state,
+        "agency": agency, "withdrawn": withdrawn,
+        "states": sorted({s for s, _ in pairs}), "agencies": sorted({a for _, a in pairs}),
+        "stage_names": opsreport.stage_names(conn, key, texts_for(language(request))),
+        **pager(link, page, operation_reports.PAGE, len(lines), total)})
 
 
 @router.get("/operations/{key}/find-report")
