@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phalanx.domain.decisions.lifecycle import (
@@ -15,6 +15,7 @@ from phalanx.domain.decisions.lifecycle import (
     Status,
     Terms,
     entry_into_force,
+    last_day,
     modification_problems,
     own_end,
     status_on,
@@ -239,3 +240,35 @@ def test_a_term_not_yet_running_is_extended_and_an_open_ended_one_is_not() -> No
     assert modification_problems(Act(3, "CSC-3", "csc", d, open_ended), acts, PARENTS,
                                  "csc", named) == [
         ("extends_to", "decision CSC-2 has no last day to extend")]
+
+
+@settings(deadline=None, max_examples=60)
+@given(adopted=days, term=st.one_of(st.none(), st.integers(min_value=1, max_value=200)),
+       repeal=st.one_of(st.none(), st.tuples(offsets, offsets)),
+       extend=st.one_of(st.none(), st.tuples(offsets, st.integers(min_value=1, max_value=200))),
+       pause=st.one_of(st.none(), st.tuples(offsets, st.integers(min_value=1, max_value=50))))
+def test_the_last_day_is_the_first_day_repealed_or_expired(
+        adopted: date, term: int | None, repeal: tuple[int, int] | None,
+        extend: tuple[int, int] | None, pause: tuple[int, int] | None) -> None:
+    """`last_day` agrees with reading the register day by day: the first day the decision
+    is repealed or past its (extended) last day; a suspension ends nothing."""
+    acts = [Act(1, "CSC-1", "csc", adopted, Terms(term_days=term))]
+    if repeal is not None:
+        on = adopted + timedelta(repeal[0])
+        acts.append(Act(2, "CSC-2", "csc", on, Terms(
+            start=Start.DATE, on=on + timedelta(repeal[1]), effect=Effect.REPEALS, target=1)))
+    if extend is not None:
+        on = adopted + timedelta(extend[0])
+        end = (adopted + timedelta((term or 1) - 1))
+        acts.append(Act(3, "CSC-3", "csc", on, Terms(
+            effect=Effect.EXTENDS, target=1, extends_to=max(end, on) + timedelta(extend[1]))))
+    if pause is not None:
+        on = adopted + timedelta(pause[0])
+        acts.append(Act(4, "CSC-4", "csc", on, Terms(
+            ends_on=on + timedelta(pause[1]), effect=Effect.SUSPENDS, target=1)))
+    register = _register(*acts)
+    first = acts[0]
+    scanned = next(((adopted + timedelta(i), s) for i in range(1000)
+                    if (s := status_on(first, register, adopted + timedelta(i)).status)
+                    in (Status.REPEALED, Status.EXPIRED)), None)
+    assert last_day(first, register) == scanned

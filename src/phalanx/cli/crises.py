@@ -200,9 +200,12 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
                      else ""))
     if c.mandate:
         m = c.mandate
-        out.print(f"mandate: {m.decision or 'the decision'} · {m.period_days} days from "
-                  f"{m.adopted_at:%Y-%m-%d %H:%M} UTC · ends {m.ends_at:%Y-%m-%d %H:%M} UTC · "
-                  + ("expired" if m.expired else "in force"), highlight=False)
+        period = f"{m.period_days} days from " if m.period_days else "adopted "
+        ended_by = {"repealed": " (the decision was repealed)",
+                    "expired": " (the decision's time in force ran out)"}.get(m.ended_by or "", "")
+        out.print(f"mandate: {m.decision or 'the decision'} · {period}"
+                  f"{m.adopted_at:%Y-%m-%d %H:%M} UTC · ends {m.ends_at:%Y-%m-%d %H:%M} UTC"
+                  f"{ended_by} · " + ("expired" if m.expired else "in force"), highlight=False)
     table = Table(title="response card (hours from the official request, else the report; "
                         "consultations from the report)")
     for col in ("measure", "hours", "target", "verdict"):

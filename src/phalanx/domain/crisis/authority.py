@@ -44,7 +44,10 @@ that authorizes the measures.
   extends the period included) is linked. Monitoring, and planning and deciding the units'
   way home, stay open; a crisis whose mandate is over while units of its decided
   deployment are still out with no decided way home is escalated
-  (`clocks.mandate_overrun`). A decision without a period has no end.
+  (`clocks.mandate_overrun`). A decision without a period has no end of this kind; a
+  decision that ends for good in the register of acts in force (repealed, or past its last
+  day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too, from
+  the start of that day where the Secretariat sits, whichever end comes first (setting).
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -232,20 +235,40 @@ class Mandate:
     number: str | None
     adopted: datetime
     period_days: int | None = None
+    # the decision ended for good in the register (`lifecycle.last_day`): from when, and
+    # how ("repealed", "expired")
+    stopped: datetime | None = None
+    stop: str = ""
 
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
-           period_days: int | None, zone: str | None = None) -> Mandate:
+           period_days: int | None, zone: str | None = None,
+           last_day: tuple[date, str] | None = None) -> Mandate:
         """From the decision's record: adopted at its recorded time, else at the start of
-        its day where the Secretariat sits (`zone`, `domain/calendar.py`)."""
-        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days)
+        its day where the Secretariat sits (`zone`, `domain/calendar.py`); `last_day`: the
+        day it ended for good in the register, and how."""
+        stopped = calendar.start_of(last_day[0], zone) if last_day else None
+        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days,
+                   stopped, last_day[1] if last_day else "")
 
     @property
-    def ends_at(self) -> datetime | None:
+    def period_end(self) -> datetime | None:
         """When the period ends (None: the decision has no period)."""
         if self.period_days is None:
             return None
         return self.adopted + timedelta(days=self.period_days)
+
+    @property
+    def by_register(self) -> bool:
+        """Whether the register's end comes first (or is the only one)."""
+        end = self.period_end
+        return self.stopped is not None and (end is None or self.stopped < end)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the mandate ends: its period's end, or the decision's end in the register,
+        whichever comes first (None: neither)."""
+        return self.stopped if self.by_register else self.period_end
 
     def expired(self, at: datetime) -> bool:
         """Whether the period is over at `at` (from the moment it ends on)."""
@@ -259,9 +282,11 @@ class Mandate:
 
     def ended(self) -> str:
         """The end in words, for a refusal that names it."""
-        return (f"{self._whose()} (its period of {self.period_days} days from its "
-                "adoption): no new deployment under it without a new decision linked to the "
-                "crisis")
+        why = (("the decision was repealed" if self.stop == "repealed"
+                else "the decision's time in force ran out") if self.by_register
+               else f"its period of {self.period_days} days from its adoption")
+        return (f"{self._whose()} ({why}): no new deployment under it without a new decision "
+                "linked to the crisis")
 
     def overrun(self, units: int) -> str:
         """The end passed with `units` units of the decided deployment still out, in words

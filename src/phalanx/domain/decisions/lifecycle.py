@@ -197,6 +197,26 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
     return Standing(Status.IN_FORCE, start, end, **common)
 
 
+def last_day(act: Act, acts: Mapping[int, Act]) -> tuple[date, Status] | None:
+    """The day the decision ends for good, as the register stands (`acts`): the first day
+    it is repealed or past its last day in force (as extended), with that status; None
+    while nothing ends it. A suspension only interrupts it and is left out. What follows
+    from it elsewhere: a crisis's decision ended so authorizes no new deployment
+    (`domain/crisis/authority.py`, setting)."""
+    days = {m_day for m in acts.values() if m.terms.target == act.id and m.id != act.id
+            and (m_day := _effective(m, acts)) is not None}
+    end = own_end(act)
+    if end is not None:
+        days.add(end + timedelta(days=1))
+    days |= {m.terms.extends_to + timedelta(days=1) for m in acts.values()
+             if m.terms.target == act.id and m.terms.extends_to is not None}
+    for day in sorted(d for d in days if d >= act.adopted_on):
+        status = status_on(act, acts, day).status
+        if status in (Status.REPEALED, Status.EXPIRED):
+            return day, status
+    return None
+
+
 def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
                supreme: str | None) -> bool:
     """Whether a decision of `body` may modify one of `target_body`: its own body, a body

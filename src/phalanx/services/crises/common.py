@@ -261,10 +261,11 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
         t.decision, actor, t.decision.c.id).where(t.decision.c.id == row.decision_id)
         ).first() is not None
     from phalanx.services import organization as orgs
+    from phalanx.services.decisions.lifecycle import last_day
 
     return authority.Mandate.of(d.number if seen else None, d.adopted_on,
                                 aware(d.adopted_at) if d.adopted_at else None, d.period_days,
-                                orgs.working_zone(conn))
+                                orgs.working_zone(conn), last_day(conn, row.decision_id))
 
 
 def decision_marking(conn: Connection, decision_id: int) -> Classification:

@@ -118,10 +118,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             crisis_obligations.collective_defence(conn, the_org, row), at,
             out.un_notice.due_at if out.un_notice else None)
         mandate = mandate_of(conn, row, actor)
-        if mandate is not None and mandate.period_days is not None \
-                and mandate.ends_at is not None:
+        if mandate is not None and mandate.ends_at is not None:
             out.mandate = MandateOut(
                 decision=mandate.number, period_days=mandate.period_days,
+                ended_by=mandate.stop if mandate.by_register else None,  # type: ignore[arg-type]
                 adopted_at=mandate.adopted, ends_at=mandate.ends_at,
                 expired=mandate.expired(at))
         out.sessions = [r.meeting_id for r in conn.execute(
@@ -307,8 +307,10 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     if c.mandate:  # after the response card
         m = c.mandate
         sections.insert(4, pdf.Section(_("Mandate"), [" · ".join((
-            m.decision or _("the decision"), _("Period (days): %(days)s", days=m.period_days),
+            m.decision or _("the decision"),
+            *([_("Period (days): %(days)s", days=m.period_days)] if m.period_days else []),
             _("ends %(moment)s", moment=f"{m.ends_at:%Y-%m-%d %H:%M} UTC"),
+            *([label("mandate_end", m.ended_by)] if m.ended_by else []),
             label("mandate", "expired" if m.expired else "in_force")))]))
     if c.review:
         sections.append(pdf.Section(_("After-action review"), [c.review]))

@@ -138,10 +138,13 @@ class SitrepOut(BaseModel):
 
 class MandateOut(BaseModel):
     """The period of the crisis's decision (`authority.Mandate`): from its adoption for
-    `period_days` days; once it has ended, nothing new is deployed under it."""
+    `period_days` days, or until the decision ends for good in the register of acts in
+    force (`ended_by`: "repealed", or "expired" past its last day in force), whichever comes
+    first; once it has ended, nothing new is deployed under it."""
 
     decision: str | None  # its number (None: the reader may not see the decision)
-    period_days: int
+    period_days: int | None
+    ended_by: Literal["repealed", "expired"] | None = None  # the register's end first
     adopted_at: UtcDateTime
     ends_at: UtcDateTime
     expired: bool  # the period is over

@@ -39,6 +39,14 @@ def _acts(conn: Connection) -> dict[int, life.Act]:
         kind=r.kind, exercise=bool(r.exercise)) for r in rows}
 
 
+def last_day(conn: Connection, decision_id: int) -> tuple[date, str] | None:
+    """The day the decision ended for good in the register, and how (`life.last_day`)."""
+    acts = _acts(conn)
+    act = acts.get(decision_id)
+    found = life.last_day(act, acts) if act is not None else None
+    return (found[0], found[1].value) if found else None
+
+
 def _readable(conn: Connection, actor: Principal) -> set[int]:
     return set(conn.execute(access.select_visible(t.decision, actor, t.decision.c.id))
                .scalars())

@@ -69,6 +69,11 @@ CRISIS_LABELS: dict[str, dict[str, str]] = {
         'expired': L_('mandate', 'expired'),
         'in_force': L_('mandate', 'in force'),
     },
+    # the register of acts in force ended the crisis's decision before its period
+    'mandate_end': {
+        'expired': L_('mandate_end', "the decision's time in force ran out"),
+        'repealed': L_('mandate_end', 'the decision was repealed'),
+    },
     'measure': {
         'humanitarian': L_('measure', 'humanitarian'),
         'informational': L_('measure', 'informational'),
