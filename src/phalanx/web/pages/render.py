@@ -61,8 +61,12 @@ def _in_page_language(translate: Callable[..., str], data: bool = False,
 @pass_context
 def _page_error(ctx: Context, text: object) -> str:
     # keys by their labels, in English too; bodies by their names (the page's `body_names`)
-    return errors.translate(str(text), str(ctx.get("lang") or "en"), labelled=True,
-                            bodies=ctx.get("body_names"))
+    lang = str(ctx.get("lang") or "en")
+    shown = errors.translate(str(text), lang, labelled=True, bodies=ctx.get("body_names"))
+    if shown == str(text) and lang != "en":
+        # a draft closed with its exercise says so as the crisis's timeline does (ENDEX)
+        return timeline_text(shown, lang)
+    return shown
 
 
 # a message of the services (a row's problem, a refusal), a line of the planner (why a
