@@ -2,8 +2,9 @@
 enumerated value has its Russian text (a label whose context differs from its group is
 never found, and shows in English), the reason of a vote by qualified majority names its
 base in Russian, a draft revised under silence is a new "редакция" as under the other
-procedures, and an agreement modified by a later one names it after a colon (its title
-stays in the nominative)."""
+procedures, an agreement modified by a later one names it after a colon (its title
+stays in the nominative), and the city where the Secretariat sits (beside a deadline)
+has its Russian name even where the organization's file gives none."""
 
 from __future__ import annotations
 
@@ -62,3 +63,14 @@ def test_a_later_agreement_is_named_after_a_colon_a_later_decision_in_its_case()
         "изменено:", "продлено:"]
     assert _russian("decision", "modified_by") == "решением"
     assert _russian("decision", "modifies") == "решение"
+
+
+def test_the_seats_city_in_the_readers_language() -> None:
+    from phalanx.web.pages.render import seat_city
+
+    assert seat_city("Europe/Vienna", None, "ru") == "Вена"
+    assert seat_city("Europe/Vienna", None, "en") == "Vienna"
+    own = {"Moscow": "Москва (штаб-квартира)"}
+    assert seat_city("Europe/Moscow", lambda text: own.get(text, text), "ru") == \
+        "Москва (штаб-квартира)"  # the file's own name first
+    assert seat_city("Nowhere/Atlantis", None, "ru") == "Atlantis"
