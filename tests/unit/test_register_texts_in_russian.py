@@ -74,3 +74,9 @@ def test_the_seats_city_in_the_readers_language() -> None:
     assert seat_city("Europe/Moscow", lambda text: own.get(text, text), "ru") == \
         "Москва (штаб-квартира)"  # the file's own name first
     assert seat_city("Nowhere/Atlantis", None, "ru") == "Atlantis"
+
+
+def test_the_registers_headings_name_what_is_in_force() -> None:
+    # "Действие" alone reads as an action; the filter names the day it asks for
+    assert _russian("In force") == "Действие решения"
+    assert _russian("In force on") == "Действующие на дату"
