@@ -54,7 +54,12 @@ def test_the_register_on_a_day_in_both_languages(client: TestClient,
     row = _row(before, first)  # the amendment adopted, taking effect later
     assert "to be amended by" in row and f'href="/decisions/{amending}"' in row
     ru = client.get(f"/decisions?in_force_on={later}&lang=ru").text
-    assert "действует" in _row(ru, first) and "изменено" in _row(ru, first)
+    assert "действует" in _row(ru, first)
+    # the later decision named in the case the sentence asks: "amended by decision ..."
+    assert re.search(r"изменено решением <a href=\"/decisions/\d+\" class=\"code\">CSC-",
+                     _row(ru, first)), _row(ru, first)
+    assert re.search(r"изменяет решение <a href=\"/decisions/\d+\" class=\"code\">CSC-",
+                     _row(ru, amending)), _row(ru, amending)
     assert client.get("/decisions?in_force_on=2026-02-30").status_code == 422
     assert client.get("/decisions?in_force_on=").status_code == 200
 
@@ -115,8 +120,37 @@ def test_the_secretariat_records_the_notifications_from_the_page(
     refused = client.post(f"/decisions/{act}/notifications", data={
         "csrf_token": token(page), "state": awaiting[0], "on": day.isoformat()})
     assert refused.status_code == 409 and "already recorded" in refused.text
+    assert 'id="notification-error"' in refused.text and 'id="decision-life"' in refused.text
     login(client, "rep-kaz")
     assert 'id="notification-form"' not in client.get(f"/decisions/{act}").text
+
+
+def test_a_refused_notification_comes_back_beside_its_form_as_chosen(
+        client: TestClient, accounts_db: Database) -> None:
+    """Refused (a day before the adoption), the decision's page comes back, not the
+    register: the message beside the form in the page's language, the member and the day
+    as chosen, nothing recorded."""
+    day = _today(accounts_db)
+    m = session(accounts_db)
+    act = adopt(accounts_db, m.id, "On the joint system", start="notifications")
+    login(client, "secretariat")
+    page = client.get(f"/decisions/{act}").text
+    awaiting = re.findall(r'<option value="([A-Z]{3})">', page[page.index(
+        'id="notification-form"'):])
+    chosen, early = awaiting[-1], (day - timedelta(days=400)).isoformat()
+    refused = client.post(f"/decisions/{act}/notifications?lang=ru", data={
+        "csrf_token": token(page), "state": chosen, "on": early})
+    assert refused.status_code == 422, refused.text
+    html = refused.text
+    assert 'id="decision-life"' in html and 'id="decisions-table"' not in html
+    error = re.search(r'id="notification-error">([^<]+)<', html)
+    assert error is not None and error.group(1).startswith("Дата уведомления")
+    assert not re.search(r"[A-Za-z]{3,}", error.group(1).replace("UTC", "")), error.group(1)
+    form = html[html.index('id="notification-form"'):]
+    form = form[:form.index("</form>")]
+    assert f'<option value="{chosen}" selected>' in form
+    assert f'value="{early}"' in form and 'aria-invalid="true"' in form
+    assert client.get(f"/api/v1/decisions/{act}").json()["lifecycle"]["awaiting"] == awaiting
 
 
 def test_the_command_line_answers_the_register_on_a_day(
@@ -156,7 +190,10 @@ def test_the_agreements_page_says_what_extended_or_amended_an_agreement(
     charter = charter[:charter.index("</section>")]
     assert charter.count("amended by") == 2
     ru = client.get("/agreements?on=1999-06-01&lang=ru").text
-    assert "продлено" in ru[ru.index('id="cst-1992"'):ru.index('id="extension-1999"')]
+    # the later agreement's title in the nominative, after a colon
+    assert "продлено: <a" in ru[ru.index('id="cst-1992"'):ru.index('id="extension-1999"')]
+    charter = ru[ru.index('id="charter-2002"'):]
+    assert charter[:charter.index("</section>")].count("изменено: <a") == 2
 
 
 def test_the_secretariat_tables_a_repeal_from_the_sessions_page(

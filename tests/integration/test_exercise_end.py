@@ -113,6 +113,14 @@ def test_the_api_and_the_crisis_room_cancel_an_exercise_started_in_error(
         room = client.get(f"/crises/{cpx.id}", params={"lang": "ru"}).text
         assert "учения отменены: начаты по ошибке — opened on the live board" in room
         assert 'id="exercise-end-form"' not in room
+        # the stage it ended on says why, and the timeline names its entry, in Russian
+        final = re.search(r'<li class="current final" data-stage="rejected">([^<]+)</li>',
+                          room)
+        assert final is not None
+        assert final.group(1).startswith("отклонён: учения отменены: начаты по ошибке — ")
+        assert "<strong>окончание учений</strong>" in room
+        assert "exercise cancelled" not in room and "exercise_end" not in room.replace(
+            'class="exercise_end"', "")
     with accounts_db.read() as conn:
         assert crises.get(conn, cpx.id, actor=SEC).stage.value == "rejected"
     assert [e["how"] for e in _entries(accounts_db, cpx.id)] == ["cancelled"]
@@ -141,3 +149,24 @@ def test_an_exercise_played_live_escalates_on_the_timer_until_it_ends(
     # both overdue again: the one still played escalates, the one ended never
     later = crises.escalate_overdue(accounts_db, at=datetime.now(UTC) + timedelta(days=2))
     assert first.id in later and second.id not in later
+
+
+def test_a_draft_closed_by_endex_says_so_in_the_pages_language(
+        accounts_db: Database, settings: Settings) -> None:
+    c = _open(accounts_db)
+    crises.convene_consultations(accounts_db, c.id, actor=SEC)
+    with accounts_db.read() as conn:
+        session = crises.get(conn, c.id, actor=SEC).sessions[0]
+    draft = dec.propose_draft(accounts_db, dec.DraftIn(
+        body=_body(accounts_db, session), meeting_id=session, title="[EXERCISE] On aid",
+        text_en="To send aid."), actor=SEC)
+    crises.end_exercise(accounts_db, c.id, crises.ExerciseEndIn(
+        how="ended", reason="objectives met"), actor=PLANNER)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        ru = client.get(f"/drafts/{draft.id}", params={"lang": "ru"}).text
+        en = client.get(f"/drafts/{draft.id}", params={"lang": "en"}).text
+    shown = re.search(rf'id="outcome-{draft.id}">([^<]+)</p>', ru)
+    assert shown is not None and shown.group(1) == "учения завершены (ENDEX) — objectives met"
+    assert "exercise ended" not in ru
+    assert "exercise ended (ENDEX) — objectives met" in en

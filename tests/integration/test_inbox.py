@@ -6,6 +6,7 @@ observer; an item leaves the inbox once done. The page: the landing page after l
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -160,6 +161,24 @@ def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
     assert {i.title for i in tasks} == {x.title for x in overdue}
     assert all(i.overdue for i in tasks)
     assert items[0].overdue  # most urgent first
+
+
+def test_an_overdue_item_says_its_deadline_has_passed(accounts_db: Database,
+                                                     settings: Settings) -> None:
+    """In Russian an overdue item reads "просрочено · срок истёк <day>", not "просрочено
+    до <day>" (until that day); one not yet due keeps "до"."""
+    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        client.get("/login")
+        client.post("/login", data={
+            "username": "secretariat", "password": "demo-secretariat",
+            "csrf_token": client.cookies.get("phalanx_login_csrf")})
+        page = client.get("/inbox?lang=ru").text
+        en = client.get("/inbox?lang=en").text
+    overdue = re.findall(r'<span class="due"><strong class="late">просрочено</strong>\s*'
+                         r'([^<]*)<time', page)
+    assert overdue and set(overdue) == {"· срок истёк "}, overdue
+    assert re.search(r'<strong class="late">overdue</strong>\s*· deadline passed <time', en)
 
 
 def test_the_inbox_page_is_where_a_login_lands(accounts_db: Database, settings: Settings) -> None:

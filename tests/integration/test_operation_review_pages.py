@@ -72,6 +72,8 @@ def test_a_russian_reporter_is_told_of_a_look_alike_and_withdraws_it(
     report = c.get(r.headers["location"]).text
     assert 'id="withdraw-form"' in report
     assert "«Канал» – осень 2025" in report  # the stage by its name
+    # the metric and its substance: "изъятия (героин)", not "изъятия героин"
+    assert "<td>изъятия (героин)</td>" in report, report
     r = c.post("/operations/channel/reports/KAZ/police/KZ-2/withdrawal",
                headers={"x-csrf-token": csrf}, data={"reason": "направлено дважды"},
                follow_redirects=False)
@@ -109,6 +111,7 @@ def test_the_analyst_closes_the_year_and_a_late_change_needs_its_reason(
     assert 'id="year-closed"' in dashboard
     changes = c.get("/operation-years?year=2025").text
     assert "перевзвешено" in changes and "исправление" in changes
+    assert "<th>Донесение</th>" in changes and "<td>изъятия (героин)</td>" in changes
 
 
 def test_the_api_withdraws_lists_look_alikes_and_closes_a_year(

@@ -286,6 +286,9 @@ def test_the_pages_circulate_break_and_show_who_broke_it(danube_db: Database,
         assert re.search(r'data-state="AUT" data-position="not_stated"', board)
         ru = client.get(href + "?lang=ru").text
         assert "<strong>Словения — молчание нарушено</strong>" in ru
+        # the deadline where the Secretariat sits, by the city's Russian name in the file
+        at_seat = re.search(r'<span id="deadline-at-seat">\(([^<]+)\)</span>', ru)
+        assert at_seat is not None and at_seat.group(1).startswith("Вена: "), at_seat
 
 
 def test_a_revised_text_goes_round_again_to_the_same_deadline(danube_db: Database) -> None:

@@ -119,6 +119,26 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def test_a_weighted_counts_rows_read_on_a_card(league_db: Database,
+                                              settings: Settings) -> None:
+    """Under weighted votes a row of those who did not vote gives no weight (not their
+    number under "Weight"); what is needed and the quorum are sentences across both
+    columns, so that a phone's card names no column ("States") beside them."""
+    positions = {"NLD": Position.SUPPORT, "BEL": Position.SUPPORT, "SWE": Position.SUPPORT,
+                 "DNK": Position.SUPPORT, "NOR": Position.OBJECT}
+    d = _vote(league_db, SEVEN, positions, question="admission", title="On admission")
+    with TestClient(create_app(settings, league_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        board = client.get(f"/drafts/{d.id}/board?lang=ru").text
+    rows = dict(re.findall(r'<tr data-tally="(\w+)">(.*?)</tr>', board, re.S))
+    assert re.search(r"<td>ISL, LUX</td><td>—</td>", rows["silent"]), rows["silent"]
+    assert re.search(r"<td>—</td><td>—</td>", rows["absent"]), rows["absent"]
+    assert re.search(r"<td>NOR</td><td>3</td>", rows["against"]), rows["against"]
+    for key in ("needed", "quorum"):
+        assert rows[key].count("<td") == 1 and '<td colspan="2">' in rows[key], rows[key]
+    assert "14 из 21 · не менее 5 государств «за»" in rows["needed"]
+
+
 def test_the_count_on_the_page_in_the_api_and_in_the_pdf(league_db: Database,
                                                          settings: Settings) -> None:
     d = _vote(league_db, SEVEN[:6], {**_split(4, 1), "NOR": Position.ABSTAIN})

@@ -36,9 +36,11 @@ LABELS: dict[str, dict[str, str]] = {
         'treaty': L_('akind', 'treaty'),
     },
     'event': {
+        'cap': L_('event', 'CAP message'),
         'consent': L_('event', 'consent'),
         'deployment': L_('event', 'deployment'),
         'escalation': L_('event', 'escalation'),
+        'exercise_end': L_('event', 'end of the exercise'),
         'note': L_('event', 'note'),
         'obligation': L_('event', 'answer under art. 4'),
         'offer': L_('event', 'offer'),

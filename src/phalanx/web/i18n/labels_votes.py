@@ -102,9 +102,9 @@ VOTE_LABELS = {
     },
     # the same base as a decision's reason writes it (`majority.BASE_WORDS`)
     'majority_words': {
-        'votes_cast': L_('majority_base', 'the votes cast'),
-        'members_present': L_('majority_base', 'the members present'),
-        'all_members': L_('majority_base', 'all members'),
+        'votes_cast': L_('majority_words', 'the votes cast'),
+        'members_present': L_('majority_words', 'the members present'),
+        'all_members': L_('majority_words', 'all members'),
     },
     # the lines of a draft's count
     'tally': {
@@ -136,6 +136,14 @@ VOTE_LABELS = {
         'extends': L_('act_effected', 'extended by'),
         'suspends': L_('act_effected', 'suspended by'),
         'repeals': L_('act_effected', 'repealed by'),
+    },
+    # what a later agreement did to this one, before the later one's title (in Russian
+    # with a colon: the title stays in the nominative)
+    'agreement_effected': {
+        'amends': L_('agreement_effected', 'amended by'),
+        'extends': L_('agreement_effected', 'extended by'),
+        'suspends': L_('agreement_effected', 'suspended by'),
+        'repeals': L_('agreement_effected', 'repealed by'),
     },
     # what a later decision adopted will do to this one, from its entry into force
     'act_scheduled': {

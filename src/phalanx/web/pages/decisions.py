@@ -18,7 +18,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, IsoDate, Org
-from phalanx.web.pages.drafts import formation_names, refusal, state_names
+from phalanx.web.pages.drafts import draft_page, formation_names, refusal, state_names
 from phalanx.web.pages.render import language, pager, render
 
 router = APIRouter(include_in_schema=False)
@@ -101,13 +101,17 @@ def record_notification(request: Request, decision_id: Id, actor: Writer, db: DB
                         conn: Conn, org: Org,
                         state: Annotated[str, Form(min_length=3, max_length=3)],
                         on: Annotated[IsoDate, Form()]) -> Response:
-    """The Secretariat records a bound member's notification from the decision's page;
-    refused, the register comes back with the message beside the decision."""
+    """The Secretariat records a bound member's notification from the decision's page
+    (its draft's); refused, that page comes back with the message beside the form and the
+    member and the day as chosen."""
     try:
         d = dec.record_notification(db, decision_id, state, on, actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _decisions_page(request, conn, org, actor,
-                               refused={"id": decision_id, "message": message},
-                               status_code=status)
+        decision = dec.get_decision(conn, decision_id, actor=actor)
+        return draft_page(request, conn, org, actor,
+                          dec.get_draft(conn, decision.draft_id, actor=actor),
+                          {"notification_error": message,
+                           "notification_form": {"state": state, "on": on.isoformat()}},
+                          status)
     return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)

@@ -70,7 +70,7 @@ def refusal(exc: Exception, lang: str, org: Org | None = None) -> tuple[str, int
     return errors.translate(str(exc), lang, labelled=True, bodies=bodies), 409
 
 
-def _page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,
+def draft_page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,
           extra: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     """The draft's page; after a form the services refused, `extra` holds the message
     to show beside that form and what was typed in it."""
@@ -167,7 +167,7 @@ def _may_amend(actor: Principal, d: dec.DraftOut) -> bool:
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
 def draft(request: Request, draft_id: Id, actor: Reader, conn: Conn,
           org: Org) -> HTMLResponse:
-    return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor))
+    return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor))
 
 
 @router.get("/drafts/{draft_id}/live", response_class=HTMLResponse)
@@ -197,7 +197,7 @@ def position(request: Request, draft_id: Id, actor: Writer, db: DB,
         dec.state_position(db, draft_id, position, statement, state or None, actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"position_error": message, "position_form": {
                          "position": position.value, "statement": statement}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
@@ -213,7 +213,7 @@ def close(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn,
         dec.close_draft(db, draft_id, actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"close_error": message}, status)
     return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
@@ -230,7 +230,7 @@ def sign(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org:
                  actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor),
                      {"sign_error": message,
                       "sign_form": {"answer": answer.value, "reservation": reservation,
                                     "given_by": given_by}},
@@ -248,7 +248,7 @@ def revise(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, or
         dec.revise_draft(db, draft_id, text_en, text_ru, actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
             "revise_error": message, "revise_form": {"text_en": text_en, "text_ru": text_ru,
                                                       "no_text": no_text(exc)}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
@@ -268,7 +268,7 @@ def amend(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn, org
                               actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
             "amend_error": message,
             "amend_form": {"text_en": text_en, "text_ru": text_ru, "note": note,
                            "no_text": no_text(exc)}}, status)
@@ -287,7 +287,7 @@ def decide_amendment(request: Request, draft_id: Id, amendment_id: Id, actor: Wr
         dec.decide_amendment(db, amendment_id, accept, actor=actor)
     except (Invalid, Conflict) as exc:
         message, status = refusal(exc, language(request), org)
-        return _page(request, conn, org, actor, d, {
+        return draft_page(request, conn, org, actor, d, {
             "amendment_error": {"id": amendment_id, "message": message}}, status)
     return RedirectResponse(f"/drafts/{draft_id}?saved=1#amendments", status_code=303)
 

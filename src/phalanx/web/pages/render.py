@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import get_timezone_location
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -62,8 +63,12 @@ def _in_page_language(translate: Callable[..., str], data: bool = False,
 @pass_context
 def _page_error(ctx: Context, text: object) -> str:
     # keys by their labels, in English too; bodies by their names (the page's `body_names`)
-    return errors.translate(str(text), str(ctx.get("lang") or "en"), labelled=True,
-                            bodies=ctx.get("body_names"))
+    lang = str(ctx.get("lang") or "en")
+    shown = errors.translate(str(text), lang, labelled=True, bodies=ctx.get("body_names"))
+    if shown == str(text) and lang != "en":
+        # a draft closed with its exercise says so as the crisis's timeline does (ENDEX)
+        return timeline_text(shown, lang)
+    return shown
 
 
 # a message of the services (a row's problem, a refusal), a line of the planner (why a
@@ -129,15 +134,25 @@ def seat_moment(zone_name: str | None, at: datetime | None, lang: str,
         return ""
     _ = i18n.translator(lang)
     return str(_("%(city)s: %(weekday)s, %(moment)s",
-                 city=seat_city(zone_name, dataset_text),
+                 city=seat_city(zone_name, dataset_text, lang),
                  weekday=i18n.weekday(local.date(), lang),
                  moment=i18n.moment_text(local.replace(tzinfo=None), lang)))
 
 
-def seat_city(zone_name: str, dataset_text: Callable[[str], str] | None = None) -> str:
+def seat_city(zone_name: str, dataset_text: Callable[[str], str] | None = None,
+              lang: str = "en") -> str:
     """The city of the working time zone (`Europe/Moscow`: Moscow), by the organization
-    file's name for it in the reader's language."""
-    return (dataset_text or (lambda text: text))(zone_name.rsplit("/", 1)[-1].replace("_", " "))
+    file's name for it in the reader's language, else by the name the language gives it
+    (CLDR's: `Europe/Vienna` is "Вена" in Russian)."""
+    english = zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    named = (dataset_text or (lambda text: text))(english)
+    if named != english or lang == "en":
+        return named
+    try:
+        return str(get_timezone_location(zone_name, locale=i18n.LOCALES.get(lang, lang),
+                                         return_city=True))
+    except LookupError:  # a zone the language's data does not know
+        return named
 
 
 @pass_context
@@ -150,7 +165,8 @@ def _at_seat(ctx: Context, at: datetime | None) -> str:
 def _seat_city(ctx: Context) -> str:
     """The working time zone's city, empty without the setting (for the forms' hints)."""
     zone_name = getattr(ctx.get("org"), "working_time_zone", None)
-    return seat_city(zone_name, ctx.get("dataset_text")) if zone_name else ""
+    return seat_city(zone_name, ctx.get("dataset_text"), str(ctx.get("lang") or "en")) \
+        if zone_name else ""
 
 
 @pass_context

@@ -111,8 +111,16 @@ function markAlone(root) {
     a.classList.toggle("alone", standsAlone(a));
   });
 }
-document.addEventListener("DOMContentLoaded", function () { markAlone(document); });
-document.addEventListener("htmx:afterSettle", function () { markAlone(document); });
+// a link made a finger's size may widen its table past the screen: the table is then
+// shown as cards after all
+document.addEventListener("DOMContentLoaded", function () {
+  markAlone(document);
+  labelCells(document);
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  markAlone(document);
+  labelCells(event.target);
+});
 
 // A form (or the chosen option of its select) marked data-confirm asks before it is sent:
 // closing, deciding, what cannot be taken back.
