@@ -273,16 +273,19 @@ def audit_readable(conn: Connection, principal: Principal,
                    entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entries (rows of the trail `audit_visible` lets `principal` read) as it may
     read them: a registry unit it may not see is named by no key ("", as in the API), a
-    document it may not read by no id (null, as in the API), and such an entry says
-    `redacted` (its stored change, which its hash seals, is unchanged: the chain is
+    document it may not read by no id (null, as in the API), a joint operations' report
+    it may not read by no item of a batch's lists (`access_reports`), and such an entry
+    says `redacted` (its stored change, which its hash seals, is unchanged: the chain is
     verified on the stored entries)."""
     from phalanx.adapters.db import tables as t
+    from phalanx.adapters.db.access_reports import withhold_reports
 
     out = [dict(e) for e in entries]
     scope = read_scope(principal)
     if scope.everything:
         return out
     _withhold_documents(conn, principal, out)
+    withhold_reports(conn, principal, out)
     if not any(e["action"] in _AUDIT_UNIT_KEYS for e in out):
         return out
     hidden = {k for (k,) in conn.execute(select(t.force_unit.c.key).where(
