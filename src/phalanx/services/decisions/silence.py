@@ -25,6 +25,7 @@ from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
+    _counted,
     _draft_day,
     _draft_row,
     _org,
@@ -99,14 +100,21 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure) -> str | None:
     if status is sil.SilenceStatus.CIRCULATING:
         return None
     org = _org(w.conn)
-    change: dict[str, Any] = {"outcome": status.value, "reason": sp.reason(at)}
+    # who broke silence, and whose silence counts as assent
+    change: dict[str, Any] = {"outcome": status.value, "reason": sp.reason(at),
+                              "silent": sorted(sp.silent)}
+    if sp.breakers:
+        change["broken_by"] = list(sp.breakers)
     outcome = "returned"
     if status is sil.SilenceStatus.ADOPTED:
         day = _draft_day(w.conn, row)
         stances = [Stance(s, s in sp.members, Position.SUPPORT if s in sp.members
                           else Position.NOT_STATED, _standing(org, s, day))
                    for s in _seated_states(org, row.body_key, day)]
-        judged = decide(stances, _rule(org, row, day))
+        rule = _rule(org, row, day)
+        judged = decide(stances, rule)
+        change.update(_counted(rule, judged))
+        change["binding"] = sorted(judged.binding)
         if judged.adopted:
             outcome = "adopted"
             result = replace(judged, reason=f"{sp.reason(at)}; {judged.reason}")

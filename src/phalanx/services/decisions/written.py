@@ -24,6 +24,7 @@ from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
+    _counted,
     _draft_day,
     _draft_row,
     _org,
@@ -109,7 +110,9 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
         stances = [Stance(s, s in wp.order, Position.SUPPORT if s in wp.order
                           else Position.NOT_STATED, _standing(org, s, day))
                    for s in _seated_states(org, row.body_key, day)]
-        judged = decide(stances, _rule(org, row, day))
+        rule = _rule(org, row, day)
+        judged = decide(stances, rule)
+        change.update(_counted(rule, judged))
         if not judged.adopted:
             status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
         else:
