@@ -352,12 +352,16 @@ def _exercise_of(target_kind: str) -> Any:
     if target_kind == "task":
         return lambda rid: select(t.decision.c.exercise).join(
             t.task, t.task.c.decision_id == t.decision.c.id).where(t.task.c.id == rid)
+    if target_kind == "cap_alert":  # a CAP message an exercise sent (its status says so)
+        return lambda rid: select(t.cap_alert.c.status == "Exercise").where(
+            t.cap_alert.c.id == rid)
     return None
 
 
 def is_exercise(conn: Connection, action: str, target_kind: str, target_id: str) -> bool:
     """Is the record an audit entry names an exercise's (a crisis, session, draft, decision or
-    task the exercise created)? Whoever acts on it, the entry is the exercise's. A user's
+    task the exercise created, a CAP message of status Exercise)? Whoever acts on it, the
+    entry is the exercise's. A user's
     web session is a `session` too: only a `session.` action names a council's (as
     `audit_visible` reads them)."""
     if target_kind == "session" and not action.startswith("session."):
