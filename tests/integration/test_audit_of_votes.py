@@ -24,6 +24,7 @@ from phalanx.services import clock, demo
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
+from phalanx.services.errors import Conflict
 
 FILE = Path(__file__).parents[1] / "fixtures" / "danube-alliance.yaml"
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -133,3 +134,48 @@ def test_a_written_procedure_signed_by_all_is_counted_in_the_entry(
     change = _closed(danube_db, d.id)
     assert change["outcome"] == "adopted" and change["rule"] == "majority"
     assert change["tally"]["in_favour"] == sorted(d.signing_order)
+
+
+def _closing(db: Database, draft_id: int) -> tuple[str, str | None, dict[str, Any]]:
+    with db.read() as conn:
+        (r,) = conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action == "draft.close",
+            t.audit_log.c.target_id == str(draft_id))).all()
+    return r.actor, r.acting_for, json.loads(r.change)
+
+
+def test_an_outcome_a_late_answer_finds_is_the_deadlines_not_the_members(
+        danube_db: Database) -> None:
+    """A member's answer arriving after the deadline finds the draft adopted in silence
+    (or its written procedure lapsed): the outcome is stored then, by the system, naming
+    the member whose answer found it, never as that member's act."""
+    deadline = OPENS + timedelta(days=3)
+    with clock.use(OPENS):
+        quiet = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", procedure="silence", title="On the calendar",
+            text_en="The Council approves the calendar.", deadline=deadline), actor=SEC)
+        signed = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", procedure="written", title="On the seal",
+            text_en="The Council approves the seal.", deadline=deadline), actor=SEC)
+    with clock.use(deadline + timedelta(minutes=5)):
+        with pytest.raises(Conflict, match="adopted at its deadline"):
+            dec.sign(danube_db, quiet.id, answer=Answer.OBJECT, reservation="Too late.",
+                     given_by="A. Minister", actor=_rep("HUN"))
+        with pytest.raises(Conflict, match="lapsed at its deadline"):
+            dec.sign(danube_db, signed.id, answer=Answer.SIGN, given_by="A. Minister",
+                     actor=_rep("AUT"))
+    actor, acting_for, change = _closing(danube_db, quiet.id)
+    assert (actor, acting_for, change["outcome"]) == ("system", None, "adopted")
+    assert change["found_by"] == "rep-hun"
+    actor, acting_for, change = _closing(danube_db, signed.id)
+    assert (actor, acting_for, change["outcome"]) == ("system", None, "lapsed")
+    assert change["found_by"] == "rep-aut"
+    # settled by the Secretariat (its command, its closing), the outcome is its act
+    with clock.use(OPENS):
+        later = dec.propose_draft(danube_db, dec.DraftIn(
+            body="supreme-council", procedure="silence", title="On the budget",
+            text_en="The Council approves the budget.", deadline=deadline), actor=SEC)
+    with clock.use(deadline + timedelta(minutes=5)):
+        dec.close_draft(danube_db, later.id, actor=SEC)
+    actor, _, change = _closing(danube_db, later.id)
+    assert actor == "secretariat" and "found_by" not in change
