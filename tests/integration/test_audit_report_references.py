@@ -1,8 +1,8 @@
 """The audit trail's entries about the joint operations' results name no report its reader
 may not read: a batch's entry (read by the readers of any report it stored) lists the
 corrections and the look-alike pairs (a flag is read only by who reads both reports) of
-the reports its reader reads only. The stored entries, which the chain seals, are
-unchanged."""
+the reports its reader reads only, and its counts only where its reader reads every report
+it stored. The stored entries, which the chain seals, are unchanged."""
 
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ def test_an_entry_names_no_report_its_reader_may_not_read(db: Database) -> None:
     autumn_flag = next(f for f in flags if f.reference == "KZ-A2")
     # a look-alike kept by the agency, naming the other report
     dups.resolve(db, "channel", autumn_flag.id, "two seizures", actor=KAZ_CUSTOMS)
+    # a batch of the spring alone
+    send(db, row("KZ-S3", *spring, "1.0"))
     # only the spring reports are released: the autumn ones stay KAZ's national reports
     ops.release(db, "channel", actor=REP_KAZ, stage="spring-2026")
 
@@ -68,8 +70,8 @@ def test_an_entry_names_no_report_its_reader_may_not_read(db: Database) -> None:
         said = json.dumps([e["change"] for e in seen.values()])
         assert "KZ-A1" not in said and "KZ-A2" not in said, reader.username
         assert "19.25" not in said and "9.25" not in said
-        first, second = [e for _, e in sorted(seen.items())
-                         if e["action"] == "operations.ingest"][-2:]
+        first, second, spring_only = [e for _, e in sorted(seen.items())
+                                      if e["action"] == "operations.ingest"][-3:]
         # what the reader reads is still named, and the entry says that some is withheld
         assert first["change"]["possible_duplicates"] == [
             {"like": "KZ-S1", "reference": "KZ-S2", "row": 3}]
@@ -77,6 +79,13 @@ def test_an_entry_names_no_report_its_reader_may_not_read(db: Database) -> None:
             {"new_quantity": 4.5, "new_unit": "kg", "quantity": 3.5, "reference": "KZ-S1",
              "unit": "kg", "version": 1}]
         assert first.get("redacted") and second.get("redacted")
+        # a batch holding a report the reader may not read counts it: its counts withheld
+        assert [first["change"][k] for k in ("rows", "stored", "replaced", "errors")] == [
+            None] * 4
+        assert (second["change"]["stored"], second["change"]["replaced"]) == (None, None)
+        # a batch its reader reads whole says them all
+        assert (spring_only["change"]["rows"], spring_only["change"]["stored"]) == (1, 1)
+        assert not spring_only.get("redacted")
         # the entry about the national autumn report itself is not read at all
         assert not any(e["action"] == "operations.keep_duplicates" for e in seen.values())
 
@@ -87,4 +96,5 @@ def test_an_entry_names_no_report_its_reader_may_not_read(db: Database) -> None:
     with db.read() as conn:
         stored = [json.loads(c) for c in conn.execute(select(t.audit_log.c.change).where(
             t.audit_log.c.action == "operations.ingest").order_by(t.audit_log.c.id)).scalars()]
-    assert stored[-1]["corrections"][0]["reference"] == "KZ-A1"
+    assert stored[-2]["corrections"][0]["reference"] == "KZ-A1"
+    assert stored[-2]["stored"] == 2

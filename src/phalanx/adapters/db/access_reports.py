@@ -7,7 +7,10 @@ which the state released some and kept others national: the corrections it lists
 report's reference with its quantity before and after) and the look-alike pairs it
 flagged name, each, reports of its own. Each is listed only to a reader who reads the
 reports it names (a look-alike pair: both, as the flag itself is read), whichever of
-their versions; the others are left out and the entry says `redacted`."""
+their versions; the others are left out. The batch's counts (its rows, the reports it
+stored, replaced, left unchanged, its errors and its changes after closing) count the
+reports the reader may not read too: they are withheld (null) from a reader who may not
+read every report the batch stored. Such an entry says `redacted`."""
 
 from __future__ import annotations
 
@@ -27,6 +30,9 @@ REPORT_LISTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "operations.ingest": (("corrections", ("reference",)),
                           ("possible_duplicates", ("reference", "like"))),
 }
+
+# a batch's counts, which count every report it held
+BATCH_COUNTS = ("rows", "stored", "replaced", "unchanged", "errors", "after_closing")
 
 Ref = tuple[str, str, str, str]  # operation, state, agency, reference
 
@@ -65,11 +71,16 @@ def withhold_reports(conn: Connection, principal: Principal,
         return
     refs = {ref for e, change in named for ref in _named(change, e["action"])}
     seen = _readable(conn, principal, refs)
-    if seen == refs:
-        return
+    partly = _partly_hidden(conn, principal, {int(e["target_id"]) for e, _ in named
+                                              if e["target_id"].isdigit()})
     for e, change in named:
         where = (change.get("operation"), change.get("state"), change.get("agency"))
         redacted = False
+        if e["target_id"].isdigit() and int(e["target_id"]) in partly:
+            for key in BATCH_COUNTS:
+                if key in change:
+                    change[key] = None
+                    redacted = True
         for key, fields in REPORT_LISTS[e["action"]]:
             items = change.get(key)
             if not isinstance(items, list):
@@ -82,3 +93,20 @@ def withhold_reports(conn: Connection, principal: Principal,
         if redacted:
             e["change"] = canonical(change)
             e["redacted"] = True
+
+
+def _partly_hidden(conn: Connection, principal: Principal, batches: set[int]) -> set[int]:
+    """Which of `batches` stored a report `principal` may not read."""
+    from sqlalchemy import not_, select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.adapters.db.access import visible
+    from phalanx.domain.access.policy import read_scope
+
+    if not batches:
+        return set()
+    r = t.op_report.c
+    return {b for (b,) in conn.execute(
+        select(r.batch_id).where(r.batch_id.in_(sorted(batches)),
+                                 not_(visible(t.op_report, read_scope(principal))))
+        .distinct())}
