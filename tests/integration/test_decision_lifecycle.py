@@ -5,6 +5,7 @@ command line; the refusals; the marking of the decisions named."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -165,9 +166,14 @@ def test_entry_into_force_on_every_members_notification(accounts_db: Database) -
     assert done.lifecycle is not None and done.lifecycle.status == "in_force"
     assert done.lifecycle.in_force_from == day
     with accounts_db.read() as conn:
-        assert len(conn.execute(select(t.audit_log.c.id).where(
+        said = [json.loads(c) for c in conn.execute(select(t.audit_log.c.change).where(
             t.audit_log.c.action == "decision.notification",
-            t.audit_log.c.target_id == str(act))).all()) == len(bound)
+            t.audit_log.c.target_id == str(act)).order_by(t.audit_log.c.id)).scalars()]
+    assert len(said) == len(bound)
+    # each entry says whom the decision still waits for, the last that it is in force
+    assert [e["awaiting"] for e in said] == [bound[n + 1:] for n in range(len(bound))]
+    assert [e["in_force_from"] for e in said] == [None] * (len(bound) - 1) + [
+        day.isoformat()]
 
 
 def test_a_repeal_the_reader_may_not_read_is_not_named(accounts_db: Database) -> None:

@@ -64,6 +64,17 @@ def test_endex_closes_the_exercise_and_keeps_its_record(accounts_db: Database) -
     assert [e["how"] for e in _entries(accounts_db, c.id)] == ["ended"]
     assert _entries(accounts_db, c.id)[0]["exercise"] is True
     assert _entries(accounts_db, c.id)[0]["sessions_closed"] == [session]
+    # the session and the draft closed each say so in their own entries, the exercise's
+    with accounts_db.read() as conn:
+        own = {(r.action, r.target_id): json.loads(r.change) for r in conn.execute(
+            select(t.audit_log).where(t.audit_log.c.action.in_(
+                ["session.closed", "draft.close"])))}
+    assert own[("session.closed", str(session))] == {
+        "by": "exercise.end", "crisis": c.id, "exercise": True, "from": "scheduled"}
+    closing = own[("draft.close", str(draft.id))]
+    assert (closing["outcome"], closing["crisis"], closing["exercise"]) == (
+        "closed", c.id, True)
+    assert closing["reason"] == "exercise ended (ENDEX) — the training objectives are met"
     assert any("ENDEX" in e.text for e in done.timeline)
     with pytest.raises(Conflict, match="already over"):  # once
         crises.end_exercise(accounts_db, c.id, crises.ExerciseEndIn(), actor=SEC)

@@ -7,6 +7,7 @@ trail, the notices, the inbox, the decision's PDF and its Akoma Ntoso (schema-va
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -300,6 +301,10 @@ def test_a_revised_text_goes_round_again_to_the_same_deadline(danube_db: Databas
     assert (revised.status, revised.written_status, revised.answers) == (
         "open", "circulating", [])
     assert revised.deadline == DEADLINE and revised.current_version == 2
+    # the revision's entry names the answers it clears (the broken silence)
+    (entry,) = _entries(danube_db, "draft.revise", d.id)
+    assert json.loads(entry["change"]) == {
+        "version": 2, "answers_cleared": [{"answer": "break_silence", "state": "AUT"}]}
     with clock.use(DEADLINE):
         adopted = dec.close_draft(danube_db, d.id, actor=SEC)
         with pytest.raises(Conflict, match="already adopted"):

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, func, insert, update
+from sqlalchemy import Connection, and_, func, insert, or_, update
 
 from phalanx.adapters import countries
 from phalanx.adapters.db import access
@@ -246,9 +246,14 @@ def release(db: Database, operation_key: str, *, actor: Principal,
         where = [c.operation == operation_key, c.state_code == actor.state, c.current.is_(True)]
         if stage:
             where.append(c.stage == stage)
+        # the reports it releases: those not yet the organization's (or the observers',
+        # when asked), never those released before, so that its count is what it released
         values: dict[str, Any] = {"marking": Marking.ORGANIZATION.value}
+        unreleased = c.marking == Marking.NATIONAL.value
         if to_observers:
             values["observers"] = True
+            unreleased = or_(unreleased, c.observers.is_(False))
+        where.append(unreleased)
         late = _released_late(w.conn, operation_key, where, actor)
         n = w.conn.execute(update(t.op_report).where(*where).values(**values)).rowcount
         for agency, changes in late.items():

@@ -273,16 +273,19 @@ def audit_readable(conn: Connection, principal: Principal,
                    entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entries (rows of the trail `audit_visible` lets `principal` read) as it may
     read them: a registry unit it may not see is named by no key ("", as in the API), a
-    document it may not read by no id (null, as in the API), and such an entry says
-    `redacted` (its stored change, which its hash seals, is unchanged: the chain is
+    document it may not read by no id (null, as in the API), a joint operations' report
+    it may not read by no item of a batch's lists (`access_reports`), and such an entry
+    says `redacted` (its stored change, which its hash seals, is unchanged: the chain is
     verified on the stored entries)."""
     from phalanx.adapters.db import tables as t
+    from phalanx.adapters.db.access_reports import withhold_reports
 
     out = [dict(e) for e in entries]
     scope = read_scope(principal)
     if scope.everything:
         return out
     _withhold_documents(conn, principal, out)
+    withhold_reports(conn, principal, out)
     if not any(e["action"] in _AUDIT_UNIT_KEYS for e in out):
         return out
     hidden = {k for (k,) in conn.execute(select(t.force_unit.c.key).where(
@@ -349,12 +352,16 @@ def _exercise_of(target_kind: str) -> Any:
     if target_kind == "task":
         return lambda rid: select(t.decision.c.exercise).join(
             t.task, t.task.c.decision_id == t.decision.c.id).where(t.task.c.id == rid)
+    if target_kind == "cap_alert":  # a CAP message an exercise sent (its status says so)
+        return lambda rid: select(t.cap_alert.c.status == "Exercise").where(
+            t.cap_alert.c.id == rid)
     return None
 
 
 def is_exercise(conn: Connection, action: str, target_kind: str, target_id: str) -> bool:
     """Is the record an audit entry names an exercise's (a crisis, session, draft, decision or
-    task the exercise created)? Whoever acts on it, the entry is the exercise's. A user's
+    task the exercise created, a CAP message of status Exercise)? Whoever acts on it, the
+    entry is the exercise's. A user's
     web session is a `session` too: only a `session.` action names a council's (as
     `audit_visible` reads them)."""
     if target_kind == "session" and not action.startswith("session."):

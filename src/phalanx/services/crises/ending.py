@@ -76,10 +76,11 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
         # its sessions still open closed, its drafts still open closed undecided
         sessions = [m for (m,) in w.conn.execute(select(t.crisis_session.c.meeting_id).where(
             t.crisis_session.c.crisis_id == crisis_id))]
-        open_sessions = [m for (m,) in w.conn.execute(access.select_visible(
-            t.meeting, SYSTEM, t.meeting.c.id).where(
+        was = {m: status for m, status in w.conn.execute(access.select_visible(
+            t.meeting, SYSTEM, t.meeting.c.id, t.meeting.c.status).where(
             t.meeting.c.id.in_(sessions or [-1]), t.meeting.c.exercise.is_(True),
-            t.meeting.c.status != "closed"))]
+            t.meeting.c.status != "closed"))}
+        open_sessions = sorted(was)
         if open_sessions:
             w.conn.execute(update(t.meeting).where(t.meeting.c.id.in_(open_sessions))
                            .values(status="closed"))
@@ -93,6 +94,14 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
         withdrawn = w.conn.execute(delete(t.notification).where(
             t.notification.c.topic == f"crisis:{crisis_id}",
             t.notification.c.acknowledged_at.is_(None))).rowcount
+        # each session and draft closed says so in its own entries too (its trail read
+        # by its readers, on its own)
+        for m in open_sessions:
+            w.audit("session.closed", "session", m, {"from": was[m], "by": "exercise.end",
+                                                     "crisis": crisis_id})
+        for d in open_drafts:
+            w.audit("draft.close", "draft", d, {"outcome": "closed", "reason": text,
+                                                "by": "exercise.end", "crisis": crisis_id})
         w.audit("exercise.end", "crisis", crisis_id, {
             "how": data.how, "reason": reason, "from": row.stage, "to": stage.value,
             "sessions_closed": open_sessions, "drafts_closed": open_drafts,

@@ -27,6 +27,7 @@ from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import (
     Method,
     Position,
+    Result,
     Rule,
     Stance,
     Standing,
@@ -182,6 +183,22 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     if rule.limited_format and (basis := _limited_basis(org, row.body_key)):
         return replace(rule, limited_basis=basis)
     return rule
+
+
+def _counted(rule: Rule, result: Result) -> dict[str, Any]:
+    """How a draft's outcome was counted, for its audit entry (`draft.close`): the
+    question's rule (`rule`: no_objection, majority or qualified), the count of the vote
+    under a majority or a qualified majority (`tally`, with the terms of the latter), and
+    the state chairing the body whose casting vote decides a tie, where the rule gives
+    one (`casting`)."""
+    from phalanx.services.decisions.schemas import _tally
+
+    out: dict[str, Any] = {"rule": rule.method.value}
+    if rule.method is not Method.CONSENSUS and result.tally is not None:
+        out["tally"] = _tally(result.tally).model_dump()
+    if rule.casting:
+        out["casting"] = rule.casting
+    return out
 
 
 def _aside(org: Organization, row: Any, day: date,

@@ -22,6 +22,7 @@ from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _consultation,
+    _counted,
     _draft_day,
     _draft_row,
     _draft_seats,
@@ -99,8 +100,9 @@ def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
         org = _org(w.conn)
         day = _draft_day(w.conn, row)
         standings = {s: _standing(org, s, day) for s in _draft_seats(w.conn, org, row, day)}
+        rule = _rule(org, row, day)
         try:
-            result = decide(c.stances(standings), _rule(org, row, day))
+            result = decide(c.stances(standings), rule)
         except RuleError as exc:
             raise Invalid("answers", str(exc)) from exc
         reason = f"{c.reason_prefix()}: {result.reason}"
@@ -113,7 +115,8 @@ def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
                                   "announced_by": row.chair_state,
                                   "binding": sorted(result.binding),
                                   "objectors": sorted(result.objectors),
-                                  "opted_out": sorted(result.opted_out)}
+                                  "opted_out": sorted(result.opted_out),
+                                  **_counted(rule, result)}
         if result.adopted:
             change["decision"] = _register(w, org, row, result, day_of(org, now()), tasks or [])
         w.audit("draft.close", "draft", draft_id, change)

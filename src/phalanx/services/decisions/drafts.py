@@ -214,12 +214,20 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
                 raise Conflict(f"the {row.procedure} procedure's deadline has passed "
                                f"({aware(row.deadline):%Y-%m-%d %H:%M} UTC): circulate the "
                                "text again as a new draft")
-            # a new text is a new round of signatures, or of silence
-            w.conn.execute(delete(t.signature).where(t.signature.c.draft_id == draft_id))
+            # a new text is a new round of signatures, or of silence: the answers to the
+            # text before are cleared, and named in the entry
+            s = t.signature.c
+            cleared = [{"state": a.state_code, "answer": a.answer} for a in w.conn.execute(
+                select(s.state_code, s.answer).where(s.draft_id == draft_id).order_by(s.id))]
+            w.conn.execute(delete(t.signature).where(s.draft_id == draft_id))
+        else:
+            cleared = []
         _new_version(w, row, text_en, text_ru, None)
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
                        .values(status="open", outcome=None, outcome_reason=None))
-        w.audit("draft.revise", "draft", draft_id, {"version": row.current_version + 1})
+        w.audit("draft.revise", "draft", draft_id, {
+            "version": row.current_version + 1,
+            **({"answers_cleared": cleared} if cleared else {})})
         w.emit(f"draft:{draft_id}", "version", classification=access.classification_of(row),
                number=row.current_version + 1)
         return _draft(w.conn, draft_id, actor)

@@ -197,8 +197,14 @@ def record_notification(db: Database, decision_id: int, state: str, on: date, *,
         notified[state] = on.isoformat()
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
                        .values(notified=notified))
+        # what the notification did: whom the decision still waits for, and the day it
+        # entered into force once none is awaited
+        act = _acts(w.conn)[decision_id]
+        since = life.entry_into_force(act)
         w.audit("decision.notification", "decision", decision_id,
-                {"number": row.number, "state": state, "on": on.isoformat()})
+                {"number": row.number, "state": state, "on": on.isoformat(),
+                 "awaiting": list(life.awaiting(act)),
+                 "in_force_from": since.isoformat() if since else None})
         w.emit("decisions", "notified", classification=access.classification_of(row),
                id=decision_id, number=row.number)
         return get_decision(w.conn, decision_id, actor=actor)

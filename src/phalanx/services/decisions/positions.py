@@ -14,7 +14,6 @@ from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
-    Method,
     Outcome,
     Position,
     RuleError,
@@ -27,6 +26,7 @@ from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
     _acting_state,
     _aside,
+    _counted,
     _draft_day,
     _draft_row,
     _limited_since,
@@ -43,7 +43,6 @@ from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import (
     DraftOut,
     TaskIn,
-    _tally,
 )
 from phalanx.services.decisions.silence import settle_one
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -182,8 +181,7 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
                                   "objectors": sorted(result.objectors),
                                   "opted_out": sorted(result.opted_out),
                                   "for_consideration": sorted(result.for_consideration)}
-        if rule.method is Method.QUALIFIED and result.tally is not None:
-            change["tally"] = _tally(result.tally).model_dump()  # the vote recorded
+        change.update(_counted(rule, result))  # the rule and the vote recorded
         if result.adopted:
             change["decision"] = _register(w, org, row, result, _draft_day(w.conn, row),
                                            tasks or [])

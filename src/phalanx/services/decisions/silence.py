@@ -25,6 +25,7 @@ from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
+    _counted,
     _draft_day,
     _draft_row,
     _org,
@@ -51,7 +52,7 @@ def break_silence(db: Database, draft_id: int, state: str | None = None, *, text
     if len(text) > 10_000:
         raise Invalid("text", "an objection is at most 10000 characters")
     who = _acting_state(actor, state, StateAct.SIGN)
-    if settle_due(db, draft_id, actor) == "adopted":
+    if settle_due(db, draft_id, actor, found=True) == "adopted":
         raise Conflict(f"draft {draft_id} was adopted at its deadline: silence was kept")
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
@@ -90,23 +91,33 @@ def _notify(w: Write, row: Any, subject: str, body: str) -> None:
         w.conn.execute(insert(t.notification), rows)
 
 
-def _settle(w: Write, row: Any, sp: sil.SilenceProcedure) -> str | None:
+def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") -> str | None:
     """Store the procedure's outcome once it has one: returned (silence broken) or
     adopted (the deadline passed in silence, judged by the question's rule as a session
-    where every member with a say supports it); None while circulating."""
+    where every member with a say supports it); None while circulating. `found_by`: the
+    user whose late answer found the outcome (named in the entry, not its author)."""
     at = now()
     status = sp.status(at)
     if status is sil.SilenceStatus.CIRCULATING:
         return None
     org = _org(w.conn)
-    change: dict[str, Any] = {"outcome": status.value, "reason": sp.reason(at)}
+    # who broke silence, and whose silence counts as assent
+    change: dict[str, Any] = {"outcome": status.value, "reason": sp.reason(at),
+                              "silent": sorted(sp.silent)}
+    if sp.breakers:
+        change["broken_by"] = list(sp.breakers)
+    if found_by:
+        change["found_by"] = found_by
     outcome = "returned"
     if status is sil.SilenceStatus.ADOPTED:
         day = _draft_day(w.conn, row)
         stances = [Stance(s, s in sp.members, Position.SUPPORT if s in sp.members
                           else Position.NOT_STATED, _standing(org, s, day))
                    for s in _seated_states(org, row.body_key, day)]
-        judged = decide(stances, _rule(org, row, day))
+        rule = _rule(org, row, day)
+        judged = decide(stances, rule)
+        change.update(_counted(rule, judged))
+        change["binding"] = sorted(judged.binding)
         if judged.adopted:
             outcome = "adopted"
             result = replace(judged, reason=f"{sp.reason(at)}; {judged.reason}")
@@ -123,18 +134,21 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure) -> str | None:
     return outcome
 
 
-def settle_due(db: Database, draft_id: int, actor: Principal) -> str | None:
+def settle_due(db: Database, draft_id: int, actor: Principal, *, found: bool = False
+               ) -> str | None:
     """Store the adoption of one draft whose deadline passed in silence; the outcome
-    stored now, if any."""
+    stored now, if any. `found`: `actor`'s late answer found it, so the deadline's outcome
+    is stored by the system, naming `actor` (`found_by`), never as `actor`'s act (a member
+    breaking silence too late does not adopt the draft)."""
     with db.read() as conn:
         row = _draft_row(conn, draft_id, actor)
         if row.procedure != "silence" or row.status != "open" or aware(row.deadline) > now():
             return None
-    with db.write(actor) as w:
+    with db.write(SYSTEM if found else actor) as w:
         row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
         if row.status != "open":  # settled by another instance since it was read
             return None
-        return _settle(w, row, _silence(w.conn, row))
+        return _settle(w, row, _silence(w.conn, row), actor.username if found else "")
 
 
 def settle_silence(db: Database, *, actor: Principal) -> list[int]:

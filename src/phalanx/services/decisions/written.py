@@ -24,6 +24,7 @@ from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
 from phalanx.services.decisions.common import (
     _acting_state,
+    _counted,
     _draft_day,
     _draft_row,
     _org,
@@ -67,7 +68,7 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
     if answer is proc.Answer.SIGN and reservation:
         raise Invalid("reservation", "a reservation goes with the answer 'reservation'")
     who = _acting_state(actor, state, StateAct.SIGN)
-    if _lapse_if_due(db, draft_id, actor):
+    if _lapse_if_due(db, draft_id, actor, found=True):
         raise Conflict(f"draft {draft_id}'s written procedure lapsed at its deadline")
     with db.write(actor) as w:
         row = _draft_row(w.conn, draft_id, actor, lock=True)
@@ -93,14 +94,17 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         return _draft(w.conn, draft_id, actor)
 
 
-def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
-    """Store the procedure's outcome once it has one; returns it (None while circulating)."""
+def _settle(w: Write, row: Any, wp: proc.WrittenProcedure, found_by: str = "") -> str | None:
+    """Store the procedure's outcome once it has one; returns it (None while circulating).
+    `found_by`: the user whose late answer found the outcome (named in the entry, not its
+    author)."""
     at = now()
     status = wp.status(at)
     if status is proc.WrittenStatus.CIRCULATING:
         return None
     org = _org(w.conn)
-    change: dict[str, Any] = {"outcome": status.value, "reason": wp.reason(at)}
+    change: dict[str, Any] = {"outcome": status.value, "reason": wp.reason(at),
+                              **({"found_by": found_by} if found_by else {})}
     if status is proc.WrittenStatus.ADOPTED:
         day = _draft_day(w.conn, row)
         # every member with a say signed: the question's rule judges it like a session
@@ -109,7 +113,9 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
         stances = [Stance(s, s in wp.order, Position.SUPPORT if s in wp.order
                           else Position.NOT_STATED, _standing(org, s, day))
                    for s in _seated_states(org, row.body_key, day)]
-        judged = decide(stances, _rule(org, row, day))
+        rule = _rule(org, row, day)
+        judged = decide(stances, rule)
+        change.update(_counted(rule, judged))
         if not judged.adopted:
             status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
         else:
@@ -129,15 +135,18 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure) -> str | None:
     return status.value
 
 
-def _lapse_if_due(db: Database, draft_id: int, actor: Principal) -> bool:
+def _lapse_if_due(db: Database, draft_id: int, actor: Principal, *,
+                  found: bool = False) -> bool:
     """Store the lapse of one draft whose deadline has passed; True if it lapsed now."""
-    return _settle_if_due(db, draft_id, actor) == "lapsed"
+    return _settle_if_due(db, draft_id, actor, found=found) == "lapsed"
 
 
-def _settle_if_due(db: Database, draft_id: int, actor: Principal) -> str | None:
+def _settle_if_due(db: Database, draft_id: int, actor: Principal, *,
+                   found: bool = False) -> str | None:
     """Store the outcome of one circulating draft that has one without a new answer: its
     deadline passed, or the members still awaited lost their say (`_written`); the
-    outcome stored now, if any."""
+    outcome stored now, if any. `found`: `actor`'s late answer found it, so the outcome is
+    stored by the system, naming `actor` (`found_by`), never as `actor`'s act."""
     with db.read() as conn:
         row = _draft_row(conn, draft_id, actor)
         if row.procedure != "written" or row.status != "open" or (
@@ -145,11 +154,11 @@ def _settle_if_due(db: Database, draft_id: int, actor: Principal) -> str | None:
                 and _written(conn, row).status(now()) is proc.WrittenStatus.CIRCULATING):
             return None
     try:
-        with db.write(actor) as w:
+        with db.write(SYSTEM if found else actor) as w:
             row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
             if row.status != "open":
                 raise _Settled  # by another instance since it was read: nothing to write
-            return _settle(w, row, _written(w.conn, row))
+            return _settle(w, row, _written(w.conn, row), actor.username if found else "")
     except _Settled:
         return None
 
