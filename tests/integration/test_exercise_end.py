@@ -181,3 +181,29 @@ def test_a_draft_closed_by_endex_says_so_in_the_pages_language(
     assert shown is not None and shown.group(1) == "учения завершены (ENDEX) — objectives met"
     assert "exercise ended" not in ru
     assert "exercise ended (ENDEX) — objectives met" in en
+
+
+def test_a_draft_tabled_in_an_exercises_session_is_read_by_its_states_only(
+        accounts_db: Database, settings: Settings) -> None:
+    """Through the API, with the default marking, a draft in a session of an exercise
+    marked for the states taking part is theirs: a state outside the exercise gets 404 as
+    for the session and the crisis."""
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="CPX flood", category="natural_disaster", affected=["KGZ"], place="Osh",
+        lat=40.53, lon=72.8, exercise=True, marking="PARTICIPANTS",
+        participants=["KAZ", "KGZ"]), actor=SEC)
+    crises.convene_consultations(accounts_db, c.id, actor=SEC)
+    with accounts_db.read() as conn:
+        session = crises.get(conn, c.id, actor=SEC).sessions[0]
+    with TestClient(create_app(settings, accounts_db)) as client:
+        r = client.post("/api/v1/drafts", headers=bearer(accounts_db, "secretariat"), json={
+            "body": _body(accounts_db, session), "meeting_id": session,
+            "title": "[EXERCISE] On aid", "text_en": "To send aid."})
+        assert r.status_code == 201, r.text
+        draft = r.json()["id"]
+        assert r.json()["marking"] == "PARTICIPANTS"
+        for user, status in (("rep-rus", 404), ("rep-kaz", 200), ("rep-kgz", 200)):
+            got = client.get(f"/api/v1/drafts/{draft}", headers=bearer(accounts_db, user))
+            assert got.status_code == status, (user, got.text)
+            crisis = client.get(f"/api/v1/crises/{c.id}", headers=bearer(accounts_db, user))
+            assert crisis.status_code == status, user

@@ -171,8 +171,17 @@ def propose_in(w: Write, data: DraftIn) -> int:
             raise Invalid(f"subject.{problem[0]}", problem[1])
     lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
                            data.lifecycle, day, actor=actor)
-    c = _classification(OwnerKind.BODY, data.body, data.marking, sorted(readers),
-                        data.observers)
+    marking, observers = data.marking, data.observers
+    if data.meeting_id is not None:
+        # an exercise's session is read by the states taking part: a draft tabled in it,
+        # through any path, is read by no one wider (setting)
+        frame = _meeting_row(w.conn, data.meeting_id, actor)
+        held = access.classification_of(frame)
+        if frame.exercise and held.marking is Marking.PARTICIPANTS \
+                and marking in (Marking.PUBLIC, Marking.ORGANIZATION):
+            marking, readers = Marking.PARTICIPANTS, set(held.participants)
+            observers = observers and held.observers
+    c = _classification(OwnerKind.BODY, data.body, marking, sorted(readers), observers)
     draft_id = w.conn.execute(insert(t.draft).values(
         body_key=data.body, meeting_id=data.meeting_id, agenda_item_id=data.agenda_item_id,
         kind=data.kind, question=data.question, procedure=data.procedure,
