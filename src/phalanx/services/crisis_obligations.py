@@ -171,6 +171,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
     """A member's answer to the obligation (the latest answer counts). With `expect`, the
     answer it replaces must be the one the client read (`preconditions`)."""
     from phalanx.services import crises, organization
+    from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
     if reason := why_not_act(actor, state, StateAct.CRISIS):
@@ -180,6 +181,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         raise Invalid("detail", "; ".join(problems))
     with db.write(actor) as w:
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         org = organization.organization(w.conn)
         if state not in obliged_states(w.conn, org, row):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
