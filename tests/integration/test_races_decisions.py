@@ -120,13 +120,13 @@ def test_silence_broken_in_the_deadlines_last_second_while_it_is_settled(
     failed as an unaudited write)."""
     a, b = two
     d = circulate(a)
-    slowed(monkeypatch, silence, "_silence", after=0.4)  # under the draft's lock, waits
+    slowed(monkeypatch, silence, "_silence", after=0.6)  # under the draft's lock, waits
     broken = at(DEADLINE - timedelta(seconds=0.5), lambda: dec.sign(
         a, d.id, answer=Answer.OBJECT, reservation="not in this form", given_by="A. Minister",
         actor=rep("HUN")))
     settled = at(DEADLINE, lambda: dec.settle_silence(b, actor=SEC))
-    out = race(broken, later(0.1, settled)) if first == "break" \
-        else race(later(0.1, broken), settled)
+    out = race(broken, later(0.3, settled)) if first == "break" \
+        else race(later(0.3, broken), settled)
     gave, found = out
     refused(out)
     closes = [c["outcome"] for _, _, c in actions(a, "draft.close")]
@@ -175,8 +175,8 @@ def test_the_last_signature_in_the_deadlines_last_second_while_it_is_settled(
     settled = at(DEADLINE + timedelta(seconds=0.5), lambda: dec.settle_lapsed(b, actor=SEC))
     # the signature reads the draft once before its lock (`_written`, slowed too): the
     # other starts once the first holds the lock
-    out = race(signed, later(0.5, settled)) if first == "sign" \
-        else race(later(0.5, signed), settled)
+    out = race(signed, later(0.8, settled)) if first == "sign" \
+        else race(later(0.8, signed), settled)
     gave, found = out
     refused(out)
     closes = [c["outcome"] for _, _, c in actions(a, "draft.close")]
