@@ -161,3 +161,33 @@ def test_an_exercise_ended_while_a_member_answers_its_obligation(
         crisis_obligations.answer(b, c.id, "BLR", crisis_obligations.ObligationIn(
             answer=ObligationAnswer.OTHER, detail="tents"), actor=rep("BLR"),
             at=at + timedelta(minutes=5))
+
+
+def test_once_over_an_exercise_takes_no_request_offer_or_notice(
+        two: tuple[Database, Database]) -> None:
+    """One after the other: over, the exercise takes no official request, no request or
+    offer of assistance, and its notice to the UN is not recorded as sent (all checked
+    under the crisis's lock, like the answer above)."""
+    a, _ = two
+    c = art4_exercise_with_its_un_notice(a)
+    at = T0 + timedelta(hours=2)
+    need = crises.request_assistance(a, c.id, crises.RequestIn(
+        resource="tents", measure=Measure.HUMANITARIAN, quantity=500, unit="tents",
+        needed_by=at + timedelta(days=1)), actor=rep("KGZ"), at=at).requests[0].id
+    ended(a, c.id, at)
+    over = f"the exercise of crisis {c.id} is already over"
+    with pytest.raises(Conflict, match=over):
+        crisis_requests.record_request(a, c.id, crisis_requests.OfficialRequestIn(
+            state="KGZ", person="Sadyr Japarov", office="head_of_state", at=at,
+            article="Treaty art. 4", measures=[Measure.HUMANITARIAN]), actor=SEC, at=at)
+    with pytest.raises(Conflict, match=over):
+        crises.request_assistance(a, c.id, crises.RequestIn(
+            resource="water", measure=Measure.HUMANITARIAN, quantity=5, unit="t",
+            needed_by=at + timedelta(days=1)), actor=rep("KGZ"), at=at)
+    with pytest.raises(Conflict, match=over):
+        crises.offer_assistance(a, need, crises.OfferIn(
+            kind="supplies", description="tents", quantity=100), actor=rep("KAZ"), at=at)
+    with pytest.raises(Conflict, match=over):
+        crisis_obligations.mark_sent(a, c.id, "S/2026/1", actor=SEC, at=at)
+    assert after_the_end(a, c.id, "crisis.official_request", "assistance.request",
+                         "assistance.offer", "crisis.un_notice") == []

@@ -208,12 +208,13 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
               at: datetime | None = None) -> NoticeOut:
     """The Secretariat records the notice to the UN Security Council as sent."""
     from phalanx.services import crises, organization
+    from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
     if actor.role not in (Role.SECRETARIAT, Role.ADMINISTRATOR, Role.SYSTEM):
         raise Forbidden("the Secretariat sends the notice to the UN Security Council")
     with db.write(actor) as w:
-        crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, crises.crisis_row(w.conn, crisis_id, actor, lock=True))
         org = organization.organization(w.conn)
         current = notice(w.conn, org, crisis_id, at)
         if current is None:

@@ -46,6 +46,7 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
     at = at or now()
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         state = data.state or actor.state
         if not _staff(actor):
             if state is None:
