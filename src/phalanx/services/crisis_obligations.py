@@ -171,6 +171,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
     """A member's answer to the obligation (the latest answer counts). With `expect`, the
     answer it replaces must be the one the client read (`preconditions`)."""
     from phalanx.services import crises, organization
+    from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
     if reason := why_not_act(actor, state, StateAct.CRISIS):
@@ -180,6 +181,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         raise Invalid("detail", "; ".join(problems))
     with db.write(actor) as w:
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         org = organization.organization(w.conn)
         if state not in obliged_states(w.conn, org, row):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
@@ -206,12 +208,13 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
               at: datetime | None = None) -> NoticeOut:
     """The Secretariat records the notice to the UN Security Council as sent."""
     from phalanx.services import crises, organization
+    from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
     if actor.role not in (Role.SECRETARIAT, Role.ADMINISTRATOR, Role.SYSTEM):
         raise Forbidden("the Secretariat sends the notice to the UN Security Council")
     with db.write(actor) as w:
-        crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, crises.crisis_row(w.conn, crisis_id, actor, lock=True))
         org = organization.organization(w.conn)
         current = notice(w.conn, org, crisis_id, at)
         if current is None:

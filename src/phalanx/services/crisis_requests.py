@@ -96,6 +96,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
                    actor: Principal, at: datetime | None = None) -> OfficialRequestOut:
     """Record an affected state's official request for the crisis."""
     from phalanx.services import crises
+    from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
     staff = is_staff(actor)
@@ -105,6 +106,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
         raise Invalid("at", f"the request is dated {data.at.isoformat()}, in the future")
     with db.write(actor) as w:
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         affected = crises.affected_of(row)
         if data.state not in affected:
             raise Invalid("state", f"an official request comes from an affected state "

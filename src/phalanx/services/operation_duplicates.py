@@ -173,8 +173,13 @@ def resolve(db: Database, operation: str, flag_id: int, note: str, *,
         if not may_resolve(actor, x.state, x.agency):
             raise Forbidden("a possible duplicate is resolved by the Secretariat or by the "
                             "reporting agency's reporter")
-        if x.resolution is not None:
-            raise Invalid("flag", f"already resolved ({x.resolution}, by {x.resolved_by})")
+        # read again under the flag's lock: kept or withdrawn meanwhile by another
+        d = t.op_duplicate.c
+        held = w.conn.execute(select(d.resolution, d.resolved_by).where(
+            d.id == flag_id).with_for_update()).one()
+        if held.resolution is not None:
+            raise Invalid("flag", f"already resolved ({held.resolution}, by "
+                                  f"{held.resolved_by})")
         at = clock.now()
         w.conn.execute(update(t.op_duplicate).where(t.op_duplicate.c.id == flag_id).values(
             resolution="kept", resolved_by=actor.username, resolved_at=at,

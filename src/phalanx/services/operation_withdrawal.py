@@ -48,6 +48,7 @@ def withdraw(db: Database, operation_key: str, state: str, agency: str, referenc
     reason = reason.strip()
     with db.write(actor) as w:
         operation(w.conn, operation_key)
+        operation_years.hold_reports(w.conn, state)  # then the report and the closed years
         row = _current(w.conn, operation_key, state, agency, reference, actor)
         if row is None:
             raise NotFound("report", f"{state}/{agency}/{reference}")

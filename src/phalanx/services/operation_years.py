@@ -54,6 +54,18 @@ def closed_years(conn: Connection) -> dict[int, ClosedYear]:
             for r in conn.execute(select(t.op_year_closed).order_by(t.op_year_closed.c.year))}
 
 
+def hold_reports(conn: Connection, state: str) -> None:
+    """Take the lock under which a state's reports of the joint operations are written and
+    the closed years read: the state's row, until the transaction ends. Two uploads of one
+    agency at once (two instances of the app) are stored one after the other, the second
+    seeing the first's reports among its look-alikes, and a year closed meanwhile is
+    closed before or after the write, never in the middle of it (`close_year` takes every
+    state's row). FOR NO KEY UPDATE: the records that merely name the state are not held
+    up. (SQLite already runs one writer at a time.)"""
+    conn.execute(select(t.state.c.code).where(t.state.c.code == state)
+                 .with_for_update(key_share=True))
+
+
 def may_close(actor: Principal) -> bool:
     """The Secretariat closes a year (setting: it writes the annual report)."""
     return actor.role in (Role.SECRETARIAT, Role.SYSTEM)
@@ -67,6 +79,11 @@ def close_year(db: Database, year: int, note: str, *, actor: Principal) -> Close
     if len(note) > closing.REASON_MAX:
         raise Invalid("note", f"at most {closing.REASON_MAX} characters ({len(note)} given)")
     with db.write(actor) as w:
+        # every state's reports held (`hold_reports`): a write in progress ends first, and
+        # the years are read as it left them (two closings at once: the second sees the
+        # first's, instead of meeting its row)
+        w.conn.execute(select(t.state.c.code).order_by(t.state.c.code)
+                       .with_for_update(key_share=True))
         if why := closing.why_not_close(year, orgs.today(w.conn), closed_years(w.conn)):
             raise Invalid("year", why)
         at = clock.now()

@@ -132,7 +132,6 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
     if reason is not None and (problem := closing.reason_problem(reason)):
         raise Invalid("reason", problem)
     with db.read() as conn:
-        closed = frozenset(operation_years.closed_years(conn))
         op = operation(conn, operation_key)
         own = countries.state_names(orgs.organization(conn))
     seen_ends: dict[str | None, str | None] = {}  # each way of writing an end, looked up once
@@ -151,6 +150,9 @@ def ingest(db: Database, operation_key: str, state: str, agency: str,
     seen: dict[str, int] = {}
     try:
         with db.write(actor) as w:
+            # the state's reports held, then the closed years read (`hold_reports`)
+            operation_years.hold_reports(w.conn, state)
+            closed = frozenset(operation_years.closed_years(w.conn))
             at = clock.now()
             result.batch_id = w.conn.execute(insert(t.op_batch).values(
                 operation=operation_key, state_code=state, agency=agency, source=source[:300],
@@ -242,6 +244,7 @@ def release(db: Database, operation_key: str, *, actor: Principal,
         raise Forbidden("a state's representative releases its national reports")
     with db.write(actor) as w:
         operation(w.conn, operation_key)
+        operation_years.hold_reports(w.conn, actor.state)
         c = t.op_report.c
         where = [c.operation == operation_key, c.state_code == actor.state, c.current.is_(True)]
         if stage:

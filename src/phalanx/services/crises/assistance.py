@@ -25,6 +25,7 @@ from phalanx.services.crises.common import (
     _staff,
     deployment_refusals,
 )
+from phalanx.services.crises.ending import refuse_if_over
 from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
     CrisisOut,
@@ -45,6 +46,7 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
     at = at or now()
     with db.write(actor) as w:
         row = _row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         state = data.state or actor.state
         if not _staff(actor):
             if state is None:
@@ -83,6 +85,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
             raise NotFound("request", request_id)
         with missing_as("request", request_id):
             row = _row(w.conn, req.crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         state = data.state or actor.state
         if state is None:
             raise Forbidden("offers are made by a state's authorized representative")
@@ -144,6 +147,7 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
             raise NotFound("offer", offer_id)
         with missing_as("offer", offer_id):
             row = _row(w.conn, offer.crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         if not _staff(actor) and not acts_for(actor, offer.requester, StateAct.CRISIS):
             raise Forbidden(f"only {offer.requester}, which asked, or the Secretariat accepts "
                             "or declines")

@@ -13,7 +13,7 @@ escalation, `escalation.py`), and it is ended once (setting)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, delete, insert, select, update
@@ -44,6 +44,14 @@ def ended(conn: Connection, crisis_id: int) -> bool:
     return conn.execute(select(t.crisis_event.c.id).where(
         t.crisis_event.c.crisis_id == crisis_id,
         t.crisis_event.c.kind == END)).first() is not None
+
+
+def refuse_if_over(conn: Connection, row: Any) -> None:
+    """Refuse (409) an action on an exercise its control ended or cancelled: nobody acts
+    on it any more. Called under the crisis's lock, which the end takes too: an action at
+    the same moment as the end (another instance) comes before it, or is refused."""
+    if row.exercise and ended(conn, row.id):
+        raise Conflict(f"the exercise of crisis {row.id} is already over")
 
 
 def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Principal,

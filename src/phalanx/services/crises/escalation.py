@@ -28,7 +28,7 @@ from phalanx.services.crises.common import (
     mandate_of,
     units_out,
 )
-from phalanx.services.crises.ending import END
+from phalanx.services.crises.ending import END, ended
 from phalanx.services.crises.reading import board
 from phalanx.services.db import Database
 
@@ -113,6 +113,8 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
     was found overdue is not escalated."""
     with db.write(actor) as w:
         row = _row(w.conn, c.id, SYSTEM, lock=True)
+        if ended(w.conn, c.id):  # an exercise its control ended meanwhile: clocks stopped
+            raise _Stale
         if w.conn.execute(select(t.crisis_event.c.id).where(
                 t.crisis_event.c.crisis_id == c.id, t.crisis_event.c.kind == "escalation",
                 t.crisis_event.c.stage == key)).first() is not None:

@@ -154,6 +154,11 @@ def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool,
     data = LifecycleIn.model_validate(row.lifecycle or {})
     if data.target is None:
         return data.stored()
+    # the decision it modifies locked first: two bodies' adoptions modifying it at once
+    # (two instances; each body's numbering lock lets the other's through) are checked one
+    # after the other, the second against the register with the first in it
+    conn.execute(access.select_visible(t.decision, SYSTEM, t.decision.c.id)
+                 .where(t.decision.c.id == data.target).with_for_update())
     acts, readable = _acts(conn), _readable(conn, actor)
     new = life.Act(id=max(acts, default=0) + 1, number="", body=row.body_key,
                    adopted_on=day, terms=data.terms(), kind=row.kind, exercise=exercise)

@@ -144,11 +144,20 @@ def settle_due(db: Database, draft_id: int, actor: Principal, *, found: bool = F
         row = _draft_row(conn, draft_id, actor)
         if row.procedure != "silence" or row.status != "open" or aware(row.deadline) > now():
             return None
-    with db.write(SYSTEM if found else actor) as w:
-        row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
-        if row.status != "open":  # settled by another instance since it was read
-            return None
-        return _settle(w, row, _silence(w.conn, row), actor.username if found else "")
+    try:
+        with db.write(SYSTEM if found else actor) as w:
+            row = _draft_row(w.conn, draft_id, SYSTEM, lock=True)
+            if row.status != "open":
+                # settled by another instance, or silence broken, since it was read:
+                # nothing to write
+                raise _Settled
+            return _settle(w, row, _silence(w.conn, row), actor.username if found else "")
+    except _Settled:
+        return None
+
+
+class _Settled(Exception):
+    """The draft's outcome was stored meanwhile (rolls the empty write back)."""
 
 
 def settle_silence(db: Database, *, actor: Principal) -> list[int]:
