@@ -78,7 +78,8 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                            .values(**access.classification_values(c)))
     if exercise:
         number = f"EX-{number}"
-    stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor)
+    stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor,
+                                     binding=result.binding, limited=result.limited)
     moment = now()
     decision_id = w.conn.execute(insert(t.decision).values(
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,
