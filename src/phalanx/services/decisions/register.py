@@ -16,6 +16,7 @@ from phalanx.domain.access.policy import (
     OwnerKind,
     StateAct,
     acts_for,
+    can_read,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import procedure as proc
@@ -76,6 +77,14 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                                result.binding, False)
             w.conn.execute(update(t.draft).where(t.draft.c.id == row.id)
                            .values(**access.classification_values(c)))
+    # a member the decision binds reads it: one present that may not read the draft could
+    # neither read nor object to it (setting); kept from a member, the draft is adopted
+    # with that member absent, which it then binds not
+    unread = sorted(s for s in result.binding if not can_read(
+        Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s), c))
+    if unread:
+        raise Conflict(f"the decision would bind {', '.join(unread)}, which may not read the "
+                       "draft: mark it for them too, or record them absent")
     if exercise:
         number = f"EX-{number}"
     stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor,
