@@ -81,6 +81,9 @@ def adopt(api: TestClient, db: Database, session: int, hidden_from: str = "") ->
         d = api.post("/api/v1/drafts", headers=sec, json={
             **text, "marking": "PARTICIPANTS", "participants": sitting})
         assert d.status_code == 201, d.text
+        r = api.post(f"/api/v1/sessions/{session}/attendance", headers=sec,
+                     json={"state": hidden_from, "present": False})
+        assert r.status_code < 300, r.text
     draft = d.json()["id"]
     for state in sitting:
         r = api.post(f"/api/v1/sessions/{session}/attendance", headers=sec,

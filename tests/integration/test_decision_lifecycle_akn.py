@@ -15,10 +15,11 @@ from lxml import etree
 
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Marking
+from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_decision_lifecycle import _today, adopt
-from tests.integration.test_draft_pages import login, session
+from tests.integration.test_draft_pages import SEC, login, session
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 NS = {"a": AKN}
@@ -48,9 +49,11 @@ def test_the_lifecycle_and_the_modifications_as_the_standard_defines_them(
                      on=str(day + timedelta(3)), effect="amends", target=first)
     extending = adopt(accounts_db, m.id, "On its term", effect="extends", target=first,
                       extends_to=str(day + timedelta(400)))
+    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)  # kept from it
     hidden = adopt(accounts_db, m.id, "On ending it", start="date",
                    on=str(day + timedelta(300)), effect="repeals", target=first,
-                   draft={"marking": Marking.PARTICIPANTS, "participants": ["RUS", "KGZ"]})
+                   draft={"marking": Marking.PARTICIPANTS,
+                          "participants": ["BLR", "KGZ", "RUS", "TJK"]})
     login(client, "secretariat")
     for lang in ("en", "ru"):
         root = _akn(client, first, lang)
@@ -77,7 +80,7 @@ def test_the_lifecycle_and_the_modifications_as_the_standard_defines_them(
     assert _akn(client, extending).find(
         ".//a:activeModifications/a:forceMod", NS).get("type") == "prorogationOfForce"
 
-    login(client, "rep-kaz")  # reads the first decision, not the repeal marked for two
+    login(client, "rep-kaz")  # reads the first decision, not the repeal kept from it
     root = _akn(client, first)
     xml = etree.tostring(root).decode()
     number = client.get(f"/api/v1/decisions/{amending}").json()["number"]

@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from phalanx.cli.main import app as cli
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Marking
+from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_decision_lifecycle import _today, adopt
-from tests.integration.test_draft_pages import login, session, token
+from tests.integration.test_draft_pages import SEC, login, session, token
 
 
 @pytest.fixture
@@ -82,8 +83,10 @@ def test_a_repeal_the_reader_may_not_read_is_neither_listed_nor_named(
         client: TestClient, accounts_db: Database) -> None:
     m = session(accounts_db)
     first = adopt(accounts_db, m.id, "On the working group")
+    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)  # kept from it
     secret = adopt(accounts_db, m.id, "On ending it", effect="repeals", target=first,
-                   draft={"marking": Marking.PARTICIPANTS, "participants": ["RUS", "KGZ"]})
+                   draft={"marking": Marking.PARTICIPANTS,
+                          "participants": ["BLR", "KGZ", "RUS", "TJK"]})
     login(client, "rep-kaz")
     page = client.get("/decisions").text
     row = _row(page, first)

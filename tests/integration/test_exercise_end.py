@@ -207,3 +207,29 @@ def test_a_draft_tabled_in_an_exercises_session_is_read_by_its_states_only(
             assert got.status_code == status, (user, got.text)
             crisis = client.get(f"/api/v1/crises/{c.id}", headers=bearer(accounts_db, user))
             assert crisis.status_code == status, user
+
+
+def test_endex_withdraws_the_unread_notices_of_its_drafts(accounts_db: Database) -> None:
+    """A notice queued about an exercise's draft (a silence broken) is withdrawn with the
+    crisis's; one about a draft of no exercise stays."""
+    c = _open(accounts_db)
+    crises.convene_consultations(accounts_db, c.id, actor=SEC)
+    with accounts_db.read() as conn:
+        session = crises.get(conn, c.id, actor=SEC).sessions[0]
+    body = _body(accounts_db, session)
+    played = dec.propose_draft(accounts_db, dec.DraftIn(
+        body=body, meeting_id=session, title="[EXERCISE] On aid", text_en="To send aid."),
+        actor=SEC)
+    real = dec.propose_draft(accounts_db, dec.DraftIn(
+        body=body, procedure="written", title="On the budget", text_en="To adopt it.",
+        deadline=datetime.now(UTC) + timedelta(days=3)), actor=SEC)
+    with accounts_db.engine.begin() as conn:
+        for d in (played.id, real.id):
+            conn.execute(t.notification.insert().values(
+                created_at=datetime.now(UTC), recipient="rep-kaz", channel="email",
+                subject=f"Silence broken: {d}", body="-", topic=f"draft:{d}", attempts=0))
+    crises.end_exercise(accounts_db, c.id, crises.ExerciseEndIn(), actor=SEC)
+    with accounts_db.read() as conn:
+        topics = set(conn.execute(select(t.notification.c.topic).where(
+            t.notification.c.topic.like("draft:%"))).scalars())
+    assert topics == {f"draft:{real.id}"}

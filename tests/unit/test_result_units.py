@@ -82,3 +82,14 @@ def test_a_seizure_without_its_substance_and_a_row_without_a_quantity_say_so() -
     assert ("quantity", "a quantity is required") in problems
     assert any(col == "substance" and msg.startswith("a seizure names its substance")
                for col, msg in problems)
+
+
+@pytest.mark.parametrize("reference", [".", "..", " .. "])
+def test_a_reference_a_web_address_would_read_as_a_folder_is_refused(reference: str) -> None:
+    clean, problems = check_row({**row("seizure", "2", "kg", "heroin"),
+                                 "reference": reference}, "anti_drug", STAGES)
+    assert clean is None
+    assert ("reference", "a reference is more than '.' or '..'") in problems
+    ok, _ = check_row({**row("seizure", "2", "kg", "heroin"), "reference": "K/../1"},
+                      "anti_drug", STAGES)
+    assert ok is not None and ok.reference == "K/../1"

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import StateAct, why_not_act
+from phalanx.domain.access.policy import Marking, StateAct, why_not_act
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import MembershipStatus, Organization
@@ -114,8 +114,13 @@ def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
     and the exempt."""
     left_out = {s for s in row.affected.split(",") + row.other_parties.split(",") if s}
     exempt = exempt_statuses(org)
+    # an exercise played by some states (its crisis marked for them) asks only them, as
+    # its consultation does (setting)
+    taking = ({s for s in row.participants.split(",") if s}
+              if row.exercise and row.marking == Marking.PARTICIPANTS.value else None)
     return [m.state for m in membership.members_on(org, clock.day(org, day))
-            if m.state not in left_out and m.status not in exempt]
+            if m.state not in left_out and m.status not in exempt
+            and (taking is None or m.state in taking)]
 
 
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:

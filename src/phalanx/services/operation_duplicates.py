@@ -103,14 +103,19 @@ def flag(conn: Connection, batch_id: int, operation: str, state: str, agency: st
 
 def _visible_refs(conn: Connection, actor: Principal, keys: set[tuple[str, str, str, str]]
                   ) -> set[tuple[str, str, str, str]]:
-    """Which (operation, state, agency, reference) the reader may read (a version)."""
+    """Which (operation, state, agency, reference) the reader may read as they stand: their
+    latest version (a reference released once, withdrawn and reported again is national
+    until released again, and so is what a flag on it says)."""
     if not keys:
         return set()
-    r = t.op_report.c
+    r, later = t.op_report.c, aliased(t.op_report)
     cols = (r.operation, r.state_code, r.agency, r.reference)
+    latest = select(func.max(later.c.version)).where(
+        later.c.operation == r.operation, later.c.state_code == r.state_code,
+        later.c.agency == r.agency, later.c.reference == r.reference).scalar_subquery()
     return {tuple(x) for x in conn.execute(  # type: ignore[misc]
         access.select_visible(t.op_report, actor, *cols)
-        .where(tuple_(*cols).in_(sorted(keys))).distinct())}
+        .where(tuple_(*cols).in_(sorted(keys)), r.version == latest).distinct())}
 
 
 def duplicates(conn: Connection, operation: str, *, actor: Principal,

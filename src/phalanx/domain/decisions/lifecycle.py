@@ -21,6 +21,9 @@ The rules (each a setting unless a source is named):
   only by its own body, a body above it (`parent`), or the supreme body (the Collective
   Security Council, "supreme body": DOMAIN §2). A statement is no act of this kind: it
   neither modifies nor is modified.
+- A decision in a limited format binds only the members that took part in it (DOMAIN,
+  "Limited format (2010)": "the decision then binds only those who took part"), so it
+  modifies no decision that binds a member staying out of it.
 """
 
 from __future__ import annotations
@@ -103,6 +106,7 @@ class Act:
     notified: Mapping[str, date] = field(default_factory=dict)  # state -> day notified
     kind: str = "decision"
     exercise: bool = False
+    limited: bool = False  # adopted in a limited format: it binds only `binding`
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,10 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
         out.append(("target", f"{who} is of the body {target.body}: a decision of "
                               f"{new.body} does not modify it (only its own body, a body "
                               "above it or the supreme body does)"))
+    if new.limited and target.binding - new.binding:
+        out.append(("target", f"{who} binds members that stay out of this decision: a "
+                              "decision in a limited format binds only those taking part "
+                              "and modifies no decision that binds others"))
     repeals = [m for m in acts.values() if m.id != new.id and m.terms.target == target.id
                and m.terms.effect is Effect.REPEALS and m.adopted_on <= new.adopted_on]
     if repeals:

@@ -197,6 +197,10 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         problems.append(("reference", "the agency's reference is required"))
     elif len(reference) > 100:
         problems.append(("reference", "at most 100 characters"))
+    elif reference in (".", ".."):
+        # a report's page and its withdrawal are reached by a web address ending in the
+        # reference, which a browser reads as this folder or the one above (setting)
+        problems.append(("reference", "a reference is more than '.' or '..'"))
     day = _date(raw.get("date"))
     if day is None:
         problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)"))

@@ -98,9 +98,13 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
         if open_drafts:
             w.conn.execute(update(t.draft).where(t.draft.c.id.in_(open_drafts)).values(
                 status="closed", outcome_reason=text, revision=t.draft.c.revision + 1))
-        # nobody is told any more of an exercise that is over
+        # nobody is told any more of an exercise that is over: of its crisis, nor of its
+        # sessions' drafts (a silence broken)
+        drafts = [d for (d,) in w.conn.execute(access.select_visible(
+            t.draft, SYSTEM, t.draft.c.id).where(t.draft.c.meeting_id.in_(sessions or [-1])))]
         withdrawn = w.conn.execute(delete(t.notification).where(
-            t.notification.c.topic == f"crisis:{crisis_id}",
+            t.notification.c.topic.in_([f"crisis:{crisis_id}",
+                                        *(f"draft:{d}" for d in drafts)]),
             t.notification.c.acknowledged_at.is_(None))).rowcount
         # each session and draft closed says so in its own entries too (its trail read
         # by its readers, on its own)

@@ -173,9 +173,9 @@ def _rule(org: Organization, row: Any, day: date) -> Rule:
     """The body's rule for the draft's question on its date."""
     rule = proc.rule_for(org.bodies[row.body_key].rules, row.question, day,
                          _limited_since(org, row.body_key))
-    subject = (row.subject or {}).get("state")
-    if subject and not proc.concerned_votes(org.bodies[row.body_key].rules, row.question):
-        rule = replace(rule, concerned=frozenset({subject}))
+    concerned = without_vote(org, row.body_key, row.question, row.subject)
+    if concerned:
+        rule = replace(rule, concerned=concerned)
     if proc.casting_vote(org.bodies[row.body_key].rules, row.question) and (
             chair := rotation.chair(org, row.body_key, day.year)) is not None:
         # the state chairing the body in the draft's year decides a tie
@@ -201,6 +201,17 @@ def _counted(rule: Rule, result: Result) -> dict[str, Any]:
     return out
 
 
+def without_vote(org: Organization, body_key: str, question: str,
+                 subject: dict[str, Any] | None) -> frozenset[str]:
+    """The member a draft concerns where the body's rule for its question gives it no
+    vote (`concerned_votes: false`, dataset): it has no say in a session, and is neither
+    asked to sign nor heard breaking silence outside one (it is bound all the same)."""
+    state = (subject or {}).get("state")
+    if state and not proc.concerned_votes(org.bodies[body_key].rules, question):
+        return frozenset({state})
+    return frozenset()
+
+
 def _aside(org: Organization, row: Any, day: date,
            taking: frozenset[str] | None = None) -> tuple[str, ...]:
     """The seated members not taking part in the work that keep their formal objection to
@@ -208,8 +219,10 @@ def _aside(org: Organization, row: Any, day: date,
     not in arrears; of an exercise's draft, only among the states `taking` part."""
     if _rule(org, row, day).method is not Method.CONSENSUS:
         return ()
+    concerned = without_vote(org, row.body_key, row.question, row.subject)
     return tuple(s for s in _seated_states(org, row.body_key, day)
-                 if membership.objects_aside(org, s, day) and (taking is None or s in taking))
+                 if membership.objects_aside(org, s, day) and (taking is None or s in taking)
+                 and s not in concerned)
 
 
 def _current_text(conn: Connection, row: Any) -> tuple[str, str]:
@@ -273,7 +286,9 @@ def _written(conn: Connection, row: Any) -> proc.WrittenProcedure:
                for s in conn.execute(select(t.signature).where(t.signature.c.draft_id == row.id)
                                      .order_by(t.signature.c.signed_at, t.signature.c.id))]
     org = _org(conn)
-    order, aside = tuple(row.signing_order), _aside(org, row, _draft_day(conn, row))
+    concerned = without_vote(org, row.body_key, row.question, row.subject)
+    order = tuple(s for s in row.signing_order if s not in concerned)
+    aside = _aside(org, row, _draft_day(conn, row))
     if row.status == "open":
         # a member that lost its say since the draft circulated (left, suspended, not
         # taking part) is no longer awaited and signs no more (`procedure.still_signing`),
@@ -292,7 +307,9 @@ def _silence(conn: Connection, row: Any) -> sil.SilenceProcedure:
     the day read or the deadline's once it passed), the breaks received, the deadline."""
     org = _org(conn)
     deadline = aware(row.deadline)
-    members, aside = tuple(row.signing_order), _aside(org, row, _draft_day(conn, row))
+    concerned = without_vote(org, row.body_key, row.question, row.subject)
+    members = tuple(s for s in row.signing_order if s not in concerned)
+    aside = _aside(org, row, _draft_day(conn, row))
     if row.status == "open":
         day = clock_day(org, min(now(), deadline))
         # members in arrears keep their say here where they sign a written procedure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, delete, insert, select, update
 
 from phalanx.adapters.db import access
@@ -43,6 +45,7 @@ from phalanx.services.decisions.common import (
     _standing,
     _written,
     taking_part,
+    without_vote,
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,
@@ -119,8 +122,19 @@ def propose_in(w: Write, data: DraftIn) -> int:
     elif data.deadline is not None and aware(data.deadline) <= at:
         raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
                                   "has passed")
+    if data.procedure in ("written", "silence") and data.meeting_id is not None:
+        # framed in a session (an exercise's makes its decision the exercise's): one of
+        # its body that its author reads, still open
+        meeting = _meeting_row(w.conn, data.meeting_id, actor, lock=True)
+        if meeting.body_key != data.body:
+            raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
+        if meeting.status == "closed":
+            raise Conflict(f"session {data.meeting_id} is closed")
     order: list[str] = []
     chair = None
+    # the member the draft concerns without a vote on it is not asked (`without_vote`)
+    concerned = without_vote(org, data.body, data.question,
+                             data.subject.model_dump() if data.subject else None)
     readers = set(data.participants)
     if data.procedure == "consultation":
         problems = consult.consultation_problems(rules, data.question)
@@ -136,25 +150,31 @@ def propose_in(w: Write, data: DraftIn) -> int:
         chair = _chair_state(org, data.body, day)
         # an exercise's heads of state consulted are those of the states taking part
         taking = taking_part(w.conn, data.meeting_id)
-        order = list(proc.signatories(
+        order = [s for s in proc.signatories(
             {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)
              if taking is None or s in taking},
-            bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+            bool(org.settings.get("written_procedure_in_arrears_sign", False)))
+            if s not in concerned]
         if not order:
             raise Invalid("procedure", f"no member of {data.body} has a say on {day}"
                           + (" among the states taking part in the exercise"
                              if taking is not None else ""))
         if data.marking is Marking.PARTICIPANTS and not exercise:
             # every head of state consulted reads what it is asked to decide and the
-            # decision that binds it (setting); an exercise's stays with its states
-            readers |= set(order)
+            # decision that binds it (setting), as does the member it concerns; an
+            # exercise's stays with its states
+            readers |= set(order) | concerned
     if data.procedure == "silence" and (problems := sil.silence_problems(rules, data.question)):
         raise Invalid("procedure", "; ".join(problems))
     if data.procedure in ("written", "silence"):
-        seated = _seated_states(org, data.body, day)
-        order = list(proc.signatories(
+        # an exercise's draft goes to the states taking part in it only (`taking_part`)
+        taking = taking_part(w.conn, data.meeting_id)
+        seated = [s for s in _seated_states(org, data.body, day)
+                  if taking is None or s in taking]
+        order = [s for s in proc.signatories(
             {s: _standing(org, s, day) for s in seated},
-            bool(org.settings.get("written_procedure_in_arrears_sign", False))))
+            bool(org.settings.get("written_procedure_in_arrears_sign", False)))
+            if s not in concerned]
         if data.signing_order and data.signing_order != order:
             raise Invalid("signing_order", (
                 f"the signing list is every member of {data.body} with a say on {day}, "
@@ -162,6 +182,11 @@ def propose_in(w: Write, data: DraftIn) -> int:
                 "or reordered"))
         if not order:
             raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
+        if data.marking is Marking.PARTICIPANTS and taking is None:
+            # every member asked to sign (or to keep silence) reads what it is asked, and
+            # so does the member it concerns, bound by it (setting, as a consultation's);
+            # an exercise's stays with its states
+            readers |= set(order) | concerned
     if data.question == "appointment" and data.subject and data.subject.post:
         from phalanx.services import membership as ms
 
@@ -332,7 +357,17 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
         marking=Marking(row.marking), on_date=day, versions=versions,
         amendments=amendments, stances=stance_out, preview=preview,
         decision_id=decision.id if decision else None,
-        lifecycle=LifecycleIn.model_validate(row.lifecycle or {}))
+        lifecycle=_life(conn, row, actor))
+
+
+def _life(conn: Connection, row: Any, actor: Principal) -> LifecycleIn:
+    """The life a draft states, as its reader may read it: the decision it modifies named
+    by its id only to those who may read that decision (`access.readable_ids`)."""
+    life = LifecycleIn.model_validate(row.lifecycle or {})
+    if life.target is not None and life.target not in access.readable_ids(
+            conn, actor, t.decision, [life.target]):
+        return life.model_copy(update={"target": None})
+    return life
 
 
 def _answers(conn: Connection, draft_id: int,

@@ -148,9 +148,11 @@ def check_tabled(conn: Connection, org: Organization, body: str, kind: str,
 
 
 def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool, day: date,
-                  *, actor: Principal) -> dict[str, Any]:
+                  *, actor: Principal, binding: frozenset[str] = frozenset(),
+                  limited: bool = False) -> dict[str, Any]:
     """The life a draft states, checked again on its adoption (the register may have
-    changed since it was tabled): refused with 409, nothing adopted."""
+    changed since it was tabled, and whom the decision binds is known only now): refused
+    with 409, nothing adopted."""
     data = LifecycleIn.model_validate(row.lifecycle or {})
     if data.target is None:
         return data.stored()
@@ -161,7 +163,8 @@ def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool,
                  .where(t.decision.c.id == data.target).with_for_update())
     acts, readable = _acts(conn), _readable(conn, actor)
     new = life.Act(id=max(acts, default=0) + 1, number="", body=row.body_key,
-                   adopted_on=day, terms=data.terms(), kind=row.kind, exercise=exercise)
+                   adopted_on=day, terms=data.terms(), kind=row.kind, exercise=exercise,
+                   binding=binding, limited=limited)
     problems = life.modification_problems(new, acts, _parents(org),
                                           org.settings.get("supreme_body"), _names(readable))
     if problems:

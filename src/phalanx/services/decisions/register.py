@@ -16,9 +16,10 @@ from phalanx.domain.access.policy import (
     OwnerKind,
     StateAct,
     acts_for,
+    can_read,
     is_staff,
 )
-from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Result,
@@ -76,9 +77,18 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                                result.binding, False)
             w.conn.execute(update(t.draft).where(t.draft.c.id == row.id)
                            .values(**access.classification_values(c)))
+    # a member the decision binds reads it: one present that may not read the draft could
+    # neither read nor object to it (setting); kept from a member, the draft is adopted
+    # with that member absent, which it then binds not
+    unread = sorted(s for s in result.binding if not can_read(
+        Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s), c))
+    if unread:
+        raise Conflict(f"the decision would bind {', '.join(unread)}, which may not read the "
+                       "draft: mark it for them too, or record them absent")
     if exercise:
         number = f"EX-{number}"
-    stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor)
+    stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor,
+                                     binding=result.binding, limited=result.limited)
     moment = now()
     decision_id = w.conn.execute(insert(t.decision).values(
         exercise=exercise, number=number, draft_id=row.id, body_key=row.body_key, kind=row.kind,

@@ -19,7 +19,7 @@ from phalanx.domain.access.policy import StateAct, can_read
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import Position, Stance, decide
-from phalanx.services import identity
+from phalanx.services import identity, outbox
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -37,6 +37,7 @@ from phalanx.services.decisions.common import (
     in_whose_name,
 )
 from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.lifecycle import meeting_exercise
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
 from phalanx.services.errors import Conflict, Invalid
@@ -81,8 +82,10 @@ def break_silence(db: Database, draft_id: int, state: str | None = None, *, text
 
 def _notify(w: Write, row: Any, subject: str, body: str) -> None:
     """One outbox notice per active user that reads the draft (emailed in each one's
-    language by the outbox)."""
+    language by the outbox); an exercise's says so at its start and its end."""
     c = access.classification_of(row)
+    if meeting_exercise(w.conn, row.meeting_id):
+        subject, body = outbox.exercise_notice(subject, body)
     rows = [dict(created_at=now(), recipient=u.username, channel="email", subject=subject,
                  body=body, topic=f"draft:{row.id}", attempts=0)
             for u in identity.list_users(w.conn)

@@ -118,6 +118,7 @@ MESSAGES = (
     N_("a limited-format decision is published by its participants only"),
     # an upload's rows and files
     N_("the agency's reference is required"),
+    N_("a reference is more than '.' or '..'"),
     N_("must not be negative"),
     N_("a quantity is required"),
     N_("give both lat and lon, or neither"),
