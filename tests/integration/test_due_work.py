@@ -114,3 +114,17 @@ def test_two_instances_on_postgresql_escalate_once(
         finally:
             first.dispose()
             second.dispose()
+
+
+def test_a_step_that_fails_leaves_the_others_to_run(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phalanx.services.decisions import written
+
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    crisis = _overdue_crisis(db)
+
+    def broken(*_: object, **__: object) -> list[int]:
+        raise RuntimeError("the written procedure's step fails")
+
+    monkeypatch.setattr(written, "settle_lapsed", broken)
+    assert due.run_due(db).escalated == [crisis]

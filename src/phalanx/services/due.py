@@ -13,11 +13,13 @@ trail, as a command names the account that runs it."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services.db import Database
 
+log = logging.getLogger(__name__)
 SERVER = Principal("system:server", Role.SYSTEM)
 LOCK = "phalanx:due"
 
@@ -39,6 +41,14 @@ def run_due(db: Database, *, actor: Principal = SERVER) -> Done:
     with db.one_at_a_time(LOCK) as mine:
         if not mine:
             return Done(ran=False)
-        return Done(escalated=crises.escalate_overdue(db, actor=actor),
-                    lapsed=settle_lapsed(db, actor=actor),
-                    adopted=settle_silence(db, actor=actor))
+        done = Done()
+        # each step on its own: one that fails (the database away, a draft refused) leaves
+        # the others to do their work, and is tried again next time
+        for step, into in ((lambda: crises.escalate_overdue(db, actor=actor), done.escalated),
+                           (lambda: settle_lapsed(db, actor=actor), done.lapsed),
+                           (lambda: settle_silence(db, actor=actor), done.adopted)):
+            try:
+                into.extend(step())
+            except Exception:
+                log.exception("due work: a step failed")
+        return done
