@@ -93,6 +93,20 @@ def test_silence_kept_to_the_deadline_adopts_the_draft(danube_db: Database) -> N
     assert "adopted" in closed["change"]
 
 
+def test_one_draft_refused_at_its_deadline_leaves_the_others_settled(
+        danube_db: Database) -> None:
+    """A draft kept from a member it would bind (marked, in an older record, for one
+    member only) is refused its adoption; the settling of the others goes on."""
+    kept, other = _circulate(danube_db), _circulate(danube_db, "On the budget")
+    with danube_db.engine.begin() as conn:
+        conn.execute(t.draft.update().where(t.draft.c.id == kept.id).values(
+            marking="PARTICIPANTS", participants=",AUT,"))
+    with clock.use(DEADLINE + timedelta(hours=2)):
+        assert dec.settle_silence(danube_db, actor=SEC) == [other.id]
+        with danube_db.read() as conn:
+            assert dec.get_draft(conn, kept.id, actor=SEC).status == "open"
+
+
 def test_a_broken_silence_returns_the_draft_at_once(danube_db: Database) -> None:
     d = _circulate(danube_db)
     out = _break(danube_db, d.id, "HUN", DEADLINE - timedelta(minutes=1))

@@ -8,6 +8,7 @@ services' clock, so an exercise plays the procedure on its own clock."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,8 @@ from phalanx.services.decisions.lifecycle import meeting_exercise
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
 from phalanx.services.errors import Conflict, Invalid
+
+log = logging.getLogger(__name__)
 
 
 def break_silence(db: Database, draft_id: int, state: str | None = None, *, text: str = "",
@@ -173,7 +176,14 @@ def settle_silence(db: Database, *, actor: Principal) -> list[int]:
                                           .where(t.draft.c.procedure == "silence",
                                                  t.draft.c.status == "open",
                                                  t.draft.c.deadline <= now()))]
-    return [d for d in due if settle_due(db, d, actor) == "adopted"]
+    adopted = []
+    for d in due:
+        try:
+            if settle_due(db, d, actor) == "adopted":
+                adopted.append(d)
+        except Conflict as refused:  # this one is not adopted as it stands: the others are
+            log.warning("draft %s not settled: %s", d, refused)
+    return adopted
 
 
 def settle_one(db: Database, draft_id: int, *, actor: Principal) -> DraftOut:
