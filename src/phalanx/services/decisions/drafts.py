@@ -44,6 +44,7 @@ from phalanx.services.decisions.common import (
     _stances,
     _standing,
     _written,
+    bound_or_heard,
     taking_part,
     without_vote,
 )
@@ -161,9 +162,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
                              if taking is not None else ""))
         if data.marking is Marking.PARTICIPANTS and not exercise:
             # every head of state consulted reads what it is asked to decide and the
-            # decision that binds it (setting), as does the member it concerns; an
-            # exercise's stays with its states
-            readers |= set(order) | concerned
+            # decision that binds it (setting); an exercise's stays with its states
+            readers |= set(order)
     if data.procedure == "silence" and (problems := sil.silence_problems(rules, data.question)):
         raise Invalid("procedure", "; ".join(problems))
     if data.procedure in ("written", "silence"):
@@ -183,10 +183,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
         if not order:
             raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
         if data.marking is Marking.PARTICIPANTS and taking is None:
-            # every member asked to sign (or to keep silence) reads what it is asked, and
-            # so does the member it concerns, bound by it (setting, as a consultation's);
-            # an exercise's stays with its states
-            readers |= set(order) | concerned
+            # every member asked to sign (or to keep silence) reads what it is asked
+            # (setting, as a consultation's); an exercise's stays with its states
+            readers |= set(order)
     if data.question == "appointment" and data.subject and data.subject.post:
         from phalanx.services import membership as ms
 
@@ -197,6 +196,14 @@ def propose_in(w: Write, data: DraftIn) -> int:
     lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
                            data.lifecycle, day, actor=actor)
     marking, observers = data.marking, data.observers
+    if marking is Marking.PARTICIPANTS and not (data.meeting_id is not None and _meeting_row(
+            w.conn, data.meeting_id, actor).exercise):
+        # by whatever procedure, a member the decision would bind without its say (the
+        # member it concerns, one in arrears) and one keeping only its formal objection
+        # (not taking part in the work) read the draft: none is bound by, or kept from
+        # objecting to, a text it may not read (setting); an exercise's stays with its
+        # states
+        readers |= bound_or_heard(org, data.body, data.question, concerned, day)
     if data.meeting_id is not None:
         # an exercise's session is read by the states taking part: a draft tabled in it,
         # through any path, is read by no one wider (setting)

@@ -26,8 +26,10 @@ LIFE_TEMPLATES = (
     N_("decision %(decision)s binds members that stay out of this decision: a decision "
        "in a limited format binds only those taking part and modifies no decision that "
        "binds others"),
-    N_("the decision would bind %(states)s, which may not read the draft: mark it for "
-       "them too, or record them absent"),
+    N_("the decision would bind %(states)s, which may not read the draft: table the "
+       "draft again marked for them too, or record absent those not at the session"),
+    N_("the decision would bind %(states)s, which may not read the draft: table the "
+       "draft again marked for them too"),
     N_("decision %(decision)s has no last day to extend"),
     N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
        "authorizes nothing"),
