@@ -46,8 +46,11 @@ that authorizes the measures.
   deployment are still out with no decided way home is escalated
   (`clocks.mandate_overrun`). A decision without a period has no end of this kind; a
   decision that ends for good in the register of acts in force (repealed, or past its last
-  day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too, from
-  the start of that day where the Secretariat sits, whichever end comes first (setting).
+  day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too,
+  whichever end comes first (setting): a repeal in force from its adoption at the moment
+  it was adopted (a repeal adopted at 15:00 leaves what was done under the decision that
+  morning lawful), a repeal from a later day or the day after the last day in force from
+  the start of that day where the Secretariat sits.
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -243,11 +246,12 @@ class Mandate:
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
            period_days: int | None, zone: str | None = None,
-           last_day: tuple[date, str] | None = None) -> Mandate:
+           last_day: tuple[date, str, datetime | None] | None = None) -> Mandate:
         """From the decision's record: adopted at its recorded time, else at the start of
         its day where the Secretariat sits (`zone`, `domain/calendar.py`); `last_day`: the
-        day it ended for good in the register, and how."""
-        stopped = calendar.start_of(last_day[0], zone) if last_day else None
+        day it ended for good in the register, how, and the moment of the repeal that
+        ended it where it took effect on its adoption (else the start of that day)."""
+        stopped = (last_day[2] or calendar.start_of(last_day[0], zone)) if last_day else None
         return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days,
                    stopped, last_day[1] if last_day else "")
 

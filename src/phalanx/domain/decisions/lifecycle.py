@@ -221,6 +221,15 @@ def last_day(act: Act, acts: Mapping[int, Act]) -> tuple[date, Status] | None:
     return None
 
 
+def ended_by(act: Act, acts: Mapping[int, Act], day: date) -> Act | None:
+    """The decision whose repeal of `act` took effect on `day` (the first adopted), None
+    where none did (`day` from `last_day`)."""
+    found = sorted((m for m in acts.values() if m.terms.target == act.id and m.id != act.id
+                    and m.terms.effect is Effect.REPEALS and _effective(m, acts) == day),
+                   key=lambda m: (m.adopted_on, m.id))
+    return found[0] if found else None
+
+
 def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
                supreme: str | None) -> bool:
     """Whether a decision of `body` may modify one of `target_body`: its own body, a body

@@ -5,7 +5,7 @@ members' notifications a decision waits for (`domain/decisions/lifecycle`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -15,6 +15,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import lifecycle as life
 from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware
 from phalanx.services.clock import today as clock_today
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import _org, _require_staff
@@ -39,12 +40,24 @@ def _acts(conn: Connection) -> dict[int, life.Act]:
         kind=r.kind, exercise=bool(r.exercise)) for r in rows}
 
 
-def last_day(conn: Connection, decision_id: int) -> tuple[date, str] | None:
-    """The day the decision ended for good in the register, and how (`life.last_day`)."""
+def last_day(conn: Connection, decision_id: int
+             ) -> tuple[date, str, datetime | None] | None:
+    """The day the decision ended for good in the register, how (`life.last_day`), and
+    the moment where the register knows it: a repeal in force from its own adoption ends
+    the decision when it was adopted (its recorded time), never earlier that day; else
+    None (from the start of the day)."""
     acts = _acts(conn)
     act = acts.get(decision_id)
     found = life.last_day(act, acts) if act is not None else None
-    return (found[0], found[1].value) if found else None
+    if not found:
+        return None
+    moment = None
+    by = life.ended_by(act, acts, found[0]) if act is not None else None
+    if by is not None and life.entry_into_force(by) == by.adopted_on:
+        at = conn.execute(access.select_visible(t.decision, SYSTEM, t.decision.c.adopted_at)
+                          .where(t.decision.c.id == by.id)).scalar()
+        moment = aware(at) if at is not None else None
+    return found[0], found[1].value, moment
 
 
 def _readable(conn: Connection, actor: Principal) -> set[int]:
