@@ -166,3 +166,41 @@ def test_the_refusal_says_how_the_secretariat_goes_on(accounts_db: Database) -> 
     assert "TJK" in text and "table the draft again marked for them too" in text
     ru = translate(text, "ru")
     assert ru != text and "TJK" in ru and "внесите проект заново" in ru
+
+
+def test_the_member_a_written_decision_concerns_is_told_and_bound(
+        sqlite_db: Database) -> None:
+    """The League's suspension of Norway by signatures: Norway signs nothing and may not
+    object, but it reads the draft, its inbox tells it of the draft (in English and Russian),
+    and the others' signatures bind it."""
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import demo, inbox
+    from phalanx.services import organization as orgs
+    from phalanx.services.decisions.schemas import Subject
+    from phalanx.web.i18n import labeller
+
+    orgs.load_dataset(sqlite_db, LEAGUE, actor=SYSTEM)
+    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with clock.use(at):
+        d = dec.propose_draft(sqlite_db, dec.DraftIn(
+            body="league-council", procedure="written", question="suspension",
+            title="On the suspension of Norway", text_en="To suspend Norway.",
+            subject=Subject(state="NOR"), deadline=at + timedelta(days=10)), actor=SEC)
+    assert "NOR" not in d.signing_order
+    with clock.use(at + timedelta(hours=1)), sqlite_db.read() as conn:
+        told = [i for i in inbox.inbox(conn, actor=rep("NOR")) if i.href == f"/drafts/{d.id}"]
+        assert [i.kind for i in told] == ["concerned"]
+        assert not [i for i in inbox.inbox(conn, actor=rep("BEL"))
+                    if i.kind == "concerned"]
+    assert labeller("ru")("inbox", "concerned") == \
+        "Проект о вашем государстве, решаемый без его голоса"
+    with clock.use(at + timedelta(hours=2)):
+        with pytest.raises(Conflict, match="NOR is not among the signatories"):
+            dec.sign(sqlite_db, d.id, answer=Answer.OBJECT, given_by="the minister",
+                     actor=rep("NOR"))
+        for s in d.signing_order:
+            done = dec.sign(sqlite_db, d.id, given_by="the minister", actor=rep(s))
+    assert done.decision_id is not None, done.outcome_reason
+    with sqlite_db.read() as conn:
+        assert "NOR" in dec.get_decision(conn, done.decision_id, actor=rep("NOR")).binding

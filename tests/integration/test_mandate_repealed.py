@@ -88,3 +88,34 @@ def test_a_repeal_after_the_period_changes_nothing(db: Database) -> None:
         got = crises.get(conn, c.id, actor=SEC, at=ENDS + timedelta(days=4))
     assert got.mandate is not None
     assert (got.mandate.ends_at, got.mandate.ended_by) == (ENDS, None)
+
+
+def test_a_suspended_decision_authorizes_nothing_new_while_it_is_suspended(
+        db: Database) -> None:
+    """A decision suspended in the register is not in force: from the suspension's
+    adoption, nothing new is deployed under it (in English and Russian); that morning it
+    still ran, and its period is not ended by it."""
+    c, number = under_way(db)
+    with db.read() as conn:
+        target = crises.get(conn, c.id, actor=SEC).decision_id
+    room = crises.convene_session(db, c.id, actor=SEC, opens_at=REPEALED, at=REPEALED)
+    with clock.use(REPEALED):
+        adopt(db, room.sessions[-1], lifecycle={"effect": "suspends", "target": target})
+    words = (f"the mandate of {number} is suspended (the decision is suspended in the "
+             "register): no new deployment under it while it is suspended, unless a new "
+             "decision is linked to the crisis")
+    with db.read() as conn:
+        assert crises.military_check(conn, c.id, actor=SEC,
+                                     at=REPEALED - timedelta(minutes=1)) == []
+        assert crises.military_check(conn, c.id, actor=SEC,
+                                     at=REPEALED + timedelta(hours=1)) == [words]
+        got = crises.get(conn, c.id, actor=SEC, at=REPEALED + timedelta(hours=1))
+    assert got.mandate is not None and not got.mandate.expired
+    with pytest.raises(Conflict) as deployed:
+        crises.transition(db, c.id, Stage.DEPLOYED, actor=SEC,
+                          at=REPEALED + timedelta(hours=1))
+    assert str(deployed.value).endswith(words)
+    assert translate(words, "ru") == (
+        f"мандат по решению {number} приостановлен (решение приостановлено в реестре): "
+        "пока оно приостановлено, ничего нового по нему не развёртывается, если к "
+        "кризису не привязано новое решение")

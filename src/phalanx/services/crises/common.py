@@ -279,9 +279,18 @@ def decision_marking(conn: Connection, decision_id: int) -> Classification:
 def mandate_ended_at(conn: Connection, row: Any, at: datetime,
                      actor: Principal = SYSTEM) -> str:
     """Why nothing new is deployed under the crisis's decision at `at`: its period is
-    over, in words naming the decision and the end (empty: it runs, or has no end)."""
+    over, or it is suspended in the register, in words naming the decision and the end
+    (empty: it runs, or has no end)."""
     m = mandate_of(conn, row, actor)
-    return m.ended() if m is not None and m.expired(at) else ""
+    if m is None:
+        return ""
+    if m.expired(at):
+        return m.ended()
+    from phalanx.services.decisions.lifecycle import suspended_at
+
+    # a decision suspended in the register is not in force: while it is, it authorizes
+    # nothing new (`domain/decisions/lifecycle.py`)
+    return m.suspended() if suspended_at(conn, row.decision_id, at) else ""
 
 
 def units_out(conn: Connection, crisis_id: int) -> int:

@@ -60,6 +60,30 @@ def last_day(conn: Connection, decision_id: int
     return found[0], found[1].value, moment
 
 
+def suspended_at(conn: Connection, decision_id: int, at: datetime) -> bool:
+    """Whether the decision is suspended in the register at `at` (`life.status_on` on its
+    day where the Secretariat sits): a suspension in force from its own adoption suspends
+    from the moment it was adopted, one from a later day from the start of that day."""
+    from phalanx.services.clock import day as day_of
+
+    acts = _acts(conn)
+    act = acts.get(decision_id)
+    if act is None:
+        return False
+    day = day_of(_org(conn), at)
+    standing = life.status_on(act, acts, day)
+    if standing.status is not life.Status.SUSPENDED:
+        return False
+    for m in (acts[i] for i in standing.suspended_by):
+        if life.entry_into_force(m) != day or m.adopted_on != day:
+            return True
+        adopted_at = conn.execute(access.select_visible(
+            t.decision, SYSTEM, t.decision.c.adopted_at).where(t.decision.c.id == m.id)).scalar()
+        if adopted_at is None or aware(adopted_at) <= at:
+            return True
+    return False
+
+
 def _readable(conn: Connection, actor: Principal) -> set[int]:
     return set(conn.execute(access.select_visible(t.decision, actor, t.decision.c.id))
                .scalars())
@@ -179,7 +203,8 @@ def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool,
                    adopted_on=day, terms=data.terms(), kind=row.kind, exercise=exercise,
                    binding=binding, limited=limited)
     problems = life.modification_problems(new, acts, _parents(org),
-                                          org.settings.get("supreme_body"), _names(readable))
+                                          org.settings.get("supreme_body"), _names(readable),
+                                          lambda a: a.id in readable)
     if problems:
         raise Conflict("; ".join(why for _, why in problems))
     return data.stored()
