@@ -53,7 +53,10 @@ that authorizes the measures.
   the start of that day where the Secretariat sits. A decision suspended in the register
   is not in force: while it is, nothing new is deployed under it either (the same
   refusals, saying it is suspended), from the suspension's adoption where it is in force
-  from it; its period runs on meanwhile (setting).
+  from it; its period runs on meanwhile (setting). A later decision extending it (a new
+  last day in force) carries the period to the end of that day only where the file says
+  so (`mandate_follows_extension`, setting: the texts do not say whether extending a
+  decision's time in force extends what it authorizes).
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only

@@ -22,6 +22,10 @@ class Mandate:
     # how ("repealed", "expired")
     stopped: datetime | None = None
     stop: str = ""
+    # where the organization's file lets an extension carry the period (setting
+    # `mandate_follows_extension`): the end of the decision's last day in force as later
+    # decisions extended it; the period then ends there if that is later
+    extended: datetime | None = None
 
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
@@ -40,7 +44,15 @@ class Mandate:
         """When the period ends (None: the decision has no period)."""
         if self.period_days is None:
             return None
-        return self.adopted + timedelta(days=self.period_days)
+        own = self.adopted + timedelta(days=self.period_days)
+        return max(own, self.extended) if self.extended is not None else own
+
+    @property
+    def carried(self) -> bool:
+        """Whether an extension of the decision carried its period further."""
+        own = self.adopted + timedelta(days=self.period_days or 0)
+        return self.period_days is not None and self.extended is not None \
+            and self.extended > own
 
     @property
     def by_register(self) -> bool:
@@ -68,6 +80,7 @@ class Mandate:
         """The end in words, for a refusal that names it."""
         why = (("the decision was repealed" if self.stop == "repealed"
                 else "the decision's time in force ran out") if self.by_register
+               else "its period, as a later decision extended it" if self.carried
                else f"its period of {self.period_days} days from its adoption")
         return (f"{self._whose()} ({why}): no new deployment under it without a new decision "
                 "linked to the crisis")

@@ -60,6 +60,18 @@ def last_day(conn: Connection, decision_id: int
     return found[0], found[1].value, moment
 
 
+def extended_to(conn: Connection, decision_id: int) -> date | None:
+    """The decision's last day in force as the extensions in effect made it (None: none
+    extended it), as the register stands."""
+    acts = _acts(conn)
+    act = acts.get(decision_id)
+    if act is None:
+        return None
+    extended = life.status_on(act, acts, date.max).extended_by
+    days = [to for i in extended if (to := acts[i].terms.extends_to) is not None]
+    return max(days) if days else None
+
+
 def suspended_at(conn: Connection, decision_id: int, at: datetime) -> bool:
     """Whether the decision is suspended in the register at `at` (`life.status_on` on its
     day where the Secretariat sits): a suspension in force from its own adoption suspends

@@ -132,6 +132,12 @@ TEMPLATES = (
        "crisis"),
     N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
        "adoption): no new deployment under it without a new decision linked to the crisis"),
+    N_("the mandate of %(number)s ended on %(ended)s (its period, as a later decision "
+       "extended it): no new deployment under it without a new decision linked to the "
+       "crisis"),
+    N_("the decision's mandate ended on %(ended)s (its period, as a later decision "
+       "extended it): no new deployment under it without a new decision linked to the "
+       "crisis"),
     # the crisis's decision ended for good in the register of acts in force first
     N_("the mandate of %(number)s ended on %(ended)s (the decision was repealed): no new "
        "deployment under it without a new decision linked to the crisis"),
