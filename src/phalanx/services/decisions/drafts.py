@@ -162,8 +162,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
                              if taking is not None else ""))
         if data.marking is Marking.PARTICIPANTS and not exercise:
             # every head of state consulted reads what it is asked to decide and the
-            # decision that binds it (setting); an exercise's stays with its states
-            readers |= set(order)
+            # decision that binds it (setting), as does the member it concerns; an
+            # exercise's stays with its states
+            readers |= set(order) | concerned
     if data.procedure == "silence" and (problems := sil.silence_problems(rules, data.question)):
         raise Invalid("procedure", "; ".join(problems))
     if data.procedure in ("written", "silence"):
@@ -183,9 +184,10 @@ def propose_in(w: Write, data: DraftIn) -> int:
         if not order:
             raise Invalid("procedure", f"no member of {data.body} has a say on {day}")
         if data.marking is Marking.PARTICIPANTS and taking is None:
-            # every member asked to sign (or to keep silence) reads what it is asked
-            # (setting, as a consultation's); an exercise's stays with its states
-            readers |= set(order)
+            # every member asked to sign (or to keep silence) reads what it is asked, and
+            # so does the member it concerns, bound by it (setting, as a consultation's);
+            # an exercise's stays with its states
+            readers |= set(order) | concerned
     if data.question == "appointment" and data.subject and data.subject.post:
         from phalanx.services import membership as ms
 
