@@ -40,10 +40,14 @@ def test_a_limited_format_decision_does_not_repeal_one_binding_others(
     with pytest.raises(Conflict) as refused:
         dec.close_draft(accounts_db, d.id, actor=SEC)
     message = str(refused.value)
-    assert "binds members that stay out of this decision" in message
+    # the officer is told who stays out and what would let the decision modify it
+    assert "binds TJK, which this decision does not bind" in message
+    assert "only once they take part in it (a member staying out withdraws its " \
+        "declaration" in message
     from phalanx.web.i18n.errors import translate
 
-    assert "ограниченном формате" in translate(message, "ru")
+    ru = translate(message, "ru")
+    assert "обязывает TJK" in ru and "отзывает заявление" in ru and "take part" not in ru
     with accounts_db.read() as conn:
         assert dec.get_draft(conn, d.id, actor=SEC).status == "open"
         assert len(dec.list_decisions(conn, actor=SEC)) == 1

@@ -49,7 +49,7 @@ NOTIFICATIONS = 50  # the latest unread notifications shown; the others are coun
 
 @dataclass(frozen=True)
 class Item:
-    # position, signature, silence, silence_kept, consultation, consent, obligation,
+    # position, signature, silence, silence_kept, consultation, concerned, consent, obligation,
     # request, offer, task, stage, plan, review, un_notice, notification
     kind: str
     title: str
@@ -82,15 +82,25 @@ def _day_end(zone: str | None, day: date) -> datetime:
 
 def _drafts(conn: Connection, actor: Principal, at: datetime) -> list[Item]:
     items: list[Item] = []
-    rows = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id)
-                        .where(t.draft.c.status.in_(("open", "circulating")))
-                        .order_by(t.draft.c.id)).scalars().all()
+    found = conn.execute(access.select_visible(t.draft, actor, t.draft.c.id, t.draft.c.subject)
+                         .where(t.draft.c.status.in_(("open", "circulating")))
+                         .order_by(t.draft.c.id)).all()
+    rows = [r.id for r in found]
+    about = {r.id: (r.subject or {}).get("state") for r in found}
     exercises = set(conn.execute(access.select_visible(t.meeting, actor, t.meeting.c.id)
                                  .where(t.meeting.c.exercise.is_(True))).scalars())
     for draft_id in rows:
         d = dec.get_draft(conn, draft_id, actor=actor)
         deadline = d.deadline
         item = partial(Item, exercise=d.meeting_id in exercises)
+        if d.procedure != "session" and actor.state is not None \
+                and about[draft_id] == actor.state and actor.state not in d.signing_order \
+                and actor.state not in d.aside:
+            # the member a draft outside a session concerns without its vote (its
+            # suspension...) is asked nothing, but it is told of it
+            items.append(item("concerned", d.title, f"/drafts/{d.id}", deadline, False,
+                              f"draft:{d.id}", title_ru=d.title_ru))
+            continue
         if d.procedure == "written":
             # the members sign in turn: only the one whose turn it is is asked now
             if d.turn is not None and d.turn == actor.state:

@@ -50,6 +50,8 @@ class SettingsIn(Model):
     # the states' names are written in these languages (`TextIn`)
     rotation_order_language: Literal["en", "ru"] | None = None
     written_procedure_in_arrears_sign: bool | None = None
+    # whether a later decision extending a crisis's decision carries its mandate's period
+    mandate_follows_extension: bool | None = None
     working_time_zone: str | None = None
     days_off: list[DayName] | None = None
     un_notification_target_minutes: float | None = Field(default=None, gt=0, le=525_600)

@@ -46,8 +46,17 @@ that authorizes the measures.
   deployment are still out with no decided way home is escalated
   (`clocks.mandate_overrun`). A decision without a period has no end of this kind; a
   decision that ends for good in the register of acts in force (repealed, or past its last
-  day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too, from
-  the start of that day where the Secretariat sits, whichever end comes first (setting).
+  day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too,
+  whichever end comes first (setting): a repeal in force from its adoption at the moment
+  it was adopted (a repeal adopted at 15:00 leaves what was done under the decision that
+  morning lawful), a repeal from a later day or the day after the last day in force from
+  the start of that day where the Secretariat sits. A decision suspended in the register
+  is not in force: while it is, nothing new is deployed under it either (the same
+  refusals, saying it is suspended), from the suspension's adoption where it is in force
+  from it; its period runs on meanwhile (setting). A later decision extending it (a new
+  last day in force) carries the period to the end of that day only where the file says
+  so (`mandate_follows_extension`, setting: the texts do not say whether extending a
+  decision's time in force extends what it authorizes).
 - The forces follow the decision: the planner uses only units of the formations the
   decision authorizes (named in its text, or else those the dataset gives for its military
   measures, `measure_formations`) and, where the decision names contributing states, only
@@ -58,9 +67,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from phalanx.domain import calendar
+from phalanx.domain.crisis.mandate import Mandate as Mandate  # its period: `mandate.py`
 from phalanx.domain.crisis.workflow import MILITARY, Measure
 
 
@@ -224,75 +234,6 @@ def host_problems(host: str | None, measures: Iterable[Measure],
                        "member's request (an affected state's request covers its own "
                        "territory only)")
     return out
-
-
-@dataclass(frozen=True)
-class Mandate:
-    """The period for which the crisis's decision authorizes its measures: `period_days`
-    days from its adoption (`adopted`); no period, no end. `number` is the decision's
-    number, None where the reader may not see the decision (the words then name none)."""
-
-    number: str | None
-    adopted: datetime
-    period_days: int | None = None
-    # the decision ended for good in the register (`lifecycle.last_day`): from when, and
-    # how ("repealed", "expired")
-    stopped: datetime | None = None
-    stop: str = ""
-
-    @classmethod
-    def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
-           period_days: int | None, zone: str | None = None,
-           last_day: tuple[date, str] | None = None) -> Mandate:
-        """From the decision's record: adopted at its recorded time, else at the start of
-        its day where the Secretariat sits (`zone`, `domain/calendar.py`); `last_day`: the
-        day it ended for good in the register, and how."""
-        stopped = calendar.start_of(last_day[0], zone) if last_day else None
-        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days,
-                   stopped, last_day[1] if last_day else "")
-
-    @property
-    def period_end(self) -> datetime | None:
-        """When the period ends (None: the decision has no period)."""
-        if self.period_days is None:
-            return None
-        return self.adopted + timedelta(days=self.period_days)
-
-    @property
-    def by_register(self) -> bool:
-        """Whether the register's end comes first (or is the only one)."""
-        end = self.period_end
-        return self.stopped is not None and (end is None or self.stopped < end)
-
-    @property
-    def ends_at(self) -> datetime | None:
-        """When the mandate ends: its period's end, or the decision's end in the register,
-        whichever comes first (None: neither)."""
-        return self.stopped if self.by_register else self.period_end
-
-    def expired(self, at: datetime) -> bool:
-        """Whether the period is over at `at` (from the moment it ends on)."""
-        end = self.ends_at
-        return end is not None and at >= end
-
-    def _whose(self) -> str:
-        end = self.ends_at or self.adopted
-        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
-        return f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-    def ended(self) -> str:
-        """The end in words, for a refusal that names it."""
-        why = (("the decision was repealed" if self.stop == "repealed"
-                else "the decision's time in force ran out") if self.by_register
-               else f"its period of {self.period_days} days from its adoption")
-        return (f"{self._whose()} ({why}): no new deployment under it without a new decision "
-                "linked to the crisis")
-
-    def overrun(self, units: int) -> str:
-        """The end passed with `units` units of the decided deployment still out, in words
-        (for an escalation)."""
-        return (f"{self._whose()} with {units} unit(s) of the decided deployment still out "
-                "and no decided way home")
 
 
 @dataclass(frozen=True)

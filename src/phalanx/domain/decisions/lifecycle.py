@@ -221,6 +221,15 @@ def last_day(act: Act, acts: Mapping[int, Act]) -> tuple[date, Status] | None:
     return None
 
 
+def ended_by(act: Act, acts: Mapping[int, Act], day: date) -> Act | None:
+    """The decision whose repeal of `act` took effect on `day` (the first adopted), None
+    where none did (`day` from `last_day`)."""
+    found = sorted((m for m in acts.values() if m.terms.target == act.id and m.id != act.id
+                    and m.terms.effect is Effect.REPEALS and _effective(m, acts) == day),
+                   key=lambda m: (m.adopted_on, m.id))
+    return found[0] if found else None
+
+
 def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
                supreme: str | None) -> bool:
     """Whether a decision of `body` may modify one of `target_body`: its own body, a body
@@ -239,9 +248,12 @@ def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
 
 def modification_problems(new: Act, acts: Mapping[int, Act],
                           parents: Mapping[str, str | None], supreme: str | None,
-                          name: Callable[[Act], str]) -> list[tuple[str, str]]:
+                          name: Callable[[Act], str],
+                          known: Callable[[Act], bool] = lambda a: True
+                          ) -> list[tuple[str, str]]:
     """(field, why) the modification `new` states cannot be made to the register `acts`;
-    `name` names a decision as its reader may know it."""
+    `name` names a decision as its reader may know it, `known` says whether the reader
+    reads it (the members it binds are named only then)."""
     t = new.terms
     if t.effect is None or t.target is None:
         return []
@@ -268,10 +280,15 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
         out.append(("target", f"{who} is of the body {target.body}: a decision of "
                               f"{new.body} does not modify it (only its own body, a body "
                               "above it or the supreme body does)"))
-    if new.limited and target.binding - new.binding:
-        out.append(("target", f"{who} binds members that stay out of this decision: a "
-                              "decision in a limited format binds only those taking part "
-                              "and modifies no decision that binds others"))
+    if new.limited and (others := sorted(target.binding - new.binding)):
+        # named only to a reader of the decision modified; what to do said either way
+        whom = (f"binds {', '.join(others)}, which this decision does not bind"
+                if known(target) else "binds members that stay out of this decision")
+        out.append(("target", f"{who} {whom}: a decision in a limited format binds only "
+                              "those taking part and modifies no decision that binds "
+                              "others; it does so only once they take part in it (a member "
+                              "staying out withdraws its declaration, one absent is "
+                              "recorded present and states its position)"))
     repeals = [m for m in acts.values() if m.id != new.id and m.terms.target == target.id
                and m.terms.effect is Effect.REPEALS and m.adopted_on <= new.adopted_on]
     if repeals:

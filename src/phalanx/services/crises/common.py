@@ -4,6 +4,7 @@ timeline entries and notices, who acts for the organization, the guards' situati
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -260,12 +261,20 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
     seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
         t.decision, actor, t.decision.c.id).where(t.decision.c.id == row.decision_id)
         ).first() is not None
+    from phalanx.domain import calendar
     from phalanx.services import organization as orgs
-    from phalanx.services.decisions.lifecycle import last_day
+    from phalanx.services.decisions.lifecycle import extended_to, last_day
 
-    return authority.Mandate.of(d.number if seen else None, d.adopted_on,
-                                aware(d.adopted_at) if d.adopted_at else None, d.period_days,
-                                orgs.working_zone(conn), last_day(conn, row.decision_id))
+    zone = orgs.working_zone(conn)
+    m = authority.Mandate.of(d.number if seen else None, d.adopted_on,
+                             aware(d.adopted_at) if d.adopted_at else None, d.period_days,
+                             zone, last_day(conn, row.decision_id))
+    # an extension of the decision carries its period only where the file says so
+    # (setting `mandate_follows_extension`: the texts do not settle it)
+    if orgs.organization(conn).settings.get("mandate_follows_extension") and (
+            to := extended_to(conn, row.decision_id)) is not None:
+        m = replace(m, extended=calendar.start_of(to + timedelta(days=1), zone))
+    return m
 
 
 def decision_marking(conn: Connection, decision_id: int) -> Classification:
@@ -279,9 +288,18 @@ def decision_marking(conn: Connection, decision_id: int) -> Classification:
 def mandate_ended_at(conn: Connection, row: Any, at: datetime,
                      actor: Principal = SYSTEM) -> str:
     """Why nothing new is deployed under the crisis's decision at `at`: its period is
-    over, in words naming the decision and the end (empty: it runs, or has no end)."""
+    over, or it is suspended in the register, in words naming the decision and the end
+    (empty: it runs, or has no end)."""
     m = mandate_of(conn, row, actor)
-    return m.ended() if m is not None and m.expired(at) else ""
+    if m is None:
+        return ""
+    if m.expired(at):
+        return m.ended()
+    from phalanx.services.decisions.lifecycle import suspended_at
+
+    # a decision suspended in the register is not in force: while it is, it authorizes
+    # nothing new (`domain/decisions/lifecycle.py`)
+    return m.suspended() if suspended_at(conn, row.decision_id, at) else ""
 
 
 def units_out(conn: Connection, crisis_id: int) -> int:

@@ -212,6 +212,20 @@ def without_vote(org: Organization, body_key: str, question: str,
     return frozenset()
 
 
+def bound_or_heard(org: Organization, body_key: str, question: str,
+                   concerned: frozenset[str], day: date) -> set[str]:
+    """The seated members a draft on `question` binds without their say, or hears only
+    in their formal objection: the member it concerns without a vote (`without_vote`),
+    those in arrears (they lose the vote, never the obligations: `consensus.py`) and,
+    on a question decided by consensus, those not taking part in the work that keep
+    their objection (`membership.objects_aside`)."""
+    rule = proc.rule_for(org.bodies[body_key].rules, question)
+    return set(concerned) | {
+        s for s in _seated_states(org, body_key, day)
+        if _standing(org, s, day) is Standing.IN_ARREARS or (
+            rule.method is Method.CONSENSUS and membership.objects_aside(org, s, day))}
+
+
 def _aside(org: Organization, row: Any, day: date,
            taking: frozenset[str] | None = None) -> tuple[str, ...]:
     """The seated members not taking part in the work that keep their formal objection to

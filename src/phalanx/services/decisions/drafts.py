@@ -44,6 +44,7 @@ from phalanx.services.decisions.common import (
     _stances,
     _standing,
     _written,
+    bound_or_heard,
     taking_part,
     without_vote,
 )
@@ -197,6 +198,14 @@ def propose_in(w: Write, data: DraftIn) -> int:
     lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
                            data.lifecycle, day, actor=actor)
     marking, observers = data.marking, data.observers
+    if marking is Marking.PARTICIPANTS and not (data.meeting_id is not None and _meeting_row(
+            w.conn, data.meeting_id, actor).exercise):
+        # by whatever procedure, a member the decision would bind without its say (the
+        # member it concerns, one in arrears) and one keeping only its formal objection
+        # (not taking part in the work) read the draft: none is bound by, or kept from
+        # objecting to, a text it may not read (setting); an exercise's stays with its
+        # states
+        readers |= bound_or_heard(org, data.body, data.question, concerned, day)
     if data.meeting_id is not None:
         # an exercise's session is read by the states taking part: a draft tabled in it,
         # through any path, is read by no one wider (setting)

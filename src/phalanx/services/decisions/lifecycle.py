@@ -5,7 +5,7 @@ members' notifications a decision waits for (`domain/decisions/lifecycle`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -15,6 +15,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import lifecycle as life
 from phalanx.domain.organization import Organization
+from phalanx.services.clock import aware
 from phalanx.services.clock import today as clock_today
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import _org, _require_staff
@@ -39,12 +40,60 @@ def _acts(conn: Connection) -> dict[int, life.Act]:
         kind=r.kind, exercise=bool(r.exercise)) for r in rows}
 
 
-def last_day(conn: Connection, decision_id: int) -> tuple[date, str] | None:
-    """The day the decision ended for good in the register, and how (`life.last_day`)."""
+def last_day(conn: Connection, decision_id: int
+             ) -> tuple[date, str, datetime | None] | None:
+    """The day the decision ended for good in the register, how (`life.last_day`), and
+    the moment where the register knows it: a repeal in force from its own adoption ends
+    the decision when it was adopted (its recorded time), never earlier that day; else
+    None (from the start of the day)."""
     acts = _acts(conn)
     act = acts.get(decision_id)
     found = life.last_day(act, acts) if act is not None else None
-    return (found[0], found[1].value) if found else None
+    if not found:
+        return None
+    moment = None
+    by = life.ended_by(act, acts, found[0]) if act is not None else None
+    if by is not None and life.entry_into_force(by) == by.adopted_on:
+        at = conn.execute(access.select_visible(t.decision, SYSTEM, t.decision.c.adopted_at)
+                          .where(t.decision.c.id == by.id)).scalar()
+        moment = aware(at) if at is not None else None
+    return found[0], found[1].value, moment
+
+
+def extended_to(conn: Connection, decision_id: int) -> date | None:
+    """The decision's last day in force as the extensions in effect made it (None: none
+    extended it), as the register stands."""
+    acts = _acts(conn)
+    act = acts.get(decision_id)
+    if act is None:
+        return None
+    extended = life.status_on(act, acts, date.max).extended_by
+    days = [to for i in extended if (to := acts[i].terms.extends_to) is not None]
+    return max(days) if days else None
+
+
+def suspended_at(conn: Connection, decision_id: int, at: datetime) -> bool:
+    """Whether the decision is suspended in the register at `at` (`life.status_on` on its
+    day where the Secretariat sits): a suspension in force from its own adoption suspends
+    from the moment it was adopted, one from a later day from the start of that day."""
+    from phalanx.services.clock import day as day_of
+
+    acts = _acts(conn)
+    act = acts.get(decision_id)
+    if act is None:
+        return False
+    day = day_of(_org(conn), at)
+    standing = life.status_on(act, acts, day)
+    if standing.status is not life.Status.SUSPENDED:
+        return False
+    for m in (acts[i] for i in standing.suspended_by):
+        if life.entry_into_force(m) != day or m.adopted_on != day:
+            return True
+        adopted_at = conn.execute(access.select_visible(
+            t.decision, SYSTEM, t.decision.c.adopted_at).where(t.decision.c.id == m.id)).scalar()
+        if adopted_at is None or aware(adopted_at) <= at:
+            return True
+    return False
 
 
 def _readable(conn: Connection, actor: Principal) -> set[int]:
@@ -166,7 +215,8 @@ def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool,
                    adopted_on=day, terms=data.terms(), kind=row.kind, exercise=exercise,
                    binding=binding, limited=limited)
     problems = life.modification_problems(new, acts, _parents(org),
-                                          org.settings.get("supreme_body"), _names(readable))
+                                          org.settings.get("supreme_body"), _names(readable),
+                                          lambda a: a.id in readable)
     if problems:
         raise Conflict("; ".join(why for _, why in problems))
     return data.stored()

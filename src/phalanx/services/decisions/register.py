@@ -79,12 +79,18 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
                            .values(**access.classification_values(c)))
     # a member the decision binds reads it: one present that may not read the draft could
     # neither read nor object to it (setting); kept from a member, the draft is adopted
-    # with that member absent, which it then binds not
+    # with that member absent, which it then binds not. A draft's marking does not change:
+    # the Secretariat tables it again, marked for them too
     unread = sorted(s for s in result.binding if not can_read(
         Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s), c))
     if unread:
-        raise Conflict(f"the decision would bind {', '.join(unread)}, which may not read the "
-                       "draft: mark it for them too, or record them absent")
+        states = ", ".join(unread)
+        raise Conflict(
+            f"the decision would bind {states}, which may not read the draft: table the "
+            "draft again marked for them too, or record absent those not at the session"
+            if row.procedure == "session" else
+            f"the decision would bind {states}, which may not read the draft: table the "
+            "draft again marked for them too")
     if exercise:
         number = f"EX-{number}"
     stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor,

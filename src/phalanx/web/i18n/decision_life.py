@@ -23,11 +23,20 @@ LIFE_TEMPLATES = (
        "own register"),
     N_("decision %(decision)s belongs to the real register: a decision modifies only one "
        "of its own register"),
-    N_("decision %(decision)s binds members that stay out of this decision: a decision "
-       "in a limited format binds only those taking part and modifies no decision that "
-       "binds others"),
-    N_("the decision would bind %(states)s, which may not read the draft: mark it for "
-       "them too, or record them absent"),
+    N_("decision %(decision)s binds %(states)s, which this decision does not bind: a "
+       "decision in a limited format binds only those taking part and modifies no "
+       "decision that binds others; it does so only once they take part in it (a member "
+       "staying out withdraws its declaration, one absent is recorded present and states "
+       "its position)"),
+    N_("a decision you may not read binds members that stay out of this decision: a "
+       "decision in a limited format binds only those taking part and modifies no "
+       "decision that binds others; it does so only once they take part in it (a member "
+       "staying out withdraws its declaration, one absent is recorded present and states "
+       "its position)"),
+    N_("the decision would bind %(states)s, which may not read the draft: table the "
+       "draft again marked for them too, or record absent those not at the session"),
+    N_("the decision would bind %(states)s, which may not read the draft: table the "
+       "draft again marked for them too"),
     N_("decision %(decision)s has no last day to extend"),
     N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
        "authorizes nothing"),

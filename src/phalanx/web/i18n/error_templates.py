@@ -132,6 +132,12 @@ TEMPLATES = (
        "crisis"),
     N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
        "adoption): no new deployment under it without a new decision linked to the crisis"),
+    N_("the mandate of %(number)s ended on %(ended)s (its period, as a later decision "
+       "extended it): no new deployment under it without a new decision linked to the "
+       "crisis"),
+    N_("the decision's mandate ended on %(ended)s (its period, as a later decision "
+       "extended it): no new deployment under it without a new decision linked to the "
+       "crisis"),
     # the crisis's decision ended for good in the register of acts in force first
     N_("the mandate of %(number)s ended on %(ended)s (the decision was repealed): no new "
        "deployment under it without a new decision linked to the crisis"),
@@ -141,6 +147,12 @@ TEMPLATES = (
        "out): no new deployment under it without a new decision linked to the crisis"),
     N_("the decision's mandate ended on %(ended)s (the decision's time in force ran out): "
        "no new deployment under it without a new decision linked to the crisis"),
+    N_("the mandate of %(number)s is suspended (the decision is suspended in the "
+       "register): no new deployment under it while it is suspended, unless a new "
+       "decision is linked to the crisis"),
+    N_("the decision's mandate is suspended (the decision is suspended in the register): "
+       "no new deployment under it while it is suspended, unless a new decision is linked "
+       "to the crisis"),
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),

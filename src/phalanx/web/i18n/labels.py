@@ -75,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         'lead': L_('inbox', 'What awaits you, most urgent first. The list follows changes as they happen.'),
         'notification': L_('inbox', 'Notification'),
         'obligation': L_('inbox', 'Answer the art. 4 obligation'),
+        'concerned': L_('inbox', 'A draft on your state, decided without its vote'),
         'offer': L_('inbox', 'Offer to accept or decline'),
         'plan': L_('inbox', 'Forces to plan'),
         'position': L_('inbox', 'State your position'),

@@ -1,0 +1,100 @@
+"""The period for which a crisis's decision authorizes its measures, and its end (the
+rule: `authority.py`, "The mandate ends with the decision's period")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from phalanx.domain import calendar
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """The period for which the crisis's decision authorizes its measures: `period_days`
+    days from its adoption (`adopted`); no period, no end. `number` is the decision's
+    number, None where the reader may not see the decision (the words then name none)."""
+
+    number: str | None
+    adopted: datetime
+    period_days: int | None = None
+    # the decision ended for good in the register (`lifecycle.last_day`): from when, and
+    # how ("repealed", "expired")
+    stopped: datetime | None = None
+    stop: str = ""
+    # where the organization's file lets an extension carry the period (setting
+    # `mandate_follows_extension`): the end of the decision's last day in force as later
+    # decisions extended it; the period then ends there if that is later
+    extended: datetime | None = None
+
+    @classmethod
+    def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
+           period_days: int | None, zone: str | None = None,
+           last_day: tuple[date, str, datetime | None] | None = None) -> Mandate:
+        """From the decision's record: adopted at its recorded time, else at the start of
+        its day where the Secretariat sits (`zone`, `domain/calendar.py`); `last_day`: the
+        day it ended for good in the register, how, and the moment of the repeal that
+        ended it where it took effect on its adoption (else the start of that day)."""
+        stopped = (last_day[2] or calendar.start_of(last_day[0], zone)) if last_day else None
+        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days,
+                   stopped, last_day[1] if last_day else "")
+
+    @property
+    def period_end(self) -> datetime | None:
+        """When the period ends (None: the decision has no period)."""
+        if self.period_days is None:
+            return None
+        own = self.adopted + timedelta(days=self.period_days)
+        return max(own, self.extended) if self.extended is not None else own
+
+    @property
+    def carried(self) -> bool:
+        """Whether an extension of the decision carried its period further."""
+        own = self.adopted + timedelta(days=self.period_days or 0)
+        return self.period_days is not None and self.extended is not None \
+            and self.extended > own
+
+    @property
+    def by_register(self) -> bool:
+        """Whether the register's end comes first (or is the only one)."""
+        end = self.period_end
+        return self.stopped is not None and (end is None or self.stopped < end)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the mandate ends: its period's end, or the decision's end in the register,
+        whichever comes first (None: neither)."""
+        return self.stopped if self.by_register else self.period_end
+
+    def expired(self, at: datetime) -> bool:
+        """Whether the period is over at `at` (from the moment it ends on)."""
+        end = self.ends_at
+        return end is not None and at >= end
+
+    def _whose(self) -> str:
+        end = self.ends_at or self.adopted
+        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        return f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+    def ended(self) -> str:
+        """The end in words, for a refusal that names it."""
+        why = (("the decision was repealed" if self.stop == "repealed"
+                else "the decision's time in force ran out") if self.by_register
+               else "its period, as a later decision extended it" if self.carried
+               else f"its period of {self.period_days} days from its adoption")
+        return (f"{self._whose()} ({why}): no new deployment under it without a new decision "
+                "linked to the crisis")
+
+    def suspended(self) -> str:
+        """The decision suspended in the register, in words (a suspended decision is not
+        in force: nothing new is deployed under it while it is)."""
+        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        return (f"{whose} is suspended (the decision is suspended in the register): no new "
+                "deployment under it while it is suspended, unless a new decision is linked "
+                "to the crisis")
+
+    def overrun(self, units: int) -> str:
+        """The end passed with `units` units of the decided deployment still out, in words
+        (for an escalation)."""
+        return (f"{self._whose()} with {units} unit(s) of the decided deployment still out "
+                "and no decided way home")
