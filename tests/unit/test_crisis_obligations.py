@@ -55,7 +55,7 @@ def test_the_suspended_are_left_out_by_a_dataset_rule_not_by_the_code() -> None:
     rule = org.settings["obligation_exempt"]
     assert rule["setting"] is True and "party to the Treaty" in rule["note"]
     assert exempt_statuses(org) == {MembershipStatus.SUSPENDED}
-    row = SimpleNamespace(affected="KGZ", other_parties="")
+    row = SimpleNamespace(affected="KGZ", other_parties="", exercise=False, marking="ORGANIZATION")
     day = datetime(2016, 6, 1, tzinfo=UTC)
     assert "UZB" not in _obliged_on(org, row, day) and "KAZ" in _obliged_on(org, row, day)
     start = text.index("    obligation_exempt:\n")

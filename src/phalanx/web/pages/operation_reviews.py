@@ -52,7 +52,7 @@ def report(request: Request, key: str, state: str, agency: str, reference: str,
     """Every version of one report the reader may see, and the form that withdraws it."""
     versions = operation_history.history(conn, key, state, agency, reference, actor=actor)
     if not versions:
-        raise NotFound("report", f"{state}/{agency}/{reference}")
+        raise NotFound("report", reference)  # named by its reference: the page's words
     return render(request, "operation_report.html", {
         "op": ops.operation(conn, key), "key": key, "state": state, "agency": agency,
         "reference": reference, "versions": versions,
