@@ -44,10 +44,27 @@ class PgRelay:
         self.bus.relay = self.publish
 
     def publish(self, event: Event) -> None:
+        """NOTIFY the event; called once its write has committed, so it raises nothing.
+        The connection it publishes on is lost when the database restarts (the loss shows
+        only when it is used): it connects again and sends once more. The database still
+        away, the event reaches this process's pages only, and the log says so."""
+        payload = event.encode()
         with self._pub_lock:
-            if self._pub is None or self._pub.closed:
-                self._pub = psycopg.connect(self.dsn, autocommit=True)
-            self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, event.encode()))
+            for attempt in (1, 2):
+                try:
+                    if self._pub is None or self._pub.closed:
+                        self._pub = psycopg.connect(self.dsn, autocommit=True,
+                                                    connect_timeout=5)
+                    self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                    return
+                except psycopg.Error as exc:
+                    if self._pub is not None:
+                        self._pub.close()
+                        self._pub = None
+                    if attempt == 2:
+                        log.warning("live event %s not relayed to the other processes (%s)",
+                                    event.topic, exc)
+        self.bus.deliver(event)
 
     def _listen(self) -> None:
         while not self._stop.is_set():
