@@ -120,3 +120,21 @@ def test_a_write_after_the_database_restarted_succeeds_and_its_event_is_relayed(
         reader_db.dispose()
     assert [(e.topic, e.kind) for e in events] == [("crises", "opened")] * 2
     assert events[0].data != events[1].data
+
+
+@pytest.mark.postgres
+def test_a_server_that_cannot_listen_says_which_setting_and_why(postgres_url: str) -> None:
+    """Started with a database address it cannot use (a wrong password, nobody
+    listening), the process stops naming the setting and the database's reason, not the
+    password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url).set(port=1, password="not-shown")
+    relay = PgRelay(url.render_as_string(hide_password=False), EventBus())
+    with pytest.raises(RuntimeError) as refused:
+        relay.start(timeout=1.5)
+    relay.stop()
+    said = str(refused.value)
+    assert said.startswith("PHALANX_DATABASE_URL: could not LISTEN on PostgreSQL at ")
+    assert ":1/" in said and "failed" in said
+    assert "not-shown" not in said

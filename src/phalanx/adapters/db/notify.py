@@ -35,12 +35,16 @@ class PgRelay:
         self._thread: threading.Thread | None = None
         self._pub: psycopg.Connection[Any] | None = None
         self._pub_lock = threading.Lock()
+        self._failure = ""  # why the last attempt to LISTEN failed
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread = threading.Thread(target=self._listen, name="pg-listen", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
-            raise RuntimeError("could not LISTEN on PostgreSQL")
+            self._stop.set()
+            where = make_url(self.dsn).render_as_string(hide_password=True)
+            raise RuntimeError(f"PHALANX_DATABASE_URL: could not LISTEN on PostgreSQL at "
+                               f"{where}: {self._failure or 'no answer'}")
         self.bus.relay = self.publish
 
     def publish(self, event: Event) -> None:
@@ -79,6 +83,7 @@ class PgRelay:
                             except (ValueError, KeyError):
                                 log.warning("ignored a malformed event on %s", CHANNEL)
             except psycopg.OperationalError as exc:  # the server went away: retry
+                self._failure = (str(exc).strip().splitlines() or [""])[0]
                 log.warning("LISTEN connection lost (%s); reconnecting", exc)
                 self._stop.wait(1.0)
 
