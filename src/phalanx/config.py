@@ -33,13 +33,13 @@ class Settings(BaseSettings):
     audit_witness_dir: Path | None = None
     audit_witness_syslog: str | None = None  # host:port (UDP) or a socket path
     audit_checkpoint_every: int = Field(100, ge=1)
-    audit_checkpoint_minutes: float = Field(10.0, gt=0)
-    audit_checkpoint_max_age_minutes: float = Field(30.0, gt=0)
-    audit_copy_grace_seconds: float = Field(60.0, ge=0)
+    audit_checkpoint_minutes: float = Field(10.0, gt=0, allow_inf_nan=False)
+    audit_checkpoint_max_age_minutes: float = Field(30.0, gt=0, allow_inf_nan=False)
+    audit_copy_grace_seconds: float = Field(60.0, ge=0, allow_inf_nan=False)
     # every N seconds the server escalates what is overdue and settles the written and
     # silence procedures past their deadline (services/due.py), one instance at a time;
     # 0: never (a timer runs `phalanx crises escalate` and `phalanx decisions settle`)
-    due_seconds: float = Field(60.0, ge=0)
+    due_seconds: float = Field(60.0, ge=0, allow_inf_nan=False)
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1)
     # addresses of reverse proxies whose X-Forwarded-For/-Proto `phalanx serve` believes
     # (comma-separated, as uvicorn takes them); empty: none, the peer is the client

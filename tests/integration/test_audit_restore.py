@@ -70,6 +70,35 @@ def test_a_whole_backup_restores_as_intact_against_the_outside_copies(
     assert "the copies kept outside the database" in said
 
 
+def test_a_restore_on_a_host_without_the_key_makes_no_key_of_its_own(
+        trail: Database, target_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key is kept apart from the backups: restored where its file is not (yet), the
+    trail is checked without it and said so, and no new key takes its place, which would
+    call every checkpoint a bad signature and sign the next ones with a key nobody
+    verifies; the server and the commands that write then refuse until the key is there."""
+    grow(trail, 3)
+    backup = tmp_path / "phalanx.backup"
+    assert runner.invoke(app, ["backup", str(backup)]).exit_code == 0
+    copies = get_settings().checkpoint_file
+    elsewhere = tmp_path / "new-host" / "audit-signing.key"
+    elsewhere.parent.mkdir()
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(elsewhere))
+    monkeypatch.setenv("PHALANX_AUDIT_CHECKPOINT_FILE", str(copies))
+    said = restore_into(target_url, backup, monkeypatch)
+    assert said.startswith("0: "), said
+    assert "no signing key here" in said, said
+    assert not elsewhere.exists()
+    monkeypatch.setenv("PHALANX_DATABASE_URL", target_url)
+    get_settings.cache_clear()
+    r = runner.invoke(app, ["audit", "checkpoint"])
+    get_settings.cache_clear()
+    from phalanx.services.audit import KeyMissing
+
+    assert isinstance(r.exception, KeyMissing), r.output  # `phalanx`: the message, exit 2
+    assert "PHALANX_AUDIT_KEY_FILE" in str(r.exception) and not elsewhere.exists()
+
+
 def test_an_export_is_one_moment_of_the_trail_while_the_server_writes(
         trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries and a checkpoint committed while the export reads the entries are all in

@@ -128,3 +128,29 @@ def test_a_step_that_fails_leaves_the_others_to_run(
 
     monkeypatch.setattr(written, "settle_lapsed", broken)
     assert due.run_due(db).escalated == [crisis]
+
+
+def test_the_server_keeps_doing_it_once_its_database_is_back(
+        db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The database away, each round says so in one line (no traceback every N
+    seconds); back, the next round does what fell due meanwhile."""
+    import logging
+
+    import sqlalchemy as sa
+
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    app = create_app(_settings(db, tmp_path, 0.1), db)
+    gone = Database(sa.create_engine("sqlite:////proc/no-such-dir/phalanx.db",
+                                     poolclass=sa.pool.NullPool))
+    with caplog.at_level(logging.INFO), TestClient(app):
+        app.state.db = gone
+        assert _until(lambda: len([r for r in caplog.records
+                                   if r.getMessage() == "due work: database unavailable"]) >= 2)
+        crisis = _overdue_crisis(db)
+        app.state.db = db
+        assert _until(lambda: bool(_entries(db, "crisis.escalate")))
+    gone.dispose()
+    assert _entries(db, "crisis.escalate") == [("system:server", str(crisis))]
+    said = [r for r in caplog.records if r.getMessage() == "due work: database unavailable"]
+    assert "unable to open database file" in said[0].fields["error"]
+    assert not [r for r in caplog.records if r.exc_info and r.name.startswith("phalanx")]

@@ -74,3 +74,67 @@ def test_a_write_in_one_process_reaches_pages_of_another(postgres_url: str) -> N
         writer_db.dispose()
         reader_db.dispose()
     assert event.topic == "crises" and event.kind == "opened"
+
+
+@pytest.mark.postgres
+def test_a_write_after_the_database_restarted_succeeds_and_its_event_is_relayed(
+        postgres_url: str) -> None:
+    """The connection a process publishes on is lost when the database restarts: the
+    next write, committed, answers as written and its event still reaches the pages of
+    another process (the publisher connects again), never an error after the commit."""
+    writer_db, reader_db = (Database(make_engine(postgres_url)) for _ in range(2))
+    upgrade(writer_db.engine)
+    orgs.load_dataset(writer_db, loader.builtin_path(), actor=SYSTEM)
+    writer_bus, reader_bus = EventBus(), EventBus()
+    writer_db.bus = writer_bus
+    writer, reader = PgRelay(postgres_url, writer_bus), PgRelay(postgres_url, reader_bus)
+    for r in (writer, reader):
+        r.start()
+
+    def flood() -> int:
+        return crises.open_crisis(writer_db, crises.CrisisIn(
+            title="Flood", category="natural_disaster", affected=["KGZ"]), actor=SEC).id
+
+    async def scenario() -> list[Event]:
+        sub = reader_bus.subscribe({"crises"})
+        loop = asyncio.get_running_loop()
+        got = []
+        await loop.run_in_executor(None, flood)
+        got.append(await asyncio.wait_for(sub.queue.get(), 5))
+        assert writer._pub is not None
+        pid = writer._pub.info.backend_pid
+        with reader_db.engine.connect() as conn:  # as a restart does to it
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+            conn.commit()
+        await loop.run_in_executor(None, flood)  # raises nothing once committed
+        got.append(await asyncio.wait_for(sub.queue.get(), 10))
+        sub.close()
+        return got
+
+    try:
+        events = run_async(scenario)
+    finally:
+        for r in (writer, reader):
+            r.stop()
+        writer_db.dispose()
+        reader_db.dispose()
+    assert [(e.topic, e.kind) for e in events] == [("crises", "opened")] * 2
+    assert events[0].data != events[1].data
+
+
+@pytest.mark.postgres
+def test_a_server_that_cannot_listen_says_which_setting_and_why(postgres_url: str) -> None:
+    """Started with a database address it cannot use (a wrong password, nobody
+    listening), the process stops naming the setting and the database's reason, not the
+    password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url).set(port=1, password="not-shown")
+    relay = PgRelay(url.render_as_string(hide_password=False), EventBus())
+    with pytest.raises(RuntimeError) as refused:
+        relay.start(timeout=1.5)
+    relay.stop()
+    said = str(refused.value)
+    assert said.startswith("PHALANX_DATABASE_URL: could not LISTEN on PostgreSQL at ")
+    assert ":1/" in said and "failed" in said
+    assert "not-shown" not in said

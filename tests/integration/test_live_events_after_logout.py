@@ -89,3 +89,35 @@ def test_a_stream_tells_nothing_once_its_session_has_ended(
         _wait(done.is_set)
         assert done.is_set()  # the stream has ended
         assert not any(f'"id":{second}' in g for g in got)
+
+
+def test_a_stream_whose_database_goes_away_ends_with_one_line_in_the_log(
+        accounts_db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Its credentials cannot be read again while the database is away: the stream ends
+    (the page's browser connects again, answered 503 until the database is back), with a
+    `database unavailable` warning, not a traceback of the ASGI server."""
+    import logging
+
+    import sqlalchemy as sa
+
+    monkeypatch.setattr(events, "KEEPALIVE_S", 0.5)
+    app = create_app(settings, accounts_db)
+    with caplog.at_level(logging.INFO), serve_asgi(app) as base, \
+            httpx.Client(base_url=base, headers=bearer(accounts_db, "rep-arm")) as client:
+        got: list[str] = []
+        connected, done = threading.Event(), threading.Event()
+        threading.Thread(target=_follow, args=(client, got, connected, done),
+                         daemon=True).start()
+        _wait(connected.is_set)
+        assert connected.is_set(), got
+        gone = Database(sa.create_engine("sqlite:////proc/no-such-dir/phalanx.db",
+                                         poolclass=sa.pool.NullPool))
+        app.state.db = gone
+        _wait(done.is_set)
+        gone.dispose()
+        assert done.is_set(), got  # ended as a stream ends, the connection not cut
+    said = [r for r in caplog.records if r.getMessage() == "database unavailable"]
+    assert said and "unable to open database file" in said[0].fields["error"]
+    assert not [r for r in caplog.records if r.exc_info], [
+        r.getMessage() for r in caplog.records if r.exc_info]

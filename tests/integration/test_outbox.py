@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +54,36 @@ def test_an_unreachable_server_is_retried_later(accounts_db: Database) -> None:
     with accounts_db.read() as conn:
         assert all(not n.delivered for n in outbox.mine(
             conn, actor=Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")))
+
+
+def test_the_command_says_why_what_failed_did(accounts_db: Database, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timer's log says why nothing went (the mail server's address and its error),
+    not only how many failed; exit 1 for the timer to alert."""
+    from typer.testing import CliRunner
+
+    from phalanx.cli.main import app
+    from phalanx.config import get_settings
+
+    crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="x", category="natural_disaster", affected=["KGZ"]),
+        actor=Principal("secretariat", Role.SECRETARIAT))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    monkeypatch.setenv("PHALANX_DATABASE_URL",
+                       accounts_db.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PHALANX_SMTP_PORT", str(dead))
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["outbox", "send"])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())
+    assert "sent 0, failed" in said
+    assert f"not sent: SMTP 127.0.0.1:{dead}:" in said, said
 
 
 def test_a_connection_lost_mid_batch_keeps_what_was_sent(

@@ -252,4 +252,6 @@ def send() -> None:
     out.print(f"sent {d.sent}, failed {d.failed}, without address {d.no_address}, "
               f"withheld {d.withheld}")
     if d.failed:
+        for reason in d.errors[:3]:  # the timer's log says why, not only how many
+            err.print(f"not sent: {reason}", markup=False)
         raise typer.Exit(1)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services.db import Database
+from phalanx.services.errors import unavailable
 
 log = logging.getLogger(__name__)
 SERVER = Principal("system:server", Role.SYSTEM)
@@ -49,6 +50,18 @@ def run_due(db: Database, *, actor: Principal = SERVER) -> Done:
                            (lambda: settle_silence(db, actor=actor), done.adopted)):
             try:
                 into.extend(step())
-            except Exception:
-                log.exception("due work: a step failed")
+            except Exception as exc:
+                failed(exc)
         return done
+
+
+def failed(exc: Exception) -> None:
+    """Log a round's failure: the database away (it is tried again next round), one line
+    naming the error, as a request's 503 has; anything else with its traceback."""
+    if unavailable(exc):
+        said = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+        kind = type(getattr(exc, "orig", None) or exc).__name__
+        log.warning("due work: database unavailable",
+                    extra={"fields": {"error": f"{kind}: {said}"}})
+    else:
+        log.error("due work: a step failed", exc_info=exc)

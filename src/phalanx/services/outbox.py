@@ -97,12 +97,16 @@ def record_url(public_url: str, topic: str) -> str | None:
     return crisis_url(public_url, int(key)) if kind == "crisis" and key.isdigit() else None
 
 
+NO_ADDRESS = "the user has no email address"
+
+
 @dataclass(frozen=True)
 class Delivery:
     sent: int
     failed: int
     no_address: int
     withheld: int = 0  # its recipient no longer reads what it tells of: never sent
+    errors: tuple[str, ...] = ()  # why those that failed did, each reason once
 
 
 def _readable(actor: Principal) -> ColumnElement[bool]:
@@ -174,7 +178,7 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
                 if r.id in withheld:
                     continue
                 if not r.email:
-                    outcome[r.id] = "the user has no email address"
+                    outcome[r.id] = NO_ADDRESS
                     no_address += 1
                     continue
                 lang, subject, body = _written(r, render, default_language, public_url)
@@ -200,8 +204,10 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
         w.audit("outbox.deliver", "notification", f"{rows[0].id}-{rows[-1].id}",
                 {"sent": sent, "failed": len(rows) - sent - len(withheld),
                  "withheld": len(withheld)})
-    return Delivery(sent, len(rows) - sent - no_address - len(withheld), no_address,
-                    len(withheld))
+    failed = len(rows) - sent - no_address - len(withheld)
+    reasons = dict.fromkeys(e for rid, e in outcome.items()
+                            if e is not None and e != NO_ADDRESS and rid not in withheld)
+    return Delivery(sent, failed, no_address, len(withheld), tuple(reasons) if failed else ())
 
 
 def _written(row: Any, render: Render | None, default_language: str, public_url: str = ""

@@ -86,8 +86,8 @@ async def _due_work(app: FastAPI) -> None:
             if done.escalated or done.lapsed or done.adopted:
                 log.info("due: escalated crises %s, lapsed drafts %s, adopted in silence %s",
                          done.escalated, done.lapsed, done.adopted)
-        except Exception:  # the database may be away for a while; try again next time
-            log.exception("due work failed")
+        except Exception as exc:  # the database may be away for a while; try again next time
+            due.failed(exc)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

@@ -35,19 +35,40 @@ class PgRelay:
         self._thread: threading.Thread | None = None
         self._pub: psycopg.Connection[Any] | None = None
         self._pub_lock = threading.Lock()
+        self._failure = ""  # why the last attempt to LISTEN failed
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread = threading.Thread(target=self._listen, name="pg-listen", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
-            raise RuntimeError("could not LISTEN on PostgreSQL")
+            self._stop.set()
+            where = make_url(self.dsn).render_as_string(hide_password=True)
+            raise RuntimeError(f"PHALANX_DATABASE_URL: could not LISTEN on PostgreSQL at "
+                               f"{where}: {self._failure or 'no answer'}")
         self.bus.relay = self.publish
 
     def publish(self, event: Event) -> None:
+        """NOTIFY the event; called once its write has committed, so it raises nothing.
+        The connection it publishes on is lost when the database restarts (the loss shows
+        only when it is used): it connects again and sends once more. The database still
+        away, the event reaches this process's pages only, and the log says so."""
+        payload = event.encode()
         with self._pub_lock:
-            if self._pub is None or self._pub.closed:
-                self._pub = psycopg.connect(self.dsn, autocommit=True)
-            self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, event.encode()))
+            for attempt in (1, 2):
+                try:
+                    if self._pub is None or self._pub.closed:
+                        self._pub = psycopg.connect(self.dsn, autocommit=True,
+                                                    connect_timeout=5)
+                    self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                    return
+                except psycopg.Error as exc:
+                    if self._pub is not None:
+                        self._pub.close()
+                        self._pub = None
+                    if attempt == 2:
+                        log.warning("live event %s not relayed to the other processes (%s)",
+                                    event.topic, exc)
+        self.bus.deliver(event)
 
     def _listen(self) -> None:
         while not self._stop.is_set():
@@ -62,6 +83,7 @@ class PgRelay:
                             except (ValueError, KeyError):
                                 log.warning("ignored a malformed event on %s", CHANNEL)
             except psycopg.OperationalError as exc:  # the server went away: retry
+                self._failure = (str(exc).strip().splitlines() or [""])[0]
                 log.warning("LISTEN connection lost (%s); reconnecting", exc)
                 self._stop.wait(1.0)
 

@@ -9,18 +9,22 @@ reader's credentials again while it runs (`RECHECK_S`) and ends with its session
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.exc import DBAPIError
 
 from phalanx.adapters.events import EventBus
 from phalanx.domain.access.policy import read_scope
 from phalanx.services import decisions as dec
+from phalanx.services.errors import unavailable
 from phalanx.web.auth import Reader, signed_in_now
 from phalanx.web.deps import DB
 
+log = logging.getLogger("phalanx.web")
 router = APIRouter(tags=["events"])
 
 PUBLIC_TOPICS = {"sessions", "decisions", "tasks", "crises"}
@@ -74,7 +78,18 @@ async def events(request: Request, actor: Reader, db: DB,
     loop = asyncio.get_running_loop()
 
     async def still_signed_in() -> bool:
-        return await asyncio.to_thread(signed_in_now, request) == actor
+        """Whether the reader's credentials still hold; the database away, they cannot be
+        read again, and the stream ends (one line in the log, as a request's 503 has):
+        the page connects again once it is back."""
+        try:
+            return await asyncio.to_thread(signed_in_now, request) == actor
+        except DBAPIError as exc:
+            if not unavailable(exc):
+                raise
+            said = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+            log.warning("database unavailable", extra={"fields": {
+                "path": request.url.path, "error": f"{type(exc.orig).__name__}: {said}"}})
+            return False
 
     async def stream() -> AsyncIterator[str]:
         try:
