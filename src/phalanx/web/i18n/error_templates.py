@@ -17,6 +17,7 @@ from phalanx.web.i18n import (
     decision_life,
     feed_texts,
     forces_refusals,
+    mandate_texts,
     staff_refusals,
 )
 
@@ -124,35 +125,8 @@ TEMPLATES = (
     N_("crisis %(crisis)s is %(stage)s: its decision and measures no longer change"),
     N_("plan %(plan)s is not decided: %(problems)s"),
     N_("offer %(offer)s is not accepted: %(problems)s"),
-    # the decision's period is over (`domain/crisis/authority.py: Mandate`)
-    # (no " is " in them: "plan %(plan)s is %(plan_status)s" would take the refusal of a
-    # plan that names one)
-    N_("the mandate of %(number)s ended on %(ended)s (its period of %(days)s days from "
-       "its adoption): no new deployment under it without a new decision linked to the "
-       "crisis"),
-    N_("the decision's mandate ended on %(ended)s (its period of %(days)s days from its "
-       "adoption): no new deployment under it without a new decision linked to the crisis"),
-    N_("the mandate of %(number)s ended on %(ended)s (its period, as a later decision "
-       "extended it): no new deployment under it without a new decision linked to the "
-       "crisis"),
-    N_("the decision's mandate ended on %(ended)s (its period, as a later decision "
-       "extended it): no new deployment under it without a new decision linked to the "
-       "crisis"),
-    # the crisis's decision ended for good in the register of acts in force first
-    N_("the mandate of %(number)s ended on %(ended)s (the decision was repealed): no new "
-       "deployment under it without a new decision linked to the crisis"),
-    N_("the decision's mandate ended on %(ended)s (the decision was repealed): no new "
-       "deployment under it without a new decision linked to the crisis"),
-    N_("the mandate of %(number)s ended on %(ended)s (the decision's time in force ran "
-       "out): no new deployment under it without a new decision linked to the crisis"),
-    N_("the decision's mandate ended on %(ended)s (the decision's time in force ran out): "
-       "no new deployment under it without a new decision linked to the crisis"),
-    N_("the mandate of %(number)s is suspended (the decision is suspended in the "
-       "register): no new deployment under it while it is suspended, unless a new "
-       "decision is linked to the crisis"),
-    N_("the decision's mandate is suspended (the decision is suspended in the register): "
-       "no new deployment under it while it is suspended, unless a new decision is linked "
-       "to the crisis"),
+    # the end of the crisis's decision's mandate (`domain/crisis/mandate.py`)
+    *mandate_texts.MANDATE_TEMPLATES,
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
