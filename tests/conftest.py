@@ -91,6 +91,16 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture
+def two(db_url: str) -> Iterator[tuple[Database, Database]]:
+    """Two instances of the app on the test's database (`db_url`: both databases), an
+    engine (a pool) each: the races of several instances."""
+    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
+    yield a, b
+    a.dispose()
+    b.dispose()
+
+
 def _sqlite_db(templates: Templates, recipe: str, tmp_path: Path) -> Iterator[Database]:
     # at the path of `settings`' database_url
     database = Database(make_engine(templates.sqlite_copy(recipe, tmp_path / "phalanx.db")))

@@ -21,7 +21,7 @@ import functools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ from sqlalchemy import func, select
 
 from phalanx.adapters.db import audit_store
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.audit import verify
@@ -59,15 +58,6 @@ def rep(state: str, n: int = 1) -> Principal:
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"  # every test starts from the built-in dataset
-
-
-@pytest.fixture
-def two(db_url: str) -> Iterator[tuple[Database, Database]]:
-    """Two instances of the app on the test's database: an engine (a pool) each."""
-    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
-    yield a, b
-    a.dispose()
-    b.dispose()
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:

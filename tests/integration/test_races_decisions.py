@@ -11,7 +11,7 @@ writes committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import select
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import make_engine
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import clock
@@ -39,16 +38,6 @@ DEADLINE = T0 + timedelta(days=3)
 
 def rep(state: str) -> Principal:
     return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
-
-
-@pytest.fixture
-def two(db_url: str) -> Iterator[tuple[Database, Database]]:
-    """Two instances of the app on the test's database (the schema: each test loads the
-    organization it needs)."""
-    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
-    yield a, b
-    a.dispose()
-    b.dispose()
 
 
 def at(moment: datetime, call: Callable[[], Any]) -> Callable[[], Any]:

@@ -9,14 +9,12 @@ second is refused, or finds nothing to do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import make_engine
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.obligations import ObligationAnswer
 from phalanx.domain.crisis.workflow import Measure
@@ -39,15 +37,6 @@ def rep(state: str) -> Principal:
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"
-
-
-@pytest.fixture
-def two(db_url: str) -> Iterator[tuple[Database, Database]]:
-    """Two instances of the app on the test's database: an engine (a pool) each."""
-    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
-    yield a, b
-    a.dispose()
-    b.dispose()
 
 
 def exercise(db: Database) -> crises.CrisisOut:

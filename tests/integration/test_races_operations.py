@@ -12,14 +12,12 @@ flag is resolved once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import make_engine
 from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.operations import closing
 from phalanx.services import operation_duplicates as dups
@@ -38,15 +36,6 @@ SEC2 = Principal("sec-2", Role.SECRETARIAT)
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"
-
-
-@pytest.fixture
-def two(db_url: str) -> Iterator[tuple[Database, Database]]:
-    """Two instances of the app on the test's database: an engine (a pool) each."""
-    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
-    yield a, b
-    a.dispose()
-    b.dispose()
 
 
 def row(ref: str, **kw: Any) -> dict[str, Any]:

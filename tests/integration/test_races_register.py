@@ -12,14 +12,12 @@ numbered one after the other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.engine import make_engine
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
@@ -33,15 +31,6 @@ SEC2 = Principal("sec-2", Role.SECRETARIAT)
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"
-
-
-@pytest.fixture
-def two(db_url: str) -> Iterator[tuple[Database, Database]]:
-    """Two instances of the app on the test's database: an engine (a pool) each."""
-    a, b = Database(make_engine(db_url)), Database(make_engine(db_url))
-    yield a, b
-    a.dispose()
-    b.dispose()
 
 
 def sitting(db: Database, body: str, day: int) -> int:
