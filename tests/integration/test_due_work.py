@@ -127,7 +127,34 @@ def test_a_step_that_fails_leaves_the_others_to_run(
         raise RuntimeError("the written procedure's step fails")
 
     monkeypatch.setattr(written, "settle_lapsed", broken)
-    assert due.run_due(db).escalated == [crisis]
+    done = due.run_due(db)
+    assert done.escalated == [crisis]
+    assert due.round_state(done) == "failed: RuntimeError: the written procedure's step fails"
+
+
+def test_readiness_says_how_the_last_round_went(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/readyz` tells an operator when the server's periodic work last ran and how, and
+    that it is off where a timer does it; it decides no readiness."""
+    from phalanx.services.decisions import silence
+
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    with TestClient(create_app(_settings(db, tmp_path, 0), db)) as client:
+        off = client.get("/readyz").json()
+    assert off["due"] == {"every_seconds": 0.0, "last_round": None, "result": None}
+    with TestClient(create_app(_settings(db, tmp_path, 0.1), db)) as client:
+        assert _until(lambda: client.get("/readyz").json()["due"]["result"] == "ok")
+        first = client.get("/readyz").json()
+        assert first["status"] == "ready" and first["due"]["last_round"] is not None
+
+        def broken(*_: object, **__: object) -> list[int]:
+            raise RuntimeError("no settling today")
+
+        monkeypatch.setattr(silence, "settle_silence", broken)
+        assert _until(lambda: client.get("/readyz").json()["due"]["result"]
+                      == "failed: RuntimeError: no settling today")
+        r = client.get("/readyz")
+    assert r.status_code == 200 and r.json()["status"] == "ready"
 
 
 def test_the_server_keeps_doing_it_once_its_database_is_back(

@@ -31,6 +31,7 @@ class Done:
     lapsed: list[int] = field(default_factory=list)  # drafts under the written procedure
     adopted: list[int] = field(default_factory=list)  # drafts adopted in silence
     ran: bool = True  # False: another instance was doing it
+    failed: list[str] = field(default_factory=list)  # the steps that failed, in a line each
 
 
 def run_due(db: Database, *, actor: Principal = SERVER) -> Done:
@@ -51,17 +52,29 @@ def run_due(db: Database, *, actor: Principal = SERVER) -> Done:
             try:
                 into.extend(step())
             except Exception as exc:
-                failed(exc)
+                done.failed.append(failed(exc))
         return done
 
 
-def failed(exc: Exception) -> None:
+def failed(exc: Exception) -> str:
     """Log a round's failure: the database away (it is tried again next round), one line
-    naming the error, as a request's 503 has; anything else with its traceback."""
+    naming the error, as a request's 503 has; anything else with its traceback. Returns
+    the failure in a line."""
+    said = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+    kind = type(getattr(exc, "orig", None) or exc).__name__
     if unavailable(exc):
-        said = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
-        kind = type(getattr(exc, "orig", None) or exc).__name__
         log.warning("due work: database unavailable",
                     extra={"fields": {"error": f"{kind}: {said}"}})
-    else:
-        log.error("due work: a step failed", exc_info=exc)
+        return f"database unavailable: {kind}"
+    log.error("due work: a step failed", exc_info=exc)
+    return f"{kind}: {said}"[:200]
+
+
+def round_state(done: Done | None, error: str = "") -> str:
+    """How the server's last round went, for `/readyz`: ok, done by another instance, or
+    what failed."""
+    if done is None:
+        return f"failed: {error}"
+    if not done.ran:
+        return "done by another instance"
+    return f"failed: {'; '.join(done.failed)}" if done.failed else "ok"

@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import Depends, FastAPI
 
@@ -81,13 +82,15 @@ async def _due_work(app: FastAPI) -> None:
     every = app.state.settings.due_seconds
     while True:
         await asyncio.sleep(every)
+        at = datetime.now(UTC)
         try:
             done = await asyncio.to_thread(due.run_due, app.state.db)
             if done.escalated or done.lapsed or done.adopted:
                 log.info("due: escalated crises %s, lapsed drafts %s, adopted in silence %s",
                          done.escalated, done.lapsed, done.adopted)
+            app.state.due_round = (at, due.round_state(done))
         except Exception as exc:  # the database may be away for a while; try again next time
-            due.failed(exc)
+            app.state.due_round = (at, due.round_state(None, due.failed(exc)))
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

@@ -99,9 +99,19 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+class DueOut(BaseModel):
+    """The server's own periodic work (`services/due.py`): informative, it decides no
+    readiness."""
+
+    every_seconds: float  # 0: off, left to a timer
+    last_round: datetime | None = None  # None: none yet since the server started
+    result: str | None = None  # ok, done by another instance, or what failed
+
+
 class ReadyOut(BaseModel):
     status: Literal["ready", "not ready"]
     checks: dict[str, str]
+    due: DueOut
 
 
 @router.get("/readyz", response_model=ReadyOut,
@@ -123,5 +133,9 @@ def ready(request: Request) -> JSONResponse:
     except Exception as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
     ok = all(v == "ok" for v in checks.values()) and len(checks) == 3
-    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
+    at, result = getattr(request.app.state, "due_round", (None, None))
+    due = DueOut(every_seconds=request.app.state.settings.due_seconds, last_round=at,
+                 result=result)
+    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks,
+                         "due": due.model_dump(mode="json")},
                         status_code=200 if ok else 503)
