@@ -152,11 +152,11 @@ def test_an_exercise_ended_while_a_member_answers_its_obligation(
             at=at + timedelta(minutes=5))
 
 
-def test_once_over_an_exercise_takes_no_request_offer_or_notice(
+def test_once_over_an_exercise_takes_no_request_offer_notice_or_report(
         two: tuple[Database, Database]) -> None:
     """One after the other: over, the exercise takes no official request, no request or
-    offer of assistance, and its notice to the UN is not recorded as sent (all checked
-    under the crisis's lock, like the answer above)."""
+    offer of assistance, no situation report, and its notice to the UN is not recorded as
+    sent (all checked under the crisis's lock, like the answer above)."""
     a, _ = two
     c = art4_exercise_with_its_un_notice(a)
     at = T0 + timedelta(hours=2)
@@ -178,5 +178,8 @@ def test_once_over_an_exercise_takes_no_request_offer_or_notice(
             kind="supplies", description="tents", quantity=100), actor=rep("KAZ"), at=at)
     with pytest.raises(Conflict, match=over):
         crisis_obligations.mark_sent(a, c.id, "S/2026/1", actor=SEC, at=at)
+    with pytest.raises(Conflict, match=over):  # its review is the after-action review's
+        crises.add_sitrep(a, c.id, crises.SitrepIn(situation="water receding"),
+                          actor=rep("KGZ"), at=at)
     assert after_the_end(a, c.id, "crisis.official_request", "assistance.request",
-                         "assistance.offer", "crisis.un_notice") == []
+                         "assistance.offer", "crisis.un_notice", "crisis.sitrep") == []

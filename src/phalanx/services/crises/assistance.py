@@ -182,7 +182,8 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         raise Forbidden("situation reports are filed by the Secretariat, the Joint Staff or "
                         "a state's authorized representative")
     with db.write(actor) as w:
-        row = _row(w.conn, crisis_id, actor)
+        row = _row(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)  # an exercise over takes no report (its review does)
         found = {a["id"] for a in _attachments(w.conn, data.document_ids, actor)}
         missing = sorted(set(data.document_ids) - found)
         if missing:
