@@ -15,7 +15,8 @@ decisions go through the access layer. The modules, by concept:
 | `written` | the written procedure |
 | `silence` | the silence procedure: adopted at the deadline unless a member breaks silence |
 | `consultation` | decisions by consultation of the heads of state, announced by the chair |
-| `register` | the register of decisions, publication, counts, tasks |
+| `register` | the register of decisions, publication, counts |
+| `tasks` | a decision's implementation tasks |
 | `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
 
@@ -31,19 +32,13 @@ from phalanx.services.decisions.drafts import (
 from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
-    add_task,
     change_cursor,
     count_by_kind,
     count_decisions,
-    count_tasks,
     counts,
     get_decision,
     list_decisions,
-    list_tasks,
-    may_assign_tasks,
-    may_update_task,
     publish,
-    update_task,
 )
 from phalanx.services.decisions.schemas import (
     AgendaItemOut,
@@ -78,6 +73,14 @@ from phalanx.services.decisions.sessions import (
     set_session_status,
 )
 from phalanx.services.decisions.silence import break_silence, settle_silence
+from phalanx.services.decisions.tasks import (
+    add_task,
+    count_tasks,
+    list_tasks,
+    may_assign_tasks,
+    may_update_task,
+    update_task,
+)
 from phalanx.services.decisions.terms import LifecycleIn, LifecycleOut, RelationOut
 from phalanx.services.decisions.written import settle_lapsed, sign
 

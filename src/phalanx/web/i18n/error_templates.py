@@ -173,7 +173,7 @@ TEMPLATES = (
     # a draft tabled in a session closed meanwhile (the page sent before it closed)
     N_("session %(session)s is closed"),
     N_("a %(session_status)s session cannot become %(new_status)s"),
-    # a task updated from a page sent before another update (`register.update_task`)
+    # a task updated from a page sent before another update (`decisions/tasks.py: update_task`)
     N_("task %(task)s is at revision %(current)s, not %(seen)s"),
     N_("session %(session)s opens at %(start)s: its drafts are decided when it sits"),
     # a draft's forms (the page sent before the draft changed)
