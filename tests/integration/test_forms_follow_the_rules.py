@@ -2,7 +2,8 @@
 `policy.acts_for`), and a form of the organization's staff to the staff (`policy.is_staff`):
 a national agency's reporter, an observer or a representative whose appointment has ended
 gets no form the service would refuse, and the Joint Staff's planner gets what the service
-lets it do (close a draft, end an exercise)."""
+lets it do (close a draft, end an exercise); a form of part of the staff (the notice to
+the UN Security Council) to that part (`policy.does`)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
-from phalanx.domain.access.policy import StateAct, acts_for, is_staff
+from phalanx.domain.access.policy import Duty, StateAct, acts_for, does, is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.services import crises, identity, state_users
+from phalanx.services import clock, crises, identity, state_users
 from phalanx.services import decisions as dec
 from phalanx.services.clock import now
 from phalanx.services.db import Database
@@ -25,8 +26,9 @@ from tests.support.sessions import login
 
 PASSWORDS = {"secretariat": "demo-secretariat", "planner": "demo-planner-pass",
              "rep-kaz": "demo-rep-kaz", "rep-blr": "demo-rep-blr",
-             "reporter-kaz": "demo-reporter-kaz", "observer": "demo-observer-pass"}
-USERS = tuple(PASSWORDS)
+             "reporter-kaz": "demo-reporter-kaz", "observer": "demo-observer-pass",
+             "admin": "demo-admin-pass", "auditor": "demo-auditor-pass"}
+USERS = tuple(PASSWORDS)[:6]
 
 
 @pytest.fixture
@@ -102,3 +104,29 @@ def test_the_exercise_control_form_is_the_staffs(
         p = _principal(accounts_db, user)
         html = _page(client, user, f"/crises/{c.id}")
         assert ('id="exercise-end-form"' in html) == is_staff(p), user
+
+
+def test_the_crisis_forms_of_the_staff_and_the_states_follow_their_rules(
+        client: TestClient, accounts_db: Database) -> None:
+    """Reporting a crisis, filing a situation report (the staff, or a representative in
+    its state's name), the CAP feeds (the staff) and recording the notice to the UN
+    Security Council (`Duty.UN_NOTICE`): a reporter, an observer and the auditor get none,
+    the Joint Staff no notice."""
+    from tests.integration.test_response_chain import PK, T0, adopt, crisis, request
+
+    c = crisis(accounts_db)
+    request(accounts_db, c.id, T0 + timedelta(minutes=30))
+    with clock.use(T0 + timedelta(hours=2)):
+        decided = adopt(accounts_db, c.session_id or 0, measures=[PK],
+                        formations=["peacekeeping"], period_days=30)
+    crises.link_decision(accounts_db, c.id, decided, actor=SEC, at=T0 + timedelta(hours=4))
+    for user in PASSWORDS:
+        p = _principal(accounts_db, user)
+        in_crisis = is_staff(p) or (bool(p.state) and acts_for(p, p.state, StateAct.CRISIS))
+        room = _page(client, user, f"/crises/{c.id}")
+        assert ('id="sitrep-form"' in room) == in_crisis, user
+        assert ('id="un-notice-form"' in room) == does(p, Duty.UN_NOTICE), user
+        assert ('id="report-form"' in _page(client, user, "/crises")) == in_crisis, user
+        assert ('action="/feeds"' in _page(client, user, "/feeds")) == is_staff(p), user
+    assert does(_principal(accounts_db, "secretariat"), Duty.UN_NOTICE)
+    assert not does(_principal(accounts_db, "planner"), Duty.UN_NOTICE)

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import Marking, StateAct, why_not_act
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import Duty, Marking, StateAct, does, why_not_act
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services import clock, preconditions
@@ -216,7 +216,7 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
     from phalanx.services.crises.ending import refuse_if_over
 
     at = at or now()
-    if actor.role not in (Role.SECRETARIAT, Role.ADMINISTRATOR, Role.SYSTEM):
+    if not does(actor, Duty.UN_NOTICE):
         raise Forbidden("the Secretariat sends the notice to the UN Security Council")
     with db.write(actor) as w:
         refuse_if_over(w.conn, crises.crisis_row(w.conn, crisis_id, actor, lock=True))

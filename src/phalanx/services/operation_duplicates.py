@@ -28,8 +28,8 @@ from sqlalchemy.orm import aliased
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import StateAct, acts_for
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import reviews_reports
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.operations import closing
 from phalanx.services import clock
 from phalanx.services.db import Database
@@ -155,13 +155,6 @@ def duplicates(conn: Connection, operation: str, *, actor: Principal,
     return out
 
 
-def may_resolve(actor: Principal, state: str, agency: str) -> bool:
-    """The Secretariat, or the reporting agency's own reporter (setting)."""
-    if actor.role in (Role.SECRETARIAT, Role.SYSTEM):
-        return True
-    return (actor.role is Role.REPORTER and acts_for(actor, state, StateAct.REPORT)
-            and actor.agency is not None and actor.agency.value == agency)
-
 
 def resolve(db: Database, operation: str, flag_id: int, note: str, *,
             actor: Principal) -> Duplicate:
@@ -175,7 +168,7 @@ def resolve(db: Database, operation: str, flag_id: int, note: str, *,
         if not found:
             raise NotFound("possible duplicate", str(flag_id))
         x = found[0]
-        if not may_resolve(actor, x.state, x.agency):
+        if not reviews_reports(actor, x.state, x.agency):
             raise Forbidden("a possible duplicate is resolved by the Secretariat or by the "
                             "reporting agency's reporter")
         # read again under the flag's lock: kept or withdrawn meanwhile by another

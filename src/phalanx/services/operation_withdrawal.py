@@ -13,23 +13,14 @@ from sqlalchemy import Connection, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind, StateAct, acts_for
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, reviews_reports
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.operations import closing
 from phalanx.services import clock, operation_duplicates, operation_years
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
 from phalanx.services.operation_store import rebuild_totals
 from phalanx.services.operations import operation
-
-
-def may_withdraw(actor: Principal, state: str, agency: str) -> bool:
-    """The reporting agency's own reporter, or the Secretariat (setting: the one sent it,
-    the other keeps the organization's statistics)."""
-    if actor.role in (Role.SECRETARIAT, Role.SYSTEM):
-        return True
-    return (actor.role is Role.REPORTER and acts_for(actor, state, StateAct.REPORT)
-            and actor.agency is not None and actor.agency.value == agency)
 
 
 def _current(conn: Connection, operation_key: str, state: str, agency: str, reference: str,
@@ -52,7 +43,7 @@ def withdraw(db: Database, operation_key: str, state: str, agency: str, referenc
         row = _current(w.conn, operation_key, state, agency, reference, actor)
         if row is None:
             raise NotFound("report", f"{state}/{agency}/{reference}")
-        if not may_withdraw(actor, state, agency):
+        if not reviews_reports(actor, state, agency):
             raise Forbidden("a report is withdrawn by its agency's reporter or by the "
                             "Secretariat")
         at = clock.now()

@@ -13,7 +13,8 @@ from sqlalchemy import Connection, and_, insert, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import Duty, does
+from phalanx.domain.access.principal import Principal
 from phalanx.domain.operations import closing
 from phalanx.services import clock
 from phalanx.services import organization as orgs
@@ -68,7 +69,7 @@ def hold_reports(conn: Connection, state: str) -> None:
 
 def may_close(actor: Principal) -> bool:
     """The Secretariat closes a year (setting: it writes the annual report)."""
-    return actor.role in (Role.SECRETARIAT, Role.SYSTEM)
+    return does(actor, Duty.STATISTICS)
 
 
 def close_year(db: Database, year: int, note: str, *, actor: Principal) -> ClosedYear:

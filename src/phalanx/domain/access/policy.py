@@ -200,6 +200,36 @@ def is_staff(p: Principal) -> bool:
     return can_own(p, OwnerKind.SECRETARIAT, "secretariat")
 
 
+class Duty(StrEnum):
+    """What only part of the staff does in the organization's name."""
+
+    UN_NOTICE = "un_notice"  # record the notice to the UN Security Council as sent
+    STATISTICS = "statistics"  # close a year's figures; withdraw or resolve any agency's report
+
+
+# Setting: the Secretariat keeps the organization's correspondence and statistics (the
+# Charter gives it the organization's administrative work, seeds); the administrator
+# may record the notice as sent for it; the Joint Staff does neither.
+DUTIES: dict[Duty, frozenset[Role]] = {
+    Duty.UN_NOTICE: frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR}),
+    Duty.STATISTICS: frozenset({Role.SECRETARIAT}),
+}
+
+
+def does(p: Principal, duty: Duty) -> bool:
+    """May `p` do `duty` (`DUTIES`; the system does all of them)?"""
+    return p.role is Role.SYSTEM or p.role in DUTIES[duty]
+
+
+def reviews_reports(p: Principal, state: str, agency: str) -> bool:
+    """Who withdraws a national agency's reports of the joint operations and resolves
+    their look-alikes (setting): that agency's own reporter, which sent them, or whoever
+    keeps the statistics (`Duty.STATISTICS`)."""
+    return does(p, Duty.STATISTICS) or (
+        p.role is Role.REPORTER and acts_for(p, state, StateAct.REPORT)
+        and p.agency is not None and p.agency.value == agency)
+
+
 def can_change(p: Principal, c: Classification) -> bool:
     return can_read(p, c) and can_own(p, c.owner_kind, c.owner)
 

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from phalanx.domain.access.policy import reviews_reports
 from phalanx.domain.operations.closing import REASON_MAX
 from phalanx.services import operation_duplicates as dups
 from phalanx.services import (
@@ -40,7 +41,7 @@ def review(request: Request, key: str, actor: Reader, conn: Conn,
     flags = dups.duplicates(conn, key, actor=actor, open_only=not resolved)
     return render(request, "operation_review.html", {
         "op": op, "key": key, "flags": flags, "resolved": resolved,
-        "may_resolve": {f.id for f in flags if dups.may_resolve(actor, f.state, f.agency)},
+        "may_resolve": {f.id for f in flags if reviews_reports(actor, f.state, f.agency)},
         "states": sorted(op.get("agencies", {})),
         "agencies": sorted({a for v in op.get("agencies", {}).values() for a in v})})
 
@@ -58,7 +59,7 @@ def report(request: Request, key: str, state: str, agency: str, reference: str,
         "reference": reference, "versions": versions,
         "stage_names": opsreport.stage_names(conn, key, texts_for(language(request))),
         "may_withdraw": versions[0]["current"]
-        and operation_withdrawal.may_withdraw(actor, state, agency)})
+        and reviews_reports(actor, state, agency)})
 
 
 @router.get("/operations/{key}/reports", response_class=HTMLResponse)

@@ -207,7 +207,16 @@ def _staff(ctx: Context) -> bool:
     return p is not None and policy.is_staff(p)
 
 
+@pass_context
+def _does(ctx: Context, duty: str) -> bool:
+    """May the page's reader do `duty` (`policy.does`): a form of part of the staff shows
+    only to that part."""
+    p = ctx.get("principal")
+    return p is not None and policy.does(p, policy.Duty(duty))
+
+
 templates.env.globals["acts_for"] = _acts_for
+templates.env.globals["does"] = _does
 templates.env.globals["staff"] = _staff
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
