@@ -246,10 +246,11 @@ def treaty_articles(org: Organization) -> tuple[str, str]:
             next(iter(org.settings.get("collective_defence_articles") or []), ""))
 
 
-def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
-               ) -> authority.Mandate | None:
+def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM,
+               acts: Any = None) -> authority.Mandate | None:
     """The period of the crisis's decision (None: no decision linked). Its number is
-    given where `actor` may read the decision, else none (the words then name none)."""
+    given where `actor` may read the decision, else none (the words then name none);
+    `acts`: the register as read already (`lifecycle.register`), else read here once."""
     if row.decision_id is None:
         return None
     d = conn.execute(access.select_visible(
@@ -263,16 +264,17 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM
         ).first() is not None
     from phalanx.domain import calendar
     from phalanx.services import organization as orgs
-    from phalanx.services.decisions.lifecycle import extended_to, last_day
+    from phalanx.services.decisions.lifecycle import extended_to, last_day, register
 
+    acts = register(conn) if acts is None else acts
     zone = orgs.working_zone(conn)
     m = authority.Mandate.of(d.number if seen else None, d.adopted_on,
                              aware(d.adopted_at) if d.adopted_at else None, d.period_days,
-                             zone, last_day(conn, row.decision_id))
+                             zone, last_day(conn, row.decision_id, acts))
     # an extension of the decision carries its period only where the file says so
     # (setting `mandate_follows_extension`: the texts do not settle it)
     if orgs.organization(conn).settings.get("mandate_follows_extension") and (
-            to := extended_to(conn, row.decision_id)) is not None:
+            to := extended_to(conn, row.decision_id, acts)) is not None:
         m = replace(m, extended=calendar.start_of(to + timedelta(days=1), zone))
     return m
 
@@ -290,16 +292,20 @@ def mandate_ended_at(conn: Connection, row: Any, at: datetime,
     """Why nothing new is deployed under the crisis's decision at `at`: its period is
     over, or it is suspended in the register, in words naming the decision and the end
     (empty: it runs, or has no end)."""
-    m = mandate_of(conn, row, actor)
+    if row.decision_id is None:
+        return ""
+    from phalanx.services.decisions.lifecycle import register, suspended_at
+
+    acts = register(conn)  # the register read once for the period and the suspension
+    m = mandate_of(conn, row, actor, acts)
     if m is None:
         return ""
     if m.expired(at):
         return m.ended()
-    from phalanx.services.decisions.lifecycle import suspended_at
 
     # a decision suspended in the register is not in force: while it is, it authorizes
     # nothing new (`domain/decisions/lifecycle.py`)
-    return m.suspended() if suspended_at(conn, row.decision_id, at) else ""
+    return m.suspended() if suspended_at(conn, row.decision_id, at, acts) else ""
 
 
 def units_out(conn: Connection, crisis_id: int) -> int:

@@ -28,7 +28,9 @@ UNREAD = "a decision you may not read"
 
 def _acts(conn: Connection) -> dict[int, life.Act]:
     """Every decision of the register, whoever reads: a decision's status depends on
-    those that modified it, read or not (what the reader is told of them is `_relation`)."""
+    those that modified it, read or not (what the reader is told of them is `_relation`).
+    `last_day`, `extended_to` and `suspended_at` take one such reading (`register`) so
+    that a caller asking all three reads the register once."""
     d = t.decision.c
     rows = conn.execute(access.select_visible(
         t.decision, SYSTEM, d.id, d.number, d.body_key, d.adopted_on, d.lifecycle,
@@ -40,13 +42,16 @@ def _acts(conn: Connection) -> dict[int, life.Act]:
         kind=r.kind, exercise=bool(r.exercise)) for r in rows}
 
 
-def last_day(conn: Connection, decision_id: int
+register = _acts
+
+
+def last_day(conn: Connection, decision_id: int, acts: Mapping[int, life.Act] | None = None
              ) -> tuple[date, str, datetime | None] | None:
     """The day the decision ended for good in the register, how (`life.last_day`), and
     the moment where the register knows it: a repeal in force from its own adoption ends
     the decision when it was adopted (its recorded time), never earlier that day; else
     None (from the start of the day)."""
-    acts = _acts(conn)
+    acts = _acts(conn) if acts is None else acts
     act = acts.get(decision_id)
     found = life.last_day(act, acts) if act is not None else None
     if not found:
@@ -60,10 +65,11 @@ def last_day(conn: Connection, decision_id: int
     return found[0], found[1].value, moment
 
 
-def extended_to(conn: Connection, decision_id: int) -> date | None:
+def extended_to(conn: Connection, decision_id: int,
+                acts: Mapping[int, life.Act] | None = None) -> date | None:
     """The decision's last day in force as the extensions in effect made it (None: none
     extended it), as the register stands."""
-    acts = _acts(conn)
+    acts = _acts(conn) if acts is None else acts
     act = acts.get(decision_id)
     if act is None:
         return None
@@ -72,13 +78,14 @@ def extended_to(conn: Connection, decision_id: int) -> date | None:
     return max(days) if days else None
 
 
-def suspended_at(conn: Connection, decision_id: int, at: datetime) -> bool:
+def suspended_at(conn: Connection, decision_id: int, at: datetime,
+                 acts: Mapping[int, life.Act] | None = None) -> bool:
     """Whether the decision is suspended in the register at `at` (`life.status_on` on its
     day where the Secretariat sits): a suspension in force from its own adoption suspends
     from the moment it was adopted, one from a later day from the start of that day."""
     from phalanx.services.clock import day as day_of
 
-    acts = _acts(conn)
+    acts = _acts(conn) if acts is None else acts
     act = acts.get(decision_id)
     if act is None:
         return False
