@@ -69,7 +69,8 @@ def decisions(api: TestClient, auth: dict[str, str], after: int | None
 
 def adopt(api: TestClient, db: Database, session: int, hidden_from: str = "") -> int:
     """A decision of the Council adopted in `session` by every member with a say present;
-    with `hidden_from`, marked for the others only (that member, absent, cannot read it)."""
+    with `hidden_from`, marked for the others only (that member, absent, reads only the
+    decision sent to it for consideration, not the draft)."""
     sec = bearer(db, "secretariat")
     text = {"body": "csc", "meeting_id": session, "kind": "decision",
             "title": "On the exercise", "text_en": "The Council decides ..."}
@@ -121,8 +122,15 @@ def test_the_register_answers_what_was_adopted_or_published_since(
     assert r.status_code == 200, r.text
     again, later = decisions(api, kaz, cursor)
     assert again == [first] and later > cursor
-    # one KAZ may not read (marked for the others) neither shows nor moves its cursor
+    # one the observer may not read (marked for some members) neither shows nor moves
+    # its cursor; KAZ, absent from it, is sent it for consideration and hears of it
+    obs = bearer(db, "observer")
+    assert decisions(api, obs, None)[0] == [first]
+    seen = decisions(api, obs, None)[1]
     hidden = adopt(api, db, sid, hidden_from="KAZ")
-    assert api.get(f"/api/v1/decisions/{hidden}", headers=kaz).status_code == 404
-    assert decisions(api, kaz, later) == ([], later)
+    assert api.get(f"/api/v1/decisions/{hidden}", headers=obs).status_code == 404
+    assert decisions(api, obs, seen) == ([], seen)
     assert hidden in decisions(api, sec, later)[0]
+    assert decisions(api, kaz, later)[0] == [hidden]
+    assert "KAZ" in api.get(f"/api/v1/decisions/{hidden}", headers=kaz).json()[
+        "for_consideration"]

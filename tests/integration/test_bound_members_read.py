@@ -56,9 +56,11 @@ def test_a_draft_kept_from_a_member_absent_binds_it_not(accounts_db: Database) -
     assert closed.decision_id is not None, closed.outcome_reason
     with accounts_db.read() as conn:
         decision = dec.get_decision(conn, closed.decision_id, actor=SEC)
-        assert "BLR" not in decision.binding
+        assert "BLR" not in decision.binding and "BLR" in decision.for_consideration
+        # sent the text for consideration (DOMAIN §7), it reads the decision, not the draft
+        assert dec.get_decision(conn, closed.decision_id, actor=rep("BLR")).id == decision.id
         with pytest.raises(NotFound):
-            dec.get_decision(conn, closed.decision_id, actor=rep("BLR"))
+            dec.get_draft(conn, d.id, actor=rep("BLR"))
 
 
 def test_a_draft_for_signature_is_read_by_every_signatory(accounts_db: Database) -> None:

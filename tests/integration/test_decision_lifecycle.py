@@ -16,6 +16,7 @@ from sqlalchemy import select
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Marking
+from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import today
@@ -33,6 +34,7 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
 
 # the members with a say but Belarus, which is absent when a decision is kept from it
 SANS_BLR = ["KAZ", "KGZ", "RUS", "TJK"]
+OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
 
 
 def _today(db: Database) -> date:
@@ -181,21 +183,24 @@ def test_entry_into_force_on_every_members_notification(accounts_db: Database) -
 
 
 def test_a_repeal_the_reader_may_not_read_is_not_named(accounts_db: Database) -> None:
-    """BLR reads the Council's decision, not the one repealing it (marked for the others,
-    BLR absent): it learns the decision is repealed, never by which."""
+    """An observer reads the Council's published decision, not the one repealing it
+    (marked for some members): it learns the decision is repealed, never by which. BLR,
+    absent from the repeal, is sent it for consideration and reads it (DOMAIN §7)."""
     m = session(accounts_db)
     first = adopt(accounts_db, m.id, "On the working group")
+    dec.publish(accounts_db, first, actor=SEC)
     dec.record_attendance(accounts_db, m.id, "BLR", False, actor=SEC)
     secret = adopt(accounts_db, m.id, "On ending it", effect="repeals", target=first,
                    draft={"marking": Marking.PARTICIPANTS, "participants": SANS_BLR})
     day = _today(accounts_db)
-    seen = status(accounts_db, first, day, rep("BLR"))
+    seen = status(accounts_db, first, day, OBSERVER)
     assert seen.status == "repealed"
     assert [(r.decision_id, r.number) for r in seen.modified_by] == [(None, None)]
-    named = status(accounts_db, first, day, rep("RUS"))
-    assert [r.decision_id for r in named.modified_by] == [secret]
+    for reader in ("RUS", "BLR"):
+        named = status(accounts_db, first, day, rep(reader))
+        assert [r.decision_id for r in named.modified_by] == [secret]
     with accounts_db.read() as conn:
-        listed = dec.list_decisions(conn, actor=rep("BLR"), in_force_on=day)
+        listed = dec.list_decisions(conn, actor=OBSERVER, in_force_on=day)
         assert secret not in [d.id for d in listed]
         number = conn.execute(select(t.decision.c.number).where(
             t.decision.c.id == secret)).scalar_one()
@@ -237,13 +242,14 @@ def test_a_modification_moves_the_modified_decision_past_the_cursor(
     one repeals, whose status changed, through an entry naming only the effect."""
     m = session(accounts_db)
     first = adopt(accounts_db, m.id, "On the working group")
+    dec.publish(accounts_db, first, actor=SEC)
     dec.record_attendance(accounts_db, m.id, "BLR", False, actor=SEC)
     with accounts_db.read() as conn:
-        cursor = dec.change_cursor(conn, actor=rep("BLR"))
+        cursor = dec.change_cursor(conn, actor=OBSERVER)
     secret = adopt(accounts_db, m.id, "On ending it", effect="repeals", target=first,
                    draft={"marking": Marking.PARTICIPANTS, "participants": SANS_BLR})
     with accounts_db.read() as conn:
-        changed = [d.id for d in dec.list_decisions(conn, actor=rep("BLR"),
+        changed = [d.id for d in dec.list_decisions(conn, actor=OBSERVER,
                                                     changed_after=cursor)]
         entry = conn.execute(select(t.audit_log.c.change).where(
             t.audit_log.c.action == "decision.modified",

@@ -20,6 +20,7 @@ from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_decision_lifecycle import _today, adopt
 from tests.integration.test_draft_pages import SEC, login, session
+from tests.support.sessions import login as login_as
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 NS = {"a": AKN}
@@ -49,7 +50,7 @@ def test_the_lifecycle_and_the_modifications_as_the_standard_defines_them(
                      on=str(day + timedelta(3)), effect="amends", target=first)
     extending = adopt(accounts_db, m.id, "On its term", effect="extends", target=first,
                       extends_to=str(day + timedelta(400)))
-    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)  # kept from it
+    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)
     hidden = adopt(accounts_db, m.id, "On ending it", start="date",
                    on=str(day + timedelta(300)), effect="repeals", target=first,
                    draft={"marking": Marking.PARTICIPANTS,
@@ -80,7 +81,15 @@ def test_the_lifecycle_and_the_modifications_as_the_standard_defines_them(
     assert _akn(client, extending).find(
         ".//a:activeModifications/a:forceMod", NS).get("type") == "prorogationOfForce"
 
-    login(client, "rep-kaz")  # reads the first decision, not the repeal kept from it
+    # Kazakhstan, absent, is sent the repeal for consideration and reads it (DOMAIN §7);
+    # an observer reads the published decisions, not the repeal kept from it
+    login(client, "rep-kaz")
+    assert "repeal" in [e.get("type") for e in _akn(client, first).findall(".//a:eventRef",
+                                                                            NS)]
+    for published in (first, amending, extending):
+        dec.publish(accounts_db, published, actor=SEC)
+    client.cookies.clear()
+    login_as(client, "observer", "demo-observer-pass")
     root = _akn(client, first)
     xml = etree.tostring(root).decode()
     number = client.get(f"/api/v1/decisions/{amending}").json()["number"]

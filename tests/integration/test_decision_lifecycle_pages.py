@@ -81,13 +81,19 @@ def test_a_decisions_page_shows_its_life_and_its_address_leads_there(
 
 def test_a_repeal_the_reader_may_not_read_is_neither_listed_nor_named(
         client: TestClient, accounts_db: Database) -> None:
+    from tests.support.sessions import login as login_as
+
     m = session(accounts_db)
     first = adopt(accounts_db, m.id, "On the working group")
-    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)  # kept from it
+    dec.publish(accounts_db, first, actor=SEC)  # the observer reads the first only
+    dec.record_attendance(accounts_db, m.id, "KAZ", False, actor=SEC)
     secret = adopt(accounts_db, m.id, "On ending it", effect="repeals", target=first,
                    draft={"marking": Marking.PARTICIPANTS,
                           "participants": ["BLR", "KGZ", "RUS", "TJK"]})
-    login(client, "rep-kaz")
+    with accounts_db.read() as conn:  # absent, Kazakhstan is sent it for consideration
+        assert "KAZ" in dec.get_decision(conn, secret, actor=SEC).for_consideration
+    client.cookies.clear()
+    login_as(client, "observer", "demo-observer-pass")
     page = client.get("/decisions").text
     row = _row(page, first)
     assert "repealed" in row and "a decision you may not read" in row

@@ -106,7 +106,8 @@ def ownership(before: dict[str, list[dict[str, Any]]],
         if name == "assistance_offer":
             return r["request_id"] in request
         if name == "notification":
-            return r["topic"] in {f"crisis:{i}" for i in crisis}
+            return r["topic"] in {f"crisis:{i}" for i in crisis} | {
+                f"decision:{i}" for i in decision} | {f"draft:{i}" for i in draft}
         if name == "audit_log":
             return (r["target_kind"], r["target_id"]) in audit_targets
         if name == "audit_checkpoint":  # a new signature over the chain, exercise included

@@ -32,6 +32,8 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
     voting = [s for s in stances if s.standing == Standing.FULL]
     if not rule.limited_format and any(s.position == "not_taking_part" for s in voting):
         return "error", frozenset()
+    if rule.absent_bound and rule.method == Method.CONSENSUS:
+        return "error", frozenset()  # the absent receive a consensus, bound by none
     if len(voting) == 0:
         return "no_quorum", frozenset()
     here = len([s for s in voting if s.present or s.position != "not_stated"])
@@ -44,8 +46,10 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
         return "no_decision", frozenset()
     someone_out = len(taking) < len(voting)
     # those who took part: present, or having declared; an absent member who said
-    # nothing is not bound, so it does not count towards the minimum either
-    took_part = [s for s in taking if s.present or s.position != "not_stated"]
+    # nothing is not bound (unless a majority's rule binds the absent), so it does not
+    # count towards the minimum either
+    took_part = [s for s in taking
+                 if s.present or s.position != "not_stated" or rule.absent_bound]
     if someone_out and len(took_part) < rule.min_participants:
         return "no_decision", frozenset()
     against = len([s for s in taking if s.position == "object"])
@@ -71,8 +75,7 @@ def oracle(stances: list[Stance], rule: Rule) -> tuple[str, frozenset[str]]:
     # arrears cost the vote, never the obligations: bound unless the format was limited
     in_arrears = set() if someone_out else {s.state for s in stances
                                             if s.standing == Standing.IN_ARREARS}
-    return "adopted", frozenset(s.state for s in taking
-                                if s.present or s.position != "not_stated") | in_arrears
+    return "adopted", frozenset(s.state for s in took_part) | in_arrears
 
 
 def check(stances: list[Stance], rule: Rule) -> None:
@@ -107,7 +110,7 @@ qualified_strategy = st.builds(
     st.sampled_from(list(Base)), st.booleans(), st.just(False), st.integers(0, 4))
 rules_strategy = st.builds(Rule, st.sampled_from(list(Quorum)), st.sampled_from(list(Method)),
                            st.booleans(), st.integers(min_value=1, max_value=4),
-                           st.just(""), qualified_strategy)
+                           st.just(""), qualified_strategy, absent_bound=st.booleans())
 
 
 @settings(max_examples=3000, deadline=None)
@@ -209,3 +212,30 @@ def test_the_state_concerned_has_no_say_where_the_rule_says_so() -> None:
               for s in SEVEN]
     assert decide(absent, Rule(Quorum.ALL)).outcome is Outcome.NO_QUORUM
     assert decide(absent, Rule(Quorum.ALL, concerned=frozenset({"BLR"}))).adopted
+
+
+def test_a_majority_binds_the_absent_a_consensus_sends_them_the_text() -> None:
+    """DOMAIN.md §7: members who missed a session receive the adopted texts for
+    consideration (consensus); a body's decision by majority binds all its members, the
+    minority and the absent included, where its rule says so (`absent_bound`, setting)."""
+    stances = [Stance("ARM", True, Position.SUPPORT), Stance("BLR", True, Position.SUPPORT),
+               Stance("KAZ", True, Position.OBJECT), Stance("KGZ", False),
+               Stance("UZB", False, standing=Standing.SUSPENDED)]
+    bound = decide(stances, Rule(quorum=Quorum.MAJORITY, method=Method.MAJORITY,
+                                 absent_bound=True))
+    assert bound.adopted and bound.binding == {"ARM", "BLR", "KAZ", "KGZ"}
+    assert bound.for_consideration == {"UZB"}  # suspended: without a say, not bound
+    assert "KGZ absent, bound by the decision of the body" in bound.reason
+    sent = decide(stances, Rule(quorum=Quorum.MAJORITY, method=Method.MAJORITY))
+    assert sent.binding == {"ARM", "BLR", "KAZ"} and sent.for_consideration == {"KGZ", "UZB"}
+    with pytest.raises(RuleError, match="consideration"):
+        decide(stances, Rule(quorum=Quorum.MAJORITY, absent_bound=True))
+
+
+def test_an_absent_member_a_majority_binds_makes_up_the_limited_formats_minimum() -> None:
+    stances = [Stance("RUS", True, Position.SUPPORT),
+               Stance("KAZ", True, Position.NOT_TAKING_PART),
+               Stance("TJK", False, Position.NOT_STATED)]
+    r = decide(stances, Rule(quorum=Quorum.TWO_THIRDS, method=Method.MAJORITY,
+                             limited_format=True, min_participants=2, absent_bound=True))
+    assert r.adopted and r.binding == {"RUS", "TJK"} and r.opted_out == {"KAZ"}

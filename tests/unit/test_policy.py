@@ -168,3 +168,16 @@ def test_a_user_whose_appointment_ended_acts_for_no_one_and_reads_the_public() -
     assert scope.markings == frozenset({Marking.PUBLIC})
     assert (scope.own_state, scope.participant) == (None, None)
     assert read_scope(standing).own_state == "KAZ"
+
+
+def test_a_state_sent_a_record_for_consideration_reads_it_whatever_its_marking() -> None:
+    """An adopted decision sent to a member absent from its adoption (DOMAIN §7): that
+    member reads it as a participant does; no one else gains by it."""
+    sent = Classification(OwnerKind.BODY, "csc", Marking.PARTICIPANTS,
+                          frozenset({"KAZ", "RUS"}), recipients=frozenset({"ARM"}))
+    assert can_read(ARM_REP, sent) and not can_read(ARM_REP, LIMITED)
+    assert can_read(KAZ_REP, sent) and can_read(SECRETARIAT, sent)
+    assert not can_read(OBSERVER, sent)
+    assert not can_read(Principal("rep-blr", Role.REPRESENTATIVE, state="BLR"), sent)
+    ended = Principal("rep-arm-old", Role.REPRESENTATIVE, state="ARM", appointed=False)
+    assert not can_read(ended, sent)

@@ -3,10 +3,11 @@ subscribers (server-sent-event streams) get the events of the topics they follow
 their reader may see.
 
 An event carries the classification (marking, owner, participants, release to
-observers) of the record it announces, and each subscriber gets it only if the access
-policy lets the subscriber's reader read that classification. An event without one is
-delivered only on a topic naming a record (`crisis:3`), whose access was checked when
-the page subscribed; on a broad topic (`crises`) it goes to no page at all, so that a
+observers, the states a record was sent to for consideration) of the record it
+announces, and each subscriber gets it only if the access policy lets the
+subscriber's reader read that classification. An event without one is delivered only
+on a topic naming a record (`crisis:3`), whose access was checked when the page
+subscribed; on a broad topic (`crises`) it goes to no page at all, so that a
 forgotten classification hides an announcement rather than leaks it.
 
 In one process the bus fans out in memory. With PostgreSQL and several app
@@ -51,7 +52,7 @@ class Event:
         c = self.classification
         if c is not None:
             raw["c"] = [c.owner_kind.value, c.owner, c.marking.value, sorted(c.participants),
-                        c.observers]
+                        c.observers, sorted(c.recipients)]
         return json.dumps(raw, default=str, separators=(",", ":"))
 
     def sse(self) -> str:
@@ -68,9 +69,10 @@ class Event:
         raw = json.loads(text)
         c = None
         if raw.get("c"):
-            kind, owner, marking, participants, observers = raw["c"]
+            kind, owner, marking, participants, observers, *sent = raw["c"]
             c = Classification(OwnerKind(kind), owner, Marking(marking),
-                               frozenset(participants), bool(observers))
+                               frozenset(participants), bool(observers),
+                               recipients=frozenset(sent[0] if sent else ()))
         return Event(raw["topic"], raw["kind"], raw.get("data", {}), c)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.policy import Marking
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Method
 from phalanx.domain.decisions.lifecycle import Effect
@@ -43,13 +43,23 @@ def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
 
 
+def _adoption(conn: Connection, d: dec.DecisionOut, actor: Principal
+              ) -> tuple[dec.DraftOut, bool]:
+    """How the decision `actor` reads was adopted (its draft's procedure, positions and
+    count), and whether `actor` reads the draft itself: a member the decision was sent to
+    for consideration reads the decision and the record of its adoption, not the draft's
+    other papers (its statements are left out for it)."""
+    reads = dec.reads_draft(conn, d.draft_id, actor=actor)
+    return dec.get_draft(conn, d.draft_id, actor=actor if reads else SYSTEM), reads
+
+
 def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Principal,
                 texts_in: Callable[[str], Texts] = lambda lang: ENGLISH) -> bytes:
     """The decision as Akoma Ntoso, its expression in `lang` where the decision has a
     text in it: the text, the names and the conclusions all in the expression's language
     (`texts_in(language)` writes the latter)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    draft, _reads = _adoption(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
     # the expression in the language asked for; a decision adopted in one language only
@@ -197,7 +207,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     texts), the rest in the reader's language (`texts`)."""
     _, label = texts.gettext, texts.label
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    draft, reads = _adoption(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
 
@@ -207,7 +217,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
 
     positions = [[_("State"), _("Position"), _("Statement")]] + [
         [named([state]), label("position", position),
-         " · ".join(x for x in (given_by, said) if x)]
+         " · ".join(x for x in (given_by, said if reads else "") if x)]
         for state, (position, said, given_by) in _positions(draft).items()]
     sections = []
     if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both

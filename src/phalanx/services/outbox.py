@@ -9,10 +9,11 @@ inbox say the same. What people wrote (a crisis's title, a reason) stays as writ
 With the installation's public address (setting `public_url`), the email ends with a
 paragraph linking to the record the notice is about (`record_url`).
 
-A notice is its recipient's while the recipient reads the crisis it tells of (its topic),
-as the recipient reads today (`state_users.acting`): not once its account is deactivated,
-its appointment's term is over, its state has left, or the crisis is marked for fewer;
-such a notice is no longer listed to it, and one not yet emailed is withheld."""
+A notice is its recipient's while the recipient reads the crisis, draft or decision it
+tells of (its topic), as the recipient reads today (`state_users.acting`): not once its
+account is deactivated, its appointment's term is over, its state has left, or the record
+is marked for fewer; such a notice is no longer listed to it, and one not yet emailed is
+withheld."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -91,10 +93,15 @@ def exercise_notice(subject: str, body: str) -> tuple[str, str]:
 
 def record_url(public_url: str, topic: str) -> str | None:
     """The page of the record a notice is about, at the installation's public address:
-    topic "crisis:3" -> "<public_url>/crises/3"; None without an address or such a
-    record."""
+    topic "crisis:3" -> "<public_url>/crises/3", "decision:7" -> "<public_url>/decisions/7",
+    "draft:5" -> "<public_url>/drafts/5"; None without an address or such a record."""
     kind, _, key = topic.partition(":")
-    return crisis_url(public_url, int(key)) if kind == "crisis" and key.isdigit() else None
+    if not key.isdigit() or not public_url:
+        return None
+    if kind == "crisis":
+        return crisis_url(public_url, int(key))
+    pages = {"decision": "decisions", "draft": "drafts"}
+    return f"{public_url.rstrip('/')}/{pages[kind]}/{int(key)}" if kind in pages else None
 
 
 NO_ADDRESS = "the user has no email address"
@@ -109,10 +116,18 @@ class Delivery:
     errors: tuple[str, ...] = ()  # why those that failed did, each reason once
 
 
+# the records a notice's topic names ("crisis:3", "draft:5", "decision:7"): a notice is
+# read by its recipient while the recipient reads the record
+_TOPICS = (("crisis:", "crisis"), ("draft:", "draft"), ("decision:", "decision"))
+
+
 def _readable(actor: Principal) -> ColumnElement[bool]:
-    """The notices `actor` reads today: of the crises it reads (a notice's topic)."""
-    topic = literal("crisis:").concat(cast(t.crisis.c.id, String))
-    return t.notification.c.topic.in_(access.select_visible(t.crisis, actor, topic))
+    """The notices `actor` reads today: of the crises, drafts and decisions it reads (a
+    notice's topic)."""
+    return or_(*(t.notification.c.topic.in_(access.select_visible(
+        t.metadata.tables[table], actor,
+        literal(prefix).concat(cast(t.metadata.tables[table].c.id, String))))
+        for prefix, table in _TOPICS))
 
 
 def _withheld(conn: Connection, rows: list[Any]) -> dict[int, str]:

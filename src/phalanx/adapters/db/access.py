@@ -39,6 +39,12 @@ from phalanx.domain.access.policy import (
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import canonical
 
+# the tables whose records are sent to states for their consideration, and the column
+# listing those states (",ARM,KAZ,"): they read the record as its participants do
+# (`policy.Classification.recipients`): an adopted decision's members absent from it or
+# without a say on it (`consensus.Result.for_consideration`)
+RECIPIENTS: dict[str, str] = {"decision": "for_consideration"}
+
 
 def visible(table: Table, scope: ReadScope) -> ColumnElement[bool]:
     c = table.c
@@ -57,6 +63,9 @@ def visible(table: Table, scope: ReadScope) -> ColumnElement[bool]:
                                                     autoescape=True)))
     if scope.own_state is not None:
         clauses.append(and_(c.owner_kind == OwnerKind.STATE.value, c.owner == scope.own_state))
+    if scope.participant is not None and table.name in RECIPIENTS:
+        clauses.append(c[RECIPIENTS[table.name]].contains(f",{scope.participant},",
+                                                          autoescape=True))
     return or_(*clauses) if clauses else false()
 
 
@@ -93,9 +102,14 @@ def classification_values(c: Classification) -> dict[str, Any]:
 
 
 def classification_of(row: Any) -> Classification:
+    """A row's classification; with the states it was sent to for consideration where its
+    table lists them (`RECIPIENTS`: a decision's row read with that column)."""
+    sent = next((getattr(row, col) for col in RECIPIENTS.values()
+                 if isinstance(getattr(row, col, None), str)), "")
     return Classification(
         OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
-        frozenset(p for p in row.participants.split(",") if p), bool(row.observers))
+        frozenset(p for p in row.participants.split(",") if p), bool(row.observers),
+        recipients=frozenset(p for p in sent.split(",") if p))
 
 
 # --- registry units: what names or describes one obeys the unit's marking --------------

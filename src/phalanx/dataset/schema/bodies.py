@@ -78,6 +78,9 @@ class DecisionRuleIn(Cited):
     concerned_votes: bool = True
     # a tie in a vote by majority decided by the vote of the state chairing the body
     casting_vote: bool = False
+    # whether a member with a say absent without a declaration is bound by a decision by
+    # majority or qualified majority (unset: yes); never under consensus (DOMAIN.md §7)
+    absent_bound: bool | None = None
     UNCITED = ("a decision rule cites its source (`source:`) or is marked "
                "`setting: true`")
 
@@ -95,6 +98,11 @@ class DecisionRuleIn(Cited):
         if self.casting_vote and self.consensus != "majority":
             raise ValueError(f"a casting vote decides a tie in a vote by majority "
                              f"(`consensus: majority`), not under {self.consensus!r}")
+        if self.absent_bound and self.consensus == "no_objection":
+            raise ValueError("under consensus (`consensus: no_objection`) a member absent "
+                             "without a declaration receives the text for consideration and "
+                             "is not bound: `absent_bound` is for `consensus: majority` or "
+                             "`qualified`")
         if self.consensus != "qualified" and self.qualified is not None:
             raise ValueError(f"`qualified` terms are for `consensus: qualified`, not "
                              f"{self.consensus!r}")

@@ -11,7 +11,12 @@ Secretariat) and a marking:
 | NATIONAL      | the owning state only, until it releases it (re-marks it)        |
 
 A state always sees the records it owns, whatever their marking; and, separately,
-a record can be released to observers explicitly. Observers see PUBLIC records
+a record can be released to observers explicitly. A record sent to states for their
+consideration (`recipients`: an adopted decision sent to the members absent from its
+adoption, or without a say on it, DOMAIN.md §7 "members who missed a session receive the
+adopted texts for consideration") is read by those states as by its participants,
+whatever its marking: they receive the text, not what it came from (the draft, its
+versions and positions keep their own marking). Observers see PUBLIC records
 and records released to observers, nothing else. An anonymous visitor (a principal of
 its own, not an observer) sees PUBLIC records only. The system principal sees all.
 
@@ -49,6 +54,8 @@ class Classification:
     marking: Marking
     participants: frozenset[str] = frozenset()
     observers: bool = False  # released to observers
+    # the states the record was sent to for their consideration: they read it too
+    recipients: frozenset[str] = frozenset()
 
     def problems(self) -> list[str]:
         out = []
@@ -112,6 +119,8 @@ def allows(scope: ReadScope, c: Classification) -> bool:
         return True
     if (scope.own_state is not None and c.owner_kind is OwnerKind.STATE
             and c.owner == scope.own_state):
+        return True
+    if scope.participant is not None and scope.participant in c.recipients:
         return True
     if c.marking is Marking.PARTICIPANTS:
         return scope.all_participants or (

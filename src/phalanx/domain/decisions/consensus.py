@@ -32,7 +32,17 @@ A draft is adopted when no member with a say formally objects and the quorum is 
   the dataset's minimum (`min_participants`, setting), or none, make no decision; a
   member absent without a declaration is not bound, so it does not count towards it.
 - Members absent without a declaration do not block; when the draft is adopted they
-  receive the text for consideration (`for_consideration`) and are not listed as bound.
+  receive the text for consideration (`for_consideration`), which they then read
+  whatever the draft's marking (`policy.Classification.recipients`). On a question decided
+  by consensus they are not listed as bound (DOMAIN.md §7: "members who missed a session
+  receive the adopted texts for consideration"; a consensus binds those that did not
+  object). On a question decided by majority or qualified majority the decision is the
+  body's and binds every member with a say that takes part, the minority and the absent
+  included (`Rule.absent_bound`; the rule's `absent_bound`, default true under those
+  methods: no text of the organization's rules found, so a setting, after the general
+  rule that a body's decision by majority binds all its members, e.g. UN Charter art. 25
+  for the Security Council's decisions); an absent member so bound counts among those
+  taking part (the limited format's minimum). Under consensus `absent_bound` is refused.
 - A blocked draft is not voted down: it is returned for revision, with the objections.
 - A question decided by `majority` (procedural questions, where the dataset says so)
   passes with more support than objection among those taking part. Where the rule gives
@@ -175,6 +185,9 @@ class Rule:
     # the state chairing the body, whose vote decides a tie in a vote by majority (the
     # rule's `casting_vote: true`); empty: a tie carries nothing
     casting: str = ""
+    # a member with a say absent without a declaration is bound by a decision taken by
+    # majority or qualified majority (the rule's `absent_bound`); never under consensus
+    absent_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,6 +268,10 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     if opted_out and not rule.limited_format:
         raise RuleError(f"{_names(opted_out)}: this body does not decide in a limited format, "
                         "so a member cannot stay out of the decision")
+    if rule.absent_bound and rule.method is Method.CONSENSUS:
+        raise RuleError("under consensus a member absent without a declaration receives the "
+                        "text for consideration and is not bound (absent_bound is for a "
+                        "question decided by majority or qualified majority)")
     represented = sum(1 for s in voters if s.present or s.declared)
     needed = rule.quorum.needed(len(voters))
     taking_part = [s for s in voters if s.position is not Position.NOT_TAKING_PART]
@@ -265,6 +282,10 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     objectors = frozenset(s.state for s in taking_part if s.position is Position.OBJECT) | aside
     absent_silent = frozenset(s.state for s in taking_part if not s.present and not s.declared)
     silent = frozenset(s.state for s in taking_part if s.present and not s.declared)
+    # those absent without a declaration that the decision binds (by majority, where the
+    # rule says so) are bound and counted as taking part; the others receive the text
+    absent_bound = absent_silent if rule.absent_bound else frozenset()
+    absent_sent = absent_silent - absent_bound
     if rule.method is Method.QUALIFIED and rule.qualified is None:
         raise RuleError("a qualified majority needs its terms (share, base)")
     try:
@@ -289,7 +310,7 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                       f"declared, {needed} needed ({rule.quorum.value})")
     if not taking_part:
         return result(Outcome.NO_DECISION, "every member declared it does not take part")
-    took_part = len(taking_part) - len(absent_silent)  # those it would bind
+    took_part = len(taking_part) - len(absent_sent)  # those it would bind
     if opted_out and took_part < rule.min_participants:
         return result(Outcome.NO_DECISION,
                       f"limited format: {took_part} member(s) take part, "
@@ -318,7 +339,7 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
         verb = "objects" if len(objectors) == 1 else "object"
         return result(Outcome.RETURNED,
                       f"returned for revision: {_names(objectors)} formally {verb}")
-    binding = frozenset(s.state for s in taking_part) - absent_silent
+    binding = frozenset(s.state for s in taking_part) - absent_sent
     in_arrears = frozenset(s.state for s in stances if s.standing is Standing.IN_ARREARS)
     away = frozenset(s.state for s in stances
                      if s.standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING))
@@ -338,8 +359,10 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
                      f"{'is' if one else 'are'} not bound")
         if rule.limited_basis:
             parts.append(rule.limited_basis)
-    if absent_silent:
-        parts.append(f"sent for consideration to {_names(absent_silent)} (absent)")
+    if absent_sent:
+        parts.append(f"sent for consideration to {_names(absent_sent)} (absent)")
+    if absent_bound:
+        parts.append(f"{_names(absent_bound)} absent, bound by the decision of the body")
     if away:
         parts.append(f"{_names(away)} without a say, sent the text for consideration")
     if concerned:
@@ -347,4 +370,4 @@ def decide(stances: list[Stance], rule: Rule) -> Result:
     if in_arrears:
         parts.append(f"{_names(in_arrears)} in arrears, without a vote"
                      + ("" if opted_out else " and bound"))
-    return result(Outcome.ADOPTED, "; ".join(parts), binding, absent_silent | away)
+    return result(Outcome.ADOPTED, "; ".join(parts), binding, absent_sent | away)

@@ -128,16 +128,30 @@ def rule_for(body_rules: dict[str, Any], question: str, day: date | None = None,
         limited = not limited_format_problems(body_rules, question, day, since)
     lf = body_rules.get("limited_format") or {}
     terms = raw.get("qualified") or None
+    method = Method(raw.get("consensus", "no_objection"))
     return Rule(
         quorum=parse_quorum(raw.get("quorum", "all")),
-        method=Method(raw.get("consensus", "no_objection")),
+        method=method,
         limited_format=limited,
         min_participants=int(lf.get("min_participants", 1)),
         qualified=Qualified(parse_share(terms["share"]), Base(terms.get("of", "cast")),
                             bool(terms.get("above", False)), bool(terms.get("weighted", False)),
                             int(terms.get("min_states", 0))) if terms else None,
         weights=tuple(sorted((body_rules.get("vote_weights") or {}).items())),
+        absent_bound=absent_bound(body_rules, question),
     )
+
+
+def absent_bound(body_rules: dict[str, Any], question: str) -> bool:
+    """Whether a member with a say absent without a declaration is bound by a decision on
+    `question` (the rule's `absent_bound`, dataset): by default yes where the question is
+    decided by majority or qualified majority (a body's decision by majority binds all its
+    members: a setting, `consensus.py`), never under consensus (DOMAIN.md §7)."""
+    raw = _raw_rule(body_rules, question)
+    if Method(raw.get("consensus", "no_objection")) is Method.CONSENSUS:
+        return False
+    stated = raw.get("absent_bound")
+    return True if stated is None else bool(stated)
 
 
 def position_problems(position: Position, body_rules: dict[str, Any], question: str,

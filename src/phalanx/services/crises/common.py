@@ -280,11 +280,12 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM,
 
 
 def decision_marking(conn: Connection, decision_id: int) -> Classification:
-    """The classification of a decision (what names it obeys it)."""
+    """The classification of a decision, the members it was sent to for consideration
+    included (what names it obeys it)."""
     d = t.decision.c
     return access.classification_of(conn.execute(access.select_visible(
-        t.decision, SYSTEM, d.owner_kind, d.owner, d.marking, d.participants, d.observers)
-        .where(d.id == decision_id)).one())
+        t.decision, SYSTEM, d.owner_kind, d.owner, d.marking, d.participants, d.observers,
+        d.for_consideration).where(d.id == decision_id)).one())
 
 
 def mandate_ended_at(conn: Connection, row: Any, at: datetime,

@@ -39,6 +39,7 @@ from phalanx.services.decisions.register import (
     get_decision,
     list_decisions,
     publish,
+    reads_draft,
 )
 from phalanx.services.decisions.schemas import (
     AgendaItemOut,
@@ -135,6 +136,7 @@ __all__ = [
     "propose_draft",
     "propose_in",
     "publish",
+    "reads_draft",
     "record_answer",
     "record_attendance",
     "record_notification",

@@ -216,13 +216,14 @@ def bound_or_heard(org: Organization, body_key: str, question: str,
                    concerned: frozenset[str], day: date) -> set[str]:
     """The seated members a draft on `question` binds without their say, or hears only
     in their formal objection: the member it concerns without a vote (`without_vote`),
-    those in arrears (they lose the vote, never the obligations: `consensus.py`) and,
-    on a question decided by consensus, those not taking part in the work that keep
-    their objection (`membership.objects_aside`)."""
+    those in arrears (they lose the vote, never the obligations: `consensus.py`), on a
+    consensus those not taking part in the work that keep their objection
+    (`membership.objects_aside`), on a majority binding the absent every member with a say."""
     rule = proc.rule_for(org.bodies[body_key].rules, question)
+    wide = Standing.FULL if rule.absent_bound else None  # `absent_bound`: all with a say
     return set(concerned) | {
         s for s in _seated_states(org, body_key, day)
-        if _standing(org, s, day) is Standing.IN_ARREARS or (
+        if _standing(org, s, day) in (Standing.IN_ARREARS, wide) or (
             rule.method is Method.CONSENSUS and membership.objects_aside(org, s, day))}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from phalanx.services.decisions.common import (
     _current_text,
     _org,
     _require_staff,
+    taking_part,
 )
 from phalanx.services.decisions.schemas import (
     Authorizes,
@@ -89,6 +91,12 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
             "draft again marked for them too")
     if exercise:
         number = f"EX-{number}"
+    # the members absent from the adoption, or without a say on it, receive the text for
+    # consideration and read the decision (`policy.Classification.recipients`); an
+    # exercise's decision goes to no state outside the exercise
+    taking = taking_part(w.conn, row.meeting_id)
+    sent = result.for_consideration if taking is None else result.for_consideration & taking
+    c = replace(c, recipients=sent)
     stated = lifecycle.check_adopted(w.conn, org, row, exercise, day, actor=w.actor,
                                      binding=result.binding, limited=result.limited)
     moment = now()
@@ -99,7 +107,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         # the moment, where the adoption is today's (a session of an earlier day: its day)
         adopted_at=moment if day_of(org, moment) == day else None,
         binding=access.pack_participants(result.binding), limited_format=result.limited,
-        for_consideration=access.pack_participants(result.for_consideration),
+        for_consideration=access.pack_participants(sent),
         measures=row.measures, formations=row.formations,
         contributing_states=row.contributing_states, period_days=row.period_days,
         reason=result.reason, published=False, lifecycle=stated,
@@ -113,8 +121,38 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         _insert_task(w, decision_id, task_in, org)
     if not exercise:
         _propose_subject(w, row, decision_id, day)
+    _notify_members(w, decision_id, number, row.title, result.binding, sent, c, exercise)
     w.emit("decisions", "adopted", classification=c, id=decision_id, number=number)
     return number
+
+
+def _notify_members(w: Write, decision_id: int, number: str, title: str,
+                    binding: frozenset[str], sent: frozenset[str], c: Classification,
+                    exercise: bool) -> None:
+    """Tell each member the adopted decision concerns: its representatives get a notice
+    (the inbox, emailed by the outbox) that the decision binds their state, or that it was
+    sent to their state for consideration (absent from the adoption or without a say on
+    it, DOMAIN.md §7); an exercise's says so at its start and its end."""
+    from phalanx.services import identity, outbox
+
+    at = now()
+    rows = []
+    for user in identity.list_users(w.conn):
+        state = user.state
+        if (user.role is not Role.REPRESENTATIVE or state is None
+                or state not in binding | sent or not can_read(user, c)):
+            continue
+        subject = f"Decision {number} adopted: {title}"
+        body = (f"{state} is bound by decision {number}" if state in binding else
+                f"Decision {number} was sent to {state} for consideration: adopted in its "
+                "absence or without its say; it does not bind it")
+        if exercise:
+            subject, body = outbox.exercise_notice(subject, body)
+        rows.append(dict(created_at=at, recipient=user.username, channel="email",
+                         subject=subject, body=body, topic=f"decision:{decision_id}",
+                         attempts=0))
+    if rows:
+        w.conn.execute(insert(t.notification), rows)
 
 
 # --- the register and implementation ------------------------------------------------------
@@ -211,6 +249,12 @@ def _changed(after: int) -> Any:
             select(a.target_id).where(a.target_kind == "decision", a.id > after)),
         cast(t.decision.c.draft_id, String).in_(
             select(a.target_id).where(a.target_kind == "draft", a.id > after)))
+
+
+def reads_draft(conn: Connection, draft_id: int, *, actor: Principal) -> bool:
+    """Whether `actor` reads the draft a decision came from (a member the decision was sent
+    to for consideration reads the decision, not always its draft)."""
+    return draft_id in access.readable_ids(conn, actor, t.draft, [draft_id])
 
 
 def get_decision(conn: Connection, decision_id: int, *, actor: Principal,

@@ -29,10 +29,10 @@ from phalanx.services.decisions.common import (
     _counted,
     _draft_day,
     _draft_row,
+    _draft_seats,
     _org,
     _require_staff,
     _rule,
-    _seated_states,
     _silence,
     _standing,
     in_whose_name,
@@ -119,7 +119,7 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") ->
         day = _draft_day(w.conn, row)
         stances = [Stance(s, s in sp.members, Position.SUPPORT if s in sp.members
                           else Position.NOT_STATED, _standing(org, s, day))
-                   for s in _seated_states(org, row.body_key, day)]
+                   for s in _draft_seats(w.conn, org, row, day)]
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))

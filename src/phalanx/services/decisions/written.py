@@ -27,10 +27,10 @@ from phalanx.services.decisions.common import (
     _counted,
     _draft_day,
     _draft_row,
+    _draft_seats,
     _org,
     _require_staff,
     _rule,
-    _seated_states,
     _standing,
     _written,
     in_whose_name,
@@ -112,7 +112,7 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure, found_by: str = "") -
         # member in arrears is bound, one suspended or not taking part gets the text)
         stances = [Stance(s, s in wp.order, Position.SUPPORT if s in wp.order
                           else Position.NOT_STATED, _standing(org, s, day))
-                   for s in _seated_states(org, row.body_key, day)]
+                   for s in _draft_seats(w.conn, org, row, day)]
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))

@@ -289,6 +289,7 @@ TEMPLATES = (
     N_("the limited format rests on the amendment signed %(day)s, whose entry into force "
        "is not recorded"),
     N_("sent for consideration to %(states)s (absent)"),
+    N_("%(states)s absent, bound by the decision of the body"),
     N_("%(states)s without a say, sent the text for consideration"),
     N_("%(states)s concerned by the decision, without a vote and bound"),
     N_("%(states)s in arrears, without a vote and bound"),

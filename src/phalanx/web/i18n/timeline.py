@@ -151,6 +151,16 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"Silence broken: (?P<title>.+)", N_("Silence broken: %(title)s")),
     (r"(?P<state>[A-Z]{3}) broke silence on draft (?P<draft>\d+): returned to the body",
      N_("%(state)s broke silence on draft %(draft)s: returned to the body")),
+    # an adopted decision's notice to the members it binds or was sent to for
+    # consideration (services/decisions/register.py)
+    (r"Decision (?P<number>\S+) adopted: (?P<title>.+)",
+     N_("Decision %(number)s adopted: %(title)s")),
+    (r"(?P<state>[A-Z]{3}) is bound by decision (?P<number>\S+)",
+     N_("%(state)s is bound by decision %(number)s")),
+    (r"Decision (?P<number>\S+) was sent to (?P<state>[A-Z]{3}) for consideration: adopted "
+     r"in its absence or without its say; it does not bind it",
+     N_("Decision %(number)s was sent to %(state)s for consideration: adopted in its "
+        "absence or without its say; it does not bind it")),
     # an emailed notice's last paragraph (services/outbox.py)
     (r"Open in Phalanx: (?P<url>https?://\S+)", N_("Open in Phalanx: %(url)s")),
     # the notice of a crisis ended or decided without a reason: its title and the stage

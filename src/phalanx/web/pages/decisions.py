@@ -74,11 +74,19 @@ def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
 
 
 @router.get("/decisions/{decision_id}")
-def decision(decision_id: Id, actor: Reader, conn: Conn) -> Response:
+def decision(request: Request, decision_id: Id, actor: Reader, conn: Conn,
+             org: Org) -> Response:
     """A decision's address: its draft's page, where the decision, its status and its
-    history are shown (a decision the reader may not read: not found)."""
+    history are shown; for a reader of the decision that may not read its draft (a member
+    it was sent to for consideration), the decision's own page: its text, outcome and
+    life (a decision the reader may not read: not found)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
-    return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)
+    if dec.reads_draft(conn, d.draft_id, actor=actor):
+        return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)
+    lang = language(request)
+    return render(request, "decision.html", {
+        "d": d, "bodies": org.bodies, "states": state_names(org, lang),
+        "formation_names": formation_names(org, lang)})
 
 
 @router.post("/decisions/{decision_id}/publish")
