@@ -35,6 +35,7 @@ from sqlalchemy import (
     and_,
     cast,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -43,7 +44,7 @@ from sqlalchemy import (
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.languages import LANGUAGES
 from phalanx.services import state_users
 from phalanx.services.db import Database
@@ -89,6 +90,25 @@ def exercise_notice(subject: str, body: str) -> tuple[str, str]:
     paragraphs saying EXERCISE."""
     return (f"[EXERCISE] {subject} [EXERCISE]",
             f"{EXERCISE_LINE}\n\n{body}\n\n{EXERCISE_LINE}")
+
+
+def enqueue(conn: Connection, topic: str, at: datetime,
+            notice: Callable[[Any], tuple[str, str] | None], *, exercise: bool = False) -> int:
+    """One notice per active user for whom `notice(user)` gives a subject and a body (None:
+    not that user), written in one statement; emailed in each one's language by the
+    delivery. An exercise's says so at its start and its end (`exercise_notice`)."""
+    from phalanx.services import identity
+
+    rows = []
+    for user in identity.list_users(conn):
+        if user.role is Role.SYSTEM or (given := notice(user)) is None:
+            continue
+        subject, body = exercise_notice(*given) if exercise else given
+        rows.append(dict(created_at=at, recipient=user.username, channel="email",
+                         subject=subject, body=body, topic=topic, attempts=0))
+    if rows:
+        conn.execute(insert(t.notification), rows)
+    return len(rows)
 
 
 def record_url(public_url: str, topic: str) -> str | None:

@@ -30,7 +30,7 @@ from phalanx.domain.crisis.workflow import (
     withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import clock, identity, offered_units, outbox
+from phalanx.services import clock, offered_units, outbox
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.schemas import (
@@ -165,16 +165,8 @@ def _notify(w: Write, org: Organization, c: Classification, subject: str, body: 
             exercise: bool = False) -> int:
     """One outbox record per entitled, active user (email delivery is the outbox's job);
     an exercise's says so at its start and its end (`exercise_notice`)."""
-    if exercise:
-        subject, body = outbox.exercise_notice(subject, body)
-    rows = [dict(created_at=at, recipient=user.username, channel="email", subject=subject,
-                 body=body, topic=topic, attempts=0)
-            for user in identity.list_users(w.conn)
-            if (only is None or user.username in only)
-            and user.role is not Role.SYSTEM and can_read(user, c)]
-    if rows:  # one statement for all of them
-        w.conn.execute(insert(t.notification), rows)
-    return len(rows)
+    return outbox.enqueue(w.conn, topic, at, lambda u: (subject, body) if (
+        only is None or u.username in only) and can_read(u, c) else None, exercise=exercise)
 
 
 def _staff(actor: Principal) -> bool:

@@ -15,6 +15,8 @@ from phalanx.domain.access.policy import (
     Classification,
     Marking,
     OwnerKind,
+    StateAct,
+    acts_for,
     can_read,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
@@ -129,30 +131,24 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
 def _notify_members(w: Write, decision_id: int, number: str, title: str,
                     binding: frozenset[str], sent: frozenset[str], c: Classification,
                     exercise: bool) -> None:
-    """Tell each member the adopted decision concerns: its representatives get a notice
-    (the inbox, emailed by the outbox) that the decision binds their state, or that it was
-    sent to their state for consideration (absent from the adoption or without a say on
-    it, DOMAIN.md §7); an exercise's says so at its start and its end."""
-    from phalanx.services import identity, outbox
+    """Tell each member the adopted decision concerns: whoever acts for it in its name
+    (`policy.acts_for`) gets a notice (the inbox, emailed by the outbox) that the decision
+    binds their state, or that it was sent to their state for consideration (absent from
+    the adoption or without a say on it, DOMAIN.md §7); an exercise's says so at its start
+    and its end."""
+    from phalanx.services import outbox
 
-    at = now()
-    rows = []
-    for user in identity.list_users(w.conn):
+    def notice(user: Principal) -> tuple[str, str] | None:
         state = user.state
-        if (user.role is not Role.REPRESENTATIVE or state is None
-                or state not in binding | sent or not can_read(user, c)):
-            continue
-        subject = f"Decision {number} adopted: {title}"
-        body = (f"{state} is bound by decision {number}" if state in binding else
+        if (state is None or state not in binding | sent
+                or not acts_for(user, state, StateAct.POSITION) or not can_read(user, c)):
+            return None
+        return (f"Decision {number} adopted: {title}",
+                f"{state} is bound by decision {number}" if state in binding else
                 f"Decision {number} was sent to {state} for consideration: adopted in its "
                 "absence or without its say; it does not bind it")
-        if exercise:
-            subject, body = outbox.exercise_notice(subject, body)
-        rows.append(dict(created_at=at, recipient=user.username, channel="email",
-                         subject=subject, body=body, topic=f"decision:{decision_id}",
-                         attempts=0))
-    if rows:
-        w.conn.execute(insert(t.notification), rows)
+
+    outbox.enqueue(w.conn, f"decision:{decision_id}", now(), notice, exercise=exercise)
 
 
 # --- the register and implementation ------------------------------------------------------

@@ -17,10 +17,10 @@ from sqlalchemy import insert, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, can_read
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import Position, Stance, decide
-from phalanx.services import identity, outbox
+from phalanx.services import outbox
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -87,14 +87,10 @@ def _notify(w: Write, row: Any, subject: str, body: str) -> None:
     """One outbox notice per active user that reads the draft (emailed in each one's
     language by the outbox); an exercise's says so at its start and its end."""
     c = access.classification_of(row)
-    if meeting_exercise(w.conn, row.meeting_id):
-        subject, body = outbox.exercise_notice(subject, body)
-    rows = [dict(created_at=now(), recipient=u.username, channel="email", subject=subject,
-                 body=body, topic=f"draft:{row.id}", attempts=0)
-            for u in identity.list_users(w.conn)
-            if u.role is not Role.SYSTEM and can_read(u, c) and u.username != w.actor.username]
-    if rows:
-        w.conn.execute(insert(t.notification), rows)
+    outbox.enqueue(w.conn, f"draft:{row.id}", now(),
+                   lambda u: (subject, body) if can_read(u, c)
+                   and u.username != w.actor.username else None,
+                   exercise=meeting_exercise(w.conn, row.meeting_id))
 
 
 def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") -> str | None:
