@@ -18,7 +18,7 @@ from phalanx.domain.decisions.consensus import (
     RuleError,
     decide,
 )
-from phalanx.services import preconditions
+from phalanx.services import days_off, preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -123,6 +123,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
     elif data.deadline is not None and aware(data.deadline) <= at:
         raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
                                   "has passed")
+    kept_off = days_off.check(org, data.deadline, confirmed=data.deadline_on_day_off) \
+        if data.procedure in ("written", "silence") and data.deadline is not None else None
     if data.procedure in ("written", "silence") and data.meeting_id is not None:
         # framed in a session (an exercise's makes its decision the exercise's): one of
         # its body that its author reads, still open
@@ -234,7 +236,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         "body": data.body, "title": data.title,
         **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
         "kind": data.kind, "question": data.question, "signing_list": order,
-        "chair": chair,
+        "chair": chair, **({"deadline_on_day_off": kept_off} if kept_off else {}),
         "measures": sorted(m.value for m in data.measures), "formations": data.formations,
         "contributing_states": data.contributing_states, "period_days": data.period_days,
         **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})
