@@ -118,7 +118,10 @@ class DraftIn(BaseModel):
     deadline: InMoment | None = None
     # a written or silence procedure's deadline on a day off where the Secretariat sits
     # (settings `working_time_zone`, `days_off`) is kept only when this confirms it
-    deadline_on_day_off: bool = False
+    deadline_on_day_off: bool = Field(default=False, description=(
+        "keep a written or silence procedure's deadline that falls on a day off where the "
+        "Secretariat sits (settings working_time_zone, days_off); without it such a "
+        "deadline is refused (422, where: deadline)"))
     signing_order: list[str] = Field(default_factory=list, max_length=50)
     marking: Marking = Marking.ORGANIZATION
     participants: list[str] = Field(default_factory=list, max_length=50)
