@@ -91,6 +91,18 @@ def test_the_api_refuses_a_sunday_deadline_unless_confirmed(
     assert json.loads(change)["deadline_on_day_off"] == "sunday"
 
 
+def test_a_draft_refused_for_another_reason_asks_no_confirmation(
+        client: TestClient, accounts_db: Database) -> None:
+    """The Council decides by no silence procedure: that refusal comes first, the day off
+    is asked about only of a draft that would otherwise go round."""
+    sec = bearer(accounts_db, "secretariat")
+    r = client.post("/api/v1/drafts", headers=sec, json={
+        "body": "csc", "procedure": "silence", "title": "On the statement",
+        "text_en": "To adopt the statement.", "deadline": _next(6, 9).isoformat()})
+    assert r.status_code == 422
+    assert [e["where"] for e in r.json()["errors"]] == ["procedure"]
+
+
 def test_the_api_reads_the_deadline_where_the_secretariat_sits(
         client: TestClient, accounts_db: Database) -> None:
     """Friday 22:30 UTC is Saturday in Moscow: refused. Monday 01:00 in Moscow, sent with

@@ -123,8 +123,6 @@ def propose_in(w: Write, data: DraftIn) -> int:
     elif data.deadline is not None and aware(data.deadline) <= at:
         raise Invalid("deadline", f"the deadline {aware(data.deadline):%Y-%m-%d %H:%M} UTC "
                                   "has passed")
-    kept_off = days_off.check(org, data.deadline, confirmed=data.deadline_on_day_off) \
-        if data.procedure in ("written", "silence") and data.deadline is not None else None
     if data.procedure in ("written", "silence") and data.meeting_id is not None:
         # framed in a session (an exercise's makes its decision the exercise's): one of
         # its body that its author reads, still open
@@ -199,6 +197,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
             raise Invalid(f"subject.{problem[0]}", problem[1])
     lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
                            data.lifecycle, day, actor=actor)
+    # last: a confirmation is asked only of a draft nothing else refuses
+    kept_off = days_off.check(org, data.deadline, confirmed=data.deadline_on_day_off) \
+        if data.procedure in ("written", "silence") and data.deadline is not None else None
     marking, observers = data.marking, data.observers
     if marking is Marking.PARTICIPANTS and not (data.meeting_id is not None and _meeting_row(
             w.conn, data.meeting_id, actor).exercise):
