@@ -20,6 +20,7 @@ from phalanx.services.clock import now
 from phalanx.services.db import Database
 from tests.e2e.test_browser import login
 from tests.e2e.test_live_hold_browser import LIVE, _in_view, phone, site  # noqa: F401
+from tests.support.days import working_deadline
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +116,7 @@ def test_the_turn_to_sign_arrives_live_and_a_reservation_being_typed_stays(
     base_url, db = site
     d = dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="On the budget", text_en="To adopt the budget.",
-        deadline=now() + timedelta(days=5)), actor=SEC)
+        deadline=working_deadline(5)), actor=SEC)
     assert d.signing_order[:3] == ["BLR", "KAZ", "KGZ"]
     login(phone, base_url, "rep-kaz", "demo-rep-kaz")
     phone.goto(f"{base_url}/drafts/{d.id}")

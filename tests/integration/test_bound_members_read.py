@@ -17,10 +17,10 @@ from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import clock
 from phalanx.services import decisions as dec
-from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, NotFound
 from tests.integration.test_draft_pages import SEC, rep, session
+from tests.support.days import working_deadline
 
 LEAGUE = Path(__file__).parents[1] / "fixtures" / "north-sea-league.yaml"
 
@@ -66,7 +66,7 @@ def test_a_draft_kept_from_a_member_absent_binds_it_not(accounts_db: Database) -
 def test_a_draft_for_signature_is_read_by_every_signatory(accounts_db: Database) -> None:
     d = dec.propose_draft(accounts_db, dec.DraftIn(
         body="csc", procedure="written", title="On the budget", text_en="To adopt it.",
-        deadline=now() + timedelta(days=3), marking=Marking.PARTICIPANTS,
+        deadline=working_deadline(3), marking=Marking.PARTICIPANTS,
         participants=["RUS"]), actor=SEC)
     assert len(d.signing_order) >= 5
     with accounts_db.read() as conn:

@@ -26,6 +26,7 @@ from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
+from tests.support.days import last_working, working_deadline
 
 runner = CliRunner()
 OPERATOR = "alice"
@@ -136,6 +137,9 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
                   "--decide"], ""),
         ("exercise run", ["exercise", "run", "frontier"], ""),
         ("crises escalate", ["crises", "escalate"], ""),
+        ("decisions circulate", ["decisions", "circulate", "--body", "csc", "--title",
+                                 "On the plan", "--text-en", "To approve the plan.",
+                                 "--deadline", working_deadline(3).isoformat()], ""),
         ("decisions settle", ["decisions", "settle"], ""),
         ("outbox send", ["outbox", "send"], ""),
         ("audit checkpoint", ["audit", "checkpoint"], ""),
@@ -182,10 +186,11 @@ def _prepare(db: Database, command: str, ids: dict[str, str]) -> None:
                         actor=Principal("secretariat", Role.SECRETARIAT),
                         at=datetime.now(UTC) - timedelta(days=3))
     if command == "decisions settle":  # a written procedure whose deadline has passed
-        with clock.use(datetime.now(UTC) - timedelta(days=3)):
+        deadline = last_working(datetime.now(UTC) - timedelta(days=2))
+        with clock.use(deadline - timedelta(days=1)):
             dec.propose_draft(db, dec.DraftIn(
                 body="csc", procedure="written", title="To appoint", text_en="To appoint.",
-                deadline=datetime.now(UTC) - timedelta(days=2)),
+                deadline=deadline),
                 actor=Principal("secretariat", Role.SECRETARIAT))
 
 

@@ -24,6 +24,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.days import working_deadline
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 WITH_A_SAY = ["BLR", "KAZ", "KGZ", "RUS", "TJK"]  # the Council's members with a say today
@@ -161,9 +162,7 @@ def test_the_secretariat_circulates_a_draft_for_signature_from_the_sessions_page
     assert error is not None and "срок" in error.group(1).lower(), r.text
     assert 'value="О бюджете"' in r.text and "Утвердить бюджет.</textarea>" in r.text
     assert 'value="2020-01-01T10:00"' in r.text
-    at = now() + timedelta(days=5)
-    while (at + timedelta(hours=3)).weekday() >= 5:  # a working day in Moscow
-        at += timedelta(days=1)
+    at = working_deadline(5)  # a working day in Moscow
     deadline = at.strftime("%Y-%m-%dT%H:%M")
     r = client.post("/written", data={**form, "deadline": deadline}, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -184,7 +183,7 @@ def test_the_secretariat_circulates_a_draft_for_signature_from_the_sessions_page
 def written(db: Database) -> dec.DraftOut:
     return dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="On the budget", text_en="To adopt the budget.",
-        deadline=now() + timedelta(days=5)), actor=SEC)
+        deadline=working_deadline(5)), actor=SEC)
 
 
 def element(html: str, tag: str, id_: str) -> str:

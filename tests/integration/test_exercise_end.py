@@ -21,6 +21,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web.app import create_app
+from tests.support.days import working_deadline
 from tests.support.sessions import bearer, login
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -222,7 +223,7 @@ def test_endex_withdraws_the_unread_notices_of_its_drafts(accounts_db: Database)
         actor=SEC)
     real = dec.propose_draft(accounts_db, dec.DraftIn(
         body=body, procedure="written", title="On the budget", text_en="To adopt it.",
-        deadline=datetime.now(UTC) + timedelta(days=3)), actor=SEC)
+        deadline=working_deadline(3)), actor=SEC)
     with accounts_db.engine.begin() as conn:
         for d in (played.id, real.id):
             conn.execute(t.notification.insert().values(

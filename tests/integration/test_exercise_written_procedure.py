@@ -11,16 +11,16 @@ import pytest
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises
 from phalanx.services import decisions as dec
-from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid, NotFound
 from tests.integration.test_exercise_consulted import SEC, _chair, _crisis
+from tests.support.days import working_deadline
 
 
 def _written(db: Database, meeting_id: int, body: str = "csc") -> dec.DraftOut:
     return dec.propose_draft(db, dec.DraftIn(
         body=body, meeting_id=meeting_id, procedure="written", title="On the exercise plan",
-        text_en="To approve the plan.", deadline=now() + timedelta(days=3)), actor=SEC)
+        text_en="To approve the plan.", deadline=working_deadline(3)), actor=SEC)
 
 
 def _session(db: Database, crisis_id: int) -> int:

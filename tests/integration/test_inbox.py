@@ -23,6 +23,7 @@ from phalanx.services import inbox as ib
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.days import working_deadline
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
@@ -70,7 +71,7 @@ def test_a_draft_asks_each_seated_state_for_its_position(db: Database) -> None:
 
 
 def test_a_written_procedure_asks_for_the_signatures_in_its_order(db: Database) -> None:
-    deadline = now() + timedelta(days=5)
+    deadline = working_deadline(5)
     d = dec.propose_draft(db, dec.DraftIn(
         body="csc", procedure="written", title="Written: the budget", text_en="Adopted.",
         deadline=deadline), actor=SEC)

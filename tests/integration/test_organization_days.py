@@ -25,6 +25,10 @@ def rep(state: str) -> Principal:
     return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
 
 
+# a Monday: a working day in Moscow
+DEADLINE = datetime(2024, 1, 22, tzinfo=UTC)
+
+
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"
@@ -47,7 +51,7 @@ def sign_all(db: Database, draft_id: int, at: datetime) -> dec.DraftOut:
 def test_a_decision_adopted_after_moscow_midnight_is_of_the_new_year(db: Database) -> None:
     """Adopted at 00:30 Moscow time on 1 January (21:30 UTC on 31 December): dated
     1 January, numbered in the new year, listed under it, its moment kept."""
-    d = written(db, datetime(2024, 1, 20, tzinfo=UTC), datetime(2023, 12, 1, 9, tzinfo=UTC))
+    d = written(db, DEADLINE, datetime(2023, 12, 1, 9, tzinfo=UTC))
     done = sign_all(db, d.id, NEW_YEAR_IN_MOSCOW)
     assert done.status == "adopted"
     with db.read() as conn:
@@ -61,7 +65,7 @@ def test_a_decision_adopted_after_moscow_midnight_is_of_the_new_year(db: Databas
 
 
 def test_a_decision_adopted_before_moscow_midnight_stays_in_its_year(db: Database) -> None:
-    d = written(db, datetime(2024, 1, 20, tzinfo=UTC), datetime(2023, 12, 1, 9, tzinfo=UTC))
+    d = written(db, DEADLINE, datetime(2023, 12, 1, 9, tzinfo=UTC))
     done = sign_all(db, d.id, datetime(2023, 12, 31, 20, 59, tzinfo=UTC))  # 23:59 Moscow
     with db.read() as conn:
         decision = dec.get_decision(conn, done.decision_id, actor=SEC)

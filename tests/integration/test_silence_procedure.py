@@ -29,6 +29,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.app import create_app
+from tests.support.days import DANUBE, last_working, working_deadline
 from tests.support.sessions import bearer, login
 
 FILE = Path(__file__).parents[1] / "fixtures" / "danube-alliance.yaml"
@@ -240,7 +241,8 @@ def test_the_api_circulates_breaks_and_records(danube_db: Database,
         sec = bearer(danube_db, "secretariat")
         r = client.post("/api/v1/drafts", headers=sec, json={
             "body": "supreme-council", "procedure": "silence", "title": "On the budget",
-            "text_en": "To approve.", "deadline": (now + timedelta(days=2)).isoformat()})
+            "text_en": "To approve.",
+            "deadline": working_deadline(2, DANUBE, now).isoformat()})
         assert r.status_code == 201, r.text
         draft = r.json()["id"]
         aut = bearer(danube_db, "rep-aut")
@@ -334,7 +336,8 @@ def test_a_revised_text_goes_round_again_to_the_same_deadline(danube_db: Databas
 def test_the_secretariat_records_the_adoption_from_the_page(danube_db: Database,
                                                              settings: Settings) -> None:
     now = datetime.now(UTC)
-    d = _circulate(danube_db, at=now - timedelta(days=2), deadline=now - timedelta(hours=1))
+    deadline = last_working(now - timedelta(hours=1), DANUBE)  # passed, on a working day
+    d = _circulate(danube_db, at=deadline - timedelta(days=2), deadline=deadline)
     with TestClient(create_app(settings, danube_db)) as client:
         login(client, "secretariat", "demo-secretariat")
         page = client.get(f"/drafts/{d.id}?lang=en").text

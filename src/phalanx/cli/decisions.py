@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, operator, out
+from phalanx.cli.common import database, emit_json, fail, invalid, operator, out
 from phalanx.services import decisions as dec
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, DayOff, Forbidden, Invalid, NotFound
 
 app = typer.Typer(no_args_is_help=True, help="The register of decisions.")
 
@@ -155,6 +156,55 @@ def notify(decision_id: Annotated[int, typer.Argument(help="The decision's id.")
         emit_json(d)
         return
     out.print(f"{d.number}: {_life(d)}", highlight=False, markup=False)
+
+
+@app.command("circulate")
+def circulate(
+    body: Annotated[str, typer.Option(help="The body deciding (its key, e.g. csc).")],
+    title: Annotated[str, typer.Option(help="The draft's title.")],
+    deadline: Annotated[str, typer.Option(help=(
+        "The deadline, a date and time with its zone (2026-12-14T15:00+03:00); without "
+        "one, UTC."))],
+    text_en: Annotated[str, typer.Option(help="The text in English.")] = "",
+    text_ru: Annotated[str, typer.Option(help="The text in Russian.")] = "",
+    title_ru: Annotated[str, typer.Option(help="The title in Russian.")] = "",
+    procedure: Annotated[str, typer.Option(
+        help="written (every member signs in turn) or silence (adopted at the deadline "
+             "unless a member breaks silence).")] = "written",
+    question: Annotated[str, typer.Option(help="The kind of question (its rule).")] = "default",
+    day_off_ok: Annotated[bool, typer.Option(
+        "--day-off-ok", help="Keep a deadline falling on a day off where the Secretariat "
+                             "sits (settings working_time_zone, days_off).")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Circulate a draft under the written or the silence procedure to every member of
+    the body with a say (audited). A deadline on a day off where the Secretariat sits is
+    refused unless --day-off-ok confirms it."""
+    try:
+        when = datetime.fromisoformat(deadline)
+    except ValueError:
+        raise fail(f"--deadline: {deadline!r} is not a date and time "
+                   "(YYYY-MM-DDTHH:MM, with its zone or UTC)") from None
+    if procedure not in ("written", "silence"):
+        raise fail(f"--procedure: {procedure!r} is neither written nor silence")
+    try:
+        data = dec.DraftIn(body=body, title=title, title_ru=title_ru, text_en=text_en,
+                           text_ru=text_ru, procedure=procedure, question=question,
+                           deadline=when, deadline_on_day_off=day_off_ok)
+        d = dec.propose_draft(database(), data, actor=operator())
+    except ValidationError as exc:
+        raise fail(invalid(exc)) from exc
+    except DayOff as exc:
+        raise fail(f"{exc}: choose another --deadline, or confirm it with --day-off-ok"
+                   ) from exc
+    except (NotFound, Invalid, Conflict, Forbidden) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(d)
+        return
+    out.print(f"draft {d.id} circulated under the {d.procedure} procedure until "
+              f"{d.deadline:%Y-%m-%d %H:%M} UTC to {', '.join(d.signing_order)}",
+              highlight=False, markup=False)
 
 
 @app.command("settle")

@@ -40,6 +40,12 @@ def zone_name(org: Any) -> str | None:
     return name
 
 
+def local(at: datetime, zone_name: str | None) -> datetime:
+    """The moment `at` (a naive moment is UTC) on the clocks where the Secretariat sits."""
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone(zone(zone_name))
+
+
 def day_of(at: datetime, zone_name: str | None) -> date:
     """The organization's day of the moment `at` (a naive moment is UTC)."""
     aware = at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 
 class NotFound(LookupError):
@@ -35,6 +36,19 @@ class Invalid(ValueError):
     def __init__(self, where: str, message: str) -> None:
         self.where, self.message = where, message
         super().__init__(f"{where}: {message}")
+
+
+class DayOff(Invalid):
+    """A deadline falling on a day off where the Secretariat sits, not confirmed: refused
+    like any bad input (`where` names the field), and a form offers the confirmation.
+    `local`: the deadline there; `day`: the day's name ("saturday")."""
+
+    def __init__(self, where: str, local: datetime, day: str, zone: str | None) -> None:
+        self.local, self.day, self.zone = local, day, zone
+        super().__init__(where, (
+            f"the deadline falls on a day off where the Secretariat sits ({day}, "
+            f"{local:%Y-%m-%d %H:%M}, {zone or 'UTC'}): choose a working day, or confirm "
+            "the day off"))
 
 
 class InvalidRows(Invalid):

@@ -33,7 +33,9 @@ def _within_years(value: datetime) -> datetime:
         year = value.year
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(OUT_OF_YEARS)
-    return value
+    # in UTC, as stored: SQLite keeps a moment's figures and drops its offset, so
+    # 15:00+03:00 would read back as 15:00 UTC
+    return value.astimezone(UTC) if value.tzinfo else value
 
 
 InMoment = Annotated[datetime, AfterValidator(_within_years)]

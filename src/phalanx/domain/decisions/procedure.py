@@ -73,6 +73,17 @@ def day_off(day: date, days_off: list[str] | tuple[str, ...]) -> str | None:
     return name if name in days_off else None
 
 
+def deadline_on_day_off(deadline: datetime, zone: str | None,
+                        days_off: list[str] | tuple[str, ...]) -> tuple[datetime, str] | None:
+    """Where a procedure's deadline falls on a day off where the Secretariat sits
+    (settings `working_time_zone`, `days_off`): the deadline there (local time) and the
+    day's name; else None. Such a deadline is kept only once the Secretariat confirms it
+    (setting), so that no member's ministry finds it passed over days nobody worked."""
+    local = calendar.local(deadline, zone)
+    name = day_off(local.date(), days_off)
+    return (local, name) if name else None
+
+
 def limited_format_since(body_rules: dict[str, Any]) -> str | None:
     """The key of the agreement that introduced the body's limited format, if any."""
     lf = body_rules.get("limited_format") or {}

@@ -18,7 +18,7 @@ from phalanx.domain.decisions.consensus import (
     RuleError,
     decide,
 )
-from phalanx.services import preconditions
+from phalanx.services import days_off, preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -197,6 +197,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
             raise Invalid(f"subject.{problem[0]}", problem[1])
     lifecycle.check_tabled(w.conn, org, data.body, data.kind, data.meeting_id,
                            data.lifecycle, day, actor=actor)
+    # last: a confirmation is asked only of a draft nothing else refuses
+    kept_off = days_off.check(org, data.deadline, confirmed=data.deadline_on_day_off) \
+        if data.procedure in ("written", "silence") and data.deadline is not None else None
     marking, observers = data.marking, data.observers
     if marking is Marking.PARTICIPANTS and not (data.meeting_id is not None and _meeting_row(
             w.conn, data.meeting_id, actor).exercise):
@@ -234,7 +237,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         "body": data.body, "title": data.title,
         **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
         "kind": data.kind, "question": data.question, "signing_list": order,
-        "chair": chair,
+        "chair": chair, **({"deadline_on_day_off": kept_off} if kept_off else {}),
         "measures": sorted(m.value for m in data.measures), "formations": data.formations,
         "contributing_states": data.contributing_states, "period_days": data.period_days,
         **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})

@@ -116,6 +116,12 @@ class DraftIn(BaseModel):
     text_en: str = Field(default="", max_length=200_000)
     text_ru: str = Field(default="", max_length=200_000)
     deadline: InMoment | None = None
+    # a written or silence procedure's deadline on a day off where the Secretariat sits
+    # (settings `working_time_zone`, `days_off`) is kept only when this confirms it
+    deadline_on_day_off: bool = Field(default=False, description=(
+        "keep a written or silence procedure's deadline that falls on a day off where the "
+        "Secretariat sits (settings working_time_zone, days_off); without it such a "
+        "deadline is refused (422, where: deadline)"))
     signing_order: list[str] = Field(default_factory=list, max_length=50)
     marking: Marking = Marking.ORGANIZATION
     participants: list[str] = Field(default_factory=list, max_length=50)

@@ -317,6 +317,9 @@ TEMPLATES = (
     N_("draft %(draft)s's silence procedure runs until %(deadline)s UTC"),
     N_("draft %(draft)s is under the silence procedure: a member keeps silence or breaks "
        "it"),
+    # a deadline on a day off where the Secretariat sits, not confirmed (`services/days_off`)
+    N_("the deadline falls on a day off where the Secretariat sits (%(day_off)s, "
+       "%(local)s, %(zone)s): choose a working day, or confirm the day off"),
     N_("the silence procedure's deadline has passed (%(deadline)s UTC): circulate the text "
        "again as a new draft"),
     # an upload's rows and files
@@ -382,7 +385,9 @@ MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
 FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
-           "since", "given"}
+           "since", "given", "local"}
+# placeholders holding a day of the week by its lower-case English name ("saturday")
+WEEKDAYS = {"day_off"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn
 NESTED = {"problems", "result", "reasons", "problem", "why", "lookup",
           "xml_error"}

@@ -24,6 +24,7 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
+from phalanx.domain.decisions.procedure import WEEKDAYS as WEEKDAY_NAMES
 from phalanx.domain.organization import Organization
 from phalanx.web.i18n import (
     day_text,
@@ -32,6 +33,7 @@ from phalanx.web.i18n import (
     long_date,
     moment_text,
     translations,
+    weekday,
 )
 from phalanx.web.i18n.error_messages import MESSAGES, TITLES
 from phalanx.web.i18n.error_templates import (
@@ -47,6 +49,7 @@ from phalanx.web.i18n.error_templates import (
     TEMPLATES,
     URLS,
     VALUES,
+    WEEKDAYS,
 )
 from phalanx.web.i18n.labels import LABELS
 from phalanx.web.i18n.validation import VALIDATION
@@ -166,6 +169,8 @@ def _value(name: str, value: str, lang: str, bodies: Names) -> str:
         return bodies.get(value, value)
     if name == "number":
         return decision_number(value, lang)
+    if name in WEEKDAYS and value in WEEKDAY_NAMES:  # a Monday's date plus the day's index
+        return weekday(date(2024, 1, 1 + WEEKDAY_NAMES.index(value)), lang)
     try:
         if name in DATES:
             return long_date(date.fromisoformat(value), lang)

@@ -18,13 +18,11 @@ from phalanx.domain.decisions import procedure, silence
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import audit, clock, documents
 from phalanx.services import decisions as dec
-from phalanx.services import organization as orgs
 from phalanx.services import session_record as session_record_pdf
-from phalanx.services.clock import now as clock_now
-from phalanx.services.errors import Conflict, Invalid
+from phalanx.services.errors import Conflict, DayOff, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
-from phalanx.web.i18n import texts_for, translator
+from phalanx.web.i18n import moment_text, texts_for, translator
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
 from phalanx.web.pages.life_form import LifeForm
 from phalanx.web.pages.render import (
@@ -32,7 +30,6 @@ from phalanx.web.pages.render import (
     moment,
     pager,
     render,
-    seat_local,
     seat_moment,
 )
 
@@ -130,22 +127,21 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
         when = moment(deadline)
         if when is None:
             raise Invalid("deadline", f"{deadline!r} is not a date and time")
-        info = orgs.organization_info(org)
-        local = seat_local(info.working_time_zone, when)
-        if not day_off_ok and local is not None and when > clock_now() \
-                and procedure.day_off(local.date(), info.days_off):
-            lang = language(request)
-            _ = translator(lang)
-            message = _("The deadline falls on a day off where the Secretariat sits "
-                        "(%(local)s): choose a working day, or tick “Keep the deadline on a "
-                        "day off”.", local=seat_moment(info.working_time_zone, when, lang,
-                                          org.text_in(lang)))
-            return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
-                                  message, 422)
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure=by, title=title,
                                               title_ru=title_ru, question=question,
-                                              text_en=text_en,
-                                              text_ru=text_ru, deadline=when), actor=actor)
+                                              text_en=text_en, text_ru=text_ru,
+                                              deadline=when, deadline_on_day_off=day_off_ok),
+                              actor=actor)
+    except DayOff as off:
+        lang = language(request)
+        _ = translator(lang)
+        message = _("The deadline falls on a day off where the Secretariat sits "
+                    "(%(local)s): choose a working day, or tick “Keep the deadline on a "
+                    "day off”.", local=seat_moment(off.zone, off.local, lang,
+                                                   org.text_in(lang))
+                    or f"{moment_text(off.local.replace(tzinfo=None), lang)} UTC")
+        return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
+                              message, 422)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, form, message, status)
