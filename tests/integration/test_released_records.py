@@ -60,3 +60,31 @@ def test_a_published_decisions_exports_reach_its_new_readers(loaded_db: Database
     assert observer_akn.find(f".//{{{AKN_NS}}}docNumber").text == d.number
     schema = get_schema(AKN_NS, strict=True)
     assert schema.validate(observer_akn), schema.error_log
+
+
+def test_publishing_a_decision_marked_for_some_states_lists_no_participants(
+        loaded_db: Database) -> None:
+    """A decision marked for its participants, published, is PUBLIC with no list of
+    participants (a PUBLIC marking lists none), and its entry says how it was marked."""
+    from sqlalchemy import select, update
+
+    from phalanx.adapters.db import access
+    from phalanx.adapters.db import tables as t
+
+    d = _ordinary_decision(loaded_db)
+    states = ",BLR,KAZ,KGZ,RUS,TJK,"
+    with loaded_db.write(SYSTEM) as w:
+        w.conn.execute(update(t.decision).where(t.decision.c.id == d.id).values(
+            marking="PARTICIPANTS", participants=states))
+        w.audit("test.remark", "decision", d.id, {"marking": "PARTICIPANTS"})
+    with loaded_db.read() as conn, pytest.raises(NotFound):
+        dec.get_decision(conn, d.id, actor=ARM)
+    out = dec.publish(loaded_db, d.id, actor=SEC)
+    assert out.marking.value == "PUBLIC" and out.participants == []
+    with loaded_db.read() as conn:
+        row = conn.execute(select(t.decision).where(t.decision.c.id == d.id)).one()
+        assert access.classification_of(row).problems() == []
+        assert dec.get_decision(conn, d.id, actor=OBSERVER).participants == []
+        entry = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.publish")).scalar_one()
+    assert '"participants":"' + states + '"' in entry
