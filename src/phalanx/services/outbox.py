@@ -9,7 +9,7 @@ inbox say the same. What people wrote (a crisis's title, a reason) stays as writ
 With the installation's public address (setting `public_url`), the email ends with a
 paragraph linking to the record the notice is about (`record_url`).
 
-A notice is its recipient's while the recipient reads the crisis it tells of (its topic),
+A notice is its recipient's while the recipient reads the crisis or draft it tells of (its topic),
 as the recipient reads today (`state_users.acting`): not once its account is deactivated,
 its appointment's term is over, its state has left, or the crisis is marked for fewer;
 such a notice is no longer listed to it, and one not yet emailed is withheld."""
@@ -35,6 +35,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -110,9 +111,12 @@ class Delivery:
 
 
 def _readable(actor: Principal) -> ColumnElement[bool]:
-    """The notices `actor` reads today: of the crises it reads (a notice's topic)."""
-    topic = literal("crisis:").concat(cast(t.crisis.c.id, String))
-    return t.notification.c.topic.in_(access.select_visible(t.crisis, actor, topic))
+    """The notices `actor` reads today: of the crises and the drafts (the silence
+    procedure's) it reads, as they are marked now (a notice's topic)."""
+    crises = literal("crisis:").concat(cast(t.crisis.c.id, String))
+    drafts = literal("draft:").concat(cast(t.draft.c.id, String))
+    return or_(t.notification.c.topic.in_(access.select_visible(t.crisis, actor, crises)),
+               t.notification.c.topic.in_(access.select_visible(t.draft, actor, drafts)))
 
 
 def _withheld(conn: Connection, rows: list[Any]) -> dict[int, str]:
