@@ -339,3 +339,32 @@ def test_the_api_re_marks_a_decision_and_says_what_is_wrong(loaded_db: Database,
         assert r.status_code == 200 and r.json()["marking"] == "ORGANIZATION"
         assert c.get(f"/api/v1/decisions/{d['id']}", headers=osce).status_code == 200
         assert c.get(f"/api/v1/decisions/{d['id']}/pdf", headers=osce).status_code == 200
+
+
+def test_a_decision_re_marked_is_announced_to_the_rooms_that_name_it(
+        loaded_db: Database) -> None:
+    """Restricted, the demo crisis's decision: the crisis's room is told to read itself
+    again, Armenia's too (the event says nothing of the decision), and the register's
+    broad topic announces it only to those who read it now."""
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+    from tests.integration.test_derived_views import collect
+
+    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
+    with loaded_db.read() as conn:
+        crisis_id, decision_id = conn.execute(
+            select(t.crisis_event.c.crisis_id, t.crisis_event.c.decision_id).where(
+                t.crisis_event.c.decision_id.is_not(None))
+            .order_by(t.crisis_event.c.id.desc())).first()
+        bound = sorted(dec.get_decision(conn, decision_id, actor=SEC).binding)
+    readers = {"arm": ARM, "kaz": rep("KAZ"), "sec": SEC}
+    events = collect(loaded_db, readers, {f"crisis:{crisis_id}", "decisions"},
+                     lambda: dec.remark_decision(loaded_db, decision_id, dec.DecisionMarkingIn(
+                         marking="PARTICIPANTS", participants=bound, reason="by mistake"),
+                         actor=SEC))
+    assert [(e.topic, e.kind) for e in events["arm"]] == [(f"crisis:{crisis_id}", "decision")]
+    assert all(e.data.get("number") is None for e in events["arm"])
+    for name in ("kaz", "sec"):
+        assert sorted((e.topic, e.kind) for e in events[name]) == [
+            (f"crisis:{crisis_id}", "decision"), ("decisions", "remarked")], name

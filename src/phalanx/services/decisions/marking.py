@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -78,6 +78,10 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
             "after": access.classification_values(after), "reason": reason})
         w.emit("decisions", "remarked", classification=after, id=decision_id,
                number=row.number)
+        # the rooms of the crises that name it read it again as marked now, those it was
+        # restricted from included: the event says nothing of the decision
+        for crisis_id in _crises_naming(w.conn, decision_id):
+            w.emit(f"crisis:{crisis_id}", "decision")
     with db.read() as conn:
         return get_decision(conn, decision_id, actor=actor)
 
@@ -108,3 +112,11 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
     if unread:
         raise Conflict(f"the decision binds {', '.join(unread)}, which would no longer "
                        "read it")
+
+
+def _crises_naming(conn: Any, decision_id: int) -> list[int]:
+    """The crises whose timeline or answer names the decision."""
+    named = select(t.crisis_event.c.crisis_id).where(t.crisis_event.c.decision_id == decision_id)
+    return list(conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
+        or_(t.crisis.c.decision_id == decision_id, t.crisis.c.id.in_(named)))
+        .order_by(t.crisis.c.id)).scalars())
