@@ -368,3 +368,28 @@ def test_a_decision_re_marked_is_announced_to_the_rooms_that_name_it(
     for name in ("kaz", "sec"):
         assert sorted((e.topic, e.kind) for e in events[name]) == [
             (f"crisis:{crisis_id}", "decision"), ("decisions", "remarked")], name
+
+
+def test_the_un_letter_is_marked_as_its_decision_is_now(loaded_db: Database) -> None:
+    """The letter to the Security Council carries the decision it announces: restricted
+    to the states it binds, the letter says so (and Armenia reads it no longer)."""
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.services import crisis_letter
+
+    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
+    with loaded_db.read() as conn:
+        crisis_id, decision_id = conn.execute(select(
+            t.un_notice.c.crisis_id, t.un_notice.c.decision_id)).first()
+        bound = sorted(dec.get_decision(conn, decision_id, actor=SEC).binding)
+        before = _pdf_text(crisis_letter.letter_pdf(conn, crisis_id, actor=rep(bound[0])))
+        assert crisis_letter.letter_pdf(conn, crisis_id, actor=ARM)
+    assert "ORGANIZATION" in before and "PARTICIPANTS" not in before
+    dec.remark_decision(loaded_db, decision_id, dec.DecisionMarkingIn(
+        marking="PARTICIPANTS", participants=bound, reason="by mistake"), actor=SEC)
+    with loaded_db.read() as conn:
+        after = _pdf_text(crisis_letter.letter_pdf(conn, crisis_id, actor=rep(bound[0])))
+        with pytest.raises(NotFound):
+            crisis_letter.letter_pdf(conn, crisis_id, actor=ARM)
+    assert "PARTICIPANTS: " + ", ".join(bound) in after.replace("\n", " ")
