@@ -106,6 +106,10 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             {"state": ME, "on": "2024-01-10"}, "sec"),
         "/decisions/{decision_id}/publish": Case(
             f"/decisions/{ids['decision']}/publish", {}, "sec"),
+        "/decisions/{decision_id}/marking": Case(
+            f"/decisions/{ids['decision']}/marking", {
+                "marking": "ORGANIZATION", "observers": "true",
+                "reason": "for the observers' mission"}, "sec"),
         "/tasks": Case("/tasks", {"decision_id": str(ids["decision"]),
                                   "assignee": f"state:{ME}", "title": "Report back",
                                   "due_on": "2027-03-01"}, "sec"),

@@ -304,14 +304,15 @@ def test_an_invisible_record_is_404_not_403(client: TestClient, app_db: Database
     assert client.get(f"/api/v1/documents/{doc['id']}", headers=bearer(arm)).status_code == 404
     assert client.get("/api/v1/documents/999999", headers=bearer(arm)).status_code == 404
     r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(arm),
-                    json={"marking": "PUBLIC", "version": 1})
+                    json={"marking": "PUBLIC", "version": 1, "reason": "released"})
     assert r.status_code == 404
     r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(kaz),
-                    json={"marking": "ORGANIZATION", "version": 1})
+                    json={"marking": "ORGANIZATION", "version": 1,
+                          "reason": "released to the members"})
     assert r.status_code == 200
     assert client.get(f"/api/v1/documents/{doc['id']}", headers=bearer(arm)).status_code == 200
     r = client.post(f"/api/v1/documents/{doc['id']}/marking", headers=bearer(kaz),
-                    json={"marking": "PUBLIC", "version": 1})
+                    json={"marking": "PUBLIC", "version": 1, "reason": "released"})
     assert r.status_code == 409
 
 

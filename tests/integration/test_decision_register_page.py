@@ -126,3 +126,57 @@ def test_the_register_names_the_states_bound_in_the_pages_language(
     bound = re.search(r'<td class="binding">([^<]*)</td>', row)
     assert bound is not None
     assert bound.group(1) == "Беларусь, Казахстан, Киргизия, Россия"
+
+
+def test_the_secretariat_re_marks_a_decision_from_the_register(
+        client: TestClient, accounts_db: Database) -> None:
+    """Restricted to the states it binds, a decision leaves Armenia's register; released to
+    Armenia again, Armenia reads it on its own page (its draft stays with the states it
+    was restricted to); refused, the register says why beside it; a representative has
+    no such form and may not."""
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
+        actor=SEC)
+    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
+    assert decision_id is not None
+    with accounts_db.read() as conn:
+        bound = dec.get_decision(conn, decision_id, actor=SEC).binding
+    assert "ARM" not in bound
+
+    login(client, "secretariat")
+    page = client.get("/decisions").text
+    assert f'id="remark-{decision_id}"' in _row(page, decision_id)
+    url = f"/decisions/{decision_id}/marking"
+    r = client.post(url, data={"csrf_token": token(page), "marking": "PARTICIPANTS",
+                               "participants": "ARM", "reason": "by mistake"})
+    assert r.status_code == 409
+    assert "would no longer read it" in _row(r.text, decision_id)
+    r = client.post(url, data={"csrf_token": token(page), "marking": "PARTICIPANTS",
+                               "participants": ", ".join(bound).lower(),
+                               "reason": "marked for all by mistake"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    login(client, "rep-arm")
+    assert f'id="decision-{decision_id}"' not in client.get("/decisions").text
+    assert client.get(f"/decisions/{decision_id}").status_code == 404
+
+    login(client, "secretariat")
+    page = client.get("/decisions").text
+    r = client.post(url, data={"csrf_token": token(page), "marking": "PARTICIPANTS",
+                               "participants": " ".join([*bound, "ARM"]),
+                               "reason": "Armenia takes part"}, follow_redirects=False)
+    assert r.status_code == 303
+    login(client, "rep-arm")
+    assert f'id="decision-{decision_id}"' in client.get("/decisions").text
+    assert client.get(f"/drafts/{d.id}").status_code == 404
+    r = client.get(f"/decisions/{decision_id}?lang=ru", follow_redirects=False)
+    assert r.status_code == 200
+    assert "To approve it." in r.text and "Обязательно для" in r.text
+
+    login(client, "rep-kaz")
+    page = client.get("/decisions").text
+    assert "remark-" not in page
+    r = client.post(url, data={"csrf_token": token(page), "marking": "ORGANIZATION",
+                               "reason": "for all"})
+    assert r.status_code == 403

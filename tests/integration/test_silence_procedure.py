@@ -400,3 +400,24 @@ def test_the_russian_expression_names_the_procedure_and_stays_valid(
             io.BytesIO(pdf.content)).pages).split())
         assert "Процедура: процедура молчания" in text
         assert "принято по процедуре молчания: молчание не нарушено до 05.03.2026" in text
+
+
+def test_the_notices_of_a_broken_silence_follow_the_drafts_marking(
+        danube_db: Database) -> None:
+    """The notices a broken silence queues are listed to those who read the draft (the
+    inbox, the API), and to none the draft is later marked not for."""
+    from phalanx.services import outbox
+
+    d = _circulate(danube_db)
+    _break(danube_db, d.id, "HUN", DEADLINE - timedelta(minutes=1))
+    aut, sec = _rep("AUT"), SEC
+    with danube_db.read() as conn:
+        assert [n.topic for n in outbox.mine(conn, actor=aut)] == [f"draft:{d.id}"]
+        assert outbox.unread_count(conn, actor=aut) == 1
+    with danube_db.engine.begin() as conn:
+        conn.execute(t.draft.update().where(t.draft.c.id == d.id).values(
+            marking="PARTICIPANTS", participants=",SVK,"))
+    with danube_db.read() as conn:
+        assert outbox.mine(conn, actor=aut) == []
+        assert outbox.unread_count(conn, actor=aut) == 0
+        assert [n.topic for n in outbox.mine(conn, actor=sec)] == [f"draft:{d.id}"]

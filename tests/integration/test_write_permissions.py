@@ -115,7 +115,8 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             "marking": "NATIONAL"}, acting(ME, StateAct.RECORDS)),
         ("POST", "/api/v1/documents/{doc_id}/marking"): Case(
             f"/api/v1/documents/{ids['document']}/marking", {"marking": "ORGANIZATION",
-                                                              "version": 1},
+                                                              "version": 1,
+                                                              "reason": "released"},
             acting(ME, StateAct.RECORDS)),
         ("PATCH", "/api/v1/forces/units/{key}"): Case(
             f"/api/v1/forces/units/{ids['unit']}", {"readiness_h": 24},
@@ -332,6 +333,10 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             acting(ids["chair"], StateAct.CHAIR)),
         ("POST", "/api/v1/decisions/{decision_id}/publish"): Case(
             f"/api/v1/decisions/{ids['decision']}/publish", None, staff),
+        ("POST", "/api/v1/decisions/{decision_id}/marking"): Case(
+            f"/api/v1/decisions/{ids['decision']}/marking", {
+                "marking": "ORGANIZATION", "observers": True,
+                "reason": "for the observers"}, staff),
         ("POST", "/api/v1/decisions/{decision_id}/notifications"): Case(
             f"/api/v1/decisions/{ids['waiting_decision']}/notifications",
             {"state": ME, "on": "2024-01-10"}, staff),

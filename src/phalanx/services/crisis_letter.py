@@ -16,12 +16,14 @@ The texts are gettext messages (`messages.po`)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.adapters.exports import pdf
+from phalanx.domain.access.policy import Marking, widens
 from phalanx.domain.access.principal import Principal
 from phalanx.services import clock
 from phalanx.services.errors import Conflict, NotFound
@@ -85,7 +87,7 @@ def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     ]
     return pdf.render(pdf.PdfDocument(
         title=_("Letter to the President of the United Nations Security Council"),
-        marking=label("marking", row.marking), exercise=bool(row.exercise),
+        marking=_marking(conn, row, d, texts), exercise=bool(row.exercise),
         exercise_label=_("EXERCISE"), subtitle=f"{names['abbr']} · {d.number}",
         sections=[pdf.Section("", paragraphs=[
             _("Under Article 51 of the Charter of the United Nations, and on behalf of the "
@@ -94,3 +96,18 @@ def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             *(p for p in particulars if p),
             _("The Security Council will be informed of further measures."),
             _("Secretary General of the %(org)s (%(abbr)s)", **names)])]))
+
+
+def _marking(conn: Connection, crisis: Any, decision: Any, texts: Texts) -> str:
+    """The letter's marking: the narrower of its crisis's and its decision's (it is read
+    by those who read both), as each is marked now; one marked for its participants
+    names them."""
+    from phalanx.services import state_users
+
+    members = state_users.members_today(conn) or frozenset()
+    of_crisis, of_decision = (access.classification_of(crisis),
+                              access.classification_of(decision))
+    c = of_decision if widens(of_decision, of_crisis, members) else of_crisis
+    if c.marking is Marking.PARTICIPANTS and c.participants:
+        return texts.gettext("PARTICIPANTS: %(states)s", states=", ".join(sorted(c.participants)))
+    return texts.label("marking", c.marking)

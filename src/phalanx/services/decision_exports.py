@@ -17,6 +17,7 @@ from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services.errors import NotFound
 from phalanx.services.texts import ENGLISH, Texts
 
 LANGUAGES = {"en": "eng", "ru": "rus"}
@@ -33,6 +34,22 @@ def _positions(draft: dec.DraftOut) -> dict[str, tuple[str, str, str]]:
     return out
 
 
+def _draft_of(conn: Connection, d: dec.DecisionOut, actor: Principal
+              ) -> tuple[dec.DraftOut, bool]:
+    """The draft a decision was adopted from, as the decision's reader may read it, and
+    whether it reads the draft. A decision released further than its draft (published) is
+    read by some who may not read the draft: how it was taken (the procedure, the body's
+    rule) is the decision's record, but the members' positions, statements, signatures
+    and count are the draft's, and stay with the draft's readers."""
+    try:
+        return dec.get_draft(conn, d.draft_id, actor=actor), True
+    except NotFound:
+        draft = dec.get_draft(conn, d.draft_id, actor=SYSTEM)
+    return draft.model_copy(update={
+        "stances": [], "consultation": [], "signed": [], "answers": [], "preview": None,
+        "versions": [], "amendments": []}), False
+
+
 def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     by: dict[str, list[str]] = defaultdict(list)
     for state, (position, _said, _by) in _positions(draft).items():
@@ -43,23 +60,13 @@ def _votes(draft: dec.DraftOut) -> tuple[akn.Vote, ...]:
     return tuple(akn.Vote(k, tuple(sorted(v))) for k, v in sorted(by.items()))
 
 
-def _adoption(conn: Connection, d: dec.DecisionOut, actor: Principal
-              ) -> tuple[dec.DraftOut, bool]:
-    """How the decision `actor` reads was adopted (its draft's procedure, positions and
-    count), and whether `actor` reads the draft itself: a member the decision was sent to
-    for consideration reads the decision and the record of its adoption, not the draft's
-    other papers (its statements are left out for it)."""
-    reads = dec.reads_draft(conn, d.draft_id, actor=actor)
-    return dec.get_draft(conn, d.draft_id, actor=actor if reads else SYSTEM), reads
-
-
 def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Principal,
                 texts_in: Callable[[str], Texts] = lambda lang: ENGLISH) -> bytes:
     """The decision as Akoma Ntoso, its expression in `lang` where the decision has a
     text in it: the text, the names and the conclusions all in the expression's language
     (`texts_in(language)` writes the latter)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft, _reads = _adoption(conn, d, actor)
+    draft, _reads_draft = _draft_of(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
     # the expression in the language asked for; a decision adopted in one language only
@@ -207,7 +214,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
     texts), the rest in the reader's language (`texts`)."""
     _, label = texts.gettext, texts.label
     d = dec.get_decision(conn, decision_id, actor=actor)
-    draft, reads = _adoption(conn, d, actor)
+    draft, reads_draft = _draft_of(conn, d, actor)
     org = orgs.organization(conn)
     body = org.bodies[d.body]
 
@@ -217,7 +224,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
 
     positions = [[_("State"), _("Position"), _("Statement")]] + [
         [named([state]), label("position", position),
-         " · ".join(x for x in (given_by, said if reads else "") if x)]
+         " · ".join(x for x in (given_by, said) if x)]
         for state, (position, said, given_by) in _positions(draft).items()]
     sections = []
     if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both
@@ -233,7 +240,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
             texts.message(d.reason),
                                    _("Binding on: %(states)s", states=named(d.binding)),
                                    *_count(draft, texts, named)]),
-        pdf.Section(_("Positions"), table=positions),
+        *([pdf.Section(_("Positions"), table=positions)] if reads_draft else []),
     ]
     return pdf.render(pdf.PdfDocument(
         title=f"{d.number} · {title_in(d, texts.lang)}",

@@ -54,6 +54,8 @@ class RemarkIn(BaseModel):
     participants: list[str] = Field(default_factory=list, max_length=50)
     observers: bool = False
     version: Revision = Field(description="The version you are changing (optimistic lock).")
+    reason: str = Field(max_length=2000, description=(
+        "Why the document is released further or restricted (kept in the audit trail)."))
 
 
 class DocumentOut(BaseModel):
@@ -192,19 +194,26 @@ def stats(conn: Connection, *, actor: Principal) -> DocumentStats:
 
 
 def remark(db: Database, doc_id: int, data: RemarkIn, *, actor: Principal) -> DocumentOut:
-    """Re-mark or release a document: an audited action of its owner."""
+    """Re-mark or release a document: an audited action of its owner, with its reason.
+    Whatever is derived from the document (lists, counts, search, CSV, a crisis's
+    attachments, a session's agenda, the audit trail) reads its marking, so follows it."""
+    reason = data.reason.strip()
+    if not reason:
+        raise Invalid("reason", "a re-marking needs its reason")
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(t.document, actor)
                              .where(t.document.c.id == doc_id).with_for_update()).first()
         if row is None:
             raise NotFound("document", doc_id)
         before = access.classification_of(row)
-        reason = why_not_change(actor, before)
-        if reason:
-            raise Forbidden(reason)
+        refused = why_not_change(actor, before)
+        if refused:
+            raise Forbidden(refused)
         after = Classification(before.owner_kind, before.owner, data.marking,
                                frozenset(data.participants), data.observers)
         _check_classification(w.conn, after, actor)
+        if after == before:
+            raise Invalid("marking", f"document {doc_id} is marked so already")
         done = w.conn.execute(update(t.document).where(
             t.document.c.id == doc_id, t.document.c.version == data.version).values(
             version=row.version + 1, updated_at=datetime.now(UTC),
@@ -213,7 +222,7 @@ def remark(db: Database, doc_id: int, data: RemarkIn, *, actor: Principal) -> Do
             raise Conflict(f"document {doc_id} is at version {row.version}, not {data.version}")
         w.audit("document.remark", "document", doc_id, {
             "before": access.classification_values(before),
-            "after": access.classification_values(after)})
+            "after": access.classification_values(after), "reason": reason})
         row = w.conn.execute(access.select_visible(t.document, actor)
                              .where(t.document.c.id == doc_id)).one()
     return _out(row, with_body=True)

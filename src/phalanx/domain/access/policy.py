@@ -132,6 +132,27 @@ def can_read(p: Principal, c: Classification) -> bool:
     return allows(read_scope(p), c)
 
 
+def widens(before: Classification, after: Classification,
+           members: Collection[str]) -> bool:
+    """Does `after` let someone read a record whom `before` did not (`members`: the member
+    states today, who read ORGANIZATION records)? The owner reads under both (a re-marking
+    keeps it); the organization's staff read all but another's NATIONAL records."""
+    if after.marking is Marking.PUBLIC:
+        return before.marking is not Marking.PUBLIC
+    if after.observers and not before.observers and before.marking is not Marking.PUBLIC:
+        return True
+    if after.marking is Marking.NATIONAL or before.marking is Marking.PUBLIC:
+        return False
+    if after.marking is Marking.ORGANIZATION:
+        return before.marking is not Marking.ORGANIZATION
+    # after: PARTICIPANTS
+    if before.marking is Marking.ORGANIZATION:
+        return not after.participants <= set(members)  # a non-member listed
+    if before.marking is Marking.PARTICIPANTS:
+        return not after.participants <= before.participants
+    return True  # from NATIONAL: the staff and the states listed
+
+
 # The contributions ledger (each member's assessments and payments) and what each member
 # owes under the two-year rule: the Secretariat's record, marked for the members and the
 # staff (setting: the documents do not say who outside the Organization reads them). A

@@ -16,6 +16,7 @@ decisions go through the access layer. The modules, by concept:
 | `silence` | the silence procedure: adopted at the deadline unless a member breaks silence |
 | `consultation` | decisions by consultation of the heads of state, announced by the chair |
 | `register` | the register of decisions, publication, counts |
+| `marking` | a decision re-marked after its adoption (released further, or restricted) |
 | `tasks` | a decision's implementation tasks |
 | `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
@@ -30,6 +31,7 @@ from phalanx.services.decisions.drafts import (
     revise_draft,
 )
 from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
+from phalanx.services.decisions.marking import DecisionMarkingIn, remark_decision
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
     change_cursor,
@@ -92,6 +94,7 @@ __all__ = [
     "Authorizes",
     "ConsultationAnswerIn",
     "CountsOut",
+    "DecisionMarkingIn",
     "DecisionOut",
     "DraftIn",
     "DraftOut",
@@ -140,6 +143,7 @@ __all__ = [
     "record_answer",
     "record_attendance",
     "record_notification",
+    "remark_decision",
     "revise_draft",
     "seat_holder",
     "set_session_status",

@@ -277,9 +277,16 @@ def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:
         if row.exercise:
             raise Conflict("an exercise's decision is not published: it stays the "
                            "exercise's record")
+        # PUBLIC lists no participants: a decision marked for some states, published, is
+        # everyone's (its draft keeps its own marking)
+        before = access.classification_of(row)
+        after = Classification(before.owner_kind, before.owner, Marking.PUBLIC)
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
-                       .values(published=True, marking=Marking.PUBLIC.value))
-        w.audit("decision.publish", "decision", decision_id, {"number": row.number})
+                       .values(published=True, **access.classification_values(after)))
+        w.audit("decision.publish", "decision", decision_id, {
+            "number": row.number, "before": access.classification_values(before)})
+        w.emit("decisions", "published", classification=after, id=decision_id,
+               number=row.number)
         return _decision_out(w.conn.execute(access.select_visible(t.decision, actor)
                                             .where(t.decision.c.id == decision_id)).one())
 

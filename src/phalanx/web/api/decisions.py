@@ -14,7 +14,7 @@ from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.types import RecordId, Revision
-from phalanx.web.auth import Reader, Writer
+from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Offset, Precondition
 from phalanx.web.problems import problem_responses
 
@@ -290,6 +290,15 @@ def decision_pdf(request: Request, decision_id: Id, actor: Reader, conn: Conn) -
              responses=problem_responses(409))
 def publish(decision_id: Id, actor: Writer, db: DB) -> dec.DecisionOut:
     return dec.publish(db, decision_id, actor=actor)
+
+
+@router.post("/decisions/{decision_id}/marking", response_model=dec.DecisionOut,
+             responses=problem_responses(409))
+def remark_decision(decision_id: Id, data: dec.DecisionMarkingIn, actor: Releaser,
+                    db: DB) -> dec.DecisionOut:
+    """Release an adopted decision further, or restrict one marked too widely (the
+    Secretariat and the Joint Staff; with its reason, audited)."""
+    return dec.remark_decision(db, decision_id, data, actor=actor)
 
 
 @router.post("/decisions/{decision_id}/tasks", response_model=dec.TaskOut, status_code=201)

@@ -38,6 +38,11 @@ MESSAGES = (
     N_("a new last day goes with an extension"),
     N_("a statement neither amends, extends, suspends nor repeals a decision"),
     N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
+    # a document or a decision re-marked (`services/documents.py`, `decisions/marking.py`)
+    N_("a re-marking needs its reason"),
+    N_("a decision is made PUBLIC by its publication"),
+    N_("an exercise's decision is not released further: it stays the exercise's record"),
+    N_("a limited-format decision is read by its participants only (the body's rules)"),
     N_("consultations must be convened first (Treaty art. 2): convene a session"),
     N_("the decision stage needs a decision adopted by the body's rule"),
     N_("not carried"),  # a qualified majority not reached, its count following

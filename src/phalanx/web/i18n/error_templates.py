@@ -218,6 +218,9 @@ TEMPLATES = (
     N_("the signing list is every member of %(body)s with a say on %(day)s, in the "
        "dataset's order: %(states)s; it cannot be shortened or reordered"),
     N_("document %(document)s is at version %(current)s, not %(seen)s"),
+    N_("document %(document)s is marked so already"),
+    N_("decision %(decision)s is marked so already"),
+    N_("the decision binds %(states)s, which would no longer read it"),
     # the forces' registry, consent and requirements, the way home (`services/forces`)
     N_("unit %(unit)s was changed meanwhile (revision %(revision)s)"),
     N_("only %(state)s's representative or the Joint Staff change this unit"),

@@ -36,6 +36,7 @@ STAFF_MESSAGES = (
     N_("only the Secretariat and the Joint Staff attach a decision"),
     N_("only the Secretariat and the Joint Staff set the response"),
     N_("only the Secretariat and the Joint Staff may publish"),
+    N_("only the Secretariat and the Joint Staff may re-mark a decision"),
     N_("only the Secretariat and the Joint Staff may assign implementation tasks"),
     N_("only the Secretariat and the Joint Staff may convene a session"),
     N_("only the Secretariat and the Joint Staff may set the agenda"),

@@ -1,6 +1,7 @@
 """The register of decisions: a page at a time, or those in force on a day with each
 one's status and history; a decision's own address (its draft's page, where its life is
-shown); the Secretariat's publication and its record of a member's notification."""
+shown; a decision released further than its draft: its own page); the Secretariat's
+publication, its re-marking and its record of a member's notification."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationError
 
-from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
@@ -24,6 +25,7 @@ from phalanx.web.pages.render import language, pager, render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+Releaser = Annotated[Principal, Depends(requires(Permission.RECORDS_RELEASE))]
 # a filter form's day: left empty, none; else YYYY-MM-DD (refused otherwise)
 FormDay = Annotated[IsoDate | None, BeforeValidator(lambda v: None if v == "" else v),
                     Query()]
@@ -78,8 +80,9 @@ def decision(request: Request, decision_id: Id, actor: Reader, conn: Conn,
              org: Org) -> Response:
     """A decision's address: its draft's page, where the decision, its status and its
     history are shown; for a reader of the decision that may not read its draft (a member
-    it was sent to for consideration), the decision's own page: its text, outcome and
-    life (a decision the reader may not read: not found)."""
+    it was sent to for consideration, or a reader of a decision released further than its
+    draft: published, or re-marked for its state), the decision's own page: its text,
+    outcome and life (a decision the reader may not read: not found)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
     if dec.reads_draft(conn, d.draft_id, actor=actor):
         return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)
@@ -97,6 +100,28 @@ def publish(request: Request, decision_id: Id, actor: Writer, db: DB, conn: Conn
     try:
         dec.publish(db, decision_id, actor=actor)
     except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        return _decisions_page(request, conn, org, actor,
+                               refused={"id": decision_id, "message": message},
+                               status_code=status)
+    return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/marking")
+def remark(request: Request, decision_id: Id, actor: Releaser, db: DB, conn: Conn,
+           org: Org, marking: Annotated[Marking, Form()],
+           reason: Annotated[str, Form(max_length=2000)] = "",
+           participants: Annotated[str, Form(max_length=400)] = "",
+           observers: Annotated[bool, Form()] = False) -> Response:
+    """The staff release a decision further or restrict it, with its reason (the states
+    by their codes, separated by spaces or commas); refused, the register comes back with
+    the message beside that decision."""
+    states = sorted({s.strip().upper() for s in participants.replace(",", " ").split()})
+    try:
+        dec.remark_decision(db, decision_id, dec.DecisionMarkingIn(
+            marking=marking, participants=states, observers=observers, reason=reason),
+            actor=actor)
+    except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _decisions_page(request, conn, org, actor,
                                refused={"id": decision_id, "message": message},
