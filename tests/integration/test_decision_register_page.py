@@ -19,6 +19,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_draft_pages import SEC, login, rep, session, token
+from tests.integration.test_released_records import sent_to_none
 
 
 @pytest.fixture
@@ -140,6 +141,10 @@ def test_the_secretariat_re_marks_a_decision_from_the_register(
         actor=SEC)
     decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
     assert decision_id is not None
+    with accounts_db.read() as conn:
+        sent = dec.get_decision(conn, decision_id, actor=SEC).for_consideration
+    assert "ARM" in sent  # not taking part in the work: it receives the text
+    sent_to_none(accounts_db, decision_id)  # here the marking alone decides
     with accounts_db.read() as conn:
         bound = dec.get_decision(conn, decision_id, actor=SEC).binding
     assert "ARM" not in bound

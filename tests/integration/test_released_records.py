@@ -30,10 +30,28 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _ordinary_decision(db: Database) -> dec.DecisionOut:
+    """A demo decision sent to no state for consideration: Armenia, not taking part in the
+    work, is sent every decision and reads it whatever its marking
+    (`test_decisions_for_consideration.py`); here the marking alone decides."""
     demo.ensure_demo_records(db, actor=SYSTEM)
     with db.read() as conn:
-        return next(d for d in dec.list_decisions(conn, actor=SEC)
-                    if not d.limited_format and not d.exercise)
+        d = next(d for d in dec.list_decisions(conn, actor=SEC)
+                 if not d.limited_format and not d.exercise)
+    sent_to_none(db, d.id)
+    with db.read() as conn:
+        return dec.get_decision(conn, d.id, actor=SEC)
+
+
+def sent_to_none(db: Database, decision_id: int) -> None:
+    """The decision as though sent to no state for consideration."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db import tables as t
+
+    with db.write(SYSTEM) as w:
+        w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
+                       .values(for_consideration=""))
+        w.audit("test.sent_to_none", "decision", decision_id, {})
 
 
 def test_a_published_decisions_exports_reach_its_new_readers(loaded_db: Database) -> None:
@@ -181,6 +199,8 @@ def test_a_decision_restricted_then_released_again_is_read_as_marked_now(
             .order_by(t.crisis_event.c.id.desc())).first()
         d = dec.get_decision(conn, decision_id, actor=SEC)
     assert d.marking.value == "ORGANIZATION" and "ARM" not in d.binding and not d.exercise
+    assert "ARM" in d.for_consideration  # it receives the text: it reads it as marked
+    sent_to_none(loaded_db, decision_id)  # only once not sent it
 
     def arm_reads() -> tuple[bool, bool, bool, int, bool]:
         with loaded_db.read() as conn:
@@ -358,6 +378,7 @@ def test_a_decision_re_marked_is_announced_to_the_rooms_that_name_it(
                 t.crisis_event.c.decision_id.is_not(None))
             .order_by(t.crisis_event.c.id.desc())).first()
         bound = sorted(dec.get_decision(conn, decision_id, actor=SEC).binding)
+    sent_to_none(loaded_db, decision_id)  # Armenia, not sent it, reads it as marked
     readers = {"arm": ARM, "kaz": rep("KAZ"), "sec": SEC}
     events = collect(loaded_db, readers, {f"crisis:{crisis_id}", "decisions"},
                      lambda: dec.remark_decision(loaded_db, decision_id, dec.DecisionMarkingIn(
@@ -386,6 +407,7 @@ def test_the_un_letter_is_marked_as_its_decision_is_now(loaded_db: Database) -> 
         before = _pdf_text(crisis_letter.letter_pdf(conn, crisis_id, actor=rep(bound[0])))
         assert crisis_letter.letter_pdf(conn, crisis_id, actor=ARM)
     assert "ORGANIZATION" in before and "PARTICIPANTS" not in before
+    sent_to_none(loaded_db, decision_id)  # Armenia, not sent it, reads it as marked
     dec.remark_decision(loaded_db, decision_id, dec.DecisionMarkingIn(
         marking="PARTICIPANTS", participants=bound, reason="by mistake"), actor=SEC)
     with loaded_db.read() as conn:
@@ -393,3 +415,25 @@ def test_the_un_letter_is_marked_as_its_decision_is_now(loaded_db: Database) -> 
         with pytest.raises(NotFound):
             crisis_letter.letter_pdf(conn, crisis_id, actor=ARM)
     assert "PARTICIPANTS: " + ", ".join(bound) in after.replace("\n", " ")
+
+
+def test_a_state_sent_the_decision_for_consideration_keeps_reading_it_restricted(
+        loaded_db: Database) -> None:
+    """Armenia, not taking part in the work, was sent the decision for consideration: it
+    received the text, and a restriction to the states the decision binds does not take
+    it back (its draft, restricted with it, is closed to it now)."""
+    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
+    with loaded_db.read() as conn:
+        d = next(d for d in dec.list_decisions(conn, actor=SEC)
+                 if not d.limited_format and not d.exercise)
+    assert "ARM" in d.for_consideration and "ARM" not in d.binding
+    dec.remark_decision(loaded_db, d.id, dec.DecisionMarkingIn(
+        marking="PARTICIPANTS", participants=sorted(d.binding), reason="by mistake"),
+        actor=SEC)
+    with loaded_db.read() as conn:
+        assert dec.get_decision(conn, d.id, actor=ARM).marking.value == "PARTICIPANTS"
+        assert d.id in [x.id for x in dec.list_decisions(conn, actor=ARM)]
+        with pytest.raises(NotFound):
+            dec.get_draft(conn, d.draft_id, actor=ARM)
+        with pytest.raises(NotFound):
+            dec.get_decision(conn, d.id, actor=OBSERVER)

@@ -39,8 +39,10 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
     decision is a body's); an exercise's decision released beyond those who read it (it
     stays the exercise's record, setting), and a limited-format decision its body's rules
     keep to its participants (dataset: `limited_format.readers`); a marking a state it
-    binds could no longer read (setting, as at its adoption). Its draft, read by some the
-    decision is restricted from, is restricted with it (the text is the draft's last)."""
+    binds could no longer read (setting, as at its adoption). The states it was sent to
+    for consideration keep reading it whatever its marking: they received it. Its draft,
+    read by some the decision is restricted from, is restricted with it (the text is the
+    draft's last)."""
     _require_staff(actor, "re-mark a decision")
     reason = data.reason.strip()
     if not reason:
@@ -55,8 +57,11 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
         if row is None:
             raise NotFound("decision", decision_id)
         before = access.classification_of(row)
+        # the states it was sent to for consideration received it: they read it whatever
+        # its marking (`policy.Classification.recipients`)
         after = Classification(before.owner_kind, before.owner, data.marking,
-                               frozenset(data.participants), data.observers)
+                               frozenset(data.participants), data.observers,
+                               recipients=before.recipients)
         _check(w.conn, row, before, after)
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
                        .values(**access.classification_values(after)))
