@@ -53,7 +53,8 @@ def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                     status_code: int = 200, page: int = 1,
                     exercise: bool = False, in_force_on: date | None = None) -> HTMLResponse:
     """The register; after a step the services refused, with the message beside that
-    decision (`refused`: its `id` and `message`)."""
+    decision (`refused`: its `id` and `message`; a re-marking's, its form as sent:
+    `remark`)."""
     lang = language(request)
     offset = (page - 1) * DECISIONS_PAGE
     shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
@@ -123,9 +124,11 @@ def remark(request: Request, decision_id: Id, actor: Releaser, db: DB, conn: Con
             actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
-        return _decisions_page(request, conn, org, actor,
-                               refused={"id": decision_id, "message": message},
-                               status_code=status)
+        # the refusal inside the re-marking form, with the form as it was sent
+        return _decisions_page(request, conn, org, actor, refused={
+            "id": decision_id, "message": message, "remark": {
+                "marking": marking.value, "participants": participants,
+                "observers": observers, "reason": reason}}, status_code=status)
     return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
