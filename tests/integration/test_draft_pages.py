@@ -267,6 +267,9 @@ def test_the_board_shows_the_signatures_of_a_written_procedure(
     assert board["KAZ"] == ("reservation", "signed with a reservation")
     assert board["KGZ"] == ("not_stated", "to sign now")
     assert board["RUS"] == ("not_stated", "not signed yet")
+    board = tiles(client.get(f"/drafts/{d.id}/board?lang=ru").text)
+    assert board["KGZ"] == ("not_stated", "подписывает сейчас")
+    assert board["RUS"] == ("not_stated", "ещё не подписано")
     shown = client.get(f"/drafts/{d.id}/board?lang=en").text
     assert "subject to ratification" in shown
     # each answer in the name of the state's head of state (the Council's seat holder)
