@@ -283,7 +283,11 @@ def test_the_decisions_own_page_names_each_text_by_its_language(
         assert page.index(f'id="decision-text-{lang}"') < page.index(
             f'id="decision-text-{"en" if lang == "ru" else "ru"}"')
         exports = re.search(r'<p class="toolbar" id="decision-exports">(.*?)</p>', page, re.S)
-        assert exports is not None and f"/api/v1/decisions/{ids[0]}/pdf" in exports.group(1)
+        assert exports is not None
+        # the PDF, as the Akoma Ntoso, in the page's language whatever the browser's
+        assert f"/api/v1/decisions/{ids[0]}/pdf?lang={lang}" in exports.group(1)
+        register = client.get(f"/decisions?lang={lang}").text
+        assert f"/api/v1/decisions/{ids[0]}/pdf?lang={lang}" in register
         page = client.get(f"/decisions/{ids[1]}?lang={lang}").text
         text = page[page.index('id="decision-text"'):page.index('id="decision-outcome"')]
         assert re.findall(r"<h2>([^<]*)</h2>", text) == ["Текст" if lang == "ru" else "Text"]
