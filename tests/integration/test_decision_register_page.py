@@ -214,6 +214,7 @@ def test_a_refused_re_marking_says_why_in_its_form_as_it_was_sent(
     assert '<option value="PARTICIPANTS" selected>' in form.group(0)
     assert 'name="participants" value="kaz xyz"' in form.group(0)
     assert re.search(r'name="observers" value="true" checked', form.group(0))
+    assert "доступно наблюдателям" in form.group(0)
     assert 'name="reason" required maxlength="2000" value="Для участников"' in form.group(0)
     assert '<details class="remark" open>' in _row(r.text, decision_id)
     # in English, the same words as the API's
