@@ -214,6 +214,11 @@ def test_the_decisions_page_shows_a_member_sent_it_the_text(
         login(client, "rep-kaz", "demo-rep-kaz")
         r = client.get(f"/decisions/{decision_id}", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith(f"/drafts/{d.id}")
+        # the language asked for kept on the way (a redirect sets no cookie)
+        r = client.get(f"/decisions/{decision_id}?lang={lang}", follow_redirects=False)
+        assert r.headers["location"] == f"/drafts/{d.id}?lang={lang}#decision-life"
+        assert client.get(f"/decisions/{decision_id}?lang=xx", follow_redirects=False
+                          ).headers["location"] == f"/drafts/{d.id}#decision-life"
     with TestClient(create_app(Settings(), accounts_db)) as client:
         login(client, "rep-kgz", "demo-rep-kgz")
         assert client.get(f"/drafts/{d.id}").status_code == 404
