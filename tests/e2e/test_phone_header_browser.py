@@ -87,6 +87,10 @@ def test_the_phone_s_header_is_compact_and_the_desktop_s_as_it_was(
                 # a Logout button on one line, beside the user
                 logout = page.locator("header form[action='/logout'] button").bounding_box()
                 assert logout["height"] < 50 and logout["y"] < 60
+                # the user's state and the password's link not run together ("KAZПароль")
+                password = page.locator("header .user a.password").bounding_box()
+                user = who_box.bounding_box()
+                assert password["x"] - (user["x"] + user["width"]) >= 4, (user, password)
             if who and who[0] == "rep-kaz":
                 assert "KAZ" in who_box.inner_text()
                 role = page.locator("header .user .who .role")

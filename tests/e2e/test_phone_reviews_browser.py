@@ -6,6 +6,7 @@ leaves it as typed (no capital forced, no correction)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -72,5 +73,30 @@ def test_an_earlier_decisions_number_is_typed_in_capitals(
         assert [target.get_attribute(a) for a in (
             "autocapitalize", "autocorrect", "spellcheck")] == ["characters", "off", "false"]
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    finally:
+        ctx.close()
+
+
+def test_the_re_marking_form_stands_one_field_under_another(
+        browser: Any, base_url: str) -> None:  # noqa: F811
+    """The Secretariat's form that re-marks a decision, opened in the register on a phone
+    in Russian: each field on a row of its own, the button under the reason (not beside
+    it, nor a label run against the field above), each a finger's size."""
+    ctx = phone(browser)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/decisions?lang=ru")
+        remark = page.locator("details.remark").first
+        remark.locator("summary").tap()
+        form = remark.locator("form")
+        rows = [form.locator(s).bounding_box() for s in (
+            "select[name=marking]", "input[name=participants]", "input[name=reason]",
+            "button[type=submit]")]
+        for above, below in pairwise(rows):
+            assert below["y"] >= above["y"] + above["height"] + 4, (above, below)
+        assert all(r["height"] >= 44 for r in rows), rows
+        found = page.evaluate(CHECKS, True)
+        assert found["wide"] <= PHONE and found["small"] == [], found
     finally:
         ctx.close()

@@ -185,3 +185,40 @@ def test_the_secretariat_re_marks_a_decision_from_the_register(
     r = client.post(url, data={"csrf_token": token(page), "marking": "ORGANIZATION",
                                "reason": "for all"})
     assert r.status_code == 403
+
+
+def test_a_refused_re_marking_says_why_in_its_form_as_it_was_sent(
+        client: TestClient, accounts_db: Database) -> None:
+    """A state code none of the states: the refusal in the page's language names the code
+    as typed (no list of the program's), inside the re-marking form, which keeps the
+    marking, the states, the observers' box and the reason as sent."""
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
+        actor=SEC)
+    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
+    assert decision_id is not None
+    login(client, "secretariat")
+    page = client.get("/decisions?lang=ru").text
+    r = client.post(f"/decisions/{decision_id}/marking?lang=ru", data={
+        "csrf_token": token(page), "marking": "PARTICIPANTS", "participants": "kaz xyz",
+        "observers": "true", "reason": "Для участников"})
+    assert r.status_code == 422
+    form = re.search(rf'<form method="post" action="/decisions/{decision_id}/marking".*?'
+                     r'</form>', _row(r.text, decision_id), re.S)
+    assert form is not None
+    refusal = re.search(r'id="remark-error">([^<]*)</p>', form.group(0))
+    assert refusal is not None
+    assert refusal.group(1) == "Неизвестные коды государств: XYZ"
+    assert 'id="publish-error"' not in r.text
+    assert '<option value="PARTICIPANTS" selected>' in form.group(0)
+    assert 'name="participants" value="kaz xyz"' in form.group(0)
+    assert re.search(r'name="observers" value="true" checked', form.group(0))
+    assert "доступно наблюдателям" in form.group(0)
+    assert 'name="reason" required maxlength="2000" value="Для участников"' in form.group(0)
+    assert '<details class="remark" open>' in _row(r.text, decision_id)
+    # in English, the same words as the API's
+    r = client.post(f"/decisions/{decision_id}/marking?lang=en", data={
+        "csrf_token": token(page), "marking": "PARTICIPANTS", "participants": "XYZ QQQ",
+        "reason": "For the participants"})
+    assert "Unknown state codes: QQQ, XYZ" in _row(r.text, decision_id)

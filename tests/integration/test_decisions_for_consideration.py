@@ -6,6 +6,7 @@ state outside the exercise."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -164,6 +165,11 @@ def test_the_members_bound_and_those_sent_the_text_are_told(accounts_db: Databas
                                "adopted in its absence or without its say; it does not "
                                "bind it"]
     assert told["rep-uzb"] and "UZB" in told["rep-uzb"][0]
+    from phalanx.web.i18n.timeline import notice_text
+
+    assert notice_text(told["rep-kgz"][0], "ru") == (
+        f"Решение {number} направлено на рассмотрение государству KGZ: оно принято в "
+        "отсутствие этого государства или без его права голоса и для него не обязательно")
     assert told["observer"] == []
     assert outbox.record_url("https://x.test", f"decision:{decision_id}") == (
         f"https://x.test/decisions/{decision_id}")
@@ -208,13 +214,18 @@ def test_the_decisions_page_shows_a_member_sent_it_the_text(
         login(client, "rep-kaz", "demo-rep-kaz")
         r = client.get(f"/decisions/{decision_id}", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith(f"/drafts/{d.id}")
+        # the language asked for kept on the way (a redirect sets no cookie)
+        r = client.get(f"/decisions/{decision_id}?lang={lang}", follow_redirects=False)
+        assert r.headers["location"] == f"/drafts/{d.id}?lang={lang}#decision-life"
+        assert client.get(f"/decisions/{decision_id}?lang=xx", follow_redirects=False
+                          ).headers["location"] == f"/drafts/{d.id}#decision-life"
     with TestClient(create_app(Settings(), accounts_db)) as client:
         login(client, "rep-kgz", "demo-rep-kgz")
         assert client.get(f"/drafts/{d.id}").status_code == 404
         page = client.get(f"/decisions/{decision_id}?lang={lang}")
         assert page.status_code == 200
         assert "To approve the plan." in page.text and 'id="for-consideration"' in page.text
-        assert ("Направлено на рассмотрение: Киргизия" if lang == "ru"
+        assert ("направлено на рассмотрение государству Киргизия" if lang == "ru"
                 else "Sent to Kyrgyzstan for consideration") in page.text
         register = client.get(f"/decisions?lang={lang}").text
         assert f'href="/decisions/{decision_id}"' in register
@@ -242,3 +253,47 @@ def test_a_broken_silence_is_noticed_in_its_readers_inbox(sqlite_db: Database) -
         told = [n.body for n in outbox.mine(conn, actor=reader) if n.topic == f"draft:{d.id}"]
         assert outbox.unread_count(conn, actor=reader) >= 1
     assert told == [f"{breaker} broke silence on draft {d.id}: returned to the body"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_decisions_own_page_names_each_text_by_its_language(
+        accounts_db: Database, lang: str) -> None:
+    """Given in both working languages, the decision's text shows in the page's first,
+    each under its language's name (not twice under "Text"); given in one, under "Text"
+    with a word where it is not the page's; the exports on a line of their own."""
+    from fastapi.testclient import TestClient
+
+    from phalanx.config import Settings
+    from phalanx.web.app import create_app
+    from tests.support.sessions import login
+
+    m = session(accounts_db)
+    dec.record_attendance(accounts_db, m.id, "KGZ", False, actor=SEC)
+    both = draft(accounts_db, m.id, marking="PARTICIPANTS", participants=MARKED,
+                 text_ru="Совет решил:\n1. Утвердить план.\n")
+    english = draft(accounts_db, m.id, marking="PARTICIPANTS", participants=MARKED)
+    ids = []
+    for d in (both, english):
+        for s in MARKED:
+            dec.state_position(accounts_db, d.id, Position.SUPPORT, actor=rep(s))
+        ids.append(dec.close_draft(accounts_db, d.id, actor=SEC).decision_id)
+    first, second = ("Текст на русском языке", "Текст на английском языке") if lang == "ru" \
+        else ("Text in English", "Text in Russian")
+    with TestClient(create_app(Settings(), accounts_db)) as client:
+        login(client, "rep-kgz", "demo-rep-kgz")
+        page = client.get(f"/decisions/{ids[0]}?lang={lang}").text
+        headings = re.findall(r'<section class="card" id="decision-text">\s*<h2>([^<]*)</h2>'
+                              r'.*?<h2>([^<]*)</h2>', page, re.S)
+        assert headings == [(first, second)]
+        assert page.index(f'id="decision-text-{lang}"') < page.index(
+            f'id="decision-text-{"en" if lang == "ru" else "ru"}"')
+        exports = re.search(r'<p class="toolbar" id="decision-exports">(.*?)</p>', page, re.S)
+        assert exports is not None
+        # the PDF, as the Akoma Ntoso, in the page's language whatever the browser's
+        assert f"/api/v1/decisions/{ids[0]}/pdf?lang={lang}" in exports.group(1)
+        register = client.get(f"/decisions?lang={lang}").text
+        assert f"/api/v1/decisions/{ids[0]}/pdf?lang={lang}" in register
+        page = client.get(f"/decisions/{ids[1]}?lang={lang}").text
+        text = page[page.index('id="decision-text"'):page.index('id="decision-outcome"')]
+        assert re.findall(r"<h2>([^<]*)</h2>", text) == ["Текст" if lang == "ru" else "Text"]
+        assert ('id="text-language"' in text) == (lang == "ru")

@@ -106,7 +106,8 @@ def test_the_adopted_decision_shows_what_it_authorizes_in_the_register_and_the_p
     assert done.decision_id is not None
     login(client, "rep-rus")
     page = client.get(f"/drafts/{d.id}?lang=en").text
-    assert 'id="decision-link"' in page and f"/api/v1/decisions/{done.decision_id}/pdf" in page
+    assert 'id="decision-link"' in page
+    assert f"/api/v1/decisions/{done.decision_id}/pdf?lang=en" in page
     register = client.get("/decisions?lang=ru").text
     row = re.search(rf'<tr id="decision-{done.decision_id}">(.*?)</tr>', register, re.S)
     assert row is not None
@@ -267,6 +268,9 @@ def test_the_board_shows_the_signatures_of_a_written_procedure(
     assert board["KAZ"] == ("reservation", "signed with a reservation")
     assert board["KGZ"] == ("not_stated", "to sign now")
     assert board["RUS"] == ("not_stated", "not signed yet")
+    board = tiles(client.get(f"/drafts/{d.id}/board?lang=ru").text)
+    assert board["KGZ"] == ("not_stated", "подписывает сейчас")
+    assert board["RUS"] == ("not_stated", "ещё не подписано")
     shown = client.get(f"/drafts/{d.id}/board?lang=en").text
     assert "subject to ratification" in shown
     # each answer in the name of the state's head of state (the Council's seat holder)

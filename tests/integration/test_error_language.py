@@ -159,7 +159,7 @@ def test_a_drafts_outcome_in_russian() -> None:
     reason = ("adopted; no member with a say objects; sent for consideration to ARM, KGZ "
               "(absent)")
     assert translate(reason, "ru") == ("принято; ни один член с правом голоса не возражает; "
-                                       "направлено на рассмотрение: ARM, KGZ (отсутствовали)")
+                                       "направлено на рассмотрение отсутствовавшим: ARM, KGZ")
     assert translate("not carried: 2 in favour, 1 against", "ru") == (
         "не принято: за — 2, против — 1")
 

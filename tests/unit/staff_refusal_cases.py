@@ -167,6 +167,7 @@ CASES = [
      "государство-член само заявляет, что остаётся в стороне (позиция «не участвует в решении»)"),
     ("you may not create records owned by state RUS",
      "вы не можете создавать записи владельца «государство» RUS"),
+    ("unknown state codes: ARM, XYZ", "неизвестные коды государств: ARM, XYZ"),
     ("unknown state code 'XYZ'", "неизвестный код государства XYZ"),
     ("a deployment is decided by the Joint Staff or the Secretariat",
      "развёртывание утверждают Объединённый штаб или Секретариат"),

@@ -97,7 +97,7 @@ def _check_classification(conn: Connection, c: Classification, actor: Principal)
     known = {code for (code,) in conn.execute(select(t.state.c.code))}
     unknown = sorted(set(c.participants) - known)
     if unknown:
-        raise Invalid("participants", f"unknown state codes {unknown}")
+        raise Invalid("participants", f"unknown state codes: {', '.join(unknown)}")
     if c.owner_kind is OwnerKind.STATE and c.owner not in known:
         raise Invalid("owner", f"unknown state code {c.owner!r}")
     if c.owner_kind is OwnerKind.BODY and conn.execute(

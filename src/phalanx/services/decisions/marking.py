@@ -97,7 +97,7 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
     known = {code for (code,) in conn.execute(select(t.state.c.code))}
     unknown = sorted(after.participants - known)
     if unknown:
-        raise Invalid("participants", f"unknown state codes {unknown}")
+        raise Invalid("participants", f"unknown state codes: {', '.join(unknown)}")
     if after == before:
         raise Invalid("marking", f"decision {row.number} is marked so already")
     members = state_users.members_today(conn) or frozenset()

@@ -253,6 +253,9 @@ TEMPLATES = (
     N_("'%(key)s' begins with %(state)s's code: the keys the organization's staff choose "
        "begin with no state's code (or leave the key out: one is assigned)"),
     N_("%(record)s '%(key)s' exists"),
+    # a marking's participants none of the states (before "unknown state code", which
+    # would take it)
+    N_("unknown state codes: %(values)s"),
     *staff_refusals.USER_TEMPLATES,  # (their "unknown state code" first)
     N_("unknown state %(state)s"),
     N_("unknown body %(body)s"),

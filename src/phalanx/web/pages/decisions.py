@@ -19,6 +19,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, IsoDate, Org
+from phalanx.web.i18n import LANGUAGES
 from phalanx.web.pages.drafts import draft_page, formation_names, refusal, state_names
 from phalanx.web.pages.render import language, pager, render
 
@@ -53,7 +54,8 @@ def _decisions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                     status_code: int = 200, page: int = 1,
                     exercise: bool = False, in_force_on: date | None = None) -> HTMLResponse:
     """The register; after a step the services refused, with the message beside that
-    decision (`refused`: its `id` and `message`)."""
+    decision (`refused`: its `id` and `message`; a re-marking's, its form as sent:
+    `remark`)."""
     lang = language(request)
     offset = (page - 1) * DECISIONS_PAGE
     shown = dec.list_decisions(conn, actor=actor, body=body or None, year=year,
@@ -84,9 +86,12 @@ def decision(request: Request, decision_id: Id, actor: Reader, conn: Conn,
     draft: published, or re-marked for its state), the decision's own page: its text,
     outcome and life (a decision the reader may not read: not found)."""
     d = dec.get_decision(conn, decision_id, actor=actor)
-    if dec.reads_draft(conn, d.draft_id, actor=actor):
-        return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)
     lang = language(request)
+    if dec.reads_draft(conn, d.draft_id, actor=actor):
+        # in the language asked for, if one was (`?lang=`: a redirect sets no cookie)
+        asked = f"?lang={lang}" if request.query_params.get("lang") in LANGUAGES else ""
+        return RedirectResponse(f"/drafts/{d.draft_id}{asked}#decision-life",
+                                status_code=303)
     return render(request, "decision.html", {
         "d": d, "bodies": org.bodies, "states": state_names(org, lang),
         "formation_names": formation_names(org, lang)})
@@ -123,9 +128,11 @@ def remark(request: Request, decision_id: Id, actor: Releaser, db: DB, conn: Con
             actor=actor)
     except (Invalid, Conflict, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
-        return _decisions_page(request, conn, org, actor,
-                               refused={"id": decision_id, "message": message},
-                               status_code=status)
+        # the refusal inside the re-marking form, with the form as it was sent
+        return _decisions_page(request, conn, org, actor, refused={
+            "id": decision_id, "message": message, "remark": {
+                "marking": marking.value, "participants": participants,
+                "observers": observers, "reason": reason}}, status_code=status)
     return RedirectResponse(f"/decisions#decision-{decision_id}", status_code=303)
 
 
