@@ -16,6 +16,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, can_read, widens
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.mandate import UNNAMED_MANDATE, whose_mandate
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services import state_users
 from phalanx.services.db import Database
@@ -85,8 +86,10 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
                number=row.number)
         # the rooms of the crises that name it read it again as marked now, those it was
         # restricted from included: the event says nothing of the decision
-        for crisis_id in _crises_naming(w.conn, decision_id):
+        naming = _crises_naming(w.conn, decision_id)
+        for crisis_id in naming:
             w.emit(f"crisis:{crisis_id}", "decision")
+        _unname_notices(w.conn, naming, row.number, after)
     with db.read() as conn:
         return get_decision(conn, decision_id, actor=actor)
 
@@ -125,3 +128,33 @@ def _crises_naming(conn: Any, decision_id: int) -> list[int]:
     return list(conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
         or_(t.crisis.c.decision_id == decision_id, t.crisis.c.id.in_(named)))
         .order_by(t.crisis.c.id)).scalars())
+
+
+
+def _unname_notices(conn: Any, crisis_ids: list[int], number: str,
+                    after: Classification) -> int:
+    """The notices of the crises naming the decision that name it by its number (an
+    escalation of its mandate's end, told by number to its readers only) name it no more
+    to a recipient that no longer reads it as marked now, listed or emailed after: as it
+    would have been told had the decision been so marked then. How many."""
+    from phalanx.services import identity
+
+    named = whose_mandate(number)
+    n = t.notification.c
+    rows = conn.execute(select(n.id, n.recipient, n.body).where(
+        n.topic.in_([f"crisis:{c}" for c in crisis_ids]),
+        n.body.contains(named, autoescape=True))).all()
+    if not rows:
+        return 0
+    members = state_users.members_today(conn)
+    users = {u.username: state_users.acting(conn, identity.principal_of(u), members)
+             for u in conn.execute(select(t.app_user).where(
+                 t.app_user.c.username.in_({r.recipient for r in rows})))}
+    done = 0
+    for r in rows:
+        reader = users.get(r.recipient)
+        if reader is None or not can_read(reader, after):
+            conn.execute(update(t.notification).where(n.id == r.id).values(
+                body=r.body.replace(named, UNNAMED_MANDATE)))
+            done += 1
+    return done
