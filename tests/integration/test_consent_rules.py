@@ -228,6 +228,10 @@ def test_a_member_out_of_a_decision_it_may_not_read_is_not_told_its_number(
         forces.give_consent(db, crisis, "BLR", forces.ConsentIn(scope=Scope.ALL),
                             actor=rep("BLR"), at=LATER)
     assert d.number not in str(refused.value)
+    from phalanx.web.i18n.errors import translate
+
+    assert translate(str(refused.value), "ru").startswith(
+        "BLR не участвовало в решении по кризису, принятом в ограниченном формате")
     c = crises.request_assistance(db, crisis, crises.RequestIn(
         resource="engineers", quantity=100, needed_by=LATER + timedelta(days=2)),
         actor=rep("KGZ"), at=LATER)
