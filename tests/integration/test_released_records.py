@@ -437,3 +437,30 @@ def test_a_state_sent_the_decision_for_consideration_keeps_reading_it_restricted
             dec.get_draft(conn, d.draft_id, actor=ARM)
         with pytest.raises(NotFound):
             dec.get_decision(conn, d.id, actor=OBSERVER)
+
+
+def test_a_published_decision_restricted_is_published_no_more(loaded_db: Database) -> None:
+    """A decision published by mistake and restricted again to the members: it no longer
+    says it is published (a client mirroring the published acts would republish a text
+    the public may not read), the trail says its publication was withdrawn, and the
+    Secretariat may publish it again."""
+    import json as _json
+
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    d = _ordinary_decision(loaded_db)
+    assert dec.publish(loaded_db, d.id, actor=SEC).published
+    back = dec.remark_decision(loaded_db, d.id, dec.DecisionMarkingIn(
+        marking="ORGANIZATION", reason="published by mistake"), actor=SEC)
+    assert back.marking == "ORGANIZATION" and not back.published
+    with loaded_db.read() as conn:
+        with pytest.raises(NotFound):
+            dec.get_decision(conn, d.id, actor=Principal("anonymous", Role.ANONYMOUS))
+        change = _json.loads(conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.remark", t.audit_log.c.target_id == str(d.id))
+            .order_by(t.audit_log.c.id.desc())).scalars().first())
+    assert change["unpublished"] is True and change["reason"] == "published by mistake"
+    again = dec.publish(loaded_db, d.id, actor=SEC)
+    assert again.published and again.marking == "PUBLIC"

@@ -43,7 +43,8 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
     binds could no longer read (setting, as at its adoption). The states it was sent to
     for consideration keep reading it whatever its marking: they received it. Its draft,
     read by some the decision is restricted from, is restricted with it (the text is the
-    draft's last)."""
+    draft's last). A published decision re-marked (published by mistake) is published no
+    more."""
     _require_staff(actor, "re-mark a decision")
     reason = data.reason.strip()
     if not reason:
@@ -64,8 +65,11 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
                                frozenset(data.participants), data.observers,
                                recipients=before.recipients)
         _check(w.conn, row, before, after)
+        # a published decision restricted (published by mistake) is published no more:
+        # nothing says a text is public that the public may not read
+        unpublished = bool(row.published)
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
-                       .values(**access.classification_values(after)))
+                       .values(published=False, **access.classification_values(after)))
         # the draft as the system reads it: the staff may be restricting the decision
         # from readers of a draft marked otherwise
         draft = w.conn.execute(access.select_visible(t.draft, SYSTEM)
@@ -81,7 +85,8 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
                 "after": access.classification_values(after), "reason": reason})
         w.audit("decision.remark", "decision", decision_id, {
             "number": row.number, "before": access.classification_values(before),
-            "after": access.classification_values(after), "reason": reason})
+            "after": access.classification_values(after), "reason": reason,
+            **({"unpublished": True} if unpublished else {})})
         w.emit("decisions", "remarked", classification=after, id=decision_id,
                number=row.number)
         # the rooms of the crises that name it read it again as marked now, those it was
