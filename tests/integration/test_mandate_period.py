@@ -338,3 +338,7 @@ def test_an_escalation_told_before_a_restriction_names_the_decision_no_more(
     [arm] = told("rep-arm")
     assert number not in arm and arm.startswith("the decision's mandate ended on 2022-01-19")
     assert told("secretariat")[0].startswith(f"the mandate of {number} ended on")
+    with db.read() as conn:
+        entry = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.remark")).scalar_one()
+    assert json.loads(entry)["notices_unnamed"] == 1

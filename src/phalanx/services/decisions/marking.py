@@ -83,18 +83,19 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
             w.audit("draft.remark", "draft", draft.id, {
                 "decision": decision_id, "before": access.classification_values(drafted),
                 "after": access.classification_values(after), "reason": reason})
+        naming = _crises_naming(w.conn, decision_id)
+        unnamed = _unname_notices(w.conn, naming, row.number, after)
         w.audit("decision.remark", "decision", decision_id, {
             "number": row.number, "before": access.classification_values(before),
             "after": access.classification_values(after), "reason": reason,
-            **({"unpublished": True} if unpublished else {})})
+            **({"unpublished": True} if unpublished else {}),
+            **({"notices_unnamed": unnamed} if unnamed else {})})
         w.emit("decisions", "remarked", classification=after, id=decision_id,
                number=row.number)
         # the rooms of the crises that name it read it again as marked now, those it was
         # restricted from included: the event says nothing of the decision
-        naming = _crises_naming(w.conn, decision_id)
         for crisis_id in naming:
             w.emit(f"crisis:{crisis_id}", "decision")
-        _unname_notices(w.conn, naming, row.number, after)
     with db.read() as conn:
         return get_decision(conn, decision_id, actor=actor)
 
