@@ -464,3 +464,28 @@ def test_a_published_decision_restricted_is_published_no_more(loaded_db: Databas
     assert change["unpublished"] is True and change["reason"] == "published by mistake"
     again = dec.publish(loaded_db, d.id, actor=SEC)
     assert again.published and again.marking == "PUBLIC"
+
+
+def test_a_decision_is_not_restricted_from_a_state_it_gave_a_task(loaded_db: Database) -> None:
+    """Armenia, not bound, was given a task implementing the decision: restricted to the
+    states it binds, Armenia would no longer read its own task (nor update it); refused,
+    nothing changed, until the task is reassigned or done elsewhere."""
+    from datetime import date
+
+    from phalanx.services.errors import Conflict
+
+    d = _ordinary_decision(loaded_db)
+    assert "ARM" not in d.binding
+    task = dec.add_task(loaded_db, d.id, dec.TaskIn(
+        assignee_kind="state", assignee="ARM", title="Report on the plan",
+        due_on=date(2030, 1, 1)), actor=SEC)
+    from phalanx.web.i18n.errors import translate
+
+    with pytest.raises(Conflict, match="gives ARM a task") as refused:
+        dec.remark_decision(loaded_db, d.id, dec.DecisionMarkingIn(
+            marking="PARTICIPANTS", participants=d.binding, reason="marked too widely"),
+            actor=SEC)
+    assert translate(str(refused.value), "ru").startswith("решение поручает задачу")
+    with loaded_db.read() as conn:
+        assert dec.get_decision(conn, d.id, actor=ARM).marking == d.marking
+        assert task.id in {x.id for x in dec.list_tasks(conn, actor=ARM)}

@@ -126,6 +126,14 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
     if unread:
         raise Conflict(f"the decision binds {', '.join(unread)}, which would no longer "
                        "read it")
+    # a state given a task implementing it reads the decision, as its task (setting)
+    tasked = sorted({r.assignee for r in conn.execute(select(t.task.c.assignee).where(
+        t.task.c.decision_id == row.id, t.task.c.assignee_kind == "state"))
+        if not can_read(Principal(f"rep-{r.assignee.lower()}", Role.REPRESENTATIVE,
+                                  state=r.assignee), after)})
+    if tasked:
+        raise Conflict(f"the decision gives {', '.join(tasked)} a task, which would no "
+                       "longer read it")
 
 
 def _crises_naming(conn: Any, decision_id: int) -> list[int]:
