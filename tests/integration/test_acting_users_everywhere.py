@@ -105,3 +105,34 @@ def test_a_notice_queued_before_the_term_ended_is_neither_listed_nor_emailed(
         assert conn.execute(select(t.notification.c.id).where(
             t.notification.c.topic == topic, t.notification.c.delivered_at.is_(None),
             t.notification.c.attempts < outbox.MAX_ATTEMPTS)).first() is None
+
+
+def test_an_escalation_reaches_no_chair_whose_appointment_ended(
+        accounts_db: Database) -> None:
+    """A public crisis overdue is escalated to the Secretariat and to whoever acts for the
+    chair's state (`policy.acts_for`): not to its representative whose term is over, who
+    still reads the public crisis but acts for no one."""
+    from phalanx.domain import membership
+    from phalanx.domain.access.policy import Marking
+    from phalanx.services import crises
+    from phalanx.services import organization as orgs
+    from phalanx.services.crises.schemas import CrisisIn
+
+    with accounts_db.read() as conn:
+        org = orgs.organization(conn)
+    at = now() - timedelta(hours=3)
+    chair = membership.chair_of(org, next(iter(org.bodies)), now().year)
+    assert chair is not None
+    holder = f"rep-{chair.state.lower()}"
+    with accounts_db.read() as conn:
+        sec = next(u for u in identity.list_users(conn) if u.username == "secretariat")
+    opened = crises.open_crisis(accounts_db, CrisisIn(
+        title="Mudslide", category="natural_disaster", affected=["KGZ"], severity="extreme",
+        marking=Marking.PUBLIC), actor=sec, at=at)
+    state_users.set_term(accounts_db, holder, now().date() - timedelta(days=1), actor=SYSTEM)
+    assert opened.id in crises.escalate_overdue(accounts_db, at=now())
+    with accounts_db.read() as conn:
+        told = set(conn.execute(select(t.notification.c.recipient).where(
+            t.notification.c.topic == f"crisis:{opened.id}",
+            t.notification.c.subject.startswith("Overdue"))).scalars())
+    assert "secretariat" in told and holder not in told, told

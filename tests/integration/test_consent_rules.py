@@ -198,6 +198,55 @@ def test_a_member_out_of_a_limited_format_decision_is_out_of_its_implementation(
                             actor=rep("BLR"), at=LATER)
 
 
+def test_a_member_out_of_a_decision_it_may_not_read_is_not_told_its_number(
+        db: Database) -> None:
+    """Belarus stayed out of the crisis's decision (limited format), which the Secretariat
+    then restricts to the members it binds: Belarus still reads the crisis, and is told
+    why it is not asked (the forces page, its answer refused, its units offered refused)
+    naming no decision it may not read; the staff read the number."""
+    from phalanx.services import crises
+    from phalanx.services import decisions as dec
+    from phalanx.services.errors import NotFound
+
+    crisis = forcesdemo.run(db, start=T0, time_limit=1, aside=("BLR",))
+    with db.read() as conn:
+        decision_id = crises.get(conn, crisis, actor=SEC).decision_id
+        assert decision_id is not None
+        d = dec.get_decision(conn, decision_id, actor=SEC)
+    assert "BLR" not in d.binding and "BLR" not in d.for_consideration
+    dec.remark_decision(db, decision_id, dec.DecisionMarkingIn(
+        marking="PARTICIPANTS", participants=d.binding, reason="marked too widely"),
+        actor=SEC)
+    with db.read() as conn:
+        with pytest.raises(NotFound):
+            dec.get_decision(conn, decision_id, actor=rep("BLR"))
+        assert crises.get(conn, crisis, actor=rep("BLR")).decision_id is None
+        told = forces.asked(conn, crisis, "BLR", LATER.date(), actor=rep("BLR"))
+        assert told is not None and "BLR stayed out of" in told and d.number not in told
+        assert d.number in (forces.asked(conn, crisis, "BLR", LATER.date(), actor=SEC) or "")
+    with pytest.raises(Forbidden, match="BLR stayed out of") as refused:
+        forces.give_consent(db, crisis, "BLR", forces.ConsentIn(scope=Scope.ALL),
+                            actor=rep("BLR"), at=LATER)
+    assert d.number not in str(refused.value)
+    from phalanx.web.i18n.errors import translate
+
+    assert translate(str(refused.value), "ru").startswith(
+        "BLR не участвовало в решении по кризису, принятом в ограниченном формате")
+    c = crises.request_assistance(db, crisis, crises.RequestIn(
+        resource="engineers", quantity=100, needed_by=LATER + timedelta(days=2)),
+        actor=rep("KGZ"), at=LATER)
+    with pytest.raises(Forbidden, match="BLR stayed out of") as refused:
+        crises.offer_assistance(db, c.requests[-1].id, crises.OfferIn(
+            kind="units", description="an engineer battalion", quantity=100),
+            actor=rep("BLR"), at=LATER)
+    assert d.number not in str(refused.value)
+    with TestClient(create_app(Settings(), db)) as client:
+        _login(client, "rep-blr", "demo-rep-blr")
+        page = client.get(f"/crises/{crisis}")
+        assert page.status_code == 200 and "stayed out of" in page.text
+        assert d.number not in page.text
+
+
 def test_a_suspended_member_offers_no_units_to_a_request(db: Database, crisis: int) -> None:
     from phalanx.services import crises
 

@@ -52,9 +52,10 @@ def ended(number: str) -> str:
             "the crisis")
 
 
-def under_way(db: Database) -> tuple[crises.CrisisOut, str]:
+def under_way(db: Database, out: tuple[str, ...] = ()) -> tuple[crises.CrisisOut, str]:
     """The request for collective peacekeeping forces, a Council decision on it for
-    fourteen days, the response under way; gives the crisis and the decision's number."""
+    fourteen days (the members in `out` staying out of it), the response under way; gives
+    the crisis and the decision's number."""
     c = crises.open_crisis(db, crises.CrisisIn(
         title="Attacks on government buildings in Almaty", category="threat_to_security",
         affected=["KAZ"], severity="extreme", place="Almaty", lat=43.24, lon=76.89),
@@ -67,7 +68,7 @@ def under_way(db: Database) -> tuple[crises.CrisisOut, str]:
     crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=T1 + timedelta(hours=3))
     with clock.use(ADOPTED):
         decision = adopt(db, c.session_id or 0, measures=[PK], formations=["peacekeeping"],
-                         period_days=14)
+                         period_days=14, out=out)
     crises.link_decision(db, c.id, decision, actor=SEC, at=ADOPTED)
     crises.transition(db, c.id, Stage.DECISION, actor=SEC, at=ADOPTED)
     crises.set_response(db, c.id, crises.ResponseIn(measures=[PK]), actor=SEC,
@@ -297,3 +298,47 @@ def test_the_escalation_names_the_decision_only_to_its_readers(db: Database) -> 
     escalated = [e.data for e in recorder if e.kind == "escalation"]
     assert {"stage": "mandate"} in escalated
     assert not [d for d in escalated if str(d["stage"]).startswith("mandate:")], escalated
+
+
+def test_an_escalation_told_before_a_restriction_names_the_decision_no_more(
+        db: Database) -> None:
+    """Armenia, the chair of 2022, stayed out of the decision (limited format) but read it
+    when its mandate's end was escalated, and was told its number; the Secretariat then
+    restricts the decision to the members it binds: the notice queued in Armenia's inbox
+    (and not yet emailed) names the decision no more; the Secretariat's still does."""
+    from phalanx.services import decisions as dec
+    from phalanx.services import identity, outbox
+
+    c, number = under_way(db, out=("ARM",))
+    at = ADOPTED + timedelta(hours=2)
+    forces.add_requirement(db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
+        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
+    for s in ["BLR", "KGZ", "RUS", "TJK"]:
+        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
+    forces.decide_plan(db, forces.run_plan(db, c.id, forces.PlanIn(time_limit=1),
+                                           actor=PLANNER, at=at).id, actor=PLANNER, at=at)
+    assert c.id in crises.escalate_overdue(db, at=AFTER)
+    with db.read() as conn:
+        decision_id = crises.get(conn, c.id, actor=SYSTEM).decision_id
+        assert decision_id is not None
+        d = dec.get_decision(conn, decision_id, actor=SEC)
+        users = {u.username: u for u in identity.list_users(conn)}
+
+    def told(name: str) -> list[str]:
+        with db.read() as conn:
+            return [n.body for n in outbox.mine(conn, actor=users[name])
+                    if n.topic == f"crisis:{c.id}" and "mandate" in n.body]
+
+    assert told("rep-arm") and number in told("rep-arm")[0]
+    assert "ARM" not in d.binding and "ARM" not in d.for_consideration
+    dec.remark_decision(db, decision_id, dec.DecisionMarkingIn(
+        marking="PARTICIPANTS", participants=d.binding, reason="marked too widely"),
+        actor=SEC)
+    [arm] = told("rep-arm")
+    assert number not in arm and arm.startswith("the decision's mandate ended on 2022-01-19")
+    assert told("secretariat")[0].startswith(f"the mandate of {number} ended on")
+    with db.read() as conn:
+        entry = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.remark")).scalar_one()
+    assert json.loads(entry)["notices_unnamed"] == 1

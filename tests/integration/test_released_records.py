@@ -437,3 +437,55 @@ def test_a_state_sent_the_decision_for_consideration_keeps_reading_it_restricted
             dec.get_draft(conn, d.draft_id, actor=ARM)
         with pytest.raises(NotFound):
             dec.get_decision(conn, d.id, actor=OBSERVER)
+
+
+def test_a_published_decision_restricted_is_published_no_more(loaded_db: Database) -> None:
+    """A decision published by mistake and restricted again to the members: it no longer
+    says it is published (a client mirroring the published acts would republish a text
+    the public may not read), the trail says its publication was withdrawn, and the
+    Secretariat may publish it again."""
+    import json as _json
+
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    d = _ordinary_decision(loaded_db)
+    assert dec.publish(loaded_db, d.id, actor=SEC).published
+    back = dec.remark_decision(loaded_db, d.id, dec.DecisionMarkingIn(
+        marking="ORGANIZATION", reason="published by mistake"), actor=SEC)
+    assert back.marking == "ORGANIZATION" and not back.published
+    with loaded_db.read() as conn:
+        with pytest.raises(NotFound):
+            dec.get_decision(conn, d.id, actor=Principal("anonymous", Role.ANONYMOUS))
+        change = _json.loads(conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "decision.remark", t.audit_log.c.target_id == str(d.id))
+            .order_by(t.audit_log.c.id.desc())).scalars().first())
+    assert change["unpublished"] is True and change["reason"] == "published by mistake"
+    again = dec.publish(loaded_db, d.id, actor=SEC)
+    assert again.published and again.marking == "PUBLIC"
+
+
+def test_a_decision_is_not_restricted_from_a_state_it_gave_a_task(loaded_db: Database) -> None:
+    """Armenia, not bound, was given a task implementing the decision: restricted to the
+    states it binds, Armenia would no longer read its own task (nor update it); refused,
+    nothing changed, until the task is reassigned or done elsewhere."""
+    from datetime import date
+
+    from phalanx.services.errors import Conflict
+
+    d = _ordinary_decision(loaded_db)
+    assert "ARM" not in d.binding
+    task = dec.add_task(loaded_db, d.id, dec.TaskIn(
+        assignee_kind="state", assignee="ARM", title="Report on the plan",
+        due_on=date(2030, 1, 1)), actor=SEC)
+    from phalanx.web.i18n.errors import translate
+
+    with pytest.raises(Conflict, match="gives ARM a task") as refused:
+        dec.remark_decision(loaded_db, d.id, dec.DecisionMarkingIn(
+            marking="PARTICIPANTS", participants=d.binding, reason="marked too widely"),
+            actor=SEC)
+    assert translate(str(refused.value), "ru").startswith("решение поручает задачу")
+    with loaded_db.read() as conn:
+        assert dec.get_decision(conn, d.id, actor=ARM).marking == d.marking
+        assert task.id in {x.id for x in dec.list_tasks(conn, actor=ARM)}

@@ -73,7 +73,7 @@ class Mandate:
 
     def _whose(self) -> str:
         end = self.ends_at or self.adopted
-        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        whose = whose_mandate(self.number)
         return f"{whose} ended on {end.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
     def ended(self) -> str:
@@ -88,7 +88,7 @@ class Mandate:
     def suspended(self) -> str:
         """The decision suspended in the register, in words (a suspended decision is not
         in force: nothing new is deployed under it while it is)."""
-        whose = f"the mandate of {self.number}" if self.number else "the decision's mandate"
+        whose = whose_mandate(self.number)
         return (f"{whose} is suspended (the decision is suspended in the register): no new "
                 "deployment under it while it is suspended, unless a new decision is linked "
                 "to the crisis")
@@ -98,3 +98,13 @@ class Mandate:
         (for an escalation)."""
         return (f"{self._whose()} with {units} unit(s) of the decided deployment still out "
                 "and no decided way home")
+
+
+# the words naming a decision's mandate to one who may not read the decision
+UNNAMED_MANDATE = "the decision's mandate"
+
+
+def whose_mandate(number: str | None) -> str:
+    """A decision's mandate in words: by the decision's number where its reader may read
+    it (None: it may not, `UNNAMED_MANDATE`)."""
+    return f"the mandate of {number}" if number else UNNAMED_MANDATE

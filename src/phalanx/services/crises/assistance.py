@@ -100,7 +100,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
             from phalanx.services.forces import consent
 
             if why := consent.outside_crisis(w.conn, org, row, clock.day(org, at),
-                                              [state]).get(state):
+                                              [state], actor).get(state):
                 raise Forbidden(why)
         quantity = data.quantity
         if data.kind == "units" and (data.units or data.capability or data.strength):

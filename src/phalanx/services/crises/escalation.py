@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import can_read
+from phalanx.domain.access.policy import StateAct, acts_for, can_read
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis import clocks
 from phalanx.domain.crisis.workflow import FINAL
@@ -121,10 +121,11 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
             raise _Stale
         if key == c.stage.value and row.stage != key:
             raise _Stale
+        # the Secretariat, and whoever acts for the chair's state today (`acts_for`: not
+        # a representative whose appointment ended, nor one of a state no longer a member)
         users = [u for u in identity.list_users(w.conn)
-                 if u.role is Role.SECRETARIAT or (chair is not None and u.state ==
-                                                   chair.state
-                                                   and u.role is Role.REPRESENTATIVE)]
+                 if u.role is Role.SECRETARIAT or (chair is not None and acts_for(
+                     u, chair.state, StateAct.CHAIR))]
         # an entry naming a decision obeys the decision's marking: so do its notices
         # (the others read it unnamed) and its live event (the decision's id)
         marked = decision_marking(w.conn, decision_id) if decision_id else None

@@ -16,6 +16,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, can_read, widens
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis.mandate import UNNAMED_MANDATE, whose_mandate
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services import state_users
 from phalanx.services.db import Database
@@ -42,7 +43,8 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
     binds could no longer read (setting, as at its adoption). The states it was sent to
     for consideration keep reading it whatever its marking: they received it. Its draft,
     read by some the decision is restricted from, is restricted with it (the text is the
-    draft's last)."""
+    draft's last). A published decision re-marked (published by mistake) is published no
+    more."""
     _require_staff(actor, "re-mark a decision")
     reason = data.reason.strip()
     if not reason:
@@ -63,8 +65,11 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
                                frozenset(data.participants), data.observers,
                                recipients=before.recipients)
         _check(w.conn, row, before, after)
+        # a published decision restricted (published by mistake) is published no more:
+        # nothing says a text is public that the public may not read
+        unpublished = bool(row.published)
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
-                       .values(**access.classification_values(after)))
+                       .values(published=False, **access.classification_values(after)))
         # the draft as the system reads it: the staff may be restricting the decision
         # from readers of a draft marked otherwise
         draft = w.conn.execute(access.select_visible(t.draft, SYSTEM)
@@ -78,14 +83,18 @@ def remark_decision(db: Database, decision_id: int, data: DecisionMarkingIn, *,
             w.audit("draft.remark", "draft", draft.id, {
                 "decision": decision_id, "before": access.classification_values(drafted),
                 "after": access.classification_values(after), "reason": reason})
+        naming = _crises_naming(w.conn, decision_id)
+        unnamed = _unname_notices(w.conn, naming, row.number, after)
         w.audit("decision.remark", "decision", decision_id, {
             "number": row.number, "before": access.classification_values(before),
-            "after": access.classification_values(after), "reason": reason})
+            "after": access.classification_values(after), "reason": reason,
+            **({"unpublished": True} if unpublished else {}),
+            **({"notices_unnamed": unnamed} if unnamed else {})})
         w.emit("decisions", "remarked", classification=after, id=decision_id,
                number=row.number)
         # the rooms of the crises that name it read it again as marked now, those it was
         # restricted from included: the event says nothing of the decision
-        for crisis_id in _crises_naming(w.conn, decision_id):
+        for crisis_id in naming:
             w.emit(f"crisis:{crisis_id}", "decision")
     with db.read() as conn:
         return get_decision(conn, decision_id, actor=actor)
@@ -117,6 +126,14 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
     if unread:
         raise Conflict(f"the decision binds {', '.join(unread)}, which would no longer "
                        "read it")
+    # a state given a task implementing it reads the decision, as its task (setting)
+    tasked = sorted({r.assignee for r in conn.execute(select(t.task.c.assignee).where(
+        t.task.c.decision_id == row.id, t.task.c.assignee_kind == "state"))
+        if not can_read(Principal(f"rep-{r.assignee.lower()}", Role.REPRESENTATIVE,
+                                  state=r.assignee), after)})
+    if tasked:
+        raise Conflict(f"the decision gives {', '.join(tasked)} a task, which would no "
+                       "longer read it")
 
 
 def _crises_naming(conn: Any, decision_id: int) -> list[int]:
@@ -125,3 +142,33 @@ def _crises_naming(conn: Any, decision_id: int) -> list[int]:
     return list(conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
         or_(t.crisis.c.decision_id == decision_id, t.crisis.c.id.in_(named)))
         .order_by(t.crisis.c.id)).scalars())
+
+
+
+def _unname_notices(conn: Any, crisis_ids: list[int], number: str,
+                    after: Classification) -> int:
+    """The notices of the crises naming the decision that name it by its number (an
+    escalation of its mandate's end, told by number to its readers only) name it no more
+    to a recipient that no longer reads it as marked now, listed or emailed after: as it
+    would have been told had the decision been so marked then. How many."""
+    from phalanx.services import identity
+
+    named = whose_mandate(number)
+    n = t.notification.c
+    rows = conn.execute(select(n.id, n.recipient, n.body).where(
+        n.topic.in_([f"crisis:{c}" for c in crisis_ids]),
+        n.body.contains(named, autoescape=True))).all()
+    if not rows:
+        return 0
+    members = state_users.members_today(conn)
+    users = {u.username: state_users.acting(conn, identity.principal_of(u), members)
+             for u in conn.execute(select(t.app_user).where(
+                 t.app_user.c.username.in_({r.recipient for r in rows})))}
+    done = 0
+    for r in rows:
+        reader = users.get(r.recipient)
+        if reader is None or not can_read(reader, after):
+            conn.execute(update(t.notification).where(n.id == r.id).values(
+                body=r.body.replace(named, UNNAMED_MANDATE)))
+            done += 1
+    return done

@@ -69,10 +69,12 @@ def outside(org: Organization, on: date, states: Iterable[str]) -> dict[str, str
     return out
 
 
-def stayed_out(conn: Connection, row: Any) -> dict[str, str]:
+def stayed_out(conn: Connection, row: Any, actor: Principal = SYSTEM) -> dict[str, str]:
     """The members that stayed out of the crisis's decision, taken in a limited format
     (each declared it does not take part, and is not bound): not asked, their units take
-    no part in its implementation (`registry.stayed_out_reason`)."""
+    no part in its implementation (`registry.stayed_out_reason`). The decision is named
+    by its number where `actor` may read it, else unnamed (a member that stayed out of a
+    decision marked for its participants reads the crisis, not the decision)."""
     if row.decision_id is None:
         return {}
     d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
@@ -84,29 +86,34 @@ def stayed_out(conn: Connection, row: Any) -> dict[str, str]:
     for table in (t.position, t.consultation_answer):
         declared |= set(conn.execute(select(table.c.state_code).where(
             table.c.draft_id == d.draft_id, table.c.position == "not_taking_part")).scalars())
-    return {s: stayed_out_reason(s, d.number) for s in sorted(declared - bound)}
+    seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
+        t.decision, actor, t.decision.c.id).where(t.decision.c.id == d.id)).first() is not None
+    number = d.number if seen else offered_units.UNNAMED_DECISION
+    return {s: stayed_out_reason(s, number) for s in sorted(declared - bound)}
 
 
 def outside_crisis(conn: Connection, org: Organization, row: Any, on: date,
-                   states: Iterable[str]) -> dict[str, str]:
+                   states: Iterable[str], actor: Principal = SYSTEM) -> dict[str, str]:
     """Of `states`, those not asked whether their units take part in the crisis `row`'s
     response on `on`, with why: outside the Organization's response (`outside`), or out of
     its decision taken in a limited format (`stayed_out`)."""
     wanted = set(states)
     away = outside(org, on, wanted)
-    for state, why in stayed_out(conn, row).items():
+    for state, why in stayed_out(conn, row, actor).items():
         if state in wanted:
             away.setdefault(state, why)
     return away
 
 
-def asked(conn: Connection, crisis_id: int, state: str, on: date) -> str | None:
-    """Why `state` is not asked whether its units take part in the crisis (None: it is)."""
+def asked(conn: Connection, crisis_id: int, state: str, on: date,
+          actor: Principal = SYSTEM) -> str | None:
+    """Why `state` is not asked whether its units take part in the crisis (None: it is),
+    in words `actor` may read (`stayed_out`)."""
     row = conn.execute(access.select_visible(t.crisis, SYSTEM).where(
         t.crisis.c.id == crisis_id)).first()
     if row is None:
         return None
-    return outside_crisis(conn, orgs.organization(conn), row, on, [state]).get(state)
+    return outside_crisis(conn, orgs.organization(conn), row, on, [state], actor).get(state)
 
 
 def stored(conn: Connection, crisis_id: int) -> list[Consent]:
@@ -184,7 +191,7 @@ def refusals(conn: Connection, org: Organization, units: dict[str, UnitFacts],
         mine = [units[k] for k in sorted(moved[row.id]) if k in units]
         answers = given(conn, row)
         day = clock.day(org, at)
-        away = outside_crisis(conn, org, row, day, {u.state for u in mine})
+        away = outside_crisis(conn, org, row, day, {u.state for u in mine}, actor)
         _ok, why = availability(mine, answers, facts(conn, row), day, away)
         problems = sorted(set(why.values())) + conditions_problems(
             answers, {u.state for u in mine})

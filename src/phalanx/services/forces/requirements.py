@@ -258,7 +258,7 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
         if state not in org.states:
             raise Invalid("state", f"unknown state {state!r}")
         if why := consent_rules.outside_crisis(w.conn, org, row, clock.day(org, at),
-                                                [state]).get(state):
+                                                [state], actor).get(state):
             raise Forbidden(why)
         consent = Consent(state, data.scope, frozenset(data.units), data.conditions)
         # a unit the representative may not see is unknown to it, whoever holds it

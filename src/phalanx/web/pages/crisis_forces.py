@@ -89,8 +89,8 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     own_units = []
     # a state outside the response (suspended, not a member, out of the crisis's decision
     # in a limited format) is not asked: the reason
-    outside = forces.asked(conn, crisis_id, actor.state, clock.day(org, now())) if actor.state \
-        else None
+    outside = forces.asked(conn, crisis_id, actor.state, clock.day(org, now()),
+                           actor=actor) if actor.state else None
     if actor.state and outside is None:
         own_units = forces.units(conn, actor=actor, state=actor.state)
     return {"requirements": reqs, "consents": forces.consents(conn, crisis_id, actor=actor),
