@@ -33,37 +33,25 @@ from tests.support.axe import audit, with_axe
 from tests.support.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-Who = tuple[str, str] | None
-# the roles whose pages axe checks too (the planner, the auditor and the administrator
-# see the Secretariat's pages, the reporter a representative's): tested here; the
-# others in test_layout_roles_browser.py (two files, so that two test processes share
-# the visits)
-AXE_ROLES: list[Who] = [
+ROLES: list[tuple[str, str] | None] = [
     None, ("secretariat", "demo-secretariat"), ("rep-arm", "demo-rep-arm"),
-    ("observer", "demo-observer-pass")]
-OTHER_ROLES: list[Who] = [
-    ("rep-kaz", "demo-rep-kaz"), ("reporter-kaz", "demo-reporter-kaz"),
+    ("rep-kaz", "demo-rep-kaz"),
+    ("observer", "demo-observer-pass"), ("reporter-kaz", "demo-reporter-kaz"),
     ("planner", "demo-planner-pass"), ("auditor", "demo-auditor-pass"),
     ("admin", "demo-admin-pass")]
+# the roles whose pages axe checks too (the planner, the auditor and the administrator
+# see the Secretariat's pages, the reporter a representative's)
+AXE_ROLES = {None, "secretariat", "rep-arm", "observer"}
 # (width, language): the phone in Russian (the longer words), the desktop in English
 SCREENS = [(360, "ru"), (1440, "en")]
 
 
-def role_id(who: Who) -> str:
-    return who[0] if who else "anonymous"
-
-
-@pytest.mark.parametrize("who", AXE_ROLES, ids=role_id)
+@pytest.mark.parametrize("who", ROLES, ids=lambda w: w[0] if w else "anonymous")
 def test_every_page_fits_the_screen_and_a_finger_and_passes_axe(
-        browser: Any, base_url: str, pages: list[str], who: Who,  # noqa: F811
+        browser: Any, base_url: str, pages: list[str], who: tuple[str, str] | None,  # noqa: F811
         request: pytest.FixtureRequest) -> None:
-    check_every_page(browser, base_url, pages, who, request.getfixturevalue("axe_source"))
-
-
-def check_every_page(browser: Any, base_url: str, pages: list[str], who: Who,  # noqa: F811
-                     axe: str | None) -> None:
-    """Every page `who` may open, on both screens; with axe where its source is given."""
     # (one visit of each page for both checks: the pages are many, the visits slow)
+    axe = request.getfixturevalue("axe_source") if (who and who[0]) in AXE_ROLES else None
     found_all: list[str] = []
     for width, lang in SCREENS:
         ctx = phone(browser, width) if width == PHONE else \
