@@ -14,10 +14,10 @@ from phalanx.web.i18n import (
     N_,
     alert_texts,
     audit_texts,
+    crisis_refusals,
     decision_life,
     feed_texts,
     forces_refusals,
-    mandate_texts,
     staff_refusals,
 )
 
@@ -77,82 +77,9 @@ TEMPLATES = (
     N_("crisis %(crisis)s has no force requirements yet"),
     N_("%(n)s unit(s) of the decided deployment are still out: plan and decide their way "
        "home first"),
-    # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
-    # each failed condition, itself a message of the list
-    N_("%(number)s cannot authorize the response: %(problems)s"),
-    N_("%(number)s is a %(draft_kind)s: only a decision authorizes measures"),
-    N_("%(number)s is an exercise decision and the crisis is real"),
-    N_("%(number)s is a real decision and the crisis is an exercise"),
-    N_("%(number)s authorizes no measure (its text names none)"),
-    N_("%(measure)s: %(body)s is not competent (the dataset names %(bodies)s)"),
-    N_("%(number)s was adopted on %(date)s, before the crisis was reported (%(reported)s)"),
-    N_("%(number)s does not bind %(states)s (the affected state)"),
-    N_("%(number)s does not bind %(states)s (the affected states)"),
-    N_("%(measure)s: no official request of %(states)s asks for it (Treaty art. 4 "
-       "assistance and peacekeeping on a member's territory are given at the affected "
-       "state's request)"),
-    N_("%(measure)s: no official request of %(states)s asks for it (military assistance and "
-       "peacekeeping on a member's territory are given at the affected state's request)"),
-    N_("%(measure)s: no official request of %(states)s asks for it (%(article)s assistance "
-       "and peacekeeping on a member's territory are given at the affected state's request)"),
-    N_("%(measure)s: no official request of %(states)s asks for it"),
-    N_("%(measure)s: %(number)s was adopted before the request of %(date)s"),
-    N_("what a decision authorizes is adopted with it: %(number)s authorizes %(measures)s"),
-    N_("%(number)s already answers crisis %(crisis)s (%(title)s): a decision on a "
-       "collective response answers the situation it was taken on"),
-    N_("%(number)s already answers another crisis: a decision on a collective response "
-       "answers the situation it was taken on"),
-    # the official request withdrawn by its state (`domain/crisis/authority.py`)
-    N_("%(measure)s: the official request of %(state)s of %(made)s was withdrawn on "
-       "%(withdrawn)s: nothing decided, linked or deployed after that answers it"),
-    N_("the official request of %(state)s of %(made)s was already withdrawn on "
-       "%(withdrawn)s"),
-    N_("the withdrawal is dated %(moment)s, in the future"),
-    N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
-       "%(moment)s"),
-    # forces onto a member's territory at that member's request (`authority.host_problems`)
-    N_("%(measure)s: the place lies on the territory of %(state)s, which has not asked for "
-       "it: forces go onto a member's territory only at that member's request (an affected "
-       "state's request covers its own territory only)"),
-    N_("%(measure)s: the place lies on the territory of %(state)s, whose official request "
-       "of %(made)s was withdrawn on %(withdrawn)s: forces go onto a member's territory only "
-       "at its request"),
-    N_("%(measure)s: the place lies on the territory of %(state)s, which is not an affected "
-       "state of the crisis: forces go onto a member's territory only at that member's "
-       "request"),
-    N_("requirement %(requirement)s: %(problems)s"),
-    N_("crisis %(crisis)s is %(stage)s: its official requests no longer change"),
-    N_("crisis %(crisis)s is %(stage)s: its decision and measures no longer change"),
-    N_("plan %(plan)s is not decided: %(problems)s"),
-    N_("offer %(offer)s is not accepted: %(problems)s"),
-    # the end of the crisis's decision's mandate (`domain/crisis/mandate.py`)
-    *mandate_texts.MANDATE_TEMPLATES,
-    # the affected state's official request, every member's answer, the UN notice
-    N_("the request is dated %(moment)s, in the future"),
-    N_("an official request comes from an affected state (%(states)s), not %(state)s"),
-    N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
-       "affected ones and the other party, where the category obliges all members or the "
-       "affected state's request invokes collective defence)"),
-    # a dispute between members: the other party the report names
-    # (`domain/crisis/parties.py`)
-    N_("the CRRF is not used to settle a bilateral political problem between states: the "
-       "report names %(named)s, a member, as the other party (a dispute between the "
-       "members %(sides)s)"),
-    N_("%(states)s cannot be both affected and the other party"),
-    N_("%(states)s: not a state of the organization's dataset"),
-    N_("%(states)s named twice as the other party"),
-    # a joint exercise cancelled (`domain/registers/exercises.py`)
-    N_("only the host (%(state)s)'s representative, the Secretariat or the Joint Staff "
-       "cancel the exercise"),
-    N_("the exercise was already cancelled on %(date)s"),
-    N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
-    N_("the exercise was cancelled on %(date)s: it takes no participants"),
-    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
-       "decision on an art. 4 crisis)"),
-    N_("crisis %(crisis)s has no notice to the UN Security Council"),
-    N_("the notice was sent at %(moment)s"),
-    N_("requests come from an affected state (%(states)s)"),
-    N_("only %(state)s, which asked, or the Secretariat accepts or declines"),
+    # the collective response: a decision linked to a crisis, requests, mandates, the
+    # UN notice, disputes, exercises cancelled (`crisis_refusals`)
+    *crisis_refusals.CRISIS_TEMPLATES,
     # the written procedure
     N_("it is %(state)s's turn to sign"),
     N_("the procedure is %(written)s"),
