@@ -132,6 +132,11 @@ def can_read(p: Principal, c: Classification) -> bool:
     return allows(read_scope(p), c)
 
 
+def state_reads(state: str, c: Classification) -> bool:
+    """Does member `state` (its representative, today) read a record classified `c`?"""
+    return can_read(Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state), c)
+
+
 def widens(before: Classification, after: Classification,
            members: Collection[str]) -> bool:
     """Does `after` let someone read a record whom `before` did not (`members`: the member

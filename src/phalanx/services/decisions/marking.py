@@ -14,8 +14,8 @@ from sqlalchemy import or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, can_read, widens
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.policy import Classification, Marking, can_read, state_reads, widens
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis.mandate import UNNAMED_MANDATE, whose_mandate
 from phalanx.domain.decisions import procedure as proc
 from phalanx.services import state_users
@@ -121,16 +121,14 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
             raise Conflict("a limited-format decision is read by its participants only "
                            "(the body's rules)")
     binding = [s for s in row.binding.split(",") if s]
-    unread = sorted(s for s in binding if not can_read(
-        Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s), after))
+    unread = sorted(s for s in binding if not state_reads(s, after))
     if unread:
         raise Conflict(f"the decision binds {', '.join(unread)}, which would no longer "
                        "read it")
     # a state given a task implementing it reads the decision, as its task (setting)
     tasked = sorted({r.assignee for r in conn.execute(select(t.task.c.assignee).where(
         t.task.c.decision_id == row.id, t.task.c.assignee_kind == "state"))
-        if not can_read(Principal(f"rep-{r.assignee.lower()}", Role.REPRESENTATIVE,
-                                  state=r.assignee), after)})
+        if not state_reads(r.assignee, after)})
     if tasked:
         raise Conflict(f"the decision gives {', '.join(tasked)} a task, which would no "
                        "longer read it")
@@ -142,7 +140,6 @@ def _crises_naming(conn: Any, decision_id: int) -> list[int]:
     return list(conn.execute(access.select_visible(t.crisis, SYSTEM, t.crisis.c.id).where(
         or_(t.crisis.c.decision_id == decision_id, t.crisis.c.id.in_(named)))
         .order_by(t.crisis.c.id)).scalars())
-
 
 
 def _unname_notices(conn: Any, crisis_ids: list[int], number: str,

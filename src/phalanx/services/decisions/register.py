@@ -18,8 +18,9 @@ from phalanx.domain.access.policy import (
     StateAct,
     acts_for,
     can_read,
+    state_reads,
 )
-from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import (
     Result,
@@ -81,8 +82,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
     # neither read nor object to it (setting); kept from a member, the draft is adopted
     # with that member absent, which it then binds not. A draft's marking does not change:
     # the Secretariat tables it again, marked for them too
-    unread = sorted(s for s in result.binding if not can_read(
-        Principal(f"rep-{s.lower()}", Role.REPRESENTATIVE, state=s), c))
+    unread = sorted(s for s in result.binding if not state_reads(s, c))
     if unread:
         states = ", ".join(unread)
         raise Conflict(

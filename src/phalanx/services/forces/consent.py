@@ -86,8 +86,7 @@ def stayed_out(conn: Connection, row: Any, actor: Principal = SYSTEM) -> dict[st
     for table in (t.position, t.consultation_answer):
         declared |= set(conn.execute(select(table.c.state_code).where(
             table.c.draft_id == d.draft_id, table.c.position == "not_taking_part")).scalars())
-    seen = actor.role is Role.SYSTEM or conn.execute(access.select_visible(
-        t.decision, actor, t.decision.c.id).where(t.decision.c.id == d.id)).first() is not None
+    seen = d.id in access.readable_ids(conn, actor, t.decision, [d.id])
     number = d.number if seen else offered_units.UNNAMED_DECISION
     return {s: stayed_out_reason(s, number) for s in sorted(declared - bound)}
 
