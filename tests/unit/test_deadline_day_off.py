@@ -42,6 +42,16 @@ def test_the_day_is_the_secretariats_not_utcs() -> None:
     assert deadline_on_day_off(thursday_late, *MOSCOW) is None  # Friday 02:30 there
 
 
+def test_a_deadline_at_midnight_ends_the_day_before() -> None:
+    monday_midnight = datetime(2027, 1, 10, 21, 0, tzinfo=UTC)  # Monday 00:00 in Moscow
+    local, name = deadline_on_day_off(monday_midnight, *MOSCOW) or (None, "")
+    assert name == "sunday" and local is not None and local.weekday() == 0
+    assert deadline_on_day_off(monday_midnight + timedelta(seconds=1), *MOSCOW) is None
+    saturday_midnight = datetime(2027, 1, 8, 21, 0, tzinfo=UTC)  # ends Friday in Moscow
+    assert deadline_on_day_off(saturday_midnight, *MOSCOW) is None
+    assert deadline_on_day_off(saturday_midnight, *VIENNA) is not None  # 22:00 Friday
+
+
 def test_the_refusal_in_russian() -> None:
     local = datetime(2027, 1, 8, 13, 0)
     refusal = DayOff("deadline", local, "friday", "Europe/Vienna")

@@ -78,10 +78,19 @@ def deadline_on_day_off(deadline: datetime, zone: str | None,
     """Where a procedure's deadline falls on a day off where the Secretariat sits
     (settings `working_time_zone`, `days_off`): the deadline there (local time) and the
     day's name; else None. Such a deadline is kept only once the Secretariat confirms it
-    (setting), so that no member's ministry finds it passed over days nobody worked."""
+    (setting), so that no member's ministry finds it passed over days nobody worked.
+    The day is the one the deadline ends (`deadline_day`)."""
     local = calendar.local(deadline, zone)
-    name = day_off(local.date(), days_off)
+    name = day_off(deadline_day(local), days_off)
     return (local, name) if name else None
+
+
+def deadline_day(local: datetime) -> date:
+    """The last day a deadline leaves to answer, on the clock it is read on: a deadline at
+    00:00 sharp ends the day before (Monday 00:00 leaves Sunday as the last day)."""
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return local.date() - timedelta(days=1)
+    return local.date()
 
 
 def limited_format_since(body_rules: dict[str, Any]) -> str | None:

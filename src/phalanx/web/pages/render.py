@@ -175,9 +175,10 @@ def _seat_day_off(ctx: Context, at: datetime | None) -> str:
     sits (settings `working_time_zone`, `days_off`), else empty."""
     org = ctx.get("org")
     local = seat_local(getattr(org, "working_time_zone", None), at)
-    if local is None or not procedure.day_off(local.date(), getattr(org, "days_off", [])):
+    day = procedure.deadline_day(local) if local is not None else None
+    if day is None or not procedure.day_off(day, getattr(org, "days_off", [])):
         return ""
-    return i18n.weekday(local.date(), str(ctx.get("lang") or "en"))
+    return i18n.weekday(day, str(ctx.get("lang") or "en"))
 
 
 def pager(link: Callable[[int], str], page: int, size: int, shown: int, total: int
