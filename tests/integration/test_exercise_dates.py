@@ -37,7 +37,9 @@ def org_db(db: Database) -> Database:
 def test_a_run_is_dated_numbered_and_escalated_in_its_own_year(org_db: Database) -> None:
     scenario = exercise.load(exercise.scenarios_dir() / "frontier.yaml")
     result = exercise.run(org_db, scenario, start=START)
-    assert result.crisis_id is not None and result.escalations == 1
+    # the consultations late, then the answers under art. 4 of the members that never
+    # gave one (ARM, KAZ, TJK: only Russia and Belarus answer), a day after the request
+    assert result.crisis_id is not None and result.escalations == 2
     with org_db.read() as conn:
         crisis = conn.execute(select(t.crisis).where(t.crisis.c.id == result.crisis_id)).one()
         assert aware(crisis.reported_at) == START

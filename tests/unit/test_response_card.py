@@ -46,3 +46,18 @@ def test_consultations_run_from_the_report_the_rest_from_the_request() -> None:
     open_ = {m.measure: m for m in card(requested, {}, TARGETS, requested, reported=reported)}
     assert open_["consultations"].verdict == "overdue"
     assert open_["decision"].verdict == "open"
+
+
+def test_a_crisis_ended_with_no_action_leaves_what_it_never_reached_not_reached() -> None:
+    """Armenia, September 2022: the request under art. 4, consultations, no assistance
+    decided. Once the crisis ended so, the decision and the first unit it never reached
+    read "not reached", not overdue for ever after."""
+    reached = {"consultations": T0 + timedelta(minutes=30)}
+    ended = T0 + timedelta(days=30)
+    marks = {m.measure: m for m in card(T0, reached, TARGETS, T0 + timedelta(days=60),
+                                        ended=ended)}
+    assert marks["consultations"].verdict == "met"
+    assert marks["decision"].verdict == "not reached"
+    assert marks["first_unit"].verdict == "not reached"
+    still = {m.measure: m for m in card(T0, reached, TARGETS, T0 + timedelta(days=60))}
+    assert still["decision"].verdict == "overdue"  # while it is open

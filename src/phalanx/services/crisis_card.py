@@ -90,4 +90,5 @@ def response_card(conn: Connection, org: Organization, row: Any,
                         0.0 if m.elapsed is not None else None),
                     target_minutes=m.target.total_seconds() / 60 if m.target else None,
                     verdict=m.verdict)
-            for m in card.card(start, reached, targets, at, applies, reported)]
+            for m in card.card(start, reached, targets, at, applies, reported,
+                               ended=entered(Stage.NO_ACTION) or entered(Stage.REJECTED))]

@@ -22,6 +22,7 @@ from phalanx.domain import membership
 from phalanx.domain.access.policy import Duty, Marking, StateAct, does, why_not_act
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis import obligations as ob
+from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.services import clock, preconditions
 from phalanx.services.clock import aware, now
@@ -123,14 +124,30 @@ def _obliged_on(org: Organization, row: Any, day: datetime) -> list[str]:
             and (taking is None or m.state in taking)]
 
 
+def _finished_at(conn: Connection, row: Any) -> datetime | None:
+    """When the crisis reached its final stage (closed, no action, rejected); None while
+    it is open."""
+    if Stage(row.stage) not in FINAL:
+        return None
+    e = t.crisis_event.c
+    at = conn.execute(select(func.max(e.at)).where(
+        e.crisis_id == row.id, e.kind == "stage", e.stage == row.stage)).scalar_one()
+    return aware(at) if at is not None else None
+
+
 def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
     """Every obliged member's line; before the affected state's first official request,
     and once every request it made is withdrawn, no clock runs and no line is overdue
     (assistance is given at its request: a request withdrawn asks for nothing more; the
-    answers given stay)."""
+    answers given stay). Once the crisis is over (closed, no action, rejected) the clock
+    stops where it ended: a line left unanswered reads the time it waited until then,
+    and is overdue only if it was by then."""
     obliged = obliged_states(conn, org, row)
     if not obliged:
         return []
+    finished = _finished_at(conn, row)
+    if finished is not None:
+        at = min(at, finished)
     arose = _arose(conn, org, row, standing_at=at)
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(

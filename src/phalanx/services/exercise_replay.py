@@ -13,7 +13,9 @@ the minute of the withdrawal, beside the reference's `request_withdrawn` milesto
 
 The outcome, for the run and for the reference: "no" (nothing the affected state asked
 for was given, or the crisis ended without action), "partial" (some of it), "late" (all
-of it, past a target), "in_time".
+of it, past a target: a stage, the notice to the UN or the mandate escalated), "in_time".
+A member's answer under the art. 4 obligation escalated when late is that member's, not
+the response's: it does not make the response late.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 from phalanx.domain.crisis.clocks import DEFAULT_TARGETS
 from phalanx.domain.crisis.workflow import Stage
+from phalanx.services.crises.escalation import ANSWER
 from phalanx.services.exercise import Run
 from phalanx.services.exercise_scenario import Scenario
 
@@ -44,7 +47,9 @@ def outcome(run: Run) -> str:
         return "no"
     if any(r.gap > 0 for r in c.requests):
         return "partial"
-    if run.escalations or any(k.overdue for k in c.clocks):
+    late = [e for e in c.timeline if e.kind == "escalation"
+            and not (e.stage or "").startswith(f"{ANSWER}:")]
+    if late or any(k.overdue for k in c.clocks):
         return "late"
     return "in_time"
 

@@ -20,6 +20,11 @@ clock of "reported" does (`FROM_REPORT`). The notice to the UN Security Council 
 the measures taken "immediately" (UN Charter art. 51): it follows the measures, not the
 threat, so it is not measured from the report.
 
+A crisis that ended without being closed (no action decided, or rejected after the
+members consulted) is over as a closed one is: a measure it never reached is "not
+reached", never overdue for ever after; its closing mark is not reached either (no
+after-action review closed it).
+
 The withdrawal's marks apply where the response has military measures (forces to bring
 home).
 
@@ -54,12 +59,13 @@ class Mark:
 
 def card(start: datetime, reached: dict[str, datetime | None], targets: dict[str, int],
          now: datetime, applies: frozenset[str] = frozenset(MEASURES),
-         reported: datetime | None = None) -> list[Mark]:
+         reported: datetime | None = None, ended: datetime | None = None) -> list[Mark]:
     """One mark per measure that applies, in the order of `MEASURES`: those of
     `FROM_REPORT` measured from `reported` (the first report; default: `start`), the
-    others from `start` (the request, else the report). Once the crisis is closed, a
-    measure never reached is "not reached", not open."""
-    closed = reached.get("closing")
+    others from `start` (the request, else the report). Once the crisis is over (closed,
+    or `ended`: finished with no action or rejected), a measure never reached is "not
+    reached", not open nor overdue."""
+    closed = reached.get("closing") or ended
     out = []
     for m in MEASURES:
         if m not in applies:
@@ -73,7 +79,7 @@ def card(start: datetime, reached: dict[str, datetime | None], targets: dict[str
         elif elapsed is not None:
             verdict = "met" if elapsed <= target else "missed"
         elif closed is not None:
-            verdict = "not reached"  # the crisis closed without it
+            verdict = "not reached"  # the crisis ended without it
         else:
             verdict = "overdue" if now - since > target else "open"
         out.append(Mark(m, elapsed, target, verdict))

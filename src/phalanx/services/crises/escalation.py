@@ -35,6 +35,7 @@ from phalanx.services.db import Database
 SCENARIO = "exercise"  # the origin of a crisis a scenario's run opened (its own clock)
 UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
 MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
+ANSWER = "answer"  # with a member's code: its answer under the art. 4 obligation overdue
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
@@ -44,7 +45,10 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
     its target once for the notice; so is an open crisis whose decision's period is over
     while units of its decided deployment are still out with no decided way home, once
     per decision (`clocks.mandate_overrun`): a timeline entry and a notice to the
-    Secretariat and the chair's state.
+    Secretariat and the chair's state. So is, once per member, an open crisis of
+    collective defence whose member owes its answer under the obligation past its target
+    (`crisis_obligations.lines`): told to the Secretariat, the chair's state and the
+    member whose answer is awaited.
     Real crises, and the exercises played live (opened from the pages or the API, on the
     real clock: their chain is trained on its deadlines too), as the exercise's; a
     scenario's run escalates its own crisis on its own clock (`exercise`, `only`), which
@@ -70,6 +74,13 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
             if c.overdue and c.stage not in FINAL:
                 what = f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min"
                 due.append((c, c.stage.value, what, c.overdue_minutes, None, what))
+            if c.stage not in FINAL:
+                for line in crisis_obligations.lines(conn, org, _row(conn, c.id, SYSTEM), at):
+                    if line.answer is None and line.overdue and line.due_at is not None:
+                        late = (at - line.due_at).total_seconds() / 60
+                        what = (f"the answer of {line.state} under the obligation of "
+                                f"collective defence overdue by {late:.0f} min")
+                        due.append((c, f"{ANSWER}:{line.state}", what, late, None, what))
             n = crisis_obligations.notice(conn, org, c.id, at)
             if n is not None and n.status == "overdue":
                 late = (at - n.due_at).total_seconds() / 60
@@ -121,11 +132,20 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
             raise _Stale
         if key == c.stage.value and row.stage != key:
             raise _Stale
+        if key.startswith(f"{ANSWER}:") and (row.stage in FINAL or w.conn.execute(
+                select(t.obligation_answer.c.id).where(
+                    t.obligation_answer.c.crisis_id == c.id,
+                    t.obligation_answer.c.state_code == key.split(":", 1)[1])).first()
+                is not None):
+            raise _Stale  # answered, or the crisis ended, meanwhile
         # the Secretariat, and whoever acts for the chair's state today (`acts_for`: not
         # a representative whose appointment ended, nor one of a state no longer a member)
+        # and, for a member's answer awaited, whoever acts for that member
+        owing = key.split(":", 1)[1] if key.startswith(f"{ANSWER}:") else None
         users = [u for u in identity.list_users(w.conn)
                  if u.role is Role.SECRETARIAT or (chair is not None and acts_for(
-                     u, chair.state, StateAct.CHAIR))]
+                     u, chair.state, StateAct.CHAIR)) or (owing is not None and acts_for(
+                     u, owing, StateAct.CRISIS))]
         # an entry naming a decision obeys the decision's marking: so do its notices
         # (the others read it unnamed) and its live event (the decision's id)
         marked = decision_marking(w.conn, decision_id) if decision_id else None

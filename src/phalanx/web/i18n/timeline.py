@@ -55,6 +55,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"(?P<minutes>\d+) min",
      N_("the notice to the UN Security Council (UN Charter art. 51) overdue by "
         "%(minutes)s min")),
+    (r"the answer of (?P<state>[A-Z]{3}) under the obligation of collective defence "
+     r"overdue by (?P<minutes>\d+) min",
+     N_("the answer of %(state)s under the obligation of collective defence overdue by "
+        "%(minutes)s min")),
     (r"the mandate of (?P<number>\S+) ended on (?P<ended>\d{4}-\d\d-\d\d \d\d:\d\d) UTC "
      r"with (?P<units>\d+) unit\(s\) of the decided deployment still out and no decided "
      r"way home",
