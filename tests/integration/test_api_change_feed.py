@@ -106,3 +106,70 @@ def test_the_feed_pages_in_commit_order_without_missing_any(api: TestClient,
     assert api.get("/api/v1/changes", headers=kaz,
                    params={"kind": "audit"}).headers["content-type"].startswith(
         "application/problem+json")
+
+
+def test_a_decision_published_then_restricted_is_gone_for_the_observer(
+        api: TestClient, db: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.integration.test_api_changes import adopt
+
+    sec, obs, kaz = bearer(db, "secretariat"), bearer(db, "observer"), bearer(db, "rep-kaz")
+    _, seen = poll(api, obs, None)
+    _, kaz_start = poll(api, kaz, None)
+    session = api.post("/api/v1/sessions", headers=sec, json={
+        "body": "csc", "kind": "extraordinary", "mode": "in_person",
+        "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()})
+    assert session.status_code == 201, session.text
+    decision = str(adopt(api, db, session.json()["id"]))
+    assert poll(api, obs, seen) == ([], seen)  # adopted for the members only
+    assert api.post(f"/api/v1/decisions/{decision}/publish", headers=sec).status_code == 200
+    said, published = poll(api, obs, seen)
+    assert said == [("decision", decision, "changed")]
+    r = api.post(f"/api/v1/decisions/{decision}/marking", headers=sec, json={
+        "marking": "ORGANIZATION", "reason": "published by mistake"})
+    assert r.status_code == 200, r.text
+    said, restricted = poll(api, obs, published)
+    assert said == [("decision", decision, "gone")] and restricted > published
+    # the members read it all along: each change said, the draft and the session too
+    said = poll(api, kaz, kaz_start)[0]
+    assert ("decision", decision, "changed") in said
+    assert ("session", str(session.json()["id"]), "changed") in said
+    assert all(c == "changed" for _, _, c in said)
+
+
+def test_a_draft_restricted_by_its_limited_format_adoption_is_gone_for_who_stayed_out(
+        api: TestClient, db: Database) -> None:
+    """A decision in a limited format is read by its participants only (CSTO: the body's
+    rules), and so is its draft from then on: a member that stayed out is told the draft
+    is gone, and is never told of the decision."""
+    from sqlalchemy import select, update
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import decisions as dec
+    from tests.integration.test_draft_pages import SEC, rep, session
+
+    with db.write(SYSTEM) as w:  # a dataset whose limited-format decisions are kept so
+        rules = w.conn.execute(select(t.body.c.rules).where(t.body.c.key == "csc")).scalar_one()
+        rules = {**rules, "limited_format": {**rules["limited_format"],
+                                             "readers": "participants"}}
+        w.conn.execute(update(t.body).where(t.body.c.key == "csc").values(rules=rules))
+        w.audit("test.rules", "body", "csc", {"limited_format.readers": "participants"})
+    kaz = bearer(db, "rep-kaz")
+    m = session(db)
+    d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="On a group",
+                                          text_en="The Council decides."), actor=SEC)
+    _, before = poll(api, kaz, None)
+    assert api.get(f"/api/v1/drafts/{d.id}", headers=kaz).status_code == 200
+    for s in d.stances:
+        if s.standing.value == "full":
+            dec.record_attendance(db, m.id, s.state, True, actor=SEC)
+            dec.state_position(db, d.id, Position.NOT_TAKING_PART if s.state == "KAZ"
+                               else Position.SUPPORT, actor=rep(s.state))
+    closed = dec.close_draft(db, d.id, actor=SEC)
+    assert api.get(f"/api/v1/drafts/{d.id}", headers=kaz).status_code == 404
+    said, after = poll(api, kaz, before)
+    assert ("draft", str(d.id), "gone") in said and after > before
+    assert not [k for k, i, _ in said if k == "decision"], closed
