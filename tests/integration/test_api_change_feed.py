@@ -173,3 +173,16 @@ def test_a_draft_restricted_by_its_limited_format_adoption_is_gone_for_who_staye
     said, after = poll(api, kaz, before)
     assert ("draft", str(d.id), "gone") in said and after > before
     assert not [k for k, i, _ in said if k == "decision"], closed
+
+
+def test_the_document_register_pages_as_the_other_lists(api: TestClient,
+                                                        db: Database) -> None:
+    """A national system mirrors every list alike: the header X-Total-Count."""
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    for _ in range(3):
+        document(api, rus, "RUS")
+    document(api, rus, "RUS", marking="NATIONAL")  # not RUS's to show KAZ
+    r = api.get("/api/v1/documents", headers=kaz, params={"limit": 2})
+    assert r.status_code == 200, r.text
+    assert r.headers["X-Total-Count"] == "3" == str(r.json()["total"])
+    assert len(r.json()["items"]) == 2
