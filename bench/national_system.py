@@ -60,6 +60,18 @@ class Phalanx:
             if not r.json() or len(items) >= int(r.headers["X-Total-Count"]):
                 return items
 
+    def changes(self, cursor: int) -> tuple[list[dict[str, Any]], int]:
+        """Everything changed after `cursor` (the change feed, a page at a time until an
+        empty one): each item `changed` (read it at its `path`) or `gone` (drop the
+        copy), with the cursor of the next poll."""
+        items: list[dict[str, Any]] = []
+        while True:
+            r = self.get("/changes", after=cursor, limit=100)
+            if not r.json():
+                return items, cursor
+            items += r.json()
+            cursor = int(r.headers["X-Change-Cursor"])
+
     def follow(self, topics: list[str], seconds: float) -> list[dict[str, Any]]:
         """The live events of `topics` for `seconds` (what the token's user may read)."""
         events: list[dict[str, Any]] = []
@@ -110,6 +122,7 @@ def day(api: Phalanx, reporter: Phalanx | None, follow: float) -> None:
     r = api.get("/crises", changed_after=0)  # a poll: what changed since a cursor
     print(f"{len(r.json())} crises changed; next poll: changed_after="
           f"{r.headers['X-Change-Cursor']}")
+    start = int(api.get("/changes").headers["X-Change-Cursor"])  # before the lists
     decisions = api.pages("/decisions")
     print(f"register mirrored: {len(decisions)} decisions")
     if reporter is not None:
@@ -119,6 +132,9 @@ def day(api: Phalanx, reporter: Phalanx | None, follow: float) -> None:
                       "stage": "autumn-2026", "metric": "seizure", "substance": "heroin",
                       "quantity": 1.5, "unit": "kg", "area": "Khorgos"}]}).json()
         print(f"results: {r['stored']} stored, {r['replaced']} replaced")
+    changed, cursor = api.changes(start)
+    print(f"{len(changed)} records changed since the copy, "
+          f"{sum(c['change'] == 'gone' for c in changed)} gone; next: after={cursor}")
     if follow:
         events = api.follow(["crises", "decisions", f"crisis:{cid}"], follow)
         print(f"{len(events)} live events in {follow:g} s")

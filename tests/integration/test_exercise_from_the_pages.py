@@ -236,6 +236,7 @@ def test_a_national_system_polling_the_crises_gets_no_exercise(
     with TestClient(create_app(settings, accounts_db)) as client:
         first = client.get("/api/v1/crises", headers=auth)
         cursor = first.headers["X-Change-Cursor"]
+        fed = client.get("/api/v1/changes", headers=auth).headers["X-Change-Cursor"]
         real = crises.open_crisis(accounts_db, crises.CrisisIn(
             title="Real incursion", category="armed_attack", affected=["KGZ"],
             place="Batken", lat=40.06, lon=70.82), actor=SEC)
@@ -245,6 +246,9 @@ def test_a_national_system_polling_the_crises_gets_no_exercise(
         polled = client.get("/api/v1/crises", params={"changed_after": cursor}, headers=auth)
         assert [c["id"] for c in polled.json()] == [real.id]
         assert polled.headers["X-Total-Count"] == "1"
+        # the change feed neither: the real crisis only
+        feed = client.get("/api/v1/changes", params={"after": fed}, headers=auth).json()
+        assert [(c["kind"], c["id"]) for c in feed] == [("crisis", str(real.id))]
         assert [c["id"] for c in client.get("/api/v1/crises", headers=auth).json()] == \
             [real.id]
         drill = client.get("/api/v1/crises", params={"changed_after": cursor,

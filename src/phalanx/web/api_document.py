@@ -51,6 +51,15 @@ they answer only the crises changed since (the ended ones too), or the decisions
 or published since, none missed, with the next cursor: the real ones (an exercise's only
 with `exercise=true`).
 
+**Keeping a copy.** `GET /api/v1/changes` is the one feed of every kind of record the
+client reads (crises, decisions, drafts, documents, sessions, registry units and aircraft,
+operation results), in commit order: without `after`, its `X-Change-Cursor` says where the
+changes stand (read it before the lists); then `GET /api/v1/changes?after=CURSOR` with each
+answer's cursor until one is empty. An item is `changed` (read the record at its `path`)
+or `gone` (the client may no longer read it: drop the copy; nothing else is said of it).
+A record the client never read, or a change while it was kept from the client, is never
+said and moves no cursor.
+
 **Times.** Every time in an answer is RFC 3339 with its offset (UTC, `Z`). A time sent
 without an offset is read as UTC: send the offset (`2026-12-05T09:00:00+05:00`).
 

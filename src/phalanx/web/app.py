@@ -22,6 +22,7 @@ from phalanx.services.db import Database
 from phalanx.web import problems
 from phalanx.web.api import alerts as alerts_api
 from phalanx.web.api import audit as audit_api
+from phalanx.web.api import changes as changes_api
 from phalanx.web.api import crises as crises_api
 from phalanx.web.api import decisions as decisions_api
 from phalanx.web.api import documents as documents_api
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(forces_api.router, prefix=API)
     app.include_router(registers_api.router, prefix=API)
     app.include_router(events_api.router, prefix=API)
+    app.include_router(changes_api.router, prefix=API)
     from phalanx.web.pages import alerts as alert_pages
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import crises as crisis_pages

@@ -74,10 +74,18 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         if proc.limited_format_readers(body.rules) == "participants":
             # the decision and everything it came from (the draft, its versions, its place
             # on the session board) are read by the participants and the staff only
+            drafted = c
             c = Classification(OwnerKind.BODY, row.body_key, Marking.PARTICIPANTS,
                                result.binding, False)
             w.conn.execute(update(t.draft).where(t.draft.c.id == row.id)
                            .values(**access.classification_values(c)))
+            # re-marked as any draft is (its readers who stayed out read it no more: the
+            # change feed tells them it is gone)
+            w.audit("draft.remark", "draft", row.id, {
+                "before": access.classification_values(drafted),
+                "after": access.classification_values(c),
+                "reason": "a limited-format decision, read by its participants only "
+                          "(the body's rules)"})
     # a member the decision binds reads it: one present that may not read the draft could
     # neither read nor object to it (setting); kept from a member, the draft is adopted
     # with that member absent, which it then binds not. A draft's marking does not change:

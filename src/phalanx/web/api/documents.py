@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from phalanx.domain.access.policy import Marking
@@ -29,11 +29,15 @@ OwnerQ = Annotated[str | None, Query(max_length=64)]
 
 
 @router.get("/documents", response_model=DocumentPage)
-def list_documents(actor: Reader, conn: Conn, q: Q = None, marking: MarkingQ = None,
-                   owner: OwnerQ = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+def list_documents(response: Response, actor: Reader, conn: Conn, q: Q = None,
+                   marking: MarkingQ = None, owner: OwnerQ = None,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    offset: Offset = 0) -> DocumentPage:
+    """The documents the reader may read: a page of `limit` from `offset`; `total` and,
+    as on the other lists, the header X-Total-Count say how many there are in all."""
     items, total = docs.search(conn, actor=actor, q=q, marking=marking, owner=owner,
                                limit=limit, offset=offset)
+    response.headers["X-Total-Count"] = str(total)
     return DocumentPage(items=items, total=total)
 
 

@@ -1,0 +1,255 @@
+"""The change feed: what changed, of the records a reader may read, in the order the
+changes committed (part of the access module: it reads the classified tables as the
+system and says of each change only what the reader may read).
+
+The audit trail is the source: every change of a record writes its entry, and the entries
+join the trail one writer at a time, in commit order, so an entry's id is a cursor that a
+change committed later always comes after. An entry is in a reader's feed by what the
+reader could read of its record *at that entry*, never by what it reads today, so that the
+feed says nothing of a record while it was kept from the reader:
+
+- `changed`: the reader could read the record as it stood after the entry;
+- `gone`: it could read the record just before the entry and not after (re-marked
+  narrower, restricted away from it): the feed says the kind and the id and nothing else,
+  never what the record became;
+- anything else (a record it never read, a change while the record was kept from it) is
+  not in its feed and moves none of its cursors.
+
+A record's classification at an entry is read from the entries that changed it (those
+that say its classification `before` and `after`, `RECLASSIFYING`); without one after
+the entry, it is the record's classification today. An exercise's records are never in
+the feed (the exercise writes nothing real).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, or_, select
+
+from phalanx.adapters.db.access import RECIPIENTS, select_visible
+from phalanx.domain.access.policy import (
+    Classification,
+    Marking,
+    OwnerKind,
+    ReadScope,
+    allows,
+    read_scope,
+)
+from phalanx.domain.access.principal import SYSTEM, Principal
+
+# the kinds of record in the feed: the audit target kind naming it, its table and the
+# column the entry names it by
+KINDS: dict[str, tuple[str, str]] = {
+    "crisis": ("crisis", "id"), "decision": ("decision", "id"), "draft": ("draft", "id"),
+    "document": ("document", "id"), "session": ("meeting", "id"),
+    "force_unit": ("force_unit", "key"), "force_aircraft": ("force_aircraft", "key"),
+    "op_report": ("op_report", "id"),
+}
+
+# entries that change a record's classification, with the classification it had before
+# (`before`) and has after (`after`; a publication: PUBLIC, of the same owner)
+RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision.publish")
+
+BATCH = 500  # entries read at a time
+
+
+@dataclass(frozen=True)
+class Change:
+    cursor: int  # the audit entry's id
+    kind: str
+    id: str
+    change: str  # "changed" | "gone"
+    row: Any = None  # the record as it stands (changed only): the caller names its address
+
+
+def _tables() -> dict[str, Table]:
+    from phalanx.adapters.db import tables as t
+
+    return {kind: t.metadata.tables[tab] for kind, (tab, _) in KINDS.items()}
+
+
+def _entries_query(kinds: Sequence[str]) -> Any:
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    wanted = [k for k in kinds if k in KINDS and k != "session"]
+    clauses = [a.target_kind.in_(wanted)]
+    if "session" in kinds:  # a council's session, not a user's web session
+        clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
+    if "op_report" in kinds:  # a batch of results: its reports
+        clauses.append(a.target_kind == "op_batch")
+    return select(a.id, a.action, a.target_kind, a.target_id).where(or_(*clauses))
+
+
+def _classification(values: dict[str, Any], recipients: frozenset[str]) -> Classification:
+    return Classification(OwnerKind(values["owner_kind"]), values["owner"],
+                          Marking(values["marking"]),
+                          frozenset(p for p in values.get("participants", "").split(",") if p),
+                          bool(values.get("observers")), recipients=recipients)
+
+
+def _row_classification(row: Any, table: Table) -> Classification:
+    col = RECIPIENTS.get(table.name)
+    sent = getattr(row, col) if col else ""
+    return Classification(OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
+                          frozenset(p for p in row.participants.split(",") if p),
+                          bool(row.observers),
+                          recipients=frozenset(p for p in (sent or "").split(",") if p))
+
+
+class _History:
+    """The classifications of the records a batch of entries names, at any entry."""
+
+    def __init__(self, conn: Connection, named: dict[str, set[str]]) -> None:
+        from phalanx.adapters.db import tables as t
+
+        tables = _tables()
+        self.rows: dict[tuple[str, str], Any] = {}
+        self.exercise: dict[tuple[str, str], bool] = {}
+        for kind, ids in named.items():
+            table, col = tables[kind], KINDS[kind][1]
+            keys = sorted(int(i) for i in ids if i.isdigit()) if col == "id" else sorted(ids)
+            if not keys:
+                continue
+            for row in conn.execute(select_visible(table, SYSTEM).where(
+                    table.c[col].in_(keys))):
+                self.rows[(kind, str(getattr(row, col)))] = row
+        self._exercises(conn, tables)
+        a = t.audit_log.c
+        self.changes: dict[tuple[str, str], list[tuple[int, Classification,
+                                                         Classification]]] = defaultdict(list)
+        for kind, ids in named.items():
+            if not ids:
+                continue
+            for e in conn.execute(select(a.id, a.action, a.target_id, a.change).where(
+                    a.target_kind == kind, a.action.in_(RECLASSIFYING),
+                    a.target_id.in_(sorted(ids))).order_by(a.id)):
+                row = self.rows.get((kind, e.target_id))
+                if row is None:
+                    continue
+                now = _row_classification(row, tables[kind])
+                change = json.loads(e.change)
+                before = _classification(change["before"], now.recipients)
+                after = (_classification(change["after"], now.recipients)
+                         if "after" in change else
+                         Classification(before.owner_kind, before.owner, Marking.PUBLIC,
+                                        recipients=now.recipients))
+                self.changes[(kind, e.target_id)].append((e.id, before, after))
+
+    def _exercises(self, conn: Connection, tables: dict[str, Table]) -> None:
+        drafts = {k: r for k, r in self.rows.items() if k[0] == "draft"}
+        meetings = {r.meeting_id for r in drafts.values() if r.meeting_id is not None}
+        played = {r.id for r in conn.execute(select_visible(
+            tables["session"], SYSTEM, tables["session"].c.id).where(
+            tables["session"].c.id.in_(sorted(meetings)),
+            tables["session"].c.exercise.is_(True)))} if meetings else set()
+        for key, row in self.rows.items():
+            if key[0] == "draft":
+                self.exercise[key] = row.meeting_id in played
+            else:
+                self.exercise[key] = bool(getattr(row, "exercise", False))
+
+    def at(self, kind: str, rid: str, entry: int) -> Classification | None:
+        """The record's classification as it stood after entry `entry` (None: no record)."""
+        row = self.rows.get((kind, rid))
+        if row is None:
+            return None
+        changes = self.changes.get((kind, rid), [])
+        done = [after for at, _, after in changes if at <= entry]
+        if done:
+            return done[-1]
+        later = [before for at, before, _ in changes if at > entry]
+        return later[0] if later else _row_classification(row, _tables()[kind])
+
+
+def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str]]:
+    """The (entry, kind, id) each entry is about: a batch of results, each report it stored."""
+    from phalanx.adapters.db import tables as t
+
+    batches = sorted({int(e.target_id) for e in entries
+                      if e.target_kind == "op_batch" and e.target_id.isdigit()})
+    reports: dict[int, list[int]] = defaultdict(list)
+    if batches:
+        r = t.op_report
+        for row in conn.execute(select_visible(r, SYSTEM, r.c.id, r.c.batch_id).where(
+                r.c.batch_id.in_(batches)).order_by(r.c.id)):
+            reports[row.batch_id].append(row.id)
+    out: list[tuple[int, str, str]] = []
+    for e in entries:
+        if e.target_kind == "op_batch":
+            out += [(e.id, "op_report", str(i)) for i in reports.get(int(e.target_id), [])
+                    if e.target_id.isdigit()]
+        else:
+            out.append((e.id, e.target_kind, e.target_id))
+    return out
+
+
+def _said(history: _History, scope: ReadScope, entry: int, kind: str,
+          rid: str) -> Change | None:
+    if history.exercise.get((kind, rid), True):
+        return None  # no record (or an exercise's)
+    after = history.at(kind, rid, entry)
+    before = history.at(kind, rid, entry - 1)
+    if after is not None and allows(scope, after):
+        return Change(entry, kind, rid, "changed", history.rows[(kind, rid)])
+    if before is not None and allows(scope, before):
+        return Change(entry, kind, rid, "gone")
+    return None
+
+
+def _said_of(conn: Connection, scope: ReadScope, entries: Sequence[Any]) -> list[Change]:
+    items = _items(conn, entries)
+    named: dict[str, set[str]] = defaultdict(set)
+    for _, kind, rid in items:
+        named[kind].add(rid)
+    history = _History(conn, named)
+    return [c for e, kind, rid in items
+            if (c := _said(history, scope, e, kind, rid)) is not None]
+
+
+def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
+            kinds: Iterable[str] = tuple(KINDS)) -> list[Change]:
+    """The changes after cursor `after` that `principal` is told of, oldest first, at most
+    `limit` entries' worth (a record changed twice in them is said once, at its last)."""
+    from phalanx.adapters.db import tables as t
+
+    scope, query, position = read_scope(principal), _entries_query(list(kinds)), after
+    said: list[Change] = []
+    while len(said) < limit:
+        batch = list(conn.execute(query.where(t.audit_log.c.id > position)
+                                  .order_by(t.audit_log.c.id).limit(BATCH)))
+        if not batch:
+            break
+        for change in _said_of(conn, scope, batch):
+            if len(said) >= limit and change.cursor != said[-1].cursor:
+                break
+            said.append(change)
+        position = batch[-1].id
+    last: dict[tuple[str, str], Change] = {(c.kind, c.id): c for c in said}
+    return sorted(last.values(), key=lambda c: (c.cursor, c.kind, c.id))
+
+
+def position(conn: Connection, principal: Principal,
+             kinds: Iterable[str] = tuple(KINDS)) -> int:
+    """Where the changes `principal` is told of stand now: the cursor of the last (0:
+    none). Read before the records it goes with."""
+    from phalanx.adapters.db import tables as t
+
+    scope, query = read_scope(principal), _entries_query(list(kinds))
+    before: int | None = None
+    while True:
+        stmt = query.order_by(t.audit_log.c.id.desc()).limit(BATCH)
+        if before is not None:
+            stmt = stmt.where(t.audit_log.c.id < before)
+        batch = list(conn.execute(stmt))
+        if not batch:
+            return 0
+        said = _said_of(conn, scope, batch)
+        if said:
+            return max(c.cursor for c in said)
+        before = batch[-1].id
