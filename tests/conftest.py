@@ -127,6 +127,14 @@ def accounts_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
     yield from _sqlite_db(db_templates, "accounts", tmp_path)
 
 
+@pytest.fixture
+def records_db(db_templates: Templates, tmp_path: Path) -> Iterator[Database]:
+    """`accounts_db` with the demo records too (`demo.ensure_demo_records`: a session with
+    its drafts and decisions, documents, the Frontier exercise), copied from its template
+    instead of made again by each test."""
+    yield from _sqlite_db(db_templates, "records", tmp_path)
+
+
 @pytest.fixture(scope="session")
 def _suite_audit_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("audit") / "audit-signing.key"

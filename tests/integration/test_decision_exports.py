@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from phalanx.cli.main import app as cli
 from phalanx.config import Settings, get_settings
 from phalanx.domain.access.principal import SYSTEM, Role
-from phalanx.services import demo, identity
+from phalanx.services import identity
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -25,12 +25,9 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
 
 @pytest.fixture
-def client(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
-    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
-    identity.add_user(loaded_db, identity.NewUser("rep-arm", "a-long-password", Role.REPRESENTATIVE,
-                                                  "ARM"), actor=SYSTEM)
-    token = api_tokens.issue_token(loaded_db, "rep-arm", actor=SYSTEM).token
-    with TestClient(create_app(settings, loaded_db)) as c:
+def client(records_db: Database, settings: Settings) -> Iterator[tuple[TestClient, str]]:
+    token = api_tokens.issue_token(records_db, "rep-arm", actor=SYSTEM).token
+    with TestClient(create_app(settings, records_db)) as c:
         yield c, token
 
 
@@ -66,18 +63,16 @@ def test_pdf_export(client: tuple[TestClient, str]) -> None:
 
 
 def test_limited_decision_exports_follow_the_decisions_marking(
-        client: tuple[TestClient, str], loaded_db: Database) -> None:
+        client: tuple[TestClient, str], records_db: Database) -> None:
     """The CSTO's Council reads a limited-format decision whole (dataset setting `readers:
     body`): TJK, which stayed out, reads the text and its exports and is not bound by it;
     an observer reads none of them."""
     c, token = client
-    identity.add_user(loaded_db, identity.NewUser("rep-tjk", "a-long-password",
-                                                  Role.REPRESENTATIVE, "TJK"), actor=SYSTEM)
-    identity.add_user(loaded_db, identity.NewUser("osce-reader", "a-long-password",
+    identity.add_user(records_db, identity.NewUser("osce-reader", "a-long-password",
                                                   Role.OBSERVER, observer_of="OSCE"),
                       actor=SYSTEM)
-    tjk = api_tokens.issue_token(loaded_db, "rep-tjk", actor=SYSTEM).token
-    osce = api_tokens.issue_token(loaded_db, "osce-reader", actor=SYSTEM).token
+    tjk = api_tokens.issue_token(records_db, "rep-tjk", actor=SYSTEM).token
+    osce = api_tokens.issue_token(records_db, "osce-reader", actor=SYSTEM).token
     mine = c.get("/api/v1/decisions", headers={"Authorization": f"Bearer {token}"}).json()
     limited = next(d for d in mine if d["limited_format"])
     assert "TJK" not in limited["binding"]
@@ -90,10 +85,9 @@ def test_limited_decision_exports_follow_the_decisions_marking(
         assert r.status_code == 404
 
 
-def test_cli_lists_and_shows_decisions(loaded_db: Database, tmp_path: Path,
+def test_cli_lists_and_shows_decisions(records_db: Database, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    demo.ensure_demo_records(loaded_db, actor=SYSTEM)
-    monkeypatch.setenv("PHALANX_DATABASE_URL", str(loaded_db.engine.url))
+    monkeypatch.setenv("PHALANX_DATABASE_URL", str(records_db.engine.url))
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "k"))
     get_settings.cache_clear()
     try:
@@ -137,7 +131,7 @@ def test_limited_decision_pdf_names_the_states_and_its_marking(
     assert "Binding on: Belarus, Kazakhstan, Kyrgyzstan, Russia." in akn_ru
 
 
-def test_an_exercise_decision_says_so_in_every_export(accounts_db: Database,
+def test_an_exercise_decision_says_so_in_every_export(records_db: Database,
                                                       settings: Settings) -> None:
     """The Frontier exercise's decision (the demo's): its PDF says EXERCISE on every page,
     its Akoma Ntoso in its preface and to a machine, and still validates; a real decision
@@ -150,13 +144,12 @@ def test_an_exercise_decision_says_so_in_every_export(accounts_db: Database,
 
     from phalanx.adapters.db import tables as t
 
-    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
-    with accounts_db.read() as conn:
+    with records_db.read() as conn:
         ids = dict(conn.execute(select(t.decision.c.exercise, t.decision.c.id)).all())
     assert set(ids) == {True, False}
     auth = {"Authorization": "Bearer "
-            + api_tokens.issue_token(accounts_db, "secretariat", actor=SYSTEM).token}
-    with TestClient(create_app(settings, accounts_db)) as c:
+            + api_tokens.issue_token(records_db, "secretariat", actor=SYSTEM).token}
+    with TestClient(create_app(settings, records_db)) as c:
         for exercise, decision_id in ids.items():
             pages = PdfReader(io.BytesIO(c.get(f"/api/v1/decisions/{decision_id}/pdf",
                                                headers=auth).content)).pages

@@ -313,18 +313,16 @@ def test_a_login_is_never_the_exercises(accounts_db: Database, settings: Setting
 
 
 def test_an_exercises_decision_has_its_own_register_and_is_never_published(
-        accounts_db: Database, settings: Settings) -> None:
+        records_db: Database, settings: Settings) -> None:
     """The Frontier exercise's decision (the demo's) is listed in the exercises' register
     only, on the page and through the API, offers no publication, and publishing it is
     refused: an observer or a state outside it never reads it."""
-    from phalanx.services import demo
     from tests.support.sessions import bearer
 
-    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
-    with accounts_db.read() as conn:
+    with records_db.read() as conn:
         drill = conn.execute(select(t.decision).where(t.decision.c.exercise.is_(True))).one()
-    auth = bearer(accounts_db, "secretariat")
-    with TestClient(create_app(settings, accounts_db)) as client:
+    auth = bearer(records_db, "secretariat")
+    with TestClient(create_app(settings, records_db)) as client:
         real = client.get("/api/v1/decisions", headers=auth).json()
         assert real and drill.number not in {d["number"] for d in real}
         listed = client.get("/api/v1/decisions", params={"exercise": "true"}, headers=auth)
@@ -333,36 +331,34 @@ def test_an_exercises_decision_has_its_own_register_and_is_never_published(
         r = client.post(f"/api/v1/decisions/{drill.id}/publish", headers=auth)
         assert r.status_code == 409, r.text
         assert "exercise" in r.json()["detail"]
-        observer = bearer(accounts_db, "observer")
+        observer = bearer(records_db, "observer")
         assert client.get(f"/api/v1/decisions/{drill.id}", headers=observer).status_code == 404
         _login(client, "secretariat", "demo-secretariat")
         page = client.get("/decisions", params={"exercise": "true"}).text
         assert drill.number in page and f'id="publish-{drill.id}"' not in page
         assert drill.number not in client.get("/decisions").text
-    with accounts_db.read() as conn:
+    with records_db.read() as conn:
         after = conn.execute(select(t.decision).where(t.decision.c.id == drill.id)).one()
     assert (after.marking, after.published) == (drill.marking, drill.published)
 
 
-def test_an_exercises_task_says_so_among_the_real_ones(accounts_db: Database,
+def test_an_exercises_task_says_so_among_the_real_ones(records_db: Database,
                                                        settings: Settings) -> None:
     """The implementation tasks of the Frontier exercise's decision and of a real one, both
     given to Kyrgyzstan: the tasks page and the API mark the exercise's only."""
     from datetime import date, timedelta
 
-    from phalanx.services import demo
     from tests.support.sessions import bearer
 
-    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
-    with accounts_db.read() as conn:
+    with records_db.read() as conn:
         ids = dict(conn.execute(select(t.decision.c.exercise, t.decision.c.id)).all())
     due = date.today() + timedelta(days=30)
     for exercise, decision_id in ids.items():
-        dec.add_task(accounts_db, decision_id, dec.TaskIn(
+        dec.add_task(records_db, decision_id, dec.TaskIn(
             assignee_kind="state", assignee="KGZ", due_on=due,
             title="Exercise task" if exercise else "Real task"), actor=SEC)
-    with TestClient(create_app(settings, accounts_db)) as client:
-        listed = client.get("/api/v1/tasks", headers=bearer(accounts_db, "rep-kgz")).json()
+    with TestClient(create_app(settings, records_db)) as client:
+        listed = client.get("/api/v1/tasks", headers=bearer(records_db, "rep-kgz")).json()
         marks = {x["title"]: x["exercise"] for x in listed
                  if x["title"] in ("Exercise task", "Real task")}
         assert marks == {"Exercise task": True, "Real task": False}

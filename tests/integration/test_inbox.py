@@ -151,9 +151,8 @@ def test_a_crisis_needing_forces_asks_for_consent_and_a_plan(db: Database) -> No
     assert ("obligation", c.title) not in kinds(db, rep("KAZ"))
 
 
+@pytest.mark.parametrize("db_recipe", ["records"])  # the demo's records
 def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
-    demo.ensure_demo_accounts(db, actor=SYSTEM)
-    demo.ensure_demo_records(db, actor=SYSTEM)
     with db.read() as conn:
         overdue = [x for x in dec.list_tasks(conn, actor=SEC, overdue_only=True)]
         items = ib.inbox(conn, actor=SEC)
@@ -164,12 +163,11 @@ def test_overdue_tasks_await_the_secretariat(db: Database) -> None:
     assert items[0].overdue  # most urgent first
 
 
-def test_an_overdue_item_says_its_deadline_has_passed(accounts_db: Database,
+def test_an_overdue_item_says_its_deadline_has_passed(records_db: Database,
                                                      settings: Settings) -> None:
     """In Russian an overdue item reads "просрочено · срок истёк <day>", not "просрочено
     до <day>" (until that day); one not yet due keeps "до"."""
-    demo.ensure_demo_records(accounts_db, actor=SYSTEM)
-    with TestClient(create_app(settings, accounts_db)) as client:
+    with TestClient(create_app(settings, records_db)) as client:
         client.get("/login")
         client.post("/login", data={
             "username": "secretariat", "password": "demo-secretariat",
