@@ -55,6 +55,10 @@ KINDS: dict[str, tuple[str, str]] = {
 # (`before`) and has after (`after`; a publication: PUBLIC, of the same owner)
 RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision.publish")
 
+# a state's release of its reports of an operation (NATIONAL, or not yet the observers',
+# before): the entry names the operation and lists each report with its marking before
+RELEASE = "operations.release"
+
 BATCH = 500  # entries read at a time
 # setting: the entries of the trail one call reads at most (from its cursor up to the next
 # multiple of SPAN), so that no reader makes each call read the whole trail; a reader told
@@ -92,8 +96,9 @@ def _entries_query(kinds: Sequence[str]) -> Any:
     clauses = [a.target_kind.in_(wanted)]
     if "session" in kinds:  # a council's session, not a user's web session
         clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
-    if "op_report" in kinds:  # a batch of results: its reports
+    if "op_report" in kinds:  # a batch of results, a release: their reports
         clauses.append(a.target_kind == "op_batch")
+        clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
     return select(a.id, a.action, a.target_kind, a.target_id).where(or_(*clauses))
 
 
@@ -151,6 +156,34 @@ class _History:
                          Classification(before.owner_kind, before.owner, Marking.PUBLIC,
                                         recipients=now.recipients))
                 self.changes[(kind, e.target_id)].append((e.id, before, after))
+        self._releases(conn, tables["op_report"])
+        for found in self.changes.values():
+            found.sort(key=lambda c: c[0])
+
+    def _releases(self, conn: Connection, table: Table) -> None:
+        """The releases of the named reports: NATIONAL (or not the observers') before,
+        the organization's (and the observers', if asked) after."""
+        from phalanx.adapters.db import tables as t
+
+        named = {k[1]: r for k, r in self.rows.items() if k[0] == "op_report"}
+        if not named:
+            return
+        a = t.audit_log.c
+        for e in conn.execute(select(a.id, a.change).where(
+                a.target_kind == "operation", a.action == RELEASE,
+                a.target_id.in_(sorted({r.operation for r in named.values()})))
+                .order_by(a.id)):
+            change = json.loads(e.change)
+            for rid, marking, observers in change.get("released", []):
+                row = named.get(str(rid))
+                if row is None:
+                    continue
+                now = _row_classification(row, table)
+                before = Classification(now.owner_kind, now.owner, Marking(marking),
+                                        observers=bool(observers))
+                after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
+                                       observers=bool(observers or change.get("to_observers")))
+                self.changes[("op_report", str(rid))].append((e.id, before, after))
 
     def _exercises(self, conn: Connection, tables: dict[str, Table]) -> None:
         drafts = {k: r for k, r in self.rows.items() if k[0] == "draft"}
@@ -179,8 +212,15 @@ class _History:
 
 
 def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str]]:
-    """The (entry, kind, id) each entry is about: a batch of results, each report it stored."""
+    """The (entry, kind, id) each entry is about: a batch of results, each report it
+    stored; a release, each report it released."""
     from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    releases = [e.id for e in entries if e.target_kind == "operation" and e.action == RELEASE]
+    released = {r.id: [str(x[0]) for x in json.loads(r.change).get("released", [])]
+                for r in conn.execute(select(a.id, a.change).where(a.id.in_(releases)))
+                } if releases else {}
 
     batches = sorted({int(e.target_id) for e in entries
                       if e.target_kind == "op_batch" and e.target_id.isdigit()})
@@ -192,7 +232,9 @@ def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str
             reports[row.batch_id].append(row.id)
     out: list[tuple[int, str, str]] = []
     for e in entries:
-        if e.target_kind == "op_batch":
+        if e.id in released:
+            out += [(e.id, "op_report", i) for i in released[e.id]]
+        elif e.target_kind == "op_batch":
             out += [(e.id, "op_report", str(i)) for i in reports.get(int(e.target_id), [])
                     if e.target_id.isdigit()]
         else:
