@@ -62,15 +62,16 @@ class Phalanx:
 
     def changes(self, cursor: int) -> tuple[list[dict[str, Any]], int]:
         """Everything changed after `cursor` (the change feed, a page at a time until an
-        empty one): each item `changed` (read it at its `path`) or `gone` (drop the
-        copy), with the cursor of the next poll."""
+        empty one that leaves the cursor where it was): each item `changed` (read it at
+        its `path`) or `gone` (drop the copy), with the cursor of the next poll."""
         items: list[dict[str, Any]] = []
         while True:
             r = self.get("/changes", after=cursor, limit=100)
-            if not r.json():
-                return items, cursor
             items += r.json()
-            cursor = int(r.headers["X-Change-Cursor"])
+            moved = int(r.headers["X-Change-Cursor"])
+            if not r.json() and moved == cursor:
+                return items, cursor
+            cursor = moved
 
     def follow(self, topics: list[str], seconds: float) -> list[dict[str, Any]]:
         """The live events of `topics` for `seconds` (what the token's user may read)."""

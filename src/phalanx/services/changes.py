@@ -42,11 +42,13 @@ def _path(kind: str, rid: str, row: Any) -> str | None:
 
 
 def feed(conn: Connection, *, actor: Principal, after: int, limit: int,
-         kinds: Sequence[str] = KINDS) -> list[ChangeOut]:
-    return [ChangeOut(cursor=c.cursor, kind=c.kind, id=c.id, change=c.change,  # type: ignore[arg-type]
-                      path=_path(c.kind, c.id, c.row) if c.change == "changed" else None)
-            for c in access_changes.changes(conn, actor, after=after, limit=limit,
-                                            kinds=kinds or KINDS)]
+         kinds: Sequence[str] = KINDS) -> tuple[list[ChangeOut], int]:
+    """The changes after `after` the reader is told of, and the cursor to poll from next
+    (a call reads a bounded part of the trail: an empty page may still move the cursor)."""
+    page = access_changes.changes(conn, actor, after=after, limit=limit, kinds=kinds or KINDS)
+    return ([ChangeOut(cursor=c.cursor, kind=c.kind, id=c.id, change=c.change,  # type: ignore[arg-type]
+                       path=_path(c.kind, c.id, c.row) if c.change == "changed" else None)
+             for c in page.changes], page.cursor)
 
 
 def position(conn: Connection, *, actor: Principal, kinds: Sequence[str] = KINDS) -> int:

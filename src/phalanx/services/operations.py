@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, func, insert, or_, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from phalanx.adapters import countries
 from phalanx.adapters.db import access
@@ -258,6 +258,10 @@ def release(db: Database, operation_key: str, *, actor: Principal,
             unreleased = or_(unreleased, c.observers.is_(False))
         where.append(unreleased)
         late = _released_late(w.conn, operation_key, where, actor)
+        # each report released, with its marking before (the change feed tells the states
+        # that read it only from the release on)
+        released = [[r.id, r.marking, bool(r.observers)] for r in w.conn.execute(
+            select(c.id, c.marking, c.observers).where(*where).order_by(c.id))]
         n = w.conn.execute(update(t.op_report).where(*where).values(**values)).rowcount
         for agency, changes in late.items():
             operation_years.record(w.conn, changes, operation=operation_key,
@@ -266,6 +270,7 @@ def release(db: Database, operation_key: str, *, actor: Principal,
         rebuild_totals(w.conn, operation_key, actor.state)
         w.audit("operations.release", "operation", operation_key, {
             "state": actor.state, "stage": stage, "to_observers": to_observers, "reports": n,
+            "released": released,
             **({"after_closing": sum(len(v) for v in late.values())} if late else {})})
         return int(n)
 

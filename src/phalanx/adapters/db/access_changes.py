@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, or_, select
+from sqlalchemy import Connection, Table, and_, func, or_, select
 
 from phalanx.adapters.db.access import RECIPIENTS, select_visible
 from phalanx.domain.access.policy import (
@@ -55,7 +55,16 @@ KINDS: dict[str, tuple[str, str]] = {
 # (`before`) and has after (`after`; a publication: PUBLIC, of the same owner)
 RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision.publish")
 
+# a state's release of its reports of an operation (NATIONAL, or not yet the observers',
+# before): the entry names the operation and lists each report with its marking before
+RELEASE = "operations.release"
+
 BATCH = 500  # entries read at a time
+# setting: the entries of the trail one call reads at most (from its cursor up to the next
+# multiple of SPAN), so that no reader makes each call read the whole trail; a reader told
+# of none of them moves its cursor to that multiple, which says no more than that the trail
+# (of everything, logins included) has reached it
+SPAN = 5000
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,12 @@ class Change:
     id: str
     change: str  # "changed" | "gone"
     row: Any = None  # the record as it stands (changed only): the caller names its address
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[Change]
+    cursor: int  # where the next call starts (`after`)
 
 
 def _tables() -> dict[str, Table]:
@@ -81,8 +96,9 @@ def _entries_query(kinds: Sequence[str]) -> Any:
     clauses = [a.target_kind.in_(wanted)]
     if "session" in kinds:  # a council's session, not a user's web session
         clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
-    if "op_report" in kinds:  # a batch of results: its reports
+    if "op_report" in kinds:  # a batch of results, a release: their reports
         clauses.append(a.target_kind == "op_batch")
+        clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
     return select(a.id, a.action, a.target_kind, a.target_id).where(or_(*clauses))
 
 
@@ -140,6 +156,34 @@ class _History:
                          Classification(before.owner_kind, before.owner, Marking.PUBLIC,
                                         recipients=now.recipients))
                 self.changes[(kind, e.target_id)].append((e.id, before, after))
+        self._releases(conn, tables["op_report"])
+        for found in self.changes.values():
+            found.sort(key=lambda c: c[0])
+
+    def _releases(self, conn: Connection, table: Table) -> None:
+        """The releases of the named reports: NATIONAL (or not the observers') before,
+        the organization's (and the observers', if asked) after."""
+        from phalanx.adapters.db import tables as t
+
+        named = {k[1]: r for k, r in self.rows.items() if k[0] == "op_report"}
+        if not named:
+            return
+        a = t.audit_log.c
+        for e in conn.execute(select(a.id, a.change).where(
+                a.target_kind == "operation", a.action == RELEASE,
+                a.target_id.in_(sorted({r.operation for r in named.values()})))
+                .order_by(a.id)):
+            change = json.loads(e.change)
+            for rid, marking, observers in change.get("released", []):
+                row = named.get(str(rid))
+                if row is None:
+                    continue
+                now = _row_classification(row, table)
+                before = Classification(now.owner_kind, now.owner, Marking(marking),
+                                        observers=bool(observers))
+                after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
+                                       observers=bool(observers or change.get("to_observers")))
+                self.changes[("op_report", str(rid))].append((e.id, before, after))
 
     def _exercises(self, conn: Connection, tables: dict[str, Table]) -> None:
         drafts = {k: r for k, r in self.rows.items() if k[0] == "draft"}
@@ -168,8 +212,15 @@ class _History:
 
 
 def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str]]:
-    """The (entry, kind, id) each entry is about: a batch of results, each report it stored."""
+    """The (entry, kind, id) each entry is about: a batch of results, each report it
+    stored; a release, each report it released."""
     from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    releases = [e.id for e in entries if e.target_kind == "operation" and e.action == RELEASE]
+    released = {r.id: [str(x[0]) for x in json.loads(r.change).get("released", [])]
+                for r in conn.execute(select(a.id, a.change).where(a.id.in_(releases)))
+                } if releases else {}
 
     batches = sorted({int(e.target_id) for e in entries
                       if e.target_kind == "op_batch" and e.target_id.isdigit()})
@@ -181,7 +232,9 @@ def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str
             reports[row.batch_id].append(row.id)
     out: list[tuple[int, str, str]] = []
     for e in entries:
-        if e.target_kind == "op_batch":
+        if e.id in released:
+            out += [(e.id, "op_report", i) for i in released[e.id]]
+        elif e.target_kind == "op_batch":
             out += [(e.id, "op_report", str(i)) for i in reports.get(int(e.target_id), [])
                     if e.target_id.isdigit()]
         else:
@@ -212,16 +265,40 @@ def _said_of(conn: Connection, scope: ReadScope, entries: Sequence[Any]) -> list
             if (c := _said(history, scope, e, kind, rid)) is not None]
 
 
+def _reached(conn: Connection, entry: int) -> bool:
+    """Has the trail reached entry `entry` (an entry of any kind, logins included, at or
+    after it)? Every entry before it has then committed (they join in commit order)."""
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    return conn.execute(select(a.id).where(a.id >= entry).limit(1)).first() is not None
+
+
+def _last(conn: Connection) -> int:
+    from phalanx.adapters.db import tables as t
+
+    return int(conn.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0)))
+               .scalar_one())
+
+
 def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
-            kinds: Iterable[str] = tuple(KINDS)) -> list[Change]:
+            kinds: Iterable[str] = tuple(KINDS)) -> Page:
     """The changes after cursor `after` that `principal` is told of, oldest first, at most
-    `limit` entries' worth (a record changed twice in them is said once, at its last)."""
+    `limit` entries' worth (a record changed twice in them is said once, at its last),
+    read from the entries up to the next multiple of `SPAN` at most; and the cursor the
+    next call starts from: the last change said, or that multiple once every entry up to
+    it is read and none more is said."""
     from phalanx.adapters.db import tables as t
 
     scope, query, position = read_scope(principal), _entries_query(list(kinds)), after
+    edge = (after // SPAN + 1) * SPAN
+    # read before the entries: every entry up to the edge has then committed
+    reached = _reached(conn, edge)
     said: list[Change] = []
-    while len(said) < limit:
-        batch = list(conn.execute(query.where(t.audit_log.c.id > position)
+    full = False  # the page is full: the entries after its last change are still unread
+    while not full:
+        batch = list(conn.execute(query.where(t.audit_log.c.id > position,
+                                              t.audit_log.c.id <= edge)
                                   .order_by(t.audit_log.c.id).limit(BATCH)))
         if not batch:
             break
@@ -229,26 +306,33 @@ def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
             if len(said) >= limit and change.cursor != said[-1].cursor:
                 break
             said.append(change)
-        position = batch[-1].id
+        full, position = len(said) >= limit, batch[-1].id
     last: dict[tuple[str, str], Change] = {(c.kind, c.id): c for c in said}
-    return sorted(last.values(), key=lambda c: (c.cursor, c.kind, c.id))
+    items = sorted(last.values(), key=lambda c: (c.cursor, c.kind, c.id))
+    cursor = items[-1].cursor if items else after
+    if not full and reached:
+        cursor = edge
+    return Page(items, cursor)
 
 
 def position(conn: Connection, principal: Principal,
              kinds: Iterable[str] = tuple(KINDS)) -> int:
-    """Where the changes `principal` is told of stand now: the cursor of the last (0:
-    none). Read before the records it goes with."""
+    """Where the changes `principal` is told of stand now: the cursor of the last one said
+    among the entries since the last multiple of `SPAN` the trail has reached, or that
+    multiple when none of them is said (0: none). Read before the records it goes with."""
     from phalanx.adapters.db import tables as t
 
     scope, query = read_scope(principal), _entries_query(list(kinds))
+    floor = _last(conn) // SPAN * SPAN
     before: int | None = None
     while True:
-        stmt = query.order_by(t.audit_log.c.id.desc()).limit(BATCH)
+        stmt = query.where(t.audit_log.c.id > floor).order_by(
+            t.audit_log.c.id.desc()).limit(BATCH)
         if before is not None:
             stmt = stmt.where(t.audit_log.c.id < before)
         batch = list(conn.execute(stmt))
         if not batch:
-            return 0
+            return floor
         said = _said_of(conn, scope, batch)
         if said:
             return max(c.cursor for c in said)

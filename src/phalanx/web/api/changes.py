@@ -37,13 +37,16 @@ def change_feed(response: Response, actor: Reader, conn: Conn,
 
     Start with `GET /changes` (no `after`): its X-Change-Cursor says where the changes
     stand; read the lists, then poll `GET /changes?after=CURSOR` with the X-Change-Cursor
-    of each answer until an answer is empty. The header is the cursor of the page's last
-    item (the `after` sent when there is none)."""
+    of each answer until an answer is empty and its X-Change-Cursor is the `after` sent.
+    One answer reads a bounded stretch of the changes (up to a fixed step past `after`):
+    an empty answer whose X-Change-Cursor moved says only that the stretch held nothing
+    for the reader; the header is the cursor of the page's last item, or the end of the
+    stretch read, or the `after` sent when nothing more has committed."""
     kinds = tuple(kind) if kind else changes.KINDS
     if after is None:
         response.headers["X-Change-Cursor"] = str(changes.position(conn, actor=actor,
                                                                    kinds=kinds))
         return []
-    items = changes.feed(conn, actor=actor, after=after, limit=limit, kinds=kinds)
-    response.headers["X-Change-Cursor"] = str(items[-1].cursor if items else after)
+    items, cursor = changes.feed(conn, actor=actor, after=after, limit=limit, kinds=kinds)
+    response.headers["X-Change-Cursor"] = str(cursor)
     return items
