@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.services.db import Database
+from tests.support import route_cache
 
 if TYPE_CHECKING:  # imported as a plugin below, where pytest can rewrite its asserts
     from tests.support.templates import Templates
@@ -28,6 +29,9 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 # the servers the tests start do nothing by themselves on a timer (services/due.py): a
 # test that wants it says so (tests/integration/test_due_work.py)
 os.environ.setdefault("PHALANX_DUE_SECONDS", "0")
+# what each route's endpoint alone decides is worked out once for the suite's many
+# applications (tests/support/route_cache.py)
+route_cache.install()
 
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")

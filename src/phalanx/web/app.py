@@ -43,6 +43,9 @@ from phalanx.web.observability import router as health_router
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
+# the routers open to anyone (the organization's data, the pages): one dependency object
+# for every application of the process
+PUBLIC = [Depends(requires(Permission.PUBLIC))]
 
 
 def settle(app: FastAPI) -> None:
@@ -139,8 +142,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db.bus = app.state.bus
     problems.install(app)
     app.include_router(health_router)
-    public = [Depends(requires(Permission.PUBLIC))]
-    app.include_router(org_api.router, prefix=API, dependencies=public)
+    app.include_router(org_api.router, prefix=API, dependencies=PUBLIC)
     app.include_router(identity_api.router, prefix=API)
     app.include_router(documents_api.router, prefix=API)
     app.include_router(audit_api.router, prefix=API)
@@ -182,7 +184,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(operation_review_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)
-    app.include_router(pages.router, dependencies=public)
+    app.include_router(pages.router, dependencies=PUBLIC)
     problems.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(IdempotencyKeys)  # innermost: the body as checked by those outside
