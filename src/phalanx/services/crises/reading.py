@@ -25,7 +25,7 @@ from phalanx.domain.crisis.workflow import (
     refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_card, crisis_obligations, offered_units
+from phalanx.services import crisis_card, crisis_drafts, crisis_obligations, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
@@ -106,6 +106,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                                  text=offered_units.masked(e.text, hidden)
                                  if e.kind in ("offer", "consent") else e.text)
                         for e in conn.execute(access.select_timeline(actor, row.id))]
+        # every draft about it the reader may read, adopted or not, and its outcome
+        out.drafts = crisis_drafts.drafts_of(conn, row, actor)
+        out.timeline = sorted([*out.timeline, *crisis_drafts.timeline(out.drafts)],
+                              key=lambda e: e.at)
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
         the_org = org or orgs.organization(conn)
