@@ -107,8 +107,7 @@ def timeline(drafts: list[CrisisDraftOut]) -> list[EventOut]:
         if x.decision_number:
             text = f"draft {x.id} adopted as decision {x.decision_number}"
         else:
-            text = f"draft {x.id} {x.status}" + (f": {x.outcome_reason}"
-                                                 if x.outcome_reason else "")
+            text = f"draft {x.id} {x.status}"  # why: in the file, in the reader's language
         out.append(EventOut(at=x.decided_at, kind="draft", stage=None, actor="", text=text))
     return out
 
