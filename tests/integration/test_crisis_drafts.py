@@ -21,7 +21,7 @@ from phalanx.domain.decisions.consensus import Position
 from phalanx.services import clock, crises, crisis_drafts, crisis_requests
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 PLANNER = Principal("planner", Role.PLANNER)
@@ -136,6 +136,9 @@ def test_the_secretariat_ties_a_draft_afterwards_and_unties_it(accounts_db: Data
         crisis_drafts.tie(db, cid, assistance, "about it", actor=PLANNER)
     with pytest.raises(Forbidden):
         crisis_drafts.tie(db, cid, assistance, "about it", actor=rep("ARM"))
+    with pytest.raises(Invalid) as blank:  # a reason of spaces is none
+        crisis_drafts.tie(db, cid, assistance, "   ", actor=SEC)
+    assert blank.value.where == "reason"
     crisis_drafts.tie(db, cid, assistance, "the draft answers Armenia's request", actor=SEC)
     with pytest.raises(Conflict, match="already"):
         crisis_drafts.tie(db, cid, assistance, "again", actor=SEC)

@@ -22,7 +22,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.schemas import CrisisDraftOut, EventOut
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Conflict, Forbidden, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def _exercise_meetings() -> Any:
@@ -139,15 +139,17 @@ def tie_in(w: Write, crisis_id: int, draft_id: int, reason: str = "") -> None:
             {"crisis": crisis_id, **({"reason": reason} if reason else {})})
 
 
-def _require_file_keeper(actor: Principal) -> None:
+def _require_file_keeper(actor: Principal, reason: str) -> None:
     if not does(actor, Duty.CRISIS_FILE):
         raise Forbidden("only the Secretariat ties a draft to a crisis's file or unties it")
+    if not reason.strip():
+        raise Invalid("reason", "say why the draft is tied to the crisis's file or untied")
 
 
 def tie(db: Database, crisis_id: int, draft_id: int, reason: str, *,
         actor: Principal) -> list[CrisisDraftOut]:
     """The Secretariat ties an existing draft to the crisis's file, saying why."""
-    _require_file_keeper(actor)
+    _require_file_keeper(actor, reason)
     with db.write(actor) as w:
         tie_in(w, crisis_id, draft_id, reason.strip())
         return drafts_of(w.conn, _crisis(w.conn, crisis_id, actor), actor)
@@ -158,7 +160,7 @@ def untie(db: Database, crisis_id: int, draft_id: int, reason: str, *,
     """The Secretariat unties a draft named or tied to the crisis by hand, saying why; a
     draft tabled in a session held on the crisis, or whose decision the crisis names,
     stays in its file."""
-    _require_file_keeper(actor)
+    _require_file_keeper(actor, reason)
     with db.write(actor) as w:
         row = _crisis(w.conn, crisis_id, actor, lock=True)
         d = t.draft.c
