@@ -28,8 +28,8 @@ from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role
 from phalanx.services import crises as crs
+from phalanx.services import crisis_drafts, forces, identity
 from phalanx.services import decisions as dec
-from phalanx.services import forces, identity
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_write_permissions import ME, OTHER, PASSWORD, world
@@ -183,6 +183,12 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         "/crises/{crisis_id}/official-requests/{request_id}/withdrawal": Case(
             f"/crises/{crisis}/official-requests/{ids['official_request']}/withdrawal",
             {"reason": "the mission is accomplished"}, "rep-kaz"),
+        "/crises/{crisis_id}/drafts": Case(
+            f"/crises/{crisis}/drafts", {"draft_id": str(ids["draft"]),
+                                         "reason": "it answers the crisis"}, "sec"),
+        "/crises/{crisis_id}/drafts/{draft_id}/untie": Case(
+            f"/crises/{crisis}/drafts/{ids['draft']}/untie", {"reason": "tied by mistake"},
+            "sec"),
         "/crises/{crisis_id}/obligations": Case(
             f"/crises/{crisis}/obligations", {"answer": "other", "detail": "a hospital"},
             "rep-blr"),
@@ -354,6 +360,8 @@ def test_a_page_write_leaves_an_entry_naming_who_what_when_and_the_record(
         ids["exercise"] = crs.open_crisis(db, crs.CrisisIn(
             title="CPX", category="natural_disaster", affected=[ME], exercise=True),
             actor=SYSTEM).id
+    if route == "/crises/{crisis_id}/drafts/{draft_id}/untie":  # in the file, to untie
+        crisis_drafts.tie(db, ids["crisis"], ids["draft"], "about it", actor=SYSTEM)
     case = cases(ids, db)[route]
     sent = datetime.now(UTC) - timedelta(seconds=1)
     r, before, who = _send(client, db, case)

@@ -240,6 +240,7 @@ class Duty(StrEnum):
 
     UN_NOTICE = "un_notice"  # record the notice to the UN Security Council as sent
     STATISTICS = "statistics"  # close a year's figures; withdraw or resolve any agency's report
+    CRISIS_FILE = "crisis_file"  # tie a draft to a crisis's file after the fact, or untie it
 
 
 # Setting: the Secretariat keeps the organization's correspondence and statistics (the
@@ -248,6 +249,8 @@ class Duty(StrEnum):
 DUTIES: dict[Duty, frozenset[Role]] = {
     Duty.UN_NOTICE: frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR}),
     Duty.STATISTICS: frozenset({Role.SECRETARIAT}),
+    # setting: the Secretariat keeps each crisis's file (the administrator may for it)
+    Duty.CRISIS_FILE: frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR}),
 }
 
 

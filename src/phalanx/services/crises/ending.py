@@ -97,7 +97,8 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
             t.draft.c.meeting_id.in_(sessions or [-1]), t.draft.c.status == "open"))]
         if open_drafts:
             w.conn.execute(update(t.draft).where(t.draft.c.id.in_(open_drafts)).values(
-                status="closed", outcome_reason=text, revision=t.draft.c.revision + 1))
+                status="closed", outcome_reason=text, closed_at=at,
+                revision=t.draft.c.revision + 1))
         # nobody is told any more of an exercise that is over: of its crisis, nor of its
         # sessions' drafts (a silence broken)
         drafts = [d for (d,) in w.conn.execute(access.select_visible(

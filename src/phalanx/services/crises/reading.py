@@ -25,7 +25,7 @@ from phalanx.domain.crisis.workflow import (
     refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_card, crisis_obligations, offered_units
+from phalanx.services import crisis_card, crisis_drafts, crisis_obligations, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.crises.common import (
@@ -42,6 +42,7 @@ from phalanx.services.crises.common import (
     members_in_dispute,
 )
 from phalanx.services.crises.schemas import (
+    CrisisDraftOut,
     CrisisOut,
     EventOut,
     MandateOut,
@@ -106,6 +107,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                                  text=offered_units.masked(e.text, hidden)
                                  if e.kind in ("offer", "consent") else e.text)
                         for e in conn.execute(access.select_timeline(actor, row.id))]
+        # every draft about it the reader may read, adopted or not, and its outcome
+        out.drafts = crisis_drafts.drafts_of(conn, row, actor)
+        out.timeline = sorted([*out.timeline, *crisis_drafts.timeline(out.drafts)],
+                              key=lambda e: e.at)
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
         the_org = org or orgs.organization(conn)
@@ -293,6 +298,12 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             [_("From"), _("Need"), _("Quantity"), _("Covered"), _("Gap"), _("Status")]] + [
             [r.state, r.resource, f"{r.quantity} {r.unit}", str(r.covered), str(r.gap),
              label("request_status", r.status)] for r in c.requests]),
+        pdf.Section(_("Drafts and decisions on this crisis"), table=[
+            [_("Draft"), _("Procedure"), _("Tabled"), _("Outcome")]] + [
+            [f"{x.id} · {texts.either(x.title, x.title_ru)}", label("procedure", x.procedure),
+             f"{x.tabled_at:%Y-%m-%d %H:%M}", _draft_fate(x, texts)] for x in c.drafts])
+        if c.drafts else pdf.Section(_("Drafts and decisions on this crisis"), [
+            _("No draft about this crisis is on record.")]),
         pdf.Section(_("Situation reports"), [
             " ".join(part for part in (
                 f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation}",
@@ -320,6 +331,20 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
                  + _("stage %(stage)s", stage=label("stage", c.stage)),
         marking=label("marking", c.marking), exercise=c.exercise,
         exercise_label=_("EXERCISE"), sections=sections))
+
+
+def _draft_fate(x: CrisisDraftOut, texts: Texts) -> str:
+    """A draft's fate in the crisis's record: pending, adopted with its number, or its
+    status, when, and why."""
+    _ = texts.gettext
+    if x.status == "open":
+        return _("pending")
+    fate = _("adopted as decision %(number)s", number=x.decision_number) \
+        if x.decision_number else texts.label("draft_status", x.status)
+    when = f" · {x.decided_at:%Y-%m-%d %H:%M}" if x.decided_at else ""
+    why = f" — {texts.message(x.outcome_reason)}" if x.outcome_reason and not \
+        x.decision_number else ""
+    return fate + when + why
 
 
 def stage_options(conn: Connection, crisis_id: int, *, actor: Principal

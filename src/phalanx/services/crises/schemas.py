@@ -73,6 +73,44 @@ class ScorecardOut(BaseModel):
     to_first_deployment_minutes: float | None
 
 
+class CrisisDraftOut(BaseModel):
+    """A draft in a crisis's file, adopted or not, as its reader may read it."""
+
+    id: int
+    title: str
+    title_ru: str = ""
+    body: str
+    kind: str
+    procedure: str  # session, written, silence, consultation
+    meeting_id: int | None = None
+    # open (pending), adopted, returned, lapsed, closed (no decision, or its exercise ended)
+    status: str
+    outcome_reason: str | None = None
+    tabled_at: UtcDateTime
+    decided_at: UtcDateTime | None = None  # when its outcome was recorded
+    decision_id: int | None = None  # the decision adopted from it, where the reader reads it
+    decision_number: str | None = None
+    # how it is in the file: named when tabled, tabled in a session held on the crisis,
+    # the decision attached to the crisis, or tied by the Secretariat afterwards
+    tie: Literal["tabled", "session", "decision", "tied"]
+    reason: str = ""  # why the Secretariat tied it
+
+    @property
+    def untied_by_hand(self) -> bool:
+        """Whether the Secretariat may untie it (named, or tied, by hand)."""
+        return self.tie in ("tabled", "tied")
+
+
+class DraftTieIn(BaseModel):
+    draft_id: RecordId
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="why the draft belongs to (or leaves) the crisis's file")
+
+
+class DraftUntieIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class EventOut(BaseModel):
     at: UtcDateTime
     kind: str
@@ -194,6 +232,8 @@ class CrisisOut(BaseModel):
     sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
     official_requests: list[OfficialRequestOut] = Field(default_factory=list)
     sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
+    # every draft about it, adopted or not, that the reader may read
+    drafts: list[CrisisDraftOut] = Field(default_factory=list)
     obligations: list[LineOut] = Field(default_factory=list)  # art. 4: every member's line
     un_notice: NoticeOut | None = None  # the UN Security Council notice, once opened
     # to consultations from the report, to each other step from the official request

@@ -109,7 +109,7 @@ def announce(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, *,
         status = {Outcome.ADOPTED: "adopted", Outcome.RETURNED: "returned",
                   Outcome.NO_DECISION: "closed", Outcome.NO_QUORUM: "closed"}[result.outcome]
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
-            status=status, outcome=result.outcome.value, outcome_reason=reason,
+            status=status, outcome=result.outcome.value, outcome_reason=reason, closed_at=now(),
             revision=row.revision + 1))
         change: dict[str, Any] = {"outcome": result.outcome.value, "reason": reason,
                                   "announced_by": row.chair_state,

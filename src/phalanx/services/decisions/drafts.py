@@ -243,6 +243,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
         **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})
     if data.meeting_id is not None:
         w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)
+    if data.crisis_id is not None:  # in the crisis's file (a lazy import: crises use drafts)
+        from phalanx.services.crisis_drafts import tie_in
+        tie_in(w, data.crisis_id, draft_id)
     return int(draft_id)
 
 
@@ -270,7 +273,8 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
             cleared = []
         _new_version(w, row, text_en, text_ru, None)
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id)
-                       .values(status="open", outcome=None, outcome_reason=None))
+                       .values(status="open", outcome=None, outcome_reason=None,
+                               closed_at=None))
         w.audit("draft.revise", "draft", draft_id, {
             "version": row.current_version + 1,
             **({"answers_cleared": cleared} if cleared else {})})

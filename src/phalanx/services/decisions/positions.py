@@ -175,6 +175,7 @@ def close_draft(db: Database, draft_id: int, tasks: list[TaskIn] | None = None, 
                   Outcome.NO_DECISION: "closed", Outcome.NO_QUORUM: "open"}[result.outcome]
         w.conn.execute(update(t.draft).where(t.draft.c.id == draft_id).values(
             status=status, outcome=result.outcome.value, outcome_reason=result.reason,
+            closed_at=None if status == "open" else now(),
             revision=row.revision + 1))
         change: dict[str, Any] = {"outcome": result.outcome.value, "reason": result.reason,
                                   "binding": sorted(result.binding),

@@ -104,6 +104,8 @@ class Subject(BaseModel):
 class DraftIn(BaseModel):
     body: str = Field(min_length=1, max_length=64)
     meeting_id: RecordId | None = None
+    # the crisis it is about: the draft goes in that crisis's file, whatever its procedure
+    crisis_id: RecordId | None = None
     agenda_item_id: RecordId | None = None
     kind: DraftKind = "decision"
     question: str = Field(default="default", max_length=32)

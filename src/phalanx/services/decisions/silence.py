@@ -128,7 +128,7 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") ->
         else:
             change["reason"] = judged.reason
     w.conn.execute(update(t.draft).where(t.draft.c.id == row.id).values(
-        status=outcome, outcome=outcome, outcome_reason=change["reason"],
+        status=outcome, outcome=outcome, outcome_reason=change["reason"], closed_at=at,
         revision=row.revision + 1))
     w.audit("draft.close", "draft", row.id, change)
     w.emit(f"draft:{row.id}", "outcome", classification=access.classification_of(

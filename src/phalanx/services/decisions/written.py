@@ -128,6 +128,7 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure, found_by: str = "") -
                     proc.WrittenStatus.LAPSED: "lapsed"}[status]
     w.conn.execute(update(t.draft).where(t.draft.c.id == row.id).values(
         status=draft_status, outcome=status.value, outcome_reason=change["reason"],
+        closed_at=now(),
         revision=row.revision + 1))
     w.audit("draft.close", "draft", row.id, change)
     w.emit(f"draft:{row.id}", "outcome", classification=access.classification_of(

@@ -13,6 +13,7 @@ from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import (
     crises,
+    crisis_drafts,
     crisis_letter,
     crisis_obligations,
     crisis_requests,
@@ -20,6 +21,7 @@ from phalanx.services import (
     watch,
 )
 from phalanx.services import organization as orgs
+from phalanx.services.crises.schemas import CrisisDraftOut, DraftTieIn, DraftUntieIn
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, Offset, Precondition
@@ -243,6 +245,27 @@ def withdraw_official_request(crisis_id: Id, request_id: Id,
     From then on it covers no new decision, measure or deployment; 409 when it is
     withdrawn already or the crisis is finished."""
     return crisis_requests.withdraw_request(db, crisis_id, request_id, data, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/drafts", response_model=list[CrisisDraftOut],
+             status_code=201, responses=problem_responses(403, 404, 409))
+def tie_draft(crisis_id: Id, data: DraftTieIn, actor: Writer,
+              db: DB) -> list[CrisisDraftOut]:
+    """The Secretariat ties an existing draft (tabled at any session, in writing, in
+    silence or by consultation) to the crisis's file, saying why; the answer is the file's
+    drafts the reader may read. 409 when it is in the file already, or when one is an
+    exercise's and the other not; 404 for a draft the reader may not read."""
+    return crisis_drafts.tie(db, crisis_id, data.draft_id, data.reason, actor=actor)
+
+
+@router.post("/crises/{crisis_id}/drafts/{draft_id}/untie",
+             response_model=list[CrisisDraftOut], responses=problem_responses(403, 404, 409))
+def untie_draft(crisis_id: Id, draft_id: Id, data: DraftUntieIn, actor: Writer,
+                db: DB) -> list[CrisisDraftOut]:
+    """The Secretariat takes out of the crisis's file a draft named or tied to it by hand,
+    saying why; 409 for one tabled in a session on the crisis or whose decision the
+    crisis names (it stays), or one not in the file."""
+    return crisis_drafts.untie(db, crisis_id, draft_id, data.reason, actor=actor)
 
 
 @router.post("/crises/{crisis_id}/response", response_model=crises.CrisisOut,

@@ -10,6 +10,13 @@ from __future__ import annotations
 from phalanx.web.i18n import N_, mandate_texts
 
 CRISIS_TEMPLATES = (
+    # a crisis's file of drafts (`services/crisis_drafts.py`)
+    N_("draft %(draft)s is already in crisis %(crisis)s's file"),
+    N_("draft %(draft)s is not in crisis %(crisis)s's file"),
+    N_("draft %(draft)s belongs to the crisis's file by its session or its decision: it "
+       "cannot be untied"),
+    N_("draft %(draft)s is an exercise's: it stays out of a real crisis's file"),
+    N_("draft %(draft)s is not an exercise's: it stays out of an exercise's crisis"),
     # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
     # each failed condition, itself a message of the list
     N_("%(number)s cannot authorize the response: %(problems)s"),

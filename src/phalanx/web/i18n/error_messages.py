@@ -28,6 +28,9 @@ TITLES = {
 
 # fixed messages of the services and the domain that users meet (their own msgids)
 MESSAGES = (
+    # a crisis's file of drafts (`services/crisis_drafts.py`)
+    N_("only the Secretariat ties a draft to a crisis's file or unties it"),
+    N_("say why the draft is tied to the crisis's file or untied"),
     # a decision's life as tabled (`domain/decisions/lifecycle.Terms.problems`)
     N_("a decision entering into force on a date states the date"),
     N_("a date of entry into force goes with the start 'date'"),

@@ -46,6 +46,12 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"notice to the UN Security Council opened \(UN Charter art\. 51\)",
      N_("notice to the UN Security Council opened (UN Charter art. 51)")),
     (r"decision (?P<number>.+?): (?P<title>.+)", N_("decision %(number)s: %(title)s")),
+    # the drafts in a crisis's file (services/crisis_drafts.py)
+    (r"draft (?P<draft>\d+) tabled: (?P<title>.+)", N_("draft %(draft)s tabled: %(title)s")),
+    (r"draft (?P<draft>\d+) adopted as decision (?P<number>.+)",
+     N_("draft %(draft)s adopted as decision %(number)s")),
+    (r"draft (?P<draft>\d+) (?P<L_draft_status>returned|lapsed|closed)",
+     N_("draft %(draft)s %(L_draft_status)s")),
     # the clocks: overdue, escalated (services/crises/workflow.py)
     (r"(?P<line_what>.+); escalated to the Secretary General and the chair",
      N_("%(line_what)s; escalated to the Secretary General and the chair")),

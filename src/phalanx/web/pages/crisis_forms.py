@@ -18,8 +18,9 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import crises, crisis_obligations, crisis_requests
+from phalanx.services import crises, crisis_drafts, crisis_obligations, crisis_requests
 from phalanx.services import organization as orgs
+from phalanx.services.crises.schemas import DraftTieIn, DraftUntieIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Id
@@ -36,7 +37,7 @@ FIELDS = {"person": N_("Signed by"), "article": N_("Article"), "at": N_("Made at
           "forces": N_("Forces or means asked"), "period_days": N_("Period (days)"),
           "measures": N_("Measures"), "state": N_("State"), "detail": N_("Detail"),
           "reference": N_("Reference of the national act"), "office": N_("Office"),
-          "reason": N_("Reason")}
+          "reason": N_("Reason"), "draft_id": N_("Draft number")}
 
 
 def _message(exc: Exception, lang: str, bodies: dict[str, str]) -> str:
@@ -209,6 +210,33 @@ def withdraw_official_request(request: Request, crisis_id: Id, request_id: Id, a
     except (Conflict, Invalid, ValidationError) as exc:
         return refuse(exc)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/drafts", response_model=None)
+def tie_draft(request: Request, crisis_id: Id, actor: Writer, db: DB,
+              draft_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+              reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """The Secretariat ties an existing draft to the crisis's file, saying why."""
+    kept: Kept = {"draft_id": draft_id, "reason": reason}
+    try:
+        data = DraftTieIn(draft_id=draft_id, reason=reason.strip())
+        crisis_drafts.tie(db, crisis_id, data.draft_id, data.reason, actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return _refused(request, db, crisis_id, actor, "tie-draft", kept, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#crisis-drafts", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/drafts/{draft_id}/untie", response_model=None)
+def untie_draft(request: Request, crisis_id: Id, draft_id: Id, actor: Writer, db: DB,
+                reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """The Secretariat unties a draft from the crisis's file, saying why."""
+    kept: Kept = {"draft_id": draft_id, "reason": reason}
+    try:
+        data = DraftUntieIn(reason=reason.strip())
+        crisis_drafts.untie(db, crisis_id, draft_id, data.reason, actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return _refused(request, db, crisis_id, actor, "untie-draft", kept, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#crisis-drafts", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/obligations", response_model=None)

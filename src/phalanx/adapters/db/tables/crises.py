@@ -213,3 +213,14 @@ notification = Table(
     # a user's notices, newest first (the inbox, the API): not a scan of everybody's
     Index("ix_notification_recipient_id", "recipient", "id"),
 )
+
+crisis_draft = Table(
+    "crisis_draft",  # a draft named as about a crisis: when tabled, or by the Secretariat later
+    metadata,
+    Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
+    Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+    Column("tied_at", DateTime(timezone=True), nullable=False),
+    Column("tied_by", String(64), nullable=False),
+    Column("reason", Text, nullable=False),  # empty: named when the draft was tabled
+)

@@ -102,6 +102,7 @@ draft = Table(
     Column("status", String(16), nullable=False),  # open, closed
     Column("outcome", String(16)),
     Column("outcome_reason", Text),
+    Column("closed_at", DateTime(timezone=True)),  # when its outcome was recorded
     Column("deadline", DateTime(timezone=True)),
     Column("signing_order", JSON, nullable=False),
     Column("created_by", String(64), nullable=False),
