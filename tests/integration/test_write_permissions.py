@@ -30,7 +30,7 @@ from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.config import Settings
 from phalanx.dataset import loader
-from phalanx.domain.access.policy import StateAct, acts_for, is_staff
+from phalanx.domain.access.policy import Duty, StateAct, acts_for, does, is_staff
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.forces.registry import Scope
@@ -217,6 +217,12 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/crises/{crisis}/consultations", None, staff),
         ("POST", "/api/v1/crises/{crisis_id}/decision"): Case(
             f"/api/v1/crises/{crisis}/decision", {"decision_id": ids["decision"]}, staff),
+        ("POST", "/api/v1/crises/{crisis_id}/drafts"): Case(
+            f"/api/v1/crises/{crisis}/drafts", {"draft_id": draft, "reason": "its subject"},
+            lambda p: does(p, Duty.CRISIS_FILE)),
+        ("POST", "/api/v1/crises/{crisis_id}/drafts/{draft_id}/untie"): Case(
+            f"/api/v1/crises/{crisis}/drafts/{draft}/untie", {"reason": "another subject"},
+            lambda p: does(p, Duty.CRISIS_FILE)),
         ("POST", "/api/v1/crises/{crisis_id}/official-requests"): Case(
             f"/api/v1/crises/{crisis}/official-requests", {
                 "state": ME, "person": "the President", "office": "head_of_state",

@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         'cap': L_('event', 'CAP message'),
         'consent': L_('event', 'consent'),
         'deployment': L_('event', 'deployment'),
+        'draft': L_('event', 'draft decision'),
         'escalation': L_('event', 'escalation'),
         'exercise_end': L_('event', 'end of the exercise'),
         'note': L_('event', 'note'),
