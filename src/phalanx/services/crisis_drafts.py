@@ -40,6 +40,18 @@ def _same_world(exercise: bool) -> Any:
     return or_(d.meeting_id.is_(None), d.meeting_id.not_in(_exercise_meetings()))
 
 
+def choices(conn: Connection, *, actor: Principal, exercise: bool,
+            limit: int = 200) -> list[tuple[int, str]]:
+    """The crises a draft tabled by `actor` may name as its subject (an exercise's draft an
+    exercise's crisis, a real one a real crisis), the latest reported first: the id and
+    title of each the actor reads, at most `limit`."""
+    c = t.crisis.c
+    return [(r.id, r.title) for r in conn.execute(
+        access.select_visible(t.crisis, actor, c.id, c.title)
+        .where(c.exercise.is_(exercise)).order_by(c.reported_at.desc(), c.id.desc())
+        .limit(limit))]
+
+
 def _crisis(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False) -> Any:
     stmt = access.select_visible(t.crisis, actor).where(t.crisis.c.id == crisis_id)
     row = conn.execute(stmt.with_for_update() if lock else stmt).first()

@@ -67,7 +67,8 @@ def refusal(exc: Exception, lang: str, org: Org | None = None) -> tuple[str, int
     bodies = errors.body_names(org, lang) if org is not None else None
     if isinstance(exc, Invalid):
         return errors.translate(exc.message, lang, labelled=True, bodies=bodies), 422
-    return errors.translate(str(exc), lang, labelled=True, bodies=bodies), 409
+    status = 404 if isinstance(exc, NotFound) else 409
+    return errors.translate(str(exc), lang, labelled=True, bodies=bodies), status
 
 
 def draft_page(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.DraftOut,

@@ -16,10 +16,10 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions import procedure, silence
 from phalanx.domain.decisions.procedure import Mode, SessionKind
-from phalanx.services import audit, clock, documents
+from phalanx.services import audit, clock, crisis_drafts, documents
 from phalanx.services import decisions as dec
 from phalanx.services import session_record as session_record_pdf
-from phalanx.services.errors import Conflict, DayOff, Invalid
+from phalanx.services.errors import Conflict, DayOff, Invalid, NotFound
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
 from phalanx.web.i18n import moment_text, texts_for, translator
@@ -73,7 +73,9 @@ def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
         "questions": _questions(b for b in org.bodies.values() if b.seat),
         "written": written or {}, "written_error": error,
         "silence": any(silence.questions(b.rules) for b in org.bodies.values()),
-        "convene": convene or {}, "convene_error": convene_error}, status_code=status_code)
+        "convene": convene or {}, "convene_error": convene_error,
+        "crisis_choices": crisis_drafts.choices(conn, actor=actor, exercise=False)},
+        status_code=status_code)
 
 
 @router.post("/sessions")
@@ -102,6 +104,15 @@ def convene(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     return RedirectResponse(f"/sessions/{m.id}", status_code=303)
 
 
+def _crisis_named(value: str) -> int | None:
+    """The crisis a draft's form names as its subject (its id; empty: none)."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise Invalid("crisis_id", f"{value.strip()} is not a number")
+    return int(value)
+
+
 @router.post("/written")
 def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               body: Annotated[str, Form(max_length=64)],
@@ -112,7 +123,8 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
               title_ru: Annotated[str, Form(max_length=300)] = "",
               question: Annotated[str, Form(max_length=32)] = "default",
               day_off_ok: Annotated[bool, Form()] = False,
-              by: Annotated[Literal["written", "silence"], Form(alias="procedure")] = "written"
+              by: Annotated[Literal["written", "silence"], Form(alias="procedure")] = "written",
+              crisis: Annotated[str, Form(alias="crisis_id", max_length=12)] = ""
               ) -> Response:
     """Circulate a draft under the written procedure (every member of the body with a say
     on the day signs in turn, by the deadline, UTC) or the silence procedure (adopted at
@@ -122,7 +134,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     once confirmed: the form comes back saying so, with the box to tick."""
     form = {"body": body, "title": title, "title_ru": title_ru, "text_en": text_en,
             "text_ru": text_ru, "deadline": deadline, "question": question,
-            "procedure": by}
+            "procedure": by, "crisis_id": crisis}
     try:
         when = moment(deadline)
         if when is None:
@@ -130,7 +142,8 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
         d = dec.propose_draft(db, dec.DraftIn(body=body, procedure=by, title=title,
                                               title_ru=title_ru, question=question,
                                               text_en=text_en, text_ru=text_ru,
-                                              deadline=when, deadline_on_day_off=day_off_ok),
+                                              deadline=when, deadline_on_day_off=day_off_ok,
+                                              crisis_id=_crisis_named(crisis)),
                               actor=actor)
     except DayOff as off:
         lang = language(request)
@@ -142,7 +155,7 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
                     or f"{moment_text(off.local.replace(tzinfo=None), lang)} UTC")
         return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
                               message, 422)
-    except (Invalid, Conflict, ValidationError) as exc:
+    except (Invalid, Conflict, NotFound, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _sessions_page(request, conn, org, actor, form, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
@@ -176,6 +189,7 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, clock.day(org, m.opens_at))},
+        "crisis_choices": crisis_drafts.choices(conn, actor=actor, exercise=m.exercise),
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
         "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
 
@@ -295,7 +309,9 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 term_days: Annotated[str, Form(max_length=6)] = "",
                 effect: Annotated[str, Form(max_length=16)] = "",
                 target: Annotated[str, Form(max_length=40)] = "",
-                extends_to: Annotated[str, Form(max_length=10)] = "") -> Response:
+                extends_to: Annotated[str, Form(max_length=10)] = "",
+                crisis: Annotated[str, Form(alias="crisis_id", max_length=12)] = ""
+                ) -> Response:
     """Table a draft, its text in English, in Russian or in both, with its entry into
     force, end and the earlier decision it modifies (by its number); refused, the
     session's page comes back with the message beside the form and the input kept."""
@@ -312,12 +328,13 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
         item = int(agenda_item) if agenda_item.strip().isdigit() else None
         d = dec.propose_draft(db, dec.DraftIn(
             body=m.body, meeting_id=session_id, agenda_item_id=item, marking=m.marking,
-            lifecycle=life.lifecycle(conn, actor), **form), actor=actor)
-    except (Invalid, Conflict, ValidationError) as exc:
+            lifecycle=life.lifecycle(conn, actor), crisis_id=_crisis_named(crisis),
+            **form), actor=actor)
+    except (Invalid, Conflict, NotFound, ValidationError) as exc:
         message, status = refusal(exc, language(request), org)
         return _session_page(request, conn, org, actor, session_id,
                              {**form, "no_text": no_text(exc), "agenda_item": agenda_item,
-                              "life": life}, message, status)
+                              "life": life, "crisis_id": crisis}, message, status)
     return RedirectResponse(f"/drafts/{d.id}", status_code=303)
 
 
