@@ -365,3 +365,38 @@ def test_the_email_says_what_the_inbox_says(client: TestClient, accounts_db: Dat
     paragraphs = [p.strip() for p in mail.get_content().replace("\r\n", "\n").split("\n\n")]
     assert paragraphs[0] == paragraphs[-1] == "УЧЕНИЯ УЧЕНИЯ УЧЕНИЯ"
     assert " ".join(paragraphs)[:150] in page
+
+
+def test_a_decision_s_notice_names_it_by_its_russian_title(accounts_db: Database,
+                                                           settings: Settings,
+                                                           smtp: tuple[Inbox, int]) -> None:
+    """A decision adopted tells the members it binds, by its title: a Russian page and a
+    Russian email give the title the Secretariat wrote in Russian, an English one the
+    English title."""
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.services import decisions as dec
+    from tests.integration.test_decisions import draft, rep, session
+
+    inbox, port = smtp
+    _languages(accounts_db, rep_kaz="ru", rep_arm="en")
+    m = session(accounts_db)
+    d = draft(accounts_db, m.id, title="On the joint staff's plan",
+              title_ru="О плане Объединённого штаба")
+    for s in d.stances:
+        if s.standing.value == "full":
+            dec.state_position(accounts_db, d.id, Position.SUPPORT, actor=rep(s.state))
+    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
+    assert decision_id is not None
+    with accounts_db.read() as conn:
+        number = dec.get_decision(conn, decision_id, actor=SEC).number
+    assert _send(accounts_db, port).sent > 0
+    russian = _one(inbox, KAZ, str(number))
+    assert russian["Subject"] == f"Принято решение {number}: О плане Объединённого штаба"
+    english = _one(inbox, ARM, str(number))
+    assert english["Subject"] == f"Decision {number} adopted: On the joint staff's plan"
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        ru = unescape(client.get("/inbox?lang=ru").text)
+        assert f"Принято решение {number}: О плане Объединённого штаба" in ru
+        en = unescape(client.get("/inbox?lang=en").text)
+        assert f"Decision {number} adopted: On the joint staff's plan" in en

@@ -120,7 +120,8 @@ def test_a_notice_that_cannot_be_written_in_a_language_goes_as_stored(
             title=title, category="natural_disaster", affected=["KGZ"]),
             actor=Principal("secretariat", Role.SECRETARIAT))
 
-    def render(subject: str, body: str, lang: str) -> tuple[str, str]:
+    def render(subject: str, body: str, lang: str,
+               titles: dict[str, str] | None = None) -> tuple[str, str]:
         if "Naryn" in subject:
             raise KeyError("a form it does not know")
         return f"[{lang}] {subject}", body

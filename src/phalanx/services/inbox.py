@@ -63,6 +63,9 @@ class Item:
     quantity: int | None = None
     unit: str = ""
     title_ru: str = ""  # a draft's title in Russian, where it has one
+    # a notification's: the Russian titles of the decision or draft it names
+    # (`outbox.russian_titles`), as `{"title:<as stored>": <in Russian>}` pairs
+    titles: tuple[tuple[str, str], ...] = ()
     # asked by an exercise (its crisis, its session's draft, its decision's task): said
     # apart, so that nothing is done for real on an exercise's behalf
     exercise: bool = False
@@ -225,10 +228,13 @@ def _reviews(conn: Connection, actor: Principal, zone: str | None) -> list[Item]
 
 
 def _notifications(conn: Connection, actor: Principal) -> list[Item]:
+    mine = outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)
+    titles = outbox.russian_titles(conn, {n.topic for n in mine}, actor=actor)
     return [Item("notification", n.subject, f"/inbox#notification-{n.id}", None, False,
                  "", n.body[:1000],  # (a page shortens it in the reader's language)
-                 exercise=n.subject.startswith("[EXERCISE] "))
-            for n in outbox.mine(conn, actor=actor, limit=NOTIFICATIONS, unread=True)]
+                 exercise=n.subject.startswith("[EXERCISE] "),
+                 titles=tuple(titles.get(n.topic, {}).items()))
+            for n in mine]
 
 
 def _silence_kept(conn: Connection, actor: Principal, at: datetime) -> list[Item]:

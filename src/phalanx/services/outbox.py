@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -60,7 +60,8 @@ MAX_ATTEMPTS = 5
 READ_NOTICES_KEPT = timedelta(days=365)
 
 # (subject, body, language) -> (subject, body) in that language
-Render = Callable[[str, str, str], tuple[str, str]]
+# (subject, body, language, the titles it names in that language: `titles`)
+Render = Callable[..., tuple[str, str]]
 # a message in UTF-8 whose body is 7-bit clean on the wire (quoted-printable or base64):
 # no server needs 8BITMIME; a header with other than ASCII is RFC 2047-encoded
 MAIL = policy.SMTP.clone(cte_type="7bit")
@@ -109,6 +110,30 @@ def enqueue(conn: Connection, topic: str, at: datetime,
     if rows:
         conn.execute(insert(t.notification), rows)
     return len(rows)
+
+
+def russian_titles(conn: Connection, topics: Iterable[str], *, actor: Principal
+                   ) -> dict[str, dict[str, str]]:
+    """The Russian titles of the decisions and drafts notices tell of (their `title_ru`),
+    by topic ("decision:7", "draft:5"), of the records `actor` reads: each
+    `{"title:<the title as stored>": <its Russian title>}`, the names a notice's line is
+    written with in Russian (`web/i18n/forms.py`); none for a record without one."""
+    wanted: dict[str, set[int]] = {"decision": set(), "draft": set()}
+    for topic in topics:
+        kind, _, key = topic.partition(":")
+        if kind in wanted and key.isdigit():
+            wanted[kind].add(int(key))
+    out: dict[str, dict[str, str]] = {}
+    for kind, ids in wanted.items():
+        if not ids:
+            continue
+        table = t.metadata.tables[kind]
+        for r in conn.execute(access.select_visible(
+                table, actor, table.c.id, table.c.title, table.c.title_ru).where(
+                table.c.id.in_(sorted(ids)))):
+            if r.title_ru:
+                out[f"{kind}:{r.id}"] = {f"title:{r.title}": r.title_ru}
+    return out
 
 
 def record_url(public_url: str, topic: str) -> str | None:
@@ -205,6 +230,8 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
         return Delivery(0, 0, 0)
     with db.read() as conn:
         outcome: dict[int, str | None] = dict(_withheld(conn, rows))
+        # (a notice withheld from a reader of the record is not sent: read as the system)
+        titles = russian_titles(conn, {r.topic for r in rows}, actor=SYSTEM)
     withheld = set(outcome)
     no_address = 0
     try:
@@ -216,7 +243,8 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
                     outcome[r.id] = NO_ADDRESS
                     no_address += 1
                     continue
-                lang, subject, body = _written(r, render, default_language, public_url)
+                lang, subject, body = _written(r, render, default_language, public_url,
+                                               titles)
                 msg = message(sender, r.email, subject, body, lang, r.topic,
                               datetime.now(UTC))
                 try:
@@ -245,10 +273,11 @@ def deliver(db: Database, host: str, port: int, sender: str, batch: int = 200, *
     return Delivery(sent, failed, no_address, len(withheld), tuple(reasons) if failed else ())
 
 
-def _written(row: Any, render: Render | None, default_language: str, public_url: str = ""
-             ) -> tuple[str, str, str]:
+def _written(row: Any, render: Render | None, default_language: str, public_url: str = "",
+             titles: dict[str, dict[str, str]] | None = None) -> tuple[str, str, str]:
     """(language, subject, body) of a notice's email: in its recipient's language as
-    `render` writes it (the body paragraph by paragraph, its link the last); as stored
+    `render` writes it (the body paragraph by paragraph, its link the last; in Russian the
+    decision's or draft's title as `titles`, by topic, gives it); as stored
     (English) without `render` or when `render` fails on it, so that one notice it cannot
     write never holds up the others."""
     url = record_url(public_url, row.topic)
@@ -261,8 +290,9 @@ def _written(row: Any, render: Render | None, default_language: str, public_url:
     if render is None:
         return "en", row.subject, body
     lang = row.language if row.language in LANGUAGES else default_language
+    names = (titles or {}).get(row.topic, {}) if lang == "ru" else {}
     try:
-        subject, written = render(row.subject, body, lang)
+        subject, written = render(row.subject, body, lang, titles=names)
     except Exception:  # the notice still goes, as stored
         log.exception("notification %s: not written in %s; sent as stored", row.id, lang)
         return "en", row.subject, body

@@ -83,6 +83,8 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
         return data(value) if data is not None else value
     if name == "number":
         return decision_number(value, lang)
+    if name == "title":  # a record's title as it is written in `lang`, where it has one
+        return (names or {}).get(f"title:{value}", value)
     if name == "unitkeys":
         return _unit_names(value, lang, names)
     if name.startswith("unit"):

@@ -17,7 +17,7 @@ Russian text in `messages.po`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from phalanx.domain.organization import Organization
 from phalanx.services.outbox import EXERCISE_LINE
@@ -202,18 +202,20 @@ def notice_text(body: str, lang: str, data: dict[str, str] | None = None,
     return text
 
 
-def notice_renderer(org: Organization | None) -> Callable[[str, str, str], tuple[str, str]]:
-    """`render(subject, body, lang)`: a notice of the outbox in `lang`, as the inbox shows
+def notice_renderer(org: Organization | None) -> Callable[..., tuple[str, str]]:
+    """`render(subject, body, lang, titles)`: a notice of the outbox in `lang`, as the inbox shows
     it (`timeline_text`, the organization file's texts in `lang` as the page's
     `dataset_text`), its body paragraph by paragraph (the email's link is one), the words
     the file names its own way as the pages name them (`errors.own_labels`: its
-    rapid-reaction measure after its own force); `org` is None before a dataset is
+    rapid-reaction measure after its own force), a decision's or draft's title as `titles`
+    gives it in `lang` (`outbox.russian_titles`); `org` is None before a dataset is
     loaded."""
     from phalanx.web.i18n.errors import own_labels
 
-    def render(subject: str, body: str, lang: str) -> tuple[str, str]:
+    def render(subject: str, body: str, lang: str,
+               titles: Mapping[str, str] | None = None) -> tuple[str, str]:
         data = org.text_in(lang) if org is not None else None
-        own = own_labels(org, lang) if org is not None else {}
+        own = {**(own_labels(org, lang) if org is not None else {}), **(titles or {})}
         return timeline_text(subject, lang, data, own), "\n\n".join(
             timeline_text(part, lang, data, own) for part in body.split("\n\n"))
 

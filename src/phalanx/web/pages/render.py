@@ -45,14 +45,15 @@ def _in_page_language(translate: Callable[..., str], data: bool = False,
     the units and aircraft the page gives as its variable `names`, with `names`)."""
 
     @pass_context
-    def apply(ctx: Context, text: object) -> str:
+    def apply(ctx: Context, text: object, extra: Any = ()) -> str:
         lang = str(ctx.get("lang") or "en")
         if names:
             # the page's names of units, and the words the organization's file names its
-            # own way (`errors.own_labels`, among the page's `body_names`)
+            # own way (`errors.own_labels`, among the page's `body_names`); `extra`: the
+            # line's own (a notification's titles in Russian, `Item.titles`)
             own = {k: v for k, v in (ctx.get("body_names") or {}).items() if ":" in k}
             return translate(str(text), lang, ctx.get("dataset_text"),
-                             {**own, **(ctx.get(names) or {})})
+                             {**own, **(ctx.get(names) or {}), **dict(extra)})
         if data:
             return translate(str(text), lang, ctx.get("dataset_text"))
         return translate(str(text), lang)
