@@ -20,6 +20,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Duty, does
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.services.clock import aware, now
+from phalanx.services.crises.common import _row as _crisis
 from phalanx.services.crises.schemas import CrisisDraftOut, EventOut
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -50,14 +51,6 @@ def choices(conn: Connection, *, actor: Principal, exercise: bool,
         access.select_visible(t.crisis, actor, c.id, c.title)
         .where(c.exercise.is_(exercise)).order_by(c.reported_at.desc(), c.id.desc())
         .limit(limit))]
-
-
-def _crisis(conn: Connection, crisis_id: int, actor: Principal, lock: bool = False) -> Any:
-    stmt = access.select_visible(t.crisis, actor).where(t.crisis.c.id == crisis_id)
-    row = conn.execute(stmt.with_for_update() if lock else stmt).first()
-    if row is None:
-        raise NotFound("crisis", crisis_id)
-    return row
 
 
 def drafts_of(conn: Connection, row: Any, actor: Principal) -> list[CrisisDraftOut]:
