@@ -131,3 +131,16 @@ def test_the_api_ties_names_and_hides(accounts_db: Database, settings: Settings)
         assert r.status_code == 409
         assert r.headers["content-type"].startswith("application/problem+json")
     assert rep("KAZ").state == "KAZ"
+
+
+def test_the_timeline_names_a_draft_by_its_russian_title(accounts_db: Database,
+                                                         settings: Settings) -> None:
+    db = accounts_db
+    cid = _crisis(db)
+    _, assistance, _adopted = _yerevan(db, cid, title_ru="О коллективной помощи Армении")
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        ru = client.get(f"/crises/{cid}/live?lang=ru").text
+        assert f"внесён проект {assistance}: О коллективной помощи Армении" in ru
+        en = client.get(f"/crises/{cid}/live?lang=en").text
+        assert f"draft {assistance} tabled: On collective assistance to Armenia" in en
