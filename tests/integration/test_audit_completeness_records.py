@@ -1,0 +1,65 @@
+"""The trail of the records' newest changes: each says enough to reconstruct what
+happened (who, what before and after, why), is read with its record's marking, and is
+what the change feed (`/api/v1/changes`) tells a national system from."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from phalanx.adapters.db import tables as t
+from phalanx.services.db import Database
+from tests.integration.test_api_change_feed import poll
+from tests.integration.test_api_changes import adopt
+from tests.support.sessions import bearer
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "accounts"
+
+
+def entries(db: Database, action: str, target: str) -> list[dict[str, Any]]:
+    with db.read() as conn:
+        return [{**r._mapping, "change": json.loads(r.change)} for r in conn.execute(
+            select(t.audit_log).where(t.audit_log.c.action == action,
+                                      t.audit_log.c.target_id == target))]
+
+
+def sitting(api: TestClient, db: Database) -> int:
+    r = api.post("/api/v1/sessions", headers=bearer(db, "secretariat"), json={
+        "body": "csc", "kind": "extraordinary", "mode": "in_person",
+        "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()})
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def test_an_adopted_decision_has_its_own_entry_and_reaches_the_feed(
+        api: TestClient, db: Database) -> None:
+    """A decision adopted is said `changed` to its readers at its adoption (before, only
+    its draft was, and a member absent, sent the decision for consideration without
+    reading the draft, was told nothing); its entry names its number, its draft, whom it
+    binds and to whom it was sent, and its marking."""
+    kaz, rus, obs = bearer(db, "rep-kaz"), bearer(db, "rep-rus"), bearer(db, "observer")
+    _, kaz_start = poll(api, kaz, None)
+    _, rus_start = poll(api, rus, None)
+    _, obs_start = poll(api, obs, None)
+    sid = sitting(api, db)
+    decision = str(adopt(api, db, sid, hidden_from="KAZ"))
+    said, _ = poll(api, rus, rus_start)
+    assert ("decision", decision, "changed") in said
+    # KAZ, absent and kept from the draft, reads the decision sent to it
+    said, _ = poll(api, kaz, kaz_start)
+    assert ("decision", decision, "changed") in said
+    assert poll(api, obs, obs_start)[0] == []
+    [entry] = entries(db, "decision.adopt", decision)
+    assert entry["target_kind"] == "decision" and entry["actor"] == "secretariat"
+    change = entry["change"]
+    assert "KAZ" in change["for_consideration"] and "KAZ" not in change["binding"]
+    assert "RUS" in change["binding"] and change["marking"] == "PARTICIPANTS"
+    assert change["draft"] and change["number"]
