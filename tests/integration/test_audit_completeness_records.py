@@ -63,3 +63,33 @@ def test_an_adopted_decision_has_its_own_entry_and_reaches_the_feed(
     assert "KAZ" in change["for_consideration"] and "KAZ" not in change["binding"]
     assert "RUS" in change["binding"] and change["marking"] == "PARTICIPANTS"
     assert change["draft"] and change["number"]
+
+
+def test_a_drafts_entry_names_its_deadline_kept_on_a_day_off_its_session_and_marking(
+        api: TestClient, db: Database) -> None:
+    """The day off a deadline was kept on is said with the deadline itself: the trail
+    alone tells which day the Secretariat confirmed; and the marking the draft was tabled
+    with, and its session."""
+    from tests.integration.test_deadline_days_off import _next
+
+    sunday = _next(6, 9)
+    sec = bearer(db, "secretariat")
+    r = api.post("/api/v1/drafts", headers=sec, json={
+        "body": "csc", "procedure": "written", "title": "On the statement",
+        "text_en": "To adopt the statement.", "deadline": sunday.isoformat(),
+        "deadline_on_day_off": True, "marking": "PARTICIPANTS",
+        "participants": ["KAZ", "RUS"]})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "draft.propose", str(r.json()["id"]))
+    change = entry["change"]
+    assert change["deadline_on_day_off"] == "sunday"
+    assert datetime.fromisoformat(change["deadline"]) == sunday
+    assert change["marking"] == "PARTICIPANTS" and "KAZ" in change["participants"]
+    sid = sitting(api, db)
+    r = api.post("/api/v1/drafts", headers=sec, json={
+        "body": "csc", "meeting_id": sid, "title": "On the situation",
+        "text_en": "The Council decides ..."})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "draft.propose", str(r.json()["id"]))
+    assert entry["change"]["session"] == sid and entry["change"]["deadline"] is None
+    assert entry["change"]["marking"] == "ORGANIZATION"
