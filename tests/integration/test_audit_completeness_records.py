@@ -93,3 +93,44 @@ def test_a_drafts_entry_names_its_deadline_kept_on_a_day_off_its_session_and_mar
     [entry] = entries(db, "draft.propose", str(r.json()["id"]))
     assert entry["change"]["session"] == sid and entry["change"]["deadline"] is None
     assert entry["change"]["marking"] == "ORGANIZATION"
+
+
+def test_a_draft_tied_to_a_crisis_or_untied_changes_the_crisis_for_the_drafts_readers(
+        api: TestClient, db: Database) -> None:
+    """The crisis's answer names its file's drafts: tying one or untying it (an entry
+    about the draft, naming the crisis) is said of the crisis too, to those who read the
+    draft as well; a reader kept from the draft is told nothing of the crisis by it."""
+    sec, kaz, rus = bearer(db, "secretariat"), bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    crisis = api.post("/api/v1/crises", headers=kaz, json={
+        "title": "Flood", "category": "natural_disaster", "affected": ["KAZ"]})
+    assert crisis.status_code == 201, crisis.text
+    cid = str(crisis.json()["id"])
+    drafts, sid = [], sitting(api, db)
+    for marking in ({}, {"marking": "PARTICIPANTS", "participants": ["RUS", "ARM"]}):
+        r = api.post("/api/v1/drafts", headers=sec, json={
+            "body": "csc", "meeting_id": sid, "title": "On the flood",
+            "text_en": "To send help.", **marking})
+        assert r.status_code == 201, r.text
+        drafts.append(str(r.json()["id"]))
+    open_, hidden = drafts
+    _, kaz_at = poll(api, kaz, None)
+    _, rus_at = poll(api, rus, None)
+    r = api.post(f"/api/v1/crises/{cid}/drafts", headers=sec,
+                 json={"draft_id": int(open_), "reason": "it answers the flood"})
+    assert r.status_code == 201, r.text
+    assert [d["id"] for d in api.get(f"/api/v1/crises/{cid}", headers=kaz).json()[
+        "drafts"]] == [int(open_)]
+    said, kaz_next = poll(api, kaz, kaz_at)
+    assert said == [("crisis", cid, "changed"), ("draft", open_, "changed")]
+    assert poll(api, kaz, kaz_at, kind="crisis")[0] == [("crisis", cid, "changed")]
+    # one KAZ may not read: its crisis reads the same to KAZ, nothing said to it
+    r = api.post(f"/api/v1/crises/{cid}/drafts", headers=sec,
+                 json={"draft_id": int(hidden), "reason": "it answers the flood"})
+    assert r.status_code == 201, r.text
+    assert poll(api, kaz, kaz_next) == ([], kaz_next)
+    said, _ = poll(api, rus, rus_at, kind="crisis")
+    assert said == [("crisis", cid, "changed")]
+    r = api.post(f"/api/v1/crises/{cid}/drafts/{open_}/untie", headers=sec,
+                 json={"reason": "tied by mistake"})
+    assert r.status_code == 200, r.text
+    assert poll(api, kaz, kaz_next, kind="crisis")[0] == [("crisis", cid, "changed")]
