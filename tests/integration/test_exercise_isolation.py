@@ -81,7 +81,8 @@ def ownership(before: dict[str, list[dict[str, Any]]],
     decision = {r["id"] for r in new("decision") if r["exercise"] and r["draft_id"] in draft}
     request = {r["id"] for r in after["assistance_request"] if r["crisis_id"] in crisis}
     audit_targets = ({("crisis", str(i)) for i in crisis} | {("session", str(i)) for i in meeting}
-                     | {("draft", str(i)) for i in draft})
+                     | {("draft", str(i)) for i in draft}
+                     | {("decision", str(i)) for i in decision})
     checkpoints = {r["id"] for r in new("audit_checkpoint")}
     by_crisis = {"crisis_event", "assistance_request", "sitrep", "force_requirement",
                  "unit_consent", "deployment_plan", "official_request", "crisis_session",

@@ -59,6 +59,11 @@ RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision
 # before): the entry names the operation and lists each report with its marking before
 RELEASE = "operations.release"
 
+# a draft tied to a crisis's file or untied from it (the entry is the draft's and names the
+# crisis): the crisis as its readers read it (its file) changed too, for those who read
+# the draft as well
+FILE = ("draft.crisis_tie", "draft.crisis_untie")
+
 BATCH = 500  # entries read at a time
 # setting: the entries of the trail one call reads at most (from its cursor up to the next
 # multiple of SPAN), so that no reader makes each call read the whole trail; a reader told
@@ -96,6 +101,8 @@ def _entries_query(kinds: Sequence[str]) -> Any:
     clauses = [a.target_kind.in_(wanted)]
     if "session" in kinds:  # a council's session, not a user's web session
         clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
+    if "crisis" in kinds:  # a crisis's file changed
+        clauses.append(and_(a.target_kind == "draft", a.action.in_(FILE)))
     if "op_report" in kinds:  # a batch of results, a release: their reports
         clauses.append(a.target_kind == "op_batch")
         clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
@@ -211,9 +218,14 @@ class _History:
         return later[0] if later else _row_classification(row, _tables()[kind])
 
 
-def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str]]:
-    """The (entry, kind, id) each entry is about: a batch of results, each report it
-    stored; a release, each report it released."""
+Item = tuple[int, str, str, tuple[str, str] | None]
+
+
+def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> list[Item]:
+    """The (entry, kind, id, and the record the reader must read as well) each entry is
+    about: a batch of results, each report it stored; a release, each report it released;
+    a draft tied to a crisis's file or untied, the draft and the crisis (for the draft's
+    readers)."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
@@ -230,22 +242,35 @@ def _items(conn: Connection, entries: Sequence[Any]) -> list[tuple[int, str, str
         for row in conn.execute(select_visible(r, SYSTEM, r.c.id, r.c.batch_id).where(
                 r.c.batch_id.in_(batches)).order_by(r.c.id)):
             reports[row.batch_id].append(row.id)
-    out: list[tuple[int, str, str]] = []
+    filed = [e.id for e in entries if e.target_kind == "draft" and e.action in FILE]
+    crisis_of = {r.id: str(json.loads(r.change).get("crisis"))
+                 for r in conn.execute(select(a.id, a.change).where(a.id.in_(filed)))
+                 } if filed else {}
+    out: list[Item] = []
     for e in entries:
         if e.id in released:
-            out += [(e.id, "op_report", i) for i in released[e.id]]
+            out += [(e.id, "op_report", i, None) for i in released[e.id]]
         elif e.target_kind == "op_batch":
-            out += [(e.id, "op_report", str(i)) for i in reports.get(int(e.target_id), [])
-                    if e.target_id.isdigit()]
+            out += [(e.id, "op_report", str(i), None)
+                    for i in reports.get(int(e.target_id), []) if e.target_id.isdigit()]
+        elif e.id in crisis_of:
+            if "draft" in kinds:
+                out.append((e.id, "draft", e.target_id, None))
+            if "crisis" in kinds:
+                out.append((e.id, "crisis", crisis_of[e.id], ("draft", e.target_id)))
         else:
-            out.append((e.id, e.target_kind, e.target_id))
+            out.append((e.id, e.target_kind, e.target_id, None))
     return out
 
 
 def _said(history: _History, scope: ReadScope, entry: int, kind: str,
-          rid: str) -> Change | None:
+          rid: str, also: tuple[str, str] | None = None) -> Change | None:
     if history.exercise.get((kind, rid), True):
         return None  # no record (or an exercise's)
+    if also is not None:  # said only to those who read that record too, then
+        other = history.at(*also, entry)
+        if other is None or not allows(scope, other):
+            return None
     after = history.at(kind, rid, entry)
     before = history.at(kind, rid, entry - 1)
     if after is not None and allows(scope, after):
@@ -255,14 +280,17 @@ def _said(history: _History, scope: ReadScope, entry: int, kind: str,
     return None
 
 
-def _said_of(conn: Connection, scope: ReadScope, entries: Sequence[Any]) -> list[Change]:
-    items = _items(conn, entries)
+def _said_of(conn: Connection, scope: ReadScope, entries: Sequence[Any],
+             kinds: Sequence[str]) -> list[Change]:
+    items = _items(conn, entries, kinds)
     named: dict[str, set[str]] = defaultdict(set)
-    for _, kind, rid in items:
+    for _, kind, rid, also in items:
         named[kind].add(rid)
+        if also is not None:
+            named[also[0]].add(also[1])
     history = _History(conn, named)
-    return [c for e, kind, rid in items
-            if (c := _said(history, scope, e, kind, rid)) is not None]
+    return [c for e, kind, rid, also in items
+            if (c := _said(history, scope, e, kind, rid, also)) is not None]
 
 
 def _reached(conn: Connection, entry: int) -> bool:
@@ -290,7 +318,8 @@ def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
     it is read and none more is said."""
     from phalanx.adapters.db import tables as t
 
-    scope, query, position = read_scope(principal), _entries_query(list(kinds)), after
+    kinds = list(kinds)
+    scope, query, position = read_scope(principal), _entries_query(kinds), after
     edge = (after // SPAN + 1) * SPAN
     # read before the entries: every entry up to the edge has then committed
     reached = _reached(conn, edge)
@@ -302,7 +331,7 @@ def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
                                   .order_by(t.audit_log.c.id).limit(BATCH)))
         if not batch:
             break
-        for change in _said_of(conn, scope, batch):
+        for change in _said_of(conn, scope, batch, kinds):
             if len(said) >= limit and change.cursor != said[-1].cursor:
                 break
             said.append(change)
@@ -322,7 +351,8 @@ def position(conn: Connection, principal: Principal,
     multiple when none of them is said (0: none). Read before the records it goes with."""
     from phalanx.adapters.db import tables as t
 
-    scope, query = read_scope(principal), _entries_query(list(kinds))
+    kinds = list(kinds)
+    scope, query = read_scope(principal), _entries_query(kinds)
     floor = _last(conn) // SPAN * SPAN
     before: int | None = None
     while True:
@@ -333,7 +363,7 @@ def position(conn: Connection, principal: Principal,
         batch = list(conn.execute(stmt))
         if not batch:
             return floor
-        said = _said_of(conn, scope, batch)
+        said = _said_of(conn, scope, batch, kinds)
         if said:
             return max(c.cursor for c in said)
         before = batch[-1].id

@@ -237,7 +237,10 @@ def propose_in(w: Write, data: DraftIn) -> int:
         "body": data.body, "title": data.title,
         **({"title_ru": data.title_ru} if data.title_ru else {}), "procedure": data.procedure,
         "kind": data.kind, "question": data.question, "signing_list": order,
-        "chair": chair, **({"deadline_on_day_off": kept_off} if kept_off else {}),
+        "chair": chair, "session": data.meeting_id, **access.classification_values(c),
+        # the deadline (UTC), and the day off it was kept on where confirmed
+        "deadline": aware(data.deadline).isoformat() if data.deadline else None,
+        **({"deadline_on_day_off": kept_off} if kept_off else {}),
         "measures": sorted(m.value for m in data.measures), "formations": data.formations,
         "contributing_states": data.contributing_states, "period_days": data.period_days,
         **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})

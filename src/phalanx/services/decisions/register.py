@@ -122,6 +122,12 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         contributing_states=row.contributing_states, period_days=row.period_days,
         reason=result.reason, published=False, lifecycle=stated,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
+    # the decision's own entry (its draft's closing entry follows): read with the
+    # decision's marking, by its recipients too, and the change feed's word that it exists
+    w.audit("decision.adopt", "decision", decision_id, {
+        "number": number, "draft": row.id, "adopted_on": day.isoformat(),
+        "binding": sorted(result.binding), "for_consideration": sorted(sent),
+        "limited_format": result.limited, **access.classification_values(c)})
     if stated.get("target"):
         # the decision it modifies changes too: its entry moves the register's cursor for
         # its readers, naming no decision they may not read
