@@ -89,6 +89,13 @@ def test_the_secretariat_ties_and_unties_from_the_room(accounts_db: Database,
         assert r.status_code == 409
         assert f"Проект {assistance} уже есть в деле кризиса {cid}" in r.text
         assert 'id="tie-draft-error"' in r.text and 'value="again"' in r.text
+        # a number that names no draft: refused beside the form, not a page of its own
+        r = client.post(f"/crises/{cid}/drafts?lang=ru", data={
+            "csrf_token": token, "draft_id": "999999", "reason": "по просьбе Армении"})
+        assert r.status_code == 422
+        error = re.search(r'id="tie-draft-error"[^>]*>([^<]*)<', r.text)
+        assert error is not None and error.group(1) == "Не найдено: проект 999999"
+        assert 'value="по просьбе Армении"' in r.text and 'value="999999"' in r.text
         client.cookies.delete("lang")
         r = client.post(f"/crises/{cid}/drafts/{assistance}/untie", data={
             "csrf_token": token, "reason": ""})

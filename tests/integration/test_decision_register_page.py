@@ -222,3 +222,28 @@ def test_a_refused_re_marking_says_why_in_its_form_as_it_was_sent(
         "csrf_token": token(page), "marking": "PARTICIPANTS", "participants": "XYZ QQQ",
         "reason": "For the participants"})
     assert "Unknown state codes: QQQ, XYZ" in _row(r.text, decision_id)
+
+
+@pytest.mark.parametrize(("marking", "participants", "said"), [
+    ("PARTICIPANTS", "", "Для грифа «ДЛЯ УЧАСТНИКОВ» нужен список государств-участников"),
+    ("ORGANIZATION", "KAZ RUS",
+     "Участвующие государства указываются только при грифе «ДЛЯ УЧАСТНИКОВ»")])
+def test_a_marking_without_its_states_is_refused_in_russian(
+        client: TestClient, accounts_db: Database, marking: str, participants: str,
+        said: str) -> None:
+    """The marking for the participants with no state named, or states named with
+    another marking: refused inside the form in Russian, not in the program's English."""
+    m = session(accounts_db)
+    d = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
+        actor=SEC)
+    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
+    assert decision_id is not None
+    login(client, "secretariat")
+    page = client.get("/decisions?lang=ru").text
+    r = client.post(f"/decisions/{decision_id}/marking?lang=ru", data={
+        "csrf_token": token(page), "marking": marking, "participants": participants,
+        "reason": "по решению Совета"})
+    assert r.status_code == 422
+    refusal = re.search(r'id="remark-error">([^<]*)</p>', _row(r.text, decision_id))
+    assert refusal is not None and refusal.group(1) == said

@@ -98,3 +98,23 @@ def test_a_sessions_opening_in_moscow_time(client: TestClient, accounts_db: Data
     listing = client.get("/sessions?lang=ru").text
     assert f"Москва: среда, {opens:%d.%m.%Y} 10:00" in listing
 
+
+
+def test_a_deadline_at_monday_midnight_names_sunday_as_the_day_off(
+        client: TestClient, accounts_db: Database) -> None:
+    """Monday 00:00 in Moscow (Sunday 21:00 UTC) leaves Sunday as the last day to answer:
+    the refusal says so, instead of calling a Monday a day off."""
+    monday = _next(6, 21)  # Sunday 21:00 UTC, Monday 00:00 in Moscow
+    login(client, "secretariat")
+    page = client.get("/sessions?lang=ru").text
+    form = {"csrf_token": token(page), "body": "csc", "title": "О заявлении СКБ",
+            "text_ru": "Принять заявление.", "deadline": f"{monday:%Y-%m-%dT%H:%M}"}
+    r = client.post("/written?lang=ru", data=form)
+    assert r.status_code == 422
+    error = re.search(r'id="written-error">([^<]+)<', r.text)
+    assert error is not None
+    local = monday + timedelta(hours=3)
+    assert error.group(1) == (
+        "Срок приходится на выходной день по месту пребывания Секретариата (Москва: "
+        f"понедельник, {local:%d.%m.%Y} 00:00; последний день для ответа — воскресенье): "
+        "выберите рабочий день или отметьте «Оставить срок в выходной день».")

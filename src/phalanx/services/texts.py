@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from phalanx.domain.operations.results import written
@@ -34,6 +34,10 @@ def _raw(group: str, value: Any) -> str:
     return str(getattr(value, "value", value) or "").replace("_", " ")
 
 
+def _english_moment(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
 def _english_day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"  # "2 December 2026" (the C locale's month names)
 
@@ -44,7 +48,8 @@ class Texts:
     names]])` (a message of the services or the domain, e.g. a decision's outcome reason;
     `data` writes the organization file's texts named in it, `Organization.text_in`;
     `names`, the registry units it names by key, by the names the reader may see), `day(d)`
-    (a date in words: "2 December 2026", "2 декабря 2026 г."), the language's code and
+    (a date in words: "2 December 2026", "2 декабря 2026 г."), `moment(at)` (a moment in
+    figures to the minute: "2026-12-02 09:30", "02.12.2026 09:30"), the language's code and
     `number(value, digits)` (its separators: "1,041", "1 041")."""
 
     gettext: Callable[..., str] = _english
@@ -53,6 +58,7 @@ class Texts:
     message: Callable[..., str] = _as_is
     day: Callable[[date], str] = _english_day
     number: Callable[[float, int | None], str] = _english_number
+    moment: Callable[[datetime], str] = _english_moment
 
     def quantity(self, value: float, unit: str, decimals: int = 2) -> str:
         """A reported quantity in its normalized unit: "1,041" (a count, whole and with

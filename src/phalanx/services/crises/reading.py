@@ -263,6 +263,10 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     from phalanx.adapters.exports import pdf
 
     _, label = texts.gettext, texts.label
+
+    def num(value: float) -> str:  # minutes, whole or to the tenth
+        return texts.number(value, None if float(value).is_integer() else 1)
+
     c = get(conn, crisis_id, actor=actor)
     card = c.scorecard.model_dump() if c.scorecard else {}
     data = orgs.organization(conn).text_in(texts.lang)  # the names in the entries
@@ -279,20 +283,19 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
               obligation=texts.either(c.obligation, c.obligation_ru))]),
         pdf.Section(_("Stages and clocks"), table=[
             [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
-            [label("stage", k.stage), k.entered.strftime("%Y-%m-%d %H:%M"),
-             f"{k.elapsed_minutes:g}",
-             "—" if k.target_minutes is None else f"{k.target_minutes:g}",
-             f"{k.overdue_minutes:g}" if k.overdue else ""] for k in c.clocks]),
+            [label("stage", k.stage), texts.moment(k.entered), num(k.elapsed_minutes),
+             "—" if k.target_minutes is None else num(k.target_minutes),
+             num(k.overdue_minutes) if k.overdue else ""] for k in c.clocks]),
         pdf.Section(_("Response scorecard (minutes)"), table=[[_("Measure"), _("Minutes")]] + [
-            [label("scorecard", k.replace("_minutes", "")), "—" if v is None else f"{v:g}"]
+            [label("scorecard", k.replace("_minutes", "")), "—" if v is None else num(v)]
             for k, v in card.items()]),
         pdf.Section(_("Response card (hours from the official request, else the report; "
                       "consultations from the report)"),
                     table=[[_("Measure"), _("Hours"), _("Target"), _("Verdict")]] + [
-            [label("measure", m.measure),
-             "—" if m.elapsed_minutes is None else f"{m.elapsed_minutes / 60:.1f}",
-             "—" if m.target_minutes is None else f"{m.target_minutes / 60:.1f}",
-             label("verdict", m.verdict)]
+            [label("card", m.measure),
+             "—" if m.elapsed_minutes is None else texts.number(m.elapsed_minutes / 60, 1),
+             "—" if m.target_minutes is None else texts.number(m.target_minutes / 60, 1),
+             label("verdict", m.verdict.replace(" ", "_"))]
             for m in c.response_card]),
         pdf.Section(_("Requests, offers and gaps"), table=[
             [_("From"), _("Need"), _("Quantity"), _("Covered"), _("Gap"), _("Status")]] + [
@@ -301,26 +304,25 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
         pdf.Section(_("Drafts and decisions on this crisis"), table=[
             [_("Draft"), _("Procedure"), _("Tabled"), _("Outcome")]] + [
             [f"{x.id} · {texts.either(x.title, x.title_ru)}", label("procedure", x.procedure),
-             f"{x.tabled_at:%Y-%m-%d %H:%M}", _draft_fate(x, texts)] for x in c.drafts])
+             texts.moment(x.tabled_at), _draft_fate(x, texts)] for x in c.drafts])
         if c.drafts else pdf.Section(_("Drafts and decisions on this crisis"), [
             _("No draft about this crisis is on record.")]),
         pdf.Section(_("Situation reports"), [
             " ".join(part for part in (
-                f"{s.at:%Y-%m-%d %H:%M} {s.state or s.author}: {s.situation}",
+                f"{texts.moment(s.at)} {s.state or s.author}: {s.situation}",
                 _("Casualties: %(text)s", text=s.casualties) if s.casualties else "",
                 _("Needs: %(text)s", text=s.needs) if s.needs else "") if part)
             for s in c.sitreps] or ["—"]),
         pdf.Section(_("Timeline"), [
-            f"{e.at:%Y-%m-%d %H:%M} {label('event', e.kind)}: "
-            + (e.text if e.as_written else texts.message(e.text, data, names))
-            for e in c.timeline]),
+            f"{texts.moment(e.at)} {label('event', e.kind)}: "
+            + _entry(e, texts, data, names) for e in c.timeline]),
     ]
     if c.mandate:  # after the response card
         m = c.mandate
         sections.insert(4, pdf.Section(_("Mandate"), [" · ".join((
             m.decision or _("the decision"),
             *([_("Period (days): %(days)s", days=m.period_days)] if m.period_days else []),
-            _("ends %(moment)s", moment=f"{m.ends_at:%Y-%m-%d %H:%M} UTC"),
+            _("ends %(moment)s", moment=f"{texts.moment(m.ends_at)} UTC"),
             *([label("mandate_end", m.ended_by)] if m.ended_by else []),
             label("mandate", "expired" if m.expired else "in_force")))]))
     if c.review:
@@ -333,6 +335,16 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
         exercise_label=_("EXERCISE"), sections=sections))
 
 
+def _entry(e: Any, texts: Texts, data: Any, names: dict[str, str]) -> str:
+    """A timeline entry's text in the reader's language: a stage entered by the stage's
+    name (and what was said with it), as the crisis room writes it."""
+    if e.kind == "stage" and e.stage:
+        rest = e.text.removeprefix(f"{e.stage}: ") if e.text != e.stage else ""
+        said = rest if e.as_written else texts.message(rest, data, names)
+        return texts.label("stage", e.stage) + (f": {said}" if rest else "")
+    return e.text if e.as_written else texts.message(e.text, data, names)
+
+
 def _draft_fate(x: CrisisDraftOut, texts: Texts) -> str:
     """A draft's fate in the crisis's record: pending, adopted with its number, or its
     status, when, and why."""
@@ -341,7 +353,7 @@ def _draft_fate(x: CrisisDraftOut, texts: Texts) -> str:
         return _("pending")
     fate = _("adopted as decision %(number)s", number=x.decision_number) \
         if x.decision_number else texts.label("draft_status", x.status)
-    when = f" · {x.decided_at:%Y-%m-%d %H:%M}" if x.decided_at else ""
+    when = f" · {texts.moment(x.decided_at)}" if x.decided_at else ""
     why = f" — {texts.message(x.outcome_reason)}" if x.outcome_reason and not \
         x.decision_number else ""
     return fate + when + why

@@ -230,7 +230,8 @@ def texts_for(lang: str, own: Mapping[str, str] | None = None) -> Texts:
                  message=lambda text, data=None, names=None: timeline_text(
                      text, lang, data, {**(own or {}), **(names or {})}),
                  day=lambda day: long_date(day, lang),
-                 number=lambda value, digits=None: number(value, lang, digits))
+                 number=lambda value, digits=None: number(value, lang, digits),
+                 moment=lambda at: moment_text(at, lang))
 
 
 def weekday(day: date, lang: str) -> str:

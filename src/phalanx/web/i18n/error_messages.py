@@ -41,6 +41,11 @@ MESSAGES = (
     N_("a new last day goes with an extension"),
     N_("a statement neither amends, extends, suspends nor repeals a decision"),
     N_("a moment in the years 1900 to 2199 (UTC)"),  # services/types.py OUT_OF_YEARS
+    # a record's marking and its readers (`domain/access/policy.Classification.problems`)
+    N_("a PARTICIPANTS marking needs the list of participating states"),
+    N_("participants are listed only with the PARTICIPANTS marking"),
+    N_("only a state can own a NATIONAL record"),
+    N_("a Secretariat record is owned by 'secretariat'"),
     # a document or a decision re-marked (`services/documents.py`, `decisions/marking.py`)
     N_("a re-marking needs its reason"),
     N_("a decision is made PUBLIC by its publication"),

@@ -21,7 +21,7 @@ from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.services import crises, crisis_drafts, crisis_obligations, crisis_requests
 from phalanx.services import organization as orgs
 from phalanx.services.crises.schemas import DraftTieIn, DraftUntieIn
-from phalanx.services.errors import Conflict, Forbidden, Invalid
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Id
 from phalanx.web.i18n import N_, errors, labeller, translator
@@ -222,6 +222,10 @@ def tie_draft(request: Request, crisis_id: Id, actor: Writer, db: DB,
         data = DraftTieIn(draft_id=draft_id, reason=reason.strip())
         crisis_drafts.tie(db, crisis_id, data.draft_id, data.reason, actor=actor)
     except (Conflict, Invalid, ValidationError) as exc:
+        return _refused(request, db, crisis_id, actor, "tie-draft", kept, exc)
+    except NotFound as exc:  # a draft number typed that names none (the crisis: 404)
+        if exc.kind != "draft":
+            raise
         return _refused(request, db, crisis_id, actor, "tie-draft", kept, exc)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#crisis-drafts", status_code=303)
 

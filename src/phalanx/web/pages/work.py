@@ -22,7 +22,7 @@ from phalanx.services import session_record as session_record_pdf
 from phalanx.services.errors import Conflict, DayOff, Invalid, NotFound
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, FormYear, Id, Org
-from phalanx.web.i18n import moment_text, texts_for, translator
+from phalanx.web.i18n import moment_text, texts_for, translator, weekday
 from phalanx.web.pages.drafts import formation_names, no_text, refusal, state_names
 from phalanx.web.pages.life_form import LifeForm
 from phalanx.web.pages.render import (
@@ -148,11 +148,16 @@ def circulate(request: Request, actor: Writer, db: DB, conn: Conn, org: Org,
     except DayOff as off:
         lang = language(request)
         _ = translator(lang)
+        local = seat_moment(off.zone, off.local, lang, org.text_in(lang)) \
+            or f"{moment_text(off.local.replace(tzinfo=None), lang)} UTC"
+        last = procedure.deadline_day(off.local)
         message = _("The deadline falls on a day off where the Secretariat sits "
                     "(%(local)s): choose a working day, or tick “Keep the deadline on a "
-                    "day off”.", local=seat_moment(off.zone, off.local, lang,
-                                                   org.text_in(lang))
-                    or f"{moment_text(off.local.replace(tzinfo=None), lang)} UTC")
+                    "day off”.", local=local) if last == off.local.date() else _(
+            # 00:00 sharp ends the day before: that day is the day off, not the date shown
+            "The deadline falls on a day off where the Secretariat sits (%(local)s; the "
+            "last day to answer is %(weekday)s): choose a working day, or tick “Keep the "
+            "deadline on a day off”.", local=local, weekday=weekday(last, lang))
         return _sessions_page(request, conn, org, actor, {**form, "day_off": True},
                               message, 422)
     except (Invalid, Conflict, NotFound, ValidationError) as exc:
