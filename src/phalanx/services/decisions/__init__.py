@@ -24,12 +24,8 @@ decisions go through the access layer. The modules, by concept:
 from phalanx.services.decisions.amendments import decide_amendment, propose_amendment
 from phalanx.services.decisions.common import seat_holder
 from phalanx.services.decisions.consultation import announce, record_answer
-from phalanx.services.decisions.drafts import (
-    get_draft,
-    propose_draft,
-    propose_in,
-    revise_draft,
-)
+from phalanx.services.decisions.draft_reading import get_draft
+from phalanx.services.decisions.drafts import propose_draft, propose_in, revise_draft
 from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
 from phalanx.services.decisions.marking import DecisionMarkingIn, remark_decision
 from phalanx.services.decisions.positions import close_draft, state_position

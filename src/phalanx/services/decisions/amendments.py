@@ -25,7 +25,7 @@ from phalanx.services.decisions.common import (
     _seated_states,
     _standing,
 )
-from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.schemas import AmendmentOut, DraftOut
 from phalanx.services.errors import Conflict, Forbidden, NotFound
 

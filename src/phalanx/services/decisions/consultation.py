@@ -33,7 +33,7 @@ from phalanx.services.decisions.common import (
     in_whose_name,
     seat_holder,
 )
-from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import ConsultationAnswerIn, DraftOut, TaskIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid

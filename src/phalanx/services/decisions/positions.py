@@ -38,7 +38,7 @@ from phalanx.services.decisions.common import (
     _standing,
     taking_part,
 )
-from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import (
     DraftOut,

@@ -37,7 +37,7 @@ from phalanx.services.decisions.common import (
     _standing,
     in_whose_name,
 )
-from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.lifecycle import meeting_exercise
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut

@@ -35,7 +35,7 @@ from phalanx.services.decisions.common import (
     _written,
     in_whose_name,
 )
-from phalanx.services.decisions.drafts import _draft
+from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
 from phalanx.services.decisions.silence import break_silence
