@@ -234,3 +234,24 @@ def test_endex_withdraws_the_unread_notices_of_its_drafts(accounts_db: Database)
         topics = set(conn.execute(select(t.notification.c.topic).where(
             t.notification.c.topic.like("draft:%"))).scalars())
     assert topics == {f"draft:{real.id}"}
+
+
+def test_endex_closes_the_drafts_in_its_crisis_s_file(accounts_db: Database) -> None:
+    """A draft of another of the exercise's sessions, tied to the exercise's crisis by the
+    Secretariat, is the exercise's too: ENDEX closes it with the crisis's own."""
+    from phalanx.services import crisis_drafts
+
+    c = _open(accounts_db)
+    m = dec.convene(accounts_db, dec.MeetingIn(
+        body="csc", opens_at=datetime.now(UTC) + timedelta(days=40), exercise=True),
+        actor=SEC)
+    draft = dec.propose_draft(accounts_db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="[EXERCISE] On aid", text_en="To send aid."),
+        actor=SEC)
+    crisis_drafts.tie(accounts_db, c.id, draft.id, "the exercise's draft on aid", actor=SEC)
+    crises.end_exercise(accounts_db, c.id, crises.ExerciseEndIn(how="ended"), actor=SEC)
+    with accounts_db.read() as conn:
+        status = conn.execute(select(t.draft.c.status).where(
+            t.draft.c.id == draft.id)).scalar_one()
+    assert status == "closed"
+    assert _entries(accounts_db, c.id)[0]["drafts_closed"] == [draft.id]

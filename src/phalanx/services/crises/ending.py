@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -92,9 +92,12 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
         if open_sessions:
             w.conn.execute(update(t.meeting).where(t.meeting.c.id.in_(open_sessions))
                            .values(status="closed"))
+        # its drafts: those of its sessions and those in its file (tied to it, or naming
+        # it when tabled, in another of the exercise's sessions)
+        ours = or_(t.draft.c.meeting_id.in_(sessions or [-1]), t.draft.c.id.in_(
+            select(t.crisis_draft.c.draft_id).where(t.crisis_draft.c.crisis_id == crisis_id)))
         open_drafts = [d for (d,) in w.conn.execute(access.select_visible(
-            t.draft, SYSTEM, t.draft.c.id).where(
-            t.draft.c.meeting_id.in_(sessions or [-1]), t.draft.c.status == "open"))]
+            t.draft, SYSTEM, t.draft.c.id).where(ours, t.draft.c.status == "open"))]
         if open_drafts:
             w.conn.execute(update(t.draft).where(t.draft.c.id.in_(open_drafts)).values(
                 status="closed", outcome_reason=text, closed_at=at,
@@ -102,7 +105,7 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
         # nobody is told any more of an exercise that is over: of its crisis, nor of its
         # sessions' drafts (a silence broken)
         drafts = [d for (d,) in w.conn.execute(access.select_visible(
-            t.draft, SYSTEM, t.draft.c.id).where(t.draft.c.meeting_id.in_(sessions or [-1])))]
+            t.draft, SYSTEM, t.draft.c.id).where(ours))]
         withdrawn = w.conn.execute(delete(t.notification).where(
             t.notification.c.topic.in_([f"crisis:{crisis_id}",
                                         *(f"draft:{d}" for d in drafts)]),
