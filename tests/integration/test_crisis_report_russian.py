@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises
 from phalanx.services.db import Database
@@ -54,3 +55,22 @@ def test_the_report_in_english_keeps_its_dates(records_db: Database) -> None:
     en = _report(records_db, "en")
     assert "first unit" in en and "stage: consultations" in en
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", en) is not None
+
+
+def test_the_room_links_the_report_in_its_own_language(records_db: Database,
+                                                        settings: Settings) -> None:
+    """The crisis room's link to its situation report asks for the page's language, as
+    the decisions' exports do: the report comes in it whatever the language cookie says."""
+    from fastapi.testclient import TestClient
+
+    from phalanx.web.app import create_app
+    from tests.support.sessions import login
+
+    with records_db.read() as conn:
+        cid = conn.execute(select(t.crisis.c.id).where(t.crisis.c.exercise.is_(False))
+                           .order_by(t.crisis.c.id)).scalars().first()
+    with TestClient(create_app(settings, records_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang in ("ru", "en"):
+            page = client.get(f"/crises/{cid}?lang={lang}").text
+            assert f'href="/api/v1/crises/{cid}/report.pdf?lang={lang}"' in page
