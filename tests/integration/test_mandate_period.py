@@ -221,7 +221,8 @@ def test_the_way_home_stays_open_and_a_mandate_over_with_units_out_is_escalated(
     mine = [a for a in audit if json.loads(a.change).get("stage") == entry.stage]
     assert [(a.action, a.target_kind, a.target_id, json.loads(a.change)) for a in mine] == [
         ("crisis.escalate", "crisis", str(c.id),
-         {"stage": entry.stage, "overdue_minutes": 60.0})]
+         {"stage": entry.stage, "overdue_minutes": 60.0, "due_at": "2022-01-19T12:00:00+00:00",
+          "told": {"secretariat": True, "chair": "ARM"}})]
     assert "secretariat" in noticed
     crises.escalate_overdue(db, at=AFTER + timedelta(hours=5))
     assert len(mandate_entries()) == 1  # once per decision

@@ -19,6 +19,7 @@ each step:
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -124,6 +125,13 @@ def test_september_2022_art_4_against_a_non_member(accounts_db: Database) -> Non
                  and e.text.startswith("the answer of")]
     assert sorted(e.split()[3] for e in escalated) == ["BLR", "KAZ", "KGZ", "TJK"]
     assert {"rep-kaz", "rep-arm", "secretariat"} <= told and "rep-blr" not in told
+    with db.read() as conn:  # the trail says what fell due, when, and who was told
+        entry = next(json.loads(e.change) for e in conn.execute(
+            select(t.audit_log).where(t.audit_log.c.action == "crisis.escalate"))
+            if json.loads(e.change)["stage"] == "answer:KAZ")
+    assert entry["told"] == {"secretariat": True, "chair": "ARM", "member": "KAZ"}
+    assert datetime.fromisoformat(entry["due_at"]) == late - timedelta(
+        minutes=entry["overdue_minutes"])
 
     # no assistance decided: the crisis ends with no action, and its clocks stop there
     ended = datetime(2022, 11, 24, 9, 0, tzinfo=UTC)

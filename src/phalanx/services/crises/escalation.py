@@ -5,7 +5,7 @@ again under the crisis's lock when it is written (`_escalate`)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -159,6 +159,11 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
                            (unnamed, {u.username for u in users} - readers)):
             _notify(w, org, cls, f"Overdue: crisis {c.id} ({c.title})", body + escalated,
                     f"crisis:{c.id}", at, only=only, exercise=bool(row.exercise))
-        w.audit("crisis.escalate", "crisis", c.id, {"stage": key,
-                                                    "overdue_minutes": round(late, 1)})
+        # what fell due and when, and who was told: the Secretariat, the chair's state,
+        # the member whose answer is awaited
+        w.audit("crisis.escalate", "crisis", c.id, {
+            "stage": key, "overdue_minutes": round(late, 1),
+            "due_at": (at - timedelta(minutes=late)).isoformat(timespec="seconds"),
+            "told": {"secretariat": True, "chair": chair.state if chair else None,
+                     **({"member": owing} if owing else {})}})
         w.emit(f"crisis:{c.id}", "escalation", stage=key.split(":")[0])
