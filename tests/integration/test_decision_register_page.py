@@ -187,17 +187,23 @@ def test_the_secretariat_re_marks_a_decision_from_the_register(
     assert r.status_code == 403
 
 
+def _border_plan(db: Database) -> int:
+    """A decision adopted in a session of the Council: its id."""
+    m = session(db)
+    d = dec.propose_draft(db, dec.DraftIn(
+        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
+        actor=SEC)
+    decision_id = dec.close_draft(db, d.id, actor=SEC).decision_id
+    assert decision_id is not None
+    return decision_id
+
+
 def test_a_refused_re_marking_says_why_in_its_form_as_it_was_sent(
         client: TestClient, accounts_db: Database) -> None:
     """A state code none of the states: the refusal in the page's language names the code
     as typed (no list of the program's), inside the re-marking form, which keeps the
     marking, the states, the observers' box and the reason as sent."""
-    m = session(accounts_db)
-    d = dec.propose_draft(accounts_db, dec.DraftIn(
-        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
-        actor=SEC)
-    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
-    assert decision_id is not None
+    decision_id = _border_plan(accounts_db)
     login(client, "secretariat")
     page = client.get("/decisions?lang=ru").text
     r = client.post(f"/decisions/{decision_id}/marking?lang=ru", data={
@@ -233,12 +239,7 @@ def test_a_marking_without_its_states_is_refused_in_russian(
         said: str) -> None:
     """The marking for the participants with no state named, or states named with
     another marking: refused inside the form in Russian, not in the program's English."""
-    m = session(accounts_db)
-    d = dec.propose_draft(accounts_db, dec.DraftIn(
-        body="csc", meeting_id=m.id, title="On the border plan", text_en="To approve it."),
-        actor=SEC)
-    decision_id = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
-    assert decision_id is not None
+    decision_id = _border_plan(accounts_db)
     login(client, "secretariat")
     page = client.get("/decisions?lang=ru").text
     r = client.post(f"/decisions/{decision_id}/marking?lang=ru", data={
