@@ -81,6 +81,20 @@ def under_way(db: Database, out: tuple[str, ...] = ()) -> tuple[crises.CrisisOut
     return c, got.mandate.decision
 
 
+def _deployed(db: Database, c: crises.CrisisOut) -> Any:
+    """A requirement of the crisis, the members' consent, and its plan run and decided
+    two hours after the adoption: the plan."""
+    at = ADOPTED + timedelta(hours=2)
+    forces.add_requirement(db, c.id, forces.RequirementIn(
+        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
+        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
+    for s in ["BLR", "KGZ", "RUS", "TJK"]:
+        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
+    plan = forces.run_plan(db, c.id, forces.PlanIn(time_limit=1), actor=PLANNER, at=at)
+    forces.decide_plan(db, plan.id, actor=PLANNER, at=at)
+    return plan
+
+
 def _offers(db: Database, crisis_id: int, measure: Measure, *states: str) -> list[int]:
     need = crises.request_assistance(db, crisis_id, crises.RequestIn(
         resource=f"{measure.value} for Almaty", measure=measure, quantity=len(states),
@@ -177,15 +191,8 @@ def test_nothing_new_is_deployed_under_an_expired_mandate(db: Database) -> None:
 def test_the_way_home_stays_open_and_a_mandate_over_with_units_out_is_escalated(
         db: Database) -> None:
     c, number = under_way(db)
-    at = ADOPTED + timedelta(hours=2)
-    forces.add_requirement(db, c.id, forces.RequirementIn(
-        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
-        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
-    for s in ["BLR", "KGZ", "RUS", "TJK"]:
-        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
-    first = forces.run_plan(db, c.id, forces.PlanIn(time_limit=1), actor=PLANNER, at=at)
+    first = _deployed(db, c)
     assert first.movements
-    forces.decide_plan(db, first.id, actor=PLANNER, at=at)
     crises.transition(db, c.id, Stage.DEPLOYED, actor=SEC, at=T1 + timedelta(days=1))
     out = sum(1 for m in first.movements if m.crisis_id == c.id)
 
@@ -268,14 +275,7 @@ def test_the_escalation_names_the_decision_only_to_its_readers(db: Database) -> 
     from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 
     c, number = under_way(db)
-    at = ADOPTED + timedelta(hours=2)
-    forces.add_requirement(db, c.id, forces.RequirementIn(
-        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
-        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
-    for s in ["BLR", "KGZ", "RUS", "TJK"]:
-        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
-    forces.decide_plan(db, forces.run_plan(db, c.id, forces.PlanIn(time_limit=1),
-                                           actor=PLANNER, at=at).id, actor=PLANNER, at=at)
+    _deployed(db, c)
     with db.write(SYSTEM) as w:
         decision_id = w.conn.execute(select(t.crisis.c.decision_id).where(
             t.crisis.c.id == c.id)).scalar_one()
@@ -311,14 +311,7 @@ def test_an_escalation_told_before_a_restriction_names_the_decision_no_more(
     from phalanx.services import identity, outbox
 
     c, number = under_way(db, out=("ARM",))
-    at = ADOPTED + timedelta(hours=2)
-    forces.add_requirement(db, c.id, forces.RequirementIn(
-        capability="motorized_rifle", strength=300, place="Almaty", lat=43.24, lon=76.89,
-        needed_by=T1 + timedelta(days=2)), actor=PLANNER, at=at)
-    for s in ["BLR", "KGZ", "RUS", "TJK"]:
-        forces.give_consent(db, c.id, s, forces.ConsentIn(scope="all"), actor=rep(s), at=at)
-    forces.decide_plan(db, forces.run_plan(db, c.id, forces.PlanIn(time_limit=1),
-                                           actor=PLANNER, at=at).id, actor=PLANNER, at=at)
+    _deployed(db, c)
     assert c.id in crises.escalate_overdue(db, at=AFTER)
     with db.read() as conn:
         decision_id = crises.get(conn, c.id, actor=SYSTEM).decision_id
