@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, func, or_, select
 
-from phalanx.adapters.db.access import RECIPIENTS, select_visible
+from phalanx.adapters.db.access import classification_of, select_visible
 from phalanx.domain.access.policy import (
     Classification,
     Marking,
@@ -116,15 +116,6 @@ def _classification(values: dict[str, Any], recipients: frozenset[str]) -> Class
                           bool(values.get("observers")), recipients=recipients)
 
 
-def _row_classification(row: Any, table: Table) -> Classification:
-    col = RECIPIENTS.get(table.name)
-    sent = getattr(row, col) if col else ""
-    return Classification(OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
-                          frozenset(p for p in row.participants.split(",") if p),
-                          bool(row.observers),
-                          recipients=frozenset(p for p in (sent or "").split(",") if p))
-
-
 class _History:
     """The classifications of the records a batch of entries names, at any entry."""
 
@@ -155,7 +146,7 @@ class _History:
                 row = self.rows.get((kind, e.target_id))
                 if row is None:
                     continue
-                now = _row_classification(row, tables[kind])
+                now = classification_of(row)
                 change = json.loads(e.change)
                 before = _classification(change["before"], now.recipients)
                 after = (_classification(change["after"], now.recipients)
@@ -163,11 +154,11 @@ class _History:
                          Classification(before.owner_kind, before.owner, Marking.PUBLIC,
                                         recipients=now.recipients))
                 self.changes[(kind, e.target_id)].append((e.id, before, after))
-        self._releases(conn, tables["op_report"])
+        self._releases(conn)
         for found in self.changes.values():
             found.sort(key=lambda c: c[0])
 
-    def _releases(self, conn: Connection, table: Table) -> None:
+    def _releases(self, conn: Connection) -> None:
         """The releases of the named reports: NATIONAL (or not the observers') before,
         the organization's (and the observers', if asked) after."""
         from phalanx.adapters.db import tables as t
@@ -185,7 +176,7 @@ class _History:
                 row = named.get(str(rid))
                 if row is None:
                     continue
-                now = _row_classification(row, table)
+                now = classification_of(row)
                 before = Classification(now.owner_kind, now.owner, Marking(marking),
                                         observers=bool(observers))
                 after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
@@ -215,7 +206,7 @@ class _History:
         if done:
             return done[-1]
         later = [before for at, before, _ in changes if at > entry]
-        return later[0] if later else _row_classification(row, _tables()[kind])
+        return later[0] if later else classification_of(row)
 
 
 Item = tuple[int, str, str, tuple[str, str] | None]
