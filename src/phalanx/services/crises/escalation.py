@@ -74,8 +74,9 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
             if c.overdue and c.stage not in FINAL:
                 what = f"stage {c.stage.value} overdue by {c.overdue_minutes:.0f} min"
                 due.append((c, c.stage.value, what, c.overdue_minutes, None, what))
-            if c.stage not in FINAL:
-                for line in crisis_obligations.lines(conn, org, _row(conn, c.id, SYSTEM), at):
+            row = _row(conn, c.id, SYSTEM) if c.stage not in FINAL else None
+            if row is not None:
+                for line in crisis_obligations.lines(conn, org, row, at):
                     if line.answer is None and line.overdue and line.due_at is not None:
                         late = (at - line.due_at).total_seconds() / 60
                         what = (f"the answer of {line.state} under the obligation of "
@@ -87,8 +88,7 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
                 what = ("the notice to the UN Security Council (UN Charter art. 51) overdue "
                         f"by {late:.0f} min")
                 due.append((c, UN_NOTICE, what, late, None, what))
-            if c.stage not in FINAL and c.decision_id is not None:
-                row = _row(conn, c.id, SYSTEM)
+            if row is not None and c.decision_id is not None:
                 mandate, out = mandate_of(conn, row), units_out(conn, c.id)
                 over = clocks.mandate_overrun(mandate.ends_at if mandate else None, out, at)
                 if mandate is not None and mandate.ends_at is not None and over is not None:
@@ -132,16 +132,16 @@ def _escalate(db: Database, org: Organization, chair: Any, c: Any, key: str, wha
             raise _Stale
         if key == c.stage.value and row.stage != key:
             raise _Stale
-        if key.startswith(f"{ANSWER}:") and (row.stage in FINAL or w.conn.execute(
+        # a member's answer awaited: the member
+        owing = key.split(":", 1)[1] if key.startswith(f"{ANSWER}:") else None
+        if owing is not None and (row.stage in FINAL or w.conn.execute(
                 select(t.obligation_answer.c.id).where(
                     t.obligation_answer.c.crisis_id == c.id,
-                    t.obligation_answer.c.state_code == key.split(":", 1)[1])).first()
-                is not None):
+                    t.obligation_answer.c.state_code == owing)).first() is not None):
             raise _Stale  # answered, or the crisis ended, meanwhile
         # the Secretariat, and whoever acts for the chair's state today (`acts_for`: not
         # a representative whose appointment ended, nor one of a state no longer a member)
         # and, for a member's answer awaited, whoever acts for that member
-        owing = key.split(":", 1)[1] if key.startswith(f"{ANSWER}:") else None
         users = [u for u in identity.list_users(w.conn)
                  if u.role is Role.SECRETARIAT or (chair is not None and acts_for(
                      u, chair.state, StateAct.CHAIR)) or (owing is not None and acts_for(
