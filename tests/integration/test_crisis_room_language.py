@@ -103,3 +103,24 @@ def test_a_quorum_rule_by_its_name() -> None:
     reason = "quorum not met: 3 of 6 members present or declared, 4 needed (two_thirds)"
     assert translate(reason, "ru").endswith("нужно 4 (две трети)")
     assert translate(reason, "en", labelled=True).endswith("4 needed (two thirds)")
+
+
+def test_a_crisis_late_by_a_day_reads_in_days_and_hours(accounts_db: Database,
+                                                        settings: Settings) -> None:
+    """The board and the room's clocks give a lateness of more than a day in days and hours
+    ("1 сут. 2 ч"), not in thousands of minutes."""
+    from datetime import UTC, datetime, timedelta
+
+    opened = datetime.now(UTC) - timedelta(days=1, hours=3)
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Mass unrest in Almaty", category="armed_attack", affected=["KAZ"],
+        severity="severe", place="Almaty", lat=43.24, lon=76.89),
+        actor=Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ"), at=opened)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        for lang, late in (("ru", r"\d сут\. \d+ ч"), ("en", r"\d d \d+ h")):
+            board = _text(client.get(f"/crises?lang={lang}").text)
+            room = _text(client.get(f"/crises/{c.id}?lang={lang}").text)
+            assert re.search(late, board), board
+            assert re.search(late, room), room
+            assert not re.search(r"\d{4} (?:мин|min)", board + room)

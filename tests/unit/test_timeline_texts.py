@@ -145,6 +145,18 @@ def test_the_notices_of_a_crisis(entry: str, russian: str) -> None:
     assert timeline_text(entry, "ru") == russian
 
 
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("ru", "ответ KAZ по обязательству коллективной обороны просрочен на 21 ч 10 мин"),
+    ("en", "the answer of KAZ under the obligation of collective defence overdue by "
+           "21 h 10 min"),
+])
+def test_a_long_lateness_reads_in_hours_not_minutes(lang: str, shown: str) -> None:
+    # stored as the escalation wrote it, in minutes; read in hours and minutes
+    entry = ("the answer of KAZ under the obligation of collective defence overdue by "
+             "1270 min")
+    assert timeline_text(entry, lang) == shown
+
+
 @given(st.text(max_size=80), st.sampled_from([e[:n] for e in ENTRIES for n in (0, 10, 30)]))
 @settings(max_examples=300, deadline=None)
 def test_any_text_is_shown_without_failing(text: str, start: str) -> None:

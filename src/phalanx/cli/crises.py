@@ -15,6 +15,7 @@ from phalanx.cli import exercise_report as replay
 from phalanx.cli.common import database, emit_json, err, fail, operator, out
 from phalanx.services import crises, exercise
 from phalanx.services.errors import Invalid, NotFound
+from phalanx.web.i18n.durations import duration_text
 
 if TYPE_CHECKING:
     from phalanx.services.alerts import IntakeOut
@@ -175,7 +176,7 @@ def list_crises(closed: Annotated[bool, typer.Option(help="Include closed ones."
     for c in rows:
         table.add_row(str(c.id), ("[EX] " if c.exercise else "") + c.title, c.category,
                       c.stage.value, c.severity,
-                      f"{c.overdue_minutes:g} min" if c.overdue else "")
+                      duration_text(c.overdue_minutes, "en") if c.overdue else "")
     out.print(table)
 
 

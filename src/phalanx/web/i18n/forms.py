@@ -4,6 +4,7 @@ crisis's timeline and notices). A form is a regular expression whose named group
 the placeholders of its msgid; the name says how the value shows:
 
 - `num_*`: a number, with the language's separators and one decimal;
+- `late`: whole minutes, as days, hours and minutes (`durations`), in English too;
 - `pct_*`: a percentage written `12.3%` (or `n/a`);
 - `cap*`: a capability, by its label;
 - `L_<group>`: an enumerated value, by its label in `group` (read in lower case, spaces
@@ -43,6 +44,7 @@ from functools import cache
 
 from phalanx.services.offered_units import RESTRICTED
 from phalanx.web.i18n import N_, day_text, labeller, moment_text, number, translations
+from phalanx.web.i18n.durations import duration_text
 from phalanx.web.i18n.errors import decision_number
 
 NUM = r"-?(?:\d+(?:\.\d+)?|inf)"
@@ -96,6 +98,8 @@ def _shown(name: str, value: str, lang: str, again: Callable[[str], str],
         return ", ".join(dict.fromkeys(shown))
     if name.startswith("num_"):
         return number(float(value), lang, 1)
+    if name == "late":
+        return duration_text(float(value), lang)
     if name.startswith("pct_"):
         if not value.endswith("%"):
             return str(translations(lang).gettext(value))
@@ -141,6 +145,8 @@ def _english(name: str, value: str, again: Callable[[str], str],
         return key("cap", value)
     if name == "unitkeys":
         return _unit_names(value, "en", names)
+    if name == "late":
+        return duration_text(float(value), "en")
     if name.startswith("line_"):
         return again(value)
     if name == "reasons":
@@ -149,7 +155,7 @@ def _english(name: str, value: str, again: Callable[[str], str],
 
 
 def _labelled(msgid: str) -> bool:
-    return bool(re.search(r"%\((?:Ls?_|cap|line_|reasons|unitkeys)", msgid))
+    return bool(re.search(r"%\((?:Ls?_|cap|line_|reasons|unitkeys|late)", msgid))
 
 
 # (line, lang[, the organization file's texts in lang]) -> the line in lang

@@ -55,16 +55,16 @@ FORMS: tuple[tuple[str, str], ...] = (
     # the clocks: overdue, escalated (services/crises/workflow.py)
     (r"(?P<line_what>.+); escalated to the Secretary General and the chair",
      N_("%(line_what)s; escalated to the Secretary General and the chair")),
-    (r"stage (?P<L_stage>\w+) overdue by (?P<minutes>\d+) min",
-     N_("stage %(L_stage)s overdue by %(minutes)s min")),
+    # (how late, stored in minutes, reads in days, hours and minutes: `late`)
+    (r"stage (?P<L_stage>\w+) overdue by (?P<late>\d+) min",
+     N_("stage %(L_stage)s overdue by %(late)s")),
     (r"the notice to the UN Security Council \(UN Charter art\. 51\) overdue by "
-     r"(?P<minutes>\d+) min",
-     N_("the notice to the UN Security Council (UN Charter art. 51) overdue by "
-        "%(minutes)s min")),
+     r"(?P<late>\d+) min",
+     N_("the notice to the UN Security Council (UN Charter art. 51) overdue by %(late)s")),
     (r"the answer of (?P<state>[A-Z]{3}) under the obligation of collective defence "
-     r"overdue by (?P<minutes>\d+) min",
+     r"overdue by (?P<late>\d+) min",
      N_("the answer of %(state)s under the obligation of collective defence overdue by "
-        "%(minutes)s min")),
+        "%(late)s")),
     (r"the mandate of (?P<number>\S+) ended on (?P<ended>\d{4}-\d\d-\d\d \d\d:\d\d) UTC "
      r"with (?P<units>\d+) unit\(s\) of the decided deployment still out and no decided "
      r"way home",

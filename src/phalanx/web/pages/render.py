@@ -29,6 +29,7 @@ from phalanx.web import i18n
 from phalanx.web.assets import static_url
 from phalanx.web.auth import identify
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
+from phalanx.web.i18n.durations import duration_text
 from phalanx.web.i18n.plantexts import plan_text
 from phalanx.web.i18n.timeline import notice_text, timeline_text
 from phalanx.web.pages.menu import menu
@@ -87,6 +88,15 @@ def _titled(ctx: Context, record: Any) -> str:
 
 
 templates.env.filters["titled"] = _titled
+
+
+@pass_context
+def _minutes(ctx: Context, minutes: float | None) -> str:
+    """A length of time in minutes, in days, hours and minutes in the page's language."""
+    return "" if minutes is None else duration_text(minutes, str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["minutes"] = _minutes
 # a refusal or a problem shown by itself beside a form or on the error page: a sentence
 templates.env.filters["sentence"] = errors.sentence
 
