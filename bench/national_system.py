@@ -60,15 +60,16 @@ class Phalanx:
             if not r.json() or len(items) >= int(r.headers["X-Total-Count"]):
                 return items
 
-    def changes(self, cursor: int) -> tuple[list[dict[str, Any]], int]:
+    def changes(self, cursor: str) -> tuple[list[dict[str, Any]], str]:
         """Everything changed after `cursor` (the change feed, a page at a time until an
         empty one that leaves the cursor where it was): each item `changed` (read it at
-        its `path`) or `gone` (drop the copy), with the cursor of the next poll."""
+        its `path`) or `gone` (drop the copy), with the cursor of the next poll (a text:
+        a page may end inside one change of many records, `ENTRY:KIND:ID`)."""
         items: list[dict[str, Any]] = []
         while True:
             r = self.get("/changes", after=cursor, limit=100)
             items += r.json()
-            moved = int(r.headers["X-Change-Cursor"])
+            moved = r.headers["X-Change-Cursor"]
             if not r.json() and moved == cursor:
                 return items, cursor
             cursor = moved
@@ -123,7 +124,7 @@ def day(api: Phalanx, reporter: Phalanx | None, follow: float) -> None:
     r = api.get("/crises", changed_after=0)  # a poll: what changed since a cursor
     print(f"{len(r.json())} crises changed; next poll: changed_after="
           f"{r.headers['X-Change-Cursor']}")
-    start = int(api.get("/changes").headers["X-Change-Cursor"])  # before the lists
+    start = api.get("/changes").headers["X-Change-Cursor"]  # before the lists
     decisions = api.pages("/decisions")
     print(f"register mirrored: {len(decisions)} decisions")
     if reporter is not None:

@@ -5,14 +5,22 @@ reader is told)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from phalanx.adapters.db import access_changes
+from phalanx.adapters.db.access_changes import Cursor
+from phalanx.domain import calendar, membership
+from phalanx.domain.access.policy import STATE_ROLES, ReadScope, read_scope
 from phalanx.domain.access.principal import Principal
+from phalanx.domain.organization import MembershipStatus
+from phalanx.services.errors import Invalid
 
 KINDS = tuple(access_changes.KINDS)
 Kind = Literal["crisis", "decision", "draft", "document", "session", "force_unit",
@@ -20,7 +28,10 @@ Kind = Literal["crisis", "decision", "draft", "document", "session", "force_unit
 
 
 class ChangeOut(BaseModel):
-    cursor: int = Field(description="where this change stands: a later poll's `after`")
+    cursor: int = Field(description=(
+        "the change's place in commit order (its entry in the trail; the items of one "
+        "entry share it): resume from the answer's X-Change-Cursor, which may stand "
+        "inside an entry"))
     kind: Kind
     id: str = Field(description="the record's id (a registry unit's or aircraft's: its key)")
     change: Literal["changed", "gone"] = Field(description=(
@@ -41,15 +52,70 @@ def _path(kind: str, rid: str, row: Any) -> str | None:
             "force_aircraft": None}[kind]
 
 
-def feed(conn: Connection, *, actor: Principal, after: int, limit: int,
-         kinds: Sequence[str] = KINDS) -> tuple[list[ChangeOut], int]:
-    """The changes after `after` the reader is told of, and the cursor to poll from next
-    (a call reads a bounded part of the trail: an empty page may still move the cursor)."""
-    page = access_changes.changes(conn, actor, after=after, limit=limit, kinds=kinds or KINDS)
+# a cursor: an entry of the trail, or an item inside one ("ENTRY:KIND:ID")
+CURSOR = r"^[0-9]{1,18}(:[a-z_]{1,20}:[A-Za-z0-9_.-]{1,100})?$"
+
+
+def cursor(text: str) -> Cursor:
+    """The cursor a client sent as `after` (refused, naming it, when it is none)."""
+    if not re.match(CURSOR, text):
+        raise Invalid("after", "a cursor is the X-Change-Cursor of an answer: a number, or "
+                      "NUMBER:KIND:ID")
+    entry, _, rest = text.partition(":")
+    kind, _, rid = rest.partition(":")
+    if rest and kind not in access_changes.KINDS:
+        raise Invalid("after", f"no kind of record '{kind}' in a cursor")
+    return Cursor(int(entry), (kind, rid) if rest else None)
+
+
+def _moment(day: date, zone: str | None) -> str:
+    """The start of the organization's day `day`, as the trail writes its moments."""
+    start = datetime.combine(day, time.min, tzinfo=calendar.zone(zone))
+    return start.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadScope]]:
+    """What `actor` read from when on, by the one access rule (`policy.read_scope`): a
+    state's user reads as its state's membership stood each day (a member, or not: never
+    joined, withdrawn, expelled) and, after its appointment's last day, what the public
+    reads. Another reader reads as today, always."""
+    from phalanx.services import organization as orgs
+
+    if actor.role not in STATE_ROLES or actor.state is None:
+        return [(None, read_scope(actor))]
+    try:
+        org = orgs.organization(conn)
+    except orgs.NotLoaded:
+        return [(None, read_scope(actor))]
+    stints = membership.timeline(org)[0].get(actor.state, [])
+    days = sorted({d for s in stints for d in (s.period.start, s.period.end) if d}
+                  | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set()))
+
+    def scope_on(day: date) -> ReadScope:
+        member = membership.status_on(org, actor.state or "", day) in (
+            MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
+            MembershipStatus.NOT_TAKING_PART)
+        appointed = actor.acts_until is None or day <= actor.acts_until
+        return read_scope(replace(actor, state_is_member=member, appointed=appointed))
+
+    zone = orgs.working_zone(conn)
+    first = [(None, scope_on(days[0] - timedelta(days=1)) if days else read_scope(actor))]
+    return first + [(_moment(d, zone), scope_on(d)) for d in days]
+
+
+def feed(conn: Connection, *, actor: Principal, after: Cursor | int, limit: int,
+         kinds: Sequence[str] = KINDS) -> tuple[list[ChangeOut], Cursor]:
+    """The changes after `after` the reader is told of, at most `limit`, and the cursor to
+    poll from next (a call reads a bounded part of the trail: an empty page may still move
+    the cursor)."""
+    if isinstance(after, int):
+        after = Cursor(after)
+    page = access_changes.changes(conn, actor, after=after, limit=limit, kinds=kinds or KINDS,
+                                  readings=readings(conn, actor))
     return ([ChangeOut(cursor=c.cursor, kind=c.kind, id=c.id, change=c.change,  # type: ignore[arg-type]
                        path=_path(c.kind, c.id, c.row) if c.change == "changed" else None)
              for c in page.changes], page.cursor)
 
 
 def position(conn: Connection, *, actor: Principal, kinds: Sequence[str] = KINDS) -> int:
-    return access_changes.position(conn, actor, kinds or KINDS)
+    return access_changes.position(conn, actor, kinds or KINDS, readings=readings(conn, actor))

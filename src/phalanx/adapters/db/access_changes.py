@@ -25,44 +25,30 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
-from phalanx.adapters.db.access import classification_of, select_visible
-from phalanx.domain.access.policy import (
-    Classification,
-    Marking,
-    OwnerKind,
-    ReadScope,
-    allows,
-    read_scope,
-)
+from phalanx.adapters.db import access_readers
+from phalanx.adapters.db.access import select_visible
+from phalanx.adapters.db.access_history import KINDS, RELEASE, History
+from phalanx.adapters.db.access_readers import Readings
+from phalanx.domain.access.policy import ReadScope, allows, read_scope
 from phalanx.domain.access.principal import SYSTEM, Principal
 
-# the kinds of record in the feed: the audit target kind naming it, its table and the
-# column the entry names it by
-KINDS: dict[str, tuple[str, str]] = {
-    "crisis": ("crisis", "id"), "decision": ("decision", "id"), "draft": ("draft", "id"),
-    "document": ("document", "id"), "session": ("meeting", "id"),
-    "force_unit": ("force_unit", "key"), "force_aircraft": ("force_aircraft", "key"),
-    "op_report": ("op_report", "id"),
-}
-
-# entries that change a record's classification, with the classification it had before
-# (`before`) and has after (`after`; a publication: PUBLIC, of the same owner)
-RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision.publish")
-
-# a state's release of its reports of an operation (NATIONAL, or not yet the observers',
-# before): the entry names the operation and lists each report with its marking before
-RELEASE = "operations.release"
+__all__ = ["KINDS", "SPAN", "Change", "Cursor", "Page", "changes", "position"]
 
 # a draft tied to a crisis's file or untied from it (the entry is the draft's and names the
 # crisis): the crisis as its readers read it (its file) changed too, for those who read
 # the draft as well
 FILE = ("draft.crisis_tie", "draft.crisis_untie")
+# a draft's fate, title or marking changing, or its decision's (adopted, re-marked,
+# published): the file of each crisis the draft is in changed too, for those who read the
+# draft (or the decision) as well
+FATE = ("draft.propose", "draft.revise", "draft.close", "draft.remark",
+        "decision.adopt", "decision.remark", "decision.publish")
 
 BATCH = 500  # entries read at a time
 # setting: the entries of the trail one call reads at most (from its cursor up to the next
@@ -81,142 +67,94 @@ class Change:
     row: Any = None  # the record as it stands (changed only): the caller names its address
 
 
+def order(kind: str, rid: str) -> tuple[str, int, int, str]:
+    """The order of an entry's items (its reports, a crisis and a draft...): by kind, then
+    by id (a number's value)."""
+    return (kind, 0, int(rid), "") if rid.isdigit() else (kind, 1, 0, rid)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a reader stands: after entry `entry`, or, `within` given, after that item of
+    it (a page that ended inside an entry of many items: a release, a batch, a reader's
+    reading narrowing)."""
+
+    entry: int
+    within: tuple[str, str] | None = None
+
+    def __str__(self) -> str:
+        return str(self.entry) if self.within is None else \
+            f"{self.entry}:{self.within[0]}:{self.within[1]}"
+
+    def passed(self, c: Change) -> bool:
+        """Is `c` at or before this cursor (said already)?"""
+        if c.cursor != self.entry:
+            return c.cursor < self.entry
+        return self.within is None or order(c.kind, c.id) <= order(*self.within)
+
+
 @dataclass(frozen=True)
 class Page:
     changes: list[Change]
-    cursor: int  # where the next call starts (`after`)
+    cursor: Cursor  # where the next call starts (`after`)
 
 
-def _tables() -> dict[str, Table]:
-    from phalanx.adapters.db import tables as t
-
-    return {kind: t.metadata.tables[tab] for kind, (tab, _) in KINDS.items()}
-
-
-def _entries_query(kinds: Sequence[str]) -> Any:
+def _entries_query(kinds: Sequence[str], shifts: Iterable[int]) -> Any:
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
     wanted = [k for k in kinds if k in KINDS and k != "session"]
-    clauses = [a.target_kind.in_(wanted)]
+    clauses = [a.target_kind.in_(wanted), a.id.in_(sorted(shifts))]
     if "session" in kinds:  # a council's session, not a user's web session
         clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
     if "crisis" in kinds:  # a crisis's file changed
-        clauses.append(and_(a.target_kind == "draft", a.action.in_(FILE)))
+        clauses.append(and_(a.target_kind.in_(("draft", "decision")),
+                            a.action.in_(FILE + FATE)))
     if "op_report" in kinds:  # a batch of results, a release: their reports
         clauses.append(a.target_kind == "op_batch")
         clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
     return select(a.id, a.action, a.target_kind, a.target_id).where(or_(*clauses))
 
 
-def _classification(values: dict[str, Any], recipients: frozenset[str]) -> Classification:
-    return Classification(OwnerKind(values["owner_kind"]), values["owner"],
-                          Marking(values["marking"]),
-                          frozenset(p for p in values.get("participants", "").split(",") if p),
-                          bool(values.get("observers")), recipients=recipients)
-
-
-class _History:
-    """The classifications of the records a batch of entries names, at any entry."""
-
-    def __init__(self, conn: Connection, named: dict[str, set[str]]) -> None:
-        from phalanx.adapters.db import tables as t
-
-        tables = _tables()
-        self.rows: dict[tuple[str, str], Any] = {}
-        self.exercise: dict[tuple[str, str], bool] = {}
-        for kind, ids in named.items():
-            table, col = tables[kind], KINDS[kind][1]
-            keys = sorted(int(i) for i in ids if i.isdigit()) if col == "id" else sorted(ids)
-            if not keys:
-                continue
-            for row in conn.execute(select_visible(table, SYSTEM).where(
-                    table.c[col].in_(keys))):
-                self.rows[(kind, str(getattr(row, col)))] = row
-        self._exercises(conn, tables)
-        a = t.audit_log.c
-        self.changes: dict[tuple[str, str], list[tuple[int, Classification,
-                                                         Classification]]] = defaultdict(list)
-        for kind, ids in named.items():
-            if not ids:
-                continue
-            for e in conn.execute(select(a.id, a.action, a.target_id, a.change).where(
-                    a.target_kind == kind, a.action.in_(RECLASSIFYING),
-                    a.target_id.in_(sorted(ids))).order_by(a.id)):
-                row = self.rows.get((kind, e.target_id))
-                if row is None:
-                    continue
-                now = classification_of(row)
-                change = json.loads(e.change)
-                before = _classification(change["before"], now.recipients)
-                after = (_classification(change["after"], now.recipients)
-                         if "after" in change else
-                         Classification(before.owner_kind, before.owner, Marking.PUBLIC,
-                                        recipients=now.recipients))
-                self.changes[(kind, e.target_id)].append((e.id, before, after))
-        self._releases(conn)
-        for found in self.changes.values():
-            found.sort(key=lambda c: c[0])
-
-    def _releases(self, conn: Connection) -> None:
-        """The releases of the named reports: NATIONAL (or not the observers') before,
-        the organization's (and the observers', if asked) after."""
-        from phalanx.adapters.db import tables as t
-
-        named = {k[1]: r for k, r in self.rows.items() if k[0] == "op_report"}
-        if not named:
-            return
-        a = t.audit_log.c
-        for e in conn.execute(select(a.id, a.change).where(
-                a.target_kind == "operation", a.action == RELEASE,
-                a.target_id.in_(sorted({r.operation for r in named.values()})))
-                .order_by(a.id)):
-            change = json.loads(e.change)
-            for rid, marking, observers in change.get("released", []):
-                row = named.get(str(rid))
-                if row is None:
-                    continue
-                now = classification_of(row)
-                before = Classification(now.owner_kind, now.owner, Marking(marking),
-                                        observers=bool(observers))
-                after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
-                                       observers=bool(observers or change.get("to_observers")))
-                self.changes[("op_report", str(rid))].append((e.id, before, after))
-
-    def _exercises(self, conn: Connection, tables: dict[str, Table]) -> None:
-        drafts = {k: r for k, r in self.rows.items() if k[0] == "draft"}
-        meetings = {r.meeting_id for r in drafts.values() if r.meeting_id is not None}
-        played = {r.id for r in conn.execute(select_visible(
-            tables["session"], SYSTEM, tables["session"].c.id).where(
-            tables["session"].c.id.in_(sorted(meetings)),
-            tables["session"].c.exercise.is_(True)))} if meetings else set()
-        for key, row in self.rows.items():
-            if key[0] == "draft":
-                self.exercise[key] = row.meeting_id in played
-            else:
-                self.exercise[key] = bool(getattr(row, "exercise", False))
-
-    def at(self, kind: str, rid: str, entry: int) -> Classification | None:
-        """The record's classification as it stood after entry `entry` (None: no record)."""
-        row = self.rows.get((kind, rid))
-        if row is None:
-            return None
-        changes = self.changes.get((kind, rid), [])
-        done = [after for at, _, after in changes if at <= entry]
-        if done:
-            return done[-1]
-        later = [before for at, before, _ in changes if at > entry]
-        return later[0] if later else classification_of(row)
-
-
 Item = tuple[int, str, str, tuple[str, str] | None]
+
+
+def _files(conn: Connection, entries: Sequence[Any]) -> dict[int, list[str]]:
+    """The crises in whose file each entry's draft (or its decision's) is, by entry: tied
+    or named, tabled in a session held on the crisis, its decision attached to it."""
+    from phalanx.adapters.db import tables as t
+
+    fates = [e for e in entries if e.action in FATE and e.target_id.isdigit()]
+    if not fates:
+        return {}
+    dc, d = t.decision.c, t.draft.c
+    made = {r.id: r.draft_id for r in conn.execute(select_visible(
+        t.decision, SYSTEM, dc.id, dc.draft_id, dc.number).where(dc.id.in_(
+            sorted({int(e.target_id) for e in fates if e.target_kind == "decision"}))))}
+    draft_of = {e.id: (int(e.target_id) if e.target_kind == "draft"
+                       else made.get(int(e.target_id))) for e in fates}
+    drafts = sorted({x for x in draft_of.values() if x is not None})
+    crises: dict[int, set[int]] = defaultdict(set)
+    for r in conn.execute(select(t.crisis_draft.c.draft_id, t.crisis_draft.c.crisis_id)
+                          .where(t.crisis_draft.c.draft_id.in_(drafts))):
+        crises[r.draft_id].add(r.crisis_id)
+    cs = t.crisis_session.c
+    for r in conn.execute(select_visible(t.draft, SYSTEM, d.id, cs.crisis_id).join(
+            t.crisis_session, cs.meeting_id == d.meeting_id).where(d.id.in_(drafts))):
+        crises[r.id].add(r.crisis_id)
+    c = t.crisis.c
+    for r in conn.execute(select_visible(t.crisis, SYSTEM, c.id, dc.draft_id).join(
+            t.decision, dc.id == c.decision_id).where(dc.draft_id.in_(drafts))):
+        crises[r.draft_id].add(r.id)
+    return {e: [str(x) for x in sorted(crises.get(dr, ()))]
+            for e, dr in draft_of.items() if dr is not None}
 
 
 def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> list[Item]:
     """The (entry, kind, id, and the record the reader must read as well) each entry is
     about: a batch of results, each report it stored; a release, each report it released;
     a draft tied to a crisis's file or untied, the draft and the crisis (for the draft's
-    readers)."""
+    readers); a draft's fate, the draft and each crisis whose file holds it."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
@@ -237,8 +175,12 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
     crisis_of = {r.id: str(json.loads(r.change).get("crisis"))
                  for r in conn.execute(select(a.id, a.change).where(a.id.in_(filed)))
                  } if filed else {}
+    files = _files(conn, entries) if "crisis" in kinds else {}
     out: list[Item] = []
     for e in entries:
+        own = (e.target_kind in kinds and e.target_kind != "session") or (
+            e.target_kind == "session" and "session" in kinds
+            and e.action.startswith("session."))
         if e.id in released:
             out += [(e.id, "op_report", i, None) for i in released[e.id]]
         elif e.target_kind == "op_batch":
@@ -249,39 +191,49 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
                 out.append((e.id, "draft", e.target_id, None))
             if "crisis" in kinds:
                 out.append((e.id, "crisis", crisis_of[e.id], ("draft", e.target_id)))
-        else:
+        elif own:
             out.append((e.id, e.target_kind, e.target_id, None))
+        out += [(e.id, "crisis", x, (e.target_kind, e.target_id)) for x in files.get(e.id, [])]
     return out
 
 
-def _said(history: _History, scope: ReadScope, entry: int, kind: str,
+def _said(history: History, scope: ReadScope, entry: int, kind: str,
           rid: str, also: tuple[str, str] | None = None) -> Change | None:
     if history.exercise.get((kind, rid), True):
         return None  # no record (or an exercise's)
-    if also is not None:  # said only to those who read that record too, then
-        other = history.at(*also, entry)
-        if other is None or not allows(scope, other):
-            return None
+    # said only to those who read that record too, before or after
+    if also is not None and not any(
+            c is not None and allows(scope, c)
+            for c in (history.at(*also, entry), history.at(*also, entry - 1))):
+        return None
     after = history.at(kind, rid, entry)
     before = history.at(kind, rid, entry - 1)
     if after is not None and allows(scope, after):
         return Change(entry, kind, rid, "changed", history.rows[(kind, rid)])
-    if before is not None and allows(scope, before):
+    if before is not None and allows(scope, before) and also is None:
         return Change(entry, kind, rid, "gone")
     return None
 
 
-def _said_of(conn: Connection, scope: ReadScope, entries: Sequence[Any],
+def _said_of(conn: Connection, scope_at: Callable[[int], ReadScope],
+             shifts: dict[int, tuple[ReadScope, ReadScope]], entries: Sequence[Any],
              kinds: Sequence[str]) -> list[Change]:
+    """What the reader is told of `entries`, in order: by entry, then `order` within one
+    (`shifts`: the entries at which the reader's own reading changed, from what to what)."""
     items = _items(conn, entries, kinds)
     named: dict[str, set[str]] = defaultdict(set)
     for _, kind, rid, also in items:
         named[kind].add(rid)
         if also is not None:
             named[also[0]].add(also[1])
-    history = _History(conn, named)
-    return [c for e, kind, rid, also in items
-            if (c := _said(history, scope, e, kind, rid, also)) is not None]
+    history = History(conn, named)
+    said = [c for e, kind, rid, also in items
+            if (c := _said(history, scope_at(e), e, kind, rid, also)) is not None]
+    for e in entries:
+        if e.id in shifts:
+            said += access_readers.shifted(conn, e.id, *shifts[e.id], kinds)
+    unique = {(c.cursor, c.kind, c.id): c for c in said}  # a shift says it once
+    return sorted(unique.values(), key=lambda c: (c.cursor, order(c.kind, c.id)))
 
 
 def _reached(conn: Connection, entry: int) -> bool:
@@ -300,50 +252,73 @@ def _last(conn: Connection) -> int:
                .scalar_one())
 
 
-def changes(conn: Connection, principal: Principal, *, after: int, limit: int,
-            kinds: Iterable[str] = tuple(KINDS)) -> Page:
+def _reader(conn: Connection, principal: Principal, readings: Readings | None
+            ) -> tuple[Callable[[int], ReadScope], dict[int, tuple[ReadScope, ReadScope]]]:
+    if not readings:
+        scope = read_scope(principal)
+        return (lambda _: scope), {}
+    return access_readers.phases(conn, readings)
+
+
+def changes(conn: Connection, principal: Principal, *, after: Cursor, limit: int,
+            kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None) -> Page:
     """The changes after cursor `after` that `principal` is told of, oldest first, at most
-    `limit` entries' worth (a record changed twice in them is said once, at its last),
-    read from the entries up to the next multiple of `SPAN` at most; and the cursor the
-    next call starts from: the last change said, or that multiple once every entry up to
-    it is read and none more is said."""
+    `limit` of them (a record changed twice in them is said once, at its last), read from
+    the entries up to the next multiple of `SPAN` at most; and the cursor the next call
+    starts from: the last change said (inside its entry when the page ended there), or
+    that multiple once every entry up to it is read and none more is said. `readings`: what
+    the reader read from when on (`access_readers`; None: as it reads today, always)."""
     from phalanx.adapters.db import tables as t
 
     kinds = list(kinds)
-    scope, query, position = read_scope(principal), _entries_query(kinds), after
-    edge = (after // SPAN + 1) * SPAN
+    scope_at, shifts = _reader(conn, principal, readings)
+    query, position = _entries_query(kinds, shifts), after.entry
+    edge = (after.entry // SPAN + 1) * SPAN
     # read before the entries: every entry up to the edge has then committed
     reached = _reached(conn, edge)
     said: list[Change] = []
-    full = False  # the page is full: the entries after its last change are still unread
+    full = False  # the page is full: what follows its last change is still unread
+    inside = False  # ... and the next change is of the same entry as its last
+    if after.within is not None:
+        position -= 1  # the rest of that entry first
     while not full:
         batch = list(conn.execute(query.where(t.audit_log.c.id > position,
                                               t.audit_log.c.id <= edge)
                                   .order_by(t.audit_log.c.id).limit(BATCH)))
         if not batch:
             break
-        for change in _said_of(conn, scope, batch, kinds):
-            if len(said) >= limit and change.cursor != said[-1].cursor:
+        for change in _said_of(conn, scope_at, shifts, batch, kinds):
+            if after.passed(change):
+                continue
+            if len(said) >= limit:
+                full, inside = True, change.cursor == said[-1].cursor
                 break
             said.append(change)
-        full, position = len(said) >= limit, batch[-1].id
-    last: dict[tuple[str, str], Change] = {(c.kind, c.id): c for c in said}
-    items = sorted(last.values(), key=lambda c: (c.cursor, c.kind, c.id))
-    cursor = items[-1].cursor if items else after
+        position = batch[-1].id
+    if said and inside:
+        last_said = said[-1]
+        cursor = Cursor(last_said.cursor, (last_said.kind, last_said.id))
+    elif said:
+        cursor = Cursor(said[-1].cursor)
+    else:
+        cursor = after
     if not full and reached:
-        cursor = edge
+        cursor = Cursor(edge)
+    last: dict[tuple[str, str], Change] = {(c.kind, c.id): c for c in said}
+    items = sorted(last.values(), key=lambda c: (c.cursor, order(c.kind, c.id)))
     return Page(items, cursor)
 
 
 def position(conn: Connection, principal: Principal,
-             kinds: Iterable[str] = tuple(KINDS)) -> int:
+             kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None) -> int:
     """Where the changes `principal` is told of stand now: the cursor of the last one said
     among the entries since the last multiple of `SPAN` the trail has reached, or that
     multiple when none of them is said (0: none). Read before the records it goes with."""
     from phalanx.adapters.db import tables as t
 
     kinds = list(kinds)
-    scope, query = read_scope(principal), _entries_query(kinds)
+    scope_at, shifts = _reader(conn, principal, readings)
+    query = _entries_query(kinds, shifts)
     floor = _last(conn) // SPAN * SPAN
     before: int | None = None
     while True:
@@ -354,7 +329,7 @@ def position(conn: Connection, principal: Principal,
         batch = list(conn.execute(stmt))
         if not batch:
             return floor
-        said = _said_of(conn, scope, batch, kinds)
+        said = _said_of(conn, scope_at, shifts, batch, kinds)
         if said:
             return max(c.cursor for c in said)
         before = batch[-1].id

@@ -1,0 +1,74 @@
+"""The change feed follows its reader's own reading, not only the records' markings: a
+representative whose appointment has ended is told `gone` for what it read and no longer
+reads; a draft's fate is said of the crisis whose file holds it; a cursor that is none is
+refused, naming it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.services import changes, state_users
+from phalanx.services.db import Database
+from tests.integration.test_api_change_feed import document, poll
+from tests.integration.test_crisis_drafts import SEC, _crisis, _yerevan
+from tests.support.sessions import bearer
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "accounts"
+
+
+def test_a_representative_whose_appointment_ended_is_told_what_is_gone(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    days_ago = datetime.now(UTC) - timedelta(days=3)
+    monkeypatch.setattr(audit_store, "now_iso",
+                        lambda: days_ago.isoformat(timespec="microseconds"))
+    _, start = poll(api, kaz, None)
+    doc = document(api, rus, "RUS")  # for the members: KAZ reads it
+    public = document(api, rus, "RUS", marking="PUBLIC")
+    said, copied = poll(api, kaz, start)
+    assert said == [("document", str(doc), "changed"), ("document", str(public), "changed")]
+    state_users.set_term(db, "rep-kaz", days_ago.date(), actor=SYSTEM)
+    monkeypatch.undo()
+    assert poll(api, kaz, copied) == ([], copied)  # nothing in the trail since its end yet
+    later = document(api, rus, "RUS")  # the first change after: where KAZ's reading ended
+    said, gone_at = poll(api, kaz, copied, kind="document")
+    assert said == [("document", str(doc), "gone")] and gone_at > copied
+    everything, _ = poll(api, kaz, copied, limit=1000)  # the registry's units too
+    assert {c for _, _, c in everything} == {"gone"} and len(everything) > 1
+    assert api.get(f"/api/v1/documents/{doc}", headers=kaz).status_code == 404
+    assert poll(api, kaz, gone_at, kind="document") == ([], gone_at)
+    # from any cursor before, the same: what it read last is gone, the rest never said
+    assert poll(api, kaz, start, kind="document")[0] == [("document", str(public), "changed"),
+                                        ("document", str(doc), "gone")]
+    assert ("document", str(later), "changed") in poll(api, rus, copied)[0]
+
+
+def test_a_drafts_fate_is_said_of_the_crisis_whose_file_holds_it(db: Database) -> None:
+    crisis = _crisis(db)
+    _, assistance, _ = _yerevan(db, crisis)  # returned: Armenia objected
+    a = t.audit_log.c
+    with db.read() as conn:
+        closed = conn.execute(select(a.id).where(
+            a.action == "draft.close", a.target_id == str(assistance))).scalar_one()
+        items, _ = changes.feed(conn, actor=SEC, after=closed - 1, limit=1000,
+                                kinds=("crisis",))
+    assert [(c.cursor, c.kind, c.id) for c in items] == [(closed, "crisis", str(crisis))]
+
+
+@pytest.mark.parametrize("after", ["x", "12:nothing:3", "-1", "1:op_report:"])
+def test_a_cursor_that_is_none_is_refused_naming_it(api: TestClient, db: Database,
+                                                    after: str) -> None:
+    r = api.get("/api/v1/changes", headers=bearer(db, "rep-kaz"), params={"after": after})
+    assert r.status_code == 422, r.text
+    assert "after" in r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
