@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from phalanx.cli.main import app
 from phalanx.config import get_settings
-from phalanx.domain.access.principal import Agency, Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
 from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
@@ -34,7 +34,9 @@ OPERATOR = "alice"
 # commands that change no record (or, servers, whose actions are the server's own)
 READS = {
     "audit verify", "audit public-key", "audit export", "backup", "bodies", "composition",
-    "crises list", "crises show", "decisions list", "decisions show", "decisions in-force",
+    "crises list", "crises show", "crises obligations", "crises timeline",
+    "decisions list", "decisions show", "decisions in-force", "decisions draft",
+    "decisions export",
     "feeds list", "members",
     "membership arrears", "membership chairs", "membership records", "ops stats",
     "ops duplicates", "ops changes",
@@ -49,6 +51,8 @@ UNREACHED = {
     "membership confirm": "a proposal comes from an adopted Council decision",
     "decisions notify": "a decision waiting for the members' notifications is tabled so "
                         "from a session's page or the API",
+    "decisions close": "the organization's file allows no silence procedure, and a "
+                       "session's drafts are decided while it sits",
 }
 
 CSV = ("reference,date,stage,metric,substance,quantity,unit,area\n"
@@ -135,11 +139,27 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
                              "sup-org-2023-1"], ""),
         ("plan", ["plan", "--crisis", ids.get("crisis", "1"), "--time-limit", "0.5",
                   "--decide"], ""),
+        ("crises answer", ["crises", "answer", ids.get("crisis", "1"), "BLR", "--answer",
+                           "other", "--detail", "humanitarian aid"], ""),
+        ("crises un-notice", ["crises", "un-notice", ids.get("crisis", "1"), "--reference",
+                              "S/2026/1"], ""),
         ("exercise run", ["exercise", "run", "frontier"], ""),
+        ("crises open", ["crises", "open", "--title", "Flooding in Aktobe", "--category",
+                         "natural_disaster", "--affected", "KAZ"], ""),
+        ("crises request", ["crises", "request", ids.get("opened", "1"), "KAZ", "--person",
+                            "Kassym-Jomart Tokayev", "--office", "head_of_state", "--at",
+                            (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+                            "--article", "Treaty art. 4", "--measure", "humanitarian"], ""),
         ("crises escalate", ["crises", "escalate"], ""),
         ("decisions circulate", ["decisions", "circulate", "--body", "csc", "--title",
                                  "On the plan", "--text-en", "To approve the plan.",
                                  "--deadline", working_deadline(3).isoformat()], ""),
+        ("crises tie", ["crises", "tie", ids.get("crisis", "1"), ids.get("draft", "1"),
+                        "--reason", "its subject"], ""),
+        ("crises untie", ["crises", "untie", ids.get("crisis", "1"), ids.get("draft", "1"),
+                          "--reason", "tied by mistake"], ""),
+        ("decisions sign", ["decisions", "sign", ids.get("draft", "1"),
+                            ids.get("turn", "BLR")], ""),
         ("decisions settle", ["decisions", "settle"], ""),
         ("outbox send", ["outbox", "send"], ""),
         ("audit checkpoint", ["audit", "checkpoint"], ""),
@@ -179,6 +199,15 @@ def _prepare(db: Database, command: str, ids: dict[str, str]) -> None:
         with db.read() as conn:
             ids["crisis"] = str(conn.exec_driver_sql(
                 "SELECT min(crisis_id) FROM force_requirement").scalar())
+    if command == "crises request":  # the crisis `crises open` opened
+        with db.read() as conn:
+            ids["opened"] = str(conn.exec_driver_sql("SELECT max(id) FROM crisis").scalar())
+    if command == "crises tie":  # the draft `decisions circulate` circulated
+        with db.read() as conn:
+            ids["draft"] = str(conn.exec_driver_sql("SELECT max(id) FROM draft").scalar())
+            turn = dec.get_draft(conn, int(ids["draft"]), actor=SYSTEM).turn
+        assert turn is not None
+        ids["turn"] = turn
     if command == "crises escalate":  # a real crisis reported long ago, never consulted
         from phalanx.services import crises as crs
         crs.open_crisis(db, crs.CrisisIn(title="Shelling at the border",

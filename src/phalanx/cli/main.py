@@ -11,7 +11,10 @@ from rich.table import Table
 
 from phalanx.cli import audit as audit_cli
 from phalanx.cli import crises as crises_cli
+from phalanx.cli import crisis_file as crisis_file_cli
+from phalanx.cli import crisis_open as crisis_open_cli
 from phalanx.cli import decisions as decisions_cli
+from phalanx.cli import drafts as drafts_cli
 from phalanx.cli import feeds as feeds_cli
 from phalanx.cli import forces as forces_cli
 from phalanx.cli import identity as identity_cli
@@ -30,10 +33,13 @@ app.add_typer(identity_cli.users, name="users")
 app.add_typer(identity_cli.tokens, name="tokens")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(decisions_cli.app, name="decisions")
+drafts_cli.register(decisions_cli.app)
 app.add_typer(crises_cli.cap_app, name="cap")
 app.add_typer(feeds_cli.app, name="feeds")
 app.add_typer(crises_cli.exercise_app, name="exercise")
 app.add_typer(crises_cli.crises_app, name="crises")
+crisis_open_cli.register(crises_cli.crises_app)
+crisis_file_cli.register(crises_cli.crises_app)
 app.add_typer(crises_cli.outbox_app, name="outbox")
 app.add_typer(operations_cli.app, name="ops")
 app.add_typer(membership_cli.app, name="membership")

@@ -115,6 +115,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
                 access.select_visible(t.document, actor, t.document.c.id)
                 .where(t.document.c.id == data.document_id)).first() is None:
             raise Invalid("document_id", f"no document {data.document_id}")
+        _refuse_recorded(w.conn, crisis_id, data)
         rid = w.conn.execute(insert(t.official_request).values(
             crisis_id=crisis_id, state_code=data.state, person=data.person, office=data.office,
             at=data.at, article=data.article, measures=sorted(m.value for m in data.measures),
@@ -131,6 +132,19 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
                 {"request": rid, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "request", id=rid)
         return next(r for r in requests_of(w.conn, crisis_id, actor) if r.id == rid)
+
+
+def _refuse_recorded(conn: Connection, crisis_id: int, data: OfficialRequestIn) -> None:
+    """The same request (its state's, made at the same moment under the same article)
+    recorded twice would be counted as two appeals: the second is refused."""
+    o = t.official_request.c
+    for r in conn.execute(select(o.id, o.at).where(
+            o.crisis_id == crisis_id, o.state_code == data.state,
+            o.article == data.article)):
+        if aware(r.at) == aware(data.at):
+            made = aware(data.at).astimezone(UTC)
+            raise Conflict(f"the official request of {data.state} of {made:%Y-%m-%d %H:%M} "
+                           f"UTC under {data.article} is recorded already (request {r.id})")
 
 
 def withdraw_request(db: Database, crisis_id: int, request_id: int, data: WithdrawalIn, *,

@@ -47,6 +47,8 @@ CRISIS_TEMPLATES = (
        "%(withdrawn)s: nothing decided, linked or deployed after that answers it"),
     N_("the official request of %(state)s of %(made)s was already withdrawn on "
        "%(withdrawn)s"),
+    N_("the official request of %(state)s of %(made)s under %(article)s is recorded "
+       "already (request %(request)s)"),
     N_("the withdrawal is dated %(moment)s, in the future"),
     N_("the request was made at %(made_at)s: it is withdrawn after that, not at "
        "%(moment)s"),
