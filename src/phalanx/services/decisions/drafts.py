@@ -109,6 +109,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
             raise Invalid("meeting_id", f"session {data.meeting_id} is of {meeting.body_key}")
         if meeting.status == "closed":
             raise Conflict(f"session {data.meeting_id} is closed")
+    if data.procedure in ("written", "silence"):
+        _refuse_circulating(w, data)
     order: list[str] = []
     chair = None
     # the member the draft concerns without a vote on it is not asked (`without_vote`)
@@ -262,3 +264,21 @@ def revise_draft(db: Database, draft_id: int, text_en: str, text_ru: str = "", *
         w.emit(f"draft:{draft_id}", "version", classification=access.classification_of(row),
                number=row.current_version + 1)
         return _draft(w.conn, draft_id, actor)
+
+
+def _refuse_circulating(w: Write, data: DraftIn) -> None:
+    """A draft circulated again with the title, text and deadline of one still open under
+    the same procedure (a command run twice, a form sent twice) would have every member
+    sign or keep silence twice over one question: the second is refused, naming the
+    first. Changed in anything, it is another draft."""
+    d, v = t.draft.c, t.draft_version.c
+    same = w.conn.execute(select(d.id, d.deadline).select_from(t.draft.join(
+        t.draft_version, (v.draft_id == d.id) & (v.number == d.current_version))).where(
+        d.status == "open", d.body_key == data.body, d.procedure == data.procedure,
+        d.title == data.title, d.question == data.question,
+        v.text_en == data.text_en, v.text_ru == data.text_ru))
+    for row in same:
+        if data.deadline is not None and row.deadline is not None \
+                and aware(row.deadline) == aware(data.deadline):
+            raise Conflict(f"draft {row.id} circulates already with this title, text and "
+                           "deadline")

@@ -94,6 +94,8 @@ STAFF_MESSAGES = (
 )
 
 STAFF_TEMPLATES = (
+    # a draft circulated twice (services/decisions/drafts.py)
+    N_("draft %(draft)s circulates already with this title, text and deadline"),
     # an exercise ended or cancelled by its control (services/crises/ending.py)
     N_("crisis %(crisis)s is real: only an exercise is ended or cancelled by its control; "
        "a real crisis is closed through the algorithm"),
