@@ -22,6 +22,7 @@ from phalanx.services import clock, crises, crisis_drafts, crisis_requests
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.web.i18n.errors import translate
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 PLANNER = Principal("planner", Role.PLANNER)
@@ -207,3 +208,42 @@ def test_a_draft_in_writing_names_its_crisis(accounts_db: Database) -> None:
             text_en="The Council decides."), actor=SEC)
     assert [(x.id, x.procedure, x.status, x.tie) for x in _file(db, cid, rep("ARM")).drafts
             ] == [(d.id, "written", "open", "tabled")]
+
+
+def _exercise(db: Database, title: str) -> crises.CrisisOut:
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title=title, category="aggression", affected=["ARM"], other_parties=["AZE"],
+        exercise=True), actor=SEC, at=T0)
+    return crises.convene_consultations(db, c.id, actor=SEC, at=T0 + timedelta(hours=1))
+
+
+def test_an_exercise_s_draft_stays_out_of_another_exercise_s_file(
+        accounts_db: Database) -> None:
+    """Two exercises at once: a draft tabled in the first one's consultations is refused
+    from the second one's file (tied or named when tabled), so that ending the second
+    leaves the first one's draft open."""
+    db = accounts_db
+    first, second = _exercise(db, "Exercise North"), _exercise(db, "Exercise South")
+    with clock.use(T0 + timedelta(hours=2)):
+        d = dec.propose_draft(db, dec.DraftIn(
+            body="csc", meeting_id=first.sessions[0], procedure="consultation",
+            title="North's assistance", text_en="The Council decides."), actor=SEC).id
+        with pytest.raises(Conflict, match="another exercise's"):
+            dec.propose_draft(db, dec.DraftIn(
+                body="csc", meeting_id=first.sessions[0], procedure="consultation",
+                title="North's second", text_en="The Council decides.",
+                crisis_id=second.id), actor=SEC)
+    with pytest.raises(Conflict, match="another exercise's") as refused:
+        crisis_drafts.tie(db, second.id, d, "about it", actor=SEC)
+    assert translate(str(refused.value), "ru") == (
+        f"проект {d} относится к другому учению: в дело кризиса этого учения он не входит")
+    with db.engine.begin() as conn:  # a tie kept from before the refusal
+        conn.execute(t.crisis_draft.insert().values(
+            crisis_id=second.id, draft_id=d, tied_at=T0, tied_by="secretariat",
+            reason="about it"))
+    assert _file(db, second.id, SEC).drafts == []
+    crises.end_exercise(db, second.id, crises.ExerciseEndIn(how="ended", reason="South over"),
+                        actor=SEC, at=T0 + timedelta(hours=3))
+    with db.read() as conn:
+        assert dec.get_draft(conn, d, actor=SEC).status == "open"
+    assert [x.id for x in _file(db, first.id, SEC).drafts] == [d]

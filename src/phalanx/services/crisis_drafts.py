@@ -6,14 +6,15 @@ the decision adopted from it is attached to the crisis, or when the Secretariat 
 to the crisis afterwards, with a reason (`Duty.CRISIS_FILE`). Each reader is named only
 the drafts it may read (`access.select_visible`: a draft marked for fewer is not named
 at all), and an exercise's drafts are never in a real crisis's file (nor a real draft in
-an exercise's)."""
+an exercise's, nor a draft of a session held on another exercise's crisis: ending one
+exercise closes the drafts in its file, never another's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -33,11 +34,15 @@ def _exercise_meetings() -> Any:
     return access.select_visible(t.meeting, SYSTEM, m.id).where(m.exercise.is_(True))
 
 
-def _same_world(exercise: bool) -> Any:
-    """The drafts of an exercise for an exercise's crisis, the real ones for a real one."""
+def same_world(crisis_id: int, exercise: bool) -> Any:
+    """The drafts of an exercise for an exercise's crisis (of its own sessions, or of an
+    exercise's session held on no other crisis: each exercise keeps to its own), the real
+    ones for a real one."""
     d = t.draft.c
     if exercise:
-        return d.meeting_id.in_(_exercise_meetings())
+        cs = t.crisis_session.c
+        elsewhere = select(cs.meeting_id).where(cs.crisis_id != crisis_id)
+        return and_(d.meeting_id.in_(_exercise_meetings()), d.meeting_id.not_in(elsewhere))
     return or_(d.meeting_id.is_(None), d.meeting_id.not_in(_exercise_meetings()))
 
 
@@ -64,7 +69,7 @@ def drafts_of(conn: Connection, row: Any, actor: Principal) -> list[CrisisDraftO
         t.decision.c.id == row.decision_id)
     rows = list(conn.execute(access.select_visible(t.draft, actor).where(
         or_(d.id.in_(list(ties)), d.meeting_id.in_(sessions), d.id.in_(attached)),
-        _same_world(bool(row.exercise))).order_by(d.created_at, d.id)))
+        same_world(row.id, bool(row.exercise))).order_by(d.created_at, d.id)))
     ids = [r.id for r in rows]
     dc = t.decision.c
     decisions = {r.draft_id: r for r in conn.execute(access.select_visible(
@@ -128,10 +133,12 @@ def tie_in(w: Write, crisis_id: int, draft_id: int, reason: str = "") -> None:
     if draft is None:
         raise NotFound("draft", draft_id)
     if w.conn.execute(access.select_visible(t.draft, SYSTEM, d.id).where(
-            d.id == draft_id, _same_world(bool(row.exercise)))).first() is None:
+            d.id == draft_id, same_world(row.id, bool(row.exercise)))).first() is None:
         raise Conflict(f"draft {draft_id} is " + (
-            "not an exercise's: it stays out of an exercise's crisis" if row.exercise else
-            "an exercise's: it stays out of a real crisis's file"))
+            "an exercise's: it stays out of a real crisis's file" if not row.exercise else
+            "another exercise's: it stays out of this exercise's crisis" if _of_an_exercise(
+                w.conn, draft_id) else
+            "not an exercise's: it stays out of an exercise's crisis"))
     if any(x.id == draft_id for x in drafts_of(w.conn, row, SYSTEM)):
         if not reason:  # tabled in one of its sessions and named too: in its file already
             return
@@ -142,6 +149,13 @@ def tie_in(w: Write, crisis_id: int, draft_id: int, reason: str = "") -> None:
     # about the draft: the entry obeys the draft's marking, never named to others
     w.audit("draft.crisis_tie", "draft", draft_id,
             {"crisis": crisis_id, **({"reason": reason} if reason else {})})
+
+
+def _of_an_exercise(conn: Connection, draft_id: int) -> bool:
+    """Is the draft an exercise's (framed in an exercise's session)?"""
+    d = t.draft.c
+    return conn.execute(access.select_visible(t.draft, SYSTEM, d.id).where(
+        d.id == draft_id, d.meeting_id.in_(_exercise_meetings()))).first() is not None
 
 
 def _require_file_keeper(actor: Principal, reason: str) -> None:
