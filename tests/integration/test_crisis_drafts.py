@@ -18,7 +18,7 @@ from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, crises, crisis_drafts, crisis_requests
+from phalanx.services import changes, clock, crises, crisis_drafts, crisis_requests
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -247,3 +247,30 @@ def test_an_exercise_s_draft_stays_out_of_another_exercise_s_file(
     with db.read() as conn:
         assert dec.get_draft(conn, d, actor=SEC).status == "open"
     assert [x.id for x in _file(db, first.id, SEC).drafts] == [d]
+
+
+def test_a_tie_to_a_crisis_a_state_may_not_read_is_not_in_its_feed(
+        accounts_db: Database) -> None:
+    """Kazakhstan reads the draft, not the crisis (marked for Armenia and Russia): the
+    draft tied to the crisis's file and untied is not said to it (nothing of the draft it
+    reads changed), while Russia, which reads both, is told of both."""
+    db = accounts_db
+    with clock.use(T0):
+        cid = crises.open_crisis(db, crises.CrisisIn(
+            title="Fighting on Armenia's border", category="aggression", affected=["ARM"],
+            other_parties=["AZE"], marking=Marking.PARTICIPANTS, participants=["ARM", "RUS"]),
+            actor=SEC, at=T0).id
+    _, assistance, _ = _yerevan(db, None)
+
+    def feed(state: str, after: int) -> list[tuple[str, str]]:
+        with db.read() as conn:
+            return [(c.kind, c.id) for c in changes.feed(
+                conn, actor=rep(state), after=after, limit=100)[0]]
+
+    with db.read() as conn:
+        since = {s: changes.position(conn, actor=rep(s)) for s in ("KAZ", "RUS")}
+    crisis_drafts.tie(db, cid, assistance, "the Council's answer", actor=SEC)
+    crisis_drafts.untie(db, cid, assistance, "tied by mistake", actor=SEC)
+    assert feed("KAZ", since["KAZ"]) == []
+    assert sorted(feed("RUS", since["RUS"])) == [("crisis", str(cid)),
+                                                 ("draft", str(assistance))]

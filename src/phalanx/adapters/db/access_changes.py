@@ -60,8 +60,10 @@ RECLASSIFYING = ("document.remark", "decision.remark", "draft.remark", "decision
 RELEASE = "operations.release"
 
 # a draft tied to a crisis's file or untied from it (the entry is the draft's and names the
-# crisis): the crisis as its readers read it (its file) changed too, for those who read
-# the draft as well
+# crisis): the crisis as its readers read it (its file) changed, for those who read the
+# draft as well; and the draft, for those who read the crisis as well (nothing of the
+# draft itself changed: told to a reader of the draft alone, it would say that a crisis
+# it may not read took the draft in or let it go)
 FILE = ("draft.crisis_tie", "draft.crisis_untie")
 
 BATCH = 500  # entries read at a time
@@ -215,8 +217,8 @@ Item = tuple[int, str, str, tuple[str, str] | None]
 def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> list[Item]:
     """The (entry, kind, id, and the record the reader must read as well) each entry is
     about: a batch of results, each report it stored; a release, each report it released;
-    a draft tied to a crisis's file or untied, the draft and the crisis (for the draft's
-    readers)."""
+    a draft tied to a crisis's file or untied, the draft and the crisis (each for the
+    readers of the other)."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
@@ -246,7 +248,7 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
                     for i in reports.get(int(e.target_id), []) if e.target_id.isdigit()]
         elif e.id in crisis_of:
             if "draft" in kinds:
-                out.append((e.id, "draft", e.target_id, None))
+                out.append((e.id, "draft", e.target_id, ("crisis", crisis_of[e.id])))
             if "crisis" in kinds:
                 out.append((e.id, "crisis", crisis_of[e.id], ("draft", e.target_id)))
         else:
