@@ -47,15 +47,20 @@ def same_world(crisis_id: int, exercise: bool) -> Any:
 
 
 def choices(conn: Connection, *, actor: Principal, exercise: bool,
-            limit: int = 200) -> list[tuple[int, str]]:
+            meeting_id: int | None = None, limit: int = 200) -> list[tuple[int, str]]:
     """The crises a draft tabled by `actor` may name as its subject (an exercise's draft an
-    exercise's crisis, a real one a real crisis), the latest reported first: the id and
-    title of each the actor reads, at most `limit`."""
-    c = t.crisis.c
+    exercise's crisis, a real one a real crisis; one framed in a session `meeting_id` held
+    on an exercise's crisis, that crisis only: `same_world`), the latest reported first:
+    the id and title of each the actor reads, at most `limit`."""
+    c, cs = t.crisis.c, t.crisis_session.c
+    stmt = access.select_visible(t.crisis, actor, c.id, c.title).where(
+        c.exercise.is_(exercise))
+    if exercise and meeting_id is not None:
+        held_on = conn.execute(select(cs.crisis_id).where(cs.meeting_id == meeting_id)).first()
+        if held_on is not None:
+            stmt = stmt.where(c.id == held_on.crisis_id)
     return [(r.id, r.title) for r in conn.execute(
-        access.select_visible(t.crisis, actor, c.id, c.title)
-        .where(c.exercise.is_(exercise)).order_by(c.reported_at.desc(), c.id.desc())
-        .limit(limit))]
+        stmt.order_by(c.reported_at.desc(), c.id.desc()).limit(limit))]
 
 
 def drafts_of(conn: Connection, row: Any, actor: Principal) -> list[CrisisDraftOut]:
