@@ -274,3 +274,28 @@ def test_a_tie_to_a_crisis_a_state_may_not_read_is_not_in_its_feed(
     assert feed("KAZ", since["KAZ"]) == []
     assert sorted(feed("RUS", since["RUS"])) == [("crisis", str(cid)),
                                                  ("draft", str(assistance))]
+
+
+def test_an_exercise_over_takes_no_draft_in_its_file_nor_lets_one_go(
+        accounts_db: Database) -> None:
+    """After ENDEX the exercise's file is its record as it ended: a draft of a standalone
+    exercise session (still open) is not tied to it (it would stay open, never closed by
+    the end), and a draft tied before is not untied."""
+    db = accounts_db
+    ex = _exercise(db, "Exercise North")
+    with clock.use(T0 + timedelta(hours=2)):
+        m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=OPENS, exercise=True),
+                        actor=SEC)
+        early, late = (dec.propose_draft(db, dec.DraftIn(
+            body="csc", meeting_id=m.id, title=title, text_en="The Council decides."),
+            actor=SEC).id for title in ("Early", "Late"))
+    crisis_drafts.tie(db, ex.id, early, "played in the exercise", actor=SEC)
+    crises.end_exercise(db, ex.id, crises.ExerciseEndIn(how="ended"), actor=SEC,
+                        at=T0 + timedelta(hours=3))
+    with pytest.raises(Conflict, match="already over"):
+        crisis_drafts.tie(db, ex.id, late, "played too", actor=SEC)
+    with pytest.raises(Conflict, match="already over"):
+        crisis_drafts.untie(db, ex.id, early, "not played", actor=SEC)
+    assert [(x.id, x.status) for x in _file(db, ex.id, SEC).drafts] == [(early, "closed")]
+    with db.read() as conn:
+        assert dec.get_draft(conn, late, actor=SEC).status == "open"

@@ -130,8 +130,12 @@ def timeline(drafts: list[CrisisDraftOut]) -> list[EventOut]:
 def tie_in(w: Write, crisis_id: int, draft_id: int, reason: str = "") -> None:
     """Put the draft in the crisis's file inside a write under way: the crisis and the
     draft are the actor's to read, of the same world (both an exercise's, or both real),
-    and not yet in the file. `reason` empty: named when the draft was tabled."""
+    and not yet in the file; an exercise that is over takes no draft in. `reason` empty:
+    named when the draft was tabled."""
+    from phalanx.services.crises.ending import refuse_if_over  # (crises read the file)
+
     row = _crisis(w.conn, crisis_id, w.actor, lock=True)
+    refuse_if_over(w.conn, row)  # an exercise over: its file is its record, as it ended
     d = t.draft.c
     draft = w.conn.execute(access.select_visible(t.draft, w.actor, d.id).where(
         d.id == draft_id)).first()
@@ -184,9 +188,12 @@ def untie(db: Database, crisis_id: int, draft_id: int, reason: str, *,
     """The Secretariat unties a draft named or tied to the crisis by hand, saying why; a
     draft tabled in a session held on the crisis, or whose decision the crisis names,
     stays in its file."""
+    from phalanx.services.crises.ending import refuse_if_over
+
     _require_file_keeper(actor, reason)
     with db.write(actor) as w:
         row = _crisis(w.conn, crisis_id, actor, lock=True)
+        refuse_if_over(w.conn, row)
         d = t.draft.c
         if w.conn.execute(access.select_visible(t.draft, actor, d.id).where(
                 d.id == draft_id)).first() is None:
