@@ -299,3 +299,34 @@ def test_an_exercise_over_takes_no_draft_in_its_file_nor_lets_one_go(
     assert [(x.id, x.status) for x in _file(db, ex.id, SEC).drafts] == [(early, "closed")]
     with db.read() as conn:
         assert dec.get_draft(conn, late, actor=SEC).status == "open"
+
+
+def test_a_draft_tied_and_then_the_crisis_s_decision_stays_in_its_file(
+        accounts_db: Database) -> None:
+    """Tied by hand, then adopted and its decision attached to the crisis: the draft
+    belongs to the file by its decision, and untying it is refused, nothing written (not
+    an untying said done while the draft stays)."""
+    db = accounts_db
+    cid = _crisis(db)
+    with clock.use(OPENS - timedelta(days=31)):
+        m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=OPENS, place="Yerevan"),
+                        actor=SEC)
+        d = dec.propose_draft(db, dec.DraftIn(
+            body="csc", meeting_id=m.id, title="On political support to Armenia",
+            text_en="The Council decides.", measures=[Measure.POLITICAL]), actor=SEC).id
+    crisis_drafts.tie(db, cid, d, "the Council's answer to the request", actor=SEC)
+    with clock.use(OPENS + timedelta(minutes=30)):
+        for a in m.attendance:
+            dec.record_attendance(db, m.id, a.state, True, actor=SEC)
+        for s in ["ARM", *OTHERS]:
+            dec.state_position(db, d, Position.SUPPORT, actor=rep(s))
+        decision = dec.close_draft(db, d, actor=SEC).decision_id
+    assert decision is not None
+    crises.link_decision(db, cid, decision, actor=SEC, at=OPENS + timedelta(hours=1))
+    with pytest.raises(Conflict, match="cannot be untied"):
+        crisis_drafts.untie(db, cid, d, "tied by hand", actor=SEC)
+    x = _file(db, cid, SEC).drafts[0]  # (offered no untying)
+    assert (x.id, x.tie, x.untied_by_hand) == (d, "decision", False)
+    with db.read() as conn:
+        assert conn.execute(select(t.crisis_draft.c.draft_id).where(
+            t.crisis_draft.c.crisis_id == cid)).scalars().all() == [d]

@@ -80,12 +80,14 @@ def drafts_of(conn: Connection, row: Any, actor: Principal) -> list[CrisisDraftO
     decisions = {r.draft_id: r for r in conn.execute(access.select_visible(
         t.decision, actor, dc.id, dc.draft_id, dc.number).where(dc.draft_id.in_(ids)))}
     in_session = set(conn.execute(sessions).scalars())
+    answers = set(conn.execute(attached).scalars())
     out = []
     for r in rows:
         tie = ties.get(r.id)
         made = decisions.get(r.id)
-        how = ("tied" if tie.reason else "tabled") if tie is not None else \
-            "session" if r.meeting_id in in_session else "decision"
+        # by its session or its decision first: what no untying takes out of the file
+        how = "session" if r.meeting_id in in_session else "decision" if r.id in answers \
+            else ("tied" if tie.reason else "tabled") if tie is not None else "decision"
         out.append(CrisisDraftOut(
             id=r.id, title=r.title, title_ru=r.title_ru, body=r.body_key, kind=r.kind,
             procedure=r.procedure, meeting_id=r.meeting_id, status=r.status,
@@ -201,8 +203,10 @@ def untie(db: Database, crisis_id: int, draft_id: int, reason: str, *,
         cd = t.crisis_draft.c
         gone = w.conn.execute(delete(t.crisis_draft).where(
             cd.crisis_id == crisis_id, cd.draft_id == draft_id)).rowcount
-        if not gone:
-            inside = any(x.id == draft_id for x in drafts_of(w.conn, row, SYSTEM))
+        # still in the file without the tie (by its session, or by the decision the crisis
+        # names since): it stays, and nothing is written
+        inside = any(x.id == draft_id for x in drafts_of(w.conn, row, SYSTEM))
+        if not gone or inside:
             raise Conflict(f"draft {draft_id} " + (
                 "belongs to the crisis's file by its session or its decision: it cannot "
                 "be untied" if inside else f"is not in crisis {crisis_id}'s file"))
