@@ -330,3 +330,41 @@ def test_a_draft_tied_and_then_the_crisis_s_decision_stays_in_its_file(
     with db.read() as conn:
         assert conn.execute(select(t.crisis_draft.c.draft_id).where(
             t.crisis_draft.c.crisis_id == cid)).scalars().all() == [d]
+
+
+def test_a_draft_tabled_on_the_crisis_and_its_fate_are_said_of_the_crisis(
+        accounts_db: Database) -> None:
+    """A national system keeps its copy of the crisis (its file of drafts included) by
+    the change feed: a draft tabled in a session held on the crisis, and its fate
+    recorded, are said of the crisis too (read it again), not only of the draft."""
+    db = accounts_db
+    cid = _crisis(db)
+    crises.convene_consultations(db, cid, actor=SEC, at=T0 + timedelta(hours=3))
+    c = crises.convene_session(db, cid, actor=SEC, body="permanent-council",
+                               opens_at=T0 + timedelta(hours=10), at=T0 + timedelta(hours=4))
+
+    def said(after: int) -> list[tuple[str, str]]:
+        with db.read() as conn:
+            return sorted((x.kind, x.id) for x in changes.feed(
+                conn, actor=rep("KAZ"), after=after, limit=100)[0])
+
+    def now() -> int:
+        with db.read() as conn:
+            return changes.position(conn, actor=rep("KAZ"))
+
+    before = now()
+    with clock.use(T0 + timedelta(hours=5)):
+        d = dec.propose_draft(db, dec.DraftIn(
+            body="permanent-council", meeting_id=c.sessions[-1], title="On a mission",
+            text_en="The Council sends a mission."), actor=SEC).id
+    assert said(before) == [("crisis", str(cid)), ("draft", str(d))]
+    before = now()
+    with clock.use(T0 + timedelta(hours=11)):
+        session = c.sessions[-1]
+        with db.read() as conn:
+            seated = dec.get_meeting(conn, session, actor=SEC).attendance
+        for a in seated:
+            dec.record_attendance(db, session, a.state, True, actor=SEC)
+        dec.close_draft(db, d, actor=SEC)  # no positions: no decision
+    assert ("crisis", str(cid)) in said(before)
+    assert _file(db, cid, rep("KAZ")).drafts[0].status != "open"

@@ -66,6 +66,11 @@ RELEASE = "operations.release"
 # it may not read took the draft in or let it go)
 FILE = ("draft.crisis_tie", "draft.crisis_untie")
 
+# what changes a draft as a crisis's file names it (tabled, its fate, who reads it): the
+# crisis whose file holds it changed too, for those who read the draft (before the entry
+# or after: one the draft is re-marked away from drops it from its copy of the file)
+IN_FILE = ("draft.propose", "draft.close", "draft.revise", "draft.remark")
+
 BATCH = 500  # entries read at a time
 # setting: the entries of the trail one call reads at most (from its cursor up to the next
 # multiple of SPAN), so that no reader makes each call read the whole trail; a reader told
@@ -104,7 +109,7 @@ def _entries_query(kinds: Sequence[str]) -> Any:
     if "session" in kinds:  # a council's session, not a user's web session
         clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
     if "crisis" in kinds:  # a crisis's file changed
-        clauses.append(and_(a.target_kind == "draft", a.action.in_(FILE)))
+        clauses.append(and_(a.target_kind == "draft", a.action.in_(FILE + IN_FILE)))
     if "op_report" in kinds:  # a batch of results, a release: their reports
         clauses.append(a.target_kind == "op_batch")
         clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
@@ -235,6 +240,9 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
         for row in conn.execute(select_visible(r, SYSTEM, r.c.id, r.c.batch_id).where(
                 r.c.batch_id.in_(batches)).order_by(r.c.id)):
             reports[row.batch_id].append(row.id)
+    files = _files(conn, {int(e.target_id) for e in entries if e.target_kind == "draft"
+                          and e.action in IN_FILE and e.target_id.isdigit()}) \
+        if "crisis" in kinds else {}
     filed = [e.id for e in entries if e.target_kind == "draft" and e.action in FILE]
     crisis_of = {r.id: str(json.loads(r.change).get("crisis"))
                  for r in conn.execute(select(a.id, a.change).where(a.id.in_(filed)))
@@ -251,19 +259,50 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
                 out.append((e.id, "draft", e.target_id, ("crisis", crisis_of[e.id])))
             if "crisis" in kinds:
                 out.append((e.id, "crisis", crisis_of[e.id], ("draft", e.target_id)))
+        elif e.target_kind == "draft" and e.action in IN_FILE:
+            if "draft" in kinds:
+                out.append((e.id, "draft", e.target_id, None))
+            out += [(e.id, "crisis", c, ("draft", e.target_id))
+                    for c in files.get(e.target_id, [])]
         else:
             out.append((e.id, e.target_kind, e.target_id, None))
     return out
+
+
+def _files(conn: Connection, drafts: set[int]) -> dict[str, list[str]]:
+    """The crises whose files hold each of `drafts` (`services/crisis_drafts.py`): tied or
+    named when tabled, tabled in a session held on the crisis, or adopted as the decision
+    the crisis names; by draft id, as the trail writes ids."""
+    from phalanx.adapters.db import tables as t
+
+    if not drafts:
+        return {}
+    d, cd, cs, c = t.draft.c, t.crisis_draft.c, t.crisis_session.c, t.crisis.c
+    wanted = sorted(drafts)
+    held = select(cs.meeting_id, cs.crisis_id).subquery()
+    answered = select_visible(t.decision, SYSTEM, t.decision.c.id, t.decision.c.draft_id).where(
+        t.decision.c.draft_id.in_(wanted)).subquery()
+    pairs = [*conn.execute(select(cd.draft_id, cd.crisis_id).where(cd.draft_id.in_(wanted))),
+             *conn.execute(select_visible(t.draft, SYSTEM, d.id, held.c.crisis_id).join(
+                 held, held.c.meeting_id == d.meeting_id).where(d.id.in_(wanted))),
+             *conn.execute(select_visible(t.crisis, SYSTEM, answered.c.draft_id, c.id).join(
+                 answered, answered.c.id == c.decision_id))]
+    out: dict[str, set[str]] = defaultdict(set)
+    for draft, crisis in pairs:
+        out[str(draft)].add(str(crisis))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _said(history: _History, scope: ReadScope, entry: int, kind: str,
           rid: str, also: tuple[str, str] | None = None) -> Change | None:
     if history.exercise.get((kind, rid), True):
         return None  # no record (or an exercise's)
-    if also is not None:  # said only to those who read that record too, then
-        other = history.at(*also, entry)
-        if other is None or not allows(scope, other):
-            return None
+    # said only to those who read that record too, then (or just before: a draft
+    # re-marked away from them leaves the file they keep a copy of)
+    if also is not None and not any(
+            other is not None and allows(scope, other)
+            for other in (history.at(*also, entry), history.at(*also, entry - 1))):
+        return None
     after = history.at(kind, rid, entry)
     before = history.at(kind, rid, entry - 1)
     if after is not None and allows(scope, after):
