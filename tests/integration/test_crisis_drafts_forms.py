@@ -113,3 +113,22 @@ def test_an_exercise_s_session_offers_only_the_exercise_s_crises(
         offered = dict(crisis_drafts.choices(conn, actor=SEC, exercise=True))
         assert real not in offered
         assert real in dict(crisis_drafts.choices(conn, actor=SEC, exercise=False))
+
+
+def test_an_exercise_s_consultations_offer_only_their_own_crisis(
+        db: Database, settings: Settings) -> None:
+    """Two exercises at once: the draft form of the first one's consultations offers its
+    own crisis, never the second one's (whose file its drafts stay out of)."""
+    held = {}
+    for title in ("Exercise North", "Exercise South"):
+        c = crises.open_crisis(db, crises.CrisisIn(
+            title=title, category="aggression", affected=["ARM"], other_parties=["AZE"],
+            exercise=True), actor=SEC, at=OPENS - timedelta(days=2))
+        held[title] = crises.convene_consultations(db, c.id, actor=SEC,
+                                                   at=OPENS - timedelta(days=2))
+    north, south = held["Exercise North"], held["Exercise South"]
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        page = client.get(f"/sessions/{north.sessions[0]}").text
+    assert _choices(page, "draft-crisis") == {str(north.id): "Exercise North"}
+    assert str(south.id) not in _choices(page, "draft-crisis")

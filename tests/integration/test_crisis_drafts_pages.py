@@ -151,3 +151,18 @@ def test_the_timeline_names_a_draft_by_its_russian_title(accounts_db: Database,
         assert f"внесён проект {assistance}: О коллективной помощи Армении" in ru
         en = client.get(f"/crises/{cid}/live?lang=en").text
         assert f"draft {assistance} tabled: On collective assistance to Armenia" in en
+
+
+def test_the_report_s_timeline_names_a_draft_by_its_russian_title(
+        accounts_db: Database) -> None:
+    """The situation report in Russian writes the timeline's draft by its Russian title,
+    as the room does; in English by its title as written."""
+    db = accounts_db
+    cid = _crisis(db)
+    _, assistance, _ = _yerevan(db, cid, title_ru="О коллективной помощи Армении")
+    ru = re.sub(r"\s+", " ", _pdf(db, cid, "ru"))
+    assert f"внесён проект {assistance}: О коллективной помощи Армении" in ru
+    assert "On collective assistance to Armenia" not in ru
+    en = re.sub(r"\s+", " ", _pdf(db, cid, "en"))
+    assert f"draft {assistance} tabled: On collective assistance to Armenia" in en
+    assert "О коллективной помощи" not in en

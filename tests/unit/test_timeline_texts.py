@@ -212,3 +212,14 @@ def test_a_word_the_organizations_file_names_its_own_way() -> None:
     ru = timeline_text("measures: military_crrf, humanitarian", "ru", None,
                        {"measure:military_crrf": "военные (СРД)"})
     assert "военные (СРД)" in ru and "КСОР" not in ru
+
+
+@pytest.mark.parametrize("entry", [
+    "draft 5 tabled: On collective assistance", "draft 5 adopted as decision CSC-2022-001",
+    # adopted, its decision one the reader may not read (no number to name)
+    "draft 5 adopted", "draft 5 returned", "draft 5 lapsed", "draft 5 closed"])
+def test_the_drafts_of_a_crisis_s_file_in_russian(entry: str) -> None:
+    out = timeline_text(entry, "ru").replace("On collective assistance", "")
+    assert "проект 5" in out, out
+    assert not re.search(r"\b(draft|tabled|adopted|decision|returned|lapsed|closed)\b",
+                         out), out

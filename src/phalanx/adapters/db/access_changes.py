@@ -41,8 +41,10 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 __all__ = ["KINDS", "SPAN", "Change", "Cursor", "Page", "changes", "position"]
 
 # a draft tied to a crisis's file or untied from it (the entry is the draft's and names the
-# crisis): the crisis as its readers read it (its file) changed too, for those who read
-# the draft as well
+# crisis): the crisis as its readers read it (its file) changed, for those who read the
+# draft as well; and the draft, for those who read the crisis as well (nothing of the
+# draft itself changed: told to a reader of the draft alone, it would say that a crisis
+# it may not read took the draft in or let it go)
 FILE = ("draft.crisis_tie", "draft.crisis_untie")
 # a draft's fate, title or marking changing, or its decision's (adopted, re-marked,
 # published): the file of each crisis the draft is in changed too, for those who read the
@@ -153,8 +155,8 @@ def _files(conn: Connection, entries: Sequence[Any]) -> dict[int, list[str]]:
 def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> list[Item]:
     """The (entry, kind, id, and the record the reader must read as well) each entry is
     about: a batch of results, each report it stored; a release, each report it released;
-    a draft tied to a crisis's file or untied, the draft and the crisis (for the draft's
-    readers); a draft's fate, the draft and each crisis whose file holds it."""
+    a draft tied to a crisis's file or untied, the draft and the crisis (each for the
+    readers of the other); a draft's fate, the draft and each crisis whose file holds it."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
@@ -188,7 +190,7 @@ def _items(conn: Connection, entries: Sequence[Any], kinds: Sequence[str]) -> li
                     for i in reports.get(int(e.target_id), []) if e.target_id.isdigit()]
         elif e.id in crisis_of:
             if "draft" in kinds:
-                out.append((e.id, "draft", e.target_id, None))
+                out.append((e.id, "draft", e.target_id, ("crisis", crisis_of[e.id])))
             if "crisis" in kinds:
                 out.append((e.id, "crisis", crisis_of[e.id], ("draft", e.target_id)))
         elif own:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -94,8 +94,12 @@ def end_exercise(db: Database, crisis_id: int, data: ExerciseEndIn, *, actor: Pr
                            .values(status="closed"))
         # its drafts: those of its sessions and those in its file (tied to it, or naming
         # it when tabled, in another of the exercise's sessions)
-        ours = or_(t.draft.c.meeting_id.in_(sessions or [-1]), t.draft.c.id.in_(
-            select(t.crisis_draft.c.draft_id).where(t.crisis_draft.c.crisis_id == crisis_id)))
+        # (never another exercise's: `crisis_drafts.same_world`; a lazy import, the file
+        # reads crises)
+        from phalanx.services.crisis_drafts import same_world
+        ours = and_(or_(t.draft.c.meeting_id.in_(sessions or [-1]), t.draft.c.id.in_(
+            select(t.crisis_draft.c.draft_id).where(t.crisis_draft.c.crisis_id == crisis_id))),
+            same_world(crisis_id, True))
         open_drafts = [d for (d,) in w.conn.execute(access.select_visible(
             t.draft, SYSTEM, t.draft.c.id).where(ours, t.draft.c.status == "open"))]
         if open_drafts:

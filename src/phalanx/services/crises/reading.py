@@ -272,6 +272,8 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
     data = orgs.organization(conn).text_in(texts.lang)  # the names in the entries
     # the registry units the entries name by key: by the names the reader may see
     names = {k: data(n) for k, n in offered_units.names(conn, None, actor).items()}
+    if texts.lang != ENGLISH.lang:  # the drafts' titles in the timeline, as the room writes them
+        names.update({f"title:{x.title}": x.title_ru for x in c.drafts if x.title_ru})
 
     sections = [
         pdf.Section(_("Situation"), [

@@ -17,6 +17,7 @@ CRISIS_TEMPLATES = (
        "cannot be untied"),
     N_("draft %(draft)s is an exercise's: it stays out of a real crisis's file"),
     N_("draft %(draft)s is not an exercise's: it stays out of an exercise's crisis"),
+    N_("draft %(draft)s is another exercise's: it stays out of this exercise's crisis"),
     # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
     # each failed condition, itself a message of the list
     N_("%(number)s cannot authorize the response: %(problems)s"),

@@ -50,7 +50,7 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"draft (?P<draft>\d+) tabled: (?P<title>.+)", N_("draft %(draft)s tabled: %(title)s")),
     (r"draft (?P<draft>\d+) adopted as decision (?P<number>.+)",
      N_("draft %(draft)s adopted as decision %(number)s")),
-    (r"draft (?P<draft>\d+) (?P<L_draft_status>returned|lapsed|closed)",
+    (r"draft (?P<draft>\d+) (?P<L_draft_status>adopted|returned|lapsed|closed)",
      N_("draft %(draft)s %(L_draft_status)s")),
     # the clocks: overdue, escalated (services/crises/workflow.py)
     (r"(?P<line_what>.+); escalated to the Secretary General and the chair",

@@ -194,7 +194,8 @@ def _session_page(request: Request, conn: Conn, org: Org, actor: Principal, sess
         # the states that may contribute: the members on the session's day
         "members": {s.state: names.get(s.state, s.state)
                     for s in membership.members_on(org, clock.day(org, m.opens_at))},
-        "crisis_choices": crisis_drafts.choices(conn, actor=actor, exercise=m.exercise),
+        "crisis_choices": crisis_drafts.choices(conn, actor=actor, exercise=m.exercise,
+                                                meeting_id=m.id),
         "form": form or {}, "form_error": error, "agenda_error": "", "agenda_title": "",
         "status_error": "", "attendance_error": "", **refused}, status_code=status_code)
 
