@@ -40,10 +40,12 @@ from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import clock, crises, crisis_obligations, crisis_requests, forces
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, NotFound
 from phalanx.web.app import create_app
+from phalanx.web.i18n.timeline import notice_renderer
 from tests.support.sessions import login
 
 ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 in January 2022
@@ -208,6 +210,25 @@ def test_5_january_the_appeal_under_art_4(accounts_db: Database) -> None:
     # the observer does not read the crisis
     with db.read() as conn, pytest.raises(NotFound):
         crises.get(conn, c.id, actor=OBSERVER)
+    # each member learns of the appeal at once, and who owes an answer by when: 23:30
+    # in Almaty on 6 January, 17:30 UTC
+    with db.read() as conn:
+        notices = list(conn.execute(select(t.notification).where(
+            t.notification.c.subject.startswith("Official request: crisis"))))
+        render = notice_renderer(orgs.organization(conn))
+    assert {f"rep-{s.lower()}" for s in [*FIVE, "KAZ"]} <= {n.recipient for n in notices}
+    assert "observer" not in {n.recipient for n in notices}
+    assert {n.created_at.replace(tzinfo=UTC) for n in notices} == {APPEAL + timedelta(minutes=5)}
+    body = notices[0].body
+    assert "official request of KAZ (Kassym-Jomart Tokayev, head of state), Treaty art. 4" \
+        in body
+    assert body.endswith("the answers of ARM, BLR, KGZ, RUS, TJK under the obligation of "
+                         "collective defence are due by 2022-01-06 17:30 UTC")
+    ru_subject, ru_body = render(notices[0].subject, body, "ru")
+    assert ru_subject.startswith("Официальное обращение: кризис")
+    assert ru_body.endswith("ответы государств ARM, BLR, KGZ, RUS, TJK в рамках обязательства "
+                            "коллективной обороны ожидаются до 2022-01-06 17:30 UTC"), ru_body
+    assert "official request" not in ru_body
 
 
 def test_the_same_night_the_chair_decides_by_consultation(accounts_db: Database) -> None:
