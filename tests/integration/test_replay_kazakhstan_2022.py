@@ -231,6 +231,31 @@ def test_5_january_the_appeal_under_art_4(accounts_db: Database) -> None:
     assert "official request" not in ru_body
 
 
+def test_an_appeal_withdrawn_before_any_answer_awaits_none(accounts_db: Database,
+                                                           settings: Settings) -> None:
+    """Had the President withdrawn the appeal before any member answered, the lines
+    would say the answers are no longer awaited: the obligation arose with the appeal,
+    so "not yet arisen: no official request" would be wrong."""
+    db = accounts_db
+    c = appeal(db)
+    at = almaty(6, 2)
+    with clock.use(at):
+        crisis_requests.withdraw_request(
+            db, c.id, c.official_requests[0].id, crisis_requests.WithdrawalIn(at=at),
+            actor=rep("KAZ"), at=at)
+    with db.read() as conn:
+        lines = crises.get(conn, c.id, actor=rep("RUS"), at=almaty(8, 0)).obligations
+    assert [(x.state, x.answer, x.arisen, x.withdrawn, x.overdue) for x in lines] == [
+        (s, None, True, True, False) for s in FIVE]
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "rep-rus", "demo-rep-rus")
+        client.cookies.set("lang", "ru")
+        room = client.get(f"/crises/{c.id}").text
+    assert room.count('data-withdrawn="yes"') == len(FIVE)
+    assert 'data-arisen="no"' not in room
+    assert "больше не ожидается: затронутое государство отозвало" in room
+
+
 def test_the_same_night_the_chair_decides_by_consultation(accounts_db: Database) -> None:
     db = accounts_db
     c = appeal(db)

@@ -45,6 +45,9 @@ class LineOut(BaseModel):
     waiting_minutes: float | None
     overdue: bool
     arisen: bool = True  # False: no official request yet, so no clock
+    withdrawn: bool = Field(default=False, description=(
+        "the obligation arose, and every official request that made it arise was withdrawn "
+        "before an answer came: no answer is awaited any more, no clock runs"))
     decided: bool = Field(default=False, description=(
         "answered by a decision on the crisis that names the member among its contributing "
         "states (forces, at the decision's adoption), not by an answer of its own"))
@@ -177,6 +180,8 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime,
     if finished is not None:
         at = min(at, finished)
     arose = _arose(conn, org, row, standing_at=at)
+    # arisen once, and no request stands any more: withdrawn, not "not yet arisen"
+    gone = arose is None and _arose(conn, org, row) is not None
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(
                  t.obligation_answer.c.crisis_id == row.id))]
@@ -186,7 +191,8 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime,
     # first answer is sent with If-None-Match: *
     return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
                     waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
-                    overdue=x.overdue, arisen=x.arisen, decided=x.decided,
+                    overdue=x.overdue, arisen=x.arisen or gone, decided=x.decided,
+                    withdrawn=gone and x.answer is None,
                     due_at=arose + target if arose is not None else None,
                     version=None if x.decided else preconditions.version_of(x.at))
             for x in ob.lines(obliged, given, arose, at, target)]
