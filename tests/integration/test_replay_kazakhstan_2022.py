@@ -357,7 +357,13 @@ def test_13_to_19_january_the_forces_go_home_and_the_crisis_closes(
     c = withdraw(db)
     assert c.stage is Stage.CLOSED
     assert c.official_requests[0].withdrawn_at == ACCOMPLISHED
-    assert [s for s in c.sessions] and len(c.sessions) == 2
+    # 10 January: the Council's extraordinary session by video conference, the six seated
+    assert len(c.sessions) == 2
+    with db.read() as conn:
+        m = dec.get_meeting(conn, c.sessions[1], actor=rep("KAZ"))
+    assert (m.body, m.kind, m.mode, m.opens_at) == ("csc", "extraordinary", "video_conference",
+                                                    almaty(10, 17))
+    assert {"KAZ", *FIVE} <= {a.state for a in m.attendance}
     card = {m.measure: m for m in c.response_card}
     assert card["decision"].verdict == "met"
     assert card["withdrawal_start"].verdict in ("met", "missed")

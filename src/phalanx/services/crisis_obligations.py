@@ -5,7 +5,8 @@ Each member other than the affected ones answers the obligation — forces or me
 other assistance, or declined with its reason — by its authorized representative
 (`policy.acts_for` … CRISIS); the crisis room and the scorecard show every member's line
 with its clock, which starts with the affected state's first official request (before
-it, the lines read "not yet arisen"). The UN notice opens when a decision authorizing
+it, the lines read "not yet arisen"; once every request is withdrawn, those unanswered
+read "no longer awaited"). The UN notice opens when a decision authorizing
 assistance is linked to such a crisis; the letter is generated in English and Russian
 from the decision's fields (`crisis_letter.py`); the Secretariat records it as sent."""
 
