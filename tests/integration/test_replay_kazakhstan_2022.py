@@ -333,6 +333,8 @@ def test_the_answers_a_decision_gives_obey_its_marking(accounts_db: Database,
         answer="forces", detail="a peacekeeping company of 300"), actor=rep("BLR"),
         at=almaty(6, 12))
     blr = next(x for x in lines if x.state == "BLR")
+    # the lines it is given back obey the decision's marking too
+    assert next(x for x in lines if x.state == "RUS").answer is None
     assert (blr.detail, blr.decided, blr.version is not None) == (
         "a peacekeeping company of 300", False, True)
 

@@ -261,7 +261,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         w.audit("crisis.obligation", "crisis", crisis_id,
                 {"state": state, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "obligation", state=state)
-        return lines(w.conn, org, row, at)
+        return lines(w.conn, org, row, at, actor)
 
 
 def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
