@@ -106,7 +106,9 @@ def test_every_members_clock_starts_with_the_attacked_states_request(
         still = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=1)).obligations
         gone = crises.get(conn, c.id, actor=SEC, at=asked + timedelta(hours=25)).obligations
     assert all(x.arisen and x.waiting_minutes == 60 for x in still)
-    assert all(not x.arisen and not x.overdue and x.due_at is None for x in gone)
+    # it arose with the request, and is no longer awaited since its withdrawal
+    assert all(x.arisen and x.withdrawn and not x.overdue and x.due_at is None
+               and x.waiting_minutes is None for x in gone)
 
 
 def test_military_assistance_needs_the_request_off_the_members_territory_too(

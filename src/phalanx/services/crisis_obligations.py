@@ -5,7 +5,8 @@ Each member other than the affected ones answers the obligation — forces or me
 other assistance, or declined with its reason — by its authorized representative
 (`policy.acts_for` … CRISIS); the crisis room and the scorecard show every member's line
 with its clock, which starts with the affected state's first official request (before
-it, the lines read "not yet arisen"). The UN notice opens when a decision authorizing
+it, the lines read "not yet arisen"; once every request is withdrawn, those unanswered
+read "no longer awaited"). The UN notice opens when a decision authorizing
 assistance is linked to such a crisis; the letter is generated in English and Russian
 from the decision's fields (`crisis_letter.py`); the Secretariat records it as sent."""
 
@@ -17,10 +18,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, insert, select, update
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership
+from phalanx.domain import calendar, membership
 from phalanx.domain.access.policy import Duty, Marking, StateAct, does, why_not_act
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis import obligations as ob
 from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.organization import MembershipStatus, Organization
@@ -44,6 +46,12 @@ class LineOut(BaseModel):
     waiting_minutes: float | None
     overdue: bool
     arisen: bool = True  # False: no official request yet, so no clock
+    withdrawn: bool = Field(default=False, description=(
+        "the obligation arose, and every official request that made it arise was withdrawn "
+        "before an answer came: no answer is awaited any more, no clock runs"))
+    decided: bool = Field(default=False, description=(
+        "answered by a decision on the crisis that names the member among its contributing "
+        "states (forces, at the decision's adoption), not by an answer of its own"))
     due_at: UtcDateTime | None = None  # when the answer is due (None: not yet arisen)
     version: str | None = Field(default=None, description=(
         "the current answer's version (None: none given): send it as If-Match with a new "
@@ -135,7 +143,31 @@ def _finished_at(conn: Connection, row: Any) -> datetime | None:
     return aware(at) if at is not None else None
 
 
-def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[LineOut]:
+def _decided(conn: Connection, org: Organization, row: Any, at: datetime,
+             actor: Principal) -> list[ob.Given]:
+    """The answers the decisions linked to the crisis give (`ob.by_decision`): each
+    decision `actor` may read, adopted by `at`, for the states it names among its
+    contributing states."""
+    linked = {row.decision_id} | {d for (d,) in conn.execute(
+        select(t.crisis_event.c.decision_id).where(
+            t.crisis_event.c.crisis_id == row.id, t.crisis_event.c.decision_id.is_not(None)))}
+    linked.discard(None)
+    if not linked:
+        return []
+    d = t.decision.c
+    given: list[ob.Given] = []
+    for r in conn.execute(access.select_visible(
+            t.decision, actor, d.contributing_states, d.adopted_on, d.adopted_at).where(
+            d.id.in_(sorted(linked)))):
+        adopted = (aware(r.adopted_at) if r.adopted_at is not None
+                   else calendar.start_of(r.adopted_on, calendar.zone_name(org)))
+        if adopted <= at:
+            given += ob.by_decision(r.contributing_states or [], adopted)
+    return given
+
+
+def lines(conn: Connection, org: Organization, row: Any, at: datetime,
+          actor: Principal = SYSTEM) -> list[LineOut]:
     """Every obliged member's line; before the affected state's first official request,
     and once every request it made is withdrawn, no clock runs and no line is overdue
     (assistance is given at its request: a request withdrawn asks for nothing more; the
@@ -149,15 +181,21 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime) -> list[L
     if finished is not None:
         at = min(at, finished)
     arose = _arose(conn, org, row, standing_at=at)
+    # arisen once, and no request stands any more: withdrawn, not "not yet arisen"
+    gone = arose is None and _arose(conn, org, row) is not None
     given = [ob.Given(g.state_code, ob.Answer(g.answer), g.detail, aware(g.at))
              for g in conn.execute(select(t.obligation_answer).where(
                  t.obligation_answer.c.crisis_id == row.id))]
+    given += _decided(conn, org, row, at, actor)
     target = timedelta(hours=_target(org, "obligation_answer_target_hours", 24))
+    # a line answered by a decision has no answer of the member's own to replace: its
+    # first answer is sent with If-None-Match: *
     return [LineOut(state=x.state, answer=x.answer, detail=x.detail, at=x.at,
                     waiting_minutes=x.waiting.total_seconds() / 60 if x.waiting else None,
-                    overdue=x.overdue, arisen=x.arisen,
+                    overdue=x.overdue, arisen=x.arisen or gone, decided=x.decided,
+                    withdrawn=gone and x.answer is None,
                     due_at=arose + target if arose is not None else None,
-                    version=preconditions.version_of(x.at))
+                    version=None if x.decided else preconditions.version_of(x.at))
             for x in ob.lines(obliged, given, arose, at, target)]
 
 
@@ -223,7 +261,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         w.audit("crisis.obligation", "crisis", crisis_id,
                 {"state": state, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "obligation", state=state)
-        return lines(w.conn, org, row, at)
+        return lines(w.conn, org, row, at, actor)
 
 
 def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,

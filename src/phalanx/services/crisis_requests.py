@@ -23,7 +23,7 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
 from phalanx.services.clock import aware, now
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.types import InMoment, RecordId, UtcDateTime
 
@@ -123,13 +123,14 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
             document_id=data.document_id, created_by=actor.username, created_at=at,
         ).returning(t.official_request.c.id)).scalar_one()
         asks = ", ".join(sorted(m.value for m in data.measures))
-        crises.timeline_event(w, crisis_id, "request", (
-            f"official request of {data.state} ({data.person}, {data.office.replace('_', ' ')}"
-            f"), {data.article}: {asks}"
-            + (f" — {data.forces}" if data.forces else "")
-            + (f", for {data.period_days} days" if data.period_days else "")), at)
+        said = (f"official request of {data.state} ({data.person}, "
+                f"{data.office.replace('_', ' ')}), {data.article}: {asks}"
+                + (f" — {data.forces}" if data.forces else "")
+                + (f", for {data.period_days} days" if data.period_days else ""))
+        crises.timeline_event(w, crisis_id, "request", said, at)
+        told = _tell(w, row, said, at)
         w.audit("crisis.official_request", "crisis", crisis_id,
-                {"request": rid, **data.model_dump(mode="json")})
+                {"request": rid, **data.model_dump(mode="json"), "notified": told})
         w.emit(f"crisis:{crisis_id}", "request", id=rid)
         return next(r for r in requests_of(w.conn, crisis_id, actor) if r.id == rid)
 
@@ -145,6 +146,27 @@ def _refuse_recorded(conn: Connection, crisis_id: int, data: OfficialRequestIn) 
             made = aware(data.at).astimezone(UTC)
             raise Conflict(f"the official request of {data.state} of {made:%Y-%m-%d %H:%M} "
                            f"UTC under {data.article} is recorded already (request {r.id})")
+
+
+def _tell(w: Write, row: Any, said: str, at: datetime) -> int:
+    """Every reader of the crisis is told of the request at once, and, where it makes
+    the obligation of collective defence arise (`crisis_obligations`), which members owe
+    their answer and by when: a member learns of what it owes when it arises, not from
+    the escalation once it is late. Returns how many were told."""
+    from phalanx.services import crisis_obligations
+    from phalanx.services import organization as orgs
+    from phalanx.services.crises.common import _notify
+
+    org = orgs.organization(w.conn)
+    owed = [x for x in crisis_obligations.lines(w.conn, org, row, at)
+            if x.answer is None and x.due_at is not None]
+    parts = [said]
+    if owed:
+        parts.append(f"the answers of {', '.join(x.state for x in owed)} under the obligation "
+                     f"of collective defence are due by {owed[0].due_at:%Y-%m-%d %H:%M} UTC")
+    return _notify(w, org, access.classification_of(row),
+                   f"Official request: crisis {row.id} ({row.title})", "\n\n".join(parts),
+                   f"crisis:{row.id}", at, exercise=bool(row.exercise))
 
 
 def withdraw_request(db: Database, crisis_id: int, request_id: int, data: WithdrawalIn, *,

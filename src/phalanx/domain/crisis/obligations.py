@@ -15,7 +15,9 @@
   affected state's official request invokes the collective-defence article
   (`collective_defence_articles`, e.g. "Treaty art. 4": the request of January 2022
   under a threat to a member's security); the obligation then arises with that request.
-  Where neither holds, the category relies on volunteers and no line is owed.
+  Where neither holds, the category relies on volunteers and no line is owed. A decision
+  on the crisis answers for the states it names among its contributing states
+  (`by_decision`): they answered by sending their forces.
 - The UN Security Council is notified at once (UN Charter art. 51, as the Treaty's art. 4
   refers to it; DOMAIN §7 "the UN Security Council is notified at once"): the task opens
   when a decision authorizing assistance is linked to an art. 4 crisis; its target is the
@@ -138,6 +140,7 @@ class Given:
     answer: Answer
     detail: str
     at: datetime
+    decided: bool = False  # given by a decision on the crisis (`by_decision`)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,18 @@ class Line:
     waiting: timedelta | None  # since the obligation arose, while unanswered
     overdue: bool
     arisen: bool = True  # False: no request yet, no clock
+    decided: bool = False  # answered by the decision on the crisis, not by its own answer
+
+
+def by_decision(contributing: Iterable[str], adopted: datetime) -> list[Given]:
+    """The answers a decision on the crisis gives: each state it names among its
+    contributing states answered with it, at its adoption, by sending forces — its head
+    of state agreed to the decision that sends them, and each contribution is voluntary
+    (public statements, DOMAIN §7: peacekeeping forces are sent by a Council decision,
+    each contribution voluntary; January 2022: the chair announced the decision once the
+    heads of state of the five contributing states had agreed). A later answer of the
+    member's own replaces it, as any later answer does."""
+    return [Given(state, Answer.FORCES, "", adopted, decided=True) for state in contributing]
 
 
 def answer_problems(answer: Answer, detail: str) -> list[str]:
@@ -161,17 +176,19 @@ def answer_problems(answer: Answer, detail: str) -> list[str]:
 
 def lines(obliged: list[str], given: list[Given], since: datetime | None, now: datetime,
           target: timedelta) -> list[Line]:
-    """Every obliged member's line, in the order given; the latest answer counts. Before
+    """Every obliged member's line, in the order given; the latest answer counts (a
+    member's own answer given at the same moment as a decision's counts over it). Before
     the obligation arose (`since` None) an unanswered line has no clock and is never
     overdue."""
     latest: dict[str, Given] = {}
-    for g in sorted(given, key=lambda g: g.at):
+    for g in sorted(given, key=lambda g: (g.at, not g.decided)):
         latest[g.state] = g
     out = []
     for state in obliged:
         g = latest.get(state)
         if g is not None:
-            out.append(Line(state, g.answer, g.detail, g.at, None, False, since is not None))
+            out.append(Line(state, g.answer, g.detail, g.at, None, False, since is not None,
+                            g.decided))
         elif since is None:
             out.append(Line(state, None, "", None, None, False, False))
         else:

@@ -114,7 +114,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
         the_org = org or orgs.organization(conn)
-        out.obligations = crisis_obligations.lines(conn, the_org, row, at)
+        out.obligations = crisis_obligations.lines(conn, the_org, row, at, actor)
         out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)
         out.response_card = crisis_card.response_card(
             conn, the_org, row, history,

@@ -115,6 +115,12 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("official request of %(state)s (%(person)s, %(L_office)s), %(article)s: "
         "%(Ls_measure)s%(forces)s%(line_period)s")),
     (r", for (?P<days>\d+) days", N_(", for %(days)s days")),
+    (r"Official request: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
+     N_("Official request: crisis %(crisis)s (%(title)s)")),
+    (r"the answers of (?P<states>[A-Z]{3}(?:, [A-Z]{3})*) under the obligation of "
+     r"collective defence are due by (?P<due>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+     N_("the answers of %(states)s under the obligation of collective defence are due by "
+        "%(due)s UTC")),
     (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
      r"\d\d:\d\d) UTC at (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC(?P<reason> — .*)?",
      N_("%(state)s withdrew its official request of %(made)s UTC at %(when)s UTC%(reason)s")),
