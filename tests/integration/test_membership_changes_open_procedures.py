@@ -18,7 +18,7 @@ from phalanx.services import decisions as dec
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict
+from phalanx.services.errors import Conflict, Invalid
 
 SEC = Principal("sec", Role.SECRETARIAT)
 MEMBERS = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]  # UZB: participation suspended
@@ -221,3 +221,32 @@ def test_the_request_of_a_state_that_left_asks_nothing_more(db: Database) -> Non
     assert obligations(db, cid, START + timedelta(hours=30))["ARM"] == (None, True)
     assert not any(overdue for _, overdue in
                    obligations(db, cid, START + timedelta(days=3)).values())
+
+
+def test_a_session_seats_the_members_of_its_day_not_of_its_convening(db: Database) -> None:
+    """The Council's session of 2023-12-10 is convened on the six and Uzbekistan; then
+    Tajikistan's withdrawal takes effect (2023-12-05) and Serbia is admitted (from
+    2023-12-05): on the session's day Serbia takes its seat, is recorded present and
+    bound by what it supports; Tajikistan has no seat."""
+    ms.record_event(db, ms.EventIn(state="TJK", kind="notice_of_withdrawal",
+                                   on=date(2023, 6, 5)), actor=SEC)
+    m = dec.convene(db, dec.MeetingIn.model_validate(
+        {"body": "csc", "opens_at": datetime(2023, 12, 10, 10, tzinfo=UTC)}), actor=SEC)
+    assert "TJK" in [a.state for a in m.attendance]
+    ms.record_event(db, ms.EventIn(state="TJK", kind="obligations_settled",
+                                   on=date(2023, 6, 10)), actor=SEC)
+    council_decides(db, "admission", "SRB", date(2023, 12, 5))
+    with pytest.raises(Invalid, match="TJK has no seat in this session"):
+        dec.record_attendance(db, m.id, "TJK", True, actor=SEC)
+    for s in ["ARM", "BLR", "KAZ", "KGZ", "RUS", "SRB"]:
+        dec.record_attendance(db, m.id, s, True, actor=SEC)
+    d = dec.propose_draft(db, dec.DraftIn.model_validate({
+        "body": "csc", "meeting_id": m.id, "title": "On the plan",
+        "text_en": "To approve the plan."}), actor=SEC)
+    for s in ["ARM", "BLR", "KAZ", "KGZ", "RUS", "SRB"]:
+        dec.state_position(db, d.id, Position.SUPPORT, actor=rep(s))
+    closed = dec.close_draft(db, d.id, actor=SEC)
+    with db.read() as conn:
+        decision = dec.get_decision(conn, closed.decision_id, actor=SEC)
+    assert decision.binding == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "SRB"]
+    assert "TJK" not in decision.for_consideration
