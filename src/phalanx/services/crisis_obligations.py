@@ -69,14 +69,19 @@ class NoticeOut(BaseModel):
 def _facts(conn: Connection, org: Organization, row: Any, standing_at: datetime | None = None
            ) -> tuple[bool, list[tuple[str, datetime]], tuple[str, ...]]:
     """Whether the category obliges all members, the official requests (article, when;
-    with `standing_at`, only those not withdrawn by then), and the collective-defence
-    articles."""
+    with `standing_at`, only those still standing then: not withdrawn, and made by a
+    state still a member, since one whose withdrawal has taken effect is no party to
+    the Treaty its request invokes; seeds: membership ends by withdrawal), and the
+    collective-defence articles."""
     cat = org.crisis_categories.get(row.category)
     r = t.official_request.c
+    members = None if standing_at is None else {
+        m.state for m in membership.members_on(org, clock.day(org, standing_at))}
     requests = [(q.article, aware(q.at)) for q in conn.execute(
-        select(r.article, r.at, r.withdrawn_at).where(r.crisis_id == row.id))
-        if standing_at is None or q.withdrawn_at is None
-        or aware(q.withdrawn_at) > standing_at]
+        select(r.article, r.at, r.withdrawn_at, r.state_code).where(r.crisis_id == row.id))
+        if standing_at is None or members is None or (
+            (q.withdrawn_at is None or aware(q.withdrawn_at) > standing_at)
+            and q.state_code in members)]
     return (cat is not None and cat.obliged == "all_members", requests,
             tuple(org.settings.get("collective_defence_articles", ())))
 
@@ -99,16 +104,24 @@ def collective_defence(conn: Connection, org: Organization, row: Any) -> bool:
     return ob.binds(*_facts(conn, org, row))
 
 
-def obliged_states(conn: Connection, org: Organization, row: Any) -> list[str]:
+def obliged_states(conn: Connection, org: Organization, row: Any,
+                   at: datetime | None = None) -> list[str]:
     """The members that owe an answer on a crisis of collective defence: every member on
     the day the obligation arose (before the request: the day of the report) but the
     affected ones, those the report names as the other party, and those whose status the
     dataset exempts (`obligation_exempt`; the
     CSTO: suspended members, a setting). Without that rule every member bound on the day
-    owes an answer, suspended or not."""
+    owes an answer, suspended or not. With `at`, only those that still owe it then: a
+    state whose withdrawal has taken effect is no party to the Treaty any more (seeds:
+    membership ends by withdrawal), one suspended since is exempt as any suspended member
+    (the setting above); nothing more is asked of either."""
     if not collective_defence(conn, org, row):
         return []
-    return _obliged_on(org, row, _arose(conn, org, row) or aware(row.reported_at))
+    obliged = _obliged_on(org, row, _arose(conn, org, row) or aware(row.reported_at))
+    if at is None:
+        return obliged
+    still = set(_obliged_on(org, row, at))
+    return [s for s in obliged if s in still]
 
 
 def exempt_statuses(org: Organization) -> frozenset[MembershipStatus]:
@@ -187,6 +200,10 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime,
              for g in conn.execute(select(t.obligation_answer).where(
                  t.obligation_answer.c.crisis_id == row.id))]
     given += _decided(conn, org, row, at, actor)
+    # a member that left, or was suspended, since the obligation arose is asked nothing
+    # more: its line goes unless it answered before (the answers given stay)
+    still, answered = set(obliged_states(conn, org, row, at)), {g.state for g in given}
+    obliged = [s for s in obliged if s in still or s in answered]
     target = timedelta(hours=_target(org, "obligation_answer_target_hours", 24))
     # a line answered by a decision has no answer of the member's own to replace: its
     # first answer is sent with If-None-Match: *
@@ -243,7 +260,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
         refuse_if_over(w.conn, row)
         org = organization.organization(w.conn)
-        if state not in obliged_states(w.conn, org, row):
+        if state not in obliged_states(w.conn, org, row, at):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
                            "than the affected ones and the other party, where the category "
                            "obliges all members or the affected state's request invokes "

@@ -88,6 +88,18 @@ def _draft_seats(conn: Connection, org: Organization, row: Any, day: date) -> li
     return seated if taking is None else [s for s in seated if s in taking]
 
 
+def adopted_seats(conn: Connection, org: Organization, row: Any, assenting: set[str],
+                  adopted_on: date) -> list[Stance]:
+    """The body on the day a draft decided outside a session is adopted (last signature,
+    silence's deadline), each seat with that day's standing, assenting if still asked: a
+    state that has left since is no addressee; one admitted since was not asked, is not
+    bound and gets the text as a member absent (DOMAIN.md §7; not asking it: setting)."""
+    return [Stance(s, s in assenting,
+                   Position.SUPPORT if s in assenting else Position.NOT_STATED,
+                   _standing(org, s, adopted_on))
+            for s in _draft_seats(conn, org, row, adopted_on)]
+
+
 def _standing(org: Organization, state: str, day: date) -> Standing:
     """Whether a member has a say on a date (`membership.standing_on`, the one rule):
     suspended, not taking part in the work, in arrears, or in full standing. A seat of a

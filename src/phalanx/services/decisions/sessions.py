@@ -23,6 +23,7 @@ from phalanx.services.decisions.common import (
     _org,
     _require_staff,
     _seated_states,
+    taking_part,
 )
 from phalanx.services.decisions.schemas import (
     AgendaItemOut,
@@ -91,11 +92,22 @@ def record_attendance(db: Database, meeting_id: int, state: str, present: bool,
             # its drafts were judged on the attendance as it stood: the record is closed
             raise Conflict(f"session {meeting_id} is closed: its attendance can no longer "
                            "change")
+        # the seats are those of the session's day, as its drafts are judged: a state
+        # whose withdrawal took effect since the session was convened has none, one
+        # admitted since takes its seat (seeds: membership by admission, ended by
+        # withdrawal)
+        org = _org(w.conn)
+        taking = taking_part(w.conn, meeting_id)
+        if state not in _seated_states(org, meeting.body_key,
+                                       day_of(org, aware(meeting.opens_at))) or (
+                taking is not None and state not in taking):
+            raise Invalid("state", f"{state} has no seat in this session")
         done = w.conn.execute(update(t.attendance).where(
             t.attendance.c.meeting_id == meeting_id, t.attendance.c.state_code == state
         ).values(present=present, note=note))
         if done.rowcount != 1:
-            raise Invalid("state", f"{state} has no seat in this session")
+            w.conn.execute(insert(t.attendance).values(
+                meeting_id=meeting_id, state_code=state, present=present, note=note))
         w.audit("session.attendance", "session", meeting_id,
                 {"state": state, "present": present, "note": note})
         w.emit(f"session:{meeting_id}", "attendance",

@@ -19,7 +19,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, can_read
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import silence as sil
-from phalanx.domain.decisions.consensus import Position, Stance, decide
+from phalanx.domain.decisions.consensus import decide
 from phalanx.services import outbox
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
@@ -29,12 +29,11 @@ from phalanx.services.decisions.common import (
     _counted,
     _draft_day,
     _draft_row,
-    _draft_seats,
     _org,
     _require_staff,
     _rule,
     _silence,
-    _standing,
+    adopted_seats,
     in_whose_name,
 )
 from phalanx.services.decisions.draft_reading import _draft
@@ -113,9 +112,8 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") ->
     outcome = "returned"
     if status is sil.SilenceStatus.ADOPTED:
         day = _draft_day(w.conn, row)
-        stances = [Stance(s, s in sp.members, Position.SUPPORT if s in sp.members
-                          else Position.NOT_STATED, _standing(org, s, day))
-                   for s in _draft_seats(w.conn, org, row, day)]
+        # seated as on the deadline's day, which adopts it (`adopted_seats`)
+        stances = adopted_seats(w.conn, org, row, set(sp.members), day_of(org, sp.deadline))
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))

@@ -18,7 +18,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
-from phalanx.domain.decisions.consensus import Position, Stance, decide
+from phalanx.domain.decisions.consensus import decide
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -27,12 +27,11 @@ from phalanx.services.decisions.common import (
     _counted,
     _draft_day,
     _draft_row,
-    _draft_seats,
     _org,
     _require_staff,
     _rule,
-    _standing,
     _written,
+    adopted_seats,
     in_whose_name,
 )
 from phalanx.services.decisions.draft_reading import _draft
@@ -109,10 +108,11 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure, found_by: str = "") -
         day = _draft_day(w.conn, row)
         # every member with a say signed: the question's rule judges it like a session
         # where they are all present, the members without a say seated as they are (a
-        # member in arrears is bound, one suspended or not taking part gets the text)
-        stances = [Stance(s, s in wp.order, Position.SUPPORT if s in wp.order
-                          else Position.NOT_STATED, _standing(org, s, day))
-                   for s in _draft_seats(w.conn, org, row, day)]
+        # member in arrears is bound, one suspended or not taking part gets the text);
+        # seated as on the day of the last signature, which adopts it: a state that has
+        # left since the draft circulated is no addressee, one suspended since has no
+        # say, one admitted since was not asked and gets the text (`adopted_seats`)
+        stances = adopted_seats(w.conn, org, row, set(wp.order), day_of(org, at))
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))
