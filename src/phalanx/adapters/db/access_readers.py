@@ -37,11 +37,11 @@ def phases(conn: Connection, readings: Readings
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
+    head = conn.execute(select(a.id, a.hash).order_by(a.id.desc()).limit(1)).first()
     bounds: list[tuple[int, ReadScope]] = [(0, readings[0][1])]
     for since, scope in readings[1:]:
         # the entry after the last one written before the moment
-        last = conn.execute(select(func.max(a.id)).where(a.at < since)).scalar() \
-            if since is not None else None
+        last = _last_before(conn, since, head) if since is not None else None
         if last is None:
             bounds = [(0, scope)]
             continue
@@ -56,6 +56,38 @@ def phases(conn: Connection, readings: Readings
         return next(scope for at, scope in reversed(bounds) if at <= entry)
 
     return scope_at, shifts
+
+
+# the last entry written before each moment, as far as the trail was read: (the database,
+# the moment) -> (the entry read up to, its hash, the last entry before the moment). The
+# trail only grows and an entry never changes, so a call reads only the entries written
+# since; a trail that is not the one read (its entry's hash differs) is read again.
+_BEFORE: dict[tuple[str, str], tuple[int, str, int | None]] = {}
+_BEFORE_MAX = 4096
+
+
+def _last_before(conn: Connection, since: str, head: Any) -> int | None:
+    """The last entry written before the moment `since` (None: none), reading the whole
+    trail once per moment and then only what was written since."""
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    if head is None:
+        return None
+    key = (str(conn.engine.url), since)
+    upto, last = 0, None
+    known = _BEFORE.get(key)
+    if known is not None and known[0] <= head.id and conn.execute(
+            select(a.hash).where(a.id == known[0])).scalar() == known[1]:
+        upto, _, last = known
+    if upto < head.id:
+        found = conn.execute(select(func.max(a.id)).where(
+            a.id > upto, a.id <= head.id, a.at < since)).scalar()
+        last = found if found is not None else last
+    if len(_BEFORE) >= _BEFORE_MAX:
+        _BEFORE.clear()
+    _BEFORE[key] = (head.id, head.hash, last)
+    return last
 
 
 def _born(conn: Connection, kind: str, ids: Sequence[Any]) -> dict[str, int]:
