@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, func, insert, select
 
-from phalanx.adapters.db import audit_store
+from phalanx.adapters.db import access_readers, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import changes, documents
@@ -90,3 +90,29 @@ def test_a_steady_poll_reads_no_trail_in_full(trail: Any) -> None:
                 changes.feed(conn, actor=reader, after=at, limit=100)
                 for reader in (kaz, RUS)]))
     assert costs[1] < costs[0] * 1.5, costs
+
+
+def test_a_page_inside_a_narrowing_reads_from_its_cursor_on(
+        trail: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paged a few at a time, the narrowing says what one call says; and a page costs
+    what its few records cost, not every record of every kind again."""
+    db, kaz, document = trail
+    monkeypatch.setattr(access_readers, "CHUNK", 5, raising=False)
+    with db.engine.connect() as conn:
+        start = changes.position(conn, actor=kaz)
+    document()  # where KAZ's reading narrowed
+    with db.engine.connect() as conn:
+        whole, _ = changes.feed(conn, actor=kaz, after=start, limit=10_000)
+        assert len(whole) > 20 and {c.change for c in whole} == {"gone"}
+        paged, cursor = [], changes.cursor(str(start))
+        while True:
+            items, cursor = changes.feed(conn, actor=kaz, after=cursor, limit=3)
+            if not items:
+                break
+            paged += items
+        assert paged == whole
+        inside = changes.feed(conn, actor=kaz, after=start, limit=3)[1]
+        assert inside.within is not None
+        one = steps(conn, lambda: changes.feed(conn, actor=kaz, after=inside, limit=3))
+        every = steps(conn, lambda: changes.feed(conn, actor=kaz, after=inside, limit=10_000))
+    assert one * 3 < every, (one, every)
