@@ -115,9 +115,11 @@ def _born(conn: Connection, kind: str, ids: Sequence[str]) -> dict[str, int]:
 CHUNK = 1000  # records read at a time
 
 
-def _records(conn: Connection, kind: str, start: str | None) -> Iterator[list[str]]:
+def _records(conn: Connection, kind: str, start: str | None, first: int = CHUNK
+             ) -> Iterator[list[str]]:
     """The ids of the records of `kind`, in the feed's order within an entry
-    (`access_changes.order`), after `start` (None: all), a chunk at a time."""
+    (`access_changes.order`), after `start` (None: all), a chunk at a time: `first`
+    records, then twice as many each time up to CHUNK."""
     from phalanx.adapters.db import tables as t
     from phalanx.adapters.db.access_changes import order
 
@@ -128,21 +130,22 @@ def _records(conn: Connection, kind: str, start: str | None) -> Iterator[list[st
             select_visible(table, SYSTEM, table.c[col]))), key=lambda k: order(kind, k))
         if start is not None:
             keys = [k for k in keys if order(kind, k) > order(kind, start)]
-        for i in range(0, len(keys), CHUNK):
-            yield keys[i:i + CHUNK]
+        while keys:
+            yield keys[:first]
+            keys, first = keys[first:], min(CHUNK, first * 2)
         return
     if start is not None and not start.isdigit():
         return  # after every number
     last = int(start) if start is not None else None
     while True:
-        stmt = select_visible(table, SYSTEM, table.c.id).order_by(table.c.id).limit(CHUNK)
+        stmt = select_visible(table, SYSTEM, table.c.id).order_by(table.c.id).limit(first)
         if last is not None:
             stmt = stmt.where(table.c.id > last)
         ids = [int(i) for (i,) in conn.execute(stmt)]
         if not ids:
             return
         yield [str(i) for i in ids]
-        last = ids[-1]
+        last, first = ids[-1], min(CHUNK, first * 2)
 
 
 def shifted(conn: Connection, entry: int, before: ReadScope, after: ReadScope,
@@ -159,7 +162,9 @@ def shifted(conn: Connection, entry: int, before: ReadScope, after: ReadScope,
     for kind in sorted(k for k in set(kinds) if k in KINDS):
         if start is not None and kind < start[0]:
             continue
-        for chunk in _records(conn, kind, start[1] if start and start[0] == kind else None):
+        first = CHUNK if need is None else min(CHUNK, max(50, 2 * (need - len(out))))
+        for chunk in _records(conn, kind, start[1] if start and start[0] == kind else None,
+                              first):
             born = _born(conn, kind, chunk)
             ids = [rid for rid in chunk if born.get(rid, 0) < entry]
             history = History(conn, {kind: set(ids)})
