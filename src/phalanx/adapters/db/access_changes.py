@@ -105,16 +105,19 @@ def _entries_query(kinds: Sequence[str], shifts: Iterable[int]) -> Any:
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
+    # the kind as an expression no index holds: the entries are read by their ids, at most
+    # SPAN of them from the cursor, never through the index of a record's entries (which
+    # would read every entry of those kinds, the whole trail's, at every call)
+    target = a.target_kind.concat("")
     wanted = [k for k in kinds if k in KINDS and k != "session"]
-    clauses = [a.target_kind.in_(wanted), a.id.in_(sorted(shifts))]
+    clauses = [target.in_(wanted), a.id.in_(sorted(shifts))]
     if "session" in kinds:  # a council's session, not a user's web session
-        clauses.append(and_(a.target_kind == "session", a.action.startswith("session.")))
+        clauses.append(and_(target == "session", a.action.startswith("session.")))
     if "crisis" in kinds:  # a crisis's file changed
-        clauses.append(and_(a.target_kind.in_(("draft", "decision")),
-                            a.action.in_(FILE + FATE)))
+        clauses.append(and_(target.in_(("draft", "decision")), a.action.in_(FILE + FATE)))
     if "op_report" in kinds:  # a batch of results, a release: their reports
-        clauses.append(a.target_kind == "op_batch")
-        clauses.append(and_(a.target_kind == "operation", a.action == RELEASE))
+        clauses.append(target == "op_batch")
+        clauses.append(and_(target == "operation", a.action == RELEASE))
     return select(a.id, a.action, a.target_kind, a.target_id).where(or_(*clauses))
 
 
@@ -219,9 +222,13 @@ def _said(history: History, scope: ReadScope, entry: int, kind: str,
 
 def _said_of(conn: Connection, scope_at: Callable[[int], ReadScope],
              shifts: dict[int, tuple[ReadScope, ReadScope]], entries: Sequence[Any],
-             kinds: Sequence[str]) -> list[Change]:
+             kinds: Sequence[str], after: Cursor | None = None, need: int | None = None
+             ) -> list[Change]:
     """What the reader is told of `entries`, in order: by entry, then `order` within one
-    (`shifts`: the entries at which the reader's own reading changed, from what to what)."""
+    (`shifts`: the entries at which the reader's own reading changed, from what to what;
+    of those, what comes after cursor `after`, at least `need` of it if there are as many,
+    and nothing left out before the last of them: a page of a shift of many records reads
+    from where the page before ended, not all of them again)."""
     items = _items(conn, entries, kinds)
     named: dict[str, set[str]] = defaultdict(set)
     for _, kind, rid, also in items:
@@ -233,7 +240,8 @@ def _said_of(conn: Connection, scope_at: Callable[[int], ReadScope],
             if (c := _said(history, scope_at(e), e, kind, rid, also)) is not None]
     for e in entries:
         if e.id in shifts:
-            said += access_readers.shifted(conn, e.id, *shifts[e.id], kinds)
+            within = after.within if after is not None and after.entry == e.id else None
+            said += access_readers.shifted(conn, e.id, *shifts[e.id], kinds, within, need)
     unique = {(c.cursor, c.kind, c.id): c for c in said}  # a shift says it once
     return sorted(unique.values(), key=lambda c: (c.cursor, order(c.kind, c.id)))
 
@@ -289,7 +297,8 @@ def changes(conn: Connection, principal: Principal, *, after: Cursor, limit: int
                                   .order_by(t.audit_log.c.id).limit(BATCH)))
         if not batch:
             break
-        for change in _said_of(conn, scope_at, shifts, batch, kinds):
+        for change in _said_of(conn, scope_at, shifts, batch, kinds, after,
+                               limit + 1 - len(said)):
             if after.passed(change):
                 continue
             if len(said) >= limit:
@@ -331,7 +340,7 @@ def position(conn: Connection, principal: Principal,
         batch = list(conn.execute(stmt))
         if not batch:
             return floor
-        said = _said_of(conn, scope_at, shifts, batch, kinds)
+        said = _said_of(conn, scope_at, shifts, batch, kinds, need=1)
         if said:
             return max(c.cursor for c in said)
         before = batch[-1].id

@@ -65,6 +65,8 @@ class History:
             for row in conn.execute(select_visible(table, SYSTEM).where(
                     table.c[col].in_(keys))):
                 self.rows[(kind, str(getattr(row, col)))] = row
+        # each record's classification today, worked out once
+        self.now = {key: classification_of(row) for key, row in self.rows.items()}
         self._exercises(conn, tables)
         a = t.audit_log.c
         self.changes: dict[tuple[str, str], list[tuple[int, Classification,
@@ -78,7 +80,7 @@ class History:
                 row = self.rows.get((kind, e.target_id))
                 if row is None:
                     continue
-                now = classification_of(row)
+                now = self.now[(kind, e.target_id)]
                 change = json.loads(e.change)
                 before = _classification(change["before"], now.recipients)
                 after = (_classification(change["after"], now.recipients)
@@ -108,7 +110,7 @@ class History:
                 row = named.get(str(rid))
                 if row is None:
                     continue
-                now = classification_of(row)
+                now = self.now[("op_report", str(rid))]
                 before = Classification(now.owner_kind, now.owner, Marking(marking),
                                         observers=bool(observers))
                 after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
@@ -138,4 +140,4 @@ class History:
         if done:
             return done[-1]
         later = [before for at, before, _ in changes if at > entry]
-        return later[0] if later else classification_of(row)
+        return later[0] if later else self.now[(kind, rid)]

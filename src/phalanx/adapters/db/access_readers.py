@@ -9,8 +9,7 @@ records' classifications as they stood then (`access_history`), nothing else of 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
@@ -37,11 +36,11 @@ def phases(conn: Connection, readings: Readings
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
+    head = conn.execute(select(a.id, a.hash).order_by(a.id.desc()).limit(1)).first()
     bounds: list[tuple[int, ReadScope]] = [(0, readings[0][1])]
     for since, scope in readings[1:]:
         # the entry after the last one written before the moment
-        last = conn.execute(select(func.max(a.id)).where(a.at < since)).scalar() \
-            if since is not None else None
+        last = _last_before(conn, since, head) if since is not None else None
         if last is None:
             bounds = [(0, scope)]
             continue
@@ -58,55 +57,129 @@ def phases(conn: Connection, readings: Readings
     return scope_at, shifts
 
 
-def _born(conn: Connection, kind: str, ids: Sequence[Any]) -> dict[str, int]:
-    """The first entry naming each record (its creation; a record the trail never named,
-    loaded with the organization's data: none)."""
+# the last entry written before each moment, as far as the trail was read: (the database,
+# the moment) -> (the entry read up to, its hash, the last entry before the moment). The
+# trail only grows and an entry never changes, so a call reads only the entries written
+# since; a trail that is not the one read (its entry's hash differs) is read again.
+_BEFORE: dict[tuple[str, str], tuple[int, str, int | None]] = {}
+_BEFORE_MAX = 4096
+
+
+def _last_before(conn: Connection, since: str, head: Any) -> int | None:
+    """The last entry written before the moment `since` (None: none), reading the whole
+    trail once per moment and then only what was written since."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
+    if head is None:
+        return None
+    key = (str(conn.engine.url), since)
+    upto, last = 0, None
+    known = _BEFORE.get(key)
+    if known is not None and known[0] <= head.id and conn.execute(
+            select(a.hash).where(a.id == known[0])).scalar() == known[1]:
+        upto, _, last = known
+    if upto < head.id:
+        found = conn.execute(select(func.max(a.id)).where(
+            a.id > upto, a.id <= head.id, a.at < since)).scalar()
+        last = found if found is not None else last
+    if len(_BEFORE) >= _BEFORE_MAX:
+        _BEFORE.clear()
+    _BEFORE[key] = (head.id, head.hash, last)
+    return last
+
+
+def _born(conn: Connection, kind: str, ids: Sequence[str]) -> dict[str, int]:
+    """The first entry naming each of the records `ids` (its creation; a record the trail
+    never named, loaded with the organization's data: none), read through the entries of
+    those records alone."""
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    if not ids:
+        return {}
     if kind == "op_report":
         r = t.op_report.c
         batch = {str(x.id): str(x.batch_id) for x in conn.execute(
-            select_visible(t.op_report, SYSTEM, r.id, r.batch_id))}
-        first = {x.target_id: x.at for x in conn.execute(
+            select(r.id, r.batch_id).where(r.id.in_([int(i) for i in ids])))}
+        first = {x.target_id: int(x.at) for x in conn.execute(
             select(a.target_id, func.min(a.id).label("at")).where(
-                a.target_kind == "op_batch").group_by(a.target_id))}
+                a.target_kind == "op_batch", a.target_id.in_(sorted(set(batch.values()))))
+            .group_by(a.target_id))}
         return {rid: first[b] for rid, b in batch.items() if b in first}
     return {x.target_id: int(x.at) for x in conn.execute(
         select(a.target_id, func.min(a.id).label("at")).where(
-            a.target_kind == kind).group_by(a.target_id))}
+            a.target_kind == kind, a.target_id.in_(list(ids))).group_by(a.target_id))}
+
+
+CHUNK = 1000  # records read at a time
+
+
+def _records(conn: Connection, kind: str, start: str | None, first: int = CHUNK
+             ) -> Iterator[list[str]]:
+    """The ids of the records of `kind`, in the feed's order within an entry
+    (`access_changes.order`), after `start` (None: all), a chunk at a time: `first`
+    records, then twice as many each time up to CHUNK."""
+    from phalanx.adapters.db import tables as t
+    from phalanx.adapters.db.access_changes import order
+
+    table_name, col = KINDS[kind]
+    table = t.metadata.tables[table_name]
+    if col != "id":  # a key: the registries' units and aircraft (a few hundred)
+        keys = sorted((str(k) for (k,) in conn.execute(
+            select_visible(table, SYSTEM, table.c[col]))), key=lambda k: order(kind, k))
+        if start is not None:
+            keys = [k for k in keys if order(kind, k) > order(kind, start)]
+        while keys:
+            yield keys[:first]
+            keys, first = keys[first:], min(CHUNK, first * 2)
+        return
+    if start is not None and not start.isdigit():
+        return  # after every number
+    last = int(start) if start is not None else None
+    while True:
+        stmt = select_visible(table, SYSTEM, table.c.id).order_by(table.c.id).limit(first)
+        if last is not None:
+            stmt = stmt.where(table.c.id > last)
+        ids = [int(i) for (i,) in conn.execute(stmt)]
+        if not ids:
+            return
+        yield [str(i) for i in ids]
+        last, first = ids[-1], min(CHUNK, first * 2)
 
 
 def shifted(conn: Connection, entry: int, before: ReadScope, after: ReadScope,
-            kinds: Sequence[str]) -> list[Change]:
+            kinds: Sequence[str], start: tuple[str, str] | None = None,
+            need: int | None = None) -> list[Change]:
     """What the reader is told at `entry`, where its reading went from `before` to
     `after`: each record of `kinds` there then that it read before and no longer reads
-    (gone), or reads now and did not (changed)."""
-    from phalanx.adapters.db import tables as t
+    (gone), or reads now and did not (changed). Read in the feed's order from after
+    `start` (an item of the entry a page ended on) until `need` are found (None: all):
+    every one said up to the last found is among them."""
     from phalanx.adapters.db.access_changes import Change
 
-    named: dict[str, set[str]] = defaultdict(set)
-    for kind in kinds:
-        if kind not in KINDS:
-            continue
-        table_name, col = KINDS[kind]
-        table = t.metadata.tables[table_name]
-        born = _born(conn, kind, ())
-        for (rid,) in conn.execute(select_visible(table, SYSTEM, table.c[col])):
-            if born.get(str(rid), 0) < entry:
-                named[kind].add(str(rid))
-    history = History(conn, named)
     out: list[Change] = []
-    for kind, ids in named.items():
-        for rid in ids:
-            if history.exercise.get((kind, rid), True):
-                continue
-            then = history.at(kind, rid, entry - 1)
-            if then is None:
-                continue
-            was, now = allows(before, then), allows(after, then)
-            if was and not now:
-                out.append(Change(entry, kind, rid, "gone"))
-            elif now and not was:
-                out.append(Change(entry, kind, rid, "changed", history.rows[(kind, rid)]))
+    for kind in sorted(k for k in set(kinds) if k in KINDS):
+        if start is not None and kind < start[0]:
+            continue
+        first = CHUNK if need is None else min(CHUNK, max(50, 2 * (need - len(out))))
+        for chunk in _records(conn, kind, start[1] if start and start[0] == kind else None,
+                              first):
+            born = _born(conn, kind, chunk)
+            ids = [rid for rid in chunk if born.get(rid, 0) < entry]
+            history = History(conn, {kind: set(ids)})
+            for rid in ids:
+                if history.exercise.get((kind, rid), True):
+                    continue
+                then = history.at(kind, rid, entry - 1)
+                if then is None:
+                    continue
+                was, now = allows(before, then), allows(after, then)
+                if was and not now:
+                    out.append(Change(entry, kind, rid, "gone"))
+                elif now and not was:
+                    out.append(Change(entry, kind, rid, "changed",
+                                      history.rows[(kind, rid)]))
+            if need is not None and len(out) >= need:
+                return out
     return out
