@@ -125,3 +125,27 @@ def test_a_changed_file_reloads_over_the_records_that_refer_to_its_bodies(
         orgs.load_dataset(db, changed, actor=SYSTEM)
     assert {k: v for k, v in counts(db).items() if k != "audit_log"} == {
         k: v for k, v in after.items() if k != "audit_log"}
+
+
+def test_a_moment_given_with_an_offset_is_stored_as_that_moment(db: Database) -> None:
+    """A service given a moment on another clock (the appeal of 5 January 2022 at 23:30 in
+    Almaty) stores that moment, not its figures as UTC: on SQLite, which keeps no offset,
+    it would have read back six hours late."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import crises
+
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    almaty = datetime(2022, 1, 5, 23, 30, tzinfo=ZoneInfo("Asia/Almaty"))
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title="Mass unrest in Almaty", category="armed_attack", affected=["KAZ"],
+        severity="severe", place="Almaty", lat=43.24, lon=76.89),
+        actor=Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ"), at=almaty)
+    with db.read() as conn:
+        stored = conn.execute(select(t.crisis.c.reported_at).where(
+            t.crisis.c.id == c.id)).scalar_one()
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+    assert stored == almaty
+    assert stored.astimezone(UTC) == datetime(2022, 1, 5, 17, 30, tzinfo=UTC)

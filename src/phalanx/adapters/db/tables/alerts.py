@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Float as sa_Float
 
-from phalanx.adapters.db.tables.base import classification_columns, metadata
+from phalanx.adapters.db.tables.base import Moment, classification_columns, metadata
 
 # CAP alert intake: every message received (alert, update, cancel, ...) with its infos,
 # areas and warnings, what it did, and the feeds that are polled for them ----------------
@@ -33,8 +32,8 @@ cap_feed = Table(
     Column("status", String(16), nullable=False),  # new, ok, not-modified, failing
     Column("etag", Text),
     Column("last_modified", Text),
-    Column("last_polled", DateTime(timezone=True)),
-    Column("next_poll", DateTime(timezone=True)),
+    Column("last_polled", Moment()),
+    Column("next_poll", Moment()),
     Column("failures", Integer, nullable=False),
     Column("last_error", Text, nullable=False),
     Column("received", Integer, nullable=False),
@@ -47,9 +46,9 @@ cap_alert = Table(
     Column("id", Integer, primary_key=True),
     Column("sender", Text, nullable=False),
     Column("identifier", Text, nullable=False),
-    Column("sent", DateTime(timezone=True)),  # None: no readable zone (a warning says so)
+    Column("sent", Moment()),  # None: no readable zone (a warning says so)
     Column("sent_text", String(64), nullable=False),  # as sent, with its zone
-    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", Moment(), nullable=False),
     Column("version", String(8), nullable=False),
     Column("status", String(16), nullable=False),
     Column("msg_type", String(16), nullable=False),

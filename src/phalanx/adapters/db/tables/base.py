@@ -3,7 +3,11 @@ the classification and authorization column sets, and the names of the classifie
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Text
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Text
+from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
     naming_convention={
@@ -17,6 +21,21 @@ metadata = MetaData(
 
 STATE_CODE = String(3)
 KEY = String(64)
+
+
+class Moment(TypeDecorator[datetime]):
+    """A moment, stored in UTC whatever offset it was given with. PostgreSQL keeps the
+    moment of a `timestamptz` by itself; SQLite stores the figures of the clock as given,
+    without their offset, so that 15:00+03:00 would be read back as 15:00 UTC, three
+    hours late: every moment is turned to UTC before it is written."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
 
 
 def classification_columns() -> list[Column[object]]:

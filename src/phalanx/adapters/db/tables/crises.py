@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Float as sa_Float
 
-from phalanx.adapters.db.tables.base import STATE_CODE, classification_columns, metadata
+from phalanx.adapters.db.tables.base import STATE_CODE, Moment, classification_columns, metadata
 
 # --- crises -------------------------------------------------------------------------------
 
@@ -36,7 +35,7 @@ crisis = Table(
     Column("lat", sa_Float()),
     Column("lon", sa_Float()),
     Column("description", Text, nullable=False),
-    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", Moment(), nullable=False),
     Column("opened_by", String(64), nullable=False),
     Column("origin", String(16), nullable=False),  # representative, monitoring, cap
     Column("cap_identifier", Text),
@@ -62,7 +61,7 @@ crisis_event = Table(
     Column("id", Integer, primary_key=True),
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False,
            index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Moment(), nullable=False),
     Column("kind", String(24), nullable=False),  # stage, escalation, note, offer, sitrep
     Column("stage", String(16)),
     Column("actor", String(64), nullable=False),
@@ -76,7 +75,7 @@ crisis_session = Table(
     metadata,
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting_id", Integer, ForeignKey("meeting.id"), primary_key=True),
-    Column("convened_at", DateTime(timezone=True), nullable=False),
+    Column("convened_at", Moment(), nullable=False),
 )
 
 obligation_answer = Table(
@@ -88,7 +87,7 @@ obligation_answer = Table(
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("answer", String(16), nullable=False),  # forces, other, declined
     Column("detail", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Moment(), nullable=False),
     Column("answered_by", String(64), nullable=False),
 )
 
@@ -97,8 +96,8 @@ un_notice = Table(
     metadata,
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
     Column("decision_id", Integer, ForeignKey("decision.id"), nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
+    Column("opened_at", Moment(), nullable=False),
+    Column("sent_at", Moment()),
     Column("sent_by", String(64)),
     Column("reference", Text, nullable=False),  # e.g. the letter's UN document symbol
 )
@@ -112,7 +111,7 @@ official_request = Table(
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("person", Text, nullable=False),  # who signed it, by name when known
     Column("office", String(64), nullable=False),  # head_of_state, head_of_government, ...
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Moment(), nullable=False),
     Column("article", String(64), nullable=False),  # e.g. "Treaty art. 4"
     Column("measures", JSON, nullable=False),
     Column("forces", Text, nullable=False),
@@ -120,9 +119,9 @@ official_request = Table(
     Column("text", Text, nullable=False),
     Column("document_id", Integer, ForeignKey("document.id")),  # the letter in the register
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     # its state's withdrawal: when it was withdrawn, why (may be empty), who recorded it
-    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_at", Moment()),
     Column("withdrawal_reason", Text),
     Column("withdrawn_by", String(64)),
 )
@@ -138,11 +137,11 @@ assistance_request = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit", String(32), nullable=False),
     Column("place", Text, nullable=False),
-    Column("needed_by", DateTime(timezone=True), nullable=False),
-    Column("lapses_at", DateTime(timezone=True), nullable=False),
+    Column("needed_by", Moment(), nullable=False),
+    Column("lapses_at", Moment(), nullable=False),
     Column("status", String(16), nullable=False),  # open, covered, lapsed, withdrawn
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
 )
 
 assistance_offer = Table(
@@ -157,8 +156,8 @@ assistance_offer = Table(
     Column("quantity", Integer, nullable=False),
     Column("status", String(16), nullable=False),  # offered, accepted, declined, withdrawn
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", Moment(), nullable=False),
+    Column("decided_at", Moment()),
     # an offer of units names registry units of the offering state, or a strength of a
     # capability (services/offered_units.py)
     Column("units", JSON, nullable=False, server_default="[]"),
@@ -171,7 +170,7 @@ sitrep = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Moment(), nullable=False),
     Column("author", String(64), nullable=False),
     Column("state_code", STATE_CODE),
     Column("situation", Text, nullable=False),
@@ -200,16 +199,16 @@ notification = Table(
     "notification",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     Column("recipient", String(64), nullable=False),
     Column("channel", String(16), nullable=False),  # email
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("topic", String(64), nullable=False),
-    Column("delivered_at", DateTime(timezone=True)),
+    Column("delivered_at", Moment()),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
-    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_at", Moment()),
     # a user's notices, newest first (the inbox, the API): not a scan of everybody's
     Index("ix_notification_recipient_id", "recipient", "id"),
 )
@@ -220,7 +219,7 @@ crisis_draft = Table(
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), primary_key=True),
     Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), primary_key=True,
            index=True),
-    Column("tied_at", DateTime(timezone=True), nullable=False),
+    Column("tied_at", Moment(), nullable=False),
     Column("tied_by", String(64), nullable=False),
     Column("reason", Text, nullable=False),  # empty: named when the draft was tabled
 )

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -20,6 +19,7 @@ from sqlalchemy import false as sa_false
 from phalanx.adapters.db.tables.base import (
     KEY,
     STATE_CODE,
+    Moment,
     authorization_columns,
     classification_columns,
     metadata,
@@ -35,9 +35,9 @@ document = Table(
     Column("kind", String(32), nullable=False),
     Column("body", Text, nullable=False),
     Column("language", String(2), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     Column("created_by", String(64), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Moment(), nullable=False),
     Column("version", Integer, nullable=False),
     *classification_columns(),
 )
@@ -54,7 +54,7 @@ meeting = Table(
     Column("link", Text),
     Column("place", Text, nullable=False),
     Column("title", Text, nullable=False),
-    Column("opens_at", DateTime(timezone=True), nullable=False),
+    Column("opens_at", Moment(), nullable=False),
     Column("convened_by", String(20), nullable=False),
     Column("status", String(16), nullable=False),  # scheduled, open, closed
     Column("created_by", String(64), nullable=False),
@@ -102,11 +102,11 @@ draft = Table(
     Column("status", String(16), nullable=False),  # open, closed
     Column("outcome", String(16)),
     Column("outcome_reason", Text),
-    Column("closed_at", DateTime(timezone=True)),  # when its outcome was recorded
-    Column("deadline", DateTime(timezone=True)),
+    Column("closed_at", Moment()),  # when its outcome was recorded
+    Column("deadline", Moment()),
     Column("signing_order", JSON, nullable=False),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     Column("revision", Integer, nullable=False),  # bumped on every change: optimistic lock
     *classification_columns(),
     *authorization_columns(),
@@ -129,7 +129,7 @@ draft_version = Table(
     Column("text_ru", Text, nullable=False),
     Column("amendment_id", Integer),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     UniqueConstraint("draft_id", "number", name="uq_draft_version_number"),
 )
 
@@ -145,7 +145,7 @@ amendment = Table(
     Column("note", Text, nullable=False),
     Column("status", String(16), nullable=False),  # proposed, accepted, rejected
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
 )
 
 position = Table(
@@ -158,7 +158,7 @@ position = Table(
     Column("position", String(20), nullable=False),
     Column("statement", Text, nullable=False),
     Column("stated_by", String(64), nullable=False),
-    Column("stated_at", DateTime(timezone=True), nullable=False),
+    Column("stated_at", Moment(), nullable=False),
     UniqueConstraint("draft_id", "state_code", name="uq_position_draft_state"),
 )
 
@@ -169,7 +169,7 @@ signature = Table(
     Column("draft_id", Integer, ForeignKey("draft.id", ondelete="CASCADE"), nullable=False),
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("signed_by", String(64), nullable=False),
-    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("signed_at", Moment(), nullable=False),
     # sign, reservation (signed with a reservation), object (returns the draft)
     Column("answer", String(16), nullable=False, server_default="sign"),
     Column("reservation", Text, nullable=False, server_default=""),
@@ -187,12 +187,12 @@ consultation_answer = Table(
            index=True),
     Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
     Column("position", String(20), nullable=False),
-    Column("given_at", DateTime(timezone=True), nullable=False),  # when the head of state gave it
+    Column("given_at", Moment(), nullable=False),  # when the head of state gave it
     Column("channel", String(16), nullable=False),  # telephone, video, in_writing
     Column("given_by", Text, nullable=False),  # the head of state, by name
     Column("note", Text, nullable=False, server_default=""),
     Column("recorded_by", String(64), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Moment(), nullable=False),
 )
 
 decision = Table(
@@ -204,7 +204,7 @@ decision = Table(
     Column("body_key", KEY, ForeignKey("body.key"), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("adopted_on", Date, nullable=False),
-    Column("adopted_at", DateTime(timezone=True)),  # to the minute (older rows: none)
+    Column("adopted_at", Moment()),  # to the minute (older rows: none)
     Column("title", Text, nullable=False),
     # the title in Russian where the title as written is in another language ("": none)
     Column("title_ru", Text, nullable=False, server_default=""),

@@ -8,7 +8,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -19,7 +18,13 @@ from sqlalchemy import (
 from sqlalchemy import Float as sa_Float
 from sqlalchemy import false as sa_false
 
-from phalanx.adapters.db.tables.base import KEY, STATE_CODE, classification_columns, metadata
+from phalanx.adapters.db.tables.base import (
+    KEY,
+    STATE_CODE,
+    Moment,
+    classification_columns,
+    metadata,
+)
 
 # --- forces and means: the registry (seeded from the dataset, edited in the app), each
 # state's consent per crisis, the crisis's force requirements and the planner's runs ------
@@ -85,9 +90,9 @@ force_requirement = Table(
     Column("lat", sa_Float(), nullable=False),
     Column("lon", sa_Float(), nullable=False),
     Column("node", KEY),
-    Column("needed_by", DateTime(timezone=True), nullable=False),
+    Column("needed_by", Moment(), nullable=False),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     Column("withdrawn", Boolean, nullable=False, server_default=sa_false()),
     # the task (domain/forces/tasks.py): unit, strength, sites; a preferred or required state
     Column("task", String(12), nullable=False, server_default="unit"),
@@ -106,11 +111,11 @@ unit_consent = Table(
     Column("units", JSON, nullable=False),
     Column("conditions", Text, nullable=False),
     Column("given_by", String(64), nullable=False),
-    Column("given_at", DateTime(timezone=True), nullable=False),
+    Column("given_at", Moment(), nullable=False),
     # the conditions accepted by the Joint Staff or the Secretariat (NULL: not accepted);
     # a new answer clears them
     Column("conditions_accepted_by", String(64), nullable=True),
-    Column("conditions_accepted_at", DateTime(timezone=True), nullable=True),
+    Column("conditions_accepted_at", Moment(), nullable=True),
     UniqueConstraint("crisis_id", "state_code", name="uq_unit_consent_crisis_state"),
 )
 
@@ -121,10 +126,10 @@ deployment_plan = Table(
     Column("crisis_id", Integer, ForeignKey("crisis.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("status", String(12), nullable=False),  # proposed, decided, superseded
-    Column("starts_at", DateTime(timezone=True), nullable=False),  # hour 0 of the plan
+    Column("starts_at", Moment(), nullable=False),  # hour 0 of the plan
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", Moment(), nullable=False),
+    Column("decided_at", Moment()),
     Column("method", String(32), nullable=False),
     Column("solver_status", String(16), nullable=False),
     Column("seconds", sa_Float(), nullable=False),

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
     func,
 )
 
-from phalanx.adapters.db.tables.base import STATE_CODE, metadata
+from phalanx.adapters.db.tables.base import STATE_CODE, Moment, metadata
 
 # --- identities, sessions and tokens ---------------------------------------------------
 
@@ -37,7 +36,7 @@ app_user = Table(
     # the setting default_language
     Column("language", String(8)),
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", Moment(), nullable=False, server_default=func.now()),
     # a state's user: the last day it acts for its state (the appointment's term); NULL:
     # no term set
     Column("acts_until", Date),
@@ -52,9 +51,9 @@ api_token = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
     Column("scopes", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", Moment(), nullable=False),
+    Column("expires_at", Moment(), nullable=False),
+    Column("revoked_at", Moment()),
 )
 
 web_session = Table(
@@ -64,8 +63,8 @@ web_session = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
+    Column("expires_at", Moment(), nullable=False),
 )
 
 login_throttle = Table(
@@ -73,8 +72,8 @@ login_throttle = Table(
     metadata,
     Column("key", String(200), primary_key=True),  # "user:NAME" or "addr:IP"
     Column("failures", Integer, nullable=False),
-    Column("window_start", DateTime(timezone=True), nullable=False),
-    Column("locked_until", DateTime(timezone=True)),
+    Column("window_start", Moment(), nullable=False),
+    Column("locked_until", Moment()),
 )
 
 # the addresses an account logged in from, and when last: the lock of an account counted
@@ -84,7 +83,7 @@ known_address = Table(
     metadata,
     Column("user_id", Integer, ForeignKey("app_user.id"), primary_key=True),
     Column("address", String(200), primary_key=True),
-    Column("last_login", DateTime(timezone=True), nullable=False),
+    Column("last_login", Moment(), nullable=False),
 )
 
 # a write request's Idempotency-Key, per user: taken in the transaction of the write it
@@ -99,7 +98,7 @@ idempotency_key = Table(
     Column("method", String(8), nullable=False),
     Column("path", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False),  # SHA-256 of method, path, query, body
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
     Column("status", Integer),
     Column("content_type", String(200)),
     Column("body", Text),

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy import Float as sa_Float
 from sqlalchemy import false as sa_false
 
-from phalanx.adapters.db.tables.base import STATE_CODE, classification_columns, metadata
+from phalanx.adapters.db.tables.base import STATE_CODE, Moment, classification_columns, metadata
 
 # --- joint operations: national result reports -------------------------------------------
 
@@ -36,7 +35,7 @@ op_batch = Table(
     Column("replaced", Integer, nullable=False),
     Column("errors", JSON, nullable=False),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Moment(), nullable=False),
 )
 
 op_report = Table(
@@ -63,7 +62,7 @@ op_report = Table(
     Column("route_to", String(64)),
     Column("synthetic", Boolean, nullable=False, server_default=sa_false()),
     # a report withdrawn (sent by mistake): its version stops counting and says why
-    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_at", Moment()),
     Column("withdrawn_by", String(64)),
     Column("withdrawal_reason", Text),
     *classification_columns(),
@@ -88,10 +87,10 @@ op_duplicate = Table(
     Column("reference", String(100), nullable=False),  # the report that came second
     Column("other_reference", String(100), nullable=False),  # the one it looks like
     Column("batch_id", Integer, ForeignKey("op_batch.id"), nullable=False),
-    Column("flagged_at", DateTime(timezone=True), nullable=False),
+    Column("flagged_at", Moment(), nullable=False),
     Column("resolution", String(16)),  # None: open; "kept" or "withdrawn"
     Column("resolved_by", String(64)),
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_at", Moment()),
     Column("note", Text),
     Index("ix_op_duplicate_reference", "operation", "state_code", "agency", "reference"),
     Index("ix_op_duplicate_batch", "batch_id"),
@@ -103,7 +102,7 @@ op_year_closed = Table(
     "op_year_closed",
     metadata,
     Column("year", Integer, primary_key=True, autoincrement=False),
-    Column("closed_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", Moment(), nullable=False),
     Column("closed_by", String(64), nullable=False),
     Column("note", Text, nullable=False),
 )
@@ -129,7 +128,7 @@ op_late_change = Table(
     Column("unit_after", String(8)),
     Column("reason", Text, nullable=False),
     Column("changed_by", String(64), nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", Moment(), nullable=False),
     Index("ix_op_late_change_year", "year", "operation"),
 )
 

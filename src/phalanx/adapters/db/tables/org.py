@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy import Float as sa_Float
 from sqlalchemy import false as sa_false
 
-from phalanx.adapters.db.tables.base import KEY, STATE_CODE, metadata
+from phalanx.adapters.db.tables.base import KEY, STATE_CODE, Moment, metadata
 
 # --- the organization (loaded from its dataset file) ----------------------------------
 
@@ -41,7 +40,7 @@ organization = Table(
     Column("translations", JSON, nullable=False, server_default="{}"),
     Column("dataset_version", Text, nullable=False),
     Column("dataset_sha256", String(64), nullable=False),
-    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_at", Moment(), nullable=False),
     Column("as_of", Date),  # the dataset's cut-off
 )
 
@@ -125,9 +124,9 @@ membership_record = Table(
     Column("decision_id", Integer, ForeignKey("decision.id")),
     Column("status", String(16), nullable=False),  # proposed | confirmed
     Column("proposed_by", Text, nullable=False),
-    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("proposed_at", Moment(), nullable=False),
     Column("confirmed_by", Text),
-    Column("confirmed_at", DateTime(timezone=True)),
+    Column("confirmed_at", Moment()),
 )
 
 # The contributions ledger: from the dataset, then edited by the Secretariat (`edited`
@@ -160,7 +159,7 @@ post_record = Table(
     Column("decision_id", Integer, ForeignKey("decision.id")),
     Column("note", Text, nullable=False),
     Column("recorded_by", Text, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Moment(), nullable=False),
 )
 
 body = Table(
