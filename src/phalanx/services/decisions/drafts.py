@@ -272,8 +272,9 @@ def _refuse_circulating(w: Write, data: DraftIn) -> None:
     sign or keep silence twice over one question: the second is refused, naming the
     first. Changed in anything, it is another draft."""
     d, v = t.draft.c, t.draft_version.c
-    same = w.conn.execute(select(d.id, d.deadline).select_from(t.draft.join(
-        t.draft_version, (v.draft_id == d.id) & (v.number == d.current_version))).where(
+    # only a draft the author may read is named (another's number is not given away)
+    same = w.conn.execute(access.select_visible(t.draft, w.actor, d.id, d.deadline).join(
+        t.draft_version, (v.draft_id == d.id) & (v.number == d.current_version)).where(
         d.status == "open", d.body_key == data.body, d.procedure == data.procedure,
         d.title == data.title, d.question == data.question,
         v.text_en == data.text_en, v.text_ru == data.text_ru))
