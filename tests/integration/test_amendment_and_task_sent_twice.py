@@ -101,3 +101,30 @@ def test_the_same_task_assigned_twice_is_kept_once(
     # another day is another task
     assert client.post(f"/api/v1/decisions/{decision}/tasks", headers=sec, json={
         **task, "due_on": (date.today() + timedelta(days=60)).isoformat()}).status_code == 201
+
+
+def test_the_same_session_convened_twice_calls_the_members_once(
+        client: TestClient, records_db: Database) -> None:
+    sec = bearer(records_db, "secretariat")
+    opens = _wednesday().isoformat()
+    session = {"body": "permanent-council", "opens_at": opens, "place": "Moscow"}
+    first = client.post("/api/v1/sessions", headers=sec, json=session)
+    assert first.status_code == 201, first.text
+    meetings, audit = _count(records_db, t.meeting), _count(records_db, t.audit_log)
+    r = client.post("/api/v1/sessions", headers=sec, json=session)
+    assert r.status_code == 409, r.text
+    day = _wednesday().strftime("%Y-%m-%d")
+    assert r.json()["detail"] == (f"session {first.json()['id']} of permanent-council is "
+                                  f"convened already for {day} 12:00 UTC")
+    r = client.post("/api/v1/sessions", json=session,
+                    headers={**sec, "Accept-Language": "ru"})
+    assert r.json()["detail"].startswith(
+        f"заседание {first.json()['id']} органа «Постоянный совет"), r.text
+    assert (_count(records_db, t.meeting), _count(records_db, t.audit_log)) == (meetings,
+                                                                                audit)
+    # another hour, or an exercise's session at that moment, is another session
+    assert client.post("/api/v1/sessions", headers=sec, json={
+        **session, "opens_at": (_wednesday() + timedelta(hours=2)).isoformat()}
+        ).status_code == 201
+    assert client.post("/api/v1/sessions", headers=sec, json={
+        **session, "exercise": True}).status_code == 201

@@ -6,7 +6,7 @@ written; changed in anything that matters, it is another one and is kept."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -64,4 +64,4 @@ def refuse_repeated_sitrep(conn: Connection, crisis_id: int, author: str,
                for k in ("situation", "casualties", "measures", "needs"))
     if same and sorted(last.document_ids or []) == sorted(values["document_ids"]):
         raise Conflict(f"this situation report is filed already (report {last.id}, "
-                       f"{aware(last.at):%Y-%m-%d %H:%M} UTC)")
+                       f"{aware(last.at).astimezone(UTC):%Y-%m-%d %H:%M} UTC)")

@@ -14,7 +14,7 @@ CRISIS_TEMPLATES = (
     N_("%(state)s asks already for %(quantity)s %(unit)s of %(resource)s (request "
        "%(request)s, open)"),
     N_("%(state)s offers this already to request %(request)s (offer %(offer)s)"),
-    N_("this situation report is filed already (report %(report)s, %(moment)s UTC)"),
+    N_("this situation report is filed already (report %(report)s, %(filed)s)"),
     # a crisis's file of drafts (`services/crisis_drafts.py`)
     N_("draft %(draft)s is already in crisis %(crisis)s's file"),
     N_("draft %(draft)s is not in crisis %(crisis)s's file"),

@@ -99,6 +99,8 @@ STAFF_TEMPLATES = (
     # an amendment proposed twice, a task assigned twice (services/decisions/)
     N_("%(state)s proposes this amendment already (amendment %(amendment)s)"),
     N_("task %(task)s asks this already of %(assignee)s by %(due)s"),
+    # a session convened twice (services/decisions/sessions.py)
+    N_("session %(session)s of %(body)s is convened already for %(opens)s"),
     # an exercise ended or cancelled by its control (services/crises/ending.py)
     N_("crisis %(crisis)s is real: only an exercise is ended or cancelled by its control; "
        "a real crisis is closed through the algorithm"),
