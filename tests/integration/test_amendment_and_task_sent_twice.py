@@ -128,3 +128,44 @@ def test_the_same_session_convened_twice_calls_the_members_once(
         ).status_code == 201
     assert client.post("/api/v1/sessions", headers=sec, json={
         **session, "exercise": True}).status_code == 201
+
+
+def test_the_same_exercise_and_formation_sent_twice_are_registered_once(
+        client: TestClient, records_db: Database) -> None:
+    sec = bearer(records_db, "secretariat")
+    plan = {"name": "Frontier-2031", "series": "frontier", "start": "2031-09-10",
+            "end": "2031-09-20", "host": "KGZ"}
+    first = client.post("/api/v1/joint-exercises", headers=sec, json=plan)
+    assert first.status_code == 201, first.text
+    key = first.json()["key"]
+    exercises, audit = _count(records_db, t.joint_exercise), _count(records_db, t.audit_log)
+    r = client.post("/api/v1/joint-exercises", headers=sec, json=plan)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (f"exercise {key} is planned already with this name, host "
+                                  "and days")
+    r = client.post("/api/v1/joint-exercises", json=plan,
+                    headers={**sec, "Accept-Language": "ru"})
+    assert r.json()["detail"] == (f"учение {key} уже запланировано с тем же названием, "
+                                  "принимающим государством и сроками")
+    assert (_count(records_db, t.joint_exercise), _count(records_db, t.audit_log)) == (
+        exercises, audit)
+    # a state's formation committed twice: its strength is counted once
+    kgz = bearer(records_db, "rep-kgz")
+    part = {"state": "KGZ", "formation": "CRDF CAR", "strength": 300}
+    assert client.post(f"/api/v1/joint-exercises/{key}/participants", headers=kgz,
+                       json=part).status_code == 201
+    r = client.post(f"/api/v1/joint-exercises/{key}/participants", headers=kgz, json=part)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == f"KGZ takes part already in exercise {key} with CRDF CAR"
+    assert _count(records_db, t.exercise_participant) == 1 + _count_others(records_db, key)
+    # another year's exercise is another one
+    assert client.post("/api/v1/joint-exercises", headers=sec, json={
+        **plan, "start": "2032-09-10", "end": "2032-09-20"}).status_code == 201
+
+
+def _count_others(db: Database, key: str) -> int:
+    x, p = t.joint_exercise.c, t.exercise_participant.c
+    with db.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(
+            t.exercise_participant.join(t.joint_exercise, x.id == p.exercise_id))
+            .where(x.key != key)).scalar_one())
