@@ -146,3 +146,25 @@ def test_the_same_situation_report_sent_twice_is_filed_once(
                        headers=bearer(accounts_db, "secretariat")).status_code == 201
     assert _count(accounts_db, t.sitrep) == 3
 
+
+
+def test_the_same_situation_put_on_the_watch_list_twice_is_watched_once(
+        client: TestClient, accounts_db: Database) -> None:
+    sec = bearer(accounts_db, "secretariat")
+    item = {"title": "Tension at a border post", "region": "Fergana valley",
+            "category": "armed_attack"}
+    first = client.post("/api/v1/watch", json=item, headers=sec)
+    assert first.status_code == 201, first.text
+    audit = _count(accounts_db, t.audit_log)
+    r = client.post("/api/v1/watch", json=item, headers=sec)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (f"watch item {first.json()['id']} watches this already "
+                                  "(the same title, region and category)")
+    r = client.post("/api/v1/watch", json=item, headers={**sec, "Accept-Language": "ru"})
+    assert r.json()["detail"] == (f"запись наблюдения {first.json()['id']} уже ведётся (то "
+                                  "же название, регион и категория)")
+    assert _count(accounts_db, t.watch_item) == 1
+    assert _count(accounts_db, t.audit_log) == audit
+    # another region is another entry
+    assert client.post("/api/v1/watch", json={**item, "region": "Batken"},
+                       headers=sec).status_code == 201
