@@ -158,7 +158,7 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                            "unit": "units", "measure": "humanitarian"},
             "rep-kaz"),
         "/requests/{request_id}/offers": Case(
-            f"/requests/{ids['request']}/offers", {"description": "pumps", "quantity": "5",
+            f"/requests/{ids['request']}/offers", {"description": "pumps", "quantity": "3",
                                                    "kind": "aid"}, "rep-blr"),
         "/offers/{offer_id}/decision": Case(f"/offers/{ids['offer']}/decision",
                                             {"accept": "true"}, "rep-kaz"),

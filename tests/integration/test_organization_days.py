@@ -125,9 +125,9 @@ def test_today_is_the_organizations_whatever_the_servers_zone(
         with clock.use(NEW_YEAR_IN_MOSCOW), db.read() as conn:
             assert orgs.today(conn) == date(2024, 1, 1)
         with clock.use(NEW_YEAR_IN_MOSCOW):
-            item = watch.add(db, watch.WatchIn(title="Border tension", region="Fergana",
-                                               category="armed_attack", risk="high"),
-                             actor=SEC)
+            item = watch.add(db, watch.WatchIn(
+                title=f"Border tension ({server_zone})", region="Fergana",
+                category="armed_attack", risk="high"), actor=SEC)
         assert item.next_review == date(2024, 1, 1) + timedelta(
             days=watch.REVIEW_EVERY["high"])
     monkeypatch.delenv("TZ")

@@ -56,6 +56,19 @@ def _out(r: Any, today: date) -> WatchOut:
                     due=r.status == "watching" and r.next_review <= today)
 
 
+def _refuse_watched(conn: Connection, data: WatchIn, actor: Principal) -> None:
+    """The same situation put on the watch list again (a form sent twice) would be
+    reviewed twice: while the first is watched, the second is refused, naming it (one
+    the author may read)."""
+    wi = t.watch_item.c
+    first = conn.execute(access.select_visible(t.watch_item, actor, wi.id).where(
+        wi.status == "watching", wi.title == data.title, wi.region == data.region,
+        wi.category == data.category).order_by(wi.id)).first()
+    if first is not None:
+        raise Conflict(f"watch item {first.id} watches this already (the same title, "
+                       "region and category)")
+
+
 def add(db: Database, data: WatchIn, *, actor: Principal, today: date | None = None) -> WatchOut:
     may_keep(actor)
     c = Classification(OwnerKind.SECRETARIAT, "secretariat", data.marking)
@@ -63,6 +76,7 @@ def add(db: Database, data: WatchIn, *, actor: Principal, today: date | None = N
         raise Invalid("marking", problem)
     with db.write(actor) as w:
         today = today or orgs.today(w.conn)
+        _refuse_watched(w.conn, data, actor)
         wid = w.conn.execute(insert(t.watch_item).values(
             title=data.title, region=data.region, category=data.category, risk=data.risk,
             next_review=today + timedelta(days=REVIEW_EVERY[data.risk]), status="watching",

@@ -27,6 +27,11 @@ from phalanx.services.crises.common import (
 )
 from phalanx.services.crises.ending import refuse_if_over
 from phalanx.services.crises.reading import _out
+from phalanx.services.crises.repeats import (
+    refuse_repeated_offer,
+    refuse_repeated_request,
+    refuse_repeated_sitrep,
+)
 from phalanx.services.crises.schemas import (
     CrisisOut,
     OfferIn,
@@ -57,6 +62,7 @@ def request_assistance(db: Database, crisis_id: int, data: RequestIn, *, actor: 
         if state is None or state not in _states(row.affected):
             raise Invalid("state", f"requests come from an affected state "
                                    f"({', '.join(_states(row.affected))})")
+        refuse_repeated_request(w.conn, crisis_id, state, data, data.place or row.place, at)
         req_id = w.conn.execute(insert(t.assistance_request).values(
             crisis_id=crisis_id, state_code=state, resource=data.resource,
             measure=data.measure.value, quantity=data.quantity, unit=data.unit,
@@ -114,6 +120,7 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         if quantity is None:
             raise Invalid("quantity", "give the quantity offered, or name the units")
         units = list(dict.fromkeys(data.units))
+        refuse_repeated_offer(w.conn, request_id, state, data, quantity, units)
         offer_id = w.conn.execute(insert(t.assistance_offer).values(
             request_id=request_id, state_code=state, kind=data.kind,
             description=data.description, quantity=quantity, status="offered",
@@ -188,6 +195,7 @@ def add_sitrep(db: Database, crisis_id: int, data: SitrepIn, *, actor: Principal
         missing = sorted(set(data.document_ids) - found)
         if missing:
             raise Invalid("document_ids", f"no documents {missing}")
+        refuse_repeated_sitrep(w.conn, crisis_id, actor.username, data.model_dump())
         sid = w.conn.execute(insert(t.sitrep).values(
             crisis_id=crisis_id, at=at, author=actor.username, state_code=actor.state,
             **data.model_dump()).returning(t.sitrep.c.id)).scalar_one()

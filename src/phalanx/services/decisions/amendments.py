@@ -4,7 +4,7 @@ version of the draft) or rejects it."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -54,6 +54,7 @@ def propose_amendment(db: Database, draft_id: int, against_version: int, text_en
         if standing in (Standing.SUSPENDED, Standing.NOT_PARTICIPATING):
             raise Conflict(f"{proposer} takes no part in {row.body_key} on {day} "
                            f"({standing.value.replace('_', ' ')}): it proposes no amendment")
+        _refuse_proposed(w.conn, draft_id, against_version, proposer, text_en, text_ru)
         amendment_id = w.conn.execute(insert(t.amendment).values(
             draft_id=draft_id, against_version=against_version, state_code=proposer,
             text_en=text_en, text_ru=text_ru, note=note, status="proposed",
@@ -64,6 +65,19 @@ def propose_amendment(db: Database, draft_id: int, against_version: int, text_en
                id=amendment_id)
         return next(a for a in _draft(w.conn, draft_id, actor).amendments
                     if a.id == amendment_id)
+
+
+def _refuse_proposed(conn: Connection, draft_id: int, against_version: int, state: str,
+                     text_en: str, text_ru: str) -> None:
+    """The same amendment proposed again (a form sent twice) would be put to the chair
+    twice: while the first is still proposed, the second is refused, naming it."""
+    a = t.amendment.c
+    first = conn.execute(select(a.id).where(
+        a.draft_id == draft_id, a.against_version == against_version, a.state_code == state,
+        a.text_en == text_en, a.text_ru == text_ru, a.status == "proposed")
+        .order_by(a.id)).first()
+    if first is not None:
+        raise Conflict(f"{state} proposes this amendment already (amendment {first.id})")
 
 
 def decide_amendment(db: Database, amendment_id: int, accept: bool, *,

@@ -272,6 +272,7 @@ def _refuse_circulating(w: Write, data: DraftIn) -> None:
     sign or keep silence twice over one question: the second is refused, naming the
     first. Changed in anything, it is another draft."""
     d, v = t.draft.c, t.draft_version.c
+    # only a draft the author may read is named (another's number is not given away)
     same = w.conn.execute(access.select_visible(t.draft, w.actor, d.id, d.deadline).join(
         t.draft_version, (v.draft_id == d.id) & (v.number == d.current_version)).where(
         d.status == "open", d.body_key == data.body, d.procedure == data.procedure,

@@ -39,7 +39,22 @@ from phalanx.services.errors import Conflict, Invalid
 def convene(db: Database, data: MeetingIn, *, actor: Principal) -> MeetingOut:
     _require_staff(actor, "convene a session")
     with db.write(actor) as w:
+        _refuse_convened(w, data)
         return convene_in(w, data)
+
+
+def _refuse_convened(w: Write, data: MeetingIn) -> None:
+    """A body meets once at a moment: the same session convened again (a form sent twice,
+    a command run again) would call every member twice. The second is refused, naming
+    the first (one the convener may read). A crisis's sessions are the crisis's own
+    (`services/crises/workflow.py`)."""
+    m = t.meeting.c
+    for row in w.conn.execute(access.select_visible(t.meeting, w.actor, m.id, m.opens_at)
+                              .where(m.body_key == data.body, m.exercise == data.exercise)
+                              .order_by(m.id)):
+        if aware(row.opens_at) == aware(data.opens_at):
+            raise Conflict(f"session {row.id} of {data.body} is convened already for "
+                           f"{aware(data.opens_at).astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 def convene_in(w: Write, data: MeetingIn) -> MeetingOut:

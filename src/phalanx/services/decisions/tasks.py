@@ -26,6 +26,14 @@ def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization) ->
         raise Invalid("assignee", f"unknown state {data.assignee!r}")
     if data.assignee_kind == "body" and data.assignee not in org.bodies:
         raise Invalid("assignee", f"unknown body {data.assignee!r}")
+    k = t.task.c
+    first = w.conn.execute(select(k.id).where(
+        k.decision_id == decision_id, k.assignee_kind == data.assignee_kind,
+        k.assignee == data.assignee, k.title == data.title, k.due_on == data.due_on)
+        .order_by(k.id)).first()
+    if first is not None:  # the same task assigned again (a form sent twice): one is kept
+        raise Conflict(f"task {first.id} asks this already of {data.assignee} by "
+                       f"{data.due_on.isoformat()}")
     task_id = w.conn.execute(insert(t.task).values(
         decision_id=decision_id, assignee_kind=data.assignee_kind, assignee=data.assignee,
         title=data.title, due_on=data.due_on, status="open", note="", revision=1,

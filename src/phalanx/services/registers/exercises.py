@@ -25,6 +25,7 @@ from phalanx.services import clock, offered_units
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid, NotFound
+from phalanx.services.registers import exercise_repeats
 from phalanx.services.registers.common import (
     KEY_HELP,
     acts_for,
@@ -218,6 +219,7 @@ def create(db: Database, data: ExerciseIn, *, actor: Principal) -> ExerciseOut:
     with db.write(actor) as w:
         org = orgs.organization(w.conn)
         require_member(org, data.host, "host")
+        exercise_repeats.refuse_planned(w.conn, data, actor)
         key = record_key(w.conn, t.joint_exercise, actor, data.key, org.states, "exercise")
         w.conn.execute(insert(t.joint_exercise).values(
             key=key, name_en=data.name, name_ru=data.name_ru, series=data.series,
@@ -247,6 +249,7 @@ def add_participant(db: Database, key: str, data: ParticipantIn, *,
         raise_problems(rules.participant_cancelled(r.cancelled_on) + rules.participant_problems(
             rules.Participant(data.state, data.formation, data.strength, data.unit),
             members(org, r.start_on), units))
+        exercise_repeats.refuse_committed(w.conn, r.id, key, data)
         w.conn.execute(insert(t.exercise_participant).values(
             exercise_id=r.id, state_code=data.state, formation=data.formation,
             unit_key=data.unit, strength=data.strength))

@@ -10,6 +10,12 @@ from __future__ import annotations
 from phalanx.web.i18n import N_, mandate_texts
 
 CRISIS_TEMPLATES = (
+    # the same request, offer or situation report sent twice (`services/crises/repeats.py`)
+    N_("%(state)s asks already for %(quantity)s %(unit)s of %(resource)s (request "
+       "%(request)s, open)"),
+    N_("%(state)s offers this already to request %(request)s (offer %(offer)s)"),
+    N_("this situation report is filed already (report %(report)s, %(filed)s)"),
+    N_("watch item %(watch)s watches this already (the same title, region and category)"),
     # a crisis's file of drafts (`services/crisis_drafts.py`)
     N_("draft %(draft)s is already in crisis %(crisis)s's file"),
     N_("draft %(draft)s is not in crisis %(crisis)s's file"),
