@@ -89,8 +89,12 @@ CRISIS_TEMPLATES = (
     N_("the exercise was already cancelled on %(date)s"),
     N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
     N_("the exercise was cancelled on %(date)s: it takes no participants"),
+    # when it opens, in the organization's own words (its first
+    # `collective_defence_articles`, or none: crisis_obligations.opens_with)
     N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
-       "decision on an art. 4 crisis)"),
+       "decision on a crisis under %(article)s)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
+       "decision on a crisis obliging every member)"),
     N_("crisis %(crisis)s has no notice to the UN Security Council"),
     N_("the notice was sent at %(moment)s"),
     N_("requests come from an affected state (%(states)s)"),

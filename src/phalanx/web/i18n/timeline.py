@@ -53,6 +53,9 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"draft (?P<draft>\d+) (?P<L_draft_status>returned|lapsed|closed)",
      N_("draft %(draft)s %(L_draft_status)s")),
     # the clocks: overdue, escalated (services/crises/workflow.py)
+    (r"(?P<line_what>.+); escalated to the Secretariat and the chair",
+     N_("%(line_what)s; escalated to the Secretariat and the chair")),
+    # as entries escalated before read (naming the CSTO's post)
     (r"(?P<line_what>.+); escalated to the Secretary General and the chair",
      N_("%(line_what)s; escalated to the Secretary General and the chair")),
     # (how late, stored in minutes, reads in days, hours and minutes: `late`)
@@ -61,6 +64,9 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"the notice to the UN Security Council \(UN Charter art\. 51\) overdue by "
      r"(?P<late>\d+) min",
      N_("the notice to the UN Security Council (UN Charter art. 51) overdue by %(late)s")),
+    (r"the answer of (?P<state>[A-Z]{3}) under the obligation of assistance "
+     r"overdue by (?P<late>\d+) min",
+     N_("the answer of %(state)s under the obligation of assistance overdue by %(late)s")),
     (r"the answer of (?P<state>[A-Z]{3}) under the obligation of collective defence "
      r"overdue by (?P<late>\d+) min",
      N_("the answer of %(state)s under the obligation of collective defence overdue by "

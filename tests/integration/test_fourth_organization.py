@@ -1,0 +1,101 @@
+"""A fourth organization served from its file (`tests/fixtures/arabian-sea-council.yaml`):
+a council of leaders deciding by majority with a casting vote and the silence procedure,
+a mutual-assistance article of its own with three days to answer, a seat in Muscat whose
+week has Friday and Saturday off, its secretariat listed first among its bodies, one
+member withdrawn and one suspended. The Secretariat's night shift on the command line
+(open, request, obligations, un-notice, tie, untie, circulate, escalate) follows the file,
+never the CSTO's keys, articles or order of bodies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from phalanx.cli.main import app
+from phalanx.config import get_settings
+from phalanx.domain import membership
+from phalanx.services import organization as orgs
+from phalanx.services.db import Database
+
+FILE = Path(__file__).parents[1] / "fixtures" / "arabian-sea-council.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'org4.db'}"
+    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    loaded = runner.invoke(app, ["load", str(FILE)])
+    assert loaded.exit_code == 0, loaded.output
+    db = Database.from_url(url)
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
+
+
+def ok(*args: str) -> str:
+    r = runner.invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def refused(*args: str) -> str:
+    r = runner.invoke(app, list(args))
+    assert r.exit_code != 0, r.output
+    return " ".join(r.output.split())
+
+
+def entries(db: Database, action: str) -> list[dict[str, object]]:
+    with db.read() as conn:
+        return [json.loads(r.change) for r in conn.exec_driver_sql(
+            "SELECT change FROM audit_log WHERE action = ? ORDER BY id", (action,))]
+
+
+def open_crisis(made: datetime) -> int:
+    c = json.loads(ok("crises", "open", "--title", "Incursion at the border", "--category",
+                      "aggression_on_member", "--affected", "omn", "--json"))
+    ok("crises", "request", str(c["id"]), "OMN", "--person", "H. Example", "--office",
+       "head_of_state", "--at", made.isoformat(), "--article", "Accord art. 9",
+       "--measure", "military_crrf", "--period-days", "30", "--json")
+    return int(c["id"])
+
+
+def test_the_members_owe_answers_under_the_files_article(cli: Database) -> None:
+    crisis = open_crisis(datetime.now(UTC) - timedelta(hours=1))
+    lines = json.loads(ok("crises", "obligations", str(crisis), "--json"))
+    # Egypt withdrew, Bahrain is suspended (exempt by the file), Oman asks: two owe
+    assert sorted(x["state"] for x in lines["obligations"]) == ["JOR", "KWT"]
+    due = datetime.fromisoformat(lines["obligations"][0]["due_at"])
+    assert timedelta(hours=70) < due - datetime.now(UTC) <= timedelta(hours=72)
+    # no decision yet: the refusal cites the file's own article, not the CSTO's
+    said = refused("crises", "un-notice", str(crisis), "--reference", "S/2026/9")
+    assert "it opens with a decision on a crisis under Accord art. 9" in said
+    assert "art. 4" not in said
+    shown = ok("crises", "obligations", str(crisis))
+    assert "Accord art. 9" in " ".join(shown.split()) and "art. 4" not in shown
+
+
+def test_a_late_answer_is_escalated_to_the_chair_of_the_supreme_body(cli: Database
+                                                                    ) -> None:
+    crisis = open_crisis(datetime.now(UTC) - timedelta(hours=73))
+    ok("crises", "escalate")
+    told = [e for e in entries(cli, "crisis.escalate")
+            if str(e["stage"]).startswith("answer:")]
+    assert sorted(str(e["stage"]) for e in told) == ["answer:JOR", "answer:KWT"]
+    with cli.read() as conn:
+        org = orgs.organization(conn)
+    # the Council of Leaders' chair this year, not the chair of the body listed first
+    chair = membership.chair_of(org, "majlis", datetime.now(UTC).year)
+    assert chair is not None
+    assert {e["told"]["chair"] for e in told} == {chair.state}  # type: ignore[index]
+    said = [e["text"] for e in json.loads(ok("crises", "timeline", str(crisis), "--json"))
+            if e["kind"] == "escalation"]
+    assert len(said) == 2 and all("overdue by" in x for x in said)
