@@ -9,18 +9,25 @@ never the CSTO's keys, articles or order of bodies."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from phalanx.cli.main import app
-from phalanx.config import get_settings
+from phalanx.config import Settings, get_settings
 from phalanx.domain import membership
+from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.crisis.workflow import Measure
+from phalanx.services import crises, crisis_requests, demo
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.sessions import login
 
 FILE = Path(__file__).parents[1] / "fixtures" / "arabian-sea-council.yaml"
 runner = CliRunner()
@@ -99,3 +106,44 @@ def test_a_late_answer_is_escalated_to_the_chair_of_the_supreme_body(cli: Databa
     said = [e["text"] for e in json.loads(ok("crises", "timeline", str(crisis), "--json"))
             if e["kind"] == "escalation"]
     assert len(said) == 2 and all("overdue by" in x for x in said)
+
+
+ART4 = ("art. 4", "ст. 4", "статье 4", "Secretary General", "Генерального секретаря",
+        "collective defence", "коллективной обороны")
+
+
+def _shown(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def council_db(sqlite_db: Database) -> Database:
+    orgs.load_dataset(sqlite_db, FILE, actor=SYSTEM)
+    demo.ensure_demo_accounts(sqlite_db, actor=SYSTEM)
+    return sqlite_db
+
+
+def test_a_member_owing_an_answer_reads_no_csto_article(council_db: Database,
+                                                        settings: Settings) -> None:
+    """Kuwait's representative is asked for its answer under the Accord's article: its
+    inbox and the crisis's timeline name the obligation of assistance, in English and in
+    Russian, never the CSTO's art. 4 or its Secretary General."""
+    made = datetime.now(UTC) - timedelta(hours=73)
+    c = crises.open_crisis(council_db, crises.CrisisIn(
+        title="Incursion at the border", category="aggression_on_member", affected=["OMN"],
+        severity="severe", place="border"), actor=SYSTEM)
+    crisis_requests.record_request(council_db, c.id, crisis_requests.OfficialRequestIn(
+        state="OMN", person="H. Example", office="head_of_state", at=made,
+        article="Accord art. 9", measures=[Measure.MILITARY_CRRF]), actor=SYSTEM)
+    assert crises.escalate_overdue(council_db) == [c.id]
+    with TestClient(create_app(settings, council_db)) as client:
+        login(client, "rep-kwt", "demo-rep-kwt")
+        for lang, owed in (("en", "Answer the obligation of assistance"),
+                           ("ru", "Ответить на обязательство оказать помощь")):
+            inbox = _shown(client.get(f"/inbox/items?lang={lang}").text)
+            assert owed in inbox, (lang, inbox[:600])
+            room = _shown(client.get(f"/crises/{c.id}?lang={lang}").text)
+            for text in (inbox, room):
+                assert not [w for w in ART4 if w in text], (lang, [
+                    text[max(0, text.index(w) - 80):text.index(w) + 40]
+                    for w in ART4 if w in text])
