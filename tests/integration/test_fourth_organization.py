@@ -21,9 +21,11 @@ from typer.testing import CliRunner
 from phalanx.cli.main import app
 from phalanx.config import Settings, get_settings
 from phalanx.domain import membership
-from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure
-from phalanx.services import crises, crisis_requests, demo
+from phalanx.domain.decisions.consensus import Position
+from phalanx.services import clock, crises, crisis_requests, demo, outbox
+from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
@@ -147,3 +149,53 @@ def test_a_member_owing_an_answer_reads_no_csto_article(council_db: Database,
                 assert not [w for w in ART4 if w in text], (lang, [
                     text[max(0, text.index(w) - 80):text.index(w) + 40]
                     for w in ART4 if w in text])
+
+
+OPENS = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # a Monday in Muscat
+SEC = Principal("secretariat", Role.SECRETARIAT)
+
+
+def _rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+def test_a_tie_is_carried_by_the_chair_and_the_absent_receive_it(council_db: Database,
+                                                                 settings: Settings) -> None:
+    """The Council of Leaders decides by majority, the chair's vote deciding a tie; a
+    member absent without a declaration is not bound but sent the decision (the file's
+    `absent_bound: false`), told in its own words and, in Russian, by the Russian title;
+    the suspended member has no say and the withdrawn one is not asked."""
+    with council_db.read() as conn:
+        org = orgs.organization(conn)
+    chair = membership.chair_of(org, "majlis", 2026)
+    assert chair is not None
+    other = next(s for s in ("JOR", "KWT", "OMN") if s != chair.state)
+    absent = next(s for s in ("JOR", "KWT", "OMN") if s not in (chair.state, other))
+    with clock.use(OPENS - timedelta(days=1)):
+        m = dec.convene(council_db, dec.MeetingIn(body="majlis", opens_at=OPENS), actor=SEC)
+        assert sorted(a.state for a in m.attendance) == ["BHR", "JOR", "KWT", "OMN"]
+        for a in m.attendance:
+            dec.record_attendance(council_db, m.id, a.state, a.state != absent, actor=SEC)
+        d = dec.propose_draft(council_db, dec.DraftIn(
+            body="majlis", meeting_id=m.id, title="On the exercise plan",
+            title_ru="О плане учений", text_en="To approve the plan."), actor=SEC)
+    with clock.use(OPENS + timedelta(minutes=30)):
+        dec.state_position(council_db, d.id, Position.SUPPORT, actor=_rep(chair.state))
+        dec.state_position(council_db, d.id, Position.OBJECT, actor=_rep(other))
+        closed = dec.close_draft(council_db, d.id, actor=SEC)
+    assert closed.status == "adopted" and closed.decision_id is not None
+    with council_db.read() as conn:
+        got = dec.get_decision(conn, closed.decision_id, actor=SEC)
+        number = got.number
+        told = [n.body for n in outbox.mine(conn, actor=_rep(absent))
+                if n.topic == f"decision:{closed.decision_id}"]
+    assert absent in got.for_consideration and absent not in got.binding
+    assert {chair.state, other} <= set(got.binding)
+    assert "BHR" not in got.binding
+    assert told == [f"Decision {number} was sent to {absent} for consideration: adopted "
+                    "in its absence or without its say; it does not bind it"]
+    with TestClient(create_app(settings, council_db)) as client:
+        login(client, f"rep-{absent.lower()}", f"demo-rep-{absent.lower()}")
+        inbox = _shown(client.get("/inbox/items?lang=ru").text)
+        assert f"Принято решение {number}: О плане учений" in inbox, inbox[:800]
+        assert "On the exercise plan" not in inbox
