@@ -8,12 +8,14 @@ never the CSTO's keys, articles or order of bodies."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pypdf
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -199,3 +201,49 @@ def test_a_tie_is_carried_by_the_chair_and_the_absent_receive_it(council_db: Dat
         inbox = _shown(client.get("/inbox/items?lang=ru").text)
         assert f"Принято решение {number}: О плане учений" in inbox, inbox[:800]
         assert "On the exercise plan" not in inbox
+
+
+def _letter(client: TestClient, crisis: int, lang: str) -> str:
+    r = client.get(f"/api/v1/crises/{crisis}/un-letter.pdf?lang={lang}")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF"), r.text
+    pages = pypdf.PdfReader(io.BytesIO(r.content)).pages
+    return " ".join(" ".join(p.extract_text() for p in pages).split())
+
+
+def test_the_un_letter_cites_the_accords_article_and_is_signed_by_its_own_post(
+        council_db: Database, settings: Settings) -> None:
+    """The letter to the UN Security Council rests on the article the request invoked
+    (the Accord's art. 9, not a fourth article of whatever treaty) and is signed by the
+    post heading the organization's secretariat (its Director-General), in English and
+    in Russian."""
+    t0 = datetime.now(UTC) - timedelta(hours=6)
+    c = crises.open_crisis(council_db, crises.CrisisIn(
+        title="Incursion at the border", category="aggression_on_member", affected=["OMN"],
+        severity="severe", place="border"), actor=SYSTEM, at=t0)
+    c = crises.convene_consultations(council_db, c.id, actor=SEC, at=t0 + timedelta(minutes=30))
+    crisis_requests.record_request(council_db, c.id, crisis_requests.OfficialRequestIn(
+        state="OMN", person="H. Example", office="head_of_state", at=t0 + timedelta(minutes=10),
+        article="Accord art. 9", measures=[Measure.HUMANITARIAN], period_days=30),
+        actor=SEC, at=t0 + timedelta(minutes=15))
+    assert c.session_id is not None
+    d = dec.propose_draft(council_db, dec.DraftIn(
+        body="majlis", meeting_id=c.session_id, title="On assistance to Oman",
+        text_en="The Council decides to assist Oman.", measures=[Measure.HUMANITARIAN],
+        period_days=30), actor=SEC)
+    for s in ("JOR", "KWT", "OMN"):
+        dec.record_attendance(council_db, c.session_id, s, True, actor=SEC)
+        dec.state_position(council_db, d.id, Position.SUPPORT, actor=_rep(s))
+    closed = dec.close_draft(council_db, d.id, actor=SEC)
+    assert closed.decision_id is not None
+    crises.link_decision(council_db, c.id, closed.decision_id, actor=SEC)
+    with TestClient(create_app(settings, council_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        en, ru = _letter(client, c.id, "en"), _letter(client, c.id, "ru")
+    assert ("Basis: Muscat Mutual Assistance Accord, Article 9; the Charter of the United "
+            "Nations, Article 51") in en, en
+    assert "Article 4" not in en and "статья 4" not in ru
+    assert "Director-General of the Arabian Sea Mutual Assistance Council" in en, en
+    assert "Secretary General" not in en
+    assert "Маскатское соглашение о взаимной помощи, статья 9" in ru, ru
+    assert "Генеральный директор СВПАМ" in ru, ru
+    assert "Генеральный секретарь" not in ru

@@ -52,3 +52,24 @@ def test_the_refusal_reads_in_russian_with_the_files_article(said: str, russian:
 ])
 def test_the_escalation_reads_in_russian(entry: str, russian: str) -> None:
     assert timeline_text(entry, "ru") == russian
+
+
+def test_the_un_letter_rests_on_the_article_the_request_invoked() -> None:
+    from phalanx.services.crisis_letter import _basis, _invoked
+    from phalanx.services.texts import ENGLISH
+
+    org = _org(["Accord art. 9", "Accord art. 10"])
+    assert _invoked(org, ["Accord art. 10"]) == "Accord art. 10"
+    assert _invoked(org, ["UN Charter art. 51"]) == "Accord art. 9"
+    assert _invoked(_org([]), ["Treaty art. 4"]) == ""
+
+    def same(text: str) -> str:
+        return text
+
+    assert _basis(ENGLISH, "The Accord", same, "Accord art. 10") == (
+        "Basis: The Accord, Article 10; the Charter of the United Nations, Article 51")
+    assert _basis(ENGLISH, "The Accord", same, "the Accord's mutual-assistance clause") == (
+        "Basis: the Accord's mutual-assistance clause; the Charter of the United Nations, "
+        "Article 51")
+    assert _basis(ENGLISH, "The Accord", same, "") == (
+        "Basis: the Charter of the United Nations, Article 51")
