@@ -247,3 +247,27 @@ def test_the_un_letter_cites_the_accords_article_and_is_signed_by_its_own_post(
     assert "Маскатское соглашение о взаимной помощи, статья 9" in ru, ru
     assert "Генеральный директор СВПАМ" in ru, ru
     assert "Генеральный секретарь" not in ru
+
+
+def test_its_council_circulates_under_silence_never_in_writing(cli: Database) -> None:
+    """The Council of Leaders has no written procedure (its file's `written.questions` is
+    empty): a draft circulated for signature is refused naming the procedure, nothing
+    written; under the silence procedure it goes round, a deadline at 00:00 on a Friday in
+    Muscat ending Thursday, a working day, while one falling on a Friday is to be
+    confirmed."""
+    said = refused("decisions", "circulate", "--body", "majlis", "--title", "On the plan",
+                   "--text-en", "To approve.", "--deadline", "2026-12-14T12:00+04:00")
+    assert "procedure: this body does not decide by the written procedure" in said, said
+    assert entries(cli, "draft.propose") == []
+    friday = refused("decisions", "circulate", "--body", "majlis", "--title", "On the plan",
+                     "--text-en", "To approve.", "--procedure", "silence", "--deadline",
+                     "2026-12-11T10:00+04:00")
+    assert "day off where the Secretariat sits (friday" in friday, friday
+    d = json.loads(ok("decisions", "circulate", "--body", "majlis", "--title", "On the plan",
+                      "--text-en", "To approve.", "--procedure", "silence", "--deadline",
+                      "2026-12-11T00:00+04:00", "--json"))
+    assert d["procedure"] == "silence"
+    assert datetime.fromisoformat(d["deadline"]) == datetime(2026, 12, 10, 20, 0, tzinfo=UTC)
+    # the Board of Chiefs of Staff, whose file says nothing of it, keeps the written one
+    ok("decisions", "circulate", "--body", "chiefs-board", "--title", "On the exercise",
+       "--text-en", "To hold it.", "--deadline", "2026-12-14T12:00+04:00")
