@@ -271,3 +271,25 @@ def test_its_council_circulates_under_silence_never_in_writing(cli: Database) ->
     # the Board of Chiefs of Staff, whose file says nothing of it, keeps the written one
     ok("decisions", "circulate", "--body", "chiefs-board", "--title", "On the exercise",
        "--text-en", "To hold it.", "--deadline", "2026-12-14T12:00+04:00")
+
+
+def test_an_exercises_request_without_an_article_invokes_the_files_own(
+        council_db: Database, tmp_path: Path) -> None:
+    """A scenario's official request that names no article invokes the organization's
+    first collective-defence article (the Accord's art. 9), not the CSTO's Treaty art. 4:
+    under a cyclone, whose category relies on volunteers, the request still obliges every
+    member to answer."""
+    from phalanx.services import exercise
+
+    path = tmp_path / "cyclone.yaml"
+    path.write_text("""name: cyclone
+injects:
+  - {at: 0, do: open, title: Cyclone over Muscat, category: cyclone, affected: [OMN]}
+  - {at: 20, do: official_request, state: OMN, person: the Sultan, measures: [humanitarian]}
+""", encoding="utf-8")
+    run = exercise.run(council_db, exercise.load(path),
+                       start=datetime.now(UTC) - timedelta(hours=1))
+    with council_db.read() as conn:
+        c = crises.get(conn, run.crisis_id, actor=SYSTEM)
+    assert [r.article for r in c.official_requests] == ["Accord art. 9"]
+    assert sorted(x.state for x in c.obligations) == ["JOR", "KWT"]

@@ -73,3 +73,16 @@ def test_the_un_letter_rests_on_the_article_the_request_invoked() -> None:
         "Article 51")
     assert _basis(ENGLISH, "The Accord", same, "") == (
         "Basis: the Charter of the United Nations, Article 51")
+
+
+def test_a_scenarios_request_invokes_its_own_article_or_the_files_first() -> None:
+    from phalanx.services.exercise_injects import OfficialRequestInject
+
+    asked = OfficialRequestInject(at=20, do="official_request", state="OMN", person="P",
+                                  measures=["humanitarian"])
+    said = OfficialRequestInject(at=20, do="official_request", state="OMN", person="P",
+                                 article="Accord art. 10", measures=["humanitarian"])
+    settings = {"collective_defence_articles": ["Accord art. 9"]}
+    assert asked.invoked(settings) == "Accord art. 9"
+    assert said.invoked(settings) == "Accord art. 10"
+    assert asked.invoked({}) == ""

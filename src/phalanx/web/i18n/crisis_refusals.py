@@ -72,6 +72,8 @@ CRISIS_TEMPLATES = (
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
+    N_("the request names no article and the organization's file names no "
+       "collective-defence article: give its `article`"),
     N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
        "affected ones and the other party, where the category obliges all members or the "
        "affected state's request invokes collective defence)"),
