@@ -293,3 +293,11 @@ injects:
         c = crises.get(conn, run.crisis_id, actor=SYSTEM)
     assert [r.article for r in c.official_requests] == ["Accord art. 9"]
     assert sorted(x.state for x in c.obligations) == ["JOR", "KWT"]
+
+
+def test_the_night_shifts_help_names_no_csto_body_or_article() -> None:
+    for command in (["decisions", "circulate"], ["crises", "request"], ["crises", "escalate"]):
+        shown = " ".join(runner.invoke(app, [*command, "--help"], env={"COLUMNS": "400"},
+                                       ).output.split())
+        assert not [w for w in ("csc", "Treaty art. 4", "Secretary General") if w in shown], \
+            (command, shown)
