@@ -115,10 +115,10 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"(?P<state>\w+) (?P<L_offer_status>accepted|declined) the offer of (?P<other>\w+)",
      N_("%(state)s: the offer of %(other)s %(L_offer_status)s")),
     # the official request and the members' answers (Treaty art. 4)
-    (r"official request of (?P<state>\w+) \((?P<person>.+), (?P<L_office>[a-z ]+)\), "
-     r"(?P<article>.+?): (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)(?P<forces> — .+?)?"
+    (r"official request of (?P<state>\w+) \((?P<data_person>.+), (?P<L_office>[a-z ]+)\), "
+     r"(?P<data_article>.+?): (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)(?P<forces> — .+?)?"
      r"(?P<line_period>, for \d+ days)?",
-     N_("official request of %(state)s (%(person)s, %(L_office)s), %(article)s: "
+     N_("official request of %(state)s (%(data_person)s, %(L_office)s), %(data_article)s: "
         "%(Ls_measure)s%(forces)s%(line_period)s")),
     (r", for (?P<days>\d+) days", N_(", for %(days)s days")),
     (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
