@@ -120,7 +120,7 @@ def test_an_escalation_reaches_the_secretariat_in_its_language(
     overdue = _one(inbox, "secretariat@demo.phalanx.invalid", "Просрочено")
     assert overdue["Subject"] == f"Просрочено: кризис {c.id} (Earthquake)"
     assert "просрочен на 1 мин" in overdue.get_content(), overdue.get_content()
-    assert "доведено до Генерального секретаря и председателя" in overdue.get_content()
+    assert "доведено до Секретариата и председателя" in overdue.get_content()
     assert "overdue" not in overdue.get_content()
 
 

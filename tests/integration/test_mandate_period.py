@@ -222,8 +222,8 @@ def test_the_way_home_stays_open_and_a_mandate_over_with_units_out_is_escalated(
     assert entry.stage == f"mandate:{decision_id}" and entry.decision_id == decision_id
     assert entry.text == (
         f"the mandate of {number} ended on 2022-01-19 12:00 UTC with {out} unit(s) of the "
-        "decided deployment still out and no decided way home; escalated to the Secretary "
-        "General and the chair")
+        "decided deployment still out and no decided way home; escalated to the Secretariat "
+        "and the chair")
     # audited in the same transaction as the entry
     mine = [a for a in audit if json.loads(a.change).get("stage") == entry.stage]
     assert [(a.action, a.target_kind, a.target_id, json.loads(a.change)) for a in mine] == [

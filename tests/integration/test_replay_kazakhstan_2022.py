@@ -223,11 +223,11 @@ def test_5_january_the_appeal_under_art_4(accounts_db: Database) -> None:
     assert "official request of KAZ (Kassym-Jomart Tokayev, head of state), Treaty art. 4" \
         in body
     assert body.endswith("the answers of ARM, BLR, KGZ, RUS, TJK under the obligation of "
-                         "collective defence are due by 2022-01-06 17:30 UTC")
+                         "assistance are due by 2022-01-06 17:30 UTC")
     ru_subject, ru_body = render(notices[0].subject, body, "ru")
     assert ru_subject.startswith("Официальное обращение: кризис")
-    assert ru_body.endswith("ответы государств ARM, BLR, KGZ, RUS, TJK в рамках обязательства "
-                            "коллективной обороны ожидаются до 2022-01-06 17:30 UTC"), ru_body
+    assert ru_body.endswith("ответы государств ARM, BLR, KGZ, RUS, TJK по обязательству "
+                            "оказать помощь ожидаются до 06.01.2022 17:30 UTC"), ru_body
     assert "official request" not in ru_body
 
 

@@ -46,17 +46,19 @@ def _rep(state: str) -> Principal:
 
 
 def _vote(db: Database, present: tuple[str, ...], positions: dict[str, Position],
-          question: str = "default", title: str = "On the plan") -> dec.DraftOut:
-    """A session of the League's council with `present` members, a draft on `question`
-    with `positions` stated, closed: the draft as it then stands."""
-    with clock.use(OPENS - timedelta(days=1)):
-        m = dec.convene(db, dec.MeetingIn(body="league-council", opens_at=OPENS), actor=SEC)
+          question: str = "default", title: str = "On the plan",
+          opens: datetime = OPENS) -> dec.DraftOut:
+    """A session of the League's council opening at `opens` with `present` members, a
+    draft on `question` with `positions` stated, closed: the draft as it then stands (a
+    body meets once at a moment: a second vote is another day's session)."""
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(db, dec.MeetingIn(body="league-council", opens_at=opens), actor=SEC)
         for a in m.attendance:
             dec.record_attendance(db, m.id, a.state, a.state in present, actor=SEC)
         d = dec.propose_draft(db, dec.DraftIn(body="league-council", meeting_id=m.id,
                                               question=question, title=title,
                                               text_en="To approve the plan."), actor=SEC)
-    with clock.use(OPENS + timedelta(minutes=30)):
+    with clock.use(opens + timedelta(minutes=30)):
         for state, position in positions.items():
             dec.state_position(db, d.id, position, actor=_rep(state))
         return dec.close_draft(db, d.id, actor=SEC)
@@ -74,7 +76,8 @@ def test_one_vote_short_is_returned_and_one_more_adopted(league_db: Database) ->
     t = short.preview.tally
     assert (t.weight_for, t.weight_against, t.base, t.needed, t.share, t.of) == (
         4, 3, 7, 5, "2/3", "cast")
-    carried = _vote(league_db, SEVEN, _split(5, 2), title="On the plan, again")
+    carried = _vote(league_db, SEVEN, _split(5, 2), title="On the plan, again",
+                    opens=OPENS + timedelta(days=1))
     assert carried.status == "adopted" and carried.decision_id is not None
     with league_db.read() as conn:
         audit = conn.exec_driver_sql(
@@ -98,7 +101,8 @@ def test_admission_by_weighted_votes_and_at_least_five_states(league_db: Databas
     assert d.outcome_reason is not None and "4 states in favour, at least 5 needed" in (
         d.outcome_reason)
     five = {**four, "LUX": Position.SUPPORT}
-    adopted = _vote(league_db, SEVEN, five, question="admission", title="On admission II")
+    adopted = _vote(league_db, SEVEN, five, question="admission", title="On admission II",
+                    opens=OPENS + timedelta(days=1))
     assert adopted.decision_id is not None, adopted.outcome_reason
     with league_db.read() as conn:
         xml = decision_exports.akoma_ntoso(conn, adopted.decision_id, "en", actor=SYSTEM)
@@ -167,15 +171,16 @@ def test_the_count_on_the_page_in_the_api_and_in_the_pdf(league_db: Database,
     assert "воздержались: Норвегия (1)" in text and "Требуется: 4 из 5" in text
 
 
-def _suspension(db: Database, positions: dict[str, Position], title: str) -> dec.DraftOut:
-    with clock.use(OPENS - timedelta(days=1)):
-        m = dec.convene(db, dec.MeetingIn(body="league-council", opens_at=OPENS), actor=SEC)
+def _suspension(db: Database, positions: dict[str, Position], title: str,
+                opens: datetime = OPENS) -> dec.DraftOut:
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(db, dec.MeetingIn(body="league-council", opens_at=opens), actor=SEC)
         for a in m.attendance:
             dec.record_attendance(db, m.id, a.state, True, actor=SEC)
         d = dec.propose_draft(db, dec.DraftIn(
             body="league-council", meeting_id=m.id, question="suspension", title=title,
             text_en="To suspend Norway.", subject=Subject(state="NOR")), actor=SEC)
-    with clock.use(OPENS + timedelta(minutes=30)):
+    with clock.use(opens + timedelta(minutes=30)):
         for state, position in positions.items():
             dec.state_position(db, d.id, position, actor=_rep(state))
         return dec.close_draft(db, d.id, actor=SEC)
@@ -197,4 +202,5 @@ def test_the_member_a_suspension_concerns_has_no_vote_on_it(league_db: Database)
         decision = dec.get_decision(conn, d.decision_id, actor=SYSTEM)
     assert "NOR" in decision.binding
     three = {**four, "LUX": Position.OBJECT}
-    assert _suspension(league_db, three, "On the suspension, again").decision_id is None
+    assert _suspension(league_db, three, "On the suspension, again",
+                       OPENS + timedelta(days=1)).decision_id is None

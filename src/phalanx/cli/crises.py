@@ -221,7 +221,7 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
 
 @crises_app.command("escalate")
 def escalate() -> None:
-    """Escalate every overdue stage to the Secretary General and the chair (run it from
+    """Escalate every overdue stage to the Secretariat and the chair (run it from
     a timer, e.g. every minute)."""
     done = crises.escalate_overdue(database(), actor=operator())
     out.print(f"escalated: {', '.join(map(str, done)) or 'nothing overdue'}")

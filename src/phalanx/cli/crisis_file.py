@@ -13,7 +13,15 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, invalid, operator, out
+from phalanx.cli.common import (
+    current_org,
+    database,
+    emit_json,
+    fail,
+    invalid,
+    operator,
+    out,
+)
 from phalanx.domain.crisis.obligations import Answer
 from phalanx.services import crises, crisis_drafts, crisis_obligations, preconditions
 from phalanx.services.crises.schemas import CrisisDraftOut
@@ -104,8 +112,9 @@ def obligations(crisis_id: CrisisId, as_json: AsJson = False) -> None:
         return
     _print_lines(crisis_id, c.obligations)
     n = c.un_notice
+    opens = crisis_obligations.opens_with(current_org(database(read_only=True)))
     out.print("notice to the UN Security Council: " + (
-        "none open (it opens with a decision on an art. 4 crisis)" if n is None else
+        f"none open ({opens})" if n is None else
         f"{n.status.value}; due {_utc(n.due_at)}"
         + (f"; sent {_utc(n.sent_at)}" if n.sent_at else "")
         + (f" ({n.reference})" if n.reference else "")), highlight=False, markup=False)

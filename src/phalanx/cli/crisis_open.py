@@ -82,8 +82,9 @@ def request(
         crisis_requests.OFFICES) + ".")],
     at: Annotated[str, typer.Option(help=(
         "When it was made, with its zone (2022-01-05T23:00+06:00); without one, UTC."))],
-    article: Annotated[str, typer.Option(help="Under which article, e.g. "
-                                              "'Treaty art. 4'.")],
+    article: Annotated[str, typer.Option(help=(
+        "Under which article, as the organization's file names it (one of its "
+        "collective_defence_articles, for assistance owed by every member)."))],
     measure: Annotated[list[Measure], typer.Option(help="A measure asked for "
                                                         "(repeatable).")],
     forces: Annotated[str, typer.Option(help="What it asks for.")] = "",

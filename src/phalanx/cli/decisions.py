@@ -160,7 +160,8 @@ def notify(decision_id: Annotated[int, typer.Argument(help="The decision's id.")
 
 @app.command("circulate")
 def circulate(
-    body: Annotated[str, typer.Option(help="The body deciding (its key, e.g. csc).")],
+    body: Annotated[str, typer.Option(
+        help="The body deciding (its key, as `phalanx bodies` lists them).")],
     title: Annotated[str, typer.Option(help="The draft's title.")],
     deadline: Annotated[str, typer.Option(help=(
         "The deadline, a date and time with its zone (2026-12-14T15:00+03:00); without "

@@ -151,6 +151,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                     **({"consultation": b.consultation.model_dump()}
                        if b.consultation else {}),
                     **({"silence": b.silence.model_dump()} if b.silence else {}),
+                    **({"written": b.written.model_dump()} if b.written else {}),
                     **({"papers": b.papers.model_dump()} if b.papers else {}),
                     **({"vote_weights": dict(b.vote_weights.weights)}
                        if b.vote_weights else {}),

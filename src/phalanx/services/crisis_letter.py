@@ -1,7 +1,7 @@
 """The letter to the President of the UN Security Council (UN Charter art. 51) that
-reports the collective assistance decided on an art. 4 crisis, in English or Russian,
-made from the records: the decision (cited by its number and date, and by its title
-when the title is written in the letter's language), the body that adopted it, the
+reports the collective assistance decided on a crisis of collective defence, in English
+or Russian, made from the records: the decision (cited by its number and date, and by its
+title when the title is written in the letter's language), the body that adopted it, the
 affected members, their official requests (who, in which office, when), the measures
 by their names and the period.
 
@@ -67,15 +67,15 @@ def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
                 _("Decision: No. %(number)s of %(date)s", number=d.number,
                   date=texts.day(d.adopted_on)))
     treaty = org.agreements[org.founding_agreement].title.get(lang)
+    requests_made = crisis_requests.requests_of(conn, crisis_id)
     requests = [_("%(state)s — %(person)s (%(office)s), %(date)s",
                   state=state(r.state), person=data(r.person),
                   office=label("office", r.office), date=texts.day(clock.day(org, r.at)))
-                for r in crisis_requests.requests_of(conn, crisis_id)]
+                for r in requests_made]
     particulars = [
         decision,
         _("Adopted by: %(body)s", body=org.bodies[d.body_key].name.get(lang)),
-        _("Basis: %(treaty)s, Article 4; the Charter of the United Nations, Article 51",
-          treaty=treaty),
+        _basis(texts, treaty, data, _invoked(org, [r.article for r in requests_made])),
         (_("Affected member state: %(states)s", states=", ".join(map(state, affected)))
          if len(affected) == 1 else
          _("Affected member states: %(states)s", states=", ".join(map(state, affected)))),
@@ -95,7 +95,44 @@ def letter_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
               "the following decision on collective assistance:", **names),
             *(p for p in particulars if p),
             _("The Security Council will be informed of further measures."),
-            _("Secretary General of the %(org)s (%(abbr)s)", **names)])]))
+            _signatory(org, texts, names)])]))
+
+
+_ARTICLE = re.compile(r"\bart(?:icle|\.)?\s*(\d+[a-z]?)\s*$", re.IGNORECASE)
+
+
+def _invoked(org: Any, articles: list[str]) -> str:
+    """The collective-defence article the letter rests on: the first the official
+    requests invoke among the file's `collective_defence_articles`, else the file's first
+    one; "" where the file names none."""
+    own = list(org.settings.get("collective_defence_articles") or [])
+    return next((a for a in articles if a in own), next(iter(own), ""))
+
+
+def _basis(texts: Texts, treaty: str, data: Any, article: str) -> str:
+    """The letter's basis: the founding agreement's article the organization's file
+    names ("Treaty art. 4": the treaty, Article 4), as its file writes it where it gives
+    no number, and the UN Charter's Article 51."""
+    _ = texts.gettext
+    number = _ARTICLE.search(article)
+    if number:
+        return _("Basis: %(treaty)s, Article %(article)s; the Charter of the United Nations, "
+                 "Article 51", treaty=treaty, article=number.group(1))
+    if article:
+        return _("Basis: %(article)s; the Charter of the United Nations, Article 51",
+                 article=data(article))
+    return _("Basis: the Charter of the United Nations, Article 51")
+
+
+def _signatory(org: Any, texts: Texts, names: dict[str, str]) -> str:
+    """Who signs: the post heading the organization's secretariat (a post of a body of
+    kind `secretariat` in its file, e.g. the Secretary General), else its Secretariat."""
+    post = next((p for p in org.posts.values() if p.body in org.bodies
+                 and org.bodies[p.body].kind == "secretariat"), None)
+    if post is None:
+        return texts.gettext("The Secretariat of the %(org)s (%(abbr)s)", **names)
+    return texts.gettext("%(post)s of the %(org)s (%(abbr)s)",
+                         post=post.name.get(texts.lang), **names)
 
 
 def _marking(conn: Connection, crisis: Any, decision: Any, texts: Texts) -> str:

@@ -296,7 +296,7 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
         current = notice(w.conn, org, crisis_id, at)
         if current is None:
             raise Conflict(f"crisis {crisis_id} has no notice to the UN Security Council open "
-                           "(it opens with a decision on an art. 4 crisis)")
+                           f"({opens_with(org)})")
         if current.sent_at is not None:
             raise Conflict(f"the notice was sent at {current.sent_at.isoformat()}")
         w.conn.execute(update(t.un_notice).where(t.un_notice.c.crisis_id == crisis_id)
@@ -308,3 +308,13 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
         sent = notice(w.conn, org, crisis_id, at)
         assert sent is not None
         return sent
+
+
+def opens_with(org: Organization) -> str:
+    """When a crisis's notice to the UN Security Council opens, in the words of the
+    organization's file: a decision on a crisis under its first collective-defence
+    article (setting `collective_defence_articles`), or, where it names none, on a crisis
+    obliging every member."""
+    article = next(iter(org.settings.get("collective_defence_articles") or []), "")
+    return (f"it opens with a decision on a crisis under {article}" if article
+            else "it opens with a decision on a crisis obliging every member")

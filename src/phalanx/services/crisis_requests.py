@@ -163,7 +163,7 @@ def _tell(w: Write, row: Any, said: str, at: datetime) -> int:
     parts = [said]
     if owed:
         parts.append(f"the answers of {', '.join(x.state for x in owed)} under the obligation "
-                     f"of collective defence are due by {owed[0].due_at:%Y-%m-%d %H:%M} UTC")
+                     f"of assistance are due by {owed[0].due_at:%Y-%m-%d %H:%M} UTC")
     return _notify(w, org, access.classification_of(row),
                    f"Official request: crisis {row.id} ({row.title})", "\n\n".join(parts),
                    f"crisis:{row.id}", at, exercise=bool(row.exercise))

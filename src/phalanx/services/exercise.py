@@ -187,13 +187,15 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
         why = i.reason or i.review
         return f"stage: {i.to.value}" + (f" ({_short(why)})" if why else "")
     if isinstance(i, OfficialRequestInject):
+        with db.read() as conn:
+            article = i.invoked(orgs.organization(conn).settings)
         made = crisis_requests.record_request(db, cid, crisis_requests.OfficialRequestIn(
-            state=i.state, person=i.person, office=i.office, at=at, article=i.article,
+            state=i.state, person=i.person, office=i.office, at=at, article=article,
             measures=i.measures, forces=i.forces, period_days=i.period_days),
             actor=representative(i.state), at=at)
         refs["official"].append(made.id)
         return (f"official request {len(refs['official'])} of {i.state} ({i.person}), "
-                f"{i.article}: " + ", ".join(m.value for m in i.measures))
+                f"{article}: " + ", ".join(m.value for m in i.measures))
     if isinstance(i, WithdrawRequestInject):
         return _withdraw(db, cid, i, at, refs["official"])
     if isinstance(i, DecideInject):

@@ -108,12 +108,17 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             if i.state in org.states and i.state not in affected:
                 out.append(Problem(where, f"an official request comes from an affected state "
                                           f"({', '.join(affected)}), not {i.state}"))
+            article = i.invoked(org.settings)
+            if not article:
+                out.append(Problem(where, "the request names no article and the "
+                                          "organization's file names no collective-defence "
+                                          "article: give its `article`"))
             asked.append(authority.OfficialRequest(
-                i.state, start + timedelta(minutes=i.at), i.article,
+                i.state, start + timedelta(minutes=i.at), article,
                 frozenset(m for m in i.measures if m in MILITARY)))
             sit = _asked(sit, asked, affected)
             collective_defence = collective_defence or ob.invokes(
-                i.article, org.settings.get("collective_defence_articles", ()))
+                article, org.settings.get("collective_defence_articles", ()))
         elif isinstance(i, WithdrawRequestInject):
             state(i.state, "withdrawing state")
             if sit.stage in FINAL:

@@ -8,7 +8,7 @@ second `do: offer`, and a withdrawal's `request: 1` the first `do: official_requ
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -57,8 +57,15 @@ class OfficialRequestInject(_Inject):
     person: str
     office: Literal["head_of_state", "head_of_government", "foreign_minister",
                     "defence_minister", "permanent_representative"] = "head_of_state"
-    article: str = "Treaty art. 4"
+    # absent: the organization's first collective-defence article (`invoked`)
+    article: str | None = Field(default=None, min_length=1)
     measures: list[Measure] = Field(min_length=1)
+
+    def invoked(self, settings: dict[str, Any]) -> str:
+        """The article the request invokes: its own, else the first of the organization's
+        `collective_defence_articles`; "" where neither names one."""
+        return self.article or next(
+            iter(settings.get("collective_defence_articles") or []), "")
     forces: str = ""
     period_days: int | None = Field(default=None, ge=1)
 

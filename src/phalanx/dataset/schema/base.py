@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,6 +18,21 @@ class Model(BaseModel):
 class TextIn(Model):
     en: str = Field(min_length=1)
     ru: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _working_languages(cls, data: Any) -> Any:
+        """A text in a language other than the two the interface is written in (an
+        organization's third working language) is refused naming it: nothing would show
+        or translate it."""
+        if isinstance(data, dict):
+            other = sorted(str(k) for k in data if k not in ("en", "ru"))
+            if other:
+                raise ValueError(
+                    f"a text is given in English (en) and Russian (ru) only: "
+                    f"{', '.join(repr(k) for k in other)} is not a language the system "
+                    "shows (leave it out of the file)")
+        return data
 
 
 class Cited(Model):

@@ -154,6 +154,16 @@ class SilenceIn(Cited):
                "`setting: true`")
 
 
+class WrittenIn(Cited):
+    """Which questions a body may decide by the written procedure (every member with a
+    say signs in turn: `domain/decisions/procedure.py`); absent, every question may be;
+    an empty list: none, the body has no written procedure."""
+
+    questions: list[str] = []
+    UNCITED = ("the written procedure cites its source (`source:`) or is marked "
+               "`setting: true`")
+
+
 class PapersIn(Cited):
     """How far ahead of a session the Secretariat sends the members its papers (the
     agenda's drafts), for the kinds of session it applies to."""
@@ -189,6 +199,7 @@ class BodyIn(Model):
     limited_format: LimitedFormatIn | None = None
     consultation: ConsultationIn | None = None
     silence: SilenceIn | None = None
+    written: WrittenIn | None = None
     papers: PapersIn | None = None
     source: str = ""
 

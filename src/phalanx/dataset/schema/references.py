@@ -71,7 +71,8 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                         f"({first_unit} min)"))
     agreements = {a.key for a in ds.agreements}
     for i, b in enumerate(ds.bodies):
-        for part, given in (("consultation", b.consultation), ("silence", b.silence)):
+        for part, given in (("consultation", b.consultation), ("silence", b.silence),
+                            ("written", b.written)):
             unknown_q = sorted(set(given.questions if given else ())
                                - {"default", *b.decision_rules})
             if unknown_q:

@@ -190,6 +190,22 @@ def diff(old: str, new: str, old_label: str, new_label: str) -> str:
         old_label, new_label))
 
 
+def written_problems(body_rules: dict[str, Any], question: str) -> list[str]:
+    """Why a draft on `question` may not go under the written procedure (empty if it
+    may): the body's `written.questions` in its organization's file; absent, every
+    question may."""
+    written = body_rules.get("written")
+    if written is None:
+        return []
+    allowed = tuple(written.get("questions") or ())
+    if not allowed:
+        return ["this body does not decide by the written procedure"]
+    if question not in allowed:
+        return [f"this body decides by the written procedure only on {', '.join(allowed)} "
+                f"questions, not {question!r}"]
+    return []
+
+
 class WrittenStatus(StrEnum):
     CIRCULATING = "circulating"
     ADOPTED = "adopted"

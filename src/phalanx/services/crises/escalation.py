@@ -80,7 +80,7 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
                     if line.answer is None and line.overdue and line.due_at is not None:
                         late = (at - line.due_at).total_seconds() / 60
                         what = (f"the answer of {line.state} under the obligation of "
-                                f"collective defence overdue by {late:.0f} min")
+                                f"assistance overdue by {late:.0f} min")
                         due.append((c, f"{ANSWER}:{line.state}", what, late, None, what))
             n = crisis_obligations.notice(conn, org, c.id, at)
             if n is not None and n.status == "overdue":
@@ -95,10 +95,11 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
                     due.append((c, f"{MANDATE}:{row.decision_id}", mandate.overrun(out),
                                 over.total_seconds() / 60, row.decision_id,
                                 replace(mandate, number=None).overrun(out)))
-    chair = membership.chair_of(org, next(iter(org.bodies)), clock.day(org, at).year) \
-        if org.bodies else None
+    chair = membership.chair_of(org, chairing, clock.day(org, at).year) \
+        if (chairing := chairing_body(org)) else None
     done = []
-    escalated = "; escalated to the Secretary General and the chair"
+    # the Secretariat (its users) and the chair's state: no post of the CSTO's named
+    escalated = "; escalated to the Secretariat and the chair"
     for c, key, what, late, decision_id, unnamed in due:
         if (c.id, key) in already:
             continue
@@ -110,6 +111,14 @@ def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool
         if c.id not in done:
             done.append(c.id)
     return done
+
+
+def chairing_body(org: Organization) -> str | None:
+    """The body whose chair's state an escalation tells: the supreme body where the file
+    names one (setting `supreme_body`), else the first body it lists (none without
+    bodies)."""
+    supreme = org.settings.get("supreme_body")
+    return supreme if supreme in org.bodies else next(iter(org.bodies), None)
 
 
 class _Stale(Exception):

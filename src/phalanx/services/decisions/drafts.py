@@ -147,6 +147,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
             readers |= set(order) | concerned
     if data.procedure == "silence" and (problems := sil.silence_problems(rules, data.question)):
         raise Invalid("procedure", "; ".join(problems))
+    if data.procedure == "written" and (
+            problems := proc.written_problems(rules, data.question)):
+        raise Invalid("procedure", "; ".join(problems))
     if data.procedure in ("written", "silence"):
         # an exercise's draft goes to the states taking part in it only (`taking_part`)
         taking = taking_part(w.conn, data.meeting_id)

@@ -79,6 +79,8 @@ CRISIS_TEMPLATES = (
     # the affected state's official request, every member's answer, the UN notice
     N_("the request is dated %(moment)s, in the future"),
     N_("an official request comes from an affected state (%(states)s), not %(state)s"),
+    N_("the request names no article and the organization's file names no "
+       "collective-defence article: give its `article`"),
     N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
        "affected ones and the other party, where the category obliges all members or the "
        "affected state's request invokes collective defence)"),
@@ -96,8 +98,12 @@ CRISIS_TEMPLATES = (
     N_("the exercise was already cancelled on %(date)s"),
     N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
     N_("the exercise was cancelled on %(date)s: it takes no participants"),
+    # when it opens, in the organization's own words (its first
+    # `collective_defence_articles`, or none: crisis_obligations.opens_with)
     N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
-       "decision on an art. 4 crisis)"),
+       "decision on a crisis under %(article)s)"),
+    N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "
+       "decision on a crisis obliging every member)"),
     N_("crisis %(crisis)s has no notice to the UN Security Council"),
     N_("the notice was sent at %(moment)s"),
     N_("requests come from an affected state (%(states)s)"),

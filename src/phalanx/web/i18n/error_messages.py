@@ -97,6 +97,7 @@ MESSAGES = (
     N_("the written procedure needs a deadline"),
     N_("the silence procedure needs a deadline"),
     N_("this body does not decide by the silence procedure"),
+    N_("this body does not decide by the written procedure"),
     N_("under the silence procedure a member keeps silence (nothing to send) or breaks it "
        "(the answer 'object')"),
     N_("an objection is at most 10000 characters"),

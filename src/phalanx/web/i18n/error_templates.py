@@ -246,6 +246,8 @@ TEMPLATES = (
     N_("%(state)s has no say on this draft: it may not break silence"),
     N_("this body decides by the silence procedure only on %(questions)s questions, not "
        "'%(question)s'"),
+    N_("this body decides by the written procedure only on %(questions)s questions, not "
+       "'%(question)s'"),
     N_("draft %(draft)s is not under the silence procedure"),
     N_("draft %(draft)s was adopted at its deadline: silence was kept"),
     N_("draft %(draft)s's silence procedure runs until %(deadline)s UTC"),

@@ -53,6 +53,9 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"draft (?P<draft>\d+) (?P<L_draft_status>adopted|returned|lapsed|closed)",
      N_("draft %(draft)s %(L_draft_status)s")),
     # the clocks: overdue, escalated (services/crises/workflow.py)
+    (r"(?P<line_what>.+); escalated to the Secretariat and the chair",
+     N_("%(line_what)s; escalated to the Secretariat and the chair")),
+    # as entries escalated before read (naming the CSTO's post)
     (r"(?P<line_what>.+); escalated to the Secretary General and the chair",
      N_("%(line_what)s; escalated to the Secretary General and the chair")),
     # (how late, stored in minutes, reads in days, hours and minutes: `late`)
@@ -61,6 +64,9 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"the notice to the UN Security Council \(UN Charter art\. 51\) overdue by "
      r"(?P<late>\d+) min",
      N_("the notice to the UN Security Council (UN Charter art. 51) overdue by %(late)s")),
+    (r"the answer of (?P<state>[A-Z]{3}) under the obligation of assistance "
+     r"overdue by (?P<late>\d+) min",
+     N_("the answer of %(state)s under the obligation of assistance overdue by %(late)s")),
     (r"the answer of (?P<state>[A-Z]{3}) under the obligation of collective defence "
      r"overdue by (?P<late>\d+) min",
      N_("the answer of %(state)s under the obligation of collective defence overdue by "
@@ -109,18 +115,18 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"(?P<state>\w+) (?P<L_offer_status>accepted|declined) the offer of (?P<other>\w+)",
      N_("%(state)s: the offer of %(other)s %(L_offer_status)s")),
     # the official request and the members' answers (Treaty art. 4)
-    (r"official request of (?P<state>\w+) \((?P<person>.+), (?P<L_office>[a-z ]+)\), "
-     r"(?P<article>.+?): (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)(?P<forces> — .+?)?"
+    (r"official request of (?P<state>\w+) \((?P<data_person>.+), (?P<L_office>[a-z ]+)\), "
+     r"(?P<data_article>.+?): (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)(?P<forces> — .+?)?"
      r"(?P<line_period>, for \d+ days)?",
-     N_("official request of %(state)s (%(person)s, %(L_office)s), %(article)s: "
+     N_("official request of %(state)s (%(data_person)s, %(L_office)s), %(data_article)s: "
         "%(Ls_measure)s%(forces)s%(line_period)s")),
     (r", for (?P<days>\d+) days", N_(", for %(days)s days")),
     (r"Official request: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
      N_("Official request: crisis %(crisis)s (%(title)s)")),
     (r"the answers of (?P<states>[A-Z]{3}(?:, [A-Z]{3})*) under the obligation of "
-     r"collective defence are due by (?P<due>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
-     N_("the answers of %(states)s under the obligation of collective defence are due by "
-        "%(due)s UTC")),
+     r"assistance are due by (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+     N_("the answers of %(states)s under the obligation of assistance are due by "
+        "%(when)s UTC")),
     (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
      r"\d\d:\d\d) UTC at (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC(?P<reason> — .*)?",
      N_("%(state)s withdrew its official request of %(made)s UTC at %(when)s UTC%(reason)s")),
