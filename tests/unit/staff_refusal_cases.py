@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 # a Latin word left in a Russian text: codes, keys and values as typed are allowed
-LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|secretariat|agency|state|KIND|"
+LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|UTC|csc|secretariat|agency|state|KIND|"
                         r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
                         r"admin|manage|read|public|example|org|feed|wrong|Nope|"
                         r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de|"
@@ -27,6 +27,21 @@ CASES = [
      "кризис 7 реальный: руководство учений завершает или отменяет только учения; "
      "реальный кризис закрывается по алгоритму"),
     ("the exercise of crisis 7 is already over", "учения кризиса 7 уже окончены"),
+    # the same sent twice (a form sent again, a command run again): refused, naming the
+    # first (a body by its key here: a page names it, `errors.body_names`)
+    ("draft 12 circulates already with this title, text and deadline",
+     "проект 12 уже разослан с тем же названием, текстом и сроком"),
+    ("KAZ proposes this amendment already (amendment 4)",
+     "KAZ уже предлагает эту поправку (поправка 4)"),
+    ("task 9 asks this already of KAZ by 2027-03-01",
+     "задача 9 уже поручает это KAZ со сроком 01.03.2027"),
+    ("exercise 2026-3 is planned already with this name, host and days",
+     "учение 2026-3 уже запланировано с тем же названием, принимающим государством и "
+     "сроками"),
+    ("KAZ takes part already in exercise 2026-3 with crdf",
+     "KAZ уже участвует в учении 2026-3: crdf"),
+    ("session 5 of csc is convened already for 2027-03-01 09:00 UTC",
+     "заседание 5 органа «csc» уже созвано на 01.03.2027 09:00 UTC"),
     # the membership ledger
     ("only the Secretariat records membership events",
      "события членства вносит только Секретариат"),

@@ -98,13 +98,13 @@ STAFF_TEMPLATES = (
     N_("draft %(draft)s circulates already with this title, text and deadline"),
     # an amendment proposed twice, a task assigned twice (services/decisions/)
     N_("%(state)s proposes this amendment already (amendment %(amendment)s)"),
-    N_("task %(task)s asks this already of %(assignee)s by %(due)s"),
+    N_("task %(task)s asks this already of %(assignee)s by %(deadline)s"),
     # an exercise planned twice, a formation committed twice
     # (services/registers/exercise_repeats.py)
     N_("exercise %(exercise)s is planned already with this name, host and days"),
     N_("%(state)s takes part already in exercise %(exercise)s with %(formation)s"),
     # a session convened twice (services/decisions/sessions.py)
-    N_("session %(session)s of %(body)s is convened already for %(opens)s"),
+    N_("session %(session)s of %(body)s is convened already for %(start)s"),
     # an exercise ended or cancelled by its control (services/crises/ending.py)
     N_("crisis %(crisis)s is real: only an exercise is ended or cancelled by its control; "
        "a real crisis is closed through the algorithm"),
