@@ -85,8 +85,9 @@ def test_the_same_task_assigned_twice_is_kept_once(
                                   f"{due}")
     r = client.post(f"/api/v1/decisions/{decision}/tasks", json=task,
                     headers={**sec, "Accept-Language": "ru"})
+    day = date.fromisoformat(due)
     assert r.json()["detail"] == (f"задача {first.json()['id']} уже поручает это KAZ со "
-                                  f"сроком {due}")
+                                  f"сроком {day:%d.%m.%Y}")
     assert (_count(records_db, t.task), _count(records_db, t.audit_log)) == (tasks, audit)
     # the form sent twice: the page says so beside the form
     login(client, "secretariat", "demo-secretariat")
