@@ -223,3 +223,16 @@ def test_the_drafts_of_a_crisis_s_file_in_russian(entry: str) -> None:
     assert "проект 5" in out, out
     assert not re.search(r"\b(draft|tabled|adopted|decision|returned|lapsed|closed)\b",
                          out), out
+
+
+@pytest.mark.parametrize("obligation", ["assistance", "collective defence"])
+def test_the_notice_of_a_request_names_the_answers_due_in_russian(obligation: str) -> None:
+    # the notice of an official request, as written now and as written before (when it
+    # named the obligation of collective defence): a Russian reader reads it all in Russian
+    line = (f"the answers of ARM, BLR, KAZ under the obligation of {obligation} are due by "
+            "2026-12-06 12:42 UTC")
+    out = timeline_text(line, "ru")
+    assert out.startswith("ответы государств ARM, BLR, KAZ по обязательству"), out
+    assert out.endswith("ожидаются до 06.12.2026 12:42 UTC"), out
+    assert not re.search(r"\b(the|answers|under|obligation|due|by)\b", out), out
+    assert timeline_text(line, "en") == line

@@ -127,6 +127,11 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"assistance are due by (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
      N_("the answers of %(states)s under the obligation of assistance are due by "
         "%(when)s UTC")),
+    # as notices written before read (naming the obligation of collective defence)
+    (r"the answers of (?P<states>[A-Z]{3}(?:, [A-Z]{3})*) under the obligation of "
+     r"collective defence are due by (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+     N_("the answers of %(states)s under the obligation of collective defence are due by "
+        "%(when)s UTC")),
     (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
      r"\d\d:\d\d) UTC at (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC(?P<reason> — .*)?",
      N_("%(state)s withdrew its official request of %(made)s UTC at %(when)s UTC%(reason)s")),
