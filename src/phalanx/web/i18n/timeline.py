@@ -205,12 +205,13 @@ timeline_text = translator(FORMS, plan_text, english=True)
 def notice_text(body: str, lang: str, data: dict[str, str] | None = None,
                 names: dict[str, str] | None = None, limit: int = 200) -> str:
     """A notice's body on one line of a page in `lang`, paragraph by paragraph as its email
-    writes it, shortened to `limit` characters; an exercise's still begins and ends saying
-    so (`outbox.exercise_notice`), however long its body."""
+    writes it (" · " between them), shortened to `limit` characters; an exercise's still
+    begins and ends saying so (`outbox.exercise_notice`), however long its body."""
     parts = body.split("\n\n")
     marked = len(parts) >= 3 and parts[0] == parts[-1] == EXERCISE_LINE
     inner = parts[1:-1] if marked else parts
-    text = " ".join(timeline_text(p, lang, data, names) for p in inner)
+    # its paragraphs apart, as the email's are (a request, then the answers it makes due)
+    text = " · ".join(timeline_text(p, lang, data, names) for p in inner)
     if len(text) > limit:
         text = text[:limit - 1].rstrip() + "…"
     if marked:
