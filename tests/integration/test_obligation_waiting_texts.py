@@ -63,3 +63,18 @@ def test_no_longer_awaited_names_the_affected_state_as_the_room_does() -> None:
     found = [m for m in catalog if isinstance(m.id, str) and "the affected state" in m.id]
     assert any(m.id.startswith("no longer awaited") for m in found)
     assert [m.id for m in found if "затронут" in str(m.string)] == []
+
+
+@pytest.mark.parametrize(("lang", "day"), [("ru", "1 сут."), ("en", "1 d")])
+def test_the_response_card_reads_in_days_hours_and_minutes(client: TestClient,  # noqa: F811
+                                                           asked_a_day_ago: int, lang: str,
+                                                           day: str) -> None:
+    # the card's elapsed and target times, as the stage clocks below it read
+    login(client, "secretariat", "demo-secretariat")
+    html = client.get(f"/crises/{asked_a_day_ago}?lang={lang}").text
+    cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for row in re.findall(
+        r'<tr data-measure="[a-z_]+"[^>]*>(.*?)</tr>', html)
+        for c in re.findall(r"<td>(.*?)</td>", row)[1:3]]
+    assert len(cells) >= 8, cells
+    assert not any(re.search(r"\d[.,]\d", c) for c in cells), cells
+    assert day in cells, cells  # the decision's 24 hours read as a day
