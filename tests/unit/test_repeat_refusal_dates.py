@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from phalanx.web.i18n import labeller
 from phalanx.web.i18n.errors import translate
 
 ISO = re.compile(r"\d{4}-\d\d-\d\d")
@@ -28,6 +29,14 @@ def test_a_refusal_of_a_write_sent_twice_dates_the_first_in_russian(english: str
     shown = translate(english, "ru", labelled=True, bodies=BODIES)
     assert shown == russian
     assert not ISO.search(shown), shown
+
+
+def test_a_watch_item_watched_twice_is_named_as_the_watch_list_names_it() -> None:
+    shown = translate("watch item 2 watches this already (the same title, region and "
+                      "category)", "ru", labelled=True)
+    assert shown == ("это уже отслеживается: пункт наблюдения 2 (то же название, регион и "
+                     "категория)")
+    assert labeller("ru")("record", "watch item") in shown
 
 
 def test_the_api_in_english_keeps_the_services_words() -> None:
