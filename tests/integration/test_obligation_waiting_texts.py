@@ -78,3 +78,18 @@ def test_the_response_card_reads_in_days_hours_and_minutes(client: TestClient,  
     assert len(cells) >= 8, cells
     assert not any(re.search(r"\d[.,]\d", c) for c in cells), cells
     assert day in cells, cells  # the decision's 24 hours read as a day
+
+
+@pytest.mark.parametrize(("lang", "head"), [("ru", "Просрочено"), ("en", "Overdue")])
+def test_the_crisis_board_says_how_late_under_a_heading_like_the_others(
+        client: TestClient, asked_a_day_ago: int, lang: str,  # noqa: F811
+        head: str) -> None:
+    # reported 28 hours ago and left at its first stage: late by more than a day
+    login(client, "secretariat", "demo-secretariat")
+    html = client.get(f"/crises?lang={lang}").text
+    heads = re.findall(r"<th>([^<]*)</th>", html.split("</thead>")[0])
+    assert heads[-1] == head, heads
+    row = re.search(rf'<a href="/crises/{asked_a_day_ago}">.*?</tr>', html, re.S)
+    assert row is not None
+    late = re.findall(r"<td><strong>([^<]+)</strong></td>", row.group(0))
+    assert len(late) == 1 and re.fullmatch(r"1 (сут\.|d) \d+ (ч|h)", late[0]), late
