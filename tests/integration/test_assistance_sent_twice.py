@@ -161,8 +161,9 @@ def test_the_same_situation_put_on_the_watch_list_twice_is_watched_once(
     assert r.json()["detail"] == (f"watch item {first.json()['id']} watches this already "
                                   "(the same title, region and category)")
     r = client.post("/api/v1/watch", json=item, headers={**sec, "Accept-Language": "ru"})
-    assert r.json()["detail"] == (f"запись наблюдения {first.json()['id']} уже ведётся (то "
-                                  "же название, регион и категория)")
+    assert r.json()["detail"] == (f"это уже отслеживается: пункт наблюдения "
+                                  f"{first.json()['id']} (то же название, регион и "
+                                  "категория)")
     assert _count(accounts_db, t.watch_item) == 1
     assert _count(accounts_db, t.audit_log) == audit
     # another region is another entry

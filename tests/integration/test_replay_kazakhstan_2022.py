@@ -253,7 +253,7 @@ def test_an_appeal_withdrawn_before_any_answer_awaits_none(accounts_db: Database
         room = client.get(f"/crises/{c.id}").text
     assert room.count('data-withdrawn="yes"') == len(FIVE)
     assert 'data-arisen="no"' not in room
-    assert "больше не ожидается: затронутое государство отозвало" in room
+    assert "больше не ожидается: пострадавшее государство отозвало" in room
 
 
 def test_the_same_night_the_chair_decides_by_consultation(accounts_db: Database) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phalanx.web.i18n.plantexts import plan_text
-from phalanx.web.i18n.timeline import timeline_text
+from phalanx.web.i18n.timeline import notice_text, timeline_text
 
 ENGLISH = re.compile(r"\b(requests|offers|accepted|declined|offer|official|request|for \d+ "
                      r"days|forces or means|other assistance|minister|notified|units|conditions|"
@@ -223,3 +223,26 @@ def test_the_drafts_of_a_crisis_s_file_in_russian(entry: str) -> None:
     assert "проект 5" in out, out
     assert not re.search(r"\b(draft|tabled|adopted|decision|returned|lapsed|closed)\b",
                          out), out
+
+
+@pytest.mark.parametrize("obligation", ["assistance", "collective defence"])
+def test_the_notice_of_a_request_names_the_answers_due_in_russian(obligation: str) -> None:
+    # the notice of an official request, as written now and as written before (when it
+    # named the obligation of collective defence): a Russian reader reads it all in Russian
+    line = (f"the answers of ARM, BLR, KAZ under the obligation of {obligation} are due by "
+            "2026-12-06 12:42 UTC")
+    out = timeline_text(line, "ru")
+    assert out.startswith("ответы государств ARM, BLR, KAZ по обязательству"), out
+    assert out.endswith("ожидаются до 06.12.2026 12:42 UTC"), out
+    assert not re.search(r"\b(the|answers|under|obligation|due|by)\b", out), out
+    assert timeline_text(line, "en") == line
+
+
+def test_the_notice_of_a_request_keeps_its_paragraphs_apart_on_one_line() -> None:
+    # the request, then the answers it makes due: two sentences, not one run together
+    body = ("official request of KGZ (Sadyr Japarov, head of state), Treaty art. 4: "
+            "humanitarian, military_crrf\n\nthe answers of ARM, KAZ under the obligation of "
+            "assistance are due by 2026-12-06 12:42 UTC")
+    ru = notice_text(body, "ru", limit=400)
+    assert "военные (КСОР) · ответы государств ARM, KAZ" in ru, ru
+    assert "military (CRRF) · the answers of ARM, KAZ" in notice_text(body, "en", limit=400)

@@ -321,7 +321,7 @@ MOMENTS = {"moment", "made_at"}
 # placeholders starting with a date or a moment in ISO order ("2022-01-19 12:00 UTC"),
 # shown in figures in the language's order ("19.01.2022 12:00 UTC")
 FIGURES = {"made", "withdrawn", "ended", "deadline", "day", "start", "end", "last",
-           "since", "given", "local"}
+           "since", "given", "local", "filed"}
 # placeholders holding a day of the week by its lower-case English name ("saturday")
 WEEKDAYS = {"day_off"}
 # placeholders holding messages of their own (a refusal's reasons), translated in turn

@@ -127,6 +127,11 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"assistance are due by (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
      N_("the answers of %(states)s under the obligation of assistance are due by "
         "%(when)s UTC")),
+    # as notices written before read (naming the obligation of collective defence)
+    (r"the answers of (?P<states>[A-Z]{3}(?:, [A-Z]{3})*) under the obligation of "
+     r"collective defence are due by (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+     N_("the answers of %(states)s under the obligation of collective defence are due by "
+        "%(when)s UTC")),
     (r"(?P<state>[A-Z]{3}) withdrew its official request of (?P<made>\d{4}-\d\d-\d\d "
      r"\d\d:\d\d) UTC at (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC(?P<reason> — .*)?",
      N_("%(state)s withdrew its official request of %(made)s UTC at %(when)s UTC%(reason)s")),
@@ -200,12 +205,13 @@ timeline_text = translator(FORMS, plan_text, english=True)
 def notice_text(body: str, lang: str, data: dict[str, str] | None = None,
                 names: dict[str, str] | None = None, limit: int = 200) -> str:
     """A notice's body on one line of a page in `lang`, paragraph by paragraph as its email
-    writes it, shortened to `limit` characters; an exercise's still begins and ends saying
-    so (`outbox.exercise_notice`), however long its body."""
+    writes it (" · " between them), shortened to `limit` characters; an exercise's still
+    begins and ends saying so (`outbox.exercise_notice`), however long its body."""
     parts = body.split("\n\n")
     marked = len(parts) >= 3 and parts[0] == parts[-1] == EXERCISE_LINE
     inner = parts[1:-1] if marked else parts
-    text = " ".join(timeline_text(p, lang, data, names) for p in inner)
+    # its paragraphs apart, as the email's are (a request, then the answers it makes due)
+    text = " · ".join(timeline_text(p, lang, data, names) for p in inner)
     if len(text) > limit:
         text = text[:limit - 1].rstrip() + "…"
     if marked:
