@@ -161,3 +161,24 @@ def test_an_official_requests_entry_names_the_states_told_and_who_owes_by_when(
     assert change["due_at"] is not None and change["due_at"].endswith("+00:00")
     assert datetime.fromisoformat(change["due_at"]) > made
     assert datetime.fromisoformat(change["at"]) == made
+
+
+def test_a_moment_given_without_its_zone_is_recorded_in_utc_with_its_zone(
+        api: TestClient, db: Database) -> None:
+    """A moment sent without an offset is UTC's (as stored); the audit entry says so
+    (`…Z`), as it does of one sent with an offset, never a moment without a zone that an
+    auditor would have to guess the clock of."""
+    kaz = bearer(db, "rep-kaz")
+    crisis = api.post("/api/v1/crises", headers=kaz, json={
+        "title": "Armed incursion", "category": "armed_attack", "affected": ["KAZ"]})
+    assert crisis.status_code == 201, crisis.text
+    cid = str(crisis.json()["id"])
+    made = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    r = api.post(f"/api/v1/crises/{cid}/official-requests", headers=kaz, json={
+        "state": "KAZ", "person": "K. Tokayev", "office": "head_of_state",
+        "at": made.replace(tzinfo=None).isoformat(), "article": "Treaty art. 4",
+        "measures": ["military_crrf"]})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "crisis.official_request", cid)
+    given = datetime.fromisoformat(entry["change"]["at"])
+    assert given.tzinfo is not None and given == made
