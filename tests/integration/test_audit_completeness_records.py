@@ -5,7 +5,7 @@ what the change feed (`/api/v1/changes`) tells a national system from."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -134,3 +134,51 @@ def test_a_draft_tied_to_a_crisis_or_untied_changes_the_crisis_for_the_drafts_re
                  json={"reason": "tied by mistake"})
     assert r.status_code == 200, r.text
     assert poll(api, kaz, kaz_next, kind="crisis")[0] == [("crisis", cid, "changed")]
+
+
+def test_an_official_requests_entry_names_the_states_told_and_who_owes_by_when(
+        api: TestClient, db: Database) -> None:
+    """An appeal under the collective-defence article starts every member's clock and
+    tells them so: its entry says which states' users were told, which members owe an
+    answer and when it is due (as stored, in UTC, whatever offset the request was given
+    with), not only how many users were told."""
+    kaz = bearer(db, "rep-kaz")
+    crisis = api.post("/api/v1/crises", headers=kaz, json={
+        "title": "Armed incursion", "category": "armed_attack", "affected": ["KAZ"]})
+    assert crisis.status_code == 201, crisis.text
+    cid = str(crisis.json()["id"])
+    made = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    r = api.post(f"/api/v1/crises/{cid}/official-requests", headers=kaz, json={
+        "state": "KAZ", "person": "K. Tokayev", "office": "head_of_state",
+        "at": made.astimezone(timezone(timedelta(hours=6))).isoformat(),
+        "article": "Treaty art. 4", "measures": ["military_crrf"]})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "crisis.official_request", cid)
+    change = entry["change"]
+    assert change["notified"] > 0
+    assert {"KAZ", "RUS", "ARM"} <= set(change["notified_states"])
+    assert "RUS" in change["owed"] and "KAZ" not in change["owed"]
+    assert change["due_at"] is not None and change["due_at"].endswith("+00:00")
+    assert datetime.fromisoformat(change["due_at"]) > made
+    assert datetime.fromisoformat(change["at"]) == made
+
+
+def test_a_moment_given_without_its_zone_is_recorded_in_utc_with_its_zone(
+        api: TestClient, db: Database) -> None:
+    """A moment sent without an offset is UTC's (as stored); the audit entry says so
+    (`…Z`), as it does of one sent with an offset, never a moment without a zone that an
+    auditor would have to guess the clock of."""
+    kaz = bearer(db, "rep-kaz")
+    crisis = api.post("/api/v1/crises", headers=kaz, json={
+        "title": "Armed incursion", "category": "armed_attack", "affected": ["KAZ"]})
+    assert crisis.status_code == 201, crisis.text
+    cid = str(crisis.json()["id"])
+    made = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    r = api.post(f"/api/v1/crises/{cid}/official-requests", headers=kaz, json={
+        "state": "KAZ", "person": "K. Tokayev", "office": "head_of_state",
+        "at": made.replace(tzinfo=None).isoformat(), "article": "Treaty art. 4",
+        "measures": ["military_crrf"]})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "crisis.official_request", cid)
+    given = datetime.fromisoformat(entry["change"]["at"])
+    assert given.tzinfo is not None and given == made

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
@@ -45,14 +45,18 @@ def _rep(state: str) -> Principal:
 
 def _vote(db: Database, positions: dict[str, Position], title: str,
           question: str = "default") -> dec.DraftOut:
+    # each vote in a sitting of its own: a body meets once at a moment
+    with db.read() as conn:
+        held = conn.execute(select(func.count()).select_from(t.meeting)).scalar_one()
+    opens = OPENS + timedelta(minutes=held)
     with clock.use(OPENS - timedelta(days=1)):
-        m = dec.convene(db, dec.MeetingIn(body="supreme-council", opens_at=OPENS), actor=SEC)
+        m = dec.convene(db, dec.MeetingIn(body="supreme-council", opens_at=opens), actor=SEC)
         for a in m.attendance:
             dec.record_attendance(db, m.id, a.state, True, actor=SEC)
         d = dec.propose_draft(db, dec.DraftIn(body="supreme-council", meeting_id=m.id,
                                               question=question, title=title,
                                               text_en="To approve."), actor=SEC)
-    with clock.use(OPENS + timedelta(minutes=30)):
+    with clock.use(opens + timedelta(minutes=30)):
         for state, position in positions.items():
             dec.state_position(db, d.id, position, actor=_rep(state))
         return dec.close_draft(db, d.id, actor=SEC)

@@ -7,7 +7,6 @@ arguments that make it succeed) or as one that changes no record."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import socket
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from phalanx.cli import common
 from phalanx.cli.main import app
 from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM, Agency, Principal, Role
@@ -86,7 +86,9 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setenv("PHALANX_DATABASE_URL", url)
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     monkeypatch.setenv("PHALANX_SMTP_PORT", str(closed_port()))
-    monkeypatch.setattr(getpass, "getuser", lambda: OPERATOR)
+    monkeypatch.setattr(common, "_account", lambda uid: OPERATOR)
+    monkeypatch.setattr(common, "_login_uid", lambda: None)
+    monkeypatch.delenv("SUDO_UID", raising=False)
     get_settings.cache_clear()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     db = Database.from_url(url)

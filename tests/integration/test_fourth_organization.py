@@ -249,6 +249,19 @@ def test_the_un_letter_cites_the_accords_article_and_is_signed_by_its_own_post(
     assert "Маскатское соглашение о взаимной помощи, статья 9" in ru, ru
     assert "Генеральный директор СВПАМ" in ru, ru
     assert "Генеральный секретарь" not in ru
+    # the notice recorded as sent: its entry keeps the letter's article and signatory
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.services import crisis_obligations
+
+    crisis_obligations.mark_sent(council_db, c.id, "S/2026/9", actor=SEC)
+    a = t.audit_log.c
+    with council_db.read() as conn:
+        [entry] = [json.loads(x) for x in conn.execute(select(a.change).where(
+            a.action == "crisis.un_notice", a.target_id == str(c.id))).scalars()]
+    assert entry == {"reference": "S/2026/9", "article": "Accord art. 9",
+                     "signed_by": "director-general"}
 
 
 def test_its_council_circulates_under_silence_never_in_writing(cli: Database) -> None:

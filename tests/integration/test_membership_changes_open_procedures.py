@@ -71,6 +71,22 @@ def adopt(db: Database, d: dec.DraftOut, signers: list[str]) -> dec.DecisionOut:
         return dec.get_decision(conn, done.decision_id, actor=SEC)
 
 
+def closing_entry(db: Database, draft_id: int) -> dict[str, object]:
+    """The draft's closing audit entry (`draft.close`): what an auditor reads of the
+    body the decision was judged on."""
+    import json
+
+    from sqlalchemy import select
+
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    with db.read() as conn:
+        [change] = [json.loads(c) for c in conn.execute(select(a.change).where(
+            a.action == "draft.close", a.target_id == str(draft_id))).scalars()]
+    return change
+
+
 def test_a_member_that_left_during_the_written_procedure_is_no_addressee(
         db: Database) -> None:
     """Tajikistan's withdrawal takes effect on 2023-12-05, while the draft circulates; the
@@ -85,6 +101,9 @@ def test_a_member_that_left_during_the_written_procedure_is_no_addressee(
     assert decision.binding == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
     assert "TJK" not in decision.for_consideration
     assert "TJK" not in decision.reason
+    entry = closing_entry(db, d.id)  # the trail says it was asked and is no addressee
+    assert entry["no_longer_members"] == ["TJK"] and entry["not_asked"] == []
+    assert entry["binding"] == decision.binding
 
 
 def test_a_member_suspended_during_the_written_procedure_is_without_a_say(
@@ -101,6 +120,10 @@ def test_a_member_suspended_during_the_written_procedure_is_without_a_say(
     assert "KGZ" not in decision.binding
     assert decision.for_consideration == ["KGZ", "UZB"]
     assert "KGZ, UZB without a say" in decision.reason
+    entry = closing_entry(db, d.id)  # without a say, and why: suspended
+    assert entry["without_say"] == {"KGZ": "suspended", "UZB": "suspended"}
+    assert entry["for_consideration"] == ["KGZ", "UZB"] and entry["absent"] == []
+    assert "KGZ" not in entry["binding"]  # type: ignore[operator]
 
 
 def test_a_state_admitted_during_the_written_procedure_is_sent_the_decision(
@@ -116,6 +139,9 @@ def test_a_state_admitted_during_the_written_procedure_is_sent_the_decision(
     assert decision.binding == MEMBERS
     assert decision.for_consideration == ["SRB", "UZB"]
     assert "sent for consideration to SRB (absent)" in decision.reason
+    entry = closing_entry(db, d.id)  # absent because admitted after it circulated
+    assert entry["not_asked"] == ["SRB"] and entry["absent"] == ["SRB"]
+    assert entry["for_consideration"] == ["SRB", "UZB"] and entry["binding"] == MEMBERS
 
 
 # --- the silence procedure (an organization whose file allows it) ---------------------
@@ -146,6 +172,8 @@ def test_a_member_that_left_before_the_silence_deadline_is_no_addressee(
             decision = dec.get_decision(conn, dec.get_draft(conn, d.id, actor=SEC).decision_id,
                                         actor=SEC)
     assert "SVN" not in decision.binding and "SVN" not in decision.for_consideration
+    entry = closing_entry(sqlite_db, d.id)
+    assert entry["no_longer_members"] == ["SVN"] and entry["binding"] == decision.binding
 
 
 # --- a crisis under Treaty art. 4 -------------------------------------------------------

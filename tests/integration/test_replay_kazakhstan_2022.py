@@ -303,6 +303,17 @@ def test_the_decision_authorizes_the_peacekeeping_and_answers_the_appeal(
     assert not [e for e in c.timeline if e.text.startswith("the answer of")]
     # the UN Security Council is to be notified at once: the notice opened with the link
     assert c.un_notice is not None and c.un_notice.opened_at == ANNOUNCED + timedelta(minutes=10)
+    # the answers are derived, never stored as the members' own: the link's audit entry
+    # says whose answers the decision gives, so the trail tells why none was escalated
+    import json
+
+    a = t.audit_log.c
+    with db.read() as conn:
+        [linked] = [json.loads(x) for x in conn.execute(select(a.change).where(
+            a.action == "crisis.decision", a.target_id == str(c.id))).scalars()]
+        own = conn.execute(select(a.id).where(a.action == "crisis.obligation",
+                                              a.target_id == str(c.id))).all()
+    assert linked["obligation_answered_for"] == FIVE and own == []
 
 
 def test_the_answers_a_decision_gives_obey_its_marking(accounts_db: Database,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
+import pwd
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -44,14 +45,44 @@ def parse_day(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD ({exc})") from exc
 
 
+NO_LOGIN = 4294967295  # the kernel's login id of a process no one logged in to start
+
+
+def _account(uid: int) -> str:
+    """The name the system's user database gives a user id (an id without a name, a
+    container's: `uid-1000`)."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid-{uid}"
+
+
+def _login_uid() -> int | None:
+    """The user id of the person whose login the command runs in: the kernel's login id,
+    set when someone logs in, kept through `su` and `sudo`, and changed by no one after;
+    None where no one logged in (a timer's command, a container without it)."""
+    try:
+        value = int(Path("/proc/self/loginuid").read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+    return None if value == NO_LOGIN else value
+
+
 def operator() -> Principal:
     """Who runs a command: the installation itself (the system's role), in the name of the
     operating system's account that runs it, so that the audit trail says who did what
-    from the command line (`system:alice`; a timer's commands name the timer's account)."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # an account without a name (a container's uid)
-        name = f"uid-{os.getuid()}"
+    from the command line (`system:alice`; a timer's commands name the timer's account).
+    The account is the process's own user id, never the environment's LOGNAME or USER,
+    which whoever types the command sets as they like. A command run under another
+    account (`sudo -u phalanx`, `su`) names the person logged in as well
+    (`system:phalanx (login alice)`); without a login id, the one `sudo` names."""
+    uid = os.getuid()
+    name = _account(uid)
+    login = _login_uid()
+    if login is not None and login != uid:
+        name = f"{name} (login {_account(login)})"
+    elif login is None and os.environ.get("SUDO_UID", str(uid)) != str(uid):
+        name = f"{name} (sudo {os.environ.get('SUDO_USER') or 'uid-' + os.environ['SUDO_UID']})"
     return Principal(f"system:{name}"[:64], Role.SYSTEM)
 
 

@@ -124,11 +124,31 @@ def _basis(texts: Texts, treaty: str, data: Any, article: str) -> str:
     return _("Basis: the Charter of the United Nations, Article 51")
 
 
+def _signing_post(org: Any) -> Any:
+    """The post heading the organization's secretariat (a post of a body of kind
+    `secretariat` in its file, e.g. the Secretary General); None: the file names none."""
+    return next((p for p in org.posts.values() if p.body in org.bodies
+                 and org.bodies[p.body].kind == "secretariat"), None)
+
+
+def as_sent(conn: Connection, org: Any, crisis_id: int) -> dict[str, str]:
+    """What the letter sent says of its basis and its signatory, for the audit entry of
+    the notice recorded as sent (`crisis.un_notice`): the collective-defence article it
+    rests on (`article`, as the file names it) and the post that signs it (`signed_by`:
+    its key in the file, or `secretariat`), as the file and the requests stand when it
+    is sent; the trail keeps them if the file changes after."""
+    from phalanx.services import crisis_requests
+
+    post = _signing_post(org)
+    return {"article": _invoked(org, [r.article for r in
+                                      crisis_requests.requests_of(conn, crisis_id)]),
+            "signed_by": post.key if post is not None else "secretariat"}
+
+
 def _signatory(org: Any, texts: Texts, names: dict[str, str]) -> str:
     """Who signs: the post heading the organization's secretariat (a post of a body of
     kind `secretariat` in its file, e.g. the Secretary General), else its Secretariat."""
-    post = next((p for p in org.posts.values() if p.body in org.bodies
-                 and org.bodies[p.body].kind == "secretariat"), None)
+    post = _signing_post(org)
     if post is None:
         return texts.gettext("The Secretariat of the %(org)s (%(abbr)s)", **names)
     return texts.gettext("%(post)s of the %(org)s (%(abbr)s)",

@@ -303,7 +303,10 @@ def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,
                        .values(sent_at=at, sent_by=actor.username, reference=reference))
         crises.timeline_event(w, crisis_id, "note", "UN Security Council notified"
                               + (f" ({reference})" if reference else ""), at)
-        w.audit("crisis.un_notice", "crisis", crisis_id, {"reference": reference})
+        from phalanx.services.crisis_letter import as_sent
+
+        w.audit("crisis.un_notice", "crisis", crisis_id,
+                {"reference": reference, **as_sent(w.conn, org, crisis_id)})
         w.emit(f"crisis:{crisis_id}", "un_notice")
         sent = notice(w.conn, org, crisis_id, at)
         assert sent is not None

@@ -130,7 +130,7 @@ def record_request(db: Database, crisis_id: int, data: OfficialRequestIn, *,
         crises.timeline_event(w, crisis_id, "request", said, at)
         told = _tell(w, row, said, at)
         w.audit("crisis.official_request", "crisis", crisis_id,
-                {"request": rid, **data.model_dump(mode="json"), "notified": told})
+                {"request": rid, **data.model_dump(mode="json"), **told})
         w.emit(f"crisis:{crisis_id}", "request", id=rid)
         return next(r for r in requests_of(w.conn, crisis_id, actor) if r.id == rid)
 
@@ -148,14 +148,17 @@ def _refuse_recorded(conn: Connection, crisis_id: int, data: OfficialRequestIn) 
                            f"UTC under {data.article} is recorded already (request {r.id})")
 
 
-def _tell(w: Write, row: Any, said: str, at: datetime) -> int:
+def _tell(w: Write, row: Any, said: str, at: datetime) -> dict[str, Any]:
     """Every reader of the crisis is told of the request at once, and, where it makes
     the obligation of collective defence arise (`crisis_obligations`), which members owe
     their answer and by when: a member learns of what it owes when it arises, not from
-    the escalation once it is late. Returns how many were told."""
-    from phalanx.services import crisis_obligations
+    the escalation once it is late. Returns what the request's audit entry says of it:
+    how many users were told (`notified`), the states whose users were
+    (`notified_states`), the members owing an answer (`owed`) and when it is due
+    (`due_at`), so that the trail shows who was told what, not a count alone."""
+    from phalanx.domain.access.policy import can_read
+    from phalanx.services import crisis_obligations, outbox
     from phalanx.services import organization as orgs
-    from phalanx.services.crises.common import _notify
 
     org = orgs.organization(w.conn)
     owed = [x for x in crisis_obligations.lines(w.conn, org, row, at)
@@ -164,9 +167,22 @@ def _tell(w: Write, row: Any, said: str, at: datetime) -> int:
     if owed:
         parts.append(f"the answers of {', '.join(x.state for x in owed)} under the obligation "
                      f"of assistance are due by {owed[0].due_at:%Y-%m-%d %H:%M} UTC")
-    return _notify(w, org, access.classification_of(row),
-                   f"Official request: crisis {row.id} ({row.title})", "\n\n".join(parts),
-                   f"crisis:{row.id}", at, exercise=bool(row.exercise))
+    c = access.classification_of(row)
+    subject = f"Official request: crisis {row.id} ({row.title})"
+    states: set[str] = set()
+
+    def notice(user: Any) -> tuple[str, str] | None:
+        if not can_read(user, c):
+            return None
+        if user.state:
+            states.add(user.state)
+        return subject, "\n\n".join(parts)
+
+    told = outbox.enqueue(w.conn, f"crisis:{row.id}", at, notice, exercise=bool(row.exercise))
+    due = owed[0].due_at if owed else None
+    return {"notified": told, "notified_states": sorted(states),
+            "owed": [x.state for x in owed],
+            "due_at": aware(due).astimezone(UTC).isoformat() if due is not None else None}
 
 
 def withdraw_request(db: Database, crisis_id: int, request_id: int, data: WithdrawalIn, *,

@@ -34,8 +34,9 @@ def _within_years(value: datetime) -> datetime:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(OUT_OF_YEARS)
     # in UTC, as stored: SQLite keeps a moment's figures and drops its offset, so
-    # 15:00+03:00 would read back as 15:00 UTC
-    return value.astimezone(UTC) if value.tzinfo else value
+    # 15:00+03:00 would read back as 15:00 UTC; one given without an offset is UTC's, and
+    # says so wherever it is written again (an audit entry: never a moment without a zone)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 InMoment = Annotated[datetime, AfterValidator(_within_years)]

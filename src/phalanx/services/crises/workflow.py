@@ -322,11 +322,17 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         if crisis_obligations.open_notice(w, org, row, decision_id, at):
             _event(w, crisis_id, "note", "notice to the UN Security Council opened "
                                          "(UN Charter art. 51)", at)
+        # the members whose answer to the obligation of assistance the decision gives
+        # (those it names as contributing, at its adoption): derived, never stored as
+        # their answers, so the trail says it here (`crisis_obligations.lines`)
+        answered = [x.state for x in crisis_obligations.lines(
+            w.conn, org, _row(w.conn, crisis_id, actor), at) if x.decided]
         w.audit("crisis.decision", "crisis", crisis_id, {
             "decision": decision.number, "authorizes": [m.value for m in adopted],
             "formations": decision.authorizes.formations,
             "contributing_states": decision.authorizes.contributing_states,
-            "period_days": decision.authorizes.period_days})
+            "period_days": decision.authorizes.period_days,
+            "obligation_answered_for": answered})
         w.emit(f"crisis:{crisis_id}", "decision",
                classification=decision_marking(w.conn, decision_id), number=decision.number)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True, actor=actor)

@@ -40,6 +40,7 @@ from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.lifecycle import meeting_exercise
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
+from phalanx.services.decisions.seats_said import seats_said
 from phalanx.services.errors import Conflict, Invalid
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def _settle(w: Write, row: Any, sp: sil.SilenceProcedure, found_by: str = "") ->
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))
+        change.update(seats_said(row.signing_order, stances, judged))
         change["binding"] = sorted(judged.binding)
         if judged.adopted:
             outcome = "adopted"

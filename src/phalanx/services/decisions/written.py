@@ -37,6 +37,7 @@ from phalanx.services.decisions.common import (
 from phalanx.services.decisions.draft_reading import _draft
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
+from phalanx.services.decisions.seats_said import seats_said
 from phalanx.services.decisions.silence import break_silence
 from phalanx.services.errors import Conflict, Invalid
 
@@ -116,6 +117,7 @@ def _settle(w: Write, row: Any, wp: proc.WrittenProcedure, found_by: str = "") -
         rule = _rule(org, row, day)
         judged = decide(stances, rule)
         change.update(_counted(rule, judged))
+        change.update(seats_said(row.signing_order, stances, judged))
         if not judged.adopted:
             status, change["reason"] = proc.WrittenStatus.RETURNED, judged.reason
         else:
