@@ -7,6 +7,7 @@ still polls the feed and reads what a non-member reads, and acts for no one."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -43,11 +44,16 @@ def written_on(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     return days_ago
 
 
+_SITTINGS = itertools.count()
+
+
 def council_decides(db: Database, state: str, kind: str, on: date) -> None:
     """The Council decides `kind` of `state` (every member with a say supporting) and the
     Secretariat confirms the event it proposes."""
-    m = dec.convene(db, dec.MeetingIn.model_validate(
-        {"body": "csc", "opens_at": datetime(2026, 11, 20, 10, tzinfo=UTC)}), actor=SEC)
+    # each decision its own sitting (a body meets once at a moment)
+    opens = datetime(2026, 11, 20, 10, tzinfo=UTC) + timedelta(hours=next(_SITTINGS))
+    m = dec.convene(db, dec.MeetingIn.model_validate({"body": "csc", "opens_at": opens}),
+                    actor=SEC)
     for a in m.attendance:
         dec.record_attendance(db, m.id, a.state, True, actor=SEC)
     d = dec.propose_draft(db, dec.DraftIn.model_validate(

@@ -5,6 +5,7 @@ session, shown on the draft's board and given by the API."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,17 +35,22 @@ def danube_db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
+# each session its own day (a body meets once at a moment)
+_SITTINGS = itertools.count()
+
+
 def _session(db: Database, present: tuple[str, ...], question: str) -> dec.DraftOut:
     """A session of the Board with `present` chiefs, each supporting a draft on
     `question`, closed: the draft as it then stands."""
-    with clock.use(OPENS - timedelta(days=1)):
-        m = dec.convene(db, dec.MeetingIn(body="defence-chiefs", opens_at=OPENS), actor=SEC)
+    opens = OPENS + timedelta(days=next(_SITTINGS))
+    with clock.use(opens - timedelta(days=1)):
+        m = dec.convene(db, dec.MeetingIn(body="defence-chiefs", opens_at=opens), actor=SEC)
         for a in m.attendance:
             dec.record_attendance(db, m.id, a.state, a.state in present, actor=SEC)
         d = dec.propose_draft(db, dec.DraftIn(body="defence-chiefs", meeting_id=m.id,
                                               question=question, title=f"On {question}",
                                               text_en="To approve."), actor=SEC)
-    with clock.use(OPENS + timedelta(minutes=30)):
+    with clock.use(opens + timedelta(minutes=30)):
         for state in present:
             dec.state_position(db, d.id, Position.SUPPORT,
                                actor=Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE,

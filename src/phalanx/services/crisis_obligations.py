@@ -269,6 +269,7 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
             t.obligation_answer.c.crisis_id == crisis_id,
             t.obligation_answer.c.state_code == state)).scalar_one()
         preconditions.check(expect, latest, state, "crisis", crisis_id)
+        _refuse_the_same_again(w.conn, crisis_id, state, data)
         w.conn.execute(insert(t.obligation_answer).values(
             crisis_id=crisis_id, state_code=state, answer=data.answer.value,
             detail=data.detail, at=at, answered_by=actor.username))
@@ -279,6 +280,19 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
                 {"state": state, **data.model_dump(mode="json")})
         w.emit(f"crisis:{crisis_id}", "obligation", state=state)
         return lines(w.conn, org, row, at, actor)
+
+
+def _refuse_the_same_again(conn: Connection, crisis_id: int, state: str,
+                           data: ObligationIn) -> None:
+    """The state's latest answer, word for word the same, sent again (a form sent twice, a
+    call retried): it is neither recorded, told in the timeline nor announced again."""
+    a = t.obligation_answer.c
+    last = conn.execute(select(a.answer, a.detail, a.at).where(
+        a.crisis_id == crisis_id, a.state_code == state)
+        .order_by(a.at.desc(), a.id.desc()).limit(1)).first()
+    if last is not None and last.answer == data.answer.value and last.detail == data.detail:
+        raise Conflict(f"{state}'s answer ({data.answer.value}, "
+                       f"{aware(last.at):%Y-%m-%d %H:%M} UTC) is recorded already")
 
 
 def mark_sent(db: Database, crisis_id: int, reference: str, *, actor: Principal,

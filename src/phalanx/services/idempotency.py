@@ -53,6 +53,7 @@ class Taken:
     status: int | None
     content_type: str | None
     body: str | None
+    location: str | None = None
 
 
 _current: ContextVar[Pending | None] = ContextVar("idempotency_pending", default=None)
@@ -83,7 +84,7 @@ def taken(conn: Connection, user_id: int, key: str) -> Taken | None:
     if row is None:
         return None
     return Taken(row.id, row.method, row.path, row.fingerprint, aware(row.created_at),
-                 row.status, row.content_type, row.body)
+                 row.status, row.content_type, row.body, row.location)
 
 
 def begin(pending: Pending | None) -> Any:
@@ -119,12 +120,15 @@ def claim(conn: Connection) -> str | None:
     return pending.key
 
 
-def keep(engine: Engine, key_id: int, status: int, content_type: str, body: bytes) -> None:
-    """Keep the answer a key's write was given (committed with the key), for its retries:
-    no record changes here, so no audit entry."""
+def keep(engine: Engine, key_id: int, status: int, content_type: str, body: bytes,
+         location: str | None = None) -> None:
+    """Keep the answer a key's write was given (committed with the key), for its retries
+    (`location`: where a page form's answer sent the browser): no record changes here, so
+    no audit entry."""
     if len(body) > MAX_KEPT_BODY:
         return
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         conn.execute(update(t.idempotency_key).where(t.idempotency_key.c.id == key_id)
                      .values(status=status, content_type=content_type[:200],
-                             body=body.decode("utf-8", errors="replace")))
+                             body=body.decode("utf-8", errors="replace"),
+                             location=location))

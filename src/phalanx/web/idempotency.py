@@ -2,13 +2,20 @@
 PATCH or DELETE under /api/v1 that carries one is served once per user and key. Sent
 again with the same key, it is answered with the first answer (its status and body, with
 `Idempotent-Replayed: true`) and writes nothing; a key used for another request is refused
-(422); a key whose first request has not answered yet is refused (409: try again)."""
+(422); a key whose first request has not answered yet is refused (409: try again).
+
+A page form is served the same way, its own token (`web.form_token`) as its key: sent
+again unchanged (a double tap, a resend after a timeout) it is answered with the first
+answer (the redirect to the record it made), waiting for it if the first is still being
+served, and writes nothing; sent changed, it is another request."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phalanx.services import idempotency
 from phalanx.web import auth
+from phalanx.web.form_token import form_token
 from phalanx.web.request_body import read_body
 
 log = logging.getLogger(__name__)
@@ -25,6 +33,10 @@ HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 API = "/api/v1/"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+PAGE_PREFIX = "form:"  # a page form's token, as a key: never one an API client chose
+PAGE_WAIT = 10.0  # setting: seconds a form sent again waits for the first one's answer
+PAGE_POLL = 0.1
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -59,10 +71,13 @@ def _taken(scope: Scope, user_id: int, key: str) -> idempotency.Taken | None:
         return idempotency.taken(conn, user_id, key)
 
 
-def _keep(scope: Scope, key_id: int, status: int, content_type: str, body: bytes) -> None:
-    """Keep the answer, already sent: if that fails, a retry is told the write stands (409)."""
+def _keep(scope: Scope, key_id: int, status: int, content_type: str, body: bytes,
+          location: str | None = None) -> None:
+    """Keep the answer: if that fails, a retry is told the write stands (409), or taken
+    back to the page of the form."""
     try:
-        idempotency.keep(scope["app"].state.db.engine, key_id, status, content_type, body)
+        idempotency.keep(scope["app"].state.db.engine, key_id, status, content_type, body,
+                         location)
     except DBAPIError:
         log.warning("idempotency answer not kept", extra={"fields": {"key_id": key_id}})
 
@@ -72,19 +87,34 @@ class IdempotencyKeys:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
-        if (key is None or scope["method"] not in UNSAFE
-                or not scope.get("path", "").startswith(API)):
+        if scope["type"] != "http" or scope["method"] not in UNSAFE:
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
-        if problem := idempotency.key_problem(key):
-            await _problem(send, 400, f"{HEADER}: {problem}", path)
-            return
+        path = scope.get("path", "")
+        page = not path.startswith(API)
+        if page:
+            content_type = _header(scope, b"content-type") or ""
+            if not content_type.lower().startswith(FORMS):
+                await self.app(scope, receive, send)
+                return
+        else:
+            key = _header(scope, b"idempotency-key")
+            if key is None:
+                await self.app(scope, receive, send)
+                return
+            if problem := idempotency.key_problem(key):
+                await _problem(send, 400, f"{HEADER}: {problem}", path)
+                return
         read = await read_body(receive)
         if read is None:
             return  # the client went away
         body, replay = read
+        if page:
+            token = form_token(content_type, body)
+            if token is None or idempotency.key_problem(PAGE_PREFIX + token):
+                await self.app(scope, replay, send)  # a form without its token: as sent
+                return
+            key = PAGE_PREFIX + token
         user_id = await run_in_threadpool(_principal_id, scope)
         if user_id is None:
             await self.app(scope, replay, send)
@@ -92,6 +122,12 @@ class IdempotencyKeys:
         sent_print = idempotency.fingerprint(scope["method"], path,
                                          scope.get("query_string", b""), body)
         taken = await run_in_threadpool(_taken, scope, user_id, key)
+        if taken is not None and page:
+            if taken.fingerprint != sent_print:  # the form changed: another request
+                await self.app(scope, replay, send)
+            else:
+                await _page_again(scope, send, user_id, key, taken)
+            return
         if taken is not None:
             await self._again(send, taken, sent_print, key, path)
             return
@@ -104,19 +140,33 @@ class IdempotencyKeys:
                 started.update(message)
             elif message["type"] == "http.response.body":
                 sent.append(message.get("body", b""))
-            await send(message)
+            if not page:  # a page's answer is held until its key is settled
+                await send(message)
 
-        token = idempotency.begin(pending)
+        token_set = idempotency.begin(pending)
         try:
             await self.app(scope, replay, keeping)
         finally:
-            idempotency.end(token)
+            idempotency.end(token_set)
         status = int(started.get("status", 500))
-        if pending.claimed_id is not None and 200 <= status < 300:
-            content_type = next((v.decode("latin-1") for k, v in started.get("headers", [])
+        headers = started.get("headers", [])
+        if page and pending.claimed_id is None and status == 409:
+            # the same form sent at the same moment took the key first: its answer
+            again = await run_in_threadpool(_taken, scope, user_id, key)
+            if again is not None and again.fingerprint == sent_print:
+                await _page_again(scope, send, user_id, key, again)
+                return
+        if pending.claimed_id is not None and (200 <= status < 300 or (
+                page and 300 <= status < 400)):
+            content_type = next((v.decode("latin-1") for k, v in headers
                                  if k == b"content-type"), "")
+            location = next((v.decode("latin-1") for k, v in headers
+                             if k == b"location"), None)
             await run_in_threadpool(_keep, scope, pending.claimed_id, status, content_type,
-                                    b"".join(sent))
+                                    b"".join(sent), location)
+        if page:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": b"".join(sent)})
 
     @staticmethod
     async def _again(send: Send, taken: idempotency.Taken, sent_print: str, key: str,
@@ -140,3 +190,28 @@ class IdempotencyKeys:
                                 (b"content-length", str(len(body)).encode()),
                                 (REPLAYED.lower().encode(), b"true")]})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _page_again(scope: Scope, send: Send, user_id: int, key: str,
+                      taken: idempotency.Taken) -> None:
+    """A page form sent again: its first answer (most often, to the record it made), once
+    given (a double tap: the first is still being served); if none is kept, back to the
+    page the form was on, where what the first one wrote shows."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + PAGE_WAIT
+    while taken.status is None and loop.time() < until:
+        await asyncio.sleep(PAGE_POLL)
+        taken = await run_in_threadpool(_taken, scope, user_id, key) or taken
+    if taken.status is None:
+        back = urlsplit(_header(scope, b"referer") or "/")
+        target = (back.path or "/") + (f"?{back.query}" if back.query else "")
+        taken = idempotency.Taken(taken.id, taken.method, taken.path, taken.fingerprint,
+                                  taken.created_at, 303, "", "", target)
+    body = (taken.body or "").encode()
+    headers = [(b"content-type", (taken.content_type or "").encode()),
+               (b"content-length", str(len(body)).encode()),
+               (REPLAYED.lower().encode(), b"true")]
+    if taken.location:
+        headers.append((b"location", taken.location.encode("latin-1", errors="replace")))
+    await send({"type": "http.response.start", "status": taken.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

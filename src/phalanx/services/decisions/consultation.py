@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from phalanx.adapters.db import access
@@ -69,6 +69,18 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
         if problems:
             raise Invalid("answer", "; ".join(problems))
         in_whose_name(org, row.body_key, data.state, day_of(org, given_at), answer.given_by)
+        a = t.consultation_answer.c
+        last = w.conn.execute(select(a.position, a.given_at, a.channel, a.given_by, a.note)
+                              .where(a.draft_id == draft_id, a.state_code == answer.state)
+                              .order_by(a.id.desc()).limit(1)).first()
+        if last is not None and (last.position, aware(last.given_at), last.channel,
+                                 last.given_by, last.note) == (
+                answer.position.value, given_at, answer.channel.value, answer.given_by,
+                data.note):
+            # the same answer recorded again (a form sent twice): only the latest counts,
+            # and it is neither logged nor announced again
+            raise Conflict(f"{answer.state}'s answer ({answer.position.value}, "
+                           f"{given_at:%Y-%m-%d %H:%M} UTC) is recorded already")
         try:
             w.conn.execute(insert(t.consultation_answer).values(
                 draft_id=draft_id, state_code=answer.state, position=answer.position.value,

@@ -108,11 +108,20 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         at = now()
         values = {"version_number": row.current_version, "position": position.value,
                   "statement": statement, "stated_by": actor.username, "stated_at": at}
-        existing = w.conn.execute(select(t.position.c.id, t.position.c.stated_at).where(
-            t.position.c.draft_id == draft_id, t.position.c.state_code == who)
-            .with_for_update()).first()
+        p = t.position.c
+        existing = w.conn.execute(select(p.id, p.stated_at, p.version_number, p.position,
+                                         p.statement).where(
+            p.draft_id == draft_id, p.state_code == who).with_for_update()).first()
         preconditions.check(expect, existing.stated_at if existing is not None else None, who,
                             "draft", draft_id)
+        if existing is not None and (existing.version_number, existing.position,
+                                     existing.statement) == (row.current_version,
+                                                             position.value, statement):
+            # the same position sent again (a form sent twice, a call retried): neither
+            # logged nor announced again
+            raise Conflict(f"{who}'s position ({position.value}) on version "
+                           f"{row.current_version} is stated already "
+                           f"({aware(existing.stated_at):%Y-%m-%d %H:%M} UTC)")
         if existing is None:
             w.conn.execute(insert(t.position).values(draft_id=draft_id, state_code=who,
                                                      **values))

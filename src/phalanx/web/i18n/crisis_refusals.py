@@ -16,6 +16,10 @@ CRISIS_TEMPLATES = (
     N_("%(state)s offers this already to request %(request)s (offer %(offer)s)"),
     N_("this situation report is filed already (report %(report)s, %(filed)s)"),
     N_("watch item %(watch)s watches this already (the same title, region and category)"),
+    # a member's answer sent again as it stands: obligations, consultations, positions
+    N_("%(state)s's answer (%(answer)s, %(at)s UTC) is recorded already"),
+    N_("%(state)s's position (%(position)s) on version %(version)s is stated already "
+       "(%(at)s UTC)"),
     # a crisis's file of drafts (`services/crisis_drafts.py`)
     N_("draft %(draft)s is already in crisis %(crisis)s's file"),
     N_("draft %(draft)s is not in crisis %(crisis)s's file"),

@@ -4,6 +4,7 @@ forms). Texts and names in templates: see `phalanx.web.i18n`."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
 from phalanx.domain.access import policy
@@ -27,7 +29,8 @@ from phalanx.services import organization as orgs
 from phalanx.services.errors import unavailable
 from phalanx.web import i18n
 from phalanx.web.assets import static_url
-from phalanx.web.auth import identify
+from phalanx.web.auth import CSRF_FIELD, identify
+from phalanx.web.form_token import FORM_TOKEN_FIELD
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
 from phalanx.web.i18n.durations import duration_text
 from phalanx.web.i18n.plantexts import plan_text
@@ -235,6 +238,20 @@ templates.env.globals["at_seat"] = _at_seat
 templates.env.globals["seat_city"] = _seat_city
 templates.env.globals["holder"] = _holder
 templates.env.globals["assignee"] = _assignee
+
+
+@pass_context
+def _form_guard(context: Context) -> Markup:
+    """The hidden fields every form that changes something carries: the session's CSRF
+    token, and a token of its own, new each time the form is shown: the form sent twice
+    (a double tap, a resend after a timeout) acts once (`web.idempotency`)."""
+    return Markup('<input type="hidden" name="{}" value="{}">'
+                  '<input type="hidden" name="{}" value="{}">').format(
+        CSRF_FIELD, context.get("csrf_token") or "", FORM_TOKEN_FIELD,
+        secrets.token_urlsafe(18))
+
+
+templates.env.globals["form_guard"] = _form_guard
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 

@@ -102,5 +102,6 @@ idempotency_key = Table(
     Column("status", Integer),
     Column("content_type", String(200)),
     Column("body", Text),
+    Column("location", Text),  # a page form's first answer: where it sent the browser
     UniqueConstraint("user_id", "key", name="uq_idempotency_key_user_key"),
 )
