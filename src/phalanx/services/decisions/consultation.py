@@ -21,7 +21,6 @@ from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database
 from phalanx.services.decisions.common import (
-    _consultation,
     _counted,
     _draft_day,
     _draft_row,
@@ -34,6 +33,7 @@ from phalanx.services.decisions.common import (
     seat_holder,
 )
 from phalanx.services.decisions.draft_reading import _draft
+from phalanx.services.decisions.procedures_read import _consultation
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import ConsultationAnswerIn, DraftOut, TaskIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid

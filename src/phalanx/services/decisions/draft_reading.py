@@ -23,17 +23,19 @@ from phalanx.services import preconditions
 from phalanx.services.clock import aware, now
 from phalanx.services.decisions.common import (
     _aside,
-    _consultation,
-    _consultation_answers,
     _draft_day,
     _draft_row,
     _limited_since,
     _org,
     _rule,
-    _silence,
     _stances,
-    _written,
     taking_part,
+)
+from phalanx.services.decisions.procedures_read import (
+    _consultation,
+    _consultation_answers,
+    _silence,
+    _written,
 )
 from phalanx.services.decisions.schemas import (
     AmendmentOut,

@@ -30,11 +30,11 @@ from phalanx.services.decisions.common import (
     _org,
     _require_staff,
     _rule,
-    _written,
     adopted_seats,
     in_whose_name,
 )
 from phalanx.services.decisions.draft_reading import _draft
+from phalanx.services.decisions.procedures_read import _written
 from phalanx.services.decisions.register import _register
 from phalanx.services.decisions.schemas import DraftOut
 from phalanx.services.decisions.seats_said import seats_said
