@@ -6,6 +6,8 @@ import json
 import os
 import pwd
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from phalanx.config import get_settings
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 out = Console()
 err = Console(stderr=True)
@@ -28,6 +31,29 @@ err = Console(stderr=True)
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+# a service's refusals: the command says them as its error
+REFUSED = (NotFound, Invalid, Conflict, Forbidden)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A service's refusal inside as the command's error: its message, a non-zero exit,
+    nothing written (the service's transaction)."""
+    try:
+        yield
+    except REFUSED as exc:
+        raise fail(str(exc)) from exc
+
+
+def emit(value: Any, as_json: bool, show: Callable[[], None]) -> None:
+    """The command's result: as JSON with --json (`emit_json`), else as `show` prints it
+    for a person."""
+    if as_json:
+        emit_json(value)
+    else:
+        show()
 
 
 def invalid(exc: ValidationError) -> str:

@@ -14,20 +14,21 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from phalanx.cli.common import (
+    REFUSED,
     current_org,
     database,
+    emit,
     emit_json,
     fail,
     invalid,
     operator,
     out,
+    refusals,
 )
 from phalanx.domain.crisis.obligations import Answer
 from phalanx.services import crises, crisis_drafts, crisis_obligations, preconditions
 from phalanx.services.crises.schemas import CrisisDraftOut
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound, Stale
-
-REFUSED = (NotFound, Invalid, Conflict, Forbidden)
+from phalanx.services.errors import NotFound, Stale
 
 CrisisId = Annotated[int, typer.Argument(help="The crisis's id (phalanx crises list).")]
 DraftId = Annotated[int, typer.Argument(help="The draft's id.")]
@@ -53,14 +54,9 @@ def tie(crisis_id: CrisisId, draft_id: DraftId, reason: Reason, as_json: AsJson 
         ) -> None:
     """Tie an existing draft to the crisis's file, saying why (the Secretariat; audited).
     Refused for a draft already in the file, and between an exercise and a real crisis."""
-    try:
+    with refusals():
         drafts = crisis_drafts.tie(database(), crisis_id, draft_id, reason, actor=operator())
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(drafts)
-        return
-    _print_file(crisis_id, drafts)
+    emit(drafts, as_json, lambda: _print_file(crisis_id, drafts))
 
 
 def untie(crisis_id: CrisisId, draft_id: DraftId, reason: Reason, as_json: AsJson = False
@@ -68,15 +64,10 @@ def untie(crisis_id: CrisisId, draft_id: DraftId, reason: Reason, as_json: AsJso
     """Take a draft named or tied by hand out of the crisis's file, saying why (the
     Secretariat; audited). A draft tabled in a session on the crisis, or whose decision
     the crisis names, stays."""
-    try:
+    with refusals():
         drafts = crisis_drafts.untie(database(), crisis_id, draft_id, reason,
                                      actor=operator())
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(drafts)
-        return
-    _print_file(crisis_id, drafts)
+    emit(drafts, as_json, lambda: _print_file(crisis_id, drafts))
 
 
 def _crisis(crisis_id: int) -> crises.CrisisOut:
@@ -151,10 +142,7 @@ def answer(
                    "as --replaces to replace it") from exc
     except REFUSED as exc:
         raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(lines)
-        return
-    _print_lines(crisis_id, lines)
+    emit(lines, as_json, lambda: _print_lines(crisis_id, lines))
 
 
 def un_notice(
@@ -167,10 +155,8 @@ def un_notice(
     Refused when none is open or it was recorded as sent already."""
     if len(reference) > 300:
         raise fail(f"--reference: at most 300 characters, not {len(reference)}")
-    try:
+    with refusals():
         n = crisis_obligations.mark_sent(database(), crisis_id, reference, actor=operator())
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
     if as_json:
         emit_json(n)
         return

@@ -11,13 +11,19 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from phalanx.cli.common import database, emit_json, fail, operator, out
+from phalanx.cli.common import (
+    REFUSED,
+    database,
+    emit_json,
+    fail,
+    operator,
+    out,
+)
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.services import crises, crisis_requests
 from phalanx.services.crises.schemas import CrisisIn
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Invalid
 
-REFUSED = (NotFound, Invalid, Conflict, Forbidden)
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 # the models' fields as the command's options: a refusal names what the officer typed

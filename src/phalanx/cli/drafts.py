@@ -14,14 +14,19 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from phalanx.cli.common import database, emit_json, fail, operator, out
+from phalanx.cli.common import (
+    database,
+    emit,
+    fail,
+    operator,
+    out,
+    refusals,
+)
 from phalanx.domain.decisions.procedure import Answer
 from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-
-REFUSED = (NotFound, Invalid, Conflict, Forbidden)
+from phalanx.services.errors import NotFound
 
 DraftId = Annotated[int, typer.Argument(help="The draft's id.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -58,10 +63,7 @@ def show(draft_id: DraftId, as_json: AsJson = False) -> None:
             d = dec.get_draft(conn, draft_id, actor=operator())
     except NotFound as exc:
         raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(d)
-        return
-    _print_draft(d)
+    emit(d, as_json, lambda: _print_draft(d))
 
 
 def sign(
@@ -84,29 +86,19 @@ def sign(
     if len(reservation) > 10_000 or len(given_by) > 200:
         raise fail("--reservation: at most 10000 characters" if len(reservation) > 10_000
                    else "--given-by: at most 200 characters")
-    try:
+    with refusals():
         d = dec.sign(database(), draft_id, state.upper(), answer=given,
                      reservation=reservation, given_by=given_by, actor=operator())
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(d)
-        return
-    _print_draft(d)
+    emit(d, as_json, lambda: _print_draft(d))
 
 
 def close(draft_id: DraftId, as_json: AsJson = False) -> None:
     """Judge a draft by its body's rule and register the decision if adopted (audited);
     under the silence procedure, once its deadline has passed, record its adoption in
     silence. A draft under the written procedure is adopted by its last signature."""
-    try:
+    with refusals():
         d = dec.close_draft(database(), draft_id, [], actor=operator())
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
-    if as_json:
-        emit_json(d)
-        return
-    _print_draft(d)
+    emit(d, as_json, lambda: _print_draft(d))
 
 
 def export(
@@ -126,17 +118,14 @@ def export(
         raise fail(f"{file} exists: give a new file", code=2)
     if not file.parent.is_dir():
         raise fail(f"{file}: no directory {file.parent}", code=2)
-    try:
-        with database(read_only=True).read() as conn:
-            if form == "akn":
-                data = exports.akoma_ntoso(conn, decision_id, lang, actor=operator(),
-                                           texts_in=texts_for)
-            else:
-                own = errors.own_labels(orgs.organization(conn), lang)
-                data = exports.decision_pdf(conn, decision_id, actor=operator(),
-                                            texts=texts_for(lang, own))
-    except REFUSED as exc:
-        raise fail(str(exc)) from exc
+    with refusals(), database(read_only=True).read() as conn:
+        if form == "akn":
+            data = exports.akoma_ntoso(conn, decision_id, lang, actor=operator(),
+                                       texts_in=texts_for)
+        else:
+            own = errors.own_labels(orgs.organization(conn), lang)
+            data = exports.decision_pdf(conn, decision_id, actor=operator(),
+                                        texts=texts_for(lang, own))
     raw = data.encode("utf-8") if isinstance(data, str) else data
     _write_new(file, raw)
     out.print(f"decision {decision_id} exported to {file} ({form}, {len(raw):,} bytes)",
