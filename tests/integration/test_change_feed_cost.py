@@ -57,7 +57,9 @@ def trail(accounts_db: Database, monkeypatch: pytest.MonkeyPatch
           ) -> tuple[Database, Principal, Callable[[], int]]:
     """A representative (KAZ's) whose appointment ended three days ago, documents of the
     member states before its end and one after (where its reading narrows)."""
-    days_ago = datetime.now(UTC) - timedelta(days=3)
+    # at noon UTC, on the same day where the Secretariat sits whatever the hour the test
+    # runs (the reading narrows at the start of that organization's next day)
+    days_ago = (datetime.now(UTC) - timedelta(days=3)).replace(hour=12, minute=0)
     monkeypatch.setattr(audit_store, "now_iso",
                         lambda: (days_ago - timedelta(days=1)).isoformat(
                             timespec="microseconds"))

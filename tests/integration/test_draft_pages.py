@@ -17,11 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
+from phalanx.domain import calendar
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import decisions as dec
-from phalanx.services.clock import now
+from phalanx.services import organization as orgs
+from phalanx.services.clock import now, today
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.days import working_deadline
@@ -55,8 +57,13 @@ def token(html: str) -> str:
 
 
 def session(db: Database) -> dec.MeetingOut:
-    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=now() - timedelta(hours=1)),
-                    actor=SEC)
+    """A session of the Council opened an hour ago, or at the start of the organization's
+    day if that is later (its decisions are the day's whatever the hour the test runs)."""
+    with db.read() as conn:
+        org = orgs.organization(conn)
+    start = calendar.start_of(today(org), calendar.zone_name(org))
+    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=max(now() - timedelta(hours=1),
+                                                                start)), actor=SEC)
     for a in m.attendance:
         dec.record_attendance(db, m.id, a.state, True, actor=SEC)
     return m

@@ -12,8 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
+from phalanx.domain import calendar
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict
@@ -219,8 +221,10 @@ def test_the_session_page_says_when_the_papers_are_due_and_which_came_late(
                                                    text_ru="Утвердить План."), actor=SEC)
     login(client, "secretariat")
 
-    def due(m: dec.MeetingOut) -> str:
-        return (m.opens_at - timedelta(days=30)).date().strftime("%d.%m.%Y")
+    def due(m: dec.MeetingOut) -> str:  # the day where the Secretariat sits
+        with accounts_db.read() as conn:
+            zone = calendar.zone(calendar.zone_name(orgs.organization(conn)))
+        return (m.opens_at - timedelta(days=30)).astimezone(zone).strftime("%d.%m.%Y")
 
     page = client.get(f"/sessions/{ahead.id}?lang=ru").text
     line = re.search(r'<p id="papers-due" class="small">([^<]+)</p>', page)
