@@ -16,30 +16,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from phalanx.adapters.db import tables as t
 from phalanx.cli import common
 from phalanx.cli.main import app
-from phalanx.config import get_settings
 from phalanx.services.db import Database
+from tests.support.cli import cli_database, runner
 from tests.support.days import working_deadline
-
-runner = CliRunner()
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'night.db'}"
-    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
-    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
-    db = Database.from_url(url)
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
+    yield from cli_database(tmp_path, monkeypatch)
 
 
 def _run(*args: str, refused: bool = False) -> str:

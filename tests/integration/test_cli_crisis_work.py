@@ -13,41 +13,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from phalanx.cli.main import app
-from phalanx.config import get_settings
 from phalanx.services.db import Database
+from tests.support.cli import cli_database, ok, refused
 from tests.support.days import working_deadline
-
-runner = CliRunner()
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
-    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
-    db = Database.from_url(url)
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
+    yield from cli_database(tmp_path, monkeypatch)
 
 
-def ok(*args: str) -> str:
-    r = runner.invoke(app, list(args))
-    assert r.exit_code == 0, r.output
-    return r.stdout
-
-
-def refused(*args: str) -> str:
-    """The refusal's text, as one line however the console wrapped it."""
-    r = runner.invoke(app, list(args))
-    assert r.exit_code != 0, r.output
-    return " ".join(r.output.split())
 
 
 def entries(db: Database, action: str) -> list[dict[str, object]]:

@@ -18,10 +18,9 @@ from pathlib import Path
 import pypdf
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from phalanx.cli.main import app
-from phalanx.config import Settings, get_settings
+from phalanx.config import Settings
 from phalanx.domain import membership
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure
@@ -31,37 +30,17 @@ from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from tests.support.cli import cli_database, ok, refused, runner
 from tests.support.sessions import login
 
 FILE = Path(__file__).parents[1] / "fixtures" / "arabian-sea-council.yaml"
-runner = CliRunner()
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'org4.db'}"
-    monkeypatch.setenv("PHALANX_DATABASE_URL", url)
-    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    loaded = runner.invoke(app, ["load", str(FILE)])
-    assert loaded.exit_code == 0, loaded.output
-    db = Database.from_url(url)
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
+    yield from cli_database(tmp_path, monkeypatch, (str(FILE),))
 
 
-def ok(*args: str) -> str:
-    r = runner.invoke(app, list(args))
-    assert r.exit_code == 0, r.output
-    return r.stdout
-
-
-def refused(*args: str) -> str:
-    r = runner.invoke(app, list(args))
-    assert r.exit_code != 0, r.output
-    return " ".join(r.output.split())
 
 
 def entries(db: Database, action: str) -> list[dict[str, object]]:
