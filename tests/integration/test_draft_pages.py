@@ -27,6 +27,7 @@ from phalanx.services.clock import now, today
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.support.days import working_deadline
+from tests.support.sessions import bearer
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 WITH_A_SAY = ["BLR", "KAZ", "KGZ", "RUS", "TJK"]  # the Council's members with a say today
@@ -154,6 +155,46 @@ def test_the_session_form_tables_a_draft_with_its_contributing_states(
         d = dec.get_draft(conn, draft_id, actor=SEC)
     assert d.authorizes.contributing_states == ["KAZ", "KGZ"]
     assert d.authorizes.period_days == 90
+
+
+def test_the_session_form_tables_a_draft_for_a_limited_period(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    login(client, "secretariat")
+    html = client.get(f"/sessions/{m.id}?lang=ru").text
+    assert 'name="period_limited"' in html and "На ограниченный срок, без числа дней" in html
+    form = {"csrf_token": token(html), "title": "On peacekeeping forces",
+            "text_en": "To send them for a limited period.",
+            "measures": "military_peacekeeping", "period_limited": "1", "period_days": "90"}
+    # a number of days and a limited period at once: refused, the form kept, in Russian
+    r = client.post(f"/sessions/{m.id}/drafts?lang=ru", data=form)
+    assert r.status_code == 422
+    assert "Срок в 90 дней уже ограничен" in r.text, r.text
+    assert re.search(r'name="period_limited" value="1"\s+checked', r.text)
+    r = client.post(f"/sessions/{m.id}/drafts", data={
+        **form, "csrf_token": token(r.text), "period_days": ""}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    with accounts_db.read() as conn:
+        d = dec.get_draft(conn, draft_id, actor=SEC)
+    assert d.authorizes.period_limited and d.authorizes.period_days is None
+    shown = section(client.get(f"/drafts/{draft_id}?lang=ru").text, "draft-authorizes")
+    assert "На ограниченный срок" in shown
+    assert "пока не отозваны официальные обращения" in shown
+
+
+def test_a_draft_for_days_and_a_limited_period_is_refused_on_the_api(
+        client: TestClient, accounts_db: Database) -> None:
+    m = session(accounts_db)
+    token_ = bearer(accounts_db, "secretariat")
+    r = client.post("/api/v1/drafts", headers=token_, json={
+        "body": "csc", "meeting_id": m.id, "title": "On peacekeeping forces",
+        "text_en": "To send.", "measures": ["military_peacekeeping"], "period_days": 30,
+        "period_limited": True})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert "period_limited" in r.text and "30 days is limited already" in r.text
+    with accounts_db.read() as conn:
+        assert dec.get_meeting(conn, m.id, actor=SEC).drafts == []  # nothing written
 
 
 def test_the_secretariat_circulates_a_draft_for_signature_from_the_sessions_page(

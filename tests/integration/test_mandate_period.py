@@ -129,7 +129,7 @@ def test_the_card_shows_the_end_of_the_mandate_and_expired_once_past(
         assert api.status_code == 200
         assert api.json()["mandate"] == {
             "decision": number, "period_days": 14, "adopted_at": "2022-01-05T12:00:00Z",
-            "ends_at": "2022-01-19T12:00:00Z", "ended_by": None,
+            "ends_at": "2022-01-19T12:00:00Z", "ended_by": None, "limited": False,
             "expired": True}  # read today, long past
         login(client, "secretariat", "demo-secretariat")
         client.cookies.set("lang", "ru")

@@ -118,8 +118,8 @@ def consult(db: Database, c: crises.CrisisOut) -> dec.DraftOut:
             body="csc", procedure="consultation", question="peacekeeping", title=TITLE,
             text_en="To send the CSTO Collective Peacekeeping Forces to the Republic of "
                     "Kazakhstan for a limited period to stabilize and normalize the situation.",
-            measures=[PK], formations=["peacekeeping"], contributing_states=FIVE),
-            actor=SEC, at=almaty(6, 0, 10))
+            measures=[PK], formations=["peacekeeping"], contributing_states=FIVE,
+            period_limited=True), actor=SEC, at=almaty(6, 0, 10))
     for i, state in enumerate(["KAZ", "RUS", "BLR", "KGZ", "TJK", "ARM"]):
         given = almaty(6, 0, 30) + timedelta(minutes=25 * i)
         with clock.use(given + timedelta(minutes=3)):
@@ -277,6 +277,7 @@ def test_the_same_night_the_chair_decides_by_consultation(accounts_db: Database)
     assert d.binding == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
     assert d.for_consideration == ["UZB"] and not d.limited_format
     assert d.authorizes.contributing_states == FIVE and d.authorizes.period_days is None
+    assert d.authorizes.period_limited  # "for a limited period", no number of days
     # each member's representative is told of the decision
     assert {f"rep-{s.lower()}" for s in [*FIVE, "KAZ", "UZB"]} <= _told(
         db, "Decision CSC-2022-001 adopted")
@@ -362,6 +363,56 @@ def test_from_6_january_units_of_five_states_deploy(accounts_db: Database) -> No
     # the host, which asked, gives no consent; a member not contributing is not asked
     with pytest.raises((Conflict, Forbidden)):
         forces.give_consent(db, c.id, "UZB", forces.ConsentIn(scope="all"), actor=rep("UZB"))
+
+
+def test_11_january_the_limited_period_ends_with_the_appeal_withdrawn(
+        accounts_db: Database, settings: Settings) -> None:
+    db = accounts_db
+    c, _ = deploy(db)
+
+    def mandate_entries() -> list[str]:
+        with db.read() as conn:
+            return [r.text for r in conn.execute(select(t.crisis_event).where(
+                t.crisis_event.c.crisis_id == c.id, t.crisis_event.c.kind == "escalation",
+                t.crisis_event.c.stage.like("mandate:%")))]
+
+    # while the appeal stands the mandate runs, with no day fixed for its end
+    with db.read() as conn:
+        running = crises.get(conn, c.id, actor=rep("KAZ"), at=almaty(10, 12))
+    assert running.mandate is not None and running.mandate.limited
+    assert running.mandate.ends_at is None and not running.mandate.expired
+    crises.escalate_overdue(db, at=almaty(10, 12))
+    assert mandate_entries() == []
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "rep-kaz", "demo-rep-kaz")
+        room = client.get(f"/crises/{c.id}", headers={"Accept-Language": "ru"}).text
+    assert "На ограниченный срок" in room
+    assert "истекает, когда отозваны официальные обращения" in room
+    # 11 January: the President declares the mission accomplished (his appeal withdrawn):
+    # the limited period ends at that moment
+    with clock.use(ACCOMPLISHED + timedelta(minutes=5)):
+        crisis_requests.withdraw_request(
+            db, c.id, c.official_requests[0].id, crisis_requests.WithdrawalIn(
+                at=ACCOMPLISHED, reason="the main mission is accomplished"),
+            actor=rep("KAZ"), at=ACCOMPLISHED + timedelta(minutes=5))
+    with db.read() as conn:
+        over = crises.get(conn, c.id, actor=rep("KAZ"), at=ACCOMPLISHED + timedelta(hours=1))
+    assert over.mandate is not None and over.mandate.ends_at == ACCOMPLISHED
+    assert over.mandate.expired
+    # the units still out with no decided way home a day later are escalated, once
+    crises.escalate_overdue(db, at=ACCOMPLISHED + timedelta(days=1))
+    [entry] = mandate_entries()
+    assert entry.startswith("the mandate of CSC-2022-001 ended on 2022-01-11 06:00 UTC with ")
+    crises.escalate_overdue(db, at=ACCOMPLISHED + timedelta(days=1, hours=5))
+    assert len(mandate_entries()) == 1
+    # a new deployment under it is refused, naming the limited period's end
+    with clock.use(HOME_FROM):
+        again = forces.run_plan(db, c.id, forces.PlanIn(time_limit=1), actor=PLANNER,
+                                at=HOME_FROM)
+        with pytest.raises(Conflict) as refused:
+            forces.decide_plan(db, again.id, actor=PLANNER, at=HOME_FROM)
+    assert "its limited period, which ended with the withdrawal of the official request" \
+        in str(refused.value)
 
 
 def test_13_to_19_january_the_forces_go_home_and_the_crisis_closes(

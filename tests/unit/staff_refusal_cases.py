@@ -21,6 +21,10 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a draft for a period of days and for a limited period at once
+    ("a period of 14 days is limited already: give the days or a limited period, not both",
+     "срок в 14 дней уже ограничен: укажите либо число дней, либо ограниченный срок, но не "
+     "то и другое"),
     # an exercise ended or cancelled by its control
     ("crisis 7 is real: only an exercise is ended or cancelled by its control; a real "
      "crisis is closed through the algorithm",

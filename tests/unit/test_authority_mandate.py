@@ -115,3 +115,60 @@ def test_a_mandate_over_with_units_out_is_flagged() -> None:
     assert mandate_overrun(ENDS, 3, ENDS - timedelta(minutes=1)) is None  # still running
     assert mandate_overrun(ENDS, 0, ENDS + timedelta(days=1)) is None  # all home (decided)
     assert mandate_overrun(None, 3, ENDS + timedelta(days=1)) is None  # no period
+
+
+# --- "for a limited period", no number of days -----------------------------------------
+
+APPEAL = datetime(2022, 1, 5, 17, 30, tzinfo=UTC)  # 23:30 in Almaty
+ACCOMPLISHED = datetime(2022, 1, 11, 6, 0, tzinfo=UTC)  # the mission declared accomplished
+
+
+def limited(*requests: tuple[datetime, datetime | None]) -> Mandate:
+    return Mandate.of("CSC-2022-001", date(2022, 1, 6), ADOPTED, None, limited=True,
+                      requests=requests)
+
+
+def test_a_limited_period_runs_while_the_request_it_answers_stands() -> None:
+    m = limited((APPEAL, None))
+    assert m.limited and m.ends_at is None
+    assert not m.expired(ADOPTED + timedelta(days=365))
+    assert mandate_overrun(m.ends_at, 5, ADOPTED + timedelta(days=365)) is None
+
+
+def test_a_limited_period_ends_with_the_withdrawal_of_the_request() -> None:
+    m = limited((APPEAL, ACCOMPLISHED))
+    assert m.ends_at == ACCOMPLISHED
+    assert not m.expired(ACCOMPLISHED - timedelta(minutes=1)) and m.expired(ACCOMPLISHED)
+    assert m.ended() == (
+        "the mandate of CSC-2022-001 ended on 2022-01-11 06:00 UTC (its limited period, which "
+        "ended with the withdrawal of the official request it answered): no new deployment "
+        "under it without a new decision linked to the crisis")
+    # units still out a day later with no decided way home are flagged
+    assert mandate_overrun(m.ends_at, 3, ACCOMPLISHED + timedelta(days=1)) == timedelta(days=1)
+
+
+def test_a_limited_period_ends_when_the_last_request_it_answers_is_withdrawn() -> None:
+    second = APPEAL + timedelta(hours=1)  # a second state's request, withdrawn later
+    assert limited((APPEAL, ACCOMPLISHED), (second, None)).ends_at is None
+    assert limited((APPEAL, ACCOMPLISHED),
+                   (second, ACCOMPLISHED + timedelta(days=2))).ends_at \
+        == ACCOMPLISHED + timedelta(days=2)
+    # a request made after the adoption counts for later decisions only: it does not
+    # carry this one on
+    assert limited((APPEAL, ACCOMPLISHED),
+                   (ADOPTED + timedelta(days=2), None)).ends_at == ACCOMPLISHED
+
+
+def test_a_limited_period_that_answers_no_request_has_no_end_of_this_kind() -> None:
+    assert limited().ends_at is None  # sent under a UN mandate, say
+    # the register's end still ends it
+    repealed = Mandate.of("CSC-2022-001", date(2022, 1, 6), ADOPTED, None,
+                          last_day=(date(2022, 1, 9), "repealed", None), limited=True,
+                          requests=[(APPEAL, None)])
+    assert repealed.ends_at == datetime(2022, 1, 9, tzinfo=UTC) and repealed.by_register
+
+
+def test_a_period_of_days_is_not_also_limited() -> None:
+    m = Mandate.of("CSC-2022-001", date(2022, 1, 6), ADOPTED, 14, limited=True,
+                   requests=[(APPEAL, ACCOMPLISHED)])
+    assert not m.limited and m.ends_at == ENDS

@@ -201,11 +201,14 @@ def show(crisis_id: Annotated[int, typer.Argument(help="The crisis's id.")],
                      else ""))
     if c.mandate:
         m = c.mandate
-        period = f"{m.period_days} days from " if m.period_days else "adopted "
+        period = (f"{m.period_days} days from " if m.period_days
+                  else "for a limited period, adopted " if m.limited else "adopted ")
+        ends = (f"ends {m.ends_at:%Y-%m-%d %H:%M} UTC" if m.ends_at
+                else "ends when the official requests it answers are withdrawn")
         ended_by = {"repealed": " (the decision was repealed)",
                     "expired": " (the decision's time in force ran out)"}.get(m.ended_by or "", "")
         out.print(f"mandate: {m.decision or 'the decision'} · {period}"
-                  f"{m.adopted_at:%Y-%m-%d %H:%M} UTC · ends {m.ends_at:%Y-%m-%d %H:%M} UTC"
+                  f"{m.adopted_at:%Y-%m-%d %H:%M} UTC · {ends}"
                   f"{ended_by} · " + ("expired" if m.expired else "in force"), highlight=False)
     table = Table(title="response card (hours from the official request, else the report; "
                         "consultations from the report)")

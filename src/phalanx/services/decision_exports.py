@@ -205,6 +205,8 @@ def _authorized(a: dec.Authorizes, org: Organization, texts: Texts) -> list[str]
             for s in a.contributing_states)))
     if a.period_days:
         lines.append(_("Period (days): %(days)s", days=a.period_days))
+    if a.period_limited:
+        lines.append(_("For a limited period"))
     return lines
 
 

@@ -345,7 +345,8 @@ def _in_session(db: Database, body: str, session: int, marking: Any,
                 i: DecideInject) -> dec.DraftOut:
     d = dec.propose_draft(db, dec.DraftIn(
         body=body, meeting_id=session, title=f"[EXERCISE] {i.title}", text_en=i.text,
-        marking=marking, measures=i.authorizes), actor=SECRETARIAT)
+        marking=marking, measures=i.authorizes, period_limited=i.period_limited),
+        actor=SECRETARIAT)
     for s in d.stances:
         if s.standing.value != "full":
             continue
@@ -369,7 +370,7 @@ def _by_consultation(db: Database, body: str, session: int, marking: Any, i: Dec
         d = dec.propose_draft(db, dec.DraftIn(
             body=body, meeting_id=session, procedure="consultation",
             title=f"[EXERCISE] {i.title}", text_en=i.text, marking=marking,
-            measures=i.authorizes), actor=SECRETARIAT)
+            measures=i.authorizes, period_limited=i.period_limited), actor=SECRETARIAT)
     chair = representative(d.chair or "")
     calls = d.signing_order
     for n, state in enumerate(calls):

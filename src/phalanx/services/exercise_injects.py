@@ -94,6 +94,8 @@ class DecideInject(_Inject):
     positions: dict[str, Position] = {}  # state -> position; others support
     absent: list[str] = []
     authorizes: list[Measure] = []
+    # "for a limited period" with no number of days (`domain/crisis/mandate.py`)
+    period_limited: bool = False
     # "consultation": the chair reaches the heads of state by telephone, five minutes
     # apart, the last call at the inject's time, and announces then (no session is held)
     by: Literal["session", "consultation"] = "session"

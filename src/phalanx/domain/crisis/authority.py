@@ -44,7 +44,14 @@ that authorizes the measures.
   extends the period included) is linked. Monitoring, and planning and deciding the units'
   way home, stay open; a crisis whose mandate is over while units of its decided
   deployment are still out with no decided way home is escalated
-  (`clocks.mandate_overrun`). A decision without a period has no end of this kind; a
+  (`clocks.mandate_overrun`). A decision "for a limited period" with no number of days
+  (`period_limited`: the Council's decision on Kazakhstan, January 2022, named none) runs
+  until the official requests it answers, those made by its adoption, are all withdrawn
+  (there the host state's President declared the mission accomplished and the forces left),
+  and ends at the last withdrawal's moment with the same refusals and escalation
+  (`mandate.requests_end`; setting: the record does not say how such a period ends); one
+  that answers no request (a UN mandate) has no end of this kind. A decision without a
+  period has no end of this kind; a
   decision that ends for good in the register of acts in force (repealed, or past its last
   day in force: `domain/decisions/lifecycle.py`, `last_day`) ends its mandate too,
   whichever end comes first (setting): a repeal in force from its adoption at the moment

@@ -3,6 +3,7 @@ rule: `authority.py`, "The mandate ends with the decision's period")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,7 +13,9 @@ from phalanx.domain import calendar
 @dataclass(frozen=True)
 class Mandate:
     """The period for which the crisis's decision authorizes its measures: `period_days`
-    days from its adoption (`adopted`); no period, no end. `number` is the decision's
+    days from its adoption (`adopted`), or, for a decision "for a limited period" with no
+    number of days (`limited`), until the official requests it answers are all withdrawn
+    (`answered_until`, see `requests_end`); no period, no end. `number` is the decision's
     number, None where the reader may not see the decision (the words then name none)."""
 
     number: str | None
@@ -26,24 +29,36 @@ class Mandate:
     # `mandate_follows_extension`): the end of the decision's last day in force as later
     # decisions extended it; the period then ends there if that is later
     extended: datetime | None = None
+    # "for a limited period" with no number of days, and when the official requests the
+    # decision answers were all withdrawn (None: one still stands, or it answers none)
+    limited: bool = False
+    answered_until: datetime | None = None
 
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
            period_days: int | None, zone: str | None = None,
-           last_day: tuple[date, str, datetime | None] | None = None) -> Mandate:
+           last_day: tuple[date, str, datetime | None] | None = None, *,
+           limited: bool = False,
+           requests: Iterable[tuple[datetime, datetime | None]] = ()) -> Mandate:
         """From the decision's record: adopted at its recorded time, else at the start of
         its day where the Secretariat sits (`zone`, `domain/calendar.py`); `last_day`: the
         day it ended for good in the register, how, and the moment of the repeal that
-        ended it where it took effect on its adoption (else the start of that day)."""
+        ended it where it took effect on its adoption (else the start of that day);
+        `limited`: adopted "for a limited period" with no number of days, which
+        `requests` (each official request's moment and withdrawal) end."""
         stopped = (last_day[2] or calendar.start_of(last_day[0], zone)) if last_day else None
-        return cls(number, adopted_at or calendar.start_of(adopted_on, zone), period_days,
-                   stopped, last_day[1] if last_day else "")
+        adopted = adopted_at or calendar.start_of(adopted_on, zone)
+        return cls(number, adopted, period_days, stopped, last_day[1] if last_day else "",
+                   limited=limited and period_days is None,
+                   answered_until=requests_end(requests, adopted)
+                   if limited and period_days is None else None)
 
     @property
     def period_end(self) -> datetime | None:
-        """When the period ends (None: the decision has no period)."""
+        """When the period ends (None: the decision has no period, or a limited period
+        whose requests still stand)."""
         if self.period_days is None:
-            return None
+            return self.answered_until if self.limited else None
         own = self.adopted + timedelta(days=self.period_days)
         return max(own, self.extended) if self.extended is not None else own
 
@@ -80,6 +95,8 @@ class Mandate:
         """The end in words, for a refusal that names it."""
         why = (("the decision was repealed" if self.stop == "repealed"
                 else "the decision's time in force ran out") if self.by_register
+               else "its limited period, which ended with the withdrawal of the official "
+               "request it answered" if self.limited
                else "its period, as a later decision extended it" if self.carried
                else f"its period of {self.period_days} days from its adoption")
         return (f"{self._whose()} ({why}): no new deployment under it without a new decision "
@@ -98,6 +115,18 @@ class Mandate:
         (for an escalation)."""
         return (f"{self._whose()} with {units} unit(s) of the decided deployment still out "
                 "and no decided way home")
+
+
+def requests_end(requests: Iterable[tuple[datetime, datetime | None]],
+                 adopted: datetime) -> datetime | None:
+    """When a decision adopted at `adopted` stops answering any official request: the
+    last withdrawal of the requests made by its adoption, once all of them are withdrawn
+    (None: one still stands, or none was made by then). A request made after the adoption
+    counts for later decisions only (`authority.py`), so it does not carry this one on."""
+    made = [gone for at, gone in requests if at <= adopted]
+    if not made or any(gone is None for gone in made):
+        return None
+    return max(g for g in made if g is not None)
 
 
 # the words naming a decision's mandate to one who may not read the decision

@@ -247,7 +247,7 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM,
         return None
     d = conn.execute(access.select_visible(
         t.decision, SYSTEM, t.decision.c.number, t.decision.c.adopted_on,
-        t.decision.c.adopted_at, t.decision.c.period_days).where(
+        t.decision.c.adopted_at, t.decision.c.period_days, t.decision.c.period_limited).where(
         t.decision.c.id == row.decision_id)).first()
     if d is None:
         return None
@@ -260,9 +260,14 @@ def mandate_of(conn: Connection, row: Any, actor: Principal = SYSTEM,
 
     acts = register(conn) if acts is None else acts
     zone = orgs.working_zone(conn)
+    r = t.official_request.c  # a limited period ends with the requests it answers
+    requests = [(aware(x.at), aware(x.withdrawn_at) if x.withdrawn_at else None)
+                for x in conn.execute(select(r.at, r.withdrawn_at).where(
+                    r.crisis_id == row.id))] if d.period_limited else []
     m = authority.Mandate.of(d.number if seen else None, d.adopted_on,
                              aware(d.adopted_at) if d.adopted_at else None, d.period_days,
-                             zone, last_day(conn, row.decision_id, acts))
+                             zone, last_day(conn, row.decision_id, acts),
+                             limited=d.period_limited, requests=requests)
     # an extension of the decision carries its period only where the file says so
     # (setting `mandate_follows_extension`: the texts do not settle it)
     if orgs.organization(conn).settings.get("mandate_follows_extension") and (

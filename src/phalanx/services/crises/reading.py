@@ -123,9 +123,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
             crisis_obligations.collective_defence(conn, the_org, row), at,
             out.un_notice.due_at if out.un_notice else None)
         mandate = mandate_of(conn, row, actor)
-        if mandate is not None and mandate.ends_at is not None:
+        if mandate is not None and (mandate.ends_at is not None or mandate.limited):
             out.mandate = MandateOut(
                 decision=mandate.number, period_days=mandate.period_days,
+                limited=mandate.limited,
                 ended_by=mandate.stop if mandate.by_register else None,  # type: ignore[arg-type]
                 adopted_at=mandate.adopted, ends_at=mandate.ends_at,
                 expired=mandate.expired(at))
@@ -324,7 +325,9 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
         sections.insert(4, pdf.Section(_("Mandate"), [" · ".join((
             m.decision or _("the decision"),
             *([_("Period (days): %(days)s", days=m.period_days)] if m.period_days else []),
-            _("ends %(moment)s", moment=f"{texts.moment(m.ends_at)} UTC"),
+            *([_("For a limited period")] if m.limited else []),
+            _("ends %(moment)s", moment=f"{texts.moment(m.ends_at)} UTC") if m.ends_at
+            else _("ends when the official requests it answers are withdrawn"),
             *([label("mandate_end", m.ended_by)] if m.ended_by else []),
             label("mandate", "expired" if m.expired else "in_force")))]))
     if c.review:

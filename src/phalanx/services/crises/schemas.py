@@ -176,15 +176,18 @@ class SitrepOut(BaseModel):
 
 class MandateOut(BaseModel):
     """The period of the crisis's decision (`authority.Mandate`): from its adoption for
-    `period_days` days, or until the decision ends for good in the register of acts in
+    `period_days` days, or for a limited period until the official requests it answers are
+    all withdrawn (`limited`; `ends_at` None while one stands), or until the decision ends
+    for good in the register of acts in
     force (`ended_by`: "repealed", or "expired" past its last day in force), whichever comes
     first; once it has ended, nothing new is deployed under it."""
 
     decision: str | None  # its number (None: the reader may not see the decision)
     period_days: int | None
+    limited: bool = False  # "for a limited period", no number of days
     ended_by: Literal["repealed", "expired"] | None = None  # the register's end first
     adopted_at: UtcDateTime
-    ends_at: UtcDateTime
+    ends_at: UtcDateTime | None
     expired: bool  # the period is over
 
 

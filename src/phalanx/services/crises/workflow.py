@@ -332,6 +332,7 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             "formations": decision.authorizes.formations,
             "contributing_states": decision.authorizes.contributing_states,
             "period_days": decision.authorizes.period_days,
+            **({"period_limited": True} if decision.authorizes.period_limited else {}),
             "obligation_answered_for": answered})
         w.emit(f"crisis:{crisis_id}", "decision",
                classification=decision_marking(w.conn, decision_id), number=decision.number)

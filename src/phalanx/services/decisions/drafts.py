@@ -67,6 +67,9 @@ def propose_in(w: Write, data: DraftIn) -> int:
     unknown = sorted(set(data.contributing_states) - set(org.states))
     if unknown:
         raise Invalid("contributing_states", f"unknown states {unknown}")
+    if data.period_limited and data.period_days is not None:
+        raise Invalid("period_limited", f"a period of {data.period_days} days is limited "
+                      "already: give the days or a limited period, not both")
     formations = {f["key"] for f in org.forces.get("formations", [])}
     unknown = sorted(set(data.formations) - formations)
     if unknown:
@@ -210,6 +213,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         created_by=actor.username, created_at=at, revision=1,
         measures=sorted(m.value for m in data.measures), formations=data.formations,
         contributing_states=data.contributing_states, period_days=data.period_days,
+        period_limited=data.period_limited,
         subject=data.subject.model_dump(mode="json") if data.subject else {},
         chair_state=chair, lifecycle=data.lifecycle.stored(),
         **access.classification_values(c)).returning(t.draft.c.id)).scalar_one()
@@ -226,6 +230,7 @@ def propose_in(w: Write, data: DraftIn) -> int:
         **({"deadline_on_day_off": kept_off} if kept_off else {}),
         "measures": sorted(m.value for m in data.measures), "formations": data.formations,
         "contributing_states": data.contributing_states, "period_days": data.period_days,
+        **({"period_limited": True} if data.period_limited else {}),
         **({"lifecycle": data.lifecycle.stored()} if data.lifecycle.stored() else {})})
     if data.meeting_id is not None:
         w.emit(f"session:{data.meeting_id}", "draft", classification=c, id=draft_id)

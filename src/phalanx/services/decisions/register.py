@@ -120,7 +120,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         for_consideration=access.pack_participants(sent),
         measures=row.measures, formations=row.formations,
         contributing_states=row.contributing_states, period_days=row.period_days,
-        reason=result.reason, published=False, lifecycle=stated,
+        period_limited=row.period_limited, reason=result.reason, published=False, lifecycle=stated,
         **access.classification_values(c)).returning(t.decision.c.id)).scalar_one()
     # the decision's own entry (its draft's closing entry follows): read with the
     # decision's marking, by its recipients too, and the change feed's word that it exists
@@ -180,7 +180,7 @@ def _decision_out(r: Any) -> DecisionOut:
         participants=sorted(c.participants), exercise=r.exercise,
         authorizes=Authorizes(measures=list(r.measures), formations=list(r.formations),
                               contributing_states=list(r.contributing_states),
-                              period_days=r.period_days))
+                              period_days=r.period_days, period_limited=r.period_limited))
 
 
 def _decisions(actor: Principal, body: str | None, kind: str | None, year: int | None,

@@ -133,6 +133,9 @@ class DraftIn(BaseModel):
     formations: list[str] = Field(default_factory=list, max_length=20)
     contributing_states: list[str] = Field(default_factory=list, max_length=20)
     period_days: int | None = Field(default=None, ge=1, le=3650)
+    period_limited: bool = Field(default=False, description=(
+        "for a limited period with no number of days: the mandate then runs until the "
+        "official requests the decision answers are all withdrawn (not with period_days)"))
     # a decision on a membership question (admission, suspension ...) or an appointment
     # names whom it concerns; adopting it proposes the change, the Secretariat confirms it
     subject: Subject | None = None
@@ -142,12 +145,14 @@ class DraftIn(BaseModel):
 
 class Authorizes(BaseModel):
     """What an adopted text authorizes in a crisis: measures, formations, contributing
-    states (for peacekeeping) and the period in days."""
+    states (for peacekeeping) and the period in days, or "for a limited period" with no
+    number of days (`period_limited`)."""
 
     measures: list[Measure] = []
     formations: list[str] = []
     contributing_states: list[str] = []
     period_days: int | None = None
+    period_limited: bool = False
 
 
 class StanceOut(BaseModel):

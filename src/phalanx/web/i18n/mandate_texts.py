@@ -22,6 +22,13 @@ MANDATE_TEMPLATES = (
     N_("the decision's mandate ended on %(ended)s (its period, as a later decision "
        "extended it): no new deployment under it without a new decision linked to the "
        "crisis"),
+    # a limited period with no number of days, ended by the withdrawal of the requests
+    N_("the mandate of %(number)s ended on %(ended)s (its limited period, which ended with "
+       "the withdrawal of the official request it answered): no new deployment under it "
+       "without a new decision linked to the crisis"),
+    N_("the decision's mandate ended on %(ended)s (its limited period, which ended with the "
+       "withdrawal of the official request it answered): no new deployment under it without "
+       "a new decision linked to the crisis"),
     # the crisis's decision ended for good in the register of acts in force first
     N_("the mandate of %(number)s ended on %(ended)s (the decision was repealed): no new "
        "deployment under it without a new decision linked to the crisis"),

@@ -94,6 +94,10 @@ STAFF_MESSAGES = (
 )
 
 STAFF_TEMPLATES = (
+    # a draft for a period of days and for a limited period at once
+    # (services/decisions/drafts.py)
+    N_("a period of %(days)s days is limited already: give the days or a limited period, "
+       "not both"),
     # a draft circulated twice (services/decisions/drafts.py)
     N_("draft %(draft)s circulates already with this title, text and deadline"),
     # an amendment proposed twice, a task assigned twice (services/decisions/)

@@ -275,7 +275,8 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
                        measures: Annotated[list[Measure] | None, Form()] = None,
                        formations: Annotated[list[str] | None, Form()] = None,
                        contributing_states: Annotated[list[str] | None, Form()] = None,
-                       period_days: Annotated[int | None, Form(ge=1, le=3650)] = None
+                       period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
+                       period_limited: Annotated[bool, Form()] = False
                        ) -> Response:
     """Put a draft to the heads of state by consultation (its text in English, in
     Russian or in both); the chair records the answers and announces on the draft's
@@ -286,7 +287,8 @@ def consultation_draft(request: Request, crisis_id: Id, actor: Writer, db: DB, c
     form = {"body": body, "question": question, "title": title, "title_ru": title_ru,
             "text_en": text_en,
             "text_ru": text_ru, "measures": measures or [], "formations": formations or [],
-            "contributing_states": contributing_states or [], "period_days": period_days}
+            "contributing_states": contributing_states or [], "period_days": period_days,
+            "period_limited": period_limited}
     try:
         d = crises.consultation_draft(db, crisis_id, dec.DraftIn(
             procedure="consultation", **form), actor=actor)

@@ -307,6 +307,7 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
                 formations: Annotated[list[str] | None, Form()] = None,
                 contributing_states: Annotated[list[str] | None, Form()] = None,
                 period_days: Annotated[int | None, Form(ge=1, le=3650)] = None,
+                period_limited: Annotated[bool, Form()] = False,
                 question: Annotated[str, Form(max_length=32)] = "default",
                 agenda_item: Annotated[str, Form(max_length=12)] = "",
                 start: Annotated[str, Form(max_length=16)] = "adoption",
@@ -325,7 +326,7 @@ def table_draft(request: Request, session_id: Id, actor: Writer, db: DB, conn: C
     form = {"title": title, "title_ru": title_ru, "text_en": text_en, "text_ru": text_ru,
             "measures": measures or [], "formations": formations or [],
             "contributing_states": contributing_states or [], "period_days": period_days,
-            "question": question}
+            "period_limited": period_limited, "question": question}
     life = LifeForm.model_construct(start=start, in_force_on=in_force_on, ends_on=ends_on,
                                     term_days=term_days, effect=effect, target=target,
                                     extends_to=extends_to)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -53,11 +54,13 @@ def classification_columns() -> list[Column[object]]:
 
 def authorization_columns() -> list[Column[object]]:
     """What a draft (and the decision adopted from it) authorizes in a crisis: measures,
-    formations, the contributing states (peacekeeping) and the period in days."""
+    formations, the contributing states (peacekeeping) and the period in days, or "for a
+    limited period" with no number of days (`period_limited`)."""
     return [Column("measures", JSON, nullable=False, server_default="[]"),
             Column("formations", JSON, nullable=False, server_default="[]"),
             Column("contributing_states", JSON, nullable=False, server_default="[]"),
-            Column("period_days", Integer)]
+            Column("period_days", Integer),
+            Column("period_limited", Boolean, nullable=False, server_default=sa_false())]
 
 
 # Tables whose rows are classified: reads of them go through adapters/db/access.py.
