@@ -320,7 +320,7 @@ def test_boxes_bounded_by_their_least_vector_not_ruled_out_save_solves(
         monkeypatch.setattr(joint, "LOOKS", looks)
         work = LpWork(10**9)
         found.append(joint_bound(problem, by_crisis, _cands(problem), cheap.crisis_closure,
-                                 {}, horizon, 96, work))
+                                 {}, horizon, 64, work))
         spent.append(10**9 - work.left)
     assert found[0] == pytest.approx(found[1])
     assert found[0] <= p.objective.closure + 1e-6
