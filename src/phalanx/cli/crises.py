@@ -133,6 +133,9 @@ def run(
     start: Annotated[str | None, typer.Option(
         help="The scenario's first minute, e.g. 2022-01-05T23:00+06:00 (default: the "
              "file's `start`, else now).")] = None,
+    language: Annotated[str, typer.Option(
+        help="The language of the records it writes: en, or one whose texts lie beside "
+             "the scenario (ru: `ru/NAME.yaml`).")] = "en",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Run a scenario through the crisis engine on its own dates; print the timeline, the
@@ -141,7 +144,7 @@ def run(
     at = _start(start)
     db = database()
     try:
-        scenario = exercise.load(path)
+        scenario = exercise.load(path, language)
         with Progress(transient=True, disable=as_json, console=err) as progress:
             task = progress.add_task(scenario.name, total=len(scenario.injects))
             result = exercise.run(db, scenario, speed=speed, start=at, actor=operator(),

@@ -79,6 +79,7 @@ class Run:
     stage: str = ""
     crisis: crises.CrisisOut | None = None
     targets: dict[str, int] = field(default_factory=dict)  # the category's, in minutes
+    mark: str = "[EXERCISE]"  # how the scenario's language marks its records
 
 
 def check(db: Database, scenario: Scenario, start: datetime) -> None:
@@ -102,13 +103,15 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
     zone = start.tzinfo
     start = start.astimezone(UTC)  # stored in UTC (SQLite keeps no offset); days as the
     check(db, scenario, start)     # engine counts them, in UTC
+    said = {"scenario": scenario.name, "start": start.isoformat(),  # its language if not en
+            **({"language": scenario.language} if scenario.language != "en" else {})}
     if speed > 0:
         _rehearse(db, scenario, start)
         played = played_live(db)
         result = _run(played, scenario, speed, start, progress)
         with played.write(actor) as w:
             w.audit("exercise.run", "crisis", result.crisis_id or 0,
-                    {"scenario": scenario.name, "start": start.isoformat(), "speed": speed})
+                    {**said, "speed": speed})
         return _zoned(result, zone)
     with db.write(actor) as w:
         w.exercise = True
@@ -117,7 +120,7 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
         w.events += tx.events
         w.entries += tx.entries  # copied outside the database with the run's own entry
         w.audit("exercise.run", "crisis", result.crisis_id or 0,
-                {"scenario": scenario.name, "start": start.isoformat()})
+                said)
     return _zoned(result, zone)
 
 
@@ -137,7 +140,7 @@ def _rehearse(db: Database, scenario: Scenario, start: datetime) -> None:
 
 def _run(db: Database, scenario: Scenario, speed: float, start: datetime,
          progress: Callable[[int, int, str], None] | None) -> Run:
-    result = Run(scenario.name, start)
+    result = Run(scenario.name, start, mark=scenario.mark)
     refs: dict[str, list[int]] = {"requests": [], "offers": [], "official": []}
     last = 0.0
     for n, inject in enumerate(scenario.injects):
@@ -170,7 +173,7 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
     if isinstance(i, OpenInject):
         who = representative(i.reported_by or i.affected[0])
         c = crises.open_crisis(db, crises.CrisisIn(
-            title=f"[EXERCISE] {i.title}", category=i.category, affected=i.affected,
+            title=f"{r.mark} {i.title}", category=i.category, affected=i.affected,
             other_parties=i.other_parties, severity=i.severity, place=i.place, lat=i.lat,
             lon=i.lon, description=i.description, exercise=True), actor=who,
             origin="exercise", at=at)
@@ -199,7 +202,7 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
     if isinstance(i, WithdrawRequestInject):
         return _withdraw(db, cid, i, at, refs["official"])
     if isinstance(i, DecideInject):
-        return _decide(db, cid, i, at)
+        return _decide(db, cid, i, at, r.mark)
     if isinstance(i, ResponseInject):
         crises.set_response(db, cid, crises.ResponseIn(
             measures=i.measures, un_mandate=i.un_mandate,
@@ -311,7 +314,7 @@ def _short(text: str, width: int = 80) -> str:
     return textwrap.shorten(" ".join(text.split()), width, placeholder=" …")
 
 
-def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
+def _decide(db: Database, cid: int, i: DecideInject, at: datetime, mark: str) -> str:
     with db.read() as conn:
         c = crises.get(conn, cid, actor=SYSTEM, at=at)
     if c.session_id is None:
@@ -330,9 +333,9 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
                                    at=at)
         session = c.sessions[-1]
     if i.by == "consultation":
-        closed = _by_consultation(db, body, session, c.marking, i, at)
+        closed = _by_consultation(db, body, session, c.marking, i, at, mark)
     else:
-        closed = _in_session(db, body, session, c.marking, i)
+        closed = _in_session(db, body, session, c.marking, i, mark)
     number = ""
     if closed.decision_id is not None:
         c = crises.link_decision(db, cid, closed.decision_id, actor=SECRETARIAT, at=at)
@@ -341,12 +344,18 @@ def _decide(db: Database, cid: int, i: DecideInject, at: datetime) -> str:
     return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
 
 
+def _texts(i: DecideInject, mark: str) -> dict[str, str]:
+    """The decision's title and text, in Russian too where the scenario has them (the
+    Russian title marked with the mark of the language the scenario is run in)."""
+    return {"title": f"[EXERCISE] {i.title}", "text_en": i.text, "text_ru": i.text_ru,
+            "title_ru": f"{mark} {i.title_ru}" if i.title_ru else ""}
+
+
 def _in_session(db: Database, body: str, session: int, marking: Any,
-                i: DecideInject) -> dec.DraftOut:
+                i: DecideInject, mark: str) -> dec.DraftOut:
     d = dec.propose_draft(db, dec.DraftIn(
-        body=body, meeting_id=session, title=f"[EXERCISE] {i.title}", text_en=i.text,
-        marking=marking, measures=i.authorizes, period_limited=i.period_limited),
-        actor=SECRETARIAT)
+        body=body, meeting_id=session, **_texts(i, mark), marking=marking,
+        measures=i.authorizes, period_limited=i.period_limited), actor=SECRETARIAT)
     for s in d.stances:
         if s.standing.value != "full":
             continue
@@ -360,7 +369,7 @@ def _in_session(db: Database, body: str, session: int, marking: Any,
 
 
 def _by_consultation(db: Database, body: str, session: int, marking: Any, i: DecideInject,
-                     at: datetime) -> dec.DraftOut:
+                     at: datetime, mark: str) -> dec.DraftOut:
     """The chair reaches every head of state by telephone, five minutes apart, the last
     call at the inject's time, when it announces (on the exercise's clock)."""
     with db.read() as conn:
@@ -368,9 +377,9 @@ def _by_consultation(db: Database, body: str, session: int, marking: Any, i: Dec
     first = at - timedelta(minutes=5 * (len(org.states) - 1))
     with playing_at(first):
         d = dec.propose_draft(db, dec.DraftIn(
-            body=body, meeting_id=session, procedure="consultation",
-            title=f"[EXERCISE] {i.title}", text_en=i.text, marking=marking,
-            measures=i.authorizes, period_limited=i.period_limited), actor=SECRETARIAT)
+            body=body, meeting_id=session, procedure="consultation", **_texts(i, mark),
+            marking=marking, measures=i.authorizes, period_limited=i.period_limited),
+            actor=SECRETARIAT)
     chair = representative(d.chair or "")
     calls = d.signing_order
     for n, state in enumerate(calls):

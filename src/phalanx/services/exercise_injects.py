@@ -87,6 +87,10 @@ class DecideInject(_Inject):
     do: Literal["decide"]
     title: str
     text: str = "The Council decides to assist the affected member."
+    # in Russian too, where the scenario gives them (or is run in Russian,
+    # `exercise_texts.py`): the decision's Russian title and text
+    title_ru: str = ""
+    text_ru: str = ""
     # the body that decides, if not the one holding the consultations: an extraordinary
     # session of it is convened by video at the inject's time
     body: str | None = None

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from phalanx.services import exercise_texts
 from phalanx.services.errors import Invalid
 from phalanx.services.exercise_injects import (
     ACTIONS,
@@ -60,6 +61,10 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
+    # the language its texts are in, and how it marks an exercise's records
+    # (`exercise_texts.py`: set when it is read in another language)
+    language: str = "en"
+    mark: str = "[EXERCISE]"
     start: datetime | None = None
     reference: Reference | None = None
     injects: list[Inject] = Field(min_length=1)
@@ -151,8 +156,10 @@ def _message(err: dict[str, Any]) -> str:
     return f"{field}: {msg}" if field else msg
 
 
-def load(path: Path | str) -> Scenario:
-    """Read and check a scenario file alone (its format, time order, references)."""
+def load(path: Path | str, language: str = "en") -> Scenario:
+    """Read and check a scenario file alone (its format, time order, references), its
+    texts in `language` (other than English: from the translations beside it,
+    `exercise_texts.py`, every text translated)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -164,6 +171,8 @@ def load(path: Path | str) -> Scenario:
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise ScenarioError([Problem(where, f"not valid YAML: {exc}")]) from exc
     lines, keys, top = _node_lines(text)
+    if language != "en" and isinstance(raw, dict):
+        raw = _in_language(raw, path, language, lines, keys, top)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -189,6 +198,30 @@ def load(path: Path | str) -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _in_language(raw: dict[str, Any], path: Path, language: str, lines: list[int],
+                 keys: list[dict[str, int]], top: dict[str, int]) -> dict[str, Any]:
+    """`raw` with its texts in `language`; refused, naming each text untranslated."""
+    try:
+        mark, texts = exercise_texts.load_texts(path, language)
+    except exercise_texts.TextsError as exc:
+        raise ScenarioError([Problem(exc.where, str(exc))]) from exc
+    problems = []
+    for n, field, value in exercise_texts.missing(raw, texts):
+        if n is None:
+            where = f"{path}:{top.get(field, 1)}: {field}"
+        else:
+            item = raw["injects"][n]
+            line = (keys[n].get(field) if n < len(keys) else None) or (
+                lines[n] if n < len(lines) else 0)
+            where = f"{path}:{line}: injects.{n} (minute {item.get('at', '?')}, " \
+                    f"{item.get('do', '?')})"
+        problems.append(Problem(where, f"{field}: no {language} text for {value!r} in "
+                                       f"{exercise_texts.texts_path(path, language)}"))
+    if problems:
+        raise ScenarioError(problems)
+    return exercise_texts.translated(raw, language, mark, texts)
 
 
 def order_problems(s: Scenario) -> list[Problem]:
