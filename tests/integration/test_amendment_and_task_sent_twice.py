@@ -170,3 +170,24 @@ def _count_others(db: Database, key: str) -> int:
         return int(conn.execute(select(func.count()).select_from(
             t.exercise_participant.join(t.joint_exercise, x.id == p.exercise_id))
             .where(x.key != key)).scalar_one())
+
+
+def test_an_exercise_cancelled_may_be_planned_again(
+        client: TestClient, records_db: Database) -> None:
+    """A cancellation is never undone: an exercise cancelled (by its host, or in error)
+    and then held after all is planned again with its name, host and days, not refused as
+    'planned already' by the cancelled one."""
+    sec = bearer(records_db, "secretariat")
+    plan = {"name": "Frontier-2033", "series": "frontier", "start": "2033-09-10",
+            "end": "2033-09-20", "host": "KGZ"}
+    first = client.post("/api/v1/joint-exercises", headers=sec, json=plan)
+    assert first.status_code == 201, first.text
+    key = first.json()["key"]
+    r = client.post(f"/api/v1/joint-exercises/{key}/cancel", headers=bearer(
+        records_db, "rep-kgz"), json={"reason": "floods at the training ground"})
+    assert r.status_code == 200, r.text
+    again = client.post("/api/v1/joint-exercises", headers=sec, json=plan)
+    assert again.status_code == 201, again.text
+    assert again.json()["key"] != key and again.json()["cancelled_on"] is None
+    r = client.post("/api/v1/joint-exercises", headers=sec, json=plan)  # sent twice
+    assert r.status_code == 409 and again.json()["key"] in r.json()["detail"], r.text

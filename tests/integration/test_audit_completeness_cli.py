@@ -52,6 +52,7 @@ def test_the_night_shifts_commands_are_audited_in_full_and_refusals_leave_nothin
         cli: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common, "_login_uid", lambda: None, raising=False)
     monkeypatch.delenv("SUDO_UID", raising=False)
+    monkeypatch.setattr(common, "_switched_from", lambda: None)  # however pytest is run
     monkeypatch.setenv("LOGNAME", "secretary-general")  # whoever types it says so
     monkeypatch.setenv("USER", "secretary-general")
     who = f"system:{pwd.getpwuid(os.getuid()).pw_name}"

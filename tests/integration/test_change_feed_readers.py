@@ -74,3 +74,31 @@ def test_a_cursor_that_is_none_is_refused_naming_it(api: TestClient, db: Databas
     assert r.status_code == 422, r.text
     assert "after" in r.text
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_an_appointment_ended_on_a_day_past_is_said_when_it_is_recorded(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The term is recorded days after the day it ended on: the reader had read past that
+    day meanwhile (as a representative: nothing had ended yet), so the entry recording it
+    says `gone` for what it read when its term ended; a reader that had not read on is
+    told nothing of the records made since."""
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    days_ago = (datetime.now(UTC) - timedelta(days=3)).replace(hour=12, minute=0)
+    monkeypatch.setattr(audit_store, "now_iso",
+                        lambda: days_ago.isoformat(timespec="microseconds"))
+    _, start = poll(api, kaz, None)
+    doc = document(api, rus, "RUS")  # for the members: KAZ reads it
+    monkeypatch.setattr(audit_store, "now_iso", lambda: (days_ago + timedelta(days=1))
+                        .isoformat(timespec="microseconds"))
+    since = document(api, rus, "RUS")  # a day after the one its term will end on
+    said, copied = poll(api, kaz, start, kind="document")
+    assert said == [("document", str(doc), "changed"), ("document", str(since), "changed")]
+    monkeypatch.undo()
+    state_users.set_term(db, "rep-kaz", days_ago.date(), actor=SYSTEM)  # recorded today
+    said, gone_at = poll(api, kaz, copied, kind="document")
+    assert said == [("document", str(doc), "gone")] and gone_at > copied
+    assert poll(api, kaz, gone_at, kind="document") == ([], gone_at)
+    # from before: what it read before the end is gone (said twice: at the end and where
+    # it was recorded), what was made since is never named
+    from_start = poll(api, kaz, start, kind="document")[0]
+    assert set(from_start) == {("document", str(doc), "gone")}

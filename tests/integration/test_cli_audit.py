@@ -89,6 +89,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setattr(common, "_account", lambda uid: OPERATOR)
     monkeypatch.setattr(common, "_login_uid", lambda: None)
     monkeypatch.delenv("SUDO_UID", raising=False)
+    monkeypatch.setattr(common, "_switched_from", lambda: None)  # however pytest is run
     get_settings.cache_clear()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     db = Database.from_url(url)

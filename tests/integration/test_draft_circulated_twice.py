@@ -90,3 +90,36 @@ def test_the_command_line_run_twice_circulates_once(cli_db: str) -> None:  # noq
     assert again.exit_code == 1, again.output
     assert "circulates already with this title, text and deadline" in " ".join(
         again.output.split())
+
+
+def _exercise_session(db: Database, opens: datetime) -> int:
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import decisions as dec
+
+    return dec.convene(db, dec.MeetingIn(body="csc", exercise=True, opens_at=opens),
+                       actor=Principal("secretariat", Role.SECRETARIAT)).id
+
+
+def test_an_exercises_draft_and_a_real_one_are_never_the_same_draft(
+        client: TestClient, accounts_db: Database) -> None:
+    """An exercise rehearsing a real question circulates its draft in its own session: the
+    real draft of the same title, text and deadline is no repeat of it (an exercise never
+    stands in the way of real work, nor is a real draft named inside an exercise), and
+    neither is another exercise's."""
+    sec = bearer(accounts_db, "secretariat")
+    deadline = _wednesday()
+    draft = {"body": "csc", "procedure": "written", "title": "On the rehearsed statement",
+             "text_en": "To adopt the statement.", "deadline": deadline.isoformat()}
+    played = _exercise_session(accounts_db, deadline - timedelta(days=2))
+    first = client.post("/api/v1/drafts", headers=sec, json={**draft, "meeting_id": played})
+    assert first.status_code == 201, first.text
+    real = client.post("/api/v1/drafts", headers=sec, json=draft)
+    assert real.status_code == 201, real.text  # the real one circulates
+    other = _exercise_session(accounts_db, deadline - timedelta(days=1))
+    r = client.post("/api/v1/drafts", headers=sec, json={**draft, "meeting_id": other})
+    assert r.status_code == 201, r.text  # another exercise's is its own
+    # within each world, the same draft sent again is still a repeat of its first
+    r = client.post("/api/v1/drafts", headers=sec, json=draft)
+    assert r.status_code == 409 and f"draft {real.json()['id']} " in r.json()["detail"]
+    r = client.post("/api/v1/drafts", headers=sec, json={**draft, "meeting_id": played})
+    assert r.status_code == 409 and f"draft {first.json()['id']} " in r.json()["detail"]

@@ -91,6 +91,24 @@ def test_a_double_tap_opens_one_crisis_and_both_answers_lead_to_it(
     assert _count(accounts_db, t.audit_log, t.audit_log.c.action == "crisis.open") == 1
 
 
+def test_a_form_changed_and_sent_twice_acts_once(
+        client: TestClient, accounts_db: Database) -> None:
+    """Back to the form (the browser keeps it, its token with it), a word changed, then a
+    double tap: the changed form is another request, and it too acts once."""
+    login(client, "rep-kaz", "demo-rep-kaz")
+    form = _report_form(client)
+    assert client.post("/crises", data=form, follow_redirects=False).status_code == 303
+    changed = {**form, "title": "Mudflow near Almaty"}
+    first = client.post("/crises", data=changed, follow_redirects=False)
+    assert first.status_code == 303, first.text
+    again = client.post("/crises", data=changed, follow_redirects=False)
+    assert again.status_code == 303, again.text
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert _count(accounts_db, t.crisis) == 2
+    assert _count(accounts_db, t.audit_log, t.audit_log.c.action == "crisis.open") == 2
+
+
 def test_a_form_without_its_token_is_served_as_sent(
         client: TestClient, accounts_db: Database) -> None:
     login(client, "rep-kaz", "demo-rep-kaz")

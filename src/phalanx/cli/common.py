@@ -94,6 +94,50 @@ def _login_uid() -> int | None:
     return None if value == NO_LOGIN else value
 
 
+# the programs through which a person runs a command under another account: running as
+# root (effective user id 0), they stand between the person's own process and the command
+SWITCHERS = ("sudo", "su")
+MAX_ANCESTORS = 64
+
+
+def _process(pid: int) -> tuple[int, str, int, int] | None:
+    """Process `pid` as the kernel says it: its parent's id, its name, its real and its
+    effective user ids (None: no such process, or no /proc to read it from)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8", errors="replace")
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        parent = int(stat[stat.rindex(")") + 1:].split()[1])
+        uids = next(line for line in status.splitlines() if line.startswith("Uid:")).split()
+        return parent, name, int(uids[1]), int(uids[2])
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _switched_from() -> tuple[str, int] | None:
+    """Who ran this command under another account, as the process tree says (never the
+    environment, whose SUDO_USER and SUDO_UID whoever types the command sets as they
+    like): the first ancestor of another account than the command's, past a `sudo` or an
+    `su` running as root (the program and the account it switched through: `("sudo",
+    1000)`); None when the command runs under its own account's login, or under a
+    service's (a timer's, root's daemons)."""
+    me = os.getuid()
+    pid, through = os.getppid(), None
+    for _ in range(MAX_ANCESTORS):
+        if pid <= 1:
+            return None
+        found = _process(pid)
+        if found is None:
+            return None
+        parent, name, real, effective = found
+        if effective == 0 and name in SWITCHERS:
+            through = name
+        elif real != me:
+            return (through, real) if through is not None or real != 0 else None
+        pid = parent
+    return None
+
+
 def operator() -> Principal:
     """Who runs a command: the installation itself (the system's role), in the name of the
     operating system's account that runs it, so that the audit trail says who did what
@@ -101,14 +145,17 @@ def operator() -> Principal:
     The account is the process's own user id, never the environment's LOGNAME or USER,
     which whoever types the command sets as they like. A command run under another
     account (`sudo -u phalanx`, `su`) names the person logged in as well
-    (`system:phalanx (login alice)`); without a login id, the one `sudo` names."""
+    (`system:phalanx (login alice)`); without a login id, the person whose process ran
+    `sudo` or `su` (`system:phalanx (sudo alice)`), never the one the environment's
+    SUDO_USER names."""
     uid = os.getuid()
     name = _account(uid)
     login = _login_uid()
     if login is not None and login != uid:
         name = f"{name} (login {_account(login)})"
-    elif login is None and os.environ.get("SUDO_UID", str(uid)) != str(uid):
-        name = f"{name} (sudo {os.environ.get('SUDO_USER') or 'uid-' + os.environ['SUDO_UID']})"
+    elif login is None and (switched := _switched_from()) is not None:
+        through, person = switched
+        name = f"{name} ({through or 'run by'} {_account(person)})"
     return Principal(f"system:{name}"[:64], Role.SYSTEM)
 
 

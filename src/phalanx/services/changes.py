@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import access_changes
 from phalanx.adapters.db.access_changes import Cursor
@@ -103,6 +103,28 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     return first + [(_moment(d, zone), scope_on(d)) for d in days]
 
 
+def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
+    """The end of `actor`'s appointment when it was recorded after it took effect (its
+    term set on a day already past): the moment it took effect and the entry that
+    recorded it. A reader that read past that moment before it was recorded was told
+    nothing then; the feed says the records it no longer reads `gone` at that entry
+    (`access_readers.phases`), of the records there when it took effect only, never of
+    one made since (a reader that did not read them meanwhile learns nothing of them)."""
+    from phalanx.adapters.db import tables as t
+    from phalanx.services import organization as orgs
+
+    if actor.acts_until is None or actor.user_id is None:
+        return []
+    a = t.audit_log.c
+    recorded = conn.execute(select(a.id, a.at).where(
+        a.target_kind == "user", a.target_id == str(actor.user_id), a.action == "user.term")
+        .order_by(a.id.desc()).limit(1)).first()
+    if recorded is None:
+        return []
+    ended = _moment(actor.acts_until + timedelta(days=1), orgs.working_zone(conn))
+    return [(ended, int(recorded.id))] if str(recorded.at) > ended else []
+
+
 def feed(conn: Connection, *, actor: Principal, after: Cursor | int, limit: int,
          kinds: Sequence[str] = KINDS) -> tuple[list[ChangeOut], Cursor]:
     """The changes after `after` the reader is told of, at most `limit`, and the cursor to
@@ -111,11 +133,12 @@ def feed(conn: Connection, *, actor: Principal, after: Cursor | int, limit: int,
     if isinstance(after, int):
         after = Cursor(after)
     page = access_changes.changes(conn, actor, after=after, limit=limit, kinds=kinds or KINDS,
-                                  readings=readings(conn, actor))
+                                  readings=readings(conn, actor), late=late(conn, actor))
     return ([ChangeOut(cursor=c.cursor, kind=c.kind, id=c.id, change=c.change,  # type: ignore[arg-type]
                        path=_path(c.kind, c.id, c.row) if c.change == "changed" else None)
              for c in page.changes], page.cursor)
 
 
 def position(conn: Connection, *, actor: Principal, kinds: Sequence[str] = KINDS) -> int:
-    return access_changes.position(conn, actor, kinds or KINDS, readings=readings(conn, actor))
+    return access_changes.position(conn, actor, kinds or KINDS, readings=readings(conn, actor),
+                                   late=late(conn, actor))

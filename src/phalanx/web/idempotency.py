@@ -4,14 +4,16 @@ again with the same key, it is answered with the first answer (its status and bo
 `Idempotent-Replayed: true`) and writes nothing; a key used for another request is refused
 (422); a key whose first request has not answered yet is refused (409: try again).
 
-A page form is served the same way, its own token (`web.form_token`) as its key: sent
-again unchanged (a double tap, a resend after a timeout) it is answered with the first
-answer (the redirect to the record it made), waiting for it if the first is still being
-served, and writes nothing; sent changed, it is another request."""
+A page form is served the same way, its own token (`web.form_token`) with what it sends
+as its key (`page_key`): sent again unchanged (a double tap, a resend after a timeout) it
+is answered with the first answer (the redirect to the record it made), waiting for it if
+the first is still being served, and writes nothing; sent changed, it is another request,
+with a key of its own."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from typing import Any
@@ -37,6 +39,15 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 PAGE_PREFIX = "form:"  # a page form's token, as a key: never one an API client chose
 PAGE_WAIT = 10.0  # setting: seconds a form sent again waits for the first one's answer
 PAGE_POLL = 0.1
+
+
+def page_key(token: str, sent_print: str) -> str:
+    """A page form's key: its token with what it sends. Sent again unchanged, the same
+    key, answered as the first time; sent changed (back to the form the browser kept, its
+    token with it, a word changed), another key, so that the changed form sent twice acts
+    once too."""
+    digest = hashlib.sha256(f"{token}\0{sent_print}".encode()).hexdigest()
+    return PAGE_PREFIX + digest
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -114,16 +125,17 @@ class IdempotencyKeys:
             if token is None or idempotency.key_problem(PAGE_PREFIX + token):
                 await self.app(scope, replay, send)  # a form without its token: as sent
                 return
-            key = PAGE_PREFIX + token
         user_id = await run_in_threadpool(_principal_id, scope)
         if user_id is None:
             await self.app(scope, replay, send)
             return
         sent_print = idempotency.fingerprint(scope["method"], path,
                                          scope.get("query_string", b""), body)
+        if page:
+            key = page_key(token or "", sent_print)
         taken = await run_in_threadpool(_taken, scope, user_id, key)
         if taken is not None and page:
-            if taken.fingerprint != sent_print:  # the form changed: another request
+            if taken.fingerprint != sent_print:  # (the key holds what it sends) another
                 await self.app(scope, replay, send)
             else:
                 await _page_again(scope, send, user_id, key, taken)

@@ -222,13 +222,14 @@ def _said(history: History, scope: ReadScope, entry: int, kind: str,
 
 def _said_of(conn: Connection, scope_at: Callable[[int], ReadScope],
              shifts: dict[int, tuple[ReadScope, ReadScope]], entries: Sequence[Any],
-             kinds: Sequence[str], after: Cursor | None = None, need: int | None = None
-             ) -> list[Change]:
+             kinds: Sequence[str], after: Cursor | None = None, need: int | None = None,
+             again: dict[int, int] | None = None) -> list[Change]:
     """What the reader is told of `entries`, in order: by entry, then `order` within one
     (`shifts`: the entries at which the reader's own reading changed, from what to what;
     of those, what comes after cursor `after`, at least `need` of it if there are as many,
     and nothing left out before the last of them: a page of a shift of many records reads
-    from where the page before ended, not all of them again)."""
+    from where the page before ended, not all of them again; `again`: those that say a
+    change of the reader's own again, by the entry of the change)."""
     items = _items(conn, entries, kinds)
     named: dict[str, set[str]] = defaultdict(set)
     for _, kind, rid, also in items:
@@ -241,7 +242,9 @@ def _said_of(conn: Connection, scope_at: Callable[[int], ReadScope],
     for e in entries:
         if e.id in shifts:
             within = after.within if after is not None and after.entry == e.id else None
-            said += access_readers.shifted(conn, e.id, *shifts[e.id], kinds, within, need)
+            of = (again or {}).get(e.id, e.id)
+            said += access_readers.shifted(conn, of, *shifts[e.id], kinds, within, need,
+                                           said_at=e.id)
     unique = {(c.cursor, c.kind, c.id): c for c in said}  # a shift says it once
     return sorted(unique.values(), key=lambda c: (c.cursor, order(c.kind, c.id)))
 
@@ -262,26 +265,30 @@ def _last(conn: Connection) -> int:
                .scalar_one())
 
 
-def _reader(conn: Connection, principal: Principal, readings: Readings | None
-            ) -> tuple[Callable[[int], ReadScope], dict[int, tuple[ReadScope, ReadScope]]]:
+def _reader(conn: Connection, principal: Principal, readings: Readings | None,
+            late: Sequence[tuple[str, int]] = ()
+            ) -> tuple[Callable[[int], ReadScope], dict[int, tuple[ReadScope, ReadScope]],
+                       dict[int, int]]:
     if not readings:
         scope = read_scope(principal)
-        return (lambda _: scope), {}
-    return access_readers.phases(conn, readings)
+        return (lambda _: scope), {}, {}
+    return access_readers.phases(conn, readings, late)
 
 
 def changes(conn: Connection, principal: Principal, *, after: Cursor, limit: int,
-            kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None) -> Page:
+            kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None,
+            late: Sequence[tuple[str, int]] = ()) -> Page:
     """The changes after cursor `after` that `principal` is told of, oldest first, at most
     `limit` of them (a record changed twice in them is said once, at its last), read from
     the entries up to the next multiple of `SPAN` at most; and the cursor the next call
     starts from: the last change said (inside its entry when the page ended there), or
     that multiple once every entry up to it is read and none more is said. `readings`: what
-    the reader read from when on (`access_readers`; None: as it reads today, always)."""
+    the reader read from when on (`access_readers`; None: as it reads today, always);
+    `late`: the changes of it recorded after they took effect (`access_readers.phases`)."""
     from phalanx.adapters.db import tables as t
 
     kinds = list(kinds)
-    scope_at, shifts = _reader(conn, principal, readings)
+    scope_at, shifts, again = _reader(conn, principal, readings, late)
     query, position = _entries_query(kinds, shifts), after.entry
     edge = (after.entry // SPAN + 1) * SPAN
     # read before the entries: every entry up to the edge has then committed
@@ -298,7 +305,7 @@ def changes(conn: Connection, principal: Principal, *, after: Cursor, limit: int
         if not batch:
             break
         for change in _said_of(conn, scope_at, shifts, batch, kinds, after,
-                               limit + 1 - len(said)):
+                               limit + 1 - len(said), again):
             if after.passed(change):
                 continue
             if len(said) >= limit:
@@ -321,14 +328,15 @@ def changes(conn: Connection, principal: Principal, *, after: Cursor, limit: int
 
 
 def position(conn: Connection, principal: Principal,
-             kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None) -> int:
+             kinds: Iterable[str] = tuple(KINDS), readings: Readings | None = None,
+             late: Sequence[tuple[str, int]] = ()) -> int:
     """Where the changes `principal` is told of stand now: the cursor of the last one said
     among the entries since the last multiple of `SPAN` the trail has reached, or that
     multiple when none of them is said (0: none). Read before the records it goes with."""
     from phalanx.adapters.db import tables as t
 
     kinds = list(kinds)
-    scope_at, shifts = _reader(conn, principal, readings)
+    scope_at, shifts, again = _reader(conn, principal, readings, late)
     query = _entries_query(kinds, shifts)
     floor = _last(conn) // SPAN * SPAN
     before: int | None = None
@@ -340,7 +348,7 @@ def position(conn: Connection, principal: Principal,
         batch = list(conn.execute(stmt))
         if not batch:
             return floor
-        said = _said_of(conn, scope_at, shifts, batch, kinds, need=1)
+        said = _said_of(conn, scope_at, shifts, batch, kinds, need=1, again=again)
         if said:
             return max(c.cursor for c in said)
         before = batch[-1].id

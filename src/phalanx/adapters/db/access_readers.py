@@ -27,34 +27,47 @@ if TYPE_CHECKING:
 Readings = Sequence[tuple[str | None, ReadScope]]
 
 
-def phases(conn: Connection, readings: Readings
-           ) -> tuple[Callable[[int], ReadScope], dict[int, tuple[ReadScope, ReadScope]]]:
-    """The reader's scope at each entry, and the entries at which it changed (the first
+def phases(conn: Connection, readings: Readings, late: Sequence[tuple[str, int]] = ()
+           ) -> tuple[Callable[[int], ReadScope], dict[int, tuple[ReadScope, ReadScope]],
+                      dict[int, int]]:
+    """The reader's scope at each entry, the entries at which it changed (the first
     entry after the last one written before each moment; a moment the trail has not
     reached yet changes nothing yet, one before its first entry is where the reader
-    starts)."""
+    starts), and those at which a change is said again (`late`: a moment of `readings`
+    and the entry that recorded it after it took effect, a term set on a day already
+    past: a reader that read past the change before it was recorded was never told; the
+    entry says again what the change said, of the records there then, by the entry it is
+    said again at -> the entry of the change)."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
     head = conn.execute(select(a.id, a.hash).order_by(a.id.desc()).limit(1)).first()
     bounds: list[tuple[int, ReadScope]] = [(0, readings[0][1])]
+    placed: dict[str, int] = {}  # a moment -> its bound
     for since, scope in readings[1:]:
         # the entry after the last one written before the moment
         last = _last_before(conn, since, head) if since is not None else None
         if last is None:
-            bounds = [(0, scope)]
+            bounds, placed = [(0, scope)], {}
             continue
         at = conn.execute(select(func.min(a.id)).where(a.id > last)).scalar()
         if at is None:
             break
-        if scope != bounds[-1][1]:
+        if scope != bounds[-1][1] and since is not None:
             bounds.append((at, scope))
+            placed[since] = len(bounds) - 1
     shifts = {at: (bounds[n - 1][1], scope) for n, (at, scope) in enumerate(bounds) if n}
+    again: dict[int, int] = {}
+    for since, recorded in late:
+        n = placed.get(since)
+        if n is not None and bounds[n][0] < recorded and recorded not in shifts:
+            shifts[recorded] = (bounds[n - 1][1], bounds[n][1])
+            again[recorded] = bounds[n][0]
 
     def scope_at(entry: int) -> ReadScope:
         return next(scope for at, scope in reversed(bounds) if at <= entry)
 
-    return scope_at, shifts
+    return scope_at, shifts, again
 
 
 # the last entry written before each moment, as far as the trail was read: (the database,
@@ -150,12 +163,13 @@ def _records(conn: Connection, kind: str, start: str | None, first: int = CHUNK
 
 def shifted(conn: Connection, entry: int, before: ReadScope, after: ReadScope,
             kinds: Sequence[str], start: tuple[str, str] | None = None,
-            need: int | None = None) -> list[Change]:
+            need: int | None = None, said_at: int | None = None) -> list[Change]:
     """What the reader is told at `entry`, where its reading went from `before` to
     `after`: each record of `kinds` there then that it read before and no longer reads
     (gone), or reads now and did not (changed). Read in the feed's order from after
     `start` (an item of the entry a page ended on) until `need` are found (None: all):
-    every one said up to the last found is among them."""
+    every one said up to the last found is among them. `said_at`: the entry it is said
+    (again) at, where not `entry`."""
     from phalanx.adapters.db.access_changes import Change
 
     out: list[Change] = []
@@ -175,10 +189,11 @@ def shifted(conn: Connection, entry: int, before: ReadScope, after: ReadScope,
                 if then is None:
                     continue
                 was, now = allows(before, then), allows(after, then)
+                at = entry if said_at is None else said_at
                 if was and not now:
-                    out.append(Change(entry, kind, rid, "gone"))
+                    out.append(Change(at, kind, rid, "gone"))
                 elif now and not was:
-                    out.append(Change(entry, kind, rid, "changed",
+                    out.append(Change(at, kind, rid, "changed",
                                       history.rows[(kind, rid)]))
             if need is not None and len(out) >= need:
                 return out

@@ -3,12 +3,12 @@ and preview: draft_reading.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, OwnerKind
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions import silence as sil
@@ -278,12 +278,21 @@ def _refuse_circulating(w: Write, data: DraftIn) -> None:
     """A draft circulated again with the title, text and deadline of one still open under
     the same procedure (a command run twice, a form sent twice) would have every member
     sign or keep silence twice over one question: the second is refused, naming the
-    first. Changed in anything, it is another draft."""
-    d, v = t.draft.c, t.draft_version.c
+    first. Changed in anything, it is another draft. An exercise's draft (framed in its
+    session) repeats only one framed in that session, and a real one only a real one: an
+    exercise rehearsing a real question never stands in the way of the real draft, nor
+    is a real draft named inside an exercise (or one exercise's inside another)."""
+    d, v, m = t.draft.c, t.draft_version.c, t.meeting.c
+    played = access.select_visible(t.meeting, SYSTEM, m.id).where(m.exercise.is_(True))
+    if data.meeting_id is not None and w.conn.execute(
+            played.where(m.id == data.meeting_id)).first() is not None:
+        world = d.meeting_id == data.meeting_id
+    else:
+        world = or_(d.meeting_id.is_(None), d.meeting_id.not_in(played))
     # only a draft the author may read is named (another's number is not given away)
     same = w.conn.execute(access.select_visible(t.draft, w.actor, d.id, d.deadline).join(
         t.draft_version, (v.draft_id == d.id) & (v.number == d.current_version)).where(
-        d.status == "open", d.body_key == data.body, d.procedure == data.procedure,
+        world, d.status == "open", d.body_key == data.body, d.procedure == data.procedure,
         d.title == data.title, d.question == data.question,
         v.text_en == data.text_en, v.text_ru == data.text_ru))
     for row in same:

@@ -17,11 +17,13 @@ from phalanx.services.errors import Conflict
 
 def refuse_planned(conn: Connection, data: Any, actor: Principal) -> None:
     """One of the same name and series, hosted by the same state from the same day to the
-    same day (one the planner may read)."""
+    same day (one the planner may read), not cancelled: a cancellation is never undone,
+    so an exercise held after all is planned again."""
     x = t.joint_exercise.c
     first = conn.execute(access.select_visible(t.joint_exercise, actor, x.key).where(
         x.name_en == data.name, x.series == data.series, x.host_state == data.host,
-        x.start_on == data.start, x.end_on == data.end).order_by(x.id)).first()
+        x.start_on == data.start, x.end_on == data.end, x.cancelled_on.is_(None))
+        .order_by(x.id)).first()
     if first is not None:
         raise Conflict(f"exercise {first.key} is planned already with this name, host and "
                        "days")
