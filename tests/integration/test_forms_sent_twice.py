@@ -128,3 +128,33 @@ def test_the_token_is_read_from_either_kind_of_form() -> None:
     assert form_token("multipart/form-data; boundary=b", multipart) == "T0k-en_1"
     assert form_token("application/json", b'{"form_token": "x"}') is None
     assert form_token("application/x-www-form-urlencoded", b"form_token=") is None
+
+
+@pytest.mark.parametrize(("referer", "back"), [
+    ("https://phalanx.example/crises?lang=ru", "/crises?lang=ru"),
+    ("https://phalanx.example//elsewhere.example/x", "/"),
+    ("https://phalanx.example/\\elsewhere.example/x", "/"),
+    ("", "/")])
+def test_a_form_sent_again_with_no_answer_kept_goes_back_to_this_site_only(
+        monkeypatch: pytest.MonkeyPatch, referer: str, back: str) -> None:
+    """The first sending's answer not kept (still served past the wait, or lost): back to
+    the page the form was on, a path of this site; never a "//host" that a browser takes
+    to another site."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from phalanx.services import idempotency as keys
+    from phalanx.web import idempotency
+
+    monkeypatch.setattr(idempotency, "PAGE_WAIT", 0.0)
+    taken = keys.Taken(1, "POST", "/crises", "print", datetime.now(UTC), None, None, None)
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "headers": [(b"referer", referer.encode())] if referer else []}
+    asyncio.run(idempotency._page_again(scope, send, 1, "key", taken))  # type: ignore[arg-type]
+    start = sent[0]
+    assert start["status"] == 303
+    assert (b"location", back.encode()) in start["headers"]  # type: ignore[operator]

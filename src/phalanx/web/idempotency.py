@@ -17,7 +17,6 @@ import hashlib
 import json
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from phalanx.services import idempotency
 from phalanx.web import auth
 from phalanx.web.form_token import form_token
+from phalanx.web.problems import same_site
 from phalanx.web.request_body import read_body
 
 log = logging.getLogger(__name__)
@@ -215,8 +215,7 @@ async def _page_again(scope: Scope, send: Send, user_id: int, key: str,
         await asyncio.sleep(PAGE_POLL)
         taken = await run_in_threadpool(_taken, scope, user_id, key) or taken
     if taken.status is None:
-        back = urlsplit(_header(scope, b"referer") or "/")
-        target = (back.path or "/") + (f"?{back.query}" if back.query else "")
+        target = same_site(_header(scope, b"referer") or "/") or "/"
         taken = idempotency.Taken(taken.id, taken.method, taken.path, taken.fingerprint,
                                   taken.created_at, 303, "", "", target)
     body = (taken.body or "").encode()

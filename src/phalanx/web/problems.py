@@ -141,11 +141,17 @@ def _form_page(request: Request) -> str | None:
     not a form sent from a page."""
     if request.method != "POST" or request.headers.get("hx-request"):
         return None  # an htmx form shows the answer in its own page
-    referer = urlsplit(request.headers.get("referer", ""))
-    # a path of this site only: never "//host" or "/\\host", which leave it
-    if not re.match(r"/(?![/\\])", referer.path) or referer.path.startswith("/api/"):
+    page = same_site(request.headers.get("referer", ""))
+    return None if page is None or page.startswith("/api/") else page
+
+
+def same_site(url: str) -> str | None:
+    """The path and query of `url` (a Referer) where its path is one of this site's
+    (never "//host" or "/\\host", which a browser takes to another site), else None."""
+    u = urlsplit(url)
+    if not re.match(r"/(?![/\\])", u.path):
         return None
-    return referer.path + (f"?{referer.query}" if referer.query else "")
+    return u.path + (f"?{u.query}" if u.query else "")
 
 
 def _to_login(request: Request) -> Response:
