@@ -16,9 +16,10 @@ from phalanx.domain.access.policy import (
     Marking,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import clocks
+from phalanx.domain.crisis import authority, clocks
 from phalanx.domain.crisis.workflow import (
     FINAL,
+    Measure,
     Situation,
     Stage,
     next_stages,
@@ -51,7 +52,7 @@ from phalanx.services.crises.schemas import (
     StageClockOut,
     _states,
 )
-from phalanx.services.crisis_requests import requests_of
+from phalanx.services.crisis_requests import as_domain, requests_of
 from phalanx.services.texts import ENGLISH, Texts
 
 
@@ -113,6 +114,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                               key=lambda e: e.at)
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
+        if out.decision_id is not None:  # the decision's marking: read only by its readers
+            out.not_granted = authority.not_granted(
+                as_domain(out.official_requests), out.affected,
+                {Measure(m) for m in out.authorizes}, at)
         the_org = org or orgs.organization(conn)
         out.obligations = crisis_obligations.lines(conn, the_org, row, at, actor)
         out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)

@@ -3,7 +3,7 @@ authorizes the response, the measures (escalation of what is overdue: `escalatio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -27,10 +27,11 @@ from phalanx.domain.crisis.workflow import (
     refusals,
     response_refusals,
 )
+from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_obligations
+from phalanx.services import clock, crisis_obligations
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
@@ -135,7 +136,7 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         if row.session_id is not None:
             raise Conflict(f"consultations on crisis {crisis_id} are convened already "
                            f"(session {row.session_id})")
-        body, kind, mode = _consultation_format(org, cat)
+        body, kind, mode = _consultation_format(org, cat, clock.day(org, at))
         meeting = _convene(w, org, row, body, kind, mode, link, at,
                            f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
@@ -221,7 +222,10 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
         return dec.get_draft(w.conn, draft_id, actor=actor)
 
 
-def _consultation_format(org: Organization, cat: Category) -> tuple[str, SessionKind, Mode]:
+def _consultation_format(org: Organization, cat: Category, day: date | None = None
+                         ) -> tuple[str, SessionKind, Mode]:
+    """The first body the category names that holds emergency (else extraordinary)
+    sessions, and how it meets on `day`: by video conference where it may that day."""
     for body in cat.convene:
         rules = org.bodies[body].rules
         kinds = rules.get("session_kinds", [])
@@ -230,7 +234,8 @@ def _consultation_format(org: Organization, cat: Category) -> tuple[str, Session
         kind = (SessionKind.EMERGENCY if "emergency" in kinds else
                 SessionKind.EXTRAORDINARY if "extraordinary" in kinds else None)
         if kind is not None:
-            mode = Mode.VIDEO if rules.get("video_conference") else Mode.IN_PERSON
+            mode = (Mode.VIDEO if proc.meets_by_video(
+                rules, day, org.applies_from(proc.video_from(rules))) else Mode.IN_PERSON)
             return body, kind, mode
     raise Invalid("category", f"none of {list(cat.convene)} may hold an emergency or "
                               "extraordinary session")
