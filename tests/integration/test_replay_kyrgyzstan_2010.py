@@ -114,20 +114,22 @@ def appeal(db: Database) -> crises.CrisisOut:
             article="Treaty art. 2", measures=[Measure.MILITARY_PEACEKEEPING],
             forces="collective peacekeeping forces", text="to restore order in the south"),
             actor=SEC, at=APPEAL + timedelta(minutes=30))
-    with clock.use(APPEAL + timedelta(hours=2)):
-        return crises.convene_consultations(db, c.id, actor=SEC,
-                                            at=APPEAL + timedelta(hours=2))
+    with db.read() as conn:
+        return crises.get(conn, c.id, actor=SEC, at=APPEAL + timedelta(hours=1))
+
+
+def consultations(db: Database) -> crises.CrisisOut:
+    """The secretaries of the security councils, not the heads of state, consult: the
+    Secretariat names the committee among the bodies the category convenes."""
+    c = appeal(db)
+    with clock.use(CSSC_OPENS):
+        return crises.convene_consultations(db, c.id, actor=SEC, body="cssc", at=CSSC_OPENS)
 
 
 def committee(db: Database) -> tuple[crises.CrisisOut, dec.DraftOut]:
     """The secretaries meet in Moscow and decide on logistic help; Belarus is absent."""
-    c = appeal(db)
-    convened = moscow(6, 13, 20)
-    with clock.use(convened):
-        c = crises.convene_session(db, c.id, actor=SEC, body="cssc",
-                                   kind=SessionKind.EXTRAORDINARY, mode=Mode.IN_PERSON,
-                                   opens_at=CSSC_OPENS, at=convened)
-    meeting = c.sessions[-1]
+    c = consultations(db)
+    meeting = c.session_id or 0
     with clock.use(CSSC_OPENS):
         draft = dec.propose_draft(db, dec.DraftIn(
             body="cssc", meeting_id=meeting, crisis_id=c.id, title=TITLE,
@@ -246,11 +248,25 @@ def test_12_june_the_request_for_peacekeepers_under_the_rules_of_2010(
     assert [(r.person, r.office, r.article) for r in c.official_requests] == [
         ("Roza Otunbayeva", "head_of_government", "Treaty art. 2")]
     assert c.obligations == []
-    # the consultations meet in person: no legal basis for a session by video conference
+    # the Secretariat names the body that consults among those the category convenes;
+    # one it does not name is refused, in words, and nothing is convened
+    with TestClient(create_app(settings, db)) as client:
+        sec = _token(db, "secretariat")
+        wrong = client.post(f"/api/v1/crises/{c.id}/consultations", json={"body": "cmo"},
+                            headers=sec)
+        in_russian = client.post(f"/api/v1/crises/{c.id}/consultations",
+                                 json={"body": "cmo"}, headers={**sec, "Accept-Language": "ru"})
+    assert wrong.status_code == 422, wrong.text
+    assert "cmo does not consult on a crisis of threat_to_security" in wrong.text
+    assert "не проводит консультаций по кризису категории" in in_russian.text, in_russian.text
+    with db.read() as conn:
+        assert crises.get(conn, c.id, actor=SEC).session_id is None
+    c = consultations(db)
+    # the committee meets in person: no legal basis for a session by video conference
     # before the reform; Uzbekistan has its seat
     with db.read() as conn:
         m = dec.get_meeting(conn, c.session_id or 0, actor=SEC)
-    assert (m.kind, m.mode) == ("emergency", "in_person")
+    assert (m.body, m.kind, m.mode) == ("cssc", "emergency", "in_person")
     assert {a.state for a in m.attendance} == set(MEMBERS_2010)
     # nor may the chair decide by telephone, by consulting the heads of state
     with clock.use(APPEAL + timedelta(hours=3)), pytest.raises(
@@ -265,19 +281,20 @@ def test_12_june_the_request_for_peacekeepers_under_the_rules_of_2010(
 def test_14_june_the_committee_meets_in_moscow_and_decides_on_logistic_help(
         accounts_db: Database) -> None:
     db = accounts_db
-    c = appeal(db)
-    # a video conference of the committee on 14 June 2010 is refused, in words
-    with clock.use(moscow(6, 13, 20)), pytest.raises(
+    c = consultations(db)
+    # another session of the committee by video conference in June 2010 is refused
+    with clock.use(moscow(6, 14, 16)), pytest.raises(
             Invalid, match="meets by video conference from 2010-12-10"):
         crises.convene_session(db, c.id, actor=SEC, body="cssc",
                                kind=SessionKind.EXTRAORDINARY, mode=Mode.VIDEO,
-                               opens_at=CSSC_OPENS, at=moscow(6, 13, 20))
+                               opens_at=moscow(6, 17, 12), at=moscow(6, 14, 16))
     c, done = committee(db)
     assert done.status == "adopted" and done.decision_id is not None
     with db.read() as conn:
         d = dec.get_decision(conn, done.decision_id, actor=rep("KGZ"))
-        m = dec.get_meeting(conn, c.sessions[-1], actor=SEC)
-    assert (m.body, m.kind, m.mode) == ("cssc", "extraordinary", "in_person")
+        m = dec.get_meeting(conn, c.session_id or 0, actor=SEC)
+    assert (m.body, m.kind, m.mode) == ("cssc", "emergency", "in_person")
+    assert c.sessions == [m.id]
     # the committee's decision: its own number, dated on the Secretariat's day, binding
     # the six present; absent Belarus receives it for consideration; no limited format
     assert d.number == "CSSC-2010-001" and d.body == "cssc"

@@ -121,10 +121,12 @@ def _convene(w: Write, org: Organization, row: Any, body: str, kind: SessionKind
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
-                          at: datetime | None = None, link: str = "") -> CrisisOut:
+                          at: datetime | None = None, link: str = "",
+                          body: str | None = None) -> CrisisOut:
     """Convene emergency consultations (Treaty art. 2) of the first body the category
-    names that may meet so, by video conference where it may; then move the crisis to
-    the consultations stage."""
+    names that may meet so, or of the one of them the Secretariat names (`body`: e.g. the
+    secretaries of the security councils rather than the heads of state), by video
+    conference where it may that day; then move the crisis to the consultations stage."""
     at = at or now()
     _require_staff(actor, "convene consultations")
     # one transaction, the crisis locked: two staff (or two instances of the app) convening
@@ -136,7 +138,7 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         if row.session_id is not None:
             raise Conflict(f"consultations on crisis {crisis_id} are convened already "
                            f"(session {row.session_id})")
-        body, kind, mode = _consultation_format(org, cat, clock.day(org, at))
+        body, kind, mode = _consultation_format(org, cat, clock.day(org, at), body)
         meeting = _convene(w, org, row, body, kind, mode, link, at,
                            f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
@@ -222,11 +224,15 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
         return dec.get_draft(w.conn, draft_id, actor=actor)
 
 
-def _consultation_format(org: Organization, cat: Category, day: date | None = None
-                         ) -> tuple[str, SessionKind, Mode]:
-    """The first body the category names that holds emergency (else extraordinary)
-    sessions, and how it meets on `day`: by video conference where it may that day."""
-    for body in cat.convene:
+def _consultation_format(org: Organization, cat: Category, day: date | None = None,
+                         chosen: str | None = None) -> tuple[str, SessionKind, Mode]:
+    """The first body the category names (or the `chosen` one, which it must name) that
+    holds emergency (else extraordinary) sessions, and how it meets on `day`: by video
+    conference where it may that day."""
+    if chosen is not None and chosen not in cat.convene:
+        raise Invalid("body", f"{chosen} does not consult on a crisis of {cat.key} (the "
+                              f"bodies that do: {', '.join(cat.convene)})")
+    for body in [chosen] if chosen else cat.convene:
         rules = org.bodies[body].rules
         kinds = rules.get("session_kinds", [])
         if org.bodies[body].seat is None:
@@ -237,6 +243,8 @@ def _consultation_format(org: Organization, cat: Category, day: date | None = No
             mode = (Mode.VIDEO if proc.meets_by_video(
                 rules, day, org.applies_from(proc.video_from(rules))) else Mode.IN_PERSON)
             return body, kind, mode
+    if chosen:
+        raise Invalid("body", f"{chosen} holds no emergency or extraordinary session")
     raise Invalid("category", f"none of {list(cat.convene)} may hold an emergency or "
                               "extraordinary session")
 
