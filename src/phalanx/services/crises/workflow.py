@@ -154,10 +154,12 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
 
 def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
                     body: str | None = None, kind: SessionKind = SessionKind.EXTRAORDINARY,
-                    mode: Mode = Mode.VIDEO, link: str = "",
+                    mode: Mode | None = None, link: str = "",
                     at: datetime | None = None) -> CrisisOut:
     """Another session on the crisis (e.g. an extraordinary session by video days after
-    the first consultations): a crisis holds as many as it needs, each on its timeline."""
+    the first consultations): a crisis holds as many as it needs, each on its timeline.
+    Without `mode`, by video conference where the body may meet so on the day it opens,
+    else in person."""
     at = at or now()
     _require_staff(actor, "convene a session on a crisis")
     with db.write(actor) as w:
@@ -167,8 +169,13 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
         if row.session_id is None:
             raise Conflict("convene the consultations first"
                            + (f" ({article})" if (article := treaty_articles(org)[0]) else ""))
-        _another_session(w, org, row, body or _consultation_format(org, cat)[0], kind, mode,
-                         link, opens_at, at)
+        body = body or _consultation_format(org, cat)[0]
+        if mode is None:
+            rules = org.bodies[body].rules if body in org.bodies else {}
+            mode = (Mode.VIDEO if proc.meets_by_video(
+                rules, clock.day(org, opens_at), org.applies_from(proc.video_from(rules)))
+                else Mode.IN_PERSON)
+        _another_session(w, org, row, body, kind, mode, link, opens_at, at)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
 
 

@@ -184,7 +184,9 @@ class SessionIn(BaseModel):
     opens_at: datetime
     body: str | None = Field(default=None, max_length=64)
     kind: SessionKind = SessionKind.EXTRAORDINARY
-    mode: Mode = Mode.VIDEO
+    mode: Mode | None = Field(default=None, description=(
+        "absent: by video conference where the body may meet so on the day it opens, "
+        "else in person"))
     link: str = Field(default="", max_length=500)
 
 
