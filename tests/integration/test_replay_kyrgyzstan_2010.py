@@ -23,11 +23,13 @@ reads what:
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from phalanx.adapters.db import tables as t
@@ -346,6 +348,11 @@ def test_the_logistic_help_is_a_response_and_the_forces_asked_for_are_not_sent(
         room = client.get(f"/crises/{c.id}").text
     assert 'data-not-granted="military_peacekeeping"' in room
     assert "Запрошено и не предоставлено решением по кризису" in room
+    # and so does the situation report
+    with db.read() as conn:
+        pdf = crises.report_pdf(conn, c.id, actor=rep("ARM"))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Asked for and not given by the decision on the crisis" in " ".join(text.split())
 
 
 def test_after_the_reform_the_same_facts_meet_the_later_rules(accounts_db: Database) -> None:

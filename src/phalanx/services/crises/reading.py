@@ -287,7 +287,10 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
               category=texts.either(c.category_name, c.category_name_ru))
             + " " + _("Basis: %(basis)s.", basis=texts.either(c.basis, c.basis_ru)),
             _("Obligation: %(obligation)s.",
-              obligation=texts.either(c.obligation, c.obligation_ru))]),
+              obligation=texts.either(c.obligation, c.obligation_ru)),
+            *([_("Asked for and not given by the decision on the crisis") + ": "
+               + ", ".join(label("measure", m) for m in c.not_granted)]
+              if c.not_granted else [])]),
         pdf.Section(_("Stages and clocks"), table=[
             [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
             [label("stage", k.stage), texts.moment(k.entered), num(k.elapsed_minutes),
