@@ -59,7 +59,8 @@ CODES = {"source", "key", "code", "format", "version", "state", "icao", "marking
          "substance", "currency", "office", "post", "attendees", "session_kinds",
          "chair_rotation", "collective_defence_articles", "symbols", "crisis_symbols",
          "agencies", "states", "institution", "period", "exception", "questions", "quorum",
-         "consensus", "introduced_by", "readers", "bodies.papers.kinds", "forces.units.formation",
+         "consensus", "introduced_by", "video_conference_from", "readers",
+         "bodies.papers.kinds", "forces.units.formation",
          "forces.aircraft.formation", "parliamentary_assembly.commissions",
          "agreements.modifies.effect"}
 

@@ -145,6 +145,8 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                 rules={
                     "session_kinds": list(b.session_kinds),
                     "video_conference": b.video_conference,
+                    **({"video_conference_from": b.video_conference_from}
+                       if b.video_conference_from else {}),
                     "decision_rules": {k: r.model_dump() for k, r in b.decision_rules.items()},
                     **({"limited_format": b.limited_format.model_dump()}
                        if b.limited_format else {}),
@@ -185,7 +187,7 @@ def to_domain(ds: DatasetIn, places: dict[str, tuple[float, float]] | None = Non
                 obligation=_en(c.obligation), obliged=c.obliged, targets=dict(c.targets),
                 consult_first=c.consult_first is not None and c.consult_first.required,
                 cap_categories=tuple(c.cap_categories), basis_ru=_ru(c.basis),
-                obligation_ru=_ru(c.obligation))
+                obligation_ru=_ru(c.obligation), introduced_by=c.introduced_by)
             for c in ds.crisis_categories
         },
         operations={op.key: op.model_dump(mode="json") for op in ds.operations},

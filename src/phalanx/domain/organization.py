@@ -278,6 +278,13 @@ class Organization:
     # gives in English alone (notes, unit names, ...)
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def applies_from(self, agreement: str | None) -> date | None:
+        """The day from which what an agreement introduced applies: its entry into force,
+        else (not recorded) its signature (setting, as for the limited format); None for
+        no agreement, or one the dataset does not hold (it always existed)."""
+        ag = self.agreements.get(agreement) if agreement else None
+        return None if ag is None else ag.in_force or ag.signed
+
     def text_in(self, lang: str) -> Callable[[str], str]:
         """`text(s)`: a text of the dataset in `lang` when the file gives it so (its
         translations, and the English of its names in both working languages: states,

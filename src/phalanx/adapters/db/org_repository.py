@@ -192,7 +192,8 @@ def save(conn: Connection, org: Organization, sha256: str) -> dict[str, int]:
             "obligation": c.obligation, "obliged": c.obliged, "targets": c.targets,
             "consult_first": c.consult_first,
             "cap_categories": list(c.cap_categories), "basis_ru": c.basis_ru,
-            "obligation_ru": c.obligation_ru} for c in org.crisis_categories.values()],
+            "obligation_ru": c.obligation_ru, "introduced_by": c.introduced_by}
+            for c in org.crisis_categories.values()],
         operations=org.operations,
         forces=org.forces,  # as in the file; the registry tables hold the live units
         registers=org.registers,
@@ -341,7 +342,8 @@ def load(conn: Connection) -> Organization | None:
                 obligation=c["obligation"], obliged=c["obliged"], targets=dict(c["targets"]),
                 consult_first=bool(c.get("consult_first", False)),
                 cap_categories=tuple(c["cap_categories"]), basis_ru=c.get("basis_ru", ""),
-                obligation_ru=c.get("obligation_ru", ""))
+                obligation_ru=c.get("obligation_ru", ""),
+                introduced_by=c.get("introduced_by"))
             for c in o.crisis_categories
         },
         operations=dict(o.operations),

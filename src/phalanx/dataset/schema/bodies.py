@@ -141,6 +141,8 @@ class ConsultationIn(Cited):
     telephone or video, announced by the chair: `domain/decisions/consultation.py`)."""
 
     questions: list[str] = Field(min_length=1)
+    # the agreement that made the procedure (its key; absent: it always existed)
+    introduced_by: str | None = None
     UNCITED = ("decisions by consultation cite their source (`source:`) or are "
                "marked `setting: true`")
 
@@ -194,6 +196,8 @@ class BodyIn(Model):
     observers: list[ObserverIn] = []
     session_kinds: list[Literal["regular", "extraordinary", "emergency"]] = ["regular"]
     video_conference: bool = False
+    # the agreement from which the body meets by video conference (its key; absent: always)
+    video_conference_from: str | None = None
     decision_rules: dict[str, DecisionRuleIn] = {}
     vote_weights: VoteWeightsIn | None = None
     limited_format: LimitedFormatIn | None = None

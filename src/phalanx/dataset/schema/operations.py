@@ -56,6 +56,9 @@ class CrisisCategoryIn(Model):
     targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
                           "deployed", "monitoring"], int] = {}
     cap_categories: list[str] = []
+    # the agreement that made the category (an agreement's key; absent: it always existed):
+    # no crisis of it is reported before that agreement applies
+    introduced_by: str | None = None
     source: str = ""
 
 

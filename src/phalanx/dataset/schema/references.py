@@ -89,10 +89,20 @@ def register_problems(ds: DatasetIn, scenarios: set[str]) -> list[tuple[tuple[st
                 out.append((("bodies", i, "decision_rules", q),
                             f"{q!r} is no question the system knows: did you mean "
                             f"{near[0]!r}? (a decision on it is acted on only under that key)"))
+        for part, made_by in (("video_conference_from", b.video_conference_from),
+                              ("consultation", b.consultation and b.consultation.introduced_by)):
+            if made_by and made_by not in agreements:
+                out.append((("bodies", i, part) if part != "consultation" else
+                            ("bodies", i, part, "introduced_by"),
+                            f"unknown agreement {made_by!r}"))
         if b.limited_format and b.limited_format.introduced_by not in (None, *agreements):
             out.append((("bodies", i, "limited_format", "introduced_by"),
                         f"unknown agreement {b.limited_format.introduced_by!r}"))
         out.extend(_weight_problems(ds, i, states))
+    for i, c in enumerate(ds.crisis_categories):
+        if c.introduced_by not in (None, *agreements):
+            out.append((("crisis_categories", i, "introduced_by"),
+                        f"unknown agreement {c.introduced_by!r}"))
 
     if pa := ds.parliamentary_assembly:
         body(("parliamentary_assembly", "body"), pa.body)

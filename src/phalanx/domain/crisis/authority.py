@@ -163,6 +163,17 @@ def withdrawals(requests: Iterable[OfficialRequest], affected: Iterable[str],
     return out
 
 
+def not_granted(requests: Iterable[OfficialRequest], affected: Iterable[str],
+                authorized: Iterable[Measure], at: datetime | None = None) -> list[Measure]:
+    """The measures an affected state's official request, standing at `at`, asked for
+    and the decision on the crisis does not authorize: the part of the request the
+    decision left unanswered (forces asked for, logistic help decided: the help is a
+    response, and the forces not sent stay on record beside it)."""
+    states, given = set(affected), set(authorized)
+    asked = {m for r in requests if r.state in states and r.stands(at) for m in r.measures}
+    return sorted(asked - given)
+
+
 def request_problems(measures: Iterable[Measure], requests: Iterable[OfficialRequest],
                      affected: Iterable[str], on_member_territory: bool,
                      at: datetime | None = None, article: str = "") -> list[str]:

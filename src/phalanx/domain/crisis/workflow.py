@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -109,6 +110,23 @@ class Category:
     cap_categories: tuple[str, ...] = ()
     basis_ru: str = ""  # the basis and the obligation in Russian, where the dataset has it
     obligation_ru: str = ""
+    # the agreement that made the category (the dataset's `introduced_by`; None: always)
+    introduced_by: str | None = None
+
+
+def category_problem(cat: Category, since: date | None, day: date) -> str | None:
+    """Why no crisis of `cat` is reported on `day` (None if one may be): the category,
+    and the obligations it carries, exist only from the day the agreement that made it
+    applies (`since`: its entry into force, else its signature, as for the limited
+    format; the dataset's `introduced_by`). A crisis before that day is one of the
+    categories then in force: the rules in force on the day govern it (the CSTO: the
+    armed attack by illegal armed formations and bandit groups, from the 2010 reform;
+    seeds)."""
+    if since is None or day >= since:
+        return None
+    return (f"the category {cat.key!r} exists from {since.isoformat()} "
+            f"({cat.introduced_by}); a crisis of {day.isoformat()} is one of the "
+            "categories in force that day")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ The rule, as this module states it:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -56,11 +56,23 @@ def questions(body_rules: dict[str, Any]) -> tuple[str, ...]:
     return tuple((body_rules.get("consultation") or {}).get("questions", ()))
 
 
-def consultation_problems(body_rules: dict[str, Any], question: str) -> list[str]:
-    """Why a draft on `question` may not be decided by consultation (empty if it may)."""
+def introduced_by(body_rules: dict[str, Any]) -> str | None:
+    """The key of the agreement that made the body's decisions by consultation, if any."""
+    return (body_rules.get("consultation") or {}).get("introduced_by")
+
+
+def consultation_problems(body_rules: dict[str, Any], question: str,
+                          day: date | None = None, since: date | None = None) -> list[str]:
+    """Why a draft on `question` may not be decided by consultation (empty if it may):
+    the procedure exists from `since`, the day the agreement that made it applies (the
+    dataset's `introduced_by`; the CSTO: the legal basis for emergency consultations and
+    decisions came with the 2010 reform, seeds), so not for a draft of an earlier `day`."""
     allowed = questions(body_rules)
     if not allowed:
         return ["this body does not decide by consultation"]
+    if since is not None and day is not None and day < since:
+        return [f"decisions by consultation exist from {since.isoformat()} "
+                f"({introduced_by(body_rules)}); this draft is of {day.isoformat()}"]
     if question not in allowed:
         return [f"this body decides by consultation only on {', '.join(allowed)} questions, "
                 f"not {question!r}"]

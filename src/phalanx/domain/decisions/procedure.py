@@ -30,9 +30,26 @@ class Convener(StrEnum):
     SECRETARY_GENERAL = "secretary_general"
 
 
+def video_from(body_rules: dict[str, Any]) -> str | None:
+    """The key of the agreement from which the body meets by video conference, if any."""
+    return body_rules.get("video_conference_from")
+
+
+def meets_by_video(body_rules: dict[str, Any], day: date | None = None,
+                   since: date | None = None) -> bool:
+    """Whether the body meets by video conference on `day`: where its rules say so, and
+    from `since`, the day the agreement that gave the legal basis applies (the dataset's
+    `video_conference_from`; the CSTO: emergency consultations and decisions by video
+    conference from the 2010 reform, seeds)."""
+    return bool(body_rules.get("video_conference", False)) and (
+        since is None or day is None or day >= since)
+
+
 def session_problems(body_rules: dict[str, Any], kind: SessionKind, mode: Mode,
-                     link: str | None) -> list[str]:
-    """Why a session of this kind and mode is outside the body's rules (empty if fine)."""
+                     link: str | None, day: date | None = None,
+                     since: date | None = None) -> list[str]:
+    """Why a session of this kind and mode is outside the body's rules (empty if fine);
+    a session by video conference on `day` before `since` (`meets_by_video`) is."""
     out = []
     kinds = body_rules.get("session_kinds", ["regular"])
     if kind.value not in kinds:
@@ -40,6 +57,9 @@ def session_problems(body_rules: dict[str, Any], kind: SessionKind, mode: Mode,
     if mode is Mode.VIDEO:
         if not body_rules.get("video_conference", False):
             out.append("this body does not meet by video conference")
+        elif not meets_by_video(body_rules, day, since) and since and day:
+            out.append(f"this body meets by video conference from {since.isoformat()} "
+                       f"({video_from(body_rules)}); this session is of {day.isoformat()}")
         if not link:
             out.append("a video conference needs its link")
     return out

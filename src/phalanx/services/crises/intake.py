@@ -25,6 +25,7 @@ from phalanx.domain.crisis import capout, parties
 from phalanx.domain.crisis.workflow import (
     FINAL,
     Stage,
+    category_problem,
 )
 from phalanx.domain.organization import Organization
 from phalanx.services import clock
@@ -79,6 +80,9 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
     org = orgs.organization(w.conn)
     cat = _category(org, data.category)
     day = clock.day(org, at)
+    late = category_problem(cat, org.applies_from(cat.introduced_by), day)
+    if late:
+        raise Invalid("category", late)
     members = {m.state for m in membership.members_on(org, day)}
     strangers = sorted(set(data.affected) - members)
     if strangers:

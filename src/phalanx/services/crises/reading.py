@@ -16,9 +16,10 @@ from phalanx.domain.access.policy import (
     Marking,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import clocks
+from phalanx.domain.crisis import authority, clocks
 from phalanx.domain.crisis.workflow import (
     FINAL,
+    Measure,
     Situation,
     Stage,
     next_stages,
@@ -51,7 +52,7 @@ from phalanx.services.crises.schemas import (
     StageClockOut,
     _states,
 )
-from phalanx.services.crisis_requests import requests_of
+from phalanx.services.crisis_requests import as_domain, requests_of
 from phalanx.services.texts import ENGLISH, Texts
 
 
@@ -113,6 +114,10 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
                               key=lambda e: e.at)
         out.requests = _requests(conn, row.id, at, actor)
         out.official_requests = requests_of(conn, row.id, actor)
+        if out.decision_id is not None:  # the decision's marking: read only by its readers
+            out.not_granted = authority.not_granted(
+                as_domain(out.official_requests), out.affected,
+                {Measure(m) for m in out.authorizes}, at)
         the_org = org or orgs.organization(conn)
         out.obligations = crisis_obligations.lines(conn, the_org, row, at, actor)
         out.un_notice = crisis_obligations.notice(conn, the_org, row.id, at)
@@ -283,7 +288,10 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
               category=texts.either(c.category_name, c.category_name_ru))
             + " " + _("Basis: %(basis)s.", basis=texts.either(c.basis, c.basis_ru)),
             _("Obligation: %(obligation)s.",
-              obligation=texts.either(c.obligation, c.obligation_ru))]),
+              obligation=texts.either(c.obligation, c.obligation_ru)),
+            *([_("Asked for and not given by the decision on the crisis") + ": "
+               + ", ".join(label("measure", m) for m in c.not_granted)]
+              if c.not_granted else [])]),
         pdf.Section(_("Stages and clocks"), table=[
             [_("Stage"), _("Entered"), _("Minutes"), _("Target"), _("Overdue")]] + [
             [label("stage", k.stage), texts.moment(k.entered), num(k.elapsed_minutes),

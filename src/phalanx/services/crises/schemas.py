@@ -234,6 +234,9 @@ class CrisisOut(BaseModel):
     requests: list[RequestOut] = Field(default_factory=list)  # not copied per crisis
     sitreps: list[SitrepOut] = Field(default_factory=list)  # not copied per crisis
     official_requests: list[OfficialRequestOut] = Field(default_factory=list)
+    not_granted: list[Measure] = Field(default_factory=list, description=(
+        "once a decision the reader may read answers the crisis: the measures a standing "
+        "official request of an affected state asked for that it does not authorize"))
     sessions: list[int] = Field(default_factory=list)  # every session held on the crisis
     # every draft about it, adopted or not, that the reader may read
     drafts: list[CrisisDraftOut] = Field(default_factory=list)

@@ -3,7 +3,7 @@ authorizes the response, the measures (escalation of what is overdue: `escalatio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -27,10 +27,11 @@ from phalanx.domain.crisis.workflow import (
     refusals,
     response_refusals,
 )
+from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.organization import Organization
-from phalanx.services import crisis_obligations
+from phalanx.services import clock, crisis_obligations
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
@@ -120,10 +121,12 @@ def _convene(w: Write, org: Organization, row: Any, body: str, kind: SessionKind
 
 
 def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
-                          at: datetime | None = None, link: str = "") -> CrisisOut:
+                          at: datetime | None = None, link: str = "",
+                          body: str | None = None) -> CrisisOut:
     """Convene emergency consultations (Treaty art. 2) of the first body the category
-    names that may meet so, by video conference where it may; then move the crisis to
-    the consultations stage."""
+    names that may meet so, or of the one of them the Secretariat names (`body`: e.g. the
+    secretaries of the security councils rather than the heads of state), by video
+    conference where it may that day; then move the crisis to the consultations stage."""
     at = at or now()
     _require_staff(actor, "convene consultations")
     # one transaction, the crisis locked: two staff (or two instances of the app) convening
@@ -135,7 +138,7 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         if row.session_id is not None:
             raise Conflict(f"consultations on crisis {crisis_id} are convened already "
                            f"(session {row.session_id})")
-        body, kind, mode = _consultation_format(org, cat)
+        body, kind, mode = _consultation_format(org, cat, clock.day(org, at), body)
         meeting = _convene(w, org, row, body, kind, mode, link, at,
                            f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
@@ -151,10 +154,12 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
 
 def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at: datetime,
                     body: str | None = None, kind: SessionKind = SessionKind.EXTRAORDINARY,
-                    mode: Mode = Mode.VIDEO, link: str = "",
+                    mode: Mode | None = None, link: str = "",
                     at: datetime | None = None) -> CrisisOut:
     """Another session on the crisis (e.g. an extraordinary session by video days after
-    the first consultations): a crisis holds as many as it needs, each on its timeline."""
+    the first consultations): a crisis holds as many as it needs, each on its timeline.
+    Without `mode`, by video conference where the body may meet so on the day it opens,
+    else in person."""
     at = at or now()
     _require_staff(actor, "convene a session on a crisis")
     with db.write(actor) as w:
@@ -164,8 +169,13 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
         if row.session_id is None:
             raise Conflict("convene the consultations first"
                            + (f" ({article})" if (article := treaty_articles(org)[0]) else ""))
-        _another_session(w, org, row, body or _consultation_format(org, cat)[0], kind, mode,
-                         link, opens_at, at)
+        body = body or _consultation_format(org, cat)[0]
+        if mode is None:
+            rules = org.bodies[body].rules if body in org.bodies else {}
+            mode = (Mode.VIDEO if proc.meets_by_video(
+                rules, clock.day(org, opens_at), org.applies_from(proc.video_from(rules)))
+                else Mode.IN_PERSON)
+        _another_session(w, org, row, body, kind, mode, link, opens_at, at)
         return _out(w.conn, _row(w.conn, crisis_id, actor), at, detail=True)
 
 
@@ -221,8 +231,15 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
         return dec.get_draft(w.conn, draft_id, actor=actor)
 
 
-def _consultation_format(org: Organization, cat: Category) -> tuple[str, SessionKind, Mode]:
-    for body in cat.convene:
+def _consultation_format(org: Organization, cat: Category, day: date | None = None,
+                         chosen: str | None = None) -> tuple[str, SessionKind, Mode]:
+    """The first body the category names (or the `chosen` one, which it must name) that
+    holds emergency (else extraordinary) sessions, and how it meets on `day`: by video
+    conference where it may that day."""
+    if chosen is not None and chosen not in cat.convene:
+        raise Invalid("body", f"{chosen} does not consult on a crisis of {cat.key} (the "
+                              f"bodies that do: {', '.join(cat.convene)})")
+    for body in [chosen] if chosen else cat.convene:
         rules = org.bodies[body].rules
         kinds = rules.get("session_kinds", [])
         if org.bodies[body].seat is None:
@@ -230,8 +247,11 @@ def _consultation_format(org: Organization, cat: Category) -> tuple[str, Session
         kind = (SessionKind.EMERGENCY if "emergency" in kinds else
                 SessionKind.EXTRAORDINARY if "extraordinary" in kinds else None)
         if kind is not None:
-            mode = Mode.VIDEO if rules.get("video_conference") else Mode.IN_PERSON
+            mode = (Mode.VIDEO if proc.meets_by_video(
+                rules, day, org.applies_from(proc.video_from(rules))) else Mode.IN_PERSON)
             return body, kind, mode
+    if chosen:
+        raise Invalid("body", f"{chosen} holds no emergency or extraordinary session")
     raise Invalid("category", f"none of {list(cat.convene)} may hold an emergency or "
                               "extraordinary session")
 

@@ -121,7 +121,8 @@ def propose_in(w: Write, data: DraftIn) -> int:
                              data.subject.model_dump() if data.subject else None)
     readers = set(data.participants)
     if data.procedure == "consultation":
-        problems = consult.consultation_problems(rules, data.question)
+        problems = consult.consultation_problems(
+            rules, data.question, day, org.applies_from(consult.introduced_by(rules)))
         if problems:
             raise Invalid("procedure", "; ".join(problems))
         exercise = False

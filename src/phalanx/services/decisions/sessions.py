@@ -63,7 +63,9 @@ def convene_in(w: Write, data: MeetingIn) -> MeetingOut:
     actor = w.actor
     org = _org(w.conn)
     rules = _body_rules(org, data.body)
-    problems = proc.session_problems(rules, data.kind, data.mode, data.link)
+    problems = proc.session_problems(rules, data.kind, data.mode, data.link,
+                                     day_of(org, data.opens_at),
+                                     org.applies_from(proc.video_from(rules)))
     if problems:
         raise Invalid("kind" if "sessions" in problems[0] else "mode", "; ".join(problems))
     seated = _seated_states(org, data.body, day_of(org, data.opens_at))

@@ -146,11 +146,21 @@ def end_exercise(crisis_id: Id, data: crises.ExerciseEndIn, actor: Writer,
     return crises.end_exercise(db, crisis_id, data, actor=actor)
 
 
+class ConsultationsIn(BaseModel):
+    body: str | None = Field(default=None, max_length=64, description=(
+        "the body that consults, one of those the crisis's category names (`convene`); "
+        "absent: the first of them that holds emergency or extraordinary sessions"))
+
+
 @router.post("/crises/{crisis_id}/consultations", response_model=crises.CrisisOut,
              responses=problem_responses(409))
-def consultations(crisis_id: Id, actor: Writer, db: DB) -> crises.CrisisOut:
-    """Convene emergency consultations (Treaty art. 2) and enter that stage."""
-    return crises.convene_consultations(db, crisis_id, actor=actor)
+def consultations(crisis_id: Id, actor: Writer, db: DB,
+                  data: ConsultationsIn | None = None) -> crises.CrisisOut:
+    """Convene emergency consultations (Treaty art. 2) and enter that stage: of the first
+    body the crisis's category names, or of the one of them `body` names (422 if the
+    category names no such body)."""
+    return crises.convene_consultations(db, crisis_id, actor=actor,
+                                        body=data.body if data else None)
 
 
 class DecisionLinkIn(BaseModel):
@@ -174,7 +184,9 @@ class SessionIn(BaseModel):
     opens_at: datetime
     body: str | None = Field(default=None, max_length=64)
     kind: SessionKind = SessionKind.EXTRAORDINARY
-    mode: Mode = Mode.VIDEO
+    mode: Mode | None = Field(default=None, description=(
+        "absent: by video conference where the body may meet so on the day it opens, "
+        "else in person"))
     link: str = Field(default="", max_length=500)
 
 

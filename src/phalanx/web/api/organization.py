@@ -3,6 +3,7 @@ and posts; membership events recorded after loading; the contributions ledger.""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -37,6 +38,9 @@ class CategoryOut(BaseModel):
                                      "collective-defence article the file names) or volunteers")
     consult_first: bool = Field(description="not rejected before the members consult")
     cap_categories: list[str] = Field(description="the CAP categories it is read from")
+    exists_from: date | None = Field(default=None, description=(
+        "the first day a crisis of the category may be reported: the day the agreement "
+        "that made it applies (null: it always existed)"))
 
 
 @router.get("/crisis-categories", response_model=list[CategoryOut])
@@ -45,7 +49,8 @@ def crisis_categories(org: Org) -> list[CategoryOut]:
     by its key."""
     return [CategoryOut(key=c.key, name=c.name_en, name_ru=c.name_ru, basis=c.basis,
                         measures=sorted(c.measures), obliged=c.obliged,
-                        consult_first=c.consult_first, cap_categories=list(c.cap_categories))
+                        consult_first=c.consult_first, cap_categories=list(c.cap_categories),
+                        exists_from=org.applies_from(c.introduced_by))
             for c in org.crisis_categories.values()]
 
 

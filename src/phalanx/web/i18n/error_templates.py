@@ -71,6 +71,14 @@ TEMPLATES = (
     N_("the crisis changed since you saw it (revision %(revision)s, not %(seen)s): reload"),
     N_("consultations on crisis %(crisis)s are convened already (session %(session)s)"),
     N_("crisis %(crisis)s is %(stage)s"),
+    N_("%(body)s does not consult on a crisis of %(key)s (the bodies that do: %(bodies)s)"),
+    N_("%(body)s holds no emergency or extraordinary session"),
+    N_("decisions by consultation exist from %(date)s (%(agreement)s); this draft is of "
+       "%(reported)s"),
+    N_("this body meets by video conference from %(date)s (%(agreement)s); this session is "
+       "of %(reported)s"),
+    N_("the category %(key)s exists from %(date)s (%(agreement)s); a crisis of "
+       "%(reported)s is one of the categories in force that day"),
     N_("plan %(plan)s is %(plan_status)s"),
     N_("offer %(offer)s is already %(offer_status)s"),
     N_("watch item %(item)s is %(watch_status)s"),
