@@ -2,8 +2,9 @@
 Joint Staff's planner reads it in the crisis room on a phone (360 px), in English and in
 Russian: the summary's figures are the plan's own (the objective in weighted hours, the
 crisis's closure in hours after the plan's start and as a moment, the bound and the gap,
-nothing uncovered), the first arrival the table shows is the plan's first, and the page
-is no wider than the screen, no word broken, no control under a finger's size."""
+nothing uncovered), the first arrival the summary and the table show is the plan's
+first, and the page is no wider than the screen, no word broken, no control under a
+finger's size."""
 
 from __future__ import annotations
 
@@ -74,8 +75,10 @@ def test_the_kazakhstan_plan_read_on_a_phone(browser: Any, site: tuple[str, int,
         first = min(plan["movements"], key=lambda m: m["arrive_h"])
         arrivals = page.locator("#movements tbody tr td:nth-child(6)").all_inner_texts()
         assert len(arrivals) == len(plan["movements"])
-        assert min(a.strip() for a in arrivals) == _moment(
-            datetime.fromisoformat(first["arrive"]), lang)
+        landed = _moment(datetime.fromisoformat(first["arrive"]), lang)
+        assert min(a.strip() for a in arrivals) == landed
+        said = page.locator("#plan-first").inner_text()
+        assert landed + " UTC" in said and f"{_num(first['arrive_h'], lang)} {h}" in said, said
         found = page.evaluate(CHECKS, True)
         assert found["wide"] <= PHONE, found
         assert (found["cut"], found["small"], found["broken"]) == ([], [], []), found

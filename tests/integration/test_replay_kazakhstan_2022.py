@@ -400,6 +400,28 @@ def test_6_january_the_plan_lands_the_first_units_within_hours(accounts_db: Data
                           for x in passed), passed
 
 
+def test_the_planner_reads_the_first_landing_in_the_crisis_room(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    """The plan's summary in the crisis room says when the first unit lands, as a moment
+    and in hours after the plan's start, in the reader's language, beside the closure."""
+    db = accounts_db
+    c, plan = deploy(db)
+    first = min(plan.movements, key=lambda m: m.arrive_h)
+    hours = f"{first.arrive_h:.1f}"
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "planner", "demo-planner-pass")
+        for lang, moment, said in (
+                ("en", "%m-%d %H:%M", f"the first unit arrives {{}} UTC, {hours} h after "
+                                      "the plan's start"),
+                ("ru", "%d.%m %H:%M", f"первое подразделение прибывает {{}} UTC, через "
+                                      f"{hours.replace('.', ',')} ч от начала плана")):
+            client.cookies.set("lang", lang)
+            room = client.get(f"/crises/{c.id}").text
+            text = said.format(first.arrive.astimezone(UTC).strftime(moment))
+            assert f'<span id="plan-first" data-first="{first.arrive.isoformat()}">{text}' \
+                in room, (lang, text)
+
+
 def test_13_to_19_january_the_forces_go_home_and_the_crisis_closes(
         accounts_db: Database) -> None:
     db = accounts_db
