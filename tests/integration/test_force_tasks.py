@@ -198,14 +198,15 @@ def test_after_the_mission_the_units_go_home(org_db: Database) -> None:
     need(org_db, cid, task="sites", sites=4, strength=100)
     plan = run(org_db, cid)
     forces.decide_plan(org_db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
-    crises.transition(org_db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=30))
+    # moved to deployed once the plan is decided, before any of its units can be ready
+    crises.transition(org_db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
     with org_db.read() as conn:
-        decided = forces.progress(conn, cid, actor=SEC, at=T0 + timedelta(hours=30))
+        decided = forces.progress(conn, cid, actor=SEC, at=T0 + timedelta(hours=8))
         first = min(m.arrive for m in forces.plan_out(conn, decided.plan_id, actor=SEC)
                     .movements)
         # deployed on paper: until the plan's first unit lands, none is on the ground
         early = crises.get(conn, cid, actor=SEC, at=first - timedelta(minutes=1))
-    assert first - timedelta(minutes=1) > T0 + timedelta(hours=30), first
+    assert first - timedelta(minutes=1) > T0 + timedelta(hours=8), first
     assert {m.measure: m for m in early.response_card}["first_unit"].elapsed_minutes is None
     with pytest.raises(Conflict, match="after the mission"):
         forces.plan_withdrawal(org_db, cid, forces.WithdrawalIn(time_limit=1), actor=PLANNER,

@@ -25,6 +25,7 @@ each step what the system says and who reads what:
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,9 @@ OBSERVER = Principal("observer", Role.OBSERVER)
 PK = Measure.MILITARY_PEACEKEEPING
 FIVE = ["ARM", "BLR", "KGZ", "RUS", "TJK"]  # the contributing states
 TITLE = "On sending the CSTO Collective Peacekeeping Forces to the Republic of Kazakhstan"
+# each contributing state's contingent, about 2,000 in all (Qazaq TV 2022-01-13): Armenia's
+# 100 (JAMnews), each other state's the company the registry holds, Russia the rest
+CONTINGENTS = {"RUS": 1000, "BLR": 300, "ARM": 100, "KGZ": 300, "TJK": 300}
 REVIEW = ("Peacekeepers of five states guarded strategic facilities in Almaty from 6 January; "
           "the withdrawal began on 13 January and ended on 19 January.")
 
@@ -147,9 +151,11 @@ def deploy(db: Database) -> tuple[crises.CrisisOut, forces.PlanOut]:
     with clock.use(at):
         crises.set_response(db, c.id, crises.ResponseIn(measures=[PK]), actor=SEC, at=at)
         crises.transition(db, c.id, Stage.RESPONSE, actor=SEC, at=at)
-        forces.add_requirement(db, c.id, forces.RequirementIn(
-            capability="motorized_rifle", strength=2000, task="strength", place="Almaty",
-            lat=43.24, lon=76.89, needed_by=almaty(7, 12)), actor=PLANNER, at=at)
+        for state, strength in CONTINGENTS.items():
+            forces.add_requirement(db, c.id, forces.RequirementIn(
+                capability="motorized_rifle", strength=strength, task="strength",
+                place="Almaty", lat=43.24, lon=76.89, needed_by=almaty(7, 12), state=state,
+                state_rule="required"), actor=PLANNER, at=at)
     for state in FIVE:
         with clock.use(at + timedelta(minutes=20)):
             forces.give_consent(db, c.id, state, forces.ConsentIn(scope="all"),
@@ -413,6 +419,58 @@ def test_11_january_the_limited_period_ends_with_the_appeal_withdrawn(
             forces.decide_plan(db, again.id, actor=PLANNER, at=HOME_FROM)
     assert "its limited period, which ended with the withdrawal of the official request" \
         in str(refused.value)
+
+
+def test_6_january_the_plan_lands_the_first_units_within_hours(accounts_db: Database) -> None:
+    """The record: the first Russian airborne units, flown from airfields of the Moscow,
+    Ivanovo and Ulyanovsk regions, were at work in Almaty on 6 January, within about 12
+    hours of the decision; the four other contingents followed in the next day or two;
+    about 2,000 in all. The plan must agree within 3 hours for the first landing and by
+    the calendar day for the others."""
+    db = accounts_db
+    _, plan = deploy(db)
+    with db.read() as conn:
+        units = {u.key: u for u in forces.units(conn, actor=SEC)}
+    assert plan.uncovered == []
+    landed = {m.unit: plan.starts_at + timedelta(hours=m.arrive_h) for m in plan.movements}
+    first = min(plan.movements, key=lambda m: m.arrive_h)
+    at = landed[first.unit]
+    assert first.state == "RUS", first
+    assert units[first.unit.split("#")[0]].garrison in {"chkalovsky", "ivanovo", "ulyanovsk"}
+    assert timedelta(hours=9) <= at - ANNOUNCED <= timedelta(hours=15), at - ANNOUNCED
+    assert at.astimezone(ALMATY).day == 6
+    # each other contributing state lands its first unit on 7 or 8 January, in Almaty
+    for state in FIVE:
+        day = min(landed[m.unit] for m in plan.movements if m.state == state)
+        assert day.astimezone(ALMATY).day in ({6} if state == "RUS" else {7, 8}), (state, day)
+    assert sum(m.strength for m in plan.movements) == sum(CONTINGENTS.values()) == 2000
+    # why a unit stayed home names the requirement the faster unit serves, as the
+    # planner's reader knows it, never the planner's own piece id
+    passed = [x for x in plan.explanations.values() if x.startswith("passed over:")]
+    assert passed and all(re.search(r" reaches requirement \d+(, part \d+ of \d+)? at ", x)
+                          for x in passed), passed
+
+
+def test_the_planner_reads_the_first_landing_in_the_crisis_room(accounts_db: Database,
+                                                               settings: Settings) -> None:
+    """The plan's summary in the crisis room says when the first unit lands, as a moment
+    and in hours after the plan's start, in the reader's language, beside the closure."""
+    db = accounts_db
+    c, plan = deploy(db)
+    first = min(plan.movements, key=lambda m: m.arrive_h)
+    hours = f"{first.arrive_h:.1f}"
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "planner", "demo-planner-pass")
+        for lang, moment, said in (
+                ("en", "%m-%d %H:%M", f"the first unit arrives {{}} UTC, {hours} h after "
+                                      "the plan's start"),
+                ("ru", "%d.%m %H:%M", f"первое подразделение прибывает {{}} UTC, через "
+                                      f"{hours.replace('.', ',')} ч от начала плана")):
+            client.cookies.set("lang", lang)
+            room = client.get(f"/crises/{c.id}").text
+            text = said.format(first.arrive.astimezone(UTC).strftime(moment))
+            assert f'<span id="plan-first" data-first="{first.arrive.isoformat()}">{text}' \
+                in room, (lang, text)
 
 
 def test_13_to_19_january_the_forces_go_home_and_the_crisis_closes(

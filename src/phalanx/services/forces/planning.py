@@ -238,12 +238,16 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
         return plan_out(w.conn, pid, actor=actor)
 
 
-
-
 def _named(explanations: dict[str, str], built: Built, p: pl.Plan,
            reqs: dict[str, pl.Requirement]) -> dict[str, str]:
-    """The planner's lines, naming the task's piece and the stored crisis."""
+    """The planner's lines, naming the task's piece and the stored crisis (where a unit
+    passed over names the faster unit's requirement too, never the planner's own id)."""
     out = dict(explanations)
+    for uid, text in out.items():
+        rival = re.match(r"passed over: \S+ reaches (\S+) at ", text)
+        if rival and rival[1] in reqs:
+            label = built.label_of(rival[1]) or f"requirement {built.requirement_of(rival[1])}"
+            out[uid] = text[:rival.start(1)] + label + text[rival.end(1):]
     for m in p.movements:
         r = reqs[m.requirement]
         text = out.get(m.unit, "")
