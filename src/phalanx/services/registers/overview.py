@@ -99,10 +99,6 @@ def _count_by_year(values: list[Any]) -> dict[str, int]:
     return out
 
 
-def _money(v: float) -> str:
-    return f"{v:,.1f}"
-
-
 def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
     """Whether the year's figures are closed, and since when."""
     closed = operation_years.closed_years(conn).get(year)
@@ -171,11 +167,11 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
         name = op["name"].get(texts.lang) or op["name"]["en"]
         op_rows += [[name, label("metric", r.key["metric"]),
-                     texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                     texts.quantity(r.quantity, r.key["unit"]), texts.number(r.reports, 0)]
                     for r in s.rows if r.reports]
         if s.synthetic_reports:  # never published as the organization's figures unsaid
             demo.append(_("%(operation)s: %(n)s of the counted reports are synthetic demo "
-                          "data.", operation=name, n=s.synthetic_reports))
+                          "data.", operation=name, n=texts.number(s.synthetic_reports, 0)))
     sections.append(pdf.Section(
         _("Joint operations in %(year)s", year=year),
         ([] if op_rows else [_("No result reported through Phalanx.")])
@@ -228,12 +224,13 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         _("Military-technical cooperation"),
         [_("Supplies agreed in %(year)s: %(n)s, %(agreed)s %(million)s; delivered in "
            "%(year)s: %(delivered)s %(million)s.", year=year, n=yt.agreements if yt else 0,
-           agreed=_money(yt.agreed_value if yt else 0), million=million,
-           delivered=_money(yt.delivered_value if yt else 0))],
+           agreed=texts.number(yt.agreed_value if yt else 0, 1), million=million,
+           delivered=texts.number(yt.delivered_value if yt else 0, 1))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
-        + [[s.key, s.supplier, s.recipient, text(s.item), str(s.quantity),
-            str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
+        + [[s.key, s.supplier, s.recipient, text(s.item), texts.number(s.quantity, 0),
+            texts.number(s.delivered_quantity, 0), texts.number(s.value, 1)] for s in sup]
+        if sup else None,
         images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],
                               _("Delivered"): [(str(y.year), y.delivered_value)
                                                for y in tot.years]},
@@ -247,8 +244,9 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if quotas else [_("No quota recorded for the year.")],
         table=[[_("Institution"), _("Host"), _("Type"), _("offered"), _("allocated"),
                 _("enrolled"), _("graduated")]]
-        + [[q.institution, q.host, label("inst", q.type), str(q.offered), str(q.allocated),
-            str(q.enrolled), str(q.graduated)] for q in quotas] if quotas else None,
+        + [[q.institution, q.host, label("inst", q.type),
+            *(texts.number(n, 0) for n in (q.offered, q.allocated, q.enrolled, q.graduated))]
+           for q in quotas] if quotas else None,
         images=[charts.bars([f"{q.institution}" for q in quotas],
                             [float(q.enrolled) for q in quotas],
                             _("Quota use %(year)s: enrolled (gold: places offered)",
@@ -266,7 +264,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
                 _("Scenario")]]
         + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}", e.host,
-            ", ".join(sorted({p.state for p in e.participants})), str(e.strength),
+            ", ".join(sorted({p.state for p in e.participants})), texts.number(e.strength, 0),
             e.scenario or ""] for e in cal] if cal else None))
     if findings:
         sections.append(pdf.Section(
