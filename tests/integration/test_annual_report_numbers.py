@@ -1,6 +1,7 @@
-"""The annual report writes its figures as its reader's language does: in Russian the
-supplies' millions with a decimal comma ("33,5"), places and quantities with a space
-between the thousands ("1 000", "5 000"); in English "33.5", "1,000", "5,000"."""
+"""The annual report is printed in its reader's language: its marking ("ДЛЯ ОРГАНИЗАЦИИ ·
+включает данные УЧАСТНИКОВ"), and its figures: in Russian the supplies' millions with a
+decimal comma ("33,5"), places and quantities with a space between the thousands
+("1 000", "5 000"); in English "33.5", "1,000", "5,000"."""
 
 from __future__ import annotations
 
@@ -39,3 +40,17 @@ def test_the_russian_report_writes_russian_numbers(db: Database) -> None:
 def test_the_english_report_writes_english_numbers(db: Database) -> None:
     text = _text(db, "en")
     assert "33.5" in text and "5,000" in text and "1,000" in text
+
+
+def test_the_russian_report_carries_its_marking_in_russian(db: Database) -> None:
+    kaz = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+    observer = Principal("observer", Role.OBSERVER)
+    with db.read() as conn:
+        for reader, marking in (
+                (SEC, "ДЛЯ ОРГАНИЗАЦИИ · включает данные УЧАСТНИКОВ"),
+                (kaz, "ДЛЯ ОРГАНИЗАЦИИ · включает данные УЧАСТНИКОВ и НАЦИОНАЛЬНЫЕ данные KAZ"),
+                (observer, "ОТКРЫТО · ПЕРЕДАНО НАБЛЮДАТЕЛЯМ")):
+            pdf = annual_report_pdf(conn, 2024, actor=reader, texts=texts_for("ru"))
+            first = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+            assert marking in " ".join(first.split()), reader.username
+            assert "ORGANIZATION" not in first and "PUBLIC" not in first

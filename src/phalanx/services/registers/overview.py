@@ -26,13 +26,17 @@ from phalanx.services.registers import training as tr
 from phalanx.services.texts import ENGLISH, Texts
 
 
-def marking_for(actor: Principal) -> str:
-    """What a printed report carries: the widest marking its content may include."""
+def marking_for(actor: Principal, texts: Texts = ENGLISH) -> str:
+    """What a printed report carries: the widest marking its content may include, in the
+    report's language."""
+    _, label = texts.gettext, texts.label
     if actor.role is Role.OBSERVER:
-        return "PUBLIC · RELEASED TO OBSERVERS"
+        return f"{label('marking', 'PUBLIC')} · " + _("RELEASED TO OBSERVERS")
+    organization = label("marking", "ORGANIZATION")
     if actor.state:
-        return f"ORGANIZATION · includes PARTICIPANTS and NATIONAL data of {actor.state}"
-    return "ORGANIZATION · includes PARTICIPANTS data"
+        return f"{organization} · " + _("includes PARTICIPANTS and NATIONAL data of "
+                                        "%(state)s", state=actor.state)
+    return f"{organization} · " + _("includes PARTICIPANTS data")
 
 
 class OverviewOut(BaseModel):
@@ -140,7 +144,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     org = orgs.organization(conn)
     text = org.text_in(texts.lang)  # the file's texts in English alone, in the language
 
-    marking = marking_for(actor)
+    marking = marking_for(actor, texts)
     sections: list[pdf.Section] = []
 
     # decisions, crises, operations of the year
