@@ -56,7 +56,9 @@ def overview(conn: Connection, *, actor: Principal, today: date | None = None) -
     tot = mtc.totals(conn, actor=actor)
     use = tr.use_by_year(conn, actor=actor)
     latest = max((u.year for u in use), default=None)
-    cal = ex.calendar(conn, actor=actor)
+    # a cancelled exercise stays in the calendar, marked so; it is no exercise held or to
+    # come: the figures count none
+    cal = [e for e in ex.calendar(conn, actor=actor) if e.cancelled_on is None]
     open_findings = ex.findings(conn, actor=actor, open_only=True)
     instruments = ext.instruments(conn, actor=actor)
     events = ext.events(conn, actor=actor)
@@ -267,9 +269,12 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if cal else [_("No exercise in the calendar.")],
         table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
                 _("Scenario")]]
-        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}", e.host,
-            ", ".join(sorted({p.state for p in e.participants})), texts.number(e.strength, 0),
-            e.scenario or ""] for e in cal] if cal else None))
+        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}"
+            + (" (" + _("cancelled on") + " " + e.cancelled_on.isoformat() + ")"
+               if e.cancelled_on else ""), e.host,
+            ", ".join(sorted({p.state for p in e.participants})),
+            "—" if e.cancelled_on else texts.number(e.strength, 0), e.scenario or ""]
+           for e in cal] if cal else None))
     if findings:
         sections.append(pdf.Section(
             _("After-action findings"),
