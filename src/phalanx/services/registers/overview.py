@@ -113,7 +113,8 @@ def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
                               "change.", year=year)]
     return [texts.gettext("The figures of %(year)s were closed by the Secretariat on "
                           "%(day)s; the changes since are listed below.", year=year,
-                          day=clock.aware(closed.closed_at).date().isoformat())]
+                          day=clock.day(orgs.organization(conn),
+                                        closed.closed_at).isoformat())]
 
 
 def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
@@ -124,6 +125,7 @@ def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
     if year not in operation_years.closed_years(conn):
         return None
     changes = operation_years.late_changes(conn, year, actor=actor)
+    org = orgs.organization(conn)  # its day of each change, not UTC's
 
     def figure(q: float | None, unit: str | None) -> str:
         return "—" if q is None or unit is None else texts.quantity(q, unit)
@@ -133,7 +135,7 @@ def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
         [] if changes else [_("No change since the year was closed.")],
         table=[[_("Date"), _("Report"), _("Change"), _("Metric"), _("Before"), _("After"),
                 _("Reason")]]
-        + [[c.at.date().isoformat(), f"{c.operation} {c.state} {c.reference}",
+        + [[clock.day(org, c.at).isoformat(), f"{c.operation} {c.state} {c.reference}",
             label("late_change", c.kind), label("metric", c.metric),
             figure(c.quantity_before, c.unit_before), figure(c.quantity_after, c.unit_after),
             c.reason] for c in changes] if changes else None)
