@@ -108,7 +108,8 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
                        _("kg"),
                        reference=hist,
                        reference_label=_("historical total (reported by the organization)"),
-                       marking=marking, value_label=_("reported through Phalanx"))
+                       marking=marking, value_label=_("reported through Phalanx"),
+                       number=texts.number)
 
 
 def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
@@ -118,7 +119,7 @@ def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str =
     return charts.lines(by_stage(conn, key, actor=actor, texts=texts, stage=stage, year=year),
                         _("Seizures by stage and state") + _scope(conn, key, texts, stage,
                                                                   year),
-                        _("kg"), marking=marking)
+                        _("kg"), marking=marking, number=texts.number)
 
 
 def route_names(conn: Connection, corridors: list[Any], lang: str) -> dict[str, str]:

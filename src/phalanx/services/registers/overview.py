@@ -214,7 +214,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
                                                            for p in progress]},
                              _("Transposition into national law (cumulative)"), _("acts"),
-                             marking=marking)] if progress else []))
+                             marking=marking, number=texts.number)] if progress else []))
     if changes:
         sections.append(pdf.Section(
             _("Transposition changes in %(year)s", year=year),
@@ -243,7 +243,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
                               _("Delivered"): [(str(y.year), y.delivered_value)
                                                for y in tot.years]},
                              _("Supplies by year"), million,
-                             marking=marking)] if tot.years else []))
+                             marking=marking, number=texts.number)] if tot.years else []))
 
     # training quotas
     quotas = tr.list_quotas(conn, actor=actor, year=year)
@@ -261,7 +261,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
                               year=year), _("places"),
                             reference=[float(q.offered) for q in quotas],
                             reference_label=_("offered"), marking=marking,
-                            value_label=_("enrolled"))] if quotas else []))
+                            value_label=_("enrolled"), number=texts.number)] if quotas else []))
 
     # exercises
     cal = ex.calendar(conn, actor=actor, year=year)
