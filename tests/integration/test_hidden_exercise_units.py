@@ -86,9 +86,13 @@ def test_the_register_names_no_unit_the_reader_may_not_see(accounts_db: Database
         assert "<span class=\"code\">KGZ</span> подразделение с ограниченным доступом" in \
             _row(russian)
         assert "a restricted unit" not in russian and f"({STRENGTH})" not in _row(russian)
-        for lang in ("en", "ru"):
-            report = _pdf(client, lang)
-            assert str(TOTAL) in report and str(TOTAL + STRENGTH) not in report
+        for lang, sep in (("en", ","), ("ru", " ")):  # the language's thousands separator
+            report = _pdf(client, lang).replace("\u00a0", " ").replace("\u202f", " ")
+
+            def written(n: int, sep: str = sep) -> str:
+                return f"{n:,}".replace(",", sep)
+            assert written(TOTAL) in report and written(TOTAL + STRENGTH) not in report
+            assert str(TOTAL + STRENGTH) not in report
             assert FORMATION not in report and HIDDEN not in report
 
         # Kyrgyzstan reads its own unit, its formation and its strength
@@ -99,7 +103,7 @@ def test_the_register_names_no_unit_the_reader_may_not_see(accounts_db: Database
         assert own["strength"] == TOTAL + STRENGTH
         assert f"{FORMATION} ({STRENGTH}) <span class=\"code\">{HIDDEN}</span>" in _row(
             client.get("/joint-exercises?lang=en").text)
-        assert str(TOTAL + STRENGTH) in _pdf(client, "en")
+        assert f"{TOTAL + STRENGTH:,}" in _pdf(client, "en")  # "2,167"
 
 
 def test_naming_a_unit_one_may_not_see_is_refused_as_naming_none(

@@ -29,7 +29,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_act
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.domain.operations import closing
+from phalanx.domain.operations import closing, results
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
 from phalanx.services import clock, operation_duplicates, operation_years
@@ -327,6 +327,12 @@ class Statistics(BaseModel):
     synthetic_reports: int = 0  # demo data among the counted reports
 
 
+def _check_scope(op: dict[str, Any], *, stage: str | None = None, metric: str | None = None,
+                 unit: str | None = None) -> None:
+    if problem := results.scope_problem(op, stage=stage, metric=metric, unit=unit):
+        raise Invalid(*problem)
+
+
 def statistics(conn: Connection, operation_key: str, by: list[str], *,
                actor: Principal, stage: str | None = None, metric: str | None = None,
                year: int | None = None, unit: str | None = None) -> Statistics:
@@ -336,6 +342,7 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     is asked for (kilograms and litres, rounds and firearms, are never one sum); `by` in
     the answer says the groups used."""
     op = operation(conn, operation_key)
+    _check_scope(op, stage=stage, metric=metric, unit=unit)
     unknown = sorted(set(by) - set(GROUPS))
     if unknown:
         raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
@@ -371,7 +378,7 @@ def corridors(conn: Connection, operation_key: str, *, actor: Principal,
               year: int | None = None) -> list[corr.Corridor]:
     """The most active trafficking corridors from seizures with a known route (of one
     stage or year if asked)."""
-    operation(conn, operation_key)
+    _check_scope(operation(conn, operation_key), stage=stage)
     c = t.op_total.c
     stmt = access.select_visible(
         t.op_total, actor, c.route_from, c.route_to, func.sum(c.quantity),

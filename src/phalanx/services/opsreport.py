@@ -108,7 +108,8 @@ def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str |
                        _("kg"),
                        reference=hist,
                        reference_label=_("historical total (reported by the organization)"),
-                       marking=marking, value_label=_("reported through Phalanx"))
+                       marking=marking, value_label=_("reported through Phalanx"),
+                       number=texts.number)
 
 
 def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str = "",
@@ -118,7 +119,7 @@ def stages_chart(conn: Connection, key: str, *, actor: Principal, marking: str =
     return charts.lines(by_stage(conn, key, actor=actor, texts=texts, stage=stage, year=year),
                         _("Seizures by stage and state") + _scope(conn, key, texts, stage,
                                                                   year),
-                        _("kg"), marking=marking)
+                        _("kg"), marking=marking, number=texts.number)
 
 
 def route_names(conn: Connection, corridors: list[Any], lang: str) -> dict[str, str]:
@@ -145,10 +146,10 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         pdf.Section(_("Totals reported through Phalanx"), table=[
             [_("Metric"), _("Substance"), _("Quantity"), _("Reports")]]
             + [[label("metric", r.key["metric"]), label("substance", r.key["substance"]),
-                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                texts.quantity(r.quantity, r.key["unit"]), texts.number(r.reports, 0)]
                for r in subst.rows]
             + [[label("metric", "seizure"), _("all substances"),
-                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                texts.quantity(r.quantity, r.key["unit"]), texts.number(r.reports, 0)]
                for r in d["seized"]],
                     images=[seizures_chart(conn, key, actor=actor, stage=stage,
                                            marking=marking, year=year, texts=texts)]
@@ -156,11 +157,12 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         pdf.Section(_("By state"), table=[
             [_("State"), _("Metric"), _("Quantity"), _("Reports")]]
             + [[r.key["state"], label("metric", r.key["metric"]),
-                texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                texts.quantity(r.quantity, r.key["unit"]), texts.number(r.reports, 0)]
                for r in state.rows]),
         *([pdf.Section(_("Most active corridors"), table=[
             [_("From"), _("To"), _("Seizures"), _("kg")]]
-            + [[ends[c.route_from], ends[c.route_to], str(c.seizures), texts.number(c.kg, 1)]
+            + [[ends[c.route_from], ends[c.route_to], texts.number(c.seizures, 0),
+                texts.number(c.kg, 1)]
                for c in d["corridors"]])] if d["seizures"] else []),
         pdf.Section(_("Historical totals (reported by the organization, not records)"),
                     table=[[_("Metric"), _("Substance"), _("Quantity"), _("Note")]]
@@ -171,7 +173,7 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
     if subst.synthetic_reports:
         sections.insert(0, pdf.Section(_("Demo data"), [
             _("%(n)s of the counted reports are synthetic demo data.",
-              n=subst.synthetic_reports)]))
+              n=texts.number(subst.synthetic_reports, 0))]))
     return pdf.render(pdf.PdfDocument(
         title=name + (_(" — stage %(stage)s",
                         stage=stage_names(conn, key, texts).get(stage, stage)) if stage else "")

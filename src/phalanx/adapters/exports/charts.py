@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 # the palette of the pages' charts (phalanx.web.charts), so that a printed chart looks
@@ -24,10 +24,33 @@ def _pyplot() -> Any:
     return plt
 
 
+Number = Callable[..., str]  # a figure written in the reader's language (`Texts.number`)
+
+
+def tick(number: Number | None) -> Callable[[float, Any], str]:
+    """An axis's tick written by `number` (the reader's separators: "20 000", "12,5"), a
+    whole value without decimals; None: as matplotlib writes it."""
+    def written(value: float, _position: Any = None) -> str:
+        whole = float(value).is_integer()
+        if number is None:
+            return f"{value:g}"
+        return number(int(value)) if whole else number(value)
+    return written
+
+
+def _axis(ax: Any, number: Number | None, which: str) -> None:
+    if number is not None:
+        from matplotlib.ticker import FuncFormatter
+
+        getattr(ax, which).set_major_formatter(FuncFormatter(tick(number)))
+
+
 def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
          reference: Sequence[float] | None = None, reference_label: str = "",
-         marking: str = "", value_label: str = "reported through Phalanx") -> bytes:
-    """Horizontal bars, largest first; optional reference bars (e.g. historical totals)."""
+         marking: str = "", value_label: str = "reported through Phalanx",
+         number: Number | None = None) -> bytes:
+    """Horizontal bars, largest first; optional reference bars (e.g. historical totals);
+    the values' axis written by `number` (the reader's language's separators)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 3) + 1.2), dpi=110)
     pos = range(len(labels))
@@ -40,6 +63,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
     ax.set_yticks(list(pos), labels, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(unit, fontsize=9)
+    _axis(ax, number, "xaxis")
     ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#e3e7ee")
@@ -54,8 +78,9 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str,
 
 
 def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
-          marking: str = "") -> bytes:
-    """One line per series over ordered x labels (e.g. stages)."""
+          marking: str = "", number: Number | None = None) -> bytes:
+    """One line per series over ordered x labels (e.g. stages); the values' axis written
+    by `number`."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=110)
     for i, (name, points) in enumerate(sorted(series.items())):
@@ -63,6 +88,7 @@ def lines(series: dict[str, list[tuple[str, float]]], title: str, unit: str,
                 color=SERIES[i % len(SERIES)])
     ax.set_title(title, fontsize=11, loc="left", color=INK)
     ax.set_ylabel(unit, fontsize=9)
+    _axis(ax, number, "yaxis")
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e3e7ee")

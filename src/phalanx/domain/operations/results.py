@@ -73,6 +73,7 @@ SUBSTANCES = ("heroin", "opium", "hashish", "cannabis", "cocaine", "synthetic_am
 COUNT = "count"  # the unit of every counted metric
 MASS_UNITS = {"g": 0.001, "kg": 1.0, "t": 1000.0}
 VOLUME_UNITS = {"ml": 0.001, "l": 1.0}
+STORED_UNITS = ("kg", "l", COUNT)  # the units a quantity is kept and totalled in
 # the units as written in Russian (a full stop after them allowed)
 RUSSIAN_UNITS = {"г": "g", "кг": "kg", "т": "t", "мл": "ml", "л": "l", "шт": "pcs"}
 MAX_SINGLE_SEIZURE_KG = 100_000.0  # a single seizure over 100 t is absurd
@@ -81,6 +82,22 @@ MAX_AREA = 200  # characters of an administrative area (setting)
 MAX_ROUTE = 64  # characters of a route's end, a place or country (setting)
 AGENCIES = ("customs", "border_guard", "police", "drug_control", "state_security",
             "financial_intelligence", "emergency_service")
+
+
+def scope_problem(op: dict[str, Any], *, stage: str | None = None,
+                  metric: str | None = None, unit: str | None = None) -> tuple[str, str] | None:
+    """What is wrong (the field, why) with the stage, metric or unit of the operation `op`
+    (its dataset entry) whose totals are asked for, said as an upload's row says it: one
+    that is none of its own would total zero where the request was mistyped. None:
+    nothing."""
+    stages = [s["key"] for s in op.get("stages", [])]
+    if stage and stage not in stages:
+        return "stage", f"unknown stage {stage!r} (stages: {', '.join(stages) or 'none'})"
+    if metric and metric not in METRICS:  # (one another kind of operation reports: none)
+        return "metric", f"unknown metric {metric!r}"
+    if unit and unit not in STORED_UNITS:
+        return "unit", f"{unit!r} is not one of {', '.join(STORED_UNITS)}"
+    return None
 
 
 def written(unit: str, decimals: int) -> tuple[int, str | None]:

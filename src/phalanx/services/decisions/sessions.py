@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, Literal
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import calendar
 from phalanx.domain.access.policy import Marking, OwnerKind, StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import procedure as proc
+from phalanx.services import organization as orgs
 from phalanx.services.clock import aware
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -197,13 +199,14 @@ def get_meeting(conn: Connection, meeting_id: int, *, actor: Principal) -> Meeti
     return _meeting(conn, meeting_id, actor)
 
 
-def _meetings(actor: Principal, body: str | None, year: int | None, open_only: bool) -> Any:
+def _meetings(conn: Connection, actor: Principal, body: str | None, year: int | None,
+              open_only: bool) -> Any:
     stmt = access.select_visible(t.meeting, actor)
     if body:
         stmt = stmt.where(t.meeting.c.body_key == body)
-    if year:
-        stmt = stmt.where(t.meeting.c.opens_at >= datetime(year, 1, 1, tzinfo=UTC),
-                          t.meeting.c.opens_at < datetime(year + 1, 1, 1, tzinfo=UTC))
+    if year:  # the organization's year (its working time zone's), as the crisis board's
+        start, end = calendar.year_span(year, orgs.working_zone(conn))
+        stmt = stmt.where(t.meeting.c.opens_at >= start, t.meeting.c.opens_at < end)
     if open_only:
         stmt = stmt.where(t.meeting.c.status != "closed")
     return stmt
@@ -213,7 +216,7 @@ def count_meetings(conn: Connection, *, actor: Principal, body: str | None = Non
                    year: int | None = None) -> int:
     """How many sessions `list_meetings` holds, all its pages together."""
     return conn.execute(select(func.count()).select_from(
-        _meetings(actor, body, year, False).subquery())).scalar_one()
+        _meetings(conn, actor, body, year, False).subquery())).scalar_one()
 
 
 def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None,
@@ -221,7 +224,7 @@ def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None
                   limit: int | None = None, offset: int = 0) -> list[MeetingOut]:
     """The sessions, the latest first: of a body, of a year, not yet closed; `limit`
     and `offset` take a page of them."""
-    stmt = _meetings(actor, body, year, open_only).order_by(
+    stmt = _meetings(conn, actor, body, year, open_only).order_by(
         t.meeting.c.opens_at.desc(), t.meeting.c.id.desc()).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -73,8 +73,9 @@ class FormationOut(BaseModel):
     abbreviation_ru: str = ""
     decided: date | None
     declared_strength: int | None
-    listed_strength: int
-    units: int
+    listed_strength: int = Field(description="the strength of the formation's units in the "
+                                 "registry that the reader reads, those withdrawn left out")
+    units: int = Field(description="how many such units")
     use_constraint: str
     illustrative_composition: bool
     note: str
@@ -146,7 +147,8 @@ def formations(conn: Connection, *, actor: Principal) -> list[FormationOut]:
     forces = orgs.organization(conn).forces
     listed: dict[str, list[UnitOut]] = {}
     for u in units(conn, actor=actor):
-        listed.setdefault(u.formation, []).append(u)
+        if not u.withdrawn:  # a unit withdrawn stays in the registry, no longer in force
+            listed.setdefault(u.formation, []).append(u)
     out = []
     for f in forces.get("formations", []):
         mine = listed.get(f["key"], [])

@@ -26,13 +26,17 @@ from phalanx.services.registers import training as tr
 from phalanx.services.texts import ENGLISH, Texts
 
 
-def marking_for(actor: Principal) -> str:
-    """What a printed report carries: the widest marking its content may include."""
+def marking_for(actor: Principal, texts: Texts = ENGLISH) -> str:
+    """What a printed report carries: the widest marking its content may include, in the
+    report's language."""
+    _, label = texts.gettext, texts.label
     if actor.role is Role.OBSERVER:
-        return "PUBLIC · RELEASED TO OBSERVERS"
+        return f"{label('marking', 'PUBLIC')} · " + _("RELEASED TO OBSERVERS")
+    organization = label("marking", "ORGANIZATION")
     if actor.state:
-        return f"ORGANIZATION · includes PARTICIPANTS and NATIONAL data of {actor.state}"
-    return "ORGANIZATION · includes PARTICIPANTS data"
+        return f"{organization} · " + _("includes PARTICIPANTS and NATIONAL data of "
+                                        "%(state)s", state=actor.state)
+    return f"{organization} · " + _("includes PARTICIPANTS data")
 
 
 class OverviewOut(BaseModel):
@@ -52,7 +56,9 @@ def overview(conn: Connection, *, actor: Principal, today: date | None = None) -
     tot = mtc.totals(conn, actor=actor)
     use = tr.use_by_year(conn, actor=actor)
     latest = max((u.year for u in use), default=None)
-    cal = ex.calendar(conn, actor=actor)
+    # a cancelled exercise stays in the calendar, marked so; it is no exercise held or to
+    # come: the figures count none
+    cal = [e for e in ex.calendar(conn, actor=actor) if e.cancelled_on is None]
     open_findings = ex.findings(conn, actor=actor, open_only=True)
     instruments = ext.instruments(conn, actor=actor)
     events = ext.events(conn, actor=actor)
@@ -99,10 +105,6 @@ def _count_by_year(values: list[Any]) -> dict[str, int]:
     return out
 
 
-def _money(v: float) -> str:
-    return f"{v:,.1f}"
-
-
 def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
     """Whether the year's figures are closed, and since when."""
     closed = operation_years.closed_years(conn).get(year)
@@ -111,7 +113,8 @@ def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
                               "change.", year=year)]
     return [texts.gettext("The figures of %(year)s were closed by the Secretariat on "
                           "%(day)s; the changes since are listed below.", year=year,
-                          day=clock.aware(closed.closed_at).date().isoformat())]
+                          day=clock.day(orgs.organization(conn),
+                                        closed.closed_at).isoformat())]
 
 
 def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
@@ -122,6 +125,7 @@ def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
     if year not in operation_years.closed_years(conn):
         return None
     changes = operation_years.late_changes(conn, year, actor=actor)
+    org = orgs.organization(conn)  # its day of each change, not UTC's
 
     def figure(q: float | None, unit: str | None) -> str:
         return "—" if q is None or unit is None else texts.quantity(q, unit)
@@ -131,7 +135,7 @@ def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
         [] if changes else [_("No change since the year was closed.")],
         table=[[_("Date"), _("Report"), _("Change"), _("Metric"), _("Before"), _("After"),
                 _("Reason")]]
-        + [[c.at.date().isoformat(), f"{c.operation} {c.state} {c.reference}",
+        + [[clock.day(org, c.at).isoformat(), f"{c.operation} {c.state} {c.reference}",
             label("late_change", c.kind), label("metric", c.metric),
             figure(c.quantity_before, c.unit_before), figure(c.quantity_after, c.unit_after),
             c.reason] for c in changes] if changes else None)
@@ -144,7 +148,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     org = orgs.organization(conn)
     text = org.text_in(texts.lang)  # the file's texts in English alone, in the language
 
-    marking = marking_for(actor)
+    marking = marking_for(actor, texts)
     sections: list[pdf.Section] = []
 
     # decisions, crises, operations of the year
@@ -171,11 +175,11 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         s = ops.statistics(conn, key, ["metric", "unit"], actor=actor, year=year)
         name = op["name"].get(texts.lang) or op["name"]["en"]
         op_rows += [[name, label("metric", r.key["metric"]),
-                     texts.quantity(r.quantity, r.key["unit"]), str(r.reports)]
+                     texts.quantity(r.quantity, r.key["unit"]), texts.number(r.reports, 0)]
                     for r in s.rows if r.reports]
         if s.synthetic_reports:  # never published as the organization's figures unsaid
             demo.append(_("%(operation)s: %(n)s of the counted reports are synthetic demo "
-                          "data.", operation=name, n=s.synthetic_reports))
+                          "data.", operation=name, n=texts.number(s.synthetic_reports, 0)))
     sections.append(pdf.Section(
         _("Joint operations in %(year)s", year=year),
         ([] if op_rows else [_("No result reported through Phalanx.")])
@@ -210,7 +214,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
                                                            for p in progress]},
                              _("Transposition into national law (cumulative)"), _("acts"),
-                             marking=marking)] if progress else []))
+                             marking=marking, number=texts.number)] if progress else []))
     if changes:
         sections.append(pdf.Section(
             _("Transposition changes in %(year)s", year=year),
@@ -228,17 +232,18 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         _("Military-technical cooperation"),
         [_("Supplies agreed in %(year)s: %(n)s, %(agreed)s %(million)s; delivered in "
            "%(year)s: %(delivered)s %(million)s.", year=year, n=yt.agreements if yt else 0,
-           agreed=_money(yt.agreed_value if yt else 0), million=million,
-           delivered=_money(yt.delivered_value if yt else 0))],
+           agreed=texts.number(yt.agreed_value if yt else 0, 1), million=million,
+           delivered=texts.number(yt.delivered_value if yt else 0, 1))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
-        + [[s.key, s.supplier, s.recipient, text(s.item), str(s.quantity),
-            str(s.delivered_quantity), _money(s.value)] for s in sup] if sup else None,
+        + [[s.key, s.supplier, s.recipient, text(s.item), texts.number(s.quantity, 0),
+            texts.number(s.delivered_quantity, 0), texts.number(s.value, 1)] for s in sup]
+        if sup else None,
         images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],
                               _("Delivered"): [(str(y.year), y.delivered_value)
                                                for y in tot.years]},
                              _("Supplies by year"), million,
-                             marking=marking)] if tot.years else []))
+                             marking=marking, number=texts.number)] if tot.years else []))
 
     # training quotas
     quotas = tr.list_quotas(conn, actor=actor, year=year)
@@ -247,15 +252,16 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if quotas else [_("No quota recorded for the year.")],
         table=[[_("Institution"), _("Host"), _("Type"), _("offered"), _("allocated"),
                 _("enrolled"), _("graduated")]]
-        + [[q.institution, q.host, label("inst", q.type), str(q.offered), str(q.allocated),
-            str(q.enrolled), str(q.graduated)] for q in quotas] if quotas else None,
+        + [[q.institution, q.host, label("inst", q.type),
+            *(texts.number(n, 0) for n in (q.offered, q.allocated, q.enrolled, q.graduated))]
+           for q in quotas] if quotas else None,
         images=[charts.bars([f"{q.institution}" for q in quotas],
                             [float(q.enrolled) for q in quotas],
                             _("Quota use %(year)s: enrolled (gold: places offered)",
                               year=year), _("places"),
                             reference=[float(q.offered) for q in quotas],
                             reference_label=_("offered"), marking=marking,
-                            value_label=_("enrolled"))] if quotas else []))
+                            value_label=_("enrolled"), number=texts.number)] if quotas else []))
 
     # exercises
     cal = ex.calendar(conn, actor=actor, year=year)
@@ -265,9 +271,12 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if cal else [_("No exercise in the calendar.")],
         table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
                 _("Scenario")]]
-        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}", e.host,
-            ", ".join(sorted({p.state for p in e.participants})), str(e.strength),
-            e.scenario or ""] for e in cal] if cal else None))
+        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}"
+            + (" (" + _("cancelled on") + " " + e.cancelled_on.isoformat() + ")"
+               if e.cancelled_on else ""), e.host,
+            ", ".join(sorted({p.state for p in e.participants})),
+            "—" if e.cancelled_on else texts.number(e.strength, 0), e.scenario or ""]
+           for e in cal] if cal else None))
     if findings:
         sections.append(pdf.Section(
             _("After-action findings"),

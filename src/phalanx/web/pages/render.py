@@ -176,6 +176,14 @@ def _at_seat(ctx: Context, at: datetime | None) -> str:
 
 
 @pass_context
+def _org_day(ctx: Context, at: datetime | None) -> str:
+    """The organization's day of the moment `at` (its working time zone's, not UTC's), in
+    figures in the page's language ("01.02.2026")."""
+    return i18n.day_text(clock.day(ctx.get("org"), at), str(ctx.get("lang") or "en")) \
+        if at else ""
+
+
+@pass_context
 def _seat_city(ctx: Context) -> str:
     """The working time zone's city, empty without the setting (for the forms' hints)."""
     zone_name = getattr(ctx.get("org"), "working_time_zone", None)
@@ -235,6 +243,7 @@ templates.env.globals["does"] = _does
 templates.env.globals["staff"] = _staff
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
+templates.env.filters["org_day"] = _org_day
 templates.env.globals["seat_city"] = _seat_city
 templates.env.globals["holder"] = _holder
 templates.env.globals["assignee"] = _assignee
