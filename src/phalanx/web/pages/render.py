@@ -184,6 +184,16 @@ def _org_day(ctx: Context, at: datetime | None) -> str:
 
 
 @pass_context
+def _day(ctx: Context, value: date | str | int | None) -> str:
+    """A day in figures in the page's language; given a moment (a date and time, as a
+    record's time of sending or deciding), the organization's day of it (`_org_day`),
+    never UTC's: the pages work in the organization's day."""
+    if isinstance(value, datetime):
+        return _org_day(ctx, value)
+    return i18n.day_text(value, str(ctx.get("lang") or "en")) if value else ""
+
+
+@pass_context
 def _seat_city(ctx: Context) -> str:
     """The working time zone's city, empty without the setting (for the forms' hints)."""
     zone_name = getattr(ctx.get("org"), "working_time_zone", None)
@@ -244,6 +254,7 @@ templates.env.globals["staff"] = _staff
 templates.env.globals["seat_day_off"] = _seat_day_off
 templates.env.globals["at_seat"] = _at_seat
 templates.env.filters["org_day"] = _org_day
+templates.env.filters["day"] = _day  # a moment: its organization's day
 templates.env.globals["seat_city"] = _seat_city
 templates.env.globals["holder"] = _holder
 templates.env.globals["assignee"] = _assignee
