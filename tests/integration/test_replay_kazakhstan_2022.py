@@ -39,6 +39,7 @@ from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
+from phalanx.domain.forces.registry import crisis_weight
 from phalanx.services import clock, crises, crisis_obligations, crisis_requests, forces
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
@@ -432,6 +433,10 @@ def test_6_january_the_plan_lands_the_first_units_within_hours(accounts_db: Data
     with db.read() as conn:
         units = {u.key: u for u in forces.units(conn, actor=SEC)}
     assert plan.uncovered == []
+    # the objective in its own unit: the crisis's weight (extreme) times its closure, once,
+    # though each state's contingent is a task of its own
+    assert plan.objective["closure"] == pytest.approx(
+        crisis_weight("extreme") * plan.closures[plan.crisis_id])
     landed = {m.unit: plan.starts_at + timedelta(hours=m.arrive_h) for m in plan.movements}
     first = min(plan.movements, key=lambda m: m.arrive_h)
     at = landed[first.unit]

@@ -4,6 +4,8 @@ checked by the planner's own checker."""
 
 from __future__ import annotations
 
+import pytest
+
 from phalanx.domain.forces import tasks as tk
 from phalanx.domain.forces import withdrawal as wd
 from phalanx.domain.forces.planner import Aircraft, Problem, Unit, check, plan
@@ -115,12 +117,18 @@ def test_a_required_state_bars_the_others_for_that_task_only() -> None:
                                state_rule="required"), task(id="8", strength=100)],
                   {}, {"3": 2.0}, DETACH)
     reqs = {r.id: r for r in e.requirements}
-    assert reqs["7.1.1"].crisis == "3/KGZ" and reqs["8"].crisis == "3"
-    assert e.weights["3/KGZ"] == 2.0
+    # the task's bars are its own; it closes with its crisis, whose weight counts once
+    assert reqs["7.1.1"].bar_key == "3/KGZ" and reqs["8"].bar_key == "3"
+    assert reqs["7.1.1"].crisis == reqs["8"].crisis == "3"
+    assert e.weights == {"3": 2.0}
     assert ("pk-rus-1#1", "3/KGZ") in e.barred and ("pk-kgz-1#1", "3/KGZ") not in e.barred
-    _problem, p = solved(e)
+    problem, p = solved(e)
     by_req = {m.requirement: m.unit for m in p.movements}
     assert by_req["7.1.1"].startswith("pk-kgz-1#") and by_req["7.2.1"].startswith("pk-kgz-1#")
+    # the objective: the crisis's weight times its closure (its last arrival), once
+    last = max(m.arrive_h for m in p.movements)
+    assert p.objective.closure == pytest.approx(2.0 * last)
+    assert check(problem, p) == []  # re-flown: no unit of another state in task 7
 
 
 def test_a_required_state_without_units_leaves_the_task_uncovered() -> None:

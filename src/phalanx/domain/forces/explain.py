@@ -38,7 +38,7 @@ def input_warnings(problem: Problem, short: Collection[str] = ()) -> list[str]:
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): no unit in the "
                        "registry has that capability and strength")
         elif not usable:
-            reasons = sorted({problem.barred.get((u.id, r.crisis), "withdrawn")
+            reasons = sorted({problem.barred.get((u.id, r.bar_key), "withdrawn")
                               for u in able})
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
                        f"can meet it ({'; '.join(reasons[:3])})")
@@ -78,7 +78,7 @@ def explain(problem: Problem, p: Plan) -> dict[str, str]:
         barred = sorted({why for (uid, _c), why in problem.barred.items() if uid == u.id})
         if u.capability not in wanted:
             out[u.id] = f"no requirement asks for {u.capability}"
-        elif all((u.id, r.crisis) in problem.barred for r in problem.requirements
+        elif all((u.id, r.bar_key) in problem.barred for r in problem.requirements
                  if r.capability == u.capability):
             out[u.id] = "barred: " + "; ".join(barred)
         elif all(u.strength < r.strength for r in problem.requirements

@@ -187,9 +187,9 @@ def check(problem: Problem, p: Plan) -> list[str]:
         seen_units[m.unit] = m.requirement
         if not u.available:
             errors.append(f"unit {u.id} was not made available by {u.state}")
-        if (u.id, r.crisis) in problem.barred:
+        if (u.id, r.bar_key) in problem.barred:
             errors.append(f"unit {u.id} may not serve {r.crisis}: "
-                          f"{problem.barred[(u.id, r.crisis)]}")
+                          f"{problem.barred[(u.id, r.bar_key)]}")
         if u.capability != r.capability or u.strength < r.strength:
             errors.append(f"unit {u.id} cannot meet {r.id}")
         if m.mode == "road":

@@ -294,7 +294,7 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
     reqs = {r.id: r for r in problem.requirements}
     moving = tuple(mv for mv in under_way(problem, previous, now_h)
                    if mv.requirement in req_ids
-                   and (mv.unit, reqs[mv.requirement].crisis) not in barred)
+                   and (mv.unit, reqs[mv.requirement].bar_key) not in barred)
     fixed_units = {mv.unit for mv in moving}
     alerted = {mv.unit for mv in previous.movements}
     flying = {s.aircraft for mv in moving for s in mv.sorties}

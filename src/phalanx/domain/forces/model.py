@@ -53,6 +53,15 @@ class Requirement:
     place: Point
     needed_by_h: float
     node: str = ""  # node key of the place, when it is one
+    # where the rules barring a unit are looked up, if not under its crisis: a task that
+    # requires a state's units has bars of its own ("{crisis}/{state}", `tasks.py`),
+    # while it closes with its crisis
+    bars: str = ""
+
+    @property
+    def bar_key(self) -> str:
+        """The key its bars are under: `bars`, else its crisis."""
+        return self.bars or self.crisis
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,7 @@ def eligible(unit: Unit, req: Requirement, barred: dict[tuple[str, str], str] | 
              ) -> bool:
     return (unit.available and unit.capability == req.capability
             and unit.strength >= req.strength
-            and not (barred and (unit.id, req.crisis) in barred))
+            and not (barred and (unit.id, req.bar_key) in barred))
 
 
 def objective(problem: Problem, movements: Iterable[Movement], uncovered: int) -> Objective:

@@ -28,9 +28,9 @@ A state for a task: *required* — only that state's units serve it; *preferred*
 units serve it first: when they suffice (enough candidates, each large enough, for every
 piece), the others are kept out of the task as if it were required; when they do not,
 the task is open to every state's units and the note says so. The planner bars a unit
-per crisis, so a task with a state is planned as a sub-crisis `{crisis}/{state}` with
-its crisis's weight (the closure then counts that sub-crisis on its own: a small
-overweight of the crisis, said here); the service maps the sub-crisis back.
+per crisis, so a task with a state has bars of its own, under `{crisis}/{state}` (its
+requirements' `bars`): the other states' units are barred there, and the crisis's own
+bars carried; it still closes with its crisis, whose weight counts once.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[s
     pieces: dict[str, Piece] = {}
     notes: list[str] = []
     for t in tasks:
-        crisis = t.crisis
+        bars_at = ""  # a task with a state's own bars (none: its crisis's)
 
         def candidates(state: str = "", crisis: str = t.crisis, cap: str = t.capability
                        ) -> list[Unit]:
@@ -177,7 +177,6 @@ def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[s
             keep = t.state_rule == "required" or _suffices(t, [u.strength for u in own])
             if keep:
                 sub = f"{t.crisis}/{t.state}"
-                ws[sub] = ws.get(t.crisis, 1.0)
                 verb = "requires" if t.state_rule == "required" else "prefers"
                 why = f"requirement {t.id} {verb} {t.state}'s units"
                 for u in out_units:
@@ -186,20 +185,20 @@ def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[s
                         bars[(u.id, sub)] = b
                     elif u.state != t.state:
                         bars[(u.id, sub)] = why
-                crisis = sub
+                bars_at = sub
                 if t.state_rule == "preferred":
                     notes.append(f"requirement {t.id}: {t.state}'s units suffice and serve it")
             else:
                 notes.append(f"requirement {t.id}: {t.state}'s units do not suffice; open to "
                              "every state's units")
-        pool = [u.strength for u in candidates(crisis=crisis)]
+        pool = [u.strength for u in candidates(crisis=bars_at or t.crisis)]
         if t.kind == "unit" and t.capability in by_parts and max(pool, default=0) < t.strength:
             notes.append(f"requirement {t.id}: one whole unit of {t.capability} "
                          f"{t.strength} is asked, and this plan moves {t.capability} as parts"
                          " of units: state it as a strength to be covered by parts")
         for rid, strength, piece in _pieces(t, pool):
-            reqs.append(Requirement(rid, crisis, t.capability, strength, t.place,
-                                    t.needed_by_h, t.node))
+            reqs.append(Requirement(rid, t.crisis, t.capability, strength, t.place,
+                                    t.needed_by_h, t.node, bars_at))
             pieces[rid] = piece
     return Expanded(tuple(out_units), tuple(reqs), bars, ws, pieces, parent, notes)
 

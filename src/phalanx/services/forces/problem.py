@@ -67,9 +67,9 @@ class Built:
         self.pieces, self.parent = pieces or {}, parent or {}
 
     def crisis_of(self, rid: str, crisis: str) -> int:
-        """The stored crisis of a planner requirement (a sub-crisis maps back)."""
+        """The stored crisis of a planner requirement."""
         piece = self.pieces.get(rid)
-        return int(piece.crisis if piece else crisis.split("/", 1)[0])
+        return int(piece.crisis if piece else crisis)
 
     def requirement_of(self, rid: str) -> int:
         piece = self.pieces.get(rid)
