@@ -46,3 +46,16 @@ def test_counts_on_english_pages(client: TestClient) -> None:  # noqa: F811
     login(client, "secretariat", "demo-secretariat")
     page = _text(client.get("/operations/channel?lang=en").text)
     assert re.search(r"\d,\d{3} synthetic reports", page)
+
+
+def test_the_states_are_named_in_the_pages_language(client: TestClient) -> None:  # noqa: F811
+    """The operation's table and chart by state name the states as the page's language
+    does ("Казахстан"), no longer by their codes ("KAZ")."""
+    login(client, "secretariat", "demo-secretariat")
+    for lang, kazakhstan in (("ru", "Казахстан"), ("en", "Kazakhstan")):
+        html = client.get(f"/operations/channel?lang={lang}").text
+        table = html.split('id="by-state"')[1].split("</table>")[0]
+        rows = re.findall(r"<tr><td>([^<]+)</td>", table)
+        assert kazakhstan in rows and "KAZ" not in rows, rows
+        chart = html.split('data-chart="stage-chart"')[1].split("</svg>")[0]
+        assert kazakhstan in chart and ">KAZ<" not in chart

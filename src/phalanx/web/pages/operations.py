@@ -22,6 +22,7 @@ from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
 from phalanx.web.i18n import errors, labeller, texts_for, translator
+from phalanx.web.pages.drafts import state_names
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -53,9 +54,10 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
     svg = maps.render(maps.Box(west=24, south=33, east=82, north=57),
                       [], routes=[(maps.atlas_name(c.route_from), maps.atlas_name(c.route_to),
                                    c.kg) for c in d["corridors"]], lang=language(request))
+    names = state_names(org, language(request))
     return render(request, "operation.html", {
-        **_charts(request, conn, key, actor, stage or None, _year(year)),
-        **d, "key": key, "map_svg": svg, "marking": _marking(actor),
+        **_charts(request, conn, key, actor, stage or None, _year(year), names),
+        **d, "key": key, "states": names, "map_svg": svg, "marking": _marking(actor),
         "route_names": opsreport.route_names(conn, d["corridors"], language(request)),
         "for_observers": actor.role is Role.OBSERVER, "national_of": actor.state,
         "closed_year": operation_years.closed_years(conn).get(_year(year) or 0),
@@ -63,8 +65,9 @@ def dashboard(request: Request, key: str, actor: Reader, conn: Conn, org: Org,
 
 
 def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str | None,
-            year: int | None) -> dict[str, str]:
-    """The page's charts, drawn as the other pages' (SVG), in the page's language."""
+            year: int | None, names: dict[str, str]) -> dict[str, str]:
+    """The page's charts, drawn as the other pages' (SVG), in the page's language, the
+    states by their names in it (`names`)."""
     lang = language(request)
     _, label = translator(lang), labeller(lang)
     op = ops.operation(conn, key)
@@ -72,7 +75,7 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     stages = opsreport.by_stage(conn, key, actor=actor, texts=texts_for(lang), stage=stage,
                                 year=year, metric=metric)
     columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
-    per_state = {state: [dict(points).get(s, 0.0) for s in columns]
+    per_state = {names.get(state) or state: [dict(points).get(s, 0.0) for s in columns]
                  for state, points in sorted(stages.items())}
     if not opsreport.seizures(op):  # its counts: by metric, and its headline's by stage
         names, counts = opsreport.by_metric(conn, key, actor=actor, stage=stage, year=year)
