@@ -79,3 +79,26 @@ def test_the_api_pages_the_sessions_and_counts_them(
     for bad in ("limit=0", "limit=501", "offset=-1", "year=1700"):
         r = client.get(f"/api/v1/sessions?{bad}", headers=auth)
         assert r.status_code == 422 and bad.split("=")[0] in r.text
+
+
+def test_the_exercises_sessions_are_a_register_of_their_own(
+        many: tuple[TestClient, dict[str, str], dict[int, datetime]],
+        loaded_db: Database) -> None:
+    """As the decisions: the real sessions by default, the exercises' apart, each counted
+    apart (X-Total-Count)."""
+    client, auth, made = many
+    at = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    drills = {dec.convene(loaded_db, dec.MeetingIn(
+        body="permanent-council", opens_at=at + timedelta(days=n), title=f"Drill {n}",
+        exercise=True), actor=SEC).id for n in (1, 2)}
+    real = client.get("/api/v1/sessions", headers=auth)
+    assert {m["id"] for m in real.json()} == set(made)
+    assert real.headers["X-Total-Count"] == "7"
+    drilled = client.get("/api/v1/sessions", params={"exercise": "true"}, headers=auth)
+    assert {m["id"] for m in drilled.json()} == drills
+    assert drilled.headers["X-Total-Count"] == "2"
+    page = client.get("/sessions").text
+    assert not drills & {int(x) for x in re.findall(r'href="/sessions/(\d+)"', page)}
+    page = client.get("/sessions?exercise=true&lang=ru").text
+    assert {int(x) for x in re.findall(r'href="/sessions/(\d+)"', page)} == drills
+    assert "Заседания учений" in page

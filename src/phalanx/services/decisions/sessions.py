@@ -200,8 +200,10 @@ def get_meeting(conn: Connection, meeting_id: int, *, actor: Principal) -> Meeti
 
 
 def _meetings(conn: Connection, actor: Principal, body: str | None, year: int | None,
-              open_only: bool) -> Any:
+              open_only: bool, exercise: bool | None = None) -> Any:
     stmt = access.select_visible(t.meeting, actor)
+    if exercise is not None:  # the real sessions, or the exercises' (None: both)
+        stmt = stmt.where(t.meeting.c.exercise.is_(exercise))
     if body:
         stmt = stmt.where(t.meeting.c.body_key == body)
     if year:  # the organization's year (its working time zone's), as the crisis board's
@@ -213,18 +215,20 @@ def _meetings(conn: Connection, actor: Principal, body: str | None, year: int | 
 
 
 def count_meetings(conn: Connection, *, actor: Principal, body: str | None = None,
-                   year: int | None = None) -> int:
+                   year: int | None = None, exercise: bool | None = None) -> int:
     """How many sessions `list_meetings` holds, all its pages together."""
     return conn.execute(select(func.count()).select_from(
-        _meetings(conn, actor, body, year, False).subquery())).scalar_one()
+        _meetings(conn, actor, body, year, False, exercise).subquery())).scalar_one()
 
 
 def list_meetings(conn: Connection, *, actor: Principal, body: str | None = None,
                   year: int | None = None, open_only: bool = False,
-                  limit: int | None = None, offset: int = 0) -> list[MeetingOut]:
-    """The sessions, the latest first: of a body, of a year, not yet closed; `limit`
-    and `offset` take a page of them."""
-    stmt = _meetings(conn, actor, body, year, open_only).order_by(
+                  limit: int | None = None, offset: int = 0,
+                  exercise: bool | None = None) -> list[MeetingOut]:
+    """The sessions, the latest first: of a body, of a year, not yet closed, the real
+    ones or the exercises' (`exercise`; None: both); `limit` and `offset` take a page of
+    them."""
+    stmt = _meetings(conn, actor, body, year, open_only, exercise).order_by(
         t.meeting.c.opens_at.desc(), t.meeting.c.id.desc()).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -25,14 +25,16 @@ router = APIRouter(tags=["decisions"])
 def list_sessions(response: Response, actor: Reader, conn: Conn,
                   body: Annotated[str | None, Query(max_length=64)] = None,
                   year: Annotated[int | None, Query(ge=1992, le=2100)] = None,
+                  exercise: bool = False,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Offset = 0) -> list[dec.MeetingOut]:
     """The sessions, the latest first: a page of `limit` from `offset`; the header
-    X-Total-Count says how many there are in all."""
-    response.headers["X-Total-Count"] = str(dec.count_meetings(conn, actor=actor, body=body,
-                                                               year=year))
+    X-Total-Count says how many there are in all. The real sessions, or with
+    `exercise=true` the exercises' (a register of their own, as the decisions')."""
+    response.headers["X-Total-Count"] = str(dec.count_meetings(
+        conn, actor=actor, body=body, year=year, exercise=exercise))
     return dec.list_meetings(conn, actor=actor, body=body, year=year, limit=limit,
-                             offset=offset)
+                             offset=offset, exercise=exercise)
 
 
 @router.post("/sessions", response_model=dec.MeetingOut, status_code=201)

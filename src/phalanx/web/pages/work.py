@@ -44,28 +44,29 @@ SESSIONS_PAGE = 100  # sessions on a page of the list (setting)
 
 @router.get("/sessions", response_class=HTMLResponse)
 def sessions(request: Request, actor: Reader, conn: Conn, org: Org,
-             year: FormYear = None,
+             year: FormYear = None, exercise: bool = False,
              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    return _sessions_page(request, conn, org, actor, year=year,
-                          page=page)
+    return _sessions_page(request, conn, org, actor, year=year, page=page,
+                          exercise=exercise)
 
 
 def _sessions_page(request: Request, conn: Conn, org: Org, actor: Principal,
                    written: dict[str, Any] | None = None, error: str = "",
                    status_code: int = 200, *, convene: dict[str, Any] | None = None,
                    convene_error: str = "", year: int | None = None,
-                   page: int = 1) -> HTMLResponse:
+                   page: int = 1, exercise: bool = False) -> HTMLResponse:
     """The sessions, the latest first, a page at a time (of a year, if asked), the form
     to convene one and the form to circulate a draft under the written procedure; after
     a session or a draft the services refused, with the message beside that form and
-    what was typed in it."""
+    what was typed in it. The exercises' sessions are a register of their own
+    (`exercise`), as their decisions are."""
     offset = (page - 1) * SESSIONS_PAGE
     shown = dec.list_meetings(conn, actor=actor, year=year, limit=SESSIONS_PAGE,
-                              offset=offset)
-    total = dec.count_meetings(conn, actor=actor, year=year)
-    query = f"year={year}&" if year else ""
+                              offset=offset, exercise=exercise)
+    total = dec.count_meetings(conn, actor=actor, year=year, exercise=exercise)
+    query = (f"year={year}&" if year else "") + ("exercise=true&" if exercise else "")
     return render(request, "sessions.html", {
-        "sessions": shown, "year": year,
+        "sessions": shown, "year": year, "exercise": exercise,
         **pager(lambda n: f"/sessions?{query}page={n}", page, SESSIONS_PAGE, len(shown),
                 total),
         "bodies": [b for b in org.bodies.values() if b.seat],
