@@ -26,14 +26,20 @@ def db_recipe() -> str:
     return "accounts"
 
 
-def test_a_representative_whose_appointment_ended_is_told_what_is_gone(
-        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
-    # at noon UTC, on the same day where the Secretariat sits whatever the hour the test
-    # runs (the term ends with that organization's day)
+def _three_days_ago(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The trail's entries written three days ago from here on, at noon UTC: the same day
+    where the Secretariat sits whatever the hour the test runs (a term ends with that
+    organization's day)."""
     days_ago = (datetime.now(UTC) - timedelta(days=3)).replace(hour=12, minute=0)
     monkeypatch.setattr(audit_store, "now_iso",
                         lambda: days_ago.isoformat(timespec="microseconds"))
+    return days_ago
+
+
+def test_a_representative_whose_appointment_ended_is_told_what_is_gone(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    days_ago = _three_days_ago(monkeypatch)
     _, start = poll(api, kaz, None)
     doc = document(api, rus, "RUS")  # for the members: KAZ reads it
     public = document(api, rus, "RUS", marking="PUBLIC")
@@ -83,9 +89,7 @@ def test_an_appointment_ended_on_a_day_past_is_said_when_it_is_recorded(
     says `gone` for what it read when its term ended; a reader that had not read on is
     told nothing of the records made since."""
     kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
-    days_ago = (datetime.now(UTC) - timedelta(days=3)).replace(hour=12, minute=0)
-    monkeypatch.setattr(audit_store, "now_iso",
-                        lambda: days_ago.isoformat(timespec="microseconds"))
+    days_ago = _three_days_ago(monkeypatch)
     _, start = poll(api, kaz, None)
     doc = document(api, rus, "RUS")  # for the members: KAZ reads it
     monkeypatch.setattr(audit_store, "now_iso", lambda: (days_ago + timedelta(days=1))

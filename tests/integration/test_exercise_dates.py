@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from phalanx.adapters.db import tables as t
 from phalanx.cli.main import app
-from phalanx.config import get_settings
 from phalanx.services import exercise
 from phalanx.services.clock import aware
 from phalanx.services.db import Database
+from tests.support.cli import cli_runner
 
 START = datetime.fromisoformat("2022-01-05T23:00+06:00")
 
@@ -90,13 +90,7 @@ def test_a_start_without_its_zone_is_refused_naming_the_line(tmp_path: Path) -> 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("PHALANX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
-    yield runner
-    get_settings.cache_clear()
+    yield from cli_runner(tmp_path, monkeypatch)
 
 
 def test_the_command_line_takes_the_start(cli: CliRunner) -> None:

@@ -13,16 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from phalanx.adapters.db import tables as t
-from phalanx.cli.main import app
-from phalanx.config import get_settings
 from phalanx.dataset.loader import scenarios
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise, exercise_texts
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
+from tests.support.cli import cli_database, ok, refused
 
 CYRILLIC = re.compile("[а-яё]", re.I)
 
@@ -99,22 +97,13 @@ def test_an_untranslated_text_is_refused_naming_where_and_nothing_is_run(
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("PHALANX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
-    yield runner
-    get_settings.cache_clear()
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    yield from cli_database(tmp_path, monkeypatch)
 
 
-def test_the_command_line_runs_a_scenario_in_russian(cli: CliRunner) -> None:
-    r = cli.invoke(app, ["exercise", "run", "kazakhstan-2022", "--language", "ru", "--json"])
-    assert r.exit_code == 0, r.output
-    assert "Казахстан, январь 2022 года" in json.loads(r.stdout)["scenario"]
-    r = cli.invoke(app, ["exercise", "run", "kazakhstan-2022", "--language", "xx"])
-    assert r.exit_code == 1
-    said = " ".join(r.output.split())
+def test_the_command_line_runs_a_scenario_in_russian(cli: Database) -> None:
+    out = ok("exercise", "run", "kazakhstan-2022", "--language", "ru", "--json")
+    assert "Казахстан, январь 2022 года" in json.loads(out)["scenario"]
+    said = refused("exercise", "run", "kazakhstan-2022", "--language", "xx")
     assert "xx/kazakhstan-2022.yaml: no xx texts for kazakhstan-2022.yaml: this file is " \
            "missing" in said and "nothing stored" in said

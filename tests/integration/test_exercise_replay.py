@@ -17,11 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 from phalanx.cli.main import app
-from phalanx.config import get_settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import crises, exercise, forces
 from phalanx.services.db import Database
 from phalanx.services.exercise_replay import compare
+from tests.support.cli import cli_runner
 
 CASES = {"kyrgyzstan-2010": "partial", "armenia-2021": "no", "armenia-2022": "no",
          "kazakhstan-2022": "in_time", "kyrgyzstan-tajikistan-2022": "no"}
@@ -29,13 +29,7 @@ CASES = {"kyrgyzstan-2010": "partial", "armenia-2021": "no", "armenia-2022": "no
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("PHALANX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
-    yield runner
-    get_settings.cache_clear()
+    yield from cli_runner(tmp_path, monkeypatch)
 
 
 def test_kyrgyzstan_2010_prints_the_product_beside_the_reference(cli: CliRunner) -> None:

@@ -34,6 +34,12 @@ def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     get_settings.cache_clear()
 
 
+def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The runner of the commands, on a database of its own (`cli_database`)."""
+    for _db in cli_database(tmp_path, monkeypatch):
+        yield runner
+
+
 def ok(*args: str) -> str:
     """A command that succeeds: what it printed."""
     r = runner.invoke(app, list(args))
