@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.services import crises
+from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 
@@ -125,3 +126,36 @@ def test_a_decision_by_consultation_through_the_pages(accounts_db: Database,
         _login(client, "rep-kgz", "demo-rep-kgz")
         ru = client.get(page + "?lang=ru").text
         assert "Консультации глав государств" in ru and "телефон" in ru
+
+
+def test_the_secretariat_picks_the_body_that_consults_from_the_room(
+        accounts_db: Database, settings: Settings) -> None:
+    """The bodies the crisis's category names are offered, the first by default (Osh,
+    June 2010: the secretaries of the security councils met, not the heads of state); one
+    it does not name is refused in the reader's language and nothing is convened."""
+    c = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Mass riots in Osh", category="threat_to_security", affected=["KGZ"],
+        severity="severe", place="Osh", lat=40.53, lon=72.8),
+        actor=Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ"))
+    with TestClient(create_app(settings, accounts_db)) as client:
+        _login(client, "secretariat", "demo-secretariat")
+        room = client.get(f"/crises/{c.id}?lang=ru").text
+        offered = re.search(r'<select name="body" id="convene-body">(.*?)</select>', room,
+                            re.S)
+        assert offered is not None
+        assert re.findall(r'<option value="([\w-]+)"', offered.group(1)) == [
+            "csc", "permanent-council", "cssc"]
+        assert "Комитет секретарей советов безопасности" in offered.group(1)
+        r = client.post(f"/crises/{c.id}/consultations?lang=ru", data={
+            "csrf_token": _token(room), "body": "cmfa"}, headers={"referer": f"/crises/{c.id}"})
+        assert r.status_code == 422
+        assert "не проводит консультаций по кризису" in r.text
+        with accounts_db.read() as conn:
+            assert crises.get(conn, c.id, actor=SYSTEM).session_id is None
+        r = client.post(f"/crises/{c.id}/consultations", data={
+            "csrf_token": _token(room), "body": "cssc"}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+    with accounts_db.read() as conn:
+        convened = crises.get(conn, c.id, actor=SYSTEM)
+        assert convened.session_id is not None
+        assert dec.get_meeting(conn, convened.session_id, actor=SYSTEM).body == "cssc"

@@ -239,6 +239,11 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
             "now": datetime.now(UTC),
+            # the bodies that consult on a crisis of its category (the first by default)
+            "convening_bodies": [org.bodies[k] for k in
+                                 org.crisis_categories[c.category].convene
+                                 if k in org.bodies] if c.category in org.crisis_categories
+            else [],
             **crisis_forces.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
@@ -258,8 +263,11 @@ def _consultation_context(org: Org) -> dict[str, object]:
 
 
 @router.post("/crises/{crisis_id}/consultations")
-def consultations(crisis_id: Id, actor: Writer, db: DB) -> Response:
-    crises.convene_consultations(db, crisis_id, actor=actor)
+def consultations(crisis_id: Id, actor: Writer, db: DB,
+                  body: Annotated[str, Form(max_length=64)] = "") -> Response:
+    """Convene the consultations: of the body the Secretariat chose among those the
+    crisis's category names, else the first of them."""
+    crises.convene_consultations(db, crisis_id, actor=actor, body=body or None)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
 
 
