@@ -221,7 +221,7 @@ def test_an_operation_without_seizures_is_charted_by_what_it_counts(
         page = client.get("/operations/illegal").text
         pdf = client.get("/operations/illegal/report.pdf").content
     tips = re.findall(r"<title[^>]*>([^<]*)</title>", page)
-    assert "«Нелегал» – 2026, ARM: 42" in tips  # the migrants by stage and state
+    assert "«Нелегал» – 2026, Армения: 42" in tips  # the migrants by stage and state, by name
     assert "Результаты по показателям" in tips and "Изъятия по веществам" not in tips
     assert "Самые активные коридоры" not in page  # no trafficking routes to map
     assert tips[0].startswith("Операция «Нелегал»")
