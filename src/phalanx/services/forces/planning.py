@@ -215,7 +215,7 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
                   "taken_by": [{"unit": uid, "requirement_key": by}
                                for uid, by in took.get(rid, [])]}
                  for rid in p.uncovered]
-    explanations = _named(pl.explain(problem, p), built, p, reqs)
+    explanations = built.named(pl.explain(problem, p), p, problem)
     with db.write(actor) as w:
         crs.crisis_row(w.conn, crisis_id, actor, lock=True)
         pid = w.conn.execute(insert(t.deployment_plan).values(
@@ -236,26 +236,6 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
                       f"{len(uncovered)} uncovered, gap {_pct(result.gap)}", at)
         w.emit(f"crisis:{crisis_id}", "plan", id=pid)
         return plan_out(w.conn, pid, actor=actor)
-
-
-def _named(explanations: dict[str, str], built: Built, p: pl.Plan,
-           reqs: dict[str, pl.Requirement]) -> dict[str, str]:
-    """The planner's lines, naming the task's piece and the stored crisis (where a unit
-    passed over names the faster unit's requirement too, never the planner's own id)."""
-    out = dict(explanations)
-    for uid, text in out.items():
-        rival = re.match(r"passed over: \S+ reaches (\S+) at ", text)
-        if rival and rival[1] in reqs:
-            label = built.label_of(rival[1]) or f"requirement {built.requirement_of(rival[1])}"
-            out[uid] = text[:rival.start(1)] + label + text[rival.end(1):]
-    for m in p.movements:
-        r = reqs[m.requirement]
-        text = out.get(m.unit, "")
-        label = built.label_of(r.id) or f"requirement {built.requirement_of(r.id)}"
-        text = text.replace(f"serves {r.id} (", f"serves {label} (", 1)
-        out[m.unit] = text.replace(f" of {r.crisis}: ",
-                                   f" of crisis {built.crisis_of(r.id, r.crisis)}: ", 1)
-    return out
 
 
 def _pct(gap: float | None) -> str:

@@ -4,6 +4,7 @@ expanded here into the planner's terms (`domain/forces/tasks.py`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -84,6 +85,29 @@ class Built:
     def label_of(self, rid: str) -> str | None:
         piece = self.pieces.get(rid)
         return piece.label() if piece and (piece.sites or piece.parts > 1) else None
+
+    def name_of(self, rid: str) -> str:
+        """A planner requirement as its reader knows it: "requirement 1, part 7 of 10"."""
+        return self.label_of(rid) or f"requirement {self.requirement_of(rid)}"
+
+    def named(self, explanations: dict[str, str], p: pl.Plan, problem: pl.Problem
+              ) -> dict[str, str]:
+        """The planner's lines on plan `p` of `problem`, naming the task's piece and the
+        stored crisis (where a unit passed over names the faster unit's requirement too,
+        never the planner's own id)."""
+        reqs = {r.id: r for r in problem.requirements}
+        out = dict(explanations)
+        for uid, text in out.items():
+            rival = re.match(r"passed over: \S+ reaches (\S+) at ", text)
+            if rival and rival[1] in reqs:
+                out[uid] = text[:rival.start(1)] + self.name_of(rival[1]) + text[rival.end(1):]
+        for m in p.movements:
+            r = reqs[m.requirement]
+            text = out.get(m.unit, "").replace(f"serves {r.id} (",
+                                               f"serves {self.name_of(r.id)} (", 1)
+            out[m.unit] = text.replace(f" of {r.crisis}: ",
+                                       f" of crisis {self.crisis_of(r.id, r.crisis)}: ", 1)
+        return out
 
 
 def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
