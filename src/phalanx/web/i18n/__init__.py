@@ -364,10 +364,6 @@ def install(env: Environment) -> None:
         return to_lang(text) if to_lang is not None else text
 
     @pass_context
-    def day_filter(ctx: Context, value: date | str | int | None) -> str:
-        return day_text(value, _lang_of(ctx)) if value else ""
-
-    @pass_context
     def moment_filter(ctx: Context, value: datetime | str | None, seconds: bool = False
                       ) -> str:
         return moment_text(value, _lang_of(ctx), seconds=seconds) if value else ""
@@ -381,7 +377,7 @@ def install(env: Environment) -> None:
     env.finalize = finalize
     env.filters["long_date"] = long_date_filter
     env.filters["number"] = number_filter
-    env.filters["day"] = day_filter
+    # "day" is the pages' own (`pages/render.py`): a moment's day is the organization's
     # a value as one segment of an address: its slashes and signs quoted
     env.filters["quote_path"] = lambda value: quote(str(value), safe="")
     env.filters["moment"] = moment_filter
