@@ -30,6 +30,7 @@ from phalanx.services.crises.common import (
     dispute_of,
     timeline_event,
 )
+from phalanx.services.crises.consulting import convening_bodies
 from phalanx.services.crises.ending import ExerciseEndIn, end_exercise
 from phalanx.services.crises.escalation import escalate_overdue
 from phalanx.services.crises.intake import (
@@ -103,6 +104,7 @@ __all__ = [
     "consultation_draft",
     "convene_consultations",
     "convene_session",
+    "convening_bodies",
     "crisis_row",
     "crrf_constraint",
     "decide_offer",

@@ -3,7 +3,7 @@ authorizes the response, the measures (escalation of what is overdue: `escalatio
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -20,7 +20,6 @@ from phalanx.domain.crisis.workflow import (
     FINAL,
     MILITARY,
     UNDER_WAY,
-    Category,
     Measure,
     Situation,
     Stage,
@@ -50,6 +49,7 @@ from phalanx.services.crises.common import (
     mandate_ended_at,
     treaty_articles,
 )
+from phalanx.services.crises.consulting import consultation_format
 from phalanx.services.crises.reading import _out
 from phalanx.services.crises.schemas import (
     CrisisOut,
@@ -138,7 +138,7 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         if row.session_id is not None:
             raise Conflict(f"consultations on crisis {crisis_id} are convened already "
                            f"(session {row.session_id})")
-        body, kind, mode = _consultation_format(org, cat, clock.day(org, at), body)
+        body, kind, mode = consultation_format(org, cat, clock.day(org, at), body)
         meeting = _convene(w, org, row, body, kind, mode, link, at,
                            f"Consultations on crisis {crisis_id}: {row.title}")
         w.conn.execute(update(t.crisis).where(t.crisis.c.id == crisis_id).values(
@@ -169,7 +169,7 @@ def convene_session(db: Database, crisis_id: int, *, actor: Principal, opens_at:
         if row.session_id is None:
             raise Conflict("convene the consultations first"
                            + (f" ({article})" if (article := treaty_articles(org)[0]) else ""))
-        body = body or _consultation_format(org, cat)[0]
+        body = body or consultation_format(org, cat)[0]
         if mode is None:
             rules = org.bodies[body].rules if body in org.bodies else {}
             mode = (Mode.VIDEO if proc.meets_by_video(
@@ -229,31 +229,6 @@ def consultation_draft(db: Database, crisis_id: int, data: dec.DraftIn, *,
             "marking": row.marking, "participants": _states(row.participants),
             "observers": row.observers}))
         return dec.get_draft(w.conn, draft_id, actor=actor)
-
-
-def _consultation_format(org: Organization, cat: Category, day: date | None = None,
-                         chosen: str | None = None) -> tuple[str, SessionKind, Mode]:
-    """The first body the category names (or the `chosen` one, which it must name) that
-    holds emergency (else extraordinary) sessions, and how it meets on `day`: by video
-    conference where it may that day."""
-    if chosen is not None and chosen not in cat.convene:
-        raise Invalid("body", f"{chosen} does not consult on a crisis of {cat.key} (the "
-                              f"bodies that do: {', '.join(cat.convene)})")
-    for body in [chosen] if chosen else cat.convene:
-        rules = org.bodies[body].rules
-        kinds = rules.get("session_kinds", [])
-        if org.bodies[body].seat is None:
-            continue
-        kind = (SessionKind.EMERGENCY if "emergency" in kinds else
-                SessionKind.EXTRAORDINARY if "extraordinary" in kinds else None)
-        if kind is not None:
-            mode = (Mode.VIDEO if proc.meets_by_video(
-                rules, day, org.applies_from(proc.video_from(rules))) else Mode.IN_PERSON)
-            return body, kind, mode
-    if chosen:
-        raise Invalid("body", f"{chosen} holds no emergency or extraordinary session")
-    raise Invalid("category", f"none of {list(cat.convene)} may hold an emergency or "
-                              "extraordinary session")
 
 
 def _held_to_the_response(w: Any, crisis_id: int, actor: Principal, what: str,

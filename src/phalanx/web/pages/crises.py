@@ -239,11 +239,9 @@ def _room(conn: Conn, crisis_id: int, actor: Principal, org: Org, lang: str
             "decisions": dec.list_decisions(conn, actor=actor, exercise=c.exercise),
             "documents": documents.search(conn, actor=actor, limit=100)[0],
             "now": datetime.now(UTC),
-            # the bodies that consult on a crisis of its category (the first by default)
+            # the bodies that may consult on it (the first by default)
             "convening_bodies": [org.bodies[k] for k in
-                                 org.crisis_categories[c.category].convene
-                                 if k in org.bodies] if c.category in org.crisis_categories
-            else [],
+                                 crises.convening_bodies(org, c.category)],
             **crisis_forces.room_context(conn, crisis_id, actor, org, lang),
             **_consultation_context(org)}
 
