@@ -48,10 +48,10 @@ class Mandate:
         `requests` (each official request's moment and withdrawal) end."""
         stopped = (last_day[2] or calendar.start_of(last_day[0], zone)) if last_day else None
         adopted = adopted_at or calendar.start_of(adopted_on, zone)
+        limited = limited and period_days is None  # a number of days is limited already
         return cls(number, adopted, period_days, stopped, last_day[1] if last_day else "",
-                   limited=limited and period_days is None,
-                   answered_until=requests_end(requests, adopted)
-                   if limited and period_days is None else None)
+                   limited=limited,
+                   answered_until=requests_end(requests, adopted) if limited else None)
 
     @property
     def period_end(self) -> datetime | None:
