@@ -342,7 +342,7 @@ def test_consultations_convened_twice_at_once_are_convened_once(
     c = crisis(a)
     from phalanx.services.crises import workflow
 
-    slowed(monkeypatch, workflow, "_consultation_format", before=0.3)
+    slowed(monkeypatch, workflow, "consultation_format", before=0.3)
     out = race(lambda: crises.convene_consultations(a, c.id, actor=SEC, at=T0),
                lambda: crises.convene_consultations(b, c.id, actor=SEC2, at=T0))
     assert len(refused(out)) == 1
