@@ -359,6 +359,22 @@ CASES = [
      "полномочия bob действовать от имени KAZ истекли 31.05.2026"),
     ("bob's appointment to act for KAZ ended",
      "полномочия bob действовать от имени KAZ истекли"),
+    ("bob's appointment to act for KAZ lapsed on 2010-04-07, when its authorities changed "
+     "outside the constitution; the authorities in power have not confirmed it",
+     "полномочия bob действовать от имени KAZ прекратились 07.04.2010, когда власть в "
+     "государстве сменилась неконституционным путём; находящиеся у власти органы их не "
+     "подтвердили"),
+    ("only the Secretariat records a change of a state's authorities",
+     "смену власти в государстве записывает только Секретариат"),
+    ("since: KAZ is not a member of the organization on 2020-03-01",
+     "с: KAZ не является членом Организации на 1 марта 2020 г."),
+    ("since: a change of KAZ's authorities is already recorded on 2010-04-07",
+     "с: смена власти в KAZ на 7 апреля 2010 г. уже записана"),
+    ("username: no change of KAZ's authorities is recorded; its users' appointments stand "
+     "as made", "пользователь: смена власти в KAZ не записана; полномочия его пользователей "
+     "действуют, как были даны"),
+    ("username: a planner does not act for a state",
+     "пользователь: планировщик не действует от имени государства"),
     # several problems of one new user, each translated
     ("password: at least 12 characters; email: 'bob' is not an address",
      "пароль: не короче 12 символов; электронная почта: bob — не адрес"),

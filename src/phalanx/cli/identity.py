@@ -12,9 +12,10 @@ from rich.table import Table
 
 from phalanx.cli.common import database, emit_json, fail, operator, out
 from phalanx.config import get_settings
-from phalanx.domain.access.principal import Agency, Role
+from phalanx.domain.access.policy import STATE_ROLES
+from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.languages import LANGUAGES
-from phalanx.services import identity, passwords, state_users
+from phalanx.services import identity, passwords, representation, state_users
 from phalanx.services import tokens as api_tokens
 
 LANGUAGE_HELP = (f"The user's language ({', '.join(LANGUAGES)}): their pages after login and "
@@ -70,19 +71,34 @@ def list_users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
                     "state": a.principal.state,
                     "agency": a.principal.agency.value if a.principal.agency else None,
                     "language": a.language, "active": a.active,
-                    "acts_until": a.principal.acts_until} for a in rows])
+                    "acts_until": _day(a.principal.acts_until),
+                    "appointed": a.principal.appointed,
+                    "lapsed_on": _day(a.principal.lapsed_on)} for a in rows])
         return
     default = get_settings().default_language
     table = Table(title="users")
-    for col in ("user", "role", "state", "agency", "language", "acts until", "active"):
+    for col in ("user", "role", "state", "agency", "language", "acts until", "appointed",
+                "active"):
         table.add_column(col)
     for a in rows:
         p = a.principal
         table.add_row(p.username, p.role.value, p.state or "", p.agency.value if p.agency else "",
                       a.language or f"default ({default})",
                       p.acts_until.isoformat() if p.acts_until else "",
-                      "yes" if a.active else "no")
+                      _standing(p), "yes" if a.active else "no")
     out.print(table)
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _standing(p: Principal) -> str:
+    if p.role not in STATE_ROLES:
+        return ""
+    if p.lapsed_on is not None:
+        return f"lapsed {p.lapsed_on.isoformat()}, not confirmed"
+    return "yes" if p.appointed else "no"
 
 
 @users.command("language")
@@ -117,6 +133,18 @@ def term(
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
     out.print(f"user {name}: acts until {until}" + ("" if changed else " (unchanged)"))
+
+
+@users.command("confirm")
+def confirm(name: Annotated[str, typer.Argument(help="The user name (login).")]) -> None:
+    """Record that the authorities in power in a state's user's state confirm its
+    appointment, after an unconstitutional change of those authorities ended it
+    (`phalanx membership authorities`); audited."""
+    try:
+        changed = representation.confirm(database(), name, actor=operator())
+    except identity.IdentityError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {name}: appointment confirmed" + ("" if changed else " (unchanged)"))
 
 
 @users.command("deactivate")

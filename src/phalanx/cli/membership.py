@@ -23,6 +23,7 @@ from phalanx.cli.common import (
 from phalanx.services import clock
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
+from phalanx.services import representation as rep
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 app = typer.Typer(no_args_is_help=True,
@@ -51,6 +52,48 @@ def record(
     except ERRORS as exc:
         raise fail(str(exc)) from exc
     out.print(f"recorded #{r.id}: {r.state} {r.kind} on {r.on}")
+
+
+@app.command("authorities")
+def authorities(
+    state: Annotated[str, typer.Argument(help="ISO code of the state, e.g. KGZ.")],
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Record a change: the first day the authorities hold power, "
+                        "YYYY-MM-DD. Without it, list the changes recorded.")] = None,
+    who: Annotated[str, typer.Option("--authorities", help="Who holds power from then.")] = "",
+    source: Annotated[str, typer.Option(help="Where it is documented.")] = "",
+    constitutional: Annotated[bool, typer.Option(
+        "--constitutional/--unconstitutional",
+        help="Whether power changed hands under the constitution; an unconstitutional "
+             "change ends the appointments made before it until confirmed "
+             "(`phalanx users confirm`).")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """List the changes of a state's authorities, or record one (with --since)."""
+    code = state.upper()
+    if since is not None:
+        day = parse_day(since)
+        assert day is not None
+        try:
+            rep.record(database(), rep.ChangeIn(
+                state=code, since=day, authorities=who, constitutional=constitutional,
+                source=source), actor=operator())
+        except ValidationError as exc:
+            raise fail(invalid(exc), 2) from exc
+        except ERRORS as exc:
+            raise fail(str(exc)) from exc
+    with database().read() as conn:
+        rows = rep.changes(conn, code)
+    if as_json:
+        emit_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table(title=f"changes of {code}'s authorities")
+    for col in ("since", "authorities", "constitutional", "source", "recorded by"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.since.isoformat(), r.authorities, "yes" if r.constitutional else "no",
+                      r.source, r.recorded_by)
+    out.print(table)
 
 
 @app.command("confirm")

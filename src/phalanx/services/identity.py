@@ -127,6 +127,7 @@ def principal_of(row: Any, scopes: frozenset[str] | None = None) -> Principal:
         username=row.username, role=Role(row.role), state=row.state_code,
         agency=Agency(row.agency) if row.agency else None, observer_of=row.observer_of,
         user_id=row.id, scopes=scopes, acts_until=row.acts_until,
+        confirmed_under=row.confirmed_under,
     )
 
 
@@ -204,6 +205,7 @@ def add_user(db: Database, new: NewUser, *, actor: Principal) -> int:
             agency=new.agency.value if new.agency else None, observer_of=new.observer_of,
             email=new.email, language=new.language, active=True, created_at=now(),
             acts_until=new.acts_until,
+            confirmed_under=state_users.made_under(w.conn, new.state, new.role),
         ).returning(t.app_user.c.id)).scalar_one()
         w.audit("user.add", "user", user_id, {
             "username": new.username, "role": new.role.value, "state": new.state,
@@ -259,10 +261,10 @@ def principal(conn: Connection, username: str) -> Principal:
 def list_users(conn: Connection) -> list[Principal]:
     """The active users as they read and act today (`state_users.acting`): those a notice
     may reach, each only where it reads what the notice tells."""
-    members = state_users.members_today(conn)
+    now = state_users.today(conn)
     rows = conn.execute(select(t.app_user).where(t.app_user.c.active.is_(True))
                         .order_by(t.app_user.c.username))
-    return [state_users.acting(conn, principal_of(r), members) for r in rows]
+    return [state_users.acting(conn, principal_of(r), now) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ def _withheld(conn: Connection, rows: list[Any]) -> dict[int, str]:
     """The notices of `rows` whose recipients no longer read them, with why."""
     from phalanx.services import identity
 
-    members = state_users.members_today(conn)
+    now = state_users.today(conn)
     users = {u.username: u for u in conn.execute(select(t.app_user).where(
         t.app_user.c.username.in_({r.recipient for r in rows})))}
     out: dict[int, str] = {}
@@ -189,7 +189,7 @@ def _withheld(conn: Connection, rows: list[Any]) -> dict[int, str]:
         if user is None or not user.active:
             out.update((r.id, "withheld: no active account") for r in mine)
             continue
-        reader = state_users.acting(conn, identity.principal_of(user), members)
+        reader = state_users.acting(conn, identity.principal_of(user), now)
         seen = set(conn.execute(select(t.notification.c.id).where(
             t.notification.c.id.in_([r.id for r in mine]), _readable(reader))).scalars())
         out.update((r.id, "withheld: the recipient no longer reads what it tells of")

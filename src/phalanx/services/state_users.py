@@ -9,17 +9,22 @@ A user's appointment to act for its state (a representative's, a reporter's) may
 term, its last day (`acts_until`, set by the administrator; setting): from the day after,
 the user acts for no one and reads what the public reads, until a new term is set. The
 state names its representatives; the organization's records follow.
+
+An unconstitutional change of a state's authorities (`domain/representation.py`, recorded
+by the Secretariat: `services/representation.py`) ends, from its day, every appointment
+made under the authorities before it, until those in power confirm it: the user then
+reads and acts as one whose term has ended.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, select, update
 
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership
+from phalanx.domain import membership, representation
 from phalanx.domain.access.policy import STATE_ROLES
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import clock
@@ -37,23 +42,54 @@ def members_today(conn: Connection) -> frozenset[str] | None:
     return frozenset(m.state for m in membership.members_on(org, clock.today(org)))
 
 
-_TODAY: frozenset[str] = frozenset({"(read the members today)"})
+def authority_changes(conn: Connection) -> tuple[representation.Change, ...]:
+    """Every recorded change of a state's authorities, in the order of their days."""
+    a = t.authority_change.c
+    return tuple(representation.Change(r.id, r.state_code, r.since, r.authorities,
+                                       bool(r.constitutional), r.source)
+                 for r in conn.execute(select(t.authority_change).order_by(a.since, a.id)))
 
 
-def acting(conn: Connection, p: Principal, members: frozenset[str] | None = _TODAY
-           ) -> Principal:
-    """`p` as it reads and acts today: marked as a non-member's user when the state it acts
-    for is no member of the organization, and as no longer appointed after its term.
-    `members`: the member states today (`members_today`) when read once for many users."""
-    if p.role not in STATE_ROLES or p.state is None:
-        return p
+def made_under(conn: Connection, state: str | None, role: Role) -> int | None:
+    """The change of `state`'s authorities under which an appointment made (or confirmed)
+    today to act for it is made (None: none is recorded, or `role` acts for no state)."""
+    if role not in STATE_ROLES or state is None:
+        return None
     from phalanx.services import organization as orgs
 
-    if p.acts_until is not None and orgs.today(conn) > p.acts_until:
+    c = representation.in_power(authority_changes(conn), state, orgs.today(conn))
+    return None if c is None else c.id
+
+
+@dataclass(frozen=True)
+class Today:
+    """What decides how a state's users read and act today, read once for many users."""
+
+    day: date
+    members: frozenset[str] | None  # None: no organization is loaded
+    changes: tuple[representation.Change, ...]
+
+
+def today(conn: Connection) -> Today:
+    from phalanx.services import organization as orgs
+
+    return Today(orgs.today(conn), members_today(conn), authority_changes(conn))
+
+
+def acting(conn: Connection, p: Principal, now: Today | None = None) -> Principal:
+    """`p` as it reads and acts today: marked as a non-member's user when the state it acts
+    for is no member of the organization, and as no longer appointed after its term or
+    once an unconstitutional change of its state's authorities has ended its appointment.
+    `now`: `today(conn)`, when read once for many users."""
+    if p.role not in STATE_ROLES or p.state is None:
+        return p
+    now = now or today(conn)
+    if p.acts_until is not None and now.day > p.acts_until:
         p = replace(p, appointed=False)
-    if members is _TODAY:
-        members = members_today(conn)
-    if members is None or p.state in members:
+    lapse = representation.lapsed_by(now.changes, p.state, now.day, p.confirmed_under)
+    if lapse is not None:
+        p = replace(p, appointed=False, lapsed_on=lapse.since)
+    if now.members is None or p.state in now.members:
         return p
     return replace(p, state_is_member=False)
 

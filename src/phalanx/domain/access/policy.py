@@ -196,7 +196,8 @@ def acts_for(p: Principal, state: str, act: StateAct) -> bool:
     a reporter only submit its agency's records; the system (loads, exercises) anything.
     The organization's staff never speak for a state, nor anyone for a state that is not a
     member (it never joined, or has left), nor a user whose appointment has ended (its
-    account's term, `acts_until`)."""
+    account's term, `acts_until`, or an unconstitutional change of its state's
+    authorities: `domain/representation.py`)."""
     if p.role is Role.SYSTEM:
         return True
     return (p.state == state and p.state_is_member and p.appointed
@@ -207,6 +208,10 @@ def why_not_act(p: Principal, state: str, act: StateAct) -> str | None:
     """Why `p` may not do `act` for `state`, in words (None if it may)."""
     if acts_for(p, state, act):
         return None
+    if p.state == state and not p.appointed and p.lapsed_on is not None:
+        return (f"{p.username}'s appointment to act for {state} lapsed on "
+                f"{p.lapsed_on.isoformat()}, when its authorities changed outside the "
+                "constitution; the authorities in power have not confirmed it")
     if p.state == state and not p.appointed:
         ended = f" on {p.acts_until.isoformat()}" if p.acts_until else ""
         return f"{p.username}'s appointment to act for {state} ended{ended}"
@@ -241,6 +246,7 @@ class Duty(StrEnum):
     UN_NOTICE = "un_notice"  # record the notice to the UN Security Council as sent
     STATISTICS = "statistics"  # close a year's figures; withdraw or resolve any agency's report
     CRISIS_FILE = "crisis_file"  # tie a draft to a crisis's file after the fact, or untie it
+    AUTHORITIES = "authorities"  # record a change of a member state's authorities
 
 
 # Setting: the Secretariat keeps the organization's correspondence and statistics (the
@@ -251,6 +257,9 @@ DUTIES: dict[Duty, frozenset[Role]] = {
     Duty.STATISTICS: frozenset({Role.SECRETARIAT}),
     # setting: the Secretariat keeps each crisis's file (the administrator may for it)
     Duty.CRISIS_FILE: frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR}),
+    # setting: the Secretariat records who holds power in a member state, as it keeps the
+    # organization's correspondence with the members (the administrator may for it)
+    Duty.AUTHORITIES: frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR}),
 }
 
 

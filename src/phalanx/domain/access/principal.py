@@ -47,6 +47,11 @@ class Principal:
     # one and reads only what the public reads (`policy.read_scope`, `policy.acts_for`)
     acts_until: date | None = None
     appointed: bool = True
+    # a state's user: the change of its state's authorities under which its appointment
+    # was made or last confirmed (None: before any recorded), and the day an
+    # unconstitutional change ended it (`domain/representation.py`; None: it did not)
+    confirmed_under: int | None = None
+    lapsed_on: date | None = None
 
 
 SYSTEM = Principal("system", Role.SYSTEM)

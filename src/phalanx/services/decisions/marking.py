@@ -157,8 +157,8 @@ def _unname_notices(conn: Any, crisis_ids: list[int], number: str,
         n.body.contains(named, autoescape=True))).all()
     if not rows:
         return 0
-    members = state_users.members_today(conn)
-    users = {u.username: state_users.acting(conn, identity.principal_of(u), members)
+    now = state_users.today(conn)
+    users = {u.username: state_users.acting(conn, identity.principal_of(u), now)
              for u in conn.execute(select(t.app_user).where(
                  t.app_user.c.username.in_({r.recipient for r in rows})))}
     done = 0

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from phalanx.domain.access.principal import Agency, Principal, Role
 from phalanx.domain.languages import Language
-from phalanx.services import identity, state_users
+from phalanx.services import identity, representation, state_users
 from phalanx.services import tokens as api_tokens
 from phalanx.web.auth import Admin, Public, Reader
 from phalanx.web.deps import DB, Conn, Id
@@ -21,6 +21,9 @@ ACTS_UNTIL = ("A state's user (representative, reporter): the last day it acts f
               "state, its appointment's term; null: no term. From the day after, it acts for "
               "no one and reads what the public reads.")
 APPOINTED = "Whether the user's appointment to act for its state stands today."
+LAPSED_ON = ("The day an unconstitutional change of the state's authorities ended the "
+             "appointment (null: none did): it stands again once the administrator records "
+             "that the authorities in power confirm it (POST /users/{username}/confirm).")
 
 LANGUAGE = ("The user's language: their pages after login and the notifications emailed to "
             "them; null: the installation's default (PHALANX_DEFAULT_LANGUAGE).")
@@ -36,13 +39,15 @@ class PrincipalOut(BaseModel):
     language: Language | None = Field(default=None, description=LANGUAGE)
     acts_until: date | None = Field(default=None, description=ACTS_UNTIL)
     appointed: bool = Field(default=True, description=APPOINTED)
+    lapsed_on: date | None = Field(default=None, description=LAPSED_ON)
 
 
 def _out(p: Principal, authenticated: bool = True, language: str | None = None
          ) -> PrincipalOut:
     return PrincipalOut(username=p.username, role=p.role, state=p.state, agency=p.agency,
                         observer_of=p.observer_of, authenticated=authenticated,
-                        language=language, acts_until=p.acts_until, appointed=p.appointed)
+                        language=language, acts_until=p.acts_until, appointed=p.appointed,
+                        lapsed_on=p.lapsed_on)
 
 
 def _account_out(a: identity.Account) -> PrincipalOut:
@@ -117,6 +122,16 @@ def change_user(username: str, data: UserPatchIn, actor: Admin, db: DB) -> Princ
         state_users.set_term(db, username, data.acts_until, actor=actor)
     if "language" in given:
         identity.set_language(db, username, data.language, actor=actor)
+    with db.read() as conn:
+        return _account_out(identity.account(conn, username))
+
+
+@router.post("/users/{username}/confirm", response_model=PrincipalOut)
+def confirm_user(username: str, actor: Admin, db: DB) -> PrincipalOut:
+    """Record that the authorities in power in the user's state confirm its appointment
+    (after an unconstitutional change of those authorities), audited; 404 when no change
+    of that state's authorities is recorded (422)."""
+    representation.confirm(db, username, actor=actor)
     with db.read() as conn:
         return _account_out(identity.account(conn, username))
 

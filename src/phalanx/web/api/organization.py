@@ -14,6 +14,7 @@ from phalanx.services import clock
 from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services import organization_terms as terms
+from phalanx.services import representation as rep
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
 from phalanx.web.problems import problem_responses
@@ -62,6 +63,35 @@ def list_states(org: Org) -> list[orgs.StateOut]:
 @router.get("/states/{code}", response_model=orgs.StateOut)
 def get_state(code: str, org: Org) -> orgs.StateOut:
     return orgs.state(org, code)
+
+
+class AuthoritiesIn(BaseModel):
+    since: date = Field(description="the first day the authorities hold power")
+    authorities: str = Field(min_length=1, max_length=500,
+                             description="who holds power from `since`, in words")
+    constitutional: bool = Field(description=(
+        "false: power changed hands outside the constitution; the appointments made "
+        "under the authorities before lapse until those in power confirm them"))
+    source: str = Field(min_length=1, max_length=500, description="where it is documented")
+
+
+@router.get("/states/{code}/authorities", response_model=list[rep.ChangeOut])
+def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.ChangeOut]:
+    """The changes of a state's authorities the Secretariat recorded, by their days."""
+    orgs.state(org, code)  # an unknown state: 404
+    return rep.changes(conn, code)
+
+
+@router.post("/states/{code}/authorities", response_model=rep.ChangeOut, status_code=201,
+             responses=problem_responses(403, 404, 503))
+def record_authorities(code: str, data: AuthoritiesIn, org: Org, actor: Writer,
+                       db: DB) -> rep.ChangeOut:
+    """The Secretariat records a change of a member state's authorities from a day, with
+    its source. An unconstitutional change ends the appointments of the state's users made
+    before it, until the administrator records that those in power confirm them
+    (`POST /users/{username}/confirm`)."""
+    orgs.state(org, code)
+    return rep.record(db, rep.ChangeIn(state=code, **data.model_dump()), actor=actor)
 
 
 @router.get("/members", response_model=list[orgs.MemberOut])

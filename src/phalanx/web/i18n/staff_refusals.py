@@ -203,4 +203,14 @@ USER_TEMPLATES = (
     # a state's user after its appointment's term (`policy.why_not_act`)
     N_("%(username)s's appointment to act for %(state)s ended on %(day)s"),
     N_("%(username)s's appointment to act for %(state)s ended"),
+    # a change of a state's authorities (`services/representation.py`)
+    N_("%(username)s's appointment to act for %(state)s lapsed on %(day)s, when its "
+       "authorities changed outside the constitution; the authorities in power have not "
+       "confirmed it"),
+    N_("only the Secretariat records a change of a state's authorities"),
+    N_("since: %(state)s is not a member of the organization on %(date)s"),
+    N_("since: a change of %(state)s's authorities is already recorded on %(date)s"),
+    N_("username: no change of %(state)s's authorities is recorded; its users' "
+       "appointments stand as made"),
+    N_("username: a %(role)s does not act for a state"),
 )

@@ -73,6 +73,7 @@ from phalanx.adapters.db.tables.forces import (
 from phalanx.adapters.db.tables.identity import (
     api_token,
     app_user,
+    authority_change,
     idempotency_key,
     known_address,
     login_throttle,
@@ -151,6 +152,7 @@ __all__ = [
     "attendance",
     "audit_checkpoint",
     "audit_log",
+    "authority_change",
     "authorization_columns",
     "body",
     "cap_alert",

@@ -40,6 +40,25 @@ app_user = Table(
     # a state's user: the last day it acts for its state (the appointment's term); NULL:
     # no term set
     Column("acts_until", Date),
+    # a state's user: the change of its state's authorities under which its appointment
+    # was made or last confirmed (`domain/representation.py`); NULL: before any
+    Column("confirmed_under", Integer, ForeignKey("authority_change.id")),
+)
+
+# Changes of a member state's authorities, recorded by the Secretariat with their source
+# (`domain/representation.py`): an unconstitutional one ends the appointments made before
+authority_change = Table(
+    "authority_change",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state_code", STATE_CODE, nullable=False),
+    Column("since", Date, nullable=False),
+    Column("authorities", Text, nullable=False),
+    Column("constitutional", Boolean, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", Moment(), nullable=False),
+    UniqueConstraint("state_code", "since", name="uq_authority_change_day"),
 )
 
 api_token = Table(

@@ -1,0 +1,49 @@
+"""Who holds power in a member state and whose appointments stand
+(`domain/representation.py`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from phalanx.domain.representation import Change, in_power, lapsed_by, refusal
+
+COUP = Change(1, "KGZ", date(2010, 4, 7), "the interim government", False, "record")
+ELECTED = Change(2, "KGZ", date(2011, 12, 1), "the elected President", True, "record")
+ELSEWHERE = Change(3, "KAZ", date(2010, 4, 7), "another state's", False, "record")
+ALL = (ELECTED, COUP, ELSEWHERE)
+
+
+def test_the_authorities_in_power_are_the_latest_change_of_the_state_on_the_day() -> None:
+    assert in_power(ALL, "KGZ", date(2010, 4, 6)) is None
+    assert in_power(ALL, "KGZ", date(2010, 4, 7)) == COUP
+    assert in_power(ALL, "KGZ", date(2012, 1, 1)) == ELECTED
+    assert in_power(ALL, "ARM", date(2012, 1, 1)) is None
+
+
+def test_an_unconstitutional_change_ends_the_appointments_made_before_it() -> None:
+    assert lapsed_by(ALL, "KGZ", date(2010, 4, 6), None) is None  # the day before
+    assert lapsed_by(ALL, "KGZ", date(2010, 4, 7), None) == COUP  # from its own day
+    assert lapsed_by(ALL, "KGZ", date(2012, 1, 1), None) == COUP  # the election heals none
+    # made or confirmed under the interim government: it stands, and past the election
+    assert lapsed_by(ALL, "KGZ", date(2010, 6, 12), COUP.id) is None
+    assert lapsed_by(ALL, "KGZ", date(2012, 1, 1), COUP.id) is None
+    # another state's change ends none of this state's
+    assert lapsed_by((ELSEWHERE,), "KGZ", date(2012, 1, 1), None) is None
+
+
+def test_a_constitutional_change_leaves_the_appointments_standing() -> None:
+    assert lapsed_by((ELECTED,), "KGZ", date(2012, 1, 1), None) is None
+    # a later coup ends what the elected authorities confirmed
+    later = Change(4, "KGZ", date(2013, 1, 1), "a junta", False, "record")
+    assert lapsed_by((ELECTED, later), "KGZ", date(2013, 1, 2), ELECTED.id) == later
+
+
+def test_an_appointment_confirmed_under_authorities_not_in_power_counts_as_none() -> None:
+    assert lapsed_by(ALL, "KGZ", date(2010, 5, 1), ELECTED.id) == COUP
+
+
+def test_one_change_a_day() -> None:
+    assert refusal("KGZ", ALL, date(2010, 4, 7)) == (
+        "since: a change of KGZ's authorities is already recorded on 2010-04-07")
+    assert refusal("KGZ", ALL, date(2010, 4, 8)) is None
+    assert refusal("ARM", ALL, date(2010, 4, 7)) is None
