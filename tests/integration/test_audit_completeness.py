@@ -196,6 +196,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                               {"reference": "S/2026/1"}, "sec"),
         "/feeds": Case("/feeds", {"url": "http://alerts.kz.invalid/other.atom", "country": ME},
                        "sec"),
+        "/authorities": Case("/authorities", {
+            "state": ME, "since": "2020-03-01", "authorities": "the elected President",
+            "source": "the election commission", "constitutional": "true"}, "sec"),
         "/feeds/{feed_id}/active": Case(f"/feeds/{ids['feed']}/active", {"active": "false"},
                                         "sec"),
         "/feeds/{feed_id}/poll": Case(f"/feeds/{ids['feed']}/poll", {}, "sec"),

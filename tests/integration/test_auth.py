@@ -46,7 +46,8 @@ def test_a_valid_token_identifies_its_user(client: TestClient, app_db: Database)
     me = client.get("/api/v1/me", headers=bearer(token)).json()
     assert me == {"username": "rep-kaz", "role": "representative", "state": "KAZ",
                   "agency": None, "observer_of": None, "authenticated": True,
-                  "language": None, "acts_until": None, "appointed": True}
+                  "language": None, "acts_until": None, "appointed": True,
+                  "lapsed_on": None}
 
 
 def test_expired_revoked_and_altered_tokens_get_401(client: TestClient,

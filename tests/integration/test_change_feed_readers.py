@@ -61,6 +61,29 @@ def test_a_representative_whose_appointment_ended_is_told_what_is_gone(
     assert ("document", str(later), "changed") in poll(api, rus, copied)[0]
 
 
+def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unconstitutional change of Kazakhstan's authorities two days ago, recorded
+    today: its representative had read what was there before, so the entry recording the
+    change says `gone` for it; another state's reader is told nothing."""
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    days_ago = _three_days_ago(monkeypatch)
+    _, start = poll(api, kaz, None)
+    doc = document(api, rus, "RUS")  # for the members: KAZ reads it
+    said, copied = poll(api, kaz, start, kind="document")
+    assert said == [("document", str(doc), "changed")]
+    monkeypatch.undo()
+    r = api.post("/api/v1/states/KAZ/authorities", headers=bearer(db, "secretariat"), json={
+        "since": (days_ago.date() + timedelta(days=1)).isoformat(),
+        "authorities": "a provisional council",
+        "constitutional": False, "source": "its decree"})
+    assert r.status_code == 201, r.text
+    said, gone_at = poll(api, kaz, copied, kind="document")
+    assert said == [("document", str(doc), "gone")] and gone_at > copied
+    assert poll(api, kaz, gone_at, kind="document") == ([], gone_at)
+    assert poll(api, rus, copied, kind="document")[0] == []
+
+
 def test_a_drafts_fate_is_said_of_the_crisis_whose_file_holds_it(db: Database) -> None:
     crisis = _crisis(db)
     _, assistance, _ = _yerevan(db, crisis)  # returned: Armenia objected

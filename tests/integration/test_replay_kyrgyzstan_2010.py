@@ -7,7 +7,9 @@ reads what:
 - 7 April: an unconstitutional change of power; the President leaves Bishkek, then the
   country (his resignation letter from abroad on 15 April); an interim government under
   Roza Otunbayeva takes over. The organization does not react: no consultations, no
-  decision. The system keeps the clocks running and escalates.
+  decision. The system keeps the clocks running and escalates. The Secretariat records
+  the change of authorities with its source: the former authorities' representative no
+  longer acts for Kyrgyzstan until the interim government confirms it.
 - 10-14 June: mass violence in Osh and Jalal-Abad; refugees towards Uzbekistan, a member
   in 2010 (its participation suspended only in 2012).
 - 12 June: the head of the interim government asks Russia, then the organization, for
@@ -40,7 +42,7 @@ from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.domain.membership import MembershipStatus
-from phalanx.services import clock, crises, crisis_requests, identity
+from phalanx.services import clock, crises, crisis_requests, identity, representation
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services import tokens as api_tokens
@@ -223,6 +225,45 @@ def test_15_april_the_representative_of_the_former_authorities_no_longer_acts(
             article="Treaty art. 2", measures=[Measure.POLITICAL]), actor=gone, at=APPEAL)
     with db.read() as conn, clock.use(APPEAL), pytest.raises(NotFound):
         crises.get(conn, c.id, actor=gone, at=APPEAL)
+
+
+def test_7_april_the_secretariat_records_who_holds_power_and_the_old_appointment_lapses(
+        accounts_db: Database, settings: Settings) -> None:
+    """The change of power itself, recorded with its source: from 7 April the
+    representative named by the former authorities no longer acts for Kyrgyzstan (the one
+    rule on who acts for a state), even before anyone sets its term, and the interim
+    government's confirmation gives the appointment back (its day here is illustrative:
+    the record gives none)."""
+    db = accounts_db
+    c = change_of_power(db)
+    with TestClient(create_app(settings, db)) as client, clock.use(bishkek(4, 9, 10)):
+        r = client.post("/api/v1/states/KGZ/authorities", headers=_token(db, "secretariat"),
+                        json={"since": "2010-04-07", "constitutional": False,
+                              "authorities": "the interim government under Roza Otunbayeva",
+                              "source": "decree No. 1 of the interim government, 8 April "
+                                        "2010 (public record)"})
+        assert r.status_code == 201, r.text
+    with db.read() as conn:
+        with clock.use(bishkek(4, 6, 12)):  # the day before: the appointment stands
+            before = identity.principal(conn, "rep-kgz")
+        with clock.use(bishkek(4, 9, 12)):
+            after = identity.principal(conn, "rep-kgz")
+    assert before.appointed and (after.appointed, after.lapsed_on) == (False, date(2010, 4, 7))
+    with clock.use(bishkek(4, 9, 12)), pytest.raises(Forbidden, match="lapsed on 2010-04-07"):
+        crisis_requests.record_request(db, c.id, crisis_requests.OfficialRequestIn(
+            state="KGZ", person="Kurmanbek Bakiyev", office="head_of_state",
+            at=bishkek(4, 9, 12), article="Treaty art. 2", measures=[Measure.POLITICAL]),
+            actor=after, at=bishkek(4, 9, 12))
+    with db.read() as conn, clock.use(bishkek(4, 9, 12)), pytest.raises(NotFound):
+        crises.get(conn, c.id, actor=after, at=bishkek(4, 9, 12))
+    # the interim government names its representative: the same account, confirmed
+    with clock.use(bishkek(4, 20, 12)):
+        identity_confirmed = representation.confirm(db, "rep-kgz", actor=SYSTEM)
+        with db.read() as conn:
+            again = identity.principal(conn, "rep-kgz")
+    assert identity_confirmed and again.appointed and again.lapsed_on is None
+    with db.read() as conn, clock.use(bishkek(4, 20, 12)):
+        assert crises.get(conn, c.id, actor=again, at=bishkek(4, 20, 12)).id == c.id
 
 
 def test_12_june_the_request_for_peacekeepers_under_the_rules_of_2010(

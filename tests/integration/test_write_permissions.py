@@ -288,6 +288,13 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             lambda p: p.role is Role.SECRETARIAT),
         ("POST", "/api/v1/membership/events"): Case("/api/v1/membership/events", {
             "state": "KGZ", "kind": "notice_of_withdrawal", "on": "2026-11-30"}, staff),
+        ("POST", "/api/v1/states/{code}/authorities"): Case(
+            f"/api/v1/states/{ME}/authorities", {
+                "since": "2020-03-01", "authorities": "a provisional council",
+                "constitutional": False, "source": "its decree"},
+            lambda p: p.role in (Role.SECRETARIAT, Role.ADMINISTRATOR)),
+        ("POST", "/api/v1/users/{username}/confirm"): Case(
+            "/api/v1/users/rep-kaz/confirm", None, admin),
         ("POST", "/api/v1/membership/records/{record_id}/confirm"): Case(
             f"/api/v1/membership/records/{ids['proposal']}/confirm", None, staff),
         ("PUT", "/api/v1/contributions/{state}/{year}"): Case(

@@ -373,6 +373,10 @@ CASES = [
     ("username: no change of KAZ's authorities is recorded; its users' appointments stand "
      "as made", "пользователь: смена власти в KAZ не записана; полномочия его пользователей "
      "действуют, как были даны"),
+    ("KAZ is not a member of the organization on 2020-03-01",
+     "KAZ не является членом Организации на 1 марта 2020 г."),
+    ("a change of KAZ's authorities is already recorded on 2010-04-07",
+     "смена власти в KAZ на 7 апреля 2010 г. уже записана"),
     ("username: a planner does not act for a state",
      "пользователь: планировщик не действует от имени государства"),
     # several problems of one new user, each translated

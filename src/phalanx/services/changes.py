@@ -5,6 +5,7 @@ reader is told)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,10 +17,11 @@ from sqlalchemy import Connection, select
 
 from phalanx.adapters.db import access_changes
 from phalanx.adapters.db.access_changes import Cursor
-from phalanx.domain import calendar, membership
+from phalanx.domain import calendar, membership, representation
 from phalanx.domain.access.policy import STATE_ROLES, ReadScope, read_scope
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import MembershipStatus
+from phalanx.services import state_users
 from phalanx.services.errors import Invalid
 
 KINDS = tuple(access_changes.KINDS)
@@ -88,14 +90,18 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     except orgs.NotLoaded:
         return [(None, read_scope(actor))]
     stints = membership.timeline(org)[0].get(actor.state, [])
+    powers = [c for c in state_users.authority_changes(conn) if c.state == actor.state]
     days = sorted({d for s in stints for d in (s.period.start, s.period.end) if d}
-                  | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set()))
+                  | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set())
+                  | {c.since for c in powers if not c.constitutional})
 
     def scope_on(day: date) -> ReadScope:
         member = membership.status_on(org, actor.state or "", day) in (
             MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
             MembershipStatus.NOT_TAKING_PART)
-        appointed = actor.acts_until is None or day <= actor.acts_until
+        appointed = ((actor.acts_until is None or day <= actor.acts_until)
+                     and representation.lapsed_by(powers, actor.state or "", day,
+                                                  actor.confirmed_under) is None)
         return read_scope(replace(actor, state_is_member=member, appointed=appointed))
 
     zone = orgs.working_zone(conn)
@@ -105,24 +111,34 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
 
 def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
     """The end of `actor`'s appointment when it was recorded after it took effect (its
-    term set on a day already past): the moment it took effect and the entry that
-    recorded it. A reader that read past that moment before it was recorded was told
+    term set on a day already past, or the unconstitutional change of its state's
+    authorities that ended it recorded after its day): the moment it took effect and the
+    entry that recorded it. A reader that read past that moment before it was recorded was told
     nothing then; the feed says the records it no longer reads `gone` at that entry
     (`access_readers.phases`), of the records there when it took effect only, never of
     one made since (a reader that did not read them meanwhile learns nothing of them)."""
     from phalanx.adapters.db import tables as t
     from phalanx.services import organization as orgs
 
-    if actor.acts_until is None or actor.user_id is None:
-        return []
     a = t.audit_log.c
-    recorded = conn.execute(select(a.id, a.at).where(
-        a.target_kind == "user", a.target_id == str(actor.user_id), a.action == "user.term")
-        .order_by(a.id.desc()).limit(1)).first()
-    if recorded is None:
-        return []
-    ended = _moment(actor.acts_until + timedelta(days=1), orgs.working_zone(conn))
-    return [(ended, int(recorded.id))] if str(recorded.at) > ended else []
+    out: list[tuple[str, int]] = []
+    if actor.acts_until is not None and actor.user_id is not None:
+        recorded = conn.execute(select(a.id, a.at).where(
+            a.target_kind == "user", a.target_id == str(actor.user_id),
+            a.action == "user.term").order_by(a.id.desc()).limit(1)).first()
+        ended = _moment(actor.acts_until + timedelta(days=1), orgs.working_zone(conn))
+        if recorded is not None and str(recorded.at) > ended:
+            out.append((ended, int(recorded.id)))
+    if actor.lapsed_on is not None and actor.state is not None:
+        # the change of its state's authorities that ended it, recorded after its day
+        lapsed = _moment(actor.lapsed_on, orgs.working_zone(conn))
+        for r in conn.execute(select(a.id, a.at, a.change).where(
+                a.target_kind == "state", a.target_id == actor.state,
+                a.action == "state.authorities")):
+            if (json.loads(r.change).get("since") == actor.lapsed_on.isoformat()
+                    and str(r.at) > lapsed):
+                out.append((lapsed, int(r.id)))
+    return sorted(out)
 
 
 def feed(conn: Connection, *, actor: Principal, after: Cursor | int, limit: int,

@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(changes_api.router, prefix=API)
     from phalanx.web.pages import alerts as alert_pages
     from phalanx.web.pages import auth as auth_pages
+    from phalanx.web.pages import authorities as authority_pages
     from phalanx.web.pages import crises as crisis_pages
     from phalanx.web.pages import crisis_forms
     from phalanx.web.pages import decisions as decision_pages
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(operation_review_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)
+    app.include_router(authority_pages.router)
     app.include_router(pages.router, dependencies=PUBLIC)
     problems.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")

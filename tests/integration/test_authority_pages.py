@@ -1,0 +1,52 @@
+"""The page of the member states' authorities: anyone reads the changes recorded; the
+Secretariat records one through its form (refused beside the form in the reader's
+language, what was typed kept); a representative whose appointment lapsed reads so in
+its header."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+from tests.support.sessions import login
+
+FORM = {"state": "KAZ", "since": "2020-03-01", "authorities": "a provisional council",
+        "source": "its decree"}
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no form on the page"
+    return found.group(1)
+
+
+def test_the_secretariat_records_a_change_and_the_representative_reads_it_lapsed(
+        accounts_db: Database, settings: Settings) -> None:
+    client = TestClient(create_app(settings, accounts_db))
+    page = client.get("/authorities?lang=en")
+    assert page.status_code == 200 and "No change of any member state" in page.text
+    assert "Record a change of authorities" not in page.text  # the public records none
+    login(client, "secretariat", "demo-secretariat")
+    page = client.get("/authorities?lang=ru")
+    assert "Записать смену власти" in page.text
+    token = csrf_of(page.text)
+    refused = client.post("/authorities?lang=ru", data={**FORM, "source": "",
+                                                       "csrf_token": token})
+    assert refused.status_code == 422, refused.text
+    assert 'value="a provisional council"' in refused.text and "data-refusal" in refused.text
+    done = client.post("/authorities", data={**FORM, "csrf_token": token},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = client.get("/authorities?lang=en")
+    assert "a provisional council" in page.text and "outside the constitution" in page.text
+    again = client.post("/authorities?lang=ru", data={**FORM, "csrf_token": token})
+    assert again.status_code == 422 and "уже записана" in again.text, again.text
+
+    rep = TestClient(create_app(settings, accounts_db))
+    login(rep, "rep-kaz", "demo-rep-kaz")
+    assert "not confirmed by the authorities in power" in rep.get("/inbox?lang=en").text
+    assert "Record a change" not in rep.get("/authorities?lang=en").text
