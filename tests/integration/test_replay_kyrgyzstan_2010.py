@@ -264,6 +264,15 @@ def test_7_april_the_secretariat_records_who_holds_power_and_the_old_appointment
     assert identity_confirmed and again.appointed and again.lapsed_on is None
     with db.read() as conn, clock.use(bishkek(4, 20, 12)):
         assert crises.get(conn, c.id, actor=again, at=bishkek(4, 20, 12)).id == c.id
+    # the June appeal reads as the interim government's, whoever's name it bears
+    osh = appeal(db)
+    assert [(r.person, r.authorities, r.authorities_since) for r in osh.official_requests] == [
+        ("Roza Otunbayeva", "the interim government under Roza Otunbayeva", date(2010, 4, 7))]
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        room = client.get(f"/crises/{osh.id}?lang=ru").text
+    assert ("у власти тогда: the interim government under Roza Otunbayeva, с 7 апреля 2010 г."
+            in room)
 
 
 def test_12_june_the_request_for_peacekeepers_under_the_rules_of_2010(

@@ -10,7 +10,7 @@ then on it covers nothing new (`authority.OfficialRequest.stands`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -18,10 +18,13 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import representation
 from phalanx.domain.access.policy import StateAct, is_staff, why_not_act
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import FINAL, Measure, Stage
+from phalanx.services import organization as orgs
+from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -58,6 +61,10 @@ class OfficialRequestOut(BaseModel):
     document_id: int | None
     withdrawn_at: UtcDateTime | None = None  # when its state withdrew it
     withdrawal_reason: str = ""
+    # who held power in the state on the request's day, as the Secretariat recorded it
+    # (`services/representation.py`); None: no change of its authorities recorded by then
+    authorities: str | None = None
+    authorities_since: date | None = None
 
 
 class WithdrawalIn(BaseModel):
@@ -80,11 +87,20 @@ def requests_of(conn: Connection, crisis_id: int, actor: Principal | None = None
     for `actor`, a letter in the register it may not read is named by no id."""
     out = [_request_out(r) for r in conn.execute(select(t.official_request).where(
         t.official_request.c.crisis_id == crisis_id).order_by(t.official_request.c.at))]
+    if out and (powers := state_users.authority_changes(conn)):
+        out = [_in_power(r, powers, orgs.day(conn, r.at)) for r in out]
     if actor is not None:
         seen = access.readable_ids(conn, actor, t.document, (r.document_id for r in out))
         out = [r if r.document_id is None or r.document_id in seen
                else r.model_copy(update={"document_id": None}) for r in out]
     return out
+
+
+def _in_power(r: OfficialRequestOut, powers: tuple[representation.Change, ...],
+              day: date) -> OfficialRequestOut:
+    c = representation.in_power(powers, r.state, day)
+    return r if c is None else r.model_copy(update={"authorities": c.authorities,
+                                                    "authorities_since": c.since})
 
 
 def as_domain(requests: list[OfficialRequestOut]) -> list[authority.OfficialRequest]:
