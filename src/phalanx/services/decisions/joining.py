@@ -28,6 +28,8 @@ from phalanx.services.decisions.common import _acting_state, _org
 from phalanx.services.decisions.schemas import DecisionOut, JoiningOut
 from phalanx.services.errors import Invalid, NotFound
 
+NOTE_LIMIT = 2000  # characters in a declaration's note (setting)
+
 
 def declarations(conn: Connection, decision_ids: list[int]) -> dict[int, list[JoiningOut]]:
     """The declarations on each of `decision_ids` (the caller has read the decisions),
@@ -46,12 +48,16 @@ def declarations(conn: Connection, decision_ids: list[int]) -> dict[int, list[Jo
 
 def attach(conn: Connection, decisions: list[DecisionOut]) -> list[DecisionOut]:
     """The decisions with the declarations made on them and who is bound from when."""
+    from phalanx.services import state_users
+
     found = declarations(conn, [d.id for d in decisions])
+    members = state_users.members_today(conn) or frozenset()
 
     def may_join(d: DecisionOut) -> list[str]:
+        """Those that may declare today: members, outside it, with no declaration yet."""
         declared = {j.state for j in found.get(d.id, [])}
-        return sorted((set(d.for_consideration) | stood_aside(conn, d))
-                      - set(d.binding) - declared)
+        outside = (set(d.for_consideration) | stood_aside(conn, d)) - set(d.binding)
+        return sorted((outside - declared) & members)
 
     return [d.model_copy(update={
         "declarations": found.get(d.id, []),
@@ -85,8 +91,8 @@ def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *
     state = state.strip().upper()
     if not is_staff(actor):
         state = _acting_state(actor, state or None, StateAct.POSITION)
-    if len(note) > 2000:
-        raise Invalid("note", "a note is at most 2000 characters")
+    if len(note) > NOTE_LIMIT:
+        raise Invalid("note", f"a note is at most {NOTE_LIMIT} characters")
     with db.write(actor) as w:
         row = w.conn.execute(access.select_visible(t.decision, actor).where(
             t.decision.c.id == decision_id).with_for_update()).first()
@@ -103,7 +109,7 @@ def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *
         members = frozenset(m.state for m in membership.members_on(org, on))
         new = rule.Declaration(state, joins, on)
         for where, why in rule.problems(outside, new, earlier, members, clock_today(org)):
-            raise Invalid(where, f"decision {row.number}: {why}")
+            raise Invalid(where, why)
         w.conn.execute(insert(t.decision_joining).values(
             decision_id=decision_id, state_code=state, joins=joins, declared_on=on,
             note=note.strip(), recorded_by=actor.username, recorded_at=now()))
