@@ -29,6 +29,7 @@ from phalanx.services.errors import Invalid, NotFound
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import translate
 from tests.integration.test_decision_lifecycle import _today, adopt
+from tests.integration.test_decision_lifecycle_akn import _akn
 from tests.integration.test_draft_pages import SEC, login, rep, session
 from tests.support.cli import cli_database, runner
 
@@ -141,6 +142,10 @@ def test_the_api_and_the_pages_show_and_refuse_it(
     page = client.get(f"/decisions/{decision_id}", follow_redirects=True)
     assert 'id="joining-KAZ"' in page.text and "joined the decision: bound from" in page.text
     assert 'id="joining-form"' not in page.text
+    # the Akoma Ntoso export stays valid and names the member bound from its day
+    root = _akn(client, decision_id)
+    joined = root.findall(".//{*}proprietary/{*}joined")
+    assert [(j.get("state"), j.get("boundFrom")) for j in joined] == [("KAZ", day.isoformat())]
     register = client.get("/decisions")
     assert 'class="small joined"' in register.text
     page = client.get(f"/decisions/{decision_id}?lang=ru", follow_redirects=True)
