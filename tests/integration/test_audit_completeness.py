@@ -104,6 +104,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         "/decisions/{decision_id}/notifications": Case(
             f"/decisions/{ids['waiting_decision']}/notifications",
             {"state": ME, "on": "2024-01-10"}, "sec"),
+        "/decisions/{decision_id}/joining": Case(
+            f"/decisions/{ids['considered_decision']}/joining",
+            {"state": OTHER, "joins": "true", "on": "2024-01-10"}, f"rep-{OTHER.lower()}"),
         "/decisions/{decision_id}/publish": Case(
             f"/decisions/{ids['decision']}/publish", {}, "sec"),
         "/decisions/{decision_id}/marking": Case(

@@ -373,6 +373,61 @@ def test_14_june_the_committee_meets_in_moscow_and_decides_on_logistic_help(
             dec.state_position(db, other.id, Position.NOT_TAKING_PART, actor=rep("ARM"))
 
 
+# the record gives no day on which Belarus declared it joins the committee's decision:
+# 1 July 2010 is illustrative, a day after its representative's return to the work
+BLR_JOINS = date(2010, 7, 1)
+
+
+def test_belarus_absent_on_14_june_joins_the_committees_decision_later(
+        accounts_db: Database, settings: Settings) -> None:
+    db = accounts_db
+    _c, done = committee(db)
+    decision_id = done.decision_id or 0
+    six = [s for s in MEMBERS_2010 if s != "BLR"]
+    with db.read() as conn, clock.use(moscow(6, 20, 12)):
+        d = dec.get_decision(conn, decision_id, actor=rep("BLR"))
+    # before: Belarus received it for consideration and is not bound; it may still declare
+    assert d.binding == six and d.bound_from == {} and d.may_join == ["BLR"]
+    assert d.bound_on(BLR_JOINS) == six
+    # only Belarus's representative, or the Secretariat, declares in Belarus's name
+    with clock.use(moscow(7, 2, 10)), pytest.raises(Forbidden, match="you act for ARM"):
+        dec.declare_joining(db, decision_id, "BLR", True, BLR_JOINS, actor=rep("ARM"))
+    # a declaration is recorded once made, never ahead of its day
+    with clock.use(moscow(6, 20, 12)), pytest.raises(Invalid, match="after today"):
+        dec.declare_joining(db, decision_id, "BLR", True, BLR_JOINS, actor=rep("BLR"))
+    # a member bound since the adoption has nothing to join
+    with clock.use(moscow(7, 2, 10)), pytest.raises(Invalid, match="RUS is already bound"):
+        dec.declare_joining(db, decision_id, "RUS", True, BLR_JOINS, actor=SEC)
+    with clock.use(moscow(7, 2, 10)):
+        d = dec.declare_joining(db, decision_id, "BLR", True, BLR_JOINS, actor=rep("BLR"),
+                                note="Letter of the Security Council of Belarus")
+    # after: bound from the day of its declaration, not before
+    assert d.bound_from == {"BLR": BLR_JOINS} and d.may_join == []
+    assert d.binding == six  # bound from the adoption: the six present
+    assert d.bound_on(BLR_JOINS - timedelta(days=1)) == six
+    assert d.bound_on(BLR_JOINS) == MEMBERS_2010
+    # its record is closed: no second declaration
+    with clock.use(moscow(7, 3, 10)), pytest.raises(Invalid, match="record is closed"):
+        dec.declare_joining(db, decision_id, "BLR", False, date(2010, 7, 3), actor=SEC)
+    # the declaration is audited, and read as the decision is: the observer reads neither
+    with db.read() as conn:
+        entry = conn.execute(select(t.audit_log).where(
+            t.audit_log.c.action == "decision.join")).one()
+    assert (entry.actor, entry.target_id) == ("rep-blr", str(decision_id))
+    with db.read() as conn, pytest.raises(NotFound):
+        dec.get_decision(conn, decision_id, actor=OBSERVER)
+    # the API says who is bound and from when; the exports name the joining
+    with TestClient(create_app(settings, db)) as client, clock.use(moscow(7, 3, 10)):
+        r = client.get(f"/api/v1/decisions/{decision_id}", headers=_token(db, "rep-kaz"))
+        assert r.status_code == 200, r.text
+        assert r.json()["bound_from"] == {"BLR": "2010-07-01"}
+        assert r.json()["binding"] == six
+        pdf = client.get(f"/api/v1/decisions/{decision_id}/pdf",
+                         headers=_token(db, "rep-kaz"))
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "Belarus joined it, bound from" in " ".join(text.split())
+
+
 def test_the_logistic_help_is_a_response_and_the_forces_asked_for_are_not_sent(
         accounts_db: Database, settings: Settings) -> None:
     db = accounts_db

@@ -353,6 +353,10 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("POST", "/api/v1/decisions/{decision_id}/notifications"): Case(
             f"/api/v1/decisions/{ids['waiting_decision']}/notifications",
             {"state": ME, "on": "2024-01-10"}, staff),
+        ("POST", "/api/v1/decisions/{decision_id}/joining"): Case(
+            f"/api/v1/decisions/{ids['considered_decision']}/joining",
+            {"state": OTHER, "joins": True, "on": "2024-01-10"},
+            acting_or_staff(OTHER, StateAct.POSITION)),
         ("POST", "/api/v1/decisions/{decision_id}/tasks"): Case(
             f"/api/v1/decisions/{ids['decision']}/tasks", {
                 "assignee_kind": "state", "assignee": ME, "title": "Report", "due_on":
@@ -408,6 +412,17 @@ def _build(db: Database) -> dict[str, Any]:
             body="csc", meeting_id=m.id, title="In force on every notification", text_en="x",
             lifecycle=dec.LifecycleIn(start="notifications")), actor=sec)  # type: ignore[arg-type]
         ids["waiting_decision"] = dec.close_draft(db, waiting.id, actor=sec).decision_id
+    # a decision of a later session adopted in the absence of the other member: sent to it
+    # for consideration, which it may join later
+    with clock.use(datetime(2023, 11, 24, 11, tzinfo=UTC)):
+        later = dec.convene(db, dec.MeetingIn(body="csc", opens_at=datetime(
+            2023, 11, 24, 10, tzinfo=UTC)), actor=sec)
+        for a in later.attendance:
+            dec.record_attendance(db, later.id, a.state, a.state != OTHER, actor=sec)
+        sent = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=later.id,
+                                                 title="Sent for consideration",
+                                                 text_en="x"), actor=sec)
+        ids["considered_decision"] = dec.close_draft(db, sent.id, actor=sec).decision_id
         d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="Open",
                                               text_en="The Council decides."), actor=sec)
         ids["draft"] = d.id
@@ -543,6 +558,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
     "planned_exercise", "notification", "exercise", "flag", "waiting_decision",
+    "considered_decision",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

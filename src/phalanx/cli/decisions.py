@@ -135,7 +135,40 @@ def show(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
     out.print(f"[bold]{d.number}[/] · {d.title} · adopted {d.adopted_on} · {d.marking.value}")
     out.print(d.text_en or d.text_ru, highlight=False, markup=False)
     out.print(f"{d.reason}. Binding on: {', '.join(d.binding)}", highlight=False)
+    if d.declarations:
+        out.print(_declarations(d), highlight=False, markup=False)
     out.print(_life(d), highlight=False, markup=False)
+
+
+def _declarations(d: dec.DecisionOut) -> str:
+    """The members' later declarations on a decision, in words."""
+    return "; ".join(f"{j.state} joined, bound from {j.on}" if j.joins else
+                     f"{j.state} declared on {j.on} it does not join" for j in d.declarations)
+
+
+@app.command("join")
+def join(decision_id: Annotated[int, typer.Argument(help="The decision's id.")],
+         state: Annotated[str, typer.Argument(help="The member declaring (ISO3).")],
+         on: Annotated[str, typer.Option(help="The day of its declaration (YYYY-MM-DD).")],
+         joins: Annotated[bool, typer.Option(
+             "--joins/--does-not-join",
+             help="It joins (bound from that day), or declares it does not.")] = True,
+         note: Annotated[str, typer.Option(help="What the declaration says.")] = "",
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Record that a member that received the decision for consideration, or stood aside
+    from it in a limited format, joins it (bound from the day of its declaration) or
+    declares it does not (audited)."""
+    day = _day(on, "--on")
+    assert day is not None
+    try:
+        d = dec.declare_joining(database(), decision_id, state, joins, day, note=note,
+                                actor=operator())
+    except (NotFound, Invalid, Conflict, Forbidden) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        emit_json(d)
+        return
+    out.print(f"{d.number}: {_declarations(d)}", highlight=False, markup=False)
 
 
 @app.command("notify")

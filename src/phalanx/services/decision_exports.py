@@ -95,7 +95,9 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
                    if draft.procedure in ("written", "silence") else {})}
     binding = texts.gettext("Binding on: %(states)s", states=", ".join(
         org.states[c].name.get(text_lang) if c in org.states else c for c in d.binding) or "—")
-    conclusion = f"{texts.message(d.reason)}. {binding}."
+    joined = _joined(d, lambda c: org.states[c].name.get(text_lang) if c in org.states
+                     else c, texts)
+    conclusion = f"{texts.message(d.reason)}. {binding}." + (f" {joined}." if joined else "")
     life = d.lifecycle
     concepts.update({"adoption": texts.gettext("adoption"),
                      "entryIntoForce": texts.gettext("entry into force"),
@@ -108,6 +110,7 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         concepts=concepts,
         quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
         votes=votes, binding=tuple(d.binding), rule=rule,
+        joined=tuple(sorted(d.bound_from.items())),
         procedure=f"{draft.procedure}_procedure"
         if draft.procedure in ("written", "silence") else "",
         state_names={code: s.name.get(text_lang) for code, s in org.states.items()},
@@ -241,6 +244,7 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
               if draft.procedure in ("written", "silence") else []),
             texts.message(d.reason),
                                    _("Binding on: %(states)s", states=named(d.binding)),
+                                   *filter(None, [_joined(d, lambda c: named([c]), texts)]),
                                    *_count(draft, texts, named)]),
         *([pdf.Section(_("Positions"), table=positions)] if reads_draft else []),
     ]
@@ -254,3 +258,14 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
         if d.marking is Marking.PARTICIPANTS and d.participants
         else label("marking", d.marking),
         exercise=d.exercise, exercise_label=_("EXERCISE"), sections=sections))
+
+
+def _joined(d: dec.DecisionOut, named: Callable[[str], str], texts: Texts) -> str:
+    """The members' later declarations on the decision, in the export's language: who
+    joined it, bound from which day, and who declared it does not join ("": none)."""
+    parts = [texts.gettext("%(state)s joined it, bound from %(day)s", state=named(j.state),
+                           day=texts.day(j.on)) if j.joins else
+             texts.gettext("%(state)s declared on %(day)s that it does not join it",
+                           state=named(j.state), day=texts.day(j.on))
+             for j in d.declarations]
+    return "; ".join(parts)

@@ -68,6 +68,9 @@ class AknDecision:
     # each side's weight, the weight needed) and each state's weight where votes are
     # weighted (`weight` on its `phx:voter`)
     tally: dict[str, str] | None = None
+    # the members that joined it later, each with the day it is bound from
+    # (`phx:joined` in the proprietary metadata; named in `conclusion` too)
+    joined: tuple[tuple[str, date], ...] = ()
     weights: dict[str, int] | None = None
     # its period in force (None: not yet in force; `until` None: open-ended), the earlier
     # decision it modifies, the later ones that modified it (only those its reader reads)
@@ -147,7 +150,8 @@ def to_akn(d: AknDecision) -> bytes:
         showAs="Phalanx")
     _el(refs, "TLCOrganization", eId=d.body_key, href=f"/ontology/organization/"
         f"{d.organization}/{d.body_key}", showAs=d.body_name)
-    for s in sorted({s for v in d.votes for s in v.states} | set(d.binding)):
+    for s in sorted({s for v in d.votes for s in v.states} | set(d.binding)
+                    | {s for s, _ in d.joined}):
         _el(refs, "TLCOrganization", eId=s, href=f"/ontology/organization/state/{s}",
             showAs=d.state_names.get(s, s))
     concepts = {d.rule: d.rule, d.outcome: d.outcome,
@@ -158,12 +162,15 @@ def to_akn(d: AknDecision) -> bytes:
     for key, label in concepts.items():
         _el(refs, "TLCConcept", eId=key, href=f"/ontology/concept/phalanx/{key}", showAs=label)
 
-    if d.exercise or d.tally:
+    if d.exercise or d.tally or d.joined:
         proprietary = _el(meta, "proprietary", source="#phalanx")
         if d.exercise:
             etree.SubElement(proprietary, f"{{{PHX}}}exercise").text = "true"
         if d.tally:
             etree.SubElement(proprietary, f"{{{PHX}}}tally", d.tally)
+        for state, since in d.joined:
+            etree.SubElement(proprietary, f"{{{PHX}}}joined", state=state,
+                             boundFrom=since.isoformat())
     preface = _el(doc, "preface")
     if d.exercise:
         _el(_el(preface, "p"), "docStatus").text = d.exercise_label

@@ -283,9 +283,11 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
         members = {m.state for m in membership.members_on(org, decision.adopted_on)
                    if membership.standing_on(org, m.state, decision.adopted_on)
                    in (Standing.FULL, Standing.IN_ARREARS)}
+        # whom it binds on the day of the link: a member that joined it later, from then
         basis = authority.DecisionBasis(
             number=decision.number, kind=decision.kind, body=decision.body,
-            adopted_on=decision.adopted_on, binding=frozenset(decision.binding),
+            adopted_on=decision.adopted_on,
+            binding=frozenset(decision.bound_on(orgs.day(w.conn, at))),
             exercise=decision.exercise, measures=frozenset(adopted),
             adopted_at=decision.adopted_at, zone=calendar.zone_name(org))
         problems = authority.reuse_problems(

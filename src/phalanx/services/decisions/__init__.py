@@ -18,6 +18,7 @@ decisions go through the access layer. The modules, by concept:
 | `register` | the register of decisions, publication, counts |
 | `marking` | a decision re-marked after its adoption (released further, or restricted) |
 | `tasks` | a decision's implementation tasks |
+| `joining` | a member joining a decision later (bound from its declaration), or not |
 | `terms`, `lifecycle` | a decision's life: entry into force, end, modifications, status on a day |
 """
 
@@ -26,6 +27,7 @@ from phalanx.services.decisions.common import seat_holder
 from phalanx.services.decisions.consultation import announce, record_answer
 from phalanx.services.decisions.draft_reading import get_draft
 from phalanx.services.decisions.drafts import propose_draft, propose_in, revise_draft
+from phalanx.services.decisions.joining import declare as declare_joining
 from phalanx.services.decisions.lifecycle import decision_by_number, record_notification
 from phalanx.services.decisions.marking import DecisionMarkingIn, remark_decision
 from phalanx.services.decisions.positions import close_draft, state_position
@@ -50,6 +52,7 @@ from phalanx.services.decisions.schemas import (
     DraftIn,
     DraftOut,
     HistoricalCountOut,
+    JoiningOut,
     MeetingIn,
     MeetingOut,
     OutcomeOut,
@@ -95,6 +98,7 @@ __all__ = [
     "DraftIn",
     "DraftOut",
     "HistoricalCountOut",
+    "JoiningOut",
     "LifecycleIn",
     "LifecycleOut",
     "MeetingIn",
@@ -122,6 +126,7 @@ __all__ = [
     "counts",
     "decide_amendment",
     "decision_by_number",
+    "declare_joining",
     "get_decision",
     "get_draft",
     "get_meeting",

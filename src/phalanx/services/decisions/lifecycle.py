@@ -140,11 +140,15 @@ def _out(act: life.Act, acts: Mapping[int, life.Act], readable: set[int],
 
 def attach(conn: Connection, decisions: list[DecisionOut], *, actor: Principal,
            day: date | None = None) -> list[DecisionOut]:
-    """The decisions with their life on `day` (today where the Secretariat sits)."""
+    """The decisions with their life on `day` (today where the Secretariat sits), and the
+    members' later declarations on them (`joining`)."""
+    from phalanx.services.decisions import joining
+
     if not decisions:
         return decisions
     day = day or clock_today(_org(conn))
     acts, readable = _acts(conn), _readable(conn, actor)
+    decisions = joining.attach(conn, decisions)
     return [d.model_copy(update={"lifecycle": _out(acts[d.id], acts, readable, day)})
             if d.id in acts else d for d in decisions]
 

@@ -120,7 +120,10 @@ def _check(conn: Any, row: Any, before: Classification, after: Classification) -
         if proc.limited_format_readers(rules) == "participants":
             raise Conflict("a limited-format decision is read by its participants only "
                            "(the body's rules)")
-    binding = [s for s in row.binding.split(",") if s]
+    # those bound from its adoption, and those that joined it later
+    j = t.decision_joining.c
+    binding = {s for s in row.binding.split(",") if s} | set(conn.execute(
+        select(j.state_code).where(j.decision_id == row.id, j.joins.is_(True))).scalars())
     unread = sorted(s for s in binding if not state_reads(s, after))
     if unread:
         raise Conflict(f"the decision binds {', '.join(unread)}, which would no longer "

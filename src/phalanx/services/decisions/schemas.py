@@ -302,6 +302,17 @@ class DraftOut(BaseModel):
     lifecycle: LifecycleIn = LifecycleIn()
 
 
+class JoiningOut(BaseModel):
+    """A member's later declaration on a decision adopted without it."""
+
+    state: str
+    joins: bool = Field(description="true: it joins, bound from `on`; false: it declared "
+                                    "it does not join, and stays unbound")
+    on: date = Field(description="the day of its declaration")
+    note: str = ""
+    recorded_by: str
+
+
 class DecisionOut(BaseModel):
     id: int
     number: str
@@ -325,6 +336,18 @@ class DecisionOut(BaseModel):
     authorizes: Authorizes = Authorizes()
     # its status on a day (today unless asked) and its history
     lifecycle: LifecycleOut | None = None
+    # the members outside it on its adoption that declared later whether they join it
+    declarations: list[JoiningOut] = []
+    # the members that joined it later, each bound from the day of its declaration
+    # (`binding`: those bound from its adoption)
+    bound_from: dict[str, date] = {}
+    # the members that may still declare whether they join it (sent it for consideration,
+    # or standing aside from it in a limited format, and no declaration yet)
+    may_join: list[str] = []
+
+    def bound_on(self, day: date) -> list[str]:
+        """The members it binds on `day`: from its adoption, and those joined by then."""
+        return sorted({*self.binding, *(s for s, d in self.bound_from.items() if d <= day)})
 
 
 class TaskIn(BaseModel):

@@ -69,23 +69,28 @@ def outside(org: Organization, on: date, states: Iterable[str]) -> dict[str, str
     return out
 
 
-def stayed_out(conn: Connection, row: Any, actor: Principal = SYSTEM) -> dict[str, str]:
+def stayed_out(conn: Connection, row: Any, actor: Principal = SYSTEM,
+               on: date | None = None) -> dict[str, str]:
     """The members that stayed out of the crisis's decision, taken in a limited format
     (each declared it does not take part, and is not bound): not asked, their units take
-    no part in its implementation (`registry.stayed_out_reason`). The decision is named
-    by its number where `actor` may read it, else unnamed (a member that stayed out of a
-    decision marked for its participants reads the crisis, not the decision)."""
+    no part in its implementation (`registry.stayed_out_reason`); a member that joined
+    the decision later is bound by it from the day it joined (`on`, else today: asked
+    from then). The decision is named by its number where `actor` may read it, else
+    unnamed (a member that stayed out of a decision marked for its participants reads
+    the crisis, not the decision)."""
     if row.decision_id is None:
         return {}
     d = conn.execute(access.select_visible(t.decision, SYSTEM).where(
         t.decision.c.id == row.decision_id)).first()
     if d is None or not d.limited_format:
         return {}
-    bound = {s for s in d.binding.split(",") if s}
-    declared: set[str] = set()
-    for table in (t.position, t.consultation_answer):
-        declared |= set(conn.execute(select(table.c.state_code).where(
-            table.c.draft_id == d.draft_id, table.c.position == "not_taking_part")).scalars())
+    from phalanx.services.decisions import joining
+
+    day = on or orgs.today(conn)
+    bound = {s for s in d.binding.split(",") if s} | {
+        j.state for j in joining.declarations(conn, [d.id]).get(d.id, [])
+        if j.joins and j.on <= day}
+    declared = set(joining.stood_aside(conn, d))
     seen = d.id in access.readable_ids(conn, actor, t.decision, [d.id])
     number = d.number if seen else offered_units.UNNAMED_DECISION
     return {s: stayed_out_reason(s, number) for s in sorted(declared - bound)}
@@ -98,7 +103,7 @@ def outside_crisis(conn: Connection, org: Organization, row: Any, on: date,
     its decision taken in a limited format (`stayed_out`)."""
     wanted = set(states)
     away = outside(org, on, wanted)
-    for state, why in stayed_out(conn, row, actor).items():
+    for state, why in stayed_out(conn, row, actor, on).items():
         if state in wanted:
             away.setdefault(state, why)
     return away

@@ -173,7 +173,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
         given = offered_units.with_offers(given, offered_units.accepted(conn, row))
         # and a member that stayed out of its decision (limited format): not its units
         _ok, why = availability(facts.values(), given, consent_rules.facts(conn, row),
-                                day, {**consent_rules.stayed_out(conn, row), **away})
+                                day, {**consent_rules.stayed_out(conn, row, on=day), **away})
         for p in conditions_problems(given, {facts[k].state for k in _ok}):
             warnings.append(f"crisis {row.id}: {p}")
         for key, reason in why.items():

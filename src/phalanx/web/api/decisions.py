@@ -260,6 +260,28 @@ def record_notification(decision_id: Id, data: NotificationIn, actor: Writer,
     return dec.record_notification(db, decision_id, data.state, data.on, actor=actor)
 
 
+class JoiningIn(BaseModel):
+    state: str = Field(min_length=3, max_length=3, description="the member declaring")
+    joins: bool = Field(description="true: it joins the decision, bound from `on`; false: "
+                                    "it declares it does not join (recorded, it stays "
+                                    "unbound)")
+    on: IsoDate = Field(description="the day of its declaration (YYYY-MM-DD)")
+    note: str = Field("", max_length=2000, description="what the declaration says, its "
+                                                       "reference")
+
+
+@router.post("/decisions/{decision_id}/joining", response_model=dec.DecisionOut,
+             responses=problem_responses(409))
+def declare_joining(decision_id: Id, data: JoiningIn, actor: Writer,
+                    db: DB) -> dec.DecisionOut:
+    """A member that received the decision for consideration, or stood aside from it in a
+    limited format, declares that it joins it (bound from the day of its declaration:
+    `bound_from`) or that it does not. Recorded by the Secretariat, or by the member's
+    authorized representative in its own state's name."""
+    return dec.declare_joining(db, decision_id, data.state, data.joins, data.on,
+                               note=data.note, actor=actor)
+
+
 @router.get("/decisions/{decision_id}/akn.xml", response_class=Response,
             responses={200: {"content": {"application/akn+xml": {}}}})
 def decision_akn(decision_id: Id, actor: Reader, conn: Conn,

@@ -48,4 +48,17 @@ LIFE_TEMPLATES = (
     N_("%(state)s is not bound by decision %(decision)s (bound: %(states)s)"),
     N_("a notification is dated between the adoption (%(since)s) and today (%(last)s), "
        "not %(day)s"),
+    # a member joining a decision later (`domain/decisions/joining.py`)
+    N_("a declaration is made on or after the adoption (%(since)s), not on %(day)s"),
+    N_("a declaration is recorded once made: %(day)s is after today (%(last)s)"),
+    N_("the decision has had no effect since %(since)s: no member joins it"),
+    N_("%(state)s is not a member of the organization on %(day)s"),
+    N_("%(state)s is already bound by the decision since its adoption"),
+    N_("%(state)s already declared on %(day)s that it joins the decision: its record is "
+       "closed"),
+    N_("%(state)s already declared on %(day)s that it does not join the decision: its "
+       "record is closed"),
+    N_("%(state)s neither received the decision for consideration nor stood aside from it "
+       "in a limited format: it has nothing to join"),
+    N_("a note is at most %(count)s characters"),
 )

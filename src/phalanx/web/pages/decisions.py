@@ -155,3 +155,33 @@ def record_notification(request: Request, decision_id: Id, actor: Writer, db: DB
                            "notification_form": {"state": state, "on": on.isoformat()}},
                           status)
     return RedirectResponse(f"/drafts/{d.draft_id}#decision-life", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/joining")
+def declare_joining(request: Request, decision_id: Id, actor: Writer, db: DB,
+                    conn: Conn, org: Org,
+                    state: Annotated[str, Form(min_length=3, max_length=3)],
+                    joins: Annotated[bool, Form()],
+                    on: Annotated[IsoDate, Form()],
+                    note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """The Secretariat records that a member joins the decision later, or declares it
+    does not (or the member's representative declares it in its name), from the
+    decision's page; refused, that page comes back with the message beside the form and
+    the declaration as sent."""
+    try:
+        dec.declare_joining(db, decision_id, state, joins, on, note=note, actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        decision = dec.get_decision(conn, decision_id, actor=actor)
+        extra = {"joining_error": message, "joining_form": {
+            "state": state, "joins": "true" if joins else "false", "on": on.isoformat(),
+            "note": note}}
+        if dec.reads_draft(conn, decision.draft_id, actor=actor):
+            return draft_page(request, conn, org, actor,
+                              dec.get_draft(conn, decision.draft_id, actor=actor), extra,
+                              status)
+        lang = language(request)
+        return render(request, "decision.html", {
+            "d": decision, "bodies": org.bodies, "states": state_names(org, lang),
+            "formation_names": formation_names(org, lang), **extra}, status_code=status)
+    return RedirectResponse(f"/decisions/{decision_id}", status_code=303)

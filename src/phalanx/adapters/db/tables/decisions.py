@@ -225,6 +225,24 @@ decision = Table(
     *authorization_columns(),
 )
 
+# a member outside an adopted decision (sent it for consideration, or standing aside from
+# it in a limited format) declares later that it joins it, bound from that day, or that it
+# does not (`domain/decisions/joining.py`); read with the decision's marking
+decision_joining = Table(
+    "decision_joining",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("decision_id", Integer, ForeignKey("decision.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("state_code", STATE_CODE, ForeignKey("state.code"), nullable=False),
+    Column("joins", Boolean, nullable=False),
+    Column("declared_on", Date, nullable=False),  # bound from that day where it joins
+    Column("note", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", Moment(), nullable=False),
+    UniqueConstraint("decision_id", "state_code", name="uq_decision_joining_state"),
+)
+
 task = Table(
     "task",
     metadata,
