@@ -52,7 +52,6 @@ LIFE_TEMPLATES = (
     N_("a declaration is made on or after the adoption (%(since)s), not on %(day)s"),
     N_("a declaration is recorded once made: %(day)s is after today (%(last)s)"),
     N_("the decision has had no effect since %(since)s: no member joins it"),
-    N_("%(state)s is not a member of the organization on %(day)s"),
     N_("%(state)s is already bound by the decision since its adoption"),
     N_("%(state)s already declared on %(day)s that it joins the decision: its record is "
        "closed"),
