@@ -57,3 +57,21 @@ def test_a_refused_delivery_reads_in_russian_and_stores_nothing(
     assert status == 422, text
     assert shown in text.lower()
     assert _deliveries(accounts_db) == before
+
+
+def test_a_supply_in_another_currency_is_shown_apart_from_the_totals(
+        client: TestClient, accounts_db: Database) -> None:
+    from datetime import date
+
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services.registers import supply as mtc
+
+    mtc.create_supply(accounts_db, mtc.SupplyIn(
+        supplier="RUS", recipient="KAZ", category="aviation", item="transport helicopters",
+        quantity=2, value=900.0, currency="RUB", agreed=date(2025, 5, 5)), actor=SYSTEM)
+    page = client.get("/mtc", headers={"Accept-Language": "ru"}).text
+    note = re.search(r'<p class="small muted" id="totals-currency">(.*?)</p>', page, re.S)
+    assert note is not None, page
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", note[1]))
+    assert "Суммы в млн USD." in text and "не вошло в эти итоги" in text, text
+    assert "900,0 млн RUB" in text.replace("\xa0", " "), text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pypdf
@@ -97,6 +98,29 @@ def test_a_bilateral_supply_is_seen_by_its_parties_and_the_staff_only(org_db: Da
         assert ov.overview(conn, actor=rep("BLR")).mtc["agreed_value"] == 6.0
         assert ov.overview(conn, actor=SEC).mtc["agreed_value"] == 101.5
         assert ov.overview(conn, actor=OBS).mtc["supplies"] == 0
+
+
+def test_a_supply_in_another_currency_is_totalled_apart(org_db: Database) -> None:
+    """The register's totals are in its currency (the file's, USD here); a supply agreed
+    in roubles is listed in roubles and never added to the dollars."""
+    with org_db.read() as conn:
+        before = mtc.totals(conn, actor=SEC)
+        dollars = ov.overview(conn, actor=SEC).mtc["agreed_value"]
+    made = mtc.create_supply(org_db, mtc.SupplyIn(
+        supplier="RUS", recipient="KAZ", category="aviation", item="transport helicopters",
+        quantity=2, value=900.0, currency="RUB", agreed=date(2025, 5, 5)), actor=SEC)
+    plain = mtc.create_supply(org_db, mtc.SupplyIn(
+        supplier="RUS", recipient="KAZ", category="aviation", item="trainer aircraft",
+        quantity=1, value=2.0, agreed=date(2025, 5, 6)), actor=SEC)
+    assert (made.currency, plain.currency) == ("RUB", "USD")  # none given: the register's
+    with org_db.read() as conn:
+        after = mtc.totals(conn, actor=SEC)
+        o = ov.overview(conn, actor=SEC).mtc
+    assert after.currency == "USD" and after.other_currencies == {"RUB": 900.0}
+    y2025 = {y.year: y.agreed_value for y in after.years}[2025]
+    assert y2025 == {y.year: y.agreed_value for y in before.years}[2025] + 2.0
+    assert after.by_category.get("aviation", 0) == before.by_category.get("aviation", 0) + 2
+    assert (o["agreed_value"], o["other_currencies"]) == (dollars + 2.0, {"RUB": 900.0})
 
 
 def test_observers_see_only_the_public_records(org_db: Database) -> None:

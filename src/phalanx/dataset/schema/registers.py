@@ -4,7 +4,7 @@ exercises and external relations."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -107,7 +107,8 @@ class SupplyIn(Model):
     item: str = Field(min_length=1)
     quantity: int = Field(gt=0)
     value: float = Field(ge=0)  # millions of the currency below
-    currency: str = "USD"
+    # the supply's currency; none given: the register's (`MilitaryTechnicalIn.currency`)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     agreed: date
     due: date | None = None
     deliveries: list[DeliveryIn] = []
@@ -153,9 +154,23 @@ class MtcNoteIn(Model):
 class MilitaryTechnicalIn(Model):
     commission: TextIn
     categories: dict[str, TextIn] = Field(min_length=1)
+    # the currency the register's totals are in (ISO 4217) and its supplies' when they
+    # name none; values in another currency are totalled apart, never added to these
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     notes: list[MtcNoteIn] = []
     supplies: list[SupplyIn] = []
     programmes: list[ProgrammeIn] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _currency(cls, data: Any) -> Any:
+        """A supply naming no currency is in the register's."""
+        if not isinstance(data, dict) or not isinstance(data.get("supplies"), list):
+            return data
+        theirs = data.get("currency", "USD")
+        return {**data, "supplies": [
+            {**sp, "currency": theirs} if isinstance(sp, dict) and sp.get("currency") is None
+            else sp for sp in data["supplies"]]}
 
 
 class InstitutionIn(Model):

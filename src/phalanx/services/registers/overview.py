@@ -71,8 +71,12 @@ def overview(conn: Connection, *, actor: Principal, today: date | None = None) -
             "progress": matrix.progress,
             "observers": len(pa.section(org)["observer_parliaments"])},
         mtc={
-            "supplies": len(sup), "agreed_value": round(sum(s.value for s in sup), 3),
-            "delivered_value": round(sum(s.delivered_value for s in sup), 3),
+            "supplies": len(sup),
+            # amounts in the register's currency only: two currencies never add
+            "agreed_value": round(sum(s.value for s in sup if s.currency == tot.currency), 3),
+            "delivered_value": round(sum(s.delivered_value for s in sup
+                                         if s.currency == tot.currency), 3),
+            "other_currencies": tot.other_currencies,
             "open": sum(1 for s in sup if s.delivered_quantity < s.quantity),
             "years": [y.model_dump() for y in tot.years], "currency": tot.currency,
             "programmes": len(mtc.programmes(conn, actor=actor))},
@@ -237,7 +241,10 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
         + [[s.key, s.supplier, s.recipient, text(s.item), texts.number(s.quantity, 0),
-            texts.number(s.delivered_quantity, 0), texts.number(s.value, 1)] for s in sup]
+            texts.number(s.delivered_quantity, 0),
+            # a value in another currency says its currency (the column's is the register's)
+            texts.number(s.value, 1) + ("" if s.currency == tot.currency
+                                        else f" {s.currency}")] for s in sup]
         if sup else None,
         images=[charts.lines({_("Agreed"): [(str(y.year), y.agreed_value) for y in tot.years],
                               _("Delivered"): [(str(y.year), y.delivered_value)

@@ -43,6 +43,12 @@ def section(org: Organization) -> dict[str, Any]:
                                                        "commission": None}
 
 
+def currency(org: Organization) -> str:
+    """The register's currency: the file's (`military_technical.currency`), else the
+    format's default, US dollars (a file loaded before the field existed says none)."""
+    return str(section(org).get("currency") or "USD")
+
+
 class DeliveryOut(BaseModel):
     quantity: int
     value: float
@@ -77,7 +83,8 @@ class SupplyIn(BaseModel):
     item: str = Field(min_length=1, max_length=500)
     quantity: int = Field(gt=0, le=10_000_000)
     value: float = Field(ge=0, le=1e9)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description=(
+        "ISO 4217; none given: the register's (the organization's file)"))
     agreed: date
     due: date | None = None
 
@@ -154,10 +161,12 @@ def create_supply(db: Database, data: SupplyIn, *, actor: Principal) -> SupplyOu
         key = record_key(w.conn, t.supply_agreement, actor, data.key, org.states, "supply")
         w.conn.execute(insert(t.supply_agreement).values(
             key=key, supplier=data.supplier, recipient=data.recipient, category=data.category,
-            item=data.item, quantity=data.quantity, value=data.value, currency=data.currency,
+            item=data.item, quantity=data.quantity, value=data.value,
+            currency=data.currency or currency(org),
             agreed_on=data.agreed, due_on=data.due, illustrative=False, source="",
             created_by=actor.username, **_marking(data.supplier, data.recipient)))
-        w.audit("mtc.supply.create", "supply_agreement", key, data.model_dump(mode="json"))
+        w.audit("mtc.supply.create", "supply_agreement", key, {
+            **data.model_dump(mode="json"), "currency": data.currency or currency(org)})
     with db.read() as conn:
         return get_supply(conn, key, actor=actor)
 
@@ -197,13 +206,18 @@ class TotalsOut(BaseModel):
     years: list[YearTotal]
     by_category: dict[str, float]  # agreed value
     growth: float | None  # delivered value, last year over first
-    currency: str
+    currency: str  # the register's: the values above are in it, the others are not added
+    # agreed value of the supplies in another currency, by currency (not in the above)
+    other_currencies: dict[str, float] = {}
 
 
 def totals(conn: Connection, *, actor: Principal) -> TotalsOut:
     """Yearly totals of the supplies the user may see: agreed by the year of agreement,
-    delivered by the year of delivery."""
+    delivered by the year of delivery, in the register's currency; the agreed value of
+    those in another currency by currency, apart (amounts in two currencies never add)."""
     c, d = t.supply_agreement.c, t.supply_delivery.c
+    theirs = currency(orgs.organization(conn))
+    mine = c.currency == theirs
     years: dict[int, dict[str, float]] = {}
 
     def year(y: Any) -> dict[str, float]:
@@ -213,21 +227,27 @@ def totals(conn: Connection, *, actor: Principal) -> TotalsOut:
     agreed_year = func.extract("year", c.agreed_on)
     for y, n, v in conn.execute(access.select_visible(
             t.supply_agreement, actor, agreed_year, func.count(), func.sum(c.value))
-            .group_by(agreed_year)):
+            .where(mine).group_by(agreed_year)):
         year(y).update(agreements=n, agreed_value=float(v or 0))
     delivered_year = func.extract("year", d.delivered_on)
     for y, v, q in conn.execute(access.select_visible(
             t.supply_agreement, actor, delivered_year, func.sum(d.value), func.sum(d.quantity))
-            .join(t.supply_delivery, d.agreement_id == c.id).group_by(delivered_year)):
+            .join(t.supply_delivery, d.agreement_id == c.id).where(mine)
+            .group_by(delivered_year)):
         year(y).update(delivered_value=float(v or 0), delivered_quantity=int(q or 0))
     by_category = {k: float(v or 0) for k, v in conn.execute(access.select_visible(
-        t.supply_agreement, actor, c.category, func.sum(c.value)).group_by(c.category))}
+        t.supply_agreement, actor, c.category, func.sum(c.value)).where(mine)
+        .group_by(c.category))}
+    others = {k: round(float(v or 0), 3) for k, v in conn.execute(access.select_visible(
+        t.supply_agreement, actor, c.currency, func.sum(c.value)).where(~mine)
+        .group_by(c.currency).order_by(c.currency))}
     rows = [YearTotal(year=y, agreements=int(v["agreements"]),
                       agreed_value=round(v["agreed_value"], 3),
                       delivered_value=round(v["delivered_value"], 3),
                       delivered_quantity=int(v["delivered_quantity"]))
             for y, v in sorted(years.items())]
-    return TotalsOut(years=rows, by_category=by_category, currency="USD",
+    return TotalsOut(years=rows, by_category=by_category, currency=theirs,
+                     other_currencies=others,
                      growth=rules.growth({r.year: r.delivered_value for r in rows
                                           if r.delivered_value}))
 
