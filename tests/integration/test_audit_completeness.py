@@ -48,6 +48,8 @@ class Case:
 # routes the world cannot bring to success: sent all the same, they are refused and
 # write nothing
 UNREACHED = {
+    "/users/{username}/confirm": "the world records no change of a state's authorities: "
+                                 "there is nothing to confirm (the API answers the same)",
     "/crises/{crisis_id}/decision": "the world's decisions authorize no measure for its "
                                     "crisis (the API's route answers the same)",
     "/crises/{crisis_id}/withdrawal": "the world's planned crisis is not yet in monitoring",
@@ -199,6 +201,10 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
                                               {"reference": "S/2026/1"}, "sec"),
         "/feeds": Case("/feeds", {"url": "http://alerts.kz.invalid/other.atom", "country": ME},
                        "sec"),
+        "/users/{username}/confirm": Case("/users/rep-kaz/confirm", {}, "admin"),
+        "/users/{username}/term": Case("/users/rep-blr/term", {"until": "2030-01-01"},
+                                       "admin"),
+        "/users/{username}/active": Case("/users/osce/active", {"active": "false"}, "admin"),
         "/authorities": Case("/authorities", {
             "state": ME, "since": "2020-03-01", "authorities": "the elected President",
             "source": "the election commission", "constitutional": "true"}, "sec"),

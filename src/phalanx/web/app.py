@@ -170,6 +170,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import registers as register_pages
     from phalanx.web.pages import routes as pages
     from phalanx.web.pages import tasks as task_pages
+    from phalanx.web.pages import users as user_pages
     from phalanx.web.pages import work as work_pages
 
     app.include_router(auth_pages.router)
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(operation_pages.router)
     app.include_router(register_pages.router)
     app.include_router(authority_pages.router)
+    app.include_router(user_pages.router)
     app.include_router(pages.router, dependencies=PUBLIC)
     problems.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")

@@ -64,6 +64,7 @@ ITEMS: tuple[Item, ...] = (
     Item("/tasks", N_("Implementation"), _STAFF),
     Item("/documents", N_("Documents")),
     Item("/audit", N_("Audit trail"), frozenset({Role.AUDITOR, Role.ADMINISTRATOR})),
+    Item("/users", N_("Users"), frozenset({Role.ADMINISTRATOR})),
 )
 
 
