@@ -108,7 +108,8 @@ def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *
         earlier = _domain(declarations(w.conn, [decision_id]).get(decision_id, []))
         members = frozenset(m.state for m in membership.members_on(org, on))
         new = rule.Declaration(state, joins, on)
-        for where, why in rule.problems(outside, new, earlier, members, clock_today(org)):
+        for where, why in rule.problems(outside, new, earlier, members, clock_today(org),
+                                        by_state=not is_staff(actor)):
             raise Invalid(where, why)
         w.conn.execute(insert(t.decision_joining).values(
             decision_id=decision_id, state_code=state, joins=joins, declared_on=on,
