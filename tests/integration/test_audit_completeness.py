@@ -30,6 +30,7 @@ from phalanx.domain.access.principal import SYSTEM, Role
 from phalanx.services import crises as crs
 from phalanx.services import crisis_drafts, forces, identity
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_write_permissions import ME, OTHER, PASSWORD, world
@@ -70,6 +71,7 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         signer = dec.get_draft(conn, ids["written"], actor=SYSTEM).signing_order[0]
         recipient = conn.execute(select(t.notification.c.recipient).where(
             t.notification.c.id == ids["notification"])).scalar_one()
+        today = orgs.today(conn)  # a state's representative declares on its own day
         base = conn.execute(select(t.force_aircraft.c.base).where(
             t.force_aircraft.c.key == ids["aircraft"])).scalar_one()
         sa, sd = t.supply_agreement.c, t.supply_delivery.c
@@ -108,7 +110,8 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
             {"state": ME, "on": "2024-01-10"}, "sec"),
         "/decisions/{decision_id}/joining": Case(
             f"/decisions/{ids['considered_decision']}/joining",
-            {"state": OTHER, "joins": "true", "on": "2024-01-10"}, f"rep-{OTHER.lower()}"),
+            {"state": OTHER, "joins": "true", "on": today.isoformat()},
+            f"rep-{OTHER.lower()}"),
         "/decisions/{decision_id}/publish": Case(
             f"/decisions/{ids['decision']}/publish", {}, "sec"),
         "/decisions/{decision_id}/marking": Case(

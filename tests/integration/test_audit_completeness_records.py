@@ -182,3 +182,34 @@ def test_a_moment_given_without_its_zone_is_recorded_in_utc_with_its_zone(
     [entry] = entries(db, "crisis.official_request", cid)
     given = datetime.fromisoformat(entry["change"]["at"])
     assert given.tzinfo is not None and given == made
+
+
+def test_a_state_counts_as_told_of_an_official_request_only_through_one_who_acts_for_it(
+        api: TestClient, db: Database) -> None:
+    """Kazakhstan's representative's appointment has ended: its agency's reporter reads
+    the crisis and is told, but no one who acts for Kazakhstan is, and the entry does not
+    say Kazakhstan was told."""
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import organization as orgs
+    from phalanx.services import state_users
+
+    with db.read() as conn:
+        today = orgs.today(conn)
+    state_users.set_term(db, "rep-kaz", today - timedelta(days=1), actor=SYSTEM)
+    sec = bearer(db, "secretariat")
+    crisis = api.post("/api/v1/crises", headers=sec, json={
+        "title": "Armed incursion", "category": "armed_attack", "affected": ["KAZ"]})
+    assert crisis.status_code == 201, crisis.text
+    cid = str(crisis.json()["id"])
+    r = api.post(f"/api/v1/crises/{cid}/official-requests", headers=sec, json={
+        "state": "KAZ", "person": "K. Tokayev", "office": "head_of_state",
+        "at": (datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)).isoformat(),
+        "article": "Treaty art. 4", "measures": ["military_crrf"]})
+    assert r.status_code == 201, r.text
+    [entry] = entries(db, "crisis.official_request", cid)
+    with db.read() as conn:
+        told = set(conn.execute(select(t.notification.c.recipient).where(
+            t.notification.c.topic == f"crisis:{cid}")).scalars())
+    assert "reporter-kaz" in told and "rep-kaz" not in told
+    assert "KAZ" not in entry["change"]["notified_states"]
+    assert "RUS" in entry["change"]["notified_states"]

@@ -18,6 +18,7 @@ from phalanx.services import identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
+from phalanx.web.i18n.errors import translate
 from tests.support.sessions import bearer
 
 NOTE = {"owner_kind": "state", "owner": "KAZ", "marking": "NATIONAL", "title": "a note",
@@ -96,9 +97,19 @@ def test_a_constitutional_change_and_one_to_come_end_nothing(
     r = client.post("/api/v1/states/KAZ/authorities", headers=sec,
                     json=_change(str(today - timedelta(days=3)), constitutional=True))
     assert r.status_code == 201, r.text
+    # power taken outside the constitution is never announced: not recorded ahead of its
+    # day, so that no one's appointment is set to end ahead of it; nothing written
+    tomorrow = str(today + timedelta(days=1))
+    r = client.post("/api/v1/states/KAZ/authorities", headers=sec, json=_change(tomorrow))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["where"] == "since"
+    assert f"is recorded once it has happened: {tomorrow} is after today" in r.text
+    assert len(_audit(accounts_db, "state.authorities")) == 1
+    assert "когда она уже произошла" in translate(r.json()["errors"][0]["message"], "ru")
     r = client.post("/api/v1/states/KAZ/authorities", headers=sec,
-                    json=_change(str(today + timedelta(days=1))))
-    assert r.status_code == 201, r.text  # announced for tomorrow: nothing ends today
+                    json=_change(tomorrow, constitutional=True))
+    assert r.status_code == 201, r.text  # an inauguration set for tomorrow: nothing ends
     assert client.get("/api/v1/me", headers=rep).json()["appointed"] is True
     assert _audit(accounts_db, "state.authorities")[0]["appointments_lapsed"] == []
 

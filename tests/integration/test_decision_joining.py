@@ -9,7 +9,8 @@ member join it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,11 @@ from phalanx.config import Settings
 from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.decisions.consensus import Position
+from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
-from phalanx.services.errors import Invalid, NotFound
+from phalanx.services.errors import Forbidden, Invalid, NotFound
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import translate
 from tests.integration.test_decision_lifecycle import _today, adopt
@@ -170,3 +172,71 @@ def test_the_cli_records_a_declaration_and_refuses_a_bad_one(
         assert done.exit_code == 0, done.output
         assert f"KAZ declared on {day.isoformat()} it does not join" in done.output
         assert _entries(db, "decision.not_join") == 1
+
+
+def test_a_representative_declares_on_its_own_day_only_and_never_once_lapsed(
+        accounts_db: Database) -> None:
+    """Who acts for a state is known today only: its representative may not date its
+    state's declaration back (to a day of other authorities, or before its appointment);
+    the Secretariat records a declaration made earlier with its day."""
+    db = accounts_db
+    day = _today(db)
+    decision_id = _limited(db, "KAZ")
+    later = datetime.combine(day + timedelta(days=3), datetime.min.time(), UTC) \
+        + timedelta(hours=9)
+    with clock.use(later):
+        with pytest.raises(Invalid, match="declares in its name on the day it does so") \
+                as refused:
+            dec.declare_joining(db, decision_id, "KAZ", True, day + timedelta(days=1),
+                                actor=rep("KAZ"))
+        assert "регистрирует Секретариат" in translate(str(refused.value.message), "ru")
+        assert _entries(db, "decision.join") == 0
+        # an appointment that lapsed: no declaration at all, whatever its day
+        lapsed = replace(rep("KAZ"), appointed=False, lapsed_on=day)
+        with pytest.raises(Forbidden, match="lapsed on"):
+            dec.declare_joining(db, decision_id, "KAZ", True, later.date(), actor=lapsed)
+        d = dec.declare_joining(db, decision_id, "KAZ", True, day + timedelta(days=1),
+                                actor=SEC, note="its letter")
+    assert d.bound_from == {"KAZ": day + timedelta(days=1)}
+
+
+def test_those_the_decision_binds_and_the_declaring_member_are_told_no_one_else(
+        accounts_db: Database) -> None:
+    """A notice of a declaration reaches whoever acts for a member bound on its day and
+    for the declaring member: not a reporter, an observer, the staff, nor a representative
+    whose appointment has ended; in Russian as in English."""
+    from phalanx.services import identity, state_users
+    from phalanx.web.i18n.timeline import timeline_text
+
+    db = accounts_db
+    day = _today(db)
+    decision_id = _limited(db, "KAZ")
+    with db.read() as conn:
+        bound = set(dec.get_decision(conn, decision_id, actor=SEC).binding)
+    assert "RUS" in bound and "ARM" not in bound
+    state_users.set_term(db, "rep-rus", day - timedelta(days=1), actor=SYSTEM)
+    with db.read() as conn:
+        before = conn.execute(select(func.count()).select_from(t.notification)).scalar_one()
+        reps = {u.username for u in identity.list_users(conn) if u.role.value ==
+                "representative" and u.state in bound | {"KAZ"} and u.appointed}
+    dec.declare_joining(db, decision_id, "KAZ", True, day, actor=SEC)
+    with db.read() as conn:
+        told = conn.execute(select(t.notification).where(
+            t.notification.c.topic == f"decision:{decision_id}",
+            t.notification.c.subject.like("KAZ joins%"))).all()
+        after = conn.execute(select(func.count()).select_from(t.notification)).scalar_one()
+    names = {n.recipient for n in told}
+    assert after - before == len(told)
+    assert "rep-kaz" in names and names == reps and len(names) > 1
+    assert {"rep-rus", "rep-arm", "reporter-kaz", "observer", "secretariat",
+            "planner"}.isdisjoint(names)
+    n = told[0]
+    assert n.body == (f"KAZ declared on {day.isoformat()} that it joins decision "
+                      f"{dec_number(db, decision_id)}: bound by it from that day")
+    assert "присоединяется к решению" in timeline_text(n.subject, "ru")
+    assert "обязательно для него с этого дня" in timeline_text(n.body, "ru")
+
+
+def dec_number(db: Database, decision_id: int) -> str:
+    with db.read() as conn:
+        return dec.get_decision(conn, decision_id, actor=SEC).number

@@ -398,7 +398,7 @@ def test_belarus_absent_on_14_june_joins_the_committees_decision_later(
     # a member bound since the adoption has nothing to join
     with clock.use(moscow(7, 2, 10)), pytest.raises(Invalid, match="RUS is already bound"):
         dec.declare_joining(db, decision_id, "RUS", True, BLR_JOINS, actor=SEC)
-    with clock.use(moscow(7, 2, 10)):
+    with clock.use(moscow(7, 1, 10)):
         d = dec.declare_joining(db, decision_id, "BLR", True, BLR_JOINS, actor=rep("BLR"),
                                 note="Letter of the Security Council of Belarus")
     # after: bound from the day of its declaration, not before

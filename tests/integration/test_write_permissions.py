@@ -355,7 +355,7 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             {"state": ME, "on": "2024-01-10"}, staff),
         ("POST", "/api/v1/decisions/{decision_id}/joining"): Case(
             f"/api/v1/decisions/{ids['considered_decision']}/joining",
-            {"state": OTHER, "joins": True, "on": "2024-01-10"},
+            {"state": OTHER, "joins": True, "on": str(ids["today"])},
             acting_or_staff(OTHER, StateAct.POSITION)),
         ("POST", "/api/v1/decisions/{decision_id}/tasks"): Case(
             f"/api/v1/decisions/{ids['decision']}/tasks", {
@@ -509,6 +509,7 @@ def _build(db: Database) -> dict[str, Any]:
     ops.release(db, "channel", actor=Principal("rep-kaz", Role.REPRESENTATIVE, state=ME))
     with db.read() as conn:
         ids["flag"] = conn.execute(select(t.op_duplicate.c.id)).scalar_one()
+        ids["today"] = orgs.today(conn)  # a state's representative declares on its own day
     ids["planned_exercise"] = rex.create(db, rex.ExerciseIn(
         name="Interaction-2027", series="interaction", start=date(2027, 10, 10),
         end=date(2027, 10, 14), host=ME), actor=sec).key  # to be cancelled by its host
@@ -558,7 +559,7 @@ ROUTES = sorted(cases({k: 0 for k in (
     "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
     "planned_exercise", "notification", "exercise", "flag", "waiting_decision",
-    "considered_decision",
+    "considered_decision", "today",
     "finding", "proposal", "feed", "consulted", "announceable", "consulted_at")}
     | {"chair": ME}))
 

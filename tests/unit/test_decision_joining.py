@@ -49,3 +49,13 @@ def test_who_may_not_and_when_not() -> None:
                 (Declaration("BLR", False, date(2010, 7, 1)),)) == [
         "state: BLR already declared on 2010-07-01 that it does not join the decision: its "
         "record is closed"]
+
+
+def test_a_state_declares_on_its_own_day_the_secretariat_records_an_earlier_one() -> None:
+    earlier = Declaration("BLR", True, date(2010, 7, 1))
+    by_state = problems(DECISION, earlier, (), MEMBERS, TODAY, by_state=True)
+    assert [w for w, _ in by_state] == ["on"]
+    assert "on the day it does so (2010-12-31)" in by_state[0][1]
+    assert problems(DECISION, earlier, (), MEMBERS, TODAY) == []
+    assert problems(DECISION, Declaration("BLR", True, TODAY), (), MEMBERS, TODAY,
+                    by_state=True) == []

@@ -20,6 +20,10 @@ the organization's practice as a setting):
   state, nor does anyone the new authorities have not named.
 - A change recorded late applies from its day: what the former authorities' users did
   in between stays in the record as they did it.
+- A constitutional change may be recorded ahead of its day (an inauguration set by the
+  constitution); an unconstitutional one only once it has happened: power taken outside
+  the constitution is a fact, never announced, and no one's appointment is ended ahead
+  of it (setting).
 
 No web or database import: the services read the records and ask `lapsed_by`.
 """
@@ -63,9 +67,14 @@ def lapsed_by(changes: Sequence[Change], state: str, day: date,
     return next((c for c in after if not c.constitutional), None)
 
 
-def refusal(state: str, changes: Sequence[Change], since: date) -> str | None:
+def refusal(state: str, changes: Sequence[Change], since: date,
+            constitutional: bool = True, today: date | None = None) -> str | None:
     """Why a change of `state`'s authorities from `since` may not be recorded (None: it
-    may): one change a day, as a state has one set of authorities on a day."""
+    may): one change a day, as a state has one set of authorities on a day; an
+    unconstitutional one not ahead of its day (`today`)."""
     if any(c.state == state and c.since == since for c in changes):
         return f"since: a change of {state}'s authorities is already recorded on {since}"
+    if not constitutional and today is not None and since > today:
+        return (f"since: a change of authorities outside the constitution is recorded once "
+                f"it has happened: {since} is after today ({today})")
     return None

@@ -169,10 +169,11 @@ def _tell(w: Write, row: Any, said: str, at: datetime) -> dict[str, Any]:
     the obligation of collective defence arise (`crisis_obligations`), which members owe
     their answer and by when: a member learns of what it owes when it arises, not from
     the escalation once it is late. Returns what the request's audit entry says of it:
-    how many users were told (`notified`), the states whose users were
-    (`notified_states`), the members owing an answer (`owed`) and when it is due
-    (`due_at`), so that the trail shows who was told what, not a count alone."""
-    from phalanx.domain.access.policy import can_read
+    how many users were told (`notified`), the states told through one who acts for
+    them (`notified_states`: not a reporter, nor one whose appointment has ended), the
+    members owing an answer (`owed`) and when it is due (`due_at`), so that the trail
+    shows who was told what, not a count alone."""
+    from phalanx.domain.access.policy import acts_for, can_read
     from phalanx.services import crisis_obligations, outbox
     from phalanx.services import organization as orgs
 
@@ -190,8 +191,8 @@ def _tell(w: Write, row: Any, said: str, at: datetime) -> dict[str, Any]:
     def notice(user: Any) -> tuple[str, str] | None:
         if not can_read(user, c):
             return None
-        if user.state:
-            states.add(user.state)
+        if user.state and acts_for(user, user.state, StateAct.CRISIS):
+            states.add(user.state)  # a state is told when one who acts for it is
         return subject, "\n\n".join(parts)
 
     told = outbox.enqueue(w.conn, f"crisis:{row.id}", at, notice, exercise=bool(row.exercise))

@@ -85,7 +85,7 @@ def record(db: Database, data: ChangeIn, *, actor: Principal) -> ChangeOut:
             raise Invalid("since", f"{data.state} is not a member of the organization on "
                                    f"{data.since}")
         why = representation.refusal(data.state, state_users.authority_changes(w.conn),
-                                     data.since)
+                                     data.since, data.constitutional, orgs.today(w.conn))
         if why is not None:
             raise Invalid("since", why.removeprefix("since: "))
         row = {"state_code": data.state, "since": data.since,

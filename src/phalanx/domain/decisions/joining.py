@@ -14,6 +14,10 @@ reserving the right to join later", DOMAIN.md §1, the dataset's note on that ag
 - When: on or after the day of the adoption, never in the future, and only while the
   decision has effect: not on or after the day it ended for good (repealed, or past its
   last day in force), where the register knows it.
+- By whom, for a past day (setting): a member's representative declares in its state's
+  name on the day it does so, as who acts for a state is known today only (an
+  appointment may have lapsed, or been made, since: `domain/representation.py`); a
+  declaration made earlier (a letter) is recorded by the Secretariat with its day.
 - What it does: a member that joins is bound from the day of its declaration
   (`bound_from`), not before; a member that declares it does not join stays unbound, and
   its declaration is recorded all the same: its record is closed.
@@ -52,8 +56,10 @@ class Outside:
 
 
 def problems(decision: Outside, new: Declaration, earlier: Iterable[Declaration],
-             members_on_day: frozenset[str], today: date) -> list[tuple[str, str]]:
-    """(field, why) the declaration `new` cannot be recorded; [] when it can."""
+             members_on_day: frozenset[str], today: date,
+             by_state: bool = False) -> list[tuple[str, str]]:
+    """(field, why) the declaration `new` cannot be recorded; [] when it can.
+    `by_state`: made by the state's own user, not recorded by the Secretariat."""
     out: list[tuple[str, str]] = []
     s, day = new.state, new.on
     before = {d.state: d for d in earlier}
@@ -63,6 +69,10 @@ def problems(decision: Outside, new: Declaration, earlier: Iterable[Declaration]
     if day > today:
         out.append(("on", f"a declaration is recorded once made: {day.isoformat()} is after "
                           f"today ({today.isoformat()})"))
+    if by_state and day < today:
+        out.append(("on", f"a state's representative declares in its name on the day it "
+                          f"does so ({today.isoformat()}), not on {day.isoformat()}: a "
+                          "declaration made earlier is recorded by the Secretariat"))
     if decision.ended_on is not None and day >= decision.ended_on:
         out.append(("on", f"the decision has had no effect since "
                           f"{decision.ended_on.isoformat()}: no member joins it"))

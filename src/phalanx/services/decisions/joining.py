@@ -5,7 +5,12 @@ The Secretariat records the declaration, or the member's authorized representati
 it in its own state's name (`policy.acts_for`, as for a position). It is read with the
 decision (whoever reads the decision reads who joined it; the audit entry is about the
 decision and obeys its marking). A member that joins a decision marked for its
-participants becomes one of them: the decision that binds it is read by it."""
+participants becomes one of them: the decision that binds it is read by it.
+
+Who learns of a declaration (setting, as a treaty's depositary tells its parties of an
+accession): whoever acts for a member the decision binds on its day, and for the
+declaring member, each a notice (the inbox, emailed by the outbox) while it reads the
+decision; no one else."""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from sqlalchemy import Connection, insert, select, update
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
-from phalanx.domain.access.policy import Marking, StateAct, is_staff
+from phalanx.domain.access.policy import Marking, StateAct, acts_for, can_read, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions import joining as rule
 from phalanx.services.clock import now
@@ -81,6 +86,28 @@ def stood_aside(conn: Connection, row: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+def _notify(w: Any, decision_id: int, number: str, new: rule.Declaration,
+            told: frozenset[str], c: Any, exercise: bool) -> None:
+    """A notice of the declaration `new` to whoever acts for a state of `told`
+    (`policy.acts_for`) and reads the decision."""
+    from phalanx.services import outbox
+
+    subject = (f"{new.state} joins decision {number}" if new.joins
+               else f"{new.state} does not join decision {number}")
+    body = (f"{new.state} declared on {new.on.isoformat()} that it joins decision "
+            f"{number}: bound by it from that day" if new.joins else
+            f"{new.state} declared on {new.on.isoformat()} that it does not join decision "
+            f"{number}: it is not bound by it")
+
+    def notice(user: Principal) -> tuple[str, str] | None:
+        if (user.state is None or user.state not in told
+                or not acts_for(user, user.state, StateAct.POSITION) or not can_read(user, c)):
+            return None
+        return subject, body
+
+    outbox.enqueue(w.conn, f"decision:{decision_id}", now(), notice, exercise=exercise)
+
+
 def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *,
             actor: Principal, note: str = "") -> DecisionOut:
     """Record that `state` joins the decision from `on` (or, `joins` false, that it does
@@ -108,7 +135,8 @@ def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *
         earlier = _domain(declarations(w.conn, [decision_id]).get(decision_id, []))
         members = frozenset(m.state for m in membership.members_on(org, on))
         new = rule.Declaration(state, joins, on)
-        for where, why in rule.problems(outside, new, earlier, members, clock_today(org)):
+        for where, why in rule.problems(outside, new, earlier, members, clock_today(org),
+                                        by_state=not is_staff(actor)):
             raise Invalid(where, why)
         w.conn.execute(insert(t.decision_joining).values(
             decision_id=decision_id, state_code=state, joins=joins, declared_on=on,
@@ -128,6 +156,8 @@ def declare(db: Database, decision_id: int, state: str, joins: bool, on: date, *
             c = after
         w.audit("decision.join" if joins else "decision.not_join", "decision", decision_id,
                 change)
+        bound = rule.bound_on(outside.binding, rule.bound_from([*earlier, new]), on)
+        _notify(w, decision_id, row.number, new, bound | {state}, c, bool(row.exercise))
         w.emit("decisions", "joined" if joins else "not_joined", classification=c,
                id=decision_id, number=row.number)
         return get_decision(w.conn, decision_id, actor=actor)

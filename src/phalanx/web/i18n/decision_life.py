@@ -51,6 +51,8 @@ LIFE_TEMPLATES = (
     # a member joining a decision later (`domain/decisions/joining.py`)
     N_("a declaration is made on or after the adoption (%(since)s), not on %(day)s"),
     N_("a declaration is recorded once made: %(day)s is after today (%(last)s)"),
+    N_("a state's representative declares in its name on the day it does so (%(last)s), "
+       "not on %(day)s: a declaration made earlier is recorded by the Secretariat"),
     N_("the decision has had no effect since %(since)s: no member joins it"),
     N_("%(state)s is already bound by the decision since its adoption"),
     N_("%(state)s already declared on %(day)s that it joins the decision: its record is "

@@ -213,6 +213,10 @@ USER_TEMPLATES = (
     # the same beside the form's field (a page names the field by its label)
     N_("%(state)s is not a member of the organization on %(date)s"),
     N_("a change of %(state)s's authorities is already recorded on %(date)s"),
+    N_("since: a change of authorities outside the constitution is recorded once it has "
+       "happened: %(date)s is after today (%(day)s)"),
+    N_("a change of authorities outside the constitution is recorded once it has happened: "
+       "%(date)s is after today (%(day)s)"),
     N_("username: no change of %(state)s's authorities is recorded; its users' "
        "appointments stand as made"),
     N_("username: a %(role)s does not act for a state"),

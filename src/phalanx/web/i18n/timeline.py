@@ -188,6 +188,20 @@ FORMS: tuple[tuple[str, str], ...] = (
      r"in its absence or without its say; it does not bind it",
      N_("Decision %(number)s was sent to %(state)s for consideration: adopted in its "
         "absence or without its say; it does not bind it")),
+    # a member's declaration on a decision adopted without it, told to those it binds
+    # (services/decisions/joining.py)
+    (r"(?P<state>[A-Z]{3}) joins decision (?P<number>\S+)",
+     N_("%(state)s joins decision %(number)s")),
+    (r"(?P<state>[A-Z]{3}) does not join decision (?P<number>\S+)",
+     N_("%(state)s does not join decision %(number)s")),
+    (r"(?P<state>[A-Z]{3}) declared on (?P<day>\d{4}-\d\d-\d\d) that it joins decision "
+     r"(?P<number>\S+): bound by it from that day",
+     N_("%(state)s declared on %(day)s that it joins decision %(number)s: bound by it from "
+        "that day")),
+    (r"(?P<state>[A-Z]{3}) declared on (?P<day>\d{4}-\d\d-\d\d) that it does not join "
+     r"decision (?P<number>\S+): it is not bound by it",
+     N_("%(state)s declared on %(day)s that it does not join decision %(number)s: it is not "
+        "bound by it")),
     # an emailed notice's last paragraph (services/outbox.py)
     (r"Open in Phalanx: (?P<url>https?://\S+)", N_("Open in Phalanx: %(url)s")),
     # the notice of a crisis ended or decided without a reason: its title and the stage
