@@ -377,6 +377,14 @@ CASES = [
      "KAZ не является членом Организации на 1 марта 2020 г."),
     ("a change of KAZ's authorities is already recorded on 2010-04-07",
      "смена власти в KAZ на 7 апреля 2010 г. уже записана"),
+    ("since: a change of authorities outside the constitution is recorded once it has "
+     "happened: 2027-03-01 is after today (2026-12-06)",
+     "с: неконституционная смена власти записывается, когда она уже произошла: "
+     "1 марта 2027 г. — позже сегодняшнего дня (06.12.2026)"),
+    ("a change of authorities outside the constitution is recorded once it has "
+     "happened: 2027-03-01 is after today (2026-12-06)",
+     "неконституционная смена власти записывается, когда она уже произошла: "
+     "1 марта 2027 г. — позже сегодняшнего дня (06.12.2026)"),
     ("username: a planner does not act for a state",
      "пользователь: планировщик не действует от имени государства"),
     # several problems of one new user, each translated
