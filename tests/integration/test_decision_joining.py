@@ -42,11 +42,12 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-def _limited(db: Database, out: str) -> int:
+def _limited(db: Database, out: str, **lifecycle: object) -> int:
     """A decision of the Council in a limited format, `out` standing aside."""
     m = session(db)
     d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="On helicopters",
-                                          text_en="Those interested send helicopters."),
+                                          text_en="Those interested send helicopters.",
+                                          lifecycle=dec.LifecycleIn.model_validate(lifecycle)),
                           actor=SEC)
     for s in d.stances:
         if s.standing.value == "full":
@@ -85,6 +86,26 @@ def test_a_member_standing_aside_joins_a_limited_format_decision_and_reads_it(
         assert dec.get_decision(conn, decision_id, actor=rep("KAZ")).bound_from == {
             "KAZ": day}
     assert _entries(db, "decision.join") == 1
+
+
+def test_entry_into_force_waits_only_for_the_members_bound_at_the_adoption(
+        accounts_db: Database) -> None:
+    """A decision entering into force on every member's notification: a member that
+    joined it later is bound from its joining, and the decision does not wait for it."""
+    db = accounts_db
+    day = _today(db)
+    decision_id = _limited(db, "KAZ", start="notifications")
+    dec.declare_joining(db, decision_id, "KAZ", True, day, actor=SEC)
+    with db.read() as conn:
+        d = dec.get_decision(conn, decision_id, actor=SEC, on=day)
+    assert d.lifecycle is not None and "KAZ" not in d.lifecycle.awaiting
+    with pytest.raises(Invalid, match=r"KAZ joined decision .* later .* waits only for the "
+                                      r"members bound at its adoption") as refused:
+        dec.record_notification(db, decision_id, "KAZ", day, actor=SEC)
+    assert "KAZ присоединилось к решению" in translate(str(refused.value), "ru")
+    for state in d.lifecycle.awaiting:
+        d = dec.record_notification(db, decision_id, state, day, actor=SEC)
+    assert d.lifecycle is not None and d.lifecycle.status == "in_force"
 
 
 def test_a_declaration_not_to_join_is_recorded_and_closes_the_record(

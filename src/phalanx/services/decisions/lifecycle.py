@@ -251,6 +251,16 @@ def record_notification(db: Database, decision_id: int, state: str, on: date, *,
             raise Conflict(f"decision {row.number} does not wait for the members' "
                            "notifications to enter into force")
         binding = [s for s in row.binding.split(",") if s]
+        from phalanx.services.decisions.joining import declarations
+
+        joined = {d.state: d.on for d in declarations(w.conn, [decision_id]).get(
+            decision_id, []) if d.joins}
+        if state in joined:
+            # setting: the decision enters into force for the members bound at its
+            # adoption; a member that joined later is bound from its joining
+            raise Invalid("state", f"{state} joined decision {row.number} later (on "
+                                   f"{joined[state].isoformat()}): its entry into force "
+                                   "waits only for the members bound at its adoption")
         if state not in binding:
             raise Invalid("state", f"{state} is not bound by decision {row.number} "
                                    f"(bound: {', '.join(binding) or 'none'})")

@@ -45,6 +45,8 @@ LIFE_TEMPLATES = (
     N_("decision %(decision)s does not wait for the members' notifications to enter into "
        "force"),
     N_("%(state)s's notification of decision %(decision)s is already recorded (%(day)s)"),
+    N_("%(state)s joined decision %(decision)s later (on %(day)s): its entry into force "
+       "waits only for the members bound at its adoption"),
     N_("%(state)s is not bound by decision %(decision)s (bound: %(states)s)"),
     N_("a notification is dated between the adoption (%(since)s) and today (%(last)s), "
        "not %(day)s"),
