@@ -27,7 +27,7 @@ from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
-from phalanx.services.errors import Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.web.app import create_app
 from phalanx.web.i18n.errors import translate
 from tests.integration.test_decision_lifecycle import _today, adopt
@@ -106,6 +106,18 @@ def test_entry_into_force_waits_only_for_the_members_bound_at_the_adoption(
     for state in d.lifecycle.awaiting:
         d = dec.record_notification(db, decision_id, state, day, actor=SEC)
     assert d.lifecycle is not None and d.lifecycle.status == "in_force"
+
+
+def test_a_member_that_joined_is_not_cut_off_by_a_re_marking(accounts_db: Database) -> None:
+    db = accounts_db
+    decision_id = _limited(db, "KAZ")
+    with db.read() as conn:
+        bound = dec.get_decision(conn, decision_id, actor=SEC).binding
+    narrow = dec.DecisionMarkingIn(marking=Marking.PARTICIPANTS, participants=bound,
+                                   reason="participants only")
+    dec.declare_joining(db, decision_id, "KAZ", True, _today(db), actor=SEC)
+    with pytest.raises(Conflict, match="the decision binds KAZ"):
+        dec.remark_decision(db, decision_id, narrow, actor=SEC)
 
 
 def test_a_declaration_not_to_join_is_recorded_and_closes_the_record(
