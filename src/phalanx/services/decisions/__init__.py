@@ -7,7 +7,7 @@ decisions go through the access layer. The modules, by concept:
 
 | module | what |
 |---|---|
-| `schemas` | what the services take and give |
+| `schemas`, `session_schemas` | what the services take and give |
 | `common` | the body's rules on a date, rows read through the access layer, who acts |
 | `sessions` | convening, attendance, agenda, opening and closing |
 | `drafts` | drafts, versions, amendments; reading a draft |
@@ -42,9 +42,7 @@ from phalanx.services.decisions.register import (
     reads_draft,
 )
 from phalanx.services.decisions.schemas import (
-    AgendaItemOut,
     AmendmentOut,
-    AttendanceOut,
     Authorizes,
     ConsultationAnswerIn,
     CountsOut,
@@ -53,8 +51,6 @@ from phalanx.services.decisions.schemas import (
     DraftOut,
     HistoricalCountOut,
     JoiningOut,
-    MeetingIn,
-    MeetingOut,
     OutcomeOut,
     SignatureOut,
     StanceOut,
@@ -62,6 +58,12 @@ from phalanx.services.decisions.schemas import (
     TaskIn,
     TaskOut,
     VersionOut,
+)
+from phalanx.services.decisions.session_schemas import (
+    AgendaItemOut,
+    AttendanceOut,
+    MeetingIn,
+    MeetingOut,
 )
 from phalanx.services.decisions.sessions import (
     add_agenda_item,

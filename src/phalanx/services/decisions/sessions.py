@@ -27,7 +27,7 @@ from phalanx.services.decisions.common import (
     _seated_states,
     taking_part,
 )
-from phalanx.services.decisions.schemas import (
+from phalanx.services.decisions.session_schemas import (
     AgendaItemOut,
     AttendanceOut,
     MeetingIn,
