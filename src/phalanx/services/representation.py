@@ -28,8 +28,9 @@ _MEMBER = (MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
            MembershipStatus.NOT_TAKING_PART)
 
 
-class ChangeIn(BaseModel):
-    state: str = Field(pattern=r"^[A-Z]{3}$")
+class AuthoritiesIn(BaseModel):
+    """A change of a state's authorities, the state named apart (the API's path)."""
+
     since: date = Field(description="the first day the authorities hold power")
     authorities: str = Field(min_length=1, max_length=500,
                              description="who holds power from `since`, in words")
@@ -37,6 +38,10 @@ class ChangeIn(BaseModel):
         "false: power changed hands outside the constitution; the appointments made "
         "under the authorities before lapse until those in power confirm them"))
     source: str = Field(min_length=1, max_length=500, description="where it is documented")
+
+
+class ChangeIn(AuthoritiesIn):
+    state: str = Field(pattern=r"^[A-Z]{3}$")
 
 
 class ChangeOut(BaseModel):

@@ -65,16 +65,6 @@ def get_state(code: str, org: Org) -> orgs.StateOut:
     return orgs.state(org, code)
 
 
-class AuthoritiesIn(BaseModel):
-    since: date = Field(description="the first day the authorities hold power")
-    authorities: str = Field(min_length=1, max_length=500,
-                             description="who holds power from `since`, in words")
-    constitutional: bool = Field(description=(
-        "false: power changed hands outside the constitution; the appointments made "
-        "under the authorities before lapse until those in power confirm them"))
-    source: str = Field(min_length=1, max_length=500, description="where it is documented")
-
-
 @router.get("/states/{code}/authorities", response_model=list[rep.ChangeOut])
 def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.ChangeOut]:
     """The changes of a state's authorities the Secretariat recorded, by their days."""
@@ -84,7 +74,7 @@ def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.ChangeOut]:
 
 @router.post("/states/{code}/authorities", response_model=rep.ChangeOut, status_code=201,
              responses=problem_responses(403, 404, 503))
-def record_authorities(code: str, data: AuthoritiesIn, org: Org, actor: Writer,
+def record_authorities(code: str, data: rep.AuthoritiesIn, org: Org, actor: Writer,
                        db: DB) -> rep.ChangeOut:
     """The Secretariat records a change of a member state's authorities from a day, with
     its source. An unconstitutional change ends the appointments of the state's users made

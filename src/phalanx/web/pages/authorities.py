@@ -20,7 +20,8 @@ from phalanx.services import representation as rep
 from phalanx.services.errors import Forbidden, Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn
-from phalanx.web.i18n import N_, errors, translator
+from phalanx.web.i18n import N_
+from phalanx.web.pages import refusals
 from phalanx.web.pages.render import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -50,16 +51,8 @@ def authorities_page(request: Request, actor: Public, conn: Conn) -> HTMLRespons
 
 
 def _refusal(exc: Exception, lang: str) -> str:
-    _ = translator(lang)
-    if isinstance(exc, ValidationError):
-        found = [(str(e["loc"][0]) if e.get("loc") else "",
-                  errors.validation_message(dict(e), lang)) for e in exc.errors()]
-    elif isinstance(exc, Invalid):
-        found = [(exc.where, errors.translate(exc.message, lang, labelled=True))]
-    else:
-        found = [("", errors.translate(str(exc), lang, labelled=True))]
-    return "; ".join(_(FIELDS[where]) + ": " + what if where in FIELDS else what
-                     for where, what in found)
+    """What a refused form here says, in `lang`, each field by its label."""
+    return refusals.by_field(exc, lang, FIELDS)
 
 
 @router.post("/authorities")
