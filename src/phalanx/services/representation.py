@@ -109,15 +109,17 @@ def record(db: Database, data: ChangeIn, *, actor: Principal) -> ChangeOut:
 
 
 def _lapsing(conn: Connection, state: str, change: int) -> list[str]:
-    """The users of `state` whose appointment the change `change` ends (by name)."""
+    """The users of `state` whose appointment the change `change` ends (by name): not
+    those whose term had ended before its day (they had none left to end)."""
     every = state_users.authority_changes(conn)
     since = next(c.since for c in every if c.id == change)
     u = t.app_user.c
-    rows = conn.execute(select(u.username, u.confirmed_under).where(
+    rows = conn.execute(select(u.username, u.confirmed_under, u.acts_until).where(
         u.state_code == state, u.active.is_(True),
         u.role.in_([r.value for r in STATE_ROLES])).order_by(u.username))
     return [r.username for r in rows
-            if (c := representation.lapsed_by(every, state, since, r.confirmed_under))
+            if (r.acts_until is None or r.acts_until >= since)
+            and (c := representation.lapsed_by(every, state, since, r.confirmed_under))
             is not None and c.id == change]
 
 
