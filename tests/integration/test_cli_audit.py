@@ -53,6 +53,8 @@ UNREACHED = {
                         "from a session's page or the API",
     "decisions close": "the organization's file allows no silence procedure, and a "
                        "session's drafts are decided while it sits",
+    "decisions join": "no decision of this world was adopted with a member absent or "
+                      "standing aside",
 }
 
 CSV = ("reference,date,stage,metric,substance,quantity,unit,area\n"
@@ -128,6 +130,10 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
                                "--on", "2026-11-30"], ""),
         ("membership contribution", ["membership", "contribution", "KAZ", "2026",
                                      "--assessed", "100", "--paid", "50"], ""),
+        ("membership authorities", ["membership", "authorities", "KGZ", "--since",
+                                    "2026-11-30", "--authorities", "a provisional council",
+                                    "--source", "its decree", "--unconstitutional"], ""),
+        ("users confirm", ["users", "confirm", "rep-kgz"], ""),
         ("feeds add", ["feeds", "add", "http://alerts.kz.invalid/alerts.atom", "--country",
                        "KAZ"], ""),
         ("feeds poll", ["feeds", "poll", "1"], ""),

@@ -107,6 +107,12 @@ def test_a_repeal_the_reader_may_not_read_is_neither_listed_nor_named(
                     "in_force_from": None}]
 
 
+def _form(page: str) -> str:
+    """The notification form of a decision's page (the page has other forms after it)."""
+    start = page.index('id="notification-form"')
+    return page[start:page.index("</form>", start)]
+
+
 def test_the_secretariat_records_the_notifications_from_the_page(
         client: TestClient, accounts_db: Database) -> None:
     day = _today(accounts_db)
@@ -115,8 +121,7 @@ def test_the_secretariat_records_the_notifications_from_the_page(
     login(client, "secretariat")
     page = client.get(f"/decisions/{act}").text
     assert 'id="notification-form"' in page and "not yet in force" in page
-    awaiting = re.findall(r'<option value="([A-Z]{3})">', page[page.index(
-        'id="notification-form"'):])
+    awaiting = re.findall(r'<option value="([A-Z]{3})">', _form(page))
     assert awaiting
     for state in awaiting:
         r = client.post(f"/decisions/{act}/notifications", data={
@@ -144,8 +149,7 @@ def test_a_refused_notification_comes_back_beside_its_form_as_chosen(
     act = adopt(accounts_db, m.id, "On the joint system", start="notifications")
     login(client, "secretariat")
     page = client.get(f"/decisions/{act}").text
-    awaiting = re.findall(r'<option value="([A-Z]{3})">', page[page.index(
-        'id="notification-form"'):])
+    awaiting = re.findall(r'<option value="([A-Z]{3})">', _form(page))
     chosen, early = awaiting[-1], (day - timedelta(days=400)).isoformat()
     refused = client.post(f"/decisions/{act}/notifications?lang=ru", data={
         "csrf_token": token(page), "state": chosen, "on": early})

@@ -37,7 +37,7 @@ def test_the_administrator_confirms_sets_a_term_and_stops_a_user(
         accounts_db: Database, settings: Settings) -> None:
     with accounts_db.read() as conn:
         today = orgs.today(conn)
-    representation.record(accounts_db, representation.ChangeIn(
+    representation.record(accounts_db, representation.AuthorityChangeIn(
         state="KAZ", since=today, authorities="a provisional council", constitutional=False,
         source="its decree"), actor=SYSTEM)
     client = TestClient(create_app(settings, accounts_db))

@@ -75,7 +75,7 @@ def authorities(
         day = parse_day(since)
         assert day is not None
         try:
-            rep.record(database(), rep.ChangeIn(
+            rep.record(database(), rep.AuthorityChangeIn(
                 state=code, since=day, authorities=who, constitutional=constitutional,
                 source=source), actor=operator())
         except ValidationError as exc:

@@ -40,11 +40,11 @@ class AuthoritiesIn(BaseModel):
     source: str = Field(min_length=1, max_length=500, description="where it is documented")
 
 
-class ChangeIn(AuthoritiesIn):
+class AuthorityChangeIn(AuthoritiesIn):
     state: str = Field(pattern=r"^[A-Z]{3}$")
 
 
-class ChangeOut(BaseModel):
+class AuthorityChangeOut(BaseModel):
     id: int
     state: str
     since: date
@@ -55,14 +55,14 @@ class ChangeOut(BaseModel):
     recorded_at: datetime
 
 
-def _out(r: object) -> ChangeOut:
-    return ChangeOut(id=r.id, state=r.state_code, since=r.since,  # type: ignore[attr-defined]
+def _out(r: object) -> AuthorityChangeOut:
+    return AuthorityChangeOut(id=r.id, state=r.state_code, since=r.since,  # type: ignore[attr-defined]
                      authorities=r.authorities, constitutional=r.constitutional,  # type: ignore[attr-defined]
                      source=r.source, recorded_by=r.recorded_by,  # type: ignore[attr-defined]
                      recorded_at=aware(r.recorded_at))  # type: ignore[attr-defined]
 
 
-def changes(conn: Connection, state: str | None = None) -> list[ChangeOut]:
+def changes(conn: Connection, state: str | None = None) -> list[AuthorityChangeOut]:
     """The changes recorded, of one state or of all, in the order of their days."""
     a = t.authority_change.c
     q = select(t.authority_change).order_by(a.since, a.id)
@@ -71,13 +71,13 @@ def changes(conn: Connection, state: str | None = None) -> list[ChangeOut]:
     return [_out(r) for r in conn.execute(q)]
 
 
-def in_power(conn: Connection, state: str, day: date) -> ChangeOut | None:
+def in_power(conn: Connection, state: str, day: date) -> AuthorityChangeOut | None:
     """The latest change of `state`'s authorities on or before `day` (None: none)."""
     c = representation.in_power(state_users.authority_changes(conn), state, day)
     return None if c is None else next(o for o in changes(conn, state) if o.id == c.id)
 
 
-def record(db: Database, data: ChangeIn, *, actor: Principal) -> ChangeOut:
+def record(db: Database, data: AuthorityChangeIn, *, actor: Principal) -> AuthorityChangeOut:
     """Record a change of a member state's authorities (422 for a state that is no member
     on its day, or a second change on one day)."""
     if not does(actor, Duty.AUTHORITIES):

@@ -65,23 +65,23 @@ def get_state(code: str, org: Org) -> orgs.StateOut:
     return orgs.state(org, code)
 
 
-@router.get("/states/{code}/authorities", response_model=list[rep.ChangeOut])
-def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.ChangeOut]:
+@router.get("/states/{code}/authorities", response_model=list[rep.AuthorityChangeOut])
+def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.AuthorityChangeOut]:
     """The changes of a state's authorities the Secretariat recorded, by their days."""
     orgs.state(org, code)  # an unknown state: 404
     return rep.changes(conn, code)
 
 
-@router.post("/states/{code}/authorities", response_model=rep.ChangeOut, status_code=201,
+@router.post("/states/{code}/authorities", response_model=rep.AuthorityChangeOut, status_code=201,
              responses=problem_responses(403, 404, 503))
 def record_authorities(code: str, data: rep.AuthoritiesIn, org: Org, actor: Writer,
-                       db: DB) -> rep.ChangeOut:
+                       db: DB) -> rep.AuthorityChangeOut:
     """The Secretariat records a change of a member state's authorities from a day, with
     its source. An unconstitutional change ends the appointments of the state's users made
     before it, until the administrator records that those in power confirm them
     (`POST /users/{username}/confirm`)."""
     orgs.state(org, code)
-    return rep.record(db, rep.ChangeIn(state=code, **data.model_dump()), actor=actor)
+    return rep.record(db, rep.AuthorityChangeIn(state=code, **data.model_dump()), actor=actor)
 
 
 @router.get("/members", response_model=list[orgs.MemberOut])

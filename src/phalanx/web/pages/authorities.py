@@ -74,7 +74,7 @@ def record_authorities(request: Request, actor: Writer, db: DB,
     try:
         if day is None:
             raise Invalid("since", f"{since!r} is not a date (use YYYY-MM-DD)")
-        rep.record(db, rep.ChangeIn(state=state, since=day, authorities=authorities,
+        rep.record(db, rep.AuthorityChangeIn(state=state, since=day, authorities=authorities,
                                     constitutional=constitutional, source=source),
                    actor=actor)
     except (ValidationError, Invalid, Forbidden) as exc:
