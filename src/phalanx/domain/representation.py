@@ -69,12 +69,12 @@ def lapsed_by(changes: Sequence[Change], state: str, day: date,
 
 def refusal(state: str, changes: Sequence[Change], since: date,
             constitutional: bool = True, today: date | None = None) -> str | None:
-    """Why a change of `state`'s authorities from `since` may not be recorded (None: it
-    may): one change a day, as a state has one set of authorities on a day; an
-    unconstitutional one not ahead of its day (`today`)."""
+    """Why a change of `state`'s authorities from `since` may not be recorded, said of its
+    field `since` (None: it may): one change a day, as a state has one set of
+    authorities on a day; an unconstitutional one not ahead of its day (`today`)."""
     if any(c.state == state and c.since == since for c in changes):
-        return f"since: a change of {state}'s authorities is already recorded on {since}"
+        return f"a change of {state}'s authorities is already recorded on {since}"
     if not constitutional and today is not None and since > today:
-        return (f"since: a change of authorities outside the constitution is recorded once "
+        return (f"a change of authorities outside the constitution is recorded once "
                 f"it has happened: {since} is after today ({today})")
     return None

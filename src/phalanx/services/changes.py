@@ -90,7 +90,7 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     except orgs.NotLoaded:
         return [(None, read_scope(actor))]
     stints = membership.timeline(org)[0].get(actor.state, [])
-    powers = [c for c in state_users.authority_changes(conn) if c.state == actor.state]
+    powers = state_users.authority_changes(conn, actor.state)
     days = sorted({d for s in stints for d in (s.period.start, s.period.end) if d}
                   | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set())
                   | {c.since for c in powers if not c.constitutional})

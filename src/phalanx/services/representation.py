@@ -71,12 +71,6 @@ def changes(conn: Connection, state: str | None = None) -> list[AuthorityChangeO
     return [_out(r) for r in conn.execute(q)]
 
 
-def in_power(conn: Connection, state: str, day: date) -> AuthorityChangeOut | None:
-    """The latest change of `state`'s authorities on or before `day` (None: none)."""
-    c = representation.in_power(state_users.authority_changes(conn), state, day)
-    return None if c is None else next(o for o in changes(conn, state) if o.id == c.id)
-
-
 def record(db: Database, data: AuthorityChangeIn, *, actor: Principal) -> AuthorityChangeOut:
     """Record a change of a member state's authorities (422 for a state that is no member
     on its day, or a second change on one day)."""
@@ -89,10 +83,11 @@ def record(db: Database, data: AuthorityChangeIn, *, actor: Principal) -> Author
         if membership.status_on(org, data.state, data.since) not in _MEMBER:
             raise Invalid("since", f"{data.state} is not a member of the organization on "
                                    f"{data.since}")
-        why = representation.refusal(data.state, state_users.authority_changes(w.conn),
-                                     data.since, data.constitutional, orgs.today(w.conn))
+        why = representation.refusal(
+            data.state, state_users.authority_changes(w.conn, data.state), data.since,
+            data.constitutional, orgs.today(w.conn))
         if why is not None:
-            raise Invalid("since", why.removeprefix("since: "))
+            raise Invalid("since", why)
         row = {"state_code": data.state, "since": data.since,
                "authorities": data.authorities, "constitutional": data.constitutional,
                "source": data.source, "recorded_by": actor.username,
@@ -111,7 +106,7 @@ def record(db: Database, data: AuthorityChangeIn, *, actor: Principal) -> Author
 def _lapsing(conn: Connection, state: str, change: int) -> list[str]:
     """The users of `state` whose appointment the change `change` ends (by name): not
     those whose term had ended before its day (they had none left to end)."""
-    every = state_users.authority_changes(conn)
+    every = state_users.authority_changes(conn, state)
     since = next(c.since for c in every if c.id == change)
     u = t.app_user.c
     rows = conn.execute(select(u.username, u.confirmed_under, u.acts_until).where(

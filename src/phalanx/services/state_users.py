@@ -42,12 +42,17 @@ def members_today(conn: Connection) -> frozenset[str] | None:
     return frozenset(m.state for m in membership.members_on(org, clock.today(org)))
 
 
-def authority_changes(conn: Connection) -> tuple[representation.Change, ...]:
-    """Every recorded change of a state's authorities, in the order of their days."""
+def authority_changes(conn: Connection, state: str | None = None
+                      ) -> tuple[representation.Change, ...]:
+    """The recorded changes of a state's authorities (of `state` only, if given), in the
+    order of their days."""
     a = t.authority_change.c
+    q = select(t.authority_change).order_by(a.since, a.id)
+    if state is not None:
+        q = q.where(a.state_code == state)
     return tuple(representation.Change(r.id, r.state_code, r.since, r.authorities,
                                        bool(r.constitutional), r.source)
-                 for r in conn.execute(select(t.authority_change).order_by(a.since, a.id)))
+                 for r in conn.execute(q))
 
 
 def made_under(conn: Connection, state: str | None, role: Role) -> int | None:
@@ -57,7 +62,7 @@ def made_under(conn: Connection, state: str | None, role: Role) -> int | None:
         return None
     from phalanx.services import organization as orgs
 
-    c = representation.in_power(authority_changes(conn), state, orgs.today(conn))
+    c = representation.in_power(authority_changes(conn, state), state, orgs.today(conn))
     return None if c is None else c.id
 
 
@@ -70,10 +75,11 @@ class Today:
     changes: tuple[representation.Change, ...]
 
 
-def today(conn: Connection) -> Today:
+def today(conn: Connection, state: str | None = None) -> Today:
+    """What decides it today, for every state's users (for `state`'s only, if given)."""
     from phalanx.services import organization as orgs
 
-    return Today(orgs.today(conn), members_today(conn), authority_changes(conn))
+    return Today(orgs.today(conn), members_today(conn), authority_changes(conn, state))
 
 
 def acting(conn: Connection, p: Principal, now: Today | None = None) -> Principal:
@@ -83,7 +89,7 @@ def acting(conn: Connection, p: Principal, now: Today | None = None) -> Principa
     `now`: `today(conn)`, when read once for many users."""
     if p.role not in STATE_ROLES or p.state is None:
         return p
-    now = now or today(conn)
+    now = now or today(conn, p.state)
     if p.acts_until is not None and now.day > p.acts_until:
         p = replace(p, appointed=False)
     lapse = representation.lapsed_by(now.changes, p.state, now.day, p.confirmed_under)
