@@ -22,7 +22,8 @@ RUS = Principal("rep-rus", Role.REPRESENTATIVE, state="RUS")
 
 
 def steps(conn: Connection, call: Callable[[], object]) -> int:
-    """How much SQLite works through `call` (its virtual machine's steps, in hundreds)."""
+    """How much SQLite works through `call` (its virtual machine's steps, in tens: fine
+    enough that a few steps more or less do not cross a whole unit of a small cost)."""
     count = [0]
 
     def tick() -> int:
@@ -30,11 +31,11 @@ def steps(conn: Connection, call: Callable[[], object]) -> int:
         return 0
 
     raw = conn.connection.dbapi_connection
-    raw.set_progress_handler(tick, 100)  # type: ignore[union-attr]
+    raw.set_progress_handler(tick, 10)  # type: ignore[union-attr]
     try:
         call()
     finally:
-        raw.set_progress_handler(None, 100)  # type: ignore[union-attr]
+        raw.set_progress_handler(None, 10)  # type: ignore[union-attr]
     return count[0]
 
 
