@@ -84,6 +84,40 @@ def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded
     assert poll(api, rus, copied, kind="document")[0] == []
 
 
+def test_an_appointment_the_authorities_in_power_confirm_is_told_what_it_reads_again(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kazakhstan's representative, whose appointment an unconstitutional change ended,
+    is confirmed by the authorities in power: the entry of the confirmation says
+    `changed` for what it reads again, what was there before the change and what was made
+    while it read nothing; what it was told before stays as it was told."""
+    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
+    days_ago = _three_days_ago(monkeypatch)
+    _, start = poll(api, kaz, None)
+    doc = document(api, rus, "RUS")
+    said, copied = poll(api, kaz, start, kind="document")
+    assert said == [("document", str(doc), "changed")]
+    monkeypatch.undo()
+    r = api.post("/api/v1/states/KAZ/authorities", headers=bearer(db, "secretariat"), json={
+        "since": (days_ago.date() + timedelta(days=1)).isoformat(),
+        "authorities": "a provisional council",
+        "constitutional": False, "source": "its decree"})
+    assert r.status_code == 201, r.text
+    said, gone_at = poll(api, kaz, copied, kind="document")
+    assert said == [("document", str(doc), "gone")]
+    meanwhile = document(api, rus, "RUS")
+    assert poll(api, kaz, gone_at, kind="document")[0] == []
+    r = api.post("/api/v1/users/rep-kaz/confirm", headers=bearer(db, "admin"))
+    assert r.status_code == 200, r.text
+    said, again = poll(api, kaz, gone_at, kind="document")
+    assert sorted(said) == sorted([("document", str(doc), "changed"),
+                                   ("document", str(meanwhile), "changed")])
+    assert api.get(f"/api/v1/documents/{meanwhile}", headers=kaz).status_code == 200
+    assert poll(api, kaz, again, kind="document") == ([], again)
+    # from before the change, a record is said once, at its last: both to read again
+    assert poll(api, kaz, copied, kind="document")[0] == [
+        ("document", str(doc), "changed"), ("document", str(meanwhile), "changed")]
+
+
 def test_a_drafts_fate_is_said_of_the_crisis_whose_file_holds_it(db: Database) -> None:
     crisis = _crisis(db)
     _, assistance, _ = _yerevan(db, crisis)  # returned: Armenia objected

@@ -79,8 +79,10 @@ def _moment(day: date, zone: str | None) -> str:
 def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadScope]]:
     """What `actor` read from when on, by the one access rule (`policy.read_scope`): a
     state's user reads as its state's membership stood each day (a member, or not: never
-    joined, withdrawn, expelled) and, after its appointment's last day, what the public
-    reads. Another reader reads as today, always."""
+    joined, withdrawn, expelled) and, after its appointment's last day or from the day an
+    unconstitutional change of its state's authorities ended it until the moment the
+    authorities in power confirmed it, what the public reads. Another reader reads as
+    today, always."""
     from phalanx.services import organization as orgs
 
     if actor.role not in STATE_ROLES or actor.state is None:
@@ -94,19 +96,56 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     days = sorted({d for s in stints for d in (s.period.start, s.period.end) if d}
                   | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set())
                   | {c.since for c in powers if not c.constitutional})
+    confirmed = (confirmations(conn, actor)
+                 if any(not c.constitutional for c in powers) else [])
 
-    def scope_on(day: date) -> ReadScope:
+    def scope_on(day: date, moment: str | None) -> ReadScope:
         member = membership.status_on(org, actor.state or "", day) in (
             MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
             MembershipStatus.NOT_TAKING_PART)
         appointed = ((actor.acts_until is None or day <= actor.acts_until)
                      and representation.lapsed_by(powers, actor.state or "", day,
-                                                  actor.confirmed_under) is None)
+                                                  _under_at(confirmed, moment, actor))
+                     is None)
         return read_scope(replace(actor, state_is_member=member, appointed=appointed))
 
+    if not days:
+        return [(None, read_scope(actor))]
     zone = orgs.working_zone(conn)
-    first = [(None, scope_on(days[0] - timedelta(days=1)) if days else read_scope(actor))]
-    return first + [(_moment(d, zone), scope_on(d)) for d in days]
+    moments = sorted([(_moment(d, zone), d) for d in days]
+                     + [(at, _day(at, zone)) for at, _, _ in confirmed])
+    return ([(None, scope_on(days[0] - timedelta(days=1), None))]
+            + [(m, scope_on(d, m)) for m, d in moments])
+
+
+def confirmations(conn: Connection, actor: Principal) -> list[tuple[str, int | None,
+                                                                    int | None]]:
+    """When the authorities in power confirmed `actor`'s appointment, oldest first: the
+    moment (as the trail writes it), the change it stood under before and after."""
+    from phalanx.adapters.db import tables as t
+
+    if actor.user_id is None:
+        return []
+    a = t.audit_log.c
+    out = []
+    for r in conn.execute(select(a.at, a.change).where(
+            a.target_kind == "user", a.target_id == str(actor.user_id),
+            a.action == "user.confirm").order_by(a.id)):
+        change = json.loads(r.change)
+        out.append((str(r.at), change.get("from"), change.get("to")))
+    return out
+
+
+def _under_at(confirmed: Sequence[tuple[str, int | None, int | None]],
+              moment: str | None, actor: Principal) -> int | None:
+    """The change `actor`'s appointment stood under at `moment` (None: at the start)."""
+    return next((before for at, before, _ in confirmed if moment is None or moment < at),
+                actor.confirmed_under)
+
+
+def _day(moment: str, zone: str | None) -> date:
+    """The organization's day of a moment of the trail."""
+    return datetime.fromisoformat(moment).astimezone(calendar.zone(zone)).date()
 
 
 def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
@@ -129,15 +168,21 @@ def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
         ended = _moment(actor.acts_until + timedelta(days=1), orgs.working_zone(conn))
         if recorded is not None and str(recorded.at) > ended:
             out.append((ended, int(recorded.id)))
-    if actor.lapsed_on is not None and actor.state is not None:
-        # the change of its state's authorities that ended it, recorded after its day
-        lapsed = _moment(actor.lapsed_on, orgs.working_zone(conn))
+    powers = (state_users.authority_changes(conn, actor.state)
+              if actor.state is not None and actor.role in STATE_ROLES else [])
+    if any(not c.constitutional for c in powers):
+        # a change of its state's authorities that ended it, recorded after its day (an
+        # appointment confirmed since as well: it was ended from that day to then)
+        confirmed, zone = confirmations(conn, actor), orgs.working_zone(conn)
         for r in conn.execute(select(a.id, a.at, a.change).where(
                 a.target_kind == "state", a.target_id == actor.state,
-                a.action == "state.authorities")):
-            if (json.loads(r.change).get("since") == actor.lapsed_on.isoformat()
-                    and str(r.at) > lapsed):
-                out.append((lapsed, int(r.id)))
+                a.action == "state.authorities").order_by(a.id)):
+            since = date.fromisoformat(json.loads(r.change)["since"])
+            moment = _moment(since, zone)
+            ended = representation.lapsed_by(powers, actor.state or "", since,
+                                              _under_at(confirmed, str(r.at), actor))
+            if str(r.at) > moment and ended is not None and ended.since == since:
+                out.append((moment, int(r.id)))
     return sorted(out)
 
 
