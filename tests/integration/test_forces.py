@@ -312,12 +312,18 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "Реформа 2010 г.: обязательства о взаимной помощи" in r.text
     assert "2010 reform" not in r.text and "members give assistance" not in r.text
     assert re.search(r'<span id="plan-gap">\d+,\d%</span>', r.text)
+    # a unit of a garrison without an airfield: where it boards, by its Russian name
+    assert re.search(r"посадка: (Чкаловский \(Москва\)|Мачулищи \(Минск\)|Алматы) "
+                     r"\(\d+(,\d)? ч по земле\)", r.text)
+    assert "boards at" not in r.text
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map
     assert "/static/vendor/milsymbol.js" in r.text and "/static/vendor/leaflet/leaflet.js" in r.text
     data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
+    # its line on the map passes through where it boards
+    assert any(m["via"] and m["via"] != m["from"] for m in data["moves"])
     r = c.get("/forces?lang=en", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
     # garrisons and bases by their names, not their keys

@@ -62,11 +62,15 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
     answers = {a["state"]: a for a in c.get(f"/api/v1/crises/{crisis}/consents",
                                             headers=h).json()}
     units, barred = {}, set()
+    listed = {(g["from"], g["to"]): float(g["hours"]) for g in ctx["listed"]}
+    listed.update({(b, a): x for (a, b), x in list(listed.items()) if (b, a) not in listed})
+    bases = c.get("/api/v1/forces/bases", headers=h).json()
     for u in c.get("/api/v1/forces/units", headers=h).json():
         ready = u["readiness_h"] + (alerted or {}).get(u["key"], 0.0)
+        boards = _boards(u["garrison"], bases, listed)
         units[u["key"]] = rf.U(u["key"], u["state"], u["capability"], u["strength"],
                                (u["lat"], u["lon"]), ready, u["weight_t"],
-                               u["garrison"] or "")
+                               u["garrison"] or "", *(boards or (None, 0.0)))
         answer = answers.get(u["state"])
         withheld = (answer is None or answer["scope"] == "none"
                     or (answer["scope"] == "some" and u["key"] not in answer["units"]))
@@ -83,11 +87,29 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
                                r["node"] or "")
             for r in c.get(f"/api/v1/crises/{crisis}/requirements", headers=h).json()
             if r["barred"] is None}  # (one the host state did not ask for is left out)
-    listed = {(g["from"], g["to"]): float(g["hours"]) for g in ctx["listed"]}
-    listed.update({(b, a): x for (a, b), x in list(listed.items()) if (b, a) not in listed})
     return rf.Definition(units, reqs, planes, {str(crisis): SEVERITY_WEIGHT[room["severity"]]},
                          rf.Settings(definition.ROAD_KMH, definition.ROAD_FACTOR,
                                      definition.REFUEL_H), listed, barred)
+
+
+def _boards(garrison: str | None, bases: list[dict[str, Any]],
+            listed: dict[tuple[str, str], float]) -> tuple[tuple[float, float], float] | None:
+    """Where a unit of `garrison` boards, by the definition (`reflight.py`), and the
+    hours by ground to there; None: at its garrison."""
+    at = {b["key"]: b for b in bases}
+    home = at.get(garrison or "")
+    if home is None or home["kind"] in ("airbase", "airfield"):
+        return None
+    air = [b for b in bases if b["kind"] in ("airbase", "airfield")]
+    reached = sorted((h, b["key"]) for b in air
+                     if (h := listed.get((home["key"], b["key"]))) is not None)
+    if reached:
+        b = at[reached[0][1]]
+        return (b["lat"], b["lon"]), reached[0][0]
+    b = min([b for b in air if b["state"] == home["state"]] or air,
+            key=lambda b: rf.km((home["lat"], home["lon"]), (b["lat"], b["lon"])))
+    return ((b["lat"], b["lon"]), rf.km((home["lat"], home["lon"]), (b["lat"], b["lon"]))
+            * definition.ROAD_FACTOR / definition.ROAD_KMH)
 
 
 def history(c: TestClient, ctx: dict[str, Any], crisis: int, before: dict[str, Any],
@@ -140,7 +162,17 @@ def test_the_demo_plan_flies_again_by_the_definition(
     c, ctx, crisis = api
     (decided,) = c.get(f"/api/v1/crises/{crisis}/plans",
                        headers=ctx["tokens"]["planner"]).json()
-    shown_figures_hold(defined(c, ctx, crisis, decided), decided, crisis)
+    d = defined(c, ctx, crisis, decided)
+    shown_figures_hold(d, decided, crisis)
+    # a unit of a garrison without an airfield flown in: the plan says where it boards
+    away = [m for m in decided["movements"] if m["mode"] == "air" and d.units[m["unit"].split(
+        "#", 1)[0]].boards is not None]
+    assert away, "the demo plan flies no unit of a garrison without an airfield"
+    for m in away:
+        u = d.units[m["unit"].split("#", 1)[0]]
+        assert m["boards"] in ("chkalovsky", "machulishchy", "almaty", "manas", "dushanbe")
+        assert m["boards_h"] == pytest.approx(u.boards_h)
+        assert min(s["depart_h"] for s in m["sorties"]) >= u.readiness_h + u.boards_h - 1e-6
 
 
 def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(

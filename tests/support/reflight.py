@@ -9,12 +9,17 @@ listed time between its garrison and the place when one is listed (none when the
 the same node), otherwise the great-circle distance stretched by the road factor at
 convoy speed; by air its loads, each within the aircraft's payload, together carry its
 weight, each loaded leg within the aircraft's range and no faster than its speed, the
-unit arriving with its last load. An aircraft flies one leg at a time: from where it is
-free (its base at the start) empty to the unit's home (refuelling once for each range it
-exceeds), loaded to the place, then turns around there. A unit serves once (a whole unit
-or its parts, never both); a unit barred from a crisis, withheld by its state or whose
-certification has expired never serves it. A crisis closes when its last unit arrives;
-the objective weighs each crisis's closure by its weight."""
+unit arriving with its last load. By air a unit boards at its garrison when that is an
+air base or airfield, and otherwise, having gone there by ground, at the air base or
+airfield its garrison's listed ground times reach soonest, else the nearest of its own
+state's (of any state's when its own has none) at the road estimate: its loads leave no
+earlier than its readiness and that ground time. An aircraft flies one leg at a time:
+from where it is free (its base at the start) empty to where the unit boards (refuelling
+once for each range it exceeds), loaded to the place, then turns around there. A unit
+serves once (a whole unit or its parts, never both); a unit barred from a crisis,
+withheld by its state or whose certification has expired never serves it. A crisis
+closes when its last unit arrives; the objective weighs each crisis's closure by its
+weight."""
 
 from __future__ import annotations
 
@@ -50,6 +55,12 @@ class U:
     readiness_h: float
     weight_t: float
     garrison: str = ""
+    boards: tuple[float, float] | None = None  # where it boards, when not at its home
+    boards_h: float = 0.0  # by ground from its home to there
+
+    @property
+    def air_from(self) -> tuple[float, float]:
+        return self.boards or self.home
 
 
 @dataclass(frozen=True)
@@ -171,9 +182,9 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                 continue
             if leg.load_t > a.payload_t + 1e-6 or leg.load_t <= 0:
                 out.append(f"{leg.aircraft}: a load of {leg.load_t} t")
-            if leg.depart_h < u.readiness_h - TOL:
+            if leg.depart_h < u.readiness_h + u.boards_h - TOL:
                 out.append(f"{leg.aircraft}: leaves with {m.unit} before it is ready")
-            dist = km(u.home, r.place)
+            dist = km(u.air_from, r.place)
             if dist > a.range_km:
                 out.append(f"{leg.aircraft}: {dist:.0f} km loaded, beyond its range")
             if leg.arrive_h - leg.depart_h < dist / a.speed_kmh - TOL:
@@ -202,7 +213,7 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
         free_at, at = d.free.get(key, (0.0, a.base))
         for dep, arr, where, unit in day:
             if unit is not None:  # a leg the plan decides
-                earliest = free_at + d.empty_h(a, at, unit.home)
+                earliest = free_at + d.empty_h(a, at, unit.air_from)
                 if dep < earliest - TOL:
                     out.append(f"{key}: leaves {unit.key}'s home at {dep:.3f} h, "
                                f"free to be there at {earliest:.3f} h")

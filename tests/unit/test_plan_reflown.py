@@ -17,7 +17,8 @@ from tests.support import reflight as rf
 def as_defined(problem: Problem) -> rf.Definition:
     return rf.Definition(
         units={u.id: rf.U(u.id, u.state, u.capability, u.strength, u.home, u.readiness_h,
-                          u.weight_t, u.garrison) for u in problem.units},
+                          u.weight_t, u.garrison, u.boards_at, u.boards_h)
+               for u in problem.units},
         requirements={r.id: rf.R(r.id, r.crisis, r.capability, r.strength, r.place,
                                  r.needed_by_h, r.node) for r in problem.requirements},
         aircraft={a.id: rf.A(a.id, a.payload_t, a.speed_kmh, a.range_km, a.base,

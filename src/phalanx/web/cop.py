@@ -92,6 +92,7 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     ids = {c["id"] for c in shown}
     unit_names = {u["key"]: text(u["name"]) for u in pic["units"]}
     moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
+              "via": m.get("via"),
               "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
                        f"({label('mode', m['mode'])}, "
                        f"{number(m['arrive_h'], lang, 1)} {hours})"}

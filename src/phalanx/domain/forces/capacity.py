@@ -43,11 +43,11 @@ def _last_infeasible(feasible: Callable[[float], bool], lo: float, hi: float) ->
 
 
 def _groups(units: Iterable[Unit]) -> dict[tuple[Point, float], float]:
-    """Units by (home, readiness), with the least weight of each group: the lightest unit
-    stands for the group in every bound."""
+    """Units by where and when they board (`Unit.lift_from`, `lift_ready`), with the
+    least weight of each group: the lightest unit stands for the group in every bound."""
     groups: dict[tuple[Point, float], float] = {}
     for u in units:
-        k = (u.home, u.readiness_h)
+        k = (u.lift_from, u.lift_ready)
         groups[k] = min(groups.get(k, math.inf), u.weight_t)
     return groups
 

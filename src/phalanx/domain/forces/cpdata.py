@@ -109,7 +109,7 @@ def _hint(m: cp_model.CpModel, problem: Problem, first: Plan, options: list[_Opt
                 p = nodes[seq[pos - 1]]
                 d = max(d, departs[seq[pos - 1]] + p.block(sorties[seq[pos - 1]])
                         + _minutes(ferry_h(p.aircraft, options[p.option].req.place,
-                                           options[n.option].unit.home)))
+                                           options[n.option].unit.lift_from)))
             departs[j] = d
     nxt = {a: b for seq in sequence.values() for a, b in pairwise(seq)}
     firsts = {seq[0] for seq in sequence.values()}
@@ -182,10 +182,10 @@ def exact_options(problem: Problem, limit: int = EXACT_NODES
             options.append(_Option(r, u, _floor_seconds(road_arrival(u, r, problem)), planes))
             for a in planes:
                 t0, at = free[a.id]
-                haul_h = distance_km(u.home, r.place) / a.speed_kmh
+                haul_h = distance_km(u.lift_from, r.place) / a.speed_kmh
                 haul, turn = _floor_seconds(haul_h), _floor_seconds(a.turnaround_h)
-                back = _floor_seconds(ferry_h(a, r.place, u.home))
-                first = _floor_seconds(max(t0 + ferry_h(a, at, u.home), u.readiness_h))
+                back = _floor_seconds(ferry_h(a, r.place, u.lift_from))
+                first = _floor_seconds(max(t0 + ferry_h(a, at, u.lift_from), u.lift_ready))
                 for _ in range(trips(a, u)):
                     nodes.append(_Node(i, a, 1, math.ceil(a.payload_t * 10 - EPS), haul,
                                        haul + turn + back, back, turn, first))

@@ -94,8 +94,8 @@ def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
                 t0, at = free[a.id]
                 if not air_legs_ok(a, at, u, r):
                     continue
-                haul = distance_km(u.home, r.place) / a.speed_kmh
-                first = max(t0 + ferry_h(a, at, u.home), u.readiness_h)
+                haul = distance_km(u.lift_from, r.place) / a.speed_kmh
+                first = max(t0 + ferry_h(a, at, u.lift_from), u.lift_ready)
                 scored.append((first + haul, a.id, a))
             scored.sort(key=lambda x: (x[0], x[1]))
             chosen = [a for _t, _id, a in scored[:aircraft_per_pair]]
@@ -109,13 +109,13 @@ def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
     for i, o in enumerate(options):
         for a in o.aircraft:
             t0, at = free[a.id]
-            haul_h = distance_km(o.unit.home, o.req.place) / a.speed_kmh
+            haul_h = distance_km(o.unit.lift_from, o.req.place) / a.speed_kmh
             haul, turn = _minutes(haul_h), _minutes(a.turnaround_h)
-            back = _minutes(ferry_h(a, o.req.place, o.unit.home))
+            back = _minutes(ferry_h(a, o.req.place, o.unit.lift_from))
             nodes.append(_Node(i, a, trips(a, o.unit), math.floor(a.payload_t * 10 + EPS),
                                haul, haul + turn + back, back, turn,
-                               _minutes(max(t0 + ferry_h(a, at, o.unit.home),
-                                            o.unit.readiness_h))))
+                               _minutes(max(t0 + ferry_h(a, at, o.unit.lift_from),
+                                            o.unit.lift_ready))))
     out = []
     for n in _cap_per_aircraft(options, nodes, greedy_plan, per_aircraft):
         out += [n] * (blocks if n.max_sorties > 1 else 1)  # alike nodes stay together
@@ -294,7 +294,7 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
                 lit = m.NewBoolVar(f"a{i}_{j}")
                 arcs[(i, j)] = lit
                 circuit.append((k1, k2, lit))
-                gap = tick(ferry_h(ni.aircraft, oi.req.place, oj.unit.home))
+                gap = tick(ferry_h(ni.aircraft, oi.req.place, oj.unit.lift_from))
                 m.Add(dep[j] >= dep[i] + size[i] + gap).OnlyEnforceIf(lit)
         m.AddNoOverlap(intervals[pid])  # implied by the sequence; it helps the search
         idle = m.NewBoolVar(f"idle_{pid}")

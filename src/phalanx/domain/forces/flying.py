@@ -50,7 +50,7 @@ def road_arrival(unit: Unit, req: Requirement, problem: Problem | None = None) -
 
 def air_legs_ok(a: Aircraft, start: Point, unit: Unit, req: Requirement) -> bool:
     """The loaded leg is within range (an empty ferry beyond range stops to refuel)."""
-    return distance_km(unit.home, req.place) <= a.range_km
+    return distance_km(unit.lift_from, req.place) <= a.range_km
 
 
 def ferry_h(a: Aircraft, frm: Point, to: Point) -> float:
@@ -79,10 +79,10 @@ def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement,
         return None
     out: list[Sortie] = []
     where, t = at, free_at
-    haul = distance_km(unit.home, req.place) / a.speed_kmh
+    haul = distance_km(unit.lift_from, req.place) / a.speed_kmh
     left = unit.weight_t if weight_t is None else weight_t
     while left > EPS or not out:
-        depart = max(t + ferry_h(a, where, unit.home), unit.readiness_h)
+        depart = max(t + ferry_h(a, where, unit.lift_from), unit.lift_ready)
         arrive = depart + haul
         load = min(a.payload_t, left)
         left -= load
@@ -109,7 +109,7 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
     it soonest (several aircraft may share a unit). Returns the last landing, the
     sorties, and when and where each aircraft used is free again; None when no aircraft
     can reach or the last load would land after `beat`."""
-    haul_km = distance_km(unit.home, req.place)
+    haul_km = distance_km(unit.lift_from, req.place)
     planes = [a for a in problem.aircraft if haul_km <= a.range_km]
     if not planes:
         return None
@@ -117,7 +117,7 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
     sorties: list[Sortie] = []
     left = unit.weight_t
     last = 0.0
-    home, ready = unit.home, unit.readiness_h
+    home, ready = unit.lift_from, unit.lift_ready
     # where an aircraft has not flown for this unit yet, its landing does not change
     # from one load to the next
     first: dict[str, float] = {}
@@ -213,11 +213,11 @@ def check(problem: Problem, p: Plan) -> list[str]:
                     errors.append(f"{s.aircraft}: a sortie of {r.id} carries another unit")
                 if s.load_t > a.payload_t + EPS:
                     errors.append(f"{s.aircraft}: {s.load_t} t over its payload")
-                if s.depart_h + EPS < u.readiness_h:
+                if s.depart_h + EPS < u.lift_ready:
                     errors.append(f"{s.aircraft}: leaves before {u.id} is ready")
                 if not air_legs_ok(a, s.start, u, r):
                     errors.append(f"{s.aircraft}: a leg is beyond its range")
-                need = distance_km(u.home, r.place) / a.speed_kmh
+                need = distance_km(u.lift_from, r.place) / a.speed_kmh
                 if s.arrive_h - s.depart_h + EPS < need:
                     errors.append(f"{s.aircraft}: flies faster than it can")
             if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > EPS:
@@ -235,14 +235,14 @@ def check(problem: Problem, p: Plan) -> list[str]:
         t0, at = problem.start_of(a)
         first = next((s for s in sorties if s not in history), None)
         if first is not None and first.depart_h + EPS < t0 + ferry_h(
-                a, at, units[first.unit].home):
-            errors.append(f"{pid}: leaves {first.unit}'s home before it could fly there")
+                a, at, units[first.unit].lift_from):
+            errors.append(f"{pid}: leaves where {first.unit} boards before it could fly there")
         for prev, nxt in pairwise(sorties):
             if (nxt is first and prev in history
                     and t0 + EPS >= prev.arrive_h + a.turnaround_h):
                 continue  # flown elsewhere in between: checked from where it was free
             u = units[nxt.unit]
-            ferry = ferry_h(a, reqs[prev.requirement].place, u.home)
+            ferry = ferry_h(a, reqs[prev.requirement].place, u.lift_from)
             if nxt.depart_h + EPS < prev.arrive_h + a.turnaround_h + ferry:
                 errors.append(f"{pid}: two sorties overlap ({prev.unit}, {nxt.unit})")
             if (distance_km(nxt.start, reqs[prev.requirement].place) > 1e-3

@@ -48,7 +48,7 @@ class Candidates:
                     continue
                 lb = road_arrival(u, r, problem)
                 if fastest:
-                    lb = min(lb, u.readiness_h + distance_km(u.home, r.place) / fastest)
+                    lb = min(lb, u.lift_ready + distance_km(u.lift_from, r.place) / fastest)
                 opts.append((lb, u))
             opts.sort(key=lambda x: (x[0], x[1].id))
             self.by_req[r.id] = opts

@@ -42,6 +42,20 @@ class Unit:
     weight_t: float
     available: bool = True  # its state made it available (for every crisis of the problem)
     garrison: str = ""  # node key of its home, for listed ground movement times
+    # where it boards aircraft when its home has no airfield, and the hours it takes to
+    # get there from its home (`boarding.py`); None: it boards at its home
+    boards_at: Point | None = None
+    boards_h: float = 0.0
+
+    @property
+    def lift_from(self) -> Point:
+        """Where aircraft load it: its home, or the airfield it boards at."""
+        return self.boards_at or self.home
+
+    @property
+    def lift_ready(self) -> float:
+        """When it is ready to board: its readiness, and the way to where it boards."""
+        return self.readiness_h + self.boards_h
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from phalanx.domain.forces.model import Aircraft, Point, Problem, Requirement, U
 
 @dataclass(frozen=True)
 class UnitClass:
-    """Units alike: the same home, readiness and garrison, and the same requirements of
-    the set they may serve; counted, with the lightest and the heaviest weight."""
+    """Units alike: the same home, readiness and garrison, where and when they board,
+    and the same requirements of the set they may serve; counted, with the lightest and
+    the heaviest weight."""
 
-    home: Point
-    ready: float
+    home: Point  # where they board (`Unit.lift_from`)
+    ready: float  # when they are ready to board (`Unit.lift_ready`)
     weight: float  # the lightest of the class
     count: int
     unit: Unit  # one of them, for the ground time
@@ -34,7 +35,8 @@ def unit_classes(reqs: list[Requirement], cands: dict[str, list[Unit]]) -> list[
     grouped: dict[tuple[object, ...], list[Unit]] = {}
     for uid, rids in serves.items():
         u = units[uid]
-        grouped.setdefault((u.home, u.readiness_h, u.garrison, tuple(rids)), []).append(u)
+        grouped.setdefault((u.lift_from, u.lift_ready, u.garrison, tuple(rids), u.home,
+                            u.readiness_h), []).append(u)
     return [UnitClass(k[0], k[1], min(u.weight_t for u in us), len(us),  # type: ignore[arg-type]
                    min(us, key=lambda u: u.id), k[3],  # type: ignore[arg-type]
                    max(u.weight_t for u in us))

@@ -74,11 +74,11 @@ class Timelines:
               ) -> tuple[float, float, int]:
         """The first gap of `legs` (the aircraft's flights) for one load of `unit`: its
         departure, landing and index."""
-        home, place = unit.home, req.place
+        home, place = unit.lift_from, req.place
         haul = distance_km(home, place) / a.speed_kmh
         ferry = self.ferry
         t, at = self.start[a.id]
-        ready, turn = unit.readiness_h, a.turnaround_h
+        ready, turn = unit.lift_ready, a.turnaround_h
         # the earliest a load fits before a leg, even without the empty flights
         fits = max(t, ready) + haul + turn
         for i, leg in enumerate(legs):
@@ -99,7 +99,7 @@ class Timelines:
         hours it flies for the load; remembered for the kept timeline."""
         key = None
         if legs is None:
-            key = (a.id, self.version[a.id], unit.home, unit.readiness_h, req.id)
+            key = (a.id, self.version[a.id], unit.lift_from, unit.lift_ready, req.id)
             got = self._gaps.get(key)
             if got is not None:
                 if work is not None:
@@ -109,8 +109,8 @@ class Timelines:
         if work is not None:
             work.steps += 1 + len(legs) // 4
         dep, land, i = self.place(a, unit, req, legs)
-        hours = (distance_km(unit.home, req.place) / a.speed_kmh + a.turnaround_h
-                 + self.ferry(a, legs[i - 1].place if i else self.start[a.id][1], unit.home))
+        hours = (distance_km(unit.lift_from, req.place) / a.speed_kmh + a.turnaround_h
+                 + self.ferry(a, legs[i - 1].place if i else self.start[a.id][1], unit.lift_from))
         out = (dep, land, i, hours)
         if key is not None:
             self._gaps[key] = out
@@ -122,13 +122,13 @@ class Timelines:
         aircraft is in range): each aircraft's first load lands no sooner than in its
         first gap, each further one a cycle (turnaround, empty back, loaded out) later, and
         the loads so landing must add up to the unit's weight."""
-        key = (unit.home, unit.readiness_h, req.id)
+        key = (unit.lift_from, unit.lift_ready, req.id)
         firsts = self._soonest.get(key)
         if firsts is None:
-            haul_km = distance_km(unit.home, req.place)
+            haul_km = distance_km(unit.lift_from, req.place)
             firsts = self._soonest[key] = sorted(
                 (self.gap(a, unit, req, None, work)[1],
-                 haul_km / a.speed_kmh + a.turnaround_h + self.ferry(a, req.place, unit.home),
+                 haul_km / a.speed_kmh + a.turnaround_h + self.ferry(a, req.place, unit.lift_from),
                  a.payload_t) for a in problem.aircraft if haul_km <= a.range_km)
         if not firsts:
             return math.inf
@@ -169,7 +169,7 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
     loaded, turning around), or, when none can, that lands it soonest. Returns the last
     landing, the aircraft's new timelines (not yet kept) and the hours flown; None when
     no aircraft can reach."""
-    haul_km = distance_km(unit.home, req.place)
+    haul_km = distance_km(unit.lift_from, req.place)
     planes = [a for a in problem.aircraft if haul_km <= a.range_km]
     if not planes:
         return None
@@ -193,7 +193,7 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
         a, dep, i = pick
         load = min(a.payload_t, left)
         legs = list(changed.get(a.id, lines.legs[a.id]))
-        legs.insert(i, _Leg(dep, best[2], unit.home, req.place, unit.id, req.id, load))
+        legs.insert(i, _Leg(dep, best[2], unit.lift_from, req.place, unit.id, req.id, load))
         changed[a.id] = legs
         left -= load
         last = max(last, best[2])

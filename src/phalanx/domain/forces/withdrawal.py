@@ -6,7 +6,11 @@ The reverse problem: each deployed unit (or part of a unit) is a unit *at the pl
 served*, ready when it has arrived there (and not before the withdrawal starts); each has
 one requirement *at its home*, which only it can serve — the requirement's capability is
 `return:{unit}`, a capability no other unit has — of its own strength, needed by the
-withdrawal's target. The aircraft start from their bases, as in any plan.
+withdrawal's target. The aircraft start from their bases, as in any plan. A unit that
+boards aircraft away from its garrison (`boarding.py`) comes home the same way: its
+requirement is at the airfield it boarded at, needed by the target less its ground time
+from there, and it is home that ground time after it arrives there (`home_h`; by ground
+too, by way of that airfield, a setting).
 """
 
 from __future__ import annotations
@@ -44,10 +48,17 @@ def problem(deployed: Iterable[Deployed], aircraft: Iterable[Aircraft], crisis: 
         cap = f"{RETURN}{u.id}"
         units.append(Unit(u.id, u.state, cap, u.strength, d.place, max(0.0, d.ready_h),
                           u.weight_t, True, d.node))
-        reqs.append(Requirement(requirement_id(u.id), crisis, cap, u.strength, u.home,
-                                needed_by_h, u.garrison))
+        reqs.append(Requirement(requirement_id(u.id), crisis, cap, u.strength, u.lift_from,
+                                needed_by_h - u.boards_h,
+                                "" if u.boards_at is not None else u.garrison))
     return Problem(tuple(units), tuple(reqs), tuple(aircraft), {crisis: weight}, {},
                    dict(ground_times or {}))
+
+
+def home_h(unit: Unit, arrive_h: float) -> float:
+    """When a unit that arrived at its requirement of the way home at `arrive_h` is home:
+    then, or its ground time later from the airfield it boards at."""
+    return arrive_h + unit.boards_h
 
 
 def span(movements: Iterable[tuple[float, float]]) -> tuple[float, float] | None:

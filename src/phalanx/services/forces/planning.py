@@ -55,6 +55,13 @@ class MovementOut(BaseModel):
                                  "moves; none when the reader may not see the unit")
 
 
+    boards: str | None = Field(default=None, description=(
+        "by air, from a garrison without an airfield: the base (its key) where the unit "
+        "boards, reached by ground first; none when the reader may not see the unit"))
+    boards_h: float | None = Field(default=None, description=(
+        "the hours from the unit's garrison to where it boards"))
+
+
 class PlanOut(BaseModel):
     id: int
     crisis_id: int
@@ -178,6 +185,13 @@ def _keep_known(problem: pl.Problem, previous: pl.Plan) -> pl.Plan:
                          if m.requirement in reqs and m.unit in units), (), previous.objective)
 
 
+def _boards(built: Built, unit: pl.Unit, m: pl.Movement) -> dict[str, Any]:
+    """Where a unit carried by air boards, when not at its garrison (`boarding.py`)."""
+    b = built.boards.get(unit.garrison)
+    return ({"boards": b.base, "boards_h": b.hours, "boards_at": list(b.place)}
+            if b is not None and m.mode == "air" else {})
+
+
 def _store(db: Database, crisis_id: int, built: Built, result: Result, start: datetime,
            data: PlanIn, *, actor: Principal, at: datetime) -> PlanOut:
     problem = result.problem
@@ -198,6 +212,7 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "strength": strength[m.unit].strength, "weight_t": strength[m.unit].weight_t,
             "mode": m.mode, "arrive_h": m.arrive_h,
             "late_h": max(0.0, m.arrive_h - r.needed_by_h),
+            **_boards(built, strength[m.unit], m),
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})
@@ -288,7 +303,9 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
-            sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0)))
+            sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0),
+            boards=m.get("boards") if unit_seen else None,
+            boards_h=m.get("boards_h") if unit_seen else None))
     # by requirement, then site and part in figures ("site 2" before "site 10")
     moves.sort(key=lambda m: (m.crisis_id, m.requirement, m.site, m.part))
     # why one is uncovered: the units able to meet it serve other requirements, named

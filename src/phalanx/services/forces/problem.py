@@ -15,6 +15,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import FINAL, Stage
+from phalanx.domain.forces import boarding
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces import tasks as tk
 from phalanx.domain.forces.registry import (
@@ -60,9 +61,10 @@ class Built:
     def __init__(self, problem: pl.Problem, start: datetime, crisis_ids: list[int],
                  warnings: list[str], previous: pl.Plan | None, states: dict[str, str],
                  pieces: dict[str, tk.Piece] | None = None,
-                 parent: dict[str, str] | None = None, drew_on: list[int] | None = None
-                 ) -> None:
+                 parent: dict[str, str] | None = None, drew_on: list[int] | None = None,
+                 boards: dict[str, boarding.Boarding] | None = None) -> None:
         self.problem, self.start, self.crisis_ids = problem, start, crisis_ids
+        self.boards = boards or {}  # where the units of a garrison without an airfield board
         self.drew_on = drew_on or []  # the crises whose plans hold aircraft it waits for
         self.warnings, self.previous, self.states = warnings, previous, states
         self.pieces, self.parent = pieces or {}, parent or {}
@@ -117,6 +119,14 @@ def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
     return ground
 
 
+def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]
+              ) -> dict[str, boarding.Boarding]:
+    """Where the units of each garrison without an airfield board (`boarding.py`)."""
+    return boarding.boardings(
+        (boarding.Base(b["key"], b.get("state", ""), b.get("kind", ""), (b["lat"], b["lon"]))
+         for b in forces.get("bases", []) if b.get("lat") is not None), ground)
+
+
 def lift(conn: Connection, forces: dict[str, Any]) -> list[pl.Aircraft]:
     """The transport aircraft not withdrawn, at their bases."""
     nodes = {b["key"]: b for b in forces.get("bases", [])}
@@ -153,9 +163,12 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     facts = _unit_facts(conn, SYSTEM)
     unit_rows = {r.key: r for r in conn.execute(access.select_visible(t.force_unit,
                                                                       SYSTEM))}
+    boards = boardings(forces, ground)
     units = tuple(pl.Unit(r.key, r.state_code, r.capability, r.strength, (r.lat, r.lon),
                           r.readiness_h, r.weight_t, available=not r.withdrawn,
-                          garrison=r.garrison or "")
+                          garrison=r.garrison or "",
+                          **({"boards_at": b.place, "boards_h": b.hours}
+                             if (b := boards.get(r.garrison or "")) else {}))
                   for r in sorted(unit_rows.values(), key=lambda r: (r.position, r.key)))
     # states outside the response (not members, or suspended): their units take no part
     day = clock.day(org, at)
@@ -228,7 +241,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     warnings += held.warnings()
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
-                 e.pieces, e.parent, drew_on=sorted(held.crises))
+                 e.pieces, e.parent, drew_on=sorted(held.crises), boards=boards)
 
 
 def _by_piece(lines: list[str], pieces: dict[str, tk.Piece]) -> list[str]:

@@ -209,7 +209,8 @@
       el.setAttribute("data-areas", String(data.areas.features.length));
     }
     data.moves.forEach(function (m) {
-      L.polyline([m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
+      // by air from a garrison without an airfield: by ground to where it boards first
+      L.polyline(m.via ? [m.from, m.via, m.to] : [m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
         .bindTooltip(text(m.label), { sticky: true })
         .addTo(layers.movements);
     });
