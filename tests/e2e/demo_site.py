@@ -122,6 +122,7 @@ def pages(browser: Any, base_url: str) -> list[str]:
     bodies = sorted(p for p in found if p.startswith("/bodies/"))
     chosen = sorted(p for p in found if not p.startswith("/bodies/")) + bodies[:1]
     assert len(chosen) > 25, chosen
-    # the auditor's pages, and the reporter's (an operation's upload: its form and the
-    # values each column takes)
-    return [*chosen, "/login", "/audit", "/audit?verify=true", "/operations/channel/upload"]
+    # the auditor's pages, the reporter's (an operation's upload: its form and the values
+    # each column takes) and the administrator's accounts
+    return [*chosen, "/login", "/audit", "/audit?verify=true", "/operations/channel/upload",
+            "/users"]
