@@ -41,10 +41,15 @@ def test_a_unit_of_a_garrison_without_an_airfield_boards_at_an_air_base_both_way
     assert (m.boards, m.boards_h) == ("machulishchy", 5.0)
     assert min(s["depart_h"] for s in m.sorties) >= 24 + 5 - 1e-6
     assert {tuple(s["start"]) for s in m.sorties} - {MACHULISHCHY}  # aircraft fly in
-    with db.read() as conn:
-        ru = forces.plan_out(conn, plan.id, actor=PLANNER)
-    assert ru.movements[0].boards == "machulishchy"
+    # it sets off from Vitebsk five hours before its first load leaves Machulishchy
+    flies = plan.starts_at + timedelta(hours=min(s["depart_h"] for s in m.sorties))
+    assert m.depart == flies - timedelta(hours=5)
     forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
+    with db.read() as conn:
+        assert forces.progress(conn, cid, actor=SEC, at=m.depart - timedelta(minutes=1)
+                               ).waiting == 1  # type: ignore[union-attr]
+        assert forces.progress(conn, cid, actor=SEC, at=m.depart + timedelta(minutes=1)
+                               ).moving == 1  # type: ignore[union-attr]
     crises.transition(db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
     end = T0 + timedelta(days=9)
     crises.transition(db, cid, Stage.MONITORING, actor=SEC, at=end)

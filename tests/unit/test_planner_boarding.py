@@ -28,6 +28,7 @@ from phalanx.domain.forces.planner import (
     distance_km,
     objective,
     plan,
+    under_way,
 )
 from phalanx.domain.forces.timespace import LpWork
 from tests.unit.test_planner import ALMATY, DUSHANBE, KANT, MOSCOW, OSH, mixed
@@ -116,6 +117,15 @@ def test_a_unit_boards_where_it_goes_by_ground_and_flies_from_there() -> None:
     # the bounds stay below the plan and see the hour to the airfield
     b = bounds(problem, p, LpWork(10**6))
     assert 5.0 + haul - 48 / 96 * 2 <= b.closure <= p.objective.closure + 1e-6
+
+
+def test_a_unit_on_its_way_to_where_it_boards_is_under_way() -> None:
+    """Its first load leaves Chkalovsky at 5 h, an hour after it set off from Moscow: a
+    re-plan at 4.5 h keeps it moving; at 3.9 h it has not set off."""
+    problem = _one_unit()
+    p = plan(problem)
+    assert under_way(problem, p, 4.5) == p.movements
+    assert under_way(problem, p, 3.9) == ()
 
 
 def test_by_ground_a_unit_leaves_from_its_garrison() -> None:

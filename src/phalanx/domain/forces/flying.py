@@ -263,15 +263,16 @@ def check(problem: Problem, p: Plan) -> list[str]:
 
 
 def under_way(problem: Problem, p: Plan, now_h: float) -> tuple[Movement, ...]:
-    """The movements of `p` already moving at `now_h`: a sortie has left, or a unit on the
+    """The movements of `p` already moving at `now_h`: a sortie has left, or the unit has
+    set off for where it boards (a ground time before its first sortie), or a unit on the
     ground has set off (it is ready and goes by road); and, since a unit's loads may be
     shared among aircraft, every movement an aircraft flies before a sortie of one of
     these (its route up to that sortie is committed)."""
     units = {u.id: u for u in problem.units}
     live = [m for m in p.movements if m.unit in units and units[m.unit].available]
     kept = {id(m) for m in live
-            if (min(s.depart_h for s in m.sorties) <= now_h if m.sorties
-                else units[m.unit].readiness_h <= now_h)}
+            if (min(s.depart_h for s in m.sorties) - units[m.unit].boards_h <= now_h
+                if m.sorties else units[m.unit].readiness_h <= now_h)}
     by_plane: dict[str, list[tuple[float, Movement]]] = {}
     for m in live:
         for s in m.sorties:

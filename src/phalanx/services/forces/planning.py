@@ -41,7 +41,9 @@ class MovementOut(BaseModel):
                                   "the reader may not see the unit")
     state: str
     mode: str
-    depart: datetime | None
+    depart: datetime | None = Field(description=(
+        "when the unit sets off by air: from its garrison (by ground to where it boards "
+        "first, `boards`), its aircraft's first sortie `boards_h` later; none by ground"))
     arrive: datetime
     arrive_h: float
     late_h: float
@@ -299,7 +301,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"],
             unit=m["unit"] if unit_seen else "", state=m["state"], mode=m["mode"],
-            depart=start + timedelta(hours=min(departs)) if departs else None,
+            # the unit sets off: from its garrison, by ground to where it boards first
+            depart=start + timedelta(hours=min(departs) - (
+                m.get("boards_h") or 0.0 if r.kind == "deployment" else 0.0))
+            if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
