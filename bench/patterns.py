@@ -15,10 +15,12 @@ backwards over steps of `delta` hours (a sortie's landing compared with its dead
 exactly, the time it is free again rounded down once a sortie: every route maps onto it).
 A vector is met once the master misses nothing (`MISS`), ruled out once the Lagrangian
 bound (the master's value less each start's count times its best route's reduced cost)
-exceeds `MISS`. Routes kept from earlier vectors stay routes: only their sorties landing
+exceeds `MISS` (the Lagrangian bound with each start's convexity dual at its best); with
+`--alpha` the pricing's duals are smoothed towards those of the best bound so far. Routes
+kept from earlier vectors stay routes: only their sorties landing
 by the new deadlines count.
 
-    .venv/bin/python bench/patterns.py [--delta 0.1]
+    .venv/bin/python bench/patterns.py [--delta 0.1] [--alpha 0.8]
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class Patterns:
         self.kinds, self.groups = sorted(kinds.items()), sorted(groups.items())
         s = self.s = pywraplp.Solver.CreateSolver("CLP")
         inf = s.infinity()
-        cover = {r.id: s.Constraint(1.0, 1.0) for r in reqs}
+        cover = self.cover = {r.id: s.Constraint(1.0, 1.0) for r in reqs}
         for r in reqs:
             miss = s.NumVar(0.0, 1.0, "")
             cover[r.id].SetCoefficient(miss, 1.0)
@@ -75,8 +77,10 @@ class Patterns:
         s.Objective().SetMinimization()
         self.rows: dict[Leg, tuple[pywraplp.Constraint, dict[float, pywraplp.Constraint]]] = {}
         self.cap: dict[Leg, float] = {}
+        self.once: list[tuple[pywraplp.Constraint, int]] = []
         for k in unit_classes(reqs, cands):
             once = s.Constraint(-inf, float(k.count))
+            self.once.append((once, k.count))
             for rid in k.serves:
                 r = by_r[rid]
                 if road_arrival(k.unit, r, problem) <= due[rid] + EPS:
@@ -183,33 +187,72 @@ class Patterns:
             out.append((float(gain[j]), route))
         return out
 
-    def ruled_out(self, max_solves: int = 500) -> bool | None:
-        """True when no cover meets the vector, False when one does, None undecided."""
+    def _duals(self) -> dict[str, Any]:
+        """The master's duals: the cover and once rows', each leg's (tonnes, counts by
+        payload), each start's convexity row's."""
+        return {"cover": np.array([c.dual_value() for c in self.cover.values()]),
+                "once": np.array([c.dual_value() for c, _n in self.once]),
+                "legs": {leg: (t.dual_value(), {d: r.dual_value() for d, r in c.items()})
+                         for leg, (t, c) in self.rows.items()},
+                "mu": np.array([c.dual_value() for c in self.conv])}
+
+    @staticmethod
+    def _mix(a: dict[str, Any], b: dict[str, Any], alpha: float) -> dict[str, Any]:
+        """alpha a + (1 - alpha) b (dual points of the master: their mix is one too)."""
+        def two(x: float, y: float) -> float:
+            return alpha * x + (1 - alpha) * y
+        return {"cover": two(a["cover"], b["cover"]), "once": two(a["once"], b["once"]),
+                "legs": {leg: (two(t, b["legs"][leg][0]),
+                               {d: two(v, b["legs"][leg][1][d]) for d, v in c.items()})
+                         for leg, (t, c) in a["legs"].items()},
+                "mu": two(a["mu"], b["mu"])}
+
+    def _values(self, key: Kind, duals: dict[str, Any]) -> np.ndarray:
+        """What a sortie of kind `key` on each leg is worth at `duals`."""
+        return np.array([duals["legs"][leg][0] * min(key[0], self.cap[leg])
+                         + sum(v * math.ceil(key[0] / d - EPS)
+                               for d, v in duals["legs"][leg][1].items())
+                         for leg in self.legs])
+
+    def ruled_out(self, max_solves: int = 500, alpha: float = 0.0) -> bool | None:
+        """True when no cover meets the vector, False when one does, None undecided.
+        `alpha` > 0: the routes are priced at duals smoothed towards those that gave the
+        best Lagrangian bound so far (Wentges), alpha of the way; a pricing that finds no
+        route the master's own duals price negative is done again at those."""
+        centre, best = None, -math.inf
+        counts = np.array([float(n) for _c, n in self.once])
         while self.solves < max_solves:
             assert self.s.Solve() == pywraplp.Solver.OPTIMAL
             self.solves += 1
             z = self.s.Objective().Value()
             if z <= MISS:
                 return False
-            duals = {leg: (t.dual_value(), {d: r.dual_value() for d, r in c.items()})
-                     for leg, (t, c) in self.rows.items()}
-            mu = [c.dual_value() for c in self.conv]
-            bound, new = z, []
-            for key, _a in self.kinds:
-                gis = [gi for gi, ((k, _st), _n) in enumerate(self.groups) if k == key]
-                value = np.array([duals[leg][0] * min(key[0], self.cap[leg])
-                                  + sum(v * math.ceil(key[0] / d - EPS)
-                                        for d, v in duals[leg][1].items())
-                                  for leg in self.legs])
-                found = self._routes(key, value, [self.groups[gi][0][1] for gi in gis])
-                for gi, (gain, route) in zip(gis, found, strict=True):
-                    if (reduced := -(gain + mu[gi])) < -1e-7:
-                        bound += self.groups[gi][1] * reduced
-                        new.append((gi, route))
-            if bound > MISS:
-                return True
-            if not new:
-                return z > MISS
+            out = self._duals()
+            for a in ((alpha, 0.0) if centre is not None and alpha > 0 else (0.0,)):
+                at = self._mix(centre, out, a) if a > 0 else out
+                # the Lagrangian bound at `at`: the cover and once rows (the missed
+                # requirements' bound of 1 each) and each start's best route
+                bound = float(at["cover"].sum() + np.minimum(0.0, 1.0 - at["cover"]).sum()
+                              + (counts * at["once"]).sum())
+                new = []
+                for key, _a in self.kinds:
+                    gis = [gi for gi, ((k, _st), _n) in enumerate(self.groups) if k == key]
+                    value, own = self._values(key, at), self._values(key, out)
+                    found = self._routes(key, value, [self.groups[gi][0][1] for gi in gis])
+                    for gi, (gain, route) in zip(gis, found, strict=True):
+                        bound += self.groups[gi][1] * min(0.0, -gain)
+                        # a route enters when the master's own duals price it negative
+                        if route and -(sum(own[i] for i, _ in route)
+                                       + out["mu"][gi]) < -1e-7:
+                            new.append((gi, route))
+                if bound > best:
+                    centre, best = at, bound
+                if best > MISS:
+                    return True
+                if new:
+                    break
+            else:
+                return z > MISS  # no route prices negative at the master's duals
             for gi, route in new:
                 self.pool.append((self.groups[gi][0],
                                   [(self.legs[i], land) for i, land in route]))
@@ -220,6 +263,8 @@ class Patterns:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delta", type=float, default=0.1)
+    parser.add_argument("--alpha", type=float, default=0.0,
+                        help="smooth the pricing's duals this far towards the best so far")
     args = parser.parse_args()
     problem = instance("operational", 1)
     units = {u.id: u for u in problem.units}
@@ -252,7 +297,7 @@ def main() -> None:
                         f"({time.perf_counter() - t:.1f} s)")
         t = time.perf_counter()
         master = Patterns(problem, cands, hours, args.delta)
-        out = master.ruled_out()
+        out = master.ruled_out(alpha=args.alpha)
         answer = {True: "ruled out", False: "met", None: "undecided"}[out]
         print(f"{name} ({sum(weight[c] * h for c, h in vector.items()):.1f}): "
               f"time-space {', '.join(said)}; patterns {answer} in "

@@ -16,20 +16,22 @@ def _cands(problem):
     return {rid: [units[u] for u in us] for rid, us in _options(problem).items()}
 
 
+@pytest.mark.parametrize("alpha", [0.0, 0.8])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_a_plans_closures_are_never_ruled_out(seed: int) -> None:
+def test_a_plans_closures_are_never_ruled_out(seed: int, alpha: float) -> None:
     problem = instance("small", seed)
     greedy = plan(problem)
     assert check(problem, greedy) == [] and not greedy.uncovered
     master = Patterns(problem, _cands(problem), closures(problem, greedy.movements))
-    assert master.ruled_out() is False
+    assert master.ruled_out(alpha=alpha) is False
 
 
-def test_deadlines_before_any_arrival_are_ruled_out() -> None:
+@pytest.mark.parametrize("alpha", [0.0, 0.8])
+def test_deadlines_before_any_arrival_are_ruled_out(alpha: float) -> None:
     problem = instance("small", 1)
     cheap = bounds(problem)
     # every crisis a little before the soonest its last requirement can arrive alone
     early = {c: 0.9 * t for c, t in cheap.crisis_closure.items()}
     master = Patterns(problem, _cands(problem), early)
-    assert master.ruled_out() is True
+    assert master.ruled_out(alpha=alpha) is True
     assert master.solves >= 1
