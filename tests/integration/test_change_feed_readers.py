@@ -61,11 +61,11 @@ def test_a_representative_whose_appointment_ended_is_told_what_is_gone(
     assert ("document", str(later), "changed") in poll(api, rus, copied)[0]
 
 
-def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded(
-        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unconstitutional change of Kazakhstan's authorities two days ago, recorded
-    today: its representative had read what was there before, so the entry recording the
-    change says `gone` for it; another state's reader is told nothing."""
+def _read_then_lapsed(api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch
+                     ) -> tuple[dict[str, str], dict[str, str], int, int]:
+    """Kazakhstan's representative reads a document Russia made three days ago; an
+    unconstitutional change of Kazakhstan's authorities two days ago is recorded today.
+    Its and Russia's headers, the document, and the cursor it had read up to."""
     kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
     days_ago = _three_days_ago(monkeypatch)
     _, start = poll(api, kaz, None)
@@ -78,6 +78,14 @@ def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded
         "authorities": "a provisional council",
         "constitutional": False, "source": "its decree"})
     assert r.status_code == 201, r.text
+    return kaz, rus, doc, copied
+
+
+def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its representative had read what was there before the change, so the entry
+    recording the change says `gone` for it; another state's reader is told nothing."""
+    kaz, rus, doc, copied = _read_then_lapsed(api, db, monkeypatch)
     said, gone_at = poll(api, kaz, copied, kind="document")
     assert said == [("document", str(doc), "gone")] and gone_at > copied
     assert poll(api, kaz, gone_at, kind="document") == ([], gone_at)
@@ -86,22 +94,11 @@ def test_an_appointment_a_change_of_authorities_ended_is_said_gone_when_recorded
 
 def test_an_appointment_the_authorities_in_power_confirm_is_told_what_it_reads_again(
         api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Kazakhstan's representative, whose appointment an unconstitutional change ended,
-    is confirmed by the authorities in power: the entry of the confirmation says
-    `changed` for what it reads again, what was there before the change and what was made
-    while it read nothing; what it was told before stays as it was told."""
-    kaz, rus = bearer(db, "rep-kaz"), bearer(db, "rep-rus")
-    days_ago = _three_days_ago(monkeypatch)
-    _, start = poll(api, kaz, None)
-    doc = document(api, rus, "RUS")
-    said, copied = poll(api, kaz, start, kind="document")
-    assert said == [("document", str(doc), "changed")]
-    monkeypatch.undo()
-    r = api.post("/api/v1/states/KAZ/authorities", headers=bearer(db, "secretariat"), json={
-        "since": (days_ago.date() + timedelta(days=1)).isoformat(),
-        "authorities": "a provisional council",
-        "constitutional": False, "source": "its decree"})
-    assert r.status_code == 201, r.text
+    """The representative the change ended is confirmed by the authorities in power: the
+    entry of the confirmation says `changed` for what it reads again, what was there
+    before the change and what was made while it read nothing; what it was told before
+    stays as it was told."""
+    kaz, rus, doc, copied = _read_then_lapsed(api, db, monkeypatch)
     said, gone_at = poll(api, kaz, copied, kind="document")
     assert said == [("document", str(doc), "gone")]
     meanwhile = document(api, rus, "RUS")
