@@ -38,6 +38,12 @@ def test_a_command_run_under_another_account_names_the_person_logged_in(
     assert common.operator().username == "system:phalanx (login alice)"
     monkeypatch.setattr(common, "_login_uid", lambda: os.getuid())
     assert common.operator().username == "system:phalanx"
+    # a long service account's name is cut to the records' 64 characters, not the person
+    names[os.getuid()] = "phalanx-" + "x" * 80
+    monkeypatch.setattr(common, "_login_uid", lambda: 4321)
+    who = common.operator().username
+    assert len(who) == 64 and who.endswith(" (login alice)") and who.startswith(
+        "system:phalanx-xxx")
 
 
 def _tree(monkeypatch: pytest.MonkeyPatch, *ancestors: tuple[str, int, int]) -> None:

@@ -138,6 +138,9 @@ def _switched_from() -> tuple[str, int] | None:
     return None
 
 
+MAX_ACTOR = 64
+
+
 def operator() -> Principal:
     """Who runs a command: the installation itself (the system's role), in the name of the
     operating system's account that runs it, so that the audit trail says who did what
@@ -149,14 +152,17 @@ def operator() -> Principal:
     `sudo` or `su` (`system:phalanx (sudo alice)`), never the one the environment's
     SUDO_USER names."""
     uid = os.getuid()
-    name = _account(uid)
+    name, person = _account(uid), ""
     login = _login_uid()
     if login is not None and login != uid:
-        name = f"{name} (login {_account(login)})"
+        person = f" (login {_account(login)})"
     elif login is None and (switched := _switched_from()) is not None:
-        through, person = switched
-        name = f"{name} ({through or 'run by'} {_account(person)})"
-    return Principal(f"system:{name}"[:64], Role.SYSTEM)
+        through, who = switched
+        person = f" ({through or 'run by'} {_account(who)})"
+    # at most 64 characters (what the records' actor columns hold): a long account name
+    # is cut, not the person at the keyboard
+    person = person[:MAX_ACTOR // 2]
+    return Principal(f"system:{name}"[:MAX_ACTOR - len(person)] + person, Role.SYSTEM)
 
 
 def database(read_only: bool = False) -> Database:
