@@ -302,8 +302,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             requirement=m["requirement"], crisis_id=m["crisis_id"],
             unit=m["unit"] if unit_seen else "", state=m["state"], mode=m["mode"],
             # the unit sets off: from its garrison, by ground to where it boards first
+            # (to a reader who may not see the unit, when its aircraft leaves: the time
+            # between would tell where it boards)
             depart=start + timedelta(hours=min(departs) - (
-                m.get("boards_h") or 0.0 if r.kind == "deployment" else 0.0))
+                m.get("boards_h") or 0.0 if r.kind == "deployment" and unit_seen else 0.0))
             if departs else None,
             arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
             late_h=m["late_h"], sorties=sorties, label=m.get("label"),
