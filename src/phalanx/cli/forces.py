@@ -87,6 +87,11 @@ def plan(
                       m.arrive.strftime("%m-%d %H:%M"),
                       f"{m.late_h:.1f} h" if m.late_h > 0 else "")
     out.print(table)
+    for m in mine:
+        if m.boards:  # from a garrison without an airfield: by ground to it first
+            verb = "boards at" if result.kind == "deployment" else "lands at"
+            out.print(f"{m.unit}: {verb} {m.boards} ({m.boards_h or 0:.1f} h by ground)",
+                      highlight=False)
     for u in result.uncovered:
         if u["crisis_id"] == crisis:
             out.print(f"uncovered: requirement {u['requirement']} ({u['capability']} "

@@ -298,15 +298,20 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         sorties = m["sorties"] if not (partial or lift_hidden) and unit_seen else [
             {k: v for k, v in s.items() if k != "start" and (unit_seen or k != "load_t")}
             for s in m["sorties"]]
+        # the unit sets off from its garrison, by ground to where it boards first, and on
+        # the way home is there that ground time after it lands; to a reader who may not
+        # see the unit, the movement is its aircraft's (the time between would tell where
+        # it boards)
+        ground = m.get("boards_h") or 0.0
+        before = ground if r.kind == "deployment" and unit_seen else 0.0
+        after = ground if r.kind == "withdrawal" and not unit_seen else 0.0
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"],
             unit=m["unit"] if unit_seen else "", state=m["state"], mode=m["mode"],
-            # the unit sets off: from its garrison, by ground to where it boards first
-            depart=start + timedelta(hours=min(departs) - (
-                (m.get("boards_h") or 0.0) if r.kind == "deployment" else 0.0))
-            if departs else None,
-            arrive=start + timedelta(hours=m["arrive_h"]), arrive_h=m["arrive_h"],
-            late_h=m["late_h"], sorties=sorties, label=m.get("label"),
+            depart=start + timedelta(hours=min(departs) - before) if departs else None,
+            arrive=start + timedelta(hours=m["arrive_h"] - after),
+            arrive_h=m["arrive_h"] - after, late_h=max(0.0, m["late_h"] - after),
+            sorties=sorties, label=m.get("label"),
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
             sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0),
             boards=m.get("boards") if unit_seen else None,

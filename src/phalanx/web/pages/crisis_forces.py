@@ -57,7 +57,10 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
         r = by_req.get(m.requirement)
         if m.crisis_id != crisis_id or r is None:
             continue
-        dep = min((s["depart_h"] for s in m.sorties), default=m.arrive_h - 0.01)
+        # from when the unit sets off (from its garrison, by ground to where it boards
+        # first), as the plan's table says
+        dep = ((m.depart - plan.starts_at).total_seconds() / 3600 if m.depart
+               else m.arrive_h - 0.01)
         need = (r.needed_by - plan.starts_at).total_seconds() / 3600
         # a unit the reader may not see (no key): "a restricted unit"
         rows.append((names.get(m.unit, m.unit) or restricted, m.state, dep, m.arrive_h, need,
