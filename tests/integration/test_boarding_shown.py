@@ -88,6 +88,31 @@ def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_depart
     assert theirs.depart == flies
 
 
+def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_way_home(
+        db: Database) -> None:
+    cid, plan = _planned(db)
+    forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
+    crises.transition(db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
+    end = T0 + timedelta(days=9)
+    crises.transition(db, cid, Stage.MONITORING, actor=SEC, at=end)
+    home = forces.plan_withdrawal(db, cid, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=end)
+    with db.write(rep("BLR")) as w:
+        w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == UNIT).values(
+            **classification_values(Classification(OwnerKind.STATE, "BLR", Marking.NATIONAL))))
+        w.audit("forces.unit.mark", "force_unit", UNIT, {"marking": "NATIONAL"})
+    with db.read() as conn:
+        (mine,) = forces.plan_out(conn, home.id, actor=rep("BLR")).movements
+        (theirs,) = forces.plan_out(conn, home.id, actor=rep("KAZ")).movements
+    landed = max(s["arrive_h"] for s in mine.sorties)
+    assert mine.arrive_h == pytest.approx(landed + 5.0)  # home at Vitebsk
+    # to the other reader: where its aircraft land, which it sees anyway
+    assert theirs.unit == "" and theirs.boards is None
+    assert theirs.arrive_h == pytest.approx(landed)
+    assert theirs.arrive == end + timedelta(hours=landed)
+    assert theirs.late_h == pytest.approx(max(0.0, mine.late_h - 5.0))
+
+
 def test_the_way_home_says_where_the_unit_lands_in_both_languages(
         accounts_db: Database, settings: Settings) -> None:
     cid, plan = _planned(accounts_db)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phalanx.domain.forces import withdrawal
 from phalanx.domain.forces.boarding import Base, boarding, boardings
 from phalanx.domain.forces.greedy import Candidates
 from phalanx.domain.forces.improve import priority_search, solve
@@ -132,6 +133,38 @@ def test_by_ground_a_unit_leaves_from_its_garrison() -> None:
     problem = _one_unit(need_by_road=True)
     (m,) = plan(problem).movements
     assert m.mode == "road" and m.arrive_h == pytest.approx(4.0)
+
+
+KHUJAND = (40.28, 69.62)
+BATKEN = (40.06, 70.82)
+
+
+def test_on_the_way_home_by_ground_a_unit_goes_straight_to_its_garrison() -> None:
+    """A Khujand unit (boarding at Dushanbe, 6 h by road) deployed at Batken, 3 h from
+    Khujand by the listed road: home by ground in 3 h, not by way of Dushanbe; by air it
+    lands at Dushanbe and is home 6 h later."""
+    listed = {("batken", "khujand"): 3.0, ("khujand", "batken"): 3.0,
+              ("dushanbe", "khujand"): 6.0, ("khujand", "dushanbe"): 6.0}
+    unit = Unit("er", "TJK", "emergency_rescue", 150, KHUJAND, 4.0, 38.0, garrison="khujand",
+                boards_at=DUSHANBE, boards_h=6.0)
+    deployed = [withdrawal.Deployed(unit, BATKEN, "batken", 1.0)]
+    problem = withdrawal.problem(deployed, (), "c", 48.0, listed)
+    (m,) = plan(problem).movements
+    assert m.mode == "road" and withdrawal.home_h(unit, m.arrive_h) == pytest.approx(4.0)
+    (r,) = problem.requirements
+    assert r.place == DUSHANBE and r.needed_by_h == pytest.approx(42.0)
+    assert check(problem, plan(problem)) == []
+    # deployed at Almaty, a long road from Khujand: by air to Dushanbe, home 6 h after
+    far = withdrawal.problem([withdrawal.Deployed(unit, ALMATY, "almaty", 1.0)],
+                             (Aircraft("a", "Il-76", 40, 750, 4000, DUSHANBE),), "c", 48.0,
+                             listed)
+    p = plan(far)
+    (m,) = p.movements
+    (s,) = m.sorties
+    assert m.mode == "air" and s.arrive_h - s.depart_h == pytest.approx(
+        distance_km(ALMATY, DUSHANBE) / 750)
+    assert withdrawal.home_h(unit, m.arrive_h) == pytest.approx(s.arrive_h + 6.0)
+    assert check(far, p) == []
 
 
 def boarding_mixed(seed: int) -> Problem:

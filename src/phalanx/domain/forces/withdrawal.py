@@ -7,17 +7,22 @@ served*, ready when it has arrived there (and not before the withdrawal starts);
 one requirement *at its home*, which only it can serve — the requirement's capability is
 `return:{unit}`, a capability no other unit has — of its own strength, needed by the
 withdrawal's target. The aircraft start from their bases, as in any plan. A unit that
-boards aircraft away from its garrison (`boarding.py`) comes home the same way: its
-requirement is at the airfield it boarded at, needed by the target less its ground time
-from there, and it is home that ground time after it arrives there (`home_h`; by ground
-too, by way of that airfield, a setting).
+boards aircraft away from its garrison (`boarding.py`) comes home the same way by air:
+its requirement is at the airfield it boarded at, needed by the target less its ground
+time from there, and it is home that ground time after it lands (`home_h`). By ground it
+goes straight home: the requirement's listed time from the unit's place is what the road
+or rail takes to its garrison (listed, or the road estimate) less that ground time (less
+than nothing where its garrison is nearer than the airfield: the requirement's times are
+those it would be at the airfield), so that it is home when that road brings it (a
+setting).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from phalanx.domain.forces.flying import ground_hours
 from phalanx.domain.forces.model import Aircraft, Point, Problem, Requirement, Unit
 
 RETURN = "return:"
@@ -43,16 +48,26 @@ def problem(deployed: Iterable[Deployed], aircraft: Iterable[Aircraft], crisis: 
     """The return movements' problem for one crisis."""
     units: list[Unit] = []
     reqs: list[Requirement] = []
+    listed = dict(ground_times or {})
+    ground = dict(listed)
     for d in deployed:
         u = d.unit
         cap = f"{RETURN}{u.id}"
-        units.append(Unit(u.id, u.state, cap, u.strength, d.place, max(0.0, d.ready_h),
-                          u.weight_t, True, d.node))
-        reqs.append(Requirement(requirement_id(u.id), crisis, cap, u.strength, u.lift_from,
-                                needed_by_h - u.boards_h,
-                                "" if u.boards_at is not None else u.garrison))
-    return Problem(tuple(units), tuple(reqs), tuple(aircraft), {crisis: weight}, {},
-                   dict(ground_times or {}))
+        back = Unit(u.id, u.state, cap, u.strength, d.place, max(0.0, d.ready_h),
+                    u.weight_t, True, d.node)
+        home = Requirement(requirement_id(u.id), crisis, cap, u.strength, u.home,
+                           needed_by_h, u.garrison)
+        if u.boards_at is not None:
+            # by air to where it boards; by ground straight home (this unit's own pair
+            # of places, with the time the road or rail takes less the ground time)
+            straight = ground_hours(Problem((), (), (), ground_times=listed), back, home)
+            back = replace(back, garrison=f"{cap}:from")
+            home = replace(home, place=u.lift_from, needed_by_h=needed_by_h - u.boards_h,
+                           node=f"{cap}:home")
+            ground[(back.garrison, home.node)] = straight - u.boards_h
+        units.append(back)
+        reqs.append(home)
+    return Problem(tuple(units), tuple(reqs), tuple(aircraft), {crisis: weight}, {}, ground)
 
 
 def home_h(unit: Unit, arrive_h: float) -> float:
