@@ -320,10 +320,16 @@ def test_the_pages_show_the_plan_and_the_map(
     assert r.status_code == 200
     assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map
     assert "/static/vendor/milsymbol.js" in r.text and "/static/vendor/leaflet/leaflet.js" in r.text
-    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
+    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}&lang=en",
+                 headers=tok["planner"]).json()
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
     # its line on the map passes through where it boards
-    assert any(m["via"] and m["via"] != m["from"] for m in data["moves"])
+    away = [m for m in data["moves"] if m["via"] and m["via"] != m["from"]]
+    assert away and all(re.search(r" · boards at .+ \(\d+\.\d h by ground\)$", m["label"])
+                        for m in away), away
+    ru = c.get(f"/forces/map/data.json?crisis={demo_crisis}&lang=ru",
+               headers=tok["planner"]).json()
+    assert any(" · посадка: " in m["label"] for m in ru["moves"] if m["via"])
     r = c.get("/forces?lang=en", headers=tok["rep-kaz"])
     assert r.status_code == 200 and "crdf-kaz-1" in r.text and 'id="strength-chart"' in r.text
     # garrisons and bases by their names, not their keys
@@ -630,7 +636,8 @@ def test_a_new_proposal_is_shown_beside_the_decided_plan_in_force(
     shown = re.search(r'id="cop-plan" class="card" data-plan="(\d+)" data-status="(\w+)"', pic)
     assert shown is not None and shown.groups() == (str(shared.id), "decided")
     assert f'id="cop-proposal" class="card notice" data-plan="{proposal.id}"' in pic
-    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}", headers=tok["planner"]).json()
+    data = c.get(f"/forces/map/data.json?crisis={demo_crisis}&lang=en",
+                 headers=tok["planner"]).json()
     assert sum(m["status"] == "decided" for m in data["moves"]) == len(mine) > 0
     ru = c.get(f"/crises/{demo_crisis}?lang=ru", headers=tok["planner"]).text
     assert "Предложенный план, не утверждён" in ru

@@ -95,7 +95,11 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
               "via": m.get("via"),
               "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
                        f"({label('mode', m['mode'])}, "
-                       f"{number(m['arrive_h'], lang, 1)} {hours})"}
+                       f"{number(m['arrive_h'], lang, 1)} {hours})"
+                       + (" · " + _("boards at %(base)s (%(hours)s h by ground)",
+                                    base=base_names.get(m["boards"], m["boards"]),
+                                    hours=number(m["boards_h"] or 0.0, lang, 1))
+                          if m.get("boards") else "")}
              for m in pic["movements"]
              if (crisis is None or m["crisis"] == crisis) and (board is None or m["crisis"] in ids)]
     if crisis is not None:
