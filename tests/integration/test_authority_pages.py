@@ -50,3 +50,36 @@ def test_the_secretariat_records_a_change_and_the_representative_reads_it_lapsed
     login(rep, "rep-kaz", "demo-rep-kaz")
     assert "not confirmed by the authorities in power" in rep.get("/inbox?lang=en").text
     assert "Record a change" not in rep.get("/authorities?lang=en").text
+
+
+def test_the_trail_of_what_was_done_in_a_states_name_from_a_change_is_a_link_away(
+        accounts_db: Database, settings: Settings) -> None:
+    """After an unconstitutional change, a reader of the trail (the auditor) follows the
+    change to the entries made in that state's name from its day; others see no link."""
+    client = TestClient(create_app(settings, accounts_db))
+    login(client, "secretariat", "demo-secretariat")
+    page = client.get("/authorities?lang=en")
+    done = client.post("/authorities", data={**FORM, "csrf_token": csrf_of(page.text)},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    link = "/audit?acting_for=KAZ&amp;since=2020-03-01"
+    assert link not in client.get("/authorities?lang=en").text  # the Secretariat's
+    auditor = TestClient(create_app(settings, accounts_db))
+    login(auditor, "auditor", "demo-auditor-pass")
+    page = auditor.get("/authorities?lang=ru")
+    assert link in page.text and "Что сделано от имени государства с этого дня" in page.text
+    # representatives act in their states' names: only Kazakhstan's entries are listed
+    rep = TestClient(create_app(settings, accounts_db))
+    login(rep, "rep-kaz", "demo-rep-kaz")
+    other = TestClient(create_app(settings, accounts_db))
+    login(other, "rep-rus", "demo-rep-rus")
+    trail = auditor.get("/audit?acting_for=KAZ&since=2020-03-01&lang=en")
+    assert trail.status_code == 200, trail.text
+    named = re.findall(r'<span class="username">([^<]+)</span> <span class="small muted">'
+                       r'[^<]*· ([A-Z]{3})</span>', trail.text)
+    assert named and {s for _, s in named} == {"KAZ"}, named
+    assert 'name="acting_for" value="KAZ"' in trail.text
+    assert auditor.get("/audit?acting_for=KAZ&since=2020-13-01").status_code == 422
+    assert auditor.get("/audit?acting_for=kaz").status_code == 422
+    everyone = auditor.get("/audit?lang=en").text
+    assert "· RUS</span>" in everyone  # without the filter, the others' entries too

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from phalanx.domain import membership
-from phalanx.domain.access.policy import Duty, Permission, does
+from phalanx.domain.access.policy import Duty, Permission, does, has_permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import clock
 from phalanx.services import organization as orgs
@@ -42,6 +42,8 @@ def _page(request: Request, conn: Any, actor: Principal, status_code: int = 200,
         "changes": rep.changes(conn), "members": members,
         "state_names": {k: s.name.get(lang) for k, s in org.states.items()},
         "may_record": does(actor, Duty.AUTHORITIES), "refusal": refusal,
+        # what was done in a state's name after a change: the trail, for its readers
+        "reads_trail": has_permission(actor, Permission.AUDIT_READ),
         "kept": kept or {}}, status_code=status_code)
 
 

@@ -4,6 +4,7 @@ for auditors (the register of decisions: `decisions.py`). Each page only calls t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -364,15 +365,22 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
                action: Annotated[str | None, Query(max_length=64)] = None,
                verify: bool = False,
                exercise: Annotated[str, Query(pattern="^(|true|false)$")] = "",
+               acting_for: Annotated[str, Query(pattern="^(|[A-Z]{3})$")] = "",
+               since: date | None = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    """The trail, filtered by actor, action and whether an exercise wrote it (`exercise`:
-    `true` its entries only, `false` the real ones only, empty both)."""
+    """The trail, filtered by actor, action, whether an exercise wrote it (`exercise`:
+    `true` its entries only, `false` the real ones only, empty both), the state its
+    actor acted for and the day from which (`acting_for`, `since`: what was done in a
+    state's name after a change of its authorities, from `/authorities`)."""
     items, total = audit.search(conn, audit.AuditFilter(
         actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100,
-        exercise={"true": True, "false": False}.get(exercise)), actor=actor)
+        exercise={"true": True, "false": False}.get(exercise),
+        acting_for=acting_for or None, since=since), actor=actor)
     verdict = audit.verify_installation(db, request.app.state.settings,
                                         request.app.state.audit_key) if verify else None
     return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
                                           "action": action or "", "verdict": verdict,
                                           "exercise": exercise,
+                                          "acting_for": acting_for,
+                                          "since": since.isoformat() if since else "",
                                           "page": page})
