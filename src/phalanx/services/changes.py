@@ -98,13 +98,18 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
                   | {c.since for c in powers if not c.constitutional})
     confirmed = (confirmations(conn, actor)
                  if any(not c.constitutional for c in powers) else [])
+    recorded = _recorded(conn, actor.state) if confirmed else {}
 
-    def scope_on(day: date, moment: str | None) -> ReadScope:
+    def scope_on(day: date, moment: str | None, known: str | None = None) -> ReadScope:
+        """The scope on `day` from `moment`; `known`: by the changes recorded before it
+        only (a confirmation reads as the records stood when it was made)."""
         member = membership.status_on(org, actor.state or "", day) in (
             MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
             MembershipStatus.NOT_TAKING_PART)
+        those = powers if known is None else [
+            c for c in powers if recorded.get(c.since, "") < known]
         appointed = ((actor.acts_until is None or day <= actor.acts_until)
-                     and representation.lapsed_by(powers, actor.state or "", day,
+                     and representation.lapsed_by(those, actor.state or "", day,
                                                   _under_at(confirmed, moment, actor))
                      is None)
         return read_scope(replace(actor, state_is_member=member, appointed=appointed))
@@ -112,10 +117,30 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     if not days:
         return [(None, read_scope(actor))]
     zone = orgs.working_zone(conn)
-    moments = sorted([(_moment(d, zone), d) for d in days]
-                     + [(at, _day(at, zone)) for at, _, _ in confirmed])
+    # a confirmation opened the reader's reading as the records stood then; a change of
+    # authorities from a day before it, recorded after it, closes it again where it is
+    # recorded (what was made before the confirmation stays unsaid)
+    reopened = [at for at, _, _ in confirmed]
+    closing = {rec for c in powers if not c.constitutional
+               and (rec := recorded.get(c.since)) is not None
+               and any(_moment(c.since, zone) < at < rec for at in reopened)}
+    moments = sorted([(_moment(d, zone), d, None) for d in days]
+                     + [(at, _day(at, zone), at) for at in reopened]
+                     + [(rec, _day(rec, zone), None) for rec in closing])
     return ([(None, scope_on(days[0] - timedelta(days=1), None))]
-            + [(m, scope_on(d, m)) for m, d in moments])
+            + [(m, scope_on(d, m, known)) for m, d, known in moments])
+
+
+def _recorded(conn: Connection, state: str) -> dict[date, str]:
+    """When each change of `state`'s authorities was recorded, by its day (the moment,
+    as the trail writes it)."""
+    from phalanx.adapters.db import tables as t
+
+    a = t.audit_log.c
+    return {date.fromisoformat(json.loads(r.change)["since"]): str(r.at)
+            for r in conn.execute(select(a.at, a.change).where(
+                a.target_kind == "state", a.target_id == state,
+                a.action == "state.authorities").order_by(a.id))}
 
 
 def confirmations(conn: Connection, actor: Principal) -> list[tuple[str, int | None,
