@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
+from phalanx.domain import calendar
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.audit import Checkpoint, Entry, Outside, Verdict, canonical, verify
 from phalanx.services.audit_tail import Tail
@@ -237,10 +238,21 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
         where.append(c.acting_for == f.acting_for)
     if f.target_kind:
         where.append(c.target_kind == f.target_kind)
-    if f.since:
-        where.append(c.at >= datetime.combine(f.since, time()).isoformat())
-    if f.until:
-        where.append(c.at < datetime.combine(f.until + timedelta(days=1), time()).isoformat())
+    if f.since or f.until:
+        # the organization's days (a change of a state's authorities is dated so), as the
+        # trail writes its moments (UTC)
+        from phalanx.services import organization as orgs
+
+        zone = calendar.zone(orgs.working_zone(conn))
+
+        def start(day: date) -> str:
+            return (datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+                    .isoformat(timespec="microseconds"))
+
+        if f.since:
+            where.append(c.at >= start(f.since))
+        if f.until:
+            where.append(c.at < start(f.until + timedelta(days=1)))
     if f.exercise is not None:
         # an exercise's entry says so in its change's canonical text (sorted keys, no
         # spaces); no other key of a change is named so, and a quote someone wrote in a

@@ -34,7 +34,10 @@ def search_audit(
     action: Annotated[str | None, Query(max_length=64)] = None,
     acting_for: Annotated[str | None, Query(max_length=3)] = None,
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
-    since: IsoDate | None = None, until: IsoDate | None = None,
+    since: Annotated[IsoDate | None, Query(description=(
+        "from this day of the organization (its working time zone), YYYY-MM-DD"))] = None,
+    until: Annotated[IsoDate | None, Query(description=(
+        "up to this day of the organization, inclusive, YYYY-MM-DD"))] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
     exercise: Annotated[bool | None, Query(description=(

@@ -1,0 +1,34 @@
+"""The trail filtered from a day (`since`) and up to one (`until`) reads the organization's
+days, as a change of a state's authorities is dated: an entry made in the first hours of
+the day where the Secretariat sits, the evening before in UTC, is of that day."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.adapters.db import audit_store
+from phalanx.services.db import Database
+from tests.integration.test_api_change_feed import document
+from tests.support.sessions import bearer
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "accounts"
+
+
+def test_the_trail_from_a_day_is_of_the_organizations_day(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 22:30 UTC on 1 March is 01:30 on 2 March in Moscow
+    monkeypatch.setattr(audit_store, "now_iso", lambda: "2026-03-01T22:30:00.000000+00:00")
+    doc = document(api, bearer(db, "rep-kaz"), "KAZ")
+    monkeypatch.undo()
+    auditor = bearer(db, "auditor")
+    for params, found in [({"since": "2026-03-02"}, True), ({"until": "2026-03-01"}, False),
+                          ({"since": "2026-03-03"}, False), ({"until": "2026-03-02"}, True)]:
+        r = api.get("/api/v1/audit", headers=auditor,
+                    params={"acting_for": "KAZ", "target_kind": "document", **params})
+        assert r.status_code == 200, r.text
+        ids = {e["target_id"] for e in r.json()["items"]}
+        assert (str(doc) in ids) is found, params
