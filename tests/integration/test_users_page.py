@@ -87,3 +87,19 @@ def test_only_the_administrator_keeps_the_accounts(accounts_db: Database,
     login(client, "secretariat", "demo-secretariat")
     assert client.get("/users").status_code == 403
     assert "/users" not in re.findall(r'href="(/users)"', client.get("/inbox").text)
+
+
+def test_the_administrator_does_not_stop_its_own_account(accounts_db: Database,
+                                                         settings: Settings) -> None:
+    """The page offers no such button; a request made by hand is refused beside the table,
+    in the reader's language, and the administrator stays logged in."""
+    client = TestClient(create_app(settings, accounts_db))
+    login(client, "admin", "demo-admin-pass")
+    token = _csrf(client.get("/users?lang=ru").text)
+    refused = client.post("/users/admin/active?lang=ru",
+                          data={"csrf_token": token, "active": "false"})
+    assert refused.status_code == 422, refused.text
+    assert "не может остановить собственную учётную запись" in refused.text
+    with accounts_db.read() as conn:
+        assert identity.account(conn, "admin").active
+    assert client.get("/users").status_code == 200

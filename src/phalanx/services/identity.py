@@ -235,6 +235,10 @@ def set_language(db: Database, username: str, language: str | None, *,
 
 
 def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> None:
+    """Let `username` log in or not (audited); a user does not stop its own account (an
+    administrator would shut itself out mid-work: another one, or the command line)."""
+    if not active and actor.username == username:
+        raise IdentityError(f"username: {username} may not stop its own account")
     with db.write(actor) as w:
         row = user_row(w.conn, username)
         w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id).values(active=active))

@@ -220,4 +220,5 @@ USER_TEMPLATES = (
     N_("username: no change of %(state)s's authorities is recorded; its users' "
        "appointments stand as made"),
     N_("username: a %(role)s does not act for a state"),
+    N_("username: %(user)s may not stop its own account"),
 )
