@@ -387,6 +387,8 @@ CASES = [
      "1 марта 2027 г. — позже сегодняшнего дня (06.12.2026)"),
     ("username: a planner does not act for a state",
      "пользователь: планировщик не действует от имени государства"),
+    ("username: admin may not stop its own account",
+     "пользователь: admin не может остановить собственную учётную запись"),
     # several problems of one new user, each translated
     ("password: at least 12 characters; email: 'bob' is not an address",
      "пароль: не короче 12 символов; электронная почта: bob — не адрес"),

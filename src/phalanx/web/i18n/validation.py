@@ -21,6 +21,7 @@ VALIDATION = {
     "literal_error": N_("not one of the allowed values"),
     "string_too_long": N_("too long"),
     "string_too_short": N_("too short"),
+    "string_pattern_mismatch": N_("not in the expected form"),
     "greater_than_equal": N_("too small"),
     "greater_than": N_("too small"),
     "less_than_equal": N_("too large"),
