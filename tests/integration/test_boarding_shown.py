@@ -8,7 +8,7 @@ between its setting off and its aircraft leaving."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,24 @@ def _planned(db: Database) -> tuple[int, forces.PlanOut]:
     return cid, plan
 
 
+def _way_home(db: Database, cid: int, plan: forces.PlanOut) -> tuple[forces.PlanOut, datetime]:
+    """The plan decided, the mission over after nine days, the way home proposed then."""
+    forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
+    crises.transition(db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
+    end = T0 + timedelta(days=9)
+    crises.transition(db, cid, Stage.MONITORING, actor=SEC, at=end)
+    return forces.plan_withdrawal(db, cid, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=end), end
+
+
+def _national(db: Database) -> None:
+    """Belarus marks the unit NATIONAL: other states' readers no longer see it."""
+    with db.write(rep("BLR")) as w:
+        w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == UNIT).values(
+            **classification_values(Classification(OwnerKind.STATE, "BLR", Marking.NATIONAL))))
+        w.audit("forces.unit.mark", "force_unit", UNIT, {"marking": "NATIONAL"})
+
+
 @pytest.fixture
 def db_recipe() -> str:
     return "dataset"
@@ -74,10 +92,7 @@ def test_the_chart_starts_a_units_bar_when_it_sets_off_from_its_garrison(
 def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_departure(
         db: Database) -> None:
     _, plan = _planned(db)
-    with db.write(rep("BLR")) as w:
-        w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == UNIT).values(
-            **classification_values(Classification(OwnerKind.STATE, "BLR", Marking.NATIONAL))))
-        w.audit("forces.unit.mark", "force_unit", UNIT, {"marking": "NATIONAL"})
+    _national(db)
     with db.read() as conn:
         (mine,) = forces.plan_out(conn, plan.id, actor=rep("BLR")).movements
         (theirs,) = forces.plan_out(conn, plan.id, actor=rep("KAZ")).movements
@@ -91,16 +106,8 @@ def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_depart
 def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_way_home(
         db: Database) -> None:
     cid, plan = _planned(db)
-    forces.decide_plan(db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
-    crises.transition(db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
-    end = T0 + timedelta(days=9)
-    crises.transition(db, cid, Stage.MONITORING, actor=SEC, at=end)
-    home = forces.plan_withdrawal(db, cid, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
-                                  at=end)
-    with db.write(rep("BLR")) as w:
-        w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == UNIT).values(
-            **classification_values(Classification(OwnerKind.STATE, "BLR", Marking.NATIONAL))))
-        w.audit("forces.unit.mark", "force_unit", UNIT, {"marking": "NATIONAL"})
+    home, end = _way_home(db, cid, plan)
+    _national(db)
     with db.read() as conn:
         (mine,) = forces.plan_out(conn, home.id, actor=rep("BLR")).movements
         (theirs,) = forces.plan_out(conn, home.id, actor=rep("KAZ")).movements
@@ -116,12 +123,7 @@ def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_way_ho
 def test_the_way_home_says_where_the_unit_lands_in_both_languages(
         accounts_db: Database, settings: Settings) -> None:
     cid, plan = _planned(accounts_db)
-    forces.decide_plan(accounts_db, plan.id, actor=PLANNER, at=T0 + timedelta(hours=6))
-    crises.transition(accounts_db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=8))
-    end = T0 + timedelta(days=9)
-    crises.transition(accounts_db, cid, Stage.MONITORING, actor=SEC, at=end)
-    forces.plan_withdrawal(accounts_db, cid, forces.WithdrawalIn(time_limit=1),
-                           actor=PLANNER, at=end)
+    _way_home(accounts_db, cid, plan)
     with TestClient(create_app(settings, accounts_db)) as client:
         login(client, "planner", "demo-planner-pass")
         en = client.get(f"/crises/{cid}?lang=en").text
