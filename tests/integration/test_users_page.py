@@ -9,7 +9,7 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
@@ -67,6 +67,13 @@ def test_the_administrator_confirms_sets_a_term_and_stops_a_user(
             t.audit_log.c.action == "user.confirm")).scalar_one())
     mine = [a for a in actions if a.startswith("user.")]
     assert mine == ["user.confirm", "user.term", "user.deactivate"]
+    # stopped again: it stood so already, and nothing more is recorded
+    r = client.post("/users/observer/active", data={"csrf_token": token, "active": "false"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with accounts_db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.audit_log).where(
+            t.audit_log.c.action == "user.deactivate")).scalar_one() == 1
     assert confirmed["username"] == "rep-kaz"
     page = client.get("/users?lang=en").text
     assert "data-lapsed" not in _row(page, "rep-kaz")

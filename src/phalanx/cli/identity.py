@@ -162,10 +162,12 @@ def activate(name: Annotated[str, typer.Argument(help="The user name (login).")]
 
 def _set_active(name: str, active: bool) -> None:
     try:
-        identity.set_active(database(), name, active, actor=operator())
+        changed = identity.set_active(database(), name, active, actor=operator())
     except identity.IdentityError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"user {name} {'activated' if active else 'deactivated'}")
+    state = "active" if active else "deactivated"
+    out.print(f"user {name} {'activated' if active else 'deactivated'}" if changed
+              else f"user {name} was {state} already: nothing recorded")
 
 
 @users.command("password")

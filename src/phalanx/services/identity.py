@@ -234,16 +234,21 @@ def set_language(db: Database, username: str, language: str | None, *,
     return True
 
 
-def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> None:
+def set_active(db: Database, username: str, active: bool, *, actor: Principal) -> bool:
     """Let `username` log in or not (audited); a user does not stop its own account (an
-    administrator would shut itself out mid-work: another one, or the command line)."""
+    administrator would shut itself out mid-work: another one, or the command line).
+    False when it stood so already: nothing is written."""
     if not active and actor.username == username:
         raise IdentityError(f"username: {username} may not stop its own account")
+    with db.read() as conn:  # (a write transaction always writes its audit entry)
+        if bool(user_row(conn, username).active) is active:
+            return False
     with db.write(actor) as w:
         row = user_row(w.conn, username)
         w.conn.execute(update(t.app_user).where(t.app_user.c.id == row.id).values(active=active))
         w.audit("user.activate" if active else "user.deactivate", "user", row.id,
                 {"username": username})
+    return True
 
 
 def user_row(conn: Connection, username: str) -> Any:
