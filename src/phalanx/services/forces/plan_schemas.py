@@ -1,0 +1,75 @@
+"""What a stored deployment or withdrawal plan answers: each movement and the plan, as a
+reader may see them (`planning.plan_out`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class MovementOut(BaseModel):
+    requirement: int
+    crisis_id: int
+    unit: str = Field(description="the unit's key (a part of a unit: `key#2`); empty when "
+                                  "the reader may not see the unit")
+    state: str
+    mode: str
+    depart: datetime | None = Field(description=(
+        "when the unit sets off by air: from its garrison (by ground to where it boards "
+        "first, `boards`), its aircraft's first sortie `boards_h` later; none by ground"))
+    arrive: datetime
+    arrive_h: float
+    late_h: float
+    sorties: list[dict[str, Any]]
+    label: str | None = None  # the piece of a task it serves ("site 3 of 14")
+    site: int = 0  # the site of a task of sites, of `sites` (0: not one)
+    sites: int = 0
+    part: int = 0  # the slice of its task or site, of `parts` (0 or 1 part: whole)
+    parts: int = 0
+    strength: int | None = Field(default=None, description="of the unit or part that "
+                                 "moves; none when the reader may not see the unit")
+
+
+    boards: str | None = Field(default=None, description=(
+        "by air, from a garrison without an airfield: the base (its key) where the unit "
+        "boards, reached by ground first; none when the reader may not see the unit"))
+    boards_h: float | None = Field(default=None, description=(
+        "the hours from the unit's garrison to where it boards"))
+
+
+class PlanOut(BaseModel):
+    id: int
+    crisis_id: int
+    status: str
+    kind: str  # deployment, or withdrawal (the way home)
+    starts_at: datetime
+    created_by: str
+    created_at: datetime
+    decided_at: datetime | None
+    method: str
+    solver_status: str
+    seconds: float
+    seed: int
+    objective: dict[str, Any]
+    greedy: dict[str, Any]
+    bound: float | None
+    gap: float | None
+    improvement: float | None  # against the greedy plan, closure term
+    crises: list[int]
+    movements: list[MovementOut]
+    uncovered: list[dict[str, Any]]
+    explanations: dict[str, str]
+    warnings: list[str]
+    # each crisis's closure in hours after `starts_at`: when its last unit arrives (the
+    # crises this reader may see)
+    closures: dict[int, float] = {}
+    # the plan also serves crises this reader may not see: the figures are those of the
+    # visible movements only (the objective: each visible crisis's weight times its
+    # closure, weighted hours), and the whole plan's bound, gap and greedy run are withheld
+    partial: bool = False
+    # proven: the exact model proved it, or it reaches its bound leaving uncovered only
+    # requirements no unit can meet (a bound over the requirements covered proves nothing
+    # of a plan leaving out others)
+    optimal: bool = False
