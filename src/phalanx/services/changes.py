@@ -107,7 +107,7 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
             MembershipStatus.MEMBER, MembershipStatus.SUSPENDED,
             MembershipStatus.NOT_TAKING_PART)
         those = powers if known is None else [
-            c for c in powers if recorded.get(c.since, "") < known]
+            c for c in powers if recorded.get(c.since, ("", 0))[0] < known]
         appointed = ((actor.acts_until is None or day <= actor.acts_until)
                      and representation.lapsed_by(those, actor.state or "", day,
                                                   _under_at(confirmed, moment, actor))
@@ -122,7 +122,7 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     # recorded (what was made before the confirmation stays unsaid)
     reopened = [at for at, _, _ in confirmed]
     closing = {rec for c in powers if not c.constitutional
-               and (rec := recorded.get(c.since)) is not None
+               and (rec := recorded.get(c.since, ("", 0))[0])
                and any(_moment(c.since, zone) < at < rec for at in reopened)}
     moments = sorted([(_moment(d, zone), d, None) for d in days]
                      + [(at, _day(at, zone), at) for at in reopened]
@@ -131,14 +131,14 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
             + [(m, scope_on(d, m, known)) for m, d, known in moments])
 
 
-def _recorded(conn: Connection, state: str) -> dict[date, str]:
-    """When each change of `state`'s authorities was recorded, by its day (the moment,
-    as the trail writes it)."""
+def _recorded(conn: Connection, state: str) -> dict[date, tuple[str, int]]:
+    """When each change of `state`'s authorities was recorded, by its day: the moment, as
+    the trail writes it, and the entry."""
     from phalanx.adapters.db import tables as t
 
     a = t.audit_log.c
-    return {date.fromisoformat(json.loads(r.change)["since"]): str(r.at)
-            for r in conn.execute(select(a.at, a.change).where(
+    return {date.fromisoformat(json.loads(r.change)["since"]): (str(r.at), int(r.id))
+            for r in conn.execute(select(a.id, a.at, a.change).where(
                 a.target_kind == "state", a.target_id == state,
                 a.action == "state.authorities").order_by(a.id))}
 
@@ -199,15 +199,12 @@ def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
         # a change of its state's authorities that ended it, recorded after its day (an
         # appointment confirmed since as well: it was ended from that day to then)
         confirmed, zone = confirmations(conn, actor), orgs.working_zone(conn)
-        for r in conn.execute(select(a.id, a.at, a.change).where(
-                a.target_kind == "state", a.target_id == actor.state,
-                a.action == "state.authorities").order_by(a.id)):
-            since = date.fromisoformat(json.loads(r.change)["since"])
+        for since, (at, entry) in _recorded(conn, actor.state or "").items():
             moment = _moment(since, zone)
             ended = representation.lapsed_by(powers, actor.state or "", since,
-                                              _under_at(confirmed, str(r.at), actor))
-            if str(r.at) > moment and ended is not None and ended.since == since:
-                out.append((moment, int(r.id)))
+                                              _under_at(confirmed, at, actor))
+            if at > moment and ended is not None and ended.since == since:
+                out.append((moment, entry))
     return sorted(out)
 
 
