@@ -206,6 +206,16 @@ def test_the_demo_plan_flies_again_by_the_definition(
         assert m["boards"] in ("chkalovsky", "machulishchy", "almaty", "manas", "dushanbe")
         assert m["boards_h"] == pytest.approx(u.boards_h)
         assert min(s["depart_h"] for s in m["sorties"]) >= u.readiness_h + u.boards_h - 1e-6
+    # to a place without an airfield (Batken, Isfana, Kyzyl-Kiya): the plan says where its
+    # aircraft land, as the definition has it, and the unit arrives that long after
+    flown_in = [m for m in decided["movements"] if m["mode"] == "air"]
+    assert flown_in and all(d.requirements[str(m["requirement"])].lands is not None
+                            for m in flown_in)
+    for m in flown_in:
+        r = d.requirements[str(m["requirement"])]
+        assert m["lands"] == "osh" and m["lands_h"] == pytest.approx(r.lands_h)
+        assert m["arrive_h"] == pytest.approx(
+            max(s["arrive_h"] for s in m["sorties"]) + r.lands_h)
 
 
 def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(
