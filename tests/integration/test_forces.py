@@ -316,6 +316,8 @@ def test_the_pages_show_the_plan_and_the_map(
     assert re.search(r"посадка: (Чкаловский \(Москва\)|Мачулищи \(Минск\)|Алматы) "
                      r"\(\d+(,\d)? ч по земле\)", r.text)
     assert "boards at" not in r.text
+    # to Batken, which has no airfield: its aircraft land at Osh, 4 h from it by road
+    assert re.search(r"высадка: Ош, затем 4(,0)? ч по земле", r.text)
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map
@@ -325,8 +327,15 @@ def test_the_pages_show_the_plan_and_the_map(
     assert sum(s["layer"] == "units" for s in data["symbols"]) >= 50 and data["moves"]
     # its line on the map passes through where it boards
     away = [m for m in data["moves"] if m["via"] and m["via"] != m["from"]]
-    assert away and all(re.search(r" · boards at .+ \(\d+\.\d h by ground\)$", m["label"])
-                        for m in away), away
+    assert away and all(re.search(r" · boards at .+ \(\d+\.\d h by ground\)( · |$)",
+                                  m["label"]) for m in away), away
+    # and, to Batken, which has no airfield, through Osh, where its aircraft land
+    osh = next(b for b in c.get("/api/v1/forces/bases", headers=tok["planner"]).json()
+               if b["key"] == "osh")
+    landed = [m for m in data["moves"] if m["to"] == [40.06, 70.82] and m["mode"] == "air"]
+    assert landed and all(m["land"] == [osh["lat"], osh["lon"]] for m in landed)
+    assert all(re.search(r" · lands at Osh.*, then 4\.0 h by ground$", m["label"])
+               for m in landed), landed
     ru = c.get(f"/forces/map/data.json?crisis={demo_crisis}&lang=ru",
                headers=tok["planner"]).json()
     assert any(" · посадка: " in m["label"] for m in ru["moves"] if m["via"])

@@ -62,8 +62,7 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
     answers = {a["state"]: a for a in c.get(f"/api/v1/crises/{crisis}/consents",
                                             headers=h).json()}
     units, barred = {}, set()
-    listed = {(g["from"], g["to"]): float(g["hours"]) for g in ctx["listed"]}
-    listed.update({(b, a): x for (a, b), x in list(listed.items()) if (b, a) not in listed})
+    listed = _listed(ctx)
     bases = c.get("/api/v1/forces/bases", headers=h).json()
     for u in c.get("/api/v1/forces/units", headers=h).json():
         ready = u["readiness_h"] + (alerted or {}).get(u["key"], 0.0)
@@ -84,12 +83,19 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
               if a["role"] == "transport" and not a["withdrawn"]}
     reqs = {str(r["id"]): rf.R(str(r["id"]), str(crisis), r["capability"], r["strength"],
                                (r["lat"], r["lon"]), _h(r["needed_by"], start),
-                               r["node"] or "")
+                               r["node"] or "", *(_lands(r, bases, listed) or (None, 0.0)))
             for r in c.get(f"/api/v1/crises/{crisis}/requirements", headers=h).json()
             if r["barred"] is None}  # (one the host state did not ask for is left out)
     return rf.Definition(units, reqs, planes, {str(crisis): SEVERITY_WEIGHT[room["severity"]]},
                          rf.Settings(definition.ROAD_KMH, definition.ROAD_FACTOR,
                                      definition.REFUEL_H), listed, barred)
+
+
+def _listed(ctx: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """The dataset's listed ground times, both ways."""
+    listed = {(g["from"], g["to"]): float(g["hours"]) for g in ctx["listed"]}
+    listed.update({(b, a): x for (a, b), x in list(listed.items()) if (b, a) not in listed})
+    return listed
 
 
 def _boards(garrison: str | None, bases: list[dict[str, Any]],
@@ -112,12 +118,39 @@ def _boards(garrison: str | None, bases: list[dict[str, Any]],
             * definition.ROAD_FACTOR / definition.ROAD_KMH)
 
 
+def _lands(r: dict[str, Any], bases: list[dict[str, Any]],
+           listed: dict[tuple[str, str], float]) -> tuple[tuple[float, float], float] | None:
+    """Where aircraft land for requirement `r`, by the definition (`reflight.py`), and the
+    hours by ground from there to its place; None: at the place."""
+    air = [b for b in bases if b["kind"] in ("airbase", "airfield")]
+    node = {b["key"]: b for b in bases}.get(r["node"] or "")
+    if node is not None and node["kind"] in ("airbase", "airfield"):
+        return None
+    place = (node["lat"], node["lon"]) if node else (r["lat"], r["lon"])
+    if min(rf.km(place, (b["lat"], b["lon"])) for b in air) <= 5.0:
+        return None
+    state = node["state"] if node else r["territory"]
+    reached = sorted((b["state"] != state, h, b["key"]) for b in air
+                     if node and (h := listed.get((b["key"], node["key"]))) is not None)
+    if reached:
+        b = next(b for b in air if b["key"] == reached[0][2])
+        return (b["lat"], b["lon"]), reached[0][1]
+    b = min([b for b in air if b["state"] == state] or air,
+            key=lambda b: rf.km(place, (b["lat"], b["lon"])))
+    return ((b["lat"], b["lon"]),
+            rf.km(place, (b["lat"], b["lon"])) * definition.ROAD_FACTOR / definition.ROAD_KMH)
+
+
 def history(c: TestClient, ctx: dict[str, Any], crisis: int, before: dict[str, Any],
             now_h: float) -> dict[str, list[tuple[float, float, tuple[float, float]]]]:
     """The legs of the decided plan `before` that had left by `now_h`: where they took
-    their aircraft, whatever becomes of their units."""
-    places = {r["id"]: (r["lat"], r["lon"]) for r in c.get(
-        f"/api/v1/crises/{crisis}/requirements", headers=ctx["tokens"]["planner"]).json()}
+    their aircraft (where aircraft land for the place, by the definition), whatever
+    becomes of their units."""
+    bases = c.get("/api/v1/forces/bases", headers=ctx["tokens"]["planner"]).json()
+    listed = _listed(ctx)
+    places = {r["id"]: (_lands(r, bases, listed) or ((r["lat"], r["lon"]), 0.0))[0]
+              for r in c.get(f"/api/v1/crises/{crisis}/requirements",
+                             headers=ctx["tokens"]["planner"]).json()}
     out: dict[str, list[tuple[float, float, tuple[float, float]]]] = {}
     for m in before["movements"]:
         for s in m["sorties"]:
@@ -173,6 +206,16 @@ def test_the_demo_plan_flies_again_by_the_definition(
         assert m["boards"] in ("chkalovsky", "machulishchy", "almaty", "manas", "dushanbe")
         assert m["boards_h"] == pytest.approx(u.boards_h)
         assert min(s["depart_h"] for s in m["sorties"]) >= u.readiness_h + u.boards_h - 1e-6
+    # to a place without an airfield (Batken, Isfana, Kyzyl-Kiya): the plan says where its
+    # aircraft land, as the definition has it, and the unit arrives that long after
+    flown_in = [m for m in decided["movements"] if m["mode"] == "air"]
+    assert flown_in and all(d.requirements[str(m["requirement"])].lands is not None
+                            for m in flown_in)
+    for m in flown_in:
+        r = d.requirements[str(m["requirement"])]
+        assert m["lands"] == "osh" and m["lands_h"] == pytest.approx(r.lands_h)
+        assert m["arrive_h"] == pytest.approx(
+            max(s["arrive_h"] for s in m["sorties"]) + r.lands_h)
 
 
 def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(

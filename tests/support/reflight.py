@@ -13,9 +13,14 @@ unit arriving with its last load. By air a unit boards at its garrison when that
 air base or airfield, and otherwise, having gone there by ground, at the air base or
 airfield its garrison's listed ground times reach soonest, else the nearest of its own
 state's (of any state's when its own has none) at the road estimate: its loads leave no
-earlier than its readiness and that ground time. An aircraft flies one leg at a time:
+earlier than its readiness and that ground time. Aircraft land at the place when it is
+an air base or airfield or within 5 km of one; otherwise at an air base or airfield of
+the place's state (its node's, or the state whose territory it lies on): the one the
+listed ground times to the place reach soonest, else any state's so listed, else the
+nearest of the place's state (any state's when none), at the road estimate; the unit
+arrives that ground time after its last load lands. An aircraft flies one leg at a time:
 from where it is free (its base at the start) empty to where the unit boards (refuelling
-once for each range it exceeds), loaded to the place, then turns around there. A unit
+once for each range it exceeds), loaded to where it lands, then turns around there. A unit
 serves once (a whole unit or its parts, never both); a unit barred from a crisis,
 withheld by its state or whose certification has expired never serves it. A crisis
 closes when its last unit arrives; the objective weighs each crisis's closure by its
@@ -72,6 +77,12 @@ class R:
     place: tuple[float, float]
     needed_by_h: float
     node: str = ""
+    lands: tuple[float, float] | None = None  # where aircraft land, when not at the place
+    lands_h: float = 0.0  # by ground from there to the place
+
+    @property
+    def air_to(self) -> tuple[float, float]:
+        return self.lands or self.place
 
 
 @dataclass(frozen=True)
@@ -173,8 +184,8 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
             continue
         if sum(leg.load_t for leg in m.legs) < u.weight_t - 1e-6:
             out.append(f"{r.key}: {m.unit}'s {u.weight_t} t not all carried")
-        if abs(max(leg.arrive_h for leg in m.legs) - m.arrive_h) > TOL:
-            out.append(f"{r.key}: arrival is not the last load's landing")
+        if abs(max(leg.arrive_h for leg in m.legs) + r.lands_h - m.arrive_h) > TOL:
+            out.append(f"{r.key}: arrival is not the last load's landing and the way on")
         for leg in m.legs:
             a = d.aircraft.get(leg.aircraft)
             if a is None:
@@ -184,7 +195,7 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                 out.append(f"{leg.aircraft}: a load of {leg.load_t} t")
             if leg.depart_h < u.readiness_h + u.boards_h - TOL:
                 out.append(f"{leg.aircraft}: leaves with {m.unit} before it is ready")
-            dist = km(u.air_from, r.place)
+            dist = km(u.air_from, r.air_to)
             if dist > a.range_km:
                 out.append(f"{leg.aircraft}: {dist:.0f} km loaded, beyond its range")
             if leg.arrive_h - leg.depart_h < dist / a.speed_kmh - TOL:
@@ -207,7 +218,7 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
         done = {(dep, arr) for dep, arr, _ in history}
         day: list[tuple[float, float, tuple[float, float], U | None]] = [
             (dep, arr, where, None) for dep, arr, where in history]
-        day += [(leg.depart_h, leg.arrive_h, r.place, u) for leg, u, r in legs
+        day += [(leg.depart_h, leg.arrive_h, r.air_to, u) for leg, u, r in legs
                 if (leg.depart_h, leg.arrive_h) not in done]
         day.sort(key=lambda x: (x[0], x[1]))
         free_at, at = d.free.get(key, (0.0, a.base))

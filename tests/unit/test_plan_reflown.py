@@ -20,7 +20,8 @@ def as_defined(problem: Problem) -> rf.Definition:
                           u.weight_t, u.garrison, u.boards_at, u.boards_h)
                for u in problem.units},
         requirements={r.id: rf.R(r.id, r.crisis, r.capability, r.strength, r.place,
-                                 r.needed_by_h, r.node) for r in problem.requirements},
+                                 r.needed_by_h, r.node, r.lands_at, r.lands_h)
+                      for r in problem.requirements},
         aircraft={a.id: rf.A(a.id, a.payload_t, a.speed_kmh, a.range_km, a.base,
                              a.turnaround_h) for a in problem.aircraft},
         weights=dict(problem.crisis_weight),

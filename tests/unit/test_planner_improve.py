@@ -78,7 +78,9 @@ def _exact_optimum(problem: Problem) -> tuple[float, ...]:
                 arrive = {}
                 for i in order:
                     sorties, t, at = fly(a, t, at, units[i], reqs[i])
-                    arrive[i] = sorties[-1].arrive_h
+                    # the unit arrives once its last load has landed and it has gone
+                    # on by ground from where aircraft land
+                    arrive[i] = sorties[-1].arrive_h + reqs[i].lands_h
                 ms = [Movement(r.id, u.id, "road", road_arrival(u, r, problem))
                       if i not in arrive else Movement(r.id, u.id, "air", arrive[i])
                       for i, (u, r) in enumerate(zip(units, reqs, strict=True))]

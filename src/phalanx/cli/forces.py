@@ -92,6 +92,11 @@ def plan(
             verb = "boards at" if result.kind == "deployment" else "lands at"
             out.print(f"{m.unit}: {verb} {m.boards} ({m.boards_h or 0:.1f} h by ground)",
                       highlight=False)
+        if m.lands:  # to or from a place without an airfield: by ground from or to it
+            said = (f"lands at {m.lands}, then {m.lands_h or 0:.1f} h by ground"
+                    if result.kind == "deployment"
+                    else f"boards at {m.lands} ({m.lands_h or 0:.1f} h by ground)")
+            out.print(f"{m.unit or 'a restricted unit'}: {said}", highlight=False)
     for u in result.uncovered:
         if u["crisis_id"] == crisis:
             out.print(f"uncovered: requirement {u['requirement']} ({u['capability']} "

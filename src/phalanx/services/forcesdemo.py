@@ -74,8 +74,8 @@ def run(db: Database, *, start: datetime | None = None, time_limit: float = 5.0,
     found = existing(db)
     if found is not None:
         return found
-    # by default the crisis began eight hours ago: its deployment is under way
-    t0 = (start or datetime.now(UTC) - timedelta(hours=8)).replace(microsecond=0)
+    # by default the crisis began twelve hours ago: its deployment is under way
+    t0 = (start or datetime.now(UTC) - timedelta(hours=12)).replace(microsecond=0)
     c = crises.open_crisis(db, crises.CrisisIn(
         title=TITLE, category="armed_attack", affected=["KGZ"], severity="extreme",
         place="Batken", lat=40.06, lon=70.82,

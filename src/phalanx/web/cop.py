@@ -92,14 +92,18 @@ def picture_data(pic: dict[str, Any], lang: str, *, crisis: int | None = None,
     ids = {c["id"] for c in shown}
     unit_names = {u["key"]: text(u["name"]) for u in pic["units"]}
     moves = [{"from": m["from"], "to": m["to"], "mode": m["mode"], "status": m["status"],
-              "via": m.get("via"),
+              "via": m.get("via"), "land": m.get("land"),
               "label": f"{_unit_name(unit_names, m['unit'])} → {m['crisis']} "
                        f"({label('mode', m['mode'])}, "
                        f"{number(m['arrive_h'], lang, 1)} {hours})"
                        + (" · " + _("boards at %(base)s (%(hours)s h by ground)",
                                     base=base_names.get(m["boards"], m["boards"]),
                                     hours=number(m["boards_h"] or 0.0, lang, 1))
-                          if m.get("boards") else "")}
+                          if m.get("boards") else "")
+                       + (" · " + _("lands at %(base)s, then %(hours)s h by ground",
+                                    base=base_names.get(m["lands"], m["lands"]),
+                                    hours=number(m["lands_h"] or 0.0, lang, 1))
+                          if m.get("lands") else "")}
              for m in pic["movements"]
              if (crisis is None or m["crisis"] == crisis) and (board is None or m["crisis"] in ids)]
     if crisis is not None:

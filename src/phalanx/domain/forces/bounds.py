@@ -130,7 +130,7 @@ def _air_options(problem: Problem, r: Requirement, units: list[Unit]) -> list[_A
         kinds.setdefault((a.payload_t, a.speed_kmh, a.range_km, t0, at), t0)
     for (payload, speed, range_km, t0, at) in kinds:
         for (home, ready), weight in groups.items():
-            haul_km = distance_km(home, r.place)
+            haul_km = distance_km(home, r.drop)
             if haul_km > range_km:
                 continue
             haul = haul_km / speed
@@ -139,18 +139,20 @@ def _air_options(problem: Problem, r: Requirement, units: list[Unit]) -> list[_A
             first = max(t0 + ferry, ready)
             # several aircraft may share the unit: its last load lands no sooner than one
             # sortie, and the loads take at least their share of loaded flying hours
-            out.append(_AirOption(first + haul, max(haul, weight / payload * haul),
+            out.append(_AirOption(first + haul + r.lands_h, max(haul, weight / payload * haul),
                                   weight * haul_km))
     return out
 
 
 def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: float) -> float:
-    """The earliest the last load of any of `units` can land at `r` with the whole fleet
-    free for it alone (or `beat` if none can beat it): the first time at which the loads
-    every aircraft can land, each after its first flight there and then one round trip
-    after another, add up to the unit's weight. Exact for a unit alone, so a lower bound
-    with competition; per (home, readiness) group, the group's lightest unit."""
+    """The earliest any of `units` can arrive at `r` by air with the whole fleet free for
+    it alone (or `beat` if none can beat it): the first time at which the loads every
+    aircraft can land, each after its first flight there and then one round trip after
+    another, add up to the unit's weight, and its way on by ground from where they land.
+    Exact for a unit alone, so a lower bound with competition; per (home, readiness)
+    group, the group's lightest unit."""
     groups = _groups(units)
+    beat -= r.lands_h  # by when its last load must land
     # aircraft alike and free alike: one kind, counted (the first stands for the others)
     fleet: dict[tuple[float, float, float, float, float, Point], tuple[Aircraft, int]] = {}
     for a in problem.aircraft:
@@ -159,7 +161,7 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
         fleet[k] = (fleet[k][0], fleet[k][1] + 1) if k in fleet else (a, 1)
     scored = []
     for (home, ready), weight in groups.items():
-        haul_km = distance_km(home, r.place)
+        haul_km = distance_km(home, r.drop)
         soonest = min((max(t0 + distance_km(at, home) / speed, ready) + haul_km / speed
                        for (_p, speed, range_km, _t, t0, at) in fleet if haul_km <= range_km),
                       default=math.inf)
@@ -169,13 +171,13 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
     for soonest, home, ready, weight in scored:
         if soonest >= best - EPS:
             break
-        haul_km = distance_km(home, r.place)
+        haul_km = distance_km(home, r.drop)
         landings: list[tuple[float, float]] = []  # (time, tonnes landed then)
         for (payload, speed, range_km, turn, t0, at), (a, count) in fleet.items():
             if haul_km > range_km:
                 continue
             land = max(t0 + ferry_h(a, at, home), ready) + haul_km / speed
-            cycle = turn + ferry_h(a, r.place, home) + haul_km / speed
+            cycle = turn + ferry_h(a, r.drop, home) + haul_km / speed
             for _ in range(math.ceil(weight / (payload * count) - EPS)):
                 if land >= best:
                     break
@@ -188,7 +190,7 @@ def _airlift_alone(problem: Problem, r: Requirement, units: list[Unit], beat: fl
             if carried + EPS >= weight:
                 best = min(best, land)
                 break
-    return best
+    return best + r.lands_h
 
 
 def bounds(problem: Problem, plan: Plan | None = None, lp_work: LpWork | None = None,

@@ -79,8 +79,9 @@ def _fleet_time(problem: Problem, reqs: list[Requirement], road: dict[str, float
 class _Waves:
     """What the fleet can land by a time T, for the flow bound: per aircraft and
     requirement, the (first landing, round trip) of each home group that is not beaten on
-    both, and the first landing there and the shortest time between two landings (haul
-    and turnaround) from any home."""
+    both, the landing taken as when the unit would arrive (its way on by ground from where
+    aircraft land added), and the first landing there and the shortest time between two
+    landings (haul and turnaround) from any home."""
 
     def __init__(self, problem: Problem, reqs: list[Requirement],
                  cands: dict[str, list[Unit]]) -> None:
@@ -95,12 +96,15 @@ class _Waves:
                 t0, at = self.free[a.id]
                 waves = []
                 for home, ready in groups:
-                    haul_km = distance_km(home, r.place)
+                    haul_km = distance_km(home, r.drop)
                     if haul_km > a.range_km:
                         continue
                     haul = haul_km / a.speed_kmh
                     land = max(t0 + ferry_h(a, at, home), ready) + haul
-                    waves.append((land, haul + a.turnaround_h + ferry_h(a, r.place, home)))
+                    # at the requirement, its loads count by when the unit would arrive
+                    # (all told, by when they land: no later)
+                    waves.append((land + r.lands_h,
+                                  haul + a.turnaround_h + ferry_h(a, r.drop, home)))
                     k = (a.id, r.id)
                     self.first[k] = min(self.first.get(k, math.inf), land)
                     self.cycle[k] = min(self.cycle.get(k, math.inf), haul + a.turnaround_h)

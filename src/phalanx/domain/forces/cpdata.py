@@ -46,13 +46,14 @@ class _Node:
     back: int  # minutes, empty from the place back to the unit's home
     turn: int  # minutes
     earliest_dep: int  # the unit ready and the aircraft there
+    onward: int = 0  # from the last landing to the unit's arrival, by ground
 
     def block(self, k: int) -> int:
         """From the first loaded departure to free again, for k sorties."""
         return k * self.cycle - self.back
 
     def to_arrival(self, k: int) -> int:
-        return k * self.cycle - self.back - self.turn
+        return k * self.cycle - self.back - self.turn + self.onward
 
 
 
@@ -108,7 +109,7 @@ def _hint(m: cp_model.CpModel, problem: Problem, first: Plan, options: list[_Opt
             if pos:
                 p = nodes[seq[pos - 1]]
                 d = max(d, departs[seq[pos - 1]] + p.block(sorties[seq[pos - 1]])
-                        + _minutes(ferry_h(p.aircraft, options[p.option].req.place,
+                        + _minutes(ferry_h(p.aircraft, options[p.option].req.drop,
                                            options[n.option].unit.lift_from)))
             departs[j] = d
     nxt = {a: b for seq in sequence.values() for a, b in pairwise(seq)}
@@ -182,13 +183,14 @@ def exact_options(problem: Problem, limit: int = EXACT_NODES
             options.append(_Option(r, u, _floor_seconds(road_arrival(u, r, problem)), planes))
             for a in planes:
                 t0, at = free[a.id]
-                haul_h = distance_km(u.lift_from, r.place) / a.speed_kmh
+                haul_h = distance_km(u.lift_from, r.drop) / a.speed_kmh
                 haul, turn = _floor_seconds(haul_h), _floor_seconds(a.turnaround_h)
-                back = _floor_seconds(ferry_h(a, r.place, u.lift_from))
+                back = _floor_seconds(ferry_h(a, r.drop, u.lift_from))
                 first = _floor_seconds(max(t0 + ferry_h(a, at, u.lift_from), u.lift_ready))
                 for _ in range(trips(a, u)):
                     nodes.append(_Node(i, a, 1, math.ceil(a.payload_t * 10 - EPS), haul,
-                                       haul + turn + back, back, turn, first))
+                                       haul + turn + back, back, turn, first,
+                                       _floor_seconds(r.lands_h)))
                 if len(nodes) > limit:
                     return None
     return options, nodes

@@ -29,6 +29,7 @@ from phalanx.domain.forces.cpdata import (
 )
 from phalanx.domain.forces.cpdata import _minutes as _ceil_minutes
 from phalanx.domain.forces.flying import (
+    air_arrival,
     air_legs_ok,
     airlift,
     ferry_h,
@@ -94,7 +95,7 @@ def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
                 t0, at = free[a.id]
                 if not air_legs_ok(a, at, u, r):
                     continue
-                haul = distance_km(u.lift_from, r.place) / a.speed_kmh
+                haul = distance_km(u.lift_from, r.drop) / a.speed_kmh
                 first = max(t0 + ferry_h(a, at, u.lift_from), u.lift_ready)
                 scored.append((first + haul, a.id, a))
             scored.sort(key=lambda x: (x[0], x[1]))
@@ -109,13 +110,13 @@ def _build_options(problem: Problem, greedy_plan: Plan, units_per_req: int,
     for i, o in enumerate(options):
         for a in o.aircraft:
             t0, at = free[a.id]
-            haul_h = distance_km(o.unit.lift_from, o.req.place) / a.speed_kmh
+            haul_h = distance_km(o.unit.lift_from, o.req.drop) / a.speed_kmh
             haul, turn = _minutes(haul_h), _minutes(a.turnaround_h)
-            back = _minutes(ferry_h(a, o.req.place, o.unit.lift_from))
+            back = _minutes(ferry_h(a, o.req.drop, o.unit.lift_from))
             nodes.append(_Node(i, a, trips(a, o.unit), math.floor(a.payload_t * 10 + EPS),
                                haul, haul + turn + back, back, turn,
                                _minutes(max(t0 + ferry_h(a, at, o.unit.lift_from),
-                                            o.unit.lift_ready))))
+                                            o.unit.lift_ready)), _minutes(o.req.lands_h)))
     out = []
     for n in _cap_per_aircraft(options, nodes, greedy_plan, per_aircraft):
         out += [n] * (blocks if n.max_sorties > 1 else 1)  # alike nodes stay together
@@ -185,7 +186,8 @@ def _decode(problem: Problem, options: list[_Option],
     for i, legs in sorted(sorties.items()):
         o = options[i]
         legs.sort(key=lambda s: (s.depart_h, s.aircraft))
-        movements.append(Movement(o.req.id, o.unit.id, "air", max(s.arrive_h for s in legs),
+        movements.append(Movement(o.req.id, o.unit.id, "air",
+                                  air_arrival(o.req, max(s.arrive_h for s in legs)),
                                   tuple(legs)))
     covered = {m.requirement for m in movements}
     uncovered = tuple(r.id for r in problem.requirements if r.id not in covered)
@@ -260,7 +262,7 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
         intervals.setdefault(n.aircraft.id, []).append(
             m.NewOptionalIntervalVar(dep[j], size[j], end[j], u, f"iv{j}"))
         rid = options[n.option].req.id
-        m.Add(arr[rid] >= dep[j] + n.cycle * k - n.back - n.turn).OnlyEnforceIf(u)
+        m.Add(arr[rid] >= dep[j] + n.cycle * k - n.back - n.turn + n.onward).OnlyEnforceIf(u)
     for i, o in enumerate(options):
         m.Add(arr[o.req.id] >= o.road).OnlyEnforceIf(road[i])
         if i in air:  # by air: the nodes' sorties carry the whole unit
@@ -294,7 +296,7 @@ def _round(problem: Problem, start: Plan, options: list[_Option], nodes: list[_N
                 lit = m.NewBoolVar(f"a{i}_{j}")
                 arcs[(i, j)] = lit
                 circuit.append((k1, k2, lit))
-                gap = tick(ferry_h(ni.aircraft, oi.req.place, oj.unit.lift_from))
+                gap = tick(ferry_h(ni.aircraft, oi.req.drop, oj.unit.lift_from))
                 m.Add(dep[j] >= dep[i] + size[i] + gap).OnlyEnforceIf(lit)
         m.AddNoOverlap(intervals[pid])  # implied by the sequence; it helps the search
         idle = m.NewBoolVar(f"idle_{pid}")

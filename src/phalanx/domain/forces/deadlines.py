@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from phalanx.domain.forces.flying import (
     Work,
+    air_arrival,
     road_arrival,
 )
 from phalanx.domain.forces.greedy import Candidates
@@ -117,9 +118,12 @@ def build(problem: Problem, cands: Candidates, deadline: dict[str, float],
             used.add(air[req.id])
             lines.commit(best[5])
     flights = lines.sorties(problem)
+    reqs = {r.id: r for r in problem.requirements}
     for rid, uid in sorted(air.items()):
         legs = sorted(flights[rid], key=lambda s: (s.depart_h, s.aircraft))
-        movements.append(Movement(rid, uid, "air", max(s.arrive_h for s in legs), tuple(legs)))
+        movements.append(Movement(rid, uid, "air",
+                                  air_arrival(reqs[rid], max(s.arrive_h for s in legs)),
+                                  tuple(legs)))
     return Plan(tuple(movements), tuple(uncovered),
                 objective(problem, movements, len(uncovered)), method)
 

@@ -42,8 +42,9 @@ def input_warnings(problem: Problem, short: Collection[str] = ()) -> list[str]:
                               for u in able})
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): no available unit "
                        f"can meet it ({'; '.join(reasons[:3])})")
-        # (the loaded leg, from where the unit boards to the place, must be within range)
-        if usable and problem.aircraft and all(distance_km(u.lift_from, r.place) > a.range_km
+        # (the loaded leg, from where the unit boards to where aircraft land for the
+        # place, must be within range)
+        if usable and problem.aircraft and all(distance_km(u.lift_from, r.drop) > a.range_km
                                                for a in problem.aircraft for u in usable):
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): every available "
                        "unit that could serve it is farther from the place than any aircraft "

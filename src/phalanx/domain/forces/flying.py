@@ -2,7 +2,9 @@
 one or several aircraft), when and where each aircraft is free, and the checker that
 recomputes every constraint of a plan independently of the planner. Each aircraft flies
 one sortie at a time; a sortie leaves only once the unit is ready; every loaded leg is
-within range (an empty ferry beyond range stops to refuel, a setting).
+within range (an empty ferry beyond range stops to refuel, a setting). Aircraft load a
+unit where it boards and land for a requirement where it lands (`boarding.py`); a unit
+flown arrives when its last load has landed and it has gone on by ground from there.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ def road_arrival(unit: Unit, req: Requirement, problem: Problem | None = None) -
 
 def air_legs_ok(a: Aircraft, start: Point, unit: Unit, req: Requirement) -> bool:
     """The loaded leg is within range (an empty ferry beyond range stops to refuel)."""
-    return distance_km(unit.lift_from, req.place) <= a.range_km
+    return distance_km(unit.lift_from, req.drop) <= a.range_km
+
+
+def air_arrival(req: Requirement, landing: float) -> float:
+    """When a unit whose last load lands at `landing` arrives at `req`: at once where
+    aircraft land at its place, else its hours by ground from the airfield later."""
+    return landing + req.lands_h
 
 
 def ferry_h(a: Aircraft, frm: Point, to: Point) -> float:
@@ -79,7 +87,7 @@ def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement,
         return None
     out: list[Sortie] = []
     where, t = at, free_at
-    haul = distance_km(unit.lift_from, req.place) / a.speed_kmh
+    haul = distance_km(unit.lift_from, req.drop) / a.speed_kmh
     left = unit.weight_t if weight_t is None else weight_t
     while left > EPS or not out:
         depart = max(t + ferry_h(a, where, unit.lift_from), unit.lift_ready)
@@ -87,7 +95,7 @@ def fly(a: Aircraft, free_at: float, at: Point, unit: Unit, req: Requirement,
         load = min(a.payload_t, left)
         left -= load
         out.append(Sortie(a.id, unit.id, req.id, depart, arrive, load, where))
-        where, t = req.place, arrive + a.turnaround_h
+        where, t = req.drop, arrive + a.turnaround_h
     return out, t, where
 
 
@@ -106,10 +114,11 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
             beat: float = math.inf, work: Work | None = None
             ) -> tuple[float, list[Sortie], Free] | None:
     """The unit carried by air, load by load: each load goes to the aircraft that lands
-    it soonest (several aircraft may share a unit). Returns the last landing, the
-    sorties, and when and where each aircraft used is free again; None when no aircraft
-    can reach or the last load would land after `beat`."""
-    haul_km = distance_km(unit.lift_from, req.place)
+    it soonest (several aircraft may share a unit). Returns the unit's arrival (its last
+    load's landing, and its way on by ground from where aircraft land), the sorties, and
+    when and where each aircraft used is free again; None when no aircraft can reach or
+    the unit would arrive after `beat`."""
+    haul_km = distance_km(unit.lift_from, req.drop)
     planes = [a for a in problem.aircraft if haul_km <= a.range_km]
     if not planes:
         return None
@@ -142,16 +151,16 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
                 best, pick = key, a
         assert best is not None and pick is not None
         land, a = best[0], pick
-        if land > beat + EPS:
+        if air_arrival(req, land) > beat + EPS:
             return None
         t, at = moved.get(a.id) or free[a.id]
         load = min(a.payload_t, left)
         sorties.append(Sortie(a.id, unit.id, req.id, land - haul_km / a.speed_kmh, land, load,
                               at))
-        moved[a.id] = (land + a.turnaround_h, req.place)
+        moved[a.id] = (land + a.turnaround_h, req.drop)
         left -= load
         last = max(last, land)
-    return last, sorties, moved
+    return air_arrival(req, last), sorties, moved
 
 
 def initial_free(problem: Problem) -> Free:
@@ -165,7 +174,7 @@ def initial_free(problem: Problem) -> Free:
                 continue
             done = s.arrive_h + planes[s.aircraft].turnaround_h
             if done > free[s.aircraft][0]:
-                free[s.aircraft] = (done, reqs[s.requirement].place)
+                free[s.aircraft] = (done, reqs[s.requirement].drop)
     return free
 
 
@@ -217,11 +226,13 @@ def check(problem: Problem, p: Plan) -> list[str]:
                     errors.append(f"{s.aircraft}: leaves before {u.id} is ready")
                 if not air_legs_ok(a, s.start, u, r):
                     errors.append(f"{s.aircraft}: a leg is beyond its range")
-                need = distance_km(u.lift_from, r.place) / a.speed_kmh
+                need = distance_km(u.lift_from, r.drop) / a.speed_kmh
                 if s.arrive_h - s.depart_h + EPS < need:
                     errors.append(f"{s.aircraft}: flies faster than it can")
-            if m.sorties and abs(max(s.arrive_h for s in m.sorties) - m.arrive_h) > EPS:
-                errors.append(f"{r.id}: arrival is not its last sortie's")
+            if m.sorties and abs(air_arrival(r, max(s.arrive_h for s in m.sorties))
+                                 - m.arrive_h) > EPS:
+                errors.append(f"{r.id}: arrival is not its last sortie's and its way on "
+                              "by ground")
     by_plane: dict[str, list[Sortie]] = {}
     for m in p.movements:
         for s in m.sorties:
@@ -242,10 +253,10 @@ def check(problem: Problem, p: Plan) -> list[str]:
                     and t0 + EPS >= prev.arrive_h + a.turnaround_h):
                 continue  # flown elsewhere in between: checked from where it was free
             u = units[nxt.unit]
-            ferry = ferry_h(a, reqs[prev.requirement].place, u.lift_from)
+            ferry = ferry_h(a, reqs[prev.requirement].drop, u.lift_from)
             if nxt.depart_h + EPS < prev.arrive_h + a.turnaround_h + ferry:
                 errors.append(f"{pid}: two sorties overlap ({prev.unit}, {nxt.unit})")
-            if (distance_km(nxt.start, reqs[prev.requirement].place) > 1e-3
+            if (distance_km(nxt.start, reqs[prev.requirement].drop) > 1e-3
                     and nxt not in history):  # a flight under way may follow one withdrawn
                 errors.append(f"{pid}: a sortie starts away from where the last one ended")
     covered = [m.requirement for m in p.movements]

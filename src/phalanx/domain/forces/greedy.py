@@ -48,7 +48,8 @@ class Candidates:
                     continue
                 lb = road_arrival(u, r, problem)
                 if fastest:
-                    lb = min(lb, u.lift_ready + distance_km(u.lift_from, r.place) / fastest)
+                    lb = min(lb, u.lift_ready + distance_km(u.lift_from, r.drop) / fastest
+                             + r.lands_h)
                 opts.append((lb, u))
             opts.sort(key=lambda x: (x[0], x[1].id))
             self.by_req[r.id] = opts

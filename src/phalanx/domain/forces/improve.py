@@ -311,7 +311,7 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
             if mv not in moving and s.depart_h <= now_h and s.requirement in reqs:
                 done = s.arrive_h + turnaround.get(s.aircraft, 0.0)
                 if done > landed.get(s.aircraft, (-math.inf,))[0]:
-                    landed[s.aircraft] = (done, reqs[s.requirement].place)
+                    landed[s.aircraft] = (done, reqs[s.requirement].drop)
     start = dict(problem.aircraft_start)
     for a in problem.aircraft:
         if a.id not in flying:

@@ -71,6 +71,15 @@ class Requirement:
     # requires a state's units has bars of its own ("{crisis}/{state}", `tasks.py`),
     # while it closes with its crisis
     bars: str = ""
+    # where aircraft land for it when its place has no airfield, and the hours from there
+    # to its place by ground (`boarding.py`); None: they land at its place
+    lands_at: Point | None = None
+    lands_h: float = 0.0
+
+    @property
+    def drop(self) -> Point:
+        """Where aircraft land for it: its place, or the airfield nearest it by ground."""
+        return self.lands_at or self.place
 
     @property
     def bar_key(self) -> str:

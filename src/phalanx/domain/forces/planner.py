@@ -9,11 +9,13 @@ crisis deadlines, `cpsat` and `cpdata`: CP-SAT).
 Times are hours from the start of planning. A unit moves by ground to the place (road, or
 a listed rail/road time between two nodes), or by air: its loads are shared among one or
 several aircraft, each flying empty from where it is to the unit's home, carrying a load
-(at most its payload) and free again after its turnaround at the destination; a unit
-has arrived when its last load lands. One aircraft flies one sortie at a time; a sortie
-leaves only once the unit is ready; every loaded leg is within the aircraft's range. A
-unit serves at most one requirement; a unit is used only where its state made it
-available for that crisis and no rule bars it (`barred`).
+(at most its payload) and free again after its turnaround at the destination. A unit
+boards where its garrison's airfield is and aircraft land for a place at its airfield
+(each the nearest by ground where there is none, `boarding.py`); a unit flown has arrived
+when its last load has landed and it has gone on from there by ground. One aircraft
+flies one sortie at a time; a sortie leaves only once the unit is ready; every loaded leg
+is within the aircraft's range. A unit serves at most one requirement; a unit is used
+only where its state made it available for that crisis and no rule bars it (`barred`).
 
 Objective, in order: uncovered requirements, weighted crisis closure times (a crisis
 closes when its last requirement arrives), lateness against needed-by, sorties.

@@ -57,6 +57,9 @@ class Task:
     sites: int = 1
     state: str = ""
     state_rule: str = ""  # "", "preferred", "required"
+    # where aircraft land for its place, and the hours from there by ground (`boarding.py`)
+    lands_at: Point | None = None
+    lands_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def expand(units: Iterable[Unit], tasks: Iterable[Task], barred: Mapping[tuple[s
                          " of units: state it as a strength to be covered by parts")
         for rid, strength, piece in _pieces(t, pool):
             reqs.append(Requirement(rid, t.crisis, t.capability, strength, t.place,
-                                    t.needed_by_h, t.node, bars_at))
+                                    t.needed_by_h, t.node, bars_at, t.lands_at, t.lands_h))
             pieces[rid] = piece
     return Expanded(tuple(out_units), tuple(reqs), bars, ws, pieces, parent, notes)
 

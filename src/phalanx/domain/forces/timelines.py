@@ -9,8 +9,9 @@ the deadline for the fewest hours flown a tonne (empty to the unit's home, loade
 turning around), or, when none can, the one that lands it soonest.
 
 Where an aircraft's first gap lies depends only on its timeline, the unit's home and
-readiness and the requirement's place: it is remembered until the timeline changes, so
-that the many units of one garrison weighed for one requirement cost one look each."""
+readiness and where aircraft land for the requirement: it is remembered until the
+timeline changes, so that the many units of one garrison weighed for one requirement
+cost one look each."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from phalanx.domain.forces.flying import (
     Work,
+    air_arrival,
     ferry_h,
     initial_free,
 )
@@ -74,7 +76,7 @@ class Timelines:
               ) -> tuple[float, float, int]:
         """The first gap of `legs` (the aircraft's flights) for one load of `unit`: its
         departure, landing and index."""
-        home, place = unit.lift_from, req.place
+        home, place = unit.lift_from, req.drop
         haul = distance_km(home, place) / a.speed_kmh
         ferry = self.ferry
         t, at = self.start[a.id]
@@ -109,7 +111,7 @@ class Timelines:
         if work is not None:
             work.steps += 1 + len(legs) // 4
         dep, land, i = self.place(a, unit, req, legs)
-        hours = (distance_km(unit.lift_from, req.place) / a.speed_kmh + a.turnaround_h
+        hours = (distance_km(unit.lift_from, req.drop) / a.speed_kmh + a.turnaround_h
                  + self.ferry(a, legs[i - 1].place if i else self.start[a.id][1], unit.lift_from))
         out = (dep, land, i, hours)
         if key is not None:
@@ -118,17 +120,18 @@ class Timelines:
 
     def soonest(self, problem: Problem, unit: Unit, req: Requirement, work: Work | None
                 ) -> float:
-        """A lower bound on when the last load of `unit` lands by air (infinite when no
-        aircraft is in range): each aircraft's first load lands no sooner than in its
-        first gap, each further one a cycle (turnaround, empty back, loaded out) later, and
-        the loads so landing must add up to the unit's weight."""
+        """A lower bound on when `unit` arrives by air (infinite when no aircraft is in
+        range): each aircraft's first load lands no sooner than in its first gap, each
+        further one a cycle (turnaround, empty back, loaded out) later, the loads so
+        landing must add up to the unit's weight, and the unit goes on by ground from
+        where they land."""
         key = (unit.lift_from, unit.lift_ready, req.id)
         firsts = self._soonest.get(key)
         if firsts is None:
-            haul_km = distance_km(unit.lift_from, req.place)
+            haul_km = distance_km(unit.lift_from, req.drop)
             firsts = self._soonest[key] = sorted(
                 (self.gap(a, unit, req, None, work)[1],
-                 haul_km / a.speed_kmh + a.turnaround_h + self.ferry(a, req.place, unit.lift_from),
+                 haul_km / a.speed_kmh + a.turnaround_h + self.ferry(a, req.drop, unit.lift_from),
                  a.payload_t) for a in problem.aircraft if haul_km <= a.range_km)
         if not firsts:
             return math.inf
@@ -138,7 +141,7 @@ class Timelines:
             land, cycle, payload = heapq.heappop(landings)
             left -= payload
             if left <= EPS:
-                return land
+                return air_arrival(req, land)
             heapq.heappush(landings, (land + cycle, cycle, payload))
 
     def commit(self, changed: dict[str, list[_Leg]]) -> None:
@@ -165,11 +168,13 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
                deadline: float, work: Work | None = None
                ) -> tuple[float, dict[str, list[_Leg]], float] | None:
     """The unit by air, load by load, each load in the first gap of the aircraft that
-    lands it by `deadline` for the fewest hours of flying (empty to the unit's home,
-    loaded, turning around), or, when none can, that lands it soonest. Returns the last
-    landing, the aircraft's new timelines (not yet kept) and the hours flown; None when
-    no aircraft can reach."""
-    haul_km = distance_km(unit.lift_from, req.place)
+    lands it in time for the unit to arrive by `deadline` for the fewest hours of flying
+    (empty to the unit's home, loaded, turning around), or, when none can, that lands it
+    soonest. Returns the unit's arrival (its last landing and its way on by ground), the
+    aircraft's new timelines (not yet kept) and the hours flown; None when no aircraft
+    can reach."""
+    haul_km = distance_km(unit.lift_from, req.drop)
+    due = deadline - req.lands_h  # when its last load must land
     planes = [a for a in problem.aircraft if haul_km <= a.range_km]
     if not planes:
         return None
@@ -184,7 +189,7 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
         pick: tuple[Aircraft, float, int] | None = None
         for a in planes:
             dep, land, i, hours = lines.gap(a, unit, req, changed.get(a.id), work)
-            late = land > deadline + EPS
+            late = land > due + EPS
             key = (late, land if late else hours / min(a.payload_t, left), land,
                    -min(a.payload_t, left), a.id)
             if best is None or key < best:
@@ -193,9 +198,9 @@ def airlift_by(problem: Problem, lines: Timelines, unit: Unit, req: Requirement,
         a, dep, i = pick
         load = min(a.payload_t, left)
         legs = list(changed.get(a.id, lines.legs[a.id]))
-        legs.insert(i, _Leg(dep, best[2], unit.lift_from, req.place, unit.id, req.id, load))
+        legs.insert(i, _Leg(dep, best[2], unit.lift_from, req.drop, unit.id, req.id, load))
         changed[a.id] = legs
         left -= load
         last = max(last, best[2])
         held += best[1] * load if not best[0] else math.inf
-    return last, changed, held
+    return air_arrival(req, last), changed, held

@@ -4,7 +4,9 @@ can at the earliest all have arrived.
 
 Aircraft alike (payload, speed, range, turnaround) are pooled; their positions are
 tracked over a grid of `step` hours: at the units' homes and at the crisis places (the
-requirements of one place node together, each travel time the shortest to any of them).
+requirements of one place node together, each travel time the shortest to any of them;
+where aircraft land for a place without an airfield, its loads count from when the unit
+would have gone on from there by ground).
 An aircraft waits, flies empty from its start or a place to a home, or flies loaded from
 a home to a place and turns around there. Every duration is rounded down to whole steps
 and every readiness to the step it falls in, so that every plan maps onto the grid: the
@@ -123,8 +125,10 @@ class _Model:
         where: dict[str, str] = {r.id: f"{r.crisis}@{r.node or r.place}" for r in reqs}
         crisis_at = {where[r.id]: r.crisis for r in reqs}
         pts: dict[str, list[Point]] = {}
+        onward: dict[str, int] = {}  # steps by ground from where aircraft land, at least
         for r in reqs:
-            pts.setdefault(where[r.id], []).append(r.place)
+            pts.setdefault(where[r.id], []).append(r.drop)
+            onward[where[r.id]] = min(onward.get(where[r.id], n), steps(r.lands_h))
         # the pairs that may need the air: not by ground by `lo`, and some kind lands in time
         road: dict[tuple[int, str], float] = {}
         lifts: list[tuple[int, str]] = []
@@ -134,7 +138,8 @@ class _Model:
                 if road[(ci, rid)] <= lo + EPS:
                     continue
                 d = min(distance_km(c.home, q) for q in pts[where[rid]])
-                if any(d <= key[2] and steps(c.ready) + steps(d / key[1]) <= n
+                if any(d <= key[2]
+                       and steps(c.ready) + steps(d / key[1]) + onward[where[rid]] <= n
                        for key, _a in kinds):
                     lifts.append((ci, rid))
         homes = sorted({classes[ci].home for ci, _r in lifts})
@@ -176,8 +181,8 @@ class _Model:
                     if (h, p) in first_dep and d <= range_km:
                         routes[(h, p)] = d
             last: dict[Point, int] = {}
-            for (h, _p), d in routes.items():
-                last[h] = max(last.get(h, -1), n - steps(d / speed))
+            for (h, p), d in routes.items():
+                last[h] = max(last.get(h, -1), n - steps(d / speed) - onward[p])
             back = {(p, h): steps(min(ferry_h(a, q, h) for q in pts[p]))
                     for h in last for p in places}
             # nor those before an aircraft of this kind can be there: at a home, its
@@ -204,9 +209,10 @@ class _Model:
                         arc(k, (p, t), (h, t + back[(p, h)]))
             for (h, p), d in sorted(routes.items()):
                 haul = steps(d / speed)
-                for t in range(max(first_dep[(h, p)], begin[h]), n - haul + 1):
+                for t in range(max(first_dep[(h, p)], begin[h]), n - haul - onward[p] + 1):
                     v = arc(k, (h, t), (p, t + steps(d / speed + turn)))
-                    self.loads.append((v, t + haul, crisis_at[p]))
+                    # (its step: when the unit would arrive, for the deadlines)
+                    self.loads.append((v, t + haul + onward[p], crisis_at[p]))
                     lifted.setdefault((h, p), []).append((t, payload, v))
             # the aircraft of this kind at their starts: each flies to a home once
             for st, count in sorted(starts.items()):

@@ -14,7 +14,8 @@ goes straight home: the requirement's listed time from the unit's place is what 
 or rail takes to its garrison (listed, or the road estimate) less that ground time (less
 than nothing where its garrison is nearer than the airfield: the requirement's times are
 those it would be at the airfield), so that it is home when that road brings it (a
-setting).
+setting). A place without an airfield, where aircraft landed it at one nearby, it leaves
+by air from that airfield, its ground time there first.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class Deployed:
     place: Point
     node: str  # the place's node, when it is one
     ready_h: float  # when it may leave, hours from the withdrawal's start
+    # where aircraft land for the place when it has no airfield, and the hours by ground
+    # from there (`boarding.py`): by air, the unit boards there on its way home
+    lands_at: Point | None = None
+    lands_h: float = 0.0
 
 
 def requirement_id(unit_id: str) -> str:
@@ -54,7 +59,7 @@ def problem(deployed: Iterable[Deployed], aircraft: Iterable[Aircraft], crisis: 
         u = d.unit
         cap = f"{RETURN}{u.id}"
         back = Unit(u.id, u.state, cap, u.strength, d.place, max(0.0, d.ready_h),
-                    u.weight_t, True, d.node)
+                    u.weight_t, True, d.node, d.lands_at, d.lands_h if d.lands_at else 0.0)
         home = Requirement(requirement_id(u.id), crisis, cap, u.strength, u.home,
                            needed_by_h, u.garrison)
         if u.boards_at is not None:

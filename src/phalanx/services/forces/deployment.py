@@ -244,7 +244,8 @@ def picture(conn: Connection, *, actor: Principal) -> dict[str, Any]:
                                   "unit": m["unit"], "mode": m["mode"],
                                   "from": list(home), "to": [r.lat, r.lon],
                                   "via": m.get("boards_at"), "boards": m.get("boards"),
-                                  "boards_h": m.get("boards_h"),
+                                  "boards_h": m.get("boards_h"), "land": m.get("lands_at"),
+                                  "lands": m.get("lands"), "lands_h": m.get("lands_h"),
                                   "arrive_h": m["arrive_h"]})
     return {"units": the_units,
             "aircraft": [a.model_dump(mode="json") for a in aircraft(conn, actor=actor)],

@@ -37,6 +37,12 @@ class MovementOut(BaseModel):
         "boards, reached by ground first; none when the reader may not see the unit"))
     boards_h: float | None = Field(default=None, description=(
         "the hours from the unit's garrison to where it boards"))
+    lands: str | None = Field(default=None, description=(
+        "by air, to a place without an airfield: the base (its key) where its aircraft "
+        "land, the unit going on by ground (on the way home: where it boards, reached by "
+        "ground first)"))
+    lands_h: float | None = Field(default=None, description=(
+        "the hours by ground between where the aircraft land and the place"))
 
 
 class PlanOut(BaseModel):

@@ -129,6 +129,14 @@ def _boards(built: Built, unit: pl.Unit, m: pl.Movement) -> dict[str, Any]:
             if b is not None and m.mode == "air" else {})
 
 
+def _lands(built: Built, r: pl.Requirement, m: pl.Movement) -> dict[str, Any]:
+    """Where aircraft land for a unit carried by air, when not at its place: the airfield
+    (its key and place) and the hours by ground on to the place (`boarding.py`)."""
+    b = built.lands.get(str(built.requirement_of(r.id)))
+    return ({"lands": b.base, "lands_h": b.hours, "lands_at": list(b.place)}
+            if b is not None and m.mode == "air" else {})
+
+
 def _store(db: Database, crisis_id: int, built: Built, result: Result, start: datetime,
            data: PlanIn, *, actor: Principal, at: datetime) -> PlanOut:
     problem = result.problem
@@ -149,7 +157,7 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "strength": strength[m.unit].strength, "weight_t": strength[m.unit].weight_t,
             "mode": m.mode, "arrive_h": m.arrive_h,
             "late_h": max(0.0, m.arrive_h - r.needed_by_h),
-            **_boards(built, strength[m.unit], m),
+            **_boards(built, strength[m.unit], m), **_lands(built, r, m),
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})
@@ -233,12 +241,13 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         sorties = m["sorties"] if not (partial or lift_hidden) and unit_seen else [
             {k: v for k, v in s.items() if k != "start" and (unit_seen or k != "load_t")}
             for s in m["sorties"]]
-        # the unit sets off from its garrison, by ground to where it boards first, and on
-        # the way home is there that ground time after it lands; to a reader who may not
-        # see the unit, the movement is its aircraft's (the time between would tell where
-        # it boards)
+        # the unit sets off from its garrison, by ground to where it boards first (on the
+        # way home, from its place to where aircraft landed it), and on the way home is
+        # there that ground time after it lands; to a reader who may not see the unit, the
+        # movement is its aircraft's (the time between would tell where it boards)
         ground = m.get("boards_h") or 0.0
-        before = ground if r.kind == "deployment" and unit_seen else 0.0
+        before = (ground if r.kind == "deployment" else m.get("lands_h") or 0.0) \
+            if unit_seen else 0.0
         after = ground if r.kind == "withdrawal" and not unit_seen else 0.0
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"],
@@ -250,7 +259,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
             sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0),
             boards=m.get("boards") if unit_seen else None,
-            boards_h=m.get("boards_h") if unit_seen else None))
+            boards_h=m.get("boards_h") if unit_seen else None,
+            lands=m.get("lands"), lands_h=m.get("lands_h")))
     # by requirement, then site and part in figures ("site 2" before "site 10")
     moves.sort(key=lambda m: (m.crisis_id, m.requirement, m.site, m.part))
     # why one is uncovered: the units able to meet it serve other requirements, named

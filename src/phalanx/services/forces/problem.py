@@ -62,9 +62,12 @@ class Built:
                  warnings: list[str], previous: pl.Plan | None, states: dict[str, str],
                  pieces: dict[str, tk.Piece] | None = None,
                  parent: dict[str, str] | None = None, drew_on: list[int] | None = None,
-                 boards: dict[str, boarding.Boarding] | None = None) -> None:
+                 boards: dict[str, boarding.Boarding] | None = None,
+                 lands: dict[str, boarding.Boarding] | None = None) -> None:
         self.problem, self.start, self.crisis_ids = problem, start, crisis_ids
         self.boards = boards or {}  # where the units of a garrison without an airfield board
+        # where aircraft land for each stored requirement whose place has no airfield
+        self.lands = lands or {}
         self.drew_on = drew_on or []  # the crises whose plans hold aircraft it waits for
         self.warnings, self.previous, self.states = warnings, previous, states
         self.pieces, self.parent = pieces or {}, parent or {}
@@ -119,12 +122,31 @@ def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
     return ground
 
 
+def bases(forces: dict[str, Any]) -> list[boarding.Base]:
+    """The dataset's bases and nodes with a place, as the boarding rule reads them."""
+    return [boarding.Base(b["key"], b.get("state", ""), b.get("kind", ""), (b["lat"], b["lon"]))
+            for b in forces.get("bases", []) if b.get("lat") is not None]
+
+
 def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]
               ) -> dict[str, boarding.Boarding]:
     """Where the units of each garrison without an airfield board (`boarding.py`)."""
-    return boarding.boardings(
-        (boarding.Base(b["key"], b.get("state", ""), b.get("kind", ""), (b["lat"], b["lon"]))
-         for b in forces.get("bases", []) if b.get("lat") is not None), ground)
+    return boarding.boardings(bases(forces), ground)
+
+
+def landings(forces: dict[str, Any], ground: dict[tuple[str, str], float],
+             places: list[Any], states: dict[int, str | None]) -> dict[str, boarding.Boarding]:
+    """Where aircraft land for each requirement (rows with `id`, `lat`, `lon`, `node`)
+    whose place has no airfield, by its id (`boarding.py`); `states`: the places' states,
+    where known (`hosts.hosts`)."""
+    every = bases(forces)
+    out = {}
+    for r in places:
+        found = boarding.landing((r.lat, r.lon), r.node or "", every, ground,
+                                 states.get(r.id) or "")
+        if found is not None:
+            out[str(r.id)] = found
+    return out
 
 
 def lift(conn: Connection, forces: dict[str, Any]) -> list[pl.Aircraft]:
@@ -174,6 +196,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     day = clock.day(org, at)
     away = consent_rules.outside(org, day, {r.state_code for r in unit_rows.values()})
     tasks: list[tk.Task] = []
+    lands: dict[str, boarding.Boarding] = {}
     barred: dict[tuple[str, str], str] = {}
     weights: dict[str, float] = {}
     for row in rows:
@@ -203,15 +226,19 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
             t.force_requirement.c.crisis_id == row.id,
             t.force_requirement.c.withdrawn.is_(False)).order_by(t.force_requirement.c.id)))
         # forces go onto a member's territory only at its request (`forces/hosts.py`)
-        left_out = hosts.refusals(conn, row, stated, at)
+        where = hosts.hosts(conn, stated, at)
+        left_out = hosts.refusals(conn, row, stated, at, where)
+        lands.update(landings(forces, ground, stated, where))
         for r in stated:
             if r.id in left_out:
                 warnings.append(f"requirement {r.id} ({r.capability} {r.strength}) is left "
                                 f"out: {left_out[r.id]}")
                 continue
+            land = lands.get(str(r.id))
             tasks.append(tk.Task(str(r.id), cid, r.capability, r.strength, (r.lat, r.lon),
                                  _hours(r.needed_by, at), r.node or "", r.task,
-                                 r.sites or 1, r.state_code or "", r.state_rule or ""))
+                                 r.sites or 1, r.state_code or "", r.state_rule or "",
+                                 land.place if land else None, land.hours if land else 0.0))
     if any(r.exercise for r in rows):
         # an exercise plans with the forces actually available: not a unit a real
         # operation has (its crisis unnamed), though it competes with no real crisis
@@ -241,7 +268,7 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     warnings += held.warnings()
     states = {u.id: u.state for u in e.units}
     return Built(problem, start or at, [r.id for r in rows], warnings, previous, states,
-                 e.pieces, e.parent, drew_on=sorted(held.crises), boards=boards)
+                 e.pieces, e.parent, drew_on=sorted(held.crises), boards=boards, lands=lands)
 
 
 def _by_piece(lines: list[str], pieces: dict[str, tk.Piece]) -> list[str]:

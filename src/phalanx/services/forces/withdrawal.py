@@ -31,9 +31,9 @@ from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
-from phalanx.services.forces import commitments
+from phalanx.services.forces import commitments, hosts
 from phalanx.services.forces.planning import PlanOut, plan_out
-from phalanx.services.forces.problem import boardings, ground_times, lift
+from phalanx.services.forces.problem import boardings, ground_times, landings, lift
 
 WITHDRAWAL_HOURS = 72.0  # when the dataset gives no `withdrawal_hours` setting
 
@@ -52,10 +52,11 @@ def _decided(conn: Connection, crisis_id: int, kind: str) -> Any:
 
 def _problem(conn: Connection, crisis_id: int, at: datetime
              ) -> tuple[pl.Problem, dict[str, dict[str, Any]], commitments.Committed,
-                        dict[str, pl.Unit], dict[str, Boarding]]:
+                        dict[str, pl.Unit], dict[str, Boarding], dict[str, Boarding]]:
     """The reverse problem for the crisis's decided deployment, each unit's movement
     there, the aircraft it waits for (other crises' plans hold them), each unit as at its
-    garrison, and where the units of a garrison without an airfield board."""
+    garrison, where the units of a garrison without an airfield board, and where
+    aircraft land for each requirement's place without one (by requirement id)."""
     plan = _decided(conn, crisis_id, "deployment")
     if plan is None:
         raise Conflict(f"crisis {crisis_id} has no decided deployment to bring home")
@@ -67,6 +68,8 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
         t.force_requirement.c.crisis_id == crisis_id))}
     deployed = []
     boards = boardings(org.forces, ground_times(org.forces))
+    lands = landings(org.forces, ground_times(org.forces), list(reqs.values()),
+                     hosts.hosts(conn, reqs.values(), at))
     for uid, m in sorted(moved.items()):
         u, r = registry.get(tk.whole_of(uid)), reqs.get(m["requirement"])
         if u is None or r is None:
@@ -75,11 +78,13 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
         weight = float(m.get("weight_t") or u.weight_t * strength / u.strength)
         arrived = start + timedelta(hours=m["arrive_h"])
         b = boards.get(u.garrison or "")
+        land = lands.get(str(r.id))
         deployed.append(wd.Deployed(
             pl.Unit(uid, u.state_code, u.capability, strength, (u.lat, u.lon), 0.0, weight,
                     garrison=u.garrison or "", boards_at=b.place if b else None,
                     boards_h=b.hours if b else 0.0),
-            (r.lat, r.lon), r.node or "", (arrived - at).total_seconds() / 3600))
+            (r.lat, r.lon), r.node or "", (arrived - at).total_seconds() / 3600,
+            land.place if land else None, land.hours if land else 0.0))
     if not deployed:
         raise Conflict(f"no unit of crisis {crisis_id}'s deployment is there to bring home")
     hours = float(org.settings.get("withdrawal_hours", WITHDRAWAL_HOURS))
@@ -92,7 +97,7 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
         held = commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
                                      and crisis_id in commitments.crises_of(p))
         problem = replace(problem, aircraft_start=commitments.hours_from(at, held))
-    return problem, moved, held, {d.unit.id: d.unit for d in deployed}, boards
+    return problem, moved, held, {d.unit.id: d.unit for d in deployed}, boards, lands
 
 
 def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: Principal,
@@ -106,7 +111,7 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
         if Stage(row.stage) is not Stage.MONITORING:
             raise Conflict(f"the withdrawal is planned after the mission (monitoring); crisis "
                            f"{crisis_id} is at {row.stage}")
-        problem, moved, held, garrisoned, boards = _problem(conn, crisis_id, at)
+        problem, moved, held, garrisoned, boards, lands = _problem(conn, crisis_id, at)
     from phalanx.domain.forces.improve import solve  # loaded by the first plan (planning)
 
     result = solve(problem, time_limit=data.time_limit, seed=data.seed)
@@ -121,15 +126,19 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
         r, u, there = reqs[m.requirement], units[m.unit], moved[m.unit]
         home = garrisoned[m.unit]
         b = boards.get(home.garrison) if home.boards_at is not None else None
+        land = lands.get(str(there["requirement"])) if m.sorties else None
         movements.append({
             "requirement_key": m.requirement, "requirement": there["requirement"],
             "crisis_id": crisis_id, "unit": m.unit, "state": u.state, "label": "home",
             "strength": u.strength, "weight_t": u.weight_t, "mode": m.mode,
-            "depart_h": min((s.depart_h for s in m.sorties), default=u.readiness_h),
+            # by air from a place without an airfield, by ground to where it boards first
+            "depart_h": min((s.depart_h for s in m.sorties), default=u.readiness_h)
+            - (land.hours if land else 0.0),
             "arrive_h": wd.home_h(home, m.arrive_h),
             "late_h": max(0.0, m.arrive_h - r.needed_by_h),
             **({"boards": b.base, "boards_h": b.hours} if b is not None and m.sorties
                else {}),
+            **({"lands": land.base, "lands_h": land.hours} if land is not None else {}),
             "sorties": [{"aircraft": s.aircraft, "depart_h": s.depart_h,
                          "arrive_h": s.arrive_h, "load_t": s.load_t, "start": list(s.start)}
                         for s in m.sorties]})

@@ -209,8 +209,10 @@
       el.setAttribute("data-areas", String(data.areas.features.length));
     }
     data.moves.forEach(function (m) {
-      // by air from a garrison without an airfield: by ground to where it boards first
-      L.polyline(m.via ? [m.from, m.via, m.to] : [m.from, m.to], { className: "move " + m.mode + " " + m.status, weight: 2 })
+      // by air from a garrison without an airfield: by ground to where it boards first;
+      // to a place without one: by ground from where its aircraft land
+      var line = [m.from].concat(m.via ? [m.via] : [], m.land ? [m.land] : [], [m.to]);
+      L.polyline(line, { className: "move " + m.mode + " " + m.status, weight: 2 })
         .bindTooltip(text(m.label), { sticky: true })
         .addTo(layers.movements);
     });
