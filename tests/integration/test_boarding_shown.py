@@ -161,3 +161,17 @@ def test_the_command_line_says_where_a_unit_boards(
         get_settings.cache_clear()
     assert r.exit_code == 0, r.output
     assert f"{UNIT}: boards at machulishchy (5.0 h by ground)" in r.stdout
+
+
+def test_a_way_home_by_ground_says_when_the_unit_leaves(db: Database) -> None:
+    """Kazakhstan's unit at Almaty goes home by ground: its way home says when it may
+    leave, as a way home by air does."""
+    cid = response(db, contributing=["KAZ"])
+    consent_all(db, cid, ["KAZ"])
+    need(db, cid, strength=300)
+    plan = run(db, cid)
+    home, end = _way_home(db, cid, plan)
+    by_ground = [m for m in home.movements if m.mode == "road"]
+    assert by_ground, home.movements
+    for m in by_ground:
+        assert m.depart is not None and end <= m.depart <= m.arrive
