@@ -33,8 +33,9 @@ from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
 from phalanx.services.forces import commitments, hosts
+from phalanx.services.forces.airfields import boardings, ground_times, landings
 from phalanx.services.forces.planning import PlanOut, plan_out
-from phalanx.services.forces.problem import boardings, ground_times, landings, lift
+from phalanx.services.forces.problem import lift
 
 WITHDRAWAL_HOURS = 72.0  # when the dataset gives no `withdrawal_hours` setting
 
