@@ -35,6 +35,7 @@ from phalanx.domain.forces.model import Point
 from phalanx.services import organization as orgs
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
+from phalanx.services.forces.airfields import bases
 
 
 def crises_of(row: Any) -> set[int]:
@@ -83,9 +84,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                t.force_requirement.c.lon))}
     homes = {u.key: (u.lat, u.lon) for u in conn.execute(
         access.select_visible(t.force_unit, SYSTEM))}
-    airfields = {b["key"]: (b["lat"], b["lon"])
-                 for b in orgs.organization(conn).forces.get("bases", [])
-                 if b.get("lat") is not None}
+    airfields = {b.key: b.place for b in bases(orgs.organization(conn).forces)}
     free: dict[str, tuple[datetime, Point]] = {}
     holding: set[int] = set()
     by: dict[str, int] = {}
