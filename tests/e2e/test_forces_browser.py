@@ -106,6 +106,9 @@ def test_the_operational_picture_draws_valid_app6_symbols(own_browser: Any,
         assert page.locator("#cop path.land").count() > 20  # the countries, no tiles
         assert page.locator("#cop img.leaflet-tile").count() == 0
         assert page.locator("#cop path.move.decided").count() >= 5
+        # a unit flown to Batken, which has no airfield: its road from Osh drawn as a road
+        away = [m for m in data["moves"] if m["status"] == "decided" and m["land"]]
+        assert away and page.locator("#cop path.move.road.decided").count() >= len(away)
         assert page.locator("#cop-gap").inner_text().endswith("%")
         # overlapping symbols are clustered; the crisis carries its label
         assert page.locator("#cop .marker-cluster, #cop .cluster").count() >= 1

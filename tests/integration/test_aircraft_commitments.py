@@ -25,6 +25,7 @@ from tests.integration.test_force_tasks import (
 )
 
 ONE = "vta-il76-1"
+ALMATY = (43.3521, 77.0405)  # the airfield aircraft land at for Konaev, which has none
 
 
 @pytest.fixture
@@ -142,7 +143,8 @@ def test_where_an_aircraft_waited_for_a_crisis_its_reader_may_not_see_is_not_sai
     home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
                                   at=at)
     starts = [tuple(s["start"]) for m in home.movements for s in m.sorties]
-    assert (43.87, 77.07) in starts  # the staff see where it comes from
+    # the staff see where it comes from: Almaty's airfield, where it landed for Konaev
+    assert ALMATY in starts and (43.87, 77.07) not in starts
     with db.read() as conn:
         seen = forces.plan_out(conn, home.id, actor=rep("ARM"))
         theirs = forces.plan_out(conn, home.id, actor=rep("RUS"))
@@ -184,3 +186,39 @@ def test_only_the_movements_of_the_plan_in_force_for_their_crisis_commit_aircraf
         busy = commitments.committed(conn, T0, skip=lambda p: False)
     assert set(busy.free) == {"plane-a", "plane-b-new"}, busy
     assert busy.crises == {a, b}
+
+
+def test_an_aircraft_is_free_where_it_landed_not_at_a_place_without_an_airfield(
+        db: Database) -> None:
+    """Aircraft that landed a unit for Konaev (no airfield) are free at Almaty's airfield,
+    where they landed; those that brought a unit of a garrison without an airfield home
+    are free at the airfield it boarded at (Taldykorgan's units: Almaty), not at the
+    garrison."""
+    from sqlalchemy import insert
+
+    from phalanx.adapters.db import tables as t
+
+    a, b = response(db), response(db)
+    ra = need(db, a, strength=100, place="Konaev", lat=43.87, lon=77.07).id
+    rb = need(db, b, strength=100).id
+    with db.read() as conn:
+        garrisoned = next(u.key for u in forces.units(conn, actor=SEC)
+                          if u.garrison == "taldykorgan")
+    rows = [(a, "deployment", {"crisis_id": a, "requirement": ra, "unit": "u-1",
+                               "lands": "almaty", "lands_h": 1.2, "lands_at": list(ALMATY),
+                               "sorties": [{"aircraft": "plane-a", "arrive_h": 10.0}]}),
+            (b, "withdrawal", {"crisis_id": b, "requirement": rb, "unit": garrisoned,
+                               "boards": "almaty", "boards_h": 3.0,
+                               "sorties": [{"aircraft": "plane-b", "arrive_h": 10.0}]})]
+    with db.engine.begin() as conn:
+        for crisis, kind, movement in rows:
+            conn.execute(insert(t.deployment_plan).values(
+                crisis_id=crisis, status="decided", starts_at=T0, created_by="planner",
+                created_at=T0, decided_at=T0, method="greedy", solver_status="feasible",
+                seconds=0.0, seed=0, objective={}, greedy={}, bound=0.0, uncovered=[],
+                explanations=[], warnings=[], crises=[crisis], kind=kind,
+                movements=[movement]))
+    with db.read() as conn:
+        busy = commitments.committed(conn, T0, skip=lambda p: False)
+    assert {k: where for k, (_when, where) in busy.free.items()} == {
+        "plane-a": ALMATY, "plane-b": ALMATY}

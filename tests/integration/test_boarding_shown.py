@@ -118,6 +118,15 @@ def test_a_reader_who_may_not_see_the_unit_learns_no_ground_time_from_its_way_ho
     assert theirs.arrive_h == pytest.approx(landed)
     assert theirs.arrive == end + timedelta(hours=landed)
     assert theirs.late_h == pytest.approx(max(0.0, mine.late_h - 5.0))
+    # nor from the deployment's progress once the way home is decided: its aircraft's
+    # times there too
+    forces.decide_plan(db, home.id, actor=PLANNER, at=end)
+    after = end + timedelta(hours=landed + 6)
+    with db.read() as conn:
+        (row,) = forces.progress(conn, cid, actor=rep("KAZ"), at=after).rows  # type: ignore[union-attr]
+        (own,) = forces.progress(conn, cid, actor=rep("BLR"), at=after).rows  # type: ignore[union-attr]
+    assert row["unit"] == "" and row["home"] == theirs.arrive
+    assert own["home"] == mine.arrive == theirs.arrive + timedelta(hours=5)
 
 
 def test_the_way_home_says_where_the_unit_lands_in_both_languages(
@@ -152,3 +161,17 @@ def test_the_command_line_says_where_a_unit_boards(
         get_settings.cache_clear()
     assert r.exit_code == 0, r.output
     assert f"{UNIT}: boards at machulishchy (5.0 h by ground)" in r.stdout
+
+
+def test_a_way_home_by_ground_says_when_the_unit_leaves(db: Database) -> None:
+    """Kazakhstan's unit at Almaty goes home by ground: its way home says when it may
+    leave, as a way home by air does."""
+    cid = response(db, contributing=["KAZ"])
+    consent_all(db, cid, ["KAZ"])
+    need(db, cid, strength=300)
+    plan = run(db, cid)
+    home, end = _way_home(db, cid, plan)
+    by_ground = [m for m in home.movements if m.mode == "road"]
+    assert by_ground, home.movements
+    for m in by_ground:
+        assert m.depart is not None and end <= m.depart <= m.arrive

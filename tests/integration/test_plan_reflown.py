@@ -216,6 +216,11 @@ def test_the_demo_plan_flies_again_by_the_definition(
         assert m["lands"] == "osh" and m["lands_h"] == pytest.approx(r.lands_h)
         assert m["arrive_h"] == pytest.approx(
             max(s["arrive_h"] for s in m["sorties"]) + r.lands_h)
+    # and each requirement says so before any plan, as the definition has it
+    for asked in c.get(f"/api/v1/crises/{crisis}/requirements",
+                       headers=ctx["tokens"]["planner"]).json():
+        assert asked["lands"] == "osh" and asked["lands_h"] == pytest.approx(
+            d.requirements[str(asked["id"])].lands_h)
 
 
 def test_a_replan_after_a_withdrawal_flies_again_and_alerts_its_new_units_late(

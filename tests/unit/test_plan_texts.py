@@ -77,7 +77,12 @@ def test_the_warnings_before_a_run(operational: tuple[pl.Problem, pl.Plan]) -> N
     # a requirement no unit can serve is not said to be out of the aircraft's range
     assert [line for line in lines if "by ground only" in line] == [
         "requirement far (airborne 100): every available unit that could serve it is "
-        "farther from the place than any aircraft flies loaded: by ground only"]
+        "farther from where aircraft land for it than any aircraft flies loaded: by ground "
+        "only"]
+    # as a plan stored before aircraft landed away from a place said it, still in Russian
+    assert "дальше, чем любое" in russian(
+        "requirement 3 (airborne 100): every available unit that could serve it is farther "
+        "from the place than any aircraft flies loaded: by ground only")
 
 
 def test_a_site_no_unit_is_left_for_is_not_said_to_have_none_in_the_registry() -> None:

@@ -47,8 +47,8 @@ def input_warnings(problem: Problem, short: Collection[str] = ()) -> list[str]:
         if usable and problem.aircraft and all(distance_km(u.lift_from, r.drop) > a.range_km
                                                for a in problem.aircraft for u in usable):
             out.append(f"requirement {r.id} ({r.capability} {r.strength}): every available "
-                       "unit that could serve it is farther from the place than any aircraft "
-                       "flies loaded: by ground only")
+                       "unit that could serve it is farther from where aircraft land for it "
+                       "than any aircraft flies loaded: by ground only")
     return out
 
 

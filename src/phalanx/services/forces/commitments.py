@@ -2,8 +2,10 @@
 deployment, or a way home) of crises a new plan does not re-plan. An aircraft flies one
 sortie at a time, so one with such sorties not ended when the new plan starts is free for
 it only where its last committed sortie lands (at the requirement's place, or at the
-unit's home on the way home), after its turnaround — the same rule as an aircraft in the
-air at a re-plan (`domain/forces/improve.py`, `repair`).
+airfield its aircraft land at for a place without one; on the way home at the unit's
+home, or at the airfield it boards at for a garrison without one), after its
+turnaround — the same rule as an aircraft in the air at a re-plan
+(`domain/forces/improve.py`, `repair`).
 
 A plan that waits for such aircraft names the crises it waited for (`drew_on`): where an
 aircraft starts its first sortie tells where the other crisis's plan left it, which only
@@ -30,8 +32,10 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.forces import tasks as tk
 from phalanx.domain.forces.model import Point
+from phalanx.services import organization as orgs
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware
+from phalanx.services.forces.airfields import bases
 
 
 def crises_of(row: Any) -> set[int]:
@@ -80,6 +84,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                t.force_requirement.c.lon))}
     homes = {u.key: (u.lat, u.lon) for u in conn.execute(
         access.select_visible(t.force_unit, SYSTEM))}
+    airfields = {b.key: b.place for b in bases(orgs.organization(conn).forces)}
     free: dict[str, tuple[datetime, Point]] = {}
     holding: set[int] = set()
     by: dict[str, int] = {}
@@ -88,8 +93,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
         for m in r.movements:
             if plan_of.get((m["crisis_id"], r.kind)) != r.id:
                 continue
-            lands = (homes.get(tk.whole_of(m["unit"])) if r.kind == "withdrawal"
-                     else places.get(m["requirement"]))
+            lands = _lands(m, r.kind, places, homes, airfields)
             if lands is None:
                 continue
             for s in m["sorties"]:
@@ -101,6 +105,20 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                         free[s["aircraft"]] = (done, lands)
                         by[s["aircraft"]] = m["crisis_id"]
     return Committed(free, holding, by)
+
+
+def _lands(m: dict[str, Any], kind: str, places: dict[int, Point],
+           homes: dict[str, Point], airfields: dict[str, Point]) -> Point | None:
+    """Where the aircraft of a stored movement land: for a deployment, at the airfield
+    its aircraft land at for a place without one (`lands_at`), else at the requirement's
+    place; on the way home, at the airfield a unit of a garrison without one boards at
+    (`boards`), else at the unit's home."""
+    if kind == "withdrawal":
+        board = airfields.get(m["boards"]) if m.get("boards") else None
+        return board or homes.get(tk.whole_of(m["unit"]))
+    if m.get("lands_at"):
+        return (m["lands_at"][0], m["lands_at"][1])
+    return places.get(m["requirement"])
 
 
 # why an exercise plans without a unit a real operation has (naming no crisis: the

@@ -182,13 +182,14 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
         return None
     with missing_as("plan", r.id):  # (planned with a crisis this reader may not see)
         p = plan_out(conn, r.id, actor=actor)
-    home_id, home = return_times(conn, crisis_id)
     rows = []
     counts = {"waiting": 0, "moving": 0, "arrived": 0, "leaving": 0, "returned": 0}
     # the way home is found by the unit, which the reader may not see (`plan_out` names
     # it by no key): the stored movements, in the order the plan gives them
     stored = [m["unit"] for m in r.movements if m["crisis_id"] == crisis_id]
     shown = [m for m in p.movements if m.crisis_id == crisis_id]
+    home_id, home = return_times(conn, crisis_id, hidden={
+        unit for unit, m in zip(stored, shown, strict=True) if not m.unit})
     for unit, m in zip(stored, shown, strict=True):
         leaves = m.depart or (p.starts_at + timedelta(hours=0))
         status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")

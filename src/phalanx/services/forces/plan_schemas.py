@@ -18,7 +18,8 @@ class MovementOut(BaseModel):
     mode: str
     depart: datetime | None = Field(description=(
         "when the unit sets off by air: from its garrison (by ground to where it boards "
-        "first, `boards`), its aircraft's first sortie `boards_h` later; none by ground"))
+        "first, `boards`), its aircraft's first sortie `boards_h` later; none by ground, "
+        "but on the way home when the unit may leave"))
     arrive: datetime
     arrive_h: float
     late_h: float

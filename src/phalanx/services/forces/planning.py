@@ -252,7 +252,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         moves.append(MovementOut(
             requirement=m["requirement"], crisis_id=m["crisis_id"],
             unit=m["unit"] if unit_seen else "", state=m["state"], mode=m["mode"],
-            depart=start + timedelta(hours=min(departs) - before) if departs else None,
+            # (by ground: none, but on the way home, when it may leave)
+            depart=start + timedelta(hours=min(departs) - before) if departs else
+            start + timedelta(hours=m["depart_h"]) if m.get("depart_h") is not None
+            and r.kind == "withdrawal" else None,
             arrive=start + timedelta(hours=m["arrive_h"] - after),
             arrive_h=m["arrive_h"] - after, late_h=max(0.0, m["late_h"] - after),
             sorties=sorties, label=m.get("label"),

@@ -31,6 +31,7 @@ from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
 from phalanx.services.forces import commitments, hosts
 from phalanx.services.forces import consent as consent_rules
+from phalanx.services.forces.airfields import boardings, ground_times, landings
 from phalanx.services.forces.requirements import _unit_facts
 
 
@@ -113,40 +114,6 @@ class Built:
             out[m.unit] = text.replace(f" of {r.crisis}: ",
                                        f" of crisis {self.crisis_of(r.id, r.crisis)}: ", 1)
         return out
-
-
-def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
-    """The listed ground times, both ways."""
-    ground = {(g["from"], g["to"]): float(g["hours"]) for g in forces.get("ground_times", [])}
-    ground.update({(b, a): h for (a, b), h in list(ground.items()) if (b, a) not in ground})
-    return ground
-
-
-def bases(forces: dict[str, Any]) -> list[boarding.Base]:
-    """The dataset's bases and nodes with a place, as the boarding rule reads them."""
-    return [boarding.Base(b["key"], b.get("state", ""), b.get("kind", ""), (b["lat"], b["lon"]))
-            for b in forces.get("bases", []) if b.get("lat") is not None]
-
-
-def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]
-              ) -> dict[str, boarding.Boarding]:
-    """Where the units of each garrison without an airfield board (`boarding.py`)."""
-    return boarding.boardings(bases(forces), ground)
-
-
-def landings(forces: dict[str, Any], ground: dict[tuple[str, str], float],
-             places: list[Any], states: dict[int, str | None]) -> dict[str, boarding.Boarding]:
-    """Where aircraft land for each requirement (rows with `id`, `lat`, `lon`, `node`)
-    whose place has no airfield, by its id (`boarding.py`); `states`: the places' states,
-    where known (`hosts.hosts`)."""
-    every = bases(forces)
-    out = {}
-    for r in places:
-        found = boarding.landing((r.lat, r.lon), r.node or "", every, ground,
-                                 states.get(r.id) or "")
-        if found is not None:
-            out[str(r.id)] = found
-    return out
 
 
 def lift(conn: Connection, forces: dict[str, Any]) -> list[pl.Aircraft]:

@@ -13,6 +13,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import FINAL, Stage
+from phalanx.domain.forces.boarding import Boarding
 from phalanx.domain.forces.registry import (
     Consent,
     Scope,
@@ -27,6 +28,7 @@ from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces import hosts
+from phalanx.services.forces.airfields import ground_times, landings
 from phalanx.services.forces.registry import (
     Capability,
     bases,
@@ -81,23 +83,32 @@ class RequirementOut(BaseModel):
     state_rule: str | None = None
     territory: str | None = None  # the member whose territory the place lies on, if any
     barred: str | None = None  # why forces may not go there now (`forces/hosts.py`)
+    # a place without an airfield: the base (its key) where aircraft land for it, and the
+    # hours by ground from there (`domain/forces/boarding.py`)
+    lands: str | None = None
+    lands_h: float | None = None
 
 
-def _req_out(r: Any, territory: str | None = None, barred: str | None = None
-             ) -> RequirementOut:
+def _req_out(r: Any, territory: str | None = None, barred: str | None = None,
+             lands: Boarding | None = None) -> RequirementOut:
     return RequirementOut(id=r.id, crisis_id=r.crisis_id, capability=r.capability,
                           strength=r.strength, place=r.place, lat=r.lat, lon=r.lon,
                           node=r.node, needed_by=aware(r.needed_by), task=r.task,
                           sites=r.sites, state=r.state_code, state_rule=r.state_rule or None,
-                          territory=territory, barred=barred)
+                          territory=territory, barred=barred,
+                          lands=lands.base if lands else None,
+                          lands_h=lands.hours if lands else None)
 
 
 def _with_hosts(conn: Connection, crisis: Any, rows: list[Any]) -> list[RequirementOut]:
-    """The requirements with the member whose territory each place lies on, and why
-    forces may not go there as things stand."""
+    """The requirements with the member whose territory each place lies on, why forces
+    may not go there as things stand, and where aircraft land for a place without an
+    airfield."""
     where = hosts.hosts(conn, rows)
     why = hosts.refusals(conn, crisis, rows, where=where)
-    return [_req_out(r, where.get(r.id), why.get(r.id)) for r in rows]
+    forces = orgs.organization(conn).forces
+    lands = landings(forces, ground_times(forces), rows, where)
+    return [_req_out(r, where.get(r.id), why.get(r.id), lands.get(str(r.id))) for r in rows]
 
 
 def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[RequirementOut]:

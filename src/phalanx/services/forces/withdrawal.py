@@ -9,6 +9,7 @@ last unit home), and the deployment view its units leaving and returned."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,8 +33,9 @@ from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
 from phalanx.services.forces import commitments, hosts
+from phalanx.services.forces.airfields import boardings, ground_times, landings
 from phalanx.services.forces.planning import PlanOut, plan_out
-from phalanx.services.forces.problem import boardings, ground_times, landings, lift
+from phalanx.services.forces.problem import lift
 
 WITHDRAWAL_HOURS = 72.0  # when the dataset gives no `withdrawal_hours` setting
 
@@ -174,13 +176,23 @@ def _explain(movements: list[dict[str, Any]]) -> dict[str, str]:
             for m in movements}
 
 
-def return_times(conn: Connection, crisis_id: int
+def return_times(conn: Connection, crisis_id: int, hidden: Container[str] = ()
                  ) -> tuple[int | None, dict[str, tuple[datetime, datetime]]]:
-    """The decided withdrawal: its id, and for each unit when it leaves and is home."""
+    """The decided withdrawal: its id, and for each unit when it leaves and is home; for
+    a unit flown home that the reader may not see (`hidden`), its aircraft's first
+    departure and last landing, as its plan shows them (`planning.plan_out`: the ground
+    times either side would tell where it boards)."""
     plan = _decided(conn, crisis_id, "withdrawal")
     if plan is None:
         return None, {}
     start = aware(plan.starts_at)
-    return plan.id, {m["unit"]: (start + timedelta(hours=m["depart_h"]),
-                                 start + timedelta(hours=m["arrive_h"]))
+
+    def hours(m: dict[str, Any]) -> tuple[float, float]:
+        if m["unit"] in hidden and m["sorties"]:
+            return (min(s["depart_h"] for s in m["sorties"]),
+                    max(s["arrive_h"] for s in m["sorties"]))
+        return m["depart_h"], m["arrive_h"]
+
+    return plan.id, {m["unit"]: (start + timedelta(hours=hours(m)[0]),
+                                 start + timedelta(hours=hours(m)[1]))
                      for m in plan.movements}

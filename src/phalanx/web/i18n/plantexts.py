@@ -77,6 +77,13 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(line_req)s (%(cap)s, %(strength)s): every available unit of that capability is "
         "already assigned to the other sites or parts of the requirement")),
     (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
+     r"unit that could serve it is farther from where aircraft land for it than any "
+     r"aircraft flies loaded: by ground only",
+     N_("%(line_req)s (%(cap)s, %(strength)s): every available unit that could serve it is "
+        "farther from where aircraft land for it than any aircraft flies loaded: by ground "
+        "only")),
+    # (as plans stored before aircraft landed away from a place without an airfield said it)
+    (r"(?P<line_req>requirement .+?) \((?P<cap>\w+) (?P<strength>\d+)\): every available "
      r"unit that could serve it is farther from the place than any aircraft flies loaded: "
      r"by ground only",
      N_("%(line_req)s (%(cap)s, %(strength)s): every available unit that could serve it is "

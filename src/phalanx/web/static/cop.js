@@ -210,11 +210,17 @@
     }
     data.moves.forEach(function (m) {
       // by air from a garrison without an airfield: by ground to where it boards first;
-      // to a place without one: by ground from where its aircraft land
-      var line = [m.from].concat(m.via ? [m.via] : [], m.land ? [m.land] : [], [m.to]);
-      L.polyline(line, { className: "move " + m.mode + " " + m.status, weight: 2 })
-        .bindTooltip(text(m.label), { sticky: true })
-        .addTo(layers.movements);
+      // to a place without one: by ground from where its aircraft land (each leg drawn
+      // as what it is)
+      var legs = [];
+      if (m.via) { legs.push(["road", [m.from, m.via]]); }
+      legs.push([m.mode, [m.via || m.from, m.land || m.to]]);
+      if (m.land) { legs.push(["road", [m.land, m.to]]); }
+      legs.forEach(function (leg) {
+        L.polyline(leg[1], { className: "move " + leg[0] + " " + m.status, weight: 2 })
+          .bindTooltip(text(m.label), { sticky: true })
+          .addTo(layers.movements);
+      });
     });
     data.symbols.forEach(function (sym) {
       var made = icon(sym);
