@@ -181,7 +181,12 @@ def boarding_mixed(seed: int) -> Problem:
 @given(st.integers(0, 10_000))
 def test_plans_check_and_every_bound_stays_below_them_with_units_boarding_away(
         seed: int) -> None:
-    problem = boarding_mixed(seed)
+    plans_check_and_bounds_stay_below(boarding_mixed(seed), seed)
+
+
+def plans_check_and_bounds_stay_below(problem: Problem, seed: int) -> None:
+    """The greedy's plan and the priority search's pass the checker, and neither the cheap
+    bounds nor the time-space bound exceed them."""
     cands = Candidates(problem)
     first, order = best_greedy(problem, cands)
     better = priority_search(problem, cands, first, order, 20_000, float("inf"), seed,
@@ -207,6 +212,13 @@ def test_with_units_boarding_away_the_bound_never_exceeds_the_exact_optimum(
                   for i in range(4))
     reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300, OSH, 24.0)
                  for i in range(3))
+    the_bound_stays_below_the_exact_optimum(units, reqs, seed)
+
+
+def the_bound_stays_below_the_exact_optimum(units: tuple[Unit, ...],
+                                            reqs: tuple[Requirement, ...], seed: int) -> None:
+    """With one Il-76 at Kant: the planner's plan checks, its bound is no more than the
+    optimum found by trying every assignment and order, and its plan no less."""
     problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, KANT, 2.0),),
                       {"c0": 2.0, "c1": 1.0})
     optimum = _exact_optimum(problem)

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from phalanx.domain.forces import withdrawal
 from phalanx.domain.forces.boarding import Base, landing
-from phalanx.domain.forces.greedy import Candidates
-from phalanx.domain.forces.improve import priority_search, solve
 from phalanx.domain.forces.model import ROAD_FACTOR, ROAD_KMH
 from phalanx.domain.forces.planner import (
     Aircraft,
@@ -23,7 +21,6 @@ from phalanx.domain.forces.planner import (
     Problem,
     Requirement,
     Unit,
-    best_greedy,
     bounds,
     check,
     distance_km,
@@ -32,7 +29,10 @@ from phalanx.domain.forces.planner import (
 )
 from phalanx.domain.forces.timespace import LpWork, deadline_bound
 from tests.unit.test_planner import ALMATY, DUSHANBE, KANT, OSH, mixed
-from tests.unit.test_planner_improve import _exact_optimum
+from tests.unit.test_planner_boarding import (
+    plans_check_and_bounds_stay_below,
+    the_bound_stays_below_the_exact_optimum,
+)
 
 KHUJAND = (40.28, 69.62)
 BATKEN = (40.06, 70.82)
@@ -148,19 +148,7 @@ def landing_mixed(seed: int) -> Problem:
 @given(st.integers(0, 10_000))
 def test_plans_check_and_every_bound_stays_below_them_with_places_reached_by_ground(
         seed: int) -> None:
-    problem = landing_mixed(seed)
-    cands = Candidates(problem)
-    first, order = best_greedy(problem, cands)
-    better = priority_search(problem, cands, first, order, 20_000, float("inf"), seed,
-                             lambda _p: None)
-    cheap = bounds(problem)
-    tight = bounds(problem, first, LpWork(2 * 10**5))
-    for p in (first, better):
-        assert check(problem, p) == []
-        for b in (cheap, tight):
-            if b.gap(p) is not None:  # every requirement that can be, covered
-                assert p.objective.closure >= b.closure - 1e-6
-                assert max(m.arrive_h for m in p.movements) >= b.makespan - 1e-6
+    plans_check_and_bounds_stay_below(landing_mixed(seed), seed)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -173,10 +161,4 @@ def test_with_places_reached_by_ground_the_bound_never_exceeds_the_exact_optimum
     reqs = tuple(Requirement(f"r{i}", f"c{i % 2}", "airborne", 300, BATKEN, 24.0, "batken",
                              lands_at=OSH if i % 2 else KHUJAND, lands_h=4.0 if i % 2 else 3.0)
                  for i in range(3))
-    problem = Problem(units, reqs, (Aircraft("a", "Il-76", 40, 750, 4000, KANT, 2.0),),
-                      {"c0": 2.0, "c1": 1.0})
-    optimum = _exact_optimum(problem)
-    result = solve(problem, time_limit=5, seed=seed, wall_clock=False)
-    assert check(problem, result.plan) == []
-    assert result.bounds.closure <= optimum[1] + 1e-6
-    assert result.plan.objective.closure >= optimum[1] - 1e-6
+    the_bound_stays_below_the_exact_optimum(units, reqs, seed)
