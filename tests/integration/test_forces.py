@@ -318,6 +318,8 @@ def test_the_pages_show_the_plan_and_the_map(
     assert "boards at" not in r.text
     # to Batken, which has no airfield: its aircraft land at Osh, 4 h from it by road
     assert re.search(r"высадка: Ош, затем 4(,0)? ч по земле", r.text)
+    # the chart draws the road from Osh within the bars of the units flown there
+    assert '<rect class="leg road"' in r.text
     # and beside each requirement at a place without an airfield, before any plan
     assert re.search(r'data-lands="\d+">высадка: Ош, затем 4(,0)? ч по земле', r.text)
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])

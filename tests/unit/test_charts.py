@@ -281,3 +281,26 @@ def test_the_plans_axis_has_a_round_step_and_room_for_its_labels(hours: float) -
     bar = parse(svg).find(".//svg:rect", NS)
     assert name is not None and bar is not None
     assert float(bar.get("y", 0)) > float(name.get("y", 0)) and float(bar.get("x", 0)) < 30
+
+
+def test_a_units_ways_by_ground_show_within_its_bar_by_air() -> None:
+    """A unit that goes 1 h by ground to where it boards and 4 h by ground from where its
+    aircraft land: those hours are drawn as ground at either end of its bar, which stays
+    the one stop of the keyboard."""
+    from phalanx.web.gantt import plan_gantt
+
+    svg = parse(plan_gantt([("1st brigade", "KAZ", 2.0, 12.0, 20.0, "air"),
+                            ("2nd brigade", "RUS", 2.0, 30.0, 36.0, "road")], "en",
+                           [(1.0, 4.0), (0.0, 0.0)]))
+    bar = svg.find(".//svg:rect[@class='bar air']", NS)
+    legs = svg.findall(".//svg:rect[@class='leg road']", NS)
+    assert bar is not None and len(legs) == 2
+    left, width = float(bar.get("x", 0)), float(bar.get("width", 0))
+    per_hour = width / 10.0
+    assert float(legs[0].get("x", 0)) == pytest.approx(left, abs=0.25)
+    assert float(legs[0].get("width", 0)) == pytest.approx(per_hour, abs=0.25)
+    assert float(legs[1].get("x", 0)) + float(legs[1].get("width", 0)) == pytest.approx(
+        left + width, abs=0.25)
+    assert float(legs[1].get("width", 0)) == pytest.approx(4 * per_hour, abs=0.25)
+    assert all(leg.get("aria-hidden") == "true" and leg.get("tabindex") is None
+               for leg in legs)

@@ -6,6 +6,7 @@ overlap, however long the plan."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain, count
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,12 +44,14 @@ def _label(name: str, state: str) -> str:
     return f"{name} ({state})" if state else name
 
 
-def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str = "en"
-               ) -> str:
+def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str = "en",
+               ground: Sequence[tuple[float, float]] = ()) -> str:
     """One row per movement (a unit's name, its state, departure, arrival, needed by, the
     mode): its name, and under it a bar from departure to arrival (hours from the plan's
     start), air or ground, with the needed-by time as a tick; late arrivals are marked.
-    Written in `lang`."""
+    `ground`: for each row, the hours a unit flown goes by ground before its flight (to
+    where it boards) and after it (from where its aircraft land), drawn as ground within
+    its bar. Written in `lang`."""
     if not rows:
         return ""
     _, label = translator(lang), labeller(lang)
@@ -81,6 +84,12 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
                f'{hours}{f" ({late_text})" if late else ""}')
         out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 17}" width='
                    f'"{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}"{_stop(tip)}')
+        before, after = ground[i] if i < len(ground) else (0.0, 0.0)
+        for start, stop in ((dep, dep + before), (arr - after, arr)):
+            if stop - start > 1e-6:  # (within the bar: its tooltip names the movement)
+                out.append(f'<rect class="leg road" x="{x(start):.1f}" y="{y + 17}" '
+                           f'width="{x(stop) - x(start):.1f}" height="{BAR}" fill="#5b8c3a" '
+                           'aria-hidden="true"/>')
         out.append(f'<line class="needed" x1="{x(need):.1f}" x2="{x(need):.1f}" y1="{y + 15}" '
                    f'y2="{y + ROW - 3}" stroke="#222" stroke-width="2"/>')
     out.append("</svg>")

@@ -53,10 +53,14 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
     by_req = {r.id: r for r in reqs}
     restricted = translator(lang)(RESTRICTED_UNIT)
     rows = []
+    ground = []
     for m in plan.movements:
         r = by_req.get(m.requirement)
         if m.crisis_id != crisis_id or r is None:
             continue
+        # by air: by ground to where it boards first, and from where its aircraft land
+        ground.append(((m.boards_h or 0.0) if m.boards else 0.0,
+                       (m.lands_h or 0.0) if m.lands and m.mode == "air" else 0.0))
         # from when the unit sets off (from its garrison, by ground to where it boards
         # first), as the plan's table says
         dep = ((m.depart - plan.starts_at).total_seconds() / 3600 if m.depart
@@ -65,7 +69,7 @@ def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis
         # a unit the reader may not see (no key): "a restricted unit"
         rows.append((names.get(m.unit, m.unit) or restricted, m.state, dep, m.arrive_h, need,
                      m.mode))
-    return gantt_chart.plan_gantt(rows, lang)
+    return gantt_chart.plan_gantt(rows, lang, ground)
 
 
 def places(conn: Conn) -> list[dict[str, object]]:
