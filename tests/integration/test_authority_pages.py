@@ -38,6 +38,12 @@ def test_the_secretariat_records_a_change_and_the_representative_reads_it_lapsed
                                                        "csrf_token": token})
     assert refused.status_code == 422, refused.text
     assert 'value="a provisional council"' in refused.text and "data-refusal" in refused.text
+    # a day written in words, longer than a date: beside the form too, what was typed kept
+    refused = client.post("/authorities?lang=ru", data={**FORM, "since": "1 марта 2020",
+                                                       "csrf_token": token})
+    assert refused.status_code == 422 and "data-refusal" in refused.text, refused.text
+    assert "не дата (формат ГГГГ-ММ-ДД)" in refused.text
+    assert 'value="a provisional council"' in refused.text
     done = client.post("/authorities", data={**FORM, "csrf_token": token},
                        follow_redirects=False)
     assert done.status_code == 303, done.text

@@ -86,6 +86,12 @@ def test_the_administrator_confirms_sets_a_term_and_stops_a_user(
     refused = client.post("/users/rep-arm/term?lang=en",
                           data={"csrf_token": token, "until": "31.01.2030"})
     assert refused.status_code == 422 and "is not a date" in refused.text, refused.text
+    # a longer text too (the form's field takes a day): beside the table, in Russian
+    refused = client.post("/users/rep-arm/term?lang=ru",
+                          data={"csrf_token": token, "until": "31 января 2030"})
+    assert refused.status_code == 422, refused.text
+    assert "не дата (формат ГГГГ-ММ-ДД)" in refused.text
+    assert 'id="user-rep-arm"' in refused.text
 
 
 def test_only_the_administrator_keeps_the_accounts(accounts_db: Database,

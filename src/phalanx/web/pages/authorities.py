@@ -60,7 +60,7 @@ def _refusal(exc: Exception, lang: str) -> str:
 @router.post("/authorities")
 def record_authorities(request: Request, actor: Writer, db: DB,
                        state: Annotated[str, Form(max_length=3)] = "",
-                       since: Annotated[str, Form(max_length=10)] = "",
+                       since: Annotated[str, Form(max_length=64)] = "",
                        authorities: Annotated[str, Form(max_length=500)] = "",
                        source: Annotated[str, Form(max_length=500)] = "",
                        constitutional: Annotated[bool, Form()] = False) -> Response:

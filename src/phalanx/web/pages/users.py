@@ -55,7 +55,7 @@ def confirm(request: Request, username: str, actor: Admin, db: DB) -> Response:
 
 @router.post("/users/{username}/term")
 def term(request: Request, username: str, actor: Admin, db: DB,
-         until: Annotated[str, Form(max_length=10)] = "") -> Response:
+         until: Annotated[str, Form(max_length=64)] = "") -> Response:
     """The last day the user acts for its state; empty: no term (audited)."""
     try:
         try:
