@@ -69,8 +69,9 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
     reqs = {r.id: r for r in conn.execute(select(t.force_requirement).where(
         t.force_requirement.c.crisis_id == crisis_id))}
     deployed = []
-    boards = boardings(org.forces, ground_times(org.forces))
-    lands = landings(org.forces, ground_times(org.forces), list(reqs.values()),
+    ground = ground_times(org.forces)
+    boards = boardings(org.forces, ground)
+    lands = landings(org.forces, ground, list(reqs.values()),
                      hosts.hosts(conn, reqs.values(), at))
     for uid, m in sorted(moved.items()):
         u, r = registry.get(tk.whole_of(uid)), reqs.get(m["requirement"])
@@ -92,7 +93,7 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
     hours = float(org.settings.get("withdrawal_hours", WITHDRAWAL_HOURS))
     ready = max(max(d.ready_h for d in deployed), 0.0)
     problem = wd.problem(deployed, lift(conn, org.forces), str(crisis_id), ready + hours,
-                         ground_times(org.forces))
+                         ground)
     held = commitments.Committed()
     if not crs.crisis_row(conn, crisis_id, SYSTEM).exercise:
         # aircraft flying other crises' decided plans are free only once they land
@@ -187,12 +188,11 @@ def return_times(conn: Connection, crisis_id: int, hidden: Container[str] = ()
         return None, {}
     start = aware(plan.starts_at)
 
-    def hours(m: dict[str, Any]) -> tuple[float, float]:
-        if m["unit"] in hidden and m["sorties"]:
-            return (min(s["depart_h"] for s in m["sorties"]),
-                    max(s["arrive_h"] for s in m["sorties"]))
-        return m["depart_h"], m["arrive_h"]
+    def times(m: dict[str, Any]) -> tuple[datetime, datetime]:
+        leave, home = ((min(s["depart_h"] for s in m["sorties"]),
+                        max(s["arrive_h"] for s in m["sorties"]))
+                       if m["unit"] in hidden and m["sorties"]
+                       else (m["depart_h"], m["arrive_h"]))
+        return start + timedelta(hours=leave), start + timedelta(hours=home)
 
-    return plan.id, {m["unit"]: (start + timedelta(hours=hours(m)[0]),
-                                 start + timedelta(hours=hours(m)[1]))
-                     for m in plan.movements}
+    return plan.id, {m["unit"]: times(m) for m in plan.movements}
