@@ -322,6 +322,9 @@ def test_the_pages_show_the_plan_and_the_map(
     assert '<rect class="leg road"' in r.text
     # and beside each requirement at a place without an airfield, before any plan
     assert re.search(r'data-lands="\d+">высадка: Ош, затем 4(,0)? ч по земле', r.text)
+    # and that Osh takes three aircraft on the ground at once (the dataset's `apron`)
+    assert re.search(r'data-apron="\d+">Ош принимает на стоянку не более 3 самолётов '
+                     r"одновременно: посадки ждут свободного места", r.text)
     r = c.get(f"/forces/map?crisis={demo_crisis}", headers=tok["planner"])
     assert r.status_code == 200
     assert 'data-src="/forces/map/data.json?crisis=' in r.text  # the interactive map

@@ -88,7 +88,9 @@ def defined(c: TestClient, ctx: dict[str, Any], crisis: int, p: dict[str, Any],
             if r["barred"] is None}  # (one the host state did not ask for is left out)
     return rf.Definition(units, reqs, planes, {str(crisis): SEVERITY_WEIGHT[room["severity"]]},
                          rf.Settings(definition.ROAD_KMH, definition.ROAD_FACTOR,
-                                     definition.REFUEL_H), listed, barred)
+                                     definition.REFUEL_H), listed, barred,
+                         aprons=[((b["lat"], b["lon"]), b["apron"]) for b in bases
+                                 if b.get("apron")])
 
 
 def _listed(ctx: dict[str, Any]) -> dict[tuple[str, str], float]:
@@ -216,6 +218,12 @@ def test_the_demo_plan_flies_again_by_the_definition(
         assert m["lands"] == "osh" and m["lands_h"] == pytest.approx(r.lands_h)
         assert m["arrive_h"] == pytest.approx(
             max(s["arrive_h"] for s in m["sorties"]) + r.lands_h)
+    # Osh takes three aircraft on the ground at once (the dataset, through the API): the
+    # re-flight above counted them, and the plan fills every place at some moment
+    assert d.aprons and d.aprons[0][1] == 3
+    stays = [(s["arrive_h"], s["arrive_h"] + d.aircraft[s["aircraft"]].turnaround_h)
+             for m in flown_in for s in m["sorties"]]
+    assert max(sum(1 for a, b in stays if a <= t < b) for t, _ in stays) == 3
     # and each requirement says so before any plan, as the definition has it
     for asked in c.get(f"/api/v1/crises/{crisis}/requirements",
                        headers=ctx["tokens"]["planner"]).json():

@@ -18,7 +18,10 @@ an air base or airfield or within 5 km of one; otherwise at an air base or airfi
 the place's state (its node's, or the state whose territory it lies on): the one the
 listed ground times to the place reach soonest, else any state's so listed, else the
 nearest of the place's state (any state's when none), at the road estimate; the unit
-arrives that ground time after its last load lands. An aircraft flies one leg at a time:
+arrives that ground time after its last load lands. An airfield with a number of places
+takes no more aircraft at once on the ground where they land (a place within 5 km of it
+lands there), each from its landing for its turnaround; a landing of another plan held
+there counts. An aircraft flies one leg at a time:
 from where it is free (its base at the start) empty to where the unit boards (refuelling
 once for each range it exceeds), loaded to where it lands, then turns around there. A unit
 serves once (a whole unit or its parts, never both); a unit barred from a crisis,
@@ -129,6 +132,10 @@ class Definition:
     # (depart_h, arrive_h, where it landed); they stand as flown, whichever plan keeps them
     flown: Mapping[str, list[tuple[float, float, tuple[float, float]]]] = field(
         default_factory=dict)
+    # airfields that take only so many aircraft on the ground at once: (place, places);
+    # and other plans' aircraft on the ground there: (place, from, until)
+    aprons: list[tuple[tuple[float, float], int]] = field(default_factory=list)
+    apron_taken: list[tuple[tuple[float, float], float, float]] = field(default_factory=list)
 
     def ground_h(self, u: U, r: R) -> float:
         if u.garrison and r.node:
@@ -229,6 +236,9 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                     out.append(f"{key}: leaves {unit.key}'s home at {dep:.3f} h, "
                                f"free to be there at {earliest:.3f} h")
             free_at, at = arr + a.turnaround_h, where
+    out += _crowded(d, [(r.air_to, leg.arrive_h, d.aircraft[leg.aircraft].turnaround_h)
+                        for legs in flights.values() for leg, _u, r in legs
+                        if leg.aircraft in d.aircraft])
     covered = [m.requirement for m in moves]
     if (len(covered) != len(set(covered)) or set(covered) & set(uncovered)
             or set(covered) | set(uncovered) != set(d.requirements)):
@@ -245,3 +255,20 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                       sum(d.weights.get(c, 1.0) * h for c, h in closes.items()), late,
                       sum(len(m.legs) for m in moves))
     return out, figures
+
+
+def _crowded(d: Definition, landings: list[tuple[tuple[float, float], float, float]]
+             ) -> list[str]:
+    """The airfields with more aircraft on the ground at some moment than their places:
+    counted at each landing (the aircraft already there and still there, and itself)."""
+    out = []
+    for field_at, places in d.aprons:
+        stays = [(t, t + turn) for where, t, turn in landings if km(where, field_at) <= 5.0]
+        stays += [(t0, t1) for where, t0, t1 in d.apron_taken if km(where, field_at) <= 5.0]
+        for t, _end in stays:
+            there = sum(1 for s, e in stays if s <= t + TOL and e > t + TOL)
+            if there > places:
+                out.append(f"{there} aircraft on the ground at {field_at} at {t:.3f} h, "
+                           f"which takes {places}")
+                break
+    return out

@@ -92,6 +92,12 @@ def test_a_small_registry_loads() -> None:
      "Value error, a transport needs payload_t, speed_kmh and range_km"),
     ("state: ARM, name: Battalion", "state: XXX, name: Battalion", "forces.units.0.state",
      "unknown state code 'XXX'"),
+    # how many aircraft an airfield takes on the ground at once: one at least, and only
+    # an air base or an airfield has an apron
+    ("kind: airbase}", "kind: airbase, apron: 0}", "forces.bases.0.apron",
+     "Input should be greater than or equal to 1"),
+    ("kind: garrison}", "kind: garrison, apron: 2}", "forces.bases.1",
+     "Value error, only an air base or an airfield has an apron"),
 ])
 def test_a_broken_registry_entry_is_refused_with_its_line(old: str, new: str, path: str,
                                                          message: str | None) -> None:

@@ -4,6 +4,8 @@ and the figures the planner reports are those the plan's movements give."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from phalanx.domain.forces import generate
@@ -12,6 +14,7 @@ from phalanx.domain.forces.improve import repair, solve
 from phalanx.domain.forces.model import Plan, Problem
 from phalanx.domain.forces.planner import plan as greedy
 from tests.support import reflight as rf
+from tests.unit.test_planner_apron import _osh
 
 
 def as_defined(problem: Problem) -> rf.Definition:
@@ -30,7 +33,8 @@ def as_defined(problem: Problem) -> rf.Definition:
         listed=dict(problem.ground_times),
         barred=set(problem.barred) | {(u.id, r.crisis) for u in problem.units
                                       if not u.available for r in problem.requirements},
-        free=dict(problem.aircraft_start))
+        free=dict(problem.aircraft_start),
+        aprons=list(problem.aprons), apron_taken=list(problem.apron_taken))
 
 
 def moves(p: Plan) -> list[rf.Move]:
@@ -162,3 +166,16 @@ def test_an_aircraft_in_the_air_with_a_unit_withdrawn_is_not_elsewhere_at_once()
     d.flown = {"il": [(gone.depart_h, gone.arrive_h, osh)]}
     broken, _ = rf.refly(d, moves(result.plan), result.plan.uncovered)
     assert broken == []
+
+
+def test_an_airfield_with_few_places_flies_again_by_the_definition() -> None:
+    """Osh taking one aircraft on the ground at once: the planner's plan keeps it by the
+    tests' own count, and a plan made as though it took any number does not."""
+    one = _osh(1)
+    d = as_defined(one)
+    result = solve(one, time_limit=2, seed=0, wall_clock=False)
+    broken, _figures = rf.refly(d, moves(result.plan), result.plan.uncovered)
+    assert broken == []
+    crowded = greedy(replace(one, aprons=()))
+    broken, _figures = rf.refly(d, moves(crowded), crowded.uncovered)
+    assert broken and "which takes 1" in broken[0]

@@ -26,12 +26,17 @@ class BaseIn(Model):
     lon: float | None = Field(default=None, ge=-180, le=180)
     state: str
     kind: Literal["airbase", "airfield", "garrison", "node"]
+    # how many aircraft it takes on the ground at once where they land to unload (a
+    # planning figure, setting: `domain/forces/apron.py`); none: not limited
+    apron: int | None = Field(default=None, ge=1, le=500)
     note: str = ""
 
     @model_validator(mode="after")
     def _placed(self) -> BaseIn:
         if self.icao is None and (self.lat is None or self.lon is None):
             raise ValueError("give an ICAO code or both lat and lon")
+        if self.apron is not None and self.kind not in ("airbase", "airfield"):
+            raise ValueError("only an air base or an airfield has an apron")
         return self
 
 

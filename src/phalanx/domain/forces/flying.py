@@ -13,6 +13,7 @@ import math
 from functools import lru_cache
 from itertools import pairwise
 
+from phalanx.domain.forces.apron import crowded, landings
 from phalanx.domain.forces.model import (
     EPS,
     REFUEL_H,
@@ -259,6 +260,8 @@ def check(problem: Problem, p: Plan) -> list[str]:
             if (distance_km(nxt.start, reqs[prev.requirement].drop) > 1e-3
                     and nxt not in history):  # a flight under way may follow one withdrawn
                 errors.append(f"{pid}: a sortie starts away from where the last one ended")
+    if problem.aprons:
+        errors += crowded(problem, landings(problem, p))
     covered = [m.requirement for m in p.movements]
     if (set(p.uncovered) | set(covered) != set(reqs) or set(p.uncovered) & set(covered)
             or len(covered) != len(set(covered))):

@@ -25,6 +25,7 @@ from phalanx.domain.forces.model import (
     eligible,
     objective,
 )
+from phalanx.domain.forces.reflow import reflow
 
 
 class Candidates:
@@ -160,5 +161,6 @@ def best_greedy(problem: Problem, cands: Candidates | None = None, work: Work | 
 
 
 def plan(problem: Problem) -> Plan:
-    """The best of the greedy plans over several orderings (deterministic)."""
-    return best_greedy(problem)[0]
+    """The best of the greedy plans over several orderings (deterministic), flown again
+    with the airfields' places where it crowds one (`reflow.py`)."""
+    return reflow(problem, best_greedy(problem)[0])

@@ -75,6 +75,7 @@ from phalanx.domain.forces.model import (
     Point,
     Problem,
 )
+from phalanx.domain.forces.reflow import reflow
 from phalanx.domain.forces.search import (
     SEARCH_SHARE,
     STEPS_PER_SECOND,
@@ -163,12 +164,14 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0,
         return (time_limit - (time.perf_counter() - started)) if wall_clock else math.inf
     cands = Candidates(problem)
     first, order = best_greedy(problem, cands)
+    first = reflow(problem, first)  # the airfields' places (`apron.py`)
     if check(problem, first):
         raise AssertionError(f"the greedy plan fails the checker: {check(problem, first)}")
     best = [first]
     improvements = [0]
 
     def keep(p: Plan) -> None:
+        p = reflow(problem, p)
         if p.objective.key() < best[0].objective.key() and not check(problem, p):
             best[0] = p
             improvements[0] += 1

@@ -132,6 +132,10 @@ class Problem:
     aircraft_start: dict[str, tuple[float, Point]] = field(default_factory=dict)
     # movements already under way, kept as they are (repair)
     fixed: tuple[Movement, ...] = ()
+    # airfields that take only so many aircraft on the ground at once: (place, places);
+    # and other plans' aircraft on the ground there: (place, from, until) (`apron.py`)
+    aprons: tuple[tuple[Point, int], ...] = ()
+    apron_taken: tuple[tuple[Point, float, float], ...] = ()
 
     def start_of(self, a: Aircraft) -> tuple[float, Point]:
         return self.aircraft_start.get(a.id, (0.0, a.base))

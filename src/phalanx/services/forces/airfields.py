@@ -22,6 +22,13 @@ def bases(forces: dict[str, Any]) -> list[boarding.Base]:
             for b in forces.get("bases", []) if b.get("lat") is not None]
 
 
+def aprons(forces: dict[str, Any]) -> tuple[tuple[tuple[float, float], int], ...]:
+    """The airfields that take only so many aircraft on the ground at once, with that
+    number (`domain/forces/apron.py`)."""
+    return tuple(((b["lat"], b["lon"]), int(b["apron"])) for b in forces.get("bases", [])
+                 if b.get("apron") and b.get("lat") is not None)
+
+
 def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]
               ) -> dict[str, boarding.Boarding]:
     """Where the units of each garrison without an airfield board (`boarding.py`)."""

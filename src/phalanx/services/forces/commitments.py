@@ -51,6 +51,9 @@ class Committed:
     free: dict[str, tuple[datetime, Point]] = field(default_factory=dict)
     crises: set[int] = field(default_factory=set)
     by: dict[str, int] = field(default_factory=dict)  # the crisis of its last such sortie
+    # where and when they are on the ground where they land: (place, from, until), for
+    # the airfields that take only so many at once (`domain/forces/apron.py`)
+    ground: list[tuple[Point, datetime, datetime]] = field(default_factory=list)
 
     def warnings(self) -> list[str]:
         """A line for each aircraft a plan waits for, naming the crisis that holds it (a
@@ -88,6 +91,7 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
     free: dict[str, tuple[datetime, Point]] = {}
     holding: set[int] = set()
     by: dict[str, int] = {}
+    ground: list[tuple[Point, datetime, datetime]] = []
     for r in rows:
         start = aware(r.starts_at)
         for m in r.movements:
@@ -101,10 +105,12 @@ def committed(conn: Connection, at: datetime, *, skip: Callable[[Any], bool]) ->
                                          + turnaround.get(s["aircraft"], 0.0))
                 if done > at:
                     holding.add(m["crisis_id"])
+                    ground.append((lands, done - timedelta(hours=turnaround.get(
+                        s["aircraft"], 0.0)), done))
                     if done > free.get(s["aircraft"], (at,))[0]:
                         free[s["aircraft"]] = (done, lands)
                         by[s["aircraft"]] = m["crisis_id"]
-    return Committed(free, holding, by)
+    return Committed(free, holding, by, ground)
 
 
 def _lands(m: dict[str, Any], kind: str, places: dict[int, Point],
@@ -150,6 +156,12 @@ def taken_for_real(conn: Connection, at: datetime) -> set[str]:
                       if start + timedelta(hours=m["arrive_h"]) <= at}
         out |= units
     return out
+
+
+def ground_from(at: datetime, held: Committed) -> tuple[tuple[Point, float, float], ...]:
+    """Where and when the aircraft held are on the ground, in hours after `at`."""
+    return tuple((where, (start - at).total_seconds() / 3600, (end - at).total_seconds() / 3600)
+                 for where, start, end in held.ground)
 
 
 def hours_from(at: datetime, held: Committed) -> dict[str, tuple[float, Point]]:

@@ -31,7 +31,7 @@ from phalanx.services.clock import aware, now
 from phalanx.services.errors import Invalid
 from phalanx.services.forces import commitments, hosts
 from phalanx.services.forces import consent as consent_rules
-from phalanx.services.forces.airfields import boardings, ground_times, landings
+from phalanx.services.forces.airfields import aprons, boardings, ground_times, landings
 from phalanx.services.forces.requirements import _unit_facts
 
 
@@ -230,7 +230,9 @@ def build(conn: Connection, crisis_id: int, *, actor: Principal, at: datetime | 
     held = commitments.committed(
         conn, at, skip=lambda p: p.kind == "deployment" and bool(commitments.crises_of(p) & own))
     problem = pl.Problem(e.units, e.requirements, tuple(planes), e.weights, e.barred, ground,
-                         aircraft_start=commitments.hours_from(at, held))
+                         aircraft_start=commitments.hours_from(at, held),
+                         aprons=aprons(forces),
+                         apron_taken=commitments.ground_from(at, held))
     warnings += e.notes + _by_piece(pl.input_warnings(problem, e.short), e.pieces)
     warnings += held.warnings()
     states = {u.id: u.state for u in e.units}

@@ -91,6 +91,9 @@ class BaseOut(BaseModel):
     kind: str
     lat: float
     lon: float
+    # aircraft it takes on the ground at once where they land (`domain/forces/apron.py`);
+    # null: not limited
+    apron: int | None = None
 
 
 def _unit_out(r: Any) -> UnitOut:
@@ -124,7 +127,7 @@ def bases(conn: Connection) -> list[BaseOut]:
     forces = orgs.organization(conn).forces
     return [BaseOut(key=b["key"], name=b["name"], name_ru=b.get("name_ru", ""),
                     icao=b.get("icao"), state=b["state"],
-                    kind=b["kind"], lat=b["lat"], lon=b["lon"])
+                    kind=b["kind"], lat=b["lat"], lon=b["lon"], apron=b.get("apron"))
             for b in forces.get("bases", [])]
 
 

@@ -33,7 +33,7 @@ from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden
 from phalanx.services.forces import commitments, hosts
-from phalanx.services.forces.airfields import boardings, ground_times, landings
+from phalanx.services.forces.airfields import aprons, boardings, ground_times, landings
 from phalanx.services.forces.planning import PlanOut, plan_out
 from phalanx.services.forces.problem import lift
 
@@ -92,14 +92,15 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
         raise Conflict(f"no unit of crisis {crisis_id}'s deployment is there to bring home")
     hours = float(org.settings.get("withdrawal_hours", WITHDRAWAL_HOURS))
     ready = max(max(d.ready_h for d in deployed), 0.0)
-    problem = wd.problem(deployed, lift(conn, org.forces), str(crisis_id), ready + hours,
-                         ground)
+    problem = replace(wd.problem(deployed, lift(conn, org.forces), str(crisis_id),
+                                 ready + hours, ground), aprons=aprons(org.forces))
     held = commitments.Committed()
     if not crs.crisis_row(conn, crisis_id, SYSTEM).exercise:
         # aircraft flying other crises' decided plans are free only once they land
         held = commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
                                      and crisis_id in commitments.crises_of(p))
-        problem = replace(problem, aircraft_start=commitments.hours_from(at, held))
+        problem = replace(problem, aircraft_start=commitments.hours_from(at, held),
+                          apron_taken=commitments.ground_from(at, held))
     return problem, moved, held, {d.unit.id: d.unit for d in deployed}, boards, lands
 
 

@@ -114,7 +114,8 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
             "is_staff": is_staff(actor), "unit_names": names,
             "plan_names": plan_names(names, {u.key: u.state for u in units}, aircraft, text),
             "aircraft_types": {a.key: text(a.type) for a in aircraft},
-            "places": places(conn), "place_names": place_names(conn, lang)}
+            "places": places(conn), "place_names": place_names(conn, lang),
+            "aprons": {b.key: b.apron for b in forces.bases(conn) if b.apron}}
 
 
 def place_names(conn: Conn, lang: str) -> dict[str, str]:

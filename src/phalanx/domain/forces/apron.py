@@ -1,0 +1,114 @@
+"""How many aircraft an airfield takes on the ground at once.
+
+The rule (setting: the dataset gives an airfield's number of places, `apron`, as a
+planning figure; an airfield without one is not limited):
+
+- An airfield with a number of places takes at most that many aircraft on the ground at
+  once where aircraft land for a requirement: an aircraft is on the ground there from its
+  landing for its turnaround (unloading, and readying for its next flight).
+- A landing that would find no place free waits: the aircraft leaves later from where it
+  loads, so that it lands when a place is free; it does not hold in the air.
+- A place counts as the airfield when it lies within `AT_AIRFIELD_KM` of it, as where
+  aircraft land does (`boarding.py`).
+- Aircraft of other plans decided (another crisis's deployment or way home) keep the
+  places they land in (`Problem.apron_taken`); where aircraft load is not counted.
+
+The planner's searches build plans as though no airfield were limited; every plan is then
+flown again in its aircraft's order of sorties with the airfields' places
+(`reflow.reflow`), so that every plan kept keeps the rule, and the checker counts the
+aircraft on the ground at each limited airfield itself (`crowded`). The lower bounds leave
+the places out, so they stay bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from phalanx.domain.forces.boarding import AT_AIRFIELD_KM
+from phalanx.domain.forces.model import EPS, Plan, Point, Problem, distance_km
+
+Stay = tuple[float, float]  # on the ground from, until (hours)
+
+
+class Aprons:
+    """The problem's limited airfields: which one a place lands at, and the aircraft on the
+    ground at each."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.fields = [(p, n) for p, n in problem.aprons]
+        self._of: dict[Point, int | None] = {}
+        self.stays: list[list[Stay]] = [[] for _ in self.fields]
+        for place, start, end in problem.apron_taken:
+            i = self.field(place)
+            if i is not None:
+                self.stays[i].append((start, end))
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def field(self, place: Point) -> int | None:
+        """The limited airfield `place` lands at (the nearest within `AT_AIRFIELD_KM`)."""
+        if place not in self._of:
+            near = [(distance_km(place, p), i) for i, (p, _n) in enumerate(self.fields)]
+            near = [d for d in near if d[0] <= AT_AIRFIELD_KM]
+            self._of[place] = min(near)[1] if near else None
+        return self._of[place]
+
+    def places(self, i: int) -> int:
+        return self.fields[i][1]
+
+    def first_free(self, i: int, land: float, turnaround: float) -> float:
+        """The first moment from `land` at which an aircraft may land at airfield `i` and
+        stay its turnaround with no more on the ground than its places."""
+        stays = self.stays[i]
+        for t in sorted({land, *(end for _s, end in stays if end > land)}):
+            if most_at_once((s, e) for s, e in stays
+                            if s < t + turnaround - EPS and e > t + EPS) < self.places(i):
+                return t
+        return land  # unreachable: after the last stay ends, the airfield is empty
+
+    def take(self, i: int, land: float, turnaround: float) -> None:
+        self.stays[i].append((land, land + turnaround))
+
+
+def most_at_once(stays: Iterable[Stay]) -> int:
+    """The most stays overlapping at one moment (one that ends as another begins does not
+    overlap it)."""
+    events = sorted(ev for s, e in stays for ev in ((e, -1), (s, 1)))
+    most = now = 0
+    for _t, step in events:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def crowded(problem: Problem, landings: Iterable[tuple[Point, float, float]]) -> list[str]:
+    """The limited airfields with more aircraft on the ground at once than their places:
+    `landings` are (where aircraft land, landing, turnaround) of a plan's sorties; the
+    landings of other plans decided are added."""
+    aprons = Aprons(problem)
+    if not aprons:
+        return []
+    for place, land, turnaround in landings:
+        i = aprons.field(place)
+        if i is not None:
+            aprons.take(i, land, turnaround)
+    out = []
+    for i, (place, n) in enumerate(aprons.fields):
+        # stays rounded to a millionth of an hour, so that one ending as the next lands
+        # is not counted as overlapping it
+        most = most_at_once((round(s, 6), round(e, 6)) for s, e in aprons.stays[i])
+        if most > n:
+            out.append(f"{most} aircraft on the ground at once at {place[0]:.4f}, "
+                       f"{place[1]:.4f}, which takes {n}")
+    return out
+
+
+def landings(problem: Problem, p: Plan) -> list[tuple[Point, float, float]]:
+    """Where, when and for how long each sortie of `p` by an aircraft of the problem is on
+    the ground where it lands."""
+    reqs = {r.id: r for r in problem.requirements}
+    turn = {a.id: a.turnaround_h for a in problem.aircraft}
+    return [(reqs[s.requirement].drop, s.arrive_h, turn[s.aircraft])
+            for m in p.movements for s in m.sorties
+            if s.aircraft in turn and s.requirement in reqs]

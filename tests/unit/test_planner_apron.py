@@ -1,0 +1,143 @@
+"""How many aircraft an airfield takes on the ground at once (`domain/forces/apron.py`):
+a landing waits for a free place, the checker counts the aircraft on the ground, every
+plan the planner keeps keeps the rule, and its bounds (which leave the places out) stay
+below its plans."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from phalanx.domain.forces.apron import Aprons, crowded, landings, most_at_once
+from phalanx.domain.forces.improve import repair, solve
+from phalanx.domain.forces.planner import (
+    Aircraft,
+    Candidates,
+    Problem,
+    Requirement,
+    Unit,
+    best_greedy,
+    bounds,
+    check,
+    distance_km,
+    plan,
+)
+from phalanx.domain.forces.reflow import reflow
+from phalanx.domain.forces.search import priority_search
+from phalanx.domain.forces.timespace import LpWork
+from tests.unit.test_planner import KANT, MOSCOW, OSH, mixed
+
+NEAR_OSH = (OSH[0] + 0.02, OSH[1])  # about 2 km away: aircraft land at Osh
+
+
+def _osh(places: int, planes: int = 4) -> Problem:
+    """One 80 t unit at Kant, ready at once, for a requirement at Osh; `planes` An-12s of
+    20 t at Kant (turnaround 2 h); Osh takes `places` aircraft on the ground at once."""
+    return Problem(
+        (Unit("u", "KGZ", "airborne", 400, KANT, 0.0, 80.0),),
+        (Requirement("r", "c", "airborne", 300, NEAR_OSH, 48.0),),
+        tuple(Aircraft(f"a{i}", "An-12", 20, 600, 3000, KANT, 2.0) for i in range(planes)),
+        aprons=((OSH, places),))
+
+
+def test_an_airfield_takes_no_more_aircraft_on_the_ground_at_once_than_its_places() -> None:
+    free = replace(_osh(1), aprons=())
+    unlimited = plan(free)
+    haul = distance_km(KANT, NEAR_OSH) / 600
+    # unlimited: the four loads land together
+    assert sorted(s.arrive_h for m in unlimited.movements for s in m.sorties) == \
+        pytest.approx([haul] * 4)
+    one = _osh(1)
+    assert check(one, unlimited) == [
+        f"4 aircraft on the ground at once at {OSH[0]:.4f}, {OSH[1]:.4f}, which takes 1"]
+    # one place: each lands as the one before leaves, two hours later, waiting at Kant
+    p = plan(one)
+    assert check(one, p) == []
+    landed = sorted(s.arrive_h for m in p.movements for s in m.sorties)
+    assert landed == pytest.approx([haul, haul + 2, haul + 4, haul + 6])
+    assert all(s.arrive_h - s.depart_h == pytest.approx(haul)
+               for m in p.movements for s in m.sorties)
+    assert p.movements[0].arrive_h == pytest.approx(haul + 6)
+    # two places: two by two
+    two = _osh(2)
+    landed = sorted(s.arrive_h for m in plan(two).movements for s in m.sorties)
+    assert landed == pytest.approx([haul, haul, haul + 2, haul + 2])
+    # a place more than 5 km away is not the airfield: not limited
+    far = replace(one, requirements=(replace(one.requirements[0], place=(OSH[0] + 0.2,
+                                                                          OSH[1])),))
+    assert check(far, plan(replace(far, aprons=()))) == []
+
+
+def test_other_plans_aircraft_keep_their_places() -> None:
+    haul = distance_km(KANT, NEAR_OSH) / 600
+    # another crisis's aircraft on the ground at Osh from the first landing for 3 h
+    taken = replace(_osh(1), apron_taken=((OSH, 0.0, haul + 3.0),))
+    p = plan(taken)
+    assert check(taken, p) == []
+    assert min(s.arrive_h for m in p.movements for s in m.sorties) == pytest.approx(haul + 3)
+    assert check(taken, plan(replace(taken, apron_taken=()))) != []
+
+
+def test_the_ground_is_counted_at_each_moment() -> None:
+    assert most_at_once([(0, 2), (2, 4), (4, 6)]) == 1  # one leaves as the next lands
+    assert most_at_once([(0, 3), (1, 2), (2.5, 4)]) == 2
+    assert most_at_once([]) == 0
+    aprons = Aprons(replace(_osh(2), apron_taken=((OSH, 0.0, 4.0), (OSH, 1.0, 2.0))))
+    assert aprons.field(NEAR_OSH) == 0 and aprons.field(MOSCOW) is None
+    # two places: busy while both stays last (1 to 2 h); a 1.5 h stay fits from 2 h
+    assert aprons.first_free(0, 0.5, 1.5) == pytest.approx(2.0)
+    assert aprons.first_free(0, 0.0, 1.0) == pytest.approx(0.0)
+    assert aprons.first_free(0, 4.5, 1.0) == pytest.approx(4.5)
+
+
+def test_a_plan_that_keeps_the_rule_is_kept_as_it_is() -> None:
+    roomy = _osh(4)
+    p = best_greedy(roomy)[0]
+    assert reflow(roomy, p) is p
+    assert crowded(roomy, landings(roomy, p)) == []
+
+
+def test_the_improved_plan_keeps_the_rule_and_the_bound_stays_below_it() -> None:
+    one = _osh(1)
+    result = solve(one, time_limit=3, seed=0, wall_clock=False)
+    assert check(one, result.plan) == []
+    haul = distance_km(KANT, NEAR_OSH) / 600
+    assert result.plan.objective.closure == pytest.approx(haul + 6)
+    # the bound leaves the places out: no more than the plan, and no "optimal" claimed
+    # for a plan the places delay past it
+    assert result.bounds.closure <= result.plan.objective.closure + 1e-6
+    assert not result.optimal
+
+
+def test_a_repair_keeps_the_places_of_the_loads_under_way() -> None:
+    one = _osh(1)
+    first = plan(one)
+    later = repair(one, first, 0.5, time_limit=2, seed=0, wall_clock=False)
+    assert check(later.problem, later.plan) == []
+    assert later.plan.objective.closure == pytest.approx(first.objective.closure)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_with_limited_airfields_plans_check_and_bounds_stay_below(seed: int) -> None:
+    problem = mixed(seed)
+    rng = random.Random(seed)
+    places = sorted({r.drop for r in problem.requirements})
+    limited = tuple((p, rng.choice([1, 2])) for p in places if rng.random() < 0.7)
+    problem = replace(problem, aprons=limited)
+    cands = Candidates(problem)
+    first, order = best_greedy(problem, cands)
+    better = priority_search(problem, cands, first, order, 20_000, float("inf"), seed,
+                             lambda _p: None)
+    cheap = bounds(problem)
+    tight = bounds(problem, first, LpWork(2 * 10**5))
+    for p in (reflow(problem, first), reflow(problem, better)):
+        assert check(problem, p) == []
+        for b in (cheap, tight):
+            if b.gap(p) is not None:  # every requirement that can be, covered
+                assert p.objective.closure >= b.closure - 1e-6
+                assert max(m.arrive_h for m in p.movements) >= b.makespan - 1e-6
