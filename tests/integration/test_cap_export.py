@@ -345,3 +345,25 @@ def test_times_are_written_with_the_zone_cap12_requires(
         [f"secretariat@csto.phalanx,csto-crisis-1,{written}"]
     back = cap.parse(xml)
     assert back.sent == at.replace(microsecond=0) and not back.warnings
+
+
+@pytest.mark.parametrize(("title", "description", "language", "event"), [
+    ("Bomb threat at the railway station", "", "en-US", "Terrorist act"),
+    ("Угроза взрыва на вокзале", "Сообщение & <срочно> ]]> 🚨", "ru-RU", "Террористический акт"),
+    # mixed scripts: the language most of its letters are written in
+    ("Угроза взрыва, KAZ/KGZ", "Вокзал в Оше, граница", "ru-RU", "Террористический акт"),
+    ("Threat at the Osh station (Ош)", "", "en-US", "Terrorist act"),
+])
+def test_a_crisis_opened_by_hand_is_written_in_the_language_of_its_text(
+        db: Database, title: str, description: str, language: str, event: str) -> None:
+    """A crisis typed in Russian is a Russian info (its event, the category's name, in
+    Russian too), so that a consumer choosing infos by language finds it; one typed in
+    English stays an English one."""
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title=title, category="terrorist_act", affected=["KAZ"], description=description),
+        actor=SEC)
+    xml = exported(db, c.id)
+    official(xml)
+    i = cap.parse(xml).infos[0]
+    assert (i.language, i.headline, i.description) == (language, title, description)
+    assert i.event.lower().startswith(event.lower())
