@@ -314,3 +314,56 @@ def test_with_the_public_address_each_info_links_to_the_crisis(db: Database) -> 
         webs = [i.web for i in cap.parse(linked).infos]
         assert webs == [f"https://phalanx.example.org/crises/{crisis_id}"] * infos
         assert [i.web for i in cap.parse(exported(db, crisis_id)).infos] == [""] * infos
+
+
+@pytest.mark.parametrize(("sent", "written"), [
+    # UTC as CAP 1.2 §3.3.2 requires it ("-00:00"), as the OASIS examples and real
+    # producers write it; never "+00:00" or "Z"
+    ((2026, 12, 31, 23, 59, 59, 999999, 0), "2026-12-31T23:59:59-00:00"),
+    # Moscow, near its midnight: its own zone kept
+    ((2027, 1, 1, 0, 0, 30, 0, 3 * 3600), "2027-01-01T00:00:30+03:00"),
+    # an offset CAP cannot write (seconds): the same moment in UTC
+    ((2027, 1, 1, 0, 0, 0, 0, 3 * 3600 + 17), "2026-12-31T20:59:43-00:00"),
+])
+def test_times_are_written_with_the_zone_cap12_requires(
+        sent: tuple[int, ...], written: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    *parts, offset = sent
+    at = datetime(*parts, tzinfo=timezone(timedelta(seconds=offset)))
+    xml = cap.to_cap12(cap.CapOut(
+        identifier="csto-crisis-1-2", sender="secretariat@csto.phalanx", sent=at,
+        exercise=False, msg_type="Update", scope="Public",
+        references=(("secretariat@csto.phalanx", "csto-crisis-1", at),),
+        infos=(cap.InfoOut(language="en-US", categories=("Security",), event="Attack",
+                           urgency="Immediate", severity="Severe", certainty="Observed",
+                           headline="Midnight"),)))
+    official(xml)
+    root = etree.fromstring(xml)
+    assert root.xpath("//c:sent/text()", namespaces=CAP) == [written]
+    assert root.xpath("//c:references/text()", namespaces=CAP) == \
+        [f"secretariat@csto.phalanx,csto-crisis-1,{written}"]
+    back = cap.parse(xml)
+    assert back.sent == at.replace(microsecond=0) and not back.warnings
+
+
+@pytest.mark.parametrize(("title", "description", "language", "event"), [
+    ("Bomb threat at the railway station", "", "en-US", "Terrorist act"),
+    ("Угроза взрыва на вокзале", "Сообщение & <срочно> ]]> 🚨", "ru-RU", "Террористический акт"),
+    # mixed scripts: the language most of its letters are written in
+    ("Угроза взрыва, KAZ/KGZ", "Вокзал в Оше, граница", "ru-RU", "Террористический акт"),
+    ("Threat at the Osh station (Ош)", "", "en-US", "Terrorist act"),
+])
+def test_a_crisis_opened_by_hand_is_written_in_the_language_of_its_text(
+        db: Database, title: str, description: str, language: str, event: str) -> None:
+    """A crisis typed in Russian is a Russian info (its event, the category's name, in
+    Russian too), so that a consumer choosing infos by language finds it; one typed in
+    English stays an English one."""
+    c = crises.open_crisis(db, crises.CrisisIn(
+        title=title, category="terrorist_act", affected=["KAZ"], description=description),
+        actor=SEC)
+    xml = exported(db, c.id)
+    official(xml)
+    i = cap.parse(xml).infos[0]
+    assert (i.language, i.headline, i.description) == (language, title, description)
+    assert i.event.lower().startswith(event.lower())

@@ -292,3 +292,20 @@ def test_a_control_character_in_a_crisis_title_does_not_stop_the_feed(
     events = [etree.fromstring(e) for e in cot.snapshot(accounts_db, actor=PLANNER)]
     (ev,) = [e for e in events if e.get("uid") == f"phalanx.crisis.{c.id}"]
     assert ev.find("detail/contact").get("callsign") == "Hostage taking"
+
+
+def test_event_times_are_utc_whatever_zone_they_are_given_in() -> None:
+    """A CoT time is UTC ("Z"): a moment given in Moscow's zone just after its midnight
+    is written as the evening before in UTC, not as Moscow's clock labelled Z."""
+    from datetime import timezone
+
+    from lxml import etree
+
+    from phalanx.adapters.cot import event
+
+    moscow = timezone(timedelta(hours=3))
+    at = datetime(2027, 1, 1, 0, 30, 0, 250000, tzinfo=moscow)
+    ev = etree.fromstring(event("u1", "SFGPUCI----F---", 55.75, 37.62, "Unit", at,
+                                timedelta(minutes=10)))
+    assert (ev.get("time"), ev.get("start"), ev.get("stale")) == (
+        "2026-12-31T21:30:00.250Z", "2026-12-31T21:30:00.250Z", "2026-12-31T21:40:00.250Z")

@@ -174,3 +174,35 @@ def test_an_exercise_decision_says_so_in_every_export(records_db: Database,
                     assert flag is not None and flag.text == "true"
                 else:
                     assert status is None and flag is None
+
+
+def test_akoma_ntoso_of_a_text_with_characters_xml_cannot_carry(
+        client: tuple[TestClient, str], records_db: Database) -> None:
+    """A title and text typed with control characters (\\x0b from a pasted table, \\x1b
+    from a terminal: the forms and the API take them) give Akoma Ntoso without them,
+    valid against the official schema, with "&", "<", "]]>" and emoji kept as text."""
+    from sqlalchemy import update
+
+    from phalanx.adapters.db import tables as t
+
+    c, token = client
+    auth = {"Authorization": f"Bearer {token}"}
+    d = c.get("/api/v1/decisions", headers=auth).json()[0]
+    with records_db.engine.begin() as conn:
+        conn.execute(update(t.decision).where(t.decision.c.id == d["id"]).values(
+            title="Решение\x0b & <b> ]]> 🚨", text_en="First\x1b[31m & <p>\nSecond ]]>\x00",
+            text_ru="Первый\x0c абзац"))
+    for lang in ("en", "ru"):
+        r = c.get(f"/api/v1/decisions/{d['id']}/akn.xml", params={"lang": lang},
+                  headers=auth)
+        assert r.status_code == 200, r.text
+        root = etree.fromstring(r.content)
+        schema = get_schema(AKN_NS, strict=True)
+        assert schema.validate(root), schema.error_log
+        body = [p.text for p in root.iter(f"{{{AKN_NS}}}p") if p.get("eId")]
+        if lang == "en":
+            assert root.find(f".//{{{AKN_NS}}}docTitle").text == "Решение & <b> ]]> 🚨"
+            assert body == ["First[31m & <p>", "Second ]]>"]
+        else:
+            assert body == ["Первый абзац"]
+    assert c.get(f"/api/v1/decisions/{d['id']}/pdf", headers=auth).status_code == 200

@@ -10,7 +10,7 @@ cannot carry (control characters), so that one record's text never stops a feed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
@@ -47,4 +47,6 @@ def event(uid: str, sidc: str, lat: float, lon: float, callsign: str, at: dateti
 
 
 def _t(at: datetime) -> str:
+    """A CoT time: UTC, to the millisecond, "Z" (a time without a zone is taken as UTC)."""
+    at = at.replace(tzinfo=UTC) if at.utcoffset() is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"

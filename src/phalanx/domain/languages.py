@@ -16,3 +16,15 @@ def title_in(record: Any, lang: str) -> str:
     or a decision's `title_ru`), else its title as written."""
     own = getattr(record, f"title_{lang}", "") if lang != "en" else ""
     return str(own or record.title)
+
+
+def written_in(*texts: str) -> Language:
+    """The working language a free text is written in, by its letters: Russian where
+    Cyrillic letters outnumber Latin ones, else English (a text with no letters too)."""
+    cyrillic = latin = 0
+    for ch in "".join(texts):
+        if "\u0400" <= ch <= "\u04ff":
+            cyrillic += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    return "ru" if cyrillic > latin else "en"

@@ -6,7 +6,8 @@ What was read leniently is written in CAP 1.2's terms: the certainty "Very Likel
 CAP 1.0 and 1.1 as "Likely" (CAP 1.2 §3.2.2), a value outside CAP 1.2's lists as
 Unknown (Other for a category), a language that is not a language tag as "und"
 (undetermined), characters XML cannot carry (control characters) left out, and
-coordinates in plain decimal degrees to six places."""
+coordinates in plain decimal degrees to six places, times to the second in their zone (UTC
+as -00:00)."""
 
 from __future__ import annotations
 
@@ -70,10 +71,13 @@ class CapOut:
 
 
 def _time(t: datetime) -> str:
+    """A CAP 1.2 date-time: to the second, with its zone as +hh:mm, UTC as "-00:00" (CAP
+    1.2 §3.3.2: never "Z", and UTC written -00:00)."""
     t = t.replace(tzinfo=UTC) if t.utcoffset() is None else t  # a time without a zone is UTC
     if t.utcoffset().total_seconds() % 60:  # type: ignore[union-attr]  # CAP: +hh:mm only
         t = t.astimezone(UTC)
-    return t.replace(microsecond=0).isoformat()
+    text = t.replace(microsecond=0).isoformat()
+    return text[:-6] + "-00:00" if text.endswith("+00:00") else text
 
 
 def _deg(value: float) -> str:

@@ -2,7 +2,10 @@
 whose metadata carries the `voting` analysis (the members' positions by kind), and its
 life: the `lifecycle` of events (its adoption, the later decisions amending or repealing
 it), its period in force (`temporalData`), what it does to an earlier decision
-(`activeModifications`) and what later ones did to it (`passiveModifications`)."""
+(`activeModifications`) and what later ones did to it (`passiveModifications`).
+
+Text and names lose what XML 1.0 cannot carry (control characters a title or text may
+hold), so that every adopted decision can be written."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
+
+from phalanx.adapters.xmltext import xml_text
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 PHX = "urn:phalanx:akn-extension"
@@ -92,7 +97,7 @@ MODS = {"amends": ("textualMod", "substitution"), "repeals": ("textualMod", "rep
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{AKN}}}{tag}", {k.rstrip("_"): v
+    return etree.SubElement(parent, f"{{{AKN}}}{tag}", {k.rstrip("_"): xml_text(v)
                                                         for k, v in attrs.items()})
 
 
@@ -135,7 +140,7 @@ def to_akn(d: AknDecision) -> bytes:
         count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
                     value=str(len(vote.states)), refersTo=f"#{vote.position}")
         for s in vote.states:
-            voter = etree.SubElement(count, f"{{{PHX}}}voter", state=s)
+            voter = etree.SubElement(count, f"{{{PHX}}}voter", state=xml_text(s))
             if d.weights and s in d.weights:
                 voter.set("weight", str(d.weights[s]))
 
@@ -167,25 +172,27 @@ def to_akn(d: AknDecision) -> bytes:
         if d.exercise:
             etree.SubElement(proprietary, f"{{{PHX}}}exercise").text = "true"
         if d.tally:
-            etree.SubElement(proprietary, f"{{{PHX}}}tally", d.tally)
+            etree.SubElement(proprietary, f"{{{PHX}}}tally",
+                             {k: xml_text(v) for k, v in d.tally.items()})
         for state, since in d.joined:
-            etree.SubElement(proprietary, f"{{{PHX}}}joined", state=state,
+            etree.SubElement(proprietary, f"{{{PHX}}}joined", state=xml_text(state),
                              boundFrom=since.isoformat())
     preface = _el(doc, "preface")
     if d.exercise:
-        _el(_el(preface, "p"), "docStatus").text = d.exercise_label
+        _el(_el(preface, "p"), "docStatus").text = xml_text(d.exercise_label)
     p = _el(preface, "p")
     title = _el(p, "docTitle")
-    title.text = d.title
+    title.text = xml_text(d.title)
     num = _el(_el(preface, "p"), "docNumber")
-    num.text = d.number
+    num.text = xml_text(d.number)
     main = _el(doc, "mainBody")
-    for i, para in enumerate([x for x in d.text.splitlines() if x.strip()] or [d.title]):
+    paras = [x for x in xml_text(d.text).splitlines() if x.strip()]
+    for i, para in enumerate(paras or [xml_text(d.title)]):
         node = _el(main, "p", eId=f"para_{i + 1}")
         node.text = para
     conclusion = _el(doc, "conclusions")
     c = _el(conclusion, "p")
-    c.text = d.conclusion
+    c.text = xml_text(d.conclusion)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -27,6 +27,7 @@ from phalanx.domain.crisis.workflow import (
     Stage,
     category_problem,
 )
+from phalanx.domain.languages import written_in
 from phalanx.domain.organization import Organization
 from phalanx.services import clock
 from phalanx.services import organization as orgs
@@ -175,7 +176,8 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
     """The crisis as a CAP 1.2 alert for a reader of the crisis: its edition (an Alert,
     then an Update or Cancel for each change, `domain/crisis/capout.py`) and its
     audience (scope and restriction from the crisis's marking); with the installation's
-    public address, each info's `web` is the crisis's page."""
+    public address, each info's `web` is the crisis's page. A crisis opened by hand
+    is one info in the language its title and description are typed in."""
     c = get(conn, crisis_id, actor=actor)
     row = _row(conn, crisis_id, actor)
     org = orgs.organization(conn)
@@ -200,14 +202,19 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
     received = alert_standing.export_infos(conn, crisis_id, actor=actor, closed=closed)
     web = crisis_url(public_url, c.id) or ""
+    # a crisis opened by hand: an info in the language its text is typed in
+    russian = written_in(c.title, c.description) == "ru"
     return cap.to_cap12(cap.CapOut(
         identifier=ed.identifier, sender=sender, sent=ed.sent, exercise=c.exercise,
         msg_type=ed.msg_type, references=ed.references, scope=scope,
         restriction=restriction,
         infos=tuple(replace(i, response_types=all_clear, web=web) for i in received) or (
             cap.InfoOut(
-                language="en-US", categories=(cat.cap_categories[0],) if cat.cap_categories
-                else ("Security",), event=c.category_name,
+                language="ru-RU" if russian else "en-US",
+                categories=(cat.cap_categories[0],) if cat.cap_categories
+                else ("Security",),
+                event=c.category_name_ru if russian and c.category_name_ru
+                else c.category_name,
                 urgency="Immediate" if not closed else "Past",
                 severity=c.severity.capitalize(), certainty="Observed", headline=c.title,
                 description=c.description, response_types=all_clear, web=web,
