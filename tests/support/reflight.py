@@ -236,9 +236,15 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                     out.append(f"{key}: leaves {unit.key}'s home at {dep:.3f} h, "
                                f"free to be there at {earliest:.3f} h")
             free_at, at = arr + a.turnaround_h, where
+    # (a leg flown or flying that the plan no longer keeps, a unit withdrawn, still lands)
+    kept = {(key, leg.depart_h, leg.arrive_h) for key, legs in flights.items()
+            for leg, _u, _r in legs}
     out += _crowded(d, [(r.air_to, leg.arrive_h, d.aircraft[leg.aircraft].turnaround_h)
                         for legs in flights.values() for leg, _u, r in legs
-                        if leg.aircraft in d.aircraft])
+                        if leg.aircraft in d.aircraft]
+                    + [(where, arr, d.aircraft[key].turnaround_h)
+                       for key, history in d.flown.items() if key in d.aircraft
+                       for dep, arr, where in history if (key, dep, arr) not in kept])
     covered = [m.requirement for m in moves]
     if (len(covered) != len(set(covered)) or set(covered) & set(uncovered)
             or set(covered) | set(uncovered) != set(d.requirements)):

@@ -141,3 +141,42 @@ def test_with_limited_airfields_plans_check_and_bounds_stay_below(seed: int) -> 
             if b.gap(p) is not None:  # every requirement that can be, covered
                 assert p.objective.closure >= b.closure - 1e-6
                 assert max(m.arrive_h for m in p.movements) >= b.makespan - 1e-6
+
+
+def test_a_load_in_the_air_when_its_unit_is_withdrawn_keeps_its_place() -> None:
+    """Osh takes one aircraft at once: the first load leaves at once, the second waits its
+    turn at Kant. The first load's unit is withdrawn while it flies: the re-plan no longer
+    moves it, but the aircraft still lands at Osh and stays its turnaround, so the other
+    unit's load still waits for it to leave."""
+    problem = Problem(
+        (Unit("vdv", "KGZ", "airborne", 400, KANT, 0.0, 20.0),
+         Unit("med", "KGZ", "medical", 200, KANT, 0.0, 20.0)),
+        (Requirement("r0", "c", "airborne", 300, NEAR_OSH, 48.0),
+         Requirement("r1", "c", "medical", 200, NEAR_OSH, 48.0)),
+        tuple(Aircraft(f"a{i}", "An-12", 20, 600, 3000, KANT, 2.0) for i in range(2)),
+        {"c": 1.0}, aprons=((OSH, 1),))
+    first = plan(problem)
+    gone = min((s for m in first.movements for s in m.sorties), key=lambda s: s.depart_h)
+    assert gone.depart_h == pytest.approx(0.0)
+    withdrawn = replace(problem, units=tuple(replace(u, available=False) if u.id == gone.unit
+                                             else u for u in problem.units))
+    later = repair(withdrawn, first, 0.1, time_limit=1, seed=0, wall_clock=False)
+    assert [m.unit for m in later.plan.movements] != [gone.unit]
+    (other,) = [s for m in later.plan.movements for s in m.sorties]
+    assert other.arrive_h >= gone.arrive_h + 2.0 - 1e-6
+    assert other.arrive_h - other.depart_h == pytest.approx(gone.arrive_h - gone.depart_h)
+    assert check(later.problem, later.plan) == []
+
+
+def test_a_re_plan_keeps_other_plans_places_at_their_times() -> None:
+    """A re-plan runs in the hours of the crisis's decided plan (which started `shift`
+    hours before now): another crisis's aircraft on the ground at Osh from 1 h to 3 h
+    from now are there from 1 + shift to 3 + shift in those hours, as the aircraft it
+    holds are free then."""
+    from phalanx.services.forces.planning import _shifted
+
+    taken = replace(_osh(1), apron_taken=((OSH, 1.0, 3.0),),
+                    aircraft_start={"a0": (3.0, OSH)})
+    shifted = _shifted(taken, 5.0)
+    assert shifted.aircraft_start == {"a0": (8.0, OSH)}
+    assert shifted.apron_taken == ((OSH, 6.0, 8.0),)

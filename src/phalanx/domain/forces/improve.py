@@ -308,11 +308,16 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
                   for u in problem.units)
     # an aircraft that has left with a unit no longer planned (withdrawn, or barred since)
     # is still flying that leg: it is free where it lands, after its turnaround
+    # and it holds a place where it lands, at an airfield that takes only so many
+    # aircraft on the ground at once (`apron.py`)
     landed: dict[str, tuple[float, Point]] = {}
+    ground: list[tuple[Point, float, float]] = []
     for mv in previous.movements:
         for s in mv.sorties:
             if mv not in moving and s.depart_h <= now_h and s.requirement in reqs:
                 done = s.arrive_h + turnaround.get(s.aircraft, 0.0)
+                if done > now_h and s.aircraft in turnaround:
+                    ground.append((reqs[s.requirement].drop, s.arrive_h, done))
                 if done > landed.get(s.aircraft, (-math.inf,))[0]:
                     landed[s.aircraft] = (done, reqs[s.requirement].drop)
     start = dict(problem.aircraft_start)
@@ -321,5 +326,6 @@ def repair(problem: Problem, previous: Plan, now_h: float, **kw: object) -> Resu
             t0, at = max(problem.start_of(a), landed.get(a.id, (-math.inf, a.base)),
                          key=lambda free: free[0])
             start[a.id] = (max(t0, now_h), at)
-    repaired = replace(problem, units=units, fixed=moving, aircraft_start=start)
+    repaired = replace(problem, units=units, fixed=moving, aircraft_start=start,
+                       apron_taken=problem.apron_taken + tuple(ground))
     return solve(repaired, **kw)  # type: ignore[arg-type]

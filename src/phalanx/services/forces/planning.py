@@ -105,14 +105,16 @@ def run_plan(db: Database, crisis_id: int, data: PlanIn, *, actor: Principal,
 
 
 def _shifted(problem: pl.Problem, hours: float) -> pl.Problem:
-    """Requirements' needed-by times, and when aircraft committed elsewhere are free, in the
-    previous plan's hours."""
+    """Requirements' needed-by times, when aircraft committed elsewhere are free, and when
+    they are on the ground where they land (`apron.py`), in the previous plan's hours."""
     from dataclasses import replace
 
     return replace(problem, requirements=tuple(replace(r, needed_by_h=r.needed_by_h + hours)
                                                for r in problem.requirements),
                    aircraft_start={k: (h + hours, where)
-                                   for k, (h, where) in problem.aircraft_start.items()})
+                                   for k, (h, where) in problem.aircraft_start.items()},
+                   apron_taken=tuple((where, t0 + hours, t1 + hours)
+                                     for where, t0, t1 in problem.apron_taken))
 
 
 def _keep_known(problem: pl.Problem, previous: pl.Plan) -> pl.Plan:
