@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.domain.forces import boarding
+from phalanx.domain.forces.model import distance_km
 
 
 def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
@@ -27,6 +28,16 @@ def aprons(forces: dict[str, Any]) -> tuple[tuple[tuple[float, float], int], ...
     number (`domain/forces/apron.py`)."""
     return tuple(((b["lat"], b["lon"]), int(b["apron"])) for b in forces.get("bases", [])
                  if b.get("apron") and b.get("lat") is not None)
+
+
+def apron_at(forces: dict[str, Any], place: tuple[float, float]) -> str | None:
+    """The airfield taking only so many aircraft on the ground at once that aircraft
+    landing at `place` land at (the nearest within `AT_AIRFIELD_KM`, as `apron.py`
+    counts them), by its key; none when they land at no such airfield."""
+    near = [(distance_km(place, (b["lat"], b["lon"])), b["key"])
+            for b in forces.get("bases", []) if b.get("apron") and b.get("lat") is not None]
+    near = [n for n in near if n[0] <= boarding.AT_AIRFIELD_KM]
+    return min(near)[1] if near else None
 
 
 def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]

@@ -28,7 +28,7 @@ from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.forces import consent as consent_rules
 from phalanx.services.forces import hosts
-from phalanx.services.forces.airfields import ground_times, landings
+from phalanx.services.forces.airfields import apron_at, ground_times, landings
 from phalanx.services.forces.registry import (
     Capability,
     bases,
@@ -87,17 +87,20 @@ class RequirementOut(BaseModel):
     # hours by ground from there (`domain/forces/boarding.py`)
     lands: str | None = None
     lands_h: float | None = None
+    # the airfield (its key) where its aircraft land that takes only so many on the ground
+    # at once, its place or within 5 km of it (`domain/forces/apron.py`)
+    apron: str | None = None
 
 
 def _req_out(r: Any, territory: str | None = None, barred: str | None = None,
-             lands: Boarding | None = None) -> RequirementOut:
+             lands: Boarding | None = None, apron: str | None = None) -> RequirementOut:
     return RequirementOut(id=r.id, crisis_id=r.crisis_id, capability=r.capability,
                           strength=r.strength, place=r.place, lat=r.lat, lon=r.lon,
                           node=r.node, needed_by=aware(r.needed_by), task=r.task,
                           sites=r.sites, state=r.state_code, state_rule=r.state_rule or None,
                           territory=territory, barred=barred,
                           lands=lands.base if lands else None,
-                          lands_h=lands.hours if lands else None)
+                          lands_h=lands.hours if lands else None, apron=apron)
 
 
 def _with_hosts(conn: Connection, crisis: Any, rows: list[Any]) -> list[RequirementOut]:
@@ -108,7 +111,12 @@ def _with_hosts(conn: Connection, crisis: Any, rows: list[Any]) -> list[Requirem
     why = hosts.refusals(conn, crisis, rows, where=where)
     forces = orgs.organization(conn).forces
     lands = landings(forces, ground_times(forces), rows, where)
-    return [_req_out(r, where.get(r.id), why.get(r.id), lands.get(str(r.id))) for r in rows]
+    out = []
+    for r in rows:
+        land = lands.get(str(r.id))
+        out.append(_req_out(r, where.get(r.id), why.get(r.id), land,
+                            apron_at(forces, land.place if land else (r.lat, r.lon))))
+    return out
 
 
 def requirements(conn: Connection, crisis_id: int, *, actor: Principal) -> list[RequirementOut]:
