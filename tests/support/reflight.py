@@ -236,15 +236,16 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
                     out.append(f"{key}: leaves {unit.key}'s home at {dep:.3f} h, "
                                f"free to be there at {earliest:.3f} h")
             free_at, at = arr + a.turnaround_h, where
-    # (a leg flown or flying that the plan no longer keeps, a unit withdrawn, still lands)
-    kept = {(key, leg.depart_h, leg.arrive_h) for key, legs in flights.items()
-            for leg, _u, _r in legs}
+    # the legs flown or flying when the plan was made (kept by it or not: a unit withdrawn
+    # still lands) stand as other plans' landings do
+    gone = {(key, dep, arr) for key, legs in d.flown.items() for dep, arr, _ in legs}
     out += _crowded(d, [(r.air_to, leg.arrive_h, d.aircraft[leg.aircraft].turnaround_h)
-                        for legs in flights.values() for leg, _u, r in legs
-                        if leg.aircraft in d.aircraft]
-                    + [(where, arr, d.aircraft[key].turnaround_h)
-                       for key, history in d.flown.items() if key in d.aircraft
-                       for dep, arr, where in history if (key, dep, arr) not in kept])
+                        for key, legs in flights.items() for leg, _u, r in legs
+                        if key in d.aircraft
+                        and (key, leg.depart_h, leg.arrive_h) not in gone],
+                    [(where, arr, arr + d.aircraft[key].turnaround_h)
+                     for key, legs in d.flown.items() if key in d.aircraft
+                     for _dep, arr, where in legs])
     covered = [m.requirement for m in moves]
     if (len(covered) != len(set(covered)) or set(covered) & set(uncovered)
             or set(covered) | set(uncovered) != set(d.requirements)):
@@ -263,15 +264,21 @@ def refly(d: Definition, moves: Iterable[Move], uncovered: Iterable[str]
     return out, figures
 
 
-def _crowded(d: Definition, landings: list[tuple[tuple[float, float], float, float]]
-             ) -> list[str]:
-    """The airfields with more aircraft on the ground at some moment than their places:
-    counted at each landing (the aircraft already there and still there, and itself)."""
+def _crowded(d: Definition, landings: list[tuple[tuple[float, float], float, float]],
+             flown: list[tuple[tuple[float, float], float, float]]) -> list[str]:
+    """The airfields with more aircraft on the ground than their places at some moment
+    one of the plan's aircraft is there: counted at each landing while one of the plan's
+    is there (the aircraft already there and still there, and itself). Other plans'
+    aircraft, and those `flown` before the plan, are counted beside the plan's but do not
+    make it wrong alone: it cannot move them."""
     out = []
     for field_at, places in d.aprons:
-        stays = [(t, t + turn) for where, t, turn in landings if km(where, field_at) <= 5.0]
-        stays += [(t0, t1) for where, t0, t1 in d.apron_taken if km(where, field_at) <= 5.0]
+        mine = [(t, t + turn) for where, t, turn in landings if km(where, field_at) <= 5.0]
+        stays = mine + [(t0, t1) for where, t0, t1 in [*d.apron_taken, *flown]
+                        if km(where, field_at) <= 5.0]
         for t, _end in stays:
+            if not any(s <= t + TOL and e > t + TOL for s, e in mine):
+                continue
             there = sum(1 for s, e in stays if s <= t + TOL and e > t + TOL)
             if there > places:
                 out.append(f"{there} aircraft on the ground at {field_at} at {t:.3f} h, "

@@ -180,3 +180,38 @@ def test_a_re_plan_keeps_other_plans_places_at_their_times() -> None:
     shifted = _shifted(taken, 5.0)
     assert shifted.aircraft_start == {"a0": (8.0, OSH)}
     assert shifted.apron_taken == ((OSH, 6.0, 8.0),)
+
+
+def test_a_plan_waits_where_other_plans_already_crowd_an_airfield() -> None:
+    """Two other crises' plans, proposed side by side and then both decided, put two
+    aircraft at once on Osh's one place: a new plan is not wrong for them (the planner
+    stopped with "the greedy plan fails the checker" for any crisis, wherever it
+    landed); its own landings there wait until both have left."""
+    haul = distance_km(KANT, NEAR_OSH) / 600
+    both = replace(_osh(1), apron_taken=((OSH, 0.0, haul + 3.0), (OSH, 0.0, haul + 4.0)))
+    p = plan(both)
+    assert check(both, p) == []
+    assert min(s.arrive_h for m in p.movements for s in m.sorties) == \
+        pytest.approx(haul + 4.0)
+    result = solve(both, time_limit=1, seed=0, wall_clock=False)
+    assert check(both, result.plan) == []
+    # elsewhere, nothing waits
+    far = replace(both, requirements=(replace(both.requirements[0],
+                                              place=(OSH[0] + 0.2, OSH[1])),))
+    assert check(far, solve(far, time_limit=1, seed=0, wall_clock=False).plan) == []
+    # a landing among them is still wrong
+    crowd = replace(p, movements=tuple(
+        replace(m, sorties=tuple(replace(s, depart_h=s.depart_h - 3, arrive_h=s.arrive_h - 3)
+                                 for s in m.sorties)) for m in p.movements))
+    assert any("3 aircraft on the ground at once" in e for e in check(both, crowd))
+
+
+def test_a_re_plan_keeps_loads_under_way_that_crowd_an_airfield() -> None:
+    """A plan decided as though Osh took any number (before the places were counted): its
+    four loads are in the air to Osh's one place. The re-plan keeps them as they fly, and
+    is not wrong for them (it stopped with "the greedy plan fails the checker")."""
+    one = _osh(1)
+    before = plan(replace(one, aprons=()))
+    later = repair(one, before, 0.1, time_limit=1, seed=0, wall_clock=False)
+    assert check(later.problem, later.plan) == []
+    assert later.plan.movements == before.movements

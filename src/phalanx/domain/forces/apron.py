@@ -11,7 +11,11 @@ planning figure; an airfield without one is not limited):
 - A place counts as the airfield when it lies within `AT_AIRFIELD_KM` of it, as where
   aircraft land does (`boarding.py`).
 - Aircraft of other plans decided (another crisis's deployment or way home) keep the
-  places they land in (`Problem.apron_taken`); where aircraft load is not counted.
+  places they land in (`Problem.apron_taken`), as do the movements under way; where
+  aircraft load is not counted.
+- A plan answers for the moments its own aircraft are on the ground: where others'
+  already fill or crowd an airfield (two plans proposed side by side, then both
+  decided), its landings wait until a place is free, and it is not wrong for theirs.
 
 The planner's searches build plans as though no airfield were limited; every plan is then
 flown again in its aircraft's order of sorties with the airfields' places
@@ -83,32 +87,56 @@ def most_at_once(stays: Iterable[Stay]) -> int:
 
 
 def crowded(problem: Problem, landings: Iterable[tuple[Point, float, float]]) -> list[str]:
-    """The limited airfields with more aircraft on the ground at once than their places:
-    `landings` are (where aircraft land, landing, turnaround) of a plan's sorties; the
-    landings of other plans decided are added."""
+    """The limited airfields where a plan's aircraft are on the ground with more aircraft
+    at once than their places: `landings` are (where aircraft land, landing, turnaround)
+    of the plan's own sorties; the landings of other plans decided and of the movements
+    under way are added, and counted only while one of the plan's aircraft is there (the
+    plan cannot move them, and waits for them)."""
     aprons = Aprons(problem)
     if not aprons:
         return []
+    reqs = {r.id: r for r in problem.requirements}
+    turn = {a.id: a.turnaround_h for a in problem.aircraft}
+    for m in problem.fixed:
+        for s in m.sorties:
+            i = aprons.field(reqs[s.requirement].drop) if s.requirement in reqs else None
+            if i is not None and s.aircraft in turn:
+                aprons.take(i, s.arrive_h, turn[s.aircraft])
+    own: list[list[Stay]] = [[] for _ in aprons.fields]
     for place, land, turnaround in landings:
         i = aprons.field(place)
         if i is not None:
-            aprons.take(i, land, turnaround)
+            own[i].append((land, land + turnaround))
     out = []
     for i, (place, n) in enumerate(aprons.fields):
-        # stays rounded to a millionth of an hour, so that one ending as the next lands
-        # is not counted as overlapping it
-        most = most_at_once((round(s, 6), round(e, 6)) for s, e in aprons.stays[i])
+        most = _most_beside(own[i], aprons.stays[i])
         if most > n:
             out.append(f"{most} aircraft on the ground at once at {place[0]:.4f}, "
                        f"{place[1]:.4f}, which takes {n}")
     return out
 
 
+def _most_beside(own: list[Stay], held: list[Stay]) -> int:
+    """The most stays on the ground at one moment while one of `own` is there (stays
+    rounded to a millionth of an hour, so that one ending as the next lands is not counted
+    as overlapping it)."""
+    events = sorted(ev for stays, mine in ((own, 1), (held, 0)) for s, e in stays
+                    for ev in ((round(e, 6), -1, mine), (round(s, 6), 1, mine)))
+    most = now = mine_now = 0
+    for _t, step, mine in events:
+        now += step
+        mine_now += step * mine
+        if step > 0 and mine_now > 0:
+            most = max(most, now)
+    return most
+
+
 def landings(problem: Problem, p: Plan) -> list[tuple[Point, float, float]]:
     """Where, when and for how long each sortie of `p` by an aircraft of the problem is on
-    the ground where it lands."""
+    the ground where it lands (the movements under way left out: `crowded` adds them)."""
     reqs = {r.id: r for r in problem.requirements}
     turn = {a.id: a.turnaround_h for a in problem.aircraft}
+    fixed = set(problem.fixed)
     return [(reqs[s.requirement].drop, s.arrive_h, turn[s.aircraft])
-            for m in p.movements for s in m.sorties
+            for m in p.movements if m not in fixed for s in m.sorties
             if s.aircraft in turn and s.requirement in reqs]
