@@ -17,15 +17,20 @@ planning figure; an airfield without one is not limited):
   already fill or crowd an airfield (two plans proposed side by side, then both
   decided), its landings wait until a place is free, and it is not wrong for theirs.
 
-The planner's searches build plans as though no airfield were limited; every plan is then
-flown again in its aircraft's order of sorties with the airfields' places
-(`reflow.reflow`), so that every plan kept keeps the rule, and the checker counts the
-aircraft on the ground at each limited airfield itself (`crowded`). The lower bounds leave
-the places out, so they stay bounds.
+The greedy (and the priority search over its order) weighs the places as it goes: each
+load goes to the aircraft that lands it soonest with a place free (`flying.airlift`), so
+a unit goes by ground when waiting for places would bring it later. The deadline search
+and CP-SAT build plans as though no airfield were limited; every plan they find is flown
+again in its aircraft's order of sorties with the places (`reflow.reflow`) before it is
+compared, so that every plan kept keeps the rule. The checker counts the aircraft on the
+ground at each limited airfield itself (`crowded`). The lower bounds leave the places
+out, so they stay bounds.
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 from collections.abc import Iterable
 
 from phalanx.domain.forces.boarding import AT_AIRFIELD_KM
@@ -61,18 +66,50 @@ class Aprons:
     def places(self, i: int) -> int:
         return self.fields[i][1]
 
-    def first_free(self, i: int, land: float, turnaround: float) -> float:
+    def first_free(self, i: int, land: float, turnaround: float,
+                   extra: Iterable[Stay] = ()) -> float:
         """The first moment from `land` at which an aircraft may land at airfield `i` and
-        stay its turnaround with no more on the ground than its places."""
-        stays = self.stays[i]
-        for t in sorted({land, *(end for _s, end in stays if end > land)}):
-            if most_at_once((s, e) for s, e in stays
-                            if s < t + turnaround - EPS and e > t + EPS) < self.places(i):
+        stay its turnaround with no more on the ground than its places (`extra`: stays
+        not taken yet, counted as well)."""
+        # (only the stays not ended by `land` can be in the way)
+        stays = [(s, e) for s, e in (*self.stays[i], *extra) if e > land + EPS]
+        places = self.places(i)
+        if len(stays) < places:
+            return land
+        # how many are on the ground from each moment a stay begins or ends
+        at: list[float] = []
+        busy: list[int] = []
+        now = 0
+        for x, step in sorted(ev for s, e in stays for ev in ((e, -1), (s, 1))):
+            now += step
+            if at and x <= at[-1] + EPS:
+                busy[-1] = now
+            else:
+                at.append(x)
+                busy.append(now)
+        for t in sorted({land, *(e for _s, e in stays)}):
+            j = bisect.bisect_right(at, t + EPS) - 1
+            most = busy[j] if j >= 0 else 0
+            j += 1
+            while most < places and j < len(at) and at[j] < t + turnaround - EPS:
+                most = max(most, busy[j])
+                j += 1
+            if most < places:
                 return t
         return land  # unreachable: after the last stay ends, the airfield is empty
 
     def take(self, i: int, land: float, turnaround: float) -> None:
         self.stays[i].append((land, land + turnaround))
+
+    def sizes(self) -> tuple[int, ...]:
+        """How many stays each airfield has: with `back_to`, the state before a step."""
+        return tuple(len(s) for s in self.stays)
+
+    def back_to(self, sizes: tuple[int, ...]) -> Aprons:
+        """A copy with the stays each airfield had when it had `sizes` of them."""
+        out = copy.copy(self)
+        out.stays = [list(s[:n]) for s, n in zip(self.stays, sizes, strict=True)]
+        return out
 
 
 def most_at_once(stays: Iterable[Stay]) -> int:

@@ -13,7 +13,7 @@ import math
 from functools import lru_cache
 from itertools import pairwise
 
-from phalanx.domain.forces.apron import crowded, landings
+from phalanx.domain.forces.apron import Aprons, crowded, landings
 from phalanx.domain.forces.model import (
     EPS,
     REFUEL_H,
@@ -112,13 +112,15 @@ class Work:
 
 
 def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
-            beat: float = math.inf, work: Work | None = None
+            beat: float = math.inf, work: Work | None = None, aprons: Aprons | None = None
             ) -> tuple[float, list[Sortie], Free] | None:
     """The unit carried by air, load by load: each load goes to the aircraft that lands
     it soonest (several aircraft may share a unit). Returns the unit's arrival (its last
     load's landing, and its way on by ground from where aircraft land), the sorties, and
     when and where each aircraft used is free again; None when no aircraft can reach or
-    the unit would arrive after `beat`."""
+    the unit would arrive after `beat`. With `aprons` (the aircraft on the ground so far),
+    a load lands at a limited airfield once a place is free (`apron.py`), its aircraft
+    leaving that much later."""
     haul_km = distance_km(unit.lift_from, req.drop)
     planes = [a for a in problem.aircraft if haul_km <= a.range_km]
     if not planes:
@@ -131,11 +133,14 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
     # where an aircraft has not flown for this unit yet, its landing does not change
     # from one load to the next
     first: dict[str, float] = {}
+    field = aprons.field(req.drop) if aprons else None
+    own: list[tuple[float, float]] = []  # the places this unit's loads take there
     while left > EPS or not sorties:
         best: tuple[float, float, str] | None = None
         pick: Aircraft | None = None
         if work is not None:
             work.steps += len(planes)
+        keys = []
         for a in planes:
             now = moved.get(a.id)
             if now is None:
@@ -148,8 +153,28 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
                 t, at = now
                 land = max(t + ferry_h(a, at, home), ready) + haul_km / a.speed_kmh
             key = (land, -min(a.payload_t, left), a.id)
-            if best is None or key < best:
-                best, pick = key, a
+            if field is None:
+                if best is None or key < best:
+                    best, pick = key, a
+            else:
+                keys.append((key, a))
+        if field is not None:
+            # a place free at the airfield: never sooner than the flight lands, and the
+            # first free for an aircraft of a turnaround landing at x is the same for every
+            # one of that turnaround landing from x until then (later ones land later)
+            assert aprons is not None
+            soonest: dict[float, float] = {}
+            for key, a in sorted(keys, key=lambda k: k[0]):
+                if best is not None and key[0] > best[0] + EPS:
+                    break
+                turn = a.turnaround_h
+                if turn not in soonest:
+                    soonest[turn] = aprons.first_free(field, key[0], turn, own)
+                elif key[0] > soonest[turn] + EPS:
+                    continue
+                key = (max(key[0], soonest[turn]), *key[1:])
+                if best is None or key < best:
+                    best, pick = key, a
         assert best is not None and pick is not None
         land, a = best[0], pick
         if air_arrival(req, land) > beat + EPS:
@@ -159,6 +184,8 @@ def airlift(problem: Problem, unit: Unit, req: Requirement, free: Free,
         sorties.append(Sortie(a.id, unit.id, req.id, land - haul_km / a.speed_kmh, land, load,
                               at))
         moved[a.id] = (land + a.turnaround_h, req.drop)
+        if field is not None:
+            own.append((land, land + a.turnaround_h))
         left -= load
         last = max(last, land)
     return air_arrival(req, last), sorties, moved

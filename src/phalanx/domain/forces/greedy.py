@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from phalanx.domain.forces.apron import Aprons
 from phalanx.domain.forces.flying import (
     Free,
     Work,
@@ -74,7 +75,10 @@ class Trace:
     def __init__(self, problem: Problem, cands: Candidates, ids: list[str],
                  work: Work | None = None, previous: Trace | None = None) -> None:
         self.ids = ids
-        self.states: list[tuple[int, int, Free, frozenset[str], int]] = []
+        # before each requirement: the movements and uncovered so far, the aircraft's
+        # free times, the units used, the work, and the aircraft on the ground at each
+        # limited airfield (`Aprons.sizes`)
+        self.states: list[tuple[int, int, Free, frozenset[str], int, tuple[int, ...]]] = []
         counted = work or Work()
         start = 0
         if previous is not None:
@@ -83,10 +87,11 @@ class Trace:
                 start += 1
         if previous is not None and start:
             self.states = previous.states[:start]
-            n_moves, n_uncovered, free0, used0, steps = previous.states[start]
+            n_moves, n_uncovered, free0, used0, steps, sizes = previous.states[start]
             movements = previous.movements[:n_moves]
             uncovered = previous.uncovered[:n_uncovered]
             free, used = dict(free0), set(used0)
+            aprons = previous.aprons.back_to(sizes) if previous.aprons else None
             begun = counted.steps
             counted.steps += steps  # the steps the prefix took, counted again
         else:
@@ -94,27 +99,54 @@ class Trace:
             free = initial_free(problem)
             movements = list(problem.fixed)
             uncovered = []
+            aprons = _aprons(problem)
             begun = counted.steps
         reqs = {r.id: r for r in problem.requirements}
         for rid in ids[start:]:
             self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
-                                counted.steps - begun))
-            best = _place(problem, cands, reqs[rid], used, free, counted)
+                                counted.steps - begun, aprons.sizes() if aprons else ()))
+            best = _place(problem, cands, reqs[rid], used, free, counted, aprons)
             if best is None:
                 uncovered.append(rid)
                 continue
             movements.append(best[2])
             used.add(best[2].unit)
             free.update(best[3])
+            if aprons:
+                _land(problem, aprons, best[2])
         self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
-                            counted.steps - begun))
+                            counted.steps - begun, aprons.sizes() if aprons else ()))
+        self.aprons = aprons
         self.movements, self.uncovered = movements, uncovered
         self.plan = Plan(tuple(movements), tuple(uncovered),
                          objective(problem, movements, len(uncovered)))
 
 
+def _aprons(problem: Problem) -> Aprons | None:
+    """The limited airfields with the places the movements under way take, if any."""
+    if not problem.aprons:
+        return None
+    aprons = Aprons(problem)
+    for m in problem.fixed:
+        _land(problem, aprons, m)
+    return aprons
+
+
+def _land(problem: Problem, aprons: Aprons, m: Movement) -> None:
+    """The places the sorties of `m` take where they land."""
+    req = next(r for r in problem.requirements if r.id == m.requirement)
+    i = aprons.field(req.drop)
+    if i is None:
+        return
+    turn = {a.id: a.turnaround_h for a in problem.aircraft}
+    for s in m.sorties:
+        if s.aircraft in turn:
+            aprons.take(i, s.arrive_h, turn[s.aircraft])
+
+
 def _place(problem: Problem, cands: Candidates, req: Requirement, used: set[str],
-           free: Free, work: Work) -> tuple[float, int, Movement, Free] | None:
+           free: Free, work: Work, aprons: Aprons | None = None
+           ) -> tuple[float, int, Movement, Free] | None:
     """The unit that arrives soonest for `req`, by ground or by air, and the aircraft's
     free times it changes (None: no unit left)."""
     best: tuple[float, int, Movement, Free] | None = None
@@ -128,7 +160,7 @@ def _place(problem: Problem, cands: Candidates, req: Requirement, used: set[str]
         cand: tuple[float, int, Movement, Free]
         cand = (road, 0, Movement(req.id, unit.id, "road", road), {})
         beat = min(road, best[0] if best is not None else math.inf)
-        air = airlift(problem, unit, req, free, beat, work)
+        air = airlift(problem, unit, req, free, beat, work, aprons)
         if air is not None and air[0] < road - EPS:
             cand = (air[0], len(air[1]),
                     Movement(req.id, unit.id, "air", air[0], tuple(air[1])), air[2])
