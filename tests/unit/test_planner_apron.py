@@ -208,7 +208,9 @@ def test_a_plan_waits_where_other_plans_already_crowd_an_airfield() -> None:
     stopped with "the greedy plan fails the checker" for any crisis, wherever it
     landed); its own landings there wait until both have left."""
     haul = distance_km(KANT, NEAR_OSH) / 600
-    both = replace(_osh(1), apron_taken=((OSH, 0.0, haul + 3.0), (OSH, 0.0, haul + 4.0)))
+    one = _osh(1)  # (a unit of one load: by air, it still comes sooner than by road)
+    both = replace(one, units=(replace(one.units[0], weight_t=20.0),),
+                   apron_taken=((OSH, 0.0, haul + 3.0), (OSH, 0.0, haul + 4.0)))
     p = plan(both)
     assert check(both, p) == []
     assert min(s.arrive_h for m in p.movements for s in m.sorties) == \
