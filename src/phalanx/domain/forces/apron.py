@@ -34,7 +34,7 @@ import copy
 from collections.abc import Iterable
 
 from phalanx.domain.forces.boarding import AT_AIRFIELD_KM
-from phalanx.domain.forces.model import EPS, Plan, Point, Problem, distance_km
+from phalanx.domain.forces.model import EPS, Movement, Plan, Point, Problem, distance_km
 
 Stay = tuple[float, float]  # on the ground from, until (hours)
 
@@ -44,13 +44,21 @@ class Aprons:
     ground at each."""
 
     def __init__(self, problem: Problem) -> None:
+        """With the places other plans decided and the movements under way take."""
         self.fields = [(p, n) for p, n in problem.aprons]
         self._of: dict[Point, int | None] = {}
         self.stays: list[list[Stay]] = [[] for _ in self.fields]
+        if not self.fields:
+            return
         for place, start, end in problem.apron_taken:
             i = self.field(place)
             if i is not None:
                 self.stays[i].append((start, end))
+        drops = {r.id: r.drop for r in problem.requirements}
+        turns = {a.id: a.turnaround_h for a in problem.aircraft}
+        for m in problem.fixed:
+            if m.requirement in drops:
+                self.land(drops[m.requirement], m, turns)
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -101,6 +109,15 @@ class Aprons:
     def take(self, i: int, land: float, turnaround: float) -> None:
         self.stays[i].append((land, land + turnaround))
 
+    def land(self, drop: Point, m: Movement, turns: dict[str, float]) -> None:
+        """The places the sorties of `m` take where they land at `drop` (`turns`: each
+        aircraft's turnaround; one no longer in the lift takes none)."""
+        i = self.field(drop)
+        if i is not None:
+            for s in m.sorties:
+                if s.aircraft in turns:
+                    self.take(i, s.arrive_h, turns[s.aircraft])
+
     def sizes(self) -> tuple[int, ...]:
         """How many stays each airfield has: with `back_to`, the state before a step."""
         return tuple(len(s) for s in self.stays)
@@ -132,13 +149,6 @@ def crowded(problem: Problem, landings: Iterable[tuple[Point, float, float]]) ->
     aprons = Aprons(problem)
     if not aprons:
         return []
-    reqs = {r.id: r for r in problem.requirements}
-    turn = {a.id: a.turnaround_h for a in problem.aircraft}
-    for m in problem.fixed:
-        for s in m.sorties:
-            i = aprons.field(reqs[s.requirement].drop) if s.requirement in reqs else None
-            if i is not None and s.aircraft in turn:
-                aprons.take(i, s.arrive_h, turn[s.aircraft])
     own: list[list[Stay]] = [[] for _ in aprons.fields]
     for place, land, turnaround in landings:
         i = aprons.field(place)

@@ -99,9 +99,11 @@ class Trace:
             free = initial_free(problem)
             movements = list(problem.fixed)
             uncovered = []
-            aprons = _aprons(problem)
+            # the limited airfields, with the places others take (None: none limited)
+            aprons = Aprons(problem) if problem.aprons else None
             begun = counted.steps
         reqs = {r.id: r for r in problem.requirements}
+        turns = {a.id: a.turnaround_h for a in problem.aircraft}
         for rid in ids[start:]:
             self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
                                 counted.steps - begun, aprons.sizes() if aprons else ()))
@@ -113,35 +115,13 @@ class Trace:
             used.add(best[2].unit)
             free.update(best[3])
             if aprons:
-                _land(problem, aprons, best[2])
+                aprons.land(reqs[rid].drop, best[2], turns)
         self.states.append((len(movements), len(uncovered), dict(free), frozenset(used),
                             counted.steps - begun, aprons.sizes() if aprons else ()))
         self.aprons = aprons
         self.movements, self.uncovered = movements, uncovered
         self.plan = Plan(tuple(movements), tuple(uncovered),
                          objective(problem, movements, len(uncovered)))
-
-
-def _aprons(problem: Problem) -> Aprons | None:
-    """The limited airfields with the places the movements under way take, if any."""
-    if not problem.aprons:
-        return None
-    aprons = Aprons(problem)
-    for m in problem.fixed:
-        _land(problem, aprons, m)
-    return aprons
-
-
-def _land(problem: Problem, aprons: Aprons, m: Movement) -> None:
-    """The places the sorties of `m` take where they land."""
-    req = next(r for r in problem.requirements if r.id == m.requirement)
-    i = aprons.field(req.drop)
-    if i is None:
-        return
-    turn = {a.id: a.turnaround_h for a in problem.aircraft}
-    for s in m.sorties:
-        if s.aircraft in turn:
-            aprons.take(i, s.arrive_h, turn[s.aircraft])
 
 
 def _place(problem: Problem, cands: Candidates, req: Requirement, used: set[str],

@@ -29,14 +29,7 @@ def reflow(problem: Problem, p: Plan) -> Plan:
     reqs = {r.id: r for r in problem.requirements}
     planes = {a.id: a for a in problem.aircraft}
     fixed = set(problem.fixed)
-    aprons = Aprons(problem)
-    for m in problem.fixed:  # under way: they keep their places
-        for s in m.sorties:
-            if s.aircraft not in planes or s.requirement not in reqs:
-                continue
-            i = aprons.field(reqs[s.requirement].drop)
-            if i is not None:
-                aprons.take(i, s.arrive_h, planes[s.aircraft].turnaround_h)
+    aprons = Aprons(problem)  # (the movements under way keep their places)
     queue: dict[str, list[Sortie]] = {}
     for m in p.movements:
         if m not in fixed:
