@@ -117,6 +117,34 @@ class Settings(BaseSettings):
                              "file in it, e.g. audit-signing.key")
         return value
 
+    @field_validator("audit_witness_dir")
+    @classmethod
+    def _a_witness_dir(cls, value: Path | None) -> Path | None:
+        """The witness's directory is another host's share: one that is not there (a
+        mistyped path, a share not mounted) is refused, not made on this host, where the
+        copies it would hold are no witness."""
+        if value is not None and not value.is_dir():
+            raise ValueError(f"PHALANX_AUDIT_WITNESS_DIR: {value} is not a directory (a "
+                             "mistyped path, or the witness's share not mounted)")
+        return value
+
+    @field_validator("audit_witness_syslog")
+    @classmethod
+    def _a_syslog_address(cls, value: str | None) -> str | None:
+        """`host:port` (UDP) or a socket's absolute path, as `SyslogWitness` reads it;
+        anything else would be taken for a socket path beside the working directory, or
+        fail only at the first entry copied out."""
+        value = (value or "").strip() or None
+        if value is None or value.startswith("/"):
+            return value
+        host, colon, port = value.rpartition(":")
+        if not (colon and host and port.isascii() and port.isdigit()
+                and 1 <= int(port) <= 65535):
+            raise ValueError("PHALANX_AUDIT_WITNESS_SYSLOG must be host:port (UDP, e.g. "
+                             f"witness.internal:514) or a socket path such as /dev/log: "
+                             f"{value!r}")
+        return value
+
     @field_validator("feed_allow_networks", "feed_allow_ports")
     @classmethod
     def _networks_and_ports(cls, value: str, info: ValidationInfo) -> str:

@@ -30,3 +30,33 @@ def test_a_period_is_a_finite_number_of_seconds_or_minutes() -> None:
             with pytest.raises(ValidationError, match="finite"):
                 Settings(**{name: value})
     assert Settings(due_seconds="0").due_seconds == 0
+
+
+def test_a_syslog_witness_is_a_host_and_port_or_a_socket_path() -> None:
+    """A syslog witness the copy cannot be sent to is refused when the settings are read,
+    naming the setting: not taken for a socket path beside the working directory (every
+    copy then failing, the command exiting 0), nor a traceback at the first entry."""
+    import pytest
+    from pydantic import ValidationError
+
+    for value in ("witness.internal", "witness.internal:abc", ":514", "host:0",
+                  "host:70000", "relative/socket"):
+        with pytest.raises(ValidationError, match="PHALANX_AUDIT_WITNESS_SYSLOG"):
+            Settings(audit_witness_syslog=value)
+    for value in ("witness.internal:514", "192.0.2.7:5514", "/dev/log"):
+        assert Settings(audit_witness_syslog=value).audit_witness_syslog == value
+    assert Settings(audit_witness_syslog=" ").audit_witness_syslog is None
+
+
+def test_a_witness_directory_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    """A witness directory mistyped, or its share not mounted, is refused naming the
+    setting, rather than made on this host, where its copies would witness nothing."""
+    import pytest
+    from pydantic import ValidationError
+
+    missing = tmp_path / "share" / "phalanx"
+    with pytest.raises(ValidationError, match=f"PHALANX_AUDIT_WITNESS_DIR: {missing}"):
+        Settings(audit_witness_dir=missing)
+    assert not missing.exists()
+    missing.mkdir(parents=True)
+    assert Settings(audit_witness_dir=missing).audit_witness_dir == missing
