@@ -117,6 +117,26 @@ class Settings(BaseSettings):
                              "file in it, e.g. audit-signing.key")
         return value
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """Addresses or networks, or `*`: uvicorn takes anything else (a host name, a
+        mistyped address) for a literal no peer ever matches, and every user would then
+        seem to come from the proxy, throttled together, their cookies sent over HTTP."""
+        import ipaddress
+
+        for item in (i.strip() for i in value.split(",")):
+            if item in ("", "*"):
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"PHALANX_FORWARDED_ALLOW_IPS: {item!r} is not an address or a network "
+                    "(like 127.0.0.1, 10.0.0.0/24 or *); a proxy is named by its address"
+                ) from None
+        return value
+
     @field_validator("audit_witness_dir")
     @classmethod
     def _a_witness_dir(cls, value: Path | None) -> Path | None:

@@ -60,3 +60,16 @@ def test_a_witness_directory_that_is_not_there_is_refused(tmp_path: Path) -> Non
     assert not missing.exists()
     missing.mkdir(parents=True)
     assert Settings(audit_witness_dir=missing).audit_witness_dir == missing
+
+
+def test_a_proxy_is_named_by_its_address_or_network() -> None:
+    """A host name or a mistyped address among the proxies is refused naming the setting:
+    uvicorn would take it for a literal no peer matches, and believe no proxy at all."""
+    import pytest
+    from pydantic import ValidationError
+
+    for value in ("nginx.internal", "10.0.0.l", "127.0.0.1, proxy", "10.0.0.0/33"):
+        with pytest.raises(ValidationError, match="PHALANX_FORWARDED_ALLOW_IPS"):
+            Settings(forwarded_allow_ips=value)
+    for value in ("", "127.0.0.1", "10.0.0.5, 10.1.0.0/16", "::1", "*"):
+        assert Settings(forwarded_allow_ips=value).forwarded_allow_ips == value
