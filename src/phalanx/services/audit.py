@@ -62,8 +62,13 @@ class SigningKey:
 
 
 def signing_key(path: Path, create: bool = True) -> SigningKey | None:
-    """The installation's checkpoint key; created (mode 0600) when missing."""
+    """The installation's checkpoint key; created (mode 0600) when missing. A file every
+    account may read is refused: whoever reads it can sign checkpoints."""
     if path.exists():
+        if (mode := path.stat().st_mode) & 0o007:
+            raise KeyUnusable(f"PHALANX_AUDIT_KEY_FILE: {path} may be read by every account "
+                              f"on this host (mode {mode & 0o777:04o}): `chmod o-rwx` it "
+                              "(a key is made 0600)")
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
