@@ -137,6 +137,26 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("cap_trust_file")
+    @classmethod
+    def _a_trust_file(cls, value: Path | None) -> Path | None:
+        """Read when the settings are: a trust file missing or broken (or naming a
+        certificate that is not there) is refused at start, naming the setting, not found
+        at the first alert received, which the API would answer with a server error."""
+        if value is None:
+            return value
+        import yaml
+
+        from phalanx.adapters.cap.signature import load_anchors
+
+        try:
+            load_anchors(value)
+        except (OSError, UnicodeError, ValueError, yaml.YAMLError, TypeError) as exc:
+            said = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and \
+                exc.filename else " ".join(str(exc).split())
+            raise ValueError(f"PHALANX_CAP_TRUST_FILE: {said}") from None
+        return value
+
     @field_validator("audit_witness_dir")
     @classmethod
     def _a_witness_dir(cls, value: Path | None) -> Path | None:

@@ -73,3 +73,23 @@ def test_a_proxy_is_named_by_its_address_or_network() -> None:
             Settings(forwarded_allow_ips=value)
     for value in ("", "127.0.0.1", "10.0.0.5, 10.1.0.0/16", "::1", "*"):
         assert Settings(forwarded_allow_ips=value).forwarded_allow_ips == value
+
+
+def test_a_cap_trust_file_is_read_when_the_settings_are(tmp_path: Path) -> None:
+    """A trust file that is missing, is not `sender: [certificate.pem, ...]`, or names a
+    certificate that is not there is refused at start naming the setting and the file:
+    the server took it and answered every CAP alert received with a server error."""
+    import pytest
+    from pydantic import ValidationError
+
+    trust = tmp_path / "trust.yaml"
+    with pytest.raises(ValidationError, match=f"PHALANX_CAP_TRUST_FILE: {trust}: No such"):
+        Settings(cap_trust_file=trust)
+    trust.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"PHALANX_CAP_TRUST_FILE: .*sender"):
+        Settings(cap_trust_file=trust)
+    trust.write_text('"kaz-ses": [anchor.pem]\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match=f"PHALANX_CAP_TRUST_FILE: {tmp_path}/anchor"):
+        Settings(cap_trust_file=trust)
+    (tmp_path / "anchor.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")
+    assert Settings(cap_trust_file=trust).cap_trust_file == trust
