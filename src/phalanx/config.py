@@ -109,12 +109,16 @@ class Settings(BaseSettings):
                              f"not installed ({exc}); use postgresql+psycopg://") from None
         return value
 
-    @field_validator("audit_key_file")
+    @field_validator("audit_key_file", "audit_checkpoint_file")
     @classmethod
-    def _a_key_file(cls, value: Path) -> Path:
-        if value.is_dir():
-            raise ValueError(f"PHALANX_AUDIT_KEY_FILE: {value} is a directory; name the key "
-                             "file in it, e.g. audit-signing.key")
+    def _a_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """A file, not a directory: a checkpoint file that is one is found only after the
+        entries are committed, which then stay uncopied (called forged by `verify`)."""
+        if value is not None and value.is_dir():
+            example = "audit-signing.key" if info.field_name == "audit_key_file" \
+                else "audit-checkpoints.jsonl"
+            raise ValueError(f"PHALANX_{str(info.field_name).upper()}: {value} is a "
+                             f"directory; name the file in it, e.g. {example}")
         return value
 
     @field_validator("forwarded_allow_ips")
@@ -175,7 +179,12 @@ class Settings(BaseSettings):
         anything else would be taken for a socket path beside the working directory, or
         fail only at the first entry copied out."""
         value = (value or "").strip() or None
-        if value is None or value.startswith("/"):
+        if value is None:
+            return value
+        if value.startswith("/"):
+            if not Path(value).is_socket():
+                raise ValueError(f"PHALANX_AUDIT_WITNESS_SYSLOG: {value} is not a socket "
+                                 "(no syslog daemon listens there)")
             return value
         host, colon, port = value.rpartition(":")
         if not (colon and host and port.isascii() and port.isdigit()

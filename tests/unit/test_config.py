@@ -43,7 +43,7 @@ def test_a_syslog_witness_is_a_host_and_port_or_a_socket_path() -> None:
                   "host:70000", "relative/socket"):
         with pytest.raises(ValidationError, match="PHALANX_AUDIT_WITNESS_SYSLOG"):
             Settings(audit_witness_syslog=value)
-    for value in ("witness.internal:514", "192.0.2.7:5514", "/dev/log"):
+    for value in ("witness.internal:514", "192.0.2.7:5514"):
         assert Settings(audit_witness_syslog=value).audit_witness_syslog == value
     assert Settings(audit_witness_syslog=" ").audit_witness_syslog is None
 
@@ -93,3 +93,35 @@ def test_a_cap_trust_file_is_read_when_the_settings_are(tmp_path: Path) -> None:
         Settings(cap_trust_file=trust)
     (tmp_path / "anchor.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")
     assert Settings(cap_trust_file=trust).cap_trust_file == trust
+
+
+def test_a_syslog_socket_path_is_a_socket() -> None:
+    """A socket path where no syslog daemon listens is refused at start: each copy sent
+    there failed with a logging traceback while the entry stayed committed, uncopied."""
+    import socket
+    import tempfile
+
+    import pytest
+    from pydantic import ValidationError
+
+    with tempfile.TemporaryDirectory() as short:  # a socket's path is at most 107 bytes
+        missing = Path(short) / "log"
+        with pytest.raises(ValidationError,
+                           match=f"PHALANX_AUDIT_WITNESS_SYSLOG: {missing} is"):
+            Settings(audit_witness_syslog=str(missing))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as daemon:
+            daemon.bind(str(missing))
+            assert Settings(audit_witness_syslog=str(missing)).audit_witness_syslog == \
+                str(missing)
+
+
+def test_a_checkpoint_file_is_not_a_directory(tmp_path: Path) -> None:
+    """The checkpoint file setting naming a directory is refused at start, naming it: found
+    only when copying, the entries were committed and left uncopied."""
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=f"PHALANX_AUDIT_CHECKPOINT_FILE: {tmp_path} is"):
+        Settings(audit_checkpoint_file=tmp_path)
+    file = tmp_path / "audit-checkpoints.jsonl"
+    assert Settings(audit_checkpoint_file=file).audit_checkpoint_file == file
