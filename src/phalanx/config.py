@@ -109,12 +109,89 @@ class Settings(BaseSettings):
                              f"not installed ({exc}); use postgresql+psycopg://") from None
         return value
 
-    @field_validator("audit_key_file")
+    @field_validator("audit_key_file", "audit_checkpoint_file")
     @classmethod
-    def _a_key_file(cls, value: Path) -> Path:
-        if value.is_dir():
-            raise ValueError(f"PHALANX_AUDIT_KEY_FILE: {value} is a directory; name the key "
-                             "file in it, e.g. audit-signing.key")
+    def _a_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """A file, not a directory: a checkpoint file that is one is found only after the
+        entries are committed, which then stay uncopied (called forged by `verify`)."""
+        if value is not None and value.is_dir():
+            example = "audit-signing.key" if info.field_name == "audit_key_file" \
+                else "audit-checkpoints.jsonl"
+            raise ValueError(f"PHALANX_{str(info.field_name).upper()}: {value} is a "
+                             f"directory; name the file in it, e.g. {example}")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """Addresses or networks, or `*`: uvicorn takes anything else (a host name, a
+        mistyped address) for a literal no peer ever matches, and every user would then
+        seem to come from the proxy, throttled together, their cookies sent over HTTP."""
+        import ipaddress
+
+        for item in (i.strip() for i in value.split(",")):
+            if item in ("", "*"):
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"PHALANX_FORWARDED_ALLOW_IPS: {item!r} is not an address or a network "
+                    "(like 127.0.0.1, 10.0.0.0/24 or *); a proxy is named by its address"
+                ) from None
+        return value
+
+    @field_validator("cap_trust_file")
+    @classmethod
+    def _a_trust_file(cls, value: Path | None) -> Path | None:
+        """Read when the settings are: a trust file missing or broken (or naming a
+        certificate that is not there) is refused at start, naming the setting, not found
+        at the first alert received, which the API would answer with a server error."""
+        if value is None:
+            return value
+        import yaml
+
+        from phalanx.adapters.cap.signature import load_anchors
+
+        try:
+            load_anchors(value)
+        except (OSError, UnicodeError, ValueError, yaml.YAMLError, TypeError) as exc:
+            said = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and \
+                exc.filename else " ".join(str(exc).split())
+            raise ValueError(f"PHALANX_CAP_TRUST_FILE: {said}") from None
+        return value
+
+    @field_validator("audit_witness_dir")
+    @classmethod
+    def _a_witness_dir(cls, value: Path | None) -> Path | None:
+        """The witness's directory is another host's share: one that is not there (a
+        mistyped path, a share not mounted) is refused, not made on this host, where the
+        copies it would hold are no witness."""
+        if value is not None and not value.is_dir():
+            raise ValueError(f"PHALANX_AUDIT_WITNESS_DIR: {value} is not a directory (a "
+                             "mistyped path, or the witness's share not mounted)")
+        return value
+
+    @field_validator("audit_witness_syslog")
+    @classmethod
+    def _a_syslog_address(cls, value: str | None) -> str | None:
+        """`host:port` (UDP) or a socket's absolute path, as `SyslogWitness` reads it;
+        anything else would be taken for a socket path beside the working directory, or
+        fail only at the first entry copied out."""
+        value = (value or "").strip() or None
+        if value is None:
+            return value
+        if value.startswith("/"):
+            if not Path(value).is_socket():
+                raise ValueError(f"PHALANX_AUDIT_WITNESS_SYSLOG: {value} is not a socket "
+                                 "(no syslog daemon listens there)")
+            return value
+        host, colon, port = value.rpartition(":")
+        if not (colon and host and port.isascii() and port.isdigit()
+                and 1 <= int(port) <= 65535):
+            raise ValueError("PHALANX_AUDIT_WITNESS_SYSLOG must be host:port (UDP, e.g. "
+                             f"witness.internal:514) or a socket path such as /dev/log: "
+                             f"{value!r}")
         return value
 
     @field_validator("feed_allow_networks", "feed_allow_ports")

@@ -185,6 +185,7 @@ def test_two_application_hosts_keep_one_verifiable_trail_through_the_witness(
 
     monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "a" / "audit.key"))
+    (tmp_path / "witness").mkdir()  # another host's share, mounted
     monkeypatch.setenv("PHALANX_AUDIT_WITNESS_DIR", str(tmp_path / "witness"))
     monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
     get_settings.cache_clear()
@@ -247,3 +248,32 @@ def test_an_exercise_run_copies_every_entry_it_writes_outside_the_database(
     grow(trail, 1)
     code, out = verify()
     assert (code, out["ok"]) == (0, True), out
+
+
+def test_a_restore_with_a_key_file_holding_no_key_restores_nothing(
+        trail: Database, target_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key file that holds no key (a truncated copy, the public half) is named, in a
+    line, before anything is restored: the empty database stays empty for the restore
+    run again with the right file."""
+    import sqlalchemy as sa
+
+    from phalanx.services.audit import KeyUnusable
+
+    grow(trail, 3)
+    backup = tmp_path / "phalanx.backup"
+    assert runner.invoke(app, ["backup", str(backup)]).exit_code == 0
+    broken = tmp_path / "copied.key"
+    broken.write_text("-----BEGIN PRIVATE KEY-----\ncut short\n", encoding="utf-8")
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(broken))
+    monkeypatch.setenv("PHALANX_DATABASE_URL", target_url)
+    get_settings.cache_clear()
+    r = runner.invoke(app, ["restore", str(backup)])
+    get_settings.cache_clear()
+    assert isinstance(r.exception, KeyUnusable), r.output  # `phalanx`: the message, exit 2
+    assert f"PHALANX_AUDIT_KEY_FILE: {broken}" in str(r.exception)
+    engine = make_engine(target_url)
+    try:
+        assert sa.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()

@@ -285,6 +285,7 @@ def test_a_witness_keeps_the_tail_when_the_local_file_is_cut(
         db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
     monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    (tmp_path / "witness").mkdir()  # another host's share, mounted
     monkeypatch.setenv("PHALANX_AUDIT_WITNESS_DIR", str(tmp_path / "witness"))
     monkeypatch.setenv("PHALANX_AUDIT_COPY_GRACE_SECONDS", "0")
     get_settings.cache_clear()

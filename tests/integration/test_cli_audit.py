@@ -302,3 +302,64 @@ def test_a_missing_key_file_is_not_made_anew_for_a_signed_trail(
     with pytest.raises(audit.KeyMissing, match=signed_by.key_id):
         create_app(get_settings(), cli)
     assert not wrong.parent.exists() and entries() == before
+
+
+@pytest.mark.parametrize("held", ["another key", "no key", "its key, readable by all"])
+def test_a_key_file_holding_another_key_or_none_is_refused(
+        cli: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], held: str) -> None:
+    """The key file setting pointing at a file that holds another Ed25519 key (another
+    host's own, an old copy), no key at all (a truncated copy, a certificate), or the key
+    in a file every account on the host may read (whoever reads it can sign): the
+    command line and the server refuse to start, naming the setting and the file, in a
+    line; no checkpoint is signed with the wrong key and nothing is written."""
+    import io
+    import sys
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlalchemy import func, select
+
+    from phalanx.adapters.db import tables as t
+    from phalanx.cli import main as cli_main
+    from phalanx.services import audit
+    from phalanx.web.app import create_app
+
+    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
+    assert runner.invoke(app, ["audit", "checkpoint"]).exit_code == 0
+    signed_by = audit.signing_key(tmp_path / "audit.key", create=False)
+    assert signed_by is not None
+
+    def written() -> tuple[int, int]:
+        with cli.read() as conn:
+            return (conn.execute(select(func.count()).select_from(t.audit_log)).scalar_one(),
+                    conn.execute(select(func.count()).select_from(t.audit_checkpoint))
+                    .scalar_one())
+
+    before = written()
+    wrong = tmp_path / "copied.key"
+    wrong.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()) if held == "another key" else b"not a key\n")
+    wrong.chmod(0o600)
+    if held == "its key, readable by all":
+        wrong.write_bytes((tmp_path / "audit.key").read_bytes())
+        wrong.chmod(0o644)
+    monkeypatch.setenv("PHALANX_AUDIT_KEY_FILE", str(wrong))
+    get_settings.cache_clear()
+    for argv in (["audit", "checkpoint"], ["users", "add", "eve", "--role", "auditor",
+                                           "--password-stdin"]):
+        monkeypatch.setattr(sys, "argv", ["phalanx", *argv])
+        monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-password-for-eve\n"))
+        with pytest.raises(SystemExit) as exit_:
+            cli_main.main()
+        assert exit_.value.code == 2, argv
+        said = "".join(capsys.readouterr().err.split())  # as one line, however it wrapped
+        assert f"PHALANX_AUDIT_KEY_FILE:{wrong}" in said and "Traceback" not in said, said
+        if held == "another key":
+            assert f"signedbykey{signed_by.key_id}" in said
+        if held == "its key, readable by all":
+            assert "maybereadbyeveryaccount" in said and "0644" in said
+    with pytest.raises(audit.KeyMissing, match="PHALANX_AUDIT_KEY_FILE"):
+        create_app(get_settings(), cli)
+    assert written() == before

@@ -149,3 +149,32 @@ def test_a_moment_given_with_an_offset_is_stored_as_that_moment(db: Database) ->
     stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
     assert stored == almaty
     assert stored.astimezone(UTC) == datetime(2022, 1, 5, 17, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("db_recipe", ["records"])  # crises, and the Channel's reports
+def test_a_file_that_drops_a_crisis_category_or_an_operation_in_use_is_refused(
+        db: Database, tmp_path: Path, db_recipe: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crisis category or a joint operation is tied to the records by its key alone: a
+    file renaming it would leave every list of crises refused, so it changes nothing."""
+    with db.read() as conn:
+        category = conn.execute(select(t.crisis.c.category)).scalars().first()
+        operation = conn.execute(select(t.op_batch.c.operation)).scalars().first()
+        crises = conn.execute(select(func.count()).select_from(t.crisis).where(
+            t.crisis.c.category == category)).scalar_one()
+    assert category and operation
+    before = counts(db)
+    org, _ = loader.read(loader.builtin_path())
+    smaller = replace(org, crisis_categories={k: c for k, c in org.crisis_categories.items()
+                                              if k != category},
+                      operations={k: o for k, o in org.operations.items() if k != operation})
+    monkeypatch.setattr(loader, "read", lambda path: (smaller, "1" * 64))
+    with pytest.raises(ValueError, match="leaves out what records") as info:
+        orgs.load_dataset(db, tmp_path / "renamed.yaml", actor=SYSTEM)
+    said = str(info.value)
+    assert f"crisis category {category!r} ({crises} crises)" in said
+    assert f"operation {operation!r}" in said and "Nothing was loaded" in said
+    assert {k: v for k, v in counts(db).items() if k != "audit_log"} == {
+        k: v for k, v in before.items() if k != "audit_log"}
+    with db.read() as conn:  # the stored organization is still the one the crises name
+        assert category in orgs.organization(conn).crisis_categories

@@ -233,6 +233,9 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx 
 
     # no key made here: where the installation's is not (yet) at hand, a new one would
     # call its checkpoints forged and sign the next ones with a key nobody verifies
+    # (a key file that holds no key is refused before anything is restored)
+    settings = get_settings()
+    key = audit.signing_key(settings.audit_key_file, create=False)
     db = database(read_only=True)
     try:
         run_restore(db.engine, file)
@@ -240,8 +243,6 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup made by phalanx 
         raise fail(str(exc)) from exc
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    settings = get_settings()
-    key = audit.signing_key(settings.audit_key_file, create=False)
     with Progress(TextColumn("checking the audit trail"), BarColumn(), MofNCompleteColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("chain", total=None)

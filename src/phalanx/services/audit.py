@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, func, insert, select
@@ -62,11 +62,21 @@ class SigningKey:
 
 
 def signing_key(path: Path, create: bool = True) -> SigningKey | None:
-    """The installation's checkpoint key; created (mode 0600) when missing."""
+    """The installation's checkpoint key; created (mode 0600) when missing. A file every
+    account may read is refused: whoever reads it can sign checkpoints."""
     if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if (mode := path.stat().st_mode) & 0o007:
+            raise KeyUnusable(f"PHALANX_AUDIT_KEY_FILE: {path} may be read by every account "
+                              f"on this host (mode {mode & 0o777:04o}): `chmod o-rwx` it "
+                              "(a key is made 0600)")
+        try:
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise KeyUnusable(f"PHALANX_AUDIT_KEY_FILE: {path} holds no unencrypted "
+                              f"private key in PEM ({said})") from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path}: not an Ed25519 private key")
+            raise KeyUnusable(f"PHALANX_AUDIT_KEY_FILE: {path}: not an Ed25519 private key")
         return SigningKey(key)
     if not create:
         return None
@@ -94,26 +104,37 @@ class KeyMissing(RuntimeError):
     """The key file the settings name is missing while the trail holds checkpoints."""
 
 
+class KeyUnusable(KeyMissing, ValueError):
+    """The key file the settings name holds no Ed25519 private key, or not the key that
+    signed the trail's checkpoints."""
+
+
 def installation_key(db: Database, path: Path) -> SigningKey:
     """The installation's key (`signing_key`), made anew only for a trail that no key has
     signed yet: where the database holds checkpoints and the file is missing, the setting
     points at the wrong place (a mistyped path, a volume not mounted) and a new key would
-    sign entries that `audit verify` can only call forged."""
-    if not path.exists():
-        from sqlalchemy.exc import DBAPIError
+    sign entries that `audit verify` can only call forged. A file holding another key than
+    the one that signed the newest checkpoint (another host's own, an old copy) is refused
+    as well: what it signed would not verify against the installation's public key."""
+    from sqlalchemy.exc import DBAPIError
 
-        signed_by = None
-        # (not migrated yet, or not reachable: no checkpoint known)
-        with contextlib.suppress(DBAPIError), db.read() as conn:
-            signed_by = conn.execute(select(t.audit_checkpoint.c.key_id).order_by(
-                t.audit_checkpoint.c.id.desc()).limit(1)).scalar()
-        if signed_by is not None:
-            raise KeyMissing(
-                f"PHALANX_AUDIT_KEY_FILE: {path} does not exist, and the audit trail's "
-                f"checkpoints are signed by key {signed_by}: point the setting at that "
-                "key's file (a key is made anew only for a trail no key has signed)")
+    signed_by = None
+    # (not migrated yet, or not reachable: no checkpoint known)
+    with contextlib.suppress(DBAPIError), db.read() as conn:
+        signed_by = conn.execute(select(t.audit_checkpoint.c.key_id).order_by(
+            t.audit_checkpoint.c.id.desc()).limit(1)).scalar()
+    if not path.exists() and signed_by is not None:
+        raise KeyMissing(
+            f"PHALANX_AUDIT_KEY_FILE: {path} does not exist, and the audit trail's "
+            f"checkpoints are signed by key {signed_by}: point the setting at that "
+            "key's file (a key is made anew only for a trail no key has signed)")
     key = signing_key(path)
     assert key is not None
+    if signed_by is not None and key.key_id != signed_by:
+        raise KeyUnusable(
+            f"PHALANX_AUDIT_KEY_FILE: {path} holds key {key.key_id}, but the audit trail's "
+            f"checkpoints are signed by key {signed_by}: point the setting at that key's "
+            "file (checkpoints signed by another key do not verify)")
     return key
 
 

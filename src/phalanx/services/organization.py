@@ -19,7 +19,7 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.decisions.consensus import Standing
 from phalanx.domain.organization import MembershipStatus, Organization
 from phalanx.domain.records import with_records
-from phalanx.services import clock
+from phalanx.services import clock, dataset_ties
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from phalanx.services.registers.seed import seed as seed_registers
@@ -67,6 +67,11 @@ def _load(db: Database, org: Organization, sha: str, path: Path | str,
             raise ValueError(
                 f"this database holds organization {current[0]!r}; {path} describes "
                 f"{org.key!r}. Use a separate database for each organization.")
+        if gone := dataset_ties.left_out(w.conn, org):
+            raise ValueError(
+                f"{path} leaves out what records of this database still refer to: "
+                f"{'; '.join(gone)}; keep it in the file (a key renamed is a key left "
+                "out). Nothing was loaded.")
         counts = org_repository.save(w.conn, org, sha)
         counts.update(seed_registers(w.conn, org))
         w.audit("dataset.load", "organization", org.key,
