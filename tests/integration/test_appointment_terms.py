@@ -70,6 +70,20 @@ def test_after_its_term_a_representative_acts_for_no_one(accounts_db: Database,
                                         (today - timedelta(days=1)).isoformat(), None]
 
 
+def test_a_term_to_the_last_day_a_date_holds_reads_the_change_feed(
+        accounts_db: Database, settings: Settings) -> None:
+    # 9999-12-31 typed for "no end": the feed counted the day after it and answered 500
+    client = TestClient(create_app(settings, accounts_db))
+    admin, rep = bearer(accounts_db, "admin"), bearer(accounts_db, "rep-kaz")
+    r = client.patch("/api/v1/users/rep-kaz", headers=admin, json={"acts_until": "9999-12-31"})
+    assert r.status_code == 200 and r.json()["appointed"], r.text
+    doc = client.post("/api/v1/documents", headers=rep, json=NOTE)
+    assert doc.status_code == 201, doc.text
+    feed = client.get("/api/v1/changes", headers=rep, params={"after": 0, "limit": 1000})
+    assert feed.status_code == 200, feed.text
+    assert str(doc.json()["id"]) in {c["id"] for c in feed.json() if c["kind"] == "document"}
+
+
 def test_a_term_is_for_a_states_user_and_a_change_names_what(accounts_db: Database,
                                                             settings: Settings) -> None:
     client = TestClient(create_app(settings, accounts_db))

@@ -32,3 +32,26 @@ def test_the_trail_from_a_day_is_of_the_organizations_day(
         assert r.status_code == 200, r.text
         ids = {e["target_id"] for e in r.json()["items"]}
         assert (str(doc) in ids) is found, params
+
+
+def test_the_first_and_the_last_day_a_date_holds_are_bounds_like_any_other(
+        api: TestClient, db: Database) -> None:
+    # the first moment of 1 January of year 1 in Moscow is before any moment UTC holds,
+    # and the day after 31 December 9999 is none: both answered a 500
+    doc = document(api, bearer(db, "rep-kaz"), "KAZ")
+    auditor = bearer(db, "auditor")
+    for params in ({"since": "0001-01-01"}, {"until": "9999-12-31"},
+                   {"since": "0001-01-01", "until": "9999-12-31"}):
+        r = api.get("/api/v1/audit", headers=auditor,
+                    params={"target_kind": "document", **params})
+        assert r.status_code == 200, (params, r.text)
+        assert str(doc) in {e["target_id"] for e in r.json()["items"]}, params
+    page = api.get("/audit", headers=auditor, params={"since": "0001-01-01"})
+    assert page.status_code == 200, page.text
+
+
+def test_a_state_acted_for_is_named_by_its_code(api: TestClient, db: Database) -> None:
+    # "kaz" found nothing (codes are stored in capitals), as though nothing were done
+    r = api.get("/api/v1/audit", headers=bearer(db, "auditor"), params={"acting_for": "kaz"})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["where"] == "query.acting_for"

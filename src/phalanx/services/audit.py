@@ -266,14 +266,19 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
 
         zone = calendar.zone(orgs.working_zone(conn))
 
-        def start(day: date) -> str:
-            return (datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-                    .isoformat(timespec="microseconds"))
+        def start(day: date) -> str | None:
+            """The day's first moment in UTC; None when it falls outside what a date
+            holds (the first day east of UTC, the day after the last): no bound then."""
+            try:
+                return (datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+                        .isoformat(timespec="microseconds"))
+            except OverflowError:
+                return None
 
-        if f.since:
-            where.append(c.at >= start(f.since))
-        if f.until:
-            where.append(c.at < start(f.until + timedelta(days=1)))
+        if f.since and (first := start(f.since)) is not None:
+            where.append(c.at >= first)
+        if f.until and f.until < date.max and (end := start(f.until + timedelta(days=1))):
+            where.append(c.at < end)
     if f.exercise is not None:
         # an exercise's entry says so in its change's canonical text (sorted keys, no
         # spaces); no other key of a change is named so, and a quote someone wrote in a

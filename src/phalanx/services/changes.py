@@ -70,6 +70,14 @@ def cursor(text: str) -> Cursor:
     return Cursor(int(entry), (kind, rid) if rest else None)
 
 
+def term_ended(actor: Principal) -> date | None:
+    """The first day `actor` no longer acts for its state by its term (None: no term, or
+    one to the last day a date has, 9999-12-31, which never ends)."""
+    if actor.acts_until is None or actor.acts_until == date.max:
+        return None
+    return actor.acts_until + timedelta(days=1)
+
+
 def _moment(day: date, zone: str | None) -> str:
     """The start of the organization's day `day`, as the trail writes its moments."""
     start = datetime.combine(day, time.min, tzinfo=calendar.zone(zone))
@@ -94,7 +102,7 @@ def readings(conn: Connection, actor: Principal) -> list[tuple[str | None, ReadS
     stints = membership.timeline(org)[0].get(actor.state, [])
     powers = state_users.authority_changes(conn, actor.state)
     days = sorted({d for s in stints for d in (s.period.start, s.period.end) if d}
-                  | ({actor.acts_until + timedelta(days=1)} if actor.acts_until else set())
+                  | ({ended} if (ended := term_ended(actor)) else set())
                   | {c.since for c in powers if not c.constitutional})
     confirmed = (confirmations(conn, actor)
                  if any(not c.constitutional for c in powers) else [])
@@ -186,11 +194,11 @@ def late(conn: Connection, actor: Principal) -> list[tuple[str, int]]:
 
     a = t.audit_log.c
     out: list[tuple[str, int]] = []
-    if actor.acts_until is not None and actor.user_id is not None:
+    if (after := term_ended(actor)) is not None and actor.user_id is not None:
         recorded = conn.execute(select(a.id, a.at).where(
             a.target_kind == "user", a.target_id == str(actor.user_id),
             a.action == "user.term").order_by(a.id.desc()).limit(1)).first()
-        ended = _moment(actor.acts_until + timedelta(days=1), orgs.working_zone(conn))
+        ended = _moment(after, orgs.working_zone(conn))
         if recorded is not None and str(recorded.at) > ended:
             out.append((ended, int(recorded.id)))
     powers = (state_users.authority_changes(conn, actor.state)

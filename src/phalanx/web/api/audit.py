@@ -32,7 +32,8 @@ def search_audit(
     actor: Auditor, conn: Conn,
     who: Annotated[str | None, Query(alias="actor", max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
-    acting_for: Annotated[str | None, Query(max_length=3)] = None,
+    acting_for: Annotated[str | None, Query(pattern="^[A-Z]{3}$", description=(
+        "the state acted for, by its code (KGZ)"))] = None,
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
     since: Annotated[IsoDate | None, Query(description=(
         "from this day of the organization (its working time zone), YYYY-MM-DD"))] = None,
