@@ -73,6 +73,10 @@ def test_an_unconstitutional_change_ends_the_appointments_made_before_it(
     # anyone reads who holds power
     listed = client.get("/api/v1/states/KAZ/authorities", headers=rep).json()
     assert [(x["since"], x["constitutional"]) for x in listed] == [(str(today), False)]
+    assert listed[0]["recorded_by"] == "secretariat"
+    # a visitor who has not signed in learns no account's name from it
+    public = client.get("/api/v1/states/KAZ/authorities").json()
+    assert [(x["since"], x["recorded_by"]) for x in public] == [(str(today), None)]
 
     # the authorities in power confirm it: it acts again
     r = client.post("/api/v1/users/rep-kaz/confirm", headers=admin)

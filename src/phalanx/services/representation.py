@@ -15,8 +15,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership, representation
-from phalanx.domain.access.policy import STATE_ROLES, Duty, does
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.policy import STATE_ROLES, Duty, Permission, does, has_permission
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.organization import MembershipStatus
 from phalanx.services import identity, state_users
 from phalanx.services import organization as orgs
@@ -51,7 +51,9 @@ class AuthorityChangeOut(BaseModel):
     authorities: str
     constitutional: bool
     source: str
-    recorded_by: str
+    recorded_by: str | None = Field(description=(
+        "the Secretariat's user who recorded it; not said to a visitor who has not "
+        "signed in"))
     recorded_at: datetime
 
 
@@ -62,13 +64,18 @@ def _out(r: object) -> AuthorityChangeOut:
                      recorded_at=aware(r.recorded_at))  # type: ignore[attr-defined]
 
 
-def changes(conn: Connection, state: str | None = None) -> list[AuthorityChangeOut]:
-    """The changes recorded, of one state or of all, in the order of their days."""
+def changes(conn: Connection, state: str | None = None, *,
+            actor: Principal = SYSTEM) -> list[AuthorityChangeOut]:
+    """The changes recorded, of one state or of all, in the order of their days. Who
+    recorded each is said to the organization's users only: an anonymous visitor reads
+    who holds power, not the names of the accounts that sign in here."""
     a = t.authority_change.c
     q = select(t.authority_change).order_by(a.since, a.id)
     if state is not None:
         q = q.where(a.state_code == state)
-    return [_out(r) for r in conn.execute(q)]
+    named = has_permission(actor, Permission.READ)
+    return [_out(r) if named else _out(r).model_copy(update={"recorded_by": None})
+            for r in conn.execute(q)]
 
 
 def record(db: Database, data: AuthorityChangeIn, *, actor: Principal) -> AuthorityChangeOut:

@@ -15,7 +15,7 @@ from phalanx.services import membership as ms
 from phalanx.services import organization as orgs
 from phalanx.services import organization_terms as terms
 from phalanx.services import representation as rep
-from phalanx.web.auth import Reader, Writer
+from phalanx.web.auth import Public, Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
 from phalanx.web.problems import problem_responses
 
@@ -66,10 +66,11 @@ def get_state(code: str, org: Org) -> orgs.StateOut:
 
 
 @router.get("/states/{code}/authorities", response_model=list[rep.AuthorityChangeOut])
-def state_authorities(code: str, org: Org, conn: Conn) -> list[rep.AuthorityChangeOut]:
+def state_authorities(code: str, org: Org, conn: Conn, actor: Public
+                      ) -> list[rep.AuthorityChangeOut]:
     """The changes of a state's authorities the Secretariat recorded, by their days."""
     orgs.state(org, code)  # an unknown state: 404
-    return rep.changes(conn, code)
+    return rep.changes(conn, code, actor=actor)
 
 
 @router.post("/states/{code}/authorities", response_model=rep.AuthorityChangeOut, status_code=201,

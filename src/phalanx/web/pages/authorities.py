@@ -39,7 +39,7 @@ def _page(request: Request, conn: Any, actor: Principal, status_code: int = 200,
     lang = language(request)
     members = [m.state for m in membership.members_on(org, clock.today(org))]
     return render(request, "authorities.html", {
-        "changes": rep.changes(conn), "members": members,
+        "changes": rep.changes(conn, actor=actor), "members": members,
         "state_names": {k: s.name.get(lang) for k, s in org.states.items()},
         "may_record": does(actor, Duty.AUTHORITIES), "refusal": refusal,
         # what was done in a state's name after a change: the trail, for its readers
