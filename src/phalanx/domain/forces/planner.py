@@ -2,8 +2,9 @@
 (earliest-arrival greedy over several orderings), an independent checker, lower bounds
 and the gap, explanations, and repair of a plan that is already under way. The parts,
 by concept: `model` (the problem and the objective), `flying` (moving units, and the
-checker), `greedy`, `bounds` and `capacity` (lower bounds and the gap), `explain`; the
-improvement is in `improve` (`search`: priority search, `deadlines`: the search over
+checker), `boarding` and `apron` (where aircraft load and land, and how many an
+airfield takes at once), `greedy`, `bounds` and `capacity` (lower bounds and the gap),
+`explain`; the improvement is in `improve` (`search`: priority search, `deadlines`: the search over
 crisis deadlines, `cpsat` and `cpdata`: CP-SAT).
 
 Times are hours from the start of planning. A unit moves by ground to the place (road, or
@@ -12,9 +13,10 @@ several aircraft, each flying empty from where it is to the unit's home, carryin
 (at most its payload) and free again after its turnaround at the destination. A unit
 boards where its garrison's airfield is and aircraft land for a place at its airfield
 (each the nearest by ground where there is none, `boarding.py`); a unit flown has arrived
-when its last load has landed and it has gone on from there by ground. One aircraft
-flies one sortie at a time; a sortie leaves only once the unit is ready; every loaded leg
-is within the aircraft's range. A unit serves at most one requirement; a unit is used
+when its last load has landed and it has gone on from there by ground. An airfield with
+a number of places takes no more aircraft on the ground at once; a landing waits for a
+place (`apron.py`). One aircraft flies one sortie at a time; a sortie leaves only once the
+unit is ready; every loaded leg is within the aircraft's range. A unit serves at most one requirement; a unit is used
 only where its state made it available for that crisis and no rule bars it (`barred`).
 
 Objective, in order: uncovered requirements, weighted crisis closure times (a crisis
