@@ -16,8 +16,9 @@ boards where its garrison's airfield is and aircraft land for a place at its air
 when its last load has landed and it has gone on from there by ground. An airfield with
 a number of places takes no more aircraft on the ground at once; a landing waits for a
 place (`apron.py`). One aircraft flies one sortie at a time; a sortie leaves only once the
-unit is ready; every loaded leg is within the aircraft's range. A unit serves at most one requirement; a unit is used
-only where its state made it available for that crisis and no rule bars it (`barred`).
+unit is ready; every loaded leg is within the aircraft's range. A unit serves at most one
+requirement; a unit is used only where its state made it available for that crisis and
+no rule bars it (`barred`).
 
 Objective, in order: uncovered requirements, weighted crisis closure times (a crisis
 closes when its last requirement arrives), lateness against needed-by, sorties.
