@@ -64,11 +64,9 @@ class Aprons:
         return bool(self.fields)
 
     def field(self, place: Point) -> int | None:
-        """The limited airfield `place` lands at (the nearest within `AT_AIRFIELD_KM`)."""
+        """The limited airfield `place` lands at (`field_of`)."""
         if place not in self._of:
-            near = [(distance_km(place, p), i) for i, (p, _n) in enumerate(self.fields)]
-            near = [d for d in near if d[0] <= AT_AIRFIELD_KM]
-            self._of[place] = min(near)[1] if near else None
+            self._of[place] = field_of(place, [p for p, _n in self.fields])
         return self._of[place]
 
     def places(self, i: int) -> int:
@@ -127,6 +125,13 @@ class Aprons:
         out = copy.copy(self)
         out.stays = [list(s[:n]) for s, n in zip(self.stays, sizes, strict=True)]
         return out
+
+
+def field_of(place: Point, fields: Iterable[Point]) -> int | None:
+    """Which of the limited airfields at `fields` aircraft landing at `place` land at: the
+    nearest within `AT_AIRFIELD_KM` (its index), none when none is that near."""
+    near = [(d, i) for i, p in enumerate(fields) if (d := distance_km(place, p)) <= AT_AIRFIELD_KM]
+    return min(near)[1] if near else None
 
 
 def most_at_once(stays: Iterable[Stay]) -> int:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from phalanx.domain.forces import boarding
-from phalanx.domain.forces.model import distance_km
+from phalanx.domain.forces import apron, boarding
 
 
 def ground_times(forces: dict[str, Any]) -> dict[tuple[str, str], float]:
@@ -32,12 +31,11 @@ def aprons(forces: dict[str, Any]) -> tuple[tuple[tuple[float, float], int], ...
 
 def apron_at(forces: dict[str, Any], place: tuple[float, float]) -> str | None:
     """The airfield taking only so many aircraft on the ground at once that aircraft
-    landing at `place` land at (the nearest within `AT_AIRFIELD_KM`, as `apron.py`
-    counts them), by its key; none when they land at no such airfield."""
-    near = [(distance_km(place, (b["lat"], b["lon"])), b["key"])
-            for b in forces.get("bases", []) if b.get("apron") and b.get("lat") is not None]
-    near = [n for n in near if n[0] <= boarding.AT_AIRFIELD_KM]
-    return min(near)[1] if near else None
+    landing at `place` land at (`apron.field_of`), by its key; none when they land at no
+    such airfield."""
+    limited = [b for b in forces.get("bases", []) if b.get("apron") and b.get("lat") is not None]
+    i = apron.field_of(place, [(b["lat"], b["lon"]) for b in limited])
+    return None if i is None else limited[i]["key"]
 
 
 def boardings(forces: dict[str, Any], ground: dict[tuple[str, str], float]
