@@ -112,7 +112,7 @@ def classification_of(row: Any) -> Classification:
         recipients=frozenset(p for p in sent.split(",") if p))
 
 
-# --- registry units: what names or describes one obeys the unit's marking --------------
+# --- registry units and aircraft: what names or describes one obeys its marking --------
 
 
 def hidden_units(conn: Connection, principal: Principal) -> frozenset[str]:
@@ -120,11 +120,24 @@ def hidden_units(conn: Connection, principal: Principal) -> frozenset[str]:
     NATIONAL, for the other states and the staff)."""
     from phalanx.adapters.db import tables as t
 
+    return _hidden_keys(conn, principal, t.force_unit)
+
+
+def hidden_aircraft(conn: Connection, principal: Principal) -> frozenset[str]:
+    """The keys of the registry aircraft `principal` may not read (an aircraft's key names
+    its base: the registry's, marked ORGANIZATION, are kept from observers and anonymous
+    visitors; one a state keeps NATIONAL, from the other states and the staff)."""
+    from phalanx.adapters.db import tables as t
+
+    return _hidden_keys(conn, principal, t.force_aircraft)
+
+
+def _hidden_keys(conn: Connection, principal: Principal, table: Table) -> frozenset[str]:
     scope = read_scope(principal)
     if scope.everything:
         return frozenset()
     return frozenset(k for (k,) in conn.execute(
-        select(t.force_unit.c.key).where(not_(visible(t.force_unit, scope)))))
+        select(table.c.key).where(not_(visible(table, scope)))))
 
 
 # what a joint exercise's participant says of the unit it names, beside the unit's key: the

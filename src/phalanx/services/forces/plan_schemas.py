@@ -3,10 +3,16 @@ reader may see them (`planning.plan_out`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+# an aircraft the reader may not read (its key names its base) is named in a plan by its
+# place among the plan's aircraft the reader may not read: "aircraft-1", "aircraft-2"
+UNREAD_AIRCRAFT = "aircraft-{}"
+UNREAD_AIRCRAFT_RE = re.compile(r"(?<![\w-])aircraft-(\d+)(?![\w-])")
 
 
 class MovementOut(BaseModel):
@@ -23,7 +29,11 @@ class MovementOut(BaseModel):
     arrive: datetime
     arrive_h: float
     late_h: float
-    sorties: list[dict[str, Any]]
+    sorties: list[dict[str, Any]] = Field(description=(
+        "each sortie: its `aircraft` (the registry's key; `aircraft-N`, the N-th of the "
+        "plan's aircraft the reader may not read), `depart_h` and `arrive_h`; `load_t` "
+        "where the reader sees the unit, `start` (where the aircraft starts from) where "
+        "it sees the unit, the aircraft and every crisis the plan was made with"))
     label: str | None = None  # the piece of a task it serves ("site 3 of 14")
     site: int = 0  # the site of a task of sites, of `sites` (0: not one)
     sites: int = 0

@@ -70,6 +70,8 @@ def _figures(value: str, lang: str) -> str:
 
 # a registry unit the reader may not see, in a list of units
 RESTRICTED_UNIT = N_("a restricted unit")
+# an aircraft the reader may not read, by its place among the plan's ("aircraft-2")
+UNREAD_AIRCRAFT_NAME = N_("aircraft %(num)s")
 
 
 def _unit_names(value: str, lang: str, names: Mapping[str, str] | None) -> str:

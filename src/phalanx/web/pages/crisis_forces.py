@@ -12,10 +12,11 @@ from phalanx.domain.access.principal import Principal
 from phalanx.domain.organization import Organization
 from phalanx.services import clock, forces
 from phalanx.services.clock import now
+from phalanx.services.forces.plan_schemas import UNREAD_AIRCRAFT_RE
 from phalanx.web import gantt as gantt_chart
 from phalanx.web.deps import Conn, Id
 from phalanx.web.i18n import translator
-from phalanx.web.i18n.forms import RESTRICTED_UNIT
+from phalanx.web.i18n.forms import RESTRICTED_UNIT, UNREAD_AIRCRAFT_NAME
 from phalanx.web.pages import planner_runs
 
 
@@ -42,6 +43,16 @@ def plan_names(names: dict[str, str], states: dict[str, str],
            for key, name in names.items() if key.partition("#")[0] in states}
     out.update({a.key: f"{a.state} {text(a.type)}" for a in aircraft})
     return out
+
+
+def unread_aircraft(plans: Iterable[forces.PlanOut | None], lang: str) -> dict[str, str]:
+    """The aircraft the plans name by their place among those the reader may not read
+    ("aircraft-2", `planning.plan_out`), as the page names them ("самолёт 2")."""
+    said = [s["aircraft"] for p in plans if p for m in p.movements for s in m.sorties]
+    said += [w for p in plans if p for w in (*p.warnings, *p.explanations.values())]
+    gettext = translator(lang)
+    return {f.group(0): gettext(UNREAD_AIRCRAFT_NAME, num=f.group(1))
+            for text in said for f in UNREAD_AIRCRAFT_RE.finditer(text)}
 
 
 def gantt(plan: forces.PlanOut | None, reqs: list[forces.RequirementOut], crisis_id: int,
@@ -93,6 +104,7 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
     units = forces.units(conn, actor=actor)
     aircraft = forces.aircraft(conn, actor=actor)
     names = unit_names(units, (plan, proposal, withdrawal), text)
+    unread = unread_aircraft((plan, proposal, withdrawal), lang)
     own_units = []
     # a state outside the response (suspended, not a member, out of the crisis's decision
     # in a limited format) is not asked: the reason
@@ -112,8 +124,8 @@ def room_context(conn: Conn, crisis_id: Id, actor: Principal, org: Organization,
             "accepts_conditions": actor.role in forces.ACCEPTORS,
             "planner_run": run.view() if (run := planner_runs.running_for(crisis_id)) else None,
             "is_staff": is_staff(actor), "unit_names": names,
-            "plan_names": plan_names(names, {u.key: u.state for u in units}, aircraft, text),
-            "aircraft_types": {a.key: text(a.type) for a in aircraft},
+            "plan_names": plan_names(names, {u.key: u.state for u in units}, aircraft, text)
+            | unread, "aircraft_types": {a.key: text(a.type) for a in aircraft} | unread,
             "places": places(conn), "place_names": place_names(conn, lang),
             "aprons": {b.key: b.apron for b in forces.bases(conn) if b.apron}}
 
