@@ -65,3 +65,30 @@ def test_a_need_over_its_limit_is_refused_naming_its_field(
     assert _alert(r.text).startswith("Количество: ") and "body." not in r.text
     assert (_count(accounts_db, t.assistance_request),
             _count(accounts_db, t.audit_log)) == (requests, audit)
+
+
+def test_a_text_of_spaces_is_no_text(client: TestClient, accounts_db: Database) -> None:
+    cid, token = _room(client, accounts_db)
+    kgz = bearer(accounts_db, "rep-kgz")
+    requests, sitreps = _count(accounts_db, t.assistance_request), _count(accounts_db, t.sitrep)
+    audit = _count(accounts_db, t.audit_log)
+    r = client.post(f"/crises/{cid}/requests?lang=ru", data={
+        "csrf_token": token, "resource": "   ", "quantity": "5", "measure": "humanitarian"})
+    assert r.status_code == 422
+    assert _alert(r.text) == "Что требуется: обязательное поле"
+    r = client.post(f"/crises/{cid}/sitreps?lang=ru", data={
+        "csrf_token": token, "situation": " \n ", "casualties": "нет"})
+    assert r.status_code == 422
+    assert _alert(r.text) == "Обстановка: обязательное поле"
+    r = client.post(f"/api/v1/crises/{cid}/sitreps", json={"situation": "  "}, headers=kgz)
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "body.situation"
+    r = client.post("/api/v1/crises", json={**FLOOD, "title": "  "}, headers=kgz)
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "body.title"
+    assert (_count(accounts_db, t.assistance_request), _count(accounts_db, t.sitrep),
+            _count(accounts_db, t.audit_log)) == (requests, sitreps, audit)
+    # the text is taken without the spaces around it
+    r = client.post(f"/crises/{cid}/sitreps?lang=ru", data={
+        "csrf_token": token, "situation": "  Вода спадает\n", "casualties": "нет"})
+    assert r.status_code in (200, 303), r.text[:300]
+    said = client.get(f"/api/v1/crises/{cid}", headers=kgz).json()["sitreps"]
+    assert [s["situation"] for s in said] == ["Вода спадает"]
