@@ -92,3 +92,28 @@ def test_a_text_of_spaces_is_no_text(client: TestClient, accounts_db: Database) 
     assert r.status_code in (200, 303), r.text[:300]
     said = client.get(f"/api/v1/crises/{cid}", headers=kgz).json()["sitreps"]
     assert [s["situation"] for s in said] == ["Вода спадает"]
+
+
+def test_an_answer_of_some_units_naming_none_is_refused_beside_its_form(
+        client: TestClient, accounts_db: Database) -> None:
+    cid, token = _room(client, accounts_db)
+    consents, audit = _count(accounts_db, t.unit_consent), _count(accounts_db, t.audit_log)
+    r = client.post(f"/crises/{cid}/consents?lang=ru", data={
+        "csrf_token": token, "scope": "some", "conditions": "только в Ошской области"})
+    assert r.status_code == 422
+    # the room again, the refusal in Russian beside the form, the answer as it was chosen
+    form = r.text[r.text.rindex("<p", 0, r.text.index('id="consent-error"')):]
+    assert _alert(form) == "KGZ: в ответе «некоторые» не названо ни одного подразделения"
+    form = form[:form.index("</form>")]
+    assert '<option value="some" selected>' in form
+    assert 'value="только в Ошской области"' in form
+    assert r.text.count('data-refusal') == 1
+    assert (_count(accounts_db, t.unit_consent), _count(accounts_db, t.audit_log)) == \
+        (consents, audit)
+    # named, it is taken
+    unit = re.search(r'<select name="units"[^>]*><option value="([^"]+)"', form)
+    assert unit is not None, form
+    r = client.post(f"/crises/{cid}/consents?lang=ru", data={
+        "csrf_token": token, "scope": "some", "units": unit.group(1),
+        "conditions": "только в Ошской области"}, follow_redirects=False)
+    assert r.status_code == 303 and _count(accounts_db, t.unit_consent) == consents + 1
