@@ -1,0 +1,58 @@
+"""The affected state's liaison officer on a phone, in Russian (390 × 844): the crisis
+room's request for assistance names each of its fields, to the eye and to a screen
+reader. (Every page of the roles the layout test visits: test_layout_browser.py.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.demo_site import (  # noqa: F401  (the shared demo site)
+    base_url,
+    consultation_draft,
+    layout_db,
+    phone,
+    sign_in,
+)
+from tests.support.axe import audit
+
+pytestmark = pytest.mark.browser
+KGZ = ("rep-kgz", "demo-rep-kgz")
+# the name a screen reader gives each field of a form (its label's words, or its own)
+NAMES = """(form) => Array.from(form.querySelectorAll(
+  "input:not([type=hidden]), select, textarea")).map((f) => [f.name, (f.labels && f.labels[0]
+  ? f.labels[0].innerText.replace(f.innerText || "", "") : "").trim()
+  || f.getAttribute("aria-label") || ""])"""
+
+
+def _crisis_of(page: Any, base_url: str, state: str) -> str:  # noqa: F811
+    page.goto(f"{base_url}/crises?lang=ru")
+    rows = page.locator("#crisis-board a[href^='/crises/']")
+    for i in range(rows.count()):
+        href = str(rows.nth(i).get_attribute("href"))
+        if page.request.get(f"{base_url}/api/v1{href}").json()["affected"] == [state]:
+            return href
+    raise AssertionError(f"no crisis of {state} on the board")
+
+
+def test_the_affected_states_request_form_names_its_measure(
+        browser: Any, base_url: str, axe_source: str) -> None:  # noqa: F811
+    """Kyrgyzstan's representative asks for assistance in its crisis room: the form's
+    measure (humanitarian, military, ...) had no name at all, neither shown beside it nor
+    read out (axe: select-name, critical); it is "Мера" now, like the form's other
+    fields."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, KGZ)
+        room = _crisis_of(page, base_url, "KGZ")
+        page.goto(f"{base_url}{room}?lang=ru")
+        form = page.locator("#request-form")
+        names = dict(form.evaluate(NAMES))
+        assert names == {"resource": "Что требуется", "quantity": "Количество",
+                         "measure": "Мера"}, names
+        assert form.locator("label", has_text="Мера").is_visible()
+        assert audit(page, axe_source) == []
+    finally:
+        ctx.close()
