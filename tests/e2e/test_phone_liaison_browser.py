@@ -1,6 +1,7 @@
 """The affected state's liaison officer on a phone, in Russian (390 × 844): the crisis
 room's request for assistance names each of its fields, to the eye and to a screen
-reader. (Every page of the roles the layout test visits: test_layout_browser.py.)"""
+reader; the audit trail's pages are turned by links a finger takes and a screen reader
+reads. (Every page of the roles the layout test visits: test_layout_browser.py.)"""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.e2e.demo_site import (  # noqa: F401  (the shared demo site)
 from tests.support.axe import audit
 
 pytestmark = pytest.mark.browser
+FINGER = 43.5
 KGZ = ("rep-kgz", "demo-rep-kgz")
 # the name a screen reader gives each field of a form (its label's words, or its own)
 NAMES = """(form) => Array.from(form.querySelectorAll(
@@ -54,5 +56,32 @@ def test_the_affected_states_request_form_names_its_measure(
                          "measure": "Мера"}, names
         assert form.locator("label", has_text="Мера").is_visible()
         assert audit(page, axe_source) == []
+    finally:
+        ctx.close()
+
+
+def test_the_audit_trails_pages_are_turned_by_a_finger(browser: Any,
+                                                      base_url: str) -> None:  # noqa: F811
+    """The auditor turns the trail's pages on a phone: the links were a bare "←" and "→"
+    of 13 × 18 px beside the page's number (read out as arrows); they are the lists' own
+    pager now, "Предыдущая страница" and "Следующая страница" after which rows of how
+    many, each a finger's height, and they keep the filter."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, ("auditor", "demo-auditor-pass"))
+        page.goto(f"{base_url}/audit?lang=ru&exercise=false&page=2")
+        pager = page.locator("#audit-pager")
+        assert pager.is_visible()
+        text = pager.inner_text()
+        assert text.startswith("101–200 из "), text
+        links = pager.locator("a")
+        assert links.all_inner_texts() == ["Предыдущая страница", "Следующая страница"]
+        for i in range(links.count()):
+            assert links.nth(i).bounding_box()["height"] >= FINGER
+            assert "exercise=false" in str(links.nth(i).get_attribute("href"))
+        links.first.tap()
+        page.wait_for_url("**/audit?*page=1*")
+        assert page.locator("#audit-pager").inner_text().startswith("1–100 из ")
     finally:
         ctx.close()
