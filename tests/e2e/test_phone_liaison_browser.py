@@ -1,7 +1,8 @@
 """The affected state's liaison officer on a phone, in Russian (390 × 844): the crisis
 room's request for assistance names each of its fields, to the eye and to a screen
 reader; the audit trail's pages are turned by links a finger takes and a screen reader
-reads. (Every page of the roles the layout test visits: test_layout_browser.py.)"""
+reads; a register offers no form whose choice is empty. (Every page of the roles the
+layout test visits: test_layout_browser.py.)"""
 
 from __future__ import annotations
 
@@ -83,5 +84,25 @@ def test_the_audit_trails_pages_are_turned_by_a_finger(browser: Any,
         links.first.tap()
         page.wait_for_url("**/audit?*page=1*")
         assert page.locator("#audit-pager").inner_text().startswith("1–100 из ")
+    finally:
+        ctx.close()
+
+
+def test_a_register_offers_no_delivery_form_without_a_supply_to_deliver(
+        browser: Any, base_url: str) -> None:  # noqa: F811
+    """Kyrgyzstan's supplies are delivered in full: the register offered it the form to
+    record a delivery all the same, its supply's choice an empty box of 38 px; the form
+    is there only while a supply the reader may record is not delivered in full."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, KGZ)
+        page.goto(f"{base_url}/mtc?lang=ru")
+        assert page.locator("#supplies tbody tr").count() >= 1
+        form = page.locator("#delivery-form")
+        assert form.count() == 0 or form.locator("select[name=supply] option").count() > 0
+        sign_in(page, base_url, ("secretariat", "demo-secretariat"))
+        page.goto(f"{base_url}/mtc?lang=ru")
+        assert page.locator("#delivery-form select[name=supply] option").count() > 0
     finally:
         ctx.close()
