@@ -1,8 +1,9 @@
 """The affected state's liaison officer on a phone, in Russian (390 × 844): the crisis
 room's request for assistance names each of its fields, to the eye and to a screen
 reader; the audit trail's pages are turned by links a finger takes and a screen reader
-reads; a register offers no form whose choice is empty. (Every page of the roles the
-layout test visits: test_layout_browser.py.)"""
+reads; a register offers no form whose choice is empty; a tap anywhere on a plan's bar
+gives its figures. (Every page of the roles the layout test visits:
+test_layout_browser.py.)"""
 
 from __future__ import annotations
 
@@ -104,5 +105,68 @@ def test_a_register_offers_no_delivery_form_without_a_supply_to_deliver(
         sign_in(page, base_url, ("secretariat", "demo-secretariat"))
         page.goto(f"{base_url}/mtc?lang=ru")
         assert page.locator("#delivery-form select[name=supply] option").count() > 0
+    finally:
+        ctx.close()
+
+
+def test_a_tap_on_a_flown_bars_ground_leg_gives_the_bars_figures(
+        browser: Any, base_url: str) -> None:  # noqa: F811
+    """A unit flown goes by road to where it boards and from where it lands: its bar in
+    the plan's chart draws those legs in green over it. A finger on the green part (most
+    of the bar for a battalion landing far from its place) got nothing, and a mouse over
+    it no tooltip: the leg, drawn over the bar, took the tap and has no figures of its
+    own. The tap now reaches the bar: its figures are written under the chart."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, KGZ)
+        room = _crisis_of(page, base_url, "KGZ")
+        page.goto(f"{base_url}{room}?lang=ru")
+        legs = page.locator("svg.gantt rect.leg")
+        assert legs.count() > 0
+        widest = max(range(legs.count()),
+                     key=lambda i: float(legs.nth(i).get_attribute("width") or 0))
+        leg = legs.nth(widest)
+        # the leg's middle, brought into the chart's box (it scrolls sideways)
+        leg.evaluate("l => { const c = l.closest('.chart'); const r = l.getBoundingClientRect();"
+                     " c.scrollLeft += r.left + r.width / 2 - c.getBoundingClientRect().left"
+                     " - c.clientWidth / 2; l.scrollIntoView({block: 'center'}); }")
+        box = leg.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = page.locator("div.chart:has(svg.gantt) + p.chart-tip")
+        tip.wait_for(timeout=5_000)
+        bar = leg.evaluate("l => Array.from(l.parentNode.querySelectorAll('rect.bar'))"
+                           ".filter(b => b.getAttribute('y') === l.getAttribute('y'))[0]"
+                           ".getAttribute('aria-label')")
+        assert tip.inner_text() == bar and "по воздуху" in bar, (tip.inner_text(), bar)
+    finally:
+        ctx.close()
+
+
+def test_a_bars_figures_are_in_sight_when_the_chart_is_scrolled(
+        browser: Any, base_url: str) -> None:  # noqa: F811
+    """The plan's chart is wider than a phone and scrolls sideways in its box: a bar at
+    its end, tapped, wrote its figures in a line inside that box, scrolled with the
+    chart, its start ("Инженерный батальон ...") cut off at the box's left edge. The line
+    is under the box now, whole in sight."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, KGZ)
+        room = _crisis_of(page, base_url, "KGZ")
+        page.goto(f"{base_url}{room}?lang=ru")
+        box = page.locator("div.chart:has(svg.gantt)")
+        box.evaluate("c => { c.scrollLeft = c.scrollWidth; c.scrollIntoView(); }")
+        assert box.evaluate("c => c.scrollLeft") > 100
+        last = max(range(page.locator("svg.gantt rect.bar").count()), key=lambda i: float(
+            page.locator("svg.gantt rect.bar").nth(i).get_attribute("x") or 0))
+        bar = page.locator("svg.gantt rect.bar").nth(last)
+        spot = bar.bounding_box()
+        page.touchscreen.tap(spot["x"] + min(spot["width"] / 2, 10), spot["y"] + 6)
+        tip = page.locator("p.chart-tip")
+        tip.wait_for(timeout=5_000)
+        assert tip.inner_text() == bar.get_attribute("aria-label")
+        seen, frame = tip.bounding_box(), box.bounding_box()
+        assert seen["x"] >= frame["x"] - 0.5 and seen["x"] + seen["width"] <= 390, (seen, frame)
     finally:
         ctx.close()
