@@ -27,9 +27,9 @@ BROKEN_WORDS = """() => {
 
 
 # what a finger works (WCAG 2.5.5, 44 × 44 CSS px): buttons, fields, folds, the menu's and
-# the languages' links, the links that stand as actions in a toolbar, the links to a file
-# (a PDF, an XML, a letter: "PDF · Akoma Ntoso XML", "CAP", wherever they stand), a
-# checkbox with its label, the maps' zoom buttons, a link that stands by itself
+# the languages' links, the links that stand as actions in a toolbar, a list's pager, the
+# links to a file (a PDF, an XML, a letter: "PDF · Akoma Ntoso XML", "CAP", wherever they
+# stand), a checkbox with its label, the maps' zoom buttons, a link that stands by itself
 # (`ALONE`); not a link inside a sentence
 # a link that stands by itself: in a table's cell (a card's) or a heading, an item of a
 # flex or grid box, the start of its list's item, or the only text of its block but for
@@ -51,6 +51,7 @@ TAP_TARGETS = f"""() => {{
   const alone = {ALONE};
   const sel = "button, select, input:not([type=hidden]), summary, nav.main a, .lang a, .user a, "
     + ".toolbar a, .leaflet-control-zoom a, .leaflet-control-layers-toggle, details.jump a, "
+    + "p.pager a, "
     + "main a[download], main a[href^='/api/'], main a[href*='.pdf'], main a[href*='.xml']";
   const targets = new Set(document.querySelectorAll(sel));
   document.querySelectorAll("main a[href]").forEach((a) => {{ if (alone(a)) targets.add(a); }});

@@ -43,6 +43,15 @@ def test_every_register_page_renders_with_its_chart(web: TestClient, path: str,
         assert "Парламентская Ассамблея" in r.text
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_every_register_page_names_each_element_once(web: TestClient, path: str) -> None:
+    """An element's id is the page's once (the military-technical page said the totals'
+    currency twice, the second time under the joint programmes, which have no values)."""
+    login(web, "secretariat", "demo-secretariat")
+    ids = re.findall(r'\sid="([^"]+)"', web.get(path, params={"lang": "ru"}).text)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_the_register_pages_need_a_login(web: TestClient) -> None:
     for path in PAGES:
         r = web.get(path, follow_redirects=False)

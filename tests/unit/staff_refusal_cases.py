@@ -392,6 +392,15 @@ CASES = [
     # several problems of one new user, each translated
     ("password: at least 12 characters; email: 'bob' is not an address",
      "пароль: не короче 12 символов; электронная почта: bob — не адрес"),
+    # a member's answer whether its units take part, refused beside its form in the room
+    ("KAZ: 'some' names no unit",
+     "KAZ: в ответе «некоторые» не названо ни одного подразделения"),
+    ("KAZ: units are named only with 'some' (the answer is 'none')",
+     "KAZ: подразделения называются только при ответе «некоторые» (ответ: «ни одного»)"),
+    ("KAZ: unknown unit 'kaz-mr-9'", "KAZ: неизвестное подразделение «kaz-mr-9»"),
+    ("RUS: unit kaz-mr-1 belongs to KAZ, which alone may make it available",
+     "RUS: подразделение kaz-mr-1 принадлежит KAZ, и только оно может его предоставить"),
+    ("KAZ answered twice for this crisis", "KAZ ответило по этому кризису дважды"),
 ]
 
 # a feed's errors that quote the words of a library or the system as they are (a

@@ -28,7 +28,7 @@ from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
-from phalanx.services.types import InMoment, RecordId, UtcDateTime
+from phalanx.services.types import InMoment, RecordId, Said, UtcDateTime
 
 OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister",
            "permanent_representative")
@@ -36,10 +36,10 @@ OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_m
 
 class OfficialRequestIn(BaseModel):
     state: str = Field(pattern=r"^[A-Z]{3}$")
-    person: str = Field(min_length=1, max_length=300)  # who signed it
+    person: Said = Field(max_length=300)  # who signed it
     office: str = Field(pattern="^(" + "|".join(OFFICES) + ")$")
     at: InMoment  # when it was made (with its zone)
-    article: str = Field(min_length=1, max_length=64)  # e.g. "Treaty art. 4"
+    article: Said = Field(max_length=64)  # e.g. "Treaty art. 4"
     measures: list[Measure] = Field(min_length=1, max_length=10)
     forces: str = Field(default="", max_length=2000)  # what it asks for
     period_days: int | None = Field(default=None, ge=1, le=3650)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from phalanx.services.clock import aware
 
@@ -13,6 +14,19 @@ RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 """A record's id: bounded to what the databases store."""
 
 Revision = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+
+def _said(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("missing", "Field required")
+    return value
+
+
+Said = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_said),
+                 Field(json_schema_extra={"minLength": 1})]
+"""A text that must say something: taken without the spaces around it, and one of spaces
+only is none (refused as a field not given)."""
 
 UtcDateTime = Annotated[datetime, AfterValidator(aware)]
 """A moment in an answer: always with its offset (SQLite gives naive UTC values back),

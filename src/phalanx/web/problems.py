@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,8 +36,8 @@ from phalanx.services.errors import (
 )
 from phalanx.services.identity import AuthFailed, IdentityError, Throttled, UnknownUser
 from phalanx.services.organization import NotLoaded
+from phalanx.web.i18n import N_, plurals
 from phalanx.web.i18n import errors as texts
-from phalanx.web.i18n import plurals
 
 PROBLEM = "application/problem+json"
 # seconds a client waits before trying again when the database is unavailable (setting)
@@ -122,15 +122,22 @@ def _translate(request: Request, message: str) -> str:
     return texts.translate(message, lang, labelled=labelled, bodies=bodies)
 
 
+# fields whose form's label is not their name said as a sentence
+FORM_LABELS = {"resource": N_("What is needed")}
+
+
 def _field(request: Request, where: str) -> str:
     """The field a refusal names: on a page in another language than English, by its
     form's label where the catalog has one ("place": "Место"); else as the services
-    name it."""
-    if _api(request) or _lang(request) == "en":
+    name it. A page's form is one body: its fields are named without "body."."""
+    if _api(request):
+        return where
+    where = where.removeprefix("body.")
+    if _lang(request) == "en":
         return where
     from phalanx.web.i18n import translations
 
-    label = where.replace("_", " ").capitalize()
+    label = FORM_LABELS.get(where) or where.replace("_", " ").capitalize()
     text = str(translations(_lang(request)).gettext(label))
     return text if text != label else where
 
@@ -214,7 +221,18 @@ def install(app: FastAPI) -> None:
              "value": e.get("input") if isinstance(e.get("input"), str | int | float) else None}
             for e in exc.errors()
         ]
-        detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors)
+        detail = "; ".join(f"{_field(request, e['where'])}: {e['message']}" for e in errors)
+        return respond(request, 422, detail, translated=True, errors=errors)
+
+    @app.exception_handler(ValidationError)
+    async def _model(request: Request, exc: ValidationError) -> Response:
+        """A service's input built from a page's form that its model refuses (a quantity
+        over its limit, a text of spaces): a 422 naming the field, as the API says it, not
+        an error of the server."""
+        lang = _lang(request)
+        errors = [{"where": ".".join(str(p) for p in e.get("loc", ())) or "body",
+                   "message": texts.validation_message(dict(e), lang)} for e in exc.errors()]
+        detail = "; ".join(f"{_field(request, e['where'])}: {e['message']}" for e in errors)
         return respond(request, 422, detail, translated=True, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

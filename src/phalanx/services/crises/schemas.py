@@ -16,7 +16,7 @@ from phalanx.domain.crisis.workflow import (
 from phalanx.services.crisis_card import MarkOut
 from phalanx.services.crisis_obligations import LineOut, NoticeOut
 from phalanx.services.crisis_requests import OfficialRequestOut
-from phalanx.services.types import InMoment, RecordId, UtcDateTime
+from phalanx.services.types import InMoment, RecordId, Said, UtcDateTime
 
 Severity = Literal["extreme", "severe", "moderate", "minor"]
 CAP_SEVERITY = {"Extreme": "extreme", "Severe": "severe", "Moderate": "moderate",
@@ -33,7 +33,7 @@ def _states(packed: str) -> list[str]:
 
 
 class CrisisIn(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
+    title: Said = Field(max_length=300)
     category: str = Field(min_length=1, max_length=64, description=(
         "the kind of crisis: a key of GET /api/v1/crisis-categories"))
     affected: list[str] = Field(min_length=1, max_length=20, description=(
@@ -264,7 +264,7 @@ class ResponseIn(BaseModel):
 
 
 class RequestIn(BaseModel):
-    resource: str = Field(min_length=1, max_length=300)
+    resource: Said = Field(max_length=300)
     measure: Measure = Measure.HUMANITARIAN
     quantity: int = Field(ge=1, le=1_000_000)
     unit: str = Field(default="units", max_length=32)
@@ -278,7 +278,7 @@ class RequestIn(BaseModel):
 
 class OfferIn(BaseModel):
     kind: Literal["units", "supplies", "aid"]
-    description: str = Field(min_length=1, max_length=2000)
+    description: Said = Field(max_length=2000)
     # for units: the strength the named units (or the capability's strength) amount to,
     # when not given
     quantity: int | None = Field(default=None, ge=1, le=1_000_000)
@@ -301,7 +301,7 @@ class OfferIn(BaseModel):
 
 
 class SitrepIn(BaseModel):
-    situation: str = Field(min_length=1, max_length=20_000)
+    situation: Said = Field(max_length=20_000)
     casualties: str = Field(default="", max_length=5000)
     measures: str = Field(default="", max_length=5000)
     needs: str = Field(default="", max_length=5000)

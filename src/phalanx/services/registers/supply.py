@@ -176,11 +176,23 @@ def _marking(supplier: str, recipient: str) -> dict[str, Any]:
                       frozenset({supplier, recipient}))
 
 
+def may_record_delivery(actor: Principal, supplier: str, recipient: str) -> bool:
+    """Who records a supply's delivery: one of its two parties, or the staff."""
+    return staff(actor) or acts_for(actor, supplier) or acts_for(actor, recipient)
+
+
+def deliverable(supplies: list[SupplyOut], *, actor: Principal) -> list[SupplyOut]:
+    """Those of `supplies` whose delivery `actor` may record and that are not yet
+    delivered in full: what a form recording a delivery offers."""
+    return [s for s in supplies if s.delivered_quantity < s.quantity
+            and may_record_delivery(actor, s.supplier, s.recipient)]
+
+
 def add_delivery(db: Database, key: str, data: DeliveryIn, *, actor: Principal) -> SupplyOut:
     """A delivery, recorded by one of the parties or the Secretariat."""
     with db.write(actor) as w:
         r = _row(w.conn, key, actor)
-        if not (staff(actor) or acts_for(actor, r.supplier) or acts_for(actor, r.recipient)):
+        if not may_record_delivery(actor, r.supplier, r.recipient):
             raise Forbidden("deliveries are recorded by the parties or the Secretariat")
         done = w.conn.execute(select(func.coalesce(func.sum(t.supply_delivery.c.quantity), 0))
                               .where(t.supply_delivery.c.agreement_id == r.id)).scalar_one()

@@ -314,7 +314,7 @@ VALUES = {"metric": "metric", "kind": "operation_kind", "record": "record", "rol
           "procedure": "procedure", "question": "question", "agency": "agency",
           "membership_event": "membership_event", "member_status": "member_status",
           "tr_from": "tr", "tr_to": "tr", "owner_kind": "owner_kind", "other_agency": "agency",
-          "base": "majority_words", "in_force_status": "in_force_status"}
+          "base": "majority_words", "in_force_status": "in_force_status", "L_scope": "scope"}
 # placeholders holding a body of the organization by its key, shown by its name in the
 # reader's language (`errors.body_names`), and a list of them
 BODIES = {"body", "by_body"}

@@ -39,6 +39,12 @@ OFFER_TEMPLATES = (
        "no part in its implementation"),
     N_("%(state)s made its units available on conditions not yet accepted by the Joint "
        "Staff or the Secretariat: %(conditions)s"),
+    # the contradictions of a member's answer (`domain/forces/registry.consent_problems`)
+    N_("%(state)s answered twice for this crisis"),
+    N_("%(state)s: 'some' names no unit"),
+    N_("%(state)s: units are named only with 'some' (the answer is '%(L_scope)s')"),
+    N_("%(state)s: unknown unit '%(unit)s'"),
+    N_("%(state)s: unit %(unit)s belongs to %(owner)s, which alone may make it available"),
     N_("%(state)s has not answered for crisis %(crisis)s"),
     N_("%(state)s set no conditions for crisis %(crisis)s"),
     N_("%(state)s changed its conditions since you read them: reload"),

@@ -1,6 +1,7 @@
 """The crisis room's forms that the algorithm's rules may refuse: a move through the
 algorithm, the decision, the measures, the affected state's official request and its
-withdrawal, a member's answer under art. 4 and the notice to the UN Security Council.
+withdrawal, a member's answer under art. 4 and the notice to the UN Security Council, a
+member's answer whether its units take part.
 
 A refusal (the service's Conflict or Invalid, or input the rules do not take) answers
 with the crisis room again, the message beside the form that was sent, in the reader's
@@ -18,7 +19,8 @@ from pydantic import ValidationError
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.workflow import Measure, Stage
-from phalanx.services import crises, crisis_drafts, crisis_obligations, crisis_requests
+from phalanx.domain.forces.registry import Scope
+from phalanx.services import crises, crisis_drafts, crisis_obligations, crisis_requests, forces
 from phalanx.services import organization as orgs
 from phalanx.services.crises.schemas import DraftTieIn, DraftUntieIn
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -257,6 +259,23 @@ def answer_obligation(request: Request, crisis_id: Id, actor: Writer, db: DB,
         return _refused(request, db, crisis_id, actor, "obligation",
                         {"answer": answer, "detail": detail}, exc)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1", status_code=303)
+
+
+@router.post("/crises/{crisis_id}/consents", response_model=None)
+def give_consent(request: Request, crisis_id: Id, actor: Writer, db: DB,
+                 scope: Annotated[Scope, Form()],
+                 units: Annotated[list[str] | None, Form()] = None,
+                 conditions: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """The member's answer whether its units take part: refused ("some" naming no unit),
+    the room again with the refusal beside the form and the answer as it was chosen."""
+    chosen = (units or []) if scope is Scope.SOME else []
+    try:
+        forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
+            scope=scope, units=chosen, conditions=conditions), actor=actor)
+    except (Conflict, Invalid, ValidationError) as exc:
+        return _refused(request, db, crisis_id, actor, "consent", {
+            "scope": scope.value, "units": chosen, "conditions": conditions}, exc)
+    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/un-notice", response_model=None)

@@ -1,5 +1,6 @@
 """The forces pages: the registry, the common operational picture, and the crisis room's
-forms for force requirements, consent and the deployment planner."""
+forms for force requirements and the deployment planner (a member's answer whether its
+units take part: `crisis_forms`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Permission, is_staff
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.forces.registry import Scope, may_change
+from phalanx.domain.forces.registry import may_change
 from phalanx.services import forces
 from phalanx.services import organization as orgs
 from phalanx.services.errors import Invalid, NotFound
@@ -171,17 +172,6 @@ def plan_withdrawal(crisis_id: Id, actor: Writer, db: DB,
     forces.plan_withdrawal(db, crisis_id, forces.WithdrawalIn(time_limit=time_limit),
                            actor=actor)
     return RedirectResponse(f"/crises/{crisis_id}?saved=1#withdrawal", status_code=303)
-
-
-@router.post("/crises/{crisis_id}/consents")
-def give_consent(crisis_id: Id, actor: Writer, db: DB,
-                 scope: Annotated[Scope, Form()],
-                 units: Annotated[list[str] | None, Form()] = None,
-                 conditions: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    forces.give_consent(db, crisis_id, actor.state or "", forces.ConsentIn(
-        scope=scope, units=(units or []) if scope is Scope.SOME else [], conditions=conditions),
-        actor=actor)
-    return RedirectResponse(f"/crises/{crisis_id}?saved=1#forces", status_code=303)
 
 
 @router.post("/crises/{crisis_id}/consents/{state}/acceptance")

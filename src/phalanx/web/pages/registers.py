@@ -116,10 +116,11 @@ def transposition(actor: Writer, db: DB, law: Annotated[str, Form(max_length=64)
 @router.get("/mtc", response_class=HTMLResponse)
 def military_technical(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
     totals = mtc.totals(conn, actor=actor)
+    supplies = mtc.list_supplies(conn, actor=actor)
     return render(request, "mtc.html", {
-        "supplies": mtc.list_supplies(conn, actor=actor), "totals": totals,
+        "supplies": supplies, "totals": totals,
         "programmes": mtc.programmes(conn, actor=actor), "section": mtc.section(org),
-        "may_record": staff(actor) or actor.state is not None,
+        "deliverable": mtc.deliverable(supplies, actor=actor),
         "chart": _supply_chart(request, totals)})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Auditor = Annotated[Principal, Depends(requires(Permission.AUDIT_READ))]
+AUDIT_PAGE = 100  # entries of the audit trail on a page (setting)
 
 
 SESSIONS_PAGE = 100  # sessions on a page of the list (setting)
@@ -373,14 +375,16 @@ def audit_page(request: Request, actor: Auditor, conn: Conn, db: DB,
     actor acted for and the day from which (`acting_for`, `since`: what was done in a
     state's name after a change of its authorities, from `/authorities`)."""
     items, total = audit.search(conn, audit.AuditFilter(
-        actor=who or None, action=action or None, limit=100, offset=(page - 1) * 100,
-        exercise={"true": True, "false": False}.get(exercise),
+        actor=who or None, action=action or None, limit=AUDIT_PAGE,
+        offset=(page - 1) * AUDIT_PAGE, exercise={"true": True, "false": False}.get(exercise),
         acting_for=acting_for or None, since=since), actor=actor)
     verdict = audit.verify_installation(db, request.app.state.settings,
                                         request.app.state.audit_key) if verify else None
-    return render(request, "audit.html", {"items": items, "total": total, "who": who or "",
-                                          "action": action or "", "verdict": verdict,
-                                          "exercise": exercise,
-                                          "acting_for": acting_for,
-                                          "since": since.isoformat() if since else "",
-                                          "page": page})
+    kept = {"actor": who or "", "action": action or "", "exercise": exercise,
+            "acting_for": acting_for, "since": since.isoformat() if since else ""}
+    query = urlencode({k: v for k, v in kept.items() if v})
+    return render(request, "audit.html", {
+        "items": items, "verdict": verdict, "who": kept["actor"], "action": kept["action"],
+        "exercise": exercise, "acting_for": acting_for, "since": kept["since"],
+        **pager(lambda n: f"/audit?{query}{'&' if query else ''}page={n}", page, AUDIT_PAGE,
+                len(items), total)})

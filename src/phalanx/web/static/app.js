@@ -275,10 +275,13 @@ document.addEventListener("htmx:confirm", function (event) {
 // A chart's figures are in the tooltips of its marks (an SVG <title>), which neither a
 // touch screen nor the keyboard shows: a tap on a bar (or any mark with a tooltip), or
 // the keyboard's focus on a bar (each bar is a stop of it, named by its tooltip:
-// charts.py), writes its tooltip in a line under the chart, and marks the bar.
+// charts.py), writes its tooltip in a line under the chart, and marks the bar. The line
+// is under the chart's box, not in it: a chart wider than a phone scrolls sideways in its
+// box, and a line in it would scroll with the chart, its start out of sight.
 function showFigure(mark) {
   var title = mark.querySelector(":scope > title");
-  var chart = mark.closest(".chart, figure.chart");
+  var svg = mark.closest("svg");
+  var chart = svg && svg.parentNode.closest(".chart, figure.chart");
   if (!title || !chart) {
     return;
   }
