@@ -53,10 +53,11 @@ def _overlaps(a: dict[str, list[tuple[datetime, datetime]]],
             for x in a[k] for y in b[k] if x[0] < y[1] and y[0] < x[1]]
 
 
-def _monitoring(db: Database) -> tuple[int, datetime]:
+def _monitoring(db: Database, **marking: object) -> tuple[int, datetime]:
     """A crisis whose peacekeepers are out, the mission over; one Il-76 left to the lift,
-    which its way home and another crisis must share."""
-    a = response(db)
+    which its way home and another crisis must share (`marking`: the crisis's own fields,
+    e.g. an exercise's)."""
+    a = response(db, **marking)
     consent_all(db, a)
     need(db, a, task="sites", sites=4, strength=100)
     plan = forces.run_plan(db, a, forces.PlanIn(time_limit=1), actor=PLANNER,
@@ -108,6 +109,30 @@ def test_the_way_home_waits_for_aircraft_flying_another_crisis(
     home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
                                   at=at)
     assert _overlaps(_flights(db, home.id), _flights(db, deploy.id)) == []
+    with monkeypatch.context() as m:  # the case is one where it matters
+        _blind(m)
+        blind = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1),
+                                       actor=PLANNER, at=at)
+    assert _overlaps(_flights(db, blind.id), _flights(db, deploy.id))
+
+
+def test_an_exercise_s_way_home_waits_for_aircraft_flying_a_real_crisis(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exercise plans with the forces actually available, on the way home as on the way
+    there: its units go home on aircraft only once a real crisis's decided plan has done
+    with them, and the real plan is as it was."""
+    a, end = _monitoring(db, exercise=True)
+    b = _second(db, end)
+    deploy = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    forces.decide_plan(db, deploy.id, actor=PLANNER, at=end)
+    at = _first_departure(db, deploy.id, end) - timedelta(hours=1)  # as it flies
+    home = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1), actor=PLANNER,
+                                  at=at)
+    assert home.movements and _overlaps(_flights(db, home.id), _flights(db, deploy.id)) == []
+    assert any(w.startswith(f"crisis {b}: aircraft {ONE} ") for w in home.warnings)
+    forces.decide_plan(db, home.id, actor=PLANNER, at=at)
+    again = forces.run_plan(db, b, forces.PlanIn(time_limit=1), actor=PLANNER, at=end)
+    assert _flights(db, again.id) == _flights(db, deploy.id)  # no real plan waits for it
     with monkeypatch.context() as m:  # the case is one where it matters
         _blind(m)
         blind = forces.plan_withdrawal(db, a, forces.WithdrawalIn(time_limit=1),

@@ -112,3 +112,51 @@ def test_an_exercises_decision_is_announced_on_its_states_answers(
     with accounts_db.read() as conn:
         draft = dec.get_draft(conn, draft_id, actor=SYSTEM)
     assert set(decision_exports._positions(draft)) == taking | {"TJK"}
+
+
+def test_an_exercise_its_chair_takes_no_part_in_is_not_decided_by_consultation(
+        accounts_db: Database, settings: Settings) -> None:
+    """The chair records the answers and announces, and a state outside the exercise does
+    not read its draft: with the chair's state not taking part, a consultation could never
+    be decided. It is refused when put, from the room (its message in Russian too) and
+    through the API, naming the chair, and nothing is stored (no session convened for it,
+    no draft)."""
+    chair = _chair(accounts_db)
+    taking = {"KAZ", "KGZ", "BLR"} - {chair}
+    c = _crisis(accounts_db, True, taking)
+    before = _stored(accounts_db)
+    with TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        room = client.get(f"/crises/{c.id}").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', room).group(1)  # type: ignore[union-attr]
+        form = {"csrf_token": token, "body": "csc", "question": "default",
+                "title": "On assistance to Tajikistan", "text_en": "To send the CRRF.",
+                "measures": "military_crrf"}
+        r = client.post(f"/crises/{c.id}/consultation", data=form, follow_redirects=False)
+        assert r.status_code == 422, r.status_code
+        assert f"({chair}) takes no part in the exercise" in r.text
+        ru = client.post(f"/crises/{c.id}/consultation?lang=ru", data=form,
+                         follow_redirects=False)
+        assert ru.status_code == 422 and f"({chair}) не участвует в учениях" in ru.text
+    with accounts_db.read() as conn:
+        session = crises.get(conn, c.id, actor=SYSTEM).session_id
+    with TestClient(create_app(settings, accounts_db)) as client:
+        api = client.post("/api/v1/drafts", headers=bearer(accounts_db, "secretariat"), json={
+            "body": "csc", "meeting_id": session, "crisis_id": c.id,
+            "procedure": "consultation", "title": "On assistance to Tajikistan",
+            "text_en": "To send the CRRF."})
+    assert api.status_code == 422, api.text
+    assert api.headers["content-type"].startswith("application/problem+json")
+    assert f"({chair}) takes no part in the exercise" in api.json()["detail"]
+    assert _stored(accounts_db) == before
+
+
+def _stored(db: Database) -> tuple[int, int]:
+    """How many drafts and sessions there are."""
+    from sqlalchemy import func, select
+
+    from phalanx.adapters.db import tables as t
+
+    with db.read() as conn:
+        return (conn.execute(select(func.count()).select_from(t.draft)).scalar_one(),
+                conn.execute(select(func.count()).select_from(t.meeting)).scalar_one())

@@ -221,6 +221,54 @@ def test_played_live_a_failing_scenario_is_rehearsed_first_and_stores_nothing(
     assert counts(org_db)["crisis"] == before["crisis"] + 1
 
 
+def test_played_live_a_run_stopped_half_way_says_what_it_kept(
+        org_db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Played live, the injects are written as they are played: when one is refused
+    half-way (here the Secretariat ends the exercise from its crisis room while it runs),
+    the run does not say "nothing stored" but where it stopped and that its crisis keeps
+    what was played; its `exercise.run` entry says so too (on the command line: exit 1)."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from phalanx.cli.main import app
+    from phalanx.config import get_settings
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import crises
+
+    waits: list[float] = []
+
+    def ended_meanwhile(seconds: float) -> None:  # the second wait: before minute 60
+        waits.append(seconds)
+        if len(waits) % 2 == 0:
+            with org_db.read() as conn:
+                latest = max(conn.execute(select(t.crisis.c.id)).scalars())
+            crises.end_exercise(org_db, latest, crises.ExerciseEndIn(
+                how="ended", reason="ENDEX"), actor=Principal("secretariat", Role.SECRETARIAT))
+
+    monkeypatch.setattr(exercise, "time", SimpleNamespace(sleep=ended_meanwhile))
+    with pytest.raises(exercise.Stopped) as caught:
+        exercise.run(org_db, exercise.load(broken(tmp_path)), start=START, speed=1e9)
+    stopped = caught.value
+    assert (stopped.minute, stopped.played, stopped.total) == (30, 2, 3)
+    assert "injects.2 (minute 60, transition): refused" in stopped.problems[0]
+    assert f"crisis {stopped.crisis_id} keeps what was played" in str(stopped)
+    with org_db.read() as conn:
+        entry = conn.execute(select(t.audit_log.c.change).where(
+            t.audit_log.c.action == "exercise.run")).scalars().all()[-1]
+    said = entry if isinstance(entry, dict) else __import__("json").loads(entry)
+    assert said["exercise"] is True and said["stopped"]["played"] == 2, said
+    monkeypatch.setenv("PHALANX_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["exercise", "run", str(broken(tmp_path)), "--speed",
+                                     "1e9", "--start", START.isoformat()])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 1, r.output
+    assert "nothing stored" not in r.output and "keeps what was played" in r.output
+
+
 def test_a_real_decision_after_an_exercise_keeps_its_number(org_db: Database) -> None:
     from phalanx.domain.access.principal import Principal, Role
     from phalanx.domain.decisions.consensus import Position

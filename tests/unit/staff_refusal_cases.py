@@ -31,6 +31,12 @@ CASES = [
      "кризис 7 реальный: руководство учений завершает или отменяет только учения; "
      "реальный кризис закрывается по алгоритму"),
     ("the exercise of crisis 7 is already over", "учения кризиса 7 уже окончены"),
+    # an exercise's consultation, its chair's state not taking part
+    ("the chair of csc in 2026 (RUS) takes no part in the exercise: nobody to consult the "
+     "heads of state and announce; decide it in the exercise's session",
+     "председатель органа «csc» в 2026 году (RUS) не участвует в учениях: некому провести "
+     "консультации глав государств и объявить их итог; примите решение на заседании "
+     "учений"),
     # the same sent twice (a form sent again, a command run again): refused, naming the
     # first (a body by its key here: a page names it, `errors.body_names`)
     ("draft 12 circulates already with this title, text and deadline",

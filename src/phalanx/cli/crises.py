@@ -150,6 +150,11 @@ def run(
             result = exercise.run(db, scenario, speed=speed, start=at, actor=operator(),
                                   progress=lambda n, total, text: progress.update(
                                       task, completed=n, description=text[:60]))
+    except exercise.Stopped as exc:  # played live: what it played stays
+        for problem in exc.problems:
+            err.print(f"[bold red]error:[/] {escape(problem)}", highlight=False)
+        err.print(escape(str(exc)), highlight=False)
+        raise typer.Exit(1 if exc.problems else 130) from exc  # 130: interrupted
     except exercise.ScenarioError as exc:
         for p in exc.problems:
             err.print(f"[bold red]error:[/] {escape(str(p))}", highlight=False)

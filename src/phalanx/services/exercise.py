@@ -9,7 +9,9 @@ nothing real: escalation, planning and plan decisions look at its own crisis onl
 All or nothing: the scenario is checked whole first (`exercise_check.py`); then it is
 played in one transaction, which a failure rolls back. Played live (`speed` > 0), it is
 first rehearsed in a transaction that is rolled back, so that a failure shows before the
-first inject is written.
+first inject is written; one that still stops half-way (an inject refused, its exercise
+ended by its control meanwhile, or the run interrupted) keeps what it played, and its
+`exercise.run` entry says where it stopped (`exercise_db.Stopped`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from phalanx.services.clock import playing_at
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.exercise_check import problems as org_problems
-from phalanx.services.exercise_db import OneTransaction, played_live
+from phalanx.services.exercise_db import OneTransaction, Stopped, played_live, stop
 from phalanx.services.exercise_injects import (
     AcceptConditionsInject,
     AcceptInject,
@@ -58,7 +60,7 @@ from phalanx.services.exercise_injects import (
 )
 from phalanx.services.exercise_scenario import Problem, Scenario, ScenarioError, load
 
-__all__ = ["Run", "Scenario", "ScenarioError", "load", "run", "scenarios_dir"]
+__all__ = ["Run", "Scenario", "ScenarioError", "Stopped", "load", "run", "scenarios_dir"]
 
 SECRETARIAT = Principal("exercise-secretariat", Role.SECRETARIAT)
 JOINT_STAFF = Principal("exercise-joint-staff", Role.PLANNER)
@@ -108,7 +110,16 @@ def run(db: Database, scenario: Scenario, *, speed: float = 0.0,
     if speed > 0:
         _rehearse(db, scenario, start)
         played = played_live(db)
-        result = _run(played, scenario, speed, start, progress)
+        result = Run(scenario.name, start, mark=scenario.mark)
+        try:
+            _run(played, scenario, speed, start, progress, result)
+        except (ScenarioError, KeyboardInterrupt) as exc:
+            if result.crisis_id is None:
+                raise
+            # none: interrupted
+            problems = [str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else []
+            raise stop(played, actor, result.crisis_id, result.timeline,
+                       len(scenario.injects), {**said, "speed": speed}, problems) from exc
         with played.write(actor) as w:
             w.audit("exercise.run", "crisis", result.crisis_id or 0,
                     {**said, "speed": speed})
@@ -139,8 +150,10 @@ def _rehearse(db: Database, scenario: Scenario, start: datetime) -> None:
 
 
 def _run(db: Database, scenario: Scenario, speed: float, start: datetime,
-         progress: Callable[[int, int, str], None] | None) -> Run:
-    result = Run(scenario.name, start, mark=scenario.mark)
+         progress: Callable[[int, int, str], None] | None, into: Run | None = None) -> Run:
+    """Play the injects; `into`: the run to fill as they are played (a run played live
+    tells, if it stops half-way, how far it got)."""
+    result = into or Run(scenario.name, start, mark=scenario.mark)
     refs: dict[str, list[int]] = {"requests": [], "offers": [], "official": []}
     last = 0.0
     for n, inject in enumerate(scenario.injects):

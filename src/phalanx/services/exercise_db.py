@@ -17,6 +17,39 @@ from phalanx.domain.audit import Entry
 from phalanx.services.db import Database, UnauditedWrite, Write
 
 
+class Stopped(Exception):
+    """A run played live that stopped before its last inject: one refused (its exercise
+    ended by its control meanwhile, or a record changed since the rehearsal) or the run
+    interrupted. What it played stays, written as it was played; its `exercise.run` entry
+    says where it stopped (`stop`)."""
+
+    def __init__(self, crisis_id: int, minute: float, played: int, total: int,
+                 problems: list[str]) -> None:
+        # problems: why an inject was refused; none: the run was interrupted
+        self.crisis_id, self.minute, self.played, self.total = crisis_id, minute, played, total
+        self.problems = problems
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (f"stopped after {self.played} of {self.total} injects (minute "
+                f"{self.minute:g}): crisis {self.crisis_id} keeps what was played, marked "
+                f"EXERCISE; end it with \"End the exercise\" in its crisis room, or POST "
+                f"/api/v1/crises/{self.crisis_id}/exercise-end")
+
+
+def stop(db: Database, actor: Principal, crisis_id: int, timeline: list[tuple[float, str]],
+         total: int, said: dict[str, object], problems: list[str]) -> Stopped:
+    """The `exercise.run` entry of a run played live that stopped half-way (how far it
+    got, and why where an inject was refused), and what to tell whoever ran it."""
+    minute = timeline[-1][0] if timeline else 0.0
+    with db.write(actor) as w:
+        w.audit("exercise.run", "crisis", crisis_id, {
+            **said, "stopped": {"minute": minute, "played": len(timeline), "injects": total,
+                                **({"problems": problems} if problems
+                                   else {"interrupted": True})}})
+    return Stopped(crisis_id, minute, len(timeline), total, problems)
+
+
 class OneTransaction(Database):
     """The run's database: every action of the run in one transaction (each action a
     savepoint in it), committed at the end or rolled back whole."""

@@ -135,6 +135,13 @@ def propose_in(w: Write, data: DraftIn) -> int:
         chair = _chair_state(org, data.body, day)
         # an exercise's heads of state consulted are those of the states taking part
         taking = taking_part(w.conn, data.meeting_id)
+        if taking is not None and chair not in taking:
+            # the chair records the answers and announces, and a state outside the
+            # exercise does not read its draft: it could never be decided
+            raise Invalid("procedure", f"the chair of {data.body} in {day.year} ({chair}) "
+                                       "takes no part in the exercise: nobody to consult "
+                                       "the heads of state and announce; decide it in the "
+                                       "exercise's session")
         order = [s for s in proc.signatories(
             {s: _standing(org, s, day) for s in _seated_states(org, data.body, day)
              if taking is None or s in taking},

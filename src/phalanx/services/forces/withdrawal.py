@@ -94,13 +94,13 @@ def _problem(conn: Connection, crisis_id: int, at: datetime
     ready = max(max(d.ready_h for d in deployed), 0.0)
     problem = replace(wd.problem(deployed, lift(conn, org.forces), str(crisis_id),
                                  ready + hours, ground), aprons=aprons(org.forces))
-    held = commitments.Committed()
-    if not crs.crisis_row(conn, crisis_id, SYSTEM).exercise:
-        # aircraft flying other crises' decided plans are free only once they land
-        held = commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
-                                     and crisis_id in commitments.crises_of(p))
-        problem = replace(problem, aircraft_start=commitments.hours_from(at, held),
-                          apron_taken=commitments.ground_from(at, held))
+    # aircraft flying other crises' decided plans are free only once they land; an
+    # exercise's way home waits for those real plans hold, as its deployment does (it plans
+    # with the forces actually available), and no real plan waits for an exercise's
+    held = commitments.committed(conn, at, skip=lambda p: p.kind == "withdrawal"
+                                 and crisis_id in commitments.crises_of(p))
+    problem = replace(problem, aircraft_start=commitments.hours_from(at, held),
+                      apron_taken=commitments.ground_from(at, held))
     return problem, moved, held, {d.unit.id: d.unit for d in deployed}, boards, lands
 
 

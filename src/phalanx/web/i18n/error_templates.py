@@ -138,6 +138,9 @@ TEMPLATES = (
     N_("%(body)s does not exist on %(day)s"),
     N_("%(body)s has no chair in %(year)s: nobody to consult the heads of state and "
        "announce"),
+    N_("the chair of %(body)s in %(year)s (%(state)s) takes no part in the exercise: "
+       "nobody to consult the heads of state and announce; decide it in the exercise's "
+       "session"),
     N_("session %(session)s is of %(body)s"),
     # a draft's forms on a draft its procedure decides otherwise (`positions`,
     # `consultation`), a revision that changes nothing (`common.new_version`)
