@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,8 +24,9 @@ from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.web.app import create_app
+from tests.support.templates import FORCES_START
 
-T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+T0 = FORCES_START  # the demo crisis's start (its database's template)
 LATER = T0 + timedelta(hours=5)
 PLANNER = forcesdemo.PLANNER
 SEC = Principal("secretariat", Role.SECRETARIAT)
@@ -36,13 +37,16 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
-def db_recipe() -> str:
-    return "accounts"
+def db_recipe(request: pytest.FixtureRequest) -> str:
+    # the demo accounts; and the demo crisis planned and decided, once a session
+    return "forces" if "crisis" in request.fixturenames else "accounts"
 
 
 @pytest.fixture
 def crisis(db: Database) -> int:
-    return forcesdemo.run(db, start=T0, time_limit=1)
+    found = forcesdemo.existing(db)  # (`forcesdemo.run(db, start=T0, ...)`)
+    assert found is not None
+    return found
 
 
 def test_a_suspended_member_is_outside_from_the_day_of_its_suspension(db: Database) -> None:

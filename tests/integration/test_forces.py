@@ -29,8 +29,9 @@ from phalanx.services import tokens as api_tokens
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, Invalid
 from phalanx.web.app import create_app
+from tests.support.templates import FORCES_START
 
-T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+T0 = FORCES_START  # the demo crisis's start (its database's template)
 PLANNER = forcesdemo.PLANNER
 OBSERVER = Principal("observer", Role.OBSERVER, observer_of="OSCE")
 
@@ -40,8 +41,10 @@ def rep(state: str) -> Principal:
 
 
 @pytest.fixture
-def db_recipe() -> str:
-    return "accounts"  # every test starts from the built-in dataset and the demo accounts
+def db_recipe(request: pytest.FixtureRequest) -> str:
+    # every test starts from the built-in dataset and the demo accounts; one of the demo
+    # crisis, from them and the demo crisis planned and decided (once a session)
+    return "forces" if "demo_crisis" in request.fixturenames else "accounts"
 
 
 @pytest.fixture
@@ -51,7 +54,9 @@ def org_db(db: Database) -> Database:
 
 @pytest.fixture
 def demo_crisis(org_db: Database) -> int:
-    return forcesdemo.run(org_db, start=T0, time_limit=2)
+    found = forcesdemo.existing(org_db)  # (`forcesdemo.run(org_db, start=T0, ...)`)
+    assert found is not None
+    return found
 
 
 def test_the_registry_is_loaded_and_filtered_by_access(org_db: Database) -> None:

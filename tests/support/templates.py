@@ -11,6 +11,8 @@ Kinds ("recipes"), each the one before and one more step:
   "dataset"   and the built-in dataset loaded
   "accounts"  and the demo accounts
   "records"   and the demo records (a session with its drafts, documents)
+  "forces"    "accounts" and the demo crisis with its decided deployment
+              (`forcesdemo.run`, begun at `FORCES_START`), planned once a session
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +32,7 @@ from phalanx.adapters.db.engine import make_engine
 from phalanx.adapters.db.migrate import upgrade
 from phalanx.dataset import loader
 from phalanx.domain.access.principal import SYSTEM
-from phalanx.services import demo
+from phalanx.services import demo, forcesdemo
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from tests.support.postgres import admin_engine, fresh_database
@@ -47,12 +50,20 @@ def _records(db: Database) -> None:
     demo.ensure_demo_records(db, actor=SYSTEM)
 
 
+FORCES_START = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+
+def _forces(db: Database) -> None:
+    forcesdemo.run(db, start=FORCES_START, time_limit=2)
+
+
 # each recipe: the recipe it starts from, and the step that follows
 RECIPES: dict[str, tuple[str | None, Callable[[Database], None]]] = {
     "schema": (None, lambda db: upgrade(db.engine)),
     "dataset": ("schema", _load),
     "accounts": ("dataset", _accounts),
     "records": ("accounts", _records),
+    "forces": ("accounts", _forces),
 }
 
 
