@@ -228,7 +228,10 @@ def install(app: FastAPI) -> None:
     async def _model(request: Request, exc: ValidationError) -> Response:
         """A service's input built from a page's form that its model refuses (a quantity
         over its limit, a text of spaces): a 422 naming the field, as the API says it, not
-        an error of the server."""
+        an error of the server. On the API the request's body is the model, checked before
+        any service runs: a model refused there is the server's error (500)."""
+        if _api(request):
+            raise exc
         lang = _lang(request)
         errors = [{"where": ".".join(str(p) for p in e.get("loc", ())) or "body",
                    "message": texts.validation_message(dict(e), lang)} for e in exc.errors()]
