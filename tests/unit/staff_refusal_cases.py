@@ -21,6 +21,15 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a draft tabled for a crisis of another world (an exercise's, or a real one)
+    ("a draft tabled in an exercise's session stays out of a real crisis's file",
+     "проект, внесённый на заседании учения, не входит в дело реального кризиса"),
+    ("a draft tabled in another exercise's session stays out of this exercise's crisis",
+     "проект, внесённый на заседании другого учения, не входит в кризис этого учения"),
+    ("a draft for an exercise's crisis is tabled in one of the exercise's sessions, or put "
+     "to the heads of state from its crisis room",
+     "проект по кризису учения вносится на одном из заседаний учения или направляется "
+     "главам государств из комнаты этого кризиса"),
     # a draft for a period of days and for a limited period at once
     ("a period of 14 days is limited already: give the days or a limited period, not both",
      "срок в 14 дней уже ограничен: укажите либо число дней, либо ограниченный срок, но не "

@@ -145,6 +145,14 @@ def tie_in(w: Write, crisis_id: int, draft_id: int, reason: str = "") -> None:
         raise NotFound("draft", draft_id)
     if w.conn.execute(access.select_visible(t.draft, SYSTEM, d.id).where(
             d.id == draft_id, same_world(row.id, bool(row.exercise)))).first() is None:
+        if not reason:  # being tabled: refused, it is no draft, and is named by no number
+            raise Conflict(
+                "a draft tabled in an exercise's session stays out of a real crisis's file"
+                if not row.exercise else
+                "a draft tabled in another exercise's session stays out of this exercise's "
+                "crisis" if _of_an_exercise(w.conn, draft_id) else
+                "a draft for an exercise's crisis is tabled in one of the exercise's "
+                "sessions, or put to the heads of state from its crisis room")
         raise Conflict(f"draft {draft_id} is " + (
             "an exercise's: it stays out of a real crisis's file" if not row.exercise else
             "another exercise's: it stays out of this exercise's crisis" if _of_an_exercise(

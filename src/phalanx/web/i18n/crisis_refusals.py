@@ -28,6 +28,10 @@ CRISIS_TEMPLATES = (
     N_("draft %(draft)s is an exercise's: it stays out of a real crisis's file"),
     N_("draft %(draft)s is not an exercise's: it stays out of an exercise's crisis"),
     N_("draft %(draft)s is another exercise's: it stays out of this exercise's crisis"),
+    N_("a draft tabled in an exercise's session stays out of a real crisis's file"),
+    N_("a draft tabled in another exercise's session stays out of this exercise's crisis"),
+    N_("a draft for an exercise's crisis is tabled in one of the exercise's sessions, or put "
+       "to the heads of state from its crisis room"),
     # linking a decision to a crisis (`domain/crisis/authority.py`): the refusal names
     # each failed condition, itself a message of the list
     N_("%(number)s cannot authorize the response: %(problems)s"),
