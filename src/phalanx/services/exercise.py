@@ -16,7 +16,6 @@ ended by its control meanwhile, or the run interrupted) keeps what it played, an
 
 from __future__ import annotations
 
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,18 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from phalanx.adapters.db.engine import WRITE
-from phalanx.domain import calendar
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.decisions.consensus import Position
 from phalanx.domain.decisions.procedure import Mode, SessionKind
 from phalanx.services import crises, crisis_obligations, crisis_requests, forces
-from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.clock import playing_at
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 from phalanx.services.exercise_check import problems as org_problems
 from phalanx.services.exercise_db import OneTransaction, Stopped, played_live, stop
+from phalanx.services.exercise_decide import SECRETARIAT, decide, representative, short
 from phalanx.services.exercise_injects import (
     AcceptConditionsInject,
     AcceptInject,
@@ -62,12 +59,7 @@ from phalanx.services.exercise_scenario import Problem, Scenario, ScenarioError,
 
 __all__ = ["Run", "Scenario", "ScenarioError", "Stopped", "load", "run", "scenarios_dir"]
 
-SECRETARIAT = Principal("exercise-secretariat", Role.SECRETARIAT)
 JOINT_STAFF = Principal("exercise-joint-staff", Role.PLANNER)
-
-
-def representative(state: str) -> Principal:
-    return Principal(f"exercise-rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
 
 
 @dataclass
@@ -201,7 +193,7 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
         crises.transition(db, cid, i.to, actor=SECRETARIAT, reason=i.reason, review=i.review,
                           at=at)
         why = i.reason or i.review
-        return f"stage: {i.to.value}" + (f" ({_short(why)})" if why else "")
+        return f"stage: {i.to.value}" + (f" ({short(why)})" if why else "")
     if isinstance(i, OfficialRequestInject):
         with db.read() as conn:
             article = i.invoked(orgs.organization(conn).settings)
@@ -215,7 +207,7 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
     if isinstance(i, WithdrawRequestInject):
         return _withdraw(db, cid, i, at, refs["official"])
     if isinstance(i, DecideInject):
-        return _decide(db, cid, i, at, r.mark)
+        return decide(db, cid, i, at, r.mark)
     if isinstance(i, ResponseInject):
         crises.set_response(db, cid, crises.ResponseIn(
             measures=i.measures, un_mandate=i.un_mandate,
@@ -249,7 +241,7 @@ def _play(db: Database, i: Any, at: datetime, r: Run, refs: dict[str, list[int]]
         crises.add_sitrep(db, cid, crises.SitrepIn(
             situation=i.situation, casualties=i.casualties, measures=i.measures,
             needs=i.needs), actor=who, at=at)
-        return f"situation report: {_short(i.situation)}"
+        return f"situation report: {short(i.situation)}"
     return _play_forces(db, cid, i, at)
 
 
@@ -292,7 +284,7 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
         crisis_obligations.answer(db, cid, i.state, crisis_obligations.ObligationIn(
             answer=i.answer, detail=i.detail), actor=representative(i.state), at=at)
         return f"{i.state} answers the obligation: {i.answer}" + (
-            f" ({_short(i.detail)})" if i.detail else "")
+            f" ({short(i.detail)})" if i.detail else "")
     if isinstance(i, UnNoticeInject):
         crisis_obligations.mark_sent(db, cid, i.reference, actor=SECRETARIAT, at=at)
         return "UN Security Council notified" + (f" ({i.reference})" if i.reference else "")
@@ -302,7 +294,7 @@ def _play_forces(db: Database, cid: int, i: Any, at: datetime) -> str:
         if p is None:
             return "movements: no decided deployment"
         return f"movements: {p.arrived} arrived, {p.moving} moving, {p.waiting} waiting"
-    return f"({_short(i.note) if i.note else 'delay'})"
+    return f"({short(i.note) if i.note else 'delay'})"
 
 
 def _withdraw(db: Database, cid: int, i: WithdrawRequestInject, at: datetime,
@@ -319,90 +311,7 @@ def _withdraw(db: Database, cid: int, i: WithdrawRequestInject, at: datetime,
     crisis_requests.withdraw_request(db, cid, rid, crisis_requests.WithdrawalIn(
         at=at, reason=i.reason), actor=representative(i.state), at=at)
     return (f"{i.state} withdraws its official request {official.index(rid) + 1}"
-            + (f" ({_short(i.reason)})" if i.reason else ""))
-
-
-def _short(text: str, width: int = 80) -> str:
-    """A line of the timeline: whole words, with an ellipsis if cut."""
-    return textwrap.shorten(" ".join(text.split()), width, placeholder=" …")
-
-
-def _decide(db: Database, cid: int, i: DecideInject, at: datetime, mark: str) -> str:
-    with db.read() as conn:
-        c = crises.get(conn, cid, actor=SYSTEM, at=at)
-    if c.session_id is None:
-        raise Invalid("decide", "convene consultations before deciding")
-    with db.read() as conn:
-        meeting = dec.get_meeting(conn, c.session_id, actor=SYSTEM)
-        zone = orgs.working_zone(conn)
-    body, session = meeting.body, c.session_id
-    # the competent body meets in an extraordinary session; so does the same body on a
-    # later day than its session's (a session's decisions bear the session's date, and a
-    # request made after midnight could not be answered by a decision dated the day before)
-    later = calendar.day_of(meeting.opens_at, zone) < calendar.day_of(at, zone)
-    if (i.body and i.body != body) or later:
-        body = i.body or body
-        c = crises.convene_session(db, cid, actor=SECRETARIAT, opens_at=at, body=body,
-                                   at=at)
-        session = c.sessions[-1]
-    if i.by == "consultation":
-        closed = _by_consultation(db, body, session, c.marking, i, at, mark)
-    else:
-        closed = _in_session(db, body, session, c.marking, i, mark)
-    number = ""
-    if closed.decision_id is not None:
-        c = crises.link_decision(db, cid, closed.decision_id, actor=SECRETARIAT, at=at)
-        with db.read() as conn:
-            number = f" {dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number}"
-    return f"decision{number}: {closed.outcome} — {_short(closed.outcome_reason or '', 120)}"
-
-
-def _texts(i: DecideInject, mark: str) -> dict[str, str]:
-    """The decision's title and text, in Russian too where the scenario has them (the
-    Russian title marked with the mark of the language the scenario is run in)."""
-    return {"title": f"[EXERCISE] {i.title}", "text_en": i.text, "text_ru": i.text_ru,
-            "title_ru": f"{mark} {i.title_ru}" if i.title_ru else ""}
-
-
-def _in_session(db: Database, body: str, session: int, marking: Any,
-                i: DecideInject, mark: str) -> dec.DraftOut:
-    d = dec.propose_draft(db, dec.DraftIn(
-        body=body, meeting_id=session, **_texts(i, mark), marking=marking,
-        measures=i.authorizes, period_limited=i.period_limited), actor=SECRETARIAT)
-    for s in d.stances:
-        if s.standing.value != "full":
-            continue
-        dec.record_attendance(db, session, s.state, s.state not in i.absent,
-                              actor=SECRETARIAT)
-        if s.state in i.absent and s.state not in i.positions:
-            continue
-        dec.state_position(db, d.id, i.positions.get(s.state, Position.SUPPORT),
-                           actor=representative(s.state))
-    return dec.close_draft(db, d.id, actor=SECRETARIAT)
-
-
-def _by_consultation(db: Database, body: str, session: int, marking: Any, i: DecideInject,
-                     at: datetime, mark: str) -> dec.DraftOut:
-    """The chair reaches every head of state by telephone, five minutes apart, the last
-    call at the inject's time, when it announces (on the exercise's clock)."""
-    with db.read() as conn:
-        org = orgs.organization(conn)
-    first = at - timedelta(minutes=5 * (len(org.states) - 1))
-    with playing_at(first):
-        d = dec.propose_draft(db, dec.DraftIn(
-            body=body, meeting_id=session, procedure="consultation", **_texts(i, mark),
-            marking=marking, measures=i.authorizes, period_limited=i.period_limited),
-            actor=SECRETARIAT)
-    chair = representative(d.chair or "")
-    calls = d.signing_order
-    for n, state in enumerate(calls):
-        given = at - timedelta(minutes=5 * (len(calls) - 1 - n))
-        with playing_at(given):
-            d = dec.record_answer(db, d.id, dec.ConsultationAnswerIn(
-                state=state, position=i.positions.get(state, Position.SUPPORT),
-                given_at=given), actor=chair)
-    with playing_at(at):
-        return dec.announce(db, d.id, actor=chair)
+            + (f" ({short(i.reason)})" if i.reason else ""))
 
 
 def scenarios_dir() -> Path:
