@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,9 +16,11 @@ from sqlalchemy import select
 from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.policy import Marking
-from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
 from phalanx.services.clock import today
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Invalid
@@ -256,3 +258,78 @@ def test_a_modification_moves_the_modified_decision_past_the_cursor(
             t.audit_log.c.target_id == str(first))).scalar_one()
     assert changed == [first]  # the repeal itself it may not read
     assert str(secret) not in str(entry) and "CSC-" not in str(entry)
+
+
+def test_a_decision_whose_last_day_passes_before_the_last_notification_never_enters_into_force(
+        accounts_db: Database, client: TestClient) -> None:
+    """It was "pending", awaiting the members, for ever after its last day, and a last
+    notification dated after that day was recorded and put it "in force" from a day after
+    its own end (in the API and the Akoma Ntoso period too)."""
+    day = _today(accounts_db)
+    m = session(accounts_db)
+    act = adopt(accounts_db, m.id, "On the joint exercise of 2027", start="notifications",
+                ends_on=str(day + timedelta(10)))
+    bound = status(accounts_db, act, day).awaiting
+    for state in bound[:-1]:
+        dec.record_notification(accounts_db, act, state, day, actor=SEC)
+    after = status(accounts_db, act, day + timedelta(11))
+    assert (after.status, after.in_force_from, after.until) == (
+        "expired", None, day + timedelta(10))
+    with clock.use(clock.now() + timedelta(days=30)):
+        with pytest.raises(Conflict) as late:
+            dec.record_notification(accounts_db, act, bound[-1], day + timedelta(25),
+                                    actor=SEC)
+        assert str(late.value) == (
+            f"decision CSC-{day.year}-{status_number(accounts_db, act)}'s last day in force "
+            f"was {(day + timedelta(10)).isoformat()}: it ended without entering into "
+            f"force, and a notification of {(day + timedelta(25)).isoformat()} comes after it")
+        assert status(accounts_db, act, day + timedelta(25)).awaiting == bound[-1:]
+        # a notification up to its last day still brings it into force
+        done = dec.record_notification(accounts_db, act, bound[-1], day + timedelta(10),
+                                       actor=SEC)
+    assert done.lifecycle is not None and done.lifecycle.in_force_from == day + timedelta(10)
+    assert status(accounts_db, act, day + timedelta(10)).status == "in_force"
+
+
+def status_number(db: Database, decision_id: int) -> str:
+    with db.read() as conn:
+        return dec.get_decision(conn, decision_id, actor=SEC).number.rsplit("-", 1)[1]
+
+
+def test_a_last_day_before_the_adoption_is_refused(accounts_db: Database,
+                                                     client: TestClient) -> None:
+    """A draft stating a last day in force before its adoption was adopted "in force from"
+    its adoption "until" a day before it: refused when tabled (422) and, where the day
+    passed while it circulated, at its adoption (409, nothing adopted)."""
+    day = _today(accounts_db)
+    m = session(accounts_db)
+    with pytest.raises(Invalid) as tabled:
+        adopt(accounts_db, m.id, "On the past", ends_on=str(day - timedelta(1)))
+    assert tabled.value.where == "lifecycle.ends_on"
+    assert str(tabled.value) == (
+        "lifecycle.ends_on: a decision is in force only from its adoption: its last day "
+        f"in force ({(day - timedelta(1)).isoformat()}) may not precede {day.isoformat()}")
+    bearer = {"Authorization": "Bearer " + api_tokens.issue_token(
+        accounts_db, "secretariat", actor=SYSTEM).token}
+    r = client.post("/api/v1/drafts", json={
+        "body": "csc", "meeting_id": m.id, "title": "On the past", "text_en": "Decided.",
+        "lifecycle": {"start": "date", "on": str(day - timedelta(20)),
+                      "ends_on": str(day - timedelta(10))}}, headers=bearer)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["where"] == "lifecycle.ends_on"
+    assert adopt(accounts_db, m.id, "On today", ends_on=str(day))
+    # circulated in writing with a last day that passes before the last signature
+    data = {"body": "csc", "procedure": "written", "title": "On the week's watch",
+            "text_en": "To keep watch.", "deadline": datetime(2023, 12, 20, tzinfo=UTC),
+            "lifecycle": {"ends_on": "2023-12-05"}}
+    with clock.use(datetime(2023, 12, 1, 9, tzinfo=UTC)):
+        d = dec.propose_draft(accounts_db, dec.DraftIn.model_validate(data), actor=SEC)
+    with clock.use(datetime(2023, 12, 6, 9, tzinfo=UTC)):
+        for state in d.signing_order[:-1]:
+            dec.sign(accounts_db, d.id, actor=rep(state))
+        with pytest.raises(Conflict, match=r"its last day in force \(2023-12-05\) may "
+                                           r"not precede 2023-12-06"):
+            dec.sign(accounts_db, d.id, actor=rep(d.signing_order[-1]))
+    with accounts_db.read() as conn:
+        assert dec.get_draft(conn, d.id, actor=SEC).decision_id is None

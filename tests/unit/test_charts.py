@@ -87,7 +87,7 @@ def test_one_bar_per_stint_with_its_status_and_a_tooltip() -> None:
         assert title is not None and re.search(r"\d{4}-\d{2}-\d{2} – ", title.text or "")
     first_uzb = bars[4].find("svg:title", NS)
     assert first_uzb is not None
-    assert first_uzb.text == "Uzbekistan: signatory, 1992-05-15 – 1994-04-20"
+    assert first_uzb.text == "Uzbekistan: signatory, 1992-05-15 – 1994-04-19"
 
 
 def test_bars_start_and_end_at_their_dates() -> None:
@@ -251,7 +251,7 @@ def test_every_bar_of_every_chart_is_a_keyboard_stop_named_by_its_tooltip() -> N
         names[kind] = [m.get("aria-label", "") for m in marks]
     assert len(names["timeline"]) == 8 and len(names["bars"]) == 4
     assert names["bars"][0] == "2024, agreed: 10"
-    assert names["timeline"][4] == "Uzbekistan: signatory, 1992-05-15 – 1994-04-20"
+    assert names["timeline"][4] == "Uzbekistan: signatory, 1992-05-15 – 1994-04-19"
     # the formation's declared strength too, which its bar's line only shows to the eye
     assert names["strength"] == ["CRRF: 20\u00a0800 в реестре; объявлено: 20\u00a0000",
                                  "CPF: 3\u00a0600 в реестре"]
@@ -304,3 +304,20 @@ def test_a_units_ways_by_ground_show_within_its_bar_by_air() -> None:
     assert float(legs[1].get("width", 0)) == pytest.approx(4 * per_hour, abs=0.25)
     assert all(leg.get("aria-hidden") == "true" and leg.get("tabindex") is None
                for leg in legs)
+
+
+def test_a_stints_tip_names_its_last_day() -> None:
+    """A stint ends the day before the next begins (periods are half-open): Georgia was a
+    member until 1999-04-19 and no longer on 1999-04-20, as the table of that day says;
+    the tip said "member, 1994-04-20 – 1999-04-20", and Uzbekistan "member ... –
+    2012-12-19" beside "participation suspended, 2012-12-19 – today"."""
+    for lang, member, signatory, suspended in (
+            ("en", "Georgia: member, 1994-04-20 – 1999-04-19",
+             "Georgia: signatory, 1993-12-09 – 1994-04-19",
+             "Uzbekistan: member, 2006-08-16 – 2012-12-18"),
+            ("ru", "Грузия: член, 20.04.1994 – 19.04.1999",
+             "Грузия: подписант, 09.12.1993 – 19.04.1994",
+             "Узбекистан: член, 16.08.2006 – 18.12.2012")):
+        root = parse(membership_timeline(ROWS, date(1999, 4, 20), TODAY, lang))
+        titles = [t.text or "" for t in root.iter(f"{{{NS['svg']}}}title")]
+        assert {member, signatory, suspended} <= set(titles), titles

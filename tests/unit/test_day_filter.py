@@ -27,3 +27,16 @@ def test_a_moment_shows_as_the_organizations_day(value: object, org: object, lan
     got = templates.env.from_string("{{ value|day }}").render(value=value, org=org,
                                                               lang=lang)
     assert got == shown
+
+
+@pytest.mark.parametrize(("value", "lang", "shown"), [
+    (date(1, 1, 1), "en", "0001-01-01"),
+    (date(1, 1, 1), "ru", "01.01.0001"),
+    (date(999, 3, 1), "en", "0999-03-01"),
+    (date(9999, 12, 31), "ru", "31.12.9999")])
+def test_a_year_before_1000_shows_in_four_figures(value: date, lang: str, shown: str) -> None:
+    """A date before the Organization existed, asked of the members page ("On 0001-01-01,
+    0 of them were in the Organization"), showed as "1-01-01" and "01.01.1"."""
+    got = templates.env.from_string("{{ value|day }}").render(value=value, org=MOSCOW,
+                                                              lang=lang)
+    assert got == shown

@@ -14,7 +14,9 @@ from phalanx.domain.decisions.lifecycle import (
     Start,
     Status,
     Terms,
+    adopted_too_late,
     entry_into_force,
+    in_force_from,
     last_day,
     modification_problems,
     own_end,
@@ -272,3 +274,40 @@ def test_the_last_day_is_the_first_day_repealed_or_expired(
                     if (s := status_on(first, register, adopted + timedelta(i)).status)
                     in (Status.REPEALED, Status.EXPIRED)), None)
     assert last_day(first, register) == scanned
+
+
+def test_a_decision_whose_last_day_passes_before_its_notifications_never_enters_into_force(
+        ) -> None:
+    """A decision entering into force on the members' notifications, stating its last day,
+    was "pending" (awaiting the members) for ever once that day had passed, and a last
+    notification after it put it "in force" from a day after its own end."""
+    adopted = date(2025, 1, 10)
+    terms = Terms(start=Start.NOTIFICATIONS, ends_on=date(2025, 6, 30))
+    waiting = Act(1, "CSC-1", "csc", adopted, terms, binding=frozenset({"KAZ", "RUS"}))
+    acts = _register(waiting)
+    assert status_on(waiting, acts, date(2025, 6, 30)).status is Status.PENDING
+    after = status_on(waiting, acts, date(2025, 7, 1))
+    assert (after.status, after.in_force_from, after.until) == (
+        Status.EXPIRED, None, date(2025, 6, 30))
+    late = Act(1, "CSC-1", "csc", adopted, terms, binding=frozenset({"KAZ", "RUS"}),
+               notified={"KAZ": date(2025, 3, 1), "RUS": date(2025, 8, 1)})
+    acts = _register(late)
+    assert in_force_from(late, acts) is None
+    for day in (date(2025, 7, 1), date(2025, 8, 1), date(2026, 1, 1)):
+        assert status_on(late, acts, day).status is Status.EXPIRED
+    # in time, it is in force from the last notification to its last day
+    prompt = Act(1, "CSC-1", "csc", adopted, terms, binding=frozenset({"KAZ", "RUS"}),
+                 notified={"KAZ": date(2025, 3, 1), "RUS": date(2025, 6, 30)})
+    acts = _register(prompt)
+    assert in_force_from(prompt, acts) == date(2025, 6, 30)
+    assert status_on(prompt, acts, date(2025, 6, 30)).status is Status.IN_FORCE
+    assert status_on(prompt, acts, date(2025, 7, 1)).status is Status.EXPIRED
+
+
+def test_a_last_day_before_the_adoption_is_refused() -> None:
+    terms = Terms(ends_on=date(2025, 6, 30))
+    assert adopted_too_late(terms, date(2025, 6, 30)) is None
+    assert adopted_too_late(terms, date(2025, 7, 1)) == (
+        "ends_on", "a decision is in force only from its adoption: its last day in force "
+                   "(2025-06-30) may not precede 2025-07-01")
+    assert adopted_too_late(Terms(term_days=1), date(2025, 7, 1)) is None

@@ -27,3 +27,20 @@ def test_the_refusal_reads_in_russian(english: str, russian: str) -> None:
     said = translate(english, "ru", labelled=True)
     assert russian in said, said
     assert "2010-" not in said  # the dates in words, not in ISO order
+
+
+@pytest.mark.parametrize(("english", "russian"), [
+    ("a decision is in force only from its adoption: its last day in "
+     "force (2025-06-30) may not precede 2025-07-01",
+     "решение действует только с момента его принятия: последний день его действия "
+     "(30.06.2025) не может быть раньше 01.07.2025"),
+    ("decision CSC-2026-004's last day in force was 2026-12-16: it ended without entering "
+     "into force, and a notification of 2026-12-31 comes after it",
+     "последний день действия решения CSC-2026-004 — 16.12.2026: срок его действия истёк "
+     "до вступления в силу, и уведомление от 31.12.2026 поступило уже после этого дня"),
+])
+def test_a_decisions_period_refused_reads_in_russian(english: str, russian: str) -> None:
+    """A last day in force before the adoption, and a notification after a decision's
+    last day, read in Russian."""
+    said = translate(english, "ru", labelled=True)
+    assert russian in said, said

@@ -148,7 +148,10 @@ def membership_timeline(rows: list[TimelineRowOut], marker: date, today: date,
             status = s.status.value
             end = s.end or sc.last
             x0, x1 = sc.x(s.start), sc.x(end)
-            until = day_text(s.end, lang) if s.end else _("today")
+            # a stint's end is the first day after it (docs/dataset.md: half-open): the
+            # tip names its last day, as the table of that day and the register do
+            until = (day_text(max(s.end - timedelta(days=1), s.start), lang) if s.end
+                     else _("today"))
             tip = (f"{row_name}: {label('member_status', status)}, {day_text(s.start, lang)} "
                    f"– {until}")
             add(f'<rect class="stint {status}{"" if s.end else " open"}" '

@@ -10,7 +10,10 @@ The rules (each a setting unless a source is named):
   force "after ratification by all" (seeds: the Charter, in force 2003-09-18).
 - It ends on the date it states (its last day in force), or after a term of days counted
   from its entry into force (the Treaty "for five years, with extension possible": seeds).
-  A decision with neither stays in force until another repeals it.
+  A decision with neither stays in force until another repeals it. A last day comes on or
+  after the adoption (no decision acts before it exists), and a decision whose last day
+  (as extended) passes before its condition is met never enters into force: it is expired
+  from the day after, and a notification later is too late.
 - A later decision amends, extends (to a new last day), suspends or repeals an earlier
   one, from its own entry into force (as the 1999 protocol extended the Treaty: seeds,
   DOMAIN §1). An amendment, an extension or a repeal once in
@@ -155,11 +158,24 @@ def own_end(act: Act) -> date | None:
 
 def _effective(m: Act, acts: Mapping[int, Act]) -> date | None:
     """The day a modifying decision took effect: its entry into force, unless it was
-    repealed before."""
+    repealed before or its last day passed first."""
     start = entry_into_force(m)
-    if start is None or status_on(m, acts, start).status is Status.REPEALED:
+    if start is None:
+        return None
+    then = status_on(m, acts, start)
+    if then.status is Status.REPEALED or then.in_force_from is None:
         return None
     return start
+
+
+def adopted_too_late(terms: Terms, adopted_on: date) -> tuple[str, str] | None:
+    """(field, why) where the last day in force a decision states comes before the day it
+    is adopted (or tabled: `adopted_on` then today), as no decision acts before it exists."""
+    if terms.ends_on is not None and terms.ends_on < adopted_on:
+        return ("ends_on", "a decision is in force only from its adoption: its last day "
+                           f"in force ({terms.ends_on.isoformat()}) may not precede "
+                           f"{adopted_on.isoformat()}")
+    return None
 
 
 def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
@@ -176,7 +192,8 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
         took = _effective(m, acts)
         if took is not None and took <= day:
             later.append((took, m.adopted_on, m.id, m))
-        elif took is not None or entry_into_force(m) is None:
+        elif took is not None or (entry_into_force(m) is None
+                                  and status_on(m, acts, day).status is Status.PENDING):
             scheduled.append((took or date.max, m.adopted_on, m.id))
     later.sort(key=lambda x: x[:3])
     by = {e: tuple(m.id for *_, m in later if m.terms.effect is e) for e in Effect}
@@ -184,6 +201,8 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
     for *_, m in later:
         if m.terms.effect is Effect.EXTENDS:
             end = m.terms.extends_to
+    if start is not None and end is not None and start > end:
+        start = None  # its last day came before its condition was met: never in force
     suspending = tuple(m.id for *_, m in later if m.terms.effect is Effect.SUSPENDS
                        and status_on(m, acts, day).status is Status.IN_FORCE)
     common: dict[str, Any] = dict(
@@ -192,13 +211,19 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
         scheduled=tuple(i for *_, i in sorted(scheduled)))
     if by[Effect.REPEALS]:
         return Standing(Status.REPEALED, start, end, **common)
-    if start is None or day < start:
-        return Standing(Status.PENDING, start, end, **common)
     if end is not None and day > end:
         return Standing(Status.EXPIRED, start, end, **common)
+    if start is None or day < start:
+        return Standing(Status.PENDING, start, end, **common)
     if suspending:
         return Standing(Status.SUSPENDED, start, end, **common)
     return Standing(Status.IN_FORCE, start, end, **common)
+
+
+def in_force_from(act: Act, acts: Mapping[int, Act]) -> date | None:
+    """The day the decision enters into force as the register stands: None while its
+    condition is not met, or where its last day (as extended) came first."""
+    return status_on(act, acts, date.max).in_force_from
 
 
 def last_day(act: Act, acts: Mapping[int, Act]) -> tuple[date, Status] | None:

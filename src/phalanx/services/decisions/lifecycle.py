@@ -126,7 +126,7 @@ def _out(act: life.Act, acts: Mapping[int, life.Act], readable: set[int],
                                 (life.Effect.REPEALS, s.repealed_by)) for i in ids]
     target = acts.get(tm.target) if tm.target is not None else None
     return LifecycleOut(
-        day=day, status=s.status, in_force_from=life.entry_into_force(act), until=s.until,
+        day=day, status=s.status, in_force_from=life.in_force_from(act, acts), until=s.until,
         start=tm.start, on=tm.on, ends_on=tm.ends_on, term_days=tm.term_days,
         modifies=(_relation(tm.effect, target, acts, readable)
                   if tm.effect is not None and target is not None else None),
@@ -195,6 +195,8 @@ def check_tabled(conn: Connection, org: Organization, body: str, kind: str,
     terms = data.terms()
     for where, why in terms.problems():
         raise Invalid(f"lifecycle.{where}", why)
+    if (late := life.adopted_too_late(terms, day)) is not None:
+        raise Invalid(f"lifecycle.{late[0]}", late[1])
     if terms.target is None:
         return
     acts, readable = _acts(conn), _readable(conn, actor)
@@ -214,6 +216,9 @@ def check_adopted(conn: Connection, org: Organization, row: Any, exercise: bool,
     changed since it was tabled, and whom the decision binds is known only now): refused
     with 409, nothing adopted."""
     data = LifecycleIn.model_validate(row.lifecycle or {})
+    if (late := life.adopted_too_late(data.terms(), day)) is not None:
+        # tabled in time, adopted after the last day it states: revised first
+        raise Conflict(late[1])
     if data.target is None:
         return data.stored()
     # the decision it modifies locked first: two bodies' adoptions modifying it at once
@@ -273,13 +278,21 @@ def record_notification(db: Database, decision_id: int, state: str, on: date, *,
             raise Invalid("on", f"a notification is dated between the adoption "
                                 f"({row.adopted_on.isoformat()}) and today "
                                 f"({today.isoformat()}), not {on.isoformat()}")
+        acts = _acts(w.conn)
+        then = life.status_on(acts[decision_id], acts, on)
+        if then.status is life.Status.EXPIRED and then.until is not None:
+            # its last day passed first: it never enters into force (setting)
+            raise Conflict(f"decision {row.number}'s last day in force was "
+                           f"{then.until.isoformat()}: it ended without entering into "
+                           f"force, and a notification of {on.isoformat()} comes after it")
         notified[state] = on.isoformat()
         w.conn.execute(update(t.decision).where(t.decision.c.id == decision_id)
                        .values(notified=notified))
         # what the notification did: whom the decision still waits for, and the day it
         # entered into force once none is awaited
-        act = _acts(w.conn)[decision_id]
-        since = life.entry_into_force(act)
+        acts = _acts(w.conn)
+        act = acts[decision_id]
+        since = life.in_force_from(act, acts)
         w.audit("decision.notification", "decision", decision_id,
                 {"number": row.number, "state": state, "on": on.isoformat(),
                  "awaiting": list(life.awaiting(act)),

@@ -261,7 +261,8 @@ def day_text(day: date | str | int, lang: str) -> str:
             day = date.fromisoformat(day)
     if not isinstance(day, date):
         return str(day)
-    return day.strftime(DAY.get(lang, DAY[DEFAULT]))
+    # the year in four figures, as ISO writes it (strftime gives year 1 as "1")
+    return day.strftime(DAY.get(lang, DAY[DEFAULT]).replace("%Y", f"{day.year:04d}"))
 
 
 def moment_text(at: datetime | str, lang: str, short: bool = False,
@@ -273,7 +274,7 @@ def moment_text(at: datetime | str, lang: str, short: bool = False,
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     formats = SHORT_MOMENT if short else SECONDS if seconds else MOMENT
-    return at.strftime(formats.get(lang, formats[DEFAULT]))
+    return at.strftime(formats.get(lang, formats[DEFAULT]).replace("%Y", f"{at.year:04d}"))
 
 
 def number(value: float, lang: str, digits: int | None = None) -> str:

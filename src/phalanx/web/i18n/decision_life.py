@@ -42,6 +42,10 @@ LIFE_TEMPLATES = (
        "authorizes nothing"),
     N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),
     N_("the last day in force (%(last)s) comes before the entry into force (%(start)s)"),
+    N_("a decision is in force only from its adoption: its last day in force (%(last)s) "
+       "may not precede %(day)s"),
+    N_("decision %(decision)s's last day in force was %(last)s: it ended without entering "
+       "into force, and a notification of %(day)s comes after it"),
     N_("decision %(decision)s does not wait for the members' notifications to enter into "
        "force"),
     N_("%(state)s's notification of decision %(decision)s is already recorded (%(day)s)"),
