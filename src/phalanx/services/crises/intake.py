@@ -107,8 +107,14 @@ def open_in(w: Write, data: CrisisIn, *, origin: str, cap_identifier: str | None
         review="", revision=1, **access.classification_values(c),
     ).returning(t.crisis.c.id)).scalar_one()
     _event(w, crisis_id, "stage", f"reported: {data.title}", at, Stage.REPORTED)
+    # every member is told who the report names, the member named too
+    named = ""
+    if data.other_parties:
+        named = f"; the report names {', '.join(data.other_parties)} as the other party" + (
+            " (a dispute between members)"
+            if parties.members_in_dispute(data.other_parties, members) else "")
     sent = _notify(w, org, c, f"Crisis reported: {data.title}",
-                   f"{cat.name_en} affecting {', '.join(data.affected)}. {cat.basis}. "
+                   f"{cat.name_en} affecting {', '.join(data.affected)}{named}. {cat.basis}. "
                    f"Consultations are due within "
                    f"{cat.targets.get('reported', 60)} minutes.", f"crisis:{crisis_id}", at,
                    exercise=data.exercise)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, func, select
+from sqlalchemy import Connection, String, cast, func, or_, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
@@ -159,9 +159,11 @@ def get(conn: Connection, crisis_id: int, *, actor: Principal,
 
 @dataclass(frozen=True)
 class BoardFilter:
-    """What the board is narrowed to: an affected state, the year a crisis was reported
-    in, its stage (a closing stage shows the closed ones without asking); the crises
-    changed after a cursor (`change_cursor`: the ended ones too, without asking)."""
+    """What the board is narrowed to: a state, affected or named by the report as the
+    other party (each member of a dispute between members reads the crises it reports and
+    those naming it), the year a crisis was reported in, its stage (a closing stage shows
+    the closed ones without asking); the crises changed after a cursor (`change_cursor`:
+    the ended ones too, without asking)."""
 
     state: str | None = None
     year: int | None = None
@@ -172,7 +174,9 @@ class BoardFilter:
 
     def where(self, stmt: Any) -> Any:
         if self.state:
-            stmt = stmt.where(t.crisis.c.affected.contains(f",{self.state},"))
+            packed = f",{self.state},"
+            stmt = stmt.where(or_(t.crisis.c.affected.contains(packed),
+                                  t.crisis.c.other_parties.contains(packed)))
         if self.year:
             start, end = calendar.year_span(self.year, self.zone)
             stmt = stmt.where(t.crisis.c.reported_at >= start, t.crisis.c.reported_at < end)

@@ -35,8 +35,9 @@ def board(response: Response, actor: Reader, conn: Conn, closed: bool = False,
           exercise: Annotated[bool, Query(description=(
               "the exercises' crises instead of the real ones (never mixed: a national "
               "system polling the real crises gets no exercise's)"))] = False,
-          state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$",
-                                             description="an affected state")] = None,
+          state: Annotated[str | None, Query(
+              pattern=r"^[A-Z]{3}$",
+              description="a state, affected or named as the other party")] = None,
           year: Annotated[int | None, Query(ge=1992, le=2100,
                                             description="the year it was reported in, where "
                                                         "the Secretariat sits")] = None,

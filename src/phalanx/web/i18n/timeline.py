@@ -86,10 +86,18 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"\[EXERCISE\] (?P<line_notice>.+)", N_("[EXERCISE] %(line_notice)s")),
     (r"EXERCISE EXERCISE EXERCISE", N_("EXERCISE EXERCISE EXERCISE")),
     (r"Crisis reported: (?P<title>.+)", N_("Crisis reported: %(title)s")),
-    (r"(?P<data_category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)\. "
+    (r"(?P<data_category>.+?) affecting (?P<states>[A-Z]+(?:, [A-Z]+)*)"
+     r"(?P<line_named>; the report names [A-Z]+(?:, [A-Z]+)* as the other party"
+     r"(?: \(a dispute between members\))?)?\. "
      r"(?P<data_basis>.+)\. Consultations are due within (?P<minutes>\d+) minutes\.",
-     N_("%(data_category)s affecting %(states)s. %(data_basis)s. Consultations are due "
-        "within %(minutes)s minutes.")),
+     N_("%(data_category)s affecting %(states)s%(line_named)s. %(data_basis)s. "
+        "Consultations are due within %(minutes)s minutes.")),
+    # the other party the report names (services/crises/intake.py)
+    (r"; the report names (?P<states>[A-Z]+(?:, [A-Z]+)*) as the other party \(a dispute "
+     r"between members\)",
+     N_("; the report names %(states)s as the other party (a dispute between members)")),
+    (r"; the report names (?P<states>[A-Z]+(?:, [A-Z]+)*) as the other party",
+     N_("; the report names %(states)s as the other party")),
     (r"Crisis (?P<crisis>\d+): (?P<L_stage>\w+)", N_("Crisis %(crisis)s: %(L_stage)s")),
     # the measures chosen for the response (services/crises/workflow.py)
     (r"measures: (?P<Ls_measure>[a-z_]+(?:, [a-z_]+)*)", N_("measures: %(Ls_measure)s")),
