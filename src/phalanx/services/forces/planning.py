@@ -193,9 +193,15 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
             "plan": pid, "objective": asdict(p.objective), "bound": result.bounds.closure,
             "gap": result.gap, "crises": built.crisis_ids, "time_limit": data.time_limit,
             "seed": data.seed})
+        # the entry is read by every reader of this crisis, not all of whom read the
+        # crises planned with it: it counts this crisis's movements and uncovered
+        # requirements, and the gap (whose bound counts the others) of a plan of it alone
+        alone = set(built.crisis_ids) <= {crisis_id}
         crs.add_event(w, crisis_id, "plan",
-                      f"deployment plan {pid} proposed: {len(movements)} movements, "
-                      f"{len(uncovered)} uncovered, gap {_pct(result.gap)}", at)
+                      f"deployment plan {pid} proposed: "
+                      f"{sum(m['crisis_id'] == crisis_id for m in movements)} movements, "
+                      f"{sum(u['crisis_id'] == crisis_id for u in uncovered)} uncovered, "
+                      f"gap {_pct(result.gap if alone else None)}", at)
         w.emit(f"crisis:{crisis_id}", "plan", id=pid)
         return plan_out(w.conn, pid, actor=actor)
 
