@@ -63,3 +63,41 @@ def test_an_observer_reads_a_plan_by_no_aircraft_key(accounts_db: Database,
         assert not [k for k in keys if k in room.text]
         assert re.search(r"по воздуху \(\d+ вылет\w*: самолёт 1\b", room.text)
         assert "aircraft-1" not in room.text
+
+
+def test_aircraft_are_numbered_among_what_the_reader_sees(accounts_db: Database) -> None:
+    """The numbers count only the aircraft of the movements the reader sees, then those its
+    lines name: not the aircraft flying for a crisis it may not read (planned together),
+    nor the registry's others (the highest number would tell how many fly, or exist)."""
+    from phalanx.domain.access.principal import Principal, Role
+    from phalanx.services import crises
+
+    cid, pid = _plan(accounts_db)
+    hidden = crises.open_crisis(accounts_db, crises.CrisisIn(
+        title="Unrest at a border post", category="armed_attack", affected=["KAZ"],
+        place="Shymkent", lat=42.32, lon=69.59),
+        actor=Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ"), at=T0)
+    with accounts_db.write(PLANNER) as w:
+        r = w.conn.execute(select(t.deployment_plan).where(t.deployment_plan.c.id == pid)
+                           ).one()
+        flown = list(dict.fromkeys(s["aircraft"] for m in r.movements for s in m["sorties"]))
+        spare = sorted({k for (k,) in w.conn.execute(select(t.force_aircraft.c.key))}
+                       - set(flown))
+        # a crisis the observers may not read, planned with it: its movement flies first,
+        # in an aircraft of its own; a line of the plan names another aircraft
+        theirs = {**r.movements[0], "crisis_id": hidden.id, "requirement": 999,
+                  "sorties": [{**r.movements[0]["sorties"][0], "aircraft": spare[0],
+                               "depart_h": -1.0}]}
+        line = (f"crisis {cid}: aircraft {spare[-1]} is committed to its decided plan "
+                "until 2026-12-01 12:00: this plan has it from there")
+        w.conn.execute(t.deployment_plan.update().where(t.deployment_plan.c.id == pid).values(
+            movements=[theirs, *r.movements], crises=[hidden.id, cid],
+            warnings=[*r.warnings, line]))
+        w.audit("test.plan", "crisis", cid)
+    with accounts_db.read() as conn:
+        seen = forces.plan_out(conn, pid, actor=Principal("observer", Role.OBSERVER,
+                                                          observer_of="OSCE"))
+    names = list(dict.fromkeys(s.get("aircraft") for m in seen.movements for s in m.sorties))
+    assert names == [f"aircraft-{n}" for n in range(1, len(flown) + 1)], names
+    said = [w for w in seen.warnings if "is committed" in w]
+    assert said == [line.replace(spare[-1], f"aircraft-{len(flown) + 1}")], seen.warnings

@@ -23,7 +23,8 @@ from phalanx.services import offered_units
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, NotFound, missing_as
-from phalanx.services.forces.plan_schemas import UNREAD_AIRCRAFT, MovementOut, PlanOut
+from phalanx.services.forces.plan_aircraft import aircraft_names, aliased
+from phalanx.services.forces.plan_schemas import MovementOut, PlanOut
 from phalanx.services.forces.problem import Built, _hours, _plan_from_json, build
 
 if TYPE_CHECKING:
@@ -206,20 +207,6 @@ def _store(db: Database, crisis_id: int, built: Built, result: Result, start: da
         return plan_out(w.conn, pid, actor=actor)
 
 
-def _unread_aircraft(conn: Connection, actor: Principal,
-                     movements: list[dict[str, Any]]) -> dict[str, str]:
-    """The aircraft `actor` may not read, each by the name the plan gives it instead of its
-    key (which names its base): "aircraft-N", numbered by their first sortie in the plan,
-    then those only a line names (another crisis's aircraft waited for) by key."""
-    hidden = access.hidden_aircraft(conn, actor)
-    if not hidden:
-        return {}
-    order = dict.fromkeys(s["aircraft"] for m in movements for s in m["sorties"]
-                          if s["aircraft"] in hidden)
-    order.update(dict.fromkeys(sorted(hidden - order.keys())))
-    return {key: UNREAD_AIRCRAFT.format(n) for n, key in enumerate(order, 1)}
-
-
 def _sortie(s: dict[str, Any], start: bool, load: bool, planes: dict[str, str]
             ) -> dict[str, Any]:
     """A stored sortie as its reader may see it: where its aircraft starts from only with
@@ -229,13 +216,6 @@ def _sortie(s: dict[str, Any], start: bool, load: bool, planes: dict[str, str]
     plane = planes.get(s["aircraft"])
     return {k: (plane if k == "aircraft" and plane else v) for k, v in s.items()
             if (k != "start" or (start and plane is None)) and (k != "load_t" or load)}
-
-
-def _aliased(text: str, planes: dict[str, str]) -> str:
-    """A planner's line with each aircraft the reader may not read by its name in `planes`."""
-    if not planes:
-        return text
-    return re.sub(r"[^\s,();:]+", lambda m: planes.get(m.group(0), m.group(0)), text)
 
 
 def _pct(gap: float | None) -> str:
@@ -271,7 +251,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     # left it: said only to a reader who may see every crisis the plan waited for
     drew_seen = drew_on & set(seen)
     lift_hidden = bool(drew_on - drew_seen)
-    planes = _unread_aircraft(conn, actor, r.movements)
+    planes = aircraft_names(
+        conn, actor, [m for m in r.movements if m["crisis_id"] in visible],
+        [*(w for w in r.warnings if _warning_visible(w, visible | drew_seen, visible_reqs)),
+         *(v for k, v in r.explanations.items()
+           if k not in hidden_units and not offered_units.is_hidden(k, unseen))])
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
@@ -333,7 +317,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
 
     # why a unit the reader may not see was passed over, barred or too small: not said,
     # and another unit's line names it by no key
-    explanations = {k: _aliased(offered_units.masked(unnamed(v), unseen), planes)
+    explanations = {k: aliased(offered_units.masked(unnamed(v), unseen), planes)
                     for k, v in r.explanations.items()
                     if k not in hidden_units and not offered_units.is_hidden(k, unseen)}
     objective, greedy_out, bound, gap = r.objective, r.greedy, r.bound, r.gap
@@ -360,7 +344,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         greedy=greedy_out, bound=bound, gap=gap, improvement=improvement,
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
-        warnings=[_aliased(offered_units.masked(unnamed(w), unseen), planes)
+        warnings=[aliased(offered_units.masked(unnamed(w), unseen), planes)
                   for w in r.warnings
                   if _warning_visible(w, visible | drew_seen, visible_reqs)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
