@@ -206,3 +206,35 @@ def test_akoma_ntoso_of_a_text_with_characters_xml_cannot_carry(
         else:
             assert body == ["Первый абзац"]
     assert c.get(f"/api/v1/decisions/{d['id']}/pdf", headers=auth).status_code == 200
+
+
+def test_a_decision_released_to_observers_states_no_quorum_it_did_not_read(
+        client: tuple[TestClient, str], records_db: Database) -> None:
+    """A reader of the decision who may not read its draft (an observer, once the decision
+    is released to the observers) gets its Akoma Ntoso without the vote's figures: no
+    count, and no quorum made up from the members it binds."""
+    from phalanx.domain.access.principal import Principal
+    from phalanx.services import decisions as dec
+
+    c, token = client
+    d = next(d for d in c.get("/api/v1/decisions",
+                              headers={"Authorization": f"Bearer {token}"}).json()
+             if not d["limited_format"] and d["marking"] == "ORGANIZATION")
+    dec.remark_decision(records_db, d["id"], dec.DecisionMarkingIn(
+        marking="ORGANIZATION", observers=True, reason="for the observer mission"),
+        actor=Principal("secretariat", Role.SECRETARIAT))
+    identity.add_user(records_db, identity.NewUser("osce-analyst", "a-long-password",
+                                                  Role.OBSERVER, observer_of="OSCE"),
+                      actor=SYSTEM)
+    osce = api_tokens.issue_token(records_db, "osce-analyst", actor=SYSTEM).token
+    staff = etree.fromstring(c.get(f"/api/v1/decisions/{d['id']}/akn.xml",
+                                   headers={"Authorization": f"Bearer {token}"}).content)
+    assert staff.find(f".//{{{AKN_NS}}}quorum") is not None
+    r = c.get(f"/api/v1/decisions/{d['id']}/akn.xml",
+              headers={"Authorization": f"Bearer {osce}"})
+    assert r.status_code == 200
+    root = etree.fromstring(r.content)
+    assert root.findall(f".//{{{AKN_NS}}}voting/{{{AKN_NS}}}count") == []
+    assert root.find(f".//{{{AKN_NS}}}quorum") is None
+    schema = get_schema(AKN_NS, strict=True)
+    assert schema.validate(root), schema.error_log

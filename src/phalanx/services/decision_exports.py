@@ -108,7 +108,8 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
         kind=d.kind, adopted_on=d.adopted_on, title=title_in(d, text_lang),
         text=text, language=LANGUAGES[text_lang], outcome="adopted", conclusion=conclusion,
         concepts=concepts,
-        quorum=draft.preview.quorum_needed if draft.preview else len(d.binding),
+        # (a reader who may not read the draft reads no figure of its vote)
+        quorum=draft.preview.quorum_needed if draft.preview else None,
         votes=votes, binding=tuple(d.binding), rule=rule,
         joined=tuple(sorted(d.bound_from.items())),
         procedure=f"{draft.procedure}_procedure"

@@ -54,7 +54,7 @@ class AknDecision:
     conclusion: str  # the outcome, its reasons and whom it binds, in the text's language
     concepts: dict[str, str]  # each concept referred to (the rule, the outcome, each
     # position) -> its name in the text's language
-    quorum: int
+    quorum: int | None  # None: not stated (the reader may not read the draft)
     votes: tuple[Vote, ...]
     binding: tuple[str, ...]
     state_names: dict[str, str]
@@ -132,17 +132,22 @@ def to_akn(d: AknDecision) -> bytes:
     life = _lifecycle(meta, d)
     analysis = _el(meta, "analysis", source="#phalanx")
     _modifications(analysis, d)
-    parl = _el(analysis, "parliamentary")
-    voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}",
-                 refersTo=" ".join(f"#{c}" for c in (d.rule, d.procedure) if c))
-    _el(voting, "quorum", eId="vote_1__quorum", value=str(d.quorum))
-    for vote in d.votes:
-        count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
-                    value=str(len(vote.states)), refersTo=f"#{vote.position}")
-        for s in vote.states:
-            voter = etree.SubElement(count, f"{{{PHX}}}voter", state=xml_text(s))
-            if d.weights and s in d.weights:
-                voter.set("weight", str(d.weights[s]))
+    # the vote's figures, for a reader of the draft: the schema wants a quorum or a count
+    # in a voting, so a reader who may read neither gets none (the conclusion says the
+    # outcome)
+    if d.quorum is not None or d.votes:
+        parl = _el(analysis, "parliamentary")
+        voting = _el(parl, "voting", eId="vote_1", outcome=f"#{d.outcome}",
+                     refersTo=" ".join(f"#{c}" for c in (d.rule, d.procedure) if c))
+        if d.quorum is not None:
+            _el(voting, "quorum", eId="vote_1__quorum", value=str(d.quorum))
+        for vote in d.votes:
+            count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
+                        value=str(len(vote.states)), refersTo=f"#{vote.position}")
+            for s in vote.states:
+                voter = etree.SubElement(count, f"{{{PHX}}}voter", state=xml_text(s))
+                if d.weights and s in d.weights:
+                    voter.set("weight", str(d.weights[s]))
 
     _temporal(meta, d, life)
     refs = _el(meta, "references", source="#phalanx")
