@@ -98,6 +98,13 @@ TEMPLATES = (
     # a decision by consultation, announced by the chair (`Consultation.reason_prefix`)
     N_("by consultation of the heads of state, announced by the chair (%(state)s)"),
     N_("last answer %(last)s: %(result)s"),
+    # the chair recording an answer, or announcing before all have answered
+    # (`Consultation.answer_problems`, `announce_problems`)
+    N_("%(state)s is not among the members consulted (%(consulted)s)"),
+    N_("the answer is dated %(given)s, before the consultation opened (%(since)s)"),
+    N_("the answer is dated %(given)s, in the future"),
+    N_("not yet reached: %(missing)s; the chair announces once every member consulted has "
+       "answered"),
     # a draft answering an item of its session's agenda (`decisions/drafts.py`)
     N_("agenda item %(item)s is not on session %(session)s's agenda"),
     # a closed session's record (`decisions/sessions.py`, `decisions/positions.py`)
