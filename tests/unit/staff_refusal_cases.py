@@ -21,6 +21,13 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
+    ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
+     "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "
+     "or confirm the day off",
+     "срок приходится на выходной день по месту пребывания Секретариата (14.12.2026 00:00, "
+     "UTC; последний день для ответа — воскресенье, 13.12.2026): выберите "
+     "рабочий день или подтвердите выходной день"),
     # the chair recording a head of state's answer, or announcing before all answered
     ("XYZ is not among the members consulted (ARM, KAZ, RUS)",
      "XYZ нет среди консультируемых государств-членов (ARM, KAZ, RUS)"),

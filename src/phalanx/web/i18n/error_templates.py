@@ -272,6 +272,11 @@ TEMPLATES = (
     N_("draft %(draft)s is under the silence procedure: a member keeps silence or breaks "
        "it"),
     # a deadline on a day off where the Secretariat sits, not confirmed (`services/days_off`)
+    # (one at 00:00 sharp, which leaves the day before as the last day to answer, first:
+    # the other would take it)
+    N_("the deadline falls on a day off where the Secretariat sits (%(local)s, %(zone)s; "
+       "the last day to answer is %(day_off)s, %(last)s): choose a working day, or confirm "
+       "the day off"),
     N_("the deadline falls on a day off where the Secretariat sits (%(day_off)s, "
        "%(local)s, %(zone)s): choose a working day, or confirm the day off"),
     N_("the silence procedure's deadline has passed (%(deadline)s UTC): circulate the text "
