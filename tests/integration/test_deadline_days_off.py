@@ -126,6 +126,31 @@ def test_the_api_reads_the_deadline_where_the_secretariat_sits(
     assert d.deadline == sent
 
 
+def test_a_deadline_at_midnight_names_the_day_off_it_ends_with_its_own_date(
+        client: TestClient, accounts_db: Database) -> None:
+    """Monday 00:00 in Moscow leaves Sunday as the last day to answer: refused, and the
+    refusal names Sunday with Sunday's date, beside the deadline's own moment (Monday
+    00:00), never "sunday" beside Monday's date; in Russian likewise."""
+    monday = _next(0, 0).replace(tzinfo=None)  # local figures, sent with Moscow's offset
+    sunday = monday - timedelta(days=1)
+    sec = bearer(accounts_db, "secretariat")
+    draft = {"body": "csc", "procedure": "written", "title": "On the statement",
+             "text_en": "To adopt the statement.",
+             "deadline": f"{monday:%Y-%m-%dT%H:%M}+03:00"}
+    r = client.post("/api/v1/drafts", headers=sec, json=draft)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["message"] == (
+        f"the deadline falls on a day off where the Secretariat sits ({monday:%Y-%m-%d} "
+        f"00:00, Europe/Moscow; the last day to answer is sunday, {sunday:%Y-%m-%d}): "
+        "choose a working day, or confirm the day off")
+    r = client.post("/api/v1/drafts", headers={**sec, "Accept-Language": "ru"}, json=draft)
+    assert r.json()["errors"][0]["message"] == (
+        "срок приходится на выходной день по месту пребывания Секретариата "
+        f"({monday:%d.%m.%Y} 00:00, Europe/Moscow; последний день для ответа — "
+        f"воскресенье, {sunday:%d.%m.%Y}): выберите рабочий день или подтвердите "
+        "выходной день")
+
+
 def test_the_command_line_refuses_a_saturday_deadline_unless_day_off_ok(
         cli_db: str) -> None:  # noqa: F811
     assert runner.invoke(cli, ["load", "--builtin", "csto"]).exit_code == 0

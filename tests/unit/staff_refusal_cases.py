@@ -21,6 +21,27 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
+    ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
+     "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "
+     "or confirm the day off",
+     "срок приходится на выходной день по месту пребывания Секретариата (14.12.2026 00:00, "
+     "UTC; последний день для ответа — воскресенье, 13.12.2026): выберите "
+     "рабочий день или подтвердите выходной день"),
+    # the chair recording a head of state's answer, or announcing before all answered
+    ("XYZ is not among the members consulted (ARM, KAZ, RUS)",
+     "XYZ нет среди консультируемых государств-членов (ARM, KAZ, RUS)"),
+    ("an answer states a position", "ответ должен содержать позицию"),
+    ("the answer is dated 2026-12-06 07:00 UTC, before the consultation opened "
+     "(2026-12-06 15:56 UTC)",
+     "ответ датирован 06.12.2026 07:00 UTC, раньше начала консультаций (06.12.2026 15:56 "
+     "UTC)"),
+    ("the answer is dated 2026-12-07 07:00 UTC, in the future",
+     "ответ датирован 07.12.2026 07:00 UTC, то есть в будущем"),
+    ("not yet reached: ARM, KAZ; the chair announces once every member consulted has "
+     "answered",
+     "ещё не получены ответы: ARM, KAZ; председатель объявляет решение, когда ответили все "
+     "консультируемые государства-члены"),
     # a draft tabled for a crisis of another world (an exercise's, or a real one)
     ("a draft tabled in an exercise's session stays out of a real crisis's file",
      "проект, внесённый на заседании учения, не входит в дело реального кризиса"),

@@ -107,3 +107,35 @@ def test_a_new_users_problems_read_in_russian() -> None:
         assert problems
         shown = translate("; ".join(problems), "ru", labelled=True)
         assert not LATIN_WORD.search(shown.replace("B o b", "")), shown
+
+
+def test_the_chairs_refusals_of_a_consultation_read_in_russian() -> None:
+    """What the chair meets recording a head of state's answer or announcing too early
+    (`Consultation.answer_problems`, `announce_problems`), as the API and the draft's
+    page show it in Russian: every clause translated, times in figures."""
+    from datetime import UTC, datetime
+
+    from phalanx.domain.decisions.consensus import Position
+    from phalanx.domain.decisions.consultation import Answer, Channel, Consultation
+
+    opened = datetime(2026, 12, 6, 15, 56, tzinfo=UTC)
+    c = Consultation("RUS", ("ARM", "KAZ", "RUS"), (), opened)
+
+    def said(state: str, position: Position, at: datetime) -> str:
+        problems = c.answer_problems(Answer(state, position, at, Channel.TELEPHONE, ""),
+                                     now=opened.replace(hour=17))
+        return translate("; ".join(problems), "ru", labelled=True)
+
+    early = said("XYZ", Position.NOT_STATED, opened.replace(hour=7, minute=0))
+    assert early == (
+        "XYZ нет среди консультируемых государств-членов (ARM, KAZ, RUS); ответ должен "
+        "содержать позицию; ответ датирован 06.12.2026 07:00 UTC, раньше начала "
+        "консультаций (06.12.2026 15:56 UTC)")
+    late = said("KAZ", Position.SUPPORT, datetime(2026, 12, 7, 7, 0, tzinfo=UTC))
+    assert late == "ответ датирован 07.12.2026 07:00 UTC, то есть в будущем"
+    [waiting] = c.announce_problems()
+    assert translate(waiting, "ru", labelled=True) == (
+        "ещё не получены ответы: ARM, KAZ, RUS; председатель объявляет решение, когда "
+        "ответили все консультируемые государства-члены")
+    for shown in (early, late, translate(waiting, "ru", labelled=True)):
+        assert not LATIN_WORD.search(shown), shown

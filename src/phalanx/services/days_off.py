@@ -21,5 +21,5 @@ def check(org: Any, deadline: datetime, *, confirmed: bool,
     zone = settings.get("working_time_zone")
     found = proc.deadline_on_day_off(deadline, zone, list(settings.get("days_off") or []))
     if found is not None and not confirmed:
-        raise DayOff(where, found[0], found[1], zone)
+        raise DayOff(where, found[0], found[1], zone, proc.deadline_day(found[0]))
     return found[1] if found else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 
 class NotFound(LookupError):
@@ -41,14 +41,23 @@ class Invalid(ValueError):
 class DayOff(Invalid):
     """A deadline falling on a day off where the Secretariat sits, not confirmed: refused
     like any bad input (`where` names the field), and a form offers the confirmation.
-    `local`: the deadline there; `day`: the day's name ("saturday")."""
+    `local`: the deadline there; `day`: the day's name ("saturday"); `last`: the last
+    day to answer where it is not the deadline's own date (00:00 sharp ends the day
+    before: the day off is then named with its own date, beside the deadline)."""
 
-    def __init__(self, where: str, local: datetime, day: str, zone: str | None) -> None:
+    def __init__(self, where: str, local: datetime, day: str, zone: str | None,
+                 last: date | None = None) -> None:
         self.local, self.day, self.zone = local, day, zone
-        super().__init__(where, (
-            f"the deadline falls on a day off where the Secretariat sits ({day}, "
-            f"{local:%Y-%m-%d %H:%M}, {zone or 'UTC'}): choose a working day, or confirm "
-            "the day off"))
+        if last is not None and last != local.date():
+            text = (f"the deadline falls on a day off where the Secretariat sits "
+                    f"({local:%Y-%m-%d %H:%M}, {zone or 'UTC'}; the last day to answer is "
+                    f"{day}, {last.isoformat()}): choose a working day, or confirm the day "
+                    "off")
+        else:
+            text = (f"the deadline falls on a day off where the Secretariat sits ({day}, "
+                    f"{local:%Y-%m-%d %H:%M}, {zone or 'UTC'}): choose a working day, or "
+                    "confirm the day off")
+        super().__init__(where, text)
 
 
 class InvalidRows(Invalid):

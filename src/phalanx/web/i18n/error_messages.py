@@ -120,6 +120,8 @@ MESSAGES = (
     N_("adopted"),
     N_("no member with a say objects"),
     N_("adopted by written procedure: every member with a say signed"),
+    # an answer of a head of state recorded by the chair without a position
+    N_("an answer states a position"),
     # a draft for signature or consultation names no item of a session's agenda
     N_("only a draft tabled in session answers an item of its agenda"),
     # a session outside its body's rules (`procedure.session_problems`)

@@ -98,6 +98,13 @@ TEMPLATES = (
     # a decision by consultation, announced by the chair (`Consultation.reason_prefix`)
     N_("by consultation of the heads of state, announced by the chair (%(state)s)"),
     N_("last answer %(last)s: %(result)s"),
+    # the chair recording an answer, or announcing before all have answered
+    # (`Consultation.answer_problems`, `announce_problems`)
+    N_("%(state)s is not among the members consulted (%(consulted)s)"),
+    N_("the answer is dated %(given)s, before the consultation opened (%(since)s)"),
+    N_("the answer is dated %(given)s, in the future"),
+    N_("not yet reached: %(missing)s; the chair announces once every member consulted has "
+       "answered"),
     # a draft answering an item of its session's agenda (`decisions/drafts.py`)
     N_("agenda item %(item)s is not on session %(session)s's agenda"),
     # a closed session's record (`decisions/sessions.py`, `decisions/positions.py`)
@@ -265,6 +272,11 @@ TEMPLATES = (
     N_("draft %(draft)s is under the silence procedure: a member keeps silence or breaks "
        "it"),
     # a deadline on a day off where the Secretariat sits, not confirmed (`services/days_off`)
+    # (one at 00:00 sharp, which leaves the day before as the last day to answer, first:
+    # the other would take it)
+    N_("the deadline falls on a day off where the Secretariat sits (%(local)s, %(zone)s; "
+       "the last day to answer is %(day_off)s, %(last)s): choose a working day, or confirm "
+       "the day off"),
     N_("the deadline falls on a day off where the Secretariat sits (%(day_off)s, "
        "%(local)s, %(zone)s): choose a working day, or confirm the day off"),
     N_("the silence procedure's deadline has passed (%(deadline)s UTC): circulate the text "
