@@ -7,6 +7,8 @@ test_layout_browser.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -40,26 +42,32 @@ def _crisis_of(page: Any, base_url: str, state: str) -> str:  # noqa: F811
     raise AssertionError(f"no crisis of {state} on the board")
 
 
+@contextmanager
+def _kgz_room(browser: Any, base_url: str) -> Iterator[Any]:  # noqa: F811
+    """Kyrgyzstan's representative on a phone, in the crisis room of its crisis, in Russian."""
+    ctx = phone(browser, 390, 844)
+    page = ctx.new_page()
+    try:
+        sign_in(page, base_url, KGZ)
+        page.goto(f"{base_url}{_crisis_of(page, base_url, 'KGZ')}?lang=ru")
+        yield page
+    finally:
+        ctx.close()
+
+
 def test_the_affected_states_request_form_names_its_measure(
         browser: Any, base_url: str, axe_source: str) -> None:  # noqa: F811
     """Kyrgyzstan's representative asks for assistance in its crisis room: the form's
     measure (humanitarian, military, ...) had no name at all, neither shown beside it nor
     read out (axe: select-name, critical); it is "Мера" now, like the form's other
     fields."""
-    ctx = phone(browser, 390, 844)
-    page = ctx.new_page()
-    try:
-        sign_in(page, base_url, KGZ)
-        room = _crisis_of(page, base_url, "KGZ")
-        page.goto(f"{base_url}{room}?lang=ru")
+    with _kgz_room(browser, base_url) as page:
         form = page.locator("#request-form")
         names = dict(form.evaluate(NAMES))
         assert names == {"resource": "Что требуется", "quantity": "Количество",
                          "measure": "Мера"}, names
         assert form.locator("label", has_text="Мера").is_visible()
         assert audit(page, axe_source) == []
-    finally:
-        ctx.close()
 
 
 def test_the_audit_trails_pages_are_turned_by_a_finger(browser: Any,
@@ -116,12 +124,7 @@ def test_a_tap_on_a_flown_bars_ground_leg_gives_the_bars_figures(
     of the bar for a battalion landing far from its place) got nothing, and a mouse over
     it no tooltip: the leg, drawn over the bar, took the tap and has no figures of its
     own. The tap now reaches the bar: its figures are written under the chart."""
-    ctx = phone(browser, 390, 844)
-    page = ctx.new_page()
-    try:
-        sign_in(page, base_url, KGZ)
-        room = _crisis_of(page, base_url, "KGZ")
-        page.goto(f"{base_url}{room}?lang=ru")
+    with _kgz_room(browser, base_url) as page:
         legs = page.locator("svg.gantt rect.leg")
         assert legs.count() > 0
         widest = max(range(legs.count()),
@@ -139,8 +142,6 @@ def test_a_tap_on_a_flown_bars_ground_leg_gives_the_bars_figures(
                            ".filter(b => b.getAttribute('y') === l.getAttribute('y'))[0]"
                            ".getAttribute('aria-label')")
         assert tip.inner_text() == bar and "по воздуху" in bar, (tip.inner_text(), bar)
-    finally:
-        ctx.close()
 
 
 def test_a_bars_figures_are_in_sight_when_the_chart_is_scrolled(
@@ -149,12 +150,7 @@ def test_a_bars_figures_are_in_sight_when_the_chart_is_scrolled(
     its end, tapped, wrote its figures in a line inside that box, scrolled with the
     chart, its start ("Инженерный батальон ...") cut off at the box's left edge. The line
     is under the box now, whole in sight."""
-    ctx = phone(browser, 390, 844)
-    page = ctx.new_page()
-    try:
-        sign_in(page, base_url, KGZ)
-        room = _crisis_of(page, base_url, "KGZ")
-        page.goto(f"{base_url}{room}?lang=ru")
+    with _kgz_room(browser, base_url) as page:
         box = page.locator("div.chart:has(svg.gantt)")
         box.evaluate("c => { c.scrollLeft = c.scrollWidth; c.scrollIntoView(); }")
         assert box.evaluate("c => c.scrollLeft") > 100
@@ -168,5 +164,3 @@ def test_a_bars_figures_are_in_sight_when_the_chart_is_scrolled(
         assert tip.inner_text() == bar.get_attribute("aria-label")
         seen, frame = tip.bounding_box(), box.bounding_box()
         assert seen["x"] >= frame["x"] - 0.5 and seen["x"] + seen["width"] <= 390, (seen, frame)
-    finally:
-        ctx.close()
