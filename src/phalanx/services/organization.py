@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -16,12 +15,24 @@ from phalanx.dataset import loader
 from phalanx.domain import calendar, leaving
 from phalanx.domain import membership as rules
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.decisions.consensus import Standing
-from phalanx.domain.organization import MembershipStatus, Organization
+from phalanx.domain.organization import EventKind, Organization
 from phalanx.domain.records import with_records
 from phalanx.services import clock, dataset_ties
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
+from phalanx.services.organization_models import (
+    AgreementOut,
+    BodyOut,
+    ChairOut,
+    CompositionOut,
+    GroundOut,
+    MemberOut,
+    OfficialOut,
+    OrganizationOut,
+    PartyOut,
+    SeatOut,
+    StateOut,
+)
 from phalanx.services.registers.seed import seed as seed_registers
 
 
@@ -132,133 +143,6 @@ def _dataset_organization(conn: Connection) -> Organization:
     return org
 
 
-# --- read models, shared by the CLI's --json and the API -------------------------------
-
-
-class StateOut(BaseModel):
-    code: str
-    name: str
-    name_ru: str
-
-
-class MemberOut(StateOut):
-    status: MembershipStatus
-    since: date
-    standing: Standing  # who has a say: full, suspended, not_participating, in_arrears
-    bound: bool  # bound by the founding treaty that day (arrears never change it)
-    notice_given: date | None = None  # a notice of withdrawal given that day
-    # the day it takes effect: none while the obligations are not settled (the state
-    # leaves only after settling them)
-    leaving_on: date | None = None
-    obligations_settled: date | None = None  # recorded for that notice
-
-
-class PartyOut(BaseModel):
-    state: str
-    status: str
-    signed: date | None
-    bound_from: date | None
-    bound_until: date | None
-    note: str
-    # with a date asked for: whether this row (one period of the state's tie) binds then
-    bound_on_day: bool | None = None
-
-
-class AgreementOut(BaseModel):
-    key: str
-    title: str
-    title_ru: str
-    kind: str
-    signed: date
-    place: str
-    in_force: date | None
-    term_years: int | None
-    parties: list[PartyOut]
-    bound_on: list[str] | None = None
-    source: str
-    # the earlier agreement it modifies and how; the later ones that modify it
-    modifies: str | None = None
-    effect: str | None = None
-    modified_by: list[tuple[str, str]] = []  # (agreement key, effect)
-
-
-class BodyOut(BaseModel):
-    key: str
-    name: str
-    name_ru: str
-    abbreviation: str | None
-    kind: str
-    role: str | None
-    role_ru: str | None
-    parent: str | None
-    established: date | None
-    dissolved: date | None
-    seat: str | None
-    exists: bool | None = None
-
-
-class SeatOut(BaseModel):
-    state: str
-    state_name: str
-    office: str | None
-    person: str | None
-    suspended: bool
-    not_taking_part: bool = False
-    standing: Standing = Standing.FULL
-
-
-class OfficialOut(BaseModel):
-    post: str
-    person: str
-    state: str | None
-
-
-class ChairOut(BaseModel):
-    year: int
-    state: str
-    person: str
-    derived: bool = False  # by the rotation rule, not typed in the dataset
-    exception: str = ""  # the Council decision departing from the rule
-
-
-class CompositionOut(BaseModel):
-    body: BodyOut
-    on: date
-    exists: bool
-    chair: ChairOut | None
-    seats: list[SeatOut]
-    officials: list[OfficialOut]
-    attendees: list[str]
-    observers: list[str]
-
-
-class OrganizationOut(BaseModel):
-    key: str
-    name: str
-    name_ru: str
-    abbreviation: str
-    abbreviation_ru: str
-    dataset_version: str
-    as_of: date | None  # the dataset's cut-off: sourced facts run to this day
-    # the time zone the Secretariat works in (an IANA name) and the days off of its
-    # week, lower-case English day names (settings `working_time_zone`, `days_off`)
-    working_time_zone: str | None = None
-    days_off: list[str] = []
-    # the optional sections of the file the organization has (`operations`, `forces`,
-    # `parliamentary_assembly`, `military_technical`, `training`, `exercises`,
-    # `external_relations`): a page of a section it has not is left out of the menu
-    sections: list[str] = []
-    # the founding agreement's title (what "bound" means on the members' page)
-    founding_title: str = ""
-    founding_title_ru: str = ""
-    # the article whose invocation obliges every member (`collective_defence_articles`,
-    # the first): what an official request's form proposes; empty: none
-    defence_article: str = ""
-    # a formation has the CRRF's use constraint (`use_constraint: crrf`): the crisis room
-    # asks then whether a crisis is a bilateral problem or one against a CIS partner
-    crrf_constraint: bool = False
-
-
 def organization_info(org: Organization) -> OrganizationOut:
     founding = org.agreements.get(org.founding_agreement)
     sections = [*(["operations"] if org.operations else []),
@@ -289,9 +173,17 @@ def members_on(org: Organization, day: date) -> list[MemberOut]:
                   leaving_on=pending[m.state].effective if m.state in pending
                   and pending[m.state].takes_effect else None,
                   obligations_settled=pending[m.state].settled if m.state in pending
-                  else None)
+                  else None, grounds=_grounds(org, m, day))
         for m in rules.members_on(org, day)
     ]
+
+
+def _grounds(org: Organization, m: rules.Membership, day: date) -> list[GroundOut]:
+    """The membership events of `m`'s state from the day it became a member to `day`."""
+    return [GroundOut(event=e.kind.value, on=e.on, source=e.source,
+                      illustrative=e.illustrative)
+            for e in sorted(org.membership, key=lambda e: e.on)
+            if e.state == m.state and m.since <= e.on <= day and e.kind is not EventKind.SIGN]
 
 
 def states(org: Organization) -> list[StateOut]:
