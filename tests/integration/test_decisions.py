@@ -551,7 +551,8 @@ def test_a_decision_on_a_membership_question_proposes_the_event(org_db: Database
         dec.state_position(org_db, d.id, Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(org_db, d.id, actor=SEC)
     with org_db.read() as conn:
-        proposed = [r for r in ms.records(conn) if r.decision_id == closed.decision_id]
+        proposed = [r for r in ms.records(conn, actor=SYSTEM)
+                    if r.decision_id == closed.decision_id]
     assert [(r.state, r.kind, r.status) for r in proposed] == [
         ("TJK", "suspension", "proposed")]
     ms.confirm(org_db, proposed[0].id, actor=SEC)

@@ -297,3 +297,21 @@ def test_the_decisions_own_page_names_each_text_by_its_language(
         text = page[page.index('id="decision-text"'):page.index('id="decision-outcome"')]
         assert re.findall(r"<h2>([^<]*)</h2>", text) == ["Текст" if lang == "ru" else "Text"]
         assert ('id="text-language"' in text) == (lang == "ru")
+
+
+def test_a_decision_names_its_draft_only_to_the_drafts_readers(db: Database) -> None:
+    """A record that names another by its id gives the id only to readers of the other:
+    a member sent the decision for consideration reads the decision, not the draft's
+    number (which would tell that drafts it may not read exist, and how many)."""
+    d, decision_id = _adopted_without_kgz(db)
+    with db.read() as conn:
+        assert dec.get_decision(conn, decision_id, actor=rep("KAZ")).draft_id == d.id
+        got = dec.get_decision(conn, decision_id, actor=rep("KGZ"))
+        assert got.draft_id is None
+        listed = {x.id: x for x in dec.list_decisions(conn, actor=rep("KGZ"))}
+        assert listed[decision_id].draft_id is None
+        assert not dec.reads_draft(conn, got.draft_id, actor=rep("KGZ"))
+        # its exports still render the text adopted, without the members' positions
+        xml = exports.akoma_ntoso(conn, decision_id, "en", actor=rep("KGZ")).decode()
+        assert "To approve the plan." in xml
+        assert exports.decision_pdf(conn, decision_id, actor=rep("KGZ")).startswith(b"%PDF")

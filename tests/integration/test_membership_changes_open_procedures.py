@@ -50,7 +50,8 @@ def council_decides(db: Database, question: str, state: str, on: date,
         dec.state_position(db, d.id, Position.SUPPORT, actor=rep(s))
     closed = dec.close_draft(db, d.id, actor=SEC)
     with db.read() as conn:
-        (proposal,) = [r for r in ms.records(conn) if r.decision_id == closed.decision_id]
+        (proposal,) = [r for r in ms.records(conn, actor=SYSTEM)
+                       if r.decision_id == closed.decision_id]
     ms.confirm(db, proposal.id, actor=SEC)
 
 

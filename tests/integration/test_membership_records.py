@@ -104,7 +104,7 @@ def test_refusals_write_nothing(org_db: Database) -> None:
         ms.record_event(org_db, ms.EventIn(state="KAZ", kind="not_taking_part",
                                            on=date(2027, 1, 1)), actor=REP)
     with org_db.read() as conn:
-        assert len(ms.records(conn)) == 1
+        assert len(ms.records(conn, actor=SYSTEM)) == 1
     assert audited(org_db, "membership.record") == 1
 
 
@@ -148,6 +148,30 @@ def test_a_decision_proposes_and_the_secretariat_confirms(org_db: Database) -> N
                                  on=date(2027, 1, 1), actor=SEC)
 
 
+def test_a_decisions_proposal_is_read_by_the_decisions_readers_only(
+        org_db: Database) -> None:
+    """A proposal is what a decision says until the Secretariat confirms it: the list of
+    membership records shows it only to readers of the decision; confirmed, the event is
+    the organization's (every reader's), but the decision stays unnamed, by id and by
+    number, to a reader that may not read it."""
+    observer = Principal("observer", Role.OBSERVER)
+    decision = adopted_decision(org_db)
+    with org_db.read() as conn:
+        number = dec.get_decision(conn, decision, actor=SEC).number
+    with org_db.write(SEC) as w:
+        pid = ms.propose_from_decision(w, decision_id=decision, state="TJK",
+                                       kind="suspension", on=date(2027, 1, 1), actor=SEC)
+    with org_db.read() as conn:
+        assert pid in [r.id for r in ms.records(conn, actor=REP)]
+        assert pid not in [r.id for r in ms.records(conn, actor=observer)]
+    ms.confirm(org_db, pid, actor=SEC)
+    with org_db.read() as conn:
+        (seen,) = [r for r in ms.records(conn, actor=observer) if r.id == pid]
+        assert seen.decision_id is None and number not in seen.source
+        (kaz,) = [r for r in ms.records(conn, actor=REP) if r.id == pid]
+        assert kaz.decision_id == decision and number in kaz.source
+
+
 def test_the_council_lifts_a_suspension_by_decision(org_db: Database) -> None:
     """Uzbekistan's suspension of 2012 can be lifted: a Council decision on the question
     proposes the event, the Secretariat confirms it; recorded alone it is refused. Before,
@@ -167,7 +191,7 @@ def test_the_council_lifts_a_suspension_by_decision(org_db: Database) -> None:
                            actor=Principal(f"rep-{s}", Role.REPRESENTATIVE, state=s))
     assert dec.close_draft(org_db, d.id, [], actor=SEC).status == "adopted"
     with org_db.read() as conn:
-        (proposal,) = [r for r in ms.records(conn) if r.state == "UZB"]
+        (proposal,) = [r for r in ms.records(conn, actor=SYSTEM) if r.state == "UZB"]
     assert (proposal.event, proposal.on, proposal.status) == ("resume", date(2027, 1, 1),
                                                               "proposed")
     ms.confirm(org_db, proposal.id, actor=SEC)

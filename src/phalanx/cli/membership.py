@@ -110,7 +110,7 @@ def confirm(record_id: Annotated[int, typer.Argument(help="The proposal's number
 def records(as_json: JsonOption = False) -> None:
     """Membership events recorded after loading."""
     with database().read() as conn:
-        rows = ms.records(conn)
+        rows = ms.records(conn, actor=operator())
     if as_json:
         emit_json(rows)
         return

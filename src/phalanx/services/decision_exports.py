@@ -41,10 +41,12 @@ def _draft_of(conn: Connection, d: dec.DecisionOut, actor: Principal
     read by some who may not read the draft: how it was taken (the procedure, the body's
     rule) is the decision's record, but the members' positions, statements, signatures
     and count are the draft's, and stay with the draft's readers."""
-    try:
-        return dec.get_draft(conn, d.draft_id, actor=actor), True
-    except NotFound:
-        draft = dec.get_draft(conn, d.draft_id, actor=SYSTEM)
+    if d.draft_id is not None:  # named to its readers only (`register.py`)
+        try:
+            return dec.get_draft(conn, d.draft_id, actor=actor), True
+        except NotFound:
+            pass
+    draft = dec.get_draft(conn, dec.adopted_from(conn, d.id), actor=SYSTEM)
     return draft.model_copy(update={
         "stances": [], "consultation": [], "signed": [], "answers": [], "preview": None,
         "versions": [], "amendments": []}), False

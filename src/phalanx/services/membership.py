@@ -208,9 +208,22 @@ def _row(conn: Connection, rid: int) -> object:
     return r
 
 
-def records(conn: Connection) -> list[RecordOut]:
-    return [_out(r) for r in conn.execute(select(t.membership_record)
-                                          .order_by(t.membership_record.c.id))]
+def records(conn: Connection, *, actor: Principal) -> list[RecordOut]:
+    """The events recorded after loading, as `actor` reads them. A decision's proposal is
+    what the decision says until the Secretariat confirms it: listed only to readers of
+    the decision. Confirmed, the event is the organization's and every reader's, but the
+    decision it came from is named (by id, and by number in its source) only to them."""
+    rows = list(conn.execute(select(t.membership_record)
+                             .order_by(t.membership_record.c.id)))
+    read = access.readable_ids(conn, actor, t.decision, [r.decision_id for r in rows])
+    out = []
+    for r in rows:
+        if r.decision_id is None or r.decision_id in read:
+            out.append(_out(r))
+        elif r.status == "confirmed":
+            out.append(_out(r).model_copy(update={"decision_id": None,
+                                                  "source": "a decision"}))
+    return out
 
 
 # --- contributions -----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from phalanx.services.decisions.lifecycle import decision_by_number, record_noti
 from phalanx.services.decisions.marking import DecisionMarkingIn, remark_decision
 from phalanx.services.decisions.positions import close_draft, state_position
 from phalanx.services.decisions.register import (
+    adopted_from,
     change_cursor,
     count_by_kind,
     count_decisions,
@@ -115,6 +116,7 @@ __all__ = [
     "VersionOut",
     "add_agenda_item",
     "add_task",
+    "adopted_from",
     "announce",
     "break_silence",
     "change_cursor",

@@ -183,6 +183,23 @@ def _decision_out(r: Any) -> DecisionOut:
                               period_days=r.period_days, period_limited=r.period_limited))
 
 
+def _naming_drafts(conn: Connection, outs: list[DecisionOut],
+                   actor: Principal) -> list[DecisionOut]:
+    """The decisions as `actor` reads them: each names the draft it came from by its id
+    only where `actor` reads that draft (a member sent the decision for consideration, or
+    a reader of a decision released further than its draft, reads the decision alone)."""
+    read = access.readable_ids(conn, actor, t.draft, [d.draft_id for d in outs])
+    return [d if d.draft_id in read else d.model_copy(update={"draft_id": None})
+            for d in outs]
+
+
+def adopted_from(conn: Connection, decision_id: int) -> int:
+    """The id of the draft a decision was adopted from, for the services that render the
+    decision from it (never given to a reader that may not read the draft)."""
+    return int(conn.execute(select(t.decision.c.draft_id).where(
+        t.decision.c.id == decision_id)).scalar_one())
+
+
 def _decisions(actor: Principal, body: str | None, kind: str | None, year: int | None,
                exercise: bool, changed_after: int | None = None) -> Any:
     stmt = access.select_visible(t.decision, actor).where(t.decision.c.exercise.is_(exercise))
@@ -212,14 +229,14 @@ def list_decisions(conn: Connection, *, actor: Principal, body: str | None = Non
     if in_force_on is not None:
         stmt = stmt.where(t.decision.c.adopted_on <= in_force_on)
         shown = lifecycle.in_force(lifecycle.attach(
-            conn, [_decision_out(r) for r in conn.execute(stmt)], actor=actor,
-            day=in_force_on))
+            conn, _naming_drafts(conn, [_decision_out(r) for r in conn.execute(stmt)],
+                                 actor), actor=actor, day=in_force_on))
         return shown[offset:None if limit is None else offset + limit]
     stmt = stmt.offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return lifecycle.attach(conn, [_decision_out(r) for r in conn.execute(stmt)],
-                            actor=actor)
+    return lifecycle.attach(conn, _naming_drafts(
+        conn, [_decision_out(r) for r in conn.execute(stmt)], actor), actor=actor)
 
 
 def count_decisions(conn: Connection, *, actor: Principal, body: str | None = None,
@@ -261,7 +278,7 @@ def _changed(after: int) -> Any:
             select(a.target_id).where(a.target_kind == "draft", a.id > after)))
 
 
-def reads_draft(conn: Connection, draft_id: int, *, actor: Principal) -> bool:
+def reads_draft(conn: Connection, draft_id: int | None, *, actor: Principal) -> bool:
     """Whether `actor` reads the draft a decision came from (a member the decision was sent
     to for consideration reads the decision, not always its draft)."""
     return draft_id in access.readable_ids(conn, actor, t.draft, [draft_id])
@@ -274,7 +291,8 @@ def get_decision(conn: Connection, decision_id: int, *, actor: Principal,
                        .where(t.decision.c.id == decision_id)).first()
     if row is None:
         raise NotFound("decision", decision_id)
-    return lifecycle.attach(conn, [_decision_out(row)], actor=actor, day=on)[0]
+    return lifecycle.attach(conn, _naming_drafts(conn, [_decision_out(row)], actor),
+                            actor=actor, day=on)[0]
 
 
 def publish(db: Database, decision_id: int, *, actor: Principal) -> DecisionOut:

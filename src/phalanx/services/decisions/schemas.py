@@ -255,7 +255,9 @@ class JoiningOut(BaseModel):
 class DecisionOut(BaseModel):
     id: int
     number: str
-    draft_id: int
+    # the draft it was adopted from, named only to the draft's readers (`register.py`)
+    draft_id: int | None = Field(
+        description="the draft it was adopted from; null for a reader that may not read it")
     body: str
     kind: str
     adopted_on: date

@@ -142,8 +142,10 @@ def post_on(key: str, org: Org, on: On = None) -> terms.PostTermOut:
 
 @router.get("/membership/records", response_model=list[ms.RecordOut])
 def membership_records(actor: Reader, conn: Conn) -> list[ms.RecordOut]:
-    """Membership events recorded after loading, proposed (by a decision) or confirmed."""
-    return ms.records(conn)
+    """Membership events recorded after loading, proposed (by a decision) or confirmed; a
+    decision's proposal listed to the decision's readers only, and a confirmed event
+    naming its decision only to them."""
+    return ms.records(conn, actor=actor)
 
 
 @router.post("/membership/events", response_model=ms.RecordOut, status_code=201,
