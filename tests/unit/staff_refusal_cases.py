@@ -437,6 +437,13 @@ CASES = [
     ("RUS: unit kaz-mr-1 belongs to KAZ, which alone may make it available",
      "RUS: подразделение kaz-mr-1 принадлежит KAZ, и только оно может его предоставить"),
     ("KAZ answered twice for this crisis", "KAZ ответило по этому кризису дважды"),
+    # a head of state removed by a coup: the representative names whom it answers for
+    ("KAZ's authorities changed outside the constitution on 2010-04-07: the holder of its "
+     "seat in csc the dataset names no longer speaks for it; name in whose name the answer "
+     "is given",
+     "07.04.2010 власть в KAZ сменилась неконституционным путём: указанный в данных член "
+     "органа «csc» от этого государства больше не выступает от его имени; укажите, от "
+     "чьего имени дан ответ"),
 ]
 
 # a feed's errors that quote the words of a library or the system as they are (a

@@ -62,6 +62,12 @@ def test_the_bodies_names_are_the_datasets_in_each_language(org: Organization) -
      "name the answer is given",
      f"в данных на 04.12.2026 не указано, кто занимает место KAZ в органе «{CSC_RU}»: "
      "укажите, от чьего имени дан ответ"),
+    ("KGZ's authorities changed outside the constitution on 2026-12-04: the holder of its "
+     "seat in csc the dataset names no longer speaks for it; name in whose name the answer "
+     "is given",
+     f"04.12.2026 власть в KGZ сменилась неконституционным путём: указанный в данных член "
+     f"органа «{CSC_RU}» от этого государства больше не выступает от его имени; укажите, "
+     "от чьего имени дан ответ"),
 ])
 def test_a_refusal_names_the_body_by_its_russian_name(org: Organization, english: str,
                                                       russian: str) -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from phalanx.domain.representation import Change, in_power, lapsed_by, refusal
+from phalanx.domain.representation import (
+    Change,
+    holder_removed_by,
+    in_power,
+    lapsed_by,
+    refusal,
+)
 
 COUP = Change(1, "KGZ", date(2010, 4, 7), "the interim government", False, "record")
 ELECTED = Change(2, "KGZ", date(2011, 12, 1), "the elected President", True, "record")
@@ -56,3 +62,14 @@ def test_an_unconstitutional_change_is_not_recorded_ahead_of_its_day() -> None:
         "happened: 2010-04-10 is after today (2010-04-09)")
     assert refusal("KGZ", ALL, date(2010, 4, 9), False, today) is None
     assert refusal("KGZ", ALL, date(2010, 4, 10), True, today) is None
+
+
+def test_a_coup_removes_the_head_of_state_the_dataset_names_from_before_it() -> None:
+    # the President named from 2005: his name no longer carries the state's answers
+    assert holder_removed_by(ALL, "KGZ", date(2010, 4, 6), date(2005, 8, 14)) is None
+    assert holder_removed_by(ALL, "KGZ", date(2010, 4, 7), date(2005, 8, 14)) == COUP
+    # one the dataset names from the change's day on is the new authorities'
+    assert holder_removed_by(ALL, "KGZ", date(2010, 7, 3), date(2010, 4, 7)) is None
+    # an election removes nobody the dataset names; another state's coup neither
+    assert holder_removed_by((ELECTED, ELSEWHERE), "KGZ", date(2012, 1, 1),
+                             date(2005, 8, 14)) is None

@@ -67,6 +67,20 @@ def lapsed_by(changes: Sequence[Change], state: str, day: date,
     return next((c for c in after if not c.constitutional), None)
 
 
+def holder_removed_by(changes: Iterable[Change], state: str, day: date,
+                     since: date | None) -> Change | None:
+    """The change outside the constitution that removed, by `day`, the person the dataset
+    names holding `state`'s seat in a body from `since` (None: from the start), so that
+    the state's answers are no longer given in his or her name (None: he or she still
+    speaks for it). Only a change after `since` counts: a holder the dataset names from the
+    change's day on is the new authorities'. The answers are then given in the name of whom
+    the state's representative names (setting, as above; a constitutional change leaves
+    the holder as the dataset gives)."""
+    return next((c for c in sorted(changes, key=lambda c: c.since)
+                 if c.state == state and not c.constitutional and c.since <= day
+                 and (since is None or c.since > since)), None)
+
+
 def refusal(state: str, changes: Sequence[Change], since: date,
             constitutional: bool = True, today: date | None = None) -> str | None:
     """Why a change of `state`'s authorities from `since` may not be recorded, said of its

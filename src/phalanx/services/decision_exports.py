@@ -34,6 +34,25 @@ def _positions(draft: dec.DraftOut) -> dict[str, tuple[str, str, str]]:
     return out
 
 
+def _shown(draft: dec.DraftOut) -> dict[str, tuple[str, str, str, str]]:
+    """Each state's line in the decision's table of positions: the group of its label, its
+    value, what it said and in whose name. Under the written procedure the answer each
+    state gave (signs, signs with a reservation, objects) in whose name it was given, and
+    a member that kept silence to the deadline raises no objection; elsewhere its
+    position (`_positions`)."""
+    out = {state: ("position", position, said, by)
+           for state, (position, said, by) in _positions(draft).items()}
+    if draft.procedure == "silence":
+        for state in draft.signed:
+            out[state] = ("position", "no_objection", "", "")
+    if draft.procedure in ("written", "silence"):
+        for a in draft.answers:  # in order: the last answer of a state stands
+            group = "answer" if a.answer in ("sign", "reservation", "object") else "position"
+            value = a.answer if group == "answer" else "object"
+            out[a.state] = (group, value, a.reservation, a.given_by)
+    return out
+
+
 def _draft_of(conn: Connection, d: dec.DecisionOut, actor: Principal
               ) -> tuple[dec.DraftOut, bool]:
     """The draft a decision was adopted from, as the decision's reader may read it, and
@@ -231,9 +250,9 @@ def decision_pdf(conn: Connection, decision_id: int, *, actor: Principal,
                          for c in codes) or "—"
 
     positions = [[_("State"), _("Position"), _("Statement")]] + [
-        [named([state]), label("position", position),
+        [named([state]), label(group, value),
          " · ".join(x for x in (given_by, said) if x)]
-        for state, (position, said, given_by) in _positions(draft).items()]
+        for state, (group, value, said, given_by) in _shown(draft).items()]
     sections = []
     if d.text_en.strip():  # the texts adopted: in English, in Russian, or in both
         sections.append(pdf.Section("Text", [p for p in d.text_en.splitlines() if p.strip()]))

@@ -3,6 +3,7 @@ the access layer, and the state an action is taken for."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership, rotation
+from phalanx.domain import membership, representation, rotation
 from phalanx.domain.access.policy import (
     Classification,
     Marking,
@@ -306,20 +307,46 @@ def _stances(conn: Connection, org: Organization, row: Any) -> list[Stance]:
     return out
 
 
-def seat_holder(org: Organization, body_key: str, state: str, day: date) -> str:
+def seat_holder(org: Organization, body_key: str, state: str, day: date,
+                changes: Sequence[representation.Change] = ()) -> str:
     """Who holds `state`'s seat in the body on `day` (its head of state for the Council),
-    as the dataset gives; "" when it names nobody."""
+    as the dataset gives; "" when it names nobody, or when a change of the state's
+    authorities outside the constitution (`changes`) has removed the one it names."""
+    return "" if _removed_by(org, body_key, state, day, changes) else \
+        _dataset_holder(org, body_key, state, day)
+
+
+def _dataset_holder(org: Organization, body_key: str, state: str, day: date) -> str:
     for h in org.bodies[body_key].seat_holders:
         if h.state == state and h.term.contains(day):
             return h.person
     return ""
 
 
-def in_whose_name(org: Organization, body_key: str, state: str, day: date, named: str) -> str:
+def _removed_by(org: Organization, body_key: str, state: str, day: date,
+                changes: Sequence[representation.Change]) -> representation.Change | None:
+    for h in org.bodies[body_key].seat_holders:
+        if h.state == state and h.term.contains(day):
+            return representation.holder_removed_by(changes, state, day, h.term.start)
+    return None
+
+
+def in_whose_name(org: Organization, body_key: str, state: str, day: date, named: str,
+                  changes: Sequence[representation.Change] = ()) -> str:
     """In whose name a state's answer in the body is given: whom the representative
-    transmitting it names, else the seat holder the dataset gives for `day`; refused when
-    neither says (an answer is never recorded in nobody's name)."""
-    who = named.strip() or seat_holder(org, body_key, state, day)
+    transmitting it names, else the seat holder the dataset gives for `day`, unless a
+    change of the state's authorities outside the constitution (`changes`) removed him or
+    her; refused when neither says (an answer is never recorded in nobody's name, nor in
+    that of a head of state no longer in power)."""
+    if named.strip():
+        return named.strip()
+    removed = _removed_by(org, body_key, state, day, changes)
+    if removed is not None:
+        raise Invalid("given_by", f"{state}'s authorities changed outside the constitution "
+                                  f"on {removed.since.isoformat()}: the holder of its seat "
+                                  f"in {body_key} the dataset names no longer speaks for "
+                                  "it; name in whose name the answer is given")
+    who = _dataset_holder(org, body_key, state, day)
     if not who:
         raise Invalid("given_by", f"the dataset names nobody holding {state}'s seat in "
                                   f"{body_key} on {day.isoformat()}: name in whose name the "

@@ -17,6 +17,7 @@ from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import consultation as consult
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import Outcome, RuleError, decide
+from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database
@@ -59,16 +60,18 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
         org = _org(w.conn)
         day = _draft_day(w.conn, row)
         given_at = aware(data.given_at)
+        changes = state_users.authority_changes(w.conn, data.state)
         answer = consult.Answer(data.state, data.position, given_at, data.channel,
                                 data.given_by.strip()
                                 or seat_holder(org, row.body_key, data.state,
-                                               day_of(org, given_at)))
+                                               day_of(org, given_at), changes))
         problems = _consultation(w.conn, row).answer_problems(answer, now())
         problems += proc.position_problems(data.position, org.bodies[row.body_key].rules,
                                            row.question, day, _limited_since(org, row.body_key))
         if problems:
             raise Invalid("answer", "; ".join(problems))
-        in_whose_name(org, row.body_key, data.state, day_of(org, given_at), answer.given_by)
+        in_whose_name(org, row.body_key, data.state, day_of(org, given_at), answer.given_by,
+                      changes)
         a = t.consultation_answer.c
         last = w.conn.execute(select(a.position, a.given_at, a.channel, a.given_by, a.note)
                               .where(a.draft_id == draft_id, a.state_code == answer.state)

@@ -20,7 +20,7 @@ from phalanx.domain.access.policy import StateAct, can_read
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import silence as sil
 from phalanx.domain.decisions.consensus import decide
-from phalanx.services import outbox
+from phalanx.services import outbox, state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -69,7 +69,8 @@ def break_silence(db: Database, draft_id: int, state: str | None = None, *, text
         if problems:
             raise Conflict("; ".join(problems))
         org = _org(w.conn)
-        named = in_whose_name(org, row.body_key, who, day_of(org, at), given_by)
+        named = in_whose_name(org, row.body_key, who, day_of(org, at), given_by,
+                              state_users.authority_changes(w.conn, who))
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
             answer=sil.BREAK, reservation=text, given_by=named))

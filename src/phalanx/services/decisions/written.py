@@ -19,6 +19,7 @@ from phalanx.domain.access.policy import StateAct
 from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.decisions import procedure as proc
 from phalanx.domain.decisions.consensus import decide
+from phalanx.services import state_users
 from phalanx.services.clock import aware, now
 from phalanx.services.clock import day as day_of
 from phalanx.services.db import Database, Write
@@ -81,7 +82,8 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
         problems = wp.answer_problems(who, answer, at)
         if problems:
             raise Conflict("; ".join(problems))
-        named = in_whose_name(_org(w.conn), row.body_key, who, day_of(_org(w.conn), at), given_by)
+        named = in_whose_name(_org(w.conn), row.body_key, who, day_of(_org(w.conn), at), given_by,
+                              state_users.authority_changes(w.conn, who))
         w.conn.execute(insert(t.signature).values(
             draft_id=draft_id, state_code=who, signed_by=actor.username, signed_at=at,
             answer=answer.value, reservation=reservation, given_by=named))

@@ -127,6 +127,9 @@ TEMPLATES = (
     N_("the deadline %(deadline)s UTC has passed"),
     N_("the dataset names nobody holding %(state)s's seat in %(body)s on %(day)s: name in "
        "whose name the answer is given"),
+    N_("%(state)s's authorities changed outside the constitution on %(day)s: the holder of "
+       "its seat in %(body)s the dataset names no longer speaks for it; name in whose name "
+       "the answer is given"),
     N_("the written procedure's deadline has passed (%(deadline)s UTC): circulate the text "
        "again as a new draft"),
     N_("the amendment is against version %(against)s, but the draft is at version "

@@ -17,7 +17,7 @@ from phalanx.domain.decisions import procedure
 from phalanx.domain.decisions.consensus import Position, Standing
 from phalanx.domain.decisions.consultation import Channel
 from phalanx.domain.decisions.procedure import Answer
-from phalanx.services import clock
+from phalanx.services import clock, state_users
 from phalanx.services import decisions as dec
 from phalanx.services.clock import now as clock_now
 from phalanx.services.decisions.common import NO_TEXT
@@ -127,7 +127,8 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
         "positions": list(Position), "channels": list(Channel), "now": datetime.now(UTC),
         "sign_form": {}, "position_form": {},
         # in whose name the acting state's answer is given unless another is named
-        "signer": dec.seat_holder(org, d.body, actor.state, clock.day(org, clock_now()))
+        "signer": dec.seat_holder(org, d.body, actor.state, clock.day(org, clock_now()),
+                                  state_users.authority_changes(conn, actor.state))
         if actor.state and d.body in org.bodies else "",
         # the forms of a new text start from the current version
         "revise_form": {"text_en": current.text_en if current else "",
