@@ -196,8 +196,8 @@ def _naming_drafts(conn: Connection, outs: list[DecisionOut],
 def adopted_from(conn: Connection, decision_id: int) -> int:
     """The id of the draft a decision was adopted from, for the services that render the
     decision from it (never given to a reader that may not read the draft)."""
-    return int(conn.execute(select(t.decision.c.draft_id).where(
-        t.decision.c.id == decision_id)).scalar_one())
+    return int(conn.execute(access.select_visible(t.decision, SYSTEM, t.decision.c.draft_id)
+                            .where(t.decision.c.id == decision_id)).scalar_one())
 
 
 def _decisions(actor: Principal, body: str | None, kind: str | None, year: int | None,
