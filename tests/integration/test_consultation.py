@@ -7,6 +7,7 @@ crisis's peacekeeping like one taken in session."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.decisions.consensus import Position
-from phalanx.services import clock, crises, crisis_requests
+from phalanx.services import audit, clock, crises, crisis_requests
 from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, Forbidden, Invalid
@@ -187,6 +188,25 @@ def test_an_answer_is_given_in_the_name_of_whoever_sits_on_its_day(org_db: Datab
             state="KAZ", position=Position.SUPPORT, given_at=opened + timedelta(hours=12)),
             actor=rep("KGZ"))
     assert [(a.state, a.given_by) for a in d.consultation] == [("KAZ", "Kassym-Jomart Tokayev")]
+
+
+def test_an_answer_recorded_by_the_chair_is_in_the_trail_of_what_was_done_in_the_states_name(
+        org_db: Database) -> None:
+    """The chair records each head of state's answer: the trail filtered on what was done
+    in a state's name (the authorities page's link after a change of its authorities)
+    lists the answers given in its name, as well as what the chair did for its own."""
+    d = draft(org_db)
+    answer(org_db, d.id, "KAZ", 40)
+    auditor = Principal("auditor", Role.AUDITOR)
+    with org_db.read() as conn:
+        for state in ("KAZ", "ARM"):
+            items, _ = audit.search(conn, audit.AuditFilter(
+                acting_for=state, action="consultation."), actor=auditor)
+            assert [(e["actor"], e["acting_for"], json.loads(e["change"])["state"])
+                    for e in items] == [("rep-arm", "ARM", "KAZ")], state
+        items, _ = audit.search(conn, audit.AuditFilter(
+            acting_for="BLR", action="consultation."), actor=auditor)
+        assert items == []
 
 
 def test_the_decision_s_pdf_and_akoma_ntoso_give_each_head_of_state_s_answer(

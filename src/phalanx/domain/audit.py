@@ -32,6 +32,12 @@ GENESIS = "0" * 64
 MARK_LENGTH = 32
 
 
+# entries recording what a state said in its own name by another's hand (the chair of a
+# consultation records each head of state's answer), with the key of the change naming
+# that state: what was done in a state's name is what its users did for it and these
+IN_A_STATES_NAME: dict[str, str] = {"consultation.answer": "state"}
+
+
 def canonical(obj: Any) -> str:
     """The one JSON text of a value that is hashed: sorted keys, no spaces."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

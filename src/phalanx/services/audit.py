@@ -23,13 +23,22 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from phalanx.adapters.db import access, audit_store
 from phalanx.adapters.db import tables as t
+from phalanx.adapters.db.json_text import json_text
 from phalanx.domain import calendar
 from phalanx.domain.access.principal import Principal
-from phalanx.domain.audit import Checkpoint, Entry, Outside, Verdict, canonical, verify
+from phalanx.domain.audit import (
+    IN_A_STATES_NAME,
+    Checkpoint,
+    Entry,
+    Outside,
+    Verdict,
+    canonical,
+    verify,
+)
 from phalanx.services.audit_tail import Tail
 from phalanx.services.db import Database
 
@@ -255,8 +264,10 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
         where.append(c.actor == f.actor)
     if f.action:
         where.append(c.action.startswith(f.action, autoescape=True))
-    if f.acting_for:
-        where.append(c.acting_for == f.acting_for)
+    if f.acting_for:  # done for the state by its users, or in its name by another's hand
+        where.append(or_(c.acting_for == f.acting_for, *(
+            and_(c.action == action, json_text(c.change, key) == f.acting_for)
+            for action, key in IN_A_STATES_NAME.items())))
     if f.target_kind:
         where.append(c.target_kind == f.target_kind)
     if f.since or f.until:

@@ -33,7 +33,8 @@ def search_audit(
     who: Annotated[str | None, Query(alias="actor", max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     acting_for: Annotated[str | None, Query(pattern="^[A-Z]{3}$", description=(
-        "the state acted for, by its code (KGZ)"))] = None,
+        "the state acted for, by its code (KGZ): what its users did for it, and the "
+        "answers given in its name that another recorded (a consultation's chair)"))] = None,
     target_kind: Annotated[str | None, Query(max_length=32)] = None,
     since: Annotated[IsoDate | None, Query(description=(
         "from this day of the organization (its working time zone), YYYY-MM-DD"))] = None,
