@@ -19,7 +19,7 @@ from phalanx.domain.access.policy import Permission
 from phalanx.services import audit, identity
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
-from phalanx.web import problems
+from phalanx.web import problem_document, problems
 from phalanx.web.api import alerts as alerts_api
 from phalanx.web.api import audit as audit_api
 from phalanx.web.api import changes as changes_api
@@ -189,7 +189,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(authority_pages.router)
     app.include_router(user_pages.router)
     app.include_router(pages.router, dependencies=PUBLIC)
-    problems.document(app)
+    problem_document.document(app)
     app.mount("/static", VersionedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(IdempotencyKeys)  # innermost: the body as checked by those outside
     app.add_middleware(RefuseNul)

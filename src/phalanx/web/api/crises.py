@@ -25,7 +25,7 @@ from phalanx.services.crises.schemas import CrisisDraftOut, DraftTieIn, DraftUnt
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, Offset, Precondition
-from phalanx.web.problems import problem_responses
+from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["crises"])
 

@@ -16,7 +16,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.types import RecordId, Revision
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Offset, Precondition
-from phalanx.web.problems import problem_responses
+from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["decisions"])
 

@@ -13,7 +13,7 @@ from phalanx.domain.access.policy import Marking
 from phalanx.services import documents as docs
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn, Id, Offset
-from phalanx.web.problems import problem_responses
+from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["documents"])
 

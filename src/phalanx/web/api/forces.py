@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, Precondition
-from phalanx.web.problems import problem_responses
+from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["forces"])
 Key = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]

@@ -17,7 +17,7 @@ from phalanx.services import organization_terms as terms
 from phalanx.services import representation as rep
 from phalanx.web.auth import Public, Reader, Writer
 from phalanx.web.deps import DB, Conn, Id, IsoDate, Org
-from phalanx.web.problems import problem_responses
+from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["organization"])
 
