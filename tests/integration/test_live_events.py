@@ -138,3 +138,16 @@ def test_a_server_that_cannot_listen_says_which_setting_and_why(postgres_url: st
     assert said.startswith("PHALANX_DATABASE_URL: could not LISTEN on PostgreSQL at ")
     assert ":1/" in said and "failed" in said
     assert "not-shown" not in said
+
+
+@pytest.mark.postgres
+def test_a_stopping_process_wakes_its_listener_at_once(postgres_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stop` notifies the listener's own channel, so a process (an app shutting down, a
+    test's app) does not wait for the listener's next look at its connection: with that
+    look a minute away, the listener has still ended when `stop` returns."""
+    monkeypatch.setattr(PgRelay, "POLL", 60.0)
+    relay = PgRelay(postgres_url, EventBus())
+    relay.start()
+    relay.stop()
+    assert relay._thread is not None and not relay._thread.is_alive()

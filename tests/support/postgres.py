@@ -71,6 +71,15 @@ class NoServer(RuntimeError):
     pass
 
 
+def memory_dir() -> str | None:
+    """Where a throwaway cluster keeps its files: in memory (/dev/shm) where the machine
+    has it, else the temporary directory. A database copied from a template there takes
+    about 20 ms against half a second on a disk, and every test on PostgreSQL copies
+    one."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 @contextmanager
 def throwaway_cluster() -> Iterator[str]:
     """A PostgreSQL cluster in a temporary directory on 127.0.0.1, removed afterwards."""
@@ -85,7 +94,7 @@ def throwaway_cluster() -> Iterator[str]:
         except KeyError:
             raise NoServer("running as root without a 'postgres' system user") from None
         owner = "postgres"
-    tmp = Path(tempfile.mkdtemp(prefix="phalanx-pg-"))
+    tmp = Path(tempfile.mkdtemp(prefix="phalanx-pg-", dir=memory_dir()))
     data, sock = tmp / "data", tmp / "sock"
     sock.mkdir()
     if owner:

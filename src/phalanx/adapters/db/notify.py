@@ -3,13 +3,17 @@
 Each process publishes with NOTIFY on one channel and listens on it in a background
 thread; every event, its own included, comes back through the listener and is
 delivered to that process's open pages. So a position stated through one process
-reaches a page served by another.
+reaches a page served by another. The listener also listens on a channel of its own,
+which only its `stop` notifies: a process that stops does not wait for the listener's
+next look at the connection.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import uuid
 from typing import Any
 
 import psycopg
@@ -27,6 +31,8 @@ def _dsn(url: str) -> str:
 
 
 class PgRelay:
+    POLL = 0.5  # seconds between the listener's looks for a stop it was not woken for
+
     def __init__(self, url: str, bus: EventBus) -> None:
         self.dsn = _dsn(url)
         self.bus = bus
@@ -36,6 +42,7 @@ class PgRelay:
         self._pub: psycopg.Connection[Any] | None = None
         self._pub_lock = threading.Lock()
         self._failure = ""  # why the last attempt to LISTEN failed
+        self._wake = f"phalanx_wake_{uuid.uuid4().hex}"  # notified by `stop` alone
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread = threading.Thread(target=self._listen, name="pg-listen", daemon=True)
@@ -52,32 +59,40 @@ class PgRelay:
         The connection it publishes on is lost when the database restarts (the loss shows
         only when it is used): it connects again and sends once more. The database still
         away, the event reaches this process's pages only, and the log says so."""
-        payload = event.encode()
+        try:
+            self._notify(CHANNEL, event.encode())
+        except psycopg.Error as exc:
+            log.warning("live event %s not relayed to the other processes (%s)",
+                        event.topic, exc)
+            self.bus.deliver(event)
+
+    def _notify(self, channel: str, payload: str) -> None:
         with self._pub_lock:
             for attempt in (1, 2):
                 try:
                     if self._pub is None or self._pub.closed:
                         self._pub = psycopg.connect(self.dsn, autocommit=True,
                                                     connect_timeout=5)
-                    self._pub.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                    self._pub.execute("SELECT pg_notify(%s, %s)", (channel, payload))
                     return
-                except psycopg.Error as exc:
+                except psycopg.Error:
                     if self._pub is not None:
                         self._pub.close()
                         self._pub = None
                     if attempt == 2:
-                        log.warning("live event %s not relayed to the other processes (%s)",
-                                    event.topic, exc)
-        self.bus.deliver(event)
+                        raise
 
     def _listen(self) -> None:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self.dsn, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {self._wake}")
                     self._ready.set()
                     while not self._stop.is_set():
-                        for note in conn.notifies(timeout=0.5, stop_after=100):
+                        for note in conn.notifies(timeout=self.POLL, stop_after=100):
+                            if note.channel == self._wake:
+                                break
                             try:
                                 self.bus.deliver(Event.decode(note.payload))
                             except (ValueError, KeyError):
@@ -90,7 +105,10 @@ class PgRelay:
     def stop(self) -> None:
         self._stop.set()
         self.bus.relay = None
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
+            # wake the listener at once (else it sees the stop within POLL)
+            with contextlib.suppress(psycopg.Error):
+                self._notify(self._wake, "")
             self._thread.join(timeout=5)
         with self._pub_lock:
             if self._pub is not None:
