@@ -426,20 +426,20 @@ def test_each_written_signature_names_the_head_of_state_in_whose_name_it_is_give
 
 
 def test_a_signature_is_never_given_in_nobodys_name(org_db: Database) -> None:
-    """The dataset names no Armenian seat holder in the Council in mid-2016: the
-    representative must name in whose name the answer is given; the signature keeps the
-    account that transmitted it."""
+    """The dataset names no Armenian seat holder in the Council between its President's
+    term and its Prime Minister's (April 2018): the representative must name in whose name
+    the answer is given; the signature keeps the account that transmitted it."""
     with org_db.read() as conn:
         council = orgs.organization(conn).bodies["csc"]
     assert not [h for h in council.seat_holders
-                if h.state == "ARM" and h.term.contains(date(2016, 6, 1))]
-    with clock.use(datetime(2016, 6, 1, 9, tzinfo=UTC)):
+                if h.state == "ARM" and h.term.contains(date(2018, 4, 20))]
+    with clock.use(datetime(2018, 4, 20, 9, tzinfo=UTC)):
         d = dec.propose_draft(org_db, dec.DraftIn(
             body="csc", procedure="written", title="On the plan", text_en="To approve.",
-            deadline=datetime(2016, 6, 10, tzinfo=UTC)), actor=SEC)
+            deadline=datetime(2018, 4, 30, tzinfo=UTC)), actor=SEC)
         assert d.turn == "ARM"
         with pytest.raises(Invalid, match="names nobody holding ARM's seat in csc on "
-                                          "2016-06-01") as refused:
+                                          "2018-04-20") as refused:
             dec.sign(org_db, d.id, actor=rep("ARM"))
         assert refused.value.where == "given_by"
         out = dec.sign(org_db, d.id, given_by="Serzh Sargsyan", actor=rep("ARM"))

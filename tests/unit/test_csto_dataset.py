@@ -234,6 +234,27 @@ def test_the_csc_seats_one_head_of_state_per_member(org: Organization, day: str)
         k for k, v in statuses(org, day).items() if v == "suspended"]
 
 
+def test_the_csc_from_2010_names_its_heads_of_state_acting_ones_included(
+        org: Organization) -> None:
+    """The Moscow session of 2010-12-10 (the Charter's reform): Russia's President then
+    was Medvedev, Kyrgyzstan's the transitional President Otunbayeva; between Bakiyev's
+    resignation (2010-04-15) and her taking the office (2010-07-03) the dataset names
+    nobody, and in the winter of 2020-21 Kyrgyzstan's acting heads of state."""
+    def on(day: str) -> dict[str, str | None]:
+        return {s.state: s.person for s in m.composition_on(org, "csc", d(day)).seats}
+    moscow = on("2010-12-10")
+    assert (moscow["RUS"], moscow["KGZ"], moscow["KAZ"]) == (
+        "Dmitry Medvedev", "Roza Otunbayeva", "Nursultan Nazarbayev")
+    assert all(moscow.values())
+    assert on("2010-04-10")["KGZ"] == "Kurmanbek Bakiyev"  # removal: representation.py
+    assert on("2010-05-01")["KGZ"] is None
+    assert on("2012-05-07")["RUS"] == "Vladimir Putin"
+    assert on("2012-05-06")["RUS"] == "Dmitry Medvedev"
+    assert [on(day)["KGZ"] for day in ("2020-10-15", "2020-10-16", "2020-12-01",
+                                        "2021-01-28")] == [
+        "Sooronbay Jeenbekov", "Sadyr Japarov", "Talant Mamytov", "Sadyr Japarov"]
+
+
 def test_the_csc_in_2014_names_its_heads_of_state(org: Organization) -> None:
     comp = m.composition_on(org, "csc", d("2014-06-01"))
     assert [s.state for s in comp.seats] == [*SIX, "UZB"]
@@ -243,7 +264,10 @@ def test_the_csc_in_2014_names_its_heads_of_state(org: Organization) -> None:
     assert comp.seats[-1].suspended  # Uzbekistan
     assert "secretary_general" in comp.attendees
     later = {s.state: s.person for s in m.composition_on(org, "csc", d("2016-06-01")).seats}
-    assert later["RUS"] == "Vladimir Putin" and later["ARM"] is None  # no name recorded
+    assert (later["RUS"], later["ARM"]) == ("Vladimir Putin", "Serzh Sargsyan")
+    # between Armenia's President's term and its Prime Minister's: no name recorded
+    assert {s.state: s.person for s in m.composition_on(org, "csc", d("2018-04-20")).seats
+            }["ARM"] is None
     in_2022 = {s.state: s.person for s in m.composition_on(org, "csc", d("2022-01-05")).seats}
     assert (in_2022["ARM"], in_2022["KAZ"]) == ("Nikol Pashinyan", "Kassym-Jomart Tokayev")
 

@@ -384,7 +384,7 @@ def test_a_seat_holder_of_an_unknown_office_is_refused() -> None:
                                 "person: Nikol Pashinyan, office: prime_minister")
     probs = _problems(text)
     assert [(path, msg) for _, path, msg in probs] == [
-        ("bodies.0.seat_holders.7.office", "unknown office 'prime_minister'")]
+        ("bodies.0.seat_holders.13.office", "unknown office 'prime_minister'")]
 
 
 def test_the_dataset_states_its_cut_off(csto) -> None:
