@@ -149,3 +149,30 @@ def test_the_session_and_draft_boards_name_the_states_in_the_pages_language(
         en = unescape(secretariat.get(f"{path}?lang=en").text)
         assert "Казахстан" in ru and "Kazakhstan" not in ru, path
         assert "Kazakhstan" in en and "Казахстан" not in en, path
+
+
+def test_each_party_to_an_agreement_shows_its_source_in_the_pages_language(
+        secretariat: TestClient) -> None:
+    """A treaty lawyer reads on what each state's tie to an agreement rests: every
+    party's source in the dataset shows beside it (Uzbekistan's return: the restoration
+    protocol and the Council's suspension), in Russian on Russian pages; the API gives
+    it too."""
+    org = read(builtin_path())[0]
+    treaty = org.agreements["cst-1992"]
+    returned = [p for p in treaty.parties if p.state == "UZB" and p.signed is None]
+    assert returned and returned[0].source.startswith("public: restoration protocol")
+    en = unescape(secretariat.get("/agreements?on=2013-06-01&lang=en").text)
+    ru = unescape(secretariat.get("/agreements?on=2013-06-01&lang=ru").text)
+    section = ru[ru.index('id="cst-1992"'):ru.index('id="extension-1999"')]
+    uzb = [row for row in section.split("<tr") if 'data-state="UZB"' in row]
+    assert any(RU[returned[0].source] in row for row in uzb), uzb
+    for a in org.agreements.values():
+        for p in a.parties:
+            assert p.source, (a.key, p.state)
+            if p.source != "seeds":
+                assert p.source in en and RU[p.source] in ru, (a.key, p.state)
+                assert p.source not in ru, (a.key, p.state)
+    assert "справочные материалы Организации" in section
+    parties = secretariat.get("/api/v1/agreements").json()
+    assert {p["source"] for a in parties for p in a["parties"]} == {
+        p.source for a in org.agreements.values() for p in a.parties}

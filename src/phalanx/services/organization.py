@@ -215,6 +215,7 @@ def _agreement(org: Organization, key: str, on: date | None) -> AgreementOut:
         place=a.place, in_force=a.in_force, term_years=a.term_years, source=a.source,
         parties=[PartyOut(state=p.state, status=p.status.value, signed=p.signed,
                           bound_from=p.bound.start, bound_until=p.bound.end, note=p.note,
+                          source=p.source,
                           bound_on_day=p.bound_on(on) if on is not None else None)
                  for p in a.parties],
         bound_on=rules.parties_bound(a, on) if on is not None else None,

@@ -50,6 +50,7 @@ class PartyOut(BaseModel):
     bound_from: date | None
     bound_until: date | None
     note: str
+    source: str = ""  # where the dataset has this state's tie from
     # with a date asked for: whether this row (one period of the state's tie) binds then
     bound_on_day: bool | None = None
 
