@@ -77,7 +77,12 @@ def memory_dir() -> str | None:
     about 20 ms against half a second on a disk, and every test on PostgreSQL copies
     one."""
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    if not (os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    free = os.statvfs(shm)
+    # (a container's /dev/shm may be tens of megabytes: the cluster and its copies want
+    # some hundreds)
+    return shm if free.f_bavail * free.f_frsize >= 2 * 1024 ** 3 else None
 
 
 @contextmanager
