@@ -217,8 +217,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
         infos=tuple(replace(i, response_types=all_clear, web=web) for i in received) or (
             cap.InfoOut(
                 language="ru-RU" if russian else "en-US",
-                categories=(cat.cap_categories[0],) if cat.cap_categories
-                else ("Security",),
+                categories=(cat.cap_category,),
                 event=c.category_name_ru if russian and c.category_name_ru
                 else c.category_name,
                 urgency="Immediate" if not closed else "Past",
