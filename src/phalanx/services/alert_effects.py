@@ -47,12 +47,14 @@ def _pick_en(alert: cap.CapAlert) -> cap.CapInfo | None:
 
 
 def open_watch(w: Write, alert: cap.CapAlert, route: Route,
-                where: tuple[float, float] | None, at: datetime) -> int:
+               where: tuple[float, float] | None, at: datetime,
+               c: Classification | None = None) -> int:
+    """The watch entry an alert opens, marked `c` (its alert's: `domain/crisis/alerts.audience`)."""
     from phalanx.services.alerts import crisis_in
 
     data = crisis_in(w, alert, route, where, False)
     risk = SEVERITY_RISK.get(data.severity, "elevated")
-    c = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+    c = c or Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
     wid = w.conn.execute(insert(t.watch_item).values(
         title=data.title, region=data.place or ", ".join(route.affected),
         category=data.category, risk=risk,

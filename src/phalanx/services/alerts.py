@@ -27,9 +27,9 @@ from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.cap import signature as sig
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import SYSTEM, Principal
-from phalanx.domain.crisis.alerts import Action, Decision, Trust, decide
+from phalanx.domain.crisis.alerts import Action, Decision, Trust, audience, decide
 from phalanx.services import alert_effects as effects
 from phalanx.services import crises
 from phalanx.services import organization as orgs
@@ -41,7 +41,7 @@ from phalanx.services.errors import Invalid, NotFound
 from phalanx.services.types import UtcDateTime
 
 READER_ORDER = ("ru", "en")  # then the alert's first info
-ALERT_MARKING = Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+ALERT_MARKING = audience("Public", ()).classification()  # what a Public message becomes
 
 
 class AlertOut(BaseModel):
@@ -55,6 +55,8 @@ class AlertOut(BaseModel):
     status: str
     msg_type: str
     scope: str
+    restriction: str = ""
+    addresses: str = ""
     references: list[list[str]]
     note: str
     infos: list[dict[str, Any]]
@@ -254,6 +256,11 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
                route_to_crisis=to_crisis,
                same_sender=origin is None or origin == alert.sender)
     warnings = [p.as_dict() for p in alert.warnings]
+    # whom it is for, from its own scope: its record, and the crisis or watch entry it opens
+    heard = audience(alert.scope, route.affected, alert.restriction, alert.addresses)
+    marking = heard.classification()
+    if heard.note:
+        warnings.append({"where": "/alert/scope", "line": None, "message": heard.note})
     if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
                                                                       watch_id):
         warnings.append({"where": "/alert/references", "line": None,
@@ -277,10 +284,12 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
     elif crisis_id is not None and d.action is not Action.OPEN_CRISIS:
         crises.may_open(actor, affected)
     if d.action is Action.OPEN_CRISIS:
-        crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise),
+        crisis_id = crises.open_in(w, crisis_in(w, alert, route, where, d.exercise,
+                                                heard.participants if heard.private
+                                                else ()),
                                    origin="cap", cap_identifier=alert.key, at=at)
     elif d.action is Action.OPEN_WATCH:
-        watch_id = effects.open_watch(w, alert, route, where, at)
+        watch_id = effects.open_watch(w, alert, route, where, at, marking)
     elif d.action in (Action.UPDATE, Action.CANCEL):
         change = effects.update_target if d.action is Action.UPDATE else \
             effects.cancel_target
@@ -290,6 +299,7 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
         sent=alert.sent.astimezone(UTC) if alert.sent else None,
         sent_text=alert.sent_text[:64], received_at=at, version=alert.version,
         status=alert.status, msg_type=alert.msg_type, scope=alert.scope,
+        restriction=alert.restriction, addresses=alert.addresses,
         refs=[list(r) for r in alert.references], note=alert.note,
         infos=[_info_json(i) for i in alert.infos],
         lat=where[0] if where else None, lon=where[1] if where else None,
@@ -297,7 +307,7 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
         warnings=warnings, signature=signature, signature_detail=why,
         action=d.action.value, action_detail=d.why, crisis_id=crisis_id,
         watch_id=watch_id, feed_id=route.feed_id, xml=m.text,
-        **access.classification_values(ALERT_MARKING)).returning(
+        **access.classification_values(marking)).returning(
         t.cap_alert.c.id)).scalar_one()
     w.audit("cap.receive", "cap_alert", alert_id, {
         "sender": alert.sender, "identifier": alert.identifier,
@@ -307,12 +317,14 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
     if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH, Action.UPDATE):
         effects.apply_waiting(w, alert, crisis_id, watch_id, d.exercise,
                               trust or Trust(), at)
-    w.emit("alerts", "received", classification=ALERT_MARKING, id=alert_id)
+    w.emit("alerts", "received", classification=marking, id=alert_id)
     return alert_id
 
 
 def crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, float] | None,
-               exercise: bool) -> crises.CrisisIn:
+              exercise: bool, participants: tuple[str, ...] = ()) -> crises.CrisisIn:
+    """The crisis an alert opens: for the member states and the staff, or (a Private
+    alert) for the `participants` it was sent for and the staff only."""
     info = alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
     org = orgs.organization(w.conn)
     cats = tuple(c for i in alert.infos for c in i.categories)
@@ -325,14 +337,17 @@ def crisis_in(w: Write, alert: cap.CapAlert, route: Route, where: tuple[float, f
         severity=crises.CAP_SEVERITY.get(info.severity, "moderate") if info else "moderate",  # type: ignore[arg-type]
         place=area[:300], lat=where[0] if where else None, lon=where[1] if where else None,
         description=((info.description if info else "") or alert.note)[:20_000],
-        exercise=exercise)
+        exercise=exercise,
+        marking=Marking.PARTICIPANTS if participants else Marking.ORGANIZATION,
+        participants=list(participants))
 
 
 def _out(row: Any) -> AlertOut:
     return AlertOut(
         id=row.id, sender=row.sender, identifier=row.identifier, sent=row.sent,
         sent_text=row.sent_text, received_at=row.received_at, version=row.version,
-        status=row.status, msg_type=row.msg_type, scope=row.scope, references=row.refs,
+        status=row.status, msg_type=row.msg_type, scope=row.scope,
+        restriction=row.restriction, addresses=row.addresses, references=row.refs,
         note=row.note, infos=row.infos, lat=row.lat, lon=row.lon, extent=row.extent,
         warnings=row.warnings, signature=row.signature,
         signature_detail=row.signature_detail, action=row.action,

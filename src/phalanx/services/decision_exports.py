@@ -15,6 +15,7 @@ from phalanx.domain.decisions.consensus import Method
 from phalanx.domain.decisions.lifecycle import Effect
 from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
+from phalanx.services import clock
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
 from phalanx.services.errors import NotFound
@@ -142,6 +143,11 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
                                          "base", "needed", "min_states", "share", "of",
                                          "above", "weighted"}).items()}
         if qualified and tally else None,
+        given_by=_given_by(org, draft),
+        roles={"seat_holder": org.offices[body.seat].name.get(text_lang)
+               if body.seat in org.offices else texts.gettext("holder of the state's seat"),
+               "named_by_authorities": texts.gettext(
+                   "named by the state's authorities in power")},
         weights=dict(body.rules.get("vote_weights") or {})
         if qualified and tally and tally.weighted else None,
         in_force_from=life.in_force_from if life else None,
@@ -152,6 +158,25 @@ def akoma_ntoso(conn: Connection, decision_id: int, lang: str, *, actor: Princip
                                       for m in ([*life.modified_by, *life.scheduled]
                                                 if life else []))
                           if r is not None)))
+
+
+def _given_by(org: Organization, draft: dec.DraftOut) -> tuple[tuple[str, str, str], ...]:
+    """In whose name each member's answer stands (its last one, by signatures or by
+    consultation; for a reader of the draft only): the person, as the holder of the
+    state's seat the dataset names on the answer's day, or as one named by the state's
+    authorities in power (`given_by` after a change outside the constitution)."""
+    given: dict[str, tuple[str, str, str]] = {}
+    answers = [(a.state, a.given_by, a.signed_at) for a in draft.answers] + [
+        (a.state, a.given_by, a.given_at) for a in draft.consultation]
+    for state, person, at in answers:  # in order: the last answer of a state stands
+        if not person:
+            given.pop(state, None)
+            continue
+        day = clock.day(org, at) if at else None
+        holder = dec.seat_holder(org, draft.body, state, day) if day else ""
+        given[state] = (state, person,
+                        "seat_holder" if person == holder else "named_by_authorities")
+    return tuple(given[s] for s in sorted(given))
 
 
 def _related(conn: Connection, organization: str, r: dec.RelationOut,

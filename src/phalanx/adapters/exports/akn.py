@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -83,6 +84,11 @@ class AknDecision:
     until: date | None = None
     modifies: Related | None = None
     modified_by: tuple[Related, ...] = ()
+    # in whose name each member's answer was given (by signatures, by consultation): the
+    # state, the person and the role they gave it in (a key of `roles`, whose value is its
+    # name in the text's language); each is a TLCPerson and a TLCRole its voter refers to
+    given_by: tuple[tuple[str, str, str], ...] = ()
+    roles: dict[str, str] | None = None
 
 
 def work_uri(organization: str, kind: str, adopted_on: date, number: str) -> str:
@@ -141,6 +147,7 @@ def to_akn(d: AknDecision) -> bytes:
                      refersTo=" ".join(f"#{c}" for c in (d.rule, d.procedure) if c))
         if d.quorum is not None:
             _el(voting, "quorum", eId="vote_1__quorum", value=str(d.quorum))
+        persons = _persons(d)
         for vote in d.votes:
             count = _el(voting, "count", eId=f"vote_1__count_{vote.position}",
                         value=str(len(vote.states)), refersTo=f"#{vote.position}")
@@ -148,6 +155,9 @@ def to_akn(d: AknDecision) -> bytes:
                 voter = etree.SubElement(count, f"{{{PHX}}}voter", state=xml_text(s))
                 if d.weights and s in d.weights:
                     voter.set("weight", str(d.weights[s]))
+                if s in persons:  # in whose name, in what capacity (AKN: by, as)
+                    voter.set("by", f"#{persons[s][0]}")
+                    voter.set("as", f"#{persons[s][1]}")
 
     _temporal(meta, d, life)
     refs = _el(meta, "references", source="#phalanx")
@@ -164,6 +174,7 @@ def to_akn(d: AknDecision) -> bytes:
                     | {s for s, _ in d.joined}):
         _el(refs, "TLCOrganization", eId=s, href=f"/ontology/organization/state/{s}",
             showAs=d.state_names.get(s, s))
+    _named(refs, d)
     concepts = {d.rule: d.rule, d.outcome: d.outcome,
                 **{c: c for c in life.values()},
                 **{r.effect: r.effect for r in (*d.modified_by, *filter(None, [d.modifies]))}}
@@ -199,6 +210,33 @@ def to_akn(d: AknDecision) -> bytes:
     c = _el(conclusion, "p")
     c.text = xml_text(d.conclusion)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _persons(d: AknDecision) -> dict[str, tuple[str, str]]:
+    """Each state whose answer names a person: that person's eId and the role's."""
+    ids: dict[str, str] = {}
+    out = {}
+    for state, person, role in d.given_by:
+        if person.strip() and role in (d.roles or {}):
+            ids.setdefault(person, f"person_{len(ids) + 1}")
+            out[state] = (ids[person], role)
+    return out
+
+
+def _named(refs: etree._Element, d: AknDecision) -> None:
+    """The persons answers were given in the name of (TLCPerson) and the roles they gave
+    them in (TLCRole), for the voters to refer to."""
+    persons = _persons(d)
+    written: set[str] = set()
+    for state, person, _ in d.given_by:
+        if state in persons and persons[state][0] not in written:
+            written.add(persons[state][0])
+            _el(refs, "TLCPerson", eId=persons[state][0],
+                href=f"/ontology/person/phalanx/{quote(xml_text(person).strip(), safe='')}",
+                showAs=person)
+    for role in dict.fromkeys(r for _, r in persons.values()):
+        _el(refs, "TLCRole", eId=role, href=f"/ontology/role/phalanx/{role}",
+            showAs=(d.roles or {})[role])
 
 
 def _lifecycle(meta: etree._Element, d: AknDecision) -> dict[str, str]:

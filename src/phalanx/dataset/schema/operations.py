@@ -10,6 +10,8 @@ from pydantic import Field
 from phalanx.dataset.schema.base import Cited, Key, Model, TextIn
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+CapCategory = Literal["Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env",
+                      "Transport", "Infra", "CBRNE", "Other"]
 
 
 class ConsultFirstIn(Cited):
@@ -55,7 +57,9 @@ class CrisisCategoryIn(Model):
     consult_first: ConsultFirstIn | None = None
     targets: dict[Literal["reported", "consultations", "assessment", "decision", "response",
                           "deployed", "monitoring"], int] = {}
-    cap_categories: list[str] = []
+    # the CAP 1.2 categories (§3.2.2) an alert is filed under it by; the first is the
+    # one its crisis is written with (none: read from none, written as Security)
+    cap_categories: list[CapCategory] = []
     # the agreement that made the category (an agreement's key; absent: it always existed):
     # no crisis of it is reported before that agreement applies
     introduced_by: str | None = None

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+
 
 class Action(StrEnum):
     OPEN_CRISIS = "opened-crisis"
@@ -119,3 +121,42 @@ class FeedRule:
         if self.categories and not set(categories) & set(self.categories):
             return False
         return not (self.member_area and inside_member is False)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom what a received message becomes (its record, the crisis or watch entry it
+    opens) is for: PARTICIPANTS with `participants`, else ORGANIZATION; never the public
+    nor the observers. `note` says so in the intake's warnings ("" for a Public
+    message)."""
+
+    private: bool
+    participants: tuple[str, ...]
+    note: str
+
+    def classification(self) -> Classification:
+        if not self.private:
+            return Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
+        return Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.PARTICIPANTS,
+                              frozenset(self.participants))
+
+
+def audience(scope: str, states: tuple[str, ...], restriction: str = "",
+             addresses: str = "") -> Audience:
+    """The audience a message's own `scope` (OASIS CAP 1.2 §3.2.1) leaves it here.
+    Public: the organization's record, as every message received (receiving publishes
+    nothing). Restricted: the same, its `restriction` kept with it and written back in
+    the crisis's export; the restriction is free text no rule can read, so the member
+    states and the staff, who act on it, read it (setting). Private (or no scope that
+    CAP defines): its `addresses` are the sender's, not this organization's, so only the
+    states it was sent for and the staff read it (setting)."""
+    if scope == "Public":
+        return Audience(False, (), "")
+    if scope == "Restricted":
+        said = f" ({restriction.strip()[:200]})" if restriction.strip() else ""
+        return Audience(False, (), f"scope Restricted{said}: kept for the member states "
+                                   "and the staff, never public nor released to observers")
+    to = f" (addresses: {addresses.strip()[:200]})" if addresses.strip() else ""
+    return Audience(True, tuple(sorted(set(states))),
+                    f"scope {scope or 'missing'}{to}: kept for {', '.join(sorted(set(states)))} "
+                    "and the staff only")

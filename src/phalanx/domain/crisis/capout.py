@@ -83,9 +83,21 @@ def edition(base: str, sender: str, reported_at: datetime, changes: Iterable[Cha
                    tuple((sender, i, s) for i, s in editions[:-1]))
 
 
-def audience(c: Classification, organization: str, members: Iterable[str]) -> tuple[str, str]:
+def audience(c: Classification, organization: str, members: Iterable[str],
+             restrictions: Iterable[str] = ()) -> tuple[str, str]:
     """CAP scope and restriction for a record's marking (`policy` says who reads it):
-    PUBLIC is Public; the others are Restricted to whom the marking names."""
+    PUBLIC is Public; the others are Restricted to whom the marking names. The
+    `restrictions` of the Restricted alerts the record came from go on with it (a
+    consumer of the export keeps them), and such a record is never Public."""
+    kept = "; ".join(dict.fromkeys(r.strip() for r in restrictions if r.strip()))
+    scope, whom = _audience(c, organization, members)
+    if kept:
+        return "Restricted", (f"{whom}; " if whom else "") + f"as its source restricts it: {kept}"
+    return scope, whom
+
+
+def _audience(c: Classification, organization: str, members: Iterable[str]
+              ) -> tuple[str, str]:
     observers = f"; observers of the {organization}" if c.observers else ""
     if c.marking is Marking.PUBLIC:
         return "Public", ""

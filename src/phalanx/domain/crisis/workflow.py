@@ -113,6 +113,13 @@ class Category:
     # the agreement that made the category (the dataset's `introduced_by`; None: always)
     introduced_by: str | None = None
 
+    @property
+    def cap_category(self) -> str:
+        """The CAP 1.2 category a crisis of this kind is written with: the first it is
+        read from; Security (law enforcement, military, homeland security: OASIS CAP 1.2
+        §3.2.2) for one read from none, as every kind of crisis the treaty names is."""
+        return self.cap_categories[0] if self.cap_categories else "Security"
+
 
 def category_problem(cat: Category, since: date | None, day: date) -> str | None:
     """Why no crisis of `cat` is reported on `day` (None if one may be): the category,

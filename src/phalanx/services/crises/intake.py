@@ -203,7 +203,9 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
                             conn, crisis_id)))
     scope, restriction = capout.audience(
         access.classification_of(row), org.name.en,
-        (m.state for m in membership.members_on(org, clock.day(org, ed.sent))))
+        (m.state for m in membership.members_on(org, clock.day(org, ed.sent))),
+        (a.restriction for a in reversed(alerts.listing(conn, actor=actor, crisis_id=c.id))
+         if a.scope == "Restricted"))
     closed = c.stage in FINAL
     all_clear = ("AllClear",) if c.stage is Stage.CLOSED else ()
     received = alert_standing.export_infos(conn, crisis_id, actor=actor, closed=closed)
@@ -217,8 +219,7 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
         infos=tuple(replace(i, response_types=all_clear, web=web) for i in received) or (
             cap.InfoOut(
                 language="ru-RU" if russian else "en-US",
-                categories=(cat.cap_categories[0],) if cat.cap_categories
-                else ("Security",),
+                categories=(cat.cap_category,),
                 event=c.category_name_ru if russian and c.category_name_ru
                 else c.category_name,
                 urgency="Immediate" if not closed else "Past",

@@ -53,6 +53,8 @@ cap_alert = Table(
     Column("status", String(16), nullable=False),
     Column("msg_type", String(16), nullable=False),
     Column("scope", String(16), nullable=False),
+    Column("restriction", Text, nullable=False, server_default=""),  # as sent (Restricted)
+    Column("addresses", Text, nullable=False, server_default=""),  # as sent (Private)
     Column("refs", JSON, nullable=False),  # [[sender, identifier, sent], ...]
     Column("note", Text, nullable=False),
     Column("infos", JSON, nullable=False),  # every <info>, with every <area> as GeoJSON

@@ -1,0 +1,115 @@
+"""A CAP message's own audience (OASIS CAP 1.2 §3.2.1 `scope`, `restriction`,
+`addresses`) decides the marking of what it becomes: a Public or Restricted alert is the
+organization's record (members and staff, never the public nor the observers), a
+Private one is for the states it was sent for and the staff only; the intake's warnings
+say so, and the crisis's CAP export never writes back a wider audience."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
+from phalanx.domain.access.policy import Marking
+from phalanx.domain.access.principal import ANONYMOUS, Principal, Role
+from phalanx.services import alerts, crises, watch
+from phalanx.services.db import Database
+from phalanx.services.errors import NotFound
+from tests.conftest import shared_file
+from tests.support.capfiles import alert
+
+SEC = Principal("secretariat", Role.SECRETARIAT)
+OBSERVER = Principal("observer", Role.OBSERVER)
+KGZ = alerts.Route(("KGZ",))
+
+
+def rep(state: str) -> Principal:
+    return Principal(f"rep-{state.lower()}", Role.REPRESENTATIVE, state=state)
+
+
+@pytest.fixture
+def db_recipe() -> str:
+    return "accounts"
+
+
+def scoped(scope: str, extra: str, identifier: str = "KG-2026-0001") -> bytes:
+    return alert(identifier=identifier, extra=extra).replace(
+        b"<scope>Public</scope>", f"<scope>{scope}</scope>".encode())
+
+
+def _marking(db: Database, table: t.Table, row_id: int) -> tuple[Marking, list[str], bool]:
+    with db.read() as conn:
+        c = access.classification_of(conn.execute(select(table).where(
+            table.c.id == row_id)).one())
+    return c.marking, sorted(c.participants), c.observers
+
+
+def _reads(db: Database, who: Principal, r: alerts.IntakeOut) -> bool:
+    with db.read() as conn:
+        try:
+            alerts.get(conn, r.alert.id, actor=who)
+            if r.crisis is not None:
+                crises.get(conn, r.crisis.id, actor=who)
+        except NotFound:
+            return False
+    return True
+
+
+def test_a_private_alert_is_read_by_the_states_it_was_sent_for_only(db: Database) -> None:
+    r = alerts.receive(db, scoped("Private", "<addresses>ops@mchs.gov.kg</addresses>"),
+                       KGZ, actor=SEC)
+    assert r.crisis is not None
+    assert _marking(db, t.crisis, r.crisis.id) == (Marking.PARTICIPANTS, ["KGZ"], False)
+    assert _marking(db, t.cap_alert, r.alert.id) == (Marking.PARTICIPANTS, ["KGZ"], False)
+    assert any("scope Private" in w["message"] and "KGZ" in w["message"]
+               for w in r.alert.warnings), r.alert.warnings
+    assert _reads(db, rep("KGZ"), r) and _reads(db, SEC, r)
+    for who in (rep("ARM"), OBSERVER, ANONYMOUS):
+        assert not _reads(db, who, r), who
+    with db.read() as conn:
+        xml = crises.export_cap(conn, r.crisis.id, actor=SEC)
+    schema = etree.XMLSchema(etree.parse(str(shared_file("fixtures", "cap", "schema",
+                                                        "cap12.xsd"))))
+    assert schema.validate(etree.fromstring(xml)), schema.error_log
+    back = cap.parse(xml)
+    assert back.scope == "Restricted"
+    assert "(KGZ)" in back.restriction and "Member states" not in back.restriction
+
+
+def test_a_restricted_alert_is_never_public_nor_the_observers(db: Database) -> None:
+    r = alerts.receive(db, scoped("Restricted",
+                                  "<restriction>emergency services only</restriction>"),
+                       KGZ, actor=SEC)
+    assert r.crisis is not None
+    assert _marking(db, t.crisis, r.crisis.id) == (Marking.ORGANIZATION, [], False)
+    assert any("scope Restricted" in w["message"]
+               and "emergency services only" in w["message"]
+               for w in r.alert.warnings), r.alert.warnings
+    assert _reads(db, rep("ARM"), r)
+    for who in (OBSERVER, ANONYMOUS):
+        assert not _reads(db, who, r), who
+    with db.read() as conn:
+        back = cap.parse(crises.export_cap(conn, r.crisis.id, actor=SEC))
+    assert back.scope == "Restricted"
+    assert "emergency services only" in back.restriction
+
+
+def test_a_private_alert_a_feed_makes_a_watch_entry_of_stays_private(db: Database) -> None:
+    r = alerts.receive(db, scoped("Private", "<addresses>ops@mchs.gov.kg</addresses>"),
+                       alerts.Route(("KGZ",), to_crisis=lambda *_: False), actor=SEC)
+    assert r.watch is not None and r.crisis is None
+    with db.read() as conn:
+        with pytest.raises(NotFound):
+            watch.get(conn, r.watch.id, actor=rep("ARM"), today=r.alert.received_at.date())
+        assert watch.get(conn, r.watch.id, actor=rep("KGZ"),
+                         today=r.alert.received_at.date()).id == r.watch.id
+
+
+def test_a_public_alert_stays_the_organizations_record(db: Database) -> None:
+    r = alerts.receive(db, scoped("Public", ""), KGZ, actor=SEC)
+    assert r.crisis is not None
+    assert _marking(db, t.crisis, r.crisis.id) == (Marking.ORGANIZATION, [], False)
+    assert not any("scope" in w["message"] for w in r.alert.warnings)
