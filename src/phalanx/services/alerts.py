@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
 
@@ -34,52 +33,14 @@ from phalanx.services import alert_effects as effects
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
+from phalanx.services.alert_models import AlertOut, IntakeOut
 from phalanx.services.clock import now
 from phalanx.services.crises.schemas import _states
 from phalanx.services.db import Database, Write
 from phalanx.services.errors import Invalid, NotFound
-from phalanx.services.types import UtcDateTime
 
 READER_ORDER = ("ru", "en")  # then the alert's first info
 ALERT_MARKING = audience("Public", ()).classification()  # what a Public message becomes
-
-
-class AlertOut(BaseModel):
-    id: int
-    sender: str
-    identifier: str
-    sent: UtcDateTime | None
-    sent_text: str
-    received_at: UtcDateTime
-    version: str
-    status: str
-    msg_type: str
-    scope: str
-    restriction: str = ""
-    addresses: str = ""
-    references: list[list[str]]
-    note: str
-    infos: list[dict[str, Any]]
-    lat: float | None
-    lon: float | None
-    extent: list[float] | None
-    warnings: list[dict[str, Any]]
-    signature: str
-    signature_detail: str
-    action: str
-    action_detail: str
-    crisis_id: int | None
-    watch_id: int | None
-    feed_id: int | None
-
-
-class IntakeOut(BaseModel):
-    """What one message did."""
-
-    alert: AlertOut
-    duplicate: bool
-    crisis: crises.CrisisOut | None = None
-    watch: watchlist.WatchOut | None = None
 
 
 @dataclass(frozen=True)
