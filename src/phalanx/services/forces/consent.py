@@ -179,7 +179,8 @@ def accept_conditions(db: Database, crisis_id: int, state: str, conditions: str,
                 {"state": state, "conditions": row.conditions})
         crs.add_event(w, crisis_id, "consent",
                       f"{state}: conditions accepted by {actor.username}", at)
-        w.emit(f"crisis:{crisis_id}", "consent", state=state)
+        w.emit(f"crisis:{crisis_id}", "consent", state=state,
+               classification=access.consent_classification(state))
 
 
 def refusals(conn: Connection, org: Organization, units: dict[str, UnitFacts],
