@@ -333,3 +333,40 @@ def test_a_last_day_before_the_adoption_is_refused(accounts_db: Database,
             dec.sign(accounts_db, d.id, actor=rep(d.signing_order[-1]))
     with accounts_db.read() as conn:
         assert dec.get_draft(conn, d.id, actor=SEC).decision_id is None
+
+
+def test_an_expired_decision_is_not_extended(accounts_db: Database,
+                                             client: TestClient) -> None:
+    """An extension tabled after a decision's last day put the decision "in force" again
+    from the extension's adoption: an expired decision is not extended (a new decision is
+    needed), refused when tabled (422, nothing written), and the decision stays expired."""
+    day = _today(accounts_db)
+    m = session(accounts_db)
+    mission = adopt(accounts_db, m.id, "On the mission", term_days=10)
+    number = f"CSC-{day.year}-{status_number(accounts_db, mission)}"
+    with clock.use(clock.now() + timedelta(days=20)):
+        later = session(accounts_db)
+        with pytest.raises(Invalid) as again:
+            adopt(accounts_db, later.id, "On extending the mission", effect="extends",
+                  target=mission, extends_to=str(day + timedelta(90)))
+        assert again.value.where == "lifecycle.target"
+        assert str(again.value) == (
+            f"lifecycle.target: decision {number} expired after its last day in force "
+            f"{(day + timedelta(9)).isoformat()}: an expired decision is not extended, a "
+            "new decision is needed")
+        bearer = {"Authorization": "Bearer " + api_tokens.issue_token(
+            accounts_db, "secretariat", actor=SYSTEM).token}
+        r = client.post("/api/v1/drafts", json={
+            "body": "csc", "meeting_id": later.id, "title": "On extending the mission",
+            "text_en": "Decided.", "lifecycle": {
+                "effect": "extends", "target": mission,
+                "extends_to": str(day + timedelta(90))}}, headers=bearer)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["errors"][0]["where"] == "lifecycle.target"
+    with accounts_db.read() as conn:
+        assert conn.execute(select(t.draft.c.id).where(
+            t.draft.c.title == "On extending the mission")).first() is None
+    after = status(accounts_db, mission, day + timedelta(20))
+    assert (after.status, after.until, after.modified_by) == (
+        "expired", day + timedelta(9), [])

@@ -184,3 +184,45 @@ def test_the_api_takes_the_other_party_and_refuses_a_wrong_one(accounts_db: Data
                         json={**crisis, "other_parties": ["TJK"]})
         assert r.status_code == 201, r.text
         assert (r.json()["other_parties"], r.json()["members_in_dispute"]) == (["TJK"], ["TJK"])
+
+
+def test_the_room_offers_a_party_only_what_the_rules_allow(accounts_db: Database,
+                                                          settings: Settings) -> None:
+    """In a dispute between members the room offered the CRRF (on the official request,
+    the request for assistance and the response forms, then refused it), and the member
+    named as the other party the form making its units available for the response to
+    the aggression it is accused of. Neither is offered now; the API still refuses both."""
+    from tests.support.sessions import login
+
+    crisis = {"title": "Clashes on the border", "category": "aggression",
+              "affected": ["KGZ"], "place": "Batken", "lat": 40.06, "lon": 70.82}
+    with TestClient(create_app(settings, accounts_db)) as client:
+        auth = bearer(accounts_db, "rep-kgz")
+        dispute = client.post("/api/v1/crises", headers=auth,
+                              json={**crisis, "other_parties": ["TJK"]}).json()
+        plain = client.post("/api/v1/crises", headers=auth, json=crisis).json()
+        assert "military_crrf" not in dispute["eligible_measures"]
+        assert "military_crrf" in plain["eligible_measures"]
+        login(client, "rep-kgz", "demo-rep-kgz")
+        room = client.get(f"/crises/{dispute['id']}").text
+        for form in ("official-request-form", "request-form"):
+            html = room.split(f'id="{form}"')[1].split("</form>")[0]
+            assert 'value="military_crrf"' not in html and 'value="humanitarian"' in html
+        assert 'value="military_crrf"' in client.get(f"/crises/{plain['id']}").text
+        client.cookies.clear()
+        login(client, "rep-tjk", "demo-rep-tjk")
+        client.cookies.set("lang", "ru")
+        room = client.get(f"/crises/{dispute['id']}").text
+        assert 'id="consent-form"' not in room
+        assert ("TJK названо другой стороной (спор между государствами-членами): его "
+                "подразделения в ответных мерах не участвуют") in room
+        assert 'id="consent-form"' in client.get(f"/crises/{plain['id']}").text
+        client.cookies.clear()
+        r = client.put(f"/api/v1/crises/{dispute['id']}/consents/TJK",
+                       headers=bearer(accounts_db, "rep-tjk"), json={"scope": "all"})
+        assert r.status_code == 403 and r.headers["content-type"].startswith(
+            "application/problem+json")
+        assert "TJK is named as the other party" in r.json()["detail"]
+        r = client.put(f"/api/v1/crises/{dispute['id']}/consents/KGZ",
+                       headers=auth, json={"scope": "all"})
+        assert r.status_code == 200, r.text

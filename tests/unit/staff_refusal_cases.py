@@ -444,6 +444,20 @@ CASES = [
      "07.04.2010 власть в KAZ сменилась неконституционным путём: указанный в данных член "
      "органа «csc» от этого государства больше не выступает от его имени; укажите, от "
      "чьего имени дан ответ"),
+    # the member named as the other party is not asked whether its units take part
+    ("KAZ is named as the other party (a dispute between members): its units take no part "
+     "in the response",
+     "KAZ названо другой стороной (спор между государствами-членами): его подразделения в "
+     "ответных мерах не участвуют"),
+    # an expired decision is not extended: a new decision is needed
+    ("decision 2026/3 expired after its last day in force 2026-02-09: an expired "
+     "decision is not extended, a new decision is needed",
+     "срок действия решения 2026/3 истёк (последний день — 09.02.2026): истёкшее "
+     "решение не продлевается, нужно новое решение"),
+    ("this extension would enter into force on 2026-02-14, after decision 2026/3's "
+     "last day 2026-02-09: an expired decision is not extended",
+     "это продление вступило бы в силу 14.02.2026, после последнего дня действия решения "
+     "2026/3 (09.02.2026): истёкшее решение не продлевается"),
 ]
 
 # a feed's errors that quote the words of a library or the system as they are (a

@@ -311,3 +311,34 @@ def test_a_last_day_before_the_adoption_is_refused() -> None:
         "ends_on", "a decision is in force only from its adoption: its last day in force "
                    "(2025-06-30) may not precede 2025-07-01")
     assert adopted_too_late(Terms(term_days=1), date(2025, 7, 1)) is None
+
+
+def test_an_expired_decision_is_not_revived_by_an_extension() -> None:
+    """An extension adopted after the decision's last day put it back "in force" from its
+    adoption: an expired decision is not extended (a new decision is needed), and one
+    whose extension enters into force only after the last day stays expired."""
+    d = date(2026, 1, 10)
+    first = Act(1, "CSC-1", "csc", d, Terms(ends_on=d + timedelta(30)))
+    late = Act(2, "CSC-2", "csc", d + timedelta(40), Terms(
+        effect=Effect.EXTENDS, target=1, extends_to=d + timedelta(400)))
+    acts = _register(first, late)
+    on = status_on(first, acts, d + timedelta(50))
+    assert (on.status, on.until, on.extended_by) == (Status.EXPIRED, d + timedelta(30), ())
+    assert last_day(first, acts) == (d + timedelta(31), Status.EXPIRED)
+    assert modification_problems(late, _register(first), PARENTS, "csc", named) == [
+        ("target", "decision CSC-1 expired after its last day in force 2026-02-09: an "
+                   "expired decision is not extended, a new decision is needed")]
+    # adopted in time, but entering into force only after the last day: refused too
+    slow = Act(2, "CSC-2", "csc", d + timedelta(20), Terms(
+        start=Start.DATE, on=d + timedelta(35), effect=Effect.EXTENDS, target=1,
+        extends_to=d + timedelta(400)))
+    assert [w for w, _ in modification_problems(slow, _register(first), PARENTS, "csc",
+                                                named)] == ["on"]
+    assert status_on(first, _register(first, slow), d + timedelta(50)).status \
+        is Status.EXPIRED
+    # on the last day itself an extension still carries it on
+    prompt = Act(2, "CSC-2", "csc", d + timedelta(30), Terms(
+        effect=Effect.EXTENDS, target=1, extends_to=d + timedelta(400)))
+    assert modification_problems(prompt, _register(first), PARENTS, "csc", named) == []
+    assert status_on(first, _register(first, prompt), d + timedelta(50)).status \
+        is Status.IN_FORCE

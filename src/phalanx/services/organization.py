@@ -14,7 +14,7 @@ from phalanx.adapters.db import org_repository
 from phalanx.dataset import loader
 from phalanx.domain import calendar, leaving
 from phalanx.domain import membership as rules
-from phalanx.domain.access.principal import Principal
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.organization import EventKind, Organization
 from phalanx.domain.records import with_records
 from phalanx.services import clock, dataset_ties
@@ -101,13 +101,15 @@ def organization_forces(db: Database) -> bool:
         return bool(organization(conn).forces.get("units"))
 
 
-def organization(conn: Connection) -> Organization:
+def organization(conn: Connection, reader: Principal = SYSTEM) -> Organization:
     """The stored organization: the dataset (cached per checksum) with what was recorded
-    after loading (confirmed membership events, the ledger, appointments by decision)."""
+    after loading (confirmed membership events, the ledger, appointments by decision);
+    for a `reader` other than the system (what a page or the API shows), only the
+    appointments made by decisions it may read (`org_repository.recorded_appointments`)."""
     base = _dataset_organization(conn)
     return with_records(base, org_repository.recorded_events(conn),
                         org_repository.contributions(conn),
-                        org_repository.recorded_appointments(conn))
+                        org_repository.recorded_appointments(conn, reader))
 
 
 def working_zone(conn: Connection) -> str | None:

@@ -11,10 +11,12 @@ from fastapi import Depends, Header, Path, Query, Request
 from pydantic import BeforeValidator, Field
 from sqlalchemy import Connection
 
+from phalanx.domain.access.principal import ANONYMOUS
 from phalanx.domain.organization import Organization
 from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.services.preconditions import Expect
+from phalanx.web.auth import identify
 
 
 async def get_db(request: Request) -> Database:  # no I/O: no worker thread
@@ -27,8 +29,11 @@ def get_conn(db: Annotated[Database, Depends(get_db)]) -> Iterator[Connection]:
         yield conn
 
 
-def get_org(conn: Annotated[Connection, Depends(get_conn)]) -> Organization:
-    return orgs.organization(conn)
+def get_org(request: Request, conn: Annotated[Connection, Depends(get_conn)]
+            ) -> Organization:
+    """The organization as the request's reader may know it: the appointments made by
+    decisions it may not read left out (`orgs.organization`)."""
+    return orgs.organization(conn, identify(request) or ANONYMOUS)
 
 
 DB = Annotated[Database, Depends(get_db)]

@@ -34,6 +34,7 @@ from phalanx.domain.access.policy import (
     Marking,
     OwnerKind,
     ReadScope,
+    allows,
     read_scope,
 )
 from phalanx.domain.access.principal import Principal
@@ -170,23 +171,44 @@ def exercise_participants(conn: Connection, principal: Principal,
     return out
 
 
+# --- a member state's answer on its units for a crisis: that state's position ----------
+
+
+def consent_classification(state: str) -> Classification:
+    """A state's answer on whether its units take part in a crisis's response, and its
+    conditions, are that state's position (setting): read by the Organization's staff and
+    the member states, and by the state itself, never by an observer or the public, even
+    where the crisis is released to them. The reader reads the crisis first."""
+    return Classification(OwnerKind.STATE, state, Marking.ORGANIZATION)
+
+
+def reads_consent(principal: Principal, state: str | None = None) -> bool:
+    """Whether `principal` reads `state`'s answer (None: every member's answer)."""
+    scope = read_scope(principal)
+    if state is None:
+        return scope.everything or Marking.ORGANIZATION in scope.markings
+    return allows(scope, consent_classification(state))
+
+
 # --- a crisis's timeline: an entry naming a decision obeys the decision's marking -------
 
 
 def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     """The crisis timeline entries `principal` may read, on top of reading their crisis
     (which the caller has checked): an entry naming a decision only if the principal may
-    read that decision. Everything derived from the timeline for a reader (the room, the
-    report, the crisis's CAP export: its editions, their times and references) reads
-    the entries through this."""
+    read that decision, a member's answer on its units only if it reads those. Everything
+    derived from the timeline for a reader (the room, the report, the crisis's CAP
+    export: its editions, their times and references) reads the entries through this."""
     from phalanx.adapters.db import tables as t
 
     scope = read_scope(principal)
     if scope.everything:
         return true()
     ev = t.crisis_event.c
-    return or_(ev.decision_id.is_(None), ev.decision_id.in_(
+    named = or_(ev.decision_id.is_(None), ev.decision_id.in_(
         select(t.decision.c.id).where(visible(t.decision, scope))))
+    # a member's answer on its units (`consent_classification`): only to its readers
+    return named if reads_consent(principal) else and_(named, ev.kind != "consent")
 
 
 def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Select[Any]:

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from phalanx.adapters.db import forces_registry
+from phalanx.adapters.db import access, forces_registry
 from phalanx.adapters.db import tables as t
+from phalanx.domain.access.principal import SYSTEM, Principal
 from phalanx.domain.crisis.workflow import Category, Measure
 from phalanx.domain.organization import (
     Agreement,
@@ -239,13 +240,21 @@ def recorded_events(conn: Connection) -> tuple[MembershipEvent, ...]:
                               .order_by(t.membership_record.c.id)))
 
 
-def recorded_appointments(conn: Connection) -> list[tuple[str, Appointment]]:
+def recorded_appointments(conn: Connection, reader: Principal = SYSTEM
+                          ) -> list[tuple[str, Appointment]]:
+    """The appointments made by decisions, as `reader` may know them: one made by a
+    decision it may not read (marked for the member states while it reads only what is
+    public: an anonymous visitor, an observer) is left out, as the decision itself is,
+    until the decision is released to it; the post then stands as the public record has
+    it (setting: a post's holder named by a decision is known from that decision)."""
+    rows = list(conn.execute(select(t.post_record).order_by(t.post_record.c.start,
+                                                            t.post_record.c.id)))
+    known = access.readable_ids(conn, reader, t.decision, (r.decision_id for r in rows))
     return [(r.post_key, Appointment(r.person, Period(r.start, None), r.state_code, r.note,
                                      f"decision {r.decision_id}" if r.decision_id else "",
                                      r.acting,
                                      str(r.decision_id) if r.decision_id else ""))
-            for r in conn.execute(select(t.post_record).order_by(t.post_record.c.start,
-                                                                 t.post_record.c.id))]
+            for r in rows if r.decision_id is None or r.decision_id in known]
 
 
 def _text(en: str | None, ru: str | None) -> Text | None:

@@ -16,6 +16,11 @@ the other; the sources of `data/exercises/kyrgyzstan-tajikistan-2022.yaml`), and
   not asked to assist against itself (setting: the seeds have no text on aggression by a
   member; the reading is the product's). The other members' lines stand as the Treaty's
   "any state or group of states" reads.
+- The forms offer only what the rules allow: the CRRF is not offered among a dispute's
+  measures (a response, an official request, a request for assistance; the API still
+  refuses a response naming it), and the member named as the other party is not asked
+  whether its units take part in the response (setting: the response answers the
+  aggression it is accused of; `party_outside`), so it is offered no answer on them.
 - A party keeps its say: the Organization decides by consensus of all its members ("if
   one member does not agree, there is no decision": DOMAIN §7), and no text found
   excludes a party to a dispute from it, so a party's objection blocks a decision on its
@@ -29,6 +34,8 @@ dispute between members).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+
+from phalanx.domain.crisis.workflow import Measure
 
 
 def party_problems(affected: Iterable[str], others: Iterable[str],
@@ -63,3 +70,16 @@ def dispute_refusal(affected: Iterable[str], members_named: Iterable[str]) -> st
     return (f"the CRRF is not used to settle a bilateral political problem between states: "
             f"the report names {', '.join(named)}, a member, as the other party (a dispute "
             f"between the members {', '.join(sides)})")
+
+
+def offered_measures(measures: Iterable[str], dispute: str) -> list[str]:
+    """Of a crisis category's `measures`, those its forms offer (sorted): the CRRF left
+    out where `dispute` (`dispute_refusal`, empty: none, or no CRRF constraint) bars it."""
+    return sorted(str(m) for m in measures if not (dispute and m == Measure.MILITARY_CRRF))
+
+
+def party_outside(state: str) -> str:
+    """Why a member named as the other party is not asked whether its units take part in
+    the response to the crisis (setting)."""
+    return (f"{state} is named as the other party (a dispute between members): its units "
+            "take no part in the response")

@@ -196,11 +196,17 @@ def status_on(act: Act, acts: Mapping[int, Act], day: date) -> Standing:
                                   and status_on(m, acts, day).status is Status.PENDING):
             scheduled.append((took or date.max, m.adopted_on, m.id))
     later.sort(key=lambda x: x[:3])
-    by = {e: tuple(m.id for *_, m in later if m.terms.effect is e) for e in Effect}
-    end = own_end(act)
-    for *_, m in later:
+    end, lapsed = own_end(act), set()
+    for took, *_, m in later:
         if m.terms.effect is Effect.EXTENDS:
-            end = m.terms.extends_to
+            if end is not None and took > end:
+                # it took effect once the decision had expired: an expired decision is
+                # not revived by an extension, a new decision is needed
+                lapsed.add(m.id)
+            else:
+                end = m.terms.extends_to
+    later = [x for x in later if x[2] not in lapsed]
+    by = {e: tuple(m.id for *_, m in later if m.terms.effect is e) for e in Effect}
     if start is not None and end is not None and start > end:
         start = None  # its last day came before its condition was met: never in force
     suspending = tuple(m.id for *_, m in later if m.terms.effect is Effect.SUSPENDS
@@ -319,9 +325,19 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
     if repeals:
         out.append(("target", f"{who} is already repealed by {name(repeals[0])}"))
     if t.effect is Effect.EXTENDS and t.extends_to is not None:
-        end = status_on(target, acts, new.adopted_on).until or own_end(target)
+        then = status_on(target, acts, new.adopted_on)
+        end = then.until or own_end(target)
+        takes = entry_into_force(new)
         if end is None and target.terms.ends_on is None and target.terms.term_days is None:
             out.append(("extends_to", f"{who} has no last day to extend"))
+        elif then.status is Status.EXPIRED and end is not None:
+            out.append(("target", f"{who} expired after its last day in force "
+                                  f"{end.isoformat()}: an expired decision is not extended, "
+                                  "a new decision is needed"))
+        elif end is not None and takes is not None and takes > end:
+            out.append(("on", f"this extension would enter into force on "
+                              f"{takes.isoformat()}, after {who}'s last day "
+                              f"{end.isoformat()}: an expired decision is not extended"))
         elif end is not None and t.extends_to <= end:
             out.append(("extends_to", f"the new last day {t.extends_to.isoformat()} is not "
                                       f"after {who}'s last day {end.isoformat()}"))

@@ -28,6 +28,7 @@ from phalanx.services.crises.common import (
     crrf_constraint,
     deployment_refusals,
     dispute_of,
+    members_in_dispute,
     timeline_event,
 )
 from phalanx.services.crises.consulting import convening_bodies
@@ -118,6 +119,7 @@ __all__ = [
     "import_cap_upload",
     "link_decision",
     "may_open",
+    "members_in_dispute",
     "military_check",
     "offer_assistance",
     "open_crisis",

@@ -16,7 +16,7 @@ from phalanx.domain.access.policy import (
     Marking,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import authority, clocks
+from phalanx.domain.crisis import authority, clocks, parties
 from phalanx.domain.crisis.workflow import (
     FINAL,
     Measure,
@@ -39,6 +39,7 @@ from phalanx.services.crises.common import (
     _requests,
     _row,
     _situation_at,
+    dispute_of,
     mandate_of,
     members_in_dispute,
 )
@@ -80,7 +81,8 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         place=row.place, lat=row.lat, lon=row.lon, description=row.description,
         reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
-        eligible_measures=sorted(m.value for m in cat.measures), convene=list(cat.convene),
+        eligible_measures=parties.offered_measures(
+            (m.value for m in cat.measures), dispute_of(org, row)), convene=list(cat.convene),
         session_id=row.session_id,
         decision_id=row.decision_id if row.decision_id is None or actor.role is Role.SYSTEM
         or conn.execute(_visible_decisions(actor).where(

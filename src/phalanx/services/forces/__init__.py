@@ -62,6 +62,7 @@ from phalanx.services.forces.requirements import (
     add_requirement,
     consents,
     give_consent,
+    reads_consents,
     requirements,
     withdraw_requirement,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "plan_withdrawal",
     "plans",
     "progress",
+    "reads_consents",
     "requirements",
     "run_plan",
     "unit",

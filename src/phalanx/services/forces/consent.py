@@ -21,6 +21,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.crisis import parties
 from phalanx.domain.crisis.workflow import Measure
 from phalanx.domain.forces.registry import (
     Consent,
@@ -99,10 +100,14 @@ def stayed_out(conn: Connection, row: Any, actor: Principal = SYSTEM,
 def outside_crisis(conn: Connection, org: Organization, row: Any, on: date,
                    states: Iterable[str], actor: Principal = SYSTEM) -> dict[str, str]:
     """Of `states`, those not asked whether their units take part in the crisis `row`'s
-    response on `on`, with why: outside the Organization's response (`outside`), or out of
-    its decision taken in a limited format (`stayed_out`)."""
+    response on `on`, with why: outside the Organization's response (`outside`), the
+    member its report names as the other party (`parties.party_outside`), or out of its
+    decision taken in a limited format (`stayed_out`)."""
     wanted = set(states)
     away = outside(org, on, wanted)
+    for state in crs.members_in_dispute(org, row):
+        if state in wanted:
+            away.setdefault(state, parties.party_outside(state))
     for state, why in stayed_out(conn, row, actor, on).items():
         if state in wanted:
             away.setdefault(state, why)
@@ -174,7 +179,8 @@ def accept_conditions(db: Database, crisis_id: int, state: str, conditions: str,
                 {"state": state, "conditions": row.conditions})
         crs.add_event(w, crisis_id, "consent",
                       f"{state}: conditions accepted by {actor.username}", at)
-        w.emit(f"crisis:{crisis_id}", "consent", state=state)
+        w.emit(f"crisis:{crisis_id}", "consent", state=state,
+               classification=access.consent_classification(state))
 
 
 def refusals(conn: Connection, org: Organization, units: dict[str, UnitFacts],

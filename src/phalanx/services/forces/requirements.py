@@ -232,9 +232,16 @@ class ConsentOut(BaseModel):
         "this answer's version: send it as If-Match with a new answer that replaces it"))
 
 
+def reads_consents(actor: Principal) -> bool:
+    """Whether `actor` reads the members' answers on their units (`access.reads_consent`):
+    a page says so rather than show an empty list as "no member has answered"."""
+    return access.reads_consent(actor)
+
+
 def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[ConsentOut]:
-    """The members' answers on their units; a unit the reader may not see is named by no
-    key ("")."""
+    """The members' answers on their units, those the reader reads (a state's answer is
+    its position: `access.reads_consent`, not an observer's or the public's); a unit the
+    reader may not see is named by no key ("")."""
     crs.crisis_row(conn, crisis_id, actor)
     hidden = offered_units.hidden(conn, actor)
     return [ConsentOut(state=r.state_code, scope=Scope(r.scope),
@@ -247,7 +254,8 @@ def consents(conn: Connection, crisis_id: int, *, actor: Principal) -> list[Cons
                        version=preconditions.version_of(r.given_at) or "")
             for r in conn.execute(select(t.unit_consent)
                                   .where(t.unit_consent.c.crisis_id == crisis_id)
-                                  .order_by(t.unit_consent.c.state_code))]
+                                  .order_by(t.unit_consent.c.state_code))
+            if access.reads_consent(actor, r.state_code)]
 
 
 def _unit_facts(conn: Connection, actor: Principal) -> dict[str, UnitFacts]:
@@ -306,7 +314,8 @@ def give_consent(db: Database, crisis_id: int, state: str, data: ConsentIn, *,
                       f"{state}: units {data.scope.value}"
                       + (f" ({', '.join(sorted(data.units))})" if data.units else "")
                       + (f"; conditions: {data.conditions}" if data.conditions else ""), at)
-        w.emit(f"crisis:{crisis_id}", "consent", state=state)
+        w.emit(f"crisis:{crisis_id}", "consent", state=state,
+               classification=access.consent_classification(state))
         return ConsentOut(state=state, scope=data.scope, units=sorted(data.units),
                           conditions=data.conditions, given_by=actor.username, given_at=at,
                           version=preconditions.version_of(at) or "")

@@ -38,6 +38,10 @@ LIFE_TEMPLATES = (
     N_("the decision would bind %(states)s, which may not read the draft: table the "
        "draft again marked for them too"),
     N_("decision %(decision)s has no last day to extend"),
+    N_("decision %(decision)s expired after its last day in force %(last)s: an expired "
+       "decision is not extended, a new decision is needed"),
+    N_("this extension would enter into force on %(day)s, after decision %(decision)s's "
+       "last day %(last)s: an expired decision is not extended"),
     N_("decision %(decision)s is not in force on %(day)s (%(in_force_status)s): it "
        "authorizes nothing"),
     N_("the new last day %(day)s is not after decision %(decision)s's last day %(last)s"),

@@ -32,6 +32,8 @@ OFFER_TEMPLATES = (
     N_("%(state)s is not a member of the Organization: its units take no part"),
     N_("%(state)s's participation is suspended: its units take no part"),
     N_("%(state)s takes no part in the Organization's work: its units take no part"),
+    N_("%(state)s is named as the other party (a dispute between members): its units take "
+       "no part in the response"),
     # (the decision unnamed to a reader that may not read it: before the one naming it)
     N_("%(state)s stayed out of the crisis's decision, a decision in a limited format: its "
        "units take no part in its implementation"),

@@ -134,6 +134,10 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(state)s's participation is suspended: its units take no part")),
     (r"(?P<state>\w+) takes no part in the Organization's work: its units take no part",
      N_("%(state)s takes no part in the Organization's work: its units take no part")),
+    (r"(?P<state>\w+) is named as the other party \(a dispute between members\): its units "
+     r"take no part in the response",
+     N_("%(state)s is named as the other party (a dispute between members): its units take "
+        "no part in the response")),
     (r"(?P<state>\w+) stayed out of (?P<number>.+?), a decision in a limited format: its "
      r"units take no part in its implementation",
      N_("%(state)s stayed out of %(number)s, a decision in a limited format: its units take "
