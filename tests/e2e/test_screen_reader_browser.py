@@ -122,3 +122,51 @@ def test_each_mark_as_read_button_names_its_notification(
         assert name.startswith("Прочитано"), name
         names[name] += 1
     assert max(names.values()) == 1
+
+
+def _demo_crisis(page: Any, base_url: str) -> str:
+    page.goto(f"{base_url}/crises")
+    link = page.get_by_role("link", name="Armed attack by an illegal armed formation").first
+    return f"{base_url}{link.get_attribute('href')}"
+
+
+def test_a_refusal_beside_its_form_is_tied_to_the_form_s_fields(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """Kazakhstan's answer under the collective defence article offers forces without
+    naming them (spaces only): the refusal comes back beside the form, the focus on it,
+    and each of the form's fields is described by it (a screen reader says it on the
+    field)."""
+    base_url, _ = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.goto(_demo_crisis(reader, base_url))
+    form = reader.locator("#obligation-form")
+    form.locator("select[name=answer]").select_option("forces")
+    form.locator("input[name=detail]").fill("   ")
+    form.locator("button[type=submit]").focus()
+    with reader.expect_navigation():
+        reader.keyboard.press("Enter")
+    assert reader.evaluate(ACTIVE).startswith("P obligation-error")
+    for field in ("select[name=answer]", "input[name=detail]"):
+        described = reader.locator(f"#obligation-form {field}").get_attribute(
+            "aria-describedby") or ""
+        assert "obligation-error" in described.split(), field
+    # the consent form ties its refusal to its units already: nothing said twice
+    described = reader.locator("#consent-form select[name=units]").get_attribute(
+        "aria-describedby")
+    assert described is None
+
+
+def test_the_error_page_of_a_refused_form_takes_the_focus_to_its_message(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """A situation report of spaces only is refused on a page of its own: the focus is
+    on the message saying why (a screen reader reads it first), not at the page's start."""
+    base_url, _ = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.goto(_demo_crisis(reader, base_url))
+    reader.locator("#sitrep-form textarea[name=situation]").fill("   ")
+    reader.locator("#sitrep-form button[type=submit]").focus()
+    with reader.expect_navigation():
+        reader.keyboard.press("Enter")
+    message = reader.locator("[data-form-error]")
+    assert message.count() == 1
+    assert reader.evaluate("() => document.activeElement.hasAttribute('data-form-error')")

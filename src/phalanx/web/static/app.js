@@ -186,14 +186,56 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () { requireAll(document); });
 document.addEventListener("htmx:afterSettle", function (event) { requireAll(event.target); });
 
-// A refused form comes back with its message beside it: bring the message into view.
+// A refused form comes back with its message beside it (data-refusal), or on a page of
+// its own (the error page, data-form-error): the focus goes to the message, in view, so
+// that a screen reader reads it first. The message beside a form describes the form's
+// fields (aria-describedby), where the page does not tie it to one of them already: a
+// screen reader says it on the field. Its form is the one it stands in, or next to.
+function refusedForm(refusal) {
+  var form = refusal.closest("form");
+  [refusal.nextElementSibling, refusal.previousElementSibling].forEach(function (el) {
+    if (!form && el && el.tagName === "FORM") {
+      form = el;
+    }
+  });
+  return form;
+}
+function describeFields(refusal) {
+  var form = refusedForm(refusal);
+  if (!form || !refusal.id) {
+    return;
+  }
+  var fields = Array.prototype.filter.call(form.elements, function (el) {
+    return ["INPUT", "SELECT", "TEXTAREA"].indexOf(el.tagName) >= 0 &&
+      ["hidden", "submit", "button", "reset"].indexOf(el.type) < 0;
+  });
+  var tied = fields.some(function (el) {
+    return (el.getAttribute("aria-describedby") || "").split(/\s+/).indexOf(refusal.id) >= 0;
+  });
+  if (tied) {
+    return;
+  }
+  if (!fields.length) {
+    fields = Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "BUTTON" || el.type === "submit";
+    });
+  }
+  fields.forEach(function (el) {
+    el.setAttribute("aria-describedby",
+                    ((el.getAttribute("aria-describedby") || "") + " " + refusal.id).trim());
+  });
+}
 document.addEventListener("DOMContentLoaded", function () {
-  var refusal = document.querySelector("[data-refusal]");
+  document.querySelectorAll("[data-refusal]").forEach(describeFields);
+  var refusal = document.querySelector("[data-refusal], [data-form-error]");
   if (refusal) {
     refusal.setAttribute("tabindex", "-1");
     refusal.scrollIntoView({block: "center"});
     refusal.focus({preventScroll: true});
   }
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  event.target.querySelectorAll("[data-refusal]").forEach(describeFields);
 });
 
 // A chart's figures are in the tooltips of its marks (an SVG <title>), which neither a
