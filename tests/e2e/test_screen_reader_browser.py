@@ -170,3 +170,29 @@ def test_the_error_page_of_a_refused_form_takes_the_focus_to_its_message(
     message = reader.locator("[data-form-error]")
     assert message.count() == 1
     assert reader.evaluate("() => document.activeElement.hasAttribute('data-form-error')")
+
+
+BUTTONS = """() => [...document.querySelectorAll('main button')]
+  .filter(b => b.offsetParent !== null || b.closest('details'))
+  .map(b => b.textContent.replace(/\\s+/g, ' ').trim())"""
+
+
+def test_the_buttons_a_representative_sends_with_say_what_they_send(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """In the crisis room and on a draft, each form's button names what it sends (a screen
+    reader's list of buttons, or a button reached by Tab, gives its name alone): no two
+    alike, none a bare "Submit"."""
+    base_url, db = site
+    _table_a_draft(db, "On the exercise calendar")
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    rooms = [_demo_crisis(reader, base_url)]
+    reader.goto(f"{base_url}/inbox")
+    rooms.append(base_url + (reader.locator("#inbox-list li", has_text="On the exercise calendar")
+                             .locator("a.title").get_attribute("href") or ""))
+    for url in rooms:
+        reader.goto(url)
+        names = reader.evaluate(BUTTONS)
+        assert names, url
+        assert "Отправить" not in names, (url, names)
+        assert len(names) == len(set(names)), (url, names)
+    assert reader.locator("#position-form").count() == 1
