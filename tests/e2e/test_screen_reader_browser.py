@@ -196,3 +196,29 @@ def test_the_buttons_a_representative_sends_with_say_what_they_send(
         assert "Отправить" not in names, (url, names)
         assert len(names) == len(set(names)), (url, names)
     assert reader.locator("#position-form").count() == 1
+
+
+def test_escape_folds_the_open_menu_back_onto_its_button(
+        browser: Any, site: tuple[str, Database]) -> None:
+    """On a narrow screen the menu opens from its button; Escape, from the button or
+    from a link of the menu, folds it again and the focus is back on the button."""
+    base_url, _ = site
+    context = browser.new_context(locale="ru-RU", viewport={"width": 380, "height": 800})
+    try:
+        page = context.new_page()
+        login(page, base_url, "rep-kaz", "demo-rep-kaz")
+        toggle = page.locator(".menu-toggle")
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.locator("#menu-links a").nth(2).focus()
+        page.keyboard.press("Escape")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("() => document.activeElement.classList.contains('menu-toggle')")
+        assert not page.locator("#menu-links a").nth(2).is_visible()
+        page.keyboard.press("Enter")  # and opens again from there
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        assert toggle.get_attribute("aria-expanded") == "false"
+    finally:
+        context.close()

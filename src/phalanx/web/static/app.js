@@ -29,6 +29,22 @@ document.addEventListener("click", function (event) {
   var open = links.closest("nav").classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
+// Escape, on the open menu's button or in the menu, folds it and puts the focus back on
+// its button (not lost with a link that is no longer shown).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var toggle = document.querySelector(".menu-toggle[aria-expanded=true]");
+  var links = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  var nav = links && links.closest("nav");
+  if (!nav || !(event.target === toggle || nav.contains(event.target))) {
+    return;
+  }
+  nav.classList.remove("open");
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.focus();
+});
 
 // On a narrow screen a data table too wide for it shows each row as a card; each cell
 // carries the name of its column (from the table's head) to show beside it.
