@@ -1,8 +1,9 @@
 """The pages with a screen reader and the keyboard alone, in Russian: the place a person
 is at on a page (the keyboard's focus) stays where it was when a live update replaces
 the part of the page around it, and lands on the updated part when the person asks
-for the update; buttons say what they do out of their context (a screen reader's list
-of a page's buttons shows their names alone)."""
+for the update; a refusal takes the focus and describes its form's fields; buttons say
+what they do out of their context (a screen reader's list of a page's buttons shows
+their names alone); Escape folds the open menu back onto its button."""
 
 from __future__ import annotations
 
