@@ -29,6 +29,22 @@ document.addEventListener("click", function (event) {
   var open = links.closest("nav").classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
+// Escape, on the open menu's button or in the menu, folds it and puts the focus back on
+// its button (not lost with a link that is no longer shown).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var toggle = document.querySelector(".menu-toggle[aria-expanded=true]");
+  var links = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  var nav = links && links.closest("nav");
+  if (!nav || !(event.target === toggle || nav.contains(event.target))) {
+    return;
+  }
+  nav.classList.remove("open");
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.focus();
+});
 
 // On a narrow screen a data table too wide for it shows each row as a card; each cell
 // carries the name of its column (from the table's head) to show beside it.
@@ -186,90 +202,56 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () { requireAll(document); });
 document.addEventListener("htmx:afterSettle", function (event) { requireAll(event.target); });
 
-// A refused form comes back with its message beside it: bring the message into view.
+// A refused form comes back with its message beside it (data-refusal), or on a page of
+// its own (the error page, data-form-error): the focus goes to the message, in view, so
+// that a screen reader reads it first. The message beside a form describes the form's
+// fields (aria-describedby), where the page does not tie it to one of them already: a
+// screen reader says it on the field. Its form is the one it stands in, or next to.
+function refusedForm(refusal) {
+  var form = refusal.closest("form");
+  [refusal.nextElementSibling, refusal.previousElementSibling].forEach(function (el) {
+    if (!form && el && el.tagName === "FORM") {
+      form = el;
+    }
+  });
+  return form;
+}
+function describeFields(refusal) {
+  var form = refusedForm(refusal);
+  if (!form || !refusal.id) {
+    return;
+  }
+  var fields = Array.prototype.filter.call(form.elements, function (el) {
+    return ["INPUT", "SELECT", "TEXTAREA"].indexOf(el.tagName) >= 0 &&
+      ["hidden", "submit", "button", "reset"].indexOf(el.type) < 0;
+  });
+  var tied = fields.some(function (el) {
+    return (el.getAttribute("aria-describedby") || "").split(/\s+/).indexOf(refusal.id) >= 0;
+  });
+  if (tied) {
+    return;
+  }
+  if (!fields.length) {
+    fields = Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "BUTTON" || el.type === "submit";
+    });
+  }
+  fields.forEach(function (el) {
+    el.setAttribute("aria-describedby",
+                    ((el.getAttribute("aria-describedby") || "") + " " + refusal.id).trim());
+  });
+}
 document.addEventListener("DOMContentLoaded", function () {
-  var refusal = document.querySelector("[data-refusal]");
+  document.querySelectorAll("[data-refusal]").forEach(describeFields);
+  var refusal = document.querySelector("[data-refusal], [data-form-error]");
   if (refusal) {
     refusal.setAttribute("tabindex", "-1");
     refusal.scrollIntoView({block: "center"});
     refusal.focus({preventScroll: true});
   }
 });
-
-// A part of a page that live events replace (hx-trigger="sse:…") and that holds forms,
-// marked data-live-hold="<id of its notice>", is not replaced while someone is filling
-// in one of its forms: a refusal is shown beside a form, a field was changed, or a field
-// is in use (on a phone: the keyboard is open). The notice says the record has changed,
-// and its button updates the part when the person chooses to (what was typed then goes).
-function fieldChanged(field) {
-  var type = field.type;
-  if (type === "hidden" || type === "submit" || type === "button" || type === "reset") {
-    return false;
-  }
-  if (type === "checkbox" || type === "radio") {
-    return field.checked !== field.defaultChecked;
-  }
-  if (field.tagName === "SELECT") {
-    var options = Array.prototype.slice.call(field.options);
-    if (field.multiple || field.size > 1) {
-      return options.some(function (o) { return o.selected !== o.defaultSelected; });
-    }
-    var initial = -1;
-    options.forEach(function (o, i) { if (o.defaultSelected) { initial = i; } });
-    if (initial < 0) {  // none marked selected: the browser shows the first it may
-      initial = options.findIndex(function (o) { return !o.disabled; });
-    }
-    return field.selectedIndex !== initial;
-  }
-  return "defaultValue" in field && field.value !== field.defaultValue;
-}
-function fillingIn(region) {
-  if (region.querySelector("[data-refusal]")) {
-    return true;
-  }
-  var active = document.activeElement;
-  if (active && active.form && region.contains(active) &&
-      ["INPUT", "TEXTAREA", "SELECT"].indexOf(active.tagName) >= 0 &&
-      ["hidden", "submit", "button", "reset"].indexOf(active.type) < 0) {
-    return true;
-  }
-  return Array.prototype.some.call(region.querySelectorAll("form"), function (form) {
-    return Array.prototype.some.call(form.elements, fieldChanged);
-  });
-}
-document.addEventListener("htmx:confirm", function (event) {
-  var region = event.detail.elt;
-  var noticeId = region && region.getAttribute && region.getAttribute("data-live-hold");
-  var trigger = event.detail.triggeringEvent;
-  if (!noticeId || !trigger || trigger.type.indexOf("sse:") !== 0 || !fillingIn(region)) {
-    return;
-  }
-  event.preventDefault();
-  var notice = document.getElementById(noticeId);
-  if (!notice) {
-    return;
-  }
-  notice._update = event.detail.issueRequest;  // the latest change, when asked for
-  if (notice.firstChild) {
-    return;  // already said
-  }
-  var text = document.createElement("p");
-  text.className = "notice";
-  text.appendChild(document.createTextNode(notice.getAttribute("data-message") + " "));
-  var button = document.createElement("button");
-  button.type = "button";
-  button.className = "secondary";
-  button.textContent = notice.getAttribute("data-action");
-  button.addEventListener("click", function () {
-    var update = notice._update;
-    notice.textContent = "";
-    notice._update = null;
-    if (update) {
-      update(true);  // skips this check: the person asked for it
-    }
-  });
-  text.appendChild(button);
-  notice.appendChild(text);
+document.addEventListener("htmx:afterSettle", function (event) {
+  event.target.querySelectorAll("[data-refusal]").forEach(describeFields);
 });
 
 // A chart's figures are in the tooltips of its marks (an SVG <title>), which neither a

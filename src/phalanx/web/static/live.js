@@ -1,0 +1,132 @@
+// Phalanx pages: the parts of a page that live events replace (hx-trigger="sse:…"). No
+// inline script anywhere: the Content-Security-Policy allows scripts from /static only.
+
+// The keyboard's focus is where the person is on the page (a screen reader reads from
+// there): a live update of the part of the page around it does not lose it to the
+// page's start. The element it was on is found again in the new content (by its id, or
+// as the same link, or the same button of the same form) and focused; when it is gone,
+// the focus stays on the updated part itself.
+function focusKey(el) {
+  if (el.id) {
+    return "#" + el.id;
+  }
+  var form = el.form ? el.form.getAttribute("action") || "" : "";
+  return [el.tagName, el.getAttribute("href") || "", form, el.name || "", el.value || "",
+          el.textContent.replace(/\s+/g, " ").trim()].join("|");
+}
+function focusRegion(region) {
+  if (!region) {
+    return;
+  }
+  if (!region.hasAttribute("tabindex")) {
+    region.setAttribute("tabindex", "-1");
+  }
+  region.focus({preventScroll: true});
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target, active = document.activeElement;
+  if (target && active && active !== target && active !== document.body &&
+      target.contains(active)) {
+    target._focusKey = focusKey(active);
+  }
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail.target || event.target;
+  var key = target && target._focusKey;
+  if (!key) {
+    return;
+  }
+  target._focusKey = null;
+  var active = document.activeElement;
+  if (active && active !== document.body && target.contains(active)) {
+    return;  // htmx kept it (an element with an id)
+  }
+  var found = Array.prototype.find.call(
+    target.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]"),
+    function (el) { return focusKey(el) === key; });
+  if (found) {
+    found.focus({preventScroll: true});
+  } else {
+    focusRegion(target);
+  }
+});
+
+// A part of a page that live events replace (hx-trigger="sse:…") and that holds forms,
+// marked data-live-hold="<id of its notice>", is not replaced while someone is filling
+// in one of its forms: a refusal is shown beside a form, a field was changed, or a field
+// is in use (on a phone: the keyboard is open). The notice says the record has changed,
+// and its button updates the part when the person chooses to (what was typed then goes).
+function fieldChanged(field) {
+  var type = field.type;
+  if (type === "hidden" || type === "submit" || type === "button" || type === "reset") {
+    return false;
+  }
+  if (type === "checkbox" || type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    var options = Array.prototype.slice.call(field.options);
+    if (field.multiple || field.size > 1) {
+      return options.some(function (o) { return o.selected !== o.defaultSelected; });
+    }
+    var initial = -1;
+    options.forEach(function (o, i) { if (o.defaultSelected) { initial = i; } });
+    if (initial < 0) {  // none marked selected: the browser shows the first it may
+      initial = options.findIndex(function (o) { return !o.disabled; });
+    }
+    return field.selectedIndex !== initial;
+  }
+  return "defaultValue" in field && field.value !== field.defaultValue;
+}
+function fillingIn(region) {
+  if (region.querySelector("[data-refusal]")) {
+    return true;
+  }
+  var active = document.activeElement;
+  if (active && active.form && region.contains(active) &&
+      ["INPUT", "TEXTAREA", "SELECT"].indexOf(active.tagName) >= 0 &&
+      ["hidden", "submit", "button", "reset"].indexOf(active.type) < 0) {
+    return true;
+  }
+  return Array.prototype.some.call(region.querySelectorAll("form"), function (form) {
+    return Array.prototype.some.call(form.elements, fieldChanged);
+  });
+}
+document.addEventListener("htmx:confirm", function (event) {
+  var region = event.detail.elt;
+  var noticeId = region && region.getAttribute && region.getAttribute("data-live-hold");
+  var trigger = event.detail.triggeringEvent;
+  if (!noticeId || !trigger || trigger.type.indexOf("sse:") !== 0 || !fillingIn(region)) {
+    return;
+  }
+  event.preventDefault();
+  var notice = document.getElementById(noticeId);
+  if (!notice) {
+    return;
+  }
+  notice._update = event.detail.issueRequest;  // the latest change, when asked for
+  notice._region = region;
+  if (notice.firstChild) {
+    return;  // already said
+  }
+  var text = document.createElement("p");
+  text.className = "notice";
+  text.appendChild(document.createTextNode(notice.getAttribute("data-message") + " "));
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary";
+  button.textContent = notice.getAttribute("data-action");
+  button.addEventListener("click", function () {
+    var update = notice._update;
+    // the button goes with its notice: the focus moves first to the part it updates,
+    // where the person reads on (not to the page's start)
+    focusRegion(notice._region);
+    notice.textContent = "";
+    notice._update = null;
+    if (update) {
+      update(true);  // skips this check: the person asked for it
+    }
+  });
+  text.appendChild(button);
+  notice.appendChild(text);
+});
