@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import String, cast, func, select
 
 from phalanx.adapters.db import tables as t
-from phalanx.adapters.db.access import AUDIT_TARGETS
+from phalanx.adapters.db.access_audit import AUDIT_TARGETS
 from phalanx.adapters.db.engine import make_engine
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM, Role

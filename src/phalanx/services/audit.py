@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, and_, func, insert, or_, select
 
-from phalanx.adapters.db import access, audit_store
+from phalanx.adapters.db import access_audit, audit_store
 from phalanx.adapters.db import tables as t
 from phalanx.adapters.db.json_text import json_text
 from phalanx.domain import calendar
@@ -255,11 +255,11 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
     all; each says whether it is an exercise's (`exercise`). An entry about a classified
     record is read only by those who may read the record (adapters/db/access.py:
     audit_visible), and a registry unit it may not see is
-    named in no entry's change (`access.audit_readable`, the entry marked `redacted`);
+    named in no entry's change (`access_audit.audit_readable`, the entry marked `redacted`);
     verifying the chain needs no reader to see any entry's content (it runs on the server
     on the stored entries and answers only the verdict)."""
     c = t.audit_log.c
-    where = [access.audit_visible(actor)]
+    where = [access_audit.audit_visible(actor)]
     if f.actor:
         where.append(c.actor == f.actor)
     if f.action:
@@ -300,7 +300,7 @@ def search(conn: Connection, f: AuditFilter, *, actor: Principal
     rows = conn.execute(select(t.audit_log).where(*where).order_by(c.id.desc())
                         .limit(f.limit).offset(f.offset))
     # a registry unit the reader may not see is named by no key in an entry's change
-    items = access.audit_readable(conn, actor, (r._mapping for r in rows))
+    items = access_audit.audit_readable(conn, actor, (r._mapping for r in rows))
     for e in items:  # what an exercise did (services/db.py: Write.exercise), said apart
         e["exercise"] = json.loads(e["change"]).get("exercise") is True
     return items, int(total)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from phalanx.adapters.db import access, audit_store
+from phalanx.adapters.db import access_audit, audit_store
 from phalanx.adapters.db.engine import WRITE, make_engine
 from phalanx.adapters.events import Event, EventBus
 from phalanx.domain.access.policy import Classification
@@ -31,7 +31,7 @@ class Write:
     events: list[Event] = field(default_factory=list)
     # an exercise's write: each of its entries says so (`exercise: true` in its change,
     # which the entry's hash seals), whoever plays the action; so does an entry about an
-    # exercise's record, whoever writes it (`access.is_exercise`)
+    # exercise's record, whoever writes it (`access_audit.is_exercise`)
     exercise: bool = False
     # the Idempotency-Key of the request this write serves (`services.idempotency`): each
     # of its entries says so (`idempotency_key` in its change, sealed by the entry's hash)
@@ -58,7 +58,7 @@ class Write:
     def seal(self) -> None:
         played = self.exercise
         for action, target_kind, target_id, change in self.pending:
-            if self.exercise or access.is_exercise(self.conn, action, target_kind, target_id):
+            if self.exercise or access_audit.is_exercise(self.conn, action, target_kind, target_id):
                 change = {**change, "exercise": True}
                 played = True
             if self.idempotency_key is not None:
@@ -74,7 +74,7 @@ class Write:
         write announces of the exercise it plays or acts in."""
         kind, _, ident = event.topic.partition(":")
         record = {"crisis": "crisis", "draft": "draft", "session": "session"}.get(kind)
-        exercise = played or (record is not None and access.is_exercise(
+        exercise = played or (record is not None and access_audit.is_exercise(
             self.conn, "session." if record == "session" else "", record, ident))
         if not exercise or event.data.get("exercise"):
             return event

@@ -1,8 +1,8 @@
 """The audit entries that name joint operations' reports by their references, read as
-their reader may read them (part of `access.audit_readable`).
+their reader may read them (part of `access_audit.audit_readable`).
 
 A result batch's entry (`operations.ingest`) is read by the readers of any report the
-batch stored (`access.audit_visible`), but a batch may hold reports of several stages, of
+batch stored (`access_audit.audit_visible`), but a batch may hold reports of several stages, of
 which the state released some and kept others national: the corrections it lists (a
 report's reference with its quantity before and after) and the look-alike pairs it
 flagged name, each, reports of its own. Each is listed only to a reader who reads the
@@ -65,7 +65,7 @@ def _readable(conn: Connection, principal: Principal, refs: set[Ref]) -> set[Ref
 def withhold_reports(conn: Connection, principal: Principal,
                      entries: list[dict[str, Any]]) -> None:
     """Leave out of these entries' changes the items naming a report `principal` may not
-    read (the entries read as `access.audit_readable` gives them, changed in place)."""
+    read (the entries read as `access_audit.audit_readable` gives them, changed in place)."""
     named = [(e, json.loads(e["change"])) for e in entries if e["action"] in REPORT_LISTS]
     if not named:
         return
