@@ -101,3 +101,17 @@ def bound_on(binding: Iterable[str], joined: Mapping[str, date], day: date) -> f
     """The members the decision binds on `day`: those it bound on its adoption, and those
     that joined it by that day."""
     return frozenset(binding) | {s for s, since in joined.items() if since <= day}
+
+
+
+def task_problems(state: str, members: Iterable[str], states: Iterable[str]) -> list[str]:
+    """Why a decision's implementation task may not be assigned to `state` (empty: it may).
+    A decision of the Organization's bodies asks its implementation of its members
+    (`members`: those on the day it was adopted, suspended ones included): a state of the
+    dataset that is no member (a partner, an observer, a neighbour named in a crisis) is
+    not given its tasks."""
+    if state not in set(states):
+        return [f"unknown state {state!r}"]
+    if state not in set(members):
+        return [f"{state} is not a member state"]
+    return []

@@ -3,7 +3,7 @@ authorizes the response, the measures (escalation of what is overdue: `escalatio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -146,6 +146,13 @@ def convene_consultations(db: Database, crisis_id: int, *, actor: Principal,
         w.conn.execute(insert(t.crisis_session).values(crisis_id=crisis_id,
                                                        meeting_id=meeting.id, convened_at=at))
         _event(w, crisis_id, "note", f"consultations convened: {meeting.title}", at)
+        # every reader of the crisis is told at once where and when the members consult
+        # (Treaty art. 2: the members "immediately" activate joint consultations)
+        _notify(w, org, access.classification_of(row),
+                f"Consultations convened: crisis {crisis_id} ({row.title})",
+                f"{org.bodies[body].name.en}: {kind.value} session "
+                f"({mode.value.replace('_', ' ')}), opens {at.astimezone(UTC):%Y-%m-%d %H:%M} "
+                "UTC", f"crisis:{crisis_id}", at, exercise=bool(row.exercise))
         w.audit("crisis.consultations", "crisis", crisis_id, {"session": meeting.id,
                                                               "body": body})
         return _transition(w, crisis_id, Stage.CONSULTATIONS, actor=actor, reason="",

@@ -134,7 +134,7 @@ def _register(w: Write, org: Organization, row: Any, result: Result, day: date,
         w.audit("decision.modified", "decision", stated["target"],
                 {"effect": stated["effect"]})
     for task_in in tasks:
-        _insert_task(w, decision_id, task_in, org)
+        _insert_task(w, decision_id, task_in, org, day)
     if not exercise:
         _propose_subject(w, row, decision_id, day)
     _notify_members(w, decision_id, number, row.title, result.binding, sent, c, exercise)

@@ -11,8 +11,10 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
+from phalanx.domain import membership
 from phalanx.domain.access.policy import StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.decisions import joining as rule
 from phalanx.domain.organization import Organization
 from phalanx.services.clock import today as clock_today
 from phalanx.services.db import Database, Write
@@ -21,9 +23,15 @@ from phalanx.services.decisions.schemas import TaskIn, TaskOut
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
-def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization) -> int:
-    if data.assignee_kind == "state" and data.assignee not in org.states:
-        raise Invalid("assignee", f"unknown state {data.assignee!r}")
+def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization,
+                 adopted_on: date) -> int:
+    """A task of the decision adopted on `adopted_on`."""
+    if data.assignee_kind == "state":
+        problems = rule.task_problems(
+            data.assignee, [m.state for m in membership.members_on(org, adopted_on)],
+            org.states)
+        if problems:
+            raise Invalid("assignee", "; ".join(problems))
     if data.assignee_kind == "body" and data.assignee not in org.bodies:
         raise Invalid("assignee", f"unknown body {data.assignee!r}")
     k = t.task.c
@@ -46,10 +54,12 @@ def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization) ->
 def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) -> TaskOut:
     _require_staff(actor, "assign implementation tasks")
     with db.write(actor) as w:
-        if w.conn.execute(access.select_visible(t.decision, actor, t.decision.c.id).where(
-                t.decision.c.id == decision_id)).first() is None:
+        found = w.conn.execute(access.select_visible(t.decision, actor,
+                                                     t.decision.c.adopted_on)
+                               .where(t.decision.c.id == decision_id)).first()
+        if found is None:
             raise NotFound("decision", decision_id)
-        task_id = _insert_task(w, decision_id, data, _org(w.conn))
+        task_id = _insert_task(w, decision_id, data, _org(w.conn), found.adopted_on)
         return list_tasks(w.conn, actor=actor, task_id=task_id)[0]
 
 

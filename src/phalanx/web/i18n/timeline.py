@@ -36,6 +36,13 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"consultations convened \(session (?P<session>\d+)\)",
      N_("consultations convened (session %(session)s)")),
     (r"session convened: (?P<line_title>.+)", N_("session convened: %(line_title)s")),
+    # the notice of the consultations to every reader of the crisis
+    (r"Consultations convened: crisis (?P<crisis>\d+) \((?P<title>.+)\)",
+     N_("Consultations convened: crisis %(crisis)s (%(title)s)")),
+    (r"(?P<data_body>.+?): (?P<L_session_kind>regular|extraordinary|emergency) session "
+     r"\((?P<L_session_mode>video conference|in person)\), opens "
+     r"(?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+     N_("%(data_body)s: %(L_session_kind)s session (%(L_session_mode)s), opens %(when)s UTC")),
     # a session's title when none was given (services/decisions/sessions.py)
     (r"(?P<data_body>.+?): (?P<L_session_kind>regular|extraordinary|emergency) session, "
      r"(?P<day>\d{4}-\d\d-\d\d)",
