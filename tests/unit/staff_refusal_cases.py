@@ -458,6 +458,41 @@ CASES = [
      "last day 2026-02-09: an expired decision is not extended",
      "это продление вступило бы в силу 14.02.2026, после последнего дня действия решения "
      "2026/3 (09.02.2026): истёкшее решение не продлевается"),
+    # the same of a decision the reader (the one adopting) may not read: named by no number
+    ("a decision you may not read is a statement: it is neither amended, extended, "
+     "suspended nor repealed",
+     "решение, недоступное вам, — заявление: оно не изменяется, не продлевается, не "
+     "приостанавливается и не отменяется"),
+    ("a decision you may not read belongs to an exercise: a decision modifies only one of "
+     "its own register",
+     "решение, недоступное вам, относится к учению: решение изменяет только решения "
+     "своего реестра"),
+    ("a decision you may not read belongs to the real register: a decision modifies only "
+     "one of its own register",
+     "решение, недоступное вам, относится к реальному реестру: решение изменяет только "
+     "решения своего реестра"),
+    ("a decision you may not read was adopted on 2026-03-02, after this decision "
+     "(2026-03-01): a decision modifies only an earlier one",
+     "решение, недоступное вам, принято 02.03.2026, позже этого решения (01.03.2026): "
+     "решение изменяет только ранее принятое"),
+    ("a decision you may not read is already repealed by decision 2026/4",
+     "решение, недоступное вам, уже отменено решением 2026/4"),
+    ("a decision you may not read is already repealed by a decision you may not read",
+     "решение, недоступное вам, уже отменено решением, также недоступным вам"),
+    ("a decision you may not read has no last day to extend",
+     "у решения, недоступного вам, нет последнего дня действия, который можно продлить"),
+    ("a decision you may not read expired after its last day in force 2026-02-09: an "
+     "expired decision is not extended, a new decision is needed",
+     "срок действия решения, недоступного вам, истёк (последний день — 09.02.2026): "
+     "истёкшее решение не продлевается, нужно новое решение"),
+    ("this extension would enter into force on 2026-02-14, after the last day "
+     "(2026-02-09) of a decision you may not read: an expired decision is not extended",
+     "это продление вступило бы в силу 14.02.2026, после последнего дня действия "
+     "решения, недоступного вам (09.02.2026): истёкшее решение не продлевается"),
+    ("the new last day 2026-02-14 is not after the last day (2026-02-20) of a decision "
+     "you may not read",
+     "новый последний день 14.02.2026 не позже последнего дня действия решения, "
+     "недоступного вам (20.02.2026)"),
 ]
 
 # a feed's errors that quote the words of a library or the system as they are (a

@@ -336,6 +336,14 @@ def test_an_expired_decision_is_not_revived_by_an_extension() -> None:
                                                 named)] == ["on"]
     assert status_on(first, _register(first, slow), d + timedelta(50)).status \
         is Status.EXPIRED
+    # to one adopting who may not read the decision: named by no number, its last day
+    # given in words that read in Russian too (tests/unit/staff_refusal_cases.py)
+    assert modification_problems(slow, _register(first), PARENTS, "csc",
+                                 lambda a: "a decision you may not read",
+                                 lambda a: False) == [
+        ("on", "this extension would enter into force on 2026-02-14, after the last day "
+               "(2026-02-09) of a decision you may not read: an expired decision is not "
+               "extended")]
     # on the last day itself an extension still carries it on
     prompt = Act(2, "CSC-2", "csc", d + timedelta(30), Terms(
         effect=Effect.EXTENDS, target=1, extends_to=d + timedelta(400)))

@@ -277,6 +277,13 @@ def may_modify(body: str, target_body: str, parents: Mapping[str, str | None],
     return False
 
 
+def _last_day(who: str, end: date, target: Act, known: Callable[[Act], bool]) -> str:
+    """"decision X's last day 2027-01-31", or of a decision the reader may not read "the
+    last day (2027-01-31) of a decision you may not read"."""
+    return (f"{who}'s last day {end.isoformat()}" if known(target)
+            else f"the last day ({end.isoformat()}) of {who}")
+
+
 def modification_problems(new: Act, acts: Mapping[int, Act],
                           parents: Mapping[str, str | None], supreme: str | None,
                           name: Callable[[Act], str],
@@ -336,9 +343,9 @@ def modification_problems(new: Act, acts: Mapping[int, Act],
                                   "a new decision is needed"))
         elif end is not None and takes is not None and takes > end:
             out.append(("on", f"this extension would enter into force on "
-                              f"{takes.isoformat()}, after {who}'s last day "
-                              f"{end.isoformat()}: an expired decision is not extended"))
+                              f"{takes.isoformat()}, after {_last_day(who, end, target, known)}"
+                              ": an expired decision is not extended"))
         elif end is not None and t.extends_to <= end:
             out.append(("extends_to", f"the new last day {t.extends_to.isoformat()} is not "
-                                      f"after {who}'s last day {end.isoformat()}"))
+                                      f"after {_last_day(who, end, target, known)}"))
     return out

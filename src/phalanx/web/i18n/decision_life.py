@@ -33,6 +33,27 @@ LIFE_TEMPLATES = (
        "decision that binds others; it does so only once they take part in it (a member "
        "staying out withdraws its declaration, one absent is recorded present and states "
        "its position)"),
+    # the same of a decision the reader may not read (named by no number)
+    N_("a decision you may not read is a statement: it is neither amended, extended, "
+       "suspended nor repealed"),
+    N_("a decision you may not read belongs to an exercise: a decision modifies only "
+       "one of its own register"),
+    N_("a decision you may not read belongs to the real register: a decision modifies "
+       "only one of its own register"),
+    N_("a decision you may not read was adopted on %(day)s, after this decision "
+       "(%(since)s): a decision modifies only an earlier one"),
+    N_("a decision you may not read is of the body %(body)s: a decision of %(by_body)s "
+       "does not modify it (only its own body, a body above it or the supreme body "
+       "does)"),
+    N_("a decision you may not read is already repealed by decision %(by)s"),
+    N_("a decision you may not read is already repealed by a decision you may not read"),
+    N_("a decision you may not read has no last day to extend"),
+    N_("a decision you may not read expired after its last day in force %(last)s: an "
+       "expired decision is not extended, a new decision is needed"),
+    N_("this extension would enter into force on %(day)s, after the last day "
+       "(%(last)s) of a decision you may not read: an expired decision is not extended"),
+    N_("the new last day %(day)s is not after the last day (%(last)s) of a decision "
+       "you may not read"),
     N_("the decision would bind %(states)s, which may not read the draft: table the "
        "draft again marked for them too, or record absent those not at the session"),
     N_("the decision would bind %(states)s, which may not read the draft: table the "
