@@ -166,23 +166,34 @@ def exercise_participants(conn: Connection, principal: Principal,
     return out
 
 
-# --- a member state's answer on its units for a crisis: that state's position ----------
+# --- a member state's position on a crisis: its own, not the observers' ----------------
 
 
-def consent_classification(state: str) -> Classification:
-    """A state's answer on whether its units take part in a crisis's response, and its
-    conditions, are that state's position (setting): read by the Organization's staff and
-    the member states, and by the state itself, never by an observer or the public, even
-    where the crisis is released to them. The reader reads the crisis first."""
+def position_classification(state: str) -> Classification:
+    """A member state's position on a crisis: its answer on whether its units take part in
+    the response and its conditions, its offers of assistance (what it offers, its units
+    and their strength, and the requesting state's acceptance of them), its answer under
+    the obligation to assist (Treaty art. 4). Setting: read by the Organization's staff
+    and the member states, and by the state itself, never by an observer or the public,
+    even where the crisis is released to them (they read that offers were made, and how
+    many: `RequestOut.offers_made`). The reader reads the crisis first."""
     return Classification(OwnerKind.STATE, state, Marking.ORGANIZATION)
 
 
-def reads_consent(principal: Principal, state: str | None = None) -> bool:
-    """Whether `principal` reads `state`'s answer (None: every member's answer)."""
+def reads_position(principal: Principal, state: str | None = None) -> bool:
+    """Whether `principal` reads `state`'s position on a crisis (None: every member's)."""
     scope = read_scope(principal)
     if state is None:
         return scope.everything or Marking.ORGANIZATION in scope.markings
-    return allows(scope, consent_classification(state))
+    return allows(scope, position_classification(state))
+
+
+# a member's answer on its units is one of its positions
+consent_classification = position_classification
+reads_consent = reads_position
+
+# the timeline's entries that tell a member's position (`position_classification`)
+POSITION_ENTRIES = ("consent", "offer", "obligation")
 
 
 # --- a crisis's timeline: an entry naming a decision obeys the decision's marking -------
@@ -191,7 +202,8 @@ def reads_consent(principal: Principal, state: str | None = None) -> bool:
 def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     """The crisis timeline entries `principal` may read, on top of reading their crisis
     (which the caller has checked): an entry naming a decision only if the principal may
-    read that decision, a member's answer on its units only if it reads those. Everything
+    read that decision, a member's position (its answer on its units, its offers, its
+    answer under art. 4: `POSITION_ENTRIES`) only if it reads those. Everything
     derived from the timeline for a reader (the room, the report, the crisis's CAP
     export: its editions, their times and references) reads the entries through this."""
     from phalanx.adapters.db import tables as t
@@ -202,8 +214,9 @@ def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     ev = t.crisis_event.c
     named = or_(ev.decision_id.is_(None), ev.decision_id.in_(
         select(t.decision.c.id).where(visible(t.decision, scope))))
-    # a member's answer on its units (`consent_classification`): only to its readers
-    return named if reads_consent(principal) else and_(named, ev.kind != "consent")
+    # a member's position (`position_classification`): only to its readers
+    return named if reads_position(principal) else and_(
+        named, ev.kind.not_in(POSITION_ENTRIES))
 
 
 def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Select[Any]:
