@@ -128,6 +128,19 @@ def hidden_aircraft(conn: Connection, principal: Principal) -> frozenset[str]:
     return _hidden_keys(conn, principal, t.force_aircraft)
 
 
+def reads_routes(principal: Principal) -> bool:
+    """Whether `principal` reads the routes of a plan's movements: when a unit sets off
+    and where it boards, each sortie's take-off and landing times and where its aircraft
+    starts from. They tell where a unit and its aircraft come from (the garrison, the
+    base: by the flight's length), which the registry keeps for the Organization
+    (ORGANIZATION): read by the staff and the member states. Setting: an observer of a
+    crisis released to it, and the public, read what the crisis needs of the plan: each
+    movement's state, mode and arrival at the crisis's place, how many sorties fly it and
+    in which aircraft (by number), the lateness and the closure; not the route."""
+    scope = read_scope(principal)
+    return scope.everything or Marking.ORGANIZATION in scope.markings
+
+
 def _hidden_keys(conn: Connection, principal: Principal, table: Table) -> frozenset[str]:
     scope = read_scope(principal)
     if scope.everything:
