@@ -201,6 +201,16 @@ def reads_position(principal: Principal, state: str | None = None) -> bool:
     return allows(scope, position_classification(state))
 
 
+def position_within(c: Classification) -> Classification:
+    """The classification of a member's position on a record classified `c` (its stance on
+    a draft and its statement, its signature and reservation, its answer in a
+    consultation): read by `c`'s readers who read the members' positions, so not by an
+    observer nor the public, even where `c` is released to them or PUBLIC."""
+    marking = Marking.ORGANIZATION if c.marking is Marking.PUBLIC else c.marking
+    return Classification(c.owner_kind, c.owner, marking, c.participants, False,
+                          c.recipients)
+
+
 # a member's answer on its units is one of its positions
 consent_classification = position_classification
 reads_consent = reads_position
