@@ -186,7 +186,8 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime,
     (assistance is given at its request: a request withdrawn asks for nothing more; the
     answers given stay). Once the crisis is over (closed, no action, rejected) the clock
     stops where it ended: a line left unanswered reads the time it waited until then,
-    and is overdue only if it was by then."""
+    and is overdue only if it was by then. The lines `actor` reads: a member's answer is its
+    position (`access.reads_position`)."""
     obliged = obliged_states(conn, org, row)
     if not obliged:
         return []
@@ -213,7 +214,10 @@ def lines(conn: Connection, org: Organization, row: Any, at: datetime,
                     withdrawn=gone and x.answer is None,
                     due_at=arose + target if arose is not None else None,
                     version=None if x.decided else preconditions.version_of(x.at))
-            for x in ob.lines(obliged, given, arose, at, target)]
+            for x in ob.lines(obliged, given, arose, at, target)
+            # each member's answer is its position (`access.position_classification`):
+            # not an observer's nor the public's, even on a crisis released to them
+            if access.reads_position(actor, x.state)]
 
 
 def notice(conn: Connection, org: Organization, crisis_id: int, at: datetime
@@ -278,7 +282,8 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
                               + (f" — {data.detail}" if data.detail else ""), at)
         w.audit("crisis.obligation", "crisis", crisis_id,
                 {"state": state, **data.model_dump(mode="json")})
-        w.emit(f"crisis:{crisis_id}", "obligation", state=state)
+        w.emit(f"crisis:{crisis_id}", "obligation", state=state,
+               classification=access.position_classification(state))
         return lines(w.conn, org, row, at, actor)
 
 

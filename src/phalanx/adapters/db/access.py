@@ -128,6 +128,19 @@ def hidden_aircraft(conn: Connection, principal: Principal) -> frozenset[str]:
     return _hidden_keys(conn, principal, t.force_aircraft)
 
 
+def reads_routes(principal: Principal) -> bool:
+    """Whether `principal` reads the routes of a plan's movements: when a unit sets off
+    and where it boards, each sortie's take-off and landing times and where its aircraft
+    starts from. They tell where a unit and its aircraft come from (the garrison, the
+    base: by the flight's length), which the registry keeps for the Organization
+    (ORGANIZATION): read by the staff and the member states. Setting: an observer of a
+    crisis released to it, and the public, read what the crisis needs of the plan: each
+    movement's state, mode and arrival at the crisis's place, how many sorties fly it and
+    in which aircraft (by number), the lateness and the closure; not the route."""
+    scope = read_scope(principal)
+    return scope.everything or Marking.ORGANIZATION in scope.markings
+
+
 def _hidden_keys(conn: Connection, principal: Principal, table: Table) -> frozenset[str]:
     scope = read_scope(principal)
     if scope.everything:
@@ -166,23 +179,44 @@ def exercise_participants(conn: Connection, principal: Principal,
     return out
 
 
-# --- a member state's answer on its units for a crisis: that state's position ----------
+# --- a member state's position on a crisis: its own, not the observers' ----------------
 
 
-def consent_classification(state: str) -> Classification:
-    """A state's answer on whether its units take part in a crisis's response, and its
-    conditions, are that state's position (setting): read by the Organization's staff and
-    the member states, and by the state itself, never by an observer or the public, even
-    where the crisis is released to them. The reader reads the crisis first."""
+def position_classification(state: str) -> Classification:
+    """A member state's position on a crisis: its answer on whether its units take part in
+    the response and its conditions, its offers of assistance (what it offers, its units
+    and their strength, and the requesting state's acceptance of them), its answer under
+    the obligation to assist (Treaty art. 4). Setting: read by the Organization's staff
+    and the member states, and by the state itself, never by an observer or the public,
+    even where the crisis is released to them (they read that offers were made, and how
+    many: `RequestOut.offers_made`). The reader reads the crisis first."""
     return Classification(OwnerKind.STATE, state, Marking.ORGANIZATION)
 
 
-def reads_consent(principal: Principal, state: str | None = None) -> bool:
-    """Whether `principal` reads `state`'s answer (None: every member's answer)."""
+def reads_position(principal: Principal, state: str | None = None) -> bool:
+    """Whether `principal` reads `state`'s position on a crisis (None: every member's)."""
     scope = read_scope(principal)
     if state is None:
         return scope.everything or Marking.ORGANIZATION in scope.markings
-    return allows(scope, consent_classification(state))
+    return allows(scope, position_classification(state))
+
+
+def position_within(c: Classification) -> Classification:
+    """The classification of a member's position on a record classified `c` (its stance on
+    a draft and its statement, its signature and reservation, its answer in a
+    consultation): read by `c`'s readers who read the members' positions, so not by an
+    observer nor the public, even where `c` is released to them or PUBLIC."""
+    marking = Marking.ORGANIZATION if c.marking is Marking.PUBLIC else c.marking
+    return Classification(c.owner_kind, c.owner, marking, c.participants, False,
+                          c.recipients)
+
+
+# a member's answer on its units is one of its positions
+consent_classification = position_classification
+reads_consent = reads_position
+
+# the timeline's entries that tell a member's position (`position_classification`)
+POSITION_ENTRIES = ("consent", "offer", "obligation")
 
 
 # --- a crisis's timeline: an entry naming a decision obeys the decision's marking -------
@@ -191,7 +225,8 @@ def reads_consent(principal: Principal, state: str | None = None) -> bool:
 def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     """The crisis timeline entries `principal` may read, on top of reading their crisis
     (which the caller has checked): an entry naming a decision only if the principal may
-    read that decision, a member's answer on its units only if it reads those. Everything
+    read that decision, a member's position (its answer on its units, its offers, its
+    answer under art. 4: `POSITION_ENTRIES`) only if it reads those. Everything
     derived from the timeline for a reader (the room, the report, the crisis's CAP
     export: its editions, their times and references) reads the entries through this."""
     from phalanx.adapters.db import tables as t
@@ -202,8 +237,9 @@ def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     ev = t.crisis_event.c
     named = or_(ev.decision_id.is_(None), ev.decision_id.in_(
         select(t.decision.c.id).where(visible(t.decision, scope))))
-    # a member's answer on its units (`consent_classification`): only to its readers
-    return named if reads_consent(principal) else and_(named, ev.kind != "consent")
+    # a member's position (`position_classification`): only to its readers
+    return named if reads_position(principal) else and_(
+        named, ev.kind.not_in(POSITION_ENTRIES))
 
 
 def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Select[Any]:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
+from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
 from phalanx.domain.access.policy import (
@@ -135,7 +136,8 @@ def offer_assistance(db: Database, request_id: int, data: OfferIn, *, actor: Pri
         w.audit("assistance.offer", "crisis", req.crisis_id,
                 {"offer": offer_id, "request": request_id, "state": state,
                  **data.model_dump(mode="json", exclude={"state"})})
-        w.emit(f"crisis:{req.crisis_id}", "offer", id=offer_id)
+        w.emit(f"crisis:{req.crisis_id}", "offer", id=offer_id,
+               classification=access.position_classification(state))
         return _out(w.conn, row, at, detail=True, actor=actor)
 
 
@@ -175,7 +177,8 @@ def decide_offer(db: Database, offer_id: int, accept: bool, *, actor: Principal,
         _event(w, offer.crisis_id, "offer", f"{offer.requester} {status} the offer of "
                                             f"{offer.state_code}", at)
         w.audit(f"assistance.{status}", "crisis", offer.crisis_id, {"offer": offer_id})
-        w.emit(f"crisis:{offer.crisis_id}", "offer", id=offer_id, status=status)
+        w.emit(f"crisis:{offer.crisis_id}", "offer", id=offer_id, status=status,
+               classification=access.position_classification(offer.state_code))
         return _out(w.conn, row, at, detail=True, actor=actor)
 
 

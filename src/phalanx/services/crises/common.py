@@ -99,6 +99,10 @@ def _requests(conn: Connection, crisis_id: int, at: datetime,
             t.assistance_request.c.crisis_id == crisis_id).order_by(t.assistance_request.c.id)):
         mine = offers.get(r.id, [])
         covered = sum(o.quantity for o in mine if o.status == "accepted")
+        # each offer is its state's position (`access.position_classification`): a reader
+        # who may not read it (an observer, the public) reads that it was made, not what
+        # was offered nor by whom; the request's cover counts them all
+        shown = [o for o in mine if actor is None or access.reads_position(actor, o.state)]
         status = r.status
         if status == "open" and covered >= r.quantity:
             status = "covered"
@@ -108,7 +112,8 @@ def _requests(conn: Connection, crisis_id: int, at: datetime,
             id=r.id, state=r.state_code, resource=r.resource, measure=r.measure,
             quantity=r.quantity, unit=r.unit, place=r.place, needed_by=aware(r.needed_by),
             lapses_at=aware(r.lapses_at), status=status, covered=covered,
-            gap=max(r.quantity - covered, 0) if status != "withdrawn" else 0, offers=mine))
+            gap=max(r.quantity - covered, 0) if status != "withdrawn" else 0, offers=shown,
+            offers_made=len(mine)))
     return out
 
 

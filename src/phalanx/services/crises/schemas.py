@@ -159,7 +159,10 @@ class RequestOut(BaseModel):
     status: str
     covered: int
     gap: int
-    offers: list[OfferOut]
+    offers: list[OfferOut] = Field(description=(
+        "the offers the reader reads: each is its state's position, not an observer's or "
+        "the public's"))
+    offers_made: int = Field(default=0, description="how many offers were made, all told")
 
 
 class SitrepOut(BaseModel):

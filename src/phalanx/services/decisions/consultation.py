@@ -97,7 +97,8 @@ def record_answer(db: Database, draft_id: int, data: ConsultationAnswerIn, *,
             "state": answer.state, "position": answer.position.value,
             "given_at": given_at.isoformat(), "channel": answer.channel.value,
             "given_by": answer.given_by, "note": data.note})
-        w.emit(f"draft:{draft_id}", "consultation", classification=access.classification_of(row),
+        w.emit(f"draft:{draft_id}", "consultation",
+               classification=access.position_within(access.classification_of(row)),
                state=answer.state, position=answer.position.value)
         return _draft(w.conn, draft_id, actor)
 

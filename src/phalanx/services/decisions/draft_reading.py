@@ -114,6 +114,18 @@ def _draft(conn: Connection, draft_id: int, actor: Principal) -> DraftOut:
     if row.procedure == "consultation":
         consultation = _consultation_answers(conn, row.id)
         not_reached = list(_consultation(conn, row).missing)
+    if not access.reads_position(actor):
+        # each member's stance and statement, signature and reservation, answer in a
+        # consultation is its position (`access.position_within`): an observer and the
+        # public read the draft, its text and its outcome, not who said what
+        def reads(state: str) -> bool:
+            return access.reads_position(actor, state)
+
+        stance_out = [s for s in stance_out if reads(s.state)]
+        answers = [a for a in answers if reads(a.state)]
+        consultation = [a for a in consultation if reads(a.state)]
+        signed = [s for s in signed if reads(s)]
+        preview, not_reached, turn = None, [], None
     decision = conn.execute(access.select_visible(t.decision, actor, t.decision.c.id)
                             .where(t.decision.c.draft_id == draft_id)).first()
     return DraftOut(

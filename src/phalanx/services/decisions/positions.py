@@ -131,7 +131,8 @@ def _state_position(db: Database, draft_id: int, position: Position, statement: 
         w.audit("position.state", "draft", draft_id, {
             "state": who, "position": position.value, "version": row.current_version,
             "statement": statement})
-        marked = access.classification_of(row)
+        # a member's stance is its position: not an observer's nor the public's
+        marked = access.position_within(access.classification_of(row))
         w.emit(f"draft:{draft_id}", "position", classification=marked, state=who,
                position=position.value)
         if row.meeting_id is not None:

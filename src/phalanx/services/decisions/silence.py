@@ -76,7 +76,8 @@ def break_silence(db: Database, draft_id: int, state: str | None = None, *, text
             answer=sil.BREAK, reservation=text, given_by=named))
         w.audit("draft.break_silence", "draft", draft_id,
                 {"state": who, "text": text, "given_by": named})
-        w.emit(f"draft:{draft_id}", "signature", classification=access.classification_of(row),
+        w.emit(f"draft:{draft_id}", "signature",
+               classification=access.position_within(access.classification_of(row)),
                state=who, answer=sil.BREAK)
         _settle(w, row, _silence(w.conn, row))
         _notify(w, row, f"Silence broken: {row.title}",

@@ -91,7 +91,8 @@ def sign(db: Database, draft_id: int, state: str | None = None, *,
                 {"state": who, "answer": answer.value, "reservation": reservation,
                  "given_by": named})
         _settle(w, row, _written(w.conn, row))
-        w.emit(f"draft:{draft_id}", "signature", classification=access.classification_of(row),
+        w.emit(f"draft:{draft_id}", "signature",
+               classification=access.position_within(access.classification_of(row)),
                state=who, answer=answer.value)
         return _draft(w.conn, draft_id, actor)
 

@@ -190,8 +190,14 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
     shown = [m for m in p.movements if m.crisis_id == crisis_id]
     home_id, home = return_times(conn, crisis_id, hidden={
         unit for unit, m in zip(stored, shown, strict=True) if not m.unit})
-    for unit, m in zip(stored, shown, strict=True):
-        leaves = m.depart or (p.starts_at + timedelta(hours=0))
+    # a reader who may not read the routes (`access.reads_routes`: an observer, the public)
+    # reads each unit's state, not how far along its way it is nor when it is home: the
+    # state is judged on the plan's own times, the same order of movements
+    routes = access.reads_routes(actor)
+    sets_off = [m.depart for m in (shown if routes else [
+        x for x in plan_out(conn, r.id, actor=SYSTEM).movements if x.crisis_id == crisis_id])]
+    for unit, m, depart in zip(stored, shown, sets_off, strict=True):
+        leaves = depart or (p.starts_at + timedelta(hours=0))
         status = ("arrived" if at >= m.arrive else "moving" if at >= leaves else "waiting")
         span = (m.arrive - leaves).total_seconds() or 1.0
         done = min(1.0, max(0.0, (at - leaves).total_seconds() / span))
@@ -203,8 +209,9 @@ def progress(conn: Connection, crisis_id: int, *, actor: Principal,
         counts[status] += 1
         rows.append({"unit": m.unit, "state": m.state, "mode": m.mode, "label": m.label,
                      "requirement": m.requirement, "arrive": m.arrive, "status": status,
-                     "done": round(done, 3), "late_h": m.late_h,
-                     "leaves": back[0] if back else None, "home": back[1] if back else None})
+                     "done": round(done, 3) if routes else None, "late_h": m.late_h,
+                     "leaves": back[0] if back else None,
+                     "home": back[1] if back and routes else None})
     return ProgressOut(plan_id=p.id, at=at, rows=rows, withdrawal_plan_id=home_id, **counts)
 
 

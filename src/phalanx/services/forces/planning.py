@@ -256,14 +256,19 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         [*(w for w in r.warnings if _warning_visible(w, visible | drew_seen, visible_reqs)),
          *(v for k, v in r.explanations.items()
            if k not in hidden_units and not offered_units.is_hidden(k, unseen))])
+    # a route (when a unit sets off, where it boards, its sorties' times) tells where the
+    # unit and its aircraft come from: to a reader who may not read it (an observer, the
+    # public), each movement is its arrival at the crisis's place and the aircraft flying it
+    routes = access.reads_routes(actor)
     moves = []
     for m in r.movements:
         if m["crisis_id"] not in visible:
             continue
-        departs = [s["depart_h"] for s in m["sorties"]]
+        departs = [s["depart_h"] for s in m["sorties"]] if routes else []
         unit_seen = not offered_units.is_hidden(m["unit"], unseen)
         # where an aircraft starts a sortie tells where its previous one went
         sorties = [_sortie(s, not (partial or lift_hidden) and unit_seen, unit_seen, planes)
+                   if routes else {"aircraft": planes.get(s["aircraft"], s["aircraft"])}
                    for s in m["sorties"]]
         # the unit sets off from its garrison, by ground to where it boards first (on the
         # way home, from its place to where aircraft landed it), and on the way home is
@@ -285,8 +290,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
             sorties=sorties, label=m.get("label"),
             strength=m.get("strength") if unit_seen else None, site=m.get("site", 0),
             sites=m.get("sites", 0), part=m.get("part", 0), parts=m.get("parts", 0),
-            boards=m.get("boards") if unit_seen else None,
-            boards_h=m.get("boards_h") if unit_seen else None,
+            boards=m.get("boards") if unit_seen and routes else None,
+            boards_h=m.get("boards_h") if unit_seen and routes else None,
             lands=m.get("lands"), lands_h=m.get("lands_h")))
     # by requirement, then site and part in figures ("site 2" before "site 10")
     moves.sort(key=lambda m: (m.crisis_id, m.requirement, m.site, m.part))
