@@ -67,3 +67,17 @@ def test_institutions_partners_and_exercises_by_their_names(db: Database) -> Non
     assert "08.04.2026" in ru and "2026-04-08" not in ru and " iom " not in ru
     assert "Международная организация по миграции" in ru
     assert "Рабочая встреча по вопросам нелегальной миграции" in ru
+
+
+def test_the_illustrative_rows_are_marked_as_the_note_says(db: Database) -> None:
+    """The note says figures marked illustrative stand in for the organization's records:
+    the rows the dataset marks so (the 2024 supplies and quotas) say it, in the report's
+    language."""
+    en = _text(db, 2024, "en")
+    assert "Military universities of Russia (illustrative)" in en, en
+    assert "sup-rus-tjk-2024-1 (illustrative)" in en
+    assert "Figures marked illustrative" in en
+    ru = _text(db, 2024, "ru")
+    assert "Военные вузы России (условные данные)" in ru, ru
+    # the model laws of the matrix, each an illustrative record of the file
+    assert "Model law on countering terrorism (illustrative)" in en

@@ -118,6 +118,15 @@ def _named(names: dict[str, Any], key: str, texts: Texts) -> str:
     return (name.get(texts.lang) or name.get("en") or key) if isinstance(name, dict) else key
 
 
+def _marked(record: Any, name: str, texts: Texts, shown: list[bool]) -> str:
+    """A row's name, saying "(illustrative)" where the file marks the record so (what the
+    report's note explains); `shown` keeps whether the report says it of any row."""
+    if not getattr(record, "illustrative", False):
+        return name
+    shown.append(True)
+    return f"{name} ({texts.gettext('illustrative')})"
+
+
 def _body(org: Organization, key: str, texts: Texts) -> str:
     body = org.bodies.get(key)
     return body.name.get(texts.lang) if body else key
@@ -168,6 +177,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
 
     marking = marking_for(actor, texts)
     sections: list[pdf.Section] = []
+    marked: list[bool] = []  # whether a row says it is illustrative
 
     # decisions, crises, operations of the year
     decisions = dec.list_decisions(conn, actor=actor, year=year)
@@ -217,17 +227,21 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     progress = [p for p in matrix.progress if p["year"] <= year]
     paras = [_("Model laws and recommendations adopted in %(year)s: %(n)s", year=year,
                n=len(adopted))
-             + (" — " + "; ".join(texts.either(x.title, x.title_ru) for x in adopted)
+             + (" — " + "; ".join(_marked(x, texts.either(x.title, x.title_ru), texts, marked)
+                                  for x in adopted)
                 if adopted else "") + "."]
     paras.append(_("Transposition by member:") + " " + ", ".join(
         f"{v} {label('tr', k)}" for k, v in SYMBOLS.items()) + ".")
-    paras += [_("Field session of %(commission)s in %(place)s (%(day)s):",
-                commission=s.commission, place=text(s.place), day=texts.dated(s.start))
+    paras += [_marked(s, _("Field session of %(commission)s in %(place)s (%(day)s):",
+                           commission=s.commission, place=text(s.place),
+                           day=texts.dated(s.start)), texts, marked)
               + f" {text(s.topic)}. {text(s.report)}" for s in sessions]
+    by_key = {x.key: x for x in laws}
     sections.append(pdf.Section(
         _("Parliamentary Assembly: harmonization of legislation"), paras,
         table=[[_("Model law"), *matrix.states]]
-        + [[texts.either(row["title"], row["title_ru"]),
+        + [[_marked(by_key.get(row["key"]), texts.either(row["title"], row["title_ru"]),
+                    texts, marked),
             *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
            for row in matrix.laws] if matrix.laws else None,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
@@ -255,7 +269,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
            delivered=texts.number(yt.delivered_value if yt else 0, 1))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
-        + [[s.key, s.supplier, s.recipient, text(s.item), texts.number(s.quantity, 0),
+        + [[_marked(s, s.key, texts, marked), s.supplier, s.recipient, text(s.item),
+            texts.number(s.quantity, 0),
             texts.number(s.delivered_quantity, 0),
             # a value in another currency says its currency (the column's is the register's)
             texts.number(s.value, 1) + ("" if s.currency == tot.currency
@@ -275,7 +290,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if quotas else [_("No quota recorded for the year.")],
         table=[[_("Institution"), _("Host"), _("Type"), _("offered"), _("allocated"),
                 _("enrolled"), _("graduated")]]
-        + [[_named(institutions, q.institution, texts), q.host, label("inst", q.type),
+        + [[_marked(q, _named(institutions, q.institution, texts), texts, marked), q.host,
+            label("inst", q.type),
             *(texts.number(n, 0) for n in (q.offered, q.allocated, q.enrolled, q.graduated))]
            for q in quotas] if quotas else None,
         images=[charts.bars([_named(institutions, q.institution, texts) for q in quotas],
@@ -295,7 +311,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         [] if cal else [_("No exercise in the calendar.")],
         table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
                 _("Scenario")]]
-        + [[exercise_names[e.key], f"{texts.dated(e.start)} – {texts.dated(e.end)}"
+        + [[_marked(e, exercise_names[e.key], texts, marked),
+            f"{texts.dated(e.start)} – {texts.dated(e.end)}"
             + (" (" + _("cancelled on") + " " + texts.dated(e.cancelled_on) + ")"
                if e.cancelled_on else ""), e.host,
             ", ".join(sorted({p.state for p in e.participants})),
@@ -324,13 +341,14 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
            for h in counts],
         table=[[_("Date"), _("Kind"), _("Partner"), _("Title")]]
         + [[texts.dated(e.on), label("event_text", e.kind),
-            _named(partners, e.partner, texts) if e.partner else "", text(e.title)]
+            _named(partners, e.partner, texts) if e.partner else "",
+            _marked(e, text(e.title), texts, marked)]
            for e in events]
         + [[texts.dated(i.signed) if i.signed else "", label("instrument", i.kind),
-            _named(partners, i.partner, texts), text(i.title)] for i in instruments]
+            _named(partners, i.partner, texts), _marked(i, text(i.title), texts, marked)]
+           for i in instruments]
         if events or instruments else None))
-    illustrative = any(x.illustrative for x in laws) or any(s.illustrative for s in sup)
-    if illustrative:
+    if marked:
         sections.append(pdf.Section(_("Note"), [
             _("Figures marked illustrative in the dataset stand in for the organization's "
               "own records.")]))
