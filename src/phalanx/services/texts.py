@@ -42,13 +42,18 @@ def _english_day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"  # "2 December 2026" (the C locale's month names)
 
 
+def _iso_day(day: date) -> str:
+    return day.isoformat()
+
+
 @dataclass(frozen=True)
 class Texts:
     """`gettext(message, **values)`, `label(group, value)`, `message(text[, data[,
     names]])` (a message of the services or the domain, e.g. a decision's outcome reason;
     `data` writes the organization file's texts named in it, `Organization.text_in`;
     `names`, the registry units it names by key, by the names the reader may see), `day(d)`
-    (a date in words: "2 December 2026", "2 декабря 2026 г."), `moment(at)` (a moment in
+    (a date in words: "2 December 2026", "2 декабря 2026 г."), `dated(d)` (a date in
+    figures, as the pages write it: "2026-12-02", "02.12.2026"), `moment(at)` (a moment in
     figures to the minute: "2026-12-02 09:30", "02.12.2026 09:30"), the language's code and
     `number(value, digits)` (its separators: "1,041", "1 041")."""
 
@@ -59,6 +64,7 @@ class Texts:
     day: Callable[[date], str] = _english_day
     number: Callable[[float, int | None], str] = _english_number
     moment: Callable[[datetime], str] = _english_moment
+    dated: Callable[[date], str] = _iso_day
 
     def quantity(self, value: float, unit: str, decimals: int = 2) -> str:
         """A reported quantity in its normalized unit: "1,041" (a count, whole and with

@@ -15,8 +15,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -45,6 +46,52 @@ def _fonts() -> tuple[str, str]:
     raise FontMissing("no DejaVu Sans font found: install Debian's fonts-dejavu-core")
 
 
+FONT_SIZE = 10  # the body's, and a table's where its words fit (a header's is bold)
+TABLE_SIZES = (10.0, 9.0, 8.0, 7.0)  # a table's font, the largest whose words all fit
+CELL_PADDING = 8.0  # a table cell's padding, left and right (4 each)
+TEXT_WIDTH = A4[0] - 2 * inch  # the page's width inside SimpleDocTemplate's margins
+
+
+def text_width(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
+    """The width of `text` on one line in a table's font, in points."""
+    regular, heavy = _fonts()
+    return float(stringWidth(text, heavy if bold else regular, size))
+
+
+def column_widths(rows: Sequence[Sequence[Any]], available: float = TEXT_WIDTH,
+                  size: float = FONT_SIZE) -> list[float] | None:
+    """Each column's width: at least its longest word's (the header's in bold), so that no
+    word is cut in two; the rest of `available` to the columns by how much longer their
+    longest text is than that. None: the longest words alone are wider than the page."""
+    least = [0.0] * len(rows[0])
+    whole = [0.0] * len(rows[0])
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            text = str(cell)
+            words = text.split() or [""]
+            least[j] = max(least[j], max(text_width(w, i == 0, size) for w in words)
+                           + CELL_PADDING)
+            whole[j] = max(whole[j], text_width(text, i == 0, size) + CELL_PADDING)
+    if sum(least) > available:
+        return None
+    spare = available - sum(least)
+    more = [w - m for w, m in zip(whole, least, strict=True)]
+    if sum(more) <= 0:
+        return [m + spare / len(least) for m in least]
+    return [m + spare * x / sum(more) for m, x in zip(least, more, strict=True)]
+
+
+def table_layout(rows: Sequence[Sequence[Any]], available: float = TEXT_WIDTH
+                 ) -> tuple[float, list[float] | None]:
+    """A table's font size and its columns' widths: the largest size of `TABLE_SIZES` at
+    which every word fits its column; a table too wide even at the smallest is printed at
+    it in even columns, its longest words cut."""
+    for size in TABLE_SIZES:
+        if (widths := column_widths(rows, available, size)) is not None:
+            return size, widths
+    return TABLE_SIZES[-1], None
+
+
 @dataclass
 class Section:
     heading: str
@@ -67,8 +114,8 @@ class PdfDocument:
 def render(doc: PdfDocument) -> bytes:
     regular, bold = _fonts()
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=regular, fontSize=10,
-                          leading=13)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=regular,
+                          fontSize=FONT_SIZE, leading=13)
     h1 = ParagraphStyle("h1", parent=styles["Title"], fontName=bold, fontSize=16, leading=20)
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName=bold, fontSize=12)
     mono = ParagraphStyle("mono", parent=body, fontSize=8.5, leading=11)
@@ -102,10 +149,15 @@ def render(doc: PdfDocument) -> bytes:
             img.drawWidth, img.drawHeight = img.drawWidth * scale, img.drawHeight * scale
             story.append(img)
         if s.table:
-            data = [[Paragraph(escape(str(c)), head if i == 0 else body) for c in row]
+            size, widths = table_layout(s.table)
+            cell = ParagraphStyle("cell", parent=body, fontSize=size, leading=size * 1.3)
+            top = ParagraphStyle("top", parent=head, fontSize=size, leading=size * 1.3)
+            data = [[Paragraph(escape(str(c)), top if i == 0 else cell) for c in row]
                     for i, row in enumerate(s.table)]
-            table = Table(data, repeatRows=1)
+            table = Table(data, repeatRows=1, colWidths=widths)
             table.setStyle(TableStyle([
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f2a44")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),

@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 
 from phalanx.adapters.exports import charts, pdf
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.languages import title_in
+from phalanx.domain.organization import Organization
 from phalanx.services import clock, operation_years
 from phalanx.services import crises as crisis_service
 from phalanx.services import decisions as dec
@@ -109,6 +111,27 @@ def _count_by_year(values: list[Any]) -> dict[str, int]:
     return out
 
 
+def _named(names: dict[str, Any], key: str, texts: Texts) -> str:
+    """A record named by its key in the file (`{"en": ..., "ru": ...}`), in the report's
+    language; a key the file does not name stays as it is."""
+    name = names.get(key)
+    return (name.get(texts.lang) or name.get("en") or key) if isinstance(name, dict) else key
+
+
+def _marked(record: Any, name: str, texts: Texts, shown: list[bool]) -> str:
+    """A row's name, saying "(illustrative)" where the file marks the record so (what the
+    report's note explains); `shown` keeps whether the report says it of any row."""
+    if not getattr(record, "illustrative", False):
+        return name
+    shown.append(True)
+    return f"{name} ({texts.gettext('illustrative')})"
+
+
+def _body(org: Organization, key: str, texts: Texts) -> str:
+    body = org.bodies.get(key)
+    return body.name.get(texts.lang) if body else key
+
+
 def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
     """Whether the year's figures are closed, and since when."""
     closed = operation_years.closed_years(conn).get(year)
@@ -117,8 +140,8 @@ def _closing_paragraphs(conn: Connection, year: int, texts: Texts) -> list[str]:
                               "change.", year=year)]
     return [texts.gettext("The figures of %(year)s were closed by the Secretariat on "
                           "%(day)s; the changes since are listed below.", year=year,
-                          day=clock.day(orgs.organization(conn),
-                                        closed.closed_at).isoformat())]
+                          day=texts.dated(clock.day(orgs.organization(conn),
+                                                    closed.closed_at)))]
 
 
 def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
@@ -139,7 +162,7 @@ def _late_changes_table(conn: Connection, year: int, *, actor: Principal,
         [] if changes else [_("No change since the year was closed.")],
         table=[[_("Date"), _("Report"), _("Change"), _("Metric"), _("Before"), _("After"),
                 _("Reason")]]
-        + [[clock.day(org, c.at).isoformat(), f"{c.operation} {c.state} {c.reference}",
+        + [[texts.dated(clock.day(org, c.at)), f"{c.operation} {c.state} {c.reference}",
             label("late_change", c.kind), label("metric", c.metric),
             figure(c.quantity_before, c.unit_before), figure(c.quantity_after, c.unit_after),
             c.reason] for c in changes] if changes else None)
@@ -154,6 +177,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
 
     marking = marking_for(actor, texts)
     sections: list[pdf.Section] = []
+    marked: list[bool] = []  # whether a row says it is illustrative
 
     # decisions, crises, operations of the year
     decisions = dec.list_decisions(conn, actor=actor, year=year)
@@ -161,7 +185,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         _("Decisions adopted in %(year)s", year=year),
         [] if decisions else [_("No decision recorded.")],
         table=[[_("Number"), _("Body"), _("Adopted"), _("Title")]]
-        + [[d.number, d.body, d.adopted_on.isoformat(), d.title] for d in decisions]
+        + [[d.number, _body(org, d.body, texts), texts.dated(d.adopted_on),
+            title_in(d, texts.lang)] for d in decisions]
         if decisions else None))
     crises = [c for c in crisis_service.board(conn, actor=actor, include_closed=True,
                                               exercise=False)
@@ -202,17 +227,21 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     progress = [p for p in matrix.progress if p["year"] <= year]
     paras = [_("Model laws and recommendations adopted in %(year)s: %(n)s", year=year,
                n=len(adopted))
-             + (" — " + "; ".join(texts.either(x.title, x.title_ru) for x in adopted)
+             + (" — " + "; ".join(_marked(x, texts.either(x.title, x.title_ru), texts, marked)
+                                  for x in adopted)
                 if adopted else "") + "."]
     paras.append(_("Transposition by member:") + " " + ", ".join(
         f"{v} {label('tr', k)}" for k, v in SYMBOLS.items()) + ".")
-    paras += [_("Field session of %(commission)s in %(place)s (%(day)s):",
-                commission=s.commission, place=text(s.place), day=s.start.isoformat())
+    paras += [_marked(s, _("Field session of %(commission)s in %(place)s (%(day)s):",
+                           commission=s.commission, place=text(s.place),
+                           day=texts.dated(s.start)), texts, marked)
               + f" {text(s.topic)}. {text(s.report)}" for s in sessions]
+    by_key = {x.key: x for x in laws}
     sections.append(pdf.Section(
         _("Parliamentary Assembly: harmonization of legislation"), paras,
         table=[[_("Model law"), *matrix.states]]
-        + [[texts.either(row["title"], row["title_ru"]),
+        + [[_marked(by_key.get(row["key"]), texts.either(row["title"], row["title_ru"]),
+                    texts, marked),
             *[SYMBOLS[row["cells"][s]] for s in matrix.states]]
            for row in matrix.laws] if matrix.laws else None,
         images=[charts.lines({_("national acts adopted"): [(str(p["year"]), p["adopted"])
@@ -224,7 +253,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
             _("Transposition changes in %(year)s", year=year),
             table=[[_("Model law"), _("State"), _("Status"), _("Reference"), _("On")]]
             + [[c.law, c.state, label("tr", c.status), text(c.reference),
-                c.on.isoformat()] for c in changes]))
+                texts.dated(c.on)] for c in changes]))
 
     # military-technical cooperation
     sup = [s for s in mtc.list_supplies(conn, actor=actor)
@@ -240,7 +269,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
            delivered=texts.number(yt.delivered_value if yt else 0, 1))],
         table=[[_("Supply"), _("Supplier"), _("Recipient"), _("Item"), _("Quantity"),
                 _("Delivered"), _("Value") + f" ({million})"]]
-        + [[s.key, s.supplier, s.recipient, text(s.item), texts.number(s.quantity, 0),
+        + [[_marked(s, s.key, texts, marked), s.supplier, s.recipient, text(s.item),
+            texts.number(s.quantity, 0),
             texts.number(s.delivered_quantity, 0),
             # a value in another currency says its currency (the column's is the register's)
             texts.number(s.value, 1) + ("" if s.currency == tot.currency
@@ -254,15 +284,17 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
 
     # training quotas
     quotas = tr.list_quotas(conn, actor=actor, year=year)
+    institutions = {k: i.get("name") for k, i in tr.institutions(org).items()}
     sections.append(pdf.Section(
         _("Training quotas %(year)s", year=year),
         [] if quotas else [_("No quota recorded for the year.")],
         table=[[_("Institution"), _("Host"), _("Type"), _("offered"), _("allocated"),
                 _("enrolled"), _("graduated")]]
-        + [[q.institution, q.host, label("inst", q.type),
+        + [[_marked(q, _named(institutions, q.institution, texts), texts, marked), q.host,
+            label("inst", q.type),
             *(texts.number(n, 0) for n in (q.offered, q.allocated, q.enrolled, q.graduated))]
            for q in quotas] if quotas else None,
-        images=[charts.bars([f"{q.institution}" for q in quotas],
+        images=[charts.bars([_named(institutions, q.institution, texts) for q in quotas],
                             [float(q.enrolled) for q in quotas],
                             _("Quota use %(year)s: enrolled (gold: places offered)",
                               year=year), _("places"),
@@ -273,13 +305,15 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
     # exercises
     cal = ex.calendar(conn, actor=actor, year=year)
     findings = [f for e in cal for f in e.findings]
+    exercise_names = {e.key: texts.either(e.name, e.name_ru) for e in cal}
     sections.append(pdf.Section(
         _("Joint exercises %(year)s", year=year),
         [] if cal else [_("No exercise in the calendar.")],
         table=[[_("Exercise"), _("Dates"), _("Host"), _("Participants"), _("Strength"),
                 _("Scenario")]]
-        + [[e.name, f"{e.start.isoformat()} – {e.end.isoformat()}"
-            + (" (" + _("cancelled on") + " " + e.cancelled_on.isoformat() + ")"
+        + [[_marked(e, exercise_names[e.key], texts, marked),
+            f"{texts.dated(e.start)} – {texts.dated(e.end)}"
+            + (" (" + _("cancelled on") + " " + texts.dated(e.cancelled_on) + ")"
                if e.cancelled_on else ""), e.host,
             ", ".join(sorted({p.state for p in e.participants})),
             "—" if e.cancelled_on else texts.number(e.strength, 0), e.scenario or ""]
@@ -288,7 +322,8 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         sections.append(pdf.Section(
             _("After-action findings"),
             table=[[_("Exercise"), _("Finding"), _("Owner"), _("Due"), _("Status")]]
-            + [[f.exercise, f.title, f.assignee, f.due.isoformat(),
+            + [[exercise_names.get(f.exercise, f.exercise), text(f.title), f.assignee,
+                texts.dated(f.due),
                 label("finding_status", f.status)] for f in findings]))
 
     # external relations
@@ -296,6 +331,7 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
                    if i.signed and i.signed.year == year]
     events = ext.events(conn, actor=actor, year=year)
     counts = [h for h in org.historical_counts if h.period == str(year)]
+    partners = {p["key"]: p.get("name") for p in ext.partners(org)}
     sections.append(pdf.Section(
         _("External relations"),
         [_("Instruments signed in %(year)s: %(n)s; meetings, joint events and statements: "
@@ -304,12 +340,15 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
              count=h.count, kind=label("event_text", h.kind), note=h.note, source=h.source)
            for h in counts],
         table=[[_("Date"), _("Kind"), _("Partner"), _("Title")]]
-        + [[e.on.isoformat(), label("event_text", e.kind), e.partner or "", e.title]
+        + [[texts.dated(e.on), label("event_text", e.kind),
+            _named(partners, e.partner, texts) if e.partner else "",
+            _marked(e, text(e.title), texts, marked)]
            for e in events]
-        + [[i.signed.isoformat() if i.signed else "", label("instrument", i.kind), i.partner,
-            i.title] for i in instruments] if events or instruments else None))
-    illustrative = any(x.illustrative for x in laws) or any(s.illustrative for s in sup)
-    if illustrative:
+        + [[texts.dated(i.signed) if i.signed else "", label("instrument", i.kind),
+            _named(partners, i.partner, texts), _marked(i, text(i.title), texts, marked)]
+           for i in instruments]
+        if events or instruments else None))
+    if marked:
         sections.append(pdf.Section(_("Note"), [
             _("Figures marked illustrative in the dataset stand in for the organization's "
               "own records.")]))

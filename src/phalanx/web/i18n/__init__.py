@@ -231,7 +231,8 @@ def texts_for(lang: str, own: Mapping[str, str] | None = None) -> Texts:
                      text, lang, data, {**(own or {}), **(names or {})}),
                  day=lambda day: long_date(day, lang),
                  number=lambda value, digits=None: number(value, lang, digits),
-                 moment=lambda at: moment_text(at, lang))
+                 moment=lambda at: moment_text(at, lang),
+                 dated=lambda day: day_text(day, lang))
 
 
 def weekday(day: date, lang: str) -> str:
