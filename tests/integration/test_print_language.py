@@ -155,7 +155,7 @@ def test_a_decisions_akoma_ntoso_in_russian_speaks_russian(
 def test_the_annual_report_in_russian(client: TestClient) -> None:
     ru = " ".join(pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=ru")
                            .content).split())  # (a long title wraps)
-    assert "ежегодный доклад за 2024 год" in ru and "Квоты на подготовку 2024" in ru
+    assert "ежегодный доклад за 2024 год" in ru and "Квоты на подготовку на 2024 год" in ru
     assert "annual report" not in ru and "Training quotas" not in ru
     en = pdf_text(client.get("/secretariat/annual-report/2024.pdf?lang=en").content)
     assert "annual report 2024" in " ".join(en.split()), en[:300]
