@@ -27,6 +27,8 @@ ALERT_TEMPLATES = (
     N_("%(msg_type)s from a real message cannot change an exercise crisis: stored"),
     N_("%(msg_type)s from a real message cannot change an exercise watch: stored"),
     N_("%(cap_signature)s signature: the setting allows a watch entry only"),
+    N_("%(msg_type)s for fewer readers than the crisis: kept apart, the crisis not changed"),
+    N_("%(msg_type)s for fewer readers than the watch: kept apart, the watch not changed"),
     # last: its type matches any text before the colon
     N_("%(msg_type)s: stored, not acted on"),
 )
