@@ -24,6 +24,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.domain.crisis import alerts as rules
+from phalanx.domain.languages import N_
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
@@ -34,8 +35,19 @@ if TYPE_CHECKING:
     from phalanx.domain.crisis.alerts import Trust
     from phalanx.services.alerts import Route
 
-NO_TARGET = "references name no message received here (or none)"
-NARROWER_WARNING = {"where": "/alert/scope", "line": None, "message": rules.NARROWER}
+NO_TARGET = N_("references name no message received here (or none)")
+
+
+def warning(where: str, key: str, args: Any = ()) -> dict[str, Any]:
+    """A warning of the intake as stored with the message (as `CapProblem.as_dict`): its
+    element, the English text, and the message `key` with the values (`args`) that
+    fill it, for a page in its reader's language."""
+    values = dict(args)
+    return {"where": where, "line": None, "message": key % values, "key": key,
+            "args": values}
+
+
+NARROWER_WARNING = warning("/alert/scope", rules.NARROWER)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 SEVERITY_RISK = {"extreme": "critical", "severe": "high", "moderate": "elevated",

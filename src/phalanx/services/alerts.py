@@ -222,14 +222,13 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
                narrower=effects.narrower(w, marking, crisis_id, watch_id))
     warnings = [p.as_dict() for p in alert.warnings]
     if heard.note:
-        warnings.append({"where": "/alert/scope", "line": None, "message": heard.note})
+        warnings.append(effects.warning("/alert/scope", heard.key, heard.args))
     if d.withheld:
         warnings.append(effects.NARROWER_WARNING)
         effects.withheld(w, crisis_id, at)
     if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
                                                                       watch_id):
-        warnings.append({"where": "/alert/references", "line": None,
-                         "message": effects.NO_TARGET})
+        warnings.append(effects.warning("/alert/references", effects.NO_TARGET))
     if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
             and not route.require_crisis:
         try:

@@ -26,15 +26,16 @@ from enum import StrEnum
 from typing import Literal
 
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind, widens
+from phalanx.domain.languages import N_
 
 # the crisis's history, when a message for fewer readers than the crisis's came: it names
 # nothing of it (who sent it, what it says, for whom)
-WITHHELD = ("a CAP message came for fewer readers than this crisis has: kept apart, "
-            "not every reader of the crisis may read it; the crisis is not changed")
+WITHHELD = N_("a CAP message came for fewer readers than this crisis has: kept apart, "
+              "not every reader of the crisis may read it; the crisis is not changed")
 # the intake's warning on such a message
-NARROWER = ("its audience is narrower than the crisis's or watch entry's it references: "
-            "kept as a record of its own audience; the crisis or watch entry is not "
-            "changed")
+NARROWER = N_("its audience is narrower than the crisis's or watch entry's it references: "
+              "kept as a record of its own audience; the crisis or watch entry is not "
+              "changed")
 
 
 class Action(StrEnum):
@@ -148,11 +149,14 @@ class Audience:
     """Whom what a received message becomes (its record, the crisis or watch entry it
     opens) is for: PARTICIPANTS with `participants`, else ORGANIZATION; never the public
     nor the observers. `note` says so in the intake's warnings ("" for a Public
-    message)."""
+    message), in English; `key` is its message (marked for the pages' catalogue) and
+    `args` the values that fill it."""
 
     private: bool
     participants: tuple[str, ...]
     note: str
+    key: str = ""
+    args: tuple[tuple[str, str], ...] = ()
 
     def classification(self) -> Classification:
         if not self.private:
@@ -169,6 +173,10 @@ def narrower(message: Classification, target: Classification,
     return widens(message, target, members)
 
 
+def _said(private: bool, participants: tuple[str, ...], key: str, **args: str) -> Audience:
+    return Audience(private, participants, key % args, key, tuple(args.items()))
+
+
 def audience(scope: str, states: tuple[str, ...], restriction: str = "",
              addresses: str = "") -> Audience:
     """The audience a message's own `scope` (OASIS CAP 1.2 §3.2.1) leaves it here.
@@ -181,10 +189,18 @@ def audience(scope: str, states: tuple[str, ...], restriction: str = "",
     if scope == "Public":
         return Audience(False, (), "")
     if scope == "Restricted":
-        said = f" ({restriction.strip()[:200]})" if restriction.strip() else ""
-        return Audience(False, (), f"scope Restricted{said}: kept for the member states "
-                                   "and the staff, never public nor released to observers")
-    to = f" (addresses: {addresses.strip()[:200]})" if addresses.strip() else ""
-    return Audience(True, tuple(sorted(set(states))),
-                    f"scope {scope or 'missing'}{to}: kept for {', '.join(sorted(set(states)))} "
-                    "and the staff only")
+        if restriction.strip():
+            return _said(False, (), N_("scope Restricted (%(restriction)s): kept for the "
+                                       "member states and the staff, never public nor "
+                                       "released to observers"),
+                         restriction=restriction.strip()[:200])
+        return _said(False, (), N_("scope Restricted: kept for the member states and the "
+                                   "staff, never public nor released to observers"))
+    whom = tuple(sorted(set(states)))
+    if addresses.strip():
+        return _said(True, whom, N_("scope %(scope)s (addresses: %(addresses)s): kept for "
+                                    "%(states)s and the staff only"),
+                     scope=scope or "missing", addresses=addresses.strip()[:200],
+                     states=", ".join(whom))
+    return _said(True, whom, N_("scope %(scope)s: kept for %(states)s and the staff only"),
+                 scope=scope or "missing", states=", ".join(whom))

@@ -1,11 +1,15 @@
 """What the CAP intake did with a message (`domain/crisis/alerts.py`: `Decision.why`) in
 the reader's language: the messages and templates `errors.translate` knows (see
-`errors`). The message type (Alert, Update, Cancel, Ack, Error), its status and its
-signature's verdict stay as CAP and the intake write them."""
+`errors`); and its warnings (`warning_text`). The message type (Alert, Update, Cancel,
+Ack, Error), its status and its signature's verdict stay as CAP and the intake write
+them."""
 
 from __future__ import annotations
 
-from phalanx.web.i18n import N_
+from collections.abc import Mapping
+from typing import Any
+
+from phalanx.web.i18n import N_, translator
 
 ALERT_MESSAGES = (
     N_("a new alert"),
@@ -32,3 +36,17 @@ ALERT_TEMPLATES = (
     # last: its type matches any text before the colon
     N_("%(msg_type)s: stored, not acted on"),
 )
+
+
+def warning_text(warning: Mapping[str, Any], lang: str) -> str:
+    """A warning of the CAP intake in `lang`: its message key (`adapters/cap/parse.py`,
+    `domain/crisis/alerts.py`, marked there for the catalogue) filled with its values;
+    one stored with its text only (before the keys) as it was stored."""
+    message = str(warning.get("message", ""))
+    key = warning.get("key")
+    if not key:
+        return message
+    try:
+        return translator(lang)(str(key), **dict(warning.get("args") or {}))
+    except (KeyError, TypeError, ValueError):  # a key and values that do not fit
+        return message
