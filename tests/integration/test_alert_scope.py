@@ -166,3 +166,24 @@ def test_a_private_update_that_came_first_leaves_the_crisis_as_it_was(db: Databa
                                           description="Magnitude 6")), BOTH, actor=SEC)
     assert first.crisis is not None
     _untouched(db, first.crisis.id, "Earthquake near Bishkek", "Magnitude 6")
+
+
+def test_a_private_alert_s_watch_entry_escalated_stays_with_the_states_it_was_for(
+        db: Database) -> None:
+    """Escalating the watch entry a Private alert made opens a crisis with the entry's
+    marking: its title and note (the alert's text) are not read by every member; naming
+    an affected state the entry is not for is refused, nothing written."""
+    from phalanx.services.errors import Invalid
+
+    r = alerts.receive(db, scoped("Private", "<addresses>ops@mchs.gov.kg</addresses>"),
+                       alerts.Route(("KGZ",), to_crisis=lambda *_: False), actor=SEC)
+    assert r.watch is not None
+    with pytest.raises(Invalid, match="KGZ only"):
+        watch.escalate(db, r.watch.id, ["KAZ", "KGZ"], actor=SEC)
+    c = watch.escalate(db, r.watch.id, ["KGZ"], actor=SEC)
+    assert _marking(db, t.crisis, c.id) == (Marking.PARTICIPANTS, ["KGZ"], False)
+    with db.read() as conn:
+        assert crises.get(conn, c.id, actor=rep("KGZ")).id == c.id
+        for who in (rep("ARM"), OBSERVER, ANONYMOUS):
+            with pytest.raises(NotFound):
+                crises.get(conn, c.id, actor=who)
