@@ -18,6 +18,8 @@ ALERT_MESSAGES = (
     N_("Update of the watch"),
     N_("Cancel: the crisis is marked cancelled and closing is proposed"),
     N_("Cancel: the watch is marked cancelled and closing is proposed"),
+    # why a signature has its verdict (adapters/cap/signature.py)
+    N_("no XML signature"),
 )
 
 ALERT_TEMPLATES = (
@@ -33,6 +35,8 @@ ALERT_TEMPLATES = (
     N_("%(cap_signature)s signature: the setting allows a watch entry only"),
     N_("%(msg_type)s for fewer readers than the crisis: kept apart, the crisis not changed"),
     N_("%(msg_type)s for fewer readers than the watch: kept apart, the watch not changed"),
+    N_("signed, but no trust anchor is configured for sender %(sender)s"),
+    N_("signed with the anchor configured for %(sender)s"),
     # last: its type matches any text before the colon
     N_("%(msg_type)s: stored, not acted on"),
 )
