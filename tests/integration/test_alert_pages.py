@@ -56,6 +56,9 @@ def test_an_alert_in_the_readers_language_with_the_others_one_click_away(
     no_inline_code(card)
     room = client.get(f"/crises/{received.crisis.id}").text
     assert f'hx-get="/crises/{received.crisis.id}/alerts-card"' in room
+    ru_card = client.get(f"/crises/{received.crisis.id}/alerts-card",
+                         params={"lang": "ru"}).text
+    assert "(2 языка)" in ru_card and "4 предупреждения" in ru_card, ru_card
 
 
 def test_the_feeds_page_adds_and_lists_feeds(client: TestClient) -> None:  # noqa: F811
