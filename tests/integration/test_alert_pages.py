@@ -56,6 +56,9 @@ def test_an_alert_in_the_readers_language_with_the_others_one_click_away(
     no_inline_code(card)
     room = client.get(f"/crises/{received.crisis.id}").text
     assert f'hx-get="/crises/{received.crisis.id}/alerts-card"' in room
+    ru_card = client.get(f"/crises/{received.crisis.id}/alerts-card",
+                         params={"lang": "ru"}).text
+    assert "(2 языка)" in ru_card and "4 предупреждения" in ru_card, ru_card
 
 
 def test_the_feeds_page_adds_and_lists_feeds(client: TestClient) -> None:  # noqa: F811
@@ -172,3 +175,43 @@ def test_the_card_and_the_map_draw_only_the_areas_that_stand(
     listed = client.get("/alerts?lang=ru").text
     assert "Update не от отправителя исходного сообщения: сохранено" in listed
     assert "обновление кризиса" in listed
+
+
+def test_the_intake_s_warnings_read_in_the_reader_s_language(
+        client: TestClient, demo_db: Database) -> None:  # noqa: F811
+    """Each warning keeps its element, a message key and its values: a Russian page
+    writes it in Russian, the API keeps the English text; a warning stored before keys
+    (text only) still shows as it was."""
+    data = alert(info("Storm warning", category="Weather", polygons=CHUKOTKA,
+                      area="Chukotka"), identifier="PAGE-WARN-1", sender="dvmeteo@example.ru",
+                 sent="2026-11-20T06:00:00").replace(
+        b"<scope>Public</scope>", b"<scope>Private</scope>")
+    r = alerts.receive(demo_db, data, alerts.Route(("RUS",)), actor=SYSTEM)
+    by_where = {w["where"]: w for w in r.alert.warnings}
+    cat = by_where["/alert/info[1]/category"]
+    assert cat["message"] == "unknown category 'Weather'; read as Other"
+    assert cat["key"] and cat["args"] == {"value": "'Weather'"}
+    assert by_where["/alert/scope"]["key"]
+    with demo_db.write(SYSTEM) as w:  # as a row stored before the keys: text only
+        from sqlalchemy import update
+
+        from phalanx.adapters.db import tables as t
+        w.conn.execute(update(t.cap_alert).where(t.cap_alert.c.id == r.alert.id).values(
+            warnings=[*r.alert.warnings, {"where": "/alert/note", "line": 9,
+                                          "message": "an old warning, as stored"}]))
+        w.audit("test.old_warnings", "cap_alert", r.alert.id, {})
+    login(client, "secretariat", "demo-secretariat")
+    ru = client.get(f"/alerts/{r.alert.id}", params={"lang": "ru"}).text
+    listed = re.search(r'<ul class="small" id="warnings">(.*?)</ul>', ru, re.S)
+    assert listed is not None
+    shown = listed.group(1)
+    assert "неизвестная категория &#39;Weather&#39;; прочитано как Other" in shown
+    assert "read as Other" not in shown and "the polygon does not end" not in shown
+    assert "Private" in shown and "kept for" not in shown
+    assert "an old warning, as stored" in shown
+    assert "no XML signature" not in ru and "нет XML-подписи" in ru  # why it is unsigned
+    en = client.get(f"/alerts/{r.alert.id}", params={"lang": "en"}).text
+    assert "unknown category &#39;Weather&#39;; read as Other" in en
+    api = client.get(f"/api/v1/alerts/{r.alert.id}").json()
+    assert "unknown category 'Weather'; read as Other" in [w["message"]
+                                                           for w in api["warnings"]]

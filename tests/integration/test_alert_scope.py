@@ -19,7 +19,7 @@ from phalanx.services import alerts, crises, watch
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from tests.conftest import shared_file
-from tests.support.capfiles import alert
+from tests.support.capfiles import alert, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 OBSERVER = Principal("observer", Role.OBSERVER)
@@ -113,3 +113,77 @@ def test_a_public_alert_stays_the_organizations_record(db: Database) -> None:
     assert r.crisis is not None
     assert _marking(db, t.crisis, r.crisis.id) == (Marking.ORGANIZATION, [], False)
     assert not any("scope" in w["message"] for w in r.alert.warnings)
+
+
+# --- an Update for fewer readers than the crisis it references ---------------------------
+
+BOTH = alerts.Route(("KAZ", "KGZ"))
+T0 = "2026-11-20T06:00:00+06:00"
+
+
+def _private_update(identifier: str = "KG-2026-0002") -> bytes:
+    return alert(info("Secret evacuation route via Tokmok", description="Convoy at 0400"),
+                 identifier=identifier, msg_type="Update", sent="2026-11-20T07:00:00+06:00",
+                 extra="<addresses>ops@mchs.gov.kg</addresses>"
+                       f"<references>mchs@gov.kg,KG-2026-0001,{T0}</references>").replace(
+        b"<scope>Public</scope>", b"<scope>Private</scope>")
+
+
+def _untouched(db: Database, crisis_id: int, title: str, description: str) -> None:
+    with db.read() as conn:
+        c = crises.get(conn, crisis_id, actor=rep("ARM"))
+    assert (c.title, c.description) == (title, description)
+    texts = [e.text for e in c.timeline]
+    said = " ".join(texts)
+    assert "Tokmok" not in said and "KG-2026-0002" not in said and "0400" not in said
+    assert any("not every reader" in x for x in texts), texts
+
+
+def test_a_private_update_narrower_than_its_crisis_leaves_the_crisis_as_it_was(
+        db: Database) -> None:
+    first = alerts.receive(db, alert(info("Earthquake near Bishkek",
+                                          description="Magnitude 6")), BOTH, actor=SEC)
+    assert first.crisis is not None
+    before = (first.crisis.title, first.crisis.description)
+    r = alerts.receive(db, _private_update(), KGZ, actor=SEC)
+    assert r.alert.action == "stored" and r.alert.crisis_id == first.crisis.id
+    assert _marking(db, t.cap_alert, r.alert.id) == (Marking.PARTICIPANTS, ["KGZ"], False)
+    assert any(w["where"] == "/alert/scope" and "narrower" in w["message"]
+               for w in r.alert.warnings), r.alert.warnings
+    _untouched(db, first.crisis.id, *before)
+    with db.read() as conn:  # KGZ reads the update, as a record of its own
+        assert alerts.get(conn, r.alert.id, actor=rep("KGZ")).infos
+        with pytest.raises(NotFound):
+            alerts.get(conn, r.alert.id, actor=rep("ARM"))
+        back = cap.parse(crises.export_cap(conn, first.crisis.id, actor=rep("ARM")))
+    assert back.infos[0].headline == "Earthquake near Bishkek"
+
+
+def test_a_private_update_that_came_first_leaves_the_crisis_as_it_was(db: Database) -> None:
+    early = alerts.receive(db, _private_update(), KGZ, actor=SEC)
+    assert early.alert.action == "stored" and early.alert.crisis_id is None
+    first = alerts.receive(db, alert(info("Earthquake near Bishkek",
+                                          description="Magnitude 6")), BOTH, actor=SEC)
+    assert first.crisis is not None
+    _untouched(db, first.crisis.id, "Earthquake near Bishkek", "Magnitude 6")
+
+
+def test_a_private_alert_s_watch_entry_escalated_stays_with_the_states_it_was_for(
+        db: Database) -> None:
+    """Escalating the watch entry a Private alert made opens a crisis with the entry's
+    marking: its title and note (the alert's text) are not read by every member; naming
+    an affected state the entry is not for is refused, nothing written."""
+    from phalanx.services.errors import Invalid
+
+    r = alerts.receive(db, scoped("Private", "<addresses>ops@mchs.gov.kg</addresses>"),
+                       alerts.Route(("KGZ",), to_crisis=lambda *_: False), actor=SEC)
+    assert r.watch is not None
+    with pytest.raises(Invalid, match="KGZ only"):
+        watch.escalate(db, r.watch.id, ["KAZ", "KGZ"], actor=SEC)
+    c = watch.escalate(db, r.watch.id, ["KGZ"], actor=SEC)
+    assert _marking(db, t.crisis, c.id) == (Marking.PARTICIPANTS, ["KGZ"], False)
+    with db.read() as conn:
+        assert crises.get(conn, c.id, actor=rep("KGZ")).id == c.id
+        for who in (rep("ARM"), OBSERVER, ANONYMOUS):
+            with pytest.raises(NotFound):
+                crises.get(conn, c.id, actor=who)

@@ -367,3 +367,23 @@ def test_a_crisis_opened_by_hand_is_written_in_the_language_of_its_text(
     i = cap.parse(xml).infos[0]
     assert (i.language, i.headline, i.description) == (language, title, description)
     assert i.event.lower().startswith(event.lower())
+
+
+# --- the category a crisis opened from an alert is written back with ----------------------
+
+
+def test_a_crisis_escalated_from_an_alert_s_watch_entry_keeps_the_alert_s_category(
+        db: Database) -> None:
+    """A flood a Met alert told of, watched first and then escalated, is written back as
+    Met (a category its crisis category lists), not as the crisis category's first."""
+    from phalanx.services import watch
+
+    r = alerts.receive(db, alert(info("Flood on the Chu", category="Met", event="Flood")),
+                       alerts.Route(("KGZ",), to_crisis=lambda *_: False), actor=SEC)
+    assert r.watch is not None
+    c = watch.escalate(db, r.watch.id, ["KGZ"], actor=SEC)
+    assert c.category == "natural_disaster"
+    xml = exported(db, c.id)
+    official(xml)
+    assert [i.categories for i in cap.parse(xml).infos] == [("Met",)]
+

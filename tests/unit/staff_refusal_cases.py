@@ -21,6 +21,11 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a watch entry a Private alert made, escalated for a state it was not sent for
+    ("the watch entry is for KAZ only, and so is a crisis escalated from it: ARM cannot "
+     "be named affected",
+     "пункт наблюдения предназначен только для KAZ, как и кризис, открытый по нему: ARM "
+     "нельзя указать как затронутое государство"),
     # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
     ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
      "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "

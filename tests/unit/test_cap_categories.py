@@ -44,3 +44,13 @@ def test_a_category_that_is_not_cap_is_refused() -> None:
             "key": "x", "name": {"en": "X", "ru": "Х"}, "basis": "b", "convene": [],
             "measures": ["political"], "obligation": "o", "obliged": "volunteers",
             "cap_categories": ["Secruity"]})
+
+
+def test_a_crisis_keeps_the_cap_category_its_source_gave_where_its_category_lists_it(
+        org: Organization) -> None:
+    flood = org.crisis_categories["natural_disaster"]
+    assert flood.cap_category_for(("Met",)) == "Met"
+    assert flood.cap_category_for(("Security", "Health")) == "Health"
+    assert flood.cap_category_for(("Security",)) == "Geo"
+    assert flood.cap_category_for(()) == "Geo"
+    assert org.crisis_categories["armed_attack"].cap_category_for(("Met",)) == "Security"

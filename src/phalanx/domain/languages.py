@@ -8,6 +8,13 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 Language = Literal["en", "ru"]
+
+
+def N_(text: str) -> str:
+    """Mark `text`, a message written in English with `%(name)s` placeholders, for the
+    pages' catalogue (the web edge translates it where it is shown)."""
+    return text
+
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 

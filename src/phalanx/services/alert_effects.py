@@ -23,6 +23,8 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Classification, Marking, OwnerKind
 from phalanx.domain.access.principal import SYSTEM
+from phalanx.domain.crisis import alerts as rules
+from phalanx.domain.languages import N_
 from phalanx.services import crises
 from phalanx.services import organization as orgs
 from phalanx.services import watch as watchlist
@@ -33,7 +35,19 @@ if TYPE_CHECKING:
     from phalanx.domain.crisis.alerts import Trust
     from phalanx.services.alerts import Route
 
-NO_TARGET = "references name no message received here (or none)"
+NO_TARGET = N_("references name no message received here (or none)")
+
+
+def warning(where: str, key: str, args: Any = ()) -> dict[str, Any]:
+    """A warning of the intake as stored with the message (as `CapProblem.as_dict`): its
+    element, the English text, and the message `key` with the values (`args`) that
+    fill it, for a page in its reader's language."""
+    values = dict(args)
+    return {"where": where, "line": None, "message": key % values, "key": key,
+            "args": values}
+
+
+NARROWER_WARNING = warning("/alert/scope", rules.NARROWER)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 SEVERITY_RISK = {"extreme": "critical", "severe": "high", "moderate": "elevated",
@@ -44,6 +58,26 @@ def _pick_en(alert: cap.CapAlert) -> cap.CapInfo | None:
     from phalanx.services.alerts import pick_info
 
     return alert.infos[pick_info(alert.infos, "en")] if alert.infos else None
+
+
+def narrower(w: Write, c: Classification, crisis_id: int | None, watch_id: int | None) -> bool:
+    """Whether a message marked `c` is for fewer readers than the crisis (else the watch
+    entry) it references (`domain/crisis/alerts.narrower`)."""
+    table, target = (t.crisis, crisis_id) if crisis_id is not None else (t.watch_item,
+                                                                         watch_id)
+    if target is None:
+        return False
+    row = w.conn.execute(access.select_visible(table, SYSTEM).where(
+        table.c.id == target)).one()
+    members = [m.code for m in orgs.members_on(orgs.organization(w.conn), orgs.today(w.conn))]
+    return rules.narrower(c, access.classification_of(row), members)
+
+
+def withheld(w: Write, crisis_id: int | None, at: datetime) -> None:
+    """The crisis's history says that a message for fewer of its readers came, and
+    nothing of it (`domain/crisis/alerts.WITHHELD`)."""
+    if crisis_id is not None:
+        crises.add_event(w, crisis_id, "note", rules.WITHHELD, at)
 
 
 def open_watch(w: Write, alert: cap.CapAlert, route: Route,
@@ -170,7 +204,18 @@ def apply_waiting(w: Write, alert: cap.CapAlert, crisis_id: int | None,
         d = decide(status=waiting.status, msg_type=waiting.msg_type,
                    signature=row.signature, trust=trust,
                    target="crisis" if crisis_id else "watch", target_exercise=exercise,
-                   route_to_crisis=True)
+                   route_to_crisis=True, narrower=narrower(
+                       w, access.classification_of(row), crisis_id, watch_id))
+        if d.withheld:  # attached, kept apart: the crisis says only that it came
+            withheld(w, crisis_id, at)
+            w.conn.execute(update(t.cap_alert).where(t.cap_alert.c.id == row.id).values(
+                action_detail=d.why, crisis_id=crisis_id, watch_id=watch_id,
+                warnings=[x for x in row.warnings if x.get("message") != NO_TARGET]
+                + [NARROWER_WARNING]))
+            w.audit("cap.apply", "cap_alert", row.id, {
+                "identifier": row.identifier, "action": d.action.value, "after": alert.key,
+                "crisis": crisis_id, "watch": watch_id})
+            continue
         if d.action not in (Action.UPDATE, Action.CANCEL):
             continue
         change = update_target if d.action is Action.UPDATE else cancel_target

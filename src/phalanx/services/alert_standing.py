@@ -1,7 +1,8 @@
 """What stands of what a crisis was told by CAP: of its messages, the alert or update
 applied last (`latest`), whose areas the crisis's maps draw (`crisis_areas`, served as
 GeoJSON) and whose infos its CAP export carries (`export_infos`: every language,
-category, area as received; `crises/intake.py` writes the export). A message only
+category, area as received; `crises/intake.py` writes the export) and, where none stands
+for its reader, the CAP categories it was told of (`source_categories`). A message only
 stored, never acted on, is kept and listed with the crisis but never stands."""
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from phalanx.adapters.cap import parse as cap
+from phalanx.adapters.db import access
+from phalanx.adapters.db import tables as t
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.crisis.alerts import Action
 from phalanx.services import crises
@@ -87,3 +90,17 @@ def export_infos(conn: Connection, crisis_id: int, *, actor: Principal,
             description=i["description"], instruction=i["instruction"],
             sender_name=i["sender_name"], areas=areas))
     return tuple(out)
+
+
+def source_categories(conn: Connection, crisis_id: int, *, actor: Principal
+                      ) -> tuple[str, ...]:
+    """The CAP categories of the messages a crisis came from that `actor` may read, in
+    the order received: those filed on the crisis and on the watch entries escalated into
+    it (a flood a Met alert told of, watched first)."""
+    a = t.cap_alert.c
+    escalated = select(t.watch_item.c.id).where(t.watch_item.c.crisis_id == crisis_id)
+    rows = conn.execute(access.select_visible(t.cap_alert, actor).where(
+        (a.crisis_id == crisis_id) | a.watch_id.in_(escalated)).order_by(
+        a.received_at, a.id))
+    return tuple(dict.fromkeys(c for r in rows for i in r.infos or ()
+                               for c in i["categories"]))

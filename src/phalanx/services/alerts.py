@@ -211,21 +211,24 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
             t.crisis.c.id == crisis_id)).one()
         target_exercise, affected = bool(target.exercise), _states(target.affected)
     to_crisis = route.to_crisis(alert, where) if route.to_crisis else True
+    # whom it is for, from its own scope: its record, and the crisis or watch entry it opens
+    heard = audience(alert.scope, route.affected, alert.restriction, alert.addresses)
+    marking = heard.classification()
     d = decide(status=alert.status, msg_type=alert.msg_type, signature=signature,
                trust=trust or Trust(), target="crisis" if crisis_id else
                ("watch" if watch_id else None), target_exercise=target_exercise,
                route_to_crisis=to_crisis,
-               same_sender=origin is None or origin == alert.sender)
+               same_sender=origin is None or origin == alert.sender,
+               narrower=effects.narrower(w, marking, crisis_id, watch_id))
     warnings = [p.as_dict() for p in alert.warnings]
-    # whom it is for, from its own scope: its record, and the crisis or watch entry it opens
-    heard = audience(alert.scope, route.affected, alert.restriction, alert.addresses)
-    marking = heard.classification()
     if heard.note:
-        warnings.append({"where": "/alert/scope", "line": None, "message": heard.note})
+        warnings.append(effects.warning("/alert/scope", heard.key, heard.args))
+    if d.withheld:
+        warnings.append(effects.NARROWER_WARNING)
+        effects.withheld(w, crisis_id, at)
     if alert.msg_type in ("Update", "Cancel", "Ack", "Error") and not (crisis_id or
                                                                       watch_id):
-        warnings.append({"where": "/alert/references", "line": None,
-                         "message": effects.NO_TARGET})
+        warnings.append(effects.warning("/alert/references", effects.NO_TARGET))
     if d.action in (Action.OPEN_CRISIS, Action.OPEN_WATCH) and not route.category \
             and not route.require_crisis:
         try:

@@ -11,7 +11,13 @@ from sqlalchemy import Connection, insert, update
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind, is_staff
+from phalanx.domain.access.policy import (
+    Classification,
+    Marking,
+    OwnerKind,
+    is_staff,
+    state_reads,
+)
 from phalanx.domain.access.principal import Principal
 from phalanx.services import crises
 from phalanx.services import organization as orgs
@@ -123,15 +129,28 @@ def review(db: Database, watch_id: int, risk: Risk, note: str, *, actor: Princip
 
 def escalate(db: Database, watch_id: int, affected: list[str], *, actor: Principal,
              severity: crises.Severity = "severe") -> crises.CrisisOut:
-    """Turn a watched situation into a crisis: the algorithm and its clocks start."""
+    """Turn a watched situation into a crisis: the algorithm and its clocks start. The
+    crisis is derived from the entry (its title, region and note) and obeys its marking
+    (the marking of a Private CAP alert's entry: for the states it was sent for); an
+    affected state that may not read the entry is refused (Invalid, nothing written)."""
     may_keep(actor)
     with db.read() as conn:
         item = get(conn, watch_id, actor=actor)
+        marked = access.classification_of(conn.execute(access.select_visible(
+            t.watch_item, actor).where(t.watch_item.c.id == watch_id)).one())
     if item.status != "watching":
         raise Conflict(f"watch item {watch_id} is {item.status}")
+    strangers = sorted(s for s in set(affected) if not state_reads(s, marked))
+    if strangers and marked.marking is Marking.PARTICIPANTS:
+        raise Invalid("affected", f"the watch entry is for "
+                                  f"{', '.join(sorted(marked.participants))} "
+                                  f"only, and so is a crisis escalated from it: "
+                                  f"{', '.join(strangers)} cannot be named affected")
     c = crises.open_crisis(db, crises.CrisisIn(
         title=item.title, category=item.category, affected=affected, severity=severity,
-        place=item.region, description=item.note), actor=actor, origin="monitoring")
+        place=item.region, description=item.note, marking=marked.marking,
+        participants=sorted(marked.participants), observers=marked.observers), actor=actor,
+        origin="monitoring")
     with db.write(actor) as w:
         w.conn.execute(update(t.watch_item).where(t.watch_item.c.id == watch_id).values(
             status="escalated", crisis_id=c.id))

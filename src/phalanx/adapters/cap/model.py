@@ -27,16 +27,32 @@ INDEXED = {"info", "area", "resource"}  # always named with their position
 
 @dataclass(frozen=True)
 class CapProblem:
+    """A problem at an element: `message` in English; a warning also has its `key` (the
+    message's msgid, `%(name)s` placeholders) and the values (`args`) that fill it, so
+    that a page writes it in its reader's language."""
+
     path: str
     message: str
     line: int | None = None
+    key: str = ""
+    args: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def said(cls, path: str, key: str, line: int | None = None,
+             **args: str) -> CapProblem:
+        """The problem `key` says with `args`, its English message filled in."""
+        return cls(path, key % args, line, key, tuple(args.items()))
 
     def __str__(self) -> str:
         where = f"line {self.line}, " if self.line else ""
         return f"{where}{self.path}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"where": self.path, "line": self.line, "message": self.message}
+        out: dict[str, object] = {"where": self.path, "line": self.line,
+                                  "message": self.message}
+        if self.key:
+            out.update(key=self.key, args=dict(self.args))
+        return out
 
 
 class CapError(ValueError):

@@ -63,6 +63,7 @@ from phalanx.adapters.cap.values import circle as _circle
 from phalanx.adapters.cap.values import number as _float
 from phalanx.adapters.cap.values import references_ok  # noqa: F401  (re-exported)
 from phalanx.adapters.cap.values import time as _parse_time
+from phalanx.domain.languages import N_
 
 
 @cache
@@ -172,10 +173,13 @@ class _Reader:
         self.warnings: list[CapProblem] = []
         self._warned: set[str] = set()
 
-    def warn(self, el: etree._Element, message: str, child: str | None = None) -> None:
-        p = _problem(el, message, child)
-        self._warned.add(p.path)
-        self.warnings.append(p)
+    def warn(self, el: etree._Element, key: str, child: str | None = None,
+             **args: str) -> None:
+        """A warning at `el` (or its `child`): the message `key` (marked with `N_` for
+        the pages' catalogue) filled with `args`."""
+        path = element_path(el) + (f"/{child}" if child else "")
+        self._warned.add(path)
+        self.warnings.append(CapProblem.said(path, key, el.sourceline, **args))
 
     def _find(self, el: etree._Element, name: str) -> list[etree._Element]:
         return el.findall(f"{{{self.ns}}}{name}")
@@ -190,16 +194,17 @@ class _Reader:
                 self.errors.append(_problem(at, "required element is missing or empty"
                                             " (the alert means nothing without it)", child))
             elif required:
-                self.warn(at, "required element is missing or empty", child)
+                self.warn(at, N_("required element is missing or empty"), child)
             elif found:
-                self.warn(found[0], "empty element, ignored")
+                self.warn(found[0], N_("empty element, ignored"))
         return value
 
     def choice(self, el: etree._Element, name: str, allowed: set[str], default: str) -> str:
         value = self.text(el, name, required=True)
         if value and value not in allowed:
-            self.warn(self._find(el, name)[0], f"{value!r} is not a CAP value; read as "
-                                               f"{default}")
+            self.warn(self._find(el, name)[0], N_("%(value)s is not a CAP value; read as "
+                                                  "%(default)s"),
+                      value=repr(value), default=default)
             return default
         return value or default
 
@@ -209,8 +214,8 @@ class _Reader:
             return None
         parsed = _parse_time(value)
         if parsed is None:
-            self.warn(self._find(el, name)[0], f"{value!r} is not a date-time with a time "
-                                               "zone; ignored")
+            self.warn(self._find(el, name)[0], N_("%(value)s is not a date-time with a "
+                                                  "time zone; ignored"), value=repr(value))
         return parsed
 
     def alert(self) -> CapAlert:
@@ -227,14 +232,15 @@ class _Reader:
                                f" a CAP message type ({', '.join(sorted(MSG_TYPES))})"))
         for name, value in (("identifier", identifier), ("sender", sender)):
             if _RESTRICTED.search(value):
-                self.warn(self._find(root, name)[0], f"{value!r} holds a space, comma, '<' "
-                          "or '&', which CAP forbids (a reference to it cannot be written)"
-                          "; kept as sent")
+                self.warn(self._find(root, name)[0], N_(
+                    "%(value)s holds a space, comma, '<' or '&', which CAP forbids (a "
+                    "reference to it cannot be written); kept as sent"), value=repr(value))
         sent_text = self.text(root, "sent", required=True)
         sent = _parse_time(sent_text) if sent_text else None
         if sent_text and sent is None:
-            self.warn(self._find(root, "sent")[0], f"{sent_text!r} is not a date-time with a "
-                                                   "time zone; the receipt time stands in")
+            self.warn(self._find(root, "sent")[0], N_(
+                "%(value)s is not a date-time with a time zone; the receipt time stands "
+                "in"), value=repr(sent_text))
         scope = self.choice(root, "scope", SCOPES, "Public")
         infos = tuple(self.info(i, sent) for i in self._find(root, "info"))
         alert = CapAlert(
@@ -259,9 +265,10 @@ class _Reader:
             if len(parts) == 3 and all(parts) and _parse_time(parts[2]) is not None:
                 out.append((parts[0], parts[1], parts[2]))
             else:
-                self.warn(el, f"{triple!r} is not a 'sender,identifier,sent' triple; dropped")
+                self.warn(el, N_("%(value)s is not a 'sender,identifier,sent' triple; "
+                                 "dropped"), value=repr(triple))
         if not (el.text or "").strip():
-            self.warn(el, "empty element, ignored")
+            self.warn(el, N_("empty element, ignored"))
         return tuple(out)
 
     def info(self, el: etree._Element, sent: datetime | None) -> CapInfo:
@@ -271,15 +278,17 @@ class _Reader:
             if value in CATEGORIES:
                 cats.append(value)
             else:
-                self.warn(c, f"unknown category {value!r}; read as Other")
+                self.warn(c, N_("unknown category %(value)s; read as Other"),
+                          value=repr(value))
                 cats.append("Other")
         if not cats:
-            self.warn(el, "required element is missing; read as Other", "category")
+            self.warn(el, N_("required element is missing; read as Other"), "category")
             cats.append("Other")
         effective, expires = self.time(el, "effective"), self.time(el, "expires")
         start = effective or sent
         if expires and start and expires < start:
-            self.warn(self._find(el, "expires")[0], "the alert expires before it takes effect")
+            self.warn(self._find(el, "expires")[0],
+                      N_("the alert expires before it takes effect"))
         pairs = self.pairs
         return CapInfo(
             language=self.text(el, "language") or "en-US", categories=tuple(dict.fromkeys(cats)),
@@ -308,7 +317,7 @@ class _Reader:
         polygons = []
         for p in self._find(el, "polygon"):
             if not (p.text or "").strip():
-                self.warn(p, "empty polygon, ignored")
+                self.warn(p, N_("empty polygon, ignored"))
                 continue
             ring = self.polygon(p)
             if ring:
@@ -317,8 +326,9 @@ class _Reader:
         for c in self._find(el, "circle"):
             circle = _circle(c.text or "")
             if circle is None:
-                self.warn(c, f"{(c.text or '').strip()!r} is not 'lat,lon radius' within "
-                             f"range (a radius of 0 to {MAX_RADIUS_KM:g} km); dropped")
+                self.warn(c, N_("%(value)s is not 'lat,lon radius' within range (a radius "
+                                "of 0 to %(km)s km); dropped"),
+                          value=repr((c.text or "").strip()), km=f"{MAX_RADIUS_KM:g}")
             else:
                 circles.append(circle)
         return CapArea(self.text(el, "areaDesc", required=True), tuple(polygons),
@@ -331,28 +341,31 @@ class _Reader:
             m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?),([-+]?\d+(?:\.\d*)?)(?:,[-+]?[\d.]+)?",
                              token)
             if not m:
-                self.warn(el, f"stray token {token!r} is not 'lat,lon'; dropped")
+                self.warn(el, N_("stray token %(value)s is not 'lat,lon'; dropped"),
+                          value=repr(token))
                 continue
             lat, lon = float(m.group(1)), float(m.group(2))
             if abs(lat) > 90 + CLAMP_DEGREES or abs(lon) > 180 + CLAMP_DEGREES:
-                self.warn(el, f"point {token!r} is out of range; the polygon is dropped")
+                self.warn(el, N_("point %(value)s is out of range; the polygon is dropped"),
+                          value=repr(token))
                 return None
             if abs(lat) > 90 or abs(lon) > 180:
                 clamped = (max(-90.0, min(90.0, lat)), max(-180.0, min(180.0, lon)))
-                self.warn(el, f"point {token!r} is slightly out of range; clamped to "
-                              f"{clamped[0]:g},{clamped[1]:g}")
+                self.warn(el, N_("point %(value)s is slightly out of range; clamped to "
+                                 "%(point)s"), value=repr(token),
+                          point=f"{clamped[0]:g},{clamped[1]:g}")
                 lat, lon = clamped
             points.append((lat, lon))
         if len(set(points)) < 3:
-            self.warn(el, f"a polygon needs at least 3 distinct points, it has "
-                          f"{len(set(points))}; dropped")
+            self.warn(el, N_("a polygon needs at least 3 distinct points, it has "
+                             "%(count)s; dropped"), count=str(len(set(points))))
             return None
         if points[0] != points[-1]:
-            self.warn(el, "the polygon does not end where it starts; closed")
+            self.warn(el, N_("the polygon does not end where it starts; closed"))
             points.append(points[0])
         if not geometry.has_area(points):
-            self.warn(el, "the polygon's points lie on one line: it encloses no area and "
-                          "gives no place; dropped")
+            self.warn(el, N_("the polygon's points lie on one line: it encloses no area "
+                             "and gives no place; dropped"))
             return None
         return tuple(points)
 
@@ -376,8 +389,9 @@ class _Reader:
             if path in self._warned or any(p.path == path for p in self.errors):
                 continue
             self._warned.add(path)
-            self.warnings.append(CapProblem(path, "schema: " + _NS_IN_MESSAGE.sub(
-                "", e.message), e.line))
+            # the validator's own words, behind a lead-in the pages translate
+            self.warnings.append(CapProblem.said(path, N_("schema: %(detail)s"), e.line,
+                                                 detail=_NS_IN_MESSAGE.sub("", e.message)))
 
 
 def _with_warnings(alert: CapAlert, warnings: list[CapProblem]) -> CapAlert:

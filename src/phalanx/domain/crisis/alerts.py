@@ -11,7 +11,11 @@
   cancelled and proposes closing it. A reference to nothing received here is a warning
   and the message is stored: it never opens a new crisis. An invalid signature never
   changes anything, nor does a message from a sender other than the referenced one's
-  (setting: only the authority that issued an alert updates or cancels it).
+  (setting: only the authority that issued an alert updates or cancels it). Nor does
+  one whose audience (its `scope`: `audience`) is narrower than the crisis's or watch
+  entry's, whose readers it would otherwise tell what not all of them may read: it is
+  kept as a record of its own audience, and the crisis's history says only that such a
+  message came (`WITHHELD`), naming nothing of it.
 - Ack and Error are stored, attached to what they reference, and not acted on.
 """
 
@@ -21,7 +25,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from phalanx.domain.access.policy import Classification, Marking, OwnerKind
+from phalanx.domain.access.policy import Classification, Marking, OwnerKind, widens
+from phalanx.domain.languages import N_
+
+# the crisis's history, when a message for fewer readers than the crisis's came: it names
+# nothing of it (who sent it, what it says, for whom)
+WITHHELD = N_("a CAP message came for fewer readers than this crisis has: kept apart, "
+              "not every reader of the crisis may read it; the crisis is not changed")
+# the intake's warning on such a message
+NARROWER = N_("its audience is narrower than the crisis's or watch entry's it references: "
+              "kept as a record of its own audience; the crisis or watch entry is not "
+              "changed")
 
 
 class Action(StrEnum):
@@ -52,13 +66,16 @@ class Decision:
     action: Action
     why: str
     exercise: bool = False
+    withheld: bool = False  # kept apart: its audience is narrower than its target's
 
 
 def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
            target: Literal["crisis", "watch"] | None, target_exercise: bool,
-           route_to_crisis: bool, same_sender: bool = True) -> Decision:
+           route_to_crisis: bool, same_sender: bool = True,
+           narrower: bool = False) -> Decision:
     """The action for one message; `target` is what its references point to, if any,
-    and `same_sender` whether the message comes from the sender of the referenced one."""
+    `same_sender` whether the message comes from the sender of the referenced one, and
+    `narrower` whether its audience is narrower than the target's (`narrower`)."""
     if status in ("Draft", "System", "Test"):
         return Decision(Action.STORE, f"status {status}: stored, never acted on")
     exercise = status == "Exercise"
@@ -80,6 +97,10 @@ def decide(*, status: str, msg_type: str, signature: Signature, trust: Trust,
             return Decision(Action.STORE, f"{msg_type} from {mode} message cannot change "
                                           f"{'a real' if exercise else 'an exercise'} "
                                           f"{target}: stored", exercise)
+        if narrower:
+            return Decision(Action.STORE, f"{msg_type} for fewer readers than the {target}: "
+                                          f"kept apart, the {target} not changed", exercise,
+                            withheld=True)
         if msg_type == "Update":
             return Decision(Action.UPDATE, f"Update of the {target}", exercise)
         return Decision(Action.CANCEL, f"Cancel: the {target} is marked cancelled and "
@@ -128,17 +149,32 @@ class Audience:
     """Whom what a received message becomes (its record, the crisis or watch entry it
     opens) is for: PARTICIPANTS with `participants`, else ORGANIZATION; never the public
     nor the observers. `note` says so in the intake's warnings ("" for a Public
-    message)."""
+    message), in English; `key` is its message (marked for the pages' catalogue) and
+    `args` the values that fill it."""
 
     private: bool
     participants: tuple[str, ...]
     note: str
+    key: str = ""
+    args: tuple[tuple[str, str], ...] = ()
 
     def classification(self) -> Classification:
         if not self.private:
             return Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.ORGANIZATION)
         return Classification(OwnerKind.SECRETARIAT, "secretariat", Marking.PARTICIPANTS,
                               frozenset(self.participants))
+
+
+def narrower(message: Classification, target: Classification,
+             members: tuple[str, ...] | list[str]) -> bool:
+    """Whether a message marked `message` is for fewer readers than the crisis or watch
+    entry marked `target` (`members`: the member states today): someone reads the target
+    who may not read the message."""
+    return widens(message, target, members)
+
+
+def _said(private: bool, participants: tuple[str, ...], key: str, **args: str) -> Audience:
+    return Audience(private, participants, key % args, key, tuple(args.items()))
 
 
 def audience(scope: str, states: tuple[str, ...], restriction: str = "",
@@ -153,10 +189,18 @@ def audience(scope: str, states: tuple[str, ...], restriction: str = "",
     if scope == "Public":
         return Audience(False, (), "")
     if scope == "Restricted":
-        said = f" ({restriction.strip()[:200]})" if restriction.strip() else ""
-        return Audience(False, (), f"scope Restricted{said}: kept for the member states "
-                                   "and the staff, never public nor released to observers")
-    to = f" (addresses: {addresses.strip()[:200]})" if addresses.strip() else ""
-    return Audience(True, tuple(sorted(set(states))),
-                    f"scope {scope or 'missing'}{to}: kept for {', '.join(sorted(set(states)))} "
-                    "and the staff only")
+        if restriction.strip():
+            return _said(False, (), N_("scope Restricted (%(restriction)s): kept for the "
+                                       "member states and the staff, never public nor "
+                                       "released to observers"),
+                         restriction=restriction.strip()[:200])
+        return _said(False, (), N_("scope Restricted: kept for the member states and the "
+                                   "staff, never public nor released to observers"))
+    whom = tuple(sorted(set(states)))
+    if addresses.strip():
+        return _said(True, whom, N_("scope %(scope)s (addresses: %(addresses)s): kept for "
+                                    "%(states)s and the staff only"),
+                     scope=scope or "missing", addresses=addresses.strip()[:200],
+                     states=", ".join(whom))
+    return _said(True, whom, N_("scope %(scope)s: kept for %(states)s and the staff only"),
+                 scope=scope or "missing", states=", ".join(whom))

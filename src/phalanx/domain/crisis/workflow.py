@@ -120,6 +120,12 @@ class Category:
         §3.2.2) for one read from none, as every kind of crisis the treaty names is."""
         return self.cap_categories[0] if self.cap_categories else "Security"
 
+    def cap_category_for(self, given: Iterable[str]) -> str:
+        """The CAP category a crisis of this kind opened from CAP messages is written
+        with: the first the messages `given` that this kind is read from (a flood a Met
+        alert told of stays Met), else `cap_category`."""
+        return next((c for c in given if c in self.cap_categories), self.cap_category)
+
 
 def category_problem(cat: Category, since: date | None, day: date) -> str | None:
     """Why no crisis of `cat` is reported on `day` (None if one may be): the category,

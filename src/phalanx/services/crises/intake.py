@@ -219,7 +219,8 @@ def export_cap(conn: Connection, crisis_id: int, *, actor: Principal,
         infos=tuple(replace(i, response_types=all_clear, web=web) for i in received) or (
             cap.InfoOut(
                 language="ru-RU" if russian else "en-US",
-                categories=(cat.cap_category,),
+                categories=(cat.cap_category_for(alert_standing.source_categories(
+                    conn, crisis_id, actor=actor)),),
                 event=c.category_name_ru if russian and c.category_name_ru
                 else c.category_name,
                 urgency="Immediate" if not closed else "Past",

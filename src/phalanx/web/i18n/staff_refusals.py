@@ -94,6 +94,9 @@ STAFF_MESSAGES = (
 )
 
 STAFF_TEMPLATES = (
+    # a watch entry kept for some states escalated for another (services/watch.py)
+    N_("the watch entry is for %(states)s only, and so is a crisis escalated from it: "
+       "%(others)s cannot be named affected"),
     # a draft for a period of days and for a limited period at once
     # (services/decisions/drafts.py)
     N_("a period of %(days)s days is limited already: give the days or a limited period, "

@@ -185,6 +185,10 @@ FORMS: tuple[tuple[str, str], ...] = (
     (r"title → (?P<title>.+)", N_("title → %(title)s")),
     (r"text updated", N_("text updated")),
     (r"no change", N_("no change")),
+    (r"a CAP message came for fewer readers than this crisis has: kept apart, not every "
+     r"reader of the crisis may read it; the crisis is not changed",
+     N_("a CAP message came for fewer readers than this crisis has: kept apart, not every "
+        "reader of the crisis may read it; the crisis is not changed")),
     (r"CAP Cancel (?P<identifier>\S+) \((?P<sent>[^)]*)\): the alert is cancelled; closing "
      r"is proposed(?P<reason> — .*)?",
      N_("CAP Cancel %(identifier)s (%(sent)s): the alert is cancelled; closing is "

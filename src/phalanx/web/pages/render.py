@@ -32,6 +32,7 @@ from phalanx.web.assets import static_url
 from phalanx.web.auth import CSRF_FIELD, identify
 from phalanx.web.form_token import FORM_TOKEN_FIELD
 from phalanx.web.i18n import LANGUAGES, accepted_language, errors, localized
+from phalanx.web.i18n.alert_texts import warning_text
 from phalanx.web.i18n.durations import duration_text
 from phalanx.web.i18n.plantexts import plan_text
 from phalanx.web.i18n.timeline import notice_text, timeline_text
@@ -83,6 +84,15 @@ templates.env.filters["error_text"] = _page_error
 templates.env.filters["plan_text"] = _in_page_language(plan_text, names="plan_names")
 templates.env.filters["timeline_text"] = _in_page_language(timeline_text, names="unit_names")
 templates.env.filters["notice_text"] = _in_page_language(notice_text, names="unit_names")
+
+
+@pass_context
+def _cap_warning(ctx: Context, warning: Any) -> str:
+    """A warning of the CAP intake (a stored dict) in the page's language."""
+    return warning_text(warning, str(ctx.get("lang") or "en"))
+
+
+templates.env.filters["cap_warning"] = _cap_warning
 
 @pass_context
 def _titled(ctx: Context, record: Any) -> str:
