@@ -207,6 +207,12 @@ class CrisisOut(BaseModel):
     other_parties: list[str] = Field(default_factory=list)  # named by the report
     # the named other parties that are members on the day: a dispute between members
     members_in_dispute: list[str] = Field(default_factory=list)
+    off_territory: bool = Field(default=False, description=(
+        "the place reported lies outside the territory of every affected member: "
+        "aggression there is not aggression against a member, so the obligation of "
+        "assistance (the collective-defence article: Treaty art. 4) does not arise and "
+        "no notice to the UN Security Council opens, whatever the category or an "
+        "official request cites"))
     place: str
     lat: float | None
     lon: float | None
