@@ -156,6 +156,28 @@ def test_a_council_statement_calls_for_a_ceasefire_and_authorizes_nothing(
                              at=opens + timedelta(hours=1))
 
 
+def test_peacekeepers_and_the_crrf_for_nagorno_karabakh(accounts_db: Database) -> None:
+    db = accounts_db
+    c = fighting(db)
+    at = REQUEST + timedelta(hours=2)
+    with clock.use(at):
+        crises.convene_consultations(db, c.id, actor=SEC, at=at)
+        crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=at)
+        # the Secretariat leaves the box "outside members' territory" unticked: the place
+        # the report records decides, not the box
+        crises.set_response(db, c.id, crises.ResponseIn(
+            measures=[Measure.MILITARY_PEACEKEEPING]), actor=SEC, at=at)
+    with db.read() as conn:
+        why = crises.military_check(conn, c.id, actor=SEC, at=at)
+    assert any("UN mandate" in w or "UN Security Council mandate" in w for w in why), why
+    with clock.use(at):  # Azerbaijan is a CIS partner and a neighbour
+        crises.set_response(db, c.id, crises.ResponseIn(
+            measures=[Measure.MILITARY_CRRF], against_cis_or_neighbour=True), actor=SEC, at=at)
+    with db.read() as conn:
+        why = crises.military_check(conn, c.id, actor=SEC, at=at)
+    assert "the CRRF is not used against CIS partners or neighbouring states" in why
+
+
 def test_29_september_vardenis_on_armenias_territory(accounts_db: Database) -> None:
     db = accounts_db
     with clock.use(VARDENIS):

@@ -28,6 +28,7 @@ from phalanx.services.crises.common import (
     crrf_constraint,
     deployment_refusals,
     dispute_of,
+    on_member_territory,
     timeline_event,
 )
 from phalanx.services.crises.consulting import convening_bodies
@@ -120,6 +121,7 @@ __all__ = [
     "may_open",
     "military_check",
     "offer_assistance",
+    "on_member_territory",
     "open_crisis",
     "open_in",
     "report_pdf",

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from phalanx.adapters.cap import territory
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import membership
@@ -206,13 +207,32 @@ def dispute_of(org: Organization, row: Any) -> str:
     return parties.dispute_refusal(_states(row.affected), members_in_dispute(org, row))
 
 
+def on_member_territory(org: Organization, row: Any) -> bool:
+    """Whether the crisis's measures are given on a member's territory: not where the
+    place the report records lies, by the country shapes, on no member's territory on the
+    day of the report (Nagorno-Karabakh, 2020: a report of Armenia's with its place on
+    Azerbaijan's territory), whatever the response's box says; else as the Secretariat
+    chose in the response ("outside members' territory" ticked or not). Peacekeepers go
+    outside the members' territory only with a UN Security Council mandate (DOMAIN §7),
+    so a box left unticked does not make an affected state's request enough there."""
+    if not row.on_member_territory:
+        return False
+    if row.lat is None or row.lon is None:
+        return True
+    members = [m.state for m in membership.members_on(org, clock.day(org, row.reported_at))]
+    return territory.inside(row.lat, row.lon, members) is not False
+
+
 def _situation(row: Any, cat: Category, units: int,
                requests: Sequence[authority.OfficialRequest], mandate_ended: str = "",
                dispute: str = "", crrf: bool = True,
-               articles: tuple[str, str] = ("", "")) -> Situation:
+               articles: tuple[str, str] = ("", ""), on_territory: bool | None = None
+               ) -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
     moves offered on a page and the moves allowed are judged on the same facts;
-    `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
+    `mandate_ended` says that the decision's period is over (`mandate_ended_at`);
+    `on_territory`: whether its measures are given on a member's territory
+    (`on_member_territory`; None: as the response's box says)."""
     affected = _states(row.affected)
     requested = frozenset(m for m in MILITARY
                           if authority.covering_requests(requests, affected, m))
@@ -225,7 +245,8 @@ def _situation(row: Any, cat: Category, units: int,
         against_cis_or_neighbour=row.against_cis_or_neighbour, crrf_constraint=crrf,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
         withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
-        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
+        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory
+        if on_territory is None else on_territory,
         units_committed=units, review=row.review, consult_article=articles[0],
         assist_article=articles[1])
 
@@ -326,7 +347,7 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org), treaty_articles(org))
+                   crrf_constraint(org), treaty_articles(org), on_member_territory(org, row))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=units_out(conn, row.id))
 
@@ -346,7 +367,7 @@ def deployment_refusals(conn: Connection, row: Any,
     s = _situation(row, _category(org, row.category), 0,
                    as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org), treaty_articles(org))
+                   crrf_constraint(org), treaty_articles(org), on_member_territory(org, row))
     return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 
