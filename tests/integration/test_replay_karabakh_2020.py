@@ -22,7 +22,9 @@ Treaty in 1999: the dataset).
   owes an answer, no clock runs, no notice to the UN Security Council opens, and the
   crisis room says why. The members consult (art. 2); every member keeps its seat.
 - Peacekeepers to Nagorno-Karabakh: outside the members' territory only with a UN
-  mandate; the CRRF is not used against a CIS partner or neighbour.
+  mandate, the place recorded deciding, not the response's box; the CRRF is not used
+  against a CIS partner or neighbouring state, and Azerbaijan, named as the other party,
+  borders Armenia: refused from the record, in English and Russian.
 - 29 September 2020: a drone strikes a bus near Vardenis, on Armenia's territory: there
   art. 4 does apply; Armenia made no request to the Organization (its letter of 31 October
   went to Russia under the bilateral treaty), so the lines read "not yet arisen" and no
@@ -230,3 +232,27 @@ def test_may_2021_sev_lich_consultations_under_art_2(accounts_db: Database) -> N
         crises.get(conn, c.id, actor=OBSERVER)
     with db.read() as conn:
         assert crises.board(conn, actor=OBSERVER) == []
+
+
+def test_the_crrf_is_not_sent_against_a_neighbouring_state_whatever_the_box_says(
+        accounts_db: Database, settings: Settings) -> None:
+    """The CRRF's use constraint (not against CIS partners or neighbouring states) follows
+    from the report's record: Azerbaijan, named as the other party, borders Armenia."""
+    db = accounts_db
+    c = fighting(db)
+    at = REQUEST + timedelta(hours=2)
+    with clock.use(at):
+        crises.convene_consultations(db, c.id, actor=SEC, at=at)
+        crises.transition(db, c.id, Stage.ASSESSMENT, actor=SEC, at=at)
+        crises.set_response(db, c.id, crises.ResponseIn(measures=[Measure.MILITARY_CRRF]),
+                            actor=SEC, at=at)
+    refusal = ("the CRRF is not used against CIS partners or neighbouring states: the report "
+               "names AZE, a neighbouring state (bordering ARM), as the other party")
+    with db.read() as conn:
+        assert refusal in crises.military_check(conn, c.id, actor=SEC, at=at)
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "secretariat", "demo-secretariat")
+        client.cookies.set("lang", "ru")
+        room = client.get(f"/crises/{c.id}").text
+    assert "КСОР не применяются против партнёров по СНГ" in room, room
+    assert "neighbouring state" not in room

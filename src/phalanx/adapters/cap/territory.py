@@ -92,3 +92,27 @@ def state_at(lat: float, lon: float, states: list[str], near: float = 0.05) -> s
         if gap <= near:
             found.append((gap, code))
     return min(found)[1] if found else None
+
+
+def borders(state: str, others: list[str], near: float = 0.05) -> list[str]:
+    """Which of `others` (alpha-3 codes) share a border with `state`: their shapes touch,
+    or come within `near` degrees (a border drawn at this scale); empty when the shapes
+    are not installed or a state has no shape."""
+    shapes = _shapes()
+    if shapes is None:
+        return []
+
+    def shape_of(code: str) -> object | None:
+        country = pycountry.countries.get(alpha_3=code)
+        shape = shapes.get(country.numeric) if country is not None else None
+        return shape if isinstance(shape, Polygon | MultiPolygon) else None
+
+    own = shape_of(state)
+    if own is None:
+        return []
+    out = []
+    for code in sorted(set(others) - {state}):
+        shape = shape_of(code)
+        if shape is not None and own.distance(shape) <= near:  # type: ignore[attr-defined]
+            out.append(code)
+    return out

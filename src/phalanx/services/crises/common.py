@@ -201,10 +201,16 @@ def crrf_constraint(org: Organization) -> bool:
 
 def dispute_of(org: Organization, row: Any) -> str:
     """Why the CRRF is not used for the crisis: its report names a member as the other
-    party (empty: it names none, or no formation of the file has the CRRF's constraint)."""
+    party, or else a neighbouring state of an affected member (`parties.py`; empty: it
+    names neither, or no formation of the file has the CRRF's constraint)."""
     if not crrf_constraint(org):
         return ""
-    return parties.dispute_refusal(_states(row.affected), members_in_dispute(org, row))
+    affected, named = _states(row.affected), members_in_dispute(org, row)
+    if named:
+        return parties.dispute_refusal(affected, named)
+    others = _states(row.other_parties)
+    return parties.neighbour_refusal({
+        other: [s for s in affected if territory.borders(s, [other])] for other in others})
 
 
 def on_member_territory(org: Organization, row: Any) -> bool:

@@ -97,6 +97,8 @@ CRISIS_TEMPLATES = (
     N_("the CRRF is not used to settle a bilateral political problem between states: the "
        "report names %(named)s, a member, as the other party (a dispute between the "
        "members %(sides)s)"),
+    N_("the CRRF is not used against CIS partners or neighbouring states: the report names "
+       "%(named)s, a neighbouring state (bordering %(states)s), as the other party"),
     N_("%(states)s cannot be both affected and the other party"),
     N_("%(states)s: not a state of the organization's dataset"),
     N_("%(states)s named twice as the other party"),
