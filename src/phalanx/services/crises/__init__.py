@@ -25,10 +25,7 @@ from phalanx.services.crises.common import (
     add_event,
     affected_of,
     crisis_row,
-    crrf_constraint,
     deployment_refusals,
-    dispute_of,
-    on_member_territory,
     timeline_event,
 )
 from phalanx.services.crises.consulting import convening_bodies
@@ -52,6 +49,7 @@ from phalanx.services.crises.reading import (
     report_pdf,
     stage_options,
 )
+from phalanx.services.crises.record import crrf_constraint, dispute_of, on_member_territory
 from phalanx.services.crises.schemas import (
     CAP_SEVERITY,
     CrisisIn,

@@ -40,8 +40,8 @@ from phalanx.services.crises.common import (
     _row,
     _situation_at,
     mandate_of,
-    members_in_dispute,
 )
+from phalanx.services.crises.record import members_in_dispute
 from phalanx.services.crises.schemas import (
     CrisisDraftOut,
     CrisisOut,

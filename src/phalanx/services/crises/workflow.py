@@ -43,15 +43,13 @@ from phalanx.services.crises.common import (
     _situation,
     _situation_at,
     answered_by,
-    crrf_constraint,
     decision_marking,
-    dispute_of,
     mandate_ended_at,
-    on_member_territory,
     treaty_articles,
 )
 from phalanx.services.crises.consulting import consultation_format
 from phalanx.services.crises.reading import _out
+from phalanx.services.crises.record import crrf_constraint, dispute_of, on_member_territory
 from phalanx.services.crises.schemas import (
     CrisisOut,
     ResponseIn,
