@@ -118,7 +118,9 @@ def test_27_september_art_4_does_not_apply_outside_armenias_territory(
     with db.read() as conn:
         c = crises.get(conn, c.id, actor=SEC, at=later)
     assert not [e for e in c.timeline if e.kind == "escalation" and "answer" in e.text]
-    with clock.use(later), pytest.raises(Conflict):
+    with clock.use(later), pytest.raises(
+            Conflict, match=r"KAZ owes no answer on crisis \d+: its place lies outside "
+                            r"the territory of ARM"):
         crisis_obligations.answer(db, c.id, "KAZ", crisis_obligations.ObligationIn(
             answer="declined", detail="not on Armenia's territory"), actor=rep("KAZ"),
             at=later)

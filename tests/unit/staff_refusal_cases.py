@@ -21,6 +21,11 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # an answer to art. 4 where the crisis lies outside the affected member's territory
+    ("KAZ owes no answer on crisis 3: its place lies outside the territory of ARM, so no "
+     "member owes an answer under the collective-defence article",
+     "KAZ не должно отвечать по кризису 3: его место лежит вне территории ARM, поэтому ни "
+     "одно государство-член не обязано отвечать по статье о коллективной обороне"),
     # the CRRF against a neighbouring state the report names (`domain/crisis/parties.py`)
     ("the CRRF is not used against CIS partners or neighbouring states: the report names "
      "AZE, a neighbouring state (bordering ARM), as the other party",

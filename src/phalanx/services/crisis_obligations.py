@@ -278,6 +278,11 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
         refuse_if_over(w.conn, row)
         org = organization.organization(w.conn)
+        if off_territory(row):
+            raise Conflict(f"{state} owes no answer on crisis {crisis_id}: its place lies "
+                           "outside the territory of "
+                           f"{', '.join(s for s in row.affected.split(',') if s)}, so no "
+                           "member owes an answer under the collective-defence article")
         if state not in obliged_states(w.conn, org, row, at):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
                            "than the affected ones and the other party, where the category "
