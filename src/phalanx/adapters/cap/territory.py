@@ -11,6 +11,7 @@ from importlib import resources
 import pycountry
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.ops import unary_union
+from shapely.prepared import PreparedGeometry, prep
 
 
 @cache
@@ -64,11 +65,22 @@ def inside(lat: float, lon: float, states: list[str]) -> bool | None:
         return None
     point = Point(lon, lat)
     for code in states:
-        country = pycountry.countries.get(alpha_3=code)
-        shape = shapes.get(country.numeric) if country is not None else None
-        if isinstance(shape, Polygon | MultiPolygon) and shape.buffer(0.05).contains(point):
+        near = _near(code)
+        if near is not None and near.contains(point):
             return True
     return False
+
+
+@cache
+def _near(code: str) -> PreparedGeometry | None:
+    """The state's shape widened by 0.05 degrees (a place on a coast or a border drawn at
+    this scale), prepared once: it is asked of every crisis read (None: no shape)."""
+    shapes = _shapes()
+    country = pycountry.countries.get(alpha_3=code)
+    shape = shapes.get(country.numeric) if shapes is not None and country is not None else None
+    if not isinstance(shape, Polygon | MultiPolygon):
+        return None
+    return prep(shape.buffer(0.05))
 
 
 def state_at(lat: float, lon: float, states: list[str], near: float = 0.05) -> str | None:
