@@ -40,8 +40,10 @@ Times of day are assumed where the sources give only the day.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
+import pypdf
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -57,6 +59,7 @@ from phalanx.services import decisions as dec
 from phalanx.services.db import Database
 from phalanx.services.errors import Conflict, NotFound
 from phalanx.web.app import create_app
+from phalanx.web.i18n import texts_for
 from tests.support.sessions import login
 
 pytestmark = pytest.mark.skipif(not territory.available(),
@@ -133,6 +136,12 @@ def test_27_september_art_4_does_not_apply_outside_armenias_territory(
         ru = client.get(f"/crises/{c.id}").text
     assert "The place reported lies outside the territory of ARM" in en
     assert "Указанное в сообщении место лежит вне территории ARM" in ru, ru
+    # the situation report says so too, in the reader's language
+    with db.read() as conn:
+        pdf = crises.report_pdf(conn, c.id, actor=rep("KAZ"), texts=texts_for("ru"))
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Указанное в сообщении место лежит вне территории ARM" in text, text
 
 
 def test_a_council_statement_calls_for_a_ceasefire_and_authorizes_nothing(

@@ -294,6 +294,11 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             + " " + _("Basis: %(basis)s.", basis=texts.either(c.basis, c.basis_ru)),
             _("Obligation: %(obligation)s.",
               obligation=texts.either(c.obligation, c.obligation_ru)),
+            *([_("The place reported lies outside the territory of %(states)s: aggression "
+                 "there is not aggression against a member, so no member owes assistance "
+                 "under the collective-defence article and no notice to the UN Security "
+                 "Council opens; the members consult.", states=", ".join(c.affected))]
+              if c.off_territory else []),
             *([_("Asked for and not given by the decision on the crisis") + ": "
                + ", ".join(label("measure", m) for m in c.not_granted)]
               if c.not_granted else [])]),
