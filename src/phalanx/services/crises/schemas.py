@@ -55,6 +55,14 @@ class CrisisIn(BaseModel):
         "with PARTICIPANTS: the states (ISO 3166 alpha-3) that may read it"))
     observers: bool = Field(default=False, description="released to the observers too")
 
+    @model_validator(mode="after")
+    def _whole_place(self) -> CrisisIn:
+        # half a place is no place: whose territory it lies on decides the rules
+        # (art. 4, peacekeeping), so a latitude without a longitude is refused
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give the place's latitude and longitude both, or neither")
+        return self
+
 
 class StageClockOut(BaseModel):
     stage: Stage
