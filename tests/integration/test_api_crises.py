@@ -83,3 +83,21 @@ def test_the_cap_export_links_to_the_crisis_at_the_public_address(
         assert r.status_code == 201, r.text
         xml = c.get(f"/api/v1/crises/{r.json()['id']}/cap.xml", headers=auth).content
     assert f"<web>https://phalanx.test/crises/{r.json()['id']}</web>".encode() in xml
+
+
+def test_half_a_place_is_refused_and_nothing_is_stored(
+        api: tuple[TestClient, dict[str, str]]) -> None:
+    """A latitude without its longitude is no place: whose territory a place lies on
+    decides whether art. 4 applies, so the report is refused (422, problem+json, in the
+    reader's language) and no crisis is stored."""
+    client, headers = api
+    before = client.get("/api/v1/crises", headers=headers).json()
+    body = {"title": "Shelling near Vardenis", "category": "aggression",
+            "affected": ["ARM"], "place": "Vardenis", "lat": 40.18}
+    r = client.post("/api/v1/crises", json=body, headers=headers)
+    assert r.status_code == 422 and r.headers["content-type"].startswith(
+        "application/problem+json")
+    assert "give the place's latitude and longitude both, or neither" in r.text
+    ru = client.post("/api/v1/crises", json=body, headers={**headers, "Accept-Language": "ru"})
+    assert ru.status_code == 422 and "укажите и широту, и долготу места" in ru.text, ru.text
+    assert client.get("/api/v1/crises", headers=headers).json() == before

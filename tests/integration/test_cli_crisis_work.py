@@ -154,3 +154,23 @@ def test_a_draft_is_tied_to_the_crisis_signed_adopted_and_exported(
                                         str(tmp_path / "x.pdf"))
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".pdf", ".xml")) == [
         "decision.pdf", "decision.xml"]
+
+
+def test_obligations_say_why_no_member_owes_an_answer_off_the_members_territory(
+        cli: Database) -> None:
+    """Armenia's report of the fighting in Nagorno-Karabakh (a place on Azerbaijan's
+    territory), with a request citing art. 4: nobody owes an answer, and the command says
+    why instead of an empty table and a notice that would open under art. 4."""
+    c = json.loads(ok("crises", "open", "--title", "Fighting in Nagorno-Karabakh",
+                      "--category", "aggression", "--affected", "arm", "--other-party", "aze",
+                      "--place", "Stepanakert", "--lat", "39.815", "--lon", "46.752",
+                      "--json"))
+    at = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+    ok("crises", "request", str(c["id"]), "ARM", "--person", "Nikol Pashinyan", "--office",
+       "head_of_government", "--at", at, "--article", "Treaty art. 4", "--measure",
+       "political")
+    said = json.loads(ok("crises", "obligations", str(c["id"]), "--json"))
+    assert said["obligations"] == [] and said["off_territory"] is True
+    text = " ".join(ok("crises", "obligations", str(c["id"])).split())
+    assert "The place reported lies outside the territory of ARM" in text
+    assert "opens with a decision on a crisis under Treaty art. 4" not in text

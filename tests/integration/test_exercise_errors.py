@@ -291,3 +291,21 @@ def test_a_real_decision_after_an_exercise_keeps_its_number(org_db: Database) ->
     with org_db.read() as conn:
         number = dec.get_decision(conn, closed.decision_id, actor=SYSTEM).number
     assert number == f"CSC-{START.year}-001"
+
+
+def test_no_answer_is_owed_where_the_crisis_lies_outside_the_affected_members_territory(
+        org_db: Database, tmp_path: Path) -> None:
+    """The check knows what the run would refuse: a crisis placed outside every affected
+    member's territory (Nagorno-Karabakh, on Azerbaijan's) obliges no member under art. 4,
+    so a member's answer to it is a broken inject, said before anything is written."""
+    path = tmp_path / "karabakh.yaml"
+    path.write_text("""name: karabakh
+injects:
+  - {at: 0, do: open, title: Fighting, category: aggression, affected: [ARM],
+     other_parties: [AZE], place: Stepanakert, lat: 39.815, lon: 46.752}
+  - {at: 30, do: consultations}
+  - {at: 40, do: official_request, state: ARM, person: the Prime Minister of Armenia,
+     office: head_of_government, measures: [political]}
+  - {at: 60, do: obligation, state: RUS, answer: other, detail: a ceasefire call}
+""", encoding="utf-8")
+    assert "the crisis's place lies outside the territory of ARM" in refused(org_db, path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 # a Latin word left in a Russian text: codes, keys and values as typed are allowed
-LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|CAP|UTC|csc|secretariat|agency|state|KIND|"
+LATIN_WORD = re.compile(r"\b(?!(?:KAZ|RUS|XYZ|ARM|AZE|CAP|UTC|csc|secretariat|agency|state|KIND|"
                         r"crdf|ml|kaz|bob|http|https|en|ru|Bad|Fire|Geo|nowhere|"
                         r"admin|manage|read|public|example|org|feed|wrong|Nope|"
                         r"armed|terror|month|system|blue|shield|yellow|cms|red|budget|defence|arms|cap|xml|Extreme|Severe|de|"
@@ -26,6 +26,16 @@ CASES = [
      "be named affected",
      "пункт наблюдения предназначен только для KAZ, как и кризис, открытый по нему: ARM "
      "нельзя указать как затронутое государство"),
+    # an answer to art. 4 where the crisis lies outside the affected member's territory
+    ("KAZ owes no answer on crisis 3: its place lies outside the territory of ARM, so no "
+     "member owes an answer under the collective-defence article",
+     "KAZ не должно отвечать по кризису 3: его место лежит вне территории ARM, поэтому ни "
+     "одно государство-член не обязано отвечать по статье о коллективной обороне"),
+    # the CRRF against a neighbouring state the report names (`domain/crisis/parties.py`)
+    ("the CRRF is not used against CIS partners or neighbouring states: the report names "
+     "AZE, a neighbouring state (bordering ARM), as the other party",
+     "КСОР не применяются против партнёров по СНГ или соседних государств: сообщение "
+     "называет другой стороной AZE, соседнее государство (граничит с ARM)"),
     # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
     ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
      "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "

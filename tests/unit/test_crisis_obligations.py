@@ -66,3 +66,16 @@ def test_the_suspended_are_left_out_by_a_dataset_rule_not_by_the_code() -> None:
     uncited = text[:start] + "    obligation_exempt: {statuses: [suspended]}\n" + text[end:]
     with pytest.raises(loader.DatasetError, match=r"obligation_exempt.*setting: true"):
         loader.parse(uncited, "other.yaml")
+
+
+def test_no_obligation_where_the_place_lies_outside_every_affected_members_territory() -> None:
+    """Nagorno-Karabakh, autumn 2020: the hostilities were not on Armenia's territory, so
+    art. 4 did not apply, whatever the category or the request cites; a place whose state
+    is not known leaves the category and the requests to decide."""
+    request = [("Treaty art. 4", REPORTED)]
+    outside = ob.off_territory(False)
+    assert outside and not ob.off_territory(None) and not ob.off_territory(True)
+    assert not ob.binds(True, request, CD, outside)
+    assert ob.arises(True, request, CD, outside) is None
+    assert ob.binds(True, request, CD, ob.off_territory(None))
+    assert ob.arises(False, request, CD, ob.off_territory(True)) == REPORTED

@@ -69,3 +69,10 @@ def test_the_refusals_read_in_russian() -> None:
                      "the affected state's request invokes collective defence)",
                      "ru").startswith("TJK не должно отвечать по кризису 3 (отвечают "
                                       "государства-члены, кроме пострадавших и другой стороны")
+
+
+def test_the_crrf_is_refused_against_a_neighbouring_state_named() -> None:
+    assert parties.neighbour_refusal({"AZE": ["ARM"], "HUN": []}) == (
+        "the CRRF is not used against CIS partners or neighbouring states: the report names "
+        "AZE, a neighbouring state (bordering ARM), as the other party")
+    assert parties.neighbour_refusal({"USA": []}) == ""

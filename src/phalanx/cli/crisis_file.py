@@ -99,9 +99,17 @@ def obligations(crisis_id: CrisisId, as_json: AsJson = False) -> None:
     c = _crisis(crisis_id)
     if as_json:
         emit_json({"obligations": [x.model_dump(mode="json") for x in c.obligations],
-                   "un_notice": c.un_notice.model_dump(mode="json") if c.un_notice else None})
+                   "un_notice": c.un_notice.model_dump(mode="json") if c.un_notice else None,
+                   "off_territory": c.off_territory})
         return
     _print_lines(crisis_id, c.obligations)
+    if c.off_territory:  # why no member owes an answer, as the crisis room says it
+        out.print(f"The place reported lies outside the territory of {', '.join(c.affected)}: "
+                  "aggression there is not aggression against a member, so no member owes "
+                  "assistance under the collective-defence article and no notice to the UN "
+                  "Security Council opens; the members consult.", highlight=False,
+                  markup=False)
+        return
     n = c.un_notice
     opens = crisis_obligations.opens_with(current_org(database(read_only=True)))
     out.print("notice to the UN Security Council: " + (

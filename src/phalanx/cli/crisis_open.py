@@ -29,6 +29,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSO
 # the models' fields as the command's options: a refusal names what the officer typed
 OPTION = {"title": "--title", "category": "--category", "affected": "--affected",
           "other_parties": "--other-party", "severity": "--severity", "place": "--place",
+          "lat": "--lat", "lon": "--lon",
           "description": "--description", "marking": "--marking",
           "participants": "--participant", "state": "STATE", "person": "--person",
           "office": "--office", "at": "--at", "article": "--article",
@@ -56,6 +57,10 @@ def open_crisis(
     other_party: Annotated[list[str] | None, typer.Option(
         help="A state the report names as the source of the threat (repeatable).")] = None,
     place: Annotated[str, typer.Option(help="Where.")] = "",
+    lat: Annotated[float | None, typer.Option(
+        help="The place's latitude (with --lon): whose territory it lies on decides, "
+             "among others, whether art. 4 applies.")] = None,
+    lon: Annotated[float | None, typer.Option(help="The place's longitude.")] = None,
     description: Annotated[str, typer.Option(help="What is known.")] = "",
     exercise: Annotated[bool, typer.Option("--exercise", help="An exercise's crisis, "
                                                               "never a real one.")] = False,
@@ -67,8 +72,8 @@ def open_crisis(
         data = CrisisIn(title=title, category=category,
                         affected=[a.upper() for a in affected],
                         other_parties=[p.upper() for p in other_party or []],
-                        severity=severity, place=place, description=description,
-                        exercise=exercise)
+                        severity=severity, place=place, lat=lat, lon=lon,
+                        description=description, exercise=exercise)
         c = crises.open_crisis(database(), data, actor=operator())
     except (ValidationError, *REFUSED) as exc:
         raise fail(_refusal(exc)) from exc

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, insert, select, update
 
+from phalanx.adapters.cap import territory
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain import calendar, membership
@@ -66,13 +67,30 @@ class NoticeOut(BaseModel):
     status: ob.NoticeStatus
 
 
+def on_affected_territory(row: Any) -> bool | None:
+    """Whether the crisis's reported place lies on an affected state's territory (the
+    country shapes, `adapters/cap/territory.py`); None where no place is recorded or the
+    shapes are not installed."""
+    affected = [s for s in (row.affected or "").split(",") if s]
+    if row.lat is None or row.lon is None or not affected:
+        return None
+    return territory.inside(row.lat, row.lon, affected)
+
+
+def off_territory(row: Any) -> bool:
+    """Whether the crisis's place is known to lie outside the territory of every affected
+    member: art. 4 does not apply there (`domain/crisis/obligations.py`)."""
+    return ob.off_territory(on_affected_territory(row))
+
+
 def _facts(conn: Connection, org: Organization, row: Any, standing_at: datetime | None = None
-           ) -> tuple[bool, list[tuple[str, datetime]], tuple[str, ...]]:
+           ) -> tuple[bool, list[tuple[str, datetime]], tuple[str, ...], bool]:
     """Whether the category obliges all members, the official requests (article, when;
     with `standing_at`, only those still standing then: not withdrawn, and made by a
     state still a member, since one whose withdrawal has taken effect is no party to
-    the Treaty its request invokes; seeds: membership ends by withdrawal), and the
-    collective-defence articles."""
+    the Treaty its request invokes; seeds: membership ends by withdrawal), the
+    collective-defence articles, and whether the place lies outside the territory of
+    every affected member (`off_territory`)."""
     cat = org.crisis_categories.get(row.category)
     r = t.official_request.c
     members = None if standing_at is None else {
@@ -83,7 +101,7 @@ def _facts(conn: Connection, org: Organization, row: Any, standing_at: datetime 
             (q.withdrawn_at is None or aware(q.withdrawn_at) > standing_at)
             and q.state_code in members)]
     return (cat is not None and cat.obliged == "all_members", requests,
-            tuple(org.settings.get("collective_defence_articles", ())))
+            tuple(org.settings.get("collective_defence_articles", ())), off_territory(row))
 
 
 def _arose(conn: Connection, org: Organization, row: Any, standing_at: datetime | None = None
@@ -264,6 +282,11 @@ def answer(db: Database, crisis_id: int, state: str, data: ObligationIn, *,
         row = crises.crisis_row(w.conn, crisis_id, actor, lock=True)
         refuse_if_over(w.conn, row)
         org = organization.organization(w.conn)
+        if off_territory(row):
+            raise Conflict(f"{state} owes no answer on crisis {crisis_id}: its place lies "
+                           "outside the territory of "
+                           f"{', '.join(s for s in row.affected.split(',') if s)}, so no "
+                           "member owes an answer under the collective-defence article")
         if state not in obliged_states(w.conn, org, row, at):
             raise Conflict(f"{state} owes no answer on crisis {crisis_id} (only members other "
                            "than the affected ones and the other party, where the category "

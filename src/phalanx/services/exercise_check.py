@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from phalanx.adapters.cap import territory
 from phalanx.domain import calendar, membership
 from phalanx.domain.crisis import authority, parties
 from phalanx.domain.crisis import obligations as ob
@@ -48,6 +49,24 @@ from phalanx.services.exercise_injects import (
 from phalanx.services.exercise_scenario import Problem, Scenario, withdrawn_requests
 
 
+def _inside(lat: float | None, lon: float | None, states: list[str]) -> bool | None:
+    """Whether the place lies on one of the states' territory (None: no place, or the
+    country shapes are not installed)."""
+    if lat is None or lon is None or not states:
+        return None
+    return territory.inside(lat, lon, states)
+
+
+def _dispute(affected: list[str], others: list[str], members: set[str]) -> str:
+    """Why the CRRF is not used, as the crisis's record says (`crises/record.py`): a
+    member named as the other party, or else a neighbouring state named."""
+    named = parties.members_in_dispute(others, members)
+    if named:
+        return parties.dispute_refusal(affected, named)
+    return parties.neighbour_refusal({
+        o: [a for a in affected if territory.borders(a, [o])] for o in others})
+
+
 def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
     out: list[Problem] = []
     sit: Situation | None = None
@@ -57,6 +76,7 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
     offer_measures: list[Measure | None] = []  # what each offer answers (its request's)
     requirements = 0
     collective_defence = False  # an official request invoked the collective-defence article
+    outside = False  # the crisis's place lies outside every affected member's territory
     asked: list[authority.OfficialRequest] = []  # the official requests, in order
     withdraws = withdrawn_requests(s)[0]  # withdrawal inject -> the request it withdraws
     for n, i in enumerate(s.injects):
@@ -90,8 +110,14 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             assert isinstance(cat, Category)
             out.extend(Problem(where, f"other_parties: {p}") for p in
                        parties.party_problems(i.affected, i.other_parties, org.states))
-            sit = Situation(category=cat, stage=Stage.REPORTED, dispute=parties.dispute_refusal(
-                i.affected, parties.members_in_dispute(i.other_parties, members)))
+            sit = Situation(category=cat, stage=Stage.REPORTED, dispute=_dispute(
+                i.affected, i.other_parties, members),
+                on_member_territory=_inside(i.lat, i.lon, sorted(members)) is not False,
+                crrf_constraint=any(f.get("use_constraint") == "crrf"
+                                    for f in org.forces.get("formations", [])))
+            # art. 4 does not apply where the place lies outside every affected member's
+            # territory (`domain/crisis/obligations.py`, `off_territory`)
+            outside = ob.off_territory(_inside(i.lat, i.lon, i.affected))
             continue
         if sit is None:
             return out
@@ -185,7 +211,11 @@ def problems(s: Scenario, org: Organization, start: datetime) -> list[Problem]:
             if i.state in affected:
                 out.append(Problem(where, f"{i.state} is affected: it owes no answer to the "
                                           "obligation"))
-            if sit.category.obliged != "all_members" and not collective_defence:
+            if outside:
+                out.append(Problem(where, "the crisis's place lies outside the territory of "
+                                          f"{', '.join(affected)}: no member owes an answer "
+                                          "under the collective-defence article"))
+            elif sit.category.obliged != "all_members" and not collective_defence:
                 out.append(Problem(where, f"{sit.category.key} obliges no member (volunteers) "
                                           "and no official request before it invokes "
                                           "collective defence"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from phalanx.domain.crisis.workflow import Measure, Stage
 from phalanx.domain.decisions.consensus import Position
@@ -36,6 +36,12 @@ class OpenInject(_Inject):
     lon: float | None = None
     description: str = ""
     reported_by: str | None = None  # a state code; default the first affected
+
+    @model_validator(mode="after")
+    def _whole_place(self) -> OpenInject:
+        if (self.lat is None) != (self.lon is None):  # as a crisis's report (`CrisisIn`)
+            raise ValueError("give the place's latitude and longitude both, or neither")
+        return self
 
 
 class ConsultationsInject(_Inject):

@@ -11,6 +11,7 @@ from importlib import resources
 import pycountry
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.ops import unary_union
+from shapely.prepared import PreparedGeometry, prep
 
 
 @cache
@@ -64,11 +65,22 @@ def inside(lat: float, lon: float, states: list[str]) -> bool | None:
         return None
     point = Point(lon, lat)
     for code in states:
-        country = pycountry.countries.get(alpha_3=code)
-        shape = shapes.get(country.numeric) if country is not None else None
-        if isinstance(shape, Polygon | MultiPolygon) and shape.buffer(0.05).contains(point):
+        near = _near(code)
+        if near is not None and near.contains(point):
             return True
     return False
+
+
+@cache
+def _near(code: str) -> PreparedGeometry | None:
+    """The state's shape widened by 0.05 degrees (a place on a coast or a border drawn at
+    this scale), prepared once: it is asked of every crisis read (None: no shape)."""
+    shapes = _shapes()
+    country = pycountry.countries.get(alpha_3=code)
+    shape = shapes.get(country.numeric) if shapes is not None and country is not None else None
+    if not isinstance(shape, Polygon | MultiPolygon):
+        return None
+    return prep(shape.buffer(0.05))
 
 
 def state_at(lat: float, lon: float, states: list[str], near: float = 0.05) -> str | None:
@@ -92,3 +104,27 @@ def state_at(lat: float, lon: float, states: list[str], near: float = 0.05) -> s
         if gap <= near:
             found.append((gap, code))
     return min(found)[1] if found else None
+
+
+def borders(state: str, others: list[str], near: float = 0.05) -> list[str]:
+    """Which of `others` (alpha-3 codes) share a border with `state`: their shapes touch,
+    or come within `near` degrees (a border drawn at this scale); empty when the shapes
+    are not installed or a state has no shape."""
+    shapes = _shapes()
+    if shapes is None:
+        return []
+
+    def shape_of(code: str) -> object | None:
+        country = pycountry.countries.get(alpha_3=code)
+        shape = shapes.get(country.numeric) if country is not None else None
+        return shape if isinstance(shape, Polygon | MultiPolygon) else None
+
+    own = shape_of(state)
+    if own is None:
+        return []
+    out = []
+    for code in sorted(set(others) - {state}):
+        shape = shape_of(code)
+        if shape is not None and own.distance(shape) <= near:  # type: ignore[attr-defined]
+            out.append(code)
+    return out

@@ -15,7 +15,15 @@
   affected state's official request invokes the collective-defence article
   (`collective_defence_articles`, e.g. "Treaty art. 4": the request of January 2022
   under a threat to a member's security); the obligation then arises with that request.
-  Where neither holds, the category relies on volunteers and no line is owed. A decision
+  Where neither holds, the category relies on volunteers and no line is owed. Nor is one
+  owed where the crisis's reported place lies outside the territory of every affected
+  member (`off_territory`): aggression there is not aggression against a member, and
+  art. 4 does not apply whatever the category or the request cites (the Secretariat's
+  statements of autumn 2020 on the fighting in Nagorno-Karabakh: the hostilities were not
+  on Armenia's territory, so art. 4 did not apply; the members consult under art. 2, and
+  shells falling on the member's own territory are a report of their own, whose place is
+  the member's). Where no place is recorded, or whose territory it lies on is not known,
+  the category and the requests decide as above. A decision
   on the crisis answers for the states it names among its contributing states
   (`by_decision`): they answered by sending their forces.
 - The UN Security Council is notified at once (UN Charter art. 51, as the Treaty's art. 4
@@ -104,21 +112,34 @@ def invokes(article: str, collective_defence: Iterable[str]) -> bool:
     return False
 
 
+def off_territory(on_affected_territory: bool | None) -> bool:
+    """Whether the crisis's reported place is known to lie outside the territory of every
+    affected member (`on_affected_territory`: whether it lies on one's; None: no place
+    recorded, or its state not known), so that art. 4 does not apply."""
+    return on_affected_territory is False
+
+
 def binds(category_obliges_all: bool, requests: Iterable[tuple[str, datetime]],
-          collective_defence: Iterable[str]) -> bool:
+          collective_defence: Iterable[str], outside: bool = False) -> bool:
     """Is the crisis one of collective defence (every member owes assistance, the UN a
     notice): its category obliges all members, or an official request invokes a
-    collective-defence article."""
+    collective-defence article; never where its place lies outside the territory of every
+    affected member (`outside`, `off_territory`)."""
+    if outside:
+        return False
     articles = tuple(collective_defence)
     return category_obliges_all or any(invokes(article, articles) for article, _ in requests)
 
 
 def arises(category_obliges_all: bool, requests: Iterable[tuple[str, datetime]],
-           collective_defence: Iterable[str]) -> datetime | None:
+           collective_defence: Iterable[str], outside: bool = False) -> datetime | None:
     """When every member's obligation arose: with the affected state's first official
     request where the category obliges all members (assistance is given at the attacked
     state's request), else with the first official request invoking a collective-defence
-    article; None while there is none (no clock runs)."""
+    article; None while there is none (no clock runs), and where the place lies outside
+    the territory of every affected member (`outside`: no obligation arises)."""
+    if outside:
+        return None
     articles = tuple(collective_defence)
     times = [at for article, at in requests
              if category_obliges_all or invokes(article, articles)]

@@ -11,6 +11,13 @@ the other; the sources of `data/exercises/kyrgyzstan-tajikistan-2022.yaml`), and
   follows from the record of the report, not from a box ticked when the response is
   chosen: a response, a change of it, a unit of the CRRF in a plan are refused, naming the
   members (`dispute_refusal`; `workflow.military_refusals`, `forces/registry.py`).
+- Nor is the CRRF used against a neighbouring state (the same use constraint: "nor
+  against partners in the CIS or neighbouring states"): where the report names as the
+  other party a state that is no member and whose territory borders an affected member's
+  (Azerbaijan, named by Armenia in 2020-2022), the CRRF is refused the same way, naming
+  the state and its neighbour (`neighbour_refusal`; the border from the country shapes,
+  so without them the Secretariat's box "against a CIS partner or neighbour" alone
+  decides, as it does for a CIS partner that is no neighbour).
 - The member named as the other party owes no answer under art. 4: the obligation is to
   assist the attacked state against the aggression (Treaty art. 4, seeds), and a member is
   not asked to assist against itself (setting: the seeds have no text on aggression by a
@@ -83,3 +90,16 @@ def party_outside(state: str) -> str:
     the response to the crisis (setting)."""
     return (f"{state} is named as the other party (a dispute between members): its units "
             "take no part in the response")
+
+
+def neighbour_refusal(neighbours: dict[str, list[str]]) -> str:
+    """The words refusing the CRRF against a neighbouring state: `neighbours` maps each
+    named other party (no member) to the affected members whose territory it borders
+    (empty: none)."""
+    named = sorted(s for s, of in neighbours.items() if of)
+    if not named:
+        return ""
+    bordered = sorted({m for s in named for m in neighbours[s]})
+    return ("the CRRF is not used against CIS partners or neighbouring states: the report "
+            f"names {', '.join(named)}, a neighbouring state (bordering "
+            f"{', '.join(bordered)}), as the other party")

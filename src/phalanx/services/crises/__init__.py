@@ -25,10 +25,7 @@ from phalanx.services.crises.common import (
     add_event,
     affected_of,
     crisis_row,
-    crrf_constraint,
     deployment_refusals,
-    dispute_of,
-    members_in_dispute,
     timeline_event,
 )
 from phalanx.services.crises.consulting import convening_bodies
@@ -51,6 +48,12 @@ from phalanx.services.crises.reading import (
     get,
     report_pdf,
     stage_options,
+)
+from phalanx.services.crises.record import (
+    crrf_constraint,
+    dispute_of,
+    members_in_dispute,
+    on_member_territory,
 )
 from phalanx.services.crises.schemas import (
     CAP_SEVERITY,
@@ -122,6 +125,7 @@ __all__ = [
     "members_in_dispute",
     "military_check",
     "offer_assistance",
+    "on_member_territory",
     "open_crisis",
     "open_in",
     "report_pdf",

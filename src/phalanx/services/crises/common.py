@@ -12,14 +12,13 @@ from sqlalchemy import Connection, func, insert, select
 
 from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
-from phalanx.domain import membership
 from phalanx.domain.access.policy import (
     Classification,
     can_read,
     is_staff,
 )
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
-from phalanx.domain.crisis import authority, parties
+from phalanx.domain.crisis import authority
 from phalanx.domain.crisis.workflow import (
     MILITARY,
     Category,
@@ -30,9 +29,14 @@ from phalanx.domain.crisis.workflow import (
     withdrawal_refusals,
 )
 from phalanx.domain.organization import Organization
-from phalanx.services import clock, offered_units, outbox
+from phalanx.services import offered_units, outbox
 from phalanx.services import plans_in_force as in_force
 from phalanx.services.clock import aware, now
+from phalanx.services.crises.record import (
+    crrf_constraint,
+    dispute_of,
+    on_member_territory,
+)
 from phalanx.services.crises.schemas import (
     OfferedUnitOut,
     OfferOut,
@@ -185,39 +189,16 @@ def _staff(actor: Principal) -> bool:
 # --- the algorithm --------------------------------------------------------------------------
 
 
-def members_in_dispute(org: Organization, row: Any) -> list[str]:
-    """The states the crisis's report names as the other party that are members on the
-    day of the report (`domain/crisis/parties.py`; none: no dispute between members)."""
-    others = _states(row.other_parties)
-    if not others:  # the common case: no membership to look up
-        return []
-    members = {m.state for m in membership.members_on(org, clock.day(org, row.reported_at))}
-    return parties.members_in_dispute(others, members)
-
-
-def crrf_constraint(org: Organization) -> bool:
-    """Whether the organization's file gives a formation the CRRF's use constraint (not
-    to settle a bilateral political problem between states, nor against CIS partners or
-    neighbouring states: `forces.formations[].use_constraint`); only then does the
-    constraint bar the measure `military_crrf`."""
-    return any(f.get("use_constraint") == "crrf" for f in org.forces.get("formations", []))
-
-
-def dispute_of(org: Organization, row: Any) -> str:
-    """Why the CRRF is not used for the crisis: its report names a member as the other
-    party (empty: it names none, or no formation of the file has the CRRF's constraint)."""
-    if not crrf_constraint(org):
-        return ""
-    return parties.dispute_refusal(_states(row.affected), members_in_dispute(org, row))
-
-
 def _situation(row: Any, cat: Category, units: int,
                requests: Sequence[authority.OfficialRequest], mandate_ended: str = "",
                dispute: str = "", crrf: bool = True,
-               articles: tuple[str, str] = ("", "")) -> Situation:
+               articles: tuple[str, str] = ("", ""), on_territory: bool | None = None
+               ) -> Situation:
     """The crisis as the algorithm sees it. The official requests are always given: the
     moves offered on a page and the moves allowed are judged on the same facts;
-    `mandate_ended` says that the decision's period is over (`mandate_ended_at`)."""
+    `mandate_ended` says that the decision's period is over (`mandate_ended_at`);
+    `on_territory`: whether its measures are given on a member's territory
+    (`on_member_territory`; None: as the response's box says)."""
     affected = _states(row.affected)
     requested = frozenset(m for m in MILITARY
                           if authority.covering_requests(requests, affected, m))
@@ -230,7 +211,8 @@ def _situation(row: Any, cat: Category, units: int,
         against_cis_or_neighbour=row.against_cis_or_neighbour, crrf_constraint=crrf,
         official_request=Measure.MILITARY_PEACEKEEPING in requested, requested=requested,
         withdrawn=authority.withdrawals(requests, affected), mandate_ended=mandate_ended,
-        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory,
+        un_mandate=row.un_mandate, on_member_territory=row.on_member_territory
+        if on_territory is None else on_territory,
         units_committed=units, review=row.review, consult_article=articles[0],
         assist_article=articles[1])
 
@@ -331,7 +313,7 @@ def _situation_at(conn: Connection, org: Organization, row: Any, cat: Category,
 
     s = _situation(row, cat, _accepted_units(conn, row.id), as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org), treaty_articles(org))
+                   crrf_constraint(org), treaty_articles(org), on_member_territory(org, row))
     return replace(s, collective_defence=crisis_obligations.collective_defence(conn, org, row),
                    units_out=units_out(conn, row.id))
 
@@ -351,7 +333,7 @@ def deployment_refusals(conn: Connection, row: Any,
     s = _situation(row, _category(org, row.category), 0,
                    as_domain(requests_of(conn, row.id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org), treaty_articles(org))
+                   crrf_constraint(org), treaty_articles(org), on_member_territory(org, row))
     return withdrawal_refusals(s, measures) + mandate_refusals(s, measures)
 
 

@@ -41,8 +41,8 @@ from phalanx.services.crises.common import (
     _situation_at,
     dispute_of,
     mandate_of,
-    members_in_dispute,
 )
+from phalanx.services.crises.record import members_in_dispute
 from phalanx.services.crises.schemas import (
     CrisisDraftOut,
     CrisisOut,
@@ -78,6 +78,7 @@ def _out(conn: Connection, row: Any, at: datetime, detail: bool = False,
         stage=Stage(row.stage), severity=row.severity, affected=_states(row.affected),
         other_parties=_states(row.other_parties),
         members_in_dispute=members_in_dispute(org, row),
+        off_territory=crisis_obligations.off_territory(row),
         place=row.place, lat=row.lat, lon=row.lon, description=row.description,
         reported_at=aware(row.reported_at), origin=row.origin,
         cap_identifier=row.cap_identifier, exercise=row.exercise, measures=list(row.measures),
@@ -295,6 +296,11 @@ def report_pdf(conn: Connection, crisis_id: int, *, actor: Principal,
             + " " + _("Basis: %(basis)s.", basis=texts.either(c.basis, c.basis_ru)),
             _("Obligation: %(obligation)s.",
               obligation=texts.either(c.obligation, c.obligation_ru)),
+            *([_("The place reported lies outside the territory of %(states)s: aggression "
+                 "there is not aggression against a member, so no member owes assistance "
+                 "under the collective-defence article and no notice to the UN Security "
+                 "Council opens; the members consult.", states=", ".join(c.affected))]
+              if c.off_territory else []),
             *([_("Asked for and not given by the decision on the crisis") + ": "
                + ", ".join(label("measure", m) for m in c.not_granted)]
               if c.not_granted else [])]),

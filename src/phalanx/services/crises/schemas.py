@@ -55,6 +55,14 @@ class CrisisIn(BaseModel):
         "with PARTICIPANTS: the states (ISO 3166 alpha-3) that may read it"))
     observers: bool = Field(default=False, description="released to the observers too")
 
+    @model_validator(mode="after")
+    def _whole_place(self) -> CrisisIn:
+        # half a place is no place: whose territory it lies on decides the rules
+        # (art. 4, peacekeeping), so a latitude without a longitude is refused
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give the place's latitude and longitude both, or neither")
+        return self
+
 
 class StageClockOut(BaseModel):
     stage: Stage
@@ -210,6 +218,12 @@ class CrisisOut(BaseModel):
     other_parties: list[str] = Field(default_factory=list)  # named by the report
     # the named other parties that are members on the day: a dispute between members
     members_in_dispute: list[str] = Field(default_factory=list)
+    off_territory: bool = Field(default=False, description=(
+        "the place reported lies outside the territory of every affected member: "
+        "aggression there is not aggression against a member, so the obligation of "
+        "assistance (the collective-defence article: Treaty art. 4) does not arise and "
+        "no notice to the UN Security Council opens, whatever the category or an "
+        "official request cites"))
     place: str
     lat: float | None
     lon: float | None

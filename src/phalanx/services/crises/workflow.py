@@ -43,14 +43,13 @@ from phalanx.services.crises.common import (
     _situation,
     _situation_at,
     answered_by,
-    crrf_constraint,
     decision_marking,
-    dispute_of,
     mandate_ended_at,
     treaty_articles,
 )
 from phalanx.services.crises.consulting import consultation_format
 from phalanx.services.crises.reading import _out
+from phalanx.services.crises.record import crrf_constraint, dispute_of, on_member_territory
 from phalanx.services.crises.schemas import (
     CrisisOut,
     ResponseIn,
@@ -311,7 +310,8 @@ def link_decision(db: Database, crisis_id: int, decision_id: int,
             reported_at=aware(row.reported_at),
             requests=as_domain(requests_of(w.conn, crisis_id)),
             competent=competent, exercise=row.exercise,
-            on_member_territory=row.on_member_territory, requesters=_states(row.affected),
+            on_member_territory=on_member_territory(org, row),
+            requesters=_states(row.affected),
             at=at)
         if problems:
             raise Conflict(f"{decision.number} cannot authorize the response: "
@@ -380,5 +380,5 @@ def military_check(conn: Connection, crisis_id: int, *, actor: Principal,
 
     s = _situation(row, cat, 0, as_domain(requests_of(conn, crisis_id)),
                    mandate_ended_at(conn, row, at or now(), actor), dispute_of(org, row),
-                   crrf_constraint(org), treaty_articles(org))
+                   crrf_constraint(org), treaty_articles(org), on_member_territory(org, row))
     return military_refusals(s) if s.measures & MILITARY else []

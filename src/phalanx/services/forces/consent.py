@@ -144,9 +144,10 @@ def facts(conn: Connection, row: Any) -> CrisisFacts:
     """What the registry's rules look at of the crisis `row`."""
     peacekeeping_requested = crisis_requests.requested(
         conn, row.id, crs.affected_of(row), Measure.MILITARY_PEACEKEEPING)
+    org = orgs.organization(conn)
     return CrisisFacts(str(row.id), row.bilateral_dispute, row.against_cis_or_neighbour,
-                       peacekeeping_requested, row.un_mandate, row.on_member_territory,
-                       crs.dispute_of(orgs.organization(conn), row))
+                       peacekeeping_requested, row.un_mandate,
+                       crs.on_member_territory(org, row), crs.dispute_of(org, row))
 
 
 def accept_conditions(db: Database, crisis_id: int, state: str, conditions: str, *,

@@ -92,11 +92,16 @@ CRISIS_TEMPLATES = (
     N_("%(state)s owes no answer on crisis %(crisis)s (only members other than the "
        "affected ones and the other party, where the category obliges all members or the "
        "affected state's request invokes collective defence)"),
+    N_("%(state)s owes no answer on crisis %(crisis)s: its place lies outside the "
+       "territory of %(states)s, so no member owes an answer under the collective-defence "
+       "article"),
     # a dispute between members: the other party the report names
     # (`domain/crisis/parties.py`)
     N_("the CRRF is not used to settle a bilateral political problem between states: the "
        "report names %(named)s, a member, as the other party (a dispute between the "
        "members %(sides)s)"),
+    N_("the CRRF is not used against CIS partners or neighbouring states: the report names "
+       "%(named)s, a neighbouring state (bordering %(states)s), as the other party"),
     N_("%(states)s cannot be both affected and the other party"),
     N_("%(states)s: not a state of the organization's dataset"),
     N_("%(states)s named twice as the other party"),

@@ -108,6 +108,7 @@ MESSAGES = (
     N_("a member that declines states its reason"),
     N_("give the quantity offered, or name the units"),
     N_("give the place's coordinates (lat, lon) or a known node"),
+    N_("give the place's latitude and longitude both, or neither"),
     N_("name the forces or means offered"),
     N_("the Secretariat sends the notice to the UN Security Council"),
     N_("offers are made by a state's authorized representative"),
