@@ -193,10 +193,16 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
                             "change this unit")
         if patch.revision is not None and patch.revision != row.revision:
             raise Conflict(f"unit {key} was changed meanwhile (revision {row.revision})")
-        change = patch.model_dump(exclude_none=True, exclude={"revision"}, mode="json")
-        if not change:
+        if not patch.model_dump(exclude_none=True, exclude={"revision"}):
             raise Invalid("body", "nothing to change")
-        values = patch.model_dump(exclude_none=True, exclude={"revision"})
+        # what differs from the registry: a form sends every field, and the trail says
+        # what was changed, not what was sent again as it was
+        values = {k: v for k, v in patch.model_dump(exclude_none=True,
+                                                    exclude={"revision"}).items()
+                  if getattr(row, k) != v}
+        if not values:
+            return _unit_out(row)
+        change = {k: _jsonable(v) for k, v in values.items()}
         w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == key).values(
             **values, edited=True, revision=row.revision + 1))
         w.audit("forces.unit.update", "force_unit", key, {
@@ -228,16 +234,18 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
         if not may_change(actor, row.state_code):
             raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
                             "change this aircraft")
-        change = patch.model_dump(exclude_none=True, mode="json")
-        if not change:
+        sent = patch.model_dump(exclude_none=True)
+        if not sent:
             raise Invalid("body", "nothing to change")
         if patch.base is not None and patch.base not in {b.key for b in bases(w.conn)}:
             raise Invalid("base", f"unknown base {patch.base!r}")
-        w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
-                       .values(**patch.model_dump(exclude_none=True), edited=True))
-        w.audit("forces.aircraft.update", "force_aircraft", key, {
-            "before": {k: getattr(row, k) for k in change}, "after": change})
-        w.emit("forces", "aircraft", key=key)
+        change = {k: v for k, v in sent.items() if getattr(row, k) != v}  # as for a unit
+        if change:
+            w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
+                           .values(**change, edited=True))
+            w.audit("forces.aircraft.update", "force_aircraft", key, {
+                "before": {k: getattr(row, k) for k in change}, "after": change})
+            w.emit("forces", "aircraft", key=key)
     with db.read() as conn:
         return next(a for a in aircraft(conn, actor=actor) if a.key == key)
 

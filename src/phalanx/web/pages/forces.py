@@ -4,7 +4,7 @@ units take part: `crisis_forms`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
@@ -54,10 +54,14 @@ def edit_unit(key: str, actor: Writer, db: DB,
               strength: Annotated[int, Form(ge=1, le=100_000)],
               readiness_h: Annotated[float, Form(ge=0, le=8760)],
               withdrawn: Annotated[str | None, Form(max_length=8)] = None,
-              note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+              note: Annotated[str, Form(max_length=2000)] = "",
+              certified_until: Annotated[date | None, Form()] = None,
+              revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
+              ) -> Response:
+    # the revision the form was read at: a change saved meanwhile is not overwritten
     forces.update_unit(db, key, forces.UnitPatch(
-        strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
-        actor=actor)
+        strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note,
+        certified_until=certified_until, revision=revision), actor=actor)
     return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
 
