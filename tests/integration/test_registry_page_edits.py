@@ -82,3 +82,14 @@ def test_a_form_read_before_another_change_is_refused_in_russian(
         u = forces.unit(conn, UNIT, actor=Principal("planner", Role.PLANNER))
     assert u.strength == 350
     assert [c["after"] for c in _audited(accounts_db)] == [{"strength": 350}]
+
+
+def test_a_form_sent_again_as_it_was_writes_nothing(
+        client: TestClient, accounts_db: Database) -> None:
+    sent = _form(client)
+    r = client.post(f"/forces/units/{UNIT}", data=sent, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert _audited(accounts_db) == []
+    with accounts_db.read() as conn:
+        u = forces.unit(conn, UNIT, actor=Principal("planner", Role.PLANNER))
+    assert (u.revision, u.edited) == (1, False)

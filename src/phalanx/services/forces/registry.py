@@ -3,6 +3,7 @@ state or the Joint Staff."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any, Literal
 
@@ -45,6 +46,8 @@ class UnitOut(BaseModel):
     withdrawn: bool
     edited: bool
     revision: int
+    marking: str = Field(default="ORGANIZATION", description=(
+        "NATIONAL: kept by its state, read by that state alone"))
 
 
 class AircraftOut(BaseModel):
@@ -101,7 +104,8 @@ def _unit_out(r: Any) -> UnitOut:
                    capability=r.capability, strength=r.strength, garrison=r.garrison,
                    lat=r.lat, lon=r.lon, readiness_h=r.readiness_h, weight_t=r.weight_t,
                    outsize=r.outsize, certified_until=r.certified_until, sidc=r.sidc,
-                   note=r.note, withdrawn=r.withdrawn, edited=r.edited, revision=r.revision)
+                   note=r.note, withdrawn=r.withdrawn, edited=r.edited, revision=r.revision,
+                   marking=r.marking)
 
 
 def units(conn: Connection, *, actor: Principal, state: str | None = None,
@@ -180,9 +184,21 @@ class UnitPatch(BaseModel):
     revision: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
+class _Unchanged(Exception):
+    """What was sent is what the registry holds: nothing is written (nor audited)."""
+
+
 def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -> UnitOut:
     """Change a unit: its own state's representative, or the Joint Staff and Secretariat.
     A withdrawal takes the unit out of every plan not yet under way (re-plan to apply)."""
+    try:
+        return _update_unit(db, key, patch, actor=actor)
+    except _Unchanged:
+        with db.read() as conn:
+            return unit(conn, key, actor=actor)
+
+
+def _update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -> UnitOut:
     with db.write(actor) as w:
         stmt = access.select_visible(t.force_unit, actor).where(t.force_unit.c.key == key)
         row = w.conn.execute(stmt.with_for_update()).first()
@@ -201,7 +217,7 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
                                                     exclude={"revision"}).items()
                   if getattr(row, k) != v}
         if not values:
-            return _unit_out(row)
+            raise _Unchanged
         change = {k: _jsonable(v) for k, v in values.items()}
         w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == key).values(
             **values, edited=True, revision=row.revision + 1))
@@ -225,6 +241,13 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
                     actor: Principal) -> AircraftOut:
     """Change a lift asset (its state's representative or the Joint Staff): moved to
     another base, withdrawn, its figures corrected. Audited."""
+    with contextlib.suppress(_Unchanged):
+        _update_aircraft(db, key, patch, actor=actor)
+    return _aircraft_out(db, key, actor)
+
+
+def _update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
+                     actor: Principal) -> None:
     with db.write(actor) as w:
         stmt = access.select_visible(t.force_aircraft, actor).where(
             t.force_aircraft.c.key == key)
@@ -240,12 +263,16 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
         if patch.base is not None and patch.base not in {b.key for b in bases(w.conn)}:
             raise Invalid("base", f"unknown base {patch.base!r}")
         change = {k: v for k, v in sent.items() if getattr(row, k) != v}  # as for a unit
-        if change:
-            w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
-                           .values(**change, edited=True))
-            w.audit("forces.aircraft.update", "force_aircraft", key, {
-                "before": {k: getattr(row, k) for k in change}, "after": change})
-            w.emit("forces", "aircraft", key=key)
+        if not change:
+            raise _Unchanged
+        w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
+                       .values(**change, edited=True))
+        w.audit("forces.aircraft.update", "force_aircraft", key, {
+            "before": {k: getattr(row, k) for k in change}, "after": change})
+        w.emit("forces", "aircraft", key=key)
+
+
+def _aircraft_out(db: Database, key: str, actor: Principal) -> AircraftOut:
     with db.read() as conn:
         return next(a for a in aircraft(conn, actor=actor) if a.key == key)
 
