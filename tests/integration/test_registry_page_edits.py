@@ -42,8 +42,11 @@ def _form(c: TestClient) -> dict[str, str]:
     assert form is not None
     assert "Аттестация до" in form[0] and 'name="certified_until"' in form[0], form[0]
     fields = dict(re.findall(r'name="(\w+)"[^>]*? value="([^"]*)"', form[0]))
+    garrison = re.search(r'<select name="garrison">.*?<option value="([^"]*)" selected',
+                         form[0], re.S)
+    assert garrison is not None and garrison[1] == "osh", form[0]
     return {k: fields[k] for k in ("csrf_token", "strength", "readiness_h", "revision",
-                                   "certified_until", "note")}
+                                   "certified_until", "note")} | {"garrison": garrison[1]}
 
 
 def _audited(db: Database) -> list[dict]:

@@ -179,6 +179,9 @@ class UnitPatch(BaseModel):
     certified_until: date | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    # a base of the dataset: the unit is there (its place, unless lat and lon are given)
+    # and boards from there (`domain/forces/boarding.py`)
+    garrison: str | None = Field(default=None, min_length=1, max_length=64)
     withdrawn: bool | None = None
     note: str | None = Field(default=None, max_length=2000)
     revision: int | None = Field(default=None, ge=1, le=2_147_483_647)
@@ -213,9 +216,9 @@ def _update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) 
             raise Invalid("body", "nothing to change")
         # what differs from the registry: a form sends every field, and the trail says
         # what was changed, not what was sent again as it was
-        values = {k: v for k, v in patch.model_dump(exclude_none=True,
-                                                    exclude={"revision"}).items()
-                  if getattr(row, k) != v}
+        sent = patch.model_dump(exclude_none=True, exclude={"revision"})
+        sent.update(_placed(w.conn, row, patch))
+        values = {k: v for k, v in sent.items() if getattr(row, k) != v}
         if not values:
             raise _Unchanged
         change = {k: _jsonable(v) for k, v in values.items()}
@@ -226,6 +229,26 @@ def _update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) 
         w.emit("forces", "unit", key=key)
         return _unit_out(w.conn.execute(access.select_visible(t.force_unit, actor)
                                         .where(t.force_unit.c.key == key)).one())
+
+
+def _placed(conn: Connection, row: Any, patch: UnitPatch) -> dict[str, Any]:
+    """Where a unit moved is, and where it boards from: a new garrison brings its place
+    (unless given); a place given alone, away from the garrison, leaves the garrison, or
+    the unit would go on boarding where it no longer is."""
+    places = {b.key: b for b in bases(conn)}
+    if patch.garrison is not None and patch.garrison != row.garrison:
+        home = places.get(patch.garrison)
+        if home is None:
+            raise Invalid("garrison", f"unknown base {patch.garrison!r}")
+        return {"lat": patch.lat if patch.lat is not None else home.lat,
+                "lon": patch.lon if patch.lon is not None else home.lon}
+    home = places.get(row.garrison or "")
+    lat = patch.lat if patch.lat is not None else row.lat
+    lon = patch.lon if patch.lon is not None else row.lon
+    if home is not None and (patch.lat is not None or patch.lon is not None) \
+            and (abs(lat - home.lat) > 1e-4 or abs(lon - home.lon) > 1e-4):
+        return {"garrison": None}
+    return {}
 
 
 class AircraftPatch(BaseModel):

@@ -59,12 +59,14 @@ def edit_unit(key: str, actor: Writer, db: DB,
               withdrawn: Annotated[str | None, Form(max_length=8)] = None,
               note: Annotated[str, Form(max_length=2000)] = "",
               certified_until: Annotated[date | None, Form()] = None,
+              garrison: Annotated[str | None, Form(max_length=64)] = None,
               revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
               ) -> Response:
     # the revision the form was read at: a change saved meanwhile is not overwritten
     forces.update_unit(db, key, forces.UnitPatch(
         strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note,
-        certified_until=certified_until, revision=revision), actor=actor)
+        certified_until=certified_until, garrison=garrison or None, revision=revision),
+        actor=actor)
     return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
 
