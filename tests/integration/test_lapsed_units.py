@@ -76,3 +76,22 @@ def test_a_restricted_unit_no_longer_serving_is_said_without_key_or_reason(
     said = [w for w in _decided(db).warnings if "may no longer serve" in w]
     assert said == ["restricted may no longer serve: plan again to replace it"], said
     assert not [w for w in said if unit in w or state in w]
+
+
+def test_an_aircraft_withdrawn_since_is_said_beside_the_plan(
+        db: Database, settings: Settings) -> None:
+    plan = _decided(db)
+    flying = sorted({s["aircraft"] for m in plan.movements for s in m.sorties})
+    assert flying, "the demo deployment flies"
+    with db.read() as conn:
+        state = next(a.state for a in forces.aircraft(conn, actor=PLANNER)
+                     if a.key == flying[0])
+    forces.update_aircraft(db, flying[0], forces.AircraftPatch(withdrawn=True),
+                           actor=PLANNER)
+    said = [w for w in _decided(db).warnings if "may no longer fly" in w]
+    assert said == [f"{flying[0]} may no longer fly (withdrawn by {state}): plan again to "
+                    "replace it"], said
+    with TestClient(create_app(settings, db)) as client:
+        login(client, "planner", "demo-planner-pass")
+        room = client.get(f"/crises/{plan.crisis_id}", headers={"Accept-Language": "ru"}).text
+    assert "больше не может летать" in room

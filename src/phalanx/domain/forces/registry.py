@@ -201,6 +201,12 @@ def lapsed_warning(unit: str, reason: str | None) -> str:
     return f"{unit} may no longer serve ({reason}): plan again to replace it"
 
 
+def grounded_warning(aircraft: str, state: str) -> str:
+    """The line beside a plan whose sorties `aircraft` flies, withdrawn by its `state`
+    since: the plan keeps its sorties until a new one is decided."""
+    return f"{aircraft} may no longer fly (withdrawn by {state}): plan again to replace it"
+
+
 def _bar(u: UnitFacts, answer: Consent | None, crisis: CrisisFacts, on: date) -> str | None:
     if u.withdrawn:
         return f"withdrawn by {u.state}"

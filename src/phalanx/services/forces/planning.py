@@ -339,6 +339,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                      "lateness": sum(m.late_h for m in moves),
                      "sorties": sum(len(m.sorties) for m in moves)}
         greedy_out, bound, gap, improvement = {}, None, None, None
+    # a unit it moves withdrawn or out of certification since, an aircraft withdrawn: said
+    since = lapsed.warnings(conn, (m for m in r.movements if m["crisis_id"] in visible),
+                            on=orgs.today(conn), unseen=unseen) \
+        if r.kind == "deployment" and r.status in ("proposed", "decided") \
+        and Stage(crisis.stage) not in FINAL else []
     return PlanOut(
         id=r.id, crisis_id=r.crisis_id, status=r.status, kind=r.kind, starts_at=start,
         created_by=r.created_by, created_at=aware(r.created_at),
@@ -350,11 +355,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         warnings=[*(aliased(offered_units.masked(unnamed(w), unseen), planes)
                     for w in r.warnings
                     if _warning_visible(w, visible | drew_seen, visible_reqs)),
-                  # a unit it moves withdrawn or out of certification since: said
-                  *(lapsed.warnings(conn, (m for m in r.movements if m["crisis_id"] in visible),
-                                    on=orgs.today(conn), unseen=unseen)
-                    if r.kind == "deployment" and r.status in ("proposed", "decided")
-                    and Stage(crisis.stage) not in FINAL else ())],
+                  *(aliased(w, planes) for w in since)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
         partial=partial,

@@ -169,6 +169,8 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("%(unit)s may no longer serve (%(line_reason)s): plan again to replace it")),
     (r"(?P<unit>\S+) may no longer serve: plan again to replace it",
      N_("%(unit)s may no longer serve: plan again to replace it")),
+    (r"(?P<aircraft>\S+) may no longer fly \((?P<line_reason>.+)\): plan again to replace "
+     r"it", N_("%(aircraft)s may no longer fly (%(line_reason)s): plan again to replace it")),
     # the consents' contradictions (registry.py)
     (r"(?P<state>\w+) answered twice for this crisis",
      N_("%(state)s answered twice for this crisis")),
