@@ -216,6 +216,9 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         "/feeds/{feed_id}/poll": Case(f"/feeds/{ids['feed']}/poll", {}, "sec"),
         "/forces/units/{key}": Case(f"/forces/units/{ids['unit']}", {
             "strength": "100", "readiness_h": "24"}, "planner"),
+        "/forces/units/{key}/marking": Case(f"/forces/units/{ids['marked_unit']}/marking", {
+            "marking": "NATIONAL", "reason": "kept for national tasks"},
+            f"rep-{ids['marked_unit_state'].lower()}"),
         "/forces/aircraft/{key}": Case(f"/forces/aircraft/{ids['aircraft']}", {
             "base": base, "payload_t": "20", "speed_kmh": "700", "range_km": "5000",
             "turnaround_h": "2"}, "planner"),

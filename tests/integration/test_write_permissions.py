@@ -121,8 +121,12 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
         ("PATCH", "/api/v1/forces/units/{key}"): Case(
             f"/api/v1/forces/units/{ids['unit']}", {"readiness_h": 24},
             acting_or_staff(ids["unit_state"], StateAct.RECORDS)),
+        ("POST", "/api/v1/forces/units/{key}/marking"): Case(
+            f"/api/v1/forces/units/{ids['marked_unit']}/marking",
+            {"marking": "NATIONAL", "reason": "kept for national tasks"},
+            acting(ids["marked_unit_state"], StateAct.RECORDS)),
         ("PATCH", "/api/v1/forces/aircraft/{key}"): Case(
-            f"/api/v1/forces/aircraft/{ids['aircraft']}", {"turnaround_h": 2},
+            f"/api/v1/forces/aircraft/{ids['aircraft']}", {"turnaround_h": 2.75},
             acting_or_staff(ids["aircraft_state"], StateAct.RECORDS)),
         ("POST", "/api/v1/crises/{crisis_id}/requirements"): Case(
             f"/api/v1/crises/{crisis}/requirements", {
@@ -486,6 +490,10 @@ def _build(db: Database) -> dict[str, Any]:
         unit = conn.execute(select(t.force_unit.c.key, t.force_unit.c.state_code)
                             .order_by(t.force_unit.c.key)).first()
         ids["unit"], ids["unit_state"] = unit
+        # another, which its state keeps NATIONAL (the staff then no longer read it)
+        ids["marked_unit"], ids["marked_unit_state"] = conn.execute(
+            select(t.force_unit.c.key, t.force_unit.c.state_code)
+            .where(t.force_unit.c.state_code == ME).order_by(t.force_unit.c.key.desc())).first()
         plane = conn.execute(select(t.force_aircraft.c.key, t.force_aircraft.c.state_code)
                              .order_by(t.force_aircraft.c.key)).first()
         ids["aircraft"], ids["aircraft_state"] = plane
@@ -556,7 +564,8 @@ def _audit_length(db: Database) -> int:
 ROUTES = sorted(cases({k: 0 for k in (
     "crisis", "draft", "written", "plan", "session", "decision", "amendment", "request",
     "official_request", "requirement",
-    "offer", "document", "watch", "token", "task", "unit", "unit_state", "aircraft",
+    "offer", "document", "watch", "token", "task", "unit", "unit_state", "marked_unit",
+    "marked_unit_state", "aircraft",
     "aircraft_state", "quota", "quota_host", "draft_law", "joint_exercise",
     "planned_exercise", "notification", "exercise", "flag", "waiting_decision",
     "considered_decision", "today",

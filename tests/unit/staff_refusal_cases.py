@@ -36,6 +36,9 @@ CASES = [
      "AZE, a neighbouring state (bordering ARM), as the other party",
      "КСОР не применяются против партнёров по СНГ или соседних государств: сообщение "
      "называет другой стороной AZE, соседнее государство (граничит с ARM)"),
+    # a state re-marking its registry unit as it is marked (`forces/marking.py`)
+    ("unit crdf-kaz-1 is marked so already",
+     "подразделение crdf-kaz-1 уже имеет такой гриф"),
     # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
     ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
      "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "

@@ -180,6 +180,33 @@ def availability(units: Iterable[UnitFacts], consents: Iterable[Consent], crisis
     return ok, why
 
 
+def lapsed(u: UnitFacts, on: date) -> str | None:
+    """Why a unit may serve no crisis on `on`, whatever its state answered: its state
+    withdrew it from the registry, or its certification has expired (None: neither). A
+    plan made before goes on moving it until a new plan is decided, and says so beside
+    it (`services/forces/lapsed.py`): a unit never leaves a plan in force unsaid."""
+    if u.withdrawn:
+        return f"withdrawn by {u.state}"
+    if u.certified_until is not None and u.certified_until < on:
+        return f"certification expired on {u.certified_until.isoformat()}"
+    return None
+
+
+def lapsed_warning(unit: str, reason: str | None) -> str:
+    """The line beside a plan moving `unit`, which may no longer serve (`lapsed`); a unit
+    the reader may not see goes with no reason (`reason` None): its registry is its
+    state's."""
+    if reason is None:
+        return f"{unit} may no longer serve: plan again to replace it"
+    return f"{unit} may no longer serve ({reason}): plan again to replace it"
+
+
+def grounded_warning(aircraft: str, state: str) -> str:
+    """The line beside a plan whose sorties `aircraft` flies, withdrawn by its `state`
+    since: the plan keeps its sorties until a new one is decided."""
+    return f"{aircraft} may no longer fly (withdrawn by {state}): plan again to replace it"
+
+
 def _bar(u: UnitFacts, answer: Consent | None, crisis: CrisisFacts, on: date) -> str | None:
     if u.withdrawn:
         return f"withdrawn by {u.state}"

@@ -26,6 +26,7 @@ from phalanx.services.forces.deployment import (
     picture,
     progress,
 )
+from phalanx.services.forces.marking import UnitMarkingIn, mark_unit
 from phalanx.services.forces.planning import (
     Built,
     Cancelled,
@@ -86,6 +87,7 @@ __all__ = [
     "ProgressOut",
     "RequirementIn",
     "RequirementOut",
+    "UnitMarkingIn",
     "UnitOut",
     "UnitPatch",
     "WithdrawalIn",
@@ -102,6 +104,7 @@ __all__ = [
     "formations",
     "give_consent",
     "in_force",
+    "mark_unit",
     "outside",
     "picture",
     "plan_out",

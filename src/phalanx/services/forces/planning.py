@@ -16,13 +16,16 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import is_staff
 from phalanx.domain.access.principal import SYSTEM, Principal
+from phalanx.domain.crisis.workflow import FINAL, Stage
 from phalanx.domain.forces import planner as pl
 from phalanx.domain.forces.registry import crisis_weight
 from phalanx.services import crises as crs
 from phalanx.services import offered_units
+from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, NotFound, missing_as
+from phalanx.services.forces import lapsed
 from phalanx.services.forces.plan_aircraft import aircraft_names, aliased
 from phalanx.services.forces.plan_schemas import MovementOut, PlanOut
 from phalanx.services.forces.problem import Built, _hours, _plan_from_json, build
@@ -227,7 +230,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
     if r is None:
         raise NotFound("plan", plan_id)
     with missing_as("plan", plan_id):  # seen only by those who see the crisis
-        crs.crisis_row(conn, r.crisis_id, actor)
+        crisis = crs.crisis_row(conn, r.crisis_id, actor)
     start = aware(r.starts_at)
     closure = r.objective.get("closure", 0.0)
     greedy = r.greedy.get("closure", 0.0)
@@ -341,6 +344,11 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                      "lateness": sum(m.late_h for m in moves),
                      "sorties": sum(len(m.sorties) for m in moves)}
         greedy_out, bound, gap, improvement = {}, None, None, None
+    # a unit it moves withdrawn or out of certification since, an aircraft withdrawn: said
+    since = lapsed.warnings(conn, (m for m in r.movements if m["crisis_id"] in visible),
+                            on=orgs.today(conn), unseen=unseen) \
+        if r.kind == "deployment" and r.status in ("proposed", "decided") \
+        and Stage(crisis.stage) not in FINAL else []
     return PlanOut(
         id=r.id, crisis_id=r.crisis_id, status=r.status, kind=r.kind, starts_at=start,
         created_by=r.created_by, created_at=aware(r.created_at),
@@ -349,9 +357,10 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         greedy=greedy_out, bound=bound, gap=gap, improvement=improvement,
         crises=[c for c in r.crises if c in visible], movements=moves, uncovered=uncovered,
         explanations=explanations,
-        warnings=[aliased(offered_units.masked(unnamed(w), unseen), planes)
-                  for w in r.warnings
-                  if _warning_visible(w, visible | drew_seen, visible_reqs)],
+        warnings=[*(aliased(offered_units.masked(unnamed(w), unseen), planes)
+                    for w in r.warnings
+                    if _warning_visible(w, visible | drew_seen, visible_reqs)),
+                  *(aliased(w, planes) for w in since)],
         closures={c: max(m.arrive_h for m in moves if m.crisis_id == c)
                   for c in sorted({m.crisis_id for m in moves})},
         partial=partial,

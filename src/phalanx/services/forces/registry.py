@@ -3,6 +3,7 @@ state or the Joint Staff."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any, Literal
 
@@ -45,6 +46,8 @@ class UnitOut(BaseModel):
     withdrawn: bool
     edited: bool
     revision: int
+    marking: str = Field(default="ORGANIZATION", description=(
+        "NATIONAL: kept by its state, read by that state alone"))
 
 
 class AircraftOut(BaseModel):
@@ -101,7 +104,8 @@ def _unit_out(r: Any) -> UnitOut:
                    capability=r.capability, strength=r.strength, garrison=r.garrison,
                    lat=r.lat, lon=r.lon, readiness_h=r.readiness_h, weight_t=r.weight_t,
                    outsize=r.outsize, certified_until=r.certified_until, sidc=r.sidc,
-                   note=r.note, withdrawn=r.withdrawn, edited=r.edited, revision=r.revision)
+                   note=r.note, withdrawn=r.withdrawn, edited=r.edited, revision=r.revision,
+                   marking=r.marking)
 
 
 def units(conn: Connection, *, actor: Principal, state: str | None = None,
@@ -175,14 +179,29 @@ class UnitPatch(BaseModel):
     certified_until: date | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    # a base of the dataset: the unit is there (its place, unless lat and lon are given)
+    # and boards from there (`domain/forces/boarding.py`)
+    garrison: str | None = Field(default=None, min_length=1, max_length=64)
     withdrawn: bool | None = None
     note: str | None = Field(default=None, max_length=2000)
     revision: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
+class _Unchanged(Exception):
+    """What was sent is what the registry holds: nothing is written (nor audited)."""
+
+
 def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -> UnitOut:
     """Change a unit: its own state's representative, or the Joint Staff and Secretariat.
     A withdrawal takes the unit out of every plan not yet under way (re-plan to apply)."""
+    try:
+        return _update_unit(db, key, patch, actor=actor)
+    except _Unchanged:
+        with db.read() as conn:
+            return unit(conn, key, actor=actor)
+
+
+def _update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -> UnitOut:
     with db.write(actor) as w:
         stmt = access.select_visible(t.force_unit, actor).where(t.force_unit.c.key == key)
         row = w.conn.execute(stmt.with_for_update()).first()
@@ -193,10 +212,16 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
                             "change this unit")
         if patch.revision is not None and patch.revision != row.revision:
             raise Conflict(f"unit {key} was changed meanwhile (revision {row.revision})")
-        change = patch.model_dump(exclude_none=True, exclude={"revision"}, mode="json")
-        if not change:
+        if not patch.model_dump(exclude_none=True, exclude={"revision"}):
             raise Invalid("body", "nothing to change")
-        values = patch.model_dump(exclude_none=True, exclude={"revision"})
+        # what differs from the registry: a form sends every field, and the trail says
+        # what was changed, not what was sent again as it was
+        sent = patch.model_dump(exclude_none=True, exclude={"revision"})
+        sent.update(_placed(w.conn, row, patch))
+        values = {k: v for k, v in sent.items() if getattr(row, k) != v}
+        if not values:
+            raise _Unchanged
+        change = {k: _jsonable(v) for k, v in values.items()}
         w.conn.execute(update(t.force_unit).where(t.force_unit.c.key == key).values(
             **values, edited=True, revision=row.revision + 1))
         w.audit("forces.unit.update", "force_unit", key, {
@@ -204,6 +229,26 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
         w.emit("forces", "unit", key=key)
         return _unit_out(w.conn.execute(access.select_visible(t.force_unit, actor)
                                         .where(t.force_unit.c.key == key)).one())
+
+
+def _placed(conn: Connection, row: Any, patch: UnitPatch) -> dict[str, Any]:
+    """Where a unit moved is, and where it boards from: a new garrison brings its place
+    (unless given); a place given alone, away from the garrison, leaves the garrison, or
+    the unit would go on boarding where it no longer is."""
+    places = {b.key: b for b in bases(conn)}
+    if patch.garrison is not None and patch.garrison != row.garrison:
+        home = places.get(patch.garrison)
+        if home is None:
+            raise Invalid("garrison", f"unknown base {patch.garrison!r}")
+        return {"lat": patch.lat if patch.lat is not None else home.lat,
+                "lon": patch.lon if patch.lon is not None else home.lon}
+    home = places.get(row.garrison or "")
+    lat = patch.lat if patch.lat is not None else row.lat
+    lon = patch.lon if patch.lon is not None else row.lon
+    if home is not None and (patch.lat is not None or patch.lon is not None) \
+            and (abs(lat - home.lat) > 1e-4 or abs(lon - home.lon) > 1e-4):
+        return {"garrison": None}
+    return {}
 
 
 class AircraftPatch(BaseModel):
@@ -219,6 +264,13 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
                     actor: Principal) -> AircraftOut:
     """Change a lift asset (its state's representative or the Joint Staff): moved to
     another base, withdrawn, its figures corrected. Audited."""
+    with contextlib.suppress(_Unchanged):
+        _update_aircraft(db, key, patch, actor=actor)
+    return _aircraft_out(db, key, actor)
+
+
+def _update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
+                     actor: Principal) -> None:
     with db.write(actor) as w:
         stmt = access.select_visible(t.force_aircraft, actor).where(
             t.force_aircraft.c.key == key)
@@ -228,16 +280,22 @@ def update_aircraft(db: Database, key: str, patch: AircraftPatch, *,
         if not may_change(actor, row.state_code):
             raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
                             "change this aircraft")
-        change = patch.model_dump(exclude_none=True, mode="json")
-        if not change:
+        sent = patch.model_dump(exclude_none=True)
+        if not sent:
             raise Invalid("body", "nothing to change")
         if patch.base is not None and patch.base not in {b.key for b in bases(w.conn)}:
             raise Invalid("base", f"unknown base {patch.base!r}")
+        change = {k: v for k, v in sent.items() if getattr(row, k) != v}  # as for a unit
+        if not change:
+            raise _Unchanged
         w.conn.execute(update(t.force_aircraft).where(t.force_aircraft.c.key == key)
-                       .values(**patch.model_dump(exclude_none=True), edited=True))
+                       .values(**change, edited=True))
         w.audit("forces.aircraft.update", "force_aircraft", key, {
             "before": {k: getattr(row, k) for k in change}, "after": change})
         w.emit("forces", "aircraft", key=key)
+
+
+def _aircraft_out(db: Database, key: str, actor: Principal) -> AircraftOut:
     with db.read() as conn:
         return next(a for a in aircraft(conn, actor=actor) if a.key == key)
 

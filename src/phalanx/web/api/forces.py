@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from phalanx.services import forces
-from phalanx.web.auth import Reader, Writer
+from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn, Id, Precondition
 from phalanx.web.problem_document import problem_responses
 
@@ -42,6 +42,15 @@ def unit(key: Key, actor: Reader, conn: Conn) -> forces.UnitOut:
 def update_unit(key: Key, data: forces.UnitPatch, actor: Writer, db: DB) -> forces.UnitOut:
     """Change a unit (its state's representative or the Joint Staff); audited."""
     return forces.update_unit(db, key, data, actor=actor)
+
+
+@router.post("/forces/units/{key}/marking", response_model=forces.UnitOut,
+             responses=problem_responses(409))
+def mark_unit(key: Key, data: forces.UnitMarkingIn, actor: Releaser,
+              db: DB) -> forces.UnitOut:
+    """Keep a unit NATIONAL or release it to the Organization (its own state only, with
+    its reason; audited)."""
+    return forces.mark_unit(db, key, data, actor=actor)
 
 
 @router.get("/forces/aircraft", response_model=list[forces.AircraftOut])

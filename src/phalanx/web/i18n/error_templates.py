@@ -172,6 +172,7 @@ TEMPLATES = (
     N_("the decision gives %(states)s a task, which would no longer read it"),
     # the forces' registry, consent and requirements, the way home (`services/forces`)
     N_("unit %(unit)s was changed meanwhile (revision %(revision)s)"),
+    N_("unit %(unit)s is marked so already"),
     N_("only %(state)s's representative or the Joint Staff change this unit"),
     N_("only %(state)s's representative or the Joint Staff change this aircraft"),
     N_("only %(state)s's representative decides whether its units take part"),

@@ -164,6 +164,13 @@ FORMS: tuple[tuple[str, str], ...] = (
      N_("requirement %(req)s requires the units of %(state)s")),
     (r"requirement (?P<req>\S+) prefers (?P<state>\w+)'s units",
      N_("requirement %(req)s prefers the units of %(state)s")),
+    # a unit a plan moves that may no longer serve since (registry.py, `lapsed`)
+    (r"(?P<unit>\S+) may no longer serve \((?P<line_reason>.+)\): plan again to replace it",
+     N_("%(unit)s may no longer serve (%(line_reason)s): plan again to replace it")),
+    (r"(?P<unit>\S+) may no longer serve: plan again to replace it",
+     N_("%(unit)s may no longer serve: plan again to replace it")),
+    (r"(?P<aircraft>\S+) may no longer fly \((?P<line_reason>.+)\): plan again to replace "
+     r"it", N_("%(aircraft)s may no longer fly (%(line_reason)s): plan again to replace it")),
     # the consents' contradictions (registry.py)
     (r"(?P<state>\w+) answered twice for this crisis",
      N_("%(state)s answered twice for this crisis")),

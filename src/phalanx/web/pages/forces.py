@@ -4,7 +4,7 @@ units take part: `crisis_forms`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from phalanx.domain.access.policy import Permission, is_staff
+from phalanx.domain.access.policy import Permission, StateAct, acts_for, is_staff
 from phalanx.domain.access.principal import Principal
 from phalanx.domain.forces.registry import may_change
 from phalanx.services import forces
@@ -28,6 +28,7 @@ from phalanx.web.pages.render import language, render
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+Releaser = Annotated[Principal, Depends(requires(Permission.RECORDS_RELEASE))]
 StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
 
 
@@ -46,6 +47,8 @@ def registry(request: Request, actor: Reader, conn: Conn,
         "aircraft": forces.aircraft(conn, actor=actor), "bases": bases,
         "base_names": {b.key: b.name for b in bases},  # garrisons and bases by their names
         "may_change": partial(may_change, actor), "formation": formation,
+        # a unit's marking is its own state's to change (the staff's edits stop short)
+        "may_mark": lambda u: acts_for(actor, u.state, StateAct.RECORDS),
         "state": state, "chart": chart, "today": orgs.today(conn)})
 
 
@@ -54,10 +57,27 @@ def edit_unit(key: str, actor: Writer, db: DB,
               strength: Annotated[int, Form(ge=1, le=100_000)],
               readiness_h: Annotated[float, Form(ge=0, le=8760)],
               withdrawn: Annotated[str | None, Form(max_length=8)] = None,
-              note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+              note: Annotated[str, Form(max_length=2000)] = "",
+              certified_until: Annotated[date | None, Form()] = None,
+              garrison: Annotated[str | None, Form(max_length=64)] = None,
+              revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
+              ) -> Response:
+    # the revision the form was read at: a change saved meanwhile is not overwritten
     forces.update_unit(db, key, forces.UnitPatch(
-        strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note),
+        strength=strength, readiness_h=readiness_h, withdrawn=withdrawn == "on", note=note,
+        certified_until=certified_until, garrison=garrison or None, revision=revision),
         actor=actor)
+    return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
+
+
+@router.post("/forces/units/{key}/marking")
+def mark_unit(key: str, actor: Releaser, db: DB,
+              marking: Annotated[str, Form(pattern="^(ORGANIZATION|NATIONAL)$")],
+              reason: Annotated[str, Form(max_length=2000)] = "",
+              revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
+              ) -> Response:
+    forces.mark_unit(db, key, forces.UnitMarkingIn(
+        marking=marking, reason=reason, revision=revision), actor=actor)  # type: ignore[arg-type]
     return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
 
