@@ -53,3 +53,23 @@ def test_observers_read_a_released_draft_but_no_members_position(
         page = client.get(f"/drafts/{draft}")
         assert page.status_code == 200 and STATEMENT not in page.text
         assert 'data-position="object"' not in page.text
+
+
+def test_a_draft_released_in_a_session_that_is_not_reads_on_its_page(
+        accounts_db: Database, settings: Settings) -> None:
+    """A draft released to observers in a session that is not: the page shows the draft
+    (as the API does) without its session, not "no session"."""
+    m = dec.convene(accounts_db, dec.MeetingIn.model_validate(
+        {"body": "csc", "opens_at": datetime.now(UTC)}), actor=SEC)
+    draft = dec.propose_draft(accounts_db, dec.DraftIn.model_validate({
+        "body": "csc", "meeting_id": m.id, "title": "On the joint exercise",
+        "text_en": "It is decided.", "observers": True}), actor=SEC).id
+    with TestClient(create_app(settings, accounts_db)) as client:
+        assert client.get(f"/api/v1/drafts/{draft}",
+                          headers=bearer(accounts_db, "observer")).status_code == 200
+        assert client.get(f"/api/v1/sessions/{m.id}",
+                          headers=bearer(accounts_db, "observer")).status_code == 404
+        login(client, "observer", "demo-observer-pass")
+        page = client.get(f"/drafts/{draft}")
+        assert page.status_code == 200, page.text
+        assert "On the joint exercise" in page.text and f'href="/sessions/{m.id}"' not in page.text

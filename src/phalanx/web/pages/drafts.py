@@ -115,7 +115,13 @@ def _context(request: Request, conn: Conn, org: Org, actor: Principal, d: dec.Dr
         except NotFound:
             target = None
     current = d.versions[-1] if d.versions else None
-    session = dec.get_meeting(conn, d.meeting_id, actor=actor) if d.meeting_id else None
+    session = None  # the session framing it, where its reader may read that too (a draft
+    # released to observers may sit in a session that is not)
+    if d.meeting_id:
+        try:
+            session = dec.get_meeting(conn, d.meeting_id, actor=actor)
+        except NotFound:
+            session = None
     return {
         "d": d, "body": org.bodies.get(d.body), "decision": decision, "session": session,
         "target": target,
