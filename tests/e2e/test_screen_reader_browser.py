@@ -82,6 +82,35 @@ def test_the_focus_stays_on_its_inbox_item_when_the_list_updates(
                            " document.activeElement.form.getAttribute('action')") == action
 
 
+def test_a_live_inbox_update_says_what_changed_not_the_whole_list(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """The inbox's list is no live region (a screen reader would read all of it at each
+    update): a status beside it says the items that came, in Russian, by their titles."""
+    base_url, db = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.wait_for_function(LIVE)
+    live = "el => !!el.closest('[aria-live]:not([aria-live=off]), [role=status], [role=log]')"
+    assert not reader.locator("#inbox-list").evaluate(live)
+    before = reader.locator("#inbox-list a.title").all_inner_texts()
+    assert before
+    title = "On the joint air-defence exercise"
+    _table_a_draft(db, title)
+    reader.locator("#inbox-list li", has_text=title).wait_for(timeout=10_000)
+    news = reader.locator("#inbox-news")
+    assert news.get_attribute("role") == "status"
+    said = news.inner_text().strip()
+    assert said.startswith("1 новый пункт:"), said
+    assert title in said, said
+    assert not any(t.strip() in said for t in before), said  # not the items already read
+
+    _table_a_draft(db, "On the exercise calendar")
+    reader.locator("#inbox-list li", has_text="On the exercise calendar").wait_for(
+        timeout=10_000)
+    said = news.inner_text().strip()
+    assert said.startswith("1 новый пункт:") and "On the exercise calendar" in said, said
+    assert title not in said, said
+
+
 def test_asking_for_the_update_leaves_the_focus_on_the_updated_part(
         reader: Any, site: tuple[str, Database]) -> None:
     base_url, db = site
