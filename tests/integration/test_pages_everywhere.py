@@ -232,3 +232,45 @@ def test_every_data_table_names_itself_in_a_caption(
                         if not text.strip()]
     assert seen > 40
     assert missing == [], "\n".join(missing[:60])
+
+
+class _Buttons(HTMLParser):
+    """The text of each button of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+        self.open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "button":
+            self.names.append("")
+            self.open = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "button":
+            self.open = False
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.names[-1] += data
+
+
+@pytest.mark.parametrize("who", [("secretariat", "demo-secretariat"),
+                                 ("reporter-kaz", "demo-reporter-kaz")], ids=lambda w: w[0])
+def test_no_button_is_a_bare_submit(app_client: TestClient, every_page: list[str],
+                                    who: tuple[str, str]) -> None:
+    """A screen reader's list of a page's buttons gives their names alone: a button
+    names what it does, none says just "Submit" ("Отправить")."""
+    _login(app_client, who)
+    bare: list[str] = []
+    for lang, word in (("en", "Submit"), ("ru", "Отправить")):
+        app_client.cookies.set("lang", lang)
+        for path in every_page:
+            r = app_client.get(path, follow_redirects=False)
+            if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+                continue
+            parser = _Buttons()
+            parser.feed(r.text)
+            bare += [f"{lang} {path}" for n in parser.names if " ".join(n.split()) == word]
+    assert bare == [], "\n".join(bare[:40])
