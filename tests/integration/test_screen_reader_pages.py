@@ -71,3 +71,70 @@ def test_each_decision_s_document_links_name_their_decision(
         names[name] += 1
     assert len(names) == 2 * len(numbers)
     assert max(names.values()) == 1
+
+
+def _consultation_draft(db: Database) -> tuple[int, str]:
+    """A draft of the Council put to the heads of state by consultation: its id and the
+    chairing state."""
+    from phalanx.domain.access.principal import SYSTEM
+    from phalanx.services import decisions as dec
+
+    d = dec.propose_draft(db, dec.DraftIn(
+        body="csc", procedure="consultation", title="On a joint contingent",
+        text_en="To send a joint contingent."), actor=SYSTEM)
+    return d.id, d.chair or ""
+
+
+def test_a_refused_consultation_answer_comes_back_beside_its_form(
+        client: TestClient, demo_db: Database) -> None:  # noqa: F811
+    """The chair records a head of state's answer given tomorrow (a slip of the keyboard
+    in the date): the draft's page comes back with the refusal in the form (a screen
+    reader's focus lands there, app.js ties it to the fields), what was chosen kept,
+    not the error page that leaves the form behind. An answer recorded takes the chair
+    back to the consultation, not to the page's start."""
+    from datetime import UTC, datetime, timedelta
+
+    draft_id, chair = _consultation_draft(demo_db)
+    login(client, f"rep-{chair.lower()}", f"demo-rep-{chair.lower()}")
+    client.cookies.set("lang", "ru")
+    page = client.get(f"/drafts/{draft_id}").text
+    form = re.search(r'<form[^>]*id="consultation-form".*?</form>', page, re.S)
+    assert form is not None
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(0)).group(1)  # type: ignore[union-attr]
+    other = next(s for s in re.findall(r'<option value="([A-Z]{3})"', form.group(0)) if s != chair)
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post(f"/drafts/{draft_id}/consultation", data={
+        "csrf_token": token, "state": other, "position": "object", "given_at": tomorrow,
+        "channel": "video", "given_by": "Его помощник"}, follow_redirects=False)
+    assert 400 <= r.status_code < 500, r.text[:300]
+    assert 'id="error-code"' not in r.text  # the draft's page, not the error page
+    form = re.search(r'<form[^>]*id="consultation-form".*?</form>', r.text, re.S)
+    assert form is not None
+    refusal = re.search(r'<p class="error[^"]*" role="alert" data-refusal'
+                        r' id="consultation-error">([^<]+)</p>', form.group(0))
+    assert refusal is not None and refusal.group(1).strip()
+    kept = form.group(0)
+    assert f'<option value="{other}" selected>' in kept
+    assert '<option value="object" selected>' in kept
+    assert '<option value="video" selected>' in kept
+    assert f'value="{tomorrow}"' in kept and 'value="Его помощник"' in kept
+
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
+    r = client.post(f"/drafts/{draft_id}/consultation", data={
+        "csrf_token": token, "state": other, "position": "support", "given_at": now,
+        "channel": "telephone"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("#consultation")
+
+
+def test_the_announce_button_says_whom_it_waits_for(
+        client: TestClient, demo_db: Database) -> None:  # noqa: F811
+    """While heads of state are not yet reached, "Announce the decision" cannot be
+    pressed: it says why (described by the list of those not reached)."""
+    draft_id, chair = _consultation_draft(demo_db)
+    login(client, f"rep-{chair.lower()}", f"demo-rep-{chair.lower()}")
+    page = client.get(f"/drafts/{draft_id}").text
+    button = re.search(r'<button[^>]*id="announce"[^>]*>', page)
+    assert button is not None and "disabled" in button.group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', button.group(0))
+    assert described is not None, button.group(0)
+    assert re.search(rf'id="{described.group(1)}"[^>]*>[^<]*not yet reached', page)
