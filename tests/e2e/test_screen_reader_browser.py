@@ -228,6 +228,32 @@ def test_the_buttons_a_representative_sends_with_say_what_they_send(
     assert reader.locator("#position-form").count() == 1
 
 
+def test_what_the_keyboard_reaches_on_the_crisis_map_has_a_name(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """The crisis room's map: each movement's line (the keyboard reaches it, its tooltip
+    opens) says which movement it is, and a cluster of symbols is a button saying what it
+    holds, not a bare number."""
+    base_url, _ = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.goto(_demo_crisis(reader, base_url))
+    reader.locator("#place-map[data-ready='1']").wait_for(timeout=15_000)
+    lines = reader.evaluate("""() => Array.from(document.querySelectorAll('#place-map path.move'),
+        p => [p.getAttribute('role'), p.getAttribute('aria-label') || ''])""")
+    assert lines
+    assert all(role == "img" and name.strip() for role, name in lines), lines
+    names = reader.evaluate("""() => Array.from(document.querySelectorAll(
+        '#place-map .leaflet-marker-icon[tabindex="0"]'),
+        e => { const c = e.cloneNode(true);  // its name: what a screen reader says
+               c.querySelectorAll('[aria-hidden=true]').forEach(h => h.remove());
+               return e.getAttribute('aria-label') || e.getAttribute('title') ||
+                      c.textContent.replace(/\\s+/g, ' ').trim() })""")
+    assert names
+    bare = [n for n in names if not n or n.isdigit()]
+    assert bare == [], names
+    clusters = [n for n in names if n.startswith("Символов здесь:")]
+    assert clusters, names
+
+
 def test_escape_folds_the_open_menu_back_onto_its_button(
         browser: Any, site: tuple[str, Database]) -> None:
     """On a narrow screen the menu opens from its button; Escape, from the button or
