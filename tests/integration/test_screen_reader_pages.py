@@ -138,3 +138,18 @@ def test_the_announce_button_says_whom_it_waits_for(
     described = re.search(r'aria-describedby="([^"]+)"', button.group(0))
     assert described is not None, button.group(0)
     assert re.search(rf'id="{described.group(1)}"[^>]*>[^<]*not yet reached', page)
+
+
+def test_each_unit_s_progress_bar_names_its_unit(client: TestClient) -> None:
+    """The crisis room's deployment: a progress bar reached by the keyboard or a screen
+    reader's list of them says whose progress it is, not "Ход" seven times."""
+    login(client, "rep-kaz", "demo-rep-kaz")
+    client.cookies.set("lang", "ru")
+    board = client.get("/crises").text
+    room = client.get("/crises/" + re.findall(r'href="/crises/(\d+)"', board)[0]).text
+    rows = re.findall(r'<tr data-status="[a-z_]+"><td>([^<]+)</td>.*?<progress[^>]*'
+                      r'aria-label="([^"]+)"', room)
+    assert len(rows) > 1
+    for unit, name in rows:
+        assert name.startswith("Ход") and unit.strip() in name, (unit, name)
+    assert len({name for _u, name in rows}) == len(rows)
