@@ -57,7 +57,7 @@ def test_a_position_reaches_the_open_board_live(browser: Any, base_url: str) -> 
         # the convener tables a new draft; both pages then look at it
         sec.fill("#draft-form input[name=title]", "On the exercise calendar")
         sec.fill("textarea[name=text_en]", "The Council decides:\n1. To hold the exercise.")
-        sec.click("text=Submit")
+        sec.click("text=Table the draft")
         sec.wait_for_url(f"{base_url}/drafts/*")
         draft_url = sec.url
         sec.evaluate("window.__stay = 1")
@@ -161,7 +161,7 @@ def test_a_crisis_from_report_to_review_in_the_browser(browser: Any, base_url: s
         sec.fill("#draft-form input[name=title]", "On help to Kyrgyzstan")
         sec.fill("textarea[name=text_en]", "The Council decides to send rescue teams.")
         sec.check("#draft-measures input[value=humanitarian]")  # adopted with the text
-        sec.click("text=Submit")
+        sec.click("text=Table the draft")
         sec.wait_for_url(f"{base_url}/drafts/*")
         sec.click("#close-draft")
         sec.locator(".outcome.adopted").wait_for()

@@ -29,7 +29,7 @@ def test_a_tabled_draft_reaches_the_open_inbox(browser: Any, base_url: str) -> N
         sec.goto(f"{base_url}/sessions/1")
         sec.fill("#draft-form input[name=title]", title)
         sec.fill("textarea[name=text_en]", "The Council decides:\n1. To hold the exercise.")
-        sec.click("text=Submit")
+        sec.click("text=Table the draft")
         sec.wait_for_url(f"{base_url}/drafts/*")
 
         item = rep.locator("#inbox-list li[data-kind=position]", has_text=title)

@@ -82,6 +82,35 @@ def test_the_focus_stays_on_its_inbox_item_when_the_list_updates(
                            " document.activeElement.form.getAttribute('action')") == action
 
 
+def test_a_live_inbox_update_says_what_changed_not_the_whole_list(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """The inbox's list is no live region (a screen reader would read all of it at each
+    update): a status beside it says the items that came, in Russian, by their titles."""
+    base_url, db = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.wait_for_function(LIVE)
+    live = "el => !!el.closest('[aria-live]:not([aria-live=off]), [role=status], [role=log]')"
+    assert not reader.locator("#inbox-list").evaluate(live)
+    before = reader.locator("#inbox-list a.title").all_inner_texts()
+    assert before
+    title = "On the joint air-defence exercise"
+    _table_a_draft(db, title)
+    reader.locator("#inbox-list li", has_text=title).wait_for(timeout=10_000)
+    news = reader.locator("#inbox-news")
+    assert news.get_attribute("role") == "status"
+    said = news.inner_text().strip()
+    assert said.startswith("1 новый пункт:"), said
+    assert title in said, said
+    assert not any(t.strip() in said for t in before), said  # not the items already read
+
+    _table_a_draft(db, "On the exercise calendar")
+    reader.locator("#inbox-list li", has_text="On the exercise calendar").wait_for(
+        timeout=10_000)
+    said = news.inner_text().strip()
+    assert said.startswith("1 новый пункт:") and "On the exercise calendar" in said, said
+    assert title not in said, said
+
+
 def test_asking_for_the_update_leaves_the_focus_on_the_updated_part(
         reader: Any, site: tuple[str, Database]) -> None:
     base_url, db = site
@@ -197,6 +226,32 @@ def test_the_buttons_a_representative_sends_with_say_what_they_send(
         assert "Отправить" not in names, (url, names)
         assert len(names) == len(set(names)), (url, names)
     assert reader.locator("#position-form").count() == 1
+
+
+def test_what_the_keyboard_reaches_on_the_crisis_map_has_a_name(
+        reader: Any, site: tuple[str, Database]) -> None:
+    """The crisis room's map: each movement's line (the keyboard reaches it, its tooltip
+    opens) says which movement it is, and a cluster of symbols is a button saying what it
+    holds, not a bare number."""
+    base_url, _ = site
+    login(reader, base_url, "rep-kaz", "demo-rep-kaz")
+    reader.goto(_demo_crisis(reader, base_url))
+    reader.locator("#place-map[data-ready='1']").wait_for(timeout=15_000)
+    lines = reader.evaluate("""() => Array.from(document.querySelectorAll('#place-map path.move'),
+        p => [p.getAttribute('role'), p.getAttribute('aria-label') || ''])""")
+    assert lines
+    assert all(role == "img" and name.strip() for role, name in lines), lines
+    names = reader.evaluate("""() => Array.from(document.querySelectorAll(
+        '#place-map .leaflet-marker-icon[tabindex="0"]'),
+        e => { const c = e.cloneNode(true);  // its name: what a screen reader says
+               c.querySelectorAll('[aria-hidden=true]').forEach(h => h.remove());
+               return e.getAttribute('aria-label') || e.getAttribute('title') ||
+                      c.textContent.replace(/\\s+/g, ' ').trim() })""")
+    assert names
+    bare = [n for n in names if not n or n.isdigit()]
+    assert bare == [], names
+    clusters = [n for n in names if n.startswith("Символов здесь:")]
+    assert clusters, names
 
 
 def test_escape_folds_the_open_menu_back_onto_its_button(

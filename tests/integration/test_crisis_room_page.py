@@ -117,7 +117,7 @@ def test_a_decision_by_consultation_through_the_pages(accounts_db: Database,
             assert r.status_code == 303, r.text
         html = client.get(page).text
         assert "not yet reached" not in html
-        assert re.search(r'<button type="submit" id="announce" >', html)
+        assert re.search(r'<button type="submit" id="announce">', html)
         r = client.post(f"/drafts/{draft_id}/announce", data={"csrf_token": _token(html)},
                         follow_redirects=False)
         assert r.status_code == 303

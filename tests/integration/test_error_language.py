@@ -45,11 +45,28 @@ def test_a_404_page_in_russian(client: TestClient) -> None:
     login(client, "secretariat", "demo-secretariat")
     r = client.get("/crises/999999?lang=ru")
     assert r.status_code == 404
-    assert "<h1>404 Не найдено</h1>" in r.text
+    # the heading is words a person reads; the code is for the machine, in a muted line
+    # and the window's title
+    assert "<h1>Не найдено</h1>" in r.text
+    assert re.search(r'<p class="small muted" id="error-code">[^<]*404</p>', r.text)
+    assert "<title>Не найдено (404)" in r.text
     assert "Не найдено: кризис 999999" in _error_text(r.text)
     r = client.get("/crises/999999?lang=en")
-    assert "<h1>404 Not Found</h1>" in r.text
+    assert "<h1>Not Found</h1>" in r.text
+    assert re.search(r'<p class="small muted" id="error-code">[^<]*404</p>', r.text)
     assert "No crisis 999999" in _error_text(r.text)
+
+
+def test_a_422_page_leads_with_words(client: TestClient) -> None:
+    """A refused form's page: the heading says "Неверные данные", not "422 Неверные
+    данные" (a screen reader reads the number first)."""
+    login(client, "secretariat", "demo-secretariat")
+    client.cookies.set("lang", "ru")
+    r = client.get("/crises?year=abc")
+    assert r.status_code == 422, r.text[:300]
+    heading = re.search(r"<h1>([^<]*)</h1>", r.text)
+    assert heading and heading.group(1) == "Неверные данные", heading
+    assert "Код ошибки: 422" in r.text
 
 
 def test_a_404_problem_in_russian(client: TestClient) -> None:

@@ -183,3 +183,94 @@ def test_no_python_text_and_no_raw_values(app_client: TestClient, every_page: li
                 problems += [f"ru {path}: English {m!r}"
                              for m in sorted(set(untranslated(r.text, english)))]
     assert problems == [], "\n".join(problems[:60])
+
+
+class _Captions(HTMLParser):
+    """Each data table of a page (`table.data`) and the text of its caption."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[str]] = []  # per table: [its id, its caption's text]
+        self.depth = 0
+        self.in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table" and "data" in (a.get("class") or "").split():
+            self.tables.append([a.get("id") or "(no id)", ""])
+        elif tag == "caption" and self.tables:
+            self.in_caption = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption":
+            self.in_caption = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_caption:
+            self.tables[-1][1] += data
+
+
+@pytest.mark.parametrize("who", [("secretariat", "demo-secretariat"), ("rep-kaz", "demo-rep-kaz")],
+                         ids=lambda w: w[0])
+def test_every_data_table_names_itself_in_a_caption(
+        app_client: TestClient, every_page: list[str], who: tuple[str, str]) -> None:
+    """A screen reader jumping from table to table says each one's caption: every data
+    table has one, with words, in both languages."""
+    _login(app_client, who)
+    missing: list[str] = []
+    seen = 0
+    for lang in ("en", "ru"):
+        app_client.cookies.set("lang", lang)
+        for path in every_page:
+            r = app_client.get(path, follow_redirects=False)
+            if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+                continue
+            parser = _Captions()
+            parser.feed(r.text)
+            seen += len(parser.tables)
+            missing += [f"{lang} {path}: table {tid}" for tid, text in parser.tables
+                        if not text.strip()]
+    assert seen > 40
+    assert missing == [], "\n".join(missing[:60])
+
+
+class _Buttons(HTMLParser):
+    """The text of each button of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+        self.open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "button":
+            self.names.append("")
+            self.open = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "button":
+            self.open = False
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.names[-1] += data
+
+
+@pytest.mark.parametrize("who", [("secretariat", "demo-secretariat"),
+                                 ("reporter-kaz", "demo-reporter-kaz")], ids=lambda w: w[0])
+def test_no_button_is_a_bare_submit(app_client: TestClient, every_page: list[str],
+                                    who: tuple[str, str]) -> None:
+    """A screen reader's list of a page's buttons gives their names alone: a button
+    names what it does, none says just "Submit" ("Отправить")."""
+    _login(app_client, who)
+    bare: list[str] = []
+    for lang, word in (("en", "Submit"), ("ru", "Отправить")):
+        app_client.cookies.set("lang", lang)
+        for path in every_page:
+            r = app_client.get(path, follow_redirects=False)
+            if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+                continue
+            parser = _Buttons()
+            parser.feed(r.text)
+            bare += [f"{lang} {path}" for n in parser.names if " ".join(n.split()) == word]
+    assert bare == [], "\n".join(bare[:40])

@@ -255,7 +255,9 @@ def test_every_bar_of_every_chart_is_a_keyboard_stop_named_by_its_tooltip() -> N
     # the formation's declared strength too, which its bar's line only shows to the eye
     assert names["strength"] == ["CRRF: 20\u00a0800 в реестре; объявлено: 20\u00a0000",
                                  "CPF: 3\u00a0600 в реестре"]
-    assert names["gantt"][1] == "2nd brigade (RUS): by ground, 2.0–30.0 h"
+    # the time the unit is needed by too, which its tick only shows to the eye
+    assert names["gantt"] == ["1st brigade (KAZ): by air, 0.0–12.5 h, needed by 10.0 h (late)",
+                              "2nd brigade (RUS): by ground, 2.0–30.0 h, needed by 36.0 h"]
     # the legend's swatches are no stops
     legend = parse(charts["timeline"]).findall(".//svg:rect[@class='swatch member']", NS)
     assert legend and legend[0].get("tabindex") is None

@@ -55,7 +55,7 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
     if not rows:
         return ""
     _, label = translator(lang), labeller(lang)
-    hours, title, late_text = _("h"), _("Deployment plan"), _("late")
+    hours, title, late_text, needed = _("h"), _("Deployment plan"), _("late"), _("needed by")
     end = max(max(a, n) for _l, _s, _d, a, n, _m in rows) * 1.05 or 1.0
     height = TOP + ROW * len(rows) + 8
     span = WIDTH - LEFT - RIGHT
@@ -80,8 +80,10 @@ def plan_gantt(rows: list[tuple[str, str, float, float, float, str]], lang: str 
                    f'{escape(text)}'
                    + (f'<title>{escape(whole)}</title>' if text != whole else '')
                    + '</text>')
+        # the time it is needed by too, which its tick shows only to the eye
         tip = (f'{whole}: {label("mode", mode)}, {number(dep, lang, 1)}–{number(arr, lang, 1)} '
-               f'{hours}{f" ({late_text})" if late else ""}')
+               f'{hours}, {needed} {number(need, lang, 1)} {hours}'
+               f'{f" ({late_text})" if late else ""}')
         out.append(f'<rect class="{css}" x="{x(dep):.1f}" y="{y + 17}" width='
                    f'"{max(2.0, x(arr) - x(dep)):.1f}" height="{BAR}" fill="{fill}"{_stop(tip)}')
         before, after = ground[i] if i < len(ground) else (0.0, 0.0)

@@ -198,7 +198,7 @@ def respond(request: Request, status: int, detail: str, headers: dict[str, str] 
     else:
         from phalanx.web.pages.render import render
 
-        resp = render(request, "error.html", {"title": f"{status} {title}",
+        resp = render(request, "error.html", {"title": title, "status": status,
                                               "detail": printable(detail),
                                               "form_page": _form_page(request)},
                       status_code=status)

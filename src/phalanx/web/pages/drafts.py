@@ -301,21 +301,32 @@ def decide_amendment(request: Request, draft_id: Id, amendment_id: Id, actor: Wr
 
 
 @router.post("/drafts/{draft_id}/consultation")
-def consultation_answer(draft_id: Id, actor: Writer, db: DB,
+def consultation_answer(request: Request, draft_id: Id, actor: Writer, db: DB, conn: Conn,
+                        org: Org,
                         state: Annotated[str, Form(max_length=3)],
                         position: Annotated[Position, Form()],
                         given_at: Annotated[str, Form(max_length=40)],
                         channel: Annotated[Channel, Form()] = Channel.TELEPHONE,
                         given_by: Annotated[str, Form(max_length=300)] = "",
                         note: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    """The chair records a head of state's answer (the time as entered, in UTC)."""
-    when = moment(given_at)
-    if when is None:
-        raise Invalid("given_at", f"{given_at!r} is not a date and time")
-    dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
-        state=state, position=position, given_at=when,
-        channel=channel, given_by=given_by, note=note), actor=actor)
-    return RedirectResponse(f"/drafts/{draft_id}?saved=1", status_code=303)
+    """The chair records a head of state's answer (the time as entered, in UTC); refused,
+    the page comes back with the message in the form and what was chosen and typed, and
+    an answer recorded takes the chair back to the consultation."""
+    try:
+        when = moment(given_at)
+        if when is None:
+            raise Invalid("given_at", f"{given_at!r} is not a date and time")
+        dec.record_answer(db, draft_id, dec.ConsultationAnswerIn(
+            state=state, position=position, given_at=when,
+            channel=channel, given_by=given_by, note=note), actor=actor)
+    except (Invalid, Conflict) as exc:
+        message, status = refusal(exc, language(request), org)
+        return draft_page(request, conn, org, actor, dec.get_draft(conn, draft_id, actor=actor), {
+            "consultation_error": message,
+            "consultation_form": {"state": state, "position": position.value,
+                                  "given_at": given_at, "channel": channel.value,
+                                  "given_by": given_by}}, status)
+    return RedirectResponse(f"/drafts/{draft_id}?saved=1#consultation", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/announce")

@@ -190,11 +190,25 @@
   }
 
   function draw(el, map, data) {
+    // a cluster of symbols is a button of the keyboard: it says what it holds (the
+    // template's data-cluster, "#" the number), not a bare number
+    function clusterName(n) {
+      var said = (el.getAttribute("data-cluster") || "#").replace("#", String(n));
+      return '<span aria-hidden="true">' + n + '</span><span class="visually-hidden">' +
+        said + "</span>";
+    }
     var layers = {
-      units: L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false }),
+      units: L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false,
+                                    iconCreateFunction: function (c) {
+                                      var n = c.getChildCount();
+                                      var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
+                                      return L.divIcon({ html: "<div>" + clusterName(n) + "</div>",
+                                                         className: "marker-cluster marker-cluster-" + size,
+                                                         iconSize: [40, 40] });
+                                    } }),
       airfields: L.markerClusterGroup({ maxClusterRadius: 24, showCoverageOnHover: false,
                                         iconCreateFunction: function (c) {
-                                          return L.divIcon({ html: "<span>" + c.getChildCount() + "</span>",
+                                          return L.divIcon({ html: clusterName(c.getChildCount()),
                                                              className: "cluster airfields", iconSize: [28, 28] });
                                         } }),
       crises: L.layerGroup(),
@@ -217,9 +231,18 @@
       legs.push([m.mode, [m.via || m.from, m.land || m.to]]);
       if (m.land) { legs.push(["road", [m.land, m.to]]); }
       legs.forEach(function (leg) {
-        L.polyline(leg[1], { className: "move " + leg[0] + " " + m.status, weight: 2 })
-          .bindTooltip(text(m.label), { sticky: true })
-          .addTo(layers.movements);
+        var line = L.polyline(leg[1], { className: "move " + leg[0] + " " + m.status, weight: 2 })
+          .bindTooltip(text(m.label), { sticky: true });
+        // the keyboard reaches the line (its tooltip opens on focus): a screen reader
+        // says which movement it is
+        line.on("add", function () {
+          var path = line.getElement();
+          if (path) {
+            path.setAttribute("role", "img");
+            path.setAttribute("aria-label", String(m.label == null ? "" : m.label));
+          }
+        });
+        line.addTo(layers.movements);
       });
     });
     data.symbols.forEach(function (sym) {

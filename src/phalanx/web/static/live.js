@@ -130,3 +130,56 @@ document.addEventListener("htmx:confirm", function (event) {
   text.appendChild(button);
   notice.appendChild(text);
 });
+
+// A list that live events replace, marked data-news="<id of a status>", is no live region
+// itself (a screen reader would read it all aloud at each update): the status says what
+// changed, the items that came (each one's kind and title) and how many went. An item is
+// known by its link. The status's texts come from the page (data-new-*, data-gone-*, by
+// the language's plural rule; "#" is the number).
+function listItems(region) {
+  var items = {};
+  region.querySelectorAll("li").forEach(function (li) {
+    var link = li.querySelector("a[href]");
+    if (link) {
+      var what = li.querySelector(".what");
+      items[link.getAttribute("href")] = (what ? what.textContent.trim() + ": " : "") +
+        link.textContent.replace(/\s+/g, " ").trim();
+    }
+  });
+  return items;
+}
+function counted(status, kind, n) {
+  var form = new Intl.PluralRules(document.documentElement.lang || "en").select(n);
+  var text = status.getAttribute("data-" + kind + "-" + form) ||
+    status.getAttribute("data-" + kind + "-many");
+  return text.replace("#", String(n));
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target;
+  if (target && target.getAttribute && target.getAttribute("data-news")) {
+    target._itemsBefore = listItems(target);
+  }
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail.target || event.target;
+  var before = target && target._itemsBefore;
+  var status = before && document.getElementById(target.getAttribute("data-news"));
+  if (!status) {
+    return;
+  }
+  target._itemsBefore = null;
+  var after = listItems(target);
+  var came = Object.keys(after).filter(function (k) { return !(k in before); });
+  var went = Object.keys(before).filter(function (k) { return !(k in after); });
+  var said = [];
+  if (came.length) {
+    said.push(counted(status, "new", came.length) + " " +
+              came.map(function (k) { return after[k]; }).join("; ") + ".");
+  }
+  if (went.length) {
+    said.push(counted(status, "gone", went.length));
+  }
+  if (said.length) {
+    status.textContent = said.join(" ");
+  }
+});
