@@ -103,7 +103,6 @@ def bound_on(binding: Iterable[str], joined: Mapping[str, date], day: date) -> f
     return frozenset(binding) | {s for s, since in joined.items() if since <= day}
 
 
-
 def task_problems(state: str, members: Iterable[str], states: Iterable[str]) -> list[str]:
     """Why a decision's implementation task may not be assigned to `state` (empty: it may).
     A decision of the Organization's bodies asks its implementation of its members
