@@ -141,6 +141,7 @@ def test_a_form_sent_again_with_no_answer_kept_goes_back_to_this_site_only(
     the page the form was on, a path of this site; never a "//host" that a browser takes
     to another site."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime
 
     from phalanx.services import idempotency as keys
@@ -154,7 +155,10 @@ def test_a_form_sent_again_with_no_answer_kept_goes_back_to_this_site_only(
         sent.append(message)
 
     scope = {"type": "http", "headers": [(b"referer", referer.encode())] if referer else []}
-    asyncio.run(idempotency._page_again(scope, send, 1, "key", taken))  # type: ignore[arg-type]
+    # (in a thread of its own: a browser test's session may hold this thread's loop)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(idempotency._page_again(
+            scope, send, 1, "key", taken))).result()  # type: ignore[arg-type]
     start = sent[0]
     assert start["status"] == 303
     assert (b"location", back.encode()) in start["headers"]  # type: ignore[operator]

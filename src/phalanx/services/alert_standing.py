@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from phalanx.adapters.cap import parse as cap
 from phalanx.adapters.db import access
@@ -98,7 +98,8 @@ def source_categories(conn: Connection, crisis_id: int, *, actor: Principal
     the order received: those filed on the crisis and on the watch entries escalated into
     it (a flood a Met alert told of, watched first)."""
     a = t.cap_alert.c
-    escalated = select(t.watch_item.c.id).where(t.watch_item.c.crisis_id == crisis_id)
+    escalated = access.select_visible(t.watch_item, actor, t.watch_item.c.id).where(
+        t.watch_item.c.crisis_id == crisis_id)
     rows = conn.execute(access.select_visible(t.cap_alert, actor).where(
         (a.crisis_id == crisis_id) | a.watch_id.in_(escalated)).order_by(
         a.received_at, a.id))
