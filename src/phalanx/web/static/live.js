@@ -30,7 +30,9 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     target._focusKey = focusKey(active);
   }
 });
-document.addEventListener("htmx:afterSettle", function (event) {
+// (at the swap itself, not at the settling a moment later: in between nothing would hold
+// the focus)
+document.addEventListener("htmx:afterSwap", function (event) {
   var target = event.detail.target || event.target;
   var key = target && target._focusKey;
   if (!key) {
