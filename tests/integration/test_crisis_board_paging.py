@@ -11,9 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
+from phalanx.domain import calendar
 from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.crisis.workflow import Stage
 from phalanx.services import crises, identity
+from phalanx.services import organization as orgs
 from phalanx.services import tokens as api_tokens
 from phalanx.services.clock import use
 from phalanx.services.db import Database
@@ -44,16 +46,22 @@ def _crisis(db: Database, n: int, at: datetime, ended: bool) -> int:
 def board(loaded_db: Database, settings: Settings
           ) -> Iterator[tuple[TestClient, dict[str, str], dict[int, tuple[str, int, bool]]]]:
     """Fourteen ended crises over two years and three open ones; the client signed in as
-    the Secretariat, with its token for the API; each crisis's state, year, and whether
-    it ended."""
+    the Secretariat, with its token for the API; each crisis's state, year (the
+    organization's, in its working time zone: a crisis reported at 21:00 UTC on 31
+    December is of the next year in Moscow), and whether it ended."""
     identity.add_user(loaded_db, identity.NewUser("sec", "a-long-password", Role.SECRETARIAT),
                       actor=SYSTEM)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=700)
+    # the tenth reported at 22:30 UTC on 31 December two years ago: the next year's in Moscow
+    eve = datetime(datetime.now(UTC).year - 2, 12, 31, 22, 30, tzinfo=UTC)
+    start = eve - timedelta(days=40 * 9)
+    with loaded_db.read() as conn:
+        zone = orgs.working_zone(conn)
     made: dict[int, tuple[str, int, bool]] = {}
+    assert calendar.day_of(eve, zone).year == eve.year + 1
     for n in range(17):
         at = start + timedelta(days=40 * n)
         cid = _crisis(loaded_db, n, at, ended=n < 14)
-        made[cid] = (STATES[n % len(STATES)], at.year, n < 14)
+        made[cid] = (STATES[n % len(STATES)], calendar.day_of(at, zone).year, n < 14)
     token = api_tokens.issue_token(loaded_db, "sec", actor=SYSTEM).token
     with TestClient(create_app(settings, loaded_db), base_url="https://testserver") as c:
         login(c, "sec", "a-long-password")

@@ -15,7 +15,9 @@ from datetime import timedelta
 import pypdf
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain import calendar
 from phalanx.domain.access.principal import Principal, Role
@@ -59,12 +61,15 @@ def token(html: str) -> str:
 
 def session(db: Database) -> dec.MeetingOut:
     """A session of the Council opened an hour ago, or at the start of the organization's
-    day if that is later (its decisions are the day's whatever the hour the test runs)."""
+    day if that is later (its decisions are the day's whatever the hour the test runs);
+    a second one a second after the first's start (a body meets once at a moment, and in
+    the day's first hour both would open at its start)."""
     with db.read() as conn:
         org = orgs.organization(conn)
+        held = conn.execute(select(func.count()).select_from(t.meeting)).scalar_one()
     start = calendar.start_of(today(org), calendar.zone_name(org))
-    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=max(now() - timedelta(hours=1),
-                                                                start)), actor=SEC)
+    opens = max(now() - timedelta(hours=1), start) + timedelta(seconds=held)
+    m = dec.convene(db, dec.MeetingIn(body="csc", opens_at=opens), actor=SEC)
     for a in m.attendance:
         dec.record_attendance(db, m.id, a.state, True, actor=SEC)
     return m
