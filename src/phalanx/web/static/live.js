@@ -162,7 +162,9 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     target._itemsBefore = listItems(target);
   }
 });
-document.addEventListener("htmx:afterSettle", function (event) {
+// (said at the swap itself, in the same task that put the items in: at htmx's settling,
+// some twenty milliseconds on, the list would already show items the status did not say)
+document.addEventListener("htmx:afterSwap", function (event) {
   var target = event.detail.target || event.target;
   var before = target && target._itemsBefore;
   var status = before && document.getElementById(target.getAttribute("data-news"));
