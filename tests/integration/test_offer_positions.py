@@ -2,11 +2,13 @@
 requesting state's acceptance of it) and its answer under the obligation to assist are
 its position, as its answer on its units is: the observers of a crisis released to them
 read that offers were made and how many, not who offered what, in the room, the API, the
-timeline, the report and the live events; the member states and the staff still do."""
+timeline, the report and the live events; the member states and the staff still do. Nor
+do they read which member's answer an escalation says is awaited."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,13 +16,16 @@ from fastapi.testclient import TestClient
 from phalanx.config import Settings
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.services import crises
+from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_derived_views import collect, pdf_text
+from tests.integration.test_response_chain import request
 from tests.support.sessions import bearer, login
 
 OFFER = "two field hospitals from the Tashkent depot"
 ANSWER = "a battalion of mountain infantry, ready in 48 hours"
+SEC = Principal("secretariat", Role.SECRETARIAT)
 READERS = {"observer": Principal("observer", Role.OBSERVER, observer_of="OSCE"),
            "rep-arm": Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")}
 
@@ -106,3 +111,34 @@ def test_observers_read_no_members_answer_under_art_4(
     lines = client.get(f"/api/v1/crises/{cid}", headers=bearer(accounts_db, "rep-arm")
                        ).json()["obligations"]
     assert [x["detail"] for x in lines if x["state"] == "KAZ"] == [ANSWER]
+
+
+def test_observers_read_no_escalation_naming_a_member_whose_answer_is_awaited(
+        accounts_db: Database, client: TestClient) -> None:
+    """An answer under art. 4 overdue is escalated on the crisis's timeline, naming the
+    member that has not answered: that is its position too (it has not yet answered), so
+    the observers read the other escalations, not that one."""
+    cid = _crisis(client, accounts_db)
+    request(accounts_db, cid, now())  # the obligation arises with the official request
+    with accounts_db.read() as conn:
+        due = [x.due_at for x in crises.get(conn, cid, actor=SEC).obligations
+               if x.due_at is not None]
+    assert due
+    assert cid in crises.escalate_overdue(accounts_db, at=max(due) + timedelta(minutes=5))
+
+    def escalations(who: str) -> list[str]:
+        got = client.get(f"/api/v1/crises/{cid}", headers=bearer(accounts_db, who))
+        assert got.status_code == 200, got.text
+        return [e["text"] for e in got.json()["timeline"] if e["kind"] == "escalation"]
+
+    named = [x for x in escalations("rep-arm") if "the answer of KAZ" in x]
+    assert named, escalations("rep-arm")  # a member reads whose answer is awaited
+    seen = escalations("observer")
+    assert not any("the answer of" in x for x in seen), seen
+    report = client.get(f"/api/v1/crises/{cid}/report.pdf?lang=en",
+                        headers=bearer(accounts_db, "observer"))
+    assert report.status_code == 200 and "the answer of KAZ" not in pdf_text(report.content)
+    login(client, "observer", "demo-observer-pass")
+    for lang in ("en", "ru"):
+        room = client.get(f"/crises/{cid}?lang={lang}").text
+        assert "the answer of KAZ" not in room and "KAZ" not in room.split("timeline", 1)[-1]

@@ -217,6 +217,9 @@ reads_consent = reads_position
 
 # the timeline's entries that tell a member's position (`position_classification`)
 POSITION_ENTRIES = ("consent", "offer", "obligation")
+# and an escalation of a member's answer under art. 4 awaited (its key `answer:<state>`):
+# that the member has not answered yet is its position too
+AWAITED_ANSWER = "answer"
 
 
 # --- a crisis's timeline: an entry naming a decision obeys the decision's marking -------
@@ -226,9 +229,10 @@ def timeline_visible(principal: Principal) -> ColumnElement[bool]:
     """The crisis timeline entries `principal` may read, on top of reading their crisis
     (which the caller has checked): an entry naming a decision only if the principal may
     read that decision, a member's position (its answer on its units, its offers, its
-    answer under art. 4: `POSITION_ENTRIES`) only if it reads those. Everything
-    derived from the timeline for a reader (the room, the report, the crisis's CAP
-    export: its editions, their times and references) reads the entries through this."""
+    answer under art. 4: `POSITION_ENTRIES`; the escalation of its answer awaited) only
+    if it reads those. Everything derived from the timeline for a reader (the room, the
+    report, the crisis's CAP export: its editions, their times and references) reads the
+    entries through this."""
     from phalanx.adapters.db import tables as t
 
     scope = read_scope(principal)
@@ -239,7 +243,9 @@ def timeline_visible(principal: Principal) -> ColumnElement[bool]:
         select(t.decision.c.id).where(visible(t.decision, scope))))
     # a member's position (`position_classification`): only to its readers
     return named if reads_position(principal) else and_(
-        named, ev.kind.not_in(POSITION_ENTRIES))
+        named, ev.kind.not_in(POSITION_ENTRIES), or_(
+            ev.kind != "escalation", ev.stage.is_(None),
+            ev.stage.not_like(f"{AWAITED_ANSWER}:%")))
 
 
 def select_timeline(principal: Principal, crisis_id: int, *columns: Any) -> Select[Any]:

@@ -35,7 +35,9 @@ from phalanx.services.db import Database
 SCENARIO = "exercise"  # the origin of a crisis a scenario's run opened (its own clock)
 UN_NOTICE = "un_notice"  # the escalation key of an overdue notice to the UN
 MANDATE = "mandate"  # with the decision's id: a mandate over with units still out
-ANSWER = "answer"  # with a member's code: its answer under the art. 4 obligation overdue
+# with a member's code: its answer under the art. 4 obligation overdue (a position:
+# `access.timeline_visible`)
+ANSWER = access.AWAITED_ANSWER
 
 
 def escalate_overdue(db: Database, *, at: datetime | None = None, exercise: bool = False,
