@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.services import forces
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.services import crises, forces
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
-from tests.integration.test_force_tasks import PLANNER, T0
+from tests.integration.test_force_tasks import PLANNER, SEC, T0
 from tests.integration.test_plan_aircraft_unread import _plan
 from tests.support.sessions import bearer, login
 
@@ -62,3 +63,47 @@ def test_an_observer_reads_arrivals_not_routes(accounts_db: Database,
         room = client.get(f"/crises/{cid}")
         assert room.status_code == 200, room.text
         assert "<progress" not in room.text and "data-done-withheld" in room.text
+
+
+def test_an_observer_reads_when_each_unit_leaves_not_when_it_is_home(
+        accounts_db: Database, settings: Settings) -> None:
+    """The way home's length (home less leaving) tells the garrison, as a route does: an
+    observer reads when each unit leaves the crisis's place, and none of the figures
+    counted home (closure, objective, bound, gap, why each goes as it does)."""
+    cid, pid = _plan(accounts_db)
+    forces.decide_plan(accounts_db, pid, actor=PLANNER, at=T0 + timedelta(hours=9))
+    crises.transition(accounts_db, cid, Stage.DEPLOYED, actor=SEC, at=T0 + timedelta(hours=30))
+    end = T0 + timedelta(days=9)
+    crises.transition(accounts_db, cid, Stage.MONITORING, actor=SEC, at=end)
+    home = forces.plan_withdrawal(accounts_db, cid, forces.WithdrawalIn(time_limit=1),
+                                  actor=PLANNER, at=end)
+    with accounts_db.read() as conn:
+        staff = forces.plan_out(conn, home.id, actor=PLANNER)
+        member = forces.plan_out(conn, home.id, actor=RUS)
+        seen = forces.plan_out(conn, home.id, actor=OBSERVER)
+    assert staff.movements and member.movements == staff.movements
+    assert all(m.arrive > m.depart for m in staff.movements if m.depart)
+    assert staff.closures and not member.home_withheld
+    # the observer: each unit's leaving, the same for the staff, and no moment home
+    assert [m.depart for m in seen.movements] == [m.depart for m in staff.movements]
+    assert all(m.arrive == m.depart for m in seen.movements)
+    homes = {m.arrive for m in staff.movements}
+    assert not homes & {m.arrive for m in seen.movements}
+    assert seen.home_withheld and seen.closures == {} and seen.bound is None
+    assert seen.gap is None and seen.explanations == {} and "closure" not in seen.objective
+    with TestClient(create_app(settings, accounts_db)) as client:
+        body = client.get(f"/api/v1/plans/{home.id}",
+                          headers=bearer(accounts_db, "observer")).json()
+        said = {m["arrive"] for m in body["movements"]}
+        crisis = client.get(f"/api/v1/crises/{cid}",
+                            headers=bearer(accounts_db, "observer")).json()
+        entry = [e["text"] for e in crisis["timeline"] if "withdrawal plan" in e["text"]]
+        assert entry == [f"withdrawal plan {home.id} proposed: {len(seen.movements)} units "
+                         "home"]  # not when the last is home
+        assert said == {m["depart"] for m in body["movements"]}
+        login(client, "observer", "demo-observer-pass")
+        room = client.get(f"/crises/{cid}")
+        assert room.status_code == 200 and "data-home-withheld" in room.text
+        for h in homes:
+            assert f"{h:%H:%M}" not in room.text.split('id="withdrawal"', 1)[1].split(
+                "</table>", 1)[0]

@@ -90,3 +90,6 @@ class PlanOut(BaseModel):
     # requirements no unit can meet (a bound over the requirements covered proves nothing
     # of a plan leaving out others)
     optimal: bool = False
+    # a withdrawal read by whom may not read the routes: each movement ends where it leaves
+    # the crisis's place, and the figures counted home are withheld (`way_home.py`)
+    home_withheld: bool = False

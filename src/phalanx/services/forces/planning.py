@@ -25,7 +25,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.clock import aware, now
 from phalanx.services.db import Database
 from phalanx.services.errors import Forbidden, NotFound, missing_as
-from phalanx.services.forces import lapsed
+from phalanx.services.forces import lapsed, way_home
 from phalanx.services.forces.plan_aircraft import aircraft_names, aliased
 from phalanx.services.forces.plan_schemas import MovementOut, PlanOut
 from phalanx.services.forces.problem import Built, _hours, _plan_from_json, build
@@ -349,7 +349,7 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
                             on=orgs.today(conn), unseen=unseen) \
         if r.kind == "deployment" and r.status in ("proposed", "decided") \
         and Stage(crisis.stage) not in FINAL else []
-    return PlanOut(
+    out = PlanOut(
         id=r.id, crisis_id=r.crisis_id, status=r.status, kind=r.kind, starts_at=start,
         created_by=r.created_by, created_at=aware(r.created_at),
         decided_at=aware(r.decided_at) if r.decided_at else None, method=r.method,
@@ -366,6 +366,8 @@ def plan_out(conn: Connection, plan_id: int, *, actor: Principal) -> PlanOut:
         partial=partial,
         optimal=r.solver_status == "optimal" or (
             r.gap is not None and r.gap < OPTIMAL_GAP and all(u["proven"] for u in r.uncovered)))
+    # the way home, to a reader who may not read the routes: when each unit leaves
+    return way_home.leaving_only(out) if r.kind == "withdrawal" and not routes else out
 
 
 def _took(unit: str, m: dict[str, Any]) -> dict[str, Any]:

@@ -164,10 +164,10 @@ def plan_withdrawal(db: Database, crisis_id: int, data: WithdrawalIn, *, actor: 
         w.audit("forces.withdrawal", "crisis", crisis_id, {
             "plan": pid, "units": len(movements), "uncovered": len(uncovered),
             "start_h": span[0] if span else None, "end_h": span[1] if span else None})
+        # (the entry is read by every reader of the crisis: not when the last is home,
+        # which an observer may not read, `way_home.py`; the plan says it to the others)
         crs.add_event(w, crisis_id, "plan",
-                      f"withdrawal plan {pid} proposed: {len(movements)} units home"
-                      + (f" from {at + timedelta(hours=span[0]):%m-%d %H:%M} to "
-                         f"{at + timedelta(hours=span[1]):%m-%d %H:%M}" if span else ""), at)
+                      f"withdrawal plan {pid} proposed: {len(movements)} units home", at)
         w.emit(f"crisis:{crisis_id}", "plan", id=pid)
         return plan_out(w.conn, pid, actor=actor)
 
