@@ -219,13 +219,15 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         # reference, which a browser reads as this folder or the one above (setting)
         problems.append(("reference", "a reference is more than '.' or '..'"))
     day = _date(raw.get("date"))
-    if day is None:
+    if day is None and not text("date"):  # (an empty cell is said to be missing)
+        problems.append(("date", "a date is required (YYYY-MM-DD or DD.MM.YYYY)"))
+    elif day is None:
         problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)"))
     stage_key = text("stage")
     stage = stages.get(stage_key)
     if stage is None:
-        problems.append(("stage", f"unknown stage {stage_key!r} (stages: "
-                                  f"{', '.join(stages) or 'none'})"))
+        named = f"unknown stage {stage_key!r}" if stage_key else "a stage is required"
+        problems.append(("stage", f"{named} (stages: {', '.join(stages) or 'none'})"))
     elif day is not None and not stage.start <= day <= stage.end:
         problems.append(("date", f"{day} is outside stage {stage.key} "
                                  f"({stage.start} to {stage.end})"))
@@ -233,7 +235,9 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         problems.append(("date", f"{day} has not come yet"))
     metric = text("metric")
     allowed = OPERATION_METRICS.get(operation_kind, frozenset())
-    if metric not in METRICS:
+    if not metric:
+        problems.append(("metric", "a metric is required"))
+    elif metric not in METRICS:
         problems.append(("metric", f"unknown metric {metric!r}"))
     elif metric not in allowed:
         problems.append(("metric", f"{metric} is not reported in a {operation_kind} operation"))
@@ -268,7 +272,8 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         else:
             units = list(MASS_UNITS) + (list(VOLUME_UNITS) if measure == "mass_or_volume"
                                         else [])
-            problems.append(("unit", f"{typed!r} is not one of {', '.join(units)}"))
+            problems.append(("unit", f"{typed!r} is not one of {', '.join(units)}" if typed
+                             else f"a unit is required (one of {', '.join(units)})"))
         if unit == "kg" and quantity > MAX_SINGLE_SEIZURE_KG:
             problems.append(("quantity", f"{quantity:,.0f} kg in one report is more than 100 t"))
     if metric == "seizure":

@@ -138,6 +138,8 @@ MESSAGES = (
     N_("a reference is more than '.' or '..'"),
     N_("must not be negative"),
     N_("a quantity is required"),
+    N_("a date is required (YYYY-MM-DD or DD.MM.YYYY)"),
+    N_("a metric is required"),
     N_("give both lat and lon, or neither"),
     N_("give the place: lat and lon, or an administrative area"),
     N_("routes are given for seizures only"),
