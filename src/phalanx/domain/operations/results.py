@@ -312,3 +312,36 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
 
 COLUMNS = ("reference", "date", "stage", "metric", "substance", "quantity", "unit", "area",
            "lat", "lon", "route_from", "route_to")
+REQUIRED_COLUMNS = ("reference", "date", "stage", "metric", "quantity")
+# the template's columns as an agency's own Russian spreadsheet heads them (setting)
+RUSSIAN_COLUMNS = {
+    "номер": "reference", "№": "reference", "рег. номер": "reference",
+    "регистрационный номер": "reference", "дата": "date", "этап": "stage",
+    "показатель": "metric", "вещество": "substance", "количество": "quantity",
+    "кол-во": "quantity", "ед. изм.": "unit", "ед.изм.": "unit", "ед. изм": "unit",
+    "единица": "unit", "единица измерения": "unit", "район": "area", "место": "area",
+    "широта": "lat", "долгота": "lon", "откуда": "route_from", "маршрут из": "route_from",
+    "куда": "route_to", "маршрут в": "route_to"}
+# what a spreadsheet's row of sums is headed (setting)
+TOTAL_LABELS = frozenset({"итого", "всего", "итого по операции", "total", "totals",
+                          "grand total"})
+
+
+def column_name(header: object) -> str:
+    """The template's column a header cell names: its own name, or its Russian one
+    ("Дата", "Количество"); else the cell as written, lower-cased."""
+    name = " ".join(str(header or "").split()).lower()
+    return RUSSIAN_COLUMNS.get(name, name)
+
+
+def total_label(raw: dict[str, Any]) -> str | None:
+    """The label of a row that sums the rows above it ("Итого", "Всего", "Total"): one of
+    its cells says so and it has no date, stage nor metric. Not a report; None: not such
+    a row."""
+    if any(str(raw.get(c) or "").strip() for c in ("date", "stage", "metric")):
+        return None
+    for value in raw.values():
+        text = str(value or "").strip()
+        if text.rstrip(":").strip().lower() in TOTAL_LABELS:
+            return text
+    return None

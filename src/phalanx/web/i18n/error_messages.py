@@ -151,6 +151,7 @@ MESSAGES = (
     N_("read as UTF-16 text"),
     N_("columns separated by semicolons"),
     N_("columns separated by tabs"),
+    N_("columns headed in Russian: read as the template's"),
     *forces_refusals.FORCES_MESSAGES,
     *audit_texts.AUDIT_MESSAGES,
     *alert_texts.ALERT_MESSAGES,
