@@ -219,13 +219,15 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         # reference, which a browser reads as this folder or the one above (setting)
         problems.append(("reference", "a reference is more than '.' or '..'"))
     day = _date(raw.get("date"))
-    if day is None:
+    if day is None and not text("date"):  # (an empty cell is said to be missing)
+        problems.append(("date", "a date is required (YYYY-MM-DD or DD.MM.YYYY)"))
+    elif day is None:
         problems.append(("date", f"{text('date')!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)"))
     stage_key = text("stage")
     stage = stages.get(stage_key)
     if stage is None:
-        problems.append(("stage", f"unknown stage {stage_key!r} (stages: "
-                                  f"{', '.join(stages) or 'none'})"))
+        named = f"unknown stage {stage_key!r}" if stage_key else "a stage is required"
+        problems.append(("stage", f"{named} (stages: {', '.join(stages) or 'none'})"))
     elif day is not None and not stage.start <= day <= stage.end:
         problems.append(("date", f"{day} is outside stage {stage.key} "
                                  f"({stage.start} to {stage.end})"))
@@ -233,7 +235,9 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         problems.append(("date", f"{day} has not come yet"))
     metric = text("metric")
     allowed = OPERATION_METRICS.get(operation_kind, frozenset())
-    if metric not in METRICS:
+    if not metric:
+        problems.append(("metric", "a metric is required"))
+    elif metric not in METRICS:
         problems.append(("metric", f"unknown metric {metric!r}"))
     elif metric not in allowed:
         problems.append(("metric", f"{metric} is not reported in a {operation_kind} operation"))
@@ -268,7 +272,8 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
         else:
             units = list(MASS_UNITS) + (list(VOLUME_UNITS) if measure == "mass_or_volume"
                                         else [])
-            problems.append(("unit", f"{typed!r} is not one of {', '.join(units)}"))
+            problems.append(("unit", f"{typed!r} is not one of {', '.join(units)}" if typed
+                             else f"a unit is required (one of {', '.join(units)})"))
         if unit == "kg" and quantity > MAX_SINGLE_SEIZURE_KG:
             problems.append(("quantity", f"{quantity:,.0f} kg in one report is more than 100 t"))
     if metric == "seizure":
@@ -307,3 +312,36 @@ def check_row(raw: dict[str, Any], operation_kind: str, stages: dict[str, Stage]
 
 COLUMNS = ("reference", "date", "stage", "metric", "substance", "quantity", "unit", "area",
            "lat", "lon", "route_from", "route_to")
+REQUIRED_COLUMNS = ("reference", "date", "stage", "metric", "quantity")
+# the template's columns as an agency's own Russian spreadsheet heads them (setting)
+RUSSIAN_COLUMNS = {
+    "номер": "reference", "№": "reference", "рег. номер": "reference",
+    "регистрационный номер": "reference", "дата": "date", "этап": "stage",
+    "показатель": "metric", "вещество": "substance", "количество": "quantity",
+    "кол-во": "quantity", "ед. изм.": "unit", "ед.изм.": "unit", "ед. изм": "unit",
+    "единица": "unit", "единица измерения": "unit", "район": "area", "место": "area",
+    "широта": "lat", "долгота": "lon", "откуда": "route_from", "маршрут из": "route_from",
+    "куда": "route_to", "маршрут в": "route_to"}
+# what a spreadsheet's row of sums is headed (setting)
+TOTAL_LABELS = frozenset({"итого", "всего", "итого по операции", "total", "totals",
+                          "grand total"})
+
+
+def column_name(header: object) -> str:
+    """The template's column a header cell names: its own name, or its Russian one
+    ("Дата", "Количество"); else the cell as written, lower-cased."""
+    name = " ".join(str(header or "").split()).lower()
+    return RUSSIAN_COLUMNS.get(name, name)
+
+
+def total_label(raw: dict[str, Any]) -> str | None:
+    """The label of a row that sums the rows above it ("Итого", "Всего", "Total"): one of
+    its cells says so and it has no date, stage nor metric. Not a report; None: not such
+    a row."""
+    if any(str(raw.get(c) or "").strip() for c in ("date", "stage", "metric")):
+        return None
+    for value in raw.values():
+        text = str(value or "").strip()
+        if text.rstrip(":").strip().lower() in TOTAL_LABELS:
+            return text
+    return None

@@ -288,6 +288,11 @@ TEMPLATES = (
     # an upload's rows and files
     N_("%(value)s is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     N_("unknown stage %(value)s (stages: %(stages)s)"),
+    N_("a stage is required (stages: %(stages)s)"),
+    N_("a unit is required (one of %(units)s)"),
+    # what a file was read as (adapters.ingest)
+    N_("the header is at row %(row)s: the rows above it are left out"),
+    N_("row %(row)s (%(value)s) sums the rows above it: left out, not a report"),
     N_("%(day)s is outside stage %(stage_key)s (%(start)s to %(end)s)"),
     N_("%(day)s has not come yet"),
     N_("%(value)s appears again (first at row %(row)s)"),
