@@ -17,9 +17,9 @@ from phalanx.domain.access.policy import Marking
 from phalanx.domain.access.principal import ANONYMOUS, Principal, Role
 from phalanx.services import alerts, crises, watch
 from phalanx.services.db import Database
-from phalanx.services.errors import NotFound
+from phalanx.services.errors import Invalid, NotFound
 from tests.conftest import shared_file
-from tests.support.capfiles import alert, info
+from tests.support.capfiles import alert, edxl, info
 
 SEC = Principal("secretariat", Role.SECRETARIAT)
 OBSERVER = Principal("observer", Role.OBSERVER)
@@ -173,8 +173,6 @@ def test_a_private_alert_s_watch_entry_escalated_stays_with_the_states_it_was_fo
     """Escalating the watch entry a Private alert made opens a crisis with the entry's
     marking: its title and note (the alert's text) are not read by every member; naming
     an affected state the entry is not for is refused, nothing written."""
-    from phalanx.services.errors import Invalid
-
     r = alerts.receive(db, scoped("Private", "<addresses>ops@mchs.gov.kg</addresses>"),
                        alerts.Route(("KGZ",), to_crisis=lambda *_: False), actor=SEC)
     assert r.watch is not None
@@ -187,3 +185,85 @@ def test_a_private_alert_s_watch_entry_escalated_stays_with_the_states_it_was_fo
         for who in (rep("ARM"), OBSERVER, ANONYMOUS):
             with pytest.raises(NotFound):
                 crises.get(conn, c.id, actor=who)
+
+
+# --- a message sent again, or named, by one who may not read it ---------------------------
+
+KAZ = alerts.Route(("KAZ",))
+SECRET = "<addresses>ops@mchs.gov.kg</addresses>"
+
+
+def _private(identifier: str, status: str = "Actual") -> bytes:
+    return alert(info("Covert incursion near Batken", description="Convoy at 0400"),
+                 identifier=identifier, status=status, extra=SECRET).replace(
+        b"<scope>Public</scope>", b"<scope>Private</scope>")
+
+
+@pytest.mark.parametrize("status", ["Actual", "Test"])
+def test_a_private_message_sent_again_by_another_state_tells_it_nothing(
+        db: Database, status: str) -> None:
+    """Another state's representative sending a message with the sender and identifier
+    of a Private one (its content guessed or not) gets neither the record, nor its
+    crisis's number, nor its text: the same refusal whatever the message opened."""
+    from phalanx.services import distributions
+    from phalanx.services.errors import Conflict
+
+    first = alerts.receive(db, _private("KG-P-1", status), KGZ, actor=SEC)
+    guess = alert(identifier="KG-P-1")
+    calls = [lambda: alerts.receive(db, guess, KAZ, actor=rep("KAZ")),
+             lambda: crises.import_cap_upload(db, guess, ["KAZ"], actor=rep("KAZ")),
+             lambda: distributions.receive(db, edxl(guess), KAZ, actor=rep("KAZ"))]
+    for call in calls:
+        with pytest.raises(Conflict) as exc:
+            call()
+        said = str(exc.value)
+        assert "KG-P-1" in said and "already received" in said
+        assert "Batken" not in said and "0400" not in said and "KGZ" not in said
+        if first.crisis is not None:
+            assert str(first.crisis.id) not in said.replace("KG-P-1", "")
+    again = alerts.receive(db, guess, KGZ, actor=rep("KGZ"))  # who reads it: as before
+    assert again.duplicate and again.alert.id == first.alert.id
+
+
+def test_an_update_naming_a_message_its_sender_may_not_read_names_nothing(
+        db: Database) -> None:
+    """An Update naming a Private message of another state's is taken as one naming a
+    message never received (not refused as acting for that state, which would say that
+    the message exists and whose it is)."""
+    first = alerts.receive(db, _private("KG-P-2"), KGZ, actor=SEC)
+    assert first.crisis is not None
+
+    def update(ref: str, identifier: str) -> bytes:
+        return alert(identifier=identifier, msg_type="Update",
+                     sent="2026-11-20T07:00:00+06:00",
+                     references=f"mchs@gov.kg,{ref},{T0}")
+
+    told = []
+    for ref, identifier in (("KG-P-2", "KZ-U-1"), ("KG-NONE", "KZ-U-2")):
+        r = alerts.receive(db, update(ref, identifier), KAZ, actor=rep("KAZ"))
+        assert r.crisis is None and r.alert.crisis_id is None
+        told.append((r.alert.action, r.alert.action_detail,
+                     [w["message"] for w in r.alert.warnings]))
+    assert told[0] == told[1]
+    with pytest.raises(Invalid) as exc:
+        crises.import_cap_upload(db, update("KG-P-2", "KZ-U-3"), ["KAZ"], actor=rep("KAZ"))
+    assert "nothing received here" in exc.value.message
+    with db.read() as conn:
+        assert crises.get(conn, first.crisis.id, actor=rep("KGZ")).title == \
+            "Covert incursion near Batken"
+
+
+def test_a_message_read_names_no_crisis_its_reader_may_not_read(db: Database) -> None:
+    """A Public Update filed on a Private crisis is every member's record, but the crisis
+    it changed is not: its record names it only to the crisis's readers."""
+    first = alerts.receive(db, _private("KG-P-3"), KGZ, actor=SEC)
+    assert first.crisis is not None
+    upd = alerts.receive(db, alert(identifier="KG-P-4", msg_type="Update",
+                                   sent="2026-11-20T07:00:00+06:00",
+                                   references=f"mchs@gov.kg,KG-P-3,{T0}"), KGZ, actor=SEC)
+    assert upd.alert.crisis_id == first.crisis.id
+    with db.read() as conn:
+        assert alerts.get(conn, upd.alert.id, actor=rep("KGZ")).crisis_id == first.crisis.id
+        assert alerts.get(conn, upd.alert.id, actor=rep("KAZ")).crisis_id is None
+        assert all(a.crisis_id is None for a in alerts.listing(conn, actor=rep("KAZ")))
+        assert not alerts.listing(conn, actor=rep("KAZ"), crisis_id=first.crisis.id)

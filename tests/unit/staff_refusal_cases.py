@@ -21,6 +21,9 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a CAP message sent again by one who may not read the record it made
+    ("message KG-1 from alerts@example.org was already received here",
+     "сообщение KG-1 от alerts@example.org здесь уже получено"),
     # a watch entry a Private alert made, escalated for a state it was not sent for
     ("the watch entry is for KAZ only, and so is a crisis escalated from it: ARM cannot "
      "be named affected",

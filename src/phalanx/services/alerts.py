@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, insert
@@ -37,7 +38,7 @@ from phalanx.services.alert_models import AlertOut, IntakeOut
 from phalanx.services.clock import now
 from phalanx.services.crises.schemas import _states
 from phalanx.services.db import Database, Write
-from phalanx.services.errors import Invalid, NotFound
+from phalanx.services.errors import Conflict, Invalid, NotFound
 
 READER_ORDER = ("ru", "en")  # then the alert's first info
 ALERT_MARKING = audience("Public", ()).classification()  # what a Public message becomes
@@ -103,15 +104,20 @@ def shapes(alert: cap.CapAlert) -> list[Any]:
     return out
 
 
-def _targets(conn: Connection, alert: cap.CapAlert
+def _targets(conn: Connection, alert: cap.CapAlert, actor: Principal
              ) -> tuple[int | None, int | None, str | None]:
     """The crisis and watch entry the message's references point to (the latest
-    referenced message that is attached to one), and that message's sender."""
+    referenced message that is attached to one), and that message's sender: of the
+    messages, crises and watch entries `actor` reads. One it may not read is as one
+    never received (else refusing to file on it would say that it exists, and whose it
+    is)."""
     crisis_id = watch_id = None
     origin = None
     for sender, identifier, _ in alert.references:
-        row = conn.execute(access.select_visible(t.cap_alert, SYSTEM).where(
+        row = conn.execute(access.select_visible(t.cap_alert, actor).where(
             t.cap_alert.c.sender == sender, t.cap_alert.c.identifier == identifier)).first()
+        if row is not None:
+            row = _named(conn, actor, [row])[0]
         if row is not None and (row.crisis_id or row.watch_id):
             crisis_id, watch_id, origin = row.crisis_id, row.watch_id, row.sender
     return crisis_id, watch_id, origin
@@ -122,6 +128,17 @@ def existing(conn: Connection, alert: cap.CapAlert) -> int | None:
     return conn.execute(access.select_visible(t.cap_alert, SYSTEM, t.cap_alert.c.id).where(
         t.cap_alert.c.sender == alert.sender,
         t.cap_alert.c.identifier == alert.identifier)).scalar()
+
+
+def known(conn: Connection, alert: cap.CapAlert, actor: Principal) -> int | None:
+    """The record of the message if it was received already (`existing`), which `actor`
+    sends again: Conflict if `actor` may not read it, naming only the message's sender and
+    identifier, which it sent (the record, what it opened and for whom stay unsaid)."""
+    found = existing(conn, alert)
+    if found is not None and not access.readable_ids(conn, actor, t.cap_alert, [found]):
+        raise Conflict(f"message {alert.identifier} from {alert.sender} was already "
+                       "received here")
+    return found
 
 
 def opened_crisis(conn: Connection, alert_id: int) -> int:
@@ -135,9 +152,9 @@ def opened_crisis(conn: Connection, alert_id: int) -> int:
     return int(row.crisis_id)
 
 
-def _existing(db: Database, alert: cap.CapAlert) -> int | None:
+def _existing(db: Database, alert: cap.CapAlert, actor: Principal) -> int | None:
     with db.read() as conn:
-        return existing(conn, alert)
+        return known(conn, alert, actor)
 
 
 @dataclass(frozen=True)
@@ -180,14 +197,14 @@ def receive(db: Database, data: bytes, route: Route, *, actor: Principal,
     may_send(actor, route.affected)
     at = at or now()
     m = read(data, anchors)
-    found = _existing(db, m.alert)
+    found = _existing(db, m.alert, actor)
     if found is not None:
         return result(db, found, actor, duplicate=True)
     try:
         with db.write(actor) as w:
             alert_id = take(w, m, route, actor=actor, trust=trust, at=at)
     except IntegrityError:  # the same message taken at the same moment elsewhere
-        found = _existing(db, m.alert)
+        found = _existing(db, m.alert, actor)
         if found is None:
             raise
         return result(db, found, actor, duplicate=True)
@@ -202,7 +219,7 @@ def take(w: Write, m: Message, route: Route, *, actor: Principal, trust: Trust |
     watch list."""
     may_send(actor, route.affected)
     alert, signature, why, where = m.alert, m.signature, m.why, m.where
-    crisis_id, watch_id, origin = _targets(w.conn, alert)
+    crisis_id, watch_id, origin = _targets(w.conn, alert, actor)
     target_exercise = False
     affected: list[str] = []
     if crisis_id is not None:
@@ -319,22 +336,35 @@ def _out(row: Any) -> AlertOut:
         feed_id=row.feed_id)
 
 
+def _named(conn: Connection, actor: Principal, rows: list[Any]) -> list[Any]:
+    """The message records `rows` as `actor` reads them: the crisis and watch entry a
+    message opened or was filed on named only to their readers (a Public Update filed on
+    a Private crisis is every member's record, the crisis is not)."""
+    crises_read = access.readable_ids(conn, actor, t.crisis, (r.crisis_id for r in rows))
+    watch_read = access.readable_ids(conn, actor, t.watch_item, (r.watch_id for r in rows))
+    return [SimpleNamespace(**{
+        **r._asdict(), "crisis_id": r.crisis_id if r.crisis_id in crises_read else None,
+        "watch_id": r.watch_id if r.watch_id in watch_read else None}) for r in rows]
+
+
 def get(conn: Connection, alert_id: int, *, actor: Principal) -> AlertOut:
     row = conn.execute(access.select_visible(t.cap_alert, actor).where(
         t.cap_alert.c.id == alert_id)).first()
     if row is None:
         raise NotFound("alert", alert_id)
-    return _out(row)
+    return _out(_named(conn, actor, [row])[0])
 
 
 def listing(conn: Connection, *, actor: Principal, crisis_id: int | None = None,
             limit: int = 200) -> list[AlertOut]:
     stmt = access.select_visible(t.cap_alert, actor)
     if crisis_id is not None:
+        if not access.readable_ids(conn, actor, t.crisis, [crisis_id]):
+            return []
         stmt = stmt.where(t.cap_alert.c.crisis_id == crisis_id)
     rows = conn.execute(stmt.order_by(t.cap_alert.c.received_at.desc(),
                                       t.cap_alert.c.id.desc()).limit(limit))
-    return [_out(r) for r in rows]
+    return [_out(r) for r in _named(conn, actor, list(rows))]
 
 
 def cancelled(conn: Connection, crisis_id: int, *, actor: Principal) -> bool:
@@ -352,10 +382,10 @@ def cancelled_by_sender(conn: Connection, crisis_id: int) -> bool:
 
 
 def result(db: Database, alert_id: int, actor: Principal, *, duplicate: bool) -> IntakeOut:
-    with db.read() as conn:
-        a = get(conn, alert_id, actor=SYSTEM)
+    with db.read() as conn:  # as `actor` reads them (`known`: it reads the record)
+        a = get(conn, alert_id, actor=actor)
         c = crises.get(conn, a.crisis_id, actor=actor) if a.crisis_id else None
-        wi = watchlist.get(conn, a.watch_id, actor=SYSTEM, today=orgs.today(conn)) \
+        wi = watchlist.get(conn, a.watch_id, actor=actor, today=orgs.today(conn)) \
             if a.watch_id else None
     return IntakeOut(alert=a, duplicate=duplicate, crisis=c, watch=wi)
 

@@ -119,7 +119,7 @@ def _take(db: Database, found: list[Embedded], messages: list[alerts.Message],
     with db.write(actor) as w:
         taken: list[tuple[int, bool]] = []
         for e, m in zip(found, messages, strict=True):
-            known = alerts.existing(w.conn, m.alert)
+            known = alerts.known(w.conn, m.alert, actor)
             try:
                 if known is not None and route.require_crisis:
                     alerts.opened_crisis(w.conn, known)  # as one alert sent again

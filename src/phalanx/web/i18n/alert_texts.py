@@ -37,6 +37,8 @@ ALERT_TEMPLATES = (
     N_("%(msg_type)s for fewer readers than the watch: kept apart, the watch not changed"),
     N_("signed, but no trust anchor is configured for sender %(sender)s"),
     N_("signed with the anchor configured for %(sender)s"),
+    # a message sent again by one who may not read the record it made (`alerts.known`)
+    N_("message %(identifier)s from %(sender)s was already received here"),
     # last: its type matches any text before the colon
     N_("%(msg_type)s: stored, not acted on"),
 )
