@@ -7,14 +7,17 @@ write them ("31.12.2026" in Russian, "2026-12-31" in English)."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pypdf
 import pytest
 
 from phalanx.domain.access.principal import Principal, Role
+from phalanx.domain.crisis.workflow import Stage
+from phalanx.services import crises
 from phalanx.services import decisions as dec
 from phalanx.services import organization as orgs
-from phalanx.services.clock import today
+from phalanx.services.clock import today, use
 from phalanx.services.db import Database
 from phalanx.services.registers.overview import annual_report_pdf
 from phalanx.web.i18n import texts_for
@@ -81,3 +84,43 @@ def test_the_illustrative_rows_are_marked_as_the_note_says(db: Database) -> None
     assert "Военные вузы России (условные данные)" in ru, ru
     # the model laws of the matrix, each an illustrative record of the file
     assert "Model law on countering terrorism (illustrative)" in en
+
+
+def test_a_crisis_carried_over_into_the_year_is_listed_at_its_stage_then(
+        accounts_db: Database) -> None:
+    """A crisis reported late in December and ended in the new year is of both years'
+    reports, each at its stage at that year's end; one ended before the year began is
+    not of it."""
+    with accounts_db.read() as conn:
+        last = today(orgs.organization(conn)).year - 1  # the year before, ended
+    eve = datetime(last - 1, 12, 20, 9, tzinfo=UTC)
+    rep = Principal("rep-kgz", Role.REPRESENTATIVE, state="KGZ")
+
+    def reported(title: str, at: datetime) -> int:
+        with use(at):
+            c = crises.open_crisis(accounts_db, crises.CrisisIn(
+                title=title, category="natural_disaster", affected=["KGZ"],
+                severity="moderate"), actor=rep, at=at)
+        crises.convene_consultations(accounts_db, c.id, actor=SEC, at=at)
+        return c.id
+
+    carried = reported("Mudflows in the Alay valley", eve)
+    ended = reported("Floods on the Naryn", eve)
+    crises.transition(accounts_db, ended, Stage.NO_ACTION, actor=SEC,
+                      at=datetime(last - 1, 12, 28, tzinfo=UTC),
+                      reason="handled by the member's own means")
+    crises.transition(accounts_db, carried, Stage.NO_ACTION, actor=SEC,
+                      at=datetime(last, 1, 3, tzinfo=UTC),
+                      reason="handled by the member's own means")
+    before = _text(accounts_db, last - 1, "en")
+    assert "Mudflows in the Alay valley" in before and "Floods on the Naryn" in before
+    # at the end of its year of report the crisis was still in consultations
+    row = before.split("Mudflows in the Alay valley", 1)[1].split("Floods on the Naryn")[0]
+    assert "consultations" in row and "no action" not in row, row
+    assert f"Stage on {last - 1}-12-31" in before
+    after = _text(accounts_db, last, "en")
+    assert "Mudflows in the Alay valley" in after, after  # carried over
+    assert "Floods on the Naryn" not in after  # ended before the year began
+    assert f"{last - 1}-12-20" in after.split("Mudflows in the Alay valley", 1)[1][:120]
+    ru = _text(accounts_db, last, "ru")
+    assert f"Этап на 31.12.{last}" in ru and f"20.12.{last - 1}" in ru, ru

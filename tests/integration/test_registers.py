@@ -329,7 +329,7 @@ def test_the_api_hides_a_bilateral_supply_from_a_third_state(api: tuple[TestClie
                          headers=h["sec"]).content)
     for text in (blr, kgz_pdf, sec):
         assert "annual report 2024" in text and "Training quotas 2024" in text
-        assert "Decisions adopted in 2024" in text and "Crises reported in 2024" in text
+        assert "Decisions adopted in 2024" in text and "Crises of 2024" in text
     assert "sup-rus-kgz-2023-1" in squeezed(kgz_pdf)
     assert "sup-rus-tjk-2024-2" not in squeezed(kgz_pdf)
     assert {"sup-rus-kgz-2023-1", "sup-rus-tjk-2024-2"} <= set(

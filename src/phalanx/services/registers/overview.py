@@ -16,10 +16,10 @@ from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.languages import title_in
 from phalanx.domain.organization import Organization
 from phalanx.services import clock, operation_years
-from phalanx.services import crises as crisis_service
 from phalanx.services import decisions as dec
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
+from phalanx.services.crises import year as crisis_years
 from phalanx.services.registers import exercises as ex
 from phalanx.services.registers import external as ext
 from phalanx.services.registers import parliament as pa
@@ -188,16 +188,20 @@ def annual_report_pdf(conn: Connection, year: int, *, actor: Principal,
         + [[d.number, _body(org, d.body, texts), texts.dated(d.adopted_on),
             title_in(d, texts.lang)] for d in decisions]
         if decisions else None))
-    crises = [c for c in crisis_service.board(conn, actor=actor, include_closed=True,
-                                              exercise=False)
-              if clock.day(org, c.reported_at).year == year]
+    # reported in the year or carried over into it, each at its stage at the year's end
+    crises = crisis_years.of_year(conn, year, actor=actor)
+    running = clock.today(org).year <= year
     sections.append(pdf.Section(
-        _("Crises reported in %(year)s", year=year),
-        [] if crises else [_("No crisis recorded.")],
-        table=[[_("Title"), _("Category"), _("Affected"), _("Stage")]]
+        _("Crises of %(year)s", year=year),
+        ([] if crises else [_("No crisis recorded.")])
+        + [_("Those reported in the year and those carried over into it, not yet ended when "
+             "it began.")],
+        table=[[_("Title"), _("Category"), _("Affected"), _("Reported"),
+                _("Stage") if running else _("Stage on %(day)s",
+                                              day=texts.dated(date(year, 12, 31)))]]
         + [[c.title, texts.either(c.category_name, c.category_name_ru), ", ".join(c.affected),
-            label("stage", c.stage)]
-           for c in crises]
+            texts.dated(clock.day(org, c.reported_at)), label("stage", stage)]
+           for c, stage in crises]
         if crises else None))
     op_rows, demo = [], []
     for key, op in org.operations.items():
