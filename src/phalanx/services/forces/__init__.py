@@ -26,6 +26,14 @@ from phalanx.services.forces.deployment import (
     picture,
     progress,
 )
+from phalanx.services.forces.entries import (
+    AircraftIn,
+    FormationMove,
+    UnitIn,
+    add_aircraft,
+    add_unit,
+    move_unit,
+)
 from phalanx.services.forces.marking import UnitMarkingIn, mark_unit
 from phalanx.services.forces.planning import (
     Built,
@@ -72,6 +80,7 @@ from phalanx.services.forces.withdrawal import WithdrawalIn, plan_withdrawal
 __all__ = [
     "ACCEPTORS",
     "CAPABILITIES",
+    "AircraftIn",
     "AircraftOut",
     "AircraftPatch",
     "BaseOut",
@@ -80,6 +89,7 @@ __all__ = [
     "Capability",
     "ConsentIn",
     "ConsentOut",
+    "FormationMove",
     "FormationOut",
     "MovementOut",
     "PlanIn",
@@ -87,13 +97,16 @@ __all__ = [
     "ProgressOut",
     "RequirementIn",
     "RequirementOut",
+    "UnitIn",
     "UnitMarkingIn",
     "UnitOut",
     "UnitPatch",
     "WithdrawalIn",
     "_plan_from_json",
     "accept_conditions",
+    "add_aircraft",
     "add_requirement",
+    "add_unit",
     "aircraft",
     "asked",
     "bases",
@@ -105,6 +118,7 @@ __all__ = [
     "give_consent",
     "in_force",
     "mark_unit",
+    "move_unit",
     "outside",
     "picture",
     "plan_out",

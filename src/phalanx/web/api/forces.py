@@ -32,6 +32,13 @@ def units(actor: Reader, conn: Conn,
     return forces.units(conn, actor=actor, state=state, formation=formation)
 
 
+@router.post("/forces/units", response_model=forces.UnitOut, status_code=201)
+def add_unit(data: forces.UnitIn, actor: Writer, db: DB) -> forces.UnitOut:
+    """Add a unit a member state has assigned (its representative or the Joint Staff); its
+    key is assigned; audited."""
+    return forces.add_unit(db, data, actor=actor)
+
+
 @router.get("/forces/units/{key}", response_model=forces.UnitOut)
 def unit(key: Key, actor: Reader, conn: Conn) -> forces.UnitOut:
     return forces.unit(conn, key, actor=actor)
@@ -51,6 +58,22 @@ def mark_unit(key: Key, data: forces.UnitMarkingIn, actor: Releaser,
     """Keep a unit NATIONAL or release it to the Organization (its own state only, with
     its reason; audited)."""
     return forces.mark_unit(db, key, data, actor=actor)
+
+
+@router.post("/forces/units/{key}/formation", response_model=forces.UnitOut,
+             responses=problem_responses(409))
+def move_unit(key: Key, data: forces.FormationMove, actor: Writer,
+              db: DB) -> forces.UnitOut:
+    """Move a unit to another formation (its state's representative or the Joint Staff);
+    refused (409) while a decided deployment plan in force counts it; audited."""
+    return forces.move_unit(db, key, data, actor=actor)
+
+
+@router.post("/forces/aircraft", response_model=forces.AircraftOut, status_code=201)
+def add_aircraft(data: forces.AircraftIn, actor: Writer, db: DB) -> forces.AircraftOut:
+    """Add an aircraft of the lift, of one of the lift's kinds (its state's representative
+    or the Joint Staff); its key is assigned; audited."""
+    return forces.add_aircraft(db, data, actor=actor)
 
 
 @router.get("/forces/aircraft", response_model=list[forces.AircraftOut])
