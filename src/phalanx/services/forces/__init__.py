@@ -32,6 +32,8 @@ from phalanx.services.forces.entries import (
     UnitIn,
     add_aircraft,
     add_unit,
+    addable_states,
+    lift_kinds,
     move_unit,
 )
 from phalanx.services.forces.marking import UnitMarkingIn, mark_unit
@@ -107,6 +109,7 @@ __all__ = [
     "add_aircraft",
     "add_requirement",
     "add_unit",
+    "addable_states",
     "aircraft",
     "asked",
     "bases",
@@ -117,6 +120,7 @@ __all__ = [
     "formations",
     "give_consent",
     "in_force",
+    "lift_kinds",
     "mark_unit",
     "move_unit",
     "outside",

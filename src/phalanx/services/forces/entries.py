@@ -71,6 +71,17 @@ def _members(conn: Connection) -> set[str]:
     return {m.state for m in rules.members_on(orgs.organization(conn), orgs.today(conn))}
 
 
+def addable_states(conn: Connection, actor: Principal) -> list[str]:
+    """The members whose units and aircraft `actor` may add (its own state, or for the
+    staff every member)."""
+    return sorted(s for s in _members(conn) if may_change(actor, s))
+
+
+def lift_kinds(conn: Connection) -> list[str]:
+    """The kinds of aircraft of the lift a new aircraft may be of."""
+    return sorted(entries.aircraft_kinds(orgs.organization(conn).forces.get("aircraft", [])))
+
+
 def _formations(conn: Connection) -> set[str]:
     return {f["key"] for f in orgs.organization(conn).forces.get("formations", [])}
 

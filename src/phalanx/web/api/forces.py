@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from phalanx.services import forces
@@ -30,6 +30,22 @@ def units(actor: Reader, conn: Conn,
           formation: Annotated[str | None, Query(max_length=64)] = None
           ) -> list[forces.UnitOut]:
     return forces.units(conn, actor=actor, state=state, formation=formation)
+
+
+@router.get("/forces/registry.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def registry_csv(request: Request, actor: Reader, conn: Conn,
+                 formation: Annotated[str | None, Query(max_length=64)] = None,
+                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
+                 ) -> Response:
+    """The units the reader may read, by formation and state, as CSV in the reader's
+    language (`?lang=ru` or Accept-Language: semicolons and decimal commas)."""
+    from phalanx.web.pages.render import language
+    from phalanx.web.registry_export import registry_csv as write
+
+    body = write(conn, actor=actor, lang=language(request), formation=formation,
+                 state=state)
+    return Response(body, media_type="text/csv; charset=utf-8")
 
 
 @router.post("/forces/units", response_model=forces.UnitOut, status_code=201)

@@ -49,7 +49,10 @@ def registry(request: Request, actor: Reader, conn: Conn,
         "may_change": partial(may_change, actor), "formation": formation,
         # a unit's marking is its own state's to change (the staff's edits stop short)
         "may_mark": lambda u: acts_for(actor, u.state, StateAct.RECORDS),
-        "state": state, "chart": chart, "today": orgs.today(conn)})
+        "state": state, "chart": chart, "today": orgs.today(conn),
+        # the new entries' forms (`forces_entries.py`): the states the reader adds for
+        "add_states": forces.addable_states(conn, actor), "capabilities": forces.CAPABILITIES,
+        "lift_kinds": forces.lift_kinds(conn)})
 
 
 @router.post("/forces/units/{key}")
