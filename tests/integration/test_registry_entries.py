@@ -167,3 +167,43 @@ def test_the_api_adds_and_moves_units_and_refuses_with_problem_details(
     r = c.post("/api/v1/forces/aircraft", json={"state": "KAZ", "type": "C-295",
                                                 "base": "astana"}, headers=tok["rep-kaz"])
     assert r.status_code == 201 and r.json()["payload_t"] == 9, r.text
+
+
+def test_the_registry_reads_as_it_stood_on_a_past_day(
+        db: Database, client: tuple[TestClient, dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import contextmanager
+    from datetime import UTC, date, datetime
+
+    from phalanx.adapters.db import audit_store
+    from phalanx.services import clock
+
+    @contextmanager
+    def on(at: datetime) -> Iterator[None]:  # the trail's time, and the services' clock
+        with monkeypatch.context() as m, clock.use(at):
+            m.setattr(audit_store, "now_iso", lambda: at.isoformat(timespec="microseconds"))
+            yield
+
+    with on(datetime(2026, 1, 10, 12, tzinfo=UTC)):
+        forces.add_unit(db, _unit(), actor=KAZ)
+    with on(datetime(2026, 3, 10, 12, tzinfo=UTC)):
+        forces.update_unit(db, "kaz-crrf-1", forces.UnitPatch(strength=500), actor=KAZ)
+        forces.move_unit(db, "kaz-crrf-1", forces.FormationMove(formation="peacekeeping"),
+                         actor=STAFF)
+        forces.update_unit(db, "crdf-kaz-1", forces.UnitPatch(readiness_h=2), actor=KAZ)
+    with db.read() as conn:
+        feb = {u.key: u for u in forces.units_on(conn, date(2026, 2, 1), actor=STAFF)}
+        jan = {u.key for u in forces.units_on(conn, date(2026, 1, 5), actor=STAFF)}
+        now = {u.key: u for u in forces.units_on(conn, orgs.today(conn), actor=STAFF)}
+        with pytest.raises(Invalid, match="is after today"):
+            forces.units_on(conn, date(2099, 1, 1), actor=STAFF)
+    assert (feb["kaz-crrf-1"].strength, feb["kaz-crrf-1"].formation) == (450, "crrf")
+    assert feb["crdf-kaz-1"].readiness_h == 6 and now["crdf-kaz-1"].readiness_h == 2
+    assert "kaz-crrf-1" not in jan and "crdf-kaz-1" in jan
+    assert (now["kaz-crrf-1"].strength, now["kaz-crrf-1"].formation) == (500, "peacekeeping")
+    c, tok = client
+    r = c.get("/api/v1/forces/units?on=2026-02-01&state=KAZ", headers=tok["rep-kaz"])
+    assert r.status_code == 200, r.text
+    assert {u["key"]: u["strength"] for u in r.json()}["kaz-crrf-1"] == 450
+    r = c.get("/api/v1/forces/units?on=2099-01-01", headers=tok["rep-kaz"])
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"

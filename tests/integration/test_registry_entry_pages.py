@@ -118,3 +118,17 @@ def test_the_export_is_in_the_readers_language_without_others_national_units(
     assert len(lines) == 1 + 9 and all(",crdf-" in row for row in lines[1:])
     r = login("planner").get("/api/v1/forces/registry.csv?state=KAZ&lang=ru")
     assert r.status_code == 200 and ";KAZ;crdf-kaz-1;" in r.content.decode("utf-8-sig")
+
+
+def test_the_page_shows_the_registry_of_a_past_day_read_only(
+        login: Callable[[str], TestClient]) -> None:
+    rep = login("rep-kaz")
+    form = _form(rep.get("/forces").text, "/forces/units")
+    assert rep.post("/forces/units", data=_guard(form) | UNIT,
+                    follow_redirects=False).status_code == 303
+    page = rep.get("/forces?on=2026-01-05", headers=RU).text
+    assert "по состоянию на" in page and 'id="registry-on"' in page
+    assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
+    assert 'id="unit-crdf-kaz-1"' in page and 'id="unit-kaz-crrf-1"' not in page
+    r = rep.get("/forces?on=2099-01-01", headers=RU)
+    assert r.status_code == 422 and "реестр нельзя прочитать на 01.01.2099" in r.text, r.text

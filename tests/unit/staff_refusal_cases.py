@@ -50,6 +50,8 @@ CASES = [
     ("unknown aircraft kind 'Tu-154' (the lift's kinds: An-26, Il-76MD)",
      "неизвестный тип воздушного судна Tu-154 (типы транспортной авиации: An-26, Il-76MD)"),
     ("unit crdf-kaz-1 is in crdf already", "подразделение crdf-kaz-1 уже входит в crdf"),
+    ("the registry cannot be read on 2099-01-01: that day is after today (2026-12-06)",
+     "реестр нельзя прочитать на 01.01.2099: этот день позже сегодняшнего (06.12.2026)"),
     ("unit crdf-kaz-1 is counted for crdf by a decided deployment plan in force: it leaves "
      "it once it is home",
      "подразделение crdf-kaz-1 учтено в составе crdf действующим утверждённым планом "

@@ -65,6 +65,7 @@ from phalanx.services.forces.registry import (
     update_aircraft,
     update_unit,
 )
+from phalanx.services.forces.registry_history import units_on
 from phalanx.services.forces.requirements import (
     ConsentIn,
     ConsentOut,
@@ -134,6 +135,7 @@ __all__ = [
     "run_plan",
     "unit",
     "units",
+    "units_on",
     "update_aircraft",
     "update_unit",
     "withdraw_requirement",

@@ -3,6 +3,7 @@ the deployment planner's runs, and the common operational picture."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -27,8 +28,13 @@ def formations(actor: Reader, conn: Conn) -> list[forces.FormationOut]:
 @router.get("/forces/units", response_model=list[forces.UnitOut])
 def units(actor: Reader, conn: Conn,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-          formation: Annotated[str | None, Query(max_length=64)] = None
+          formation: Annotated[str | None, Query(max_length=64)] = None,
+          on: Annotated[date | None, Query(description=(
+              "The registry as it stood at the end of this past day (the changes the "
+              "audit trail records since undone)."))] = None
           ) -> list[forces.UnitOut]:
+    if on is not None:
+        return forces.units_on(conn, on, actor=actor, state=state, formation=formation)
     return forces.units(conn, actor=actor, state=state, formation=formation)
 
 

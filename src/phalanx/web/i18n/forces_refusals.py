@@ -80,4 +80,6 @@ REGISTRY_TEMPLATES = (
     N_("unit %(unit)s is in %(formation)s already"),
     N_("unit %(unit)s is counted for %(formation)s by a decided deployment plan in force: "
        "it leaves it once it is home"),
+    # the registry of a past day (`services/forces/registry_history.py`)
+    N_("the registry cannot be read on %(day)s: that day is after today (%(last)s)"),
 )
