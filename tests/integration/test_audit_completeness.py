@@ -219,6 +219,14 @@ def cases(ids: dict[str, Any], db: Database) -> dict[str, Case]:
         "/forces/units/{key}/marking": Case(f"/forces/units/{ids['marked_unit']}/marking", {
             "marking": "NATIONAL", "reason": "kept for national tasks"},
             f"rep-{ids['marked_unit_state'].lower()}"),
+        "/forces/units": Case("/forces/units", {
+            "state": ME, "formation": "crrf", "name": "Air assault battalion 2",
+            "capability": "airborne", "strength": "450", "readiness_h": "12",
+            "weight_t": "90", "garrison": base}, "planner"),
+        "/forces/units/{key}/formation": Case(f"/forces/units/{ids['unit']}/formation", {
+            "formation": "peacekeeping"}, "planner"),
+        "/forces/aircraft": Case("/forces/aircraft", {"state": ME, "type": "C-295",
+                                                      "base": base}, "planner"),
         "/forces/aircraft/{key}": Case(f"/forces/aircraft/{ids['aircraft']}", {
             "base": base, "payload_t": "20", "speed_kmh": "700", "range_km": "5000",
             "turnaround_h": "2"}, "planner"),

@@ -125,6 +125,16 @@ def cases(ids: dict[str, Any]) -> dict[tuple[str, str], Case]:
             f"/api/v1/forces/units/{ids['marked_unit']}/marking",
             {"marking": "NATIONAL", "reason": "kept for national tasks"},
             acting(ids["marked_unit_state"], StateAct.RECORDS)),
+        ("POST", "/api/v1/forces/units"): Case("/api/v1/forces/units", {
+            "state": ME, "formation": "crrf", "name": "Air assault battalion 2",
+            "capability": "airborne", "strength": 450, "readiness_h": 12, "weight_t": 90,
+            "garrison": "almaty"}, acting_or_staff(ME, StateAct.RECORDS)),
+        ("POST", "/api/v1/forces/units/{key}/formation"): Case(
+            f"/api/v1/forces/units/{ids['unit']}/formation", {"formation": "peacekeeping"},
+            acting_or_staff(ids["unit_state"], StateAct.RECORDS)),
+        ("POST", "/api/v1/forces/aircraft"): Case("/api/v1/forces/aircraft", {
+            "state": ME, "type": "C-295", "base": "astana"},
+            acting_or_staff(ME, StateAct.RECORDS)),
         ("PATCH", "/api/v1/forces/aircraft/{key}"): Case(
             f"/api/v1/forces/aircraft/{ids['aircraft']}", {"turnaround_h": 2.75},
             acting_or_staff(ids["aircraft_state"], StateAct.RECORDS)),

@@ -42,6 +42,23 @@ CASES = [
     # a state re-marking its registry unit as it is marked (`forces/marking.py`)
     ("unit crdf-kaz-1 is marked so already",
      "подразделение crdf-kaz-1 уже имеет такой гриф"),
+    # a unit or an aircraft added to the registry, a unit moved (`forces/entries.py`)
+    ("only RUS's representative or the Joint Staff add RUS's units",
+     "подразделения RUS добавляют только представитель RUS или Объединённый штаб"),
+    ("only RUS's representative or the Joint Staff add RUS's aircraft",
+     "воздушные суда RUS добавляют только представитель RUS или Объединённый штаб"),
+    ("XYZ is not a member of the Organization: the registry takes none of its forces",
+     "XYZ не является членом Организации: его силы в реестр не вносятся"),
+    ("unknown formation 'crdf'", "неизвестное формирование crdf"),
+    ("unknown aircraft kind 'Tu-154' (the lift's kinds: An-26, Il-76MD)",
+     "неизвестный тип воздушного судна Tu-154 (типы транспортной авиации: An-26, Il-76MD)"),
+    ("unit crdf-kaz-1 is in crdf already", "подразделение crdf-kaz-1 уже входит в crdf"),
+    ("the registry cannot be read on 2099-01-01: that day is after today (2026-12-06)",
+     "реестр нельзя прочитать на 01.01.2099: этот день позже сегодняшнего (06.12.2026)"),
+    ("unit crdf-kaz-1 is counted for crdf by a decided deployment plan in force: it leaves "
+     "it once it is home",
+     "подразделение crdf-kaz-1 учтено в составе crdf действующим утверждённым планом "
+     "развёртывания: оно выходит из него, когда вернётся в пункт постоянной дислокации"),
     # a deadline at 00:00 sharp where the Secretariat sits: the day before is the last
     ("the deadline falls on a day off where the Secretariat sits (2026-12-14 00:00, "
      "UTC; the last day to answer is sunday, 2026-12-13): choose a working day, "

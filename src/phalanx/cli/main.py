@@ -21,6 +21,7 @@ from phalanx.cli import identity as identity_cli
 from phalanx.cli import membership as membership_cli
 from phalanx.cli import operations as operations_cli
 from phalanx.cli import registers as registers_cli
+from phalanx.cli import registry as registry_cli
 from phalanx.cli.common import current_org, database, emit_json, err, fail, operator, out, parse_day
 from phalanx.dataset import loader
 from phalanx.services import clock
@@ -44,6 +45,7 @@ app.add_typer(crises_cli.outbox_app, name="outbox")
 app.add_typer(operations_cli.app, name="ops")
 app.add_typer(membership_cli.app, name="membership")
 app.add_typer(registers_cli.app, name="registers")
+app.add_typer(registry_cli.app, name="forces")
 app.add_typer(forces_cli.cot_app, name="cot")
 app.command("plan")(forces_cli.plan)
 

@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from phalanx.web.pages import auth as auth_pages
     from phalanx.web.pages import authorities as authority_pages
     from phalanx.web.pages import crises as crisis_pages
-    from phalanx.web.pages import crisis_forms
+    from phalanx.web.pages import crisis_forms, forces_entries
     from phalanx.web.pages import decisions as decision_pages
     from phalanx.web.pages import drafts as draft_pages
     from phalanx.web.pages import forces as forces_pages
@@ -182,6 +182,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(crisis_pages.router)
     app.include_router(crisis_forms.router)
     app.include_router(alert_pages.router)
+    app.include_router(forces_entries.router)
     app.include_router(forces_pages.router)
     app.include_router(operation_review_pages.router)
     app.include_router(operation_pages.router)

@@ -215,3 +215,15 @@ def is_exercise(conn: Connection, action: str, target_kind: str, target_id: str)
     if query is None or not target_id.isdigit():
         return False
     return bool(conn.execute(query(int(target_id))).scalar())
+
+
+def unit_changes(conn: Connection, principal: Principal, since: str) -> list[Any]:
+    """The audit entries about registry units `principal` may read now, recorded at or
+    after `since` (ISO 8601 UTC), newest first: what `forces/registry_history.py` undoes
+    to read the registry as it stood before."""
+    from phalanx.adapters.db import tables as t
+
+    c = t.audit_log.c
+    return list(conn.execute(select(c.id, c.at, c.action, c.target_id, c.change).where(
+        audit_visible(principal), c.target_kind == "force_unit", c.at >= since,
+        c.action.like("forces.unit.%")).order_by(c.id.desc())))

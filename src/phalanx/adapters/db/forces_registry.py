@@ -50,7 +50,7 @@ def sync(conn: Connection, org: Organization) -> dict[str, int]:
             "helicopter": a.get("helicopter", False), "base": a["base"],
             "payload_t": a.get("payload_t"), "speed_kmh": a.get("speed_kmh"),
             "range_km": a.get("range_km"), "turnaround_h": a.get("turnaround_h", 2.0),
-            "sidc": a.get("sidc") or _aircraft_sidc(a), "withdrawn": False, "edited": False,
+            "sidc": a.get("sidc") or aircraft_sidc(a), "withdrawn": False, "edited": False,
             **_registry_marking(a["state"])})
     if units:
         conn.execute(insert(t.force_unit), units)
@@ -71,7 +71,7 @@ def _registry_marking(state: str) -> dict[str, Any]:
     return classification_values(Classification(OwnerKind.STATE, state, Marking.ORGANIZATION))
 
 
-def _aircraft_sidc(a: dict[str, Any]) -> str:
+def aircraft_sidc(a: dict[str, Any]) -> str:
     """MIL-STD-2525C air track: cargo fixed wing (heavy above 60 t, light below 10 t) or
     utility / cargo rotary wing; combat types as fixed-wing attack or attack helicopter."""
     if a["role"] == "combat":

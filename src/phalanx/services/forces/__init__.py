@@ -26,6 +26,16 @@ from phalanx.services.forces.deployment import (
     picture,
     progress,
 )
+from phalanx.services.forces.entries import (
+    AircraftIn,
+    FormationMove,
+    UnitIn,
+    add_aircraft,
+    add_unit,
+    addable_states,
+    lift_kinds,
+    move_unit,
+)
 from phalanx.services.forces.marking import UnitMarkingIn, mark_unit
 from phalanx.services.forces.planning import (
     Built,
@@ -55,6 +65,7 @@ from phalanx.services.forces.registry import (
     update_aircraft,
     update_unit,
 )
+from phalanx.services.forces.registry_history import units_on
 from phalanx.services.forces.requirements import (
     ConsentIn,
     ConsentOut,
@@ -72,6 +83,7 @@ from phalanx.services.forces.withdrawal import WithdrawalIn, plan_withdrawal
 __all__ = [
     "ACCEPTORS",
     "CAPABILITIES",
+    "AircraftIn",
     "AircraftOut",
     "AircraftPatch",
     "BaseOut",
@@ -80,6 +92,7 @@ __all__ = [
     "Capability",
     "ConsentIn",
     "ConsentOut",
+    "FormationMove",
     "FormationOut",
     "MovementOut",
     "PlanIn",
@@ -87,13 +100,17 @@ __all__ = [
     "ProgressOut",
     "RequirementIn",
     "RequirementOut",
+    "UnitIn",
     "UnitMarkingIn",
     "UnitOut",
     "UnitPatch",
     "WithdrawalIn",
     "_plan_from_json",
     "accept_conditions",
+    "add_aircraft",
     "add_requirement",
+    "add_unit",
+    "addable_states",
     "aircraft",
     "asked",
     "bases",
@@ -104,7 +121,9 @@ __all__ = [
     "formations",
     "give_consent",
     "in_force",
+    "lift_kinds",
     "mark_unit",
+    "move_unit",
     "outside",
     "picture",
     "plan_out",
@@ -116,6 +135,7 @@ __all__ = [
     "run_plan",
     "unit",
     "units",
+    "units_on",
     "update_aircraft",
     "update_unit",
     "withdraw_requirement",

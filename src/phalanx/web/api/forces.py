@@ -3,9 +3,10 @@ the deployment planner's runs, and the common operational picture."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from phalanx.services import forces
@@ -27,9 +28,37 @@ def formations(actor: Reader, conn: Conn) -> list[forces.FormationOut]:
 @router.get("/forces/units", response_model=list[forces.UnitOut])
 def units(actor: Reader, conn: Conn,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-          formation: Annotated[str | None, Query(max_length=64)] = None
+          formation: Annotated[str | None, Query(max_length=64)] = None,
+          on: Annotated[date | None, Query(description=(
+              "The registry as it stood at the end of this past day (the changes the "
+              "audit trail records since undone)."))] = None
           ) -> list[forces.UnitOut]:
+    if on is not None:
+        return forces.units_on(conn, on, actor=actor, state=state, formation=formation)
     return forces.units(conn, actor=actor, state=state, formation=formation)
+
+
+@router.get("/forces/registry.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def registry_csv(request: Request, actor: Reader, conn: Conn,
+                 formation: Annotated[str | None, Query(max_length=64)] = None,
+                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
+                 ) -> Response:
+    """The units the reader may read, by formation and state, as CSV in the reader's
+    language (`?lang=ru` or Accept-Language: semicolons and decimal commas)."""
+    from phalanx.web.pages.render import language
+    from phalanx.web.registry_export import registry_csv as write
+
+    body = write(conn, actor=actor, lang=language(request), formation=formation,
+                 state=state)
+    return Response(body, media_type="text/csv; charset=utf-8")
+
+
+@router.post("/forces/units", response_model=forces.UnitOut, status_code=201)
+def add_unit(data: forces.UnitIn, actor: Writer, db: DB) -> forces.UnitOut:
+    """Add a unit a member state has assigned (its representative or the Joint Staff); its
+    key is assigned; audited."""
+    return forces.add_unit(db, data, actor=actor)
 
 
 @router.get("/forces/units/{key}", response_model=forces.UnitOut)
@@ -51,6 +80,22 @@ def mark_unit(key: Key, data: forces.UnitMarkingIn, actor: Releaser,
     """Keep a unit NATIONAL or release it to the Organization (its own state only, with
     its reason; audited)."""
     return forces.mark_unit(db, key, data, actor=actor)
+
+
+@router.post("/forces/units/{key}/formation", response_model=forces.UnitOut,
+             responses=problem_responses(409))
+def move_unit(key: Key, data: forces.FormationMove, actor: Writer,
+              db: DB) -> forces.UnitOut:
+    """Move a unit to another formation (its state's representative or the Joint Staff);
+    refused (409) while a decided deployment plan in force counts it; audited."""
+    return forces.move_unit(db, key, data, actor=actor)
+
+
+@router.post("/forces/aircraft", response_model=forces.AircraftOut, status_code=201)
+def add_aircraft(data: forces.AircraftIn, actor: Writer, db: DB) -> forces.AircraftOut:
+    """Add an aircraft of the lift, of one of the lift's kinds (its state's representative
+    or the Joint Staff); its key is assigned; audited."""
+    return forces.add_aircraft(db, data, actor=actor)
 
 
 @router.get("/forces/aircraft", response_model=list[forces.AircraftOut])

@@ -171,6 +171,7 @@ TEMPLATES = (
     N_("the decision binds %(states)s, which would no longer read it"),
     N_("the decision gives %(states)s a task, which would no longer read it"),
     # the forces' registry, consent and requirements, the way home (`services/forces`)
+    *forces_refusals.REGISTRY_TEMPLATES,
     N_("unit %(unit)s was changed meanwhile (revision %(revision)s)"),
     N_("unit %(unit)s is marked so already"),
     N_("only %(state)s's representative or the Joint Staff change this unit"),

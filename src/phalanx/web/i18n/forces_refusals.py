@@ -68,3 +68,18 @@ OFFER_TEMPLATES = (
     N_("%(number)s authorizes %(formations)s, not %(formation)s"),
     N_("%(number)s names the contributing states %(states)s"),
 )
+
+# new entries of the registry and a unit's move (`domain/forces/entries.py`)
+REGISTRY_TEMPLATES = (
+    N_("only %(state)s's representative or the Joint Staff add %(same)s's units"),
+    N_("only %(state)s's representative or the Joint Staff add %(same)s's aircraft"),
+    N_("%(state)s is not a member of the Organization: the registry takes none of its "
+       "forces"),
+    N_("unknown formation %(formation)s"),
+    N_("unknown aircraft kind %(type)s (the lift's kinds: %(types)s)"),
+    N_("unit %(unit)s is in %(formation)s already"),
+    N_("unit %(unit)s is counted for %(formation)s by a decided deployment plan in force: "
+       "it leaves it once it is home"),
+    # the registry of a past day (`services/forces/registry_history.py`)
+    N_("the registry cannot be read on %(day)s: that day is after today (%(last)s)"),
+)

@@ -34,7 +34,8 @@ StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
 
 @router.get("/forces", response_class=HTMLResponse)
 def registry(request: Request, actor: Reader, conn: Conn,
-             formation: str | None = None, state: str | None = None) -> HTMLResponse:
+             formation: str | None = None, state: str | None = None,
+             on: Annotated[date | None, Query()] = None) -> HTMLResponse:
     fs = forces.formations(conn, actor=actor)
     lang = language(request)
     name = localized(lang)
@@ -42,14 +43,21 @@ def registry(request: Request, actor: Reader, conn: Conn,
                                    f.declared_strength) for f in fs if f.units], lang)
     bases = forces.bases(conn)
     return render(request, "forces.html", {
-        "formations": fs, "units": forces.units(conn, actor=actor, formation=formation,
-                                                state=state),
+        "formations": fs, "on": on,
+        # a past day's registry (`registry_history.py`): read, not changed
+        "units": forces.units_on(conn, on, actor=actor, formation=formation, state=state)
+        if on else forces.units(conn, actor=actor, formation=formation, state=state),
         "aircraft": forces.aircraft(conn, actor=actor), "bases": bases,
         "base_names": {b.key: b.name for b in bases},  # garrisons and bases by their names
-        "may_change": partial(may_change, actor), "formation": formation,
+        "may_change": (lambda _state: False) if on else partial(may_change, actor),
+        "formation": formation,
         # a unit's marking is its own state's to change (the staff's edits stop short)
         "may_mark": lambda u: acts_for(actor, u.state, StateAct.RECORDS),
-        "state": state, "chart": chart, "today": orgs.today(conn)})
+        "state": state, "chart": chart, "today": orgs.today(conn),
+        # the new entries' forms (`forces_entries.py`): the states the reader adds for
+        "add_states": [] if on else forces.addable_states(conn, actor),
+        "capabilities": forces.CAPABILITIES,
+        "lift_kinds": forces.lift_kinds(conn)})
 
 
 @router.post("/forces/units/{key}")

@@ -1,0 +1,83 @@
+"""The registry's new entries on /forces: a unit a member state has assigned, a unit's
+move to another formation, an aircraft of the lift; and the registry as a CSV file in the
+reader's language (`web/registry_export.py`). The rules are the services' and the
+domain's (`domain/forces/entries.py`); a refusal shows as the error page says it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from phalanx.domain.access.policy import Permission
+from phalanx.domain.access.principal import Principal
+from phalanx.services import forces
+from phalanx.services.errors import Invalid
+from phalanx.web.auth import requires
+from phalanx.web.deps import DB, Conn
+from phalanx.web.pages.render import language
+from phalanx.web.registry_export import registry_csv
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
+Text = Annotated[str, Form(max_length=200)]
+M = TypeVar("M", bound=BaseModel)
+
+
+def _valid(model: type[M], values: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:  # said as the API says it
+        first = exc.errors()[0]
+        raise Invalid(".".join(str(p) for p in first["loc"]) or "body",
+                      first["msg"].removeprefix("Value error, ")) from None
+
+
+@router.post("/forces/units")
+def add_unit(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
+             formation: Text, name: Text, capability: Text,
+             strength: Annotated[int, Form(ge=1, le=100_000)],
+             readiness_h: Annotated[float, Form(ge=0, le=8760)],
+             weight_t: Annotated[float, Form(gt=0, le=100_000)], garrison: Text,
+             certified_until: Annotated[date | None, Form()] = None,
+             note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    u = forces.add_unit(db, _valid(forces.UnitIn, {
+        "state": state, "formation": formation, "name": name, "capability": capability,
+        "strength": strength, "readiness_h": readiness_h, "weight_t": weight_t,
+        "garrison": garrison, "certified_until": certified_until, "note": note}),
+        actor=actor)
+    return RedirectResponse(f"/forces?saved=1#unit-{u.key}", status_code=303)
+
+
+@router.post("/forces/units/{key}/formation")
+def move_unit(key: str, actor: Writer, db: DB, formation: Text,
+              revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
+              ) -> Response:
+    forces.move_unit(db, key, _valid(forces.FormationMove, {
+        "formation": formation, "revision": revision}), actor=actor)
+    return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
+
+
+@router.post("/forces/aircraft")
+def add_aircraft(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
+                 type: Text, base: Text, formation: Text = "") -> Response:
+    a = forces.add_aircraft(db, _valid(forces.AircraftIn, {
+        "state": state, "type": type, "base": base, "formation": formation or None}),
+        actor=actor)
+    return RedirectResponse(f"/forces?saved=1#aircraft-{a.key}", status_code=303)
+
+
+@router.get("/forces/registry.csv")
+def export(request: Request, actor: Reader, conn: Conn,
+           formation: Annotated[str | None, Query(max_length=64)] = None,
+           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None) -> Response:
+    """The units the reader may read, by formation and state, in the page's language."""
+    body = registry_csv(conn, actor=actor, lang=language(request), formation=formation or None,
+                        state=state or None)
+    scope = "".join(f"-{v.lower()}" for v in (formation, state) if v)
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="registry{scope}.csv"'})

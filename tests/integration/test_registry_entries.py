@@ -1,0 +1,209 @@
+"""New entries of the registry of forces, as the Joint Staff's registry officer and a
+member's representative make them: a unit a state has just assigned (its representative
+for its own state only, the staff for any member), an aircraft of one of the lift's kinds,
+a unit moved to another formation (refused while a decided plan in force counts it);
+each audited, kept by a reload of the organization file, refused with its field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from phalanx.adapters.db import tables as t
+from phalanx.config import Settings
+from phalanx.dataset import loader
+from phalanx.domain.access.principal import SYSTEM, Principal, Role
+from phalanx.domain.forces import tasks as tk
+from phalanx.services import forces, forcesdemo
+from phalanx.services import organization as orgs
+from phalanx.services import tokens as api_tokens
+from phalanx.services.db import Database
+from phalanx.services.errors import Conflict, Forbidden, Invalid
+
+STAFF = Principal("planner", Role.PLANNER)
+KAZ = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+
+
+@pytest.fixture
+def db_recipe(request: pytest.FixtureRequest) -> str:
+    return "forces" if "demo_crisis" in request.fixturenames else "accounts"
+
+
+@pytest.fixture
+def demo_crisis(db: Database) -> int:
+    found = forcesdemo.existing(db)
+    assert found is not None
+    return found
+
+
+def _unit(**over: Any) -> forces.UnitIn:
+    return forces.UnitIn(**({
+        "state": "KAZ", "formation": "crrf", "name": "Air assault battalion 2",
+        "capability": "airborne", "strength": 450, "readiness_h": 12, "weight_t": 90,
+        "garrison": "almaty", "certified_until": "2028-12-31"} | over))
+
+
+def _trail(db: Database, action: str) -> list[tuple[str, str, dict[str, Any]]]:
+    with db.read() as conn:
+        return [(r.actor, r.target_id, json.loads(r.change) if isinstance(r.change, str)
+                 else r.change) for r in conn.execute(
+            select(t.audit_log).where(t.audit_log.c.action == action)
+            .order_by(t.audit_log.c.id))]
+
+
+def test_a_state_adds_its_own_units_the_staff_any_members_kept_by_a_reload(
+        db: Database) -> None:
+    u = forces.add_unit(db, _unit(), actor=KAZ)
+    assert (u.key, u.state, u.formation, u.garrison, u.strength) == (
+        "kaz-crrf-1", "KAZ", "crrf", "almaty", 450)
+    with db.read() as conn:
+        almaty = next(b for b in forces.bases(conn) if b.key == "almaty")
+    assert (u.lat, u.lon) == (almaty.lat, almaty.lon) and u.marking == "ORGANIZATION"
+    assert forces.add_unit(db, _unit(), actor=KAZ).key == "kaz-crrf-2"
+    with pytest.raises(Forbidden, match="only RUS's representative or the Joint Staff add"):
+        forces.add_unit(db, _unit(state="RUS"), actor=KAZ)
+    assert forces.add_unit(db, _unit(state="RUS", garrison="kant"), actor=STAFF).state == "RUS"
+    for bad, where in ((_unit(state="GEO"), "state"), (_unit(garrison="nowhere"), "garrison"),
+                       (_unit(formation="nato"), "formation")):
+        with pytest.raises(Invalid) as e:
+            forces.add_unit(db, bad, actor=STAFF)
+        assert e.value.where == where, e.value
+    assert [(who, key, c["formation"]) for who, key, c in _trail(db, "forces.unit.create")] \
+        == [("rep-kaz", "kaz-crrf-1", "crrf"), ("rep-kaz", "kaz-crrf-2", "crrf"),
+            ("planner", "rus-crrf-1", "crrf")]
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    with db.read() as conn:
+        kept = {x.key for x in forces.units(conn, actor=STAFF, state="KAZ")}
+        listed = {f.key: f for f in forces.formations(conn, actor=STAFF)}
+    assert {"kaz-crrf-1", "kaz-crrf-2"} <= kept
+    assert listed["crrf"].units >= 3
+
+
+def test_a_unit_moves_to_another_formation_audited(db: Database) -> None:
+    moved = forces.move_unit(db, "crdf-kaz-1", forces.FormationMove(formation="peacekeeping"),
+                             actor=KAZ)
+    assert moved.formation == "peacekeeping" and moved.revision == 2
+    assert _trail(db, "forces.unit.move") == [("rep-kaz", "crdf-kaz-1", {
+        "before": {"formation": "crdf-car"}, "after": {"formation": "peacekeeping"}})]
+    for formation, words in (("peacekeeping", "in peacekeeping already"),
+                             ("nato", "unknown formation")):
+        with pytest.raises(Invalid, match=words):
+            forces.move_unit(db, "crdf-kaz-1", forces.FormationMove(formation=formation),
+                             actor=STAFF)
+    with pytest.raises(Forbidden):
+        forces.move_unit(db, "crdf-rus-1", forces.FormationMove(formation="crrf"), actor=KAZ)
+    with pytest.raises(Conflict, match="changed meanwhile"):
+        forces.move_unit(db, "crdf-kaz-1", forces.FormationMove(formation="crrf", revision=1),
+                         actor=STAFF)
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    with db.read() as conn:
+        assert forces.unit(conn, "crdf-kaz-1", actor=STAFF).formation == "peacekeeping"
+
+
+def test_a_unit_a_decided_plan_counts_does_not_leave_its_formation(
+        db: Database, demo_crisis: int) -> None:
+    with db.read() as conn:
+        (plan,) = forces.plans(conn, demo_crisis, actor=STAFF)
+        moved = tk.whole_of(plan.movements[0].unit)
+        formation = forces.unit(conn, moved, actor=STAFF).formation
+    other = "peacekeeping" if formation != "peacekeeping" else "crrf"
+    with pytest.raises(Conflict, match=f"counted for {formation} by a decided deployment"):
+        forces.move_unit(db, moved, forces.FormationMove(formation=other), actor=STAFF)
+    with db.read() as conn:
+        assert forces.unit(conn, moved, actor=STAFF).formation == formation
+    assert _trail(db, "forces.unit.move") == []
+
+
+def test_an_aircraft_of_a_lift_kind_is_added_and_rebased(db: Database) -> None:
+    a = forces.add_aircraft(db, forces.AircraftIn(state="KAZ", type="Il-76MD", base="almaty",
+                                                  formation="collective-aviation"), actor=KAZ)
+    assert (a.key, a.state, a.type, a.role, a.payload_t, a.base, a.lat is not None) == (
+        "kaz-collective-aviation-1", "KAZ", "Il-76MD", "transport", 40, "almaty", True)
+    with pytest.raises(Invalid, match="unknown aircraft kind 'Boeing 747'") as e:
+        forces.add_aircraft(db, forces.AircraftIn(state="KAZ", type="Boeing 747",
+                                                  base="almaty"), actor=KAZ)
+    assert e.value.where == "type"
+    with pytest.raises(Forbidden):
+        forces.add_aircraft(db, forces.AircraftIn(state="RUS", type="Il-76MD", base="kant"),
+                            actor=KAZ)
+    moved = forces.update_aircraft(db, a.key, forces.AircraftPatch(base="astana"), actor=STAFF)
+    assert moved.base == "astana"
+    assert [k for _w, k, _c in _trail(db, "forces.aircraft.create")] == [a.key]
+    orgs.load_dataset(db, loader.builtin_path(), actor=SYSTEM)
+    with db.read() as conn:
+        assert a.key in {x.key for x in forces.aircraft(conn, actor=STAFF)}
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings) -> Iterator[tuple[TestClient, dict[str, Any]]]:
+    from phalanx.web.app import create_app
+
+    tokens = {n: {"Authorization": "Bearer " + api_tokens.issue_token(db, n, actor=SYSTEM).token}
+              for n in ("planner", "rep-kaz")}
+    with TestClient(create_app(settings, db)) as c:
+        yield c, tokens
+
+
+def test_the_api_adds_and_moves_units_and_refuses_with_problem_details(
+        client: tuple[TestClient, dict[str, Any]]) -> None:
+    c, tok = client
+    body = _unit().model_dump(mode="json")
+    r = c.post("/api/v1/forces/units", json=body, headers=tok["rep-kaz"])
+    assert r.status_code == 201 and r.json()["key"] == "kaz-crrf-1", r.text
+    r = c.post("/api/v1/forces/units", json=body | {"state": "RUS"}, headers=tok["rep-kaz"])
+    assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+    r = c.post("/api/v1/forces/units", json=body | {"garrison": "nowhere"},
+               headers=tok["planner"])
+    assert r.status_code == 422 and "unknown base 'nowhere'" in r.text, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    r = c.post("/api/v1/forces/units/kaz-crrf-1/formation", json={"formation": "peacekeeping"},
+               headers=tok["planner"])
+    assert r.status_code == 200 and r.json()["formation"] == "peacekeeping", r.text
+    r = c.post("/api/v1/forces/aircraft", json={"state": "KAZ", "type": "C-295",
+                                                "base": "astana"}, headers=tok["rep-kaz"])
+    assert r.status_code == 201 and r.json()["payload_t"] == 9, r.text
+
+
+def test_the_registry_reads_as_it_stood_on_a_past_day(
+        db: Database, client: tuple[TestClient, dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import contextmanager
+    from datetime import UTC, date, datetime
+
+    from phalanx.adapters.db import audit_store
+    from phalanx.services import clock
+
+    @contextmanager
+    def on(at: datetime) -> Iterator[None]:  # the trail's time, and the services' clock
+        with monkeypatch.context() as m, clock.use(at):
+            m.setattr(audit_store, "now_iso", lambda: at.isoformat(timespec="microseconds"))
+            yield
+
+    with on(datetime(2026, 1, 10, 12, tzinfo=UTC)):
+        forces.add_unit(db, _unit(), actor=KAZ)
+    with on(datetime(2026, 3, 10, 12, tzinfo=UTC)):
+        forces.update_unit(db, "kaz-crrf-1", forces.UnitPatch(strength=500), actor=KAZ)
+        forces.move_unit(db, "kaz-crrf-1", forces.FormationMove(formation="peacekeeping"),
+                         actor=STAFF)
+        forces.update_unit(db, "crdf-kaz-1", forces.UnitPatch(readiness_h=2), actor=KAZ)
+    with db.read() as conn:
+        feb = {u.key: u for u in forces.units_on(conn, date(2026, 2, 1), actor=STAFF)}
+        jan = {u.key for u in forces.units_on(conn, date(2026, 1, 5), actor=STAFF)}
+        now = {u.key: u for u in forces.units_on(conn, orgs.today(conn), actor=STAFF)}
+        with pytest.raises(Invalid, match="is after today"):
+            forces.units_on(conn, date(2099, 1, 1), actor=STAFF)
+    assert (feb["kaz-crrf-1"].strength, feb["kaz-crrf-1"].formation) == (450, "crrf")
+    assert feb["crdf-kaz-1"].readiness_h == 6 and now["crdf-kaz-1"].readiness_h == 2
+    assert "kaz-crrf-1" not in jan and "crdf-kaz-1" in jan
+    assert (now["kaz-crrf-1"].strength, now["kaz-crrf-1"].formation) == (500, "peacekeeping")
+    c, tok = client
+    r = c.get("/api/v1/forces/units?on=2026-02-01&state=KAZ", headers=tok["rep-kaz"])
+    assert r.status_code == 200, r.text
+    assert {u["key"]: u["strength"] for u in r.json()}["kaz-crrf-1"] == 450
+    r = c.get("/api/v1/forces/units?on=2099-01-01", headers=tok["rep-kaz"])
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"

@@ -1,0 +1,134 @@
+"""The registry's new entries on /forces, as the registry officer and a member's
+representative use the page: a unit added by the form (a representative offered its own
+state only), refused in Russian on a Russian page, moved to another formation; and the
+registry exported as CSV in the reader's language, without a unit another state keeps
+NATIONAL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from phalanx.config import Settings
+from phalanx.domain.access.principal import Principal, Role
+from phalanx.services import forces
+from phalanx.services.db import Database
+from phalanx.web.app import create_app
+
+RU = {"Accept-Language": "ru"}
+PASSWORDS = {"planner": "demo-planner-pass", "rep-kaz": "demo-rep-kaz"}
+
+
+@pytest.fixture
+def login(accounts_db: Database, settings: Settings) -> Iterator[Callable[[str], TestClient]]:
+    clients: list[TestClient] = []
+
+    def open_as(user: str) -> TestClient:
+        c = TestClient(create_app(settings, accounts_db))
+        c.__enter__()
+        clients.append(c)
+        c.get("/login")
+        r = c.post("/login", data={"username": user, "password": PASSWORDS[user],
+                                   "csrf_token": c.cookies.get("phalanx_login_csrf")},
+                   follow_redirects=False)
+        assert r.status_code == 303
+        return c
+
+    yield open_as
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+def _form(page: str, action: str) -> str:
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', page, re.S)
+    assert form is not None, action
+    return form[0]
+
+
+def _guard(form: str) -> dict[str, str]:
+    return dict(re.findall(r'name="(csrf_token|form_token)"[^>]*? value="([^"]*)"', form))
+
+
+UNIT = {"state": "KAZ", "formation": "crrf", "name": "Air assault battalion 2",
+        "capability": "airborne", "strength": "450", "readiness_h": "12", "weight_t": "90",
+        "garrison": "almaty", "certified_until": "2028-12-31"}
+
+
+def test_a_unit_is_added_and_moved_on_the_page_and_refused_in_russian(
+        login: Callable[[str], TestClient], accounts_db: Database) -> None:
+    rep = login("rep-kaz")
+    page = rep.get("/forces", headers=RU).text
+    form = _form(page, "/forces/units")
+    assert "Добавить подразделение" in page
+    assert re.findall(r'<select name="state" required>(.*?)</select>', form, re.S) == [
+        '<option value="KAZ" >KAZ</option>'], form
+    r = rep.post("/forces/units", data=_guard(form) | UNIT, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("#unit-kaz-crrf-1"), r.text
+    form = _form(rep.get("/forces", headers=RU).text, "/forces/units")
+    r = rep.post("/forces/units", data=_guard(form) | UNIT | {"garrison": "nowhere"},
+                 headers=RU)
+    assert r.status_code == 422 and "неизвестная база nowhere" in r.text, r.text
+    page = rep.get("/forces", headers=RU).text
+    move = _form(page, "/forces/units/kaz-crrf-1/formation")
+    assert "Перевести в это формирование" in move
+    r = rep.post("/forces/units/kaz-crrf-1/formation",
+                 data=_guard(move) | {"formation": "crrf", "revision": "1"}, headers=RU)
+    assert r.status_code == 422 and "подразделение kaz-crrf-1 уже входит в crrf" in r.text
+    move = _form(rep.get("/forces").text, "/forces/units/kaz-crrf-1/formation")
+    r = rep.post("/forces/units/kaz-crrf-1/formation",
+                 data=_guard(move) | {"formation": "peacekeeping", "revision": "1"},
+                 follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with accounts_db.read() as conn:
+        assert forces.unit(conn, "kaz-crrf-1", actor=Principal(
+            "planner", Role.PLANNER)).formation == "peacekeeping"
+
+
+def test_an_aircraft_is_added_on_the_page(login: Callable[[str], TestClient]) -> None:
+    staff = login("planner")
+    form = _form(staff.get("/forces").text, "/forces/aircraft")
+    assert 'value="Il-76MD"' in form and 'value="RUS"' in form
+    r = staff.post("/forces/aircraft", data=_guard(form) | {
+        "state": "KAZ", "type": "C-295", "base": "almaty", "formation": ""},
+        follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("#aircraft-kaz-lift-1")
+    assert 'id="aircraft-kaz-lift-1"' in staff.get("/forces").text
+
+
+def test_the_export_is_in_the_readers_language_without_others_national_units(
+        login: Callable[[str], TestClient], accounts_db: Database) -> None:
+    forces.mark_unit(accounts_db, "crdf-rus-1", forces.UnitMarkingIn(
+        marking="NATIONAL", reason="kept for national tasks"),
+        actor=Principal("rep-rus", Role.REPRESENTATIVE, state="RUS"))
+    rep = login("rep-kaz")
+    r = rep.get("/forces/registry.csv", headers=RU)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    text = r.content.decode("utf-8-sig")
+    header, *rows = text.splitlines()
+    assert header.startswith("Формирование;Государство;"), header
+    assert "crdf-rus-1" not in text and "crdf-rus-2" in text
+    assert any(row.startswith("Коллективные силы быстрого развертывания") and ";KAZ;" in row
+               for row in rows), rows[:3]
+    english = login("planner").get("/forces/registry.csv?formation=crdf-car").content
+    lines = english.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Formation,State,Key,") and "crdf-rus-1" not in lines
+    assert len(lines) == 1 + 9 and all(",crdf-" in row for row in lines[1:])
+    r = login("planner").get("/api/v1/forces/registry.csv?state=KAZ&lang=ru")
+    assert r.status_code == 200 and ";KAZ;crdf-kaz-1;" in r.content.decode("utf-8-sig")
+
+
+def test_the_page_shows_the_registry_of_a_past_day_read_only(
+        login: Callable[[str], TestClient]) -> None:
+    rep = login("rep-kaz")
+    form = _form(rep.get("/forces").text, "/forces/units")
+    assert rep.post("/forces/units", data=_guard(form) | UNIT,
+                    follow_redirects=False).status_code == 303
+    page = rep.get("/forces?on=2026-01-05", headers=RU).text
+    assert "по состоянию на" in page and 'id="registry-on"' in page
+    assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
+    assert 'id="unit-crdf-kaz-1"' in page and 'id="unit-kaz-crrf-1"' not in page
+    r = rep.get("/forces?on=2099-01-01", headers=RU)
+    assert r.status_code == 422 and "реестр нельзя прочитать на 01.01.2099" in r.text, r.text
