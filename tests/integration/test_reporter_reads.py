@@ -32,7 +32,9 @@ REP_KAZ = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
 def world(loaded_db: Database, settings: Settings) -> Iterator[tuple[TestClient, Database]]:
     for name, role, state, agency in (("kaz-police", Role.REPORTER, "KAZ", Agency.POLICE),
                                       ("kaz-customs", Role.REPORTER, "KAZ", Agency.CUSTOMS),
-                                      ("rep-kaz", Role.REPRESENTATIVE, "KAZ", None)):
+                                      ("rep-kaz", Role.REPRESENTATIVE, "KAZ", None),
+                                      ("tjk-police", Role.REPORTER, "TJK", Agency.POLICE),
+                                      ("rep-tjk", Role.REPRESENTATIVE, "TJK", None)):
         identity.add_user(loaded_db, identity.NewUser(name, PASSWORD, role, state, agency),
                           actor=SYSTEM)
     with TestClient(create_app(settings, loaded_db)) as c:
@@ -89,3 +91,20 @@ def test_a_reporter_reads_none_of_its_states_national_documents(
     login(c, "kaz-customs")
     assert c.get(f"/documents/{doc.id}").status_code == 404
     assert "National assessment" not in c.get("/documents").text
+
+
+def test_a_reporter_is_offered_no_form_done_in_its_states_name(
+        world: tuple[TestClient, Database]) -> None:
+    """Its state's transposition of a model law and the after-action finding its state
+    owns are recorded by the state's representative (or the Secretariat): the page offers
+    a reporter no form for them, as the service refuses it."""
+    c, _ = world
+    for user, sees in (("kaz-customs", False), ("rep-kaz", True)):
+        login(c, user)
+        assert ('id="transposition-form"' in c.get("/parliament").text) is sees, user
+    finding = 'action="/joint-exercises/findings/'
+    for user, sees in (("tjk-police", False), ("rep-tjk", True)):
+        login(c, user)
+        page = c.get("/joint-exercises").text
+        assert "Review the host nation support plan" in page
+        assert (finding in page) is sees, user
