@@ -108,3 +108,17 @@ def test_a_reporter_is_offered_no_form_done_in_its_states_name(
         page = c.get("/joint-exercises").text
         assert "Review the host nation support plan" in page
         assert (finding in page) is sees, user
+
+
+def test_the_header_does_not_say_a_reporter_acts_for_its_state(
+        world: tuple[TestClient, Database]) -> None:
+    """A reporter submits its agency's results; only the representative acts for the
+    state (`policy.acts_for`): its header names its state and agency, not "acting for"."""
+    c, _ = world
+    login(c, "kaz-customs")
+    for lang, acting in (("en", "acting for"), ("ru", "от имени")):
+        head = c.get(f"/inbox?lang={lang}").text.split('class="user"')[1].split("</span>\n")[0]
+        assert '<strong class="state">KAZ</strong>' in head and acting not in head, head
+    login(c, "rep-kaz")
+    head = c.get("/inbox?lang=en").text.split('class="user"')[1]
+    assert "acting for" in head.split("</span>\n")[0]
