@@ -31,6 +31,9 @@ LIMITED = Classification(OwnerKind.BODY, "csc", Marking.PARTICIPANTS,
                          frozenset({"KAZ", "RUS"}))
 KAZ_NATIONAL = Classification(OwnerKind.STATE, "KAZ", Marking.NATIONAL)
 RELEASED = Classification(OwnerKind.BODY, "csc", Marking.ORGANIZATION, observers=True)
+# a national agency's reports before the representative releases them
+KAZ_CUSTOMS_REPORT = Classification(OwnerKind.STATE, "KAZ", Marking.NATIONAL, agency="customs")
+KAZ_POLICE_REPORT = Classification(OwnerKind.STATE, "KAZ", Marking.NATIONAL, agency="police")
 
 
 @pytest.mark.parametrize(("who", "record", "sees"), [
@@ -38,7 +41,9 @@ RELEASED = Classification(OwnerKind.BODY, "csc", Marking.ORGANIZATION, observers
     (OBSERVER, LIMITED, False), (OBSERVER, KAZ_NATIONAL, False),
     (ARM_REP, ORG, True), (ARM_REP, LIMITED, False), (ARM_REP, KAZ_NATIONAL, False),
     (KAZ_REP, LIMITED, True), (KAZ_REP, KAZ_NATIONAL, True),
-    (KAZ_CUSTOMS, KAZ_NATIONAL, True), (KAZ_CUSTOMS, LIMITED, True),
+    (KAZ_CUSTOMS, KAZ_NATIONAL, False), (KAZ_CUSTOMS, LIMITED, True),
+    (KAZ_CUSTOMS, KAZ_CUSTOMS_REPORT, True), (KAZ_CUSTOMS, KAZ_POLICE_REPORT, False),
+    (KAZ_REP, KAZ_POLICE_REPORT, True), (SECRETARIAT, KAZ_POLICE_REPORT, False),
     (SECRETARIAT, LIMITED, True), (SECRETARIAT, KAZ_NATIONAL, False),
     (AUDITOR, ORG, True), (AUDITOR, KAZ_NATIONAL, False),
     (SYSTEM, KAZ_NATIONAL, True),

@@ -68,7 +68,8 @@ def withdraw(db: Database, operation_key: str, state: str, agency: str, referenc
             **({"after_closing": [c["year"] for c in late]} if late else {}),
             **({"duplicates_resolved": flags} if flags else {})})
         w.emit(f"operation:{operation_key}", "withdraw", classification=Classification(
-            OwnerKind.STATE, state, Marking(row.marking), observers=bool(row.observers)))
+            OwnerKind.STATE, state, Marking(row.marking), observers=bool(row.observers),
+            agency=agency))
     return {"reference": reference, "version": row.version, "quantity": row.quantity,
             "unit": row.unit, "withdrawn_at": at, "withdrawn_by": actor.username,
             "reason": reason, "after_closing": [c["year"] for c in late]}

@@ -59,6 +59,10 @@ def visible(table: Table, scope: ReadScope) -> ColumnElement[bool]:
                                                     autoescape=True)))
     if scope.own_state is not None:
         clauses.append(and_(c.owner_kind == OwnerKind.STATE.value, c.owner == scope.own_state))
+    if scope.own_agency is not None and "agency" in c:
+        state, agency = scope.own_agency
+        clauses.append(and_(c.owner_kind == OwnerKind.STATE.value, c.owner == state,
+                            c.agency == agency))
     if scope.participant is not None and table.name in RECIPIENTS:
         clauses.append(c[RECIPIENTS[table.name]].contains(f",{scope.participant},",
                                                           autoescape=True))
@@ -99,13 +103,16 @@ def classification_values(c: Classification) -> dict[str, Any]:
 
 def classification_of(row: Any) -> Classification:
     """A row's classification; with the states it was sent to for consideration where its
-    table lists them (`RECIPIENTS`: a decision's row read with that column)."""
+    table lists them (`RECIPIENTS`: a decision's row read with that column), and the
+    agency that keeps it where its table names one (a report, a total)."""
     sent = next((getattr(row, col) for col in RECIPIENTS.values()
                  if isinstance(getattr(row, col, None), str)), "")
+    agency = getattr(row, "agency", None)  # a national agency's record: its reports
     return Classification(
         OwnerKind(row.owner_kind), row.owner, Marking(row.marking),
         frozenset(p for p in row.participants.split(",") if p), bool(row.observers),
-        recipients=frozenset(p for p in sent.split(",") if p))
+        recipients=frozenset(p for p in sent.split(",") if p),
+        agency=agency if isinstance(agency, str) else None)
 
 
 # --- registry units and aircraft: what names or describes one obeys its marking --------

@@ -112,9 +112,10 @@ class History:
                     continue
                 now = self.now[("op_report", str(rid))]
                 before = Classification(now.owner_kind, now.owner, Marking(marking),
-                                        observers=bool(observers))
+                                        observers=bool(observers), agency=now.agency)
                 after = Classification(now.owner_kind, now.owner, Marking.ORGANIZATION,
-                                       observers=bool(observers or change.get("to_observers")))
+                                       observers=bool(observers or change.get("to_observers")),
+                                       agency=now.agency)
                 self.changes[("op_report", str(rid))].append((e.id, before, after))
 
     def _exercises(self, conn: Connection, tables: dict[str, Table]) -> None:

@@ -10,7 +10,8 @@ Secretariat) and a marking:
 | PARTICIPANTS  | the listed states, and the organization's staff                  |
 | NATIONAL      | the owning state only, until it releases it (re-marks it)        |
 
-A state always sees the records it owns, whatever their marking; and, separately,
+A state always sees the records it owns, whatever their marking (its representative
+does; a national agency's reporter sees, of them, its own agency's: below); and, separately,
 a record can be released to observers explicitly. A record sent to states for their
 consideration (`recipients`: an adopted decision sent to the members absent from its
 adoption, or without a say on it, DOMAIN.md §7 "members who missed a session receive the
@@ -56,6 +57,9 @@ class Classification:
     observers: bool = False  # released to observers
     # the states the record was sent to for their consideration: they read it too
     recipients: frozenset[str] = frozenset()
+    # a state's record kept by one of its national agencies (its results of the joint
+    # operations: the reports and their totals): that agency's reporter reads it
+    agency: str | None = None
 
     def problems(self) -> list[str]:
         out = []
@@ -84,6 +88,8 @@ class ReadScope:
     participant: str | None = None  # PARTICIPANTS records listing this state
     all_participants: bool = False  # every PARTICIPANTS record
     own_state: str | None = None  # every record this state owns, NATIONAL included
+    # (state, agency): every record this state's agency keeps, NATIONAL included
+    own_agency: tuple[str, str] | None = None
     observer_releases: bool = False  # anything released to observers
 
 
@@ -99,16 +105,25 @@ def read_scope(p: Principal) -> ReadScope:
         # a state's user whose appointment to act for it has ended (setting: the account's
         # term, `acts_until`) is no longer its representative nor its agency's reporter
         return ReadScope(markings=frozenset({Marking.PUBLIC}))
-    if p.role in STATE_ROLES and p.state and not p.state_is_member:
-        # a state that is no member (it never joined, or has left) is none of the member
-        # states ORGANIZATION records are for (source: the Charter, membership by admission
-        # and ended by withdrawal; a non-member takes part as an observer or partner);
-        # setting: it still reads the public records, its own and those listing it
-        return ReadScope(markings=frozenset({Marking.PUBLIC}), participant=p.state,
-                         own_state=p.state)
-    if p.role in STATE_ROLES and p.state:
-        return ReadScope(markings=frozenset({Marking.PUBLIC, Marking.ORGANIZATION}),
-                         participant=p.state, own_state=p.state)
+    markings = frozenset({Marking.PUBLIC} if not p.state_is_member
+                         else {Marking.PUBLIC, Marking.ORGANIZATION})
+    # a state that is no member (it never joined, or has left) is none of the member
+    # states ORGANIZATION records are for (source: the Charter, membership by admission
+    # and ended by withdrawal; a non-member takes part as an observer or partner);
+    # setting: it still reads the public records, its own and those listing it
+    if p.role is Role.REPRESENTATIVE and p.state:
+        return ReadScope(markings=markings, participant=p.state, own_state=p.state)
+    if p.role is Role.REPORTER and p.state:
+        # README (roles): a reporter submits "that agency's results of the joint
+        # operations, and nothing else"; its state's NATIONAL records are kept until the
+        # state releases them, by its representative (README: "a state's results of the
+        # joint operations are released by its representative"). Reading taken: the
+        # reporter reads what is released to its state's users (PUBLIC, ORGANIZATION,
+        # PARTICIPANTS listing its state, sent to its state) and its own agency's records;
+        # not its state's other NATIONAL records (the representative's documents, the
+        # units it keeps national, another agency's reports before their release)
+        return ReadScope(markings=markings, participant=p.state,
+                         own_agency=(p.state, p.agency.value) if p.agency else None)
     return ReadScope(markings=frozenset({Marking.PUBLIC}))
 
 
@@ -119,6 +134,9 @@ def allows(scope: ReadScope, c: Classification) -> bool:
         return True
     if (scope.own_state is not None and c.owner_kind is OwnerKind.STATE
             and c.owner == scope.own_state):
+        return True
+    if (scope.own_agency is not None and c.owner_kind is OwnerKind.STATE
+            and (c.owner, c.agency) == scope.own_agency):
         return True
     if scope.participant is not None and scope.participant in c.recipients:
         return True
@@ -298,9 +316,10 @@ def can_change(p: Principal, c: Classification) -> bool:
 
 def key_namespace(p: Principal) -> str | None:
     """The state in whose namespace `p` keys the records it creates: the state whose
-    records it reads whatever their marking (its representative's, its reporters'); None
-    for the organization's (the staff, the system)."""
-    return read_scope(p).own_state
+    records it reads whatever their marking (its representative's; its reporters', which
+    read those of their agency); None for the organization's (the staff, the system)."""
+    scope = read_scope(p)
+    return scope.own_state or (scope.own_agency[0] if scope.own_agency else None)
 
 
 def key_prefix(p: Principal) -> str:

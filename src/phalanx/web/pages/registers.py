@@ -22,7 +22,7 @@ from phalanx.services.registers import overview as ov
 from phalanx.services.registers import parliament as pa
 from phalanx.services.registers import supply as mtc
 from phalanx.services.registers import training as tr
-from phalanx.services.registers.common import staff
+from phalanx.services.registers.common import acts_for, staff
 from phalanx.web import charts
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Id, Org
@@ -91,8 +91,8 @@ def _external_chart(request: Request, by_kind: dict[str, int]) -> str:
 def parliament(request: Request, actor: Reader, conn: Conn, org: Org) -> HTMLResponse:
     matrix = pa.matrix(conn, actor=actor)
     laws = pa.list_laws(conn, actor=actor)
-    editable = matrix.states if staff(actor) else [s for s in matrix.states
-                                                  if s == actor.state]
+    # the states whose transposition the reader records: the service's rule
+    editable = [s for s in matrix.states if staff(actor) or acts_for(actor, s)]
     return render(request, "parliament.html", {
         "laws": laws, "matrix": matrix, "sessions": pa.field_sessions(conn, actor=actor),
         "section": pa.section(org), "bodies": org.bodies, "editable": editable,
