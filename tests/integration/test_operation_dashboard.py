@@ -153,12 +153,12 @@ def test_the_figures_download_as_csv_adding_up_to_what_was_entered(
         ("2025", "spring-2025", "KAZ", "customs", "heroin", "kg", "1500", "1", "ORGANIZATION"),
         ("2026", "spring-2026", "KAZ", "customs", "hashish", "kg", "2000", "1", "ORGANIZATION"),
         ("2026", "spring-2026", "KAZ", "customs", "heroin", "kg", "0.5", "1", "ORGANIZATION")]
-    # a Russian spreadsheet's CSV: semicolons and a decimal comma; of the year asked
+    # a Russian spreadsheet's CSV: semicolons and a decimal comma, in Russian; of the year
     assert russian.headers["content-disposition"].endswith('-2026-statistics.csv"')
     ru = list(csv.DictReader(io.StringIO(russian.content.decode("utf-8-sig")), delimiter=";"))
-    assert sorted((r["substance"], r["quantity"]) for r in ru) == [("hashish", "2000"),
-                                                                    ("heroin", "0,5")]
-    assert {r["marking"] for r in ru} == {"ДЛЯ ОРГАНИЗАЦИИ"}
+    assert sorted((r["Вещество"], r["Количество"]) for r in ru) == [("гашиш", "2000"),
+                                                                      ("героин", "0,5")]
+    assert {r["Гриф"] for r in ru} == {"ДЛЯ ОРГАНИЗАЦИИ"}
 
 
 def test_the_api_and_the_command_line_give_the_figures_of_a_year(

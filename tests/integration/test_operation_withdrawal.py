@@ -73,7 +73,7 @@ def test_a_withdrawn_report_leaves_every_total_and_keeps_its_versions(db: Databa
         versions = operation_history.history(conn, "channel", "KAZ", "police", "KAZ-1",
                                              actor=KAZ_POLICE)
     assert [(c.seizures, c.kg) for c in corridors] == [(1, 30.0)]
-    assert csv.splitlines()[1:] == ["2026,spring-2026,KAZ,police,seizure,heroin,kg,30,1,ORG"]
+    assert csv.splitlines()[1:] == ["2026,3,spring-2026,KAZ,police,seizure,heroin,kg,30,1,ORG"]
     assert [(v["version"], v["current"], v["withdrawn_by"], v["withdrawal_reason"])
             for v in versions] == [(2, False, "kaz-police", "test data sent by mistake"),
                                    (1, False, None, None)]

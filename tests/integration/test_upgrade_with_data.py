@@ -59,11 +59,27 @@ def _fill_old(source: sa.Engine, target: sa.Engine) -> dict[str, tuple[list[str]
     return written
 
 
+# tables a migration recounts from others (the operations' totals from the reports, by
+# month since 0045): their rows are kept as values, under new ids
+RECOUNTED = {"op_total"}
+
+
+def _rounded(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted((tuple(round(v, 6) if isinstance(v, float) else v for v in r)
+                   for r in rows), key=repr)
+
+
 def _kept(engine: sa.Engine, written: dict[str, tuple[list[str], list[Any]]]) -> None:
     meta = sa.MetaData()
     meta.reflect(engine)
     with engine.connect() as conn:
         for name, (cols, rows) in written.items():
+            if name in RECOUNTED:  # (sums added up again: to a millionth)
+                at = cols.index("id")
+                values = [c for c in cols if c != "id"]
+                assert _rounded(_rows(conn, meta.tables[name], values)) == _rounded(
+                    [r[:at] + r[at + 1:] for r in rows]), name
+                continue
             assert _rows(conn, meta.tables[name], cols) == rows, name
 
 

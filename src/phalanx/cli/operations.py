@@ -78,8 +78,9 @@ def ingest(
 
 @app.command("stats")
 def stats(operation: Annotated[str, typer.Argument()],
-          by: Annotated[str, typer.Option(help="Comma-separated: year, stage, state, agency, "
-                                               "substance, metric, unit.")] = "metric,unit",
+          by: Annotated[str, typer.Option(
+              help="Comma-separated: year, month, stage, state, agency, substance, metric, "
+                   "unit (month: of the --year, else with the year).")] = "metric,unit",
           stage: Annotated[str | None, typer.Option(help="Of one stage.")] = None,
           year: Annotated[int | None, typer.Option(help="Of one year.")] = None,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

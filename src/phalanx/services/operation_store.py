@@ -124,7 +124,8 @@ _TOTAL_KEYS = ("operation", "stage", "state_code", "agency", "metric", "substanc
 
 def rebuild_totals(conn: Connection, operation_key: str, state: str,
                    agency: str | None = None) -> None:
-    """Recount the totals of one state's (or one agency's) current reports."""
+    """Recount the totals of one state's (or one agency's) current reports, by year and
+    month of their days."""
     c, tot = t.op_report.c, t.op_total
     where = [tot.c.operation == operation_key, tot.c.state_code == state]
     src = [c.operation == operation_key, c.state_code == state, c.current.is_(True)]
@@ -132,14 +133,14 @@ def rebuild_totals(conn: Connection, operation_key: str, state: str,
         where.append(tot.c.agency == agency)
         src.append(c.agency == agency)
     conn.execute(tot.delete().where(*where))
-    year = func.extract("year", c.day)
+    year, month = func.extract("year", c.day), func.extract("month", c.day)
     keys = [getattr(c, k) for k in _TOTAL_KEYS]
     # internal bookkeeping over every row; reads of the totals go through the access filter
-    select_all = access.select_visible(t.op_report, SYSTEM, *keys, year,
+    select_all = access.select_visible(t.op_report, SYSTEM, *keys, year, month,
                                        func.sum(c.quantity), func.count())
     conn.execute(tot.insert().from_select(
-        [*_TOTAL_KEYS, "year", "quantity", "reports"],
-        select_all.where(*src).group_by(*keys, year)))
+        [*_TOTAL_KEYS, "year", "month", "quantity", "reports"],
+        select_all.where(*src).group_by(*keys, year, month)))
 
 
 _INSERT_COLUMNS = ("batch_id", "operation", "stage", "state_code", "agency", "reference",

@@ -29,7 +29,7 @@ from phalanx.adapters.db import access
 from phalanx.adapters.db import tables as t
 from phalanx.domain.access.policy import Marking, StateAct, acts_for, why_not_act
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.domain.operations import closing, results
+from phalanx.domain.operations import closing, months, results
 from phalanx.domain.operations import corridors as corr
 from phalanx.domain.operations.results import ResultRow, Stage, check_row
 from phalanx.services import clock, operation_duplicates, operation_years
@@ -298,10 +298,10 @@ def _released_late(conn: Connection, operation_key: str, where: list[Any],
 
 # --- statistics ------------------------------------------------------------------------------
 
-GROUPS = {"year": t.op_total.c.year, "stage": t.op_total.c.stage,
-          "state": t.op_total.c.state_code, "agency": t.op_total.c.agency,
-          "substance": t.op_total.c.substance, "metric": t.op_total.c.metric,
-          "unit": t.op_total.c.unit}
+GROUPS = {"year": t.op_total.c.year, "month": t.op_total.c.month,
+          "stage": t.op_total.c.stage, "state": t.op_total.c.state_code,
+          "agency": t.op_total.c.agency, "substance": t.op_total.c.substance,
+          "metric": t.op_total.c.metric, "unit": t.op_total.c.unit}
 
 
 class TotalRow(BaseModel):
@@ -339,14 +339,15 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     """Totals of the current reports the user may see, grouped, beside the operation's
     historical totals (marked as such). A total never adds up different things: unless
     one metric is asked for, the metric is among the groups, and so is the unit unless one
-    is asked for (kilograms and litres, rounds and firearms, are never one sum); `by` in
-    the answer says the groups used."""
+    is asked for (kilograms and litres, rounds and firearms, are never one sum), and so is
+    the year by the month unless one year is asked for (`months.groups`); `by` in the
+    answer says the groups used."""
     op = operation(conn, operation_key)
     _check_scope(op, stage=stage, metric=metric, unit=unit)
     unknown = sorted(set(by) - set(GROUPS))
     if unknown:
         raise Invalid("by", f"cannot group by {unknown} (by: {', '.join(GROUPS)})")
-    by = [*dict.fromkeys(by)]
+    by = months.groups([*dict.fromkeys(by)], year)
     by += [g for g, fixed in (("metric", metric), ("unit", unit)) if not fixed and g not in by]
     cols = [GROUPS[g].label(g) for g in by]
     c = t.op_total.c
@@ -358,7 +359,7 @@ def statistics(conn: Connection, operation_key: str, by: list[str], *,
     stmt = stmt.where(*(f for f in filters if f is not None))
     if cols:
         stmt = stmt.group_by(*cols).order_by(*cols)
-    rows = [TotalRow(key={g: (int(v) if g == "year" and v is not None else v)
+    rows = [TotalRow(key={g: (int(v) if g in ("year", "month") and v is not None else v)
                           for g, v in zip(by, r[:len(by)], strict=True)},
                      quantity=round(float(r[len(by)] or 0), 6),
                      reports=int(r[len(by) + 1] or 0))

@@ -97,6 +97,24 @@ def by_stage(conn: Connection, key: str, *, actor: Principal, texts: Texts = ENG
     return series
 
 
+def by_month(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
+             year: int | None = None, metric: str = "seizure"
+             ) -> tuple[int | None, dict[int, float]]:
+    """The `metric` (a seizure's kg: seizures by mass) month by month of one year: the
+    year asked, else the latest the reader has reports of (None: it has none), of one
+    stage if asked; the months without a report are not in it."""
+    unit = "kg" if results.METRICS.get(metric) != "count" else results.COUNT
+    if year is None:
+        years = ops.statistics(conn, key, ["year"], actor=actor, metric=metric, unit=unit,
+                               stage=stage)
+        year = max((r.key["year"] for r in years.rows), default=None)
+        if year is None:
+            return None, {}
+    s = ops.statistics(conn, key, ["month"], actor=actor, metric=metric, unit=unit,
+                       stage=stage, year=year)
+    return year, {r.key["month"]: r.quantity for r in s.rows}
+
+
 def seizures_chart(conn: Connection, key: str, *, actor: Principal, stage: str | None = None,
                    marking: str = "", year: int | None = None,
                    texts: Texts = ENGLISH) -> bytes:
@@ -182,18 +200,36 @@ def report_pdf(conn: Connection, key: str, *, actor: Principal, stage: str | Non
         exercise_label=_("EXERCISE")))
 
 
-CSV_GROUPS = ["year", "stage", "state", "agency", "metric", "substance", "unit"]
+CSV_GROUPS = ["year", "month", "stage", "state", "agency", "metric", "substance", "unit"]
+CSV_COLUMNS = [*CSV_GROUPS, "quantity", "reports", "marking"]
 
 
 def statistics_csv(conn: Connection, key: str, *, actor: Principal, marking: str,
                    stage: str | None = None, year: int | None = None,
-                   semicolons: bool = False) -> bytes:
-    """The totals the reader may see, by year, stage, state, agency, metric, substance and
-    unit (of one stage or year if asked), as a CSV file: the figures the page and the
-    report add up, to be taken into a spreadsheet; each row carries the marking of what
-    the file may include."""
+                   semicolons: bool = False, texts: Texts | None = None) -> bytes:
+    """The totals the reader may see, by year, month, stage, state, agency, metric,
+    substance and unit (of one stage or year if asked), as a CSV file: the figures the page
+    and the report add up, to be taken into a spreadsheet; each row carries the marking of
+    what the file may include. Without `texts` the columns and values are the keys, for a
+    program; with them (a page's file, for people) the columns are headed in its language
+    and the stage, state, agency, metric, substance and unit are named in it."""
     s = ops.statistics(conn, key, CSV_GROUPS, actor=actor, stage=stage, year=year)
-    return table_csv.write(
-        [*CSV_GROUPS, "quantity", "reports", "marking"],
-        ([*(r.key[g] for g in CSV_GROUPS), r.quantity, r.reports, marking] for r in s.rows),
-        semicolons=semicolons)
+    if texts is None:
+        return table_csv.write(CSV_COLUMNS, (
+            [*(r.key[g] for g in CSV_GROUPS), r.quantity, r.reports, marking]
+            for r in s.rows), semicolons=semicolons)
+    _, label = texts.gettext, texts.label
+    stages = stage_names(conn, key, texts)
+    states = {k: st.name.get(texts.lang) or k
+              for k, st in orgs.organization(conn).states.items()}
+    header = [_("Year"), _("Month"), _("Stage"), _("State"), _("Agency"), _("Metric"),
+              _("Substance"), _("Unit of measure"), _("Quantity"), _("Reports"), _("Marking")]
+
+    def named(r: ops.TotalRow) -> list[object]:
+        k = r.key
+        return [k["year"], k["month"], stages.get(k["stage"], k["stage"]),
+                states.get(k["state"], k["state"]), label("agency", k["agency"]),
+                label("metric", k["metric"]),
+                label("substance", k["substance"]) if k["substance"] else "",
+                label("quantity_unit", k["unit"]), r.quantity, r.reports, marking]
+    return table_csv.write(header, (named(r) for r in s.rows), semicolons=semicolons)

@@ -120,12 +120,13 @@ def _answer(result: ops.IngestResult, source: str, notes: list[str] | None = Non
 
 @router.get("/operations/{key}/statistics", response_model=ops.Statistics)
 def statistics(key: str, actor: Reader, conn: Conn,
-               by: Annotated[list[str], Query(max_length=7)] = ["metric", "unit"],  # noqa: B006
+               by: Annotated[list[str], Query(max_length=8)] = ["metric", "unit"],  # noqa: B006
                stage: str | None = None, metric: str | None = None,
                year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
                unit: str | None = None) -> ops.Statistics:
-    """Totals of the current reports the reader may see, grouped `by` (year, stage,
-    state, agency, substance, metric, unit), of one stage, metric, year or unit if asked.
+    """Totals of the current reports the reader may see, grouped `by` (year, month, stage,
+    state, agency, substance, metric, unit), of one stage, metric, year or unit if asked;
+    by month, of the year asked (else the year is among the groups).
     The metric and the unit are among the groups unless one of each is asked for: a total
     never adds up kilograms and litres, or rounds and firearms (`by` in the answer)."""
     return ops.statistics(conn, key, by, actor=actor, stage=stage, metric=metric, year=year,

@@ -64,7 +64,7 @@ from typing import Any
 from urllib.parse import quote
 
 from babel.core import negotiate_locale
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_scientific
@@ -238,6 +238,13 @@ def texts_for(lang: str, own: Mapping[str, str] | None = None) -> Texts:
 def weekday(day: date, lang: str) -> str:
     """The day of the week in words: "Saturday", "суббота"."""
     return str(format_date(day, "EEEE", locale=LOCALES.get(lang, LOCALES[DEFAULT])))
+
+
+def month_name(month: int, lang: str, width: str = "abbreviated") -> str:
+    """A month by its name as it stands alone (a chart's column, a table's row): "Mar",
+    "март"; `width` "wide" for the whole name ("March", "март")."""
+    names = get_month_names(width, "stand-alone", locale=LOCALES.get(lang, LOCALES[DEFAULT]))
+    return str(names[month])
 
 
 def long_date(day: date, lang: str) -> str:

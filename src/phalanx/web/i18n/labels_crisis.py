@@ -128,6 +128,7 @@ CRISIS_LABELS: dict[str, dict[str, str]] = {
         'superseded': L_('plan_status', 'superseded'),
     },
     'quantity_unit': {
+        'count': L_('quantity_unit', 'count'),
         'g': L_('quantity_unit', 'g'),
         'kg': L_('quantity_unit', 'kg'),
         'l': L_('quantity_unit', 'l'),

@@ -15,13 +15,14 @@ from phalanx.adapters import template
 from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
-from phalanx.domain.operations import results
+from phalanx.domain.operations import months, results
 from phalanx.services import clock, operation_years, opsreport
 from phalanx.services import operations as ops
+from phalanx.services import organization as orgs
 from phalanx.web import charts, maps
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn, Org
-from phalanx.web.i18n import errors, labeller, texts_for, translator
+from phalanx.web.i18n import errors, labeller, month_name, texts_for, translator
 from phalanx.web.pages.drafts import state_names
 from phalanx.web.pages.render import language, render
 
@@ -77,6 +78,7 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
     columns = list(dict.fromkeys(s for points in stages.values() for s, _v in points))
     per_state = {names.get(state) or state: [dict(points).get(s, 0.0) for s in columns]
                  for state, points in sorted(stages.items())}
+    month = _month_chart(conn, key, actor, stage, year, metric, lang)
     if not opsreport.seizures(op):  # its counts: by metric, and its headline's by stage
         names, counts = opsreport.by_metric(conn, key, actor=actor, stage=stage, year=year)
         return {"substance_chart": charts.bars(
@@ -85,7 +87,7 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
                 "stage_chart": charts.bars(
                     columns, per_state, _("%(metric)s by stage and state",
                                           metric=label("metric", metric)),
-                    chart_id="stage-chart", lang=lang)}
+                    chart_id="stage-chart", lang=lang), **month}
     keys, values, hist = opsreport.by_substance(conn, key, actor=actor, stage=stage,
                                                 year=year)
     series = {_("reported through Phalanx"): values}
@@ -95,7 +97,31 @@ def _charts(request: Request, conn: Conn, key: str, actor: Principal, stage: str
                                            _("Seizures by substance"), _("kg"),
                                            chart_id="substance-chart", lang=lang),
             "stage_chart": charts.bars(columns, per_state, _("Seizures by stage and state"),
-                                       _("kg"), chart_id="stage-chart", lang=lang)}
+                                       _("kg"), chart_id="stage-chart", lang=lang), **month}
+
+
+def _month_chart(conn: Conn, key: str, actor: Principal, stage: str | None,
+                 year: int | None, metric: str, lang: str) -> dict[str, Any]:
+    """The headline metric month by month of the year shown (the latest with reports
+    unless one is asked for), each month by its name in the page's language; a month
+    still to come is drawn with none, not a zero. Its rows for the table beside it."""
+    _, label = translator(lang), labeller(lang)
+    shown, totals = opsreport.by_month(conn, key, actor=actor, stage=stage, year=year,
+                                       metric=metric)
+    if shown is None:
+        return {"month_chart": "", "month_year": None, "month_rows": []}
+    values = months.series(totals, shown, orgs.today(conn))
+    names = [month_name(m, lang) for m in months.MONTHS]
+    title = (_("Seizures by month, %(year)s", year=shown) if metric == "seizure"
+             else _("%(metric)s by month, %(year)s", metric=label("metric", metric),
+                    year=shown))
+    unit = _("kg") if metric == "seizure" else ""
+    return {"month_chart": charts.bars(names, {label("metric", metric): values}, title,
+                                       unit, chart_id="month-chart", lang=lang),
+            "month_year": shown, "month_unit": "kg" if metric == "seizure" else "count",
+            "month_rows": [(month_name(m, lang, "wide"), v)
+                           for m, v in zip(months.MONTHS, values, strict=True)
+                           if v is not None]}
 
 
 def _year(raw: str | None) -> int | None:
@@ -137,13 +163,17 @@ def report(request: Request, key: str, actor: Reader, conn: Conn, stage: str | N
 
 @router.get("/operations/{key}/statistics.csv")
 def statistics_csv(request: Request, key: str, actor: Reader, conn: Conn,
-                   stage: str | None = None, year: str | None = None) -> Response:
-    """The totals the reader may see, row by row, for a spreadsheet (a Russian one's CSV on
-    a Russian page: semicolons, decimal commas)."""
-    lang = language(request)
+                   stage: str | None = None, year: str | None = None,
+                   lang: str | None = None) -> Response:
+    """The totals the reader may see, row by row, for a spreadsheet in the page's language
+    (or `lang`'s): on a Russian page, the columns and the values people read in Russian,
+    semicolons and decimal commas, as a Russian spreadsheet takes them; in English, the
+    keys (what a program reads)."""
+    lang = lang if lang in ("en", "ru") else language(request)
     body = opsreport.statistics_csv(conn, key, actor=actor, marking=_marking(actor, lang),
                                     stage=stage or None, year=_year(year),
-                                    semicolons=lang == "ru")
+                                    semicolons=lang == "ru",
+                                    texts=texts_for(lang) if lang == "ru" else None)
     scope = "".join(f"-{v}" for v in (stage, _year(year)) if v)
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{key}{scope}-statistics.csv"'})

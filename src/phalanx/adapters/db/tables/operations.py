@@ -143,6 +143,7 @@ op_total = Table(
     Column("state_code", STATE_CODE, nullable=False),
     Column("agency", String(32), nullable=False),
     Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),  # 1-12: the month of the reports' day
     Column("metric", String(32), nullable=False),
     Column("substance", String(32)),
     Column("unit", String(8), nullable=False),
