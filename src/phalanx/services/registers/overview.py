@@ -35,6 +35,12 @@ def marking_for(actor: Principal, texts: Texts = ENGLISH) -> str:
     if actor.role is Role.OBSERVER:
         return f"{label('marking', 'PUBLIC')} · " + _("RELEASED TO OBSERVERS")
     organization = label("marking", "ORGANIZATION")
+    if actor.role is Role.REPORTER and actor.state and actor.agency:
+        # an agency's reporter reads its own agency's national records, no other of its
+        # state's (`domain/access/policy.py`, `read_scope`)
+        return f"{organization} · " + _(
+            "includes PARTICIPANTS data and NATIONAL data of %(state)s's %(agency)s",
+            state=actor.state, agency=label("agency", actor.agency))
     if actor.state:
         return f"{organization} · " + _("includes PARTICIPANTS and NATIONAL data of "
                                         "%(state)s", state=actor.state)
