@@ -126,6 +126,15 @@ def test_the_api_says_what_the_file_was_read_as(client: TestClient, tmp_path: Pa
     assert problem["notes"] == ["не UTF-8: прочитан как Windows-1251 (кириллица)",
                                 "столбцы разделены точкой с запятой"]
     assert "ДД.ММ.ГГГГ" in problem["errors"][0]["message"]
+    # a file stored says so in the language asked for, as a refused one does
+    again = russian_csv(tmp_path / "again.csv", [[
+        "K-10", "03.04.2026", "spring-2026", "seizure", "heroin", "5", "kg", "Хорог"]])
+    r = client.post("/api/v1/operations/channel/upload",
+                    params={"state": "KAZ", "agency": "customs"},
+                    headers={"Accept-Language": "ru"},
+                    files={"file": ("again.csv", again.read_bytes(), "text/csv")})
+    assert r.status_code == 200, r.text
+    assert r.json()["notes"] == problem["notes"]
 
 
 def test_the_page_says_it_in_the_reader_s_language(accounts_db: Database, settings: Settings,

@@ -90,6 +90,12 @@ def status_title(status: int) -> str:
         return "Error"
 
 
+def answer_language(request: Request) -> str:
+    """The language an answer's texts are written in (the reader's, as its pages are; the
+    source language where none is set)."""
+    return _lang(request)
+
+
 def _lang(request: Request) -> str:
     from phalanx.web.pages.render import language
 

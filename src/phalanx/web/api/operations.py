@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from phalanx.adapters.ingest import FileProblem, read_file
@@ -17,6 +17,8 @@ from phalanx.services import organization as orgs
 from phalanx.services.errors import Invalid, InvalidRows, NotFound
 from phalanx.web.auth import Reader, Releaser, Writer
 from phalanx.web.deps import DB, Conn
+from phalanx.web.i18n.errors import translate as translated
+from phalanx.web.problems import answer_language
 
 router = APIRouter(tags=["operations"])
 
@@ -86,7 +88,8 @@ def report(key: str, data: ReportsIn, actor: Writer, db: DB) -> IngestOut:
 
 
 @router.post("/operations/{key}/upload", response_model=IngestOut)
-def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
+def upload(request: Request, key: str, actor: Writer, db: DB,
+           file: Annotated[UploadFile, File()],
            state: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
            agency: Annotated[str, Query(max_length=32)],
            store_valid: bool = False,
@@ -106,7 +109,9 @@ def upload(key: str, actor: Writer, db: DB, file: Annotated[UploadFile, File()],
                                 reason=reason)
         except FileProblem as exc:
             raise Invalid(f"{name}: row {exc.row}, {exc.column}", exc.message) from exc
-    return _answer(result, name, notes)
+    # what the file was read as, in the reader's language (as a refusal says it)
+    lang = answer_language(request)
+    return _answer(result, name, [translated(n, lang) for n in notes])
 
 
 def _answer(result: ops.IngestResult, source: str, notes: list[str] | None = None
