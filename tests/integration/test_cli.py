@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,9 +141,14 @@ def test_plan_prints_the_plan_with_its_bound_and_gap(cli_db: str) -> None:
     assert plan["status"] == "proposed" and plan["crisis_id"] == crisis
     assert plan["bound"] <= plan["objective"]["closure"] + 1e-6
     assert plan["gap"] is not None
-    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1"])
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1"],
+                      env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert "lower bound" in r.stdout and "gap" in r.stdout
+    # its moments are UTC's, and it says so, as the pages do
+    said = " ".join(r.stdout.split())
+    assert re.search(r"this crisis closes \d\d-\d\d \d\d:\d\d UTC\)", said), said
+    assert "departs (UTC)" in said and "arrives (UTC)" in said
     r = runner.invoke(app, ["plan", "--crisis", "999", "--time-limit", "1"])
     assert r.exit_code == 1 and "no crisis 999" in r.output
     r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--withdrawal"])
