@@ -127,8 +127,10 @@ def test_a_peacekeeping_response_from_request_to_the_way_home(
 
         # the chair reaches every head of state and announces
         with db.read() as conn:
+            # the Council's chair of the organization's year (Moscow's from 21:00 UTC on
+            # 31 December), as the consultation names it
             chair = rotation.chair(orgs.organization(conn), "csc",
-                                   datetime.now(UTC).year).state  # type: ignore[union-attr]
+                                   orgs.today(conn).year).state  # type: ignore[union-attr]
         ch = people.rep(chair)
         ch.goto(draft_url)
         assert ch.is_disabled("#announce")

@@ -16,7 +16,7 @@ from phalanx.adapters.db import tables as t
 from phalanx.config import Settings
 from phalanx.domain.access.principal import SYSTEM
 from phalanx.services import identity, outbox, state_users
-from phalanx.services.clock import now
+from phalanx.services.clock import day, now
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_non_member_users import _account_of
@@ -121,7 +121,9 @@ def test_an_escalation_reaches_no_chair_whose_appointment_ended(
     with accounts_db.read() as conn:
         org = orgs.organization(conn)
     at = now() - timedelta(hours=3)
-    chair = membership.chair_of(org, next(iter(org.bodies)), now().year)
+    # the chair of the organization's year of the escalation (from 21:00 UTC on
+    # 31 December, Moscow's next year), not of UTC's
+    chair = membership.chair_of(org, next(iter(org.bodies)), day(org, now()).year)
     assert chair is not None
     holder = f"rep-{chair.state.lower()}"
     with accounts_db.read() as conn:

@@ -55,3 +55,20 @@ def test_a_state_acted_for_is_named_by_its_code(api: TestClient, db: Database) -
     r = api.get("/api/v1/audit", headers=bearer(db, "auditor"), params={"acting_for": "kaz"})
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["where"] == "query.acting_for"
+
+
+def test_the_trails_page_says_its_times_are_utcs(
+        api: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filtered from 2 March (Moscow's day), the page lists an entry it times 01.03.2026
+    22:30:00: the column says these are UTC's times, or the entry reads as of the day
+    before the filter's."""
+    import re
+
+    monkeypatch.setattr(audit_store, "now_iso", lambda: "2026-03-01T22:30:00.000000+00:00")
+    document(api, bearer(db, "rep-kaz"), "KAZ")
+    monkeypatch.undo()
+    page = api.get("/audit", headers=bearer(db, "auditor"),
+                   params={"since": "2026-03-02", "acting_for": "KAZ", "lang": "ru"}).text
+    assert "01.03.2026 22:30:00" in page
+    head = re.search(r'<table[^>]*id="audit-table".*?</thead>', page, re.S)
+    assert head is not None and "<th>Время (UTC)</th>" in head.group(0), head

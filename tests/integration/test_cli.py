@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,9 +141,14 @@ def test_plan_prints_the_plan_with_its_bound_and_gap(cli_db: str) -> None:
     assert plan["status"] == "proposed" and plan["crisis_id"] == crisis
     assert plan["bound"] <= plan["objective"]["closure"] + 1e-6
     assert plan["gap"] is not None
-    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1"])
+    r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--time-limit", "1"],
+                      env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert "lower bound" in r.stdout and "gap" in r.stdout
+    # its moments are UTC's, and it says so, as the pages do
+    said = " ".join(r.stdout.split())
+    assert re.search(r"this crisis closes \d\d-\d\d \d\d:\d\d UTC\)", said), said
+    assert "departs (UTC)" in said and "arrives (UTC)" in said
     r = runner.invoke(app, ["plan", "--crisis", "999", "--time-limit", "1"])
     assert r.exit_code == 1 and "no crisis 999" in r.output
     r = runner.invoke(app, ["plan", "--crisis", str(crisis), "--withdrawal"])
@@ -155,3 +161,24 @@ def test_plan_prints_the_plan_with_its_bound_and_gap(cli_db: str) -> None:
                             "1", "--decide"])
     assert r.exit_code == 0, r.output
     assert "withdrawal plan" in r.stdout and "(decided)" in r.stdout
+
+
+def test_a_tokens_expiry_is_shown_to_the_minute_in_utc(cli_db: str) -> None:
+    """A token issued at 21:30 UTC on 31 December for 90 days expires at 21:30 UTC on
+    31 March, 00:30 on 1 April in Moscow: the commands say the moment and that it is UTC's,
+    never a bare day that is not the organization's."""
+    from datetime import UTC, datetime
+
+    from phalanx.services import clock
+
+    assert runner.invoke(app, ["load", "--builtin", "csto"]).exit_code == 0
+    added = runner.invoke(app, ["users", "add", "ops", "--role", "secretariat",
+                                "--password-stdin"], input="a-long-password\n")
+    assert added.exit_code == 0, added.output
+    with clock.use(datetime(2026, 12, 31, 21, 30, tzinfo=UTC)):
+        r = runner.invoke(app, ["tokens", "issue", "ops", "--expires", "90"])
+    assert r.exit_code == 0, r.output
+    assert "expires 2027-03-31 21:30 UTC" in r.output
+    listed = runner.invoke(app, ["tokens", "list"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "2027-03-31 21:30" in listed.output and "UTC" in listed.output

@@ -17,10 +17,10 @@ from phalanx.domain.access.principal import SYSTEM, Principal, Role
 from phalanx.domain.decisions.consensus import Position
 from phalanx.services import decision_exports as exports
 from phalanx.services import decisions as dec
-from phalanx.services.clock import now
 from phalanx.services.db import Database
 from phalanx.services.errors import NotFound
 from tests.integration.test_decisions import MEMBERS, SEC, draft, rep, session
+from tests.support.days import working_deadline
 
 MARKED = ["ARM", "BLR", "KAZ", "RUS", "TJK"]  # KGZ and UZB (suspended) not listed
 
@@ -127,7 +127,7 @@ def test_an_exercises_decision_goes_to_no_state_outside_the_exercise(
     d = dec.propose_draft(accounts_db, dec.DraftIn(
         body="csc", meeting_id=_session(accounts_db, c.id), procedure="written",
         title="On the exercise plan", text_en="To approve the plan.",
-        deadline=now() + timedelta(days=3)), actor=SEC)
+        deadline=working_deadline(3)), actor=SEC)
     for s in d.signing_order:
         d = dec.sign(accounts_db, d.id, s, actor=rep(s))
     assert d.status == "adopted" and d.decision_id is not None

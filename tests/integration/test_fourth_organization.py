@@ -75,16 +75,21 @@ def test_the_members_owe_answers_under_the_files_article(cli: Database) -> None:
 
 def test_a_late_answer_is_escalated_to_the_chair_of_the_supreme_body(cli: Database
                                                                     ) -> None:
-    crisis = open_crisis(datetime.now(UTC) - timedelta(hours=73))
-    ok("crises", "escalate")
+    # escalated in Muscat's first hour of a year (20:30 UTC on 31 December): the chair of
+    # the year that has begun there, not of UTC's year
+    at = datetime(2026, 12, 31, 20, 30, tzinfo=UTC)
+    with clock.use(at):
+        crisis = open_crisis(at - timedelta(hours=73))
+        ok("crises", "escalate")
     told = [e for e in entries(cli, "crisis.escalate")
             if str(e["stage"]).startswith("answer:")]
     assert sorted(str(e["stage"]) for e in told) == ["answer:JOR", "answer:KWT"]
     with cli.read() as conn:
         org = orgs.organization(conn)
-    # the Council of Leaders' chair this year, not the chair of the body listed first
-    chair = membership.chair_of(org, "majlis", datetime.now(UTC).year)
-    assert chair is not None
+    # the Council of Leaders' chair of Muscat's new year, not the chair of the body listed
+    # first
+    chair = membership.chair_of(org, "majlis", 2027)
+    assert chair is not None and chair != membership.chair_of(org, "majlis", 2026)
     assert {e["told"]["chair"] for e in told} == {chair.state}  # type: ignore[index]
     said = [e["text"] for e in json.loads(ok("crises", "timeline", str(crisis), "--json"))
             if e["kind"] == "escalation"]

@@ -21,6 +21,7 @@ from phalanx.services.db import Database
 from phalanx.services.errors import Conflict
 from phalanx.web.app import create_app
 from tests.integration.test_draft_pages import SEC, WITH_A_SAY, login, rep, token
+from tests.support.days import working
 
 
 @pytest.fixture
@@ -284,9 +285,7 @@ def test_a_draft_is_tabled_or_circulated_on_its_kind_of_question(
     page = client.get("/sessions?lang=ru").text
     assert re.search(r'<select name="question" id="written-question">.*?'
                      r'<option value="appointment"', page, re.S)
-    friday = now() + timedelta(days=10)
-    while (friday + timedelta(hours=3)).weekday() >= 5:
-        friday += timedelta(days=1)
+    friday = working(now() + timedelta(days=10))  # its last day a Moscow working day
     r = client.post("/written", data={
         "csrf_token": token(page), "body": "csc", "title": "О назначении",
         "text_ru": "Назначить.", "question": "appointment",

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from phalanx.config import Settings
 from phalanx.services import decisions as dec
+from phalanx.services import organization as orgs
 from phalanx.services.db import Database
 from phalanx.web.app import create_app
 from tests.integration.test_draft_pages import SEC, login, session, token
@@ -26,13 +27,20 @@ def client(accounts_db: Database, settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
+def _today(db: Database) -> date:
+    with db.read() as conn:
+        return orgs.today(conn)
+
+
 def _tasks(db: Database) -> tuple[dec.TaskOut, dec.TaskOut]:
     m = session(db)
     d = dec.propose_draft(db, dec.DraftIn(body="csc", meeting_id=m.id, title="On the plan",
                                           text_en="To adopt the plan."), actor=SEC)
     decision = dec.close_draft(db, d.id, actor=SEC).decision_id
     assert decision is not None
-    yesterday = date.today() - timedelta(days=1)
+    # the organization's yesterday (date.today() is the machine's: east of Moscow, from
+    # 18:00 UTC in Bishkek, its yesterday is Moscow's today, and nothing is overdue)
+    yesterday = _today(db) - timedelta(days=1)
     ours = dec.add_task(db, decision, dec.TaskIn(
         assignee_kind="secretariat", assignee="secretariat", title="Circulate the plan",
         due_on=yesterday), actor=SEC)
@@ -129,7 +137,7 @@ def test_a_body_holding_a_task_or_a_document_is_named_by_its_name(
     ours, _kaz = _tasks(accounts_db)
     dec.add_task(accounts_db, ours.decision_id, dec.TaskIn(
         assignee_kind="body", assignee="csc", title="Hear the report",
-        due_on=date.today() + timedelta(days=30)), actor=SEC)
+        due_on=_today(accounts_db) + timedelta(days=30)), actor=SEC)
     documents.create(accounts_db, documents.DocumentIn(
         title="Note of the Council", owner_kind="body", owner="csc",
         marking=Marking.PUBLIC), actor=SEC)
@@ -180,7 +188,7 @@ def test_the_tasks_not_done_come_first_a_page_at_a_time(
                           actor=SEC)
     decision = dec.close_draft(accounts_db, d.id, actor=SEC).decision_id
     assert decision is not None
-    today = date.today()
+    today = _today(accounts_db)
     made = {}
     for n, (due, done) in enumerate([(-700, True), (-600, True), (-30, False), (20, False),
                                      (-10, True), (5, False)]):

@@ -146,3 +146,21 @@ def test_the_units_the_page_lists_are_those_a_row_is_held_to(accounts_db: Databa
                         files={"file": ("units.csv", rows.encode(), "text/csv")})
         errors = r.text.split('id="upload-errors"')[1].split("</table>")[0]
         assert f"пуд — не одна из единиц: {served['seizure']}" in errors, errors
+
+
+def test_the_templates_example_is_of_the_stage_begun_on_the_organizations_day(
+        accounts_db: Database, settings: Settings) -> None:
+    """At 00:30 in Moscow on 1 September 2026 (21:30 UTC on 31 August) the autumn stage of
+    Channel has begun: the template's example row is of it, dated on its first day."""
+    from datetime import UTC
+
+    from phalanx.services import clock
+
+    with clock.use(datetime(2026, 8, 31, 21, 30, tzinfo=UTC)), \
+            TestClient(create_app(settings, accounts_db)) as client:
+        login(client, "reporter-kaz", "demo-reporter-kaz")
+        client.cookies.set("lang", "en")
+        rows = list(csv.reader(io.StringIO(client.get(
+            "/operations/channel/upload/template.csv").content.decode("utf-8-sig"))))
+        example = dict(zip(rows[0], rows[1], strict=True))
+        assert (example["stage"], example["date"]) == ("autumn-2026", "2026-09-01")

@@ -4,7 +4,7 @@ procedure's deadline on a day off is refused unless confirmed)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from phalanx.domain import calendar
 from phalanx.domain.decisions import procedure
@@ -16,11 +16,19 @@ CSTO = ("Europe/Moscow", ("saturday", "sunday"))
 DANUBE = ("Europe/Vienna", ("friday", "saturday", "sunday"))
 
 
+def _last_day(at: datetime, zone: str) -> date:
+    """The last day a deadline at `at` leaves to answer where the Secretariat sits (00:00
+    sharp there ends the day before: `procedure.deadline_day`)."""
+    return procedure.deadline_day(calendar.local(at, zone))
+
+
 def working(at: datetime, where: tuple[str, tuple[str, ...]] = CSTO) -> datetime:
-    """`at`, or the same time of the first later day that is a working day where the
-    Secretariat sits."""
+    """`at` to the minute (as a page's form sends it), or the same time of the first later
+    day whose last day to answer is a working day where the Secretariat sits (a deadline
+    at 00:00 sharp on a Monday in Moscow leaves Sunday as its last day: refused)."""
     zone, days_off = where
-    while procedure.day_off(calendar.day_of(at, zone), days_off):
+    at = at.replace(second=0, microsecond=0)
+    while procedure.day_off(_last_day(at, zone), days_off):
         at += timedelta(days=1)
     return at
 
@@ -35,6 +43,7 @@ def last_working(at: datetime, where: tuple[str, tuple[str, ...]] = CSTO) -> dat
     """`at`, or the same time of the last earlier day that is a working day where the
     Secretariat sits (a deadline already passed)."""
     zone, days_off = where
-    while procedure.day_off(calendar.day_of(at, zone), days_off):
+    at = at.replace(second=0, microsecond=0)
+    while procedure.day_off(_last_day(at, zone), days_off):
         at -= timedelta(days=1)
     return at

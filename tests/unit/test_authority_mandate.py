@@ -49,6 +49,22 @@ def test_an_adoption_known_by_the_day_counts_from_its_start() -> None:
     assert to_the_minute == MANDATE
 
 
+def test_a_period_across_a_change_to_summer_time_counts_the_seats_days() -> None:
+    """Vienna moves its clocks on 29 March 2026: thirty days from the start of 20 March
+    there end at the start of 19 April there (22:00 UTC), not an hour after it; a time of
+    day is kept likewise (10:00 there, whatever its offset to UTC)."""
+    by_day = Mandate.of("SC-2026-001", date(2026, 3, 20), None, 30, "Europe/Vienna")
+    assert by_day.adopted == datetime(2026, 3, 19, 23, tzinfo=UTC)
+    assert by_day.ends_at == datetime(2026, 4, 18, 22, tzinfo=UTC)
+    at_ten = Mandate.of("SC-2026-002", date(2026, 3, 20), datetime(2026, 3, 20, 9, tzinfo=UTC),
+                        30, "Europe/Vienna")
+    assert at_ten.ends_at == datetime(2026, 4, 19, 8, tzinfo=UTC)
+    assert not at_ten.carried
+    # and back in October: the start of the day there, an hour later in UTC
+    autumn = Mandate.of("SC-2026-003", date(2026, 10, 20), None, 14, "Europe/Vienna")
+    assert autumn.ends_at == datetime(2026, 11, 2, 23, tzinfo=UTC)
+
+
 def test_a_decision_without_a_period_has_no_end() -> None:
     endless = Mandate("CSC-2022-001", ADOPTED)
     assert endless.ends_at is None

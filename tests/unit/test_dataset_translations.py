@@ -93,3 +93,32 @@ def test_every_text_of_the_builtin_file_in_english_alone_has_its_russian() -> No
     missing = sorted(f"{field}: {text}" for field, text in texts if text not in russian)
     assert not missing, "no Russian for:\n" + "\n".join(missing)
     assert not [en for en, ru in russian.items() if ru == en]  # a translation says more
+
+
+ISO_DAY = re.compile(r"\b\d{4}-\d\d-\d\d\b")
+
+
+def russian_texts(value: Any) -> list[str]:
+    """Every Russian text of a dataset: the `ru` of a text given in both languages, and
+    each translation of its `translations: ru:` section."""
+    if isinstance(value, dict):
+        found = [value["ru"]] if isinstance(value.get("ru"), str) and "en" in value else []
+        for k, v in value.items():
+            if k == "translations" and isinstance(v, dict):
+                found += [t for t in (v.get("ru") or {}).values() if isinstance(t, str)]
+            elif k != "ru":
+                found += russian_texts(v)
+        return found
+    if isinstance(value, list):
+        return [t for v in value for t in russian_texts(v)]
+    return []
+
+
+@pytest.mark.parametrize("name", ["csto.yaml", "example-alliance.yaml"])
+def test_a_day_in_a_russian_text_of_a_builtin_file_is_written_day_first(name: str) -> None:
+    """A Russian page writes a day as 31.12.2012 (ГОСТ Р 7.0.97), never 2012-12-31: the
+    days in the file's Russian texts too."""
+    raw = yaml.safe_load((builtin_path().parent / name).read_text(encoding="utf-8"))
+    texts = russian_texts(raw)
+    assert len(texts) > (150 if name == "csto.yaml" else 0)
+    assert not [t for t in texts if ISO_DAY.search(t)]

@@ -72,14 +72,15 @@ def plan(
               f"together: {', '.join(map(str, result.crises))}", highlight=False)
     closes = max((m.arrive for m in mine), default=None)
     out.print(f"objective {result.objective['closure']:.1f} weighted h{better}"
-              + (f" (this crisis closes {closes:%m-%d %H:%M})" if closes else "")
+              + (f" (this crisis closes {closes:%m-%d %H:%M} UTC)" if closes else "")
               + f"; greedy {result.greedy['closure']:.1f} weighted h; lower bound "
               f"{result.bound:.1f} weighted h; gap {gap}"
               + (" over the requirements covered" if result.uncovered and result.gap
                  is not None else "")
               + ("; optimal: the plan reaches its lower bound" if result.optimal else "")
               + f"; {result.solver_status} in {result.seconds:.1f} s", highlight=False)
-    table = Table("req", "unit", "state", "mode", "departs", "arrives", "late")
+    # moments in UTC, and said so (the organization's day of them is not UTC's)
+    table = Table("req", "unit", "state", "mode", "departs (UTC)", "arrives (UTC)", "late")
     for m in mine:
         table.add_row(m.label or str(m.requirement), m.unit, m.state,
                       m.mode + (_lift(m.sorties) if m.sorties else ""),

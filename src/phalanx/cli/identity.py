@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -209,7 +209,7 @@ def issue(
         emit_json({"token": t.token, "id": t.id, "expires_at": t.expires_at.isoformat(),
                    "scopes": t.scopes})
         return
-    out.print(f"token {t.id} for {name}, expires {t.expires_at:%Y-%m-%d}, scopes "
+    out.print(f"token {t.id} for {name}, expires {t.expires_at:%Y-%m-%d %H:%M} UTC, scopes "
               f"{', '.join(t.scopes)}:\n{t.token}", highlight=False)
 
 
@@ -222,11 +222,14 @@ def list_tokens(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         emit_json(rows)
         return
     table = Table(title="API tokens")
-    for col in ("id", "user", "name", "prefix", "expires", "revoked"):
+    # a token expires at a moment: shown in UTC and said so, not as a bare day (UTC's day of
+    # it is not the organization's from 21:00 UTC in Moscow)
+    for col in ("id", "user", "name", "prefix", "expires (UTC)", "revoked"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["user"], r["name"], r["prefix"], r["expires_at"][:10],
-                      "yes" if r["revoked"] else "")
+        expires = datetime.fromisoformat(r["expires_at"]).astimezone(UTC)
+        table.add_row(str(r["id"]), r["user"], r["name"], r["prefix"],
+                      f"{expires:%Y-%m-%d %H:%M}", "yes" if r["revoked"] else "")
     out.print(table)
 
 

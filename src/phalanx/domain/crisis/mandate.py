@@ -33,6 +33,10 @@ class Mandate:
     # decision answers were all withdrawn (None: one still stands, or it answers none)
     limited: bool = False
     answered_until: datetime | None = None
+    # the working time zone whose days the period counts (`domain/calendar.py`): thirty
+    # days from the start of a day end at the start of a day there, across a change of
+    # its clocks too (None: UTC's days)
+    zone: str | None = None
 
     @classmethod
     def of(cls, number: str | None, adopted_on: date, adopted_at: datetime | None,
@@ -51,7 +55,14 @@ class Mandate:
         limited = limited and period_days is None  # a number of days is limited already
         return cls(number, adopted, period_days, stopped, last_day[1] if last_day else "",
                    limited=limited,
-                   answered_until=requests_end(requests, adopted) if limited else None)
+                   answered_until=requests_end(requests, adopted) if limited else None,
+                   zone=zone)
+
+    def _own_end(self) -> datetime:
+        """The end of the period alone: `period_days` days of the working zone's calendar
+        from the adoption (the same time of day there)."""
+        local = calendar.local(self.adopted, self.zone)
+        return (local + timedelta(days=self.period_days or 0)).astimezone(UTC)
 
     @property
     def period_end(self) -> datetime | None:
@@ -59,13 +70,13 @@ class Mandate:
         whose requests still stand)."""
         if self.period_days is None:
             return self.answered_until if self.limited else None
-        own = self.adopted + timedelta(days=self.period_days)
+        own = self._own_end()
         return max(own, self.extended) if self.extended is not None else own
 
     @property
     def carried(self) -> bool:
         """Whether an extension of the decision carried its period further."""
-        own = self.adopted + timedelta(days=self.period_days or 0)
+        own = self._own_end()
         return self.period_days is not None and self.extended is not None \
             and self.extended > own
 

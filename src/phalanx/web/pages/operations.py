@@ -16,7 +16,7 @@ from phalanx.adapters.ingest import FileProblem, read_file
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal, Role
 from phalanx.domain.operations import months, results
-from phalanx.services import clock, operation_years, opsreport
+from phalanx.services import operation_years, opsreport
 from phalanx.services import operations as ops
 from phalanx.services import organization as orgs
 from phalanx.web import charts, maps
@@ -211,12 +211,12 @@ def _refusal(op: dict[str, Any], actor: Principal) -> dict[str, Any]:
             "agencies": op.get("agencies", {}).get(actor.state or "", [])}
 
 
-def _example(op: dict[str, Any]) -> dict[str, Any]:
+def _example(op: dict[str, Any], day: date) -> dict[str, Any]:
     """One example row of this operation, one that passes the row check: its last stage
-    begun (a result is dated on a day that has come), a metric it reports (a seizure,
-    with its decimal mark, where it reports seizures)."""
+    begun by `day`, the organization's day (a result is dated on a day that has come), a
+    metric it reports (a seizure, with its decimal mark, where it reports seizures)."""
     stages = op.get("stages") or [{}]
-    today = clock.now().date().isoformat()
+    today = day.isoformat()
     stage = next((s for s in reversed(stages) if s.get("start", "") <= today), stages[0])
     metrics = results.OPERATION_METRICS.get(op.get("kind", ""), {"seizure"})
     metric = "seizure" if "seizure" in metrics else sorted(metrics)[0]
@@ -232,7 +232,7 @@ def _example(op: dict[str, Any]) -> dict[str, Any]:
 def upload_template(request: Request, key: str, actor: Writer, conn: Conn) -> Response:
     """The file to fill in: the columns, and one example row of this operation; for a
     Russian reader, as a Russian spreadsheet writes CSV (semicolons, decimal commas)."""
-    body = template.template_csv(_example(ops.operation(conn, key)),
+    body = template.template_csv(_example(ops.operation(conn, key), orgs.today(conn)),
                                  semicolons=language(request) == "ru")
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{key}-template.csv"'})
@@ -241,7 +241,8 @@ def upload_template(request: Request, key: str, actor: Writer, conn: Conn) -> Re
 @router.get("/operations/{key}/upload/template.xlsx")
 def upload_template_xlsx(key: str, actor: Writer, conn: Conn) -> Response:
     """The same as a workbook, which opens alike whatever the spreadsheet's language."""
-    return Response(template.template_xlsx(_example(ops.operation(conn, key))),
+    example = _example(ops.operation(conn, key), orgs.today(conn))
+    return Response(template.template_xlsx(example),
                     media_type=XLSX, headers={
                         "content-disposition": f'attachment; filename="{key}-template.xlsx"'})
 
