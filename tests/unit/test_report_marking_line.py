@@ -15,3 +15,13 @@ def test_a_reporters_copy_names_its_agency_a_representatives_its_state() -> None
     assert marking_for(rep).endswith("includes PARTICIPANTS and NATIONAL data of KAZ")
     ru = marking_for(police, texts_for("ru"))
     assert ru.endswith("НАЦИОНАЛЬНЫЕ данные KAZ (ведомство: полиция)"), ru
+
+
+def test_the_operations_dashboards_print_names_the_reporters_agency() -> None:
+    from phalanx.web.pages.operations import _marking
+
+    police = Principal("kaz-police", Role.REPORTER, state="KAZ", agency=Agency.POLICE)
+    assert _marking(police).endswith("includes NATIONAL data of KAZ's police")
+    assert _marking(police, "ru").endswith("НАЦИОНАЛЬНЫЕ данные KAZ (ведомство: полиция)")
+    rep = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+    assert _marking(rep).endswith("includes NATIONAL data of KAZ")

@@ -38,6 +38,12 @@ def _marking(actor: Principal, lang: str = "en") -> str:
     if actor.role is Role.OBSERVER:
         return _("RELEASED TO OBSERVERS")
     organization = label("marking", "ORGANIZATION")
+    if actor.role is Role.REPORTER and actor.state and actor.agency:
+        # an agency's reporter reads its own agency's national reports, no other of its
+        # state's (`domain/access/policy.py`, `read_scope`)
+        return f"{organization} · " + _("includes NATIONAL data of %(state)s's %(agency)s",
+                                        state=actor.state,
+                                        agency=label("agency", actor.agency))
     return (f"{organization} · " + _("includes NATIONAL data of %(state)s", state=actor.state)
             if actor.state else organization)
 
