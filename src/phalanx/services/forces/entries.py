@@ -22,7 +22,7 @@ from phalanx.domain.forces.registry import may_change
 from phalanx.services import organization as orgs
 from phalanx.services.clock import now
 from phalanx.services.db import Database
-from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
+from phalanx.services.errors import Conflict, Forbidden, Invalid
 from phalanx.services.forces.commitments import taken_for_real
 from phalanx.services.forces.registry import (
     AircraftOut,
@@ -31,6 +31,7 @@ from phalanx.services.forces.registry import (
     _aircraft_out,
     _unit_out,
     bases,
+    unit_to_change,
 )
 
 StateCode = Field(pattern=r"^[A-Z]{3}$")
@@ -133,15 +134,7 @@ def move_unit(db: Database, key: str, data: FormationMove, *, actor: Principal) 
     """Move a unit to another formation (its state's representative or the staff);
     refused while a decided plan in force counts it for the formation it leaves."""
     with db.write(actor) as w:
-        row = w.conn.execute(access.select_visible(t.force_unit, actor)
-                             .where(t.force_unit.c.key == key).with_for_update()).first()
-        if row is None:
-            raise NotFound("unit", key)
-        if not may_change(actor, row.state_code):
-            raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
-                            "change this unit")
-        if data.revision is not None and data.revision != row.revision:
-            raise Conflict(f"unit {key} was changed meanwhile (revision {row.revision})")
+        row = unit_to_change(w, key, data.revision)
         _refuse([p for p in [entries.move_problem(key, row.formation, data.formation,
                                                    _formations(w.conn))] if p])
         if key in taken_for_real(w.conn, now()):

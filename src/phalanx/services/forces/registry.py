@@ -17,7 +17,7 @@ from phalanx.domain.forces.registry import (
     may_change,
 )
 from phalanx.services import organization as orgs
-from phalanx.services.db import Database
+from phalanx.services.db import Database, Write
 from phalanx.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 Capability = Literal["motorized_rifle", "airborne", "special_police", "special_forces",
@@ -201,17 +201,24 @@ def update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -
             return unit(conn, key, actor=actor)
 
 
+def unit_to_change(w: Write, key: str, revision: int | None) -> Any:
+    """The unit `key` locked for a change by the writer (one it reads: another is not
+    found), its state's representative or the Joint Staff, at `revision` if given."""
+    stmt = access.select_visible(t.force_unit, w.actor).where(t.force_unit.c.key == key)
+    row = w.conn.execute(stmt.with_for_update()).first()
+    if row is None:
+        raise NotFound("unit", key)
+    if not may_change(w.actor, row.state_code):
+        raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
+                        "change this unit")
+    if revision is not None and revision != row.revision:
+        raise Conflict(f"unit {key} was changed meanwhile (revision {row.revision})")
+    return row
+
+
 def _update_unit(db: Database, key: str, patch: UnitPatch, *, actor: Principal) -> UnitOut:
     with db.write(actor) as w:
-        stmt = access.select_visible(t.force_unit, actor).where(t.force_unit.c.key == key)
-        row = w.conn.execute(stmt.with_for_update()).first()
-        if row is None:
-            raise NotFound("unit", key)
-        if not may_change(actor, row.state_code):
-            raise Forbidden(f"only {row.state_code}'s representative or the Joint Staff "
-                            "change this unit")
-        if patch.revision is not None and patch.revision != row.revision:
-            raise Conflict(f"unit {key} was changed meanwhile (revision {row.revision})")
+        row = unit_to_change(w, key, patch.revision)
         if not patch.model_dump(exclude_none=True, exclude={"revision"}):
             raise Invalid("body", "nothing to change")
         # what differs from the registry: a form sends every field, and the trail says
