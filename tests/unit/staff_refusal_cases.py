@@ -21,6 +21,11 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # a decision's task for a member it does not bind (Armenia not taking part, 2025)
+    ("ARM is not bound by the decision (it received it for consideration or stood aside "
+     "from it, and has not joined it): it is given no task implementing it",
+     "ARM не связано решением (оно получило его для рассмотрения или осталось в стороне "
+     "от него и не присоединилось к нему): задачи по его исполнению ему не ставятся"),
     # a CAP message sent again by one who may not read the record it made
     ("message KG-1 from alerts@example.org was already received here",
      "сообщение KG-1 от alerts@example.org здесь уже получено"),
