@@ -8,7 +8,8 @@ services with the dates of the record, as a treaty lawyer of the Secretariat rea
   decision"): the two drafts are returned for revision, not voted down, and stay on record
   as returned; the others are adopted and bind Armenia with the rest. The Akoma Ntoso
   export of an adopted one gives Armenia among those in favour, in English and Russian.
-- January 2023: Armenia, the host, cancels the CRRF exercise planned on its territory.
+- January 2023: Armenia, the host, cancels the CRRF exercise planned on its territory;
+  never held, it has no after-action findings.
 - February 2024: Armenia stops taking part ("freezes" its participation), stays a member,
   and stops paying its share.
 - 2025: a Council decision adopted without Armenia: it has no say, counts for neither
@@ -118,6 +119,14 @@ def test_january_2023_armenia_cancels_the_crrf_exercise_it_was_to_host(
             reason="the host finds it inexpedient to hold the exercise this year"),
             actor=rep("ARM"))
     assert done.cancelled_on == date(2023, 1, 10)
+    # not held: no after-action finding is recorded on it, nothing stored
+    with (clock.use(datetime(2023, 9, 20, 9, 0, tzinfo=UTC)),
+          pytest.raises(Invalid, match="not held and has no after-action findings")):
+        exercises.add_finding(db, ex.key, exercises.FindingIn(
+            title="Command post procedures", assignee="ARM", due=date(2023, 12, 1)),
+            actor=SEC)
+    with db.read() as conn:
+        assert exercises.get(conn, ex.key, actor=SEC).findings == []
 
 
 def test_2024_the_freeze_and_the_budget(accounts_db: Database) -> None:
