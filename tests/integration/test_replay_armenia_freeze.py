@@ -177,9 +177,30 @@ def test_2025_a_decision_adopted_without_armenia(accounts_db: Database) -> None:
     # a member that joins it later is bound from its declaration, and may then be tasked
     with clock.use(opens + timedelta(days=10)):
         dec.declare_joining(db, o.decision_id, "UZB", True, date(2025, 12, 7), actor=SEC)
-        with pytest.raises(Conflict):
-            dec.state_position(db, d.id, Position.OBJECT, actor=rep("ARM"))
         task = dec.add_task(db, o.decision_id, dec.TaskIn(
             assignee_kind="state", assignee="UZB", title="Report on the plan",
             due_on=due), actor=SEC)
     assert task.assignee == "UZB"
+
+
+def test_2025_armenia_keeps_its_formal_objection_while_it_pays_nothing_yet(
+        accounts_db: Database) -> None:
+    """Standing aside is Armenia's own declaration, not a suspension by the Council: absent,
+    it may still object in writing, which blocks (it "simply does not veto": a choice);
+    once its arrears cost it the vote, it may not."""
+    db = accounts_db
+    opens = datetime(2025, 11, 27, 8, 0, tzinfo=UTC)
+    m, [d] = _session(db, opens, "Bishkek", ("On the Organization's budget",))
+    with clock.use(opens + timedelta(hours=1)):
+        for a in m.attendance:
+            dec.record_attendance(db, m.id, a.state, a.state in OTHERS, actor=SEC)
+        for s in OTHERS:
+            dec.state_position(db, d.id, Position.SUPPORT, actor=rep(s))
+        dec.state_position(db, d.id, Position.OBJECT, statement="absence means disagreement",
+                           actor=rep("ARM"))
+        o = dec.close_draft(db, d.id, actor=SEC)
+    assert o.status == "returned" and "ARM" in o.outcome_reason
+    later = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    _, [d2] = _session(db, later, "Moscow", ("On the Organization's budget",))
+    with clock.use(later + timedelta(hours=1)), pytest.raises(Conflict, match="in arrears"):
+        dec.state_position(db, d2.id, Position.OBJECT, actor=rep("ARM"))
