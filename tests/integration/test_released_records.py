@@ -457,18 +457,27 @@ def test_a_published_decision_restricted_is_published_no_more(records_db: Databa
 
 
 def test_a_decision_is_not_restricted_from_a_state_it_gave_a_task(records_db: Database) -> None:
-    """Armenia, not bound, was given a task implementing the decision: restricted to the
-    states it binds, Armenia would no longer read its own task (nor update it); refused,
-    nothing changed, until the task is reassigned or done elsewhere."""
+    """Armenia, not bound, holds a task implementing the decision (one kept from before
+    tasks went only to the members a decision binds: `joining.task_problems`): restricted
+    to the states it binds, Armenia would no longer read its own task (nor update it);
+    refused, nothing changed, until the task is reassigned or done elsewhere."""
     from datetime import date
 
+    from sqlalchemy import insert
+
+    from phalanx.adapters.db import tables as t
     from phalanx.services.errors import Conflict
 
     d = _ordinary_decision(records_db)
     assert "ARM" not in d.binding
-    task = dec.add_task(records_db, d.id, dec.TaskIn(
-        assignee_kind="state", assignee="ARM", title="Report on the plan",
-        due_on=date(2030, 1, 1)), actor=SEC)
+    with records_db.write(SYSTEM) as w:
+        w.conn.execute(insert(t.task).values(
+            decision_id=d.id, assignee_kind="state", assignee="ARM",
+            title="Report on the plan", due_on=date(2030, 1, 1), status="open", note="",
+            revision=1))
+        w.audit("task.create", "task", 0, {"decision": d.id, "assignee": "ARM"})
+    with records_db.read() as conn:
+        task = next(x for x in dec.list_tasks(conn, actor=SEC) if x.assignee == "ARM")
     from phalanx.web.i18n.errors import translate
 
     with pytest.raises(Conflict, match="gives ARM a task") as refused:

@@ -21,6 +21,15 @@ REACH_RU = ("к нему каналы не обращаются (сети-иск
             "PHALANX_FEED_ALLOW_NETWORKS)")
 
 CASES = [
+    # an after-action finding on an exercise its host cancelled (Armenia, January 2023)
+    ("the exercise was cancelled on 2023-01-10: it was not held and has no after-action "
+     "findings",
+     "учение отменено 10 января 2023 г.: оно не проводилось, и замечаний по его итогам нет"),
+    # a decision's task for a member it does not bind (Armenia not taking part, 2025)
+    ("ARM is not bound by the decision (it received it for consideration or stood aside "
+     "from it, and has not joined it): it is given no task implementing it",
+     "ARM не связано решением (оно получило его для рассмотрения или осталось в стороне "
+     "от него и не присоединилось к нему): задачи по его исполнению ему не ставятся"),
     # a CAP message sent again by one who may not read the record it made
     ("message KG-1 from alerts@example.org was already received here",
      "сообщение KG-1 от alerts@example.org здесь уже получено"),

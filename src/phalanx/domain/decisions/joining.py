@@ -103,14 +103,24 @@ def bound_on(binding: Iterable[str], joined: Mapping[str, date], day: date) -> f
     return frozenset(binding) | {s for s, since in joined.items() if since <= day}
 
 
-def task_problems(state: str, members: Iterable[str], states: Iterable[str]) -> list[str]:
+def task_problems(state: str, members: Iterable[str], states: Iterable[str],
+                  bound: Iterable[str]) -> list[str]:
     """Why a decision's implementation task may not be assigned to `state` (empty: it may).
     A decision of the Organization's bodies asks its implementation of its members
     (`members`: those on the day it was adopted, suspended ones included): a state of the
     dataset that is no member (a partner, an observer, a neighbour named in a crisis) is
-    not given its tasks."""
+    not given its tasks. Nor is a member the decision does not bind on the day the task
+    is assigned (`bound`: `bound_on`): one that received it for consideration only
+    (absent, suspended, not taking part in the work, as Armenia from February 2024) or
+    stood aside from it in a limited format owes it no implementation until it joins it
+    (DOMAIN.md §7: "members who missed a session receive the adopted texts for
+    consideration"; the limited format binds only those who took part)."""
     if state not in set(states):
         return [f"unknown state {state!r}"]
     if state not in set(members):
         return [f"{state} is not a member state"]
+    if state not in set(bound):
+        return [f"{state} is not bound by the decision (it received it for consideration "
+                "or stood aside from it, and has not joined it): it is given no task "
+                "implementing it"]
     return []

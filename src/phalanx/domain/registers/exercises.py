@@ -4,7 +4,8 @@ A participant is a state's formation with a strength (at least one person); its 
 key, when given, must name a unit of the forces registry if the organization keeps
 one, and a unit of that state: a state commits its own formations (Charter art. 5:
 voluntary participation; no member's units committed without its consent). A finding is
-open until done; it is done on or after the exercise's start.
+open until done; it is done on or after the exercise's start, and none is recorded on an
+exercise cancelled (never held).
 
 A planned exercise is cancelled by its host state (its representative) or by the
 Secretariat and the Joint Staff, which plan the calendar: the Charter's principles of
@@ -91,3 +92,13 @@ def participant_cancelled(cancelled_on: date | None) -> list[Problem]:
         return []
     return [("exercise", f"the exercise was cancelled on {cancelled_on.isoformat()}: it "
                          "takes no participants")]
+
+
+def finding_cancelled(cancelled_on: date | None) -> list[Problem]:
+    """A cancelled exercise was not held: it has no after-action review, so no finding is
+    recorded on it (Armenia's cancellation, as host, of the CRRF exercise planned on its
+    territory for 2023: nothing was played to review)."""
+    if cancelled_on is None:
+        return []
+    return [("exercise", f"the exercise was cancelled on {cancelled_on.isoformat()}: it "
+                         "was not held and has no after-action findings")]

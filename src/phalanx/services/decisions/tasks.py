@@ -29,7 +29,7 @@ def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization,
     if data.assignee_kind == "state":
         problems = rule.task_problems(
             data.assignee, [m.state for m in membership.members_on(org, adopted_on)],
-            org.states)
+            org.states, _bound_today(w.conn, decision_id, org))
         if problems:
             raise Invalid("assignee", "; ".join(problems))
     if data.assignee_kind == "body" and data.assignee not in org.bodies:
@@ -49,6 +49,19 @@ def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization,
     w.audit("task.create", "task", task_id, {"decision": decision_id, **data.model_dump(
         mode="json")})
     return int(task_id)
+
+
+def _bound_today(conn: Connection, decision_id: int, org: Organization) -> frozenset[str]:
+    """The members the decision binds today: from its adoption, and those that joined it
+    since (`joining.bound_on`)."""
+    binding = conn.execute(select(t.decision.c.binding).where(
+        t.decision.c.id == decision_id)).scalar_one()
+    j = t.decision_joining.c
+    joined = {r.state_code: r.declared_on for r in conn.execute(
+        select(j.state_code, j.declared_on).where(j.decision_id == decision_id,
+                                                  j.joins.is_(True)))}
+    return rule.bound_on((s for s in binding.split(",") if s), joined,
+                         clock_today(org))
 
 
 def add_task(db: Database, decision_id: int, data: TaskIn, *, actor: Principal) -> TaskOut:

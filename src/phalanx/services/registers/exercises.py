@@ -297,6 +297,7 @@ def add_finding(db: Database, key: str, data: FindingIn, *, actor: Principal) ->
     require_staff(actor, "record after-action findings")
     with db.write(actor) as w:
         r = _row(w.conn, key, actor)
+        raise_problems(rules.finding_cancelled(r.cancelled_on))
         org = orgs.organization(w.conn)
         owner_kind, owner = _finding_owner(org, data.assignee)
         if owner_kind is OwnerKind.STATE:

@@ -111,6 +111,8 @@ CRISIS_TEMPLATES = (
     N_("the exercise was already cancelled on %(date)s"),
     N_("the exercise ended on %(date)s: an exercise held is not cancelled"),
     N_("the exercise was cancelled on %(date)s: it takes no participants"),
+    N_("the exercise was cancelled on %(date)s: it was not held and has no after-action "
+       "findings"),
     # when it opens, in the organization's own words (its first
     # `collective_defence_articles`, or none: crisis_obligations.opens_with)
     N_("crisis %(crisis)s has no notice to the UN Security Council open (it opens with a "

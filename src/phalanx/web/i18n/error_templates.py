@@ -212,6 +212,9 @@ TEMPLATES = (
     N_("unknown body %(body)s"),
     N_("%(state)s is not a member"),
     N_("%(state)s is not a member state"),
+    # a decision's task for a member it does not bind (`domain/decisions/joining.py`)
+    N_("%(state)s is not bound by the decision (it received it for consideration or stood "
+       "aside from it, and has not joined it): it is given no task implementing it"),
     N_("'%(unit)s' is not a unit of the forces registry"),
     N_("%(state)s has no seat in this session"),
     N_("%(value)s is not a date (use YYYY-MM-DD)"),
