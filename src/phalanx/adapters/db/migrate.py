@@ -60,6 +60,16 @@ def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str)
                 raw.execute("PRAGMA foreign_keys=ON")
 
 
+def current_revision(engine: Engine) -> str:
+    """The migration the database is at ("" for none)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return ""
+        return ", ".join(MigrationContext.configure(conn).get_current_heads())
+
+
 def is_current(engine: Engine) -> bool:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
