@@ -42,7 +42,7 @@ READS = {
     "ops duplicates", "ops changes",
     "registers strays", "tokens list", "users list",
     "serve", "cot serve",  # the server: each action there is its user's, audited
-    "db upgrade",  # the schema's migrations: no record of the organization changes
+    "db upgrade", "db downgrade",  # the schema's migrations: no record of the organization changes
     "restore",  # into an empty database: the backup's trail, verified after it
 }
 

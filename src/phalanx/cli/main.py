@@ -87,6 +87,41 @@ def db_upgrade() -> None:
     out.print(f"database at head: {db.engine.url.render_as_string(hide_password=True)}")
 
 
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str | None, typer.Argument(help=(
+        "The migration to go back to (e.g. 0044)."))] = None,
+    steps: Annotated[int | None, typer.Option(
+        "--steps", min=1, help="Go back this many migrations instead (1: the last).")] = None,
+) -> None:
+    """Undo the migrations after REVISION, or the last --steps of them (all of them or, if
+    one fails, none); what they added to the schema is dropped. `phalanx db upgrade`
+    applies them again."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import IntegrityError
+
+    from phalanx.adapters.db.migrate import MigrationError, current_revision, downgrade
+
+    if (revision is None) == (steps is None):
+        raise fail("give a REVISION or --steps N (one of them); nothing was changed", 2)
+    target = revision.strip() if revision is not None else f"-{steps}"
+    if target.lower() == "base":
+        raise fail("the empty database is no downgrade: name a migration (or --steps); "
+                   "nothing was changed", 2)
+    db = database()
+    try:
+        downgrade(db.engine, target)
+    except CommandError as exc:
+        asked = revision if revision is not None else f"{steps} step(s) back"
+        raise fail(f"no migration {asked} to go back to ({exc}); nothing was changed",
+                   2) from None
+    except (MigrationError, IntegrityError) as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise fail(f"the downgrade failed, nothing was changed: {said}") from None
+    out.print(f"database at {current_revision(db.engine)}: "
+              f"{db.engine.url.render_as_string(hide_password=True)}")
+
+
 @app.command("load")
 def load(
     file: Annotated[Path | None, typer.Argument(help="An organization file (YAML).")] = None,

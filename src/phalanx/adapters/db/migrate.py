@@ -33,7 +33,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
-    """Run the migrations to `revision` in one transaction. On SQLite a migration that
+    """Run the migrations to `revision` in one transaction, one run at a time on
+    PostgreSQL (a transaction's advisory lock). On SQLite a migration that
     changes a table rebuilds it (a copy, the old one dropped, the copy renamed): with
     foreign keys enforced, dropping a table that other rows point at fails or deletes
     those rows in cascade. So the keys are off while it runs (SQLite's own procedure for
@@ -46,6 +47,11 @@ def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str)
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    # one migration at a time (several hosts upgrading as they start):
+                    # the next waits here, then finds the revision the first left
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('phalanx "
+                                         "migrations'))")
                 cfg.attributes["connection"] = conn
                 step(cfg, revision)
                 if sqlite and (bad := conn.exec_driver_sql("PRAGMA foreign_key_check")
@@ -58,6 +64,16 @@ def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str)
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
+
+
+def current_revision(engine: Engine) -> str:
+    """The migration the database is at ("" for none)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return ""
+        return ", ".join(MigrationContext.configure(conn).get_current_heads())
 
 
 def is_current(engine: Engine) -> bool:
