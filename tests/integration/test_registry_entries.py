@@ -27,6 +27,7 @@ from phalanx.services.errors import Conflict, Forbidden, Invalid
 
 STAFF = Principal("planner", Role.PLANNER)
 KAZ = Principal("rep-kaz", Role.REPRESENTATIVE, state="KAZ")
+ARM = Principal("rep-arm", Role.REPRESENTATIVE, state="ARM")
 
 
 @pytest.fixture
@@ -169,20 +170,27 @@ def test_the_api_adds_and_moves_units_and_refuses_with_problem_details(
     assert r.status_code == 201 and r.json()["payload_t"] == 9, r.text
 
 
-def test_the_registry_reads_as_it_stood_on_a_past_day(
-        db: Database, client: tuple[TestClient, dict[str, Any]],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def on(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A context in which the trail's time and the services' clock are `at`."""
     from contextlib import contextmanager
-    from datetime import UTC, date, datetime
+    from datetime import datetime
 
     from phalanx.adapters.db import audit_store
     from phalanx.services import clock
 
     @contextmanager
-    def on(at: datetime) -> Iterator[None]:  # the trail's time, and the services' clock
+    def at_(at: datetime) -> Iterator[None]:
         with monkeypatch.context() as m, clock.use(at):
             m.setattr(audit_store, "now_iso", lambda: at.isoformat(timespec="microseconds"))
             yield
+
+    return at_
+
+
+def test_the_registry_reads_as_it_stood_on_a_past_day(
+        db: Database, client: tuple[TestClient, dict[str, Any]], on: Any) -> None:
+    from datetime import UTC, date, datetime
 
     with on(datetime(2026, 1, 10, 12, tzinfo=UTC)):
         forces.add_unit(db, _unit(), actor=KAZ)
@@ -207,3 +215,29 @@ def test_the_registry_reads_as_it_stood_on_a_past_day(
     assert {u["key"]: u["strength"] for u in r.json()}["kaz-crrf-1"] == 450
     r = c.get("/api/v1/forces/units?on=2099-01-01", headers=tok["rep-kaz"])
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_a_past_day_shows_no_other_reader_a_unit_its_state_kept_national_then(
+        db: Database, on: Any) -> None:
+    from datetime import UTC, date, datetime
+
+    keep = forces.UnitMarkingIn(marking="NATIONAL", reason="kept")
+    release = forces.UnitMarkingIn(marking="ORGANIZATION", reason="released")
+    with on(datetime(2026, 1, 10, 12, tzinfo=UTC)):
+        key = forces.add_unit(db, _unit(state="ARM", garrison="gyumri"), actor=ARM).key
+    with on(datetime(2026, 1, 20, 12, tzinfo=UTC)):
+        forces.mark_unit(db, key, keep, actor=ARM)
+    with on(datetime(2026, 2, 1, 12, tzinfo=UTC)):
+        forces.update_unit(db, key, forces.UnitPatch(strength=600), actor=ARM)
+    with on(datetime(2026, 3, 10, 12, tzinfo=UTC)):
+        forces.mark_unit(db, key, release, actor=ARM)
+    with db.read() as conn:
+        def seen(day: date, who: Principal) -> dict[str, forces.UnitOut]:
+            return {u.key: u for u in forces.units_on(conn, day, actor=who)}
+
+        for who in (KAZ, STAFF):
+            assert key not in seen(date(2026, 2, 15), who), who  # NATIONAL on that day
+            jan = seen(date(2026, 1, 15), who)[key]
+            assert (jan.strength, jan.marking) == (450, "ORGANIZATION")
+        own = seen(date(2026, 2, 15), ARM)[key]
+        assert (own.strength, own.marking) == (600, "NATIONAL")
