@@ -66,24 +66,26 @@ def test_a_unit_is_added_and_moved_on_the_page_and_refused_in_russian(
     assert re.findall(r'<select name="state" required>(.*?)</select>', form, re.S) == [
         '<option value="KAZ" >KAZ</option>'], form
     r = rep.post("/forces/units", data=_guard(form) | UNIT, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].endswith("#unit-kaz-crrf-1"), r.text
+    added = re.search(r"#unit-(kaz-crrf-[0-9a-f]{8})$", r.headers.get("location", ""))
+    assert r.status_code == 303 and added, r.text
+    key = added[1]
     form = _form(rep.get("/forces", headers=RU).text, "/forces/units")
     r = rep.post("/forces/units", data=_guard(form) | UNIT | {"garrison": "nowhere"},
                  headers=RU)
     assert r.status_code == 422 and "неизвестная база nowhere" in r.text, r.text
     page = rep.get("/forces", headers=RU).text
-    move = _form(page, "/forces/units/kaz-crrf-1/formation")
+    move = _form(page, f"/forces/units/{key}/formation")
     assert "Перевести в это формирование" in move
-    r = rep.post("/forces/units/kaz-crrf-1/formation",
+    r = rep.post(f"/forces/units/{key}/formation",
                  data=_guard(move) | {"formation": "crrf", "revision": "1"}, headers=RU)
-    assert r.status_code == 422 and "подразделение kaz-crrf-1 уже входит в crrf" in r.text
-    move = _form(rep.get("/forces").text, "/forces/units/kaz-crrf-1/formation")
-    r = rep.post("/forces/units/kaz-crrf-1/formation",
+    assert r.status_code == 422 and f"подразделение {key} уже входит в crrf" in r.text
+    move = _form(rep.get("/forces").text, f"/forces/units/{key}/formation")
+    r = rep.post(f"/forces/units/{key}/formation",
                  data=_guard(move) | {"formation": "peacekeeping", "revision": "1"},
                  follow_redirects=False)
     assert r.status_code == 303, r.text
     with accounts_db.read() as conn:
-        assert forces.unit(conn, "kaz-crrf-1", actor=Principal(
+        assert forces.unit(conn, key, actor=Principal(
             "planner", Role.PLANNER)).formation == "peacekeeping"
 
 
@@ -94,8 +96,9 @@ def test_an_aircraft_is_added_on_the_page(login: Callable[[str], TestClient]) ->
     r = staff.post("/forces/aircraft", data=_guard(form) | {
         "state": "KAZ", "type": "C-295", "base": "almaty", "formation": ""},
         follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].endswith("#aircraft-kaz-lift-1")
-    assert 'id="aircraft-kaz-lift-1"' in staff.get("/forces").text
+    added = re.search(r"#(aircraft-kaz-lift-[0-9a-f]{8})$", r.headers.get("location", ""))
+    assert r.status_code == 303 and added, r.headers
+    assert f'id="{added[1]}"' in staff.get("/forces").text
 
 
 def test_the_export_is_in_the_readers_language_without_others_national_units(
@@ -124,11 +127,13 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
         login: Callable[[str], TestClient]) -> None:
     rep = login("rep-kaz")
     form = _form(rep.get("/forces").text, "/forces/units")
-    assert rep.post("/forces/units", data=_guard(form) | UNIT,
-                    follow_redirects=False).status_code == 303
+    r = rep.post("/forces/units", data=_guard(form) | UNIT, follow_redirects=False)
+    assert r.status_code == 303
+    added = r.headers["location"].rpartition("#")[2]
+    assert f'id="{added}"' in rep.get("/forces").text
     page = rep.get("/forces?on=2026-01-05", headers=RU).text
     assert "по состоянию на" in page and 'id="registry-on"' in page
     assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
-    assert 'id="unit-crdf-kaz-1"' in page and 'id="unit-kaz-crrf-1"' not in page
+    assert 'id="unit-crdf-kaz-1"' in page and f'id="{added}"' not in page
     r = rep.get("/forces?on=2099-01-01", headers=RU)
     assert r.status_code == 422 and "реестр нельзя прочитать на 01.01.2099" in r.text, r.text
