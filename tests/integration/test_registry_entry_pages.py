@@ -89,6 +89,31 @@ def test_a_unit_is_added_and_moved_on_the_page_and_refused_in_russian(
             "planner", Role.PLANNER)).formation == "peacekeeping"
 
 
+def test_a_bad_field_of_the_add_forms_is_named_by_its_label_in_russian(
+        login: Callable[[str], TestClient], accounts_db: Database) -> None:
+    """Each field refused on a Russian page is named as its form labels it, and said in
+    Russian; nothing is written."""
+    staff = login("planner")
+    with accounts_db.read() as conn:
+        before = len(forces.units(conn, actor=Principal("planner", Role.PLANNER)))
+    for field, bad, said in (
+            ("readiness_h", "abc", "Готовность, ч: укажите число"),
+            ("weight_t", "0", "Масса, т: слишком малое значение"),
+            ("capability", "tanks", "Предназначение: недопустимое значение"),
+            ("strength", "0", "Численность: слишком малое значение")):
+        form = _form(staff.get("/forces", headers=RU).text, "/forces/units")
+        r = staff.post("/forces/units", data=_guard(form) | UNIT | {field: bad}, headers=RU)
+        assert r.status_code == 422 and said in r.text, (field, r.text[-1500:])
+        assert "Input should be" not in r.text
+    form = _form(staff.get("/forces").text, "/forces/aircraft/kaz-c295-1")
+    r = staff.post("/forces/aircraft/kaz-c295-1", data=_guard(form) | {
+        "base": "almaty", "payload_t": "0", "speed_kmh": "600", "range_km": "4000",
+        "turnaround_h": "2"}, headers=RU)
+    assert r.status_code == 422 and "Грузоподъёмность, т: слишком малое значение" in r.text
+    with accounts_db.read() as conn:
+        assert len(forces.units(conn, actor=Principal("planner", Role.PLANNER))) == before
+
+
 def test_an_aircraft_is_added_on_the_page(login: Callable[[str], TestClient]) -> None:
     staff = login("planner")
     form = _form(staff.get("/forces").text, "/forces/aircraft")

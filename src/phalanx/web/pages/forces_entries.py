@@ -10,12 +10,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import forces
-from phalanx.services.errors import Invalid
 from phalanx.web.auth import requires
 from phalanx.web.deps import DB, Conn
 from phalanx.web.pages.render import language
@@ -29,12 +28,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _valid(model: type[M], values: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:  # said as the API says it
-        first = exc.errors()[0]
-        raise Invalid(".".join(str(p) for p in first["loc"]) or "body",
-                      first["msg"].removeprefix("Value error, ")) from None
+    """The service's input; a field its model refuses is said as the page says any
+    (`problems`: a 422 naming the field by its label, in the page's language)."""
+    return model.model_validate(values)
 
 
 @router.post("/forces/units")
