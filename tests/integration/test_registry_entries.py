@@ -266,3 +266,28 @@ def test_a_new_units_key_does_not_tell_that_a_unit_kept_national_exists(
     drawn = iter(["1f2e3d4c", "1f2e3d4c", "5a6b7c8d"])
     assert entries.assigned_key("ARM", "crrf", {"arm-crrf-1f2e3d4c"}, lambda: next(drawn)) \
         == "arm-crrf-5a6b7c8d"
+
+
+def test_the_formations_on_a_past_day_list_the_units_of_that_day(
+        db: Database, on: Any) -> None:
+    """The formations' listed strength on a past day is that of the units listed that day:
+    a unit added since, or moved since, counts where it was."""
+    from datetime import UTC, date, datetime
+
+    with db.read() as conn:
+        before = {f.key: f for f in forces.formations(conn, actor=STAFF)}
+    with on(datetime(2026, 1, 10, 12, tzinfo=UTC)):
+        key = forces.add_unit(db, _unit(), actor=KAZ).key
+    with on(datetime(2026, 3, 10, 12, tzinfo=UTC)):
+        forces.move_unit(db, key, forces.FormationMove(formation="peacekeeping"), actor=STAFF)
+    with db.read() as conn:
+        jan = {f.key: f for f in forces.formations_on(conn, date(2026, 1, 5), actor=STAFF)}
+        feb = {f.key: f for f in forces.formations_on(conn, date(2026, 2, 1), actor=STAFF)}
+        feb_units = forces.units_on(conn, date(2026, 2, 1), actor=STAFF)
+    assert (jan["crrf"].units, jan["crrf"].listed_strength) == (
+        before["crrf"].units, before["crrf"].listed_strength)
+    assert (feb["crrf"].units, feb["crrf"].listed_strength) == (
+        before["crrf"].units + 1, before["crrf"].listed_strength + 450)
+    assert feb["peacekeeping"].units == before["peacekeeping"].units
+    assert feb["crrf"].listed_strength == sum(
+        u.strength for u in feb_units if u.formation == "crrf" and not u.withdrawn)

@@ -158,6 +158,14 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
     assert f'id="{added}"' in rep.get("/forces").text
     page = rep.get("/forces?on=2026-01-05", headers=RU).text
     assert "по состоянию на" in page and 'id="registry-on"' in page
+
+    def crrf(html: str) -> list[str]:  # the cells of the CRRF's row of the formations
+        row = re.search(r'<tr><td><a href="/forces\?formation=crrf">.*?</tr>', html, re.S)
+        assert row is not None
+        return re.findall(r"<td>([^<]*)</td>", row[0])
+
+    then, now = crrf(page), crrf(rep.get("/forces", headers=RU).text)
+    assert then[-2:-1] == [str(int(now[-2]) - 1)], (then, now)  # its units: one added since
     assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
     assert 'id="unit-crdf-kaz-1"' in page and f'id="{added}"' not in page
     r = rep.get("/forces?on=2099-01-01", headers=RU)

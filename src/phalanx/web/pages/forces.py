@@ -36,7 +36,9 @@ StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
 def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None,
              on: Annotated[date | None, Query()] = None) -> HTMLResponse:
-    fs = forces.formations(conn, actor=actor)
+    # on a past day, the formations with the units listed that day
+    fs = forces.formations_on(conn, on, actor=actor) if on else forces.formations(
+        conn, actor=actor)
     lang = language(request)
     name = localized(lang)
     chart = charts.strength_bars([(name(f, "abbreviation") or name(f), f.listed_strength,
