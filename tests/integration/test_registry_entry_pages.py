@@ -166,6 +166,9 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
 
     then, now = crrf(page), crrf(rep.get("/forces", headers=RU).text)
     assert then[-2:-1] == [str(int(now[-2]) - 1)], (then, now)  # its units: one added since
+    # the lift has no past kept: on a past day it says it is today's
+    assert "Транспортные средства — на сегодня: их прошлое состояние не ведётся" in page
+    assert "прошлое состояние не ведётся" not in rep.get("/forces", headers=RU).text
     assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
     assert 'id="unit-crdf-kaz-1"' in page and f'id="{added}"' not in page
     r = rep.get("/forces?on=2099-01-01", headers=RU)
