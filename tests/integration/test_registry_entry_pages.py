@@ -166,6 +166,16 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
 
     then, now = crrf(page), crrf(rep.get("/forces", headers=RU).text)
     assert then[-2:-1] == [str(int(now[-2]) - 1)], (then, now)  # its units: one added since
+    # the export of a past day's page is that day's registry
+    link = re.search(r'<a href="(/forces/registry\.csv[^"]*)" download>', page)
+    assert link is not None and "on=2026-01-05" in link[1], link
+    r = rep.get(link[1].replace("&amp;", "&"), headers=RU)
+    assert r.status_code == 200 and "registry-2026-01-05" in r.headers["content-disposition"]
+    key = added.removeprefix("unit-")
+    assert "crdf-kaz-1" in r.text and key not in r.text
+    assert key in rep.get("/forces/registry.csv").text
+    r = rep.get("/api/v1/forces/registry.csv?on=2026-01-05&state=KAZ")
+    assert r.status_code == 200 and "crdf-kaz-1" in r.text and key not in r.text
     # the lift has no past kept: on a past day it says it is today's
     assert "Транспортные средства — на сегодня: их прошлое состояние не ведётся" in page
     assert "прошлое состояние не ведётся" not in rep.get("/forces", headers=RU).text

@@ -42,7 +42,9 @@ def units(actor: Reader, conn: Conn,
             responses={200: {"content": {"text/csv": {}}}})
 def registry_csv(request: Request, actor: Reader, conn: Conn,
                  formation: Annotated[str | None, Query(max_length=64)] = None,
-                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
+                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+                 on: Annotated[date | None, Query(description=(
+                     "The registry as it stood at the end of this past day."))] = None
                  ) -> Response:
     """The units the reader may read, by formation and state, as CSV in the reader's
     language (`?lang=ru` or Accept-Language: semicolons and decimal commas)."""
@@ -50,7 +52,7 @@ def registry_csv(request: Request, actor: Reader, conn: Conn,
     from phalanx.web.registry_export import registry_csv as write
 
     body = write(conn, actor=actor, lang=language(request), formation=formation,
-                 state=state)
+                 state=state, on=on)
     return Response(body, media_type="text/csv; charset=utf-8")
 
 

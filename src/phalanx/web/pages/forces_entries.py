@@ -70,10 +70,12 @@ def add_aircraft(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)
 @router.get("/forces/registry.csv")
 def export(request: Request, actor: Reader, conn: Conn,
            formation: Annotated[str | None, Query(max_length=64)] = None,
-           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None) -> Response:
-    """The units the reader may read, by formation and state, in the page's language."""
+           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+           on: Annotated[date | None, Query()] = None) -> Response:
+    """The units the reader may read, by formation and state, in the page's language;
+    `on`: as they stood at the end of that past day."""
     body = registry_csv(conn, actor=actor, lang=language(request), formation=formation or None,
-                        state=state or None)
-    scope = "".join(f"-{v.lower()}" for v in (formation, state) if v)
+                        state=state or None, on=on)
+    scope = "".join(f"-{v.lower()}" for v in (formation, state, on and on.isoformat()) if v)
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="registry{scope}.csv"'})
