@@ -181,5 +181,13 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
     assert "прошлое состояние не ведётся" not in rep.get("/forces", headers=RU).text
     assert 'action="/forces/units"' not in page and 'action="/forces/units/' not in page
     assert 'id="unit-crdf-kaz-1"' in page and f'id="{added}"' not in page
+    # the day's field left empty and shown: today's registry; a day not written
+    # YYYY-MM-DD (pydantic alone reads "0" as 1970-01-01) is refused
+    r = rep.get("/forces?on=", headers=RU)
+    assert r.status_code == 200 and 'action="/forces/units"' in r.text, r.text[-800:]
+    assert rep.get("/forces/registry.csv?on=").status_code == 200
+    for path in ("/forces?on=0", "/forces/registry.csv?on=0", "/api/v1/forces/units?on=0",
+                 "/api/v1/forces/registry.csv?on=0"):
+        assert rep.get(path).status_code == 422, path
     r = rep.get("/forces?on=2099-01-01", headers=RU)
     assert r.status_code == 422 and "реестр нельзя прочитать на 01.01.2099" in r.text, r.text

@@ -3,7 +3,6 @@ the deployment planner's runs, and the common operational picture."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Releaser, Writer
-from phalanx.web.deps import DB, Conn, Id, Precondition
+from phalanx.web.deps import DB, Conn, Id, IsoDate, Precondition
 from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["forces"])
@@ -29,7 +28,7 @@ def formations(actor: Reader, conn: Conn) -> list[forces.FormationOut]:
 def units(actor: Reader, conn: Conn,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
           formation: Annotated[str | None, Query(max_length=64)] = None,
-          on: Annotated[date | None, Query(description=(
+          on: Annotated[IsoDate | None, Query(description=(
               "The registry as it stood at the end of this past day (the changes the "
               "audit trail records since undone)."))] = None
           ) -> list[forces.UnitOut]:
@@ -43,7 +42,7 @@ def units(actor: Reader, conn: Conn,
 def registry_csv(request: Request, actor: Reader, conn: Conn,
                  formation: Annotated[str | None, Query(max_length=64)] = None,
                  state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-                 on: Annotated[date | None, Query(description=(
+                 on: Annotated[IsoDate | None, Query(description=(
                      "The registry as it stood at the end of this past day."))] = None
                  ) -> Response:
     """The units the reader may read, by formation and state, as CSV in the reader's

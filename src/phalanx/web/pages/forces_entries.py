@@ -16,7 +16,7 @@ from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import forces
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, FormDay
 from phalanx.web.pages.render import language
 from phalanx.web.registry_export import registry_csv
 
@@ -71,7 +71,7 @@ def add_aircraft(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)
 def export(request: Request, actor: Reader, conn: Conn,
            formation: Annotated[str | None, Query(max_length=64)] = None,
            state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-           on: Annotated[date | None, Query()] = None) -> Response:
+           on: FormDay = None) -> Response:
     """The units the reader may read, by formation and state, in the page's language;
     `on`: as they stood at the end of that past day."""
     body = registry_csv(conn, actor=actor, lang=language(request), formation=formation or None,
