@@ -120,7 +120,7 @@ def _writes(tmp: Path, ids: dict[str, str]) -> list[tuple[str, list[str], str]]:
                              "--name", "Air assault battalion 2", "--capability", "airborne",
                              "--strength", "450", "--readiness", "12", "--weight", "90",
                              "--garrison", "almaty"], ""),
-        ("forces move-unit", ["forces", "move-unit", "kaz-crrf-1", "--formation",
+        ("forces move-unit", ["forces", "move-unit", "crdf-kaz-1", "--formation",
                               "peacekeeping"], ""),
         ("forces add-aircraft", ["forces", "add-aircraft", "--state", "KAZ", "--type", "C-295",
                                  "--base", "astana"], ""),

@@ -4,6 +4,7 @@ non-zero, writing nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,24 +44,26 @@ def _audited(db: Database) -> int:
 
 def test_the_cli_adds_and_moves_and_refuses_with_a_non_zero_exit(cli: Database) -> None:
     r = runner.invoke(app, ADD)
-    assert r.exit_code == 0 and "kaz-crrf-1" in r.stdout, r.output
+    added = re.search(r"kaz-crrf-[0-9a-f]{8}", r.stdout)
+    assert r.exit_code == 0 and added, r.output
+    key = added[0]
     before = _audited(cli)
     for args, words in (([*ADD[:-1], "nowhere"], "garrison: unknown base 'nowhere'"),
                         ([*ADD[:3], "GEO", *ADD[4:]], "GEO is not a member"),
                         ([*ADD[:-3], "0", *ADD[-2:]], "weight_t"),
-                        (["forces", "move-unit", "kaz-crrf-1", "--formation", "crrf"],
+                        (["forces", "move-unit", key, "--formation", "crrf"],
                          "is in crrf already"),
                         (["forces", "add-aircraft", "--state", "KAZ", "--type", "Tu-154",
                           "--base", "almaty"], "unknown aircraft kind 'Tu-154'")):
         r = runner.invoke(app, args)
         assert r.exit_code == 1 and words in " ".join(r.output.split()), (args, r.output)
     assert _audited(cli) == before
-    r = runner.invoke(app, ["forces", "move-unit", "kaz-crrf-1", "--formation",
+    r = runner.invoke(app, ["forces", "move-unit", key, "--formation",
                             "peacekeeping"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["forces", "add-aircraft", "--state", "KAZ", "--type", "C-295",
                             "--base", "astana"])
-    assert r.exit_code == 0 and "kaz-lift-1" in r.output, r.output
+    assert r.exit_code == 0 and re.search(r"kaz-lift-[0-9a-f]{8}", r.output), r.output
     with cli.read() as conn:
-        assert forces.unit(conn, "kaz-crrf-1", actor=SYSTEM).formation == "peacekeeping"
+        assert forces.unit(conn, key, actor=SYSTEM).formation == "peacekeeping"
     assert _audited(cli) == before + 2

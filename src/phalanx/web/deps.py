@@ -58,6 +58,9 @@ def _iso_date(value: object) -> object:
 
 # A date in a query: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# a day a page's form asks for: left empty, none (as not asked); else YYYY-MM-DD
+FormDay = Annotated[IsoDate | None, BeforeValidator(lambda v: None if v == "" else v),
+                    Query()]
 
 
 IfMatch = Annotated[str | None, Header(

@@ -125,7 +125,11 @@ def _translate(request: Request, message: str) -> str:
 
 
 # fields whose form's label is not their name said as a sentence
-FORM_LABELS = {"resource": N_("What is needed")}
+FORM_LABELS = {"resource": N_("What is needed"),
+               # the registry's forms (`forces.html`): figures labelled with their units
+               "readiness_h": N_("Readiness, h"), "weight_t": N_("Weight, t"),
+               "payload_t": N_("Payload, t"), "turnaround_h": N_("Turnaround, h"),
+               "speed_kmh": N_("km/h"), "range_km": N_("km")}
 
 
 def _field(request: Request, where: str) -> str:

@@ -2,9 +2,11 @@
 may read (a unit another state keeps NATIONAL is not there: `forces.units` reads through
 the access layer), by formation and state, each with its marking; headers, formations,
 capabilities, garrisons and the dataset's names in the reader's language, and a Russian
-reader's spreadsheet's separators (`table_csv`)."""
+reader's spreadsheet's separators (`table_csv`); today's, or as it stood on a past day."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import Connection
 
@@ -16,15 +18,18 @@ from phalanx.web.i18n import labeller, localized, translator
 
 
 def registry_csv(conn: Connection, *, actor: Principal, lang: str,
-                 formation: str | None = None, state: str | None = None) -> bytes:
+                 formation: str | None = None, state: str | None = None,
+                 on: date | None = None) -> bytes:
+    """`on`: the registry as it stood at the end of that past day (`forces.units_on`)."""
     _, label, name = translator(lang), labeller(lang), localized(lang)
     text = orgs.organization(conn).text_in(lang)
     formations = forces.formations(conn, actor=actor)
     order = {f.key: i for i, f in enumerate(formations)}
     titles = {f.key: name(f) for f in formations}
     bases = {b.key: name(b) for b in forces.bases(conn)}
-    units = sorted(forces.units(conn, actor=actor, formation=formation, state=state),
-                   key=lambda u: (order.get(u.formation, len(order)), u.state, u.key))
+    listed = (forces.units_on(conn, on, actor=actor, formation=formation, state=state) if on
+              else forces.units(conn, actor=actor, formation=formation, state=state))
+    units = sorted(listed, key=lambda u: (order.get(u.formation, len(order)), u.state, u.key))
     header = [_("Formation"), _("State"), _("Key"), _("Name"), _("Capability"),
               _("Strength"), _("Garrison"), _("Readiness, h"), _("Weight, t"),
               _("Certified until"), _("Withdrawn"), _("Marking")]

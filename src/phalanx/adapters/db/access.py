@@ -126,6 +126,14 @@ def hidden_units(conn: Connection, principal: Principal) -> frozenset[str]:
     return _hidden_keys(conn, principal, t.force_unit)
 
 
+def reads_unit_as_it_stood(principal: Principal, state: str, marking: str) -> bool:
+    """Does `principal` read a registry unit of `state` as it stood on a past day, when it
+    was marked `marking`? A unit its state kept NATIONAL then is not read then by those it
+    was kept from, whatever it is marked now (`forces/registry_history.py`)."""
+    return allows(read_scope(principal),
+                  Classification(OwnerKind.STATE, state, Marking(marking)))
+
+
 def hidden_aircraft(conn: Connection, principal: Principal) -> frozenset[str]:
     """The keys of the registry aircraft `principal` may not read (an aircraft's key names
     its base: the registry's, marked ORGANIZATION, are kept from observers and anonymous

@@ -10,7 +10,7 @@ dataset's bases; a formation one of its formations; an aircraft's kind one of th
 the dataset's lift already has, whose figures (role, payload, speed, range, turnaround)
 it takes, so that the planner flies it as the others of its kind. Keys are assigned
 (`assigned_key`), never chosen: a chosen key that is taken would tell that a unit kept
-NATIONAL by another state exists.
+NATIONAL by another state exists; nor numbered, since a number skipped would tell it too.
 
 A unit moved out of a formation: refused while a real decided deployment plan in force
 moves or holds it (`services/forces/commitments.taken_for_real`), since that plan counts
@@ -20,7 +20,8 @@ once its way home is complete or the crisis is closed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import secrets
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 Problem = tuple[str, str]  # (the field, the refusal)
@@ -95,10 +96,13 @@ def held_refusal(unit: str, leaves: str) -> str:
             "it leaves it once it is home")
 
 
-def assigned_key(state: str, formation: str, taken: Collection[str]) -> str:
-    """The key of a new registry entry of `state` in `formation`: the first free of
-    `kaz-crrf-1`, `kaz-crrf-2`, ..."""
-    n = 1
-    while f"{state.lower()}-{formation}-{n}" in taken:
-        n += 1
-    return f"{state.lower()}-{formation}-{n}"
+def assigned_key(state: str, formation: str, taken: Collection[str],
+                 draw: Callable[[], str] = lambda: secrets.token_hex(4)) -> str:
+    """The key of a new registry entry of `state` in `formation`: `kaz-crrf-` and a random
+    part (`kaz-crrf-1f2e3d4c`), drawn again while taken. Never from a sequence: the keys
+    taken include units their state keeps NATIONAL, and a number skipped would tell the
+    others that one exists (as the registers' keys: `policy.key_namespace`)."""
+    while True:
+        key = f"{state.lower()}-{formation}-{draw()}"
+        if key not in taken:
+            return key

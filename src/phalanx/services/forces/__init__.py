@@ -65,7 +65,7 @@ from phalanx.services.forces.registry import (
     update_aircraft,
     update_unit,
 )
-from phalanx.services.forces.registry_history import units_on
+from phalanx.services.forces.registry_history import formations_on, units_on
 from phalanx.services.forces.requirements import (
     ConsentIn,
     ConsentOut,
@@ -119,6 +119,7 @@ __all__ = [
     "consents",
     "decide_plan",
     "formations",
+    "formations_on",
     "give_consent",
     "in_force",
     "lift_kinds",

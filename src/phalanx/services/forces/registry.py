@@ -150,10 +150,13 @@ def aircraft(conn: Connection, *, actor: Principal) -> list[AircraftOut]:
     return out
 
 
-def formations(conn: Connection, *, actor: Principal) -> list[FormationOut]:
+def formations(conn: Connection, *, actor: Principal,
+               of: list[UnitOut] | None = None) -> list[FormationOut]:
+    """The formations, each with the units the reader reads (`of`: those units, as they
+    stood on a past day: `registry_history.formations_on`)."""
     forces = orgs.organization(conn).forces
     listed: dict[str, list[UnitOut]] = {}
-    for u in units(conn, actor=actor):
+    for u in units(conn, actor=actor) if of is None else of:
         if not u.withdrawn:  # a unit withdrawn stays in the registry, no longer in force
             listed.setdefault(u.formation, []).append(u)
     out = []

@@ -3,7 +3,6 @@ the deployment planner's runs, and the common operational picture."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from phalanx.services import forces
 from phalanx.web.auth import Reader, Releaser, Writer
-from phalanx.web.deps import DB, Conn, Id, Precondition
+from phalanx.web.deps import DB, Conn, Id, IsoDate, Precondition
 from phalanx.web.problem_document import problem_responses
 
 router = APIRouter(tags=["forces"])
@@ -29,7 +28,7 @@ def formations(actor: Reader, conn: Conn) -> list[forces.FormationOut]:
 def units(actor: Reader, conn: Conn,
           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
           formation: Annotated[str | None, Query(max_length=64)] = None,
-          on: Annotated[date | None, Query(description=(
+          on: Annotated[IsoDate | None, Query(description=(
               "The registry as it stood at the end of this past day (the changes the "
               "audit trail records since undone)."))] = None
           ) -> list[forces.UnitOut]:
@@ -42,7 +41,9 @@ def units(actor: Reader, conn: Conn,
             responses={200: {"content": {"text/csv": {}}}})
 def registry_csv(request: Request, actor: Reader, conn: Conn,
                  formation: Annotated[str | None, Query(max_length=64)] = None,
-                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
+                 state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+                 on: Annotated[IsoDate | None, Query(description=(
+                     "The registry as it stood at the end of this past day."))] = None
                  ) -> Response:
     """The units the reader may read, by formation and state, as CSV in the reader's
     language (`?lang=ru` or Accept-Language: semicolons and decimal commas)."""
@@ -50,7 +51,7 @@ def registry_csv(request: Request, actor: Reader, conn: Conn,
     from phalanx.web.registry_export import registry_csv as write
 
     body = write(conn, actor=actor, lang=language(request), formation=formation,
-                 state=state)
+                 state=state, on=on)
     return Response(body, media_type="text/csv; charset=utf-8")
 
 

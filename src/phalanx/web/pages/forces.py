@@ -20,7 +20,7 @@ from phalanx.services import organization as orgs
 from phalanx.services.errors import Invalid, NotFound
 from phalanx.web import charts, cop
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, Id, Org
+from phalanx.web.deps import DB, Conn, FormDay, Id, Org
 from phalanx.web.i18n import localized
 from phalanx.web.pages import planner_runs
 from phalanx.web.pages.render import language, render
@@ -35,8 +35,10 @@ StateCode = Annotated[str, Path(pattern=r"^[A-Z]{3}$")]
 @router.get("/forces", response_class=HTMLResponse)
 def registry(request: Request, actor: Reader, conn: Conn,
              formation: str | None = None, state: str | None = None,
-             on: Annotated[date | None, Query()] = None) -> HTMLResponse:
-    fs = forces.formations(conn, actor=actor)
+             on: FormDay = None) -> HTMLResponse:
+    # on a past day, the formations with the units listed that day
+    fs = forces.formations_on(conn, on, actor=actor) if on else forces.formations(
+        conn, actor=actor)
     lang = language(request)
     name = localized(lang)
     chart = charts.strength_bars([(name(f, "abbreviation") or name(f), f.listed_strength,

@@ -10,14 +10,13 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import forces
-from phalanx.services.errors import Invalid
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn
+from phalanx.web.deps import DB, Conn, FormDay
 from phalanx.web.pages.render import language
 from phalanx.web.registry_export import registry_csv
 
@@ -29,12 +28,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _valid(model: type[M], values: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:  # said as the API says it
-        first = exc.errors()[0]
-        raise Invalid(".".join(str(p) for p in first["loc"]) or "body",
-                      first["msg"].removeprefix("Value error, ")) from None
+    """The service's input; a field its model refuses is said as the page says any
+    (`problems`: a 422 naming the field by its label, in the page's language)."""
+    return model.model_validate(values)
 
 
 @router.post("/forces/units")
@@ -74,10 +70,12 @@ def add_aircraft(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)
 @router.get("/forces/registry.csv")
 def export(request: Request, actor: Reader, conn: Conn,
            formation: Annotated[str | None, Query(max_length=64)] = None,
-           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None) -> Response:
-    """The units the reader may read, by formation and state, in the page's language."""
+           state: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+           on: FormDay = None) -> Response:
+    """The units the reader may read, by formation and state, in the page's language;
+    `on`: as they stood at the end of that past day."""
     body = registry_csv(conn, actor=actor, lang=language(request), formation=formation or None,
-                        state=state or None)
-    scope = "".join(f"-{v.lower()}" for v in (formation, state) if v)
+                        state=state or None, on=on)
+    scope = "".join(f"-{v.lower()}" for v in (formation, state, on and on.isoformat()) if v)
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="registry{scope}.csv"'})
