@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BeforeValidator, ValidationError
+from pydantic import ValidationError
 
 from phalanx.domain.access.policy import Marking, Permission
 from phalanx.domain.access.principal import Principal
 from phalanx.services import decisions as dec
 from phalanx.services.errors import Conflict, Invalid
 from phalanx.web.auth import requires
-from phalanx.web.deps import DB, Conn, FormYear, Id, IsoDate, Org
+from phalanx.web.deps import DB, Conn, FormDay, FormYear, Id, IsoDate, Org
 from phalanx.web.i18n import LANGUAGES
 from phalanx.web.pages.drafts import draft_page, formation_names, refusal, state_names
 from phalanx.web.pages.render import language, pager, render
@@ -27,9 +27,6 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Releaser = Annotated[Principal, Depends(requires(Permission.RECORDS_RELEASE))]
-# a filter form's day: left empty, none; else YYYY-MM-DD (refused otherwise)
-FormDay = Annotated[IsoDate | None, BeforeValidator(lambda v: None if v == "" else v),
-                    Query()]
 
 DECISIONS_PAGE = 100  # decisions on a page of the register (setting)
 
