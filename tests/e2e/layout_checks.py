@@ -35,7 +35,7 @@ BROKEN_WORDS = """() => {
 # flex or grid box, the start of its list's item, or the only text of its block but for
 # other links and separators
 ALONE = r"""(a) => {
-  if (a.closest("table td, h1, h2, h3, h4, h5, h6")) return true;
+  if (a.closest("table td, table th.name, h1, h2, h3, h4, h5, h6")) return true;
   if (/flex|grid/.test(getComputedStyle(a.parentElement).display)) return true;
   const item = a.closest("li");
   if (item && item.textContent.trim().startsWith(a.textContent.trim())) return true;
@@ -97,7 +97,8 @@ CARD_NAMES = r"""() => {
   probe.style.visibility = "hidden";
   probe.style.whiteSpace = "nowrap";
   document.body.appendChild(probe);
-  document.querySelectorAll("table.data.reflow td[data-label]").forEach((td) => {
+  const cells = "table.data.reflow td[data-label], table.data.reflow th.name[data-label]";
+  document.querySelectorAll(cells).forEach((td) => {
     if (td.getBoundingClientRect().width === 0) return;
     const name = getComputedStyle(td, "::before");
     probe.style.font = name.font;

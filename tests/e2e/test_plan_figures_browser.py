@@ -145,7 +145,7 @@ def test_a_plans_moments_counts_and_order(browser: Any, site: tuple[str, int, in
         heads = page.locator("#movements thead th").all_inner_texts()
         assert ("Mode" if lang == "en" else "Способ") in heads, heads
         # a place of the dataset by its name in the page's language
-        place = page.locator("#requirements tbody tr").first.locator("td").nth(5)
+        place = page.locator("#requirements tbody tr").first.locator("td, th").nth(5)
         assert place.inner_text().strip() == ("Худжанд" if lang == "ru" else "Khujand")
         # the note that a state's conditions are not accepted yet lies below them, not
         # over them

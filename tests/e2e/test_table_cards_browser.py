@@ -27,7 +27,7 @@ def test_a_wide_table_reflows_into_cards_on_a_phone(browser: Any, base_url: str)
     try:
         sign_in(page, base_url, ("secretariat", "demo-secretariat"))
         page.goto(f"{base_url}/sessions?lang=en")
-        cell = page.locator("table.data.reflow tbody tr").first.locator("td").nth(2)
+        cell = page.locator("table.data.reflow tbody tr").first.locator("td, th").nth(2)
         assert cell.get_attribute("data-label") == "Kind"
         box = page.locator("table.data.reflow tbody tr").first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -50,7 +50,7 @@ def test_a_consultation_draft_fits_a_phone(browser: Any, base_url: str, pages: l
             assert page.locator("#consultation tbody tr").count() >= 5
             assert page.evaluate(BROKEN_WORDS) == [], lang
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            cell = page.locator("#consultation tbody tr").first.locator("td").nth(3)
+            cell = page.locator("#consultation tbody tr").first.locator("td, th").nth(3)
             assert cell.get_attribute("data-label") in ("Channel", "Способ связи")
             box = page.locator("#consultation tbody tr").first.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -71,7 +71,7 @@ def test_a_cards_column_names_keep_their_words_whole(browser: Any, base_url: str
         page.goto(f"{base_url}/crises?lang=ru")
         room = page.locator("#crisis-board a[href^='/crises/']").first.get_attribute("href")
         page.goto(f"{base_url}{room}?lang=ru")
-        cells = page.locator("table.data.reflow td[data-label='Подразделение']")
+        cells = page.locator("table.data.reflow th[data-label='Подразделение']")
         assert cells.count() > 0
         assert page.evaluate(CARD_NAMES) == []
         cell = cells.first.bounding_box()

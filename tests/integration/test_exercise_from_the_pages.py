@@ -365,7 +365,8 @@ def test_an_exercises_task_says_so_among_the_real_ones(records_db: Database,
         _login(client, "rep-kgz", "demo-rep-kgz")
         page = client.get("/tasks").text
         rows = {m.group(2): "data-exercise" in m.group(1) for m in re.finditer(
-            r'<tr[^>]*id="task-\d+">(.*?)<td>(Exercise task|Real task)', page, re.S)}
+            r'<tr[^>]*id="task-\d+">(.*?)<th scope="row" class="name">'
+            r'(Exercise task|Real task)', page, re.S)}
         assert rows == {"Exercise task": True, "Real task": False}
 
 

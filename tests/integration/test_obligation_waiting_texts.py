@@ -40,7 +40,8 @@ def asked_a_day_ago(demo_db: Database) -> int:  # noqa: F811
 def _waiting(html: str) -> list[str]:
     """The last cell of each member's line of the obligation's table."""
     return [unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(
-        r'<tr data-state="[A-Z]{3}"[^>]*>(?:<td>.*?</td>){3}<td>(.*?)</td></tr>', html)]
+        r'<tr data-state="[A-Z]{3}"[^>]*><th scope="row" class="name">.*?</th>'
+        r'(?:<td>.*?</td>){2}<td>(.*?)</td></tr>', html)]
 
 
 @pytest.mark.parametrize(("lang", "late"), [("ru", "1 сут. 3 ч"), ("en", "1 d 3 h")])

@@ -181,7 +181,8 @@ def test_the_page_charts_the_months_of_the_year_in_the_page_language(
     assert "Изъятия по месяцам, 2025" in ru.group(0)
     table = re.search(r'id="month-totals".*?</table>', russian, re.S)
     assert table is not None and "<th>Месяц</th>" in table.group(0)
-    assert re.search(r"<td>март</td><td>120,00\s*кг</td>", table.group(0)), table.group(0)
+    assert re.search(r'<th scope="row" class="name">март</th><td>120,00\s*кг</td>',
+                     table.group(0)), table.group(0)
 
 
 def test_the_csv_has_the_months_and_is_in_russian_on_a_russian_page(

@@ -64,7 +64,7 @@ def test_a_russian_reporter_is_told_of_a_look_alike_and_withdraws_it(
     page = upload(c, csrf, "KZ-2", "12,5")
     assert 'id="upload-duplicates"' in page
     assert "1 строка похожа на донесение, уже направленное под другим номером" in page
-    assert re.search(r"<td>2</td><td>KZ-2</td><td>KZ-1</td>", page)
+    assert re.search(r'<td>2</td><th scope="row" class="name">KZ-2</th><td>KZ-1</td>', page)
     review = c.get("/operations/channel/review").text
     assert "Возможные повторы" in review and "KZ-2" in review
     r = c.get("/operations/channel/find-report?reference=KZ-2", follow_redirects=False)

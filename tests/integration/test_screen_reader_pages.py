@@ -58,7 +58,8 @@ def test_each_decision_s_document_links_name_their_decision(
     assert r.status_code == 200
     parser = _Links()
     parser.feed(r.text)
-    numbers = dict(re.findall(r'<tr id="decision-(\d+)"><td class="code">([^<]+)</td>', r.text))
+    numbers = dict(re.findall(r'<tr id="decision-(\d+)">'
+                                r'<th scope="row" class="name code">([^<]+)</th>', r.text))
     assert len(numbers) > 1
     names: Counter[str] = Counter()
     for href, name in parser.links:
@@ -147,7 +148,8 @@ def test_each_unit_s_progress_bar_names_its_unit(client: TestClient) -> None:
     client.cookies.set("lang", "ru")
     board = client.get("/crises").text
     room = client.get("/crises/" + re.findall(r'href="/crises/(\d+)"', board)[0]).text
-    rows = re.findall(r'<tr data-status="[a-z_]+"><td>([^<]+)</td>.*?<progress[^>]*'
+    rows = re.findall(r'<tr data-status="[a-z_]+">'
+                      r'<th scope="row" class="name">([^<]+)</th>.*?<progress[^>]*'
                       r'aria-label="([^"]+)"', room)
     assert len(rows) > 1
     for unit, name in rows:

@@ -101,7 +101,7 @@ document.addEventListener("htmx:afterSettle", function (event) { focusScrollers(
 // height (WCAG 2.5.5's inline exception).
 var LINK_SEPARATORS = /^[\s·•|,;:\/→←—–()-]*$/;
 function standsAlone(a) {
-  if (a.closest("table.data td, h1, h2, h3, h4, h5, h6")) {
+  if (a.closest("table.data td, table.data th.name, h1, h2, h3, h4, h5, h6")) {
     return true;
   }
   var parent = a.parentElement;
