@@ -168,6 +168,11 @@ def test_the_api_adds_and_moves_units_and_refuses_with_problem_details(
                headers=tok["planner"])
     assert r.status_code == 422 and "unknown base 'nowhere'" in r.text, r.text
     assert r.headers["content-type"] == "application/problem+json"
+    # a name of spaces only is none: refused on its field, nothing added
+    r = c.post("/api/v1/forces/units", json=body | {"name": "   "}, headers=tok["planner"])
+    assert r.status_code == 422 and r.json()["errors"][0]["where"].endswith("name"), r.text
+    units = c.get("/api/v1/forces/units", headers=tok["planner"]).json()
+    assert not [u for u in units if not u["name"].strip()]
     r = c.post(f"/api/v1/forces/units/{key}/formation", json={"formation": "peacekeeping"},
                headers=tok["planner"])
     assert r.status_code == 200 and r.json()["formation"] == "peacekeeping", r.text

@@ -33,6 +33,7 @@ from phalanx.services.forces.registry import (
     bases,
     unit_to_change,
 )
+from phalanx.services.types import Said
 
 StateCode = Field(pattern=r"^[A-Z]{3}$")
 FormationKey = Field(min_length=1, max_length=64)
@@ -43,7 +44,7 @@ class UnitIn(BaseModel):
 
     state: str = StateCode
     formation: str = FormationKey
-    name: str = Field(min_length=1, max_length=200)
+    name: Said = Field(max_length=200)  # one of spaces only is none
     capability: Capability
     strength: int = Field(ge=1, le=100_000)
     readiness_h: float = Field(ge=0, le=24 * 365)
