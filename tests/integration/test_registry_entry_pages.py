@@ -160,7 +160,8 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
     assert "по состоянию на" in page and 'id="registry-on"' in page
 
     def crrf(html: str) -> list[str]:  # the cells of the CRRF's row of the formations
-        row = re.search(r'<tr><td><a href="/forces\?formation=crrf">.*?</tr>', html, re.S)
+        row = re.search(r'<tr><th scope="row" class="name"><a href="/forces\?formation=crrf">'
+                        r'.*?</tr>', html, re.S)
         assert row is not None
         return re.findall(r"<td>([^<]*)</td>", row[0])
 
@@ -191,3 +192,19 @@ def test_the_page_shows_the_registry_of_a_past_day_read_only(
         assert rep.get(path).status_code == 422, path
     r = rep.get("/forces?on=2099-01-01", headers=RU)
     assert r.status_code == 422 and "реестр нельзя прочитать на 01.01.2099" in r.text, r.text
+
+
+def test_each_units_edit_controls_name_their_unit(login: Callable[[str], TestClient]) -> None:
+    """A screen reader's list of controls tells one unit's "Edit", "Save" and "Move to this
+    formation" from another's: each names its unit (hidden text), on a Russian page too."""
+    c = login("rep-kaz")
+    for lang in ("en", "ru"):
+        page = c.get(f"/forces?lang={lang}").text
+        rows = re.findall(r'<tr id="unit-[^"]+"[^>]*><th scope="row" class="name">([^<]+)'
+                          r'(.*?)</tr>', page, re.S)
+        mine = [(name.strip(), rest) for name, rest in rows if "<details>" in rest]
+        assert mine, lang
+        for name, rest in mine:
+            said = re.findall(r'<(?:summary|button type="submit")>(.*?)</(?:summary|button)>',
+                              rest, re.S)
+            assert said and all(f": {name}</span>" in x for x in said), (name, said)
