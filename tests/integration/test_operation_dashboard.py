@@ -80,9 +80,9 @@ def test_a_substance_without_a_historical_figure_has_none(loaded: Database) -> N
     assert hist == [42000.0, 12000.0, None]  # the dataset gives none for cannabis
     svg = charts.bars(keys, {"reported": values, "historical": hist}, "Seizures", "kg")
     tips = re.findall(r"<title>([^<]*)</title>", svg)
-    assert "cannabis, reported: 250" in tips
+    assert "cannabis, reported: 250 kg" in tips  # with the chart's unit
     assert not any(t.startswith("cannabis, historical") for t in tips)
-    assert "hashish, historical: 42,000" in tips
+    assert "hashish, historical: 42,000 kg" in tips
 
 
 def test_the_page_adds_up_the_seizures_of_the_year(loaded: Database,

@@ -183,6 +183,10 @@ def test_the_page_charts_the_months_of_the_year_in_the_page_language(
     assert table is not None and "<th>Месяц</th>" in table.group(0)
     assert re.search(r'<th scope="row" class="name">март</th><td>120,00\s*кг</td>',
                      table.group(0)), table.group(0)
+    # a heading to reach the months by, each bar's figure with its unit, a named CSV link
+    assert '<h2 id="by-month-title">По месяцам, 2025</h2>' in russian
+    assert 'aria-label="март, изъятия: 120 кг"' in ru.group(0)
+    assert ">Показанная статистика в CSV</a>" in russian
 
 
 def test_the_csv_has_the_months_and_is_in_russian_on_a_russian_page(

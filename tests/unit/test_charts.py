@@ -323,3 +323,21 @@ def test_a_stints_tip_names_its_last_day() -> None:
         root = parse(membership_timeline(ROWS, date(1999, 4, 20), TODAY, lang))
         titles = [t.text or "" for t in root.iter(f"{{{NS['svg']}}}title")]
         assert {member, signatory, suspended} <= set(titles), titles
+
+
+def test_a_bar_says_its_figure_with_the_charts_unit() -> None:
+    """A bar read out by a screen reader (its name, its tooltip) and the chart's
+    description give each figure with the unit the title gives ("kg"), else a count is
+    heard where a weight is meant."""
+    from phalanx.web.charts import bars
+
+    svg = bars(["март", "апрель"], {"изъятия": [9579.72, None]}, "Изъятия по месяцам", "кг",
+               chart_id="months", lang="ru")
+    root = ET.fromstring(svg)
+    named = [r.get("aria-label") for r in root.iter("{http://www.w3.org/2000/svg}rect")
+             if r.get("aria-label")]
+    assert [n.replace("\u00a0", " ").replace("\u202f", " ") for n in named] == [
+        "март, изъятия: 9 579,72 кг"], named
+    desc = root.find("{http://www.w3.org/2000/svg}desc")
+    assert desc is not None and desc.text is not None
+    assert desc.text.replace("\u00a0", " ") == "март: изъятия 9 579,72 кг", desc.text

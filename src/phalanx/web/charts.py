@@ -297,9 +297,14 @@ def bars(labels: list[str], series: Mapping[str, Sequence[float | None]], title:
     digits = _digits(top)
     out: list[str] = []
     add = out.append
-    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {number(v, lang)}" for n in names
+    def said(v: float) -> str:  # a figure with its unit, as the title gives it
+        return number(v, lang) + (f" {unit}" if unit else "")
+
+    # (a label none of the series gives, a month still to come, is not said)
+    summary = "; ".join(f"{label}: " + ", ".join(f"{n} {said(v)}" for n in names
                                                  if (v := series[n][i]) is not None)
-                        for i, label in enumerate(labels))
+                        for i, label in enumerate(labels)
+                        if any(series[n][i] is not None for n in names))
     add(f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {BAR_W} {height}" '
         f'width="100%" role="group" aria-labelledby="{chart_id}-title" '
         f'aria-describedby="{chart_id}-desc" font-family="sans-serif" font-size="11" '
@@ -322,7 +327,7 @@ def bars(labels: list[str], series: Mapping[str, Sequence[float | None]], title:
             if v is None:
                 continue
             h = plot_h * v / top
-            tip = f"{label}, {name}: {number(v, lang)}"
+            tip = f"{label}, {name}: {said(v)}"
             add(f'<rect class="bar s{j}" data-series={quoteattr(name)} '
                 f'data-label={quoteattr(label)} data-value="{v:g}" x="{gx + j * bar:.1f}" '
                 f'y="{base - h:.1f}" width="{bar - 1:.1f}" height="{max(h, 0):.1f}" '
