@@ -54,8 +54,9 @@ def _insert_task(w: Write, decision_id: int, data: TaskIn, org: Organization,
 def _bound_today(conn: Connection, decision_id: int, org: Organization) -> frozenset[str]:
     """The members the decision binds today: from its adoption, and those that joined it
     since (`joining.bound_on`)."""
-    binding = conn.execute(select(t.decision.c.binding).where(
-        t.decision.c.id == decision_id)).scalar_one()
+    # (the caller has checked that the writer reads the decision)
+    binding = conn.execute(access.select_visible(t.decision, SYSTEM, t.decision.c.binding)
+                           .where(t.decision.c.id == decision_id)).scalar_one()
     j = t.decision_joining.c
     joined = {r.state_code: r.declared_on for r in conn.execute(
         select(j.state_code, j.declared_on).where(j.decision_id == decision_id,
