@@ -343,7 +343,7 @@ def test_a_lift_asset_is_edited_on_the_registry_page_by_its_own_state_only(
         row.locator("input[name=turnaround_h]").fill("1.5")
         row.locator("button[type=submit]").click()
         rus.wait_for_url(f"{url}/forces*")
-        cells = rus.locator("#aircraft-kant-mi8-5 td").all_inner_texts()
+        cells = rus.locator("#aircraft-kant-mi8-5 > :is(th, td)").all_inner_texts()
         assert cells[2] == "Dushanbe" and cells[6] == "1.5 h"  # the base by its name
     finally:
         kaz_ctx.close()

@@ -155,7 +155,7 @@ def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, i
         assert _add(c, url).status_code == 303, url
     page = c.get("/feeds?lang=ru").text
     # before the first poll: the name that does not resolve says so
-    row = re.search(r"<tr[^>]*><td[^>]*>http://cap\.example\.invalid/feed\.atom</td>.*?</tr>",
+    row = re.search(r"<tr[^>]*><t[dh][^>]*>http://cap\.example\.invalid/feed\.atom</t[dh]>.*?</tr>",
                     page, re.S)
     assert row is not None and "при регистрации: не удалось найти адрес" in row.group(0)
     for n in re.findall(r'action="/feeds/(\d+)/poll"', page):
@@ -163,7 +163,7 @@ def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, i
                       follow_redirects=False).status_code == 303
     page = c.get("/feeds?lang=ru").text
     for url, said in urls.items():
-        row = re.search(rf"<tr[^>]*><td[^>]*>{re.escape(url)}</td>(.*?)</tr>", page, re.S)
+        row = re.search(rf"<tr[^>]*><t[dh][^>]*>{re.escape(url)}</t[dh]>(.*?)</tr>", page, re.S)
         assert row is not None, url
         cells = [html.unescape(re.sub(r"<[^>]+>", "", x)).strip()
                  for x in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
@@ -173,7 +173,8 @@ def test_every_failing_feed_says_why_in_russian(client: tuple[TestClient, str, i
         # a feed that answers with what is no index, or is refused, is no feed "not
         # answering": its poll failed
         assert status.startswith(("сбой опроса", "опрошен, с ошибками")), (url, status)
-    links = re.search(rf"<td[^>]*>{re.escape(base)}/links\.atom</td>(.*?)</tr>", page, re.S)
+    links = re.search(rf"<t[dh][^>]*>{re.escape(base)}/links\.atom</t[dh]>(.*?)</tr>", page,
+                      re.S)
     assert links is not None
     assert "10.1.2.3 — адрес частной сети" in links.group(1)
     assert f"; {base}/moved.xml (перенаправлен на http://169.254.169.254/latest/meta-data/): " \

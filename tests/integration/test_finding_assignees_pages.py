@@ -19,7 +19,7 @@ from tests.support.sessions import login
 def _assignees(html: str, table: str) -> list[str]:
     body = re.search(rf'id="{table}".*?<tbody>(.*?)</tbody>', html, re.S)
     assert body is not None, table
-    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[index]
+    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)[index]
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.group(1), re.S)
             for index in [1 if table == "findings-table" else 2]]
 
