@@ -1,16 +1,17 @@
 """The registry's new entries on /forces: a unit a member state has assigned, a unit's
 move to another formation, an aircraft of the lift; and the registry as a CSV file in the
 reader's language (`web/registry_export.py`). The rules are the services' and the
-domain's (`domain/forces/entries.py`); a refusal shows as the error page says it."""
+domain's (`domain/forces/entries.py`); a refusal, the services' or a field the input
+model refuses, shows as the error page says any (`problems`: a 422 naming the field by its
+label, in the page's language)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
 
 from phalanx.domain.access.policy import Permission
 from phalanx.domain.access.principal import Principal
@@ -24,13 +25,6 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 Writer = Annotated[Principal, Depends(requires(Permission.RECORDS_WRITE))]
 Text = Annotated[str, Form(max_length=200)]
-M = TypeVar("M", bound=BaseModel)
-
-
-def _valid(model: type[M], values: dict[str, Any]) -> M:
-    """The service's input; a field its model refuses is said as the page says any
-    (`problems`: a 422 naming the field by its label, in the page's language)."""
-    return model.model_validate(values)
 
 
 @router.post("/forces/units")
@@ -41,7 +35,7 @@ def add_unit(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
              weight_t: Annotated[float, Form(gt=0, le=100_000)], garrison: Text,
              certified_until: Annotated[date | None, Form()] = None,
              note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    u = forces.add_unit(db, _valid(forces.UnitIn, {
+    u = forces.add_unit(db, forces.UnitIn.model_validate({
         "state": state, "formation": formation, "name": name, "capability": capability,
         "strength": strength, "readiness_h": readiness_h, "weight_t": weight_t,
         "garrison": garrison, "certified_until": certified_until, "note": note}),
@@ -53,7 +47,7 @@ def add_unit(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
 def move_unit(key: str, actor: Writer, db: DB, formation: Text,
               revision: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None
               ) -> Response:
-    forces.move_unit(db, key, _valid(forces.FormationMove, {
+    forces.move_unit(db, key, forces.FormationMove.model_validate({
         "formation": formation, "revision": revision}), actor=actor)
     return RedirectResponse(f"/forces?saved=1#unit-{key}", status_code=303)
 
@@ -61,7 +55,7 @@ def move_unit(key: str, actor: Writer, db: DB, formation: Text,
 @router.post("/forces/aircraft")
 def add_aircraft(actor: Writer, db: DB, state: Annotated[str, Form(max_length=3)],
                  type: Text, base: Text, formation: Text = "") -> Response:
-    a = forces.add_aircraft(db, _valid(forces.AircraftIn, {
+    a = forces.add_aircraft(db, forces.AircraftIn.model_validate({
         "state": state, "type": type, "base": base, "formation": formation or None}),
         actor=actor)
     return RedirectResponse(f"/forces?saved=1#aircraft-{a.key}", status_code=303)
